@@ -1,0 +1,117 @@
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Protocol.Psrp;
+
+public enum PsrpDestination : uint
+{
+    Client = 0x1,
+    Server = 0x2,
+}
+
+/// <summary>PSRP message types (MS-PSRP 2.2.1).</summary>
+public enum PsrpMessageType : uint
+{
+    SessionCapability = 0x00010002,
+    InitRunspacePool = 0x00010004,
+    PublicKey = 0x00010005,
+    EncryptedSessionKey = 0x00010006,
+    PublicKeyRequest = 0x00010007,
+    ConnectRunspacePool = 0x00010008,
+    SetMaxRunspaces = 0x00021002,
+    SetMinRunspaces = 0x00021003,
+    RunspaceAvailability = 0x00021004,
+    RunspacePoolState = 0x00021005,
+    CreatePipeline = 0x00021006,
+    GetAvailableRunspaces = 0x00021007,
+    UserEvent = 0x00021008,
+    ApplicationPrivateData = 0x00021009,
+    GetCommandMetadata = 0x0002100A,
+    RunspacePoolInitData = 0x0002100B,
+    ResetRunspaceState = 0x0002100C,
+    RunspacePoolHostCall = 0x00021100,
+    RunspacePoolHostResponse = 0x00021101,
+    PipelineInput = 0x00041002,
+    EndOfPipelineInput = 0x00041003,
+    PipelineOutput = 0x00041004,
+    ErrorRecord = 0x00041005,
+    PipelineState = 0x00041006,
+    DebugRecord = 0x00041007,
+    VerboseRecord = 0x00041008,
+    WarningRecord = 0x00041009,
+    ProgressRecord = 0x00041010,
+    InformationRecord = 0x00041011,
+    PipelineHostCall = 0x00041100,
+    PipelineHostResponse = 0x00041101,
+}
+
+/// <summary>
+/// A whole PSRP message (MS-PSRP 2.2.1): little-endian destination and type, RPID and PID in .NET GUID byte
+/// layout, then UTF-8 CLIXML data (a BOM is allowed).
+/// </summary>
+public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType messageType, Guid runspacePoolId, Guid pipelineId, ReadOnlyMemory<byte> data)
+{
+    public const int HeaderLength = 40;
+
+    public PsrpDestination Destination { get; } = destination;
+    public PsrpMessageType MessageType { get; } = messageType;
+    public Guid RunspacePoolId { get; } = runspacePoolId;
+    public Guid PipelineId { get; } = pipelineId;
+
+    /// <summary>The CLIXML payload bytes as sent (possibly with a UTF-8 BOM).</summary>
+    public ReadOnlyMemory<byte> Data { get; } = data;
+
+    public int Length => HeaderLength + Data.Length;
+
+    /// <summary>Parses a complete message; throws <see cref="FragmentException"/> (MessageTooShort, InvalidMessageHeader).</summary>
+    public static PsrpMessage Parse(ReadOnlyMemory<byte> message) => throw new NotImplementedException();
+
+    public void WriteTo(Span<byte> destination) => throw new NotImplementedException();
+
+    public byte[] ToArray()
+    {
+        var bytes = new byte[Length];
+        WriteTo(bytes);
+        return bytes;
+    }
+
+    /// <summary>Deserializes <see cref="Data"/> (BOM tolerant).</summary>
+    public PsValue ReadData(ClixmlLimits? limits = null) => ClixmlDeserializer.Deserialize(Data.Span, limits);
+
+    /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>
+    public static PsrpMessage Create(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, IPsrpMessageBody body, bool writeBom = true)
+        => new(destination, body.MessageType, runspacePoolId, pipelineId, ClixmlSerializer.Serialize(body.ToPsValue(), writeBom));
+}
+
+/// <summary>A typed PSRP message payload. Each implementation also has a static <c>FromPsValue(PsValue)</c>.</summary>
+public interface IPsrpMessageBody
+{
+    PsrpMessageType MessageType { get; }
+
+    PsValue ToPsValue();
+}
+
+/// <summary>The wire values of RunspacePoolState (.NET enum as cast by PowerShell).</summary>
+public enum RunspacePoolState
+{
+    BeforeOpen = 0,
+    Opening = 1,
+    Opened = 2,
+    Closed = 3,
+    Closing = 4,
+    Broken = 5,
+    Disconnecting = 6,
+    Disconnected = 7,
+    Connecting = 8,
+}
+
+/// <summary>PSInvocationState, the PipelineState values on the wire.</summary>
+public enum PSInvocationState
+{
+    NotStarted = 0,
+    Running = 1,
+    Stopping = 2,
+    Stopped = 3,
+    Completed = 4,
+    Failed = 5,
+    Disconnected = 6,
+}

@@ -1,0 +1,126 @@
+namespace PsrpEmulator.Protocol.WsMan;
+
+// One sealed type per SOAP body. The reader chooses the type from the body's first element (and, for empty
+// bodies, gives EmptyBody); the writer writes exactly the elements Windows emits, in its order.
+
+public abstract record WsManBody;
+
+/// <summary><c>&lt;s:Body/&gt;</c> (Delete, Get of a shell, Reconnect with no body, DeleteResponse, ...).</summary>
+public sealed record EmptyBody : WsManBody
+{
+    public static readonly EmptyBody Instance = new();
+}
+
+/// <summary><c>wsmid:Identify</c>.</summary>
+public sealed record IdentifyBody : WsManBody;
+
+/// <summary><c>wsmid:IdentifyResponse</c>.</summary>
+public sealed record IdentifyResponseBody(string ProtocolVersion, string ProductVendor, string ProductVersion, IReadOnlyList<string>? SecurityProfiles = null) : WsManBody;
+
+/// <summary>A PSRP stream chunk: <c>rsp:Stream Name CommandId End</c> with base64 content decoded.</summary>
+public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<byte> Data, bool End = false);
+
+/// <summary>
+/// <c>rsp:Shell</c> as sent in a Create request: ShellId and Name are attributes, then InputStreams,
+/// OutputStreams, optional IdleTimeOut, optional BufferMode, and <c>creationXml</c> (decoded) in the PowerShell namespace.
+/// Options like WINRS_NOPROFILE travel in the header.
+/// </summary>
+public sealed record ShellCreateBody(string? ShellId, string? Name, string InputStreams, string OutputStreams, TimeSpan? IdleTimeOut, string? BufferMode, ReadOnlyMemory<byte>? CreationXml) : WsManBody;
+
+/// <summary>The fields of an <c>rsp:Shell</c> element in CreateResponse, GetResponse and enumeration items (protocol-notes 2.2).</summary>
+public sealed record ShellInfo
+{
+    public required string ShellId { get; init; }
+    public string? Name { get; init; }
+    public string? ResourceUri { get; init; }
+    public string? Owner { get; init; }
+    public string? ClientIP { get; init; }
+    public int? ProcessId { get; init; }
+    public TimeSpan? IdleTimeOut { get; init; }
+    public string InputStreams { get; init; } = "stdin pr";
+    public string OutputStreams { get; init; } = "stdout";
+    public TimeSpan? MaxIdleTimeOut { get; init; }
+    public string? Locale { get; init; }
+    public string? DataLocale { get; init; }
+    public string? CompressionMode { get; init; }
+    public string? ProfileLoaded { get; init; }
+    public string? Encoding { get; init; }
+    public string? BufferMode { get; init; }
+    public string? State { get; init; }
+    /// <summary>Written as <c>P0DT0H0M9S</c>.</summary>
+    public TimeSpan? ShellRunTime { get; init; }
+    public TimeSpan? ShellInactivity { get; init; }
+    /// <summary>e.g. <c>46MB</c>; Get/Enumerate only.</summary>
+    public string? MemoryUsed { get; init; }
+    public int? ChildProcesses { get; init; }
+}
+
+/// <summary>The EPR of <c>x:ResourceCreated</c>.</summary>
+public sealed record ResourceCreated(string Address, string ResourceUri, IReadOnlyDictionary<string, string> Selectors);
+
+/// <summary>CreateResponse: ResourceCreated then (protocol ≥2.2 endpoints) the rsp:Shell.</summary>
+public sealed record CreateResponseBody(ResourceCreated ResourceCreated, ShellInfo? Shell) : WsManBody;
+
+/// <summary>GetResponse of a shell: one rsp:Shell.</summary>
+public sealed record ShellBody(ShellInfo Shell) : WsManBody;
+
+/// <summary>GetResponse of the config resource: <c>cfg:Config</c> with <c>cfg:MaxEnvelopeSizekb</c> (and what else we emit).</summary>
+public sealed record ConfigBody(int MaxEnvelopeSizeKb, int MaxTimeoutMs = 60000, int MaxBatchItems = 32000) : WsManBody;
+
+/// <summary><c>rsp:CommandLine CommandId</c> with Command text and Arguments (decoded).</summary>
+public sealed record CommandLineBody(string? CommandId, string? Command, ReadOnlyMemory<byte>? Arguments) : WsManBody;
+
+/// <summary><c>rsp:CommandResponse/rsp:CommandId</c>.</summary>
+public sealed record CommandResponseBody(string CommandId) : WsManBody;
+
+/// <summary><c>rsp:Send</c> with one or more streams.</summary>
+public sealed record SendBody(IReadOnlyList<ShellStream> Streams) : WsManBody;
+
+/// <summary><c>rsp:SendResponse</c> (empty).</summary>
+public sealed record SendResponseBody : WsManBody;
+
+/// <summary><c>rsp:Receive/rsp:DesiredStream [CommandId]</c>.</summary>
+public sealed record ReceiveBody(string DesiredStream, string? CommandId) : WsManBody;
+
+/// <summary>A command's state in a ReceiveResponse.</summary>
+public sealed record CommandState(string CommandId, string State, int? ExitCode);
+
+/// <summary><c>rsp:ReceiveResponse</c>: streams then an optional CommandState.</summary>
+public sealed record ReceiveResponseBody(IReadOnlyList<ShellStream> Streams, CommandState? CommandState) : WsManBody;
+
+/// <summary><c>rsp:Signal CommandId</c> with <c>rsp:Code</c>.</summary>
+public sealed record SignalBody(string? CommandId, string Code) : WsManBody;
+
+/// <summary><c>rsp:SignalResponse</c> (empty).</summary>
+public sealed record SignalResponseBody : WsManBody;
+
+/// <summary><c>rsp:Disconnect</c> with optional IdleTimeOut and BufferMode.</summary>
+public sealed record DisconnectBody(TimeSpan? IdleTimeOut, string? BufferMode) : WsManBody;
+
+/// <summary><c>rsp:Reconnect</c>; CommandId accepted as attribute or child element.</summary>
+public sealed record ReconnectBody(string? CommandId, string? BufferMode) : WsManBody;
+
+/// <summary><c>rsp:Connect</c>: pool form (BufferMode, connectXml) or command form (CommandId attribute).</summary>
+public sealed record ConnectBody(string? CommandId, string? BufferMode, ReadOnlyMemory<byte>? ConnectXml) : WsManBody;
+
+/// <summary><c>rsp:ConnectResponse</c>: pool form has streams and connectResponseXml; command form is empty.</summary>
+public sealed record ConnectResponseBody(string? InputStreams, string? OutputStreams, ReadOnlyMemory<byte>? ConnectResponseXml) : WsManBody;
+
+/// <summary>An enumerated <c>rsp:Command</c>.</summary>
+public sealed record CommandInfo(string CommandId, string? CommandLine, string? CommandState);
+
+/// <summary><c>wsen:Enumerate</c>: OptimizeEnumeration, MaxElements, and a SelectorFilter's selectors.</summary>
+public sealed record EnumerateBody(bool OptimizeEnumeration, int? MaxElements, IReadOnlyDictionary<string, string>? SelectorFilter) : WsManBody;
+
+/// <summary><c>wsen:Pull</c>.</summary>
+public sealed record PullBody(string EnumerationContext, int? MaxElements) : WsManBody;
+
+/// <summary>
+/// EnumerateResponse / PullResponse (flag <see cref="IsPull"/>): context (empty when complete), items (shells or
+/// commands) and EndOfSequence. Enumerate puts items in <c>w:Items</c> / <c>w:EndOfSequence</c>; Pull in
+/// <c>n:Items</c> / <c>n:EndOfSequence</c>.
+/// </summary>
+public sealed record EnumerationResponseBody(bool IsPull, string? EnumerationContext, IReadOnlyList<ShellInfo> Shells, IReadOnlyList<CommandInfo> Commands, bool EndOfSequence) : WsManBody;
+
+/// <summary>A SOAP fault as WinRM writes it (protocol-notes 6.1).</summary>
+public sealed record FaultBody(string Code, string Subcode, string Reason, string? FaultDetail, uint? WsManFaultCode, string? Machine, string? Message) : WsManBody;

@@ -1,0 +1,113 @@
+namespace PsrpEmulator.Protocol.WsMan;
+
+/// <summary>Every reason the emulator refuses a request. Mapped to a WinRM fault in one table: <see cref="WsManFaults"/>.</summary>
+public enum WsManFaultReason
+{
+    /// <summary>Unknown, expired or deleted ShellId.</summary>
+    ShellNotFound,
+    /// <summary>Unknown CommandId on a known shell.</summary>
+    CommandNotFound,
+    /// <summary>Receive: nothing arrived within the OperationTimeout (or the emulator's maximum hold).</summary>
+    OperationTimedOut,
+    /// <summary>A SOAP header value is invalid (negative OperationTimeout, bad MaxEnvelopeSize...).</summary>
+    InvalidHeader,
+    /// <summary>The body does not match the schema of the action (missing element, bad xs:duration, bad base64).</summary>
+    SchemaValidationError,
+    /// <summary>The request is not well-formed XML, or not a SOAP envelope. UNVERIFIED Windows answer.</summary>
+    MalformedRequest,
+    /// <summary>The request carries a DTD or entity declaration. UNVERIFIED Windows answer.</summary>
+    DtdProhibited,
+    /// <summary>The action URI is not one WinRM knows.</summary>
+    UnsupportedAction,
+    /// <summary>The ResourceURI names no endpoint (configuration) of this computer.</summary>
+    InvalidResourceUri,
+    /// <summary>Create/Connect without the protocolversion option.</summary>
+    ProtocolVersionNotFound,
+    /// <summary>Client PSRP major version is not 2.</summary>
+    ProtocolVersionMismatch,
+    /// <summary>The PSRP payload (fragments or messages) is invalid. UNVERIFIED Windows answer.</summary>
+    InvalidPsrpData,
+    /// <summary>A parameter is invalid (Receive on a cmd shell without a command...).</summary>
+    InvalidParameter,
+    /// <summary>The shell is connected to another client (Connect/Reconnect).</summary>
+    ShellInUse,
+    /// <summary>The shell belongs to another user.</summary>
+    AccessDenied,
+    /// <summary>The response would exceed the client's MaxEnvelopeSize.</summary>
+    EncodingLimit,
+    /// <summary>A shell with this ShellId already exists.</summary>
+    ShellAlreadyExists,
+    /// <summary>The operation is not valid in the shell's current state (e.g. Command on a disconnected shell).</summary>
+    InvalidShellState,
+    /// <summary>An unexpected internal failure; the message never carries a stack trace.</summary>
+    InternalError,
+}
+
+/// <summary>A concrete fault: what to put on the wire and the HTTP status.</summary>
+public sealed record WsManFaultDescriptor(
+    WsManFaultReason Reason,
+    string Action,
+    string SoapCode,
+    string Subcode,
+    string? FaultDetail,
+    uint WsManCode,
+    int HttpStatus,
+    string MessageTemplate);
+
+/// <summary>The one reason-to-fault table (protocol-notes 6.2). Codes are WinRM's; UNVERIFIED ones are marked.</summary>
+public static class WsManFaults
+{
+    private const string Detail = "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/";
+
+    private static readonly Dictionary<WsManFaultReason, WsManFaultDescriptor> Table = new()
+    {
+        [WsManFaultReason.ShellNotFound] = new(WsManFaultReason.ShellNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
+            "The request for the Windows Remote Shell with ShellId {0} failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. "),
+        [WsManFaultReason.CommandNotFound] = new(WsManFaultReason.CommandNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
+            "The request for the Windows Remote Shell with ShellId {0} failed because the command identifier that does not exist on the server. Provide the correct CommandId or create a new command and retry the operation. "),
+        [WsManFaultReason.OperationTimedOut] = new(WsManFaultReason.OperationTimedOut, WsManActions.Fault, "s:Receiver", "w:TimedOut", null, 2150858793, 500,
+            "The WS-Management service cannot complete the operation within the time specified in OperationTimeout.  "),
+        [WsManFaultReason.InvalidHeader] = new(WsManFaultReason.InvalidHeader, WsManActions.AddressingFault, "s:Sender", "a:InvalidMessageInformationHeader", null, 2150858767, 500,
+            "The WS-Management service cannot process a SOAP header in the request that has mustUnderstand=\"true\" or an invalid value: {0} "),
+        [WsManFaultReason.SchemaValidationError] = new(WsManFaultReason.SchemaValidationError, WsManActions.Fault, "s:Sender", "w:SchemaValidationError", null, 2150858817, 500,
+            "The SOAP XML in the message does not match the corresponding XML schema definition. Change the XML and retry. {0}"),
+        [WsManFaultReason.MalformedRequest] = new(WsManFaultReason.MalformedRequest, WsManActions.Fault, "s:Sender", "w:SchemaValidationError", null, 2150858817, 500,
+            "The WS-Management service cannot process the request because the XML is invalid. {0}"),
+        [WsManFaultReason.DtdProhibited] = new(WsManFaultReason.DtdProhibited, WsManActions.Fault, "s:Sender", "w:SchemaValidationError", null, 2150858817, 500,
+            "The WS-Management service cannot process the request because the XML contains a DTD or entity declaration, which is not allowed. "),
+        [WsManFaultReason.UnsupportedAction] = new(WsManFaultReason.UnsupportedAction, WsManActions.AddressingFault, "s:Sender", "a:ActionNotSupported", Detail + "ActionMismatch", 2150858765, 500,
+            "The WS-Management service cannot process the request because the action {0} is not supported. "),
+        [WsManFaultReason.InvalidResourceUri] = new(WsManFaultReason.InvalidResourceUri, WsManActions.Fault, "s:Sender", "a:DestinationUnreachable", Detail + "InvalidResourceURI", 2150858811, 500,
+            "The WS-Management service cannot process the request because the resource URI {0} is not valid or was not found. "),
+        [WsManFaultReason.ProtocolVersionNotFound] = new(WsManFaultReason.ProtocolVersionNotFound, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152991687, 500,
+            "The WS-Management service cannot process the request because the protocolversion option was not found. "),
+        [WsManFaultReason.ProtocolVersionMismatch] = new(WsManFaultReason.ProtocolVersionMismatch, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152991685, 500,
+            "<PSProtocolVersionError ServerProtocolVersion=\"{0}\" ServerBuildVersion=\"10.0.17763.1\">The client protocol version is not supported by the server.</PSProtocolVersionError>"),
+        [WsManFaultReason.InvalidPsrpData] = new(WsManFaultReason.InvalidPsrpData, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152992672, 500,
+            "The PowerShell remoting data in the request is not valid: {0} "),
+        [WsManFaultReason.InvalidParameter] = new(WsManFaultReason.InvalidParameter, WsManActions.Fault, "s:Sender", "w:InvalidParameter", Detail + "InvalidValue", 87, 500,
+            "The parameter is incorrect. {0}"),
+        [WsManFaultReason.ShellInUse] = new(WsManFaultReason.ShellInUse, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2150859213, 500,
+            "The shell {0} cannot be connected because it is connected to another client. "),
+        [WsManFaultReason.AccessDenied] = new(WsManFaultReason.AccessDenied, WsManActions.Fault, "s:Sender", "w:AccessDenied", null, 5, 500,
+            "Access is denied. "),
+        [WsManFaultReason.EncodingLimit] = new(WsManFaultReason.EncodingLimit, WsManActions.Fault, "s:Sender", "w:EncodingLimit", Detail + "MaxEnvelopeSize", 2150858819, 500,
+            "The computed response packet size ({0}) exceeds the maximum envelope size that is allowed ({1}). "),
+        [WsManFaultReason.ShellAlreadyExists] = new(WsManFaultReason.ShellAlreadyExists, WsManActions.Fault, "s:Sender", "w:AlreadyExists", null, 2150858803, 500,
+            "The shell {0} already exists. "),
+        [WsManFaultReason.InvalidShellState] = new(WsManFaultReason.InvalidShellState, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2150859216, 500,
+            "The operation cannot be performed because the shell {0} is {1}. "),
+        [WsManFaultReason.InternalError] = new(WsManFaultReason.InternalError, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147500037, 500,
+            "The WS-Management service encountered an internal error. "),
+    };
+
+    public static WsManFaultDescriptor Describe(WsManFaultReason reason) => Table[reason];
+
+    /// <summary>Builds the fault body: message = template formatted with <paramref name="args"/>.</summary>
+    public static FaultBody CreateBody(WsManFaultReason reason, string machine, params object?[] args)
+    {
+        var d = Table[reason];
+        var message = args.Length == 0 ? d.MessageTemplate : string.Format(System.Globalization.CultureInfo.InvariantCulture, d.MessageTemplate, args);
+        return new FaultBody(d.SoapCode, d.Subcode, message, d.FaultDetail, d.WsManCode, machine, message);
+    }
+}

@@ -1,0 +1,23 @@
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// What a running behaviour writes to: the server's pipeline. <see cref="WriteAsync"/> completes when the
+/// message is buffered; under BufferMode Block it waits while the output buffer is full (that is how a
+/// disconnected pipeline is suspended), under Drop it never waits.
+/// </summary>
+public interface IPipelineHost
+{
+    /// <summary>Writes one stream record: PipelineOutput, ErrorRecordMessage, Warning/Verbose/Debug/Information/Progress records.</summary>
+    ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken);
+
+    /// <summary>Reads the next PIPELINE_INPUT value; null once END_OF_PIPELINE_INPUT arrived (or NoInput).</summary>
+    ValueTask<PsrpEmulator.Protocol.Clixml.PsValue?> ReadInputAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The end of a pipeline as a behaviour decided it.</summary>
+public sealed record PipelineOutcome(PSInvocationState State, PsrpEmulator.Protocol.Clixml.PsObject? ErrorRecord = null)
+{
+    public static readonly PipelineOutcome Completed = new(PSInvocationState.Completed);
+}

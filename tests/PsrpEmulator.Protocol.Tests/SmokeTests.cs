@@ -1,0 +1,7 @@
+namespace PsrpEmulator.Protocol.Tests;
+
+public class SmokeTests
+{
+    [Test]
+    public void Assembly_loads() => Assert.That(typeof(SmokeTests).Assembly.GetName().Name, Is.EqualTo("PsrpEmulator.Protocol.Tests"));
+}
