@@ -1,1 +1,105 @@
-return 0;
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Hosting;
+
+// psrp-emulator: a thin shell over PsrpEmulator.Server (serve) and PsrpEmulator.Client (invoke).
+var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on (loopback unless told otherwise).", DefaultValueFactory = _ => ["http://127.0.0.1:5985"], AllowMultipleArgumentsPerToken = true };
+var users = new Option<string[]>("--user") { Description = "Allowed user as NAME:PASSWORD (repeatable; default psrp:psrp)." };
+var scenario = new Option<string?>("--scenario") { Description = "Scenario YAML file with command behaviours." };
+var computerName = new Option<string?>("--computer-name") { Description = "The virtual computer's name (default SERVER01)." };
+var configurations = new Option<string[]>("--configuration") { Description = "Session configuration (endpoint) to serve (repeatable; default Microsoft.PowerShell)." };
+var configFile = new Option<string?>("--config") { Description = "JSON settings file (section PsrpEmulator)." };
+var verbose = new Option<bool>("--verbose") { Description = "Log every request." };
+
+var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose };
+serve.SetAction(async (parse, cancellationToken) =>
+{
+    IConfiguration? configuration = null;
+    if (parse.GetValue(configFile) is { } file)
+    {
+        configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
+    }
+
+    var app = EmulatorHost.Create(
+        parse.GetValue(urls) ?? [],
+        options =>
+        {
+            if (parse.GetValue(users) is { Length: > 0 } u) options.Users = [.. u];
+            if (parse.GetValue(scenario) is { } s) options.ScenarioFile = Path.GetFullPath(s);
+            if (parse.GetValue(computerName) is { } c) options.ComputerName = c;
+            if (parse.GetValue(configurations) is { Length: > 0 } cfg) options.Configurations = [.. cfg];
+        },
+        logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information),
+        configuration: configuration);
+    try
+    {
+        await app.StartAsync(cancellationToken);
+    }
+    catch (Microsoft.Extensions.Options.OptionsValidationException e)
+    {
+        Console.Error.WriteLine($"psrp-emulator: invalid options: {string.Join("; ", e.Failures)}");
+        return 2;
+    }
+
+    foreach (var address in app.BoundAddresses()) Console.WriteLine($"psrp-emulator listening on {address}wsman");
+    await app.WaitForShutdownAsync(cancellationToken);
+    return 0;
+});
+
+var uri = new Option<Uri>("--uri") { Description = "WS-Man endpoint, e.g. http://127.0.0.1:5985/wsman.", Required = true };
+var user = new Option<string>("--user") { Description = "User name.", DefaultValueFactory = _ => "psrp" };
+var password = new Option<string>("--password") { Description = "Password.", DefaultValueFactory = _ => "psrp" };
+var command = new Option<string>("--command") { Description = "Script text to run, as Invoke-Command sends it.", Required = true };
+var configurationName = new Option<string>("--configuration-name") { Description = "Session configuration.", DefaultValueFactory = _ => "Microsoft.PowerShell" };
+var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName };
+invoke.SetAction(async (parse, cancellationToken) =>
+{
+    using var transport = new WsManTransport(new WsManClientOptions
+    {
+        ConnectionUri = parse.GetValue(uri)!,
+        UserName = parse.GetValue(user)!,
+        Password = parse.GetValue(password)!,
+    });
+    try
+    {
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { ConfigurationName = parse.GetValue(configurationName)! }, cancellationToken);
+        var exit = 0;
+        foreach (var e in await pool.InvokeAsync(parse.GetValue(command)!, cancellationToken: cancellationToken))
+        {
+            switch (e)
+            {
+                case OutputEvent output:
+                    Console.WriteLine(output.Value.ToDisplayString());
+                    break;
+                case ErrorEvent error:
+                    Console.Error.WriteLine(error.Error.Message);
+                    Console.Error.WriteLine($"    + CategoryInfo          : {error.Error.Category}");
+                    Console.Error.WriteLine($"    + FullyQualifiedErrorId : {error.Error.FullyQualifiedErrorId}");
+                    exit = 1;
+                    break;
+                case InformationalEvent record:
+                    Console.Error.WriteLine($"{record.Stream switch { PsrpMessageType.WarningRecord => "WARNING", PsrpMessageType.VerboseRecord => "VERBOSE", _ => "DEBUG" }}: {record.Message}");
+                    break;
+                case StateEvent { State: PSInvocationState.Failed or PSInvocationState.Stopped } state:
+                    Console.Error.WriteLine(state.Reason?.Message ?? $"The pipeline {state.State}.");
+                    exit = 1;
+                    break;
+            }
+        }
+
+        return exit;
+    }
+    catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException)
+    {
+        Console.Error.WriteLine($"psrp-emulator: {e.Message}");
+        return 1;
+    }
+});
+
+var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,36 @@
+using System.Net.Security;
+
+namespace PsrpEmulator.Client.Transport;
+
+/// <summary>How to reach and talk to a WS-Man endpoint.</summary>
+public sealed class WsManClientOptions
+{
+    /// <summary>e.g. <c>http://127.0.0.1:5985/wsman</c>; PowerShell appends <c>?PSVersion=</c>, so do we when <see cref="PSVersion"/> is set.</summary>
+    public required Uri ConnectionUri { get; init; }
+
+    public required string UserName { get; init; }
+
+    public required string Password { get; init; }
+
+    /// <summary>w:MaxEnvelopeSize sent with every request (PowerShell: 512000).</summary>
+    public int MaxEnvelopeSize { get; init; } = 512000;
+
+    /// <summary>w:OperationTimeout (PowerShell: 3 minutes).</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>HTTP timeout of one request; must exceed <see cref="OperationTimeout"/>.</summary>
+    public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromMinutes(4);
+
+    public string Locale { get; init; } = "en-US";
+
+    public string DataLocale { get; init; } = "en-US";
+
+    /// <summary>Appended to the URI as <c>?PSVersion=</c> like PowerShell does; null to omit.</summary>
+    public string? PSVersion { get; init; } = "7.6.9";
+
+    /// <summary>Custom certificate validation for https (e.g. pinning a self-signed test certificate).</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
+    /// <summary>Largest response accepted, a safety bound above the declared MaxEnvelopeSize.</summary>
+    public int MaxResponseBytes => MaxEnvelopeSize + 64 * 1024;
+}

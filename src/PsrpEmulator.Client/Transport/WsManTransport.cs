@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Client.Transport;
+
+/// <summary>
+/// Sends WS-Man requests over HTTP(S) with Basic authentication and returns parsed responses. One instance is
+/// one client session: its <c>p:SessionId</c> identifies it to the server for Reconnect.
+/// </summary>
+public sealed class WsManTransport : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly AuthenticationHeaderValue _authorization;
+    private readonly Uri _requestUri;
+
+    public WsManTransport(WsManClientOptions options, HttpMessageHandler? handler = null)
+    {
+        Options = options;
+        handler ??= new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            SslOptions = { RemoteCertificateValidationCallback = options.ServerCertificateValidation },
+        };
+        _http = new HttpClient(handler) { Timeout = options.HttpTimeout };
+        _authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.UserName}:{options.Password}")));
+        _requestUri = options.PSVersion is null
+            ? options.ConnectionUri
+            : new Uri(options.ConnectionUri + (string.IsNullOrEmpty(options.ConnectionUri.Query) ? "?" : ";") + "PSVersion=" + options.PSVersion);
+    }
+
+    public WsManClientOptions Options { get; }
+
+    /// <summary>This client's p:SessionId.</summary>
+    public string SessionId { get; } = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
+
+    /// <summary>
+    /// Sends one request. The header's Action, ResourceURI, selectors and options come from the caller; the rest
+    /// (To, MessageID, ReplyTo, MaxEnvelopeSize, OperationTimeout, locales, SessionId) is filled in here.
+    /// Throws <see cref="WsManFaultException"/> for SOAP faults and <see cref="WsManTransportException"/> otherwise.
+    /// </summary>
+    public async Task<WsManEnvelope> SendAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken = default)
+    {
+        var messageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
+        var full = header with
+        {
+            To = _requestUri.ToString(),
+            MessageId = messageId,
+            ReplyTo = WsManAddresses.Anonymous,
+            MaxEnvelopeSize = header.MaxEnvelopeSize ?? Options.MaxEnvelopeSize,
+            OperationTimeout = header.OperationTimeout ?? Options.OperationTimeout,
+            Locale = Options.Locale,
+            DataLocale = Options.DataLocale,
+            SessionId = SessionId,
+        };
+
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        WsManEnvelopeWriter.Write(buffer, new WsManEnvelope(full, body));
+        using var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _requestUri) { Content = content };
+        request.Headers.Authorization = _authorization;
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WsManTransportException($"Connecting to {Options.ConnectionUri} failed: {e.Message}", null, null, e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WsManTransportException($"The request to {Options.ConnectionUri} timed out.", null, null, e);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.MovedPermanently or HttpStatusCode.TemporaryRedirect)
+            {
+                throw new WsManTransportException($"The server redirected the request to {response.Headers.Location}.", status, response.Headers.Location);
+            }
+
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new WsManTransportException("Access is denied: the server rejected the credentials (HTTP 401).", status);
+            }
+
+            var bytes = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            WsManEnvelope envelope;
+            try
+            {
+                envelope = WsManEnvelopeReader.Read(bytes, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
+            }
+            catch (EnvelopeException e)
+            {
+                throw new WsManTransportException($"The server answered HTTP {status} with an invalid SOAP envelope: {e.Message}", status, null, e);
+            }
+
+            if (envelope.Body is FaultBody fault) throw new WsManFaultException(fault, status);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new WsManTransportException($"The server answered HTTP {status}.", status);
+            }
+
+            if (envelope.Header.RelatesTo is { } relatesTo && !string.Equals(relatesTo, messageId, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new WsManTransportException($"The response relates to {relatesTo}, not to the request {messageId}.", status);
+            }
+
+            return envelope;
+        }
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > limit)
+        {
+            throw new WsManTransportException($"The response ({content.Headers.ContentLength} bytes) exceeds the maximum of {limit} bytes.");
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>(8192);
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer.GetMemory(8192), cancellationToken).ConfigureAwait(false);
+            if (read == 0) return buffer.WrittenSpan.ToArray();
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                throw new WsManTransportException($"The response exceeds the maximum of {limit} bytes.");
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

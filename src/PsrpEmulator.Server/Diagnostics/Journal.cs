@@ -1,0 +1,62 @@
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Server.Diagnostics;
+
+/// <summary>One WS-Man exchange as the emulator saw it. Never holds credentials.</summary>
+public sealed record JournalEntry(
+    long Sequence,
+    DateTimeOffset Time,
+    string? User,
+    string Action,
+    string? ResourceUri,
+    string? ShellId,
+    string? CommandId,
+    IReadOnlyList<PsrpMessageType> RequestMessages,
+    IReadOnlyList<PsrpMessageType> ResponseMessages,
+    int HttpStatus,
+    WsManFaultReason? Fault)
+{
+    public override string ToString()
+    {
+        var fault = Fault is null ? string.Empty : $" FAULT {Fault}";
+        var req = RequestMessages.Count == 0 ? string.Empty : " >" + string.Join(',', RequestMessages);
+        var resp = ResponseMessages.Count == 0 ? string.Empty : " <" + string.Join(',', ResponseMessages);
+        return $"#{Sequence} {Time:HH:mm:ss.fff} {User ?? "-"} {Action} shell={ShellId ?? "-"} cmd={CommandId ?? "-"}{req}{resp} http={HttpStatus}{fault}";
+    }
+}
+
+/// <summary>A bounded in-memory journal of every request and response, queryable by tests and scenarios.</summary>
+public sealed class Journal(int capacity)
+{
+    private readonly Queue<JournalEntry> _entries = new();
+    private readonly Lock _lock = new();
+    private long _sequence;
+
+    public int Capacity { get; } = capacity;
+
+    public void Add(Func<long, JournalEntry> create)
+    {
+        lock (_lock)
+        {
+            var entry = create(++_sequence);
+            _entries.Enqueue(entry);
+            while (_entries.Count > Capacity) _entries.Dequeue();
+        }
+    }
+
+    public IReadOnlyList<JournalEntry> Snapshot()
+    {
+        lock (_lock) return [.. _entries];
+    }
+
+    public void Clear()
+    {
+        lock (_lock) _entries.Clear();
+    }
+
+    public void WriteTo(TextWriter writer)
+    {
+        foreach (var entry in Snapshot()) writer.WriteLine(entry.ToString());
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Server.Diagnostics;
+
+/// <summary>
+/// Source-generated log messages. Event id ranges: 1xx sessions (shells, pipelines), 2xx WS-Man actions,
+/// 3xx buffering and drops, 4xx faults, 5xx hosting/admin.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Information, "Shell {ShellId} created on {ResourceUri} for {User} (protocol {ProtocolVersion})")]
+    public static partial void ShellCreated(ILogger logger, string shellId, string resourceUri, string user, string protocolVersion);
+
+    [LoggerMessage(101, LogLevel.Information, "Shell {ShellId} deleted")]
+    public static partial void ShellDeleted(ILogger logger, string shellId);
+
+    [LoggerMessage(102, LogLevel.Information, "Pipeline {CommandId} on shell {ShellId} started: {CommandText}")]
+    public static partial void PipelineStarted(ILogger logger, string shellId, string commandId, string commandText);
+
+    [LoggerMessage(103, LogLevel.Information, "Pipeline {CommandId} on shell {ShellId} finished {State}")]
+    public static partial void PipelineFinished(ILogger logger, string shellId, string commandId, string state);
+
+    [LoggerMessage(104, LogLevel.Warning, "Shell {ShellId} broken: {Reason}")]
+    public static partial void ShellBroken(ILogger logger, string shellId, string reason);
+
+    [LoggerMessage(105, LogLevel.Error, "Behaviour of pipeline {CommandId} on shell {ShellId} failed unexpectedly")]
+    public static partial void BehaviourCrashed(ILogger logger, Exception exception, string shellId, string commandId);
+
+    [LoggerMessage(200, LogLevel.Debug, "{Action} shell={ShellId} command={CommandId} by {User}")]
+    public static partial void ActionReceived(ILogger logger, string action, string? shellId, string? commandId, string? user);
+
+    [LoggerMessage(300, LogLevel.Debug, "Pipeline {CommandId} output buffer full; producer waits (Block)")]
+    public static partial void BufferBlocked(ILogger logger, string commandId);
+
+    [LoggerMessage(400, LogLevel.Information, "{Action} answered with fault {Reason}: {Message}")]
+    public static partial void FaultReturned(ILogger logger, string action, WsManFaultReason reason, string message);
+
+    [LoggerMessage(401, LogLevel.Error, "Unexpected failure handling {Action}")]
+    public static partial void UnexpectedFailure(ILogger logger, Exception exception, string action);
+
+    [LoggerMessage(402, LogLevel.Information, "Authentication failed for {User}")]
+    public static partial void AuthenticationFailed(ILogger logger, string? user);
+}

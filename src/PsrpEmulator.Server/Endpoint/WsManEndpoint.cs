@@ -1,0 +1,221 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Diagnostics;
+using PsrpEmulator.Server.Hosting;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Endpoint;
+
+/// <summary>
+/// The <c>/wsman</c> endpoint: Basic authentication, size limit, streaming envelope parse, dispatch to the
+/// shell operations, and one place where failures become WS-Man faults (never a stack trace on the wire).
+/// </summary>
+internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services)
+{
+    private const string SoapContentType = "application/soap+xml;charset=UTF-8";
+
+    private EmulatorOptions Options => services.Options;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var user = Authenticate(context.Request);
+        if (user is null)
+        {
+            Diagnostics.Log.AuthenticationFailed(services.Logger, null);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"WSMAN\"";
+            Record(null, "(unauthenticated)", null, null, 401, null);
+            return;
+        }
+
+        var limit = Options.MaxEnvelopeSizeKb * 1024;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            Record(user, "(too large)", null, null, 413, null);
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            Record(user, "(too large)", null, null, 413, null);
+            return;
+        }
+
+        var request = new WsManRequest(user, context.Connection.RemoteIpAddress?.ToString(), RequestUrl(context.Request), context.RequestAborted);
+        WsManEnvelope? envelope = null;
+        WsManEnvelope response;
+        WsManFaultReason? fault = null;
+        try
+        {
+            envelope = WsManEnvelopeReader.Read(body.WrittenSpan, new EnvelopeLimits { MaxEnvelopeBytes = limit });
+            request.Envelope = envelope;
+            Diagnostics.Log.ActionReceived(services.Logger, ShortAction(envelope.Header.Action), envelope.Header.Selector("ShellId"), null, user);
+            var (action, responseBody) = await operations.DispatchAsync(request).ConfigureAwait(false);
+            response = new WsManEnvelope(ResponseHeader(envelope.Header, action), responseBody);
+        }
+        catch (WsManFaultException e)
+        {
+            fault = e.Reason;
+            response = FaultEnvelope(envelope?.Header, e.Reason, e.Arguments);
+        }
+        catch (EnvelopeException e)
+        {
+            fault = e.Reason switch
+            {
+                EnvelopeError.TooLarge => null,
+                EnvelopeError.DtdProhibited => WsManFaultReason.DtdProhibited,
+                EnvelopeError.MalformedXml or EnvelopeError.NotAnEnvelope or EnvelopeError.TooDeep => WsManFaultReason.MalformedRequest,
+                EnvelopeError.InvalidHeaderValue => WsManFaultReason.InvalidHeader,
+                // An xs:duration in the header (OperationTimeout) is a header fault on Windows; in the body a schema error.
+                EnvelopeError.InvalidDuration when e.Message.Contains("OperationTimeout", StringComparison.Ordinal) => WsManFaultReason.InvalidHeader,
+                _ => WsManFaultReason.SchemaValidationError,
+            };
+            if (fault is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                Record(user, "(too large)", null, null, 413, null);
+                return;
+            }
+
+            response = FaultEnvelope(null, fault.Value, e.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            Diagnostics.Log.UnexpectedFailure(services.Logger, e, envelope?.Header.Action ?? "(unparsed)");
+            fault = WsManFaultReason.InternalError;
+            response = FaultEnvelope(envelope?.Header, WsManFaultReason.InternalError);
+        }
+
+        var status = fault is { } reason ? WsManFaults.Describe(reason).HttpStatus : StatusCodes.Status200OK;
+        if (fault is { } r && response.Body is FaultBody fb)
+        {
+            Diagnostics.Log.FaultReturned(services.Logger, ShortAction(envelope?.Header.Action), r, fb.Reason);
+        }
+
+        Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault);
+        var output = new ArrayBufferWriter<byte>(4096);
+        WsManEnvelopeWriter.Write(output, response);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = SoapContentType;
+        context.Response.ContentLength = output.WrittenCount;
+        await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault)
+    {
+        services.Journal.Add(seq => new JournalEntry(
+            seq,
+            services.Time.GetUtcNow(),
+            user,
+            action,
+            envelope?.Header.ResourceUri,
+            request?.ShellId ?? envelope?.Header.Selector("ShellId"),
+            request?.CommandId,
+            request?.RequestMessages ?? [],
+            request?.ResponseMessages ?? [],
+            status,
+            fault));
+    }
+
+    private static WsManHeader ResponseHeader(WsManHeader request, string? action) => new()
+    {
+        Action = action,
+        MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+        To = WsManAddresses.Anonymous,
+        RelatesTo = request.MessageId,
+        OperationId = request.OperationId,
+    };
+
+    private WsManEnvelope FaultEnvelope(WsManHeader? request, WsManFaultReason reason, params object?[] args)
+    {
+        var descriptor = WsManFaults.Describe(reason);
+        var header = new WsManHeader
+        {
+            Action = descriptor.Action,
+            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            To = WsManAddresses.Anonymous,
+            RelatesTo = request?.MessageId ?? "uuid:00000000-0000-0000-0000-000000000000",
+            OperationId = request?.OperationId,
+        };
+        return new WsManEnvelope(header, WsManFaults.CreateBody(reason, Options.ComputerName, args));
+    }
+
+    private string? Authenticate(HttpRequest request)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header) ||
+            !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return null;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0) return null;
+        var name = decoded[..colon];
+        var password = decoded[(colon + 1)..];
+        // A DOMAIN\user or user@domain login matches the configured user name.
+        var bare = name.Contains('\\', StringComparison.Ordinal) ? name[(name.LastIndexOf('\\') + 1)..] : name;
+        return Options.EffectiveUsers.TryGetValue(bare, out var expected) &&
+               System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(password))
+            ? bare
+            : null;
+    }
+
+    private static async Task<ArrayBufferWriter<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 8192, limit) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0) return buffer;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit) return null;
+        }
+    }
+
+    private static string RequestUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
+
+    internal static string ShortAction(string? action)
+    {
+        if (action is null) return "(none)";
+        var slash = action.LastIndexOf('/');
+        return slash >= 0 ? action[(slash + 1)..] : action;
+    }
+}
+
+/// <summary>One request being handled: who sent it and what the journal should say about it.</summary>
+internal sealed class WsManRequest(string user, string? clientIp, string url, CancellationToken aborted)
+{
+    public string User { get; } = user;
+    public string? ClientIp { get; } = clientIp;
+    public string Url { get; } = url;
+    public CancellationToken Aborted { get; } = aborted;
+    public WsManEnvelope Envelope { get; set; } = null!;
+    public WsManHeader Header => Envelope.Header;
+    public string? ShellId { get; set; }
+    public string? CommandId { get; set; }
+    public List<PsrpMessageType> RequestMessages { get; } = [];
+    public List<PsrpMessageType> ResponseMessages { get; } = [];
+}

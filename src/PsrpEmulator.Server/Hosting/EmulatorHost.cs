@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PsrpEmulator.Server.Hosting;
+
+/// <summary>Builds a ready-to-run emulator web application (used by the CLI and the test fixture).</summary>
+public static class EmulatorHost
+{
+    /// <summary>
+    /// Creates the application. Configuration layers, later wins: the <c>PsrpEmulator</c> section of
+    /// <paramref name="configuration"/>, <c>PSRPEMU_</c> environment variables, then <paramref name="configure"/>.
+    /// </summary>
+    public static WebApplication Create(
+        IEnumerable<string> urls,
+        Action<EmulatorOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        Action<ILoggingBuilder>? logging = null,
+        IConfiguration? configuration = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.Sources.Clear();
+        if (configuration is not null) builder.Configuration.AddConfiguration(configuration.GetSection(EmulatorOptions.SectionName));
+        builder.Configuration.AddEnvironmentVariables("PSRPEMU_");
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging);
+        builder.WebHost.UseUrls([.. urls]);
+        if (timeProvider is not null) builder.Services.AddSingleton(timeProvider);
+        // Registrations made here win over the defaults (e.g. a BehaviourCatalog built in a test).
+        services?.Invoke(builder.Services);
+        builder.Services.AddRouting();
+        builder.Services.AddPsrpEmulator(builder.Configuration, configure);
+        var app = builder.Build();
+        app.MapWsMan();
+        app.MapEmulatorAdmin();
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel actually bound (port 0 resolved).</summary>
+    public static IReadOnlyList<Uri> BoundAddresses(this WebApplication app) =>
+        [.. app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a))];
+}

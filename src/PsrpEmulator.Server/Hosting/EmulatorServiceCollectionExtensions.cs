@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Diagnostics;
+using PsrpEmulator.Server.Endpoint;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Hosting;
+
+public static class EmulatorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the emulator's services. Options come from <paramref name="configuration"/> (if given) and then
+    /// <paramref name="configure"/>; they are validated when the host starts. A <see cref="TimeProvider"/>
+    /// registered before this call (a virtual clock in tests) is used everywhere time matters.
+    /// </summary>
+    public static IServiceCollection AddPsrpEmulator(this IServiceCollection services, IConfiguration? configuration = null, Action<EmulatorOptions>? configure = null)
+    {
+        var builder = services.AddOptions<EmulatorOptions>();
+        if (configuration is not null) builder.Bind(configuration);
+        if (configure is not null) builder.Configure(configure);
+        builder.Validate(options => Validate(options, out _), "Invalid emulator options.")
+               .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new Journal(sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.JournalCapacity));
+        services.TryAddSingleton(sp => LoadBehaviours(sp.GetRequiredService<IOptions<EmulatorOptions>>().Value));
+        services.TryAddSingleton(sp => new ShellServices(
+            sp.GetRequiredService<IOptions<EmulatorOptions>>().Value,
+            sp.GetRequiredService<BehaviourCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("PsrpEmulator"),
+            sp.GetRequiredService<Journal>()));
+        services.TryAddSingleton<ShellRegistry>();
+        services.TryAddSingleton<ShellOperations>();
+        services.TryAddSingleton<WsManEndpoint>();
+        return services;
+    }
+
+    /// <summary>Maps the WS-Man endpoint (POST; any query string such as <c>?PSVersion=7.6.9</c> is accepted).</summary>
+    public static IEndpointRouteBuilder MapWsMan(this IEndpointRouteBuilder endpoints, string pattern = "/wsman")
+    {
+        endpoints.MapPost(pattern, context => context.RequestServices.GetRequiredService<WsManEndpoint>().HandleAsync(context));
+        return endpoints;
+    }
+
+    /// <summary>Maps <c>GET /_emulator/health</c> (readiness) and <c>GET /_emulator/journal</c> (plain text).</summary>
+    public static IEndpointRouteBuilder MapEmulatorAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/_emulator/health", () => Results.Text("Healthy"));
+        endpoints.MapGet("/_emulator/journal", (Journal journal) =>
+        {
+            using var writer = new StringWriter();
+            journal.WriteTo(writer);
+            return Results.Text(writer.ToString());
+        });
+        return endpoints;
+    }
+
+    private static BehaviourCatalog LoadBehaviours(EmulatorOptions options)
+    {
+        var fallback = BehaviourCatalog.LoadDefault();
+        if (options.ScenarioFile is not { Length: > 0 } file) return fallback;
+        return BehaviourCatalog.Combine(BehaviourCatalog.Parse(File.ReadAllText(file), file), fallback);
+    }
+
+    internal static bool Validate(EmulatorOptions options, out List<ValidationResult> results)
+    {
+        results = [];
+        return Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+    }
+
+    private sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EmulatorOptions options) =>
+            EmulatorServiceCollectionExtensions.Validate(options, out var results)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(results.Select(r => r.ErrorMessage ?? "invalid"));
+    }
+}

@@ -1,0 +1,156 @@
+using System.Threading.Channels;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Shells;
+
+/// <summary>A PSRP message waiting to be received, with how much of it has been sent already.</summary>
+internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] bytes, bool startsNewBatch = false)
+{
+    public ulong ObjectId { get; } = objectId;
+    public PsrpMessageType Type { get; } = type;
+    public byte[] Bytes { get; } = bytes;
+
+    /// <summary>When set, a Receive that already carries data stops before this message (mirrors Windows' batching).</summary>
+    public bool StartsNewBatch { get; } = startsNewBatch;
+
+    public int Sent { get; set; }
+    public ulong NextFragmentId { get; set; }
+}
+
+/// <summary>What one Receive takes out of a stream.</summary>
+internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
+
+/// <summary>
+/// The server-to-client buffer of one pool or pipeline: a channel of whole messages (bounded for pipelines:
+/// Block waits when full), fragmented on the way out to fit the client's envelope. Whatever a Receive takes is
+/// consumed: it is never replayed to another client. A terminal message (PIPELINE_STATE) bypasses the bound and
+/// is always sent last.
+/// </summary>
+internal sealed class OutputStream
+{
+    private readonly Channel<OutboundMessage> _channel;
+    private readonly SemaphoreSlim _receiveLock = new(1, 1);
+    private OutboundMessage? _partial;
+    private OutboundMessage? _final;
+    private bool _finalSent;
+
+    public OutputStream(int? capacity)
+    {
+        _channel = capacity is { } c
+            ? Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(c) { FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = false })
+            : Channel.CreateUnbounded<OutboundMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    }
+
+    public bool IsCompleted => _finalSent && _partial is null;
+
+    /// <summary>Buffers a message; waits while a bounded buffer is full (BufferMode Block).</summary>
+    public ValueTask WriteAsync(OutboundMessage message, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(message, cancellationToken);
+
+    /// <summary>Buffers without waiting; false when full or completed.</summary>
+    public bool TryWrite(OutboundMessage message) => _channel.Writer.TryWrite(message);
+
+    /// <summary>Ends the stream; <paramref name="final"/> is sent after everything already buffered.</summary>
+    public void Complete(OutboundMessage? final)
+    {
+        _final = final;
+        if (final is null) _finalSent = true;
+        _channel.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Waits for data (or completion) until <paramref name="hold"/> is cancelled, then takes fragments up to
+    /// <paramref name="budget"/> encoded bytes. Returns null when nothing arrived within the hold.
+    /// </summary>
+    public async Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold)
+    {
+        try
+        {
+            await _receiveLock.WaitAsync(hold).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (!HasPending())
+            {
+                try
+                {
+                    // False means completed and empty: the final message (if any) is what is left.
+                    await _channel.Reader.WaitToReadAsync(hold).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+
+            return Take(budget, maxFragmentLength);
+        }
+        finally
+        {
+            _receiveLock.Release();
+        }
+    }
+
+    private bool HasPending() => _partial is not null || _channel.Reader.Count > 0 || (_channel.Reader.Completion.IsCompleted && !_finalSent);
+
+    private ReceiveBatch Take(int budget, int maxFragmentLength)
+    {
+        var fragments = new List<byte[]>();
+        var types = new List<PsrpMessageType>();
+        var used = 0;
+        while (true)
+        {
+            var message = _partial;
+            if (message is null)
+            {
+                if (_channel.Reader.TryPeek(out var next))
+                {
+                    if (next.StartsNewBatch && fragments.Count > 0) break;
+                    _channel.Reader.TryRead(out message);
+                }
+                else if (_channel.Reader.Completion.IsCompleted && !_finalSent)
+                {
+                    message = _final;
+                    _finalSent = true;
+                }
+            }
+
+            if (message is null) break;
+
+            var room = Math.Min(budget - used, maxFragmentLength) - Fragment.HeaderLength;
+            if (room <= 0)
+            {
+                // No room left in this envelope: the rest goes with the next Receive.
+                _partial = message;
+                break;
+            }
+
+            var length = Math.Min(room, message.Bytes.Length - message.Sent);
+            var isStart = message.Sent == 0;
+            var isEnd = message.Sent + length == message.Bytes.Length;
+            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.AsMemory(message.Sent, length));
+            var encoded = new byte[fragment.EncodedLength];
+            FragmentCodec.Write(encoded, fragment);
+            message.Sent += length;
+            message.NextFragmentId++;
+            fragments.Add(encoded);
+            used += encoded.Length;
+            if (isStart) types.Add(message.Type);
+            if (isEnd)
+            {
+                _partial = null;
+            }
+            else
+            {
+                _partial = message;
+                break;
+            }
+        }
+
+        return new ReceiveBatch(fragments, types, IsCompleted);
+    }
+}

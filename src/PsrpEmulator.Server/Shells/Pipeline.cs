@@ -1,0 +1,169 @@
+using System.Threading.Channels;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Diagnostics;
+
+namespace PsrpEmulator.Server.Shells;
+
+/// <summary>
+/// One PowerShell pipeline (WinRM command) of a shell: assembles CREATE_PIPELINE and input from the client,
+/// runs the scripted behaviour asynchronously, and buffers what it writes for Receive.
+/// </summary>
+internal sealed class Pipeline : IPipelineHost
+{
+    private readonly Shell _shell;
+    private readonly Channel<PsValue> _input = Channel.CreateUnbounded<PsValue>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+        // Input written by a Send runs the waiting behaviour inline, so its output is buffered before SendResponse.
+        AllowSynchronousContinuations = true,
+    });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private Defragmenter _defragmenter = new();
+    private Task _run = Task.CompletedTask;
+
+    public Pipeline(Shell shell, string commandId, string? commandLine)
+    {
+        _shell = shell;
+        CommandId = commandId;
+        CommandLine = commandLine;
+        Output = new OutputStream(shell.Services.Options.OutputBufferCapacity);
+    }
+
+    public string CommandId { get; }
+    public string? CommandLine { get; }
+    public Guid PipelineId { get; private set; }
+    public OutputStream Output { get; }
+    public PipelineLifecycle Lifecycle { get; private set; } = PipelineLifecycle.Creating;
+    public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
+
+    /// <summary>Command Arguments or a Send with this CommandId.</summary>
+    public void AcceptData(ReadOnlyMemory<byte> data, List<PsrpMessageType> seen)
+    {
+        IReadOnlyList<PsrpMessage> messages;
+        lock (_lock)
+        {
+            messages = Shell.Defragment(ref _defragmenter, data);
+        }
+
+        foreach (var message in messages)
+        {
+            seen.Add(message.MessageType);
+            try
+            {
+                HandleMessage(message);
+            }
+            catch (Exception e) when (e is ClixmlException or PsrpPayloadException)
+            {
+                throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, e.Message);
+            }
+        }
+    }
+
+    private void HandleMessage(PsrpMessage message)
+    {
+        switch (message.MessageType)
+        {
+            case PsrpMessageType.CreatePipeline when Lifecycle == PipelineLifecycle.Creating:
+                var create = CreatePipeline.FromPsValue(message.ReadData());
+                PipelineId = message.PipelineId;
+                if (create.NoInput) _input.Writer.TryComplete();
+                Start(create, message.RunspacePoolId);
+                break;
+            case PsrpMessageType.PipelineInput:
+                _input.Writer.TryWrite(message.ReadData());
+                break;
+            case PsrpMessageType.EndOfPipelineInput:
+                _input.Writer.TryComplete();
+                break;
+            case PsrpMessageType.CreatePipeline:
+                throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, "CREATE_PIPELINE sent twice for one command");
+            default:
+                // Host responses are accepted and ignored: scripted behaviours make no host calls.
+                break;
+        }
+    }
+
+    private Guid _runspacePoolId;
+
+    private void Start(CreatePipeline create, Guid runspacePoolId)
+    {
+        _runspacePoolId = runspacePoolId;
+        var script = _shell.Services.Behaviours.Resolve(create);
+        Lifecycle = PipelineLifecycle.Running;
+        State = PSInvocationState.Running;
+        var text = string.Join(" | ", create.Commands.Select(c => c.Command));
+        Diagnostics.Log.PipelineStarted(_shell.Services.Logger, _shell.ShellId, CommandId, text.Trim());
+        // Runs inline up to its first real wait (a sleep, a full Block buffer, input): a behaviour without waits
+        // has buffered all its output before CommandResponse is sent, as a fast command on Windows has.
+        _run = RunAsync(script);
+    }
+
+    private async Task RunAsync(IBehaviourScript script)
+    {
+        PipelineOutcome outcome;
+        try
+        {
+            outcome = await script.RunAsync(this, _shell.Services.Time, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            outcome = new PipelineOutcome(PSInvocationState.Stopped,
+                ErrorRecords.Create("The pipeline has been stopped.", "PipelineStopped", ErrorCategory.OperationStopped, "System.Management.Automation.PipelineStoppedException"));
+        }
+        catch (Exception e)
+        {
+            Diagnostics.Log.BehaviourCrashed(_shell.Services.Logger, e, _shell.ShellId, CommandId);
+            outcome = new PipelineOutcome(PSInvocationState.Failed,
+                ErrorRecords.Create("The emulator's behaviour for this command failed: " + e.Message, "EmulatorBehaviourFailed", ErrorCategory.NotSpecified));
+        }
+
+        State = outcome.State;
+        if (Lifecycle == PipelineLifecycle.Running) Lifecycle = PipelineLifecycle.Finished;
+        var body = new PipelineStateMessage(outcome.State, outcome.State is PSInvocationState.Failed or PSInvocationState.Stopped ? outcome.ErrorRecord : null);
+        var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, body);
+        Output.Complete(new OutboundMessage(_shell.NextObjectId(), message.MessageType, message.ToArray()));
+        Diagnostics.Log.PipelineFinished(_shell.Services.Logger, _shell.ShellId, CommandId, outcome.State.ToString());
+    }
+
+    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, record);
+        var outbound = new OutboundMessage(_shell.NextObjectId(), message.MessageType, message.ToArray());
+        if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;
+        Diagnostics.Log.BufferBlocked(_shell.Services.Logger, CommandId);
+        return Output.WriteAsync(outbound, cancellationToken);
+    }
+
+    public async ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _input.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Ctrl+C: stops the behaviour; completes when the Stopped state is buffered.</summary>
+    public Task StopAsync()
+    {
+        _stop.Cancel();
+        _input.Writer.TryComplete();
+        return _run;
+    }
+
+    /// <summary>Signal Terminate or shell deletion: stops and forgets the pipeline.</summary>
+    public void Terminate()
+    {
+        Lifecycle = PipelineLifecycle.Closed;
+        _stop.Cancel();
+        _input.Writer.TryComplete();
+        _shell.RemovePipeline(this);
+    }
+}

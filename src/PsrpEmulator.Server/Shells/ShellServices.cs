@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Diagnostics;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.Server.Shells;
+
+/// <summary>What shells and pipelines need from the host: options, behaviours, time and logging.</summary>
+internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog behaviours, TimeProvider time, ILogger logger, Journal journal)
+{
+    public EmulatorOptions Options { get; } = options;
+    public BehaviourCatalog Behaviours { get; } = behaviours;
+    public TimeProvider Time { get; } = time;
+    public ILogger Logger { get; } = logger;
+    public Journal Journal { get; } = journal;
+}
