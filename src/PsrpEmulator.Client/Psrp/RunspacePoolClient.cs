@@ -155,7 +155,8 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         return messages;
     }
 
-    internal WsManHeader ShellHeader(string action, IReadOnlyList<WsManOption>? options = null) => new()
+    /// <summary>A header addressing this shell (for raw requests).</summary>
+    public WsManHeader ShellHeader(string action, IReadOnlyList<WsManOption>? options = null) => new()
     {
         Action = action,
         ResourceUri = ResourceUri,

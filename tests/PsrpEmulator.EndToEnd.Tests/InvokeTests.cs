@@ -1,0 +1,152 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+public class InvokeTests : EmulatorTestBase
+{
+    [Test]
+    public async Task Invoking_a_string_literal_outputs_its_text_and_completes()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("\"hello\"");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "hello" }));
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+    }
+
+    [Test]
+    public async Task Opening_a_pool_negotiates_capability_and_reports_the_shell()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { Name = "Session1" });
+
+        Assert.That(pool.State, Is.EqualTo(RunspacePoolState.Opened));
+        Assert.That(pool.ServerCapability!.ProtocolVersion, Is.EqualTo("2.3"));
+        Assert.That(pool.Shell!.ShellId, Is.EqualTo(pool.ShellId));
+        Assert.That(pool.Shell.Name, Is.EqualTo("Session1"));
+        Assert.That(pool.Shell.State, Is.EqualTo("Connected"));
+        Assert.That(pool.Shell.IdleTimeOut, Is.EqualTo(TimeSpan.FromSeconds(7200)));
+        Assert.That(pool.ApplicationPrivateData, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Two_pipelines_run_one_after_the_other_on_one_pool()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var first = await pool.InvokeAsync("'one'");
+        var second = await pool.InvokeAsync("'two'");
+
+        Assert.That(Outputs(first), Is.EqualTo(new[] { "one" }));
+        Assert.That(Outputs(second), Is.EqualTo(new[] { "two" }));
+    }
+
+    [Test]
+    public async Task Unknown_script_gets_a_command_not_found_error_and_completes()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("Get-NoSuchThing -Force");
+
+        var error = events.OfType<ErrorEvent>().Single();
+        Assert.That(error.Error.FullyQualifiedErrorId, Does.StartWith("CommandNotFoundException"));
+        Assert.That(error.Error.Message, Does.Contain("'Get-NoSuchThing'"));
+        Assert.That(events[^1], Is.TypeOf<StateEvent>().With.Property(nameof(StateEvent.State)).EqualTo(PSInvocationState.Completed));
+    }
+
+    [Test]
+    public async Task A_closed_pool_answers_later_requests_with_shell_not_found()
+    {
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        await pool.CloseAsync();
+
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => transport.SendAsync(pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", null)));
+
+        Assert.That(fault!.Code, Is.EqualTo(WsManFaultException.ShellNotFound));
+        Assert.That(fault.Subcode, Is.EqualTo("w:InvalidSelectors"));
+        Assert.That(fault.HttpStatus, Is.EqualTo(500));
+    }
+
+    [Test]
+    public async Task Receive_for_an_unknown_command_returns_invalid_selectors()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() =>
+            transport.SendAsync(pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", Guid.NewGuid().ToString().ToUpperInvariant())));
+
+        Assert.That(fault!.Code, Is.EqualTo(2150858843u));
+        Assert.That(fault.Fault.Message, Does.Contain("command identifier"));
+    }
+
+    [Test]
+    public async Task Wrong_password_is_refused_with_http_401()
+    {
+        using var transport = CreateTransport(password: "wrong");
+
+        var e = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(transport));
+
+        Assert.That(e!.HttpStatus, Is.EqualTo(401));
+        Assert.That(Emulator.Journal.Snapshot().Select(j => j.HttpStatus), Does.Contain(401));
+    }
+
+    [Test]
+    public async Task Another_user_cannot_touch_a_shell_it_does_not_own()
+    {
+        using var owner = CreateTransport("alice", "a");
+        using var other = CreateTransport("bob", "b");
+        await using var pool = await RunspacePoolClient.OpenAsync(owner);
+
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => other.SendAsync(pool.ShellHeader(WsManActions.Delete), EmptyBody.Instance));
+
+        Assert.That(fault!.Subcode, Is.EqualTo("w:AccessDenied"));
+        Assert.That(fault.Code, Is.EqualTo(5u));
+    }
+
+    [Test]
+    public async Task Input_objects_are_sent_and_echoed_by_a_scripted_behaviour()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var pipeline = await pool.StartAsync("$input | Echo-Input", [Protocol.Clixml.PsPrimitive.String("a"), Protocol.Clixml.PsPrimitive.Int32(2)]);
+        var events = await ReadAllAsync(pipeline);
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "a", "2" }));
+    }
+
+    protected override void Configure(Server.Hosting.EmulatorOptions options) => options.Users = ["psrp:psrp", "alice:a", "bob:b"];
+
+    protected override string? ScenarioYaml => """
+        behaviours:
+          - match: "$input | Echo-Input"
+            steps:
+              - input: echo
+        """;
+
+    [Test]
+    public async Task The_journal_records_actions_and_psrp_messages_without_credentials()
+    {
+        using var transport = CreateTransport();
+        await using (var pool = await RunspacePoolClient.OpenAsync(transport))
+        {
+            await pool.InvokeAsync("'x'");
+        }
+
+        var journal = Emulator.Journal.Snapshot();
+        Assert.That(journal.Select(e => e.Action), Does.Contain("Create").And.Contain("Command").And.Contain("Receive").And.Contain("Signal").And.Contain("Delete"));
+        var create = journal.First(e => e.Action == "Create");
+        Assert.That(create.RequestMessages, Is.EqualTo(new[] { PsrpMessageType.SessionCapability, PsrpMessageType.InitRunspacePool }));
+        Assert.That(journal.SelectMany(e => e.ResponseMessages), Does.Contain(PsrpMessageType.PipelineOutput));
+        Assert.That(string.Join("\n", journal), Does.Not.Contain("psrp:psrp").And.Not.Contain("cHNycDpwc3Jw"));
+    }
+}

@@ -1,0 +1,51 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+public class VirtualTimeTests : EmulatorTestBase
+{
+    protected override bool UseVirtualTime => true;
+
+    [Test]
+    public async Task Documented_loop_with_sleeps_streams_output_as_virtual_time_passes()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var pipeline = await pool.StartAsync("1..3 | ForEach-Object { \"Output$_\"; Start-Sleep -Seconds 60 }");
+        var events = await AdvanceUntilAsync(ReadAllAsync(pipeline), TimeSpan.FromSeconds(1));
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "Output1", "Output2", "Output3" }));
+        Assert.That(pipeline.State, Is.EqualTo(PSInvocationState.Completed));
+    }
+
+    [Test]
+    public async Task Receive_with_nothing_to_say_times_out_and_the_client_asks_again()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var pipeline = await pool.StartAsync("1..2 | % { \"t$_\"; sleep 30 }");
+        var events = await AdvanceUntilAsync(ReadAllAsync(pipeline), TimeSpan.FromSeconds(1));
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "t1", "t2" }));
+        Assert.That(Emulator.Journal.Snapshot().Count(e => e.Fault == Protocol.WsMan.WsManFaultReason.OperationTimedOut), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Ctrl_c_stops_a_sleeping_pipeline_which_reports_stopped()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync("1..100 | ForEach-Object { \"n$_\"; Start-Sleep 3600 }");
+
+        await pipeline.StopAsync();
+        var events = await AdvanceUntilAsync(ReadAllAsync(pipeline), TimeSpan.FromSeconds(1));
+
+        var state = (StateEvent)events[^1];
+        Assert.That(state.State, Is.EqualTo(PSInvocationState.Stopped));
+        Assert.That(state.Reason!.FullyQualifiedErrorId, Is.EqualTo("PipelineStopped"));
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "n1" }));
+    }
+}
