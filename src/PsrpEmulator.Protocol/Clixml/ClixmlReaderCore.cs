@@ -150,7 +150,11 @@ internal sealed class ClixmlReaderCore
         }
 
         _reader.Read();
-        while (MoveToElement()) onChild(depth + 1);
+        while (MoveToElement())
+        {
+            EnterElement(depth + 1);
+            onChild(depth + 1);
+        }
         if (_reader.NodeType != XmlNodeType.EndElement) throw new XmlException("Unexpected end of document.");
         _reader.Read();
     }
