@@ -64,6 +64,7 @@ public class ClixmlPrimitiveTests
         Assert.That(back, Is.EqualTo(value));
         Assert.That(back, Is.TypeOf<PsPrimitive>());
         Assert.That(((PsPrimitive)back).Value.GetType(), Is.EqualTo(value.Value.GetType()));
+        Assert.That(ClixmlSerializer.SerializeToString(back), Is.EqualTo(xml), "re-serialized text (keeps offset, scale, NaN)");
     }
 
     [Test]
