@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace PsrpEmulator.Protocol.Clixml;
 
@@ -18,7 +19,11 @@ public static class ClixmlSerializer
     }
 
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(value);
+        ClixmlWriterCore.Write(output, value, writeBom);
+    }
 
     public static string SerializeToString(PsValue value)
         => System.Text.Encoding.UTF8.GetString(Serialize(value));
@@ -32,7 +37,7 @@ public static class ClixmlSerializer
 public static class ClixmlDeserializer
 {
     public static PsValue Deserialize(ReadOnlySpan<byte> utf8, ClixmlLimits? limits = null)
-        => throw new NotImplementedException();
+        => ClixmlReaderCore.Read(utf8, limits ?? ClixmlLimits.Default);
 
     public static PsValue Deserialize(string xml, ClixmlLimits? limits = null)
         => Deserialize(System.Text.Encoding.UTF8.GetBytes(xml), limits);
@@ -41,7 +46,118 @@ public static class ClixmlDeserializer
 /// <summary>The <c>_xHHHH_</c> escaping of strings and property names (MS-PSRP 2.2.5.3.2).</summary>
 public static class ClixmlString
 {
-    public static string Encode(string value) => throw new NotImplementedException();
+    /// <summary>
+    /// Escapes every UTF-16 code unit that is not allowed in XML 1.0 text or is otherwise unsafe on the wire (C0
+    /// controls including TAB/CR/LF, U+007F–U+009F, surrogates, U+FFFE/U+FFFF) as <c>_xHHHH_</c> (upper-case hex), and
+    /// protects a literal <c>_x</c>/<c>_X</c> by escaping its underscore as <c>_x005F_</c>.
+    /// </summary>
+    public static string Encode(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var first = IndexOfFirstToEscape(value);
+        if (first < 0) return value;
 
-    public static string Decode(string value) => throw new NotImplementedException();
+        var sb = new StringBuilder(value.Length + 16);
+        sb.Append(value, 0, first);
+        for (var i = first; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (NeedsEscape(value, i)) AppendEscape(sb, c);
+            else sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Inverse of <see cref="Encode"/>: <c>_xHHHH_</c> (either case of x and of the hex digits) becomes the code unit;
+    /// <c>_xHHHHHHHH_</c> naming a supplementary code point becomes its surrogate pair; anything malformed stays literal.
+    /// </summary>
+    public static string Decode(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var first = value.IndexOf('_', StringComparison.Ordinal);
+        if (first < 0) return value;
+
+        var sb = new StringBuilder(value.Length);
+        sb.Append(value, 0, first);
+        var i = first;
+        while (i < value.Length)
+        {
+            var c = value[i];
+            if (c == '_' && i + 6 < value.Length && (value[i + 1] == 'x' || value[i + 1] == 'X'))
+            {
+                if (value[i + 6] == '_' && TryParseHex(value.AsSpan(i + 2, 4), out var unit))
+                {
+                    sb.Append((char)unit);
+                    i += 7;
+                    continue;
+                }
+
+                if (i + 10 < value.Length && value[i + 10] == '_' && TryParseHex(value.AsSpan(i + 2, 8), out var cp)
+                    && cp is >= 0x10000 and <= 0x10FFFF)
+                {
+                    sb.Append(char.ConvertFromUtf32((int)cp));
+                    i += 11;
+                    continue;
+                }
+            }
+
+            sb.Append(c);
+            i++;
+        }
+
+        return sb.ToString();
+    }
+
+    private static int IndexOfFirstToEscape(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (NeedsEscape(value, i)) return i;
+        }
+
+        return -1;
+    }
+
+    private static bool NeedsEscape(string s, int i)
+    {
+        var c = s[i];
+        return c switch
+        {
+            <= '\u001F' => true,
+            >= '\u007F' and <= '\u009F' => true,
+            >= '\uD800' and <= '\uDFFF' => true,
+            '\uFFFE' or '\uFFFF' => true,
+            '_' => i + 1 < s.Length && (s[i + 1] == 'x' || s[i + 1] == 'X'),
+            _ => false,
+        };
+    }
+
+    private static void AppendEscape(StringBuilder sb, char c)
+    {
+        const string Hex = "0123456789ABCDEF";
+        sb.Append("_x")
+            .Append(Hex[(c >> 12) & 0xF])
+            .Append(Hex[(c >> 8) & 0xF])
+            .Append(Hex[(c >> 4) & 0xF])
+            .Append(Hex[c & 0xF])
+            .Append('_');
+    }
+
+    private static bool TryParseHex(ReadOnlySpan<char> digits, out uint value)
+    {
+        value = 0;
+        foreach (var d in digits)
+        {
+            uint v;
+            if (d is >= '0' and <= '9') v = (uint)(d - '0');
+            else if (d is >= 'A' and <= 'F') v = (uint)(d - 'A' + 10);
+            else if (d is >= 'a' and <= 'f') v = (uint)(d - 'a' + 10);
+            else return false;
+            value = (value << 4) | v;
+        }
+
+        return true;
+    }
 }

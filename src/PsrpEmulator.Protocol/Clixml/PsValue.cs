@@ -70,6 +70,20 @@ public sealed class PsPrimitive : PsValue
     public static PsPrimitive Guid(Guid value) => new(PsPrimitiveType.Guid, value);
     public static PsPrimitive DateTime(DateTimeOffset value) => new(PsPrimitiveType.DateTime, value);
     public static PsPrimitive ByteArray(byte[] value) => new(PsPrimitiveType.ByteArray, value);
+    public static PsPrimitive Char(char value) => new(PsPrimitiveType.Char, value);
+    public static PsPrimitive Byte(byte value) => new(PsPrimitiveType.Byte, value);
+    public static PsPrimitive SByte(sbyte value) => new(PsPrimitiveType.SByte, value);
+    public static PsPrimitive UInt16(ushort value) => new(PsPrimitiveType.UInt16, value);
+    public static PsPrimitive Int16(short value) => new(PsPrimitiveType.Int16, value);
+    public static PsPrimitive UInt64(ulong value) => new(PsPrimitiveType.UInt64, value);
+    public static PsPrimitive Single(float value) => new(PsPrimitiveType.Single, value);
+    public static PsPrimitive Decimal(decimal value) => new(PsPrimitiveType.Decimal, value);
+    public static PsPrimitive Duration(TimeSpan value) => new(PsPrimitiveType.Duration, value);
+    public static PsPrimitive Uri(string value) => new(PsPrimitiveType.Uri, value);
+    public static PsPrimitive SemanticVersion(string value) => new(PsPrimitiveType.SemanticVersion, value);
+    public static PsPrimitive XmlDocument(string value) => new(PsPrimitiveType.XmlDocument, value);
+    public static PsPrimitive ScriptBlock(string value) => new(PsPrimitiveType.ScriptBlock, value);
+    public static PsPrimitive SecureString(string base64) => new(PsPrimitiveType.SecureString, base64);
 
     public override string ToDisplayString() => Value switch
     {
