@@ -539,20 +539,24 @@ public static class WsManEnvelopeReader
         private CommandLineBody ReadCommandLine()
         {
             var commandId = r.GetAttribute("CommandId");
+            var resourceUri = _header?.ResourceUri;
+            var textMode = resourceUri is not null && !resourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase);
             string? command = null;
             ReadOnlyMemory<byte>? arguments = null;
+            List<string>? textArguments = null;
             var depth = r.Depth;
             if (!r.IsEmptyElement)
             {
                 while (NextChild(depth))
                 {
                     if (Is(Ns.Rsp, "Command")) command = ReadText();
-                    else if (Is(Ns.Rsp, "Arguments")) arguments = ReadBase64("Arguments");
+                    else if (Is(Ns.Rsp, "Arguments") && textMode) (textArguments ??= []).Add(ReadText());
+                    else if (Is(Ns.Rsp, "Arguments")) arguments ??= ReadBase64("Arguments");
                     else SkipElement();
                 }
             }
 
-            return new CommandLineBody(commandId, command, arguments);
+            return new CommandLineBody(commandId, command, arguments) { TextArguments = textArguments };
         }
 
         private List<ShellStream> ReadStreams(string parent, Action? onOther = null)

@@ -235,6 +235,7 @@ public static class WsManEnvelopeWriter
                 if (b.CommandId is not null) w.WriteAttributeString("CommandId", b.CommandId);
                 Element(w, "rsp", "Command", Rsp, b.Command);
                 if (b.Arguments is { } args) Base64Element(w, "rsp", "Arguments", Rsp, args);
+                foreach (var text in b.TextArguments ?? []) Element(w, "rsp", "Arguments", Rsp, text);
                 w.WriteEndElement();
                 break;
             case CommandResponseBody b:
