@@ -68,7 +68,14 @@ public sealed record ShellBody(ShellInfo Shell) : WsManBody;
 public sealed record ConfigBody(int MaxEnvelopeSizeKb, int MaxTimeoutMs = 60000, int MaxBatchItems = 32000) : WsManBody;
 
 /// <summary><c>rsp:CommandLine CommandId</c> with Command text and Arguments (decoded).</summary>
-public sealed record CommandLineBody(string? CommandId, string? Command, ReadOnlyMemory<byte>? Arguments) : WsManBody;
+public sealed record CommandLineBody(string? CommandId, string? Command, ReadOnlyMemory<byte>? Arguments) : WsManBody
+{
+    /// <summary>
+    /// WinRS (non-PowerShell) shells send plain-text arguments, one <c>rsp:Arguments</c> element each. The reader fills
+    /// this (and leaves <see cref="Arguments"/> null) when the ResourceURI is set and is not a PowerShell endpoint.
+    /// </summary>
+    public IReadOnlyList<string>? TextArguments { get; init; }
+}
 
 /// <summary><c>rsp:CommandResponse/rsp:CommandId</c>.</summary>
 public sealed record CommandResponseBody(string CommandId) : WsManBody;

@@ -1,0 +1,1045 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace PsrpEmulator.Protocol.WsMan;
+
+/// <summary>
+/// Streaming envelope reader (XmlReader, DTD prohibited, no resolver, size and depth limits).
+/// </summary>
+/// <remarks>
+/// Elements are matched by namespace and local name, never by prefix; header order does not matter and unknown
+/// headers are ignored. Header value errors are reported after the whole header was read, so
+/// <see cref="EnvelopeException.Header"/> still carries the MessageID for the fault's RelatesTo.
+/// An <c>rsp:Shell</c> body with an <c>rsp:ShellId</c> child element is a <see cref="ShellBody"/> (Get response);
+/// without one it is a <see cref="ShellCreateBody"/> (Create request, including cmd shells with neither attributes
+/// nor creationXml). An empty <c>n:EnumerationContext</c> is read as null.
+/// <c>rsp:DisconnectResponse</c> and <c>rsp:ReconnectResponse</c> elements are read as <see cref="EmptyBody"/>.
+/// </remarks>
+public static class WsManEnvelopeReader
+{
+    public static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null)
+    {
+        limits ??= EnvelopeLimits.Default;
+        if (utf8.Length > limits.MaxEnvelopeBytes)
+        {
+            throw new EnvelopeException(EnvelopeError.TooLarge, $"The envelope is {utf8.Length} bytes; the limit is {limits.MaxEnvelopeBytes}.");
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8.Length, 1));
+        try
+        {
+            utf8.CopyTo(rented);
+            using var stream = new MemoryStream(rented, 0, utf8.Length, writable: false);
+            using var xml = XmlReader.Create(stream, Settings(limits));
+            var parser = new Parser(xml, limits.MaxDepth);
+            try
+            {
+                return parser.ReadEnvelope();
+            }
+            catch (XmlException e)
+            {
+                if (utf8.IndexOf("<!DOCTYPE"u8) >= 0 || utf8.IndexOf("<!ENTITY"u8) >= 0)
+                {
+                    throw new EnvelopeException(EnvelopeError.DtdProhibited, "The envelope contains a DTD or entity declaration, which is not allowed.", e);
+                }
+
+                throw new EnvelopeException(EnvelopeError.MalformedXml, "The envelope is not well-formed XML: " + e.Message, e);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static XmlReaderSettings Settings(EnvelopeLimits limits) => new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = limits.MaxEnvelopeBytes,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        IgnoreWhitespace = false,
+        CloseInput = false,
+    };
+
+    private static class Ns
+    {
+        public const string S = WsManNamespaces.Soap;
+        public const string A = WsManNamespaces.Addressing;
+        public const string W = WsManNamespaces.WsMan;
+        public const string P = WsManNamespaces.WsManMicrosoft;
+        public const string Rsp = WsManNamespaces.Shell;
+        public const string X = WsManNamespaces.Transfer;
+        public const string N = WsManNamespaces.Enumeration;
+        public const string F = WsManNamespaces.WsManFault;
+        public const string Id = WsManNamespaces.Identity;
+        public const string Ps = WsManNamespaces.PowerShell;
+        public const string Cfg = WsManNamespaces.Config;
+    }
+
+    private sealed class Parser(XmlReader r, int maxDepth)
+    {
+        private WsManHeader? _header;
+
+        public WsManEnvelope ReadEnvelope()
+        {
+            if (!MoveToContent() || !Is(Ns.S, "Envelope"))
+            {
+                throw new EnvelopeException(EnvelopeError.NotAnEnvelope, "The root element is not a SOAP 1.2 s:Envelope.");
+            }
+
+            var header = new WsManHeader();
+            WsManBody? body = null;
+            var envDepth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(envDepth))
+                {
+                    if (body is null && Is(Ns.S, "Header"))
+                    {
+                        header = ReadHeader();
+                        _header = header;
+                    }
+                    else if (body is null && Is(Ns.S, "Body"))
+                    {
+                        _header = header;
+                        body = ReadBody();
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            // The rest of the document must be well-formed too.
+            while (Read())
+            {
+            }
+
+            if (body is null)
+            {
+                throw Error(EnvelopeError.InvalidBody, "The envelope has no s:Body.", "Body");
+            }
+
+            return new WsManEnvelope(header, body);
+        }
+
+        // ---------------------------------------------------------------- header
+
+        private WsManHeader ReadHeader()
+        {
+            string? action = null, to = null, messageId = null, relatesTo = null, replyTo = null, resourceUri = null;
+            string? locale = null, dataLocale = null, sessionId = null, operationId = null, compression = null;
+            bool operationIdMustUnderstand = false;
+            Dictionary<string, string>? selectors = null;
+            List<WsManOption>? options = null;
+            TimeSpan? operationTimeout = null;
+            int? maxEnvelopeSize = null;
+            long? sequenceId = null;
+            EnvelopeException? firstError = null;
+
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    var ns = r.NamespaceURI;
+                    var name = r.LocalName;
+                    switch (ns)
+                    {
+                        case Ns.A when name == "Action": action = ReadText().Trim(); break;
+                        case Ns.A when name == "To": to = ReadText().Trim(); break;
+                        case Ns.A when name == "MessageID": messageId = ReadText().Trim(); break;
+                        case Ns.A when name == "RelatesTo": relatesTo = ReadText().Trim(); break;
+                        case Ns.A when name == "ReplyTo": replyTo = ReadReplyTo(); break;
+                        case Ns.W when name == "ResourceURI": resourceUri = ReadText().Trim(); break;
+                        case Ns.W when name == "SelectorSet": selectors = ReadSelectorSet(); break;
+                        case Ns.W when name == "OptionSet": options = ReadOptionSet(); break;
+                        case Ns.W when name == "Locale": locale = r.GetAttribute("lang", WsManNamespaces.Xml); SkipElement(); break;
+                        case Ns.P when name == "DataLocale": dataLocale = r.GetAttribute("lang", WsManNamespaces.Xml); SkipElement(); break;
+                        case Ns.P when name == "SessionId": sessionId = ReadText().Trim(); break;
+                        case Ns.Rsp when name == "CompressionType": compression = ReadText().Trim(); break;
+                        case Ns.P when name == "OperationID":
+                            operationIdMustUnderstand = IsTrue(r.GetAttribute("mustUnderstand", Ns.S));
+                            operationId = ReadText().Trim();
+                            break;
+                        case Ns.W when name == "OperationTimeout":
+                        {
+                            var text = ReadText().Trim();
+                            if (XsDuration.TryParse(text, out var t) && t >= TimeSpan.Zero) operationTimeout = t;
+                            else firstError ??= HeaderError(EnvelopeError.InvalidDuration, $"The XML contains an invalid timeout field in the SOAP header: {text}", name);
+                            break;
+                        }
+                        case Ns.W when name == "MaxEnvelopeSize":
+                        {
+                            var text = ReadText().Trim();
+                            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0) maxEnvelopeSize = v;
+                            else firstError ??= HeaderError(EnvelopeError.InvalidHeaderValue, $"The MaxEnvelopeSize header value is invalid: {text}", name);
+                            break;
+                        }
+                        case Ns.P when name == "SequenceId":
+                        {
+                            var text = ReadText().Trim();
+                            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v)) sequenceId = v;
+                            else firstError ??= HeaderError(EnvelopeError.InvalidHeaderValue, $"The SequenceId header value is invalid: {text}", name);
+                            break;
+                        }
+                        default: SkipElement(); break;
+                    }
+                }
+            }
+
+            var header = new WsManHeader
+            {
+                Action = action,
+                To = to,
+                MessageId = messageId,
+                RelatesTo = relatesTo,
+                ReplyTo = replyTo,
+                ResourceUri = resourceUri,
+                Options = options ?? [],
+                OperationTimeout = operationTimeout,
+                MaxEnvelopeSize = maxEnvelopeSize,
+                Locale = locale,
+                DataLocale = dataLocale,
+                SessionId = sessionId,
+                OperationId = operationId,
+                OperationIdMustUnderstand = operationIdMustUnderstand,
+                SequenceId = sequenceId,
+                CompressionType = compression,
+            };
+            if (selectors is not null) header = header with { Selectors = selectors };
+
+            if (firstError is not null)
+            {
+                throw new EnvelopeException(firstError.Reason, firstError.Message) { Header = header, Element = firstError.Element, InHeader = true };
+            }
+
+            return header;
+        }
+
+        private static EnvelopeException HeaderError(EnvelopeError reason, string message, string element) =>
+            new(reason, message) { Element = element, InHeader = true };
+
+        private string? ReadReplyTo()
+        {
+            string? address = null;
+            var depth = r.Depth;
+            if (r.IsEmptyElement) return null;
+            while (NextChild(depth))
+            {
+                if (Is(Ns.A, "Address")) address = ReadText().Trim();
+                else SkipElement();
+            }
+
+            return address;
+        }
+
+        private Dictionary<string, string> ReadSelectorSet()
+        {
+            var selectors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var depth = r.Depth;
+            if (r.IsEmptyElement) return selectors;
+            while (NextChild(depth))
+            {
+                if (Is(Ns.W, "Selector"))
+                {
+                    var name = r.GetAttribute("Name") ?? "";
+                    selectors[name] = ReadText().Trim();
+                }
+                else
+                {
+                    SkipElement();
+                }
+            }
+
+            return selectors;
+        }
+
+        private List<WsManOption> ReadOptionSet()
+        {
+            var options = new List<WsManOption>();
+            var depth = r.Depth;
+            if (r.IsEmptyElement) return options;
+            while (NextChild(depth))
+            {
+                if (Is(Ns.W, "Option"))
+                {
+                    var name = r.GetAttribute("Name") ?? "";
+                    var mustComply = IsTrue(r.GetAttribute("MustComply"));
+                    options.Add(new WsManOption(name, ReadText().Trim(), mustComply));
+                }
+                else
+                {
+                    SkipElement();
+                }
+            }
+
+            return options;
+        }
+
+        // ---------------------------------------------------------------- body
+
+        private WsManBody ReadBody()
+        {
+            var depth = r.Depth;
+            if (r.IsEmptyElement || !NextChild(depth)) return EmptyBody.Instance;
+
+            var body = ReadBodyElement();
+
+            // CreateResponse continues with rsp:Shell; anything else after the first body element is ignored.
+            while (NextChild(depth))
+            {
+                if (body is CreateResponseBody { Shell: null } created && Is(Ns.Rsp, "Shell")) body = created with { Shell = ReadShellInfoElement() };
+                else SkipElement();
+            }
+
+            return body;
+        }
+
+        private WsManBody ReadBodyElement()
+        {
+            var ns = r.NamespaceURI;
+            var name = r.LocalName;
+            switch (ns)
+            {
+                case Ns.Rsp:
+                    switch (name)
+                    {
+                        case "Shell": return ReadShellBody();
+                        case "CommandLine": return ReadCommandLine();
+                        case "CommandResponse": return new CommandResponseBody(Required(ReadSimpleChildren(Ns.Rsp, "CommandId"), "CommandId", "CommandResponse"));
+                        case "Send": return new SendBody(ReadStreams("Send"));
+                        case "SendResponse": SkipElement(); return new SendResponseBody();
+                        case "Receive": return ReadReceive();
+                        case "ReceiveResponse": return ReadReceiveResponse();
+                        case "Signal": return ReadSignal();
+                        case "SignalResponse": SkipElement(); return new SignalResponseBody();
+                        case "Disconnect": return ReadDisconnect();
+                        case "DisconnectResponse":
+                        case "ReconnectResponse": SkipElement(); return EmptyBody.Instance;
+                        case "Reconnect": return ReadReconnect();
+                        case "Connect": return ReadConnect();
+                        case "ConnectResponse": return ReadConnectResponse();
+                    }
+
+                    break;
+                case Ns.X when name == "ResourceCreated": return new CreateResponseBody(ReadResourceCreated(), null);
+                case Ns.Cfg when name == "Config": return ReadConfig();
+                case Ns.Id when name == "Identify": SkipElement(); return new IdentifyBody();
+                case Ns.Id when name == "IdentifyResponse": return ReadIdentifyResponse();
+                case Ns.N when name == "Enumerate": return ReadEnumerate();
+                case Ns.N when name == "Pull": return ReadPull();
+                case Ns.N when name is "EnumerateResponse" or "PullResponse": return ReadEnumerationResponse(name == "PullResponse");
+                case Ns.S when name == "Fault": return ReadFault();
+            }
+
+            throw Error(EnvelopeError.UnknownBody, $"The body element {{{ns}}}{name} is not a known WS-Man body.", name);
+        }
+
+        private WsManBody ReadShellBody()
+        {
+            var shellIdAttr = r.GetAttribute("ShellId");
+            var nameAttr = r.GetAttribute("Name");
+            var info = new ShellFields();
+            ReadShellChildren(info, allowCreationXml: true);
+            if (info.ShellId is not null)
+            {
+                return new ShellBody(info.ToShellInfo());
+            }
+
+            return new ShellCreateBody(shellIdAttr, nameAttr, info.InputStreams ?? "", info.OutputStreams ?? "", info.IdleTimeOut, info.BufferMode, info.CreationXml);
+        }
+
+        private ShellInfo ReadShellInfoElement()
+        {
+            var info = new ShellFields();
+            ReadShellChildren(info, allowCreationXml: false);
+            if (info.ShellId is null) throw Error(EnvelopeError.InvalidBody, "An rsp:Shell element has no rsp:ShellId.", "ShellId");
+            return info.ToShellInfo();
+        }
+
+        private void ReadShellChildren(ShellFields f, bool allowCreationXml)
+        {
+            var depth = r.Depth;
+            if (r.IsEmptyElement) return;
+            while (NextChild(depth))
+            {
+                if (allowCreationXml && Is(Ns.Ps, "creationXml"))
+                {
+                    f.CreationXml = ReadBase64("creationXml");
+                    continue;
+                }
+
+                if (r.NamespaceURI != Ns.Rsp)
+                {
+                    SkipElement();
+                    continue;
+                }
+
+                var name = r.LocalName;
+                switch (name)
+                {
+                    case "ShellId": f.ShellId = ReadText().Trim(); break;
+                    case "Name": f.Name = ReadText(); break;
+                    case "ResourceUri": f.ResourceUri = ReadText().Trim(); break;
+                    case "Owner": f.Owner = ReadText(); break;
+                    case "ClientIP": f.ClientIP = ReadText().Trim(); break;
+                    case "ProcessId": f.ProcessId = ReadInt(name); break;
+                    case "IdleTimeOut": f.IdleTimeOut = ReadDuration(name); break;
+                    case "InputStreams": f.InputStreams = ReadText().Trim(); break;
+                    case "OutputStreams": f.OutputStreams = ReadText().Trim(); break;
+                    case "MaxIdleTimeOut": f.MaxIdleTimeOut = ReadDuration(name); break;
+                    case "Locale": f.Locale = ReadText().Trim(); break;
+                    case "DataLocale": f.DataLocale = ReadText().Trim(); break;
+                    case "CompressionMode": f.CompressionMode = ReadText().Trim(); break;
+                    case "ProfileLoaded": f.ProfileLoaded = ReadText().Trim(); break;
+                    case "Encoding": f.Encoding = ReadText().Trim(); break;
+                    case "BufferMode": f.BufferMode = ReadText().Trim(); break;
+                    case "State": f.State = ReadText().Trim(); break;
+                    case "ShellRunTime": f.ShellRunTime = ReadDuration(name); break;
+                    case "ShellInactivity": f.ShellInactivity = ReadDuration(name); break;
+                    case "MemoryUsed": f.MemoryUsed = ReadText().Trim(); break;
+                    case "ChildProcesses": f.ChildProcesses = ReadInt(name); break;
+                    default: SkipElement(); break;
+                }
+            }
+        }
+
+        private sealed class ShellFields
+        {
+            public string? ShellId, Name, ResourceUri, Owner, ClientIP, InputStreams, OutputStreams, Locale, DataLocale;
+            public string? CompressionMode, ProfileLoaded, Encoding, BufferMode, State, MemoryUsed;
+            public int? ProcessId, ChildProcesses;
+            public TimeSpan? IdleTimeOut, MaxIdleTimeOut, ShellRunTime, ShellInactivity;
+            public ReadOnlyMemory<byte>? CreationXml;
+
+            public ShellInfo ToShellInfo()
+            {
+                var info = new ShellInfo
+                {
+                    ShellId = ShellId!,
+                    Name = Name,
+                    ResourceUri = ResourceUri,
+                    Owner = Owner,
+                    ClientIP = ClientIP,
+                    ProcessId = ProcessId,
+                    IdleTimeOut = IdleTimeOut,
+                    MaxIdleTimeOut = MaxIdleTimeOut,
+                    Locale = Locale,
+                    DataLocale = DataLocale,
+                    CompressionMode = CompressionMode,
+                    ProfileLoaded = ProfileLoaded,
+                    Encoding = Encoding,
+                    BufferMode = BufferMode,
+                    State = State,
+                    ShellRunTime = ShellRunTime,
+                    ShellInactivity = ShellInactivity,
+                    MemoryUsed = MemoryUsed,
+                    ChildProcesses = ChildProcesses,
+                };
+                if (InputStreams is not null) info = info with { InputStreams = InputStreams };
+                if (OutputStreams is not null) info = info with { OutputStreams = OutputStreams };
+                return info;
+            }
+        }
+
+        private ResourceCreated ReadResourceCreated()
+        {
+            string? address = null, resourceUri = null;
+            Dictionary<string, string>? selectors = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.A, "Address"))
+                    {
+                        address = ReadText().Trim();
+                    }
+                    else if (Is(Ns.A, "ReferenceParameters") && !r.IsEmptyElement)
+                    {
+                        var d2 = r.Depth;
+                        while (NextChild(d2))
+                        {
+                            if (Is(Ns.W, "ResourceURI")) resourceUri = ReadText().Trim();
+                            else if (Is(Ns.W, "SelectorSet")) selectors = ReadSelectorSet();
+                            else SkipElement();
+                        }
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            return new ResourceCreated(address ?? "", resourceUri ?? "", selectors ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
+        }
+
+        private ConfigBody ReadConfig()
+        {
+            int? maxEnvelope = null, maxTimeout = null, maxBatch = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Cfg, "MaxEnvelopeSizekb")) maxEnvelope = ReadInt("MaxEnvelopeSizekb");
+                    else if (Is(Ns.Cfg, "MaxTimeoutms")) maxTimeout = ReadInt("MaxTimeoutms");
+                    else if (Is(Ns.Cfg, "MaxBatchItems")) maxBatch = ReadInt("MaxBatchItems");
+                    else SkipElement();
+                }
+            }
+
+            if (maxEnvelope is null) throw Error(EnvelopeError.InvalidBody, "cfg:Config has no cfg:MaxEnvelopeSizekb.", "MaxEnvelopeSizekb");
+            var body = new ConfigBody(maxEnvelope.Value);
+            if (maxTimeout is not null) body = body with { MaxTimeoutMs = maxTimeout.Value };
+            if (maxBatch is not null) body = body with { MaxBatchItems = maxBatch.Value };
+            return body;
+        }
+
+        private IdentifyResponseBody ReadIdentifyResponse()
+        {
+            string? version = null, vendor = null, product = null;
+            List<string>? profiles = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Id, "ProtocolVersion")) version = ReadText().Trim();
+                    else if (Is(Ns.Id, "ProductVendor")) vendor = ReadText().Trim();
+                    else if (Is(Ns.Id, "ProductVersion")) product = ReadText().Trim();
+                    else if (Is(Ns.Id, "SecurityProfiles"))
+                    {
+                        profiles = [];
+                        if (r.IsEmptyElement) continue;
+                        var d2 = r.Depth;
+                        while (NextChild(d2))
+                        {
+                            if (Is(Ns.Id, "SecurityProfileName")) profiles.Add(ReadText().Trim());
+                            else SkipElement();
+                        }
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            return new IdentifyResponseBody(version ?? "", vendor ?? "", product ?? "", profiles);
+        }
+
+        private CommandLineBody ReadCommandLine()
+        {
+            var commandId = r.GetAttribute("CommandId");
+            var resourceUri = _header?.ResourceUri;
+            var textMode = resourceUri is not null && !resourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase);
+            string? command = null;
+            ReadOnlyMemory<byte>? arguments = null;
+            List<string>? textArguments = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "Command")) command = ReadText();
+                    else if (Is(Ns.Rsp, "Arguments") && textMode) (textArguments ??= []).Add(ReadText());
+                    else if (Is(Ns.Rsp, "Arguments")) arguments ??= ReadBase64("Arguments");
+                    else SkipElement();
+                }
+            }
+
+            return new CommandLineBody(commandId, command, arguments) { TextArguments = textArguments };
+        }
+
+        private List<ShellStream> ReadStreams(string parent, Action? onOther = null)
+        {
+            var streams = new List<ShellStream>();
+            var depth = r.Depth;
+            if (r.IsEmptyElement) return streams;
+            while (NextChild(depth))
+            {
+                if (Is(Ns.Rsp, "Stream"))
+                {
+                    var name = r.GetAttribute("Name") ?? throw Error(EnvelopeError.InvalidBody, $"An rsp:Stream in rsp:{parent} has no Name.", "Stream");
+                    var commandId = r.GetAttribute("CommandId");
+                    var end = IsTrue(r.GetAttribute("End"));
+                    var data = ReadBase64("Stream");
+                    streams.Add(new ShellStream(name, commandId, data, end));
+                }
+                else if (onOther is not null)
+                {
+                    onOther();
+                }
+                else
+                {
+                    SkipElement();
+                }
+            }
+
+            return streams;
+        }
+
+        private ReceiveBody ReadReceive()
+        {
+            string? desired = null, commandId = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "DesiredStream"))
+                    {
+                        commandId = r.GetAttribute("CommandId");
+                        desired = ReadText().Trim();
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            return new ReceiveBody(Required(desired, "DesiredStream", "Receive"), commandId);
+        }
+
+        private ReceiveResponseBody ReadReceiveResponse()
+        {
+            CommandState? state = null;
+            var streams = ReadStreams("ReceiveResponse", () =>
+            {
+                if (Is(Ns.Rsp, "CommandState")) state = ReadCommandState();
+                else SkipElement();
+            });
+            return new ReceiveResponseBody(streams, state);
+        }
+
+        private CommandState ReadCommandState()
+        {
+            var commandId = r.GetAttribute("CommandId") ?? "";
+            var state = r.GetAttribute("State") ?? throw Error(EnvelopeError.InvalidBody, "rsp:CommandState has no State.", "CommandState");
+            int? exitCode = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "ExitCode")) exitCode = ReadInt("ExitCode");
+                    else SkipElement();
+                }
+            }
+
+            return new CommandState(commandId, state, exitCode);
+        }
+
+        private SignalBody ReadSignal()
+        {
+            var commandId = r.GetAttribute("CommandId");
+            var code = ReadSimpleChildren(Ns.Rsp, "Code");
+            return new SignalBody(commandId, Required(code, "Code", "Signal"));
+        }
+
+        private DisconnectBody ReadDisconnect()
+        {
+            TimeSpan? idle = null;
+            string? bufferMode = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "IdleTimeOut")) idle = ReadDuration("IdleTimeOut");
+                    else if (Is(Ns.Rsp, "BufferMode")) bufferMode = ReadText().Trim();
+                    else SkipElement();
+                }
+            }
+
+            return new DisconnectBody(idle, bufferMode);
+        }
+
+        private ReconnectBody ReadReconnect()
+        {
+            var commandId = r.GetAttribute("CommandId");
+            string? bufferMode = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "CommandId")) commandId ??= ReadText().Trim();
+                    else if (Is(Ns.Rsp, "BufferMode")) bufferMode = ReadText().Trim();
+                    else SkipElement();
+                }
+            }
+
+            return new ReconnectBody(commandId, bufferMode);
+        }
+
+        private ConnectBody ReadConnect()
+        {
+            var commandId = r.GetAttribute("CommandId");
+            string? bufferMode = null;
+            ReadOnlyMemory<byte>? connectXml = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "BufferMode")) bufferMode = ReadText().Trim();
+                    else if (Is(Ns.Ps, "connectXml")) connectXml = ReadBase64("connectXml");
+                    else SkipElement();
+                }
+            }
+
+            return new ConnectBody(commandId, bufferMode, connectXml);
+        }
+
+        private ConnectResponseBody ReadConnectResponse()
+        {
+            string? input = null, output = null;
+            ReadOnlyMemory<byte>? xml = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "InputStreams")) input = ReadText().Trim();
+                    else if (Is(Ns.Rsp, "OutputStreams")) output = ReadText().Trim();
+                    else if (Is(Ns.Ps, "connectResponseXml")) xml = ReadBase64("connectResponseXml");
+                    else SkipElement();
+                }
+            }
+
+            return new ConnectResponseBody(input, output, xml);
+        }
+
+        private EnumerateBody ReadEnumerate()
+        {
+            var optimize = false;
+            int? maxElements = null;
+            Dictionary<string, string>? filter = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.W, "OptimizeEnumeration"))
+                    {
+                        optimize = true;
+                        SkipElement();
+                    }
+                    else if (Is(Ns.W, "MaxElements") || Is(Ns.N, "MaxElements"))
+                    {
+                        maxElements = ReadInt("MaxElements");
+                    }
+                    else if (Is(Ns.W, "Filter"))
+                    {
+                        filter = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                        if (r.IsEmptyElement) continue;
+                        var d2 = r.Depth;
+                        while (NextChild(d2))
+                        {
+                            if (Is(Ns.W, "SelectorSet")) filter = ReadSelectorSet();
+                            else SkipElement();
+                        }
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            return new EnumerateBody(optimize, maxElements, filter);
+        }
+
+        private PullBody ReadPull()
+        {
+            string? context = null;
+            int? maxElements = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.N, "EnumerationContext")) context = ReadText().Trim();
+                    else if (Is(Ns.N, "MaxElements") || Is(Ns.W, "MaxElements")) maxElements = ReadInt("MaxElements");
+                    else SkipElement();
+                }
+            }
+
+            return new PullBody(Required(context, "EnumerationContext", "Pull"), maxElements);
+        }
+
+        private EnumerationResponseBody ReadEnumerationResponse(bool isPull)
+        {
+            string? context = null;
+            var end = false;
+            var shells = new List<ShellInfo>();
+            var commands = new List<CommandInfo>();
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.N, "EnumerationContext"))
+                    {
+                        context = ReadText().Trim();
+                    }
+                    else if (Is(Ns.W, "Items") || Is(Ns.N, "Items"))
+                    {
+                        if (r.IsEmptyElement) continue;
+                        var d2 = r.Depth;
+                        while (NextChild(d2))
+                        {
+                            if (Is(Ns.Rsp, "Shell")) shells.Add(ReadShellInfoElement());
+                            else if (Is(Ns.Rsp, "Command")) commands.Add(ReadCommandInfo());
+                            else SkipElement();
+                        }
+                    }
+                    else if (Is(Ns.W, "EndOfSequence") || Is(Ns.N, "EndOfSequence"))
+                    {
+                        end = true;
+                        SkipElement();
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            return new EnumerationResponseBody(isPull, string.IsNullOrEmpty(context) ? null : context, shells, commands, end);
+        }
+
+        private CommandInfo ReadCommandInfo()
+        {
+            string? id = null, line = null, state = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.Rsp, "CommandId")) id = ReadText().Trim();
+                    else if (Is(Ns.Rsp, "CommandLine")) line = ReadText();
+                    else if (Is(Ns.Rsp, "CommandState")) state = ReadText().Trim();
+                    else SkipElement();
+                }
+            }
+
+            return new CommandInfo(Required(id, "CommandId", "Command"), line, state);
+        }
+
+        private FaultBody ReadFault()
+        {
+            string? code = null, subcode = null, reason = null, detail = null, machine = null, message = null;
+            uint? wsmanCode = null;
+            var depth = r.Depth;
+            if (!r.IsEmptyElement)
+            {
+                while (NextChild(depth))
+                {
+                    if (Is(Ns.S, "Code") && !r.IsEmptyElement)
+                    {
+                        var d2 = r.Depth;
+                        while (NextChild(d2))
+                        {
+                            if (Is(Ns.S, "Value")) code = ReadText().Trim();
+                            else if (Is(Ns.S, "Subcode")) subcode ??= ReadSimpleChildren(Ns.S, "Value")?.Trim();
+                            else SkipElement();
+                        }
+                    }
+                    else if (Is(Ns.S, "Reason"))
+                    {
+                        reason = ReadSimpleChildren(Ns.S, "Text");
+                    }
+                    else if (Is(Ns.S, "Detail") && !r.IsEmptyElement)
+                    {
+                        var d2 = r.Depth;
+                        while (NextChild(d2))
+                        {
+                            if (Is(Ns.W, "FaultDetail"))
+                            {
+                                detail = ReadText().Trim();
+                            }
+                            else if (Is(Ns.F, "WSManFault"))
+                            {
+                                wsmanCode = ParseFaultCode(r.GetAttribute("Code"));
+                                machine = r.GetAttribute("Machine");
+                                message = ReadSimpleChildren(Ns.F, "Message");
+                            }
+                            else
+                            {
+                                SkipElement();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        SkipElement();
+                    }
+                }
+            }
+
+            return new FaultBody(Required(code, "Value", "Fault"), subcode ?? "", reason ?? "", detail, wsmanCode, machine, message);
+        }
+
+        private static uint? ParseFaultCode(string? text)
+        {
+            if (text is null) return null;
+            text = text.Trim();
+            if (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u)) return u;
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)) return unchecked((uint)i);
+            return null;
+        }
+
+        // ---------------------------------------------------------------- primitives
+
+        private bool Read()
+        {
+            if (!r.Read()) return false;
+            if (r.NodeType == XmlNodeType.Element && r.Depth >= maxDepth)
+            {
+                throw new EnvelopeException(EnvelopeError.TooDeep, $"The envelope nests elements deeper than {maxDepth}.");
+            }
+
+            return true;
+        }
+
+        private bool MoveToContent()
+        {
+            while (Read())
+            {
+                if (r.NodeType == XmlNodeType.Element) return true;
+            }
+
+            return false;
+        }
+
+        private bool Is(string ns, string localName) => r.LocalName == localName && r.NamespaceURI == ns;
+
+        /// <summary>Moves to the next child element of the element at <paramref name="parentDepth"/>; false at its end.</summary>
+        private bool NextChild(int parentDepth)
+        {
+            // If positioned on a (non-empty) child start element that was not consumed, the caller skipped it.
+            while (Read())
+            {
+                if (r.NodeType == XmlNodeType.EndElement && r.Depth == parentDepth) return false;
+                if (r.NodeType == XmlNodeType.Element && r.Depth == parentDepth + 1) return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>Consumes the current element (leaves the reader on its end tag, or on it when empty).</summary>
+        private void SkipElement()
+        {
+            if (r.NodeType != XmlNodeType.Element || r.IsEmptyElement) return;
+            var depth = r.Depth;
+            while (Read())
+            {
+                if (r.NodeType == XmlNodeType.EndElement && r.Depth == depth) return;
+            }
+        }
+
+        /// <summary>All descendant text of the current element, which is consumed.</summary>
+        private string ReadText()
+        {
+            if (r.IsEmptyElement) return "";
+            var depth = r.Depth;
+            string? first = null;
+            StringBuilder? sb = null;
+            while (Read())
+            {
+                switch (r.NodeType)
+                {
+                    case XmlNodeType.EndElement when r.Depth == depth:
+                        return sb?.ToString() ?? first ?? "";
+                    case XmlNodeType.Text:
+                    case XmlNodeType.CDATA:
+                    case XmlNodeType.Whitespace:
+                    case XmlNodeType.SignificantWhitespace:
+                        if (first is null)
+                        {
+                            first = r.Value;
+                        }
+                        else
+                        {
+                            sb ??= new StringBuilder(first);
+                            sb.Append(r.Value);
+                        }
+
+                        break;
+                }
+            }
+
+            return sb?.ToString() ?? first ?? "";
+        }
+
+        /// <summary>Reads the text of the first child <paramref name="ns"/>:<paramref name="name"/>; consumes the current element.</summary>
+        private string? ReadSimpleChildren(string ns, string name)
+        {
+            string? value = null;
+            if (r.IsEmptyElement) return null;
+            var depth = r.Depth;
+            while (NextChild(depth))
+            {
+                if (value is null && Is(ns, name)) value = ReadText();
+                else SkipElement();
+            }
+
+            return value;
+        }
+
+        private ReadOnlyMemory<byte> ReadBase64(string element)
+        {
+            var text = ReadText();
+            if (text.Length == 0) return ReadOnlyMemory<byte>.Empty;
+            var buffer = new byte[(text.Length / 4 * 3) + 3];
+            if (!Convert.TryFromBase64String(text, buffer, out var written))
+            {
+                throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
+            }
+
+            return buffer.AsMemory(0, written);
+        }
+
+        private int ReadInt(string element)
+        {
+            var text = ReadText().Trim();
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+            {
+                throw Error(EnvelopeError.InvalidBody, $"The content of {element} is not an integer: {text}", element);
+            }
+
+            return v;
+        }
+
+        private TimeSpan ReadDuration(string element)
+        {
+            var text = ReadText().Trim();
+            if (!XsDuration.TryParse(text, out var v) || v < TimeSpan.Zero)
+            {
+                throw Error(EnvelopeError.InvalidDuration, $"The content of {element} is not a valid xs:duration: {text}", element);
+            }
+
+            return v;
+        }
+
+        private string Required(string? value, string element, string parent) =>
+            value ?? throw Error(EnvelopeError.InvalidBody, $"The {parent} body has no {element}.", element);
+
+        private EnvelopeException Error(EnvelopeError reason, string message, string element) =>
+            new(reason, message) { Header = _header, Element = element };
+
+        private static bool IsTrue(string? value) =>
+            value is not null && (value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || value.Trim() == "1");
+    }
+}

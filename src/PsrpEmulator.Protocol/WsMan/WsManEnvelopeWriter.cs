@@ -1,0 +1,522 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Xml;
+
+namespace PsrpEmulator.Protocol.WsMan;
+
+/// <summary>
+/// Streaming envelope writer (XmlWriter). Uses Windows' prefixes (s, a, x, w, rsp, p, n, f, cfg, wsmid), puts
+/// <c>xml:lang="en-US"</c> on responses, writes only header fields that are set.
+/// </summary>
+/// <remarks>
+/// Request or response: an envelope is written as a response when <see cref="WsManHeader.RelatesTo"/> is set or the
+/// body is a <see cref="FaultBody"/>; otherwise as a request. Responses get <c>xml:lang="en-US"</c> on the root;
+/// requests get <c>s:mustUnderstand="true"</c> on Action, ResourceURI, ReplyTo/Address, MaxEnvelopeSize, OptionSet
+/// and CompressionType, and <c>s:mustUnderstand="false"</c> on Locale, DataLocale, SessionId and OperationID (true
+/// when <see cref="WsManHeader.OperationIdMustUnderstand"/>). The root always declares s, a, x, w, rsp and p
+/// (plus n for enumeration bodies); f, cfg, wsmid and the PowerShell namespace are declared where used.
+/// UTF-8 without BOM, no XML declaration, no indentation.
+/// </remarks>
+public static class WsManEnvelopeWriter
+{
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        OmitXmlDeclaration = true,
+        Indent = false,
+        NewLineHandling = NewLineHandling.Entitize,
+        CloseOutput = false,
+        CheckCharacters = true,
+    };
+
+    private const string S = WsManNamespaces.Soap;
+    private const string A = WsManNamespaces.Addressing;
+    private const string X = WsManNamespaces.Transfer;
+    private const string W = WsManNamespaces.WsMan;
+    private const string P = WsManNamespaces.WsManMicrosoft;
+    private const string Rsp = WsManNamespaces.Shell;
+    private const string N = WsManNamespaces.Enumeration;
+    private const string F = WsManNamespaces.WsManFault;
+    private const string Cfg = WsManNamespaces.Config;
+    private const string Id = WsManNamespaces.Identity;
+    private const string Ps = WsManNamespaces.PowerShell;
+    private const string SelectorFilterDialect = "http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter";
+
+    public static void Write(IBufferWriter<byte> output, WsManEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(envelope);
+        using var stream = new BufferWriterStream(output);
+        using (var w = XmlWriter.Create(stream, Settings))
+        {
+            WriteEnvelope(w, envelope);
+        }
+    }
+
+    public static byte[] Write(WsManEnvelope envelope)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        Write(buffer, envelope);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>True when <paramref name="envelope"/> is written as a response (RelatesTo set, or a fault).</summary>
+    public static bool IsResponse(WsManEnvelope envelope) => envelope.Header.RelatesTo is not null || envelope.Body is FaultBody;
+
+    private static void WriteEnvelope(XmlWriter w, WsManEnvelope envelope)
+    {
+        var response = IsResponse(envelope);
+        w.WriteStartElement("s", "Envelope", S);
+        if (response) w.WriteAttributeString("xml", "lang", null, "en-US");
+        w.WriteAttributeString("xmlns", "s", null, S);
+        w.WriteAttributeString("xmlns", "a", null, A);
+        w.WriteAttributeString("xmlns", "x", null, X);
+        if (envelope.Body is EnumerateBody or PullBody or EnumerationResponseBody) w.WriteAttributeString("xmlns", "n", null, N);
+        w.WriteAttributeString("xmlns", "w", null, W);
+        w.WriteAttributeString("xmlns", "rsp", null, Rsp);
+        w.WriteAttributeString("xmlns", "p", null, P);
+
+        WriteHeader(w, envelope.Header, response);
+
+        w.WriteStartElement("s", "Body", S);
+        WriteBody(w, envelope.Body);
+        w.WriteEndElement();
+
+        w.WriteEndElement();
+    }
+
+    // ---------------------------------------------------------------- header
+
+    private static void WriteHeader(XmlWriter w, WsManHeader h, bool response)
+    {
+        var request = !response;
+        w.WriteStartElement("s", "Header", S);
+        Element(w, "a", "Action", A, h.Action, request ? true : null);
+        Element(w, "a", "MessageID", A, h.MessageId);
+        Element(w, "a", "To", A, h.To);
+        Element(w, "a", "RelatesTo", A, h.RelatesTo);
+        Element(w, "w", "ResourceURI", W, h.ResourceUri, request ? true : null);
+        if (h.ReplyTo is not null)
+        {
+            w.WriteStartElement("a", "ReplyTo", A);
+            Element(w, "a", "Address", A, h.ReplyTo, request ? true : null);
+            w.WriteEndElement();
+        }
+
+        if (h.MaxEnvelopeSize is { } max) Element(w, "w", "MaxEnvelopeSize", W, max.ToString(CultureInfo.InvariantCulture), request ? true : null);
+        if (h.OperationTimeout is { } timeout) Element(w, "w", "OperationTimeout", W, XsDuration.FormatSeconds(timeout));
+        if (h.Locale is not null) LangElement(w, "w", "Locale", W, h.Locale, request);
+        if (h.DataLocale is not null) LangElement(w, "p", "DataLocale", P, h.DataLocale, request);
+        Element(w, "p", "SessionId", P, h.SessionId, request ? false : null);
+        if (h.OperationId is not null)
+        {
+            Element(w, "p", "OperationID", P, h.OperationId, h.OperationIdMustUnderstand ? true : request ? false : null);
+        }
+
+        if (h.SequenceId is { } seq) Element(w, "p", "SequenceId", P, seq.ToString(CultureInfo.InvariantCulture));
+        Element(w, "rsp", "CompressionType", Rsp, h.CompressionType, request ? true : null);
+        if (h.Selectors.Count > 0) WriteSelectorSet(w, h.Selectors);
+        if (h.Options.Count > 0)
+        {
+            w.WriteStartElement("w", "OptionSet", W);
+            if (request) MustUnderstand(w, true);
+            foreach (var o in h.Options)
+            {
+                w.WriteStartElement("w", "Option", W);
+                w.WriteAttributeString("Name", o.Name);
+                if (o.MustComply) w.WriteAttributeString("MustComply", "true");
+                w.WriteString(o.Value);
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+    }
+
+    private static void Element(XmlWriter w, string prefix, string name, string ns, string? value, bool? mustUnderstand = null)
+    {
+        if (value is null) return;
+        w.WriteStartElement(prefix, name, ns);
+        if (mustUnderstand is { } mu) MustUnderstand(w, mu);
+        w.WriteString(value);
+        w.WriteEndElement();
+    }
+
+    private static void LangElement(XmlWriter w, string prefix, string name, string ns, string lang, bool request)
+    {
+        w.WriteStartElement(prefix, name, ns);
+        w.WriteAttributeString("xml", "lang", null, lang);
+        if (request) MustUnderstand(w, false);
+        w.WriteEndElement();
+    }
+
+    private static void MustUnderstand(XmlWriter w, bool value) => w.WriteAttributeString("s", "mustUnderstand", S, value ? "true" : "false");
+
+    private static void WriteSelectorSet(XmlWriter w, IReadOnlyDictionary<string, string> selectors)
+    {
+        w.WriteStartElement("w", "SelectorSet", W);
+        foreach (var (name, value) in selectors)
+        {
+            w.WriteStartElement("w", "Selector", W);
+            w.WriteAttributeString("Name", name);
+            w.WriteString(value);
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+    }
+
+    // ---------------------------------------------------------------- body
+
+    private static void WriteBody(XmlWriter w, WsManBody body)
+    {
+        switch (body)
+        {
+            case EmptyBody:
+                break;
+            case IdentifyBody:
+                w.WriteStartElement("wsmid", "Identify", Id);
+                w.WriteAttributeString("xmlns", "wsmid", null, Id);
+                w.WriteEndElement();
+                break;
+            case IdentifyResponseBody b:
+                w.WriteStartElement("wsmid", "IdentifyResponse", Id);
+                w.WriteAttributeString("xmlns", "wsmid", null, Id);
+                Element(w, "wsmid", "ProtocolVersion", Id, b.ProtocolVersion);
+                Element(w, "wsmid", "ProductVendor", Id, b.ProductVendor);
+                Element(w, "wsmid", "ProductVersion", Id, b.ProductVersion);
+                if (b.SecurityProfiles is not null)
+                {
+                    w.WriteStartElement("wsmid", "SecurityProfiles", Id);
+                    foreach (var profile in b.SecurityProfiles) Element(w, "wsmid", "SecurityProfileName", Id, profile);
+                    w.WriteEndElement();
+                }
+
+                w.WriteEndElement();
+                break;
+            case ShellCreateBody b:
+                w.WriteStartElement("rsp", "Shell", Rsp);
+                if (b.ShellId is not null) w.WriteAttributeString("ShellId", b.ShellId);
+                if (b.Name is not null) w.WriteAttributeString("Name", b.Name);
+                Element(w, "rsp", "InputStreams", Rsp, b.InputStreams);
+                Element(w, "rsp", "OutputStreams", Rsp, b.OutputStreams);
+                if (b.IdleTimeOut is { } idle) Element(w, "rsp", "IdleTimeOut", Rsp, XsDuration.FormatSeconds(idle));
+                Element(w, "rsp", "BufferMode", Rsp, b.BufferMode);
+                if (b.CreationXml is { } creation) PowerShellBase64(w, "creationXml", creation);
+                w.WriteEndElement();
+                break;
+            case CreateResponseBody b:
+                w.WriteStartElement("x", "ResourceCreated", X);
+                Element(w, "a", "Address", A, b.ResourceCreated.Address);
+                w.WriteStartElement("a", "ReferenceParameters", A);
+                Element(w, "w", "ResourceURI", W, b.ResourceCreated.ResourceUri);
+                WriteSelectorSet(w, b.ResourceCreated.Selectors);
+                w.WriteEndElement();
+                w.WriteEndElement();
+                if (b.Shell is not null) WriteShellInfo(w, b.Shell);
+                break;
+            case ShellBody b:
+                WriteShellInfo(w, b.Shell);
+                break;
+            case ConfigBody b:
+                w.WriteStartElement("cfg", "Config", Cfg);
+                w.WriteAttributeString("xmlns", "cfg", null, Cfg);
+                Element(w, "cfg", "MaxEnvelopeSizekb", Cfg, Int(b.MaxEnvelopeSizeKb));
+                Element(w, "cfg", "MaxTimeoutms", Cfg, Int(b.MaxTimeoutMs));
+                Element(w, "cfg", "MaxBatchItems", Cfg, Int(b.MaxBatchItems));
+                w.WriteEndElement();
+                break;
+            case CommandLineBody b:
+                w.WriteStartElement("rsp", "CommandLine", Rsp);
+                if (b.CommandId is not null) w.WriteAttributeString("CommandId", b.CommandId);
+                Element(w, "rsp", "Command", Rsp, b.Command);
+                if (b.Arguments is { } args) Base64Element(w, "rsp", "Arguments", Rsp, args);
+                foreach (var text in b.TextArguments ?? []) Element(w, "rsp", "Arguments", Rsp, text);
+                w.WriteEndElement();
+                break;
+            case CommandResponseBody b:
+                w.WriteStartElement("rsp", "CommandResponse", Rsp);
+                Element(w, "rsp", "CommandId", Rsp, b.CommandId);
+                w.WriteEndElement();
+                break;
+            case SendBody b:
+                w.WriteStartElement("rsp", "Send", Rsp);
+                foreach (var stream in b.Streams) WriteStream(w, stream);
+                w.WriteEndElement();
+                break;
+            case SendResponseBody:
+                EmptyElement(w, "rsp", "SendResponse", Rsp);
+                break;
+            case ReceiveBody b:
+                w.WriteStartElement("rsp", "Receive", Rsp);
+                w.WriteStartElement("rsp", "DesiredStream", Rsp);
+                if (b.CommandId is not null) w.WriteAttributeString("CommandId", b.CommandId);
+                w.WriteString(b.DesiredStream);
+                w.WriteEndElement();
+                w.WriteEndElement();
+                break;
+            case ReceiveResponseBody b:
+                w.WriteStartElement("rsp", "ReceiveResponse", Rsp);
+                foreach (var stream in b.Streams) WriteStream(w, stream);
+                if (b.CommandState is { } state)
+                {
+                    w.WriteStartElement("rsp", "CommandState", Rsp);
+                    w.WriteAttributeString("CommandId", state.CommandId);
+                    w.WriteAttributeString("State", state.State);
+                    if (state.ExitCode is { } exit) Element(w, "rsp", "ExitCode", Rsp, Int(exit));
+                    w.WriteEndElement();
+                }
+
+                w.WriteEndElement();
+                break;
+            case SignalBody b:
+                w.WriteStartElement("rsp", "Signal", Rsp);
+                if (b.CommandId is not null) w.WriteAttributeString("CommandId", b.CommandId);
+                Element(w, "rsp", "Code", Rsp, b.Code);
+                w.WriteEndElement();
+                break;
+            case SignalResponseBody:
+                EmptyElement(w, "rsp", "SignalResponse", Rsp);
+                break;
+            case DisconnectBody b:
+                w.WriteStartElement("rsp", "Disconnect", Rsp);
+                if (b.IdleTimeOut is { } disconnectIdle) Element(w, "rsp", "IdleTimeOut", Rsp, XsDuration.FormatSeconds(disconnectIdle));
+                Element(w, "rsp", "BufferMode", Rsp, b.BufferMode);
+                w.WriteEndElement();
+                break;
+            case ReconnectBody b:
+                w.WriteStartElement("rsp", "Reconnect", Rsp);
+                if (b.CommandId is not null) w.WriteAttributeString("CommandId", b.CommandId);
+                Element(w, "rsp", "BufferMode", Rsp, b.BufferMode);
+                w.WriteEndElement();
+                break;
+            case ConnectBody b:
+                w.WriteStartElement("rsp", "Connect", Rsp);
+                if (b.CommandId is not null) w.WriteAttributeString("CommandId", b.CommandId);
+                Element(w, "rsp", "BufferMode", Rsp, b.BufferMode);
+                if (b.ConnectXml is { } connectXml) PowerShellBase64(w, "connectXml", connectXml);
+                w.WriteEndElement();
+                break;
+            case ConnectResponseBody b:
+                w.WriteStartElement("rsp", "ConnectResponse", Rsp);
+                Element(w, "rsp", "InputStreams", Rsp, b.InputStreams);
+                Element(w, "rsp", "OutputStreams", Rsp, b.OutputStreams);
+                if (b.ConnectResponseXml is { } responseXml) PowerShellBase64(w, "connectResponseXml", responseXml);
+                w.WriteEndElement();
+                break;
+            case EnumerateBody b:
+                w.WriteStartElement("n", "Enumerate", N);
+                if (b.OptimizeEnumeration) EmptyElement(w, "w", "OptimizeEnumeration", W);
+                if (b.MaxElements is { } maxElements) Element(w, "w", "MaxElements", W, Int(maxElements));
+                if (b.SelectorFilter is not null)
+                {
+                    w.WriteStartElement("w", "Filter", W);
+                    w.WriteAttributeString("Dialect", SelectorFilterDialect);
+                    WriteSelectorSet(w, b.SelectorFilter);
+                    w.WriteEndElement();
+                }
+
+                w.WriteEndElement();
+                break;
+            case PullBody b:
+                w.WriteStartElement("n", "Pull", N);
+                Element(w, "n", "EnumerationContext", N, b.EnumerationContext);
+                if (b.MaxElements is { } pullMax) Element(w, "n", "MaxElements", N, Int(pullMax));
+                w.WriteEndElement();
+                break;
+            case EnumerationResponseBody b:
+                WriteEnumerationResponse(w, b);
+                break;
+            case FaultBody b:
+                WriteFault(w, b);
+                break;
+            default:
+                throw new ArgumentException($"The body type {body.GetType().Name} cannot be written.", nameof(body));
+        }
+    }
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void EmptyElement(XmlWriter w, string prefix, string name, string ns)
+    {
+        w.WriteStartElement(prefix, name, ns);
+        w.WriteEndElement();
+    }
+
+    private static void WriteStream(XmlWriter w, ShellStream stream)
+    {
+        w.WriteStartElement("rsp", "Stream", Rsp);
+        w.WriteAttributeString("Name", stream.Name);
+        if (stream.CommandId is not null) w.WriteAttributeString("CommandId", stream.CommandId);
+        if (stream.End) w.WriteAttributeString("End", "true");
+        WriteBase64(w, stream.Data);
+        w.WriteFullEndElement();
+    }
+
+    private static void Base64Element(XmlWriter w, string prefix, string name, string ns, ReadOnlyMemory<byte> data)
+    {
+        w.WriteStartElement(prefix, name, ns);
+        WriteBase64(w, data);
+        w.WriteFullEndElement();
+    }
+
+    /// <summary><c>&lt;name xmlns="http://schemas.microsoft.com/powershell"&gt;base64&lt;/name&gt;</c>.</summary>
+    private static void PowerShellBase64(XmlWriter w, string name, ReadOnlyMemory<byte> data)
+    {
+        w.WriteStartElement("", name, Ps);
+        WriteBase64(w, data);
+        w.WriteFullEndElement();
+    }
+
+    private static void WriteBase64(XmlWriter w, ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty) return;
+        if (MemoryMarshal.TryGetArray(data, out var segment))
+        {
+            w.WriteBase64(segment.Array!, segment.Offset, segment.Count);
+            return;
+        }
+
+        // Chunks of a multiple of 3 bytes keep the base64 output contiguous.
+        var chunk = ArrayPool<byte>.Shared.Rent(3 * 4096);
+        try
+        {
+            var span = data.Span;
+            while (!span.IsEmpty)
+            {
+                var n = Math.Min(span.Length, 3 * 4096);
+                span[..n].CopyTo(chunk);
+                w.WriteBase64(chunk, 0, n);
+                span = span[n..];
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static void WriteShellInfo(XmlWriter w, ShellInfo s)
+    {
+        w.WriteStartElement("rsp", "Shell", Rsp);
+        w.WriteAttributeString("xmlns", "rsp", null, Rsp);
+        Element(w, "rsp", "ShellId", Rsp, s.ShellId);
+        Element(w, "rsp", "Name", Rsp, s.Name);
+        Element(w, "rsp", "ResourceUri", Rsp, s.ResourceUri);
+        Element(w, "rsp", "Owner", Rsp, s.Owner);
+        Element(w, "rsp", "ClientIP", Rsp, s.ClientIP);
+        if (s.ProcessId is { } pid) Element(w, "rsp", "ProcessId", Rsp, Int(pid));
+        if (s.IdleTimeOut is { } idle) Element(w, "rsp", "IdleTimeOut", Rsp, XsDuration.FormatSeconds(idle));
+        Element(w, "rsp", "InputStreams", Rsp, s.InputStreams);
+        Element(w, "rsp", "OutputStreams", Rsp, s.OutputStreams);
+        if (s.MaxIdleTimeOut is { } maxIdle) Element(w, "rsp", "MaxIdleTimeOut", Rsp, XsDuration.FormatSeconds(maxIdle));
+        Element(w, "rsp", "Locale", Rsp, s.Locale);
+        Element(w, "rsp", "DataLocale", Rsp, s.DataLocale);
+        Element(w, "rsp", "CompressionMode", Rsp, s.CompressionMode);
+        Element(w, "rsp", "ProfileLoaded", Rsp, s.ProfileLoaded);
+        Element(w, "rsp", "Encoding", Rsp, s.Encoding);
+        Element(w, "rsp", "BufferMode", Rsp, s.BufferMode);
+        Element(w, "rsp", "State", Rsp, s.State);
+        if (s.ShellRunTime is { } runTime) Element(w, "rsp", "ShellRunTime", Rsp, XsDuration.FormatDayTime(runTime));
+        if (s.ShellInactivity is { } inactivity) Element(w, "rsp", "ShellInactivity", Rsp, XsDuration.FormatDayTime(inactivity));
+        Element(w, "rsp", "MemoryUsed", Rsp, s.MemoryUsed);
+        if (s.ChildProcesses is { } children) Element(w, "rsp", "ChildProcesses", Rsp, Int(children));
+        w.WriteEndElement();
+    }
+
+    private static void WriteCommandInfo(XmlWriter w, CommandInfo c)
+    {
+        w.WriteStartElement("rsp", "Command", Rsp);
+        w.WriteAttributeString("xmlns", "rsp", null, Rsp);
+        Element(w, "rsp", "CommandId", Rsp, c.CommandId);
+        if (c.CommandLine is not null)
+        {
+            w.WriteStartElement("rsp", "CommandLine", Rsp);
+            w.WriteString(c.CommandLine);
+            w.WriteFullEndElement();
+        }
+
+        Element(w, "rsp", "CommandState", Rsp, c.CommandState);
+        w.WriteEndElement();
+    }
+
+    private static void WriteEnumerationResponse(XmlWriter w, EnumerationResponseBody b)
+    {
+        // EnumerateResponse: items and EndOfSequence in the wsman namespace (optimized enumeration);
+        // PullResponse: in the enumeration namespace.
+        var (itemPrefix, itemNs) = b.IsPull ? ("n", N) : ("w", W);
+        w.WriteStartElement("n", b.IsPull ? "PullResponse" : "EnumerateResponse", N);
+        w.WriteStartElement("n", "EnumerationContext", N);
+        w.WriteString(b.EnumerationContext ?? "");
+        w.WriteFullEndElement();
+        if (b.Shells.Count > 0 || b.Commands.Count > 0)
+        {
+            w.WriteStartElement(itemPrefix, "Items", itemNs);
+            foreach (var shell in b.Shells) WriteShellInfo(w, shell);
+            foreach (var command in b.Commands) WriteCommandInfo(w, command);
+            w.WriteEndElement();
+        }
+
+        if (b.EndOfSequence) EmptyElement(w, itemPrefix, "EndOfSequence", itemNs);
+        w.WriteEndElement();
+    }
+
+    private static void WriteFault(XmlWriter w, FaultBody b)
+    {
+        w.WriteStartElement("s", "Fault", S);
+        w.WriteStartElement("s", "Code", S);
+        Element(w, "s", "Value", S, b.Code);
+        w.WriteStartElement("s", "Subcode", S);
+        Element(w, "s", "Value", S, b.Subcode);
+        w.WriteEndElement();
+        w.WriteEndElement();
+
+        w.WriteStartElement("s", "Reason", S);
+        w.WriteStartElement("s", "Text", S);
+        w.WriteAttributeString("xml", "lang", null, "en-US");
+        w.WriteString(b.Reason);
+        w.WriteEndElement();
+        w.WriteEndElement();
+
+        var wsmanFault = b.WsManFaultCode is not null || b.Machine is not null || b.Message is not null;
+        if (b.FaultDetail is not null || wsmanFault)
+        {
+            w.WriteStartElement("s", "Detail", S);
+            Element(w, "w", "FaultDetail", W, b.FaultDetail);
+            if (wsmanFault)
+            {
+                w.WriteStartElement("f", "WSManFault", F);
+                w.WriteAttributeString("xmlns", "f", null, F);
+                if (b.WsManFaultCode is { } code) w.WriteAttributeString("Code", code.ToString(CultureInfo.InvariantCulture));
+                if (b.Machine is not null) w.WriteAttributeString("Machine", b.Machine);
+                Element(w, "f", "Message", F, b.Message);
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+    }
+
+    /// <summary>A write-only stream over an <see cref="IBufferWriter{T}"/>.</summary>
+    private sealed class BufferWriterStream(IBufferWriter<byte> output) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
+        public override void WriteByte(byte value) => output.Write([value]);
+    }
+}

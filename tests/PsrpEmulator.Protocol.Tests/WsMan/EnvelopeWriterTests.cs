@@ -1,0 +1,210 @@
+using System.Text;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Protocol.Tests.WsMan;
+
+public class EnvelopeWriterTests
+{
+    private const string Root =
+        "<s:Envelope xml:lang=\"en-US\" xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" " +
+        "xmlns:x=\"http://schemas.xmlsoap.org/ws/2004/09/transfer\" xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\" " +
+        "xmlns:rsp=\"http://schemas.microsoft.com/wbem/wsman/1/windows/shell\" xmlns:p=\"http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd\">";
+
+    private const string ShellId = "76056A84-51DC-4F24-9262-CA2A55464B2B";
+    private const string CommandId = "D644AE56-61E5-4C1A-A135-E599B76B3035";
+
+    private static WsManHeader ResponseHeader(string action) => new()
+    {
+        Action = action,
+        MessageId = "uuid:B33F9E2C-03F6-4852-8C42-DF9F010F9C5F",
+        To = WsManAddresses.Anonymous,
+        RelatesTo = "uuid:F249DBE7-0E83-4F39-AE4A-28324CF61227",
+    };
+
+    private static string ResponseHeaderXml(string action) =>
+        $"<s:Header><a:Action>{action}</a:Action><a:MessageID>uuid:B33F9E2C-03F6-4852-8C42-DF9F010F9C5F</a:MessageID>" +
+        "<a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To><a:RelatesTo>uuid:F249DBE7-0E83-4F39-AE4A-28324CF61227</a:RelatesTo></s:Header>";
+
+    private static string Written(WsManEnvelope envelope) => Encoding.UTF8.GetString(WsManEnvelopeWriter.Write(envelope));
+
+    public static ShellInfo CreatedShell => new()
+    {
+        ShellId = ShellId,
+        ResourceUri = WsManResourceUris.DefaultPowerShell,
+        Owner = "WIN-NNMU24VVKJ0\\vagrant",
+        ClientIP = "10.0.2.2",
+        ProcessId = 1868,
+        IdleTimeOut = TimeSpan.FromHours(2),
+        MaxIdleTimeOut = TimeSpan.FromMilliseconds(int.MaxValue),
+        Locale = "en-US",
+        DataLocale = "en-US",
+        CompressionMode = "NoCompression",
+        ProfileLoaded = "Yes",
+        Encoding = "UTF8",
+        BufferMode = "Block",
+        State = "Connected",
+        ShellRunTime = TimeSpan.Zero,
+        ShellInactivity = TimeSpan.Zero,
+    };
+
+    [Test]
+    public void CreateResponse_is_written_as_Windows_writes_it()
+    {
+        var body = new CreateResponseBody(
+            new ResourceCreated("https://127.0.0.1:55986/wsman", WsManResourceUris.DefaultPowerShell, new Dictionary<string, string> { ["ShellId"] = ShellId }),
+            CreatedShell);
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.CreateResponse), body));
+
+        Assert.That(xml, Is.EqualTo(Root + ResponseHeaderXml(WsManActions.CreateResponse) +
+            "<s:Body><x:ResourceCreated><a:Address>https://127.0.0.1:55986/wsman</a:Address><a:ReferenceParameters>" +
+            "<w:ResourceURI>http://schemas.microsoft.com/powershell/Microsoft.PowerShell</w:ResourceURI>" +
+            "<w:SelectorSet><w:Selector Name=\"ShellId\">76056A84-51DC-4F24-9262-CA2A55464B2B</w:Selector></w:SelectorSet>" +
+            "</a:ReferenceParameters></x:ResourceCreated>" +
+            "<rsp:Shell xmlns:rsp=\"http://schemas.microsoft.com/wbem/wsman/1/windows/shell\"><rsp:ShellId>76056A84-51DC-4F24-9262-CA2A55464B2B</rsp:ShellId>" +
+            "<rsp:ResourceUri>http://schemas.microsoft.com/powershell/Microsoft.PowerShell</rsp:ResourceUri><rsp:Owner>WIN-NNMU24VVKJ0\\vagrant</rsp:Owner>" +
+            "<rsp:ClientIP>10.0.2.2</rsp:ClientIP><rsp:ProcessId>1868</rsp:ProcessId><rsp:IdleTimeOut>PT7200.000S</rsp:IdleTimeOut>" +
+            "<rsp:InputStreams>stdin pr</rsp:InputStreams><rsp:OutputStreams>stdout</rsp:OutputStreams><rsp:MaxIdleTimeOut>PT2147483.647S</rsp:MaxIdleTimeOut>" +
+            "<rsp:Locale>en-US</rsp:Locale><rsp:DataLocale>en-US</rsp:DataLocale><rsp:CompressionMode>NoCompression</rsp:CompressionMode>" +
+            "<rsp:ProfileLoaded>Yes</rsp:ProfileLoaded><rsp:Encoding>UTF8</rsp:Encoding><rsp:BufferMode>Block</rsp:BufferMode><rsp:State>Connected</rsp:State>" +
+            "<rsp:ShellRunTime>P0DT0H0M0S</rsp:ShellRunTime><rsp:ShellInactivity>P0DT0H0M0S</rsp:ShellInactivity></rsp:Shell></s:Body></s:Envelope>"));
+    }
+
+    [Test]
+    public void TimedOut_fault_is_written_as_Windows_writes_it()
+    {
+        var body = WsManFaults.CreateBody(WsManFaultReason.OperationTimedOut, "127.0.0.1");
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.Fault), body));
+
+        const string text = "The WS-Management service cannot complete the operation within the time specified in OperationTimeout.  ";
+        Assert.That(xml, Is.EqualTo(Root + ResponseHeaderXml(WsManActions.Fault) +
+            "<s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>w:TimedOut</s:Value></s:Subcode></s:Code>" +
+            $"<s:Reason><s:Text xml:lang=\"en-US\">{text}</s:Text></s:Reason><s:Detail>" +
+            "<f:WSManFault xmlns:f=\"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault\" Code=\"2150858793\" Machine=\"127.0.0.1\">" +
+            $"<f:Message>{text}</f:Message></f:WSManFault></s:Detail></s:Fault></s:Body></s:Envelope>"));
+    }
+
+    [Test]
+    public void InvalidSelectors_fault_carries_the_fault_detail_before_the_WSManFault()
+    {
+        var body = WsManFaults.CreateBody(WsManFaultReason.ShellNotFound, "host", ShellId);
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.Fault), body));
+
+        Assert.That(xml, Does.Contain("<s:Subcode><s:Value>w:InvalidSelectors</s:Value></s:Subcode>"));
+        Assert.That(xml, Does.Contain("<s:Detail><w:FaultDetail>http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/UnexpectedSelectors</w:FaultDetail>" +
+            "<f:WSManFault xmlns:f=\"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault\" Code=\"2150858843\" Machine=\"host\">"));
+    }
+
+    [Test]
+    public void ReceiveResponse_is_written_as_Windows_writes_it()
+    {
+        var body = new ReceiveResponseBody(
+            [
+                new ShellStream("stdout", CommandId, "hi"u8.ToArray()),
+                new ShellStream("stdout", CommandId, ReadOnlyMemory<byte>.Empty, End: true),
+            ],
+            new CommandState(CommandId, WsManCommandStates.Done, 0));
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), body));
+
+        Assert.That(xml, Is.EqualTo(Root + ResponseHeaderXml(WsManActions.ReceiveResponse) +
+            "<s:Body><rsp:ReceiveResponse>" +
+            $"<rsp:Stream Name=\"stdout\" CommandId=\"{CommandId}\">aGk=</rsp:Stream>" +
+            $"<rsp:Stream Name=\"stdout\" CommandId=\"{CommandId}\" End=\"true\"></rsp:Stream>" +
+            $"<rsp:CommandState CommandId=\"{CommandId}\" State=\"http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done\"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState>" +
+            "</rsp:ReceiveResponse></s:Body></s:Envelope>"));
+    }
+
+    [Test]
+    public void Empty_body_is_written_as_a_self_closing_Body()
+    {
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.DeleteResponse), EmptyBody.Instance));
+
+        Assert.That(xml, Does.EndWith("</s:Header><s:Body /></s:Envelope>"));
+    }
+
+    [Test]
+    public void Output_is_utf8_without_bom_and_without_xml_declaration()
+    {
+        var bytes = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.SendResponse), new SendResponseBody()));
+
+        Assert.That(bytes[0], Is.EqualTo((byte)'<'));
+        Assert.That(Encoding.UTF8.GetString(bytes), Does.StartWith("<s:Envelope "));
+    }
+
+    [Test]
+    public void EnumerateResponse_uses_wsman_items_and_PullResponse_uses_enumeration_items()
+    {
+        var commands = new[] { new CommandInfo(CommandId, "", "Running") };
+        var enumerate = Written(new WsManEnvelope(ResponseHeader(WsManActions.EnumerateResponse), new EnumerationResponseBody(false, null, [], commands, true)));
+        var pull = Written(new WsManEnvelope(ResponseHeader(WsManActions.PullResponse), new EnumerationResponseBody(true, "ctx", [], commands, true)));
+
+        Assert.That(enumerate, Does.Contain(
+            "<s:Body><n:EnumerateResponse><n:EnumerationContext></n:EnumerationContext><w:Items>" +
+            $"<rsp:Command xmlns:rsp=\"http://schemas.microsoft.com/wbem/wsman/1/windows/shell\"><rsp:CommandId>{CommandId}</rsp:CommandId>" +
+            "<rsp:CommandLine></rsp:CommandLine><rsp:CommandState>Running</rsp:CommandState></rsp:Command></w:Items><w:EndOfSequence /></n:EnumerateResponse></s:Body>"));
+        Assert.That(enumerate, Does.Contain("xmlns:n=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\""));
+        Assert.That(pull, Does.Contain("<n:PullResponse><n:EnumerationContext>ctx</n:EnumerationContext><n:Items>"));
+        Assert.That(pull, Does.Contain("</n:Items><n:EndOfSequence /></n:PullResponse>"));
+    }
+
+    [Test]
+    public void Request_header_marks_the_headers_pypsrp_and_PowerShell_mark_mustUnderstand()
+    {
+        var header = new WsManHeader
+        {
+            Action = WsManActions.Create,
+            To = "http://host:5985/wsman",
+            MessageId = "uuid:F249DBE7-0E83-4F39-AE4A-28324CF61227",
+            ReplyTo = WsManAddresses.Anonymous,
+            ResourceUri = WsManResourceUris.DefaultPowerShell,
+            MaxEnvelopeSize = 512000,
+            OperationTimeout = TimeSpan.FromSeconds(20),
+            Locale = "en-US",
+            DataLocale = "en-CA",
+            SessionId = "uuid:AECF49AF-7164-43E6-B10A-E38E8C4986AD",
+            Options = [new WsManOption("protocolversion", "2.3", MustComply: true)],
+        };
+
+        var xml = Written(new WsManEnvelope(header, new ShellCreateBody(ShellId, "Runspace1", "stdin pr", "stdout", null, null, new byte[] { 1, 2, 3 })));
+
+        Assert.That(xml, Does.StartWith("<s:Envelope xmlns:s="), "requests carry no xml:lang on the root");
+        Assert.That(xml, Does.Contain("<s:Header><a:Action s:mustUnderstand=\"true\">http://schemas.xmlsoap.org/ws/2004/09/transfer/Create</a:Action>" +
+            "<a:MessageID>uuid:F249DBE7-0E83-4F39-AE4A-28324CF61227</a:MessageID><a:To>http://host:5985/wsman</a:To>" +
+            "<w:ResourceURI s:mustUnderstand=\"true\">http://schemas.microsoft.com/powershell/Microsoft.PowerShell</w:ResourceURI>" +
+            "<a:ReplyTo><a:Address s:mustUnderstand=\"true\">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo>" +
+            "<w:MaxEnvelopeSize s:mustUnderstand=\"true\">512000</w:MaxEnvelopeSize><w:OperationTimeout>PT20.000S</w:OperationTimeout>" +
+            "<w:Locale xml:lang=\"en-US\" s:mustUnderstand=\"false\" /><p:DataLocale xml:lang=\"en-CA\" s:mustUnderstand=\"false\" />" +
+            "<p:SessionId s:mustUnderstand=\"false\">uuid:AECF49AF-7164-43E6-B10A-E38E8C4986AD</p:SessionId>" +
+            "<w:OptionSet s:mustUnderstand=\"true\"><w:Option Name=\"protocolversion\" MustComply=\"true\">2.3</w:Option></w:OptionSet></s:Header>"));
+        Assert.That(xml, Does.Contain("<s:Body><rsp:Shell ShellId=\"76056A84-51DC-4F24-9262-CA2A55464B2B\" Name=\"Runspace1\"><rsp:InputStreams>stdin pr</rsp:InputStreams>" +
+            "<rsp:OutputStreams>stdout</rsp:OutputStreams><creationXml xmlns=\"http://schemas.microsoft.com/powershell\">AQID</creationXml></rsp:Shell></s:Body>"));
+    }
+
+    [Test]
+    public void Large_stream_data_is_written_as_one_base64_text()
+    {
+        var data = new byte[300_001];
+        new Random(42).NextBytes(data);
+        var body = new ReceiveResponseBody([new ShellStream("stdout", null, data.AsMemory(1))], null);
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), body));
+
+        Assert.That(xml, Does.Contain("<rsp:Stream Name=\"stdout\">" + Convert.ToBase64String(data.AsSpan(1)) + "</rsp:Stream>"));
+    }
+
+    [Test]
+    public void CreateResponse_matches_the_Windows_bytes_except_ActivityId()
+    {
+        var dir = SharedFixtures.RequireFixtures();
+        var message = SharedFixtures.LoadTraffic(Path.Combine(dir, "real-traffic", "test_psrp_open_runspace.yml"))[0];
+        var windows = message.Response!;
+
+        var written = Written(WsManEnvelopeReader.Read(Encoding.UTF8.GetBytes(windows)));
+
+        var withoutActivityId = System.Text.RegularExpressions.Regex.Replace(windows, "<p:ActivityId>[^<]*</p:ActivityId>", "");
+        Assert.That(written, Is.EqualTo(withoutActivityId));
+    }
+}
