@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace PsrpEmulator.Protocol.Psrp;
 
@@ -43,43 +44,335 @@ public sealed class FragmentException(FragmentError reason, string message) : Ex
 /// <summary>Sans-IO fragment codec.</summary>
 public static class FragmentCodec
 {
+    private const byte StartFlag = 0x1;
+    private const byte EndFlag = 0x2;
+    private const ulong SignBit = 1UL << 63;
+
     /// <summary>
     /// Reads one fragment from the start of <paramref name="input"/>. Returns false and consumes nothing when the
     /// input is incomplete (<paramref name="error"/> = Truncated) or invalid (other reasons). The blob of the
     /// returned fragment is a slice of <paramref name="input"/>.
     /// </summary>
+    /// <remarks>
+    /// Header fields are validated as soon as the whole 21-byte header is present, so an invalid header (reserved
+    /// flags, sign bit, BlobLength above <paramref name="maxBlobLength"/>) is reported even when the blob has not
+    /// arrived yet. A prefix of a valid fragment is always reported as Truncated.
+    /// </remarks>
     public static bool TryRead(ReadOnlyMemory<byte> input, int maxBlobLength, out Fragment fragment, out int consumed, out FragmentError error)
-        => throw new NotImplementedException();
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBlobLength);
+        fragment = default;
+        consumed = 0;
+
+        var span = input.Span;
+        if (span.Length < Fragment.HeaderLength)
+        {
+            error = FragmentError.Truncated;
+            return false;
+        }
+
+        var objectId = BinaryPrimitives.ReadUInt64BigEndian(span);
+        var fragmentId = BinaryPrimitives.ReadUInt64BigEndian(span[8..]);
+        var flags = span[16];
+        var blobLength = BinaryPrimitives.ReadUInt32BigEndian(span[17..]);
+
+        if ((objectId & SignBit) != 0 || (fragmentId & SignBit) != 0)
+        {
+            error = FragmentError.InvalidId;
+            return false;
+        }
+
+        if ((flags & ~(StartFlag | EndFlag)) != 0)
+        {
+            error = FragmentError.ReservedFlagsSet;
+            return false;
+        }
+
+        if (blobLength > (uint)maxBlobLength)
+        {
+            error = FragmentError.BlobTooLarge;
+            return false;
+        }
+
+        var total = Fragment.HeaderLength + (int)blobLength;
+        if (span.Length < total)
+        {
+            error = FragmentError.Truncated;
+            return false;
+        }
+
+        fragment = new Fragment(objectId, fragmentId, (flags & StartFlag) != 0, (flags & EndFlag) != 0,
+            input.Slice(Fragment.HeaderLength, (int)blobLength));
+        consumed = total;
+        error = FragmentError.None;
+        return true;
+    }
 
     /// <summary>Writes the fragment; returns bytes written. Destination must hold <see cref="Fragment.EncodedLength"/>.</summary>
-    public static int Write(Span<byte> destination, in Fragment fragment) => throw new NotImplementedException();
+    public static int Write(Span<byte> destination, in Fragment fragment)
+    {
+        if ((fragment.ObjectId & SignBit) != 0) throw new ArgumentOutOfRangeException(nameof(fragment), "ObjectId must not have the sign bit set.");
+        if ((fragment.FragmentId & SignBit) != 0) throw new ArgumentOutOfRangeException(nameof(fragment), "FragmentId must not have the sign bit set.");
+        var length = fragment.EncodedLength;
+        if (destination.Length < length) throw new ArgumentException($"Destination holds {destination.Length} bytes; the fragment needs {length}.", nameof(destination));
+
+        WriteHeader(destination, fragment.ObjectId, fragment.FragmentId, fragment.IsStart, fragment.IsEnd, fragment.Blob.Length);
+        fragment.Blob.Span.CopyTo(destination[Fragment.HeaderLength..]);
+        return length;
+    }
 
     /// <summary>
     /// Splits a message into fragments whose encoded length (header included) is at most
     /// <paramref name="maxFragmentLength"/> and writes them to <paramref name="output"/>.
     /// </summary>
+    /// <remarks>FragmentIds start at 0; S is set on the first, E on the last; an empty message is one fragment (0x3).</remarks>
     public static void WriteMessage(IBufferWriter<byte> output, ulong objectId, ReadOnlySpan<byte> message, int maxFragmentLength)
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var maxBlob = MaxBlob(maxFragmentLength);
+        if ((objectId & SignBit) != 0) throw new ArgumentOutOfRangeException(nameof(objectId), "ObjectId must not have the sign bit set.");
+
+        var count = FragmentCount(message.Length, maxBlob);
+        for (var i = 0; i < count; i++)
+        {
+            var chunk = message.Slice(i * maxBlob, Math.Min(maxBlob, message.Length - (i * maxBlob)));
+            var length = Fragment.HeaderLength + chunk.Length;
+            var span = output.GetSpan(length);
+            WriteHeader(span, objectId, (ulong)i, i == 0, i == count - 1, chunk.Length);
+            chunk.CopyTo(span[Fragment.HeaderLength..]);
+            output.Advance(length);
+        }
+    }
 
     /// <summary>Fragments of one message, as separate encoded byte arrays (each at most maxFragmentLength).</summary>
     public static IReadOnlyList<byte[]> Split(ulong objectId, ReadOnlySpan<byte> message, int maxFragmentLength)
-        => throw new NotImplementedException();
+    {
+        var maxBlob = MaxBlob(maxFragmentLength);
+        if ((objectId & SignBit) != 0) throw new ArgumentOutOfRangeException(nameof(objectId), "ObjectId must not have the sign bit set.");
+
+        var count = FragmentCount(message.Length, maxBlob);
+        var result = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var chunk = message.Slice(i * maxBlob, Math.Min(maxBlob, message.Length - (i * maxBlob)));
+            var bytes = new byte[Fragment.HeaderLength + chunk.Length];
+            WriteHeader(bytes, objectId, (ulong)i, i == 0, i == count - 1, chunk.Length);
+            chunk.CopyTo(bytes.AsSpan(Fragment.HeaderLength));
+            result[i] = bytes;
+        }
+
+        return result;
+    }
+
+    private static int MaxBlob(int maxFragmentLength)
+    {
+        if (maxFragmentLength <= Fragment.HeaderLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxFragmentLength), maxFragmentLength,
+                $"A fragment needs more than its {Fragment.HeaderLength}-byte header.");
+        }
+
+        return maxFragmentLength - Fragment.HeaderLength;
+    }
+
+    private static int FragmentCount(int messageLength, int maxBlob)
+        => messageLength == 0 ? 1 : (int)(((long)messageLength + maxBlob - 1) / maxBlob);
+
+    private static void WriteHeader(Span<byte> destination, ulong objectId, ulong fragmentId, bool isStart, bool isEnd, int blobLength)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, objectId);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], fragmentId);
+        destination[16] = (byte)((isStart ? StartFlag : 0) | (isEnd ? EndFlag : 0));
+        BinaryPrimitives.WriteUInt32BigEndian(destination[17..], (uint)blobLength);
+    }
 }
 
 /// <summary>
 /// Reassembles messages from a stream of fragments: per object id, in order, contiguous (PowerShell's rule).
 /// Throws <see cref="FragmentException"/> with the exact reason; after an error the instance is unusable.
 /// </summary>
+/// <remarks>
+/// Each <see cref="Add"/> call is one WS-Man stream chunk; a fragment never spans two chunks, so bytes left over
+/// after the last whole fragment are reported as <see cref="FragmentError.Truncated"/>. A fragment whose blob alone
+/// exceeds <see cref="MaxMessageLength"/> is reported as <see cref="FragmentError.MessageTooLarge"/>. Returned
+/// messages own their bytes (copied once from the chunk); the caller may reuse the chunk buffer afterwards.
+/// When an error occurs, messages completed earlier in the same chunk are lost with the exception.
+/// </remarks>
 public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 {
-    public int MaxMessageLength { get; } = maxMessageLength;
+    private byte[]? _buffer;
+    private int _length;
+    private bool _inProgress;
+    private ulong _objectId;
+    private ulong _nextFragmentId;
+    private FragmentException? _failure;
+
+    public int MaxMessageLength { get; } = maxMessageLength > 0
+        ? maxMessageLength
+        : throw new ArgumentOutOfRangeException(nameof(maxMessageLength), maxMessageLength, "Must be positive.");
 
     /// <summary>Decodes every fragment in <paramref name="data"/> (one WS-Man stream chunk) and returns completed messages.</summary>
-    public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data) => throw new NotImplementedException();
+    public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data)
+    {
+        if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
+
+        List<PsrpMessage>? messages = null;
+        var offset = 0;
+        while (offset < data.Length)
+        {
+            var rest = data[offset..];
+            if (!FragmentCodec.TryRead(rest, MaxMessageLength, out var fragment, out var consumed, out var error))
+            {
+                switch (error)
+                {
+                    case FragmentError.Truncated:
+                        Fail(FragmentError.Truncated, $"{rest.Length} byte(s) at offset {offset} of the chunk do not form a whole fragment (a fragment never spans two WS-Man messages).");
+                        break;
+                    case FragmentError.BlobTooLarge:
+                        Fail(FragmentError.MessageTooLarge, $"A fragment at offset {offset} has a blob larger than the maximum message size of {MaxMessageLength} bytes.");
+                        break;
+                    case FragmentError.InvalidId:
+                        Fail(error, $"The fragment at offset {offset} has an ObjectId or FragmentId with the sign bit set.");
+                        break;
+                    case FragmentError.ReservedFlagsSet:
+                        Fail(error, $"The fragment at offset {offset} has reserved flag bits set (flags 0x{rest.Span[16]:x2}).");
+                        break;
+                    default:
+                        Fail(error, $"The fragment at offset {offset} is invalid ({error}).");
+                        break;
+                }
+            }
+
+            offset += consumed;
+            var message = Accept(fragment);
+            if (message is not null) (messages ??= []).Add(message);
+        }
+
+        return messages ?? (IReadOnlyList<PsrpMessage>)[];
+    }
 
     /// <summary>True when no object is partly assembled.</summary>
-    public bool IsIdle => throw new NotImplementedException();
+    public bool IsIdle => !_inProgress;
 
     /// <summary>Drops a partly assembled object (PowerShell does this on connect/reconnect).</summary>
-    public void Reset() => throw new NotImplementedException();
+    /// <remarks>Does not clear an earlier error: a failed instance stays unusable.</remarks>
+    public void Reset()
+    {
+        _inProgress = false;
+        _length = 0;
+        _nextFragmentId = 0;
+        ReturnBuffer();
+    }
+
+    private PsrpMessage? Accept(in Fragment fragment)
+    {
+        if (fragment.IsStart)
+        {
+            if (_inProgress)
+            {
+                Fail(FragmentError.Interleaved, $"Object {fragment.ObjectId} starts while object {_objectId} is incomplete (expected its fragment {_nextFragmentId}).");
+            }
+
+            if (fragment.FragmentId != 0)
+            {
+                Fail(FragmentError.OutOfOrder, $"Start fragment of object {fragment.ObjectId} has FragmentId {fragment.FragmentId}; expected 0.");
+            }
+
+            if (fragment.IsEnd)
+            {
+                // Single-fragment message: one copy, straight from the chunk.
+                return Complete(fragment.Blob.ToArray());
+            }
+
+            _inProgress = true;
+            _objectId = fragment.ObjectId;
+            _nextFragmentId = 1;
+            _length = 0;
+            Append(fragment.Blob.Span);
+            return null;
+        }
+
+        if (!_inProgress)
+        {
+            Fail(FragmentError.MissingStart, $"Fragment {fragment.FragmentId} of object {fragment.ObjectId} arrived without a start fragment.");
+        }
+
+        if (fragment.FragmentId == 0)
+        {
+            Fail(FragmentError.MissingStart, $"Fragment 0 of object {fragment.ObjectId} lacks the start flag.");
+        }
+
+        if (fragment.ObjectId != _objectId)
+        {
+            Fail(FragmentError.Interleaved, $"A fragment of object {fragment.ObjectId} arrived while object {_objectId} is incomplete.");
+        }
+
+        if (fragment.FragmentId != _nextFragmentId)
+        {
+            Fail(FragmentError.OutOfOrder, $"Object {_objectId}: got FragmentId {fragment.FragmentId}, expected {_nextFragmentId}.");
+        }
+
+        Append(fragment.Blob.Span);
+        _nextFragmentId++;
+        if (!fragment.IsEnd) return null;
+
+        var bytes = _buffer.AsSpan(0, _length).ToArray();
+        Reset();
+        return Complete(bytes);
+    }
+
+    private void Append(ReadOnlySpan<byte> blob)
+    {
+        var needed = (long)_length + blob.Length;
+        if (needed > MaxMessageLength)
+        {
+            Fail(FragmentError.MessageTooLarge, $"Object {_objectId} exceeds the maximum message size of {MaxMessageLength} bytes.");
+        }
+
+        if (_buffer is null || _buffer.Length < needed)
+        {
+            var size = (int)Math.Min(MaxMessageLength, Math.Max(needed, Math.Max(4096L, (_buffer?.Length ?? 0) * 2L)));
+            var next = ArrayPool<byte>.Shared.Rent(size);
+            if (_buffer is not null)
+            {
+                _buffer.AsSpan(0, _length).CopyTo(next);
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = next;
+        }
+
+        blob.CopyTo(_buffer.AsSpan(_length));
+        _length = (int)needed;
+    }
+
+    private PsrpMessage Complete(byte[] bytes)
+    {
+        try
+        {
+            return PsrpMessage.Parse(bytes);
+        }
+        catch (FragmentException ex)
+        {
+            Fail(ex.Reason, ex.Message);
+            throw; // unreachable
+        }
+    }
+
+    private void ReturnBuffer()
+    {
+        if (_buffer is null) return;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(FragmentError reason, string message)
+    {
+        _inProgress = false;
+        _length = 0;
+        ReturnBuffer();
+        _failure = new FragmentException(reason, message);
+        throw _failure;
+    }
 }

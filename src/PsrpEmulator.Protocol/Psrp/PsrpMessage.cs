@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using PsrpEmulator.Protocol.Clixml;
 
 namespace PsrpEmulator.Protocol.Psrp;
@@ -63,9 +64,46 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     public int Length => HeaderLength + Data.Length;
 
     /// <summary>Parses a complete message; throws <see cref="FragmentException"/> (MessageTooShort, InvalidMessageHeader).</summary>
-    public static PsrpMessage Parse(ReadOnlyMemory<byte> message) => throw new NotImplementedException();
+    /// <remarks>
+    /// Unknown message types are kept (the receiver decides what to do with them); only the destination is
+    /// validated. <see cref="Data"/> is a slice of <paramref name="message"/> (no copy).
+    /// </remarks>
+    public static PsrpMessage Parse(ReadOnlyMemory<byte> message)
+    {
+        var span = message.Span;
+        if (span.Length < HeaderLength)
+        {
+            throw new FragmentException(FragmentError.MessageTooShort,
+                $"A PSRP message is {span.Length} byte(s) long; the message header alone is {HeaderLength} bytes.");
+        }
 
-    public void WriteTo(Span<byte> destination) => throw new NotImplementedException();
+        var destination = BinaryPrimitives.ReadUInt32LittleEndian(span);
+        if (destination is not ((uint)PsrpDestination.Client or (uint)PsrpDestination.Server))
+        {
+            throw new FragmentException(FragmentError.InvalidMessageHeader,
+                $"PSRP message destination 0x{destination:x8} is neither Client (1) nor Server (2).");
+        }
+
+        var messageType = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
+        var runspacePoolId = new Guid(span.Slice(8, 16));
+        var pipelineId = new Guid(span.Slice(24, 16));
+        return new PsrpMessage((PsrpDestination)destination, (PsrpMessageType)messageType, runspacePoolId, pipelineId, message[HeaderLength..]);
+    }
+
+    /// <summary>Writes header and data; <paramref name="destination"/> must hold <see cref="Length"/> bytes.</summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        if (destination.Length < Length)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; the message needs {Length}.", nameof(destination));
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)Destination);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], (uint)MessageType);
+        RunspacePoolId.TryWriteBytes(destination.Slice(8, 16));
+        PipelineId.TryWriteBytes(destination.Slice(24, 16));
+        Data.Span.CopyTo(destination[HeaderLength..]);
+    }
 
     public byte[] ToArray()
     {
@@ -78,8 +116,16 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     public PsValue ReadData(ClixmlLimits? limits = null) => ClixmlDeserializer.Deserialize(Data.Span, limits);
 
     /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>
+    /// <remarks>
+    /// <see cref="EndOfPipelineInput"/> is special: END_OF_PIPELINE_INPUT carries no data at all (0 bytes, no BOM),
+    /// so it never goes through the serializer.
+    /// </remarks>
     public static PsrpMessage Create(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, IPsrpMessageBody body, bool writeBom = true)
-        => new(destination, body.MessageType, runspacePoolId, pipelineId, ClixmlSerializer.Serialize(body.ToPsValue(), writeBom));
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body is EndOfPipelineInput) return new(destination, body.MessageType, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty);
+        return new(destination, body.MessageType, runspacePoolId, pipelineId, ClixmlSerializer.Serialize(body.ToPsValue(), writeBom));
+    }
 }
 
 /// <summary>A typed PSRP message payload. Each implementation also has a static <c>FromPsValue(PsValue)</c>.</summary>
