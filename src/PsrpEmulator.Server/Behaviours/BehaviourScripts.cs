@@ -156,10 +156,12 @@ internal sealed class BehaviourRule(string name, IReadOnlyList<string>? exact, R
         }
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var groupName in regex.GetGroupNames())
+        foreach (var number in regex.GetGroupNumbers())
         {
-            var g = m.Groups[groupName];
-            values.TryAdd(groupName, g.Success ? g.Value : string.Empty);
+            var g = m.Groups[number];
+            var value = g.Success ? g.Value : string.Empty;
+            values[number.ToString(System.Globalization.CultureInfo.InvariantCulture)] = value;
+            values.TryAdd(g.Name, value);
         }
 
         captures = values;

@@ -96,7 +96,7 @@ internal sealed partial class ScenarioParser
         {
             var pattern = Scalar(regexNode!, "regex");
             regex = CompileRegex(pattern, regexNode!);
-            names = NameScope.ForCaptures(regex.GetGroupNames());
+            names = NameScope.ForCaptures(CaptureNames(regex));
             defaultName = $"regex '{pattern}'";
         }
 
@@ -108,6 +108,10 @@ internal sealed partial class ScenarioParser
         return new BehaviourRule(name, exact, regex, steps, final);
     }
 
+    /// <summary>Every capture by name and by number (.NET numbers named groups after the unnamed ones).</summary>
+    internal static IEnumerable<string> CaptureNames(Regex regex) =>
+        regex.GetGroupNames().Concat(regex.GetGroupNumbers().Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))).Distinct();
+
     private Regex CompileRegex(string pattern, YamlNode node)
     {
         const RegexOptions options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
@@ -115,11 +119,19 @@ internal sealed partial class ScenarioParser
         {
             // Validate the pattern on its own first: an unbalanced ')' could otherwise escape the anchoring group.
             _ = new Regex(pattern, options, RegexTimeout);
-            return new Regex(@"\A(?:" + pattern + @")\z", options, RegexTimeout);
         }
         catch (ArgumentException e)
         {
             throw Error(node, $"invalid regular expression ({RegexOptionsText}): {e.Message}", e);
+        }
+
+        try
+        {
+            return new Regex(@"\A(?:" + pattern + @")\z", options, RegexTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(node, $"the regular expression cannot be anchored (does it end in a (?x) '#' comment? end it with a newline): {e.Message}", e);
         }
     }
 
