@@ -10,20 +10,39 @@ namespace PsrpEmulator.Server.Behaviours;
 public sealed partial class BehaviourCatalog
 {
     /// <summary>Parses a scenario YAML document; throws <see cref="BehaviourLoadException"/> with line information.</summary>
-    public static BehaviourCatalog Parse(string yaml, string sourceName = "scenario") => throw new NotImplementedException();
+    public static BehaviourCatalog Parse(string yaml, string sourceName = "scenario") => new(ScenarioParser.Parse(yaml, sourceName));
 
     /// <summary>The embedded default scenario.</summary>
-    public static BehaviourCatalog LoadDefault() => throw new NotImplementedException();
+    public static BehaviourCatalog LoadDefault() => DefaultCatalog.Value;
 
     /// <summary>Rules of <paramref name="first"/> win over those of <paramref name="fallback"/>.</summary>
-    public static BehaviourCatalog Combine(BehaviourCatalog first, BehaviourCatalog fallback) => throw new NotImplementedException();
+    public static BehaviourCatalog Combine(BehaviourCatalog first, BehaviourCatalog fallback)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(fallback);
+        return new([.. first.rules, .. fallback.rules]);
+    }
 
     /// <summary>
     /// Finds the behaviour for a pipeline. The text matched is each command's text (Cmd) joined with " | " for
     /// a multi-command pipeline, trimmed. Returns a runnable script; for no match, PowerShell's answer for an
     /// unknown command (script: CommandNotFoundException error record then Completed; single command: Failed).
     /// </summary>
-    public IBehaviourScript Resolve(CreatePipeline pipeline) => throw new NotImplementedException();
+    public IBehaviourScript Resolve(CreatePipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var text = GetCommandText(pipeline);
+        foreach (var rule in rules)
+        {
+            if (rule.TryMatch(text, out var captures)) return new ScriptedBehaviour(rule, captures);
+        }
+
+        if (pipeline.Commands.Count == 0 || text.Length == 0) return EmptyScript.Instance;
+        var first = pipeline.Commands[0];
+        return first.IsScript
+            ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
+            : new UnknownCommandScript(first.Command.Trim(), isScript: false);
+    }
 }
 
 /// <summary>A resolved behaviour, ready to run once.</summary>
@@ -33,4 +52,15 @@ public interface IBehaviourScript
     Task<PipelineOutcome> RunAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken);
 }
 
-public sealed class BehaviourLoadException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>A scenario that cannot be loaded; the message starts with "source, line L, column C:".</summary>
+public sealed class BehaviourLoadException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The scenario's name as given to <see cref="BehaviourCatalog.Parse"/> (a file path or name).</summary>
+    public string? SourceName { get; init; }
+
+    /// <summary>1-based line of the offending YAML node; 0 when unknown.</summary>
+    public int Line { get; init; }
+
+    /// <summary>1-based column of the offending YAML node; 0 when unknown.</summary>
+    public int Column { get; init; }
+}

@@ -1,0 +1,172 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Base of every resolved behaviour. The public <see cref="RunAsync(IPipelineHost, TimeProvider, CancellationToken)"/>
+/// serializes errors with <see cref="ErrorRecords.Create"/>; the internal overload takes the factory, so tests can
+/// record <see cref="ScriptedError"/>s. Cancellation ends the run as Stopped (PipelineStoppedException), never by throwing.
+/// </summary>
+internal abstract class BehaviourScript : IBehaviourScript
+{
+    /// <summary>Which rule (or built-in answer) this is, for logs and diagnostics.</summary>
+    public abstract string Description { get; }
+
+    public Task<PipelineOutcome> RunAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(host, time, ScriptedError.ToErrorRecord, cancellationToken);
+
+    public async Task<PipelineOutcome> RunAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(errorRecords);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return await RunCoreAsync(host, time, errorRecords, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped));
+        }
+        catch (ScenarioRuntimeException e)
+        {
+            return new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message)));
+        }
+    }
+
+    protected abstract Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken);
+
+    public override string ToString() => Description;
+}
+
+/// <summary>A scenario rule bound to the captures of the command that matched it.</summary>
+internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<string, string> captures) : BehaviourScript
+{
+    public BehaviourRule Rule => rule;
+
+    public IReadOnlyDictionary<string, string> Captures => captures;
+
+    public override string Description => rule.Name;
+
+    protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
+    {
+        var scope = new RunScope(captures);
+        var context = new RunContext(host, time, errorRecords, scope, cancellationToken);
+        foreach (var step in rule.Steps)
+        {
+            await step.RunAsync(context);
+        }
+
+        var final = rule.Final;
+        return final.State switch
+        {
+            PSInvocationState.Completed => PipelineOutcome.Completed,
+            PSInvocationState.Stopped => new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped)),
+            _ => new PipelineOutcome(final.State, final.Reason is null ? null : errorRecords(final.Reason.Build(scope))),
+        };
+    }
+}
+
+/// <summary>PowerShell's answer when no rule matches.</summary>
+internal sealed partial class UnknownCommandScript(string commandName, bool isScript) : BehaviourScript
+{
+    public string CommandName => commandName;
+
+    public bool IsScript => isScript;
+
+    public override string Description => $"unknown {(isScript ? "script" : "command")} '{commandName}'";
+
+    protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
+    {
+        var error = ScriptedError.CommandNotFound(commandName);
+        if (!isScript) return new PipelineOutcome(PSInvocationState.Failed, errorRecords(error));
+
+        // A script reports the unknown command as a non-terminating error and still completes.
+        await host.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+        return PipelineOutcome.Completed;
+    }
+
+    [GeneratedRegex(@"^[^\s;|(){}]+", RegexOptions.CultureInvariant)]
+    private static partial Regex FirstWord();
+
+    /// <summary>The name PowerShell would complain about: the script's first word.</summary>
+    public static string FirstWordOf(string text)
+    {
+        var m = FirstWord().Match(text);
+        if (m.Success) return m.Value;
+        var end = text.AsSpan().IndexOfAny(" \t\r\n");
+        return end < 0 ? text : text[..end];
+    }
+}
+
+/// <summary>An empty script: nothing to run, Completed.</summary>
+internal sealed class EmptyScript : BehaviourScript
+{
+    public static readonly EmptyScript Instance = new();
+
+    public override string Description => "empty pipeline";
+
+    protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) =>
+        Task.FromResult(PipelineOutcome.Completed);
+}
+
+/// <summary>One <c>behaviours:</c> entry: how it matches and what it does.</summary>
+internal sealed class BehaviourRule(string name, IReadOnlyList<string>? exact, Regex? regex, IReadOnlyList<Step> steps, FinalState final)
+{
+    public string Name => name;
+    public IReadOnlyList<Step> Steps => steps;
+    public FinalState Final => final;
+
+    public bool TryMatch(string commandText, out IReadOnlyDictionary<string, string> captures)
+    {
+        if (exact is not null)
+        {
+            foreach (var text in exact)
+            {
+                if (string.Equals(text, commandText, StringComparison.OrdinalIgnoreCase))
+                {
+                    captures = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["0"] = commandText };
+                    return true;
+                }
+            }
+
+            captures = EmptyCaptures;
+            return false;
+        }
+
+        Match m;
+        try
+        {
+            m = regex!.Match(commandText);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pathological pattern must not hang the server: treat it as no match and go on to the next rule.
+            captures = EmptyCaptures;
+            return false;
+        }
+
+        if (!m.Success)
+        {
+            captures = EmptyCaptures;
+            return false;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var number in regex.GetGroupNumbers())
+        {
+            var g = m.Groups[number];
+            var value = g.Success ? g.Value : string.Empty;
+            values[number.ToString(System.Globalization.CultureInfo.InvariantCulture)] = value;
+            values.TryAdd(g.Name, value);
+        }
+
+        captures = values;
+        return true;
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyCaptures = new Dictionary<string, string>();
+}

@@ -1,0 +1,451 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Psrp;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Reads the <c>behaviours:</c> section of a scenario through YamlDotNet's representation model (nodes with
+/// positions), so every complaint names the file, line and column. No type named in the YAML is ever instantiated.
+/// </summary>
+internal sealed partial class ScenarioParser
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    private const string RegexOptionsText = "IgnoreCase | CultureInvariant";
+
+    private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "progress", "sleep", "loop", "input", "state"];
+    private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
+    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target"];
+    private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
+    private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
+
+    private readonly string source;
+
+    private ScenarioParser(string source) => this.source = source;
+
+    public static List<BehaviourRule> Parse(string yaml, string source)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var parser = new ScenarioParser(source);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw parser.Error(e.Start, YamlMessage().Replace(e.InnerException?.Message ?? e.Message, string.Empty), e);
+        }
+
+        if (stream.Documents.Count == 0) return [];
+        if (stream.Documents.Count > 1) throw parser.Error(stream.Documents[1].RootNode, "a scenario file holds one YAML document");
+        return parser.ReadRoot(stream.Documents[0].RootNode);
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", RegexOptions.CultureInvariant)]
+    private static partial Regex YamlMessage();
+
+    private List<BehaviourRule> ReadRoot(YamlNode root)
+    {
+        if (IsNull(root)) return [];
+        if (root is not YamlMappingNode map) throw Error(root, "a scenario is a mapping with a 'behaviours:' list");
+
+        // Other top-level sections belong to other parts of the emulator; only ours is read here.
+        YamlNode? list = null;
+        foreach (var (key, value) in map.Children)
+        {
+            var name = KeyName(key);
+            if (name is "behaviours" or "behaviors")
+            {
+                if (list is not null) throw Error(key, "'behaviours:' appears twice (also spelled 'behaviors:')");
+                list = value;
+            }
+        }
+
+        if (list is null || IsNull(list)) return [];
+        if (list is not YamlSequenceNode rules) throw Error(list, "'behaviours:' is a list of rules (items starting with '-')");
+        return rules.Children.Select(ReadRule).ToList();
+    }
+
+    private BehaviourRule ReadRule(YamlNode node)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, "a rule is a mapping with 'match:' or 'regex:' and 'steps:'");
+        CheckKeys(map, RuleKeys, "rule key");
+        var nameNode = Get(map, "name");
+        var matchNode = Get(map, "match");
+        var regexNode = Get(map, "regex");
+        if (matchNode is not null && regexNode is not null) throw Error(regexNode, "a rule has either 'match:' or 'regex:', not both");
+        if (matchNode is null && regexNode is null) throw Error(map, "a rule needs 'match:' (exact command text) or 'regex:' (a .NET regular expression)");
+
+        List<string>? exact = null;
+        Regex? regex = null;
+        NameScope names;
+        string defaultName;
+        if (matchNode is not null)
+        {
+            exact = matchNode is YamlSequenceNode alternatives
+                ? alternatives.Children.Select(n => Scalar(n, "match").Trim()).ToList()
+                : [Scalar(matchNode, "match").Trim()];
+            if (exact.Count == 0) throw Error(matchNode, "'match:' lists no command text");
+            names = NameScope.ForCaptures([]);
+            defaultName = $"match '{exact[0]}'";
+        }
+        else
+        {
+            var pattern = Scalar(regexNode!, "regex");
+            regex = CompileRegex(pattern, regexNode!);
+            names = NameScope.ForCaptures(CaptureNames(regex));
+            defaultName = $"regex '{pattern}'";
+        }
+
+        var name = nameNode is null ? $"{defaultName} ({source}, line {map.Start.Line})" : Scalar(nameNode, "name");
+        var stepsNode = Get(map, "steps");
+        var (steps, final) = stepsNode is null || IsNull(stepsNode)
+            ? ([], FinalState.Completed)
+            : ReadTopLevelSteps(stepsNode, names);
+        return new BehaviourRule(name, exact, regex, steps, final);
+    }
+
+    /// <summary>Every capture by name and by number (.NET numbers named groups after the unnamed ones).</summary>
+    internal static IEnumerable<string> CaptureNames(Regex regex) =>
+        regex.GetGroupNames().Concat(regex.GetGroupNumbers().Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))).Distinct();
+
+    private Regex CompileRegex(string pattern, YamlNode node)
+    {
+        const RegexOptions options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+        try
+        {
+            // Validate the pattern on its own first: an unbalanced ')' could otherwise escape the anchoring group.
+            _ = new Regex(pattern, options, RegexTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(node, $"invalid regular expression ({RegexOptionsText}): {e.Message}", e);
+        }
+
+        try
+        {
+            return new Regex(@"\A(?:" + pattern + @")\z", options, RegexTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(node, $"the regular expression cannot be anchored (does it end in a (?x) '#' comment? end it with a newline): {e.Message}", e);
+        }
+    }
+
+    private (List<Step> Steps, FinalState Final) ReadTopLevelSteps(YamlNode node, NameScope names)
+    {
+        if (node is not YamlSequenceNode seq) throw Error(node, "'steps:' is a list (items starting with '-')");
+        var final = FinalState.Completed;
+        var steps = new List<Step>();
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var item = seq.Children[i];
+            if (item is YamlMappingNode map && Get(map, "state") is { } stateNode)
+            {
+                if (i != seq.Children.Count - 1) throw Error(stateNode, "'state:' ends a rule: it must be the last step");
+                final = ReadState(map, stateNode, names);
+                continue;
+            }
+
+            steps.Add(ReadStep(item, names));
+        }
+
+        return (steps, final);
+    }
+
+    private List<Step> ReadNestedSteps(YamlNode node, NameScope names)
+    {
+        if (node is not YamlSequenceNode seq) throw Error(node, "'steps:' is a list (items starting with '-')");
+        return seq.Children.Select(item => ReadStep(item, names)).ToList();
+    }
+
+    private Step ReadStep(YamlNode node, NameScope names)
+    {
+        if (node is not YamlMappingNode map || map.Children.Count == 0)
+            throw Error(node, $"a step is a mapping with one of: {string.Join(", ", StepKinds)}");
+
+        var kinds = map.Children.Keys.Where(k => StepKinds.Contains(KeyName(k))).ToList();
+        if (kinds.Count > 1)
+            throw Error(kinds[1], $"a step does one thing; found '{KeyName(kinds[0])}' and '{KeyName(kinds[1])}' (write them as two '-' items)");
+        if (kinds.Count == 0)
+        {
+            var key = map.Children.Keys.First();
+            throw Error(key, $"unknown step '{KeyName(key)}'; expected one of: {string.Join(", ", StepKinds)}");
+        }
+
+        var kindKey = kinds[0];
+        var kind = KeyName(kindKey);
+        foreach (var key in map.Children.Keys)
+        {
+            if (key != kindKey) throw Error(key, $"unexpected '{KeyName(key)}' in a '{kind}' step");
+        }
+
+        var value = map.Children[kindKey];
+        switch (kind)
+        {
+            case "output":
+                return new OutputStep(ReadValue(value, names));
+            case "error":
+                return new ErrorStep(ReadError(value, names, isReason: false));
+            case "warning":
+                return new TextRecordStep(TextStream.Warning, Text(value, names, kind));
+            case "verbose":
+                return new TextRecordStep(TextStream.Verbose, Text(value, names, kind));
+            case "debug":
+                return new TextRecordStep(TextStream.Debug, Text(value, names, kind));
+            case "information":
+                return new InformationStep(ReadValue(value, names));
+            case "progress":
+                return ReadProgress(value, names);
+            case "sleep":
+                var seconds = Text(value, names, kind);
+                if (seconds.Constant is { } c && (!double.TryParse(c, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) || d < 0 || !double.IsFinite(d)))
+                    throw Error(value, $"sleep takes a number of seconds (0 or more), not '{c}'");
+                return new SleepStep(seconds);
+            case "loop":
+                return ReadLoop(value, names);
+            case "input":
+                var mode = Scalar(value, kind);
+                if (!string.Equals(mode, "echo", StringComparison.OrdinalIgnoreCase)) throw Error(value, $"input: supports 'echo', not '{mode}'");
+                return new EchoInputStep();
+            case "state":
+            default:
+                throw Error(kindKey, "'state:' ends a rule: it must be the last step of the rule's own steps (not inside a loop)");
+        }
+    }
+
+    private FinalState ReadState(YamlMappingNode map, YamlNode stateNode, NameScope names)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            var k = KeyName(key);
+            if (k is not ("state" or "reason")) throw Error(key, $"unexpected '{k}' in a 'state' step (only 'reason:' goes with it)");
+        }
+
+        var text = Scalar(stateNode, "state");
+        if (!Enum.TryParse<PSInvocationState>(text, ignoreCase: true, out var state) || !char.IsLetter(text[0]) ||
+            state is not (PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped))
+        {
+            throw Error(stateNode, $"state is Completed, Failed or Stopped, not '{text}'");
+        }
+
+        var reasonNode = Get(map, "reason");
+        if (reasonNode is not null && state != PSInvocationState.Failed) throw Error(reasonNode, "'reason:' goes only with 'state: Failed'");
+        var reason = state == PSInvocationState.Failed
+            ? ReadError(reasonNode ?? new YamlScalarNode("The scenario failed the pipeline."), names, isReason: true)
+            : null;
+        return new FinalState(state, reason);
+    }
+
+    private ErrorTemplate ReadError(YamlNode node, NameScope names, bool isReason)
+    {
+        YamlNode messageNode;
+        YamlMappingNode? map = null;
+        if (node is YamlMappingNode m)
+        {
+            map = m;
+            CheckKeys(map, ErrorKeys, "error key");
+            messageNode = Get(map, "message") ?? throw Error(map, "an error needs 'message:'");
+        }
+        else
+        {
+            messageNode = node;
+        }
+
+        var message = Text(messageNode, names, "message");
+
+        // Write-Error's defaults for error steps; `throw "text"`'s for a Failed state's reason.
+        var fqid = map is not null && Get(map, "fqid") is { } f ? Text(f, names, "fqid")
+            : isReason ? message : TextTemplate.Literal(ScriptedError.WriteErrorId, Location(node));
+        var exception = map is not null && Get(map, "exception") is { } e ? Text(e, names, "exception")
+            : TextTemplate.Literal(isReason ? ScriptedError.RuntimeExceptionType : ScriptedError.WriteErrorId, Location(node));
+        var category = isReason ? ErrorCategory.OperationStopped : ErrorCategory.NotSpecified;
+        if (map is not null && Get(map, "category") is { } c)
+        {
+            var text = Scalar(c, "category");
+            if (!Enum.TryParse(text, ignoreCase: true, out category) || !Enum.IsDefined(category) || !char.IsLetter(text[0]))
+                throw Error(c, $"'{text}' is not an ErrorCategory name (e.g. NotSpecified, InvalidArgument, ObjectNotFound, PermissionDenied)");
+        }
+
+        var target = map is not null && Get(map, "target") is { } t ? Text(t, names, "target") : null;
+        return new ErrorTemplate(message, fqid, category, exception, target);
+    }
+
+    private ProgressStep ReadProgress(YamlNode node, NameScope names)
+    {
+        var loc = Location(node);
+        if (node is YamlScalarNode)
+        {
+            return new ProgressStep(Text(node, names, "activity"), TextTemplate.Literal("Processing", loc), null,
+                TextTemplate.Literal("0", loc), TextTemplate.Literal("-1", loc), TextTemplate.Literal("-1", loc),
+                TextTemplate.Literal("-1", loc), TextTemplate.Literal("false", loc));
+        }
+
+        if (node is not YamlMappingNode map) throw Error(node, "progress: is a mapping {activity, status, percent, id, completed, ...} or an activity text");
+        CheckKeys(map, ProgressKeys, "progress key");
+        TextTemplate Opt(string key, string fallback, bool integer = false, bool boolean = false)
+        {
+            if (Get(map, key) is not { } v) return TextTemplate.Literal(fallback, loc);
+            var t = Text(v, names, key);
+            if (integer && t.Constant is { } ci && !TextTemplate.TryParseInteger(ci, out _)) throw Error(v, $"progress {key} is an integer, not '{ci}'");
+            if (boolean && t.Constant is { } cb && ValueTemplate.ParseBoolean(cb) is null) throw Error(v, $"progress {key} is true or false, not '{cb}'");
+            return t;
+        }
+
+        var activity = Get(map, "activity") ?? throw Error(map, "progress needs 'activity:'");
+        return new ProgressStep(
+            Text(activity, names, "activity"),
+            Opt("status", "Processing"),
+            Get(map, "operation") is { } op ? Text(op, names, "operation") : null,
+            Opt("id", "0", integer: true),
+            Opt("parent", "-1", integer: true),
+            Opt("percent", "-1", integer: true),
+            Opt("seconds", "-1", integer: true),
+            Opt("completed", "false", boolean: true));
+    }
+
+    [GeneratedRegex(@"^\w+$", RegexOptions.CultureInvariant)]
+    private static partial Regex VariableName();
+
+    private LoopStep ReadLoop(YamlNode node, NameScope names)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, "loop: is a mapping {from, to, var, steps}");
+        CheckKeys(map, LoopKeys, "loop key");
+        TextTemplate Bound(string key)
+        {
+            var v = Get(map, key) ?? throw Error(map, $"loop needs '{key}:'");
+            var t = Text(v, names, key);
+            if (t.Constant is { } c && !TextTemplate.TryParseInteger(c, out _)) throw Error(v, $"loop {key} is an integer or a capture like '{{n}}', not '{c}'");
+            return t;
+        }
+
+        var from = Bound("from");
+        var to = Bound("to");
+        var variable = "_";
+        if (Get(map, "var") is { } varNode)
+        {
+            variable = Scalar(varNode, "var").TrimStart('$');
+            if (!VariableName().IsMatch(variable)) throw Error(varNode, $"loop var is a name (letters, digits, '_'), not '{variable}'");
+        }
+
+        var stepsNode = Get(map, "steps") ?? throw Error(map, "loop needs 'steps:'");
+        return new LoopStep(from, to, variable, ReadNestedSteps(stepsNode, names.WithLoopVariable(variable)));
+    }
+
+    private ValueTemplate ReadValue(YamlNode node, NameScope names)
+    {
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                return ReadScalarValue(scalar, names);
+            case YamlSequenceNode seq:
+                return new ListValueTemplate(seq.Children.Select(n => ReadValue(n, names)).ToList());
+            case YamlMappingNode map:
+                List<string>? typeNames = null;
+                TextTemplate? toString = null;
+                var props = new List<KeyValuePair<string, ValueTemplate>>();
+                foreach (var (key, value) in map.Children)
+                {
+                    var name = Scalar(key, "property name");
+                    if (name.StartsWith('$'))
+                    {
+                        switch (name.ToLowerInvariant())
+                        {
+                            case "$type":
+                                typeNames = value is YamlSequenceNode tns ? tns.Children.Select(n => Scalar(n, "$type")).ToList() : [Scalar(value, "$type")];
+                                if (typeNames.Count == 0) throw Error(value, "$type lists no type names");
+                                continue;
+                            case "$tostring":
+                                toString = Text(value, names, "$tostring");
+                                continue;
+                            default:
+                                throw Error(key, $"unknown special key '{name}'; an object takes '$type' (type names, most derived first) and '$tostring'");
+                        }
+                    }
+
+                    if (props.Any(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)))
+                        throw Error(key, $"property '{name}' appears twice (PowerShell property names ignore case)");
+                    props.Add(new(name, ReadValue(value, names)));
+                }
+
+                return new MappingValueTemplate(props, typeNames, toString);
+            default:
+                throw Error(node, "unsupported YAML node");
+        }
+    }
+
+    private ValueTemplate ReadScalarValue(YamlScalarNode scalar, NameScope names)
+    {
+        var text = scalar.Value ?? string.Empty;
+        var template = TextTemplate.Parse(text, names, Location(scalar), m => Error(scalar, m));
+        if (!scalar.Tag.IsEmpty)
+        {
+            var kind = scalar.Tag.Value switch
+            {
+                "tag:yaml.org,2002:str" or "!" => ScalarKind.String,
+                "tag:yaml.org,2002:int" => ScalarKind.Integer,
+                "tag:yaml.org,2002:float" => ScalarKind.Double,
+                "tag:yaml.org,2002:bool" => ScalarKind.Boolean,
+                "tag:yaml.org,2002:null" => ScalarKind.Null,
+                var other => throw Error(scalar, $"unsupported tag '{other}'; use !!str, !!int, !!float, !!bool or !!null"),
+            };
+            try
+            {
+                return new ScalarValueTemplate(template, kind);
+            }
+            catch (ScenarioRuntimeException e)
+            {
+                throw Error(scalar, e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]);
+            }
+        }
+
+        if (scalar.Style == ScalarStyle.Plain && template.Constant is { } constant && ScalarForms.TryLiteral(constant) is { } literal)
+            return new ConstantValueTemplate(literal);
+        return new ScalarValueTemplate(template, ScalarKind.String);
+    }
+
+    private TextTemplate Text(YamlNode node, NameScope names, string what) =>
+        TextTemplate.Parse(Scalar(node, what), names, Location(node), m => Error(node, m));
+
+    private string Scalar(YamlNode node, string what) =>
+        node is YamlScalarNode s ? s.Value ?? string.Empty : throw Error(node, $"'{what}' takes a single value here, not a {(node is YamlSequenceNode ? "list" : "mapping")}");
+
+    private string KeyName(YamlNode key) => Scalar(key, "key");
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+    private static YamlNode? Get(YamlMappingNode map, string key)
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode s && s.Value == key) return v;
+        }
+
+        return null;
+    }
+
+    private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            var name = KeyName(key);
+            if (!allowed.Contains(name)) throw Error(key, $"unknown {what} '{name}'; expected one of: {string.Join(", ", allowed)}");
+        }
+    }
+
+    private string Location(YamlNode node) => $"{source}, line {node.Start.Line}";
+
+    private BehaviourLoadException Error(YamlNode node, string message, Exception? inner = null) => Error(node.Start, message, inner);
+
+    private BehaviourLoadException Error(Mark mark, string message, Exception? inner = null) =>
+        new($"{source}, line {mark.Line}, column {mark.Column}: {message}", inner)
+        {
+            SourceName = source,
+            Line = (int)mark.Line,
+            Column = (int)mark.Column,
+        };
+}

@@ -1,0 +1,36 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// An error a behaviour reports, as data. It becomes a serialized ErrorRecord only when written to the host
+/// (<see cref="ToErrorRecord"/>), so everything before that step is testable without the CLIXML layer.
+/// </summary>
+internal sealed record ScriptedError(string Message, string FullyQualifiedErrorId, ErrorCategory Category, string ExceptionType, string? TargetName = null)
+{
+    /// <summary>What Write-Error uses when the scenario does not say otherwise.</summary>
+    public const string WriteErrorId = "Microsoft.PowerShell.Commands.WriteErrorException";
+
+    public const string RuntimeExceptionType = "System.Management.Automation.RuntimeException";
+
+    /// <summary>The production factory: PowerShell's serialized ErrorRecord.</summary>
+    public static PsObject ToErrorRecord(ScriptedError error) => ErrorRecords.Create(
+        error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName,
+        targetObject: error.TargetName is null ? null : PsPrimitive.String(error.TargetName));
+
+    /// <summary>PowerShell's answer to an unknown command name.</summary>
+    public static ScriptedError CommandNotFound(string name) => new(
+        $"The term '{name}' is not recognized as a name of a cmdlet, function, script file, or executable program.\n" +
+        "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+        "CommandNotFoundException", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", name);
+
+    /// <summary>The reason PowerShell gives for a pipeline stopped by the client (Ctrl+C / Stop()).</summary>
+    public static readonly ScriptedError PipelineStopped = new(
+        "The pipeline has been stopped.", "PipelineStopped", ErrorCategory.OperationStopped,
+        "System.Management.Automation.PipelineStoppedException");
+
+    /// <summary>A scenario that could only be found wrong while running (e.g. a capture that is not a number).</summary>
+    public static ScriptedError ScenarioFault(string message) => new(
+        message, "PsrpEmulator.ScenarioError", ErrorCategory.InvalidData, "System.InvalidOperationException");
+}

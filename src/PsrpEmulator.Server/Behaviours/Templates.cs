@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>The names a template may use at one place in a scenario: the rule's captures and the enclosing loop variables.</summary>
+internal sealed class NameScope
+{
+    private readonly HashSet<string> names;
+
+    private NameScope(HashSet<string> names, bool inLoop)
+    {
+        this.names = names;
+        InLoop = inLoop;
+    }
+
+    public bool InLoop { get; }
+
+    public static NameScope ForCaptures(IEnumerable<string> captureNames) =>
+        new(new HashSet<string>(captureNames, StringComparer.OrdinalIgnoreCase) { "0" }, inLoop: false);
+
+    public NameScope WithLoopVariable(string name) =>
+        new(new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { name, "_" }, inLoop: true);
+
+    public bool Contains(string name) => names.Contains(name);
+
+    public string Describe() => string.Join(", ", names.Order(StringComparer.OrdinalIgnoreCase).Select(n => "{" + n + "}"));
+}
+
+/// <summary>The values bound while a behaviour runs: captures, then loop variables (innermost wins).</summary>
+internal sealed class RunScope
+{
+    private readonly IReadOnlyDictionary<string, string> captures;
+    private readonly List<KeyValuePair<string, string>> loopVariables = [];
+
+    public RunScope(IReadOnlyDictionary<string, string> captures) => this.captures = captures;
+
+    public void Push(string name, string value) => loopVariables.Add(new(name, value));
+
+    public void Pop() => loopVariables.RemoveAt(loopVariables.Count - 1);
+
+    public void Set(string name, string value) => loopVariables[^1] = new(name, value);
+
+    public string Lookup(string name)
+    {
+        for (var i = loopVariables.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(loopVariables[i].Key, name, StringComparison.OrdinalIgnoreCase) || (name == "_" && i == loopVariables.Count - 1))
+                return loopVariables[i].Value;
+        }
+
+        return captures.TryGetValue(name, out var value) ? value : string.Empty;
+    }
+}
+
+/// <summary>Raised while running a scenario step whose text turned out not to fit (a non-numeric loop bound...).</summary>
+internal sealed class ScenarioRuntimeException(string message) : Exception(message);
+
+/// <summary>
+/// Step text with placeholders: <c>{name}</c>, <c>{1}</c>, <c>{_}</c>, and integer arithmetic <c>{a + b}</c>,
+/// <c>{a - b}</c>, <c>{a * b}</c>. <c>{{</c> and <c>}}</c> are literal braces; a brace whose content is not a
+/// placeholder (e.g. <c>@{a=1}</c>) is literal text too.
+/// </summary>
+internal sealed partial class TextTemplate
+{
+    private readonly object[] parts; // string literal or Expression
+
+    private TextTemplate(object[] parts, string location)
+    {
+        this.parts = parts;
+        Location = location;
+        Constant = parts.Length switch
+        {
+            0 => string.Empty,
+            1 when parts[0] is string s => s,
+            _ => null,
+        };
+    }
+
+    /// <summary>The text when it has no placeholders; null otherwise.</summary>
+    public string? Constant { get; }
+
+    /// <summary>Where it was written, for runtime messages.</summary>
+    public string Location { get; }
+
+    [GeneratedRegex(@"^\s*(?<op>\w+)(?:\s*(?<sign>[-+*])\s*(?<op>\w+))*\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholderSyntax();
+
+    public static TextTemplate Parse(string text, NameScope names, string location, Func<string, Exception> error)
+    {
+        var parts = new List<object>();
+        var literal = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c == '{' || c == '}') && i + 1 < text.Length && text[i + 1] == c)
+            {
+                literal.Append(c);
+                i++;
+                continue;
+            }
+
+            if (c == '{')
+            {
+                var close = text.IndexOf('}', i + 1);
+                var m = close < 0 ? null : PlaceholderSyntax().Match(text, i + 1, close - i - 1);
+                if (m is { Success: true })
+                {
+                    var operands = m.Groups["op"].Captures.Select(x => x.Value).ToArray();
+                    foreach (var name in operands)
+                    {
+                        if (!names.Contains(name))
+                        {
+                            throw error($"'{{{name}}}' names no capture or loop variable here (known: {names.Describe()}); write '{{{{' for a literal brace");
+                        }
+                    }
+
+                    if (literal.Length > 0)
+                    {
+                        parts.Add(literal.ToString());
+                        literal.Clear();
+                    }
+
+                    parts.Add(new Expression(operands, m.Groups["sign"].Captures.Select(x => x.Value[0]).ToArray()));
+                    i = close;
+                    continue;
+                }
+            }
+
+            literal.Append(c);
+        }
+
+        if (literal.Length > 0) parts.Add(literal.ToString());
+        return new TextTemplate([.. parts], location);
+    }
+
+    public static TextTemplate Literal(string text, string location) => new(text.Length == 0 ? [] : [text], location);
+
+    public string Evaluate(RunScope scope)
+    {
+        if (Constant is not null) return Constant;
+        var sb = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part is string s) sb.Append(s);
+            else sb.Append(((Expression)part).Evaluate(scope, Location));
+        }
+
+        return sb.ToString();
+    }
+
+    public long EvaluateInteger(RunScope scope, string what) => ParseInteger(Evaluate(scope), what, Location);
+
+    public double EvaluateDouble(RunScope scope, string what) => ParseDouble(Evaluate(scope), what, Location);
+
+    public static long ParseInteger(string text, string what, string location) =>
+        TryParseInteger(text, out var value) ? value : throw new ScenarioRuntimeException($"{location}: {what} '{text}' is not an integer");
+
+    public static double ParseDouble(string text, string what, string location) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw new ScenarioRuntimeException($"{location}: {what} '{text}' is not a number");
+
+    public static bool TryParseInteger(string text, out long value) =>
+        long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>One placeholder: a single name (its text as is) or integer arithmetic over names.</summary>
+    private sealed class Expression(string[] operands, char[] signs)
+    {
+        public string Evaluate(RunScope scope, string location)
+        {
+            if (operands.Length == 1) return scope.Lookup(operands[0]);
+            long Operand(int i) => ParseInteger(scope.Lookup(operands[i]), $"'{{{operands[i]}}}'", location);
+            try
+            {
+                checked
+                {
+                    // Sum of products, left to right.
+                    long sum = 0, product = Operand(0);
+                    var sign = 1L;
+                    for (var i = 0; i < signs.Length; i++)
+                    {
+                        var next = Operand(i + 1);
+                        if (signs[i] == '*')
+                        {
+                            product *= next;
+                            continue;
+                        }
+
+                        sum += sign * product;
+                        sign = signs[i] == '-' ? -1 : 1;
+                        product = next;
+                    }
+
+                    sum += sign * product;
+                    return sum.ToString(CultureInfo.InvariantCulture);
+                }
+            }
+            catch (OverflowException)
+            {
+                throw new ScenarioRuntimeException($"{location}: arithmetic overflow");
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>The CLIXML type a scalar becomes.</summary>
+internal enum ScalarKind
+{
+    String,
+    Integer, // I32 when it fits, else I64
+    Double,
+    Boolean,
+    Null,
+}
+
+/// <summary>A value written by <c>output:</c> or <c>information:</c>, built afresh for every write.</summary>
+internal abstract class ValueTemplate
+{
+    public abstract PsValue Build(RunScope scope);
+
+    /// <summary>What a top-level <c>output:</c> writes: a list is enumerated, like PowerShell's pipeline.</summary>
+    public virtual IEnumerable<PsValue> BuildForPipeline(RunScope scope)
+    {
+        yield return Build(scope);
+    }
+
+    public static PsValue Convert(string text, ScalarKind kind, string location) => kind switch
+    {
+        ScalarKind.String => PsPrimitive.String(text),
+        ScalarKind.Null => PsNil.Instance,
+        ScalarKind.Integer => Integer(TextTemplate.ParseInteger(text, "value", location)),
+        ScalarKind.Double => PsPrimitive.Double(TextTemplate.ParseDouble(text, "value", location)),
+        ScalarKind.Boolean => PsPrimitive.Boolean(ParseBoolean(text) ?? throw new ScenarioRuntimeException($"{location}: value '{text}' is not true or false")),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static PsPrimitive Integer(long value) =>
+        value is >= int.MinValue and <= int.MaxValue ? PsPrimitive.Int32((int)value) : PsPrimitive.Int64(value);
+
+    public static bool? ParseBoolean(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "true" or "$true" => true,
+        "false" or "$false" => false,
+        _ => null,
+    };
+}
+
+internal sealed class ScalarValueTemplate(TextTemplate text, ScalarKind kind) : ValueTemplate
+{
+    private readonly PsValue? constant = text.Constant is { } c && kind != ScalarKind.Null ? Convert(c, kind, text.Location) : null;
+
+    public override PsValue Build(RunScope scope) =>
+        kind == ScalarKind.Null ? PsNil.Instance : constant ?? Convert(text.Evaluate(scope), kind, text.Location);
+}
+
+/// <summary>A mapping: a PSCustomObject (properties in MS), or, with <c>$type</c>, an object of those type names (properties in Props).</summary>
+internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, ValueTemplate>> properties, IReadOnlyList<string>? typeNames, TextTemplate? toStringText) : ValueTemplate
+{
+    public static readonly string[] PsCustomObjectTypeNames = ["System.Management.Automation.PSCustomObject", "System.Object"];
+
+    public override PsValue Build(RunScope scope)
+    {
+        var obj = new PsObject(typeNames ?? PsCustomObjectTypeNames)
+        {
+            ToStringValue = toStringText?.Evaluate(scope) ?? (typeNames is { Count: > 0 } ? typeNames[0] : null),
+        };
+        var target = typeNames is null ? obj.ExtendedProperties : obj.AdaptedProperties;
+        foreach (var (name, value) in properties)
+        {
+            target.Add(new PsProperty(name, value.Build(scope)));
+        }
+
+        return obj;
+    }
+}
+
+/// <summary>A sequence: an object[] (LST) when nested, one pipeline object per item when written by <c>output:</c>.</summary>
+internal sealed class ListValueTemplate(IReadOnlyList<ValueTemplate> items) : ValueTemplate
+{
+    public static readonly string[] ArrayTypeNames = ["System.Object[]", "System.Array", "System.Object"];
+
+    public override PsValue Build(RunScope scope)
+    {
+        var obj = new PsObject(ArrayTypeNames) { CollectionKind = PsCollectionKind.List };
+        foreach (var item in items) obj.Items.Add(item.Build(scope));
+        return obj;
+    }
+
+    public override IEnumerable<PsValue> BuildForPipeline(RunScope scope) => items.Select(i => i.Build(scope));
+}
+
+/// <summary>Classifies plain YAML scalars by their form (YAML 1.2 core schema, as PowerShell literals would type them).</summary>
+internal static class ScalarForms
+{
+    public static PsValue? TryLiteral(string text)
+    {
+        switch (text)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return PsNil.Instance;
+            case "true" or "True" or "TRUE":
+                return PsPrimitive.Boolean(true);
+            case "false" or "False" or "FALSE":
+                return PsPrimitive.Boolean(false);
+            case ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF":
+                return PsPrimitive.Double(double.PositiveInfinity);
+            case "-.inf" or "-.Inf" or "-.INF":
+                return PsPrimitive.Double(double.NegativeInfinity);
+            case ".nan" or ".NaN" or ".NAN":
+                return PsPrimitive.Double(double.NaN);
+        }
+
+        if (IsInteger(text))
+        {
+            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+                ? ValueTemplate.Integer(l)
+                : PsPrimitive.Double(double.Parse(text, CultureInfo.InvariantCulture));
+        }
+
+        if (text.StartsWith("0x", StringComparison.Ordinal) && text.Length > 2 &&
+            long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
+        {
+            return ValueTemplate.Integer(hex);
+        }
+
+        if (IsFloat(text)) return PsPrimitive.Double(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+        return null;
+    }
+
+    private static bool IsInteger(string text)
+    {
+        var s = text.AsSpan();
+        if (s.Length > 0 && (s[0] == '-' || s[0] == '+')) s = s[1..];
+        return s.Length > 0 && !s.ContainsAnyExceptInRange('0', '9');
+    }
+
+    private static bool IsFloat(string text)
+    {
+        // [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+        var s = text.AsSpan();
+        if (s.Length > 0 && (s[0] == '-' || s[0] == '+')) s = s[1..];
+        var digits = 0;
+        while (s.Length > 0 && char.IsAsciiDigit(s[0])) { s = s[1..]; digits++; }
+        if (s.Length > 0 && s[0] == '.')
+        {
+            s = s[1..];
+            while (s.Length > 0 && char.IsAsciiDigit(s[0])) { s = s[1..]; digits++; }
+        }
+
+        if (digits == 0) return false;
+        if (s.Length > 0 && (s[0] == 'e' || s[0] == 'E'))
+        {
+            s = s[1..];
+            if (s.Length > 0 && (s[0] == '-' || s[0] == '+')) s = s[1..];
+            if (s.Length == 0 || s.ContainsAnyExceptInRange('0', '9')) return false;
+            s = [];
+        }
+
+        return s.Length == 0;
+    }
+}
+
+/// <summary>A primitive known when the scenario is loaded.</summary>
+internal sealed class ConstantValueTemplate(PsValue value) : ValueTemplate
+{
+    public PsValue Value => value;
+
+    public override PsValue Build(RunScope scope) => value;
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>Records what a behaviour writes; serves pipeline input from a list.</summary>
+internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
+{
+    private readonly ConcurrentQueue<IPsrpMessageBody> records = new();
+    private readonly Queue<PsValue> input = new(input);
+
+    public IReadOnlyList<IPsrpMessageBody> Records => [.. records];
+
+    public IReadOnlyList<PsValue> Outputs => [.. records.OfType<PipelineOutput>().Select(o => o.Value)];
+
+    /// <summary>Output values as PowerShell would print them.</summary>
+    public IReadOnlyList<string> OutputTexts => [.. Outputs.Select(o => o.ToDisplayString())];
+
+    public IReadOnlyList<ScriptedError> Errors => [.. records.OfType<ErrorRecordMessage>().Select(e => TestErrors.Read(e.Record))];
+
+    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        records.Enqueue(record);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(input.TryDequeue(out var v) ? v : null);
+}
+
+/// <summary>
+/// Stands in for ErrorRecords.Create (implemented in the Protocol assembly): the ScriptedError's fields as properties,
+/// so tests read back exactly what the behaviour decided.
+/// </summary>
+internal static class TestErrors
+{
+    public static PsObject Create(ScriptedError e) => new PsObject(["Test.ScriptedError"]) { ToStringValue = e.Message }
+        .With("Message", e.Message)
+        .With("FullyQualifiedErrorId", e.FullyQualifiedErrorId)
+        .With("Category", (int)e.Category)
+        .With("ExceptionType", e.ExceptionType)
+        .With("TargetName", e.TargetName);
+
+    public static ScriptedError Read(PsObject record)
+    {
+        Assert.That(record.TypeNames, Is.EqualTo(new[] { "Test.ScriptedError" }));
+        return new ScriptedError(
+            record["Message"]!.ToDisplayString(),
+            record["FullyQualifiedErrorId"]!.ToDisplayString(),
+            (ErrorCategory)(int)((PsPrimitive)record["Category"]!).Value,
+            record["ExceptionType"]!.ToDisplayString(),
+            record["TargetName"] is PsPrimitive p ? (string)p.Value : null);
+    }
+}
+
+internal static class Behaviour
+{
+    public static CreatePipeline Script(string text, bool noInput = true) => new([new PipelineCommand(text, IsScript: true, [])], noInput);
+
+    public static CreatePipeline Commands(params string[] commands) => new([.. commands.Select(c => new PipelineCommand(c, IsScript: false, []))]);
+
+    public static Task<PipelineOutcome> RunAsync(this IBehaviourScript script, RecordingHost host, TimeProvider? time = null, CancellationToken cancellationToken = default) =>
+        ((BehaviourScript)script).RunAsync(host, time ?? TimeProvider.System, TestErrors.Create, cancellationToken);
+
+    /// <summary>Resolves and runs to completion a script that does not sleep.</summary>
+    public static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunScriptAsync(this BehaviourCatalog catalog, string text, params PsValue[] input)
+    {
+        var host = new RecordingHost(input);
+        var run = catalog.Resolve(Script(text, noInput: input.Length == 0)).RunAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        Assert.That(run.IsCompleted, Is.True, "the behaviour waited (a sleep step?) where the test expected it to run straight through");
+        return (host, await run);
+    }
+
+    public static ScriptedError OutcomeError(this PipelineOutcome outcome) => TestErrors.Read(outcome.ErrorRecord ?? throw new AssertionException("the outcome carries no error record"));
+
+    /// <summary>Waits (in real time, briefly) for continuations released by a FakeTimeProvider.Advance to catch up.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string because)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {because}");
+            await Task.Delay(1);
+        }
+    }
+}
