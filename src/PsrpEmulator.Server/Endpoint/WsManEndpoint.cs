@@ -73,9 +73,9 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 EnvelopeError.TooLarge => null,
                 EnvelopeError.DtdProhibited => WsManFaultReason.DtdProhibited,
                 EnvelopeError.MalformedXml or EnvelopeError.NotAnEnvelope or EnvelopeError.TooDeep => WsManFaultReason.MalformedRequest,
-                EnvelopeError.InvalidHeaderValue => WsManFaultReason.InvalidHeader,
-                // An xs:duration in the header (OperationTimeout) is a header fault on Windows; in the body a schema error.
-                EnvelopeError.InvalidDuration when e.Message.Contains("OperationTimeout", StringComparison.Ordinal) => WsManFaultReason.InvalidHeader,
+                // A bad header value (OperationTimeout PT-1S, MaxEnvelopeSize) is an addressing fault on Windows;
+                // the same problem in the body is a schema error.
+                _ when e.InHeader => WsManFaultReason.InvalidHeader,
                 _ => WsManFaultReason.SchemaValidationError,
             };
             if (fault is null)
