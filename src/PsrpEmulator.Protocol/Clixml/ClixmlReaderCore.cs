@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml;
 
@@ -68,6 +69,10 @@ internal sealed class ClixmlReaderCore
             }
 
             throw new ClixmlException(ClixmlError.MalformedXml, $"CLIXML document is not well-formed XML: {ex.Message}", ex);
+        }
+        catch (InsufficientExecutionStackException ex)
+        {
+            throw new ClixmlException(ClixmlError.DepthLimitExceeded, "CLIXML nesting is too deep for the stack.", ex);
         }
         catch (DecoderFallbackException ex)
         {
@@ -267,6 +272,7 @@ internal sealed class ClixmlReaderCore
                 $"CLIXML document has more than {_limits.MaxObjects} objects.");
         }
 
+        RuntimeHelpers.EnsureSufficientExecutionStack(); // a caller may have raised MaxDepth very high
         var obj = new PsObject();
         if (ReadRefIdAttribute(required: false) is { } refId) _objects[refId] = obj; // registered first: cycles resolve
 

@@ -44,6 +44,11 @@ public class ClixmlErrorTests
         Assert.That(ReasonFor(Nested(10_000)), Is.EqualTo(ClixmlError.DepthLimitExceeded));
 
     [Test]
+    public void Raised_MaxDepth_still_fails_cleanly_instead_of_overflowing_the_stack() =>
+        Assert.That(ReasonFor(Nested(50_000), new ClixmlLimits { MaxDepth = int.MaxValue, MaxObjects = int.MaxValue, MaxDocumentBytes = int.MaxValue }),
+            Is.EqualTo(ClixmlError.DepthLimitExceeded));
+
+    [Test]
     public void More_objects_than_MaxObjects_is_rejected()
     {
         var limits = new ClixmlLimits { MaxObjects = 2 };
