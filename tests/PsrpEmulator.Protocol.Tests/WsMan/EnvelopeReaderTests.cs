@@ -245,6 +245,15 @@ public class EnvelopeReaderTests
         Assert.That(Rejected(xml).Reason, Is.EqualTo(EnvelopeError.MalformedXml));
 
     [Test]
+    public void Malformed_xml_after_a_complete_header_still_reports_the_header()
+    {
+        var e = Rejected(Envelope("<rsp:Receive><rsp:DesiredStream>stdout</rsp:Receive>"));
+
+        Assert.That(e.Reason, Is.EqualTo(EnvelopeError.MalformedXml));
+        Assert.That(e.Header!.MessageId, Is.EqualTo(MessageId));
+    }
+
+    [Test]
     public void A_DTD_is_DtdProhibited()
     {
         const string xml = "<!DOCTYPE s:Envelope [<!ENTITY lol \"lol\">]><s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body>&lol;</s:Body></s:Envelope>";
