@@ -23,9 +23,9 @@ public sealed class EnvelopeException(EnvelopeError reason, string message, Exce
     public EnvelopeError Reason { get; } = reason;
 
     /// <summary>
-    /// The SOAP header when it could be read (so a server can still answer with <c>a:RelatesTo</c>): complete when the
-    /// error is in the body; for a bad header value the whole header is read first and the bad field is left unset;
-    /// null when the XML itself is unusable (malformed, DTD, too large or deep, not an envelope).
+    /// The SOAP header when it could be read (so a server can still answer with <c>a:RelatesTo</c>): set when the
+    /// error is in or after the body; for a bad header value the whole header is read first and the bad field is left
+    /// unset; null when the envelope broke before its header was complete (too large, DTD, malformed, not an envelope).
     /// </summary>
     public WsManHeader? Header { get; init; }
 

@@ -45,7 +45,7 @@ public static class WsManEnvelopeReader
                     throw new EnvelopeException(EnvelopeError.DtdProhibited, "The envelope contains a DTD or entity declaration, which is not allowed.", e);
                 }
 
-                throw new EnvelopeException(EnvelopeError.MalformedXml, "The envelope is not well-formed XML: " + e.Message, e);
+                throw new EnvelopeException(EnvelopeError.MalformedXml, "The envelope is not well-formed XML: " + e.Message, e) { Header = parser.Header };
             }
         }
         finally
@@ -83,6 +83,9 @@ public static class WsManEnvelopeReader
     private sealed class Parser(XmlReader r, int maxDepth)
     {
         private WsManHeader? _header;
+
+        /// <summary>The header once it has been read completely.</summary>
+        public WsManHeader? Header => _header;
 
         public WsManEnvelope ReadEnvelope()
         {
@@ -907,7 +910,7 @@ public static class WsManEnvelopeReader
             if (!r.Read()) return false;
             if (r.NodeType == XmlNodeType.Element && r.Depth >= maxDepth)
             {
-                throw new EnvelopeException(EnvelopeError.TooDeep, $"The envelope nests elements deeper than {maxDepth}.");
+                throw new EnvelopeException(EnvelopeError.TooDeep, $"The envelope nests elements deeper than {maxDepth}.") { Header = _header };
             }
 
             return true;
