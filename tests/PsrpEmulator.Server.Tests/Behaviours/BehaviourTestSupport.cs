@@ -62,14 +62,14 @@ internal static class Behaviour
 
     public static CreatePipeline Commands(params string[] commands) => new([.. commands.Select(c => new PipelineCommand(c, IsScript: false, []))]);
 
-    public static Task<PipelineOutcome> RunAsync(this IBehaviourScript script, RecordingHost host, TimeProvider? time = null, CancellationToken cancellationToken = default) =>
+    public static Task<PipelineOutcome> RunTestAsync(this IBehaviourScript script, IPipelineHost host, TimeProvider? time = null, CancellationToken cancellationToken = default) =>
         ((BehaviourScript)script).RunAsync(host, time ?? TimeProvider.System, TestErrors.Create, cancellationToken);
 
     /// <summary>Resolves and runs to completion a script that does not sleep.</summary>
     public static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunScriptAsync(this BehaviourCatalog catalog, string text, params PsValue[] input)
     {
         var host = new RecordingHost(input);
-        var run = catalog.Resolve(Script(text, noInput: input.Length == 0)).RunAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        var run = catalog.Resolve(Script(text, noInput: input.Length == 0)).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
         Assert.That(run.IsCompleted, Is.True, "the behaviour waited (a sleep step?) where the test expected it to run straight through");
         return (host, await run);
     }

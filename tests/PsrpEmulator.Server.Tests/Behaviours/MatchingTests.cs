@@ -116,7 +116,7 @@ public class MatchingTests
     {
         var catalog = BehaviourCatalog.Parse("behaviours: [ { match: 'Get-Process | Select-Object -First 1', steps: [ output: one ] } ]");
         var host = new RecordingHost();
-        var outcome = await catalog.Resolve(Behaviour.Commands(" Get-Process ", "Select-Object -First 1")).RunAsync(host);
+        var outcome = await catalog.Resolve(Behaviour.Commands(" Get-Process ", "Select-Object -First 1")).RunTestAsync(host);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "one" }));
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(BehaviourCatalog.GetCommandText(Behaviour.Commands("a", "b")), Is.EqualTo("a | b"));
@@ -147,7 +147,7 @@ public class MatchingTests
     public async Task Unknown_single_command_fails_with_CommandNotFound_as_the_reason()
     {
         var host = new RecordingHost();
-        var outcome = await BehaviourCatalog.Empty.Resolve(Behaviour.Commands("Get-Nothing")).RunAsync(host);
+        var outcome = await BehaviourCatalog.Empty.Resolve(Behaviour.Commands("Get-Nothing")).RunTestAsync(host);
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         var reason = outcome.OutcomeError();
         Assert.That(reason.FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
