@@ -34,7 +34,9 @@ serve.SetAction(async (parse, cancellationToken) =>
             if (parse.GetValue(computerName) is { } c) options.ComputerName = c;
             if (parse.GetValue(configurations) is { Length: > 0 } cfg) options.Configurations = [.. cfg];
         },
-        logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information),
+        logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true)
+            .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
+            .AddFilter("Microsoft", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning),
         configuration: configuration);
     try
     {
@@ -51,7 +53,7 @@ serve.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var uri = new Option<Uri>("--uri") { Description = "WS-Man endpoint, e.g. http://127.0.0.1:5985/wsman.", Required = true };
+var uri = new Option<string>("--uri") { Description = "WS-Man endpoint, e.g. http://127.0.0.1:5985/wsman.", Required = true };
 var user = new Option<string>("--user") { Description = "User name.", DefaultValueFactory = _ => "psrp" };
 var password = new Option<string>("--password") { Description = "Password.", DefaultValueFactory = _ => "psrp" };
 var command = new Option<string>("--command") { Description = "Script text to run, as Invoke-Command sends it.", Required = true };
@@ -59,9 +61,15 @@ var configurationName = new Option<string>("--configuration-name") { Description
 var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName };
 invoke.SetAction(async (parse, cancellationToken) =>
 {
+    if (!Uri.TryCreate(parse.GetValue(uri), UriKind.Absolute, out var connectionUri) || connectionUri.Scheme is not ("http" or "https"))
+    {
+        Console.Error.WriteLine($"psrp-emulator: --uri '{parse.GetValue(uri)}' is not an http or https URI.");
+        return 2;
+    }
+
     using var transport = new WsManTransport(new WsManClientOptions
     {
-        ConnectionUri = parse.GetValue(uri)!,
+        ConnectionUri = connectionUri,
         UserName = parse.GetValue(user)!,
         Password = parse.GetValue(password)!,
     });
