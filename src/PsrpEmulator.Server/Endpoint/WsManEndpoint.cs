@@ -85,7 +85,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 return;
             }
 
-            response = FaultEnvelope(null, fault.Value, e.Message);
+            response = FaultEnvelope(e.Header, fault.Value, e.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
