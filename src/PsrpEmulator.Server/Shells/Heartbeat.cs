@@ -27,7 +27,7 @@ internal sealed class Heartbeat(ShellRegistry registry, EnumerationStore enumera
             switch (shell.CheckIdle(now))
             {
                 case Shells.IdleVerdict.AutoDisconnect:
-                    shell.Disconnect(idleTimeout: null, bufferMode: null);
+                    shell.Disconnect(idleTimeout: null, bufferMode: null, byClient: false);
                     Log.ShellDisconnected(services.Logger, shell.ShellId, shell.IdleTimeout, shell.BufferMode.ToString(), " by idle timeout");
                     break;
                 case Shells.IdleVerdict.Expire:

@@ -35,7 +35,7 @@ internal sealed class Shell
         DataLocale = dataLocale;
         ClientSessionId = clientSessionId;
         CreatedAt = services.Time.GetUtcNow();
-        LastActivity = CreatedAt;
+        LastActivity = _idleFrom = CreatedAt;
         ProcessId = 1000 + (int)(Interlocked.Increment(ref s_processIds) % 60000);
         PoolOutput = new OutputStream(capacity: null);
     }
@@ -83,8 +83,12 @@ internal sealed class Shell
     /// <summary>Client activity: resets the idle clock. A disconnected shell idles from its disconnect.</summary>
     public void Touch()
     {
-        if (State == ShellConnectionState.Connected) LastActivity = _services.Time.GetUtcNow();
+        if (State == ShellConnectionState.Connected) LastActivity = _idleFrom = _services.Time.GetUtcNow();
     }
+
+    // When the idle clock started: the last client activity, or the (auto-)disconnect. ShellInactivity keeps
+    // counting from the last activity: Windows reports P0DT0H1M2S for a shell auto-disconnected after 60 s.
+    private DateTimeOffset _idleFrom;
 
     /// <summary>Operations that need a connected client (Command, Send, Receive, Signal) fail on a disconnected shell.</summary>
     public void EnsureConnected()
@@ -93,7 +97,7 @@ internal sealed class Shell
     }
 
     /// <summary>Disconnect (by request or idle): pipelines keep running, output accumulates, idle time counts from now.</summary>
-    public void Disconnect(TimeSpan? idleTimeout, OutputBufferMode? bufferMode)
+    public void Disconnect(TimeSpan? idleTimeout, OutputBufferMode? bufferMode, bool byClient = true)
     {
         CancellationTokenSource released;
         lock (_lock)
@@ -102,8 +106,8 @@ internal sealed class Shell
             if (bufferMode is { } mode) BufferMode = mode;
             if (State == ShellConnectionState.Disconnected) return;
             State = ShellConnectionState.Disconnected;
-            DisconnectedAt = _services.Time.GetUtcNow();
-            LastActivity = DisconnectedAt.Value;
+            DisconnectedAt = _idleFrom = _services.Time.GetUtcNow();
+            if (byClient) LastActivity = DisconnectedAt.Value;
             released = _connection;
             _connection = new CancellationTokenSource();
         }
@@ -137,7 +141,7 @@ internal sealed class Shell
             DisconnectedAt = null;
             ClientSessionId = sessionId ?? ClientSessionId;
             if (newClient && clientIp is not null) ClientIp = clientIp;
-            LastActivity = _services.Time.GetUtcNow();
+            LastActivity = _idleFrom = _services.Time.GetUtcNow();
         }
 
         // Whatever a previous connection half received is sent again whole.
@@ -152,7 +156,7 @@ internal sealed class Shell
     /// <summary>What the heartbeat should do with this shell now.</summary>
     public IdleVerdict CheckIdle(DateTimeOffset now)
     {
-        if (now - LastActivity < IdleTimeout) return IdleVerdict.None;
+        if (now - _idleFrom < IdleTimeout) return IdleVerdict.None;
         return State == ShellConnectionState.Connected ? IdleVerdict.AutoDisconnect : IdleVerdict.Expire;
     }
 
