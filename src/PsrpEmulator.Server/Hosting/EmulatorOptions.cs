@@ -21,6 +21,9 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Session configurations (endpoints) served under <c>http://schemas.microsoft.com/powershell/NAME</c>.</summary>
     public List<string> Configurations { get; set; } = [];
 
+    /// <summary>Per-endpoint overrides, by configuration name (also served); e.g. <c>PSRPEMU_Endpoints__ITTasks__BufferMode=Drop</c>.</summary>
+    public Dictionary<string, EndpointOptions> Endpoints { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>WinRM MaxEnvelopeSizekb: larger requests get HTTP 413.</summary>
     [Range(32, 8192)]
     public int MaxEnvelopeSizeKb { get; set; } = 500;
@@ -138,7 +141,18 @@ public sealed class EmulatorOptions : IValidatableObject
         }
     }
 
-    public IReadOnlyList<string> EffectiveConfigurations => Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations;
+    public IReadOnlyList<string> EffectiveConfigurations =>
+        [.. (Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations).Concat(Endpoints.Keys).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>The settings of one endpoint: these options, overlaid by the scenario's, overlaid by <see cref="Endpoints"/>.</summary>
+    public EndpointSettings ResolveEndpoint(string name, ScenarioSettings? scenario = null)
+    {
+        var merged = new EndpointOptions { BufferMode = BufferMode, OutputBufferCapacity = OutputBufferCapacity, IdleTimeout = IdleTimeout, MaxIdleTimeout = MaxIdleTimeout };
+        if (scenario is not null && scenario.Endpoints.TryGetValue(name, out var fromScenario)) merged = merged.OverlaidBy(fromScenario);
+        if (Endpoints.TryGetValue(name, out var fromOptions)) merged = merged.OverlaidBy(fromOptions);
+        return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value);
+    }
+
 }
 
 /// <summary>Which undelivered object BufferMode Drop discards.</summary>
