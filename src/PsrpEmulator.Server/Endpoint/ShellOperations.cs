@@ -57,7 +57,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var endpoint = Options.ResolveEndpoint(configuration, services.Scenario);
         var idle = ClampIdleTimeout(body.IdleTimeOut ?? endpoint.IdleTimeout, endpoint.MaxIdleTimeout);
         var bufferMode = ParseBufferMode(body.BufferMode) ?? endpoint.BufferMode;
-        var shell = new Shell(services, shellId, body.Name, WsManResourceUris.PowerShellPrefix + configuration, endpoint, request.User,
+        var shell = new Shell(services, request.Computer, shellId, body.Name, WsManResourceUris.PowerShellPrefix + configuration, endpoint, request.User,
             request.ClientIp, idle, bufferMode, header.Locale, header.DataLocale, header.SessionId);
         request.ShellId = shellId;
         if (body.CreationXml is { } creation) shell.AcceptPoolData(creation, request.RequestMessages);
@@ -283,7 +283,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var resourceUri = request.Header.ResourceUri;
         if (string.Equals(resourceUri, WsManResourceUris.Shell, StringComparison.OrdinalIgnoreCase))
         {
-            var shells = registry.OwnedBy(request.User).Select(s => s.ToShellInfo(includeUsage: true)).ToList();
+            var shells = registry.OwnedBy(request.User, request.Computer).Select(s => s.ToShellInfo(includeUsage: true)).ToList();
             return enumerations.Start(request.User, shells, [], body.OptimizeEnumeration, body.MaxElements, Options.EnumerationTimeout);
         }
 
@@ -296,7 +296,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             }
 
             request.ShellId = shellId;
-            var shell = registry.Get(shellId, request.User);
+            var shell = registry.Get(shellId, request.User, request.Computer);
             var commands = shell.Pipelines
                 .Where(p => p.Lifecycle != PipelineLifecycle.Closed)
                 .Select(p => new CommandInfo(p.CommandId, p.CommandLine, p.Lifecycle == PipelineLifecycle.Finished ? "Done" : "Running"))
@@ -332,7 +332,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
     {
         var shellId = request.Header.Selector("ShellId");
         request.ShellId = shellId;
-        var shell = registry.Get(shellId, request.User);
+        var shell = registry.Get(shellId, request.User, request.Computer);
         var resourceUri = request.Header.ResourceUri;
         if (resourceUri is not null &&
             !string.Equals(resourceUri, shell.ResourceUri, StringComparison.OrdinalIgnoreCase) &&

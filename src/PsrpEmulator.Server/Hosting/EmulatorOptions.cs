@@ -18,6 +18,13 @@ public sealed class EmulatorOptions : IValidatableObject
     [Required]
     public string ComputerName { get; set; } = "SERVER01";
 
+    /// <summary>
+    /// Further virtual computers served by this process (the <see cref="ComputerName"/> one is always there). A
+    /// request is routed by its Host header (the name, or its first DNS label), else by the local port a computer
+    /// claims, else to <see cref="ComputerName"/>. Shells of one computer are invisible to the others.
+    /// </summary>
+    public Dictionary<string, ComputerOptions> Computers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Session configurations (endpoints) served under <c>http://schemas.microsoft.com/powershell/NAME</c>.</summary>
     public List<string> Configurations { get; set; } = [];
 
@@ -141,6 +148,30 @@ public sealed class EmulatorOptions : IValidatableObject
         }
     }
 
+    /// <summary>Every virtual computer's name, the default one first.</summary>
+    public IReadOnlyList<string> EffectiveComputers => [ComputerName, .. Computers.Keys.Where(k => !string.Equals(k, ComputerName, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>The computer a request addresses: Host header name or first label, else the port's owner, else the default.</summary>
+    public string ResolveComputer(string? host, int localPort)
+    {
+        if (!string.IsNullOrEmpty(host))
+        {
+            var name = host.Split(':')[0];
+            var label = name.Split('.')[0];
+            foreach (var computer in EffectiveComputers)
+            {
+                if (string.Equals(computer, name, StringComparison.OrdinalIgnoreCase) || string.Equals(computer, label, StringComparison.OrdinalIgnoreCase)) return computer;
+            }
+        }
+
+        foreach (var (computer, options) in Computers)
+        {
+            if (options.Port == localPort && localPort != 0) return computer;
+        }
+
+        return ComputerName;
+    }
+
     public IReadOnlyList<string> EffectiveConfigurations =>
         [.. (Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations).Concat(Endpoints.Keys).Distinct(StringComparer.OrdinalIgnoreCase)];
 
@@ -153,6 +184,14 @@ public sealed class EmulatorOptions : IValidatableObject
         return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value);
     }
 
+}
+
+/// <summary>A virtual computer's own settings.</summary>
+public sealed class ComputerOptions
+{
+    /// <summary>A local port that belongs to this computer (requests arriving on it are routed here); it is also listened on.</summary>
+    [Range(0, 65535)]
+    public int? Port { get; set; }
 }
 
 /// <summary>Which undelivered object BufferMode Drop discards.</summary>

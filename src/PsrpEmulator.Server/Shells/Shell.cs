@@ -19,10 +19,11 @@ internal sealed class Shell
     private long _nextObjectId;
     private bool _capabilityReceived;
 
-    public Shell(ShellServices services, string shellId, string? name, string resourceUri, EndpointSettings endpoint, string owner,
+    public Shell(ShellServices services, string computerName, string shellId, string? name, string resourceUri, EndpointSettings endpoint, string owner,
         string? clientIp, TimeSpan idleTimeout, OutputBufferMode bufferMode, string? locale, string? dataLocale, string? clientSessionId)
     {
         _services = services;
+        ComputerName = computerName;
         ShellId = shellId;
         Name = name;
         ResourceUri = resourceUri;
@@ -44,6 +45,7 @@ internal sealed class Shell
 
     private static long s_processIds;
 
+    public string ComputerName { get; }
     public string ShellId { get; }
     public string? Name { get; }
     public string ResourceUri { get; }
