@@ -49,6 +49,10 @@ serve.SetAction(async (parse, cancellationToken) =>
     }
 
     foreach (var address in app.BoundAddresses()) Console.WriteLine($"psrp-emulator listening on {address}wsman");
+    if (app.Services.GetService(typeof(EmulatorCertificate)) is EmulatorCertificate certificate)
+    {
+        Console.WriteLine($"psrp-emulator HTTPS certificate thumbprint {certificate.Thumbprint}{(certificate.Generated ? " (self-signed, generated at start)" : string.Empty)}");
+    }
     await app.WaitForShutdownAsync(cancellationToken);
     return 0;
 });

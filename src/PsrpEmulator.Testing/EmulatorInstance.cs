@@ -37,15 +37,19 @@ public sealed class EmulatorInstance : IAsyncDisposable
 
     public Journal Journal => _app.Services.GetRequiredService<Journal>();
 
+    /// <summary>The HTTPS certificate (null for an HTTP-only instance): pin its thumbprint in the client.</summary>
+    public EmulatorCertificate? Certificate => _app.Services.GetService<EmulatorCertificate>();
+
     /// <summary>Starts an emulator. <paramref name="scenarioYaml"/> adds behaviours in front of the embedded default ones.</summary>
     public static async Task<EmulatorInstance> StartAsync(
         Action<EmulatorOptions>? configure = null,
         TimeProvider? timeProvider = null,
         string? scenarioYaml = null,
-        LogLevel logLevel = LogLevel.Information)
+        LogLevel logLevel = LogLevel.Information,
+        bool useHttps = false)
     {
         var app = EmulatorHost.Create(
-            ["http://127.0.0.1:0"],
+            [useHttps ? "https://127.0.0.1:0" : "http://127.0.0.1:0"],
             configure,
             timeProvider,
             logging => logging.AddProvider(new NUnitLoggerProvider()).SetMinimumLevel(logLevel),

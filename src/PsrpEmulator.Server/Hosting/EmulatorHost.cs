@@ -44,6 +44,14 @@ public static class EmulatorHost
         }
 
         builder.WebHost.UseUrls([.. listen.Distinct()]);
+        if (listen.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+        {
+            var certificate = EmulatorCertificate.Load(probe);
+            builder.Services.AddSingleton(certificate);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate.Certificate));
+        }
+
         if (timeProvider is not null) builder.Services.AddSingleton(timeProvider);
         // Registrations made here win over the defaults (e.g. a BehaviourCatalog built in a test).
         services?.Invoke(builder.Services);

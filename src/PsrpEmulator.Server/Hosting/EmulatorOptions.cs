@@ -89,6 +89,12 @@ public sealed class EmulatorOptions : IValidatableObject
     [Required]
     public string PSVersion { get; set; } = "5.1.17763.1";
 
+    /// <summary>PFX file with the HTTPS listener's certificate; empty means a self-signed one generated at start.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>Password of <see cref="CertificateFile"/>.</summary>
+    public string? CertificatePassword { get; set; }
+
     /// <summary>Scenario YAML file with command behaviours; empty means the embedded default scenario only.</summary>
     public string? ScenarioFile { get; set; }
 
@@ -123,6 +129,11 @@ public sealed class EmulatorOptions : IValidatableObject
         if (!System.Version.TryParse(ProtocolVersion, out var v) || v.Major != 2)
         {
             yield return new ValidationResult($"ProtocolVersion '{ProtocolVersion}' must be 2.x.", [nameof(ProtocolVersion)]);
+        }
+
+        if (CertificateFile is { Length: > 0 } && !File.Exists(CertificateFile))
+        {
+            yield return new ValidationResult($"Certificate file '{CertificateFile}' does not exist.", [nameof(CertificateFile)]);
         }
 
         if (ScenarioFile is { Length: > 0 } && !File.Exists(ScenarioFile))
