@@ -6,8 +6,10 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 /// <param name="Name">The fixture's file name without <c>.yml</c>.</param>
 /// <param name="Scenario">Behaviours producing the recorded outputs for the fixture's command texts (null: the defaults do).</param>
 /// <param name="Configure">Options the recorded server had (protocol version, envelope size, endpoints).</param>
-/// <param name="KnownIssue">When set, the case is ignored with this reason: an emulator bug or limitation to fix.</param>
-public sealed record ConformanceFixture(string Name, string? Scenario = null, Action<EmulatorOptions>? Configure = null, string? KnownIssue = null)
+/// <param name="KnownIssue">When set, the response comparison is ignored with this reason: an emulator bug or limitation to fix.</param>
+/// <param name="KnownValueIssue">The same for the comparison of element texts (fault messages, shell fields).</param>
+public sealed record ConformanceFixture(string Name, string? Scenario = null, Action<EmulatorOptions>? Configure = null, string? KnownIssue = null,
+    string? KnownValueIssue = null)
 {
     public override string ToString() => Name;
 }
@@ -70,7 +72,11 @@ public static class ConformanceFixtures
                 steps:
                   - sleep: 12
                   - output: hi
-            """),
+            """,
+            KnownIssue: "emulator race (Shells/OutputStream.ReceiveAsync vs Pipeline.RunAsync): request #6 - Windows answered the Receive " +
+                "waiting when 'hi' was written with [PIPELINE_OUTPUT 'hi', PIPELINE_STATE(4)] + CommandState Done; in about 1 run of 10 the " +
+                "emulator's waiting Receive wakes and takes the batch between the last output and the final PIPELINE_STATE, answering " +
+                "[PIPELINE_OUTPUT 'hi'] without CommandState (the state follows in the next Receive). Requests #4/#5 (TimedOut at PT5S) match"),
 
         new("test_psrp_error_failed", Scenario: $$"""
             behaviours:
@@ -88,7 +94,13 @@ public static class ConformanceFixtures
             """),
 
         // A Receive for a CommandId that was never created: no behaviour involved.
-        new("test_psrp_receive_failure"),
+        new("test_psrp_receive_failure",
+            KnownValueIssue: "emulator bug (WsManFaults, CommandNotFound): request #3 (Receive with an unknown CommandId) - Windows' s:Reason is " +
+                "'The WS-Management service cannot process the request because the request contained invalid selectors for the resource.' and " +
+                "f:Message 'The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist. " +
+                "Either the command has completed execution or the client specified an invalid command identifier.'; the emulator sends " +
+                "'The request for the Windows Remote Shell with ShellId ... failed because the command identifier that does not exist on the " +
+                "server. ...' as both"),
 
         // Recorded from PowerShell 2.0 (protocol 2.1): no module-analysis progress record.
         new("test_psrp_run_protocol_version_2.1", Scenario: BeginProcessEnd(preparingModules: false), Configure: o => o.ProtocolVersion = "2.1"),

@@ -30,6 +30,9 @@ public sealed partial class ResponseShape
     /// <summary>Distinct element paths below s:Body (local names joined with '/'), in document order.</summary>
     public IReadOnlyList<string> ElementPaths { get; init; } = [];
 
+    /// <summary>Trimmed text of the first element at each leaf path (an element without child elements).</summary>
+    public IReadOnlyDictionary<string, string> LeafValues { get; init; } = new Dictionary<string, string>();
+
     public bool IsFault { get; init; }
     public string? FaultCode { get; init; }
     public string? FaultSubcode { get; init; }
@@ -58,7 +61,9 @@ public sealed partial class ResponseShape
             HttpStatus = httpStatus,
             Action = header?.Element(Addressing + "Action")?.Value.Trim(),
             RelatesTo = header?.Element(Addressing + "RelatesTo")?.Value.Trim(),
-            ElementPaths = [.. body.Elements().SelectMany(e => Paths(e, string.Empty)).Distinct()],
+            ElementPaths = [.. body.Elements().SelectMany(e => Paths(e, string.Empty)).Select(p => p.Path).Distinct()],
+            LeafValues = body.Elements().SelectMany(e => Paths(e, string.Empty)).Where(p => !p.Element.HasElements)
+                .GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.First().Element.Value.Trim()),
             IsFault = fault is not null,
             FaultCode = fault?.Element(Soap + "Code")?.Element(Soap + "Value")?.Value.Trim(),
             FaultSubcode = fault?.Element(Soap + "Code")?.Element(Soap + "Subcode")?.Element(Soap + "Value")?.Value.Trim(),
@@ -73,10 +78,10 @@ public sealed partial class ResponseShape
         };
     }
 
-    private static IEnumerable<string> Paths(XElement element, string parent)
+    private static IEnumerable<(string Path, XElement Element)> Paths(XElement element, string parent)
     {
         var path = parent.Length == 0 ? element.Name.LocalName : parent + "/" + element.Name.LocalName;
-        yield return path;
+        yield return (path, element);
         foreach (var child in element.Elements())
         {
             foreach (var p in Paths(child, path)) yield return p;
