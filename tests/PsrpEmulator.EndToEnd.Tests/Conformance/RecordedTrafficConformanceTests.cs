@@ -8,7 +8,8 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 /// Replays the requests pypsrp sent to real Windows servers (shared/fixtures/real-traffic) against the emulator over
 /// HTTP, in order, with the server-assigned ids substituted, and checks that every response has the recorded HTTP
 /// status class, fault codes, body elements, streams, command state and PSRP messages in the recorded order.
-/// Accepted differences are in <see cref="ConformanceFixtures.Tolerated"/>; emulator bugs are known issues there.
+/// Accepted differences are in <see cref="ConformanceFixtures.Tolerated"/>; emulator bugs are the known issues of
+/// <see cref="ConformanceFixtures.All"/> (ignored cases; CONFORMANCE_RUN_KNOWN_ISSUES=1 runs them).
 /// </summary>
 public class RecordedTrafficConformanceTests : EmulatorTestBase
 {
