@@ -1,0 +1,254 @@
+using System.Net.Http.Headers;
+using System.Text;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests.Conformance;
+
+/// <summary>
+/// Replays the requests pypsrp sent to real Windows servers (shared/fixtures/real-traffic) against the emulator over
+/// HTTP, in order, with the server-assigned ids substituted, and checks that every response has the recorded HTTP
+/// status class, fault codes, body elements, streams, command state and PSRP messages in the recorded order.
+/// Accepted differences are in <see cref="ConformanceFixtures.Tolerated"/>; emulator bugs are the known issues of
+/// <see cref="ConformanceFixtures.All"/> (ignored cases; CONFORMANCE_RUN_KNOWN_ISSUES=1 runs them).
+/// </summary>
+public class RecordedTrafficConformanceTests : EmulatorTestBase
+{
+    private static readonly TimeSpan ResponseDeadline = TimeSpan.FromSeconds(15);
+
+    private HttpClient _http = null!;
+
+    protected override bool UseVirtualTime => true;
+
+    protected override string? ScenarioYaml => CurrentFixture?.Scenario;
+
+    private static ConformanceFixture? CurrentFixture =>
+        TestContext.CurrentContext.Test.Arguments is [ConformanceFixture fixture, ..] ? fixture : null;
+
+    /// <summary>The fixtures; known issues are ignored unless CONFORMANCE_RUN_KNOWN_ISSUES=1 (to see whether one is fixed).</summary>
+    public static IEnumerable<TestCaseData> Fixtures() => Cases(f => f.KnownIssue);
+
+    /// <summary>The same fixtures for the value comparison, with its own known issues.</summary>
+    public static IEnumerable<TestCaseData> ValueFixtures() => Cases(f => f.KnownValueIssue);
+
+    private static IEnumerable<TestCaseData> Cases(Func<ConformanceFixture, string?> knownIssue) =>
+        ConformanceFixtures.All.Select(f => knownIssue(f) is not { } issue || Environment.GetEnvironmentVariable("CONFORMANCE_RUN_KNOWN_ISSUES") == "1"
+            ? new TestCaseData(f)
+            : new TestCaseData(f).Ignore(issue));
+
+    protected override void Configure(EmulatorOptions options)
+    {
+        // The recorded OperationTimeout governs how long a Receive waits, as on Windows.
+        options.MaxReceiveHold = TimeSpan.FromHours(1);
+        CurrentFixture?.Configure?.Invoke(options);
+    }
+
+    [SetUp]
+    public void CreateHttpClient()
+    {
+        _http = new HttpClient { Timeout = ResponseDeadline * 2 };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("psrp:psrp")));
+
+        // IOptions<EmulatorOptions> is built on first use, which would otherwise be a request on a server thread
+        // where TestContext no longer names this case: build it now, so Configure sees the fixture.
+        Assert.That(Emulator.Options.MaxReceiveHold, Is.EqualTo(TimeSpan.FromHours(1)));
+    }
+
+    [TearDown]
+    public void DisposeHttpClient() => _http.Dispose();
+
+    /// <summary>HTTP status class, actions, fault codes, body elements and their order, streams, CommandState, PSRP messages.</summary>
+    [TestCaseSource(nameof(Fixtures))]
+    public Task Recorded_exchange_replays_with_matching_responses(ConformanceFixture fixture) =>
+        ReplayAsync(fixture, d => d.Kind != ValueKind, "responses");
+
+    /// <summary>The text of the leaf elements both responses have: fault reasons and messages, shell fields, config limits.</summary>
+    [TestCaseSource(nameof(ValueFixtures))]
+    public Task Recorded_exchange_replays_with_matching_texts_and_values(ConformanceFixture fixture) =>
+        ReplayAsync(fixture, d => d.Kind == ValueKind, "element texts");
+
+    private async Task ReplayAsync(ConformanceFixture fixture, Func<Difference, bool> checks, string what)
+    {
+        var folder = RecordedExchange.FindFolder();
+        if (folder is null)
+        {
+            Assert.Ignore($"{RecordedExchange.RelativeFolder} was not found above {AppContext.BaseDirectory}; the recorded traffic lives outside the repository.");
+        }
+
+        var exchange = RecordedExchange.Load(folder, fixture.Name);
+        // Recorded server-assigned ShellId / CommandId -> the one the emulator returned.
+        var ids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
+        var tolerated = new List<string>();
+
+        foreach (var message in exchange.Messages)
+        {
+            var request = Substitute(message.Request, ids);
+            var recorded = ResponseShape.Parse(message.Response, message.TransportErrorCode ?? 200);
+            var actual = await SendAsync(request, message, recorded);
+            if (actual is null)
+            {
+                problems.Add($"{fixture.Name} request #{message.Index} ({message.ActionName}): no response within {ResponseDeadline.TotalSeconds} s (virtual clock advanced to the recorded OperationTimeout)");
+                break;
+            }
+
+            Learn(ids, recorded.CreatedShellId, actual.CreatedShellId);
+            Learn(ids, recorded.CreatedCommandId, actual.CreatedCommandId);
+
+            foreach (var difference in Compare(recorded, actual, ids, message).Where(checks))
+            {
+                var tolerance = ConformanceFixtures.Tolerated.FirstOrDefault(t => t.Covers(fixture.Name, message.Index, difference));
+                var line = $"{fixture.Name} request #{message.Index} ({message.ActionName}): {difference}";
+                if (tolerance is null) problems.Add(line);
+                else tolerated.Add($"{line} [tolerated: {tolerance.Reason}]");
+            }
+        }
+
+        foreach (var line in tolerated) TestContext.Out.WriteLine(line);
+        Assert.That(problems, Is.Empty, () =>
+            $"The emulator's {what} differ from those recorded from Windows in {fixture.Name}.yml " +
+            "(later differences may follow from the first):" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+    }
+
+    private const string ValueKind = "value";
+
+    private static void Learn(Dictionary<string, string> ids, string? recorded, string? ours)
+    {
+        if (recorded is { Length: > 0 } && ours is { Length: > 0 }) ids[recorded] = ours;
+    }
+
+    private static string Substitute(string request, Dictionary<string, string> ids)
+    {
+        foreach (var (recorded, ours) in ids)
+        {
+            if (!string.Equals(recorded, ours, StringComparison.OrdinalIgnoreCase)) request = request.Replace(recorded, ours, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return request;
+    }
+
+    /// <summary>Posts one request; moves the virtual clock while a Receive waits. Null when no response came.</summary>
+    /// <remarks>
+    /// Time moves in 1 s steps even where Windows answered TimedOut (rather than one jump of OperationTimeout), so
+    /// that output a behaviour produces inside the window is seen by the waiting Receive as it would be in real
+    /// time: one jump fires the behaviour's timer and the hold's timer together and the hold wins. The response
+    /// itself is awaited in real time (up to <see cref="ResponseDeadline"/>).
+    /// </remarks>
+    private async Task<ResponseShape?> SendAsync(string xml, RecordedMessage message, ResponseShape recorded)
+    {
+        var task = PostAsync(xml);
+        if (message.ActionName == "Receive")
+        {
+            var operationTimeout = message.OperationTimeout ?? TimeSpan.FromSeconds(60);
+            // Let the Receive reach its wait before time moves: an immediate answer needs no time to pass, and a
+            // hold that starts after the first step would end a step late.
+            var timedOut = recorded.WsManFaultCode == TimedOutCode;
+            await Task.WhenAny(task, Task.Delay(timedOut ? 100 : 20));
+            // Where Windows timed out, exactly OperationTimeout passes (more would shift every later Receive);
+            // elsewhere time moves on until the answer comes, a little past the OperationTimeout at most.
+            var seconds = (int)Math.Ceiling(operationTimeout.TotalSeconds);
+            var steps = timedOut ? seconds : seconds + 5;
+            for (var i = 0; i < steps && !task.IsCompleted; i++)
+            {
+                Clock!.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(task, Task.Delay(5));
+            }
+        }
+
+        await Task.WhenAny(task, Task.Delay(ResponseDeadline));
+        return task.IsCompleted ? await task : null;
+    }
+
+    private const string TimedOutCode = "2150858793";
+
+    private async Task<ResponseShape> PostAsync(string xml)
+    {
+        using var content = new StringContent(xml, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
+        using var response = await _http.PostAsync(Emulator.WsManUri, content);
+        var text = await response.Content.ReadAsStringAsync();
+        return ResponseShape.Parse(text, (int)response.StatusCode);
+    }
+
+    private static IEnumerable<Difference> Compare(ResponseShape recorded, ResponseShape actual, Dictionary<string, string> ids, RecordedMessage message)
+    {
+        // A recorded fault is an HTTP 500 even where the fixture lost the transport_error key (tolerated separately).
+        if (recorded.HttpStatus / 100 != actual.HttpStatus / 100)
+        {
+            yield return new Difference("http status", "status", recorded.HttpStatus.ToString(), actual.HttpStatus.ToString());
+        }
+
+        var expectedRelatesTo = message.RequestXml.Root?.Descendants().FirstOrDefault(e => e.Name.LocalName == "MessageID")?.Value.Trim();
+        if (!string.Equals(actual.RelatesTo, expectedRelatesTo, StringComparison.Ordinal))
+        {
+            yield return new Difference("header", "a:RelatesTo", expectedRelatesTo ?? "(none)", actual.RelatesTo ?? "(none)");
+        }
+
+        if (!string.Equals(recorded.Action, actual.Action, StringComparison.Ordinal))
+        {
+            yield return new Difference("header", "a:Action", Show(recorded.Action), Show(actual.Action));
+        }
+
+        if (recorded.IsFault || actual.IsFault)
+        {
+            if (recorded.FaultCode != actual.FaultCode) yield return new Difference("fault", "s:Code", Show(recorded.FaultCode), Show(actual.FaultCode));
+            if (recorded.FaultSubcode != actual.FaultSubcode) yield return new Difference("fault", "s:Subcode", Show(recorded.FaultSubcode), Show(actual.FaultSubcode));
+            if (recorded.WsManFaultCode != actual.WsManFaultCode) yield return new Difference("fault", "WSManFault Code", Show(recorded.WsManFaultCode), Show(actual.WsManFaultCode));
+        }
+
+        foreach (var path in recorded.ElementPaths.Except(actual.ElementPaths))
+        {
+            yield return new Difference("missing element", path, "present", "absent");
+        }
+
+        foreach (var path in actual.ElementPaths.Except(recorded.ElementPaths))
+        {
+            yield return new Difference("extra element", path, "absent", "present");
+        }
+
+        foreach (var (path, value) in recorded.LeafValues)
+        {
+            if (VolatileValues.Contains(path) || !actual.LeafValues.TryGetValue(path, out var ours)) continue;
+            if (!string.Equals(value, ours, StringComparison.Ordinal)) yield return new Difference(ValueKind, path, $"'{value}'", $"'{ours}'");
+        }
+
+        var commonOrder = actual.ElementPaths.Where(recorded.ElementPaths.Contains).ToList();
+        var recordedOrder = recorded.ElementPaths.Where(actual.ElementPaths.Contains).ToList();
+        if (!commonOrder.SequenceEqual(recordedOrder))
+        {
+            yield return new Difference("element order", "body", List(recordedOrder), List(commonOrder));
+        }
+
+        var expectedStreams = recorded.Streams.Select(s => $"{s.Name}{(s.CommandId is null ? string.Empty : " CommandId=" + Map(ids, s.CommandId))}").ToList();
+        var actualStreams = actual.Streams.Select(s => $"{s.Name}{(s.CommandId is null ? string.Empty : " CommandId=" + s.CommandId)}").ToList();
+        if (!expectedStreams.SequenceEqual(actualStreams, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new Difference("streams", "rsp:Stream", List(expectedStreams), List(actualStreams));
+        }
+
+        var expectedState = recorded.CommandState is null ? null : $"{recorded.CommandState} CommandId={Map(ids, recorded.CommandStateCommandId)}";
+        var actualState = actual.CommandState is null ? null : $"{actual.CommandState} CommandId={actual.CommandStateCommandId}";
+        if (!string.Equals(expectedState, actualState, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new Difference("command state", "rsp:CommandState", Show(expectedState), Show(actualState));
+        }
+
+        if (!recorded.PsrpMessages.SequenceEqual(actual.PsrpMessages))
+        {
+            yield return new Difference("psrp messages", "start fragments", List(recorded.PsrpMessages), List(actual.PsrpMessages));
+        }
+    }
+
+    /// <summary>Leaf elements whose text is an id (checked through the id map elsewhere) or data (decoded elsewhere).</summary>
+    private static readonly HashSet<string> VolatileValues =
+    [
+        "ResourceCreated/ReferenceParameters/SelectorSet/Selector", "Shell/ShellId", "CommandResponse/CommandId", "ReceiveResponse/Stream",
+        // Facts of the recording host and client: the Windows account, the client's address, wsmprovhost's process id.
+        "Shell/Owner", "Shell/ClientIP", "Shell/ProcessId",
+    ];
+
+    private static string Map(Dictionary<string, string> ids, string? id) => id is not null && ids.TryGetValue(id, out var ours) ? ours : id ?? string.Empty;
+
+    private static string Show(string? value) => value ?? "(none)";
+
+    private static string List(IReadOnlyCollection<string> items) => "[" + string.Join(", ", items) + "]";
+}

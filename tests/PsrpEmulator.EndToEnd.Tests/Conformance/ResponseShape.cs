@@ -1,0 +1,156 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Conformance;
+
+/// <summary>One rsp:Stream of a ReceiveResponse: its attributes and the PSRP messages its start fragments begin.</summary>
+public sealed record StreamShape(string? Name, string? CommandId, IReadOnlyList<string> Messages);
+
+/// <summary>
+/// What the conformance tests compare of a WS-Man response: HTTP status, fault codes, the body's element paths,
+/// ReceiveResponse streams and CommandState, and the PSRP message types (with a few key values) in order.
+/// </summary>
+public sealed partial class ResponseShape
+{
+    private static readonly XNamespace Soap = "http://www.w3.org/2003/05/soap-envelope";
+    private static readonly XNamespace Addressing = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
+    private static readonly XNamespace Rsp = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell";
+    private static readonly XNamespace WsManFault = "http://schemas.microsoft.com/wbem/wsman/1/wsmanfault";
+    private static readonly XNamespace WsMan = "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd";
+    private static readonly XNamespace Transfer = "http://schemas.xmlsoap.org/ws/2004/09/transfer";
+
+    public required int HttpStatus { get; init; }
+    public string? Action { get; init; }
+    public string? RelatesTo { get; init; }
+
+    /// <summary>Distinct element paths below s:Body (local names joined with '/'), in document order.</summary>
+    public IReadOnlyList<string> ElementPaths { get; init; } = [];
+
+    /// <summary>Trimmed text of the first element at each leaf path (an element without child elements).</summary>
+    public IReadOnlyDictionary<string, string> LeafValues { get; init; } = new Dictionary<string, string>();
+
+    public bool IsFault { get; init; }
+    public string? FaultCode { get; init; }
+    public string? FaultSubcode { get; init; }
+    public string? WsManFaultCode { get; init; }
+    public IReadOnlyList<StreamShape> Streams { get; init; } = [];
+    public string? CommandStateCommandId { get; init; }
+    public string? CommandState { get; init; }
+
+    /// <summary>ShellId of x:ResourceCreated (CreateResponse).</summary>
+    public string? CreatedShellId { get; init; }
+
+    /// <summary>rsp:CommandId of a CommandResponse.</summary>
+    public string? CreatedCommandId { get; init; }
+
+    public IReadOnlyList<string> PsrpMessages => [.. Streams.SelectMany(s => s.Messages)];
+
+    public static ResponseShape Parse(string xml, int httpStatus)
+    {
+        var doc = XDocument.Parse(xml);
+        var header = doc.Root?.Element(Soap + "Header");
+        var body = doc.Root?.Element(Soap + "Body") ?? new XElement(Soap + "Body");
+        var fault = body.Element(Soap + "Fault");
+        var commandState = body.Element(Rsp + "ReceiveResponse")?.Element(Rsp + "CommandState");
+        return new ResponseShape
+        {
+            HttpStatus = httpStatus,
+            Action = header?.Element(Addressing + "Action")?.Value.Trim(),
+            RelatesTo = header?.Element(Addressing + "RelatesTo")?.Value.Trim(),
+            ElementPaths = [.. body.Elements().SelectMany(e => Paths(e, string.Empty)).Select(p => p.Path).Distinct()],
+            LeafValues = body.Elements().SelectMany(e => Paths(e, string.Empty)).Where(p => !p.Element.HasElements)
+                .GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.First().Element.Value.Trim()),
+            IsFault = fault is not null,
+            FaultCode = fault?.Element(Soap + "Code")?.Element(Soap + "Value")?.Value.Trim(),
+            FaultSubcode = fault?.Element(Soap + "Code")?.Element(Soap + "Subcode")?.Element(Soap + "Value")?.Value.Trim(),
+            WsManFaultCode = fault?.Descendants(WsManFault + "WSManFault").FirstOrDefault()?.Attribute("Code")?.Value,
+            Streams = [.. body.Descendants(Rsp + "Stream").Select(s => new StreamShape(
+                s.Attribute("Name")?.Value, s.Attribute("CommandId")?.Value, DecodeMessages(s.Value)))],
+            CommandStateCommandId = commandState?.Attribute("CommandId")?.Value,
+            CommandState = commandState?.Attribute("State")?.Value,
+            CreatedShellId = body.Element(Transfer + "ResourceCreated")?.Descendants(WsMan + "Selector")
+                .FirstOrDefault(s => (string?)s.Attribute("Name") == "ShellId")?.Value.Trim(),
+            CreatedCommandId = body.Element(Rsp + "CommandResponse")?.Element(Rsp + "CommandId")?.Value.Trim(),
+        };
+    }
+
+    private static IEnumerable<(string Path, XElement Element)> Paths(XElement element, string parent)
+    {
+        var path = parent.Length == 0 ? element.Name.LocalName : parent + "/" + element.Name.LocalName;
+        yield return (path, element);
+        foreach (var child in element.Elements())
+        {
+            foreach (var p in Paths(child, path)) yield return p;
+        }
+    }
+
+    /// <summary>Summaries of the PSRP messages started in one base64 stream (one per start fragment).</summary>
+    public static IReadOnlyList<string> DecodeMessages(string base64)
+    {
+        var bytes = (ReadOnlyMemory<byte>)Convert.FromBase64String(base64.Trim());
+        var result = new List<string>();
+        while (bytes.Length > 0)
+        {
+            if (!FragmentCodec.TryRead(bytes, int.MaxValue, out var fragment, out var consumed, out var error))
+            {
+                result.Add($"<undecodable fragment: {error}>");
+                break;
+            }
+
+            bytes = bytes[consumed..];
+            if (!fragment.IsStart) continue;
+            if (fragment.IsEnd)
+            {
+                var message = PsrpMessage.Parse(fragment.Blob);
+                result.Add(Summarize(message.MessageType, message.Data.Span));
+            }
+            else
+            {
+                // The first fragment of a longer message: the type is in the message header it starts with.
+                var type = (PsrpMessageType)BinaryPrimitives.ReadUInt32LittleEndian(fragment.Blob.Span[4..8]);
+                result.Add(type + "(partial)");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The message type, plus the value that tells recorded outcomes apart (state, primitive output...).</summary>
+    public static string Summarize(PsrpMessageType type, ReadOnlySpan<byte> data)
+    {
+        var text = Encoding.UTF8.GetString(data).TrimStart('\uFEFF').Trim();
+        return type switch
+        {
+            PsrpMessageType.RunspacePoolState => $"{type}(state={Capture(RunspaceStateRegex(), text)})",
+            PsrpMessageType.PipelineState => $"{type}(state={Capture(PipelineStateRegex(), text)})",
+            PsrpMessageType.RunspaceAvailability when AvailabilityRegex().Match(text) is { Success: true } m => $"{type}({m.Groups[1].Value} {m.Groups[2].Value})",
+            PsrpMessageType.PipelineOutput => $"{type}({Primitive(text)})",
+            _ => type.ToString(),
+        };
+    }
+
+    private static string Capture(Regex regex, string text) => regex.Match(text) is { Success: true } m ? m.Groups[1].Value : "?";
+
+    private static string Primitive(string text)
+    {
+        if (PrimitiveRegex().Match(text) is not { Success: true } m) return "Obj";
+        var value = m.Groups[2].Value;
+        return value.Length > 40 ? string.Create(CultureInfo.InvariantCulture, $"{m.Groups[1].Value} of {value.Length} chars") : $"{m.Groups[1].Value} {value}";
+    }
+
+    [GeneratedRegex("<I32 N=\"RunspaceState\">(-?\\d+)</I32>")]
+    private static partial Regex RunspaceStateRegex();
+
+    [GeneratedRegex("<I32 N=\"PipelineState\">(-?\\d+)</I32>")]
+    private static partial Regex PipelineStateRegex();
+
+    [GeneratedRegex("<(\\w+) N=\"SetMinMaxRunspacesResponse\">([^<]*)</")]
+    private static partial Regex AvailabilityRegex();
+
+    [GeneratedRegex("^<(\\w+)>([^<]*)</\\1>$", RegexOptions.Singleline)]
+    private static partial Regex PrimitiveRegex();
+}
