@@ -254,7 +254,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     {
         if (State != RunspacePoolState.Opened)
         {
-            throw new PSRemotingException(RemotingErrors.RunspaceCannotBeDisconnected(Name ?? ShellId), "CannotDisconnectSessionWhenNotOpened", RemotingErrorCategory.InvalidOperation);
+            throw new PSRemotingException(RemotingErrors.RunspaceCannotBeDisconnected(Name ?? ShellId), "CannotDisconnectSessionWhenNotOpened", ErrorCategory.InvalidOperation);
         }
 
         ValidateIdleTimeout(Name ?? ShellId, idleTimeout, Shell?.MaxIdleTimeOut);
@@ -284,7 +284,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         {
             throw new PSRemotingException(
                 RemotingErrors.CannotDisconnectSessionWithInvalidIdleTimeout(sessionName, (long)idle.TotalSeconds, (long)max.TotalSeconds, (long)MinimumIdleTimeout.TotalSeconds),
-                "CannotDisconnectSessionWithInvalidIdleTimeout", RemotingErrorCategory.InvalidArgument);
+                "CannotDisconnectSessionWithInvalidIdleTimeout", ErrorCategory.InvalidArgument);
         }
     }
 

@@ -1,25 +1,17 @@
-namespace PsrpEmulator.Client.Remoting;
+using PsrpEmulator.Protocol.Psrp;
 
-/// <summary>The ErrorCategory values the remoting cmdlets use.</summary>
-public enum RemotingErrorCategory
-{
-    NotSpecified = 0,
-    InvalidArgument = 5,
-    InvalidOperation = 7,
-    OperationStopped = 14,
-    ResourceUnavailable = 17,
-}
+namespace PsrpEmulator.Client.Remoting;
 
 /// <summary>
 /// An error a remoting cmdlet would write, with PowerShell's FullyQualifiedErrorId and message text, e.g.
 /// <c>ReceivePSSessionCannotConnectSession</c>. The cmdlet layer turns it into an ErrorRecord.
 /// </summary>
-public sealed class PSRemotingException(string message, string fullyQualifiedErrorId, RemotingErrorCategory category, object? targetObject = null, Exception? inner = null)
+public sealed class PSRemotingException(string message, string fullyQualifiedErrorId, ErrorCategory category, object? targetObject = null, Exception? inner = null)
     : Exception(message, inner)
 {
     public string FullyQualifiedErrorId { get; } = fullyQualifiedErrorId;
 
-    public RemotingErrorCategory Category { get; } = category;
+    public ErrorCategory Category { get; } = category;
 
     /// <summary>What the error is about (a PSSession, an id, a name, a computer).</summary>
     public object? TargetObject { get; } = targetObject;
