@@ -30,6 +30,13 @@ public abstract class EmulatorTestBase
         Emulator = await EmulatorInstance.StartAsync(Configure, Clock, ScenarioYaml);
     }
 
+    /// <summary>Replaces the emulator with one configured differently (same clock).</summary>
+    protected async Task RestartEmulatorAsync(Action<EmulatorOptions> configure)
+    {
+        await Emulator.DisposeAsync();
+        Emulator = await EmulatorInstance.StartAsync(configure, Clock, ScenarioYaml);
+    }
+
     [TearDown]
     public async Task StopEmulatorAsync()
     {

@@ -122,6 +122,9 @@ public sealed record EnumerateBody(bool OptimizeEnumeration, int? MaxElements, I
 /// <summary><c>wsen:Pull</c>.</summary>
 public sealed record PullBody(string EnumerationContext, int? MaxElements) : WsManBody;
 
+/// <summary><c>wsen:Release</c>: the client gives up an enumeration context.</summary>
+public sealed record ReleaseBody(string EnumerationContext) : WsManBody;
+
 /// <summary>
 /// EnumerateResponse / PullResponse (flag <see cref="IsPull"/>): context (empty when complete), items (shells or
 /// commands) and EndOfSequence. Enumerate puts items in <c>w:Items</c> / <c>w:EndOfSequence</c>; Pull in

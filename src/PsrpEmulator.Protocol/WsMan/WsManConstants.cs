@@ -31,6 +31,8 @@ public static class WsManActions
     public const string EnumerateResponse = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/EnumerateResponse";
     public const string Pull = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull";
     public const string PullResponse = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/PullResponse";
+    public const string Release = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release";
+    public const string ReleaseResponse = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/ReleaseResponse";
     public const string Command = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Command";
     public const string CommandResponse = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandResponse";
     public const string Send = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Send";

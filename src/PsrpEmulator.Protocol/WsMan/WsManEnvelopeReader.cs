@@ -337,6 +337,7 @@ public static class WsManEnvelopeReader
                 case Ns.Id when name == "IdentifyResponse": return ReadIdentifyResponse();
                 case Ns.N when name == "Enumerate": return ReadEnumerate();
                 case Ns.N when name == "Pull": return ReadPull();
+                case Ns.N when name == "Release": return new ReleaseBody(ReadPull().EnumerationContext);
                 case Ns.N when name is "EnumerateResponse" or "PullResponse": return ReadEnumerationResponse(name == "PullResponse");
                 case Ns.S when name == "Fault": return ReadFault();
             }

@@ -73,7 +73,7 @@ public static class WsManEnvelopeWriter
         w.WriteAttributeString("xmlns", "s", null, S);
         w.WriteAttributeString("xmlns", "a", null, A);
         w.WriteAttributeString("xmlns", "x", null, X);
-        if (envelope.Body is EnumerateBody or PullBody or EnumerationResponseBody) w.WriteAttributeString("xmlns", "n", null, N);
+        if (envelope.Body is EnumerateBody or PullBody or ReleaseBody or EnumerationResponseBody || envelope.Body is FaultBody { Subcode: ['n', ':', ..] }) w.WriteAttributeString("xmlns", "n", null, N);
         w.WriteAttributeString("xmlns", "w", null, W);
         w.WriteAttributeString("xmlns", "rsp", null, Rsp);
         w.WriteAttributeString("xmlns", "p", null, P);
@@ -326,6 +326,11 @@ public static class WsManEnvelopeWriter
                 w.WriteStartElement("n", "Pull", N);
                 Element(w, "n", "EnumerationContext", N, b.EnumerationContext);
                 if (b.MaxElements is { } pullMax) Element(w, "n", "MaxElements", N, Int(pullMax));
+                w.WriteEndElement();
+                break;
+            case ReleaseBody b:
+                w.WriteStartElement("n", "Release", N);
+                Element(w, "n", "EnumerationContext", N, b.EnumerationContext);
                 w.WriteEndElement();
                 break;
             case EnumerationResponseBody b:

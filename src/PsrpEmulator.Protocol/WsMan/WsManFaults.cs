@@ -39,6 +39,16 @@ public enum WsManFaultReason
     ShellAlreadyExists,
     /// <summary>The operation is not valid in the shell's current state (e.g. Command on a disconnected shell).</summary>
     InvalidShellState,
+    /// <summary>A Receive (or other stream operation) on a disconnected shell; OMI's answer to a Receive pending at Disconnect.</summary>
+    ShellDisconnected,
+    /// <summary>Connect's connectXml failed the PowerShell plugin's validation.</summary>
+    ConnectOperationFailed,
+    /// <summary>The user already has MaxShellsPerUser shells.</summary>
+    MaxShellsPerUserExceeded,
+    /// <summary>The shell already runs MaxConcurrentCommandsPerShell commands.</summary>
+    MaxCommandsPerShellExceeded,
+    /// <summary>Pull or Release names an unknown or expired enumeration context.</summary>
+    InvalidEnumerationContext,
     /// <summary>An unexpected internal failure; the message never carries a stack trace.</summary>
     InternalError,
 }
@@ -97,6 +107,20 @@ public static class WsManFaults
             "The shell {0} already exists. "),
         [WsManFaultReason.InvalidShellState] = new(WsManFaultReason.InvalidShellState, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2150859216, 500,
             "The operation cannot be performed because the shell {0} is {1}. "),
+        [WsManFaultReason.ShellDisconnected] = new(WsManFaultReason.ShellDisconnected, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2150859230, 500,
+            "The request cannot be completed because the stream is currently disconnected. "),
+        // 0x80540FA3: the PowerShell plugin's PluginConnectOperationFailed.
+        [WsManFaultReason.ConnectOperationFailed] = new(WsManFaultReason.ConnectOperationFailed, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152992675, 500,
+            "The WS-Management service cannot complete the Connect operation: {0} "),
+        // 0x803381A5 as seen in WinRM faults quoted by Vagrant and test-kitchen users.
+        [WsManFaultReason.MaxShellsPerUserExceeded] = new(WsManFaultReason.MaxShellsPerUserExceeded, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2150859173, 500,
+            "The WS-Management service cannot process the request. This user is allowed a maximum number of {0} concurrent shells, which has been exceeded. Close existing shells or raise the quota for this user. "),
+        // Text as quoted by pypsrp#148; the code is UNVERIFIED.
+        [WsManFaultReason.MaxCommandsPerShellExceeded] = new(WsManFaultReason.MaxCommandsPerShellExceeded, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2150859175, 500,
+            "The WS-Management service cannot process the request. The maximum number of concurrent commands per shell has been exceeded. Retry the request later or raise the Maximum Commands per Shell quota. "),
+        // WS-Enumeration's fault; the WSManFault code is UNVERIFIED.
+        [WsManFaultReason.InvalidEnumerationContext] = new(WsManFaultReason.InvalidEnumerationContext, WsManActions.Fault, "s:Receiver", "n:InvalidEnumerationContext", null, 2150858771, 500,
+            "The WS-Management service cannot process the request because the enumeration context {0} is not valid or has expired. "),
         [WsManFaultReason.InternalError] = new(WsManFaultReason.InternalError, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147500037, 500,
             "The WS-Management service encountered an internal error. "),
     };

@@ -16,6 +16,9 @@ public sealed partial class BehaviourCatalog
     /// <summary>A catalog without rules: every command gets PowerShell's unknown-command answer.</summary>
     public static BehaviourCatalog Empty { get; } = new([]);
 
+    /// <summary>The rules in match order (for tests and diagnostics).</summary>
+    internal IReadOnlyList<BehaviourRule> Rules => rules;
+
     /// <summary>How many rules the catalog holds (for start-up logs).</summary>
     public int Count => rules.Count;
 

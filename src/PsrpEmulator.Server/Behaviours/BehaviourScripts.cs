@@ -120,6 +120,9 @@ internal sealed class BehaviourRule(string name, IReadOnlyList<string>? exact, R
     public IReadOnlyList<Step> Steps => steps;
     public FinalState Final => final;
 
+    /// <summary>The anchored regular expression, or null for an exact-match rule.</summary>
+    public Regex? Regex => regex;
+
     public bool TryMatch(string commandText, out IReadOnlyDictionary<string, string> captures)
     {
         if (exact is not null)

@@ -33,6 +33,18 @@ internal static partial class Log
     [LoggerMessage(300, LogLevel.Debug, "Pipeline {CommandId} output buffer full; producer waits (Block)")]
     public static partial void BufferBlocked(ILogger logger, string commandId);
 
+    [LoggerMessage(301, LogLevel.Information, "Pipeline {CommandId} on shell {ShellId}: BufferMode Drop discarded a {MessageType} (dropped so far: {Count})")]
+    public static partial void OutputDropped(ILogger logger, string shellId, string commandId, PsrpEmulator.Protocol.Psrp.PsrpMessageType messageType, int count);
+
+    [LoggerMessage(106, LogLevel.Information, "Shell {ShellId} disconnected (IdleTimeout {IdleTimeout}, BufferMode {BufferMode}){How}")]
+    public static partial void ShellDisconnected(ILogger logger, string shellId, TimeSpan idleTimeout, string bufferMode, string how);
+
+    [LoggerMessage(107, LogLevel.Information, "Shell {ShellId} connected by {User} ({How})")]
+    public static partial void ShellConnected(ILogger logger, string shellId, string user, string how);
+
+    [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
+    public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
+
     [LoggerMessage(400, LogLevel.Information, "{Action} answered with fault {Reason}: {Message}")]
     public static partial void FaultReturned(ILogger logger, string action, WsManFaultReason reason, string message);
 

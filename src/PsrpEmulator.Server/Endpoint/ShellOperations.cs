@@ -5,7 +5,7 @@ using PsrpEmulator.Server.Shells;
 namespace PsrpEmulator.Server.Endpoint;
 
 /// <summary>The WS-Man operations on shells and the service itself, one method per action.</summary>
-internal sealed class ShellOperations(ShellRegistry registry, ShellServices services)
+internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore enumerations, ShellServices services)
 {
     private const int EnvelopeOverhead = 4096;
 
@@ -28,6 +28,12 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
             WsManActions.Signal => (WsManActions.SignalResponse, await SignalAsync(request).ConfigureAwait(false)),
             WsManActions.Delete => (WsManActions.DeleteResponse, Delete(request)),
             WsManActions.Get => (WsManActions.GetResponse, Get(request)),
+            WsManActions.Disconnect => (WsManActions.DisconnectResponse, Disconnect(request)),
+            WsManActions.Reconnect => (WsManActions.ReconnectResponse, await ReconnectAsync(request).ConfigureAwait(false)),
+            WsManActions.Connect => (WsManActions.ConnectResponse, await ConnectAsync(request).ConfigureAwait(false)),
+            WsManActions.Enumerate => (WsManActions.EnumerateResponse, Enumerate(request)),
+            WsManActions.Pull => (WsManActions.PullResponse, Pull(request)),
+            WsManActions.Release => (WsManActions.ReleaseResponse, Release(request)),
             _ => throw new WsManFaultException(WsManFaultReason.UnsupportedAction, header.Action ?? "(none)"),
         };
     }
@@ -54,7 +60,7 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
             request.ClientIp, idle, bufferMode, header.Locale, header.DataLocale, header.SessionId);
         request.ShellId = shellId;
         if (body.CreationXml is { } creation) shell.AcceptPoolData(creation, request.RequestMessages);
-        registry.Add(shell);
+        registry.Add(shell, Options.MaxShellsPerUser);
         Diagnostics.Log.ShellCreated(services.Logger, shellId, shell.ResourceUri, request.User, version);
         var selectors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["ShellId"] = shellId };
         return new CreateResponseBody(new ResourceCreated(header.To ?? request.Url, shell.ResourceUri, selectors), shell.ToShellInfo(includeUsage: false));
@@ -63,6 +69,7 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
     private WsManBody Command(WsManRequest request)
     {
         var shell = GetShell(request);
+        shell.EnsureConnected();
         if (request.Envelope.Body is not CommandLineBody body)
         {
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Command expects an rsp:CommandLine body.");
@@ -77,6 +84,7 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
     private WsManBody Send(WsManRequest request)
     {
         var shell = GetShell(request);
+        shell.EnsureConnected();
         if (request.Envelope.Body is not SendBody body)
         {
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Send expects an rsp:Send body.");
@@ -101,6 +109,7 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
     private async Task<WsManBody> ReceiveAsync(WsManRequest request)
     {
         var shell = GetShell(request);
+        shell.EnsureConnected();
         if (request.Envelope.Body is not ReceiveBody body)
         {
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Receive expects an rsp:Receive body.");
@@ -121,11 +130,22 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
         var budget = Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
 
         using var holdTimer = new CancellationTokenSource(hold, services.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken);
         var batch = await stream.ReceiveAsync(budget, Math.Min(Options.MaxFragmentSize, budget), linked.Token).ConfigureAwait(false);
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();
-        if (batch is null) throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
+        if (batch is null)
+        {
+            if (shell.ConnectionToken.IsCancellationRequested || shell.State != ShellConnectionState.Connected)
+            {
+                // The shell was disconnected (or deleted) while this Receive waited.
+                if (shell.PoolState == Protocol.Psrp.RunspacePoolState.Closed) throw new WsManFaultException(WsManFaultReason.ShellNotFound, shell.ShellId);
+                if (Options.PendingReceiveOnDisconnect == PendingReceiveOnDisconnect.Fault) throw new WsManFaultException(WsManFaultReason.ShellDisconnected);
+                return new ReceiveResponseBody([], null);
+            }
+
+            throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
+        }
         if (pipeline is null && batch.Completed && batch.Fragments.Count == 0)
         {
             // The pool's output ended: the shell was deleted while this Receive waited.
@@ -141,6 +161,7 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
     private async Task<WsManBody> SignalAsync(WsManRequest request)
     {
         var shell = GetShell(request);
+        shell.EnsureConnected();
         if (request.Envelope.Body is not SignalBody body)
         {
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Signal expects an rsp:Signal body.");
@@ -187,11 +208,126 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
             return new ConfigBody(Options.MaxEnvelopeSizeKb);
         }
 
-        var shell = GetShell(request);
+        // A query is not client activity on the shell: it does not reset the idle clock.
+        var shell = GetShell(request, touch: false);
         return new ShellBody(shell.ToShellInfo(includeUsage: true));
     }
 
-    private Shell GetShell(WsManRequest request)
+    private WsManBody Disconnect(WsManRequest request)
+    {
+        var shell = GetShell(request, touch: false);
+        var body = request.Envelope.Body as DisconnectBody ?? new DisconnectBody(null, null);
+        var idle = body.IdleTimeOut is { } requested ? ClampIdleTimeout(requested) : (TimeSpan?)null;
+        shell.Disconnect(idle, ParseBufferMode(body.BufferMode));
+        Diagnostics.Log.ShellDisconnected(services.Logger, shell.ShellId, shell.IdleTimeout, shell.BufferMode.ToString(), string.Empty);
+        return EmptyBody.Instance;
+    }
+
+    private async Task<WsManBody> ReconnectAsync(WsManRequest request)
+    {
+        var shell = GetShell(request, touch: false);
+        var body = request.Envelope.Body as ReconnectBody ?? new ReconnectBody(null, null);
+        if (body.CommandId is { Length: > 0 } commandId)
+        {
+            // Per-command Reconnect: the shell must be connected again already; the command's output resumes.
+            request.CommandId = commandId;
+            shell.EnsureConnected();
+            await shell.GetPipeline(commandId).Output.RestartPartialMessageAsync().ConfigureAwait(false);
+            return EmptyBody.Instance;
+        }
+
+        await shell.AttachAsync(request.Header.SessionId, request.ClientIp, ParseBufferMode(body.BufferMode), newClient: false).ConfigureAwait(false);
+        Diagnostics.Log.ShellConnected(services.Logger, shell.ShellId, request.User, "Reconnect");
+        return EmptyBody.Instance;
+    }
+
+    private async Task<WsManBody> ConnectAsync(WsManRequest request)
+    {
+        var shell = GetShell(request, touch: false);
+        if (request.Envelope.Body is not ConnectBody body)
+        {
+            throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Connect expects an rsp:Connect body.");
+        }
+
+        if (body.CommandId is { Length: > 0 } commandId)
+        {
+            // Connect to a command (MS-PSRP 3.1.4.10.1): after the pool's Connect, by the client that made it.
+            request.CommandId = commandId;
+            shell.EnsureConnected();
+            var pipeline = shell.GetPipeline(commandId);
+            await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
+            return new ConnectResponseBody(null, null, null);
+        }
+
+        var version = request.Header.Option("protocolversion") ?? throw new WsManFaultException(WsManFaultReason.ProtocolVersionNotFound);
+        if (!Version.TryParse(version, out var parsed) || parsed.Major != 2)
+        {
+            throw new WsManFaultException(WsManFaultReason.ProtocolVersionMismatch, Options.ProtocolVersion);
+        }
+
+        if (body.ConnectXml is not { } connectXml)
+        {
+            throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, "connectXml is missing.");
+        }
+
+        var response = await shell.ConnectPoolAsync(connectXml, request.Header.SessionId, request.ClientIp, ParseBufferMode(body.BufferMode), request.RequestMessages).ConfigureAwait(false);
+        request.ResponseMessages.AddRange([Protocol.Psrp.PsrpMessageType.SessionCapability, Protocol.Psrp.PsrpMessageType.RunspacePoolInitData]);
+        Diagnostics.Log.ShellConnected(services.Logger, shell.ShellId, request.User, "Connect");
+        return new ConnectResponseBody("stdin pr", "stdout", response);
+    }
+
+    private WsManBody Enumerate(WsManRequest request)
+    {
+        var body = request.Envelope.Body as EnumerateBody ?? new EnumerateBody(false, null, null);
+        var resourceUri = request.Header.ResourceUri;
+        if (string.Equals(resourceUri, WsManResourceUris.Shell, StringComparison.OrdinalIgnoreCase))
+        {
+            var shells = registry.OwnedBy(request.User).Select(s => s.ToShellInfo(includeUsage: true)).ToList();
+            return enumerations.Start(request.User, shells, [], body.OptimizeEnumeration, body.MaxElements, Options.EnumerationTimeout);
+        }
+
+        if (string.Equals(resourceUri, WsManResourceUris.ShellCommand, StringComparison.OrdinalIgnoreCase))
+        {
+            var shellId = body.SelectorFilter is { } filter && filter.TryGetValue("ShellId", out var id) ? id : request.Header.Selector("ShellId");
+            if (shellId is null)
+            {
+                throw new WsManFaultException(WsManFaultReason.InvalidParameter, "Enumerating commands needs a ShellId selector filter.");
+            }
+
+            request.ShellId = shellId;
+            var shell = registry.Get(shellId, request.User);
+            var commands = shell.Pipelines
+                .Where(p => p.Lifecycle != PipelineLifecycle.Closed)
+                .Select(p => new CommandInfo(p.CommandId, p.CommandLine, p.Lifecycle == PipelineLifecycle.Finished ? "Done" : "Running"))
+                .ToList();
+            return enumerations.Start(request.User, [], commands, body.OptimizeEnumeration, body.MaxElements, Options.EnumerationTimeout);
+        }
+
+        throw new WsManFaultException(WsManFaultReason.InvalidResourceUri, resourceUri ?? "(none)");
+    }
+
+    private WsManBody Pull(WsManRequest request)
+    {
+        if (request.Envelope.Body is not PullBody body)
+        {
+            throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Pull expects a wsen:Pull body.");
+        }
+
+        return enumerations.Pull(request.User, body.EnumerationContext, body.MaxElements, Options.EnumerationTimeout);
+    }
+
+    private WsManBody Release(WsManRequest request)
+    {
+        if (request.Envelope.Body is not ReleaseBody body)
+        {
+            throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Release expects a wsen:Release body.");
+        }
+
+        enumerations.Release(request.User, body.EnumerationContext);
+        return EmptyBody.Instance;
+    }
+
+    private Shell GetShell(WsManRequest request, bool touch = true)
     {
         var shellId = request.Header.Selector("ShellId");
         request.ShellId = shellId;
@@ -204,7 +340,7 @@ internal sealed class ShellOperations(ShellRegistry registry, ShellServices serv
             throw new WsManFaultException(WsManFaultReason.InvalidResourceUri, resourceUri);
         }
 
-        shell.Touch();
+        if (touch) shell.Touch();
         return shell;
     }
 

@@ -40,9 +40,32 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Default output buffering mode of new shells (session configuration OutputBufferingMode; Windows: Block).</summary>
     public OutputBufferMode BufferMode { get; set; } = OutputBufferMode.Block;
 
-    /// <summary>Maximum PSRP messages buffered per pipeline before Block waits or Drop discards.</summary>
+    /// <summary>
+    /// Output buffer per pipeline, in PSRP data objects (output, error, warning... records; state messages do not
+    /// count): when full, Block makes the script wait and Drop discards. WinRM documents no size; 1000 objects.
+    /// </summary>
     [Range(1, 10_000_000)]
-    public int OutputBufferCapacity { get; set; } = 10_000;
+    public int OutputBufferCapacity { get; set; } = 1000;
+
+    /// <summary>Which object BufferMode Drop discards when the buffer is full (default Oldest, as the PowerShell API docs say).</summary>
+    public DropPolicy DropPolicy { get; set; } = DropPolicy.Oldest;
+
+    /// <summary>What a Receive waiting when its shell is disconnected gets (default MS-WSMV: the data it has).</summary>
+    public PendingReceiveOnDisconnect PendingReceiveOnDisconnect { get; set; } = PendingReceiveOnDisconnect.CompleteWithData;
+
+    /// <summary>WinRM MaxShellsPerUser (Windows default 25).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxShellsPerUser { get; set; } = 25;
+
+    /// <summary>PowerShell endpoint MaxConcurrentCommandsPerShell (Windows default 1000).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConcurrentCommandsPerShell { get; set; } = 1000;
+
+    /// <summary>Lifetime of an unused WS-Enumeration context (WinRM EnumerationTimeoutms, 240000).</summary>
+    public TimeSpan EnumerationTimeout { get; set; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>How often the heartbeat checks idle timeouts and expired enumerations.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Largest PSRP fragment the server sends (PowerShell's DefaultFragmentSize is 32 KiB).</summary>
     [Range(64, 1024 * 1024)]
@@ -82,6 +105,8 @@ public sealed class EmulatorOptions : IValidatableObject
             }
         }
 
+        if (HeartbeatInterval <= TimeSpan.Zero) yield return new ValidationResult("HeartbeatInterval must be positive.", [nameof(HeartbeatInterval)]);
+        if (EnumerationTimeout <= TimeSpan.Zero) yield return new ValidationResult("EnumerationTimeout must be positive.", [nameof(EnumerationTimeout)]);
         if (MaxReceiveHold <= TimeSpan.Zero) yield return new ValidationResult("MaxReceiveHold must be positive.", [nameof(MaxReceiveHold)]);
         if (IdleTimeout < TimeSpan.FromSeconds(60)) yield return new ValidationResult("IdleTimeout must be at least 60 seconds.", [nameof(IdleTimeout)]);
         if (MaxIdleTimeout < IdleTimeout) yield return new ValidationResult("MaxIdleTimeout must not be below IdleTimeout.", [nameof(MaxIdleTimeout)]);
@@ -114,6 +139,24 @@ public sealed class EmulatorOptions : IValidatableObject
     }
 
     public IReadOnlyList<string> EffectiveConfigurations => Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations;
+}
+
+/// <summary>Which undelivered object BufferMode Drop discards.</summary>
+public enum DropPolicy
+{
+    /// <summary>The oldest undelivered data object (PowerShell API docs, WSManDisconnectShell docs). Default.</summary>
+    Oldest,
+    /// <summary>The object being written (one reading of MS-WSMV 2.2.5.10).</summary>
+    Newest,
+}
+
+/// <summary>What happens to a Receive that is waiting when its shell is disconnected.</summary>
+public enum PendingReceiveOnDisconnect
+{
+    /// <summary>MS-WSMV 3.1.4.15: it completes with whatever data is available (possibly none). Default.</summary>
+    CompleteWithData,
+    /// <summary>OMI's provider: it fails with 0x803381DE, "the stream is currently disconnected".</summary>
+    Fault,
 }
 
 /// <summary>WinRM OutputBufferingMode (MS-WSMV 2.2.5.10).</summary>

@@ -40,6 +40,9 @@ public static class EmulatorServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("PsrpEmulator"),
             sp.GetRequiredService<Journal>()));
         services.TryAddSingleton<ShellRegistry>();
+        services.TryAddSingleton(sp => new EnumerationStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Heartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
         services.TryAddSingleton<ShellOperations>();
         services.TryAddSingleton<WsManEndpoint>();
         return services;

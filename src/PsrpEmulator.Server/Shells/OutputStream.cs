@@ -49,6 +49,55 @@ internal sealed class OutputStream
     /// <summary>Buffers without waiting; false when full or completed.</summary>
     public bool TryWrite(OutboundMessage message) => _channel.Writer.TryWrite(message);
 
+    /// <summary>Discards the oldest buffered message (BufferMode Drop); false when there is none.</summary>
+    public bool TryDiscardOldest(out OutboundMessage? discarded)
+    {
+        var found = _channel.Reader.TryRead(out var message);
+        discarded = message;
+        return found;
+    }
+
+    /// <summary>
+    /// A connecting client cannot use the rest of a message another connection half received (PowerShell drops
+    /// partial fragments on connect): that message is sent again from its first fragment.
+    /// </summary>
+    public async Task RestartPartialMessageAsync()
+    {
+        await _receiveLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_partial is { Sent: > 0 } partial)
+            {
+                partial.Sent = 0;
+                partial.NextFragmentId = 0;
+            }
+        }
+        finally
+        {
+            _receiveLock.Release();
+        }
+    }
+
+    /// <summary>Throws away everything buffered that is not the final message (stale pool replies for a previous client).</summary>
+    public async Task ClearAsync()
+    {
+        await _receiveLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _partial = null;
+            while (_channel.Reader.TryRead(out _))
+            {
+            }
+        }
+        finally
+        {
+            _receiveLock.Release();
+        }
+    }
+
+    /// <summary>Messages buffered and not yet taken by a Receive.</summary>
+    public int BufferedCount => _channel.Reader.Count + (_partial is null ? 0 : 1);
+
     /// <summary>Ends the stream; <paramref name="final"/> is sent after everything already buffered.</summary>
     public void Complete(OutboundMessage? final)
     {

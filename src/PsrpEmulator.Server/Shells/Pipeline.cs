@@ -129,13 +129,45 @@ internal sealed class Pipeline : IPipelineHost
         Diagnostics.Log.PipelineFinished(_shell.Services.Logger, _shell.ShellId, CommandId, outcome.State.ToString());
     }
 
+    /// <summary>Data objects BufferMode Drop discarded from this pipeline's output.</summary>
+    public int DroppedCount => _dropped;
+
+    private int _dropped;
+
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, record);
         var outbound = new OutboundMessage(_shell.NextObjectId(), message.MessageType, message.ToArray());
         if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;
+        if (_shell.BufferMode == Hosting.OutputBufferMode.Drop)
+        {
+            Drop(outbound);
+            return ValueTask.CompletedTask;
+        }
+
         Diagnostics.Log.BufferBlocked(_shell.Services.Logger, CommandId);
         return Output.WriteAsync(outbound, cancellationToken);
+    }
+
+    // Drop never waits: whole objects are discarded (oldest by default), state messages never (they bypass the buffer).
+    private void Drop(OutboundMessage outbound)
+    {
+        if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
+        {
+            Record(oldest!);
+            if (Output.TryWrite(outbound)) return;
+        }
+
+        // Newest policy, or a concurrent writer took the freed slot: the new object is the one lost.
+        Record(outbound);
+
+        void Record(OutboundMessage dropped)
+        {
+            var count = Interlocked.Increment(ref _dropped);
+            Diagnostics.Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, dropped.Type, count);
+            _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
+                _shell.ShellId, CommandId, [dropped.Type], [], 0, null));
+        }
     }
 
     public async ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken)

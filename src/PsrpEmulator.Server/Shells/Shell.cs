@@ -35,7 +35,7 @@ internal sealed class Shell
         DataLocale = dataLocale;
         ClientSessionId = clientSessionId;
         CreatedAt = services.Time.GetUtcNow();
-        LastActivity = CreatedAt;
+        LastActivity = _idleFrom = CreatedAt;
         ProcessId = 1000 + (int)(Interlocked.Increment(ref s_processIds) % 60000);
         PoolOutput = new OutputStream(capacity: null);
     }
@@ -57,6 +57,14 @@ internal sealed class Shell
     public string? DataLocale { get; }
     public string? ClientSessionId { get; private set; }
     public ShellConnectionState State { get; private set; } = ShellConnectionState.Connected;
+
+    /// <summary>When the shell last became Disconnected (by request or by idling out), if it is now.</summary>
+    public DateTimeOffset? DisconnectedAt { get; private set; }
+
+    /// <summary>Cancelled when the shell disconnects, to release Receives waiting on it.</summary>
+    public CancellationToken ConnectionToken => _connection.Token;
+
+    private CancellationTokenSource _connection = new();
     public RunspacePoolState PoolState { get; private set; } = RunspacePoolState.Opening;
 
     /// <summary>The pool's RPID as the client encoded it (echoed in every message we send).</summary>
@@ -72,7 +80,85 @@ internal sealed class Shell
 
     public ulong NextObjectId() => (ulong)Interlocked.Increment(ref _nextObjectId);
 
-    public void Touch() => LastActivity = _services.Time.GetUtcNow();
+    /// <summary>Client activity: resets the idle clock. A disconnected shell idles from its disconnect.</summary>
+    public void Touch()
+    {
+        if (State == ShellConnectionState.Connected) LastActivity = _idleFrom = _services.Time.GetUtcNow();
+    }
+
+    // When the idle clock started: the last client activity, or the (auto-)disconnect. ShellInactivity keeps
+    // counting from the last activity: Windows reports P0DT0H1M2S for a shell auto-disconnected after 60 s.
+    private DateTimeOffset _idleFrom;
+
+    /// <summary>Operations that need a connected client (Command, Send, Receive, Signal) fail on a disconnected shell.</summary>
+    public void EnsureConnected()
+    {
+        if (State != ShellConnectionState.Connected) throw new WsManFaultException(WsManFaultReason.ShellDisconnected);
+    }
+
+    /// <summary>Disconnect (by request or idle): pipelines keep running, output accumulates, idle time counts from now.</summary>
+    public void Disconnect(TimeSpan? idleTimeout, OutputBufferMode? bufferMode, bool byClient = true)
+    {
+        CancellationTokenSource released;
+        lock (_lock)
+        {
+            if (idleTimeout is { } idle) IdleTimeout = idle;
+            if (bufferMode is { } mode) BufferMode = mode;
+            if (State == ShellConnectionState.Disconnected) return;
+            State = ShellConnectionState.Disconnected;
+            DisconnectedAt = _idleFrom = _services.Time.GetUtcNow();
+            if (byClient) LastActivity = DisconnectedAt.Value;
+            released = _connection;
+            _connection = new CancellationTokenSource();
+        }
+
+        released.Cancel();
+        released.Dispose();
+    }
+
+    /// <summary>
+    /// Reconnect by the client that disconnected, or Connect by any client: the shell is connected again and the
+    /// caller's SessionId now owns the connection. Throws ShellInUse when another client holds it.
+    /// </summary>
+    public async Task AttachAsync(string? sessionId, string? clientIp, OutputBufferMode? bufferMode, bool newClient)
+    {
+        lock (_lock)
+        {
+            if (State == ShellConnectionState.Connected)
+            {
+                // MS-WSMV 3.1.4.16: a Reconnect from the client already connected is ignored; anyone else is refused.
+                if (!newClient && SameClient(sessionId)) return;
+                throw new WsManFaultException(WsManFaultReason.ShellInUse, ShellId);
+            }
+
+            if (!newClient && !SameClient(sessionId))
+            {
+                throw new WsManFaultException(WsManFaultReason.InvalidShellState, ShellId, "disconnected by another client; use Connect");
+            }
+
+            if (bufferMode is { } mode) BufferMode = mode;
+            State = ShellConnectionState.Connected;
+            DisconnectedAt = null;
+            ClientSessionId = sessionId ?? ClientSessionId;
+            if (newClient && clientIp is not null) ClientIp = clientIp;
+            LastActivity = _idleFrom = _services.Time.GetUtcNow();
+        }
+
+        // Whatever a previous connection half received is sent again whole.
+        await PoolOutput.RestartPartialMessageAsync().ConfigureAwait(false);
+        foreach (var pipeline in _pipelines.Values) await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
+    }
+
+    // Clients that send no p:SessionId (PowerShell on Linux through OMI) are identified by user alone.
+    private bool SameClient(string? sessionId) =>
+        sessionId is null || ClientSessionId is null || string.Equals(sessionId, ClientSessionId, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What the heartbeat should do with this shell now.</summary>
+    public IdleVerdict CheckIdle(DateTimeOffset now)
+    {
+        if (now - _idleFrom < IdleTimeout) return IdleVerdict.None;
+        return State == ShellConnectionState.Connected ? IdleVerdict.AutoDisconnect : IdleVerdict.Expire;
+    }
 
     /// <summary>Pool-level PSRP data: creationXml, or a Send without CommandId.</summary>
     public void AcceptPoolData(ReadOnlyMemory<byte> data, List<PsrpMessageType> seen)
@@ -90,6 +176,83 @@ internal sealed class Shell
         }
     }
 
+    /// <summary>
+    /// Connect from a new client (MS-PSRP 3.1.4.10.3): connectXml must be exactly SESSION_CAPABILITY then
+    /// CONNECT_RUNSPACEPOOL, each one whole fragment, for this pool. Returns connectResponseXml and queues
+    /// APPLICATION_PRIVATE_DATA for the pool's next Receive.
+    /// </summary>
+    public async Task<byte[]> ConnectPoolAsync(ReadOnlyMemory<byte> connectXml, string? sessionId, string? clientIp, OutputBufferMode? bufferMode, List<PsrpMessageType> seen)
+    {
+        var messages = new List<PsrpMessage>();
+        var input = connectXml;
+        while (!input.IsEmpty)
+        {
+            if (!FragmentCodec.TryRead(input, 4 * 1024 * 1024, out var fragment, out var consumed, out var error))
+            {
+                throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, $"connectXml holds an invalid fragment ({error}).");
+            }
+
+            if (!fragment.IsStart || !fragment.IsEnd)
+            {
+                throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, "each connectXml message must be a single fragment.");
+            }
+
+            try
+            {
+                messages.Add(PsrpMessage.Parse(fragment.Blob));
+            }
+            catch (FragmentException e)
+            {
+                throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, e.Message);
+            }
+
+            input = input[consumed..];
+        }
+
+        seen.AddRange(messages.Select(m => m.MessageType));
+        if (messages.Count != 2 || messages[0].MessageType != PsrpMessageType.SessionCapability || messages[1].MessageType != PsrpMessageType.ConnectRunspacePool)
+        {
+            throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, "connectXml must hold SESSION_CAPABILITY then CONNECT_RUNSPACEPOOL.");
+        }
+
+        var rpid = messages[1].RunspacePoolId;
+        if (rpid != RunspacePoolId && !string.Equals(rpid.ToString(), ShellId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, "the RunspacePool id does not match the shell.");
+        }
+
+        try
+        {
+            Negotiate(SessionCapability.FromPsValue(messages[0].ReadData()));
+            var connect = ConnectRunspacePool.FromPsValue(messages[1].ReadData());
+            if (connect.MinRunspaces is { } min && connect.MaxRunspaces is { } max && (min > max || (min != MinRunspaces && max != MaxRunspaces)))
+            {
+                throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, $"MinRunspaces {min} and MaxRunspaces {max} do not fit the pool.");
+            }
+        }
+        catch (Exception e) when (e is ClixmlException or PsrpPayloadException)
+        {
+            throw new WsManFaultException(WsManFaultReason.ConnectOperationFailed, e.Message);
+        }
+
+        await AttachAsync(sessionId, clientIp, bufferMode, newClient: true).ConfigureAwait(false);
+        // Pool replies not yet received belonged to the previous client.
+        await PoolOutput.ClearAsync().ConfigureAwait(false);
+
+        var response = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        foreach (var body in new IPsrpMessageBody[] { ServerCapability(), new RunspacePoolInitData(MinRunspaces, MaxRunspaces) })
+        {
+            var message = PsrpMessage.Create(PsrpDestination.Client, body is SessionCapability ? Guid.Empty : rpid, Guid.Empty, body);
+            // The PowerShell server builds connectResponseXml with a 4 KiB fragment limit.
+            FragmentCodec.WriteMessage(response, NextObjectId(), message.ToArray(), 4096);
+        }
+
+        Enqueue(rpid, Guid.Empty, ApplicationPrivateData.ForWindowsPowerShell(_services.Options.PSVersion, _services.Options.ProtocolVersion));
+        return response.WrittenSpan.ToArray();
+    }
+
+    private SessionCapability ServerCapability() => new(_services.Options.ProtocolVersion, "2.0", "1.1.0.1");
+
     private void HandlePoolMessage(PsrpMessage message)
     {
         try
@@ -101,7 +264,7 @@ internal sealed class Shell
                     Negotiate(capability);
                     RunspacePoolId = message.RunspacePoolId;
                     _capabilityReceived = true;
-                    Enqueue(Guid.Empty, Guid.Empty, new SessionCapability(_services.Options.ProtocolVersion, "2.0", "1.1.0.1"));
+                    Enqueue(Guid.Empty, Guid.Empty, ServerCapability());
                     Enqueue(message.RunspacePoolId, Guid.Empty, ApplicationPrivateData.ForWindowsPowerShell(_services.Options.PSVersion, _services.Options.ProtocolVersion));
                     break;
                 case PsrpMessageType.InitRunspacePool:
@@ -166,6 +329,11 @@ internal sealed class Shell
             throw new WsManFaultException(WsManFaultReason.InvalidShellState, ShellId, PoolState);
         }
 
+        if (_pipelines.Values.Count(p => p.Lifecycle != PipelineLifecycle.Closed) >= _services.Options.MaxConcurrentCommandsPerShell)
+        {
+            throw new WsManFaultException(WsManFaultReason.MaxCommandsPerShellExceeded);
+        }
+
         var pipeline = new Pipeline(this, commandId, commandLine);
         if (!_pipelines.TryAdd(commandId, pipeline))
         {
@@ -197,6 +365,7 @@ internal sealed class Shell
     public void Close()
     {
         PoolState = RunspacePoolState.Closed;
+        _connection.Cancel();
         foreach (var pipeline in _pipelines.Values) pipeline.Terminate();
         _pipelines.Clear();
         PoolOutput.Complete(final: null);

@@ -10,8 +10,13 @@ internal sealed class ShellRegistry
 
     public IReadOnlyCollection<Shell> Shells => (IReadOnlyCollection<Shell>)_shells.Values;
 
-    public void Add(Shell shell)
+    public void Add(Shell shell, int maxShellsPerUser)
     {
+        if (_shells.Values.Count(s => string.Equals(s.Owner, shell.Owner, StringComparison.OrdinalIgnoreCase)) >= maxShellsPerUser)
+        {
+            throw new WsManFaultException(WsManFaultReason.MaxShellsPerUserExceeded, maxShellsPerUser);
+        }
+
         if (!_shells.TryAdd(shell.ShellId, shell)) throw new WsManFaultException(WsManFaultReason.ShellAlreadyExists, shell.ShellId);
     }
 
@@ -30,6 +35,10 @@ internal sealed class ShellRegistry
 
         return shell;
     }
+
+    /// <summary>The shells <paramref name="user"/> may see (only their own), oldest first.</summary>
+    public IReadOnlyList<Shell> OwnedBy(string user) =>
+        [.. _shells.Values.Where(s => string.Equals(s.Owner, user, StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.CreatedAt)];
 
     public bool Remove(Shell shell) => _shells.TryRemove(new KeyValuePair<string, Shell>(shell.ShellId, shell));
 }

@@ -18,3 +18,13 @@ public enum PipelineLifecycle
     /// <summary>Closed by Signal Terminate or shell deletion.</summary>
     Closed,
 }
+
+/// <summary>The heartbeat's decision for an idle shell.</summary>
+public enum IdleVerdict
+{
+    None,
+    /// <summary>A connected shell whose client stopped polling: it becomes Disconnected.</summary>
+    AutoDisconnect,
+    /// <summary>A disconnected shell past its idle timeout: it is deleted with its pipelines and output.</summary>
+    Expire,
+}

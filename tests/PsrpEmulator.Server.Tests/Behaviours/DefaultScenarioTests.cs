@@ -1,0 +1,214 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+public class DefaultScenarioTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    [Test]
+    public void Default_scenario_is_embedded_and_loads()
+    {
+        Assert.That(BehaviourCatalog.ReadDefaultYaml(), Does.Contain("behaviours:"));
+        Assert.That(Default.Count, Is.GreaterThan(10));
+        Assert.That(BehaviourCatalog.LoadDefault(), Is.SameAs(Default));
+    }
+
+    // ── Commands that run straight through: text → outputs (display strings) ─────────────────────────────────
+    [TestCase("'hello'", "hello")]
+    [TestCase(" 'hello' ", "hello")]
+    [TestCase("\"hello\"", "hello")]
+    [TestCase("\"hello world\"", "hello world")]
+    [TestCase("''", "")]
+    [TestCase("'it has $_ and {braces}'", "it has $_ and {braces}")]
+    [TestCase("1+1", "2")]
+    [TestCase(" 40 + 2 ", "42")]
+    [TestCase("7-10", "-3")]
+    [TestCase("6*7", "42")]
+    [TestCase("42", "42")]
+    [TestCase("1..3", "1|2|3")]
+    [TestCase("3..1", "3|2|1")]
+    [TestCase("1..3 | ForEach-Object { \"Output $_\" }", "Output 1|Output 2|Output 3")]
+    [TestCase("1..2 | % {\"[$_]\"}", "[1]|[2]")]
+    [TestCase("1..2|%{\"$_\"}", "1|2")]
+    [TestCase("1..2 | foreach { 'same' }", "same|same")]
+    [TestCase("1..2 | ForEach-Object -Process { \"no var\" }", "no var|no var")]
+    [TestCase("1..3 | % { $_ }", "1|2|3")]
+    [TestCase("Write-Output 'hi'", "hi")]
+    [TestCase("echo \"hi\"", "hi")]
+    [TestCase("hostname", "PSRPEMU01")]
+    [TestCase("$env:COMPUTERNAME", "PSRPEMU01")]
+    [TestCase("Get-Process", "System.Diagnostics.Process (Idle)|System.Diagnostics.Process (System)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (wsmprovhost)")]
+    [TestCase("Get-Process -Name notepad", "System.Diagnostics.Process (notepad)")]
+    [TestCase("gps pwsh", "System.Diagnostics.Process (pwsh)")]
+    [TestCase("Get-Service", "System.ServiceProcess.ServiceController|System.ServiceProcess.ServiceController|System.ServiceProcess.ServiceController")]
+    [TestCase("Get-WinEvent -LogName System -MaxEvents 2", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
+    [TestCase("Get-WinEvent -LogName 'Windows PowerShell'", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
+    public async Task Default_scenario_answers(string command, string expectedOutputs)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(command);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expectedOutputs));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+    }
+
+    [TestCase("'hello'", PsPrimitiveType.String)]
+    [TestCase("1+1", PsPrimitiveType.Int32)]
+    [TestCase("1..1", PsPrimitiveType.Int32)]
+    [TestCase("1..1 | % { $_ }", PsPrimitiveType.Int32)]
+    [TestCase("1..1 | % { \"$_\" }", PsPrimitiveType.String)]
+    public async Task Default_scenario_types_outputs_as_PowerShell_does(string command, PsPrimitiveType type)
+    {
+        var (host, _) = await Default.RunScriptAsync(command);
+        Assert.That(((PsPrimitive)host.Outputs.Single()).Type, Is.EqualTo(type));
+    }
+
+    // ── The documentation's family with sleeps: every spelling, on virtual time ───────────────────────────────
+    [TestCase("1..3 | ForEach-Object { \"text$_\"; Start-Sleep -Seconds 1 }", "text", "", 3, 1.0)]
+    [TestCase(" 1..3 | ForEach-Object { \"text$_\"; Start-Sleep -Seconds 1 } ", "text", "", 3, 1.0)]
+    [TestCase("1..1500 | Foreach-Object {\"Return $_\"; sleep 30}", "Return ", "", 1500, 30.0)]
+    [TestCase("1..10000 | ForEach-Object {\"Output $_\"; Start-Sleep 1}", "Output ", "", 10000, 1.0)]
+    [TestCase("1..3 | foreach-object { \"x$_\" ; start-sleep -s 2 ; }", "x", "", 3, 2.0)]
+    [TestCase("1..3|%{\"$_ done\";sleep 1}", "", " done", 3, 1.0)]
+    [TestCase("1..3 | ForEach { \"n=$_\"; Start-Sleep -Seconds 0.5 }", "n=", "", 3, 0.5)]
+    [TestCase("1..3 | ForEach-Object -Process { \"p$_\"; Start-Sleep 1 }", "p", "", 3, 1.0)]
+    [TestCase("1 .. 3 | %   {   \"s$_\"  ;  sleep   1   }", "s", "", 3, 1.0)]
+    public async Task Documentation_family_outputs_then_sleeps_each_item(string command, string prefix, string suffix, int count, double seconds)
+    {
+        var time = new FakeTimeProvider();
+        var host = new RecordingHost();
+        using var cts = new CancellationTokenSource();
+        var run = Default.Resolve(Behaviour.Script(command)).RunTestAsync(host, time, cts.Token);
+        var sleep = TimeSpan.FromSeconds(seconds);
+
+        // Check the first three items step by step; for a long range, stop the pipeline as a client would.
+        var checkedItems = Math.Min(count, 3);
+        for (var i = 1; i <= checkedItems; i++)
+        {
+            await Behaviour.EventuallyAsync(() => host.OutputTexts.Count == i, $"item {i} is written");
+            Assert.That(host.OutputTexts[^1], Is.EqualTo($"{prefix}{i}{suffix}"));
+            Assert.That(run.IsCompleted, Is.False, $"sleeping after item {i}");
+            time.Advance(sleep - TimeSpan.FromMilliseconds(1));
+            await Task.Delay(5);
+            Assert.That(host.OutputTexts, Has.Count.EqualTo(i), "not before the whole sleep elapsed");
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        if (count == checkedItems)
+        {
+            Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(PipelineOutcome.Completed));
+            Assert.That(host.OutputTexts, Has.Count.EqualTo(count));
+        }
+        else
+        {
+            await Behaviour.EventuallyAsync(() => host.OutputTexts.Count == checkedItems + 1, "the next item is written");
+            Assert.That(run.IsCompleted, Is.False, "still running a long range");
+            await cts.CancelAsync();
+            Assert.That((await run.WaitAsync(TimeSpan.FromSeconds(5))).State, Is.EqualTo(PSInvocationState.Stopped));
+        }
+    }
+
+    [Test]
+    public async Task Documentation_family_with_single_quotes_does_not_expand()
+    {
+        var (host, _) = await Default.RunScriptAsync("1..2 | % { 'text$_' }");
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "text$_", "text$_" }));
+    }
+
+    [Test]
+    public async Task Long_documentation_range_stops_on_cancellation()
+    {
+        var time = new FakeTimeProvider();
+        var host = new RecordingHost();
+        using var cts = new CancellationTokenSource();
+        var run = Default.Resolve(Behaviour.Script("1..10000 | ForEach-Object {\"Output $_\"; Start-Sleep 1}")).RunTestAsync(host, time, cts.Token);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Behaviour.EventuallyAsync(() => host.OutputTexts.Count == 2, "Output 2 is written");
+        await cts.CancelAsync();
+        Assert.That((await run.WaitAsync(TimeSpan.FromSeconds(5))).State, Is.EqualTo(PSInvocationState.Stopped));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Output 1", "Output 2" }));
+    }
+
+    [Test]
+    public async Task Start_Sleep_alone_waits_then_completes()
+    {
+        var time = new FakeTimeProvider();
+        var host = new RecordingHost();
+        var run = Default.Resolve(Behaviour.Script("Start-Sleep -Seconds 5")).RunTestAsync(host, time);
+        time.Advance(TimeSpan.FromSeconds(4));
+        await Task.Delay(5);
+        Assert.That(run.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Records, Is.Empty);
+    }
+
+    // ── Streams and failures ─────────────────────────────────────────────────────────────────────────────────
+    [Test]
+    public async Task Write_cmdlets_write_their_streams()
+    {
+        Assert.That((await Default.RunScriptAsync("Write-Warning 'careful'")).Host.Records, Is.EqualTo(new[] { new WarningRecordMessage("careful") }));
+        Assert.That((await Default.RunScriptAsync("Write-Verbose \"v\" -Verbose")).Host.Records, Is.EqualTo(new[] { new VerboseRecordMessage("v") }));
+        Assert.That((await Default.RunScriptAsync("Write-Debug 'd' -Debug")).Host.Records, Is.EqualTo(new[] { new DebugRecordMessage("d") }));
+        var info = (InformationRecordMessage)(await Default.RunScriptAsync("Write-Information 'i'")).Host.Records.Single();
+        Assert.That(info.MessageData, Is.EqualTo(PsPrimitive.String("i")));
+        var (host, outcome) = await Default.RunScriptAsync("Write-Error 'bad'");
+        Assert.That(host.Errors.Single().Message, Is.EqualTo("bad"));
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+    }
+
+    [Test]
+    public async Task Throw_fails_the_pipeline_with_the_message_as_error_id()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("throw 'no way'");
+        Assert.That(host.Records, Is.Empty);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("no way", "no way", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException")));
+    }
+
+    [Test]
+    public async Task Get_Process_objects_carry_the_Process_type_names_and_adapted_properties()
+    {
+        var (host, _) = await Default.RunScriptAsync("Get-Process");
+        var svchost = (PsObject)host.Outputs[2];
+        Assert.That(svchost.TypeNames, Is.EqualTo(new[] { "System.Diagnostics.Process", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object" }));
+        Assert.That(svchost["Name"], Is.EqualTo(PsPrimitive.String("svchost")));
+        Assert.That(svchost["Id"], Is.EqualTo(PsPrimitive.Int32(1032)));
+        Assert.That(svchost["CPU"], Is.EqualTo(PsPrimitive.Double(25.13)));
+        Assert.That(svchost.AdaptedProperties, Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task Get_WinEvent_numbers_its_events()
+    {
+        var (host, _) = await Default.RunScriptAsync("Get-WinEvent -LogName \"Windows PowerShell\" -MaxEvents 3");
+        Assert.That(host.Outputs.Select(o => ((PsObject)o)["Message"]!.ToDisplayString()), Is.EqualTo(new[]
+        {
+            "Emulated event 1 of Windows PowerShell.", "Emulated event 2 of Windows PowerShell.", "Emulated event 3 of Windows PowerShell.",
+        }));
+        Assert.That(((PsObject)host.Outputs[0])["RecordId"], Is.EqualTo(PsPrimitive.Int32(1)));
+    }
+
+    [TestCase("Get-Nothing")]
+    [TestCase("'unterminated")]
+    [TestCase("1..3 | ForEach-Object { Get-Thing $_ }")]
+    [TestCase("\"has $variable\"")]
+    public async Task Unrecognised_scripts_get_CommandNotFound(string command)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(command);
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+    }
+
+    [Test]
+    public async Task Single_Get_Process_command_matches_too()
+    {
+        var host = new RecordingHost();
+        var outcome = await Default.Resolve(Behaviour.Commands("Get-Process")).RunTestAsync(host);
+        Assert.That(host.Outputs, Has.Count.EqualTo(4));
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+    }
+}

@@ -1,0 +1,230 @@
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+public class LoadErrorTests
+{
+    private static BehaviourLoadException LoadError(string yaml)
+    {
+        var e = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.Parse(yaml, "my-scenario.yaml"))!;
+        Assert.That(e.SourceName, Is.EqualTo("my-scenario.yaml"));
+        Assert.That(e.Message, Does.StartWith($"my-scenario.yaml, line {e.Line}, column {e.Column}: "));
+        return e;
+    }
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        static TestCaseData Case(string name, string yaml, int line, string messagePart) =>
+            new TestCaseData(yaml, line, messagePart).SetArgDisplayNames(name);
+
+        yield return Case("unknown step", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: fine
+                  - outptu: typo
+            """, 5, "unknown step 'outptu'; expected one of: output, error");
+        yield return Case("bad regex", """
+            behaviours:
+              - match: x
+              - regex: 'Get-(?<name'
+                steps: []
+            """, 3, "invalid regular expression");
+        yield return Case("unbalanced regex that would escape the anchors", """
+            behaviours:
+              - regex: 'a)|(b'
+            """, 2, "invalid regular expression");
+        yield return Case("missing match", """
+            behaviours:
+              - name: nothing to match
+                steps: [ output: x ]
+            """, 2, "a rule needs 'match:'");
+        yield return Case("match and regex", """
+            behaviours:
+              - match: x
+                regex: x
+            """, 3, "either 'match:' or 'regex:'");
+        yield return Case("unknown rule key", """
+            behaviours:
+              - match: x
+                stpes: []
+            """, 3, "unknown rule key 'stpes'");
+        yield return Case("two kinds in one step", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: a
+                    sleep: 1
+            """, 5, "a step does one thing");
+        yield return Case("unknown placeholder", """
+            behaviours:
+              - regex: 'Get-(?<name>\w+)'
+                steps:
+                  - output: "{nmae}"
+            """, 4, "'{nmae}' names no capture or loop variable");
+        yield return Case("loop variable outside its loop", """
+            behaviours:
+              - match: x
+                steps:
+                  - loop: { from: 1, to: 2, var: i, steps: [] }
+                  - output: "{i}"
+            """, 5, "'{i}' names no capture");
+        yield return Case("state not last", """
+            behaviours:
+              - match: x
+                steps:
+                  - state: Failed
+                  - output: late
+            """, 4, "must be the last step");
+        yield return Case("state inside a loop", """
+            behaviours:
+              - match: x
+                steps:
+                  - loop: { from: 1, to: 2, steps: [ state: Failed ] }
+            """, 4, "'state:' ends a rule");
+        yield return Case("unknown state", """
+            behaviours:
+              - match: x
+                steps: [ state: Done ]
+            """, 3, "state is Completed, Failed or Stopped, not 'Done'");
+        yield return Case("reason without Failed", """
+            behaviours:
+              - match: x
+                steps:
+                  - state: Completed
+                    reason: why
+            """, 5, "'reason:' goes only with 'state: Failed'");
+        yield return Case("unknown error category", """
+            behaviours:
+              - match: x
+                steps:
+                  - error: { message: m, category: Oops }
+            """, 4, "'Oops' is not an ErrorCategory name");
+        yield return Case("error without message", """
+            behaviours:
+              - match: x
+                steps:
+                  - error: { fqid: X }
+            """, 4, "an error needs 'message:'");
+        yield return Case("negative sleep", """
+            behaviours:
+              - match: x
+                steps: [ sleep: -1 ]
+            """, 3, "sleep takes a number of seconds");
+        yield return Case("non-numeric loop bound", """
+            behaviours:
+              - match: x
+                steps: [ loop: { from: one, to: 2, steps: [] } ]
+            """, 3, "loop from is an integer or a capture");
+        yield return Case("loop without steps", """
+            behaviours:
+              - match: x
+                steps: [ loop: { from: 1, to: 2 } ]
+            """, 3, "loop needs 'steps:'");
+        yield return Case("unknown input mode", """
+            behaviours:
+              - match: x
+                steps: [ input: swallow ]
+            """, 3, "input: supports 'echo'");
+        yield return Case("unsupported tag", """
+            behaviours:
+              - match: x
+                steps: [ output: !!timestamp 2001-12-14 ]
+            """, 3, "unsupported tag");
+        yield return Case("tagged constant that does not convert", """
+            behaviours:
+              - match: x
+                steps: [ output: !!int twelve ]
+            """, 3, "not an integer");
+        yield return Case("unknown special key", """
+            behaviours:
+              - match: x
+                steps: [ output: { $typo: x } ]
+            """, 3, "unknown special key '$typo'");
+        yield return Case("duplicate property ignoring case", """
+            behaviours:
+              - match: x
+                steps: [ output: { Name: a, name: b } ]
+            """, 3, "property 'name' appears twice");
+        yield return Case("YAML syntax error", """
+            behaviours:
+              - match: x
+                steps: [ output: "unterminated ]
+            """, 3, "");
+        yield return Case("behaviours not a list", """
+            behaviours:
+              match: x
+            """, 2, "'behaviours:' is a list");
+        yield return Case("steps not a list", """
+            behaviours:
+              - match: x
+                steps: { output: x }
+            """, 3, "'steps:' is a list");
+        yield return Case("bad progress percent", """
+            behaviours:
+              - match: x
+                steps: [ progress: { activity: a, percent: half } ]
+            """, 3, "progress percent is an integer");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Scenario_errors_name_the_file_and_line(string yaml, int line, string messagePart)
+    {
+        var e = LoadError(yaml);
+        Assert.That(e.Line, Is.EqualTo(line), e.Message);
+        Assert.That(e.Message, Does.Contain(messagePart));
+    }
+
+    [Test]
+    public void Duplicate_yaml_keys_are_reported()
+    {
+        var e = LoadError("behaviours:\n  - match: x\n    match: y\n");
+        Assert.That(e.Line, Is.GreaterThanOrEqualTo(2), e.Message);
+    }
+
+    [Test]
+    public void LoadFile_names_the_path()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"psrpemu-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "behaviours:\n  - match: x\n    steps: [ bogus: 1 ]\n");
+        try
+        {
+            var e = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.LoadFile(path))!;
+            Assert.That(e.Message, Does.StartWith($"{path}, line 3, column "));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.That(Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.LoadFile(path))!.Message, Does.StartWith(path));
+    }
+
+    [TestCase("")]
+    [TestCase("# only a comment\n")]
+    [TestCase("behaviours:\n")]
+    [TestCase("behaviours: []\n")]
+    [TestCase("server: { port: 5985 }\n")]
+    public void Scenario_without_rules_is_empty(string yaml) => Assert.That(BehaviourCatalog.Parse(yaml).Count, Is.Zero);
+
+    [Test]
+    public void Other_top_level_sections_are_left_alone_and_behaviors_is_accepted()
+    {
+        var catalog = BehaviourCatalog.Parse("server: { anything: [1, 2] }\nbehaviors:\n  - match: x\n");
+        Assert.That(catalog.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Verbose_regex_with_comments_and_trailing_newline_loads()
+    {
+        var catalog = BehaviourCatalog.Parse("""
+            behaviours:
+              - regex: |
+                  (?x)
+                  Get-Thing   # the cmdlet
+                  \s+ (?<n>\d+)   # a count
+                steps: [ output: "{n}" ]
+            """);
+        Assert.That(catalog.Resolve(Behaviour.Script("get-thing  5")).ToString(), Does.StartWith("regex"));
+    }
+}
