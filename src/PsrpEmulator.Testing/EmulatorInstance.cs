@@ -54,6 +54,7 @@ public sealed class EmulatorInstance : IAsyncDisposable
                 if (scenarioYaml is not null)
                 {
                     services.AddSingleton(BehaviourCatalog.Combine(BehaviourCatalog.Parse(scenarioYaml, "test scenario"), BehaviourCatalog.LoadDefault()));
+                    services.AddSingleton(ScenarioSettings.Parse(scenarioYaml, "test scenario"));
                 }
             });
         await app.StartAsync().ConfigureAwait(false);

@@ -23,6 +23,12 @@ public sealed class WsManClientOptions
 
     public string Locale { get; init; } = "en-US";
 
+    /// <summary>
+    /// Host header to send instead of the URI's (e.g. <c>Server01:5985</c> while connecting to 127.0.0.1): how one
+    /// emulator process tells its virtual computers apart when names do not resolve.
+    /// </summary>
+    public string? HostHeader { get; init; }
+
     public string DataLocale { get; init; } = "en-US";
 
     /// <summary>Appended to the URI as <c>?PSVersion=</c> like PowerShell does; null to omit.</summary>

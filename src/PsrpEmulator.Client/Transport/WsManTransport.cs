@@ -64,6 +64,7 @@ public sealed class WsManTransport : IDisposable
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
         using var request = new HttpRequestMessage(HttpMethod.Post, _requestUri) { Content = content };
         request.Headers.Authorization = _authorization;
+        if (Options.HostHeader is { } host) request.Headers.Host = host;
 
         HttpResponseMessage response;
         try

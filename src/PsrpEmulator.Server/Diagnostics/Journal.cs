@@ -17,12 +17,15 @@ public sealed record JournalEntry(
     int HttpStatus,
     WsManFaultReason? Fault)
 {
+    /// <summary>The virtual computer addressed.</summary>
+    public string? Computer { get; init; }
+
     public override string ToString()
     {
         var fault = Fault is null ? string.Empty : $" FAULT {Fault}";
         var req = RequestMessages.Count == 0 ? string.Empty : " >" + string.Join(',', RequestMessages);
         var resp = ResponseMessages.Count == 0 ? string.Empty : " <" + string.Join(',', ResponseMessages);
-        return $"#{Sequence} {Time:HH:mm:ss.fff} {User ?? "-"} {Action} shell={ShellId ?? "-"} cmd={CommandId ?? "-"}{req}{resp} http={HttpStatus}{fault}";
+        return $"#{Sequence} {Time:HH:mm:ss.fff} {Computer ?? "-"} {User ?? "-"} {Action} shell={ShellId ?? "-"} cmd={CommandId ?? "-"}{req}{resp} http={HttpStatus}{fault}";
     }
 }
 

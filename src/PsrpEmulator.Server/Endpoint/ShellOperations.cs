@@ -54,9 +54,10 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         var shellId = string.IsNullOrWhiteSpace(body.ShellId) ? Guid.NewGuid().ToString().ToUpperInvariant() : body.ShellId.Trim().ToUpperInvariant();
-        var idle = ClampIdleTimeout(body.IdleTimeOut ?? Options.IdleTimeout);
-        var bufferMode = ParseBufferMode(body.BufferMode) ?? Options.BufferMode;
-        var shell = new Shell(services, shellId, body.Name, WsManResourceUris.PowerShellPrefix + configuration, configuration, request.User,
+        var endpoint = Options.ResolveEndpoint(configuration, services.Scenario);
+        var idle = ClampIdleTimeout(body.IdleTimeOut ?? endpoint.IdleTimeout, endpoint.MaxIdleTimeout);
+        var bufferMode = ParseBufferMode(body.BufferMode) ?? endpoint.BufferMode;
+        var shell = new Shell(services, request.Computer, shellId, body.Name, WsManResourceUris.PowerShellPrefix + configuration, endpoint, request.User,
             request.ClientIp, idle, bufferMode, header.Locale, header.DataLocale, header.SessionId);
         request.ShellId = shellId;
         if (body.CreationXml is { } creation) shell.AcceptPoolData(creation, request.RequestMessages);
@@ -217,7 +218,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
     {
         var shell = GetShell(request, touch: false);
         var body = request.Envelope.Body as DisconnectBody ?? new DisconnectBody(null, null);
-        var idle = body.IdleTimeOut is { } requested ? ClampIdleTimeout(requested) : (TimeSpan?)null;
+        var idle = body.IdleTimeOut is { } requested ? ClampIdleTimeout(requested, shell.MaxIdleTimeout) : (TimeSpan?)null;
         shell.Disconnect(idle, ParseBufferMode(body.BufferMode));
         Diagnostics.Log.ShellDisconnected(services.Logger, shell.ShellId, shell.IdleTimeout, shell.BufferMode.ToString(), string.Empty);
         return EmptyBody.Instance;
@@ -282,7 +283,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var resourceUri = request.Header.ResourceUri;
         if (string.Equals(resourceUri, WsManResourceUris.Shell, StringComparison.OrdinalIgnoreCase))
         {
-            var shells = registry.OwnedBy(request.User).Select(s => s.ToShellInfo(includeUsage: true)).ToList();
+            var shells = registry.OwnedBy(request.User, request.Computer).Select(s => s.ToShellInfo(includeUsage: true)).ToList();
             return enumerations.Start(request.User, shells, [], body.OptimizeEnumeration, body.MaxElements, Options.EnumerationTimeout);
         }
 
@@ -295,7 +296,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             }
 
             request.ShellId = shellId;
-            var shell = registry.Get(shellId, request.User);
+            var shell = registry.Get(shellId, request.User, request.Computer);
             var commands = shell.Pipelines
                 .Where(p => p.Lifecycle != PipelineLifecycle.Closed)
                 .Select(p => new CommandInfo(p.CommandId, p.CommandLine, p.Lifecycle == PipelineLifecycle.Finished ? "Done" : "Running"))
@@ -331,7 +332,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
     {
         var shellId = request.Header.Selector("ShellId");
         request.ShellId = shellId;
-        var shell = registry.Get(shellId, request.User);
+        var shell = registry.Get(shellId, request.User, request.Computer);
         var resourceUri = request.Header.ResourceUri;
         if (resourceUri is not null &&
             !string.Equals(resourceUri, shell.ResourceUri, StringComparison.OrdinalIgnoreCase) &&
@@ -349,7 +350,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         if (resourceUri is not null && resourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase))
         {
             var name = resourceUri[WsManResourceUris.PowerShellPrefix.Length..];
-            foreach (var configuration in Options.EffectiveConfigurations)
+            foreach (var configuration in services.Configurations)
             {
                 if (string.Equals(configuration, name, StringComparison.OrdinalIgnoreCase)) return configuration;
             }
@@ -358,11 +359,11 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         throw new WsManFaultException(WsManFaultReason.InvalidResourceUri, resourceUri ?? "(none)");
     }
 
-    private TimeSpan ClampIdleTimeout(TimeSpan requested)
+    private static TimeSpan ClampIdleTimeout(TimeSpan requested, TimeSpan maximum)
     {
         // WinRS raises values below 60 s to 60 s; above the endpoint's maximum the maximum applies.
         if (requested < TimeSpan.FromSeconds(60)) return TimeSpan.FromSeconds(60);
-        return requested > Options.MaxIdleTimeout ? Options.MaxIdleTimeout : requested;
+        return requested > maximum ? maximum : requested;
     }
 
     internal static OutputBufferMode? ParseBufferMode(string? text) => text?.Trim() switch

@@ -49,7 +49,8 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             return;
         }
 
-        var request = new WsManRequest(user, context.Connection.RemoteIpAddress?.ToString(), RequestUrl(context.Request), context.RequestAborted);
+        var computer = Options.ResolveComputer(context.Request.Host.Host, context.Connection.LocalPort);
+        var request = new WsManRequest(user, computer, context.Connection.RemoteIpAddress?.ToString(), RequestUrl(context.Request), context.RequestAborted);
         WsManEnvelope? envelope = null;
         WsManEnvelope response;
         WsManFaultReason? fault = null;
@@ -64,7 +65,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         catch (WsManFaultException e)
         {
             fault = e.Reason;
-            response = FaultEnvelope(envelope?.Header, e.Reason, e.Arguments);
+            response = FaultEnvelope(envelope?.Header, computer, e.Reason, e.Arguments);
         }
         catch (EnvelopeException e)
         {
@@ -85,7 +86,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 return;
             }
 
-            response = FaultEnvelope(e.Header, fault.Value, e.Message);
+            response = FaultEnvelope(e.Header, computer, fault.Value, e.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -95,7 +96,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         {
             Diagnostics.Log.UnexpectedFailure(services.Logger, e, envelope?.Header.Action ?? "(unparsed)");
             fault = WsManFaultReason.InternalError;
-            response = FaultEnvelope(envelope?.Header, WsManFaultReason.InternalError);
+            response = FaultEnvelope(envelope?.Header, computer, WsManFaultReason.InternalError);
         }
 
         var status = fault is { } reason ? WsManFaults.Describe(reason).HttpStatus : StatusCodes.Status200OK;
@@ -104,7 +105,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             Diagnostics.Log.FaultReturned(services.Logger, ShortAction(envelope?.Header.Action), r, fb.Reason);
         }
 
-        Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault);
+        Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault, computer);
         var output = new ArrayBufferWriter<byte>(4096);
         WsManEnvelopeWriter.Write(output, response);
         context.Response.StatusCode = status;
@@ -113,7 +114,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault)
+    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault, string? computer = null)
     {
         services.Journal.Add(seq => new JournalEntry(
             seq,
@@ -126,7 +127,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             request?.RequestMessages ?? [],
             request?.ResponseMessages ?? [],
             status,
-            fault));
+            fault) { Computer = computer });
     }
 
     private static WsManHeader ResponseHeader(WsManHeader request, string? action) => new()
@@ -138,7 +139,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         OperationId = request.OperationId,
     };
 
-    private WsManEnvelope FaultEnvelope(WsManHeader? request, WsManFaultReason reason, params object?[] args)
+    private static WsManEnvelope FaultEnvelope(WsManHeader? request, string computer, WsManFaultReason reason, params object?[] args)
     {
         var descriptor = WsManFaults.Describe(reason);
         var header = new WsManHeader
@@ -149,7 +150,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             RelatesTo = request?.MessageId ?? "uuid:00000000-0000-0000-0000-000000000000",
             OperationId = request?.OperationId,
         };
-        return new WsManEnvelope(header, WsManFaults.CreateBody(reason, Options.ComputerName, args));
+        return new WsManEnvelope(header, WsManFaults.CreateBody(reason, computer, args));
     }
 
     private string? Authenticate(HttpRequest request)
@@ -206,9 +207,12 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
 }
 
 /// <summary>One request being handled: who sent it and what the journal should say about it.</summary>
-internal sealed class WsManRequest(string user, string? clientIp, string url, CancellationToken aborted)
+internal sealed class WsManRequest(string user, string computer, string? clientIp, string url, CancellationToken aborted)
 {
     public string User { get; } = user;
+
+    /// <summary>The virtual computer this request addresses.</summary>
+    public string Computer { get; } = computer;
     public string? ClientIp { get; } = clientIp;
     public string Url { get; } = url;
     public CancellationToken Aborted { get; } = aborted;

@@ -30,7 +30,20 @@ public static class EmulatorHost
         builder.Configuration.AddEnvironmentVariables("PSRPEMU_");
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
-        builder.WebHost.UseUrls([.. urls]);
+        // Virtual computers that claim a port are listened on too, beside the first address's host.
+        var probe = new EmulatorOptions();
+        builder.Configuration.Bind(probe);
+        configure?.Invoke(probe);
+        var listen = urls.ToList();
+        if (listen.Count > 0 && Uri.TryCreate(listen[0], UriKind.Absolute, out var first))
+        {
+            foreach (var computer in probe.Computers.Values)
+            {
+                if (computer.Port is { } port and > 0) listen.Add($"{first.Scheme}://{first.Host}:{port}");
+            }
+        }
+
+        builder.WebHost.UseUrls([.. listen.Distinct()]);
         if (timeProvider is not null) builder.Services.AddSingleton(timeProvider);
         // Registrations made here win over the defaults (e.g. a BehaviourCatalog built in a test).
         services?.Invoke(builder.Services);

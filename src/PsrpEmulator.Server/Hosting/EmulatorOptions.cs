@@ -18,8 +18,18 @@ public sealed class EmulatorOptions : IValidatableObject
     [Required]
     public string ComputerName { get; set; } = "SERVER01";
 
+    /// <summary>
+    /// Further virtual computers served by this process (the <see cref="ComputerName"/> one is always there). A
+    /// request is routed by its Host header (the name, or its first DNS label), else by the local port a computer
+    /// claims, else to <see cref="ComputerName"/>. Shells of one computer are invisible to the others.
+    /// </summary>
+    public Dictionary<string, ComputerOptions> Computers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Session configurations (endpoints) served under <c>http://schemas.microsoft.com/powershell/NAME</c>.</summary>
     public List<string> Configurations { get; set; } = [];
+
+    /// <summary>Per-endpoint overrides, by configuration name (also served); e.g. <c>PSRPEMU_Endpoints__ITTasks__BufferMode=Drop</c>.</summary>
+    public Dictionary<string, EndpointOptions> Endpoints { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>WinRM MaxEnvelopeSizekb: larger requests get HTTP 413.</summary>
     [Range(32, 8192)]
@@ -138,7 +148,50 @@ public sealed class EmulatorOptions : IValidatableObject
         }
     }
 
-    public IReadOnlyList<string> EffectiveConfigurations => Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations;
+    /// <summary>Every virtual computer's name, the default one first.</summary>
+    public IReadOnlyList<string> EffectiveComputers => [ComputerName, .. Computers.Keys.Where(k => !string.Equals(k, ComputerName, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>The computer a request addresses: Host header name or first label, else the port's owner, else the default.</summary>
+    public string ResolveComputer(string? host, int localPort)
+    {
+        if (!string.IsNullOrEmpty(host))
+        {
+            var name = host.Split(':')[0];
+            var label = name.Split('.')[0];
+            foreach (var computer in EffectiveComputers)
+            {
+                if (string.Equals(computer, name, StringComparison.OrdinalIgnoreCase) || string.Equals(computer, label, StringComparison.OrdinalIgnoreCase)) return computer;
+            }
+        }
+
+        foreach (var (computer, options) in Computers)
+        {
+            if (options.Port == localPort && localPort != 0) return computer;
+        }
+
+        return ComputerName;
+    }
+
+    public IReadOnlyList<string> EffectiveConfigurations =>
+        [.. (Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations).Concat(Endpoints.Keys).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>The settings of one endpoint: these options, overlaid by the scenario's, overlaid by <see cref="Endpoints"/>.</summary>
+    public EndpointSettings ResolveEndpoint(string name, ScenarioSettings? scenario = null)
+    {
+        var merged = new EndpointOptions { BufferMode = BufferMode, OutputBufferCapacity = OutputBufferCapacity, IdleTimeout = IdleTimeout, MaxIdleTimeout = MaxIdleTimeout };
+        if (scenario is not null && scenario.Endpoints.TryGetValue(name, out var fromScenario)) merged = merged.OverlaidBy(fromScenario);
+        if (Endpoints.TryGetValue(name, out var fromOptions)) merged = merged.OverlaidBy(fromOptions);
+        return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value);
+    }
+
+}
+
+/// <summary>A virtual computer's own settings.</summary>
+public sealed class ComputerOptions
+{
+    /// <summary>A local port that belongs to this computer (requests arriving on it are routed here); it is also listened on.</summary>
+    [Range(0, 65535)]
+    public int? Port { get; set; }
 }
 
 /// <summary>Which undelivered object BufferMode Drop discards.</summary>

@@ -33,12 +33,16 @@ public static class EmulatorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new Journal(sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.JournalCapacity));
         services.TryAddSingleton(sp => LoadBehaviours(sp.GetRequiredService<IOptions<EmulatorOptions>>().Value));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.ScenarioFile is { Length: > 0 } file
+            ? ScenarioSettings.Parse(File.ReadAllText(file), file)
+            : ScenarioSettings.Empty);
         services.TryAddSingleton(sp => new ShellServices(
             sp.GetRequiredService<IOptions<EmulatorOptions>>().Value,
             sp.GetRequiredService<BehaviourCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("PsrpEmulator"),
-            sp.GetRequiredService<Journal>()));
+            sp.GetRequiredService<Journal>(),
+            sp.GetRequiredService<ScenarioSettings>()));
         services.TryAddSingleton<ShellRegistry>();
         services.TryAddSingleton(sp => new EnumerationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<Heartbeat>();

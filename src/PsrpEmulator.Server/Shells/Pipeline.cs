@@ -30,7 +30,7 @@ internal sealed class Pipeline : IPipelineHost
         _shell = shell;
         CommandId = commandId;
         CommandLine = commandLine;
-        Output = new OutputStream(shell.Services.Options.OutputBufferCapacity);
+        Output = new OutputStream(shell.OutputBufferCapacity);
     }
 
     public string CommandId { get; }

@@ -19,14 +19,17 @@ internal sealed class Shell
     private long _nextObjectId;
     private bool _capabilityReceived;
 
-    public Shell(ShellServices services, string shellId, string? name, string resourceUri, string configurationName, string owner,
+    public Shell(ShellServices services, string computerName, string shellId, string? name, string resourceUri, EndpointSettings endpoint, string owner,
         string? clientIp, TimeSpan idleTimeout, OutputBufferMode bufferMode, string? locale, string? dataLocale, string? clientSessionId)
     {
         _services = services;
+        ComputerName = computerName;
         ShellId = shellId;
         Name = name;
         ResourceUri = resourceUri;
-        ConfigurationName = configurationName;
+        ConfigurationName = endpoint.Name;
+        OutputBufferCapacity = endpoint.OutputBufferCapacity;
+        MaxIdleTimeout = endpoint.MaxIdleTimeout;
         Owner = owner;
         ClientIp = clientIp;
         IdleTimeout = idleTimeout;
@@ -42,10 +45,16 @@ internal sealed class Shell
 
     private static long s_processIds;
 
+    public string ComputerName { get; }
     public string ShellId { get; }
     public string? Name { get; }
     public string ResourceUri { get; }
     public string ConfigurationName { get; }
+
+    /// <summary>Output buffer per pipeline of this shell, in PSRP data objects.</summary>
+    public int OutputBufferCapacity { get; }
+
+    public TimeSpan MaxIdleTimeout { get; }
     public string Owner { get; }
     public string? ClientIp { get; private set; }
     public int ProcessId { get; }
@@ -399,7 +408,7 @@ internal sealed class Shell
             IdleTimeOut = IdleTimeout,
             InputStreams = "stdin pr",
             OutputStreams = "stdout",
-            MaxIdleTimeOut = _services.Options.MaxIdleTimeout,
+            MaxIdleTimeOut = MaxIdleTimeout,
             Locale = Locale ?? "en-US",
             DataLocale = DataLocale ?? Locale ?? "en-US",
             CompressionMode = "NoCompression",

@@ -12,7 +12,8 @@ internal sealed class ShellRegistry
 
     public void Add(Shell shell, int maxShellsPerUser)
     {
-        if (_shells.Values.Count(s => string.Equals(s.Owner, shell.Owner, StringComparison.OrdinalIgnoreCase)) >= maxShellsPerUser)
+        if (_shells.Values.Count(s => string.Equals(s.Owner, shell.Owner, StringComparison.OrdinalIgnoreCase) &&
+                                      string.Equals(s.ComputerName, shell.ComputerName, StringComparison.OrdinalIgnoreCase)) >= maxShellsPerUser)
         {
             throw new WsManFaultException(WsManFaultReason.MaxShellsPerUserExceeded, maxShellsPerUser);
         }
@@ -21,9 +22,10 @@ internal sealed class ShellRegistry
     }
 
     /// <summary>The shell with this id, owned by <paramref name="user"/>; faults exactly as WinRM does otherwise.</summary>
-    public Shell Get(string? shellId, string user)
+    public Shell Get(string? shellId, string user, string computer)
     {
-        if (string.IsNullOrEmpty(shellId) || !_shells.TryGetValue(shellId, out var shell))
+        if (string.IsNullOrEmpty(shellId) || !_shells.TryGetValue(shellId, out var shell) ||
+            !string.Equals(shell.ComputerName, computer, StringComparison.OrdinalIgnoreCase))
         {
             throw new WsManFaultException(WsManFaultReason.ShellNotFound, shellId ?? string.Empty);
         }
@@ -37,8 +39,9 @@ internal sealed class ShellRegistry
     }
 
     /// <summary>The shells <paramref name="user"/> may see (only their own), oldest first.</summary>
-    public IReadOnlyList<Shell> OwnedBy(string user) =>
-        [.. _shells.Values.Where(s => string.Equals(s.Owner, user, StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.CreatedAt)];
+    public IReadOnlyList<Shell> OwnedBy(string user, string computer) =>
+        [.. _shells.Values.Where(s => string.Equals(s.Owner, user, StringComparison.OrdinalIgnoreCase) &&
+                                      string.Equals(s.ComputerName, computer, StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.CreatedAt)];
 
     public bool Remove(Shell shell) => _shells.TryRemove(new KeyValuePair<string, Shell>(shell.ShellId, shell));
 }

@@ -6,11 +6,15 @@ using PsrpEmulator.Server.Hosting;
 namespace PsrpEmulator.Server.Shells;
 
 /// <summary>What shells and pipelines need from the host: options, behaviours, time and logging.</summary>
-internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog behaviours, TimeProvider time, ILogger logger, Journal journal)
+internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog behaviours, TimeProvider time, ILogger logger, Journal journal, ScenarioSettings scenario)
 {
     public EmulatorOptions Options { get; } = options;
     public BehaviourCatalog Behaviours { get; } = behaviours;
     public TimeProvider Time { get; } = time;
     public ILogger Logger { get; } = logger;
     public Journal Journal { get; } = journal;
+    public ScenarioSettings Scenario { get; } = scenario;
+
+    /// <summary>Configured endpoints plus those the scenario defines.</summary>
+    public IEnumerable<string> Configurations => Options.EffectiveConfigurations.Concat(Scenario.Endpoints.Keys);
 }

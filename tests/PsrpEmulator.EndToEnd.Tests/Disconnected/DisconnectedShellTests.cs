@@ -13,6 +13,8 @@ public class DisconnectedShellTests : EmulatorTestBase
     protected override void Configure(EmulatorOptions options) => options.Users = ["psrp:psrp", "alice:a", "bob:b"];
 
     protected override string? ScenarioYaml => """
+        endpoints:
+          ITTasks: { bufferMode: Drop, outputBufferCapacity: 2, idleTimeoutSeconds: 600 }
         behaviours:
           - regex: 'Emit-Range (?<n>\d+)'
             steps:
@@ -120,6 +122,36 @@ public class DisconnectedShellTests : EmulatorTestBase
         var drops = Emulator.Journal.Snapshot().Where(e => e.Action == "OutputDropped").ToList();
         Assert.That(drops, Has.Count.EqualTo(7));
         Assert.That(drops.SelectMany(d => d.RequestMessages), Is.All.EqualTo(PsrpMessageType.PipelineOutput));
+    }
+
+    [Test]
+    public async Task A_scenario_endpoint_brings_its_own_buffer_mode_capacity_and_idle_timeout()
+    {
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { ConfigurationName = "ITTasks" });
+
+        var pipeline = await pool.StartAsync("Emit-Range 5");
+        var (output, _) = await transport.ReceiveAllAsync(pool.ShellId, pipeline.CommandId, pool.ResourceUri);
+
+        Assert.That(pool.Shell!.BufferMode, Is.EqualTo("Drop"));
+        Assert.That(pool.Shell.IdleTimeOut, Is.EqualTo(TimeSpan.FromSeconds(600)));
+        Assert.That(pool.Shell.ResourceUri, Is.EqualTo("http://schemas.microsoft.com/powershell/ITTasks"));
+        Assert.That(output, Is.EqualTo(new[] { "n4", "n5" }));
+    }
+
+    [Test]
+    public async Task Options_endpoint_settings_win_over_the_scenario()
+    {
+        await RestartAsync(o => o.Endpoints["ITTasks"] = new EndpointOptions { BufferMode = OutputBufferMode.Block, OutputBufferCapacity = 100 });
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { ConfigurationName = "ITTasks" });
+
+        var pipeline = await pool.StartAsync("Emit-Range 5");
+        var (output, _) = await transport.ReceiveAllAsync(pool.ShellId, pipeline.CommandId, pool.ResourceUri);
+
+        Assert.That(pool.Shell!.BufferMode, Is.EqualTo("Block"));
+        Assert.That(pool.Shell.IdleTimeOut, Is.EqualTo(TimeSpan.FromSeconds(600)), "unset values still come from the scenario");
+        Assert.That(output, Has.Count.EqualTo(5));
     }
 
     [Test]

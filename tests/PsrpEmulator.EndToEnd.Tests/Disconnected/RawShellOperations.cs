@@ -60,11 +60,11 @@ internal static class RawShellOperations
         transport.SendAsync(Header(WsManActions.Connect, shellId), new ConnectBody(commandId, null, null));
 
     /// <summary>One Receive (pool when <paramref name="commandId"/> is null); TimedOut gives an empty result.</summary>
-    public static async Task<(IReadOnlyList<PsrpMessage> Messages, bool Done)> ReceiveOnceAsync(this WsManTransport transport, string shellId, string? commandId, Defragmenter defragmenter)
+    public static async Task<(IReadOnlyList<PsrpMessage> Messages, bool Done)> ReceiveOnceAsync(this WsManTransport transport, string shellId, string? commandId, Defragmenter defragmenter, string resourceUri = WsManResourceUris.DefaultPowerShell)
     {
         try
         {
-            var body = (ReceiveResponseBody)(await transport.SendAsync(Header(WsManActions.Receive, shellId), new ReceiveBody("stdout", commandId))).Body;
+            var body = (ReceiveResponseBody)(await transport.SendAsync(Header(WsManActions.Receive, shellId, resourceUri), new ReceiveBody("stdout", commandId))).Body;
             var messages = body.Streams.SelectMany(s => defragmenter.Add(s.Data)).ToList();
             return (messages, body.CommandState?.State == WsManCommandStates.Done);
         }
@@ -75,14 +75,14 @@ internal static class RawShellOperations
     }
 
     /// <summary>Receives a command's output until CommandState Done; returns the output strings and the final state.</summary>
-    public static async Task<(List<string> Output, PSInvocationState State)> ReceiveAllAsync(this WsManTransport transport, string shellId, string commandId)
+    public static async Task<(List<string> Output, PSInvocationState State)> ReceiveAllAsync(this WsManTransport transport, string shellId, string commandId, string resourceUri = WsManResourceUris.DefaultPowerShell)
     {
         var defragmenter = new Defragmenter();
         var output = new List<string>();
         var state = PSInvocationState.Running;
         for (var done = false; !done;)
         {
-            var (messages, finished) = await transport.ReceiveOnceAsync(shellId, commandId, defragmenter);
+            var (messages, finished) = await transport.ReceiveOnceAsync(shellId, commandId, defragmenter, resourceUri);
             foreach (var message in messages)
             {
                 if (message.MessageType == PsrpMessageType.PipelineOutput) output.Add(message.ReadData().ToDisplayString());

@@ -1,0 +1,48 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+public class VirtualComputerTests : EmulatorTestBase
+{
+    protected override void Configure(EmulatorOptions options)
+    {
+        options.ComputerName = "Server01";
+        options.Computers["Server02"] = new ComputerOptions();
+    }
+
+    private WsManTransport For(string computer) => new(new WsManClientOptions
+    {
+        ConnectionUri = Emulator.WsManUri,
+        UserName = "psrp",
+        Password = "psrp",
+        HostHeader = $"{computer}:5985",
+    });
+
+    [Test]
+    public async Task Each_virtual_computer_sees_only_its_own_shells()
+    {
+        using var server01 = For("Server01");
+        using var server02 = For("server02.contoso.com");
+        var pool = await RunspacePoolClient.OpenAsync(server01);
+
+        Assert.That((await server01.EnumerateShellsAsync()).Select(s => s.ShellId), Is.EqualTo(new[] { pool.ShellId }));
+        Assert.That(await server02.EnumerateShellsAsync(), Is.Empty);
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => server02.GetShellAsync(pool.ShellId));
+        Assert.That(fault!.Code, Is.EqualTo(WsManFaultException.ShellNotFound));
+        Assert.That(fault.Fault.Machine, Is.EqualTo("Server02"));
+        Assert.That(Emulator.Journal.Snapshot().Last().Computer, Is.EqualTo("Server02"));
+    }
+
+    [Test]
+    public async Task An_unknown_host_name_reaches_the_default_computer()
+    {
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        Assert.That(Emulator.Journal.Snapshot().First(e => e.Action == "Create").Computer, Is.EqualTo("Server01"));
+        Assert.That(pool.State, Is.EqualTo(Protocol.Psrp.RunspacePoolState.Opened));
+    }
+}
