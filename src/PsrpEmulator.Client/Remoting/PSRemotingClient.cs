@@ -235,6 +235,24 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return session;
     }
 
+    /// <summary>
+    /// Connect-PSSession -ComputerName/-ConnectionUri -Name/-InstanceId: queries the server (a usable local session
+    /// with that InstanceId is used instead, per the Get-PSSession rules) and connects every match.
+    /// </summary>
+    public async Task<IReadOnlyList<PSSession>> ConnectAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+        string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
+    {
+        var found = await GetRemoteSessionsAsync(target, credential, name, instanceId, configurationName, sessionOption, cancellationToken).ConfigureAwait(false);
+        var connected = new List<PSSession>();
+        foreach (var session in found)
+        {
+            if (session.State == RunspaceState.Opened) continue;
+            connected.Add(await ConnectAsync(session, cancellationToken).ConfigureAwait(false));
+        }
+
+        return connected;
+    }
+
     /// <summary>Remove-PSSession: deletes the shell on the server (Delete) and forgets the session locally.</summary>
     public async Task RemoveAsync(PSSession session, CancellationToken cancellationToken = default)
     {

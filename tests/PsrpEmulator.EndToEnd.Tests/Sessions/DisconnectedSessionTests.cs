@@ -220,4 +220,42 @@ public class DisconnectedSessionTests : SessionTestBase
 
         Assert.That(error!.FullyQualifiedErrorId, Is.EqualTo("ReceivePSSessionCannotConnectSession"));
     }
+
+    [Test]
+    public async Task Documented_example_six_connect_then_receive_by_name_feeds_the_original_job()
+    {
+        var client = NewClient();
+        var session = await NewSessionAsync(client, "Test");
+        var job = await client.InvokeAsJobAsync(session, FiveSlowLines);
+        await AdvanceAsync(job.WaitForOutputAsync(2));
+        await client.DisconnectAsync(session);
+        Assert.That(job.ReceiveJob(keep: true).OutputText, Is.EqualTo(new[] { "line1", "line2" }));
+
+        var s2 = (await client.ConnectAsync(Target, Credential, name: "Test", sessionOption: Option)).Single();
+        var j2 = await client.ReceiveAsync(Target, Credential, name: "Test", sessionOption: Option);
+
+        Assert.That(s2, Is.SameAs(session));
+        Assert.That(j2!.Job, Is.SameAs(job));
+        await AdvanceAsync(job.WaitAsync());
+        Assert.That(job.ReceiveJob().OutputText, Is.EqualTo(new[] { "line1", "line2", "line3", "line4", "line5" }));
+    }
+
+    [Test]
+    public async Task Drop_mode_survives_the_disconnect_and_is_reported_to_the_next_client()
+    {
+        var client = NewClient();
+        var session = await NewSessionAsync(client, "Dropper");
+        await client.DisconnectAsync(session, idleTimeoutSec: 3600, outputBufferingMode: OutputBufferingMode.Drop);
+
+        Assert.That(session.OutputBufferingMode, Is.EqualTo(OutputBufferingMode.Drop));
+        Assert.That(session.ExpiresOn - session.DisconnectedOn, Is.EqualTo(TimeSpan.FromHours(1)));
+        var other = NewClient();
+        var seen = (await other.GetRemoteSessionsAsync(Target, Credential, instanceId: session.InstanceId, sessionOption: Option)).Single();
+        Assert.That(seen.OutputBufferingMode, Is.EqualTo(OutputBufferingMode.Drop));
+        Assert.That(seen.Availability, Is.EqualTo(RunspaceAvailability.None));
+        Assert.That(seen.RemoteCommand, Is.Null);
+
+        var received = await other.ReceiveAsync(seen);
+        Assert.That(received.Results!.IsEmpty, Is.True, "connecting a session without a command returns nothing");
+    }
 }
