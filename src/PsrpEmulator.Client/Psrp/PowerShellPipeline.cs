@@ -13,7 +13,10 @@ namespace PsrpEmulator.Client.Psrp;
 public sealed class PowerShellPipeline
 {
     private readonly RunspacePoolClient _pool;
-    private readonly Defragmenter _defragmenter = new();
+    private readonly StreamDefragmenter _defragmenter = new();
+    private readonly Lock _sync = new();
+    private Task? _inflight;
+    private CancellationTokenSource? _inflightCts;
     private bool _terminated;
 
     internal PowerShellPipeline(RunspacePoolClient pool, Guid id, string commandLine)
@@ -65,20 +68,60 @@ public sealed class PowerShellPipeline
     /// <summary>
     /// Receives until the pipeline reaches a terminal state, yielding every record in order; TimedOut faults
     /// simply re-issue the Receive. Sends Signal Terminate at the end, as PowerShell does.
+    /// When the pool disconnects, the enumeration ends without a terminal state and the pipeline becomes
+    /// <see cref="PSInvocationState.Disconnected"/>: what the last Receive brought is still yielded, nothing more is
+    /// asked for, and the command stays on the server for a later reconnect or connect.
     /// </summary>
     public async IAsyncEnumerable<PipelineEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var done = false;
         while (!done)
         {
-            WsManEnvelope response;
-            try
+            if (_pool.IsDisconnectingOrDisconnected)
             {
-                response = await _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", CommandId), cancellationToken).ConfigureAwait(false);
+                State = PSInvocationState.Disconnected;
+                yield break;
             }
-            catch (WsManFaultException e) when (e.IsTimedOut)
+
+            WsManEnvelope? response = null;
+            var disconnected = false;
+            using (var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                continue;
+                try
+                {
+                    var receive = _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", CommandId), receiveCts.Token);
+                    lock (_sync)
+                    {
+                        _inflight = receive;
+                        _inflightCts = receiveCts;
+                    }
+
+                    response = await receive.ConfigureAwait(false);
+                }
+                catch (WsManFaultException e) when (e.IsTimedOut && !_pool.IsDisconnectingOrDisconnected)
+                {
+                    continue;
+                }
+                catch (Exception e) when (e is (WsManFaultException or WsManTransportException or OperationCanceledException) &&
+                                          _pool.IsDisconnectingOrDisconnected && !cancellationToken.IsCancellationRequested)
+                {
+                    // The Receive outstanding when the pool disconnected ended without data.
+                    disconnected = true;
+                }
+                finally
+                {
+                    lock (_sync)
+                    {
+                        _inflight = null;
+                        _inflightCts = null;
+                    }
+                }
+            }
+
+            if (disconnected || response is null)
+            {
+                State = PSInvocationState.Disconnected;
+                yield break;
             }
 
             foreach (var message in RunspacePoolClient.Decode(_defragmenter, response.Body))
@@ -101,7 +144,62 @@ public sealed class PowerShellPipeline
             }
         }
 
+        _pool.Forget(this);
         await TerminateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Called after the pool's Disconnect succeeded: the server completes the outstanding Receive (with whatever data it
+    /// had); if it has not come back within <paramref name="grace"/>, it is abandoned.
+    /// </summary>
+    internal async Task OnPoolDisconnectedAsync(TimeSpan grace)
+    {
+        Task? inflight;
+        lock (_sync) inflight = _inflight;
+        if (inflight is not null && !inflight.IsCompleted)
+        {
+            await Task.WhenAny(inflight, Task.Delay(grace)).ConfigureAwait(false);
+        }
+
+        lock (_sync)
+        {
+            if (_inflight is not null && !_inflight.IsCompleted)
+            {
+                try
+                {
+                    _inflightCts?.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The Receive finished meanwhile.
+                }
+            }
+        }
+
+        if (State is PSInvocationState.Running or PSInvocationState.NotStarted or PSInvocationState.Stopping) State = PSInvocationState.Disconnected;
+    }
+
+    /// <summary>
+    /// Reconnect of this command (same client, after the pool's Reconnect): <c>rsp:Reconnect CommandId</c>; partial
+    /// data from before the disconnect is dropped. Read again with <see cref="ReadAllAsync"/>.
+    /// </summary>
+    public async Task ReconnectAsync(CancellationToken cancellationToken = default)
+    {
+        if (State != PSInvocationState.Disconnected) throw new InvalidOperationException($"The pipeline is {State}, not Disconnected.");
+        if (_pool.State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {_pool.State}, not Opened.");
+        await _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Reconnect), new ReconnectBody(CommandId, null), cancellationToken).ConfigureAwait(false);
+        _defragmenter.PrepareForStreamConnect();
+        State = PSInvocationState.Running;
+    }
+
+    /// <summary>A pipeline object for a command that already runs on the server (connect from a new client).</summary>
+    internal static async Task<PowerShellPipeline> ConnectAsync(RunspacePoolClient pool, string commandId, string? commandLine, CancellationToken cancellationToken)
+    {
+        var id = Guid.Parse(commandId);
+        await pool.Transport.SendAsync(pool.ShellHeader(WsManActions.Connect), new ConnectBody(id.ToString().ToUpperInvariant(), null, null), cancellationToken).ConfigureAwait(false);
+        var pipeline = new PowerShellPipeline(pool, id, commandLine ?? string.Empty) { State = PSInvocationState.Running };
+        pipeline._defragmenter.PrepareForStreamConnect();
+        return pipeline;
     }
 
     /// <summary>Ctrl+C: asks the server to stop the pipeline (it then reports Stopped).</summary>

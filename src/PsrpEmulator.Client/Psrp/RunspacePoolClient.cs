@@ -1,3 +1,4 @@
+using PsrpEmulator.Client.Remoting;
 using PsrpEmulator.Client.Transport;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
@@ -30,17 +31,25 @@ public sealed record RunspacePoolOptions
 /// </summary>
 public sealed class RunspacePoolClient : IAsyncDisposable
 {
+    /// <summary>PowerShell's minimum idle timeout (BaseTransportManager.MinimumIdleTimeout).</summary>
+    public static readonly TimeSpan MinimumIdleTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a Disconnect waits for the outstanding command Receives to come back before abandoning them.</summary>
+    public static TimeSpan DisconnectReceiveGrace { get; set; } = TimeSpan.FromSeconds(2);
+
     private readonly WsManTransport _transport;
-    private readonly Defragmenter _poolDefragmenter = new();
+    private readonly StreamDefragmenter _poolDefragmenter = new();
+    private readonly Lock _sync = new();
+    private readonly List<PowerShellPipeline> _pipelines = [];
     private long _objectId;
 
-    private RunspacePoolClient(WsManTransport transport, RunspacePoolOptions options, Guid id)
+    private RunspacePoolClient(WsManTransport transport, RunspacePoolOptions options, Guid id, string? resourceUri = null)
     {
         _transport = transport;
         Options = options;
         Id = id;
         ShellId = id.ToString().ToUpperInvariant();
-        ResourceUri = WsManResourceUris.PowerShellPrefix + options.ConfigurationName;
+        ResourceUri = resourceUri ?? WsManResourceUris.PowerShellPrefix + options.ConfigurationName;
     }
 
     public Guid Id { get; }
@@ -52,6 +61,42 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public ShellInfo? Shell { get; private set; }
     public SessionCapability? ServerCapability { get; private set; }
     public PsObject? ApplicationPrivateData { get; private set; }
+
+    /// <summary>RUNSPACEPOOL_INIT_DATA of a connect: the server pool's min/max runspaces.</summary>
+    public RunspacePoolInitData? InitData { get; private set; }
+
+    /// <summary>The shell's friendly name (rsp:Name).</summary>
+    public string? Name => Options.Name ?? Shell?.Name;
+
+    /// <summary>
+    /// True once this object disconnected the pool itself: it may then use Reconnect (same client). A pool built from
+    /// a query always uses Connect (PowerShell's <c>_canReconnect</c>).
+    /// </summary>
+    public bool CanReconnect { get; private set; }
+
+    /// <summary>The idle timeout sent with the last Disconnect (null: server default).</summary>
+    public TimeSpan? DisconnectIdleTimeout { get; private set; }
+
+    /// <summary>Pipelines started or connected on this pool that have not finished (at most one for a PSSession).</summary>
+    public IReadOnlyList<PowerShellPipeline> Pipelines
+    {
+        get
+        {
+            lock (_sync) return [.. _pipelines];
+        }
+    }
+
+    internal bool IsDisconnectingOrDisconnected => State is RunspacePoolState.Disconnecting or RunspacePoolState.Disconnected;
+
+    internal void Track(PowerShellPipeline pipeline)
+    {
+        lock (_sync) _pipelines.Add(pipeline);
+    }
+
+    internal void Forget(PowerShellPipeline pipeline)
+    {
+        lock (_sync) _pipelines.Remove(pipeline);
+    }
 
     internal ulong NextObjectId() => (ulong)Interlocked.Increment(ref _objectId);
 
@@ -139,7 +184,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         }
     }
 
-    internal static IReadOnlyList<PsrpMessage> Decode(Defragmenter defragmenter, WsManBody body)
+    internal static IReadOnlyList<PsrpMessage> Decode(StreamDefragmenter defragmenter, WsManBody body)
     {
         if (body is not ReceiveResponseBody receive) return [];
         var messages = new List<PsrpMessage>();
@@ -176,6 +221,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     {
         if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
         var pipeline = new PowerShellPipeline(this, Guid.NewGuid(), commandLine ?? string.Join(" | ", create.Commands.Select(c => c.Command)));
+        Track(pipeline);
         await pipeline.StartAsync(create, input, cancellationToken).ConfigureAwait(false);
         return pipeline;
     }
@@ -196,6 +242,241 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         await _transport.SendAsync(ShellHeader(WsManActions.Delete), EmptyBody.Instance, cancellationToken).ConfigureAwait(false);
         State = RunspacePoolState.Closed;
     }
+
+    /// <summary>
+    /// Disconnect (MS-PSRP 3.1.4.9): <c>rsp:Disconnect</c> with the optional IdleTimeOut and BufferMode. The pool and
+    /// its pipelines become Disconnected; each outstanding command Receive is given <see cref="DisconnectReceiveGrace"/>
+    /// to bring back what the server had, then abandoned. A fault leaves the pool Broken.
+    /// </summary>
+    /// <exception cref="PSRemotingException"><c>CannotDisconnectSessionWithInvalidIdleTimeout</c> when the idle timeout is
+    /// below 60 s or above the shell's MaxIdleTimeOut (checked before anything is sent, like Disconnect-PSSession).</exception>
+    public async Task DisconnectAsync(TimeSpan? idleTimeout = null, string? bufferMode = null, CancellationToken cancellationToken = default)
+    {
+        if (State != RunspacePoolState.Opened)
+        {
+            throw new PSRemotingException(RemotingErrors.RunspaceCannotBeDisconnected(Name ?? ShellId), "CannotDisconnectSessionWhenNotOpened", ErrorCategory.InvalidOperation);
+        }
+
+        ValidateIdleTimeout(Name ?? ShellId, idleTimeout, Shell?.MaxIdleTimeOut);
+        State = RunspacePoolState.Disconnecting;
+        try
+        {
+            await _transport.SendAsync(ShellHeader(WsManActions.Disconnect), new DisconnectBody(idleTimeout, bufferMode), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException)
+        {
+            State = RunspacePoolState.Broken;
+            throw;
+        }
+
+        State = RunspacePoolState.Disconnected;
+        CanReconnect = true;
+        DisconnectIdleTimeout = idleTimeout;
+        await Task.WhenAll(Pipelines.Select(p => p.OnPoolDisconnectedAsync(DisconnectReceiveGrace))).ConfigureAwait(false);
+    }
+
+    /// <summary>Disconnect-PSSession's local check: the idle timeout must be within [60 s, MaxIdleTimeOut].</summary>
+    public static void ValidateIdleTimeout(string sessionName, TimeSpan? idleTimeout, TimeSpan? maxIdleTimeout)
+    {
+        if (idleTimeout is not { } idle) return;
+        var max = maxIdleTimeout ?? TimeSpan.FromMilliseconds(int.MaxValue);
+        if (idle < MinimumIdleTimeout || idle > max)
+        {
+            throw new PSRemotingException(
+                RemotingErrors.CannotDisconnectSessionWithInvalidIdleTimeout(sessionName, (long)idle.TotalSeconds, (long)max.TotalSeconds, (long)MinimumIdleTimeout.TotalSeconds),
+                "CannotDisconnectSessionWithInvalidIdleTimeout", ErrorCategory.InvalidArgument);
+        }
+    }
+
+    /// <summary>
+    /// Reconnect (same client, MS-PSRP 3.1.4.10.2): <c>rsp:Reconnect</c> on the shell, then, when
+    /// <paramref name="reconnectCommands"/>, the per-command Reconnect for each disconnected pipeline. Only possible for
+    /// a pool this object disconnected itself (<see cref="CanReconnect"/>).
+    /// </summary>
+    public async Task ReconnectAsync(bool reconnectCommands = true, CancellationToken cancellationToken = default)
+    {
+        if (State != RunspacePoolState.Disconnected || !CanReconnect)
+        {
+            throw new InvalidOperationException($"The RunspacePool is {State}{(CanReconnect ? "" : " and was not disconnected by this client")}; it cannot be reconnected.");
+        }
+
+        State = RunspacePoolState.Connecting;
+        try
+        {
+            await _transport.SendAsync(ShellHeader(WsManActions.Reconnect), new ReconnectBody(null, null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException)
+        {
+            State = RunspacePoolState.Disconnected;
+            throw;
+        }
+
+        _poolDefragmenter.PrepareForStreamConnect();
+        State = RunspacePoolState.Opened;
+        CanReconnect = false;
+        if (!reconnectCommands) return;
+        foreach (var pipeline in Pipelines)
+        {
+            if (pipeline.State == PSInvocationState.Disconnected) await pipeline.ReconnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Connect from a new client (MS-PSRP 3.1.4.10.3): <c>rsp:Connect</c> with connectXml = SESSION_CAPABILITY +
+    /// CONNECT_RUNSPACEPOOL (min = max = 1), each one S|E fragment; reads SESSION_CAPABILITY and RUNSPACEPOOL_INIT_DATA
+    /// from connectResponseXml (pool Opened), then Receives the APPLICATION_PRIVATE_DATA the server sends next.
+    /// </summary>
+    public static async Task<RunspacePoolClient> ConnectAsync(WsManTransport transport, ShellInfo shell, string? bufferMode = null, string protocolVersion = "2.4", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shell);
+        if (!Guid.TryParse(shell.ShellId, out var id)) throw new ArgumentException($"The ShellId '{shell.ShellId}' is not a RunspacePool id.", nameof(shell));
+        var resourceUri = shell.ResourceUri ?? WsManResourceUris.DefaultPowerShell;
+        var options = new RunspacePoolOptions
+        {
+            ConfigurationName = ConfigurationNameOf(resourceUri),
+            Name = shell.Name,
+            IdleTimeout = shell.IdleTimeOut,
+            BufferMode = bufferMode ?? shell.BufferMode,
+            ProtocolVersion = protocolVersion,
+        };
+        var pool = new RunspacePoolClient(transport, options, id, resourceUri) { Shell = shell, State = RunspacePoolState.Connecting };
+        await pool.ConnectCoreAsync(bufferMode, cancellationToken).ConfigureAwait(false);
+        return pool;
+    }
+
+    /// <summary>Connect to a shell known only by id and resource URI (see the <see cref="ShellInfo"/> overload).</summary>
+    public static Task<RunspacePoolClient> ConnectAsync(WsManTransport transport, string shellId, string resourceUri, string? bufferMode = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync(transport, new ShellInfo { ShellId = shellId, ResourceUri = resourceUri }, bufferMode, cancellationToken: cancellationToken);
+
+    private async Task ConnectCoreAsync(string? bufferMode, CancellationToken cancellationToken)
+    {
+        var capability = PsrpMessage.Create(PsrpDestination.Server, Id, Guid.Empty, new SessionCapability(Options.ProtocolVersion, "2.0", "1.1.0.1"));
+        var connect = PsrpMessage.Create(PsrpDestination.Server, Id, Guid.Empty, new ConnectRunspacePool(1, 1));
+        using var connectXml = new MemoryStream();
+        foreach (var message in new[] { capability, connect })
+        {
+            // The server accepts exactly one S|E fragment per message.
+            var fragments = FragmentCodec.Split(NextObjectId(), message.ToArray(), int.MaxValue);
+            connectXml.Write(fragments[0]);
+        }
+
+        var header = ShellHeader(WsManActions.Connect, [new WsManOption("protocolversion", Options.ProtocolVersion, MustComply: true)]);
+        WsManEnvelope response;
+        try
+        {
+            response = await _transport.SendAsync(header, new ConnectBody(null, bufferMode, connectXml.ToArray()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException)
+        {
+            State = RunspacePoolState.Disconnected;
+            throw;
+        }
+
+        if (response.Body is not ConnectResponseBody { ConnectResponseXml: { } responseXml })
+        {
+            State = RunspacePoolState.Broken;
+            throw new PsrpClientException($"The server answered Connect for {ShellId} without connectResponseXml.");
+        }
+
+        IReadOnlyList<PsrpMessage> messages;
+        try
+        {
+            messages = new Defragmenter().Add(responseXml);
+        }
+        catch (FragmentException e)
+        {
+            State = RunspacePoolState.Broken;
+            throw new PsrpClientException($"The server sent invalid connectResponseXml fragments ({e.Reason}): {e.Message}", e);
+        }
+
+        foreach (var message in messages)
+        {
+            switch (message.MessageType)
+            {
+                case PsrpMessageType.SessionCapability:
+                    ServerCapability = SessionCapability.FromPsValue(message.ReadData());
+                    break;
+                case PsrpMessageType.RunspacePoolInitData:
+                    InitData = RunspacePoolInitData.FromPsValue(message.ReadData());
+                    break;
+            }
+        }
+
+        if (InitData is null)
+        {
+            State = RunspacePoolState.Broken;
+            throw new PsrpClientException($"The connectResponseXml for {ShellId} has no RUNSPACEPOOL_INIT_DATA.");
+        }
+
+        _poolDefragmenter.PrepareForStreamConnect();
+        State = RunspacePoolState.Opened;
+
+        // The server sends APPLICATION_PRIVATE_DATA on the pool's stdout after the connect.
+        for (var attempt = 0; attempt < 3 && ApplicationPrivateData is null; attempt++)
+        {
+            foreach (var message in await ReceivePoolAsync(cancellationToken).ConfigureAwait(false)) HandlePoolMessage(message);
+        }
+    }
+
+    /// <summary>
+    /// Attaches to a command that runs (or ran) on the server: <c>rsp:Connect CommandId</c> (empty ConnectResponse);
+    /// the returned pipeline's <see cref="PowerShellPipeline.ReadAllAsync"/> yields the output not yet delivered.
+    /// </summary>
+    public async Task<PowerShellPipeline> ConnectCommandAsync(string commandId, string? commandLine = null, CancellationToken cancellationToken = default)
+    {
+        if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
+        var pipeline = await PowerShellPipeline.ConnectAsync(this, commandId, commandLine, cancellationToken).ConfigureAwait(false);
+        Track(pipeline);
+        return pipeline;
+    }
+
+    /// <summary>Enumerates the shells of the endpoint (Get-PSSession -ComputerName's query), following Pull to the end.</summary>
+    public static async Task<IReadOnlyList<ShellInfo>> GetShellsAsync(WsManTransport transport, CancellationToken cancellationToken = default)
+    {
+        var items = await EnumerateAsync(transport, WsManResourceUris.Shell, null, cancellationToken).ConfigureAwait(false);
+        return items.Shells;
+    }
+
+    /// <summary>Enumerates the commands of one shell (SelectorFilter ShellId), following Pull to the end.</summary>
+    public static async Task<IReadOnlyList<CommandInfo>> GetCommandsAsync(WsManTransport transport, string shellId, CancellationToken cancellationToken = default)
+    {
+        var filter = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["ShellId"] = shellId };
+        var items = await EnumerateAsync(transport, WsManResourceUris.ShellCommand, filter, cancellationToken).ConfigureAwait(false);
+        return items.Commands;
+    }
+
+    private const int EnumerationMaxElements = 32000;
+
+    private static async Task<(List<ShellInfo> Shells, List<CommandInfo> Commands)> EnumerateAsync(
+        WsManTransport transport, string resourceUri, IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken)
+    {
+        var shells = new List<ShellInfo>();
+        var commands = new List<CommandInfo>();
+        var header = new WsManHeader { Action = WsManActions.Enumerate, ResourceUri = resourceUri };
+        var response = await transport.SendAsync(header, new EnumerateBody(true, EnumerationMaxElements, filter), cancellationToken).ConfigureAwait(false);
+        for (var pulls = 0; ; pulls++)
+        {
+            if (response.Body is not EnumerationResponseBody body)
+            {
+                throw new PsrpClientException($"The server answered {header.Action} with {response.Body.GetType().Name}, not an enumeration response.");
+            }
+
+            shells.AddRange(body.Shells);
+            commands.AddRange(body.Commands);
+            if (body.EndOfSequence || string.IsNullOrEmpty(body.EnumerationContext)) break;
+            if (pulls >= 10_000) throw new PsrpClientException("The enumeration did not end after 10000 Pull requests.");
+            header = new WsManHeader { Action = WsManActions.Pull, ResourceUri = resourceUri };
+            response = await transport.SendAsync(header, new PullBody(body.EnumerationContext, EnumerationMaxElements), cancellationToken).ConfigureAwait(false);
+        }
+
+        return (shells, commands);
+    }
+
+    /// <summary><c>Microsoft.PowerShell</c> for <c>http://schemas.microsoft.com/powershell/Microsoft.PowerShell</c>.</summary>
+    public static string ConfigurationNameOf(string resourceUri) =>
+        resourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase)
+            ? resourceUri[WsManResourceUris.PowerShellPrefix.Length..]
+            : resourceUri;
 
     public async ValueTask DisposeAsync()
     {

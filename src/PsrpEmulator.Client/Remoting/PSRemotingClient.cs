@@ -1,0 +1,762 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Client.Remoting;
+
+/// <summary>Settings of a <see cref="PSRemotingClient"/>.</summary>
+public sealed record PSRemotingClientOptions
+{
+    /// <summary>Clock for DisconnectedOn/ExpiresOn.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Creates the transport of a session or a query (tests inject handlers here).</summary>
+    public Func<WsManClientOptions, WsManTransport> TransportFactory { get; init; } = options => new WsManTransport(options);
+
+    /// <summary>PSRP protocol version this client announces (PowerShell 7.6: 2.4).</summary>
+    public string ProtocolVersion { get; init; } = "2.4";
+}
+
+/// <summary>What Receive-PSSession returned: a job (OutTarget Job) or the results written to the host.</summary>
+public sealed record ReceivePSSessionResult(PSSession Session, PSRemotingJob? Job, PSDataStreams? Results);
+
+/// <summary>
+/// One "PowerShell process" as a remoting client: the local PSSession repository (Get-PSSession without
+/// -ComputerName) and job repository (Get-Job), with operations that mirror New-PSSession, Invoke-Command
+/// (-AsJob, -InDisconnectedSession), Disconnect-/Connect-/Get-/Receive-/Remove-PSSession and Receive-Job.
+/// Each session has its own transport, hence its own <c>p:SessionId</c>: a second client object is a different
+/// client to the server.
+/// </summary>
+public sealed class PSRemotingClient : IAsyncDisposable
+{
+    private readonly PSRemotingClientOptions _options;
+    private readonly Lock _sync = new();
+    private readonly List<PSSession> _sessions = [];
+    private readonly List<PSRemotingJob> _jobs = [];
+    private int _lastSessionId;
+    private int _lastJobId;
+
+    public PSRemotingClient(PSRemotingClientOptions? options = null) => _options = options ?? new PSRemotingClientOptions();
+
+    /// <summary>Get-PSSession (local repository).</summary>
+    public IReadOnlyList<PSSession> Sessions
+    {
+        get
+        {
+            lock (_sync) return [.. _sessions];
+        }
+    }
+
+    /// <summary>Get-Job.</summary>
+    public IReadOnlyList<PSRemotingJob> Jobs
+    {
+        get
+        {
+            lock (_sync) return [.. _jobs];
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // New-PSSession / Invoke-Command
+
+    /// <summary>New-PSSession. Name defaults to <c>Runspace{Id}</c>.</summary>
+    public async Task<PSSession> NewSessionAsync(RemoteTarget target, PSCredential credential, string? configurationName = null, string? name = null,
+        PSSessionOption? sessionOption = null, bool allowRedirection = false, CancellationToken cancellationToken = default)
+    {
+        var session = await OpenSessionAsync(target, credential, configurationName, name, sessionOption, allowRedirection, cancellationToken).ConfigureAwait(false);
+        AddOrReplace(session);
+        return session;
+    }
+
+    private async Task<PSSession> OpenSessionAsync(RemoteTarget target, PSCredential credential, string? configurationName, string? name,
+        PSSessionOption? sessionOption, bool allowRedirection, CancellationToken cancellationToken)
+    {
+        var option = sessionOption ?? PSSessionOption.Default;
+        if (option.IdleTimeout is { } idle && idle < RunspacePoolClient.MinimumIdleTimeout)
+        {
+            throw new PSRemotingException(
+                $"The specified IdleTimeout session option {(long)idle.TotalSeconds} (seconds) is not a valid period.  Specify an IdleTimeout value that is greater than or equal to the minimum allowed {(long)RunspacePoolClient.MinimumIdleTimeout.TotalSeconds} (seconds).",
+                "InvalidIdleTimeoutOption", ErrorCategory.InvalidArgument, option);
+        }
+
+        var id = Interlocked.Increment(ref _lastSessionId);
+        var config = string.IsNullOrEmpty(configurationName) ? "Microsoft.PowerShell" : RunspacePoolClient.ConfigurationNameOf(configurationName);
+        var poolOptions = new RunspacePoolOptions
+        {
+            ConfigurationName = config,
+            Name = string.IsNullOrEmpty(name) ? $"Runspace{id}" : name,
+            IdleTimeout = option.IdleTimeout,
+            BufferMode = option.OutputBufferingMode == OutputBufferingMode.None ? null : option.OutputBufferingMode.ToString(),
+            ProtocolVersion = _options.ProtocolVersion,
+        };
+
+        var redirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;
+        while (true)
+        {
+            var transport = CreateTransport(target, credential, option);
+            try
+            {
+                var pool = await RunspacePoolClient.OpenAsync(transport, poolOptions, cancellationToken).ConfigureAwait(false);
+                var session = new PSSession(id, poolOptions.Name, pool.Id, target, credential, option, config)
+                {
+                    Pool = pool,
+                    Transport = transport,
+                    State = RunspaceState.Opened,
+                    Availability = RunspaceAvailability.Available,
+                };
+                if (pool.Shell is { } shell) session.ApplyShell(shell);
+                return session;
+            }
+            catch (WsManTransportException e) when (e.RedirectLocation is { } location)
+            {
+                transport.Dispose();
+                if (redirections == 0)
+                {
+                    throw new PSRemotingException(
+                        $"{e.Message}Redirect location reported: {location}. To automatically connect to the redirected URI, verify the \"MaximumConnectionRedirectionCount\" property of the session preference variable \"PSSessionOption\", and use the \"AllowRedirection\" parameter on the cmdlet.",
+                        "RedirectInformationRequired,PSSessionOpenFailed", ErrorCategory.OpenError, target, e);
+                }
+
+                if (redirections > 0) redirections--;
+                target = target with { ConnectionUri = location };
+            }
+            catch (WsManFaultException e)
+            {
+                transport.Dispose();
+                throw new PSRemotingException(e.Message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(e.Code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
+            }
+            catch
+            {
+                transport.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Invoke-Command -Session: runs the script to completion and returns what it produced (output stamped with PSComputerName, RunspaceId, PSShowComputerName).</summary>
+    public async Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default)
+    {
+        var pool = RequireAvailable(session);
+        var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Invoke-Command -Session -AsJob: starts the script and returns the running job (Name Job{Id} unless given).</summary>
+    public async Task<PSRemotingJob> InvokeAsJobAsync(PSSession session, string script, string? jobName = null, bool hideComputerName = false, CancellationToken cancellationToken = default)
+    {
+        var pool = RequireAvailable(session);
+        var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script, hideComputerName);
+        lock (_sync) _jobs.Add(job);
+        job.StartReceiving(pipeline);
+        return job;
+    }
+
+    /// <summary>
+    /// Invoke-Command -ComputerName/-ConnectionUri -InDisconnectedSession [-SessionName]: Create, Command, no Receive
+    /// at all, Disconnect (with the session option's IdleTimeout and OutputBufferingMode). Returns the Disconnected
+    /// session (Availability None), which is also in the local repository.
+    /// </summary>
+    public async Task<PSSession> InvokeInDisconnectedSessionAsync(RemoteTarget target, PSCredential credential, string script, string? sessionName = null,
+        string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
+    {
+        var session = await OpenSessionAsync(target, credential, configurationName, sessionName, sessionOption, false, cancellationToken).ConfigureAwait(false);
+        AddOrReplace(session);
+        await session.Pool!.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await DisconnectAsync(session, null, null, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Disconnect-PSSession / Connect-PSSession / Remove-PSSession
+
+    /// <summary>
+    /// Disconnect-PSSession [-IdleTimeoutSec] [-OutputBufferingMode]. The idle timeout (the given one, else the
+    /// session option's) must be within [60 s, MaxIdleTimeout]: <c>CannotDisconnectSessionWithInvalidIdleTimeout</c>.
+    /// Jobs running on the session become Disconnected.
+    /// </summary>
+    public async Task<PSSession> DisconnectAsync(PSSession session, int? idleTimeoutSec = null, OutputBufferingMode? outputBufferingMode = null, CancellationToken cancellationToken = default)
+    {
+        if (session.State != RunspaceState.Opened || session.Pool is not { } pool)
+        {
+            throw new PSRemotingException(RemotingErrors.RunspaceCannotBeDisconnected(session.Name), "CannotDisconnectSessionWhenNotOpened", ErrorCategory.InvalidOperation, session);
+        }
+
+        var idle = idleTimeoutSec is { } sec ? TimeSpan.FromSeconds(sec) : session.Option.IdleTimeout;
+        RunspacePoolClient.ValidateIdleTimeout(session.Name, idle, session.MaxIdleTimeout ?? pool.Shell?.MaxIdleTimeOut);
+        var mode = outputBufferingMode ?? session.Option.OutputBufferingMode;
+
+        session.State = RunspaceState.Disconnecting;
+        try
+        {
+            await pool.DisconnectAsync(idle, mode == OutputBufferingMode.None ? null : mode.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException)
+        {
+            session.State = RunspaceState.Broken;
+            var code = (e as WsManFaultException)?.Code ?? 0;
+            throw new PSRemotingException($"Disconnect-PSSession operation failed for runspace Id = {session.InstanceId} for the following reason: {e.Message}",
+                RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, "PSSessionDisconnectFailed"), ErrorCategory.InvalidOperation, session, e);
+        }
+
+        session.State = RunspaceState.Disconnected;
+        session.Availability = RunspaceAvailability.None;
+        if (idle is { } newIdle) session.IdleTimeout = newIdle;
+        if (mode != OutputBufferingMode.None) session.OutputBufferingMode = mode;
+        var now = _options.TimeProvider.GetUtcNow();
+        session.DisconnectedOn = now;
+        session.ExpiresOn = session.IdleTimeout is { } timeout ? now + timeout : null;
+
+        foreach (var job in JobsOf(session))
+        {
+            await job.ReceiveLoopCompletion.ConfigureAwait(false);
+            if (!job.IsFinished) job.SetState(JobState.Disconnected);
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// Connect-PSSession: reconnects the pool only (Reconnect when this client disconnected it, else Connect); commands
+    /// stay on the server until Receive-PSSession or a job reconnects them.
+    /// </summary>
+    public async Task<PSSession> ConnectAsync(PSSession session, CancellationToken cancellationToken = default)
+    {
+        var error = await TryConnectSessionAsync(session, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            var message = error is PSRemotingException ? error.Message : RemotingErrors.RunspaceConnectFailedWithMessage(session.Name, error.Message);
+            throw new PSRemotingException(message, "PSSessionConnectFailed", ErrorCategory.InvalidOperation, session, error);
+        }
+
+        AddOrReplace(session);
+        return session;
+    }
+
+    /// <summary>
+    /// Connect-PSSession -ComputerName/-ConnectionUri -Name/-InstanceId: queries the server (a usable local session
+    /// with that InstanceId is used instead, per the Get-PSSession rules) and connects every match.
+    /// </summary>
+    public async Task<IReadOnlyList<PSSession>> ConnectAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+        string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
+    {
+        var found = await GetRemoteSessionsAsync(target, credential, name, instanceId, configurationName, sessionOption, cancellationToken).ConfigureAwait(false);
+        var connected = new List<PSSession>();
+        foreach (var session in found)
+        {
+            if (session.State == RunspaceState.Opened) continue;
+            connected.Add(await ConnectAsync(session, cancellationToken).ConfigureAwait(false));
+        }
+
+        return connected;
+    }
+
+    /// <summary>Remove-PSSession: deletes the shell on the server (Delete) and forgets the session locally.</summary>
+    public async Task RemoveAsync(PSSession session, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (session.Pool is { } pool)
+            {
+                await pool.CloseAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (session.State != RunspaceState.Closed)
+            {
+                var transport = CreateTransport(session.Target, session.Credential, session.Option);
+                using (transport)
+                {
+                    var resourceUri = session.QueriedShell?.ResourceUri ?? WsManResourceUris.PowerShellPrefix + session.ConfigurationName;
+                    var header = new WsManHeader
+                    {
+                        Action = WsManActions.Delete,
+                        ResourceUri = resourceUri,
+                        Selectors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["ShellId"] = session.InstanceId.ToString().ToUpperInvariant() },
+                    };
+                    await transport.SendAsync(header, EmptyBody.Instance, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException)
+        {
+            // PowerShell removes the local object anyway (RemoveRunspaceNotConnected).
+        }
+        finally
+        {
+            session.State = RunspaceState.Closed;
+            session.Availability = RunspaceAvailability.None;
+            session.Transport?.Dispose();
+            session.Transport = null;
+            lock (_sync) _sessions.Remove(session);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Get-PSSession -ComputerName / -ConnectionUri
+
+    /// <summary>
+    /// Get-PSSession -ComputerName/-ConnectionUri: enumerates the endpoint's shells and their commands and returns
+    /// PSSession objects, State Disconnected (relative to this client) and Availability None (server Disconnected) or
+    /// Busy (server Connected); a local session with the same InstanceId is returned instead when it is usable
+    /// (protocol-notes 3.8). <paramref name="name"/> is a wildcard pattern.
+    /// </summary>
+    public async Task<IReadOnlyList<PSSession>> GetRemoteSessionsAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+        string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
+    {
+        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "RemotePSSessionQueryFailed", cancellationToken).ConfigureAwait(false);
+        var result = new List<PSSession>();
+        foreach (var session in queried)
+        {
+            if (instanceId is { } wanted && session.InstanceId != wanted) continue;
+            if (name is not null && !WildcardMatch(name, session.Name)) continue;
+            result.Add(session);
+        }
+
+        return result;
+    }
+
+    private async Task<List<PSSession>> QuerySessionsAsync(RemoteTarget target, PSCredential credential, string? configurationName, PSSessionOption? sessionOption,
+        string defaultErrorId, CancellationToken cancellationToken, bool reuseLocal = true)
+    {
+        var option = sessionOption ?? PSSessionOption.Default;
+        IReadOnlyList<ShellInfo> shells;
+        var usable = new List<(ShellInfo Shell, CommandInfo? Command)>();
+        using (var transport = CreateTransport(target, credential, option))
+        {
+            try
+            {
+                shells = await RunspacePoolClient.GetShellsAsync(transport, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException)
+            {
+                var code = (e as WsManFaultException)?.Code ?? 0;
+                throw new PSRemotingException(RemotingErrors.QueryForRunspacesFailed(target.ComputerName, e.Message),
+                    RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, defaultErrorId), ErrorCategory.InvalidOperation, target, e);
+            }
+
+            foreach (var shell in shells)
+            {
+                // PowerShell skips shells without these, and non-PowerShell endpoints.
+                if (string.IsNullOrEmpty(shell.Name) || string.IsNullOrEmpty(shell.State) || string.IsNullOrEmpty(shell.ResourceUri)) continue;
+                if (!shell.ResourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!Guid.TryParse(shell.ShellId, out _)) continue;
+                IReadOnlyList<CommandInfo> commands;
+                try
+                {
+                    commands = await RunspacePoolClient.GetCommandsAsync(transport, shell.ShellId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is WsManFaultException or PsrpClientException)
+                {
+                    continue;
+                }
+
+                // A PSSession runs at most one command; shells with more are not PSSessions.
+                if (commands.Count > 1) continue;
+                usable.Add((shell, commands.Count == 1 ? commands[0] : null));
+            }
+        }
+
+        string? shellUri = null;
+        if (!string.IsNullOrEmpty(configurationName))
+        {
+            shellUri = configurationName.Contains(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase)
+                ? configurationName
+                : WsManResourceUris.PowerShellPrefix + configurationName;
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        var sessions = new List<PSSession>();
+        foreach (var (shell, command) in usable)
+        {
+            if (shellUri is not null && !string.Equals(shellUri, shell.ResourceUri, StringComparison.OrdinalIgnoreCase)) continue;
+            var id = Guid.Parse(shell.ShellId);
+            var busy = string.Equals(shell.State, "Connected", StringComparison.OrdinalIgnoreCase);
+            DateTimeOffset? disconnectedOn = null, expiresOn = null;
+            if (!busy && shell.IdleTimeOut is { } idle && shell.ShellInactivity is { } inactivity && idle > inactivity)
+            {
+                disconnectedOn = now - inactivity;
+                expiresOn = disconnectedOn + idle;
+            }
+
+            var existing = reuseLocal ? Find(s => s.InstanceId == id) : null;
+            if (existing is not null && existing.State != RunspaceState.Broken && !(existing.State == RunspaceState.Disconnected && busy))
+            {
+                existing.DisconnectedOn = disconnectedOn;
+                existing.ExpiresOn = expiresOn;
+                sessions.Add(existing);
+                continue;
+            }
+
+            sessions.Add(FromQuery(shell, command, target, credential, option, busy, disconnectedOn, expiresOn));
+        }
+
+        return sessions;
+    }
+
+    private PSSession FromQuery(ShellInfo shell, CommandInfo? command, RemoteTarget target, PSCredential credential, PSSessionOption option, bool busy,
+        DateTimeOffset? disconnectedOn, DateTimeOffset? expiresOn)
+    {
+        var session = new PSSession(Interlocked.Increment(ref _lastSessionId), shell.Name!, Guid.Parse(shell.ShellId), target, credential, option,
+            RunspacePoolClient.ConfigurationNameOf(shell.ResourceUri!))
+        {
+            State = RunspaceState.Disconnected,
+            Availability = busy ? RunspaceAvailability.Busy : RunspaceAvailability.None,
+            QueriedShell = shell,
+            RemoteCommand = command,
+            DisconnectedOn = disconnectedOn,
+            ExpiresOn = expiresOn,
+        };
+        session.ApplyShell(shell);
+        return session;
+    }
+
+    /// <summary>Puts a reconstructed session's server state into an existing PSSession object (PowerShell's InsertRunspace).</summary>
+    private static void InsertQueried(PSSession into, PSSession from)
+    {
+        into.Pool = null;
+        into.Transport?.Dispose();
+        into.Transport = null;
+        into.QueriedShell = from.QueriedShell;
+        into.RemoteCommand = from.RemoteCommand;
+        into.State = from.State;
+        into.Availability = from.Availability;
+        into.DisconnectedOn = from.DisconnectedOn;
+        into.ExpiresOn = from.ExpiresOn;
+        if (from.QueriedShell is { } shell) into.ApplyShell(shell);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Receive-PSSession
+
+    /// <summary>Receive-PSSession -Session.</summary>
+    public Task<ReceivePSSessionResult> ReceiveAsync(PSSession session, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default) =>
+        ReceiveLocalAsync(session, outTarget, jobName, cancellationToken);
+
+    /// <summary>Receive-PSSession -Id.</summary>
+    public Task<ReceivePSSessionResult> ReceiveByIdAsync(int id, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
+    {
+        var session = Find(s => s.Id == id) ?? throw new PSRemotingException(RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedSessionId(id),
+            "RemoteRunspaceNotAvailableForSpecifiedSessionId", ErrorCategory.InvalidArgument, id);
+        return ReceiveLocalAsync(session, outTarget, jobName, cancellationToken);
+    }
+
+    /// <summary>Receive-PSSession -Name (wildcards, first match in the local repository).</summary>
+    public Task<ReceivePSSessionResult> ReceiveByNameAsync(string name, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
+    {
+        var session = Find(s => WildcardMatch(name, s.Name)) ?? throw new PSRemotingException(RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedName(name),
+            "RemoteRunspaceNotAvailableForSpecifiedName", ErrorCategory.InvalidArgument, name);
+        return ReceiveLocalAsync(session, outTarget, jobName, cancellationToken);
+    }
+
+    /// <summary>Receive-PSSession -InstanceId.</summary>
+    public Task<ReceivePSSessionResult> ReceiveByInstanceIdAsync(Guid instanceId, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
+    {
+        var session = Find(s => s.InstanceId == instanceId) ?? throw new PSRemotingException(RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedRunspaceId(instanceId),
+            "RemoteRunspaceNotAvailableForSpecifiedRunspaceId", ErrorCategory.InvalidArgument, instanceId);
+        return ReceiveLocalAsync(session, outTarget, jobName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Receive-PSSession -ComputerName/-ConnectionUri with -Name or -InstanceId: queries the server, matches Name
+    /// (case-insensitive, exact) or InstanceId, optionally filtered by ConfigurationName. Returns null when nothing
+    /// matched (the cmdlet writes nothing then).
+    /// </summary>
+    public async Task<ReceivePSSessionResult?> ReceiveAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+        string? configurationName = null, OutTarget outTarget = OutTarget.Default, string? jobName = null, PSSessionOption? sessionOption = null,
+        CancellationToken cancellationToken = default)
+    {
+        if ((name is null) == (instanceId is null)) throw new ArgumentException("Specify exactly one of name and instanceId.");
+        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "ReceivePSSessionQueryForSessionFailed", cancellationToken, reuseLocal: false).ConfigureAwait(false);
+        var match = queried.FirstOrDefault(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId);
+        if (match is null) return null;
+
+        // A local session with that InstanceId that connects: reconnect scenario, the job (if any) is reused;
+        // Default means Job on this path.
+        var local = Find(s => s.InstanceId == match.InstanceId);
+        if (local is not null && await TryConnectSessionAsync(local, cancellationToken).ConfigureAwait(false) is null)
+        {
+            AddOrReplace(local);
+            var job = FindJobForSession(local);
+            return outTarget == OutTarget.Host
+                ? await ConnectSessionToHostAsync(local, job, cancellationToken).ConfigureAwait(false)
+                : await ConnectSessionToJobAsync(local, job, jobName, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Otherwise reconstruct from the query; Default means Host here.
+        var session = match;
+        var error = await TryConnectSessionAsync(session, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            throw new PSRemotingException(RemotingErrors.RunspaceCannotBeConnected(session.Name), "ReceivePSSessionCannotConnectSession",
+                ErrorCategory.InvalidOperation, session, error);
+        }
+
+        if (local is not null && !ReferenceEquals(local, session))
+        {
+            InsertConnected(local, session);
+            session = local;
+        }
+
+        AddOrReplace(session);
+        return outTarget == OutTarget.Job
+            ? await ConnectSessionToJobAsync(session, null, jobName, cancellationToken).ConfigureAwait(false)
+            : await ConnectSessionToHostAsync(session, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReceivePSSessionResult> ReceiveLocalAsync(PSSession session, OutTarget outTarget, string? jobName, CancellationToken cancellationToken)
+    {
+        var error = await TryConnectSessionAsync(session, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            // A failed reconnect: try a reconstruct from the server.
+            var fromServer = await TryGetSessionFromServerAsync(session, cancellationToken).ConfigureAwait(false);
+            var retry = fromServer is null ? error : await TryConnectSessionAsync(fromServer, cancellationToken).ConfigureAwait(false);
+            if (fromServer is null || retry is not null)
+            {
+                throw new PSRemotingException(RemotingErrors.RunspaceCannotBeConnected(session.Name), "ReceivePSSessionCannotConnectSession",
+                    ErrorCategory.InvalidOperation, session, retry ?? error);
+            }
+
+            InsertConnected(session, fromServer);
+        }
+
+        var job = FindJobForSession(session);
+        ReceivePSSessionResult result;
+        if (job is not null)
+        {
+            result = outTarget == OutTarget.Host
+                ? await ConnectSessionToHostAsync(session, job, cancellationToken).ConfigureAwait(false)
+                : await ConnectSessionToJobAsync(session, job, jobName, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            result = outTarget == OutTarget.Job
+                ? await ConnectSessionToJobAsync(session, null, jobName, cancellationToken).ConfigureAwait(false)
+                : await ConnectSessionToHostAsync(session, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (session.State != RunspaceState.Disconnected) AddOrReplace(session);
+        return result;
+    }
+
+    private async Task<PSSession?> TryGetSessionFromServerAsync(PSSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var queried = await QuerySessionsAsync(session.Target, session.Credential, null, session.Option, "ReceivePSSessionQueryForSessionFailed", cancellationToken, reuseLocal: false).ConfigureAwait(false);
+            return queried.FirstOrDefault(s => s.InstanceId == session.InstanceId);
+        }
+        catch (PSRemotingException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Moves a connected reconstructed session's pool into the user's PSSession object.</summary>
+    private static void InsertConnected(PSSession into, PSSession from)
+    {
+        InsertQueried(into, from);
+        into.Pool = from.Pool;
+        into.Transport = from.Transport;
+        into.State = from.State;
+        into.Availability = from.Availability;
+    }
+
+    /// <summary>
+    /// PowerShell's ConnectSession: Opened → as is; Disconnected → Reconnect (this client disconnected it) or Connect
+    /// (new client); anything else, or a Busy session, fails. Returns the failure instead of throwing.
+    /// </summary>
+    private async Task<Exception?> TryConnectSessionAsync(PSSession session, CancellationToken cancellationToken)
+    {
+        if (session.State == RunspaceState.Opened) return null;
+        if (session.State != RunspaceState.Disconnected || session.Availability == RunspaceAvailability.Busy)
+        {
+            return new PSRemotingException(RemotingErrors.CannotConnect, "CannotConnect", ErrorCategory.InvalidOperation, session);
+        }
+
+        session.State = RunspaceState.Connecting;
+        try
+        {
+            if (session.Pool is { CanReconnect: true } pool)
+            {
+                await pool.ReconnectAsync(reconnectCommands: false, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var shell = session.QueriedShell ?? new ShellInfo
+                {
+                    ShellId = session.InstanceId.ToString().ToUpperInvariant(),
+                    Name = session.Name,
+                    ResourceUri = WsManResourceUris.PowerShellPrefix + session.ConfigurationName,
+                };
+                var transport = CreateTransport(session.Target, session.Credential, session.Option);
+                try
+                {
+                    var mode = session.Option.OutputBufferingMode;
+                    session.Pool = await RunspacePoolClient.ConnectAsync(transport, shell, mode == OutputBufferingMode.None ? null : mode.ToString(), _options.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    transport.Dispose();
+                    throw;
+                }
+
+                session.Transport?.Dispose();
+                session.Transport = transport;
+            }
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException or InvalidOperationException)
+        {
+            session.State = RunspaceState.Disconnected;
+            return e;
+        }
+
+        session.State = RunspaceState.Opened;
+        session.Availability = RunspaceAvailability.Available;
+        session.DisconnectedOn = null;
+        session.ExpiresOn = null;
+        return null;
+    }
+
+    /// <summary>FindJobForSession: a job of this session in state Disconnected, unless the session was reconstructed from a query.</summary>
+    private PSRemotingJob? FindJobForSession(PSSession session)
+    {
+        if (session.RemoteCommand is not null) return null;
+        lock (_sync) return _jobs.FirstOrDefault(j => j.Session.InstanceId == session.InstanceId && j.State == JobState.Disconnected);
+    }
+
+    /// <summary>The command to attach for output when there is no job: the queried running command, or a disconnected command of this pool.</summary>
+    private async Task<PowerShellPipeline?> AttachCommandAsync(PSSession session, CancellationToken cancellationToken)
+    {
+        var pool = session.Pool!;
+        if (session.RemoteCommand is { } command)
+        {
+            session.RemoteCommand = null;
+            return await pool.ConnectCommandAsync(command.CommandId, command.CommandLine, cancellationToken).ConfigureAwait(false);
+        }
+
+        PowerShellPipeline[] owned;
+        lock (_sync) owned = [.. _jobs.Select(j => j.Pipeline).OfType<PowerShellPipeline>()];
+        var pipeline = pool.Pipelines.FirstOrDefault(p => !owned.Contains(p));
+        if (pipeline is { State: PSInvocationState.Disconnected }) await pipeline.ReconnectAsync(cancellationToken).ConfigureAwait(false);
+        return pipeline;
+    }
+
+    private async Task<ReceivePSSessionResult> ConnectSessionToHostAsync(PSSession session, PSRemotingJob? job, CancellationToken cancellationToken)
+    {
+        if (job is not null)
+        {
+            await job.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await job.WaitAsync(force: false, cancellationToken).ConfigureAwait(false);
+            await job.ReceiveLoopCompletion.ConfigureAwait(false);
+            return new ReceivePSSessionResult(session, null, job.ReceiveJob());
+        }
+
+        var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
+        var results = pipeline is null ? new PSDataStreams() : await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+        return new ReceivePSSessionResult(session, null, results);
+    }
+
+    private async Task<ReceivePSSessionResult> ConnectSessionToJobAsync(PSSession session, PSRemotingJob? job, string? jobName, CancellationToken cancellationToken)
+    {
+        if (job is not null)
+        {
+            await job.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return new ReceivePSSessionResult(session, job, null);
+        }
+
+        var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
+        var newJob = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, pipeline?.CommandLine ?? string.Empty, hideComputerName: false);
+        lock (_sync) _jobs.Add(newJob);
+        if (pipeline is not null) newJob.StartReceiving(pipeline);
+        else newJob.SetState(JobState.Completed);
+        return new ReceivePSSessionResult(session, newJob, null);
+    }
+
+    private static async Task<PSDataStreams> ReadToEndAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken)
+    {
+        var results = new PSDataStreams();
+        await foreach (var e in pipeline.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            results.Add(e, session.ComputerName, session.InstanceId, showComputerName: true);
+            if (e is StateEvent { State: PSInvocationState.Failed } failed)
+            {
+                var message = failed.Reason is { Message: { Length: > 0 } reason } ? RemotingErrors.PipelineFailedWithReason(reason) : RemotingErrors.PipelineFailedWithoutReason;
+                results.Error.Add(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
+            }
+        }
+
+        return results;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Jobs
+
+    /// <summary>Remove-Job.</summary>
+    public void RemoveJob(PSRemotingJob job)
+    {
+        lock (_sync) _jobs.Remove(job);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private RunspacePoolClient RequireAvailable(PSSession session)
+    {
+        if (session.State != RunspaceState.Opened || session.Pool is not { State: RunspacePoolState.Opened } pool)
+        {
+            throw new PSRemotingException($"Because the session state for session {session.Name}, {session.InstanceId}, {session.ComputerName} is not equal to Open, you cannot run a command in the session.  The session state is {session.State}.",
+                "InvalidSessionState", ErrorCategory.InvalidOperation, session);
+        }
+
+        return pool;
+    }
+
+    private IEnumerable<PSRemotingJob> JobsOf(PSSession session)
+    {
+        lock (_sync) return [.. _jobs.Where(j => ReferenceEquals(j.Session, session))];
+    }
+
+    private PSSession? Find(Func<PSSession, bool> predicate)
+    {
+        lock (_sync) return _sessions.FirstOrDefault(predicate);
+    }
+
+    private void AddOrReplace(PSSession session)
+    {
+        lock (_sync)
+        {
+            var i = _sessions.FindIndex(s => s.InstanceId == session.InstanceId);
+            if (i >= 0) _sessions[i] = session;
+            else _sessions.Add(session);
+        }
+    }
+
+    private WsManTransport CreateTransport(RemoteTarget target, PSCredential credential, PSSessionOption option) => _options.TransportFactory(new WsManClientOptions
+    {
+        ConnectionUri = target.ConnectionUri,
+        UserName = credential.UserName,
+        Password = credential.Password,
+        OperationTimeout = option.OperationTimeout,
+        HttpTimeout = option.OperationTimeout + TimeSpan.FromMinutes(1),
+        Locale = option.UICulture,
+        DataLocale = option.Culture,
+        ServerCertificateValidation = option.ServerCertificateValidation ?? (option.SkipCACheck ? (_, _, _, _) => true : null),
+    });
+
+    /// <summary>PowerShell wildcard match (*, ?, [a-z]), case-insensitive.</summary>
+    public static bool WildcardMatch(string pattern, string? value)
+    {
+        if (value is null) return false;
+        var regex = "^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".").Replace(@"\[", "[").Replace(@"\]", "]") + "$";
+        return Regex.IsMatch(value, regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        PSSession[] sessions;
+        lock (_sync) sessions = [.. _sessions];
+        foreach (var session in sessions) session.Transport?.Dispose();
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,212 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Client.Remoting;
+
+/// <summary>
+/// A remote job (Invoke-Command -AsJob, Receive-PSSession -OutTarget Job): one session, one remote command, whose
+/// output a background Task receives into the job's streams. A disconnect makes it Disconnected (it keeps what it has
+/// and gets nothing more); a same-client reconnect continues this very object.
+/// </summary>
+public sealed class PSRemotingJob
+{
+    private readonly Lock _sync = new();
+    private readonly PSDataStreams _results = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _stateChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PowerShellPipeline? _pipeline;
+    private Task _loop = Task.CompletedTask;
+    private JobState _state = JobState.NotStarted;
+
+    internal PSRemotingJob(int id, string? name, PSSession session, string command, bool hideComputerName)
+    {
+        Id = id;
+        Name = string.IsNullOrEmpty(name) ? $"Job{id}" : name;
+        Session = session;
+        Command = command;
+        HideComputerName = hideComputerName;
+    }
+
+    public int Id { get; }
+
+    public string Name { get; }
+
+    public Guid InstanceId { get; } = Guid.NewGuid();
+
+    public string Command { get; }
+
+    public string PSJobTypeName => "RemoteJob";
+
+    /// <summary>The computer the job runs on.</summary>
+    public string Location => Session.ComputerName;
+
+    public PSSession Session { get; }
+
+    public bool HideComputerName { get; }
+
+    public JobState State
+    {
+        get
+        {
+            lock (_sync) return _state;
+        }
+    }
+
+    /// <summary>Why the job failed, when it did.</summary>
+    public ErrorRecordInfo? Reason { get; private set; }
+
+    public bool HasMoreData
+    {
+        get
+        {
+            lock (_sync) return !_results.IsEmpty;
+        }
+    }
+
+    public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Stopped;
+
+    /// <summary>
+    /// Receive-Job: everything the job holds, removed from it unless <paramref name="keep"/>. Output objects carry
+    /// PSComputerName, RunspaceId and PSShowComputerName.
+    /// </summary>
+    public PSDataStreams ReceiveJob(bool keep = false)
+    {
+        var results = new PSDataStreams();
+        lock (_sync) _results.MoveTo(results, keep);
+        return results;
+    }
+
+    /// <summary>
+    /// Wait-Job: completes when the job has finished, or, unless <paramref name="force"/>, when it is Disconnected
+    /// (PowerShell's Wait-Job returns on Disconnected without -Force).
+    /// </summary>
+    public async Task WaitAsync(bool force = false, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_sync)
+            {
+                if (_state is JobState.Completed or JobState.Failed or JobState.Stopped) return;
+                if (!force && _state == JobState.Disconnected) return;
+                changed = _stateChanged.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes when at least <paramref name="count"/> output objects have arrived (or the job stopped receiving).</summary>
+    public async Task WaitForOutputAsync(int count, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_sync)
+            {
+                if (_results.Output.Count >= count || _state is not (JobState.Running or JobState.NotStarted)) return;
+                changed = _stateChanged.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stop-Job: asks the server to stop the command; the job ends Stopped.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        var pipeline = _pipeline;
+        if (pipeline is null || IsFinished) return;
+        if (State == JobState.Disconnected)
+        {
+            SetState(JobState.Stopped);
+            return;
+        }
+
+        await pipeline.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _finished.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override string ToString() => $"{Id} {Name} {State} {HasMoreData} {Location}";
+
+    /// <summary>Starts the background receive loop on a running (or just reconnected/connected) pipeline.</summary>
+    internal void StartReceiving(PowerShellPipeline pipeline)
+    {
+        _pipeline = pipeline;
+        SetState(JobState.Running);
+        _loop = Task.Run(() => ReceiveLoopAsync(pipeline));
+    }
+
+    /// <summary>The end of the current receive loop (after a disconnect: once it has noticed).</summary>
+    internal Task ReceiveLoopCompletion => _loop;
+
+    /// <summary>The job's command, when the job has one.</summary>
+    internal PowerShellPipeline? Pipeline => _pipeline;
+
+    /// <summary>Reconnects this job's command (same client; its pool is already reconnected) and receives again.</summary>
+    internal async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (State != JobState.Disconnected || _pipeline is null) return;
+        await _loop.ConfigureAwait(false);
+        if (_pipeline.State == PSInvocationState.Disconnected) await _pipeline.ReconnectAsync(cancellationToken).ConfigureAwait(false);
+        StartReceiving(_pipeline);
+    }
+
+    private async Task ReceiveLoopAsync(PowerShellPipeline pipeline)
+    {
+        try
+        {
+            await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
+            {
+                lock (_sync) _results.Add(e, Session.ComputerName, Session.InstanceId, !HideComputerName);
+                if (e is StateEvent { State: PSInvocationState.Failed, Reason: { } reason })
+                {
+                    Reason = reason;
+                    lock (_sync) _results.Error.Add(reason);
+                }
+
+                Pulse();
+            }
+
+            SetState(pipeline.State switch
+            {
+                PSInvocationState.Disconnected => JobState.Disconnected,
+                PSInvocationState.Failed => JobState.Failed,
+                PSInvocationState.Stopped => JobState.Stopped,
+                _ => JobState.Completed,
+            });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (Session.Pool?.State is RunspacePoolState.Disconnected or RunspacePoolState.Disconnecting)
+            {
+                SetState(JobState.Disconnected);
+                return;
+            }
+
+            var reason = new ErrorRecordInfo(e.Message, "JobFailure", ErrorCategory.OperationStopped, null, null, e.GetType().FullName, null);
+            Reason = reason;
+            lock (_sync) _results.Error.Add(reason);
+            SetState(JobState.Failed);
+        }
+    }
+
+    internal void SetState(JobState state)
+    {
+        lock (_sync) _state = state;
+        if (state is JobState.Completed or JobState.Failed or JobState.Stopped) _finished.TrySetResult();
+        Pulse();
+    }
+
+    private void Pulse()
+    {
+        TaskCompletionSource previous;
+        lock (_sync)
+        {
+            previous = _stateChanged;
+            _stateChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+}
