@@ -63,6 +63,8 @@ public sealed class EmulatorInstance : IAsyncDisposable
             });
         await app.StartAsync().ConfigureAwait(false);
         var instance = new EmulatorInstance(app);
+        // Build the options now, on the test's thread, not lazily on a request thread (configure callbacks may read TestContext).
+        _ = instance.Options;
         TestContext.Progress.WriteLine($"PsrpEmulator listening on {instance.WsManUri}");
         return instance;
     }

@@ -62,19 +62,25 @@ public sealed record WsManFaultDescriptor(
     string? FaultDetail,
     uint WsManCode,
     int HttpStatus,
-    string MessageTemplate);
+    string MessageTemplate,
+    string? ReasonTemplate = null);
 
 /// <summary>The one reason-to-fault table (protocol-notes 6.2). Codes are WinRM's; UNVERIFIED ones are marked.</summary>
 public static class WsManFaults
 {
     private const string Detail = "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/";
 
+    // Windows' s:Reason for both unknown ShellId and unknown CommandId (recorded); f:Message says which.
+    private const string InvalidSelectorsReason = "The WS-Management service cannot process the request because the request contained invalid selectors for the resource. ";
+
     private static readonly Dictionary<WsManFaultReason, WsManFaultDescriptor> Table = new()
     {
         [WsManFaultReason.ShellNotFound] = new(WsManFaultReason.ShellNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
-            "The request for the Windows Remote Shell with ShellId {0} failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. "),
+            "The request for the Windows Remote Shell with ShellId {0} failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. ",
+            InvalidSelectorsReason),
         [WsManFaultReason.CommandNotFound] = new(WsManFaultReason.CommandNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
-            "The request for the Windows Remote Shell with ShellId {0} failed because the command identifier that does not exist on the server. Provide the correct CommandId or create a new command and retry the operation. "),
+            "The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist. Either the command has completed execution or the client specified an invalid command identifier. ",
+            InvalidSelectorsReason),
         [WsManFaultReason.OperationTimedOut] = new(WsManFaultReason.OperationTimedOut, WsManActions.Fault, "s:Receiver", "w:TimedOut", null, 2150858793, 500,
             "The WS-Management service cannot complete the operation within the time specified in OperationTimeout.  "),
         [WsManFaultReason.InvalidHeader] = new(WsManFaultReason.InvalidHeader, WsManActions.AddressingFault, "s:Sender", "a:InvalidMessageInformationHeader", null, 2150858767, 500,
@@ -131,7 +137,11 @@ public static class WsManFaults
     public static FaultBody CreateBody(WsManFaultReason reason, string machine, params object?[] args)
     {
         var d = Table[reason];
-        var message = args.Length == 0 ? d.MessageTemplate : string.Format(System.Globalization.CultureInfo.InvariantCulture, d.MessageTemplate, args);
-        return new FaultBody(d.SoapCode, d.Subcode, message, d.FaultDetail, d.WsManCode, machine, message);
+        var message = Format(d.MessageTemplate, args);
+        var text = d.ReasonTemplate is null ? message : Format(d.ReasonTemplate, args);
+        return new FaultBody(d.SoapCode, d.Subcode, text, d.FaultDetail, d.WsManCode, machine, message);
+
+        static string Format(string template, object?[] args) =>
+            args.Length == 0 ? template : string.Format(System.Globalization.CultureInfo.InvariantCulture, template, args);
     }
 }

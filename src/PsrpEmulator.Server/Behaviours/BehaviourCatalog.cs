@@ -55,6 +55,36 @@ public sealed partial class BehaviourCatalog
     public static string GetCommandText(CreatePipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return string.Join(" | ", pipeline.Commands.Select(c => c.Command.Trim())).Trim();
+        // Statements are joined with "; ", commands with " | "; a command that is not a script carries its parameters,
+        // rendered as they would be typed. With several statements PowerShell sends all of them as ExtraCmds (Cmds then
+        // repeats the first, for older servers).
+        IEnumerable<IReadOnlyList<PipelineCommand>> all = pipeline.ExtraStatements.Count > 0 ? pipeline.ExtraStatements : [pipeline.Commands];
+        var statements = all
+            .Select(statement => string.Join(" | ", statement.Select(RenderCommand)))
+            .Where(text => text.Length > 0);
+        return string.Join("; ", statements).Trim();
+    }
+
+    private static string RenderCommand(PipelineCommand command)
+    {
+        var text = command.Command.Trim();
+        if (command.IsScript || command.Arguments.Count == 0) return text;
+        var builder = new System.Text.StringBuilder(text);
+        foreach (var argument in command.Arguments)
+        {
+            if (argument.Name is { Length: > 0 } name) builder.Append(" -").Append(name.TrimStart('-'));
+            if (argument.Value is PsrpEmulator.Protocol.Clixml.PsNil) continue;
+            if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: bool flag } && argument.Name is not null)
+            {
+                // A switch: -Force, or -Force:$false.
+                if (!flag) builder.Append(":$false");
+                continue;
+            }
+
+            var value = argument.Value.ToDisplayString();
+            builder.Append(' ').Append(value.Length == 0 || value.Any(char.IsWhiteSpace) ? "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'" : value);
+        }
+
+        return builder.ToString();
     }
 }

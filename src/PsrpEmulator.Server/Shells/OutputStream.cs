@@ -104,11 +104,23 @@ internal sealed class OutputStream
         _final = final;
         if (final is null) _finalSent = true;
         _channel.Writer.TryComplete();
+        Publish();
     }
 
     /// <summary>
-    /// Waits for data (or completion) until <paramref name="hold"/> is cancelled, then takes fragments up to
-    /// <paramref name="budget"/> encoded bytes. Returns null when nothing arrived within the hold.
+    /// Wakes a waiting Receive. Writers publish when they stop writing for a while (the behaviour sleeps, waits for
+    /// input or for room, or ends), so one Receive carries everything a burst wrote, as on Windows, instead of
+    /// racing the burst and returning its first object alone.
+    /// </summary>
+    public void Publish() => Interlocked.Exchange(ref _pulse, NewPulse()).TrySetResult();
+
+    private TaskCompletionSource _pulse = NewPulse();
+
+    private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Waits for published data (or completion) until <paramref name="hold"/> is cancelled, then takes fragments up
+    /// to <paramref name="budget"/> encoded bytes. Returns null when nothing arrived within the hold.
     /// </summary>
     public async Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold)
     {
@@ -123,17 +135,21 @@ internal sealed class OutputStream
 
         try
         {
-            if (!HasPending())
+            // Read the pulse before looking, so a publish between the look and the wait is not missed.
+            var pulse = Volatile.Read(ref _pulse).Task;
+            while (!HasPending())
             {
                 try
                 {
-                    // False means completed and empty: the final message (if any) is what is left.
-                    await _channel.Reader.WaitToReadAsync(hold).ConfigureAwait(false);
+                    await pulse.WaitAsync(hold).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    return null;
+                    // Data and the end of the hold may arrive together (one clock advance): data wins.
+                    return HasPending() ? Take(budget, maxFragmentLength) : null;
                 }
+
+                pulse = Volatile.Read(ref _pulse).Task;
             }
 
             return Take(budget, maxFragmentLength);
@@ -142,6 +158,13 @@ internal sealed class OutputStream
         {
             _receiveLock.Release();
         }
+    }
+
+    private static int EncodedLength(int length, int maxFragmentLength)
+    {
+        var perFragment = maxFragmentLength - Fragment.HeaderLength;
+        var fragments = Math.Max(1, (length + perFragment - 1) / perFragment);
+        return length + fragments * Fragment.HeaderLength;
     }
 
     private bool HasPending() => _partial is not null || _channel.Reader.Count > 0 || (_channel.Reader.Completion.IsCompleted && !_finalSent);
@@ -169,6 +192,14 @@ internal sealed class OutputStream
             }
 
             if (message is null) break;
+
+            // Like Windows, a response carries whole messages; a message starts in a response that already has data
+            // only if all of it fits there. One larger than a whole envelope is split across responses.
+            if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Bytes.Length, maxFragmentLength) > budget - used)
+            {
+                _partial = message;
+                break;
+            }
 
             var room = Math.Min(budget - used, maxFragmentLength) - Fragment.HeaderLength;
             if (room <= 0)

@@ -107,7 +107,7 @@ internal sealed class Pipeline : IPipelineHost
         PipelineOutcome outcome;
         try
         {
-            outcome = await script.RunAsync(this, _shell.Services.Time, _stop.Token).ConfigureAwait(false);
+            outcome = await script.RunAsync(this, new PublishingTimeProvider(_shell.Services.Time, Output.Publish), _stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -146,6 +146,7 @@ internal sealed class Pipeline : IPipelineHost
         }
 
         Diagnostics.Log.BufferBlocked(_shell.Services.Logger, CommandId);
+        Output.Publish();
         return Output.WriteAsync(outbound, cancellationToken);
     }
 
@@ -172,6 +173,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public async ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken)
     {
+        if (_input.Reader.TryRead(out var ready)) return ready;
+        Output.Publish();
         try
         {
             return await _input.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);

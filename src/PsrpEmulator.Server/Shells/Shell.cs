@@ -287,8 +287,9 @@ internal sealed class Shell
                     break;
                 case PsrpMessageType.GetAvailableRunspaces:
                     var get = GetAvailableRunspaces.FromPsValue(message.ReadData());
+                    // Windows PowerShell answers the count as I32 (recorded), though MS-PSRP 2.2.2.8 says I64.
                     var busy = _pipelines.Values.Count(p => p.Lifecycle == PipelineLifecycle.Running);
-                    Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(get.CallId, PsPrimitive.Int64(Math.Max(0, MaxRunspaces - busy))));
+                    Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(get.CallId, PsPrimitive.Int32(Math.Max(0, MaxRunspaces - busy))));
                     break;
                 case PsrpMessageType.SetMaxRunspaces:
                     var setMax = SetMaxRunspaces.FromPsValue(message.ReadData());
@@ -328,6 +329,7 @@ internal sealed class Shell
     {
         var message = PsrpMessage.Create(PsrpDestination.Client, runspacePoolId, pipelineId, body);
         PoolOutput.TryWrite(new OutboundMessage(NextObjectId(), message.MessageType, message.ToArray(), startsNewBatch));
+        PoolOutput.Publish();
     }
 
     /// <summary>Command: a new pipeline whose CREATE_PIPELINE starts in <paramref name="arguments"/>.</summary>

@@ -62,21 +62,17 @@ public static class ConformanceFixtures
                   - information: information stream
             """),
 
-        // pypsrp sends `Start-Sleep -Seconds 10; echo hi` as three statements; the command text the emulator
-        // matches is the first statement's command only. OperationTimeout is PT5S and Windows answered two
-        // Receives with TimedOut: 12 s keeps the output clear of the 10 s and 15 s timeout boundaries.
+        // pypsrp sends `Start-Sleep -Seconds 10; echo hi` as statements (a command with a parameter, then a script);
+        // the emulator matches them joined with "; ". OperationTimeout is PT5S and Windows answered two Receives
+        // with TimedOut: 12 s keeps the output clear of the 10 s and 15 s timeout boundaries.
         new("test_psrp_long_running_cmdlet", Scenario: """
             behaviours:
               - name: Start-Sleep -Seconds 10; echo hi
-                match: Start-Sleep
+                regex: 'Start-Sleep -Seconds \d+; echo hi'
                 steps:
                   - sleep: 12
                   - output: hi
-            """,
-            KnownIssue: "emulator race (Shells/OutputStream.ReceiveAsync vs Pipeline.RunAsync): request #6 - Windows answered the Receive " +
-                "waiting when 'hi' was written with [PIPELINE_OUTPUT 'hi', PIPELINE_STATE(4)] + CommandState Done; in about 1 run of 10 the " +
-                "emulator's waiting Receive wakes and takes the batch between the last output and the final PIPELINE_STATE, answering " +
-                "[PIPELINE_OUTPUT 'hi'] without CommandState (the state follows in the next Receive). Requests #4/#5 (TimedOut at PT5S) match"),
+            """),
 
         new("test_psrp_error_failed", Scenario: $$"""
             behaviours:
@@ -94,13 +90,7 @@ public static class ConformanceFixtures
             """),
 
         // A Receive for a CommandId that was never created: no behaviour involved.
-        new("test_psrp_receive_failure",
-            KnownValueIssue: "emulator bug (WsManFaults, CommandNotFound): request #3 (Receive with an unknown CommandId) - Windows' s:Reason is " +
-                "'The WS-Management service cannot process the request because the request contained invalid selectors for the resource.' and " +
-                "f:Message 'The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist. " +
-                "Either the command has completed execution or the client specified an invalid command identifier.'; the emulator sends " +
-                "'The request for the Windows Remote Shell with ShellId ... failed because the command identifier that does not exist on the " +
-                "server. ...' as both"),
+        new("test_psrp_receive_failure"),
 
         // Recorded from PowerShell 2.0 (protocol 2.1): no module-analysis progress record.
         new("test_psrp_run_protocol_version_2.1", Scenario: BeginProcessEnd(preparingModules: false), Configure: o => o.ProtocolVersion = "2.1"),
@@ -129,33 +119,32 @@ public static class ConformanceFixtures
                   - input: echo
                   - output: "{head}"
                   - output: "{tail}"
-            """, Configure: o => o.MaxEnvelopeSizeKb = 32,
-            KnownIssue: "emulator divergence (Shells/OutputStream.Take): Windows sends whole fragments, and a message that does not fit in the " +
-                "rest of the envelope waits for the next Receive; the emulator fills the envelope with the first part of it. Request #7 " +
-                "(MaxEnvelopeSize 32768): recorded [PIPELINE_OUTPUT 'input', PIPELINE_OUTPUT 20000 chars], emulator adds a start-only fragment " +
-                "of the 10000-char output; #8: recorded [PIPELINE_OUTPUT 10000 chars, PIPELINE_STATE(4)], emulator [its end fragment, PIPELINE_STATE(4)]"),
+            """, Configure: o => o.MaxEnvelopeSizeKb = 32),
 
         new("test_wsman_update_envelope_size_500"),
 
         // Pool-level GET_AVAILABLE_RUNSPACES / SET_MAX_RUNSPACES / SET_MIN_RUNSPACES: no behaviour involved.
-        new("test_psrp_set_runspaces",
-            KnownIssue: "emulator bug (Shells/Shell.HandlePoolMessage, GetAvailableRunspaces): RUNSPACE_AVAILABILITY answering " +
-                "GET_AVAILABLE_RUNSPACES carries SetMinMaxRunspacesResponse as <I64>, Windows sends <I32> (requests #4 and #8: recorded " +
-                "<I32>1</I32> and <I32>5</I32>, emulator <I64>1</I64> and <I64>5</I64>); the SET_MAX/SET_MIN answers (<B>) match"),
+        new("test_psrp_set_runspaces"),
 
+        // JEA: Set-Item is not visible in the restricted runspace, so the second pipeline fails.
         new("test_psrp_with_jea_configuration", Scenario: """
             behaviours:
               - name: Get-Item -Path WSMan:\localhost\Service\AllowUnencrypted
-                match: Get-Item
+                match: Get-Item -Path WSMan:\localhost\Service\AllowUnencrypted
                 steps:
                   - output: { $type: [Microsoft.WSMan.Management.WSManConfigLeafElement, Microsoft.WSMan.Management.WSManConfigElement, System.Object],
                               Name: AllowUnencrypted, Value: "true", Type: System.String }
+              - name: Set-Item is not allowed by the role
+                regex: 'Get-Item -Path C:\\Windows; Set-Item .*'
+                steps:
+                  - error: { message: "The term 'Set-Item' is not recognized as the name of a cmdlet, function, script file, or operable program.", fqid: CommandNotFoundException, category: ObjectNotFound, exception: System.Management.Automation.CommandNotFoundException, target: Set-Item }
+                  - state: Failed
+                    reason: { message: "The term 'Set-Item' is not recognized as the name of a cmdlet, function, script file, or operable program.", fqid: CommandNotFoundException, category: ObjectNotFound, exception: System.Management.Automation.CommandNotFoundException }
             """,
             Configure: o => o.Configurations = ["Microsoft.PowerShell", "JEARole"],
-            KnownIssue: "emulator limitation: (1) behaviours match only the first statement's command text without parameters, and " +
-                "request #4 (Get-Item -Path WSMan:\\...) and #6 (Get-Item -Path C:\\Windows; Set-Item ...; Get-Item ...) both read 'Get-Item', " +
-                "so #7 cannot get the recorded ERROR_RECORD + PIPELINE_STATE(5); (2) the recorded JEA endpoint answered SESSION_CAPABILITY (#1) " +
-                "and APPLICATION_PRIVATE_DATA (#2) in separate Receives while the emulator sends both in #1, so #3 times out"),
+            KnownIssue: "recorded timing the emulator does not copy: the JEA endpoint answered SESSION_CAPABILITY (#1) and " +
+                "APPLICATION_PRIVATE_DATA (#2) in separate Receives (its module loading delayed the second); the emulator sends both " +
+                "in #1, so its #2 carries RUNSPACEPOOL_STATE and #3 times out"),
     ];
 
     private static string BeginProcessEnd(bool preparingModules) => $$"""
