@@ -45,7 +45,8 @@ public sealed class WsManTransport : IDisposable
     /// </summary>
     public async Task<WsManEnvelope> SendAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken = default)
     {
-        var messageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
+        // A retransmission (robust connections) repeats its MessageID; otherwise every request gets a new one.
+        var messageId = header.MessageId ?? "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
         var full = header with
         {
             To = _requestUri.ToString(),

@@ -20,9 +20,12 @@ public sealed record JournalEntry(
     /// <summary>The virtual computer addressed.</summary>
     public string? Computer { get; init; }
 
+    /// <summary>The injected fault or redirect applied to this request, if any.</summary>
+    public string? Injected { get; init; }
+
     public override string ToString()
     {
-        var fault = Fault is null ? string.Empty : $" FAULT {Fault}";
+        var fault = (Fault is null ? string.Empty : $" FAULT {Fault}") + (Injected is null ? string.Empty : $" INJECTED {Injected}");
         var req = RequestMessages.Count == 0 ? string.Empty : " >" + string.Join(',', RequestMessages);
         var resp = ResponseMessages.Count == 0 ? string.Empty : " <" + string.Join(',', ResponseMessages);
         return $"#{Sequence} {Time:HH:mm:ss.fff} {Computer ?? "-"} {User ?? "-"} {Action} shell={ShellId ?? "-"} cmd={CommandId ?? "-"}{req}{resp} http={HttpStatus}{fault}";

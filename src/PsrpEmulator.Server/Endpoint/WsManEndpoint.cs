@@ -15,7 +15,7 @@ namespace PsrpEmulator.Server.Endpoint;
 /// The <c>/wsman</c> endpoint: Basic authentication, size limit, streaming envelope parse, dispatch to the
 /// shell operations, and one place where failures become WS-Man faults (never a stack trace on the wire).
 /// </summary>
-internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services)
+internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services, Injector injector, ResponseCache responses)
 {
     private const string SoapContentType = "application/soap+xml;charset=UTF-8";
 
@@ -23,6 +23,15 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
 
     public async Task HandleAsync(HttpContext context)
     {
+        var computer = Options.ResolveComputer(context.Request.Host.Host, context.Connection.LocalPort);
+        if (injector.InOutage(computer))
+        {
+            // An injected outage: the computer is unreachable, the connection just drops.
+            Record(null, "(outage)", null, null, 0, null, computer, "Outage");
+            context.Abort();
+            return;
+        }
+
         var user = Authenticate(context.Request);
         if (user is null)
         {
@@ -49,16 +58,52 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             return;
         }
 
-        var computer = Options.ResolveComputer(context.Request.Host.Host, context.Connection.LocalPort);
         var request = new WsManRequest(user, computer, context.Connection.RemoteIpAddress?.ToString(), RequestUrl(context.Request), context.RequestAborted);
         WsManEnvelope? envelope = null;
         WsManEnvelope response;
         WsManFaultReason? fault = null;
+        FaultRule? injected = null;
         try
         {
             envelope = WsManEnvelopeReader.Read(body.WrittenSpan, new EnvelopeLimits { MaxEnvelopeBytes = limit });
             request.Envelope = envelope;
             Diagnostics.Log.ActionReceived(services.Logger, ShortAction(envelope.Header.Action), envelope.Header.Selector("ShellId"), null, user);
+            if (envelope.Header is { OperationId: { } operationId, OperationIdMustUnderstand: true } &&
+                responses.TryGet(operationId, out var cachedStatus, out var cachedBody))
+            {
+                // A retransmission of an operation already answered: the same response again, nothing reprocessed.
+                Record(user, ShortAction(envelope.Header.Action), envelope, request, cachedStatus, null, computer, "Retransmission");
+                await WriteAsync(context, cachedStatus, cachedBody).ConfigureAwait(false);
+                return;
+            }
+
+            var injection = injector.Decide(computer, ShortAction(envelope.Header.Action), ConfigurationOf(envelope.Header.ResourceUri));
+            if (injection.Redirect is { } redirect)
+            {
+                Record(user, ShortAction(envelope.Header.Action), envelope, request, StatusCodes.Status302Found, null, computer, "Redirect " + redirect.Location);
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = redirect.Location;
+                return;
+            }
+
+            injected = injection.Fault;
+            switch (injected?.Kind)
+            {
+                case InjectedFaultKind.DropBeforeProcessing or InjectedFaultKind.Outage:
+                    Record(user, ShortAction(envelope.Header.Action), envelope, request, 0, null, computer, injected.Kind.ToString());
+                    context.Abort();
+                    return;
+                case InjectedFaultKind.HttpError:
+                    Record(user, ShortAction(envelope.Header.Action), envelope, request, injected.Status, null, computer, injected.Kind.ToString());
+                    context.Response.StatusCode = injected.Status;
+                    return;
+                case InjectedFaultKind.TimedOut:
+                    throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
+                case InjectedFaultKind.Delay:
+                    await Task.Delay(injected.Delay, services.Time, context.RequestAborted).ConfigureAwait(false);
+                    break;
+            }
+
             var (action, responseBody) = await operations.DispatchAsync(request).ConfigureAwait(false);
             response = new WsManEnvelope(ResponseHeader(envelope.Header, action), responseBody);
         }
@@ -105,16 +150,42 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             Diagnostics.Log.FaultReturned(services.Logger, ShortAction(envelope?.Header.Action), r, fb.Reason);
         }
 
-        Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault, computer);
+        Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault, computer, injected?.Kind.ToString());
         var output = new ArrayBufferWriter<byte>(4096);
         WsManEnvelopeWriter.Write(output, response);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = SoapContentType;
-        context.Response.ContentLength = output.WrittenCount;
-        await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        if (envelope?.Header.OperationId is { } id) responses.Store(id, status, output.WrittenSpan);
+        switch (injected?.Kind)
+        {
+            case InjectedFaultKind.DropAfterProcessing:
+                context.Abort();
+                return;
+            case InjectedFaultKind.ResetMidBody:
+                context.Response.StatusCode = status;
+                context.Response.ContentType = SoapContentType;
+                context.Response.ContentLength = output.WrittenCount;
+                await context.Response.Body.WriteAsync(output.WrittenMemory[..(output.WrittenCount / 2)], context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                context.Abort();
+                return;
+        }
+
+        await WriteAsync(context, status, output.WrittenMemory).ConfigureAwait(false);
     }
 
-    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault, string? computer = null)
+    private static async Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = SoapContentType;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string? ConfigurationOf(string? resourceUri) =>
+        resourceUri is not null && resourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase)
+            ? resourceUri[WsManResourceUris.PowerShellPrefix.Length..]
+            : null;
+
+    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault, string? computer = null, string? injected = null)
     {
         services.Journal.Add(seq => new JournalEntry(
             seq,
@@ -127,7 +198,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             request?.RequestMessages ?? [],
             request?.ResponseMessages ?? [],
             status,
-            fault) { Computer = computer });
+            fault) { Computer = computer, Injected = injected });
     }
 
     private static WsManHeader ResponseHeader(WsManHeader request, string? action) => new()

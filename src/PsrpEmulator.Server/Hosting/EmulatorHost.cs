@@ -30,6 +30,7 @@ public static class EmulatorHost
         builder.Configuration.AddEnvironmentVariables("PSRPEMU_");
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
+
         // Virtual computers that claim a port are listened on too, beside the first address's host.
         var probe = new EmulatorOptions();
         builder.Configuration.Bind(probe);
@@ -52,6 +53,8 @@ public static class EmulatorHost
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate.Certificate));
         }
 
+        // A virtual clock starts at the real time and then moves only when told (admin API, scenario steps).
+        timeProvider ??= probe.VirtualTime ? new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow) : null;
         if (timeProvider is not null) builder.Services.AddSingleton(timeProvider);
         // Registrations made here win over the defaults (e.g. a BehaviourCatalog built in a test).
         services?.Invoke(builder.Services);

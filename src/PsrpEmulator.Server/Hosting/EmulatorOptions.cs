@@ -89,6 +89,21 @@ public sealed class EmulatorOptions : IValidatableObject
     [Required]
     public string PSVersion { get; set; } = "5.1.17763.1";
 
+    /// <summary>Faults injected into matching requests (also from a scenario and the admin API).</summary>
+    public List<Endpoint.FaultRule> Faults { get; set; } = [];
+
+    /// <summary>HTTP 302 redirections (also from a scenario and the admin API).</summary>
+    public List<Endpoint.RedirectRule> Redirects { get; set; } = [];
+
+    /// <summary>Seed of the generator behind fault probabilities: the same seed, the same faults.</summary>
+    public int FaultSeed { get; set; }
+
+    /// <summary>Bearer token for the admin API; when empty the admin API answers loopback clients only.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>Run on a virtual clock that moves only through the admin API (POST /_emulator/clock/advance).</summary>
+    public bool VirtualTime { get; set; }
+
     /// <summary>PFX file with the HTTPS listener's certificate; empty means a self-signed one generated at start.</summary>
     public string? CertificateFile { get; set; }
 

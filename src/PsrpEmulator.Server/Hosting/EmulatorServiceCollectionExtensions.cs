@@ -48,6 +48,12 @@ public static class EmulatorServiceCollectionExtensions
         services.TryAddSingleton<Heartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
         services.TryAddSingleton<ShellOperations>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+            return new Injector(sp.GetRequiredService<TimeProvider>(), options.FaultSeed, options.Faults, options.Redirects);
+        });
+        services.TryAddSingleton(new ResponseCache());
         services.TryAddSingleton<WsManEndpoint>();
         return services;
     }
@@ -59,16 +65,10 @@ public static class EmulatorServiceCollectionExtensions
         return endpoints;
     }
 
-    /// <summary>Maps <c>GET /_emulator/health</c> (readiness) and <c>GET /_emulator/journal</c> (plain text).</summary>
+    /// <summary>Maps the admin API under <c>/_emulator</c> (health, shells, journal, clock, faults, reset).</summary>
     public static IEndpointRouteBuilder MapEmulatorAdmin(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/_emulator/health", () => Results.Text("Healthy"));
-        endpoints.MapGet("/_emulator/journal", (Journal journal) =>
-        {
-            using var writer = new StringWriter();
-            journal.WriteTo(writer);
-            return Results.Text(writer.ToString());
-        });
+        AdminApi.Map(endpoints);
         return endpoints;
     }
 

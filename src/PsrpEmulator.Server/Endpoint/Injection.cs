@@ -1,0 +1,170 @@
+using System.Text.Json.Serialization;
+
+namespace PsrpEmulator.Server.Endpoint;
+
+/// <summary>What an injected network or server fault does to a request.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<InjectedFaultKind>))]
+public enum InjectedFaultKind
+{
+    /// <summary>The connection is dropped before the request is processed (nothing happened on the server).</summary>
+    DropBeforeProcessing,
+    /// <summary>The request is processed, then the connection is dropped: the response is lost.</summary>
+    DropAfterProcessing,
+    /// <summary>The response is held for <see cref="FaultRule.Delay"/> (on the emulator's clock), then sent.</summary>
+    Delay,
+    /// <summary>HTTP <see cref="FaultRule.Status"/> (500 or 503 ...) with no SOAP body, without processing.</summary>
+    HttpError,
+    /// <summary>The request is processed; half the response body is sent, then the connection is reset.</summary>
+    ResetMidBody,
+    /// <summary>Every request to the computer is refused (connection dropped) for <see cref="FaultRule.Duration"/>.</summary>
+    Outage,
+    /// <summary>A w:TimedOut fault without processing (as WinRM sends when nothing came within OperationTimeout).</summary>
+    TimedOut,
+}
+
+/// <summary>
+/// A fault to inject into matching requests. Matching: computer and action (short name such as <c>Receive</c>)
+/// when given; the first <see cref="Skip"/> matches pass; then it fires <see cref="Count"/> times (unlimited when
+/// null), each time with <see cref="Probability"/> drawn from the injector's seeded generator.
+/// </summary>
+public sealed class FaultRule
+{
+    public InjectedFaultKind Kind { get; set; }
+    public string? Computer { get; set; }
+    public string? Action { get; set; }
+    public int Skip { get; set; }
+    public int? Count { get; set; }
+    public double Probability { get; set; } = 1.0;
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
+    public int Status { get; set; } = 500;
+
+    internal int Seen;
+    internal int Fired;
+
+    public FaultRule Clone() => new()
+    {
+        Kind = Kind, Computer = Computer, Action = Action, Skip = Skip, Count = Count, Probability = Probability,
+        Delay = Delay, Duration = Duration, Status = Status,
+    };
+}
+
+/// <summary>
+/// Answer an operation with HTTP 302 and a Location, as Exchange Online does. Matching: computer, endpoint
+/// (configuration name) and actions (default Create); fires <see cref="Count"/> times (unlimited when null).
+/// </summary>
+public sealed class RedirectRule
+{
+    public string? Computer { get; set; }
+    public string? Endpoint { get; set; }
+    public List<string> Actions { get; set; } = [];
+    public string Location { get; set; } = string.Empty;
+    public int? Count { get; set; }
+
+    internal int Fired;
+
+    public RedirectRule Clone() => new() { Computer = Computer, Endpoint = Endpoint, Actions = [.. Actions], Location = Location, Count = Count };
+}
+
+/// <summary>What the injector decided for one request.</summary>
+internal sealed record Injection(FaultRule? Fault, RedirectRule? Redirect);
+
+/// <summary>
+/// The fault and redirect rules in force (from options, scenario and the admin API), applied deterministically:
+/// matches are counted per rule and probabilities drawn from one generator seeded by <c>FaultSeed</c>.
+/// </summary>
+internal sealed class Injector
+{
+    private readonly Lock _lock = new();
+    private readonly List<FaultRule> _faults = [];
+    private readonly List<RedirectRule> _redirects = [];
+    private readonly Dictionary<string, DateTimeOffset> _outages = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
+    private readonly int _seed;
+    private Random _random;
+
+    public Injector(TimeProvider time, int seed, IEnumerable<FaultRule> faults, IEnumerable<RedirectRule> redirects)
+    {
+        _time = time;
+        _seed = seed;
+        _random = new Random(seed);
+        _faults.AddRange(faults.Select(f => f.Clone()));
+        _redirects.AddRange(redirects.Select(r => r.Clone()));
+    }
+
+    public IReadOnlyList<FaultRule> Faults
+    {
+        get
+        {
+            lock (_lock) return [.. _faults];
+        }
+    }
+
+    public IReadOnlyList<RedirectRule> Redirects
+    {
+        get
+        {
+            lock (_lock) return [.. _redirects];
+        }
+    }
+
+    public void Add(FaultRule rule)
+    {
+        lock (_lock) _faults.Add(rule.Clone());
+    }
+
+    public void Add(RedirectRule rule)
+    {
+        lock (_lock) _redirects.Add(rule.Clone());
+    }
+
+    /// <summary>Removes every rule and outage and restarts the generator from the seed.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _faults.Clear();
+            _redirects.Clear();
+            _outages.Clear();
+            _random = new Random(_seed);
+        }
+    }
+
+    /// <summary>Whether the computer is inside an outage window now.</summary>
+    public bool InOutage(string computer)
+    {
+        lock (_lock) return _outages.TryGetValue(computer, out var until) && _time.GetUtcNow() < until;
+    }
+
+    public Injection Decide(string computer, string action, string? configuration)
+    {
+        lock (_lock)
+        {
+            foreach (var rule in _redirects)
+            {
+                if (!Matches(rule.Computer, computer)) continue;
+                if (rule.Endpoint is not null && !string.Equals(rule.Endpoint, configuration, StringComparison.OrdinalIgnoreCase)) continue;
+                var actions = rule.Actions.Count == 0 ? ["Create"] : rule.Actions;
+                if (!actions.Contains(action, StringComparer.OrdinalIgnoreCase)) continue;
+                if (rule.Count is { } max && rule.Fired >= max) continue;
+                rule.Fired++;
+                return new Injection(null, rule);
+            }
+
+            foreach (var rule in _faults)
+            {
+                if (!Matches(rule.Computer, computer) || !Matches(rule.Action, action)) continue;
+                if (++rule.Seen <= rule.Skip) continue;
+                if (rule.Count is { } max && rule.Fired >= max) continue;
+                if (rule.Probability < 1.0 && _random.NextDouble() >= rule.Probability) continue;
+                rule.Fired++;
+                if (rule.Kind == InjectedFaultKind.Outage) _outages[computer] = _time.GetUtcNow() + rule.Duration;
+                return new Injection(rule, null);
+            }
+
+            return new Injection(null, null);
+        }
+    }
+
+    private static bool Matches(string? filter, string value) => filter is null || string.Equals(filter, value, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,48 @@
+namespace PsrpEmulator.Server.Endpoint;
+
+/// <summary>
+/// Robust connections (MS-WSMV 3.1.4.1.39): the last response of each operation (<c>p:OperationID</c>) is kept, so
+/// a retransmission (the same OperationID with mustUnderstand="true") gets the cached response instead of being
+/// processed again — a Receive whose response was lost is recovered without loss or duplication.
+/// </summary>
+internal sealed class ResponseCache(int capacity = 1024)
+{
+    private readonly Dictionary<string, (int Status, byte[] Body)> _responses = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Queue<string> _order = new();
+    private readonly Lock _lock = new();
+
+    public bool TryGet(string operationId, out int status, out byte[] body)
+    {
+        lock (_lock)
+        {
+            if (_responses.TryGetValue(operationId, out var cached))
+            {
+                (status, body) = cached;
+                return true;
+            }
+        }
+
+        status = 0;
+        body = [];
+        return false;
+    }
+
+    public void Store(string operationId, int status, ReadOnlySpan<byte> body)
+    {
+        lock (_lock)
+        {
+            if (!_responses.ContainsKey(operationId)) _order.Enqueue(operationId);
+            _responses[operationId] = (status, body.ToArray());
+            while (_order.Count > capacity) _responses.Remove(_order.Dequeue());
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _responses.Clear();
+            _order.Clear();
+        }
+    }
+}

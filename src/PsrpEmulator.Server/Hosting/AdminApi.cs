@@ -1,0 +1,145 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Server.Diagnostics;
+using PsrpEmulator.Server.Endpoint;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Hosting;
+
+/// <summary>
+/// The admin API under <c>/_emulator</c> (JSON): health, shells and pipelines, the journal, the virtual clock,
+/// faults and redirects, reset. It is separate from WS-Man's users: a bearer token (<c>AdminToken</c>) when one
+/// is configured, otherwise loopback clients only.
+/// </summary>
+internal static class AdminApi
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/_emulator").AddEndpointFilter(Authorize);
+        admin.MapGet("/health", () => Results.Text("Healthy"));
+
+        admin.MapGet("/shells", (ShellRegistry registry) => registry.Shells.OrderBy(s => s.CreatedAt).Select(s => new
+        {
+            s.ComputerName,
+            s.ShellId,
+            s.Name,
+            s.ConfigurationName,
+            s.Owner,
+            State = s.State.ToString(),
+            PoolState = s.PoolState.ToString(),
+            BufferMode = s.BufferMode.ToString(),
+            s.IdleTimeout,
+            s.LastActivity,
+            s.DisconnectedAt,
+            Pipelines = s.Pipelines.Select(p => new
+            {
+                p.CommandId,
+                p.CommandLine,
+                Lifecycle = p.Lifecycle.ToString(),
+                State = p.State.ToString(),
+                Buffered = p.Output.BufferedCount,
+                Capacity = s.OutputBufferCapacity,
+                Dropped = p.DroppedCount,
+            }),
+        }));
+
+        admin.MapGet("/journal", (Journal journal, string? computer, string? shell, string? action, string? format) =>
+        {
+            var entries = journal.Snapshot().Where(e =>
+                (computer is null || string.Equals(e.Computer, computer, StringComparison.OrdinalIgnoreCase)) &&
+                (shell is null || string.Equals(e.ShellId, shell, StringComparison.OrdinalIgnoreCase)) &&
+                (action is null || string.Equals(e.Action, action, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
+            {
+                return Results.Text(string.Join('\n', entries) + '\n');
+            }
+
+            return Results.Json(entries.Select(e => new
+            {
+                e.Sequence, e.Time, e.Computer, e.User, e.Action, e.ResourceUri, e.ShellId, e.CommandId,
+                RequestMessages = e.RequestMessages.Select(m => m.ToString()),
+                ResponseMessages = e.ResponseMessages.Select(m => m.ToString()),
+                e.HttpStatus,
+                Fault = e.Fault?.ToString(),
+                e.Injected,
+            }));
+        });
+
+        admin.MapGet("/clock", (TimeProvider time) => Results.Json(new { Now = time.GetUtcNow(), Virtual = time is FakeTimeProvider }));
+        admin.MapPost("/clock/advance", (TimeProvider time, ClockAdvance request) =>
+        {
+            if (time is not FakeTimeProvider fake) return Results.Problem("The emulator runs on the real clock; start it with VirtualTime to move time.", statusCode: 409);
+            if (request.Seconds is not > 0) return Results.Problem("seconds must be positive.", statusCode: 400);
+            fake.Advance(TimeSpan.FromSeconds(request.Seconds.Value));
+            return Results.Json(new { Now = fake.GetUtcNow() });
+        });
+        admin.MapPost("/clock/set", (TimeProvider time, ClockSet request) =>
+        {
+            if (time is not FakeTimeProvider fake) return Results.Problem("The emulator runs on the real clock; start it with VirtualTime to move time.", statusCode: 409);
+            if (request.Time is not { } target || target < fake.GetUtcNow()) return Results.Problem("time must be given and not in the past.", statusCode: 400);
+            fake.Advance(target - fake.GetUtcNow());
+            return Results.Json(new { Now = fake.GetUtcNow() });
+        });
+
+        admin.MapGet("/faults", (Injector injector) => Results.Json(new { Faults = injector.Faults, Redirects = injector.Redirects }));
+        admin.MapPost("/faults", (Injector injector, FaultRule rule) =>
+        {
+            injector.Add(rule);
+            return Results.Json(new { Faults = injector.Faults });
+        });
+        admin.MapPost("/redirects", (Injector injector, RedirectRule rule) =>
+        {
+            if (string.IsNullOrEmpty(rule.Location)) return Results.Problem("location is required.", statusCode: 400);
+            injector.Add(rule);
+            return Results.Json(new { Redirects = injector.Redirects });
+        });
+        admin.MapDelete("/faults", (Injector injector) =>
+        {
+            injector.Clear();
+            return Results.NoContent();
+        });
+
+        admin.MapPost("/reset", (ShellRegistry registry, Journal journal, Injector injector, ResponseCache responses) =>
+        {
+            foreach (var shell in registry.Shells.ToList())
+            {
+                if (registry.Remove(shell)) shell.Close();
+            }
+
+            journal.Clear();
+            injector.Clear();
+            responses.Clear();
+            return Results.NoContent();
+        });
+    }
+
+    private static async ValueTask<object?> Authorize(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmulatorOptions>>().Value.AdminToken;
+        if (token is { Length: > 0 })
+        {
+            var header = http.Request.Headers.Authorization.ToString();
+            var expected = "Bearer " + token;
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.UTF8.GetBytes(header), System.Text.Encoding.UTF8.GetBytes(expected)))
+            {
+                return Results.Unauthorized();
+            }
+        }
+        else if (http.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+        {
+            return Results.Problem("The admin API answers loopback clients only unless AdminToken is set.", statusCode: 403);
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
+    internal sealed record ClockAdvance(double? Seconds);
+
+    internal sealed record ClockSet(DateTimeOffset? Time);
+}

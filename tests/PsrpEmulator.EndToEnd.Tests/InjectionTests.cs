@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Endpoint;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+/// <summary>Injected faults, redirects, robust retransmission and the admin API, over real HTTP.</summary>
+public class InjectionTests : EmulatorTestBase
+{
+    protected override bool UseVirtualTime => true;
+
+    protected override string? ScenarioYaml => """
+        behaviours:
+          - regex: 'Emit-Range (?<n>\d+)'
+            steps:
+              - loop: { from: 1, to: "{n}", steps: [ { output: "n{_}" } ] }
+        """;
+
+    private HttpClient Admin => new() { BaseAddress = Emulator.BaseUri };
+
+    private async Task AddFaultAsync(object rule)
+    {
+        using var admin = Admin;
+        using var response = await admin.PostAsJsonAsync("/_emulator/faults", rule);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_connection_dropped_before_processing_changes_nothing_on_the_server()
+    {
+        await AddFaultAsync(new { kind = "DropBeforeProcessing", action = "Create", count = 1 });
+        using var transport = CreateTransport();
+
+        var e = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(transport));
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        Assert.That(e!.HttpStatus, Is.Null);
+        Assert.That((await transport.EnumerateShellsAsync()).Select(s => s.ShellId), Is.EqualTo(new[] { pool.ShellId }));
+        Assert.That(Emulator.Journal.Snapshot().Count(j => j.Injected == "DropBeforeProcessing"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_lost_receive_response_is_recovered_by_retransmitting_the_same_operation()
+    {
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync("Emit-Range 3");
+        await AddFaultAsync(new { kind = "DropAfterProcessing", action = "Receive", count = 1 });
+        var header = pool.ShellHeader(WsManActions.Receive) with
+        {
+            OperationId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+        };
+        var body = new ReceiveBody("stdout", pipeline.CommandId);
+
+        await Assert.ThrowsAsync<WsManTransportException>(() => transport.SendAsync(header, body));
+        var resent = await transport.SendAsync(header with { OperationIdMustUnderstand = true }, body);
+
+        var messages = ((ReceiveResponseBody)resent.Body).Streams.SelectMany(s => new Defragmenter().Add(s.Data)).ToList();
+        Assert.That(messages.Where(m => m.MessageType == PsrpMessageType.PipelineOutput).Select(m => m.ReadData().ToDisplayString()), Is.EqualTo(new[] { "n1", "n2", "n3" }));
+        Assert.That(Emulator.Journal.Snapshot().Select(j => j.Injected), Does.Contain("DropAfterProcessing").And.Contain("Retransmission"));
+    }
+
+    [Test]
+    public async Task Http_errors_and_timed_out_faults_are_injected_without_processing()
+    {
+        await AddFaultAsync(new { kind = "HttpError", action = "Create", status = 503, count = 1 });
+        await AddFaultAsync(new { kind = "TimedOut", action = "Create", count = 1 });
+        using var transport = CreateTransport();
+
+        var unavailable = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(transport));
+        var timedOut = await Assert.ThrowsAsync<WsManFaultException>(() => RunspacePoolClient.OpenAsync(transport));
+
+        Assert.That(unavailable!.HttpStatus, Is.EqualTo(503));
+        Assert.That(timedOut!.IsTimedOut, Is.True);
+        Assert.That(await transport.EnumerateShellsAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task An_outage_refuses_every_request_until_its_virtual_duration_has_passed()
+    {
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        await AddFaultAsync(new { kind = "Outage", duration = "00:05:00", count = 1 });
+
+        await Assert.ThrowsAsync<WsManTransportException>(() => transport.GetShellAsync(pool.ShellId));
+        await Assert.ThrowsAsync<WsManTransportException>(() => transport.GetShellAsync(pool.ShellId));
+        Clock!.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.That((await transport.GetShellAsync(pool.ShellId)).ShellId, Is.EqualTo(pool.ShellId));
+    }
+
+    [Test]
+    public async Task A_delayed_response_arrives_when_the_virtual_delay_has_passed()
+    {
+        await AddFaultAsync(new { kind = "Delay", action = "Create", delay = "00:00:30", count = 1 });
+        using var transport = CreateTransport();
+
+        var open = RunspacePoolClient.OpenAsync(transport);
+        await Task.Delay(50);
+        Assert.That(open.IsCompleted, Is.False);
+        var pool = await AdvanceUntilAsync(open, TimeSpan.FromSeconds(10));
+
+        Assert.That(pool.State, Is.EqualTo(RunspacePoolState.Opened));
+    }
+
+    [Test]
+    public async Task A_redirect_rule_answers_create_with_302_and_the_location()
+    {
+        using (var admin = Admin)
+        {
+            using var response = await admin.PostAsJsonAsync("/_emulator/redirects", new { location = "https://other.example:5986/wsman", count = 1 });
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var transport = CreateTransport();
+        var e = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(transport));
+
+        Assert.That(e!.HttpStatus, Is.EqualTo(302));
+        Assert.That(e.RedirectLocation, Is.EqualTo(new Uri("https://other.example:5986/wsman")));
+        Assert.That((await RunspacePoolClient.OpenAsync(transport)).State, Is.EqualTo(RunspacePoolState.Opened), "count 1: only the first Create");
+    }
+
+    [Test]
+    public async Task The_admin_api_lists_shells_with_buffer_fill_and_drops()
+    {
+        await RestartEmulatorAsync(o => o.OutputBufferCapacity = 2);
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { BufferMode = "Drop", Name = "S1" });
+        var pipeline = await pool.StartAsync("Emit-Range 5");
+
+        using var admin = Admin;
+        using var document = JsonDocument.Parse(await admin.GetStringAsync("/_emulator/shells"));
+
+        var shell = document.RootElement[0];
+        Assert.That(shell.GetProperty("shellId").GetString(), Is.EqualTo(pool.ShellId));
+        Assert.That(shell.GetProperty("name").GetString(), Is.EqualTo("S1"));
+        var p = shell.GetProperty("pipelines")[0];
+        Assert.That(p.GetProperty("commandId").GetString(), Is.EqualTo(pipeline.CommandId));
+        Assert.That(p.GetProperty("buffered").GetInt32(), Is.EqualTo(2));
+        Assert.That(p.GetProperty("dropped").GetInt32(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task The_admin_api_moves_a_virtual_clock_and_filters_the_journal()
+    {
+        await RestartEmulatorAsync(o => o.VirtualTime = true);
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        await transport.DisconnectAsync(pool.ShellId, TimeSpan.FromSeconds(60));
+        using var admin = Admin;
+
+        using (var response = await admin.PostAsJsonAsync("/_emulator/clock/advance", new { seconds = 61 }))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => transport.GetShellAsync(pool.ShellId));
+        Assert.That(fault!.Code, Is.EqualTo(WsManFaultException.ShellNotFound));
+        using var journal = JsonDocument.Parse(await admin.GetStringAsync("/_emulator/journal?action=Disconnect"));
+        Assert.That(journal.RootElement.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(journal.RootElement[0].GetProperty("shellId").GetString(), Is.EqualTo(pool.ShellId));
+    }
+
+    [Test]
+    public async Task The_admin_api_requires_the_token_when_one_is_set_and_reset_clears_everything()
+    {
+        await RestartEmulatorAsync(o => o.AdminToken = "s3cret");
+        using var transport = CreateTransport();
+        await RunspacePoolClient.OpenAsync(transport);
+        using var admin = Admin;
+
+        using (var refused = await admin.PostAsync("/_emulator/reset", null))
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+        using (var reset = await admin.PostAsync("/_emulator/reset", null))
+        {
+            Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+
+        Assert.That(await transport.EnumerateShellsAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_probabilistic_fault_fires_the_same_way_for_the_same_seed()
+    {
+        async Task<string> RunAsync()
+        {
+            await RestartEmulatorAsync(o =>
+            {
+                o.FaultSeed = 42;
+                o.Faults = [new FaultRule { Kind = InjectedFaultKind.HttpError, Action = "Get", Probability = 0.5 }];
+            });
+            using var transport = CreateTransport();
+            var pool = await RunspacePoolClient.OpenAsync(transport);
+            var outcome = new System.Text.StringBuilder();
+            for (var i = 0; i < 20; i++)
+            {
+                try
+                {
+                    await transport.GetShellAsync(pool.ShellId);
+                    outcome.Append('.');
+                }
+                catch (WsManTransportException)
+                {
+                    outcome.Append('X');
+                }
+            }
+
+            return outcome.ToString();
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.That(second, Is.EqualTo(first));
+        Assert.That(first, Does.Contain("X").And.Contain("."));
+    }
+}
