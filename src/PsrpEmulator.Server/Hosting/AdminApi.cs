@@ -69,20 +69,20 @@ internal static class AdminApi
             }));
         });
 
-        admin.MapGet("/clock", (TimeProvider time) => Results.Json(new { Now = time.GetUtcNow(), Virtual = time is FakeTimeProvider }));
+        admin.MapGet("/clock", (TimeProvider time) => Results.Json(new { Now = time.GetUtcNow(), Virtual = Advancer(time) is not null }));
         admin.MapPost("/clock/advance", (TimeProvider time, ClockAdvance request) =>
         {
-            if (time is not FakeTimeProvider fake) return Results.Problem("The emulator runs on the real clock; start it with VirtualTime to move time.", statusCode: 409);
+            if (Advancer(time) is not { } advance) return NotVirtual();
             if (request.Seconds is not > 0) return Results.Problem("seconds must be positive.", statusCode: 400);
-            fake.Advance(TimeSpan.FromSeconds(request.Seconds.Value));
-            return Results.Json(new { Now = fake.GetUtcNow() });
+            advance(TimeSpan.FromSeconds(request.Seconds.Value));
+            return Results.Json(new { Now = time.GetUtcNow() });
         });
         admin.MapPost("/clock/set", (TimeProvider time, ClockSet request) =>
         {
-            if (time is not FakeTimeProvider fake) return Results.Problem("The emulator runs on the real clock; start it with VirtualTime to move time.", statusCode: 409);
-            if (request.Time is not { } target || target < fake.GetUtcNow()) return Results.Problem("time must be given and not in the past.", statusCode: 400);
-            fake.Advance(target - fake.GetUtcNow());
-            return Results.Json(new { Now = fake.GetUtcNow() });
+            if (Advancer(time) is not { } advance) return NotVirtual();
+            if (request.Time is not { } target || target < time.GetUtcNow()) return Results.Problem("time must be given and not in the past.", statusCode: 400);
+            advance(target - time.GetUtcNow());
+            return Results.Json(new { Now = time.GetUtcNow() });
         });
 
         admin.MapGet("/faults", (Injector injector) => Results.Json(new { Faults = injector.Faults, Redirects = injector.Redirects }));
@@ -116,6 +116,16 @@ internal static class AdminApi
             return Results.NoContent();
         });
     }
+
+    // The emulator's own virtual clock, or the testing fake a test host injected.
+    private static Action<TimeSpan>? Advancer(TimeProvider time) => time switch
+    {
+        VirtualClock clock => clock.Advance,
+        FakeTimeProvider fake => fake.Advance,
+        _ => null,
+    };
+
+    private static IResult NotVirtual() => Results.Problem("The emulator runs on the real clock; start it with VirtualTime to move time.", statusCode: 409);
 
     private static async ValueTask<object?> Authorize(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -54,7 +54,7 @@ public static class EmulatorHost
         }
 
         // A virtual clock starts at the real time and then moves only when told (admin API, scenario steps).
-        timeProvider ??= probe.VirtualTime ? new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow) : null;
+        timeProvider ??= probe.VirtualTime ? new VirtualClock(DateTimeOffset.UtcNow) : null;
         if (timeProvider is not null) builder.Services.AddSingleton(timeProvider);
         // Registrations made here win over the defaults (e.g. a BehaviourCatalog built in a test).
         services?.Invoke(builder.Services);
