@@ -14,10 +14,15 @@ public sealed class RemotingJob : Job
 {
     private readonly Lock _sync = new();
 
-    internal RemotingJob(string command, string? name, IReadOnlyList<RemotingChildJob> children)
+    /// <summary>Created before its children, so that it gets the lower Id (Job1 with child Job2, as PowerShell numbers them).</summary>
+    internal RemotingJob(string command, string? name)
         : base(command, string.IsNullOrEmpty(name) ? null : name)
     {
         PSJobTypeName = "RemoteJob";
+    }
+
+    internal void AddChildren(IEnumerable<RemotingChildJob> children)
+    {
         foreach (var child in children)
         {
             child.Parent = this;

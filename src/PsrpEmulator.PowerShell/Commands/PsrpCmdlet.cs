@@ -170,8 +170,8 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     /// <summary>Wraps client jobs in a RemotingJob, registers it in the job repository and returns it.</summary>
     private protected RemotingJob AddJob(string command, string? name, IEnumerable<PSRemotingJob> jobs)
     {
-        var children = jobs.Select(Context.ChildJobFor).ToList();
-        var job = new RemotingJob(command, name, children);
+        var job = new RemotingJob(command, name);
+        job.AddChildren([.. jobs.Select(Context.ChildJobFor)]);
         JobRepository.Add(job);
         return job;
     }
