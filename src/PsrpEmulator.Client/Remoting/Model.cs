@@ -103,6 +103,12 @@ public sealed record PSSessionOption
 /// <summary>Where a session lives: the cmdlets' -ComputerName/-Port/-UseSSL/-ApplicationName or -ConnectionUri.</summary>
 public sealed record RemoteTarget(Uri ConnectionUri, string ComputerName)
 {
+    /// <summary>
+    /// Host header to send instead of the URI's (e.g. <c>Server01:5985</c> while connecting to 127.0.0.1), so one
+    /// emulator process can serve several virtual computers; null sends the URI's host.
+    /// </summary>
+    public string? HostHeader { get; init; }
+
     /// <summary>http(s)://{computer}:{port}/{application}; port 0 means 5985 (http) or 5986 (https).</summary>
     public static RemoteTarget FromComputerName(string computerName, int port = 0, bool useSsl = false, string? applicationName = null)
     {

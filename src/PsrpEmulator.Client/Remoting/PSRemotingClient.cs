@@ -120,7 +120,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 }
 
                 if (redirections > 0) redirections--;
-                target = target with { ConnectionUri = location };
+                target = target with { ConnectionUri = location, HostHeader = null };
             }
             catch (WsManFaultException e)
             {
@@ -735,6 +735,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
     private WsManTransport CreateTransport(RemoteTarget target, PSCredential credential, PSSessionOption option) => _options.TransportFactory(new WsManClientOptions
     {
         ConnectionUri = target.ConnectionUri,
+        HostHeader = target.HostHeader,
         UserName = credential.UserName,
         Password = credential.Password,
         OperationTimeout = option.OperationTimeout,

@@ -29,6 +29,9 @@ public sealed class PSRemotingJob
 
     public int Id { get; }
 
+    /// <summary>Raised (on a background thread) after new results arrived or the state changed.</summary>
+    public event EventHandler? Changed;
+
     public string Name { get; }
 
     public Guid InstanceId { get; } = Guid.NewGuid();
@@ -208,5 +211,6 @@ public sealed class PSRemotingJob
         }
 
         previous.TrySetResult();
+        Changed?.Invoke(this, EventArgs.Empty);
     }
 }

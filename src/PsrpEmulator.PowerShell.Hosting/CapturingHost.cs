@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+using System.Text;
+
+namespace PsrpEmulator.PowerShell.Hosting;
+
+/// <summary>A console-like host whose screen is a text buffer; credential prompts are answered by a callback.</summary>
+public sealed class CapturingHost : PSHost
+{
+    private readonly CapturingHostUserInterface _ui;
+
+    public CapturingHost(string name, Func<string, string?, System.Management.Automation.PSCredential?>? credentialPrompt = null)
+    {
+        Name = name;
+        _ui = new CapturingHostUserInterface(credentialPrompt);
+    }
+
+    public override string Name { get; }
+
+    public override Version Version { get; } = new(7, 6, 9);
+
+    public override Guid InstanceId { get; } = Guid.NewGuid();
+
+    public override PSHostUserInterface UI => _ui;
+
+    public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
+
+    public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
+
+    /// <summary>Everything written to the screen so far.</summary>
+    public string Text => _ui.Text;
+
+    /// <summary>Returns the screen text and clears it.</summary>
+    public string TakeText() => _ui.TakeText();
+
+    public override void SetShouldExit(int exitCode)
+    {
+    }
+
+    public override void EnterNestedPrompt() => throw new NotSupportedException();
+
+    public override void ExitNestedPrompt() => throw new NotSupportedException();
+
+    public override void NotifyBeginApplication()
+    {
+    }
+
+    public override void NotifyEndApplication()
+    {
+    }
+}
+
+internal sealed class CapturingHostUserInterface(Func<string, string?, System.Management.Automation.PSCredential?>? credentialPrompt) : PSHostUserInterface
+{
+    private readonly StringBuilder _text = new();
+    private readonly Lock _sync = new();
+    private readonly RawUserInterface _raw = new();
+
+    public override PSHostRawUserInterface RawUI => _raw;
+
+    public string Text
+    {
+        get
+        {
+            lock (_sync) return _text.ToString();
+        }
+    }
+
+    public string TakeText()
+    {
+        lock (_sync)
+        {
+            var text = _text.ToString();
+            _text.Clear();
+            return text;
+        }
+    }
+
+    private void Append(string value)
+    {
+        lock (_sync) _text.Append(value);
+    }
+
+    public override void Write(string value) => Append(value);
+
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Append(value);
+
+    public override void WriteLine(string value) => Append(value + "\n");
+
+    public override void WriteErrorLine(string value) => Append(value + "\n");
+
+    public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
+
+    public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
+
+    public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
+
+    public override void WriteInformation(InformationRecord record)
+    {
+    }
+
+    public override void WriteProgress(long sourceId, ProgressRecord record)
+    {
+    }
+
+    public override string ReadLine() => string.Empty;
+
+    public override SecureString ReadLineAsSecureString() => new();
+
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) =>
+        throw new NotSupportedException("The hosted engine does not answer prompts.");
+
+    public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+
+    public override System.Management.Automation.PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
+        PromptForCredential(caption, message, userName, targetName, PSCredentialTypes.Default, PSCredentialUIOptions.Default);
+
+    public override System.Management.Automation.PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
+        PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options)
+    {
+        Append($"{caption}\n{message}\n");
+        return credentialPrompt?.Invoke(userName, targetName) ?? throw new PSInvalidOperationException($"No password is known for {userName}.");
+    }
+
+    private sealed class RawUserInterface : PSHostRawUserInterface
+    {
+        public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
+
+        public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
+
+        public override Coordinates CursorPosition { get; set; }
+
+        public override Coordinates WindowPosition { get; set; }
+
+        public override int CursorSize { get; set; }
+
+        public override Size BufferSize { get; set; } = new(120, 9999);
+
+        public override Size WindowSize { get; set; } = new(120, 50);
+
+        public override Size MaxWindowSize => new(120, 50);
+
+        public override Size MaxPhysicalWindowSize => new(120, 50);
+
+        public override bool KeyAvailable => false;
+
+        public override string WindowTitle { get; set; } = string.Empty;
+
+        public override void FlushInputBuffer()
+        {
+        }
+
+        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
+
+        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
+
+        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill)
+        {
+        }
+
+        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents)
+        {
+        }
+
+        public override void SetBufferContents(Rectangle rectangle, BufferCell fill)
+        {
+        }
+    }
+}

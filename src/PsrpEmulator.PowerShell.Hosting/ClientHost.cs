@@ -1,0 +1,121 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using SmaPowerShell = System.Management.Automation.PowerShell;
+
+namespace PsrpEmulator.PowerShell.Hosting;
+
+/// <summary>What one command line produced: output objects, error records and the text the host displayed.</summary>
+public sealed record ScriptResult(IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, string HostText)
+{
+    public bool HadErrors => Errors.Count > 0;
+}
+
+/// <summary>Settings of a <see cref="ClientHost"/>.</summary>
+public sealed record ClientHostOptions
+{
+    public string Name { get; init; } = "PsrpEmulatorHost";
+
+    /// <summary>Current user, host map, clock and transports of this client.</summary>
+    public RemotingContextOptions Remoting { get; init; } = new();
+
+    /// <summary>Answers a -Credential given as a user name: (userName, targetName) → credential.</summary>
+    public Func<string, string?, System.Management.Automation.PSCredential?>? CredentialPrompt { get; init; }
+}
+
+/// <summary>
+/// One client "PowerShell process" in-process: a runspace from <c>InitialSessionState.CreateDefault()</c> whose
+/// built-in remoting cmdlets are replaced by ours (plus our format data), its own <see cref="RemotingContext"/>
+/// (session and job repositories, current user, host map, clock) and a host whose screen is captured.
+/// A client restart is a new ClientHost.
+/// </summary>
+public sealed class ClientHost : IAsyncDisposable
+{
+    private readonly Runspace _runspace;
+
+    static ClientHost() => Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+
+    public ClientHost(ClientHostOptions? options = null)
+    {
+        options ??= new ClientHostOptions();
+        Host = new CapturingHost(options.Name, options.CredentialPrompt);
+        Context = new RemotingContext(options.Remoting);
+        _runspace = RunspaceFactory.CreateRunspace(Host, CreateSessionState());
+        RemotingContext.Register(_runspace, Context);
+        _runspace.Open();
+        Run("$PSStyle.OutputRendering = 'PlainText'");
+    }
+
+    public CapturingHost Host { get; }
+
+    public RemotingContext Context { get; }
+
+    public Runspace Runspace => _runspace;
+
+    /// <summary>The cmdlets of the module (type and Verb-Noun name), found by reflection.</summary>
+    public static IReadOnlyList<(string Name, Type Type)> ModuleCmdlets { get; } = [.. typeof(RemotingContext).Assembly.GetTypes()
+        .Select(t => (Type: t, Attribute: t.GetCustomAttribute<CmdletAttribute>()))
+        .Where(x => x.Attribute is not null && !x.Type.IsAbstract)
+        .Select(x => ($"{x.Attribute!.VerbName}-{x.Attribute.NounName}", x.Type))];
+
+    /// <summary>The format file shipped beside the module assembly.</summary>
+    public static string FormatFilePath => Path.Combine(Path.GetDirectoryName(typeof(RemotingContext).Assembly.Location)!, "PsrpEmulator.PowerShell.format.ps1xml");
+
+    /// <summary>Default session state with the built-in remoting cmdlets removed and ours added.</summary>
+    public static InitialSessionState CreateSessionState()
+    {
+        var iss = InitialSessionState.CreateDefault();
+        foreach (var (name, type) in ModuleCmdlets)
+        {
+            iss.Commands.Remove(name, null);
+            iss.Commands.Add(new SessionStateCmdletEntry(name, type, null));
+        }
+
+        iss.Formats.Add(new SessionStateFormatEntry(FormatFilePath));
+        return iss;
+    }
+
+    /// <summary>Runs one command line as a console would: output goes to the host through Out-Default, and is also returned.</summary>
+    public ScriptResult Run(string script)
+    {
+        var items = new List<PSObject>();
+        var errors = new List<ErrorRecord>();
+        using (var ps = SmaPowerShell.Create())
+        {
+            ps.Runspace = _runspace;
+            ps.AddScript(script);
+            ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
+            try
+            {
+                items.AddRange(ps.Invoke());
+            }
+            catch (RuntimeException e)
+            {
+                items.Add(new PSObject(e.ErrorRecord));
+            }
+
+            errors.AddRange(ps.Streams.Error);
+        }
+
+        using (var format = SmaPowerShell.Create())
+        {
+            format.Runspace = _runspace;
+            format.AddCommand("Out-Default");
+            format.Invoke(items.Concat(errors.Select(e => new PSObject(e))));
+        }
+
+        var output = items.Where(o => o?.BaseObject is not ErrorRecord).ToList();
+        errors.InsertRange(0, items.Select(o => o?.BaseObject).OfType<ErrorRecord>());
+        return new ScriptResult(output, errors, Host.TakeText());
+    }
+
+    /// <summary><see cref="Run"/> on a pool thread, so the caller can move a virtual clock while a command waits.</summary>
+    public Task<ScriptResult> RunAsync(string script) => Task.Run(() => Run(script));
+
+    public async ValueTask DisposeAsync()
+    {
+        _runspace.Dispose();
+        await Context.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Management.Automation;
+using System.Management.Automation.Remoting;
+using System.Management.Automation.Runspaces;
+using PsrpEmulator.Client.Remoting;
+using PSSessionOption = System.Management.Automation.Remoting.PSSessionOption;
+using OurSession = PsrpEmulator.PowerShell.PSSession;
+
+namespace Microsoft.PowerShell.Commands;
+
+/// <summary>Get-PSSession: the local repository, or a server query with -ComputerName / -ConnectionUri.</summary>
+[Cmdlet(VerbsCommon.Get, "PSSession", DefaultParameterSetName = "Name")]
+[OutputType(typeof(OurSession))]
+public sealed class GetPSSessionCommand : PsrpCmdlet
+{
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ComputerName")]
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ComputerInstanceId")]
+    [ValidateNotNullOrEmpty]
+    [Alias("Cn")]
+    public string[]? ComputerName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "ComputerName")]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "ComputerInstanceId")]
+    public string? ApplicationName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "ComputerName")]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "ConnectionUri")]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "ConnectionUriInstanceId")]
+    public string? ConfigurationName { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ConnectionUri")]
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ConnectionUriInstanceId")]
+    [ValidateNotNullOrEmpty]
+    [Alias("URI", "CU")]
+    public Uri[]? ConnectionUri { get; set; }
+
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    public SwitchParameter AllowRedirection { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "ComputerInstanceId")]
+    [Parameter(Mandatory = true, ParameterSetName = "ConnectionUriInstanceId")]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "InstanceId")]
+    [ValidateNotNull]
+    public Guid[]? InstanceId { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    [Credential]
+    public System.Management.Automation.PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    public AuthenticationMechanism Authentication { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    public string? CertificateThumbprint { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [ValidateRange(1, ushort.MaxValue)]
+    public int Port { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    public SwitchParameter UseSSL { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    public int ThrottleLimit { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    public SessionFilterState State { get; set; }
+
+    [Parameter(ParameterSetName = "ComputerName")]
+    [Parameter(ParameterSetName = "ComputerInstanceId")]
+    [Parameter(ParameterSetName = "ConnectionUri")]
+    [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
+    public PSSessionOption? SessionOption { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+    [ValidateNotNull]
+    public int[]? Id { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case "ComputerName":
+            case "ComputerInstanceId":
+                foreach (var computer in ComputerName ?? [])
+                {
+                    Query(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName));
+                }
+
+                break;
+            case "ConnectionUri":
+            case "ConnectionUriInstanceId":
+                foreach (var uri in ConnectionUri ?? [])
+                {
+                    Query(Context.ResolveUri(uri));
+                }
+
+                break;
+            case "Id":
+                foreach (var s in MatchLocal(Id, null, null)) WriteSession(s);
+                break;
+            case "InstanceId":
+                foreach (var s in MatchLocal(null, null, InstanceId)) WriteSession(s);
+                break;
+            default:
+                var all = Client.Sessions;
+                foreach (var s in Name is null ? all : MatchLocal(null, Name, null)) WriteSession(s);
+                break;
+        }
+    }
+
+    private void Query(RemoteTarget target)
+    {
+        if (!CheckAuthentication(Authentication, target.ComputerName, "RemotePSSessionQueryFailed")) return;
+        var credential = CredentialOf(Credential);
+        var option = SessionOptionOf(SessionOption);
+        TryRun(() =>
+        {
+            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, cancellationToken: ct));
+            foreach (var s in found)
+            {
+                if (Name is { Length: > 0 } names && !names.Any(n => PSRemotingClient.WildcardMatch(n, s.Name))) continue;
+                if (InstanceId is { Length: > 0 } ids && !ids.Contains(s.InstanceId)) continue;
+                if (!MatchesState(s)) continue;
+                WriteSession(s);
+            }
+        }, target.ComputerName);
+    }
+
+    private bool MatchesState(PsrpEmulator.Client.Remoting.PSSession s) => State switch
+    {
+        SessionFilterState.Opened => s.State == PsrpEmulator.Client.Remoting.RunspaceState.Opened,
+        SessionFilterState.Disconnected => s.State == PsrpEmulator.Client.Remoting.RunspaceState.Disconnected,
+        SessionFilterState.Closed => s.State == PsrpEmulator.Client.Remoting.RunspaceState.Closed,
+        SessionFilterState.Broken => s.State == PsrpEmulator.Client.Remoting.RunspaceState.Broken,
+        _ => true,
+    };
+}

@@ -1,0 +1,304 @@
+using System.Management.Automation;
+using System.Management.Automation.Remoting;
+using System.Management.Automation.Runspaces;
+using PsrpEmulator.Client.Remoting;
+using PsrpEmulator.PowerShell;
+using PSSessionOption = System.Management.Automation.Remoting.PSSessionOption;
+using PSDataStreams = PsrpEmulator.Client.Remoting.PSDataStreams;
+using OurSession = PsrpEmulator.PowerShell.PSSession;
+
+namespace Microsoft.PowerShell.Commands;
+
+/// <summary>
+/// Invoke-Command over the emulator client: -Session, -ComputerName, -ConnectionUri with -ScriptBlock or -FilePath,
+/// -AsJob, -InDisconnectedSession [-SessionName]; without a target the script block runs locally (InProcess).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "Command", DefaultParameterSetName = "InProcess")]
+public sealed class InvokeCommandCommand : PsrpCmdlet
+{
+    private const string Cn = "ComputerName", FpCn = "FilePathComputerName", Sn = "Session", FpSn = "FilePathRunspace", Uri = "Uri", FpUri = "FilePathUri";
+
+    [Parameter(Position = 0, ParameterSetName = Sn)]
+    [Parameter(Position = 0, ParameterSetName = FpSn)]
+    [ValidateNotNullOrEmpty]
+    public OurSession[]? Session { get; set; }
+
+    [Parameter(Position = 0, ParameterSetName = Cn)]
+    [Parameter(Position = 0, ParameterSetName = FpCn)]
+    [ValidateNotNullOrEmpty]
+    [Alias("Cn")]
+    public string[]? ComputerName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = Cn)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = Uri)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FpCn)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FpUri)]
+    [Credential]
+    public System.Management.Automation.PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = FpCn)]
+    [ValidateRange(1, ushort.MaxValue)]
+    public int Port { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = FpCn)]
+    public SwitchParameter UseSSL { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = Cn)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = Uri)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FpCn)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FpUri)]
+    public string? ConfigurationName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = Cn)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FpCn)]
+    public string? ApplicationName { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Sn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = FpSn)]
+    [Parameter(ParameterSetName = FpUri)]
+    public int ThrottleLimit { get; set; }
+
+    [Parameter(Position = 0, ParameterSetName = Uri)]
+    [Parameter(Position = 0, ParameterSetName = FpUri)]
+    [ValidateNotNullOrEmpty]
+    [Alias("URI", "CU")]
+    public Uri[]? ConnectionUri { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Sn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = FpSn)]
+    [Parameter(ParameterSetName = FpUri)]
+    public SwitchParameter AsJob { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpUri)]
+    [Alias("Disconnected")]
+    public SwitchParameter InDisconnectedSession { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = FpCn)]
+    [ValidateNotNullOrEmpty]
+    public string[]? SessionName { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Sn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = FpSn)]
+    [Parameter(ParameterSetName = FpUri)]
+    [Alias("HCN")]
+    public SwitchParameter HideComputerName { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Sn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = FpSn)]
+    [Parameter(ParameterSetName = FpUri)]
+    public string? JobName { get; set; }
+
+    [Parameter(Position = 1, Mandatory = true, ParameterSetName = Cn)]
+    [Parameter(Position = 1, Mandatory = true, ParameterSetName = Sn)]
+    [Parameter(Position = 1, Mandatory = true, ParameterSetName = Uri)]
+    [Parameter(Position = 0, Mandatory = true, ParameterSetName = "InProcess")]
+    [ValidateNotNull]
+    [Alias("Command")]
+    public ScriptBlock? ScriptBlock { get; set; }
+
+    [Parameter(ParameterSetName = "InProcess")]
+    public SwitchParameter NoNewScope { get; set; }
+
+    [Parameter(Position = 1, Mandatory = true, ParameterSetName = FpCn)]
+    [Parameter(Position = 1, Mandatory = true, ParameterSetName = FpSn)]
+    [Parameter(Position = 1, Mandatory = true, ParameterSetName = FpUri)]
+    [ValidateNotNull]
+    [Alias("PSPath")]
+    public string? FilePath { get; set; }
+
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpUri)]
+    public SwitchParameter AllowRedirection { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = FpUri)]
+    public PSSessionOption? SessionOption { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpUri)]
+    public AuthenticationMechanism Authentication { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpUri)]
+    public SwitchParameter EnableNetworkAccess { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Sn)]
+    [Parameter(ParameterSetName = Uri)]
+    [Parameter(ParameterSetName = FpCn)]
+    [Parameter(ParameterSetName = FpSn)]
+    [Parameter(ParameterSetName = FpUri)]
+    public SwitchParameter RemoteDebug { get; set; }
+
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter]
+    [Alias("Args")]
+    public object[]? ArgumentList { get; set; }
+
+    [Parameter(ParameterSetName = Cn)]
+    [Parameter(ParameterSetName = Uri)]
+    public string? CertificateThumbprint { get; set; }
+
+    private readonly List<PSRemotingJob> _jobs = [];
+    private string? _script;
+    private int _sessionNameIndex;
+    private bool _done;
+
+    protected override void BeginProcessing()
+    {
+        if (InDisconnectedSession && AsJob)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(RemotingErrors.AsJobAndDisconnectedError), "AsJobAndDisconnectedError", ErrorCategory.InvalidOperation, this));
+        }
+
+        if (SessionName is not null && !InDisconnectedSession)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                "You can only use the SessionName parameter when you specify the InDisconnectedSession parameter with the Invoke-Command cmdlet."),
+                "SessionNameWithoutInvokeDisconnected", ErrorCategory.InvalidArgument, this));
+        }
+
+        if (ParameterSetName == "InProcess") return;
+        _script = FilePath is null ? ScriptBlock!.ToString() : ReadScriptFile(FilePath);
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "InProcess")
+        {
+            foreach (var o in ScriptBlock!.Invoke(ArgumentList ?? [])) WriteObject(o);
+            return;
+        }
+
+        // The remote command runs once; piped input is not sent (the client has no input stream support yet).
+        if (_done) return;
+        _done = true;
+        var script = _script!;
+        switch (ParameterSetName)
+        {
+            case Sn:
+            case FpSn:
+                foreach (var session in Session ?? []) InvokeOn(session.Session, script);
+                break;
+            case Uri:
+            case FpUri:
+                foreach (var uri in ConnectionUri ?? []) InvokeAt(Context.ResolveUri(uri), script);
+                break;
+            default:
+                foreach (var computer in ComputerName is { Length: > 0 } names ? names : ["localhost"])
+                {
+                    InvokeAt(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName), script);
+                }
+
+                break;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_jobs.Count > 0) WriteObject(AddJob(_script!, JobName, _jobs));
+    }
+
+    private void InvokeAt(RemoteTarget target, string script)
+    {
+        if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
+        var credential = CredentialOf(Credential);
+        var option = SessionOptionOf(SessionOption);
+        if (InDisconnectedSession)
+        {
+            var name = SessionName is { } names && _sessionNameIndex < names.Length ? names[_sessionNameIndex] : null;
+            _sessionNameIndex++;
+            TryRun(() => WriteSession(Run(ct => Client.InvokeInDisconnectedSessionAsync(target, credential, script, name, ConfigurationName, option, ct))), target.ComputerName);
+            return;
+        }
+
+        // A temporary session: opened, used, removed (PowerShell does the same for -ComputerName).
+        TryRun(() =>
+        {
+            var session = Run(ct => Client.NewSessionAsync(target, credential, ConfigurationName, null, option, AllowRedirection, ct));
+            if (AsJob)
+            {
+                _jobs.Add(Run(ct => Client.InvokeAsJobAsync(session, script, null, HideComputerName, ct)));
+                return;
+            }
+
+            try
+            {
+                WriteResults(session, Run(ct => Client.InvokeAsync(session, script, ct)));
+            }
+            finally
+            {
+                Run(ct => Client.RemoveAsync(session, ct));
+            }
+        }, target.ComputerName);
+    }
+
+    private void InvokeOn(PsrpEmulator.Client.Remoting.PSSession session, string script)
+    {
+        TryRun(() =>
+        {
+            if (AsJob)
+            {
+                _jobs.Add(Run(ct => Client.InvokeAsJobAsync(session, script, null, HideComputerName, ct)));
+                return;
+            }
+
+            WriteResults(session, Run(ct => Client.InvokeAsync(session, script, ct)));
+        }, Context.Wrap(session));
+    }
+
+    private void WriteResults(PsrpEmulator.Client.Remoting.PSSession session, PSDataStreams results)
+    {
+        if (HideComputerName)
+        {
+            foreach (var o in results.Output)
+            {
+                if (o is PsrpEmulator.Protocol.Clixml.PsObject obj) obj.With(RemoteObjects.ShowComputerNameProperty, false);
+            }
+        }
+
+        RemoteData.Write(this, results, session.ComputerName, session.InstanceId);
+    }
+
+    private string ReadScriptFile(string path)
+    {
+        string resolved;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(path, out _).FirstOrDefault() ?? path;
+        }
+        catch (ItemNotFoundException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            throw;
+        }
+
+        return File.ReadAllText(resolved);
+    }
+}

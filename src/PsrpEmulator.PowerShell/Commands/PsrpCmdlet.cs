@@ -1,0 +1,184 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using PsrpEmulator.Client.Remoting;
+using PsrpEmulator.PowerShell;
+using ClientCredential = PsrpEmulator.Client.Remoting.PSCredential;
+using ClientOutputBufferingMode = PsrpEmulator.Client.Remoting.OutputBufferingMode;
+using ClientSessionOption = PsrpEmulator.Client.Remoting.PSSessionOption;
+using SmaSessionOption = System.Management.Automation.Remoting.PSSessionOption;
+
+namespace Microsoft.PowerShell.Commands;
+
+/// <summary>
+/// Receive-PSSession -OutTarget (PowerShell's enum; Linux builds of PowerShell do not ship it).
+/// </summary>
+public enum OutTarget
+{
+    Default = 0,
+    Host = 1,
+    Job = 2,
+}
+
+/// <summary>
+/// Shared plumbing of our remoting cmdlets. They live in Microsoft.PowerShell.Commands under PowerShell's class
+/// names so that error records get PowerShell's FullyQualifiedErrorIds (<c>{id},Microsoft.PowerShell.Commands.XCommand</c>).
+/// </summary>
+public abstract class PsrpCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    private protected RemotingContext Context => RemotingContext.For(Runspace.DefaultRunspace);
+
+    private protected PSRemotingClient Client => Context.Client;
+
+    private protected CancellationToken StopToken => _stop.Token;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Runs client work to completion on the pipeline thread.</summary>
+    private protected T Run<T>(Func<CancellationToken, Task<T>> work) => work(StopToken).GetAwaiter().GetResult();
+
+    private protected void Run(Func<CancellationToken, Task> work) => work(StopToken).GetAwaiter().GetResult();
+
+    /// <summary>Runs client work; a <see cref="PSRemotingException"/> becomes a non-terminating error. Returns false on error.</summary>
+    private protected bool TryRun(Action action, object? target = null)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (PSRemotingException e)
+        {
+            WriteError(RemoteData.ToErrorRecord(e, target));
+            return false;
+        }
+    }
+
+    private protected void WriteSession(PsrpEmulator.Client.Remoting.PSSession session) => WriteObject(Context.Wrap(session));
+
+    /// <summary>-Credential, else the host's current user.</summary>
+    private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential)
+    {
+        if (credential is null || ReferenceEquals(credential, System.Management.Automation.PSCredential.Empty))
+        {
+            return new ClientCredential(Context.Options.UserName, Context.Options.Password);
+        }
+
+        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password);
+    }
+
+    /// <summary>
+    /// Default, Basic and Negotiate use Basic (what the emulator offers); the others fail as WinRM fails when the
+    /// server does not offer the mechanism.
+    /// </summary>
+    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId)
+    {
+        if (mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
+        {
+            return true;
+        }
+
+        var message = $"Connecting to remote server {computerName} failed with the following error message : The WinRM client cannot process the request. " +
+            "The authentication mechanism requested by the client is not supported by the server or unencrypted traffic is disabled in the service configuration. " +
+            "Verify the unencrypted traffic setting in the service configuration or specify one of the authentication mechanisms supported by the server.  " +
+            "To use Kerberos, specify the computer name as the remote destination. Also verify that the client computer and the destination computer are joined to a domain. " +
+            "To use Basic, specify the computer name as the remote destination, specify Basic authentication and provide user name and password. " +
+            $"Possible authentication mechanisms reported by server:     Basic For more information, see the about_Remote_Troubleshooting Help topic.";
+        WriteError(new ErrorRecord(new System.Management.Automation.Remoting.PSRemotingTransportException(message), defaultErrorId, ErrorCategory.OpenError, computerName));
+        return false;
+    }
+
+    /// <summary>-SessionOption, else <c>$PSSessionOption</c>, else defaults; converted to the client's options.</summary>
+    private protected ClientSessionOption SessionOptionOf(SmaSessionOption? option, bool ignoreIdleTimeout = false)
+    {
+        option ??= GetVariableValue("PSSessionOption") switch
+        {
+            SmaSessionOption o => o,
+            PSObject { BaseObject: SmaSessionOption o } => o,
+            _ => null,
+        };
+        if (option is null) return ClientSessionOption.Default;
+        var idle = option.IdleTimeout;
+        return new ClientSessionOption
+        {
+            IdleTimeout = ignoreIdleTimeout || idle < TimeSpan.Zero ? null : idle,
+            OutputBufferingMode = (ClientOutputBufferingMode)(int)option.OutputBufferingMode,
+            OperationTimeout = option.OperationTimeout,
+            OpenTimeout = option.OpenTimeout,
+            CancelTimeout = option.CancelTimeout,
+            MaximumConnectionRedirectionCount = option.MaximumConnectionRedirectionCount,
+            MaxConnectionRetryCount = option.MaxConnectionRetryCount,
+            NoMachineProfile = option.NoMachineProfile,
+            SkipCACheck = option.SkipCACheck,
+            SkipCNCheck = option.SkipCNCheck,
+            ServerCertificateValidation = RemotingContext.CertificateCheck(option.SkipCACheck, option.SkipCNCheck),
+            Culture = option.Culture?.Name is { Length: > 0 } culture ? culture : "en-US",
+            UICulture = option.UICulture?.Name is { Length: > 0 } uiCulture ? uiCulture : "en-US",
+        };
+    }
+
+    /// <summary>Sessions of the local repository matching Id, Name (wildcards) or InstanceId, with PowerShell's not-found errors.</summary>
+    private protected List<PsrpEmulator.Client.Remoting.PSSession> MatchLocal(int[]? ids, string[]? names, Guid[]? instanceIds)
+    {
+        var sessions = Client.Sessions;
+        var result = new List<PsrpEmulator.Client.Remoting.PSSession>();
+        void Add(PsrpEmulator.Client.Remoting.PSSession s)
+        {
+            if (!result.Contains(s)) result.Add(s);
+        }
+
+        foreach (var id in ids ?? [])
+        {
+            var match = sessions.Where(s => s.Id == id).ToList();
+            if (match.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ArgumentException(RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedSessionId(id)),
+                    "RemoteRunspaceNotAvailableForSpecifiedSessionId", ErrorCategory.InvalidArgument, id));
+            }
+
+            match.ForEach(Add);
+        }
+
+        foreach (var name in names ?? [])
+        {
+            var match = sessions.Where(s => PSRemotingClient.WildcardMatch(name, s.Name)).ToList();
+            if (match.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                WriteError(new ErrorRecord(new ArgumentException(RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedName(name)),
+                    "RemoteRunspaceNotAvailableForSpecifiedName", ErrorCategory.InvalidArgument, name));
+            }
+
+            match.ForEach(Add);
+        }
+
+        foreach (var instanceId in instanceIds ?? [])
+        {
+            var match = sessions.Where(s => s.InstanceId == instanceId).ToList();
+            if (match.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ArgumentException(RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedRunspaceId(instanceId)),
+                    "RemoteRunspaceNotAvailableForSpecifiedRunspaceId", ErrorCategory.InvalidArgument, instanceId));
+            }
+
+            match.ForEach(Add);
+        }
+
+        return result;
+    }
+
+    /// <summary>Wraps client jobs in a RemotingJob, registers it in the job repository and returns it.</summary>
+    private protected RemotingJob AddJob(string command, string? name, IEnumerable<PSRemotingJob> jobs)
+    {
+        var job = new RemotingJob(command, name);
+        job.AddChildren([.. jobs.Select(Context.ChildJobFor)]);
+        JobRepository.Add(job);
+        return job;
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

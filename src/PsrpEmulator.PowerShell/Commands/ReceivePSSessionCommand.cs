@@ -1,0 +1,206 @@
+using System.Management.Automation;
+using System.Management.Automation.Remoting;
+using System.Management.Automation.Runspaces;
+using PsrpEmulator.Client.Remoting;
+using PsrpEmulator.PowerShell;
+using ClientOutTarget = PsrpEmulator.Client.Remoting.OutTarget;
+using PSSessionOption = System.Management.Automation.Remoting.PSSessionOption;
+using OurSession = PsrpEmulator.PowerShell.PSSession;
+
+namespace Microsoft.PowerShell.Commands;
+
+/// <summary>
+/// Receive-PSSession: connects a disconnected session and returns the results of its command, to the host or as a
+/// job, following PowerShell's rules (protocol-notes 10.2): a local disconnected job is reused; on the
+/// ComputerName/ConnectionUri sets Default means Job when the session is in the local repository, else Host.
+/// </summary>
+[Cmdlet(VerbsCommunications.Receive, "PSSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = SessionSet)]
+public sealed class ReceivePSSessionCommand : PsrpCmdlet
+{
+    private const string SessionSet = "Session", IdSet = "Id", InstanceIdSet = "InstanceId", NameSet = "SessionName";
+    private const string CnName = "ComputerSessionName", CnId = "ComputerInstanceId", UriName = "ConnectionUriSessionName", UriId = "ConnectionUriInstanceId";
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = SessionSet)]
+    [ValidateNotNullOrEmpty]
+    public OurSession? Session { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+    public int Id { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CnName)]
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CnId)]
+    [ValidateNotNullOrEmpty]
+    [Alias("Cn")]
+    public string? ComputerName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CnName)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CnId)]
+    public string? ApplicationName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CnName)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CnId)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = UriName)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = UriId)]
+    public string? ConfigurationName { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UriName)]
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UriId)]
+    [ValidateNotNullOrEmpty]
+    [Alias("URI", "CU")]
+    public Uri? ConnectionUri { get; set; }
+
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    public SwitchParameter AllowRedirection { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = InstanceIdSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CnId)]
+    [Parameter(Mandatory = true, ParameterSetName = UriId)]
+    [ValidateNotNullOrEmpty]
+    public Guid InstanceId { get; set; }
+
+    [Parameter(Position = 0, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CnName)]
+    [Parameter(Mandatory = true, ParameterSetName = UriName)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter(ParameterSetName = SessionSet)]
+    [Parameter(ParameterSetName = IdSet)]
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = NameSet)]
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    public OutTarget OutTarget { get; set; } = OutTarget.Default;
+
+    [Parameter(ParameterSetName = SessionSet)]
+    [Parameter(ParameterSetName = IdSet)]
+    [Parameter(ParameterSetName = InstanceIdSet)]
+    [Parameter(ParameterSetName = NameSet)]
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    [ValidateNotNullOrEmpty]
+    public string JobName { get; set; } = string.Empty;
+
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    [Credential]
+    public System.Management.Automation.PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    public AuthenticationMechanism Authentication { get; set; }
+
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    public string? CertificateThumbprint { get; set; }
+
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [ValidateRange(1, ushort.MaxValue)]
+    public int Port { get; set; }
+
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    public SwitchParameter UseSSL { get; set; }
+
+    [Parameter(ParameterSetName = CnId)]
+    [Parameter(ParameterSetName = CnName)]
+    [Parameter(ParameterSetName = UriName)]
+    [Parameter(ParameterSetName = UriId)]
+    public PSSessionOption? SessionOption { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var outTarget = (ClientOutTarget)(int)OutTarget;
+        var jobName = string.IsNullOrEmpty(JobName) ? null : JobName;
+        switch (ParameterSetName)
+        {
+            case CnName:
+            case CnId:
+                ReceiveRemote(Context.ResolveComputer(ComputerName!, Port, UseSSL, ApplicationName), outTarget, jobName);
+                break;
+            case UriName:
+            case UriId:
+                ReceiveRemote(Context.ResolveUri(ConnectionUri!), outTarget, jobName);
+                break;
+            default:
+                var session = ParameterSetName switch
+                {
+                    SessionSet => Session!.Session,
+                    IdSet => MatchLocal([Id], null, null).FirstOrDefault(),
+                    InstanceIdSet => MatchLocal(null, null, [InstanceId]).FirstOrDefault(),
+                    _ => MatchLocal(null, [Name!], null).FirstOrDefault(),
+                };
+                if (session is null) return;
+                if (!ShouldProcess(session.Name, VerbsCommunications.Receive)) return;
+                var previous = DisconnectedJobOf(session);
+                TryRun(() => Emit(Run(ct => Client.ReceiveAsync(session, outTarget, jobName, ct)), previous), Context.Wrap(session));
+                break;
+        }
+    }
+
+    private void ReceiveRemote(RemoteTarget target, ClientOutTarget outTarget, string? jobName)
+    {
+        var what = Name ?? InstanceId.ToString();
+        if (!ShouldProcess(what, VerbsCommunications.Receive)) return;
+        if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed")) return;
+        var credential = CredentialOf(Credential);
+
+        // IdleTimeout cannot change on receive: the option's (and $PSSessionOption's) is ignored.
+        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
+        Guid? instanceId = ParameterSetName is CnId or UriId ? InstanceId : null;
+        var local = Client.Sessions.FirstOrDefault(s => instanceId is { } id ? s.InstanceId == id : string.Equals(s.Name, Name, StringComparison.OrdinalIgnoreCase));
+        var previous = local is null ? null : DisconnectedJobOf(local);
+        TryRun(() =>
+        {
+            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, ct));
+            if (result is not null) Emit(result, previous);
+        }, target.ComputerName);
+    }
+
+    /// <summary>The wrapper job of the session's disconnected job, if any (its results go out with a Host receive).</summary>
+    private RemotingChildJob? DisconnectedJobOf(PsrpEmulator.Client.Remoting.PSSession session) =>
+        Client.Jobs.Where(j => j.Session.InstanceId == session.InstanceId && j.State == PsrpEmulator.Client.Remoting.JobState.Disconnected)
+            .Select(Context.FindChildJob).FirstOrDefault(j => j is not null);
+
+    private void Emit(ReceivePSSessionResult result, RemotingChildJob? previous)
+    {
+        if (result.Job is { } clientJob)
+        {
+            var existing = Context.FindChildJob(clientJob);
+            if (existing?.Parent is { } parent)
+            {
+                existing.Pump();
+                WriteObject(parent);
+                return;
+            }
+
+            WriteObject(AddJob(clientJob.Command, NullIfEmpty(JobName), [clientJob]));
+            return;
+        }
+
+        if (previous is not null)
+        {
+            // The job's results so far, then whatever the client still held, to the host.
+            previous.Pump();
+            foreach (var o in previous.Output.ReadAll()) WriteObject(o);
+            foreach (var e in previous.Error.ReadAll()) WriteError(e);
+            foreach (var w in previous.Warning.ReadAll()) WriteWarning(w.Message);
+        }
+
+        if (result.Results is { } results) RemoteData.Write(this, results, result.Session.ComputerName, result.Session.InstanceId);
+    }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+}

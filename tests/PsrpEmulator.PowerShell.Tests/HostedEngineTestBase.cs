@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.PowerShell.Hosting;
+using PsrpEmulator.Server.Hosting;
+using PsrpEmulator.Testing;
+
+namespace PsrpEmulator.PowerShell.Tests;
+
+/// <summary>
+/// An emulator serving the virtual computers Server01 and Server02 on 127.0.0.1:0, and client hosts (hosted
+/// PowerShell engines with our cmdlets) that reach them by name through the host map. Emulator and clients share a
+/// virtual clock; commands run while the test moves it.
+/// </summary>
+public abstract class HostedEngineTestBase
+{
+    private readonly List<ClientHost> _hosts = [];
+
+    protected EmulatorInstance Emulator { get; private set; } = null!;
+
+    protected FakeTimeProvider Clock { get; private set; } = null!;
+
+    /// <summary>Sleeps one second per line, so that a disconnect can land in the middle.</summary>
+    protected const string FiveSlowLines = "1..5 | ForEach-Object { \"line$_\"; Start-Sleep -Seconds 1 }";
+
+    [SetUp]
+    public async Task StartEmulatorAsync()
+    {
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
+        Emulator = await EmulatorInstance.StartAsync(options =>
+        {
+            options.ComputerName = "Server01";
+            options.Computers["Server02"] = new ComputerOptions();
+        }, Clock);
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        foreach (var host in _hosts) await host.DisposeAsync();
+        _hosts.Clear();
+        Emulator.WriteJournalIfFailed();
+        await Emulator.DisposeAsync();
+    }
+
+    /// <summary>A new client host ("a PowerShell process"), with a short OperationTimeout so idle receives come back quickly in virtual time.</summary>
+    protected async Task<ClientHost> NewHostAsync(string name = "client")
+    {
+        var address = $"{Emulator.WsManUri.Host}:{Emulator.WsManUri.Port}";
+        var host = new ClientHost(new ClientHostOptions
+        {
+            Name = name,
+            Remoting = new RemotingContextOptions
+            {
+                TimeProvider = Clock,
+                Hosts = RemotingContextOptions.ParseHosts($"Server01={address};Server02={address}"),
+            },
+        });
+        _hosts.Add(host);
+        await RunAsync(host, "$PSSessionOption = New-PSSessionOption -OperationTimeout 20000");
+        return host;
+    }
+
+    /// <summary>Runs a command line while moving the virtual clock in small steps until it finishes.</summary>
+    protected async Task<ScriptResult> RunAsync(ClientHost host, string script)
+    {
+        var task = host.RunAsync(script);
+        for (var i = 0; i < 20_000 && !task.IsCompleted; i++)
+        {
+            await Task.WhenAny(task, Task.Delay(5));
+            if (!task.IsCompleted) Clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        return await task;
+    }
+
+    protected static string[] Lines(ScriptResult result) => [.. result.Output.Select(o => o.ToString())];
+}

@@ -1,0 +1,137 @@
+namespace PsrpEmulator.PowerShell.Tests;
+
+public class RemotingCmdletTests : HostedEngineTestBase
+{
+    [Test]
+    public async Task New_PSSession_Invoke_Command_and_Remove_PSSession_run_a_command_on_a_named_computer()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "$s = New-PSSession -ComputerName Server01 -Name T1; Invoke-Command -Session $s { 'hello' }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "hello" }));
+        var hello = result.Output[0];
+        Assert.That(hello.Properties["PSComputerName"].Value, Is.EqualTo("Server01"));
+        Assert.That(hello.Properties["PSShowComputerName"].Value, Is.EqualTo(true));
+        Assert.That(hello.Properties["RunspaceId"].Value?.ToString(), Is.EqualTo((await RunAsync(host, "$s.InstanceId")).Output[0].ToString()));
+        Assert.That(Emulator.Journal.Snapshot().First(e => e.Action == "Create").Computer, Is.EqualTo("Server01"));
+
+        var removed = await RunAsync(host, "Remove-PSSession $s; @(Get-PSSession).Count; $s.State");
+        Assert.That(Lines(removed), Is.EqualTo(new[] { "0", "Closed" }));
+    }
+
+    [Test]
+    public async Task A_second_host_finds_an_InDisconnectedSession_command_and_receives_all_of_its_output()
+    {
+        var first = await NewHostAsync("first");
+        var started = await RunAsync(first, $"Invoke-Command -ComputerName Server01 -InDisconnectedSession -SessionName ITTask {{ {FiveSlowLines} }}");
+        Assert.That(started.Errors, Is.Empty, string.Join("\n", started.Errors));
+
+        var second = await NewHostAsync("second");
+        var found = await RunAsync(second, "Get-PSSession -ComputerName Server01 | Select-Object Name, State, Availability | ForEach-Object { \"$($_.Name) $($_.State) $($_.Availability)\" }");
+        Assert.That(Lines(found), Is.EqualTo(new[] { "ITTask Disconnected None" }));
+
+        var received = await RunAsync(second, "Receive-PSSession -ComputerName Server01 -Name ITTask");
+        Assert.That(received.Errors, Is.Empty, string.Join("\n", received.Errors));
+        Assert.That(Lines(received), Is.EqualTo(new[] { "line1", "line2", "line3", "line4", "line5" }));
+        Assert.That(received.HostText, Does.Contain("line5"));
+        Assert.That(Lines(await RunAsync(second, "(Get-PSSession).State")), Is.EqualTo(new[] { "Opened" }));
+    }
+
+    [Test]
+    public async Task Disconnect_PSSession_and_Connect_PSSession_move_the_session_between_Disconnected_and_Opened()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server02 -Name Test");
+
+        var disconnected = await RunAsync(host, "$s | Disconnect-PSSession | ForEach-Object { \"$($_.State) $($_.Availability)\" }");
+        Assert.That(Lines(disconnected), Is.EqualTo(new[] { "Disconnected None" }));
+
+        var other = await NewHostAsync("other");
+        var seen = await RunAsync(other, "Get-PSSession -ComputerName Server02 -Name Test | ForEach-Object { \"$($_.ComputerName) $($_.State) $($_.Availability)\" }");
+        Assert.That(Lines(seen), Is.EqualTo(new[] { "Server02 Disconnected None" }));
+
+        var connected = await RunAsync(host, "Connect-PSSession -Session $s | ForEach-Object { \"$($_.State) $($_.Availability)\" }; Invoke-Command $s { 'again' }");
+        Assert.That(Lines(connected), Is.EqualTo(new[] { "Opened Available", "again" }));
+        var busy = await RunAsync(other, "Get-PSSession -ComputerName Server02 -Name Test | ForEach-Object { \"$($_.State) $($_.Availability)\" }");
+        Assert.That(Lines(busy), Is.EqualTo(new[] { "Disconnected Busy" }));
+    }
+
+    [Test]
+    public async Task Invoke_Command_AsJob_gives_a_RemoteJob_that_the_built_in_job_cmdlets_handle()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, $"$s = New-PSSession -ComputerName Server01 -Name Test; $j = Invoke-Command -Session $s {{ {FiveSlowLines} }} -AsJob");
+
+        var job = await RunAsync(host, "Get-Job | ForEach-Object { \"$($_.PSJobTypeName) $($_.Location) $($_.ChildJobs.Count)\" }");
+        Assert.That(Lines(job), Is.EqualTo(new[] { "RemoteJob Server01 1" }));
+
+        var received = await RunAsync(host, "$null = Wait-Job $j; Receive-Job $j");
+        Assert.That(Lines(received), Is.EqualTo(new[] { "line1", "line2", "line3", "line4", "line5" }));
+        Assert.That(received.Output[0].Properties["PSComputerName"].Value, Is.EqualTo("Server01"));
+
+        var after = await RunAsync(host, "\"$($j.State) $($j.HasMoreData)\"; Remove-Job $j; @(Get-Job).Count");
+        Assert.That(Lines(after), Is.EqualTo(new[] { "Completed False", "0" }));
+    }
+
+    [Test]
+    public async Task Disconnecting_a_session_makes_its_job_Disconnected_and_Receive_PSSession_resumes_the_same_job()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, $"$s = New-PSSession -ComputerName Server01 -Name Test; $j = Invoke-Command -Session $s {{ {FiveSlowLines} }} -AsJob");
+        await RunAsync(host, "$null = $s | Disconnect-PSSession");
+
+        Assert.That(Lines(await RunAsync(host, "$j.State")), Is.EqualTo(new[] { "Disconnected" }));
+        var resumed = await RunAsync(host, "$j2 = Receive-PSSession -Session $s; [object]::ReferenceEquals($j, $j2); $null = Wait-Job $j; $j.State");
+        Assert.That(Lines(resumed), Is.EqualTo(new[] { "True", "Completed" }));
+        var all = await RunAsync(host, "Receive-Job $j");
+        Assert.That(Lines(all), Has.Length.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Sessions_display_with_the_documented_columns()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$null = New-PSSession -ComputerName Server01 -Name AD");
+
+        var text = string.Join("\n", Lines(await RunAsync(host, "Get-PSSession | Out-String -Width 120")));
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "Id", "Name", "ComputerName", "State", "ConfigurationName", "Availability" }));
+        Assert.That(lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "1", "AD", "Server01", "Opened", "Microsoft.PowerShell", "Available" }));
+    }
+
+    [Test]
+    public async Task Errors_carry_PowerShell_fully_qualified_error_ids()
+    {
+        var host = await NewHostAsync();
+
+        var badId = await RunAsync(host, "Receive-PSSession -Id 42");
+        Assert.That(badId.Errors.Select(e => e.FullyQualifiedErrorId),
+            Is.EqualTo(new[] { "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.ReceivePSSessionCommand" }));
+        Assert.That(badId.Errors[0].Exception.Message, Is.EqualTo("The remote session with the session ID 42 is not available."));
+        Assert.That(badId.Errors[0].CategoryInfo.Category, Is.EqualTo(System.Management.Automation.ErrorCategory.InvalidArgument));
+
+        var shortIdle = await RunAsync(host, "$s = New-PSSession -ComputerName Server01 -Name Session1; Disconnect-PSSession $s -IdleTimeoutSec 30");
+        Assert.That(shortIdle.Errors.Select(e => e.FullyQualifiedErrorId),
+            Is.EqualTo(new[] { "CannotDisconnectSessionWithInvalidIdleTimeout,Microsoft.PowerShell.Commands.DisconnectPSSessionCommand" }));
+        Assert.That(shortIdle.Errors[0].CategoryInfo.Category, Is.EqualTo(System.Management.Automation.ErrorCategory.InvalidArgument));
+        Assert.That(Emulator.Journal.Snapshot().Any(e => e.Action.EndsWith("Disconnect", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
+    public async Task Receive_PSSession_WhatIf_sends_nothing()
+    {
+        var first = await NewHostAsync("first");
+        await RunAsync(first, "$null = Invoke-Command -ComputerName Server01 -InDisconnectedSession -SessionName ITTask { 'hello' }");
+        var before = Emulator.Journal.Snapshot().Count;
+
+        var second = await NewHostAsync("second");
+        var result = await RunAsync(second, "Receive-PSSession -ComputerName Server01 -Name ITTask -WhatIf");
+
+        Assert.That(result.Output, Is.Empty);
+        Assert.That(result.HostText, Does.Contain("What if: Performing the operation \"Receive\" on target \"ITTask\"."));
+        Assert.That(Emulator.Journal.Snapshot(), Has.Count.EqualTo(before));
+    }
+}
