@@ -4,15 +4,30 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 
 /// <summary>How the emulator is set up to replay one recorded fixture, and what is known to differ.</summary>
 /// <param name="Name">The fixture's file name without <c>.yml</c>.</param>
+/// <param name="Variant">Tells apart two setups replaying the same fixture (test names).</param>
 /// <param name="Scenario">Behaviours producing the recorded outputs for the fixture's command texts (null: the defaults do).</param>
 /// <param name="Configure">Options the recorded server had (protocol version, envelope size, endpoints).</param>
 /// <param name="KnownIssue">When set, the response comparison is ignored with this reason: an emulator bug or limitation to fix.</param>
 /// <param name="KnownValueIssue">The same for the comparison of element texts (fault messages, shell fields).</param>
-public sealed record ConformanceFixture(string Name, string? Scenario = null, Action<EmulatorOptions>? Configure = null, string? KnownIssue = null,
-    string? KnownValueIssue = null)
+/// <param name="KnownRequestIssues">
+/// Emulator bugs that show at single requests: their differences are reported, not failed, so the rest of the
+/// fixture stays checked (CONFORMANCE_RUN_KNOWN_ISSUES=1 fails them too).
+/// </param>
+/// <param name="AdvanceBefore">
+/// Virtual time that passes before request #N (key), as the recording's timing says (idle timeouts, ShellInactivity);
+/// the clock moves in 1 s steps so the emulator's heartbeat sees every second.
+/// </param>
+public sealed record ConformanceFixture(string Name, string? Variant = null, string? Scenario = null, Action<EmulatorOptions>? Configure = null, string? KnownIssue = null,
+    string? KnownValueIssue = null, IReadOnlyList<KnownRequestIssue>? KnownRequestIssues = null, IReadOnlyDictionary<int, TimeSpan>? AdvanceBefore = null)
 {
-    public override string ToString() => Name;
+    public override string ToString() => Variant is null ? Name : $"{Name} ({Variant})";
 }
+
+/// <summary>An emulator bug or limitation seen at one request of a fixture.</summary>
+/// <param name="Request">The request index.</param>
+/// <param name="Issue">What differs: recorded vs emulator, and why it matters.</param>
+/// <param name="Values">True when it concerns element texts (the value comparison), false for the responses' shape.</param>
+public sealed record KnownRequestIssue(int Request, string Issue, bool Values = false);
 
 /// <summary>A difference between the recorded and the emulator's response that is accepted, with the reason.</summary>
 /// <param name="Fixture">The fixture it applies to, or null for all.</param>
@@ -145,7 +160,81 @@ public static class ConformanceFixtures
             KnownIssue: "recorded timing the emulator does not copy: the JEA endpoint answered SESSION_CAPABILITY (#1) and " +
                 "APPLICATION_PRIVATE_DATA (#2) in separate Receives (its module loading delayed the second); the emulator sends both " +
                 "in #1, so its #2 carries RUNSPACEPOOL_STATE and #3 times out"),
+
+        // Disconnected sessions. The requests keep their recorded wsmv:SessionId: disconnect_runspaces switches
+        // clients before the Enumerate (#11), disconnected_commands uses one SessionId throughout.
+        new("test_psrp_disconnect_runspaces", KnownRequestIssues:
+        [
+            new(1, OpenSplitIssue),
+            new(2, OpenSplitIssue),
+            new(3, OpenSplitIssue + "; the emulator has nothing left for this Receive and answers w:TimedOut after the 20 s OperationTimeout"),
+            new(14, ConnectCapabilityIssue),
+            new(16, ConnectCapabilityIssue),
+        ]),
+
+        // Both pools run the script while disconnected; the Connect-ed client reads the progress record and 'a',
+        // then 'b' and the final state once the 5 s sleep ends. Windows paused each disconnected pipeline at its
+        // first output after the progress record: the progress is object 4 (sent before the Connect), 'a' object 8,
+        // after the Connect's 5 and 6 and APPLICATION_PRIVATE_DATA's 7, so the sleep ran only after the Connect, for
+        // the pool started first (#3, read at #21/#22) as for the other. An output buffer of one object reproduces
+        // that; with the emulator's default (1000 objects) both scripts run to completion while disconnected and the
+        // Receive #21 carries all four messages (then #22 times out): the variant below.
+        new("test_psrp_disconnected_commands", Scenario: ASleepB, Configure: o => o.OutputBufferCapacity = 1, KnownRequestIssues: DisconnectedCommandsIssues),
+        new("test_psrp_disconnected_commands", Variant: "default output buffer", Scenario: ASleepB, KnownRequestIssues: DisconnectedCommandsIssues,
+            KnownIssue: "disconnected pipelines under BufferMode Block: Windows paused each at its first output after the progress record " +
+                "(recorded object ids: progress 4 before the Connect, 'a' 8 after the Connect's 5-7), so after the Connect #21 carries " +
+                "PROGRESS_RECORD + 'a' and #22, 5 s later, 'b' + PIPELINE_STATE 4 + CommandState Done; with OutputBufferCapacity 1000 the " +
+                "emulator runs both scripts to the end while disconnected: #21 carries all four messages and CommandState Done, #22 times out"),
+
+        // IdleTimeOut PT60S; the second Get came 62 s after the Create (ShellRunTime and ShellInactivity P0DT0H1M2S):
+        // the silent shell was auto-disconnected at 60 s.
+        new("test_psrp_is_alive_state_disconnected", AdvanceBefore: new Dictionary<int, TimeSpan> { [4] = TimeSpan.FromSeconds(62) }),
+
+        // The same, but the second Get came after the idle timeout passed twice: auto-disconnected at 60 s, deleted
+        // at 120 s, so the Get names a shell that no longer exists.
+        new("test_psrp_is_alive_invalid_selectors", AdvanceBefore: new Dictionary<int, TimeSpan> { [4] = TimeSpan.FromSeconds(125) }, KnownRequestIssues:
+        [
+            new(4, "the WS-Transfer Get of a shell that no longer exists: Windows' w:InvalidSelectors fault (2150858843) nests a second " +
+                "f:WSManFault (same code and message) in f:Message/f:ProviderFault provider=\"Shell provider\" path=\"%systemroot%\\system32\\WsmSvc.dll\"; " +
+                "the emulator's f:Message is plain text (no ProviderFault, ProviderFault/WSManFault, ProviderFault/WSManFault/Message)"),
+        ]),
+
+        // A Get with OperationTimeout PT-1S is refused by the header check; the shell is deleted normally after.
+        new("test_psrp_is_alive_other_wsman_error", KnownRequestIssues:
+        [
+            new(3, "Get with OperationTimeout PT-1S: Windows' a:InvalidMessageInformationHeader fault (2150858767) has s:Reason " +
+                "'The WS-Management service cannot process the request. The request contains one or more invalid SOAP headers.' and f:Message " +
+                "'The WS-Management service cannot process the request. The XML contains an invalid timeout field in the SOAP header: PT-1S.'; " +
+                "the emulator uses the mustUnderstand text for both: 'The WS-Management service cannot process a SOAP header in the request that has " +
+                "mustUnderstand=\"true\" or an invalid value: The XML contains an invalid timeout field in the SOAP header: PT-1S' (no final period)",
+                Values: true),
+        ]),
     ];
+
+    /// <summary>test_psrp_disconnected_commands' script, as the emulator sees it (one script command).</summary>
+    private const string ASleepB = $$"""
+        behaviours:
+          - name: Write-Output 'a'; Start-Sleep 5; Write-Output 'b'
+            regex: "^Write-Output 'a'; Start-Sleep (-Seconds )?5; Write-Output 'b'$"
+            steps:
+        {{PreparingModules}}
+              - output: a
+              - sleep: 5
+              - output: b
+        """;
+
+    // A property, not a field: All is initialized first, in text order.
+    private static KnownRequestIssue[] DisconnectedCommandsIssues => [new(13, ConnectCapabilityIssue), new(18, ConnectCapabilityIssue)];
+
+    /// <summary>The JEA fixture's timing quirk, recorded again in test_psrp_disconnect_runspaces #1..#3.</summary>
+    private const string OpenSplitIssue = "recorded timing the emulator does not copy (as in test_psrp_with_jea_configuration): Windows " +
+        "answered SESSION_CAPABILITY (#1), APPLICATION_PRIVATE_DATA (#2) and RUNSPACEPOOL_STATE (#3) in three Receives; the emulator sends the " +
+        "first two in #1 and the state in #2";
+
+    /// <summary>connectResponseXml's SESSION_CAPABILITY (all four recorded Connects agree).</summary>
+    private const string ConnectCapabilityIssue = "pool Connect from a new client: Windows' connectResponseXml carries SESSION_CAPABILITY with the " +
+        "pool's RPID, as RUNSPACEPOOL_INIT_DATA does; the emulator's SESSION_CAPABILITY has an empty RPID (it copies the Create-time " +
+        "capability, which Windows does send with an empty RPID) - Shell.ConnectPoolAsync";
 
     private static string BeginProcessEnd(bool preparingModules) => $$"""
         behaviours:
@@ -170,6 +259,9 @@ public static class ConformanceFixtures
     /// | run_protocol_version_2.1 #0 | emulator adds rsp:Shell to CreateResponse | recorded from PowerShell 2.0 (WinRM 2.0), whose CreateResponse has only x:ResourceCreated; the emulator is always a ≥2.2 endpoint and returns the shell fields PowerShell ≥3 reads |
     /// | run_protocol_version_2.1 #0, #3 | emulator returns the client's ShellId / CommandId | WinRM 2.0 chose its own ids; later requests are rewritten to the ids the emulator returned (identity map for the other fixtures) |
     /// | long_running_cmdlet #4 | recorded HTTP status 200 for a w:TimedOut fault | the fixture lacks `transport_error` on this one message only (#5, the same fault, has it); Windows sends every fault with HTTP 500 |
+    /// | disconnect_runspaces #0 | ShellRunTime and ShellInactivity P0DT0H0M2S in the CreateResponse, emulator P0DT0H0M0S | the recording host spent 2 s starting wsmprovhost inside the Create; the virtual clock does not move during a request |
+    /// | disconnect_runspaces #15, #17 | recorded RUNSPACEPOOL_STATE after the new-client Connect, emulator APPLICATION_PRIVATE_DATA | the README's hand-assembled part: RUNSPACEPOOL_STATE reuses object id 3 of the original open; test_psrp_disconnected_commands #14/#19 (ground truth) have APPLICATION_PRIVATE_DATA, as the emulator |
+    /// | disconnected_commands #10 | shells enumerated in another order | WinRM documents no order (disconnect_runspaces #11 lists creation order, disconnected_commands #10 the reverse; both fit descending ShellId); clients match shells by ShellId |
     /// | small_msg_size #0, update_envelope_size_500 #0 | emulator's cfg:Config lacks MaxProviderRequests and the Client, Service, Winrs subtrees | they describe the recording host's WinRM configuration; clients read only cfg:MaxEnvelopeSizekb from this Get, the emulator answers the top-level limits |
     /// </remarks>
     public static IReadOnlyList<ToleratedDifference> Tolerated { get; } =
@@ -180,6 +272,13 @@ public static class ConformanceFixtures
             .Select(path => new ToleratedDifference("test_psrp_run_protocol_version_2.1", 0, "extra element", path,
                 "PowerShell 2.0's CreateResponse has no rsp:Shell; the emulator is a >=2.2 endpoint")),
         new("test_psrp_long_running_cmdlet", 4, "http status", "status", "the fixture omits transport_error on this fault; Windows faults are HTTP 500"),
+        .. new[] { "Shell/ShellRunTime", "Shell/ShellInactivity" }.Select(path => new ToleratedDifference("test_psrp_disconnect_runspaces", 0, "value", path,
+            "the recording host spent 2 s starting wsmprovhost inside the Create; the virtual clock does not move during a request")),
+        .. new[] { 15, 17 }.Select(request => new ToleratedDifference("test_psrp_disconnect_runspaces", request, "psrp messages", "start fragments",
+            "hand-assembled recording (README): RUNSPACEPOOL_STATE reuses object id 3 of the original open; test_psrp_disconnected_commands #14/#19 " +
+            "show APPLICATION_PRIVATE_DATA after a new-client Connect, as the emulator sends")),
+        new("test_psrp_disconnected_commands", 10, "item order", "Items",
+            "WinRM documents no order for enumerated shells (creation order in disconnect_runspaces #11, the reverse here); clients match them by ShellId"),
         .. new[] { "Config/MaxProviderRequests", "Config/Client", "Config/Client/NetworkDelayms", "Config/Client/URLPrefix", "Config/Client/AllowUnencrypted",
             "Config/Client/Auth", "Config/Client/Auth/Basic", "Config/Client/Auth/Digest", "Config/Client/Auth/Kerberos", "Config/Client/Auth/Negotiate",
             "Config/Client/Auth/Certificate", "Config/Client/Auth/CredSSP", "Config/Client/DefaultPorts", "Config/Client/DefaultPorts/HTTP",

@@ -9,9 +9,13 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 /// HTTP, in order, with the server-assigned ids substituted, and checks that every response has the recorded HTTP
 /// status class, fault codes, body elements, streams, command state and PSRP messages in the recorded order.
 /// Accepted differences are in <see cref="ConformanceFixtures.Tolerated"/>; emulator bugs are the known issues of
-/// <see cref="ConformanceFixtures.All"/> (ignored cases; CONFORMANCE_RUN_KNOWN_ISSUES=1 runs them).
+/// <see cref="ConformanceFixtures.All"/>: a whole fixture's (an ignored case) or single requests' (reported, not
+/// failed, the rest of the fixture still checked); CONFORMANCE_RUN_KNOWN_ISSUES=1 fails on both.
+/// Requests keep their recorded wsmv:SessionId (the emulator's notion of "same client" for Reconnect versus
+/// Connect); virtual time passes where the fixture's AdvanceBefore says, and while Receives wait. Enumeration
+/// items (rsp:Shell, rsp:Command) are matched by id and compared field by field.
 /// </summary>
-public class RecordedTrafficConformanceTests : EmulatorTestBase
+public partial class RecordedTrafficConformanceTests : EmulatorTestBase
 {
     private static readonly TimeSpan ResponseDeadline = TimeSpan.FromSeconds(15);
 
@@ -59,15 +63,19 @@ public class RecordedTrafficConformanceTests : EmulatorTestBase
     /// <summary>HTTP status class, actions, fault codes, body elements and their order, streams, CommandState, PSRP messages.</summary>
     [TestCaseSource(nameof(Fixtures))]
     public Task Recorded_exchange_replays_with_matching_responses(ConformanceFixture fixture) =>
-        ReplayAsync(fixture, d => d.Kind != ValueKind, "responses");
+        ReplayAsync(fixture, values: false, "responses");
 
     /// <summary>The text of the leaf elements both responses have: fault reasons and messages, shell fields, config limits.</summary>
     [TestCaseSource(nameof(ValueFixtures))]
     public Task Recorded_exchange_replays_with_matching_texts_and_values(ConformanceFixture fixture) =>
-        ReplayAsync(fixture, d => d.Kind == ValueKind, "element texts");
+        ReplayAsync(fixture, values: true, "element texts");
 
-    private async Task ReplayAsync(ConformanceFixture fixture, Func<Difference, bool> checks, string what)
+    private async Task ReplayAsync(ConformanceFixture fixture, bool values, string what)
     {
+        var runKnownIssues = Environment.GetEnvironmentVariable("CONFORMANCE_RUN_KNOWN_ISSUES") == "1";
+        var knownIssues = (fixture.KnownRequestIssues ?? []).Where(k => k.Values == values).ToDictionary(k => k.Request);
+        var known = new List<string>();
+        var knownSeen = new HashSet<int>();
         var folder = RecordedExchange.FindFolder();
         if (folder is null)
         {
@@ -82,28 +90,60 @@ public class RecordedTrafficConformanceTests : EmulatorTestBase
 
         foreach (var message in exchange.Messages)
         {
+            if (fixture.AdvanceBefore is { } advances && advances.TryGetValue(message.Index, out var elapsed))
+            {
+                await AdvanceClockAsync(elapsed);
+            }
+
             var request = Substitute(message.Request, ids);
             var recorded = ResponseShape.Parse(message.Response, message.TransportErrorCode ?? 200);
             var actual = await SendAsync(request, message, recorded);
             if (actual is null)
             {
-                problems.Add($"{fixture.Name} request #{message.Index} ({message.ActionName}): no response within {ResponseDeadline.TotalSeconds} s (virtual clock advanced to the recorded OperationTimeout)");
+                var line = $"{fixture.Name} request #{message.Index} ({message.ActionName}): no response within {ResponseDeadline.TotalSeconds} s (virtual clock advanced to the recorded OperationTimeout)";
+                if (!runKnownIssues && knownIssues.TryGetValue(message.Index, out var issue))
+                {
+                    known.Add($"{line} [known issue: {issue.Issue}]");
+                    knownSeen.Add(message.Index);
+                }
+                else
+                {
+                    problems.Add(line);
+                }
+
                 break;
             }
 
             Learn(ids, recorded.CreatedShellId, actual.CreatedShellId);
             Learn(ids, recorded.CreatedCommandId, actual.CreatedCommandId);
 
-            foreach (var difference in Compare(recorded, actual, ids, message).Where(checks))
+            foreach (var difference in Compare(recorded, actual, ids, message).Where(d => (d.Kind == ValueKind) == values))
             {
                 var tolerance = ConformanceFixtures.Tolerated.FirstOrDefault(t => t.Covers(fixture.Name, message.Index, difference));
                 var line = $"{fixture.Name} request #{message.Index} ({message.ActionName}): {difference}";
-                if (tolerance is null) problems.Add(line);
-                else tolerated.Add($"{line} [tolerated: {tolerance.Reason}]");
+                if (tolerance is not null)
+                {
+                    tolerated.Add($"{line} [tolerated: {tolerance.Reason}]");
+                }
+                else if (!runKnownIssues && knownIssues.TryGetValue(message.Index, out var issue))
+                {
+                    known.Add($"{line} [known issue: {issue.Issue}]");
+                    knownSeen.Add(message.Index);
+                }
+                else
+                {
+                    problems.Add(line);
+                }
             }
         }
 
         foreach (var line in tolerated) TestContext.Out.WriteLine(line);
+        foreach (var line in known) TestContext.Out.WriteLine(line);
+        foreach (var index in knownIssues.Keys.Where(i => !runKnownIssues && !knownSeen.Contains(i)))
+        {
+            TestContext.Out.WriteLine($"{fixture.Name} request #{index}: the known issue listed for it did not show; remove it if it is fixed: {knownIssues[index].Issue}");
+        }
+
         Assert.That(problems, Is.Empty, () =>
             $"The emulator's {what} differ from those recorded from Windows in {fixture.Name}.yml " +
             "(later differences may follow from the first):" + Environment.NewLine + string.Join(Environment.NewLine, problems));
@@ -160,6 +200,17 @@ public class RecordedTrafficConformanceTests : EmulatorTestBase
 
     private const string TimedOutCode = "2150858793";
 
+    /// <summary>Time passing between requests: whole seconds, one at a time, so each heartbeat beat sees its second.</summary>
+    private async Task AdvanceClockAsync(TimeSpan elapsed)
+    {
+        for (var left = elapsed; left > TimeSpan.Zero; left -= TimeSpan.FromSeconds(1))
+        {
+            Clock!.Advance(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+            // Let work the beat or a behaviour's timer started (output, state changes) run before time moves on.
+            await Task.Delay(1);
+        }
+    }
+
     private async Task<ResponseShape> PostAsync(string xml)
     {
         using var content = new StringContent(xml, Encoding.UTF8);
@@ -195,24 +246,27 @@ public class RecordedTrafficConformanceTests : EmulatorTestBase
             if (recorded.WsManFaultCode != actual.WsManFaultCode) yield return new Difference("fault", "WSManFault Code", Show(recorded.WsManFaultCode), Show(actual.WsManFaultCode));
         }
 
-        foreach (var path in recorded.ElementPaths.Except(actual.ElementPaths))
+        // Enumeration items are compared item by item (CompareItems), not by the union of their paths.
+        var recordedPaths = recorded.ElementPaths.Where(p => !IsInsideItem(p)).ToList();
+        var actualPaths = actual.ElementPaths.Where(p => !IsInsideItem(p)).ToList();
+        foreach (var path in recordedPaths.Except(actualPaths))
         {
             yield return new Difference("missing element", path, "present", "absent");
         }
 
-        foreach (var path in actual.ElementPaths.Except(recorded.ElementPaths))
+        foreach (var path in actualPaths.Except(recordedPaths))
         {
             yield return new Difference("extra element", path, "absent", "present");
         }
 
         foreach (var (path, value) in recorded.LeafValues)
         {
-            if (VolatileValues.Contains(path) || !actual.LeafValues.TryGetValue(path, out var ours)) continue;
+            if (VolatileValues.Contains(path) || IsInsideItem(path) || !actual.LeafValues.TryGetValue(path, out var ours)) continue;
             if (!string.Equals(value, ours, StringComparison.Ordinal)) yield return new Difference(ValueKind, path, $"'{value}'", $"'{ours}'");
         }
 
-        var commonOrder = actual.ElementPaths.Where(recorded.ElementPaths.Contains).ToList();
-        var recordedOrder = recorded.ElementPaths.Where(actual.ElementPaths.Contains).ToList();
+        var commonOrder = actualPaths.Where(recordedPaths.Contains).ToList();
+        var recordedOrder = recordedPaths.Where(actualPaths.Contains).ToList();
         if (!commonOrder.SequenceEqual(recordedOrder))
         {
             yield return new Difference("element order", "body", List(recordedOrder), List(commonOrder));
@@ -236,14 +290,101 @@ public class RecordedTrafficConformanceTests : EmulatorTestBase
         {
             yield return new Difference("psrp messages", "start fragments", List(recorded.PsrpMessages), List(actual.PsrpMessages));
         }
+
+        foreach (var difference in CompareItems(recorded.Items, actual.Items, ids)) yield return difference;
     }
+
+    /// <summary>A path below an enumeration item (EnumerateResponse/Items/Shell/State), as opposed to the item itself.</summary>
+    private static bool IsInsideItem(string path) => ItemFieldRegex().IsMatch(path);
+
+    [System.Text.RegularExpressions.GeneratedRegex("(^|/)Items/[^/]+/")]
+    private static partial System.Text.RegularExpressions.Regex ItemFieldRegex();
+
+    /// <summary>
+    /// Enumeration items matched by id (through the id map): the same items, in the same order, each with the
+    /// recorded fields in the recorded order, and the recorded values of the fields that describe the shell or
+    /// command rather than the recording host.
+    /// </summary>
+    private static IEnumerable<Difference> CompareItems(IReadOnlyList<EnumerationItem> recorded, IReadOnlyList<EnumerationItem> actual, Dictionary<string, string> ids)
+    {
+        var matched = new List<(EnumerationItem Recorded, EnumerationItem Actual)>();
+        foreach (var item in recorded)
+        {
+            var id = Map(ids, item.Id);
+            var ours = actual.FirstOrDefault(a => a.Kind == item.Kind && string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));
+            if (ours is null)
+            {
+                yield return new Difference("missing item", $"Items/{item.Kind}", $"{item.Kind} {id}", "absent");
+                continue;
+            }
+
+            matched.Add((item, ours));
+        }
+
+        foreach (var item in actual.Where(a => !matched.Any(m => ReferenceEquals(m.Actual, a))))
+        {
+            yield return new Difference("extra item", $"Items/{item.Kind}", "absent", item.ToString());
+        }
+
+        var recordedOrder = matched.Select(m => m.Actual.ToString()).ToList();
+        var actualOrder = actual.Where(a => matched.Any(m => ReferenceEquals(m.Actual, a))).Select(a => a.ToString()).ToList();
+        if (!recordedOrder.SequenceEqual(actualOrder))
+        {
+            yield return new Difference("item order", "Items", List(recordedOrder), List(actualOrder));
+        }
+
+        foreach (var (item, ours) in matched)
+        {
+            var names = item.Fields.Select(f => f.Key).ToList();
+            var ourNames = ours.Fields.Select(f => f.Key).ToList();
+            foreach (var name in names.Except(ourNames))
+            {
+                yield return new Difference("missing element", $"Items/{item.Kind}/{name}", $"present in {ours}", "absent");
+            }
+
+            foreach (var name in ourNames.Except(names))
+            {
+                yield return new Difference("extra element", $"Items/{item.Kind}/{name}", "absent", $"present in {ours}");
+            }
+
+            var common = names.Where(ourNames.Contains).ToList();
+            var ourCommon = ourNames.Where(names.Contains).ToList();
+            if (!common.SequenceEqual(ourCommon))
+            {
+                yield return new Difference("element order", $"Items/{item.Kind}", $"{List(common)} in {ours}", List(ourCommon));
+            }
+
+            foreach (var (name, value) in item.Fields)
+            {
+                if (HostItemFields.Contains(name) || ours.Field(name) is not { } ourValue) continue;
+                var same = name == "ShellInactivity"
+                    ? Math.Abs((System.Xml.XmlConvert.ToTimeSpan(value) - System.Xml.XmlConvert.ToTimeSpan(ourValue)).TotalSeconds) <= ShellInactivitySlackSeconds
+                    : string.Equals(value, ourValue, StringComparison.Ordinal);
+                if (!same) yield return new Difference(ValueKind, $"Items/{item.Kind}/{name}", $"'{value}' in {ours}", $"'{ourValue}'");
+            }
+        }
+    }
+
+    /// <summary>Item fields that are facts of the recording host or of its real time, not of the shell's protocol state.</summary>
+    private static readonly HashSet<string> HostItemFields =
+    [
+        "ShellId", "CommandId", "Owner", "ClientIP", "ProcessId", "ShellRunTime", "MemoryUsed", "ChildProcesses",
+    ];
+
+    /// <summary>
+    /// The recording's clock ran on between requests (a second or two across a whole disconnect test) where the
+    /// replay's virtual clock stands still, so ShellInactivity of an enumerated shell may differ by that much.
+    /// </summary>
+    private const int ShellInactivitySlackSeconds = 2;
 
     /// <summary>Leaf elements whose text is an id (checked through the id map elsewhere) or data (decoded elsewhere).</summary>
     private static readonly HashSet<string> VolatileValues =
     [
         "ResourceCreated/ReferenceParameters/SelectorSet/Selector", "Shell/ShellId", "CommandResponse/CommandId", "ReceiveResponse/Stream",
         // Facts of the recording host and client: the Windows account, the client's address, wsmprovhost's process id.
-        "Shell/Owner", "Shell/ClientIP", "Shell/ProcessId",
+        "Shell/Owner", "Shell/ClientIP", "Shell/ProcessId", "Shell/MemoryUsed",
+        // PSRP fragments, decoded and compared as messages (object ids differ with the emulator's own numbering).
+        "ConnectResponse/connectResponseXml",
     ];
 
     private static string Map(Dictionary<string, string> ids, string? id) => id is not null && ids.TryGetValue(id, out var ours) ? ours : id ?? string.Empty;

@@ -10,6 +10,17 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 /// <summary>One rsp:Stream of a ReceiveResponse: its attributes and the PSRP messages its start fragments begin.</summary>
 public sealed record StreamShape(string? Name, string? CommandId, IReadOnlyList<string> Messages);
 
+/// <summary>One item of an EnumerateResponse / PullResponse (rsp:Shell or rsp:Command): its id and its fields in order.</summary>
+/// <param name="Kind">The item element's local name (Shell, Command).</param>
+/// <param name="Id">The text of rsp:ShellId or rsp:CommandId.</param>
+/// <param name="Fields">Child elements' local names with their trimmed texts, in document order.</param>
+public sealed record EnumerationItem(string Kind, string? Id, IReadOnlyList<KeyValuePair<string, string>> Fields)
+{
+    public string? Field(string name) => Fields.FirstOrDefault(f => f.Key == name) is { Key: not null } f ? f.Value : null;
+
+    public override string ToString() => $"{Kind} {Id}";
+}
+
 /// <summary>
 /// What the conformance tests compare of a WS-Man response: HTTP status, fault codes, the body's element paths,
 /// ReceiveResponse streams and CommandState, and the PSRP message types (with a few key values) in order.
@@ -38,6 +49,12 @@ public sealed partial class ResponseShape
     public string? FaultSubcode { get; init; }
     public string? WsManFaultCode { get; init; }
     public IReadOnlyList<StreamShape> Streams { get; init; } = [];
+
+    /// <summary>PSRP messages of a ConnectResponse's connectResponseXml (pool Connect from a new client).</summary>
+    public IReadOnlyList<string> ConnectMessages { get; init; } = [];
+
+    /// <summary>The items of an enumeration response (w:Items or n:Items), in order.</summary>
+    public IReadOnlyList<EnumerationItem> Items { get; init; } = [];
     public string? CommandStateCommandId { get; init; }
     public string? CommandState { get; init; }
 
@@ -47,7 +64,7 @@ public sealed partial class ResponseShape
     /// <summary>rsp:CommandId of a CommandResponse.</summary>
     public string? CreatedCommandId { get; init; }
 
-    public IReadOnlyList<string> PsrpMessages => [.. Streams.SelectMany(s => s.Messages)];
+    public IReadOnlyList<string> PsrpMessages => [.. ConnectMessages, .. Streams.SelectMany(s => s.Messages)];
 
     public static ResponseShape Parse(string xml, int httpStatus)
     {
@@ -70,6 +87,12 @@ public sealed partial class ResponseShape
             WsManFaultCode = fault?.Descendants(WsManFault + "WSManFault").FirstOrDefault()?.Attribute("Code")?.Value,
             Streams = [.. body.Descendants(Rsp + "Stream").Select(s => new StreamShape(
                 s.Attribute("Name")?.Value, s.Attribute("CommandId")?.Value, DecodeMessages(s.Value)))],
+            ConnectMessages = [.. body.Element(Rsp + "ConnectResponse")?.Elements().Where(e => e.Name.LocalName == "connectResponseXml")
+                .SelectMany(e => DecodeMessages(e.Value)) ?? []],
+            Items = [.. body.Elements().Elements().Where(e => e.Name.LocalName == "Items").Elements().Select(item => new EnumerationItem(
+                item.Name.LocalName,
+                item.Elements().FirstOrDefault(e => e.Name.LocalName is "ShellId" or "CommandId")?.Value.Trim(),
+                [.. item.Elements().Select(e => KeyValuePair.Create(e.Name.LocalName, e.Value.Trim()))]))],
             CommandStateCommandId = commandState?.Attribute("CommandId")?.Value,
             CommandState = commandState?.Attribute("State")?.Value,
             CreatedShellId = body.Element(Transfer + "ResourceCreated")?.Descendants(WsMan + "Selector")
@@ -106,7 +129,10 @@ public sealed partial class ResponseShape
             if (fragment.IsEnd)
             {
                 var message = PsrpMessage.Parse(fragment.Blob);
-                result.Add(Summarize(message.MessageType, message.Data.Span));
+                var summary = Summarize(message.MessageType, message.Data.Span);
+                // Windows sends the capability with an empty RPID after a Create, with the pool's after a Connect.
+                if (message.MessageType == PsrpMessageType.SessionCapability) summary += message.RunspacePoolId == Guid.Empty ? "(rpid=empty)" : "(rpid=pool)";
+                result.Add(summary);
             }
             else
             {
