@@ -131,7 +131,8 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 return;
             }
 
-            response = FaultEnvelope(e.Header, computer, fault.Value, e.Message);
+            // The reader's messages are sentences without the final period WinRM's texts carry.
+            response = FaultEnvelope(e.Header, computer, fault.Value, e.Message.TrimEnd('.', ' '));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

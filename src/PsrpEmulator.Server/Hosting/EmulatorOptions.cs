@@ -57,6 +57,12 @@ public sealed class EmulatorOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int OutputBufferCapacity { get; set; } = 1000;
 
+    /// <summary>
+    /// BufferMode Block while the shell is disconnected: Windows stops accepting a pipeline's output at once
+    /// (recorded: the script pauses at its next output until a client connects), or the buffer fills first.
+    /// </summary>
+    public BlockWhileDisconnected BlockWhileDisconnected { get; set; } = BlockWhileDisconnected.PauseAtNextOutput;
+
     /// <summary>Which object BufferMode Drop discards when the buffer is full (default Oldest, as the PowerShell API docs say).</summary>
     public DropPolicy DropPolicy { get; set; } = DropPolicy.Oldest;
 
@@ -218,6 +224,15 @@ public sealed class ComputerOptions
     /// <summary>A local port that belongs to this computer (requests arriving on it are routed here); it is also listened on.</summary>
     [Range(0, 65535)]
     public int? Port { get; set; }
+}
+
+/// <summary>What BufferMode Block does to a pipeline of a disconnected shell.</summary>
+public enum BlockWhileDisconnected
+{
+    /// <summary>The pipeline waits at its next output until a client connects (recorded from Windows). Default.</summary>
+    PauseAtNextOutput,
+    /// <summary>The pipeline goes on until the output buffer is full (the documentation's wording).</summary>
+    BufferUntilFull,
 }
 
 /// <summary>Which undelivered object BufferMode Drop discards.</summary>

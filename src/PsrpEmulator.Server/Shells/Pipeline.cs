@@ -136,6 +136,25 @@ internal sealed class Pipeline : IPipelineHost
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
+        if (_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
+            _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput)
+        {
+            return WriteWhenConnectedAsync(record, cancellationToken);
+        }
+
+        return WriteNowAsync(record, cancellationToken);
+    }
+
+    // Block on a disconnected shell: WinRM accepts nothing more until a client connects.
+    private async ValueTask WriteWhenConnectedAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        Output.Publish();
+        await _shell.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await WriteNowAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask WriteNowAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
         var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, record);
         var outbound = new OutboundMessage(_shell.NextObjectId(), message.MessageType, message.ToArray());
         if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;

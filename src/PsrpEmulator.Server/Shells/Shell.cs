@@ -74,6 +74,19 @@ internal sealed class Shell
     public CancellationToken ConnectionToken => _connection.Token;
 
     private CancellationTokenSource _connection = new();
+
+    // Completed while a client is connected; replaced by a pending one at each disconnect.
+    private TaskCompletionSource _connected = CompletedConnection();
+
+    private static TaskCompletionSource CompletedConnection()
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connected.SetResult();
+        return connected;
+    }
+
+    /// <summary>Completes when a client is connected (at once when one is).</summary>
+    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken) => Volatile.Read(ref _connected).Task.WaitAsync(cancellationToken);
     public RunspacePoolState PoolState { get; private set; } = RunspacePoolState.Opening;
 
     /// <summary>The pool's RPID as the client encoded it (echoed in every message we send).</summary>
@@ -115,6 +128,7 @@ internal sealed class Shell
             if (bufferMode is { } mode) BufferMode = mode;
             if (State == ShellConnectionState.Disconnected) return;
             State = ShellConnectionState.Disconnected;
+            _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             DisconnectedAt = _idleFrom = _services.Time.GetUtcNow();
             if (byClient) LastActivity = DisconnectedAt.Value;
             released = _connection;
@@ -147,6 +161,7 @@ internal sealed class Shell
 
             if (bufferMode is { } mode) BufferMode = mode;
             State = ShellConnectionState.Connected;
+            _connected.TrySetResult();
             DisconnectedAt = null;
             ClientSessionId = sessionId ?? ClientSessionId;
             if (newClient && clientIp is not null) ClientIp = clientIp;
@@ -251,7 +266,8 @@ internal sealed class Shell
         var response = new System.Buffers.ArrayBufferWriter<byte>(1024);
         foreach (var body in new IPsrpMessageBody[] { ServerCapability(), new RunspacePoolInitData(MinRunspaces, MaxRunspaces) })
         {
-            var message = PsrpMessage.Create(PsrpDestination.Client, body is SessionCapability ? Guid.Empty : rpid, Guid.Empty, body);
+            // After a Connect Windows puts the pool's RPID on SESSION_CAPABILITY too (after a Create it is empty).
+            var message = PsrpMessage.Create(PsrpDestination.Client, rpid, Guid.Empty, body);
             // The PowerShell server builds connectResponseXml with a 4 KiB fragment limit.
             FragmentCodec.WriteMessage(response, NextObjectId(), message.ToArray(), 4096);
         }
