@@ -28,6 +28,12 @@ internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyLi
 /// </summary>
 internal sealed class OutputStream
 {
+    /// <summary>
+    /// Each fragment travels in its own rsp:Stream element (about 90 bytes of XML with the CommandId), counted here
+    /// in raw bytes (3 per 4 characters) so that many small fragments still fit the client's MaxEnvelopeSize.
+    /// </summary>
+    internal const int StreamElementCost = 96;
+
     private readonly Channel<OutboundMessage> _channel;
     private readonly SemaphoreSlim _receiveLock = new(1, 1);
     private OutboundMessage? _partial;
@@ -170,7 +176,7 @@ internal sealed class OutputStream
 
             if (message is null) break;
 
-            var room = Math.Min(budget - used, maxFragmentLength) - Fragment.HeaderLength;
+            var room = Math.Min(budget - used - StreamElementCost, maxFragmentLength) - Fragment.HeaderLength;
             if (room <= 0)
             {
                 // No room left in this envelope: the rest goes with the next Receive.
@@ -187,7 +193,7 @@ internal sealed class OutputStream
             message.Sent += length;
             message.NextFragmentId++;
             fragments.Add(encoded);
-            used += encoded.Length;
+            used += encoded.Length + StreamElementCost;
             if (isStart) types.Add(message.Type);
             if (isEnd)
             {
