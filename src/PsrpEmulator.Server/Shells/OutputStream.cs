@@ -195,15 +195,9 @@ internal sealed class OutputStream
             fragments.Add(encoded);
             used += encoded.Length + StreamElementCost;
             if (isStart) types.Add(message.Type);
-            if (isEnd)
-            {
-                _partial = null;
-            }
-            else
-            {
-                _partial = message;
-                break;
-            }
+            // A message not yet complete goes on in the next fragment of this same envelope while there is room
+            // (Windows sends several fragments of one large object per ReceiveResponse).
+            _partial = isEnd ? null : message;
         }
 
         return new ReceiveBatch(fragments, types, IsCompleted);
