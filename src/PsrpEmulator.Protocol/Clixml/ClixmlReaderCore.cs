@@ -41,6 +41,13 @@ internal sealed class ClixmlReaderCore
         if (utf8.StartsWith(Bom)) utf8 = utf8[3..];
         if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new ClixmlException(ClixmlError.Empty, "CLIXML document is empty.");
 
+        if (ClixmlFastReader.TryRead(utf8, limits, out var fast)) return fast!;
+        return ReadWithXmlReader(utf8, limits);
+    }
+
+    /// <summary>The XmlReader path: any document, exact error reports (the fast path gives up to it).</summary>
+    internal static PsValue ReadWithXmlReader(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
+    {
         var settings = new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit,

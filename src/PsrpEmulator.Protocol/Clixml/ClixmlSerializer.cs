@@ -11,11 +11,27 @@ namespace PsrpEmulator.Protocol.Clixml;
 /// </summary>
 public static class ClixmlSerializer
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     public static byte[] Serialize(PsValue value, bool writeBom = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Serialize(buffer, value, writeBom);
-        return buffer.WrittenSpan.ToArray();
+        // One scratch buffer per thread (dropped when it grew past 1 MB): the result is the only allocation.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        t_buffer = null;
+        try
+        {
+            Serialize(buffer, value, writeBom);
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity <= 1 << 20)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
     }
 
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)

@@ -1,29 +1,18 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Xml;
 
 namespace PsrpEmulator.Protocol.Clixml;
 
 /// <summary>One Serialize call: an XmlWriter over the caller's buffer plus the Obj/TN RefId bookkeeping.</summary>
 internal sealed class ClixmlWriterCore
 {
-    private static readonly XmlWriterSettings Settings = new()
-    {
-        Encoding = new UTF8Encoding(false),
-        OmitXmlDeclaration = true,
-        Indent = false,
-        NewLineHandling = NewLineHandling.None,
-        ConformanceLevel = ConformanceLevel.Fragment,
-        CloseOutput = false,
-        CheckCharacters = true,
-    };
+    private readonly Utf8Writer _writer;
+    private Dictionary<PsObject, int>? _objects;
+    private Dictionary<IReadOnlyList<string>, int>? _typeNames;
 
-    private readonly XmlWriter _writer;
-    private readonly Dictionary<PsObject, int> _objects = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<IReadOnlyList<string>, int> _typeNames = new(TypeNameListComparer.Instance);
-
-    private ClixmlWriterCore(XmlWriter writer) => _writer = writer;
+    private ClixmlWriterCore(IBufferWriter<byte> output) => _writer = new Utf8Writer(output);
 
     public static void Write(IBufferWriter<byte> output, PsValue value, bool writeBom)
     {
@@ -36,12 +25,7 @@ internal sealed class ClixmlWriterCore
             output.Advance(3);
         }
 
-        using var stream = new BufferWriterStream(output);
-        using (var writer = XmlWriter.Create(stream, Settings))
-        {
-            new ClixmlWriterCore(writer).WriteValue(value, name: null);
-            writer.Flush();
-        }
+        new ClixmlWriterCore(output).WriteValue(value, name: null);
     }
 
     private void WriteValue(PsValue value, string? name)
@@ -71,15 +55,36 @@ internal sealed class ClixmlWriterCore
 
     private void WritePrimitive(PsPrimitive p, string? name)
     {
-        _writer.WriteStartElement(ClixmlTags.TagOf(p.Type));
+        var tag = ClixmlTags.TagOf(p.Type);
+        _writer.WriteStartElement(tag);
         WriteName(name);
         // Always write text (even empty) so an empty string is <S></S>, as PowerShell writes it.
-        _writer.WriteString(ClixmlTags.Format(p));
+        switch (p.Value)
+        {
+            case int i when p.Type == PsPrimitiveType.Int32:
+                _writer.WriteFormatted(i);
+                break;
+            case long l when p.Type == PsPrimitiveType.Int64:
+                _writer.WriteFormatted(l);
+                break;
+            case bool b when p.Type == PsPrimitiveType.Boolean:
+                _writer.WriteStartContent();
+                _writer.WriteRaw(b ? "true"u8 : "false"u8);
+                break;
+            case string s when p.Type == PsPrimitiveType.String:
+                _writer.WriteString(ClixmlString.Encode(s));
+                break;
+            default:
+                _writer.WriteString(ClixmlTags.Format(p));
+                break;
+        }
+
         _writer.WriteEndElement();
     }
 
     private void WriteObject(PsObject o, string? name)
     {
+        _objects ??= new Dictionary<PsObject, int>(ReferenceEqualityComparer.Instance);
         if (_objects.TryGetValue(o, out var existing))
         {
             _writer.WriteStartElement(ClixmlTags.Ref);
@@ -139,6 +144,7 @@ internal sealed class ClixmlWriterCore
 
     private void WriteTypeNames(IReadOnlyList<string> typeNames)
     {
+        _typeNames ??= new Dictionary<IReadOnlyList<string>, int>(TypeNameListComparer.Instance);
         if (_typeNames.TryGetValue(typeNames, out var existing))
         {
             _writer.WriteStartElement(ClixmlTags.TNRef);
@@ -195,29 +201,123 @@ internal sealed class ClixmlWriterCore
         }
     }
 
-    /// <summary>Write-only stream that appends to an <see cref="IBufferWriter{T}"/>.</summary>
-    private sealed class BufferWriterStream(IBufferWriter<byte> output) : Stream
+    /// <summary>
+    /// The subset of XmlWriter that CLIXML needs, straight into the output as UTF-8, producing the bytes XmlWriter
+    /// produced (no declaration, <c>&lt;a /&gt;</c> for an empty element, &amp;lt; &amp;gt; &amp;amp; in text and also
+    /// &amp;quot; in attributes). Text reaching it is already <c>_xHHHH_</c>-escaped, so it holds only valid XML
+    /// characters and no surrogates.
+    /// </summary>
+    private sealed class Utf8Writer(IBufferWriter<byte> output)
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        private static readonly SearchValues<char> TextSpecial = SearchValues.Create("<>&");
+        private static readonly SearchValues<char> AttributeSpecial = SearchValues.Create("<>&\"");
+        private readonly List<string> _open = new(8);
+        private bool _startTagOpen;
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
+        public void WriteStartElement(string name)
         {
-            if (buffer.IsEmpty) return;
-            var span = output.GetSpan(buffer.Length);
-            buffer.CopyTo(span);
-            output.Advance(buffer.Length);
+            CloseStartTag();
+            var span = output.GetSpan(name.Length + 1);
+            span[0] = (byte)'<';
+            var n = System.Text.Encoding.UTF8.GetBytes(name, span[1..]);
+            output.Advance(n + 1);
+            _open.Add(name);
+            _startTagOpen = true;
         }
 
-        public override void WriteByte(byte value) => Write([value]);
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public void WriteAttributeString(string name, string value)
+        {
+            WriteRaw(" "u8);
+            WriteAscii(name);
+            WriteRaw("=\""u8);
+            WriteEscaped(value, AttributeSpecial);
+            WriteRaw("\""u8);
+        }
+
+        /// <summary>Ends the start tag, if open, so that content follows.</summary>
+        public void WriteStartContent() => CloseStartTag();
+
+        public void WriteString(string text)
+        {
+            CloseStartTag();
+            WriteEscaped(text, TextSpecial);
+        }
+
+        public void WriteFormatted<T>(T value) where T : IUtf8SpanFormattable
+        {
+            CloseStartTag();
+            var span = output.GetSpan(32);
+            if (!value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("Formatting failed.");
+            output.Advance(written);
+        }
+
+        public void WriteEndElement()
+        {
+            var name = _open[^1];
+            _open.RemoveAt(_open.Count - 1);
+            if (_startTagOpen)
+            {
+                WriteRaw(" />"u8);
+                _startTagOpen = false;
+                return;
+            }
+
+            var span = output.GetSpan(name.Length + 3);
+            span[0] = (byte)'<';
+            span[1] = (byte)'/';
+            var n = System.Text.Encoding.UTF8.GetBytes(name, span[2..]);
+            span[n + 2] = (byte)'>';
+            output.Advance(n + 3);
+        }
+
+        public void WriteRaw(ReadOnlySpan<byte> bytes)
+        {
+            var span = output.GetSpan(bytes.Length);
+            bytes.CopyTo(span);
+            output.Advance(bytes.Length);
+        }
+
+        private void CloseStartTag()
+        {
+            if (!_startTagOpen) return;
+            WriteRaw(">"u8);
+            _startTagOpen = false;
+        }
+
+        private void WriteAscii(string s)
+        {
+            var span = output.GetSpan(s.Length);
+            var n = System.Text.Encoding.UTF8.GetBytes(s, span);
+            output.Advance(n);
+        }
+
+        private void WriteEscaped(ReadOnlySpan<char> text, SearchValues<char> special)
+        {
+            while (!text.IsEmpty)
+            {
+                var i = text.IndexOfAny(special);
+                var plain = i < 0 ? text : text[..i];
+                if (!plain.IsEmpty)
+                {
+                    var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(Math.Min(plain.Length, 8192)));
+                    // Chunked so the requested span stays small for long strings.
+                    var chunk = plain.Length <= 8192 ? plain : plain[..8192];
+                    if (chunk.Length == 8192 && char.IsHighSurrogate(chunk[^1])) chunk = chunk[..^1];
+                    var n = System.Text.Encoding.UTF8.GetBytes(chunk, span);
+                    output.Advance(n);
+                    text = text[chunk.Length..];
+                    continue;
+                }
+
+                WriteRaw(text[0] switch
+                {
+                    '<' => "&lt;"u8,
+                    '>' => "&gt;"u8,
+                    '&' => "&amp;"u8,
+                    _ => "&quot;"u8,
+                });
+                text = text[1..];
+            }
+        }
     }
 }

@@ -28,30 +28,116 @@ public static class WsManEnvelopeReader
         }
 
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8.Length, 1));
+        byte[]? cut = null;
         try
         {
             utf8.CopyTo(rented);
-            using var stream = new MemoryStream(rented, 0, utf8.Length, writable: false);
-            using var xml = XmlReader.Create(stream, Settings(limits));
-            var parser = new Parser(xml, limits.MaxDepth);
-            try
+            // Long base64 runs (stream data) are taken out of what the XmlReader parses and decoded from the raw
+            // bytes: XmlReader would turn each into a string first. Any failure re-reads the original document so
+            // that errors are reported exactly as before.
+            var runs = Base64Runs.Find(utf8);
+            if (runs is not null)
             {
-                return parser.ReadEnvelope();
-            }
-            catch (XmlException e)
-            {
-                if (utf8.IndexOf("<!DOCTYPE"u8) >= 0 || utf8.IndexOf("<!ENTITY"u8) >= 0)
+                cut = ArrayPool<byte>.Shared.Rent(utf8.Length);
+                var length = runs.Rewrite(utf8, cut);
+                try
                 {
-                    throw new EnvelopeException(EnvelopeError.DtdProhibited, "The envelope contains a DTD or entity declaration, which is not allowed.", e);
+                    return Parse(cut, length, limits, utf8, runs, rented);
                 }
-
-                throw new EnvelopeException(EnvelopeError.MalformedXml, "The envelope is not well-formed XML: " + e.Message, e) { Header = parser.Header };
+#pragma warning disable CA1031 // the original document decides
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
             }
+
+            return Parse(rented, utf8.Length, limits, utf8, null, rented);
         }
         finally
         {
+            if (cut is not null) ArrayPool<byte>.Shared.Return(cut);
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    private static WsManEnvelope Parse(byte[] buffer, int length, EnvelopeLimits limits, ReadOnlySpan<byte> utf8, Base64Runs? runs, byte[] original)
+    {
+        using var stream = new MemoryStream(buffer, 0, length, writable: false);
+        using var xml = XmlReader.Create(stream, Settings(limits));
+        var parser = new Parser(xml, limits.MaxDepth) { Runs = runs, Original = original };
+        try
+        {
+            return parser.ReadEnvelope();
+        }
+        catch (XmlException e)
+        {
+            if (utf8.IndexOf("<!DOCTYPE"u8) >= 0 || utf8.IndexOf("<!ENTITY"u8) >= 0)
+            {
+                throw new EnvelopeException(EnvelopeError.DtdProhibited, "The envelope contains a DTD or entity declaration, which is not allowed.", e);
+            }
+
+            throw new EnvelopeException(EnvelopeError.MalformedXml, "The envelope is not well-formed XML: " + e.Message, e) { Header = parser.Header };
+        }
+    }
+
+    /// <summary>
+    /// Text runs of at least <see cref="MinLength"/> base64 characters between '&gt;' and '&lt;', replaced by
+    /// <c>#index</c> markers (only in documents without any '#', so a marker is never mistaken for data).
+    /// </summary>
+    private sealed class Base64Runs
+    {
+        private const int MinLength = 1024;
+        private static readonly System.Buffers.SearchValues<byte> Alphabet =
+            System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+
+        private readonly List<(int Start, int Length)> _runs = [];
+
+        public (int Start, int Length) this[int index] => _runs[index];
+
+        public int Count => _runs.Count;
+
+        public static Base64Runs? Find(ReadOnlySpan<byte> xml)
+        {
+            if (xml.Length < MinLength * 2 || xml.IndexOf((byte)'#') >= 0) return null;
+            Base64Runs? result = null;
+            var pos = 0;
+            while (true)
+            {
+                var gt = xml[pos..].IndexOf((byte)'>');
+                if (gt < 0) break;
+                var start = pos + gt + 1;
+                var lt = xml[start..].IndexOf((byte)'<');
+                if (lt < 0) break;
+                if (lt >= MinLength && xml.Slice(start, lt).IndexOfAnyExcept(Alphabet) < 0) (result ??= new())._runs.Add((start, lt));
+                pos = start + lt;
+            }
+
+            return result;
+        }
+
+        /// <summary>Writes <paramref name="xml"/> with each run replaced by its marker; returns the length written.</summary>
+        public int Rewrite(ReadOnlySpan<byte> xml, Span<byte> destination)
+        {
+            var from = 0;
+            var to = 0;
+            for (var i = 0; i < _runs.Count; i++)
+            {
+                var (start, length) = _runs[i];
+                xml[from..start].CopyTo(destination[to..]);
+                to += start - from;
+                destination[to++] = (byte)'#';
+                i.TryFormat(destination[to..], out var written, default, CultureInfo.InvariantCulture);
+                to += written;
+                from = start + length;
+            }
+
+            xml[from..].CopyTo(destination[to..]);
+            return to + (xml.Length - from);
+        }
+
+        /// <summary>The run index a text node stands for, or -1.</summary>
+        public int MarkerIndex(string text) =>
+            text.Length >= 2 && text[0] == '#' && int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < _runs.Count ? i : -1;
     }
 
     private static XmlReaderSettings Settings(EnvelopeLimits limits) => new()
@@ -83,6 +169,20 @@ public static class WsManEnvelopeReader
     private sealed class Parser(XmlReader r, int maxDepth)
     {
         private WsManHeader? _header;
+
+        /// <summary>Base64 runs taken out of the document the reader sees, and the original bytes they are in.</summary>
+        public Base64Runs? Runs { get; init; }
+
+        public byte[]? Original { get; init; }
+
+        private string Restore(string text)
+        {
+            if (Runs is null) return text;
+            var i = Runs.MarkerIndex(text);
+            if (i < 0) return text;
+            var (start, length) = Runs[i];
+            return Encoding.ASCII.GetString(Original!, start, length);
+        }
 
         /// <summary>The header once it has been read completely.</summary>
         public WsManHeader? Header => _header;
@@ -972,12 +1072,12 @@ public static class WsManEnvelopeReader
                     case XmlNodeType.SignificantWhitespace:
                         if (first is null)
                         {
-                            first = r.Value;
+                            first = Restore(r.Value);
                         }
                         else
                         {
                             sb ??= new StringBuilder(first);
-                            sb.Append(r.Value);
+                            sb.Append(Restore(r.Value));
                         }
 
                         break;
@@ -1004,7 +1104,50 @@ public static class WsManEnvelopeReader
 
         private ReadOnlyMemory<byte> ReadBase64(string element)
         {
-            var text = ReadText();
+            string text;
+            if (Runs is not null && !r.IsEmptyElement)
+            {
+                // Content that is exactly one marker: decode the run from the original bytes; else as ReadText.
+                var depth = r.Depth;
+                var nodes = 0;
+                var marker = -1;
+                string? first = null;
+                StringBuilder? sb = null;
+                while (Read())
+                {
+                    if (r.NodeType == XmlNodeType.EndElement && r.Depth == depth) break;
+                    if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+                    {
+                        var value = r.Value;
+                        if (++nodes == 1)
+                        {
+                            marker = r.NodeType == XmlNodeType.Text ? Runs.MarkerIndex(value) : -1;
+                            first = value;
+                        }
+                        else
+                        {
+                            (sb ??= new StringBuilder(Restore(first!))).Append(Restore(value));
+                        }
+                    }
+                }
+
+                if (nodes == 1 && marker >= 0)
+                {
+                    var (start, length) = Runs[marker];
+                    var raw = Original.AsSpan(start, length);
+                    var decoded = new byte[(length / 4 * 3) + 3];
+                    if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded, out _, out var n) == OperationStatus.Done) return decoded.AsMemory(0, n);
+                    if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded, out n)) return decoded.AsMemory(0, n);
+                    throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
+                }
+
+                text = sb?.ToString() ?? (first is null ? "" : Restore(first));
+            }
+            else
+            {
+                text = ReadText();
+            }
+
             if (text.Length == 0) return ReadOnlyMemory<byte>.Empty;
             var buffer = new byte[(text.Length / 4 * 3) + 3];
             if (!Convert.TryFromBase64String(text, buffer, out var written))

@@ -28,6 +28,12 @@ internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyLi
 /// </summary>
 internal sealed class OutputStream
 {
+    /// <summary>
+    /// Each fragment travels in its own rsp:Stream element (about 90 bytes of XML with the CommandId), counted here
+    /// in raw bytes (3 per 4 characters) so that many small fragments still fit the client's MaxEnvelopeSize.
+    /// </summary>
+    internal const int StreamElementCost = 96;
+
     private readonly Channel<OutboundMessage> _channel;
     private readonly SemaphoreSlim _receiveLock = new(1, 1);
     private OutboundMessage? _partial;
@@ -164,7 +170,7 @@ internal sealed class OutputStream
     {
         var perFragment = maxFragmentLength - Fragment.HeaderLength;
         var fragments = Math.Max(1, (length + perFragment - 1) / perFragment);
-        return length + fragments * Fragment.HeaderLength;
+        return length + fragments * (Fragment.HeaderLength + StreamElementCost);
     }
 
     private bool HasPending() => _partial is not null || _channel.Reader.Count > 0 || (_channel.Reader.Completion.IsCompleted && !_finalSent);
@@ -201,7 +207,7 @@ internal sealed class OutputStream
                 break;
             }
 
-            var room = Math.Min(budget - used, maxFragmentLength) - Fragment.HeaderLength;
+            var room = Math.Min(budget - used - StreamElementCost, maxFragmentLength) - Fragment.HeaderLength;
             if (room <= 0)
             {
                 // No room left in this envelope: the rest goes with the next Receive.
@@ -218,17 +224,11 @@ internal sealed class OutputStream
             message.Sent += length;
             message.NextFragmentId++;
             fragments.Add(encoded);
-            used += encoded.Length;
+            used += encoded.Length + StreamElementCost;
             if (isStart) types.Add(message.Type);
-            if (isEnd)
-            {
-                _partial = null;
-            }
-            else
-            {
-                _partial = message;
-                break;
-            }
+            // A message not yet complete goes on in the next fragment of this same envelope while there is room
+            // (Windows sends several fragments of one large object per ReceiveResponse).
+            _partial = isEnd ? null : message;
         }
 
         return new ReceiveBatch(fragments, types, IsCompleted);

@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Benchmarks.Harness;
+
+/// <summary>One line of the report.</summary>
+public sealed record Figure(string Group, string Name, string Value, string? Target = null, bool? Met = null, string? Note = null);
+
+/// <summary>How big and how long: quick (a few minutes), full, or dry (checks the harness in seconds).</summary>
+public sealed record HarnessSize(
+    int SmallObjects,
+    int LargeObjects,
+    int LargeObjectBytes,
+    int Rounds,
+    int RoundTripSamples,
+    int OpenCloseCycles,
+    int[] ScaleShells,
+    int LongPolls,
+    TimeSpan LongPollHold,
+    TimeSpan GrowthDuration,
+    int[] GrowthClients,
+    (int Size, int Count)[] PayloadCurve)
+{
+    public static readonly HarnessSize Dry = new(200, 2, 300_000, 1, 20, 2, [10], 20, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300), [1, 2], [(100, 50), (10_000, 5)]);
+    public static readonly HarnessSize Quick = new(100_000, 100, 256 * 1024, 3, 1000, 30, [1000], 1000, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1, 10, 100], [(100, 100_000), (10_000, 2000), (1_000_000, 20)]);
+    public static readonly HarnessSize Full = new(100_000, 200, 256 * 1024, 7, 5000, 200, [1000, 10_000], 1000, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), [1, 10, 100], [(100, 100_000), (10_000, 5000), (1_000_000, 50)]);
+}
+
+/// <summary>Benchmarks 3 to 6: the emulator over loopback HTTP against baselines in the same Kestrel process.</summary>
+public static class Measurements
+{
+    private static readonly byte[] DoneMarker = Encoding.UTF8.GetBytes(WsManCommandStates.Done);
+    private static readonly MediaTypeHeaderValue Soap = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
+
+    private static readonly int[] StreamSizes = [100];
+
+    public static string ScenarioYaml(HarnessSize size) =>
+        BenchScenario.Yaml([100, size.LargeObjectBytes, .. size.PayloadCurve.Select(p => p.Size)]);
+
+    // ------------------------------------------------------------------ 3 and 6b: Receive throughput
+
+    public sealed record Throughput(double ServerRatio, double EndToEndRatio, double ServerMBps, double EndToEndMBps, double BaselineMBps, int Responses, long Bytes);
+
+    /// <summary>
+    /// Streams <paramref name="count"/> objects of about <paramref name="size"/> bytes through one pipeline, in
+    /// rounds of three runs: raw Receives (server side: no client decode), the baseline replaying the very bytes of a
+    /// recorded run in as many responses, and our client (ReadAllAsync: envelope parse, defragment, CLIXML).
+    /// </summary>
+    public static async Task<Throughput> ReceiveThroughputAsync(BenchServer server, int size, int count, int rounds)
+    {
+        using var transport = server.Transport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+        using var raw = BenchServer.RawClient();
+        var script = $"Stream-{size} {count}";
+
+        // Recording run (untimed): the baseline answers with exactly these responses.
+        var recorded = new List<byte[]>();
+        await RawStreamAsync(pool, raw, script, recorded).ConfigureAwait(false);
+        server.SetReplay(recorded);
+        var recordedBytes = recorded.Sum(r => (long)r.Length);
+
+        var serverRatios = new List<double>();
+        var e2eRatios = new List<double>();
+        double serverRate = 0, e2eRate = 0, baseRate = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            var (rawBytes, _) = await RawStreamAsync(pool, raw, script, null).ConfigureAwait(false);
+            var rawSeconds = sw.Elapsed.TotalSeconds;
+
+            sw.Restart();
+            var baseBytes = await ReplayAsync(server, raw, recorded.Count).ConfigureAwait(false);
+            var baseSeconds = sw.Elapsed.TotalSeconds;
+
+            sw.Restart();
+            var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
+            var outputs = 0;
+            await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (e is OutputEvent) outputs++;
+            }
+
+            var e2eSeconds = sw.Elapsed.TotalSeconds;
+            if (outputs != count) throw new InvalidOperationException($"Expected {count} outputs, got {outputs}.");
+
+            // The client run moves about the recorded bytes (ids differ, lengths do not).
+            serverRate = rawBytes / rawSeconds;
+            baseRate = baseBytes / baseSeconds;
+            e2eRate = recordedBytes / e2eSeconds;
+            serverRatios.Add(serverRate / baseRate);
+            e2eRatios.Add(e2eRate / baseRate);
+        }
+
+        return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes);
+    }
+
+    private static byte[] ReceiveRequest(RunspacePoolClient pool, string? commandId, int maxEnvelope = 512000)
+    {
+        var header = pool.ShellHeader(WsManActions.Receive) with
+        {
+            To = pool.Transport.Options.ConnectionUri.ToString(),
+            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            ReplyTo = WsManAddresses.Anonymous,
+            MaxEnvelopeSize = maxEnvelope,
+            OperationTimeout = TimeSpan.FromSeconds(60),
+            Locale = "en-US",
+            DataLocale = "en-US",
+            SessionId = pool.Transport.SessionId,
+        };
+        return WsManEnvelopeWriter.Write(new WsManEnvelope(header, new ReceiveBody("stdout", commandId)));
+    }
+
+    private static async Task<byte[]> PostAsync(HttpClient raw, Uri uri, byte[] body, int? replay = null)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Soap;
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        request.Headers.TryAddWithoutValidation("Authorization", BenchServer.BasicAuthorization);
+        if (replay is { } i) request.Headers.TryAddWithoutValidation("X-Replay", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await raw.SendAsync(request).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts <paramref name="script"/> and receives with prebuilt raw requests until CommandState Done (no decode).</summary>
+    private static async Task<(long Bytes, int Responses)> RawStreamAsync(RunspacePoolClient pool, HttpClient raw, string script, List<byte[]>? record)
+    {
+        var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
+        var request = ReceiveRequest(pool, pipeline.CommandId);
+        long bytes = 0;
+        var responses = 0;
+        while (true)
+        {
+            var response = await PostAsync(raw, pool.Transport.Options.ConnectionUri, request).ConfigureAwait(false);
+            bytes += response.Length;
+            responses++;
+            record?.Add(response);
+            if (response.AsSpan().IndexOf(DoneMarker) >= 0) break;
+        }
+
+        await pipeline.TerminateAsync().ConfigureAwait(false);
+        return (bytes, responses);
+    }
+
+    private static async Task<long> ReplayAsync(BenchServer server, HttpClient raw, int responses)
+    {
+        var request = new byte[1200]; // about a Receive request
+        long bytes = 0;
+        for (var i = 0; i < responses; i++) bytes += (await PostAsync(raw, server.ReplayUri, request, i).ConfigureAwait(false)).Length;
+        return bytes;
+    }
+
+    // ------------------------------------------------------------------ 4: round trips
+
+    public sealed record RoundTrip(double ReceiveP50Ms, double ReceiveP99Ms, double RawP50Ms, double RawP99Ms, double OpenCloseP50Ms, double RequestsPerCycle);
+
+    public static async Task<RoundTrip> RoundTripAsync(BenchServer server, int samples, int cycles)
+    {
+        using var transport = server.Transport(maxEnvelopeSize: 5120); // a small Receive: budget 1 KB of fragments
+        await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+        using var raw = BenchServer.RawClient();
+        var pipeline = await pool.StartAsync("Stream-100 100000000").ConfigureAwait(false);
+        var request = ReceiveRequest(pool, pipeline.CommandId, 5120);
+        var header = pool.ShellHeader(WsManActions.Receive);
+        var body = new ReceiveBody("stdout", pipeline.CommandId);
+
+        // The raw POST carries the same request and gets a response of the same size.
+        var sample = await PostAsync(raw, server.WsManUri, request).ConfigureAwait(false);
+        server.SetEcho(sample);
+
+        var receive = new List<double>(samples);
+        var rawTimes = new List<double>(samples);
+        for (var i = -samples / 5; i < samples; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var response = await transport.SendAsync(header, body).ConfigureAwait(false);
+            var t1 = Stopwatch.GetTimestamp();
+            await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
+            var t2 = Stopwatch.GetTimestamp();
+            if (((ReceiveResponseBody)response.Body).Streams.Count == 0) throw new InvalidOperationException("A Receive found no data waiting.");
+            if (i < 0) continue; // warm-up
+            receive.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
+            rawTimes.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+        }
+
+        await pipeline.TerminateAsync().ConfigureAwait(false);
+
+        // Open, "hello", close.
+        using var t = server.Transport();
+        var cycleTimes = new List<double>(cycles);
+        long requests = 0;
+        for (var i = -2; i < cycles; i++)
+        {
+            var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+            var t0 = Stopwatch.GetTimestamp();
+            var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+            var events = await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+            await p.CloseAsync().ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            var after = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+            if (events.OfType<OutputEvent>().Single().Value.ToDisplayString() != "hello") throw new InvalidOperationException("\"hello\" did not answer hello.");
+            if (i < 0) continue;
+            cycleTimes.Add(elapsed);
+            requests += after - before;
+        }
+
+        return new RoundTrip(Stats.Median(receive), Stats.Percentile(receive, 99), Stats.Median(rawTimes), Stats.Percentile(rawTimes, 99),
+            Stats.Median(cycleTimes), (double)requests / cycles);
+    }
+
+    // ------------------------------------------------------------------ 5: scale
+
+    /// <summary>Managed heap per disconnected shell (one pipeline whose 50 outputs were received: empty, drained buffer).</summary>
+    public static async Task<double> BytesPerDisconnectedShellAsync(int shells, string scenarioYaml)
+    {
+        await using var server = await BenchServer.StartAsync(o =>
+        {
+            o.MaxShellsPerUser = shells + 100;
+            o.JournalCapacity = 16;
+        }, scenarioYaml).ConfigureAwait(false);
+
+        await CreateDisconnectedShellsAsync(server, 20, 4).ConfigureAwait(false); // warm every path and pool
+        var before = HeapAfterFullCollection();
+        await CreateDisconnectedShellsAsync(server, shells, 8).ConfigureAwait(false);
+        var after = HeapAfterFullCollection();
+        return (double)(after - before) / shells;
+    }
+
+    private static long HeapAfterFullCollection()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static async Task CreateDisconnectedShellsAsync(BenchServer server, int count, int workers)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            using var transport = server.Transport();
+            while (Interlocked.Increment(ref next) < count)
+            {
+                var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+                var pipeline = await pool.StartAsync("Scale-Shell").ConfigureAwait(false);
+                var defragmenter = new Defragmenter();
+                var outputs = 0;
+                while (outputs < 50)
+                {
+                    var response = await transport.SendAsync(pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", pipeline.CommandId)).ConfigureAwait(false);
+                    foreach (var s in ((ReceiveResponseBody)response.Body).Streams)
+                    {
+                        outputs += defragmenter.Add(s.Data).Count(m => m.MessageType == PsrpMessageType.PipelineOutput);
+                    }
+                }
+
+                await transport.SendAsync(pool.ShellHeader(WsManActions.Disconnect), new DisconnectBody(null, null)).ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+    }
+
+    public sealed record LongPolls(int Completed, int TimedOut, int MaxThreads, double HeartbeatMaxLateMs, int Beats, double HoldSeconds, double WallSeconds);
+
+    /// <summary>Many Receives held at once on pipelines that produce nothing: threads used and heartbeat lateness meanwhile.</summary>
+    public static async Task<LongPolls> LongPollsAsync(int polls, TimeSpan hold, string scenarioYaml)
+    {
+        var heartbeat = TimeSpan.FromMilliseconds(100);
+        var time = new ObservedTimeProvider(heartbeat);
+        await using var server = await BenchServer.StartAsync(o =>
+        {
+            o.MaxReceiveHold = hold;
+            o.HeartbeatInterval = heartbeat;
+            o.JournalCapacity = 16;
+        }, scenarioYaml, time).ConfigureAwait(false);
+
+        var pools = new List<RunspacePoolClient>();
+        var commandIds = new List<(RunspacePoolClient Pool, string CommandId)>();
+        using var transport = server.Transport();
+        var perPool = Math.Min(100, polls);
+        for (var i = 0; i < polls; i += perPool)
+        {
+            var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+            pools.Add(pool);
+            for (var j = 0; j < perPool && i + j < polls; j++)
+            {
+                commandIds.Add((pool, (await pool.StartAsync("Wait-Long").ConfigureAwait(false)).CommandId));
+            }
+        }
+
+        var requests = commandIds.Select(c => ReceiveRequest(c.Pool, c.CommandId)).ToList();
+        using var raw = BenchServer.RawClient();
+        // Open the connections first so that connection setup is not what is measured.
+        await Task.WhenAll(Enumerable.Range(0, polls).Select(_ => PostAsync(raw, server.EchoUri, [1]))).ConfigureAwait(false);
+
+        var maxThreads = ThreadPool.ThreadCount;
+        time.Reset();
+        var sw = Stopwatch.StartNew();
+        var tasks = requests.Select(r => PostAsync(raw, server.WsManUri, r)).ToList();
+        var all = Task.WhenAll(tasks);
+        while (!all.IsCompleted)
+        {
+            maxThreads = Math.Max(maxThreads, ThreadPool.ThreadCount);
+            await Task.WhenAny(all, Task.Delay(50)).ConfigureAwait(false);
+        }
+
+        var responses = await all.ConfigureAwait(false);
+        var wall = sw.Elapsed.TotalSeconds;
+        var timedOut = responses.Count(r => Encoding.UTF8.GetString(r).Contains("TimedOut", StringComparison.Ordinal));
+        foreach (var pool in pools) await pool.CloseAsync().ConfigureAwait(false);
+        return new LongPolls(responses.Length, timedOut, maxThreads, time.MaxLatenessMs(), time.Beats, hold.TotalSeconds, wall);
+    }
+
+    // ------------------------------------------------------------------ 6a: growth
+
+    /// <summary>open/"hello"/close cycles per second with <paramref name="clients"/> concurrent clients.</summary>
+    public static async Task<double> OpenInvokeCloseRateAsync(BenchServer server, int clients, TimeSpan duration)
+    {
+        var cycles = 0;
+        var stop = DateTime.UtcNow + duration;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            using var transport = server.Transport();
+            while (DateTime.UtcNow < stop)
+            {
+                var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+                await pool.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                await pool.CloseAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref cycles);
+            }
+        })).ConfigureAwait(false);
+        return cycles / sw.Elapsed.TotalSeconds;
+    }
+}

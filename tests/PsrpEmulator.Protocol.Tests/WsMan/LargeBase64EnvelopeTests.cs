@@ -1,0 +1,66 @@
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Protocol.Tests.WsMan;
+
+/// <summary>Long base64 runs are decoded from the raw bytes; everything else reads as before.</summary>
+public sealed class LargeBase64EnvelopeTests
+{
+    private static byte[] Data(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    [Test]
+    public void Large_and_small_streams_round_trip()
+    {
+        var streams = new List<ShellStream>
+        {
+            new("stdout", "CMD", Data(300_000, 1)),
+            new("stdout", "CMD", Data(10, 2)),
+            new("stdout", "CMD", Data(5_000, 3), End: true),
+            new("stdout", "CMD", ReadOnlyMemory<byte>.Empty),
+        };
+        var envelope = new WsManEnvelope(new WsManHeader { Action = WsManActions.ReceiveResponse, RelatesTo = "uuid:1", MessageId = "uuid:2" },
+            new ReceiveResponseBody(streams, new CommandState("CMD", WsManCommandStates.Done, 0)));
+
+        var read = (ReceiveResponseBody)WsManEnvelopeReader.Read(WsManEnvelopeWriter.Write(envelope)).Body;
+
+        Assert.That(read.Streams, Has.Count.EqualTo(4));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.That(read.Streams[i].Data.ToArray(), Is.EqualTo(streams[i].Data.ToArray()), $"stream {i}");
+            Assert.That(read.Streams[i].End, Is.EqualTo(streams[i].End));
+        }
+
+        Assert.That(read.CommandState!.State, Is.EqualTo(WsManCommandStates.Done));
+    }
+
+    [Test]
+    public void A_long_base64_looking_text_elsewhere_is_read_as_text()
+    {
+        var command = new string('A', 3000) + "==";
+        var envelope = new WsManEnvelope(new WsManHeader { Action = WsManActions.Command, MessageId = "uuid:2", ResourceUri = WsManResourceUris.DefaultPowerShell },
+            new CommandLineBody("CMD", command, Data(4000, 4)));
+
+        var read = (CommandLineBody)WsManEnvelopeReader.Read(WsManEnvelopeWriter.Write(envelope)).Body;
+
+        Assert.That(read.Command, Is.EqualTo(command));
+        Assert.That(read.Arguments!.Value.ToArray(), Is.EqualTo(Data(4000, 4)));
+    }
+
+    [Test]
+    public void Invalid_long_base64_is_still_reported_as_invalid_base64()
+    {
+        var xml = System.Text.Encoding.UTF8.GetString(WsManEnvelopeWriter.Write(new WsManEnvelope(
+            new WsManHeader { Action = WsManActions.ReceiveResponse, RelatesTo = "uuid:1", MessageId = "uuid:2" },
+            new ReceiveResponseBody([new ShellStream("stdout", null, Data(3000, 5))], null))));
+        var start = xml.IndexOf("Name=\"stdout\">", StringComparison.Ordinal) + 14;
+        var broken = xml[..(start + 100)] + "A=A" + xml[(start + 103)..];
+
+        var e = Assert.Throws<EnvelopeException>(() => WsManEnvelopeReader.Read(System.Text.Encoding.UTF8.GetBytes(broken)));
+        Assert.That(e!.Reason, Is.EqualTo(EnvelopeError.InvalidBase64));
+        Assert.That(e.Header?.MessageId, Is.EqualTo("uuid:2"));
+    }
+}
