@@ -128,7 +128,8 @@ internal sealed class Shell
             if (bufferMode is { } mode) BufferMode = mode;
             if (State == ShellConnectionState.Disconnected) return;
             State = ShellConnectionState.Disconnected;
-            _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Continuations run inline when a client connects: paused pipelines write before the Connect is answered.
+            _connected = new TaskCompletionSource(TaskCreationOptions.None);
             DisconnectedAt = _idleFrom = _services.Time.GetUtcNow();
             if (byClient) LastActivity = DisconnectedAt.Value;
             released = _connection;
@@ -145,6 +146,7 @@ internal sealed class Shell
     /// </summary>
     public async Task AttachAsync(string? sessionId, string? clientIp, OutputBufferMode? bufferMode, bool newClient)
     {
+        TaskCompletionSource resumed;
         lock (_lock)
         {
             if (State == ShellConnectionState.Connected)
@@ -161,16 +163,17 @@ internal sealed class Shell
 
             if (bufferMode is { } mode) BufferMode = mode;
             State = ShellConnectionState.Connected;
-            _connected.TrySetResult();
+            resumed = _connected;
             DisconnectedAt = null;
             ClientSessionId = sessionId ?? ClientSessionId;
             if (newClient && clientIp is not null) ClientIp = clientIp;
             LastActivity = _idleFrom = _services.Time.GetUtcNow();
         }
 
-        // Whatever a previous connection half received is sent again whole.
+        // Whatever a previous connection half received is sent again whole; then paused pipelines go on.
         await PoolOutput.RestartPartialMessageAsync().ConfigureAwait(false);
         foreach (var pipeline in _pipelines.Values) await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
+        resumed.TrySetResult();
     }
 
     // Clients that send no p:SessionId (PowerShell on Linux through OMI) are identified by user alone.

@@ -168,23 +168,18 @@ public static class ConformanceFixtures
             new(1, OpenSplitIssue),
             new(2, OpenSplitIssue),
             new(3, OpenSplitIssue + "; the emulator has nothing left for this Receive and answers w:TimedOut after the 20 s OperationTimeout"),
-            new(14, ConnectCapabilityIssue),
-            new(16, ConnectCapabilityIssue),
         ]),
 
-        // Both pools run the script while disconnected; the Connect-ed client reads the progress record and 'a',
-        // then 'b' and the final state once the 5 s sleep ends. Windows paused each disconnected pipeline at its
-        // first output after the progress record: the progress is object 4 (sent before the Connect), 'a' object 8,
-        // after the Connect's 5 and 6 and APPLICATION_PRIVATE_DATA's 7, so the sleep ran only after the Connect, for
-        // the pool started first (#3, read at #21/#22) as for the other. An output buffer of one object reproduces
-        // that; with the emulator's default (1000 objects) both scripts run to completion while disconnected and the
-        // Receive #21 carries all four messages (then #22 times out): the variant below.
-        new("test_psrp_disconnected_commands", Scenario: ASleepB, Configure: o => o.OutputBufferCapacity = 1, KnownRequestIssues: DisconnectedCommandsIssues),
-        new("test_psrp_disconnected_commands", Variant: "default output buffer", Scenario: ASleepB, KnownRequestIssues: DisconnectedCommandsIssues,
-            KnownIssue: "disconnected pipelines under BufferMode Block: Windows paused each at its first output after the progress record " +
-                "(recorded object ids: progress 4 before the Connect, 'a' 8 after the Connect's 5-7), so after the Connect #21 carries " +
-                "PROGRESS_RECORD + 'a' and #22, 5 s later, 'b' + PIPELINE_STATE 4 + CommandState Done; with OutputBufferCapacity 1000 the " +
-                "emulator runs both scripts to the end while disconnected: #21 carries all four messages and CommandState Done, #22 times out"),
+        // Windows paused each disconnected pipeline (BufferMode Block) at its first output after the progress record:
+        // the progress is object 4 (sent before the Connect), 'a' object 8, after the Connect's 5 and 6 and
+        // APPLICATION_PRIVATE_DATA's 7. So module loading held 'a' back until after the Disconnect (the behaviour
+        // waits 1 s there), 'a' waited for the Connect, and the 5 s sleep ran after it: #21 carries the progress
+        // record and 'a', #22 'b', the final state and CommandState Done. The emulator pauses the same way
+        // (BlockWhileDisconnected PauseAtNextOutput), whatever the buffer's capacity.
+        // The recording's new client came a while after the Disconnects: 2 s pass before the first Connect (#13).
+        new("test_psrp_disconnected_commands", Scenario: ASleepB, AdvanceBefore: new Dictionary<int, TimeSpan> { [13] = TimeSpan.FromSeconds(2) }),
+        new("test_psrp_disconnected_commands", Variant: "output buffer of one object", Scenario: ASleepB, Configure: o => o.OutputBufferCapacity = 1,
+            AdvanceBefore: new Dictionary<int, TimeSpan> { [13] = TimeSpan.FromSeconds(2) }),
 
         // IdleTimeOut PT60S; the second Get came 62 s after the Create (ShellRunTime and ShellInactivity P0DT0H1M2S):
         // the silent shell was auto-disconnected at 60 s.
@@ -200,15 +195,7 @@ public static class ConformanceFixtures
         ]),
 
         // A Get with OperationTimeout PT-1S is refused by the header check; the shell is deleted normally after.
-        new("test_psrp_is_alive_other_wsman_error", KnownRequestIssues:
-        [
-            new(3, "Get with OperationTimeout PT-1S: Windows' a:InvalidMessageInformationHeader fault (2150858767) has s:Reason " +
-                "'The WS-Management service cannot process the request. The request contains one or more invalid SOAP headers.' and f:Message " +
-                "'The WS-Management service cannot process the request. The XML contains an invalid timeout field in the SOAP header: PT-1S.'; " +
-                "the emulator uses the mustUnderstand text for both: 'The WS-Management service cannot process a SOAP header in the request that has " +
-                "mustUnderstand=\"true\" or an invalid value: The XML contains an invalid timeout field in the SOAP header: PT-1S' (no final period)",
-                Values: true),
-        ]),
+        new("test_psrp_is_alive_other_wsman_error"),
     ];
 
     /// <summary>test_psrp_disconnected_commands' script, as the emulator sees it (one script command).</summary>
@@ -218,13 +205,13 @@ public static class ConformanceFixtures
             regex: "^Write-Output 'a'; Start-Sleep (-Seconds )?5; Write-Output 'b'$"
             steps:
         {{PreparingModules}}
+              - sleep: 1
               - output: a
               - sleep: 5
               - output: b
         """;
 
     // A property, not a field: All is initialized first, in text order.
-    private static KnownRequestIssue[] DisconnectedCommandsIssues => [new(13, ConnectCapabilityIssue), new(18, ConnectCapabilityIssue)];
 
     /// <summary>The JEA fixture's timing quirk, recorded again in test_psrp_disconnect_runspaces #1..#3.</summary>
     private const string OpenSplitIssue = "recorded timing the emulator does not copy (as in test_psrp_with_jea_configuration): Windows " +
@@ -232,9 +219,6 @@ public static class ConformanceFixtures
         "first two in #1 and the state in #2";
 
     /// <summary>connectResponseXml's SESSION_CAPABILITY (all four recorded Connects agree).</summary>
-    private const string ConnectCapabilityIssue = "pool Connect from a new client: Windows' connectResponseXml carries SESSION_CAPABILITY with the " +
-        "pool's RPID, as RUNSPACEPOOL_INIT_DATA does; the emulator's SESSION_CAPABILITY has an empty RPID (it copies the Create-time " +
-        "capability, which Windows does send with an empty RPID) - Shell.ConnectPoolAsync";
 
     private static string BeginProcessEnd(bool preparingModules) => $$"""
         behaviours:
