@@ -37,6 +37,21 @@ public sealed class WsManClientOptions
     /// <summary>Custom certificate validation for https (e.g. pinning a self-signed test certificate).</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
 
+    /// <summary>Robust connections: p:OperationID on every request and retransmission after network failures (as Windows PowerShell).</summary>
+    public bool RobustConnection { get; init; } = true;
+
+    /// <summary>How long to keep retransmitting after a network failure (PowerShell: 4 minutes).</summary>
+    public TimeSpan MaxRetryTime { get; init; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>Pause between retransmissions (PowerShell: once per second).</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock retries wait on (a virtual one in tests).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Receives robust-connection events (PowerShell shows them as warnings).</summary>
+    public Action<NetworkNotification>? NetworkNotification { get; init; }
+
     /// <summary>Largest response accepted, a safety bound above the declared MaxEnvelopeSize.</summary>
     public int MaxResponseBytes => MaxEnvelopeSize + 64 * 1024;
 }

@@ -29,4 +29,32 @@ public sealed class WsManTransportException(string message, int? httpStatus = nu
 
     /// <summary>The Location of an HTTP 302 (WinRM redirection), when that is what happened.</summary>
     public Uri? RedirectLocation { get; } = redirectLocation;
+
+    /// <summary>The network failed (no connection, a reset, a cut-off response): a retransmission may succeed.</summary>
+    public bool IsNetworkFailure { get; init; }
+}
+
+/// <summary>Robust-connection events, as PowerShell reports them to the user (protocol-notes section 8).</summary>
+public enum NetworkEvent
+{
+    /// <summary>"The network connection to {0} has been interrupted. Attempting to reconnect for up to {1} minutes..."</summary>
+    NetworkFailureDetected,
+    /// <summary>"Attempting to reconnect to {0} ..."</summary>
+    RetryAttempt,
+    /// <summary>"The network connection to {0} has been restored."</summary>
+    Reconnected,
+    /// <summary>The retries ran out: the caller auto-disconnects the session if it can.</summary>
+    RetryAborted,
+}
+
+public sealed record NetworkNotification(NetworkEvent Kind, string Computer, TimeSpan MaxRetryTime)
+{
+    /// <summary>PowerShell's warning text for this event (RemotingErrorIdStrings).</summary>
+    public string Message => Kind switch
+    {
+        NetworkEvent.NetworkFailureDetected => $"The network connection to {Computer} has been interrupted. Attempting to reconnect for up to {MaxRetryTime.TotalMinutes:0.##} minutes...",
+        NetworkEvent.RetryAttempt => $"Attempting to reconnect to {Computer} ...",
+        NetworkEvent.Reconnected => $"The network connection to {Computer} has been restored.",
+        _ => $"The reconnection attempt to {Computer} failed. Attempting to disconnect the session...",
+    };
 }

@@ -47,6 +47,54 @@ public sealed class WsManTransport : IDisposable
     {
         // A retransmission (robust connections) repeats its MessageID; otherwise every request gets a new one.
         var messageId = header.MessageId ?? "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
+        if (!Options.RobustConnection) return await SendOnceAsync(header with { MessageId = messageId }, body, cancellationToken).ConfigureAwait(false);
+
+        // Robust connections (MS-WSMV 3.1.4.1.39): each operation carries p:OperationID; after a network failure the
+        // same request is retransmitted (mustUnderstand=true) once per RetryInterval for up to MaxRetryTime, and the
+        // server answers a retransmission it already processed from its cache, so nothing is lost or done twice.
+        var operation = header with
+        {
+            MessageId = messageId,
+            OperationId = header.OperationId ?? "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            SequenceId = header.SequenceId ?? 1,
+        };
+        DateTimeOffset? failedAt = null;
+        while (true)
+        {
+            try
+            {
+                var response = await SendOnceAsync(operation, body, cancellationToken).ConfigureAwait(false);
+                if (failedAt is not null) Notify(NetworkEvent.Reconnected);
+                return response;
+            }
+            catch (WsManTransportException e) when (e.IsNetworkFailure && !cancellationToken.IsCancellationRequested)
+            {
+                var now = Options.TimeProvider.GetUtcNow();
+                if (failedAt is null)
+                {
+                    failedAt = now;
+                    Notify(NetworkEvent.NetworkFailureDetected);
+                }
+                else if (now - failedAt.Value >= Options.MaxRetryTime)
+                {
+                    Notify(NetworkEvent.RetryAborted);
+                    throw new WsManTransportException(
+                        $"The network connection to {Options.ConnectionUri.Host} has been interrupted and could not be restored within {Options.MaxRetryTime.TotalMinutes:0.##} minutes: {e.Message}",
+                        null, null, e) { IsNetworkFailure = true };
+                }
+
+                await Task.Delay(Options.RetryInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                Notify(NetworkEvent.RetryAttempt);
+                operation = operation with { OperationIdMustUnderstand = true };
+            }
+        }
+    }
+
+    private void Notify(NetworkEvent kind) => Options.NetworkNotification?.Invoke(new NetworkNotification(kind, Options.ConnectionUri.Host, Options.MaxRetryTime));
+
+    private async Task<WsManEnvelope> SendOnceAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
+    {
+        var messageId = header.MessageId!;
         var full = header with
         {
             To = _requestUri.ToString(),
@@ -74,11 +122,11 @@ public sealed class WsManTransport : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new WsManTransportException($"Connecting to {Options.ConnectionUri} failed: {e.Message}", null, null, e);
+            throw new WsManTransportException($"Connecting to {Options.ConnectionUri} failed: {e.Message}", null, null, e) { IsNetworkFailure = true };
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new WsManTransportException($"The request to {Options.ConnectionUri} timed out.", null, null, e);
+            throw new WsManTransportException($"The request to {Options.ConnectionUri} timed out.", null, null, e) { IsNetworkFailure = true };
         }
 
         using (response)
@@ -94,7 +142,16 @@ public sealed class WsManTransport : IDisposable
                 throw new WsManTransportException("Access is denied: the server rejected the credentials (HTTP 401).", status);
             }
 
-            var bytes = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            byte[] bytes;
+            try
+            {
+                bytes = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // The connection broke in the middle of the response.
+                throw new WsManTransportException($"The response from {Options.ConnectionUri} was cut off: {e.Message}", status, null, e) { IsNetworkFailure = true };
+            }
             WsManEnvelope envelope;
             try
             {

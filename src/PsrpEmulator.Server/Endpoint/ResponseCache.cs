@@ -5,8 +5,9 @@ namespace PsrpEmulator.Server.Endpoint;
 /// a retransmission (the same OperationID with mustUnderstand="true") gets the cached response instead of being
 /// processed again — a Receive whose response was lost is recovered without loss or duplication.
 /// </summary>
-internal sealed class ResponseCache(int capacity = 1024)
+internal sealed class ResponseCache(int capacity = 1024, long maxBytes = 64L * 1024 * 1024)
 {
+    private long _bytes;
     private readonly Dictionary<string, (int Status, byte[] Body)> _responses = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<string> _order = new();
     private readonly Lock _lock = new();
@@ -31,9 +32,15 @@ internal sealed class ResponseCache(int capacity = 1024)
     {
         lock (_lock)
         {
-            if (!_responses.ContainsKey(operationId)) _order.Enqueue(operationId);
+            if (_responses.TryGetValue(operationId, out var previous)) _bytes -= previous.Body.Length;
+            else _order.Enqueue(operationId);
             _responses[operationId] = (status, body.ToArray());
-            while (_order.Count > capacity) _responses.Remove(_order.Dequeue());
+            _bytes += body.Length;
+            // Bounded by count and by bytes: the oldest operations are forgotten first.
+            while (_order.Count > capacity || (_bytes > maxBytes && _order.Count > 1))
+            {
+                if (_responses.Remove(_order.Dequeue(), out var evicted)) _bytes -= evicted.Body.Length;
+            }
         }
     }
 
@@ -43,6 +50,7 @@ internal sealed class ResponseCache(int capacity = 1024)
         {
             _responses.Clear();
             _order.Clear();
+            _bytes = 0;
         }
     }
 }
