@@ -60,7 +60,8 @@ internal sealed class CommandLineRule(BehaviourRule matcher, IReadOnlyList<Comma
     public async Task<int> RunAsync(CommandLineContext context)
     {
         foreach (var step in steps) await step.RunAsync(context).ConfigureAwait(false);
-        if (exitCode is null) return 0;
+        // No exit step, or one whose capture did not take part: exit code 0.
+        if (exitCode is null || string.IsNullOrWhiteSpace(exitCode.Evaluate(context.Scope))) return 0;
         var value = exitCode.EvaluateInteger(context.Scope, "exit");
         return unchecked((int)value);
     }
