@@ -145,6 +145,38 @@ public static class ConformanceFixtures
             KnownIssue: "recorded timing the emulator does not copy: the JEA endpoint answered SESSION_CAPABILITY (#1) and " +
                 "APPLICATION_PRIVATE_DATA (#2) in separate Receives (its module loading delayed the second); the emulator sends both " +
                 "in #1, so its #2 carries RUNSPACEPOOL_STATE and #3 times out"),
+
+        .. WinRs,
+    ];
+
+    /// <summary>The recorded WinRS (cmd shell) exchanges.</summary>
+    private static IEnumerable<ConformanceFixture> WinRs =>
+    [
+        // `cmd.exe /c echo hi` is answered by the default cmd rules; the Receive names a CommandId that does not exist.
+        new("test_winrs_bad_cmd_id"),
+
+        // A Receive without a CommandId: the cmd plugin's ERROR_INVALID_PARAMETER.
+        new("test_winrs_fail_poll_process"),
+
+        // WINRS_SKIP_CMD_SHELL: `powershell.exe` is not found without cmd.exe's PATH search; the full path runs
+        // `Write-Host hi` (host text, then a bare "\n", as two chunks).
+        new("test_winrs_no_cmd_shell", Scenario: """
+            behaviours:
+              - match: Write-Host hi
+                steps:
+                  - information: hi
+            """),
+
+        // OperationTimeout PT10S: the output after the sleep arrives in the third Receive after two TimedOut faults.
+        // The emulator sleeps 25 s, not the recorded 30 s, to keep clear of the 30 s boundary of the third hold.
+        new("test_winrs_operation_timeout", Scenario: """
+            behaviours:
+              - match: Write-Host hi; Start-Sleep 30; Write-Host hi again
+                steps:
+                  - information: hi
+                  - sleep: 25
+                  - information: hi again
+            """),
     ];
 
     private static string BeginProcessEnd(bool preparingModules) => $$"""

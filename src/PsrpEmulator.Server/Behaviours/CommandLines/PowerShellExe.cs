@@ -126,8 +126,7 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
                 case PipelineOutput output:
                     return host.WriteTextAsync(WinRsStreams.Stdout, output.Value.ToDisplayString() + "\r\n", cancellationToken);
                 case InformationRecordMessage information:
-                    // Write-Host text: the console host writes the text, then a bare "\n" (recorded).
-                    return host.WriteTextAsync(WinRsStreams.Stdout, information.MessageData.ToDisplayString() + "\n", cancellationToken);
+                    return WriteHostAsync(information.MessageData.ToDisplayString(), cancellationToken);
                 case ErrorRecordMessage error:
                     AddError(error.Record);
                     break;
@@ -146,6 +145,13 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
             }
 
             return ValueTask.CompletedTask;
+        }
+
+        // Write-Host text: the console host writes the text, then a bare "\n", as two writes (recorded).
+        private async ValueTask WriteHostAsync(string text, CancellationToken cancellationToken)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stdout, "\n", cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
