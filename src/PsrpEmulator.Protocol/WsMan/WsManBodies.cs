@@ -28,7 +28,7 @@ public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<
 public sealed record ShellCreateBody(string? ShellId, string? Name, string InputStreams, string OutputStreams, TimeSpan? IdleTimeOut, string? BufferMode, ReadOnlyMemory<byte>? CreationXml) : WsManBody
 {
     /// <summary>WinRS shells: <c>rsp:Environment/rsp:Variable Name="..."</c>, in document order.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = Array.Empty<KeyValuePair<string, string>>();
 
     /// <summary>WinRS shells: <c>rsp:WorkingDirectory</c>.</summary>
     public string? WorkingDirectory { get; init; }

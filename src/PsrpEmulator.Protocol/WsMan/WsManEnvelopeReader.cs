@@ -358,7 +358,8 @@ public static class WsManEnvelopeReader
 
             return new ShellCreateBody(shellIdAttr, nameAttr, info.InputStreams ?? "", info.OutputStreams ?? "", info.IdleTimeOut, info.BufferMode, info.CreationXml)
             {
-                Environment = info.Environment ?? [],
+                // No rsp:Environment: the same empty list as a body built in code, so the two compare equal.
+                Environment = info.Environment is { } environment ? environment : Array.Empty<KeyValuePair<string, string>>(),
                 WorkingDirectory = info.WorkingDirectory,
             };
         }
