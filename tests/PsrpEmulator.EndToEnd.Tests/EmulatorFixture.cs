@@ -44,13 +44,21 @@ public abstract class EmulatorTestBase
         await Emulator.DisposeAsync();
     }
 
-    protected WsManTransport CreateTransport(string user = "psrp", string password = "psrp", int maxEnvelopeSize = 512000, TimeSpan? operationTimeout = null) => new(new WsManClientOptions
+    /// <summary>
+    /// A client transport. Robust connections (retransmission after network failures) are off unless asked for, so
+    /// a test sees each failure; when on, retries wait on the test's clock.
+    /// </summary>
+    protected WsManTransport CreateTransport(string user = "psrp", string password = "psrp", int maxEnvelopeSize = 512000, TimeSpan? operationTimeout = null,
+        bool robust = false, Action<NetworkNotification>? notifications = null) => new(new WsManClientOptions
     {
         ConnectionUri = Emulator.WsManUri,
         UserName = user,
         Password = password,
         MaxEnvelopeSize = maxEnvelopeSize,
         OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(20),
+        RobustConnection = robust,
+        TimeProvider = Clock ?? TimeProvider.System,
+        NetworkNotification = notifications,
     });
 
     protected static async Task<List<PipelineEvent>> ReadAllAsync(PowerShellPipeline pipeline)

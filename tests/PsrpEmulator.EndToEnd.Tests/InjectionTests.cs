@@ -227,3 +227,70 @@ public class InjectionTests : EmulatorTestBase
         Assert.That(first, Does.Contain("X").And.Contain("."));
     }
 }
+
+/// <summary>The client's robust connections against injected network failures, on the virtual clock.</summary>
+public class RobustConnectionTests : EmulatorTestBase
+{
+    protected override bool UseVirtualTime => true;
+
+    protected override string? ScenarioYaml => """
+        behaviours:
+          - regex: 'Emit-Range (?<n>\d+)'
+            steps:
+              - loop: { from: 1, to: "{n}", steps: [ { output: "n{_}" } ] }
+        """;
+
+    private async Task AddFaultAsync(object rule)
+    {
+        using var admin = new HttpClient { BaseAddress = Emulator.BaseUri };
+        using var response = await admin.PostAsJsonAsync("/_emulator/faults", rule);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_short_outage_is_ridden_out_with_powershells_warnings_and_nothing_lost()
+    {
+        var events = new List<NetworkEvent>();
+        using var transport = CreateTransport(robust: true, notifications: n => events.Add(n.Kind));
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync("Emit-Range 3");
+        await AddFaultAsync(new { kind = "Outage", duration = "00:00:10", count = 1 });
+
+        var output = await AdvanceUntilAsync(ReadAllAsync(pipeline), TimeSpan.FromSeconds(1));
+
+        Assert.That(Outputs(output), Is.EqualTo(new[] { "n1", "n2", "n3" }));
+        Assert.That(events[0], Is.EqualTo(NetworkEvent.NetworkFailureDetected));
+        Assert.That(events, Does.Contain(NetworkEvent.RetryAttempt));
+        Assert.That(events[^1], Is.EqualTo(NetworkEvent.Reconnected));
+    }
+
+    [Test]
+    public async Task A_lost_response_is_retransmitted_automatically_without_loss_or_duplication()
+    {
+        using var transport = CreateTransport(robust: true);
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync("Emit-Range 5");
+        await AddFaultAsync(new { kind = "DropAfterProcessing", action = "Receive", count = 1 });
+
+        var output = await AdvanceUntilAsync(ReadAllAsync(pipeline), TimeSpan.FromSeconds(1));
+
+        Assert.That(Outputs(output), Is.EqualTo(new[] { "n1", "n2", "n3", "n4", "n5" }));
+        Assert.That(Emulator.Journal.Snapshot().Select(e => e.Injected), Does.Contain("DropAfterProcessing").And.Contain("Retransmission"));
+    }
+
+    [Test]
+    public async Task Retransmission_gives_up_after_four_minutes_of_outage()
+    {
+        var events = new List<NetworkEvent>();
+        using var transport = CreateTransport(robust: true, notifications: n => events.Add(n.Kind));
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        await AddFaultAsync(new { kind = "Outage", duration = "01:00:00", count = 1 });
+
+        var attempt = transport.SendAsync(pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", null));
+        var failure = await AdvanceUntilAsync(attempt.ContinueWith(t => t.Exception?.InnerException, TaskScheduler.Default), TimeSpan.FromSeconds(1));
+
+        Assert.That(failure, Is.TypeOf<WsManTransportException>().With.Property(nameof(WsManTransportException.IsNetworkFailure)).True);
+        Assert.That(events[^1], Is.EqualTo(NetworkEvent.RetryAborted));
+        Assert.That(events.Count(e => e == NetworkEvent.RetryAttempt), Is.InRange(235, 241));
+    }
+}

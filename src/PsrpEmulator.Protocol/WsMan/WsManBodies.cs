@@ -25,7 +25,14 @@ public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<
 /// OutputStreams, optional IdleTimeOut, optional BufferMode, and <c>creationXml</c> (decoded) in the PowerShell namespace.
 /// Options like WINRS_NOPROFILE travel in the header.
 /// </summary>
-public sealed record ShellCreateBody(string? ShellId, string? Name, string InputStreams, string OutputStreams, TimeSpan? IdleTimeOut, string? BufferMode, ReadOnlyMemory<byte>? CreationXml) : WsManBody;
+public sealed record ShellCreateBody(string? ShellId, string? Name, string InputStreams, string OutputStreams, TimeSpan? IdleTimeOut, string? BufferMode, ReadOnlyMemory<byte>? CreationXml) : WsManBody
+{
+    /// <summary>WinRS shells: <c>rsp:Environment/rsp:Variable Name="..."</c>, in document order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = Array.Empty<KeyValuePair<string, string>>();
+
+    /// <summary>WinRS shells: <c>rsp:WorkingDirectory</c>.</summary>
+    public string? WorkingDirectory { get; init; }
+}
 
 /// <summary>The fields of an <c>rsp:Shell</c> element in CreateResponse, GetResponse and enumeration items (protocol-notes 2.2).</summary>
 public sealed record ShellInfo
@@ -133,4 +140,18 @@ public sealed record ReleaseBody(string EnumerationContext) : WsManBody;
 public sealed record EnumerationResponseBody(bool IsPull, string? EnumerationContext, IReadOnlyList<ShellInfo> Shells, IReadOnlyList<CommandInfo> Commands, bool EndOfSequence) : WsManBody;
 
 /// <summary>A SOAP fault as WinRM writes it (protocol-notes 6.1).</summary>
-public sealed record FaultBody(string Code, string Subcode, string Reason, string? FaultDetail, uint? WsManFaultCode, string? Machine, string? Message) : WsManBody;
+public sealed record FaultBody(string Code, string Subcode, string Reason, string? FaultDetail, uint? WsManFaultCode, string? Machine, string? Message) : WsManBody
+{
+    /// <summary>
+    /// When a shell plugin raised the fault, <c>f:Message</c> wraps the text in <c>f:ProviderFault provider path</c>
+    /// (recorded from the WinRS cmd plugin).
+    /// </summary>
+    public ProviderFault? Provider { get; init; }
+}
+
+/// <summary>The <c>f:ProviderFault</c> attributes: the plugin's name and its DLL path.</summary>
+public sealed record ProviderFault(string Provider, string Path)
+{
+    /// <summary>The WinRS cmd shell plugin, as Windows names it.</summary>
+    public static readonly ProviderFault CmdShell = new("Shell cmd plugin", @"%systemroot%\system32\winrscmd.dll");
+}

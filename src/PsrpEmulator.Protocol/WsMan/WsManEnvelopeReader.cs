@@ -456,7 +456,12 @@ public static class WsManEnvelopeReader
                 return new ShellBody(info.ToShellInfo());
             }
 
-            return new ShellCreateBody(shellIdAttr, nameAttr, info.InputStreams ?? "", info.OutputStreams ?? "", info.IdleTimeOut, info.BufferMode, info.CreationXml);
+            return new ShellCreateBody(shellIdAttr, nameAttr, info.InputStreams ?? "", info.OutputStreams ?? "", info.IdleTimeOut, info.BufferMode, info.CreationXml)
+            {
+                // No rsp:Environment: the same empty list as a body built in code, so the two compare equal.
+                Environment = info.Environment is { } environment ? environment : Array.Empty<KeyValuePair<string, string>>(),
+                WorkingDirectory = info.WorkingDirectory,
+            };
         }
 
         private ShellInfo ReadShellInfoElement()
@@ -509,13 +514,39 @@ public static class WsManEnvelopeReader
                     case "ShellInactivity": f.ShellInactivity = ReadDuration(name); break;
                     case "MemoryUsed": f.MemoryUsed = ReadText().Trim(); break;
                     case "ChildProcesses": f.ChildProcesses = ReadInt(name); break;
+                    case "WorkingDirectory": f.WorkingDirectory = ReadText(); break;
+                    case "Environment": f.Environment = ReadEnvironment(); break;
                     default: SkipElement(); break;
                 }
             }
         }
 
+        /// <summary><c>rsp:Environment</c>: its <c>rsp:Variable Name="..."</c> children, in order.</summary>
+        private List<KeyValuePair<string, string>> ReadEnvironment()
+        {
+            var variables = new List<KeyValuePair<string, string>>();
+            var depth = r.Depth;
+            if (r.IsEmptyElement) return variables;
+            while (NextChild(depth))
+            {
+                if (Is(Ns.Rsp, "Variable"))
+                {
+                    var name = r.GetAttribute("Name") ?? throw Error(EnvelopeError.InvalidBody, "An rsp:Variable has no Name.", "Variable");
+                    variables.Add(new(name, ReadText()));
+                }
+                else
+                {
+                    SkipElement();
+                }
+            }
+
+            return variables;
+        }
+
         private sealed class ShellFields
         {
+            public string? WorkingDirectory;
+            public List<KeyValuePair<string, string>>? Environment;
             public string? ShellId, Name, ResourceUri, Owner, ClientIP, InputStreams, OutputStreams, Locale, DataLocale;
             public string? CompressionMode, ProfileLoaded, Encoding, BufferMode, State, MemoryUsed;
             public int? ProcessId, ChildProcesses;
@@ -944,6 +975,7 @@ public static class WsManEnvelopeReader
         private FaultBody ReadFault()
         {
             string? code = null, subcode = null, reason = null, detail = null, machine = null, message = null;
+            ProviderFault? provider = null;
             uint? wsmanCode = null;
             var depth = r.Depth;
             if (!r.IsEmptyElement)
@@ -977,7 +1009,7 @@ public static class WsManEnvelopeReader
                             {
                                 wsmanCode = ParseFaultCode(r.GetAttribute("Code"));
                                 machine = r.GetAttribute("Machine");
-                                message = ReadSimpleChildren(Ns.F, "Message");
+                                (message, provider) = ReadFaultMessage();
                             }
                             else
                             {
@@ -992,7 +1024,49 @@ public static class WsManEnvelopeReader
                 }
             }
 
-            return new FaultBody(Required(code, "Value", "Fault"), subcode ?? "", reason ?? "", detail, wsmanCode, machine, message);
+            return new FaultBody(Required(code, "Value", "Fault"), subcode ?? "", reason ?? "", detail, wsmanCode, machine, message) { Provider = provider };
+        }
+
+        /// <summary>The f:Message text of an f:WSManFault, unwrapping an f:ProviderFault (a shell plugin's fault).</summary>
+        private (string? Message, ProviderFault? Provider) ReadFaultMessage()
+        {
+            string? message = null;
+            ProviderFault? provider = null;
+            if (r.IsEmptyElement) return (null, null);
+            var depth = r.Depth;
+            while (NextChild(depth))
+            {
+                if (message is null && Is(Ns.F, "Message"))
+                {
+                    if (r.IsEmptyElement)
+                    {
+                        message = string.Empty;
+                        continue;
+                    }
+
+                    var d2 = r.Depth;
+                    var builder = new StringBuilder();
+                    while (Read() && !(r.NodeType == XmlNodeType.EndElement && r.Depth == d2))
+                    {
+                        if (r.NodeType == XmlNodeType.Element && r.NamespaceURI == Ns.F && r.LocalName == "ProviderFault")
+                        {
+                            provider = new ProviderFault(r.GetAttribute("provider") ?? string.Empty, r.GetAttribute("path") ?? string.Empty);
+                        }
+                        else if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+                        {
+                            builder.Append(r.Value);
+                        }
+                    }
+
+                    message = builder.ToString();
+                }
+                else
+                {
+                    SkipElement();
+                }
+            }
+
+            return (message, provider);
         }
 
         private static uint? ParseFaultCode(string? text)

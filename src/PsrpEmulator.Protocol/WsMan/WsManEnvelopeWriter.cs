@@ -214,6 +214,21 @@ public static class WsManEnvelopeWriter
                 w.WriteStartElement("rsp", "Shell", Rsp);
                 if (b.ShellId is not null) w.WriteAttributeString("ShellId", b.ShellId);
                 if (b.Name is not null) w.WriteAttributeString("Name", b.Name);
+                if (b.Environment.Count > 0)
+                {
+                    w.WriteStartElement("rsp", "Environment", Rsp);
+                    foreach (var (name, value) in b.Environment)
+                    {
+                        w.WriteStartElement("rsp", "Variable", Rsp);
+                        w.WriteAttributeString("Name", name);
+                        w.WriteString(value);
+                        w.WriteEndElement();
+                    }
+
+                    w.WriteEndElement();
+                }
+
+                Element(w, "rsp", "WorkingDirectory", Rsp, b.WorkingDirectory);
                 Element(w, "rsp", "InputStreams", Rsp, b.InputStreams);
                 Element(w, "rsp", "OutputStreams", Rsp, b.OutputStreams);
                 if (b.IdleTimeOut is { } idle) Element(w, "rsp", "IdleTimeOut", Rsp, XsDuration.FormatSeconds(idle));
@@ -503,7 +518,21 @@ public static class WsManEnvelopeWriter
                 w.WriteAttributeString("xmlns", "f", null, F);
                 if (b.WsManFaultCode is { } code) w.WriteAttributeString("Code", code.ToString(CultureInfo.InvariantCulture));
                 if (b.Machine is not null) w.WriteAttributeString("Machine", b.Machine);
-                Element(w, "f", "Message", F, b.Message);
+                if (b.Provider is { } provider && b.Message is not null)
+                {
+                    w.WriteStartElement("f", "Message", F);
+                    w.WriteStartElement("f", "ProviderFault", F);
+                    w.WriteAttributeString("provider", provider.Provider);
+                    w.WriteAttributeString("path", provider.Path);
+                    w.WriteString(b.Message);
+                    w.WriteEndElement();
+                    w.WriteEndElement();
+                }
+                else
+                {
+                    Element(w, "f", "Message", F, b.Message);
+                }
+
                 w.WriteEndElement();
             }
 

@@ -51,6 +51,10 @@ public enum WsManFaultReason
     InvalidEnumerationContext,
     /// <summary>An unexpected internal failure; the message never carries a stack trace.</summary>
     InternalError,
+    /// <summary>WinRS cmd shell: a Receive without a CommandId (the cmd plugin's ERROR_INVALID_PARAMETER).</summary>
+    CmdCommandIdRequired,
+    /// <summary>WinRS cmd shell: with WINRS_SKIP_CMD_SHELL the executable was not found (ERROR_FILE_NOT_FOUND).</summary>
+    CmdFileNotFound,
 }
 
 /// <summary>A concrete fault: what to put on the wire and the HTTP status.</summary>
@@ -63,7 +67,8 @@ public sealed record WsManFaultDescriptor(
     uint WsManCode,
     int HttpStatus,
     string MessageTemplate,
-    string? ReasonTemplate = null);
+    string? ReasonTemplate = null,
+    ProviderFault? Provider = null);
 
 /// <summary>The one reason-to-fault table (protocol-notes 6.2). Codes are WinRM's; UNVERIFIED ones are marked.</summary>
 public static class WsManFaults
@@ -130,6 +135,11 @@ public static class WsManFaults
             "The WS-Management service cannot process the request because the enumeration context {0} is not valid or has expired. "),
         [WsManFaultReason.InternalError] = new(WsManFaultReason.InternalError, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147500037, 500,
             "The WS-Management service encountered an internal error. "),
+        // Recorded (test_winrs_fail_poll_process, test_winrs_no_cmd_shell): the cmd plugin's Win32 errors as HRESULTs.
+        [WsManFaultReason.CmdCommandIdRequired] = new(WsManFaultReason.CmdCommandIdRequired, WsManActions.Fault, "s:Sender", "w:InvalidParameter", Detail + "InvalidValue", 87, 500,
+            "The parameter is incorrect. ", Provider: ProviderFault.CmdShell),
+        [WsManFaultReason.CmdFileNotFound] = new(WsManFaultReason.CmdFileNotFound, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147942402, 500,
+            "The system cannot find the file specified. ", Provider: ProviderFault.CmdShell),
     };
 
     public static WsManFaultDescriptor Describe(WsManFaultReason reason) => Table[reason];
@@ -140,7 +150,7 @@ public static class WsManFaults
         var d = Table[reason];
         var message = Format(d.MessageTemplate, args);
         var text = d.ReasonTemplate is null ? message : Format(d.ReasonTemplate, args);
-        return new FaultBody(d.SoapCode, d.Subcode, text, d.FaultDetail, d.WsManCode, machine, message);
+        return new FaultBody(d.SoapCode, d.Subcode, text, d.FaultDetail, d.WsManCode, machine, message) { Provider = d.Provider };
 
         static string Format(string template, object?[] args) =>
             args.Length == 0 ? template : string.Format(System.Globalization.CultureInfo.InvariantCulture, template, args);

@@ -5,7 +5,7 @@ using PsrpEmulator.Server.Shells;
 namespace PsrpEmulator.Server.Endpoint;
 
 /// <summary>The WS-Man operations on shells and the service itself, one method per action.</summary>
-internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore enumerations, ShellServices services)
+internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore enumerations, ShellServices services, WinRsOperations winRs)
 {
     private const int EnvelopeOverhead = 4096;
 
@@ -18,6 +18,9 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         {
             return (null, new IdentifyResponseBody(WsManNamespaces.WsMan, "Microsoft Corporation", "OS: 10.0.17763 SP: 0.0 Stack: 3.0"));
         }
+
+        // WinRS cmd shells: Create and the stream operations; the rest is shared with PowerShell shells.
+        if (winRs.Handles(request)) return await winRs.DispatchAsync(request).ConfigureAwait(false);
 
         return header.Action switch
         {
@@ -297,7 +300,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
 
             request.ShellId = shellId;
             var shell = registry.Get(shellId, request.User, request.Computer);
-            var commands = shell.Pipelines
+            var commands = shell.WinRs?.ToCommandInfos() ?? shell.Pipelines
                 .Where(p => p.Lifecycle != PipelineLifecycle.Closed)
                 .Select(p => new CommandInfo(p.CommandId, p.CommandLine, p.Lifecycle == PipelineLifecycle.Finished ? "Done" : "Running"))
                 .ToList();
@@ -359,7 +362,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         throw new WsManFaultException(WsManFaultReason.InvalidResourceUri, resourceUri ?? "(none)");
     }
 
-    private static TimeSpan ClampIdleTimeout(TimeSpan requested, TimeSpan maximum)
+    internal static TimeSpan ClampIdleTimeout(TimeSpan requested, TimeSpan maximum)
     {
         // WinRS raises values below 60 s to 60 s; above the endpoint's maximum the maximum applies.
         if (requested < TimeSpan.FromSeconds(60)) return TimeSpan.FromSeconds(60);

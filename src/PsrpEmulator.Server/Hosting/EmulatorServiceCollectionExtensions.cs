@@ -47,6 +47,7 @@ public static class EmulatorServiceCollectionExtensions
         services.TryAddSingleton(sp => new EnumerationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<Heartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
+        services.TryAddSingleton<WinRsOperations>();
         services.TryAddSingleton<ShellOperations>();
         services.TryAddSingleton(sp =>
         {

@@ -100,6 +100,9 @@ internal sealed class Shell
 
     public IReadOnlyCollection<Pipeline> Pipelines => (IReadOnlyCollection<Pipeline>)_pipelines.Values;
 
+    /// <summary>Set for a WinRS cmd shell (its commands and Create options); null for a PowerShell shell.</summary>
+    public WinRs.WinRsContext? WinRs { get; init; }
+
     public ulong NextObjectId() => (ulong)Interlocked.Increment(ref _nextObjectId);
 
     /// <summary>Client activity: resets the idle clock. A disconnected shell idles from its disconnect.</summary>
@@ -398,6 +401,7 @@ internal sealed class Shell
         _connection.Cancel();
         foreach (var pipeline in _pipelines.Values) pipeline.Terminate();
         _pipelines.Clear();
+        WinRs?.TerminateAll();
         PoolOutput.Complete(final: null);
     }
 
@@ -427,8 +431,8 @@ internal sealed class Shell
             ClientIP = ClientIp,
             ProcessId = ProcessId,
             IdleTimeOut = IdleTimeout,
-            InputStreams = "stdin pr",
-            OutputStreams = "stdout",
+            InputStreams = WinRs is null ? "stdin pr" : "stdin",
+            OutputStreams = WinRs is null ? "stdout" : "stdout stderr",
             MaxIdleTimeOut = MaxIdleTimeout,
             Locale = Locale ?? "en-US",
             DataLocale = DataLocale ?? Locale ?? "en-US",

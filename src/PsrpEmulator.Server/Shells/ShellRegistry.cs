@@ -43,5 +43,8 @@ internal sealed class ShellRegistry
         [.. _shells.Values.Where(s => string.Equals(s.Owner, user, StringComparison.OrdinalIgnoreCase) &&
                                       string.Equals(s.ComputerName, computer, StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.CreatedAt)];
 
+    /// <summary>The shell with this id whoever owns it, or null (for routing; <see cref="Get"/> checks access).</summary>
+    public Shell? Find(string? shellId) => shellId is not null && _shells.TryGetValue(shellId, out var shell) ? shell : null;
+
     public bool Remove(Shell shell) => _shells.TryRemove(new KeyValuePair<string, Shell>(shell.ShellId, shell));
 }

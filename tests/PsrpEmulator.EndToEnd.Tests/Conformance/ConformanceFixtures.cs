@@ -196,6 +196,38 @@ public static class ConformanceFixtures
 
         // A Get with OperationTimeout PT-1S is refused by the header check; the shell is deleted normally after.
         new("test_psrp_is_alive_other_wsman_error"),
+
+        .. WinRs,
+    ];
+
+    /// <summary>The recorded WinRS (cmd shell) exchanges.</summary>
+    private static IEnumerable<ConformanceFixture> WinRs =>
+    [
+        // `cmd.exe /c echo hi` is answered by the default cmd rules; the Receive names a CommandId that does not exist.
+        new("test_winrs_bad_cmd_id"),
+
+        // A Receive without a CommandId: the cmd plugin's ERROR_INVALID_PARAMETER.
+        new("test_winrs_fail_poll_process"),
+
+        // WINRS_SKIP_CMD_SHELL: `powershell.exe` is not found without cmd.exe's PATH search; the full path runs
+        // `Write-Host hi` (host text, then a bare "\n", as two chunks).
+        new("test_winrs_no_cmd_shell", Scenario: """
+            behaviours:
+              - match: Write-Host hi
+                steps:
+                  - information: hi
+            """),
+
+        // OperationTimeout PT10S: the output after the sleep arrives in the third Receive after two TimedOut faults.
+        // The emulator sleeps 25 s, not the recorded 30 s, to keep clear of the 30 s boundary of the third hold.
+        new("test_winrs_operation_timeout", Scenario: """
+            behaviours:
+              - match: Write-Host hi; Start-Sleep 30; Write-Host hi again
+                steps:
+                  - information: hi
+                  - sleep: 25
+                  - information: hi again
+            """),
     ];
 
     /// <summary>test_psrp_disconnected_commands' script, as the emulator sees it (one script command).</summary>

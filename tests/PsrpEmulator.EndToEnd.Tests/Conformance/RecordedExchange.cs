@@ -24,6 +24,9 @@ public sealed record RecordedMessage(int Index, string Request, string Response,
     /// <summary>The last segment of the action URI (Create, Receive, ...).</summary>
     public string ActionName => Action[(Action.LastIndexOf('/') + 1)..];
 
+    /// <summary>True when the request addresses a WinRS cmd shell: its streams carry process output, not PSRP fragments.</summary>
+    public bool IsCmdShell => HeaderValue(WsMan + "ResourceURI") is { } uri && uri.EndsWith("/windows/shell/cmd", StringComparison.OrdinalIgnoreCase);
+
     public TimeSpan? OperationTimeout => HeaderValue(WsMan + "OperationTimeout") is { Length: > 0 } text ? XmlConvert.ToTimeSpan(text) : null;
 
     private string? HeaderValue(XName name) => RequestXml.Root?.Element(Soap + "Header")?.Element(name)?.Value.Trim();

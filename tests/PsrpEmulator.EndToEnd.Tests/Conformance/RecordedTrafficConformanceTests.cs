@@ -272,8 +272,8 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
             yield return new Difference("element order", "body", List(recordedOrder), List(commonOrder));
         }
 
-        var expectedStreams = recorded.Streams.Select(s => $"{s.Name}{(s.CommandId is null ? string.Empty : " CommandId=" + Map(ids, s.CommandId))}").ToList();
-        var actualStreams = actual.Streams.Select(s => $"{s.Name}{(s.CommandId is null ? string.Empty : " CommandId=" + s.CommandId)}").ToList();
+        var expectedStreams = recorded.Streams.Select(s => $"{s.Name}{(s.CommandId is null ? string.Empty : " CommandId=" + Map(ids, s.CommandId))}{(s.End ? " End" : string.Empty)}").ToList();
+        var actualStreams = actual.Streams.Select(s => $"{s.Name}{(s.CommandId is null ? string.Empty : " CommandId=" + s.CommandId)}{(s.End ? " End" : string.Empty)}").ToList();
         if (!expectedStreams.SequenceEqual(actualStreams, StringComparer.OrdinalIgnoreCase))
         {
             yield return new Difference("streams", "rsp:Stream", List(expectedStreams), List(actualStreams));
@@ -284,6 +284,19 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
         if (!string.Equals(expectedState, actualState, StringComparison.OrdinalIgnoreCase))
         {
             yield return new Difference("command state", "rsp:CommandState", Show(expectedState), Show(actualState));
+        }
+
+        if (message.IsCmdShell)
+        {
+            // WinRS streams carry process output: the text of each stream in the response, not PSRP messages.
+            foreach (var name in recorded.Streams.Concat(actual.Streams).Select(s => s.Name).Distinct())
+            {
+                var expectedText = string.Concat(recorded.Streams.Where(s => s.Name == name).Select(s => s.Text));
+                var actualText = string.Concat(actual.Streams.Where(s => s.Name == name).Select(s => s.Text));
+                if (expectedText != actualText) yield return new Difference("stream text", name ?? "(unnamed)", Show(expectedText), Show(actualText));
+            }
+
+            yield break;
         }
 
         if (!recorded.PsrpMessages.SequenceEqual(actual.PsrpMessages))

@@ -8,7 +8,14 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 
 /// <summary>One rsp:Stream of a ReceiveResponse: its attributes and the PSRP messages its start fragments begin.</summary>
-public sealed record StreamShape(string? Name, string? CommandId, IReadOnlyList<string> Messages);
+public sealed record StreamShape(string? Name, string? CommandId, IReadOnlyList<string> Messages)
+{
+    /// <summary>The End="true" attribute (WinRS: the last chunk of a stream).</summary>
+    public bool End { get; init; }
+
+    /// <summary>The decoded content as UTF-8 text (WinRS process output).</summary>
+    public string Text { get; init; } = string.Empty;
+}
 
 /// <summary>One item of an EnumerateResponse / PullResponse (rsp:Shell or rsp:Command): its id and its fields in order.</summary>
 /// <param name="Kind">The item element's local name (Shell, Command).</param>
@@ -86,7 +93,11 @@ public sealed partial class ResponseShape
             FaultSubcode = fault?.Element(Soap + "Code")?.Element(Soap + "Subcode")?.Element(Soap + "Value")?.Value.Trim(),
             WsManFaultCode = fault?.Descendants(WsManFault + "WSManFault").FirstOrDefault()?.Attribute("Code")?.Value,
             Streams = [.. body.Descendants(Rsp + "Stream").Select(s => new StreamShape(
-                s.Attribute("Name")?.Value, s.Attribute("CommandId")?.Value, DecodeMessages(s.Value)))],
+                s.Attribute("Name")?.Value, s.Attribute("CommandId")?.Value, DecodeMessages(s.Value))
+            {
+                End = string.Equals(s.Attribute("End")?.Value, "true", StringComparison.OrdinalIgnoreCase),
+                Text = Encoding.UTF8.GetString(Convert.FromBase64String(s.Value.Trim())),
+            })],
             ConnectMessages = [.. body.Element(Rsp + "ConnectResponse")?.Elements().Where(e => e.Name.LocalName == "connectResponseXml")
                 .SelectMany(e => DecodeMessages(e.Value)) ?? []],
             Items = [.. body.Elements().Elements().Where(e => e.Name.LocalName == "Items").Elements().Select(item => new EnumerationItem(

@@ -184,7 +184,7 @@ public class EnvelopeReaderTests
             "</f:Message></f:WSManFault></s:Detail></s:Fault>")).Body;
 
         Assert.That(body, Is.EqualTo(new FaultBody("s:Sender", "w:InvalidParameter", "The parameter is incorrect. ",
-            "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidValue", 87, "127.0.0.1", "The parameter is incorrect. ")));
+            "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidValue", 87, "127.0.0.1", "The parameter is incorrect. ") { Provider = ProviderFault.CmdShell }));
     }
 
     [Test]

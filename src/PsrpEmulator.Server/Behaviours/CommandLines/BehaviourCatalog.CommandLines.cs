@@ -1,0 +1,29 @@
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+public sealed partial class BehaviourCatalog
+{
+    /// <summary>The <c>cmd:</c> rules (WinRS command lines), in match order.</summary>
+    private IReadOnlyList<CommandLineRule> commandLineRules = [];
+
+    internal IReadOnlyList<CommandLineRule> CommandLineRules => commandLineRules;
+
+    /// <summary>
+    /// Finds the behaviour for a WinRS command line (rsp:Command and its arguments joined with spaces). A leading
+    /// <c>cmd /c</c> is removed first. The <c>cmd:</c> rules are tried in order; then a powershell.exe line runs its
+    /// script through the PowerShell behaviours; otherwise cmd.exe's "is not recognized" answer (exit code 1).
+    /// </summary>
+    internal ICommandLineScript ResolveCommandLine(string commandLine)
+    {
+        var line = CommandLineText.StripCmdShell(commandLine.Trim());
+        if (line.Length == 0) return EmptyCommandLineScript.Instance;
+        foreach (var rule in commandLineRules)
+        {
+            if (rule.TryMatch(line, out var captures)) return new CommandLineBehaviour(rule, captures);
+        }
+
+        if (PowerShellExe.TryGetScript(line, out var script)) return new PowerShellExeScript(this, script);
+        return new NotRecognizedScript(CommandLineText.FirstWord(line));
+    }
+}

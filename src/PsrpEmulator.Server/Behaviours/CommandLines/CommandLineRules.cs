@@ -1,0 +1,95 @@
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>Everything a running command-line step needs.</summary>
+internal sealed class CommandLineContext(ICommandLineHost host, TimeProvider time, RunScope scope, CancellationToken cancellationToken)
+{
+    public ICommandLineHost Host => host;
+    public TimeProvider Time => time;
+    public RunScope Scope => scope;
+    public CancellationToken CancellationToken => cancellationToken;
+}
+
+internal abstract class CommandLineStep
+{
+    public abstract ValueTask RunAsync(CommandLineContext context);
+}
+
+/// <summary><c>stdout:</c> / <c>stderr:</c>: one chunk of text, exactly as written (line ends included).</summary>
+internal sealed class WriteStep(string stream, TextTemplate text) : CommandLineStep
+{
+    public string Stream => stream;
+
+    public override ValueTask RunAsync(CommandLineContext context) =>
+        context.Host.WriteTextAsync(stream, text.Evaluate(context.Scope), context.CancellationToken);
+}
+
+/// <summary><c>sleep:</c> seconds on the server's clock (an empty value waits not at all).</summary>
+internal sealed class CommandLineSleepStep(TextTemplate seconds) : CommandLineStep
+{
+    public override async ValueTask RunAsync(CommandLineContext context)
+    {
+        var text = seconds.Evaluate(context.Scope);
+        if (string.IsNullOrWhiteSpace(text)) return;
+        var value = TextTemplate.ParseDouble(text, "sleep", seconds.Location);
+        if (value < 0) throw new ScenarioRuntimeException($"{seconds.Location}: sleep '{text}' is negative");
+        if (value > 0) await Task.Delay(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary><c>stdin: echo</c>: every stdin chunk, written back to stdout as it arrives, until stdin ends.</summary>
+internal sealed class EchoStdinStep : CommandLineStep
+{
+    public override async ValueTask RunAsync(CommandLineContext context)
+    {
+        while (await context.Host.ReadStdinAsync(context.CancellationToken).ConfigureAwait(false) is { } chunk)
+        {
+            await context.Host.WriteAsync(WinRsStreams.Stdout, chunk, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>One <c>cmd:</c> entry: a matcher (exact text or anchored regex, as for <c>behaviours:</c>), steps and an exit code.</summary>
+internal sealed class CommandLineRule(BehaviourRule matcher, IReadOnlyList<CommandLineStep> steps, TextTemplate? exitCode)
+{
+    public string Name => matcher.Name;
+
+    public IReadOnlyList<CommandLineStep> Steps => steps;
+
+    public bool TryMatch(string commandLine, out IReadOnlyDictionary<string, string> captures) => matcher.TryMatch(commandLine, out captures);
+
+    public async Task<int> RunAsync(CommandLineContext context)
+    {
+        foreach (var step in steps) await step.RunAsync(context).ConfigureAwait(false);
+        // No exit step, or one whose capture did not take part: exit code 0.
+        if (exitCode is null || string.IsNullOrWhiteSpace(exitCode.Evaluate(context.Scope))) return 0;
+        var value = exitCode.EvaluateInteger(context.Scope, "exit");
+        return unchecked((int)value);
+    }
+}
+
+/// <summary>A rule bound to the captures of the command line that matched it.</summary>
+internal sealed class CommandLineBehaviour(CommandLineRule rule, IReadOnlyDictionary<string, string> captures) : ICommandLineScript
+{
+    /// <summary>Names every command-line rule may use besides its captures.</summary>
+    public static readonly string[] FactNames = ["computername", "username", "cd"];
+
+    public CommandLineRule Rule => rule;
+
+    public string Description => rule.Name;
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, string>(captures, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in host.Facts) values.TryAdd(name, value);
+        try
+        {
+            return await rule.RunAsync(new CommandLineContext(host, time, new RunScope(values), cancellationToken)).ConfigureAwait(false);
+        }
+        catch (ScenarioRuntimeException e)
+        {
+            // A scenario mistake only visible at run time: reported on stderr as a failing program would.
+            await host.WriteTextAsync(WinRsStreams.Stderr, e.Message + "\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>How WinRS command lines are taken apart: cmd.exe's <c>/c</c> wrapper, argument tokens, the program name.</summary>
+internal static class CommandLineText
+{
+    /// <summary>rsp:Command and the text rsp:Arguments joined with spaces, as CreateProcess sees them.</summary>
+    public static string Join(string? command, IReadOnlyList<string>? arguments)
+    {
+        var builder = new StringBuilder((command ?? string.Empty).Trim());
+        foreach (var argument in arguments ?? [])
+        {
+            if (argument.Length == 0) continue;
+            if (builder.Length > 0) builder.Append(' ');
+            builder.Append(argument);
+        }
+
+        return builder.ToString().Trim();
+    }
+
+    /// <summary>
+    /// The command cmd.exe would run for <c>cmd [/q] [/d] /c &lt;line&gt;</c> (or <c>/k</c>), so <c>cmd.exe /c echo hi</c>
+    /// and <c>echo hi</c> meet the same rules; any other line is returned as it is.
+    /// </summary>
+    public static string StripCmdShell(string line)
+    {
+        var tokens = Tokenize(line);
+        if (tokens.Count == 0 || !IsProgram(tokens[0].Value, "cmd")) return line;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            var t = tokens[i].Value;
+            if (t.Equals("/c", StringComparison.OrdinalIgnoreCase) || t.Equals("/k", StringComparison.OrdinalIgnoreCase))
+            {
+                var rest = i + 1 < tokens.Count ? line[tokens[i + 1].Start..].Trim() : string.Empty;
+                // cmd.exe strips one pair of quotes around the whole command.
+                return rest.Length >= 2 && rest[0] == '"' && rest[^1] == '"' ? rest[1..^1] : rest;
+            }
+
+            if (!t.StartsWith('/')) break;
+        }
+
+        return line;
+    }
+
+    /// <summary>True when <paramref name="token"/> names <paramref name="program"/> (any directory, optional .exe, any case).</summary>
+    public static bool IsProgram(string token, string program)
+    {
+        var name = FileName(token);
+        return name.Equals(program, StringComparison.OrdinalIgnoreCase) || name.Equals(program + ".exe", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The last path segment of a program token.</summary>
+    public static string FileName(string token)
+    {
+        var slash = token.LastIndexOfAny(['\\', '/']);
+        return slash >= 0 ? token[(slash + 1)..] : token;
+    }
+
+    /// <summary>True for a program path CreateProcess can open without searching (drive or UNC rooted, or relative with a directory).</summary>
+    public static bool IsPath(string token) => token.Contains('\\', StringComparison.Ordinal) || token.Contains('/', StringComparison.Ordinal) || token.Contains(':', StringComparison.Ordinal);
+
+    /// <summary>The name cmd.exe complains about: the first word, without quotes.</summary>
+    public static string FirstWord(string line)
+    {
+        var tokens = Tokenize(line);
+        return tokens.Count == 0 ? string.Empty : tokens[0].Value;
+    }
+
+    /// <summary>Arguments split as CommandLineToArgvW does (whitespace separates; double quotes group and are removed).</summary>
+    public static List<(string Value, int Start)> Tokenize(string line)
+    {
+        var tokens = new List<(string, int)>();
+        var i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && char.IsWhiteSpace(line[i])) i++;
+            if (i >= line.Length) break;
+            var start = i;
+            var value = new StringBuilder();
+            var quoted = false;
+            for (; i < line.Length && (quoted || !char.IsWhiteSpace(line[i])); i++)
+            {
+                if (line[i] == '"') quoted = !quoted;
+                else value.Append(line[i]);
+            }
+
+            tokens.Add((value.ToString(), start));
+        }
+
+        return tokens;
+    }
+}

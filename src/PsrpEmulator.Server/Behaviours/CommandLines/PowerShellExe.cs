@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>
+/// <c>powershell.exe</c> on a WinRS command line: <c>-EncodedCommand</c> (UTF-16LE base64) or <c>-Command</c> (or bare
+/// words) give the script; <c>-NoProfile</c>, <c>-NonInteractive</c>, <c>-NoLogo</c>, <c>-ExecutionPolicy X</c>,
+/// <c>-OutputFormat X</c>, <c>-InputFormat X</c>, <c>-WindowStyle X</c> are accepted. Parameter names may be
+/// abbreviated, as powershell.exe allows (<c>-enc</c>, <c>-ec</c>, <c>-e</c>, <c>-c</c>, <c>-nop</c>...).
+/// </summary>
+internal static class PowerShellExe
+{
+    private static readonly string[] Switches = ["noprofile", "noninteractive", "nologo", "noexit", "sta", "mta"];
+    private static readonly string[] Valued = ["executionpolicy", "outputformat", "inputformat", "windowstyle", "version", "configurationname"];
+
+    /// <summary>The script of a powershell.exe command line; false when the line does not run powershell.exe (or runs no script).</summary>
+    public static bool TryGetScript(string line, out string script)
+    {
+        script = string.Empty;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return false;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            var token = tokens[i].Value;
+            if (token.Length < 2 || token[0] is not ('-' or '/'))
+            {
+                // Bare words: the rest of the line is the command (powershell.exe's default -Command).
+                script = line[tokens[i].Start..].Trim();
+                return true;
+            }
+
+            var name = token[1..].ToLowerInvariant();
+            if (Switches.Any(s => s.StartsWith(name, StringComparison.Ordinal) && name.Length >= 3)) continue;
+            if (Valued.Any(v => v.StartsWith(name, StringComparison.Ordinal) && name.Length >= 2 && name != "e"))
+            {
+                i++;
+                continue;
+            }
+
+            if (name is "e" or "ec" or "en" or "enc" || (name.Length >= 3 && "encodedcommand".StartsWith(name, StringComparison.Ordinal)))
+            {
+                if (i + 1 >= tokens.Count) return false;
+                try
+                {
+                    script = Encoding.Unicode.GetString(Convert.FromBase64String(tokens[i + 1].Value));
+                    return true;
+                }
+                catch (FormatException)
+                {
+                    return false;
+                }
+            }
+
+            if (name is "c" || (name.Length >= 2 && "command".StartsWith(name, StringComparison.Ordinal)))
+            {
+                var rest = string.Join(' ', tokens.Skip(i + 1).Select(t => t.Value));
+                script = rest;
+                return true;
+            }
+
+            // -File and anything else: not emulated.
+            return false;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// A script run by powershell.exe: resolved through the PowerShell behaviours (as a CreatePipeline of one script
+/// command) and rendered as powershell.exe renders to a redirected console: output objects as text lines on stdout,
+/// host (information) text on stdout, error, warning, verbose and debug records as one <c>#&lt; CLIXML</c> document on
+/// stderr when the script ends, progress as CLIXML progress objects in it. Exit code 1 when the script failed.
+/// </summary>
+internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string script) : ICommandLineScript
+{
+    public const string ClixmlHeader = "#< CLIXML\r\n";
+
+    public string Script => script;
+
+    public string Description => $"powershell.exe {script}";
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var pipeline = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])]);
+        var resolved = catalog.Resolve(pipeline);
+        var renderer = new Renderer(host);
+        PipelineOutcome outcome;
+        if (resolved is BehaviourScript behaviour)
+        {
+            outcome = await behaviour.RunAsync(renderer, time, renderer.ToErrorRecord, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            outcome = await resolved.RunAsync(renderer, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason);
+        await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
+        return outcome.State == PSInvocationState.Failed ? 1 : 0;
+    }
+
+    /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
+    private sealed class Renderer(ICommandLineHost host) : IPipelineHost
+    {
+        private readonly ConditionalWeakTable<PsObject, ScriptedError> _errors = [];
+        private readonly StringBuilder _clixml = new();
+        private int _refId;
+
+        public PsObject ToErrorRecord(ScriptedError error)
+        {
+            var record = ScriptedError.ToErrorRecord(error);
+            _errors.AddOrUpdate(record, error);
+            return record;
+        }
+
+        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+        {
+            switch (record)
+            {
+                case PipelineOutput output:
+                    return host.WriteTextAsync(WinRsStreams.Stdout, output.Value.ToDisplayString() + "\r\n", cancellationToken);
+                case InformationRecordMessage information:
+                    return WriteHostAsync(information.MessageData.ToDisplayString(), cancellationToken);
+                case ErrorRecordMessage error:
+                    AddError(error.Record);
+                    break;
+                case WarningRecordMessage warning:
+                    AddLines("warning", warning.Message);
+                    break;
+                case VerboseRecordMessage verbose:
+                    AddLines("verbose", verbose.Message);
+                    break;
+                case DebugRecordMessage debug:
+                    AddLines("debug", debug.Message);
+                    break;
+                case ProgressRecordMessage progress:
+                    AddProgress(progress);
+                    break;
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        // Write-Host text: the console host writes the text, then a bare "\n", as two writes (recorded).
+        private async ValueTask WriteHostAsync(string text, CancellationToken cancellationToken)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stdout, "\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
+
+        /// <summary>An error record as powershell.exe prints it: the message, CategoryInfo, FullyQualifiedErrorId, a blank line.</summary>
+        public void AddError(PsObject record)
+        {
+            var error = _errors.TryGetValue(record, out var known)
+                ? known
+                : new ScriptedError(record.ToDisplayString(), "NotSpecified", ErrorCategory.NotSpecified, "System.Exception");
+            var reason = error.ExceptionType[(error.ExceptionType.LastIndexOf('.') + 1)..];
+            var target = error.TargetName ?? string.Empty;
+            var targetType = error.TargetName is null ? string.Empty : "String";
+            var lines = error.Message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+            lines.Add($"    + CategoryInfo          : {error.Category}: ({target}:{targetType}) [], {reason}");
+            lines.Add($"    + FullyQualifiedErrorId : {error.FullyQualifiedErrorId}");
+            lines.Add(" ");
+            foreach (var line in lines) AddString("Error", line + "\r\n");
+        }
+
+        private void AddLines(string stream, string message)
+        {
+            foreach (var line in message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')) AddString(stream, line + "\r\n");
+        }
+
+        private void AddString(string stream, string text) =>
+            _clixml.Append("<S S=\"").Append(stream).Append("\">").Append(Escape(text)).Append("</S>");
+
+        private void AddProgress(ProgressRecordMessage p)
+        {
+            var id = _refId++;
+            _clixml.Append(CultureInfo.InvariantCulture,
+                $"<Obj S=\"progress\" RefId=\"{id}\"><TN RefId=\"{id}\"><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN><MS>")
+                .Append("<I64 N=\"SourceId\">1</I64><PR N=\"Record\">")
+                .Append("<AV>").Append(Escape(p.Activity)).Append("</AV>")
+                .Append(CultureInfo.InvariantCulture, $"<AI>{p.ActivityId}</AI>")
+                .Append(p.CurrentOperation is null ? "<Nil />" : "<CO>" + Escape(p.CurrentOperation) + "</CO>")
+                .Append(CultureInfo.InvariantCulture, $"<PI>{p.ParentActivityId}</PI><PC>{p.PercentComplete}</PC><T>{p.RecordType}</T><SR>{p.SecondsRemaining}</SR>")
+                .Append("<SD>").Append(Escape(p.StatusDescription)).Append("</SD></PR></MS></Obj>");
+        }
+
+        public ValueTask FlushStderrAsync(CancellationToken cancellationToken)
+        {
+            if (_clixml.Length == 0) return ValueTask.CompletedTask;
+            var document = ClixmlHeader + "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">" + _clixml + "</Objs>";
+            _clixml.Clear();
+            return host.WriteTextAsync(WinRsStreams.Stderr, document, cancellationToken);
+        }
+
+        /// <summary>CLIXML string escaping: XML entities, control characters and '_x' as <c>_xHHHH_</c>.</summary>
+        internal static string Escape(string text)
+        {
+            var builder = new StringBuilder(text.Length + 16);
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                switch (c)
+                {
+                    case '&': builder.Append("&amp;"); break;
+                    case '<': builder.Append("&lt;"); break;
+                    case '>': builder.Append("&gt;"); break;
+                    case '"': builder.Append("&quot;"); break;
+                    case '_' when i + 1 < text.Length && (text[i + 1] == 'x' || text[i + 1] == 'X'):
+                        builder.Append("_x005F_");
+                        break;
+                    case < ' ':
+                        builder.Append(CultureInfo.InvariantCulture, $"_x{(int)c:X4}_");
+                        break;
+                    default:
+                        builder.Append(c);
+                        break;
+                }
+            }
+
+            return builder.ToString();
+        }
+    }
+}

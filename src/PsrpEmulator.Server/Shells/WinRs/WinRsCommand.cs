@@ -1,0 +1,173 @@
+using System.Text;
+using System.Threading.Channels;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+using PsrpEmulator.Server.Diagnostics;
+
+namespace PsrpEmulator.Server.Shells.WinRs;
+
+/// <summary>The lifecycle of a WinRS command (a process in the cmd shell).</summary>
+internal enum WinRsCommandState
+{
+    Running,
+    /// <summary>The process exited; output may still be waiting to be received.</summary>
+    Done,
+    /// <summary>Signal terminate or shell deletion: the command is gone.</summary>
+    Closed,
+}
+
+/// <summary>
+/// One command of a WinRS cmd shell: runs its command-line behaviour asynchronously, takes stdin from Send and
+/// buffers stdout/stderr chunks for Receive, under the shell's buffer mode.
+/// </summary>
+internal sealed class WinRsCommand : ICommandLineHost
+{
+    /// <summary>STATUS_CONTROL_C_EXIT: the exit code of a console process ended by Ctrl+C or Ctrl+Break.</summary>
+    public const int ControlCExitCode = unchecked((int)0xC000013A);
+
+    private readonly Shell _shell;
+    private readonly WinRsContext _context;
+    private readonly Channel<ReadOnlyMemory<byte>> _stdin = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+        AllowSynchronousContinuations = true,
+    });
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+    private int _dropped;
+
+    public WinRsCommand(Shell shell, WinRsContext context, string commandId, string commandLine)
+    {
+        _shell = shell;
+        _context = context;
+        CommandId = commandId;
+        CommandLine = commandLine;
+        Output = new WinRsOutput(shell.OutputBufferCapacity);
+    }
+
+    public string CommandId { get; }
+    public string CommandLine { get; }
+    public WinRsOutput Output { get; }
+    public WinRsCommandState State { get; private set; } = WinRsCommandState.Running;
+    public int? ExitCode { get; private set; }
+    public int DroppedCount => _dropped;
+
+    public Encoding Encoding => _context.Encoding;
+
+    public IReadOnlyDictionary<string, string> Facts => _context.Facts;
+
+    /// <summary>Starts the behaviour; it runs inline up to its first real wait, so a quick command is done before CommandResponse.</summary>
+    public void Start(ICommandLineScript script)
+    {
+        Log.PipelineStarted(_shell.Services.Logger, _shell.ShellId, CommandId, CommandLine);
+        _run = RunAsync(script);
+    }
+
+    private async Task RunAsync(ICommandLineScript script)
+    {
+        int exitCode;
+        try
+        {
+            exitCode = await script.RunAsync(this, new PublishingTimeProvider(_shell.Services.Time, Output.Publish), _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            exitCode = ControlCExitCode;
+        }
+        catch (Exception e)
+        {
+            Log.BehaviourCrashed(_shell.Services.Logger, e, _shell.ShellId, CommandId);
+            await WriteEmulatorFailureAsync(e).ConfigureAwait(false);
+            exitCode = 1;
+        }
+
+        ExitCode = exitCode;
+        if (State == WinRsCommandState.Running) State = WinRsCommandState.Done;
+        Output.Complete(exitCode);
+        Log.PipelineFinished(_shell.Services.Logger, _shell.ShellId, CommandId, "exit code " + exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task WriteEmulatorFailureAsync(Exception e)
+    {
+        try
+        {
+            await this.WriteTextAsync(WinRsStreams.Stderr, "The emulator's behaviour for this command failed: " + e.Message + "\r\n", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+            // Terminated while reporting: nothing is listening any more.
+        }
+    }
+
+    public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var chunk = new WinRsChunk(stream, data.ToArray());
+        if (Output.TryWrite(chunk)) return ValueTask.CompletedTask;
+        if (_shell.BufferMode == Hosting.OutputBufferMode.Drop)
+        {
+            Drop(chunk);
+            return ValueTask.CompletedTask;
+        }
+
+        Log.BufferBlocked(_shell.Services.Logger, CommandId);
+        Output.Publish();
+        return Output.WriteAsync(chunk, cancellationToken);
+    }
+
+    private void Drop(WinRsChunk chunk)
+    {
+        if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
+        {
+            Record();
+            if (Output.TryWrite(chunk)) return;
+        }
+
+        Record();
+
+        void Record()
+        {
+            var count = Interlocked.Increment(ref _dropped);
+            Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, Protocol.Psrp.PsrpMessageType.PipelineOutput, count);
+            _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
+                _shell.ShellId, CommandId, [], [], 0, null));
+        }
+    }
+
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
+    {
+        if (_stdin.Reader.TryRead(out var ready)) return ready;
+        Output.Publish();
+        try
+        {
+            return await _stdin.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Send to stdin; <paramref name="end"/> closes stdin.</summary>
+    public void AcceptStdin(ReadOnlyMemory<byte> data, bool end)
+    {
+        if (!data.IsEmpty) _stdin.Writer.TryWrite(data.ToArray());
+        if (end) _stdin.Writer.TryComplete();
+    }
+
+    /// <summary>Ctrl+C / Ctrl+Break: ends a running process (STATUS_CONTROL_C_EXIT); completes when its exit is buffered.</summary>
+    public Task StopAsync()
+    {
+        if (State != WinRsCommandState.Running) return Task.CompletedTask;
+        _stop.Cancel();
+        _stdin.Writer.TryComplete();
+        return _run;
+    }
+
+    /// <summary>Signal terminate or shell deletion: ends the process and forgets the command.</summary>
+    public void Terminate()
+    {
+        State = WinRsCommandState.Closed;
+        _stop.Cancel();
+        _stdin.Writer.TryComplete();
+        _context.Remove(this);
+    }
+}

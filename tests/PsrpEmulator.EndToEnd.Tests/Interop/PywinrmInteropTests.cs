@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests.Interop;
+
+/// <summary>
+/// pywinrm 0.3.0 (Debian's python3-winrm, installed by .ci/run) against the emulator over HTTP with Basic auth: a
+/// third-party WinRS client nobody here wrote. Ignored where /usr/bin/python3 cannot import winrm.
+/// </summary>
+[NonParallelizable]
+public class PywinrmInteropTests : EmulatorTestBase
+{
+    /// <summary>Debian's interpreter: a pyenv python3 on PATH does not see Debian's packages.</summary>
+    private const string Python = "/usr/bin/python3";
+
+    private static readonly Lazy<string?> Unavailable = new(FindProblem);
+
+    protected override string? ScenarioYaml => """
+        cmd:
+          - name: a tool writing both streams
+            match: build.exe --all
+            steps:
+              - stdout: "compiling\r\n"
+              - stderr: "warning: deprecated flag\r\n"
+              - stdout: "done\r\n"
+              - exit: 2
+          - name: a long-running tool
+            match: slow.exe
+            steps:
+              - stdout: "step 1\r\n"
+              - sleep: 1
+              - stdout: "step 2\r\n"
+              - sleep: 1
+              - stdout: "step 3\r\n"
+        behaviours:
+          - name: a failing script
+            match: Write-Output before; throw 'it broke'
+            steps:
+              - output: before
+              - state: Failed
+                reason: it broke
+        """;
+
+    // Receives are held at most 300 ms, so the long-running tool takes several of them.
+    protected override void Configure(EmulatorOptions options) => options.MaxReceiveHold = TimeSpan.FromMilliseconds(300);
+
+    [SetUp]
+    public void RequirePywinrm()
+    {
+        if (Unavailable.Value is { } reason) Assert.Ignore(reason);
+    }
+
+    [Test]
+    public async Task Run_cmd_returns_stdout_and_exit_code_zero_for_echo()
+    {
+        var result = await RunAsync("cmd", "echo", "hello world");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("hello world\r\n"));
+        Assert.That(result.GetProperty("std_err").GetString(), Is.Empty);
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+    }
+
+    [Test]
+    public async Task Run_cmd_returns_both_streams_and_the_scripted_exit_code()
+    {
+        var result = await RunAsync("cmd", "build.exe", "--all");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("compiling\r\ndone\r\n"));
+        Assert.That(result.GetProperty("std_err").GetString(), Is.EqualTo("warning: deprecated flag\r\n"));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Run_cmd_of_an_unknown_program_gets_cmd_exe_not_recognized_and_exit_code_one()
+    {
+        var result = await RunAsync("cmd", "frobnicate", "/x");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.Empty);
+        Assert.That(result.GetProperty("std_err").GetString(),
+            Is.EqualTo("'frobnicate' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n"));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Run_ps_returns_the_output_as_text_lines()
+    {
+        var result = await RunAsync("ps", "'hello'");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("hello\r\n"));
+        Assert.That(result.GetProperty("std_err").GetString(), Is.Empty);
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+    }
+
+    [Test]
+    public async Task Run_ps_of_a_failing_script_gives_pywinrm_the_error_as_clixml_it_turns_into_text()
+    {
+        var result = await RunAsync("ps", "Write-Output before; throw 'it broke'");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("before\r\n"));
+        Assert.That(result.GetProperty("std_err").GetString(), Is.EqualTo(
+            "it broke\n    + CategoryInfo          : OperationStopped: (:) [], RuntimeException\n    + FullyQualifiedErrorId : it broke"));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1));
+        if (result.TryGetProperty("raw_std_err", out var raw))
+        {
+            Assert.That(raw.GetString(), Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">it broke_x000D__x000A_</S>"));
+        }
+    }
+
+    [Test]
+    public async Task A_long_running_command_is_received_across_several_receives()
+    {
+        var result = await RunAsync("cmd", "slow.exe");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("step 1\r\nstep 2\r\nstep 3\r\n"));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+        Assert.That(result.GetProperty("receives").GetInt32(), Is.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_refused_with_401()
+    {
+        var result = await RunAsync("cmd", user: "psrp", password: "wrong", arguments: ["echo", "hi"]);
+
+        Assert.That(result.GetProperty("error").GetString(), Is.EqualTo("InvalidCredentialsError"));
+        Assert.That(Emulator.Journal.Snapshot().Select(e => e.HttpStatus), Does.Contain(401));
+    }
+
+    private Task<JsonElement> RunAsync(string kind, params string[] arguments) => RunAsync(kind, "psrp", "psrp", arguments);
+
+    private async Task<JsonElement> RunAsync(string kind, string user, string password, string[] arguments)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Interop", "pywinrm_client.py"));
+        start.ArgumentList.Add(new Uri(Emulator.WsManUri, "/wsman").ToString());
+        start.ArgumentList.Add(user);
+        start.ArgumentList.Add(password);
+        start.ArgumentList.Add(kind);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("pywinrm did not finish within 60 s; stderr: " + await stderr);
+        }
+
+        var output = await stdout;
+        TestContext.Out.WriteLine($"pywinrm {kind} {string.Join(' ', arguments)} -> {output}");
+        Assert.That(process.ExitCode, Is.Zero, () => "pywinrm_client.py failed: " + stderr.Result);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private static string? FindProblem()
+    {
+        if (!File.Exists(Python)) return $"{Python} is absent: install Debian's python3-winrm (pywinrm 0.3.0) to run the pywinrm interop tests.";
+        try
+        {
+            var start = new ProcessStartInfo(Python, "-c \"import winrm\"") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit(30_000);
+            return process.ExitCode == 0 ? null : $"{Python} cannot import winrm (apt-get install python3-winrm): {error.Trim()}";
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return $"{Python} cannot be run: {e.Message}";
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using System.Text;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests.WinRs;
+
+/// <summary>WinRS cmd shells over HTTP with the project's transport: stdin, signals, disconnected shells, enumeration.</summary>
+public class CmdShellTests : EmulatorTestBase
+{
+    protected override bool UseVirtualTime => true;
+
+    protected override string? ScenarioYaml => """
+        cmd:
+          - match: worker.exe
+            steps:
+              - stdout: "started\r\n"
+              - sleep: 600
+              - stdout: "finished\r\n"
+          - match: slow.exe
+            steps:
+              - sleep: 30
+              - stdout: "late\r\n"
+        """;
+
+    protected override void Configure(EmulatorOptions options) => options.MaxReceiveHold = TimeSpan.FromMinutes(5);
+
+    private WsManTransport _transport = null!;
+
+    [SetUp]
+    public void OpenTransport() => _transport = CreateTransport();
+
+    [TearDown]
+    public void DisposeTransport() => _transport.Dispose();
+
+    private static WsManHeader Header(string action, string? shellId = null, IReadOnlyList<WsManOption>? options = null) => new()
+    {
+        Action = action,
+        ResourceUri = WsManResourceUris.CmdShell,
+        Selectors = shellId is null ? new Dictionary<string, string>() : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["ShellId"] = shellId },
+        Options = options ?? [],
+        OperationTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    private async Task<string> CreateShellAsync(ShellCreateBody? body = null)
+    {
+        var response = await _transport.SendAsync(Header(WsManActions.Create, options: [new WsManOption("WINRS_NOPROFILE", "FALSE"), new WsManOption("WINRS_CODEPAGE", "437")]),
+            body ?? new ShellCreateBody(null, null, "stdin", "stdout stderr", null, null, null));
+        return ((CreateResponseBody)response.Body).ResourceCreated.Selectors["ShellId"];
+    }
+
+    private async Task<string> CommandAsync(string shellId, string command, params string[] arguments)
+    {
+        var response = await _transport.SendAsync(Header(WsManActions.Command, shellId, [new WsManOption("WINRS_CONSOLEMODE_STDIN", "TRUE"), new WsManOption("WINRS_SKIP_CMD_SHELL", "FALSE")]),
+            new CommandLineBody(null, command, null) { TextArguments = arguments });
+        return ((CommandResponseBody)response.Body).CommandId;
+    }
+
+    private Task<WsManEnvelope> SendReceiveAsync(string shellId, string commandId) =>
+        _transport.SendAsync(Header(WsManActions.Receive, shellId), new ReceiveBody("stdout stderr", commandId));
+
+    /// <summary>Receives until Done (moving the virtual clock while a Receive waits); returns stdout, stderr, exit code.</summary>
+    private async Task<(string Stdout, string Stderr, int? ExitCode)> ReceiveAllAsync(string shellId, string commandId)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        for (var i = 0; i < 50; i++)
+        {
+            var response = (ReceiveResponseBody)(await AdvanceUntilAsync(SendReceiveAsync(shellId, commandId), TimeSpan.FromSeconds(1))).Body;
+            foreach (var stream in response.Streams) (stream.Name == "stdout" ? stdout : stderr).Append(Encoding.UTF8.GetString(stream.Data.Span));
+            if (response.CommandState?.State == WsManCommandStates.Done) return (stdout.ToString(), stderr.ToString(), response.CommandState.ExitCode);
+        }
+
+        Assert.Fail("the command did not finish");
+        return default;
+    }
+
+    [Test]
+    public async Task Stdin_sent_with_end_is_echoed_by_more_and_the_command_ends()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "more");
+
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.UTF8.GetBytes("line 1\r\n"))]));
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.UTF8.GetBytes("line 2\r\n"), End: true)]));
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("line 1\r\nline 2\r\n"));
+        Assert.That(stderr, Is.Empty);
+        Assert.That(exitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task The_last_receive_ends_both_streams_and_reports_done_with_the_exit_code()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "cmd.exe", "/c", "exit", "/b", "5");
+
+        var response = (ReceiveResponseBody)(await SendReceiveAsync(shellId, commandId)).Body;
+
+        Assert.That(response.Streams.Select(s => $"{s.Name} End={s.End} {s.Data.Length}"), Is.EqualTo(new[] { "stdout End=True 0", "stderr End=True 0" }));
+        Assert.That(response.CommandState, Is.EqualTo(new CommandState(commandId, WsManCommandStates.Done, 5)));
+    }
+
+    [Test]
+    public async Task Ctrl_c_ends_a_running_command_with_status_control_c_exit()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "worker.exe");
+
+        var first = (ReceiveResponseBody)(await SendReceiveAsync(shellId, commandId)).Body;
+        await _transport.SendAsync(Header(WsManActions.Signal, shellId), new SignalBody(commandId, WsManSignalCodes.CtrlC));
+        var (stdout, _, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(first.CommandState?.State, Is.EqualTo(WsManCommandStates.Running));
+        Assert.That(Encoding.UTF8.GetString(first.Streams.Single().Data.Span), Is.EqualTo("started\r\n"));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(exitCode, Is.EqualTo(unchecked((int)0xC000013A)));
+    }
+
+    [Test]
+    public async Task Terminate_forgets_the_command_so_a_later_receive_gets_invalid_selectors()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "worker.exe");
+
+        await _transport.SendAsync(Header(WsManActions.Signal, shellId), new SignalBody(commandId, WsManSignalCodes.Terminate));
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => SendReceiveAsync(shellId, commandId));
+
+        Assert.That(fault!.Code, Is.EqualTo(2150858843u));
+    }
+
+    [Test]
+    public async Task A_receive_with_nothing_to_say_within_the_operation_timeout_times_out()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "slow.exe");
+
+        var receive = SendReceiveAsync(shellId, commandId);
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(async () => await AdvanceUntilAsync(receive, TimeSpan.FromSeconds(1)));
+
+        Assert.That(fault!.IsTimedOut, Is.True);
+        var (stdout, _, exitCode) = await ReceiveAllAsync(shellId, commandId);
+        Assert.That(stdout, Is.EqualTo("late\r\n"));
+        Assert.That(exitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_disconnected_cmd_shell_is_enumerated_beside_powershell_shells_and_reconnected()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "worker.exe");
+
+        await _transport.SendAsync(Header(WsManActions.Disconnect, shellId), new DisconnectBody(null, null));
+        var shells = await _transport.EnumerateShellsAsync();
+        var commands = await _transport.EnumerateCommandsAsync(shellId);
+        var whileDisconnected = await Assert.ThrowsAsync<WsManFaultException>(() => SendReceiveAsync(shellId, commandId));
+        await _transport.SendAsync(Header(WsManActions.Reconnect, shellId), new ReconnectBody(null, null));
+        var afterReconnect = (ReceiveResponseBody)(await SendReceiveAsync(shellId, commandId)).Body;
+
+        var shell = shells.Single(s => s.ShellId == shellId);
+        Assert.That(shell.ResourceUri, Is.EqualTo(WsManResourceUris.CmdShell));
+        Assert.That(shell.InputStreams, Is.EqualTo("stdin"));
+        Assert.That(shell.OutputStreams, Is.EqualTo("stdout stderr"));
+        Assert.That(shell.State, Is.EqualTo("Disconnected"));
+        Assert.That(commands.Select(c => (c.CommandId, c.CommandLine, c.CommandState)), Is.EqualTo(new[] { (commandId, (string?)"worker.exe", (string?)"Running") }));
+        Assert.That(whileDisconnected!.Code, Is.EqualTo(2150859230u));
+        Assert.That(Encoding.UTF8.GetString(afterReconnect.Streams.Single().Data.Span), Is.EqualTo("started\r\n"));
+    }
+
+    [Test]
+    public async Task A_new_client_connects_to_a_disconnected_cmd_shell_and_receives_its_output()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "echo", "buffered");
+        await _transport.SendAsync(Header(WsManActions.Disconnect, shellId), new DisconnectBody(null, null));
+
+        using var other = CreateTransport();
+        var connect = (ConnectResponseBody)(await other.SendAsync(Header(WsManActions.Connect, shellId), new ConnectBody(null, null, null))).Body;
+        await other.SendAsync(Header(WsManActions.Connect, shellId), new ConnectBody(commandId, null, null));
+        var response = (ReceiveResponseBody)(await other.SendAsync(Header(WsManActions.Receive, shellId), new ReceiveBody("stdout stderr", commandId))).Body;
+
+        Assert.That(connect.InputStreams, Is.EqualTo("stdin"));
+        Assert.That(connect.OutputStreams, Is.EqualTo("stdout stderr"));
+        Assert.That(Encoding.UTF8.GetString(response.Streams[0].Data.Span), Is.EqualTo("buffered\r\n"));
+        Assert.That(response.CommandState?.State, Is.EqualTo(WsManCommandStates.Done));
+    }
+
+    [Test]
+    public async Task Create_reads_the_environment_and_working_directory_and_cd_prints_it()
+    {
+        var shellId = await CreateShellAsync(new ShellCreateBody(null, null, "stdin", "stdout stderr", null, null, null)
+        {
+            Environment = [new("FOO", "bar")],
+            WorkingDirectory = @"D:\work",
+        });
+        var commandId = await CommandAsync(shellId, "cd");
+
+        var (stdout, _, _) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("D:\\work\r\n"));
+    }
+
+    [Test]
+    public async Task Powershell_exe_with_an_encoded_command_writes_an_unknown_command_as_clixml_on_stderr()
+    {
+        var shellId = await CreateShellAsync();
+        var script = Convert.ToBase64String(Encoding.Unicode.GetBytes("Get-Frobnicator"));
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", script);
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(stderr, Does.Contain("+ FullyQualifiedErrorId : CommandNotFoundException_x000D__x000A_</S>"));
+        Assert.That(stderr, Does.EndWith("</Objs>"));
+        Assert.That(exitCode, Is.Zero, "a non-terminating error leaves the script Completed");
+    }
+
+    [Test]
+    public async Task Skip_cmd_shell_with_a_bare_program_name_is_file_not_found()
+    {
+        var shellId = await CreateShellAsync();
+
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => _transport.SendAsync(
+            Header(WsManActions.Command, shellId, [new WsManOption("WINRS_SKIP_CMD_SHELL", "TRUE")]),
+            new CommandLineBody(null, "hostname", null) { TextArguments = [] }));
+
+        Assert.That(fault!.Code, Is.EqualTo(2147942402u));
+        Assert.That(fault.Fault.Provider, Is.EqualTo(ProviderFault.CmdShell));
+    }
+}

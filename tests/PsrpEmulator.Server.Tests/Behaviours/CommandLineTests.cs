@@ -1,0 +1,85 @@
+using System.Text;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>The <c>cmd:</c> section, command-line parsing and powershell.exe's command-line options.</summary>
+public class CommandLineTests
+{
+    [TestCase("cmd.exe /c echo hi", "echo hi")]
+    [TestCase(@"C:\Windows\System32\cmd.exe /q /c ""dir /b""", "dir /b")]
+    [TestCase("CMD /C hostname", "hostname")]
+    [TestCase("echo hi", "echo hi")]
+    [TestCase("cmd.exe", "cmd.exe")]
+    public void A_leading_cmd_c_is_removed_before_matching(string line, string expected) =>
+        Assert.That(CommandLineText.StripCmdShell(line), Is.EqualTo(expected));
+
+    [TestCase("-EncodedCommand")]
+    [TestCase("-encodedcommand")]
+    [TestCase("-enc")]
+    [TestCase("-ec")]
+    [TestCase("-e")]
+    public void Powershell_exe_decodes_an_encoded_command_however_the_option_is_abbreviated(string option)
+    {
+        var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes("Get-Date; 'x'"));
+
+        Assert.That(PowerShellExe.TryGetScript($"powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -OutputFormat Text {option} {encoded}", out var script), Is.True);
+        Assert.That(script, Is.EqualTo("Get-Date; 'x'"));
+    }
+
+    [TestCase(@"powershell.exe -Command Get-Process -Name x", "Get-Process -Name x")]
+    [TestCase(@"C:\Windows\system32\WindowsPowerShell\v1.0\powershell.exe Write-Host hi", "Write-Host hi")]
+    [TestCase(@"PowerShell -NoProfile -c ""Write-Output 1""", "Write-Output 1")]
+    public void Powershell_exe_takes_the_command_option_or_bare_words_as_the_script(string line, string expected)
+    {
+        Assert.That(PowerShellExe.TryGetScript(line, out var script), Is.True);
+        Assert.That(script, Is.EqualTo(expected));
+    }
+
+    [TestCase("pwsh -c 1")]
+    [TestCase("powershell -File x.ps1")]
+    [TestCase("powershell -NoProfile")]
+    public void Other_programs_and_options_are_not_run_as_powershell_scripts(string line) =>
+        Assert.That(PowerShellExe.TryGetScript(line, out _), Is.False);
+
+    [Test]
+    public void The_default_scenario_answers_cmd_basics_and_not_recognized_otherwise()
+    {
+        var catalog = BehaviourCatalog.LoadDefault();
+
+        Assert.That(catalog.ResolveCommandLine("cmd.exe /c echo hi"), Is.InstanceOf<CommandLineBehaviour>());
+        Assert.That(catalog.ResolveCommandLine("ipconfig /all"), Is.InstanceOf<CommandLineBehaviour>());
+        Assert.That(catalog.ResolveCommandLine("powershell -c 'x'"), Is.InstanceOf<PowerShellExeScript>());
+        Assert.That(((NotRecognizedScript)catalog.ResolveCommandLine("frob.exe --x")).Name, Is.EqualTo("frob.exe"));
+    }
+
+    [Test]
+    public void A_user_cmd_rule_wins_over_the_default_and_powershell_lines()
+    {
+        var user = BehaviourCatalog.Parse("""
+            cmd:
+              - name: mine
+                regex: 'powershell .*'
+                steps:
+                  - stdout: "scripted\r\n"
+            """, "user.yaml");
+
+        var resolved = BehaviourCatalog.Combine(user, BehaviourCatalog.LoadDefault()).ResolveCommandLine("powershell -c 1");
+
+        Assert.That(resolved.Description, Is.EqualTo("mine"));
+    }
+
+    [TestCase("cmd:\n  - match: x\n    steps:\n      - exit: 1\n      - stdout: y\n", "line 4, column 9: 'exit:' ends a rule")]
+    [TestCase("cmd:\n  - match: x\n    steps:\n      - print: y\n", "line 4, column 9: unknown cmd step 'print'")]
+    [TestCase("cmd:\n  - regex: 'a(?<n>b)'\n    steps:\n      - stdout: '{m}'\n", "line 4")]
+    [TestCase("cmd:\n  - match: x\n    steps:\n      - stdin: read\n", "stdin: supports 'echo'")]
+    [TestCase("cmd:\n  - steps: []\n", "needs 'match:'")]
+    public void Cmd_rule_mistakes_are_load_errors_with_their_position(string yaml, string expected)
+    {
+        var e = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.Parse(yaml, "s.yaml"));
+
+        Assert.That(e!.Message, Does.StartWith("s.yaml, line"));
+        Assert.That(e.Message, Does.Contain(expected));
+    }
+}
