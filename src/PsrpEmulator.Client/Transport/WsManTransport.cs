@@ -122,7 +122,10 @@ public sealed class WsManTransport : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new WsManTransportException($"Connecting to {Options.ConnectionUri} failed: {e.Message}", null, null, e) { IsNetworkFailure = true };
+            // A refused, reset or cut connection is an outage worth riding out; a certificate or TLS failure is not.
+            var outage = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.Unknown
+                && e.InnerException is not System.Security.Authentication.AuthenticationException;
+            throw new WsManTransportException($"Connecting to {Options.ConnectionUri} failed: {e.Message}", null, null, e) { IsNetworkFailure = outage };
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -134,7 +134,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var budget = Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
 
         using var holdTimer = new CancellationTokenSource(hold, services.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken, services.Stopping);
         var batch = await stream.ReceiveAsync(budget, Math.Min(Options.MaxFragmentSize, budget), linked.Token).ConfigureAwait(false);
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();

@@ -154,7 +154,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         var budget = Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
 
         using var holdTimer = new CancellationTokenSource(hold, services.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken, services.Stopping);
         var batch = await command.Output.ReceiveAsync(budget, linked.Token).ConfigureAwait(false);
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();

@@ -59,6 +59,8 @@ public static class EmulatorHost
         // Registrations made here win over the defaults (e.g. a BehaviourCatalog built in a test).
         services?.Invoke(builder.Services);
         builder.Services.AddRouting();
+        // Held Receives end when stopping; whatever is still running after a second is not worth waiting for.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         builder.Services.AddPsrpEmulator(builder.Configuration, configure);
         var app = builder.Build();
         app.MapWsMan();

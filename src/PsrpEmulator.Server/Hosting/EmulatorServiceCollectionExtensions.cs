@@ -42,7 +42,10 @@ public static class EmulatorServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("PsrpEmulator"),
             sp.GetRequiredService<Journal>(),
-            sp.GetRequiredService<ScenarioSettings>()));
+            sp.GetRequiredService<ScenarioSettings>())
+        {
+            Stopping = sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None,
+        });
         services.TryAddSingleton<ShellRegistry>();
         services.TryAddSingleton(sp => new EnumerationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<Heartbeat>();

@@ -15,6 +15,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public Journal Journal { get; } = journal;
     public ScenarioSettings Scenario { get; } = scenario;
 
+    /// <summary>Cancelled when the emulator stops: held Receives end at once instead of delaying shutdown.</summary>
+    public CancellationToken Stopping { get; init; }
+
     /// <summary>Configured endpoints plus those the scenario defines.</summary>
     public IEnumerable<string> Configurations => Options.EffectiveConfigurations.Concat(Scenario.Endpoints.Keys);
 }
