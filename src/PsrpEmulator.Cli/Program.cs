@@ -113,5 +113,10 @@ invoke.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke };
+var runPaths = new Argument<string[]>("PATH") { Description = "Scenario files or folders (default: scenarios).", Arity = ArgumentArity.ZeroOrMore };
+var runVerbose = new Option<bool>("--verbose") { Description = "Also print what every step printed." };
+var run = new Command("run", "Run scenario files (YAML): a pass/fail line per step, a summary; exit code 0 only if all pass.") { runPaths, runVerbose };
+run.SetAction(async (parse, cancellationToken) => await PsrpEmulator.Cli.ScenarioCommands.RunAsync(parse.GetValue(runPaths) ?? [], parse.GetValue(runVerbose), Console.Out));
+
+var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run };
 return await root.Parse(args).InvokeAsync();
