@@ -248,6 +248,12 @@ public sealed class ScenarioRunner : IAsyncDisposable
         return slot;
     }
 
+    /// <summary>
+    /// What a screen shows: the text without VT escape sequences (the hosted engine's table headers keep a reset
+    /// sequence even with $PSStyle.OutputRendering = PlainText).
+    /// </summary>
+    public static string ScreenText(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
+
     private static string BareUser(string name) => name.Contains('\\', StringComparison.Ordinal) ? name[(name.LastIndexOf('\\') + 1)..] : name;
 
     private static System.Security.SecureString Secure(string text)
@@ -267,7 +273,19 @@ public sealed class ScenarioRunner : IAsyncDisposable
         var capture = Invoke(slot, step.Script, step.InterruptAfter, out var interrupted);
         var elapsed = Time.GetUtcNow() - start;
         var entries = Journal.Snapshot().Where(e => e.Sequence > journalBefore).ToList();
-        var failure = Check(step, capture, entries, elapsed);
+        // Script properties of output objects (a job's State) need a runspace: the host's, idle now.
+        var previous = Runspace.DefaultRunspace;
+        string? failure;
+        try
+        {
+            if (!slot.Down) Runspace.DefaultRunspace = slot.Host.Runspace;
+            failure = Check(step, capture, entries, elapsed);
+        }
+        finally
+        {
+            Runspace.DefaultRunspace = previous;
+        }
+
         return new StepResult(step, failure is null, failure is null ? null : $"{step.Position}: {failure}", capture.Text, capture.Output, capture.Errors, elapsed, watch.Elapsed)
         {
             Interrupted = interrupted,
@@ -332,7 +350,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
             if (interruptAfter is { } after && now - start >= after)
             {
                 interrupted = true;
-                capture.Text = slot.Host.Host.TakeText();
+                capture.Text = ScreenText(slot.Host.Host.TakeText());
                 LoseNetwork(slot, task);
                 return capture;
             }
@@ -351,7 +369,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         }
 
         task.GetAwaiter().GetResult();
-        capture.Text = slot.Host.Host.TakeText();
+        capture.Text = ScreenText(slot.Host.Host.TakeText());
         return capture;
     }
 
