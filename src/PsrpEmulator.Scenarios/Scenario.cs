@@ -111,6 +111,9 @@ public sealed record RunStep : Step
     /// <summary>The documentation's displayed output block (same numbering) this step's printed text must match.</summary>
     public int? DocOutput { get; init; }
 
+    /// <summary><c>output: none</c>: the page's output block for this command is not compared (the step names the divergence why).</summary>
+    public bool DocOutputWaived { get; init; }
+
     /// <summary>Divergence ids this step demonstrates.</summary>
     public IReadOnlyList<string> Divergences { get; init; } = [];
 

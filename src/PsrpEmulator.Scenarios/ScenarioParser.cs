@@ -217,6 +217,7 @@ public sealed partial class ScenarioParser
                 CheckKeys(map, RunKeys);
                 if (Get(map, "host") is { } h) host = Scalar(h);
                 int? docCommand = null, docOutput = null;
+                var waived = false;
                 if (Get(map, "doc") is { } doc)
                 {
                     if (doc is YamlScalarNode)
@@ -228,7 +229,11 @@ public sealed partial class ScenarioParser
                         var dm = Mapping(doc, "'doc:' is N (command N verbatim, output block N compared) or { command: N, output: N }");
                         CheckKeys(dm, ["command", "output"]);
                         if (Get(dm, "command") is { } c) docCommand = (int)Number(c);
-                        if (Get(dm, "output") is { } o) docOutput = (int)Number(o);
+                        if (Get(dm, "output") is { } o)
+                        {
+                            if (Scalar(o) == "none") waived = true;
+                            else docOutput = (int)Number(o);
+                        }
                     }
                 }
 
@@ -252,6 +257,7 @@ public sealed partial class ScenarioParser
                     Setup = Flag(map, "setup"),
                     DocCommand = docCommand,
                     DocOutput = docOutput,
+                    DocOutputWaived = waived && (Get(map, "divergence") is not null ? true : throw Error(map, "'output: none' needs a 'divergence:' that says why")),
                     Divergences = ids,
                     InterruptAfter = Get(map, "interruptAfter") is { } ia ? Duration(ia) : null,
                     Expect = Get(map, "expect") is { } e ? ReadExpectation(e) : new Expectation(),

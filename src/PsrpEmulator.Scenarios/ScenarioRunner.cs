@@ -545,7 +545,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         public void Abandon()
         {
             var dispose = Task.Run(async () => await Host.DisposeAsync().ConfigureAwait(false));
-            dispose.Wait(TimeSpan.FromSeconds(2));
+            // A host that lost its network may still have a command blocked: do not wait for it.
+            if (!Down) dispose.Wait(TimeSpan.FromSeconds(2));
         }
     }
 }
