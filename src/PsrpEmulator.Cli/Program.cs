@@ -16,9 +16,15 @@ var configurations = new Option<string[]>("--configuration") { Description = "Se
 var configFile = new Option<string?>("--config") { Description = "JSON settings file (section PsrpEmulator)." };
 var verbose = new Option<bool>("--verbose") { Description = "Log every request." };
 
-var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose };
+var world = new Option<string?>("--world") { Description = "Scenario file whose world (computers, endpoints, users, behaviours) is served; its setup steps run first." };
+var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world };
 serve.SetAction(async (parse, cancellationToken) =>
 {
+    if (parse.GetValue(world) is { } worldFile)
+    {
+        return await PsrpEmulator.Cli.ScenarioCommands.ServeWorldAsync(worldFile, parse.GetValue(urls) ?? [], cancellationToken);
+    }
+
     IConfiguration? configuration = null;
     if (parse.GetValue(configFile) is { } file)
     {

@@ -71,6 +71,44 @@ internal static class ScenarioCommands
         return failed == 0 && files.Count > 0 ? 0 : 1;
     }
 
+    /// <summary><c>serve --world FILE</c>: the scenario's world on real time, its setup steps run, then served until stopped.</summary>
+    public static async Task<int> ServeWorldAsync(string file, string[] urls, CancellationToken cancellationToken)
+    {
+        Scenario scenario;
+        try
+        {
+            scenario = ScenarioParser.ParseFile(file);
+        }
+        catch (Exception e) when (e is ScenarioFormatException or IOException)
+        {
+            Console.Error.WriteLine($"psrp-emulator: {e.Message}");
+            return 2;
+        }
+
+        await using var runner = await ScenarioRunner.StartAsync(scenario, urls, realTime: true);
+        var results = await Task.Run(() => runner.RunSteps(new ConsoleReporter(Console.Out, verbose: true), setupOnly: true), cancellationToken);
+        if (results.Any(r => !r.Passed))
+        {
+            Console.Error.WriteLine("psrp-emulator: a setup step failed");
+            return 1;
+        }
+
+        var address = runner.Emulator.Urls.FirstOrDefault() ?? "http://127.0.0.1:5985";
+        var bound = new Uri(address);
+        Console.WriteLine($"psrp-emulator serving the world of {file} on {address}/wsman");
+        Console.WriteLine($"  export PSRPEMU_HOSTS='{string.Join(";", scenario.World.Computers.Select(c => $"{c}={bound.Host}:{bound.Port}"))}'");
+        Console.WriteLine($"  export PSRPEMU_USER='{scenario.World.UserOrDefault}' PSRPEMU_PASSWORD='{scenario.World.Users[scenario.World.UserOrDefault]}'");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return 0;
+    }
+
     private sealed class ConsoleReporter(TextWriter output, bool verbose) : IScenarioReporter
     {
         public void ScenarioStarting(Scenario scenario) => output.WriteLine($"  {scenario.Name}");
