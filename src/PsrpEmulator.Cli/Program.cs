@@ -16,9 +16,15 @@ var configurations = new Option<string[]>("--configuration") { Description = "Se
 var configFile = new Option<string?>("--config") { Description = "JSON settings file (section PsrpEmulator)." };
 var verbose = new Option<bool>("--verbose") { Description = "Log every request." };
 
-var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose };
+var world = new Option<string?>("--world") { Description = "Scenario file whose world (computers, endpoints, users, behaviours) is served; its setup steps run first." };
+var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world };
 serve.SetAction(async (parse, cancellationToken) =>
 {
+    if (parse.GetValue(world) is { } worldFile)
+    {
+        return await PsrpEmulator.Cli.ScenarioCommands.ServeWorldAsync(worldFile, parse.GetValue(urls) ?? [], cancellationToken);
+    }
+
     IConfiguration? configuration = null;
     if (parse.GetValue(configFile) is { } file)
     {
@@ -113,5 +119,10 @@ invoke.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke };
+var runPaths = new Argument<string[]>("PATH") { Description = "Scenario files or folders (default: scenarios).", Arity = ArgumentArity.ZeroOrMore };
+var runVerbose = new Option<bool>("--verbose") { Description = "Also print what every step printed." };
+var run = new Command("run", "Run scenario files (YAML): a pass/fail line per step, a summary; exit code 0 only if all pass.") { runPaths, runVerbose };
+run.SetAction(async (parse, cancellationToken) => await PsrpEmulator.Cli.ScenarioCommands.RunAsync(parse.GetValue(runPaths) ?? [], parse.GetValue(runVerbose), Console.Out));
+
+var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run };
 return await root.Parse(args).InvokeAsync();

@@ -20,6 +20,12 @@ public sealed record ClientHostOptions
     /// <summary>Current user, host map, clock and transports of this client.</summary>
     public RemotingContextOptions Remoting { get; init; } = new();
 
+    /// <summary>
+    /// Which thread runs a command line (PowerShell's default: a thread of the runspace). A scenario runner uses
+    /// <see cref="PSThreadOptions.UseCurrentThread"/> to see when the command blocks.
+    /// </summary>
+    public PSThreadOptions ThreadOptions { get; init; } = PSThreadOptions.Default;
+
     /// <summary>Answers a -Credential given as a user name: (userName, targetName) → credential.</summary>
     public Func<string, string?, System.Management.Automation.PSCredential?>? CredentialPrompt { get; init; }
 }
@@ -43,6 +49,7 @@ public sealed class ClientHost : IAsyncDisposable
         Context = new RemotingContext(options.Remoting);
         _runspace = RunspaceFactory.CreateRunspace(Host, CreateSessionState());
         RemotingContext.Register(_runspace, Context);
+        _runspace.ThreadOptions = options.ThreadOptions;
         _runspace.Open();
         Run("$PSStyle.OutputRendering = 'PlainText'");
     }

@@ -91,7 +91,9 @@ public sealed class RemotingChildJob : Job
     {
         get
         {
-            return Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 || Debug.Count > 0 || Information.Count > 0;
+            // As PowerShell's PSRemotingChildJob (Results.IsOpen || Results.Count > 0): results stay open until the job ends.
+            return JobStateInfo.State is not (SmaJobState.Completed or SmaJobState.Failed or SmaJobState.Stopped) ||
+                   Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 || Debug.Count > 0 || Information.Count > 0;
         }
     }
 

@@ -22,6 +22,12 @@ public sealed record RemotingContextOptions
     /// <summary>The client's clock (virtual time in scenarios).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Script files known by path (exact text, case-insensitive) that Invoke-Command -FilePath reads instead of the
+    /// file system: scenarios map paths such as <c>\\Server12\Scripts\X.ps1</c> to their text.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ScriptFiles { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Replaces how transports are made (tests); null uses HTTP.</summary>
     public Func<WsManClientOptions, WsManTransport>? TransportFactory { get; init; }
 

@@ -288,6 +288,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
     private string ReadScriptFile(string path)
     {
+        if (Context.Options.ScriptFiles.TryGetValue(path, out var known)) return known;
         string resolved;
         try
         {

@@ -1,0 +1,618 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using PsrpEmulator.PowerShell;
+using PsrpEmulator.PowerShell.Hosting;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Diagnostics;
+using PsrpEmulator.Server.Hosting;
+using SmaPowerShell = System.Management.Automation.PowerShell;
+
+namespace PsrpEmulator.Scenarios;
+
+/// <summary>What one step did and whether its expectations held.</summary>
+public sealed record StepResult(Step Step, bool Passed, string? Failure, string Text, IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, TimeSpan VirtualElapsed, TimeSpan RealElapsed)
+{
+    public bool Interrupted { get; init; }
+
+    /// <summary>The requests the emulator journaled during the step.</summary>
+    public IReadOnlyList<JournalEntry> Requests { get; init; } = [];
+}
+
+/// <summary>What a scenario did: every step's result (a failed step ends the run), and the documentation checks.</summary>
+public sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<StepResult> Steps, IReadOnlyList<DocCheck> DocChecks, string? Failure, TimeSpan RealElapsed)
+{
+    public bool Passed => Failure is null && Steps.All(s => s.Passed) && DocChecks.All(d => d.Passed != false);
+}
+
+/// <summary>Receives progress while a scenario runs (the CLI prints it; tests log it).</summary>
+public interface IScenarioReporter
+{
+    void ScenarioStarting(Scenario scenario) { }
+
+    void StepStarting(Scenario scenario, int index, Step step) { }
+
+    void StepFinished(Scenario scenario, int index, StepResult result) { }
+
+    void DocChecked(Scenario scenario, DocCheck check) { }
+}
+
+/// <summary>Settings of a run.</summary>
+public sealed record ScenarioRunOptions
+{
+    /// <summary>Where documentation files named by <c>doc:</c> are looked for (first hit wins); null: beside the repository (../shared/docs) and PSRPEMU_DOCS.</summary>
+    public IReadOnlyList<string>? DocDirectories { get; init; }
+
+    /// <summary>Only the steps marked <c>setup: true</c> (what <c>serve --world</c> does before serving).</summary>
+    public bool SetupOnly { get; init; }
+}
+
+/// <summary>
+/// Runs scenarios: one emulator process for the world's computers (routed by Host header), client hosts by name,
+/// one <see cref="VirtualClock"/> for all. Time moves only by <c>advance</c> steps, except that a run step blocked
+/// waiting on the emulator moves the clock to the next due timer until it finishes (bounded by the world's
+/// MaxStepTime), so no step hangs and long sleeps cost no real time.
+/// </summary>
+public sealed class ScenarioRunner : IAsyncDisposable
+{
+    private static readonly TimeSpan RealStepLimit = TimeSpan.FromSeconds(60);
+
+    private readonly Scenario _scenario;
+    private readonly Dictionary<string, HostSlot> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly WebApplication _app;
+    private readonly string _address;
+
+    private ScenarioRunner(Scenario scenario, WebApplication app, VirtualClock? clock, TimeProvider time)
+    {
+        _scenario = scenario;
+        _app = app;
+        Clock = clock;
+        Time = time;
+        var bound = app.BoundAddresses()[0];
+        _address = $"{bound.Host}:{bound.Port}";
+    }
+
+    /// <summary>The shared virtual clock (null when the runner serves on real time).</summary>
+    public VirtualClock? Clock { get; }
+
+    public TimeProvider Time { get; }
+
+    public Journal Journal => _app.Services.GetRequiredService<Journal>();
+
+    public WebApplication Emulator => _app;
+
+    /// <summary>Starts the world's emulator on <paramref name="urls"/> (default 127.0.0.1, any port) with a virtual clock, or the real one.</summary>
+    public static async Task<ScenarioRunner> StartAsync(Scenario scenario, IEnumerable<string>? urls = null, bool realTime = false,
+        Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
+    {
+        var world = scenario.World;
+        var clock = realTime ? null : new VirtualClock(world.Start);
+        var inFlight = new InFlightRequests();
+        TimeProvider time = clock ?? TimeProvider.System;
+        var app = EmulatorHost.Create(
+            urls ?? ["http://127.0.0.1:0"],
+            options =>
+            {
+                options.ComputerName = world.Computers[0];
+                foreach (var computer in world.Computers.Skip(1)) options.Computers[computer] = new ComputerOptions();
+                // The emulator matches a DOMAIN\user login by its bare user name (and a configured DOMAIN\user never matches).
+                options.Users = [.. world.Users.Select(u => $"{BareUser(u.Key)}:{u.Value}")];
+                options.MaxReceiveHold = world.MaxReceiveHold;
+                options.HeartbeatInterval = world.Heartbeat;
+                options.VirtualTime = !realTime;
+            },
+            time,
+            logging,
+            services: services =>
+            {
+                services.AddSingleton(inFlight);
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new InFlightFilter(inFlight));
+                services.AddSingleton(BehaviourCatalog.Combine(BehaviourCatalog.Parse(scenario.Yaml, scenario.Path), BehaviourCatalog.LoadDefault()));
+                services.AddSingleton(ScenarioSettings.Parse(scenario.Yaml, scenario.Path));
+            });
+        await app.StartAsync().ConfigureAwait(false);
+        return new ScenarioRunner(scenario, app, clock, time) { _inFlight = inFlight };
+    }
+
+    private InFlightRequests _inFlight = new();
+
+    /// <summary>Runs a scenario from start to end in a fresh world.</summary>
+    public static async Task<ScenarioResult> RunAsync(Scenario scenario, IScenarioReporter? reporter = null, ScenarioRunOptions? options = null)
+    {
+        options ??= new ScenarioRunOptions();
+        var watch = Stopwatch.StartNew();
+        reporter?.ScenarioStarting(scenario);
+        var results = new List<StepResult>();
+        string? failure = null;
+        try
+        {
+            await WarmUpAsync().ConfigureAwait(false);
+            await using var runner = await StartAsync(scenario).ConfigureAwait(false);
+            results.AddRange(await Task.Run(() => runner.RunSteps(reporter, options.SetupOnly)).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failure = $"{scenario.Path}: the world could not run: {e.Message}";
+        }
+
+        var checks = failure is null && results.All(r => r.Passed) && !options.SetupOnly ? DocCheck.Run(scenario, results, options.DocDirectories) : [];
+        foreach (var check in checks) reporter?.DocChecked(scenario, check);
+        return new ScenarioResult(scenario, results, checks, failure, watch.Elapsed);
+    }
+
+    private static readonly SemaphoreSlim s_warmUpLock = new(1, 1);
+    private static bool s_warmedUp;
+
+    /// <summary>
+    /// Once per process: a throwaway world runs a remote command, so that the first requests of a real scenario are
+    /// not slowed by compilation (a slow first request would look like a wait and let virtual time move).
+    /// </summary>
+    public static async Task WarmUpAsync()
+    {
+        await s_warmUpLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (s_warmedUp) return;
+            s_warmedUp = true;
+            var warm = ScenarioParser.Parse("name: warm-up\nsteps:\n  - run: $s = New-PSSession -ComputerName Server01 -Name W; Invoke-Command $s { 'x' }; $s | Disconnect-PSSession; Get-PSSession -ComputerName Server01 | Receive-PSSession; Remove-PSSession $s\n", "warm-up");
+            await using var runner = await StartAsync(warm).ConfigureAwait(false);
+            await Task.Run(() => runner.RunSteps()).ConfigureAwait(false);
+        }
+        finally
+        {
+            s_warmUpLock.Release();
+        }
+    }
+
+    /// <summary>Runs the steps in order on this thread; stops at the first failure.</summary>
+    public List<StepResult> RunSteps(IScenarioReporter? reporter = null, bool setupOnly = false)
+    {
+        var results = new List<StepResult>();
+        for (var i = 0; i < _scenario.Steps.Count; i++)
+        {
+            var step = _scenario.Steps[i];
+            if (setupOnly && !step.Setup) continue;
+            reporter?.StepStarting(_scenario, i, step);
+            StepResult result;
+            try
+            {
+                result = Execute(step);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                result = new StepResult(step, false, $"{step.Position}: {e.GetType().Name}: {e.Message}", string.Empty, [], [], TimeSpan.Zero, TimeSpan.Zero);
+            }
+
+            results.Add(result);
+            reporter?.StepFinished(_scenario, i, result);
+            if (!result.Passed) break;
+        }
+
+        return results;
+    }
+
+    private StepResult Execute(Step step)
+    {
+        var watch = Stopwatch.StartNew();
+        switch (step)
+        {
+            case AdvanceStep advance:
+                var before = Time.GetUtcNow();
+                AdvanceBy(advance.By);
+                return new StepResult(step, true, null, string.Empty, [], [], Time.GetUtcNow() - before, watch.Elapsed);
+            case RestartStep restart:
+                if (_hosts.Remove(restart.Host, out var old)) old.Abandon();
+                _hosts[restart.Host] = NewHost(restart.Host);
+                return new StepResult(step, true, null, string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
+            case RunStep run:
+                return Run(run, watch);
+            default:
+                throw new InvalidOperationException($"unknown step {step}");
+        }
+    }
+
+    private HostSlot Host(string name)
+    {
+        if (!_hosts.TryGetValue(name, out var slot)) _hosts[name] = slot = NewHost(name);
+        return slot;
+    }
+
+    private HostSlot NewHost(string name)
+    {
+        var world = _scenario.World;
+        var user = world.UserOrDefault;
+        var host = new ClientHost(new ClientHostOptions
+        {
+            Name = name,
+            ThreadOptions = PSThreadOptions.UseCurrentThread,
+            Remoting = new RemotingContextOptions
+            {
+                UserName = user,
+                Password = world.Users[user],
+                Hosts = world.Computers.ToDictionary(c => c, _ => _address, StringComparer.OrdinalIgnoreCase),
+                TimeProvider = Time,
+                ScriptFiles = world.Scripts,
+            },
+            CredentialPrompt = (userName, _) => world.Users.TryGetValue(userName, out var password)
+                ? new System.Management.Automation.PSCredential(userName, Secure(password))
+                : null,
+        });
+        var slot = new HostSlot(name, host);
+        // New-PSSessionOption of PowerShell on Linux has only -SkipCACheck/-SkipCNCheck: set the property instead.
+        var setup = Invoke(slot, "$PSStyle.OutputRendering = 'PlainText'; $PSStyle.Formatting.TableHeader = ''; $PSStyle.Formatting.FormatAccent = ''; " +
+            $"$PSSessionOption = [System.Management.Automation.Remoting.PSSessionOption]::new(); $PSSessionOption.OperationTimeout = [timespan]::FromMilliseconds({(int)world.OperationTimeout.TotalMilliseconds})", null, out _);
+        if (setup.Errors.Count > 0) throw new InvalidOperationException($"host {name} could not be prepared: {setup.Errors[0]}");
+        host.Host.TakeText();
+        return slot;
+    }
+
+    /// <summary>
+    /// What a screen shows: the text without VT escape sequences (the hosted engine's table headers keep a reset
+    /// sequence even with $PSStyle.OutputRendering = PlainText).
+    /// </summary>
+    public static string ScreenText(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
+
+    private static string BareUser(string name) => name.Contains('\\', StringComparison.Ordinal) ? name[(name.LastIndexOf('\\') + 1)..] : name;
+
+    private static System.Security.SecureString Secure(string text)
+    {
+        var s = new System.Security.SecureString();
+        foreach (var c in text) s.AppendChar(c);
+        s.MakeReadOnly();
+        return s;
+    }
+
+    private StepResult Run(RunStep step, Stopwatch watch)
+    {
+        var slot = Host(step.Host);
+        if (slot.Down) return new StepResult(step, false, $"{step.Position}: host '{step.Host}' lost its network in an earlier step; restart it first", string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
+        var journalBefore = LastSequence();
+        var start = Time.GetUtcNow();
+        var capture = Invoke(slot, step.Script, step.InterruptAfter, out var interrupted);
+        var elapsed = Time.GetUtcNow() - start;
+        var entries = Journal.Snapshot().Where(e => e.Sequence > journalBefore).ToList();
+        // Script properties of output objects (a job's State) need a runspace: the host's, idle now.
+        var previous = Runspace.DefaultRunspace;
+        string? failure;
+        try
+        {
+            if (!slot.Down) Runspace.DefaultRunspace = slot.Host.Runspace;
+            failure = Check(step, capture, entries, elapsed);
+        }
+        finally
+        {
+            Runspace.DefaultRunspace = previous;
+        }
+
+        return new StepResult(step, failure is null, failure is null ? null : $"{step.Position}: {failure}", capture.Text, capture.Output, capture.Errors, elapsed, watch.Elapsed)
+        {
+            Interrupted = interrupted,
+            Requests = entries,
+        };
+    }
+
+    private long LastSequence() => Journal.Snapshot() is { Count: > 0 } all ? all[^1].Sequence : 0;
+
+    /// <summary>
+    /// Runs a command line on the host's pipeline thread, the way a console does (output and errors through
+    /// Out-Default as they come), while this thread moves the virtual clock whenever the command waits.
+    /// </summary>
+    private Capture Invoke(HostSlot slot, string script, TimeSpan? interruptAfter, out bool interrupted)
+    {
+        interrupted = false;
+        var capture = new Capture();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Execute(slot.Host, script, capture);
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"scenario host {slot.Name}",
+        };
+        thread.Start();
+        var task = done.Task;
+        var start = Time.GetUtcNow();
+        var real = Stopwatch.StartNew();
+        var limit = start + _scenario.World.MaxStepTime;
+        while (!task.IsCompleted)
+        {
+            // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
+            Quiesce(task);
+            if (task.IsCompleted) break;
+            if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
+            {
+                Thread.Sleep(0);
+                continue;
+            }
+
+            Quiesce(task);
+            if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
+
+            // Waiting on the emulator means a request is held there; a wait without one must last before time moves.
+            if (_inFlight.Count == 0)
+            {
+                var idle = Stopwatch.StartNew();
+                while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && _inFlight.Count == 0) Quiesce(task);
+                if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
+            }
+            var now = Time.GetUtcNow();
+            if (interruptAfter is { } after && now - start >= after)
+            {
+                interrupted = true;
+                capture.Text = ScreenText(slot.Host.Host.TakeText());
+                LoseNetwork(slot, task);
+                return capture;
+            }
+
+            if (now >= limit) throw new TimeoutException($"the command was still waiting after {AdvanceStep.Format(_scenario.World.MaxStepTime)} of virtual time");
+            if (real.Elapsed > RealStepLimit) throw new TimeoutException($"the command did not finish within {RealStepLimit.TotalSeconds} s of real time");
+            if (Clock is null)
+            {
+                task.Wait(20);
+                continue;
+            }
+
+            var stop = interruptAfter is { } ia ? start + ia : limit;
+            if (Environment.GetEnvironmentVariable("PSRPEMU_SCENARIO_TRACE") == "1") Console.Error.WriteLine($"{DateTime.Now:ss.fff} jump at {real.ElapsedMilliseconds} ms, in flight {_inFlight.Count}, journal {LastSequence()}, next {Clock.NextDue}");
+            if (!Clock.AdvanceToNextTimer(stop)) task.Wait(20);
+        }
+
+        task.GetAwaiter().GetResult();
+        capture.Text = ScreenText(slot.Host.Host.TakeText());
+        return capture;
+    }
+
+    /// <summary>The simulated network outage: every open session of the host is disconnected (explicitly) and the host is gone.</summary>
+    private void LoseNetwork(HostSlot slot, Task running)
+    {
+        slot.Down = true;
+        var client = slot.Host.Context.Client;
+        foreach (var session in client.Sessions.Where(s => s.State == Client.Remoting.RunspaceState.Opened).ToList())
+        {
+            var disconnect = client.DisconnectAsync(session);
+            while (!disconnect.IsCompleted)
+            {
+                Quiesce(disconnect);
+                if (!disconnect.IsCompleted && Clock?.AdvanceToNextTimer() != true) disconnect.Wait(20);
+            }
+
+            _ = disconnect.Exception;
+        }
+
+        // The dead host's command may still finish (with an error); nobody reads it.
+        _ = running.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+    }
+
+    private static void Execute(ClientHost host, string script, Capture capture)
+    {
+        using var ps = SmaPowerShell.Create();
+        ps.Runspace = host.Runspace;
+        ps.AddScript(script);
+        ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
+        ps.AddCommand(new CmdletInfo("Out-ScenarioCapture", typeof(OutScenarioCaptureCommand))).AddParameter(nameof(OutScenarioCaptureCommand.Sink), capture);
+        ps.AddCommand("Out-Default");
+        try
+        {
+            ps.Invoke();
+        }
+        catch (RuntimeException e)
+        {
+            capture.Errors.Add(e.ErrorRecord);
+            using var format = SmaPowerShell.Create();
+            format.Runspace = host.Runspace;
+            format.AddCommand("Out-Default");
+            format.Invoke(new[] { new PSObject(e.ErrorRecord) });
+        }
+
+        capture.Errors.AddRange(ps.Streams.Error);
+    }
+
+    /// <summary>
+    /// Waits (real time, briefly) until the process is quiet: over two looks of about a millisecond in a row, no
+    /// thread-pool work queued or completed and almost no CPU time used (a work item still executing shows only
+    /// there), or <paramref name="task"/> done. Then moving the clock cannot overtake work in flight.
+    /// </summary>
+    private static void Quiesce(Task? task)
+    {
+        var real = Stopwatch.StartNew();
+        var quiet = 0;
+        var last = ThreadPool.CompletedWorkItemCount;
+        while (quiet < 3 && real.ElapsedMilliseconds < 2000)
+        {
+            if (task is { IsCompleted: true }) return;
+            var cpu = Environment.CpuUsage.TotalTime;
+            Thread.Sleep(1);
+            var now = ThreadPool.CompletedWorkItemCount;
+            var idle = Environment.CpuUsage.TotalTime - cpu < IdleCpu;
+            quiet = idle && ThreadPool.PendingWorkItemCount == 0 && now == last ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
+    /// <summary>CPU time a quiet process may use in one look (timers, the runtime's own housekeeping).</summary>
+    private static readonly TimeSpan IdleCpu = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>Moves the clock by <paramref name="delta"/> one due timer at a time, letting the work each one starts finish first.</summary>
+    public void AdvanceBy(TimeSpan delta)
+    {
+        if (Clock is null) return; // a world served on real time: time passes by itself
+        var target = Clock.GetUtcNow() + delta;
+        Quiesce(null);
+        while (Clock.NextDue is { } next && next <= target)
+        {
+            Clock.AdvanceToNextTimer(target);
+            Quiesce(null);
+        }
+
+        Clock.Advance(target - Clock.GetUtcNow() is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
+        Quiesce(null);
+    }
+
+    private string? Check(RunStep step, Capture capture, List<JournalEntry> entries, TimeSpan elapsed)
+    {
+        var expect = step.Expect;
+        var problems = new List<string>();
+        if (expect.Errors is { } errors)
+        {
+            var actual = capture.Errors.Select(e => e.FullyQualifiedErrorId).ToList();
+            if (!actual.SequenceEqual(errors))
+            {
+                problems.Add($"errors: expected [{string.Join(", ", errors)}], got [{string.Join(", ", actual)}]" +
+                    (capture.Errors.Count > 0 ? $" (first: {capture.Errors[0].Exception?.Message})" : string.Empty));
+            }
+        }
+        else if (capture.Errors.Count > 0 && step.DocOutput is null && step.Divergences.Count == 0)
+        {
+            problems.Add($"unexpected error {capture.Errors[0].FullyQualifiedErrorId}: {capture.Errors[0].Exception?.Message}");
+        }
+
+        if (expect.Output is { } output)
+        {
+            var actual = capture.Output.Select(o => o?.ToString() ?? "$null").ToList();
+            if (output.Count != capture.Output.Count)
+            {
+                problems.Add($"output: expected {output.Count} object(s) [{string.Join(" | ", output)}], got {capture.Output.Count} [{string.Join(" | ", actual)}]");
+            }
+            else
+            {
+                for (var i = 0; i < output.Count; i++)
+                {
+                    var o = capture.Output[i];
+                    if (output[i].Text is { } text && actual[i] != text) problems.Add($"output[{i}]: expected '{text}', got '{actual[i]}'");
+                    foreach (var (name, value) in output[i].Properties ?? new Dictionary<string, string>())
+                    {
+                        var got = o.Properties[name]?.Value?.ToString() ?? "$null";
+                        if (got != value) problems.Add($"output[{i}].{name}: expected '{value}', got '{got}'");
+                    }
+                }
+            }
+        }
+
+        if (expect.Text is { } expectedText)
+        {
+            var e = Normaliser.Apply(expectedText, _scenario.Normalisations, NormalisationTarget.Run);
+            var a = Normaliser.Apply(capture.Text, _scenario.Normalisations, NormalisationTarget.Run);
+            if (e != a) problems.Add("printed text differs:\n" + Normaliser.Diff(e, a));
+        }
+
+        foreach (var piece in expect.Contains)
+        {
+            if (!capture.Text.Contains(piece, StringComparison.Ordinal)) problems.Add($"printed text lacks '{piece}':\n{capture.Text}");
+        }
+
+        foreach (var fact in expect.Journal)
+        {
+            var n = entries.Count(e => string.Equals(ShortAction(e.Action), fact.Action, StringComparison.OrdinalIgnoreCase) &&
+                (fact.Computer is null || string.Equals(e.Computer, fact.Computer, StringComparison.OrdinalIgnoreCase)));
+            var ok = fact.Count is { } c ? n == c : n >= (fact.Min ?? 1);
+            if (!ok) problems.Add($"journal: expected {fact}, saw {n}; this step's requests: {string.Join(", ", entries.Select(e => $"{ShortAction(e.Action)}@{e.Computer}"))}");
+        }
+
+        if (expect.MaxElapsed is { } max && elapsed > max) problems.Add($"took {elapsed} of virtual time, at most {max} expected");
+        return problems.Count == 0 ? null : string.Join("\n", problems);
+    }
+
+    private static string ShortAction(string action) => action.LastIndexOf('/') is var i and >= 0 ? action[(i + 1)..] : action;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var slot in _hosts.Values) slot.Abandon();
+        _hosts.Clear();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class HostSlot(string name, ClientHost host)
+    {
+        public string Name { get; } = name;
+
+        public ClientHost Host { get; } = host;
+
+        public bool Down { get; set; }
+
+        /// <summary>The "process" ends: nothing is closed on the server (a restart does not say goodbye).</summary>
+        public void Abandon()
+        {
+            var dispose = Task.Run(async () => await Host.DisposeAsync().ConfigureAwait(false));
+            // A host that lost its network may still have a command blocked: do not wait for it.
+            if (!Down) dispose.Wait(TimeSpan.FromSeconds(2));
+        }
+    }
+}
+
+/// <summary>Requests the emulator is working on or holding right now.</summary>
+internal sealed class InFlightRequests
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Enter() => Interlocked.Increment(ref _count);
+
+    public void Leave() => Interlocked.Decrement(ref _count);
+}
+
+/// <summary>Counts requests in flight, in front of everything else in the emulator's pipeline.</summary>
+internal sealed class InFlightFilter(InFlightRequests counter) : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, following) =>
+        {
+            counter.Enter();
+            try
+            {
+                await following(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                counter.Leave();
+            }
+        });
+        next(app);
+    };
+}
+
+/// <summary>What one command line printed and produced.</summary>
+public sealed class Capture
+{
+    public List<PSObject> Output { get; } = [];
+
+    public List<ErrorRecord> Errors { get; } = [];
+
+    public string Text { get; set; } = string.Empty;
+}
+
+/// <summary>Passes everything on to Out-Default, keeping output objects and error records for the scenario's checks.</summary>
+[Cmdlet(VerbsData.Out, "ScenarioCapture")]
+public sealed class OutScenarioCaptureCommand : PSCmdlet
+{
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter(Mandatory = true)]
+    public Capture Sink { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is null) return;
+        lock (Sink)
+        {
+            if (InputObject.BaseObject is ErrorRecord error) Sink.Errors.Add(error);
+            else Sink.Output.Add(InputObject);
+        }
+
+        WriteObject(InputObject);
+    }
+}
