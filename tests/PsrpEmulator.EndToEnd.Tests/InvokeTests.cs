@@ -112,6 +112,17 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(fault.Code, Is.EqualTo(5u));
     }
 
+    [TestCase(@"Domain01\Admin01")]
+    [TestCase("Admin01")]
+    [TestCase("admin01@domain01.example")]
+    public async Task A_domain_user_signs_in_with_or_without_its_domain(string login)
+    {
+        using var transport = CreateTransport(login, "P@ss");
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        Assert.That(pool.Shell!.Owner, Is.EqualTo("Admin01").IgnoreCase);
+    }
+
     [Test]
     public async Task Input_objects_are_sent_and_echoed_by_a_scripted_behaviour()
     {
@@ -124,7 +135,7 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(Outputs(events), Is.EqualTo(new[] { "a", "2" }));
     }
 
-    protected override void Configure(Server.Hosting.EmulatorOptions options) => options.Users = ["psrp:psrp", "alice:a", "bob:b"];
+    protected override void Configure(Server.Hosting.EmulatorOptions options) => options.Users = ["psrp:psrp", "alice:a", "bob:b", @"Domain01\Admin01:P@ss"];
 
     protected override string? ScenarioYaml => """
         behaviours:

@@ -149,9 +149,15 @@ public sealed record FaultBody(string Code, string Subcode, string Reason, strin
     public ProviderFault? Provider { get; init; }
 }
 
-/// <summary>The <c>f:ProviderFault</c> attributes: the plugin's name and its DLL path.</summary>
-public sealed record ProviderFault(string Provider, string Path)
+/// <summary>
+/// The <c>f:ProviderFault</c> attributes: the provider's name and its DLL path. <see cref="Nested"/>: the text sits in
+/// a second <c>f:WSManFault</c> (same code and machine) inside it, as WinRM's own shell provider writes it.
+/// </summary>
+public sealed record ProviderFault(string Provider, string Path, bool Nested = false)
 {
     /// <summary>The WinRS cmd shell plugin, as Windows names it.</summary>
     public static readonly ProviderFault CmdShell = new("Shell cmd plugin", @"%systemroot%\system32\winrscmd.dll");
+
+    /// <summary>WinRM's own shell provider (recorded on a WS-Transfer Get of a shell that no longer exists).</summary>
+    public static readonly ProviderFault ShellProvider = new("Shell provider", @"%systemroot%\system32\WsmSvc.dll", Nested: true);
 }

@@ -1052,6 +1052,11 @@ public static class WsManEnvelopeReader
                         {
                             provider = new ProviderFault(r.GetAttribute("provider") ?? string.Empty, r.GetAttribute("path") ?? string.Empty);
                         }
+                        else if (provider is not null && r.NodeType == XmlNodeType.Element && r.NamespaceURI == Ns.F && r.LocalName == "WSManFault")
+                        {
+                            // WinRM's shell provider nests a second WSManFault; its f:Message text is the message.
+                            provider = provider with { Nested = true };
+                        }
                         else if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
                         {
                             builder.Append(r.Value);

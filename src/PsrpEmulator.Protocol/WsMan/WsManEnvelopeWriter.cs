@@ -524,7 +524,20 @@ public static class WsManEnvelopeWriter
                     w.WriteStartElement("f", "ProviderFault", F);
                     w.WriteAttributeString("provider", provider.Provider);
                     w.WriteAttributeString("path", provider.Path);
-                    w.WriteString(b.Message);
+                    if (provider.Nested)
+                    {
+                        w.WriteStartElement("f", "WSManFault", F);
+                        w.WriteAttributeString("xmlns", "f", null, F);
+                        if (b.WsManFaultCode is { } nestedCode) w.WriteAttributeString("Code", nestedCode.ToString(CultureInfo.InvariantCulture));
+                        if (b.Machine is not null) w.WriteAttributeString("Machine", b.Machine);
+                        Element(w, "f", "Message", F, b.Message);
+                        w.WriteEndElement();
+                    }
+                    else
+                    {
+                        w.WriteString(b.Message);
+                    }
+
                     w.WriteEndElement();
                     w.WriteEndElement();
                 }

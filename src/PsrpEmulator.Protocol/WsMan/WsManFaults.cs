@@ -5,6 +5,8 @@ public enum WsManFaultReason
 {
     /// <summary>Unknown, expired or deleted ShellId.</summary>
     ShellNotFound,
+    /// <summary>A WS-Transfer Get names an unknown, expired or deleted ShellId (answered by WinRM's shell provider).</summary>
+    ShellNotFoundByGet,
     /// <summary>Unknown CommandId on a known shell.</summary>
     CommandNotFound,
     /// <summary>Receive: nothing arrived within the OperationTimeout (or the emulator's maximum hold).</summary>
@@ -83,6 +85,9 @@ public static class WsManFaults
         [WsManFaultReason.ShellNotFound] = new(WsManFaultReason.ShellNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
             "The request for the Windows Remote Shell with ShellId {0} failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. ",
             InvalidSelectorsReason),
+        // Recorded (test_psrp_is_alive_invalid_selectors): the text of the reason, wrapped in the shell provider's fault.
+        [WsManFaultReason.ShellNotFoundByGet] = new(WsManFaultReason.ShellNotFoundByGet, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
+            InvalidSelectorsReason, InvalidSelectorsReason, Provider: ProviderFault.ShellProvider),
         [WsManFaultReason.CommandNotFound] = new(WsManFaultReason.CommandNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
             "The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist. Either the command has completed execution or the client specified an invalid command identifier. ",
             InvalidSelectorsReason),

@@ -213,7 +213,16 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         // A query is not client activity on the shell: it does not reset the idle clock.
-        var shell = GetShell(request, touch: false);
+        Shell shell;
+        try
+        {
+            shell = GetShell(request, touch: false);
+        }
+        catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ShellNotFound)
+        {
+            throw new WsManFaultException(WsManFaultReason.ShellNotFoundByGet);
+        }
+
         return new ShellBody(shell.ToShellInfo(includeUsage: true));
     }
 

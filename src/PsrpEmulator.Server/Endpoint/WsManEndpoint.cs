@@ -248,7 +248,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         var name = decoded[..colon];
         var password = decoded[(colon + 1)..];
         // A DOMAIN\user or user@domain login matches the configured user name.
-        var bare = name.Contains('\\', StringComparison.Ordinal) ? name[(name.LastIndexOf('\\') + 1)..] : name;
+        var bare = EmulatorOptions.BareUserName(name);
         return Options.EffectiveUsers.TryGetValue(bare, out var expected) &&
                System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(password))
             ? bare

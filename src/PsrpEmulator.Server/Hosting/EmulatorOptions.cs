@@ -163,7 +163,16 @@ public sealed class EmulatorOptions : IValidatableObject
         }
     }
 
-    /// <summary>The configured users, or the default psrp/psrp.</summary>
+    /// <summary>The user name without a <c>DOMAIN\</c> prefix or <c>@domain</c> suffix.</summary>
+    public static string BareUserName(string name)
+    {
+        var slash = name.LastIndexOf('\\');
+        if (slash >= 0) name = name[(slash + 1)..];
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 ? name[..at] : name;
+    }
+
+    /// <summary>The configured users (by bare name), or the default psrp/psrp.</summary>
     public IReadOnlyDictionary<string, string> EffectiveUsers
     {
         get
@@ -172,7 +181,8 @@ public sealed class EmulatorOptions : IValidatableObject
             foreach (var user in Users)
             {
                 var colon = user.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0) users[user[..colon]] = user[(colon + 1)..];
+                // DOMAIN\user and user@domain sign in as the bare user name, as the login does.
+                if (colon > 0) users[BareUserName(user[..colon])] = user[(colon + 1)..];
             }
 
             if (users.Count == 0) users["psrp"] = "psrp";

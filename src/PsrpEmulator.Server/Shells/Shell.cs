@@ -44,6 +44,10 @@ internal sealed class Shell
     }
 
     private static long s_processIds;
+    private static long s_creations;
+
+    /// <summary>Creation order, for listing shells created at the same (virtual) instant in a stable order.</summary>
+    public long CreationSequence { get; } = Interlocked.Increment(ref s_creations);
 
     public string ComputerName { get; }
     public string ShellId { get; }

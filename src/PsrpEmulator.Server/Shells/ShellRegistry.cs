@@ -41,7 +41,7 @@ internal sealed class ShellRegistry
     /// <summary>The shells <paramref name="user"/> may see (only their own), oldest first.</summary>
     public IReadOnlyList<Shell> OwnedBy(string user, string computer) =>
         [.. _shells.Values.Where(s => string.Equals(s.Owner, user, StringComparison.OrdinalIgnoreCase) &&
-                                      string.Equals(s.ComputerName, computer, StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.CreatedAt)];
+                                      string.Equals(s.ComputerName, computer, StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.CreatedAt).ThenBy(s => s.CreationSequence)];
 
     /// <summary>The shell with this id whoever owns it, or null (for routing; <see cref="Get"/> checks access).</summary>
     public Shell? Find(string? shellId) => shellId is not null && _shells.TryGetValue(shellId, out var shell) ? shell : null;

@@ -187,12 +187,7 @@ public static class ConformanceFixtures
 
         // The same, but the second Get came after the idle timeout passed twice: auto-disconnected at 60 s, deleted
         // at 120 s, so the Get names a shell that no longer exists.
-        new("test_psrp_is_alive_invalid_selectors", AdvanceBefore: new Dictionary<int, TimeSpan> { [4] = TimeSpan.FromSeconds(125) }, KnownRequestIssues:
-        [
-            new(4, "the WS-Transfer Get of a shell that no longer exists: Windows' w:InvalidSelectors fault (2150858843) nests a second " +
-                "f:WSManFault (same code and message) in f:Message/f:ProviderFault provider=\"Shell provider\" path=\"%systemroot%\\system32\\WsmSvc.dll\"; " +
-                "the emulator's f:Message is plain text (no ProviderFault, ProviderFault/WSManFault, ProviderFault/WSManFault/Message)"),
-        ]),
+        new("test_psrp_is_alive_invalid_selectors", AdvanceBefore: new Dictionary<int, TimeSpan> { [4] = TimeSpan.FromSeconds(125) }),
 
         // A Get with OperationTimeout PT-1S is refused by the header check; the shell is deleted normally after.
         new("test_psrp_is_alive_other_wsman_error"),
