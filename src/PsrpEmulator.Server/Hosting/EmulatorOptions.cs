@@ -91,6 +91,12 @@ public sealed class EmulatorOptions : IValidatableObject
     [Required]
     public string ProtocolVersion { get; set; } = "2.3";
 
+    /// <summary>
+    /// Opening a pool, Windows answers SESSION_CAPABILITY and APPLICATION_PRIVATE_DATA in one Receive or, when the
+    /// endpoint is slow to load (JEA, module analysis), in two (both recorded). Default: one.
+    /// </summary>
+    public bool SeparateApplicationPrivateData { get; set; }
+
     /// <summary>PSVersion reported in PSVersionTable.</summary>
     [Required]
     public string PSVersion { get; set; } = "5.1.17763.1";

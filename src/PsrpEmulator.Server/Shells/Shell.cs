@@ -300,7 +300,8 @@ internal sealed class Shell
                     RunspacePoolId = message.RunspacePoolId;
                     _capabilityReceived = true;
                     Enqueue(Guid.Empty, Guid.Empty, ServerCapability());
-                    Enqueue(message.RunspacePoolId, Guid.Empty, ApplicationPrivateData.ForWindowsPowerShell(_services.Options.PSVersion, _services.Options.ProtocolVersion));
+                    Enqueue(message.RunspacePoolId, Guid.Empty, ApplicationPrivateData.ForWindowsPowerShell(_services.Options.PSVersion, _services.Options.ProtocolVersion),
+                        startsNewBatch: _services.Options.SeparateApplicationPrivateData);
                     break;
                 case PsrpMessageType.InitRunspacePool:
                     if (!_capabilityReceived) throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, "INIT_RUNSPACEPOOL before SESSION_CAPABILITY");
