@@ -281,8 +281,8 @@ public class RobustConnectionTests : EmulatorTestBase
     [Test]
     public async Task Retransmission_gives_up_after_four_minutes_of_outage()
     {
-        var events = new List<NetworkEvent>();
-        using var transport = CreateTransport(robust: true, notifications: n => events.Add(n.Kind));
+        var events = new List<(NetworkEvent Kind, DateTimeOffset At)>();
+        using var transport = CreateTransport(robust: true, notifications: n => events.Add((n.Kind, Clock!.GetUtcNow())));
         var pool = await RunspacePoolClient.OpenAsync(transport);
         await AddFaultAsync(new { kind = "Outage", duration = "01:00:00", count = 1 });
 
@@ -290,7 +290,10 @@ public class RobustConnectionTests : EmulatorTestBase
         var failure = await AdvanceUntilAsync(attempt.ContinueWith(t => t.Exception?.InnerException, TaskScheduler.Default), TimeSpan.FromSeconds(1));
 
         Assert.That(failure, Is.TypeOf<WsManTransportException>().With.Property(nameof(WsManTransportException.IsNetworkFailure)).True);
-        Assert.That(events[^1], Is.EqualTo(NetworkEvent.RetryAborted));
-        Assert.That(events.Count(e => e == NetworkEvent.RetryAttempt), Is.InRange(235, 241));
+        Assert.That(events[0].Kind, Is.EqualTo(NetworkEvent.NetworkFailureDetected));
+        Assert.That(events[^1].Kind, Is.EqualTo(NetworkEvent.RetryAborted));
+        // Once per second of the clock at most, for four minutes of it (how many depends on how the test moves time).
+        Assert.That(events[^1].At - events[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(4)));
+        Assert.That(events.Count(e => e.Kind == NetworkEvent.RetryAttempt), Is.InRange(10, 241));
     }
 }
