@@ -82,6 +82,9 @@ public sealed record World
     /// <summary>Most virtual time one run step may consume while it waits on the emulator.</summary>
     public TimeSpan MaxStepTime { get; init; } = TimeSpan.FromDays(3);
 
+    /// <summary>The emulator's PSRP protocolversion (every computer; e.g. 2.1 = a pre-3.0 server without disconnect); null = its default.</summary>
+    public string? ProtocolVersion { get; init; }
+
     public string UserOrDefault => CurrentUser ?? Users.Keys.First();
 }
 

@@ -15,7 +15,7 @@ public sealed class ScenarioFormatException(string message, Exception? inner = n
 public sealed partial class ScenarioParser
 {
     private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "normalise", "divergences", "steps"];
-    private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime"];
+    private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion"];
     private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
     private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration"];
@@ -128,6 +128,11 @@ public sealed partial class ScenarioParser
         if (Get(map, "operationTimeoutSeconds") is { } ot) world = world with { OperationTimeout = TimeSpan.FromSeconds(Number(ot)) };
         if (Get(map, "maxReceiveHoldSeconds") is { } mr) world = world with { MaxReceiveHold = TimeSpan.FromSeconds(Number(mr)) };
         if (Get(map, "maxStepTime") is { } ms) world = world with { MaxStepTime = Duration(ms) };
+        if (Get(map, "protocolVersion") is { } pv)
+        {
+            world = world with { ProtocolVersion = System.Version.TryParse(Scalar(pv), out var v) && v.Major == 2 ? Scalar(pv) : throw Error(pv, $"protocolVersion '{Scalar(pv)}' must be 2.x") };
+        }
+
         return world;
     }
 

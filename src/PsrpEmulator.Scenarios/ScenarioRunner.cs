@@ -102,6 +102,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 options.MaxReceiveHold = world.MaxReceiveHold;
                 options.HeartbeatInterval = world.Heartbeat;
                 options.VirtualTime = !realTime;
+                if (world.ProtocolVersion is { } protocolVersion) options.ProtocolVersion = protocolVersion;
             },
             time,
             logging,

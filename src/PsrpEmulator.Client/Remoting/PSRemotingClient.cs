@@ -184,6 +184,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
             throw new PSRemotingException(RemotingErrors.RunspaceCannotBeDisconnected(session.Name), "CannotDisconnectSessionWhenNotOpened", ErrorCategory.InvalidOperation, session);
         }
 
+        // PowerShell's RemoteRunspace.DisconnectAsync: CanDisconnect needs a server of protocol 2.2 (PowerShell 3.0) or later;
+        // Disconnect-PSSession reports the PSInvalidOperationException as PSSessionDisconnectFailed, the session stays Opened.
+        if (pool.ServerCapability is { } server && Version.TryParse(server.ProtocolVersion, out var serverVersion) && serverVersion < new Version(2, 2))
+        {
+            throw new PSRemotingException($"Disconnect-PSSession operation failed for runspace Id = {session.InstanceId} for the following reason: The server to which this runspace is connected does not support Disconnect and Connect operations.",
+                "PSSessionDisconnectFailed", ErrorCategory.InvalidOperation, session);
+        }
+
         var idle = idleTimeoutSec is { } sec ? TimeSpan.FromSeconds(sec) : session.Option.IdleTimeout;
         RunspacePoolClient.ValidateIdleTimeout(session.Name, idle, session.MaxIdleTimeout ?? pool.Shell?.MaxIdleTimeOut);
         var mode = outputBufferingMode ?? session.Option.OutputBufferingMode;
