@@ -179,8 +179,49 @@ public sealed class PSRemotingClient : IAsyncDisposable
     public async Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default)
     {
         var pool = RequireAvailable(session);
-        var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);
+            throw new PSRemotingException(
+                $"Network connectivity to {session.ComputerName} has been lost and the reconnection attempt failed. Please repair the network connection and reconnect using Connect-PSSession or Receive-PSSession.",
+                "PowerShellNetworkOrDisconnectFailed", ErrorCategory.InvalidOperation, session, e);
+        }
+    }
+
+    /// <summary>The transport gave up retransmitting after a network failure (robust connections, MaxRetryTime).</summary>
+    private static bool IsNetworkLoss(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is WsManTransportException { IsNetworkFailure: true }) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// PowerShell's auto-disconnect after the reconnection attempts failed (protocol-notes 8): warn, try to Disconnect
+    /// the shell so it survives on the server; if that fails too the session is Broken here and the server's idle
+    /// timeout turns the shell Disconnected on its own.
+    /// </summary>
+    private async Task AutoDisconnectAsync(PSSession session, CancellationToken cancellationToken)
+    {
+        _options.Warning?.Invoke($"The reconnection attempt to {session.ComputerName} failed. Attempting to disconnect the session...");
+        try
+        {
+            await DisconnectAsync(session, null, null, cancellationToken).ConfigureAwait(false);
+            _options.Warning?.Invoke($"Computer {session.ComputerName} has been successfully disconnected.");
+        }
+        catch (PSRemotingException)
+        {
+            session.State = RunspaceState.Broken;
+            session.Availability = RunspaceAvailability.None;
+        }
     }
 
     /// <summary>Invoke-Command -Session -AsJob: starts the script and returns the running job (Name Job{Id} unless given).</summary>
