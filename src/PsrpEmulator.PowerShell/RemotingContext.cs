@@ -80,12 +80,20 @@ public sealed class RemotingContext : IAsyncDisposable
     public RemotingContext(RemotingContextOptions? options = null)
     {
         Options = options ?? RemotingContextOptions.FromEnvironment();
-        var clientOptions = new PSRemotingClientOptions { TimeProvider = Options.TimeProvider };
+        var clientOptions = new PSRemotingClientOptions
+        {
+            TimeProvider = Options.TimeProvider,
+            ResolveRedirect = ResolveUri,
+            Warning = message => WarningSink?.Invoke(message),
+        };
         if (Options.TransportFactory is { } factory) clientOptions = clientOptions with { TransportFactory = factory };
         Client = new PSRemotingClient(clientOptions);
     }
 
     public RemotingContextOptions Options { get; }
+
+    /// <summary>Where the client's warnings go while a cmdlet runs (it writes them to the host on its pipeline thread); null: dropped.</summary>
+    internal Action<string>? WarningSink { get; set; }
 
     public PSRemotingClient Client { get; }
 

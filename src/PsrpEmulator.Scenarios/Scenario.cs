@@ -85,6 +85,15 @@ public sealed record World
     /// <summary>The emulator's PSRP protocolversion (every computer; e.g. 2.1 = a pre-3.0 server without disconnect); null = its default.</summary>
     public string? ProtocolVersion { get; init; }
 
+    /// <summary>HTTP 302 rules of the emulator (EmulatorOptions.Redirects).</summary>
+    public IReadOnlyList<Server.Endpoint.RedirectRule> Redirects { get; init; } = [];
+
+    /// <summary>Faults injected from the start (EmulatorOptions.Faults).</summary>
+    public IReadOnlyList<Server.Endpoint.FaultRule> Faults { get; init; } = [];
+
+    /// <summary>Seed of the fault injector's generator (EmulatorOptions.FaultSeed).</summary>
+    public int FaultSeed { get; init; }
+
     public string UserOrDefault => CurrentUser ?? Users.Keys.First();
 }
 
@@ -123,6 +132,11 @@ public sealed record RunStep : Step
     /// <summary>After this much virtual time the host loses the network (simulated by an explicit disconnect of its sessions) and is gone.</summary>
     public TimeSpan? InterruptAfter { get; init; }
 
+    /// <summary>Faults added to the emulator while the command runs, <see cref="InjectAfter"/> into it (at once when null).</summary>
+    public IReadOnlyList<Server.Endpoint.FaultRule> Inject { get; init; } = [];
+
+    public TimeSpan? InjectAfter { get; init; }
+
     public Expectation Expect { get; init; } = new();
 
     public override string Describe()
@@ -142,6 +156,14 @@ public sealed record RestartStep : Step
 }
 
 /// <summary>Virtual time moves on.</summary>
+/// <summary>Faults added to the emulator now (as the admin API's POST /faults does).</summary>
+public sealed record InjectStep : Step
+{
+    public required IReadOnlyList<Server.Endpoint.FaultRule> Faults { get; init; }
+
+    public override string Describe() => "inject " + string.Join(", ", Faults.Select(f => $"{f.Kind}{(f.Computer is null ? "" : " on " + f.Computer)}{(f.Action is null ? "" : " at " + f.Action)}"));
+}
+
 public sealed record AdvanceStep : Step
 {
     public required TimeSpan By { get; init; }

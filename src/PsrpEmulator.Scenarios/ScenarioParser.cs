@@ -15,8 +15,8 @@ public sealed class ScenarioFormatException(string message, Exception? inner = n
 public sealed partial class ScenarioParser
 {
     private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "normalise", "divergences", "steps"];
-    private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion"];
-    private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "expect"];
+    private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
+    private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
     private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration"];
 
@@ -133,7 +133,58 @@ public sealed partial class ScenarioParser
             world = world with { ProtocolVersion = System.Version.TryParse(Scalar(pv), out var v) && v.Major == 2 ? Scalar(pv) : throw Error(pv, $"protocolVersion '{Scalar(pv)}' must be 2.x") };
         }
 
+        if (Get(map, "redirects") is { } rd) world = world with { Redirects = ReadRedirects(rd) };
+        if (Get(map, "faults") is { } fl) world = world with { Faults = ReadFaults(fl) };
+        if (Get(map, "faultSeed") is { } fs) world = world with { FaultSeed = (int)Number(fs) };
         return world;
+    }
+
+    /// <summary><c>redirects:</c> — HTTP 302 rules: { computer, endpoint, actions, location, count }.</summary>
+    private List<Server.Endpoint.RedirectRule> ReadRedirects(YamlNode node)
+    {
+        var result = new List<Server.Endpoint.RedirectRule>();
+        foreach (var item in Sequence(node, "'redirects:' is a list of { computer, endpoint, actions, location, count }").Children)
+        {
+            var map = Mapping(item, "a redirect is { computer, endpoint, actions, location, count }");
+            CheckKeys(map, ["computer", "endpoint", "actions", "location", "count"]);
+            var rule = new Server.Endpoint.RedirectRule { Location = Scalar(Required(map, "location")) };
+            if (Get(map, "computer") is { } c) rule.Computer = Scalar(c);
+            if (Get(map, "endpoint") is { } e) rule.Endpoint = Scalar(e);
+            if (Get(map, "actions") is { } a) rule.Actions = a is YamlSequenceNode seq ? [.. seq.Children.Select(Scalar)] : [Scalar(a)];
+            if (Get(map, "count") is { } n) rule.Count = (int)Number(n);
+            result.Add(rule);
+        }
+
+        return result;
+    }
+
+    /// <summary><c>faults:</c> — injected faults: { kind, computer, action, skip, count, probability, delay, duration, status }.</summary>
+    private List<Server.Endpoint.FaultRule> ReadFaults(YamlNode node)
+    {
+        var result = new List<Server.Endpoint.FaultRule>();
+        foreach (var item in Sequence(node, "'faults:' is a list of { kind, computer, action, skip, count, probability, delay, duration, status }").Children)
+        {
+            var map = Mapping(item, "a fault is { kind, computer, action, skip, count, probability, delay, duration, status }");
+            CheckKeys(map, ["kind", "computer", "action", "skip", "count", "probability", "delay", "duration", "status"]);
+            var kindNode = Required(map, "kind");
+            var rule = new Server.Endpoint.FaultRule
+            {
+                Kind = Enum.TryParse<Server.Endpoint.InjectedFaultKind>(Scalar(kindNode), true, out var kind) && Enum.IsDefined(kind)
+                    ? kind
+                    : throw Error(kindNode, $"unknown fault kind '{Scalar(kindNode)}' (known: {string.Join(", ", Enum.GetNames<Server.Endpoint.InjectedFaultKind>())})"),
+            };
+            if (Get(map, "computer") is { } c) rule.Computer = Scalar(c);
+            if (Get(map, "action") is { } a) rule.Action = Scalar(a);
+            if (Get(map, "skip") is { } sk) rule.Skip = (int)Number(sk);
+            if (Get(map, "count") is { } n) rule.Count = (int)Number(n);
+            if (Get(map, "probability") is { } p) rule.Probability = Number(p);
+            if (Get(map, "delay") is { } d) rule.Delay = Duration(d);
+            if (Get(map, "duration") is { } du) rule.Duration = Duration(du);
+            if (Get(map, "status") is { } st) rule.Status = (int)Number(st);
+            result.Add(rule);
+        }
+
+        return result;
     }
 
     private DocReference ReadDoc(YamlNode node)
@@ -212,6 +263,11 @@ public sealed partial class ScenarioParser
                 CheckKeys(map, ["restart", "note", "setup"]);
                 steps.Add(new RestartStep { Position = position, Host = Scalar(restart), Note = note, Setup = Flag(map, "setup") });
             }
+            else if (Get(map, "inject") is { } inject && Get(map, "run") is null)
+            {
+                CheckKeys(map, ["inject", "note", "setup"]);
+                steps.Add(new InjectStep { Position = position, Faults = ReadFaults(inject), Note = note, Setup = Flag(map, "setup") });
+            }
             else if (Get(map, "advance") is { } advance)
             {
                 CheckKeys(map, ["advance", "note", "setup"]);
@@ -265,12 +321,14 @@ public sealed partial class ScenarioParser
                     DocOutputWaived = waived && (Get(map, "divergence") is not null ? true : throw Error(map, "'output: none' needs a 'divergence:' that says why")),
                     Divergences = ids,
                     InterruptAfter = Get(map, "interruptAfter") is { } ia ? Duration(ia) : null,
+                    Inject = Get(map, "inject") is { } inj ? ReadFaults(inj) : [],
+                    InjectAfter = Get(map, "injectAfter") is { } iaf ? Duration(iaf) : null,
                     Expect = Get(map, "expect") is { } e ? ReadExpectation(e) : new Expectation(),
                 });
             }
             else
             {
-                throw Error(item, "a step needs 'run:', 'restart:' or 'advance:'");
+                throw Error(item, "a step needs 'run:', 'restart:', 'advance:' or 'inject:'");
             }
         }
 

@@ -103,6 +103,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 options.HeartbeatInterval = world.Heartbeat;
                 options.VirtualTime = !realTime;
                 if (world.ProtocolVersion is { } protocolVersion) options.ProtocolVersion = protocolVersion;
+                options.Redirects = [.. world.Redirects];
+                options.Faults = [.. world.Faults];
+                options.FaultSeed = world.FaultSeed;
             },
             time,
             logging,
@@ -207,6 +210,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 if (_hosts.Remove(restart.Host, out var old)) old.Abandon();
                 _hosts[restart.Host] = NewHost(restart.Host);
                 return new StepResult(step, true, null, string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
+            case InjectStep inject:
+                foreach (var rule in inject.Faults) _app.Services.InjectFault(rule);
+                return new StepResult(step, true, null, string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
             case RunStep run:
                 return Run(run, watch);
             default:
@@ -271,7 +277,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         if (slot.Down) return new StepResult(step, false, $"{step.Position}: host '{step.Host}' lost its network in an earlier step; restart it first", string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
         var journalBefore = LastSequence();
         var start = Time.GetUtcNow();
-        var capture = Invoke(slot, step.Script, step.InterruptAfter, out var interrupted);
+        if (step.Inject.Count > 0 && step.InjectAfter is null) Inject(step.Inject);
+        var capture = Invoke(slot, step.Script, step.InterruptAfter, out var interrupted, step.InjectAfter is null ? null : (step.InjectAfter.Value, step.Inject));
         var elapsed = Time.GetUtcNow() - start;
         var entries = Journal.Snapshot().Where(e => e.Sequence > journalBefore).ToList();
         // Script properties of output objects (a job's State) need a runspace: the host's, idle now.
@@ -300,7 +307,13 @@ public sealed class ScenarioRunner : IAsyncDisposable
     /// Runs a command line on the host's pipeline thread, the way a console does (output and errors through
     /// Out-Default as they come), while this thread moves the virtual clock whenever the command waits.
     /// </summary>
-    private Capture Invoke(HostSlot slot, string script, TimeSpan? interruptAfter, out bool interrupted)
+    private void Inject(IEnumerable<Server.Endpoint.FaultRule> faults)
+    {
+        foreach (var rule in faults) _app.Services.InjectFault(rule);
+    }
+
+    private Capture Invoke(HostSlot slot, string script, TimeSpan? interruptAfter, out bool interrupted,
+        (TimeSpan After, IReadOnlyList<Server.Endpoint.FaultRule> Faults)? inject = null)
     {
         interrupted = false;
         var capture = new Capture();
@@ -348,6 +361,13 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
             }
             var now = Time.GetUtcNow();
+            if (inject is { } pending && now - start >= pending.After)
+            {
+                Inject(pending.Faults);
+                inject = null;
+                continue;
+            }
+
             if (interruptAfter is { } after && now - start >= after)
             {
                 interrupted = true;
@@ -365,6 +385,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
             }
 
             var stop = interruptAfter is { } ia ? start + ia : limit;
+            if (inject is { } due && start + due.After < stop) stop = start + due.After;
             if (Environment.GetEnvironmentVariable("PSRPEMU_SCENARIO_TRACE") == "1") Console.Error.WriteLine($"{DateTime.Now:ss.fff} jump at {real.ElapsedMilliseconds} ms, in flight {_inFlight.Count}, journal {LastSequence()}, next {Clock.NextDue}");
             if (!Clock.AdvanceToNextTimer(stop)) task.Wait(20);
         }

@@ -17,6 +17,15 @@ public sealed record PSRemotingClientOptions
 
     /// <summary>PSRP protocol version this client announces (PowerShell 7.6: 2.4).</summary>
     public string ProtocolVersion { get; init; } = "2.4";
+
+    /// <summary>Where a redirect's URI is reached (the module maps virtual computer names through its host map).</summary>
+    public Func<Uri, RemoteTarget> ResolveRedirect { get; init; } = RemoteTarget.FromUri;
+
+    /// <summary>
+    /// Warnings PowerShell writes to the host while an operation runs (URI redirection, robust-connection events);
+    /// called on whatever thread the operation is on.
+    /// </summary>
+    public Action<string>? Warning { get; init; }
 }
 
 /// <summary>What Receive-PSSession returned: a job (OutTarget Job) or the results written to the host.</summary>
@@ -109,18 +118,10 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 if (pool.Shell is { } shell) session.ApplyShell(shell);
                 return session;
             }
-            catch (WsManTransportException e) when (e.RedirectLocation is { } location)
+            catch (WsManTransportException e) when (e.RedirectLocationText is { } location)
             {
                 transport.Dispose();
-                if (redirections == 0)
-                {
-                    throw new PSRemotingException(
-                        $"{e.Message}Redirect location reported: {location}. To automatically connect to the redirected URI, verify the \"MaximumConnectionRedirectionCount\" property of the session preference variable \"PSSessionOption\", and use the \"AllowRedirection\" parameter on the cmdlet.",
-                        "RedirectInformationRequired,PSSessionOpenFailed", ErrorCategory.OpenError, target, e);
-                }
-
-                if (redirections > 0) redirections--;
-                target = target with { ConnectionUri = location, HostHeader = null };
+                target = FollowRedirect(target, location, e, ref redirections);
             }
             catch (WsManFaultException e)
             {
@@ -135,12 +136,92 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>WinRM's message for ERROR_WSMAN_REDIRECT_REQUESTED (0x80338199), as PowerShell shows it (Exchange Online's documented error).</summary>
+    internal const string RedirectRequestedMessage =
+        "The WinRM service cannot process the request because the request needs to be sent to a different machine. Use the redirect information to send the request to a new machine.";
+
+    /// <summary>
+    /// PowerShell's redirection rules (protocol-notes 7; ClientRemoteSessionDSHandlerImpl.HandleTransportError): with
+    /// redirections left (-1 = unlimited) the count is decremented and the Location parsed as an absolute URI
+    /// (else RedirectedURINotWellFormatted); an https-to-http redirect is refused (our choice, UNVERIFIED against
+    /// WinRM); the host is warned and the caller sends a fresh Create to the new target. With none left the 302 is
+    /// the error RedirectInformationRequired, naming the location.
+    /// </summary>
+    private RemoteTarget FollowRedirect(RemoteTarget target, string location, WsManTransportException redirect, ref int redirections)
+    {
+        if (redirections == 0)
+        {
+            throw new PSRemotingException(
+                $"{RedirectRequestedMessage}  Redirect location reported: {location}. To automatically connect to the redirected URI, verify the \"MaximumConnectionRedirectionCount\" property of the session preference variable \"PSSessionOption\", and use the \"AllowRedirection\" parameter on the cmdlet.",
+                "RedirectInformationRequired,PSSessionOpenFailed", ErrorCategory.OpenError, target, redirect);
+        }
+
+        if (redirections > 0) redirections--;
+        if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new PSRemotingException(
+                $"The destination \"{target.ConnectionUri.OriginalString}\" requested the connection to be redirected to \"{location}\". However \"{location}\" is not a well formatted URI.",
+                "RedirectedURINotWellFormatted,PSSessionOpenFailed", ErrorCategory.OpenError, target, redirect);
+        }
+
+        if (target.ConnectionUri.Scheme == Uri.UriSchemeHttps && uri.Scheme == Uri.UriSchemeHttp)
+        {
+            throw new PSRemotingException(
+                $"The destination \"{target.ConnectionUri.OriginalString}\" requested the connection to be redirected to \"{location}\". Redirection from an HTTPS URI to an HTTP URI is not allowed: the connection would no longer be encrypted.",
+                "RedirectedURIInsecure,PSSessionOpenFailed", ErrorCategory.OpenError, target, redirect);
+        }
+
+        _options.Warning?.Invoke($"Your connection has been redirected to the following URI: \"{uri}\"");
+        return _options.ResolveRedirect(uri);
+    }
+
     /// <summary>Invoke-Command -Session: runs the script to completion and returns what it produced (output stamped with PSComputerName, RunspaceId, PSShowComputerName).</summary>
     public async Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default)
     {
         var pool = RequireAvailable(session);
-        var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);
+            throw new PSRemotingException(
+                $"Network connectivity to {session.ComputerName} has been lost and the reconnection attempt failed. Please repair the network connection and reconnect using Connect-PSSession or Receive-PSSession.",
+                "PowerShellNetworkOrDisconnectFailed", ErrorCategory.InvalidOperation, session, e);
+        }
+    }
+
+    /// <summary>The transport gave up retransmitting after a network failure (robust connections, MaxRetryTime).</summary>
+    private static bool IsNetworkLoss(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is WsManTransportException { IsNetworkFailure: true }) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// PowerShell's auto-disconnect after the reconnection attempts failed (protocol-notes 8): warn, try to Disconnect
+    /// the shell so it survives on the server; if that fails too the session is Broken here and the server's idle
+    /// timeout turns the shell Disconnected on its own.
+    /// </summary>
+    private async Task AutoDisconnectAsync(PSSession session, CancellationToken cancellationToken)
+    {
+        _options.Warning?.Invoke($"The reconnection attempt to {session.ComputerName} failed. Attempting to disconnect the session...");
+        try
+        {
+            await DisconnectAsync(session, null, null, cancellationToken).ConfigureAwait(false);
+            _options.Warning?.Invoke($"Computer {session.ComputerName} has been successfully disconnected.");
+        }
+        catch (PSRemotingException)
+        {
+            session.State = RunspaceState.Broken;
+            session.Availability = RunspaceAvailability.None;
+        }
     }
 
     /// <summary>Invoke-Command -Session -AsJob: starts the script and returns the running job (Name Job{Id} unless given).</summary>
@@ -751,6 +832,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
         Locale = option.UICulture,
         DataLocale = option.Culture,
         ServerCertificateValidation = option.ServerCertificateValidation ?? (option.SkipCACheck ? (_, _, _, _) => true : null),
+        TimeProvider = _options.TimeProvider,
+        NetworkNotification = n =>
+        {
+            // PowerShell writes these as warnings, the computer named as the user gave it.
+            if (n.Kind != NetworkEvent.RetryAborted) _options.Warning?.Invoke((n with { Computer = target.ComputerName }).Message);
+        },
     });
 
     /// <summary>PowerShell wildcard match (*, ?, [a-z]), case-insensitive.</summary>

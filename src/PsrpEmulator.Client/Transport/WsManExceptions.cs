@@ -30,6 +30,9 @@ public sealed class WsManTransportException(string message, int? httpStatus = nu
     /// <summary>The Location of an HTTP 302 (WinRM redirection), when that is what happened.</summary>
     public Uri? RedirectLocation { get; } = redirectLocation;
 
+    /// <summary>The Location header of an HTTP 302 as sent (it may be relative or malformed; <see cref="RedirectLocation"/> is then null).</summary>
+    public string? RedirectLocationText { get; init; } = redirectLocation?.OriginalString;
+
     /// <summary>The network failed (no connection, a reset, a cut-off response): a retransmission may succeed.</summary>
     public bool IsNetworkFailure { get; init; }
 }

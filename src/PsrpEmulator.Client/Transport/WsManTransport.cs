@@ -137,7 +137,10 @@ public sealed class WsManTransport : IDisposable
             var status = (int)response.StatusCode;
             if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.MovedPermanently or HttpStatusCode.TemporaryRedirect)
             {
-                throw new WsManTransportException($"The server redirected the request to {response.Headers.Location}.", status, response.Headers.Location);
+                // The raw header: PowerShell parses the Location itself (a relative or malformed one is its own error).
+                var raw = response.Headers.NonValidated.TryGetValues("Location", out var values) ? values.FirstOrDefault() : null;
+                var location = raw is not null && Uri.TryCreate(raw, UriKind.Absolute, out var absolute) ? absolute : null;
+                throw new WsManTransportException($"The server redirected the request to {raw}.", status, location) { RedirectLocationText = raw ?? string.Empty };
             }
 
             if (response.StatusCode == HttpStatusCode.Unauthorized)

@@ -35,10 +35,60 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    /// <summary>Runs client work to completion on the pipeline thread.</summary>
-    private protected T Run<T>(Func<CancellationToken, Task<T>> work) => work(StopToken).GetAwaiter().GetResult();
+    /// <summary>
+    /// Runs client work to completion on the pipeline thread; the warnings the client reports meanwhile (redirection,
+    /// robust-connection events) are written to the host as they come, as PowerShell does.
+    /// </summary>
+    private protected T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        var task = WithWarnings(() => work(StopToken));
+        return ((Task<T>)task).GetAwaiter().GetResult();
+    }
 
-    private protected void Run(Func<CancellationToken, Task> work) => work(StopToken).GetAwaiter().GetResult();
+    private protected void Run(Func<CancellationToken, Task> work) => WithWarnings(() => work(StopToken)).GetAwaiter().GetResult();
+
+    private Task WithWarnings(Func<Task> start)
+    {
+        var context = Context;
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var signal = new SemaphoreSlim(0);
+        var previous = context.WarningSink;
+        context.WarningSink = message =>
+        {
+            queue.Enqueue(message);
+            try
+            {
+                signal.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The cmdlet already returned; the warning stays unwritten.
+            }
+        };
+        try
+        {
+            var task = start();
+            WaitHandle[] handles = [((IAsyncResult)task).AsyncWaitHandle, signal.AvailableWaitHandle];
+            while (!task.IsCompleted)
+            {
+                WaitHandle.WaitAny(handles);
+                while (signal.CurrentCount > 0) signal.Wait(0);
+                Drain();
+            }
+
+            return task;
+        }
+        finally
+        {
+            context.WarningSink = previous;
+            Drain();
+        }
+
+        void Drain()
+        {
+            while (queue.TryDequeue(out var message)) WriteWarning(message);
+        }
+    }
 
     /// <summary>Runs client work; a <see cref="PSRemotingException"/> becomes a non-terminating error. Returns false on error.</summary>
     private protected bool TryRun(Action action, object? target = null)

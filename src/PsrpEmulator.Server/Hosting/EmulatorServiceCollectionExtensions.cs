@@ -62,6 +62,12 @@ public static class EmulatorServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Adds a fault rule to a running emulator (what the admin API's POST /faults does).</summary>
+    public static void InjectFault(this IServiceProvider services, Endpoint.FaultRule rule) => services.GetRequiredService<Injector>().Add(rule);
+
+    /// <summary>Adds a redirect rule to a running emulator (what the admin API's POST /redirects does).</summary>
+    public static void InjectRedirect(this IServiceProvider services, Endpoint.RedirectRule rule) => services.GetRequiredService<Injector>().Add(rule);
+
     /// <summary>Maps the WS-Man endpoint (POST; any query string such as <c>?PSVersion=7.6.9</c> is accepted).</summary>
     public static IEndpointRouteBuilder MapWsMan(this IEndpointRouteBuilder endpoints, string pattern = "/wsman")
     {
