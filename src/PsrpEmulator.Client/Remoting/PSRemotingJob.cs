@@ -126,7 +126,17 @@ public sealed class PSRemotingJob
             return;
         }
 
-        await pipeline.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await pipeline.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or Transport.WsManTransportException or Transport.WsManFaultException)
+        {
+            // The session is gone (removed, closed or unreachable): nothing is left to stop on the server.
+            SetState(JobState.Stopped);
+            return;
+        }
+
         await _finished.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -84,7 +84,8 @@ public sealed class WsManTransport : IDisposable
                 }
 
                 await Task.Delay(Options.RetryInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
-                Notify(NetworkEvent.RetryAttempt);
+                // PowerShell says "Attempting to reconnect" once when retrying starts, not at every attempt.
+                if (!operation.OperationIdMustUnderstand) Notify(NetworkEvent.RetryAttempt);
                 operation = operation with { OperationIdMustUnderstand = true };
             }
         }

@@ -155,7 +155,9 @@ internal sealed class Injector
             {
                 if (!Matches(rule.Computer, computer) || !Matches(rule.Action, action)) continue;
                 if (++rule.Seen <= rule.Skip) continue;
-                if (rule.Count is { } max && rule.Fired >= max) continue;
+                // An outage is one window: without a count it still fires once (else it would reopen at its end).
+                var limit = rule.Count ?? (rule.Kind == InjectedFaultKind.Outage ? 1 : (int?)null);
+                if (limit is { } max && rule.Fired >= max) continue;
                 if (rule.Probability < 1.0 && _random.NextDouble() >= rule.Probability) continue;
                 rule.Fired++;
                 if (rule.Kind == InjectedFaultKind.Outage) _outages[computer] = _time.GetUtcNow() + rule.Duration;
