@@ -7,7 +7,6 @@ namespace PsrpEmulator.Server.Endpoint;
 /// <summary>The WS-Man operations on shells and the service itself, one method per action.</summary>
 internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore enumerations, ShellServices services, WinRsOperations winRs)
 {
-    private const int EnvelopeOverhead = 4096;
 
     private EmulatorOptions Options => services.Options;
 
@@ -127,29 +126,11 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         var stream = pipeline?.Output ?? shell.PoolOutput;
-        var operationTimeout = request.Header.OperationTimeout ?? TimeSpan.FromSeconds(60);
-        var hold = operationTimeout < Options.MaxReceiveHold ? operationTimeout : Options.MaxReceiveHold;
-        var maxEnvelope = request.Header.MaxEnvelopeSize ?? Options.MaxEnvelopeSizeKb * 1024;
-        // Fragments travel base64-encoded: 3 raw bytes per 4 characters, after the envelope's own overhead.
-        var budget = Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
-
-        using var holdTimer = new CancellationTokenSource(hold, services.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken, services.Stopping);
-        var batch = await stream.ReceiveAsync(budget, Math.Min(Options.MaxFragmentSize, budget), linked.Token).ConfigureAwait(false);
+        using var hold = new ReceiveHold(request, shell, services);
+        var batch = await stream.ReceiveAsync(hold.Budget, Math.Min(Options.MaxFragmentSize, hold.Budget), hold.Token).ConfigureAwait(false);
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();
-        if (batch is null)
-        {
-            if (shell.ConnectionToken.IsCancellationRequested || shell.State != ShellConnectionState.Connected)
-            {
-                // The shell was disconnected (or deleted) while this Receive waited.
-                if (shell.PoolState == Protocol.Psrp.RunspacePoolState.Closed) throw new WsManFaultException(WsManFaultReason.ShellNotFound, shell.ShellId);
-                if (Options.PendingReceiveOnDisconnect == PendingReceiveOnDisconnect.Fault) throw new WsManFaultException(WsManFaultReason.ShellDisconnected);
-                return new ReceiveResponseBody([], null);
-            }
-
-            throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
-        }
+        if (batch is null) return ReceiveHold.NothingArrived(shell, Options);
         if (pipeline is null && batch.Completed && batch.Fragments.Count == 0)
         {
             // The pool's output ended: the shell was deleted while this Receive waited.

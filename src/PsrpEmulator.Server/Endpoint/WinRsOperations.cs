@@ -15,7 +15,6 @@ namespace PsrpEmulator.Server.Endpoint;
 /// </summary>
 internal sealed class WinRsOperations(ShellRegistry registry, ShellServices services)
 {
-    private const int EnvelopeOverhead = 4096;
 
     /// <summary>Where WinRS starts a shell without rsp:WorkingDirectory: the user's profile directory.</summary>
     private const string ProfileDirectory = @"C:\Users\";
@@ -148,27 +147,11 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         request.CommandId = commandId;
         var command = context.Get(shell.ShellId, commandId);
 
-        var operationTimeout = request.Header.OperationTimeout ?? TimeSpan.FromSeconds(60);
-        var hold = operationTimeout < Options.MaxReceiveHold ? operationTimeout : Options.MaxReceiveHold;
-        var maxEnvelope = request.Header.MaxEnvelopeSize ?? Options.MaxEnvelopeSizeKb * 1024;
-        var budget = Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
-
-        using var holdTimer = new CancellationTokenSource(hold, services.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(holdTimer.Token, request.Aborted, shell.ConnectionToken, services.Stopping);
-        var batch = await command.Output.ReceiveAsync(budget, linked.Token).ConfigureAwait(false);
+        using var hold = new ReceiveHold(request, shell, services);
+        var batch = await command.Output.ReceiveAsync(hold.Budget, hold.Token).ConfigureAwait(false);
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();
-        if (batch is null)
-        {
-            if (shell.ConnectionToken.IsCancellationRequested || shell.State != ShellConnectionState.Connected)
-            {
-                if (shell.PoolState == Protocol.Psrp.RunspacePoolState.Closed) throw new WsManFaultException(WsManFaultReason.ShellNotFound, shell.ShellId);
-                if (Options.PendingReceiveOnDisconnect == PendingReceiveOnDisconnect.Fault) throw new WsManFaultException(WsManFaultReason.ShellDisconnected);
-                return new ReceiveResponseBody([], null);
-            }
-
-            throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
-        }
+        if (batch is null) return ReceiveHold.NothingArrived(shell, Options);
 
         var streams = batch.Chunks.Select(c => new ShellStream(c.Stream, commandId, c.Data)).ToList();
         if (!batch.Completed) return new ReceiveResponseBody(streams, new CommandState(commandId, WsManCommandStates.Running, null));
