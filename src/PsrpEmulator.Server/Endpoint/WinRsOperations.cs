@@ -15,7 +15,6 @@ namespace PsrpEmulator.Server.Endpoint;
 /// </summary>
 internal sealed class WinRsOperations(ShellRegistry registry, ShellServices services)
 {
-
     /// <summary>Where WinRS starts a shell without rsp:WorkingDirectory: the user's profile directory.</summary>
     private const string ProfileDirectory = @"C:\Users\";
 
