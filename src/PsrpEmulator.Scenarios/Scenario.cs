@@ -206,9 +206,23 @@ public sealed record ExpectedObject(string? Text, IReadOnlyDictionary<string, st
 
 /// <summary>
 /// Requests with this WS-Man action (short name: Create, Connect, Reconnect, Disconnect, Receive, ...) to this
-/// computer during the step: exactly <see cref="Count"/>, or at least <see cref="Min"/> (default 1).
+/// computer during the step: exactly <see cref="Count"/>, or at least <see cref="Min"/> (default 1). With
+/// <see cref="Fault"/> only requests answered by that WS-Man fault count: its reason name (ShellNotFound), subcode
+/// (InvalidSelectors or w:InvalidSelectors) or WinRM code (2150858843).
 /// </summary>
-public sealed record JournalFact(string Action, string? Computer, int? Count, int? Min)
+public sealed record JournalFact(string Action, string? Computer, int? Count, int? Min, string? Fault = null)
 {
-    public override string ToString() => $"{Action}{(Computer is null ? "" : " to " + Computer)} {(Count is { } c ? $"×{c}" : $"≥{Min ?? 1}")}";
+    public override string ToString() => $"{Action}{(Computer is null ? "" : " to " + Computer)}{(Fault is null ? "" : " fault " + Fault)} {(Count is { } c ? $"×{c}" : $"≥{Min ?? 1}")}";
+
+    /// <summary>Whether a journaled fault is the one this fact names (any fault is not: null never matches).</summary>
+    public bool FaultMatches(Protocol.WsMan.WsManFaultReason? reason)
+    {
+        if (Fault is null) return true;
+        if (reason is not { } r) return false;
+        var d = Protocol.WsMan.WsManFaults.Describe(r);
+        return string.Equals(Fault, r.ToString(), StringComparison.OrdinalIgnoreCase)
+            || string.Equals(Fault, d.Subcode, StringComparison.OrdinalIgnoreCase)
+            || string.Equals("w:" + Fault, d.Subcode, StringComparison.OrdinalIgnoreCase)
+            || Fault == d.WsManCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -373,15 +373,16 @@ public sealed partial class ScenarioParser
         if (Get(map, "journal") is { } journal)
         {
             var facts = new List<JournalFact>();
-            foreach (var f in Sequence(journal, "'journal:' is a list of { action, computer, count | min }").Children)
+            foreach (var f in Sequence(journal, "'journal:' is a list of { action, computer, fault, count | min }").Children)
             {
-                var fm = Mapping(f, "a journal fact is { action, computer, count | min }");
-                CheckKeys(fm, ["action", "computer", "count", "min"]);
+                var fm = Mapping(f, "a journal fact is { action, computer, fault, count | min }");
+                CheckKeys(fm, ["action", "computer", "fault", "count", "min"]);
                 facts.Add(new JournalFact(
                     Scalar(Required(fm, "action")),
                     Get(fm, "computer") is { } c ? Scalar(c) : null,
                     Get(fm, "count") is { } n ? (int)Number(n) : null,
-                    Get(fm, "min") is { } m ? (int)Number(m) : null));
+                    Get(fm, "min") is { } m ? (int)Number(m) : null,
+                    Get(fm, "fault") is { } ft ? Scalar(ft) : null));
             }
 
             expectation = expectation with { Journal = facts };

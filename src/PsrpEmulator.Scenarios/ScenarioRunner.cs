@@ -536,9 +536,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
         foreach (var fact in expect.Journal)
         {
             var n = entries.Count(e => string.Equals(ShortAction(e.Action), fact.Action, StringComparison.OrdinalIgnoreCase) &&
-                (fact.Computer is null || string.Equals(e.Computer, fact.Computer, StringComparison.OrdinalIgnoreCase)));
+                (fact.Computer is null || string.Equals(e.Computer, fact.Computer, StringComparison.OrdinalIgnoreCase)) && fact.FaultMatches(e.Fault));
             var ok = fact.Count is { } c ? n == c : n >= (fact.Min ?? 1);
-            if (!ok) problems.Add($"journal: expected {fact}, saw {n}; this step's requests: {string.Join(", ", entries.Select(e => $"{ShortAction(e.Action)}@{e.Computer}"))}");
+            if (!ok) problems.Add($"journal: expected {fact}, saw {n}; this step's requests: {string.Join(", ", entries.Select(e => $"{ShortAction(e.Action)}@{e.Computer}{(e.Fault is null ? "" : "!" + e.Fault)}"))}");
         }
 
         if (expect.MaxElapsed is { } max && elapsed > max) problems.Add($"took {elapsed} of virtual time, at most {max} expected");
