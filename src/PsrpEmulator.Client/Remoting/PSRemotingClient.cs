@@ -128,6 +128,17 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 transport.Dispose();
                 throw new PSRemotingException(e.Message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(e.Code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
             }
+            catch (WsManTransportException e)
+            {
+                // No SOAP fault: the WinRM client's own error codes, as PowerShell reports them.
+                transport.Dispose();
+                var code = e.HttpStatus == 401 ? 5u                                                   // ERROR_ACCESS_DENIED
+                    : e.InnerException?.InnerException is System.Security.Authentication.AuthenticationException ? 12175u  // ERROR_WINHTTP_SECURE_FAILURE
+                    : e.HttpStatus is null ? 0x80338012u                                               // ERROR_WSMAN_CANNOT_CONNECT
+                    : 0x80338170u;                                                                     // WinRMHttpError
+                var message = $"Connecting to remote server {target.ComputerName} failed with the following error message : {e.Message} For more information, see the about_Remote_Troubleshooting Help topic.";
+                throw new PSRemotingException(message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
+            }
             catch
             {
                 transport.Dispose();
