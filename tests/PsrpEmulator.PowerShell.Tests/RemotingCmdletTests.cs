@@ -22,6 +22,29 @@ public class RemotingCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task Invoke_Command_writes_each_remote_object_as_it_arrives()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        // The clock stands still: line1 is written, then the remote script sleeps. PowerShell shows line1 already.
+        var running = host.RunAsync("Invoke-Command -Session $s { " + FiveSlowLines + " } | Out-Host");
+        for (var i = 0; i < 500 && !host.Host.Text.Contains("line1", StringComparison.Ordinal); i++) await Task.Delay(10);
+
+        Assert.That(host.Host.Text, Does.Contain("line1").And.Not.Contain("line2"));
+        Assert.That(running.IsCompleted, Is.False);
+        for (var i = 0; i < 20_000 && !running.IsCompleted; i++)
+        {
+            await Task.WhenAny(running, Task.Delay(5));
+            if (!running.IsCompleted) Clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var result = await running;
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.HostText, Does.Contain("line1").And.Contain("line5"));
+    }
+
+    [Test]
     public async Task A_second_host_finds_an_InDisconnectedSession_command_and_receives_all_of_its_output()
     {
         var first = await NewHostAsync("first");

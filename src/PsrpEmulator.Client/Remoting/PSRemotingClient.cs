@@ -187,13 +187,26 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>Invoke-Command -Session: runs the script to completion and returns what it produced (output stamped with PSComputerName, RunspaceId, PSShowComputerName).</summary>
-    public async Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default)
+    public Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default) =>
+        InvokeCoreAsync(session, script, null, cancellationToken);
+
+    /// <summary>
+    /// Invoke-Command -Session, streaming: each record is handed to <paramref name="onRecords"/> as it arrives (output
+    /// stamped as by <see cref="InvokeAsync"/>), so a host can show it at once as PowerShell does.
+    /// </summary>
+    public Task InvokeStreamingAsync(PSSession session, string script, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onRecords);
+        return InvokeCoreAsync(session, script, onRecords, cancellationToken);
+    }
+
+    private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, string script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
     {
         var pool = RequireAvailable(session);
         try
         {
             var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -774,20 +787,25 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return new ReceivePSSessionResult(session, newJob, null);
     }
 
-    private static async Task<PSDataStreams> ReadToEndAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken)
+    private static async Task<PSDataStreams> ReadToEndAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken,
+        Action<PSDataStreams>? onRecords = null)
     {
         var results = new PSDataStreams();
         await foreach (var e in pipeline.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Streaming: each record goes to the caller on its own; nothing accumulates.
+            if (onRecords is not null) results = new PSDataStreams();
             results.Add(e, session.ComputerName, session.InstanceId, showComputerName: true);
             if (e is StateEvent { State: PSInvocationState.Failed } failed)
             {
                 var message = failed.Reason is { Message: { Length: > 0 } reason } ? RemotingErrors.PipelineFailedWithReason(reason) : RemotingErrors.PipelineFailedWithoutReason;
                 results.Error.Add(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
             }
+
+            if (onRecords is not null && !results.IsEmpty) onRecords(results);
         }
 
-        return results;
+        return onRecords is null ? results : new PSDataStreams();
     }
 
     // ---------------------------------------------------------------------------------------------------------------

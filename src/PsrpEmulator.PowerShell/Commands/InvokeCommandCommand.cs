@@ -250,7 +250,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
             try
             {
-                WriteResults(session, Run(ct => Client.InvokeAsync(session, script, ct)));
+                RunStreaming((post, ct) => Client.InvokeStreamingAsync(session, script, chunk => post(() => WriteResults(session, chunk)), ct));
             }
             finally
             {
@@ -269,7 +269,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
                 return;
             }
 
-            WriteResults(session, Run(ct => Client.InvokeAsync(session, script, ct)));
+            RunStreaming((post, ct) => Client.InvokeStreamingAsync(session, script, chunk => post(() => WriteResults(session, chunk)), ct));
         }, Context.Wrap(session));
     }
 

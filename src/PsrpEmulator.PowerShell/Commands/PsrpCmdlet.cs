@@ -41,33 +41,43 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     /// </summary>
     private protected T Run<T>(Func<CancellationToken, Task<T>> work)
     {
-        var task = WithWarnings(() => work(StopToken));
+        var task = Pump(_ => work(StopToken));
         return ((Task<T>)task).GetAwaiter().GetResult();
     }
 
-    private protected void Run(Func<CancellationToken, Task> work) => WithWarnings(() => work(StopToken)).GetAwaiter().GetResult();
+    private protected void Run(Func<CancellationToken, Task> work) => Pump(_ => work(StopToken)).GetAwaiter().GetResult();
 
-    private Task WithWarnings(Func<Task> start)
+    /// <summary>
+    /// Runs client work that hands results over as they arrive: the work calls <c>post</c> with an action (e.g.
+    /// writing output), which runs on the pipeline thread at once, in order, as PowerShell streams remote output.
+    /// </summary>
+    private protected void RunStreaming(Func<Action<Action>, CancellationToken, Task> work) => Pump(post => work(post, StopToken)).GetAwaiter().GetResult();
+
+    // Client work runs on other threads; whatever must touch the pipeline (WriteObject, WriteWarning) is queued
+    // here and run by the pipeline thread while it waits for the work to end.
+    private Task Pump(Func<Action<Action>, Task> start)
     {
         var context = Context;
-        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<Action>();
         using var signal = new SemaphoreSlim(0);
-        var previous = context.WarningSink;
-        context.WarningSink = message =>
+        void Post(Action action)
         {
-            queue.Enqueue(message);
+            queue.Enqueue(action);
             try
             {
                 signal.Release();
             }
             catch (ObjectDisposedException)
             {
-                // The cmdlet already returned; the warning stays unwritten.
+                // The cmdlet already returned; nothing more is written.
             }
-        };
+        }
+
+        var previous = context.WarningSink;
+        context.WarningSink = message => Post(() => WriteWarning(message));
         try
         {
-            var task = start();
+            var task = start(Post);
             WaitHandle[] handles = [((IAsyncResult)task).AsyncWaitHandle, signal.AvailableWaitHandle];
             while (!task.IsCompleted)
             {
@@ -86,7 +96,7 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
 
         void Drain()
         {
-            while (queue.TryDequeue(out var message)) WriteWarning(message);
+            while (queue.TryDequeue(out var action)) action();
         }
     }
 
