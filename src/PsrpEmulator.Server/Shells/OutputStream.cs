@@ -35,7 +35,7 @@ internal sealed class OutputStream
     internal const int StreamElementCost = 96;
 
     private readonly Channel<OutboundMessage> _channel;
-    private readonly SemaphoreSlim _receiveLock = new(1, 1);
+    private readonly ReceiveGate _gate = new();
     private OutboundMessage? _partial;
     private OutboundMessage? _final;
     private bool _finalSent;
@@ -67,39 +67,23 @@ internal sealed class OutputStream
     /// A connecting client cannot use the rest of a message another connection half received (PowerShell drops
     /// partial fragments on connect): that message is sent again from its first fragment.
     /// </summary>
-    public async Task RestartPartialMessageAsync()
+    public Task RestartPartialMessageAsync() => _gate.RunExclusiveAsync(() =>
     {
-        await _receiveLock.WaitAsync().ConfigureAwait(false);
-        try
+        if (_partial is { Sent: > 0 } partial)
         {
-            if (_partial is { Sent: > 0 } partial)
-            {
-                partial.Sent = 0;
-                partial.NextFragmentId = 0;
-            }
+            partial.Sent = 0;
+            partial.NextFragmentId = 0;
         }
-        finally
-        {
-            _receiveLock.Release();
-        }
-    }
+    });
 
     /// <summary>Throws away everything buffered that is not the final message (stale pool replies for a previous client).</summary>
-    public async Task ClearAsync()
+    public Task ClearAsync() => _gate.RunExclusiveAsync(() =>
     {
-        await _receiveLock.WaitAsync().ConfigureAwait(false);
-        try
+        _partial = null;
+        while (_channel.Reader.TryRead(out _))
         {
-            _partial = null;
-            while (_channel.Reader.TryRead(out _))
-            {
-            }
         }
-        finally
-        {
-            _receiveLock.Release();
-        }
-    }
+    });
 
     /// <summary>Messages buffered and not yet taken by a Receive.</summary>
     public int BufferedCount => _channel.Reader.Count + (_partial is null ? 0 : 1);
@@ -118,53 +102,14 @@ internal sealed class OutputStream
     /// input or for room, or ends), so one Receive carries everything a burst wrote, as on Windows, instead of
     /// racing the burst and returning its first object alone.
     /// </summary>
-    public void Publish() => Interlocked.Exchange(ref _pulse, NewPulse()).TrySetResult();
-
-    private TaskCompletionSource _pulse = NewPulse();
-
-    private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void Publish() => _gate.Publish();
 
     /// <summary>
     /// Waits for published data (or completion) until <paramref name="hold"/> is cancelled, then takes fragments up
     /// to <paramref name="budget"/> encoded bytes. Returns null when nothing arrived within the hold.
     /// </summary>
-    public async Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold)
-    {
-        try
-        {
-            await _receiveLock.WaitAsync(hold).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-
-        try
-        {
-            // Read the pulse before looking, so a publish between the look and the wait is not missed.
-            var pulse = Volatile.Read(ref _pulse).Task;
-            while (!HasPending())
-            {
-                try
-                {
-                    await pulse.WaitAsync(hold).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Data and the end of the hold may arrive together (one clock advance): data wins.
-                    return HasPending() ? Take(budget, maxFragmentLength) : null;
-                }
-
-                pulse = Volatile.Read(ref _pulse).Task;
-            }
-
-            return Take(budget, maxFragmentLength);
-        }
-        finally
-        {
-            _receiveLock.Release();
-        }
-    }
+    public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold) =>
+        _gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
 
     private static int EncodedLength(int length, int maxFragmentLength)
     {

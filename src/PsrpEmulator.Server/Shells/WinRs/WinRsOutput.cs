@@ -21,10 +21,9 @@ internal sealed record WinRsBatch(IReadOnlyList<(string Stream, ReadOnlyMemory<b
 internal sealed class WinRsOutput
 {
     private readonly Channel<WinRsChunk> _channel;
-    private readonly SemaphoreSlim _receiveLock = new(1, 1);
+    private readonly ReceiveGate _gate = new();
     private WinRsChunk? _partial;
     private int _exitCode;
-    private TaskCompletionSource _pulse = NewPulse();
 
     public WinRsOutput(int? capacity)
     {
@@ -58,48 +57,12 @@ internal sealed class WinRsOutput
     }
 
     /// <summary>Wakes a waiting Receive (writers publish when they pause, so a burst goes out in one response).</summary>
-    public void Publish() => Interlocked.Exchange(ref _pulse, NewPulse()).TrySetResult();
-
-    private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void Publish() => _gate.Publish();
 
     private bool HasPending() => _partial is not null || _channel.Reader.Count > 0 || (_channel.Reader.Completion.IsCompleted && !EndSent);
 
     /// <summary>Waits for published output or the exit until <paramref name="hold"/> ends; null when nothing came.</summary>
-    public async Task<WinRsBatch?> ReceiveAsync(int budget, CancellationToken hold)
-    {
-        try
-        {
-            await _receiveLock.WaitAsync(hold).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-
-        try
-        {
-            var pulse = Volatile.Read(ref _pulse).Task;
-            while (!HasPending())
-            {
-                try
-                {
-                    await pulse.WaitAsync(hold).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return HasPending() ? Take(budget) : null;
-                }
-
-                pulse = Volatile.Read(ref _pulse).Task;
-            }
-
-            return Take(budget);
-        }
-        finally
-        {
-            _receiveLock.Release();
-        }
-    }
+    public Task<WinRsBatch?> ReceiveAsync(int budget, CancellationToken hold) => _gate.ReceiveAsync(HasPending, () => Take(budget), hold);
 
     private WinRsBatch Take(int budget)
     {
