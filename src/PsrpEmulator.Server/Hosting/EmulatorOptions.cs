@@ -125,6 +125,12 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Scenario YAML file with command behaviours; empty means the embedded default scenario only.</summary>
     public string? ScenarioFile { get; set; }
 
+    /// <summary>
+    /// The code page of a WinRS cmd shell whose Create has no WINRS_CODEPAGE: Windows uses the server's OEM code page
+    /// (437 on an en-US Windows). Stdout and stderr text is encoded in the shell's code page, stdin decoded in it.
+    /// </summary>
+    public int WinRsCodePage { get; set; } = 437;
+
     /// <summary>Journal entries kept in memory (oldest are discarded).</summary>
     [Range(1, 1_000_000)]
     public int JournalCapacity { get; set; } = 10_000;
@@ -146,6 +152,11 @@ public sealed class EmulatorOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Configuration name '{config}' is not valid.", [nameof(Configurations)]);
             }
+        }
+
+        if (Protocol.WsMan.WinRsCodePages.TryGet(WinRsCodePage) is null)
+        {
+            yield return new ValidationResult($"WinRsCodePage {WinRsCodePage} is not a code page this emulator knows.", [nameof(WinRsCodePage)]);
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero) yield return new ValidationResult("HeartbeatInterval must be positive.", [nameof(HeartbeatInterval)]);
