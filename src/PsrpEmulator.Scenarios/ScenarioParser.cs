@@ -14,7 +14,7 @@ public sealed class ScenarioFormatException(string message, Exception? inner = n
 /// </summary>
 public sealed partial class ScenarioParser
 {
-    private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "normalise", "divergences", "steps"];
+    private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "cmd", "normalise", "divergences", "steps"];
     private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
     private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
@@ -255,7 +255,7 @@ public sealed partial class ScenarioParser
         var host = "client";
         foreach (var item in Sequence(node, "'steps:' is a list").Children)
         {
-            var map = Mapping(item, "a step is a mapping: run:, restart: or advance:");
+            var map = Mapping(item, "a step is a mapping: run:, winrs:, restart:, advance: or inject:");
             var position = Position(item);
             var note = Get(map, "note") is { } n ? Scalar(n) : null;
             if (Get(map, "restart") is { } restart)
@@ -326,9 +326,14 @@ public sealed partial class ScenarioParser
                     Expect = Get(map, "expect") is { } e ? ReadExpectation(e) : new Expectation(),
                 });
             }
+            else if (Get(map, "winrs") is { } winrs)
+            {
+                if (Get(map, "host") is { } h) host = Scalar(h);
+                steps.Add(ReadWinRs(map, winrs, position, note, host));
+            }
             else
             {
-                throw Error(item, "a step needs 'run:', 'restart:', 'advance:' or 'inject:'");
+                throw Error(item, "a step needs 'run:', 'winrs:', 'restart:', 'advance:' or 'inject:'");
             }
         }
 

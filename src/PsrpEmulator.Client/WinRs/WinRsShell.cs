@@ -57,8 +57,6 @@ public sealed class WinRsShell : IAsyncDisposable
     public static async Task<WinRsShell> OpenAsync(WsManTransport transport, WinRsShellOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new WinRsShellOptions();
-        var codePage = options.CodePage ?? 437;
-        var encoding = WinRsCodePages.TryGet(codePage) ?? throw new ArgumentException($"{codePage} is not a code page .NET knows.", nameof(options));
         List<WsManOption> wsmanOptions = [new("WINRS_NOPROFILE", options.NoProfile ? "TRUE" : "FALSE")];
         if (options.CodePage is { } cp) wsmanOptions.Add(new WsManOption("WINRS_CODEPAGE", cp.ToString(CultureInfo.InvariantCulture)));
         var header = new WsManHeader { Action = WsManActions.Create, ResourceUri = options.ResourceUri, Options = wsmanOptions };
@@ -73,7 +71,16 @@ public sealed class WinRsShell : IAsyncDisposable
             throw new InvalidDataException($"The server answered Create with {response.Body.GetType().Name}, not a CreateResponse with a ShellId.");
         }
 
-        return new WinRsShell(transport, shellId, options, encoding);
+        // The server judges the code page (Windows refuses one it lacks); one .NET cannot decode is refused here after.
+        var codePage = options.CodePage ?? 437;
+        var shell = new WinRsShell(transport, shellId, options, WinRsCodePages.TryGet(codePage) ?? Encoding.Latin1);
+        if (WinRsCodePages.TryGet(codePage) is null)
+        {
+            await shell.DisposeAsync().ConfigureAwait(false);
+            throw new ArgumentException($"The shell was created, but {codePage} is not a code page .NET can decode.", nameof(options));
+        }
+
+        return shell;
     }
 
     internal WsManHeader Header(string action, IReadOnlyList<WsManOption>? options = null) => new()
