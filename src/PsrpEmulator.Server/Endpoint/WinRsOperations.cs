@@ -109,8 +109,10 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
             throw new WsManFaultException(WsManFaultReason.CmdFileNotFound);
         }
 
-        // WinRS runs the line through cmd.exe /c, which expands %VARIABLES% first; CreateProcess alone expands nothing.
-        var run = skipCmdShell ? line : context.Environment.Expand(line, context.WorkingDirectory, services.Time.GetUtcNow());
+        // WinRS runs the line through cmd.exe /c, which expands %VARIABLES% first; CreateProcess alone expands nothing
+        // (unless the program it starts is cmd.exe itself). The virtual computers' clock is UTC.
+        var expands = !skipCmdShell || CommandLineText.IsProgram(CommandLineText.FirstWord(line), "cmd");
+        var run = expands ? context.Environment.Expand(line, context.WorkingDirectory, services.Time.GetUtcNow()) : line;
 
         var commandId = string.IsNullOrWhiteSpace(body.CommandId) ? Guid.NewGuid().ToString().ToUpperInvariant() : body.CommandId.Trim().ToUpperInvariant();
         request.CommandId = commandId;
