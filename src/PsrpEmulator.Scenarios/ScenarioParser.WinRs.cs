@@ -60,6 +60,8 @@ public sealed partial class ScenarioParser
 
         var signalCode = Get(map, "signal") is { } sig ? SignalCode(sig) : null;
         if (Get(map, "signalAfter") is { } sa && signalCode is null) throw Error(sa, "'signalAfter:' goes with 'signal:'");
+        if (Get(map, "name") is { } nm && shell is null) throw Error(nm, "'name:' needs 'shell:' (a command of a throwaway shell ends with its step)");
+        if (Get(map, "receive") is { } rv && Scalar(rv) == "false" && signalCode is not null) throw Error(rv, "'signal:' is sent while the step receives: not with 'receive: false' (use a { signal: NAME } step)");
         var line = Scalar(winrs).Trim();
         if (line.Length == 0) throw Error(winrs, "'winrs:' needs a command line or an operation");
         return step with

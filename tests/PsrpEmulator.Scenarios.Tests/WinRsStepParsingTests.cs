@@ -55,6 +55,8 @@ public class WinRsStepParsingTests
     [TestCase("  - winrs: x\n    expect: { exitCode: one }\n", "exitCode 'one' is an integer")]
     [TestCase("  - winrs: { signal: C }\n", "'signal:' needs 'code:'")]
     [TestCase("  - winrs: x\n    output: []\n", "unknown key 'output'")]
+    [TestCase("  - winrs: x\n    name: C\n", "'name:' needs 'shell:'")]
+    [TestCase("  - winrs: x\n    shell: S\n    receive: false\n    signal: ctrl_c\n", "not with 'receive: false'")]
     public void Mistakes_name_the_file_line_and_column(string steps, string expected)
     {
         var e = Assert.Throws<ScenarioFormatException>(() => Parse(steps));
