@@ -35,6 +35,7 @@ public sealed partial class ScenarioParser
         {
             CheckKeys(op, WinRsOperationKeys);
             if (op.Children.Count is 0) throw Error(op, "a winrs operation is { receive: C }, { signal: C, code: CODE }, { disconnect: S }, { reconnect: S } or { close: S }");
+            if (shell is null && (Get(op, "receive") ?? Get(op, "signal")) is { } needsShell) throw Error(needsShell, "receive and signal steps name their shell ('shell:')");
             if (Get(op, "receive") is { } receive) return step with { Operation = WinRsOperation.Receive, Command = Scalar(receive) };
             if (Get(op, "signal") is { } signal) return step with { Operation = WinRsOperation.Signal, Command = Scalar(signal), SignalCode = SignalCode(Get(op, "code") ?? throw Error(op, "'signal:' needs 'code:' (terminate, ctrl_c or ctrl_break)")) };
             var (kind, node) = Get(op, "disconnect") is { } d ? (WinRsOperation.Disconnect, d)
