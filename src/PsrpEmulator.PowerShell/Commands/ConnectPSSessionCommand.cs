@@ -126,7 +126,7 @@ public sealed class ConnectPSSessionCommand : PsrpCmdlet
         var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
         TryRun(() =>
         {
-            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, cancellationToken: ct));
+            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct));
             foreach (var session in found)
             {
                 if (Name is { Length: > 0 } names && !names.Any(n => PSRemotingClient.WildcardMatch(n, session.Name))) continue;

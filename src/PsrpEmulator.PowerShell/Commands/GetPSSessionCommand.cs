@@ -140,7 +140,7 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
         var option = SessionOptionOf(SessionOption);
         TryRun(() =>
         {
-            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, cancellationToken: ct));
+            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct));
             foreach (var s in found)
             {
                 if (Name is { Length: > 0 } names && !names.Any(n => PSRemotingClient.WildcardMatch(n, s.Name))) continue;

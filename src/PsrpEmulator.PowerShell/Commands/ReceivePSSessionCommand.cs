@@ -164,7 +164,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         var previous = local is null ? null : DisconnectedJobOf(local);
         TryRun(() =>
         {
-            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, ct));
+            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, AllowRedirection, ct));
             if (result is not null) Emit(result, previous);
         }, target.ComputerName);
     }
