@@ -853,7 +853,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
             // Streaming: each record goes to the caller on its own; nothing accumulates.
             if (onRecords is not null) results = new PSDataStreams();
             results.Add(e, session.ComputerName, session.InstanceId, showComputerName: true);
-            if (e is StateEvent { State: PSInvocationState.Failed } failed)
+            if (e is StateEvent { State: PSInvocationState.Failed, Reason: { FullyQualifiedErrorId: "JobFailure" } clientFailure })
+            {
+                // Failed on this side (a transport error such as broken fragments): PowerShell writes the reason itself.
+                results.Error.Add(clientFailure);
+            }
+            else if (e is StateEvent { State: PSInvocationState.Failed } failed)
             {
                 var message = failed.Reason is { Message: { Length: > 0 } reason } ? RemotingErrors.PipelineFailedWithReason(reason) : RemotingErrors.PipelineFailedWithoutReason;
                 results.Error.Add(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
