@@ -203,17 +203,32 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return InvokeCoreAsync(session, script, onRecords, cancellationToken);
     }
 
+    /// <remarks>
+    /// When the network stays down past the retry window the session is auto-disconnected; if that works, the running
+    /// command becomes a Disconnected job in the repository (PowerShell's InvokeCommandCommand:
+    /// <c>CreateDisconnectedRemotingJob</c>) and <see cref="RemoteCommandDisconnectedException"/> says so; if the
+    /// Disconnect fails too, the session is Broken and the error is <c>PowerShellNetworkOrDisconnectFailed</c>.
+    /// </remarks>
     private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, string script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
     {
         var pool = RequireAvailable(session);
+        PowerShellPipeline? pipeline = null;
         try
         {
-            var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+            pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
             return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
         {
             await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);
+            if (session.State == RunspaceState.Disconnected && pipeline is { State: PSInvocationState.Disconnected })
+            {
+                var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, script, hideComputerName: false);
+                job.AttachDisconnected(pipeline);
+                lock (_sync) _jobs.Add(job);
+                throw new RemoteCommandDisconnectedException(session, job, e);
+            }
+
             throw new PSRemotingException(
                 $"Network connectivity to {session.ComputerName} has been lost and the reconnection attempt failed. Please repair the network connection and reconnect using Connect-PSSession or Receive-PSSession.",
                 "PowerShellNetworkOrDisconnectFailed", ErrorCategory.InvalidOperation, session, e);
