@@ -933,6 +933,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         HostHeader = target.HostHeader,
         UserName = credential.UserName,
         Password = credential.Password,
+        CertificateThumbprint = credential.CertificateThumbprint,
         OperationTimeout = option.OperationTimeout,
         HttpTimeout = option.OperationTimeout + TimeSpan.FromMinutes(1),
         Locale = option.UICulture,

@@ -120,7 +120,7 @@ public sealed class ConnectPSSessionCommand : PsrpCmdlet
     private void ConnectRemote(RemoteTarget target)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionConnectFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
 
         // IdleTimeout cannot change on connect: the option's is ignored.
         var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);

@@ -136,7 +136,7 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
     private void Query(RemoteTarget target)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "RemotePSSessionQueryFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
         var option = SessionOptionOf(SessionOption);
         TryRun(() =>
         {

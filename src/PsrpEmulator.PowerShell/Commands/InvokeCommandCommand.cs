@@ -228,7 +228,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     private void InvokeAt(RemoteTarget target, string script)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
         var option = SessionOptionOf(SessionOption);
         if (InDisconnectedSession)
         {

@@ -155,7 +155,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         var what = Name ?? InstanceId.ToString();
         if (!ShouldProcess(what, VerbsCommunications.Receive)) return;
         if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
 
         // IdleTimeout cannot change on receive: the option's (and $PSSessionOption's) is ignored.
         var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
