@@ -61,6 +61,7 @@ public class RedirectionClientTests
         Assert.That(handler.Requests.Select(r => r.Host), Is.EqualTo(new[] { "outlook.example.com", "pod01.example.com" }));
         Assert.That(warnings, Is.EqualTo(new[] { "Your connection has been redirected to the following URI: \"https://pod01.example.com/powershell\"" }));
     }
+
     [Test]
     public async Task A_session_query_redirected_without_AllowRedirection_is_RedirectInformationRequired_and_nothing_follows()
     {
