@@ -53,8 +53,14 @@ public class CertificateAuthenticationTests
         using (var store = new X509Store(StoreName.My, StoreLocation.CurrentUser))
         {
             store.Open(OpenFlags.ReadWrite);
-            foreach (var certificate in _stored) store.Remove(certificate);
+            foreach (var certificate in _stored)
+            {
+                store.Remove(certificate);
+                certificate.Dispose();
+            }
         }
+
+        _stored.Clear();
 
         if (_emulator is not null)
         {
