@@ -158,14 +158,14 @@ public sealed partial class ScenarioParser
         return result;
     }
 
-    /// <summary><c>faults:</c> — injected faults: { kind, computer, action, skip, count, probability, delay, duration, status }.</summary>
+    /// <summary><c>faults:</c> — injected faults: { kind, computer, action, skip, count, probability, delay, duration, status, fragment }.</summary>
     private List<Server.Endpoint.FaultRule> ReadFaults(YamlNode node)
     {
         var result = new List<Server.Endpoint.FaultRule>();
-        foreach (var item in Sequence(node, "'faults:' is a list of { kind, computer, action, skip, count, probability, delay, duration, status }").Children)
+        foreach (var item in Sequence(node, "'faults:' is a list of { kind, computer, action, skip, count, probability, delay, duration, status, fragment }").Children)
         {
-            var map = Mapping(item, "a fault is { kind, computer, action, skip, count, probability, delay, duration, status }");
-            CheckKeys(map, ["kind", "computer", "action", "skip", "count", "probability", "delay", "duration", "status"]);
+            var map = Mapping(item, "a fault is { kind, computer, action, skip, count, probability, delay, duration, status, fragment }");
+            CheckKeys(map, ["kind", "computer", "action", "skip", "count", "probability", "delay", "duration", "status", "fragment"]);
             var kindNode = Required(map, "kind");
             var rule = new Server.Endpoint.FaultRule
             {
@@ -181,6 +181,7 @@ public sealed partial class ScenarioParser
             if (Get(map, "delay") is { } d) rule.Delay = Duration(d);
             if (Get(map, "duration") is { } du) rule.Duration = Duration(du);
             if (Get(map, "status") is { } st) rule.Status = (int)Number(st);
+            if (Get(map, "fragment") is { } fr) rule.Fragment = (int)Number(fr);
             result.Add(rule);
         }
 

@@ -59,7 +59,14 @@ public enum JobState
 }
 
 /// <summary>User name and password (Basic authentication).</summary>
-public sealed record PSCredential(string UserName, string Password);
+public sealed record PSCredential(string UserName, string Password)
+{
+    /// <summary>Certificate authentication instead (PowerShell's -CertificateThumbprint): a CurrentUser\My thumbprint.</summary>
+    public string? CertificateThumbprint { get; init; }
+
+    /// <summary>-CertificateThumbprint: no user name or password, the certificate says who it is.</summary>
+    public static PSCredential FromCertificateThumbprint(string thumbprint) => new(string.Empty, string.Empty) { CertificateThumbprint = thumbprint };
+}
 
 /// <summary>
 /// New-PSSessionOption: the settings that matter to this client. Defaults are PowerShell's

@@ -17,9 +17,40 @@ public sealed class PSRemotingException(string message, string fullyQualifiedErr
     public object? TargetObject { get; } = targetObject;
 }
 
+/// <summary>
+/// Invoke-Command's command outlived the network: the client auto-disconnected the session (robust connections) and
+/// the still-running command became <see cref="Job"/>, Disconnected, in the job repository, to be collected later with
+/// Receive-PSSession. The message is PowerShell's RCAutoDisconnectingError.
+/// </summary>
+public sealed class RemoteCommandDisconnectedException(PSSession session, PSRemotingJob job, Exception? inner)
+    : Exception(RemotingErrors.AutoDisconnectingError(session.ComputerName), inner)
+{
+    public PSSession Session { get; } = session;
+
+    public PSRemotingJob Job { get; } = job;
+
+    /// <summary>The error Invoke-Command writes (WriteNetworkFailedError): PowerShellNetworkFailedStartDisconnect, OperationTimeout.</summary>
+    public PSRemotingException Error => new(Message, "PowerShellNetworkFailedStartDisconnect", ErrorCategory.OperationTimeout, Session, InnerException);
+}
+
 /// <summary>PowerShell's message texts (RemotingErrorIdStrings.resx, RunspaceStrings.resx), formatted.</summary>
 public static class RemotingErrors
 {
+    /// <summary>RCAutoDisconnectingError.</summary>
+    public static string AutoDisconnectingError(string computerName) =>
+        $"Network connectivity to {computerName} has been lost and the reconnection attempt failed. Please repair the network connection and reconnect using Connect-PSSession or Receive-PSSession.";
+
+    /// <summary>RCDisconnectSession.</summary>
+    public static string DisconnectSession(string name, Guid instanceId, string computerName) =>
+        $"Session {name} with instance ID {instanceId} on computer {computerName} has been successfully disconnected.";
+
+    /// <summary>RCDisconnectSessionCreated.</summary>
+    public static string DisconnectSessionCreated(string name, Guid instanceId) =>
+        $"Session {name} with instance ID {instanceId} has been created for reconnection.";
+
+    /// <summary>RCDisconnectedJob.</summary>
+    public static string DisconnectedJob(string jobName) => $"Job {jobName} has been created for reconnection.";
+
     public static string CannotDisconnectSessionWithInvalidIdleTimeout(string sessionName, long idleSeconds, long maxSeconds, long minSeconds) =>
         $"The session {sessionName} cannot be disconnected because the specified idle time-out value {idleSeconds} (seconds) is either greater than the server maximum allowed {maxSeconds} (seconds), or less than the minimum allowed {minSeconds} (seconds).  Specify an idle time-out value that is within the allowed range, and try again.";
 

@@ -136,11 +136,11 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
     private void Query(RemoteTarget target)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "RemotePSSessionQueryFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
         var option = SessionOptionOf(SessionOption);
         TryRun(() =>
         {
-            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, cancellationToken: ct));
+            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct));
             foreach (var s in found)
             {
                 if (Name is { Length: > 0 } names && !names.Any(n => PSRemotingClient.WildcardMatch(n, s.Name))) continue;

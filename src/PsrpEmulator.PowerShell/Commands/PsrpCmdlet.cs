@@ -117,6 +117,10 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
 
     private protected void WriteSession(PsrpEmulator.Client.Remoting.PSSession session) => WriteObject(Context.Wrap(session));
 
+    /// <summary>-CertificateThumbprint (certificate authentication; WinRM's client finds it in CurrentUser\My), else -Credential.</summary>
+    private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential, string? certificateThumbprint) =>
+        string.IsNullOrEmpty(certificateThumbprint) ? CredentialOf(credential) : ClientCredential.FromCertificateThumbprint(certificateThumbprint);
+
     /// <summary>-Credential, else the host's current user.</summary>
     private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential)
     {

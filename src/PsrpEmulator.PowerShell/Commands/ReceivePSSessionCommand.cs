@@ -155,7 +155,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         var what = Name ?? InstanceId.ToString();
         if (!ShouldProcess(what, VerbsCommunications.Receive)) return;
         if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
 
         // IdleTimeout cannot change on receive: the option's (and $PSSessionOption's) is ignored.
         var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
@@ -164,7 +164,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         var previous = local is null ? null : DisconnectedJobOf(local);
         TryRun(() =>
         {
-            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, ct));
+            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, AllowRedirection, ct));
             if (result is not null) Emit(result, previous);
         }, target.ComputerName);
     }

@@ -105,6 +105,14 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             }
 
             var (action, responseBody) = await operations.DispatchAsync(request).ConfigureAwait(false);
+            if (responseBody is ReceiveResponseBody receive &&
+                injector.DecideResponse(computer, ShortAction(envelope.Header.Action), receive.Streams.Count) is { } tamper)
+            {
+                // Each stream element is one PSRP fragment: duplicate or swap them on the wire.
+                injected = tamper;
+                responseBody = receive with { Streams = Injector.Tamper(tamper, receive.Streams) };
+            }
+
             response = new WsManEnvelope(ResponseHeader(envelope.Header, action), responseBody);
         }
         catch (WsManFaultException e)
@@ -225,8 +233,18 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         return new WsManEnvelope(header, WsManFaults.CreateBody(reason, computer, args));
     }
 
+    /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226).</summary>
+    internal const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
+
     private string? Authenticate(HttpRequest request)
     {
+        if (string.Equals(request.Headers.Authorization.ToString(), MutualCertificateProfile, StringComparison.OrdinalIgnoreCase))
+        {
+            return request.HttpContext.Connection.ClientCertificate is { } certificate
+                ? Options.CertificateMappings.FirstOrDefault(m => m.Matches(certificate)) is { } mapping ? EmulatorOptions.BareUserName(mapping.User) : null
+                : null;
+        }
+
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header) ||
             !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
         {

@@ -122,6 +122,12 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Password of <see cref="CertificateFile"/>.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// Client certificates accepted over HTTPS and the user each logs on as (WinRM's certmapping); when there are
+    /// any, the HTTPS listener asks for a client certificate (optional: Basic still works).
+    /// </summary>
+    public List<Endpoint.CertificateMapping> CertificateMappings { get; set; } = [];
+
     /// <summary>Scenario YAML file with command behaviours; empty means the embedded default scenario only.</summary>
     public string? ScenarioFile { get; set; }
 
@@ -172,6 +178,19 @@ public sealed class EmulatorOptions : IValidatableObject
         if (CertificateFile is { Length: > 0 } && !File.Exists(CertificateFile))
         {
             yield return new ValidationResult($"Certificate file '{CertificateFile}' does not exist.", [nameof(CertificateFile)]);
+        }
+
+        foreach (var mapping in CertificateMappings)
+        {
+            if (string.IsNullOrEmpty(mapping.Thumbprint) && string.IsNullOrEmpty(mapping.Subject))
+            {
+                yield return new ValidationResult("A certificate mapping needs a Thumbprint or a Subject.", [nameof(CertificateMappings)]);
+            }
+
+            if (!EffectiveUsers.ContainsKey(BareUserName(mapping.User)))
+            {
+                yield return new ValidationResult($"Certificate mapping user '{mapping.User}' is not one of the Users.", [nameof(CertificateMappings)]);
+            }
         }
 
         if (ScenarioFile is { Length: > 0 } && !File.Exists(ScenarioFile))
