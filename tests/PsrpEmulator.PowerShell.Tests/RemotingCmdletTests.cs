@@ -113,7 +113,7 @@ public class RemotingCmdletTests : HostedEngineTestBase
     }
 
     [Test]
-    public async Task Sessions_display_with_the_documented_columns()
+    public async Task Sessions_display_with_PowerShell_7_6_s_eight_columns()
     {
         var host = await NewHostAsync();
         await RunAsync(host, "$null = New-PSSession -ComputerName Server01 -Name AD");
@@ -121,8 +121,8 @@ public class RemotingCmdletTests : HostedEngineTestBase
         var text = string.Join("\n", Lines(await RunAsync(host, "Get-PSSession | Out-String -Width 120")));
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "Id", "Name", "ComputerName", "State", "ConfigurationName", "Availability" }));
-        Assert.That(lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "1", "AD", "Server01", "Opened", "Microsoft.PowerShell", "Available" }));
+        Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "Id", "Name", "Transport", "ComputerName", "ComputerType", "State", "ConfigurationName", "Availability" }));
+        Assert.That(lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "1", "AD", "WSMan", "Server01", "RemoteMachine", "Opened", "Microsoft.PowerShell", "Available" }));
     }
 
     [Test]
