@@ -142,19 +142,4 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(shortIdle.Errors[0].CategoryInfo.Category, Is.EqualTo(System.Management.Automation.ErrorCategory.InvalidArgument));
         Assert.That(Emulator.Journal.Snapshot().Any(e => e.Action.EndsWith("Disconnect", StringComparison.Ordinal)), Is.False);
     }
-
-    [Test]
-    public async Task Receive_PSSession_WhatIf_sends_nothing()
-    {
-        var first = await NewHostAsync("first");
-        await RunAsync(first, "$null = Invoke-Command -ComputerName Server01 -InDisconnectedSession -SessionName ITTask { 'hello' }");
-        var before = Emulator.Journal.Snapshot().Count;
-
-        var second = await NewHostAsync("second");
-        var result = await RunAsync(second, "Receive-PSSession -ComputerName Server01 -Name ITTask -WhatIf");
-
-        Assert.That(result.Output, Is.Empty);
-        Assert.That(result.HostText, Does.Contain("What if: Performing the operation \"Receive\" on target \"ITTask\"."));
-        Assert.That(Emulator.Journal.Snapshot(), Has.Count.EqualTo(before));
-    }
 }

@@ -129,24 +129,50 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Default, Basic and Negotiate use Basic (what the emulator offers); the others fail as WinRM fails when the
-    /// server does not offer the mechanism.
+    /// Default, Basic and Negotiate use Basic (what the emulator offers); the others, and a certificate
+    /// (-CertificateThumbprint), fail as WinRM fails when the server does not offer the mechanism. Cmdlets that
+    /// query the server first (<paramref name="query"/>: Get-PSSession, Receive-PSSession) report it as PowerShell
+    /// reports a failed query (QueryForRunspacesFailed, the WinRM message without the connect wording).
     /// </summary>
-    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId)
+    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId) =>
+        CheckAuthentication(mechanism, null, computerName, defaultErrorId);
+
+    /// <inheritdoc cref="CheckAuthentication(AuthenticationMechanism, string, string)"/>
+    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string? certificateThumbprint, string computerName, string defaultErrorId, bool query = false)
     {
-        if (mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
+        if (certificateThumbprint is null && mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
         {
             return true;
         }
 
-        var message = $"Connecting to remote server {computerName} failed with the following error message : The WinRM client cannot process the request. " +
+        // UNVERIFIED: the WinRM code of this message (no prefix on the FQEID).
+        const string winRm = "The WinRM client cannot process the request. " +
             "The authentication mechanism requested by the client is not supported by the server or unencrypted traffic is disabled in the service configuration. " +
             "Verify the unencrypted traffic setting in the service configuration or specify one of the authentication mechanisms supported by the server.  " +
             "To use Kerberos, specify the computer name as the remote destination. Also verify that the client computer and the destination computer are joined to a domain. " +
             "To use Basic, specify the computer name as the remote destination, specify Basic authentication and provide user name and password. " +
-            $"Possible authentication mechanisms reported by server:     Basic For more information, see the about_Remote_Troubleshooting Help topic.";
-        WriteError(new ErrorRecord(new System.Management.Automation.Remoting.PSRemotingTransportException(message), defaultErrorId, ErrorCategory.OpenError, computerName));
+            "Possible authentication mechanisms reported by server:     Basic";
+        var transport = new System.Management.Automation.Remoting.PSRemotingTransportException(
+            $"Connecting to remote server {computerName} failed with the following error message : {winRm} For more information, see the about_Remote_Troubleshooting Help topic.");
+        WriteError(query
+            ? new ErrorRecord(new RuntimeException(RemotingErrors.QueryForRunspacesFailed(computerName, winRm), transport), defaultErrorId, ErrorCategory.InvalidOperation, computerName)
+            : new ErrorRecord(transport, defaultErrorId, ErrorCategory.OpenError, computerName));
         return false;
+    }
+
+    /// <summary>
+    /// PowerShell's PSRemotingBaseCmdlet.ValidateSpecifiedAuthentication, called from the setters of -Credential,
+    /// -Authentication and -CertificateThumbprint (RemotingErrorIdStrings.NewRunspaceAmbiguousAuthentication).
+    /// </summary>
+    private protected static void ValidateSpecifiedAuthentication(System.Management.Automation.PSCredential? credential, string? thumbprint, AuthenticationMechanism authentication)
+    {
+        static string Ambiguous(string a, string b) => $"A {a} cannot be specified when {b} is specified.";
+        if (credential is not null && thumbprint is not null) throw new InvalidOperationException(Ambiguous("CertificateThumbPrint", "Credential"));
+        if (authentication != AuthenticationMechanism.Default && thumbprint is not null) throw new InvalidOperationException(Ambiguous("CertificateThumbPrint", authentication.ToString()));
+        if (authentication == AuthenticationMechanism.NegotiateWithImplicitCredential && credential is not null)
+        {
+            throw new InvalidOperationException(Ambiguous("Credential", authentication.ToString()));
+        }
     }
 
     /// <summary>-SessionOption, else <c>$PSSessionOption</c>, else defaults; converted to the client's options.</summary>

@@ -86,24 +86,50 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     [ValidateNotNullOrEmpty]
     public string JobName { get; set; } = string.Empty;
 
+    // As PowerShell's: each of these three setters checks that they are not ambiguous together (the binder reports
+    // the InvalidOperationException as ParameterBindingFailed).
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
     [Parameter(ParameterSetName = UriName)]
     [Parameter(ParameterSetName = UriId)]
     [Credential]
-    public System.Management.Automation.PSCredential? Credential { get; set; }
+    public System.Management.Automation.PSCredential? Credential
+    {
+        get => _credential;
+        set
+        {
+            _credential = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
     [Parameter(ParameterSetName = UriName)]
     [Parameter(ParameterSetName = UriId)]
-    public AuthenticationMechanism Authentication { get; set; }
+    public AuthenticationMechanism Authentication
+    {
+        get => _authentication;
+        set
+        {
+            _authentication = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
     [Parameter(ParameterSetName = UriName)]
     [Parameter(ParameterSetName = UriId)]
-    public string? CertificateThumbprint { get; set; }
+    public string? CertificateThumbprint
+    {
+        get => _thumbprint;
+        set
+        {
+            _thumbprint = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
@@ -150,22 +176,25 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         }
     }
 
+    /// <summary>
+    /// The ComputerName/ConnectionUri sets: query the server, then (as PowerShell) ShouldProcess on the matched
+    /// session's name, so -WhatIf sends the query but never connects; nothing matched writes nothing.
+    /// </summary>
     private void ReceiveRemote(RemoteTarget target, ClientOutTarget outTarget, string? jobName)
     {
-        var what = Name ?? InstanceId.ToString();
-        if (!ShouldProcess(what, VerbsCommunications.Receive)) return;
-        if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed")) return;
+        if (!CheckAuthentication(Authentication, CertificateThumbprint, target.ComputerName, "ReceivePSSessionQueryForSessionFailed", query: true)) return;
         var credential = CredentialOf(Credential);
 
         // IdleTimeout cannot change on receive: the option's (and $PSSessionOption's) is ignored.
         var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
         Guid? instanceId = ParameterSetName is CnId or UriId ? InstanceId : null;
-        var local = Client.Sessions.FirstOrDefault(s => instanceId is { } id ? s.InstanceId == id : string.Equals(s.Name, Name, StringComparison.OrdinalIgnoreCase));
-        var previous = local is null ? null : DisconnectedJobOf(local);
         TryRun(() =>
         {
-            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, ct));
-            if (result is not null) Emit(result, previous);
+            var match = Run(ct => Client.FindSessionToReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, option, ct));
+            if (match is null || !ShouldProcess(match.Name, VerbsCommunications.Receive)) return;
+            var local = Client.Sessions.FirstOrDefault(s => s.InstanceId == match.InstanceId);
+            var previous = local is null ? null : DisconnectedJobOf(local);
+            Emit(Run(ct => Client.ReceiveQueriedAsync(match, outTarget, jobName, ct)), previous);
         }, target.ComputerName);
     }
 
@@ -203,4 +232,8 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     }
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private System.Management.Automation.PSCredential? _credential;
+    private AuthenticationMechanism _authentication;
+    private string? _thumbprint;
 }
