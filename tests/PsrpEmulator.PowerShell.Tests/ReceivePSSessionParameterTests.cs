@@ -89,6 +89,23 @@ public class ReceivePSSessionParameterTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task Local_sets_write_an_invalid_argument_error_when_no_session_matches_a_wildcard_name_included()
+    {
+        var host = await NewHostAsync();
+        var missing = Guid.NewGuid();
+
+        var result = await RunAsync(host, $"Receive-PSSession -Name Nothing*; Receive-PSSession -InstanceId {missing}");
+
+        Assert.That(ErrorIds(result), Is.EqualTo(new[] { "RemoteRunspaceNotAvailableForSpecifiedName" + Cmdlet, "RemoteRunspaceNotAvailableForSpecifiedRunspaceId" + Cmdlet }));
+        Assert.That(result.Errors.Select(e => e.Exception.Message), Is.EqualTo(new[]
+        {
+            "The remote session with the name Nothing*  is not available.",
+            $"Remote session is not available for {missing}.",
+        }));
+        Assert.That(result.Errors.Select(e => e.CategoryInfo.Category), Is.All.EqualTo(System.Management.Automation.ErrorCategory.InvalidArgument));
+    }
+
+    [Test]
     public async Task ComputerName_and_Name_set_matches_the_name_exactly_ignoring_case_and_without_wildcards()
     {
         var host = await ElsewhereAsync("ITTask");

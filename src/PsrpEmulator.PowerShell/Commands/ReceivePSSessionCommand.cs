@@ -161,13 +161,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
                 ReceiveRemote(Context.ResolveUri(ConnectionUri!), outTarget, jobName);
                 break;
             default:
-                var session = ParameterSetName switch
-                {
-                    SessionSet => Session!.Session,
-                    IdSet => MatchLocal([Id], null, null).FirstOrDefault(),
-                    InstanceIdSet => MatchLocal(null, null, [InstanceId]).FirstOrDefault(),
-                    _ => MatchLocal(null, [Name!], null).FirstOrDefault(),
-                };
+                var session = ParameterSetName == SessionSet ? Session!.Session : FindLocal();
                 if (session is null) return;
                 if (!ShouldProcess(session.Name, VerbsCommunications.Receive)) return;
                 var previous = DisconnectedJobOf(session);
@@ -196,6 +190,25 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
             var previous = local is null ? null : DisconnectedJobOf(local);
             Emit(Run(ct => Client.ReceiveQueriedAsync(match, outTarget, jobName, ct)), previous);
         }, target.ComputerName);
+    }
+
+    /// <summary>
+    /// The Id, SessionName and InstanceId sets: the first session of the local repository that matches (a -Name
+    /// wildcard included); none is an invalid-argument error, for a wildcard too (PowerShell's GetSessionByName).
+    /// </summary>
+    private PsrpEmulator.Client.Remoting.PSSession? FindLocal()
+    {
+        var sessions = Client.Sessions;
+        var (session, error, id, argument) = ParameterSetName switch
+        {
+            IdSet => (sessions.FirstOrDefault(s => s.Id == Id), RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedSessionId(Id), "RemoteRunspaceNotAvailableForSpecifiedSessionId", (object)Id),
+            InstanceIdSet => (sessions.FirstOrDefault(s => s.InstanceId == InstanceId), RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedRunspaceId(InstanceId),
+                "RemoteRunspaceNotAvailableForSpecifiedRunspaceId", InstanceId),
+            _ => (sessions.FirstOrDefault(s => WildcardPattern.Get(Name!, WildcardOptions.IgnoreCase).IsMatch(s.Name)), RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedName(Name!),
+                "RemoteRunspaceNotAvailableForSpecifiedName", Name!),
+        };
+        if (session is null) WriteError(new ErrorRecord(new ArgumentException(error), id, ErrorCategory.InvalidArgument, argument));
+        return session;
     }
 
     /// <summary>The wrapper job of the session's disconnected job, if any (its results go out with a Host receive).</summary>
