@@ -517,6 +517,11 @@ public class ReceivePSSessionParameterTests : HostedEngineTestBase
         Assert.That(plain.Output, Is.Empty);
         Assert.That(ErrorIds(plain), Has.Length.EqualTo(1).And.All.EndWith("ReceivePSSessionQueryForSessionFailed" + Cmdlet));
 
+        // As in PowerShell, Receive-PSSession does not read $PSSessionOption: its SkipCACheck does not help.
+        var preference = await RunAsync(second, "$PSSessionOption.SkipCACheck = $true; $PSSessionOption.SkipCNCheck = $true; Receive-PSSession -ComputerName Server01 -Name Tls -UseSSL");
+        Assert.That(preference.Output, Is.Empty);
+        Assert.That(ErrorIds(preference), Is.EqualTo(new[] { "12175,ReceivePSSessionQueryForSessionFailed" + Cmdlet }));
+
         var result = await RunAsync(second, "Receive-PSSession -ComputerName Server01 -Name Tls -UseSSL -SessionOption $o");
         AssertNoErrors(result);
         Assert.That(Lines(result), Is.EqualTo(FiveLines));

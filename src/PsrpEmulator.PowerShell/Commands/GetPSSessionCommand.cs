@@ -134,7 +134,7 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
     private void QueryForRemoteSessions(IReadOnlyList<RemoteTarget> targets)
     {
         var credential = CredentialOf(Credential);
-        var option = SessionOptionOf(SessionOption);
+        var option = SessionOptionOf(SessionOption, usePreference: false);
         var filtered = new List<PsrpEmulator.Client.Remoting.PSSession>();
         foreach (var target in targets)
         {

@@ -175,10 +175,15 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>-SessionOption, else <c>$PSSessionOption</c>, else defaults; converted to the client's options.</summary>
-    private protected ClientSessionOption SessionOptionOf(SmaSessionOption? option, bool ignoreIdleTimeout = false)
+    /// <summary>
+    /// -SessionOption, else <c>$PSSessionOption</c> (unless <paramref name="usePreference"/> is false), else defaults;
+    /// converted to the client's options. In PowerShell only the cmdlets deriving from PSRemotingBaseCmdlet
+    /// (New-PSSession, Invoke-Command, ...) default to <c>$PSSessionOption</c>; Get-PSSession and Receive-PSSession
+    /// take their -SessionOption as given.
+    /// </summary>
+    private protected ClientSessionOption SessionOptionOf(SmaSessionOption? option, bool ignoreIdleTimeout = false, bool usePreference = true)
     {
-        option ??= GetVariableValue("PSSessionOption") switch
+        if (usePreference) option ??= GetVariableValue("PSSessionOption") switch
         {
             SmaSessionOption o => o,
             PSObject { BaseObject: SmaSessionOption o } => o,

@@ -179,8 +179,9 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         if (!CheckAuthentication(Authentication, CertificateThumbprint, target.ComputerName, "ReceivePSSessionQueryForSessionFailed", query: true)) return;
         var credential = CredentialOf(Credential);
 
-        // IdleTimeout cannot change on receive: the option's (and $PSSessionOption's) is ignored.
-        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
+        // IdleTimeout cannot change on receive: the option's is ignored; $PSSessionOption is not read at all
+        // (PowerShell's ReceivePSSessionCommand uses -SessionOption only).
+        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true, usePreference: false);
         Guid? instanceId = ParameterSetName is CnId or UriId ? InstanceId : null;
         TryRun(() =>
         {
