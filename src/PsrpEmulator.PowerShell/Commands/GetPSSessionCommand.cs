@@ -55,19 +55,43 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
     [Parameter(ParameterSetName = "ConnectionUri")]
     [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
     [Credential]
-    public System.Management.Automation.PSCredential? Credential { get; set; }
+    public System.Management.Automation.PSCredential? Credential
+    {
+        get => _credential;
+        set
+        {
+            _credential = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = "ComputerName")]
     [Parameter(ParameterSetName = "ComputerInstanceId")]
     [Parameter(ParameterSetName = "ConnectionUri")]
     [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
-    public AuthenticationMechanism Authentication { get; set; }
+    public AuthenticationMechanism Authentication
+    {
+        get => _authentication;
+        set
+        {
+            _authentication = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = "ComputerName")]
     [Parameter(ParameterSetName = "ComputerInstanceId")]
     [Parameter(ParameterSetName = "ConnectionUri")]
     [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
-    public string? CertificateThumbprint { get; set; }
+    public string? CertificateThumbprint
+    {
+        get => _thumbprint;
+        set
+        {
+            _thumbprint = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = "ComputerName")]
     [Parameter(ParameterSetName = "ComputerInstanceId")]
@@ -181,4 +205,8 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
         SessionFilterState.Broken => s.State == PsrpEmulator.Client.Remoting.RunspaceState.Broken,
         _ => true,
     };
+
+    private System.Management.Automation.PSCredential? _credential;
+    private AuthenticationMechanism _authentication;
+    private string? _thumbprint;
 }
