@@ -53,6 +53,27 @@ public class ReceivePSSessionParameterTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task Session_set_re_queries_the_server_when_the_connect_fails_then_writes_ReceivePSSessionCannotConnectSession()
+    {
+        var host = await NewHostAsync();
+        await StartDisconnectedAsync(host, "Vanished");
+        var removed = await RunAsync(await NewHostAsync("other"), "Get-PSSession -ComputerName Server01 -Name Vanished | Remove-PSSession");
+        AssertNoErrors(removed);
+        var before = Emulator.Journal.Snapshot().Count;
+
+        var result = await RunAsync(host, "Receive-PSSession -Name Vanished");
+
+        Assert.That(result.Output, Is.Empty);
+        Assert.That(ErrorIds(result), Is.EqualTo(new[] { "ReceivePSSessionCannotConnectSession" + Cmdlet }));
+        Assert.That(result.Errors[0].Exception.Message, Is.EqualTo(
+            "Cannot connect PSSession \"Vanished\", either because it is not in the Disconnected state, or it is not available for connection."));
+        Assert.That(result.Errors[0].CategoryInfo.Category, Is.EqualTo(System.Management.Automation.ErrorCategory.InvalidOperation));
+        var actions = ActionsSince(before);
+        Assert.That(actions.TakeWhile(a => a != "Enumerate"), Does.Contain("Reconnect"), "this client disconnected it: a reconnect is tried first");
+        Assert.That(actions, Does.Contain("Enumerate"), "then the server is asked for the session (TryGetSessionFromServer)");
+    }
+
+    [Test]
     public async Task Id_set_finds_the_session_by_its_local_Id_also_positionally()
     {
         var host = await NewHostAsync();
