@@ -596,6 +596,20 @@ public class ReceivePSSessionParameterTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task WhatIf_on_the_ComputerName_set_asks_for_every_session_of_that_name()
+    {
+        var first = await NewHostAsync("first");
+        await StartDisconnectedAsync(first, "Twin", "-ConfigurationName ITTasks", "'from ITTasks'");
+        await StartDisconnectedAsync(first, "Twin", string.Empty, "'from Microsoft.PowerShell'");
+        var second = await NewHostAsync("second");
+
+        var result = await RunAsync(second, "Receive-PSSession -ComputerName Server01 -Name Twin -WhatIf");
+
+        var whatIf = result.HostText.Split('\n').Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToList();
+        Assert.That(whatIf, Is.EqualTo(new[] { "What if: Performing the operation \"Receive\" on target \"Twin\".", "What if: Performing the operation \"Receive\" on target \"Twin\"." }));
+    }
+
+    [Test]
     public async Task Confirm_asks_the_host_and_receives_on_its_answer()
     {
         var host = await NewHostAsync();

@@ -594,24 +594,25 @@ public sealed class PSRemotingClient : IAsyncDisposable
         string? configurationName = null, OutTarget outTarget = OutTarget.Default, string? jobName = null, PSSessionOption? sessionOption = null,
         CancellationToken cancellationToken = default)
     {
-        var match = await FindSessionToReceiveAsync(target, credential, name, instanceId, configurationName, sessionOption, cancellationToken).ConfigureAwait(false);
-        return match is null ? null : await ReceiveQueriedAsync(match, outTarget, jobName, cancellationToken).ConfigureAwait(false);
+        var matches = await FindSessionsToReceiveAsync(target, credential, name, instanceId, configurationName, sessionOption, cancellationToken).ConfigureAwait(false);
+        return matches.Count == 0 ? null : await ReceiveQueriedAsync(matches[0], outTarget, jobName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The query half of Receive-PSSession -ComputerName/-ConnectionUri: enumerates the server's sessions and picks
-    /// the first whose Name (case-insensitive, exact) or InstanceId matches, after the ConfigurationName filter; null
-    /// when none does. PowerShell asks ShouldProcess between this and <see cref="ReceiveQueriedAsync"/>.
+    /// The query half of Receive-PSSession -ComputerName/-ConnectionUri: enumerates the server's sessions and returns,
+    /// in the server's order, those whose Name (case-insensitive, exact) or InstanceId matches, after the
+    /// ConfigurationName filter. PowerShell asks ShouldProcess for each in turn and receives the first it may (<see
+    /// cref="ReceiveQueriedAsync"/>).
     /// </summary>
-    public async Task<PSSession?> FindSessionToReceiveAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+    public async Task<IReadOnlyList<PSSession>> FindSessionsToReceiveAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
         string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
     {
         if ((name is null) == (instanceId is null)) throw new ArgumentException("Specify exactly one of name and instanceId.");
         var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "ReceivePSSessionQueryForSessionFailed", cancellationToken, reuseLocal: false).ConfigureAwait(false);
-        return queried.FirstOrDefault(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId);
+        return [.. queried.Where(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId)];
     }
 
-    /// <summary>The connect half of Receive-PSSession -ComputerName/-ConnectionUri, for a session <see cref="FindSessionToReceiveAsync"/> found.</summary>
+    /// <summary>The connect half of Receive-PSSession -ComputerName/-ConnectionUri, for a session <see cref="FindSessionsToReceiveAsync"/> found.</summary>
     public async Task<ReceivePSSessionResult> ReceiveQueriedAsync(PSSession match, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
     {
         // A local session with that InstanceId that connects: reconnect scenario, the job (if any) is reused;

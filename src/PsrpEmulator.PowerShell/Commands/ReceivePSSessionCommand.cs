@@ -171,7 +171,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     }
 
     /// <summary>
-    /// The ComputerName/ConnectionUri sets: query the server, then (as PowerShell) ShouldProcess on the matched
+    /// The ComputerName/ConnectionUri sets: query the server, then (as PowerShell) ShouldProcess on each matched
     /// session's name, so -WhatIf sends the query but never connects; nothing matched writes nothing.
     /// </summary>
     private void ReceiveRemote(RemoteTarget target, ClientOutTarget outTarget, string? jobName)
@@ -185,8 +185,10 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         Guid? instanceId = ParameterSetName is CnId or UriId ? InstanceId : null;
         TryRun(() =>
         {
-            var match = Run(ct => Client.FindSessionToReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, option, ct));
-            if (match is null || !ShouldProcess(match.Name, VerbsCommunications.Receive)) return;
+            // Each match in turn until one may be received (PowerShell's loop breaks only after a receive).
+            var matches = Run(ct => Client.FindSessionsToReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, option, ct));
+            var match = matches.FirstOrDefault(m => ShouldProcess(m.Name, VerbsCommunications.Receive));
+            if (match is null) return;
             var local = Client.Sessions.FirstOrDefault(s => s.InstanceId == match.InstanceId);
             var previous = local is null ? null : DisconnectedJobOf(local);
             Emit(Run(ct => Client.ReceiveQueriedAsync(match, outTarget, jobName, ct)), previous);
