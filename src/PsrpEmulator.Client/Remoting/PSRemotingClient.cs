@@ -132,10 +132,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             {
                 // No SOAP fault: the WinRM client's own error codes, as PowerShell reports them.
                 transport.Dispose();
-                var code = e.HttpStatus == 401 ? 5u                                                   // ERROR_ACCESS_DENIED
-                    : e.InnerException?.InnerException is System.Security.Authentication.AuthenticationException ? 12175u  // ERROR_WINHTTP_SECURE_FAILURE
-                    : e.HttpStatus is null ? 0x80338012u                                               // ERROR_WSMAN_CANNOT_CONNECT
-                    : 0x80338170u;                                                                     // WinRMHttpError
+                var code = TransportErrorCode(e);
                 var message = $"Connecting to remote server {target.ComputerName} failed with the following error message : {e.Message} For more information, see the about_Remote_Troubleshooting Help topic.";
                 throw new PSRemotingException(message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
             }
@@ -146,6 +143,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The WinRM client's own error code for a failure without a SOAP fault, as PowerShell reports it.</summary>
+    private static uint TransportErrorCode(WsManTransportException e) =>
+        e.HttpStatus == 401 ? 5u                                                                              // ERROR_ACCESS_DENIED
+        : e.InnerException?.InnerException is System.Security.Authentication.AuthenticationException ? 12175u  // ERROR_WINHTTP_SECURE_FAILURE
+        : e.HttpStatus is null ? 0x80338012u                                                                   // ERROR_WSMAN_CANNOT_CONNECT
+        : 0x80338170u;                                                                                         // WinRMHttpError
 
     /// <summary>WinRM's message for ERROR_WSMAN_REDIRECT_REQUESTED (0x80338199), as PowerShell shows it (Exchange Online's documented error).</summary>
     internal const string RedirectRequestedMessage =
@@ -429,6 +433,17 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets a session here without a word to the server: Remove-PSSession of a Disconnected session that could
+    /// not be connected (PowerShell disposes its runspace, which sends nothing unless it is Opened).
+    /// </summary>
+    public void Forget(PSSession session)
+    {
+        session.Transport?.Dispose();
+        session.Transport = null;
+        lock (_sync) _sessions.Remove(session);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Get-PSSession -ComputerName / -ConnectionUri
 
@@ -492,7 +507,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException)
             {
                 transport.Dispose();
-                var code = (e as WsManFaultException)?.Code ?? 0;
+                var code = e switch { WsManFaultException f => f.Code, WsManTransportException t => TransportErrorCode(t), _ => 0u };
                 throw new PSRemotingException(RemotingErrors.QueryForRunspacesFailed(target.ComputerName, e.Message),
                     RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, defaultErrorId), ErrorCategory.InvalidOperation, target, e);
             }
@@ -639,12 +654,28 @@ public sealed class PSRemotingClient : IAsyncDisposable
         string? configurationName = null, OutTarget outTarget = OutTarget.Default, string? jobName = null, PSSessionOption? sessionOption = null,
         bool allowRedirection = false, CancellationToken cancellationToken = default)
     {
-        if ((name is null) == (instanceId is null)) throw new ArgumentException("Specify exactly one of name and instanceId.");
-        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "ReceivePSSessionQueryForSessionFailed", cancellationToken,
-            reuseLocal: false, allowRedirection: allowRedirection).ConfigureAwait(false);
-        var match = queried.FirstOrDefault(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId);
-        if (match is null) return null;
+        var matches = await FindSessionsToReceiveAsync(target, credential, name, instanceId, configurationName, sessionOption, allowRedirection, cancellationToken).ConfigureAwait(false);
+        return matches.Count == 0 ? null : await ReceiveQueriedAsync(matches[0], outTarget, jobName, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// The query half of Receive-PSSession -ComputerName/-ConnectionUri: enumerates the server's sessions and returns,
+    /// in the server's order, those whose Name (case-insensitive, exact) or InstanceId matches, after the
+    /// ConfigurationName filter. PowerShell asks ShouldProcess for each in turn and receives the first it may (<see
+    /// cref="ReceiveQueriedAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<PSSession>> FindSessionsToReceiveAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+        string? configurationName = null, PSSessionOption? sessionOption = null, bool allowRedirection = false, CancellationToken cancellationToken = default)
+    {
+        if ((name is null) == (instanceId is null)) throw new ArgumentException("Specify exactly one of name and instanceId.");
+        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "ReceivePSSessionQueryForSessionFailed", cancellationToken, reuseLocal: false,
+            allowRedirection: allowRedirection).ConfigureAwait(false);
+        return [.. queried.Where(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId)];
+    }
+
+    /// <summary>The connect half of Receive-PSSession -ComputerName/-ConnectionUri, for a session <see cref="FindSessionsToReceiveAsync"/> found.</summary>
+    public async Task<ReceivePSSessionResult> ReceiveQueriedAsync(PSSession match, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
+    {
         // A local session with that InstanceId that connects: reconnect scenario, the job (if any) is reused;
         // Default means Job on this path.
         var local = Find(s => s.InstanceId == match.InstanceId);

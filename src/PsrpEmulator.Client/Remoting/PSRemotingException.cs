@@ -73,6 +73,16 @@ public static class RemotingErrors
     public static string QueryForRunspacesFailed(string computerName, string message) =>
         $"The remote session query failed for {computerName} with the following error message: {message}";
 
+    /// <summary>Get-PSSession -ComputerName -Name: a name no queried session matches (PSSessionNameMatchFail).</summary>
+    public static string SessionNameMatchFailed(string name) => $"The command cannot find a PSSession that has the name \"{name}\".";
+
+    /// <summary>Get-PSSession -ComputerName -InstanceId: an InstanceId no queried session has (PSSessionIdMatchFail).</summary>
+    public static string SessionIdMatchFailed(Guid instanceId) => $"The command cannot find a PSSession with an InstanceId value of \"{instanceId}\".";
+
+    /// <summary>Remove-PSSession of a Disconnected session that cannot be connected (RemoveSessionCannotConnectToServer).</summary>
+    public static string RemoveRunspaceNotConnected(string sessionName) =>
+        $"Remote session {sessionName} could not be connected and could not be removed from the server. The client remote session object will be removed from the server, but the state of the remote session on the server is unknown.";
+
     public static string PipelineFailedWithReason(string reason) => $"The remote pipeline failed for the following reason: {reason}";
 
     public const string PipelineFailedWithoutReason = "The remote pipeline failed.";
