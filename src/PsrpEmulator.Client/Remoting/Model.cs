@@ -66,6 +66,14 @@ public sealed record PSCredential(string UserName, string Password)
 
     /// <summary>-CertificateThumbprint: no user name or password, the certificate says who it is.</summary>
     public static PSCredential FromCertificateThumbprint(string thumbprint) => new(string.Empty, string.Empty) { CertificateThumbprint = thumbprint };
+
+    // The record's generated ToString would print the password into any log or error message that formats it.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("UserName = ").Append(UserName).Append(", Password = ***");
+        if (CertificateThumbprint is not null) builder.Append(", CertificateThumbprint = ").Append(CertificateThumbprint);
+        return true;
+    }
 }
 
 /// <summary>
