@@ -195,7 +195,6 @@ public class DefaultScenarioTests
     [TestCase("Get-Nothing")]
     [TestCase("'unterminated")]
     [TestCase("1..3 | ForEach-Object { Get-Thing $_ }")]
-    [TestCase("\"has $variable\"")]
     public async Task Unrecognised_scripts_get_CommandNotFound(string command)
     {
         var (host, outcome) = await Default.RunScriptAsync(command);

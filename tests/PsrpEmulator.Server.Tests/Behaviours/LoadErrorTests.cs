@@ -125,7 +125,7 @@ public class LoadErrorTests
             behaviours:
               - match: x
                 steps: [ input: swallow ]
-            """, 3, "input: supports 'echo'");
+            """, 3, "input: is 'echo' or {steps: [...]}");
         yield return Case("unsupported tag", """
             behaviours:
               - match: x
