@@ -216,6 +216,18 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         return StartAsync(create, script, input, cancellationToken);
     }
 
+    /// <summary>
+    /// Starts a script as Invoke-Command does: one IsScript command whose arguments are positional (N is Nil), NoInput
+    /// unless there is input; the input follows the Command as PIPELINE_INPUT messages and END_OF_PIPELINE_INPUT.
+    /// </summary>
+    public Task<PowerShellPipeline> StartAsync(RemoteScript script, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var arguments = script.Arguments.Select(a => new PipelineArgument(null, a)).ToList();
+        var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null, AddToHistory: true, HostInfo: DefaultHostInfo());
+        return StartAsync(create, script.Text, script.Input, cancellationToken);
+    }
+
     /// <summary>Starts a pipeline described by a CREATE_PIPELINE payload.</summary>
     public async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
     {

@@ -187,25 +187,25 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>Invoke-Command -Session: runs the script to completion and returns what it produced (output stamped with PSComputerName, RunspaceId, PSShowComputerName).</summary>
-    public Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default) =>
+    public Task<PSDataStreams> InvokeAsync(PSSession session, RemoteScript script, CancellationToken cancellationToken = default) =>
         InvokeCoreAsync(session, script, null, cancellationToken);
 
     /// <summary>
     /// Invoke-Command -Session, streaming: each record is handed to <paramref name="onRecords"/> as it arrives (output
     /// stamped as by <see cref="InvokeAsync"/>), so a host can show it at once as PowerShell does.
     /// </summary>
-    public Task InvokeStreamingAsync(PSSession session, string script, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default)
+    public Task InvokeStreamingAsync(PSSession session, RemoteScript script, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onRecords);
         return InvokeCoreAsync(session, script, onRecords, cancellationToken);
     }
 
-    private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, string script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
+    private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, RemoteScript script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
     {
         var pool = RequireAvailable(session);
         try
         {
-            var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
             return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
@@ -249,11 +249,11 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>Invoke-Command -Session -AsJob: starts the script and returns the running job (Name Job{Id} unless given).</summary>
-    public async Task<PSRemotingJob> InvokeAsJobAsync(PSSession session, string script, string? jobName = null, bool hideComputerName = false, CancellationToken cancellationToken = default)
+    public async Task<PSRemotingJob> InvokeAsJobAsync(PSSession session, RemoteScript script, string? jobName = null, bool hideComputerName = false, CancellationToken cancellationToken = default)
     {
         var pool = RequireAvailable(session);
-        var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script, hideComputerName);
+        var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
+        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName);
         lock (_sync) _jobs.Add(job);
         job.StartReceiving(pipeline);
         return job;
@@ -264,12 +264,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// at all, Disconnect (with the session option's IdleTimeout and OutputBufferingMode). Returns the Disconnected
     /// session (Availability None), which is also in the local repository.
     /// </summary>
-    public async Task<PSSession> InvokeInDisconnectedSessionAsync(RemoteTarget target, PSCredential credential, string script, string? sessionName = null,
+    public async Task<PSSession> InvokeInDisconnectedSessionAsync(RemoteTarget target, PSCredential credential, RemoteScript script, string? sessionName = null,
         string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
     {
         var session = await OpenSessionAsync(target, credential, configurationName, sessionName, sessionOption, false, cancellationToken).ConfigureAwait(false);
         AddOrReplace(session);
-        await session.Pool!.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await session.Pool!.StartAsync(script, cancellationToken).ConfigureAwait(false);
         await DisconnectAsync(session, null, null, cancellationToken).ConfigureAwait(false);
         return session;
     }

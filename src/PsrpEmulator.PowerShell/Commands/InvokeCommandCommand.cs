@@ -167,6 +167,10 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
     private readonly List<PSRemotingJob> _jobs = [];
     private string? _script;
+    private PsrpEmulator.Client.Psrp.RemoteScript? _remote;
+
+    // Piped input (Invoke-Command is in a pipeline that feeds it), collected and sent after the command starts.
+    private List<PsrpEmulator.Protocol.Clixml.PsValue>? _input;
     private int _sessionNameIndex;
     private bool _done;
 
@@ -186,6 +190,11 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
         if (ParameterSetName == "InProcess") return;
         _script = FilePath is null ? ScriptBlock!.ToString() : ReadScriptFile(FilePath);
+        if (MyInvocation.ExpectingInput) _input = [];
+        _remote = new PsrpEmulator.Client.Psrp.RemoteScript(_input is null ? _script : RemoteArguments.WithInputHandling(FilePath is null ? ScriptBlock! : System.Management.Automation.ScriptBlock.Create(_script)))
+        {
+            Arguments = [.. (ArgumentList ?? []).Select(RemoteArguments.ToPsValue)],
+        };
     }
 
     protected override void ProcessRecord()
@@ -196,10 +205,21 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             return;
         }
 
-        // The remote command runs once; piped input is not sent (the client has no input stream support yet).
+        if (_input is not null)
+        {
+            // Piped input goes to the remote command, which runs once, at the end (PowerShell streams it as it comes).
+            _input.Add(RemoteArguments.ToPsValue(InputObject));
+            return;
+        }
+
+        InvokeRemote();
+    }
+
+    private void InvokeRemote()
+    {
         if (_done) return;
         _done = true;
-        var script = _script!;
+        var script = _input is null ? _remote! : _remote! with { Input = _input };
         switch (ParameterSetName)
         {
             case Sn:
@@ -222,10 +242,11 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
     protected override void EndProcessing()
     {
+        if (_input is not null) InvokeRemote();
         if (_jobs.Count > 0) WriteObject(AddJob(_script!, JobName, _jobs));
     }
 
-    private void InvokeAt(RemoteTarget target, string script)
+    private void InvokeAt(RemoteTarget target, PsrpEmulator.Client.Psrp.RemoteScript script)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
         var credential = CredentialOf(Credential);
@@ -259,7 +280,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         }, target.ComputerName);
     }
 
-    private void InvokeOn(PsrpEmulator.Client.Remoting.PSSession session, string script)
+    private void InvokeOn(PsrpEmulator.Client.Remoting.PSSession session, PsrpEmulator.Client.Psrp.RemoteScript script)
     {
         TryRun(() =>
         {

@@ -1,0 +1,17 @@
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Client.Psrp;
+
+/// <summary>
+/// What Invoke-Command sends: the script block's text as one script command, its -ArgumentList values as positional
+/// arguments, and pipeline input (null: none, CREATE_PIPELINE NoInput; a list, even empty: each object as
+/// PIPELINE_INPUT, then END_OF_PIPELINE_INPUT). A string converts to a script without arguments or input.
+/// </summary>
+public sealed record RemoteScript(string Text)
+{
+    public IReadOnlyList<PsValue> Arguments { get; init; } = [];
+
+    public IReadOnlyList<PsValue>? Input { get; init; }
+
+    public static implicit operator RemoteScript(string text) => new(text);
+}
