@@ -119,11 +119,34 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     /// <summary>Stops the job (Stop-Job, or the runspace closing).</summary>
     public CancellationTokenSource Stop { get; } = new();
 
-    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Results a job holds before its writes wait for a Receive-Job to take some (PowerShell's are unbounded; the
+    /// emulator's must not let one command fill the memory, nor run a long loop inline).
+    /// </summary>
+    public const int MaxResults = 10_000;
+
+    private TaskCompletionSource _taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
-        lock (_lock) _results.Add(record);
+        while (true)
+        {
+            Task taken;
+            lock (_lock)
+            {
+                if (_results.Count < MaxResults)
+                {
+                    _results.Add(record);
+                    break;
+                }
+
+                taken = _taken.Task;
+            }
+
+            await taken.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Signal();
-        return ValueTask.CompletedTask;
     }
 
     // A background job has no pipeline input.
@@ -165,6 +188,9 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
             var taken = _results.ToList();
             _results.Clear();
             cursor = 0;
+            var released = _taken;
+            _taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            released.TrySetResult();
             return taken;
         }
     }

@@ -196,4 +196,20 @@ public class SessionStateTests
         var received = await RunAsync(runspace, "Receive-Job $j");
         Assert.That(received.Errors.Single().Message, Is.EqualTo("boom"));
     }
+
+    [Test]
+    public async Task A_job_holds_at_most_MaxResults_and_goes_on_when_Receive_Job_takes_them()
+    {
+        var runspace = new RunspaceState(new FakeTimeProvider());
+        await RunAsync(runspace, "$j = Start-Job { 1..15000 }");
+        var job = runspace.Jobs.Single();
+        Assert.That((job.ResultCount, job.State), Is.EqualTo((BackgroundJob.MaxResults, JobState.Running)), "the job waits for room");
+
+        var first = await RunAsync(runspace, "Receive-Job $j");
+        Assert.That(first.Outputs, Has.Count.EqualTo(BackgroundJob.MaxResults));
+        await Behaviour.EventuallyAsync(() => job.IsFinished, "the job went on and finished");
+        var rest = await RunAsync(runspace, "Receive-Job $j");
+        Assert.That(rest.OutputTexts, Has.Count.EqualTo(5000));
+        Assert.That(rest.OutputTexts[^1], Is.EqualTo("15000"));
+    }
 }
