@@ -66,4 +66,19 @@ public class InvokeCommandStateTests : HostedEngineTestBase
         Assert.That(after.Output.Single().Properties["State"].Value?.ToString(), Is.EqualTo("Completed"));
         Assert.That(after.Output.Single().Properties["HasMoreData"].Value, Is.EqualTo(false), "Receive-Job took everything");
     }
+
+    [Test]
+    public async Task ArgumentList_and_input_go_with_AsJob_and_with_a_temporary_ComputerName_session_too()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        var job = await RunAsync(host, "$j = Invoke-Command -Session $s { param($a, $b) \"$a and $b\" } -ArgumentList 1, two -AsJob; $null = Wait-Job $j; Receive-Job $j");
+        Assert.That(job.Errors, Is.Empty, string.Join("\n", job.Errors));
+        Assert.That(Lines(job), Is.EqualTo(new[] { "1 and two" }));
+
+        var piped = await RunAsync(host, "'x', 'y' | Invoke-Command -ComputerName Server01 { $input }");
+        Assert.That(piped.Errors, Is.Empty, string.Join("\n", piped.Errors));
+        Assert.That(Lines(piped), Is.EqualTo(new[] { "x", "y" }));
+    }
 }
