@@ -81,4 +81,33 @@ public class InvokeCommandStateTests : HostedEngineTestBase
         Assert.That(piped.Errors, Is.Empty, string.Join("\n", piped.Errors));
         Assert.That(Lines(piped), Is.EqualTo(new[] { "x", "y" }));
     }
+
+    [Test]
+    public async Task Piped_input_is_sent_object_by_object_after_the_command_starts_and_ended_at_the_end()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        var last = Emulator.Journal.Snapshot()[^1].Sequence;
+
+        var result = await RunAsync(host, "'a', 'b' | Invoke-Command -Session $s { $input }");
+
+        Assert.That(Lines(result), Is.EqualTo(new[] { "a", "b" }));
+        var sent = Emulator.Journal.Snapshot().Where(e => e.Sequence > last && e.Action is "Command" or "Send")
+            .Select(e => $"{e.Action}:{string.Join(",", e.RequestMessages)}");
+        Assert.That(sent, Is.EqualTo(new[] { "Command:CreatePipeline", "Send:PipelineInput", "Send:PipelineInput", "Send:EndOfPipelineInput" }));
+    }
+
+    [Test]
+    public async Task Without_any_piped_object_the_remote_command_does_not_run()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        var last = Emulator.Journal.Snapshot()[^1].Sequence;
+
+        var result = await RunAsync(host, "@() | Invoke-Command -Session $s { 'ran' }");
+
+        Assert.That(result.Output, Is.Empty);
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(Emulator.Journal.Snapshot().Where(e => e.Sequence > last && e.Action == "Command"), Is.Empty);
+    }
 }

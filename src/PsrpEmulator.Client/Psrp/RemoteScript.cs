@@ -13,5 +13,12 @@ public sealed record RemoteScript(string Text)
 
     public IReadOnlyList<PsValue>? Input { get; init; }
 
+    /// <summary>
+    /// Input still to come: NoInput is false and END_OF_PIPELINE_INPUT is not sent with <see cref="Input"/>; the caller
+    /// sends each object as it arrives (<see cref="PowerShellPipeline.SendInputAsync"/>) and then ends the input, as
+    /// Invoke-Command does with piped input.
+    /// </summary>
+    public bool KeepInputOpen { get; init; }
+
     public static implicit operator RemoteScript(string text) => new(text);
 }

@@ -224,17 +224,21 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(script);
         var arguments = script.Arguments.Select(a => new PipelineArgument(null, a)).ToList();
-        var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null, AddToHistory: true, HostInfo: DefaultHostInfo());
-        return StartAsync(create, script.Text, script.Input, cancellationToken);
+        var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null && !script.KeepInputOpen,
+            AddToHistory: true, HostInfo: DefaultHostInfo());
+        return StartAsync(create, script.Text, script.Input, endInput: !script.KeepInputOpen, cancellationToken);
     }
 
     /// <summary>Starts a pipeline described by a CREATE_PIPELINE payload.</summary>
-    public async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
+    public Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default) =>
+        StartAsync(create, commandLine, input, endInput: true, cancellationToken);
+
+    private async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken)
     {
         if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
         var pipeline = new PowerShellPipeline(this, Guid.NewGuid(), commandLine ?? string.Join(" | ", create.Commands.Select(c => c.Command)));
         Track(pipeline);
-        await pipeline.StartAsync(create, input, cancellationToken).ConfigureAwait(false);
+        await pipeline.StartAsync(create, input, endInput, cancellationToken).ConfigureAwait(false);
         return pipeline;
     }
 

@@ -200,13 +200,42 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return InvokeCoreAsync(session, script, onRecords, cancellationToken);
     }
 
-    private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, RemoteScript script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
+    private Task<PSDataStreams> InvokeCoreAsync(PSSession session, RemoteScript script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken) =>
+        WithNetworkLossAsync(session, async () =>
+        {
+            var pipeline = await RequireAvailable(session).StartAsync(script, cancellationToken).ConfigureAwait(false);
+            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Invoke-Command -Session with piped input: starts the script with its input open
+    /// (<see cref="RemoteScript.KeepInputOpen"/>); send the input through the pipeline, end it, then
+    /// <see cref="ReadStreamingAsync"/>.
+    /// </summary>
+    public Task<PowerShellPipeline> StartAsync(PSSession session, RemoteScript script, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, () => RequireAvailable(session).StartAsync(script with { KeepInputOpen = true }, cancellationToken), cancellationToken);
+
+    /// <summary>One input object for a pipeline from <see cref="StartAsync(PSSession, RemoteScript, CancellationToken)"/>.</summary>
+    public Task SendInputAsync(PSSession session, PowerShellPipeline pipeline, PsrpEmulator.Protocol.Clixml.PsValue value, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, async () =>
+        {
+            await pipeline.SendInputAsync(value, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Ends the input of a started pipeline and reads it to the end, handing records over as they arrive (stamped as by <see cref="InvokeAsync"/>).</summary>
+    public Task ReadStreamingAsync(PSSession session, PowerShellPipeline pipeline, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, async () =>
+        {
+            await pipeline.EndInputAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private async Task<T> WithNetworkLossAsync<T>(PSSession session, Func<Task<T>> work, CancellationToken cancellationToken)
     {
-        var pool = RequireAvailable(session);
         try
         {
-            var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
-            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
+            return await work().ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
         {

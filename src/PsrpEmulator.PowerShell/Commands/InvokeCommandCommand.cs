@@ -169,8 +169,14 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     private string? _script;
     private PsrpEmulator.Client.Psrp.RemoteScript? _remote;
 
-    // Piped input (Invoke-Command is in a pipeline that feeds it), collected and sent after the command starts.
+    // Piped input with -AsJob or -InDisconnectedSession: collected, sent when the pipeline ends.
     private List<PsrpEmulator.Protocol.Clixml.PsValue>? _input;
+
+    // Piped input otherwise: the commands start at the first object, each object is sent as it comes, the input is
+    // ended and the output read when the pipeline ends (InvokeCommandCommand.ProcessRecord / EndProcessing).
+    private bool _streaming;
+    private bool _started;
+    private readonly List<(PsrpEmulator.Client.Remoting.PSSession Session, PsrpEmulator.Client.Psrp.PowerShellPipeline Pipeline, bool Temporary)> _streams = [];
     private int _sessionNameIndex;
     private bool _done;
 
@@ -190,8 +196,10 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
         if (ParameterSetName == "InProcess") return;
         _script = FilePath is null ? ScriptBlock!.ToString() : ReadScriptFile(FilePath);
-        if (MyInvocation.ExpectingInput) _input = [];
-        _remote = new PsrpEmulator.Client.Psrp.RemoteScript(_input is null ? _script : RemoteArguments.WithInputHandling(FilePath is null ? ScriptBlock! : System.Management.Automation.ScriptBlock.Create(_script)))
+        var expectingInput = MyInvocation.ExpectingInput;
+        if (expectingInput && (AsJob || InDisconnectedSession)) _input = [];
+        _streaming = expectingInput && _input is null;
+        _remote = new PsrpEmulator.Client.Psrp.RemoteScript(!expectingInput ? _script : RemoteArguments.WithInputHandling(FilePath is null ? ScriptBlock! : System.Management.Automation.ScriptBlock.Create(_script)))
         {
             Arguments = [.. (ArgumentList ?? []).Select(RemoteArguments.ToPsValue)],
         };
@@ -205,9 +213,25 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             return;
         }
 
+        if (_streaming)
+        {
+            if (!_started)
+            {
+                _started = true;
+                StartStreams();
+            }
+
+            var value = RemoteArguments.ToPsValue(InputObject);
+            foreach (var (session, pipeline, temporary) in _streams)
+            {
+                TryRun(() => Run(ct => Client.SendInputAsync(session, pipeline, value, ct)), temporary ? session.ComputerName : Context.Wrap(session));
+            }
+
+            return;
+        }
+
         if (_input is not null)
         {
-            // Piped input goes to the remote command, which runs once, at the end (PowerShell streams it as it comes).
             _input.Add(RemoteArguments.ToPsValue(InputObject));
             return;
         }
@@ -242,8 +266,77 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
     protected override void EndProcessing()
     {
+        if (_streaming)
+        {
+            // No input object came: nothing was started, nothing runs (as in PowerShell).
+            foreach (var (session, pipeline, temporary) in _streams) ReadStream(session, pipeline, temporary);
+            return;
+        }
+
         if (_input is not null) InvokeRemote();
         if (_jobs.Count > 0) WriteObject(AddJob(_script!, JobName, _jobs));
+    }
+
+    private void StartStreams()
+    {
+        switch (ParameterSetName)
+        {
+            case Sn:
+            case FpSn:
+                foreach (var session in Session ?? [])
+                {
+                    TryRun(() => _streams.Add((session.Session, Run(ct => Client.StartAsync(session.Session, _remote!, ct)), false)), session);
+                }
+
+                break;
+            case Uri:
+            case FpUri:
+                foreach (var uri in ConnectionUri ?? []) StartAt(Context.ResolveUri(uri));
+                break;
+            default:
+                foreach (var computer in ComputerName is { Length: > 0 } names ? names : ["localhost"])
+                {
+                    StartAt(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName));
+                }
+
+                break;
+        }
+    }
+
+    // A temporary session for -ComputerName / -ConnectionUri, its command started with the input open.
+    private void StartAt(RemoteTarget target)
+    {
+        if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
+        var credential = CredentialOf(Credential);
+        var option = SessionOptionOf(SessionOption);
+        TryRun(() =>
+        {
+            var session = Run(ct => Client.NewSessionAsync(target, credential, ConfigurationName, null, option, AllowRedirection, ct));
+            try
+            {
+                _streams.Add((session, Run(ct => Client.StartAsync(session, _remote!, ct)), true));
+            }
+            catch
+            {
+                Run(ct => Client.RemoveAsync(session, ct));
+                throw;
+            }
+        }, target.ComputerName);
+    }
+
+    private void ReadStream(PsrpEmulator.Client.Remoting.PSSession session, PsrpEmulator.Client.Psrp.PowerShellPipeline pipeline, bool temporary)
+    {
+        TryRun(() =>
+        {
+            try
+            {
+                RunStreaming((post, ct) => Client.ReadStreamingAsync(session, pipeline, chunk => post(() => WriteResults(session, chunk)), ct));
+            }
+            finally
+            {
+                if (temporary) Run(ct => Client.RemoveAsync(session, ct));
+            }
+        }, temporary ? session.ComputerName : Context.Wrap(session));
     }
 
     private void InvokeAt(RemoteTarget target, PsrpEmulator.Client.Psrp.RemoteScript script)

@@ -138,6 +138,15 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         {
             outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(ScriptedError.ScenarioFault(e.Message)));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever went wrong, the job must end: a Receive-Job -Wait or Wait-Job waits for it.
+            outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(ScriptedError.ScenarioFault("The emulator's behaviour for this job failed: " + e.Message)));
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = new PipelineOutcome(PSInvocationState.Stopped);
+        }
         finally
         {
             stop.Dispose();

@@ -38,6 +38,23 @@ public class SessionStateClientTests : SessionTestBase
     }
 
     [Test]
+    public async Task Input_can_be_sent_object_by_object_to_a_started_command_before_it_is_read()
+    {
+        var client = NewClient();
+        var session = await NewSessionAsync(client);
+        var pipeline = await AdvanceAsync(client.StartAsync(session, "$input | ForEach-Object { \"got $_\" }"));
+        await AdvanceAsync(client.SendInputAsync(session, pipeline, PsPrimitive.String("a")));
+        await AdvanceAsync(client.SendInputAsync(session, pipeline, PsPrimitive.String("b")));
+
+        var received = new List<string>();
+        await AdvanceAsync(client.ReadStreamingAsync(session, pipeline, chunk => received.AddRange(chunk.OutputText)));
+
+        Assert.That(received, Is.EqualTo(new[] { "got a", "got b" }));
+        var sent = Emulator.Journal.Snapshot().Where(e => e.Action is "Command" or "Send").Select(e => string.Join(",", e.RequestMessages));
+        Assert.That(sent, Is.EqualTo(new[] { "CreatePipeline", "PipelineInput", "PipelineInput", "EndOfPipelineInput" }));
+    }
+
+    [Test]
     public async Task Without_input_nothing_is_sent_and_the_script_sees_no_input()
     {
         var client = NewClient();
