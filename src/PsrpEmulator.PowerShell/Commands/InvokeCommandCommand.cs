@@ -273,7 +273,8 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             return;
         }
 
-        if (_input is not null) InvokeRemote();
+        // Collected input: the command runs now, with it (no object: nothing runs, as above).
+        if (_input is { Count: > 0 }) InvokeRemote();
         if (_jobs.Count > 0) WriteObject(AddJob(_script!, JobName, _jobs));
     }
 
