@@ -209,8 +209,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
 
     /// <summary>
     /// Invoke-Command -Session with piped input: starts the script with its input open
-    /// (<see cref="RemoteScript.KeepInputOpen"/>); send the input through the pipeline, end it, then
-    /// <see cref="ReadStreamingAsync"/>.
+    /// (<see cref="RemoteScript.KeepInputOpen"/>); send the input (<see cref="SendInputAsync"/>), end it
+    /// (<see cref="EndInputAsync"/>) and read the output (<see cref="ReadStreamingAsync"/>, meanwhile or after).
     /// </summary>
     public Task<PowerShellPipeline> StartAsync(PSSession session, RemoteScript script, CancellationToken cancellationToken = default) =>
         WithNetworkLossAsync(session, () => RequireAvailable(session).StartAsync(script with { KeepInputOpen = true }, cancellationToken), cancellationToken);
@@ -223,13 +223,20 @@ public sealed class PSRemotingClient : IAsyncDisposable
             return 0;
         }, cancellationToken);
 
-    /// <summary>Ends the input of a started pipeline and reads it to the end, handing records over as they arrive (stamped as by <see cref="InvokeAsync"/>).</summary>
-    public Task ReadStreamingAsync(PSSession session, PowerShellPipeline pipeline, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default) =>
+    /// <summary>Ends the input of a started pipeline (END_OF_PIPELINE_INPUT).</summary>
+    public Task EndInputAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken = default) =>
         WithNetworkLossAsync(session, async () =>
         {
             await pipeline.EndInputAsync(cancellationToken).ConfigureAwait(false);
-            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
+            return 0;
         }, cancellationToken);
+
+    /// <summary>
+    /// Reads a started pipeline to the end, handing records over as they arrive (stamped as by <see cref="InvokeAsync"/>);
+    /// may run while input is still being sent.
+    /// </summary>
+    public Task ReadStreamingAsync(PSSession session, PowerShellPipeline pipeline, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, () => ReadToEndAsync(session, pipeline, cancellationToken, onRecords), cancellationToken);
 
     private async Task<T> WithNetworkLossAsync<T>(PSSession session, Func<Task<T>> work, CancellationToken cancellationToken)
     {

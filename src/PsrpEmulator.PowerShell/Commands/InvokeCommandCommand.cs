@@ -172,11 +172,17 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     // Piped input with -AsJob or -InDisconnectedSession: collected, sent when the pipeline ends.
     private List<PsrpEmulator.Protocol.Clixml.PsValue>? _input;
 
-    // Piped input otherwise: the commands start at the first object, each object is sent as it comes, the input is
-    // ended and the output read when the pipeline ends (InvokeCommandCommand.ProcessRecord / EndProcessing).
+    // Piped input otherwise: the commands start at the first object, each object is sent as it comes (with what
+    // arrived so far written after it), the input is ended when the pipeline ends (InvokeCommandCommand.ProcessRecord
+    // / EndProcessing).
     private bool _streaming;
     private bool _started;
-    private readonly List<(PsrpEmulator.Client.Remoting.PSSession Session, PsrpEmulator.Client.Psrp.PowerShellPipeline Pipeline, bool Temporary)> _streams = [];
+    private readonly List<InputStream> _streams = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(PsrpEmulator.Client.Remoting.PSSession Session, PSDataStreams Records)> _arrived = new();
+    private readonly SemaphoreSlim _arrival = new(0);
+
+    // A command started with its input open, and the task reading its output meanwhile.
+    private sealed record InputStream(PsrpEmulator.Client.Remoting.PSSession Session, PsrpEmulator.Client.Psrp.PowerShellPipeline Pipeline, bool Temporary, Task Reading);
     private int _sessionNameIndex;
     private bool _done;
 
@@ -222,11 +228,13 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             }
 
             var value = RemoteArguments.ToPsValue(InputObject);
-            foreach (var (session, pipeline, temporary) in _streams)
+            foreach (var stream in _streams)
             {
-                TryRun(() => Run(ct => Client.SendInputAsync(session, pipeline, value, ct)), temporary ? session.ComputerName : Context.Wrap(session));
+                TryRun(() => Run(ct => Client.SendInputAsync(stream.Session, stream.Pipeline, value, ct)), Target(stream));
             }
 
+            // What the commands wrote so far is written now, as PowerShell does between input objects.
+            WriteArrived();
             return;
         }
 
@@ -269,7 +277,8 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         if (_streaming)
         {
             // No input object came: nothing was started, nothing runs (as in PowerShell).
-            foreach (var (session, pipeline, temporary) in _streams) ReadStream(session, pipeline, temporary);
+            foreach (var stream in _streams) TryRun(() => Run(ct => Client.EndInputAsync(stream.Session, stream.Pipeline, ct)), Target(stream));
+            FinishStreams();
             return;
         }
 
@@ -286,7 +295,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             case FpSn:
                 foreach (var session in Session ?? [])
                 {
-                    TryRun(() => _streams.Add((session.Session, Run(ct => Client.StartAsync(session.Session, _remote!, ct)), false)), session);
+                    TryRun(() => AddStream(session.Session, Run(ct => Client.StartAsync(session.Session, _remote!, ct)), temporary: false), session);
                 }
 
                 break;
@@ -315,7 +324,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             var session = Run(ct => Client.NewSessionAsync(target, credential, ConfigurationName, null, option, AllowRedirection, ct));
             try
             {
-                _streams.Add((session, Run(ct => Client.StartAsync(session, _remote!, ct)), true));
+                AddStream(session, Run(ct => Client.StartAsync(session, _remote!, ct)), temporary: true);
             }
             catch
             {
@@ -325,19 +334,40 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         }, target.ComputerName);
     }
 
-    private void ReadStream(PsrpEmulator.Client.Remoting.PSSession session, PsrpEmulator.Client.Psrp.PowerShellPipeline pipeline, bool temporary)
+    private void AddStream(PsrpEmulator.Client.Remoting.PSSession session, PsrpEmulator.Client.Psrp.PowerShellPipeline pipeline, bool temporary)
     {
-        TryRun(() =>
+        var reading = Client.ReadStreamingAsync(session, pipeline, records =>
         {
-            try
-            {
-                RunStreaming((post, ct) => Client.ReadStreamingAsync(session, pipeline, chunk => post(() => WriteResults(session, chunk)), ct));
-            }
-            finally
-            {
-                if (temporary) Run(ct => Client.RemoveAsync(session, ct));
-            }
-        }, temporary ? session.ComputerName : Context.Wrap(session));
+            _arrived.Enqueue((session, records));
+            _arrival.Release();
+        }, StopToken);
+        _streams.Add(new InputStream(session, pipeline, temporary, reading));
+    }
+
+    private object Target(InputStream stream) => stream.Temporary ? stream.Session.ComputerName : Context.Wrap(stream.Session);
+
+    private void WriteArrived()
+    {
+        while (_arrived.TryDequeue(out var item)) WriteResults(item.Session, item.Records);
+    }
+
+    // Waits for every command to end, writing its output as it comes; then errors, and temporary sessions removed.
+    private void FinishStreams()
+    {
+        var all = Task.WhenAll(_streams.Select(s => s.Reading));
+        while (!all.IsCompleted)
+        {
+            _arrival.Wait(50);
+            WriteArrived();
+        }
+
+        WriteArrived();
+        foreach (var stream in _streams)
+        {
+            if (stream.Reading.Exception?.InnerException is PsrpEmulator.Client.Remoting.PSRemotingException e) WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
+            else if (stream.Reading.IsFaulted && stream.Reading.Exception?.InnerException is not OperationCanceledException) stream.Reading.GetAwaiter().GetResult();
+            if (stream.Temporary) TryRun(() => Run(ct => Client.RemoveAsync(stream.Session, ct)), stream.Session.ComputerName);
+        }
     }
 
     private void InvokeAt(RemoteTarget target, PsrpEmulator.Client.Psrp.RemoteScript script)

@@ -47,6 +47,7 @@ public class SessionStateClientTests : SessionTestBase
         await AdvanceAsync(client.SendInputAsync(session, pipeline, PsPrimitive.String("b")));
 
         var received = new List<string>();
+        await AdvanceAsync(client.EndInputAsync(session, pipeline));
         await AdvanceAsync(client.ReadStreamingAsync(session, pipeline, chunk => received.AddRange(chunk.OutputText)));
 
         Assert.That(received, Is.EqualTo(new[] { "got a", "got b" }));
