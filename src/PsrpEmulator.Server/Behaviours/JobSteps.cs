@@ -174,10 +174,11 @@ internal sealed class ReceiveJobStep(JobSelector selector, TextTemplate? keep, T
             while (true)
             {
                 var finished = job.IsFinished;
-                foreach (var record in job.Take(keepResults, ref cursor)) await context.WriteAsync(record);
+                var results = job.Take(keepResults, ref cursor, out var version);
+                foreach (var record in results) await context.WriteAsync(record);
                 if (!waitForEnd || finished) break;
                 context.Host.Publish();
-                await job.WaitForChangeAsync(context.CancellationToken);
+                await job.WaitForChangeAsync(version, context.CancellationToken);
             }
 
             if (waitForEnd && JobSelector.Flag(autoRemove, context.Scope)) context.Scope.Variables.Runspace.RemoveJob(job);
@@ -205,8 +206,10 @@ internal sealed class WaitJobStep(JobSelector selector) : Step
         {
             while (!job.IsFinished)
             {
+                var version = job.Version;
+                if (job.IsFinished) break;
                 context.Host.Publish();
-                await job.WaitForChangeAsync(context.CancellationToken);
+                await job.WaitForChangeAsync(version, context.CancellationToken);
             }
         }
 
@@ -235,7 +238,7 @@ internal sealed class StopOrRemoveJobStep(JobSelector selector, bool remove, Tex
             if (!job.IsFinished)
             {
                 await job.Stop.CancelAsync();
-                while (!job.IsFinished) await job.WaitForChangeAsync(context.CancellationToken);
+                while (!job.IsFinished) await job.WaitForChangeAsync(job.Version, context.CancellationToken);
             }
 
             if (remove) runspace.RemoveJob(job);

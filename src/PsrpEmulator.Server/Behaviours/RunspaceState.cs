@@ -89,6 +89,7 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     private readonly Lock _lock = new();
     private readonly List<IPsrpMessageBody> _results = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _version;
 
     public int Id => id;
     public string Name => name;
@@ -174,10 +175,14 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     /// What Receive-Job gets now: with <paramref name="keep"/> everything from <paramref name="cursor"/> on (kept for the
     /// next Receive-Job), without it everything not yet received (then gone).
     /// </summary>
-    public IReadOnlyList<IPsrpMessageBody> Take(bool keep, ref int cursor)
+    public IReadOnlyList<IPsrpMessageBody> Take(bool keep, ref int cursor) => Take(keep, ref cursor, out _);
+
+    /// <summary>As <see cref="Take(bool, ref int)"/>; <paramref name="version"/> is what <see cref="WaitForChangeAsync"/> waits past.</summary>
+    public IReadOnlyList<IPsrpMessageBody> Take(bool keep, ref int cursor, out long version)
     {
         lock (_lock)
         {
+            version = _version;
             if (keep)
             {
                 var kept = _results.Skip(cursor).ToList();
@@ -195,10 +200,19 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
         }
     }
 
-    /// <summary>Completes when the job writes or finishes (or at once when it has finished).</summary>
-    public Task WaitForChangeAsync(CancellationToken cancellationToken)
+    /// <summary>The current change count (writes and the end), for <see cref="WaitForChangeAsync"/>.</summary>
+    public long Version
     {
-        lock (_lock) return IsFinished ? Task.CompletedTask : _changed.Task.WaitAsync(cancellationToken);
+        get
+        {
+            lock (_lock) return _version;
+        }
+    }
+
+    /// <summary>Completes when the job has written or finished since <paramref name="version"/> (at once when it already has).</summary>
+    public Task WaitForChangeAsync(long version, CancellationToken cancellationToken)
+    {
+        lock (_lock) return IsFinished || _version != version ? Task.CompletedTask : _changed.Task.WaitAsync(cancellationToken);
     }
 
     private void Signal()
@@ -206,6 +220,7 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
         TaskCompletionSource previous;
         lock (_lock)
         {
+            _version++;
             previous = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
