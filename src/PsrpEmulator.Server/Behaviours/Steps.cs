@@ -197,6 +197,9 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         var first = from.EvaluateInteger(context.Scope, "loop from");
         var last = to.EvaluateInteger(context.Scope, "loop to");
         var step = first <= last ? 1 : -1;
+        // The default loop variable is also PowerShell's $_ (an integer), for statements the loop runs.
+        var dollarUnder = variable == "_";
+        var outer = dollarUnder ? context.Scope.Variables.Get("_") : null;
         context.Scope.Push(variable, string.Empty);
         try
         {
@@ -204,6 +207,7 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 context.Scope.Set(variable, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (dollarUnder) context.Scope.Variables.SetLocal("_", ValueTemplate.Integer(i));
                 foreach (var s in steps) await s.RunAsync(context);
                 if (i == last) break;
             }
@@ -211,6 +215,7 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         finally
         {
             context.Scope.Pop();
+            if (dollarUnder) context.Scope.Variables.SetLocal("_", outer);
         }
     }
 }

@@ -212,4 +212,16 @@ public class SessionStateTests
         Assert.That(rest.OutputTexts, Has.Count.EqualTo(5000));
         Assert.That(rest.OutputTexts[^1], Is.EqualTo("15000"));
     }
+
+    [Test]
+    public async Task A_range_piped_to_ForEach_Object_runs_its_body_statements_with_dollar_underscore()
+    {
+        var runspace = new RunspaceState();
+        var host = await RunAsync(runspace, "1..3 | ForEach-Object { $_ * 2 }");
+        Assert.That(host.Outputs, Is.EqualTo(new[] { PsPrimitive.Int32(2), PsPrimitive.Int32(4), PsPrimitive.Int32(6) }));
+
+        await RunAsync(runspace, "$name = 'srv'");
+        var mixed = await RunAsync(runspace, "1..2 | % { \"$name-$_\"; $_ + 10 }");
+        Assert.That(mixed.OutputTexts, Is.EqualTo(new[] { "srv-1", "11", "srv-2", "12" }));
+    }
 }
