@@ -32,7 +32,7 @@ public sealed class PowerShellPipeline
     public string CommandLine { get; }
     public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
 
-    internal async Task StartAsync(CreatePipeline create, IReadOnlyList<PsValue>? input, CancellationToken cancellationToken)
+    internal async Task StartAsync(CreatePipeline create, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken)
     {
         var message = PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, create);
         var fragments = FragmentCodec.Split(_pool.NextObjectId(), message.ToArray(), _pool.MaxFragmentLength);
@@ -45,20 +45,24 @@ public sealed class PowerShellPipeline
 
         if (input is not null)
         {
-            foreach (var value in input)
-            {
-                var inputMessage = PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, new PipelineInput(value));
-                foreach (var fragment in FragmentCodec.Split(_pool.NextObjectId(), inputMessage.ToArray(), _pool.MaxFragmentLength))
-                {
-                    await SendAsync(fragment, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            foreach (var value in input) await SendInputAsync(value, cancellationToken).ConfigureAwait(false);
+            if (endInput) await EndInputAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-            var end = PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, new EndOfPipelineInput());
-            foreach (var fragment in FragmentCodec.Split(_pool.NextObjectId(), end.ToArray(), _pool.MaxFragmentLength))
-            {
-                await SendAsync(fragment, cancellationToken).ConfigureAwait(false);
-            }
+    /// <summary>One PIPELINE_INPUT object (a pipeline started with input open: NoInput false).</summary>
+    public Task SendInputAsync(PsValue value, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(new PipelineInput(value), cancellationToken);
+
+    /// <summary>END_OF_PIPELINE_INPUT: the input is closed; the remote pipeline's input loop ends.</summary>
+    public Task EndInputAsync(CancellationToken cancellationToken = default) => SendMessageAsync(EndOfPipelineInput.Instance, cancellationToken);
+
+    private async Task SendMessageAsync(IPsrpMessageBody body, CancellationToken cancellationToken)
+    {
+        var message = PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, body);
+        foreach (var fragment in FragmentCodec.Split(_pool.NextObjectId(), message.ToArray(), _pool.MaxFragmentLength))
+        {
+            await SendAsync(fragment, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -216,13 +216,29 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         return StartAsync(create, script, input, cancellationToken);
     }
 
+    /// <summary>
+    /// Starts a script as Invoke-Command does: one IsScript command whose arguments are positional (N is Nil), NoInput
+    /// unless there is input; the input follows the Command as PIPELINE_INPUT messages and END_OF_PIPELINE_INPUT.
+    /// </summary>
+    public Task<PowerShellPipeline> StartAsync(RemoteScript script, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var arguments = script.Arguments.Select(a => new PipelineArgument(null, a)).ToList();
+        var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null && !script.KeepInputOpen,
+            AddToHistory: true, HostInfo: DefaultHostInfo());
+        return StartAsync(create, script.Text, script.Input, endInput: !script.KeepInputOpen, cancellationToken);
+    }
+
     /// <summary>Starts a pipeline described by a CREATE_PIPELINE payload.</summary>
-    public async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
+    public Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default) =>
+        StartAsync(create, commandLine, input, endInput: true, cancellationToken);
+
+    private async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken)
     {
         if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
         var pipeline = new PowerShellPipeline(this, Guid.NewGuid(), commandLine ?? string.Join(" | ", create.Commands.Select(c => c.Command)));
         Track(pipeline);
-        await pipeline.StartAsync(create, input, cancellationToken).ConfigureAwait(false);
+        await pipeline.StartAsync(create, input, endInput, cancellationToken).ConfigureAwait(false);
         return pipeline;
     }
 

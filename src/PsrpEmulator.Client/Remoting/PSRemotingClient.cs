@@ -194,14 +194,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>Invoke-Command -Session: runs the script to completion and returns what it produced (output stamped with PSComputerName, RunspaceId, PSShowComputerName).</summary>
-    public Task<PSDataStreams> InvokeAsync(PSSession session, string script, CancellationToken cancellationToken = default) =>
+    public Task<PSDataStreams> InvokeAsync(PSSession session, RemoteScript script, CancellationToken cancellationToken = default) =>
         InvokeCoreAsync(session, script, null, cancellationToken);
 
     /// <summary>
     /// Invoke-Command -Session, streaming: each record is handed to <paramref name="onRecords"/> as it arrives (output
     /// stamped as by <see cref="InvokeAsync"/>), so a host can show it at once as PowerShell does.
     /// </summary>
-    public Task InvokeStreamingAsync(PSSession session, string script, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default)
+    public Task InvokeStreamingAsync(PSSession session, RemoteScript script, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onRecords);
         return InvokeCoreAsync(session, script, onRecords, cancellationToken);
@@ -213,21 +213,64 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// <c>CreateDisconnectedRemotingJob</c>) and <see cref="RemoteCommandDisconnectedException"/> says so; if the
     /// Disconnect fails too, the session is Broken and the error is <c>PowerShellNetworkOrDisconnectFailed</c>.
     /// </remarks>
-    private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, string script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
+    private Task<PSDataStreams> InvokeCoreAsync(PSSession session, RemoteScript script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
     {
-        var pool = RequireAvailable(session);
         PowerShellPipeline? pipeline = null;
+        return WithNetworkLossAsync(session, async () =>
+        {
+            pipeline = await RequireAvailable(session).StartAsync(script, cancellationToken).ConfigureAwait(false);
+            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
+        }, () => pipeline, script.Text, cancellationToken);
+    }
+
+    /// <summary>
+    /// Invoke-Command -Session with piped input: starts the script with its input open
+    /// (<see cref="RemoteScript.KeepInputOpen"/>); send the input (<see cref="SendInputAsync"/>), end it
+    /// (<see cref="EndInputAsync"/>) and read the output (<see cref="ReadStreamingAsync"/>, meanwhile or after).
+    /// </summary>
+    public Task<PowerShellPipeline> StartAsync(PSSession session, RemoteScript script, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, () => RequireAvailable(session).StartAsync(script with { KeepInputOpen = true }, cancellationToken), static () => null, script.Text, cancellationToken);
+
+    /// <summary>One input object for a pipeline from <see cref="StartAsync(PSSession, RemoteScript, CancellationToken)"/>.</summary>
+    public Task SendInputAsync(PSSession session, PowerShellPipeline pipeline, PsrpEmulator.Protocol.Clixml.PsValue value, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, async () =>
+        {
+            await pipeline.SendInputAsync(value, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, () => pipeline, null, cancellationToken);
+
+    /// <summary>Ends the input of a started pipeline (END_OF_PIPELINE_INPUT).</summary>
+    public Task EndInputAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, async () =>
+        {
+            await pipeline.EndInputAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, () => pipeline, null, cancellationToken);
+
+    /// <summary>
+    /// Reads a started pipeline to the end, handing records over as they arrive (stamped as by <see cref="InvokeAsync"/>);
+    /// may run while input is still being sent.
+    /// </summary>
+    public Task ReadStreamingAsync(PSSession session, PowerShellPipeline pipeline, Action<PSDataStreams> onRecords, CancellationToken cancellationToken = default) =>
+        WithNetworkLossAsync(session, () => ReadToEndAsync(session, pipeline, cancellationToken, onRecords), () => pipeline, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/>; on a network loss, auto-disconnects the session and, when that works and
+    /// <paramref name="pipelineOf"/> names a pipeline that is now Disconnected, turns it into a Disconnected job.
+    /// </summary>
+    private async Task<T> WithNetworkLossAsync<T>(PSSession session, Func<Task<T>> work, Func<PowerShellPipeline?> pipelineOf, string? commandText,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
+            return await work().ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
         {
             await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);
-            if (session.State == RunspaceState.Disconnected && pipeline is { State: PSInvocationState.Disconnected })
+            if (session.State == RunspaceState.Disconnected && pipelineOf() is { State: PSInvocationState.Disconnected } pipeline)
             {
-                var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, script, hideComputerName: false);
+                var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, commandText ?? pipeline.CommandLine, hideComputerName: false);
                 job.AttachDisconnected(pipeline);
                 lock (_sync) _jobs.Add(job);
                 throw new RemoteCommandDisconnectedException(session, job, e);
@@ -271,11 +314,11 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>Invoke-Command -Session -AsJob: starts the script and returns the running job (Name Job{Id} unless given).</summary>
-    public async Task<PSRemotingJob> InvokeAsJobAsync(PSSession session, string script, string? jobName = null, bool hideComputerName = false, CancellationToken cancellationToken = default)
+    public async Task<PSRemotingJob> InvokeAsJobAsync(PSSession session, RemoteScript script, string? jobName = null, bool hideComputerName = false, CancellationToken cancellationToken = default)
     {
         var pool = RequireAvailable(session);
-        var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script, hideComputerName);
+        var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
+        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName);
         lock (_sync) _jobs.Add(job);
         job.StartReceiving(pipeline);
         return job;
@@ -286,12 +329,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// at all, Disconnect (with the session option's IdleTimeout and OutputBufferingMode). Returns the Disconnected
     /// session (Availability None), which is also in the local repository.
     /// </summary>
-    public async Task<PSSession> InvokeInDisconnectedSessionAsync(RemoteTarget target, PSCredential credential, string script, string? sessionName = null,
+    public async Task<PSSession> InvokeInDisconnectedSessionAsync(RemoteTarget target, PSCredential credential, RemoteScript script, string? sessionName = null,
         string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
     {
         var session = await OpenSessionAsync(target, credential, configurationName, sessionName, sessionOption, false, cancellationToken).ConfigureAwait(false);
         AddOrReplace(session);
-        await session.Pool!.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await session.Pool!.StartAsync(script, cancellationToken).ConfigureAwait(false);
         await DisconnectAsync(session, null, null, cancellationToken).ConfigureAwait(false);
         return session;
     }

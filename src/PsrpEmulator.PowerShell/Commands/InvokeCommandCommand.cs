@@ -167,6 +167,22 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
     private readonly List<PSRemotingJob> _jobs = [];
     private string? _script;
+    private PsrpEmulator.Client.Psrp.RemoteScript? _remote;
+
+    // Piped input with -AsJob or -InDisconnectedSession: collected, sent when the pipeline ends.
+    private List<PsrpEmulator.Protocol.Clixml.PsValue>? _input;
+
+    // Piped input otherwise: the commands start at the first object, each object is sent as it comes (with what
+    // arrived so far written after it), the input is ended when the pipeline ends (InvokeCommandCommand.ProcessRecord
+    // / EndProcessing).
+    private bool _streaming;
+    private bool _started;
+    private readonly List<InputStream> _streams = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(PsrpEmulator.Client.Remoting.PSSession Session, PSDataStreams Records)> _arrived = new();
+    private readonly SemaphoreSlim _arrival = new(0);
+
+    // A command started with its input open, and the task reading its output meanwhile.
+    private sealed record InputStream(PsrpEmulator.Client.Remoting.PSSession Session, PsrpEmulator.Client.Psrp.PowerShellPipeline Pipeline, bool Temporary, Task Reading);
     private int _sessionNameIndex;
     private bool _done;
 
@@ -186,6 +202,13 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
         if (ParameterSetName == "InProcess") return;
         _script = FilePath is null ? ScriptBlock!.ToString() : ReadScriptFile(FilePath);
+        var expectingInput = MyInvocation.ExpectingInput;
+        if (expectingInput && (AsJob || InDisconnectedSession)) _input = [];
+        _streaming = expectingInput && _input is null;
+        _remote = new PsrpEmulator.Client.Psrp.RemoteScript(!expectingInput ? _script : RemoteArguments.WithInputHandling(FilePath is null ? ScriptBlock! : System.Management.Automation.ScriptBlock.Create(_script)))
+        {
+            Arguments = [.. (ArgumentList ?? []).Select(RemoteArguments.ToPsValue)],
+        };
     }
 
     protected override void ProcessRecord()
@@ -196,10 +219,39 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             return;
         }
 
-        // The remote command runs once; piped input is not sent (the client has no input stream support yet).
+        if (_streaming)
+        {
+            if (!_started)
+            {
+                _started = true;
+                StartStreams();
+            }
+
+            var value = RemoteArguments.ToPsValue(InputObject);
+            foreach (var stream in _streams)
+            {
+                TryRun(() => Run(ct => Client.SendInputAsync(stream.Session, stream.Pipeline, value, ct)), Target(stream));
+            }
+
+            // What the commands wrote so far is written now, as PowerShell does between input objects.
+            WriteArrived();
+            return;
+        }
+
+        if (_input is not null)
+        {
+            _input.Add(RemoteArguments.ToPsValue(InputObject));
+            return;
+        }
+
+        InvokeRemote();
+    }
+
+    private void InvokeRemote()
+    {
         if (_done) return;
         _done = true;
-        var script = _script!;
+        var script = _input is null ? _remote! : _remote! with { Input = _input };
         switch (ParameterSetName)
         {
             case Sn:
@@ -222,10 +274,121 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
 
     protected override void EndProcessing()
     {
+        if (_streaming)
+        {
+            // No input object came: nothing was started, nothing runs (as in PowerShell).
+            foreach (var stream in _streams) TryRun(() => Run(ct => Client.EndInputAsync(stream.Session, stream.Pipeline, ct)), Target(stream));
+            FinishStreams();
+            return;
+        }
+
+        // Collected input: the command runs now, with it (no object: nothing runs, as above).
+        if (_input is { Count: > 0 }) InvokeRemote();
         if (_jobs.Count > 0) WriteObject(AddJob(_script!, JobName, _jobs));
     }
 
-    private void InvokeAt(RemoteTarget target, string script)
+    private void StartStreams()
+    {
+        switch (ParameterSetName)
+        {
+            case Sn:
+            case FpSn:
+                foreach (var session in Session ?? [])
+                {
+                    TryRun(() => AddStream(session.Session, Run(ct => Client.StartAsync(session.Session, _remote!, ct)), temporary: false), session);
+                }
+
+                break;
+            case Uri:
+            case FpUri:
+                foreach (var uri in ConnectionUri ?? []) StartAt(Context.ResolveUri(uri));
+                break;
+            default:
+                foreach (var computer in ComputerName is { Length: > 0 } names ? names : ["localhost"])
+                {
+                    StartAt(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName));
+                }
+
+                break;
+        }
+    }
+
+    // A temporary session for -ComputerName / -ConnectionUri, its command started with the input open.
+    private void StartAt(RemoteTarget target)
+    {
+        if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
+        var credential = CredentialOf(Credential);
+        var option = SessionOptionOf(SessionOption);
+        TryRun(() =>
+        {
+            var session = Run(ct => Client.NewSessionAsync(target, credential, ConfigurationName, null, option, AllowRedirection, ct));
+            try
+            {
+                AddStream(session, Run(ct => Client.StartAsync(session, _remote!, ct)), temporary: true);
+            }
+            catch
+            {
+                Run(ct => Client.RemoveAsync(session, ct));
+                throw;
+            }
+        }, target.ComputerName);
+    }
+
+    private void AddStream(PsrpEmulator.Client.Remoting.PSSession session, PsrpEmulator.Client.Psrp.PowerShellPipeline pipeline, bool temporary)
+    {
+        var reading = Client.ReadStreamingAsync(session, pipeline, records =>
+        {
+            _arrived.Enqueue((session, records));
+            _arrival.Release();
+        }, StopToken);
+        _streams.Add(new InputStream(session, pipeline, temporary, reading));
+    }
+
+    private object Target(InputStream stream) => stream.Temporary ? stream.Session.ComputerName : Context.Wrap(stream.Session);
+
+    private void WriteArrived()
+    {
+        while (_arrived.TryDequeue(out var item)) WriteResults(item.Session, item.Records);
+    }
+
+    // Waits for every command to end, writing its output as it comes; then errors, and temporary sessions removed.
+    private void FinishStreams()
+    {
+        var all = Task.WhenAll(_streams.Select(s => s.Reading));
+        while (!all.IsCompleted)
+        {
+            _arrival.Wait(50);
+            WriteArrived();
+        }
+
+        WriteArrived();
+        foreach (var stream in _streams)
+        {
+            if (stream.Reading.Exception?.InnerException is RemoteCommandDisconnectedException d)
+            {
+                // As without input: the error, then a Disconnected job (-Session) or the kept temporary session.
+                WriteError(RemoteData.ToErrorRecord(d.Error, Context.Wrap(stream.Session)));
+                WriteWarning(RemotingErrors.DisconnectSession(stream.Session.Name, stream.Session.InstanceId, stream.Session.ComputerName));
+                if (stream.Temporary)
+                {
+                    Client.RemoveJob(d.Job);
+                    WriteWarning(RemotingErrors.DisconnectSessionCreated(stream.Session.Name, stream.Session.InstanceId));
+                }
+                else
+                {
+                    WriteWarning(RemotingErrors.DisconnectedJob(AddJob(d.Job.Command, null, [d.Job]).Name));
+                }
+
+                continue;
+            }
+
+            if (stream.Reading.Exception?.InnerException is PsrpEmulator.Client.Remoting.PSRemotingException e) WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
+            else if (stream.Reading.IsFaulted && stream.Reading.Exception?.InnerException is not OperationCanceledException) stream.Reading.GetAwaiter().GetResult();
+            if (stream.Temporary) TryRun(() => Run(ct => Client.RemoveAsync(stream.Session, ct)), stream.Session.ComputerName);
+        }
+    }
+
+    private void InvokeAt(RemoteTarget target, PsrpEmulator.Client.Psrp.RemoteScript script)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
         var credential = CredentialOf(Credential, CertificateThumbprint);
@@ -269,7 +432,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         }, target.ComputerName);
     }
 
-    private void InvokeOn(PsrpEmulator.Client.Remoting.PSSession session, string script)
+    private void InvokeOn(PsrpEmulator.Client.Remoting.PSSession session, PsrpEmulator.Client.Psrp.RemoteScript script)
     {
         TryRun(() =>
         {
@@ -288,7 +451,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
                 // PowerShell's InvokeCommandCommand: the error, then the running command handed over as a job.
                 WriteError(RemoteData.ToErrorRecord(d.Error, Context.Wrap(session)));
                 WriteWarning(RemotingErrors.DisconnectSession(session.Name, session.InstanceId, session.ComputerName));
-                var job = AddJob(script, null, [d.Job]);
+                var job = AddJob(script.Text, null, [d.Job]);
                 WriteWarning(RemotingErrors.DisconnectedJob(job.Name));
             }
         }, Context.Wrap(session));

@@ -33,16 +33,42 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var text = GetCommandText(pipeline);
-        foreach (var rule in rules)
+
+        // A script's positional arguments (Invoke-Command -ArgumentList) are $args, or bind to its param block's names.
+        IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals = ScriptParameters.None;
+        if (pipeline.Commands is [{ IsScript: true } script] && pipeline.ExtraStatements.Count == 0)
         {
-            if (rule.TryMatch(text, out var captures)) return new ScriptedBehaviour(rule, captures);
+            locals = ScriptParameters.Bind(text, script.Arguments, out text);
         }
 
+        if (Find(text) is { } found) return new ScriptedBehaviour(found.Rule, found.Captures, this, locals);
+
         if (pipeline.Commands.Count == 0 || text.Length == 0) return EmptyScript.Instance;
+        if (pipeline.Commands[0].IsScript && Statements.Split(text) is { Count: > 1 })
+        {
+            // A script no rule matches whole runs statement by statement ($x = 5; $x).
+            return new StatementsScript(text, this, locals);
+        }
+
         var first = pipeline.Commands[0];
         return first.IsScript
             ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
             : new UnknownCommandScript(first.Command.Trim(), isScript: false);
+    }
+}
+
+public sealed partial class BehaviourCatalog
+{
+    /// <summary>The first rule matching <paramref name="text"/> (trimmed), with its captures; null when none does.</summary>
+    internal (BehaviourRule Rule, IReadOnlyDictionary<string, string> Captures)? Find(string text)
+    {
+        text = text.Trim();
+        foreach (var rule in rules)
+        {
+            if (rule.TryMatch(text, out var captures)) return (rule, captures);
+        }
+
+        return null;
     }
 }
 

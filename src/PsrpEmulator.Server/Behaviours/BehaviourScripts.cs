@@ -35,6 +35,11 @@ internal abstract class BehaviourScript : IBehaviourScript
         {
             return new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message)));
         }
+        catch (PipelineTerminatedException e)
+        {
+            // A nested statement's rule ended Failed or Stopped: so does the pipeline.
+            return new PipelineOutcome(e.State, errorRecords(e.Reason));
+        }
     }
 
     protected abstract Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken);
@@ -43,8 +48,12 @@ internal abstract class BehaviourScript : IBehaviourScript
 }
 
 /// <summary>A scenario rule bound to the captures of the command that matched it.</summary>
-internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<string, string> captures) : BehaviourScript
+internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<string, string> captures, BehaviourCatalog? catalog = null,
+    IReadOnlyDictionary<string, PsValue>? locals = null) : BehaviourScript
 {
+    /// <summary>The pipeline's own variables: $args and the script's parameters.</summary>
+    public IReadOnlyDictionary<string, PsValue> Locals => locals ?? ScriptParameters.None;
+
     public BehaviourRule Rule => rule;
 
     public IReadOnlyDictionary<string, string> Captures => captures;
@@ -53,8 +62,10 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
 
     protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
-        var scope = new RunScope(captures);
-        var context = new RunContext(host, time, errorRecords, scope, cancellationToken);
+        var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
+        foreach (var (name, value) in Locals) variables.SetLocal(name, value);
+        var scope = new RunScope(captures, variables);
+        var context = new RunContext(host, time, errorRecords, scope, cancellationToken, catalog);
         foreach (var step in rule.Steps)
         {
             await step.RunAsync(context);
@@ -67,6 +78,21 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
             PSInvocationState.Stopped => new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped)),
             _ => new PipelineOutcome(final.State, final.Reason is null ? null : errorRecords(final.Reason.Build(scope))),
         };
+    }
+}
+
+/// <summary>A script whose statements run one by one, each through the rules (no rule matched the whole text).</summary>
+internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IReadOnlyDictionary<string, PsValue> locals) : BehaviourScript
+{
+    public override string Description => $"statements of '{text}'";
+
+    protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
+    {
+        var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
+        foreach (var (name, value) in locals) variables.SetLocal(name, value);
+        var context = new RunContext(host, time, errorRecords, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog);
+        await context.RunStatementAsync(text);
+        return PipelineOutcome.Completed;
     }
 }
 

@@ -14,6 +14,14 @@ public interface IPipelineHost
 
     /// <summary>Reads the next PIPELINE_INPUT value; null once END_OF_PIPELINE_INPUT arrived (or NoInput).</summary>
     ValueTask<PsrpEmulator.Protocol.Clixml.PsValue?> ReadInputAsync(CancellationToken cancellationToken);
+
+    /// <summary>The runspace whose variables and jobs the behaviour sees; null: a fresh one for this run only.</summary>
+    RunspaceState? Runspace => null;
+
+    /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
+    void Publish()
+    {
+    }
 }
 
 /// <summary>The end of a pipeline as a behaviour decided it.</summary>

@@ -15,11 +15,16 @@ internal sealed partial class ScenarioParser
 
     private const string RegexOptionsText = "IgnoreCase | CultureInvariant";
 
-    private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "progress", "sleep", "loop", "input", "state"];
+    private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "progress", "sleep", "loop", "input", "state",
+        "set", "run", "start-job", "receive-job", "get-job", "wait-job", "stop-job", "remove-job"];
     private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
     private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target"];
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
+    private static readonly string[] SetKeys = ["name", "value", "command"];
+    private static readonly string[] StartJobKeys = ["command", "name"];
+    private static readonly string[] ReceiveJobKeys = ["variable", "id", "name", "keep", "wait", "autoremove"];
+    private static readonly string[] RemoveJobKeys = ["variable", "id", "name", "force"];
 
     private readonly string source;
 
@@ -208,14 +213,77 @@ internal sealed partial class ScenarioParser
             case "loop":
                 return ReadLoop(value, names);
             case "input":
+                if (value is YamlMappingNode inputMap)
+                {
+                    CheckKeys(inputMap, ["steps"], "input key");
+                    var inputSteps = Get(inputMap, "steps") ?? throw Error(inputMap, "input needs 'steps:' (run once per input object, {_} / $_ the object)");
+                    return new InputLoopStep(ReadNestedSteps(inputSteps, names.WithLoopVariable("_")));
+                }
+
                 var mode = Scalar(value, kind);
-                if (!string.Equals(mode, "echo", StringComparison.OrdinalIgnoreCase)) throw Error(value, $"input: supports 'echo', not '{mode}'");
+                if (!string.Equals(mode, "echo", StringComparison.OrdinalIgnoreCase)) throw Error(value, $"input: is 'echo' or {{steps: [...]}}, not '{mode}'");
                 return new EchoInputStep();
+            case "run":
+                return new RunStep(Text(value, names, kind));
+            case "set":
+                return ReadSet(value, names);
+            case "start-job":
+                if (value is YamlMappingNode startMap)
+                {
+                    CheckKeys(startMap, StartJobKeys, "start-job key");
+                    var jobCommand = Get(startMap, "command") ?? throw Error(startMap, "start-job needs 'command:' (the job's command text)");
+                    return new StartJobStep(Text(jobCommand, names, "command"), Optional(startMap, "name", names));
+                }
+
+                return new StartJobStep(Text(value, names, kind), null);
+            case "receive-job":
+            {
+                var map2 = JobMap(value, ReceiveJobKeys, kind);
+                return new ReceiveJobStep(Selector(map2, names), Optional(map2, "keep", names), Optional(map2, "wait", names), Optional(map2, "autoremove", names));
+            }
+
+            case "get-job":
+                return new GetJobStep(Selector(JobMap(value, JobSelector.Keys, kind), names));
+            case "wait-job":
+                return new WaitJobStep(Selector(JobMap(value, JobSelector.Keys, kind), names));
+            case "stop-job":
+                return new StopOrRemoveJobStep(Selector(JobMap(value, JobSelector.Keys, kind), names), remove: false, null);
+            case "remove-job":
+            {
+                var map2 = JobMap(value, RemoveJobKeys, kind);
+                return new StopOrRemoveJobStep(Selector(map2, names), remove: true, Optional(map2, "force", names));
+            }
+
             case "state":
             default:
                 throw Error(kindKey, "'state:' ends a rule: it must be the last step of the rule's own steps (not inside a loop)");
         }
     }
+
+    private SetStep ReadSet(YamlNode node, NameScope names)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, "set: is a mapping {name, value} or {name, command}");
+        CheckKeys(map, SetKeys, "set key");
+        var name = Get(map, "name") ?? throw Error(map, "set needs 'name:' (the variable, e.g. \"{var}\")");
+        var value = Get(map, "value");
+        var command = Get(map, "command");
+        if ((value is null) == (command is null)) throw Error(map, "set takes 'value:' (a value, as output: writes) or 'command:' (command text whose output is assigned), one of them");
+        return new SetStep(Text(name, names, "name"), value is null ? null : ReadValue(value, names), command is null ? null : Text(command, names, "command"));
+    }
+
+    // A job step's mapping; an empty value (get-job: all, get-job: ~) selects every job.
+    private YamlMappingNode JobMap(YamlNode node, string[] keys, string kind)
+    {
+        if (node is YamlScalarNode) return new YamlMappingNode();
+        if (node is not YamlMappingNode map) throw Error(node, $"{kind}: is a mapping {{{string.Join(", ", keys)}}}");
+        CheckKeys(map, keys, kind + " key");
+        return map;
+    }
+
+    private JobSelector Selector(YamlMappingNode map, NameScope names) =>
+        new(Optional(map, "variable", names), Optional(map, "id", names), Optional(map, "name", names));
+
+    private TextTemplate? Optional(YamlMappingNode map, string key, NameScope names) => Get(map, key) is { } v ? Text(v, names, key) : null;
 
     private FinalState ReadState(YamlMappingNode map, YamlNode stateNode, NameScope names)
     {
@@ -343,6 +411,10 @@ internal sealed partial class ScenarioParser
                 return ReadScalarValue(scalar, names);
             case YamlSequenceNode seq:
                 return new ListValueTemplate(seq.Children.Select(n => ReadValue(n, names)).ToList());
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$variable") is { } variableNode:
+                return new VariableValueTemplate(Text(variableNode, names, "$variable"));
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$expand") is { } expandNode:
+                return new ExpandValueTemplate(Text(expandNode, names, "$expand"));
             case YamlMappingNode map:
                 List<string>? typeNames = null;
                 TextTemplate? toString = null;
@@ -362,7 +434,7 @@ internal sealed partial class ScenarioParser
                                 toString = Text(value, names, "$tostring");
                                 continue;
                             default:
-                                throw Error(key, $"unknown special key '{name}'; an object takes '$type' (type names, most derived first) and '$tostring'");
+                                throw Error(key, $"unknown special key '{name}'; an object takes '$type' (type names, most derived first) and '$tostring'; alone, '$variable' (a variable's value) or '$expand' (a double-quoted string's text)");
                         }
                     }
 

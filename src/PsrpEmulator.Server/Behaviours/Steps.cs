@@ -4,9 +4,16 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>Everything a running step needs.</summary>
-internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, RunScope scope, CancellationToken cancellationToken)
+internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, RunScope scope, CancellationToken cancellationToken,
+    BehaviourCatalog? catalog = null, int depth = 0)
 {
+    /// <summary>How deep `run:` / `set: command:` / Start-Job may nest behaviours (a rule running itself must not loop forever).</summary>
+    public const int MaxDepth = 32;
+
     public IPipelineHost Host => host;
+    public BehaviourCatalog Catalog => catalog ?? BehaviourCatalog.Empty;
+    public Func<ScriptedError, PsObject> ErrorRecords => errorRecords;
+    public int Depth => depth;
     public TimeProvider Time => time;
     public RunScope Scope => scope;
     public CancellationToken CancellationToken => cancellationToken;
@@ -16,6 +23,76 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     public ValueTask WriteErrorAsync(ScriptedError error) => WriteAsync(new ErrorRecordMessage(errorRecords(error)));
 
     public PsObject ErrorRecord(ScriptedError error) => errorRecords(error);
+
+    /// <summary>
+    /// Runs <paramref name="text"/> as a statement of this pipeline: the first rule matching it runs with its own
+    /// captures and this pipeline's variables (output to <paramref name="to"/>, else this pipeline). No rule: the
+    /// unknown-command error record, as a script reports it. A rule ending Failed or Stopped ends the whole pipeline.
+    /// </summary>
+    public async ValueTask RunStatementAsync(string text, IPipelineHost? to = null)
+    {
+        text = text.Trim();
+        if (text.Length == 0) return;
+        if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
+        var output = to ?? host;
+        if (Catalog.Find(text) is not { } found)
+        {
+            // No rule for the whole text: its statements one by one, when it has several.
+            if (Statements.Split(text) is { Count: > 1 } statements)
+            {
+                foreach (var statement in statements) await RunStatementAsync(statement, to);
+                return;
+            }
+
+            await output.WriteAsync(new ErrorRecordMessage(errorRecords(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)))), cancellationToken);
+            return;
+        }
+
+        var nested = new RunContext(output, time, errorRecords, new RunScope(found.Captures, scope.Variables), cancellationToken, catalog, depth + 1);
+        foreach (var step in found.Rule.Steps) await step.RunAsync(nested);
+        if (found.Rule.Final.State != PSInvocationState.Completed)
+        {
+            throw new PipelineTerminatedException(found.Rule.Final.State, found.Rule.Final.Reason?.Build(nested.Scope) ?? ScriptedError.PipelineStopped);
+        }
+    }
+}
+
+/// <summary>A nested statement ended the pipeline (its rule ended Failed or Stopped).</summary>
+internal sealed class PipelineTerminatedException(PSInvocationState state, ScriptedError reason) : Exception(reason.Message)
+{
+    public PSInvocationState State => state;
+    public ScriptedError Reason => reason;
+}
+
+/// <summary>Passes everything through except output, which it keeps (the right-hand side of an assignment).</summary>
+internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
+{
+    public List<PsValue> Output { get; } = [];
+
+    public RunspaceState? Runspace => inner.Runspace;
+
+    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        if (record is PipelineOutput output)
+        {
+            Output.Add(output.Value);
+            return ValueTask.CompletedTask;
+        }
+
+        return inner.WriteAsync(record, cancellationToken);
+    }
+
+    public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+
+    public void Publish() => inner.Publish();
+
+    /// <summary>What PowerShell assigns: nothing is $null, one object is itself, more are an object[].</summary>
+    public PsValue Value => Output.Count switch
+    {
+        0 => PsNil.Instance,
+        1 => Output[0],
+        _ => PsObjects.List(Output, ListValueTemplate.ArrayTypeNames),
+    };
 }
 
 internal abstract class Step
@@ -120,6 +197,9 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         var first = from.EvaluateInteger(context.Scope, "loop from");
         var last = to.EvaluateInteger(context.Scope, "loop to");
         var step = first <= last ? 1 : -1;
+        // The default loop variable is also PowerShell's $_ (an integer), for statements the loop runs.
+        var dollarUnder = variable == "_";
+        var outer = dollarUnder ? context.Scope.Variables.Get("_") : null;
         context.Scope.Push(variable, string.Empty);
         try
         {
@@ -127,6 +207,7 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 context.Scope.Set(variable, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (dollarUnder) context.Scope.Variables.SetLocal("_", ValueTemplate.Integer(i));
                 foreach (var s in steps) await s.RunAsync(context);
                 if (i == last) break;
             }
@@ -134,6 +215,7 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         finally
         {
             context.Scope.Pop();
+            if (dollarUnder) context.Scope.Variables.SetLocal("_", outer);
         }
     }
 }
@@ -147,6 +229,65 @@ internal sealed class EchoInputStep : Step
         {
             await context.WriteAsync(new PipelineOutput(input));
         }
+    }
+}
+
+/// <summary><c>input: {steps}</c>: the steps once per pipeline input object, as ForEach-Object: {_} its text, $_ the object.</summary>
+internal sealed class InputLoopStep(IReadOnlyList<Step> steps) : Step
+{
+    public override async ValueTask RunAsync(RunContext context)
+    {
+        var variables = context.Scope.Variables;
+        var outer = variables.Get("_");
+        context.Scope.Push("_", string.Empty);
+        try
+        {
+            while (await context.Host.ReadInputAsync(context.CancellationToken) is { } input)
+            {
+                context.Scope.Set("_", PipelineVariables.Display(input));
+                variables.SetLocal("_", input);
+                foreach (var s in steps) await s.RunAsync(context);
+            }
+        }
+        finally
+        {
+            context.Scope.Pop();
+            variables.SetLocal("_", outer);
+        }
+    }
+}
+
+/// <summary><c>run: text</c>: the text as a statement of this pipeline, through the behaviours.</summary>
+internal sealed class RunStep(TextTemplate command) : Step
+{
+    public override ValueTask RunAsync(RunContext context) => context.RunStatementAsync(command.Evaluate(context.Scope));
+}
+
+/// <summary><c>set: {name, value | command}</c>: a runspace variable, kept for the session's later pipelines.</summary>
+internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTemplate? command) : Step
+{
+    public override async ValueTask RunAsync(RunContext context)
+    {
+        var variable = VariableValueTemplate.VariableName(name.Evaluate(context.Scope));
+        if (variable.Length == 0) throw new ScenarioRuntimeException($"{name.Location}: set: the variable name is empty");
+        PsValue result;
+        List<string> rest = [];
+        if (command is not null)
+        {
+            // The right-hand side is one statement: in "$x = 5; $x" the assignment takes 5, then "$x" runs.
+            var statements = Statements.Split(command.Evaluate(context.Scope));
+            var capture = new CapturingHost(context.Host);
+            if (statements.Count > 0) await context.RunStatementAsync(statements[0], capture);
+            result = capture.Value;
+            rest = statements.Skip(1).ToList();
+        }
+        else
+        {
+            result = value!.Build(context.Scope);
+        }
+
+        context.Scope.Variables.Set(variable, result);
+        foreach (var statement in rest) await context.RunStatementAsync(statement);
     }
 }
 

@@ -34,7 +34,14 @@ internal sealed class RunScope
     private readonly IReadOnlyDictionary<string, string> captures;
     private readonly List<KeyValuePair<string, string>> loopVariables = [];
 
-    public RunScope(IReadOnlyDictionary<string, string> captures) => this.captures = captures;
+    public RunScope(IReadOnlyDictionary<string, string> captures, PipelineVariables? variables = null)
+    {
+        this.captures = captures;
+        Variables = variables ?? new PipelineVariables(new RunspaceState());
+    }
+
+    /// <summary>The PowerShell variables the running pipeline sees ($args, parameters, $_, then the runspace's).</summary>
+    public PipelineVariables Variables { get; }
 
     public void Push(string name, string value) => loopVariables.Add(new(name, value));
 
@@ -44,6 +51,7 @@ internal sealed class RunScope
 
     public string Lookup(string name)
     {
+        if (name.StartsWith('$')) return Variables.Get(name[1..]) is { } variable ? PipelineVariables.Display(variable) : string.Empty;
         for (var i = loopVariables.Count - 1; i >= 0; i--)
         {
             if (string.Equals(loopVariables[i].Key, name, StringComparison.OrdinalIgnoreCase) || (name == "_" && i == loopVariables.Count - 1))
@@ -84,7 +92,7 @@ internal sealed partial class TextTemplate
     /// <summary>Where it was written, for runtime messages.</summary>
     public string Location { get; }
 
-    [GeneratedRegex(@"^\s*(?<op>\w+)(?:\s*(?<sign>[-+*])\s*(?<op>\w+))*\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*(?<op>\$?\w+)(?:\s*(?<sign>[-+*])\s*(?<op>\$?\w+))*\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex PlaceholderSyntax();
 
     public static TextTemplate Parse(string text, NameScope names, string location, Func<string, Exception> error)
@@ -110,7 +118,8 @@ internal sealed partial class TextTemplate
                     var operands = m.Groups["op"].Captures.Select(x => x.Value).ToArray();
                     foreach (var name in operands)
                     {
-                        if (!names.Contains(name))
+                        // {$name} is a PowerShell variable, known only while running.
+                        if (!name.StartsWith('$') && !names.Contains(name))
                         {
                             throw error($"'{{{name}}}' names no capture or loop variable here (known: {names.Describe()}); write '{{{{' for a literal brace");
                         }
@@ -203,4 +212,107 @@ internal sealed partial class TextTemplate
             }
         }
     }
+}
+
+/// <summary>
+/// The PowerShell variables of one pipeline: its own ($args, param-block names, $_ of an input loop) in front of
+/// the runspace's (what <c>$x = ...</c> set earlier in the session). Assignments go to the runspace.
+/// </summary>
+internal sealed class PipelineVariables(RunspaceState runspace)
+{
+    private readonly Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals = new(StringComparer.OrdinalIgnoreCase);
+
+    public RunspaceState Runspace => runspace;
+
+    public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name) =>
+        locals.TryGetValue(name, out var local) ? local : runspace.TryGetVariable(name, out var value) ? value : null;
+
+    public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
+    {
+        if (value is null) locals.Remove(name);
+        else locals[name] = value;
+    }
+
+    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
+    {
+        locals.Remove(name);
+        runspace.SetVariable(name, value);
+    }
+
+    /// <summary>A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing.</summary>
+    public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value) => value switch
+    {
+        PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable } list
+            when list.ToStringValue is null => string.Join(" ", list.Items.Select(Display)),
+        _ => value.ToDisplayString(),
+    };
+
+    /// <summary>
+    /// PowerShell's expansion of a double-quoted string's text: $name and ${name} become the variables' text;
+    /// backtick escapes (`n, `t, `$, ``) are honoured. $(...) subexpressions and $x.Property are not evaluated.
+    /// </summary>
+    public string Expand(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '`' && i + 1 < text.Length)
+            {
+                var next = text[++i];
+                sb.Append(next switch { 'n' => '\n', 't' => '\t', 'r' => '\r', '0' => '\0', 'a' => '\a', _ => next });
+                continue;
+            }
+
+            if (c == '$' && i + 1 < text.Length)
+            {
+                string? name = null;
+                var end = i;
+                if (text[i + 1] == '{')
+                {
+                    var close = text.IndexOf('}', i + 2);
+                    if (close > i + 2)
+                    {
+                        name = text[(i + 2)..close];
+                        end = close;
+                    }
+                }
+                else
+                {
+                    var j = ScanName(text, i + 1);
+                    if (j < text.Length - 1 && text[j] == ':' && IsScope(text[(i + 1)..j]) && char.IsLetter(text[j + 1])) j = ScanName(text, j + 1);
+                    if (j > i + 1)
+                    {
+                        name = text[(i + 1)..j];
+                        end = j - 1;
+                    }
+                }
+
+                if (name is not null)
+                {
+                    var colon = name.IndexOf(':', StringComparison.Ordinal);
+                    if (colon > 0 && IsScope(name[..colon])) name = name[(colon + 1)..];
+                    if (Get(name) is { } value) sb.Append(Display(value));
+                    i = end;
+                    continue;
+                }
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    private static int ScanName(string text, int start)
+    {
+        var j = start;
+        while (j < text.Length && (char.IsLetterOrDigit(text[j]) || text[j] == '_')) j++;
+        return j;
+    }
+
+    // $global:x, $script:x, $local:x, $using:x name the same variable here.
+    private static bool IsScope(string prefix) =>
+        prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("using", StringComparison.OrdinalIgnoreCase);
 }

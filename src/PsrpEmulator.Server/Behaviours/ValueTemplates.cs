@@ -167,3 +167,63 @@ internal sealed class ConstantValueTemplate(PsValue value) : ValueTemplate
 
     public override PsValue Build(RunScope scope) => value;
 }
+
+/// <summary>
+/// <c>{ $variable: name }</c>: a PowerShell variable's value ($null when unset), or a property path of it
+/// (<c>j.State</c>; over an array, each item's, as PowerShell's member enumeration). A job object written
+/// earlier shows the job as it is now. Written to the pipeline, an array is enumerated.
+/// </summary>
+internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
+{
+    public override PsValue Build(RunScope scope)
+    {
+        var path = VariableName(name.Evaluate(scope)).Split('.', StringSplitOptions.TrimEntries);
+        var value = scope.Variables.Get(path[0]) is { } found ? Refresh(found, scope.Variables.Runspace) : PsNil.Instance;
+        foreach (var property in path.Skip(1)) value = Member(value, property);
+        return value;
+    }
+
+    public override IEnumerable<PsValue> BuildForPipeline(RunScope scope)
+    {
+        var value = Build(scope);
+        return value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list ? list.Items : [value];
+    }
+
+    /// <summary>"$x", "x" and "$global:x" name the variable x.</summary>
+    public static string VariableName(string text)
+    {
+        var name = text.Trim().TrimStart('$');
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? name[(colon + 1)..] : name;
+    }
+
+    private static PsValue Member(PsValue value, string property) => value switch
+    {
+        PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
+            PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil), ListValueTemplate.ArrayTypeNames),
+        PsObject obj => obj[property] ?? PsNil.Instance,
+        PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
+        _ => PsNil.Instance,
+    };
+
+    // A job is a live object in PowerShell: $j shows its state now, not when Start-Job wrote it.
+    private static PsValue Refresh(PsValue value, RunspaceState runspace)
+    {
+        switch (value)
+        {
+            case PsObject { CollectionKind: PsCollectionKind.List } list:
+                var copy = PsObjects.List(list.Items.Select(i => Refresh(i, runspace)), list.TypeNames);
+                return copy;
+            case PsObject job when job.TypeNames is { Count: > 0 } names && names[0] == BackgroundJob.TypeNames[0] && job["InstanceId"].AsGuid() is { } id:
+                return runspace.Jobs.FirstOrDefault(j => j.InstanceId == id)?.ToPsObject() ?? value;
+            default:
+                return value;
+        }
+    }
+}
+
+/// <summary><c>{ $expand: text }</c>: the text of a double-quoted PowerShell string, its $variables expanded (a String).</summary>
+internal sealed class ExpandValueTemplate(TextTemplate text) : ValueTemplate
+{
+    public override PsValue Build(RunScope scope) => PsPrimitive.String(scope.Variables.Expand(text.Evaluate(scope)));
+}

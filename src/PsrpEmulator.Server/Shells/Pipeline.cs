@@ -129,6 +129,10 @@ internal sealed class Pipeline : IPipelineHost
         Diagnostics.Log.PipelineFinished(_shell.Services.Logger, _shell.ShellId, CommandId, outcome.State.ToString());
     }
 
+    public RunspaceState? Runspace => _shell.Runspace;
+
+    public void Publish() => Output.Publish();
+
     /// <summary>Data objects BufferMode Drop discarded from this pipeline's output.</summary>
     public int DroppedCount => _dropped;
 

@@ -41,7 +41,11 @@ internal sealed class Shell
         LastActivity = _idleFrom = CreatedAt;
         ProcessId = 1000 + (int)(Interlocked.Increment(ref s_processIds) % 60000);
         PoolOutput = new OutputStream(capacity: null);
+        Runspace = new Behaviours.RunspaceState(services.Time);
     }
+
+    /// <summary>The runspace's variables and background jobs, shared by this shell's pipelines.</summary>
+    public Behaviours.RunspaceState Runspace { get; }
 
     private static long s_processIds;
     private static long s_creations;
@@ -404,6 +408,7 @@ internal sealed class Shell
     {
         PoolState = RunspacePoolState.Closed;
         _connection.Cancel();
+        Runspace.Close();
         foreach (var pipeline in _pipelines.Values) pipeline.Terminate();
         _pipelines.Clear();
         WinRs?.TerminateAll();

@@ -235,6 +235,37 @@ public class PayloadTests
     }
 
     [Test]
+    public void Invoke_Command_script_with_ArgumentList_and_input_is_written_as_PowerShell_sends_it()
+    {
+        // Invoke-Command -ScriptBlock { param($n) "Hello $n" } -ArgumentList World, with piped input: the script is one
+        // IsScript command whose arguments are positional (N is Nil), and NoInput is false (InvokeCommandCommand /
+        // RemotingEncoder.GenerateCreatePowerShell; NoInput as in test_psrp_with_input.yml).
+        var body = new CreatePipeline([new PipelineCommand("param($n) \"Hello $n\"", IsScript: true,
+            [new PipelineArgument(null, PsPrimitive.String("World")), new PipelineArgument(null, PsPrimitive.Int32(2))])], NoInput: false, AddToHistory: true);
+        var xml = ClixmlSerializer.SerializeToString(body.ToPsValue());
+        Assert.That(xml, Does.Contain("<B N=\"NoInput\">false</B>"));
+        Assert.That(xml, Does.Contain("<S N=\"Cmd\">param($n) \"Hello $n\"</S><B N=\"IsScript\">true</B>"));
+        Assert.That(xml, Does.Match("<MS><Nil N=\"N\" /><S N=\"V\">World</S></MS>.*<MS><Nil N=\"N\" /><I32 N=\"V\">2</I32></MS>"));
+
+        var back = CreatePipeline.FromPsValue(ClixmlDeserializer.Deserialize(xml));
+        Assert.That(back.NoInput, Is.False);
+        Assert.That(back.Commands.Single().Arguments, Is.EqualTo(new[] { new PipelineArgument(null, PsPrimitive.String("World")), new PipelineArgument(null, PsPrimitive.Int32(2)) }));
+    }
+
+    [Test]
+    public void Pipeline_input_carries_the_object_itself_and_end_of_input_carries_nothing()
+    {
+        var rpid = Guid.NewGuid();
+        var pid = Guid.NewGuid();
+        var input = PsrpMessage.Create(PsrpDestination.Server, rpid, pid, new PipelineInput(PsPrimitive.Int32(1)));
+        Assert.That(input.MessageType, Is.EqualTo(PsrpMessageType.PipelineInput));
+        Assert.That(input.ReadData(), Is.EqualTo(PsPrimitive.Int32(1)));
+        var end = PsrpMessage.Create(PsrpDestination.Server, rpid, pid, EndOfPipelineInput.Instance);
+        Assert.That(end.MessageType, Is.EqualTo(PsrpMessageType.EndOfPipelineInput));
+        Assert.That(end.ToArray(), Has.Length.EqualTo(40), "the 40-byte message header and no data (test_psrp_with_input.yml)");
+    }
+
+    [Test]
     public void Create_pipeline_round_trips()
     {
         var original = new CreatePipeline(

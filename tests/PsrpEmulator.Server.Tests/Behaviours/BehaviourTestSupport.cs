@@ -13,6 +13,9 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public IReadOnlyList<IPsrpMessageBody> Records => [.. records];
 
+    /// <summary>The runspace the behaviour sees (null: a fresh one per run, as the interface's default).</summary>
+    public RunspaceState? Runspace { get; init; }
+
     public IReadOnlyList<PsValue> Outputs => [.. records.OfType<PipelineOutput>().Select(o => o.Value)];
 
     /// <summary>Output values as PowerShell would print them.</summary>

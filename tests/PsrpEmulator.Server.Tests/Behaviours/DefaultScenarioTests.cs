@@ -194,12 +194,18 @@ public class DefaultScenarioTests
 
     [TestCase("Get-Nothing")]
     [TestCase("'unterminated")]
-    [TestCase("1..3 | ForEach-Object { Get-Thing $_ }")]
-    [TestCase("\"has $variable\"")]
     public async Task Unrecognised_scripts_get_CommandNotFound(string command)
     {
         var (host, outcome) = await Default.RunScriptAsync(command);
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+    }
+
+    [Test]
+    public async Task An_unknown_command_in_a_ForEach_Object_body_fails_once_per_item_as_in_PowerShell()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("1..3 | ForEach-Object { Get-Thing $_ }");
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(Enumerable.Repeat(("CommandNotFoundException", (string?)"Get-Thing"), 3)));
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
     }
 

@@ -125,7 +125,7 @@ public class LoadErrorTests
             behaviours:
               - match: x
                 steps: [ input: swallow ]
-            """, 3, "input: supports 'echo'");
+            """, 3, "input: is 'echo' or {steps: [...]}");
         yield return Case("unsupported tag", """
             behaviours:
               - match: x
@@ -151,6 +151,31 @@ public class LoadErrorTests
               - match: x
                 steps: [ output: "unterminated ]
             """, 3, "");
+        yield return Case("set without a value or a command", """
+            behaviours:
+              - regex: '\$(?<v>\w+) = 1'
+                steps: [ set: { name: "{v}" } ]
+            """, 3, "set takes 'value:'");
+        yield return Case("set with both a value and a command", """
+            behaviours:
+              - match: x
+                steps: [ set: { name: x, value: 1, command: "2" } ]
+            """, 3, "one of them");
+        yield return Case("receive-job key", """
+            behaviours:
+              - match: x
+                steps: [ receive-job: { job: "$j" } ]
+            """, 3, "unknown receive-job key 'job'; expected one of: variable, id, name, keep, wait, autoremove");
+        yield return Case("start-job without command", """
+            behaviours:
+              - match: x
+                steps: [ start-job: { name: J } ]
+            """, 3, "start-job needs 'command:'");
+        yield return Case("special value key with others", """
+            behaviours:
+              - match: x
+                steps: [ output: { $variable: x, Other: 1 } ]
+            """, 3, "unknown special key '$variable'");
         yield return Case("behaviours not a list", """
             behaviours:
               match: x

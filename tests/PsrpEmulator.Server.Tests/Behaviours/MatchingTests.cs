@@ -53,7 +53,7 @@ public class MatchingTests
 
     [TestCase("Get-Item x", true)]
     [TestCase("GET-ITEM x", true)]
-    [TestCase("Get-Item x; Remove-Item y", false)]
+    [TestCase("Get-Item x | Remove-Item y", false)]
     [TestCase("  Get-Item x  ", true)]
     [TestCase("xGet-Item x", false)]
     public async Task Regex_must_match_the_whole_trimmed_text_ignoring_case(string text, bool matches)
@@ -125,14 +125,16 @@ public class MatchingTests
     [Test]
     public async Task Unknown_script_writes_CommandNotFound_for_its_first_word_and_completes()
     {
-        var (host, outcome) = await BehaviourCatalog.Empty.RunScriptAsync("  Get-Nothing -Name x; 'more' ");
+        // As in PowerShell, the script goes on after the unknown command: 'more' is written.
+        var (host, outcome) = await BehaviourCatalog.LoadDefault().RunScriptAsync("  Get-Nothing -Name x; 'more' ");
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "more" }));
         var error = host.Errors.Single();
         Assert.That(error, Is.EqualTo(new ScriptedError(
             "The term 'Get-Nothing' is not recognized as a name of a cmdlet, function, script file, or executable program.\n" +
             "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
             "CommandNotFoundException", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", "Get-Nothing")));
-        Assert.That(host.Records, Has.Count.EqualTo(1));
+        Assert.That(host.Records, Has.Count.EqualTo(2));
     }
 
     [TestCase("foo;bar", "foo")]

@@ -1,0 +1,254 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// What one remote runspace (a RunspacePool's shell) remembers between pipelines: the variables behaviours set
+/// (<c>$x = 5</c>) and the background jobs they started (<c>Start-Job</c>). Nothing is shared between shells.
+/// </summary>
+public sealed class RunspaceState(TimeProvider? time = null)
+{
+    /// <summary>The clock background jobs run on (the server's); null: the clock of the pipeline that starts them.</summary>
+    internal TimeProvider? Time => time;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, PsValue> _variables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<BackgroundJob> _jobs = [];
+    private readonly CancellationTokenSource _closed = new();
+    private int _nextJobId = 1;
+
+    /// <summary>Cancelled when the runspace closes: its jobs stop.</summary>
+    internal CancellationToken Closed => _closed.Token;
+
+    internal bool TryGetVariable(string name, out PsValue value)
+    {
+        lock (_lock) return _variables.TryGetValue(name, out value!);
+    }
+
+    internal void SetVariable(string name, PsValue value)
+    {
+        lock (_lock) _variables[name] = value;
+    }
+
+    /// <summary>A new job's Id: PowerShell gives the parent job one Id and its child job the next, so Start-Job hands out 1, 3, 5...</summary>
+    internal BackgroundJob AddJob(string command, string? name, TimeProvider time)
+    {
+        lock (_lock)
+        {
+            var id = _nextJobId;
+            _nextJobId += 2;
+            var job = new BackgroundJob(id, string.IsNullOrEmpty(name) ? "Job" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : name, command, time.GetUtcNow());
+            _jobs.Add(job);
+            return job;
+        }
+    }
+
+    internal IReadOnlyList<BackgroundJob> Jobs
+    {
+        get
+        {
+            lock (_lock) return [.. _jobs];
+        }
+    }
+
+    internal void RemoveJob(BackgroundJob job)
+    {
+        lock (_lock) _jobs.Remove(job);
+    }
+
+    /// <summary>The runspace closes (shell deleted): running jobs are stopped.</summary>
+    internal void Close() => _closed.Cancel();
+}
+
+/// <summary>System.Management.Automation.JobState values.</summary>
+internal enum JobState
+{
+    NotStarted = 0,
+    Running = 1,
+    Completed = 2,
+    Failed = 3,
+    Stopped = 4,
+    Blocked = 5,
+    Suspended = 6,
+    Disconnected = 7,
+    Suspending = 8,
+    Stopping = 9,
+    AtBreakpoint = 10,
+}
+
+/// <summary>
+/// A <c>Start-Job</c> job inside a remote runspace: its command runs as a behaviour in the background (on the
+/// server's clock) and what it writes is kept until a <c>Receive-Job</c> takes it.
+/// </summary>
+internal sealed class BackgroundJob(int id, string name, string command, DateTimeOffset beginTime) : IPipelineHost
+{
+    /// <summary>The type names of a Start-Job job (PSJobTypeName BackgroundJob).</summary>
+    public static readonly string[] TypeNames = ["System.Management.Automation.PSRemotingJob", "System.Management.Automation.Job", "System.Object"];
+
+    private readonly Lock _lock = new();
+    private readonly List<IPsrpMessageBody> _results = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _version;
+
+    public int Id => id;
+    public string Name => name;
+    public string Command => command;
+    public Guid InstanceId { get; } = Guid.NewGuid();
+    public DateTimeOffset BeginTime => beginTime;
+    public DateTimeOffset? EndTime { get; private set; }
+    public JobState State { get; private set; } = JobState.Running;
+    public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Stopped;
+
+    public bool HasMoreData
+    {
+        get
+        {
+            lock (_lock) return _results.Count > 0;
+        }
+    }
+
+    /// <summary>Results written and not yet taken (for tests and diagnostics).</summary>
+    public int ResultCount
+    {
+        get
+        {
+            lock (_lock) return _results.Count;
+        }
+    }
+
+    /// <summary>Stops the job (Stop-Job, or the runspace closing).</summary>
+    public CancellationTokenSource Stop { get; } = new();
+
+    /// <summary>
+    /// Results a job holds before its writes wait for a Receive-Job to take some (PowerShell's are unbounded; the
+    /// emulator's must not let one command fill the memory, nor run a long loop inline).
+    /// </summary>
+    public const int MaxResults = 10_000;
+
+    private TaskCompletionSource _taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task taken;
+            lock (_lock)
+            {
+                if (_results.Count < MaxResults)
+                {
+                    _results.Add(record);
+                    break;
+                }
+
+                taken = _taken.Task;
+            }
+
+            await taken.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Signal();
+    }
+
+    // A background job has no pipeline input.
+    public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
+
+    public void Finish(PipelineOutcome outcome, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            // A job that failed reports its reason as an error record to Receive-Job.
+            if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } reason }) _results.Add(new ErrorRecordMessage(reason));
+            State = outcome.State switch
+            {
+                PSInvocationState.Failed => JobState.Failed,
+                PSInvocationState.Stopped => JobState.Stopped,
+                _ => JobState.Completed,
+            };
+            EndTime = now;
+        }
+
+        Signal();
+    }
+
+    /// <summary>
+    /// What Receive-Job gets now: with <paramref name="keep"/> everything from <paramref name="cursor"/> on (kept for the
+    /// next Receive-Job), without it everything not yet received (then gone).
+    /// </summary>
+    public IReadOnlyList<IPsrpMessageBody> Take(bool keep, ref int cursor) => Take(keep, ref cursor, out _);
+
+    /// <summary>As <see cref="Take(bool, ref int)"/>; <paramref name="version"/> is what <see cref="WaitForChangeAsync"/> waits past.</summary>
+    public IReadOnlyList<IPsrpMessageBody> Take(bool keep, ref int cursor, out long version)
+    {
+        lock (_lock)
+        {
+            version = _version;
+            if (keep)
+            {
+                var kept = _results.Skip(cursor).ToList();
+                cursor = _results.Count;
+                return kept;
+            }
+
+            var taken = _results.ToList();
+            _results.Clear();
+            cursor = 0;
+            var released = _taken;
+            _taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            released.TrySetResult();
+            return taken;
+        }
+    }
+
+    /// <summary>The current change count (writes and the end), for <see cref="WaitForChangeAsync"/>.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_lock) return _version;
+        }
+    }
+
+    /// <summary>Completes when the job has written or finished since <paramref name="version"/> (at once when it already has).</summary>
+    public Task WaitForChangeAsync(long version, CancellationToken cancellationToken)
+    {
+        lock (_lock) return IsFinished || _version != version ? Task.CompletedTask : _changed.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource previous;
+        lock (_lock)
+        {
+            _version++;
+            previous = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+
+    /// <summary>The job as PowerShell serializes a PSRemotingJob (the properties its Get-Job table shows, and a few more).</summary>
+    public PsObject ToPsObject(JobState? state = null)
+    {
+        var shown = state ?? State;
+        var obj = new PsObject(TypeNames) { ToStringValue = TypeNames[0] };
+        void Add(string n, PsValue v) => obj.AdaptedProperties.Add(new PsProperty(n, v));
+        Add("Command", PsPrimitive.String(command));
+        Add("JobStateInfo", new PsObject(["System.Management.Automation.JobStateInfo", "System.Object"]) { ToStringValue = shown.ToString() }
+            .With("State", JobStateValue(shown)).With("Reason", PsNil.Instance));
+        Add("InstanceId", PsPrimitive.Guid(InstanceId));
+        Add("Id", PsPrimitive.Int32(id));
+        Add("Name", PsPrimitive.String(name));
+        Add("PSJobTypeName", PsPrimitive.String("BackgroundJob"));
+        Add("State", JobStateValue(shown));
+        Add("HasMoreData", PsPrimitive.Boolean(HasMoreData));
+        Add("StatusMessage", PsPrimitive.String(string.Empty));
+        Add("Location", PsPrimitive.String("localhost"));
+        Add("PSBeginTime", PsPrimitive.DateTime(beginTime));
+        Add("PSEndTime", state is null && EndTime is { } end ? PsPrimitive.DateTime(end) : PsNil.Instance);
+        return obj;
+    }
+
+    private static PsObject JobStateValue(JobState state) => PsObjects.Enum("System.Management.Automation.JobState", state.ToString(), (int)state);
+}

@@ -1,0 +1,135 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Binds a script's arguments as PowerShell does for <c>Invoke-Command -ArgumentList</c>: a leading
+/// <c>param(...)</c> block (after an optional <c>[CmdletBinding()]</c>) is taken off the text rules match, its
+/// names get the positional arguments in order (or a named argument of that name, or the literal default);
+/// what is left over is <c>$args</c>.
+/// </summary>
+internal static partial class ScriptParameters
+{
+    public static readonly IReadOnlyDictionary<string, PsValue> None = new Dictionary<string, PsValue>();
+
+    [GeneratedRegex(@"\A\s*(?:\[\s*CmdletBinding\s*\([^)]*\)\s*\]\s*)?param\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ParamStart();
+
+    [GeneratedRegex(@"\$(?:[a-z]+:)?(?<name>\w+)\s*(?:=\s*(?<default>.+?))?\s*\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex ParameterTail();
+
+    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body)
+    {
+        body = text;
+        var parameters = new List<(string Name, string? Default)>();
+        var start = ParamStart().Match(text);
+        if (start.Success && FindClose(text, start.Length) is { } close)
+        {
+            foreach (var declaration in SplitTopLevel(text[start.Length..close]))
+            {
+                var m = ParameterTail().Match(StripAttributes(declaration));
+                if (m.Success) parameters.Add((m.Groups["name"].Value, m.Groups["default"].Success ? m.Groups["default"].Value.Trim() : null));
+            }
+
+            body = text[(close + 1)..].Trim();
+        }
+
+        if (arguments.Count == 0 && parameters.Count == 0) return None;
+        var locals = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+        var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
+        foreach (var (name, fallback) in parameters)
+        {
+            var named = arguments.FirstOrDefault(a => a.Name is { Length: > 0 } n && string.Equals(n.TrimStart('-'), name, StringComparison.OrdinalIgnoreCase));
+            locals[name] = named?.Value ?? (positional.TryDequeue(out var value) ? value : Literal(fallback));
+        }
+
+        locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
+        return locals;
+    }
+
+    // A default that is a literal: 'text', "text", a number, $true/$false; anything else is $null here.
+    private static PsValue Literal(string? text)
+    {
+        if (text is null) return PsNil.Instance;
+        if (text.Length >= 2 && (text[0] == '\'' || text[0] == '"') && text[^1] == text[0]) return PsPrimitive.String(text[1..^1]);
+        if (ValueTemplate.ParseBoolean(text) is { } b) return PsPrimitive.Boolean(b);
+        return ScalarForms.TryLiteral(text) is PsPrimitive number && number.Value is not bool ? number : PsNil.Instance;
+    }
+
+    // [Parameter(...)] [int] in front of the name.
+    private static string StripAttributes(string declaration)
+    {
+        var s = declaration.Trim();
+        while (s.StartsWith('['))
+        {
+            var depth = 0;
+            var i = 0;
+            for (; i < s.Length; i++)
+            {
+                if (s[i] == '[') depth++;
+                else if (s[i] == ']' && --depth == 0) break;
+            }
+
+            s = i < s.Length ? s[(i + 1)..].TrimStart() : string.Empty;
+        }
+
+        return s;
+    }
+
+    // The ')' closing the param block, skipping nested brackets and quoted strings.
+    private static int? FindClose(string text, int from)
+    {
+        var depth = 1;
+        for (var i = from; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\'' or '"')
+            {
+                var end = text.IndexOf(c, i + 1);
+                if (end < 0) return null;
+                i = end;
+            }
+            else if (c is '(' or '[' or '{') depth++;
+            else if (c is ')' or ']' or '}' && --depth == 0) return c == ')' ? i : null;
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> SplitTopLevel(string list)
+    {
+        var depth = 0;
+        var start = 0;
+        char? quote = null;
+        for (var i = 0; i < list.Length; i++)
+        {
+            var c = list[i];
+            if (quote is { } q)
+            {
+                if (c == q) quote = null;
+                continue;
+            }
+
+            switch (c)
+            {
+                case '\'' or '"':
+                    quote = c;
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    depth--;
+                    break;
+                case ',' when depth == 0:
+                    yield return list[start..i];
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        if (list[start..].Trim().Length > 0) yield return list[start..];
+    }
+}

@@ -1,0 +1,77 @@
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Splits script text into its top-level statements (at ';' and line ends outside quotes, brackets and braces; a
+/// line ending in '|' or '`' goes on), so a script no rule matches whole runs statement by statement.
+/// </summary>
+internal static class Statements
+{
+    public static List<string> Split(string text)
+    {
+        var result = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '\'':
+                    // '' inside single quotes is one quote.
+                    for (i++; i < text.Length && !(text[i] == '\'' && (i + 1 >= text.Length || text[i + 1] != '\'')); i++)
+                    {
+                        if (text[i] == '\'') i++;
+                    }
+
+                    break;
+                case '"':
+                    for (i++; i < text.Length && text[i] != '"'; i++)
+                    {
+                        if (text[i] == '`') i++;
+                    }
+
+                    break;
+                case '`':
+                    i++;
+                    break;
+                case '#' when depth == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1])):
+                    // A comment runs to the end of the line.
+                    var eol = text.IndexOf('\n', i);
+                    Add(text[start..i]);
+                    start = i = eol < 0 ? text.Length : eol;
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (depth > 0) depth--;
+                    break;
+                case ';' when depth == 0:
+                    Add(text[start..i]);
+                    start = i + 1;
+                    break;
+                case '\n' when depth == 0:
+                    var line = text[start..i].TrimEnd();
+                    if (line.EndsWith('|') || NextLineStartsWithPipe(text, i)) break;
+                    Add(text[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        if (start < text.Length) Add(text[start..]);
+        return result;
+
+        void Add(string statement)
+        {
+            if (statement.Trim().Length > 0) result.Add(statement.Trim());
+        }
+    }
+
+    private static bool NextLineStartsWithPipe(string text, int newline)
+    {
+        var i = newline + 1;
+        while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+        return i < text.Length && text[i] == '|';
+    }
+}

@@ -1,0 +1,113 @@
+namespace PsrpEmulator.PowerShell.Tests;
+
+/// <summary>Issue 4 through the module: -ArgumentList, piped input, variables and background jobs in a remote session.</summary>
+public class InvokeCommandStateTests : HostedEngineTestBase
+{
+    [Test]
+    public async Task ArgumentList_binds_to_the_script_block_s_param_block()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "$s = New-PSSession -ComputerName Server01; Invoke-Command -Session $s -ScriptBlock { param($n) \"Hello $n\" } -ArgumentList World");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Hello World" }));
+    }
+
+    [Test]
+    public async Task Piped_input_is_the_remote_script_s_input()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        var doubled = await RunAsync(host, "1..3 | Invoke-Command -Session $s { $input | ForEach-Object { $_ * 2 } }");
+        Assert.That(doubled.Errors, Is.Empty, string.Join("\n", doubled.Errors));
+        Assert.That(doubled.Output.Select(o => o.BaseObject), Is.EqualTo(new object[] { 2, 4, 6 }));
+
+        // A pipeline that starts with a command gets "$input |" in front, as PowerShell sends it.
+        var items = await RunAsync(host, "'a', 'b' | Invoke-Command -Session $s { ForEach-Object { \"Item $_\" } }");
+        Assert.That(Lines(items), Is.EqualTo(new[] { "Item a", "Item b" }));
+        Assert.That(Emulator.Journal.Snapshot().Where(e => e.Action == "Command").Select(e => e.RequestMessages.Count), Is.All.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_variable_set_by_one_Invoke_Command_is_there_for_the_next_in_the_same_session_only()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01; $t = New-PSSession -ComputerName Server01");
+
+        var set = await RunAsync(host, "Invoke-Command -Session $s { $x = 5 }");
+        Assert.That(set.Output, Is.Empty);
+        var same = await RunAsync(host, "Invoke-Command -Session $s { $x }");
+        Assert.That(same.Output.Select(o => o.BaseObject), Is.EqualTo(new object[] { 5 }));
+        var other = await RunAsync(host, "Invoke-Command -Session $t { \"x is '$x'\" }");
+        Assert.That(Lines(other), Is.EqualTo(new[] { "x is ''" }));
+    }
+
+    [Test]
+    public async Task A_remote_Start_Job_is_listed_by_a_remote_Get_Job_and_its_results_come_back_with_Receive_Job()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        var started = await RunAsync(host, "Invoke-Command -Session $s { Start-Job { 'Return 1'; Start-Sleep 30; 'Return 2' } }");
+        Assert.That(started.Errors, Is.Empty, string.Join("\n", started.Errors));
+        var job = started.Output.Single();
+        Assert.That(job.TypeNames[0], Is.EqualTo("Deserialized.System.Management.Automation.PSRemotingJob"));
+        Assert.That(job.Properties["Name"].Value, Is.EqualTo("Job1"));
+        Assert.That(job.Properties["State"].Value?.ToString(), Is.EqualTo("Running"));
+
+        var table = await RunAsync(host, "Invoke-Command -Session $s { Get-Job } | Out-String");
+        Assert.That(table.Output.Single().ToString(), Does.Match(@"Id\s+Name\s+PSJobTypeName\s+State\s+HasMoreData\s+Location"), "PowerShell's job table (Command is cut by the host's width)");
+        Assert.That(table.Output.Single().ToString(), Does.Match(@"1\s+Job1\s+BackgroundJob\s+Running\s+True\s+localhost"));
+
+        var waited = await RunAsync(host, "Invoke-Command -Session $s { Receive-Job -Id 1 -Wait }");
+        Assert.That(Lines(waited), Is.EqualTo(new[] { "Return 1", "Return 2" }));
+        var after = await RunAsync(host, "Invoke-Command -Session $s { Get-Job -Name Job1 }");
+        Assert.That(after.Output.Single().Properties["State"].Value?.ToString(), Is.EqualTo("Completed"));
+        Assert.That(after.Output.Single().Properties["HasMoreData"].Value, Is.EqualTo(false), "Receive-Job took everything");
+    }
+
+    [Test]
+    public async Task ArgumentList_and_input_go_with_AsJob_and_with_a_temporary_ComputerName_session_too()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        var job = await RunAsync(host, "$j = Invoke-Command -Session $s { param($a, $b) \"$a and $b\" } -ArgumentList 1, two -AsJob; $null = Wait-Job $j; Receive-Job $j");
+        Assert.That(job.Errors, Is.Empty, string.Join("\n", job.Errors));
+        Assert.That(Lines(job), Is.EqualTo(new[] { "1 and two" }));
+
+        var piped = await RunAsync(host, "'x', 'y' | Invoke-Command -ComputerName Server01 { $input }");
+        Assert.That(piped.Errors, Is.Empty, string.Join("\n", piped.Errors));
+        Assert.That(Lines(piped), Is.EqualTo(new[] { "x", "y" }));
+    }
+
+    [Test]
+    public async Task Piped_input_is_sent_object_by_object_after_the_command_starts_and_ended_at_the_end()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        var last = Emulator.Journal.Snapshot()[^1].Sequence;
+
+        var result = await RunAsync(host, "'a', 'b' | Invoke-Command -Session $s { $input }");
+
+        Assert.That(Lines(result), Is.EqualTo(new[] { "a", "b" }));
+        var sent = Emulator.Journal.Snapshot().Where(e => e.Sequence > last && e.Action is "Command" or "Send")
+            .Select(e => $"{e.Action}:{string.Join(",", e.RequestMessages)}");
+        Assert.That(sent, Is.EqualTo(new[] { "Command:CreatePipeline", "Send:PipelineInput", "Send:PipelineInput", "Send:EndOfPipelineInput" }));
+    }
+
+    [Test]
+    public async Task Without_any_piped_object_the_remote_command_does_not_run()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        var last = Emulator.Journal.Snapshot()[^1].Sequence;
+
+        var result = await RunAsync(host, "@() | Invoke-Command -Session $s { 'ran' }");
+
+        Assert.That(result.Output, Is.Empty);
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(Emulator.Journal.Snapshot().Where(e => e.Sequence > last && e.Action == "Command"), Is.Empty);
+    }
+}

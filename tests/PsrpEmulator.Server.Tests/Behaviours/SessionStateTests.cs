@@ -1,0 +1,227 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>Issue 4: variables and background jobs kept per runspace, script arguments and pipeline input.</summary>
+public class SessionStateTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(RunspaceState runspace, string text, TimeProvider? time = null, IReadOnlyList<PipelineArgument>? arguments = null, params PsValue[] input)
+    {
+        var host = new RecordingHost(input) { Runspace = runspace };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, arguments ?? [])], NoInput: input.Length == 0);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, time ?? new FakeTimeProvider());
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"'{text}' ended {outcome.State}");
+        return host;
+    }
+
+    [Test]
+    public async Task A_variable_set_in_one_pipeline_is_read_by_a_later_one_in_the_same_runspace()
+    {
+        var runspace = new RunspaceState();
+        var set = await RunAsync(runspace, "$x = 5");
+        Assert.That(set.Records, Is.Empty, "an assignment writes nothing");
+
+        var read = await RunAsync(runspace, "$x");
+        Assert.That(read.Outputs, Is.EqualTo(new[] { PsPrimitive.Int32(5) }));
+    }
+
+    [Test]
+    public async Task Variables_are_not_shared_between_runspaces()
+    {
+        var first = new RunspaceState();
+        await RunAsync(first, "$x = 'first'");
+        var other = await RunAsync(new RunspaceState(), "$x");
+        Assert.That(other.Outputs, Is.EqualTo(new[] { PsNil.Instance }), "an unset variable is $null");
+        Assert.That((await RunAsync(first, "$x")).OutputTexts, Is.EqualTo(new[] { "first" }));
+    }
+
+    [Test]
+    public async Task A_script_no_rule_matches_whole_runs_statement_by_statement()
+    {
+        var host = await RunAsync(new RunspaceState(), "$x = 6*7; \"x is $x\"; $y = 1..3; $y");
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "x is 42", "1", "2", "3" }));
+    }
+
+    [Test]
+    public async Task An_assignment_takes_the_output_of_its_command_and_an_array_for_several_objects()
+    {
+        var runspace = new RunspaceState();
+        await RunAsync(runspace, "$p = Get-Process");
+        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "Idle", "System", "svchost", "wsmprovhost" }));
+    }
+
+    [Test]
+    public async Task Param_block_names_get_the_positional_arguments()
+    {
+        var host = await RunAsync(new RunspaceState(), "param($n) \"Hello $n\"", arguments: [new PipelineArgument(null, PsPrimitive.String("World"))]);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Hello World" }));
+    }
+
+    [Test]
+    public async Task Arguments_left_over_from_the_param_block_are_args_and_defaults_fill_missing_ones()
+    {
+        var runspace = new RunspaceState();
+        var host = await RunAsync(runspace, "param([Parameter(Mandatory)][string]$a, [int]$b = 7) \"$a $b\"; $args",
+            arguments: [new PipelineArgument(null, PsPrimitive.String("one"))]);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "one 7" }), "$args is empty: nothing is written for it");
+
+        var rest = await RunAsync(runspace, "param($a) $args", arguments:
+            [new PipelineArgument(null, PsPrimitive.Int32(1)), new PipelineArgument(null, PsPrimitive.Int32(2)), new PipelineArgument(null, PsPrimitive.Int32(3))]);
+        Assert.That(rest.Outputs, Is.EqualTo(new[] { PsPrimitive.Int32(2), PsPrimitive.Int32(3) }));
+        Assert.That((await RunAsync(runspace, "$a")).Outputs, Is.EqualTo(new[] { PsNil.Instance }), "parameters belong to their pipeline");
+    }
+
+    [Test]
+    public async Task Input_is_seen_as_dollar_input_and_as_dollar_underscore_in_ForEach_Object()
+    {
+        var input = new PsValue[] { PsPrimitive.Int32(1), PsPrimitive.Int32(2), PsPrimitive.Int32(3) };
+        var doubled = await RunAsync(new RunspaceState(), "$input | ForEach-Object { $_ * 2 }", input: input);
+        Assert.That(doubled.Outputs, Is.EqualTo(new[] { PsPrimitive.Int32(2), PsPrimitive.Int32(4), PsPrimitive.Int32(6) }));
+
+        // What PowerShell sends for `1..3 | Invoke-Command { ForEach-Object { "Item $_" } }`.
+        var items = await RunAsync(new RunspaceState(), "$input |ForEach-Object { \"Item $_\" }", input: input);
+        Assert.That(items.OutputTexts, Is.EqualTo(new[] { "Item 1", "Item 2", "Item 3" }));
+
+        var echoed = await RunAsync(new RunspaceState(), "$input", input: [PsPrimitive.String("a")]);
+        Assert.That(echoed.OutputTexts, Is.EqualTo(new[] { "a" }));
+    }
+
+    [Test]
+    public async Task A_background_job_runs_on_the_virtual_clock_and_Receive_Job_takes_what_it_wrote_so_far()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        var started = await RunAsync(runspace, "$j = Start-Job { 1..3 | ForEach-Object { \"Return $_\"; Start-Sleep 30 } }", time);
+        Assert.That(started.Records, Is.Empty, "the job went into $j");
+
+        var first = await RunAsync(runspace, "Receive-Job $j", time);
+        Assert.That(first.OutputTexts, Is.EqualTo(new[] { "Return 1" }));
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Behaviour.EventuallyAsync(() => runspace.Jobs[0].HasMoreData, "Return 2 was written");
+        var second = await RunAsync(runspace, "Receive-Job -Id 1 -Keep", time);
+        Assert.That(second.OutputTexts, Is.EqualTo(new[] { "Return 2" }), "Return 1 was received without -Keep: gone");
+        Assert.That((await RunAsync(runspace, "Receive-Job -Name Job1 -Keep", time)).OutputTexts, Is.EqualTo(new[] { "Return 2" }), "-Keep kept it");
+
+        var state = await RunAsync(runspace, "$j.State", time);
+        Assert.That(state.OutputTexts, Is.EqualTo(new[] { "Running" }));
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Behaviour.EventuallyAsync(() => runspace.Jobs[0].ResultCount == 2, "Return 3 was written");
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Behaviour.EventuallyAsync(() => runspace.Jobs[0].IsFinished, "the job finished");
+        var rest = await RunAsync(runspace, "Receive-Job $j", time);
+        Assert.That(rest.OutputTexts, Is.EqualTo(new[] { "Return 2", "Return 3" }));
+        Assert.That((await RunAsync(runspace, "$j.State", time)).OutputTexts, Is.EqualTo(new[] { "Completed" }));
+        Assert.That((await RunAsync(runspace, "Receive-Job $j", time)).Records, Is.Empty, "nothing left");
+    }
+
+    [Test]
+    public async Task Receive_Job_Wait_waits_for_the_job_to_finish_on_the_virtual_clock()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        await RunAsync(runspace, "$j = Start-Job -ScriptBlock { 1..2 | % { \"Part $_\"; Start-Sleep 10 } }", time);
+
+        var host = new RecordingHost { Runspace = runspace };
+        var run = Default.Resolve(Behaviour.Script("Receive-Job $j -Wait")).RunTestAsync(host, time);
+        Assert.That(run.IsCompleted, Is.False, "the job is still running");
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Part 1" }), "results are written as they come");
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Behaviour.EventuallyAsync(() => host.OutputTexts.Count == 2, "Part 2 was received");
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That((await run.WaitAsync(TimeSpan.FromSeconds(5))).State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Part 1", "Part 2" }));
+    }
+
+    [Test]
+    public async Task Start_Job_writes_the_job_and_Get_Job_lists_the_jobs_with_PowerShell_ids()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        var started = await RunAsync(runspace, "Start-Job { Start-Sleep 60 }", time);
+        var job = (PsObject)started.Outputs.Single();
+        Assert.That(job.TypeNames, Is.EqualTo(new[] { "System.Management.Automation.PSRemotingJob", "System.Management.Automation.Job", "System.Object" }));
+        Assert.That(job["Id"], Is.EqualTo(PsPrimitive.Int32(1)));
+        Assert.That(job["Name"], Is.EqualTo(PsPrimitive.String("Job1")));
+        Assert.That(job["PSJobTypeName"], Is.EqualTo(PsPrimitive.String("BackgroundJob")));
+        Assert.That(job["State"]!.ToDisplayString(), Is.EqualTo("Running"));
+        Assert.That(job["Location"], Is.EqualTo(PsPrimitive.String("localhost")));
+        Assert.That(job["Command"], Is.EqualTo(PsPrimitive.String(" Start-Sleep 60 ")));
+
+        await RunAsync(runspace, "Start-Job -Name Second { 'done' }", time);
+        var list = await RunAsync(runspace, "Get-Job", time);
+        var jobs = list.Outputs.Cast<PsObject>().ToList();
+        Assert.That(jobs.Select(j => j["Id"]!.ToDisplayString()), Is.EqualTo(new[] { "1", "3" }), "each Start-Job also takes an Id for its child job");
+        Assert.That(jobs.Select(j => j["Name"]!.ToDisplayString()), Is.EqualTo(new[] { "Job1", "Second" }));
+        Assert.That(jobs.Select(j => j["State"]!.ToDisplayString()), Is.EqualTo(new[] { "Running", "Completed" }));
+        Assert.That(jobs.Select(j => j["HasMoreData"]), Is.EqualTo(new[] { PsPrimitive.Boolean(false), PsPrimitive.Boolean(true) }));
+    }
+
+    [Test]
+    public async Task Receive_Job_for_an_unknown_id_or_name_writes_PowerShell_s_error()
+    {
+        var runspace = new RunspaceState();
+        var host = await RunAsync(runspace, "Receive-Job -Id 7");
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("JobWithSpecifiedSessionNotFound,Microsoft.PowerShell.Commands.ReceiveJobCommand"));
+        Assert.That(host.Errors.Single().Message, Does.StartWith("The command cannot find a job with the job ID 7."));
+        var byName = await RunAsync(runspace, "Receive-Job -Name Nope");
+        Assert.That(byName.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("JobWithSpecifiedNameNotFound,Microsoft.PowerShell.Commands.ReceiveJobCommand"));
+    }
+
+    [Test]
+    public async Task Jobs_belong_to_their_runspace_and_stop_when_it_closes()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        await RunAsync(runspace, "$j = Start-Job { Start-Sleep 3600 }", time);
+        Assert.That((await RunAsync(new RunspaceState(time), "Get-Job", time)).Records, Is.Empty);
+
+        runspace.Close();
+        await Behaviour.EventuallyAsync(() => runspace.Jobs[0].IsFinished, "the job stopped");
+        Assert.That(runspace.Jobs[0].State, Is.EqualTo(JobState.Stopped));
+    }
+
+    [Test]
+    public async Task A_failing_job_is_Failed_and_Receive_Job_writes_its_reason()
+    {
+        var runspace = new RunspaceState();
+        await RunAsync(runspace, "$j = Start-Job { throw 'boom' }");
+        Assert.That((await RunAsync(runspace, "$j.State")).OutputTexts, Is.EqualTo(new[] { "Failed" }));
+        var received = await RunAsync(runspace, "Receive-Job $j");
+        Assert.That(received.Errors.Single().Message, Is.EqualTo("boom"));
+    }
+
+    [Test]
+    public async Task A_job_holds_at_most_MaxResults_and_goes_on_when_Receive_Job_takes_them()
+    {
+        var runspace = new RunspaceState(new FakeTimeProvider());
+        await RunAsync(runspace, "$j = Start-Job { 1..15000 }");
+        var job = runspace.Jobs.Single();
+        Assert.That((job.ResultCount, job.State), Is.EqualTo((BackgroundJob.MaxResults, JobState.Running)), "the job waits for room");
+
+        var first = await RunAsync(runspace, "Receive-Job $j");
+        Assert.That(first.Outputs, Has.Count.EqualTo(BackgroundJob.MaxResults));
+        await Behaviour.EventuallyAsync(() => job.IsFinished, "the job went on and finished");
+        var rest = await RunAsync(runspace, "Receive-Job $j");
+        Assert.That(rest.OutputTexts, Has.Count.EqualTo(5000));
+        Assert.That(rest.OutputTexts[^1], Is.EqualTo("15000"));
+    }
+
+    [Test]
+    public async Task A_range_piped_to_ForEach_Object_runs_its_body_statements_with_dollar_underscore()
+    {
+        var runspace = new RunspaceState();
+        var host = await RunAsync(runspace, "1..3 | ForEach-Object { $_ * 2 }");
+        Assert.That(host.Outputs, Is.EqualTo(new[] { PsPrimitive.Int32(2), PsPrimitive.Int32(4), PsPrimitive.Int32(6) }));
+
+        await RunAsync(runspace, "$name = 'srv'");
+        var mixed = await RunAsync(runspace, "1..2 | % { \"$name-$_\"; $_ + 10 }");
+        Assert.That(mixed.OutputTexts, Is.EqualTo(new[] { "srv-1", "11", "srv-2", "12" }));
+    }
+}
