@@ -58,8 +58,11 @@ public enum JobState
     AtBreakpoint = 10,
 }
 
-/// <summary>User name and password (Basic authentication).</summary>
-public sealed record PSCredential(string UserName, string Password);
+/// <summary>User name and password, and the mechanism they are presented with (-Authentication).</summary>
+public sealed record PSCredential(string UserName, string Password)
+{
+    public PsrpEmulator.Client.Transport.WsManAuthenticationMechanism Authentication { get; init; } = PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Basic;
+}
 
 /// <summary>
 /// New-PSSessionOption: the settings that matter to this client. Defaults are PowerShell's

@@ -856,6 +856,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         HostHeader = target.HostHeader,
         UserName = credential.UserName,
         Password = credential.Password,
+        Authentication = credential.Authentication,
         OperationTimeout = option.OperationTimeout,
         HttpTimeout = option.OperationTimeout + TimeSpan.FromMinutes(1),
         Locale = option.UICulture,
