@@ -29,7 +29,13 @@ public abstract class HostedEngineTestBase
         {
             options.ComputerName = "Server01";
             options.Computers["Server02"] = new ComputerOptions();
+            Configure(options);
         }, Clock);
+    }
+
+    /// <summary>Override to change the emulator's options (after the two computers are set).</summary>
+    protected virtual void Configure(EmulatorOptions options)
+    {
     }
 
     [TearDown]

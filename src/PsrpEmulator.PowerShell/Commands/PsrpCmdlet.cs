@@ -122,20 +122,26 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     {
         if (credential is null || ReferenceEquals(credential, System.Management.Automation.PSCredential.Empty))
         {
-            return new ClientCredential(Context.Options.UserName, Context.Options.Password);
+            return new ClientCredential(Context.Options.UserName, Context.Options.Password) { Authentication = _mechanism };
         }
 
-        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password);
+        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password) { Authentication = _mechanism };
     }
 
+    /// <summary>The mechanism <see cref="CheckAuthentication"/> accepted; the credential built next carries it.</summary>
+    private PsrpEmulator.Client.Transport.WsManAuthenticationMechanism _mechanism;
+
     /// <summary>
-    /// Default, Basic and Negotiate use Basic (what the emulator offers); the others fail as WinRM fails when the
-    /// server does not offer the mechanism.
+    /// Default and Basic use Basic; Negotiate (NTLM, sealed over HTTP) uses Negotiate; the others fail as WinRM fails
+    /// when the server does not offer the mechanism. (Windows' Default is Negotiate: see the README's differences.)
     /// </summary>
     private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId)
     {
         if (mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
         {
+            _mechanism = mechanism is AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential
+                ? PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Negotiate
+                : PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Basic;
             return true;
         }
 
