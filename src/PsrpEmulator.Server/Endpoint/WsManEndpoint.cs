@@ -219,7 +219,8 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
 
     private void Refuse(HttpContext context, string? challenge)
     {
-        Diagnostics.Log.AuthenticationFailed(services.Logger, null);
+        // A handshake leg (401 carrying the CHALLENGE) is no failure.
+        if (challenge is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = challenge is not null ? challenge : authentication.Offers();
     }
