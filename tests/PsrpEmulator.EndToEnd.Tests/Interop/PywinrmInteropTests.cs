@@ -100,9 +100,8 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     }
 
     [Test]
-    public async Task Offered_only_the_raw_ntlm_scheme_requests_ntlm_uses_it()
+    public async Task Offered_only_the_raw_ntlm_scheme_requests_ntlm_uses_it_and_basic_is_refused()
     {
-        if (transport != "ntlm") Assert.Ignore("NTLM scheme only: Basic is not offered.");
         await RestartEmulatorAsync(options =>
         {
             Configure(options);
@@ -111,7 +110,8 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
 
         var result = await RunAsync("cmd", "echo", "raw");
 
-        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("raw\r\n"));
+        if (transport == "ntlm") Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("raw\r\n"));
+        else Assert.That(result.GetProperty("error").GetString(), Is.EqualTo("InvalidCredentialsError"));
     }
 
     [Test]
