@@ -1,10 +1,13 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Security;
 using System.Text;
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Client.Transport;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
+using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Protocol.Ntlm;
 using PsrpEmulator.Protocol.WsMan;
 using PsrpEmulator.Server.Hosting;
@@ -18,6 +21,13 @@ namespace PsrpEmulator.EndToEnd.Tests.Authentication;
 [NonParallelizable]
 public class NegotiateTests : EmulatorTestBase
 {
+    protected override string? ScenarioYaml => """
+        behaviours:
+          - regex: 'Emit-Range (?<n>\d+)'
+            steps:
+              - loop: { from: 1, to: "{n}", steps: [ { output: "n{_}" } ] }
+        """;
+
     protected override void Configure(EmulatorOptions options)
     {
         options.AllowUnencrypted = false;
@@ -47,6 +57,36 @@ public class NegotiateTests : EmulatorTestBase
         var journal = Emulator.Journal.Snapshot();
         Assert.That(journal.Where(e => e.HttpStatus == 200).Select(e => e.User).Distinct(), Is.EqualTo(new[] { "psrp" }));
         Assert.That(journal.Select(e => e.Action), Has.None.EqualTo("(unencrypted)").And.None.EqualTo("(bad encrypted body)"));
+    }
+
+    [Test]
+    public async Task A_lost_sealed_response_is_retransmitted_on_a_newly_authenticated_connection_and_sealed_again()
+    {
+        using var transport = Transport(WsManAuthenticationMechanism.Negotiate);
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync("Emit-Range 3");
+        using (var admin = new HttpClient { BaseAddress = Emulator.BaseUri })
+        {
+            using var added = await admin.PostAsJsonAsync("/_emulator/faults", new { kind = "DropAfterProcessing", action = "Receive", count = 1 });
+            Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var header = pool.ShellHeader(WsManActions.Receive) with
+        {
+            OperationId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+        };
+        var body = new ReceiveBody("stdout", pipeline.CommandId);
+        var handshakesBefore = Emulator.Journal.Snapshot().Count(e => e.Action == "(authenticating)");
+
+        await Assert.ThrowsAsync<WsManTransportException>(() => transport.SendAsync(header, body));
+        var resent = await transport.SendAsync(header with { OperationIdMustUnderstand = true }, body);
+
+        var messages = ((ReceiveResponseBody)resent.Body).Streams.SelectMany(s => new Defragmenter().Add(s.Data)).ToList();
+        Assert.That(messages.Where(m => m.MessageType == PsrpMessageType.PipelineOutput).Select(m => m.ReadData().ToDisplayString()), Is.EqualTo(new[] { "n1", "n2", "n3" }));
+        var journal = Emulator.Journal.Snapshot();
+        Assert.That(journal.Select(e => e.Injected), Does.Contain("Retransmission"));
+        Assert.That(journal.Count(e => e.Action == "(authenticating)"), Is.EqualTo(handshakesBefore + 1));
     }
 
     [Test]
