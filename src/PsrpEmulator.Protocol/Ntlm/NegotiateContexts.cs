@@ -64,8 +64,9 @@ public sealed class NegotiateAcceptor(NtlmAcceptor ntlm)
                 if (resp.MechListMic is { } clientMic)
                 {
                     if (!ntlm.Context!.VerifyMic(_mechTypes, clientMic)) throw new NtlmException(NtlmError.BadMechListMic, "The SPNEGO mechListMIC is wrong.");
+                    ntlm.Context.ResetIncomingSealing();
                     mic = ntlm.Context.GetMic(_mechTypes);
-                    ntlm.Context.ResetSealing();
+                    ntlm.Context.ResetOutgoingSealing();
                 }
                 else if (_micRequired || ntlm.HadMic)
                 {
@@ -109,7 +110,9 @@ public sealed class NegotiateInitiator(NtlmInitiator ntlm, bool spnego, TimeProv
         if (resp.SupportedMech is { } mech && mech != Spnego.NtlmOid) throw new NtlmException(NtlmError.NoCommonMechanism, $"The server chose {mech}, not NTLM.");
         var authenticate = ntlm.Authenticate(challenge, time.GetUtcNow());
         _micSent = true;
-        return new SpnegoNegTokenResp { ResponseToken = authenticate, MechListMic = ntlm.Context!.GetMic(MechTypes) }.Write();
+        var mic = ntlm.Context!.GetMic(MechTypes);
+        ntlm.Context.ResetOutgoingSealing();
+        return new SpnegoNegTokenResp { ResponseToken = authenticate, MechListMic = mic }.Write();
     }
 
     /// <summary>Takes the server's last token (SPNEGO accept-completed with its mechListMIC) and finishes the context.</summary>
@@ -124,7 +127,7 @@ public sealed class NegotiateInitiator(NtlmInitiator ntlm, bool spnego, TimeProv
         if (resp.MechListMic is { } mic)
         {
             if (!ntlm.Context!.VerifyMic(MechTypes, mic)) throw new NtlmException(NtlmError.BadMechListMic, "The server's SPNEGO mechListMIC is wrong.");
-            ntlm.Context.ResetSealing();
+            ntlm.Context.ResetIncomingSealing();
         }
     }
 }

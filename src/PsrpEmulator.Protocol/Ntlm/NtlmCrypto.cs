@@ -143,14 +143,14 @@ public sealed class NtlmSecurityContext
         CryptographicOperations.FixedTimeEquals(Sign(message, _inSignKey, _inSeal, _inSequence++), signature);
 
     /// <summary>
-    /// After SPNEGO's mechListMIC both sides restart the RC4 handles (not the sequence numbers), as Windows does
-    /// (MS-SPNG 3.3.5.1; pyspnego and .NET's managed NTLM do the same).
+    /// SPNEGO's mechListMIC: each side restarts a direction's RC4 handle (not its sequence number) right after
+    /// signing or verifying the MIC in that direction, so the first sealed message starts a fresh key stream
+    /// (MS-SPNG 3.3.5.1; pyspnego does the same per direction, .NET's managed NTLM both at once at the end).
     /// </summary>
-    public void ResetSealing()
-    {
-        _outSeal = new Rc4(_outSealKey);
-        _inSeal = new Rc4(_inSealKey);
-    }
+    public void ResetOutgoingSealing() => _outSeal = new Rc4(_outSealKey);
+
+    /// <inheritdoc cref="ResetOutgoingSealing"/>
+    public void ResetIncomingSealing() => _inSeal = new Rc4(_inSealKey);
 
     private byte[] Sign(ReadOnlySpan<byte> message, byte[] signKey, Rc4 seal, uint sequence)
     {

@@ -58,6 +58,23 @@ public class NtlmHandshakeTests
 
     [TestCase(false)]
     [TestCase(true)]
+    public void A_body_sealed_with_the_authenticate_message_is_unsealed_before_the_server_answers(bool spnego)
+    {
+        // Clients may seal the first request's body on the AUTHENTICATE leg, before the server's last token.
+        var client = Initiator(spnego);
+        var server = Acceptor();
+        var authenticate = client.Step(server.Step(client.Initial())!);
+        var body = EncryptedMessage.Encrypt(client.Context!, "<s:Envelope>first</s:Envelope>"u8);
+        var final = server.Step(authenticate);
+
+        Assert.That(Encoding.UTF8.GetString(EncryptedMessage.Decrypt(server.Context!, body, 1000)), Is.EqualTo("<s:Envelope>first</s:Envelope>"));
+        client.Complete(final);
+        var reply = EncryptedMessage.Encrypt(server.Context!, "<s:Envelope>reply</s:Envelope>"u8);
+        Assert.That(Encoding.UTF8.GetString(EncryptedMessage.Decrypt(client.Context!, reply, 1000)), Is.EqualTo("<s:Envelope>reply</s:Envelope>"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
     public void A_wrong_password_is_refused_as_wrong_password(bool spnego)
     {
         var client = Initiator(spnego, password: "wrong");
