@@ -64,6 +64,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentLength = 0;
+            Record(user, "(authenticated)", null, null, 200, null);
             return;
         }
 
@@ -80,13 +81,21 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
 
             try
             {
-                body = EncryptedMessage.Decrypt(auth.Context, received.WrittenSpan, limit);
+                // The body read is already bounded; the envelope inside gets the same 413 as a plain one.
+                body = EncryptedMessage.Decrypt(auth.Context, received.WrittenSpan, int.MaxValue);
             }
             catch (NtlmException e)
             {
                 Diagnostics.Log.EncryptedBodyRefused(services.Logger, e.Reason, e.Message);
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 Record(user, "(bad encrypted body)", null, null, 400, null);
+                return;
+            }
+
+            if (body.Length > limit)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                Record(user, "(too large)", null, null, 413, null);
                 return;
             }
         }

@@ -181,6 +181,30 @@ public class NegotiateTests : EmulatorTestBase
         Assert.That(Emulator.Journal.Snapshot().Select(e => e.Action), Does.Contain("(bad encrypted body)"));
     }
 
+    [Test]
+    public async Task A_sealed_envelope_over_max_envelope_size_gets_413_like_a_plain_one()
+    {
+        await RestartEmulatorAsync(options =>
+        {
+            Configure(options);
+            options.MaxEnvelopeSizeKb = 32;
+        });
+        using var http = SingleConnectionClient();
+        var initiator = new NegotiateInitiator(new NtlmInitiator("psrp", "psrp", "", "CLIENT"), spnego: true, TimeProvider.System);
+        var challenge = await LegAsync(http, initiator.Initial());
+        var (status, final) = await LegAsync2(http, initiator.Step(challenge!));
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+        initiator.Complete(final);
+        // Just over 32 KiB inside, so the sealed body itself stays under the bound on what is read.
+        var soap = Encoding.UTF8.GetBytes("<s:Envelope>" + new string('x', 32 * 1024) + "</s:Envelope>");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.WsManUri) { Content = new ByteArrayContent(EncryptedMessage.Encrypt(initiator.Context!, soap)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", EncryptedMessage.ContentType);
+        using var response = await http.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+    }
+
     /// <summary>
     /// .NET's managed SPNEGO/NTLM client (System.Net.Security.UseManagedNtlm), an implementation nobody here wrote:
     /// it completes the handshake (checking the server's mechListMIC), and its Wrap output in WinRM's layout is
