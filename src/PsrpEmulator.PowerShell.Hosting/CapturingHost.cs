@@ -112,7 +112,12 @@ internal sealed class CapturingHostUserInterface(Func<string, string?, System.Ma
     public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) =>
         throw new NotSupportedException("The hosted engine does not answer prompts.");
 
-    public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+    /// <summary>Shows the question (e.g. -Confirm's) on the screen and takes the default answer.</summary>
+    public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
+    {
+        Append($"{caption}\n{message}\n");
+        return defaultChoice;
+    }
 
     public override System.Management.Automation.PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
         PromptForCredential(caption, message, userName, targetName, PSCredentialTypes.Default, PSCredentialUIOptions.Default);

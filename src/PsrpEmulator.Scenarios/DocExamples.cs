@@ -148,11 +148,45 @@ public static partial class Normaliser
                 "guids" => Guid().Replace(result, "<guid>"),
                 "times" => Time().Replace(result, "<time>"),
                 "narration" => string.Join("\n", result.Split('\n').Where(l => !l.TrimStart().StartsWith("# ", StringComparison.Ordinal))),
+                "sessiontable" => DropSessionTableColumns(result),
                 _ => Regex.Replace(result, n.Pattern!, n.Replacement, RegexOptions.Multiline),
             };
         }
 
         return Trim(result);
+    }
+
+    /// <summary>
+    /// PowerShell 7.6 shows sessions as <c>Id Name Transport ComputerName ComputerType State ConfigurationName
+    /// Availability</c>; the documentation's tables predate Transport and ComputerType. This drops those two columns
+    /// (header, underline and rows, by the underline's column extents) from every such table, so that the remaining
+    /// columns compare with the page. Text without such a table is unchanged.
+    /// </summary>
+    private static string DropSessionTableColumns(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i + 1 < lines.Length; i++)
+        {
+            if (!SessionTableHeader().IsMatch(lines[i]) || !Underline().IsMatch(lines[i + 1])) continue;
+            var starts = Dashes().Matches(lines[i + 1]).Select(m => m.Index).ToList();
+            if (starts.Count < 6) continue;
+
+            // Transport is the third column, ComputerType the fifth: each runs up to the next column's start.
+            (int From, int To)[] drop = [(starts[4], starts[5]), (starts[2], starts[3])];
+            for (var j = i; j < lines.Length && lines[j].Trim().Length > 0; j++)
+            {
+                var line = lines[j];
+                foreach (var (from, to) in drop)
+                {
+                    if (line.Length <= from) continue;
+                    line = line[..from] + line[Math.Min(to, line.Length)..];
+                }
+
+                lines[j] = line;
+            }
+        }
+
+        return string.Join("\n", lines);
     }
 
     private static string Trim(string text)
@@ -182,6 +216,9 @@ public static partial class Normaliser
 
     [GeneratedRegex(@"^[\s-]*-[\s-]*$")]
     private static partial Regex Underline();
+
+    [GeneratedRegex(@"^\s*Id\s+Name\s+Transport\s+ComputerName\s+ComputerType\s+State\s")]
+    private static partial Regex SessionTableHeader();
 
     [GeneratedRegex("-+")]
     private static partial Regex Dashes();

@@ -14,11 +14,11 @@ public sealed class ScenarioFormatException(string message, Exception? inner = n
 /// </summary>
 public sealed partial class ScenarioParser
 {
-    private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "normalise", "divergences", "steps"];
+    private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "cmd", "normalise", "divergences", "steps"];
     private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
     private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
-    private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration"];
+    private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration", "sessiontable"];
 
     private readonly string _file;
 
@@ -158,14 +158,14 @@ public sealed partial class ScenarioParser
         return result;
     }
 
-    /// <summary><c>faults:</c> — injected faults: { kind, computer, action, skip, count, probability, delay, duration, status }.</summary>
+    /// <summary><c>faults:</c> — injected faults: { kind, computer, action, skip, count, probability, delay, duration, status, fragment }.</summary>
     private List<Server.Endpoint.FaultRule> ReadFaults(YamlNode node)
     {
         var result = new List<Server.Endpoint.FaultRule>();
-        foreach (var item in Sequence(node, "'faults:' is a list of { kind, computer, action, skip, count, probability, delay, duration, status }").Children)
+        foreach (var item in Sequence(node, "'faults:' is a list of { kind, computer, action, skip, count, probability, delay, duration, status, fragment }").Children)
         {
-            var map = Mapping(item, "a fault is { kind, computer, action, skip, count, probability, delay, duration, status }");
-            CheckKeys(map, ["kind", "computer", "action", "skip", "count", "probability", "delay", "duration", "status"]);
+            var map = Mapping(item, "a fault is { kind, computer, action, skip, count, probability, delay, duration, status, fragment }");
+            CheckKeys(map, ["kind", "computer", "action", "skip", "count", "probability", "delay", "duration", "status", "fragment"]);
             var kindNode = Required(map, "kind");
             var rule = new Server.Endpoint.FaultRule
             {
@@ -181,6 +181,7 @@ public sealed partial class ScenarioParser
             if (Get(map, "delay") is { } d) rule.Delay = Duration(d);
             if (Get(map, "duration") is { } du) rule.Duration = Duration(du);
             if (Get(map, "status") is { } st) rule.Status = (int)Number(st);
+            if (Get(map, "fragment") is { } fr) rule.Fragment = (int)Number(fr);
             result.Add(rule);
         }
 
@@ -255,7 +256,7 @@ public sealed partial class ScenarioParser
         var host = "client";
         foreach (var item in Sequence(node, "'steps:' is a list").Children)
         {
-            var map = Mapping(item, "a step is a mapping: run:, restart: or advance:");
+            var map = Mapping(item, "a step is a mapping: run:, winrs:, restart:, advance: or inject:");
             var position = Position(item);
             var note = Get(map, "note") is { } n ? Scalar(n) : null;
             if (Get(map, "restart") is { } restart)
@@ -326,9 +327,14 @@ public sealed partial class ScenarioParser
                     Expect = Get(map, "expect") is { } e ? ReadExpectation(e) : new Expectation(),
                 });
             }
+            else if (Get(map, "winrs") is { } winrs)
+            {
+                if (Get(map, "host") is { } h) host = Scalar(h);
+                steps.Add(ReadWinRs(map, winrs, position, note, host));
+            }
             else
             {
-                throw Error(item, "a step needs 'run:', 'restart:', 'advance:' or 'inject:'");
+                throw Error(item, "a step needs 'run:', 'winrs:', 'restart:', 'advance:' or 'inject:'");
             }
         }
 

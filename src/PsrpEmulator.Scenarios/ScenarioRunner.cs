@@ -55,7 +55,7 @@ public sealed record ScenarioRunOptions
 /// waiting on the emulator moves the clock to the next due timer until it finishes (bounded by the world's
 /// MaxStepTime), so no step hangs and long sleeps cost no real time.
 /// </summary>
-public sealed class ScenarioRunner : IAsyncDisposable
+public sealed partial class ScenarioRunner : IAsyncDisposable
 {
     private static readonly TimeSpan RealStepLimit = TimeSpan.FromSeconds(60);
 
@@ -160,7 +160,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         {
             if (s_warmedUp) return;
             s_warmedUp = true;
-            var warm = ScenarioParser.Parse("name: warm-up\nsteps:\n  - run: $s = New-PSSession -ComputerName Server01 -Name W; Invoke-Command $s { 'x' }; $s | Disconnect-PSSession; Get-PSSession -ComputerName Server01 | Receive-PSSession; Remove-PSSession $s\n", "warm-up");
+            var warm = ScenarioParser.Parse("name: warm-up\nsteps:\n  - run: $s = New-PSSession -ComputerName Server01 -Name W; Invoke-Command $s { 'x' }; $s | Disconnect-PSSession; Get-PSSession -ComputerName Server01 | Receive-PSSession; Remove-PSSession $s\n  - winrs: more\n    stdin: x\n  - winrs: echo %COMPUTERNAME%\n    shell: W\n  - winrs: { close: W }\n    shell: W\n", "warm-up");
             await using var runner = await StartAsync(warm).ConfigureAwait(false);
             await Task.Run(() => runner.RunSteps()).ConfigureAwait(false);
         }
@@ -208,6 +208,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 return new StepResult(step, true, null, string.Empty, [], [], Time.GetUtcNow() - before, watch.Elapsed);
             case RestartStep restart:
                 if (_hosts.Remove(restart.Host, out var old)) old.Abandon();
+                ForgetWinRs(restart.Host);
                 _hosts[restart.Host] = NewHost(restart.Host);
                 return new StepResult(step, true, null, string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
             case InjectStep inject:
@@ -215,6 +216,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 return new StepResult(step, true, null, string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
             case RunStep run:
                 return Run(run, watch);
+            case WinRsStep winrs:
+                return RunWinRs(winrs, watch);
             default:
                 throw new InvalidOperationException($"unknown step {step}");
         }
@@ -551,6 +554,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
     {
         foreach (var slot in _hosts.Values) slot.Abandon();
         _hosts.Clear();
+        DisposeWinRs();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

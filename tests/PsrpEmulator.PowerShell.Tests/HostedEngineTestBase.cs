@@ -29,6 +29,8 @@ public abstract class HostedEngineTestBase
         {
             options.ComputerName = "Server01";
             options.Computers["Server02"] = new ComputerOptions();
+            options.Users = ["psrp:psrp", $"{OtherUser}:{OtherPassword}"];
+            options.Endpoints["ITTasks"] = new EndpointOptions();
             Configure(options);
         }, Clock);
     }
@@ -47,21 +49,30 @@ public abstract class HostedEngineTestBase
         await Emulator.DisposeAsync();
     }
 
+    /// <summary>A second user the emulator lets in (besides the default psrp / psrp).</summary>
+    protected const string OtherUser = "admin01", OtherPassword = "P@ssw0rd-01";
+
     /// <summary>A new client host ("a PowerShell process"), with a short OperationTimeout so idle receives come back quickly in virtual time.</summary>
-    protected async Task<ClientHost> NewHostAsync(string name = "client")
+    /// <param name="name">The host's name.</param>
+    /// <param name="credentialPrompt">Answers a -Credential given as a bare user name (the host's PromptForCredential).</param>
+    /// <param name="hosts">The host map (<c>Name=address[:port];...</c>); default: Server01 and Server02 at the emulator.</param>
+    protected async Task<ClientHost> NewHostAsync(string name = "client", Func<string, string?, System.Management.Automation.PSCredential?>? credentialPrompt = null, string? hosts = null)
     {
         var address = $"{Emulator.WsManUri.Host}:{Emulator.WsManUri.Port}";
         var host = new ClientHost(new ClientHostOptions
         {
             Name = name,
+            CredentialPrompt = credentialPrompt,
             Remoting = new RemotingContextOptions
             {
                 TimeProvider = Clock,
-                Hosts = RemotingContextOptions.ParseHosts($"Server01={address};Server02={address}"),
+                Hosts = RemotingContextOptions.ParseHosts(hosts ?? $"Server01={address};Server02={address}"),
             },
         });
         _hosts.Add(host);
-        await RunAsync(host, "$PSSessionOption = New-PSSessionOption -OperationTimeout 20000");
+        // New-PSSessionOption of PowerShell on Linux has only -SkipCACheck/-SkipCNCheck: set the property instead.
+        var setup = await RunAsync(host, "$PSSessionOption = [System.Management.Automation.Remoting.PSSessionOption]::new(); $PSSessionOption.OperationTimeout = [timespan]::FromSeconds(20)");
+        Assert.That(setup.Errors, Is.Empty, string.Join("\n", setup.Errors));
         return host;
     }
 

@@ -124,7 +124,23 @@ public sealed class PowerShellPipeline
                 yield break;
             }
 
-            foreach (var message in RunspacePoolClient.Decode(_defragmenter, response.Body))
+            // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
+            var messages = new List<PsrpMessage>();
+            FragmentException? broken = null;
+            foreach (var stream in (response.Body as ReceiveResponseBody)?.Streams ?? [])
+            {
+                try
+                {
+                    messages.AddRange(_defragmenter.Add(stream.Data));
+                }
+                catch (FragmentException f)
+                {
+                    broken = f;
+                    break;
+                }
+            }
+
+            foreach (var message in messages)
             {
                 var e = ToEvent(message);
                 if (e is null) continue;
@@ -135,6 +151,16 @@ public sealed class PowerShellPipeline
                 }
 
                 yield return e;
+            }
+
+            if (broken is not null && !done)
+            {
+                // PowerShell raises the defragmenter's error as a transport error of the command
+                // (BaseTransportManager.ProcessRawData), which fails it (ClientPowerShellDataStructureHandler.
+                // HandleTransportError); the command's transport is closed (Signal Terminate below).
+                State = PSInvocationState.Failed;
+                yield return new StateEvent(PSInvocationState.Failed, TransportFailure(broken.Message));
+                break;
             }
 
             if (response.Body is ReceiveResponseBody { CommandState: { } commandState } &&
@@ -236,6 +262,13 @@ public sealed class PowerShellPipeline
             throw new PsrpClientException($"The server sent an invalid {message.MessageType} message: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// A failure raised on the client (not a remote error record): PowerShell's ProcessJobFailure reports such a
+    /// reason as <c>JobFailure</c>, OperationStopped.
+    /// </summary>
+    internal static ErrorRecordInfo TransportFailure(string message) =>
+        new(message, "JobFailure", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.Remoting.PSRemotingTransportException", null);
 
     private static ErrorEvent ReadError(PsValue value) => new(ErrorRecords.Read(value), value);
 

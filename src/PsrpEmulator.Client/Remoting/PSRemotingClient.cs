@@ -132,10 +132,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             {
                 // No SOAP fault: the WinRM client's own error codes, as PowerShell reports them.
                 transport.Dispose();
-                var code = e.HttpStatus == 401 ? 5u                                                   // ERROR_ACCESS_DENIED
-                    : e.InnerException?.InnerException is System.Security.Authentication.AuthenticationException ? 12175u  // ERROR_WINHTTP_SECURE_FAILURE
-                    : e.HttpStatus is null ? 0x80338012u                                               // ERROR_WSMAN_CANNOT_CONNECT
-                    : 0x80338170u;                                                                     // WinRMHttpError
+                var code = TransportErrorCode(e);
                 var message = $"Connecting to remote server {target.ComputerName} failed with the following error message : {e.Message} For more information, see the about_Remote_Troubleshooting Help topic.";
                 throw new PSRemotingException(message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
             }
@@ -147,9 +144,20 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The WinRM client's own error code for a failure without a SOAP fault, as PowerShell reports it.</summary>
+    private static uint TransportErrorCode(WsManTransportException e) =>
+        e.HttpStatus == 401 ? 5u                                                                              // ERROR_ACCESS_DENIED
+        : e.InnerException?.InnerException is System.Security.Authentication.AuthenticationException ? 12175u  // ERROR_WINHTTP_SECURE_FAILURE
+        : e.HttpStatus is null ? 0x80338012u                                                                   // ERROR_WSMAN_CANNOT_CONNECT
+        : 0x80338170u;                                                                                         // WinRMHttpError
+
     /// <summary>WinRM's message for ERROR_WSMAN_REDIRECT_REQUESTED (0x80338199), as PowerShell shows it (Exchange Online's documented error).</summary>
     internal const string RedirectRequestedMessage =
         "The WinRM service cannot process the request because the request needs to be sent to a different machine. Use the redirect information to send the request to a new machine.";
+
+    /// <summary>PowerShell's URIRedirectionReported around WinRM's message, naming the location.</summary>
+    internal static string RedirectNotAllowedMessage(string location) =>
+        $"{RedirectRequestedMessage}  Redirect location reported: {location}. To automatically connect to the redirected URI, verify the \"MaximumConnectionRedirectionCount\" property of the session preference variable \"PSSessionOption\", and use the \"AllowRedirection\" parameter on the cmdlet.";
 
     /// <summary>
     /// PowerShell's redirection rules (protocol-notes 7; ClientRemoteSessionDSHandlerImpl.HandleTransportError): with
@@ -158,13 +166,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// WinRM); the host is warned and the caller sends a fresh Create to the new target. With none left the 302 is
     /// the error RedirectInformationRequired, naming the location.
     /// </summary>
-    private RemoteTarget FollowRedirect(RemoteTarget target, string location, WsManTransportException redirect, ref int redirections)
+    private RemoteTarget FollowRedirect(RemoteTarget target, string location, WsManTransportException redirect, ref int redirections,
+        string operationErrorId = "PSSessionOpenFailed", ErrorCategory category = ErrorCategory.OpenError)
     {
         if (redirections == 0)
         {
-            throw new PSRemotingException(
-                $"{RedirectRequestedMessage}  Redirect location reported: {location}. To automatically connect to the redirected URI, verify the \"MaximumConnectionRedirectionCount\" property of the session preference variable \"PSSessionOption\", and use the \"AllowRedirection\" parameter on the cmdlet.",
-                "RedirectInformationRequired,PSSessionOpenFailed", ErrorCategory.OpenError, target, redirect);
+            throw new PSRemotingException(RedirectNotAllowedMessage(location), "RedirectInformationRequired," + operationErrorId, category, target, redirect);
         }
 
         if (redirections > 0) redirections--;
@@ -172,14 +179,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
         {
             throw new PSRemotingException(
                 $"The destination \"{target.ConnectionUri.OriginalString}\" requested the connection to be redirected to \"{location}\". However \"{location}\" is not a well formatted URI.",
-                "RedirectedURINotWellFormatted,PSSessionOpenFailed", ErrorCategory.OpenError, target, redirect);
+                "RedirectedURINotWellFormatted," + operationErrorId, category, target, redirect);
         }
 
         if (target.ConnectionUri.Scheme == Uri.UriSchemeHttps && uri.Scheme == Uri.UriSchemeHttp)
         {
             throw new PSRemotingException(
                 $"The destination \"{target.ConnectionUri.OriginalString}\" requested the connection to be redirected to \"{location}\". Redirection from an HTTPS URI to an HTTP URI is not allowed: the connection would no longer be encrypted.",
-                "RedirectedURIInsecure,PSSessionOpenFailed", ErrorCategory.OpenError, target, redirect);
+                "RedirectedURIInsecure," + operationErrorId, category, target, redirect);
         }
 
         _options.Warning?.Invoke($"Your connection has been redirected to the following URI: \"{uri}\"");
@@ -200,17 +207,32 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return InvokeCoreAsync(session, script, onRecords, cancellationToken);
     }
 
+    /// <remarks>
+    /// When the network stays down past the retry window the session is auto-disconnected; if that works, the running
+    /// command becomes a Disconnected job in the repository (PowerShell's InvokeCommandCommand:
+    /// <c>CreateDisconnectedRemotingJob</c>) and <see cref="RemoteCommandDisconnectedException"/> says so; if the
+    /// Disconnect fails too, the session is Broken and the error is <c>PowerShellNetworkOrDisconnectFailed</c>.
+    /// </remarks>
     private async Task<PSDataStreams> InvokeCoreAsync(PSSession session, string script, Action<PSDataStreams>? onRecords, CancellationToken cancellationToken)
     {
         var pool = RequireAvailable(session);
+        PowerShellPipeline? pipeline = null;
         try
         {
-            var pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+            pipeline = await pool.StartAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
             return await ReadToEndAsync(session, pipeline, cancellationToken, onRecords).ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
         {
             await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);
+            if (session.State == RunspaceState.Disconnected && pipeline is { State: PSInvocationState.Disconnected })
+            {
+                var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, script, hideComputerName: false);
+                job.AttachDisconnected(pipeline);
+                lock (_sync) _jobs.Add(job);
+                throw new RemoteCommandDisconnectedException(session, job, e);
+            }
+
             throw new PSRemotingException(
                 $"Network connectivity to {session.ComputerName} has been lost and the reconnection attempt failed. Please repair the network connection and reconnect using Connect-PSSession or Receive-PSSession.",
                 "PowerShellNetworkOrDisconnectFailed", ErrorCategory.InvalidOperation, session, e);
@@ -338,6 +360,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     public async Task<PSSession> ConnectAsync(PSSession session, CancellationToken cancellationToken = default)
     {
         var error = await TryConnectSessionAsync(session, cancellationToken).ConfigureAwait(false);
+        if (error is PSRemotingException { FullyQualifiedErrorId: var redirectId } && redirectId.EndsWith(",PSSessionConnectFailed", StringComparison.Ordinal))
+        {
+            // A refused redirect: PowerShell's WriteConnectFailed keeps the transport error's FullyQualifiedErrorId.
+            throw new PSRemotingException(RemotingErrors.RunspaceConnectFailedWithMessage(session.Name, error.Message), redirectId, ErrorCategory.InvalidOperation, session, error);
+        }
+
         if (error is not null)
         {
             var message = error is PSRemotingException ? error.Message : RemotingErrors.RunspaceConnectFailedWithMessage(session.Name, error.Message);
@@ -353,9 +381,9 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// with that InstanceId is used instead, per the Get-PSSession rules) and connects every match.
     /// </summary>
     public async Task<IReadOnlyList<PSSession>> ConnectAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
-        string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
+        string? configurationName = null, PSSessionOption? sessionOption = null, bool allowRedirection = false, CancellationToken cancellationToken = default)
     {
-        var found = await GetRemoteSessionsAsync(target, credential, name, instanceId, configurationName, sessionOption, cancellationToken).ConfigureAwait(false);
+        var found = await GetRemoteSessionsAsync(target, credential, name, instanceId, configurationName, sessionOption, allowRedirection, cancellationToken).ConfigureAwait(false);
         var connected = new List<PSSession>();
         foreach (var session in found)
         {
@@ -405,6 +433,17 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets a session here without a word to the server: Remove-PSSession of a Disconnected session that could
+    /// not be connected (PowerShell disposes its runspace, which sends nothing unless it is Opened).
+    /// </summary>
+    public void Forget(PSSession session)
+    {
+        session.Transport?.Dispose();
+        session.Transport = null;
+        lock (_sync) _sessions.Remove(session);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Get-PSSession -ComputerName / -ConnectionUri
 
@@ -412,12 +451,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// Get-PSSession -ComputerName/-ConnectionUri: enumerates the endpoint's shells and their commands and returns
     /// PSSession objects, State Disconnected (relative to this client) and Availability None (server Disconnected) or
     /// Busy (server Connected); a local session with the same InstanceId is returned instead when it is usable
-    /// (protocol-notes 3.8). <paramref name="name"/> is a wildcard pattern.
+    /// (protocol-notes 3.8). <paramref name="name"/> is a wildcard pattern. <paramref name="allowRedirection"/> (the
+    /// ConnectionUri sets' -AllowRedirection) follows 302s on the enumeration and lets the sessions' Connect follow them.
     /// </summary>
     public async Task<IReadOnlyList<PSSession>> GetRemoteSessionsAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
-        string? configurationName = null, PSSessionOption? sessionOption = null, CancellationToken cancellationToken = default)
+        string? configurationName = null, PSSessionOption? sessionOption = null, bool allowRedirection = false, CancellationToken cancellationToken = default)
     {
-        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "RemotePSSessionQueryFailed", cancellationToken).ConfigureAwait(false);
+        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "RemotePSSessionQueryFailed", cancellationToken, allowRedirection: allowRedirection).ConfigureAwait(false);
         var result = new List<PSSession>();
         foreach (var session in queried)
         {
@@ -429,24 +469,57 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Enumerates the endpoint's shells (and each one's commands) as PowerShell's GetRemoteRunspacePools does. With
+    /// <paramref name="allowRedirection"/> (the ConnectionUri sets' -AllowRedirection) a 302 on the enumeration is
+    /// followed up to the option's MaximumConnectionRedirectionCount and the sessions found live at the final URI;
+    /// PowerShell's own behaviour here is unverified (it enumerates through Get-WSManInstance): our choice, documented.
+    /// </summary>
     private async Task<List<PSSession>> QuerySessionsAsync(RemoteTarget target, PSCredential credential, string? configurationName, PSSessionOption? sessionOption,
-        string defaultErrorId, CancellationToken cancellationToken, bool reuseLocal = true)
+        string defaultErrorId, CancellationToken cancellationToken, bool reuseLocal = true, bool allowRedirection = false)
     {
         var option = sessionOption ?? PSSessionOption.Default;
+        var redirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;
+        var queriedComputer = target.ComputerName;
         IReadOnlyList<ShellInfo> shells;
         var usable = new List<(ShellInfo Shell, CommandInfo? Command)>();
-        using (var transport = CreateTransport(target, credential, option))
+        while (true)
         {
+            var transport = CreateTransport(target, credential, option);
             try
             {
                 shells = await RunspacePoolClient.GetShellsAsync(transport, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (WsManTransportException e) when (e.RedirectLocationText is { } location)
+            {
+                transport.Dispose();
+                try
+                {
+                    target = FollowRedirect(target, location, e, ref redirections, defaultErrorId, ErrorCategory.InvalidOperation);
+                }
+                catch (PSRemotingException refused)
+                {
+                    throw new PSRemotingException(RemotingErrors.QueryForRunspacesFailed(queriedComputer, refused.Message),
+                        refused.FullyQualifiedErrorId, ErrorCategory.InvalidOperation, target, e);
+                }
             }
             catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException)
             {
-                var code = (e as WsManFaultException)?.Code ?? 0;
+                transport.Dispose();
+                var code = e switch { WsManFaultException f => f.Code, WsManTransportException t => TransportErrorCode(t), _ => 0u };
                 throw new PSRemotingException(RemotingErrors.QueryForRunspacesFailed(target.ComputerName, e.Message),
                     RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, defaultErrorId), ErrorCategory.InvalidOperation, target, e);
             }
+            catch
+            {
+                transport.Dispose();
+                throw;
+            }
+        }
+
+        using (var transport = CreateTransport(target, credential, option))
+        {
 
             foreach (var shell in shells)
             {
@@ -459,7 +532,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 {
                     commands = await RunspacePoolClient.GetCommandsAsync(transport, shell.ShellId, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is WsManFaultException or PsrpClientException)
+                catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException)
                 {
                     continue;
                 }
@@ -501,7 +574,9 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 continue;
             }
 
-            sessions.Add(FromQuery(shell, command, target, credential, option, busy, disconnectedOn, expiresOn));
+            var found = FromQuery(shell, command, target, credential, option, busy, disconnectedOn, expiresOn);
+            found.ConnectRedirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;
+            sessions.Add(found);
         }
 
         return sessions;
@@ -577,16 +652,34 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// </summary>
     public async Task<ReceivePSSessionResult?> ReceiveAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
         string? configurationName = null, OutTarget outTarget = OutTarget.Default, string? jobName = null, PSSessionOption? sessionOption = null,
-        CancellationToken cancellationToken = default)
+        bool allowRedirection = false, CancellationToken cancellationToken = default)
+    {
+        var matches = await FindSessionsToReceiveAsync(target, credential, name, instanceId, configurationName, sessionOption, allowRedirection, cancellationToken).ConfigureAwait(false);
+        return matches.Count == 0 ? null : await ReceiveQueriedAsync(matches[0], outTarget, jobName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The query half of Receive-PSSession -ComputerName/-ConnectionUri: enumerates the server's sessions and returns,
+    /// in the server's order, those whose Name (case-insensitive, exact) or InstanceId matches, after the
+    /// ConfigurationName filter. PowerShell asks ShouldProcess for each in turn and receives the first it may (<see
+    /// cref="ReceiveQueriedAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<PSSession>> FindSessionsToReceiveAsync(RemoteTarget target, PSCredential credential, string? name = null, Guid? instanceId = null,
+        string? configurationName = null, PSSessionOption? sessionOption = null, bool allowRedirection = false, CancellationToken cancellationToken = default)
     {
         if ((name is null) == (instanceId is null)) throw new ArgumentException("Specify exactly one of name and instanceId.");
-        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "ReceivePSSessionQueryForSessionFailed", cancellationToken, reuseLocal: false).ConfigureAwait(false);
-        var match = queried.FirstOrDefault(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId);
-        if (match is null) return null;
+        var queried = await QuerySessionsAsync(target, credential, configurationName, sessionOption, "ReceivePSSessionQueryForSessionFailed", cancellationToken, reuseLocal: false,
+            allowRedirection: allowRedirection).ConfigureAwait(false);
+        return [.. queried.Where(s => name is not null ? string.Equals(name, s.Name, StringComparison.OrdinalIgnoreCase) : s.InstanceId == instanceId)];
+    }
 
+    /// <summary>The connect half of Receive-PSSession -ComputerName/-ConnectionUri, for a session <see cref="FindSessionsToReceiveAsync"/> found.</summary>
+    public async Task<ReceivePSSessionResult> ReceiveQueriedAsync(PSSession match, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
+    {
         // A local session with that InstanceId that connects: reconnect scenario, the job (if any) is reused;
         // Default means Job on this path.
         var local = Find(s => s.InstanceId == match.InstanceId);
+        if (local is not null) local.ConnectRedirections = match.ConnectRedirections;
         if (local is not null && await TryConnectSessionAsync(local, cancellationToken).ConfigureAwait(false) is null)
         {
             AddOrReplace(local);
@@ -703,23 +796,33 @@ public sealed class PSRemotingClient : IAsyncDisposable
                     Name = session.Name,
                     ResourceUri = WsManResourceUris.PowerShellPrefix + session.ConfigurationName,
                 };
-                var transport = CreateTransport(session.Target, session.Credential, session.Option);
-                try
+                var redirections = session.ConnectRedirections;
+                while (true)
                 {
-                    var mode = session.Option.OutputBufferingMode;
-                    session.Pool = await RunspacePoolClient.ConnectAsync(transport, shell, mode == OutputBufferingMode.None ? null : mode.ToString(), _options.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+                    var transport = CreateTransport(session.Target, session.Credential, session.Option);
+                    try
+                    {
+                        var mode = session.Option.OutputBufferingMode;
+                        session.Pool = await RunspacePoolClient.ConnectAsync(transport, shell, mode == OutputBufferingMode.None ? null : mode.ToString(), _options.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+                        session.Transport?.Dispose();
+                        session.Transport = transport;
+                        break;
+                    }
+                    catch (WsManTransportException e) when (e.RedirectLocationText is { } location)
+                    {
+                        // Our choice (PowerShell follows only a Create's redirect): an allowed 302 moves the session.
+                        transport.Dispose();
+                        session.Target = FollowRedirect(session.Target, location, e, ref redirections, "PSSessionConnectFailed", ErrorCategory.InvalidOperation);
+                    }
+                    catch
+                    {
+                        transport.Dispose();
+                        throw;
+                    }
                 }
-                catch
-                {
-                    transport.Dispose();
-                    throw;
-                }
-
-                session.Transport?.Dispose();
-                session.Transport = transport;
             }
         }
-        catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException or InvalidOperationException)
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException or PsrpClientException or InvalidOperationException or PSRemotingException)
         {
             session.State = RunspaceState.Disconnected;
             return e;
@@ -796,7 +899,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
             // Streaming: each record goes to the caller on its own; nothing accumulates.
             if (onRecords is not null) results = new PSDataStreams();
             results.Add(e, session.ComputerName, session.InstanceId, showComputerName: true);
-            if (e is StateEvent { State: PSInvocationState.Failed } failed)
+            if (e is StateEvent { State: PSInvocationState.Failed, Reason: { FullyQualifiedErrorId: "JobFailure" } clientFailure })
+            {
+                // Failed on this side (a transport error such as broken fragments): PowerShell writes the reason itself.
+                results.Error.Add(clientFailure);
+            }
+            else if (e is StateEvent { State: PSInvocationState.Failed } failed)
             {
                 var message = failed.Reason is { Message: { Length: > 0 } reason } ? RemotingErrors.PipelineFailedWithReason(reason) : RemotingErrors.PipelineFailedWithoutReason;
                 results.Error.Add(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
@@ -857,6 +965,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         UserName = credential.UserName,
         Password = credential.Password,
         Authentication = credential.Authentication,
+        CertificateThumbprint = credential.CertificateThumbprint,
         OperationTimeout = option.OperationTimeout,
         HttpTimeout = option.OperationTimeout + TimeSpan.FromMinutes(1),
         Locale = option.UICulture,

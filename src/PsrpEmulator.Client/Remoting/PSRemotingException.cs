@@ -17,9 +17,40 @@ public sealed class PSRemotingException(string message, string fullyQualifiedErr
     public object? TargetObject { get; } = targetObject;
 }
 
+/// <summary>
+/// Invoke-Command's command outlived the network: the client auto-disconnected the session (robust connections) and
+/// the still-running command became <see cref="Job"/>, Disconnected, in the job repository, to be collected later with
+/// Receive-PSSession. The message is PowerShell's RCAutoDisconnectingError.
+/// </summary>
+public sealed class RemoteCommandDisconnectedException(PSSession session, PSRemotingJob job, Exception? inner)
+    : Exception(RemotingErrors.AutoDisconnectingError(session.ComputerName), inner)
+{
+    public PSSession Session { get; } = session;
+
+    public PSRemotingJob Job { get; } = job;
+
+    /// <summary>The error Invoke-Command writes (WriteNetworkFailedError): PowerShellNetworkFailedStartDisconnect, OperationTimeout.</summary>
+    public PSRemotingException Error => new(Message, "PowerShellNetworkFailedStartDisconnect", ErrorCategory.OperationTimeout, Session, InnerException);
+}
+
 /// <summary>PowerShell's message texts (RemotingErrorIdStrings.resx, RunspaceStrings.resx), formatted.</summary>
 public static class RemotingErrors
 {
+    /// <summary>RCAutoDisconnectingError.</summary>
+    public static string AutoDisconnectingError(string computerName) =>
+        $"Network connectivity to {computerName} has been lost and the reconnection attempt failed. Please repair the network connection and reconnect using Connect-PSSession or Receive-PSSession.";
+
+    /// <summary>RCDisconnectSession.</summary>
+    public static string DisconnectSession(string name, Guid instanceId, string computerName) =>
+        $"Session {name} with instance ID {instanceId} on computer {computerName} has been successfully disconnected.";
+
+    /// <summary>RCDisconnectSessionCreated.</summary>
+    public static string DisconnectSessionCreated(string name, Guid instanceId) =>
+        $"Session {name} with instance ID {instanceId} has been created for reconnection.";
+
+    /// <summary>RCDisconnectedJob.</summary>
+    public static string DisconnectedJob(string jobName) => $"Job {jobName} has been created for reconnection.";
+
     public static string CannotDisconnectSessionWithInvalidIdleTimeout(string sessionName, long idleSeconds, long maxSeconds, long minSeconds) =>
         $"The session {sessionName} cannot be disconnected because the specified idle time-out value {idleSeconds} (seconds) is either greater than the server maximum allowed {maxSeconds} (seconds), or less than the minimum allowed {minSeconds} (seconds).  Specify an idle time-out value that is within the allowed range, and try again.";
 
@@ -41,6 +72,16 @@ public static class RemotingErrors
 
     public static string QueryForRunspacesFailed(string computerName, string message) =>
         $"The remote session query failed for {computerName} with the following error message: {message}";
+
+    /// <summary>Get-PSSession -ComputerName -Name: a name no queried session matches (PSSessionNameMatchFail).</summary>
+    public static string SessionNameMatchFailed(string name) => $"The command cannot find a PSSession that has the name \"{name}\".";
+
+    /// <summary>Get-PSSession -ComputerName -InstanceId: an InstanceId no queried session has (PSSessionIdMatchFail).</summary>
+    public static string SessionIdMatchFailed(Guid instanceId) => $"The command cannot find a PSSession with an InstanceId value of \"{instanceId}\".";
+
+    /// <summary>Remove-PSSession of a Disconnected session that cannot be connected (RemoveSessionCannotConnectToServer).</summary>
+    public static string RemoveRunspaceNotConnected(string sessionName) =>
+        $"Remote session {sessionName} could not be connected and could not be removed from the server. The client remote session object will be removed from the server, but the state of the remote session on the server is unknown.";
 
     public static string PipelineFailedWithReason(string reason) => $"The remote pipeline failed for the following reason: {reason}";
 

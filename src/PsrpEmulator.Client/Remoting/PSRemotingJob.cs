@@ -151,6 +151,13 @@ public sealed class PSRemotingJob
     }
 
     /// <summary>The end of the current receive loop (after a disconnect: once it has noticed).</summary>
+    /// <summary>A command that was running when its session auto-disconnected: Disconnected, to be reconnected later.</summary>
+    internal void AttachDisconnected(PowerShellPipeline pipeline)
+    {
+        _pipeline = pipeline;
+        SetState(JobState.Disconnected);
+    }
+
     internal Task ReceiveLoopCompletion => _loop;
 
     /// <summary>The job's command, when the job has one.</summary>

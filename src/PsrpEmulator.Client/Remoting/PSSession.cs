@@ -63,7 +63,14 @@ public sealed class PSSession
     /// <summary>The rsp:Shell of the query this session was built from.</summary>
     public ShellInfo? QueriedShell { get; internal set; }
 
-    internal RemoteTarget Target { get; }
+    /// <summary>Where the session lives; a followed redirect of its Connect moves it (PowerShell's Redirect replaces the URI).</summary>
+    internal RemoteTarget Target { get; set; }
+
+    /// <summary>
+    /// Redirects its Connect may follow: the option's MaximumConnectionRedirectionCount when the cmdlet that found it
+    /// allowed redirection (PowerShell copies the connection info, count included, into reconstructed sessions), else 0.
+    /// </summary>
+    internal int ConnectRedirections { get; set; }
 
     internal PSCredential Credential { get; }
 

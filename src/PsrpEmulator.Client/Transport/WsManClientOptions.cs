@@ -40,6 +40,13 @@ public sealed class WsManClientOptions
     /// <summary>Appended to the URI as <c>?PSVersion=</c> like PowerShell does; null to omit.</summary>
     public string? PSVersion { get; init; } = "7.6.9";
 
+    /// <summary>
+    /// Certificate authentication (https only, PowerShell's -CertificateThumbprint): the thumbprint of a certificate
+    /// with a private key in the CurrentUser\My store, sent in the TLS handshake; the Authorization header then names
+    /// WS-Management's https/mutual profile instead of Basic and <see cref="UserName"/>/<see cref="Password"/> are unused.
+    /// </summary>
+    public string? CertificateThumbprint { get; init; }
+
     /// <summary>Custom certificate validation for https (e.g. pinning a self-signed test certificate).</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
 

@@ -22,17 +22,30 @@ public sealed class WsManTransport : IDisposable
     private readonly HttpMessageHandler? _customHandler;
     private readonly ConcurrentBag<NegotiatedChannel> _idleChannels = [];
     private readonly ConcurrentDictionary<NegotiatedChannel, bool> _channels = new();
+    private readonly bool _mutualCertificate;
+    private readonly string? _certificateError;
 
     public WsManTransport(WsManClientOptions options, HttpMessageHandler? handler = null)
     {
         Options = options;
         _customHandler = handler;
+        var clientCertificate = options.CertificateThumbprint is { } thumbprint ? FindCertificate(thumbprint) : null;
+        if (options.CertificateThumbprint is { } wanted && clientCertificate is null)
+        {
+            _certificateError = $"The WinRM client cannot process the request. A certificate with the thumbprint {wanted} and a private key was not found in the CurrentUser\\My certificate store.";
+        }
+
         handler ??= new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            SslOptions = { RemoteCertificateValidationCallback = options.ServerCertificateValidation },
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = options.ServerCertificateValidation,
+                ClientCertificates = clientCertificate is null ? null : new System.Security.Cryptography.X509Certificates.X509CertificateCollection { clientCertificate },
+            },
         };
+        _mutualCertificate = options.CertificateThumbprint is not null;
         _http = new HttpClient(handler) { Timeout = options.HttpTimeout };
         _authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.UserName}:{options.Password}")));
@@ -42,6 +55,28 @@ public sealed class WsManTransport : IDisposable
     }
 
     public WsManClientOptions Options { get; }
+
+    /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226), sent with certificate authentication.</summary>
+    public const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
+
+    /// <summary>A certificate with a private key in CurrentUser\My (where WinRM's client looks for -CertificateThumbprint).</summary>
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? FindCertificate(string thumbprint)
+    {
+        using var store = new System.Security.Cryptography.X509Certificates.X509Store(
+            System.Security.Cryptography.X509Certificates.StoreName.My, System.Security.Cryptography.X509Certificates.StoreLocation.CurrentUser);
+        try
+        {
+            store.Open(System.Security.Cryptography.X509Certificates.OpenFlags.ReadOnly | System.Security.Cryptography.X509Certificates.OpenFlags.OpenExistingOnly);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null; // no such store yet: nothing in it
+        }
+
+        var wanted = thumbprint.Replace(" ", string.Empty, StringComparison.Ordinal);
+        return store.Certificates.Find(System.Security.Cryptography.X509Certificates.X509FindType.FindByThumbprint, wanted, validOnly: false)
+            .FirstOrDefault(c => c.HasPrivateKey);
+    }
 
     /// <summary>This client's p:SessionId.</summary>
     public string SessionId { get; } = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
@@ -118,10 +153,12 @@ public sealed class WsManTransport : IDisposable
 
         var buffer = new ArrayBufferWriter<byte>(2048);
         WsManEnvelopeWriter.Write(buffer, new WsManEnvelope(full, body));
-        if (Options.Authentication == WsManAuthenticationMechanism.Basic)
+        if (_certificateError is not null) throw new WsManTransportException(_certificateError);
+        if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
         {
             using var request = NewRequest(buffer.WrittenMemory, SoapContentType);
-            request.Headers.Authorization = _authorization;
+            if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
+            else request.Headers.Authorization = _authorization;
             return await ExchangeAsync(_http, request, null, messageId, cancellationToken).ConfigureAwait(false);
         }
 

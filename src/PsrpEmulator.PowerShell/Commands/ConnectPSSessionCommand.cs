@@ -120,13 +120,13 @@ public sealed class ConnectPSSessionCommand : PsrpCmdlet
     private void ConnectRemote(RemoteTarget target)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionConnectFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
 
         // IdleTimeout cannot change on connect: the option's is ignored.
         var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
         TryRun(() =>
         {
-            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, cancellationToken: ct));
+            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct));
             foreach (var session in found)
             {
                 if (Name is { Length: > 0 } names && !names.Any(n => PSRemotingClient.WildcardMatch(n, session.Name))) continue;

@@ -55,19 +55,43 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
     [Parameter(ParameterSetName = "ConnectionUri")]
     [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
     [Credential]
-    public System.Management.Automation.PSCredential? Credential { get; set; }
+    public System.Management.Automation.PSCredential? Credential
+    {
+        get => _credential;
+        set
+        {
+            _credential = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = "ComputerName")]
     [Parameter(ParameterSetName = "ComputerInstanceId")]
     [Parameter(ParameterSetName = "ConnectionUri")]
     [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
-    public AuthenticationMechanism Authentication { get; set; }
+    public AuthenticationMechanism Authentication
+    {
+        get => _authentication;
+        set
+        {
+            _authentication = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = "ComputerName")]
     [Parameter(ParameterSetName = "ComputerInstanceId")]
     [Parameter(ParameterSetName = "ConnectionUri")]
     [Parameter(ParameterSetName = "ConnectionUriInstanceId")]
-    public string? CertificateThumbprint { get; set; }
+    public string? CertificateThumbprint
+    {
+        get => _thumbprint;
+        set
+        {
+            _thumbprint = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = "ComputerName")]
     [Parameter(ParameterSetName = "ComputerInstanceId")]
@@ -106,19 +130,11 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
         {
             case "ComputerName":
             case "ComputerInstanceId":
-                foreach (var computer in ComputerName ?? [])
-                {
-                    Query(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName));
-                }
-
+                QueryForRemoteSessions([.. (ComputerName ?? []).Select(c => Context.ResolveComputer(c, Port, UseSSL, ApplicationName))]);
                 break;
             case "ConnectionUri":
             case "ConnectionUriInstanceId":
-                foreach (var uri in ConnectionUri ?? [])
-                {
-                    Query(Context.ResolveUri(uri));
-                }
-
+                QueryForRemoteSessions([.. (ConnectionUri ?? []).Select(Context.ResolveUri)]);
                 break;
             case "Id":
                 foreach (var s in MatchLocal(Id, null, null)) WriteSession(s);
@@ -133,22 +149,52 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
         }
     }
 
-    private void Query(RemoteTarget target)
+    /// <summary>
+    /// PowerShell's QueryRunspaces.GetDisconnectedSessions: every computer is queried, the sessions are filtered by
+    /// ConfigurationName and -State, then (only when some are left) matched against -InstanceId or -Name; an id or
+    /// name matching none of them is a PSSessionIdMatchFail / PSSessionNameMatchFail error. Errors are written
+    /// before the sessions.
+    /// </summary>
+    private void QueryForRemoteSessions(IReadOnlyList<RemoteTarget> targets)
     {
-        if (!CheckAuthentication(Authentication, target.ComputerName, "RemotePSSessionQueryFailed")) return;
-        var credential = CredentialOf(Credential);
-        var option = SessionOptionOf(SessionOption);
-        TryRun(() =>
+        var credential = CredentialOf(Credential, CertificateThumbprint);
+        var option = SessionOptionOf(SessionOption, usePreference: false);
+        var filtered = new List<PsrpEmulator.Client.Remoting.PSSession>();
+        foreach (var target in targets)
         {
-            var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, cancellationToken: ct));
-            foreach (var s in found)
+            if (!CheckAuthentication(Authentication, CertificateThumbprint, target.ComputerName, "RemotePSSessionQueryFailed", query: true)) continue;
+            TryRun(() => filtered.AddRange(Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct))
+                .Where(MatchesState)), target.ComputerName);
+        }
+
+        var result = filtered;
+        if (InstanceId is { Length: > 0 } ids && filtered.Count > 0)
+        {
+            result = [];
+            foreach (var id in ids)
             {
-                if (Name is { Length: > 0 } names && !names.Any(n => PSRemotingClient.WildcardMatch(n, s.Name))) continue;
-                if (InstanceId is { Length: > 0 } ids && !ids.Contains(s.InstanceId)) continue;
-                if (!MatchesState(s)) continue;
-                WriteSession(s);
+                var match = filtered.FirstOrDefault(s => s.InstanceId == id);
+                if (match is not null) result.Add(match);
+                else WriteError(new ErrorRecord(new RuntimeException(RemotingErrors.SessionIdMatchFailed(id)), "PSSessionIdMatchFail", ErrorCategory.InvalidOperation, id));
             }
-        }, target.ComputerName);
+        }
+        else if (Name is { Length: > 0 } names && filtered.Count > 0)
+        {
+            result = [];
+            foreach (var name in names)
+            {
+                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                var matches = filtered.Where(s => pattern.IsMatch(s.Name)).ToList();
+                if (matches.Count == 0)
+                {
+                    WriteError(new ErrorRecord(new RuntimeException(RemotingErrors.SessionNameMatchFailed(name)), "PSSessionNameMatchFail", ErrorCategory.InvalidOperation, name));
+                }
+
+                result.AddRange(matches);
+            }
+        }
+
+        foreach (var s in result) WriteSession(s);
     }
 
     private bool MatchesState(PsrpEmulator.Client.Remoting.PSSession s) => State switch
@@ -159,4 +205,8 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
         SessionFilterState.Broken => s.State == PsrpEmulator.Client.Remoting.RunspaceState.Broken,
         _ => true,
     };
+
+    private System.Management.Automation.PSCredential? _credential;
+    private AuthenticationMechanism _authentication;
+    private string? _thumbprint;
 }

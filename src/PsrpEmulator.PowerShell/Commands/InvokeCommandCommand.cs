@@ -228,7 +228,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     private void InvokeAt(RemoteTarget target, string script)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint);
         var option = SessionOptionOf(SessionOption);
         if (InDisconnectedSession)
         {
@@ -248,13 +248,23 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
                 return;
             }
 
+            var disconnected = false;
             try
             {
                 RunStreaming((post, ct) => Client.InvokeStreamingAsync(session, script, chunk => post(() => WriteResults(session, chunk)), ct));
             }
+            catch (RemoteCommandDisconnectedException d)
+            {
+                // PowerShell keeps the auto-disconnected temporary session (not a job) for a later Receive-PSSession.
+                disconnected = true;
+                Client.RemoveJob(d.Job);
+                WriteError(RemoteData.ToErrorRecord(d.Error, Context.Wrap(session)));
+                WriteWarning(RemotingErrors.DisconnectSession(session.Name, session.InstanceId, session.ComputerName));
+                WriteWarning(RemotingErrors.DisconnectSessionCreated(session.Name, session.InstanceId));
+            }
             finally
             {
-                Run(ct => Client.RemoveAsync(session, ct));
+                if (!disconnected) Run(ct => Client.RemoveAsync(session, ct));
             }
         }, target.ComputerName);
     }
@@ -269,7 +279,18 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
                 return;
             }
 
-            RunStreaming((post, ct) => Client.InvokeStreamingAsync(session, script, chunk => post(() => WriteResults(session, chunk)), ct));
+            try
+            {
+                RunStreaming((post, ct) => Client.InvokeStreamingAsync(session, script, chunk => post(() => WriteResults(session, chunk)), ct));
+            }
+            catch (RemoteCommandDisconnectedException d)
+            {
+                // PowerShell's InvokeCommandCommand: the error, then the running command handed over as a job.
+                WriteError(RemoteData.ToErrorRecord(d.Error, Context.Wrap(session)));
+                WriteWarning(RemotingErrors.DisconnectSession(session.Name, session.InstanceId, session.ComputerName));
+                var job = AddJob(script, null, [d.Job]);
+                WriteWarning(RemotingErrors.DisconnectedJob(job.Name));
+            }
         }, Context.Wrap(session));
     }
 

@@ -117,6 +117,10 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
 
     private protected void WriteSession(PsrpEmulator.Client.Remoting.PSSession session) => WriteObject(Context.Wrap(session));
 
+    /// <summary>-CertificateThumbprint (certificate authentication; WinRM's client finds it in CurrentUser\My), else -Credential.</summary>
+    private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential, string? certificateThumbprint) =>
+        string.IsNullOrEmpty(certificateThumbprint) ? CredentialOf(credential) : ClientCredential.FromCertificateThumbprint(certificateThumbprint);
+
     /// <summary>-Credential, else the host's current user.</summary>
     private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential)
     {
@@ -128,15 +132,24 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password) { Authentication = _mechanism };
     }
 
-    /// <summary>The mechanism <see cref="CheckAuthentication"/> accepted; the credential built next carries it.</summary>
+    /// <summary>The mechanism CheckAuthentication accepted last; the credential built next carries it.</summary>
     private PsrpEmulator.Client.Transport.WsManAuthenticationMechanism _mechanism;
 
     /// <summary>
-    /// Default and Basic use Basic; Negotiate (NTLM, sealed over HTTP) uses Negotiate; the others fail as WinRM fails
-    /// when the server does not offer the mechanism. (Windows' Default is Negotiate: see the README's differences.)
+    /// Default and Basic use Basic; Negotiate uses Negotiate (NTLM in SPNEGO, sealed over HTTP); a certificate
+    /// (-CertificateThumbprint) is offered as is; the others fail as WinRM fails when the server does not offer the
+    /// mechanism (Windows' Default is Negotiate: see the README's differences). Cmdlets that
+    /// query the server first (<paramref name="query"/>: Get-PSSession, Receive-PSSession) report it as PowerShell
+    /// reports a failed query (QueryForRunspacesFailed, the WinRM message without the connect wording).
     /// </summary>
-    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId)
+    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId) =>
+        CheckAuthentication(mechanism, null, computerName, defaultErrorId);
+
+    /// <inheritdoc cref="CheckAuthentication(AuthenticationMechanism, string, string)"/>
+    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string? certificateThumbprint, string computerName, string defaultErrorId, bool query = false)
     {
+        // A certificate (-CertificateThumbprint, only with Default) is offered over HTTPS when the emulator has
+        // CertificateMappings; the server answers 401 otherwise, as WinRM does.
         if (mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
         {
             _mechanism = mechanism is AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential
@@ -145,20 +158,45 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
             return true;
         }
 
-        var message = $"Connecting to remote server {computerName} failed with the following error message : The WinRM client cannot process the request. " +
+        // UNVERIFIED: the WinRM code of this message (no prefix on the FQEID).
+        const string winRm = "The WinRM client cannot process the request. " +
             "The authentication mechanism requested by the client is not supported by the server or unencrypted traffic is disabled in the service configuration. " +
             "Verify the unencrypted traffic setting in the service configuration or specify one of the authentication mechanisms supported by the server.  " +
             "To use Kerberos, specify the computer name as the remote destination. Also verify that the client computer and the destination computer are joined to a domain. " +
             "To use Basic, specify the computer name as the remote destination, specify Basic authentication and provide user name and password. " +
-            $"Possible authentication mechanisms reported by server:     Basic For more information, see the about_Remote_Troubleshooting Help topic.";
-        WriteError(new ErrorRecord(new System.Management.Automation.Remoting.PSRemotingTransportException(message), defaultErrorId, ErrorCategory.OpenError, computerName));
+            "Possible authentication mechanisms reported by server:     Basic";
+        var transport = new System.Management.Automation.Remoting.PSRemotingTransportException(
+            $"Connecting to remote server {computerName} failed with the following error message : {winRm} For more information, see the about_Remote_Troubleshooting Help topic.");
+        WriteError(query
+            ? new ErrorRecord(new RuntimeException(RemotingErrors.QueryForRunspacesFailed(computerName, winRm), transport), defaultErrorId, ErrorCategory.InvalidOperation, computerName)
+            : new ErrorRecord(transport, defaultErrorId, ErrorCategory.OpenError, computerName));
         return false;
     }
 
-    /// <summary>-SessionOption, else <c>$PSSessionOption</c>, else defaults; converted to the client's options.</summary>
-    private protected ClientSessionOption SessionOptionOf(SmaSessionOption? option, bool ignoreIdleTimeout = false)
+    /// <summary>
+    /// PowerShell's PSRemotingBaseCmdlet.ValidateSpecifiedAuthentication, called from the setters of -Credential,
+    /// -Authentication and -CertificateThumbprint (RemotingErrorIdStrings.NewRunspaceAmbiguousAuthentication).
+    /// </summary>
+    private protected static void ValidateSpecifiedAuthentication(System.Management.Automation.PSCredential? credential, string? thumbprint, AuthenticationMechanism authentication)
     {
-        option ??= GetVariableValue("PSSessionOption") switch
+        static string Ambiguous(string a, string b) => $"A {a} cannot be specified when {b} is specified.";
+        if (credential is not null && thumbprint is not null) throw new InvalidOperationException(Ambiguous("CertificateThumbPrint", "Credential"));
+        if (authentication != AuthenticationMechanism.Default && thumbprint is not null) throw new InvalidOperationException(Ambiguous("CertificateThumbPrint", authentication.ToString()));
+        if (authentication == AuthenticationMechanism.NegotiateWithImplicitCredential && credential is not null)
+        {
+            throw new InvalidOperationException(Ambiguous("Credential", authentication.ToString()));
+        }
+    }
+
+    /// <summary>
+    /// -SessionOption, else <c>$PSSessionOption</c> (unless <paramref name="usePreference"/> is false), else defaults;
+    /// converted to the client's options. In PowerShell only the cmdlets deriving from PSRemotingBaseCmdlet
+    /// (New-PSSession, Invoke-Command, ...) default to <c>$PSSessionOption</c>; Get-PSSession and Receive-PSSession
+    /// take their -SessionOption as given.
+    /// </summary>
+    private protected ClientSessionOption SessionOptionOf(SmaSessionOption? option, bool ignoreIdleTimeout = false, bool usePreference = true)
+    {
+        if (usePreference) option ??= GetVariableValue("PSSessionOption") switch
         {
             SmaSessionOption o => o,
             PSObject { BaseObject: SmaSessionOption o } => o,

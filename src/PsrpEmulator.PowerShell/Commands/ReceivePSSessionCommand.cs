@@ -86,24 +86,50 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     [ValidateNotNullOrEmpty]
     public string JobName { get; set; } = string.Empty;
 
+    // As PowerShell's: each of these three setters checks that they are not ambiguous together (the binder reports
+    // the InvalidOperationException as ParameterBindingFailed).
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
     [Parameter(ParameterSetName = UriName)]
     [Parameter(ParameterSetName = UriId)]
     [Credential]
-    public System.Management.Automation.PSCredential? Credential { get; set; }
+    public System.Management.Automation.PSCredential? Credential
+    {
+        get => _credential;
+        set
+        {
+            _credential = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
     [Parameter(ParameterSetName = UriName)]
     [Parameter(ParameterSetName = UriId)]
-    public AuthenticationMechanism Authentication { get; set; }
+    public AuthenticationMechanism Authentication
+    {
+        get => _authentication;
+        set
+        {
+            _authentication = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
     [Parameter(ParameterSetName = UriName)]
     [Parameter(ParameterSetName = UriId)]
-    public string? CertificateThumbprint { get; set; }
+    public string? CertificateThumbprint
+    {
+        get => _thumbprint;
+        set
+        {
+            _thumbprint = value;
+            ValidateSpecifiedAuthentication(_credential, _thumbprint, _authentication);
+        }
+    }
 
     [Parameter(ParameterSetName = CnId)]
     [Parameter(ParameterSetName = CnName)]
@@ -135,13 +161,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
                 ReceiveRemote(Context.ResolveUri(ConnectionUri!), outTarget, jobName);
                 break;
             default:
-                var session = ParameterSetName switch
-                {
-                    SessionSet => Session!.Session,
-                    IdSet => MatchLocal([Id], null, null).FirstOrDefault(),
-                    InstanceIdSet => MatchLocal(null, null, [InstanceId]).FirstOrDefault(),
-                    _ => MatchLocal(null, [Name!], null).FirstOrDefault(),
-                };
+                var session = ParameterSetName == SessionSet ? Session!.Session : FindLocal();
                 if (session is null) return;
                 if (!ShouldProcess(session.Name, VerbsCommunications.Receive)) return;
                 var previous = DisconnectedJobOf(session);
@@ -150,23 +170,48 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         }
     }
 
+    /// <summary>
+    /// The ComputerName/ConnectionUri sets: query the server, then (as PowerShell) ShouldProcess on each matched
+    /// session's name, so -WhatIf sends the query but never connects; nothing matched writes nothing.
+    /// </summary>
     private void ReceiveRemote(RemoteTarget target, ClientOutTarget outTarget, string? jobName)
     {
-        var what = Name ?? InstanceId.ToString();
-        if (!ShouldProcess(what, VerbsCommunications.Receive)) return;
-        if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed")) return;
-        var credential = CredentialOf(Credential);
+        if (!CheckAuthentication(Authentication, CertificateThumbprint, target.ComputerName, "ReceivePSSessionQueryForSessionFailed", query: true)) return;
+        var credential = CredentialOf(Credential, CertificateThumbprint);
 
-        // IdleTimeout cannot change on receive: the option's (and $PSSessionOption's) is ignored.
-        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
+        // IdleTimeout cannot change on receive: the option's is ignored; $PSSessionOption is not read at all
+        // (PowerShell's ReceivePSSessionCommand uses -SessionOption only).
+        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true, usePreference: false);
         Guid? instanceId = ParameterSetName is CnId or UriId ? InstanceId : null;
-        var local = Client.Sessions.FirstOrDefault(s => instanceId is { } id ? s.InstanceId == id : string.Equals(s.Name, Name, StringComparison.OrdinalIgnoreCase));
-        var previous = local is null ? null : DisconnectedJobOf(local);
         TryRun(() =>
         {
-            var result = Run(ct => Client.ReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, outTarget, jobName, option, ct));
-            if (result is not null) Emit(result, previous);
+            // Each match in turn until one may be received (PowerShell's loop breaks only after a receive).
+            var matches = Run(ct => Client.FindSessionsToReceiveAsync(target, credential, instanceId is null ? Name : null, instanceId, ConfigurationName, option, AllowRedirection, ct));
+            var match = matches.FirstOrDefault(m => ShouldProcess(m.Name, VerbsCommunications.Receive));
+            if (match is null) return;
+            var local = Client.Sessions.FirstOrDefault(s => s.InstanceId == match.InstanceId);
+            var previous = local is null ? null : DisconnectedJobOf(local);
+            Emit(Run(ct => Client.ReceiveQueriedAsync(match, outTarget, jobName, ct)), previous);
         }, target.ComputerName);
+    }
+
+    /// <summary>
+    /// The Id, SessionName and InstanceId sets: the first session of the local repository that matches (a -Name
+    /// wildcard included); none is an invalid-argument error, for a wildcard too (PowerShell's GetSessionByName).
+    /// </summary>
+    private PsrpEmulator.Client.Remoting.PSSession? FindLocal()
+    {
+        var sessions = Client.Sessions;
+        var (session, error, id, argument) = ParameterSetName switch
+        {
+            IdSet => (sessions.FirstOrDefault(s => s.Id == Id), RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedSessionId(Id), "RemoteRunspaceNotAvailableForSpecifiedSessionId", (object)Id),
+            InstanceIdSet => (sessions.FirstOrDefault(s => s.InstanceId == InstanceId), RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedRunspaceId(InstanceId),
+                "RemoteRunspaceNotAvailableForSpecifiedRunspaceId", InstanceId),
+            _ => (sessions.FirstOrDefault(s => WildcardPattern.Get(Name!, WildcardOptions.IgnoreCase).IsMatch(s.Name)), RemotingErrors.RemoteRunspaceNotAvailableForSpecifiedName(Name!),
+                "RemoteRunspaceNotAvailableForSpecifiedName", Name!),
+        };
+        if (session is null) WriteError(new ErrorRecord(new ArgumentException(error), id, ErrorCategory.InvalidArgument, argument));
+        return session;
     }
 
     /// <summary>The wrapper job of the session's disconnected job, if any (its results go out with a Host receive).</summary>
@@ -203,4 +248,8 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     }
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private System.Management.Automation.PSCredential? _credential;
+    private AuthenticationMechanism _authentication;
+    private string? _thumbprint;
 }

@@ -1,9 +1,13 @@
 using System.Management.Automation;
+using PsrpEmulator.Client.Remoting;
 using OurSession = PsrpEmulator.PowerShell.PSSession;
 
 namespace Microsoft.PowerShell.Commands;
 
-/// <summary>Remove-PSSession: closes the sessions (Delete on the server) and removes them from the local repository.</summary>
+/// <summary>
+/// Remove-PSSession: closes the sessions (Delete on the server) and removes them from the local repository;
+/// Disconnected ones are connected first (PowerShell's RemovePSSessionCommand).
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Id")]
 public sealed class RemovePSSessionCommand : PsrpCmdlet
 {
@@ -37,8 +41,29 @@ public sealed class RemovePSSessionCommand : PsrpCmdlet
         };
         foreach (var session in sessions)
         {
-            if (!ShouldProcess(session.Name, "Remove")) continue;
+            // PowerShell's target is the computer name.
+            if (!ShouldProcess(session.ComputerName, "Remove")) continue;
+
+            // A Disconnected session (e.g. one only seen in a Get-PSSession -ComputerName query) is connected first,
+            // so that it is removed from the server too; if that fails it is only forgotten here.
+            if (session.State == PsrpEmulator.Client.Remoting.RunspaceState.Disconnected && !TryConnect(session)) continue;
             TryRun(() => Run(ct => Client.RemoveAsync(session, ct)), Context.Wrap(session));
+        }
+    }
+
+    private bool TryConnect(PsrpEmulator.Client.Remoting.PSSession session)
+    {
+        try
+        {
+            Run(ct => Client.ConnectAsync(session, ct));
+            return true;
+        }
+        catch (PSRemotingException)
+        {
+            WriteError(new ErrorRecord(new RuntimeException(RemotingErrors.RemoveRunspaceNotConnected(session.Name)), "RemoveSessionCannotConnectToServer",
+                ErrorCategory.InvalidOperation, Context.Wrap(session)));
+            Client.Forget(session);
+            return false;
         }
     }
 }

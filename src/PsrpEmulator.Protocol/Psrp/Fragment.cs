@@ -254,6 +254,12 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     /// <summary>True when no object is partly assembled.</summary>
     public bool IsIdle => !_inProgress;
 
+    /// <summary>The ObjectId of the partly assembled object (meaningful when not <see cref="IsIdle"/>).</summary>
+    public ulong CurrentObjectId => _objectId;
+
+    /// <summary>The FragmentId that continues the partly assembled object (meaningful when not <see cref="IsIdle"/>).</summary>
+    public ulong NextFragmentId => _nextFragmentId;
+
     /// <summary>Drops a partly assembled object (PowerShell does this on connect/reconnect).</summary>
     /// <remarks>Does not clear an earlier error: a failed instance stays unusable.</remarks>
     public void Reset()

@@ -20,6 +20,16 @@ public enum InjectedFaultKind
     Outage,
     /// <summary>A w:TimedOut fault without processing (as WinRM sends when nothing came within OperationTimeout).</summary>
     TimedOut,
+    /// <summary>
+    /// A Receive response carries PSRP fragment <see cref="FaultRule.Fragment"/> twice, back to back (a whole message
+    /// when that fragment is one). Only responses with that fragment count towards skip/count.
+    /// </summary>
+    DuplicateFragment,
+    /// <summary>
+    /// A Receive response carries fragments <see cref="FaultRule.Fragment"/> and the one after it swapped (two whole
+    /// messages, or two parts of one object). Only responses with both fragments count towards skip/count.
+    /// </summary>
+    ReorderFragments,
 }
 
 /// <summary>
@@ -39,13 +49,19 @@ public sealed class FaultRule
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
     public int Status { get; set; } = 500;
 
+    /// <summary>Which fragment of a Receive response (0-based) a DuplicateFragment/ReorderFragments rule changes.</summary>
+    public int Fragment { get; set; }
+
+    /// <summary>Whether the rule changes a response after processing instead of deciding before it.</summary>
+    internal bool TampersResponse => Kind is InjectedFaultKind.DuplicateFragment or InjectedFaultKind.ReorderFragments;
+
     internal int Seen;
     internal int Fired;
 
     public FaultRule Clone() => new()
     {
         Kind = Kind, Computer = Computer, Action = Action, Skip = Skip, Count = Count, Probability = Probability,
-        Delay = Delay, Duration = Duration, Status = Status,
+        Delay = Delay, Duration = Duration, Status = Status, Fragment = Fragment,
     };
 }
 
@@ -153,7 +169,7 @@ internal sealed class Injector
 
             foreach (var rule in _faults)
             {
-                if (!Matches(rule.Computer, computer) || !Matches(rule.Action, action)) continue;
+                if (rule.TampersResponse || !Matches(rule.Computer, computer) || !Matches(rule.Action, action)) continue;
                 if (++rule.Seen <= rule.Skip) continue;
                 // An outage is one window: without a count it still fires once (else it would reopen at its end).
                 var limit = rule.Count ?? (rule.Kind == InjectedFaultKind.Outage ? 1 : (int?)null);
@@ -166,6 +182,40 @@ internal sealed class Injector
 
             return new Injection(null, null);
         }
+    }
+
+    /// <summary>
+    /// The response-tampering rule (DuplicateFragment, ReorderFragments) that fires on a Receive response with
+    /// <paramref name="fragments"/> fragments, if any: only responses the rule can change are counted (skip, count).
+    /// </summary>
+    public FaultRule? DecideResponse(string computer, string action, int fragments)
+    {
+        lock (_lock)
+        {
+            foreach (var rule in _faults)
+            {
+                if (!rule.TampersResponse || rule.Fragment < 0 || !Matches(rule.Computer, computer) || !Matches(rule.Action ?? "Receive", action)) continue;
+                var needed = rule.Fragment + (rule.Kind == InjectedFaultKind.ReorderFragments ? 2 : 1);
+                if (fragments < needed) continue;
+                if (++rule.Seen <= rule.Skip) continue;
+                if (rule.Count is { } max && rule.Fired >= max) continue;
+                if (rule.Probability < 1.0 && _random.NextDouble() >= rule.Probability) continue;
+                rule.Fired++;
+                return rule;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The streams of a Receive response as the rule changes them (one fragment per stream element).</summary>
+    public static IReadOnlyList<T> Tamper<T>(FaultRule rule, IReadOnlyList<T> fragments)
+    {
+        var result = fragments.ToList();
+        var i = rule.Fragment;
+        if (rule.Kind == InjectedFaultKind.DuplicateFragment) result.Insert(i + 1, result[i]);
+        else (result[i], result[i + 1]) = (result[i + 1], result[i]);
+        return result;
     }
 
     private static bool Matches(string? filter, string value) => filter is null || string.Equals(filter, value, StringComparison.OrdinalIgnoreCase);

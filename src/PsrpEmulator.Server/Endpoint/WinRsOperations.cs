@@ -53,10 +53,12 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Create expects an rsp:Shell body.");
         }
 
-        var codePage = 437;
-        if (header.Option("WINRS_CODEPAGE") is { } codePageText && !int.TryParse(codePageText, NumberStyles.None, CultureInfo.InvariantCulture, out codePage))
+        // Without WINRS_CODEPAGE Windows gives the console its OEM code page (the emulator's WinRsCodePage).
+        var codePage = Options.WinRsCodePage;
+        if (header.Option("WINRS_CODEPAGE") is { } codePageText &&
+            (!int.TryParse(codePageText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out codePage) || WinRsCodePages.TryGet(codePage) is null))
         {
-            throw new WsManFaultException(WsManFaultReason.InvalidParameter, $"WINRS_CODEPAGE '{codePageText}' is not a code page number.");
+            throw new WsManFaultException(WsManFaultReason.InvalidParameter, $"WINRS_CODEPAGE '{codePageText}' is not a valid code page.");
         }
 
         var noProfile = IsTrue(header.Option("WINRS_NOPROFILE"));
@@ -100,16 +102,22 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         }
 
         var line = CommandLineText.Join(body.Command, body.TextArguments);
-        if (IsTrue(request.Header.Option("WINRS_SKIP_CMD_SHELL")) && !CommandLineText.IsPath(CommandLineText.FirstWord(line)))
+        var skipCmdShell = IsTrue(request.Header.Option("WINRS_SKIP_CMD_SHELL"));
+        if (skipCmdShell && !CommandLineText.IsPath(CommandLineText.FirstWord(line)))
         {
             // Without cmd.exe WinRS starts the program itself, from the working directory and without a PATH search (recorded).
             throw new WsManFaultException(WsManFaultReason.CmdFileNotFound);
         }
 
+        // WinRS runs the line through cmd.exe /c, which expands %VARIABLES% first; CreateProcess alone expands nothing
+        // (unless the program it starts is cmd.exe itself). The virtual computers' clock is UTC.
+        var expands = !skipCmdShell || CommandLineText.IsProgram(CommandLineText.FirstWord(line), "cmd");
+        var run = expands ? context.Environment.Expand(line, context.WorkingDirectory, services.Time.GetUtcNow()) : line;
+
         var commandId = string.IsNullOrWhiteSpace(body.CommandId) ? Guid.NewGuid().ToString().ToUpperInvariant() : body.CommandId.Trim().ToUpperInvariant();
         request.CommandId = commandId;
         var command = context.Add(new WinRsCommand(shell, context, commandId, line), Options.MaxConcurrentCommandsPerShell);
-        command.Start(services.Behaviours.ResolveCommandLine(line));
+        command.Start(services.Behaviours.ResolveCommandLine(run));
         return new CommandResponseBody(commandId);
     }
 

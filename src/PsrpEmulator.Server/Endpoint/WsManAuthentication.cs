@@ -37,6 +37,14 @@ internal sealed class WsManAuthentication(ShellServices services)
             return connection?.User is { } connectionUser ? new AuthenticationOutcome(connectionUser, connection.Context, false, null) : AuthenticationOutcome.Refused();
         }
 
+        if (string.Equals(authorization, MutualCertificateProfile, StringComparison.OrdinalIgnoreCase))
+        {
+            // Certificate authentication: the TLS client certificate, mapped to a user (WinRM's certmapping).
+            return context.Connection.ClientCertificate is { } certificate && Options.CertificateMappings.FirstOrDefault(m => m.Matches(certificate)) is { } mapping
+                ? new AuthenticationOutcome(EmulatorOptions.BareUserName(mapping.User), null, false, null)
+                : AuthenticationOutcome.Refused();
+        }
+
         if (!AuthenticationHeaderValue.TryParse(authorization, out var header)) return AuthenticationOutcome.Refused();
         var scheme = Parse(header.Scheme);
         if (scheme is null || !Options.EffectiveAuthentication.Contains(scheme.Value)) return AuthenticationOutcome.Refused();
@@ -90,6 +98,9 @@ internal sealed class WsManAuthentication(ShellServices services)
         Diagnostics.Log.NegotiateCompleted(services.Logger, name, connection.User, context.Connection.Id);
         return new AuthenticationOutcome(connection.User, connection.Context, true, challenge);
     }
+
+    /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226).</summary>
+    internal const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
 
     /// <summary>The WWW-Authenticate values of a 401 that is not a handshake leg: every offered scheme.</summary>
     public string[] Offers() =>

@@ -154,6 +154,14 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             }
 
             var (action, responseBody) = await operations.DispatchAsync(request).ConfigureAwait(false);
+            if (responseBody is ReceiveResponseBody receive &&
+                injector.DecideResponse(computer, ShortAction(envelope.Header.Action), receive.Streams.Count) is { } tamper)
+            {
+                // Each stream element is one PSRP fragment: duplicate or swap them on the wire.
+                injected = tamper;
+                responseBody = receive with { Streams = Injector.Tamper(tamper, receive.Streams) };
+            }
+
             response = new WsManEnvelope(ResponseHeader(envelope.Header, action), responseBody);
         }
         catch (WsManFaultException e)

@@ -50,7 +50,16 @@ public static class EmulatorHost
             var certificate = EmulatorCertificate.Load(probe);
             builder.Services.AddSingleton(certificate);
             builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate.Certificate));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate.Certificate;
+                if (probe.CertificateMappings.Count > 0)
+                {
+                    // Certificate authentication: ask for a client certificate; the mappings decide who it is.
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                }
+            }));
         }
 
         // A virtual clock starts at the real time and then moves only when told (admin API, scenario steps).

@@ -136,8 +136,20 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Password of <see cref="CertificateFile"/>.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// Client certificates accepted over HTTPS and the user each logs on as (WinRM's certmapping); when there are
+    /// any, the HTTPS listener asks for a client certificate (optional: Basic still works).
+    /// </summary>
+    public List<Endpoint.CertificateMapping> CertificateMappings { get; set; } = [];
+
     /// <summary>Scenario YAML file with command behaviours; empty means the embedded default scenario only.</summary>
     public string? ScenarioFile { get; set; }
+
+    /// <summary>
+    /// The code page of a WinRS cmd shell whose Create has no WINRS_CODEPAGE: Windows uses the server's OEM code page
+    /// (437 on an en-US Windows). Stdout and stderr text is encoded in the shell's code page, stdin decoded in it.
+    /// </summary>
+    public int WinRsCodePage { get; set; } = 437;
 
     /// <summary>Journal entries kept in memory (oldest are discarded).</summary>
     [Range(1, 1_000_000)]
@@ -167,6 +179,11 @@ public sealed class EmulatorOptions : IValidatableObject
             yield return new ValidationResult("AllowUnencrypted=false needs Negotiate or NTLM among the Authentication schemes (Basic cannot encrypt).", [nameof(AllowUnencrypted)]);
         }
 
+        if (Protocol.WsMan.WinRsCodePages.TryGet(WinRsCodePage) is null)
+        {
+            yield return new ValidationResult($"WinRsCodePage {WinRsCodePage} is not a code page this emulator knows.", [nameof(WinRsCodePage)]);
+        }
+
         if (HeartbeatInterval <= TimeSpan.Zero) yield return new ValidationResult("HeartbeatInterval must be positive.", [nameof(HeartbeatInterval)]);
         if (EnumerationTimeout <= TimeSpan.Zero) yield return new ValidationResult("EnumerationTimeout must be positive.", [nameof(EnumerationTimeout)]);
         if (MaxReceiveHold <= TimeSpan.Zero) yield return new ValidationResult("MaxReceiveHold must be positive.", [nameof(MaxReceiveHold)]);
@@ -180,6 +197,19 @@ public sealed class EmulatorOptions : IValidatableObject
         if (CertificateFile is { Length: > 0 } && !File.Exists(CertificateFile))
         {
             yield return new ValidationResult($"Certificate file '{CertificateFile}' does not exist.", [nameof(CertificateFile)]);
+        }
+
+        foreach (var mapping in CertificateMappings)
+        {
+            if (string.IsNullOrEmpty(mapping.Thumbprint) && string.IsNullOrEmpty(mapping.Subject))
+            {
+                yield return new ValidationResult("A certificate mapping needs a Thumbprint or a Subject.", [nameof(CertificateMappings)]);
+            }
+
+            if (!EffectiveUsers.ContainsKey(BareUserName(mapping.User)))
+            {
+                yield return new ValidationResult($"Certificate mapping user '{mapping.User}' is not one of the Users.", [nameof(CertificateMappings)]);
+            }
         }
 
         if (ScenarioFile is { Length: > 0 } && !File.Exists(ScenarioFile))

@@ -12,19 +12,33 @@ public class ClientUnitTests
         PsrpMessage.Create(PsrpDestination.Client, Guid.Empty, Guid.Empty, new PipelineOutput(PsPrimitive.String(text))).ToArray();
 
     [Test]
-    public void Stream_connect_drops_a_partial_object_and_skips_its_continuation_fragments()
+    public void After_a_stream_connect_fragments_of_an_object_begun_elsewhere_are_skipped_until_an_object_starts()
+    {
+        // A new client connecting mid-object: it never saw the start fragment.
+        var defragmenter = new StreamDefragmenter();
+        defragmenter.PrepareForStreamConnect();
+        var first = FragmentCodec.Split(1, Message(new string('a', 300)), 100);
+        var rest = first.Skip(1).SelectMany(f => f).ToArray();
+        var next = FragmentCodec.Split(2, Message("line3"), 1000)[0];
+
+        var messages = defragmenter.Add(rest.Concat(next).ToArray());
+
+        Assert.That(messages.Select(m => m.ReadData().ToDisplayString()), Is.EqualTo(new[] { "line3" }));
+        Assert.That(defragmenter.DiscardedFragments, Is.EqualTo(first.Count - 1));
+    }
+
+    [Test]
+    public void After_a_stream_connect_a_partial_object_whose_next_fragment_comes_is_completed_as_PowerShell_does()
     {
         var defragmenter = new StreamDefragmenter();
         var first = FragmentCodec.Split(1, Message(new string('a', 300)), 100);
         Assert.That(defragmenter.Add(first[0]), Is.Empty);
 
         defragmenter.PrepareForStreamConnect();
-        var rest = first.Skip(1).SelectMany(f => f).ToArray();
-        var next = FragmentCodec.Split(2, Message("line3"), 1000)[0];
-        var messages = defragmenter.Add(rest.Concat(next).ToArray());
+        var messages = defragmenter.Add(first.Skip(1).SelectMany(f => f).ToArray());
 
-        Assert.That(messages.Select(m => m.ReadData().ToDisplayString()), Is.EqualTo(new[] { "line3" }));
-        Assert.That(defragmenter.DiscardedFragments, Is.EqualTo(first.Count - 1));
+        Assert.That(messages.Select(m => m.ReadData().ToDisplayString()), Is.EqualTo(new[] { new string('a', 300) }));
+        Assert.That(defragmenter.DiscardedFragments, Is.Zero);
     }
 
     [Test]
@@ -33,7 +47,34 @@ public class ClientUnitTests
         var defragmenter = new StreamDefragmenter();
         var fragments = FragmentCodec.Split(1, Message(new string('a', 300)), 100);
 
-        Assert.Throws<FragmentException>(() => defragmenter.Add(fragments[1]));
+        var error = Assert.Throws<FragmentException>(() => defragmenter.Add(fragments[1]));
+        Assert.That(error!.Message, Is.EqualTo(StreamDefragmenter.ObjectIdsNotMatching));
+    }
+
+    [Test]
+    public void A_repeated_middle_fragment_is_FragmentIdsNotInSequence_and_the_stream_goes_on_with_the_next_object()
+    {
+        var defragmenter = new StreamDefragmenter();
+        var fragments = FragmentCodec.Split(1, Message(new string('a', 300)), 100);
+        defragmenter.Add(fragments[0]);
+        defragmenter.Add(fragments[1]);
+
+        var error = Assert.Throws<FragmentException>(() => defragmenter.Add(fragments[1]));
+
+        Assert.That(error!.Message, Is.EqualTo(StreamDefragmenter.FragmentIdsNotInSequence));
+        Assert.That(defragmenter.Add(FragmentCodec.Split(2, Message("next"), 1000)[0]).Single().ReadData().ToDisplayString(), Is.EqualTo("next"));
+    }
+
+    [Test]
+    public void A_repeated_whole_message_is_delivered_twice_and_a_repeated_start_fragment_restarts_the_object()
+    {
+        var defragmenter = new StreamDefragmenter();
+        var whole = FragmentCodec.Split(1, Message("once"), 1000)[0];
+        var big = FragmentCodec.Split(2, Message(new string('b', 300)), 100);
+
+        var messages = defragmenter.Add(whole.Concat(whole).Concat(big[0]).Concat(big.SelectMany(f => f)).ToArray());
+
+        Assert.That(messages.Select(m => m.ReadData().ToDisplayString()), Is.EqualTo(new[] { "once", "once", new string('b', 300) }));
     }
 
     [TestCase(59)]

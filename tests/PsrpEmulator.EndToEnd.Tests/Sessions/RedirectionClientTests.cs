@@ -61,4 +61,49 @@ public class RedirectionClientTests
         Assert.That(handler.Requests.Select(r => r.Host), Is.EqualTo(new[] { "outlook.example.com", "pod01.example.com" }));
         Assert.That(warnings, Is.EqualTo(new[] { "Your connection has been redirected to the following URI: \"https://pod01.example.com/powershell\"" }));
     }
+
+    [Test]
+    public async Task A_session_query_redirected_without_AllowRedirection_is_RedirectInformationRequired_and_nothing_follows()
+    {
+        var (client, handler, warnings) = ClientRedirectingTo("http://pod01.example.com/wsman");
+        await using var _ = client;
+
+        var error = await Assert.ThrowsAsync<PSRemotingException>(() =>
+            client.GetRemoteSessionsAsync(RemoteTarget.FromUri(new Uri("http://outlook.example.com/wsman")), new PSCredential("u", "p")));
+
+        Assert.That(error!.FullyQualifiedErrorId, Is.EqualTo("RedirectInformationRequired,RemotePSSessionQueryFailed"));
+        Assert.That(error.Message, Does.StartWith("The remote session query failed for outlook.example.com with the following error message:"));
+        Assert.That(error.Message, Does.Contain("Redirect location reported: http://pod01.example.com/wsman."));
+        Assert.That(handler.Requests.Select(r => r.Host), Is.EqualTo(new[] { "outlook.example.com" }));
+        Assert.That(warnings, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_receive_query_with_AllowRedirection_follows_up_to_the_option_count_then_fails()
+    {
+        var (client, handler, warnings) = ClientRedirectingTo("http://pod01.example.com/wsman");
+        await using var _ = client;
+        var option = new PSSessionOption { MaximumConnectionRedirectionCount = 2 };
+
+        var error = await Assert.ThrowsAsync<PSRemotingException>(() =>
+            client.ReceiveAsync(RemoteTarget.FromUri(new Uri("http://outlook.example.com/wsman")), new PSCredential("u", "p"), name: "Task",
+                sessionOption: option, allowRedirection: true));
+
+        Assert.That(error!.FullyQualifiedErrorId, Is.EqualTo("RedirectInformationRequired,ReceivePSSessionQueryForSessionFailed"));
+        Assert.That(handler.Requests.Select(r => r.Host), Is.EqualTo(new[] { "outlook.example.com", "pod01.example.com", "pod01.example.com" }));
+        Assert.That(warnings, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_session_query_redirected_from_https_to_http_is_refused()
+    {
+        var (client, handler, _) = ClientRedirectingTo("http://pod01.example.com/wsman");
+        await using var __ = client;
+
+        var error = await Assert.ThrowsAsync<PSRemotingException>(() =>
+            client.ConnectAsync(RemoteTarget.FromUri(new Uri("https://outlook.example.com/wsman")), new PSCredential("u", "p"), name: "Task", allowRedirection: true));
+
+        Assert.That(error!.FullyQualifiedErrorId, Is.EqualTo("RedirectedURIInsecure,RemotePSSessionQueryFailed"));
+        Assert.That(handler.Requests.Select(r => r.Scheme), Is.All.EqualTo("https"));
+    }
 }

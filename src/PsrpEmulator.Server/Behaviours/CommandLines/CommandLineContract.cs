@@ -18,6 +18,9 @@ internal interface ICommandLineHost
     /// <summary>How text becomes bytes on stdout and stderr (the shell's WINRS_CODEPAGE).</summary>
     Encoding Encoding { get; }
 
+    /// <summary>The process's environment variables, sorted by name (what <c>set</c> lists).</summary>
+    IReadOnlyList<KeyValuePair<string, string>> Environment { get; }
+
     /// <summary>Facts a behaviour may print: <c>{computername}</c>, <c>{username}</c>, <c>{cd}</c>.</summary>
     IReadOnlyDictionary<string, string> Facts { get; }
 
@@ -58,6 +61,44 @@ internal sealed class NotRecognizedScript(string name) : ICommandLineScript
     {
         await host.WriteTextAsync(WinRsStreams.Stderr, MessageFor(name), cancellationToken).ConfigureAwait(false);
         return 1;
+    }
+}
+
+/// <summary>
+/// cmd.exe's <c>set</c> built-in: <c>set</c> lists the environment (<c>NAME=value</c> lines, sorted), <c>set P</c> the
+/// variables whose names start with P (none: "Environment variable P not defined", exit 1), <c>set NAME=value</c>
+/// prints nothing (the change ends with the process: every WinRS command is a new cmd.exe).
+/// </summary>
+internal sealed class SetCommandScript(string argument) : ICommandLineScript
+{
+    public string Description => argument.Length == 0 ? "set" : "set " + argument;
+
+    /// <summary>A <c>set</c> line (options such as /a and /p are not emulated: no match).</summary>
+    public static bool TryParse(string line, out SetCommandScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count == 0 || !tokens[0].Value.Equals("set", StringComparison.OrdinalIgnoreCase) || line.Length > 3 && !char.IsWhiteSpace(line[3])) return false;
+        var argument = line[3..].Trim();
+        if (argument.StartsWith('/')) return false;
+        // set "NAME=value": cmd.exe drops the quotes around the whole assignment.
+        if (argument.Length >= 2 && argument[0] == '"' && argument[^1] == '"') argument = argument[1..^1];
+        script = new SetCommandScript(argument);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (argument.Contains('=', StringComparison.Ordinal)) return 0;
+        var listed = host.Environment.Where(v => v.Key.StartsWith(argument, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (listed.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, $"Environment variable {argument} not defined\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stdout, string.Concat(listed.Select(v => $"{v.Key}={v.Value}\r\n")), cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 }
 

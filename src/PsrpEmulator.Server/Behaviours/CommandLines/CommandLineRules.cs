@@ -36,15 +36,28 @@ internal sealed class CommandLineSleepStep(TextTemplate seconds) : CommandLineSt
     }
 }
 
-/// <summary><c>stdin: echo</c>: every stdin chunk, written back to stdout as it arrives, until stdin ends.</summary>
+/// <summary>
+/// <c>stdin: echo</c>: every stdin chunk, written back to stdout as it arrives, until stdin ends. Like <c>more</c>,
+/// the text is read in the shell's code page and written in it (a character split across two Sends is kept whole).
+/// </summary>
 internal sealed class EchoStdinStep : CommandLineStep
 {
     public override async ValueTask RunAsync(CommandLineContext context)
     {
+        var decoder = context.Host.Encoding.GetDecoder();
         while (await context.Host.ReadStdinAsync(context.CancellationToken).ConfigureAwait(false) is { } chunk)
         {
-            await context.Host.WriteAsync(WinRsStreams.Stdout, chunk, context.CancellationToken).ConfigureAwait(false);
+            await context.Host.WriteTextAsync(WinRsStreams.Stdout, Decode(decoder, chunk, flush: false), context.CancellationToken).ConfigureAwait(false);
         }
+
+        await context.Host.WriteTextAsync(WinRsStreams.Stdout, Decode(decoder, ReadOnlyMemory<byte>.Empty, flush: true), context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Decode(System.Text.Decoder decoder, ReadOnlyMemory<byte> bytes, bool flush)
+    {
+        var chars = new char[decoder.GetCharCount(bytes.Span, flush)];
+        var count = decoder.GetChars(bytes.Span, chars, flush);
+        return new string(chars, 0, count);
     }
 }
 

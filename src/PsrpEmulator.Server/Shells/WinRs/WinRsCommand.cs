@@ -55,6 +55,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public IReadOnlyDictionary<string, string> Facts => _context.Facts;
 
+    public IReadOnlyList<KeyValuePair<string, string>> Environment => _context.Environment.Variables;
+
     /// <summary>Starts the behaviour; it runs inline up to its first real wait, so a quick command is done before CommandResponse.</summary>
     public void Start(ICommandLineScript script)
     {

@@ -15,12 +15,11 @@ internal sealed class WinRsContext
 
     public WinRsContext(IReadOnlyList<KeyValuePair<string, string>> environment, string workingDirectory, int codePage, bool noProfile, string computerName, string userName)
     {
-        Environment = environment;
+        Environment = new WinRsEnvironment(computerName, userName, environment);
         WorkingDirectory = workingDirectory;
         CodePage = codePage;
         NoProfile = noProfile;
-        // 65001 is UTF-8; the emulator writes every other code page as UTF-8 too (ASCII text is the same in both).
-        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        Encoding = WinRsCodePages.TryGet(codePage) ?? throw new WsManFaultException(WsManFaultReason.InvalidParameter, $"WINRS_CODEPAGE {codePage} is not a valid code page.");
         Facts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["computername"] = computerName.ToUpperInvariant(),
@@ -29,11 +28,19 @@ internal sealed class WinRsContext
         };
     }
 
-    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; }
+    /// <summary>The environment of every process of the shell (Windows' variables and the Create's).</summary>
+    public WinRsEnvironment Environment { get; }
+
     public string WorkingDirectory { get; }
+
+    /// <summary>WINRS_CODEPAGE, or the emulator's default: the console code page of the shell's processes.</summary>
     public int CodePage { get; }
+
     public bool NoProfile { get; }
+
+    /// <summary>How the shell's processes write stdout/stderr text and read stdin (<see cref="CodePage"/>).</summary>
     public Encoding Encoding { get; }
+
     public IReadOnlyDictionary<string, string> Facts { get; }
 
     public IReadOnlyCollection<WinRsCommand> Commands => (IReadOnlyCollection<WinRsCommand>)_commands.Values;

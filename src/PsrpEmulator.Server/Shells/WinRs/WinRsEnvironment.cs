@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text;
+
+namespace PsrpEmulator.Server.Shells.WinRs;
+
+/// <summary>
+/// The environment block of a cmd shell's processes: the variables Windows gives a user's process (COMPUTERNAME,
+/// USERNAME, USERPROFILE, SystemRoot, TEMP, Path...), overridden and extended by the Create's
+/// <c>rsp:Environment/rsp:Variable</c> entries. Names compare case-insensitively, as in Windows; the block is kept
+/// sorted, as <c>set</c> lists it.
+/// </summary>
+internal sealed class WinRsEnvironment
+{
+    private readonly SortedDictionary<string, string> _variables = new(StringComparer.OrdinalIgnoreCase);
+
+    public WinRsEnvironment(string computerName, string userName, IEnumerable<KeyValuePair<string, string>> fromCreate)
+    {
+        var computer = computerName.ToUpperInvariant();
+        var profile = @"C:\Users\" + userName;
+        foreach (var (name, value) in Defaults(computer, userName, profile)) _variables[name] = value;
+        foreach (var (name, value) in fromCreate)
+        {
+            // A Create may name a variable in another case: Windows keeps one variable, with the new spelling.
+            if (name.Length == 0) continue;
+            _variables.Remove(name);
+            _variables[name] = value;
+        }
+    }
+
+    /// <summary>Every variable, sorted by name (what <c>set</c> prints).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Variables => [.. _variables];
+
+    public bool TryGet(string name, out string value) => _variables.TryGetValue(name, out value!);
+
+    private static IEnumerable<KeyValuePair<string, string>> Defaults(string computer, string user, string profile) =>
+    [
+        new("ALLUSERSPROFILE", @"C:\ProgramData"),
+        new("APPDATA", profile + @"\AppData\Roaming"),
+        new("CommonProgramFiles", @"C:\Program Files\Common Files"),
+        new("CommonProgramFiles(x86)", @"C:\Program Files (x86)\Common Files"),
+        new("CommonProgramW6432", @"C:\Program Files\Common Files"),
+        new("COMPUTERNAME", computer),
+        new("ComSpec", @"C:\Windows\system32\cmd.exe"),
+        new("LOCALAPPDATA", profile + @"\AppData\Local"),
+        new("NUMBER_OF_PROCESSORS", "2"),
+        new("OS", "Windows_NT"),
+        new("Path", @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;" + profile + @"\AppData\Local\Microsoft\WindowsApps"),
+        new("PATHEXT", ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC"),
+        new("PROCESSOR_ARCHITECTURE", "AMD64"),
+        new("ProgramData", @"C:\ProgramData"),
+        new("ProgramFiles", @"C:\Program Files"),
+        new("ProgramFiles(x86)", @"C:\Program Files (x86)"),
+        new("ProgramW6432", @"C:\Program Files"),
+        new("PROMPT", "$P$G"),
+        new("PUBLIC", @"C:\Users\Public"),
+        new("SystemDrive", "C:"),
+        new("SystemRoot", @"C:\Windows"),
+        new("TEMP", profile + @"\AppData\Local\Temp"),
+        new("TMP", profile + @"\AppData\Local\Temp"),
+        new("USERDOMAIN", computer),
+        new("USERNAME", user),
+        new("USERPROFILE", profile),
+        new("windir", @"C:\Windows"),
+    ];
+
+    /// <summary>
+    /// cmd.exe's percent expansion of a command line (command-line mode, not batch mode): <c>%NAME%</c> becomes the
+    /// variable's value; an undefined name is kept as written and the scan goes on from its closing percent sign (so
+    /// <c>%a %b%</c> with only b defined gives <c>%a </c> and b's value); a lone % stays. <c>%NAME:~start,length%</c>
+    /// and <c>%NAME:old=new%</c> work as in cmd.exe. CD, DATE, TIME and ERRORLEVEL are computed when no variable
+    /// of that name exists; <paramref name="now"/> is the server's local time.
+    /// </summary>
+    public string Expand(string line, string currentDirectory, DateTimeOffset now)
+    {
+        if (!line.Contains('%', StringComparison.Ordinal)) return line;
+        var result = new StringBuilder(line.Length);
+        var i = 0;
+        while (i < line.Length)
+        {
+            var open = line.IndexOf('%', i);
+            if (open < 0)
+            {
+                result.Append(line, i, line.Length - i);
+                break;
+            }
+
+            result.Append(line, i, open - i);
+            var close = line.IndexOf('%', open + 1);
+            if (close < 0)
+            {
+                result.Append(line, open, line.Length - open);
+                break;
+            }
+
+            var spec = line[(open + 1)..close];
+            if (spec.Length > 0 && Lookup(spec, currentDirectory, now) is { } value)
+            {
+                result.Append(value);
+                i = close + 1;
+            }
+            else
+            {
+                result.Append('%').Append(spec);
+                i = close;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private string? Lookup(string spec, string currentDirectory, DateTimeOffset now)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? spec : spec[..colon];
+        if (name.Length == 0) return null;
+        var value = _variables.TryGetValue(name, out var v) ? v : Dynamic(name, currentDirectory, now);
+        if (value is null || colon < 0) return value;
+        return Modify(value, spec[(colon + 1)..]);
+    }
+
+    private static string? Dynamic(string name, string currentDirectory, DateTimeOffset now) => name.ToUpperInvariant() switch
+    {
+        "CD" => currentDirectory,
+        "ERRORLEVEL" => "0",
+        // en-US formats: "Sat 11/28/2026" and " 8:05:03.12" (hours space-padded).
+        "DATE" => now.ToString("ddd MM/dd/yyyy", CultureInfo.InvariantCulture),
+        "TIME" => now.Hour.ToString(CultureInfo.InvariantCulture).PadLeft(2) + now.ToString(":mm:ss.", CultureInfo.InvariantCulture) +
+                  (now.Millisecond / 10).ToString("00", CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary><c>~start[,length]</c> (negative values count from the end) or <c>old=new</c> (case-insensitive; <c>*old=new</c> replaces through the first match).</summary>
+    private static string? Modify(string value, string modifier)
+    {
+        if (modifier.StartsWith('~'))
+        {
+            var parts = modifier[1..].Split(',');
+            if (parts.Length > 2 || !int.TryParse(parts[0].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var start)) return null;
+            var length = value.Length;
+            if (parts.Length == 2 && !int.TryParse(parts[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out length)) return null;
+            if (start < 0) start = Math.Max(0, value.Length + start);
+            start = Math.Min(start, value.Length);
+            var end = length < 0 ? value.Length + length : start + length;
+            end = Math.Clamp(end, start, value.Length);
+            return value[start..end];
+        }
+
+        var equals = modifier.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0) return null;
+        var old = modifier[..equals];
+        var replacement = modifier[(equals + 1)..];
+        if (old.StartsWith('*'))
+        {
+            var find = old[1..];
+            if (find.Length == 0) return value;
+            var at = value.IndexOf(find, StringComparison.OrdinalIgnoreCase);
+            return at < 0 ? value : replacement + value[(at + find.Length)..];
+        }
+
+        return value.Replace(old, replacement, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,145 @@
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Client.WinRs;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests.WinRs;
+
+/// <summary>The client library's WinRS API against cmd shells: code pages, %VARIABLE% expansion, stdin, signals.</summary>
+public class WinRsClientTests : EmulatorTestBase
+{
+    protected override string? ScenarioYaml => """
+        cmd:
+          - match: greet
+            steps:
+              - stdout: "Grüße\r\n"
+              - stderr: "café\r\n"
+          - regex: 'C:\\tools\\args\.exe (?<rest>.*)'
+            steps:
+              - stdout: "{rest}\r\n"
+        """;
+
+    private int? _defaultCodePage;
+
+    protected override void Configure(EmulatorOptions options)
+    {
+        if (_defaultCodePage is { } codePage) options.WinRsCodePage = codePage;
+    }
+
+    private WsManTransport _transport = null!;
+
+    [SetUp]
+    public void OpenTransport() => _transport = CreateTransport();
+
+    [TearDown]
+    public void DisposeTransport() => _transport.Dispose();
+
+    [TestCase(437, "47-72-81-E1-65-0D-0A", "63-61-66-82-0D-0A")]
+    [TestCase(1252, "47-72-FC-DF-65-0D-0A", "63-61-66-E9-0D-0A")]
+    [TestCase(65001, "47-72-C3-BC-C3-9F-65-0D-0A", "63-61-66-C3-A9-0D-0A")]
+    public async Task Stdout_and_stderr_are_encoded_in_the_shells_code_page(int codePage, string stdout, string stderr)
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions { CodePage = codePage });
+
+        var result = await shell.RunAsync("greet");
+
+        Assert.That(BitConverter.ToString(result.Stdout), Is.EqualTo(stdout));
+        Assert.That(BitConverter.ToString(result.Stderr), Is.EqualTo(stderr));
+        Assert.That(result.StdoutText, Is.EqualTo("Grüße\r\n"));
+    }
+
+    [Test]
+    public async Task Without_winrs_codepage_the_shell_takes_the_emulators_default_code_page()
+    {
+        _defaultCodePage = 1252;
+        await RestartEmulatorAsync(Configure);
+        using var transport = CreateTransport();
+
+        await using var shell = await WinRsShell.OpenAsync(transport, new WinRsShellOptions { CodePage = null });
+        var result = await shell.RunAsync("greet");
+
+        Assert.That(BitConverter.ToString(result.Stdout), Is.EqualTo("47-72-FC-DF-65-0D-0A"));
+    }
+
+    [Test]
+    public async Task A_code_page_windows_lacks_is_refused_at_create()
+    {
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => WinRsShell.OpenAsync(_transport, new WinRsShellOptions { CodePage = 12345 }));
+
+        Assert.That(fault!.Subcode, Is.EqualTo("w:InvalidParameter"));
+    }
+
+    [Test]
+    public void An_unknown_default_code_page_fails_validation_at_start()
+    {
+        var options = new EmulatorOptions { WinRsCodePage = 12345 };
+
+        var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+
+        Assert.That(problems.Select(p => p.MemberNames.Single()), Is.EqualTo(new[] { nameof(EmulatorOptions.WinRsCodePage) }));
+    }
+
+    [Test]
+    public async Task Stdin_split_inside_a_utf8_character_comes_back_whole()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions { CodePage = 65001 });
+        var command = await shell.StartAsync("more");
+        var bytes = shell.Encoding.GetBytes("ü\r\n");
+
+        await command.SendAsync(bytes.AsMemory(0, 1));
+        await command.SendAsync(bytes.AsMemory(1), end: true);
+        var result = await command.ReceiveToEndAsync();
+
+        Assert.That(result.StdoutText, Is.EqualTo("ü\r\n"));
+        Assert.That(result.ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task Percent_variables_expand_against_the_create_environment_and_windows_variables()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions { Environment = [new("BUILD", "42")] });
+
+        var echoed = await shell.RunAsync("echo", ["%BUILD%", "%COMPUTERNAME%", "%USERPROFILE%", "%UNDEFINED%"]);
+        var set = await shell.RunAsync("set BUILD");
+
+        Assert.That(echoed.StdoutText, Is.EqualTo(@"42 SERVER01 C:\Users\psrp %UNDEFINED%" + "\r\n"));
+        Assert.That(set.StdoutText, Is.EqualTo("BUILD=42\r\n"));
+    }
+
+    [Test]
+    public async Task Without_cmd_exe_a_program_gets_its_percent_signs_unexpanded()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions { Environment = [new("BUILD", "42")] });
+
+        var direct = await (await shell.StartAsync(@"C:\tools\args.exe %BUILD%", skipCmdShell: true)).ReceiveToEndAsync();
+        var throughCmd = await (await shell.StartAsync(@"C:\Windows\system32\cmd.exe /c C:\tools\args.exe %BUILD%", skipCmdShell: true)).ReceiveToEndAsync();
+
+        Assert.That(direct.StdoutText, Is.EqualTo("%BUILD%\r\n"));
+        Assert.That(throughCmd.StdoutText, Is.EqualTo("42\r\n"));
+    }
+
+    [Test]
+    public async Task A_terminated_command_is_forgotten_and_its_id_then_answers_invalid_selectors()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport);
+        var command = await shell.StartAsync("more");
+
+        await command.SignalAsync(WinRsSignal.Terminate);
+        var fault = await Assert.ThrowsAsync<WsManFaultException>(() => command.ReceiveAsync());
+        var unknown = await Assert.ThrowsAsync<WsManFaultException>(() => shell.Command("644983A8-4292-4922-97E9-D569C2170784").ReceiveAsync());
+
+        Assert.That(fault!.Code, Is.EqualTo(2150858843u));
+        Assert.That(unknown!.Code, Is.EqualTo(2150858843u));
+    }
+
+    [Test]
+    public async Task Ctrl_c_ends_a_command_waiting_for_stdin_with_status_control_c_exit()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport);
+        var command = await shell.StartAsync("more");
+
+        await command.SignalAsync(WinRsSignal.CtrlC);
+        var result = await command.ReceiveToEndAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(unchecked((int)0xC000013A)));
+    }
+}
