@@ -81,14 +81,15 @@ public class GetRemovePSSessionTests : HostedEngineTestBase
     }
 
     [Test]
-    public async Task Get_PSSession_CertificateThumbprint_fails_as_a_query_and_with_a_Credential_is_a_binding_error()
+    public async Task Get_PSSession_with_a_CertificateThumbprint_not_in_the_store_fails_as_a_query_and_with_a_Credential_is_a_binding_error()
     {
         var host = await NewHostAsync();
         const string thumbprint = "0123456789ABCDEF0123456789ABCDEF01234567";
 
         var alone = await RunAsync(host, $"Get-PSSession -ComputerName Server01 -CertificateThumbprint {thumbprint}");
-        Assert.That(ErrorIds(alone), Is.EqualTo(new[] { "RemotePSSessionQueryFailed" + Get }));
+        Assert.That(ErrorIds(alone), Is.EqualTo(new[] { "CannotConnect,RemotePSSessionQueryFailed" + Get }));
         Assert.That(alone.Errors[0].Exception.Message, Does.StartWith("The remote session query failed for Server01 with the following error message: The WinRM client cannot process the request."));
+        Assert.That(alone.Errors[0].Exception.Message, Does.Contain(thumbprint));
 
         var both = await RunAsync(host, $"Get-PSSession -ComputerName Server01 -Credential ([pscredential]::new('psrp', (ConvertTo-SecureString 'psrp' -AsPlainText -Force))) -CertificateThumbprint {thumbprint}");
         Assert.That(ErrorIds(both), Is.EqualTo(new[] { "ParameterBindingFailed" + Get }));

@@ -420,15 +420,17 @@ public class ReceivePSSessionParameterTests : HostedEngineTestBase
     }
 
     [Test]
-    public async Task CertificateThumbprint_is_accepted_and_fails_as_certificate_authentication_is_not_offered()
+    public async Task CertificateThumbprint_not_in_the_store_fails_the_query_naming_it_and_sends_nothing()
     {
         var host = await ElsewhereAsync("Cert");
+        var before = Emulator.Journal.Snapshot().Count;
 
         var result = await RunAsync(host, "Receive-PSSession -ComputerName Server01 -Name Cert -CertificateThumbprint 0123456789ABCDEF0123456789ABCDEF01234567");
 
+        Assert.That(Emulator.Journal.Snapshot(), Has.Count.EqualTo(before), "no request without the certificate");
         Assert.That(result.Output, Is.Empty);
-        Assert.That(ErrorIds(result), Is.EqualTo(new[] { "ReceivePSSessionQueryForSessionFailed" + Cmdlet }));
-        Assert.That(result.Errors[0].Exception.Message, Does.Contain("Possible authentication mechanisms reported by server:     Basic"));
+        Assert.That(ErrorIds(result), Is.EqualTo(new[] { "CannotConnect,ReceivePSSessionQueryForSessionFailed" + Cmdlet }));
+        Assert.That(result.Errors[0].Exception.Message, Does.Contain("0123456789ABCDEF0123456789ABCDEF01234567"));
     }
 
     [TestCase("-Credential $c", "A CertificateThumbPrint cannot be specified when Credential is specified.")]
