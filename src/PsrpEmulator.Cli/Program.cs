@@ -15,9 +15,11 @@ var computerName = new Option<string?>("--computer-name") { Description = "The v
 var configurations = new Option<string[]>("--configuration") { Description = "Session configuration (endpoint) to serve (repeatable; default Microsoft.PowerShell)." };
 var configFile = new Option<string?>("--config") { Description = "JSON settings file (section PsrpEmulator)." };
 var verbose = new Option<bool>("--verbose") { Description = "Log every request." };
+var authSchemes = new Option<WsManAuthScheme[]>("--auth") { Description = "Authentication scheme offered: Basic, Negotiate, Ntlm (repeatable; default Basic and Negotiate)." };
+var allowUnencrypted = new Option<bool?>("--allow-unencrypted") { Description = "Accept plain SOAP bodies over HTTP (default true; Windows' default is false)." };
 
 var world = new Option<string?>("--world") { Description = "Scenario file whose world (computers, endpoints, users, behaviours) is served; its setup steps run first." };
-var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world };
+var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world, authSchemes, allowUnencrypted };
 serve.SetAction(async (parse, cancellationToken) =>
 {
     if (parse.GetValue(world) is { } worldFile)
@@ -39,6 +41,8 @@ serve.SetAction(async (parse, cancellationToken) =>
             if (parse.GetValue(scenario) is { } s) options.ScenarioFile = Path.GetFullPath(s);
             if (parse.GetValue(computerName) is { } c) options.ComputerName = c;
             if (parse.GetValue(configurations) is { Length: > 0 } cfg) options.Configurations = [.. cfg];
+            if (parse.GetValue(authSchemes) is { Length: > 0 } schemes) options.Authentication = [.. schemes];
+            if (parse.GetValue(allowUnencrypted) is { } allow) options.AllowUnencrypted = allow;
         },
         logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
@@ -67,8 +71,9 @@ var uri = new Option<string>("--uri") { Description = "WS-Man endpoint, e.g. htt
 var user = new Option<string>("--user") { Description = "User name.", DefaultValueFactory = _ => "psrp" };
 var password = new Option<string>("--password") { Description = "Password.", DefaultValueFactory = _ => "psrp" };
 var command = new Option<string>("--command") { Description = "Script text to run, as Invoke-Command sends it.", Required = true };
+var authentication = new Option<WsManAuthenticationMechanism>("--authentication") { Description = "Basic, Negotiate or Ntlm (default Basic).", DefaultValueFactory = _ => WsManAuthenticationMechanism.Basic };
 var configurationName = new Option<string>("--configuration-name") { Description = "Session configuration.", DefaultValueFactory = _ => "Microsoft.PowerShell" };
-var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName };
+var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName, authentication };
 invoke.SetAction(async (parse, cancellationToken) =>
 {
     if (!Uri.TryCreate(parse.GetValue(uri), UriKind.Absolute, out var connectionUri) || connectionUri.Scheme is not ("http" or "https"))
@@ -82,6 +87,7 @@ invoke.SetAction(async (parse, cancellationToken) =>
         ConnectionUri = connectionUri,
         UserName = parse.GetValue(user)!,
         Password = parse.GetValue(password)!,
+        Authentication = parse.GetValue(authentication),
     });
     try
     {

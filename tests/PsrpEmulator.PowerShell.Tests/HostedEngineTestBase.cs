@@ -31,7 +31,13 @@ public abstract class HostedEngineTestBase
             options.Computers["Server02"] = new ComputerOptions();
             options.Users = ["psrp:psrp", $"{OtherUser}:{OtherPassword}"];
             options.Endpoints["ITTasks"] = new EndpointOptions();
+            Configure(options);
         }, Clock);
+    }
+
+    /// <summary>Override to change the emulator's options (after the two computers are set).</summary>
+    protected virtual void Configure(EmulatorOptions options)
+    {
     }
 
     [TearDown]

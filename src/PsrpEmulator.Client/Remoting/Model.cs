@@ -58,9 +58,11 @@ public enum JobState
     AtBreakpoint = 10,
 }
 
-/// <summary>User name and password (Basic authentication).</summary>
+/// <summary>User name and password, and the mechanism they are presented with (-Authentication); or a certificate.</summary>
 public sealed record PSCredential(string UserName, string Password)
 {
+    public PsrpEmulator.Client.Transport.WsManAuthenticationMechanism Authentication { get; init; } = PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Basic;
+
     /// <summary>Certificate authentication instead (PowerShell's -CertificateThumbprint): a CurrentUser\My thumbprint.</summary>
     public string? CertificateThumbprint { get; init; }
 

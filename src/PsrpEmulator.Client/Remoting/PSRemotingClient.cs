@@ -1007,6 +1007,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         HostHeader = target.HostHeader,
         UserName = credential.UserName,
         Password = credential.Password,
+        Authentication = credential.Authentication,
         CertificateThumbprint = credential.CertificateThumbprint,
         OperationTimeout = option.OperationTimeout,
         HttpTimeout = option.OperationTimeout + TimeSpan.FromMinutes(1),

@@ -12,6 +12,12 @@ public sealed class WsManClientOptions
 
     public required string Password { get; init; }
 
+    /// <summary>
+    /// Basic (per request), or Negotiate / NTLM (per connection, NTLMv2; over HTTP every body is sealed with WinRM
+    /// message encryption, as the WinRM client does with AllowUnencrypted=false). Negotiate wraps NTLM in SPNEGO.
+    /// </summary>
+    public WsManAuthenticationMechanism Authentication { get; init; } = WsManAuthenticationMechanism.Basic;
+
     /// <summary>w:MaxEnvelopeSize sent with every request (PowerShell: 512000).</summary>
     public int MaxEnvelopeSize { get; init; } = 512000;
 
@@ -61,4 +67,14 @@ public sealed class WsManClientOptions
 
     /// <summary>Largest response accepted, a safety bound above the declared MaxEnvelopeSize.</summary>
     public int MaxResponseBytes => MaxEnvelopeSize + 64 * 1024;
+}
+
+/// <summary>How the client authenticates (PowerShell's -Authentication, the mechanisms the emulator speaks).</summary>
+public enum WsManAuthenticationMechanism
+{
+    Basic,
+    /// <summary>HTTP Negotiate with SPNEGO-wrapped NTLM (what Windows clients send to a workgroup computer).</summary>
+    Negotiate,
+    /// <summary>The HTTP NTLM scheme with raw NTLMSSP tokens.</summary>
+    Ntlm,
 }

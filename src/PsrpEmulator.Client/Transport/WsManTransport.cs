@@ -1,26 +1,34 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using PsrpEmulator.Protocol.Ntlm;
 using PsrpEmulator.Protocol.WsMan;
 
 namespace PsrpEmulator.Client.Transport;
 
 /// <summary>
-/// Sends WS-Man requests over HTTP(S) with Basic authentication and returns parsed responses. One instance is
-/// one client session: its <c>p:SessionId</c> identifies it to the server for Reconnect.
+/// Sends WS-Man requests over HTTP(S) and returns parsed responses. Basic authenticates every request; Negotiate
+/// and NTLM authenticate a connection, so each request goes over a channel (one HTTP connection and its NTLM
+/// context) taken from a pool, and over HTTP its body is sealed (WinRM message encryption). One instance is one
+/// client session: its <c>p:SessionId</c> identifies it to the server for Reconnect.
 /// </summary>
 public sealed class WsManTransport : IDisposable
 {
     private readonly HttpClient _http;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly Uri _requestUri;
+    private readonly HttpMessageHandler? _customHandler;
+    private readonly ConcurrentBag<NegotiatedChannel> _idleChannels = [];
+    private readonly ConcurrentDictionary<NegotiatedChannel, bool> _channels = new();
     private readonly bool _mutualCertificate;
     private readonly string? _certificateError;
 
     public WsManTransport(WsManClientOptions options, HttpMessageHandler? handler = null)
     {
         Options = options;
+        _customHandler = handler;
         var clientCertificate = options.CertificateThumbprint is { } thumbprint ? FindCertificate(thumbprint) : null;
         if (options.CertificateThumbprint is { } wanted && clientCertificate is null)
         {
@@ -145,18 +153,196 @@ public sealed class WsManTransport : IDisposable
 
         var buffer = new ArrayBufferWriter<byte>(2048);
         WsManEnvelopeWriter.Write(buffer, new WsManEnvelope(full, body));
-        using var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
-        using var request = new HttpRequestMessage(HttpMethod.Post, _requestUri) { Content = content };
         if (_certificateError is not null) throw new WsManTransportException(_certificateError);
-        if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
-        else request.Headers.Authorization = _authorization;
-        if (Options.HostHeader is { } host) request.Headers.Host = host;
+        if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
+        {
+            using var request = NewRequest(buffer.WrittenMemory, SoapContentType);
+            if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
+            else request.Headers.Authorization = _authorization;
+            return await ExchangeAsync(_http, request, null, messageId, cancellationToken).ConfigureAwait(false);
+        }
 
+        return await SendNegotiatedAsync(buffer.WrittenMemory, messageId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string SoapContentType = "application/soap+xml;charset=UTF-8";
+
+    private HttpRequestMessage NewRequest(ReadOnlyMemory<byte> body, string contentType)
+    {
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, _requestUri) { Content = content };
+        if (Options.HostHeader is { } host) request.Headers.Host = host;
+        return request;
+    }
+
+    /// <summary>
+    /// Negotiate/NTLM: the request goes over an authenticated channel, sealed over HTTP. A channel whose connection
+    /// the server no longer knows (closed while idle and reopened) answers 401: authenticate a new one, once.
+    /// </summary>
+    private async Task<WsManEnvelope> SendNegotiatedAsync(ReadOnlyMemory<byte> soap, string messageId, CancellationToken cancellationToken)
+    {
+        var encrypt = !string.Equals(_requestUri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
+        for (var attempt = 0; ; attempt++)
+        {
+            var channel = RentChannel();
+            var fresh = channel.Context is null;
+            try
+            {
+                if (fresh) await AuthenticateAsync(channel, cancellationToken).ConfigureAwait(false);
+                var sealing = encrypt ? channel.Context : null;
+                using var request = sealing is null
+                    ? NewRequest(soap, SoapContentType)
+                    : NewRequest(EncryptedMessage.Encrypt(sealing, soap.Span), EncryptedMessage.ContentType);
+                var envelope = await ExchangeAsync(channel.Http, request, sealing, messageId, cancellationToken).ConfigureAwait(false);
+                ReturnChannel(channel);
+                return envelope;
+            }
+            catch (WsManFaultException)
+            {
+                // A SOAP fault is an answer: the connection and its context are fine.
+                ReturnChannel(channel);
+                throw;
+            }
+            catch (WsManTransportException e) when (e.HttpStatus == 401 && !fresh && attempt == 0)
+            {
+                DiscardChannel(channel);
+            }
+            catch
+            {
+                DiscardChannel(channel);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The handshake on a channel's connection: NEGOTIATE (401 with the CHALLENGE), then AUTHENTICATE with an
+    /// empty body (200; with SPNEGO the server's last token completes the context), as pywinrm and WinRM do.
+    /// </summary>
+    private async Task AuthenticateAsync(NegotiatedChannel channel, CancellationToken cancellationToken)
+    {
+        var scheme = Options.Authentication == WsManAuthenticationMechanism.Ntlm ? "NTLM" : "Negotiate";
+        var (domain, user) = SplitUserName(Options.UserName);
+        var initiator = new NegotiateInitiator(
+            new NtlmInitiator(user, Options.Password, domain, Environment.MachineName.ToUpperInvariant()),
+            spnego: Options.Authentication == WsManAuthenticationMechanism.Negotiate,
+            Options.TimeProvider);
+        try
+        {
+            var challenge = await HandshakeLegAsync(channel, scheme, initiator.Initial(), cancellationToken).ConfigureAwait(false);
+            if (challenge.Status != HttpStatusCode.Unauthorized || challenge.Token is null)
+            {
+                throw new WsManTransportException(
+                    $"The server does not offer {scheme} authentication (HTTP {(int)challenge.Status}): the authentication mechanism requested by the client is not supported by the server.",
+                    (int)HttpStatusCode.Unauthorized);
+            }
+
+            var done = await HandshakeLegAsync(channel, scheme, initiator.Step(challenge.Token), cancellationToken).ConfigureAwait(false);
+            if (done.Status == HttpStatusCode.Unauthorized)
+            {
+                throw new WsManTransportException("Access is denied: the server rejected the credentials (HTTP 401).", (int)HttpStatusCode.Unauthorized);
+            }
+
+            if (done.Status != HttpStatusCode.OK)
+            {
+                throw new WsManTransportException($"The server answered the {scheme} authentication with HTTP {(int)done.Status}.", (int)done.Status);
+            }
+
+            initiator.Complete(done.Token);
+        }
+        catch (NtlmException e)
+        {
+            throw new WsManTransportException($"{scheme} authentication failed: {e.Message}", (int)HttpStatusCode.Unauthorized, null, e);
+        }
+
+        channel.Context = initiator.Context;
+    }
+
+    private async Task<(HttpStatusCode Status, byte[]? Token)> HandshakeLegAsync(NegotiatedChannel channel, string scheme, byte[] token, CancellationToken cancellationToken)
+    {
+        using var request = NewRequest(ReadOnlyMemory<byte>.Empty, SoapContentType);
+        request.Headers.Authorization = new AuthenticationHeaderValue(scheme, Convert.ToBase64String(token));
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await channel.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WsManTransportException($"Connecting to {Options.ConnectionUri} failed: {e.Message}", null, null, e)
+            {
+                IsNetworkFailure = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.Unknown,
+            };
+        }
+
+        using (response)
+        {
+            byte[]? answer = null;
+            foreach (var value in response.Headers.WwwAuthenticate)
+            {
+                if (string.Equals(value.Scheme, scheme, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(value.Parameter))
+                {
+                    try
+                    {
+                        answer = Convert.FromBase64String(value.Parameter);
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new WsManTransportException($"The server's {scheme} token is not base64.", (int)response.StatusCode, null, e);
+                    }
+                }
+            }
+
+            return (response.StatusCode, answer);
+        }
+    }
+
+    private static (string Domain, string User) SplitUserName(string name)
+    {
+        var slash = name.IndexOf('\\', StringComparison.Ordinal);
+        return slash >= 0 ? (name[..slash], name[(slash + 1)..]) : (string.Empty, name);
+    }
+
+    private NegotiatedChannel RentChannel()
+    {
+        if (_idleChannels.TryTake(out var channel)) return channel;
+        // One connection per channel: NTLM authenticates the connection, and its context's sequence numbers need one request at a time.
+        var handler = _customHandler is not null ? null : new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            MaxConnectionsPerServer = 1,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            SslOptions = { RemoteCertificateValidationCallback = Options.ServerCertificateValidation },
+        };
+        channel = new NegotiatedChannel(handler is null ? new HttpClient(_customHandler!, disposeHandler: false) { Timeout = Options.HttpTimeout } : new HttpClient(handler) { Timeout = Options.HttpTimeout });
+        _channels[channel] = true;
+        return channel;
+    }
+
+    private void ReturnChannel(NegotiatedChannel channel) => _idleChannels.Add(channel);
+
+    private void DiscardChannel(NegotiatedChannel channel)
+    {
+        _channels.TryRemove(channel, out _);
+        channel.Http.Dispose();
+    }
+
+    /// <summary>One HTTP connection and the NTLM context that authenticated it.</summary>
+    private sealed class NegotiatedChannel(HttpClient http)
+    {
+        public HttpClient Http { get; } = http;
+
+        public NtlmSecurityContext? Context { get; set; }
+    }
+
+    /// <summary>Sends one request and turns the response into an envelope, a fault, or a transport error.</summary>
+    private async Task<WsManEnvelope> ExchangeAsync(HttpClient http, HttpRequestMessage request, NtlmSecurityContext? sealing, string messageId, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -189,13 +375,30 @@ public sealed class WsManTransport : IDisposable
             byte[] bytes;
             try
             {
-                bytes = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+                bytes = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes + (sealing is null ? 0 : 1024), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException)
             {
                 // The connection broke in the middle of the response.
                 throw new WsManTransportException($"The response from {Options.ConnectionUri} was cut off: {e.Message}", status, null, e) { IsNetworkFailure = true };
             }
+
+            if (sealing is not null && EncryptedMessage.IsEncrypted(response.Content.Headers.ContentType?.ToString()))
+            {
+                try
+                {
+                    bytes = EncryptedMessage.Decrypt(sealing, bytes, Options.MaxResponseBytes);
+                }
+                catch (NtlmException e)
+                {
+                    throw new WsManTransportException($"The server's encrypted response could not be decrypted: {e.Message}", status, null, e);
+                }
+            }
+            else if (sealing is not null && bytes.Length > 0)
+            {
+                throw new WsManTransportException($"The server answered HTTP {status} with an unencrypted body to an encrypted request.", status);
+            }
+
             WsManEnvelope envelope;
             try
             {
@@ -242,5 +445,10 @@ public sealed class WsManTransport : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var channel in _channels.Keys) channel.Http.Dispose();
+        _channels.Clear();
+    }
 }

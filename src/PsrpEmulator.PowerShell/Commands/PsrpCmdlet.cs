@@ -126,15 +126,19 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     {
         if (credential is null || ReferenceEquals(credential, System.Management.Automation.PSCredential.Empty))
         {
-            return new ClientCredential(Context.Options.UserName, Context.Options.Password);
+            return new ClientCredential(Context.Options.UserName, Context.Options.Password) { Authentication = _mechanism };
         }
 
-        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password);
+        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password) { Authentication = _mechanism };
     }
 
+    /// <summary>The mechanism CheckAuthentication accepted last; the credential built next carries it.</summary>
+    private PsrpEmulator.Client.Transport.WsManAuthenticationMechanism _mechanism;
+
     /// <summary>
-    /// Default, Basic and Negotiate use what the emulator offers, and so does a certificate (-CertificateThumbprint);
-    /// the others fail as WinRM fails when the server does not offer the mechanism. Cmdlets that
+    /// Default and Basic use Basic; Negotiate uses Negotiate (NTLM in SPNEGO, sealed over HTTP); a certificate
+    /// (-CertificateThumbprint) is offered as is; the others fail as WinRM fails when the server does not offer the
+    /// mechanism (Windows' Default is Negotiate: see the README's differences). Cmdlets that
     /// query the server first (<paramref name="query"/>: Get-PSSession, Receive-PSSession) report it as PowerShell
     /// reports a failed query (QueryForRunspacesFailed, the WinRM message without the connect wording).
     /// </summary>
@@ -148,6 +152,9 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         // CertificateMappings; the server answers 401 otherwise, as WinRM does.
         if (mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
         {
+            _mechanism = mechanism is AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential
+                ? PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Negotiate
+                : PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Basic;
             return true;
         }
 

@@ -53,4 +53,13 @@ internal static partial class Log
 
     [LoggerMessage(402, LogLevel.Information, "Authentication failed for {User}")]
     public static partial void AuthenticationFailed(ILogger logger, string? user);
+
+    [LoggerMessage(403, LogLevel.Information, "{Scheme} authentication failed for {User}: {Reason} ({Message})")]
+    public static partial void NegotiateFailed(ILogger logger, string scheme, string? user, PsrpEmulator.Protocol.Ntlm.NtlmError reason, string message);
+
+    [LoggerMessage(404, LogLevel.Information, "{Scheme} authentication of {User} completed on connection {Connection}")]
+    public static partial void NegotiateCompleted(ILogger logger, string scheme, string user, string connection);
+
+    [LoggerMessage(405, LogLevel.Information, "Refused an encrypted body: {Reason} ({Message})")]
+    public static partial void EncryptedBodyRefused(ILogger logger, PsrpEmulator.Protocol.Ntlm.NtlmError reason, string message);
 }

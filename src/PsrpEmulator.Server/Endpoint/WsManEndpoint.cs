@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PsrpEmulator.Protocol.Ntlm;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Protocol.WsMan;
 using PsrpEmulator.Server.Diagnostics;
@@ -12,10 +11,10 @@ using PsrpEmulator.Server.Shells;
 namespace PsrpEmulator.Server.Endpoint;
 
 /// <summary>
-/// The <c>/wsman</c> endpoint: Basic authentication, size limit, streaming envelope parse, dispatch to the
+/// The <c>/wsman</c> endpoint: authentication (Basic, Negotiate/NTLM with message encryption), size limit, streaming envelope parse, dispatch to the
 /// shell operations, and one place where failures become WS-Man faults (never a stack trace on the wire).
 /// </summary>
-internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services, Injector injector, ResponseCache responses)
+internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services, Injector injector, ResponseCache responses, WsManAuthentication authentication)
 {
     private const string SoapContentType = "application/soap+xml;charset=UTF-8";
 
@@ -32,29 +31,79 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             return;
         }
 
-        var user = Authenticate(context.Request);
-        if (user is null)
+        var auth = authentication.Authenticate(context, computer);
+        if (!auth.Authenticated)
         {
-            Diagnostics.Log.AuthenticationFailed(services.Logger, null);
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"WSMAN\"";
-            Record(null, "(unauthenticated)", null, null, 401, null);
+            Refuse(context, auth.Challenge);
+            Record(null, auth.Challenge is null ? "(unauthenticated)" : "(authenticating)", null, null, 401, null);
             return;
         }
 
+        var user = auth.User!;
+        // The last leg of a SPNEGO handshake carries the server's final token (accept-completed, mechListMIC).
+        if (auth.Challenge is { } final) context.Response.Headers.WWWAuthenticate = final;
+        var encrypted = EncryptedMessage.IsEncrypted(context.Request.ContentType);
         var limit = Options.MaxEnvelopeSizeKb * 1024;
-        if (context.Request.ContentLength > limit)
+        if (context.Request.ContentLength > limit + (encrypted ? EncryptionOverhead : 0))
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             Record(user, "(too large)", null, null, 413, null);
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        var received = await ReadBodyAsync(context.Request, limit + (encrypted ? EncryptionOverhead : 0), context.RequestAborted).ConfigureAwait(false);
+        if (received is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             Record(user, "(too large)", null, null, 413, null);
+            return;
+        }
+
+        // pywinrm (and Windows clients) authenticate with an empty POST first; WinRM answers it 200 with no body.
+        if (auth.CompletedHandshake && received.WrittenCount == 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentLength = 0;
+            Record(user, "(authenticated)", null, null, 200, null);
+            return;
+        }
+
+        ReadOnlyMemory<byte> body = received.WrittenMemory;
+        if (encrypted)
+        {
+            if (auth.Context is null)
+            {
+                // Sealed for a context this connection does not have (a new connection, or Basic).
+                Refuse(context, null);
+                Record(user, "(not decryptable)", null, null, 401, null);
+                return;
+            }
+
+            try
+            {
+                // The body read is already bounded; the envelope inside gets the same 413 as a plain one.
+                body = EncryptedMessage.Decrypt(auth.Context, received.WrittenSpan, int.MaxValue);
+            }
+            catch (NtlmException e)
+            {
+                Diagnostics.Log.EncryptedBodyRefused(services.Logger, e.Reason, e.Message);
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                Record(user, "(bad encrypted body)", null, null, 400, null);
+                return;
+            }
+
+            if (body.Length > limit)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                Record(user, "(too large)", null, null, 413, null);
+                return;
+            }
+        }
+        else if (!context.Request.IsHttps && !Options.AllowUnencrypted)
+        {
+            // Windows with AllowUnencrypted=false keeps answering 401 to plain bodies over HTTP.
+            Refuse(context, null);
+            Record(user, "(unencrypted)", null, null, 401, null);
             return;
         }
 
@@ -65,7 +114,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         FaultRule? injected = null;
         try
         {
-            envelope = WsManEnvelopeReader.Read(body.WrittenSpan, new EnvelopeLimits { MaxEnvelopeBytes = limit });
+            envelope = WsManEnvelopeReader.Read(body.Span, new EnvelopeLimits { MaxEnvelopeBytes = limit });
             request.Envelope = envelope;
             Diagnostics.Log.ActionReceived(services.Logger, ShortAction(envelope.Header.Action), envelope.Header.Selector("ShellId"), null, user);
             if (envelope.Header is { OperationId: { } operationId, OperationIdMustUnderstand: true } &&
@@ -73,7 +122,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             {
                 // A retransmission of an operation already answered: the same response again, nothing reprocessed.
                 Record(user, ShortAction(envelope.Header.Action), envelope, request, cachedStatus, null, computer, "Retransmission");
-                await WriteAsync(context, cachedStatus, cachedBody).ConfigureAwait(false);
+                await WriteAsync(context, cachedStatus, cachedBody, encrypted ? auth.Context : null).ConfigureAwait(false);
                 return;
             }
 
@@ -169,22 +218,39 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 context.Abort();
                 return;
             case InjectedFaultKind.ResetMidBody:
+                var (cut, cutType) = Seal(output.WrittenMemory, encrypted ? auth.Context : null);
                 context.Response.StatusCode = status;
-                context.Response.ContentType = SoapContentType;
-                context.Response.ContentLength = output.WrittenCount;
-                await context.Response.Body.WriteAsync(output.WrittenMemory[..(output.WrittenCount / 2)], context.RequestAborted).ConfigureAwait(false);
+                context.Response.ContentType = cutType;
+                context.Response.ContentLength = cut.Length;
+                await context.Response.Body.WriteAsync(cut[..(cut.Length / 2)], context.RequestAborted).ConfigureAwait(false);
                 await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 context.Abort();
                 return;
         }
 
-        await WriteAsync(context, status, output.WrittenMemory).ConfigureAwait(false);
+        await WriteAsync(context, status, output.WrittenMemory, encrypted ? auth.Context : null).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> body)
+    /// <summary>Room for the multipart headers, signature and boundaries around an encrypted envelope.</summary>
+    private const int EncryptionOverhead = 1024;
+
+    private void Refuse(HttpContext context, string? challenge)
     {
+        // A handshake leg (401 carrying the CHALLENGE) is no failure.
+        if (challenge is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = challenge is not null ? challenge : authentication.Offers();
+    }
+
+    /// <summary>The response body as sent: sealed into WinRM's multipart/encrypted layout when the request was.</summary>
+    private static (ReadOnlyMemory<byte> Body, string ContentType) Seal(ReadOnlyMemory<byte> soap, Protocol.Ntlm.NtlmSecurityContext? context) =>
+        context is null ? (soap, SoapContentType) : (EncryptedMessage.Encrypt(context, soap.Span), EncryptedMessage.ContentType);
+
+    private static async Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> soap, Protocol.Ntlm.NtlmSecurityContext? sealing)
+    {
+        var (body, contentType) = Seal(soap, sealing);
         context.Response.StatusCode = status;
-        context.Response.ContentType = SoapContentType;
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
@@ -231,46 +297,6 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             OperationId = request?.OperationId,
         };
         return new WsManEnvelope(header, WsManFaults.CreateBody(reason, computer, args));
-    }
-
-    /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226).</summary>
-    internal const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
-
-    private string? Authenticate(HttpRequest request)
-    {
-        if (string.Equals(request.Headers.Authorization.ToString(), MutualCertificateProfile, StringComparison.OrdinalIgnoreCase))
-        {
-            return request.HttpContext.Connection.ClientCertificate is { } certificate
-                ? Options.CertificateMappings.FirstOrDefault(m => m.Matches(certificate)) is { } mapping ? EmulatorOptions.BareUserName(mapping.User) : null
-                : null;
-        }
-
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header) ||
-            !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
-        {
-            return null;
-        }
-
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0) return null;
-        var name = decoded[..colon];
-        var password = decoded[(colon + 1)..];
-        // A DOMAIN\user or user@domain login matches the configured user name.
-        var bare = EmulatorOptions.BareUserName(name);
-        return Options.EffectiveUsers.TryGetValue(bare, out var expected) &&
-               System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(password))
-            ? bare
-            : null;
     }
 
     private static async Task<ArrayBufferWriter<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

@@ -14,6 +14,20 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Users allowed in, as <c>name:password</c>. Empty means the default user <c>psrp</c> / <c>psrp</c>.</summary>
     public List<string> Users { get; set; } = [];
 
+    /// <summary>
+    /// Authentication schemes offered in <c>WWW-Authenticate</c> and accepted (WinRM service Auth settings): Basic,
+    /// Negotiate (SPNEGO-wrapped or raw NTLM, as Windows accepts) and NTLM (the raw scheme, which Windows does not
+    /// offer). Default: Basic and Negotiate. Kerberos, CredSSP and certificates are not emulated.
+    /// </summary>
+    public List<WsManAuthScheme> Authentication { get; set; } = [];
+
+    /// <summary>
+    /// WinRM AllowUnencrypted: whether plain SOAP bodies are accepted over HTTP. When false (the Windows default),
+    /// HTTP requests must be Negotiate/NTLM-sealed <c>multipart/encrypted</c> bodies and Basic over HTTP is
+    /// refused with 401; HTTPS is never affected. Default true, so Basic over HTTP works out of the box.
+    /// </summary>
+    public bool AllowUnencrypted { get; set; } = true;
+
     /// <summary>The virtual computer's name: in faults (Machine), shell Owner prefixes and PSComputerName.</summary>
     [Required]
     public string ComputerName { get; set; } = "SERVER01";
@@ -160,6 +174,11 @@ public sealed class EmulatorOptions : IValidatableObject
             }
         }
 
+        if (!AllowUnencrypted && EffectiveAuthentication.All(a => a == WsManAuthScheme.Basic))
+        {
+            yield return new ValidationResult("AllowUnencrypted=false needs Negotiate or NTLM among the Authentication schemes (Basic cannot encrypt).", [nameof(AllowUnencrypted)]);
+        }
+
         if (Protocol.WsMan.WinRsCodePages.TryGet(WinRsCodePage) is null)
         {
             yield return new ValidationResult($"WinRsCodePage {WinRsCodePage} is not a code page this emulator knows.", [nameof(WinRsCodePage)]);
@@ -226,6 +245,10 @@ public sealed class EmulatorOptions : IValidatableObject
         }
     }
 
+    /// <summary>The offered schemes, without repeats, or the default Basic and Negotiate.</summary>
+    public IReadOnlyList<WsManAuthScheme> EffectiveAuthentication =>
+        Authentication.Count == 0 ? [WsManAuthScheme.Basic, WsManAuthScheme.Negotiate] : [.. Authentication.Distinct()];
+
     /// <summary>Every virtual computer's name, the default one first.</summary>
     public IReadOnlyList<string> EffectiveComputers => [ComputerName, .. Computers.Keys.Where(k => !string.Equals(k, ComputerName, StringComparison.OrdinalIgnoreCase))];
 
@@ -262,6 +285,17 @@ public sealed class EmulatorOptions : IValidatableObject
         return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value);
     }
 
+}
+
+/// <summary>An HTTP authentication scheme of the WinRM service.</summary>
+public enum WsManAuthScheme
+{
+    /// <summary>User name and password in the clear (base64): needs AllowUnencrypted over HTTP.</summary>
+    Basic,
+    /// <summary>HTTP Negotiate carrying NTLM (SPNEGO or raw tokens), with WinRM message encryption over HTTP.</summary>
+    Negotiate,
+    /// <summary>The raw HTTP NTLM scheme (requests-ntlm prefers it when offered); Windows WinRM does not offer it.</summary>
+    Ntlm,
 }
 
 /// <summary>A virtual computer's own settings.</summary>

@@ -58,6 +58,7 @@ public static class EmulatorServiceCollectionExtensions
             return new Injector(sp.GetRequiredService<TimeProvider>(), options.FaultSeed, options.Faults, options.Redirects);
         });
         services.TryAddSingleton(new ResponseCache());
+        services.TryAddSingleton<WsManAuthentication>();
         services.TryAddSingleton<WsManEndpoint>();
         return services;
     }

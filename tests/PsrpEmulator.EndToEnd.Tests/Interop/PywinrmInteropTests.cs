@@ -5,16 +5,24 @@ using PsrpEmulator.Server.Hosting;
 namespace PsrpEmulator.EndToEnd.Tests.Interop;
 
 /// <summary>
-/// pywinrm 0.3.0 (Debian's python3-winrm, installed by .ci/run) against the emulator over HTTP with Basic auth: a
-/// third-party WinRS client nobody here wrote. Ignored where /usr/bin/python3 cannot import winrm.
+/// pywinrm 0.3.0 (Debian's python3-winrm, installed by .ci/run) against the emulator over HTTP: a third-party WinRS
+/// client nobody here wrote, with Basic auth, and with transport='ntlm' (requests-ntlm 1.1.0 and ntlm-auth, raw NTLM
+/// tokens under the Negotiate scheme, WinRM message encryption). Ignored where /usr/bin/python3 cannot import winrm
+/// (and, for ntlm, requests_ntlm).
 /// </summary>
 [NonParallelizable]
-public class PywinrmInteropTests : EmulatorTestBase
+[TestFixture("basic")]
+[TestFixture("ntlm")]
+public class PywinrmInteropTests(string transport) : EmulatorTestBase
 {
     /// <summary>Debian's interpreter: a pyenv python3 on PATH does not see Debian's packages.</summary>
     private const string Python = "/usr/bin/python3";
 
-    private static readonly Lazy<string?> Unavailable = new(FindProblem);
+    private static readonly Lazy<string?> Unavailable = new(() => FindProblem("winrm"));
+    private static readonly Lazy<string?> NtlmUnavailable = new(() => FindProblem("requests_ntlm") ?? FindProblem("hashlib; hashlib.new('md4')", LegacyOpenSsl));
+
+    /// <summary>ntlm-auth needs MD4, which OpenSSL 3 keeps in its legacy provider: this configuration turns it on.</summary>
+    private static string LegacyOpenSsl => Path.Combine(AppContext.BaseDirectory, "Interop", "openssl-legacy.cnf");
 
     protected override string? ScenarioYaml => """
         cmd:
@@ -49,6 +57,61 @@ public class PywinrmInteropTests : EmulatorTestBase
     public void RequirePywinrm()
     {
         if (Unavailable.Value is { } reason) Assert.Ignore(reason);
+        if (transport == "ntlm" && NtlmUnavailable.Value is { } ntlmReason) Assert.Ignore(ntlmReason);
+    }
+
+    [Test]
+    public async Task The_transport_encrypts_exactly_when_it_negotiates_ntlm_over_http()
+    {
+        var result = await RunAsync("cmd", "echo", "sealed");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("sealed\r\n"));
+        Assert.That(result.GetProperty("encrypted").GetBoolean(), Is.EqualTo(transport == "ntlm"));
+        if (transport == "ntlm")
+        {
+            // requests-ntlm's three legs: no Authorization (401), NEGOTIATE (401 with the CHALLENGE), AUTHENTICATE.
+            var journal = Emulator.Journal.Snapshot();
+            Assert.That(journal.Count(e => e.Action == "(unauthenticated)"), Is.EqualTo(1));
+            Assert.That(journal.Count(e => e.Action == "(authenticating)"), Is.EqualTo(1));
+            Assert.That(journal.Where(e => e.HttpStatus == 200).Select(e => e.User).Distinct(), Is.EqualTo(new[] { "psrp" }));
+        }
+    }
+
+    [Test]
+    public async Task With_allow_unencrypted_false_only_the_encrypting_transport_gets_in()
+    {
+        await RestartEmulatorAsync(options =>
+        {
+            Configure(options);
+            options.AllowUnencrypted = false;
+        });
+
+        var result = await RunAsync("cmd", "echo", "hi");
+
+        if (transport == "ntlm")
+        {
+            Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("hi\r\n"));
+        }
+        else
+        {
+            Assert.That(result.GetProperty("error").GetString(), Is.EqualTo("InvalidCredentialsError"));
+            Assert.That(Emulator.Journal.Snapshot().Select(e => e.HttpStatus), Is.All.EqualTo(401));
+        }
+    }
+
+    [Test]
+    public async Task Offered_only_the_raw_ntlm_scheme_requests_ntlm_uses_it_and_basic_is_refused()
+    {
+        await RestartEmulatorAsync(options =>
+        {
+            Configure(options);
+            options.Authentication = [WsManAuthScheme.Ntlm];
+        });
+
+        var result = await RunAsync("cmd", "echo", "raw");
+
+        if (transport == "ntlm") Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("raw\r\n"));
+        else Assert.That(result.GetProperty("error").GetString(), Is.EqualTo("InvalidCredentialsError"));
     }
 
     [Test]
@@ -138,6 +201,8 @@ public class PywinrmInteropTests : EmulatorTestBase
         start.ArgumentList.Add(kind);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        start.Environment["PYWINRM_TRANSPORT"] = transport;
+        if (transport == "ntlm") start.Environment["OPENSSL_CONF"] = LegacyOpenSsl;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -159,16 +224,17 @@ public class PywinrmInteropTests : EmulatorTestBase
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
-    private static string? FindProblem()
+    private static string? FindProblem(string module, string? openSslConf = null)
     {
         if (!File.Exists(Python)) return $"{Python} is absent: install Debian's python3-winrm (pywinrm 0.3.0) to run the pywinrm interop tests.";
         try
         {
-            var start = new ProcessStartInfo(Python, "-c \"import winrm\"") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            var start = new ProcessStartInfo(Python, $"-c \"import {module}\"") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            if (openSslConf is not null) start.Environment["OPENSSL_CONF"] = openSslConf;
             using var process = Process.Start(start)!;
             var error = process.StandardError.ReadToEnd();
             process.WaitForExit(30_000);
-            return process.ExitCode == 0 ? null : $"{Python} cannot import winrm (apt-get install python3-winrm): {error.Trim()}";
+            return process.ExitCode == 0 ? null : $"{Python} cannot import {module} (apt-get install python3-winrm python3-requests-ntlm): {error.Trim()}";
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

@@ -3,7 +3,9 @@
 
 Usage: pywinrm_client.py URL USER PASSWORD cmd COMMAND [ARG...]
        pywinrm_client.py URL USER PASSWORD ps SCRIPT
+The transport is PYWINRM_TRANSPORT (basic, or ntlm: requests-ntlm with message encryption over HTTP).
 """
+import os
 import json
 import sys
 from base64 import b64encode
@@ -14,7 +16,8 @@ import winrm
 def main():
     url, user, password, kind = sys.argv[1:5]
     rest = sys.argv[5:]
-    session = winrm.Session(url, auth=(user, password), transport='basic',
+    transport = os.environ.get('PYWINRM_TRANSPORT', 'basic')
+    session = winrm.Session(url, auth=(user, password), transport=transport,
                             operation_timeout_sec=5, read_timeout_sec=15)
     protocol = session.protocol
 
@@ -28,7 +31,7 @@ def main():
 
     protocol._raw_get_command_output = counting
 
-    result = {'pywinrm': getattr(winrm, '__version__', None)}
+    result = {'pywinrm': getattr(winrm, '__version__', None), 'transport': transport}
     try:
         if kind == 'cmd':
             response = session.run_cmd(rest[0], rest[1:])
@@ -48,7 +51,11 @@ def main():
         result.update(status_code=response.status_code, std_out=response.std_out.decode('utf-8'), std_err=std_err)
     except winrm.exceptions.InvalidCredentialsError as e:
         result.update(error='InvalidCredentialsError', message=str(e))
+    except winrm.exceptions.WinRMTransportError as e:
+        result.update(error='WinRMTransportError', message=str(e))
     result['receives'] = receives['count']
+    transport_object = session.protocol.transport
+    result['encrypted'] = getattr(transport_object, 'encryption', None) is not None
     print(json.dumps(result))
 
 

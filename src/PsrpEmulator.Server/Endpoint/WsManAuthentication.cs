@@ -1,0 +1,175 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using PsrpEmulator.Protocol.Ntlm;
+using PsrpEmulator.Server.Hosting;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Endpoint;
+
+/// <summary>What authenticating one request came to.</summary>
+internal sealed record AuthenticationOutcome(string? User, NtlmSecurityContext? Context, bool CompletedHandshake, string? Challenge)
+{
+    public bool Authenticated => User is not null;
+
+    /// <summary>Not (yet) in: answer 401 with <see cref="Challenge"/> (a handshake leg) or the offered schemes.</summary>
+    public static AuthenticationOutcome Refused(string? challenge = null) => new(null, null, false, challenge);
+}
+
+/// <summary>
+/// WinRM's HTTP authentication: Basic per request; Negotiate and NTLM per TCP connection (the NTLM context lives
+/// in the connection's items, so later requests on the connection need no Authorization header and their
+/// encrypted bodies are sealed with that context).
+/// </summary>
+internal sealed class WsManAuthentication(ShellServices services)
+{
+    private EmulatorOptions Options => services.Options;
+
+    public AuthenticationOutcome Authenticate(HttpContext context, string computer)
+    {
+        var connection = ConnectionState(context);
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.Length == 0)
+        {
+            // Connection-based: once Negotiate/NTLM succeeded, the connection stays authenticated.
+            return connection?.User is { } connectionUser ? new AuthenticationOutcome(connectionUser, connection.Context, false, null) : AuthenticationOutcome.Refused();
+        }
+
+        if (string.Equals(authorization, MutualCertificateProfile, StringComparison.OrdinalIgnoreCase))
+        {
+            // Certificate authentication: the TLS client certificate, mapped to a user (WinRM's certmapping).
+            return context.Connection.ClientCertificate is { } certificate && Options.CertificateMappings.FirstOrDefault(m => m.Matches(certificate)) is { } mapping
+                ? new AuthenticationOutcome(EmulatorOptions.BareUserName(mapping.User), null, false, null)
+                : AuthenticationOutcome.Refused();
+        }
+
+        if (!AuthenticationHeaderValue.TryParse(authorization, out var header)) return AuthenticationOutcome.Refused();
+        var scheme = Parse(header.Scheme);
+        if (scheme is null || !Options.EffectiveAuthentication.Contains(scheme.Value)) return AuthenticationOutcome.Refused();
+        if (scheme == WsManAuthScheme.Basic)
+        {
+            // Basic over HTTP sends the password in the clear: refused unless AllowUnencrypted.
+            if (!context.Request.IsHttps && !Options.AllowUnencrypted) return AuthenticationOutcome.Refused();
+            var user = Basic(header.Parameter);
+            if (user is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
+            return user is null ? AuthenticationOutcome.Refused() : new AuthenticationOutcome(user, null, false, null);
+        }
+
+        if (connection is null) return AuthenticationOutcome.Refused();
+        byte[] token;
+        try
+        {
+            token = Convert.FromBase64String(header.Parameter ?? string.Empty);
+        }
+        catch (FormatException)
+        {
+            return AuthenticationOutcome.Refused();
+        }
+
+        var name = scheme == WsManAuthScheme.Ntlm ? "NTLM" : "Negotiate";
+        if (token.Length == 0) return AuthenticationOutcome.Refused();
+        // A new handshake on an authenticated connection starts over (a client re-authenticating).
+        if (connection.Acceptor is null || connection.Acceptor.IsCompleted)
+        {
+            connection.Reset();
+            connection.Acceptor = new NegotiateAcceptor(new NtlmAcceptor(computer, PasswordOf, () => services.Time.GetUtcNow()));
+        }
+
+        var acceptor = connection.Acceptor;
+        byte[]? answer;
+        try
+        {
+            answer = acceptor.Step(token);
+        }
+        catch (NtlmException e)
+        {
+            Diagnostics.Log.NegotiateFailed(services.Logger, name, acceptor.Ntlm.UserName, e.Reason, e.Message);
+            connection.Reset();
+            return AuthenticationOutcome.Refused();
+        }
+
+        var challenge = answer is null ? null : name + " " + Convert.ToBase64String(answer);
+        if (!acceptor.IsCompleted) return AuthenticationOutcome.Refused(challenge);
+        var bare = EmulatorOptions.BareUserName(acceptor.Ntlm.UserName!);
+        connection.User = bare;
+        connection.Context = acceptor.Context;
+        Diagnostics.Log.NegotiateCompleted(services.Logger, name, connection.User, context.Connection.Id);
+        return new AuthenticationOutcome(connection.User, connection.Context, true, challenge);
+    }
+
+    /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226).</summary>
+    internal const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
+
+    /// <summary>The WWW-Authenticate values of a 401 that is not a handshake leg: every offered scheme.</summary>
+    public string[] Offers() =>
+    [
+        .. Options.EffectiveAuthentication.Select(scheme => scheme switch
+        {
+            WsManAuthScheme.Basic => "Basic realm=\"WSMAN\"",
+            WsManAuthScheme.Ntlm => "NTLM",
+            _ => "Negotiate",
+        }),
+    ];
+
+    private string? PasswordOf(string user) => Options.EffectiveUsers.TryGetValue(EmulatorOptions.BareUserName(user), out var password) ? password : null;
+
+    private static WsManAuthScheme? Parse(string scheme) => scheme.ToUpperInvariant() switch
+    {
+        "BASIC" => WsManAuthScheme.Basic,
+        "NEGOTIATE" => WsManAuthScheme.Negotiate,
+        "NTLM" => WsManAuthScheme.Ntlm,
+        _ => null,
+    };
+
+    private string? Basic(string? parameter)
+    {
+        if (parameter is null) return null;
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0) return null;
+        // A DOMAIN\user or user@domain login matches the configured user name.
+        var bare = EmulatorOptions.BareUserName(decoded[..colon]);
+        return Options.EffectiveUsers.TryGetValue(bare, out var expected) &&
+               CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(decoded[(colon + 1)..]))
+            ? bare
+            : null;
+    }
+
+    private static NegotiateConnection? ConnectionState(HttpContext context)
+    {
+        // Kestrel keeps these items for the TCP connection's life (HTTP/1.1), which is what NTLM binds to.
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items) return null;
+        if (items.TryGetValue(typeof(NegotiateConnection), out var existing) && existing is NegotiateConnection state) return state;
+        state = new NegotiateConnection();
+        items[typeof(NegotiateConnection)] = state;
+        return state;
+    }
+
+    /// <summary>One connection's Negotiate/NTLM state: a handshake under way, or the authenticated user and context.</summary>
+    private sealed class NegotiateConnection
+    {
+        public NegotiateAcceptor? Acceptor { get; set; }
+
+        public string? User { get; set; }
+
+        public NtlmSecurityContext? Context { get; set; }
+
+        public void Reset()
+        {
+            Acceptor = null;
+            User = null;
+            Context = null;
+        }
+    }
+}
