@@ -120,7 +120,7 @@ public static class Spnego
                 byte[]? mechToken = null, mic = null;
                 while (init.HasData)
                 {
-                    var field = init.PeekTag();
+                    var field = ContextField(init.PeekTag());
                     var inner = init.ReadSequence(field);
                     switch (field.TagValue)
                     {
@@ -152,7 +152,7 @@ public static class Spnego
                 byte[]? response = null, mic = null;
                 while (resp.HasData)
                 {
-                    var field = resp.PeekTag();
+                    var field = ContextField(resp.PeekTag());
                     var inner = resp.ReadSequence(field);
                     switch (field.TagValue)
                     {
@@ -181,6 +181,12 @@ public static class Spnego
 
         throw new NtlmException(NtlmError.MalformedSpnego, "Neither a SPNEGO NegTokenInit nor a NegTokenResp.");
     }
+
+    /// <summary>Every NegTokenInit/NegTokenResp field is an explicit [n] wrapper; anything else is not SPNEGO (and not an argument error).</summary>
+    private static Asn1Tag ContextField(Asn1Tag tag) =>
+        tag is { TagClass: TagClass.ContextSpecific, IsConstructed: true }
+            ? tag
+            : throw new NtlmException(NtlmError.MalformedSpnego, "A SPNEGO field that is not a context-specific [n] wrapper.");
 
     internal static void WriteOctets(AsnWriter writer, int field, byte[]? value)
     {

@@ -83,7 +83,8 @@ public static class EncryptedMessage
         if (part.Length < 4) throw Malformed("the signature length is missing");
         var signatureLength = BinaryPrimitives.ReadInt32LittleEndian(part);
         if (signatureLength != NtlmSecurityContext.SignatureLength) throw Malformed($"the signature is {signatureLength} bytes, not 16");
-        if (part.Length < 4 + signatureLength + length) throw Malformed("the sealed data is shorter than OriginalContent's Length");
+        // Compared as a difference: 4 + 16 + a Length near int.MaxValue would overflow.
+        if (part.Length - 4 - signatureLength < length) throw Malformed("the sealed data is shorter than OriginalContent's Length");
         var signature = part.Slice(4, signatureLength);
         var message = part.Slice(4 + signatureLength, length).ToArray();
         if (!part[(4 + signatureLength + length)..].SequenceEqual(FinalBoundary)) throw Malformed("the sealed data is not followed by --Encrypted Boundary--");
