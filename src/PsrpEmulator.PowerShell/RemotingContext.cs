@@ -47,6 +47,13 @@ public sealed record RemotingContextOptions
         };
     }
 
+    // The record's generated ToString would print the password into any log or error message that formats it.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("UserName = ").Append(UserName).Append(", Password = ***, Hosts = ").Append(string.Join(";", Hosts.Select(h => h.Key + "=" + h.Value)));
+        return true;
+    }
+
     /// <summary>Parses <c>Name=address[:port];Name2=...</c> (also accepts commas and new lines as separators).</summary>
     public static IReadOnlyDictionary<string, string> ParseHosts(string? text)
     {

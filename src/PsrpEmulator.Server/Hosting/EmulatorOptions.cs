@@ -157,12 +157,13 @@ public sealed class EmulatorOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var user in Users)
+        for (var i = 0; i < Users.Count; i++)
         {
-            var colon = user.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || colon == user.Length - 1)
+            var colon = Users[i].IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || colon == Users[i].Length - 1)
             {
-                yield return new ValidationResult($"User '{user}' must be NAME:PASSWORD.", [nameof(Users)]);
+                // Named by position: the entry may be a password typed with the wrong separator, and this goes to logs.
+                yield return new ValidationResult($"Users entry {i + 1} must be NAME:PASSWORD.", [nameof(Users)]);
             }
         }
 

@@ -42,4 +42,16 @@ public class AuthenticationOptionsTests
 
         Assert.That(results.Select(r => r.MemberNames.Single()), Is.EqualTo(new[] { nameof(EmulatorOptions.AllowUnencrypted) }));
     }
+
+    [Test]
+    public void A_users_entry_without_a_colon_is_invalid_and_the_error_does_not_repeat_it()
+    {
+        // A password typed with the wrong separator must not end up in the start-up error (and so in logs).
+        var options = new EmulatorOptions { Users = ["alice:ok", "bob=Secr3t-Pa55"] };
+
+        var results = options.Validate(new ValidationContext(options)).ToList();
+
+        Assert.That(results.Select(r => r.MemberNames.Single()), Is.EqualTo(new[] { nameof(EmulatorOptions.Users) }));
+        Assert.That(results.Single().ErrorMessage, Does.Contain("2").And.Not.Contain("Secr3t-Pa55"));
+    }
 }
