@@ -11,6 +11,10 @@ internal static class Statements
         var result = new List<string>();
         var depth = 0;
         var start = 0;
+        // Where the statement's last non-blank character is, and where the blank run after the last newline ends:
+        // kept as the scan goes, so that many lines (or blank lines) do not make the split quadratic.
+        var lastNonBlank = -1;
+        var blankRunEnd = -1;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -51,12 +55,14 @@ internal static class Statements
                     start = i + 1;
                     break;
                 case '\n' when depth == 0:
-                    var line = text[start..i].TrimEnd();
-                    if (line.EndsWith('|') || NextLineStartsWithPipe(text, i)) break;
+                    if ((lastNonBlank >= start && text[lastNonBlank] == '|') || NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
                     Add(text[start..i]);
                     start = i + 1;
                     break;
             }
+
+            // After the switch: a quoted string or an escape ends where i is now.
+            if (i < text.Length && !char.IsWhiteSpace(text[i])) lastNonBlank = i;
         }
 
         if (start < text.Length) Add(text[start..]);
@@ -68,10 +74,15 @@ internal static class Statements
         }
     }
 
-    private static bool NextLineStartsWithPipe(string text, int newline)
+    private static bool NextLineStartsWithPipe(string text, int newline, ref int blankRunEnd)
     {
-        var i = newline + 1;
-        while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
-        return i < text.Length && text[i] == '|';
+        // The newlines of one blank run share its end: it is found once.
+        if (blankRunEnd <= newline)
+        {
+            blankRunEnd = newline + 1;
+            while (blankRunEnd < text.Length && char.IsWhiteSpace(text[blankRunEnd])) blankRunEnd++;
+        }
+
+        return blankRunEnd < text.Length && text[blankRunEnd] == '|';
     }
 }

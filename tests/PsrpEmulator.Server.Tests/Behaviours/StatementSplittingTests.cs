@@ -17,4 +17,30 @@ public class StatementSplittingTests
     {
         Assert.That(string.Join("|", Statements.Split(text)), Is.EqualTo(expected));
     }
+
+    [TestCase("a |\n\n  \n b\nc", "a |\n\n  \n b|c")]
+    [TestCase("a\n\n\n| b\nc", "a\n\n\n| b|c")]
+    [TestCase("'x|'\ny", "'x|'|y")]
+    [TestCase("a `|\nb", "a `|\nb")]
+    [TestCase("{ unbalanced\n; x", "{ unbalanced\n; x")]
+    [TestCase("'unterminated\n; x", "'unterminated\n; x")]
+    public void Pipes_at_line_ends_and_unbalanced_text_split_as_before(string text, string expected)
+    {
+        Assert.That(string.Join("|", Statements.Split(text)), Is.EqualTo(expected));
+    }
+
+    /// <summary>Script text is the client's: a few hundred KB of newlines or piped lines must split in linear time.</summary>
+    [TestCase("\n", 400_000)]
+    [TestCase("a |\n", 100_000)]
+    [TestCase(" \n \n|", 100_000)]
+    [TestCase("{", 400_000)]
+    [TestCase("(\"", 200_000)]
+    public void Pathological_script_text_splits_quickly(string unit, int count)
+    {
+        var text = string.Concat(Enumerable.Repeat(unit, count)) + "\nlast";
+
+        var split = Task.Run(() => Statements.Split(text));
+
+        Assert.That(split.Wait(TimeSpan.FromSeconds(10)), Is.True, "splitting took more than 10 s");
+    }
 }
