@@ -117,7 +117,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         var commandId = string.IsNullOrWhiteSpace(body.CommandId) ? Guid.NewGuid().ToString().ToUpperInvariant() : body.CommandId.Trim().ToUpperInvariant();
         request.CommandId = commandId;
         var command = context.Add(new WinRsCommand(shell, context, commandId, line), Options.MaxConcurrentCommandsPerShell);
-        command.Start(services.Behaviours.ResolveCommandLine(run));
+        command.Start(expands && run.Length > WinRsEnvironment.MaxCommandLineLength ? CommandLineTooLongScript.Instance : services.Behaviours.ResolveCommandLine(run));
         return new CommandResponseBody(commandId);
     }
 

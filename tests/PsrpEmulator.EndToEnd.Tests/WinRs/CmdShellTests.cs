@@ -203,6 +203,27 @@ public class CmdShellTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task A_line_too_long_for_cmd_as_sent_or_once_expanded_gets_cmds_answer_and_exit_code_1()
+    {
+        var shellId = await CreateShellAsync(new ShellCreateBody(null, null, "stdin", "stdout stderr", null, null, null)
+        {
+            Environment = [new("BIG", new string('x', 4000))],
+        });
+
+        // Recorded (Vagrant's WinRM debug log): stderr "The command line is too long.\r\n", exit code 1.
+        foreach (var line in new[] { "echo " + new string('a', 8200), "echo %BIG%%BIG%%BIG%" })
+        {
+            var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, await CommandAsync(shellId, line));
+
+            Assert.That((stdout, stderr, exitCode), Is.EqualTo((string.Empty, "The command line is too long.\r\n", (int?)1)), line[..12]);
+        }
+
+        var (shortOut, _, shortExit) = await ReceiveAllAsync(shellId, await CommandAsync(shellId, "echo %BIG:~0,3%"));
+        Assert.That(shortExit, Is.Zero);
+        Assert.That(shortOut, Is.EqualTo("xxx\r\n"));
+    }
+
+    [Test]
     public async Task Powershell_exe_with_an_encoded_command_writes_an_unknown_command_as_clixml_on_stderr()
     {
         var shellId = await CreateShellAsync();

@@ -43,6 +43,32 @@ public class WinRsEnvironmentTests
     public void Substrings_and_substitutions_work_as_in_cmd(string line, string expected) =>
         Assert.That(Expand(line, ("V", "abcdef")), Is.EqualTo(expected));
 
+    [TestCase("%V:~1,2147483647%", "bcdef")]
+    [TestCase("%V:~-2147483648%", "abcdef")]
+    [TestCase("%V:~2147483647%", "")]
+    public void Extreme_substring_bounds_clamp_to_the_value(string line, string expected) =>
+        Assert.That(Expand(line, ("V", "abcdef")), Is.EqualTo(expected));
+
+    [Test]
+    public void Pathological_percent_runs_expand_in_linear_time_and_stay_as_written()
+    {
+        var line = new string('%', 8000);
+
+        Assert.That(Expand(line), Is.EqualTo(line));
+        Assert.That(Expand(string.Concat(Enumerable.Repeat("%NOPE", 1500))), Does.StartWith("%NOPE%NOPE"));
+    }
+
+    [Test]
+    public void An_expansion_past_cmds_limit_is_cut_one_character_over_it()
+    {
+        // 1500 references to a 32 KB variable would be 48 MB; cmd refuses anything over 8191 characters.
+        var big = new string('x', 32_000);
+
+        Assert.That(Expand(string.Concat(Enumerable.Repeat("%BIG%", 1500)), ("BIG", big)), Has.Length.EqualTo(WinRsEnvironment.MaxCommandLineLength + 1));
+        Assert.That(Expand("%BIG:x=" + new string('y', 8000) + "%", ("BIG", big)), Has.Length.EqualTo(WinRsEnvironment.MaxCommandLineLength + 1));
+        Assert.That(Expand("echo %BIG:~0,5%", ("BIG", big)), Is.EqualTo("echo xxxxx"));
+    }
+
     [Test]
     public void Cd_date_time_and_errorlevel_are_computed_unless_a_variable_has_that_name()
     {

@@ -102,6 +102,22 @@ internal sealed class SetCommandScript(string argument) : ICommandLineScript
     }
 }
 
+/// <summary>cmd.exe's answer to a line over 8191 characters (as it is or once expanded): one line on stderr, exit code 1.</summary>
+internal sealed class CommandLineTooLongScript : ICommandLineScript
+{
+    public static readonly CommandLineTooLongScript Instance = new();
+
+    public const string Message = "The command line is too long.\r\n";
+
+    public string Description => "command line too long";
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, Message, cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+}
+
 /// <summary>An empty command line: nothing happens, exit code 0.</summary>
 internal sealed class EmptyCommandLineScript : ICommandLineScript
 {

@@ -70,12 +70,17 @@ internal sealed class WinRsEnvironment
     /// and <c>%NAME:old=new%</c> work as in cmd.exe. CD, DATE, TIME and ERRORLEVEL are computed when no variable
     /// of that name exists; <paramref name="now"/> is the server's local time.
     /// </summary>
+    /// <remarks>
+    /// cmd.exe refuses lines over <see cref="MaxCommandLineLength"/> characters; a result longer than that is cut
+    /// at one character over it (the caller answers "The command line is too long."), so that many references to
+    /// a long variable never build a huge string.
+    /// </remarks>
     public string Expand(string line, string currentDirectory, DateTimeOffset now)
     {
-        if (!line.Contains('%', StringComparison.Ordinal)) return line;
+        if (!line.Contains('%', StringComparison.Ordinal) || line.Length > MaxCommandLineLength) return line;
         var result = new StringBuilder(line.Length);
         var i = 0;
-        while (i < line.Length)
+        while (i < line.Length && result.Length <= MaxCommandLineLength)
         {
             var open = line.IndexOf('%', i);
             if (open < 0)
@@ -105,8 +110,11 @@ internal sealed class WinRsEnvironment
             }
         }
 
-        return result.ToString();
+        return result.Length > MaxCommandLineLength ? result.ToString(0, MaxCommandLineLength + 1) : result.ToString();
     }
+
+    /// <summary>The longest line cmd.exe runs (8191 characters, the documented command prompt limit).</summary>
+    public const int MaxCommandLineLength = 8191;
 
     private string? Lookup(string spec, string currentDirectory, DateTimeOffset now)
     {
@@ -140,7 +148,7 @@ internal sealed class WinRsEnvironment
             if (parts.Length == 2 && !int.TryParse(parts[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out length)) return null;
             if (start < 0) start = Math.Max(0, value.Length + start);
             start = Math.Min(start, value.Length);
-            var end = length < 0 ? value.Length + length : start + length;
+            var end = length < 0 ? value.Length + length : (int)Math.Min((long)start + length, value.Length);
             end = Math.Clamp(end, start, value.Length);
             return value[start..end];
         }
@@ -157,6 +165,17 @@ internal sealed class WinRsEnvironment
             return at < 0 ? value : replacement + value[(at + find.Length)..];
         }
 
-        return value.Replace(old, replacement, StringComparison.OrdinalIgnoreCase);
+        // Replaced piece by piece, stopping past cmd.exe's limit: a long value with many matches would otherwise
+        // multiply into a huge string.
+        var replaced = new StringBuilder();
+        var from = 0;
+        for (var match = value.IndexOf(old, StringComparison.OrdinalIgnoreCase); match >= 0 && replaced.Length <= MaxCommandLineLength;
+             match = value.IndexOf(old, from, StringComparison.OrdinalIgnoreCase))
+        {
+            replaced.Append(value, from, match - from).Append(replacement);
+            from = match + old.Length;
+        }
+
+        return replaced.Append(value, from, value.Length - from).ToString();
     }
 }
