@@ -48,4 +48,24 @@ public class HttpsTests
         Assert.That(e!.Message, Does.Contain("failed"));
         Assert.That(_emulator.Journal.Snapshot(), Is.Empty, "nothing reached the endpoint");
     }
+
+    [Test]
+    public async Task A_client_asking_for_http2_is_answered_in_http_1_1_where_connection_bound_authentication_holds()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, _emulator.WsManUri)
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Content = new StringContent("<x/>"),
+        };
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That(response.Version, Is.EqualTo(System.Net.HttpVersion.Version11));
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Unauthorized));
+    }
 }

@@ -50,16 +50,22 @@ public static class EmulatorHost
             var certificate = EmulatorCertificate.Load(probe);
             builder.Services.AddSingleton(certificate);
             builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                https.ServerCertificate = certificate.Certificate;
-                if (probe.CertificateMappings.Count > 0)
+                // HTTP/1.1 only, as WinRM clients speak: Negotiate/NTLM (and its sealing) is bound to one connection,
+                // which HTTP/2 would share between concurrent requests (HTTP.sys answers HTTP_1_1_REQUIRED there).
+                kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
+                kestrel.ConfigureHttpsDefaults(https =>
                 {
-                    // Certificate authentication: ask for a client certificate; the mappings decide who it is.
-                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
-                    https.AllowAnyClientCertificate();
-                }
-            }));
+                    https.ServerCertificate = certificate.Certificate;
+                    if (probe.CertificateMappings.Count > 0)
+                    {
+                        // Certificate authentication: ask for a client certificate; the mappings decide who it is.
+                        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                        https.AllowAnyClientCertificate();
+                    }
+                });
+            });
         }
 
         // A virtual clock starts at the real time and then moves only when told (admin API, scenario steps).
