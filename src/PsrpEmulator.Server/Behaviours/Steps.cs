@@ -192,6 +192,8 @@ internal sealed class SleepStep(TextTemplate seconds) : Step
 /// <summary>An inclusive range like PowerShell's <c>from..to</c> (counting down when from &gt; to).</summary>
 internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variable, IReadOnlyList<Step> steps) : Step
 {
+    private static readonly TimeSpan LoopTimeSlice = TimeSpan.FromMilliseconds(50);
+
     public override async ValueTask RunAsync(RunContext context)
     {
         var first = from.EvaluateInteger(context.Scope, "loop from");
@@ -201,11 +203,21 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         var dollarUnder = variable == "_";
         var outer = dollarUnder ? context.Scope.Variables.Get("_") : null;
         context.Scope.Push(variable, string.Empty);
+        // A loop with no wait in it (1..999999999 | % { $x = $_ }) gives its thread back now and then: it must not
+        // hold the request that started it inline. CPU time, not behaviour time, so the real clock; short loops
+        // still run straight through.
+        var slice = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             for (var i = first; ; i += step)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
+                if (((i - first) & 0x3FF) == 0x3FF && System.Diagnostics.Stopwatch.GetElapsedTime(slice) > LoopTimeSlice)
+                {
+                    await Task.Yield();
+                    slice = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
                 context.Scope.Set(variable, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (dollarUnder) context.Scope.Variables.SetLocal("_", ValueTemplate.Integer(i));
                 foreach (var s in steps) await s.RunAsync(context);

@@ -224,4 +224,30 @@ public class SessionStateTests
         var mixed = await RunAsync(runspace, "1..2 | % { \"$name-$_\"; $_ + 10 }");
         Assert.That(mixed.OutputTexts, Is.EqualTo(new[] { "srv-1", "11", "srv-2", "12" }));
     }
+
+    /// <summary>
+    /// A loop with no wait in it runs inline only for a moment: the request that started it gets its answer, the
+    /// rest runs on the thread pool, and stopping the pipeline ends it.
+    /// </summary>
+    [TestCase("1..999999999 | ForEach-Object { $x = $_ }")]
+    [TestCase("$j = Start-Job { 1..999999999 | ForEach-Object { $x = $_ } }")]
+    public async Task A_long_loop_without_waits_hands_back_the_thread_and_stops_when_told(string text)
+    {
+        var runspace = new RunspaceState();
+        var host = new RecordingHost([]) { Runspace = runspace };
+        using var stop = new CancellationTokenSource();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = Default.Resolve(Behaviour.Script(text)).RunTestAsync(host, new FakeTimeProvider(), stop.Token);
+
+        Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "the loop ran inline");
+        stop.Cancel();
+        runspace.Close();
+        Assert.That(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))), Is.SameAs(run), "the loop did not stop");
+        foreach (var job in runspace.Jobs)
+        {
+            for (var i = 0; i < 100 && !job.IsFinished; i++) await Task.Delay(100);
+            Assert.That(job.State, Is.EqualTo(JobState.Stopped));
+        }
+    }
 }
