@@ -50,6 +50,13 @@ public class WinRsEnvironmentTests
         Assert.That(Expand(line, ("V", "abcdef")), Is.EqualTo(expected));
 
     [Test]
+    public void A_value_holding_percent_signs_is_not_expanded_again()
+    {
+        // cmd.exe expands a line once: a value naming another variable (or itself) stays as it is.
+        Assert.That(Expand("%A%|%SELF%", ("A", "%B%"), ("B", "x"), ("SELF", "%SELF%")), Is.EqualTo("%B%|%SELF%"));
+    }
+
+    [Test]
     public void Pathological_percent_runs_expand_in_linear_time_and_stay_as_written()
     {
         var line = new string('%', 8000);
