@@ -266,7 +266,7 @@ public sealed class WsManTransport : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await channel.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            response = await channel.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -278,6 +278,17 @@ public sealed class WsManTransport : IDisposable
 
         using (response)
         {
+            // The leg's body (none from WinRM) is read to its end, so the authenticated connection is reused, but
+            // bounded: HttpClient alone would buffer up to 2 GB of a hostile server's answer.
+            try
+            {
+                await ReadBoundedAsync(response.Content, Options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new WsManTransportException($"The response from {Options.ConnectionUri} was cut off: {e.Message}", (int)response.StatusCode, null, e) { IsNetworkFailure = true };
+            }
+
             byte[]? answer = null;
             foreach (var value in response.Headers.WwwAuthenticate)
             {
