@@ -67,6 +67,12 @@ internal sealed class PipelineTerminatedException(PSInvocationState state, Scrip
 /// <summary>Passes everything through except output, which it keeps (the right-hand side of an assignment).</summary>
 internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 {
+    /// <summary>
+    /// Objects one assignment keeps (PowerShell's are bounded by memory only): past this the pipeline fails instead
+    /// of growing the emulator's memory without end (<c>$x = 1..999999999 | % { $_ }</c>).
+    /// </summary>
+    public const int MaxValues = 100_000;
+
     public List<PsValue> Output { get; } = [];
 
     public RunspaceState? Runspace => inner.Runspace;
@@ -75,6 +81,7 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
     {
         if (record is PipelineOutput output)
         {
+            if (Output.Count >= MaxValues) throw new ScenarioRuntimeException($"an assignment keeps at most {MaxValues} objects in the emulator");
             Output.Add(output.Value);
             return ValueTask.CompletedTask;
         }

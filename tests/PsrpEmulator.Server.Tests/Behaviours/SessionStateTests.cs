@@ -250,4 +250,19 @@ public class SessionStateTests
             Assert.That(job.State, Is.EqualTo(JobState.Stopped));
         }
     }
+
+    [Test]
+    public async Task An_assignment_of_more_objects_than_the_emulator_keeps_fails_the_pipeline_with_an_error_record()
+    {
+        var runspace = new RunspaceState();
+        var host = new RecordingHost([]) { Runspace = runspace };
+
+        var outcome = await Default.Resolve(Behaviour.Script("$x = 1..999999999 | ForEach-Object { $_ }")).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError().Message, Does.Contain(CapturingHost.MaxValues.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(runspace.TryGetVariable("x", out _), Is.False);
+        await RunAsync(runspace, "$y = 1..1000 | ForEach-Object { $_ }");
+        Assert.That(runspace.TryGetVariable("y", out var y) && y is PsObject { Items.Count: 1000 }, Is.True);
+    }
 }
