@@ -1,0 +1,62 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>The client's stream defragmenter against a hostile server: what it keeps is bounded, errors are PowerShell's.</summary>
+public class HostileStreamDefragmenterTests
+{
+    private static readonly Guid Rpid = new("B6631D8E-65A0-49F2-9053-A1B156C95777");
+
+    private static byte[] Fragment(ulong objectId, ulong fragmentId, bool start, bool end, byte[] blob)
+    {
+        var f = new Fragment(objectId, fragmentId, start, end, blob);
+        var bytes = new byte[f.EncodedLength];
+        FragmentCodec.Write(bytes, f);
+        return bytes;
+    }
+
+    private static byte[] Message(int dataLength) =>
+        new PsrpMessage(PsrpDestination.Client, PsrpMessageType.PipelineOutput, Rpid, Guid.Empty, new byte[dataLength]).ToArray();
+
+    [Test]
+    public void An_object_that_never_ends_fails_at_the_maximum_message_size()
+    {
+        var defragmenter = new StreamDefragmenter(maxMessageLength: 64 * 1024);
+        defragmenter.Add(Fragment(1, 0, start: true, end: false, new byte[1000]));
+
+        var e = Assert.Throws<FragmentException>(() =>
+        {
+            for (ulong id = 1; id < 1_000; id++) defragmenter.Add(Fragment(1, id, start: false, end: false, new byte[1000]));
+        });
+
+        Assert.That(e!.Reason, Is.EqualTo(FragmentError.MessageTooLarge));
+    }
+
+    [Test]
+    public void Repeated_start_fragments_restart_the_object_and_keep_nothing_of_the_old_one()
+    {
+        var defragmenter = new StreamDefragmenter(maxMessageLength: 64 * 1024);
+        // 1000 starts of 1000 bytes each: 1 MB if the partial objects were kept, far over the maximum.
+        for (var i = 0; i < 1000; i++) defragmenter.Add(Fragment(1, 0, start: true, end: false, new byte[1000]));
+
+        var message = Message(10);
+        var messages = defragmenter.Add(Fragment(2, 0, start: true, end: true, message));
+
+        Assert.That(messages.Single().MessageType, Is.EqualTo(PsrpMessageType.PipelineOutput));
+    }
+
+    [Test]
+    public void A_repeated_whole_message_is_delivered_twice_and_a_repeated_middle_fragment_fails_as_powershell()
+    {
+        var defragmenter = new StreamDefragmenter();
+        var whole = Fragment(1, 0, start: true, end: true, Message(5));
+        Assert.That(defragmenter.Add(whole.Concat(whole).ToArray()), Has.Count.EqualTo(2));
+
+        var parts = FragmentCodec.Split(2, Message(300), 100);
+        defragmenter.Add(parts[0]);
+        defragmenter.Add(parts[1]);
+        var e = Assert.Throws<FragmentException>(() => defragmenter.Add(parts[1]));
+        Assert.That(e!.Message, Is.EqualTo(StreamDefragmenter.FragmentIdsNotInSequence));
+    }
+}
