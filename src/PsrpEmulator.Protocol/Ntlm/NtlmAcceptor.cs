@@ -78,11 +78,14 @@ public sealed class NtlmAcceptor(string computerName, Func<string, string?> pass
             throw new NtlmException(NtlmError.NtlmV1NotSupported, "Only NTLMv2 responses are accepted.");
         }
 
-        var password = passwordOf(message.UserName) ?? throw new NtlmException(NtlmError.UnknownUser, $"Unknown user '{message.UserName}'.");
-        var responseKey = NtlmCrypto.NtowfV2(password, message.UserName, message.DomainName);
+        // An unknown user costs the same work as a wrong password: the answer's timing does not tell users apart.
+        var password = passwordOf(message.UserName);
+        var responseKey = NtlmCrypto.NtowfV2(password ?? string.Empty, message.UserName, message.DomainName);
         var proof = message.NtChallengeResponse.AsSpan(0, 16);
         var blob = message.NtChallengeResponse.AsSpan(16);
-        if (!CryptographicOperations.FixedTimeEquals(NtlmCrypto.NtProof(responseKey, _challenge.ServerChallenge, blob), proof))
+        var matches = CryptographicOperations.FixedTimeEquals(NtlmCrypto.NtProof(responseKey, _challenge.ServerChallenge, blob), proof);
+        if (password is null) throw new NtlmException(NtlmError.UnknownUser, $"Unknown user '{message.UserName}'.");
+        if (!matches)
         {
             throw new NtlmException(NtlmError.WrongPassword, $"The NTLMv2 response for '{message.UserName}' does not match.");
         }
