@@ -518,9 +518,10 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                     continue; // the thread ended meanwhile
                 }
 
-                // "tid (name) S ...": the state follows the last ')'.
+                // "tid (name) S ...": the state follows the last ')'. The runtime's tiered compiler recompiles hot
+                // methods in the background: its work never wakes anyone.
                 var close = stat.LastIndexOf(')');
-                if (close > 0 && close + 2 < stat.Length && stat[close + 2] == 'R') return true;
+                if (close > 0 && close + 2 < stat.Length && stat[close + 2] == 'R' && !stat.AsSpan(0, close).Contains("(.NET Tiered", StringComparison.Ordinal)) return true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
