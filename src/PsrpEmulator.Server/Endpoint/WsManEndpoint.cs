@@ -152,9 +152,10 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         }
 
         Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault, computer, injected?.Kind.ToString());
-        var output = new ArrayBufferWriter<byte>(4096);
+        using var output = new PooledBufferWriter(16 * 1024);
         WsManEnvelopeWriter.Write(output, response);
-        if (envelope?.Header.OperationId is { } id) responses.Store(id, status, output.WrittenSpan);
+        // The cache keeps its own copy (the one copy of the response made per request), and that copy is what is sent.
+        var cached = envelope?.Header.OperationId is { } id ? responses.Store(id, status, output.WrittenSpan) : null;
         switch (injected?.Kind)
         {
             case InjectedFaultKind.DropAfterProcessing:
@@ -170,7 +171,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 return;
         }
 
-        await WriteAsync(context, status, output.WrittenMemory).ConfigureAwait(false);
+        await WriteAsync(context, status, cached ?? output.WrittenMemory).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> body)
