@@ -224,12 +224,14 @@ internal sealed class OutputStream
         var fragments = new List<byte[]>();
         var types = new List<PsrpMessageType>();
         var used = 0;
-        lock (_gate)
+        // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
+        // writing meanwhile is not held up while fragments are encoded.
+        while (true)
         {
-            while (true)
+            var message = _partial;
+            if (message is null)
             {
-                var message = _partial;
-                if (message is null)
+                lock (_gate)
                 {
                     if (_queue is { Count: > 0 } queue)
                     {
@@ -242,42 +244,42 @@ internal sealed class OutputStream
                         _finalSent = true;
                     }
                 }
-
-                if (message is null) break;
-
-                // Like Windows, a response carries whole messages; a message starts in a response that already has data
-                // only if all of it fits there. One larger than a whole envelope is split across responses.
-                if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Bytes.Length, maxFragmentLength) > budget - used)
-                {
-                    _partial = message;
-                    break;
-                }
-
-                var room = Math.Min(budget - used - StreamElementCost, maxFragmentLength) - Fragment.HeaderLength;
-                if (room <= 0)
-                {
-                    // No room left in this envelope: the rest goes with the next Receive.
-                    _partial = message;
-                    break;
-                }
-
-                var length = Math.Min(room, message.Bytes.Length - message.Sent);
-                var isStart = message.Sent == 0;
-                var isEnd = message.Sent + length == message.Bytes.Length;
-                var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.AsMemory(message.Sent, length));
-                var encoded = new byte[fragment.EncodedLength];
-                FragmentCodec.Write(encoded, fragment);
-                message.Sent += length;
-                message.NextFragmentId++;
-                fragments.Add(encoded);
-                used += encoded.Length + StreamElementCost;
-                if (isStart) types.Add(message.Type);
-                // A message not yet complete goes on in the next fragment of this same envelope while there is room
-                // (Windows sends several fragments of one large object per ReceiveResponse).
-                _partial = isEnd ? null : message;
             }
 
-            return new ReceiveBatch(fragments, types, IsCompleted);
+            if (message is null) break;
+
+            // Like Windows, a response carries whole messages; a message starts in a response that already has data
+            // only if all of it fits there. One larger than a whole envelope is split across responses.
+            if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Bytes.Length, maxFragmentLength) > budget - used)
+            {
+                _partial = message;
+                break;
+            }
+
+            var room = Math.Min(budget - used - StreamElementCost, maxFragmentLength) - Fragment.HeaderLength;
+            if (room <= 0)
+            {
+                // No room left in this envelope: the rest goes with the next Receive.
+                _partial = message;
+                break;
+            }
+
+            var length = Math.Min(room, message.Bytes.Length - message.Sent);
+            var isStart = message.Sent == 0;
+            var isEnd = message.Sent + length == message.Bytes.Length;
+            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.AsMemory(message.Sent, length));
+            var encoded = new byte[fragment.EncodedLength];
+            FragmentCodec.Write(encoded, fragment);
+            message.Sent += length;
+            message.NextFragmentId++;
+            fragments.Add(encoded);
+            used += encoded.Length + StreamElementCost;
+            if (isStart) types.Add(message.Type);
+            // A message not yet complete goes on in the next fragment of this same envelope while there is room
+            // (Windows sends several fragments of one large object per ReceiveResponse).
+            _partial = isEnd ? null : message;
         }
+
+        return new ReceiveBatch(fragments, types, IsCompleted);
     }
 }

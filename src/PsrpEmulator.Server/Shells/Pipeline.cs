@@ -20,7 +20,7 @@ internal sealed class Pipeline : IPipelineHost
     private TaskCompletionSource<bool>? _inputWaiter;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private Defragmenter _defragmenter = new();
+    private Defragmenter? _defragmenter;
     private Task _run = Task.CompletedTask;
 
     public Pipeline(Shell shell, string commandId, string? commandLine)

@@ -15,7 +15,7 @@ internal sealed class Shell
     // Few per shell: an array replaced under _lock on change, read without locking.
     private Pipeline[] _pipelines = [];
     private readonly Lock _lock = new();
-    private Defragmenter _poolInput = new();
+    private Defragmenter? _poolInput;
     private long _nextObjectId;
     private bool _capabilityReceived;
 
@@ -436,16 +436,22 @@ internal sealed class Shell
         PoolOutput.Complete(final: null);
     }
 
-    /// <summary>Decodes fragments; on a protocol error the defragmenter is replaced so later data starts clean.</summary>
-    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter defragmenter, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// Decodes fragments; on a protocol error the defragmenter is dropped so later data starts clean. It exists only
+    /// while a message is half received (idle shells keep none).
+    /// </summary>
+    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data)
     {
+        defragmenter ??= new Defragmenter();
         try
         {
-            return defragmenter.Add(data);
+            var messages = defragmenter.Add(data);
+            if (defragmenter.IsIdle) defragmenter = null;
+            return messages;
         }
         catch (FragmentException e)
         {
-            defragmenter = new Defragmenter();
+            defragmenter = null;
             throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, $"{e.Reason}: {e.Message}");
         }
     }
