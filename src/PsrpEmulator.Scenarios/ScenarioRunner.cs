@@ -346,7 +346,8 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         while (!task.IsCompleted)
         {
             // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
-            Quiesce(task);
+            // A client that said it waits to retransmit, with nothing on the wire, needs only one quiet look.
+            Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
             if (task.IsCompleted) break;
             if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
             {
@@ -473,16 +474,17 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits (real time, briefly) until the process is quiet: over two looks of about a millisecond in a row, no
-    /// thread-pool work queued or completed and almost no CPU time used (a work item still executing shows only
-    /// there), or <paramref name="task"/> done. Then moving the clock cannot overtake work in flight.
+    /// Waits (real time, briefly) until the process is quiet: over <paramref name="looks"/> looks of about a
+    /// millisecond in a row, no thread-pool work queued or completed, almost no CPU time used (a work item still
+    /// executing shows only there) and no other thread runnable, or <paramref name="task"/> done. Then moving the
+    /// clock cannot overtake work in flight.
     /// </summary>
-    private static void Quiesce(Task? task)
+    private static void Quiesce(Task? task, int looks = 3)
     {
         var real = Stopwatch.StartNew();
         var quiet = 0;
         var last = ThreadPool.CompletedWorkItemCount;
-        while (quiet < 3 && real.ElapsedMilliseconds < 2000)
+        while (quiet < looks && real.ElapsedMilliseconds < 2000)
         {
             if (task is { IsCompleted: true }) return;
             var cpu = Environment.CpuUsage.TotalTime;
