@@ -226,7 +226,8 @@ public static class Measurements
         // Warm every path and pool, and fill the bounded process-wide stores (the robust-connection response cache
         // keeps the last 1,024 responses, the journal its capacity): they hold as much before as after, so what the
         // difference counts is what each shell keeps.
-        await CreateDisconnectedShellsAsync(server, 250, 4).ConfigureAwait(false);
+        // (The dry run checks the harness only: a few shells do.)
+        await CreateDisconnectedShellsAsync(server, shells >= 1000 ? 250 : 20, 4).ConfigureAwait(false);
         var before = HeapAfterFullCollection();
         await CreateDisconnectedShellsAsync(server, shells, 8).ConfigureAwait(false);
         var after = HeapAfterFullCollection();
