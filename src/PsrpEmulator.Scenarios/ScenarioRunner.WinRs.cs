@@ -226,7 +226,10 @@ public sealed partial class ScenarioRunner
             OperationTimeout = world.OperationTimeout,
             HttpTimeout = world.OperationTimeout + TimeSpan.FromMinutes(1),
             TimeProvider = Time,
-        });
+        })
+        {
+            Activity = _clients.Track,
+        };
         _winRsTransports[(host, computer.ToUpperInvariant())] = transport;
         return transport;
     }
