@@ -265,6 +265,7 @@ public sealed partial class ScenarioRunner
         var limit = start + _scenario.World.MaxStepTime;
         while (!task.IsCompleted)
         {
+            if (real.Elapsed > RealStepLimit) throw new TimeoutException($"the command did not finish within {RealStepLimit.TotalSeconds} s of real time");
             Quiesce(task);
             if (task.IsCompleted) break;
             if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
@@ -273,16 +274,22 @@ public sealed partial class ScenarioRunner
                 continue;
             }
 
-            // Unlike a pipeline, a WinRS client keeps a Receive held all along: so every wait must last a little
-            // (and the journal stay still) before time moves, or a Signal on its way would be overtaken.
-            var idle = Stopwatch.StartNew();
+            // A WinRS client waits on the clock only through a Receive the emulator holds (or a retransmission wait):
+            // time moves only then, with every request the client sent taken in by the emulator and no Signal due to
+            // go out. Between two requests (nothing held) the client is working, however long the machine makes it.
+            if (!AllRequestsArrived(task, thread)) continue;
+            if (Volatile.Read(ref _winRsSignalsDue) > 0 || (_inFlight.Count == 0 && _clients.RetryWaits == 0))
+            {
+                task.Wait(1);
+                continue;
+            }
+
             var seen = LastSequence();
-            while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && LastSequence() == seen) Quiesce(task);
+            Quiesce(task);
             if (task.IsCompleted || LastSequence() != seen || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
-            if (Volatile.Read(ref _winRsSignalsDue) > 0) continue;
+            if (Volatile.Read(ref _winRsSignalsDue) > 0 || (_inFlight.Count == 0 && _clients.RetryWaits == 0) || _clients.OnTheWire > _inFlight.Count) continue;
 
             if (Time.GetUtcNow() >= limit) throw new TimeoutException($"the command was still waiting after {AdvanceStep.Format(_scenario.World.MaxStepTime)} of virtual time");
-            if (real.Elapsed > RealStepLimit) throw new TimeoutException($"the command did not finish within {RealStepLimit.TotalSeconds} s of real time");
             if (Clock is null || !Clock.AdvanceToNextTimer(limit)) task.Wait(20);
         }
     }
