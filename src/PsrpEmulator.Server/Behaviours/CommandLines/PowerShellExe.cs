@@ -74,7 +74,9 @@ internal static class PowerShellExe
 /// A script run by powershell.exe: resolved through the PowerShell behaviours (as a CreatePipeline of one script
 /// command) and rendered as powershell.exe renders to a redirected console: output objects as text lines on stdout,
 /// host (information) text on stdout, error, warning, verbose and debug records as one <c>#&lt; CLIXML</c> document on
-/// stderr when the script ends, progress as CLIXML progress objects in it. Exit code 1 when the script failed.
+/// stderr when the script ends, progress as CLIXML progress objects in it. The exit code is powershell.exe's for
+/// <c>-Command</c>: 1 when <c>$?</c> is false at the end (a terminating error, or an error record written by the last
+/// statement, such as an unknown command's), else 0 (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
 internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string script) : ICommandLineScript
 {
@@ -102,7 +104,7 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
         cancellationToken.ThrowIfCancellationRequested();
         if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason);
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
-        return outcome.State == PSInvocationState.Failed ? 1 : 0;
+        return outcome.State == PSInvocationState.Failed || renderer.LastStatementFailed ? 1 : 0;
     }
 
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
@@ -111,6 +113,11 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
         private readonly ConditionalWeakTable<PsObject, ScriptedError> _errors = [];
         private readonly StringBuilder _clixml = new();
         private int _refId;
+
+        /// <summary><c>$?</c> after the last statement so far: false once it wrote an error record.</summary>
+        public bool LastStatementFailed { get; private set; }
+
+        public void StatementStarting() => LastStatementFailed = false;
 
         public PsObject ToErrorRecord(ScriptedError error)
         {
@@ -128,6 +135,7 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
                 case InformationRecordMessage information:
                     return WriteHostAsync(information.MessageData.ToDisplayString(), cancellationToken);
                 case ErrorRecordMessage error:
+                    LastStatementFailed = true;
                     AddError(error.Record);
                     break;
                 case WarningRecordMessage warning:
