@@ -158,7 +158,7 @@ public class RemotingCmdletTests : HostedEngineTestBase
         // The self-signed certificate is accepted by $PSSessionOption's SkipCACheck/SkipCNCheck, but Connect-PSSession ignores it.
         var preference = await RunAsync(second, "$PSSessionOption.SkipCACheck = $true; $PSSessionOption.SkipCNCheck = $true; Connect-PSSession -ComputerName Server01 -Name Tls -UseSSL");
         Assert.That(preference.Output, Is.Empty);
-        Assert.That(preference.Errors.Select(e => e.FullyQualifiedErrorId), Has.Length.EqualTo(1).And.All.StartWith("12175,"));
+        Assert.That(preference.Errors.Select(e => e.FullyQualifiedErrorId).ToArray(), Has.Length.EqualTo(1).And.All.StartWith("12175,"));
 
         var connected = await RunAsync(second, "Connect-PSSession -ComputerName Server01 -Name Tls -UseSSL -SessionOption $o | ForEach-Object { \"$($_.Name) $($_.State)\" }");
         Assert.That(connected.Errors, Is.Empty, string.Join("\n", connected.Errors));
