@@ -232,6 +232,19 @@ public class CmdShellTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Powershell_exe_exits_with_the_code_of_an_exit_statement_and_runs_nothing_after_it()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", "Get-Frobnicator; 'before'; exit 3; 'after'");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("before\r\n"));
+        Assert.That(stderr, Does.Contain("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(exitCode, Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task Powershell_exe_exits_one_when_the_last_of_several_statements_fails()
     {
         var shellId = await CreateShellAsync();
