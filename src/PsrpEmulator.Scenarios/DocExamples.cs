@@ -149,6 +149,7 @@ public static partial class Normaliser
                 "times" => Time().Replace(result, "<time>"),
                 "narration" => string.Join("\n", result.Split('\n').Where(l => !l.TrimStart().StartsWith("# ", StringComparison.Ordinal))),
                 "sessiontable" => DropSessionTableColumns(result),
+                "jobtable" => DropJobTableColumns(result),
                 _ => Regex.Replace(result, n.Pattern!, n.Replacement, RegexOptions.Multiline),
             };
         }
@@ -189,6 +190,32 @@ public static partial class Normaliser
         return string.Join("\n", lines);
     }
 
+    /// <summary>
+    /// PowerShell 7.6 shows jobs as <c>Id Name PSJobTypeName State HasMoreData Location Command</c> (its Job view); the
+    /// documentation's job tables show <c>Id Name State HasMoreData Location</c>. This drops PSJobTypeName (the third
+    /// column) and Command (the last, running to the end of the line; absent when the host's width cut it) from every
+    /// such table, by the underline's column extents. Text without such a table is unchanged.
+    /// </summary>
+    private static string DropJobTableColumns(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i + 1 < lines.Length; i++)
+        {
+            if (!JobTableHeader().IsMatch(lines[i]) || !Underline().IsMatch(lines[i + 1])) continue;
+            var starts = Dashes().Matches(lines[i + 1]).Select(m => m.Index).ToList();
+            if (starts.Count < 6) continue;
+            for (var j = i; j < lines.Length && lines[j].Trim().Length > 0; j++)
+            {
+                var line = lines[j];
+                if (starts.Count > 6 && line.Length > starts[6]) line = line[..starts[6]];
+                if (line.Length > starts[2]) line = line[..starts[2]] + line[Math.Min(starts[3], line.Length)..];
+                lines[j] = line;
+            }
+        }
+
+        return string.Join("\n", lines);
+    }
+
     private static string Trim(string text)
     {
         var lines = text.Split('\n').Select(l => l.TrimEnd()).ToList();
@@ -219,6 +246,9 @@ public static partial class Normaliser
 
     [GeneratedRegex(@"^\s*Id\s+Name\s+Transport\s+ComputerName\s+ComputerType\s+State\s")]
     private static partial Regex SessionTableHeader();
+
+    [GeneratedRegex(@"^\s*Id\s+Name\s+PSJobTypeName\s+State\s+HasMoreData\s+Location(\s+Command)?\s*$")]
+    private static partial Regex JobTableHeader();
 
     [GeneratedRegex("-+")]
     private static partial Regex Dashes();

@@ -42,7 +42,7 @@ public sealed record DocReference(string File, int Example);
 public sealed record Divergence(string Id, string Text);
 
 /// <summary>
-/// A normalisation: a built-in <see cref="Rule"/> (spacing, underlines, ids, guids, times, narration, sessiontable) or a regex
+/// A normalisation: a built-in <see cref="Rule"/> (spacing, underlines, ids, guids, times, narration, sessiontable, jobtable) or a regex
 /// replacement applied to the documentation's text, the printed text or both. <see cref="Why"/> is mandatory.
 /// </summary>
 public sealed record Normalisation(string? Rule, string? Pattern, string Replacement, NormalisationTarget Target, string Why);

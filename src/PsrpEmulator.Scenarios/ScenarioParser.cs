@@ -18,7 +18,7 @@ public sealed partial class ScenarioParser
     private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
     private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
-    private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration", "sessiontable"];
+    private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration", "sessiontable", "jobtable"];
 
     private readonly string _file;
 

@@ -17,6 +17,9 @@ public sealed partial class ScenarioRunner
     private readonly Dictionary<(string Host, string Shell, string Name), WinRsCommand> _winRsCommands = [];
 
     /// <summary>What a WinRS step saw.</summary>
+    // Signals whose signalAfter delay has fired but that have not reached the emulator yet: the clock waits for them.
+    private int _winRsSignalsDue;
+
     private sealed class WinRsOutcome
     {
         public MemoryStream Stdout { get; } = new();
@@ -148,8 +151,30 @@ public sealed partial class ScenarioRunner
 
             // The signal goes out while a Receive waits, as a client's Ctrl+C does.
             var receiving = ReceiveAsync(command, outcome, CancellationToken.None);
-            var delay = Task.Delay(step.SignalAfter, Time);
-            if (await Task.WhenAny(receiving, delay).ConfigureAwait(false) == delay) await command.SignalAsync(Signal(code)).ConfigureAwait(false);
+            using var stopDelay = new CancellationTokenSource();
+            var delay = Task.Delay(step.SignalAfter, Time, stopDelay.Token);
+            // The clock must not move between the delay's timer firing (inside the runner's advance) and the Signal
+            // reaching the emulator: the continuation marks the client busy synchronously, before any thread runs.
+            _ = delay.ContinueWith(_ => Interlocked.Increment(ref _winRsSignalsDue), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            if (await Task.WhenAny(receiving, delay).ConfigureAwait(false) == delay)
+            {
+                try
+                {
+                    await command.SignalAsync(Signal(code)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _winRsSignalsDue);
+                }
+            }
+            else
+            {
+                // The command ended first: no signal will be sent (a delay that fired meanwhile was counted).
+                await stopDelay.CancelAsync().ConfigureAwait(false);
+                if (delay.Status == TaskStatus.RanToCompletion) Interlocked.Decrement(ref _winRsSignalsDue);
+            }
+
             await receiving.ConfigureAwait(false);
         }
         finally
@@ -201,7 +226,10 @@ public sealed partial class ScenarioRunner
             OperationTimeout = world.OperationTimeout,
             HttpTimeout = world.OperationTimeout + TimeSpan.FromMinutes(1),
             TimeProvider = Time,
-        });
+        })
+        {
+            Activity = _clients.Track,
+        };
         _winRsTransports[(host, computer.ToUpperInvariant())] = transport;
         return transport;
     }
@@ -237,6 +265,7 @@ public sealed partial class ScenarioRunner
         var limit = start + _scenario.World.MaxStepTime;
         while (!task.IsCompleted)
         {
+            if (real.Elapsed > RealStepLimit) throw new TimeoutException($"the command did not finish within {RealStepLimit.TotalSeconds} s of real time");
             Quiesce(task);
             if (task.IsCompleted) break;
             if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
@@ -245,15 +274,22 @@ public sealed partial class ScenarioRunner
                 continue;
             }
 
-            // Unlike a pipeline, a WinRS client keeps a Receive held all along: so every wait must last a little
-            // (and the journal stay still) before time moves, or a Signal on its way would be overtaken.
-            var idle = Stopwatch.StartNew();
+            // A WinRS client waits on the clock only through a Receive the emulator holds (or a retransmission wait):
+            // time moves only then, with every request the client sent taken in by the emulator and no Signal due to
+            // go out. Between two requests (nothing held) the client is working, however long the machine makes it.
+            if (!AllRequestsArrived(task, thread)) continue;
+            if (Volatile.Read(ref _winRsSignalsDue) > 0 || (_inFlight.Count == 0 && _clients.RetryWaits == 0))
+            {
+                task.Wait(1);
+                continue;
+            }
+
             var seen = LastSequence();
-            while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && LastSequence() == seen) Quiesce(task);
+            Quiesce(task);
             if (task.IsCompleted || LastSequence() != seen || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
+            if (Volatile.Read(ref _winRsSignalsDue) > 0 || (_inFlight.Count == 0 && _clients.RetryWaits == 0) || _clients.OnTheWire > _inFlight.Count) continue;
 
             if (Time.GetUtcNow() >= limit) throw new TimeoutException($"the command was still waiting after {AdvanceStep.Format(_scenario.World.MaxStepTime)} of virtual time");
-            if (real.Elapsed > RealStepLimit) throw new TimeoutException($"the command did not finish within {RealStepLimit.TotalSeconds} s of real time");
             if (Clock is null || !Clock.AdvanceToNextTimer(limit)) task.Wait(20);
         }
     }

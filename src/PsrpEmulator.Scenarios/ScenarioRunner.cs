@@ -57,7 +57,9 @@ public sealed record ScenarioRunOptions
 /// </summary>
 public sealed partial class ScenarioRunner : IAsyncDisposable
 {
-    private static readonly TimeSpan RealStepLimit = TimeSpan.FromSeconds(60);
+    // A guard against a hung step, not a speed assertion: an outage step makes hundreds of real retransmissions, which
+    // on a loaded 2-core CI machine (test assemblies run in parallel) took over a minute.
+    private static readonly TimeSpan RealStepLimit = TimeSpan.FromSeconds(180);
 
     private readonly Scenario _scenario;
     private readonly Dictionary<string, HostSlot> _hosts = new(StringComparer.OrdinalIgnoreCase);
@@ -244,6 +246,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 Hosts = world.Computers.ToDictionary(c => c, _ => _address, StringComparer.OrdinalIgnoreCase),
                 TimeProvider = Time,
                 ScriptFiles = world.Scripts,
+                TransportFactory = options => new Client.Transport.WsManTransport(options) { Activity = _clients.Track },
             },
             CredentialPrompt = (userName, _) => world.Users.TryGetValue(userName, out var password)
                 ? new System.Management.Automation.PSCredential(userName, Secure(password))
@@ -345,7 +348,8 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         while (!task.IsCompleted)
         {
             // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
-            Quiesce(task);
+            // A client that said it waits to retransmit, with nothing on the wire, needs only one quiet look.
+            Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
             if (task.IsCompleted) break;
             if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
             {
@@ -353,14 +357,24 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 continue;
             }
 
-            Quiesce(task);
-            if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
+            // A request the clients sent that the emulator has not taken in (or a response it sent that the client has
+            // not read yet) is on the wire: time waits for it.
+            if (!AllRequestsArrived(task, thread)) continue;
 
-            // Waiting on the emulator means a request is held there; a wait without one must last before time moves.
-            if (_inFlight.Count == 0)
+            // Waiting on the emulator means a request is held there, and a client waiting to retransmit waits on the
+            // clock: time moves at once. Any other wait must last a little before time moves.
+            // (A client that started a retransmission wait has nothing else to do: one quiet look suffices.)
+            var retrying = _clients.RetryWaits > 0 && _inFlight.Count == 0;
+            if (!retrying)
+            {
+                Quiesce(task);
+                if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
+            }
+
+            if (_inFlight.Count == 0 && _clients.RetryWaits == 0)
             {
                 var idle = Stopwatch.StartNew();
-                while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && _inFlight.Count == 0) Quiesce(task);
+                while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && _inFlight.Count == 0 && _clients.RetryWaits == 0) Quiesce(task);
                 if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
             }
             var now = Time.GetUtcNow();
@@ -389,7 +403,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
 
             var stop = interruptAfter is { } ia ? start + ia : limit;
             if (inject is { } due && start + due.After < stop) stop = start + due.After;
-            if (Environment.GetEnvironmentVariable("PSRPEMU_SCENARIO_TRACE") == "1") Console.Error.WriteLine($"{DateTime.Now:ss.fff} jump at {real.ElapsedMilliseconds} ms, in flight {_inFlight.Count}, journal {LastSequence()}, next {Clock.NextDue}");
+            if (Environment.GetEnvironmentVariable("PSRPEMU_SCENARIO_TRACE") == "1") Console.Error.WriteLine($"{DateTime.Now:ss.fff} jump at {real.ElapsedMilliseconds} ms, now {Time.GetUtcNow():HH:mm:ss}, in flight {_inFlight.Count}/{_clients.OnTheWire}, journal {LastSequence()}, next {Clock.NextDue}");
             if (!Clock.AdvanceToNextTimer(stop)) task.Wait(20);
         }
 
@@ -397,6 +411,24 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         capture.Text = ScreenText(slot.Host.Host.TakeText());
         return capture;
     }
+
+    /// <summary>
+    /// Waits (real time) while the clients have more requests open than the emulator is working on or holding, that is
+    /// while one is on its way in or its response on its way out. Bounded by <see cref="WireWait"/>: a request lost
+    /// outside the emulator must not stop the clock for good. False when the command moved meanwhile.
+    /// </summary>
+    private bool AllRequestsArrived(Task task, Thread thread)
+    {
+        if (_clients.OnTheWire <= _inFlight.Count) return true;
+        var wait = Stopwatch.StartNew();
+        while (wait.Elapsed < WireWait && !task.IsCompleted && _clients.OnTheWire > _inFlight.Count) Quiesce(task);
+        return !task.IsCompleted && (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0;
+    }
+
+    private static readonly TimeSpan WireWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>What the world's clients are doing (reported by their transports).</summary>
+    private readonly ClientActivity _clients = new();
 
     /// <summary>The simulated network outage: every open session of the host is disconnected (explicitly) and the host is gone.</summary>
     private void LoseNetwork(HostSlot slot, Task running)
@@ -444,25 +476,64 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits (real time, briefly) until the process is quiet: over two looks of about a millisecond in a row, no
-    /// thread-pool work queued or completed and almost no CPU time used (a work item still executing shows only
-    /// there), or <paramref name="task"/> done. Then moving the clock cannot overtake work in flight.
+    /// Waits (real time, briefly) until the process is quiet: over <paramref name="looks"/> looks of about a
+    /// millisecond in a row, no thread-pool work queued or completed, almost no CPU time used (a work item still
+    /// executing shows only there) and no other thread runnable, or <paramref name="task"/> done. Then moving the
+    /// clock cannot overtake work in flight.
     /// </summary>
-    private static void Quiesce(Task? task)
+    private static void Quiesce(Task? task, int looks = 3)
     {
         var real = Stopwatch.StartNew();
         var quiet = 0;
         var last = ThreadPool.CompletedWorkItemCount;
-        while (quiet < 3 && real.ElapsedMilliseconds < 2000)
+        while (quiet < looks && real.ElapsedMilliseconds < 2000)
         {
             if (task is { IsCompleted: true }) return;
             var cpu = Environment.CpuUsage.TotalTime;
             Thread.Sleep(1);
             var now = ThreadPool.CompletedWorkItemCount;
             var idle = Environment.CpuUsage.TotalTime - cpu < IdleCpu;
-            quiet = idle && ThreadPool.PendingWorkItemCount == 0 && now == last ? quiet + 1 : 0;
+            quiet = idle && ThreadPool.PendingWorkItemCount == 0 && now == last && !OtherThreadRunnable() ? quiet + 1 : 0;
             last = now;
         }
+    }
+
+    /// <summary>
+    /// On Linux, whether the kernel has another thread of this process running or ready to run: a thread woken (a
+    /// response arrived, a wait handle set) that the scheduler has not run yet uses no CPU and completes no work item,
+    /// so on a busy machine only this tells that the process is not really waiting.
+    /// </summary>
+    private static bool OtherThreadRunnable()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            var self = Path.GetFileName(new FileInfo("/proc/thread-self").LinkTarget);
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                if (Path.GetFileName(task) == self) continue;
+                string stat;
+                try
+                {
+                    stat = File.ReadAllText(task + "/stat");
+                }
+                catch (IOException)
+                {
+                    continue; // the thread ended meanwhile
+                }
+
+                // "tid (name) S ...": the state follows the last ')'. The runtime's tiered compiler recompiles hot
+                // methods in the background: its work never wakes anyone.
+                var close = stat.LastIndexOf(')');
+                if (close > 0 && close + 2 < stat.Length && stat[close + 2] == 'R' && !stat.AsSpan(0, close).Contains("(.NET Tiered", StringComparison.Ordinal)) return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        return false;
     }
 
     /// <summary>CPU time a quiet process may use in one look (timers, the runtime's own housekeeping).</summary>
@@ -473,15 +544,23 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     {
         if (Clock is null) return; // a world served on real time: time passes by itself
         var target = Clock.GetUtcNow() + delta;
-        Quiesce(null);
+        Settle();
         while (Clock.NextDue is { } next && next <= target)
         {
             Clock.AdvanceToNextTimer(target);
-            Quiesce(null);
+            Settle();
         }
 
         Clock.Advance(target - Clock.GetUtcNow() is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
+        Settle();
+    }
+
+    /// <summary>Quiet process and nothing on the wire (bounded by <see cref="WireWait"/>): what a timer started has been taken in.</summary>
+    private void Settle()
+    {
         Quiesce(null);
+        var wait = Stopwatch.StartNew();
+        while (_clients.OnTheWire > _inFlight.Count && wait.Elapsed < WireWait) Quiesce(null);
     }
 
     private string? Check(RunStep step, Capture capture, List<JournalEntry> entries, TimeSpan elapsed)
@@ -587,6 +666,29 @@ internal sealed class InFlightRequests
     public void Enter() => Interlocked.Increment(ref _count);
 
     public void Leave() => Interlocked.Decrement(ref _count);
+
+}
+
+/// <summary>Requests the world's clients have sent and not yet read the answer of, and retransmission waits under way.</summary>
+internal sealed class ClientActivity
+{
+    private int _onTheWire;
+    private int _retryWaits;
+
+    public int OnTheWire => Volatile.Read(ref _onTheWire);
+
+    public int RetryWaits => Volatile.Read(ref _retryWaits);
+
+    public void Track(Client.Transport.TransportActivity activity)
+    {
+        switch (activity)
+        {
+            case Client.Transport.TransportActivity.RequestStarted: Interlocked.Increment(ref _onTheWire); break;
+            case Client.Transport.TransportActivity.RequestEnded: Interlocked.Decrement(ref _onTheWire); break;
+            case Client.Transport.TransportActivity.RetryWaitStarted: Interlocked.Increment(ref _retryWaits); break;
+            case Client.Transport.TransportActivity.RetryWaitEnded: Interlocked.Decrement(ref _retryWaits); break;
+        }
+    }
 }
 
 /// <summary>Counts requests in flight, in front of everything else in the emulator's pipeline.</summary>

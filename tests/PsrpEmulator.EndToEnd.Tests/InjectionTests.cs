@@ -297,4 +297,26 @@ public class RobustConnectionTests : EmulatorTestBase
         Assert.That(events.Count(e => e.Kind == NetworkEvent.RetryAttempt), Is.EqualTo(1));
         Assert.That(Emulator.Journal.Snapshot().Count(e => e.Injected == "Outage"), Is.GreaterThan(10));
     }
+
+    [Test]
+    public async Task The_transport_reports_each_request_and_each_retransmission_wait_as_it_starts_and_ends()
+    {
+        var activity = new System.Collections.Concurrent.ConcurrentQueue<TransportActivity>();
+        using var plain = CreateTransport(robust: true);
+        using var transport = new WsManTransport(plain.Options) { Activity = activity.Enqueue };
+        var pool = await RunspacePoolClient.OpenAsync(plain);
+        await AddFaultAsync(new { kind = "Outage", duration = "00:00:03", count = 1 });
+
+        var shell = await AdvanceUntilAsync(transport.GetShellAsync(pool.ShellId), TimeSpan.FromSeconds(1));
+
+        Assert.That(shell.ShellId, Is.EqualTo(pool.ShellId));
+        var seen = activity.ToList();
+        // Refused, then retried once a second until the outage ends: every wait sits between two whole requests.
+        Assert.That(seen.Count(a => a == TransportActivity.RetryWaitStarted), Is.GreaterThanOrEqualTo(1));
+        Assert.That(seen.Count(a => a == TransportActivity.RequestStarted), Is.EqualTo(seen.Count(a => a == TransportActivity.RetryWaitStarted) + 1));
+        var expected = Enumerable.Range(0, seen.Count(a => a == TransportActivity.RetryWaitStarted))
+            .SelectMany(_ => new[] { TransportActivity.RequestStarted, TransportActivity.RequestEnded, TransportActivity.RetryWaitStarted, TransportActivity.RetryWaitEnded })
+            .Append(TransportActivity.RequestStarted).Append(TransportActivity.RequestEnded);
+        Assert.That(seen, Is.EqualTo(expected));
+    }
 }

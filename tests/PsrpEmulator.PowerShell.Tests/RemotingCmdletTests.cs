@@ -142,4 +142,26 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(shortIdle.Errors[0].CategoryInfo.Category, Is.EqualTo(System.Management.Automation.ErrorCategory.InvalidArgument));
         Assert.That(Emulator.Journal.Snapshot().Any(e => e.Action.EndsWith("Disconnect", StringComparison.Ordinal)), Is.False);
     }
+
+    [Test]
+    public async Task Connect_PSSession_does_not_read_the_PSSessionOption_preference_only_its_SessionOption()
+    {
+        await using var https = await Testing.EmulatorInstance.StartAsync(options => options.ComputerName = "Server01", Clock, useHttps: true);
+        var hosts = $"Server01={https.WsManUri.Host}:{https.WsManUri.Port}";
+        const string options = "$o = New-PSSessionOption -SkipCACheck -SkipCNCheck; $o.OperationTimeout = [timespan]::FromSeconds(20)";
+        var first = await NewHostAsync("first", hosts: hosts);
+        var started = await RunAsync(first, $"{options}; $null = Invoke-Command -ComputerName Server01 -UseSSL -SessionOption $o -InDisconnectedSession -SessionName Tls {{ 'hello' }}");
+        Assert.That(started.Errors, Is.Empty, string.Join("\n", started.Errors));
+        var second = await NewHostAsync("second", hosts: hosts);
+        await RunAsync(second, options);
+
+        // The self-signed certificate is accepted by $PSSessionOption's SkipCACheck/SkipCNCheck, but Connect-PSSession ignores it.
+        var preference = await RunAsync(second, "$PSSessionOption.SkipCACheck = $true; $PSSessionOption.SkipCNCheck = $true; Connect-PSSession -ComputerName Server01 -Name Tls -UseSSL");
+        Assert.That(preference.Output, Is.Empty);
+        Assert.That(preference.Errors.Select(e => e.FullyQualifiedErrorId).ToArray(), Has.Length.EqualTo(1).And.All.StartWith("12175,"));
+
+        var connected = await RunAsync(second, "Connect-PSSession -ComputerName Server01 -Name Tls -UseSSL -SessionOption $o | ForEach-Object { \"$($_.Name) $($_.State)\" }");
+        Assert.That(connected.Errors, Is.Empty, string.Join("\n", connected.Errors));
+        Assert.That(Lines(connected), Is.EqualTo(new[] { "Tls Opened" }));
+    }
 }

@@ -270,7 +270,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
             await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);
             if (session.State == RunspaceState.Disconnected && pipelineOf() is { State: PSInvocationState.Disconnected } pipeline)
             {
-                var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, commandText ?? pipeline.CommandLine, hideComputerName: false);
+                var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, commandText ?? pipeline.CommandLine, hideComputerName: false,
+                    AutoDisconnectForJobAsync);
                 job.AttachDisconnected(pipeline);
                 lock (_sync) _jobs.Add(job);
                 throw new RemoteCommandDisconnectedException(session, job, e);
@@ -283,7 +284,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>The transport gave up retransmitting after a network failure (robust connections, MaxRetryTime).</summary>
-    private static bool IsNetworkLoss(Exception? e)
+    internal static bool IsNetworkLoss(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
@@ -298,12 +299,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// the shell so it survives on the server; if that fails too the session is Broken here and the server's idle
     /// timeout turns the shell Disconnected on its own.
     /// </summary>
-    private async Task AutoDisconnectAsync(PSSession session, CancellationToken cancellationToken)
+    private async Task AutoDisconnectAsync(PSSession session, CancellationToken cancellationToken, PSRemotingJob? receivingJob = null)
     {
         _options.Warning?.Invoke($"The reconnection attempt to {session.ComputerName} failed. Attempting to disconnect the session...");
         try
         {
-            await DisconnectAsync(session, null, null, cancellationToken).ConfigureAwait(false);
+            await DisconnectCoreAsync(session, null, null, receivingJob, cancellationToken).ConfigureAwait(false);
             _options.Warning?.Invoke($"Computer {session.ComputerName} has been successfully disconnected.");
         }
         catch (PSRemotingException)
@@ -313,12 +314,19 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A job's receive loop lost the network past the retry window: auto-disconnect its session, unless another job's
+    /// loop (or a command) is already at it. Runs on the job's loop, which the Disconnect therefore does not wait for.
+    /// </summary>
+    private Task AutoDisconnectForJobAsync(PSRemotingJob job) =>
+        job.Session.State == RunspaceState.Opened ? AutoDisconnectAsync(job.Session, CancellationToken.None, job) : Task.CompletedTask;
+
     /// <summary>Invoke-Command -Session -AsJob: starts the script and returns the running job (Name Job{Id} unless given).</summary>
     public async Task<PSRemotingJob> InvokeAsJobAsync(PSSession session, RemoteScript script, string? jobName = null, bool hideComputerName = false, CancellationToken cancellationToken = default)
     {
         var pool = RequireAvailable(session);
         var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
-        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName);
+        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName, AutoDisconnectForJobAsync);
         lock (_sync) _jobs.Add(job);
         job.StartReceiving(pipeline);
         return job;
@@ -347,7 +355,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// session option's) must be within [60 s, MaxIdleTimeout]: <c>CannotDisconnectSessionWithInvalidIdleTimeout</c>.
     /// Jobs running on the session become Disconnected.
     /// </summary>
-    public async Task<PSSession> DisconnectAsync(PSSession session, int? idleTimeoutSec = null, OutputBufferingMode? outputBufferingMode = null, CancellationToken cancellationToken = default)
+    public Task<PSSession> DisconnectAsync(PSSession session, int? idleTimeoutSec = null, OutputBufferingMode? outputBufferingMode = null, CancellationToken cancellationToken = default) =>
+        DisconnectCoreAsync(session, idleTimeoutSec, outputBufferingMode, null, cancellationToken);
+
+    /// <param name="receivingJob">A job whose receive loop is running this Disconnect (its auto-disconnect): not waited for.</param>
+    private async Task<PSSession> DisconnectCoreAsync(PSSession session, int? idleTimeoutSec, OutputBufferingMode? outputBufferingMode, PSRemotingJob? receivingJob,
+        CancellationToken cancellationToken)
     {
         if (session.State != RunspaceState.Opened || session.Pool is not { } pool)
         {
@@ -389,6 +402,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
 
         foreach (var job in JobsOf(session))
         {
+            // The job running this auto-disconnect sets its own state when the Disconnect returns; waiting for its loop would deadlock.
+            if (ReferenceEquals(job, receivingJob)) continue;
             await job.ReceiveLoopCompletion.ConfigureAwait(false);
             if (!job.IsFinished) job.SetState(JobState.Disconnected);
         }
@@ -926,7 +941,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
 
         var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
-        var newJob = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, pipeline?.CommandLine ?? string.Empty, hideComputerName: false);
+        var newJob = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, pipeline?.CommandLine ?? string.Empty, hideComputerName: false,
+            AutoDisconnectForJobAsync);
         lock (_sync) _jobs.Add(newJob);
         if (pipeline is not null) newJob.StartReceiving(pipeline);
         else newJob.SetState(JobState.Completed);

@@ -17,9 +17,15 @@ public sealed class PSRemotingJob
     private PowerShellPipeline? _pipeline;
     private Task _loop = Task.CompletedTask;
     private JobState _state = JobState.NotStarted;
+    private readonly Func<PSRemotingJob, Task>? _onNetworkLoss;
 
-    internal PSRemotingJob(int id, string? name, PSSession session, string command, bool hideComputerName)
+    /// <param name="onNetworkLoss">
+    /// Called by the receive loop when the transport gave up after a network failure: the client's auto-disconnect
+    /// of the session (which must not wait for this loop, that is running it).
+    /// </param>
+    internal PSRemotingJob(int id, string? name, PSSession session, string command, bool hideComputerName, Func<PSRemotingJob, Task>? onNetworkLoss = null)
     {
+        _onNetworkLoss = onNetworkLoss;
         Id = id;
         Name = string.IsNullOrEmpty(name) ? $"Job{id}" : name;
         Session = session;
@@ -198,6 +204,20 @@ public sealed class PSRemotingJob
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // As PowerShell's job during an outage outlasting the retries: the session auto-disconnects and the job
+            // goes Disconnected (a later Receive-PSSession resumes it); only when that fails too does the job fail.
+            if (PSRemotingClient.IsNetworkLoss(e) && _onNetworkLoss is { } onNetworkLoss)
+            {
+                try
+                {
+                    await onNetworkLoss(this).ConfigureAwait(false);
+                }
+                catch (Exception disconnectError) when (disconnectError is not OutOfMemoryException)
+                {
+                    // The job fails below with the network error.
+                }
+            }
+
             if (Session.Pool?.State is RunspacePoolState.Disconnected or RunspacePoolState.Disconnecting)
             {
                 SetState(JobState.Disconnected);

@@ -78,6 +78,13 @@ public sealed class WsManTransport : IDisposable
             .FirstOrDefault(c => c.HasPrivateKey);
     }
 
+    /// <summary>
+    /// Told when an HTTP request starts and ends (its response read, or it failed) and when a retransmission wait on
+    /// <see cref="WsManClientOptions.TimeProvider"/> starts and ends: the scenario runner counts requests on the wire
+    /// (time must not move while one is between client and server) and knows when only the clock can wake a client.
+    /// </summary>
+    public Action<TransportActivity>? Activity { get; init; }
+
     /// <summary>This client's p:SessionId.</summary>
     public string SessionId { get; } = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
 
@@ -126,7 +133,16 @@ public sealed class WsManTransport : IDisposable
                         null, null, e) { IsNetworkFailure = true };
                 }
 
-                await Task.Delay(Options.RetryInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                Activity?.Invoke(TransportActivity.RetryWaitStarted);
+                try
+                {
+                    await Task.Delay(Options.RetryInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Activity?.Invoke(TransportActivity.RetryWaitEnded);
+                }
+
                 // PowerShell says "Attempting to reconnect" once when retrying starts, not at every attempt.
                 if (!operation.OperationIdMustUnderstand) Notify(NetworkEvent.RetryAttempt);
                 operation = operation with { OperationIdMustUnderstand = true };
@@ -137,6 +153,20 @@ public sealed class WsManTransport : IDisposable
     private void Notify(NetworkEvent kind) => Options.NetworkNotification?.Invoke(new NetworkNotification(kind, Options.ConnectionUri.Host, Options.MaxRetryTime));
 
     private async Task<WsManEnvelope> SendOnceAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
+    {
+        if (Activity is not { } activity) return await SendOnceUntrackedAsync(header, body, cancellationToken).ConfigureAwait(false);
+        activity(TransportActivity.RequestStarted);
+        try
+        {
+            return await SendOnceUntrackedAsync(header, body, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            activity(TransportActivity.RequestEnded);
+        }
+    }
+
+    private async Task<WsManEnvelope> SendOnceUntrackedAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
     {
         var messageId = header.MessageId!;
         var full = header with
@@ -462,4 +492,13 @@ public sealed class WsManTransport : IDisposable
         foreach (var channel in _channels.Keys) channel.Http.Dispose();
         _channels.Clear();
     }
+}
+
+/// <summary>What a <see cref="WsManTransport"/> reports to <see cref="WsManTransport.Activity"/>.</summary>
+public enum TransportActivity
+{
+    RequestStarted,
+    RequestEnded,
+    RetryWaitStarted,
+    RetryWaitEnded,
 }

@@ -122,8 +122,9 @@ public sealed class ConnectPSSessionCommand : PsrpCmdlet
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionConnectFailed")) return;
         var credential = CredentialOf(Credential, CertificateThumbprint);
 
-        // IdleTimeout cannot change on connect: the option's is ignored.
-        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true);
+        // IdleTimeout cannot change on connect: the option's is ignored. $PSSessionOption is not read: PowerShell's
+        // ConnectPSSessionCommand derives from PSRunspaceCmdlet, not PSRemotingBaseCmdlet, and applies -SessionOption only.
+        var option = SessionOptionOf(SessionOption, ignoreIdleTimeout: true, usePreference: false);
         TryRun(() =>
         {
             var found = Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct));

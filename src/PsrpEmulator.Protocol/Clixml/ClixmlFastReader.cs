@@ -194,7 +194,7 @@ internal ref struct ClixmlFastReader
                     };
                     if (!_empty)
                     {
-                        while (NextChild(childDepth, tag, out var item)) obj.Items.Add(ReadValue(item, childDepth + 1));
+                        ReadItems(childDepth, tag, obj.Items);
                     }
 
                     break;
@@ -290,6 +290,41 @@ internal ref struct ClixmlFastReader
     /// Inside the content of <paramref name="parent"/>: skips whitespace and reads the next child's start tag (true),
     /// or the parent's end tag (false). Depth is checked by the caller.
     /// </summary>
+    /// <summary>
+    /// Items are gathered in a pooled array and added at once: the list is allocated at exactly its size instead of
+    /// doubling its way there (a 10,000-item list would otherwise allocate about 26 bytes more per item).
+    /// </summary>
+    private void ReadItems(int childDepth, Tag tag, List<PsValue> items)
+    {
+        var buffer = ArrayPool<PsValue>.Shared.Rent(16);
+        var count = 0;
+        try
+        {
+            while (NextChild(childDepth, tag, out var item))
+            {
+                var value = ReadValue(item, childDepth + 1);
+                if (count == buffer.Length)
+                {
+                    var bigger = ArrayPool<PsValue>.Shared.Rent(count * 2);
+                    Array.Copy(buffer, bigger, count);
+                    Array.Clear(buffer, 0, count);
+                    ArrayPool<PsValue>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                buffer[count++] = value;
+            }
+
+            items.AddRange(new ArraySegment<PsValue>(buffer, 0, count));
+        }
+        finally
+        {
+            // The pool must not keep the values alive.
+            Array.Clear(buffer, 0, count);
+            ArrayPool<PsValue>.Shared.Return(buffer);
+        }
+    }
+
     private bool NextChild(int depth, Tag parent, out Tag child)
     {
         _ = depth;

@@ -157,7 +157,7 @@ internal sealed class BehaviourRule(string name, IReadOnlyList<string>? exact, R
             {
                 if (string.Equals(text, commandText, StringComparison.OrdinalIgnoreCase))
                 {
-                    captures = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["0"] = commandText };
+                    captures = new WholeMatch(commandText);
                     return true;
                 }
             }
@@ -198,4 +198,34 @@ internal sealed class BehaviourRule(string name, IReadOnlyList<string>? exact, R
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyCaptures = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// The captures of an exact-match rule: only "0", the whole command text. A pipeline keeps its captures while its
+/// behaviour runs, so this costs a few bytes where a dictionary costs about 300.
+/// </summary>
+internal sealed class WholeMatch(string text) : IReadOnlyDictionary<string, string>
+{
+    public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+
+    public IEnumerable<string> Keys => ["0"];
+
+    public IEnumerable<string> Values => [text];
+
+    public int Count => 1;
+
+    public bool ContainsKey(string key) => key == "0";
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+    {
+        value = key == "0" ? text : null;
+        return value is not null;
+    }
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
+    {
+        yield return new KeyValuePair<string, string>("0", text);
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -22,6 +22,11 @@ public interface IPipelineHost
     void Publish()
     {
     }
+
+    /// <summary>A top-level statement of the script starts (powershell.exe's exit code follows the last statement's <c>$?</c>).</summary>
+    void StatementStarting()
+    {
+    }
 }
 
 /// <summary>The end of a pipeline as a behaviour decided it.</summary>

@@ -40,7 +40,12 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             // No rule for the whole text: its statements one by one, when it has several.
             if (Statements.Split(text) is { Count: > 1 } statements)
             {
-                foreach (var statement in statements) await RunStatementAsync(statement, to);
+                foreach (var statement in statements)
+                {
+                    if (depth == 0 && to is null) host.StatementStarting();
+                    await RunStatementAsync(statement, to);
+                }
+
                 return;
             }
 

@@ -28,13 +28,15 @@ internal sealed class ResponseCache(int capacity = 1024, long maxBytes = 64L * 1
         return false;
     }
 
-    public void Store(string operationId, int status, ReadOnlySpan<byte> body)
+    /// <summary>Keeps a copy of <paramref name="body"/> for retransmissions of the operation and returns it.</summary>
+    public byte[] Store(string operationId, int status, ReadOnlySpan<byte> body)
     {
+        var copy = body.ToArray();
         lock (_lock)
         {
             if (_responses.TryGetValue(operationId, out var previous)) _bytes -= previous.Body.Length;
             else _order.Enqueue(operationId);
-            _responses[operationId] = (status, body.ToArray());
+            _responses[operationId] = (status, copy);
             _bytes += body.Length;
             // Bounded by count and by bytes: the oldest operations are forgotten first.
             while (_order.Count > capacity || (_bytes > maxBytes && _order.Count > 1))
@@ -42,6 +44,8 @@ internal sealed class ResponseCache(int capacity = 1024, long maxBytes = 64L * 1
                 if (_responses.Remove(_order.Dequeue(), out var evicted)) _bytes -= evicted.Body.Length;
             }
         }
+
+        return copy;
     }
 
     public void Clear()

@@ -40,6 +40,19 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         };
     }
 
+    // The last value of each of these that a shell kept: shells made by the same clients share one string instead of
+    // each holding its own copy parsed from its Create (thousands of idle shells).
+    private string? _computer, _resourceUri, _user, _clientIp, _locale, _dataLocale;
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    private static string? Reuse(ref string? last, string? value)
+    {
+        var previous = Volatile.Read(ref last);
+        if (value is null || string.Equals(previous, value, StringComparison.Ordinal)) return value is null ? null : previous;
+        Volatile.Write(ref last, value);
+        return value;
+    }
+
     private WsManBody Create(WsManRequest request)
     {
         var header = request.Header;
@@ -59,8 +72,8 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var endpoint = Options.ResolveEndpoint(configuration, services.Scenario);
         var idle = ClampIdleTimeout(body.IdleTimeOut ?? endpoint.IdleTimeout, endpoint.MaxIdleTimeout);
         var bufferMode = ParseBufferMode(body.BufferMode) ?? endpoint.BufferMode;
-        var shell = new Shell(services, request.Computer, shellId, body.Name, WsManResourceUris.PowerShellPrefix + configuration, endpoint, request.User,
-            request.ClientIp, idle, bufferMode, header.Locale, header.DataLocale, header.SessionId);
+        var shell = new Shell(services, Reuse(ref _computer, request.Computer), shellId, body.Name, Reuse(ref _resourceUri, WsManResourceUris.PowerShellPrefix + configuration), endpoint,
+            Reuse(ref _user, request.User), Reuse(ref _clientIp, request.ClientIp), idle, bufferMode, Reuse(ref _locale, header.Locale), Reuse(ref _dataLocale, header.DataLocale), header.SessionId);
         request.ShellId = shellId;
         if (body.CreationXml is { } creation) shell.AcceptPoolData(creation, request.RequestMessages);
         registry.Add(shell, Options.MaxShellsPerUser);

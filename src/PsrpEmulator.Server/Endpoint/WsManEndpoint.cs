@@ -209,9 +209,10 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         }
 
         Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault, computer, injected?.Kind.ToString());
-        var output = new ArrayBufferWriter<byte>(4096);
+        using var output = new PooledBufferWriter(16 * 1024);
         WsManEnvelopeWriter.Write(output, response);
-        if (envelope?.Header.OperationId is { } id) responses.Store(id, status, output.WrittenSpan);
+        // The cache keeps its own copy (the one copy of the response made per request), and that copy is what is sent.
+        var cached = envelope?.Header.OperationId is { } id ? responses.Store(id, status, output.WrittenSpan) : null;
         switch (injected?.Kind)
         {
             case InjectedFaultKind.DropAfterProcessing:
@@ -228,7 +229,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 return;
         }
 
-        await WriteAsync(context, status, output.WrittenMemory, encrypted ? auth.Context : null).ConfigureAwait(false);
+        await WriteAsync(context, status, cached ?? output.WrittenMemory, encrypted ? auth.Context : null).ConfigureAwait(false);
     }
 
     /// <summary>Room for the multipart headers, signature and boundaries around an encrypted envelope.</summary>

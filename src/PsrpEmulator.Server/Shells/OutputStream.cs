@@ -21,7 +21,7 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
 
 /// <summary>
-/// The server-to-client buffer of one pool or pipeline: a channel of whole messages (bounded for pipelines:
+/// The server-to-client buffer of one pool or pipeline: a queue of whole messages (bounded for pipelines:
 /// Block waits when full), fragmented on the way out to fit the client's envelope. Whatever a Receive takes is
 /// consumed: it is never replayed to another client. A terminal message (PIPELINE_STATE) bypasses the bound and
 /// is always sent last.
@@ -34,33 +34,75 @@ internal sealed class OutputStream
     /// </summary>
     internal const int StreamElementCost = 96;
 
-    private readonly Channel<OutboundMessage> _channel;
+    private readonly int? _capacity;
     private readonly ReceiveGate _gate = new();
+
+    // Guarded by _gate's monitor. The queue exists only while something is buffered: a drained buffer keeps no
+    // array (thousands of idle disconnected shells hold no grown capacity).
+    private Queue<OutboundMessage>? _queue;
+    private bool _completed;
+    private List<(OutboundMessage Message, TaskCompletionSource Written)>? _blocked;
     private OutboundMessage? _partial;
     private OutboundMessage? _final;
     private bool _finalSent;
 
-    public OutputStream(int? capacity)
-    {
-        _channel = capacity is { } c
-            ? Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(c) { FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = false })
-            : Channel.CreateUnbounded<OutboundMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
-    }
+    public OutputStream(int? capacity) => _capacity = capacity;
 
     public bool IsCompleted => _finalSent && _partial is null;
 
-    /// <summary>Buffers a message; waits while a bounded buffer is full (BufferMode Block).</summary>
-    public ValueTask WriteAsync(OutboundMessage message, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(message, cancellationToken);
+    /// <summary>
+    /// Buffers a message; waits while a bounded buffer is full (BufferMode Block). A waiting message moves into the
+    /// buffer the moment a Receive takes one out, so that same Receive can carry it (as Windows does).
+    /// </summary>
+    public async ValueTask WriteAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource written;
+        lock (_gate)
+        {
+            if (_completed) throw new ChannelClosedException();
+            if (!IsFull)
+            {
+                Enqueue(message);
+                return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_blocked ??= []).Add((message, written));
+        }
+
+        using (cancellationToken.Register(() =>
+        {
+            lock (_gate)
+            {
+                // Not moved in yet: the message is not written.
+                if (_blocked is { } blocked && blocked.RemoveAll(b => b.Written == written) > 0) written.TrySetCanceled(cancellationToken);
+            }
+        }))
+        {
+            await written.Task.ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Buffers without waiting; false when full or completed.</summary>
-    public bool TryWrite(OutboundMessage message) => _channel.Writer.TryWrite(message);
+    public bool TryWrite(OutboundMessage message)
+    {
+        lock (_gate)
+        {
+            if (_completed || IsFull) return false;
+            Enqueue(message);
+            return true;
+        }
+    }
 
     /// <summary>Discards the oldest buffered message (BufferMode Drop); false when there is none.</summary>
     public bool TryDiscardOldest(out OutboundMessage? discarded)
     {
-        var found = _channel.Reader.TryRead(out var message);
-        discarded = message;
-        return found;
+        lock (_gate)
+        {
+            discarded = TryDequeue();
+            return discarded is not null;
+        }
     }
 
     /// <summary>
@@ -79,21 +121,42 @@ internal sealed class OutputStream
     /// <summary>Throws away everything buffered that is not the final message (stale pool replies for a previous client).</summary>
     public Task ClearAsync() => _gate.RunExclusiveAsync(() =>
     {
-        _partial = null;
-        while (_channel.Reader.TryRead(out _))
+        lock (_gate)
         {
+            _partial = null;
+            _queue = null;
+            // Messages waiting for room would have moved in and been discarded with the rest.
+            foreach (var (_, written) in _blocked ?? []) written.TrySetResult();
+            _blocked = null;
         }
     });
 
     /// <summary>Messages buffered and not yet taken by a Receive.</summary>
-    public int BufferedCount => _channel.Reader.Count + (_partial is null ? 0 : 1);
+    public int BufferedCount
+    {
+        get
+        {
+            lock (_gate) return (_queue?.Count ?? 0) + (_partial is null ? 0 : 1);
+        }
+    }
 
     /// <summary>Ends the stream; <paramref name="final"/> is sent after everything already buffered.</summary>
     public void Complete(OutboundMessage? final)
     {
-        _final = final;
-        if (final is null) _finalSent = true;
-        _channel.Writer.TryComplete();
+        lock (_gate)
+        {
+            if (!_completed)
+            {
+                _final = final;
+                if (final is null) _finalSent = true;
+                _completed = true;
+            }
+
+            // Writers still waiting for room find the stream closed.
+            foreach (var (_, written) in _blocked ?? []) written.TrySetException(new ChannelClosedException());
+            _blocked = null;
+        }
+
         Publish();
     }
 
@@ -111,6 +174,39 @@ internal sealed class OutputStream
     public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold) =>
         _gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
 
+    private bool IsFull => _capacity is { } c && _queue is { } q && q.Count >= c;
+
+    private void Enqueue(OutboundMessage message) => (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
+
+    private OutboundMessage? TryDequeue()
+    {
+        if (_queue is not { } queue || !queue.TryDequeue(out var message)) return null;
+        // Drained: let the grown array go.
+        if (queue.Count == 0) _queue = null;
+        SignalRoom();
+        return message;
+    }
+
+    // Room was made: writers waiting for it move their messages in, oldest first.
+    private void SignalRoom()
+    {
+        while (_blocked is { Count: > 0 } blocked && !IsFull)
+        {
+            var (message, written) = blocked[0];
+            blocked.RemoveAt(0);
+            if (_completed)
+            {
+                written.TrySetException(new ChannelClosedException());
+                continue;
+            }
+
+            Enqueue(message);
+            written.TrySetResult();
+        }
+
+        if (_blocked is { Count: 0 }) _blocked = null;
+    }
+
     private static int EncodedLength(int length, int maxFragmentLength)
     {
         var perFragment = maxFragmentLength - Fragment.HeaderLength;
@@ -118,27 +214,35 @@ internal sealed class OutputStream
         return length + fragments * (Fragment.HeaderLength + StreamElementCost);
     }
 
-    private bool HasPending() => _partial is not null || _channel.Reader.Count > 0 || (_channel.Reader.Completion.IsCompleted && !_finalSent);
+    private bool HasPending()
+    {
+        lock (_gate) return _partial is not null || _queue is { Count: > 0 } || (_completed && !_finalSent);
+    }
 
     private ReceiveBatch Take(int budget, int maxFragmentLength)
     {
         var fragments = new List<byte[]>();
         var types = new List<PsrpMessageType>();
         var used = 0;
+        // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
+        // writing meanwhile is not held up while fragments are encoded.
         while (true)
         {
             var message = _partial;
             if (message is null)
             {
-                if (_channel.Reader.TryPeek(out var next))
+                lock (_gate)
                 {
-                    if (next.StartsNewBatch && fragments.Count > 0) break;
-                    _channel.Reader.TryRead(out message);
-                }
-                else if (_channel.Reader.Completion.IsCompleted && !_finalSent)
-                {
-                    message = _final;
-                    _finalSent = true;
+                    if (_queue is { Count: > 0 } queue)
+                    {
+                        if (queue.Peek().StartsNewBatch && fragments.Count > 0) break;
+                        message = TryDequeue();
+                    }
+                    else if (_completed && !_finalSent)
+                    {
+                        message = _final;
+                        _finalSent = true;
+                    }
                 }
             }
 

@@ -14,15 +14,13 @@ namespace PsrpEmulator.Server.Shells;
 internal sealed class Pipeline : IPipelineHost
 {
     private readonly Shell _shell;
-    private readonly Channel<PsValue> _input = Channel.CreateUnbounded<PsValue>(new UnboundedChannelOptions
-    {
-        SingleReader = true,
-        // Input written by a Send runs the waiting behaviour inline, so its output is buffered before SendResponse.
-        AllowSynchronousContinuations = true,
-    });
+    // The client's input (guarded by _lock), made only when some arrives; a waiting behaviour's reader in _inputWaiter.
+    private Queue<PsValue>? _input;
+    private bool _inputCompleted;
+    private TaskCompletionSource<bool>? _inputWaiter;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private Defragmenter _defragmenter = new();
+    private Defragmenter? _defragmenter;
     private Task _run = Task.CompletedTask;
 
     public Pipeline(Shell shell, string commandId, string? commandLine)
@@ -70,14 +68,14 @@ internal sealed class Pipeline : IPipelineHost
             case PsrpMessageType.CreatePipeline when Lifecycle == PipelineLifecycle.Creating:
                 var create = CreatePipeline.FromPsValue(message.ReadData());
                 PipelineId = message.PipelineId;
-                if (create.NoInput) _input.Writer.TryComplete();
+                if (create.NoInput) CompleteInput();
                 Start(create, message.RunspacePoolId);
                 break;
             case PsrpMessageType.PipelineInput:
-                _input.Writer.TryWrite(message.ReadData());
+                WriteInput(message.ReadData());
                 break;
             case PsrpMessageType.EndOfPipelineInput:
-                _input.Writer.TryComplete();
+                CompleteInput();
                 break;
             case PsrpMessageType.CreatePipeline:
                 throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, "CREATE_PIPELINE sent twice for one command");
@@ -196,23 +194,66 @@ internal sealed class Pipeline : IPipelineHost
 
     public async ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken)
     {
-        if (_input.Reader.TryRead(out var ready)) return ready;
-        Output.Publish();
-        try
+        var published = false;
+        while (true)
         {
-            return await _input.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            TaskCompletionSource<bool> waiter;
+            lock (_lock)
+            {
+                if (_input is { } queue && queue.TryDequeue(out var ready))
+                {
+                    if (queue.Count == 0) _input = null;
+                    return ready;
+                }
+
+                if (_inputCompleted) return null;
+                // Input written by a Send runs the waiting behaviour inline (no RunContinuationsAsynchronously), so
+                // its output is buffered before SendResponse.
+                waiter = _inputWaiter ??= new TaskCompletionSource<bool>();
+            }
+
+            if (!published)
+            {
+                Output.Publish();
+                published = true;
+            }
+
+            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (ChannelClosedException)
+    }
+
+    private void WriteInput(PsValue value)
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_lock)
         {
-            return null;
+            if (_inputCompleted) return;
+            (_input ??= new Queue<PsValue>()).Enqueue(value);
+            waiter = _inputWaiter;
+            _inputWaiter = null;
         }
+
+        waiter?.TrySetResult(true);
+    }
+
+    private void CompleteInput()
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_lock)
+        {
+            _inputCompleted = true;
+            waiter = _inputWaiter;
+            _inputWaiter = null;
+        }
+
+        waiter?.TrySetResult(false);
     }
 
     /// <summary>Ctrl+C: stops the behaviour; completes when the Stopped state is buffered.</summary>
     public Task StopAsync()
     {
         _stop.Cancel();
-        _input.Writer.TryComplete();
+        CompleteInput();
         return _run;
     }
 
@@ -221,7 +262,7 @@ internal sealed class Pipeline : IPipelineHost
     {
         Lifecycle = PipelineLifecycle.Closed;
         _stop.Cancel();
-        _input.Writer.TryComplete();
+        CompleteInput();
         _shell.RemovePipeline(this);
     }
 }

@@ -7,10 +7,21 @@ namespace PsrpEmulator.Server.Shells;
 /// </summary>
 internal sealed class ReceiveGate
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private TaskCompletionSource _pulse = NewPulse();
+    // One Receive at a time: a flag, and a queue of waiters made only when two Receives meet (guarded by this).
+    private bool _busy;
+    private Queue<TaskCompletionSource<bool>>? _waiters;
 
-    public void Publish() => Interlocked.Exchange(ref _pulse, NewPulse()).TrySetResult();
+    // Made only while a Receive waits (idle buffers of thousands of disconnected shells hold none).
+    private TaskCompletionSource? _pulse;
+
+    public void Publish() => Interlocked.Exchange(ref _pulse, null)?.TrySetResult();
+
+    private TaskCompletionSource Pulse()
+    {
+        if (Volatile.Read(ref _pulse) is { } pulse) return pulse;
+        var fresh = NewPulse();
+        return Interlocked.CompareExchange(ref _pulse, fresh, null) ?? fresh;
+    }
 
     /// <summary>
     /// Waits, one Receive at a time, until <paramref name="hasPending"/> holds after a publish, then returns
@@ -19,53 +30,91 @@ internal sealed class ReceiveGate
     public async Task<T?> ReceiveAsync<T>(Func<bool> hasPending, Func<T> take, CancellationToken hold)
         where T : class
     {
-        try
-        {
-            await _lock.WaitAsync(hold).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
+        if (!await EnterAsync(hold).ConfigureAwait(false)) return null;
 
         try
         {
-            // Read the pulse before looking, so a publish between the look and the wait is not missed.
-            var pulse = Volatile.Read(ref _pulse).Task;
+            if (hasPending()) return take();
+
+            // Take the pulse before looking again, so a publish between the look and the wait is not missed.
+            var pulse = Pulse();
             while (!hasPending())
             {
                 try
                 {
-                    await pulse.WaitAsync(hold).ConfigureAwait(false);
+                    await pulse.Task.WaitAsync(hold).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
+                    // Nobody waits any more: an idle buffer keeps no pulse.
+                    Interlocked.CompareExchange(ref _pulse, null, pulse);
                     // Data and the end of the hold may arrive together (one clock advance): data wins.
                     return hasPending() ? take() : null;
                 }
 
-                pulse = Volatile.Read(ref _pulse).Task;
+                pulse = Pulse();
             }
 
+            // Nobody waits any more: an idle buffer keeps no pulse.
+            Interlocked.CompareExchange(ref _pulse, null, pulse);
             return take();
         }
         finally
         {
-            _lock.Release();
+            Exit();
         }
     }
 
     /// <summary>Runs <paramref name="action"/> while no Receive is taking from the buffer.</summary>
     public async Task RunExclusiveAsync(Action action)
     {
-        await _lock.WaitAsync().ConfigureAwait(false);
+        await EnterAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             action();
         }
         finally
         {
-            _lock.Release();
+            Exit();
+        }
+    }
+
+    /// <summary>Takes the gate; false when <paramref name="cancellationToken"/> ended the wait first.</summary>
+    private async ValueTask<bool> EnterAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<bool> waiter;
+        lock (this)
+        {
+            if (!_busy)
+            {
+                _busy = true;
+                return true;
+            }
+
+            if (cancellationToken.IsCancellationRequested) return false;
+            waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_waiters ??= new Queue<TaskCompletionSource<bool>>()).Enqueue(waiter);
+        }
+
+        // Exactly one of the cancellation (false) and the hand-over in Exit (true) completes the waiter.
+        using (cancellationToken.Register(static w => ((TaskCompletionSource<bool>)w!).TrySetResult(false), waiter))
+        {
+            return await waiter.Task.ConfigureAwait(false);
+        }
+    }
+
+    private void Exit()
+    {
+        lock (this)
+        {
+            while (_waiters is { } waiters && waiters.TryDequeue(out var next))
+            {
+                // Handed over: the gate stays busy for the next Receive.
+                if (next.TrySetResult(true)) return;
+            }
+
+            _waiters = null;
+            _busy = false;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Protocol.WsMan;
@@ -13,9 +12,10 @@ namespace PsrpEmulator.Server.Shells;
 internal sealed class Shell
 {
     private readonly ShellServices _services;
-    private readonly ConcurrentDictionary<string, Pipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    // Few per shell: an array replaced under _lock on change, read without locking.
+    private Pipeline[] _pipelines = [];
     private readonly Lock _lock = new();
-    private Defragmenter _poolInput = new();
+    private Defragmenter? _poolInput;
     private long _nextObjectId;
     private bool _capabilityReceived;
 
@@ -106,7 +106,7 @@ internal sealed class Shell
     public OutputStream PoolOutput { get; }
     public ShellServices Services => _services;
 
-    public IReadOnlyCollection<Pipeline> Pipelines => (IReadOnlyCollection<Pipeline>)_pipelines.Values;
+    public IReadOnlyCollection<Pipeline> Pipelines => Volatile.Read(ref _pipelines);
 
     /// <summary>Set for a WinRS cmd shell (its commands and Create options); null for a PowerShell shell.</summary>
     public WinRs.WinRsContext? WinRs { get; init; }
@@ -183,7 +183,7 @@ internal sealed class Shell
 
         // Whatever a previous connection half received is sent again whole; then paused pipelines go on.
         await PoolOutput.RestartPartialMessageAsync().ConfigureAwait(false);
-        foreach (var pipeline in _pipelines.Values) await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
+        foreach (var pipeline in Pipelines) await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
         resumed.TrySetResult();
     }
 
@@ -319,7 +319,7 @@ internal sealed class Shell
                 case PsrpMessageType.GetAvailableRunspaces:
                     var get = GetAvailableRunspaces.FromPsValue(message.ReadData());
                     // Windows PowerShell answers the count as I32 (recorded), though MS-PSRP 2.2.2.8 says I64.
-                    var busy = _pipelines.Values.Count(p => p.Lifecycle == PipelineLifecycle.Running);
+                    var busy = Pipelines.Count(p => p.Lifecycle == PipelineLifecycle.Running);
                     Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(get.CallId, PsPrimitive.Int32(Math.Max(0, MaxRunspaces - busy))));
                     break;
                 case PsrpMessageType.SetMaxRunspaces:
@@ -371,13 +371,13 @@ internal sealed class Shell
             throw new WsManFaultException(WsManFaultReason.InvalidShellState, ShellId, PoolState);
         }
 
-        if (_pipelines.Values.Count(p => p.Lifecycle != PipelineLifecycle.Closed) >= _services.Options.MaxConcurrentCommandsPerShell)
+        if (Pipelines.Count(p => p.Lifecycle != PipelineLifecycle.Closed) >= _services.Options.MaxConcurrentCommandsPerShell)
         {
             throw new WsManFaultException(WsManFaultReason.MaxCommandsPerShellExceeded);
         }
 
         var pipeline = new Pipeline(this, commandId, commandLine);
-        if (!_pipelines.TryAdd(commandId, pipeline))
+        if (!TryAddPipeline(pipeline))
         {
             // A CommandId may be reused once the earlier command was terminated; a live one is a client error.
             throw new WsManFaultException(WsManFaultReason.InvalidParameter, $"The command {commandId} already exists.");
@@ -389,7 +389,7 @@ internal sealed class Shell
         }
         catch
         {
-            _pipelines.TryRemove(commandId, out _);
+            RemovePipeline(pipeline);
             throw;
         }
 
@@ -397,11 +397,37 @@ internal sealed class Shell
     }
 
     public Pipeline GetPipeline(string commandId) =>
-        _pipelines.TryGetValue(commandId, out var pipeline) && pipeline.Lifecycle != PipelineLifecycle.Closed
+        FindPipeline(commandId) is { } pipeline && pipeline.Lifecycle != PipelineLifecycle.Closed
             ? pipeline
             : throw new WsManFaultException(WsManFaultReason.CommandNotFound, ShellId);
 
-    public void RemovePipeline(Pipeline pipeline) => _pipelines.TryRemove(new KeyValuePair<string, Pipeline>(pipeline.CommandId, pipeline));
+    public void RemovePipeline(Pipeline pipeline)
+    {
+        lock (_lock)
+        {
+            if (Array.IndexOf(_pipelines, pipeline) >= 0) Volatile.Write(ref _pipelines, [.. _pipelines.Where(p => p != pipeline)]);
+        }
+    }
+
+    private bool TryAddPipeline(Pipeline pipeline)
+    {
+        lock (_lock)
+        {
+            if (FindPipeline(pipeline.CommandId) is not null) return false;
+            Volatile.Write(ref _pipelines, [.. _pipelines, pipeline]);
+            return true;
+        }
+    }
+
+    private Pipeline? FindPipeline(string commandId)
+    {
+        foreach (var pipeline in Volatile.Read(ref _pipelines))
+        {
+            if (string.Equals(pipeline.CommandId, commandId, StringComparison.OrdinalIgnoreCase)) return pipeline;
+        }
+
+        return null;
+    }
 
     /// <summary>Delete: stops every pipeline and ends the pool's output.</summary>
     public void Close()
@@ -409,22 +435,28 @@ internal sealed class Shell
         PoolState = RunspacePoolState.Closed;
         _connection.Cancel();
         Runspace.Close();
-        foreach (var pipeline in _pipelines.Values) pipeline.Terminate();
-        _pipelines.Clear();
+        foreach (var pipeline in Pipelines) pipeline.Terminate();
+        lock (_lock) Volatile.Write(ref _pipelines, []);
         WinRs?.TerminateAll();
         PoolOutput.Complete(final: null);
     }
 
-    /// <summary>Decodes fragments; on a protocol error the defragmenter is replaced so later data starts clean.</summary>
-    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter defragmenter, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// Decodes fragments; on a protocol error the defragmenter is dropped so later data starts clean. It exists only
+    /// while a message is half received (idle shells keep none).
+    /// </summary>
+    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data)
     {
+        defragmenter ??= new Defragmenter();
         try
         {
-            return defragmenter.Add(data);
+            var messages = defragmenter.Add(data);
+            if (defragmenter.IsIdle) defragmenter = null;
+            return messages;
         }
         catch (FragmentException e)
         {
-            defragmenter = new Defragmenter();
+            defragmenter = null;
             throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, $"{e.Reason}: {e.Message}");
         }
     }

@@ -219,11 +219,15 @@ public static class Measurements
     {
         await using var server = await BenchServer.StartAsync(o =>
         {
-            o.MaxShellsPerUser = shells + 100;
+            o.MaxShellsPerUser = shells + 400;
             o.JournalCapacity = 16;
         }, scenarioYaml).ConfigureAwait(false);
 
-        await CreateDisconnectedShellsAsync(server, 20, 4).ConfigureAwait(false); // warm every path and pool
+        // Warm every path and pool, and fill the bounded process-wide stores (the robust-connection response cache
+        // keeps the last 1,024 responses, the journal its capacity): they hold as much before as after, so what the
+        // difference counts is what each shell keeps.
+        // (The dry run checks the harness only: a few shells do.)
+        await CreateDisconnectedShellsAsync(server, shells >= 1000 ? 250 : 20, 4).ConfigureAwait(false);
         var before = HeapAfterFullCollection();
         await CreateDisconnectedShellsAsync(server, shells, 8).ConfigureAwait(false);
         var after = HeapAfterFullCollection();

@@ -171,6 +171,16 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     }
 
     [Test]
+    public async Task Run_ps_of_an_unknown_command_gives_the_error_text_and_status_code_one()
+    {
+        var result = await RunAsync("ps", "Get-Frobnicator");
+
+        Assert.That(result.GetProperty("std_out").GetString(), Is.Empty);
+        Assert.That(result.GetProperty("std_err").GetString(), Does.StartWith("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1), "powershell.exe exits 1 when $? is false after the last statement");
+    }
+
+    [Test]
     public async Task A_long_running_command_is_received_across_several_receives()
     {
         var result = await RunAsync("cmd", "slow.exe");

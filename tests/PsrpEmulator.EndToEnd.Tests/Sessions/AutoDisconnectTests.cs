@@ -76,4 +76,47 @@ public class AutoDisconnectTests : SessionTestBase
         Assert.That(session.State, Is.EqualTo(RunspaceState.Broken));
         Assert.That(client.Jobs, Is.Empty);
     }
+
+    [Test]
+    public async Task An_outage_outlasting_the_retries_leaves_an_as_job_command_disconnected_and_receive_pssession_resumes_the_same_job()
+    {
+        var client = NewWarningClient();
+        var session = await NewSessionAsync(client, "AD");
+        var job = await AdvanceAsync(client.InvokeAsJobAsync(session, SlowLines));
+        await AdvanceAsync(job.WaitForOutputAsync(1));
+        Emulator.Services.InjectFault(new FaultRule { Kind = InjectedFaultKind.Outage, Duration = TimeSpan.FromMinutes(6), Count = 1 });
+
+        await AdvanceUntilAsync(job.WaitAsync().ContinueWith(_ => 0, TaskScheduler.Default), TimeSpan.FromSeconds(1));
+
+        Assert.That(job.State, Is.EqualTo(JobState.Disconnected), job.Reason?.Message);
+        Assert.That(job.Reason, Is.Null);
+        Assert.That(session.State, Is.EqualTo(RunspaceState.Disconnected));
+        Assert.That(_warnings, Does.Contain($"Computer {session.ComputerName} has been successfully disconnected."));
+        Assert.That(Emulator.Journal.Snapshot().Count(j => j.Action == "Disconnect" && j.HttpStatus == 200), Is.EqualTo(1));
+
+        // Later (the network is back): Receive-PSSession -OutTarget Job reconnects this very job, which collects the rest.
+        Clock!.Advance(TimeSpan.FromMinutes(10));
+        var received = await AdvanceAsync(client.ReceiveAsync(session, OutTarget.Job));
+        Assert.That(received.Job, Is.SameAs(job));
+        await AdvanceUntilAsync(job.WaitAsync(force: true).ContinueWith(_ => 0, TaskScheduler.Default), TimeSpan.FromSeconds(1));
+
+        Assert.That(job.State, Is.EqualTo(JobState.Completed));
+        Assert.That(job.ReceiveJob().OutputText, Is.EqualTo(new[] { "line1", "line2", "line3" }));
+    }
+
+    [Test]
+    public async Task When_the_disconnect_fails_too_an_as_job_command_fails_with_the_network_error()
+    {
+        var client = NewWarningClient();
+        var session = await NewSessionAsync(client);
+        var job = await AdvanceAsync(client.InvokeAsJobAsync(session, SlowLines));
+        await AdvanceAsync(job.WaitForOutputAsync(1));
+        Emulator.Services.InjectFault(new FaultRule { Kind = InjectedFaultKind.Outage, Duration = TimeSpan.FromMinutes(15), Count = 1 });
+
+        await AdvanceUntilAsync(job.WaitAsync().ContinueWith(_ => 0, TaskScheduler.Default), TimeSpan.FromSeconds(1));
+
+        Assert.That(job.State, Is.EqualTo(JobState.Failed));
+        Assert.That(session.State, Is.EqualTo(RunspaceState.Broken));
+        Assert.That(_warnings, Does.Contain($"The reconnection attempt to {session.ComputerName} failed. Attempting to disconnect the session..."));
+    }
 }

@@ -236,7 +236,46 @@ public class CmdShellTests : EmulatorTestBase
         Assert.That(stderr, Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">The term 'Get-Frobnicator' is not recognized"));
         Assert.That(stderr, Does.Contain("+ FullyQualifiedErrorId : CommandNotFoundException_x000D__x000A_</S>"));
         Assert.That(stderr, Does.EndWith("</Objs>"));
-        Assert.That(exitCode, Is.Zero, "a non-terminating error leaves the script Completed");
+        Assert.That(exitCode, Is.EqualTo(1), "powershell.exe exits 1 when $? is false after the last statement");
+    }
+
+    [Test]
+    public async Task Powershell_exe_exits_zero_when_a_statement_after_the_failed_one_succeeds()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", "Get-Frobnicator; 'after'");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("after\r\n"));
+        Assert.That(stderr, Does.Contain("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(exitCode, Is.Zero, "$? is true again after 'after'");
+    }
+
+    [Test]
+    public async Task Powershell_exe_exits_with_the_code_of_an_exit_statement_and_runs_nothing_after_it()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", "Get-Frobnicator; 'before'; exit 3; 'after'");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("before\r\n"));
+        Assert.That(stderr, Does.Contain("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(exitCode, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Powershell_exe_exits_one_when_the_last_of_several_statements_fails()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", "'before'; Get-Frobnicator");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("before\r\n"));
+        Assert.That(stderr, Does.Contain("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(exitCode, Is.EqualTo(1));
     }
 
     [Test]

@@ -37,6 +37,19 @@ public class CommandLineTests
         Assert.That(script, Is.EqualTo(expected));
     }
 
+    [TestCase("exit 5", "", 5)]
+    [TestCase("'a'\nEXIT -1\n'b'", "'a'", -1)]
+    [TestCase("Get-Item x; exit 0; exit 7", "Get-Item x", 0)]
+    public void Powershell_exe_scripts_end_at_their_first_top_level_exit_statement(string script, string before, int code) =>
+        Assert.That(PowerShellExeScript.FindExit(script), Is.EqualTo((before, code)));
+
+    [TestCase("if ($x) { exit 2 }")]
+    [TestCase("'exit 3'")]
+    [TestCase("exit")]
+    [TestCase("exit 99999999999")]
+    public void An_exit_inside_a_block_or_a_string_or_without_a_code_is_not_a_top_level_exit(string script) =>
+        Assert.That(PowerShellExeScript.FindExit(script), Is.Null);
+
     [TestCase("pwsh -c 1")]
     [TestCase("powershell -File x.ps1")]
     [TestCase("powershell -NoProfile")]

@@ -74,9 +74,11 @@ internal static class PowerShellExe
 /// A script run by powershell.exe: resolved through the PowerShell behaviours (as a CreatePipeline of one script
 /// command) and rendered as powershell.exe renders to a redirected console: output objects as text lines on stdout,
 /// host (information) text on stdout, error, warning, verbose and debug records as one <c>#&lt; CLIXML</c> document on
-/// stderr when the script ends, progress as CLIXML progress objects in it. Exit code 1 when the script failed.
+/// stderr when the script ends, progress as CLIXML progress objects in it. The exit code is powershell.exe's for
+/// <c>-Command</c>: 1 when <c>$?</c> is false at the end (a terminating error, or an error record written by the last
+/// statement, such as an unknown command's), else 0 (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
-internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string script) : ICommandLineScript
+internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script) : ICommandLineScript
 {
     public const string ClixmlHeader = "#< CLIXML\r\n";
 
@@ -86,7 +88,13 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        var pipeline = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])]);
+        // `exit N` as a top-level statement (when no rule takes the whole script): the statements before it run, the
+        // rest does not, and N is the exit code (about_PowerShell_exe), unless a terminating error came first.
+        var text = script;
+        int? exitCode = null;
+        if (catalog.Find(script) is null && FindExit(script) is { } exit) (text, exitCode) = exit;
+
+        var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])]);
         var resolved = catalog.Resolve(pipeline);
         var renderer = new Renderer(host);
         PipelineOutcome outcome;
@@ -102,8 +110,29 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
         cancellationToken.ThrowIfCancellationRequested();
         if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason);
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
-        return outcome.State == PSInvocationState.Failed ? 1 : 0;
+        if (outcome.State == PSInvocationState.Failed) return 1;
+        return exitCode ?? (renderer.LastStatementFailed ? 1 : 0);
     }
+
+    /// <summary>The first top-level <c>exit N</c> statement: the script before it and N.</summary>
+    internal static (string Before, int Code)? FindExit(string text)
+    {
+        var statements = Statements.Split(text);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var m = ExitStatement().Match(statements[i].Trim());
+            if (!m.Success) continue;
+
+            // powershell.exe's exit code is the process's: N as a 32-bit integer (out of range: not emulated, left as a statement).
+            if (!int.TryParse(m.Groups["code"].Value, System.Globalization.NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code)) return null;
+            return (string.Join("; ", statements.Take(i)), code);
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^exit\s+(?<code>[+-]?\d+)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ExitStatement();
 
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
     private sealed class Renderer(ICommandLineHost host) : IPipelineHost
@@ -111,6 +140,11 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
         private readonly ConditionalWeakTable<PsObject, ScriptedError> _errors = [];
         private readonly StringBuilder _clixml = new();
         private int _refId;
+
+        /// <summary><c>$?</c> after the last statement so far: false once it wrote an error record.</summary>
+        public bool LastStatementFailed { get; private set; }
+
+        public void StatementStarting() => LastStatementFailed = false;
 
         public PsObject ToErrorRecord(ScriptedError error)
         {
@@ -128,6 +162,7 @@ internal sealed class PowerShellExeScript(BehaviourCatalog catalog, string scrip
                 case InformationRecordMessage information:
                     return WriteHostAsync(information.MessageData.ToDisplayString(), cancellationToken);
                 case ErrorRecordMessage error:
+                    LastStatementFailed = true;
                     AddError(error.Record);
                     break;
                 case WarningRecordMessage warning:
