@@ -27,20 +27,31 @@ internal abstract class BehaviourScript : IBehaviourScript
             cancellationToken.ThrowIfCancellationRequested();
             return await RunCoreAsync(host, time, errorRecords, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (OutcomeOf(e, errorRecords, cancellationToken) is { } outcome)
         {
-            return new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped));
-        }
-        catch (ScenarioRuntimeException e)
-        {
-            return new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message)));
-        }
-        catch (PipelineTerminatedException e)
-        {
-            // A nested statement's rule ended Failed or Stopped: so does the pipeline.
-            return new PipelineOutcome(e.State, errorRecords(e.Reason));
+            return outcome;
         }
     }
+
+    /// <summary>
+    /// The run without the outer guard, for the server's pipeline, which applies <see cref="OutcomeOf"/> in its own
+    /// handler: one state machine fewer kept alive by every waiting pipeline.
+    /// </summary>
+    internal Task<PipelineOutcome> RunUnguardedAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunCoreAsync(host, time, ScriptedError.ToErrorRecord, cancellationToken);
+    }
+
+    /// <summary>How an exception out of a run ends it; null for one that is not the behaviour's to decide.</summary>
+    internal static PipelineOutcome? OutcomeOf(Exception e, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) => e switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped)),
+        ScenarioRuntimeException => new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message))),
+        // A nested statement's rule ended Failed or Stopped: so does the pipeline.
+        PipelineTerminatedException terminated => new PipelineOutcome(terminated.State, errorRecords(terminated.Reason)),
+        _ => null,
+    };
 
     protected abstract Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken);
 
@@ -66,10 +77,9 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
         var scope = new RunScope(captures, variables);
         var context = new RunContext(host, time, errorRecords, scope, cancellationToken, catalog);
-        foreach (var step in rule.Steps)
-        {
-            await step.RunAsync(context);
-        }
+        // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
+        var steps = rule.Steps;
+        for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(context);
 
         var final = rule.Final;
         return final.State switch

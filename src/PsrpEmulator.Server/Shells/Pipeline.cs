@@ -105,7 +105,14 @@ internal sealed class Pipeline : IPipelineHost
         PipelineOutcome outcome;
         try
         {
-            outcome = await script.RunAsync(this, new PublishingTimeProvider(_shell.Services.Time, Output.Publish), _stop.Token).ConfigureAwait(false);
+            var time = new PublishingTimeProvider(_shell.Services.Time, Output);
+            outcome = script is BehaviourScript own
+                ? await own.RunUnguardedAsync(this, time, _stop.Token).ConfigureAwait(false)
+                : await script.RunAsync(this, time, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (script is BehaviourScript && BehaviourScript.OutcomeOf(e, ScriptedError.ToErrorRecord, _stop.Token) is { } own)
+        {
+            outcome = own;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
