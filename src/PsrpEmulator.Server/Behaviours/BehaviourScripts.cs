@@ -71,12 +71,16 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
 
     public override string Description => rule.Name;
 
-    protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
+    protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
         var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
-        var scope = new RunScope(captures, variables);
-        var context = new RunContext(host, time, errorRecords, scope, cancellationToken, catalog);
+        return RunRuleAsync(rule, new RunContext(host, time, errorRecords, new RunScope(captures, variables), cancellationToken, catalog));
+    }
+
+    // Static with the context alone: the state machine a waiting pipeline keeps holds two references, not every argument.
+    private static async Task<PipelineOutcome> RunRuleAsync(BehaviourRule rule, RunContext context)
+    {
         // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
         var steps = rule.Steps;
         for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(context);
@@ -85,8 +89,8 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
         return final.State switch
         {
             PSInvocationState.Completed => PipelineOutcome.Completed,
-            PSInvocationState.Stopped => new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped)),
-            _ => new PipelineOutcome(final.State, final.Reason is null ? null : errorRecords(final.Reason.Build(scope))),
+            PSInvocationState.Stopped => new PipelineOutcome(PSInvocationState.Stopped, context.ErrorRecords(ScriptedError.PipelineStopped)),
+            _ => new PipelineOutcome(final.State, final.Reason is null ? null : context.ErrorRecords(final.Reason.Build(context.Scope))),
         };
     }
 }

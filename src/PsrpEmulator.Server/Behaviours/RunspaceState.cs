@@ -13,19 +13,21 @@ public sealed class RunspaceState(TimeProvider? time = null)
     internal TimeProvider? Time => time;
 
     // Most shells never set a variable nor start a job: the stores (and the token source jobs watch) exist only once used.
-    private readonly Lock _lock = new();
+    private Lock? _lock;
     private Dictionary<string, PsValue>? _variables;
     private List<BackgroundJob>? _jobs;
     private CancellationTokenSource? _closed;
     private bool _isClosed;
     private int _nextJobId = 1;
 
+    private Lock Gate => LazyInitializer.EnsureInitialized(ref _lock);
+
     /// <summary>Cancelled when the runspace closes: its jobs stop.</summary>
     internal CancellationToken Closed
     {
         get
         {
-            lock (_lock)
+            lock (Gate)
             {
                 if (_isClosed) return new CancellationToken(canceled: true);
                 return (_closed ??= new CancellationTokenSource()).Token;
@@ -35,7 +37,14 @@ public sealed class RunspaceState(TimeProvider? time = null)
 
     internal bool TryGetVariable(string name, out PsValue value)
     {
-        lock (_lock)
+        // No variable set yet (most runspaces): nothing to look up, and no lock made for it.
+        if (Volatile.Read(ref _variables) is null)
+        {
+            value = null!;
+            return false;
+        }
+
+        lock (Gate)
         {
             if (_variables is { } variables) return variables.TryGetValue(name, out value!);
             value = null!;
@@ -45,13 +54,13 @@ public sealed class RunspaceState(TimeProvider? time = null)
 
     internal void SetVariable(string name, PsValue value)
     {
-        lock (_lock) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
+        lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
     }
 
     /// <summary>A new job's Id: PowerShell gives the parent job one Id and its child job the next, so Start-Job hands out 1, 3, 5...</summary>
     internal BackgroundJob AddJob(string command, string? name, TimeProvider time)
     {
-        lock (_lock)
+        lock (Gate)
         {
             var id = _nextJobId;
             _nextJobId += 2;
@@ -65,20 +74,20 @@ public sealed class RunspaceState(TimeProvider? time = null)
     {
         get
         {
-            lock (_lock) return _jobs is { } jobs ? [.. jobs] : [];
+            lock (Gate) return _jobs is { } jobs ? [.. jobs] : [];
         }
     }
 
     internal void RemoveJob(BackgroundJob job)
     {
-        lock (_lock) _jobs?.Remove(job);
+        lock (Gate) _jobs?.Remove(job);
     }
 
     /// <summary>The runspace closes (shell deleted): running jobs are stopped.</summary>
     internal void Close()
     {
         CancellationTokenSource? closed;
-        lock (_lock)
+        lock (Gate)
         {
             _isClosed = true;
             closed = _closed;

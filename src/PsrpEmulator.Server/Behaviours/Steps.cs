@@ -93,6 +93,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public void Publish() => inner.Publish();
 
+    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+
     /// <summary>What PowerShell assigns: nothing is $null, one object is itself, more are an object[].</summary>
     public PsValue Value => Output.Count switch
     {
@@ -193,7 +195,7 @@ internal sealed class SleepStep(TextTemplate seconds) : Step
         var value = TextTemplate.ParseDouble(text, "sleep", seconds.Location);
         if (value < 0) throw new ScenarioRuntimeException($"{seconds.Location}: sleep '{text}' is negative");
         if (value == 0) return ValueTask.CompletedTask;
-        return new ValueTask(Task.Delay(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken));
+        return context.Host.SleepAsync(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken);
     }
 }
 

@@ -27,9 +27,7 @@ internal sealed class Shell
         ShellId = shellId;
         Name = name;
         ResourceUri = resourceUri;
-        ConfigurationName = endpoint.Name;
-        OutputBufferCapacity = endpoint.OutputBufferCapacity;
-        MaxIdleTimeout = endpoint.MaxIdleTimeout;
+        _endpoint = endpoint;
         Owner = owner;
         ClientIp = clientIp;
         IdleTimeout = idleTimeout;
@@ -57,12 +55,15 @@ internal sealed class Shell
     public string ShellId { get; }
     public string? Name { get; }
     public string ResourceUri { get; }
-    public string ConfigurationName { get; }
+    // The endpoint's settings, shared by its shells (one reference rather than a copy of each).
+    private readonly EndpointSettings _endpoint;
+
+    public string ConfigurationName => _endpoint.Name;
 
     /// <summary>Output buffer per pipeline of this shell, in PSRP data objects.</summary>
-    public int OutputBufferCapacity { get; }
+    public int OutputBufferCapacity => _endpoint.OutputBufferCapacity;
 
-    public TimeSpan MaxIdleTimeout { get; }
+    public TimeSpan MaxIdleTimeout => _endpoint.MaxIdleTimeout;
     public string Owner { get; }
     public string? ClientIp { get; private set; }
     public int ProcessId { get; }
