@@ -27,7 +27,9 @@ internal sealed class Shell
         ShellId = shellId;
         Name = name;
         ResourceUri = resourceUri;
-        _endpoint = endpoint;
+        ConfigurationName = endpoint.Name;
+        OutputBufferCapacity = endpoint.OutputBufferCapacity;
+        MaxIdleTimeout = endpoint.MaxIdleTimeout;
         Owner = owner;
         ClientIp = clientIp;
         IdleTimeout = idleTimeout;
@@ -55,15 +57,12 @@ internal sealed class Shell
     public string ShellId { get; }
     public string? Name { get; }
     public string ResourceUri { get; }
-    // The endpoint's settings, shared by its shells (one reference rather than a copy of each).
-    private readonly EndpointSettings _endpoint;
-
-    public string ConfigurationName => _endpoint.Name;
+    public string ConfigurationName { get; }
 
     /// <summary>Output buffer per pipeline of this shell, in PSRP data objects.</summary>
-    public int OutputBufferCapacity => _endpoint.OutputBufferCapacity;
+    public int OutputBufferCapacity { get; }
 
-    public TimeSpan MaxIdleTimeout => _endpoint.MaxIdleTimeout;
+    public TimeSpan MaxIdleTimeout { get; }
     public string Owner { get; }
     public string? ClientIp { get; private set; }
     public int ProcessId { get; }
