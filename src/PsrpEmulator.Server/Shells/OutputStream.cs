@@ -34,7 +34,8 @@ internal sealed class OutputStream : ReceiveGate
     /// </summary>
     internal const int StreamElementCost = 96;
 
-    private readonly int? _capacity;
+    // Messages the buffer holds before writers wait; -1: unbounded (a pool's).
+    private readonly int _capacity;
     // This buffer is its own gate; its monitor guards the fields below, as the gate's own.
     private ReceiveGate Gate => this;
 
@@ -47,7 +48,7 @@ internal sealed class OutputStream : ReceiveGate
     private OutboundMessage? _final;
     private bool _finalSent;
 
-    public OutputStream(int? capacity) => _capacity = capacity;
+    public OutputStream(int? capacity) => _capacity = capacity ?? -1;
 
     public bool IsCompleted => _finalSent && _partial is null;
 
@@ -172,7 +173,7 @@ internal sealed class OutputStream : ReceiveGate
     public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold) =>
         Gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
 
-    private bool IsFull => _capacity is { } c && _queue is { } q && q.Count >= c;
+    private bool IsFull => _capacity >= 0 && _queue is { } q && q.Count >= _capacity;
 
     private void Enqueue(OutboundMessage message) => (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
 

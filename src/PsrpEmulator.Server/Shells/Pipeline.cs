@@ -103,18 +103,33 @@ internal sealed class Pipeline : IPipelineHost
         _run = RunAsync(script);
     }
 
-    private async Task RunAsync(IBehaviourScript script)
+    private Task RunAsync(IBehaviourScript script)
+    {
+        // The server's clock itself: SleepAsync publishes before a sleep (no publishing clock per pipeline).
+        var time = _shell.Services.Time;
+        var own = script as BehaviourScript;
+        Task<PipelineOutcome> run;
+        try
+        {
+            run = own is not null ? own.RunUnguardedAsync(this, time, _stop.Token) : script.RunAsync(this, time, _stop.Token);
+        }
+        catch (Exception e)
+        {
+            run = Task.FromException<PipelineOutcome>(e);
+        }
+
+        // The script object itself is not kept by a waiting pipeline: only its run.
+        return FinishAsync(run, own is not null);
+    }
+
+    private async Task FinishAsync(Task<PipelineOutcome> run, bool ownScript)
     {
         PipelineOutcome outcome;
         try
         {
-            // The server's clock itself: SleepAsync publishes before a sleep (no publishing clock per pipeline).
-            var time = _shell.Services.Time;
-            outcome = script is BehaviourScript own
-                ? await own.RunUnguardedAsync(this, time, _stop.Token).ConfigureAwait(false)
-                : await script.RunAsync(this, time, _stop.Token).ConfigureAwait(false);
+            outcome = await run.ConfigureAwait(false);
         }
-        catch (Exception e) when (script is BehaviourScript && BehaviourScript.OutcomeOf(e, ScriptedError.ToErrorRecord, _stop.Token) is { } own)
+        catch (Exception e) when (ownScript && BehaviourScript.OutcomeOf(e, ScriptedError.ToErrorRecord, _stop.Token) is { } own)
         {
             outcome = own;
         }
