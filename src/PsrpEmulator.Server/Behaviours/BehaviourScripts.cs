@@ -73,7 +73,7 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
 
     protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
-        var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
+        var variables = new PipelineVariables(host);
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
         return RunRuleAsync(rule, new RunContext(host, time, errorRecords, new RunScope(captures, variables), cancellationToken, catalog));
     }
@@ -102,7 +102,7 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
 
     protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
-        var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
+        var variables = new PipelineVariables(host);
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
         var context = new RunContext(host, time, errorRecords, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog);
         await context.RunStatementAsync(text);

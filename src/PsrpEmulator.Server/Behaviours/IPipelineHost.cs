@@ -18,6 +18,9 @@ public interface IPipelineHost
     /// <summary>The runspace whose variables and jobs the behaviour sees; null: a fresh one for this run only.</summary>
     RunspaceState? Runspace => null;
 
+    /// <summary><see cref="Runspace"/> if it exists already, without making it (a lookup in a runspace never made finds nothing).</summary>
+    RunspaceState? ExistingRunspace => Runspace;
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {

@@ -78,6 +78,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public RunspaceState? Runspace => inner.Runspace;
 
+    public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         if (record is PipelineOutput output)

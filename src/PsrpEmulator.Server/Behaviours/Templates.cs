@@ -224,15 +224,26 @@ internal sealed partial class TextTemplate
 /// The PowerShell variables of one pipeline: its own ($args, param-block names, $_ of an input loop) in front of
 /// the runspace's (what <c>$x = ...</c> set earlier in the session). Assignments go to the runspace.
 /// </summary>
-internal sealed class PipelineVariables(RunspaceState runspace)
+internal sealed class PipelineVariables
 {
+    // The runspace, or the host to take it from when first needed (a pipeline that never sets a variable makes none).
+    private RunspaceState? runspace;
+    private readonly IPipelineHost? host;
+
+    public PipelineVariables(RunspaceState runspace) => this.runspace = runspace;
+
+    /// <summary>The host's runspace, or a fresh one for this run when the host has none.</summary>
+    public PipelineVariables(IPipelineHost host) => this.host = host;
+
+    private RunspaceState? Existing => runspace ?? host!.ExistingRunspace;
+
     // $args, parameters and $_: made when the first is set, dropped when the last goes (a loop's $_ is restored to none).
     private Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? locals;
 
-    public RunspaceState Runspace => runspace;
+    public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name) =>
-        locals is not null && locals.TryGetValue(name, out var local) ? local : runspace.TryGetVariable(name, out var value) ? value : null;
+        locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
     {
@@ -250,7 +261,7 @@ internal sealed class PipelineVariables(RunspaceState runspace)
     public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
     {
         Remove(name);
-        runspace.SetVariable(name, value);
+        Runspace.SetVariable(name, value);
     }
 
     /// <summary>A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing.</summary>

@@ -155,6 +155,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public RunspaceState? Runspace => _shell.Runspace;
 
+    public RunspaceState? ExistingRunspace => _shell.ExistingRunspace;
+
     public void Publish() => Output.Publish();
 
     /// <summary>Data objects BufferMode Drop discarded from this pipeline's output.</summary>

@@ -41,11 +41,24 @@ internal sealed class Shell
         LastActivity = _idleFrom = CreatedAt;
         ProcessId = 1000 + (int)(Interlocked.Increment(ref s_processIds) % 60000);
         PoolOutput = new OutputStream(capacity: null);
-        Runspace = new Behaviours.RunspaceState(services.Time);
     }
 
     /// <summary>The runspace's variables and background jobs, shared by this shell's pipelines.</summary>
-    public Behaviours.RunspaceState Runspace { get; }
+    public Behaviours.RunspaceState Runspace => Volatile.Read(ref _runspace) ?? CreateRunspace();
+
+    /// <summary>The runspace if a pipeline has needed it yet (most shells' never do: it is made on first use).</summary>
+    public Behaviours.RunspaceState? ExistingRunspace => Volatile.Read(ref _runspace);
+
+    private Behaviours.RunspaceState? _runspace;
+
+    private Behaviours.RunspaceState CreateRunspace()
+    {
+        var fresh = new Behaviours.RunspaceState(_services.Time);
+        var runspace = Interlocked.CompareExchange(ref _runspace, fresh, null) ?? fresh;
+        // Made while the shell is being deleted: closed at once, so a job it starts stops too.
+        if (PoolState == RunspacePoolState.Closed) runspace.Close();
+        return runspace;
+    }
 
     private static long s_processIds;
     private static long s_creations;
@@ -460,7 +473,7 @@ internal sealed class Shell
         }
 
         connection?.Cancel();
-        Runspace.Close();
+        ExistingRunspace?.Close();
         foreach (var pipeline in Pipelines) pipeline.Terminate();
         lock (_lock) Volatile.Write(ref _pipelines, []);
         WinRs?.TerminateAll();
