@@ -508,24 +508,29 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            var self = Path.GetFileName(new FileInfo("/proc/thread-self").LinkTarget);
+            // Called a few times per millisecond of every clock move: the calling thread's id and the read buffer are
+            // kept, and each stat file is read with one system call into bytes (no stream, reader or string per thread).
+            var self = s_threadSelf ??= "/" + Path.GetFileName(new FileInfo("/proc/thread-self").LinkTarget);
+            var buffer = s_statBuffer ??= new byte[1024];
             foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
             {
-                if (Path.GetFileName(task) == self) continue;
-                string stat;
+                if (task.EndsWith(self, StringComparison.Ordinal)) continue;
+                int read;
                 try
                 {
-                    stat = File.ReadAllText(task + "/stat");
+                    using var handle = File.OpenHandle(task + "/stat");
+                    read = RandomAccess.Read(handle, buffer, 0);
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     continue; // the thread ended meanwhile
                 }
 
                 // "tid (name) S ...": the state follows the last ')'. The runtime's tiered compiler recompiles hot
                 // methods in the background: its work never wakes anyone.
-                var close = stat.LastIndexOf(')');
-                if (close > 0 && close + 2 < stat.Length && stat[close + 2] == 'R' && !stat.AsSpan(0, close).Contains("(.NET Tiered", StringComparison.Ordinal)) return true;
+                var stat = buffer.AsSpan(0, read);
+                var close = stat.LastIndexOf((byte)')');
+                if (close > 0 && close + 2 < stat.Length && stat[close + 2] == (byte)'R' && stat[..close].IndexOf("(.NET Tiered"u8) < 0) return true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -535,6 +540,12 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
 
         return false;
     }
+
+    [ThreadStatic]
+    private static string? s_threadSelf;
+
+    [ThreadStatic]
+    private static byte[]? s_statBuffer;
 
     /// <summary>CPU time a quiet process may use in one look (timers, the runtime's own housekeeping).</summary>
     private static readonly TimeSpan IdleCpu = TimeSpan.FromMicroseconds(200);

@@ -27,20 +27,31 @@ internal abstract class BehaviourScript : IBehaviourScript
             cancellationToken.ThrowIfCancellationRequested();
             return await RunCoreAsync(host, time, errorRecords, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (OutcomeOf(e, errorRecords, cancellationToken) is { } outcome)
         {
-            return new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped));
-        }
-        catch (ScenarioRuntimeException e)
-        {
-            return new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message)));
-        }
-        catch (PipelineTerminatedException e)
-        {
-            // A nested statement's rule ended Failed or Stopped: so does the pipeline.
-            return new PipelineOutcome(e.State, errorRecords(e.Reason));
+            return outcome;
         }
     }
+
+    /// <summary>
+    /// The run without the outer guard, for the server's pipeline, which applies <see cref="OutcomeOf"/> in its own
+    /// handler: one state machine fewer kept alive by every waiting pipeline.
+    /// </summary>
+    internal Task<PipelineOutcome> RunUnguardedAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunCoreAsync(host, time, ScriptedError.ToErrorRecord, cancellationToken);
+    }
+
+    /// <summary>How an exception out of a run ends it; null for one that is not the behaviour's to decide.</summary>
+    internal static PipelineOutcome? OutcomeOf(Exception e, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) => e switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped)),
+        ScenarioRuntimeException => new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message))),
+        // A nested statement's rule ended Failed or Stopped: so does the pipeline.
+        PipelineTerminatedException terminated => new PipelineOutcome(terminated.State, errorRecords(terminated.Reason)),
+        _ => null,
+    };
 
     protected abstract Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken);
 
@@ -60,23 +71,26 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
 
     public override string Description => rule.Name;
 
-    protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
+    protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
-        var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
+        var variables = new PipelineVariables(host);
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
-        var scope = new RunScope(captures, variables);
-        var context = new RunContext(host, time, errorRecords, scope, cancellationToken, catalog);
-        foreach (var step in rule.Steps)
-        {
-            await step.RunAsync(context);
-        }
+        return RunRuleAsync(rule, new RunContext(host, time, errorRecords, new RunScope(captures, variables), cancellationToken, catalog));
+    }
+
+    // Static with the context alone: the state machine a waiting pipeline keeps holds two references, not every argument.
+    private static async Task<PipelineOutcome> RunRuleAsync(BehaviourRule rule, RunContext context)
+    {
+        // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
+        var steps = rule.Steps;
+        for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(context);
 
         var final = rule.Final;
         return final.State switch
         {
             PSInvocationState.Completed => PipelineOutcome.Completed,
-            PSInvocationState.Stopped => new PipelineOutcome(PSInvocationState.Stopped, errorRecords(ScriptedError.PipelineStopped)),
-            _ => new PipelineOutcome(final.State, final.Reason is null ? null : errorRecords(final.Reason.Build(scope))),
+            PSInvocationState.Stopped => new PipelineOutcome(PSInvocationState.Stopped, context.ErrorRecords(ScriptedError.PipelineStopped)),
+            _ => new PipelineOutcome(final.State, final.Reason is null ? null : context.ErrorRecords(final.Reason.Build(context.Scope))),
         };
     }
 }
@@ -88,7 +102,7 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
 
     protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
-        var variables = new PipelineVariables(host.Runspace ?? new RunspaceState());
+        var variables = new PipelineVariables(host);
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
         var context = new RunContext(host, time, errorRecords, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog);
         await context.RunStatementAsync(text);

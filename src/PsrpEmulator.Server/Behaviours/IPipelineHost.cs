@@ -18,10 +18,16 @@ public interface IPipelineHost
     /// <summary>The runspace whose variables and jobs the behaviour sees; null: a fresh one for this run only.</summary>
     RunspaceState? Runspace => null;
 
+    /// <summary><see cref="Runspace"/> if it exists already, without making it (a lookup in a runspace never made finds nothing).</summary>
+    RunspaceState? ExistingRunspace => Runspace;
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {
     }
+
+    /// <summary>A sleep step: waits <paramref name="delay"/> on <paramref name="time"/>; throws when <paramref name="cancellationToken"/> is cancelled.</summary>
+    ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => new(Task.Delay(delay, time, cancellationToken));
 
     /// <summary>A top-level statement of the script starts (powershell.exe's exit code follows the last statement's <c>$?</c>).</summary>
     void StatementStarting()

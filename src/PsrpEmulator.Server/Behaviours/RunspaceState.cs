@@ -12,34 +12,60 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The clock background jobs run on (the server's); null: the clock of the pipeline that starts them.</summary>
     internal TimeProvider? Time => time;
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, PsValue> _variables = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<BackgroundJob> _jobs = [];
-    private readonly CancellationTokenSource _closed = new();
+    // Most shells never set a variable nor start a job: the stores (and the token source jobs watch) exist only once used.
+    private Lock? _lock;
+    private Dictionary<string, PsValue>? _variables;
+    private List<BackgroundJob>? _jobs;
+    private CancellationTokenSource? _closed;
+    private bool _isClosed;
     private int _nextJobId = 1;
 
+    private Lock Gate => LazyInitializer.EnsureInitialized(ref _lock);
+
     /// <summary>Cancelled when the runspace closes: its jobs stop.</summary>
-    internal CancellationToken Closed => _closed.Token;
+    internal CancellationToken Closed
+    {
+        get
+        {
+            lock (Gate)
+            {
+                if (_isClosed) return new CancellationToken(canceled: true);
+                return (_closed ??= new CancellationTokenSource()).Token;
+            }
+        }
+    }
 
     internal bool TryGetVariable(string name, out PsValue value)
     {
-        lock (_lock) return _variables.TryGetValue(name, out value!);
+        // No variable set yet (most runspaces): nothing to look up, and no lock made for it.
+        if (Volatile.Read(ref _variables) is null)
+        {
+            value = null!;
+            return false;
+        }
+
+        lock (Gate)
+        {
+            if (_variables is { } variables) return variables.TryGetValue(name, out value!);
+            value = null!;
+            return false;
+        }
     }
 
     internal void SetVariable(string name, PsValue value)
     {
-        lock (_lock) _variables[name] = value;
+        lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
     }
 
     /// <summary>A new job's Id: PowerShell gives the parent job one Id and its child job the next, so Start-Job hands out 1, 3, 5...</summary>
     internal BackgroundJob AddJob(string command, string? name, TimeProvider time)
     {
-        lock (_lock)
+        lock (Gate)
         {
             var id = _nextJobId;
             _nextJobId += 2;
             var job = new BackgroundJob(id, string.IsNullOrEmpty(name) ? "Job" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : name, command, time.GetUtcNow());
-            _jobs.Add(job);
+            (_jobs ??= []).Add(job);
             return job;
         }
     }
@@ -48,17 +74,27 @@ public sealed class RunspaceState(TimeProvider? time = null)
     {
         get
         {
-            lock (_lock) return [.. _jobs];
+            lock (Gate) return _jobs is { } jobs ? [.. jobs] : [];
         }
     }
 
     internal void RemoveJob(BackgroundJob job)
     {
-        lock (_lock) _jobs.Remove(job);
+        lock (Gate) _jobs?.Remove(job);
     }
 
     /// <summary>The runspace closes (shell deleted): running jobs are stopped.</summary>
-    internal void Close() => _closed.Cancel();
+    internal void Close()
+    {
+        CancellationTokenSource? closed;
+        lock (Gate)
+        {
+            _isClosed = true;
+            closed = _closed;
+        }
+
+        closed?.Cancel();
+    }
 }
 
 /// <summary>System.Management.Automation.JobState values.</summary>

@@ -54,7 +54,9 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         }
 
         var nested = new RunContext(output, time, errorRecords, new RunScope(found.Captures, scope.Variables), cancellationToken, catalog, depth + 1);
-        foreach (var step in found.Rule.Steps) await step.RunAsync(nested);
+        // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
+        var steps = found.Rule.Steps;
+        for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(nested);
         if (found.Rule.Final.State != PSInvocationState.Completed)
         {
             throw new PipelineTerminatedException(found.Rule.Final.State, found.Rule.Final.Reason?.Build(nested.Scope) ?? ScriptedError.PipelineStopped);
@@ -82,6 +84,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public RunspaceState? Runspace => inner.Runspace;
 
+    public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         if (record is PipelineOutput output)
@@ -97,6 +101,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
     public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
 
     public void Publish() => inner.Publish();
+
+    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
 
     /// <summary>What PowerShell assigns: nothing is $null, one object is itself, more are an object[].</summary>
     public PsValue Value => Output.Count switch
@@ -190,14 +196,15 @@ internal sealed class ProgressStep(
 /// <summary>Waits through the injected clock. An empty value (an optional capture that did not take part) waits not at all.</summary>
 internal sealed class SleepStep(TextTemplate seconds) : Step
 {
-    public override async ValueTask RunAsync(RunContext context)
+    // Not async: the delay's own task is what the pipeline waits on, so a sleeping pipeline keeps no state machine for this step.
+    public override ValueTask RunAsync(RunContext context)
     {
         var text = seconds.Evaluate(context.Scope);
-        if (string.IsNullOrWhiteSpace(text)) return;
+        if (string.IsNullOrWhiteSpace(text)) return ValueTask.CompletedTask;
         var value = TextTemplate.ParseDouble(text, "sleep", seconds.Location);
         if (value < 0) throw new ScenarioRuntimeException($"{seconds.Location}: sleep '{text}' is negative");
-        if (value == 0) return;
-        await Task.Delay(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken);
+        if (value == 0) return ValueTask.CompletedTask;
+        return context.Host.SleepAsync(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken);
     }
 }
 
@@ -232,7 +239,7 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
 
                 context.Scope.Set(variable, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (dollarUnder) context.Scope.Variables.SetLocal("_", ValueTemplate.Integer(i));
-                foreach (var s in steps) await s.RunAsync(context);
+                for (var s = 0; s < steps.Count; s++) await steps[s].RunAsync(context);
                 if (i == last) break;
             }
         }
@@ -270,7 +277,7 @@ internal sealed class InputLoopStep(IReadOnlyList<Step> steps) : Step
             {
                 context.Scope.Set("_", PipelineVariables.Display(input));
                 variables.SetLocal("_", input);
-                foreach (var s in steps) await s.RunAsync(context);
+                for (var s = 0; s < steps.Count; s++) await steps[s].RunAsync(context);
             }
         }
         finally

@@ -32,7 +32,8 @@ internal sealed class NameScope
 internal sealed class RunScope
 {
     private readonly IReadOnlyDictionary<string, string> captures;
-    private readonly List<KeyValuePair<string, string>> loopVariables = [];
+    // Made by the first loop and dropped when the last one ends: a sleeping pipeline keeps none.
+    private List<KeyValuePair<string, string>>? loopVariables;
 
     public RunScope(IReadOnlyDictionary<string, string> captures, PipelineVariables? variables = null)
     {
@@ -43,19 +44,24 @@ internal sealed class RunScope
     /// <summary>The PowerShell variables the running pipeline sees ($args, parameters, $_, then the runspace's).</summary>
     public PipelineVariables Variables { get; }
 
-    public void Push(string name, string value) => loopVariables.Add(new(name, value));
+    public void Push(string name, string value) => (loopVariables ??= []).Add(new(name, value));
 
-    public void Pop() => loopVariables.RemoveAt(loopVariables.Count - 1);
+    public void Pop()
+    {
+        loopVariables!.RemoveAt(loopVariables.Count - 1);
+        if (loopVariables.Count == 0) loopVariables = null;
+    }
 
-    public void Set(string name, string value) => loopVariables[^1] = new(name, value);
+    public void Set(string name, string value) => loopVariables![^1] = new(name, value);
 
     public string Lookup(string name)
     {
         if (name.StartsWith('$')) return Variables.Get(name[1..]) is { } variable ? PipelineVariables.Display(variable) : string.Empty;
-        for (var i = loopVariables.Count - 1; i >= 0; i--)
+        var loops = loopVariables;
+        for (var i = (loops?.Count ?? 0) - 1; i >= 0; i--)
         {
-            if (string.Equals(loopVariables[i].Key, name, StringComparison.OrdinalIgnoreCase) || (name == "_" && i == loopVariables.Count - 1))
-                return loopVariables[i].Value;
+            if (string.Equals(loops![i].Key, name, StringComparison.OrdinalIgnoreCase) || (name == "_" && i == loops.Count - 1))
+                return loops[i].Value;
         }
 
         return captures.TryGetValue(name, out var value) ? value : string.Empty;
@@ -218,25 +224,44 @@ internal sealed partial class TextTemplate
 /// The PowerShell variables of one pipeline: its own ($args, param-block names, $_ of an input loop) in front of
 /// the runspace's (what <c>$x = ...</c> set earlier in the session). Assignments go to the runspace.
 /// </summary>
-internal sealed class PipelineVariables(RunspaceState runspace)
+internal sealed class PipelineVariables
 {
-    private readonly Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals = new(StringComparer.OrdinalIgnoreCase);
+    // The runspace, or the host to take it from when first needed (a pipeline that never sets a variable makes none).
+    private RunspaceState? runspace;
+    private readonly IPipelineHost? host;
 
-    public RunspaceState Runspace => runspace;
+    public PipelineVariables(RunspaceState runspace) => this.runspace = runspace;
+
+    /// <summary>The host's runspace, or a fresh one for this run when the host has none.</summary>
+    public PipelineVariables(IPipelineHost host) => this.host = host;
+
+    private RunspaceState? Existing => runspace ?? host!.ExistingRunspace;
+
+    // $args, parameters and $_: made when the first is set, dropped when the last goes (a loop's $_ is restored to none).
+    private Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? locals;
+
+    public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name) =>
-        locals.TryGetValue(name, out var local) ? local : runspace.TryGetVariable(name, out var value) ? value : null;
+        locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
     {
-        if (value is null) locals.Remove(name);
-        else locals[name] = value;
+        if (value is not null) (locals ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
+        else Remove(name);
+    }
+
+    private void Remove(string name)
+    {
+        if (locals is null) return;
+        locals.Remove(name);
+        if (locals.Count == 0) locals = null;
     }
 
     public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
     {
-        locals.Remove(name);
-        runspace.SetVariable(name, value);
+        Remove(name);
+        Runspace.SetVariable(name, value);
     }
 
     /// <summary>A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing.</summary>

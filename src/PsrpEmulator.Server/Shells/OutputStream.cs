@@ -26,7 +26,7 @@ internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyLi
 /// consumed: it is never replayed to another client. A terminal message (PIPELINE_STATE) bypasses the bound and
 /// is always sent last.
 /// </summary>
-internal sealed class OutputStream
+internal sealed class OutputStream : ReceiveGate
 {
     /// <summary>
     /// Each fragment travels in its own rsp:Stream element (about 90 bytes of XML with the CommandId), counted here
@@ -34,10 +34,12 @@ internal sealed class OutputStream
     /// </summary>
     internal const int StreamElementCost = 96;
 
-    private readonly int? _capacity;
-    private readonly ReceiveGate _gate = new();
+    // Messages the buffer holds before writers wait; -1: unbounded (a pool's).
+    private readonly int _capacity;
+    // This buffer is its own gate; its monitor guards the fields below, as the gate's own.
+    private ReceiveGate Gate => this;
 
-    // Guarded by _gate's monitor. The queue exists only while something is buffered: a drained buffer keeps no
+    // Guarded by Gate's monitor. The queue exists only while something is buffered: a drained buffer keeps no
     // array (thousands of idle disconnected shells hold no grown capacity).
     private Queue<OutboundMessage>? _queue;
     private bool _completed;
@@ -46,7 +48,7 @@ internal sealed class OutputStream
     private OutboundMessage? _final;
     private bool _finalSent;
 
-    public OutputStream(int? capacity) => _capacity = capacity;
+    public OutputStream(int? capacity) => _capacity = capacity ?? -1;
 
     public bool IsCompleted => _finalSent && _partial is null;
 
@@ -57,7 +59,7 @@ internal sealed class OutputStream
     public async ValueTask WriteAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         TaskCompletionSource written;
-        lock (_gate)
+        lock (Gate)
         {
             if (_completed) throw new ChannelClosedException();
             if (!IsFull)
@@ -73,7 +75,7 @@ internal sealed class OutputStream
 
         using (cancellationToken.Register(() =>
         {
-            lock (_gate)
+            lock (Gate)
             {
                 // Not moved in yet: the message is not written.
                 if (_blocked is { } blocked && blocked.RemoveAll(b => b.Written == written) > 0) written.TrySetCanceled(cancellationToken);
@@ -87,7 +89,7 @@ internal sealed class OutputStream
     /// <summary>Buffers without waiting; false when full or completed.</summary>
     public bool TryWrite(OutboundMessage message)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_completed || IsFull) return false;
             Enqueue(message);
@@ -98,7 +100,7 @@ internal sealed class OutputStream
     /// <summary>Discards the oldest buffered message (BufferMode Drop); false when there is none.</summary>
     public bool TryDiscardOldest(out OutboundMessage? discarded)
     {
-        lock (_gate)
+        lock (Gate)
         {
             discarded = TryDequeue();
             return discarded is not null;
@@ -109,7 +111,7 @@ internal sealed class OutputStream
     /// A connecting client cannot use the rest of a message another connection half received (PowerShell drops
     /// partial fragments on connect): that message is sent again from its first fragment.
     /// </summary>
-    public Task RestartPartialMessageAsync() => _gate.RunExclusiveAsync(() =>
+    public Task RestartPartialMessageAsync() => Gate.RunExclusiveAsync(() =>
     {
         if (_partial is { Sent: > 0 } partial)
         {
@@ -119,9 +121,9 @@ internal sealed class OutputStream
     });
 
     /// <summary>Throws away everything buffered that is not the final message (stale pool replies for a previous client).</summary>
-    public Task ClearAsync() => _gate.RunExclusiveAsync(() =>
+    public Task ClearAsync() => Gate.RunExclusiveAsync(() =>
     {
-        lock (_gate)
+        lock (Gate)
         {
             _partial = null;
             _queue = null;
@@ -136,14 +138,14 @@ internal sealed class OutputStream
     {
         get
         {
-            lock (_gate) return (_queue?.Count ?? 0) + (_partial is null ? 0 : 1);
+            lock (Gate) return (_queue?.Count ?? 0) + (_partial is null ? 0 : 1);
         }
     }
 
     /// <summary>Ends the stream; <paramref name="final"/> is sent after everything already buffered.</summary>
     public void Complete(OutboundMessage? final)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (!_completed)
             {
@@ -160,21 +162,18 @@ internal sealed class OutputStream
         Publish();
     }
 
-    /// <summary>
-    /// Wakes a waiting Receive. Writers publish when they stop writing for a while (the behaviour sleeps, waits for
-    /// input or for room, or ends), so one Receive carries everything a burst wrote, as on Windows, instead of
-    /// racing the burst and returning its first object alone.
-    /// </summary>
-    public void Publish() => _gate.Publish();
+    // Publish (the gate's) wakes a waiting Receive. Writers publish when they stop writing for a while (the behaviour
+    // sleeps, waits for input or for room, or ends), so one Receive carries everything a burst wrote, as on Windows,
+    // instead of racing the burst and returning its first object alone.
 
     /// <summary>
     /// Waits for published data (or completion) until <paramref name="hold"/> is cancelled, then takes fragments up
     /// to <paramref name="budget"/> encoded bytes. Returns null when nothing arrived within the hold.
     /// </summary>
     public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold) =>
-        _gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
+        Gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
 
-    private bool IsFull => _capacity is { } c && _queue is { } q && q.Count >= c;
+    private bool IsFull => _capacity >= 0 && _queue is { } q && q.Count >= _capacity;
 
     private void Enqueue(OutboundMessage message) => (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
 
@@ -216,7 +215,7 @@ internal sealed class OutputStream
 
     private bool HasPending()
     {
-        lock (_gate) return _partial is not null || _queue is { Count: > 0 } || (_completed && !_finalSent);
+        lock (Gate) return _partial is not null || _queue is { Count: > 0 } || (_completed && !_finalSent);
     }
 
     private ReceiveBatch Take(int budget, int maxFragmentLength)
@@ -231,7 +230,7 @@ internal sealed class OutputStream
             var message = _partial;
             if (message is null)
             {
-                lock (_gate)
+                lock (Gate)
                 {
                     if (_queue is { Count: > 0 } queue)
                     {

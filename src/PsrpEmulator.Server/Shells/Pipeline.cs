@@ -14,13 +14,16 @@ namespace PsrpEmulator.Server.Shells;
 internal sealed class Pipeline : IPipelineHost
 {
     private readonly Shell _shell;
-    // The client's input (guarded by _lock), made only when some arrives; a waiting behaviour's reader in _inputWaiter.
+    // The client's input (guarded by Gate), made only when some arrives; a waiting behaviour's reader in _inputWaiter.
     private Queue<PsValue>? _input;
     private bool _inputCompleted;
     private TaskCompletionSource<bool>? _inputWaiter;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _lock = new();
     private Defragmenter? _defragmenter;
+
+    // The client's input and the defragmenter are guarded by the output buffer's monitor: one lock object fewer per
+    // pipeline, and neither side calls into the other while holding it.
+    private object Gate => Output;
     private Task _run = Task.CompletedTask;
 
     public Pipeline(Shell shell, string commandId, string? commandLine)
@@ -42,7 +45,7 @@ internal sealed class Pipeline : IPipelineHost
     public void AcceptData(ReadOnlyMemory<byte> data, List<PsrpMessageType> seen)
     {
         IReadOnlyList<PsrpMessage> messages;
-        lock (_lock)
+        lock (Gate)
         {
             messages = Shell.Defragment(ref _defragmenter, data);
         }
@@ -100,12 +103,35 @@ internal sealed class Pipeline : IPipelineHost
         _run = RunAsync(script);
     }
 
-    private async Task RunAsync(IBehaviourScript script)
+    private Task RunAsync(IBehaviourScript script)
+    {
+        // The server's clock itself: SleepAsync publishes before a sleep (no publishing clock per pipeline).
+        var time = _shell.Services.Time;
+        var own = script as BehaviourScript;
+        Task<PipelineOutcome> run;
+        try
+        {
+            run = own is not null ? own.RunUnguardedAsync(this, time, _stop.Token) : script.RunAsync(this, time, _stop.Token);
+        }
+        catch (Exception e)
+        {
+            run = Task.FromException<PipelineOutcome>(e);
+        }
+
+        // The script object itself is not kept by a waiting pipeline: only its run.
+        return FinishAsync(run, own is not null);
+    }
+
+    private async Task FinishAsync(Task<PipelineOutcome> run, bool ownScript)
     {
         PipelineOutcome outcome;
         try
         {
-            outcome = await script.RunAsync(this, new PublishingTimeProvider(_shell.Services.Time, Output.Publish), _stop.Token).ConfigureAwait(false);
+            outcome = await run.ConfigureAwait(false);
+        }
+        catch (Exception e) when (ownScript && BehaviourScript.OutcomeOf(e, ScriptedError.ToErrorRecord, _stop.Token) is { } own)
+        {
+            outcome = own;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -128,6 +154,8 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     public RunspaceState? Runspace => _shell.Runspace;
+
+    public RunspaceState? ExistingRunspace => _shell.ExistingRunspace;
 
     public void Publish() => Output.Publish();
 
@@ -192,13 +220,34 @@ internal sealed class Pipeline : IPipelineHost
         }
     }
 
+    // The sleep the behaviour is in, if any: Stop and Terminate end it directly (no registration on the stop token
+    // kept by every sleeping pipeline).
+    private PipelineSleep? _sleep;
+
+    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // What the behaviour wrote goes out before it waits, so a waiting Receive takes the whole burst.
+        Output.Publish();
+        if (cancellationToken != _stop.Token) return new ValueTask(Task.Delay(delay, time, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        var timers = time == _shell.Services.Time ? _shell.Services.SleepTimers : null;
+        var sleep = new PipelineSleep();
+        Volatile.Write(ref _sleep, sleep);
+        // Stopped between the look above and publishing the sleep: Stop may have missed it.
+        if (cancellationToken.IsCancellationRequested) sleep.Cancel(cancellationToken);
+        else sleep.Start(time, delay, timers);
+        return sleep.Task;
+    }
+
+    private void CancelSleep() => Interlocked.Exchange(ref _sleep, null)?.Cancel(_stop.Token);
+
     public async ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken)
     {
         var published = false;
         while (true)
         {
             TaskCompletionSource<bool> waiter;
-            lock (_lock)
+            lock (Gate)
             {
                 if (_input is { } queue && queue.TryDequeue(out var ready))
                 {
@@ -225,7 +274,7 @@ internal sealed class Pipeline : IPipelineHost
     private void WriteInput(PsValue value)
     {
         TaskCompletionSource<bool>? waiter;
-        lock (_lock)
+        lock (Gate)
         {
             if (_inputCompleted) return;
             (_input ??= new Queue<PsValue>()).Enqueue(value);
@@ -239,7 +288,7 @@ internal sealed class Pipeline : IPipelineHost
     private void CompleteInput()
     {
         TaskCompletionSource<bool>? waiter;
-        lock (_lock)
+        lock (Gate)
         {
             _inputCompleted = true;
             waiter = _inputWaiter;
@@ -253,6 +302,7 @@ internal sealed class Pipeline : IPipelineHost
     public Task StopAsync()
     {
         _stop.Cancel();
+        CancelSleep();
         CompleteInput();
         return _run;
     }
@@ -262,7 +312,65 @@ internal sealed class Pipeline : IPipelineHost
     {
         Lifecycle = PipelineLifecycle.Closed;
         _stop.Cancel();
+        CancelSleep();
         CompleteInput();
         _shell.RemovePipeline(this);
     }
+}
+
+/// <summary>
+/// One sleep of a pipeline's behaviour: a timer on the behaviour's clock and the awaitable it completes, or
+/// fails with the pipeline's stop when Stop/Terminate cancels it first.
+/// </summary>
+internal sealed class PipelineSleep : System.Threading.Tasks.Sources.IValueTaskSource
+{
+    // The shared SleepTimers this sleep is queued on, or its own ITimer (other clocks).
+    private object? _clock;
+
+    // Continuations run inline, as those of Task.Delay do: the behaviour writes on the timer's thread.
+    private System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool> _core;
+    private int _done;
+
+    public ValueTask Task => new(this, _core.Version);
+
+    public void Start(TimeProvider time, TimeSpan delay, SleepTimers? timers)
+    {
+        if (timers is not null)
+        {
+            Volatile.Write(ref _clock, timers);
+            timers.Add(this, delay);
+            // Cancelled before it was queued: take it out again.
+            if (Volatile.Read(ref _done) != 0) timers.Remove(this);
+            return;
+        }
+
+        var timer = time.CreateTimer(static state => ((PipelineSleep)state!).End(), this, delay, Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _clock, timer);
+        // Fired (or cancelled) before the timer was kept: nobody else will dispose it.
+        if (Volatile.Read(ref _done) != 0) timer.Dispose();
+    }
+
+    /// <summary>The sleep is over.</summary>
+    public void End() => Finish(null);
+
+    public void Cancel(CancellationToken token)
+    {
+        if (Finish(new OperationCanceledException(token)) && Volatile.Read(ref _clock) is SleepTimers timers) timers.Remove(this);
+    }
+
+    private bool Finish(Exception? error)
+    {
+        if (Interlocked.Exchange(ref _done, 1) != 0) return false;
+        (Volatile.Read(ref _clock) as ITimer)?.Dispose();
+        if (error is null) _core.SetResult(true);
+        else _core.SetException(error);
+        return true;
+    }
+
+    public void GetResult(short token) => _core.GetResult(token);
+
+    public System.Threading.Tasks.Sources.ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
 }

@@ -41,11 +41,24 @@ internal sealed class Shell
         LastActivity = _idleFrom = CreatedAt;
         ProcessId = 1000 + (int)(Interlocked.Increment(ref s_processIds) % 60000);
         PoolOutput = new OutputStream(capacity: null);
-        Runspace = new Behaviours.RunspaceState(services.Time);
     }
 
     /// <summary>The runspace's variables and background jobs, shared by this shell's pipelines.</summary>
-    public Behaviours.RunspaceState Runspace { get; }
+    public Behaviours.RunspaceState Runspace => Volatile.Read(ref _runspace) ?? CreateRunspace();
+
+    /// <summary>The runspace if a pipeline has needed it yet (most shells' never do: it is made on first use).</summary>
+    public Behaviours.RunspaceState? ExistingRunspace => Volatile.Read(ref _runspace);
+
+    private Behaviours.RunspaceState? _runspace;
+
+    private Behaviours.RunspaceState CreateRunspace()
+    {
+        var fresh = new Behaviours.RunspaceState(_services.Time);
+        var runspace = Interlocked.CompareExchange(ref _runspace, fresh, null) ?? fresh;
+        // Made while the shell is being deleted: closed at once, so a job it starts stops too.
+        if (PoolState == RunspacePoolState.Closed) runspace.Close();
+        return runspace;
+    }
 
     private static long s_processIds;
     private static long s_creations;
@@ -79,22 +92,38 @@ internal sealed class Shell
     public DateTimeOffset? DisconnectedAt { get; private set; }
 
     /// <summary>Cancelled when the shell disconnects, to release Receives waiting on it.</summary>
-    public CancellationToken ConnectionToken => _connection.Token;
-
-    private CancellationTokenSource _connection = new();
-
-    // Completed while a client is connected; replaced by a pending one at each disconnect.
-    private TaskCompletionSource _connected = CompletedConnection();
-
-    private static TaskCompletionSource CompletedConnection()
+    public CancellationToken ConnectionToken
     {
-        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connected.SetResult();
-        return connected;
+        get
+        {
+            lock (_lock)
+            {
+                // A deleted shell's token is cancelled, as its source was.
+                if (PoolState == RunspacePoolState.Closed) return new CancellationToken(canceled: true);
+                return (_connection ??= new CancellationTokenSource()).Token;
+            }
+        }
     }
 
+    // Made when a Receive first asks for it, cancelled and dropped at a disconnect: an idle disconnected shell keeps none.
+    private CancellationTokenSource? _connection;
+
+    // Pending while a writer waits for a client to connect (made by the first such writer, or by a Connect so that the
+    // writers it resumes run after the partial messages are restarted); null otherwise.
+    private TaskCompletionSource? _connected;
+
     /// <summary>Completes when a client is connected (at once when one is).</summary>
-    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken) => Volatile.Read(ref _connected).Task.WaitAsync(cancellationToken);
+    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_connected is { } pending) return pending.Task.WaitAsync(cancellationToken);
+            if (State == ShellConnectionState.Connected) return Task.CompletedTask;
+            // Continuations run inline when a client connects: paused pipelines write before the Connect is answered.
+            return (_connected = new TaskCompletionSource(TaskCreationOptions.None)).Task.WaitAsync(cancellationToken);
+        }
+    }
+
     public RunspacePoolState PoolState { get; private set; } = RunspacePoolState.Opening;
 
     /// <summary>The pool's RPID as the client encoded it (echoed in every message we send).</summary>
@@ -132,23 +161,23 @@ internal sealed class Shell
     /// <summary>Disconnect (by request or idle): pipelines keep running, output accumulates, idle time counts from now.</summary>
     public void Disconnect(TimeSpan? idleTimeout, OutputBufferMode? bufferMode, bool byClient = true)
     {
-        CancellationTokenSource released;
+        CancellationTokenSource? released;
         lock (_lock)
         {
             if (idleTimeout is { } idle) IdleTimeout = idle;
             if (bufferMode is { } mode) BufferMode = mode;
             if (State == ShellConnectionState.Disconnected) return;
             State = ShellConnectionState.Disconnected;
-            // Continuations run inline when a client connects: paused pipelines write before the Connect is answered.
-            _connected = new TaskCompletionSource(TaskCreationOptions.None);
+            // Writers resumed by the last Connect are done with it: the next one to wait makes a pending one.
+            if (_connected is { Task.IsCompleted: true }) _connected = null;
             DisconnectedAt = _idleFrom = _services.Time.GetUtcNow();
             if (byClient) LastActivity = DisconnectedAt.Value;
             released = _connection;
-            _connection = new CancellationTokenSource();
+            _connection = null;
         }
 
-        released.Cancel();
-        released.Dispose();
+        released?.Cancel();
+        released?.Dispose();
     }
 
     /// <summary>
@@ -174,7 +203,7 @@ internal sealed class Shell
 
             if (bufferMode is { } mode) BufferMode = mode;
             State = ShellConnectionState.Connected;
-            resumed = _connected;
+            resumed = _connected ??= new TaskCompletionSource(TaskCreationOptions.None);
             DisconnectedAt = null;
             ClientSessionId = sessionId ?? ClientSessionId;
             if (newClient && clientIp is not null) ClientIp = clientIp;
@@ -185,6 +214,10 @@ internal sealed class Shell
         await PoolOutput.RestartPartialMessageAsync().ConfigureAwait(false);
         foreach (var pipeline in Pipelines) await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
         resumed.TrySetResult();
+        lock (_lock)
+        {
+            if (_connected == resumed) _connected = null;
+        }
     }
 
     // Clients that send no p:SessionId (PowerShell on Linux through OMI) are identified by user alone.
@@ -432,9 +465,15 @@ internal sealed class Shell
     /// <summary>Delete: stops every pipeline and ends the pool's output.</summary>
     public void Close()
     {
-        PoolState = RunspacePoolState.Closed;
-        _connection.Cancel();
-        Runspace.Close();
+        CancellationTokenSource? connection;
+        lock (_lock)
+        {
+            PoolState = RunspacePoolState.Closed;
+            connection = _connection;
+        }
+
+        connection?.Cancel();
+        ExistingRunspace?.Close();
         foreach (var pipeline in Pipelines) pipeline.Terminate();
         lock (_lock) Volatile.Write(ref _pipelines, []);
         WinRs?.TerminateAll();

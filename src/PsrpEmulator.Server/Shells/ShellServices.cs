@@ -11,6 +11,13 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public EmulatorOptions Options { get; } = options;
     public BehaviourCatalog Behaviours { get; } = behaviours;
     public TimeProvider Time { get; } = time;
+
+    /// <summary>
+    /// One timer for every sleeping behaviour on the real clock (thousands of idle pipelines keep no timer each).
+    /// Null on any other clock: a virtual clock keeps one timer per sleep, so same-instant timers fire in the order
+    /// they were made, as the scenario runner expects.
+    /// </summary>
+    public SleepTimers? SleepTimers { get; } = time == TimeProvider.System ? new SleepTimers(time) : null;
     public ILogger Logger { get; } = logger;
     public Journal Journal { get; } = journal;
     public ScenarioSettings Scenario { get; } = scenario;

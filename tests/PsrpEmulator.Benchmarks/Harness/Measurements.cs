@@ -231,6 +231,12 @@ public static class Measurements
         var before = HeapAfterFullCollection();
         await CreateDisconnectedShellsAsync(server, shells, 8).ConfigureAwait(false);
         var after = HeapAfterFullCollection();
+        if (Environment.GetEnvironmentVariable("PSRP_BENCH_HOLD") is { Length: > 0 } hold)
+        {
+            Console.WriteLine($"HOLD pid {Environment.ProcessId} per shell {(double)(after - before) / shells:F0}");
+            while (!File.Exists(hold)) await Task.Delay(200).ConfigureAwait(false);
+        }
+
         return (double)(after - before) / shells;
     }
 
