@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using PsrpEmulator.Client.Remoting;
-using ClientJobState = PsrpEmulator.Client.Remoting.JobState;
+using ClientJobState = PsrpEmulator.Protocol.Psrp.JobState;
 using SmaJobState = System.Management.Automation.JobState;
 
 namespace PsrpEmulator.PowerShell;

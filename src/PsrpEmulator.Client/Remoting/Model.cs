@@ -42,21 +42,6 @@ public enum OutTarget
     Job = 2,
 }
 
-/// <summary>PowerShell's JobState.</summary>
-public enum JobState
-{
-    NotStarted = 0,
-    Running = 1,
-    Completed = 2,
-    Failed = 3,
-    Stopped = 4,
-    Blocked = 5,
-    Suspended = 6,
-    Disconnected = 7,
-    Suspending = 8,
-    Stopping = 9,
-    AtBreakpoint = 10,
-}
 
 /// <summary>User name and password, and the mechanism they are presented with (-Authentication); or a certificate.</summary>
 public sealed record PSCredential(string UserName, string Password)

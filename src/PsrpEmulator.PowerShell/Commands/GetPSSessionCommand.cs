@@ -162,7 +162,7 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
         var filtered = new List<PsrpEmulator.Client.Remoting.PSSession>();
         foreach (var target in targets)
         {
-            if (!CheckAuthentication(Authentication, CertificateThumbprint, target.ComputerName, "RemotePSSessionQueryFailed", query: true)) continue;
+            if (!CheckAuthentication(Authentication, target.ComputerName, "RemotePSSessionQueryFailed", query: true)) continue;
             TryRun(() => filtered.AddRange(Run(ct => Client.GetRemoteSessionsAsync(target, credential, configurationName: ConfigurationName, sessionOption: option, allowRedirection: AllowRedirection, cancellationToken: ct))
                 .Where(MatchesState)), target.ComputerName);
         }

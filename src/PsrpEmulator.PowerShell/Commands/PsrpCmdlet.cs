@@ -142,11 +142,7 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     /// query the server first (<paramref name="query"/>: Get-PSSession, Receive-PSSession) report it as PowerShell
     /// reports a failed query (QueryForRunspacesFailed, the WinRM message without the connect wording).
     /// </summary>
-    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId) =>
-        CheckAuthentication(mechanism, null, computerName, defaultErrorId);
-
-    /// <inheritdoc cref="CheckAuthentication(AuthenticationMechanism, string, string)"/>
-    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string? certificateThumbprint, string computerName, string defaultErrorId, bool query = false)
+    private protected bool CheckAuthentication(AuthenticationMechanism mechanism, string computerName, string defaultErrorId, bool query = false)
     {
         // A certificate (-CertificateThumbprint, only with Default) is offered over HTTPS when the emulator has
         // CertificateMappings; the server answers 401 otherwise, as WinRM does.

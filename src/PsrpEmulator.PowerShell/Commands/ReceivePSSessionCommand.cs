@@ -176,7 +176,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     /// </summary>
     private void ReceiveRemote(RemoteTarget target, ClientOutTarget outTarget, string? jobName)
     {
-        if (!CheckAuthentication(Authentication, CertificateThumbprint, target.ComputerName, "ReceivePSSessionQueryForSessionFailed", query: true)) return;
+        if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed", query: true)) return;
         var credential = CredentialOf(Credential, CertificateThumbprint);
 
         // IdleTimeout cannot change on receive: the option's is ignored; $PSSessionOption is not read at all
@@ -216,7 +216,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
 
     /// <summary>The wrapper job of the session's disconnected job, if any (its results go out with a Host receive).</summary>
     private RemotingChildJob? DisconnectedJobOf(PsrpEmulator.Client.Remoting.PSSession session) =>
-        Client.Jobs.Where(j => j.Session.InstanceId == session.InstanceId && j.State == PsrpEmulator.Client.Remoting.JobState.Disconnected)
+        Client.Jobs.Where(j => j.Session.InstanceId == session.InstanceId && j.State == PsrpEmulator.Protocol.Psrp.JobState.Disconnected)
             .Select(Context.FindChildJob).FirstOrDefault(j => j is not null);
 
     private void Emit(ReceivePSSessionResult result, RemotingChildJob? previous)

@@ -150,6 +150,22 @@ public enum RunspacePoolState
     Connecting = 8,
 }
 
+/// <summary>System.Management.Automation.JobState, as a serialized job's State carries it.</summary>
+public enum JobState
+{
+    NotStarted = 0,
+    Running = 1,
+    Completed = 2,
+    Failed = 3,
+    Stopped = 4,
+    Blocked = 5,
+    Suspended = 6,
+    Disconnected = 7,
+    Suspending = 8,
+    Stopping = 9,
+    AtBreakpoint = 10,
+}
+
 /// <summary>PSInvocationState, the PipelineState values on the wire.</summary>
 public enum PSInvocationState
 {

@@ -97,21 +97,6 @@ public sealed class RunspaceState(TimeProvider? time = null)
     }
 }
 
-/// <summary>System.Management.Automation.JobState values.</summary>
-internal enum JobState
-{
-    NotStarted = 0,
-    Running = 1,
-    Completed = 2,
-    Failed = 3,
-    Stopped = 4,
-    Blocked = 5,
-    Suspended = 6,
-    Disconnected = 7,
-    Suspending = 8,
-    Stopping = 9,
-    AtBreakpoint = 10,
-}
 
 /// <summary>
 /// A <c>Start-Job</c> job inside a remote runspace: its command runs as a behaviour in the background (on the

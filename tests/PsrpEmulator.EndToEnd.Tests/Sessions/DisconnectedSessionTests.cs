@@ -1,3 +1,4 @@
+using JobState = PsrpEmulator.Protocol.Psrp.JobState;
 using PsrpEmulator.Client.Remoting;
 
 namespace PsrpEmulator.EndToEnd.Tests.Sessions;
