@@ -229,6 +229,7 @@ public sealed partial class ScenarioRunner
         })
         {
             Activity = _clients.Track,
+            RetryTimeProvider = RetryClock,
         };
         _winRsTransports[(host, computer.ToUpperInvariant())] = transport;
         return transport;

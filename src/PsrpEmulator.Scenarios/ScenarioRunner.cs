@@ -91,7 +91,8 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     {
         var world = scenario.World;
         var clock = realTime ? null : new VirtualClock(world.Start);
-        var inFlight = new InFlightRequests();
+        var clients = new ClientActivity();
+        var inFlight = new InFlightRequests(clients.Changed);
         TimeProvider time = clock ?? TimeProvider.System;
         var app = EmulatorHost.Create(
             urls ?? ["http://127.0.0.1:0"],
@@ -119,10 +120,10 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 services.AddSingleton(ScenarioSettings.Parse(scenario.Yaml, scenario.Path));
             });
         await app.StartAsync().ConfigureAwait(false);
-        return new ScenarioRunner(scenario, app, clock, time) { _inFlight = inFlight };
+        return new ScenarioRunner(scenario, app, clock, time) { _inFlight = inFlight, _clients = clients };
     }
 
-    private InFlightRequests _inFlight = new();
+    private InFlightRequests _inFlight = new(null);
 
     /// <summary>Runs a scenario from start to end in a fresh world.</summary>
     public static async Task<ScenarioResult> RunAsync(Scenario scenario, IScenarioReporter? reporter = null, ScenarioRunOptions? options = null)
@@ -246,7 +247,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 Hosts = world.Computers.ToDictionary(c => c, _ => _address, StringComparer.OrdinalIgnoreCase),
                 TimeProvider = Time,
                 ScriptFiles = world.Scripts,
-                TransportFactory = options => new Client.Transport.WsManTransport(options) { Activity = _clients.Track },
+                TransportFactory = options => new Client.Transport.WsManTransport(options) { Activity = _clients.Track, RetryTimeProvider = RetryClock },
             },
             CredentialPrompt = (userName, _) => world.Users.TryGetValue(userName, out var password)
                 ? new System.Management.Automation.PSCredential(userName, Secure(password))
@@ -345,38 +346,21 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         var start = Time.GetUtcNow();
         var real = Stopwatch.StartNew();
         var limit = start + _scenario.World.MaxStepTime;
+        // True after a move that woke only retransmissions, once each was refused and its client waits again (see
+        // Retransmitted): the process is as quiet as before that move, so the next one needs no quiet looks.
+        var settled = false;
         while (!task.IsCompleted)
         {
-            // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
-            // A client that said it waits to retransmit, with nothing on the wire, needs only one quiet look.
-            Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
-            if (task.IsCompleted) break;
-            if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
+            if (settled)
             {
-                Thread.Sleep(0);
+                settled = false;
+                if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
+            }
+            else if (!Waiting(task, thread))
+            {
                 continue;
             }
 
-            // A request the clients sent that the emulator has not taken in (or a response it sent that the client has
-            // not read yet) is on the wire: time waits for it.
-            if (!AllRequestsArrived(task, thread)) continue;
-
-            // Waiting on the emulator means a request is held there, and a client waiting to retransmit waits on the
-            // clock: time moves at once. Any other wait must last a little before time moves.
-            // (A client that started a retransmission wait has nothing else to do: one quiet look suffices.)
-            var retrying = _clients.RetryWaits > 0 && _inFlight.Count == 0;
-            if (!retrying)
-            {
-                Quiesce(task);
-                if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
-            }
-
-            if (_inFlight.Count == 0 && _clients.RetryWaits == 0)
-            {
-                var idle = Stopwatch.StartNew();
-                while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && _inFlight.Count == 0 && _clients.RetryWaits == 0) Quiesce(task);
-                if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) continue;
-            }
             var now = Time.GetUtcNow();
             if (inject is { } pending && now - start >= pending.After)
             {
@@ -404,13 +388,111 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             var stop = interruptAfter is { } ia ? start + ia : limit;
             if (inject is { } due && start + due.After < stop) stop = start + due.After;
             if (Environment.GetEnvironmentVariable("PSRPEMU_SCENARIO_TRACE") == "1") Console.Error.WriteLine($"{DateTime.Now:ss.fff} jump at {real.ElapsedMilliseconds} ms, now {Time.GetUtcNow():HH:mm:ss}, in flight {_inFlight.Count}/{_clients.OnTheWire}, journal {LastSequence()}, next {Clock.NextDue}");
+            var retransmissions = RetransmissionsDue(stop);
+            var before = _clients.Counts;
             if (!Clock.AdvanceToNextTimer(stop)) task.Wait(20);
+            else if (retransmissions > 0) settled = Retransmitted(before, retransmissions, task);
         }
 
         task.GetAwaiter().GetResult();
         capture.Text = ScreenText(slot.Host.Host.TakeText());
         return capture;
     }
+
+    /// <summary>
+    /// Whether the command waits for the clock: its thread is blocked, the process quiet, nothing on the wire, and
+    /// the wait lasted (see the comments). False when the command moved meanwhile: look again.
+    /// </summary>
+    private bool Waiting(Task task, Thread thread)
+    {
+        // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
+        // A client that said it waits to retransmit, with nothing on the wire, needs only one quiet look.
+        Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
+        if (task.IsCompleted) return false;
+        if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
+        {
+            Thread.Sleep(0);
+            return false;
+        }
+
+        // A request the clients sent that the emulator has not taken in (or a response it sent that the client has
+        // not read yet) is on the wire: time waits for it.
+        if (!AllRequestsArrived(task, thread)) return false;
+
+        // Waiting on the emulator means a request is held there, and a client waiting to retransmit waits on the
+        // clock: time moves at once. Any other wait must last a little before time moves.
+        // (A client that started a retransmission wait has nothing else to do: one quiet look suffices.)
+        var retrying = _clients.RetryWaits > 0 && _inFlight.Count == 0;
+        if (!retrying)
+        {
+            Quiesce(task);
+            if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) return false;
+        }
+
+        if (_inFlight.Count == 0 && _clients.RetryWaits == 0)
+        {
+            var idle = Stopwatch.StartNew();
+            while (idle.ElapsedMilliseconds < 25 && !task.IsCompleted && _inFlight.Count == 0 && _clients.RetryWaits == 0) Quiesce(task);
+            if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Marks the timers of the clients' retransmission waits (see <see cref="RetransmissionsDue"/>).</summary>
+    private static readonly object s_retransmission = new();
+
+    private TimeProvider? RetryClock => Clock?.Tagged(s_retransmission);
+
+    /// <summary>
+    /// How many retransmission timers the next move of the clock (not past <paramref name="stop"/>) fires when it fires
+    /// nothing else, with nothing on the wire or in the emulator and every retransmission wait's timer made; else 0.
+    /// </summary>
+    private int RetransmissionsDue(DateTimeOffset stop)
+    {
+        if (Clock is null || _clients.OnTheWire != 0 || _inFlight.Count != 0) return 0;
+        var waits = _clients.RetryWaits;
+        if (waits == 0 || Clock.CountTagged(s_retransmission) != waits) return 0;
+        return Clock.NextDueTimers(s_retransmission) is { } next && next.Due <= stop && next.Tagged == next.Count ? next.Count : 0;
+    }
+
+    /// <summary>
+    /// After a move of the clock that fired only <paramref name="count"/> retransmission timers: waits (real time,
+    /// event-driven) until each retransmission went out, was refused and its client waits to retransmit again (its
+    /// timer made), and the emulator holds nothing: exactly that, and nothing else, happened since
+    /// <paramref name="before"/>. Then the process is as quiet as it was before the move, without a look. False
+    /// (look the usual way) when anything else happened (a retransmission answered, a request made), or after
+    /// <see cref="RetransmissionWait"/>.
+    /// </summary>
+    private bool Retransmitted(ActivityCounts before, int count, Task task)
+    {
+        var expected = before.After(count);
+        var wait = Stopwatch.StartNew();
+        var spin = new SpinWait();
+        while (true)
+        {
+            while (_clients.Changed.Wait(0))
+            {
+            }
+
+            if (task.IsCompleted) return false;
+            var counts = _clients.Counts;
+            if (!counts.AtMost(expected)) return false;
+            var left = RetransmissionWait - wait.Elapsed;
+            if (left <= TimeSpan.Zero) return false;
+            if (counts != expected || _clients.OnTheWire != 0 || _inFlight.Count != 0)
+            {
+                _clients.Changed.Wait(left);
+                continue;
+            }
+
+            // Every client said it waits again; its timer is made right after (nothing signals that).
+            if (Clock!.CountTagged(s_retransmission) == _clients.RetryWaits) return true;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    private static readonly TimeSpan RetransmissionWait = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Waits (real time) while the clients have more requests open than the emulator is working on or holding, that is
@@ -428,7 +510,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     private static readonly TimeSpan WireWait = TimeSpan.FromSeconds(1);
 
     /// <summary>What the world's clients are doing (reported by their transports).</summary>
-    private readonly ClientActivity _clients = new();
+    private ClientActivity _clients = new();
 
     /// <summary>The simulated network outage: every open session of the host is disconnected (explicitly) and the host is gone.</summary>
     private void LoseNetwork(HostSlot slot, Task running)
@@ -489,14 +571,33 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         while (quiet < looks && real.ElapsedMilliseconds < 2000)
         {
             if (task is { IsCompleted: true }) return;
-            var cpu = Environment.CpuUsage.TotalTime;
+            var cpu = ProcessCpu(out var tiered);
             Thread.Sleep(1);
             var now = ThreadPool.CompletedWorkItemCount;
-            var idle = Environment.CpuUsage.TotalTime - cpu < IdleCpu;
-            quiet = idle && ThreadPool.PendingWorkItemCount == 0 && now == last && !OtherThreadRunnable() ? quiet + 1 : 0;
+            var idle = ProcessCpu(out _, tiered) - cpu < IdleCpu;
+            // The thread scan comes before the CPU test: it also finds the tiered compiler's thread, left out of the CPU time.
+            quiet = ThreadPool.PendingWorkItemCount == 0 && now == last && !OtherThreadRunnable() && idle ? quiet + 1 : 0;
             last = now;
         }
     }
+
+    /// <summary>
+    /// CPU time the process used so far, less what the runtime's tiered compiler thread used (on Linux, where a thread's
+    /// CPU clock can be read): it recompiles hot methods in the background, for hundreds of milliseconds after a new
+    /// code path ran, and its work never wakes anyone. <paramref name="thread"/> is the compiler thread read (pass it
+    /// back to read the same thread at the end of a look: a compiler thread that started meanwhile counts as work).
+    /// </summary>
+    private static TimeSpan ProcessCpu(out int thread, int? sameThread = null)
+    {
+        var total = Environment.CpuUsage.TotalTime;
+        thread = sameThread ?? s_tieredCompiler;
+        if (thread == 0 || !OperatingSystem.IsLinux()) return total;
+        // The CPU-time clock of another thread of this process (Linux's encoding of a thread id as a clock id).
+        return ThreadCpuClock.Read(thread) is { } compiler && compiler < total ? total - compiler : total;
+    }
+
+    /// <summary>The thread id of the runtime's tiered compiler (found by <see cref="OtherThreadRunnable"/>); 0 when none was seen.</summary>
+    private static volatile int s_tieredCompiler;
 
     /// <summary>
     /// On Linux, whether the kernel has another thread of this process running or ready to run: a thread woken (a
@@ -512,6 +613,8 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             // kept, and each stat file is read with one system call into bytes (no stream, reader or string per thread).
             var self = s_threadSelf ??= "/" + Path.GetFileName(new FileInfo("/proc/thread-self").LinkTarget);
             var buffer = s_statBuffer ??= new byte[1024];
+            var runnable = false;
+            var compiler = 0;
             foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
             {
                 if (task.EndsWith(self, StringComparison.Ordinal)) continue;
@@ -530,15 +633,24 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 // methods in the background: its work never wakes anyone.
                 var stat = buffer.AsSpan(0, read);
                 var close = stat.LastIndexOf((byte)')');
-                if (close > 0 && close + 2 < stat.Length && stat[close + 2] == (byte)'R' && stat[..close].IndexOf("(.NET Tiered"u8) < 0) return true;
+                if (close <= 0 || close + 2 >= stat.Length) continue;
+                if (stat[..close].IndexOf("(.NET Tiered"u8) >= 0)
+                {
+                    // Every thread is looked at, to know the compiler's id (see ProcessCpu).
+                    if (compiler == 0) _ = int.TryParse(Path.GetFileName(task.AsSpan()), out compiler);
+                    continue;
+                }
+
+                if (stat[close + 2] == (byte)'R') runnable = true;
             }
+
+            s_tieredCompiler = compiler;
+            return runnable;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
-
-        return false;
     }
 
     [ThreadStatic]
@@ -667,8 +779,36 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     }
 }
 
+/// <summary>Another thread's CPU time, read from its CPU-time clock (Linux: clock_gettime with the thread's clock id).</summary>
+internal static class ThreadCpuClock
+{
+    /// <summary>Null when the thread is gone (or the clock cannot be read).</summary>
+    public static TimeSpan? Read(int threadId)
+    {
+        // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED): ~tid << 3 | CPUCLOCK_PERTHREAD_MASK (4) | CPUCLOCK_SCHED (2).
+        var clock = (~threadId << 3) | 6;
+        try
+        {
+            return ClockGetTime(clock, out var time) == 0 ? TimeSpan.FromTicks(time.Seconds * TimeSpan.TicksPerSecond + time.Nanoseconds / 100) : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out Timespec time);
+}
+
 /// <summary>Requests the emulator is working on or holding right now.</summary>
-internal sealed class InFlightRequests
+internal sealed class InFlightRequests(SemaphoreSlim? changed)
 {
     private int _count;
 
@@ -676,8 +816,21 @@ internal sealed class InFlightRequests
 
     public void Enter() => Interlocked.Increment(ref _count);
 
-    public void Leave() => Interlocked.Decrement(ref _count);
+    public void Leave()
+    {
+        Interlocked.Decrement(ref _count);
+        changed?.Release();
+    }
+}
 
+/// <summary>How many of each activity the clients reported so far.</summary>
+internal readonly record struct ActivityCounts(long RequestsStarted, long RequestsEnded, long RetryWaitsStarted, long RetryWaitsEnded)
+{
+    /// <summary>The counts after <paramref name="n"/> retransmissions, each refused: a wait ended, a request made and failed, a wait started.</summary>
+    public ActivityCounts After(int n) => new(RequestsStarted + n, RequestsEnded + n, RetryWaitsStarted + n, RetryWaitsEnded + n);
+
+    public bool AtMost(ActivityCounts other) =>
+        RequestsStarted <= other.RequestsStarted && RequestsEnded <= other.RequestsEnded && RetryWaitsStarted <= other.RetryWaitsStarted && RetryWaitsEnded <= other.RetryWaitsEnded;
 }
 
 /// <summary>Requests the world's clients have sent and not yet read the answer of, and retransmission waits under way.</summary>
@@ -685,20 +838,44 @@ internal sealed class ClientActivity
 {
     private int _onTheWire;
     private int _retryWaits;
+    private long _requestsStarted;
+    private long _requestsEnded;
+    private long _retryWaitsStarted;
+    private long _retryWaitsEnded;
+
+    /// <summary>Released at every activity (and by <see cref="InFlightRequests"/> when a request leaves the emulator).</summary>
+    public SemaphoreSlim Changed { get; } = new(0);
+
+    public ActivityCounts Counts => new(Interlocked.Read(ref _requestsStarted), Interlocked.Read(ref _requestsEnded), Interlocked.Read(ref _retryWaitsStarted), Interlocked.Read(ref _retryWaitsEnded));
 
     public int OnTheWire => Volatile.Read(ref _onTheWire);
 
     public int RetryWaits => Volatile.Read(ref _retryWaits);
 
+    // The live counts change before the totals: when the totals show an activity, OnTheWire and RetryWaits include it.
     public void Track(Client.Transport.TransportActivity activity)
     {
         switch (activity)
         {
-            case Client.Transport.TransportActivity.RequestStarted: Interlocked.Increment(ref _onTheWire); break;
-            case Client.Transport.TransportActivity.RequestEnded: Interlocked.Decrement(ref _onTheWire); break;
-            case Client.Transport.TransportActivity.RetryWaitStarted: Interlocked.Increment(ref _retryWaits); break;
-            case Client.Transport.TransportActivity.RetryWaitEnded: Interlocked.Decrement(ref _retryWaits); break;
+            case Client.Transport.TransportActivity.RequestStarted:
+                Interlocked.Increment(ref _onTheWire);
+                Interlocked.Increment(ref _requestsStarted);
+                break;
+            case Client.Transport.TransportActivity.RequestEnded:
+                Interlocked.Decrement(ref _onTheWire);
+                Interlocked.Increment(ref _requestsEnded);
+                break;
+            case Client.Transport.TransportActivity.RetryWaitStarted:
+                Interlocked.Increment(ref _retryWaits);
+                Interlocked.Increment(ref _retryWaitsStarted);
+                break;
+            case Client.Transport.TransportActivity.RetryWaitEnded:
+                Interlocked.Decrement(ref _retryWaits);
+                Interlocked.Increment(ref _retryWaitsEnded);
+                break;
         }
+
+        Changed.Release();
     }
 }
 

@@ -85,6 +85,13 @@ public sealed class WsManTransport : IDisposable
     /// </summary>
     public Action<TransportActivity>? Activity { get; init; }
 
+    /// <summary>
+    /// The clock retransmission waits are timed on (null: <see cref="WsManClientOptions.TimeProvider"/>; it must tell
+    /// the same time). The scenario runner gives a view of its virtual clock that marks these timers, so that it knows
+    /// when the next move of the clock wakes nothing but retransmissions.
+    /// </summary>
+    public TimeProvider? RetryTimeProvider { get; init; }
+
     /// <summary>This client's p:SessionId.</summary>
     public string SessionId { get; } = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
 
@@ -136,7 +143,7 @@ public sealed class WsManTransport : IDisposable
                 Activity?.Invoke(TransportActivity.RetryWaitStarted);
                 try
                 {
-                    await Task.Delay(Options.RetryInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(Options.RetryInterval, RetryTimeProvider ?? Options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {

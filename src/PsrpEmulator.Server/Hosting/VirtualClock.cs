@@ -25,11 +25,58 @@ public sealed class VirtualClock(DateTimeOffset start) : TimeProvider
         lock (_lock) return _now.UtcTicks;
     }
 
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => CreateTimer(callback, state, dueTime, period, null);
+
+    private VirtualTimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period, object? tag)
     {
-        var timer = new VirtualTimer(this, callback, state);
+        var timer = new VirtualTimer(this, callback, state, tag);
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    /// <summary>
+    /// This clock, with every timer made through the returned view marked with <paramref name="tag"/>: a runner that
+    /// knows what such a timer starts (a client's retransmission) can tell, with <see cref="NextDueTimers"/>, that the
+    /// next move wakes nothing else.
+    /// </summary>
+    public TimeProvider Tagged(object tag) => new TaggedView(this, tag);
+
+    /// <summary>
+    /// The timers due at the earliest due instant (all of which the next <see cref="AdvanceToNextTimer"/> fires): how
+    /// many, and how many of them carry <paramref name="tag"/>; null when no timer is active.
+    /// </summary>
+    public (DateTimeOffset Due, int Count, int Tagged)? NextDueTimers(object tag)
+    {
+        lock (_lock)
+        {
+            if (_timers.Count == 0) return null;
+            var due = DateTimeOffset.MaxValue;
+            int count = 0, tagged = 0;
+            foreach (var timer in _timers)
+            {
+                if (timer.Due > due) continue;
+                if (timer.Due < due) (due, count, tagged) = (timer.Due, 0, 0);
+                count++;
+                if (ReferenceEquals(timer.Tag, tag)) tagged++;
+            }
+
+            return (due, count, tagged);
+        }
+    }
+
+    /// <summary>How many active timers carry <paramref name="tag"/>.</summary>
+    public int CountTagged(object tag)
+    {
+        lock (_lock)
+        {
+            var n = 0;
+            foreach (var timer in _timers)
+            {
+                if (ReferenceEquals(timer.Tag, tag)) n++;
+            }
+
+            return n;
+        }
     }
 
     /// <summary>When the earliest active timer is due; null when none is.</summary>
@@ -104,8 +151,21 @@ public sealed class VirtualClock(DateTimeOffset start) : TimeProvider
         lock (_lock) _timers.Remove(timer);
     }
 
-    private sealed class VirtualTimer(VirtualClock clock, TimerCallback callback, object? state) : ITimer
+    private sealed class TaggedView(VirtualClock clock, object tag) : TimeProvider
     {
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => clock.CreateTimer(callback, state, dueTime, period, tag);
+    }
+
+    private sealed class VirtualTimer(VirtualClock clock, TimerCallback callback, object? state, object? tag) : ITimer
+    {
+        public object? Tag { get; } = tag;
+
         public DateTimeOffset Due { get; private set; }
         public long Order { get; private set; }
         public TimeSpan Period { get; set; }

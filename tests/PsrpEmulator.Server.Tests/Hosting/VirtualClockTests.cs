@@ -89,4 +89,41 @@ public class VirtualClockTests
         await Task.Yield();
         Assert.That(cts.IsCancellationRequested, Is.True);
     }
+
+    [Test]
+    public async Task Timers_made_through_a_tagged_view_are_told_apart_from_the_others_due_at_the_same_instant()
+    {
+        var clock = new VirtualClock(Start);
+        var tag = new object();
+        var retry = Task.Delay(TimeSpan.FromSeconds(1), clock.Tagged(tag));
+        Assert.That(clock.NextDueTimers(tag), Is.EqualTo((Start.AddSeconds(1), 1, 1)));
+        Assert.That(clock.CountTagged(tag), Is.EqualTo(1));
+
+        using var heartbeat = clock.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        using var later = clock.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan);
+        Assert.That(clock.NextDueTimers(tag), Is.EqualTo((Start.AddSeconds(1), 2, 1)));
+
+        Assert.That(clock.AdvanceToNextTimer(), Is.True);
+        await retry.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(clock.CountTagged(tag), Is.Zero);
+        Assert.That(clock.NextDueTimers(tag), Is.EqualTo((Start.AddSeconds(2), 1, 0)));
+        Assert.That(clock.NextDueTimers(new object()), Is.EqualTo((Start.AddSeconds(2), 1, 0)));
+    }
+
+    [Test]
+    public void A_tagged_view_tells_the_clock_s_time_and_a_disposed_tagged_timer_is_no_longer_counted()
+    {
+        var clock = new VirtualClock(Start);
+        var tag = new object();
+        var view = clock.Tagged(tag);
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.That(view.GetUtcNow(), Is.EqualTo(Start.AddMinutes(3)));
+        Assert.That(view.GetTimestamp(), Is.EqualTo(clock.GetTimestamp()));
+
+        var timer = view.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+        Assert.That(clock.CountTagged(tag), Is.EqualTo(1));
+        timer.Dispose();
+        Assert.That(clock.CountTagged(tag), Is.Zero);
+        Assert.That(clock.NextDueTimers(tag), Is.Null);
+    }
 }
