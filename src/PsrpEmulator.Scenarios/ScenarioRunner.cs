@@ -308,7 +308,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         };
     }
 
-    private long LastSequence() => Journal.Snapshot() is { Count: > 0 } all ? all[^1].Sequence : 0;
+    private long LastSequence() => Journal.LastSequence;
 
     /// <summary>
     /// Runs a command line on the host's pipeline thread, the way a console does (output and errors through
@@ -390,8 +390,9 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             if (Environment.GetEnvironmentVariable("PSRPEMU_SCENARIO_TRACE") == "1") Console.Error.WriteLine($"{DateTime.Now:ss.fff} jump at {real.ElapsedMilliseconds} ms, now {Time.GetUtcNow():HH:mm:ss}, in flight {_inFlight.Count}/{_clients.OnTheWire}, journal {LastSequence()}, next {Clock.NextDue}");
             var retransmissions = RetransmissionsDue(stop);
             var before = _clients.Counts;
+            var journaled = Journal.LastSequence;
             if (!Clock.AdvanceToNextTimer(stop)) task.Wait(20);
-            else if (retransmissions > 0) settled = Retransmitted(before, retransmissions, task);
+            else if (retransmissions > 0) settled = Retransmitted(before, journaled, retransmissions, task);
         }
 
         task.GetAwaiter().GetResult();
@@ -458,13 +459,14 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
 
     /// <summary>
     /// After a move of the clock that fired only <paramref name="count"/> retransmission timers: waits (real time,
-    /// event-driven) until each retransmission went out, was refused and its client waits to retransmit again (its
-    /// timer made), and the emulator holds nothing: exactly that, and nothing else, happened since
-    /// <paramref name="before"/>. Then the process is as quiet as it was before the move, without a look. False
-    /// (look the usual way) when anything else happened (a retransmission answered, a request made), or after
-    /// <see cref="RetransmissionWait"/>.
+    /// event-driven) until each retransmission went out, was refused unread (an outage: nothing processed, nothing
+    /// left running in the emulator) and its client waits to retransmit again (its timer made), and the emulator holds
+    /// nothing: exactly that, and nothing else, happened since <paramref name="before"/> (and journal entry
+    /// <paramref name="journaled"/>). Then the process is as quiet as it was before the move, without a look. False
+    /// (look the usual way) when anything else happened (a retransmission answered or processed, a request made), or
+    /// after <see cref="RetransmissionWait"/>.
     /// </summary>
-    private bool Retransmitted(ActivityCounts before, int count, Task task)
+    private bool Retransmitted(ActivityCounts before, long journaled, int count, Task task)
     {
         var expected = before.After(count);
         var wait = Stopwatch.StartNew();
@@ -487,7 +489,14 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             }
 
             // Every client said it waits again; its timer is made right after (nothing signals that).
-            if (Clock!.CountTagged(s_retransmission) == _clients.RetryWaits) return true;
+            if (Clock!.CountTagged(s_retransmission) == _clients.RetryWaits)
+            {
+                // A refusal is journaled before the connection drops. A request dropped after processing (or its
+                // response) may have started work that outlives it: that move is looked at the usual way.
+                var refused = Journal.After(journaled);
+                return refused.Count == count && refused.All(e => e.Injected is nameof(Server.Endpoint.InjectedFaultKind.Outage) or nameof(Server.Endpoint.InjectedFaultKind.DropBeforeProcessing));
+            }
+
             spin.SpinOnce(sleep1Threshold: -1);
         }
     }

@@ -56,6 +56,31 @@ public sealed class Journal(int capacity)
         lock (_lock) return [.. _entries];
     }
 
+    /// <summary>The sequence number of the last entry added (0 before the first).</summary>
+    public long LastSequence
+    {
+        get
+        {
+            lock (_lock) return _sequence;
+        }
+    }
+
+    /// <summary>The entries added after the one numbered <paramref name="sequence"/>, oldest first (those still kept).</summary>
+    public IReadOnlyList<JournalEntry> After(long sequence)
+    {
+        lock (_lock)
+        {
+            if (_sequence <= sequence) return [];
+            var list = new List<JournalEntry>((int)Math.Min(_sequence - sequence, _entries.Count));
+            foreach (var entry in _entries)
+            {
+                if (entry.Sequence > sequence) list.Add(entry);
+            }
+
+            return list;
+        }
+    }
+
     public void Clear()
     {
         lock (_lock) _entries.Clear();
