@@ -86,7 +86,8 @@ public static class WsManEnvelopeReader
     /// </summary>
     private sealed class Base64Runs
     {
-        private const int MinLength = 1024;
+        // Stream data of one small object is about 200 characters; shorter runs are not worth a marker.
+        private const int MinLength = 64;
         private static readonly System.Buffers.SearchValues<byte> Alphabet =
             System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
 
@@ -1059,7 +1060,7 @@ public static class WsManEnvelopeReader
                         }
                         else if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
                         {
-                            builder.Append(r.Value);
+                            builder.Append(Restore(r.Value));
                         }
                     }
 

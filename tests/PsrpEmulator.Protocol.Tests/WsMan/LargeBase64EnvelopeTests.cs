@@ -38,6 +38,33 @@ public sealed class LargeBase64EnvelopeTests
     }
 
     [Test]
+    public void Many_small_streams_of_one_object_each_round_trip()
+    {
+        // One ~100-byte object per fragment, per stream: about 200 base64 characters each, as Windows sends them.
+        var streams = Enumerable.Range(0, 500).Select(i => new ShellStream("stdout", "CMD", Data(120 + (i % 50), i))).ToList();
+        var envelope = new WsManEnvelope(new WsManHeader { Action = WsManActions.ReceiveResponse, RelatesTo = "uuid:1", MessageId = "uuid:2" },
+            new ReceiveResponseBody(streams, null));
+
+        var read = (ReceiveResponseBody)WsManEnvelopeReader.Read(WsManEnvelopeWriter.Write(envelope)).Body;
+
+        Assert.That(read.Streams.Select(s => s.Data.ToArray()), Is.EqualTo(streams.Select(s => s.Data.ToArray())));
+    }
+
+    [Test]
+    public void A_base64_looking_fault_message_is_read_as_text()
+    {
+        var message = new string('Q', 100);
+        var xml = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:f=\"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault\"><s:Body><s:Fault>" +
+            "<s:Code><s:Value>s:Receiver</s:Value></s:Code><s:Reason><s:Text xml:lang=\"en-US\">" + message + "</s:Text></s:Reason>" +
+            "<s:Detail><f:WSManFault Code=\"5\" Machine=\"m\"><f:Message>" + message + "</f:Message></f:WSManFault></s:Detail></s:Fault></s:Body></s:Envelope>";
+
+        var fault = (FaultBody)WsManEnvelopeReader.Read(System.Text.Encoding.UTF8.GetBytes(xml)).Body;
+
+        Assert.That(fault.Reason, Is.EqualTo(message));
+        Assert.That(fault.Message, Is.EqualTo(message));
+    }
+
+    [Test]
     public void A_long_base64_looking_text_elsewhere_is_read_as_text()
     {
         var command = new string('A', 3000) + "==";
