@@ -14,13 +14,17 @@ public static class ClixmlSerializer
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
-    public static byte[] Serialize(PsValue value, bool writeBom = false)
+    public static byte[] Serialize(PsValue value, bool writeBom = false) => Serialize(value, writeBom, []);
+
+    /// <summary>The CLIXML of <paramref name="value"/> after <paramref name="prefix"/>, in one array (a PSRP message: header, then data).</summary>
+    public static byte[] Serialize(PsValue value, bool writeBom, ReadOnlySpan<byte> prefix)
     {
         // One scratch buffer per thread (dropped when it grew past 1 MB): the result is the only allocation.
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
         t_buffer = null;
         try
         {
+            buffer.Write(prefix);
             Serialize(buffer, value, writeBom);
             return buffer.WrittenSpan.ToArray();
         }

@@ -115,6 +115,19 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     /// <summary>Deserializes <see cref="Data"/> (BOM tolerant).</summary>
     public PsValue ReadData(ClixmlLimits? limits = null) => ClixmlDeserializer.Deserialize(Data.Span, limits);
 
+    /// <summary>
+    /// The bytes of the message <see cref="Create"/> builds (what its <see cref="ToArray"/> returns), serialized
+    /// straight after the header into one array: one allocation per message on the output path.
+    /// </summary>
+    public static byte[] Encode(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, IPsrpMessageBody body, bool writeBom = true)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body is EndOfPipelineInput) return Create(destination, runspacePoolId, pipelineId, body, writeBom).ToArray();
+        Span<byte> header = stackalloc byte[HeaderLength];
+        new PsrpMessage(destination, body.MessageType, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(header);
+        return ClixmlSerializer.Serialize(body.ToPsValue(), writeBom, header);
+    }
+
     /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>
     /// <remarks>
     /// <see cref="EndOfPipelineInput"/> is special: END_OF_PIPELINE_INPUT carries no data at all (0 bytes, no BOM),

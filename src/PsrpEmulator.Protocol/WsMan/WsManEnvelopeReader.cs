@@ -1215,9 +1215,9 @@ public static class WsManEnvelopeReader
                 {
                     var (start, length) = Runs[marker];
                     var raw = Original.AsSpan(start, length);
-                    var decoded = new byte[(length / 4 * 3) + 3];
-                    if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded, out _, out var n) == OperationStatus.Done) return decoded.AsMemory(0, n);
-                    if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded, out n)) return decoded.AsMemory(0, n);
+                    var decoded = Allocate((length / 4 * 3) + 3);
+                    if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded.Span, out _, out var n) == OperationStatus.Done) return decoded[..n];
+                    if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded.Span, out n)) return decoded[..n];
                     throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
                 }
 
@@ -1236,6 +1236,26 @@ public static class WsManEnvelopeReader
             }
 
             return buffer.AsMemory(0, written);
+        }
+
+        // Decoded stream data of one envelope shares chunks (slices, not an array per stream): a response of small
+        // objects carries thousands of streams. Chunks stay below the large object heap; large data gets its own.
+        private const int ChunkSize = 32 * 1024;
+        private byte[]? _chunk;
+        private int _chunkUsed;
+
+        private Memory<byte> Allocate(int size)
+        {
+            if (size > ChunkSize / 4) return new byte[size];
+            if (_chunk is null || _chunk.Length - _chunkUsed < size)
+            {
+                _chunk = new byte[ChunkSize];
+                _chunkUsed = 0;
+            }
+
+            var memory = _chunk.AsMemory(_chunkUsed, size);
+            _chunkUsed += size;
+            return memory;
         }
 
         private int ReadInt(string element)

@@ -155,14 +155,15 @@ internal sealed partial class TextTemplate
     public string Evaluate(RunScope scope)
     {
         if (Constant is not null) return Constant;
-        var sb = new StringBuilder();
-        foreach (var part in parts)
+        if (parts.Length == 1) return parts[0] as string ?? ((Expression)parts[0]).Evaluate(scope, Location);
+        // The pieces first, then one string of the exact length (an output loop evaluates this once per object).
+        var values = new string[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
         {
-            if (part is string s) sb.Append(s);
-            else sb.Append(((Expression)part).Evaluate(scope, Location));
+            values[i] = parts[i] as string ?? ((Expression)parts[i]).Evaluate(scope, Location);
         }
 
-        return sb.ToString();
+        return string.Concat(values);
     }
 
     public long EvaluateInteger(RunScope scope, string what) => ParseInteger(Evaluate(scope), what, Location);

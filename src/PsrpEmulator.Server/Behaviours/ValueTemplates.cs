@@ -24,6 +24,9 @@ internal abstract class ValueTemplate
         yield return Build(scope);
     }
 
+    /// <summary>True when <see cref="BuildForPipeline"/> writes more than <see cref="Build"/>'s one value (a list).</summary>
+    public virtual bool EnumeratesInPipeline => false;
+
     public static PsValue Convert(string text, ScalarKind kind, string location) => kind switch
     {
         ScalarKind.String => PsPrimitive.String(text),
@@ -87,6 +90,8 @@ internal sealed class ListValueTemplate(IReadOnlyList<ValueTemplate> items) : Va
     }
 
     public override IEnumerable<PsValue> BuildForPipeline(RunScope scope) => items.Select(i => i.Build(scope));
+
+    public override bool EnumeratesInPipeline => true;
 }
 
 /// <summary>Classifies plain YAML scalars by their form (YAML 1.2 core schema, as PowerShell literals would type them).</summary>

@@ -18,7 +18,7 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 }
 
 /// <summary>What one Receive takes out of a stream.</summary>
-internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
+internal sealed record ReceiveBatch(IReadOnlyList<ReadOnlyMemory<byte>> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
 
 /// <summary>
 /// The server-to-client buffer of one pool or pipeline: a queue of whole messages (bounded for pipelines:
@@ -206,6 +206,8 @@ internal sealed class OutputStream : ReceiveGate
         if (_blocked is { Count: 0 }) _blocked = null;
     }
 
+    private const int ChunkSize = 32 * 1024;
+
     private static int EncodedLength(int length, int maxFragmentLength)
     {
         var perFragment = maxFragmentLength - Fragment.HeaderLength;
@@ -220,7 +222,11 @@ internal sealed class OutputStream : ReceiveGate
 
     private ReceiveBatch Take(int budget, int maxFragmentLength)
     {
-        var fragments = new List<byte[]>();
+        var fragments = new List<ReadOnlyMemory<byte>>();
+        // Fragments are encoded into shared chunks (slices, not an array each): a response of small objects
+        // carries thousands of them. Chunks stay below the large object heap unless a fragment needs more.
+        byte[] chunk = [];
+        var chunkUsed = 0;
         var types = new List<PsrpMessageType>();
         var used = 0;
         // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
@@ -267,8 +273,16 @@ internal sealed class OutputStream : ReceiveGate
             var isStart = message.Sent == 0;
             var isEnd = message.Sent + length == message.Bytes.Length;
             var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.AsMemory(message.Sent, length));
-            var encoded = new byte[fragment.EncodedLength];
-            FragmentCodec.Write(encoded, fragment);
+            var size = fragment.EncodedLength;
+            if (chunk.Length - chunkUsed < size)
+            {
+                chunk = new byte[Math.Max(Math.Min(ChunkSize, budget), size)];
+                chunkUsed = 0;
+            }
+
+            var encoded = chunk.AsMemory(chunkUsed, size);
+            FragmentCodec.Write(encoded.Span, fragment);
+            chunkUsed += size;
             message.Sent += length;
             message.NextFragmentId++;
             fragments.Add(encoded);
