@@ -293,10 +293,12 @@ internal sealed class ClixmlWriterCore
 
         private void WriteEscaped(ReadOnlySpan<char> text, SearchValues<char> special)
         {
+            // Where the next special character is, relative to text (-1: none left); searched again only once the
+            // text before it has been written, not for every chunk of a long plain run.
+            var next = text.IndexOfAny(special);
             while (!text.IsEmpty)
             {
-                var i = text.IndexOfAny(special);
-                var plain = i < 0 ? text : text[..i];
+                var plain = next < 0 ? text : text[..next];
                 if (!plain.IsEmpty)
                 {
                     var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(Math.Min(plain.Length, 8192)));
@@ -306,6 +308,7 @@ internal sealed class ClixmlWriterCore
                     var n = System.Text.Encoding.UTF8.GetBytes(chunk, span);
                     output.Advance(n);
                     text = text[chunk.Length..];
+                    if (next >= 0) next -= chunk.Length;
                     continue;
                 }
 
@@ -317,6 +320,7 @@ internal sealed class ClixmlWriterCore
                     _ => "&quot;"u8,
                 });
                 text = text[1..];
+                next = text.IndexOfAny(special);
             }
         }
     }
