@@ -145,7 +145,20 @@ public static class WsManEnvelopeReader
                 }
 
                 var j = i;
-                while (j + 1 < _runs.Count && StreamStartTag.TryParseSeparator(xml[(_runs[j].Start + _runs[j].Length).._runs[j + 1].Start], out _)) j++;
+                ReadOnlySpan<byte> previous = default;
+                while (j + 1 < _runs.Count)
+                {
+                    // Separators almost always repeat: one checked already is the same bytes again.
+                    var between = xml[(_runs[j].Start + _runs[j].Length).._runs[j + 1].Start];
+                    if (!between.SequenceEqual(previous))
+                    {
+                        if (!StreamStartTag.TryParseSeparator(between, out _)) break;
+                        previous = between;
+                    }
+
+                    j++;
+                }
+
                 if (j > i) (_groups ??= [])[i] = j;
                 i = j + 1;
             }
@@ -1282,18 +1295,19 @@ public static class WsManEnvelopeReader
             var original = Original!;
             var last = Runs!.GroupEnd(first);
             // Consecutive members repeat the same start tag: its strings are made once.
-            ReadOnlySpan<byte> previousTag = default;
+            ReadOnlySpan<byte> previous = default;
+            StreamStartTag tag = default;
             string name = "", commandId = "";
             for (var k = first + 1; k <= last; k++)
             {
                 var between = original.AsSpan((Runs[k - 1].Start + Runs[k - 1].Length)..Runs[k].Start);
-                if (!StreamStartTag.TryParseSeparator(between, out var tag)) throw new InvalidOperationException("A stream group changed.");
-                var startTag = between["</rsp:Stream>".Length..];
-                if (!startTag.SequenceEqual(previousTag))
+                if (!between.SequenceEqual(previous))
                 {
+                    if (!StreamStartTag.TryParseSeparator(between, out tag)) throw new InvalidOperationException("A stream group changed.");
+                    var startTag = between["</rsp:Stream>".Length..];
                     name = Encoding.ASCII.GetString(startTag[tag.Name]);
                     commandId = tag.CommandId is { } id ? Encoding.ASCII.GetString(startTag[id]) : "";
-                    previousTag = startTag;
+                    previous = between;
                 }
 
                 var (start, length) = Runs[k];
