@@ -119,13 +119,20 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     /// The bytes of the message <see cref="Create"/> builds (what its <see cref="ToArray"/> returns), serialized
     /// straight after the header into one array: one allocation per message on the output path.
     /// </summary>
-    public static byte[] Encode(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, IPsrpMessageBody body, bool writeBom = true)
+    /// <remarks>
+    /// <paramref name="headroom"/> bytes (zero) come first, before the message: room for a fragment header, so
+    /// that a message sent as one fragment needs no copy.
+    /// </remarks>
+    public static byte[] Encode(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, IPsrpMessageBody body, bool writeBom = true, int headroom = 0)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (body is EndOfPipelineInput) return Create(destination, runspacePoolId, pipelineId, body, writeBom).ToArray();
-        Span<byte> header = stackalloc byte[HeaderLength];
-        new PsrpMessage(destination, body.MessageType, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(header);
-        return ClixmlSerializer.Serialize(body.ToPsValue(), writeBom, header);
+        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(headroom, 64);
+        Span<byte> prefix = stackalloc byte[headroom + HeaderLength];
+        prefix.Clear();
+        new PsrpMessage(destination, body.MessageType, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(prefix[headroom..]);
+        if (body is EndOfPipelineInput) return prefix.ToArray();
+        return ClixmlSerializer.Serialize(body.ToPsValue(), writeBom, prefix);
     }
 
     /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>

@@ -4,11 +4,21 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Shells;
 
 /// <summary>A PSRP message waiting to be received, with how much of it has been sent already.</summary>
-internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] bytes, bool startsNewBatch = false)
+/// <remarks>
+/// The message is <paramref name="buffer"/> after its first <paramref name="headroom"/> bytes: with room for a fragment
+/// header there, the first fragment is the buffer itself (header written in front of the data), not a copy.
+/// </remarks>
+internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0)
 {
     public ulong ObjectId { get; } = objectId;
     public PsrpMessageType Type { get; } = type;
-    public byte[] Bytes { get; } = bytes;
+    public byte[] Buffer { get; } = buffer;
+    public int Headroom { get; } = headroom;
+
+    /// <summary>Length of the message.</summary>
+    public int Length => Buffer.Length - Headroom;
+
+    public ReadOnlyMemory<byte> Bytes => Buffer.AsMemory(Headroom);
 
     /// <summary>When set, a Receive that already carries data stops before this message (mirrors Windows' batching).</summary>
     public bool StartsNewBatch { get; } = startsNewBatch;
@@ -255,7 +265,7 @@ internal sealed class OutputStream : ReceiveGate
 
             // Like Windows, a response carries whole messages; a message starts in a response that already has data
             // only if all of it fits there. One larger than a whole envelope is split across responses.
-            if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Bytes.Length, maxFragmentLength) > budget - used)
+            if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Length, maxFragmentLength) > budget - used)
             {
                 _partial = message;
                 break;
@@ -269,20 +279,34 @@ internal sealed class OutputStream : ReceiveGate
                 break;
             }
 
-            var length = Math.Min(room, message.Bytes.Length - message.Sent);
+            var length = Math.Min(room, message.Length - message.Sent);
             var isStart = message.Sent == 0;
-            var isEnd = message.Sent + length == message.Bytes.Length;
-            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.AsMemory(message.Sent, length));
+            var isEnd = message.Sent + length == message.Length;
+            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.Slice(message.Sent, length));
             var size = fragment.EncodedLength;
-            if (chunk.Length - chunkUsed < size)
+            ReadOnlyMemory<byte> encoded;
+            if (isStart && isEnd && size > ChunkSize / 4 && message.Headroom >= Fragment.HeaderLength)
             {
-                chunk = new byte[Math.Max(Math.Min(ChunkSize, budget), size)];
-                chunkUsed = 0;
+                // A large message in one fragment: its header goes into the room left in front of the message, no
+                // copy. Only a whole message: its header is the same whenever it is written.
+                var at = message.Headroom - Fragment.HeaderLength;
+                FragmentCodec.WriteHeader(message.Buffer.AsSpan(at, Fragment.HeaderLength), fragment);
+                encoded = message.Buffer.AsMemory(at, size);
+            }
+            else
+            {
+                if (chunk.Length - chunkUsed < size)
+                {
+                    chunk = new byte[Math.Max(Math.Min(ChunkSize, budget), size)];
+                    chunkUsed = 0;
+                }
+
+                var into = chunk.AsMemory(chunkUsed, size);
+                FragmentCodec.Write(into.Span, fragment);
+                chunkUsed += size;
+                encoded = into;
             }
 
-            var encoded = chunk.AsMemory(chunkUsed, size);
-            FragmentCodec.Write(encoded.Span, fragment);
-            chunkUsed += size;
             message.Sent += length;
             message.NextFragmentId++;
             fragments.Add(encoded);
