@@ -138,7 +138,7 @@ public static class Runner
                     var t = await Measurements.ReceiveThroughputAsync(server, payload, count, Math.Max(1, size.Rounds - 1)).ConfigureAwait(false);
                     figures.Add(new Figure(G, $"Receive, {FormatBytes(payload)} objects × {count:N0}: client end to end",
                         $"{t.EndToEndMBps:F1} MB/s", null, null,
-                        $"{t.EndToEndRatio:F2} of baseline ({t.BaselineMBps:F0} MB/s); server side {t.ServerRatio:F2}; {t.Responses} responses"));
+                        $"{t.EndToEndRatio:F2} of baseline ({t.BaselineMBps:F0} MB/s); server side {t.ServerRatio:F2}; {t.Responses} responses; CPU {t.ServerCpuMultiple:F1}× / {t.EndToEndCpuMultiple:F1}× the baseline's"));
                 }
             }
         }
@@ -169,8 +169,8 @@ public static class Runner
     private static IEnumerable<Figure> ThroughputFigures(string group, string what, Measurements.Throughput t)
     {
         yield return new Figure(group, $"{what}: baseline (same bytes, no protocol work)", $"{t.BaselineMBps:F1} MB/s", null, null, $"{t.Responses} responses, {t.Bytes / 1e6:F1} MB");
-        yield return Ratio(group, $"{what}: server side ÷ baseline", t.ServerRatio, "≥ 0.5", v => v >= 0.5, $"{t.ServerMBps:F1} MB/s");
-        yield return Ratio(group, $"{what}: end to end incl. client decode ÷ baseline", t.EndToEndRatio, "≥ 0.4", v => v >= 0.4, $"{t.EndToEndMBps:F1} MB/s");
+        yield return Ratio(group, $"{what}: server side ÷ baseline", t.ServerRatio, "≥ 0.5", v => v >= 0.5, $"{t.ServerMBps:F1} MB/s; CPU {t.ServerCpuMultiple:F1}× the baseline's");
+        yield return Ratio(group, $"{what}: end to end incl. client decode ÷ baseline", t.EndToEndRatio, "≥ 0.4", v => v >= 0.4, $"{t.EndToEndMBps:F1} MB/s; CPU {t.EndToEndCpuMultiple:F1}× the baseline's");
     }
 
     private static Figure Ratio(string group, string name, double value, string target, Func<double, bool> met, string? note = null) =>

@@ -420,10 +420,10 @@ public sealed class WsManTransport : IDisposable
                 throw new WsManTransportException("Access is denied: the server rejected the credentials (HTTP 401).", status);
             }
 
-            byte[] bytes;
+            PooledBody body;
             try
             {
-                bytes = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes + (sealing is null ? 0 : 1024), cancellationToken).ConfigureAwait(false);
+                body = await ReadBoundedAsync(response.Content, Options.MaxResponseBytes + (sealing is null ? 0 : 1024), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException)
             {
@@ -431,30 +431,36 @@ public sealed class WsManTransport : IDisposable
                 throw new WsManTransportException($"The response from {Options.ConnectionUri} was cut off: {e.Message}", status, null, e) { IsNetworkFailure = true };
             }
 
-            if (sealing is not null && EncryptedMessage.IsEncrypted(response.Content.Headers.ContentType?.ToString()))
+            WsManEnvelope envelope;
+            using (body)
             {
+                ReadOnlyMemory<byte> bytes = body.Memory;
+                if (sealing is not null && EncryptedMessage.IsEncrypted(response.Content.Headers.ContentType?.ToString()))
+                {
+                    try
+                    {
+                        bytes = EncryptedMessage.Decrypt(sealing, bytes.Span, Options.MaxResponseBytes);
+                    }
+                    catch (NtlmException e)
+                    {
+                        throw new WsManTransportException($"The server's encrypted response could not be decrypted: {e.Message}", status, null, e);
+                    }
+                }
+                else if (sealing is not null && bytes.Length > 0)
+                {
+                    throw new WsManTransportException($"The server answered HTTP {status} with an unencrypted body to an encrypted request.", status);
+                }
+
                 try
                 {
-                    bytes = EncryptedMessage.Decrypt(sealing, bytes, Options.MaxResponseBytes);
+                    // The reader keeps nothing of the bytes it is given (stream data is decoded into arrays of its
+                    // own), so the pooled body goes back once the envelope is read.
+                    envelope = WsManEnvelopeReader.Read(bytes.Span, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
                 }
-                catch (NtlmException e)
+                catch (EnvelopeException e)
                 {
-                    throw new WsManTransportException($"The server's encrypted response could not be decrypted: {e.Message}", status, null, e);
+                    throw new WsManTransportException($"The server answered HTTP {status} with an invalid SOAP envelope: {e.Message}", status, null, e);
                 }
-            }
-            else if (sealing is not null && bytes.Length > 0)
-            {
-                throw new WsManTransportException($"The server answered HTTP {status} with an unencrypted body to an encrypted request.", status);
-            }
-
-            WsManEnvelope envelope;
-            try
-            {
-                envelope = WsManEnvelopeReader.Read(bytes, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
-            }
-            catch (EnvelopeException e)
-            {
-                throw new WsManTransportException($"The server answered HTTP {status} with an invalid SOAP envelope: {e.Message}", status, null, e);
             }
 
             if (envelope.Body is FaultBody fault) throw new WsManFaultException(fault, status);
@@ -472,25 +478,55 @@ public sealed class WsManTransport : IDisposable
         }
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body into a pooled buffer, sized by Content-Length when the server sends one (one read target, no
+    /// growing copies, no large-object-heap array per response).
+    /// </summary>
+    private static async Task<PooledBody> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > limit)
         {
             throw new WsManTransportException($"The response ({content.Headers.ContentLength} bytes) exceeds the maximum of {limit} bytes.");
         }
 
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new ArrayBufferWriter<byte>(8192);
-        while (true)
+        // One byte more than announced, so that the read seeing the end needs no larger buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent(content.Headers.ContentLength is { } known ? (int)known + 1 : 8192);
+        var length = 0;
+        try
         {
-            var read = await stream.ReadAsync(buffer.GetMemory(8192), cancellationToken).ConfigureAwait(false);
-            if (read == 0) return buffer.WrittenSpan.ToArray();
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
             {
-                throw new WsManTransportException($"The response exceeds the maximum of {limit} bytes.");
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0) return new PooledBody(buffer, length);
+                length += read;
+                if (length > limit)
+                {
+                    throw new WsManTransportException($"The response exceeds the maximum of {limit} bytes.");
+                }
             }
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>A response body in a rented array, returned on dispose.</summary>
+    private readonly struct PooledBody(byte[] array, int length) : IDisposable
+    {
+        public ReadOnlyMemory<byte> Memory => array.AsMemory(0, length);
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(array);
     }
 
     public void Dispose()

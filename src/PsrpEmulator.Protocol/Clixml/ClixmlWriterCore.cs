@@ -8,11 +8,14 @@ namespace PsrpEmulator.Protocol.Clixml;
 /// <summary>One Serialize call: an XmlWriter over the caller's buffer plus the Obj/TN RefId bookkeeping.</summary>
 internal sealed class ClixmlWriterCore
 {
-    private readonly Utf8Writer _writer;
+    private readonly Utf8Writer _writer = new();
     private Dictionary<PsObject, int>? _objects;
     private Dictionary<IReadOnlyList<string>, int>? _typeNames;
 
-    private ClixmlWriterCore(IBufferWriter<byte> output) => _writer = new Utf8Writer(output);
+    // One writer per thread, reused (a behaviour serializes one object per output): taken while in use, so a
+    // nested call (none today) would make its own.
+    [ThreadStatic]
+    private static ClixmlWriterCore? t_cached;
 
     public static void Write(IBufferWriter<byte> output, PsValue value, bool writeBom)
     {
@@ -25,7 +28,28 @@ internal sealed class ClixmlWriterCore
             output.Advance(3);
         }
 
-        new ClixmlWriterCore(output).WriteValue(value, name: null);
+        var core = t_cached ?? new ClixmlWriterCore();
+        t_cached = null;
+        core._writer.Start(output);
+        try
+        {
+            core.WriteValue(value, name: null);
+        }
+        finally
+        {
+            // RefIds start again at 0 for every call; large tables are let go rather than kept per thread.
+            core._objects = core._objects is { Count: <= 64 } objects ? Cleared(objects) : null;
+            core._typeNames = core._typeNames is { Count: <= 64 } typeNames ? Cleared(typeNames) : null;
+            core._writer.End();
+            t_cached = core;
+        }
+    }
+
+    private static Dictionary<TKey, int> Cleared<TKey>(Dictionary<TKey, int> table)
+        where TKey : notnull
+    {
+        table.Clear();
+        return table;
     }
 
     private void WriteValue(PsValue value, string? name)
@@ -207,12 +231,27 @@ internal sealed class ClixmlWriterCore
     /// &amp;quot; in attributes). Text reaching it is already <c>_xHHHH_</c>-escaped, so it holds only valid XML
     /// characters and no surrogates.
     /// </summary>
-    private sealed class Utf8Writer(IBufferWriter<byte> output)
+    private sealed class Utf8Writer
     {
         private static readonly SearchValues<char> TextSpecial = SearchValues.Create("<>&");
         private static readonly SearchValues<char> AttributeSpecial = SearchValues.Create("<>&\"");
         private readonly List<string> _open = new(8);
+        private IBufferWriter<byte> output = null!;
         private bool _startTagOpen;
+
+        public void Start(IBufferWriter<byte> destination)
+        {
+            output = destination;
+            _open.Clear();
+            _startTagOpen = false;
+        }
+
+        /// <summary>Lets the output go (the writer is kept for the next call).</summary>
+        public void End()
+        {
+            output = null!;
+            _open.Clear();
+        }
 
         public void WriteStartElement(string name)
         {
@@ -293,10 +332,12 @@ internal sealed class ClixmlWriterCore
 
         private void WriteEscaped(ReadOnlySpan<char> text, SearchValues<char> special)
         {
+            // Where the next special character is, relative to text (-1: none left); searched again only once the
+            // text before it has been written, not for every chunk of a long plain run.
+            var next = text.IndexOfAny(special);
             while (!text.IsEmpty)
             {
-                var i = text.IndexOfAny(special);
-                var plain = i < 0 ? text : text[..i];
+                var plain = next < 0 ? text : text[..next];
                 if (!plain.IsEmpty)
                 {
                     var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(Math.Min(plain.Length, 8192)));
@@ -306,6 +347,7 @@ internal sealed class ClixmlWriterCore
                     var n = System.Text.Encoding.UTF8.GetBytes(chunk, span);
                     output.Advance(n);
                     text = text[chunk.Length..];
+                    if (next >= 0) next -= chunk.Length;
                     continue;
                 }
 
@@ -317,6 +359,7 @@ internal sealed class ClixmlWriterCore
                     _ => "&quot;"u8,
                 });
                 text = text[1..];
+                next = text.IndexOfAny(special);
             }
         }
     }

@@ -122,6 +122,18 @@ public static class FragmentCodec
     }
 
     /// <summary>
+    /// Writes only the header of <paramref name="fragment"/> into <paramref name="destination"/> (<see
+    /// cref="Fragment.HeaderLength"/> bytes), for a blob that is already in place right after it.
+    /// </summary>
+    public static void WriteHeader(Span<byte> destination, in Fragment fragment)
+    {
+        if ((fragment.ObjectId & SignBit) != 0) throw new ArgumentOutOfRangeException(nameof(fragment), "ObjectId must not have the sign bit set.");
+        if ((fragment.FragmentId & SignBit) != 0) throw new ArgumentOutOfRangeException(nameof(fragment), "FragmentId must not have the sign bit set.");
+        if (destination.Length < Fragment.HeaderLength) throw new ArgumentException($"Destination holds {destination.Length} bytes; a header needs {Fragment.HeaderLength}.", nameof(destination));
+        WriteHeader(destination, fragment.ObjectId, fragment.FragmentId, fragment.IsStart, fragment.IsEnd, fragment.Blob.Length);
+    }
+
+    /// <summary>
     /// Splits a message into fragments whose encoded length (header included) is at most
     /// <paramref name="maxFragmentLength"/> and writes them to <paramref name="output"/>.
     /// </summary>

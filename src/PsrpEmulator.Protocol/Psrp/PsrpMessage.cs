@@ -115,6 +115,26 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     /// <summary>Deserializes <see cref="Data"/> (BOM tolerant).</summary>
     public PsValue ReadData(ClixmlLimits? limits = null) => ClixmlDeserializer.Deserialize(Data.Span, limits);
 
+    /// <summary>
+    /// The bytes of the message <see cref="Create"/> builds (what its <see cref="ToArray"/> returns), serialized
+    /// straight after the header into one array: one allocation per message on the output path.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="headroom"/> bytes (zero) come first, before the message: room for a fragment header, so
+    /// that a message sent as one fragment needs no copy.
+    /// </remarks>
+    public static byte[] Encode(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, IPsrpMessageBody body, bool writeBom = true, int headroom = 0)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(headroom, 64);
+        Span<byte> prefix = stackalloc byte[headroom + HeaderLength];
+        prefix.Clear();
+        new PsrpMessage(destination, body.MessageType, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(prefix[headroom..]);
+        if (body is EndOfPipelineInput) return prefix.ToArray();
+        return ClixmlSerializer.Serialize(body.ToPsValue(), writeBom, prefix);
+    }
+
     /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>
     /// <remarks>
     /// <see cref="EndOfPipelineInput"/> is special: END_OF_PIPELINE_INPUT carries no data at all (0 bytes, no BOM),

@@ -86,7 +86,8 @@ public static class WsManEnvelopeReader
     /// </summary>
     private sealed class Base64Runs
     {
-        private const int MinLength = 1024;
+        // Stream data of one small object is about 200 characters; shorter runs are not worth a marker.
+        private const int MinLength = 64;
         private static readonly System.Buffers.SearchValues<byte> Alphabet =
             System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
 
@@ -98,7 +99,8 @@ public static class WsManEnvelopeReader
 
         public static Base64Runs? Find(ReadOnlySpan<byte> xml)
         {
-            if (xml.Length < MinLength * 2 || xml.IndexOf((byte)'#') >= 0) return null;
+            // Not in a document with CDATA: a run inside a CDATA section is text the reader must see as it is.
+            if (xml.Length < MinLength * 2 || xml.IndexOf((byte)'#') >= 0 || xml.IndexOf("<![CDATA["u8) >= 0) return null;
             Base64Runs? result = null;
             var pos = 0;
             while (true)
@@ -112,7 +114,54 @@ public static class WsManEnvelopeReader
                 pos = start + lt;
             }
 
+            result?.FindGroups(xml);
             return result;
+        }
+
+        // For a run that starts a group of rsp:Stream elements: the index of the group's last run.
+        private Dictionary<int, int>? _groups;
+
+        /// <summary>The last run of the group <paramref name="index"/> starts, or <paramref name="index"/> itself.</summary>
+        public int GroupEnd(int index) => _groups is not null && _groups.TryGetValue(index, out var end) ? end : index;
+
+        /// <summary>
+        /// Consecutive rsp:Stream elements (one per fragment: thousands in a response of small objects) written
+        /// exactly as Windows writes them, each holding one run: the XmlReader sees only the first element, whose
+        /// content stands for all of them; the others are read from the original bytes. Only this one form is
+        /// grouped (start tags without namespace declarations, attribute values of plain characters, nothing
+        /// between the elements), so every member is well-formed and in the first element's namespace.
+        /// </summary>
+        private void FindGroups(ReadOnlySpan<byte> xml)
+        {
+            var i = 0;
+            while (i < _runs.Count - 1)
+            {
+                var (start, _) = _runs[i];
+                var lt = xml[..start].LastIndexOf((byte)'<');
+                if (lt < 0 || !StreamStartTag.TryParse(xml[lt..start], out _))
+                {
+                    i++;
+                    continue;
+                }
+
+                var j = i;
+                ReadOnlySpan<byte> previous = default;
+                while (j + 1 < _runs.Count)
+                {
+                    // Separators almost always repeat: one checked already is the same bytes again.
+                    var between = xml[(_runs[j].Start + _runs[j].Length).._runs[j + 1].Start];
+                    if (!between.SequenceEqual(previous))
+                    {
+                        if (!StreamStartTag.TryParseSeparator(between, out _)) break;
+                        previous = between;
+                    }
+
+                    j++;
+                }
+
+                if (j > i) (_groups ??= [])[i] = j;
+                i = j + 1;
+            }
         }
 
         /// <summary>Writes <paramref name="xml"/> with each run replaced by its marker; returns the length written.</summary>
@@ -123,12 +172,15 @@ public static class WsManEnvelopeReader
             for (var i = 0; i < _runs.Count; i++)
             {
                 var (start, length) = _runs[i];
+                var last = GroupEnd(i);
                 xml[from..start].CopyTo(destination[to..]);
                 to += start - from;
                 destination[to++] = (byte)'#';
                 i.TryFormat(destination[to..], out var written, default, CultureInfo.InvariantCulture);
                 to += written;
-                from = start + length;
+                // A group's marker stands for everything up to the end of its last run.
+                from = last == i ? start + length : _runs[last].Start + _runs[last].Length;
+                i = last;
             }
 
             xml[from..].CopyTo(destination[to..]);
@@ -138,6 +190,59 @@ public static class WsManEnvelopeReader
         /// <summary>The run index a text node stands for, or -1.</summary>
         public int MarkerIndex(string text) =>
             text.Length >= 2 && text[0] == '#' && int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < _runs.Count ? i : -1;
+    }
+
+    /// <summary>
+    /// The one rsp:Stream start tag form that is grouped: <c>&lt;rsp:Stream Name="v"[ CommandId="v"][ End="true"]&gt;</c>,
+    /// values of letters, digits and <c>-_.:/{}</c> only (so the bytes are the attribute values XmlReader reports).
+    /// </summary>
+    private readonly record struct StreamStartTag(Range Name, Range? CommandId, bool End)
+    {
+        private static readonly System.Buffers.SearchValues<byte> ValueBytes =
+            System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/{}"u8);
+
+        /// <summary><c>&lt;/rsp:Stream&gt;</c> directly followed by a grouped start tag (ranges relative to the start tag).</summary>
+        public static bool TryParseSeparator(ReadOnlySpan<byte> between, out StreamStartTag tag)
+        {
+            tag = default;
+            return between.StartsWith("</rsp:Stream>"u8) && TryParse(between["</rsp:Stream>".Length..], out tag);
+        }
+
+        public static bool TryParse(ReadOnlySpan<byte> tag, out StreamStartTag parsed)
+        {
+            parsed = default;
+            var pos = 0;
+            if (!Attribute(tag, "<rsp:Stream Name=\""u8, ref pos, out var name)) return false;
+            Range? commandId = null;
+            if (tag[pos..].StartsWith(" CommandId=\""u8))
+            {
+                if (!Attribute(tag, " CommandId=\""u8, ref pos, out var id)) return false;
+                commandId = id;
+            }
+
+            var end = false;
+            if (tag[pos..].StartsWith(" End=\"true\""u8))
+            {
+                end = true;
+                pos += " End=\"true\"".Length;
+            }
+
+            if (pos != tag.Length - 1 || tag[pos] != (byte)'>') return false;
+            parsed = new StreamStartTag(name, commandId, end);
+            return true;
+        }
+
+        private static bool Attribute(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> open, ref int pos, out Range value)
+        {
+            value = default;
+            if (!tag[pos..].StartsWith(open)) return false;
+            var start = pos + open.Length;
+            var quote = tag[start..].IndexOf((byte)'"');
+            if (quote <= 0 || tag.Slice(start, quote).IndexOfAnyExcept(ValueBytes) >= 0) return false;
+            value = start..(start + quote);
+            pos = start + quote + 1;
+            return true;
+        }
     }
 
     private static XmlReaderSettings Settings(EnvelopeLimits limits) => new()
@@ -180,6 +285,8 @@ public static class WsManEnvelopeReader
             if (Runs is null) return text;
             var i = Runs.MarkerIndex(text);
             if (i < 0) return text;
+            // A group read as text: not what the original document says there; it is parsed again as it is.
+            if (Runs.GroupEnd(i) != i) throw new InvalidOperationException("A group of streams was read as text.");
             var (start, length) = Runs[i];
             return Encoding.ASCII.GetString(Original!, start, length);
         }
@@ -706,8 +813,9 @@ public static class WsManEnvelopeReader
                     var name = r.GetAttribute("Name") ?? throw Error(EnvelopeError.InvalidBody, $"An rsp:Stream in rsp:{parent} has no Name.", "Stream");
                     var commandId = r.GetAttribute("CommandId");
                     var end = IsTrue(r.GetAttribute("End"));
-                    var data = ReadBase64("Stream");
+                    var data = ReadBase64("Stream", out var group);
                     streams.Add(new ShellStream(name, commandId, data, end));
+                    if (group >= 0) ReadGroup(group, streams);
                 }
                 else if (onOther is not null)
                 {
@@ -1059,7 +1167,7 @@ public static class WsManEnvelopeReader
                         }
                         else if (r.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
                         {
-                            builder.Append(r.Value);
+                            builder.Append(Restore(r.Value));
                         }
                     }
 
@@ -1181,8 +1289,50 @@ public static class WsManEnvelopeReader
             return value;
         }
 
+        /// <summary>The members of a stream group after its first, from the original bytes.</summary>
+        private void ReadGroup(int first, List<ShellStream> streams)
+        {
+            var original = Original!;
+            var last = Runs!.GroupEnd(first);
+            // Consecutive members repeat the same start tag: its strings are made once.
+            ReadOnlySpan<byte> previous = default;
+            StreamStartTag tag = default;
+            string name = "", commandId = "";
+            for (var k = first + 1; k <= last; k++)
+            {
+                var between = original.AsSpan((Runs[k - 1].Start + Runs[k - 1].Length)..Runs[k].Start);
+                if (!between.SequenceEqual(previous))
+                {
+                    if (!StreamStartTag.TryParseSeparator(between, out tag)) throw new InvalidOperationException("A stream group changed.");
+                    var startTag = between["</rsp:Stream>".Length..];
+                    name = Encoding.ASCII.GetString(startTag[tag.Name]);
+                    commandId = tag.CommandId is { } id ? Encoding.ASCII.GetString(startTag[id]) : "";
+                    previous = between;
+                }
+
+                var (start, length) = Runs[k];
+                var decoded = Allocate((length / 4 * 3) + 3);
+                if (System.Buffers.Text.Base64.DecodeFromUtf8(original.AsSpan(start, length), decoded.Span, out _, out var n) != OperationStatus.Done)
+                {
+                    // Reported exactly as before by reading the original document.
+                    throw new InvalidOperationException("A stream in a group is not valid base64.");
+                }
+
+                streams.Add(new ShellStream(name, tag.CommandId is null ? null : commandId, decoded[..n], tag.End));
+            }
+        }
+
         private ReadOnlyMemory<byte> ReadBase64(string element)
         {
+            var data = ReadBase64(element, out var group);
+            if (group >= 0) throw new InvalidOperationException("A group of streams was read as one element.");
+            return data;
+        }
+
+        /// <summary>The decoded content; <paramref name="group"/> is the marker index when it starts a stream group, else -1.</summary>
+        private ReadOnlyMemory<byte> ReadBase64(string element, out int group)
+        {
+            group = -1;
             string text;
             if (Runs is not null && !r.IsEmptyElement)
             {
@@ -1212,11 +1362,12 @@ public static class WsManEnvelopeReader
 
                 if (nodes == 1 && marker >= 0)
                 {
+                    if (Runs.GroupEnd(marker) != marker) group = marker;
                     var (start, length) = Runs[marker];
                     var raw = Original.AsSpan(start, length);
-                    var decoded = new byte[(length / 4 * 3) + 3];
-                    if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded, out _, out var n) == OperationStatus.Done) return decoded.AsMemory(0, n);
-                    if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded, out n)) return decoded.AsMemory(0, n);
+                    var decoded = Allocate((length / 4 * 3) + 3);
+                    if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded.Span, out _, out var n) == OperationStatus.Done) return decoded[..n];
+                    if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded.Span, out n)) return decoded[..n];
                     throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
                 }
 
@@ -1235,6 +1386,26 @@ public static class WsManEnvelopeReader
             }
 
             return buffer.AsMemory(0, written);
+        }
+
+        // Decoded stream data of one envelope shares chunks (slices, not an array per stream): a response of small
+        // objects carries thousands of streams. Chunks stay below the large object heap; large data gets its own.
+        private const int ChunkSize = 32 * 1024;
+        private byte[]? _chunk;
+        private int _chunkUsed;
+
+        private Memory<byte> Allocate(int size)
+        {
+            if (size > ChunkSize / 4) return new byte[size];
+            if (_chunk is null || _chunk.Length - _chunkUsed < size)
+            {
+                _chunk = new byte[ChunkSize];
+                _chunkUsed = 0;
+            }
+
+            var memory = _chunk.AsMemory(_chunkUsed, size);
+            _chunkUsed += size;
+            return memory;
         }
 
         private int ReadInt(string element)

@@ -288,7 +288,7 @@ public static class WsManEnvelopeWriter
                 break;
             case ReceiveResponseBody b:
                 w.WriteStartElement("rsp", "ReceiveResponse", Rsp);
-                foreach (var stream in b.Streams) WriteStream(w, stream);
+                WriteStreams(w, b.Streams);
                 if (b.CommandState is { } state)
                 {
                     w.WriteStartElement("rsp", "CommandState", Rsp);
@@ -379,6 +379,65 @@ public static class WsManEnvelopeWriter
         w.WriteEndElement();
     }
 
+    /// <summary>
+    /// The rsp:Stream elements of a response: one per PSRP fragment, so thousands per envelope. When every Name and
+    /// CommandId is plain text (what XmlWriter writes unchanged), they are written straight into the output, bytes
+    /// exactly as XmlWriter writes them, without going through XmlWriter for each element.
+    /// </summary>
+    private static void WriteStreams(XmlWriter w, IReadOnlyList<ShellStream> streams)
+    {
+        var plain = true;
+        foreach (var stream in streams)
+        {
+            if (!IsPlainAttribute(stream.Name) || (stream.CommandId is { } id && !IsPlainAttribute(id)))
+            {
+                plain = false;
+                break;
+            }
+        }
+
+        if (!plain || streams.Count == 0)
+        {
+            foreach (var stream in streams) WriteStream(w, stream);
+            return;
+        }
+
+        // Close the parent's start tag and hand everything written so far to the output.
+        w.WriteString(string.Empty);
+        w.Flush();
+        var output = t_output!;
+        string? lastName = null, lastCommandId = null;
+        var lastEnd = false;
+        byte[]? startTag = null;
+        foreach (var stream in streams)
+        {
+            // Consecutive streams almost always share the start tag: encode it once.
+            if (startTag is null || stream.Name != lastName || stream.CommandId != lastCommandId || stream.End != lastEnd)
+            {
+                startTag = StreamStartTag(stream);
+                (lastName, lastCommandId, lastEnd) = (stream.Name, stream.CommandId, stream.End);
+            }
+
+            output.Write(startTag);
+            EncodeBase64(output, stream.Data.Span);
+            output.Write("</rsp:Stream>"u8);
+        }
+    }
+
+    private static byte[] StreamStartTag(ShellStream stream)
+    {
+        var sb = new StringBuilder("<rsp:Stream Name=\"", 96).Append(stream.Name).Append('"');
+        if (stream.CommandId is not null) sb.Append(" CommandId=\"").Append(stream.CommandId).Append('"');
+        if (stream.End) sb.Append(" End=\"true\"");
+        return Encoding.UTF8.GetBytes(sb.Append('>').ToString());
+    }
+
+    // Printable ASCII that XmlWriter writes in an attribute value as it is (no entity, no character check).
+    private static readonly SearchValues<char> PlainAttributeText = SearchValues.Create(
+        " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private static bool IsPlainAttribute(string value) => value.AsSpan().IndexOfAnyExcept(PlainAttributeText) < 0;
+
     private static void WriteStream(XmlWriter w, ShellStream stream)
     {
         w.WriteStartElement("rsp", "Stream", Rsp);
@@ -412,7 +471,11 @@ public static class WsManEnvelopeWriter
         // the output (span-based base64: XmlWriter.WriteBase64 is several times slower on large streams).
         w.WriteString(string.Empty);
         w.Flush();
-        var span = data.Span;
+        EncodeBase64(output, data.Span);
+    }
+
+    private static void EncodeBase64(IBufferWriter<byte> output, ReadOnlySpan<byte> span)
+    {
         const int Chunk = 3 * 16 * 1024;
         while (!span.IsEmpty)
         {

@@ -120,7 +120,22 @@ internal abstract class Step
 
 internal sealed class OutputStep(ValueTemplate value) : Step
 {
-    public override async ValueTask RunAsync(RunContext context)
+    public override ValueTask RunAsync(RunContext context)
+    {
+        if (value.EnumeratesInPipeline) return WriteAllAsync(context);
+        // One value (the usual case, once per object in an output loop): no enumerator, no async state machine;
+        // a failure still comes back in the task, as from an async method.
+        try
+        {
+            return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException(e);
+        }
+    }
+
+    private async ValueTask WriteAllAsync(RunContext context)
     {
         foreach (var item in value.BuildForPipeline(context.Scope))
         {

@@ -155,14 +155,17 @@ internal sealed partial class TextTemplate
     public string Evaluate(RunScope scope)
     {
         if (Constant is not null) return Constant;
-        var sb = new StringBuilder();
-        foreach (var part in parts)
+        if (parts.Length == 1) return parts[0] as string ?? ((Expression)parts[0]).Evaluate(scope, Location);
+        // The pieces first (on the stack when there are few), then one string of the exact length: an output loop
+        // evaluates this once per object.
+        var few = default(FewParts);
+        Span<string?> values = parts.Length <= FewParts.Count ? few : new string?[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
         {
-            if (part is string s) sb.Append(s);
-            else sb.Append(((Expression)part).Evaluate(scope, Location));
+            values[i] = parts[i] as string ?? ((Expression)parts[i]).Evaluate(scope, Location);
         }
 
-        return sb.ToString();
+        return string.Concat((ReadOnlySpan<string?>)values[..parts.Length]);
     }
 
     public long EvaluateInteger(RunScope scope, string what) => ParseInteger(Evaluate(scope), what, Location);
@@ -179,6 +182,13 @@ internal sealed partial class TextTemplate
 
     public static bool TryParseInteger(string text, out long value) =>
         long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out value);
+
+    [System.Runtime.CompilerServices.InlineArray(Count)]
+    private struct FewParts
+    {
+        public const int Count = 8;
+        private string? _element;
+    }
 
     /// <summary>One placeholder: a single name (its text as is) or integer arithmetic over names.</summary>
     private sealed class Expression(string[] operands, char[] signs)

@@ -24,6 +24,12 @@ internal abstract class ValueTemplate
         yield return Build(scope);
     }
 
+    /// <summary>
+    /// False when <see cref="BuildForPipeline"/> is exactly <see cref="Build"/>'s one value (scalars and mappings say
+    /// so, and an output step then writes it without an enumerator); true, the safe default, otherwise.
+    /// </summary>
+    public virtual bool EnumeratesInPipeline => true;
+
     public static PsValue Convert(string text, ScalarKind kind, string location) => kind switch
     {
         ScalarKind.String => PsPrimitive.String(text),
@@ -51,12 +57,16 @@ internal sealed class ScalarValueTemplate(TextTemplate text, ScalarKind kind) : 
 
     public override PsValue Build(RunScope scope) =>
         kind == ScalarKind.Null ? PsNil.Instance : constant ?? Convert(text.Evaluate(scope), kind, text.Location);
+
+    public override bool EnumeratesInPipeline => false;
 }
 
 /// <summary>A mapping: a PSCustomObject (properties in MS), or, with <c>$type</c>, an object of those type names (properties in Props).</summary>
 internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, ValueTemplate>> properties, IReadOnlyList<string>? typeNames, TextTemplate? toStringText) : ValueTemplate
 {
     public static readonly string[] PsCustomObjectTypeNames = ["System.Management.Automation.PSCustomObject", "System.Object"];
+
+    public override bool EnumeratesInPipeline => false;
 
     public override PsValue Build(RunScope scope)
     {

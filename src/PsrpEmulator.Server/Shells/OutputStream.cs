@@ -4,11 +4,21 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Shells;
 
 /// <summary>A PSRP message waiting to be received, with how much of it has been sent already.</summary>
-internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] bytes, bool startsNewBatch = false)
+/// <remarks>
+/// The message is <paramref name="buffer"/> after its first <paramref name="headroom"/> bytes: with room for a fragment
+/// header there, the first fragment is the buffer itself (header written in front of the data), not a copy.
+/// </remarks>
+internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0)
 {
     public ulong ObjectId { get; } = objectId;
     public PsrpMessageType Type { get; } = type;
-    public byte[] Bytes { get; } = bytes;
+    public byte[] Buffer { get; } = buffer;
+    public int Headroom { get; } = headroom;
+
+    /// <summary>Length of the message.</summary>
+    public int Length => Buffer.Length - Headroom;
+
+    public ReadOnlyMemory<byte> Bytes => Buffer.AsMemory(Headroom);
 
     /// <summary>When set, a Receive that already carries data stops before this message (mirrors Windows' batching).</summary>
     public bool StartsNewBatch { get; } = startsNewBatch;
@@ -18,7 +28,7 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 }
 
 /// <summary>What one Receive takes out of a stream.</summary>
-internal sealed record ReceiveBatch(IReadOnlyList<byte[]> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
+internal sealed record ReceiveBatch(IReadOnlyList<ReadOnlyMemory<byte>> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
 
 /// <summary>
 /// The server-to-client buffer of one pool or pipeline: a queue of whole messages (bounded for pipelines:
@@ -206,6 +216,8 @@ internal sealed class OutputStream : ReceiveGate
         if (_blocked is { Count: 0 }) _blocked = null;
     }
 
+    private const int ChunkSize = 32 * 1024;
+
     private static int EncodedLength(int length, int maxFragmentLength)
     {
         var perFragment = maxFragmentLength - Fragment.HeaderLength;
@@ -220,7 +232,11 @@ internal sealed class OutputStream : ReceiveGate
 
     private ReceiveBatch Take(int budget, int maxFragmentLength)
     {
-        var fragments = new List<byte[]>();
+        var fragments = new List<ReadOnlyMemory<byte>>();
+        // Fragments are encoded into shared chunks (slices, not an array each): a response of small objects
+        // carries thousands of them. Chunks stay below the large object heap unless a fragment needs more.
+        byte[] chunk = [];
+        var chunkUsed = 0;
         var types = new List<PsrpMessageType>();
         var used = 0;
         // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
@@ -249,7 +265,7 @@ internal sealed class OutputStream : ReceiveGate
 
             // Like Windows, a response carries whole messages; a message starts in a response that already has data
             // only if all of it fits there. One larger than a whole envelope is split across responses.
-            if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Bytes.Length, maxFragmentLength) > budget - used)
+            if (message.Sent == 0 && fragments.Count > 0 && EncodedLength(message.Length, maxFragmentLength) > budget - used)
             {
                 _partial = message;
                 break;
@@ -263,12 +279,34 @@ internal sealed class OutputStream : ReceiveGate
                 break;
             }
 
-            var length = Math.Min(room, message.Bytes.Length - message.Sent);
+            var length = Math.Min(room, message.Length - message.Sent);
             var isStart = message.Sent == 0;
-            var isEnd = message.Sent + length == message.Bytes.Length;
-            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.AsMemory(message.Sent, length));
-            var encoded = new byte[fragment.EncodedLength];
-            FragmentCodec.Write(encoded, fragment);
+            var isEnd = message.Sent + length == message.Length;
+            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.Slice(message.Sent, length));
+            var size = fragment.EncodedLength;
+            ReadOnlyMemory<byte> encoded;
+            if (isStart && isEnd && size > ChunkSize / 4 && message.Headroom >= Fragment.HeaderLength)
+            {
+                // A large message in one fragment: its header goes into the room left in front of the message, no
+                // copy. Only a whole message: its header is the same whenever it is written.
+                var at = message.Headroom - Fragment.HeaderLength;
+                FragmentCodec.WriteHeader(message.Buffer.AsSpan(at, Fragment.HeaderLength), fragment);
+                encoded = message.Buffer.AsMemory(at, size);
+            }
+            else
+            {
+                if (chunk.Length - chunkUsed < size)
+                {
+                    chunk = new byte[Math.Max(Math.Min(ChunkSize, budget), size)];
+                    chunkUsed = 0;
+                }
+
+                var into = chunk.AsMemory(chunkUsed, size);
+                FragmentCodec.Write(into.Span, fragment);
+                chunkUsed += size;
+                encoded = into;
+            }
+
             message.Sent += length;
             message.NextFragmentId++;
             fragments.Add(encoded);

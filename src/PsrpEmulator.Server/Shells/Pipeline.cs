@@ -185,8 +185,8 @@ internal sealed class Pipeline : IPipelineHost
 
     private ValueTask WriteNowAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
-        var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, record);
-        var outbound = new OutboundMessage(_shell.NextObjectId(), message.MessageType, message.ToArray());
+        var outbound = new OutboundMessage(_shell.NextObjectId(), record.MessageType,
+            PsrpMessage.Encode(PsrpDestination.Client, _runspacePoolId, PipelineId, record, headroom: Fragment.HeaderLength), headroom: Fragment.HeaderLength);
         if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;
         if (_shell.BufferMode == Hosting.OutputBufferMode.Drop)
         {

@@ -44,7 +44,12 @@ public static class Measurements
 
     // ------------------------------------------------------------------ 3 and 6b: Receive throughput
 
-    public sealed record Throughput(double ServerRatio, double EndToEndRatio, double ServerMBps, double EndToEndMBps, double BaselineMBps, int Responses, long Bytes);
+    /// <summary>
+    /// Ratios of bytes per second (wall time), and the process CPU seconds of the server-side and end-to-end legs as
+    /// multiples of the baseline leg's (same bytes).
+    /// </summary>
+    public sealed record Throughput(double ServerRatio, double EndToEndRatio, double ServerMBps, double EndToEndMBps, double BaselineMBps, int Responses, long Bytes,
+        double ServerCpuMultiple, double EndToEndCpuMultiple);
 
     /// <summary>
     /// Streams <paramref name="count"/> objects of about <paramref name="size"/> bytes through one pipeline, in
@@ -67,16 +72,24 @@ public static class Measurements
         var serverRatios = new List<double>();
         var e2eRatios = new List<double>();
         double serverRate = 0, e2eRate = 0, baseRate = 0;
-        for (var round = 0; round < rounds; round++)
+        // Untimed warm-up rounds first: the three legs run the same number of times before any is timed, so that
+        // every leg is measured on tiered-up code (the baseline's few methods tier up at once; the protocol code of
+        // the other two legs, measured cold, spent a third of its time in the JIT and in instrumented code).
+        var warmups = rounds > 1 ? 2 : 0;
+        var cpu = new List<(double Server, double Baseline, double EndToEnd)>();
+        for (var round = -warmups; round < rounds; round++)
         {
+            var cpu0 = CpuSeconds();
             var sw = Stopwatch.StartNew();
             var (rawBytes, _) = await RawStreamAsync(pool, raw, script, null).ConfigureAwait(false);
             var rawSeconds = sw.Elapsed.TotalSeconds;
 
+            var cpu1 = CpuSeconds();
             sw.Restart();
             var baseBytes = await ReplayAsync(server, raw, recorded.Count).ConfigureAwait(false);
             var baseSeconds = sw.Elapsed.TotalSeconds;
 
+            var cpu2 = CpuSeconds();
             sw.Restart();
             var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
             var outputs = 0;
@@ -88,6 +101,9 @@ public static class Measurements
             var e2eSeconds = sw.Elapsed.TotalSeconds;
             if (outputs != count) throw new InvalidOperationException($"Expected {count} outputs, got {outputs}.");
 
+            if (round < 0) continue;
+            cpu.Add((cpu1 - cpu0, cpu2 - cpu1, CpuSeconds() - cpu2));
+
             // The client run moves about the recorded bytes (ids differ, lengths do not).
             serverRate = rawBytes / rawSeconds;
             baseRate = baseBytes / baseSeconds;
@@ -96,8 +112,12 @@ public static class Measurements
             e2eRatios.Add(e2eRate / baseRate);
         }
 
-        return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes);
+        return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes,
+            Stats.Median(cpu.Select(c => c.Server / c.Baseline).ToList()), Stats.Median(cpu.Select(c => c.EndToEnd / c.Baseline).ToList()));
     }
+
+    // CPU time of the whole process (both cores): less sensitive than wall time to other work on a shared machine.
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static byte[] ReceiveRequest(RunspacePoolClient pool, string? commandId, int maxEnvelope = 512000)
     {

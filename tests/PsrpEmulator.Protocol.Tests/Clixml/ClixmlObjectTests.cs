@@ -159,6 +159,30 @@ public class ClixmlObjectTests
     }
 
     [Test]
+    public void RefIds_start_at_0_again_in_every_call_also_after_one_that_failed()
+    {
+        static PsObject Typed() => new(["T.A", "System.Object"]) { ToStringValue = "a" };
+        const string Xml = "<Obj RefId=\"0\"><TN RefId=\"0\"><T>T.A</T><T>System.Object</T></TN><ToString>a</ToString></Obj>";
+        var list = new PsObject(["T.A", "System.Object"]) { CollectionKind = PsCollectionKind.List };
+        list.Items.Add(Typed());
+        list.Items.Add(Typed());
+        ClixmlSerializer.Serialize(list);
+        Assert.That(ClixmlSerializer.SerializeToString(Typed()), Is.EqualTo(Xml));
+
+        var deep = new PsObject(["Deep"]) { CollectionKind = PsCollectionKind.List };
+        var current = deep;
+        for (var i = 0; i < 200_000; i++)
+        {
+            var next = new PsObject(["Deep"]) { CollectionKind = PsCollectionKind.List };
+            current.Items.Add(next);
+            current = next;
+        }
+
+        Assert.Catch(() => ClixmlSerializer.Serialize(deep));
+        Assert.That(ClixmlSerializer.SerializeToString(Typed()), Is.EqualTo(Xml));
+    }
+
+    [Test]
     public void Children_of_Obj_are_written_in_spec_order()
     {
         var o = new PsObject(["T.A", "System.Object"])

@@ -75,6 +75,18 @@ public class ClixmlPrimitiveTests
     }
 
     [Test]
+    public void Markup_characters_far_apart_in_a_long_string_are_each_written_as_entities()
+    {
+        // Plain runs longer than the writer's 8 KB chunks, between and after the characters XML escapes.
+        var text = new string('a', 20_000) + "<" + new string('b', 9_000) + "&>" + new string('c', 17_000) + "\u00E9" + new string('d', 100);
+
+        var xml = ClixmlSerializer.SerializeToString(PsPrimitive.String(text));
+
+        Assert.That(xml, Is.EqualTo("<S>" + new string('a', 20_000) + "&lt;" + new string('b', 9_000) + "&amp;&gt;" + new string('c', 17_000) + "\u00E9" + new string('d', 100) + "</S>"));
+        Assert.That(((PsPrimitive)ClixmlDeserializer.Deserialize(xml)).Value, Is.EqualTo(text));
+    }
+
+    [Test]
     public void Newline_in_string_is_written_as_x000A_escape() =>
         Assert.That(ClixmlSerializer.SerializeToString(PsPrimitive.String("a\nb")), Is.EqualTo("<S>a_x000A_b</S>"));
 

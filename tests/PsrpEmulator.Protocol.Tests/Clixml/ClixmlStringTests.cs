@@ -36,6 +36,17 @@ public class ClixmlStringTests
     }
 
     [Test]
+    public void Characters_to_escape_far_into_a_long_string_are_each_escaped()
+    {
+        // Past the vectorized search's first blocks, and several in one string, '_' both plain and before an x.
+        var plain = new string('a', 300) + "\n" + new string('b', 100) + "_x_y" + new string('c', 70) + "\u0085" + new string('_', 40) + "\u00E9";
+        var encoded = new string('a', 300) + "_x000A_" + new string('b', 100) + "_x005F_x_y" + new string('c', 70) + "_x0085_" + new string('_', 40) + "\u00E9";
+
+        Assert.That(ClixmlString.Encode(plain), Is.EqualTo(encoded));
+        Assert.That(ClixmlString.Decode(encoded), Is.EqualTo(plain));
+    }
+
+    [Test]
     public void Lone_high_surrogate_is_escaped_on_its_own() =>
         Assert.That(ClixmlString.Encode("a\uD800b"), Is.EqualTo("a_xD800_b"));
 

@@ -146,4 +146,19 @@ public class FragmentCodecTests
         FragmentCodec.WriteMessage(writer, 3, message, 121);
         Assert.That(writer.WrittenSpan.ToArray(), Is.EqualTo(FragmentCodec.Split(3, message, 121).SelectMany(b => b).ToArray()));
     }
+
+    [Test]
+    public void WriteHeader_writes_the_header_Write_writes_before_the_blob()
+    {
+        var blob = new byte[] { 1, 2, 3, 4, 5 };
+        var fragment = new Fragment(7, 0, true, true, blob);
+        var whole = new byte[fragment.EncodedLength];
+        FragmentCodec.Write(whole, fragment);
+        var header = new byte[Fragment.HeaderLength];
+
+        FragmentCodec.WriteHeader(header, fragment);
+
+        Assert.That(header, Is.EqualTo(whole.AsSpan(0, Fragment.HeaderLength).ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FragmentCodec.WriteHeader(header, new Fragment(1UL << 63, 0, true, true, blob)));
+    }
 }

@@ -45,6 +45,22 @@ public class PsrpMessageTests
     }
 
     [Test]
+    public void Encode_gives_the_bytes_of_Create_after_the_headroom_asked_for()
+    {
+        var pool = Guid.NewGuid();
+        var pipeline = Guid.NewGuid();
+        var body = new PipelineOutput(PsPrimitive.String("obj 1 " + new string('x', 500)));
+        var created = PsrpMessage.Create(PsrpDestination.Client, pool, pipeline, body).ToArray();
+
+        Assert.That(PsrpMessage.Encode(PsrpDestination.Client, pool, pipeline, body), Is.EqualTo(created));
+        var withRoom = PsrpMessage.Encode(PsrpDestination.Client, pool, pipeline, body, headroom: Fragment.HeaderLength);
+        Assert.That(withRoom.AsSpan(0, Fragment.HeaderLength).ToArray(), Is.All.EqualTo((byte)0));
+        Assert.That(withRoom.AsSpan(Fragment.HeaderLength).ToArray(), Is.EqualTo(created));
+        Assert.That(PsrpMessage.Encode(PsrpDestination.Server, pool, pipeline, new EndOfPipelineInput(), headroom: 3).AsSpan(3).ToArray(),
+            Is.EqualTo(PsrpMessage.Create(PsrpDestination.Server, pool, pipeline, new EndOfPipelineInput()).ToArray()));
+    }
+
+    [Test]
     public void Unknown_message_type_is_kept()
     {
         var bytes = new PsrpMessage(PsrpDestination.Client, (PsrpMessageType)0x00041012, Guid.NewGuid(), Guid.NewGuid(), new byte[] { 1 }).ToArray();

@@ -118,6 +118,45 @@ public class EnvelopeWriterTests
     }
 
     [Test]
+    public void ReceiveResponse_stream_attributes_that_need_escaping_are_escaped_as_XmlWriter_does()
+    {
+        var body = new ReceiveResponseBody(
+            [
+                new ShellStream("stdout", CommandId, "hi"u8.ToArray()),
+                new ShellStream("a&b\"<c>", "x\ty", "hi"u8.ToArray()),
+            ],
+            null);
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), body));
+
+        Assert.That(xml, Does.Contain(
+            $"<rsp:ReceiveResponse><rsp:Stream Name=\"stdout\" CommandId=\"{CommandId}\">aGk=</rsp:Stream>" +
+            "<rsp:Stream Name=\"a&amp;b&quot;&lt;c&gt;\" CommandId=\"x&#x9;y\">aGk=</rsp:Stream></rsp:ReceiveResponse>"));
+    }
+
+    [Test]
+    public void ReceiveResponse_streams_that_change_name_or_end_get_their_own_start_tags()
+    {
+        var body = new ReceiveResponseBody(
+            [
+                new ShellStream("stdout", CommandId, "a"u8.ToArray()),
+                new ShellStream("stdout", CommandId, "b"u8.ToArray()),
+                new ShellStream("pr", CommandId, "c"u8.ToArray()),
+                new ShellStream("pr", null, "d"u8.ToArray()),
+                new ShellStream("pr", null, "e"u8.ToArray(), End: true),
+            ],
+            null);
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), body));
+
+        Assert.That(xml, Does.Contain(
+            $"<rsp:ReceiveResponse><rsp:Stream Name=\"stdout\" CommandId=\"{CommandId}\">YQ==</rsp:Stream>" +
+            $"<rsp:Stream Name=\"stdout\" CommandId=\"{CommandId}\">Yg==</rsp:Stream>" +
+            $"<rsp:Stream Name=\"pr\" CommandId=\"{CommandId}\">Yw==</rsp:Stream>" +
+            "<rsp:Stream Name=\"pr\">ZA==</rsp:Stream><rsp:Stream Name=\"pr\" End=\"true\">ZQ==</rsp:Stream></rsp:ReceiveResponse>"));
+    }
+
+    [Test]
     public void Empty_body_is_written_as_a_self_closing_Body()
     {
         var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.DeleteResponse), EmptyBody.Instance));
