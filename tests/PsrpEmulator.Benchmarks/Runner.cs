@@ -112,7 +112,7 @@ public static class Runner
 
             if (Wanted("roundtrip"))
             {
-                var rt = await Measurements.RoundTripAsync(server, size.RoundTripSamples, size.OpenCloseCycles).ConfigureAwait(false);
+                var rt = await Measurements.RoundTripAsync(server, size.RoundTripSamples, size.OpenCloseCycles, size.RoundTripWarmUp).ConfigureAwait(false);
                 const string G = "4 Round trips";
                 figures.Add(new Figure(G, "raw HTTP POST round trip p50 / p99", $"{rt.RawP50Ms:F3} / {rt.RawP99Ms:F3} ms"));
                 figures.Add(new Figure(G, "small Receive (data waiting) p50 / p99", $"{rt.ReceiveP50Ms:F3} / {rt.ReceiveP99Ms:F3} ms"));

@@ -17,7 +17,8 @@ namespace PsrpEmulator.Client.Transport;
 public sealed class WsManTransport : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly AuthenticationHeaderValue _authorization;
+    // The Basic Authorization value, formatted once (sent as is on every request).
+    private readonly string _authorization;
     private readonly Uri _requestUri;
     private readonly HttpMessageHandler? _customHandler;
     private readonly ConcurrentBag<NegotiatedChannel> _idleChannels = [];
@@ -47,8 +48,7 @@ public sealed class WsManTransport : IDisposable
         };
         _mutualCertificate = options.CertificateThumbprint is not null;
         _http = new HttpClient(handler) { Timeout = options.HttpTimeout };
-        _authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.UserName}:{options.Password}")));
+        _authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.UserName}:{options.Password}"));
         _requestUri = options.PSVersion is null
             ? options.ConnectionUri
             : new Uri(options.ConnectionUri + (string.IsNullOrEmpty(options.ConnectionUri.Query) ? "?" : ";") + "PSVersion=" + options.PSVersion);
@@ -195,7 +195,7 @@ public sealed class WsManTransport : IDisposable
         {
             using var request = NewRequest(buffer.WrittenMemory, SoapContentType);
             if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
-            else request.Headers.Authorization = _authorization;
+            else request.Headers.TryAddWithoutValidation("Authorization", _authorization);
             return await ExchangeAsync(_http, request, null, messageId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -207,7 +207,8 @@ public sealed class WsManTransport : IDisposable
     private HttpRequestMessage NewRequest(ReadOnlyMemory<byte> body, string contentType)
     {
         var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        // The SOAP type is parsed once (the header value is only read by the handler).
+        content.Headers.ContentType = ReferenceEquals(contentType, SoapContentType) ? SoapMediaType : MediaTypeHeaderValue.Parse(contentType);
         var request = new HttpRequestMessage(HttpMethod.Post, _requestUri) { Content = content };
         if (Options.HostHeader is { } host) request.Headers.Host = host;
         return request;
@@ -528,6 +529,8 @@ public sealed class WsManTransport : IDisposable
 
         public void Dispose() => ArrayPool<byte>.Shared.Return(array);
     }
+
+    private static readonly MediaTypeHeaderValue SoapMediaType = MediaTypeHeaderValue.Parse(SoapContentType);
 
     public void Dispose()
     {

@@ -245,7 +245,21 @@ public static class WsManEnvelopeReader
         }
     }
 
-    private static XmlReaderSettings Settings(EnvelopeLimits limits) => new()
+
+    // Settings per limit, made once rather than per envelope: a process reads with a few limits (the server's, each
+    // client's). An XmlReaderSettings is only read by XmlReader.Create, so one instance serves every thread.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, XmlReaderSettings> SettingsByLimit = new();
+
+    private static XmlReaderSettings Settings(EnvelopeLimits limits)
+    {
+        if (SettingsByLimit.TryGetValue(limits.MaxEnvelopeBytes, out var settings)) return settings;
+        settings = NewSettings(limits);
+        // Bounded: a caller with ever-changing limits gets fresh settings each time, as before.
+        if (SettingsByLimit.Count < 16) SettingsByLimit.TryAdd(limits.MaxEnvelopeBytes, settings);
+        return settings;
+    }
+
+    private static XmlReaderSettings NewSettings(EnvelopeLimits limits) => new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,

@@ -45,17 +45,68 @@ public static class WsManEnvelopeWriter
     private const string Ps = WsManNamespaces.PowerShell;
     private const string SelectorFilterDialect = "http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter";
 
+    // The same settings as a fragment writer: one XmlWriter per thread writes envelope after envelope (an
+    // XmlWriter cannot be reset, and a new one per envelope costs its 6 KB buffer and state). The bytes of each
+    // envelope are those a fresh Document writer writes: one root element, no declaration.
+    private static readonly XmlWriterSettings ReusedSettings = new()
+    {
+        Encoding = Settings.Encoding,
+        OmitXmlDeclaration = Settings.OmitXmlDeclaration,
+        Indent = Settings.Indent,
+        NewLineHandling = Settings.NewLineHandling,
+        CloseOutput = Settings.CloseOutput,
+        CheckCharacters = Settings.CheckCharacters,
+        ConformanceLevel = ConformanceLevel.Fragment,
+    };
+
+    /// <summary>This thread's writer, kept between envelopes; dropped after a write that failed (its state is unknown).</summary>
+    [ThreadStatic]
+    private static ReusedWriter? t_writer;
+
+    private sealed class ReusedWriter
+    {
+        public ReusedWriter() => Xml = XmlWriter.Create(Stream, ReusedSettings);
+
+        public BufferWriterStream Stream { get; } = new();
+
+        public XmlWriter Xml { get; }
+
+        public bool InUse { get; set; }
+    }
+
     public static void Write(IBufferWriter<byte> output, WsManEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(envelope);
-        using var stream = new BufferWriterStream(output);
         var previous = t_output;
         t_output = output;
         try
         {
-            using var w = XmlWriter.Create(stream, Settings);
-            WriteEnvelope(w, envelope);
+            var reused = t_writer ??= new ReusedWriter();
+            if (reused.InUse)
+            {
+                // Written while this thread's writer is busy (not done today): a writer of its own.
+                using var stream = new BufferWriterStream { Output = output };
+                using var w = XmlWriter.Create(stream, Settings);
+                WriteEnvelope(w, envelope);
+                return;
+            }
+
+            reused.InUse = true;
+            reused.Stream.Output = output;
+            var written = false;
+            try
+            {
+                WriteEnvelope(reused.Xml, envelope);
+                reused.Xml.Flush();
+                written = true;
+            }
+            finally
+            {
+                reused.Stream.Output = null;
+                reused.InUse = false;
+                if (!written) t_writer = null;
+            }
         }
         finally
         {
@@ -619,8 +670,12 @@ public static class WsManEnvelopeWriter
     }
 
     /// <summary>A write-only stream over an <see cref="IBufferWriter{T}"/>.</summary>
-    private sealed class BufferWriterStream(IBufferWriter<byte> output) : Stream
+    private sealed class BufferWriterStream : Stream
     {
+        public IBufferWriter<byte>? Output { get; set; }
+
+        private IBufferWriter<byte> Target => Output ?? throw new InvalidOperationException("The envelope writer has no output.");
+
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -630,8 +685,8 @@ public static class WsManEnvelopeWriter
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
-        public override void WriteByte(byte value) => output.Write([value]);
+        public override void Write(byte[] buffer, int offset, int count) => Target.Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => Target.Write(buffer);
+        public override void WriteByte(byte value) => Target.Write([value]);
     }
 }

@@ -20,15 +20,21 @@ internal sealed class ReceiveHold : IDisposable
         var options = services.Options;
         var operationTimeout = request.Header.OperationTimeout ?? TimeSpan.FromSeconds(60);
         var hold = operationTimeout < options.MaxReceiveHold ? operationTimeout : options.MaxReceiveHold;
-        var maxEnvelope = request.Header.MaxEnvelopeSize ?? options.MaxEnvelopeSizeKb * 1024;
-        // Data travels base64-encoded: 3 raw bytes per 4 characters, after the envelope's own overhead.
-        Budget = Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
+        Budget = BudgetOf(request, options);
         _timer = new CancellationTokenSource(hold, services.Time);
         _linked = CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, request.Aborted, shell.ConnectionToken, services.Stopping);
     }
 
     /// <summary>Raw bytes of stream data one ReceiveResponse may carry.</summary>
     public int Budget { get; }
+
+    /// <summary>Raw bytes of stream data a ReceiveResponse to <paramref name="request"/> may carry.</summary>
+    public static int BudgetOf(WsManRequest request, EmulatorOptions options)
+    {
+        var maxEnvelope = request.Header.MaxEnvelopeSize ?? options.MaxEnvelopeSizeKb * 1024;
+        // Data travels base64-encoded: 3 raw bytes per 4 characters, after the envelope's own overhead.
+        return Math.Max(1024, (maxEnvelope - EnvelopeOverhead) / 4 * 3);
+    }
 
     public CancellationToken Token => _linked.Token;
 

@@ -139,8 +139,15 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         var stream = pipeline?.Output ?? shell.PoolOutput;
-        using var hold = new ReceiveHold(request, shell, services);
-        var batch = await stream.ReceiveAsync(hold.Budget, Math.Min(Options.MaxFragmentSize, hold.Budget), hold.Token).ConfigureAwait(false);
+        var budget = ReceiveHold.BudgetOf(request, Options);
+        // Data waiting: answered at once, as the wait below would with data pending, without setting up the hold.
+        var batch = stream.TryReceiveNow(budget, Math.Min(Options.MaxFragmentSize, budget));
+        if (batch is null)
+        {
+            using var hold = new ReceiveHold(request, shell, services);
+            batch = await stream.ReceiveAsync(hold.Budget, Math.Min(Options.MaxFragmentSize, hold.Budget), hold.Token).ConfigureAwait(false);
+        }
+
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();
         if (batch is null) return ReceiveHold.NothingArrived(shell, Options);

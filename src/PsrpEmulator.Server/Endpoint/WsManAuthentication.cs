@@ -45,6 +45,13 @@ internal sealed class WsManAuthentication(ShellServices services)
                 : AuthenticationOutcome.Refused();
         }
 
+        if (connection?.BasicAuthorization is { } known && string.Equals(known.Header, authorization, StringComparison.Ordinal) && BasicAllowed(context))
+        {
+            // The very header this connection already proved (HTTP clients repeat it on every request): the same
+            // user, without decoding and comparing the credentials again.
+            return known.Outcome;
+        }
+
         if (!AuthenticationHeaderValue.TryParse(authorization, out var header)) return AuthenticationOutcome.Refused();
         var scheme = Parse(header.Scheme);
         if (scheme is null || !Options.EffectiveAuthentication.Contains(scheme.Value)) return AuthenticationOutcome.Refused();
@@ -54,7 +61,10 @@ internal sealed class WsManAuthentication(ShellServices services)
             if (!context.Request.IsHttps && !Options.AllowUnencrypted) return AuthenticationOutcome.Refused();
             var user = Basic(header.Parameter);
             if (user is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
-            return user is null ? AuthenticationOutcome.Refused() : new AuthenticationOutcome(user, null, false, null);
+            if (user is null) return AuthenticationOutcome.Refused();
+            var outcome = new AuthenticationOutcome(user, null, false, null);
+            if (connection is not null) connection.BasicAuthorization = new BasicCredentials(authorization, outcome);
+            return outcome;
         }
 
         if (connection is null) return AuthenticationOutcome.Refused();
@@ -98,6 +108,11 @@ internal sealed class WsManAuthentication(ShellServices services)
         Diagnostics.Log.NegotiateCompleted(services.Logger, name, connection.User, context.Connection.Id);
         return new AuthenticationOutcome(connection.User, connection.Context, true, challenge);
     }
+
+    // What the full path checks before the credentials: Basic offered, and over HTTP only with AllowUnencrypted.
+    private bool BasicAllowed(HttpContext context) =>
+        (Options.Authentication.Count == 0 || Options.Authentication.Contains(WsManAuthScheme.Basic)) &&
+        (context.Request.IsHttps || Options.AllowUnencrypted);
 
     /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226).</summary>
     internal const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
@@ -156,6 +171,9 @@ internal sealed class WsManAuthentication(ShellServices services)
         return state;
     }
 
+    /// <summary>A Basic Authorization header already checked on a connection (the users are fixed at start).</summary>
+    private sealed record BasicCredentials(string Header, AuthenticationOutcome Outcome);
+
     /// <summary>One connection's Negotiate/NTLM state: a handshake under way, or the authenticated user and context.</summary>
     private sealed class NegotiateConnection
     {
@@ -164,6 +182,9 @@ internal sealed class WsManAuthentication(ShellServices services)
         public string? User { get; set; }
 
         public NtlmSecurityContext? Context { get; set; }
+
+        /// <summary>The last Basic Authorization header that succeeded on this connection, and its outcome.</summary>
+        public BasicCredentials? BasicAuthorization { get; set; }
 
         public void Reset()
         {

@@ -51,7 +51,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             return;
         }
 
-        var received = await ReadBodyAsync(context.Request, limit + (encrypted ? EncryptionOverhead : 0), context.RequestAborted).ConfigureAwait(false);
+        using var received = await ReadBodyAsync(context.Request, limit + (encrypted ? EncryptionOverhead : 0), context.RequestAborted).ConfigureAwait(false);
         if (received is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -107,8 +107,9 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             return;
         }
 
-        var request = new WsManRequest(user, computer, context.Connection.RemoteIpAddress?.ToString(), RequestUrl(context.Request), context.RequestAborted);
+        var request = new WsManRequest(user, computer, context);
         WsManEnvelope? envelope = null;
+        var action = ShortAction(null);
         WsManEnvelope response;
         WsManFaultReason? fault = null;
         FaultRule? injected = null;
@@ -116,20 +117,21 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         {
             envelope = WsManEnvelopeReader.Read(body.Span, new EnvelopeLimits { MaxEnvelopeBytes = limit });
             request.Envelope = envelope;
-            Diagnostics.Log.ActionReceived(services.Logger, ShortAction(envelope.Header.Action), envelope.Header.Selector("ShellId"), null, user);
+            action = ShortAction(envelope.Header.Action);
+            if (services.Logger.IsEnabled(LogLevel.Debug)) Diagnostics.Log.ActionReceived(services.Logger, action, envelope.Header.Selector("ShellId"), null, user);
             if (envelope.Header is { OperationId: { } operationId, OperationIdMustUnderstand: true } &&
                 responses.TryGet(operationId, out var cachedStatus, out var cachedBody))
             {
                 // A retransmission of an operation already answered: the same response again, nothing reprocessed.
-                Record(user, ShortAction(envelope.Header.Action), envelope, request, cachedStatus, null, computer, "Retransmission");
+                Record(user, action, envelope, request, cachedStatus, null, computer, "Retransmission");
                 await WriteAsync(context, cachedStatus, cachedBody, encrypted ? auth.Context : null).ConfigureAwait(false);
                 return;
             }
 
-            var injection = injector.Decide(computer, ShortAction(envelope.Header.Action), ConfigurationOf(envelope.Header.ResourceUri));
+            var injection = injector.Decide(computer, action, ConfigurationOf(envelope.Header.ResourceUri));
             if (injection.Redirect is { } redirect)
             {
-                Record(user, ShortAction(envelope.Header.Action), envelope, request, StatusCodes.Status302Found, null, computer, "Redirect " + redirect.Location);
+                Record(user, action, envelope, request, StatusCodes.Status302Found, null, computer, "Redirect " + redirect.Location);
                 context.Response.StatusCode = StatusCodes.Status302Found;
                 context.Response.Headers.Location = redirect.Location;
                 return;
@@ -139,11 +141,11 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             switch (injected?.Kind)
             {
                 case InjectedFaultKind.DropBeforeProcessing or InjectedFaultKind.Outage:
-                    Record(user, ShortAction(envelope.Header.Action), envelope, request, 0, null, computer, injected.Kind.ToString());
+                    Record(user, action, envelope, request, 0, null, computer, injected.Kind.ToString());
                     context.Abort();
                     return;
                 case InjectedFaultKind.HttpError:
-                    Record(user, ShortAction(envelope.Header.Action), envelope, request, injected.Status, null, computer, injected.Kind.ToString());
+                    Record(user, action, envelope, request, injected.Status, null, computer, injected.Kind.ToString());
                     context.Response.StatusCode = injected.Status;
                     return;
                 case InjectedFaultKind.TimedOut:
@@ -153,16 +155,16 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                     break;
             }
 
-            var (action, responseBody) = await operations.DispatchAsync(request).ConfigureAwait(false);
+            var (responseAction, responseBody) = await operations.DispatchAsync(request).ConfigureAwait(false);
             if (responseBody is ReceiveResponseBody receive &&
-                injector.DecideResponse(computer, ShortAction(envelope.Header.Action), receive.Streams.Count) is { } tamper)
+                injector.DecideResponse(computer, action, receive.Streams.Count) is { } tamper)
             {
                 // Each stream element is one PSRP fragment: duplicate or swap them on the wire.
                 injected = tamper;
                 responseBody = receive with { Streams = Injector.Tamper(tamper, receive.Streams) };
             }
 
-            response = new WsManEnvelope(ResponseHeader(envelope.Header, action), responseBody);
+            response = new WsManEnvelope(ResponseHeader(envelope.Header, responseAction), responseBody);
         }
         catch (WsManFaultException e)
         {
@@ -205,10 +207,10 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         var status = fault is { } reason ? WsManFaults.Describe(reason).HttpStatus : StatusCodes.Status200OK;
         if (fault is { } r && response.Body is FaultBody fb)
         {
-            Diagnostics.Log.FaultReturned(services.Logger, ShortAction(envelope?.Header.Action), r, fb.Reason);
+            Diagnostics.Log.FaultReturned(services.Logger, action, r, fb.Reason);
         }
 
-        Record(user, ShortAction(envelope?.Header.Action), envelope, request, status, fault, computer, injected?.Kind.ToString());
+        Record(user, action, envelope, request, status, fault, computer, injected?.Kind.ToString());
         using var output = new PooledBufferWriter(16 * 1024);
         WsManEnvelopeWriter.Write(output, response);
         // The cache keeps its own copy (the one copy of the response made per request), and that copy is what is sent.
@@ -300,39 +302,71 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         return new WsManEnvelope(header, WsManFaults.CreateBody(reason, computer, args));
     }
 
-    private static async Task<ArrayBufferWriter<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>The request body in a pooled buffer (Content-Length sized when given); null past <paramref name="limit"/>.</summary>
+    private static async Task<PooledBufferWriter?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 8192, limit) + 1);
-        while (true)
+        // One byte more than the declared length: the read that finds the end needs room to look.
+        var buffer = new PooledBufferWriter((int)Math.Min(request.ContentLength ?? 8192, limit) + 1);
+        try
         {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0) return buffer;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit) return null;
+            while (true)
+            {
+                var memory = buffer.GetMemory(1);
+                var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0) return buffer;
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit)
+                {
+                    buffer.Dispose();
+                    return null;
+                }
+            }
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
         }
     }
 
-    private static string RequestUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
+    internal static string RequestUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
 
-    internal static string ShortAction(string? action)
+    /// <summary>The last segment of the action URI (the journal's and the injection rules' name for it).</summary>
+    internal static string ShortAction(string? action) => action switch
     {
-        if (action is null) return "(none)";
-        var slash = action.LastIndexOf('/');
-        return slash >= 0 ? action[(slash + 1)..] : action;
-    }
+        // The actions of every request are known constants: no substring per request for them.
+        null => "(none)",
+        WsManActions.Receive => "Receive",
+        WsManActions.Send => "Send",
+        WsManActions.Command => "Command",
+        WsManActions.Signal => "Signal",
+        WsManActions.Create => "Create",
+        WsManActions.Delete => "Delete",
+        WsManActions.Get => "Get",
+        WsManActions.Disconnect => "Disconnect",
+        WsManActions.Reconnect => "Reconnect",
+        WsManActions.Connect => "Connect",
+        WsManActions.Enumerate => "Enumerate",
+        WsManActions.Pull => "Pull",
+        WsManActions.Release => "Release",
+        _ => action.LastIndexOf('/') is var slash and >= 0 ? action[(slash + 1)..] : action,
+    };
 }
 
 /// <summary>One request being handled: who sent it and what the journal should say about it.</summary>
-internal sealed class WsManRequest(string user, string computer, string? clientIp, string url, CancellationToken aborted)
+internal sealed class WsManRequest(string user, string computer, HttpContext context)
 {
+    private string? _url;
+
     public string User { get; } = user;
 
     /// <summary>The virtual computer this request addresses.</summary>
     public string Computer { get; } = computer;
-    public string? ClientIp { get; } = clientIp;
-    public string Url { get; } = url;
-    public CancellationToken Aborted { get; } = aborted;
+    public string? ClientIp => context.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>The request URL, made when an operation needs it (Create without a wsa:To).</summary>
+    public string Url => _url ??= WsManEndpoint.RequestUrl(context.Request);
+    public CancellationToken Aborted { get; } = context.RequestAborted;
     public WsManEnvelope Envelope { get; set; } = null!;
     public WsManHeader Header => Envelope.Header;
     public string? ShellId { get; set; }

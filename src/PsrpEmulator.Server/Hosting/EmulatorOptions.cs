@@ -258,11 +258,14 @@ public sealed class EmulatorOptions : IValidatableObject
     {
         if (!string.IsNullOrEmpty(host))
         {
-            var name = host.Split(':')[0];
-            var label = name.Split('.')[0];
-            foreach (var computer in EffectiveComputers)
+            // Per request: spans instead of Split, and EffectiveComputers' order without building the list.
+            var name = host.AsSpan();
+            if (name.IndexOf(':') is var colon and >= 0) name = name[..colon];
+            var label = name.IndexOf('.') is var dot and >= 0 ? name[..dot] : name;
+            if (Names(ComputerName, name, label)) return ComputerName;
+            foreach (var computer in Computers.Keys)
             {
-                if (string.Equals(computer, name, StringComparison.OrdinalIgnoreCase) || string.Equals(computer, label, StringComparison.OrdinalIgnoreCase)) return computer;
+                if (!string.Equals(computer, ComputerName, StringComparison.OrdinalIgnoreCase) && Names(computer, name, label)) return computer;
             }
         }
 
@@ -273,6 +276,9 @@ public sealed class EmulatorOptions : IValidatableObject
 
         return ComputerName;
     }
+
+    private static bool Names(string computer, ReadOnlySpan<char> name, ReadOnlySpan<char> label) =>
+        computer.AsSpan().Equals(name, StringComparison.OrdinalIgnoreCase) || computer.AsSpan().Equals(label, StringComparison.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> EffectiveConfigurations =>
         [.. (Configurations.Count == 0 ? ["Microsoft.PowerShell"] : Configurations).Concat(Endpoints.Keys).Distinct(StringComparer.OrdinalIgnoreCase)];

@@ -72,7 +72,10 @@ public static class EmulatorServiceCollectionExtensions
     /// <summary>Maps the WS-Man endpoint (POST; any query string such as <c>?PSVersion=7.6.9</c> is accepted).</summary>
     public static IEndpointRouteBuilder MapWsMan(this IEndpointRouteBuilder endpoints, string pattern = "/wsman")
     {
-        endpoints.MapPost(pattern, context => context.RequestServices.GetRequiredService<WsManEndpoint>().HandleAsync(context));
+        // The endpoint is a singleton: taken from the root provider once (on the first request, after the options
+        // were validated at start), not through a request scope made for every request.
+        WsManEndpoint? endpoint = null;
+        endpoints.MapPost(pattern, context => (endpoint ??= endpoints.ServiceProvider.GetRequiredService<WsManEndpoint>()).HandleAsync(context));
         return endpoints;
     }
 

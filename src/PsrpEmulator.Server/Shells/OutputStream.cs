@@ -183,6 +183,24 @@ internal sealed class OutputStream : ReceiveGate
     public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold) =>
         Gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
 
+    /// <summary>
+    /// What <see cref="ReceiveAsync"/> would take at once when data is waiting and no other Receive holds the
+    /// buffer; null otherwise (then wait with <see cref="ReceiveAsync"/>). Lets a Receive with data waiting answer
+    /// without setting up its hold (timer, linked tokens) or any await.
+    /// </summary>
+    public ReceiveBatch? TryReceiveNow(int budget, int maxFragmentLength)
+    {
+        if (!TryEnter()) return null;
+        try
+        {
+            return HasPending() ? Take(budget, maxFragmentLength) : null;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
     private bool IsFull => _capacity >= 0 && _queue is { } q && q.Count >= _capacity;
 
     private void Enqueue(OutboundMessage message) => (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);

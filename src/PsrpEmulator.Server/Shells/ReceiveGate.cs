@@ -66,6 +66,17 @@ internal class ReceiveGate
         }
     }
 
+    /// <summary>Takes the gate if no Receive holds it (no waiting); <see cref="Exit"/> gives it back.</summary>
+    private protected bool TryEnter()
+    {
+        lock (this)
+        {
+            if (_busy) return false;
+            _busy = true;
+            return true;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> while no Receive is taking from the buffer.</summary>
     public async Task RunExclusiveAsync(Action action)
     {
@@ -104,7 +115,7 @@ internal class ReceiveGate
         }
     }
 
-    private void Exit()
+    private protected void Exit()
     {
         lock (this)
         {

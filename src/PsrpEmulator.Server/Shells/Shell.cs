@@ -319,7 +319,7 @@ internal sealed class Shell
             FragmentCodec.WriteMessage(response, NextObjectId(), message.ToArray(), 4096);
         }
 
-        Enqueue(rpid, Guid.Empty, ApplicationPrivateData.ForWindowsPowerShell(_services.Options.PSVersion, _services.Options.ProtocolVersion));
+        EnqueueApplicationPrivateData(rpid);
         return response.WrittenSpan.ToArray();
     }
 
@@ -337,8 +337,7 @@ internal sealed class Shell
                     RunspacePoolId = message.RunspacePoolId;
                     _capabilityReceived = true;
                     Enqueue(Guid.Empty, Guid.Empty, ServerCapability());
-                    Enqueue(message.RunspacePoolId, Guid.Empty, ApplicationPrivateData.ForWindowsPowerShell(_services.Options.PSVersion, _services.Options.ProtocolVersion),
-                        startsNewBatch: _services.Options.SeparateApplicationPrivateData);
+                    EnqueueApplicationPrivateData(message.RunspacePoolId, startsNewBatch: _services.Options.SeparateApplicationPrivateData);
                     break;
                 case PsrpMessageType.InitRunspacePool:
                     if (!_capabilityReceived) throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, "INIT_RUNSPACEPOOL before SESSION_CAPABILITY");
@@ -386,6 +385,14 @@ internal sealed class Shell
         }
 
         ClientProtocolVersion = capability.ProtocolVersion;
+    }
+
+    /// <summary>APPLICATION_PRIVATE_DATA to the pool's output (its CLIXML is the same for every pool).</summary>
+    private void EnqueueApplicationPrivateData(Guid runspacePoolId, bool startsNewBatch = false)
+    {
+        var message = new PsrpMessage(PsrpDestination.Client, PsrpMessageType.ApplicationPrivateData, runspacePoolId, Guid.Empty, _services.ApplicationPrivateData);
+        PoolOutput.TryWrite(new OutboundMessage(NextObjectId(), message.MessageType, message.ToArray(), startsNewBatch));
+        PoolOutput.Publish();
     }
 
     /// <summary>Serializes a pool-level message to the pool's output.</summary>

@@ -25,6 +25,15 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>Cancelled when the emulator stops: held Receives end at once instead of delaying shutdown.</summary>
     public CancellationToken Stopping { get; init; }
 
+    private byte[]? _applicationPrivateData;
+
+    /// <summary>
+    /// The CLIXML of the APPLICATION_PRIVATE_DATA every pool gets (the options' versions, fixed at start): serialized
+    /// once, not per Create.
+    /// </summary>
+    public ReadOnlyMemory<byte> ApplicationPrivateData => _applicationPrivateData ??= Protocol.Clixml.ClixmlSerializer.Serialize(
+        Protocol.Psrp.ApplicationPrivateData.ForWindowsPowerShell(Options.PSVersion, Options.ProtocolVersion).ToPsValue(), true);
+
     /// <summary>Configured endpoints plus those the scenario defines.</summary>
     public IEnumerable<string> Configurations => Options.EffectiveConfigurations.Concat(Scenario.Endpoints.Keys);
 }

@@ -26,7 +26,10 @@ public sealed record HarnessSize(
     int[] GrowthClients,
     (int Size, int Count)[] PayloadCurve)
 {
-    public static readonly HarnessSize Dry = new(200, 2, 300_000, 1, 20, 2, [10], 20, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300), [1, 2], [(100, 50), (10_000, 5)]);
+    /// <summary>The least warm-up time of each round-trip measurement (none in the dry run, which checks the harness only).</summary>
+    public TimeSpan RoundTripWarmUp { get; init; } = TimeSpan.FromSeconds(2);
+
+    public static readonly HarnessSize Dry = new(200, 2, 300_000, 1, 20, 2, [10], 20, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300), [1, 2], [(100, 50), (10_000, 5)]) { RoundTripWarmUp = TimeSpan.Zero };
     public static readonly HarnessSize Quick = new(100_000, 100, 256 * 1024, 3, 1000, 30, [1000], 1000, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1, 10, 100], [(100, 100_000), (10_000, 2000), (1_000_000, 20)]);
     public static readonly HarnessSize Full = new(100_000, 200, 256 * 1024, 7, 5000, 200, [1000, 10_000], 1000, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), [1, 10, 100], [(100, 100_000), (10_000, 5000), (1_000_000, 50)]);
 }
@@ -178,7 +181,7 @@ public static class Measurements
 
     public sealed record RoundTrip(double ReceiveP50Ms, double ReceiveP99Ms, double RawP50Ms, double RawP99Ms, double OpenCloseP50Ms, double RequestsPerCycle);
 
-    public static async Task<RoundTrip> RoundTripAsync(BenchServer server, int samples, int cycles)
+    public static async Task<RoundTrip> RoundTripAsync(BenchServer server, int samples, int cycles, TimeSpan warmUp = default)
     {
         using var transport = server.Transport(maxEnvelopeSize: 5120); // a small Receive: budget 1 KB of fragments
         await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
@@ -194,8 +197,14 @@ public static class Measurements
 
         var receive = new List<double>(samples);
         var rawTimes = new List<double>(samples);
+        // Warm-up: a fifth of the samples and at least warmUp of time, so that both sides are measured after the
+        // JIT has optimized them (tiered compilation promotes a method only after 30 calls and 100 ms without new
+        // JIT work): a count alone ended a cold run's warm-up with the emulator's code still at tier 0 while the raw
+        // side runs the framework's precompiled HTTP code.
+        var warmUntil = Stopwatch.GetTimestamp() + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
         for (var i = -samples / 5; i < samples; i++)
         {
+            if (i == -1 && Stopwatch.GetTimestamp() < warmUntil) i = -2; // still warming up
             var t0 = Stopwatch.GetTimestamp();
             var response = await transport.SendAsync(header, body).ConfigureAwait(false);
             var t1 = Stopwatch.GetTimestamp();
@@ -213,8 +222,10 @@ public static class Measurements
         using var t = server.Transport();
         var cycleTimes = new List<double>(cycles);
         long requests = 0;
+        warmUntil = Stopwatch.GetTimestamp() + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
         for (var i = -2; i < cycles; i++)
         {
+            if (i == -1 && Stopwatch.GetTimestamp() < warmUntil) i = -2; // still warming up (see above)
             var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
             var t0 = Stopwatch.GetTimestamp();
             var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);

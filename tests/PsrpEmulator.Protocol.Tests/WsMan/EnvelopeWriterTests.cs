@@ -165,6 +165,32 @@ public class EnvelopeWriterTests
     }
 
     [Test]
+    public void An_envelope_written_after_a_write_that_failed_is_whole_and_alone()
+    {
+        // Each thread keeps its XmlWriter between envelopes: a write that threw must not leave half an envelope,
+        // an open element or a namespace scope behind for the next one.
+        var expected = Written(new WsManEnvelope(ResponseHeader(WsManActions.CommandResponse), new CommandResponseBody(CommandId)));
+        var bad = ResponseHeader(WsManActions.CommandResponse) with { RelatesTo = "uuid:\u0001 not an XML character" };
+
+        Assert.Throws<ArgumentException>(() => WsManEnvelopeWriter.Write(new WsManEnvelope(bad, new CommandResponseBody(CommandId))));
+        var after = Written(new WsManEnvelope(ResponseHeader(WsManActions.CommandResponse), new CommandResponseBody(CommandId)));
+
+        Assert.That(after, Is.EqualTo(expected));
+        Assert.That(after, Does.StartWith("<s:Envelope ").And.EndWith("</s:Envelope>"));
+    }
+
+    [Test]
+    public void Envelopes_written_one_after_another_on_a_thread_are_each_a_whole_document()
+    {
+        var first = Written(new WsManEnvelope(ResponseHeader(WsManActions.DeleteResponse), EmptyBody.Instance));
+        var second = Written(new WsManEnvelope(ResponseHeader(WsManActions.DeleteResponse), EmptyBody.Instance));
+
+        Assert.That(second, Is.EqualTo(first));
+        Assert.That(second.IndexOf("<s:Envelope", StringComparison.Ordinal), Is.EqualTo(second.LastIndexOf("<s:Envelope", StringComparison.Ordinal)));
+        Assert.That(second, Does.StartWith(Root.Replace("\">", string.Empty, StringComparison.Ordinal)));
+    }
+
+    [Test]
     public void Output_is_utf8_without_bom_and_without_xml_declaration()
     {
         var bytes = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.SendResponse), new SendResponseBody()));
