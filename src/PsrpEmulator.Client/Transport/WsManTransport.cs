@@ -188,18 +188,37 @@ public sealed class WsManTransport : IDisposable
             SessionId = SessionId,
         };
 
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        WsManEnvelopeWriter.Write(buffer, new WsManEnvelope(full, body));
+        var soap = WriteRequest(new WsManEnvelope(full, body));
         if (_certificateError is not null) throw new WsManTransportException(_certificateError);
         if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
         {
-            using var request = NewRequest(buffer.WrittenMemory, SoapContentType);
+            using var request = NewRequest(soap, SoapContentType);
             if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
             else request.Headers.TryAddWithoutValidation("Authorization", _authorization);
             return await ExchangeAsync(_http, request, null, messageId, cancellationToken).ConfigureAwait(false);
         }
 
-        return await SendNegotiatedAsync(buffer.WrittenMemory, messageId, cancellationToken).ConfigureAwait(false);
+        return await SendNegotiatedAsync(soap, messageId, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The envelope is written into this thread's scratch buffer and copied out at its exact size: a Create or a
+    // Command (a few KB) grew a fresh 2 KB buffer twice per request. The copy is what the request sends, so nothing
+    // the HTTP handler may still read after the exchange is ever reused.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_requestScratch;
+
+    private const int ScratchKeptBytes = 64 * 1024;
+
+    private static byte[] WriteRequest(WsManEnvelope envelope)
+    {
+        var scratch = t_requestScratch ?? new ArrayBufferWriter<byte>(8192);
+        t_requestScratch = null; // not shared by a nested write
+        scratch.ResetWrittenCount();
+        WsManEnvelopeWriter.Write(scratch, envelope);
+        var bytes = scratch.WrittenSpan.ToArray();
+        // A large request (Send of big input) does not leave its buffer behind on the thread.
+        if (scratch.Capacity <= ScratchKeptBytes) t_requestScratch = scratch;
+        return bytes;
     }
 
     private const string SoapContentType = "application/soap+xml;charset=UTF-8";

@@ -168,9 +168,19 @@ public sealed class PsObject : PsValue
     /// <summary>Adds (or replaces) an extended property and returns this object, for building.</summary>
     public PsObject With(string name, PsValue value)
     {
-        var i = ExtendedProperties.FindIndex(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-        if (i >= 0) ExtendedProperties[i] = new PsProperty(name, value);
-        else ExtendedProperties.Add(new PsProperty(name, value));
+        // A loop, not FindIndex: a lambda capturing name cost a closure and a delegate per property (messages are
+        // built property by property, dozens per round trip).
+        var properties = ExtendedProperties;
+        for (var i = 0; i < properties.Count; i++)
+        {
+            if (string.Equals(properties[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                properties[i] = new PsProperty(name, value);
+                return this;
+            }
+        }
+
+        properties.Add(new PsProperty(name, value));
         return this;
     }
 

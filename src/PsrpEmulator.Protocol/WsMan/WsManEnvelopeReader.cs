@@ -97,6 +97,11 @@ public static class WsManEnvelopeReader
 
         public int Count => _runs.Count;
 
+        /// <summary>What the runs small enough to share chunks decode to at most: the chunk space the envelope needs.</summary>
+        public int ChunkedBytes { get; private set; }
+
+        public static int DecodedSize(int base64Length) => (base64Length / 4 * 3) + 3;
+
         public static Base64Runs? Find(ReadOnlySpan<byte> xml)
         {
             // Not in a document with CDATA: a run inside a CDATA section is text the reader must see as it is.
@@ -110,7 +115,12 @@ public static class WsManEnvelopeReader
                 var start = pos + gt + 1;
                 var lt = xml[start..].IndexOf((byte)'<');
                 if (lt < 0) break;
-                if (lt >= MinLength && xml.Slice(start, lt).IndexOfAnyExcept(Alphabet) < 0) (result ??= new())._runs.Add((start, lt));
+                if (lt >= MinLength && xml.Slice(start, lt).IndexOfAnyExcept(Alphabet) < 0)
+                {
+                    (result ??= new())._runs.Add((start, lt));
+                    if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
+                }
+
                 pos = start + lt;
             }
 
@@ -1325,7 +1335,7 @@ public static class WsManEnvelopeReader
                 }
 
                 var (start, length) = Runs[k];
-                var decoded = Allocate((length / 4 * 3) + 3);
+                var decoded = Allocate(Base64Runs.DecodedSize(length));
                 if (System.Buffers.Text.Base64.DecodeFromUtf8(original.AsSpan(start, length), decoded.Span, out _, out var n) != OperationStatus.Done)
                 {
                     // Reported exactly as before by reading the original document.
@@ -1379,7 +1389,7 @@ public static class WsManEnvelopeReader
                     if (Runs.GroupEnd(marker) != marker) group = marker;
                     var (start, length) = Runs[marker];
                     var raw = Original.AsSpan(start, length);
-                    var decoded = Allocate((length / 4 * 3) + 3);
+                    var decoded = Allocate(Base64Runs.DecodedSize(length));
                     if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded.Span, out _, out var n) == OperationStatus.Done) return decoded[..n];
                     if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded.Span, out n)) return decoded[..n];
                     throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
@@ -1404,18 +1414,25 @@ public static class WsManEnvelopeReader
 
         // Decoded stream data of one envelope shares chunks (slices, not an array per stream): a response of small
         // objects carries thousands of streams. Chunks stay below the large object heap; large data gets its own.
-        private const int ChunkSize = 32 * 1024;
+        // Each chunk is sized to what the envelope's data still need (up to ChunkSize): a small Receive, a Command or
+        // a Create carries a few hundred bytes, and a whole 32 KB chunk (zeroed) for each was most of what a round
+        // trip allocated.
+        internal const int ChunkSize = 32 * 1024;
         private byte[]? _chunk;
         private int _chunkUsed;
+        private int _chunkedLeft = -1;
 
         private Memory<byte> Allocate(int size)
         {
             if (size > ChunkSize / 4) return new byte[size];
+            if (_chunkedLeft < 0) _chunkedLeft = Runs?.ChunkedBytes ?? ChunkSize;
             if (_chunk is null || _chunk.Length - _chunkUsed < size)
             {
-                _chunk = new byte[ChunkSize];
+                _chunk = new byte[Math.Clamp(_chunkedLeft, size, ChunkSize)];
                 _chunkUsed = 0;
             }
+
+            _chunkedLeft -= size;
 
             var memory = _chunk.AsMemory(_chunkUsed, size);
             _chunkUsed += size;

@@ -58,6 +58,8 @@ public sealed partial class BehaviourCatalog
         // Statements are joined with "; ", commands with " | "; a command that is not a script carries its parameters,
         // rendered as they would be typed. With several statements PowerShell sends all of them as ExtraCmds (Cmds then
         // repeats the first, for older servers).
+        // One statement of one command (almost every pipeline): its text, without the joins' enumerators.
+        if (pipeline.ExtraStatements.Count == 0 && pipeline.Commands is [var only]) return RenderCommand(only).Trim();
         IEnumerable<IReadOnlyList<PipelineCommand>> all = pipeline.ExtraStatements.Count > 0 ? pipeline.ExtraStatements : [pipeline.Commands];
         var statements = all
             .Select(statement => string.Join(" | ", statement.Select(RenderCommand)))

@@ -96,8 +96,12 @@ internal sealed class Pipeline : IPipelineHost
         var script = _shell.Services.Behaviours.Resolve(create);
         Lifecycle = PipelineLifecycle.Running;
         State = PSInvocationState.Running;
-        var text = string.Join(" | ", create.Commands.Select(c => c.Command));
-        Diagnostics.Log.PipelineStarted(_shell.Services.Logger, _shell.ShellId, CommandId, text.Trim());
+        var logger = _shell.Services.Logger;
+        if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+        {
+            // The text is made only for a log that will be written.
+            Diagnostics.Log.PipelineStarted(logger, _shell.ShellId, CommandId, string.Join(" | ", create.Commands.Select(c => c.Command)).Trim());
+        }
         // Runs inline up to its first real wait (a sleep, a full Block buffer, input): a behaviour without waits
         // has buffered all its output before CommandResponse is sent, as a fast command on Windows has.
         _run = RunAsync(script);

@@ -51,6 +51,24 @@ public sealed class LargeBase64EnvelopeTests
     }
 
     [Test]
+    public void A_small_response_keeps_its_decoded_streams_in_an_array_of_about_their_size()
+    {
+        // Two small fragments (a small Receive): both decode into one shared array sized to them, not a 32 KB chunk.
+        var streams = new List<ShellStream> { new("stdout", "CMD", Data(300, 1)), new("stdout", "CMD", Data(200, 2)) };
+        var envelope = new WsManEnvelope(new WsManHeader { Action = WsManActions.ReceiveResponse, RelatesTo = "uuid:1", MessageId = "uuid:2" },
+            new ReceiveResponseBody(streams, null));
+
+        var read = (ReceiveResponseBody)WsManEnvelopeReader.Read(WsManEnvelopeWriter.Write(envelope)).Body;
+
+        Assert.That(read.Streams.Select(s => s.Data.ToArray()), Is.EqualTo(streams.Select(s => s.Data.ToArray())));
+        foreach (var stream in read.Streams)
+        {
+            Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(stream.Data, out var segment), Is.True);
+            Assert.That(segment.Array!.Length, Is.LessThan(1024));
+        }
+    }
+
+    [Test]
     public void Consecutive_streams_with_changing_names_ids_and_end_read_as_written()
     {
         var streams = new List<ShellStream>
