@@ -362,11 +362,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
     {
         if (resourceUri is not null && resourceUri.StartsWith(WsManResourceUris.PowerShellPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            var name = resourceUri[WsManResourceUris.PowerShellPrefix.Length..];
-            foreach (var configuration in services.Configurations)
-            {
-                if (string.Equals(configuration, name, StringComparison.OrdinalIgnoreCase)) return configuration;
-            }
+            if (services.FindConfiguration(resourceUri.AsSpan(WsManResourceUris.PowerShellPrefix.Length)) is { } configuration) return configuration;
         }
 
         throw new WsManFaultException(WsManFaultReason.InvalidResourceUri, resourceUri ?? "(none)");

@@ -336,7 +336,7 @@ internal sealed class Shell
                     Negotiate(capability);
                     RunspacePoolId = message.RunspacePoolId;
                     _capabilityReceived = true;
-                    Enqueue(Guid.Empty, Guid.Empty, ServerCapability());
+                    EnqueueData(PsrpMessageType.SessionCapability, Guid.Empty, _services.ServerCapability);
                     EnqueueApplicationPrivateData(message.RunspacePoolId, startsNewBatch: _services.Options.SeparateApplicationPrivateData);
                     break;
                 case PsrpMessageType.InitRunspacePool:
@@ -346,7 +346,7 @@ internal sealed class Shell
                     MaxRunspaces = init.MaxRunspaces;
                     PoolState = RunspacePoolState.Opened;
                     // Windows answers the state in the Receive after the one carrying the capability.
-                    Enqueue(message.RunspacePoolId, Guid.Empty, new RunspacePoolStateMessage(RunspacePoolState.Opened), startsNewBatch: true);
+                    EnqueueData(PsrpMessageType.RunspacePoolState, message.RunspacePoolId, _services.OpenedState, startsNewBatch: true);
                     break;
                 case PsrpMessageType.GetAvailableRunspaces:
                     var get = GetAvailableRunspaces.FromPsValue(message.ReadData());
@@ -388,9 +388,13 @@ internal sealed class Shell
     }
 
     /// <summary>APPLICATION_PRIVATE_DATA to the pool's output (its CLIXML is the same for every pool).</summary>
-    private void EnqueueApplicationPrivateData(Guid runspacePoolId, bool startsNewBatch = false)
+    private void EnqueueApplicationPrivateData(Guid runspacePoolId, bool startsNewBatch = false) =>
+        EnqueueData(PsrpMessageType.ApplicationPrivateData, runspacePoolId, _services.ApplicationPrivateData, startsNewBatch);
+
+    /// <summary>A pool-level message whose CLIXML was serialized once for every shell.</summary>
+    private void EnqueueData(PsrpMessageType type, Guid runspacePoolId, ReadOnlyMemory<byte> data, bool startsNewBatch = false)
     {
-        var message = new PsrpMessage(PsrpDestination.Client, PsrpMessageType.ApplicationPrivateData, runspacePoolId, Guid.Empty, _services.ApplicationPrivateData);
+        var message = new PsrpMessage(PsrpDestination.Client, type, runspacePoolId, Guid.Empty, data);
         PoolOutput.TryWrite(new OutboundMessage(NextObjectId(), message.MessageType, message.ToArray(), startsNewBatch));
         PoolOutput.Publish();
     }

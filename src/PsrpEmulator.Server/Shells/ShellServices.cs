@@ -34,6 +34,48 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public ReadOnlyMemory<byte> ApplicationPrivateData => _applicationPrivateData ??= Protocol.Clixml.ClixmlSerializer.Serialize(
         Protocol.Psrp.ApplicationPrivateData.ForWindowsPowerShell(Options.PSVersion, Options.ProtocolVersion).ToPsValue(), true);
 
+    private byte[]? _serverCapability, _openedState;
+
+    /// <summary>The CLIXML of the server's SESSION_CAPABILITY (the options' protocol version): serialized once, not per Create.</summary>
+    public ReadOnlyMemory<byte> ServerCapability => _serverCapability ??= Protocol.Clixml.ClixmlSerializer.Serialize(
+        new Protocol.Psrp.SessionCapability(Options.ProtocolVersion, "2.0", "1.1.0.1").ToPsValue(), true);
+
+    /// <summary>The CLIXML of RUNSPACEPOOL_STATE Opened, which every Create answers: serialized once.</summary>
+    public ReadOnlyMemory<byte> OpenedState => _openedState ??= Protocol.Clixml.ClixmlSerializer.Serialize(
+        new Protocol.Psrp.RunspacePoolStateMessage(Protocol.Psrp.RunspacePoolState.Opened).ToPsValue(), true);
+
     /// <summary>Configured endpoints plus those the scenario defines.</summary>
     public IEnumerable<string> Configurations => Options.EffectiveConfigurations.Concat(Scenario.Endpoints.Keys);
+
+    /// <summary>
+    /// The endpoint named <paramref name="name"/> (ignoring case) as <see cref="Configurations"/> spells it, or null:
+    /// the same first match, without building that list for every Create.
+    /// </summary>
+    public string? FindConfiguration(ReadOnlySpan<char> name)
+    {
+        const string Default = "Microsoft.PowerShell";
+        if (Options.Configurations.Count == 0)
+        {
+            if (name.Equals(Default, StringComparison.OrdinalIgnoreCase)) return Default;
+        }
+        else
+        {
+            foreach (var configuration in Options.Configurations)
+            {
+                if (name.Equals(configuration, StringComparison.OrdinalIgnoreCase)) return configuration;
+            }
+        }
+
+        foreach (var configuration in Options.Endpoints.Keys)
+        {
+            if (name.Equals(configuration, StringComparison.OrdinalIgnoreCase)) return configuration;
+        }
+
+        foreach (var configuration in Scenario.Endpoints.Keys)
+        {
+            if (name.Equals(configuration, StringComparison.OrdinalIgnoreCase)) return configuration;
+        }
+
+        return null;
+    }
 }
