@@ -93,7 +93,7 @@ public sealed class WsManTransport : IDisposable
     public TimeProvider? RetryTimeProvider { get; init; }
 
     /// <summary>This client's p:SessionId.</summary>
-    public string SessionId { get; } = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
+    public string SessionId { get; } = WsManIds.NewUuid();
 
     /// <summary>
     /// Sends one request. The header's Action, ResourceURI, selectors and options come from the caller; the rest
@@ -103,7 +103,7 @@ public sealed class WsManTransport : IDisposable
     public async Task<WsManEnvelope> SendAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken = default)
     {
         // A retransmission (robust connections) repeats its MessageID; otherwise every request gets a new one.
-        var messageId = header.MessageId ?? "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant();
+        var messageId = header.MessageId ?? WsManIds.NewUuid();
         if (!Options.RobustConnection) return await SendOnceAsync(header with { MessageId = messageId }, body, cancellationToken).ConfigureAwait(false);
 
         // Robust connections (MS-WSMV 3.1.4.1.39): each operation carries p:OperationID; after a network failure the
@@ -112,7 +112,7 @@ public sealed class WsManTransport : IDisposable
         var operation = header with
         {
             MessageId = messageId,
-            OperationId = header.OperationId ?? "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            OperationId = header.OperationId ?? WsManIds.NewUuid(),
             SequenceId = header.SequenceId ?? 1,
         };
         DateTimeOffset? failedAt = null;

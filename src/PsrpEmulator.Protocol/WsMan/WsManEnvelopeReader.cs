@@ -63,7 +63,8 @@ public static class WsManEnvelopeReader
     private static WsManEnvelope Parse(byte[] buffer, int length, EnvelopeLimits limits, ReadOnlySpan<byte> utf8, Base64Runs? runs, byte[] original)
     {
         using var stream = new MemoryStream(buffer, 0, length, writable: false);
-        using var xml = XmlReader.Create(stream, Settings(limits));
+        var settings = ThreadSettings(limits);
+        using var xml = XmlReader.Create(stream, settings);
         var parser = new Parser(xml, limits.MaxDepth) { Runs = runs, Original = original };
         try
         {
@@ -267,6 +268,80 @@ public static class WsManEnvelopeReader
         // Bounded: a caller with ever-changing limits gets fresh settings each time, as before.
         if (SettingsByLimit.Count < 16) SettingsByLimit.TryAdd(limits.MaxEnvelopeBytes, settings);
         return settings;
+    }
+
+    // Each thread reads with its own settings whose name table keeps the names of earlier envelopes (the same few
+    // dozen WS-Man names, envelope after envelope): a name already seen is found, not made again as a string and
+    // added to a new table per envelope. The table is dropped when an envelope added many names (hostile input).
+    [ThreadStatic]
+    private static AtomTable? t_names;
+
+    [ThreadStatic]
+    private static List<XmlReaderSettings>? t_settings;
+
+    private const int MaxThreadNames = 2048;
+
+    private static XmlReaderSettings ThreadSettings(EnvelopeLimits limits)
+    {
+        if (t_names is null || t_names.Added >= MaxThreadNames)
+        {
+            // The first envelope on this thread, or the table grew too large: a new table.
+            t_names = new AtomTable();
+            t_settings = [];
+        }
+
+        var kept = t_settings!;
+        foreach (var settings in kept)
+        {
+            if (settings.MaxCharactersInDocument == limits.MaxEnvelopeBytes) return settings;
+        }
+
+        // A thread reads with a few limits (the server's, a client's); more get the shared settings.
+        if (kept.Count >= 4) return Settings(limits);
+        var added = NewSettings(limits);
+        added.NameTable = t_names;
+        kept.Add(added);
+        return added;
+    }
+
+    /// <summary>A name table that counts the names added to it.</summary>
+    private sealed class AtomTable : XmlNameTable
+    {
+        private readonly NameTable _names = new();
+
+        // The parser's own literals go in first: the reader then hands back these very strings, and comparing a
+        // name with them is a reference check.
+        private static readonly string[] Known =
+        [
+            Ns.S, Ns.A, Ns.W, Ns.P, Ns.Rsp, Ns.X, Ns.N, Ns.F, Ns.Id, Ns.Ps, Ns.Cfg, WsManNamespaces.Xml,
+            "Envelope", "Header", "Body", "Action", "To", "MessageID", "RelatesTo", "ReplyTo", "Address", "ResourceURI",
+            "SelectorSet", "Selector", "OptionSet", "Option", "Name", "MustComply", "mustUnderstand", "lang", "Locale",
+            "DataLocale", "SessionId", "OperationID", "OperationTimeout", "MaxEnvelopeSize", "SequenceId", "CompressionType",
+            "Shell", "ShellId", "InputStreams", "OutputStreams", "IdleTimeOut", "creationXml", "ResourceCreated",
+            "ReferenceParameters", "CommandLine", "Command", "Arguments", "CommandId", "CommandResponse", "Send", "Stream",
+            "End", "Receive", "DesiredStream", "ReceiveResponse", "CommandState", "State", "ExitCode", "Signal", "Code",
+        ];
+
+        public AtomTable()
+        {
+            foreach (var name in Known) _names.Add(name);
+        }
+
+        public int Added { get; private set; }
+
+        public override string Add(char[] array, int offset, int length) => _names.Get(array, offset, length) ?? Counted(_names.Add(array, offset, length));
+
+        public override string Add(string array) => _names.Get(array) ?? Counted(_names.Add(array));
+
+        public override string? Get(char[] array, int offset, int length) => _names.Get(array, offset, length);
+
+        public override string? Get(string array) => _names.Get(array);
+
+        private string Counted(string name)
+        {
+            Added++;
+            return name;
+        }
     }
 
     private static XmlReaderSettings NewSettings(EnvelopeLimits limits) => new()

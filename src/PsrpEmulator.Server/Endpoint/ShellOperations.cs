@@ -68,7 +68,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             throw new WsManFaultException(WsManFaultReason.ProtocolVersionMismatch, Options.ProtocolVersion);
         }
 
-        var shellId = string.IsNullOrWhiteSpace(body.ShellId) ? Guid.NewGuid().ToString().ToUpperInvariant() : body.ShellId.Trim().ToUpperInvariant();
+        var shellId = string.IsNullOrWhiteSpace(body.ShellId) ? WsManIds.NewGuid() : body.ShellId.Trim().ToUpperInvariant();
         var endpoint = Options.ResolveEndpoint(configuration, services.Scenario);
         var idle = ClampIdleTimeout(body.IdleTimeOut ?? endpoint.IdleTimeout, endpoint.MaxIdleTimeout);
         var bufferMode = ParseBufferMode(body.BufferMode) ?? endpoint.BufferMode;
@@ -91,7 +91,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Command expects an rsp:CommandLine body.");
         }
 
-        var commandId = string.IsNullOrWhiteSpace(body.CommandId) ? Guid.NewGuid().ToString().ToUpperInvariant() : body.CommandId.Trim().ToUpperInvariant();
+        var commandId = string.IsNullOrWhiteSpace(body.CommandId) ? WsManIds.NewGuid() : body.CommandId.Trim().ToUpperInvariant();
         request.CommandId = commandId;
         shell.CreatePipeline(commandId, body.Command, body.Arguments, request.RequestMessages);
         return new CommandResponseBody(commandId);

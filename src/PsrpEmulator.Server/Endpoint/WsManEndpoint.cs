@@ -282,7 +282,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
     private static WsManHeader ResponseHeader(WsManHeader request, string? action) => new()
     {
         Action = action,
-        MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+        MessageId = WsManIds.NewUuid(),
         To = WsManAddresses.Anonymous,
         RelatesTo = request.MessageId,
         OperationId = request.OperationId,
@@ -294,7 +294,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         var header = new WsManHeader
         {
             Action = descriptor.Action,
-            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            MessageId = WsManIds.NewUuid(),
             To = WsManAddresses.Anonymous,
             RelatesTo = request?.MessageId ?? "uuid:00000000-0000-0000-0000-000000000000",
             OperationId = request?.OperationId,
