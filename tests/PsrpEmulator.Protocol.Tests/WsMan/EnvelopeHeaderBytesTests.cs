@@ -68,3 +68,25 @@ public sealed class EnvelopeHeaderBytesTests
         }
     }
 }
+
+/// <summary>Envelopes are read with a name table kept per thread; one full of new names does not stay in it.</summary>
+public sealed class EnvelopeNameTableTests
+{
+    [Test]
+    public void Envelopes_read_alike_after_one_with_thousands_of_unknown_header_names()
+    {
+        var receive = WsManEnvelopeWriter.Write(new WsManEnvelope(
+            new WsManHeader { Action = WsManActions.Receive, MessageId = "uuid:1", ResourceUri = "http://schemas.microsoft.com/powershell/Microsoft.PowerShell" },
+            new ReceiveBody("stdout", "CMD")));
+        var before = WsManEnvelopeReader.Read(receive);
+
+        var unknown = string.Concat(Enumerable.Range(0, 3000).Select(i => $"<u{i}:H{i} xmlns:u{i}=\"urn:x{i}\">v</u{i}:H{i}>"));
+        var hostile = System.Text.Encoding.UTF8.GetString(receive).Replace("<s:Header>", "<s:Header>" + unknown, StringComparison.Ordinal);
+        var read = WsManEnvelopeReader.Read(System.Text.Encoding.UTF8.GetBytes(hostile));
+        var after = WsManEnvelopeReader.Read(receive);
+
+        Assert.That(read.Header.Action, Is.EqualTo(WsManActions.Receive));
+        Assert.That(after.Header, Is.EqualTo(before.Header).Using<WsManHeader>((a, b) => a.Action == b.Action && a.MessageId == b.MessageId && a.ResourceUri == b.ResourceUri));
+        Assert.That(((ReceiveBody)after.Body).CommandId, Is.EqualTo("CMD"));
+    }
+}
