@@ -23,6 +23,8 @@ internal static partial class ScriptParameters
     public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body)
     {
         body = text;
+        // No arguments and no "param" anywhere (almost every script): nothing to bind, without running the regex.
+        if (arguments.Count == 0 && !text.Contains("param", StringComparison.OrdinalIgnoreCase)) return None;
         var parameters = new List<(string Name, string? Default)>();
         var start = ParamStart().Match(text);
         if (start.Success && FindClose(text, start.Length) is { } close)
