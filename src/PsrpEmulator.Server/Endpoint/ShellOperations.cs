@@ -158,7 +158,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         request.ResponseMessages.AddRange(batch.MessageTypes);
-        var streams = batch.Fragments.Select(f => new ShellStream("stdout", pipeline?.CommandId, f)).ToList();
+        var streams = batch.Fragments.Select(f => new ShellStream("stdout", pipeline?.CommandId, f.Data) { Header = f.Header }).ToList();
         var state = pipeline is not null && batch.Completed ? new CommandState(pipeline.CommandId, WsManCommandStates.Done, 0) : null;
         return new ReceiveResponseBody(streams, state);
     }
