@@ -26,7 +26,10 @@ public static class ClixmlSerializer
         {
             buffer.Write(prefix);
             Serialize(buffer, value, writeBom);
-            return buffer.WrittenSpan.ToArray();
+            // Not zeroed first: every byte is copied over at once (a large object's message would be cleared for nothing).
+            var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(result);
+            return result;
         }
         finally
         {

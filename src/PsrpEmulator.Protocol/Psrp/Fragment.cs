@@ -299,7 +299,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             if (fragment.IsEnd)
             {
                 // Single-fragment message: one copy, straight from the chunk.
-                return Complete(fragment.Blob.ToArray());
+                return Complete(Copy(fragment.Blob.Span));
             }
 
             _inProgress = true;
@@ -334,9 +334,17 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _nextFragmentId++;
         if (!fragment.IsEnd) return null;
 
-        var bytes = _buffer.AsSpan(0, _length).ToArray();
+        var bytes = Copy(_buffer.AsSpan(0, _length));
         Reset();
         return Complete(bytes);
+    }
+
+    // The message's own array, not zeroed first: every byte is copied over at once.
+    private static byte[] Copy(ReadOnlySpan<byte> bytes)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(copy);
+        return copy;
     }
 
     private void Append(ReadOnlySpan<byte> blob)
@@ -349,7 +357,9 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 
         if (_buffer is null || _buffer.Length < needed)
         {
-            var size = (int)Math.Min(MaxMessageLength, Math.Max(needed, Math.Max(4096L, (_buffer?.Length ?? 0) * 2L)));
+            // A message of several fragments is usually several times its first one: room for 16 of them at once
+            // (a pooled buffer, reused), rather than growing and copying it fragment by fragment.
+            var size = (int)Math.Min(MaxMessageLength, Math.Max(needed, Math.Max(_buffer is null ? blob.Length * 16L : 4096L, (_buffer?.Length ?? 0) * 2L)));
             var next = ArrayPool<byte>.Shared.Rent(size);
             if (_buffer is not null)
             {

@@ -1410,10 +1410,11 @@ public static class WsManEnvelopeReader
 
         private Memory<byte> Allocate(int size)
         {
-            if (size > ChunkSize / 4) return new byte[size];
+            // Not zeroed: only the bytes decoded into a slice are ever exposed.
+            if (size > ChunkSize / 4) return GC.AllocateUninitializedArray<byte>(size);
             if (_chunk is null || _chunk.Length - _chunkUsed < size)
             {
-                _chunk = new byte[ChunkSize];
+                _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
                 _chunkUsed = 0;
             }
 

@@ -352,7 +352,8 @@ internal sealed class OutputStream : ReceiveGate
         {
             if (chunk.Length - chunkUsed < size)
             {
-                chunk = new byte[Math.Max(Math.Min(ChunkSize, budget), size)];
+                // Not zeroed: only the bytes written into a slice are ever sent.
+                chunk = GC.AllocateUninitializedArray<byte>(Math.Max(Math.Min(ChunkSize, budget), size));
                 chunkUsed = 0;
             }
 
