@@ -41,6 +41,40 @@ public static class ClixmlSerializer
         }
     }
 
+    /// <summary>
+    /// The CLIXML of the string <paramref name="pieces"/> make together, exactly as <see cref="PsPrimitive.String"/> of
+    /// their concatenation is written, after <paramref name="prefix"/> — without making that string (an output loop's
+    /// template would otherwise build one string per object, large objects on the large object heap). Null when a
+    /// piece holds an underscore or a character CLIXML escapes as <c>_xHHHH_</c>: serialize the string itself then.
+    /// </summary>
+    public static byte[]? SerializeString(ReadOnlySpan<string?> pieces, bool writeBom, ReadOnlySpan<byte> prefix)
+    {
+        foreach (var piece in pieces)
+        {
+            // An underscore could start "_x" with the next piece: only pieces that stay as they are on their own.
+            if (piece is not null && !ClixmlString.IsPlainPiece(piece)) return null;
+        }
+
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        t_buffer = null;
+        try
+        {
+            buffer.Write(prefix);
+            ClixmlWriterCore.WriteString(buffer, pieces, writeBom);
+            var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(result);
+            return result;
+        }
+        finally
+        {
+            if (buffer.Capacity <= 1 << 20)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
+    }
+
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -139,6 +173,9 @@ public static class ClixmlString
     // vectorized (a 256 KB output string was checked a character at a time).
     private static readonly SearchValues<char> Plain = SearchValues.Create(
         " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>True when <paramref name="piece"/> has no underscore and nothing <see cref="Encode"/> escapes.</summary>
+    internal static bool IsPlainPiece(string piece) => piece.IndexOf('_') < 0 && IndexOfFirstToEscape(piece, 0) < 0;
 
     private static int IndexOfFirstToEscape(string value, int from)
     {
