@@ -129,13 +129,13 @@ public sealed class PowerShellPipeline
             }
 
             // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
-            var messages = new List<PsrpMessage>();
+            List<PsrpMessage>? messages = null;
             FragmentException? broken = null;
             foreach (var stream in (response.Body as ReceiveResponseBody)?.Streams ?? [])
             {
                 try
                 {
-                    messages.AddRange(_defragmenter.Add(stream.Data));
+                    _defragmenter.Add(stream.Data, ref messages);
                 }
                 catch (FragmentException f)
                 {
@@ -144,7 +144,7 @@ public sealed class PowerShellPipeline
                 }
             }
 
-            foreach (var message in messages)
+            foreach (var message in messages ?? [])
             {
                 var e = ToEvent(message);
                 if (e is null) continue;

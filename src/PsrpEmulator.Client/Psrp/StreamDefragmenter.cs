@@ -39,13 +39,20 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
     public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data)
     {
         List<PsrpMessage>? messages = null;
+        Add(data, ref messages);
+        return messages ?? (IReadOnlyList<PsrpMessage>)[];
+    }
+
+    /// <summary>As <see cref="Add(ReadOnlyMemory{byte})"/>, appending completed messages to <paramref name="messages"/> (made when the first completes).</summary>
+    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages)
+    {
         var offset = 0;
         while (offset < data.Length)
         {
             // An unreadable fragment is left to the inner defragmenter, which reports it with the exact reason.
             if (!FragmentCodec.TryRead(data[offset..], _inner.MaxMessageLength, out var fragment, out var consumed, out _))
             {
-                _inner.Add(data[offset..]);
+                _inner.Add(data[offset..], ref messages);
                 break;
             }
 
@@ -65,10 +72,8 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
                 if (OffSync(FragmentError.OutOfOrder, FragmentIdsNotInSequence)) continue;
             }
 
-            foreach (var message in _inner.Add(bytes)) (messages ??= []).Add(message);
+            _inner.Add(bytes, ref messages);
         }
-
-        return messages ?? (IReadOnlyList<PsrpMessage>)[];
     }
 
     /// <summary>Drops the partial object; true when the fragment is to be skipped, else throws PowerShell's error.</summary>

@@ -49,6 +49,49 @@ public static class ClixmlSerializer
     /// </summary>
     public static byte[]? SerializeString(ReadOnlySpan<string?> pieces, bool writeBom, ReadOnlySpan<byte> prefix)
     {
+        // The usual case, printable ASCII that is written as it is: straight into an array of the exact length (one
+        // search and one copy per piece; an output loop of small objects does this once per object).
+        var length = 0;
+        foreach (var piece in pieces)
+        {
+            if (piece is null) continue;
+            if (piece.AsSpan().IndexOfAnyExcept(VerbatimText) >= 0)
+            {
+                length = -1;
+                break;
+            }
+
+            length += piece.Length;
+        }
+
+        if (length >= 0)
+        {
+            var bom = writeBom ? 3 : 0;
+            var result = GC.AllocateUninitializedArray<byte>(prefix.Length + bom + "<S></S>"u8.Length + length);
+            var at = result.AsSpan();
+            prefix.CopyTo(at);
+            at = at[prefix.Length..];
+            if (writeBom)
+            {
+                at[0] = 0xEF;
+                at[1] = 0xBB;
+                at[2] = 0xBF;
+                at = at[3..];
+            }
+
+            "<S>"u8.CopyTo(at);
+            at = at[3..];
+            foreach (var piece in pieces)
+            {
+                if (string.IsNullOrEmpty(piece)) continue;
+                System.Text.Ascii.FromUtf16(piece, at, out var written);
+                at = at[written..];
+            }
+
+            "</S>"u8.CopyTo(at);
+            return result;
+        }
+
         foreach (var piece in pieces)
         {
             // An underscore could start "_x" with the next piece: only pieces that stay as they are on their own.
@@ -74,6 +117,11 @@ public static class ClixmlSerializer
             }
         }
     }
+
+    // Printable ASCII that CLIXML text carries as it is: no XML markup (<, >, &) and no underscore (it could start
+    // an _xHHHH_ escape with what follows).
+    private static readonly SearchValues<char> VerbatimText = SearchValues.Create(
+        " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
 
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
     {

@@ -226,9 +226,16 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     /// <summary>Decodes every fragment in <paramref name="data"/> (one WS-Man stream chunk) and returns completed messages.</summary>
     public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data)
     {
+        List<PsrpMessage>? messages = null;
+        Add(data, ref messages);
+        return messages ?? (IReadOnlyList<PsrpMessage>)[];
+    }
+
+    /// <summary>As <see cref="Add(ReadOnlyMemory{byte})"/>, appending completed messages to <paramref name="messages"/> (made when the first completes).</summary>
+    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages)
+    {
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
 
-        List<PsrpMessage>? messages = null;
         var offset = 0;
         while (offset < data.Length)
         {
@@ -259,8 +266,6 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             var message = Accept(fragment);
             if (message is not null) (messages ??= []).Add(message);
         }
-
-        return messages ?? (IReadOnlyList<PsrpMessage>)[];
     }
 
     /// <summary>True when no object is partly assembled.</summary>

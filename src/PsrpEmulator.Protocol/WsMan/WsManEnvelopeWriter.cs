@@ -438,13 +438,18 @@ public static class WsManEnvelopeWriter
     private static void WriteStreams(XmlWriter w, IReadOnlyList<ShellStream> streams)
     {
         var plain = true;
+        string? checkedName = null, checkedId = null;
         foreach (var stream in streams)
         {
+            // Consecutive streams share their Name and CommandId strings: each looked at once.
+            if (ReferenceEquals(stream.Name, checkedName) && ReferenceEquals(stream.CommandId, checkedId)) continue;
             if (!IsPlainAttribute(stream.Name) || (stream.CommandId is { } id && !IsPlainAttribute(id)))
             {
                 plain = false;
                 break;
             }
+
+            (checkedName, checkedId) = (stream.Name, stream.CommandId);
         }
 
         if (!plain || streams.Count == 0)

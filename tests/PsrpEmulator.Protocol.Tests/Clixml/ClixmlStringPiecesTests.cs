@@ -30,6 +30,10 @@ public class ClixmlStringPiecesTests
         var expected = ClixmlSerializer.Serialize(PsPrimitive.String(string.Concat(pieces)), writeBom: false, []);
 
         Assert.That(ClixmlSerializer.SerializeString(pieces, writeBom: false, []), Is.EqualTo(expected));
+
+        string[] plain = ["obj 7 ", new string('x', 300_000), "!"];
+        Assert.That(ClixmlSerializer.SerializeString(plain, writeBom: true, Prefix),
+            Is.EqualTo(ClixmlSerializer.Serialize(PsPrimitive.String(string.Concat(plain)), writeBom: true, Prefix)));
     }
 
     // An underscore can make "_x" with the next piece; the others are characters CLIXML writes as _xHHHH_.
