@@ -208,7 +208,8 @@ public static class FragmentCodec
 /// after the last whole fragment are reported as <see cref="FragmentError.Truncated"/>. A fragment whose blob alone
 /// exceeds <see cref="MaxMessageLength"/> is reported as <see cref="FragmentError.MessageTooLarge"/>. Returned
 /// messages own their bytes (copied once from the chunk); the caller may reuse the chunk buffer afterwards.
-/// When an error occurs, messages completed earlier in the same chunk are lost with the exception.
+/// When an error occurs, messages completed earlier in the same chunk are lost with the exception (with the overload
+/// that appends to a list, they are in the list).
 /// </remarks>
 public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 {
