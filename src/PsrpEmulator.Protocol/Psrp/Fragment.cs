@@ -233,7 +233,21 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     }
 
     /// <summary>As <see cref="Add(ReadOnlyMemory{byte})"/>, appending completed messages to <paramref name="messages"/> (made when the first completes).</summary>
-    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages)
+    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages) => Add(data, ref messages, null);
+
+    /// <summary>
+    /// As <see cref="Add(ReadOnlyMemory{byte})"/>, handing each message to <paramref name="lent"/> as it completes. A
+    /// lent message is valid only during that call: its bytes are the chunk's or a pooled buffer's, not copied (for a
+    /// caller that reads each message at once, as a client turning output into events).
+    /// </summary>
+    public void Add(ReadOnlyMemory<byte> data, Action<PsrpMessage> lent)
+    {
+        ArgumentNullException.ThrowIfNull(lent);
+        List<PsrpMessage>? none = null;
+        Add(data, ref none, lent);
+    }
+
+    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, Action<PsrpMessage>? lent)
     {
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
 
@@ -264,8 +278,22 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             }
 
             offset += consumed;
-            var message = Accept(fragment);
-            if (message is not null) (messages ??= []).Add(message);
+            var message = Accept(fragment, lend: lent is not null);
+            if (message is null) continue;
+            if (lent is null)
+            {
+                (messages ??= []).Add(message);
+                continue;
+            }
+
+            try
+            {
+                lent(message);
+            }
+            finally
+            {
+                ReturnLent();
+            }
         }
     }
 
@@ -288,7 +316,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         ReturnBuffer();
     }
 
-    private PsrpMessage? Accept(in Fragment fragment)
+    private PsrpMessage? Accept(in Fragment fragment, bool lend)
     {
         if (fragment.IsStart)
         {
@@ -304,8 +332,8 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 
             if (fragment.IsEnd)
             {
-                // Single-fragment message: one copy, straight from the chunk.
-                return Complete(Copy(fragment.Blob.Span));
+                // Single-fragment message: one copy, straight from the chunk (none when lent).
+                return Complete(lend ? fragment.Blob : Copy(fragment.Blob.Span));
             }
 
             _inProgress = true;
@@ -340,9 +368,29 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _nextFragmentId++;
         if (!fragment.IsEnd) return null;
 
+        if (lend)
+        {
+            // The assembly buffer itself, back to the pool once the message has been looked at.
+            var length = _length;
+            _lent = _buffer;
+            _buffer = null;
+            Reset();
+            return Complete(_lent.AsMemory(0, length));
+        }
+
         var bytes = Copy(_buffer.AsSpan(0, _length));
         Reset();
         return Complete(bytes);
+    }
+
+    // The assembly buffer of a message lent to the caller.
+    private byte[]? _lent;
+
+    private void ReturnLent()
+    {
+        if (_lent is null) return;
+        ArrayPool<byte>.Shared.Return(_lent);
+        _lent = null;
     }
 
     // The message's own array, not zeroed first: every byte is copied over at once.
@@ -380,7 +428,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _length = (int)needed;
     }
 
-    private PsrpMessage Complete(byte[] bytes)
+    private PsrpMessage Complete(ReadOnlyMemory<byte> bytes)
     {
         try
         {
@@ -406,6 +454,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _inProgress = false;
         _length = 0;
         ReturnBuffer();
+        ReturnLent();
         _failure = new FragmentException(reason, message);
         throw _failure;
     }
