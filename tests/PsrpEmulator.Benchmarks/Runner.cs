@@ -92,8 +92,10 @@ public static class Runner
         }
 
         var size = mode switch { RunMode.Dry => HarnessSize.Dry, RunMode.Quick => HarnessSize.Quick, _ => HarnessSize.Full };
+        // More rounds for a profile (perf record) long enough to read.
+        if (int.TryParse(Environment.GetEnvironmentVariable("PSRP_BENCH_ROUNDS"), CultureInfo.InvariantCulture, out var rounds) && rounds > 0) size = size with { Rounds = rounds };
         var yaml = Measurements.ScenarioYaml(size);
-        if (Wanted("e2e") || Wanted("roundtrip") || Wanted("growth"))
+        if (Wanted("e2e") || Wanted("e2e-small") || Wanted("e2e-large") || Wanted("roundtrip") || Wanted("growth"))
         {
             await using var server = await BenchServer.StartAsync(o =>
             {
@@ -102,10 +104,14 @@ public static class Runner
                 o.JournalCapacity = 1000;
             }, yaml).ConfigureAwait(false);
 
-            if (Wanted("e2e"))
+            if (Wanted("e2e") || Wanted("e2e-small"))
             {
                 var small = await Measurements.ReceiveThroughputAsync(server, 100, size.SmallObjects, size.Rounds).ConfigureAwait(false);
                 figures.AddRange(ThroughputFigures("3 Receive throughput", $"{size.SmallObjects:N0} × 100 B objects", small));
+            }
+
+            if (Wanted("e2e") || Wanted("e2e-large"))
+            {
                 var large = await Measurements.ReceiveThroughputAsync(server, size.LargeObjectBytes, size.LargeObjects, size.Rounds).ConfigureAwait(false);
                 figures.AddRange(ThroughputFigures("3 Receive throughput", $"{size.LargeObjects:N0} × {size.LargeObjectBytes / 1024} KB objects (full envelopes)", large));
             }

@@ -129,13 +129,30 @@ public sealed class PowerShellPipeline
             }
 
             // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
-            var messages = new List<PsrpMessage>();
+            // Each message becomes its event as it completes (lent by the defragmenter, not copied); an invalid one
+            // ends the response there and fails the read after the events before it, as when read one by one.
+            List<PipelineEvent>? events = null;
+            PsrpClientException? invalid = null;
             FragmentException? broken = null;
+            void Read(PsrpMessage message)
+            {
+                if (invalid is not null) return;
+                try
+                {
+                    if (ToEvent(message) is { } e) (events ??= []).Add(e);
+                }
+                catch (PsrpClientException e)
+                {
+                    invalid = e;
+                }
+            }
+
+            Action<PsrpMessage> read = Read;
             foreach (var stream in (response.Body as ReceiveResponseBody)?.Streams ?? [])
             {
                 try
                 {
-                    messages.AddRange(_defragmenter.Add(stream.Data));
+                    _defragmenter.Add(stream.Data, read);
                 }
                 catch (FragmentException f)
                 {
@@ -144,10 +161,8 @@ public sealed class PowerShellPipeline
                 }
             }
 
-            foreach (var message in messages)
+            foreach (var e in events ?? [])
             {
-                var e = ToEvent(message);
-                if (e is null) continue;
                 if (e is StateEvent state)
                 {
                     State = state.State;
@@ -157,6 +172,7 @@ public sealed class PowerShellPipeline
                 yield return e;
             }
 
+            if (invalid is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(invalid);
             if (broken is not null && !done)
             {
                 // PowerShell raises the defragmenter's error as a transport error of the command

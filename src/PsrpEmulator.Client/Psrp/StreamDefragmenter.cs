@@ -39,13 +39,34 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
     public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data)
     {
         List<PsrpMessage>? messages = null;
+        Add(data, ref messages);
+        return messages ?? (IReadOnlyList<PsrpMessage>)[];
+    }
+
+    /// <summary>As <see cref="Add(ReadOnlyMemory{byte})"/>, appending completed messages to <paramref name="messages"/> (made when the first completes).</summary>
+    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages) => Add(data, ref messages, null);
+
+    /// <summary>
+    /// As <see cref="Add(ReadOnlyMemory{byte})"/>, handing each message to <paramref name="lent"/> as it completes; a lent
+    /// message is valid only during that call (see <see cref="Defragmenter.Add(ReadOnlyMemory{byte}, Action{PsrpMessage})"/>).
+    /// </summary>
+    public void Add(ReadOnlyMemory<byte> data, Action<PsrpMessage> lent)
+    {
+        ArgumentNullException.ThrowIfNull(lent);
+        List<PsrpMessage>? none = null;
+        Add(data, ref none, lent);
+    }
+
+    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, Action<PsrpMessage>? lent)
+    {
         var offset = 0;
         while (offset < data.Length)
         {
             // An unreadable fragment is left to the inner defragmenter, which reports it with the exact reason.
             if (!FragmentCodec.TryRead(data[offset..], _inner.MaxMessageLength, out var fragment, out var consumed, out _))
             {
-                _inner.Add(data[offset..]);
+                if (lent is null) _inner.Add(data[offset..], ref messages);
+                else _inner.Add(data[offset..], lent);
                 break;
             }
 
@@ -65,10 +86,9 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
                 if (OffSync(FragmentError.OutOfOrder, FragmentIdsNotInSequence)) continue;
             }
 
-            foreach (var message in _inner.Add(bytes)) (messages ??= []).Add(message);
+            if (lent is null) _inner.Add(bytes, ref messages);
+            else _inner.Add(bytes, lent);
         }
-
-        return messages ?? (IReadOnlyList<PsrpMessage>)[];
     }
 
     /// <summary>Drops the partial object; true when the fragment is to be skipped, else throws PowerShell's error.</summary>

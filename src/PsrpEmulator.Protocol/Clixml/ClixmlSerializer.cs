@@ -26,7 +26,10 @@ public static class ClixmlSerializer
         {
             buffer.Write(prefix);
             Serialize(buffer, value, writeBom);
-            return buffer.WrittenSpan.ToArray();
+            // Not zeroed first: every byte is copied over at once (a large object's message would be cleared for nothing).
+            var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(result);
+            return result;
         }
         finally
         {
@@ -37,6 +40,88 @@ public static class ClixmlSerializer
             }
         }
     }
+
+    /// <summary>
+    /// The CLIXML of the string <paramref name="pieces"/> make together, exactly as <see cref="PsPrimitive.String"/> of
+    /// their concatenation is written, after <paramref name="prefix"/> — without making that string (an output loop's
+    /// template would otherwise build one string per object, large objects on the large object heap). Null when a
+    /// piece holds an underscore or a character CLIXML escapes as <c>_xHHHH_</c>: serialize the string itself then.
+    /// </summary>
+    public static byte[]? SerializeString(ReadOnlySpan<string?> pieces, bool writeBom, ReadOnlySpan<byte> prefix)
+    {
+        // The usual case, printable ASCII that is written as it is: straight into an array of the exact length (one
+        // search and one copy per piece; an output loop of small objects does this once per object).
+        var length = 0;
+        foreach (var piece in pieces)
+        {
+            if (piece is null) continue;
+            if (piece.AsSpan().IndexOfAnyExcept(VerbatimText) >= 0)
+            {
+                length = -1;
+                break;
+            }
+
+            length += piece.Length;
+        }
+
+        if (length >= 0)
+        {
+            var bom = writeBom ? 3 : 0;
+            var result = GC.AllocateUninitializedArray<byte>(prefix.Length + bom + "<S></S>"u8.Length + length);
+            var at = result.AsSpan();
+            prefix.CopyTo(at);
+            at = at[prefix.Length..];
+            if (writeBom)
+            {
+                at[0] = 0xEF;
+                at[1] = 0xBB;
+                at[2] = 0xBF;
+                at = at[3..];
+            }
+
+            "<S>"u8.CopyTo(at);
+            at = at[3..];
+            foreach (var piece in pieces)
+            {
+                if (string.IsNullOrEmpty(piece)) continue;
+                System.Text.Ascii.FromUtf16(piece, at, out var written);
+                at = at[written..];
+            }
+
+            "</S>"u8.CopyTo(at);
+            return result;
+        }
+
+        foreach (var piece in pieces)
+        {
+            // An underscore could start "_x" with the next piece: only pieces that stay as they are on their own.
+            if (piece is not null && !ClixmlString.IsPlainPiece(piece)) return null;
+        }
+
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        t_buffer = null;
+        try
+        {
+            buffer.Write(prefix);
+            ClixmlWriterCore.WriteString(buffer, pieces, writeBom);
+            var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(result);
+            return result;
+        }
+        finally
+        {
+            if (buffer.Capacity <= 1 << 20)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
+    }
+
+    // Printable ASCII that CLIXML text carries as it is: no XML markup (<, >, &) and no underscore (it could start
+    // an _xHHHH_ escape with what follows).
+    private static readonly SearchValues<char> VerbatimText = SearchValues.Create(
+        " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
 
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
     {
@@ -136,6 +221,9 @@ public static class ClixmlString
     // vectorized (a 256 KB output string was checked a character at a time).
     private static readonly SearchValues<char> Plain = SearchValues.Create(
         " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>True when <paramref name="piece"/> has no underscore and nothing <see cref="Encode"/> escapes.</summary>
+    internal static bool IsPlainPiece(string piece) => piece.IndexOf('_') < 0 && IndexOfFirstToEscape(piece, 0) < 0;
 
     private static int IndexOfFirstToEscape(string value, int from)
     {

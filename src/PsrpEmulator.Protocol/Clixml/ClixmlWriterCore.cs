@@ -45,6 +45,43 @@ internal sealed class ClixmlWriterCore
         }
     }
 
+    /// <summary>
+    /// <c>&lt;S&gt;</c> with the text of <paramref name="pieces"/> one after the other: the bytes of the string they
+    /// make (no piece needs <see cref="ClixmlString.Encode"/>; XML escaping is per character).
+    /// </summary>
+    internal static void WriteString(IBufferWriter<byte> output, ReadOnlySpan<string?> pieces, bool writeBom)
+    {
+        if (writeBom)
+        {
+            var span = output.GetSpan(3);
+            span[0] = 0xEF;
+            span[1] = 0xBB;
+            span[2] = 0xBF;
+            output.Advance(3);
+        }
+
+        var core = t_cached ?? new ClixmlWriterCore();
+        t_cached = null;
+        core._writer.Start(output);
+        try
+        {
+            core._writer.WriteStartElement(ClixmlTags.TagOf(PsPrimitiveType.String));
+            // As WritePrimitive: text always (an empty string is <S></S>).
+            core._writer.WriteString(string.Empty);
+            foreach (var piece in pieces)
+            {
+                if (!string.IsNullOrEmpty(piece)) core._writer.WriteString(piece);
+            }
+
+            core._writer.WriteEndElement();
+        }
+        finally
+        {
+            core._writer.End();
+            t_cached = core;
+        }
+    }
+
     private static Dictionary<TKey, int> Cleared<TKey>(Dictionary<TKey, int> table)
         where TKey : notnull
     {

@@ -208,7 +208,8 @@ public static class FragmentCodec
 /// after the last whole fragment are reported as <see cref="FragmentError.Truncated"/>. A fragment whose blob alone
 /// exceeds <see cref="MaxMessageLength"/> is reported as <see cref="FragmentError.MessageTooLarge"/>. Returned
 /// messages own their bytes (copied once from the chunk); the caller may reuse the chunk buffer afterwards.
-/// When an error occurs, messages completed earlier in the same chunk are lost with the exception.
+/// When an error occurs, messages completed earlier in the same chunk are lost with the exception (with the overload
+/// that appends to a list, they are in the list).
 /// </remarks>
 public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 {
@@ -226,9 +227,30 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     /// <summary>Decodes every fragment in <paramref name="data"/> (one WS-Man stream chunk) and returns completed messages.</summary>
     public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data)
     {
+        List<PsrpMessage>? messages = null;
+        Add(data, ref messages);
+        return messages ?? (IReadOnlyList<PsrpMessage>)[];
+    }
+
+    /// <summary>As <see cref="Add(ReadOnlyMemory{byte})"/>, appending completed messages to <paramref name="messages"/> (made when the first completes).</summary>
+    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages) => Add(data, ref messages, null);
+
+    /// <summary>
+    /// As <see cref="Add(ReadOnlyMemory{byte})"/>, handing each message to <paramref name="lent"/> as it completes. A
+    /// lent message is valid only during that call: its bytes are the chunk's or a pooled buffer's, not copied (for a
+    /// caller that reads each message at once, as a client turning output into events).
+    /// </summary>
+    public void Add(ReadOnlyMemory<byte> data, Action<PsrpMessage> lent)
+    {
+        ArgumentNullException.ThrowIfNull(lent);
+        List<PsrpMessage>? none = null;
+        Add(data, ref none, lent);
+    }
+
+    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, Action<PsrpMessage>? lent)
+    {
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
 
-        List<PsrpMessage>? messages = null;
         var offset = 0;
         while (offset < data.Length)
         {
@@ -256,11 +278,23 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             }
 
             offset += consumed;
-            var message = Accept(fragment);
-            if (message is not null) (messages ??= []).Add(message);
-        }
+            var message = Accept(fragment, lend: lent is not null);
+            if (message is null) continue;
+            if (lent is null)
+            {
+                (messages ??= []).Add(message);
+                continue;
+            }
 
-        return messages ?? (IReadOnlyList<PsrpMessage>)[];
+            try
+            {
+                lent(message);
+            }
+            finally
+            {
+                ReturnLent();
+            }
+        }
     }
 
     /// <summary>True when no object is partly assembled.</summary>
@@ -282,7 +316,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         ReturnBuffer();
     }
 
-    private PsrpMessage? Accept(in Fragment fragment)
+    private PsrpMessage? Accept(in Fragment fragment, bool lend)
     {
         if (fragment.IsStart)
         {
@@ -298,8 +332,8 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 
             if (fragment.IsEnd)
             {
-                // Single-fragment message: one copy, straight from the chunk.
-                return Complete(fragment.Blob.ToArray());
+                // Single-fragment message: one copy, straight from the chunk (none when lent).
+                return Complete(lend ? fragment.Blob : Copy(fragment.Blob.Span));
             }
 
             _inProgress = true;
@@ -334,9 +368,37 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _nextFragmentId++;
         if (!fragment.IsEnd) return null;
 
-        var bytes = _buffer.AsSpan(0, _length).ToArray();
+        if (lend)
+        {
+            // The assembly buffer itself, back to the pool once the message has been looked at.
+            var length = _length;
+            _lent = _buffer;
+            _buffer = null;
+            Reset();
+            return Complete(_lent.AsMemory(0, length));
+        }
+
+        var bytes = Copy(_buffer.AsSpan(0, _length));
         Reset();
         return Complete(bytes);
+    }
+
+    // The assembly buffer of a message lent to the caller.
+    private byte[]? _lent;
+
+    private void ReturnLent()
+    {
+        if (_lent is null) return;
+        ArrayPool<byte>.Shared.Return(_lent);
+        _lent = null;
+    }
+
+    // The message's own array, not zeroed first: every byte is copied over at once.
+    private static byte[] Copy(ReadOnlySpan<byte> bytes)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(copy);
+        return copy;
     }
 
     private void Append(ReadOnlySpan<byte> blob)
@@ -349,7 +411,9 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 
         if (_buffer is null || _buffer.Length < needed)
         {
-            var size = (int)Math.Min(MaxMessageLength, Math.Max(needed, Math.Max(4096L, (_buffer?.Length ?? 0) * 2L)));
+            // A message of several fragments is usually several times its first one: room for 16 of them at once
+            // (a pooled buffer, reused), rather than growing and copying it fragment by fragment.
+            var size = (int)Math.Min(MaxMessageLength, Math.Max(needed, Math.Max(_buffer is null ? blob.Length * 16L : 4096L, (_buffer?.Length ?? 0) * 2L)));
             var next = ArrayPool<byte>.Shared.Rent(size);
             if (_buffer is not null)
             {
@@ -364,7 +428,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _length = (int)needed;
     }
 
-    private PsrpMessage Complete(byte[] bytes)
+    private PsrpMessage Complete(ReadOnlyMemory<byte> bytes)
     {
         try
         {
@@ -390,6 +454,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         _inProgress = false;
         _length = 0;
         ReturnBuffer();
+        ReturnLent();
         _failure = new FragmentException(reason, message);
         throw _failure;
     }

@@ -135,6 +135,20 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
         return ClixmlSerializer.Serialize(body.ToPsValue(), writeBom, prefix);
     }
 
+    /// <summary>
+    /// As <see cref="Encode"/> for a PIPELINE_OUTPUT of the string <paramref name="pieces"/> make together, without
+    /// making that string; null when the pieces need CLIXML escaping (see <see cref="ClixmlSerializer.SerializeString"/>).
+    /// </summary>
+    public static byte[]? EncodeStringOutput(PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, ReadOnlySpan<string?> pieces, bool writeBom = true, int headroom = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(headroom, 64);
+        Span<byte> prefix = stackalloc byte[headroom + HeaderLength];
+        prefix.Clear();
+        new PsrpMessage(destination, PsrpMessageType.PipelineOutput, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(prefix[headroom..]);
+        return ClixmlSerializer.SerializeString(pieces, writeBom, prefix);
+    }
+
     /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>
     /// <remarks>
     /// <see cref="EndOfPipelineInput"/> is special: END_OF_PIPELINE_INPUT carries no data at all (0 bytes, no BOM),

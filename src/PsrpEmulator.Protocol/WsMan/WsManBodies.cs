@@ -18,7 +18,14 @@ public sealed record IdentifyBody : WsManBody;
 public sealed record IdentifyResponseBody(string ProtocolVersion, string ProductVendor, string ProductVersion, IReadOnlyList<string>? SecurityProfiles = null) : WsManBody;
 
 /// <summary>A PSRP stream chunk: <c>rsp:Stream Name CommandId End</c> with base64 content decoded.</summary>
-public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<byte> Data, bool End = false);
+public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<byte> Data, bool End = false)
+{
+    /// <summary>
+    /// Bytes sent before <see cref="Data"/> in the same element (the envelope reader never sets it): a sender's PSRP
+    /// fragment header in front of a slice of its message, so that a large message is not copied into fragments.
+    /// </summary>
+    public ReadOnlyMemory<byte> Header { get; init; }
+}
 
 /// <summary>
 /// <c>rsp:Shell</c> as sent in a Create request: ShellId and Name are attributes, then InputStreams,

@@ -1499,11 +1499,12 @@ public static class WsManEnvelopeReader
 
         private Memory<byte> Allocate(int size)
         {
-            if (size > ChunkSize / 4) return new byte[size];
+            // Not zeroed: only the bytes decoded into a slice are ever exposed.
+            if (size > ChunkSize / 4) return GC.AllocateUninitializedArray<byte>(size);
             if (_chunkedLeft < 0) _chunkedLeft = Runs?.ChunkedBytes ?? ChunkSize;
             if (_chunk is null || _chunk.Length - _chunkUsed < size)
             {
-                _chunk = new byte[Math.Clamp(_chunkedLeft, size, ChunkSize)];
+                _chunk = GC.AllocateUninitializedArray<byte>(Math.Clamp(_chunkedLeft, size, ChunkSize));
                 _chunkUsed = 0;
             }
 

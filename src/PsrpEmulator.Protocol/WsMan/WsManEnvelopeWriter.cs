@@ -588,13 +588,18 @@ public static class WsManEnvelopeWriter
     private static void WriteStreams(XmlWriter w, IReadOnlyList<ShellStream> streams)
     {
         var plain = true;
+        string? checkedName = null, checkedId = null;
         foreach (var stream in streams)
         {
+            // Consecutive streams share their Name and CommandId strings: each looked at once.
+            if (ReferenceEquals(stream.Name, checkedName) && ReferenceEquals(stream.CommandId, checkedId)) continue;
             if (!IsPlainAttribute(stream.Name) || (stream.CommandId is { } id && !IsPlainAttribute(id)))
             {
                 plain = false;
                 break;
             }
+
+            (checkedName, checkedId) = (stream.Name, stream.CommandId);
         }
 
         if (!plain || streams.Count == 0)
@@ -620,7 +625,7 @@ public static class WsManEnvelopeWriter
             }
 
             output.Write(startTag);
-            EncodeBase64(output, stream.Data.Span);
+            EncodeStreamContent(output, stream);
             output.Write("</rsp:Stream>"u8);
         }
     }
@@ -645,8 +650,38 @@ public static class WsManEnvelopeWriter
         w.WriteAttributeString("Name", stream.Name);
         if (stream.CommandId is not null) w.WriteAttributeString("CommandId", stream.CommandId);
         if (stream.End) w.WriteAttributeString("End", "true");
-        WriteBase64(w, stream.Data);
+        if (!stream.Header.IsEmpty || !stream.Data.IsEmpty)
+        {
+            // Close the start tag and hand everything written so far to the output (as WriteBase64).
+            w.WriteString(string.Empty);
+            w.Flush();
+            EncodeStreamContent(t_output!, stream);
+        }
+
         w.WriteFullEndElement();
+    }
+
+    /// <summary>The base64 of <see cref="ShellStream.Header"/> followed by <see cref="ShellStream.Data"/>.</summary>
+    private static void EncodeStreamContent(IBufferWriter<byte> output, ShellStream stream)
+    {
+        var header = stream.Header.Span;
+        if (header.IsEmpty)
+        {
+            EncodeBase64(output, stream.Data.Span);
+        }
+        else if (header.Length % 3 == 0)
+        {
+            // Whole 3-byte groups: base64(header + data) is base64(header) + base64(data), no padding between.
+            EncodeBase64(output, header);
+            EncodeBase64(output, stream.Data.Span);
+        }
+        else
+        {
+            var joined = new byte[header.Length + stream.Data.Length];
+            header.CopyTo(joined);
+            stream.Data.Span.CopyTo(joined.AsSpan(header.Length));
+            EncodeBase64(output, joined);
+        }
     }
 
     private static void Base64Element(XmlWriter w, string prefix, string name, string ns, ReadOnlyMemory<byte> data)

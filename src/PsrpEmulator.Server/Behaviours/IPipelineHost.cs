@@ -12,6 +12,13 @@ public interface IPipelineHost
     /// <summary>Writes one stream record: PipelineOutput, ErrorRecordMessage, Warning/Verbose/Debug/Information/Progress records.</summary>
     ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes the PipelineOutput string <paramref name="pieces"/> make together (an output step's template). A host
+    /// that serializes at once may do so without making the string; this default makes it and writes it.
+    /// </summary>
+    ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, CancellationToken cancellationToken) =>
+        WriteAsync(new PipelineOutput(PsrpEmulator.Protocol.Clixml.PsPrimitive.String(string.Concat(pieces))), cancellationToken);
+
     /// <summary>Reads the next PIPELINE_INPUT value; null once END_OF_PIPELINE_INPUT arrived (or NoInput).</summary>
     ValueTask<PsrpEmulator.Protocol.Clixml.PsValue?> ReadInputAsync(CancellationToken cancellationToken);
 

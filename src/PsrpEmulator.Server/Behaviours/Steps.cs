@@ -127,6 +127,16 @@ internal sealed class OutputStep(ValueTemplate value) : Step
         // a failure still comes back in the task, as from an async method.
         try
         {
+            if (value is ScalarValueTemplate { StringTemplate: { PieceCount: <= TextTemplate.Pieces.Count } text })
+            {
+                // A string template: its pieces go to the host, which may serialize them without making the string.
+                var few = default(TextTemplate.Pieces);
+                Span<string?> pieces = few;
+                pieces = pieces[..text.PieceCount];
+                text.EvaluatePieces(context.Scope, pieces);
+                return context.Host.WriteStringOutputAsync(pieces, context.CancellationToken);
+            }
+
             return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
         }
         catch (Exception e)

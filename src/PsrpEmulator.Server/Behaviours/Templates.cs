@@ -168,6 +168,26 @@ internal sealed partial class TextTemplate
         return string.Concat((ReadOnlySpan<string?>)values[..parts.Length]);
     }
 
+    /// <summary>How many pieces <see cref="EvaluatePieces"/> gives.</summary>
+    public int PieceCount => parts.Length;
+
+    /// <summary>The pieces whose concatenation <see cref="Evaluate"/> returns, into <paramref name="pieces"/> (<see cref="PieceCount"/> long).</summary>
+    public void EvaluatePieces(RunScope scope, Span<string?> pieces)
+    {
+        for (var i = 0; i < parts.Length; i++)
+        {
+            pieces[i] = parts[i] as string ?? ((Expression)parts[i]).Evaluate(scope, Location);
+        }
+    }
+
+    /// <summary>Room on the stack for the pieces of a template with few placeholders.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Count)]
+    public struct Pieces
+    {
+        public const int Count = 8;
+        private string? _element;
+    }
+
     public long EvaluateInteger(RunScope scope, string what) => ParseInteger(Evaluate(scope), what, Location);
 
     public double EvaluateDouble(RunScope scope, string what) => ParseDouble(Evaluate(scope), what, Location);

@@ -53,6 +53,9 @@ internal abstract class ValueTemplate
 
 internal sealed class ScalarValueTemplate(TextTemplate text, ScalarKind kind) : ValueTemplate
 {
+    /// <summary>A string made from placeholders each time (not a constant): the text template that makes it; else null.</summary>
+    public TextTemplate? StringTemplate { get; } = kind == ScalarKind.String && text.Constant is null ? text : null;
+
     private readonly PsValue? constant = text.Constant is { } c && kind != ScalarKind.Null ? Convert(c, kind, text.Location) : null;
 
     public override PsValue Build(RunScope scope) =>

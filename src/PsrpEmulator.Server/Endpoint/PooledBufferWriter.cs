@@ -13,6 +13,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public int WrittenCount => _written;
 
+    /// <summary>Length of the rented buffer.</summary>
+    public int Capacity => _buffer.Length;
+
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
@@ -44,6 +47,15 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         _buffer.AsSpan(0, _written).CopyTo(bigger);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
+    }
+
+    /// <summary>Hands the rented buffer (its first <see cref="WrittenCount"/> bytes written) to the caller, who returns it to the pool.</summary>
+    public byte[] Detach()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _written = 0;
+        return buffer;
     }
 
     public void Dispose()

@@ -158,7 +158,8 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         request.ResponseMessages.AddRange(batch.MessageTypes);
-        var streams = batch.Fragments.Select(f => new ShellStream("stdout", pipeline?.CommandId, f)).ToList();
+        var streams = new List<ShellStream>(batch.Fragments.Count);
+        foreach (var f in batch.Fragments) streams.Add(new ShellStream("stdout", pipeline?.CommandId, f.Data) { Header = f.Header });
         var state = pipeline is not null && batch.Completed ? new CommandState(pipeline.CommandId, WsManCommandStates.Done, 0) : null;
         return new ReceiveResponseBody(streams, state);
     }

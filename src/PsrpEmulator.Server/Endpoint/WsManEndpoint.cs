@@ -120,11 +120,15 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             action = ShortAction(envelope.Header.Action);
             if (services.Logger.IsEnabled(LogLevel.Debug)) Diagnostics.Log.ActionReceived(services.Logger, action, envelope.Header.Selector("ShellId"), null, user);
             if (envelope.Header is { OperationId: { } operationId, OperationIdMustUnderstand: true } &&
-                responses.TryGet(operationId, out var cachedStatus, out var cachedBody))
+                responses.TryGet(operationId, out var cachedStatus, out var cachedResponse))
             {
                 // A retransmission of an operation already answered: the same response again, nothing reprocessed.
-                Record(user, action, envelope, request, cachedStatus, null, computer, "Retransmission");
-                await WriteAsync(context, cachedStatus, cachedBody, encrypted ? auth.Context : null).ConfigureAwait(false);
+                using (cachedResponse)
+                {
+                    Record(user, action, envelope, request, cachedStatus, null, computer, "Retransmission");
+                    await WriteAsync(context, cachedStatus, cachedResponse.Body, encrypted ? auth.Context : null).ConfigureAwait(false);
+                }
+
                 return;
             }
 
@@ -211,17 +215,18 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         }
 
         Record(user, action, envelope, request, status, fault, computer, injected?.Kind.ToString());
-        using var output = new PooledBufferWriter(16 * 1024);
+        using var output = new PooledBufferWriter(InitialCapacity(response.Body));
         WsManEnvelopeWriter.Write(output, response);
-        // The cache keeps its own copy (the one copy of the response made per request), and that copy is what is sent.
-        var cached = envelope?.Header.OperationId is { } id ? responses.Store(id, status, output.WrittenSpan) : null;
+        // The cache keeps the response (a large one in this very buffer, a small one copied), and sends it from there.
+        using var cached = envelope?.Header.OperationId is { } id ? responses.Store(id, status, output) : default;
+        var sent = cached.IsEmpty ? output.WrittenMemory : cached.Body;
         switch (injected?.Kind)
         {
             case InjectedFaultKind.DropAfterProcessing:
                 context.Abort();
                 return;
             case InjectedFaultKind.ResetMidBody:
-                var (cut, cutType) = Seal(output.WrittenMemory, encrypted ? auth.Context : null);
+                var (cut, cutType) = Seal(sent, encrypted ? auth.Context : null);
                 context.Response.StatusCode = status;
                 context.Response.ContentType = cutType;
                 context.Response.ContentLength = cut.Length;
@@ -231,7 +236,24 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 return;
         }
 
-        await WriteAsync(context, status, cached ?? output.WrittenMemory, encrypted ? auth.Context : null).ConfigureAwait(false);
+        await WriteAsync(context, status, sent, encrypted ? auth.Context : null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Room for the whole response at once: a ReceiveResponse is mostly its streams' base64, so a buffer sized from
+    /// them is not grown (and copied) several times on the way to MaxEnvelopeSize.
+    /// </summary>
+    private static int InitialCapacity(WsManBody body)
+    {
+        const int Envelope = 4 * 1024;
+        if (body is not ReceiveResponseBody { Streams: { Count: > 0 } streams }) return 16 * 1024;
+        long length = Envelope;
+        foreach (var stream in streams)
+        {
+            length += (stream.Data.Length + 2) / 3 * 4 + 64 + stream.Name.Length + (stream.CommandId?.Length ?? 0);
+        }
+
+        return (int)Math.Min(length, 64L * 1024 * 1024);
     }
 
     /// <summary>Room for the multipart headers, signature and boundaries around an encrypted envelope.</summary>

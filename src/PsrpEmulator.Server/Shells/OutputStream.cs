@@ -27,8 +27,17 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
     public ulong NextFragmentId { get; set; }
 }
 
+/// <summary>
+/// One fragment as sent: <paramref name="Header"/> (empty, or the 21-byte fragment header) followed by
+/// <paramref name="Data"/> (the encoded fragment, or with a header: a slice of its message, not copied).
+/// </summary>
+internal readonly record struct OutboundFragment(ReadOnlyMemory<byte> Header, ReadOnlyMemory<byte> Data)
+{
+    public int Length => Header.Length + Data.Length;
+}
+
 /// <summary>What one Receive takes out of a stream.</summary>
-internal sealed record ReceiveBatch(IReadOnlyList<ReadOnlyMemory<byte>> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
+internal sealed record ReceiveBatch(IReadOnlyList<OutboundFragment> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
 
 /// <summary>
 /// The server-to-client buffer of one pool or pipeline: a queue of whole messages (bounded for pipelines:
@@ -250,7 +259,7 @@ internal sealed class OutputStream : ReceiveGate
 
     private ReceiveBatch Take(int budget, int maxFragmentLength)
     {
-        var fragments = new List<ReadOnlyMemory<byte>>();
+        var fragments = new List<OutboundFragment>();
         // Fragments are encoded into shared chunks (slices, not an array each): a response of small objects
         // carries thousands of them. Chunks stay below the large object heap unless a fragment needs more.
         byte[] chunk = [];
@@ -302,27 +311,28 @@ internal sealed class OutputStream : ReceiveGate
             var isEnd = message.Sent + length == message.Length;
             var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.Slice(message.Sent, length));
             var size = fragment.EncodedLength;
-            ReadOnlyMemory<byte> encoded;
+            OutboundFragment encoded;
             if (isStart && isEnd && size > ChunkSize / 4 && message.Headroom >= Fragment.HeaderLength)
             {
                 // A large message in one fragment: its header goes into the room left in front of the message, no
                 // copy. Only a whole message: its header is the same whenever it is written.
                 var at = message.Headroom - Fragment.HeaderLength;
                 FragmentCodec.WriteHeader(message.Buffer.AsSpan(at, Fragment.HeaderLength), fragment);
-                encoded = message.Buffer.AsMemory(at, size);
+                encoded = new OutboundFragment(default, message.Buffer.AsMemory(at, size));
+            }
+            else if (length > ChunkSize / 4)
+            {
+                // A large fragment of a longer message: its header in the chunk, its data the message's own bytes
+                // (the envelope writer encodes both into one rsp:Stream), not copied.
+                var header = Reserve(ref chunk, ref chunkUsed, Fragment.HeaderLength, budget);
+                FragmentCodec.WriteHeader(header.Span, fragment);
+                encoded = new OutboundFragment(header, fragment.Blob);
             }
             else
             {
-                if (chunk.Length - chunkUsed < size)
-                {
-                    chunk = new byte[Math.Max(Math.Min(ChunkSize, budget), size)];
-                    chunkUsed = 0;
-                }
-
-                var into = chunk.AsMemory(chunkUsed, size);
+                var into = Reserve(ref chunk, ref chunkUsed, size, budget);
                 FragmentCodec.Write(into.Span, fragment);
-                chunkUsed += size;
-                encoded = into;
+                encoded = new OutboundFragment(default, into);
             }
 
             message.Sent += length;
@@ -336,5 +346,20 @@ internal sealed class OutputStream : ReceiveGate
         }
 
         return new ReceiveBatch(fragments, types, IsCompleted);
+
+        // The next size bytes of the shared chunk (a new chunk when they do not fit).
+        static Memory<byte> Reserve(ref byte[] chunk, ref int chunkUsed, int size, int budget)
+        {
+            if (chunk.Length - chunkUsed < size)
+            {
+                // Not zeroed: only the bytes written into a slice are ever sent.
+                chunk = GC.AllocateUninitializedArray<byte>(Math.Max(Math.Min(ChunkSize, budget), size));
+                chunkUsed = 0;
+            }
+
+            var into = chunk.AsMemory(chunkUsed, size);
+            chunkUsed += size;
+            return into;
+        }
     }
 }

@@ -187,10 +187,25 @@ internal sealed class Pipeline : IPipelineHost
         await WriteNowAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask WriteNowAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, CancellationToken cancellationToken)
     {
-        var outbound = new OutboundMessage(_shell.NextObjectId(), record.MessageType,
-            PsrpMessage.Encode(PsrpDestination.Client, _runspacePoolId, PipelineId, record, headroom: Fragment.HeaderLength), headroom: Fragment.HeaderLength);
+        // The string itself only when the pieces need CLIXML escaping, or when the write may have to wait.
+        if (!(_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
+              _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput) &&
+            PsrpMessage.EncodeStringOutput(PsrpDestination.Client, _runspacePoolId, PipelineId, pieces, headroom: Fragment.HeaderLength) is { } message)
+        {
+            return WriteNowAsync(new OutboundMessage(_shell.NextObjectId(), PsrpMessageType.PipelineOutput, message, headroom: Fragment.HeaderLength), cancellationToken);
+        }
+
+        return WriteAsync(new PipelineOutput(PsPrimitive.String(string.Concat(pieces))), cancellationToken);
+    }
+
+    private ValueTask WriteNowAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
+        WriteNowAsync(new OutboundMessage(_shell.NextObjectId(), record.MessageType,
+            PsrpMessage.Encode(PsrpDestination.Client, _runspacePoolId, PipelineId, record, headroom: Fragment.HeaderLength), headroom: Fragment.HeaderLength), cancellationToken);
+
+    private ValueTask WriteNowAsync(OutboundMessage outbound, CancellationToken cancellationToken)
+    {
         if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;
         if (_shell.BufferMode == Hosting.OutputBufferMode.Drop)
         {

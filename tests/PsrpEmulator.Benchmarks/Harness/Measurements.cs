@@ -83,16 +83,19 @@ public static class Measurements
         for (var round = -warmups; round < rounds; round++)
         {
             var cpu0 = CpuSeconds();
+            var alloc0 = GC.GetTotalAllocatedBytes();
             var sw = Stopwatch.StartNew();
             var (rawBytes, _) = await RawStreamAsync(pool, raw, script, null).ConfigureAwait(false);
             var rawSeconds = sw.Elapsed.TotalSeconds;
 
             var cpu1 = CpuSeconds();
+            var alloc1 = GC.GetTotalAllocatedBytes();
             sw.Restart();
             var baseBytes = await ReplayAsync(server, raw, recorded.Count).ConfigureAwait(false);
             var baseSeconds = sw.Elapsed.TotalSeconds;
 
             var cpu2 = CpuSeconds();
+            var alloc2 = GC.GetTotalAllocatedBytes();
             sw.Restart();
             var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
             var outputs = 0;
@@ -113,11 +116,19 @@ public static class Measurements
             e2eRate = recordedBytes / e2eSeconds;
             serverRatios.Add(serverRate / baseRate);
             e2eRatios.Add(e2eRate / baseRate);
+            if (Verbose)
+            {
+                Console.Error.WriteLine(FormattableString.Invariant(
+                    $"round {round}: server {serverRate / baseRate:F2} e2e {e2eRate / baseRate:F2} baseline {baseRate / 1e6:F0} MB/s; CPU ms server {(cpu1 - cpu0) * 1e3:F0} baseline {(cpu2 - cpu1) * 1e3:F0} e2e {cpu[^1].EndToEnd * 1e3:F0}; allocated MB server {(alloc1 - alloc0) / 1e6:F1} baseline {(alloc2 - alloc1) / 1e6:F1} e2e {(GC.GetTotalAllocatedBytes() - alloc2) / 1e6:F1}; gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+            }
         }
 
         return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes,
             Stats.Median(cpu.Select(c => c.Server / c.Baseline).ToList()), Stats.Median(cpu.Select(c => c.EndToEnd / c.Baseline).ToList()));
     }
+
+    // Per-round figures on stderr (PSRP_BENCH_VERBOSE=1), for looking at one measurement's spread.
+    private static readonly bool Verbose = Environment.GetEnvironmentVariable("PSRP_BENCH_VERBOSE") == "1";
 
     // CPU time of the whole process (both cores): less sensitive than wall time to other work on a shared machine.
     private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
