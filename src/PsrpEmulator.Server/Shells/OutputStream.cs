@@ -244,6 +244,7 @@ internal sealed class OutputStream : ReceiveGate
     }
 
     private const int ChunkSize = 32 * 1024;
+    private const int FirstChunkSize = 2 * 1024;
 
     private static int EncodedLength(int length, int maxFragmentLength)
     {
@@ -264,6 +265,9 @@ internal sealed class OutputStream : ReceiveGate
         // carries thousands of them. Chunks stay below the large object heap unless a fragment needs more.
         byte[] chunk = [];
         var chunkUsed = 0;
+        // The first chunk is small and each next one twice as large (up to ChunkSize): most Receives carry a message
+        // or two (a state, one output), and a whole chunk for each was most of what a small Receive allocated.
+        var nextChunk = FirstChunkSize;
         var types = new List<PsrpMessageType>();
         var used = 0;
         // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
@@ -324,13 +328,13 @@ internal sealed class OutputStream : ReceiveGate
             {
                 // A large fragment of a longer message: its header in the chunk, its data the message's own bytes
                 // (the envelope writer encodes both into one rsp:Stream), not copied.
-                var header = Reserve(ref chunk, ref chunkUsed, Fragment.HeaderLength, budget);
+                var header = Reserve(ref chunk, ref chunkUsed, ref nextChunk, Fragment.HeaderLength, budget);
                 FragmentCodec.WriteHeader(header.Span, fragment);
                 encoded = new OutboundFragment(header, fragment.Blob);
             }
             else
             {
-                var into = Reserve(ref chunk, ref chunkUsed, size, budget);
+                var into = Reserve(ref chunk, ref chunkUsed, ref nextChunk, size, budget);
                 FragmentCodec.Write(into.Span, fragment);
                 encoded = new OutboundFragment(default, into);
             }
@@ -348,13 +352,14 @@ internal sealed class OutputStream : ReceiveGate
         return new ReceiveBatch(fragments, types, IsCompleted);
 
         // The next size bytes of the shared chunk (a new chunk when they do not fit).
-        static Memory<byte> Reserve(ref byte[] chunk, ref int chunkUsed, int size, int budget)
+        static Memory<byte> Reserve(ref byte[] chunk, ref int chunkUsed, ref int nextChunk, int size, int budget)
         {
             if (chunk.Length - chunkUsed < size)
             {
                 // Not zeroed: only the bytes written into a slice are ever sent.
-                chunk = GC.AllocateUninitializedArray<byte>(Math.Max(Math.Min(ChunkSize, budget), size));
+                chunk = GC.AllocateUninitializedArray<byte>(Math.Max(Math.Min(nextChunk, budget), size));
                 chunkUsed = 0;
+                nextChunk = Math.Min(nextChunk * 2, ChunkSize);
             }
 
             var into = chunk.AsMemory(chunkUsed, size);
