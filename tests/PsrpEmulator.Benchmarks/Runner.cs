@@ -124,6 +124,8 @@ public static class Runner
                 figures.Add(new Figure(G, "small Receive (data waiting) p50 / p99", $"{rt.ReceiveP50Ms:F3} / {rt.ReceiveP99Ms:F3} ms"));
                 figures.Add(Ratio(G, "small Receive ÷ raw round trip, p50", rt.ReceiveP50Ms / rt.RawP50Ms, "≤ 1.5×", v => v <= 1.5));
                 figures.Add(Ratio(G, "small Receive ÷ raw round trip, p99", rt.ReceiveP99Ms / rt.RawP99Ms, "≤ 2×", v => v <= 2));
+                figures.Add(new Figure(G, "small Receive ÷ raw, output all written beforehand, p50 / p99",
+                    $"{rt.WrittenBeforehand.P50:F2}× / {rt.WrittenBeforehand.P99:F2}×", null, null, "diagnostic: no producer refilling the buffer meanwhile"));
                 figures.Add(new Figure(G, "open + \"hello\" + close: HTTP requests (journal)", rt.RequestsPerCycle.ToString("F1", CultureInfo.InvariantCulture), "≈ 6 (protocol)", null));
                 figures.Add(Ratio(G, "open + \"hello\" + close p50 in raw round trips", rt.OpenCloseP50Ms / rt.RawP50Ms, "≤ 8", v => v <= 8, $"{rt.OpenCloseP50Ms:F2} ms"));
             }
