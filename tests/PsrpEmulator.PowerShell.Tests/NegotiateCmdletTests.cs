@@ -37,4 +37,30 @@ public class NegotiateCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Has.Count.EqualTo(1));
         Assert.That(result.Errors[0].ToString(), Does.Contain("Access is denied"));
     }
+
+    [Test]
+    public async Task Get_PSSession_ComputerName_with_Authentication_Negotiate_queries_over_sealed_http()
+    {
+        // A fresh host: the first thing it does is the query (nothing authenticated before it with Negotiate).
+        var opener = await NewHostAsync();
+        var opened = await RunAsync(opener, "$s = New-PSSession -ComputerName Server01 -Name Sealed -Authentication Negotiate; $s | Disconnect-PSSession | Out-Null");
+        Assert.That(opened.Errors, Is.Empty, string.Join("\n", opened.Errors));
+
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "Get-PSSession -ComputerName Server01 -Authentication Negotiate | ForEach-Object { $_.Name + ' ' + $_.State }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Sealed Disconnected" }));
+    }
+
+    [Test]
+    public async Task Invoke_Command_InDisconnectedSession_with_Authentication_Negotiate_starts_over_sealed_http()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 -Authentication Negotiate -InDisconnectedSession -SessionName Later { 'later' } | ForEach-Object { $_.Name + ' ' + $_.State }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Later Disconnected" }));
+    }
 }

@@ -120,7 +120,7 @@ public sealed class ConnectPSSessionCommand : PsrpCmdlet
     private void ConnectRemote(RemoteTarget target)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionConnectFailed")) return;
-        var credential = CredentialOf(Credential, CertificateThumbprint);
+        var credential = CredentialOf(Credential, CertificateThumbprint, Authentication);
 
         // IdleTimeout cannot change on connect: the option's is ignored. $PSSessionOption is not read: PowerShell's
         // ConnectPSSessionCommand derives from PSRunspaceCmdlet, not PSRemotingBaseCmdlet, and applies -SessionOption only.

@@ -157,7 +157,7 @@ public sealed class GetPSSessionCommand : PsrpCmdlet
     /// </summary>
     private void QueryForRemoteSessions(IReadOnlyList<RemoteTarget> targets)
     {
-        var credential = CredentialOf(Credential, CertificateThumbprint);
+        var credential = CredentialOf(Credential, CertificateThumbprint, Authentication);
         var option = SessionOptionOf(SessionOption, usePreference: false);
         var filtered = new List<PsrpEmulator.Client.Remoting.PSSession>();
         foreach (var target in targets)

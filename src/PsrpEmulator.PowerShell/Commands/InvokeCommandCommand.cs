@@ -317,7 +317,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     private void StartAt(RemoteTarget target)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
-        var credential = CredentialOf(Credential);
+        var credential = CredentialOf(Credential, CertificateThumbprint, Authentication);
         var option = SessionOptionOf(SessionOption);
         TryRun(() =>
         {
@@ -391,7 +391,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     private void InvokeAt(RemoteTarget target, PsrpEmulator.Client.Psrp.RemoteScript script)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "PSSessionOpenFailed")) return;
-        var credential = CredentialOf(Credential, CertificateThumbprint);
+        var credential = CredentialOf(Credential, CertificateThumbprint, Authentication);
         var option = SessionOptionOf(SessionOption);
         if (InDisconnectedSession)
         {

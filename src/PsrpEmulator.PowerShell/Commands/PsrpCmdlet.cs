@@ -117,23 +117,27 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
 
     private protected void WriteSession(PsrpEmulator.Client.Remoting.PSSession session) => WriteObject(Context.Wrap(session));
 
-    /// <summary>-CertificateThumbprint (certificate authentication; WinRM's client finds it in CurrentUser\My), else -Credential.</summary>
-    private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential, string? certificateThumbprint) =>
-        string.IsNullOrEmpty(certificateThumbprint) ? CredentialOf(credential) : ClientCredential.FromCertificateThumbprint(certificateThumbprint);
-
-    /// <summary>-Credential, else the host's current user.</summary>
-    private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential)
+    /// <summary>
+    /// -CertificateThumbprint (certificate authentication; WinRM's client finds it in CurrentUser\My), else -Credential
+    /// (else the host's current user), offered with the mechanism -Authentication names.
+    /// </summary>
+    private protected ClientCredential CredentialOf(System.Management.Automation.PSCredential? credential, string? certificateThumbprint, AuthenticationMechanism authentication)
     {
+        if (!string.IsNullOrEmpty(certificateThumbprint)) return ClientCredential.FromCertificateThumbprint(certificateThumbprint);
+        var mechanism = ClientMechanism(authentication);
         if (credential is null || ReferenceEquals(credential, System.Management.Automation.PSCredential.Empty))
         {
-            return new ClientCredential(Context.Options.UserName, Context.Options.Password) { Authentication = _mechanism };
+            return new ClientCredential(Context.Options.UserName, Context.Options.Password) { Authentication = mechanism };
         }
 
-        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password) { Authentication = _mechanism };
+        return new ClientCredential(credential.UserName, credential.GetNetworkCredential().Password) { Authentication = mechanism };
     }
 
-    /// <summary>The mechanism CheckAuthentication accepted last; the credential built next carries it.</summary>
-    private PsrpEmulator.Client.Transport.WsManAuthenticationMechanism _mechanism;
+    /// <summary>Negotiate (and its implicit-credential form) is offered as Negotiate; Default and Basic as Basic.</summary>
+    private static PsrpEmulator.Client.Transport.WsManAuthenticationMechanism ClientMechanism(AuthenticationMechanism authentication) =>
+        authentication is AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential
+            ? PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Negotiate
+            : PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Basic;
 
     /// <summary>
     /// Default and Basic use Basic; Negotiate uses Negotiate (NTLM in SPNEGO, sealed over HTTP); a certificate
@@ -148,9 +152,6 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         // CertificateMappings; the server answers 401 otherwise, as WinRM does.
         if (mechanism is AuthenticationMechanism.Default or AuthenticationMechanism.Basic or AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential)
         {
-            _mechanism = mechanism is AuthenticationMechanism.Negotiate or AuthenticationMechanism.NegotiateWithImplicitCredential
-                ? PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Negotiate
-                : PsrpEmulator.Client.Transport.WsManAuthenticationMechanism.Basic;
             return true;
         }
 

@@ -177,7 +177,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     private void ReceiveRemote(RemoteTarget target, ClientOutTarget outTarget, string? jobName)
     {
         if (!CheckAuthentication(Authentication, target.ComputerName, "ReceivePSSessionQueryForSessionFailed", query: true)) return;
-        var credential = CredentialOf(Credential, CertificateThumbprint);
+        var credential = CredentialOf(Credential, CertificateThumbprint, Authentication);
 
         // IdleTimeout cannot change on receive: the option's is ignored; $PSSessionOption is not read at all
         // (PowerShell's ReceivePSSessionCommand uses -SessionOption only).
