@@ -19,7 +19,13 @@ namespace PsrpEmulator.Protocol.WsMan;
 /// </remarks>
 public static class WsManEnvelopeReader
 {
-    public static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null)
+    public static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null) => Read(utf8, limits, shortcuts: true);
+
+    /// <summary>
+    /// With <paramref name="shortcuts"/> false, the XmlReader reads every byte (no base64 runs or stream groups taken
+    /// from the raw bytes): the reference the shortcuts must agree with (tests compare the two).
+    /// </summary>
+    internal static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits, bool shortcuts)
     {
         limits ??= EnvelopeLimits.Default;
         if (utf8.Length > limits.MaxEnvelopeBytes)
@@ -35,7 +41,7 @@ public static class WsManEnvelopeReader
             // Long base64 runs (stream data) are taken out of what the XmlReader parses and decoded from the raw
             // bytes: XmlReader would turn each into a string first. Any failure re-reads the original document so
             // that errors are reported exactly as before.
-            var runs = Base64Runs.Find(utf8);
+            var runs = shortcuts ? Base64Runs.Find(utf8) : null;
             if (runs is not null)
             {
                 cut = ArrayPool<byte>.Shared.Rent(utf8.Length);

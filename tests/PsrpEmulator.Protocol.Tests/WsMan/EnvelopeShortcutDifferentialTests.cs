@@ -1,0 +1,107 @@
+using System.Text;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Protocol.Tests.WsMan;
+
+/// <summary>
+/// The reader's shortcuts (base64 runs and groups of rsp:Stream elements read from the raw bytes) must agree with the
+/// plain XmlReader on every input: the same envelope, or an <see cref="EnvelopeException"/> of the same kind. Seeded
+/// mutations of a Windows-form ReceiveResponse with many small streams probe the edges (tags, attributes, separators,
+/// base64 alphabet, truncation).
+/// </summary>
+public sealed class EnvelopeShortcutDifferentialTests
+{
+    private static byte[] Sample()
+    {
+        var random = new Random(7);
+        var streams = Enumerable.Range(0, 40).Select(i =>
+        {
+            var data = new byte[60 + (i % 30)];
+            random.NextBytes(data);
+            return new ShellStream(i % 7 == 6 ? "stderr" : "stdout", "9A1C2C1D-6A5B-4D43-8B4B-0E4C3B2D1A00", data, End: i == 39);
+        }).ToList();
+        var envelope = new WsManEnvelope(new WsManHeader { Action = WsManActions.ReceiveResponse, RelatesTo = "uuid:1", MessageId = "uuid:2" },
+            new ReceiveResponseBody(streams, new CommandState("9A1C2C1D-6A5B-4D43-8B4B-0E4C3B2D1A00", WsManCommandStates.Done, 0)));
+        return WsManEnvelopeWriter.Write(envelope);
+    }
+
+    private static readonly byte[] Interesting = Encoding.ASCII.GetBytes("<>/\"'=&;# \r\nAZaz09+/=:-_.{}rsp:StreamNameCommandIdEnd![CDATA[");
+
+    private static byte[] Mutate(byte[] original, Random random)
+    {
+        var bytes = new List<byte>(original);
+        var edits = random.Next(1, 4);
+        for (var e = 0; e < edits; e++)
+        {
+            // Mostly around the stream elements: that is where the shortcuts read raw bytes.
+            var at = random.Next(bytes.Count);
+            var pick = Interesting[random.Next(Interesting.Length)];
+            switch (random.Next(4))
+            {
+                case 0: bytes[at] = pick; break;
+                case 1: bytes.Insert(at, pick); break;
+                case 2: bytes.RemoveAt(at); break;
+                default: bytes.RemoveRange(at, Math.Min(random.Next(1, 40), bytes.Count - at)); break;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static string Outcome(byte[] input, bool shortcuts)
+    {
+        try
+        {
+            var envelope = WsManEnvelopeReader.Read(input, null, shortcuts);
+            var sb = new StringBuilder(envelope.Header.Action).Append('|').Append(envelope.Body.GetType().Name);
+            if (envelope.Body is ReceiveResponseBody body)
+            {
+                foreach (var s in body.Streams)
+                {
+                    sb.Append('|').Append(s.Name).Append(',').Append(s.CommandId).Append(',').Append(s.End).Append(',').Append(Convert.ToHexString(s.Data.Span));
+                }
+
+                sb.Append('|').Append(body.CommandState?.State).Append(',').Append(body.CommandState?.ExitCode);
+            }
+
+            return sb.ToString();
+        }
+        catch (EnvelopeException e)
+        {
+            return "error " + e.Reason + ": " + e.Message;
+        }
+    }
+
+    [Test]
+    public void The_unmutated_sample_takes_the_shortcuts_and_reads_as_the_plain_reader_reads_it()
+    {
+        var sample = Sample();
+        Assert.That(Outcome(sample, shortcuts: true), Is.EqualTo(Outcome(sample, shortcuts: false)));
+        Assert.That(Outcome(sample, shortcuts: true), Does.Not.StartWith("error"));
+    }
+
+    [Test]
+    public void Mutated_responses_read_the_same_with_and_without_the_shortcuts([Range(0, 7)] int batch)
+    {
+        var sample = Sample();
+        var random = new Random(1000 + batch);
+        for (var i = 0; i < 400; i++)
+        {
+            var input = Mutate(sample, random);
+            string plain = Outcome(input, shortcuts: false), fast;
+            try
+            {
+                fast = Outcome(input, shortcuts: true);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"case {batch}/{i}: the shortcut path threw {e.GetType().Name}: {e.Message}");
+                return;
+            }
+
+            if (fast != plain) Assert.Fail($"case {batch}/{i}: shortcut and plain reader disagree.\nplain: {Trim(plain)}\nfast:  {Trim(fast)}\ninput: {Encoding.UTF8.GetString(input)}");
+        }
+    }
+
+    private static string Trim(string s) => s.Length > 400 ? s[..400] + "…" : s;
+}
