@@ -19,25 +19,41 @@ public static class ClixmlSerializer
     /// <summary>The CLIXML of <paramref name="value"/> after <paramref name="prefix"/>, in one array (a PSRP message: header, then data).</summary>
     public static byte[] Serialize(PsValue value, bool writeBom, ReadOnlySpan<byte> prefix)
     {
-        // One scratch buffer per thread (dropped when it grew past 1 MB): the result is the only allocation.
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        t_buffer = null;
+        var buffer = RentScratch(prefix);
         try
         {
-            buffer.Write(prefix);
             Serialize(buffer, value, writeBom);
-            // Not zeroed first: every byte is copied over at once (a large object's message would be cleared for nothing).
-            var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
-            buffer.WrittenSpan.CopyTo(result);
-            return result;
+            return CopyOut(buffer);
         }
         finally
         {
-            if (buffer.Capacity <= 1 << 20)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
+            ReturnScratch(buffer);
+        }
+    }
+
+    // One scratch buffer per thread (dropped when it grew past 1 MB): the result is the only allocation.
+    private static ArrayBufferWriter<byte> RentScratch(ReadOnlySpan<byte> prefix)
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        t_buffer = null;
+        buffer.Write(prefix);
+        return buffer;
+    }
+
+    // Not zeroed first: every byte is copied over at once (a large object's message would be cleared for nothing).
+    private static byte[] CopyOut(ArrayBufferWriter<byte> buffer)
+    {
+        var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(result);
+        return result;
+    }
+
+    private static void ReturnScratch(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity <= 1 << 20)
+        {
+            buffer.ResetWrittenCount();
+            t_buffer = buffer;
         }
     }
 
@@ -98,23 +114,15 @@ public static class ClixmlSerializer
             if (piece is not null && !ClixmlString.IsPlainPiece(piece)) return null;
         }
 
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        t_buffer = null;
+        var buffer = RentScratch(prefix);
         try
         {
-            buffer.Write(prefix);
             ClixmlWriterCore.WriteString(buffer, pieces, writeBom);
-            var result = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
-            buffer.WrittenSpan.CopyTo(result);
-            return result;
+            return CopyOut(buffer);
         }
         finally
         {
-            if (buffer.Capacity <= 1 << 20)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
+            ReturnScratch(buffer);
         }
     }
 

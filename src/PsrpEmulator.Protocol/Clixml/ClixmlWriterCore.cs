@@ -19,18 +19,7 @@ internal sealed class ClixmlWriterCore
 
     public static void Write(IBufferWriter<byte> output, PsValue value, bool writeBom)
     {
-        if (writeBom)
-        {
-            var span = output.GetSpan(3);
-            span[0] = 0xEF;
-            span[1] = 0xBB;
-            span[2] = 0xBF;
-            output.Advance(3);
-        }
-
-        var core = t_cached ?? new ClixmlWriterCore();
-        t_cached = null;
-        core._writer.Start(output);
+        var core = Begin(output, writeBom);
         try
         {
             core.WriteValue(value, name: null);
@@ -40,8 +29,7 @@ internal sealed class ClixmlWriterCore
             // RefIds start again at 0 for every call; large tables are let go rather than kept per thread.
             core._objects = core._objects is { Count: <= 64 } objects ? Cleared(objects) : null;
             core._typeNames = core._typeNames is { Count: <= 64 } typeNames ? Cleared(typeNames) : null;
-            core._writer.End();
-            t_cached = core;
+            End(core);
         }
     }
 
@@ -51,18 +39,7 @@ internal sealed class ClixmlWriterCore
     /// </summary>
     internal static void WriteString(IBufferWriter<byte> output, ReadOnlySpan<string?> pieces, bool writeBom)
     {
-        if (writeBom)
-        {
-            var span = output.GetSpan(3);
-            span[0] = 0xEF;
-            span[1] = 0xBB;
-            span[2] = 0xBF;
-            output.Advance(3);
-        }
-
-        var core = t_cached ?? new ClixmlWriterCore();
-        t_cached = null;
-        core._writer.Start(output);
+        var core = Begin(output, writeBom);
         try
         {
             core._writer.WriteStartElement(ClixmlTags.TagOf(PsPrimitiveType.String));
@@ -77,9 +54,33 @@ internal sealed class ClixmlWriterCore
         }
         finally
         {
-            core._writer.End();
-            t_cached = core;
+            End(core);
         }
+    }
+
+    /// <summary>The byte order mark if asked for, and this thread's writer (or a new one) started on <paramref name="output"/>.</summary>
+    private static ClixmlWriterCore Begin(IBufferWriter<byte> output, bool writeBom)
+    {
+        if (writeBom)
+        {
+            var span = output.GetSpan(3);
+            span[0] = 0xEF;
+            span[1] = 0xBB;
+            span[2] = 0xBF;
+            output.Advance(3);
+        }
+
+        var core = t_cached ?? new ClixmlWriterCore();
+        t_cached = null;
+        core._writer.Start(output);
+        return core;
+    }
+
+    /// <summary>Ends the write and keeps the writer for this thread's next call.</summary>
+    private static void End(ClixmlWriterCore core)
+    {
+        core._writer.End();
+        t_cached = core;
     }
 
     private static Dictionary<TKey, int> Cleared<TKey>(Dictionary<TKey, int> table)

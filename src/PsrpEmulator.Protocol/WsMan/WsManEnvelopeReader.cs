@@ -262,20 +262,6 @@ public static class WsManEnvelopeReader
         }
     }
 
-
-    // Settings per limit, made once rather than per envelope: a process reads with a few limits (the server's, each
-    // client's). An XmlReaderSettings is only read by XmlReader.Create, so one instance serves every thread.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, XmlReaderSettings> SettingsByLimit = new();
-
-    private static XmlReaderSettings Settings(EnvelopeLimits limits)
-    {
-        if (SettingsByLimit.TryGetValue(limits.MaxEnvelopeBytes, out var settings)) return settings;
-        settings = NewSettings(limits);
-        // Bounded: a caller with ever-changing limits gets fresh settings each time, as before.
-        if (SettingsByLimit.Count < 16) SettingsByLimit.TryAdd(limits.MaxEnvelopeBytes, settings);
-        return settings;
-    }
-
     // Each thread reads with its own settings whose name table keeps the names of earlier envelopes (the same few
     // dozen WS-Man names, envelope after envelope): a name already seen is found, not made again as a string and
     // added to a new table per envelope. The table is dropped when an envelope added many names (hostile input).
@@ -302,8 +288,8 @@ public static class WsManEnvelopeReader
             if (settings.MaxCharactersInDocument == limits.MaxEnvelopeBytes) return settings;
         }
 
-        // A thread reads with a few limits (the server's, a client's); more get the shared settings.
-        if (kept.Count >= 4) return Settings(limits);
+        // A thread reads with a few limits (the server's, a client's); beyond those, settings are made per envelope.
+        if (kept.Count >= 4) return NewSettings(limits);
         var added = NewSettings(limits);
         added.NameTable = t_names;
         kept.Add(added);
