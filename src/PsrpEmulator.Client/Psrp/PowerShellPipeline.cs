@@ -79,6 +79,8 @@ public sealed class PowerShellPipeline
     public async IAsyncEnumerable<PipelineEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var done = false;
+        // One list for the events of every response (cleared once they are yielded), not one grown per response.
+        var events = new List<PipelineEvent>();
         while (!done)
         {
             if (_pool.IsDisconnectingOrDisconnected)
@@ -131,15 +133,15 @@ public sealed class PowerShellPipeline
             // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
             // Each message becomes its event as it completes (lent by the defragmenter, not copied); an invalid one
             // ends the response there and fails the read after the events before it, as when read one by one.
-            List<PipelineEvent>? events = null;
+            // Messages are lent as header and payload: no PsrpMessage per output object.
             PsrpClientException? invalid = null;
             FragmentException? broken = null;
-            void Read(PsrpMessage message)
+            void Read(in PsrpMessageHeader header, ReadOnlyMemory<byte> data)
             {
                 if (invalid is not null) return;
                 try
                 {
-                    if (ToEvent(message) is { } e) (events ??= []).Add(e);
+                    if (ToEvent(header.MessageType, data.Span) is { } e) events.Add(e);
                 }
                 catch (PsrpClientException e)
                 {
@@ -147,7 +149,7 @@ public sealed class PowerShellPipeline
                 }
             }
 
-            Action<PsrpMessage> read = Read;
+            LentPsrpMessage read = Read;
             foreach (var stream in (response.Body as ReceiveResponseBody)?.Streams ?? [])
             {
                 try
@@ -161,7 +163,7 @@ public sealed class PowerShellPipeline
                 }
             }
 
-            foreach (var e in events ?? [])
+            foreach (var e in events)
             {
                 if (e is StateEvent state)
                 {
@@ -171,6 +173,8 @@ public sealed class PowerShellPipeline
 
                 yield return e;
             }
+
+            events.Clear();
 
             if (invalid is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(invalid);
             if (broken is not null && !done)
@@ -260,26 +264,26 @@ public sealed class PowerShellPipeline
         await _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Signal), new SignalBody(CommandId, WsManSignalCodes.Terminate), cancellationToken).ConfigureAwait(false);
     }
 
-    private static PipelineEvent? ToEvent(PsrpMessage message)
+    private static PipelineEvent? ToEvent(PsrpMessageType type, ReadOnlySpan<byte> data)
     {
         try
         {
-            return message.MessageType switch
+            return type switch
             {
-                PsrpMessageType.PipelineOutput => new OutputEvent(message.ReadData()),
-                PsrpMessageType.ErrorRecord => ReadError(message.ReadData()),
-                PsrpMessageType.WarningRecord => new InformationalEvent(message.MessageType, WarningRecordMessage.FromPsValue(message.ReadData()).Message),
-                PsrpMessageType.VerboseRecord => new InformationalEvent(message.MessageType, VerboseRecordMessage.FromPsValue(message.ReadData()).Message),
-                PsrpMessageType.DebugRecord => new InformationalEvent(message.MessageType, DebugRecordMessage.FromPsValue(message.ReadData()).Message),
-                PsrpMessageType.InformationRecord => new InformationEvent(InformationRecordMessage.FromPsValue(message.ReadData())),
-                PsrpMessageType.ProgressRecord => new ProgressEvent(ProgressRecordMessage.FromPsValue(message.ReadData())),
-                PsrpMessageType.PipelineState => ReadState(message.ReadData()),
+                PsrpMessageType.PipelineOutput => new OutputEvent(ClixmlDeserializer.Deserialize(data)),
+                PsrpMessageType.ErrorRecord => ReadError(ClixmlDeserializer.Deserialize(data)),
+                PsrpMessageType.WarningRecord => new InformationalEvent(type, WarningRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data)).Message),
+                PsrpMessageType.VerboseRecord => new InformationalEvent(type, VerboseRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data)).Message),
+                PsrpMessageType.DebugRecord => new InformationalEvent(type, DebugRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data)).Message),
+                PsrpMessageType.InformationRecord => new InformationEvent(InformationRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data))),
+                PsrpMessageType.ProgressRecord => new ProgressEvent(ProgressRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data))),
+                PsrpMessageType.PipelineState => ReadState(ClixmlDeserializer.Deserialize(data)),
                 _ => null,
             };
         }
         catch (Exception e) when (e is ClixmlException or PsrpPayloadException)
         {
-            throw new PsrpClientException($"The server sent an invalid {message.MessageType} message: {e.Message}", e);
+            throw new PsrpClientException($"The server sent an invalid {type} message: {e.Message}", e);
         }
     }
 

@@ -53,11 +53,22 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
     public void Add(ReadOnlyMemory<byte> data, Action<PsrpMessage> lent)
     {
         ArgumentNullException.ThrowIfNull(lent);
+        Add(data, (in PsrpMessageHeader header, ReadOnlyMemory<byte> payload) =>
+            lent(new PsrpMessage(header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, payload)));
+    }
+
+    /// <summary>
+    /// As <see cref="Add(ReadOnlyMemory{byte}, Action{PsrpMessage})"/>, lending each message as its header and payload
+    /// (see <see cref="Defragmenter.Add(ReadOnlyMemory{byte}, LentPsrpMessage)"/>).
+    /// </summary>
+    public void Add(ReadOnlyMemory<byte> data, LentPsrpMessage lent)
+    {
+        ArgumentNullException.ThrowIfNull(lent);
         List<PsrpMessage>? none = null;
         Add(data, ref none, lent);
     }
 
-    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, Action<PsrpMessage>? lent)
+    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, LentPsrpMessage? lent)
     {
         var offset = 0;
         while (offset < data.Length)

@@ -243,11 +243,22 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     public void Add(ReadOnlyMemory<byte> data, Action<PsrpMessage> lent)
     {
         ArgumentNullException.ThrowIfNull(lent);
+        Add(data, (in PsrpMessageHeader header, ReadOnlyMemory<byte> payload) =>
+            lent(new PsrpMessage(header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, payload)));
+    }
+
+    /// <summary>
+    /// As <see cref="Add(ReadOnlyMemory{byte}, Action{PsrpMessage})"/>, lending each message as its header and payload
+    /// (no <see cref="PsrpMessage"/> made: a client reading thousands of small outputs per response).
+    /// </summary>
+    public void Add(ReadOnlyMemory<byte> data, LentPsrpMessage lent)
+    {
+        ArgumentNullException.ThrowIfNull(lent);
         List<PsrpMessage>? none = null;
         Add(data, ref none, lent);
     }
 
-    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, Action<PsrpMessage>? lent)
+    private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, LentPsrpMessage? lent)
     {
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
 
@@ -278,17 +289,17 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             }
 
             offset += consumed;
-            var message = Accept(fragment, lend: lent is not null);
-            if (message is null) continue;
+            if (!Accept(fragment, lend: lent is not null, out var bytes)) continue;
             if (lent is null)
             {
-                (messages ??= []).Add(message);
+                (messages ??= []).Add(Complete(bytes));
                 continue;
             }
 
             try
             {
-                lent(message);
+                var header = CompleteHeader(bytes.Span);
+                lent(header, bytes[PsrpMessage.HeaderLength..]);
             }
             finally
             {
@@ -316,8 +327,10 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         ReturnBuffer();
     }
 
-    private PsrpMessage? Accept(in Fragment fragment, bool lend)
+    /// <summary>True when <paramref name="fragment"/> completes a message: <paramref name="message"/> holds its bytes (own, or lent when <paramref name="lend"/>).</summary>
+    private bool Accept(in Fragment fragment, bool lend, out ReadOnlyMemory<byte> message)
     {
+        message = default;
         if (fragment.IsStart)
         {
             if (_inProgress)
@@ -333,7 +346,8 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             if (fragment.IsEnd)
             {
                 // Single-fragment message: one copy, straight from the chunk (none when lent).
-                return Complete(lend ? fragment.Blob : Copy(fragment.Blob.Span));
+                message = lend ? fragment.Blob : Copy(fragment.Blob.Span);
+                return true;
             }
 
             _inProgress = true;
@@ -341,7 +355,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             _nextFragmentId = 1;
             _length = 0;
             Append(fragment.Blob.Span);
-            return null;
+            return false;
         }
 
         if (!_inProgress)
@@ -366,7 +380,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 
         Append(fragment.Blob.Span);
         _nextFragmentId++;
-        if (!fragment.IsEnd) return null;
+        if (!fragment.IsEnd) return false;
 
         if (lend)
         {
@@ -375,12 +389,13 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             _lent = _buffer;
             _buffer = null;
             Reset();
-            return Complete(_lent.AsMemory(0, length));
+            message = _lent.AsMemory(0, length);
+            return true;
         }
 
-        var bytes = Copy(_buffer.AsSpan(0, _length));
+        message = Copy(_buffer.AsSpan(0, _length));
         Reset();
-        return Complete(bytes);
+        return true;
     }
 
     // The assembly buffer of a message lent to the caller.
@@ -430,9 +445,15 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
 
     private PsrpMessage Complete(ReadOnlyMemory<byte> bytes)
     {
+        var header = CompleteHeader(bytes.Span);
+        return new PsrpMessage(header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, bytes[PsrpMessage.HeaderLength..]);
+    }
+
+    private PsrpMessageHeader CompleteHeader(ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            return PsrpMessage.Parse(bytes);
+            return PsrpMessageHeader.Parse(bytes);
         }
         catch (FragmentException ex)
         {

@@ -70,24 +70,8 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     /// </remarks>
     public static PsrpMessage Parse(ReadOnlyMemory<byte> message)
     {
-        var span = message.Span;
-        if (span.Length < HeaderLength)
-        {
-            throw new FragmentException(FragmentError.MessageTooShort,
-                $"A PSRP message is {span.Length} byte(s) long; the message header alone is {HeaderLength} bytes.");
-        }
-
-        var destination = BinaryPrimitives.ReadUInt32LittleEndian(span);
-        if (destination is not ((uint)PsrpDestination.Client or (uint)PsrpDestination.Server))
-        {
-            throw new FragmentException(FragmentError.InvalidMessageHeader,
-                $"PSRP message destination 0x{destination:x8} is neither Client (1) nor Server (2).");
-        }
-
-        var messageType = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
-        var runspacePoolId = new Guid(span.Slice(8, 16));
-        var pipelineId = new Guid(span.Slice(24, 16));
-        return new PsrpMessage((PsrpDestination)destination, (PsrpMessageType)messageType, runspacePoolId, pipelineId, message[HeaderLength..]);
+        var header = PsrpMessageHeader.Parse(message.Span);
+        return new PsrpMessage(header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, message[HeaderLength..]);
     }
 
     /// <summary>Writes header and data; <paramref name="destination"/> must hold <see cref="Length"/> bytes.</summary>
@@ -161,6 +145,39 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
         return new(destination, body.MessageType, runspacePoolId, pipelineId, ClixmlSerializer.Serialize(body.ToPsValue(), writeBom));
     }
 }
+
+/// <summary>
+/// The 40-byte header of a PSRP message, read without making a <see cref="PsrpMessage"/>: what a defragmenter lends
+/// with the payload of each message it completes (one object fewer per message on a client's output path).
+/// </summary>
+public readonly record struct PsrpMessageHeader(PsrpDestination Destination, PsrpMessageType MessageType, Guid RunspacePoolId, Guid PipelineId)
+{
+    /// <summary>The header of a complete message; throws <see cref="FragmentException"/> (MessageTooShort, InvalidMessageHeader) as <see cref="PsrpMessage.Parse"/> does.</summary>
+    public static PsrpMessageHeader Parse(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < PsrpMessage.HeaderLength)
+        {
+            throw new FragmentException(FragmentError.MessageTooShort,
+                $"A PSRP message is {message.Length} byte(s) long; the message header alone is {PsrpMessage.HeaderLength} bytes.");
+        }
+
+        var destination = BinaryPrimitives.ReadUInt32LittleEndian(message);
+        if (destination is not ((uint)PsrpDestination.Client or (uint)PsrpDestination.Server))
+        {
+            throw new FragmentException(FragmentError.InvalidMessageHeader,
+                $"PSRP message destination 0x{destination:x8} is neither Client (1) nor Server (2).");
+        }
+
+        var messageType = BinaryPrimitives.ReadUInt32LittleEndian(message[4..]);
+        return new PsrpMessageHeader((PsrpDestination)destination, (PsrpMessageType)messageType, new Guid(message.Slice(8, 16)), new Guid(message.Slice(24, 16)));
+    }
+}
+
+/// <summary>
+/// A message lent by a defragmenter as it completes: <paramref name="data"/> is its CLIXML payload (possibly with a
+/// UTF-8 BOM), valid only during the call (the bytes are the chunk's or a pooled buffer's).
+/// </summary>
+public delegate void LentPsrpMessage(in PsrpMessageHeader header, ReadOnlyMemory<byte> data);
 
 /// <summary>A typed PSRP message payload. Each implementation also has a static <c>FromPsValue(PsValue)</c>.</summary>
 public interface IPsrpMessageBody

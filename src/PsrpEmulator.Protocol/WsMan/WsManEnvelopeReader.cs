@@ -35,13 +35,14 @@ public static class WsManEnvelopeReader
 
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8.Length, 1));
         byte[]? cut = null;
+        Base64Runs? runs = null;
         try
         {
             utf8.CopyTo(rented);
             // Long base64 runs (stream data) are taken out of what the XmlReader parses and decoded from the raw
             // bytes: XmlReader would turn each into a string first. Any failure re-reads the original document so
             // that errors are reported exactly as before.
-            var runs = shortcuts ? Base64Runs.Find(utf8) : null;
+            runs = shortcuts ? Base64Runs.Find(utf8) : null;
             if (runs is not null)
             {
                 cut = ArrayPool<byte>.Shared.Rent(utf8.Length);
@@ -62,6 +63,7 @@ public static class WsManEnvelopeReader
         finally
         {
             if (cut is not null) ArrayPool<byte>.Shared.Return(cut);
+            runs?.Return();
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
@@ -98,11 +100,35 @@ public static class WsManEnvelopeReader
         private static readonly System.Buffers.SearchValues<byte> Alphabet =
             System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
 
-        private readonly List<(int Start, int Length)> _runs = [];
+        // A pooled array (thousands of runs in a response of small objects: a list grown by doubling left about
+        // 30 bytes of garbage per stream); the runs are only used while the envelope is read.
+        private (int Start, int Length)[] _runs = ArrayPool<(int, int)>.Shared.Rent(64);
+        private int _count;
 
-        public (int Start, int Length) this[int index] => _runs[index];
+        public (int Start, int Length) this[int index] => index < _count ? _runs[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
-        public int Count => _runs.Count;
+        public int Count => _count;
+
+        private void Add(int start, int length)
+        {
+            if (_count == _runs.Length)
+            {
+                var larger = ArrayPool<(int, int)>.Shared.Rent(_count * 2);
+                _runs.AsSpan(0, _count).CopyTo(larger);
+                ArrayPool<(int, int)>.Shared.Return(_runs);
+                _runs = larger;
+            }
+
+            _runs[_count++] = (start, length);
+        }
+
+        /// <summary>Gives the runs' array back to the pool (the envelope has been read).</summary>
+        public void Return()
+        {
+            ArrayPool<(int, int)>.Shared.Return(_runs);
+            _runs = [];
+            _count = 0;
+        }
 
         /// <summary>What the runs small enough to share chunks decode to at most: the chunk space the envelope needs.</summary>
         public int ChunkedBytes { get; private set; }
@@ -124,7 +150,7 @@ public static class WsManEnvelopeReader
                 if (lt < 0) break;
                 if (lt >= MinLength && xml.Slice(start, lt).IndexOfAnyExcept(Alphabet) < 0)
                 {
-                    (result ??= new())._runs.Add((start, lt));
+                    (result ??= new()).Add(start, lt);
                     if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
                 }
 
@@ -151,7 +177,7 @@ public static class WsManEnvelopeReader
         private void FindGroups(ReadOnlySpan<byte> xml)
         {
             var i = 0;
-            while (i < _runs.Count - 1)
+            while (i < _count - 1)
             {
                 var (start, _) = _runs[i];
                 var lt = xml[..start].LastIndexOf((byte)'<');
@@ -163,7 +189,7 @@ public static class WsManEnvelopeReader
 
                 var j = i;
                 ReadOnlySpan<byte> previous = default;
-                while (j + 1 < _runs.Count)
+                while (j + 1 < _count)
                 {
                     // Separators almost always repeat: one checked already is the same bytes again.
                     var between = xml[(_runs[j].Start + _runs[j].Length).._runs[j + 1].Start];
@@ -186,7 +212,7 @@ public static class WsManEnvelopeReader
         {
             var from = 0;
             var to = 0;
-            for (var i = 0; i < _runs.Count; i++)
+            for (var i = 0; i < _count; i++)
             {
                 var (start, length) = _runs[i];
                 var last = GroupEnd(i);
@@ -206,7 +232,7 @@ public static class WsManEnvelopeReader
 
         /// <summary>The run index a text node stands for, or -1.</summary>
         public int MarkerIndex(string text) =>
-            text.Length >= 2 && text[0] == '#' && int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < _runs.Count ? i : -1;
+            text.Length >= 2 && text[0] == '#' && int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < _count ? i : -1;
     }
 
     /// <summary>
@@ -1385,6 +1411,8 @@ public static class WsManEnvelopeReader
         {
             var original = Original!;
             var last = Runs!.GroupEnd(first);
+            // The group's size is known: the list grows once, not by doubling (thousands of streams).
+            streams.EnsureCapacity(streams.Count + (last - first));
             // Consecutive members repeat the same start tag: its strings are made once.
             ReadOnlySpan<byte> previous = default;
             StreamStartTag tag = default;

@@ -43,4 +43,53 @@ public class DefragmenterLendingTests
         Assert.That(error!.Reason, Is.EqualTo(FragmentError.Truncated));
         Assert.That(lent, Is.EqualTo(1));
     }
+
+    private static byte[] MessageTo(PsrpDestination destination, PsrpMessageType type, Guid pid, int dataLength, byte seed) =>
+        new PsrpMessage(destination, type, Rpid, pid,
+            Enumerable.Range(0, dataLength).Select(i => (byte)((i + seed) % 251)).ToArray()).ToArray();
+
+    [Test]
+    public void Messages_lent_as_header_and_payload_carry_the_fields_and_data_of_the_parsed_messages()
+    {
+        // Different destinations, types and pipeline ids, so that a header field read from the wrong offset shows.
+        var pid = new Guid("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0");
+        var chunks = new List<byte[]>();
+        chunks.AddRange(FragmentCodec.Split(1, MessageTo(PsrpDestination.Client, PsrpMessageType.PipelineOutput, pid, 100, 1), 1000));
+        chunks.AddRange(FragmentCodec.Split(2, MessageTo(PsrpDestination.Server, PsrpMessageType.ErrorRecord, Guid.Empty, 70_000, 2), 32 * 1024));
+        chunks.AddRange(FragmentCodec.Split(3, MessageTo(PsrpDestination.Client, (PsrpMessageType)0x7777, pid, 0, 3), 1000));
+        var copying = new Defragmenter();
+        var parsed = chunks.SelectMany(c => copying.Add(c))
+            .Select(m => (m.Destination, m.MessageType, m.RunspacePoolId, m.PipelineId, Data: m.Data.ToArray())).ToList();
+
+        var lending = new Defragmenter();
+        var lent = new List<(PsrpDestination, PsrpMessageType, Guid, Guid, byte[])>();
+        foreach (var chunk in chunks)
+        {
+            lending.Add(chunk, (in PsrpMessageHeader header, ReadOnlyMemory<byte> data) =>
+                lent.Add((header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, data.ToArray())));
+        }
+
+        Assert.That(parsed, Has.Count.EqualTo(3));
+        Assert.That(lent.Select(m => (m.Item1, m.Item2, m.Item3, m.Item4)), Is.EqualTo(parsed.Select(m => (m.Destination, m.MessageType, m.RunspacePoolId, m.PipelineId))));
+        Assert.That(lent.Select(m => m.Item5), Is.EqualTo(parsed.Select(m => m.Data)));
+        Assert.That(lent[0].Item4, Is.EqualTo(pid));
+        Assert.That(lent[1].Item5, Has.Length.EqualTo(70_000));
+    }
+
+    [TestCase(30, FragmentError.MessageTooShort)]
+    [TestCase(100, FragmentError.InvalidMessageHeader)]
+    public void A_bad_message_header_fails_the_header_lending_overload_as_the_copying_one(int length, FragmentError reason)
+    {
+        var message = Message(100, 1)[..length];
+        if (length >= PsrpMessage.HeaderLength) message[0] = 3; // neither Client nor Server
+        var fragment = FragmentCodec.Split(1, message, 1000)[0];
+        var lent = 0;
+
+        var copying = Assert.Throws<FragmentException>(() => new Defragmenter().Add(fragment));
+        var lending = Assert.Throws<FragmentException>(() => new Defragmenter().Add(fragment, (in PsrpMessageHeader _, ReadOnlyMemory<byte> _) => lent++));
+
+        Assert.That(lending!.Reason, Is.EqualTo(reason));
+        Assert.That(lending.Message, Is.EqualTo(copying!.Message));
+        Assert.That(lent, Is.Zero);
+    }
 }

@@ -11,14 +11,14 @@ namespace PsrpEmulator.Protocol.Tests.WsMan;
 /// </summary>
 public sealed class EnvelopeShortcutDifferentialTests
 {
-    private static byte[] Sample()
+    private static byte[] Sample(int count = 40)
     {
         var random = new Random(7);
-        var streams = Enumerable.Range(0, 40).Select(i =>
+        var streams = Enumerable.Range(0, count).Select(i =>
         {
             var data = new byte[60 + (i % 30)];
             random.NextBytes(data);
-            return new ShellStream(i % 7 == 6 ? "stderr" : "stdout", "9A1C2C1D-6A5B-4D43-8B4B-0E4C3B2D1A00", data, End: i == 39);
+            return new ShellStream(i % 7 == 6 ? "stderr" : "stdout", "9A1C2C1D-6A5B-4D43-8B4B-0E4C3B2D1A00", data, End: i == count - 1);
         }).ToList();
         var envelope = new WsManEnvelope(new WsManHeader { Action = WsManActions.ReceiveResponse, RelatesTo = "uuid:1", MessageId = "uuid:2" },
             new ReceiveResponseBody(streams, new CommandState("9A1C2C1D-6A5B-4D43-8B4B-0E4C3B2D1A00", WsManCommandStates.Done, 0)));
@@ -78,6 +78,16 @@ public sealed class EnvelopeShortcutDifferentialTests
         var sample = Sample();
         Assert.That(Outcome(sample, shortcuts: true), Is.EqualTo(Outcome(sample, shortcuts: false)));
         Assert.That(Outcome(sample, shortcuts: true), Does.Not.StartWith("error"));
+    }
+
+    [Test]
+    public void A_response_of_more_streams_than_the_first_runs_array_holds_reads_as_the_plain_reader_reads_it()
+    {
+        // 300 runs: the pooled array of runs is replaced by larger ones on the way (it starts with room for 64).
+        var sample = Sample(300);
+        var fast = Outcome(sample, shortcuts: true);
+        Assert.That(fast, Is.EqualTo(Outcome(sample, shortcuts: false)));
+        Assert.That(fast.Split('|'), Has.Length.EqualTo(2 + 300 + 1));
     }
 
     [Test]
