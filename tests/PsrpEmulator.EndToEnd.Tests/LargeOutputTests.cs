@@ -7,13 +7,36 @@ public class LargeOutputTests : EmulatorTestBase
 {
     private static readonly string Big = string.Concat(Enumerable.Range(0, 12_000).Select(i => $"line{i:D5};"));
 
-    protected override string? ScenarioYaml => $"""
+    protected override string? ScenarioYaml => $$"""
         behaviours:
           - match: Get-Big
             steps:
-              - output: "{Big}"
+              - output: "{{Big}}"
               - output: after
+          - match: Get-Many
+            steps:
+              - loop: { from: 1, to: 3000, steps: [ { output: "item {_} of the many small outputs" } ] }
+              - output: "{{Big}}"
+              - output: last
         """;
+
+    [Test]
+    public async Task Thousands_of_small_outputs_over_many_responses_arrive_whole_and_in_order()
+    {
+        // Small envelopes: many ReceiveResponses, each read into pooled buffers that the next one reuses, so an event
+        // still holding the bytes of an earlier response would show another response's data here.
+        using var transport = CreateTransport(maxEnvelopeSize: 51200);
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var pipeline = await pool.StartAsync("Get-Many");
+        var events = await ReadAllAsync(pipeline);
+
+        var expected = Enumerable.Range(1, 3000).Select(i => $"item {i} of the many small outputs").Append(Big).Append("last");
+        Assert.That(Outputs(events), Is.EqualTo(expected));
+        Assert.That(events.OfType<StateEvent>().Last().State, Is.EqualTo(PSInvocationState.Completed));
+        var receives = Emulator.Journal.Snapshot().Count(e => e.Action == "Receive" && e.CommandId == pipeline.CommandId && e.HttpStatus == 200);
+        Assert.That(receives, Is.GreaterThan(5));
+    }
 
     [Test]
     public async Task An_object_larger_than_one_envelope_is_split_into_fragments_and_reassembled()

@@ -150,17 +150,29 @@ public sealed class PowerShellPipeline
             }
 
             LentPsrpMessage read = Read;
-            foreach (var stream in (response.Body as ReceiveResponseBody)?.Streams ?? [])
+            var streams = (response.Body as ReceiveResponseBody)?.Streams ?? [];
+            var pooled = streams as ShellStreamList;
+            try
             {
-                try
+                for (var i = 0; i < streams.Count; i++)
                 {
-                    _defragmenter.Add(stream.Data, read);
+                    try
+                    {
+                        // The data alone (no ShellStream made per stream when the transport read them pooled).
+                        _defragmenter.Add(pooled is not null ? pooled.DataAt(i) : streams[i].Data, read);
+                    }
+                    catch (FragmentException f)
+                    {
+                        broken = f;
+                        break;
+                    }
                 }
-                catch (FragmentException f)
-                {
-                    broken = f;
-                    break;
-                }
+            }
+            finally
+            {
+                // Every event owns what it holds (the deserializer copies out of the lent bytes): the stream
+                // buffers go back to the pool before the events are yielded.
+                pooled?.Return();
             }
 
             foreach (var e in events)

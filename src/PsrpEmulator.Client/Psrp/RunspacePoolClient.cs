@@ -196,6 +196,11 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         {
             throw new PsrpClientException($"The server sent invalid PSRP fragments ({e.Reason}): {e.Message}", e);
         }
+        finally
+        {
+            // The copying defragmenter's messages own their bytes.
+            (receive.Streams as ShellStreamList)?.Return();
+        }
 
         return messages;
     }

@@ -473,9 +473,10 @@ public sealed class WsManTransport : IDisposable
 
                 try
                 {
-                    // The reader keeps nothing of the bytes it is given (stream data is decoded into arrays of its
-                    // own), so the pooled body goes back once the envelope is read.
-                    envelope = WsManEnvelopeReader.Read(bytes.Span, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
+                    // The reader keeps nothing of the bytes it is given (stream data is decoded into buffers of its
+                    // own), so the pooled body goes back once the envelope is read. A ReceiveResponse's streams are
+                    // a ShellStreamList in pooled buffers: the pipeline gives them back once it has made its events.
+                    envelope = WsManEnvelopeReader.ReadPooled(bytes.Span, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
                 }
                 catch (EnvelopeException e)
                 {

@@ -213,6 +213,9 @@ public sealed class WinRsCommand
             (stream.Name == "stderr" ? stderr : stdout).Write(stream.Data.Span);
         }
 
+        // Copied out: the stream buffers go back to the pool.
+        (body.Streams as ShellStreamList)?.Return();
+
         var done = string.Equals(body.CommandState?.State, WsManCommandStates.Done, StringComparison.OrdinalIgnoreCase);
         return new WinRsReceive(stdout.ToArray(), stderr.ToArray(), done, done ? body.CommandState?.ExitCode ?? 0 : null);
     }

@@ -22,10 +22,18 @@ public static class WsManEnvelopeReader
     public static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null) => Read(utf8, limits, shortcuts: true);
 
     /// <summary>
+    /// As <see cref="Read(ReadOnlySpan{byte}, EnvelopeLimits?)"/>, except that the streams of an
+    /// <c>rsp:ReceiveResponse</c> are a <see cref="ShellStreamList"/>: struct entries, data decoded into pooled
+    /// buffers that the caller gives back with <see cref="ShellStreamList.Return"/> once it has decoded them (a
+    /// client reading thousands of small outputs per response allocates neither a stream object nor data per output).
+    /// </summary>
+    public static WsManEnvelope ReadPooled(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null) => Read(utf8, limits, shortcuts: true, pooled: true);
+
+    /// <summary>
     /// With <paramref name="shortcuts"/> false, the XmlReader reads every byte (no base64 runs or stream groups taken
     /// from the raw bytes): the reference the shortcuts must agree with (tests compare the two).
     /// </summary>
-    internal static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits, bool shortcuts)
+    internal static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits, bool shortcuts, bool pooled = false)
     {
         limits ??= EnvelopeLimits.Default;
         if (utf8.Length > limits.MaxEnvelopeBytes)
@@ -49,7 +57,7 @@ public static class WsManEnvelopeReader
                 var length = runs.Rewrite(utf8, cut);
                 try
                 {
-                    return Parse(cut, length, limits, utf8, runs, rented);
+                    return Parse(cut, length, limits, utf8, runs, rented, pooled);
                 }
 #pragma warning disable CA1031 // the original document decides
                 catch (Exception)
@@ -58,7 +66,7 @@ public static class WsManEnvelopeReader
                 }
             }
 
-            return Parse(rented, utf8.Length, limits, utf8, null, rented);
+            return Parse(rented, utf8.Length, limits, utf8, null, rented, pooled);
         }
         finally
         {
@@ -68,12 +76,12 @@ public static class WsManEnvelopeReader
         }
     }
 
-    private static WsManEnvelope Parse(byte[] buffer, int length, EnvelopeLimits limits, ReadOnlySpan<byte> utf8, Base64Runs? runs, byte[] original)
+    private static WsManEnvelope Parse(byte[] buffer, int length, EnvelopeLimits limits, ReadOnlySpan<byte> utf8, Base64Runs? runs, byte[] original, bool pooled)
     {
         using var stream = new MemoryStream(buffer, 0, length, writable: false);
         var settings = ThreadSettings(limits);
         using var xml = XmlReader.Create(stream, settings);
-        var parser = new Parser(xml, limits.MaxDepth) { Runs = runs, Original = original };
+        var parser = new Parser(xml, limits.MaxDepth) { Runs = runs, Original = original, Pooled = pooled };
         try
         {
             return parser.ReadEnvelope();
@@ -397,6 +405,12 @@ public static class WsManEnvelopeReader
 
         public byte[]? Original { get; init; }
 
+        /// <summary>A ReceiveResponse's streams go into a <see cref="ShellStreamList"/> (pooled buffers).</summary>
+        public bool Pooled { get; init; }
+
+        // While the streams of a pooled ReceiveResponse are read: where their decoded data are rented from.
+        private ShellStreamList? _pooledStreams;
+
         private string Restore(string text)
         {
             if (Runs is null) return text;
@@ -640,7 +654,7 @@ public static class WsManEnvelopeReader
                         case "Shell": return ReadShellBody();
                         case "CommandLine": return ReadCommandLine();
                         case "CommandResponse": return new CommandResponseBody(Required(ReadSimpleChildren(Ns.Rsp, "CommandId"), "CommandId", "CommandResponse"));
-                        case "Send": return new SendBody(ReadStreams("Send"));
+                        case "Send": return new SendBody(ReadStreams("Send")!);
                         case "SendResponse": SkipElement(); return new SendResponseBody();
                         case "Receive": return ReadReceive();
                         case "ReceiveResponse": return ReadReceiveResponse();
@@ -918,9 +932,10 @@ public static class WsManEnvelopeReader
             return new CommandLineBody(commandId, command, arguments) { TextArguments = textArguments };
         }
 
-        private List<ShellStream> ReadStreams(string parent, Action? onOther = null)
+        /// <summary>The streams in a list of <see cref="ShellStream"/>s, or into <paramref name="pooled"/> (then null is returned).</summary>
+        private List<ShellStream>? ReadStreams(string parent, Action? onOther = null, ShellStreamList? pooled = null)
         {
-            var streams = new List<ShellStream>();
+            var streams = pooled is null ? new List<ShellStream>() : null;
             var depth = r.Depth;
             if (r.IsEmptyElement) return streams;
             while (NextChild(depth))
@@ -930,9 +945,21 @@ public static class WsManEnvelopeReader
                     var name = r.GetAttribute("Name") ?? throw Error(EnvelopeError.InvalidBody, $"An rsp:Stream in rsp:{parent} has no Name.", "Stream");
                     var commandId = r.GetAttribute("CommandId");
                     var end = IsTrue(r.GetAttribute("End"));
-                    var data = ReadBase64("Stream", out var group);
-                    streams.Add(new ShellStream(name, commandId, data, end));
-                    if (group >= 0) ReadGroup(group, streams);
+                    _pooledStreams = pooled;
+                    ReadOnlyMemory<byte> data;
+                    int group;
+                    try
+                    {
+                        data = ReadBase64("Stream", out group);
+                    }
+                    finally
+                    {
+                        _pooledStreams = null;
+                    }
+
+                    if (pooled is null) streams!.Add(new ShellStream(name, commandId, data, end));
+                    else pooled.Add(name, commandId, data, end);
+                    if (group >= 0) ReadGroup(group, streams, pooled);
                 }
                 else if (onOther is not null)
                 {
@@ -973,12 +1000,13 @@ public static class WsManEnvelopeReader
         private ReceiveResponseBody ReadReceiveResponse()
         {
             CommandState? state = null;
+            var pooled = Pooled ? new ShellStreamList() : null;
             var streams = ReadStreams("ReceiveResponse", () =>
             {
                 if (Is(Ns.Rsp, "CommandState")) state = ReadCommandState();
                 else SkipElement();
-            });
-            return new ReceiveResponseBody(streams, state);
+            }, pooled);
+            return new ReceiveResponseBody((IReadOnlyList<ShellStream>?)pooled ?? streams!, state);
         }
 
         private CommandState ReadCommandState()
@@ -1407,12 +1435,13 @@ public static class WsManEnvelopeReader
         }
 
         /// <summary>The members of a stream group after its first, from the original bytes.</summary>
-        private void ReadGroup(int first, List<ShellStream> streams)
+        private void ReadGroup(int first, List<ShellStream>? streams, ShellStreamList? pooled)
         {
             var original = Original!;
             var last = Runs!.GroupEnd(first);
             // The group's size is known: the list grows once, not by doubling (thousands of streams).
-            streams.EnsureCapacity(streams.Count + (last - first));
+            if (pooled is null) streams!.EnsureCapacity(streams.Count + (last - first));
+            else pooled.EnsureRoom(last - first);
             // Consecutive members repeat the same start tag: its strings are made once.
             ReadOnlySpan<byte> previous = default;
             StreamStartTag tag = default;
@@ -1430,14 +1459,15 @@ public static class WsManEnvelopeReader
                 }
 
                 var (start, length) = Runs[k];
-                var decoded = Allocate(Base64Runs.DecodedSize(length));
+                var decoded = Allocate(Base64Runs.DecodedSize(length), pooled);
                 if (System.Buffers.Text.Base64.DecodeFromUtf8(original.AsSpan(start, length), decoded.Span, out _, out var n) != OperationStatus.Done)
                 {
                     // Reported exactly as before by reading the original document.
                     throw new InvalidOperationException("A stream in a group is not valid base64.");
                 }
 
-                streams.Add(new ShellStream(name, tag.CommandId is null ? null : commandId, decoded[..n], tag.End));
+                if (pooled is null) streams!.Add(new ShellStream(name, tag.CommandId is null ? null : commandId, decoded[..n], tag.End));
+                else pooled.Add(name, tag.CommandId is null ? null : commandId, decoded[..n], tag.End);
             }
         }
 
@@ -1484,7 +1514,7 @@ public static class WsManEnvelopeReader
                     if (Runs.GroupEnd(marker) != marker) group = marker;
                     var (start, length) = Runs[marker];
                     var raw = Original.AsSpan(start, length);
-                    var decoded = Allocate(Base64Runs.DecodedSize(length));
+                    var decoded = Allocate(Base64Runs.DecodedSize(length), _pooledStreams);
                     if (System.Buffers.Text.Base64.DecodeFromUtf8(raw, decoded.Span, out _, out var n) == OperationStatus.Done) return decoded[..n];
                     if (Convert.TryFromBase64String(Encoding.ASCII.GetString(raw), decoded.Span, out n)) return decoded[..n];
                     throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
@@ -1498,7 +1528,7 @@ public static class WsManEnvelopeReader
             }
 
             if (text.Length == 0) return ReadOnlyMemory<byte>.Empty;
-            var buffer = new byte[(text.Length / 4 * 3) + 3];
+            var buffer = _pooledStreams is { } pooled ? pooled.RentBuffer((text.Length / 4 * 3) + 3) : new byte[(text.Length / 4 * 3) + 3];
             if (!Convert.TryFromBase64String(text, buffer, out var written))
             {
                 throw Error(EnvelopeError.InvalidBase64, $"The content of {element} is not valid base64.", element);
@@ -1516,15 +1546,19 @@ public static class WsManEnvelopeReader
         private byte[]? _chunk;
         private int _chunkUsed;
         private int _chunkedLeft = -1;
+        private bool _chunkPooled;
 
-        private Memory<byte> Allocate(int size)
+        /// <summary>Room for decoded data; rented from <paramref name="pooled"/> when given (chunks rented whole: pooled chunks never mix with owned ones).</summary>
+        private Memory<byte> Allocate(int size, ShellStreamList? pooled = null)
         {
             // Not zeroed: only the bytes decoded into a slice are ever exposed.
-            if (size > ChunkSize / 4) return GC.AllocateUninitializedArray<byte>(size);
+            if (size > ChunkSize / 4) return pooled is null ? GC.AllocateUninitializedArray<byte>(size) : pooled.RentBuffer(size).AsMemory(0, size);
             if (_chunkedLeft < 0) _chunkedLeft = Runs?.ChunkedBytes ?? ChunkSize;
-            if (_chunk is null || _chunk.Length - _chunkUsed < size)
+            if (_chunk is null || _chunk.Length - _chunkUsed < size || _chunkPooled != (pooled is not null))
             {
-                _chunk = GC.AllocateUninitializedArray<byte>(Math.Clamp(_chunkedLeft, size, ChunkSize));
+                var chunkSize = Math.Clamp(_chunkedLeft, size, ChunkSize);
+                _chunk = pooled is null ? GC.AllocateUninitializedArray<byte>(chunkSize) : pooled.RentBuffer(chunkSize);
+                _chunkPooled = pooled is not null;
                 _chunkUsed = 0;
             }
 

@@ -48,20 +48,30 @@ public sealed class EnvelopeShortcutDifferentialTests
         return [.. bytes];
     }
 
-    private static string Outcome(byte[] input, bool shortcuts)
+    /// <summary>
+    /// What the reader makes of <paramref name="input"/>; <paramref name="pooled"/> reads it as the client transport
+    /// does (<see cref="WsManEnvelopeReader.ReadPooled"/>: a ShellStreamList, whose data alone, <see
+    /// cref="ShellStreamList.DataAt"/>, must be each stream's data too), then gives its buffers back.
+    /// </summary>
+    private static string Outcome(byte[] input, bool shortcuts, bool pooled = false)
     {
         try
         {
-            var envelope = WsManEnvelopeReader.Read(input, null, shortcuts);
+            var envelope = WsManEnvelopeReader.Read(input, null, shortcuts, pooled);
             var sb = new StringBuilder(envelope.Header.Action).Append('|').Append(envelope.Body.GetType().Name);
             if (envelope.Body is ReceiveResponseBody body)
             {
-                foreach (var s in body.Streams)
+                var list = body.Streams as ShellStreamList;
+                if (pooled != list is not null) return "pooled " + pooled + " but the streams are a " + body.Streams.GetType().Name;
+                for (var i = 0; i < body.Streams.Count; i++)
                 {
+                    var s = body.Streams[i];
                     sb.Append('|').Append(s.Name).Append(',').Append(s.CommandId).Append(',').Append(s.End).Append(',').Append(Convert.ToHexString(s.Data.Span));
+                    if (list is not null && !list.DataAt(i).Span.SequenceEqual(s.Data.Span)) sb.Append(",DataAt differs");
                 }
 
                 sb.Append('|').Append(body.CommandState?.State).Append(',').Append(body.CommandState?.ExitCode);
+                list?.Return();
             }
 
             return sb.ToString();
@@ -77,6 +87,8 @@ public sealed class EnvelopeShortcutDifferentialTests
     {
         var sample = Sample();
         Assert.That(Outcome(sample, shortcuts: true), Is.EqualTo(Outcome(sample, shortcuts: false)));
+        Assert.That(Outcome(sample, shortcuts: true, pooled: true), Is.EqualTo(Outcome(sample, shortcuts: false)));
+        Assert.That(Outcome(sample, shortcuts: false, pooled: true), Is.EqualTo(Outcome(sample, shortcuts: false)));
         Assert.That(Outcome(sample, shortcuts: true), Does.Not.StartWith("error"));
     }
 
@@ -87,6 +99,7 @@ public sealed class EnvelopeShortcutDifferentialTests
         var sample = Sample(300);
         var fast = Outcome(sample, shortcuts: true);
         Assert.That(fast, Is.EqualTo(Outcome(sample, shortcuts: false)));
+        Assert.That(Outcome(sample, shortcuts: true, pooled: true), Is.EqualTo(fast));
         Assert.That(fast.Split('|'), Has.Length.EqualTo(2 + 300 + 1));
     }
 
@@ -110,6 +123,11 @@ public sealed class EnvelopeShortcutDifferentialTests
             }
 
             if (fast != plain) Assert.Fail($"case {batch}/{i}: shortcut and plain reader disagree.\nplain: {Trim(plain)}\nfast:  {Trim(fast)}\ninput: {Encoding.UTF8.GetString(input)}");
+            var pooled = Outcome(input, shortcuts: true, pooled: true);
+            if (pooled != plain)
+            {
+                Assert.Fail($"case {batch}/{i}: the pooled read and the plain reader disagree.\nplain:  {Trim(plain)}\npooled: {Trim(pooled)}\ninput: {Encoding.UTF8.GetString(input)}");
+            }
         }
     }
 
