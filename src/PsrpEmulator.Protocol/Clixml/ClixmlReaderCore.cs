@@ -41,8 +41,27 @@ internal sealed class ClixmlReaderCore
         if (utf8.StartsWith(Bom)) utf8 = utf8[3..];
         if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new ClixmlException(ClixmlError.Empty, "CLIXML document is empty.");
 
+        if (TryReadPlainString(utf8, limits) is { } plain) return plain;
         if (ClixmlFastReader.TryRead(utf8, limits, out var fast)) return fast!;
         return ReadWithXmlReader(utf8, limits);
+    }
+
+    // Printable ASCII, tab and line feed, except what XML or CLIXML gives a meaning in text: '&' (entities), '<'
+    // (markup), ']' (a "]]>" is an error), '_' (CLIXML's _xHHHH_ escapes). CR is left out too (XML normalizes it).
+    private static readonly SearchValues<byte> PlainStringBytes = SearchValues.Create(
+        "\t\n !\"#$%'()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\^`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
+    /// <summary>
+    /// A document that is exactly <c>&lt;S&gt;text&lt;/S&gt;</c> with text of <see cref="PlainStringBytes"/> only
+    /// (what a script writing plain strings sends as each PIPELINE_OUTPUT): its string, straight from the bytes,
+    /// as both readers below would make it; null for anything else, which they read.
+    /// </summary>
+    internal static PsPrimitive? TryReadPlainString(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
+    {
+        if (limits.MaxDepth < 1 || utf8.Length < "<S></S>".Length || !utf8.StartsWith("<S>"u8) || !utf8.EndsWith("</S>"u8)) return null;
+        var text = utf8[3..^4];
+        if (text.IndexOfAnyExcept(PlainStringBytes) >= 0) return null;
+        return new PsPrimitive(PsPrimitiveType.String, text.IsEmpty ? string.Empty : Encoding.ASCII.GetString(text));
     }
 
     /// <summary>The XmlReader path: any document, exact error reports (the fast path gives up to it).</summary>
