@@ -98,7 +98,7 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
             }
 
             if (lent is null) _inner.Add(bytes, ref messages);
-            else _inner.Add(bytes, lent);
+            else _inner.Add(fragment, lent); // read once: handed over as read
         }
     }
 

@@ -476,7 +476,7 @@ public sealed class WsManTransport : IDisposable
                     // The reader keeps nothing of the bytes it is given (stream data is decoded into buffers of its
                     // own), so the pooled body goes back once the envelope is read. A ReceiveResponse's streams are
                     // a ShellStreamList in pooled buffers: the pipeline gives them back once it has made its events.
-                    envelope = WsManEnvelopeReader.ReadPooled(bytes.Span, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
+                    envelope = WsManEnvelopeReader.ReadPooled(bytes, new EnvelopeLimits { MaxEnvelopeBytes = Options.MaxResponseBytes });
                 }
                 catch (EnvelopeException e)
                 {

@@ -258,6 +258,36 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         Add(data, ref none, lent);
     }
 
+    /// <summary>
+    /// As <see cref="Add(ReadOnlyMemory{byte}, LentPsrpMessage)"/> for one fragment its caller has read from the chunk
+    /// already (with <see cref="FragmentCodec.TryRead"/> and at most <see cref="MaxMessageLength"/> of blob), so that
+    /// its header is not read twice.
+    /// </summary>
+    public void Add(in Fragment fragment, LentPsrpMessage lent)
+    {
+        ArgumentNullException.ThrowIfNull(lent);
+        if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
+        if (fragment.Blob.Length > MaxMessageLength)
+        {
+            Fail(FragmentError.MessageTooLarge, $"A fragment has a blob larger than the maximum message size of {MaxMessageLength} bytes.");
+        }
+
+        if (Accept(fragment, lend: true, out var bytes)) Lend(bytes, lent);
+    }
+
+    private void Lend(ReadOnlyMemory<byte> bytes, LentPsrpMessage lent)
+    {
+        try
+        {
+            var header = CompleteHeader(bytes.Span);
+            lent(header, bytes[PsrpMessage.HeaderLength..]);
+        }
+        finally
+        {
+            ReturnLent();
+        }
+    }
+
     private void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages, LentPsrpMessage? lent)
     {
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
@@ -296,15 +326,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
                 continue;
             }
 
-            try
-            {
-                var header = CompleteHeader(bytes.Span);
-                lent(header, bytes[PsrpMessage.HeaderLength..]);
-            }
-            finally
-            {
-                ReturnLent();
-            }
+            Lend(bytes, lent);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Xml;
 
@@ -26,14 +27,17 @@ public static class WsManEnvelopeReader
     /// <c>rsp:ReceiveResponse</c> are a <see cref="ShellStreamList"/>: struct entries, data decoded into pooled
     /// buffers that the caller gives back with <see cref="ShellStreamList.Return"/> once it has decoded them (a
     /// client reading thousands of small outputs per response allocates neither a stream object nor data per output).
+    /// Bytes at the start of an array are read in place (not copied first); nothing of them is kept.
     /// </summary>
-    public static WsManEnvelope ReadPooled(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null) => Read(utf8, limits, shortcuts: true, pooled: true);
+    public static WsManEnvelope ReadPooled(ReadOnlyMemory<byte> utf8, EnvelopeLimits? limits = null) =>
+        Read(utf8.Span, limits, shortcuts: true, pooled: true, MemoryMarshal.TryGetArray(utf8, out var segment) && segment.Offset == 0 ? segment.Array : null);
 
     /// <summary>
     /// With <paramref name="shortcuts"/> false, the XmlReader reads every byte (no base64 runs or stream groups taken
     /// from the raw bytes): the reference the shortcuts must agree with (tests compare the two).
+    /// <paramref name="whole"/>, when given, is an array that starts with <paramref name="utf8"/>: read in place.
     /// </summary>
-    internal static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits, bool shortcuts, bool pooled = false)
+    internal static WsManEnvelope Read(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits, bool shortcuts, bool pooled = false, byte[]? whole = null)
     {
         limits ??= EnvelopeLimits.Default;
         if (utf8.Length > limits.MaxEnvelopeBytes)
@@ -41,12 +45,14 @@ public static class WsManEnvelopeReader
             throw new EnvelopeException(EnvelopeError.TooLarge, $"The envelope is {utf8.Length} bytes; the limit is {limits.MaxEnvelopeBytes}.");
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8.Length, 1));
+        // The reader needs the document in an array (a MemoryStream over it, the runs decoded from it): the caller's
+        // own when it has one (a response body of several hundred KB is not copied again), else a pooled copy.
+        var rented = whole ?? ArrayPool<byte>.Shared.Rent(Math.Max(utf8.Length, 1));
         byte[]? cut = null;
         Base64Runs? runs = null;
         try
         {
-            utf8.CopyTo(rented);
+            if (whole is null) utf8.CopyTo(rented);
             // Long base64 runs (stream data) are taken out of what the XmlReader parses and decoded from the raw
             // bytes: XmlReader would turn each into a string first. Any failure re-reads the original document so
             // that errors are reported exactly as before.
@@ -72,7 +78,7 @@ public static class WsManEnvelopeReader
         {
             if (cut is not null) ArrayPool<byte>.Shared.Return(cut);
             runs?.Return();
-            ArrayPool<byte>.Shared.Return(rented);
+            if (whole is null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

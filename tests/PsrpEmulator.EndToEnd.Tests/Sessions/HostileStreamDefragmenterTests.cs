@@ -59,4 +59,58 @@ public class HostileStreamDefragmenterTests
         var e = Assert.Throws<FragmentException>(() => defragmenter.Add(parts[1]));
         Assert.That(e!.Message, Is.EqualTo(StreamDefragmenter.FragmentIdsNotInSequence));
     }
+
+    /// <summary>What one chunk gives: its messages (type and payload) and the error it ends with, if any.</summary>
+    private static string Outcome(Func<List<string>> add)
+    {
+        try
+        {
+            return string.Join(";", add());
+        }
+        catch (FragmentException e)
+        {
+            return "error " + e.Reason + ": " + e.Message;
+        }
+    }
+
+    [Test]
+    public void Lending_messages_as_header_and_payload_gives_what_copying_gives_on_hostile_chunks([Range(0, 3)] int batch)
+    {
+        // Pieces of three messages (one of several fragments), repeated, swapped, cut and run together, some after a
+        // stream connect: the lending path (each fragment read once, handed over as read) must deliver and fail
+        // exactly as the copying path.
+        var random = new Random(300 + batch);
+        for (var run = 0; run < 50; run++)
+        {
+            var copying = new StreamDefragmenter(maxMessageLength: 4096);
+            var lending = new StreamDefragmenter(maxMessageLength: 4096);
+            if (random.Next(3) == 0)
+            {
+                copying.PrepareForStreamConnect();
+                lending.PrepareForStreamConnect();
+            }
+
+            var pieces = new List<byte[]>();
+            pieces.AddRange(FragmentCodec.Split(1, Message(10 + random.Next(50)), 1000));
+            pieces.AddRange(FragmentCodec.Split(2, Message(300 + random.Next(200)), 100));
+            pieces.AddRange(FragmentCodec.Split(3, Message(random.Next(20)), 1000));
+            pieces.Add(Fragment(4, 0, start: true, end: true, new byte[5000])); // over the maximum
+            pieces.Add(Fragment(5, 0, start: true, end: true, new byte[12])); // shorter than a message header
+            for (var chunkNo = 0; chunkNo < 12; chunkNo++)
+            {
+                var chunk = Enumerable.Range(0, random.Next(1, 4)).SelectMany(_ => pieces[random.Next(pieces.Count)]).ToArray();
+                if (random.Next(6) == 0) chunk = chunk[..random.Next(chunk.Length)];
+                var copied = Outcome(() => copying.Add(chunk).Select(m => m.MessageType + ":" + Convert.ToHexString(m.Data.Span)).ToList());
+                var lent = Outcome(() =>
+                {
+                    var got = new List<string>();
+                    lending.Add(chunk, (in PsrpMessageHeader header, ReadOnlyMemory<byte> data) => got.Add(header.MessageType + ":" + Convert.ToHexString(data.Span)));
+                    return got;
+                });
+                if (lent != copied) Assert.Fail($"batch {batch} run {run} chunk {chunkNo}:\ncopying: {copied}\nlending: {lent}");
+            }
+
+            Assert.That(lending.DiscardedFragments, Is.EqualTo(copying.DiscardedFragments));
+        }
+    }
 }
