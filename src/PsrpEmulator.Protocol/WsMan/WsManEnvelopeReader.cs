@@ -107,7 +107,7 @@ public static class WsManEnvelopeReader
     /// Text runs of at least <see cref="MinLength"/> base64 characters between '&gt;' and '&lt;', replaced by
     /// <c>#index</c> markers (only in documents without any '#', so a marker is never mistaken for data).
     /// </summary>
-    private sealed class Base64Runs
+    internal sealed class Base64Runs
     {
         // Stream data of one small object is about 200 characters; shorter runs are not worth a marker.
         private const int MinLength = 64;
@@ -155,17 +155,46 @@ public static class WsManEnvelopeReader
             if (xml.Length < MinLength * 2 || xml.IndexOf((byte)'#') >= 0 || xml.IndexOf("<![CDATA["u8) >= 0) return null;
             Base64Runs? result = null;
             var pos = 0;
+            // The bytes between the last two runs. When the bytes after a run repeat them (the next rsp:Stream of a
+            // group: thousands in a response of small objects), the scan would take the same steps through them
+            // and come to the same '>' before a run: it resumes there at once.
+            ReadOnlySpan<byte> gap = default;
+            var lastRunEnd = -1;
             while (true)
             {
-                var gt = xml[pos..].IndexOf((byte)'>');
-                if (gt < 0) break;
-                var start = pos + gt + 1;
-                var lt = xml[start..].IndexOf((byte)'<');
-                if (lt < 0) break;
-                if (lt >= MinLength && xml.Slice(start, lt).IndexOfAnyExcept(Alphabet) < 0)
+                int start;
+                if (pos == lastRunEnd && !gap.IsEmpty && xml[pos..].StartsWith(gap))
                 {
-                    (result ??= new()).Add(start, lt);
-                    if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
+                    start = pos + gap.Length;
+                }
+                else
+                {
+                    var gt = xml[pos..].IndexOf((byte)'>');
+                    if (gt < 0) break;
+                    start = pos + gt + 1;
+                }
+
+                // One pass over the text: where the base64 alphabet ends, and whether the '<' that ends the text is there.
+                var text = xml[start..];
+                var other = text.IndexOfAnyExcept(Alphabet);
+                if (other < 0) break; // no '<' follows
+                int lt;
+                if (text[other] == (byte)'<')
+                {
+                    lt = other;
+                    if (lt >= MinLength)
+                    {
+                        if (lastRunEnd >= 0) gap = xml[lastRunEnd..start];
+                        (result ??= new()).Add(start, lt);
+                        if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
+                        lastRunEnd = start + lt;
+                    }
+                }
+                else
+                {
+                    var rest = text[other..].IndexOf((byte)'<');
+                    if (rest < 0) break;
+                    lt = other + rest;
                 }
 
                 pos = start + lt;

@@ -133,4 +133,51 @@ public sealed class EnvelopeShortcutDifferentialTests
     }
 
     private static string Trim(string s) => s.Length > 400 ? s[..400] + "…" : s;
+
+    /// <summary>The runs as found by the plain scan (each text between '&gt;' and '&lt;' looked at on its own): what <c>Base64Runs.Find</c> must find.</summary>
+    private static List<(int, int)> PlainRuns(byte[] xml)
+    {
+        var runs = new List<(int, int)>();
+        if (xml.Length < 128 || Array.IndexOf(xml, (byte)'#') >= 0 || xml.AsSpan().IndexOf("<![CDATA["u8) >= 0) return runs;
+        var alphabet = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+        var pos = 0;
+        while (true)
+        {
+            var gt = xml.AsSpan(pos).IndexOf((byte)'>');
+            if (gt < 0) break;
+            var start = pos + gt + 1;
+            var lt = xml.AsSpan(start).IndexOf((byte)'<');
+            if (lt < 0) break;
+            if (lt >= 64 && xml.AsSpan(start, lt).IndexOfAnyExcept(alphabet) < 0) runs.Add((start, lt));
+            pos = start + lt;
+        }
+
+        return runs;
+    }
+
+    private static List<(int, int)> FoundRuns(byte[] xml)
+    {
+        var found = WsManEnvelopeReader.Base64Runs.Find(xml);
+        var runs = Enumerable.Range(0, found?.Count ?? 0).Select(i => found![i]).ToList();
+        found?.Return();
+        return runs;
+    }
+
+    [Test]
+    public void The_runs_found_by_skipping_repeated_separators_are_the_runs_of_the_plain_scan([Range(0, 3)] int batch)
+    {
+        // Repeated separators are skipped by comparing them with the last one: mutations that change one separator,
+        // or a run next to it, must not make the scan skip what it would have looked at.
+        var sample = Sample(120);
+        Assert.That(FoundRuns(sample), Is.EqualTo(PlainRuns(sample)));
+        Assert.That(FoundRuns(sample), Has.Count.EqualTo(120));
+        var random = new Random(2000 + batch);
+        for (var i = 0; i < 400; i++)
+        {
+            var input = Mutate(sample, random);
+            var plain = PlainRuns(input);
+            var found = FoundRuns(input);
+            if (!found.SequenceEqual(plain)) Assert.Fail($"case {batch}/{i}: found {found.Count} runs, the plain scan {plain.Count}; first difference at {found.Zip(plain).TakeWhile(p => p.First == p.Second).Count()}");
+        }
+    }
 }
