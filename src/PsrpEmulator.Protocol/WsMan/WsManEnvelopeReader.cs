@@ -151,8 +151,7 @@ public static class WsManEnvelopeReader
 
         public static Base64Runs? Find(ReadOnlySpan<byte> xml)
         {
-            // Not in a document with CDATA: a run inside a CDATA section is text the reader must see as it is.
-            if (xml.Length < MinLength * 2 || xml.IndexOf((byte)'#') >= 0 || xml.IndexOf("<![CDATA["u8) >= 0) return null;
+            if (xml.Length < MinLength * 2) return null;
             Base64Runs? result = null;
             var pos = 0;
             // The bytes between the last two runs. When the bytes after a run repeat them (the next rsp:Stream of a
@@ -160,12 +159,16 @@ public static class WsManEnvelopeReader
             // and come to the same '>' before a run: it resumes there at once.
             ReadOnlySpan<byte> gap = default;
             var lastRunEnd = -1;
+            // Bytes before this were looked at for '#' and CDATA (or repeat bytes that were; runs are base64 only),
+            // so the document is not scanned for them separately.
+            var cleanTo = 0;
             while (true)
             {
                 int start;
                 if (pos == lastRunEnd && !gap.IsEmpty && xml[pos..].StartsWith(gap))
                 {
                     start = pos + gap.Length;
+                    cleanTo = start;
                 }
                 else
                 {
@@ -179,16 +182,11 @@ public static class WsManEnvelopeReader
                 var other = text.IndexOfAnyExcept(Alphabet);
                 if (other < 0) break; // no '<' follows
                 int lt;
+                var run = false;
                 if (text[other] == (byte)'<')
                 {
                     lt = other;
-                    if (lt >= MinLength)
-                    {
-                        if (lastRunEnd >= 0) gap = xml[lastRunEnd..start];
-                        (result ??= new()).Add(start, lt);
-                        if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
-                        lastRunEnd = start + lt;
-                    }
+                    run = lt >= MinLength;
                 }
                 else
                 {
@@ -197,12 +195,40 @@ public static class WsManEnvelopeReader
                     lt = other + rest;
                 }
 
+                if (!Clean(xml[cleanTo..(run ? start : start + lt)]))
+                {
+                    result?.Return();
+                    return null;
+                }
+
+                cleanTo = start + lt;
+                if (run)
+                {
+                    if (lastRunEnd >= 0) gap = xml[lastRunEnd..start];
+                    (result ??= new()).Add(start, lt);
+                    if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
+                    lastRunEnd = start + lt;
+                }
+
                 pos = start + lt;
+            }
+
+            if (!Clean(xml[cleanTo..]))
+            {
+                result?.Return();
+                return null;
             }
 
             result?.FindGroups(xml);
             return result;
         }
+
+        /// <summary>
+        /// Not in a document with '#' (a marker must never be mistaken for data) or CDATA (a run inside a CDATA
+        /// section is text the reader must see as it is). A CDATA start has no '&gt;' and only one '&lt;', its first
+        /// byte, so it never straddles two of the stretches looked at (each begins at a '&lt;' or after a '&gt;').
+        /// </summary>
+        private static bool Clean(ReadOnlySpan<byte> bytes) => bytes.IndexOf((byte)'#') < 0 && bytes.IndexOf("<![CDATA["u8) < 0;
 
         // For a run that starts a group of rsp:Stream elements: the index of the group's last run.
         private Dictionary<int, int>? _groups;

@@ -180,4 +180,20 @@ public sealed class EnvelopeShortcutDifferentialTests
             if (!found.SequenceEqual(plain)) Assert.Fail($"case {batch}/{i}: found {found.Count} runs, the plain scan {plain.Count}; first difference at {found.Zip(plain).TakeWhile(p => p.First == p.Second).Count()}");
         }
     }
+
+    [TestCase("#")]
+    [TestCase("<![CDATA[x]]>")]
+    public void A_marker_character_or_a_CDATA_section_anywhere_stops_the_runs_as_the_plain_scan_does(string inserted)
+    {
+        // The scan looks for these only in the bytes it does not skip: anywhere (in a separator, before the first or
+        // after the last run, in a run) they must still be seen.
+        var sample = Sample(60);
+        var bytes = Encoding.ASCII.GetBytes(inserted);
+        for (var at = 0; at <= sample.Length; at += 5)
+        {
+            var input = sample[..at].Concat(bytes).Concat(sample[at..]).ToArray();
+            Assert.That(FoundRuns(input), Is.Empty, $"inserted at {at}");
+            Assert.That(PlainRuns(input), Is.Empty);
+        }
+    }
 }
