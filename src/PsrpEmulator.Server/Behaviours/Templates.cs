@@ -272,13 +272,37 @@ internal sealed class PipelineVariables
 
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
-    public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name) =>
-        locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
+    // A counting loop's $_ (in front of any "_" in locals) as its number: made into a value only when a statement
+    // reads it, not once per iteration (an output loop of 100,000 objects boxed 100,000 integers nobody read).
+    private long dollarUnder;
+    private bool hasDollarUnder;
+    private PsrpEmulator.Protocol.Clixml.PsPrimitive? dollarUnderValue;
+
+    public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
+    {
+        if (hasDollarUnder && name == "_") return dollarUnderValue ??= ValueTemplate.Integer(dollarUnder);
+        return locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
+    }
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
     {
+        if (name == "_") ClearDollarUnder();
         if (value is not null) (locals ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
         else Remove(name);
+    }
+
+    /// <summary>$_ is the integer <paramref name="value"/> (a counting loop's), until the next <see cref="SetLocal"/> or <see cref="Set"/> of $_.</summary>
+    public void SetDollarUnder(long value)
+    {
+        dollarUnder = value;
+        hasDollarUnder = true;
+        dollarUnderValue = null;
+    }
+
+    private void ClearDollarUnder()
+    {
+        hasDollarUnder = false;
+        dollarUnderValue = null;
     }
 
     private void Remove(string name)
@@ -290,6 +314,7 @@ internal sealed class PipelineVariables
 
     public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
     {
+        if (name == "_") ClearDollarUnder();
         Remove(name);
         Runspace.SetVariable(name, value);
     }
