@@ -648,11 +648,27 @@ public static class WsManEnvelopeWriter
         w.Flush();
         var output = t_output!;
         var startTag = StreamStartTag(list.Name, list.CommandId, end: false);
+        var endTag = "</rsp:Stream>"u8;
         foreach (ref readonly var content in list.Contents)
         {
-            output.Write(startTag);
-            EncodeStreamContent(output, content.Header.Span, content.Data.Span);
-            output.Write("</rsp:Stream>"u8);
+            var header = content.Header.Span;
+            var data = content.Data.Span;
+            if (!header.IsEmpty || data.Length > 3 * 16 * 1024)
+            {
+                output.Write(startTag);
+                EncodeStreamContent(output, header, data);
+                output.Write(endTag);
+                continue;
+            }
+
+            // A small fragment (thousands per response): the whole element into one span of the output.
+            var encoded = Base64.GetMaxEncodedToUtf8Length(data.Length);
+            var into = output.GetSpan(startTag.Length + encoded + endTag.Length);
+            startTag.CopyTo(into);
+            var status = Base64.EncodeToUtf8(data, into[startTag.Length..], out _, out var written);
+            if (status != OperationStatus.Done) throw new InvalidOperationException("Base64 encoding failed.");
+            endTag.CopyTo(into[(startTag.Length + written)..]);
+            output.Advance(startTag.Length + written + endTag.Length);
         }
     }
 

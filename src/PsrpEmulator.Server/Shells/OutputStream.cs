@@ -350,10 +350,11 @@ internal sealed class OutputStream : ReceiveGate
         _count++;
     }
 
-    // The oldest message was taken from node (the head): unlink what is used up and let waiting writers in.
-    private void Taken(BufferedNode node)
+    // The oldest messages (count of them) were taken from node (the head): unlink what is used up and let waiting
+    // writers in.
+    private void Taken(BufferedNode node, int count = 1)
     {
-        _count--;
+        _count -= count;
         if (node is not MessageSlab { Count: > 0 })
         {
             _head = node.Next;
@@ -421,14 +422,22 @@ internal sealed class OutputStream : ReceiveGate
                 {
                     if (_head is MessageSlab slab)
                     {
-                        // Whole in this envelope as one fragment: the slab's bytes are the fragment as sent.
+                        // Whole in this envelope as one fragment: the slab's bytes are the fragment as sent. Taking one
+                        // is a few reads, so the slab's messages that fit go under this one lock.
                         var length = slab.FirstLength;
                         if (length <= Math.Min(budget - used - StreamElementCost, maxFragmentLength))
                         {
-                            types.Add(slab.FirstType);
-                            fragments.Add(new ShellStreamContent(default, slab.TakeFirst()), _count, budget - used);
-                            used += length + StreamElementCost;
-                            Taken(slab);
+                            var taken = 0;
+                            do
+                            {
+                                types.Add(slab.FirstType);
+                                if (fragments.Add(new ShellStreamContent(default, slab.TakeFirst()), _count - taken, budget - used)) types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
+                                used += length + StreamElementCost;
+                                taken++;
+                            }
+                            while (slab.Count > 0 && (length = slab.FirstLength) <= Math.Min(budget - used - StreamElementCost, maxFragmentLength));
+
+                            Taken(slab, taken);
                             continue;
                         }
 
@@ -501,7 +510,8 @@ internal sealed class OutputStream : ReceiveGate
 
             message.Sent += take;
             message.NextFragmentId++;
-            fragments.Add(encoded, 0, 0);
+            // Read without the lock: only an estimate of what follows.
+            if (fragments.Add(encoded, _count, budget - used)) types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
             used += encoded.Length + StreamElementCost;
             if (isStart) types.Add(message.Type);
             // A message not yet complete goes on in the next fragment of this same envelope while there is room
@@ -541,11 +551,13 @@ internal sealed class OutputStream : ReceiveGate
         public readonly ShellStreamContent[] Items => _items;
 
         /// <summary>
-        /// Adds <paramref name="fragment"/>. The first fragment, when it comes from a slab, sizes the array: as many
-        /// more of its size as fit <paramref name="room"/>, at most the <paramref name="queued"/> messages left.
+        /// Adds <paramref name="fragment"/>. The first fragment sizes the array: as many more of its size as fit
+        /// <paramref name="room"/>, at most the <paramref name="queued"/> messages left. True when the array was made
+        /// or grown (the message types may be presized along).
         /// </summary>
-        public void Add(ShellStreamContent fragment, int queued, int room)
+        public bool Add(ShellStreamContent fragment, int queued, int room)
         {
+            var resized = false;
             if (Count == _items.Length)
             {
                 var capacity = Count == 0 && queued > 0
@@ -554,9 +566,11 @@ internal sealed class OutputStream : ReceiveGate
                 // The estimate is a guess (later messages may be smaller): never fewer than doubling would give.
                 if (Count > 0) capacity = Math.Max(capacity, Count * 2);
                 Array.Resize(ref _items, Math.Min(capacity, Math.Max(Count + 1, budget / (Fragment.HeaderLength + StreamElementCost) + 1)));
+                resized = true;
             }
 
             _items[Count++] = fragment;
+            return resized;
         }
     }
 }

@@ -159,7 +159,7 @@ public class EnvelopeWriterTests
     private static IEnumerable<TestCaseData> StreamLists()
     {
         // A fragment as one slice; a 21-byte header (whole base64 groups) in front of a slice; a 2-byte header (not);
-        // empty contents.
+        // empty contents; a fragment longer than the writer's base64 chunk.
         ShellStreamContent[] contents =
         [
             new(default, "first fragment"u8.ToArray()),
@@ -167,6 +167,7 @@ public class EnvelopeWriterTests
             new(new byte[] { 0xFF, 0xFE }, "odd header"u8.ToArray()),
             new(default, default),
             new(default, new byte[] { 1, 2, 3, 4 }.AsMemory(1, 2)),
+            new(default, Enumerable.Range(0, 60_000).Select(i => (byte)(i * 7)).ToArray()),
         ];
         yield return new TestCaseData("stdout", CommandId, contents).SetName("A stream list with a CommandId is written as its ShellStreams are");
         yield return new TestCaseData("stdout", null, contents).SetName("A stream list without CommandId is written as its ShellStreams are");
