@@ -273,14 +273,19 @@ internal sealed class PipelineVariables
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
     // A counting loop's $_ (in front of any "_" in locals) as its number: made into a value only when a statement
-    // reads it, not once per iteration (an output loop of 100,000 objects boxed 100,000 integers nobody read).
-    private long dollarUnder;
-    private bool hasDollarUnder;
-    private PsrpEmulator.Protocol.Clixml.PsPrimitive? dollarUnderValue;
+    // reads it, not once per iteration (an output loop of 100,000 objects boxed 100,000 integers nobody read). Null
+    // outside counting loops (one field for the pipelines of thousands of idle shells).
+    private LoopNumber? dollarUnder;
+
+    private sealed class LoopNumber
+    {
+        public long Value;
+        public PsrpEmulator.Protocol.Clixml.PsPrimitive? Made;
+    }
 
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
-        if (hasDollarUnder && name == "_") return dollarUnderValue ??= ValueTemplate.Integer(dollarUnder);
+        if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
         return locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
     }
 
@@ -294,16 +299,12 @@ internal sealed class PipelineVariables
     /// <summary>$_ is the integer <paramref name="value"/> (a counting loop's), until the next <see cref="SetLocal"/> or <see cref="Set"/> of $_.</summary>
     public void SetDollarUnder(long value)
     {
-        dollarUnder = value;
-        hasDollarUnder = true;
-        dollarUnderValue = null;
+        var number = dollarUnder ??= new LoopNumber();
+        number.Value = value;
+        number.Made = null;
     }
 
-    private void ClearDollarUnder()
-    {
-        hasDollarUnder = false;
-        dollarUnderValue = null;
-    }
+    private void ClearDollarUnder() => dollarUnder = null;
 
     private void Remove(string name)
     {

@@ -7,7 +7,7 @@ namespace PsrpEmulator.Server.Shells;
 /// <summary>What an <see cref="OutputStream"/>'s queue links: a message of its own, or a slab of small ones.</summary>
 internal abstract class BufferedNode
 {
-    /// <summary>The next node while this one is queued.</summary>
+    /// <summary>While queued: the next newer node (the newest: the oldest, the queue is a ring).</summary>
     public BufferedNode? Next { get; set; }
 }
 
@@ -101,7 +101,7 @@ internal sealed class OutputStream : ReceiveGate
     internal const int SlabMessageLimit = ChunkSize / 4;
 
     // Slabs start small (a pipeline writing one object, thousands of idle shells) and double while the buffer
-    // fills, up to this (below the large object heap).
+    // fills, from this up to the largest (below the large object heap).
     private const int FirstSlabSize = 512;
     private const int MaxSlabSize = 32 * 1024;
 
@@ -110,12 +110,11 @@ internal sealed class OutputStream : ReceiveGate
     // This buffer is its own gate; its monitor guards the fields below, as the gate's own.
     private ReceiveGate Gate => this;
 
-    // Guarded by Gate's monitor. The queue: nodes linked from _head to _tail, _count messages in them. A drained
-    // buffer keeps no node (thousands of idle disconnected shells hold no slab).
-    private BufferedNode? _head;
+    // Guarded by Gate's monitor. The queue: nodes in a ring, _tail the newest and _tail.Next the oldest (one field for
+    // both ends: thousands of idle shells each have two buffers), _count messages in them. A drained buffer keeps no
+    // node (idle disconnected shells hold no slab).
     private BufferedNode? _tail;
     private int _count;
-    private int _nextSlabSize = FirstSlabSize;
     private bool _completed;
     private List<(OutboundMessage Message, TaskCompletionSource Written)>? _blocked;
     private OutboundMessage? _partial;
@@ -197,7 +196,7 @@ internal sealed class OutputStream : ReceiveGate
     {
         lock (Gate)
         {
-            switch (_head)
+            switch (Head)
             {
                 case MessageSlab slab:
                     discarded = slab.FirstType;
@@ -234,9 +233,8 @@ internal sealed class OutputStream : ReceiveGate
         lock (Gate)
         {
             _partial = null;
-            _head = _tail = null;
+            _tail = null;
             _count = 0;
-            _nextSlabSize = FirstSlabSize;
             // Messages waiting for room would have moved in and been discarded with the rest.
             foreach (var (_, written) in _blocked ?? []) written.TrySetResult();
             _blocked = null;
@@ -302,6 +300,9 @@ internal sealed class OutputStream : ReceiveGate
         }
     }
 
+    // The oldest node.
+    private BufferedNode? Head => _tail?.Next;
+
     private bool IsFull => _capacity >= 0 && _count >= _capacity;
 
     private void Enqueue(OutboundMessage message)
@@ -322,9 +323,16 @@ internal sealed class OutputStream : ReceiveGate
 
     private void Link(BufferedNode node)
     {
-        node.Next = null;
-        if (_tail is null) _head = node;
-        else _tail.Next = node;
+        if (_tail is null)
+        {
+            node.Next = node;
+        }
+        else
+        {
+            node.Next = _tail.Next;
+            _tail.Next = node;
+        }
+
         _tail = node;
     }
 
@@ -332,9 +340,10 @@ internal sealed class OutputStream : ReceiveGate
     private MessageSlab SlabWithRoom(int length)
     {
         if (_tail is MessageSlab tail && tail.Room >= length) return tail;
-        if (_head is null) _nextSlabSize = FirstSlabSize;
-        var slab = new MessageSlab(Math.Max(_nextSlabSize, length));
-        _nextSlabSize = Math.Min(_nextSlabSize * 2, MaxSlabSize);
+        // Each slab twice the one before it. After a drain (or a message of its own) the first holds just the message:
+        // most buffers hold one message or a few at a time (state messages, the pool's replies kept by idle shells).
+        var size = _tail is MessageSlab full ? Math.Min(Math.Max(full.Bytes.Length * 2, FirstSlabSize), MaxSlabSize) : length;
+        var slab = new MessageSlab(Math.Max(size, length));
         Link(slab);
         return slab;
     }
@@ -357,9 +366,10 @@ internal sealed class OutputStream : ReceiveGate
         _count -= count;
         if (node is not MessageSlab { Count: > 0 })
         {
-            _head = node.Next;
+            // node is the oldest, _tail.Next.
+            if (node == _tail) _tail = null;
+            else _tail!.Next = node.Next;
             node.Next = null;
-            if (_head is null) _tail = null;
         }
 
         SignalRoom();
@@ -397,7 +407,7 @@ internal sealed class OutputStream : ReceiveGate
 
     private bool HasPending()
     {
-        lock (Gate) return _partial is not null || _head is not null || (_completed && !_finalSent);
+        lock (Gate) return _partial is not null || _tail is not null || (_completed && !_finalSent);
     }
 
     private ReceiveBatch Take(int budget, int maxFragmentLength, List<PsrpMessageType> types)
@@ -420,7 +430,7 @@ internal sealed class OutputStream : ReceiveGate
             {
                 lock (Gate)
                 {
-                    if (_head is MessageSlab slab)
+                    if (Head is MessageSlab slab)
                     {
                         // Whole in this envelope as one fragment: the slab's bytes are the fragment as sent. Taking one
                         // is a few reads, so the slab's messages that fit go under this one lock.
@@ -447,7 +457,7 @@ internal sealed class OutputStream : ReceiveGate
                         slab.TakeFirst();
                         Taken(slab);
                     }
-                    else if (_head is OutboundMessage queued)
+                    else if (Head is OutboundMessage queued)
                     {
                         if (queued.StartsNewBatch && fragments.Count > 0) break;
                         message = queued;
