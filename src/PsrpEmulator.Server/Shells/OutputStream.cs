@@ -437,16 +437,28 @@ internal sealed class OutputStream : ReceiveGate
                         var length = slab.FirstLength;
                         if (length <= Math.Min(budget - used - StreamElementCost, maxFragmentLength))
                         {
+                            // The slab's fields in locals while its messages are walked (the same reads as FirstLength,
+                            // FirstType and TakeFirst).
+                            var bytes = slab.Bytes;
+                            var start = slab.Start;
                             var taken = 0;
-                            do
+                            while (true)
                             {
-                                types.Add(slab.FirstType);
-                                if (fragments.Add(new ShellStreamContent(default, slab.TakeFirst()), _count - taken, budget - used)) types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
-                                used += length + StreamElementCost;
-                                taken++;
-                            }
-                            while (slab.Count > 0 && (length = slab.FirstLength) <= Math.Min(budget - used - StreamElementCost, maxFragmentLength));
+                                types.Add((PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(start + Fragment.HeaderLength + 4)));
+                                if (fragments.Add(new ShellStreamContent(default, new ReadOnlyMemory<byte>(bytes, start, length)), _count - taken, budget - used))
+                                {
+                                    types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
+                                }
 
+                                start += length;
+                                used += length + StreamElementCost;
+                                if (++taken == slab.Count) break;
+                                length = Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(start + 17));
+                                if (length > Math.Min(budget - used - StreamElementCost, maxFragmentLength)) break;
+                            }
+
+                            slab.Start = start;
+                            slab.Count -= taken;
                             Taken(slab, taken);
                             continue;
                         }
