@@ -19,6 +19,12 @@ internal abstract class BufferedNode
 /// </summary>
 internal sealed class MessageSlab(int size) : BufferedNode
 {
+    /// <summary>Where a fragment header holds the blob's length: after ObjectId (8 bytes), FragmentId (8) and the flags (1).</summary>
+    public const int BlobLengthOffset = 17;
+
+    /// <summary>Where a message's type is, from its fragment's start: after the fragment header and the destination.</summary>
+    public const int TypeOffset = Fragment.HeaderLength + 4;
+
     public byte[] Bytes { get; } = GC.AllocateUninitializedArray<byte>(size);
 
     /// <summary>Bytes written.</summary>
@@ -33,11 +39,11 @@ internal sealed class MessageSlab(int size) : BufferedNode
     public int Room => Bytes.Length - End;
 
     /// <summary>The length of the fragment (header and message) at <see cref="Start"/>.</summary>
-    public int FirstLength => Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(Start + 17));
+    public int FirstLength => Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(Start + BlobLengthOffset));
 
     public ulong FirstObjectId => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(Bytes.AsSpan(Start));
 
-    public PsrpMessageType FirstType => (PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Bytes.AsSpan(Start + Fragment.HeaderLength + 4));
+    public PsrpMessageType FirstType => (PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Bytes.AsSpan(Start + TypeOffset));
 
     /// <summary>The fragment of the oldest message, now taken.</summary>
     public ReadOnlyMemory<byte> TakeFirst()
@@ -421,8 +427,9 @@ internal sealed class OutputStream : ReceiveGate
         // or two (a state, one output), and a whole chunk for each was most of what a small Receive allocated.
         var nextChunk = FirstChunkSize;
         var used = 0;
-        // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
-        // writing meanwhile is not held up while fragments are encoded.
+        // Only the Receive holding the gate takes: the monitor is held per message (per run of a slab's messages, which
+        // are taken without encoding), not per batch, so a behaviour writing meanwhile is not held up while fragments
+        // are encoded.
         while (true)
         {
             var message = _partial;
@@ -444,7 +451,7 @@ internal sealed class OutputStream : ReceiveGate
                             var taken = 0;
                             while (true)
                             {
-                                types.Add((PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(start + Fragment.HeaderLength + 4)));
+                                types.Add((PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(start + MessageSlab.TypeOffset)));
                                 if (fragments.Add(new ShellStreamContent(default, new ReadOnlyMemory<byte>(bytes, start, length)), _count - taken, budget - used))
                                 {
                                     types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
@@ -453,7 +460,7 @@ internal sealed class OutputStream : ReceiveGate
                                 start += length;
                                 used += length + StreamElementCost;
                                 if (++taken == slab.Count) break;
-                                length = Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(start + 17));
+                                length = Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(start + MessageSlab.BlobLengthOffset));
                                 if (length > Math.Min(budget - used - StreamElementCost, maxFragmentLength)) break;
                             }
 
