@@ -67,44 +67,12 @@ public static class ClixmlSerializer
     {
         // The usual case, printable ASCII that is written as it is: straight into an array of the exact length (one
         // search and one copy per piece; an output loop of small objects does this once per object).
-        var length = 0;
-        foreach (var piece in pieces)
-        {
-            if (piece is null) continue;
-            if (piece.AsSpan().IndexOfAnyExcept(VerbatimText) >= 0)
-            {
-                length = -1;
-                break;
-            }
-
-            length += piece.Length;
-        }
-
+        var length = VerbatimStringLength(pieces, writeBom);
         if (length >= 0)
         {
-            var bom = writeBom ? 3 : 0;
-            var result = GC.AllocateUninitializedArray<byte>(prefix.Length + bom + "<S></S>"u8.Length + length);
-            var at = result.AsSpan();
-            prefix.CopyTo(at);
-            at = at[prefix.Length..];
-            if (writeBom)
-            {
-                at[0] = 0xEF;
-                at[1] = 0xBB;
-                at[2] = 0xBF;
-                at = at[3..];
-            }
-
-            "<S>"u8.CopyTo(at);
-            at = at[3..];
-            foreach (var piece in pieces)
-            {
-                if (string.IsNullOrEmpty(piece)) continue;
-                System.Text.Ascii.FromUtf16(piece, at, out var written);
-                at = at[written..];
-            }
-
-            "</S>"u8.CopyTo(at);
+            var result = GC.AllocateUninitializedArray<byte>(prefix.Length + length);
+            prefix.CopyTo(result);
+            WriteVerbatimString(result.AsSpan(prefix.Length), pieces, writeBom);
             return result;
         }
 
@@ -124,6 +92,47 @@ public static class ClixmlSerializer
         {
             ReturnScratch(buffer);
         }
+    }
+
+    /// <summary>
+    /// The length of the CLIXML of the string <paramref name="pieces"/> make together when every piece is text CLIXML
+    /// carries as it is (see <see cref="WriteVerbatimString"/>); -1 when one needs escaping or could start an escape.
+    /// </summary>
+    internal static int VerbatimStringLength(ReadOnlySpan<string?> pieces, bool writeBom)
+    {
+        var length = 0;
+        foreach (var piece in pieces)
+        {
+            if (piece is null) continue;
+            if (piece.AsSpan().IndexOfAnyExcept(VerbatimText) >= 0) return -1;
+            length += piece.Length;
+        }
+
+        return (writeBom ? 3 : 0) + "<S></S>"u8.Length + length;
+    }
+
+    /// <summary>Writes the CLIXML <see cref="VerbatimStringLength"/> measured (exactly that many bytes) into <paramref name="destination"/>.</summary>
+    internal static void WriteVerbatimString(Span<byte> destination, ReadOnlySpan<string?> pieces, bool writeBom)
+    {
+        var at = destination;
+        if (writeBom)
+        {
+            at[0] = 0xEF;
+            at[1] = 0xBB;
+            at[2] = 0xBF;
+            at = at[3..];
+        }
+
+        "<S>"u8.CopyTo(at);
+        at = at[3..];
+        foreach (var piece in pieces)
+        {
+            if (string.IsNullOrEmpty(piece)) continue;
+            System.Text.Ascii.FromUtf16(piece, at, out var written);
+            at = at[written..];
+        }
+
+        "</S>"u8.CopyTo(at);
     }
 
     // Printable ASCII that CLIXML text carries as it is: no XML markup (<, >, &) and no underscore (it could start

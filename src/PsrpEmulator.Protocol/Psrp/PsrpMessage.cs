@@ -82,10 +82,7 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
             throw new ArgumentException($"Destination holds {destination.Length} bytes; the message needs {Length}.", nameof(destination));
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)Destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], (uint)MessageType);
-        RunspacePoolId.TryWriteBytes(destination.Slice(8, 16));
-        PipelineId.TryWriteBytes(destination.Slice(24, 16));
+        WriteHeader(destination, Destination, MessageType, RunspacePoolId, PipelineId);
         Data.Span.CopyTo(destination[HeaderLength..]);
     }
 
@@ -114,7 +111,7 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
         ArgumentOutOfRangeException.ThrowIfGreaterThan(headroom, 64);
         Span<byte> prefix = stackalloc byte[headroom + HeaderLength];
         prefix.Clear();
-        new PsrpMessage(destination, body.MessageType, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(prefix[headroom..]);
+        WriteHeader(prefix[headroom..], destination, body.MessageType, runspacePoolId, pipelineId);
         if (body is EndOfPipelineInput) return prefix.ToArray();
         return ClixmlSerializer.Serialize(body.ToPsValue(), writeBom, prefix);
     }
@@ -129,8 +126,41 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
         ArgumentOutOfRangeException.ThrowIfGreaterThan(headroom, 64);
         Span<byte> prefix = stackalloc byte[headroom + HeaderLength];
         prefix.Clear();
-        new PsrpMessage(destination, PsrpMessageType.PipelineOutput, runspacePoolId, pipelineId, ReadOnlyMemory<byte>.Empty).WriteTo(prefix[headroom..]);
+        WriteHeader(prefix[headroom..], destination, PsrpMessageType.PipelineOutput, runspacePoolId, pipelineId);
         return ClixmlSerializer.SerializeString(pieces, writeBom, prefix);
+    }
+
+    /// <summary>
+    /// The length of the message <see cref="EncodeStringOutput"/> makes of <paramref name="pieces"/> when
+    /// <see cref="WriteStringOutput"/> can write it straight into a buffer (every piece printable text that CLIXML
+    /// carries as it is); -1 otherwise (then use <see cref="EncodeStringOutput"/>).
+    /// </summary>
+    public static int StringOutputLength(ReadOnlySpan<string?> pieces, bool writeBom = true)
+    {
+        var data = ClixmlSerializer.VerbatimStringLength(pieces, writeBom);
+        return data < 0 ? -1 : HeaderLength + data;
+    }
+
+    /// <summary>
+    /// Writes the bytes <see cref="EncodeStringOutput"/> would return (without headroom) into <paramref name="into"/>,
+    /// which holds exactly <see cref="StringOutputLength"/> bytes (not -1): no array of the message's own.
+    /// </summary>
+    public static void WriteStringOutput(Span<byte> into, PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, ReadOnlySpan<string?> pieces, bool writeBom = true)
+    {
+        var length = StringOutputLength(pieces, writeBom);
+        if (length < 0) throw new ArgumentException("The pieces need CLIXML escaping: use EncodeStringOutput.", nameof(pieces));
+        if (into.Length != length) throw new ArgumentException($"The message is {length} bytes; the destination holds {into.Length}.", nameof(into));
+        WriteHeader(into, destination, PsrpMessageType.PipelineOutput, runspacePoolId, pipelineId);
+        ClixmlSerializer.WriteVerbatimString(into[HeaderLength..], pieces, writeBom);
+    }
+
+    // The 40-byte header alone (no message object for it: the output path writes one per object).
+    private static void WriteHeader(Span<byte> into, PsrpDestination destination, PsrpMessageType messageType, Guid runspacePoolId, Guid pipelineId)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(into, (uint)destination);
+        BinaryPrimitives.WriteUInt32LittleEndian(into[4..], (uint)messageType);
+        runspacePoolId.TryWriteBytes(into.Slice(8, 16));
+        pipelineId.TryWriteBytes(into.Slice(24, 16));
     }
 
     /// <summary>Builds a message from a typed body. PowerShell writes a UTF-8 BOM; pypsrp does not.</summary>

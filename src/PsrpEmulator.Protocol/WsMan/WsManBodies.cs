@@ -27,6 +27,63 @@ public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<
     public ReadOnlyMemory<byte> Header { get; init; }
 }
 
+/// <summary>The content of one <c>rsp:Stream</c> element: <see cref="Header"/> (often empty) then <see cref="Data"/>, as <see cref="ShellStream"/> has them.</summary>
+public readonly record struct ShellStreamContent(ReadOnlyMemory<byte> Header, ReadOnlyMemory<byte> Data)
+{
+    public int Length => Header.Length + Data.Length;
+}
+
+/// <summary>
+/// The rsp:Stream elements of a response that all have one <see cref="Name"/> and <see cref="CommandId"/> (and no
+/// End), held as their contents: a ReceiveResponse of small objects has thousands of elements, and a
+/// <see cref="ShellStream"/> is made only for an element asked for by index or enumeration (the envelope writer
+/// writes the contents directly).
+/// </summary>
+public sealed class ShellStreamList : IReadOnlyList<ShellStream>
+{
+    private readonly ShellStreamContent[] _contents;
+    private readonly int _count;
+
+    /// <summary>The first <paramref name="count"/> of <paramref name="contents"/> (kept, not copied).</summary>
+    public ShellStreamList(string name, string? commandId, ShellStreamContent[] contents, int count)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(contents);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, contents.Length);
+        Name = name;
+        CommandId = commandId;
+        _contents = contents;
+        _count = count;
+    }
+
+    public string Name { get; }
+
+    public string? CommandId { get; }
+
+    public ReadOnlySpan<ShellStreamContent> Contents => _contents.AsSpan(0, _count);
+
+    public int Count => _count;
+
+    public ShellStream this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
+            var content = _contents[index];
+            return new ShellStream(Name, CommandId, content.Data) { Header = content.Header };
+        }
+    }
+
+    public IEnumerator<ShellStream> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++) yield return this[i];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
 /// <summary>
 /// <c>rsp:Shell</c> as sent in a Create request: ShellId and Name are attributes, then InputStreams,
 /// OutputStreams, optional IdleTimeOut, optional BufferMode, and <c>creationXml</c> (decoded) in the PowerShell namespace.

@@ -587,6 +587,12 @@ public static class WsManEnvelopeWriter
     /// </summary>
     private static void WriteStreams(XmlWriter w, IReadOnlyList<ShellStream> streams)
     {
+        if (streams is ShellStreamList list && IsPlainAttribute(list.Name) && (list.CommandId is null || IsPlainAttribute(list.CommandId)))
+        {
+            WriteStreamList(w, list);
+            return;
+        }
+
         var plain = true;
         string? checkedName = null, checkedId = null;
         foreach (var stream in streams)
@@ -630,11 +636,49 @@ public static class WsManEnvelopeWriter
         }
     }
 
-    private static byte[] StreamStartTag(ShellStream stream)
+    /// <summary>
+    /// The elements of a <see cref="ShellStreamList"/> with plain Name and CommandId: one start tag for all, each
+    /// element's content encoded straight from its bytes (the same output as <see cref="WriteStreams"/> gives for the
+    /// ShellStreams the list stands for).
+    /// </summary>
+    private static void WriteStreamList(XmlWriter w, ShellStreamList list)
     {
-        var sb = new StringBuilder("<rsp:Stream Name=\"", 96).Append(stream.Name).Append('"');
-        if (stream.CommandId is not null) sb.Append(" CommandId=\"").Append(stream.CommandId).Append('"');
-        if (stream.End) sb.Append(" End=\"true\"");
+        if (list.Count == 0) return;
+        w.WriteString(string.Empty);
+        w.Flush();
+        var output = t_output!;
+        var startTag = StreamStartTag(list.Name, list.CommandId, end: false);
+        var endTag = "</rsp:Stream>"u8;
+        foreach (ref readonly var content in list.Contents)
+        {
+            var header = content.Header.Span;
+            var data = content.Data.Span;
+            if (!header.IsEmpty || data.Length > 3 * 16 * 1024)
+            {
+                output.Write(startTag);
+                EncodeStreamContent(output, header, data);
+                output.Write(endTag);
+                continue;
+            }
+
+            // A small fragment (thousands per response): the whole element into one span of the output.
+            var encoded = Base64.GetMaxEncodedToUtf8Length(data.Length);
+            var into = output.GetSpan(startTag.Length + encoded + endTag.Length);
+            startTag.CopyTo(into);
+            var status = Base64.EncodeToUtf8(data, into[startTag.Length..], out _, out var written);
+            if (status != OperationStatus.Done) throw new InvalidOperationException("Base64 encoding failed.");
+            endTag.CopyTo(into[(startTag.Length + written)..]);
+            output.Advance(startTag.Length + written + endTag.Length);
+        }
+    }
+
+    private static byte[] StreamStartTag(ShellStream stream) => StreamStartTag(stream.Name, stream.CommandId, stream.End);
+
+    private static byte[] StreamStartTag(string name, string? commandId, bool end)
+    {
+        var sb = new StringBuilder("<rsp:Stream Name=\"", 96).Append(name).Append('"');
+        if (commandId is not null) sb.Append(" CommandId=\"").Append(commandId).Append('"');
+        if (end) sb.Append(" End=\"true\"");
         return Encoding.UTF8.GetBytes(sb.Append('>').ToString());
     }
 
@@ -662,24 +706,26 @@ public static class WsManEnvelopeWriter
     }
 
     /// <summary>The base64 of <see cref="ShellStream.Header"/> followed by <see cref="ShellStream.Data"/>.</summary>
-    private static void EncodeStreamContent(IBufferWriter<byte> output, ShellStream stream)
+    private static void EncodeStreamContent(IBufferWriter<byte> output, ShellStream stream) =>
+        EncodeStreamContent(output, stream.Header.Span, stream.Data.Span);
+
+    private static void EncodeStreamContent(IBufferWriter<byte> output, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data)
     {
-        var header = stream.Header.Span;
         if (header.IsEmpty)
         {
-            EncodeBase64(output, stream.Data.Span);
+            EncodeBase64(output, data);
         }
         else if (header.Length % 3 == 0)
         {
             // Whole 3-byte groups: base64(header + data) is base64(header) + base64(data), no padding between.
             EncodeBase64(output, header);
-            EncodeBase64(output, stream.Data.Span);
+            EncodeBase64(output, data);
         }
         else
         {
-            var joined = new byte[header.Length + stream.Data.Length];
+            var joined = new byte[header.Length + data.Length];
             header.CopyTo(joined);
-            stream.Data.Span.CopyTo(joined.AsSpan(header.Length));
+            data.CopyTo(joined.AsSpan(header.Length));
             EncodeBase64(output, joined);
         }
     }

@@ -263,7 +263,7 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
                 }
 
                 context.Scope.Set(variable, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                if (dollarUnder) context.Scope.Variables.SetLocal("_", ValueTemplate.Integer(i));
+                if (dollarUnder) context.Scope.Variables.SetDollarUnder(i);
                 for (var s = 0; s < steps.Count; s++) await steps[s].RunAsync(context);
                 if (i == last) break;
             }

@@ -272,14 +272,39 @@ internal sealed class PipelineVariables
 
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
-    public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name) =>
-        locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
+    // A counting loop's $_ (in front of any "_" in locals) as its number: made into a value only when a statement
+    // reads it, not once per iteration (an output loop of 100,000 objects boxed 100,000 integers nobody read). Null
+    // outside counting loops (one field for the pipelines of thousands of idle shells).
+    private LoopNumber? dollarUnder;
+
+    private sealed class LoopNumber
+    {
+        public long Value;
+        public PsrpEmulator.Protocol.Clixml.PsPrimitive? Made;
+    }
+
+    public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
+    {
+        if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
+        return locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
+    }
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
     {
+        if (name == "_") ClearDollarUnder();
         if (value is not null) (locals ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
         else Remove(name);
     }
+
+    /// <summary>$_ is the integer <paramref name="value"/> (a counting loop's), until the next <see cref="SetLocal"/> or <see cref="Set"/> of $_.</summary>
+    public void SetDollarUnder(long value)
+    {
+        var number = dollarUnder ??= new LoopNumber();
+        number.Value = value;
+        number.Made = null;
+    }
+
+    private void ClearDollarUnder() => dollarUnder = null;
 
     private void Remove(string name)
     {
@@ -290,6 +315,7 @@ internal sealed class PipelineVariables
 
     public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
     {
+        if (name == "_") ClearDollarUnder();
         Remove(name);
         Runspace.SetVariable(name, value);
     }

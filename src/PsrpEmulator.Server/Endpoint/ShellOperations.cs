@@ -141,25 +141,25 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var stream = pipeline?.Output ?? shell.PoolOutput;
         var budget = ReceiveHold.BudgetOf(request, Options);
         // Data waiting: answered at once, as the wait below would with data pending, without setting up the hold.
-        var batch = stream.TryReceiveNow(budget, Math.Min(Options.MaxFragmentSize, budget));
+        // The types of the messages taken go straight to the journal's record of this response.
+        var batch = stream.TryReceiveNow(budget, Math.Min(Options.MaxFragmentSize, budget), request.ResponseMessages);
         if (batch is null)
         {
             using var hold = new ReceiveHold(request, shell, services);
-            batch = await stream.ReceiveAsync(hold.Budget, Math.Min(Options.MaxFragmentSize, hold.Budget), hold.Token).ConfigureAwait(false);
+            batch = await stream.ReceiveAsync(hold.Budget, Math.Min(Options.MaxFragmentSize, hold.Budget), request.ResponseMessages, hold.Token).ConfigureAwait(false);
         }
 
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();
         if (batch is null) return ReceiveHold.NothingArrived(shell, Options);
-        if (pipeline is null && batch.Completed && batch.Fragments.Count == 0)
+        if (pipeline is null && batch.Completed && batch.Count == 0)
         {
             // The pool's output ended: the shell was deleted while this Receive waited.
             throw new WsManFaultException(WsManFaultReason.ShellNotFound, shell.ShellId);
         }
 
-        request.ResponseMessages.AddRange(batch.MessageTypes);
-        var streams = new List<ShellStream>(batch.Fragments.Count);
-        foreach (var f in batch.Fragments) streams.Add(new ShellStream("stdout", pipeline?.CommandId, f.Data) { Header = f.Header });
+        // One list over the fragments as taken: no ShellStream per fragment (thousands per response of small objects).
+        var streams = new ShellStreamList("stdout", pipeline?.CommandId, batch.Fragments, batch.Count);
         var state = pipeline is not null && batch.Completed ? new CommandState(pipeline.CommandId, WsManCommandStates.Done, 0) : null;
         return new ReceiveResponseBody(streams, state);
     }

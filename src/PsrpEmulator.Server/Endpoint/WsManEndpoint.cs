@@ -248,6 +248,14 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         const int Envelope = 4 * 1024;
         if (body is not ReceiveResponseBody { Streams: { Count: > 0 } streams }) return 16 * 1024;
         long length = Envelope;
+        if (streams is ShellStreamList list)
+        {
+            // Its contents directly: enumerating it would make a ShellStream per element.
+            var perElement = 64 + list.Name.Length + (list.CommandId?.Length ?? 0);
+            foreach (ref readonly var content in list.Contents) length += (content.Data.Length + 2) / 3 * 4 + perElement;
+            return (int)Math.Min(length, 64L * 1024 * 1024);
+        }
+
         foreach (var stream in streams)
         {
             length += (stream.Data.Length + 2) / 3 * 4 + 64 + stream.Name.Length + (stream.CommandId?.Length ?? 0);

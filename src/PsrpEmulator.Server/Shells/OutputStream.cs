@@ -1,14 +1,67 @@
 using System.Threading.Channels;
 using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
 
 namespace PsrpEmulator.Server.Shells;
+
+/// <summary>What an <see cref="OutputStream"/>'s queue links: a message of its own, or a slab of small ones.</summary>
+internal abstract class BufferedNode
+{
+    /// <summary>While queued: the next newer node (the newest: the oldest, the queue is a ring).</summary>
+    public BufferedNode? Next { get; set; }
+}
+
+/// <summary>
+/// Small messages written back to back into one array, each as the one fragment it is sent as (the fragment header,
+/// then the message): what a busy buffer holds is a few large arrays rather than an object and an array per message,
+/// which the GC had to promote and mark while the behaviour ran ahead of the Receives. A taken message is a slice of
+/// the array (no copy); the bytes of a message never change once written.
+/// </summary>
+internal sealed class MessageSlab(int size) : BufferedNode
+{
+    /// <summary>Where a fragment header holds the blob's length: after ObjectId (8 bytes), FragmentId (8) and the flags (1).</summary>
+    public const int BlobLengthOffset = 17;
+
+    /// <summary>Where a message's type is, from its fragment's start: after the fragment header and the destination.</summary>
+    public const int TypeOffset = Fragment.HeaderLength + 4;
+
+    public byte[] Bytes { get; } = GC.AllocateUninitializedArray<byte>(size);
+
+    /// <summary>Bytes written.</summary>
+    public int End { get; set; }
+
+    /// <summary>Where the oldest message not yet taken starts.</summary>
+    public int Start { get; set; }
+
+    /// <summary>Messages between <see cref="Start"/> and <see cref="End"/>.</summary>
+    public int Count { get; set; }
+
+    public int Room => Bytes.Length - End;
+
+    /// <summary>The length of the fragment (header and message) at <see cref="Start"/>.</summary>
+    public int FirstLength => Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(Start + BlobLengthOffset));
+
+    public ulong FirstObjectId => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(Bytes.AsSpan(Start));
+
+    public PsrpMessageType FirstType => (PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Bytes.AsSpan(Start + TypeOffset));
+
+    /// <summary>The fragment of the oldest message, now taken.</summary>
+    public ReadOnlyMemory<byte> TakeFirst()
+    {
+        var length = FirstLength;
+        var taken = Bytes.AsMemory(Start, length);
+        Start += length;
+        Count--;
+        return taken;
+    }
+}
 
 /// <summary>A PSRP message waiting to be received, with how much of it has been sent already.</summary>
 /// <remarks>
 /// The message is <paramref name="buffer"/> after its first <paramref name="headroom"/> bytes: with room for a fragment
 /// header there, the first fragment is the buffer itself (header written in front of the data), not a copy.
 /// </remarks>
-internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0)
+internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0) : BufferedNode
 {
     public ulong ObjectId { get; } = objectId;
     public PsrpMessageType Type { get; } = type;
@@ -28,16 +81,10 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 }
 
 /// <summary>
-/// One fragment as sent: <paramref name="Header"/> (empty, or the 21-byte fragment header) followed by
-/// <paramref name="Data"/> (the encoded fragment, or with a header: a slice of its message, not copied).
+/// What one Receive takes out of a stream: the first <paramref name="Count"/> of <paramref name="Fragments"/>, each
+/// a fragment as sent (Header empty, or the 21-byte fragment header in front of a slice of its message).
 /// </summary>
-internal readonly record struct OutboundFragment(ReadOnlyMemory<byte> Header, ReadOnlyMemory<byte> Data)
-{
-    public int Length => Header.Length + Data.Length;
-}
-
-/// <summary>What one Receive takes out of a stream.</summary>
-internal sealed record ReceiveBatch(IReadOnlyList<OutboundFragment> Fragments, IReadOnlyList<PsrpMessageType> MessageTypes, bool Completed);
+internal sealed record ReceiveBatch(ShellStreamContent[] Fragments, int Count, bool Completed);
 
 /// <summary>
 /// The server-to-client buffer of one pool or pipeline: a queue of whole messages (bounded for pipelines:
@@ -53,14 +100,27 @@ internal sealed class OutputStream : ReceiveGate
     /// </summary>
     internal const int StreamElementCost = 96;
 
+    /// <summary>
+    /// Messages whose fragment (header included) is at most this long wait in slabs; a longer one keeps its own array
+    /// (sent without a copy, its header written into the room in front of it).
+    /// </summary>
+    internal const int SlabMessageLimit = ChunkSize / 4;
+
+    // Slabs start small (a pipeline writing one object, thousands of idle shells) and double while the buffer
+    // fills, from this up to the largest (below the large object heap).
+    private const int FirstSlabSize = 512;
+    private const int MaxSlabSize = 32 * 1024;
+
     // Messages the buffer holds before writers wait; -1: unbounded (a pool's).
     private readonly int _capacity;
     // This buffer is its own gate; its monitor guards the fields below, as the gate's own.
     private ReceiveGate Gate => this;
 
-    // Guarded by Gate's monitor. The queue exists only while something is buffered: a drained buffer keeps no
-    // array (thousands of idle disconnected shells hold no grown capacity).
-    private Queue<OutboundMessage>? _queue;
+    // Guarded by Gate's monitor. The queue: nodes in a ring, _tail the newest and _tail.Next the oldest (one field for
+    // both ends: thousands of idle shells each have two buffers), _count messages in them. A drained buffer keeps no
+    // node (idle disconnected shells hold no slab).
+    private BufferedNode? _tail;
+    private int _count;
     private bool _completed;
     private List<(OutboundMessage Message, TaskCompletionSource Written)>? _blocked;
     private OutboundMessage? _partial;
@@ -116,13 +176,47 @@ internal sealed class OutputStream : ReceiveGate
         }
     }
 
+    /// <summary>
+    /// Buffers the PIPELINE_OUTPUT of a string made of <paramref name="pieces"/>, written straight into a slab
+    /// (<paramref name="messageLength"/> is <see cref="PsrpMessage.StringOutputLength"/>, not -1): no array of its
+    /// own. False when full or completed, or when the message is too long for a slab: then write it as an
+    /// <see cref="OutboundMessage"/>.
+    /// </summary>
+    public bool TryWriteStringOutput(ulong objectId, Guid runspacePoolId, Guid pipelineId, ReadOnlySpan<string?> pieces, int messageLength)
+    {
+        var length = Fragment.HeaderLength + messageLength;
+        if (length > SlabMessageLimit) return false;
+        lock (Gate)
+        {
+            if (_completed || IsFull) return false;
+            var slab = SlabWithRoom(length);
+            var into = slab.Bytes.AsSpan(slab.End, length);
+            PsrpMessage.WriteStringOutput(into[Fragment.HeaderLength..], PsrpDestination.Client, runspacePoolId, pipelineId, pieces);
+            CommitToSlab(slab, objectId, length);
+            return true;
+        }
+    }
+
     /// <summary>Discards the oldest buffered message (BufferMode Drop); false when there is none.</summary>
-    public bool TryDiscardOldest(out OutboundMessage? discarded)
+    public bool TryDiscardOldest(out PsrpMessageType discarded)
     {
         lock (Gate)
         {
-            discarded = TryDequeue();
-            return discarded is not null;
+            switch (Head)
+            {
+                case MessageSlab slab:
+                    discarded = slab.FirstType;
+                    slab.TakeFirst();
+                    Taken(slab);
+                    return true;
+                case OutboundMessage message:
+                    discarded = message.Type;
+                    Taken(message);
+                    return true;
+                default:
+                    discarded = default;
+                    return false;
+            }
         }
     }
 
@@ -145,7 +239,8 @@ internal sealed class OutputStream : ReceiveGate
         lock (Gate)
         {
             _partial = null;
-            _queue = null;
+            _tail = null;
+            _count = 0;
             // Messages waiting for room would have moved in and been discarded with the rest.
             foreach (var (_, written) in _blocked ?? []) written.TrySetResult();
             _blocked = null;
@@ -157,7 +252,7 @@ internal sealed class OutputStream : ReceiveGate
     {
         get
         {
-            lock (Gate) return (_queue?.Count ?? 0) + (_partial is null ? 0 : 1);
+            lock (Gate) return _count + (_partial is null ? 0 : 1);
         }
     }
 
@@ -187,22 +282,23 @@ internal sealed class OutputStream : ReceiveGate
 
     /// <summary>
     /// Waits for published data (or completion) until <paramref name="hold"/> is cancelled, then takes fragments up
-    /// to <paramref name="budget"/> encoded bytes. Returns null when nothing arrived within the hold.
+    /// to <paramref name="budget"/> encoded bytes, adding the types of the messages they start to
+    /// <paramref name="types"/>. Returns null when nothing arrived within the hold.
     /// </summary>
-    public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, CancellationToken hold) =>
-        Gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength), hold);
+    public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, List<PsrpMessageType> types, CancellationToken hold) =>
+        Gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength, types), hold);
 
     /// <summary>
     /// What <see cref="ReceiveAsync"/> would take at once when data is waiting and no other Receive holds the
     /// buffer; null otherwise (then wait with <see cref="ReceiveAsync"/>). Lets a Receive with data waiting answer
     /// without setting up its hold (timer, linked tokens) or any await.
     /// </summary>
-    public ReceiveBatch? TryReceiveNow(int budget, int maxFragmentLength)
+    public ReceiveBatch? TryReceiveNow(int budget, int maxFragmentLength, List<PsrpMessageType> types)
     {
         if (!TryEnter()) return null;
         try
         {
-            return HasPending() ? Take(budget, maxFragmentLength) : null;
+            return HasPending() ? Take(budget, maxFragmentLength, types) : null;
         }
         finally
         {
@@ -210,17 +306,79 @@ internal sealed class OutputStream : ReceiveGate
         }
     }
 
-    private bool IsFull => _capacity >= 0 && _queue is { } q && q.Count >= _capacity;
+    // The oldest node.
+    private BufferedNode? Head => _tail?.Next;
 
-    private void Enqueue(OutboundMessage message) => (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
+    private bool IsFull => _capacity >= 0 && _count >= _capacity;
 
-    private OutboundMessage? TryDequeue()
+    private void Enqueue(OutboundMessage message)
     {
-        if (_queue is not { } queue || !queue.TryDequeue(out var message)) return null;
-        // Drained: let the grown array go.
-        if (queue.Count == 0) _queue = null;
+        var length = Fragment.HeaderLength + message.Length;
+        if (message.StartsNewBatch || length > SlabMessageLimit)
+        {
+            Link(message);
+            _count++;
+            return;
+        }
+
+        // A small message is copied into a slab: the array it came in is dropped young, not kept while it waits.
+        var slab = SlabWithRoom(length);
+        message.Bytes.Span.CopyTo(slab.Bytes.AsSpan(slab.End + Fragment.HeaderLength));
+        CommitToSlab(slab, message.ObjectId, length);
+    }
+
+    private void Link(BufferedNode node)
+    {
+        if (_tail is null)
+        {
+            node.Next = node;
+        }
+        else
+        {
+            node.Next = _tail.Next;
+            _tail.Next = node;
+        }
+
+        _tail = node;
+    }
+
+    // The tail slab when the next length bytes fit there; a new slab otherwise.
+    private MessageSlab SlabWithRoom(int length)
+    {
+        if (_tail is MessageSlab tail && tail.Room >= length) return tail;
+        // Each slab twice the one before it. After a drain (or a message of its own) the first holds just the message:
+        // most buffers hold one message or a few at a time (state messages, the pool's replies kept by idle shells).
+        var size = _tail is MessageSlab full ? Math.Min(Math.Max(full.Bytes.Length * 2, FirstSlabSize), MaxSlabSize) : length;
+        var slab = new MessageSlab(Math.Max(size, length));
+        Link(slab);
+        return slab;
+    }
+
+    // The message's fragment header in front of the message just written at the slab's end: it is sent as one
+    // fragment whenever it fits a Receive whole (else it is taken out as an OutboundMessage and split).
+    private void CommitToSlab(MessageSlab slab, ulong objectId, int length)
+    {
+        var fragment = slab.Bytes.AsSpan(slab.End, length);
+        FragmentCodec.WriteHeader(fragment, new Fragment(objectId, 0, true, true, slab.Bytes.AsMemory(slab.End + Fragment.HeaderLength, length - Fragment.HeaderLength)));
+        slab.End += length;
+        slab.Count++;
+        _count++;
+    }
+
+    // The oldest messages (count of them) were taken from node (the head): unlink what is used up and let waiting
+    // writers in.
+    private void Taken(BufferedNode node, int count = 1)
+    {
+        _count -= count;
+        if (node is not MessageSlab { Count: > 0 })
+        {
+            // node is the oldest, _tail.Next.
+            if (node == _tail) _tail = null;
+            else _tail!.Next = node.Next;
+            node.Next = null;
+        }
+
         SignalRoom();
-        return message;
     }
 
     // Room was made: writers waiting for it move their messages in, oldest first.
@@ -255,23 +413,23 @@ internal sealed class OutputStream : ReceiveGate
 
     private bool HasPending()
     {
-        lock (Gate) return _partial is not null || _queue is { Count: > 0 } || (_completed && !_finalSent);
+        lock (Gate) return _partial is not null || _tail is not null || (_completed && !_finalSent);
     }
 
-    private ReceiveBatch Take(int budget, int maxFragmentLength)
+    private ReceiveBatch Take(int budget, int maxFragmentLength, List<PsrpMessageType> types)
     {
-        var fragments = new List<OutboundFragment>();
-        // Fragments are encoded into shared chunks (slices, not an array each): a response of small objects
-        // carries thousands of them. Chunks stay below the large object heap unless a fragment needs more.
+        var fragments = new FragmentList(budget);
+        // Fragments that are not slices of a slab or of their message are encoded into shared chunks (slices, not an
+        // array each). Chunks stay below the large object heap unless a fragment needs more.
         byte[] chunk = [];
         var chunkUsed = 0;
         // The first chunk is small and each next one twice as large (up to ChunkSize): most Receives carry a message
         // or two (a state, one output), and a whole chunk for each was most of what a small Receive allocated.
         var nextChunk = FirstChunkSize;
-        var types = new List<PsrpMessageType>();
         var used = 0;
-        // Only the Receive holding the gate takes: the monitor is held per message, not per batch, so a behaviour
-        // writing meanwhile is not held up while fragments are encoded.
+        // Only the Receive holding the gate takes: the monitor is held per message (per run of a slab's messages, which
+        // are taken without encoding), not per batch, so a behaviour writing meanwhile is not held up while fragments
+        // are encoded.
         while (true)
         {
             var message = _partial;
@@ -279,10 +437,50 @@ internal sealed class OutputStream : ReceiveGate
             {
                 lock (Gate)
                 {
-                    if (_queue is { Count: > 0 } queue)
+                    if (Head is MessageSlab slab)
                     {
-                        if (queue.Peek().StartsNewBatch && fragments.Count > 0) break;
-                        message = TryDequeue();
+                        // Whole in this envelope as one fragment: the slab's bytes are the fragment as sent. Taking one
+                        // is a few reads, so the slab's messages that fit go under this one lock.
+                        var length = slab.FirstLength;
+                        if (length <= Math.Min(budget - used - StreamElementCost, maxFragmentLength))
+                        {
+                            // The slab's fields in locals while its messages are walked (the same reads as FirstLength,
+                            // FirstType and TakeFirst).
+                            var bytes = slab.Bytes;
+                            var start = slab.Start;
+                            var taken = 0;
+                            while (true)
+                            {
+                                types.Add((PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(start + MessageSlab.TypeOffset)));
+                                if (fragments.Add(new ShellStreamContent(default, new ReadOnlyMemory<byte>(bytes, start, length)), _count - taken, budget - used))
+                                {
+                                    types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
+                                }
+
+                                start += length;
+                                used += length + StreamElementCost;
+                                if (++taken == slab.Count) break;
+                                length = Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(start + MessageSlab.BlobLengthOffset));
+                                if (length > Math.Min(budget - used - StreamElementCost, maxFragmentLength)) break;
+                            }
+
+                            slab.Start = start;
+                            slab.Count -= taken;
+                            Taken(slab, taken);
+                            continue;
+                        }
+
+                        // Not whole here: as a message of its own, sent in fragments (or in the next Receive) below.
+                        var at = slab.Start;
+                        message = new OutboundMessage(slab.FirstObjectId, slab.FirstType, slab.Bytes.AsSpan(at, length).ToArray(), headroom: Fragment.HeaderLength);
+                        slab.TakeFirst();
+                        Taken(slab);
+                    }
+                    else if (Head is OutboundMessage queued)
+                    {
+                        if (queued.StartsNewBatch && fragments.Count > 0) break;
+                        message = queued;
+                        Taken(queued);
                     }
                     else if (_completed && !_finalSent)
                     {
@@ -310,38 +508,39 @@ internal sealed class OutputStream : ReceiveGate
                 break;
             }
 
-            var length = Math.Min(room, message.Length - message.Sent);
+            var take = Math.Min(room, message.Length - message.Sent);
             var isStart = message.Sent == 0;
-            var isEnd = message.Sent + length == message.Length;
-            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.Slice(message.Sent, length));
+            var isEnd = message.Sent + take == message.Length;
+            var fragment = new Fragment(message.ObjectId, message.NextFragmentId, isStart, isEnd, message.Bytes.Slice(message.Sent, take));
             var size = fragment.EncodedLength;
-            OutboundFragment encoded;
+            ShellStreamContent encoded;
             if (isStart && isEnd && size > ChunkSize / 4 && message.Headroom >= Fragment.HeaderLength)
             {
                 // A large message in one fragment: its header goes into the room left in front of the message, no
                 // copy. Only a whole message: its header is the same whenever it is written.
                 var at = message.Headroom - Fragment.HeaderLength;
                 FragmentCodec.WriteHeader(message.Buffer.AsSpan(at, Fragment.HeaderLength), fragment);
-                encoded = new OutboundFragment(default, message.Buffer.AsMemory(at, size));
+                encoded = new ShellStreamContent(default, message.Buffer.AsMemory(at, size));
             }
-            else if (length > ChunkSize / 4)
+            else if (take > ChunkSize / 4)
             {
                 // A large fragment of a longer message: its header in the chunk, its data the message's own bytes
                 // (the envelope writer encodes both into one rsp:Stream), not copied.
                 var header = Reserve(ref chunk, ref chunkUsed, ref nextChunk, Fragment.HeaderLength, budget);
                 FragmentCodec.WriteHeader(header.Span, fragment);
-                encoded = new OutboundFragment(header, fragment.Blob);
+                encoded = new ShellStreamContent(header, fragment.Blob);
             }
             else
             {
                 var into = Reserve(ref chunk, ref chunkUsed, ref nextChunk, size, budget);
                 FragmentCodec.Write(into.Span, fragment);
-                encoded = new OutboundFragment(default, into);
+                encoded = new ShellStreamContent(default, into);
             }
 
-            message.Sent += length;
+            message.Sent += take;
             message.NextFragmentId++;
-            fragments.Add(encoded);
+            // Read without the lock: only an estimate of what follows.
+            if (fragments.Add(encoded, _count, budget - used)) types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
             used += encoded.Length + StreamElementCost;
             if (isStart) types.Add(message.Type);
             // A message not yet complete goes on in the next fragment of this same envelope while there is room
@@ -349,7 +548,7 @@ internal sealed class OutputStream : ReceiveGate
             _partial = isEnd ? null : message;
         }
 
-        return new ReceiveBatch(fragments, types, IsCompleted);
+        return new ReceiveBatch(fragments.Items, fragments.Count, IsCompleted);
 
         // The next size bytes of the shared chunk (a new chunk when they do not fit).
         static Memory<byte> Reserve(ref byte[] chunk, ref int chunkUsed, ref int nextChunk, int size, int budget)
@@ -365,6 +564,42 @@ internal sealed class OutputStream : ReceiveGate
             var into = chunk.AsMemory(chunkUsed, size);
             chunkUsed += size;
             return into;
+        }
+    }
+
+    /// <summary>
+    /// The fragments of one Receive, in an array sized once from the first small message when it can be: a response
+    /// of small objects carries about budget ÷ (their size) of them, and growing by doubling allocated twice that.
+    /// </summary>
+    private struct FragmentList(int budget)
+    {
+        private ShellStreamContent[] _items = [];
+
+        public int Count { get; private set; }
+
+        public readonly ShellStreamContent[] Items => _items;
+
+        /// <summary>
+        /// Adds <paramref name="fragment"/>. The first fragment sizes the array: as many more of its size as fit
+        /// <paramref name="room"/>, at most the <paramref name="queued"/> messages left. True when the array was made
+        /// or grown (the message types may be presized along).
+        /// </summary>
+        public bool Add(ShellStreamContent fragment, int queued, int room)
+        {
+            var resized = false;
+            if (Count == _items.Length)
+            {
+                var capacity = Count == 0 && queued > 0
+                    ? 1 + Math.Min(queued, Math.Max(0, room - fragment.Length - StreamElementCost) / (fragment.Length + StreamElementCost))
+                    : Math.Max(4, Count * 2);
+                // The estimate is a guess (later messages may be smaller): never fewer than doubling would give.
+                if (Count > 0) capacity = Math.Max(capacity, Count * 2);
+                Array.Resize(ref _items, Math.Min(capacity, Math.Max(Count + 1, budget / (Fragment.HeaderLength + StreamElementCost) + 1)));
+                resized = true;
+            }
+
+            _items[Count++] = fragment;
+            return resized;
         }
     }
 }

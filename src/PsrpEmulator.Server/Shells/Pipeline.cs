@@ -191,10 +191,16 @@ internal sealed class Pipeline : IPipelineHost
     {
         // The string itself only when the pieces need CLIXML escaping, or when the write may have to wait.
         if (!(_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
-              _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput) &&
-            PsrpMessage.EncodeStringOutput(PsrpDestination.Client, _runspacePoolId, PipelineId, pieces, headroom: Fragment.HeaderLength) is { } message)
+              _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput))
         {
-            return WriteNowAsync(new OutboundMessage(_shell.NextObjectId(), PsrpMessageType.PipelineOutput, message, headroom: Fragment.HeaderLength), cancellationToken);
+            // The usual case (plain text, room in the buffer): the message is written straight into the buffer.
+            var length = PsrpMessage.StringOutputLength(pieces);
+            var objectId = length >= 0 ? _shell.NextObjectId() : 0;
+            if (length >= 0 && Output.TryWriteStringOutput(objectId, _runspacePoolId, PipelineId, pieces, length)) return ValueTask.CompletedTask;
+            if (PsrpMessage.EncodeStringOutput(PsrpDestination.Client, _runspacePoolId, PipelineId, pieces, headroom: Fragment.HeaderLength) is { } message)
+            {
+                return WriteNowAsync(new OutboundMessage(length >= 0 ? objectId : _shell.NextObjectId(), PsrpMessageType.PipelineOutput, message, headroom: Fragment.HeaderLength), cancellationToken);
+            }
         }
 
         return WriteAsync(new PipelineOutput(PsPrimitive.String(string.Concat(pieces))), cancellationToken);
@@ -223,19 +229,19 @@ internal sealed class Pipeline : IPipelineHost
     {
         if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
         {
-            Record(oldest!);
+            Record(oldest);
             if (Output.TryWrite(outbound)) return;
         }
 
         // Newest policy, or a concurrent writer took the freed slot: the new object is the one lost.
-        Record(outbound);
+        Record(outbound.Type);
 
-        void Record(OutboundMessage dropped)
+        void Record(PsrpMessageType dropped)
         {
             var count = Interlocked.Increment(ref _dropped);
-            Diagnostics.Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, dropped.Type, count);
+            Diagnostics.Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, dropped, count);
             _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
-                _shell.ShellId, CommandId, [dropped.Type], [], 0, null));
+                _shell.ShellId, CommandId, [dropped], [], 0, null));
         }
     }
 

@@ -156,6 +156,53 @@ public class EnvelopeWriterTests
             "<rsp:Stream Name=\"pr\">ZA==</rsp:Stream><rsp:Stream Name=\"pr\" End=\"true\">ZQ==</rsp:Stream></rsp:ReceiveResponse>"));
     }
 
+    private static IEnumerable<TestCaseData> StreamLists()
+    {
+        // A fragment as one slice; a 21-byte header (whole base64 groups) in front of a slice; a 2-byte header (not);
+        // empty contents; a fragment longer than the writer's base64 chunk.
+        ShellStreamContent[] contents =
+        [
+            new(default, "first fragment"u8.ToArray()),
+            new(Enumerable.Range(0, 21).Select(i => (byte)i).ToArray(), "data after a header"u8.ToArray()),
+            new(new byte[] { 0xFF, 0xFE }, "odd header"u8.ToArray()),
+            new(default, default),
+            new(default, new byte[] { 1, 2, 3, 4 }.AsMemory(1, 2)),
+            new(default, Enumerable.Range(0, 60_000).Select(i => (byte)(i * 7)).ToArray()),
+        ];
+        yield return new TestCaseData("stdout", CommandId, contents).SetName("A stream list with a CommandId is written as its ShellStreams are");
+        yield return new TestCaseData("stdout", null, contents).SetName("A stream list without CommandId is written as its ShellStreams are");
+        yield return new TestCaseData("a&b\"<c>", "x\ty", contents).SetName("A stream list whose attributes need escaping is written as its ShellStreams are");
+        yield return new TestCaseData("stdout", CommandId, Array.Empty<ShellStreamContent>()).SetName("An empty stream list is written as no streams are");
+    }
+
+    [TestCaseSource(nameof(StreamLists))]
+    public void ReceiveResponse_with_a_stream_list_is_written_byte_for_byte_as_with_its_ShellStreams(string name, string? commandId, ShellStreamContent[] contents)
+    {
+        // More room in the array than the list covers: only the first Count are elements.
+        var array = contents.Append(new ShellStreamContent(default, "not an element"u8.ToArray())).ToArray();
+        var list = new ShellStreamList(name, commandId, array, contents.Length);
+        var streams = contents.Select(c => new ShellStream(name, commandId, c.Data) { Header = c.Header }).ToList();
+        var state = new CommandState(CommandId, WsManCommandStates.Done, 0);
+
+        var expected = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), new ReceiveResponseBody(streams, state)));
+        var actual = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), new ReceiveResponseBody(list, state)));
+
+        Assert.That(Encoding.UTF8.GetString(actual), Is.EqualTo(Encoding.UTF8.GetString(expected)));
+        Assert.That(list, Has.Count.EqualTo(contents.Length));
+        Assert.That(list.Select(s => (s.Name, s.CommandId, s.End, s.Header.ToArray(), s.Data.ToArray())),
+            Is.EqualTo(streams.Select(s => (s.Name, s.CommandId, s.End, s.Header.ToArray(), s.Data.ToArray()))));
+    }
+
+    [Test]
+    public void A_stream_list_refuses_a_count_beyond_its_array_and_an_index_beyond_its_count()
+    {
+        ShellStreamContent[] contents = [new(default, "a"u8.ToArray()), new(default, "b"u8.ToArray())];
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ShellStreamList("stdout", null, contents, 3));
+        var list = new ShellStreamList("stdout", null, contents, 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = list[1]);
+        Assert.That(list[0].Data.ToArray(), Is.EqualTo("a"u8.ToArray()));
+    }
+
     [Test]
     public void Empty_body_is_written_as_a_self_closing_Body()
     {

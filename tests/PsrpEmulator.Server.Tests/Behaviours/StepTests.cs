@@ -246,6 +246,31 @@ public class StepTests
     }
 
     [Test]
+    public async Task A_loop_s_dollar_underscore_is_its_number_restored_after_an_inner_loop_and_replaced_by_an_assignment()
+    {
+        var (host, _) = await RunAsync("""
+            - loop:
+                from: 1
+                to: 2
+                steps:
+                  - output: "a{$_}"
+                  - loop: { from: 5, to: 6, steps: [ output: "b{$_}" ] }
+                  - output: "c{$_}"
+                  - set: { name: _, value: z }
+                  - output: "d{$_}"
+            """);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a1", "b5", "b6", "c1", "dz", "a2", "b5", "b6", "c2", "dz" }));
+    }
+
+    [Test]
+    public async Task A_loop_s_dollar_underscore_is_an_Int32_each_time_it_is_read()
+    {
+        var (host, _) = await RunAsync("- loop: { from: 3, to: 4, steps: [ output: { $variable: _ }, output: { $variable: _ } ] }");
+        Assert.That(host.Outputs.Select(o => Primitive(o).Value), Is.EqualTo(new object[] { 3, 3, 4, 4 }));
+        Assert.That(host.Outputs.Select(o => Primitive(o).Type), Is.All.EqualTo(PsPrimitiveType.Int32));
+    }
+
+    [Test]
     public async Task Loop_bound_that_is_not_a_number_at_run_time_fails_the_pipeline()
     {
         var (host, outcome) = await RunAsync("- output: before\n- loop: { from: 1, to: '{arg}', steps: [ output: x ] }", "go many");

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Tests.Shells;
+
+/// <summary>
+/// The output buffer of a pipeline: small messages wait in shared slabs as the fragments they are sent as, others as
+/// messages of their own. What a Receive takes must be exactly the fragments of the messages in the order they were
+/// written, however they were stored.
+/// </summary>
+public class OutputStreamTests
+{
+    private static readonly Guid Pool = Guid.Parse("8d4a5d8e-1b4c-4a39-9b6f-5a0c1e2f3a4b");
+    private static readonly Guid PipelineId = Guid.Parse("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+    private const int Large = 512_000;
+
+    private static string[] Pieces(ulong objectId, int padding = 20) => ["obj ", objectId.ToString(System.Globalization.CultureInfo.InvariantCulture), " " + new string('x', padding)];
+
+    // The message as the pipeline would encode it on its own.
+    private static byte[] Message(ulong objectId, int padding = 20) =>
+        PsrpMessage.EncodeStringOutput(PsrpDestination.Client, Pool, PipelineId, Pieces(objectId, padding))!;
+
+    private static bool WriteString(OutputStream stream, ulong objectId, int padding = 20)
+    {
+        var pieces = Pieces(objectId, padding);
+        return stream.TryWriteStringOutput(objectId, Pool, PipelineId, pieces, PsrpMessage.StringOutputLength(pieces));
+    }
+
+    private static OutboundMessage Outbound(ulong objectId, int padding = 20, bool startsNewBatch = false)
+    {
+        var message = PsrpMessage.EncodeStringOutput(PsrpDestination.Client, Pool, PipelineId, Pieces(objectId, padding), headroom: Fragment.HeaderLength)!;
+        return new OutboundMessage(objectId, PsrpMessageType.PipelineOutput, message, startsNewBatch, Fragment.HeaderLength);
+    }
+
+    // The fragments of messages as FragmentCodec makes them, one array each.
+    private static List<byte[]> Fragments(int maxFragmentLength, params (ulong ObjectId, byte[] Message)[] messages)
+    {
+        var fragments = new List<byte[]>();
+        foreach (var (objectId, message) in messages) fragments.AddRange(FragmentCodec.Split(objectId, message, maxFragmentLength));
+        return fragments;
+    }
+
+    private static (List<byte[]> Fragments, List<PsrpMessageType> Types, ReceiveBatch Batch)? Receive(OutputStream stream, int budget = Large, int maxFragmentLength = Large)
+    {
+        var types = new List<PsrpMessageType>();
+        if (stream.TryReceiveNow(budget, maxFragmentLength, types) is not { } batch) return null;
+        var fragments = batch.Fragments.Take(batch.Count).Select(f => f.Header.ToArray().Concat(f.Data.ToArray()).ToArray()).ToList();
+        return (fragments, types, batch);
+    }
+
+    private static ulong ObjectIdOf(byte[] fragment) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(fragment);
+
+    [Test]
+    public void String_outputs_written_into_the_buffer_are_received_as_the_fragments_of_their_messages()
+    {
+        var stream = new OutputStream(100);
+        for (ulong id = 1; id <= 3; id++) Assert.That(WriteString(stream, id), Is.True);
+
+        var received = Receive(stream)!.Value;
+
+        Assert.That(received.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)), (2, Message(2)), (3, Message(3)))));
+        Assert.That(received.Types, Is.EqualTo(Enumerable.Repeat(PsrpMessageType.PipelineOutput, 3)));
+        Assert.That(stream.BufferedCount, Is.Zero);
+    }
+
+    [Test]
+    public void Messages_in_slabs_and_messages_of_their_own_keep_the_order_they_were_written_in()
+    {
+        var stream = new OutputStream(100);
+        var large = Outbound(3, padding: 20_000);
+        Assert.That(stream.TryWrite(Outbound(1)), Is.True);
+        Assert.That(WriteString(stream, 2), Is.True);
+        Assert.That(stream.TryWrite(large), Is.True);
+        Assert.That(WriteString(stream, 4), Is.True);
+        Assert.That(stream.TryWrite(Outbound(5, padding: 3_000)), Is.True);
+
+        var received = Receive(stream)!.Value;
+
+        Assert.That(received.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)), (2, Message(2)), (3, Message(3, 20_000)), (4, Message(4)), (5, Message(5, 3_000)))));
+        // The large message is sent from its own array (header written into the room in front of it), not copied.
+        Assert.That(MemoryMarshal.TryGetArray(received.Batch.Fragments[2].Data, out var segment) && ReferenceEquals(segment.Array, large.Buffer), Is.True);
+    }
+
+    [Test]
+    public void Many_messages_across_many_slabs_arrive_whole_in_order_and_within_each_Receive_s_budget()
+    {
+        var stream = new OutputStream(null);
+        var expected = new List<(ulong, byte[])>();
+        for (ulong id = 1; id <= 3000; id++)
+        {
+            // Lengths vary (some written as objects, a few too long for a slab) so that slab boundaries fall anywhere.
+            var padding = (int)(id * 37 % 400) + (id % 500 == 0 ? 9_000 : 0);
+            if (id % 7 == 0 || padding > OutputStream.SlabMessageLimit) Assert.That(stream.TryWrite(Outbound(id, padding)), Is.True);
+            else Assert.That(WriteString(stream, id, padding), Is.True);
+            expected.Add((id, Message(id, padding)));
+        }
+
+        const int budget = 20_000;
+        var all = new List<byte[]>();
+        while (Receive(stream, budget, budget) is { } received)
+        {
+            Assert.That(received.Fragments.Sum(f => f.Length + OutputStream.StreamElementCost), Is.LessThanOrEqualTo(budget));
+            all.AddRange(received.Fragments);
+        }
+
+        Assert.That(all, Is.EqualTo(Fragments(budget, [.. expected])));
+    }
+
+    [Test]
+    public void Capacity_counts_messages_whether_they_wait_in_slabs_or_not()
+    {
+        var stream = new OutputStream(3);
+        Assert.That(WriteString(stream, 1), Is.True);
+        Assert.That(stream.TryWrite(Outbound(2)), Is.True);
+        Assert.That(WriteString(stream, 3), Is.True);
+
+        Assert.That(WriteString(stream, 4), Is.False);
+        Assert.That(stream.TryWrite(Outbound(4)), Is.False);
+        Assert.That(stream.BufferedCount, Is.EqualTo(3));
+
+        Assert.That(Receive(stream)!.Value.Fragments.Select(ObjectIdOf), Is.EqualTo(new ulong[] { 1, 2, 3 }));
+        Assert.That(stream.BufferedCount, Is.Zero);
+        Assert.That(WriteString(stream, 4), Is.True);
+        Assert.That(stream.TryWrite(Outbound(5)), Is.True);
+        Assert.That(WriteString(stream, 6), Is.True);
+        Assert.That(WriteString(stream, 7), Is.False);
+    }
+
+    [Test]
+    public void A_string_output_too_long_for_a_slab_is_left_to_be_written_as_a_message_of_its_own()
+    {
+        var stream = new OutputStream(10);
+        Assert.That(WriteString(stream, 1, padding: OutputStream.SlabMessageLimit), Is.False);
+        Assert.That(stream.BufferedCount, Is.Zero);
+    }
+
+    [Test]
+    public void Discarding_the_oldest_drops_whole_messages_oldest_first()
+    {
+        var stream = new OutputStream(10);
+        Assert.That(WriteString(stream, 1), Is.True);
+        Assert.That(stream.TryWrite(Outbound(2)), Is.True);
+        Assert.That(stream.TryWrite(Outbound(3, padding: 20_000)), Is.True);
+        Assert.That(WriteString(stream, 4), Is.True);
+
+        Assert.That(stream.TryDiscardOldest(out var first), Is.True);
+        Assert.That(stream.TryDiscardOldest(out var second), Is.True);
+        Assert.That(stream.TryDiscardOldest(out var third), Is.True);
+
+        Assert.That(new[] { first, second, third }, Is.All.EqualTo(PsrpMessageType.PipelineOutput));
+        Assert.That(stream.BufferedCount, Is.EqualTo(1));
+        Assert.That(Receive(stream)!.Value.Fragments, Is.EqualTo(Fragments(Large, (4, Message(4)))));
+        Assert.That(stream.TryDiscardOldest(out _), Is.False);
+    }
+
+    [Test]
+    public void A_message_that_does_not_fit_whole_after_others_waits_for_the_next_Receive()
+    {
+        var stream = new OutputStream(10);
+        Assert.That(WriteString(stream, 1), Is.True);
+        Assert.That(WriteString(stream, 2, padding: 200), Is.True);
+        var first = Message(1).Length + Fragment.HeaderLength + OutputStream.StreamElementCost;
+
+        // Room for the first and half the second: the second is not started here.
+        var budget = first + (Message(2, 200).Length / 2);
+        Assert.That(Receive(stream, budget)!.Value.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)))));
+        Assert.That(stream.BufferedCount, Is.EqualTo(1));
+        Assert.That(Receive(stream)!.Value.Fragments, Is.EqualTo(Fragments(Large, (2, Message(2, 200)))));
+    }
+
+    [Test]
+    public void A_small_message_longer_than_a_Receive_s_room_is_split_and_sent_again_from_its_start_after_a_connect()
+    {
+        var stream = new OutputStream(10);
+        Assert.That(WriteString(stream, 1, padding: 300), Is.True);
+        const int maxFragment = 100;
+        var expected = Fragments(maxFragment, (1, Message(1, 300)));
+        Assert.That(expected, Has.Count.GreaterThan(3));
+
+        // Two fragments fit: the message is split.
+        var two = Receive(stream, 2 * (maxFragment + OutputStream.StreamElementCost), maxFragment)!.Value;
+        Assert.That(two.Fragments, Is.EqualTo(expected.Take(2)));
+        Assert.That(two.Types, Is.EqualTo(new[] { PsrpMessageType.PipelineOutput }));
+
+        // A client connecting cannot use the half it did not get: the message starts over.
+        stream.RestartPartialMessageAsync().GetAwaiter().GetResult();
+        var all = new List<byte[]>();
+        while (Receive(stream, Large, maxFragment) is { } received) all.AddRange(received.Fragments);
+        Assert.That(all, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_message_that_starts_a_new_batch_is_not_sent_after_messages_from_slabs()
+    {
+        var stream = new OutputStream(null);
+        Assert.That(WriteString(stream, 1), Is.True);
+        Assert.That(stream.TryWrite(Outbound(2, startsNewBatch: true)), Is.True);
+        Assert.That(WriteString(stream, 3), Is.True);
+
+        Assert.That(Receive(stream)!.Value.Fragments.Select(ObjectIdOf), Is.EqualTo(new ulong[] { 1 }));
+        Assert.That(Receive(stream)!.Value.Fragments.Select(ObjectIdOf), Is.EqualTo(new ulong[] { 2, 3 }));
+    }
+
+    [Test]
+    public async Task A_writer_waiting_for_room_moves_in_when_a_Receive_takes_and_goes_out_in_that_Receive()
+    {
+        var stream = new OutputStream(1);
+        Assert.That(WriteString(stream, 1), Is.True);
+        var waiting = stream.WriteAsync(Outbound(2), CancellationToken.None).AsTask();
+        Assert.That(waiting.IsCompleted, Is.False);
+
+        var received = Receive(stream)!.Value;
+
+        Assert.That(received.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)), (2, Message(2)))));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Test]
+    public void The_final_message_goes_after_everything_buffered_and_completes_the_stream()
+    {
+        var stream = new OutputStream(10);
+        Assert.That(WriteString(stream, 1), Is.True);
+        var state = PsrpMessage.Create(PsrpDestination.Client, Pool, PipelineId, new PipelineStateMessage(PSInvocationState.Completed, null)).ToArray();
+        stream.Complete(new OutboundMessage(2, PsrpMessageType.PipelineState, state));
+        Assert.That(WriteString(stream, 3), Is.False);
+
+        var received = Receive(stream)!.Value;
+
+        Assert.That(received.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)), (2, state))));
+        Assert.That(received.Types, Is.EqualTo(new[] { PsrpMessageType.PipelineOutput, PsrpMessageType.PipelineState }));
+        Assert.That(received.Batch.Completed, Is.True);
+    }
+
+    [Test]
+    public void Clearing_drops_what_waits_in_slabs_and_the_buffer_takes_new_messages_after()
+    {
+        var stream = new OutputStream(null);
+        for (ulong id = 1; id <= 50; id++) Assert.That(WriteString(stream, id), Is.True);
+        stream.ClearAsync().GetAwaiter().GetResult();
+        Assert.That(stream.BufferedCount, Is.Zero);
+        Assert.That(Receive(stream), Is.Null);
+
+        Assert.That(WriteString(stream, 51), Is.True);
+        Assert.That(Receive(stream)!.Value.Fragments, Is.EqualTo(Fragments(Large, (51, Message(51)))));
+    }
+}
