@@ -39,13 +39,13 @@ public readonly record struct ShellStreamContent(ReadOnlyMemory<byte> Header, Re
 /// <see cref="ShellStream"/> is made only for an element asked for by index or enumeration (the envelope writer
 /// writes the contents directly).
 /// </summary>
-public sealed class ShellStreamList : IReadOnlyList<ShellStream>
+public sealed class ShellStreamBatch : IReadOnlyList<ShellStream>
 {
     private readonly ShellStreamContent[] _contents;
     private readonly int _count;
 
     /// <summary>The first <paramref name="count"/> of <paramref name="contents"/> (kept, not copied).</summary>
-    public ShellStreamList(string name, string? commandId, ShellStreamContent[] contents, int count)
+    public ShellStreamBatch(string name, string? commandId, ShellStreamContent[] contents, int count)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(contents);

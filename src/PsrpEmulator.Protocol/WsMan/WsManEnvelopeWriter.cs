@@ -587,7 +587,7 @@ public static class WsManEnvelopeWriter
     /// </summary>
     private static void WriteStreams(XmlWriter w, IReadOnlyList<ShellStream> streams)
     {
-        if (streams is ShellStreamList list && IsPlainAttribute(list.Name) && (list.CommandId is null || IsPlainAttribute(list.CommandId)))
+        if (streams is ShellStreamBatch list && IsPlainAttribute(list.Name) && (list.CommandId is null || IsPlainAttribute(list.CommandId)))
         {
             WriteStreamList(w, list);
             return;
@@ -637,11 +637,11 @@ public static class WsManEnvelopeWriter
     }
 
     /// <summary>
-    /// The elements of a <see cref="ShellStreamList"/> with plain Name and CommandId: one start tag for all, each
+    /// The elements of a <see cref="ShellStreamBatch"/> with plain Name and CommandId: one start tag for all, each
     /// element's content encoded straight from its bytes (the same output as <see cref="WriteStreams"/> gives for the
     /// ShellStreams the list stands for).
     /// </summary>
-    private static void WriteStreamList(XmlWriter w, ShellStreamList list)
+    private static void WriteStreamList(XmlWriter w, ShellStreamBatch list)
     {
         if (list.Count == 0) return;
         w.WriteString(string.Empty);

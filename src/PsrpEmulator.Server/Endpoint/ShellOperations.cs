@@ -159,7 +159,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         }
 
         // One list over the fragments as taken: no ShellStream per fragment (thousands per response of small objects).
-        var streams = new ShellStreamList("stdout", pipeline?.CommandId, batch.Fragments, batch.Count);
+        var streams = new ShellStreamBatch("stdout", pipeline?.CommandId, batch.Fragments, batch.Count);
         var state = pipeline is not null && batch.Completed ? new CommandState(pipeline.CommandId, WsManCommandStates.Done, 0) : null;
         return new ReceiveResponseBody(streams, state);
     }

@@ -248,7 +248,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         const int Envelope = 4 * 1024;
         if (body is not ReceiveResponseBody { Streams: { Count: > 0 } streams }) return 16 * 1024;
         long length = Envelope;
-        if (streams is ShellStreamList list)
+        if (streams is ShellStreamBatch list)
         {
             // Its contents directly: enumerating it would make a ShellStream per element.
             var perElement = 64 + list.Name.Length + (list.CommandId?.Length ?? 0);

@@ -180,7 +180,7 @@ public class EnvelopeWriterTests
     {
         // More room in the array than the list covers: only the first Count are elements.
         var array = contents.Append(new ShellStreamContent(default, "not an element"u8.ToArray())).ToArray();
-        var list = new ShellStreamList(name, commandId, array, contents.Length);
+        var list = new ShellStreamBatch(name, commandId, array, contents.Length);
         var streams = contents.Select(c => new ShellStream(name, commandId, c.Data) { Header = c.Header }).ToList();
         var state = new CommandState(CommandId, WsManCommandStates.Done, 0);
 
@@ -197,8 +197,8 @@ public class EnvelopeWriterTests
     public void A_stream_list_refuses_a_count_beyond_its_array_and_an_index_beyond_its_count()
     {
         ShellStreamContent[] contents = [new(default, "a"u8.ToArray()), new(default, "b"u8.ToArray())];
-        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ShellStreamList("stdout", null, contents, 3));
-        var list = new ShellStreamList("stdout", null, contents, 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ShellStreamBatch("stdout", null, contents, 3));
+        var list = new ShellStreamBatch("stdout", null, contents, 1);
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = list[1]);
         Assert.That(list[0].Data.ToArray(), Is.EqualTo("a"u8.ToArray()));
     }
