@@ -443,7 +443,37 @@ internal sealed class PlainXmlReader : XmlReader
         return (int)(hash >> 54);
     }
 
-    private string Text(int start, int length) => Encoding.ASCII.GetString(_buffer, start, length);
+    private string Text(int start, int length)
+    {
+        var bytes = _buffer.AsSpan(start, length);
+        if (length < KnownValues.Length && KnownValues[length] is { } candidates)
+        {
+            foreach (var candidate in candidates)
+            {
+                if (Ascii.Equals(bytes, candidate)) return candidate;
+            }
+        }
+
+        return Encoding.ASCII.GetString(bytes);
+    }
+
+    // Values that come in envelope after envelope (actions, addresses, resource URIs, signal codes, stream names,
+    // locales), by length: the constant instead of a new string each time.
+    private static readonly string[]?[] KnownValues = KnownValueTable();
+
+    private static string[]?[] KnownValueTable()
+    {
+        var values = new[] { typeof(WsManActions), typeof(WsManResourceUris), typeof(WsManAddresses), typeof(WsManCommandStates), typeof(WsManSignalCodes) }
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Concat(["en-US", "stdout", "stderr", "stdin", "pr", "stdin pr", "stdout stderr", "true", "false", "TRUE", "FALSE"])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var table = new string[]?[values.Max(v => v.Length) + 1];
+        foreach (var group in values.GroupBy(v => v.Length)) table[group.Key] = [.. group];
+        return table;
+    }
 
     // ---------------------------------------------------------------- XmlReader
 
