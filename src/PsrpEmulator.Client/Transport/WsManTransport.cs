@@ -20,6 +20,7 @@ public sealed class WsManTransport : IDisposable
     // The Basic Authorization value, formatted once (sent as is on every request).
     private readonly string _authorization;
     private readonly Uri _requestUri;
+    private readonly string _requestUriText;
     private readonly HttpMessageHandler? _customHandler;
     private readonly ConcurrentBag<NegotiatedChannel> _idleChannels = [];
     private readonly ConcurrentDictionary<NegotiatedChannel, bool> _channels = new();
@@ -52,6 +53,7 @@ public sealed class WsManTransport : IDisposable
         _requestUri = options.PSVersion is null
             ? options.ConnectionUri
             : new Uri(options.ConnectionUri + (string.IsNullOrEmpty(options.ConnectionUri.Query) ? "?" : ";") + "PSVersion=" + options.PSVersion);
+        _requestUriText = _requestUri.ToString();
     }
 
     public WsManClientOptions Options { get; }
@@ -104,17 +106,12 @@ public sealed class WsManTransport : IDisposable
     {
         // A retransmission (robust connections) repeats its MessageID; otherwise every request gets a new one.
         var messageId = header.MessageId ?? WsManIds.NewUuid();
-        if (!Options.RobustConnection) return await SendOnceAsync(header with { MessageId = messageId }, body, cancellationToken).ConfigureAwait(false);
+        if (!Options.RobustConnection) return await SendOnceAsync(Complete(header, messageId, robust: false), body, cancellationToken).ConfigureAwait(false);
 
         // Robust connections (MS-WSMV 3.1.4.1.39): each operation carries p:OperationID; after a network failure the
         // same request is retransmitted (mustUnderstand=true) once per RetryInterval for up to MaxRetryTime, and the
         // server answers a retransmission it already processed from its cache, so nothing is lost or done twice.
-        var operation = header with
-        {
-            MessageId = messageId,
-            OperationId = header.OperationId ?? WsManIds.NewUuid(),
-            SequenceId = header.SequenceId ?? 1,
-        };
+        var operation = Complete(header, messageId, robust: true);
         DateTimeOffset? failedAt = null;
         while (true)
         {
@@ -157,11 +154,32 @@ public sealed class WsManTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// The header as sent: the caller's with this transport's fields filled in, made once per request (it was copied
+    /// twice on the way to the wire).
+    /// </summary>
+    private WsManHeader Complete(WsManHeader header, string messageId, bool robust) => header with
+    {
+        To = _requestUriText,
+        MessageId = messageId,
+        ReplyTo = WsManAddresses.Anonymous,
+        MaxEnvelopeSize = header.MaxEnvelopeSize ?? Options.MaxEnvelopeSize,
+        OperationTimeout = header.OperationTimeout ?? Options.OperationTimeout,
+        Locale = Options.Locale,
+        DataLocale = Options.DataLocale,
+        SessionId = SessionId,
+        OperationId = robust ? header.OperationId ?? WsManIds.NewUuid() : header.OperationId,
+        SequenceId = robust ? header.SequenceId ?? 1 : header.SequenceId,
+    };
+
     private void Notify(NetworkEvent kind) => Options.NetworkNotification?.Invoke(new NetworkNotification(kind, Options.ConnectionUri.Host, Options.MaxRetryTime));
 
-    private async Task<WsManEnvelope> SendOnceAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
+    // Called only from SendAsync's awaits, which also catch what these throw before their first await.
+    private Task<WsManEnvelope> SendOnceAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken) =>
+        Activity is { } activity ? SendOnceTrackedAsync(activity, header, body, cancellationToken) : SendOnceUntrackedAsync(header, body, cancellationToken);
+
+    private async Task<WsManEnvelope> SendOnceTrackedAsync(Action<TransportActivity> activity, WsManHeader header, WsManBody body, CancellationToken cancellationToken)
     {
-        if (Activity is not { } activity) return await SendOnceUntrackedAsync(header, body, cancellationToken).ConfigureAwait(false);
         activity(TransportActivity.RequestStarted);
         try
         {
@@ -173,32 +191,22 @@ public sealed class WsManTransport : IDisposable
         }
     }
 
-    private async Task<WsManEnvelope> SendOnceUntrackedAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="header"/> (complete: see <see cref="Complete"/>) and its body once.</summary>
+    private Task<WsManEnvelope> SendOnceUntrackedAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
     {
         var messageId = header.MessageId!;
-        var full = header with
-        {
-            To = _requestUri.ToString(),
-            MessageId = messageId,
-            ReplyTo = WsManAddresses.Anonymous,
-            MaxEnvelopeSize = header.MaxEnvelopeSize ?? Options.MaxEnvelopeSize,
-            OperationTimeout = header.OperationTimeout ?? Options.OperationTimeout,
-            Locale = Options.Locale,
-            DataLocale = Options.DataLocale,
-            SessionId = SessionId,
-        };
-
-        var soap = WriteRequest(new WsManEnvelope(full, body));
+        var soap = WriteRequest(new WsManEnvelope(header, body));
         if (_certificateError is not null) throw new WsManTransportException(_certificateError);
         if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
         {
-            using var request = NewRequest(soap, SoapContentType);
+            // ExchangeAsync disposes the request.
+            var request = NewRequest(soap, SoapContentType);
             if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
             else request.Headers.TryAddWithoutValidation("Authorization", _authorization);
-            return await ExchangeAsync(_http, request, null, messageId, cancellationToken).ConfigureAwait(false);
+            return ExchangeAsync(_http, request, null, messageId, cancellationToken);
         }
 
-        return await SendNegotiatedAsync(soap, messageId, cancellationToken).ConfigureAwait(false);
+        return SendNegotiatedAsync(soap, messageId, cancellationToken);
     }
 
     // The envelope is written into this thread's scratch buffer and copied out at its exact size: a Create or a
@@ -404,9 +412,10 @@ public sealed class WsManTransport : IDisposable
         public NtlmSecurityContext? Context { get; set; }
     }
 
-    /// <summary>Sends one request and turns the response into an envelope, a fault, or a transport error.</summary>
+    /// <summary>Sends one request (and disposes it) and turns the response into an envelope, a fault, or a transport error.</summary>
     private async Task<WsManEnvelope> ExchangeAsync(HttpClient http, HttpRequestMessage request, NtlmSecurityContext? sealing, string messageId, CancellationToken cancellationToken)
     {
+        using var sent = request;
         HttpResponseMessage response;
         try
         {

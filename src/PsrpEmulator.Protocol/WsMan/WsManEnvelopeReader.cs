@@ -63,7 +63,7 @@ public static class WsManEnvelopeReader
                 var length = runs.Rewrite(utf8, cut);
                 try
                 {
-                    return Parse(cut, length, limits, utf8, runs, rented, pooled);
+                    return TryParsePlain(cut, length, limits, runs, rented, pooled) ?? Parse(cut, length, limits, utf8, runs, rented, pooled);
                 }
 #pragma warning disable CA1031 // the original document decides
                 catch (Exception)
@@ -72,13 +72,57 @@ public static class WsManEnvelopeReader
                 }
             }
 
-            return Parse(rented, utf8.Length, limits, utf8, null, rented, pooled);
+            return (shortcuts ? TryParsePlain(rented, utf8.Length, limits, null, rented, pooled) : null) ?? Parse(rented, utf8.Length, limits, utf8, null, rented, pooled);
         }
         finally
         {
             if (cut is not null) ArrayPool<byte>.Shared.Return(cut);
             runs?.Return();
             if (whole is null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Tests: the envelope as <see cref="PlainXmlReader"/> reads it (no base64 runs), or null when it does not (the
+    /// input is outside its subset, or anything failed): what <see cref="Read(ReadOnlySpan{byte}, EnvelopeLimits?)"/>
+    /// returns for such an input must be exactly what XmlReader makes of it.
+    /// </summary>
+    internal static WsManEnvelope? ReadPlainOnly(ReadOnlySpan<byte> utf8, EnvelopeLimits? limits = null)
+    {
+        limits ??= EnvelopeLimits.Default;
+        if (utf8.Length > limits.MaxEnvelopeBytes) return null;
+        var buffer = utf8.ToArray();
+        return TryParsePlain(buffer, buffer.Length, limits, null, buffer, pooled: false);
+    }
+
+    // This thread's plain reader, reset for each envelope.
+    [ThreadStatic]
+    private static PlainXmlReader? t_plain;
+
+    /// <summary>
+    /// The envelope read with <see cref="PlainXmlReader"/> when the document is in its subset; null when it is not or
+    /// when anything failed (XmlReader then reads it and reports errors as always).
+    /// </summary>
+    private static WsManEnvelope? TryParsePlain(byte[] buffer, int length, EnvelopeLimits limits, Base64Runs? runs, byte[] original, bool pooled)
+    {
+        if (!PlainXmlReader.MayRead(buffer.AsSpan(0, length))) return null;
+        var reader = t_plain ?? new PlainXmlReader();
+        t_plain = null; // not shared by a nested read
+        try
+        {
+            reader.Reset(buffer, length, ThreadNames());
+            return new Parser(reader, limits.MaxDepth) { Runs = runs, Original = original, Pooled = pooled }.ReadEnvelope();
+        }
+#pragma warning disable CA1031 // XmlReader decides
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+        finally
+        {
+            reader.Release();
+            t_plain = reader;
         }
     }
 
@@ -368,7 +412,7 @@ public static class WsManEnvelopeReader
 
     private const int MaxThreadNames = 2048;
 
-    private static XmlReaderSettings ThreadSettings(EnvelopeLimits limits)
+    private static AtomTable ThreadNames()
     {
         if (t_names is null || t_names.Added >= MaxThreadNames)
         {
@@ -377,6 +421,12 @@ public static class WsManEnvelopeReader
             t_settings = [];
         }
 
+        return t_names;
+    }
+
+    private static XmlReaderSettings ThreadSettings(EnvelopeLimits limits)
+    {
+        var names = ThreadNames();
         var kept = t_settings!;
         foreach (var settings in kept)
         {
@@ -386,7 +436,7 @@ public static class WsManEnvelopeReader
         // A thread reads with a few limits (the server's, a client's); beyond those, settings are made per envelope.
         if (kept.Count >= 4) return NewSettings(limits);
         var added = NewSettings(limits);
-        added.NameTable = t_names;
+        added.NameTable = names;
         kept.Add(added);
         return added;
     }
@@ -603,6 +653,8 @@ public static class WsManEnvelopeReader
                 RelatesTo = relatesTo,
                 ReplyTo = replyTo,
                 ResourceUri = resourceUri,
+                // Set here, not by a copy of the whole header afterwards.
+                Selectors = selectors ?? WsManHeader.EmptySelectors,
                 Options = options ?? [],
                 OperationTimeout = operationTimeout,
                 MaxEnvelopeSize = maxEnvelopeSize,
@@ -614,7 +666,6 @@ public static class WsManEnvelopeReader
                 SequenceId = sequenceId,
                 CompressionType = compression,
             };
-            if (selectors is not null) header = header with { Selectors = selectors };
 
             if (firstError is not null)
             {

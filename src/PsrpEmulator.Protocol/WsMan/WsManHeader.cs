@@ -40,6 +40,6 @@ public sealed record WsManHeader
         return null;
     }
 
-    private static readonly IReadOnlyDictionary<string, string> EmptySelectors =
+    internal static readonly IReadOnlyDictionary<string, string> EmptySelectors =
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }

@@ -136,7 +136,32 @@ public static class Measurements
     private static readonly bool Verbose = Environment.GetEnvironmentVariable("PSRP_BENCH_VERBOSE") == "1";
 
     // CPU time of the whole process (both cores): less sensitive than wall time to other work on a shared machine.
-    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    // getrusage where there is one: microseconds, where the process times from /proc count 10 ms ticks.
+    private static double CpuSeconds()
+    {
+        if (OperatingSystem.IsLinux() && GetRusage(0, out var usage) == 0)
+        {
+            return usage.UserSeconds + (usage.UserMicroseconds / 1e6) + usage.SystemSeconds + (usage.SystemMicroseconds / 1e6);
+        }
+
+        return Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage", SetLastError = false)]
+    private static extern int GetRusage(int who, out RUsage usage);
+
+    // struct rusage on 64-bit Linux: two timevals, then 14 longs.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UserSeconds;
+        public long UserMicroseconds;
+        public long SystemSeconds;
+        public long SystemMicroseconds;
+#pragma warning disable CS0169, IDE0051 // the rest of the struct: room only
+        private long _r0, _r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r10, _r11, _r12, _r13;
+#pragma warning restore CS0169, IDE0051
+    }
 
     private static byte[] ReceiveRequest(RunspacePoolClient pool, string? commandId, int maxEnvelope = 512000)
     {
@@ -290,13 +315,27 @@ public static class Measurements
             rawTimes.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
         }
 
+        if (Verbose)
+        {
+            // The same cost while the producer runs (what the timed loop above measures): each Receive frees room that
+            // wakes the behaviour, which refills it on another thread.
+            var running = new List<(double Cpu, double Bytes)>();
+            for (var round = 0; round < 7; round++)
+            {
+                running.Add(await CostAsync(500, async () => await transport.SendAsync(header, body).ConfigureAwait(false)).ConfigureAwait(false));
+            }
+
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"per Receive with the producer running: client+server {Stats.Median(running.Select(r => r.Cpu).ToList()):F1} µs CPU {Stats.Median(running.Select(r => r.Bytes).ToList()):F0} B"));
+        }
+
         await pipeline.TerminateAsync().ConfigureAwait(false);
 
         // The same Receive once the pipeline has written all its output (a diagnostic row, not the target's figure):
         // above, each Receive frees room that the still-running producer fills again on the other core meanwhile;
         // here nothing runs besides the two round trips. A Receive carries about five 100 B objects: twenty per
         // sample always leave data waiting.
-        var written = await pool.StartAsync($"Stream-100 {Math.Min(150_000, samples * 20)}").ConfigureAwait(false);
+        var written = await pool.StartAsync($"Stream-100 {Math.Min(150_000, Verbose ? 150_000 : samples * 20)}").ConfigureAwait(false);
         await Task.Delay(warmUp > TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
         var idleBody = new ReceiveBody("stdout", written.CommandId);
         var idleReceive = new List<double>(samples);
@@ -311,6 +350,60 @@ public static class Measurements
             if (((ReceiveResponseBody)response.Body).Streams.Count == 0) throw new InvalidOperationException("A Receive found no data waiting.");
             idleReceive.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
             idleRaw.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+        }
+
+        if (Verbose)
+        {
+            // Cost per request with nothing else running (the output is all written): process CPU time and bytes
+            // allocated (client and server together; the raw Receive leg posts prebuilt bytes, so it is the server
+            // alone plus the measuring client), steadier than wall time on a shared machine. Rounds of the three
+            // legs in turn; the median round of each.
+            var serverOnly = ReceiveRequest(pool, written.CommandId, 5120);
+            var legs = new List<(double Cpu, double Bytes)>[3];
+            for (var k = 0; k < legs.Length; k++) legs[k] = [];
+            for (var round = 0; round < 7; round++)
+            {
+                legs[0].Add(await CostAsync(500, async () =>
+                {
+                    var response = await transport.SendAsync(header, idleBody).ConfigureAwait(false);
+                    if (((ReceiveResponseBody)response.Body).Streams.Count == 0) throw new InvalidOperationException("A Receive found no data waiting.");
+                }).ConfigureAwait(false));
+                legs[1].Add(await CostAsync(500, () => PostAsync(raw, server.WsManUri, serverOnly)).ConfigureAwait(false));
+                legs[2].Add(await CostAsync(500, () => PostAsync(raw, server.EchoUri, request)).ConfigureAwait(false));
+            }
+
+            if (AllocationSampler.Enabled)
+            {
+                using var sampler = new AllocationSampler();
+                foreach (var (name, leg) in new (string, Func<Task>)[]
+                {
+                    ("client+server Receive", async () => await transport.SendAsync(header, idleBody).ConfigureAwait(false)),
+                    ("prebuilt request to the server", () => PostAsync(raw, server.WsManUri, serverOnly)),
+                    ("raw echo", () => PostAsync(raw, server.EchoUri, request)),
+                })
+                {
+                    sampler.Start();
+                    for (var i = 0; i < 2000; i++) await leg().ConfigureAwait(false);
+                    Console.Error.WriteLine($"sampled allocations per request, {name}:{Environment.NewLine}{sampler.Stop(2000)}");
+                }
+            }
+
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") is { } profiled)
+            {
+                // A long run of one leg to profile (perf record).
+                Console.Error.WriteLine($"PROFILE START {profiled}");
+                for (var i = 0; i < 20000; i++)
+                {
+                    if (profiled == "client") await transport.SendAsync(header, idleBody).ConfigureAwait(false);
+                    else if (profiled == "server") await PostAsync(raw, server.WsManUri, serverOnly).ConfigureAwait(false);
+                    else await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine("PROFILE END");
+            }
+
+            string Leg(int k) => FormattableString.Invariant($"{Stats.Median(legs[k].Select(l => l.Cpu).ToList()):F1} µs CPU {Stats.Median(legs[k].Select(l => l.Bytes).ToList()):F0} B");
+            Console.Error.WriteLine($"per Receive: client+server {Leg(0)}; prebuilt request to the server {Leg(1)}; raw echo {Leg(2)}");
         }
 
         await written.TerminateAsync().ConfigureAwait(false);
@@ -336,11 +429,38 @@ public static class Measurements
             requests += after - before;
         }
 
+        if (Verbose)
+        {
+            var rounds = new List<(double Cpu, double Bytes)>();
+            for (var round = 0; round < 7; round++)
+            {
+                rounds.Add(await CostAsync(Math.Max(cycles, 100), async () =>
+                {
+                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                    await p.CloseAsync().ConfigureAwait(false);
+                }).ConfigureAwait(false));
+            }
+
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"per open + \"hello\" + close: {Stats.Median(rounds.Select(r => r.Cpu).ToList()):F1} µs CPU {Stats.Median(rounds.Select(r => r.Bytes).ToList()):F0} B"));
+        }
+
         return new RoundTrip(Stats.Median(receive), Stats.Percentile(receive, 99), Stats.Median(rawTimes), Stats.Percentile(rawTimes, 99),
             Stats.Median(cycleTimes), (double)requests / cycles)
         {
             WrittenBeforehand = (Stats.Median(idleReceive) / Stats.Median(idleRaw), Stats.Percentile(idleReceive, 99) / Stats.Percentile(idleRaw, 99)),
         };
+    }
+
+    /// <summary>Process CPU µs and bytes allocated per call of <paramref name="action"/>, over <paramref name="count"/> calls in a row.</summary>
+    private static async Task<(double CpuMicroseconds, double Bytes)> CostAsync(int count, Func<Task> action)
+    {
+        var cpu0 = CpuSeconds();
+        var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < count; i++) await action().ConfigureAwait(false);
+        var alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+        return ((CpuSeconds() - cpu0) * 1e6 / count, (double)alloc / count);
     }
 
     // ------------------------------------------------------------------ 5: scale
