@@ -203,6 +203,9 @@ public class SessionStateTests
         var runspace = new RunspaceState(new FakeTimeProvider());
         await RunAsync(runspace, "$j = Start-Job { 1..15000 }");
         var job = runspace.Jobs.Single();
+        // The loop runs inline only for a time slice of real time: on a loaded machine it may hand its thread back
+        // before it has filled the job, so wait for it to get there (it must stop there, not go on).
+        await Behaviour.EventuallyAsync(() => job.ResultCount >= BackgroundJob.MaxResults, "the job filled up");
         Assert.That((job.ResultCount, job.State), Is.EqualTo((BackgroundJob.MaxResults, JobState.Running)), "the job waits for room");
 
         var first = await RunAsync(runspace, "Receive-Job $j");
