@@ -71,6 +71,7 @@ public static class Measurements
         await RawStreamAsync(pool, raw, script, recorded).ConfigureAwait(false);
         server.SetReplay(recorded);
         var recordedBytes = recorded.Sum(r => (long)r.Length);
+        if (Verbose && Environment.GetEnvironmentVariable("PSRP_BENCH_CLIENT_REPLAY") is { } replays) ClientReplay(recorded, count, int.Parse(replays, System.Globalization.CultureInfo.InvariantCulture));
 
         var serverRatios = new List<double>();
         var e2eRatios = new List<double>();
@@ -130,6 +131,55 @@ public static class Measurements
 
         return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes,
             Stats.Median(cpu.Select(c => c.Server / c.Baseline).ToList()), Stats.Median(cpu.Select(c => c.EndToEnd / c.Baseline).ToList()));
+    }
+
+    /// <summary>
+    /// The client's decode alone, on one thread, over the recorded responses (PSRP_BENCH_CLIENT_REPLAY=rounds with
+    /// PSRP_BENCH_VERBOSE=1): envelope read (pooled), defragmenting, CLIXML, as ReadAllAsync does them, without HTTP
+    /// or the server. CPU ms and MB allocated per pass are steadier than the end-to-end leg's; run it under perf to
+    /// see where the client's time goes.
+    /// </summary>
+    private static void ClientReplay(List<byte[]> recorded, int count, int rounds)
+    {
+        var limits = new EnvelopeLimits { MaxEnvelopeBytes = 10 * 1024 * 1024 };
+        for (var round = -30; round < rounds; round++)
+        {
+            var cpu0 = CpuSeconds();
+            var alloc0 = GC.GetTotalAllocatedBytes();
+            var gen2 = GC.CollectionCount(2);
+            var pause0 = GC.GetTotalPauseDuration();
+            var defragmenter = new StreamDefragmenter();
+            var outputs = 0;
+            long envelopeTicks = 0, clixmlTicks = 0, defragmentTicks = 0;
+            void Read(in PsrpMessageHeader header, ReadOnlyMemory<byte> data)
+            {
+                var t = Stopwatch.GetTimestamp();
+                if (header.MessageType == PsrpMessageType.PipelineOutput && PsrpEmulator.Protocol.Clixml.ClixmlDeserializer.Deserialize(data.Span) is not null) outputs++;
+                clixmlTicks += Stopwatch.GetTimestamp() - t;
+            }
+
+            LentPsrpMessage read = Read;
+            foreach (var response in recorded)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                var envelope = WsManEnvelopeReader.ReadPooled(response, limits);
+                var t1 = Stopwatch.GetTimestamp();
+                envelopeTicks += t1 - t0;
+                if (envelope.Body is not ReceiveResponseBody { Streams: ShellStreamList streams }) continue;
+                for (var i = 0; i < streams.Count; i++) defragmenter.Add(streams.DataAt(i), read);
+                streams.Return();
+                defragmentTicks += Stopwatch.GetTimestamp() - t1;
+            }
+
+            defragmentTicks -= clixmlTicks;
+
+            if (outputs != count) throw new InvalidOperationException($"Replay: expected {count} outputs, got {outputs}.");
+            if (round >= 0)
+            {
+                Console.Error.WriteLine(FormattableString.Invariant(
+                    $"client replay {round}: CPU {(CpuSeconds() - cpu0) * 1e3:F1} ms, allocated {(GC.GetTotalAllocatedBytes() - alloc0) / 1e6:F1} MB, gen2 {GC.CollectionCount(2) - gen2}, GC pauses {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F1} ms; wall ms envelopes {envelopeTicks * 1e3 / Stopwatch.Frequency:F1} defragmenting {defragmentTicks * 1e3 / Stopwatch.Frequency:F1} CLIXML {clixmlTicks * 1e3 / Stopwatch.Frequency:F1}"));
+            }
+        }
     }
 
     // Per-round figures on stderr (PSRP_BENCH_VERBOSE=1), for looking at one measurement's spread.
