@@ -23,7 +23,7 @@ public sealed class PowerShellPipeline
     {
         _pool = pool;
         Id = id;
-        CommandId = id.ToString().ToUpperInvariant();
+        CommandId = WsManIds.ToUpperString(id);
         CommandLine = commandLine;
     }
 

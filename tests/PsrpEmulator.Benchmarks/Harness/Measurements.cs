@@ -388,7 +388,7 @@ public static class Measurements
                 }
             }
 
-            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") is { } profiled)
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") is { } profiled and not "cycle")
             {
                 // A long run of one leg to profile (perf record).
                 Console.Error.WriteLine($"PROFILE START {profiled}");
@@ -440,6 +440,20 @@ public static class Measurements
                     await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
                     await p.CloseAsync().ConfigureAwait(false);
                 }).ConfigureAwait(false));
+            }
+
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") == "cycle")
+            {
+                // A long run of cycles to profile (perf record).
+                Console.Error.WriteLine("PROFILE START cycle");
+                for (var i = 0; i < 30000; i++)
+                {
+                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                    await p.CloseAsync().ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine("PROFILE END");
             }
 
             Console.Error.WriteLine(FormattableString.Invariant(
