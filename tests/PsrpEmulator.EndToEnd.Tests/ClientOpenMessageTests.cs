@@ -37,4 +37,14 @@ public sealed class ClientOpenMessageTests
         Assert.That((init.MinRunspaces, init.MaxRunspaces), Is.EqualTo((1, 1)));
         Assert.That(init.HostInfo!["_isHostNull"]?.ToDisplayString(), Is.EqualTo("True"));
     }
+
+    [TestCase("\"hello\"")]
+    [TestCase("Get-Process | Select-Object -First 1")]
+    public void The_script_template_gives_the_bytes_of_the_CREATE_PIPELINE_invoke_sends(string script)
+    {
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: RunspacePoolClient.DefaultHostInfo());
+        var expected = PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty, create).Data.ToArray();
+
+        Assert.That(RunspacePoolClient.ScriptTemplate.TryEncode(script), Is.EqualTo(expected));
+    }
 }

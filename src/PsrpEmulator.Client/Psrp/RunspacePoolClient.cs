@@ -218,8 +218,14 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public Task<PowerShellPipeline> StartAsync(string script, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
     {
         var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: input is null, AddToHistory: true, HostInfo: DefaultHostInfo());
-        return StartAsync(create, script, input, cancellationToken);
+        // Without input the message is the template's bytes around the script (when CLIXML carries it as it is).
+        var data = input is null ? ScriptTemplate.TryEncode(script) : null;
+        return StartAsync(create, script, input, endInput: true, cancellationToken, data);
     }
+
+    /// <summary>The CREATE_PIPELINE <see cref="StartAsync(string, IReadOnlyList{PsValue}?, CancellationToken)"/> sends without input.</summary>
+    internal static readonly ScriptPipelineTemplate ScriptTemplate = new(script =>
+        new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: DefaultHostInfo()));
 
     /// <summary>
     /// Starts a script as Invoke-Command does: one IsScript command whose arguments are positional (N is Nil), NoInput
@@ -238,12 +244,13 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default) =>
         StartAsync(create, commandLine, input, endInput: true, cancellationToken);
 
-    private async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken)
+    private async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken,
+        byte[]? createData = null)
     {
         if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
         var pipeline = new PowerShellPipeline(this, WsManIds.NewRandomGuid(), commandLine ?? string.Join(" | ", create.Commands.Select(c => c.Command)));
         Track(pipeline);
-        await pipeline.StartAsync(create, input, endInput, cancellationToken).ConfigureAwait(false);
+        await pipeline.StartAsync(create, input, endInput, cancellationToken, createData).ConfigureAwait(false);
         return pipeline;
     }
 

@@ -135,6 +135,9 @@ public static class ClixmlSerializer
         "</S>"u8.CopyTo(at);
     }
 
+    /// <summary>True when CLIXML carries <paramref name="text"/> as it is, byte for byte (see <see cref="VerbatimText"/>).</summary>
+    internal static bool IsVerbatimText(ReadOnlySpan<char> text) => text.IndexOfAnyExcept(VerbatimText) < 0;
+
     // Printable ASCII that CLIXML text carries as it is: no XML markup (<, >, &) and no underscore (it could start
     // an _xHHHH_ escape with what follows).
     private static readonly SearchValues<char> VerbatimText = SearchValues.Create(
