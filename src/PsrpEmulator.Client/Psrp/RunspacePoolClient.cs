@@ -224,8 +224,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     }
 
     /// <summary>The CREATE_PIPELINE <see cref="StartAsync(string, IReadOnlyList{PsValue}?, CancellationToken)"/> sends without input.</summary>
-    internal static readonly ScriptPipelineTemplate ScriptTemplate = new(script =>
-        new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: DefaultHostInfo()));
+    internal static ScriptPipelineTemplate ScriptTemplate => ScriptPipelineTemplate.InvokeScript;
 
     /// <summary>
     /// Starts a script as Invoke-Command does: one IsScript command whose arguments are positional (N is Nil), NoInput

@@ -143,6 +143,10 @@ public static class ClixmlSerializer
     private static readonly SearchValues<char> VerbatimText = SearchValues.Create(
         " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
 
+    /// <summary>The bytes of <see cref="VerbatimText"/> (UTF-8: the same ASCII characters).</summary>
+    internal static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(
+        " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
     {
         ArgumentNullException.ThrowIfNull(output);

@@ -14,14 +14,23 @@ public sealed class ScriptPipelineTemplate
     // Verbatim CLIXML text (no underscore, no markup) that no other part of a CREATE_PIPELINE contains.
     private const string Placeholder = "PsrpEmulatorScriptTextPlaceholder";
 
+    private readonly Func<string, CreatePipeline> _shape;
     private readonly byte[] _before;
     private readonly byte[] _after;
+
+    /// <summary>
+    /// What this emulator's client sends to run a script without input (Invoke-Command -ScriptBlock): one IsScript
+    /// command, NoInput, AddToHistory, the null host's HostInfo.
+    /// </summary>
+    public static ScriptPipelineTemplate InvokeScript { get; } = new(script =>
+        new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo()));
 
     /// <param name="shape">The message for a given command text; called once, with a placeholder.</param>
     /// <param name="writeBom">Whether the CLIXML starts with a UTF-8 BOM (PowerShell's does).</param>
     public ScriptPipelineTemplate(Func<string, CreatePipeline> shape, bool writeBom = true)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        _shape = shape;
         var data = ClixmlSerializer.Serialize(shape(Placeholder).ToPsValue(), writeBom);
         var marker = Encoding.ASCII.GetBytes(Placeholder);
         var at = data.AsSpan().IndexOf(marker);
@@ -47,5 +56,20 @@ public sealed class ScriptPipelineTemplate
         Ascii.FromUtf16(text, result.AsSpan(_before.Length), out _);
         _after.CopyTo(result, _before.Length + text.Length);
         return result;
+    }
+
+    /// <summary>
+    /// The message <paramref name="data"/> (CLIXML) carries when it is exactly this template's bytes around a command
+    /// text CLIXML carries as it is (what <see cref="TryEncode"/> makes): a new object from the shape, as
+    /// <see cref="CreatePipeline.FromPsValue"/> of those bytes gives, without reading them as CLIXML. Null for any
+    /// other bytes (read them then).
+    /// </summary>
+    public CreatePipeline? TryDecode(ReadOnlySpan<byte> data)
+    {
+        var length = data.Length - _before.Length - _after.Length;
+        if (length <= 0 || !data.StartsWith(_before) || !data.EndsWith(_after)) return null;
+        var text = data.Slice(_before.Length, length);
+        if (text.IndexOfAnyExcept(ClixmlSerializer.VerbatimBytes) >= 0) return null;
+        return _shape(Encoding.ASCII.GetString(text));
     }
 }

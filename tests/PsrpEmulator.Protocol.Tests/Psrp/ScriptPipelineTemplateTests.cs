@@ -60,3 +60,66 @@ public sealed class ScriptPipelineTemplateTests
         Assert.That(() => new ScriptPipelineTemplate(_ => Shape("Get-Date")), Throws.ArgumentException);
     }
 }
+
+public sealed class ScriptPipelineTemplateDecodeTests
+{
+    private static byte[] Serialized(string script) => PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty,
+        new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo())).Data.ToArray();
+
+    [TestCase("\"hello\"")]
+    [TestCase("Get-Process | Select-Object -First 1")]
+    public void The_template_bytes_decode_to_what_reading_them_gives(string script)
+    {
+        var data = Serialized(script);
+
+        var fast = ScriptPipelineTemplate.InvokeScript.TryDecode(data);
+        var read = CreatePipeline.FromPsValue(ClixmlDeserializer.Deserialize(data));
+
+        Assert.That(fast, Is.Not.Null);
+        Assert.That(fast!.Commands, Has.Count.EqualTo(1));
+        var (f, r) = (fast.Commands[0], read.Commands[0]);
+        Assert.That((f.Command, f.IsScript, f.UseLocalScope, f.Arguments.Count), Is.EqualTo((r.Command, r.IsScript, r.UseLocalScope, r.Arguments.Count)));
+        Assert.That((f.MergeMyResult, f.MergeToResult, f.MergePreviousResults, f.MergeError, f.MergeWarning, f.MergeVerbose, f.MergeDebug, f.MergeInformation),
+            Is.EqualTo((r.MergeMyResult, r.MergeToResult, r.MergePreviousResults, r.MergeError, r.MergeWarning, r.MergeVerbose, r.MergeDebug, r.MergeInformation)));
+        Assert.That((fast.NoInput, fast.AddToHistory, fast.IsNested, fast.ApartmentState, fast.RemoteStreamOptions, fast.RedirectShellErrorOutputPipe, fast.History, fast.ExtraStatements.Count),
+            Is.EqualTo((read.NoInput, read.AddToHistory, read.IsNested, read.ApartmentState, read.RemoteStreamOptions, read.RedirectShellErrorOutputPipe, read.History, read.ExtraStatements.Count)));
+        Assert.That(ClixmlSerializer.Serialize(fast.HostInfo!, false), Is.EqualTo(ClixmlSerializer.Serialize(read.HostInfo!, false)));
+    }
+
+    [Test]
+    public void Each_decode_makes_new_objects()
+    {
+        var data = Serialized("Get-Date");
+
+        var first = ScriptPipelineTemplate.InvokeScript.TryDecode(data)!;
+        var second = ScriptPipelineTemplate.InvokeScript.TryDecode(data)!;
+
+        Assert.That(first.HostInfo, Is.Not.SameAs(second.HostInfo));
+        Assert.That(first.Commands, Is.Not.SameAs(second.Commands));
+    }
+
+    [Test]
+    public void Other_bytes_are_left_to_the_reader()
+    {
+        var data = Serialized("Get-Date");
+        var changed = (byte[])data.Clone();
+        changed[^10] ^= 0x20; // a letter near the end (in the template's suffix) changes case
+
+        Assert.That(ScriptPipelineTemplate.InvokeScript.TryDecode(changed), Is.Null);
+        Assert.That(ScriptPipelineTemplate.InvokeScript.TryDecode(data.AsSpan(3)), Is.Null, "without the BOM");
+        Assert.That(ScriptPipelineTemplate.InvokeScript.TryDecode(Serialized("$_")), Is.Null, "an escaped script");
+        Assert.That(ScriptPipelineTemplate.InvokeScript.TryDecode(PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty,
+            new CreatePipeline([new PipelineCommand("Get-Date", IsScript: true, [])], NoInput: false, AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo())).Data.Span), Is.Null, "with input");
+    }
+
+    [Test]
+    public void Text_with_markup_between_the_template_bytes_is_left_to_the_reader()
+    {
+        // Template bytes around text that is not verbatim CLIXML (an unescaped '<'): not a message the template makes.
+        var data = Serialized("ab");
+        var at = data.AsSpan().IndexOf("ab"u8);
+        data[at] = (byte)'<';
+
+        Assert.That(ScriptPipelineTemplate.InvokeScript.TryDecode(data), Is.Null);
+    }
+}
