@@ -461,25 +461,6 @@ public static class Measurements
                 Console.Error.WriteLine(FormattableString.Invariant($"cycle split p50 µs: open {Stats.Median(open):F0} invoke {Stats.Median(invoke):F0} close {Stats.Median(close):F0}"));
             }
 
-            if (Environment.GetEnvironmentVariable("PSRP_BENCH_CYCLE_SPLIT") == "1")
-            {
-                // Wall time of each part of the cycle (p50 over 2000 cycles): open (3 requests), invoke (3), close (1).
-                var open = new List<double>(); var invoke = new List<double>(); var close = new List<double>();
-                for (var i = 0; i < 2000; i++)
-                {
-                    var a = Stopwatch.GetTimestamp();
-                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
-                    var b = Stopwatch.GetTimestamp();
-                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
-                    var c = Stopwatch.GetTimestamp();
-                    await p.CloseAsync().ConfigureAwait(false);
-                    var d = Stopwatch.GetTimestamp();
-                    open.Add(Stopwatch.GetElapsedTime(a, b).TotalMicroseconds); invoke.Add(Stopwatch.GetElapsedTime(b, c).TotalMicroseconds); close.Add(Stopwatch.GetElapsedTime(c, d).TotalMicroseconds);
-                }
-
-                Console.Error.WriteLine(FormattableString.Invariant($"cycle split p50 µs: open {Stats.Median(open):F0} invoke {Stats.Median(invoke):F0} close {Stats.Median(close):F0}"));
-            }
-
             if (AllocationSampler.Enabled)
             {
                 using var sampler = new AllocationSampler();
