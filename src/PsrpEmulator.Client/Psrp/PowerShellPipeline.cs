@@ -23,7 +23,7 @@ public sealed class PowerShellPipeline
     {
         _pool = pool;
         Id = id;
-        CommandId = id.ToString().ToUpperInvariant();
+        CommandId = WsManIds.ToUpperString(id);
         CommandLine = commandLine;
     }
 
@@ -32,9 +32,12 @@ public sealed class PowerShellPipeline
     public string CommandLine { get; }
     public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
 
-    internal async Task StartAsync(CreatePipeline create, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken)
+    /// <param name="createData">The CLIXML of <paramref name="create"/> when the caller has it already (a template's bytes).</param>
+    internal async Task StartAsync(CreatePipeline create, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken, byte[]? createData = null)
     {
-        var message = PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, create);
+        var message = createData is not null
+            ? new PsrpMessage(PsrpDestination.Server, PsrpMessageType.CreatePipeline, _pool.Id, Id, createData)
+            : PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, create);
         var fragments = FragmentCodec.Split(_pool.NextObjectId(), message.ToArray(), _pool.MaxFragmentLength);
         // The command line is informational (Get-PSSession shows it); PowerShell sends at most 256 characters.
         var text = CommandLine.Length > 256 ? CommandLine[..256] : CommandLine;

@@ -48,7 +48,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         _transport = transport;
         Options = options;
         Id = id;
-        ShellId = id.ToString().ToUpperInvariant();
+        ShellId = WsManIds.ToUpperString(id);
         ResourceUri = resourceUri ?? WsManResourceUris.PowerShellPrefix + options.ConfigurationName;
     }
 
@@ -106,7 +106,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public static async Task<RunspacePoolClient> OpenAsync(WsManTransport transport, RunspacePoolOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunspacePoolOptions();
-        var pool = new RunspacePoolClient(transport, options, Guid.NewGuid());
+        var pool = new RunspacePoolClient(transport, options, WsManIds.NewRandomGuid());
         await pool.OpenCoreAsync(cancellationToken).ConfigureAwait(false);
         return pool;
     }
@@ -114,8 +114,8 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     private async Task OpenCoreAsync(CancellationToken cancellationToken)
     {
         State = RunspacePoolState.Opening;
-        var capability = PsrpMessage.Create(PsrpDestination.Server, Id, Guid.Empty, new SessionCapability(Options.ProtocolVersion, "2.0", "1.1.0.1"));
-        var init = PsrpMessage.Create(PsrpDestination.Server, Id, Guid.Empty, new InitRunspacePool(1, 1, HostInfo: DefaultHostInfo()));
+        var capability = new PsrpMessage(PsrpDestination.Server, PsrpMessageType.SessionCapability, Id, Guid.Empty, ClientCapabilityData(Options.ProtocolVersion));
+        var init = new PsrpMessage(PsrpDestination.Server, PsrpMessageType.InitRunspacePool, Id, Guid.Empty, DefaultInitRunspacePoolData.Value);
         using var creation = new MemoryStream();
         foreach (var message in new[] { capability, init })
         {
@@ -218,8 +218,13 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public Task<PowerShellPipeline> StartAsync(string script, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
     {
         var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: input is null, AddToHistory: true, HostInfo: DefaultHostInfo());
-        return StartAsync(create, script, input, cancellationToken);
+        // Without input the message is the template's bytes around the script (when CLIXML carries it as it is).
+        var data = input is null ? ScriptTemplate.TryEncode(script) : null;
+        return StartAsync(create, script, input, endInput: true, cancellationToken, data);
     }
+
+    /// <summary>The CREATE_PIPELINE <see cref="StartAsync(string, IReadOnlyList{PsValue}?, CancellationToken)"/> sends without input.</summary>
+    internal static ScriptPipelineTemplate ScriptTemplate => ScriptPipelineTemplate.InvokeScript;
 
     /// <summary>
     /// Starts a script as Invoke-Command does: one IsScript command whose arguments are positional (N is Nil), NoInput
@@ -238,12 +243,13 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine = null, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default) =>
         StartAsync(create, commandLine, input, endInput: true, cancellationToken);
 
-    private async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken)
+    private async Task<PowerShellPipeline> StartAsync(CreatePipeline create, string? commandLine, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken,
+        byte[]? createData = null)
     {
         if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
-        var pipeline = new PowerShellPipeline(this, Guid.NewGuid(), commandLine ?? string.Join(" | ", create.Commands.Select(c => c.Command)));
+        var pipeline = new PowerShellPipeline(this, WsManIds.NewRandomGuid(), commandLine ?? string.Join(" | ", create.Commands.Select(c => c.Command)));
         Track(pipeline);
-        await pipeline.StartAsync(create, input, endInput, cancellationToken).ConfigureAwait(false);
+        await pipeline.StartAsync(create, input, endInput, cancellationToken, createData).ConfigureAwait(false);
         return pipeline;
     }
 
@@ -510,6 +516,24 @@ public sealed class RunspacePoolClient : IAsyncDisposable
             // Already gone on the server; nothing left to release.
         }
     }
+
+    /// <summary>
+    /// The CLIXML of this client's SESSION_CAPABILITY. Every open sends the same bytes for a protocol version, so the
+    /// default version's are serialized once (an immutable array, only ever copied out of).
+    /// </summary>
+    internal static ReadOnlyMemory<byte> ClientCapabilityData(string protocolVersion) =>
+        protocolVersion == DefaultCapabilityData.Version ? DefaultCapabilityData.Data : SerializeCapability(protocolVersion);
+
+    private static readonly (string Version, byte[] Data) DefaultCapabilityData = (new RunspacePoolOptions().ProtocolVersion, SerializeCapability(new RunspacePoolOptions().ProtocolVersion));
+
+    internal static byte[] SerializeCapability(string protocolVersion) =>
+        ClixmlSerializer.Serialize(new SessionCapability(protocolVersion, "2.0", "1.1.0.1").ToPsValue(), writeBom: true);
+
+    /// <summary>The CLIXML of INIT_RUNSPACEPOOL as every open sends it (min = max = 1, no host), serialized once.</summary>
+    internal static readonly Lazy<byte[]> DefaultInitRunspacePoolData = new(SerializeDefaultInitRunspacePool);
+
+    internal static byte[] SerializeDefaultInitRunspacePool() =>
+        ClixmlSerializer.Serialize(new InitRunspacePool(1, 1, HostInfo: DefaultHostInfo()).ToPsValue(), writeBom: true);
 
     internal static PsObject DefaultHostInfo() => new PsObject()
         .With("_isHostNull", true)

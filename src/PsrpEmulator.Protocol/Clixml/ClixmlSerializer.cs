@@ -135,10 +135,17 @@ public static class ClixmlSerializer
         "</S>"u8.CopyTo(at);
     }
 
+    /// <summary>True when CLIXML carries <paramref name="text"/> as it is, byte for byte (see <see cref="VerbatimText"/>).</summary>
+    internal static bool IsVerbatimText(ReadOnlySpan<char> text) => text.IndexOfAnyExcept(VerbatimText) < 0;
+
     // Printable ASCII that CLIXML text carries as it is: no XML markup (<, >, &) and no underscore (it could start
     // an _xHHHH_ escape with what follows).
     private static readonly SearchValues<char> VerbatimText = SearchValues.Create(
         " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>The bytes of <see cref="VerbatimText"/> (UTF-8: the same ASCII characters).</summary>
+    internal static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(
+        " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
     {

@@ -257,9 +257,17 @@ internal sealed class ClixmlWriterCore
 
         public int GetHashCode(IReadOnlyList<string> obj)
         {
-            var h = new HashCode();
-            foreach (var s in obj) h.Add(s, StringComparer.Ordinal);
-            return h.ToHashCode();
+            // The count and each name's length and last characters, not every character of every name: the lists of
+            // one document differ there (an object's names are long dotted paths), and Equals decides anyway.
+            var h = obj.Count;
+            for (var i = 0; i < obj.Count; i++)
+            {
+                var s = obj[i];
+                h = (h * 31) + s.Length;
+                if (s.Length >= 2) h = (h * 31) + (s[^1] | (s[^2] << 16));
+            }
+
+            return h;
         }
     }
 

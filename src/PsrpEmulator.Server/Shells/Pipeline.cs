@@ -69,7 +69,9 @@ internal sealed class Pipeline : IPipelineHost
         switch (message.MessageType)
         {
             case PsrpMessageType.CreatePipeline when Lifecycle == PipelineLifecycle.Creating:
-                var create = CreatePipeline.FromPsValue(message.ReadData());
+                // The emulator's own client sends a script as the template's bytes around its text: the same object
+                // without reading the CLIXML; any other bytes are read.
+                var create = ScriptPipelineTemplate.InvokeScript.TryDecode(message.Data.Span) ?? CreatePipeline.FromPsValue(message.ReadData());
                 PipelineId = message.PipelineId;
                 if (create.NoInput) CompleteInput();
                 Start(create, message.RunspacePoolId);

@@ -438,7 +438,7 @@ public static class Measurements
                 }
             }
 
-            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") is { } profiled)
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") is { } profiled and not "cycle")
             {
                 // A long run of one leg to profile (perf record).
                 Console.Error.WriteLine($"PROFILE START {profiled}");
@@ -490,6 +490,53 @@ public static class Measurements
                     await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
                     await p.CloseAsync().ConfigureAwait(false);
                 }).ConfigureAwait(false));
+            }
+
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_CYCLE_SPLIT") == "1")
+            {
+                // Wall time of each part of the cycle (p50 over 2000 cycles): open (3 requests), invoke (3), close (1).
+                var open = new List<double>(); var invoke = new List<double>(); var close = new List<double>();
+                for (var i = 0; i < 2000; i++)
+                {
+                    var a = Stopwatch.GetTimestamp();
+                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+                    var b = Stopwatch.GetTimestamp();
+                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                    var c = Stopwatch.GetTimestamp();
+                    await p.CloseAsync().ConfigureAwait(false);
+                    var d = Stopwatch.GetTimestamp();
+                    open.Add(Stopwatch.GetElapsedTime(a, b).TotalMicroseconds); invoke.Add(Stopwatch.GetElapsedTime(b, c).TotalMicroseconds); close.Add(Stopwatch.GetElapsedTime(c, d).TotalMicroseconds);
+                }
+
+                Console.Error.WriteLine(FormattableString.Invariant($"cycle split p50 µs: open {Stats.Median(open):F0} invoke {Stats.Median(invoke):F0} close {Stats.Median(close):F0}"));
+            }
+
+            if (AllocationSampler.Enabled)
+            {
+                using var sampler = new AllocationSampler();
+                sampler.Start();
+                for (var i = 0; i < 1000; i++)
+                {
+                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                    await p.CloseAsync().ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine($"sampled allocations per open + \"hello\" + close:{Environment.NewLine}{sampler.Stop(1000)}");
+            }
+
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_LEG") == "cycle")
+            {
+                // A long run of cycles to profile (perf record).
+                Console.Error.WriteLine("PROFILE START cycle");
+                for (var i = 0; i < 30000; i++)
+                {
+                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                    await p.CloseAsync().ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine("PROFILE END");
             }
 
             Console.Error.WriteLine(FormattableString.Invariant(
