@@ -39,27 +39,13 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
     public IReadOnlyList<PsrpMessage> Add(ReadOnlyMemory<byte> data)
     {
         List<PsrpMessage>? messages = null;
-        Add(data, ref messages);
+        Add(data, ref messages, null);
         return messages ?? (IReadOnlyList<PsrpMessage>)[];
     }
 
-    /// <summary>As <see cref="Add(ReadOnlyMemory{byte})"/>, appending completed messages to <paramref name="messages"/> (made when the first completes).</summary>
-    public void Add(ReadOnlyMemory<byte> data, ref List<PsrpMessage>? messages) => Add(data, ref messages, null);
-
     /// <summary>
-    /// As <see cref="Add(ReadOnlyMemory{byte})"/>, handing each message to <paramref name="lent"/> as it completes; a lent
-    /// message is valid only during that call (see <see cref="Defragmenter.Add(ReadOnlyMemory{byte}, Action{PsrpMessage})"/>).
-    /// </summary>
-    public void Add(ReadOnlyMemory<byte> data, Action<PsrpMessage> lent)
-    {
-        ArgumentNullException.ThrowIfNull(lent);
-        Add(data, (in PsrpMessageHeader header, ReadOnlyMemory<byte> payload) =>
-            lent(new PsrpMessage(header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, payload)));
-    }
-
-    /// <summary>
-    /// As <see cref="Add(ReadOnlyMemory{byte}, Action{PsrpMessage})"/>, lending each message as its header and payload
-    /// (see <see cref="Defragmenter.Add(ReadOnlyMemory{byte}, LentPsrpMessage)"/>).
+    /// As <see cref="Add(ReadOnlyMemory{byte})"/>, lending each message as its header and payload as it completes, valid
+    /// only during that call (see <see cref="Defragmenter.Add(ReadOnlyMemory{byte}, LentPsrpMessage)"/>).
     /// </summary>
     public void Add(ReadOnlyMemory<byte> data, LentPsrpMessage lent)
     {

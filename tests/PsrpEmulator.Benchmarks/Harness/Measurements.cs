@@ -229,13 +229,20 @@ public static class Measurements
         return WsManEnvelopeWriter.Write(new WsManEnvelope(header, new ReceiveBody("stdout", commandId)));
     }
 
-    private static async Task<byte[]> PostAsync(HttpClient raw, Uri uri, byte[] body, int? replay = null)
+    // A SOAP POST as both legs send it (the replay index for the baseline); disposing it disposes its content.
+    private static HttpRequestMessage Request(Uri uri, byte[] body, int? replay)
     {
-        using var content = new ByteArrayContent(body);
+        var content = new ByteArrayContent(body);
         content.Headers.ContentType = Soap;
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         request.Headers.TryAddWithoutValidation("Authorization", BenchServer.BasicAuthorization);
         if (replay is { } i) request.Headers.TryAddWithoutValidation("X-Replay", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return request;
+    }
+
+    private static async Task<byte[]> PostAsync(HttpClient raw, Uri uri, byte[] body, int? replay = null)
+    {
+        using var request = Request(uri, body, replay);
         using var response = await raw.SendAsync(request).ConfigureAwait(false);
         return await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
     }
@@ -248,11 +255,7 @@ public static class Measurements
     /// </summary>
     private static async Task<(long Length, bool HasMarker)> PostCountingAsync(HttpClient raw, Uri uri, byte[] body, int? replay, byte[] marker)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = Soap;
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
-        request.Headers.TryAddWithoutValidation("Authorization", BenchServer.BasicAuthorization);
-        if (replay is { } i) request.Headers.TryAddWithoutValidation("X-Replay", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var request = Request(uri, body, replay);
         using var response = await raw.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
         await using var _ = stream.ConfigureAwait(false);
