@@ -236,7 +236,7 @@ internal sealed class SleepStep(TextTemplate seconds) : Step
 /// <summary>An inclusive range like PowerShell's <c>from..to</c> (counting down when from &gt; to).</summary>
 internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variable, IReadOnlyList<Step> steps) : Step
 {
-    private static readonly TimeSpan LoopTimeSlice = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LoopTimeSlice = TimeSpan.FromMilliseconds(2);
 
     public override async ValueTask RunAsync(RunContext context)
     {
@@ -249,7 +249,9 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         context.Scope.Push(variable, string.Empty);
         // A loop with no wait in it (1..999999999 | % { $x = $_ }) gives its thread back now and then: it must not
         // hold the request that started it inline. CPU time, not behaviour time, so the real clock; short loops
-        // still run straight through.
+        // still run straight through. A short slice: Windows answers the Command at once and the pipeline runs on,
+        // so a long loop's output is produced while the client receives (with 50 ms, 100,000 outputs were all made
+        // inside the Command request before the first Receive could start).
         var slice = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
