@@ -7,7 +7,19 @@ namespace PsrpEmulator.Protocol.Psrp;
 public readonly record struct Fragment(ulong ObjectId, ulong FragmentId, bool IsStart, bool IsEnd, ReadOnlyMemory<byte> Blob)
 {
     public const int HeaderLength = 21;
+
+    /// <summary>Where the header holds the blob's length (big-endian): after ObjectId (8 bytes), FragmentId (8) and the flags (1).</summary>
+    public const int BlobLengthOffset = 17;
+
     public int EncodedLength => HeaderLength + Blob.Length;
+
+    /// <summary>
+    /// The encoded length (header and blob) of the fragment that <paramref name="fragments"/> starts with, read from its
+    /// header: how a run of whole fragments written back to back is split (the header must be there; the blob is not
+    /// checked).
+    /// </summary>
+    public static int EncodedLengthAt(ReadOnlySpan<byte> fragments) =>
+        HeaderLength + (int)BinaryPrimitives.ReadUInt32BigEndian(fragments[BlobLengthOffset..]);
 }
 
 /// <summary>Why fragment bytes were rejected.</summary>

@@ -27,10 +27,31 @@ public sealed record ShellStream(string Name, string? CommandId, ReadOnlyMemory<
     public ReadOnlyMemory<byte> Header { get; init; }
 }
 
-/// <summary>The content of one <c>rsp:Stream</c> element: <see cref="Header"/> (often empty) then <see cref="Data"/>, as <see cref="ShellStream"/> has them.</summary>
+/// <summary>
+/// The content of one <c>rsp:Stream</c> element: <see cref="Header"/> (often empty) then <see cref="Data"/>, as
+/// <see cref="ShellStream"/> has them; or, made by <see cref="FragmentRun"/>, the contents of several consecutive
+/// elements: <see cref="Data"/> is that many whole PSRP fragments back to back, each sent in an element of its own.
+/// </summary>
 public readonly record struct ShellStreamContent(ReadOnlyMemory<byte> Header, ReadOnlyMemory<byte> Data)
 {
     public int Length => Header.Length + Data.Length;
+
+    /// <summary>0: one element. Otherwise <see cref="Data"/> holds this many whole fragments, one element each.</summary>
+    public int Fragments { get; private init; }
+
+    /// <summary>The rsp:Stream elements this content stands for.</summary>
+    public int ElementCount => Fragments > 0 ? Fragments : 1;
+
+    /// <summary>
+    /// <paramref name="count"/> whole PSRP fragments written back to back in <paramref name="fragments"/> (each split
+    /// off by the blob length in its header), sent one per element: a sender's buffer of small messages hands a run of
+    /// them out as one slice, not a content per message (a response of small objects has thousands).
+    /// </summary>
+    public static ShellStreamContent FragmentRun(ReadOnlyMemory<byte> fragments, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return new ShellStreamContent(default, fragments) { Fragments = count };
+    }
 }
 
 /// <summary>
@@ -43,6 +64,7 @@ public sealed class ShellStreamBatch : IReadOnlyList<ShellStream>
 {
     private readonly ShellStreamContent[] _contents;
     private readonly int _count;
+    private readonly int _elements;
 
     /// <summary>The first <paramref name="count"/> of <paramref name="contents"/> (kept, not copied).</summary>
     public ShellStreamBatch(string name, string? commandId, ShellStreamContent[] contents, int count)
@@ -55,33 +77,78 @@ public sealed class ShellStreamBatch : IReadOnlyList<ShellStream>
         CommandId = commandId;
         _contents = contents;
         _count = count;
+        foreach (ref readonly var content in Contents) _elements += content.ElementCount;
     }
 
     public string Name { get; }
 
     public string? CommandId { get; }
 
+    /// <summary>The contents as given: fewer than <see cref="Count"/> when some are fragment runs.</summary>
     public ReadOnlySpan<ShellStreamContent> Contents => _contents.AsSpan(0, _count);
 
-    public int Count => _count;
+    /// <summary>The rsp:Stream elements (a fragment run counts its fragments).</summary>
+    public int Count => _elements;
 
     public ShellStream this[int index]
     {
         get
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-            var content = _contents[index];
-            return new ShellStream(Name, CommandId, content.Data) { Header = content.Header };
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _elements);
+            foreach (ref readonly var content in Contents)
+            {
+                if (index >= content.ElementCount)
+                {
+                    index -= content.ElementCount;
+                    continue;
+                }
+
+                if (content.Fragments == 0) return new ShellStream(Name, CommandId, content.Data) { Header = content.Header };
+                var rest = content.Data;
+                while (true)
+                {
+                    var length = RunFragmentLength(rest.Span);
+                    if (index-- == 0) return new ShellStream(Name, CommandId, rest[..length]);
+                    rest = rest[length..];
+                }
+            }
+
+            throw new InvalidOperationException("The batch holds fewer elements than it counted.");
         }
     }
 
     public IEnumerator<ShellStream> GetEnumerator()
     {
-        for (var i = 0; i < _count; i++) yield return this[i];
+        for (var i = 0; i < _count; i++)
+        {
+            var content = _contents[i];
+            if (content.Fragments == 0)
+            {
+                yield return new ShellStream(Name, CommandId, content.Data) { Header = content.Header };
+                continue;
+            }
+
+            var rest = content.Data;
+            for (var n = 0; n < content.Fragments; n++)
+            {
+                var length = RunFragmentLength(rest.Span);
+                yield return new ShellStream(Name, CommandId, rest[..length]);
+                rest = rest[length..];
+            }
+        }
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The length of the whole fragment a run's <paramref name="rest"/> starts with (a run is the sender's own bytes: a cut one is a bug).</summary>
+    internal static int RunFragmentLength(ReadOnlySpan<byte> rest)
+    {
+        if (rest.Length < Psrp.Fragment.HeaderLength) throw new InvalidOperationException("A fragment run ends inside a fragment header.");
+        var blob = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rest[Psrp.Fragment.BlobLengthOffset..]);
+        if (blob > (uint)(rest.Length - Psrp.Fragment.HeaderLength)) throw new InvalidOperationException("A fragment run ends inside a fragment.");
+        return Psrp.Fragment.HeaderLength + (int)blob;
+    }
 }
 
 /// <summary>

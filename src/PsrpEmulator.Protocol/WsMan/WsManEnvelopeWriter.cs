@@ -648,28 +648,75 @@ public static class WsManEnvelopeWriter
         w.Flush();
         var output = t_output!;
         var startTag = StreamStartTag(list.Name, list.CommandId, end: false);
-        var endTag = "</rsp:Stream>"u8;
         foreach (ref readonly var content in list.Contents)
         {
+            if (content.Fragments > 0)
+            {
+                WriteFragmentRun(output, startTag, content.Data.Span, content.Fragments);
+                continue;
+            }
+
             var header = content.Header.Span;
             var data = content.Data.Span;
             if (!header.IsEmpty || data.Length > 3 * 16 * 1024)
             {
                 output.Write(startTag);
                 EncodeStreamContent(output, header, data);
-                output.Write(endTag);
+                output.Write(StreamEndTag);
                 continue;
             }
 
-            // A small fragment (thousands per response): the whole element into one span of the output.
-            var encoded = Base64.GetMaxEncodedToUtf8Length(data.Length);
-            var into = output.GetSpan(startTag.Length + encoded + endTag.Length);
-            startTag.CopyTo(into);
-            var status = Base64.EncodeToUtf8(data, into[startTag.Length..], out _, out var written);
-            if (status != OperationStatus.Done) throw new InvalidOperationException("Base64 encoding failed.");
-            endTag.CopyTo(into[(startTag.Length + written)..]);
-            output.Advance(startTag.Length + written + endTag.Length);
+            // A small fragment: the whole element into one span of the output.
+            var into = output.GetSpan(startTag.Length + Base64.GetMaxEncodedToUtf8Length(data.Length) + StreamEndTag.Length);
+            output.Advance(WriteSmallElement(into, startTag, data));
         }
+    }
+
+    private static ReadOnlySpan<byte> StreamEndTag => "</rsp:Stream>"u8;
+
+    // What one span of the output is asked for at a time while a run is written (elements are small; a larger one
+    // gets a span of its own size).
+    private const int RunSpan = 64 * 1024;
+
+    /// <summary>
+    /// The elements of a fragment run (the small objects of a response: thousands, each split off by its header's blob
+    /// length), written into spans of the output taken a run's worth at a time rather than one per element.
+    /// </summary>
+    private static void WriteFragmentRun(IBufferWriter<byte> output, byte[] startTag, ReadOnlySpan<byte> run, int count)
+    {
+        var perElement = startTag.Length + StreamEndTag.Length;
+        var span = Span<byte>.Empty;
+        var at = 0;
+        for (var n = 0; n < count; n++)
+        {
+            var length = ShellStreamBatch.RunFragmentLength(run);
+            var size = perElement + Base64.GetMaxEncodedToUtf8Length(length);
+            if (span.Length - at < size)
+            {
+                output.Advance(at);
+                // Enough for the rest of the run (each fragment's base64 is at most 4 bytes per 3 plus 4), up to RunSpan.
+                var rest = (run.Length / 3 * 4) + ((count - n) * (perElement + 4));
+                span = output.GetSpan(Math.Max(size, Math.Min(rest, RunSpan)));
+                at = 0;
+            }
+
+            at += WriteSmallElement(span[at..], startTag, run[..length]);
+            run = run[length..];
+        }
+
+        output.Advance(at);
+        if (!run.IsEmpty) throw new InvalidOperationException("A fragment run holds more than its count of fragments.");
+    }
+
+    // startTag, the base64 of data, the end tag; returns the bytes written (into holds them all).
+    private static int WriteSmallElement(Span<byte> into, byte[] startTag, ReadOnlySpan<byte> data)
+    {
+        startTag.CopyTo(into);
+        var status = Base64.EncodeToUtf8(data, into[startTag.Length..], out _, out var written);
+        if (status != OperationStatus.Done) throw new InvalidOperationException("Base64 encoding failed.");
+        var end = startTag.Length + written;
+        StreamEndTag.CopyTo(into[end..]);
+        return end + StreamEndTag.Length;
     }
 
     private static byte[] StreamStartTag(ShellStream stream) => StreamStartTag(stream.Name, stream.CommandId, stream.End);

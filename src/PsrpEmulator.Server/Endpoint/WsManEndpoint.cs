@@ -252,7 +252,8 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         {
             // Its contents directly: enumerating it would make a ShellStream per element.
             var perElement = 64 + list.Name.Length + (list.CommandId?.Length ?? 0);
-            foreach (ref readonly var content in list.Contents) length += (content.Data.Length + 2) / 3 * 4 + perElement;
+            // A fragment run's elements: each fragment's base64 is at most 4 bytes per 3 of it plus 4.
+            foreach (ref readonly var content in list.Contents) length += (content.Data.Length + 2) / 3 * 4 + (content.ElementCount * (perElement + 4)) - 4;
             return (int)Math.Min(length, 64L * 1024 * 1024);
         }
 

@@ -19,9 +19,6 @@ internal abstract class BufferedNode
 /// </summary>
 internal sealed class MessageSlab(int size) : BufferedNode
 {
-    /// <summary>Where a fragment header holds the blob's length: after ObjectId (8 bytes), FragmentId (8) and the flags (1).</summary>
-    public const int BlobLengthOffset = 17;
-
     /// <summary>Where a message's type is, from its fragment's start: after the fragment header and the destination.</summary>
     public const int TypeOffset = Fragment.HeaderLength + 4;
 
@@ -39,7 +36,7 @@ internal sealed class MessageSlab(int size) : BufferedNode
     public int Room => Bytes.Length - End;
 
     /// <summary>The length of the fragment (header and message) at <see cref="Start"/>.</summary>
-    public int FirstLength => Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(Start + BlobLengthOffset));
+    public int FirstLength => Fragment.EncodedLengthAt(Bytes.AsSpan(Start));
 
     public ulong FirstObjectId => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(Bytes.AsSpan(Start));
 
@@ -82,7 +79,8 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 
 /// <summary>
 /// What one Receive takes out of a stream: the first <paramref name="Count"/> of <paramref name="Fragments"/>, each
-/// a fragment as sent (Header empty, or the 21-byte fragment header in front of a slice of its message).
+/// a fragment as sent (Header empty, or the 21-byte fragment header in front of a slice of its message) or a run of
+/// whole fragments from a slab (<see cref="ShellStreamContent.FragmentRun"/>).
 /// </summary>
 internal sealed record ReceiveBatch(ShellStreamContent[] Fragments, int Count, bool Completed);
 
@@ -418,7 +416,7 @@ internal sealed class OutputStream : ReceiveGate
 
     private ReceiveBatch Take(int budget, int maxFragmentLength, List<PsrpMessageType> types)
     {
-        var fragments = new FragmentList(budget);
+        var fragments = new FragmentList();
         // Fragments that are not slices of a slab or of their message are encoded into shared chunks (slices, not an
         // array each). Chunks stay below the large object heap unless a fragment needs more.
         byte[] chunk = [];
@@ -440,30 +438,31 @@ internal sealed class OutputStream : ReceiveGate
                     if (Head is MessageSlab slab)
                     {
                         // Whole in this envelope as one fragment: the slab's bytes are the fragment as sent. Taking one
-                        // is a few reads, so the slab's messages that fit go under this one lock.
+                        // is a few reads, so the slab's messages that fit go under this one lock, and out as one run
+                        // (a slice of the slab; the envelope writer splits it at the fragments' headers).
                         var length = slab.FirstLength;
                         if (length <= Math.Min(budget - used - StreamElementCost, maxFragmentLength))
                         {
+                            // Room for the types of as many messages of this size as fit (the journal's record of the
+                            // response): grown once, not doubled from empty, in a Receive of small objects.
+                            types.EnsureCapacity(types.Count + Math.Min(_count, (budget - used) / (length + StreamElementCost)));
                             // The slab's fields in locals while its messages are walked (the same reads as FirstLength,
                             // FirstType and TakeFirst).
                             var bytes = slab.Bytes;
-                            var start = slab.Start;
+                            var runStart = slab.Start;
+                            var start = runStart;
                             var taken = 0;
                             while (true)
                             {
                                 types.Add((PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(start + MessageSlab.TypeOffset)));
-                                if (fragments.Add(new ShellStreamContent(default, new ReadOnlyMemory<byte>(bytes, start, length)), _count - taken, budget - used))
-                                {
-                                    types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
-                                }
-
                                 start += length;
                                 used += length + StreamElementCost;
                                 if (++taken == slab.Count) break;
-                                length = Fragment.HeaderLength + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(start + MessageSlab.BlobLengthOffset));
+                                length = Fragment.EncodedLengthAt(bytes.AsSpan(start));
                                 if (length > Math.Min(budget - used - StreamElementCost, maxFragmentLength)) break;
                             }
 
+                            fragments.Add(ShellStreamContent.FragmentRun(new ReadOnlyMemory<byte>(bytes, runStart, start - runStart), taken), _count - taken);
                             slab.Start = start;
                             slab.Count -= taken;
                             Taken(slab, taken);
@@ -540,7 +539,7 @@ internal sealed class OutputStream : ReceiveGate
             message.Sent += take;
             message.NextFragmentId++;
             // Read without the lock: only an estimate of what follows.
-            if (fragments.Add(encoded, _count, budget - used)) types.EnsureCapacity(types.Count + fragments.Items.Length - fragments.Count + 1);
+            fragments.Add(encoded, _count);
             used += encoded.Length + StreamElementCost;
             if (isStart) types.Add(message.Type);
             // A message not yet complete goes on in the next fragment of this same envelope while there is room
@@ -568,10 +567,10 @@ internal sealed class OutputStream : ReceiveGate
     }
 
     /// <summary>
-    /// The fragments of one Receive, in an array sized once from the first small message when it can be: a response
-    /// of small objects carries about budget ÷ (their size) of them, and growing by doubling allocated twice that.
+    /// The contents of one Receive's elements: few, since a slab's messages go out as one run each (a response of
+    /// small objects has a dozen runs, one of large objects a fragment or two, most Receives one message).
     /// </summary>
-    private struct FragmentList(int budget)
+    private struct FragmentList()
     {
         private ShellStreamContent[] _items = [];
 
@@ -579,27 +578,11 @@ internal sealed class OutputStream : ReceiveGate
 
         public readonly ShellStreamContent[] Items => _items;
 
-        /// <summary>
-        /// Adds <paramref name="fragment"/>. The first fragment sizes the array: as many more of its size as fit
-        /// <paramref name="room"/>, at most the <paramref name="queued"/> messages left. True when the array was made
-        /// or grown (the message types may be presized along).
-        /// </summary>
-        public bool Add(ShellStreamContent fragment, int queued, int room)
+        /// <summary>Adds <paramref name="content"/>; the first array has room for up to three of the <paramref name="queued"/> messages after it.</summary>
+        public void Add(ShellStreamContent content, int queued)
         {
-            var resized = false;
-            if (Count == _items.Length)
-            {
-                var capacity = Count == 0 && queued > 0
-                    ? 1 + Math.Min(queued, Math.Max(0, room - fragment.Length - StreamElementCost) / (fragment.Length + StreamElementCost))
-                    : Math.Max(4, Count * 2);
-                // The estimate is a guess (later messages may be smaller): never fewer than doubling would give.
-                if (Count > 0) capacity = Math.Max(capacity, Count * 2);
-                Array.Resize(ref _items, Math.Min(capacity, Math.Max(Count + 1, budget / (Fragment.HeaderLength + StreamElementCost) + 1)));
-                resized = true;
-            }
-
-            _items[Count++] = fragment;
-            return resized;
+            if (Count == _items.Length) Array.Resize(ref _items, Count == 0 ? 1 + Math.Clamp(queued, 0, 3) : Count * 2);
+            _items[Count++] = content;
         }
     }
 }

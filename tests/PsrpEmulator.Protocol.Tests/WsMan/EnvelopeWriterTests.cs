@@ -193,6 +193,119 @@ public class EnvelopeWriterTests
             Is.EqualTo(streams.Select(s => (s.Name, s.CommandId, s.End, s.Header.ToArray(), s.Data.ToArray()))));
     }
 
+    // A PSRP fragment of objectId with a blob of length bytes (varied content), as FragmentCodec writes it.
+    private static byte[] EncodedFragment(ulong objectId, int length)
+    {
+        var blob = Enumerable.Range(0, length).Select(i => (byte)((i * 31) + (int)objectId)).ToArray();
+        var fragment = new PsrpEmulator.Protocol.Psrp.Fragment(objectId, 0, true, true, blob);
+        var bytes = new byte[fragment.EncodedLength];
+        PsrpEmulator.Protocol.Psrp.FragmentCodec.Write(bytes, fragment);
+        return bytes;
+    }
+
+    // Contents and the fragments they stand for, one per element: fragment runs (whole fragments back to back in one
+    // array, as a sender's buffer holds them, taken from the middle of it) among contents of one element each.
+    private static (ShellStreamContent[] Contents, List<byte[]> Elements) WithRuns(params int[][] runs)
+    {
+        var contents = new List<ShellStreamContent>();
+        var elements = new List<byte[]>();
+        ulong id = 1;
+        foreach (var lengths in runs)
+        {
+            if (lengths.Length == 0)
+            {
+                // One element of its own between the runs.
+                var single = EncodedFragment(id++, 40);
+                contents.Add(new ShellStreamContent(default, single));
+                elements.Add(single);
+                continue;
+            }
+
+            var fragments = lengths.Select(l => EncodedFragment(id++, l)).ToList();
+            var run = new byte[7 + fragments.Sum(f => f.Length) + 5];
+            var at = 7;
+            foreach (var fragment in fragments)
+            {
+                fragment.CopyTo(run, at);
+                at += fragment.Length;
+            }
+
+            contents.Add(ShellStreamContent.FragmentRun(run.AsMemory(7, at - 7), fragments.Count));
+            elements.AddRange(fragments);
+        }
+
+        return (contents.ToArray(), elements);
+    }
+
+    private static IEnumerable<TestCaseData> FragmentRuns()
+    {
+        // Small objects (thousands, more than one span of the output), blob lengths of every remainder mod 3, a run of
+        // one, a fragment longer than the span a run asks for at a time, and contents of one element between runs.
+        var small = Enumerable.Range(0, 3000).Select(i => 100 + (i % 7)).ToArray();
+        var (contents, elements) = WithRuns(small, [], [0, 1, 2, 3, 4, 5], [300], [], [120, 70_000, 90], [5_000, 8_000]);
+        yield return new TestCaseData("stdout", CommandId, contents, elements).SetName("A stream list with fragment runs is written as a ShellStream per fragment");
+        yield return new TestCaseData("stdout", null, contents, elements).SetName("A stream list with fragment runs and no CommandId is written as a ShellStream per fragment");
+        yield return new TestCaseData("stdout", CommandId.ToLowerInvariant(), contents, elements).SetName("A stream list with fragment runs and a lower-case CommandId is written with it");
+        yield return new TestCaseData("a&b\"<c>", "x\ty", contents, elements).SetName("A stream list with fragment runs whose attributes need escaping is written as a ShellStream per fragment");
+    }
+
+    [TestCaseSource(nameof(FragmentRuns))]
+    public void ReceiveResponse_with_fragment_runs_is_written_byte_for_byte_as_with_a_ShellStream_per_fragment(string name, string? commandId, ShellStreamContent[] contents, List<byte[]> elements)
+    {
+        var list = new ShellStreamBatch(name, commandId, contents, contents.Length);
+        var streams = elements.Select(e => new ShellStream(name, commandId, e)).ToList();
+        var state = new CommandState(CommandId, WsManCommandStates.Done, 0);
+
+        var expected = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), new ReceiveResponseBody(streams, state)));
+        var actual = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), new ReceiveResponseBody(list, state)));
+
+        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(Encoding.UTF8.GetString(actual), Does.Contain(Convert.ToBase64String(elements[^1]) + "</rsp:Stream>"));
+        // Counted, indexed and enumerated per element, a run's fragments one by one.
+        Assert.That(list, Has.Count.EqualTo(elements.Count));
+        Assert.That(list.Select(s => s.Data.ToArray()), Is.EqualTo(elements));
+        Assert.That(Enumerable.Range(0, list.Count).Select(i => list[i].Data.ToArray()), Is.EqualTo(elements));
+    }
+
+    [Test]
+    public void A_fragment_run_is_written_as_elements_that_read_back_as_its_fragments()
+    {
+        // Independent of the writer's other paths: the response read back gives each fragment in an element of its own.
+        var (contents, elements) = WithRuns(Enumerable.Range(0, 500).Select(i => 90 + (i % 5)).ToArray(), [], [70_000, 1]);
+        var list = new ShellStreamBatch("stdout", CommandId, contents, contents.Length);
+
+        var bytes = WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), new ReceiveResponseBody(list, null)));
+        var read = (ReceiveResponseBody)WsManEnvelopeReader.Read(bytes, new EnvelopeLimits { MaxEnvelopeBytes = 10 * 1024 * 1024 }).Body;
+
+        Assert.That(read.Streams.Select(s => (s.Name, s.CommandId, s.End)), Is.All.EqualTo(("stdout", (string?)CommandId, false)));
+        Assert.That(read.Streams.Select(s => s.Data.ToArray()), Is.EqualTo(elements));
+    }
+
+    private static IEnumerable<TestCaseData> BrokenRuns()
+    {
+        var two = EncodedFragment(1, 50).Concat(EncodedFragment(2, 60)).ToArray();
+        yield return new TestCaseData(ShellStreamContent.FragmentRun(two, 3)).SetName("A fragment run counted with more fragments than it holds is refused");
+        yield return new TestCaseData(ShellStreamContent.FragmentRun(two, 1)).SetName("A fragment run counted with fewer fragments than it holds is refused");
+        yield return new TestCaseData(ShellStreamContent.FragmentRun(two.AsMemory(0, two.Length - 1), 2)).SetName("A fragment run cut inside its last fragment is refused");
+        yield return new TestCaseData(ShellStreamContent.FragmentRun(two.AsMemory(0, two.Length - 1 - 60), 2)).SetName("A fragment run cut inside a header is refused");
+    }
+
+    [TestCaseSource(nameof(BrokenRuns))]
+    public void A_fragment_run_that_is_not_whole_fragments_is_refused_not_sent(ShellStreamContent run)
+    {
+        var list = new ShellStreamBatch("stdout", CommandId, [run], 1);
+
+        Assert.Throws<InvalidOperationException>(() => WsManEnvelopeWriter.Write(new WsManEnvelope(ResponseHeader(WsManActions.ReceiveResponse), new ReceiveResponseBody(list, null))));
+        // The writer is whole again for the next envelope.
+        Assert.That(Written(new WsManEnvelope(ResponseHeader(WsManActions.DeleteResponse), EmptyBody.Instance)), Does.EndWith("<s:Body /></s:Envelope>"));
+    }
+
+    [Test]
+    public void A_fragment_run_of_no_fragments_cannot_be_made()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ShellStreamContent.FragmentRun(EncodedFragment(1, 10), 0));
+    }
+
     [Test]
     public void A_stream_list_refuses_a_count_beyond_its_array_and_an_index_beyond_its_count()
     {

@@ -48,7 +48,8 @@ public class OutputStreamTests
     {
         var types = new List<PsrpMessageType>();
         if (stream.TryReceiveNow(budget, maxFragmentLength, types) is not { } batch) return null;
-        var fragments = batch.Fragments.Take(batch.Count).Select(f => f.Header.ToArray().Concat(f.Data.ToArray()).ToArray()).ToList();
+        // Each element as the envelope writer sends it (a slab's run split at its fragments' headers).
+        var fragments = new ShellStreamBatch("stdout", null, batch.Fragments, batch.Count).Select(f => f.Header.ToArray().Concat(f.Data.ToArray()).ToArray()).ToList();
         return (fragments, types, batch);
     }
 
@@ -82,7 +83,7 @@ public class OutputStreamTests
 
         Assert.That(received.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)), (2, Message(2)), (3, Message(3, 20_000)), (4, Message(4)), (5, Message(5, 3_000)))));
         // The large message is sent from its own array (header written into the room in front of it), not copied.
-        Assert.That(MemoryMarshal.TryGetArray(received.Batch.Fragments[2].Data, out var segment) && ReferenceEquals(segment.Array, large.Buffer), Is.True);
+        Assert.That(received.Batch.Fragments.Take(received.Batch.Count).Count(f => MemoryMarshal.TryGetArray(f.Data, out var segment) && ReferenceEquals(segment.Array, large.Buffer)), Is.EqualTo(1));
     }
 
     [Test]
@@ -108,6 +109,37 @@ public class OutputStreamTests
         }
 
         Assert.That(all, Is.EqualTo(Fragments(budget, [.. expected])));
+    }
+
+    [Test]
+    public void A_slab_s_messages_go_out_as_one_run_and_the_response_is_byte_for_byte_a_stream_per_fragment()
+    {
+        var stream = new OutputStream(null);
+        var expected = new List<(ulong, byte[])>();
+        for (ulong id = 1; id <= 1000; id++)
+        {
+            var padding = (int)(id * 13 % 150);
+            if (id % 9 == 0) Assert.That(stream.TryWrite(Outbound(id, padding)), Is.True);
+            else Assert.That(WriteString(stream, id, padding), Is.True);
+            expected.Add((id, Message(id, padding)));
+        }
+
+        Assert.That(stream.TryWrite(Outbound(1001, padding: 20_000)), Is.True);
+        expected.Add((1001, Message(1001, 20_000)));
+        var received = Receive(stream)!.Value;
+        var commandId = Guid.NewGuid().ToString().ToUpperInvariant();
+        var header = new WsManHeader { Action = WsManActions.ReceiveResponse, MessageId = "uuid:" + Guid.NewGuid(), RelatesTo = "uuid:" + Guid.NewGuid() };
+        var batch = new ShellStreamBatch("stdout", commandId, received.Batch.Fragments, received.Batch.Count);
+
+        var written = WsManEnvelopeWriter.Write(new WsManEnvelope(header, new ReceiveResponseBody(batch, null)));
+        var oneEach = Fragments(Large, [.. expected]).Select(f => new ShellStream("stdout", commandId, f)).ToList();
+        var reference = WsManEnvelopeWriter.Write(new WsManEnvelope(header, new ReceiveResponseBody(oneEach, null)));
+
+        Assert.That(written, Is.EqualTo(reference));
+        // Far fewer contents than elements: the slabs' messages were taken as runs, not one content each.
+        Assert.That(batch, Has.Count.EqualTo(1001));
+        Assert.That(received.Batch.Count, Is.LessThan(50));
+        Assert.That(received.Types, Is.EqualTo(Enumerable.Repeat(PsrpMessageType.PipelineOutput, 1001)));
     }
 
     [Test]
