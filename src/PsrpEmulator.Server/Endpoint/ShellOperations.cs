@@ -160,6 +160,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
 
         // One list over the fragments as taken: no ShellStream per fragment (thousands per response of small objects).
         var streams = new ShellStreamBatch("stdout", pipeline?.CommandId, batch.Fragments, batch.Count);
+        request.Taken = batch;
         var state = pipeline is not null && batch.Completed ? new CommandState(pipeline.CommandId, WsManCommandStates.Done, 0) : null;
         return new ReceiveResponseBody(streams, state);
     }

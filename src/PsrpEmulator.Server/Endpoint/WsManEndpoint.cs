@@ -217,6 +217,8 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         Record(user, action, envelope, request, status, fault, computer, injected?.Kind.ToString());
         using var output = new PooledBufferWriter(InitialCapacity(response.Body));
         WsManEnvelopeWriter.Write(output, response);
+        // The response's bytes are all in the output now: the buffer's slabs it was written from may be reused.
+        request.Taken?.Release();
         // The cache keeps the response (a large one in this very buffer, a small one copied), and sends it from there.
         using var cached = envelope?.Header.OperationId is { } id ? responses.Store(id, status, output) : default;
         var sent = cached.IsEmpty ? output.WrittenMemory : cached.Body;
@@ -404,4 +406,7 @@ internal sealed class WsManRequest(string user, string computer, HttpContext con
     public string? CommandId { get; set; }
     public List<PsrpMessageType> RequestMessages { get; } = [];
     public List<PsrpMessageType> ResponseMessages { get; } = [];
+
+    /// <summary>What a Receive took from an output buffer: released once the response has been written from it.</summary>
+    public Shells.ReceiveBatch? Taken { get; set; }
 }

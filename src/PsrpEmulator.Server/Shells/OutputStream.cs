@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Protocol.WsMan;
@@ -17,12 +18,51 @@ internal abstract class BufferedNode
 /// which the GC had to promote and mark while the behaviour ran ahead of the Receives. A taken message is a slice of
 /// the array (no copy); the bytes of a message never change once written.
 /// </summary>
-internal sealed class MessageSlab(int size) : BufferedNode
+internal sealed class MessageSlab : BufferedNode
 {
+    // The count of runs lent out (Receives whose responses hold slices of Bytes) plus this once the buffer has let go
+    // of the slab.
+    private const int UnlinkedFlag = 1 << 30;
+
+    private readonly ArrayPool<byte>? _pool;
+    private int _holds;
+
+    /// <summary>A slab of <paramref name="size"/> bytes, rented from <paramref name="pool"/> (if any) and given back once drained and no response holds it.</summary>
+    public MessageSlab(int size, ArrayPool<byte>? pool = null)
+    {
+        _pool = pool;
+        Bytes = pool is not null ? pool.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+    }
+
     /// <summary>Where a message's type is, from its fragment's start: after the fragment header and the destination.</summary>
     public const int TypeOffset = Fragment.HeaderLength + 4;
 
-    public byte[] Bytes { get; } = GC.AllocateUninitializedArray<byte>(size);
+    public byte[] Bytes { get; }
+
+    /// <summary>Whether the bytes go back to the pool (then each run taken is <see cref="Lend"/>ed and released).</summary>
+    public bool IsPooled => _pool is not null;
+
+    /// <summary>A run of this slab goes out in a response (under the buffer's lock, while the slab is queued).</summary>
+    public void Lend() => Interlocked.Increment(ref _holds);
+
+    /// <summary>The response with a run of this slab was written (or given up): it no longer reads the bytes.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) == UnlinkedFlag) Recycle();
+    }
+
+    /// <summary>The buffer let go of the slab (drained, discarded or cleared): nothing more is written into it or lent.</summary>
+    public void Unlink()
+    {
+        if (Interlocked.Add(ref _holds, UnlinkedFlag) == UnlinkedFlag) Recycle();
+    }
+
+    // Exactly once: the last of Unlink and the releases of the runs lent before it. A slab dropped with runs never
+    // released (a Receive that failed before its response was written) is left to the GC, never recycled early.
+    private void Recycle()
+    {
+        _pool?.Return(Bytes);
+    }
 
     /// <summary>Bytes written.</summary>
     public int End { get; set; }
@@ -82,7 +122,26 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 /// a fragment as sent (Header empty, or the 21-byte fragment header in front of a slice of its message) or a run of
 /// whole fragments from a slab (<see cref="ShellStreamContent.FragmentRun"/>).
 /// </summary>
-internal sealed record ReceiveBatch(ShellStreamContent[] Fragments, int Count, bool Completed);
+internal sealed class ReceiveBatch(ShellStreamContent[] fragments, int count, bool completed, MessageSlab[] lent, int lentCount)
+{
+    private MessageSlab[]? _lent = lentCount > 0 ? lent : null;
+
+    public ShellStreamContent[] Fragments { get; } = fragments;
+
+    public int Count { get; } = count;
+
+    public bool Completed { get; } = completed;
+
+    /// <summary>
+    /// The response made of <see cref="Fragments"/> was written (or will not be): the pooled slabs its runs are
+    /// slices of may be reused once drained. Only once; not calling it only leaves those slabs to the GC.
+    /// </summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _lent, null) is not { } lent) return;
+        foreach (var slab in lent.AsSpan(0, lentCount)) slab.Release();
+    }
+}
 
 /// <summary>
 /// The server-to-client buffer of one pool or pipeline: a queue of whole messages (bounded for pipelines:
@@ -125,7 +184,18 @@ internal sealed class OutputStream : ReceiveGate
     private OutboundMessage? _final;
     private bool _finalSent;
 
-    public OutputStream(int? capacity) => _capacity = capacity ?? -1;
+    // The largest slabs' arrays, shared by all buffers: up to 8 MB kept by a process that streamed many small objects
+    // (the shared array pool keeps 32 per core, a fraction of what a buffer running ahead of its Receives holds).
+    private static readonly ArrayPool<byte> SlabPool = ArrayPool<byte>.Create(MaxSlabSize, 256);
+
+    // Where the largest slabs come from (tests watch it).
+    private readonly ArrayPool<byte> _slabPool;
+
+    public OutputStream(int? capacity, ArrayPool<byte>? slabPool = null)
+    {
+        _capacity = capacity ?? -1;
+        _slabPool = slabPool ?? SlabPool;
+    }
 
     public bool IsCompleted => _finalSent && _partial is null;
 
@@ -237,6 +307,15 @@ internal sealed class OutputStream : ReceiveGate
         lock (Gate)
         {
             _partial = null;
+            // The slabs let go of (their pooled bytes go back once no response holds them).
+            for (var node = _tail?.Next; node is not null;)
+            {
+                var next = node == _tail ? null : node.Next;
+                node.Next = null;
+                (node as MessageSlab)?.Unlink();
+                node = next;
+            }
+
             _tail = null;
             _count = 0;
             // Messages waiting for room would have moved in and been discarded with the rest.
@@ -347,7 +426,10 @@ internal sealed class OutputStream : ReceiveGate
         // Each slab twice the one before it. After a drain (or a message of its own) the first holds just the message:
         // most buffers hold one message or a few at a time (state messages, the pool's replies kept by idle shells).
         var size = _tail is MessageSlab full ? Math.Min(Math.Max(full.Bytes.Length * 2, FirstSlabSize), MaxSlabSize) : length;
-        var slab = new MessageSlab(Math.Max(size, length));
+        // The largest slabs (what a busy buffer is made of) come from the array pool and go back to it once drained
+        // and written: a long stream of small objects reuses a few arrays instead of allocating its bytes again, and
+        // the GC does not copy young slabs that a buffer running ahead keeps alive.
+        var slab = new MessageSlab(Math.Max(size, length), size == MaxSlabSize && length <= size ? _slabPool : null);
         Link(slab);
         return slab;
     }
@@ -374,6 +456,7 @@ internal sealed class OutputStream : ReceiveGate
             if (node == _tail) _tail = null;
             else _tail!.Next = node.Next;
             node.Next = null;
+            (node as MessageSlab)?.Unlink();
         }
 
         SignalRoom();
@@ -463,6 +546,7 @@ internal sealed class OutputStream : ReceiveGate
                             }
 
                             fragments.Add(ShellStreamContent.FragmentRun(new ReadOnlyMemory<byte>(bytes, runStart, start - runStart), taken), _count - taken);
+                            if (slab.IsPooled) fragments.Lend(slab);
                             slab.Start = start;
                             slab.Count -= taken;
                             Taken(slab, taken);
@@ -547,7 +631,7 @@ internal sealed class OutputStream : ReceiveGate
             _partial = isEnd ? null : message;
         }
 
-        return new ReceiveBatch(fragments.Items, fragments.Count, IsCompleted);
+        return new ReceiveBatch(fragments.Items, fragments.Count, IsCompleted, fragments.Lent, fragments.LentCount);
 
         // The next size bytes of the shared chunk (a new chunk when they do not fit).
         static Memory<byte> Reserve(ref byte[] chunk, ref int chunkUsed, ref int nextChunk, int size, int budget)
@@ -578,11 +662,30 @@ internal sealed class OutputStream : ReceiveGate
 
         public readonly ShellStreamContent[] Items => _items;
 
+        /// <summary>The pooled slabs the runs among the items are slices of (one entry per run).</summary>
+        public MessageSlab[] Lent { get; private set; } = [];
+
+        public int LentCount { get; private set; }
+
         /// <summary>Adds <paramref name="content"/>; the first array has room for up to three of the <paramref name="queued"/> messages after it.</summary>
         public void Add(ShellStreamContent content, int queued)
         {
             if (Count == _items.Length) Array.Resize(ref _items, Count == 0 ? 1 + Math.Clamp(queued, 0, 3) : Count * 2);
             _items[Count++] = content;
+        }
+
+        /// <summary>The run just added is a slice of <paramref name="slab"/>: lent until the batch is released.</summary>
+        public void Lend(MessageSlab slab)
+        {
+            slab.Lend();
+            if (LentCount == Lent.Length)
+            {
+                var lent = Lent;
+                Array.Resize(ref lent, Math.Max(4, LentCount * 2));
+                Lent = lent;
+            }
+
+            Lent[LentCount++] = slab;
         }
     }
 }

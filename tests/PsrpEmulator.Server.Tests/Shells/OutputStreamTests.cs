@@ -142,6 +142,125 @@ public class OutputStreamTests
         Assert.That(received.Types, Is.EqualTo(Enumerable.Repeat(PsrpMessageType.PipelineOutput, 1001)));
     }
 
+    /// <summary>
+    /// An array pool that hands a returned array out again first (as the shared pool may), so that an array given back
+    /// while a response still holds slices of it would be overwritten under that response; refuses a double return.
+    /// </summary>
+    private sealed class ReusingPool : ArrayPool<byte>
+    {
+        private readonly Stack<byte[]> _free = new();
+
+        public HashSet<byte[]> Out { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public int Rents { get; private set; }
+
+        public int Returns { get; private set; }
+
+        public override byte[] Rent(int minimumLength)
+        {
+            var array = _free.Count > 0 && _free.Peek().Length >= minimumLength ? _free.Pop() : new byte[minimumLength];
+            Assert.That(Out.Add(array), Is.True, "an array rented twice");
+            Rents++;
+            return array;
+        }
+
+        public override void Return(byte[] array, bool clearArray = false)
+        {
+            Assert.That(Out.Remove(array), Is.True, "an array returned that is not out");
+            Returns++;
+            _free.Push(array);
+        }
+    }
+
+    // Each element of a batch as sent, copied now.
+    private static List<byte[]> Elements(ReceiveBatch batch) =>
+        new ShellStreamBatch("stdout", null, batch.Fragments, batch.Count).Select(f => f.Header.ToArray().Concat(f.Data.ToArray()).ToArray()).ToList();
+
+    private static (OutputStream Stream, ReusingPool Pool, List<(ulong, byte[])> Expected) PooledStream(int messages, ulong firstId = 1)
+    {
+        var pool = new ReusingPool();
+        var stream = new OutputStream(null, pool);
+        var expected = new List<(ulong, byte[])>();
+        WriteMore(stream, expected, messages, firstId);
+        return (stream, pool, expected);
+    }
+
+    private static void WriteMore(OutputStream stream, List<(ulong, byte[])> expected, int messages, ulong firstId)
+    {
+        for (var id = firstId; id < firstId + (ulong)messages; id++)
+        {
+            Assert.That(WriteString(stream, id, padding: 150), Is.True);
+            expected.Add((id, Message(id, 150)));
+        }
+    }
+
+    [Test]
+    public void A_drained_slab_s_array_goes_back_to_the_pool_only_when_every_response_holding_it_is_released()
+    {
+        // Enough for the slabs to reach their largest size (the pooled ones) several times over.
+        var (stream, pool, expected) = PooledStream(1500);
+        Assert.That(pool.Rents, Is.GreaterThan(3));
+        var types = new List<PsrpMessageType>();
+
+        // The first Receive stops inside a pooled slab; the second drains the buffer, that slab included.
+        var first = stream.TryReceiveNow(100_000, Large, types)!;
+        var second = stream.TryReceiveNow(Large, Large, types)!;
+        var firstSent = Elements(first);
+        Assert.That(stream.BufferedCount, Is.Zero);
+        Assert.That(pool.Returns, Is.Zero, "no array goes back while a response holds slices of it");
+
+        var secondSent = Elements(second);
+        second.Release();
+        var back = pool.Returns;
+        Assert.That(back, Is.GreaterThan(0).And.LessThan(pool.Rents), "the slab both responses hold stays out");
+
+        // New output takes the arrays given back; the first response's bytes are not touched.
+        WriteMore(stream, expected, 600, 1501);
+        Assert.That(Elements(first), Is.EqualTo(firstSent));
+        Assert.That(firstSent.Concat(secondSent), Is.EqualTo(Fragments(Large, [.. expected.Take(1500)])));
+
+        first.Release();
+        first.Release();
+        Assert.That(pool.Returns, Is.GreaterThan(back));
+        var rest = new List<byte[]>();
+        while (stream.TryReceiveNow(Large, Large, types) is { } batch)
+        {
+            rest.AddRange(Elements(batch));
+            batch.Release();
+        }
+
+        Assert.That(rest, Is.EqualTo(Fragments(Large, [.. expected.Skip(1500)])));
+        Assert.That(pool.Out, Is.Empty, "every pooled array back once the buffer is drained and every response released");
+    }
+
+    [Test]
+    public void A_response_never_released_keeps_its_slabs_out_of_the_pool()
+    {
+        var (stream, pool, _) = PooledStream(1500);
+        var taken = stream.TryReceiveNow(Large, Large, [])!;
+        while (stream.TryReceiveNow(Large, Large, []) is { } batch) batch.Release();
+
+        Assert.That(pool.Out, Is.Not.Empty);
+        Assert.That(pool.Out.All(array => taken.Fragments.Take(taken.Count).Any(f => MemoryMarshal.TryGetArray(f.Data, out var segment) && segment.Array == array)), Is.True);
+    }
+
+    [Test]
+    public void Slabs_discarded_or_cleared_go_back_to_the_pool_unless_a_response_holds_them()
+    {
+        var (stream, pool, _) = PooledStream(1500);
+        // Past the small slabs the buffer starts with, into its first pooled one.
+        var taken = stream.TryReceiveNow(60_000, Large, [])!;
+        // Drop mode: discarded messages drain slabs like a Receive.
+        for (var i = 0; i < 400; i++) Assert.That(stream.TryDiscardOldest(out _), Is.True);
+        stream.ClearAsync().GetAwaiter().GetResult();
+        Assert.That(stream.BufferedCount, Is.Zero);
+
+        // Only the slab the response holds slices of is still out.
+        Assert.That(pool.Out, Has.Count.EqualTo(1));
+        taken.Release();
+        Assert.That(pool.Out, Is.Empty);
+    }
+
     [Test]
     public void Capacity_counts_messages_whether_they_wait_in_slabs_or_not()
     {
