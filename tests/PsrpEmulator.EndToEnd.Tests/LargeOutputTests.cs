@@ -18,6 +18,9 @@ public class LargeOutputTests : EmulatorTestBase
               - loop: { from: 1, to: 3000, steps: [ { output: "item {_} of the many small outputs" } ] }
               - output: "{{Big}}"
               - output: last
+          - match: Get-Stream
+            steps:
+              - loop: { from: 1, to: 40000, steps: [ { output: "object {_} of a long stream of small ones" } ] }
         """;
 
     [Test]
@@ -36,6 +39,21 @@ public class LargeOutputTests : EmulatorTestBase
         Assert.That(events.OfType<StateEvent>().Last().State, Is.EqualTo(PSInvocationState.Completed));
         var receives = Emulator.Journal.Snapshot().Count(e => e.Action == "Receive" && e.CommandId == pipeline.CommandId && e.HttpStatus == 200);
         Assert.That(receives, Is.GreaterThan(5));
+    }
+
+    [Test]
+    public async Task A_long_stream_of_small_outputs_received_while_it_is_written_arrives_whole_and_in_order()
+    {
+        // Written while the client receives: the buffer's largest slabs go back to their pool as responses written
+        // from them are done, and come back for new output; a slab reused too early would show here as wrong objects.
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var pipeline = await pool.StartAsync("Get-Stream");
+        var events = await ReadAllAsync(pipeline);
+
+        Assert.That(Outputs(events), Is.EqualTo(Enumerable.Range(1, 40000).Select(i => $"object {i} of a long stream of small ones")));
+        Assert.That(events.OfType<StateEvent>().Last().State, Is.EqualTo(PSInvocationState.Completed));
     }
 
     [Test]
