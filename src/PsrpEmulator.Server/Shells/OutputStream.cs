@@ -15,8 +15,9 @@ internal abstract class BufferedNode
 /// <summary>
 /// Small messages written back to back into one array, each as the one fragment it is sent as (the fragment header,
 /// then the message): what a busy buffer holds is a few large arrays rather than an object and an array per message,
-/// which the GC had to promote and mark while the behaviour ran ahead of the Receives. A taken message is a slice of
-/// the array (no copy); the bytes of a message never change once written.
+/// which the GC had to promote and mark while the behaviour ran ahead of the Receives. Taken messages are a slice of
+/// the array (no copy; the messages of a slab that fit a Receive go out as one run); the bytes of a message never
+/// change once written, and a pooled array is reused only after every response holding a slice of it was written.
 /// </summary>
 internal sealed class MessageSlab : BufferedNode
 {
