@@ -66,7 +66,32 @@ internal sealed class MessageSlab : BufferedNode
     }
 
     /// <summary>Bytes written.</summary>
-    public int End { get; set; }
+    public int End { get; private set; }
+
+    // What the slab's messages have in common, noted as they are written: a Receive with room for all of them takes
+    // the slab whole without reading each one's header (written by the behaviour on the other core, every header read
+    // was a cache miss, one after the other since each gives the next one's place).
+    private PsrpMessageType _type;
+    private bool _mixedTypes;
+
+    /// <summary>The longest fragment written into the slab.</summary>
+    public int MaxLength { get; private set; }
+
+    /// <summary>The type of every message written into the slab; false when they differ.</summary>
+    public bool HasOneType(out PsrpMessageType type)
+    {
+        type = _type;
+        return !_mixedTypes;
+    }
+
+    /// <summary>A fragment of <paramref name="length"/> bytes, a message of <paramref name="type"/>, was written at <see cref="End"/>.</summary>
+    public void Written(int length, PsrpMessageType type)
+    {
+        if (Count++ == 0 && End == 0) _type = type;
+        else if (type != _type) _mixedTypes = true;
+        End += length;
+        MaxLength = Math.Max(MaxLength, length);
+    }
 
     /// <summary>Where the oldest message not yet taken starts.</summary>
     public int Start { get; set; }
@@ -441,8 +466,7 @@ internal sealed class OutputStream : ReceiveGate
     {
         var fragment = slab.Bytes.AsSpan(slab.End, length);
         FragmentCodec.WriteHeader(fragment, new Fragment(objectId, 0, true, true, slab.Bytes.AsMemory(slab.End + Fragment.HeaderLength, length - Fragment.HeaderLength)));
-        slab.End += length;
-        slab.Count++;
+        slab.Written(length, (PsrpMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(fragment[MessageSlab.TypeOffset..]));
         _count++;
     }
 
@@ -524,6 +548,25 @@ internal sealed class OutputStream : ReceiveGate
                         // Whole in this envelope as one fragment: the slab's bytes are the fragment as sent. Taking one
                         // is a few reads, so the slab's messages that fit go under this one lock, and out as one run
                         // (a slice of the slab; the envelope writer splits it at the fragments' headers).
+                        if (slab.HasOneType(out var type) && slab.MaxLength <= maxFragmentLength &&
+                            slab.End - slab.Start + ((long)slab.Count * StreamElementCost) <= budget - used)
+                        {
+                            // All of it fits (each message then fits after the ones before it, as the walk below checks
+                            // one by one): taken whole, its headers left to the envelope writer, which reads the
+                            // messages anyway.
+                            var count = slab.Count;
+                            var first = types.Count;
+                            System.Runtime.InteropServices.CollectionsMarshal.SetCount(types, first + count);
+                            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(types)[first..].Fill(type);
+                            fragments.Add(ShellStreamContent.FragmentRun(new ReadOnlyMemory<byte>(slab.Bytes, slab.Start, slab.End - slab.Start), count), _count - count);
+                            if (slab.IsPooled) fragments.Lend(slab);
+                            used += slab.End - slab.Start + (count * StreamElementCost);
+                            slab.Start = slab.End;
+                            slab.Count = 0;
+                            Taken(slab, count);
+                            continue;
+                        }
+
                         var length = slab.FirstLength;
                         if (length <= Math.Min(budget - used - StreamElementCost, maxFragmentLength))
                         {

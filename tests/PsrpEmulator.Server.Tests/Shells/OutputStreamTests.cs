@@ -262,6 +262,58 @@ public class OutputStreamTests
     }
 
     [Test]
+    public void A_Receive_takes_exactly_the_messages_its_budget_holds_whether_slabs_go_whole_or_one_by_one()
+    {
+        // Equal lengths (three-digit ids): k messages cost exactly k × (fragment + element cost). The slabs double in
+        // size, so a budget ends anywhere: after whole slabs, inside one, at a slab's last message.
+        var length = Message(100).Length + Fragment.HeaderLength + OutputStream.StreamElementCost;
+        for (var k = 1; k <= 60; k++)
+        {
+            // (A budget below one message's would split it instead.)
+            foreach (var budget in k == 1 ? [length] : new[] { k * length, (k * length) - 1 })
+            {
+                var stream = new OutputStream(null);
+                for (ulong id = 100; id < 200; id++) Assert.That(WriteString(stream, id), Is.True);
+
+                var received = Receive(stream, budget)!.Value;
+
+                var expected = budget == k * length ? k : k - 1;
+                Assert.That(received.Fragments.Select(ObjectIdOf), Is.EqualTo(Enumerable.Range(100, expected).Select(i => (ulong)i)), $"k {k}, budget {budget}");
+                Assert.That(received.Types, Has.Count.EqualTo(expected));
+                Assert.That(stream.BufferedCount, Is.EqualTo(100 - expected));
+            }
+        }
+    }
+
+    [Test]
+    public void Small_messages_longer_than_the_client_s_fragments_are_split_even_when_the_envelope_holds_them_all()
+    {
+        var stream = new OutputStream(null);
+        for (ulong id = 1; id <= 3; id++) Assert.That(WriteString(stream, id, padding: 300), Is.True);
+
+        var received = Receive(stream, Large, maxFragmentLength: 100)!.Value;
+
+        Assert.That(received.Fragments, Is.EqualTo(Fragments(100, (1, Message(1, 300)), (2, Message(2, 300)), (3, Message(3, 300)))));
+        Assert.That(received.Fragments, Has.All.Length.LessThanOrEqualTo(100));
+    }
+
+    [Test]
+    public void The_types_of_a_slab_s_messages_are_recorded_in_order_when_they_differ()
+    {
+        var stream = new OutputStream(null);
+        var state = PsrpMessage.Create(PsrpDestination.Client, Pool, PipelineId, new PipelineStateMessage(PSInvocationState.Running, null)).ToArray();
+        Assert.That(WriteString(stream, 1), Is.True);
+        Assert.That(WriteString(stream, 2), Is.True);
+        Assert.That(stream.TryWrite(new OutboundMessage(3, PsrpMessageType.PipelineState, state)), Is.True);
+        Assert.That(WriteString(stream, 4), Is.True);
+
+        var received = Receive(stream)!.Value;
+
+        Assert.That(received.Fragments, Is.EqualTo(Fragments(Large, (1, Message(1)), (2, Message(2)), (3, state), (4, Message(4)))));
+        Assert.That(received.Types, Is.EqualTo(new[] { PsrpMessageType.PipelineOutput, PsrpMessageType.PipelineOutput, PsrpMessageType.PipelineState, PsrpMessageType.PipelineOutput }));
+    }
+
+    [Test]
     public void Capacity_counts_messages_whether_they_wait_in_slabs_or_not()
     {
         var stream = new OutputStream(3);
