@@ -144,7 +144,7 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 }
 
 /// <summary>
-/// What one Receive takes out of a stream: the first <paramref name="Count"/> of <paramref name="Fragments"/>, each
+/// What one Receive takes out of a stream: the first <see cref="Count"/> of <see cref="Fragments"/>, each
 /// a fragment as sent (Header empty, or the 21-byte fragment header in front of a slice of its message) or a run of
 /// whole fragments from a slab (<see cref="ShellStreamContent.FragmentRun"/>).
 /// </summary>
