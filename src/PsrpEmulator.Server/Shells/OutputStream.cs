@@ -212,7 +212,7 @@ internal sealed class OutputStream : ReceiveGate
 
     // The largest slabs' arrays, shared by all buffers: up to 8 MB kept by a process that streamed many small objects
     // (the shared array pool keeps 32 per core, a fraction of what a buffer running ahead of its Receives holds).
-    private static readonly ArrayPool<byte> SlabPool = ArrayPool<byte>.Create(MaxSlabSize, 256);
+    private static readonly ArrayPool<byte> SlabPool = new SlabArrayPool(MaxSlabSize, 256);
 
     // Where the largest slabs come from (tests watch it).
     private readonly ArrayPool<byte> _slabPool;
