@@ -556,6 +556,9 @@ internal sealed class OutputStream : ReceiveGate
                             // messages anyway.
                             var count = slab.Count;
                             var first = types.Count;
+                            // Room for the types of as many messages of this slab's mean size as fit (the journal's
+                            // record of the response): grown once, not doubled slab by slab, in a Receive of small objects.
+                            types.EnsureCapacity(first + Math.Min(_count, (budget - used) / (((slab.End - slab.Start) / Math.Max(count, 1)) + StreamElementCost)));
                             System.Runtime.InteropServices.CollectionsMarshal.SetCount(types, first + count);
                             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(types)[first..].Fill(type);
                             fragments.Add(ShellStreamContent.FragmentRun(new ReadOnlyMemory<byte>(slab.Bytes, slab.Start, slab.End - slab.Start), count), _count - count);
