@@ -84,10 +84,15 @@ public static class Measurements
         // that), and the behaviour's loop and the per-response methods are called once per round or a few dozen times:
         // with two warm-up rounds a third of the server leg's CPU time was still unoptimized or instrumented code
         // (100 B objects: 185 ms per round after 3 rounds, 95 ms from the 30th on; the baseline barely moves).
+        // Then on until the JIT has settled (as for the round trips): with tiered PGO it went on compiling well past
+        // 30 rounds on a loaded machine (the 100 B server leg fell from 110 to 27 ms over 95 rounds in session 4).
         var warmups = rounds > 1 ? 30 : 0;
+        var warming = new JitWarmUp(rounds > 1 ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
         var cpu = new List<(double Server, double Baseline, double EndToEnd)>();
         for (var round = -warmups; round < rounds; round++)
         {
+            if (round == 0 && !warming.Done()) round = -1; // still warming up
+            if (round == 0) warming.Timed();
             var cpu0 = CpuSeconds();
             var alloc0 = GC.GetTotalAllocatedBytes();
             var sw = Stopwatch.StartNew();
@@ -129,6 +134,7 @@ public static class Measurements
             }
         }
 
+        if (Verbose) Console.Error.WriteLine($"{script} rounds: {warming}");
         return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes,
             Stats.Median(cpu.Select(c => c.Server / c.Baseline).ToList()), Stats.Median(cpu.Select(c => c.EndToEnd / c.Baseline).ToList()));
     }
