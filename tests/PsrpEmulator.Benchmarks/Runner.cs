@@ -127,7 +127,8 @@ public static class Runner
                 figures.Add(new Figure(G, "small Receive ÷ raw, output all written beforehand, p50 / p99",
                     $"{rt.WrittenBeforehand.P50:F2}× / {rt.WrittenBeforehand.P99:F2}×", null, null, "diagnostic: no producer refilling the buffer meanwhile"));
                 figures.Add(new Figure(G, "open + \"hello\" + close: HTTP requests (journal)", rt.RequestsPerCycle.ToString("F1", CultureInfo.InvariantCulture), "≈ 6 (protocol)", null));
-                figures.Add(Ratio(G, "open + \"hello\" + close p50 in raw round trips", rt.OpenCloseP50Ms / rt.RawP50Ms, "≤ 8", v => v <= 8, $"{rt.OpenCloseP50Ms:F2} ms"));
+                figures.Add(Ratio(G, "open + \"hello\" + close p50 in raw round trips", rt.OpenCloseP50Ms / rt.CycleRawP50Ms, "≤ 8", v => v <= 8,
+                    $"{rt.OpenCloseP50Ms:F2} ms; raw round trip {rt.CycleRawP50Ms * 1000:F0} µs, one after each cycle"));
             }
 
             if (Wanted("growth"))

@@ -600,6 +600,11 @@ internal sealed class OutputStream : ReceiveGate
                             continue;
                         }
 
+                        // Not in this envelope at all (the rule below: a message starts in a response that already
+                        // has data only if all of it fits): it stays in the slab, counted against the capacity, for
+                        // the next Receive. Taking it out here copied it and let a waiting writer past the capacity.
+                        if (fragments.Count > 0 && EncodedLength(length - Fragment.HeaderLength, maxFragmentLength) > budget - used) break;
+
                         // Not whole here: as a message of its own, sent in fragments (or in the next Receive) below.
                         var at = slab.Start;
                         message = new OutboundMessage(slab.FirstObjectId, slab.FirstType, slab.Bytes.AsSpan(at, length).ToArray(), headroom: Fragment.HeaderLength);

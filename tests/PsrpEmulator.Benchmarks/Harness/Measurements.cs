@@ -84,10 +84,15 @@ public static class Measurements
         // that), and the behaviour's loop and the per-response methods are called once per round or a few dozen times:
         // with two warm-up rounds a third of the server leg's CPU time was still unoptimized or instrumented code
         // (100 B objects: 185 ms per round after 3 rounds, 95 ms from the 30th on; the baseline barely moves).
+        // Then on until the JIT has settled (as for the round trips): with tiered PGO it went on compiling well past
+        // 30 rounds on a loaded machine (the 100 B server leg fell from 110 to 27 ms over 95 rounds in session 4).
         var warmups = rounds > 1 ? 30 : 0;
+        var warming = new JitWarmUp(rounds > 1 ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
         var cpu = new List<(double Server, double Baseline, double EndToEnd)>();
         for (var round = -warmups; round < rounds; round++)
         {
+            if (round == 0 && !warming.Done()) round = -1; // still warming up
+            if (round == 0) warming.Timed();
             var cpu0 = CpuSeconds();
             var alloc0 = GC.GetTotalAllocatedBytes();
             var sw = Stopwatch.StartNew();
@@ -129,6 +134,7 @@ public static class Measurements
             }
         }
 
+        if (Verbose) Console.Error.WriteLine($"{script} rounds: {warming}");
         return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes,
             Stats.Median(cpu.Select(c => c.Server / c.Baseline).ToList()), Stats.Median(cpu.Select(c => c.EndToEnd / c.Baseline).ToList()));
     }
@@ -331,6 +337,9 @@ public static class Measurements
     {
         /// <summary>Receive ÷ raw at p50 and p99 with all output written beforehand (no producer running meanwhile).</summary>
         public (double P50, double P99) WrittenBeforehand { get; init; }
+
+        /// <summary>p50 of the raw round trips made one after each open/"hello"/close cycle (the cycle's yardstick).</summary>
+        public double CycleRawP50Ms { get; init; }
     }
 
     public static async Task<RoundTrip> RoundTripAsync(BenchServer server, int samples, int cycles, TimeSpan warmUp = default)
@@ -349,14 +358,14 @@ public static class Measurements
 
         var receive = new List<double>(samples);
         var rawTimes = new List<double>(samples);
-        // Warm-up: a fifth of the samples and at least warmUp of time, so that both sides are measured after the
-        // JIT has optimized them (tiered compilation promotes a method only after 30 calls and 100 ms without new
-        // JIT work): a count alone ended a cold run's warm-up with the emulator's code still at tier 0 while the raw
-        // side runs the framework's precompiled HTTP code.
-        var warmUntil = Stopwatch.GetTimestamp() + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        // Warm-up: a fifth of the samples and at least warmUp of time, then until the JIT has settled, so that both
+        // sides are measured after the JIT has optimized them (tiered compilation promotes a method only after 30
+        // calls and 100 ms without new JIT work): a count alone ended a cold run's warm-up with the emulator's code
+        // still at tier 0 while the raw side runs the framework's precompiled HTTP code.
+        var warming = new JitWarmUp(warmUp);
         for (var i = -samples / 5; i < samples; i++)
         {
-            if (i == -1 && Stopwatch.GetTimestamp() < warmUntil) i = -2; // still warming up
+            if (i == -1 && !warming.Done()) i = -2; // still warming up
             var t0 = Stopwatch.GetTimestamp();
             var response = await transport.SendAsync(header, body).ConfigureAwait(false);
             var t1 = Stopwatch.GetTimestamp();
@@ -364,9 +373,12 @@ public static class Measurements
             var t2 = Stopwatch.GetTimestamp();
             if (((ReceiveResponseBody)response.Body).Streams.Count == 0) throw new InvalidOperationException("A Receive found no data waiting.");
             if (i < 0) continue; // warm-up
+            if (i == 0) warming.Timed();
             receive.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
             rawTimes.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
         }
+
+        if (Verbose) Console.Error.WriteLine($"small Receive samples: {warming}");
 
         if (Verbose)
         {
@@ -464,11 +476,15 @@ public static class Measurements
         // Open, "hello", close.
         using var t = server.Transport();
         var cycleTimes = new List<double>(cycles);
+        // A raw round trip after each cycle, the cycle's own yardstick: the raw round trips above run alongside a
+        // producer that keeps one core busy, and with it stopped here a cycle divided by those came out 2.6-5.7x in
+        // runs where, side by side, it is 10x or more.
+        var cycleRawTimes = new List<double>(cycles);
         long requests = 0;
-        warmUntil = Stopwatch.GetTimestamp() + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        warming = new JitWarmUp(warmUp);
         for (var i = -2; i < cycles; i++)
         {
-            if (i == -1 && Stopwatch.GetTimestamp() < warmUntil) i = -2; // still warming up (see above)
+            if (i == -1 && !warming.Done()) i = -2; // still warming up (see above)
             var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
             var t0 = Stopwatch.GetTimestamp();
             var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
@@ -476,11 +492,18 @@ public static class Measurements
             await p.CloseAsync().ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             var after = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+            var r0 = Stopwatch.GetTimestamp();
+            await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
+            var rawElapsed = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
             if (events.OfType<OutputEvent>().Single().Value.ToDisplayString() != "hello") throw new InvalidOperationException("\"hello\" did not answer hello.");
             if (i < 0) continue;
+            if (i == 0) warming.Timed();
             cycleTimes.Add(elapsed);
+            cycleRawTimes.Add(rawElapsed);
             requests += after - before;
         }
+
+        if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples: {warming}");
 
         if (Verbose)
         {
@@ -549,8 +572,61 @@ public static class Measurements
         return new RoundTrip(Stats.Median(receive), Stats.Percentile(receive, 99), Stats.Median(rawTimes), Stats.Percentile(rawTimes, 99),
             Stats.Median(cycleTimes), (double)requests / cycles)
         {
+            CycleRawP50Ms = Stats.Median(cycleRawTimes),
             WrittenBeforehand = (Stats.Median(idleReceive) / Stats.Median(idleRaw), Stats.Percentile(idleReceive, 99) / Stats.Percentile(idleRaw, 99)),
         };
+    }
+
+    /// <summary>
+    /// The end of a round-trip warm-up: at least the given time, then until a whole second passes with (almost) no
+    /// method compiled. The tiers (tier 0, instrumented, tier 1) are compiled on one background thread, and on a
+    /// loaded 2-core machine that thread was still busy 8–10 s into the run: the timed samples then measured the JIT
+    /// (in one run 100–200 ms of compiling inside a 300–500 ms window, instrumented code, call counting), ~200 µs of
+    /// CPU per small Receive against ~45 µs once settled, and a p50 ratio of 2.6× against 1.5×. Open/"hello"/close
+    /// went on compiling for about 12,000 cycles (4,300 → 9,000 methods, 4.5 s of JIT), a cycle taking 1.6 ms after
+    /// 2,000 of them and 0.4 ms once settled.
+    /// </summary>
+    private sealed class JitWarmUp(TimeSpan least)
+    {
+        // A settled process still compiles a method now and then (a timer, a rare path).
+        private const int SettledCompilations = 2;
+        private static readonly TimeSpan Most = TimeSpan.FromSeconds(30);
+
+        private readonly long _start = Stopwatch.GetTimestamp();
+        private long _window = Stopwatch.GetTimestamp();
+        private long _windowCount = System.Runtime.JitInfo.GetCompiledMethodCount();
+        private long _timedAt;
+        private long _timedCount;
+        private TimeSpan _timedJit;
+        private bool _settled;
+
+        /// <summary>True once warm; called between samples.</summary>
+        public bool Done()
+        {
+            // No warm-up asked (the dry run checks the harness only).
+            if (least <= TimeSpan.Zero) return true;
+            var elapsed = Stopwatch.GetElapsedTime(_start);
+            if (elapsed < least) return false;
+            if (elapsed >= Most) return true;
+            if (Stopwatch.GetElapsedTime(_window) < TimeSpan.FromSeconds(1)) return false;
+            var count = System.Runtime.JitInfo.GetCompiledMethodCount();
+            _settled = count - _windowCount <= SettledCompilations;
+            _window = Stopwatch.GetTimestamp();
+            _windowCount = count;
+            return _settled;
+        }
+
+        /// <summary>The timed samples start.</summary>
+        public void Timed()
+        {
+            _timedAt = Stopwatch.GetTimestamp();
+            _timedCount = System.Runtime.JitInfo.GetCompiledMethodCount();
+            _timedJit = System.Runtime.JitInfo.GetCompilationTime();
+        }
+
+        /// <summary>The warm-up's length, and what the JIT did while the samples were timed (should be about nothing).</summary>
+        public override string ToString() => FormattableString.Invariant(
+            $"warm-up {Stopwatch.GetElapsedTime(_start, _timedAt).TotalSeconds:F1} s{(least > TimeSpan.Zero && !_settled ? " (JIT not settled)" : "")}; while timed ({Stopwatch.GetElapsedTime(_timedAt).TotalMilliseconds:F0} ms) {System.Runtime.JitInfo.GetCompiledMethodCount() - _timedCount} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - _timedJit).TotalMilliseconds:F0} ms of JIT");
     }
 
     /// <summary>Process CPU µs and bytes allocated per call of <paramref name="action"/>, over <paramref name="count"/> calls in a row.</summary>
