@@ -28,7 +28,8 @@ public class BlockedWriterTests
     {
         var batch = stream.TryReceiveNow(budget, Large, []);
         if (batch is null) return [];
-        return batch.Fragments.Take(batch.Count).Select(f => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(f.Header.IsEmpty ? f.Data.Span : f.Header.Span)).ToArray();
+        // Each element as sent (a run of a slab's messages split at their fragments' headers).
+        return new ShellStreamBatch("stdout", null, batch.Fragments, batch.Count).Select(f => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(f.Header.IsEmpty ? f.Data.Span : f.Header.Span)).ToArray();
     }
 
     private static OutputStream Full(int capacity)
