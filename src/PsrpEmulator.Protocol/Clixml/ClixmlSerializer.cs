@@ -119,6 +119,7 @@ public static class ClixmlSerializer
     }
 
     /// <summary>The length of the CLIXML of a string of <paramref name="textLength"/> characters that CLIXML carries as they are.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static int VerbatimStringLength(int textLength, bool writeBom) => (writeBom ? 3 : 0) + "<S></S>"u8.Length + textLength;
 
     /// <summary>
@@ -141,7 +142,7 @@ public static class ClixmlSerializer
         at = at[3..];
         foreach (var piece in pieces)
         {
-            if (string.IsNullOrEmpty(piece)) continue;
+            if (piece is null) continue;
             if (!VerbatimText.TryCopy(piece, at)) return false;
             at = at[piece.Length..];
         }

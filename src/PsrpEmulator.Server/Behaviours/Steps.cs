@@ -127,27 +127,20 @@ internal sealed class OutputStep(ValueTemplate value) : Step
     public override ValueTask RunAsync(RunContext context)
     {
         if (enumerates) return WriteAllAsync(context);
-        // One value (the usual case, once per object in an output loop): no enumerator, no async state machine;
-        // a failure still comes back in the task, as from an async method.
-        try
+        // One value (the usual case, once per object in an output loop): no enumerator, no async state machine. A
+        // failure (a placeholder's arithmetic) throws here, into the async method awaiting the step, as other steps' do.
+        if (text is not null)
         {
-            if (text is not null)
-            {
-                // A string template: its pieces go to the host, which may serialize them without making the string
-                // (its literal pieces known to need no CLIXML escaping).
-                var few = default(TextTemplate.Pieces);
-                Span<string?> pieces = few;
-                pieces = pieces[..text.PieceCount];
-                var verbatim = text.EvaluatePieces(context.Scope, pieces);
-                return context.Host.WriteStringOutputAsync(pieces, verbatim, context.CancellationToken);
-            }
+            // A string template: its pieces go to the host, which may serialize them without making the string
+            // (its literal pieces known to need no CLIXML escaping).
+            var few = default(TextTemplate.Pieces);
+            Span<string?> pieces = few;
+            pieces = pieces[..text.PieceCount];
+            var verbatim = text.EvaluatePieces(context.Scope, pieces);
+            return context.Host.WriteStringOutputAsync(pieces, verbatim, context.CancellationToken);
+        }
 
-            return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
-        }
-        catch (Exception e)
-        {
-            return ValueTask.FromException(e);
-        }
+        return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
     }
 
     private async ValueTask WriteAllAsync(RunContext context)
