@@ -72,7 +72,8 @@ public static class ClixmlSerializer
         {
             var result = GC.AllocateUninitializedArray<byte>(prefix.Length + length);
             prefix.CopyTo(result);
-            WriteVerbatimString(result.AsSpan(prefix.Length), pieces, writeBom);
+            // Measured as verbatim just now: the write cannot fail.
+            TryWriteVerbatimString(result.AsSpan(prefix.Length), pieces, writeBom);
             return result;
         }
 
@@ -96,23 +97,37 @@ public static class ClixmlSerializer
 
     /// <summary>
     /// The length of the CLIXML of the string <paramref name="pieces"/> make together when every piece is text CLIXML
-    /// carries as it is (see <see cref="WriteVerbatimString"/>); -1 when one needs escaping or could start an escape.
+    /// carries as it is (see <see cref="VerbatimText"/>); -1 when one needs escaping or could start an escape.
     /// </summary>
-    internal static int VerbatimStringLength(ReadOnlySpan<string?> pieces, bool writeBom)
+    internal static int VerbatimStringLength(ReadOnlySpan<string?> pieces, bool writeBom) => VerbatimStringLength(pieces, 0, writeBom);
+
+    /// <summary>
+    /// As <see cref="VerbatimStringLength(ReadOnlySpan{string?}, bool)"/>, taking the pieces whose bit is set in
+    /// <paramref name="verbatimPieces"/> (bit i for piece i) as checked already.
+    /// </summary>
+    internal static int VerbatimStringLength(ReadOnlySpan<string?> pieces, ulong verbatimPieces, bool writeBom)
     {
         var length = 0;
-        foreach (var piece in pieces)
+        for (var i = 0; i < pieces.Length; i++)
         {
-            if (piece is null) continue;
-            if (piece.AsSpan().IndexOfAnyExcept(VerbatimText) >= 0) return -1;
+            if (pieces[i] is not { } piece) continue;
+            if ((i >= 64 || (verbatimPieces >> i & 1) == 0) && !VerbatimText.IsAll(piece)) return -1;
             length += piece.Length;
         }
 
-        return (writeBom ? 3 : 0) + "<S></S>"u8.Length + length;
+        return VerbatimStringLength(length, writeBom);
     }
 
-    /// <summary>Writes the CLIXML <see cref="VerbatimStringLength"/> measured (exactly that many bytes) into <paramref name="destination"/>.</summary>
-    internal static void WriteVerbatimString(Span<byte> destination, ReadOnlySpan<string?> pieces, bool writeBom)
+    /// <summary>The length of the CLIXML of a string of <paramref name="textLength"/> characters that CLIXML carries as they are.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static int VerbatimStringLength(int textLength, bool writeBom) => (writeBom ? 3 : 0) + "<S></S>"u8.Length + textLength;
+
+    /// <summary>
+    /// Writes the CLIXML of the string <paramref name="pieces"/> make together into <paramref name="destination"/>,
+    /// exactly <see cref="VerbatimStringLength(ReadOnlySpan{string?}, bool)"/> bytes, checking each piece as it is
+    /// copied (one pass over the text); false when a piece needs escaping, with <paramref name="destination"/> partly written.
+    /// </summary>
+    internal static bool TryWriteVerbatimString(Span<byte> destination, ReadOnlySpan<string?> pieces, bool writeBom)
     {
         var at = destination;
         if (writeBom)
@@ -127,21 +142,17 @@ public static class ClixmlSerializer
         at = at[3..];
         foreach (var piece in pieces)
         {
-            if (string.IsNullOrEmpty(piece)) continue;
-            System.Text.Ascii.FromUtf16(piece, at, out var written);
-            at = at[written..];
+            if (piece is null) continue;
+            if (!VerbatimText.TryCopy(piece, at)) return false;
+            at = at[piece.Length..];
         }
 
         "</S>"u8.CopyTo(at);
+        return true;
     }
 
     /// <summary>True when CLIXML carries <paramref name="text"/> as it is, byte for byte (see <see cref="VerbatimText"/>).</summary>
-    internal static bool IsVerbatimText(ReadOnlySpan<char> text) => text.IndexOfAnyExcept(VerbatimText) < 0;
-
-    // Printable ASCII that CLIXML text carries as it is: no XML markup (<, >, &) and no underscore (it could start
-    // an _xHHHH_ escape with what follows).
-    private static readonly SearchValues<char> VerbatimText = SearchValues.Create(
-        " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~");
+    internal static bool IsVerbatimText(ReadOnlySpan<char> text) => VerbatimText.IsAll(text);
 
     /// <summary>The bytes of <see cref="VerbatimText"/> (UTF-8: the same ASCII characters).</summary>
     internal static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(
@@ -175,6 +186,12 @@ public static class ClixmlDeserializer
 /// <summary>The <c>_xHHHH_</c> escaping of strings and property names (MS-PSRP 2.2.5.3.2).</summary>
 public static class ClixmlString
 {
+    /// <summary>
+    /// True when CLIXML carries <paramref name="text"/> as it is, its UTF-8 bytes being its characters: printable
+    /// ASCII without XML markup (&lt;, &gt;, &amp;) and without the underscore (it could start an escape with what follows).
+    /// </summary>
+    public static bool IsVerbatim(ReadOnlySpan<char> text) => VerbatimText.IsAll(text);
+
     /// <summary>
     /// Escapes every UTF-16 code unit that is not allowed in XML 1.0 text or is otherwise unsafe on the wire (C0
     /// controls including TAB/CR/LF, U+007F–U+009F, surrogates, U+FFFE/U+FFFF) as <c>_xHHHH_</c> (upper-case hex), and

@@ -135,9 +135,17 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     /// <see cref="WriteStringOutput"/> can write it straight into a buffer (every piece printable text that CLIXML
     /// carries as it is); -1 otherwise (then use <see cref="EncodeStringOutput"/>).
     /// </summary>
-    public static int StringOutputLength(ReadOnlySpan<string?> pieces, bool writeBom = true)
+    public static int StringOutputLength(ReadOnlySpan<string?> pieces, bool writeBom = true) => StringOutputLength(pieces, 0, writeBom);
+
+    /// <summary>
+    /// As <see cref="StringOutputLength(ReadOnlySpan{string?}, bool)"/>, taking the pieces whose bit is set in
+    /// <paramref name="verbatimPieces"/> (bit i for piece i, the first 64) as known to be text CLIXML carries as it is
+    /// (<see cref="ClixmlString.IsVerbatim"/>, e.g. a template's literal text checked once): only the others are looked
+    /// at. <see cref="WriteStringOutput"/> still checks every piece as it copies it.
+    /// </summary>
+    public static int StringOutputLength(ReadOnlySpan<string?> pieces, ulong verbatimPieces, bool writeBom = true)
     {
-        var data = ClixmlSerializer.VerbatimStringLength(pieces, writeBom);
+        var data = ClixmlSerializer.VerbatimStringLength(pieces, verbatimPieces, writeBom);
         return data < 0 ? -1 : HeaderLength + data;
     }
 
@@ -145,13 +153,26 @@ public sealed class PsrpMessage(PsrpDestination destination, PsrpMessageType mes
     /// Writes the bytes <see cref="EncodeStringOutput"/> would return (without headroom) into <paramref name="into"/>,
     /// which holds exactly <see cref="StringOutputLength"/> bytes (not -1): no array of the message's own.
     /// </summary>
+    /// <remarks>
+    /// The pieces are checked while they are copied (one pass over the text: the caller has just measured them with
+    /// <see cref="StringOutputLength"/>); when one needs escaping after all, the <see cref="ArgumentException"/> leaves
+    /// <paramref name="into"/> partly written.
+    /// </remarks>
     public static void WriteStringOutput(Span<byte> into, PsrpDestination destination, Guid runspacePoolId, Guid pipelineId, ReadOnlySpan<string?> pieces, bool writeBom = true)
     {
-        var length = StringOutputLength(pieces, writeBom);
-        if (length < 0) throw new ArgumentException("The pieces need CLIXML escaping: use EncodeStringOutput.", nameof(pieces));
-        if (into.Length != length) throw new ArgumentException($"The message is {length} bytes; the destination holds {into.Length}.", nameof(into));
+        var text = 0;
+        foreach (var piece in pieces) text += piece?.Length ?? 0;
+        var length = HeaderLength + ClixmlSerializer.VerbatimStringLength(text, writeBom);
+        if (into.Length != length)
+        {
+            if (StringOutputLength(pieces, writeBom) < 0) throw NeedsEscaping();
+            throw new ArgumentException($"The message is {length} bytes; the destination holds {into.Length}.", nameof(into));
+        }
+
         WriteHeader(into, destination, PsrpMessageType.PipelineOutput, runspacePoolId, pipelineId);
-        ClixmlSerializer.WriteVerbatimString(into[HeaderLength..], pieces, writeBom);
+        if (!ClixmlSerializer.TryWriteVerbatimString(into[HeaderLength..], pieces, writeBom)) throw NeedsEscaping();
+
+        static ArgumentException NeedsEscaping() => new("The pieces need CLIXML escaping: use EncodeStringOutput.", nameof(pieces));
     }
 
     // The 40-byte header alone (no message object for it: the output path writes one per object).

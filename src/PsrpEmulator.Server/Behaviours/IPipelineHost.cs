@@ -15,8 +15,10 @@ public interface IPipelineHost
     /// <summary>
     /// Writes the PipelineOutput string <paramref name="pieces"/> make together (an output step's template). A host
     /// that serializes at once may do so without making the string; this default makes it and writes it.
+    /// <paramref name="verbatimPieces"/>: the pieces (bit i for piece i) known to be text CLIXML carries as it is
+    /// (<see cref="PsrpEmulator.Protocol.Clixml.ClixmlString.IsVerbatim"/>), which need no looking at before they are written.
     /// </summary>
-    ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, CancellationToken cancellationToken) =>
+    ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken) =>
         WriteAsync(new PipelineOutput(PsrpEmulator.Protocol.Clixml.PsPrimitive.String(string.Concat(pieces))), cancellationToken);
 
     /// <summary>Reads the next PIPELINE_INPUT value; null once END_OF_PIPELINE_INPUT arrived (or NoInput).</summary>

@@ -120,29 +120,27 @@ internal abstract class Step
 
 internal sealed class OutputStep(ValueTemplate value) : Step
 {
+    // Decided once: a string template of few pieces goes to the host as its pieces (see RunAsync).
+    private readonly bool enumerates = value.EnumeratesInPipeline;
+    private readonly TextTemplate? text = value is ScalarValueTemplate { StringTemplate: { PieceCount: <= TextTemplate.Pieces.Count } t } ? t : null;
+
     public override ValueTask RunAsync(RunContext context)
     {
-        if (value.EnumeratesInPipeline) return WriteAllAsync(context);
-        // One value (the usual case, once per object in an output loop): no enumerator, no async state machine;
-        // a failure still comes back in the task, as from an async method.
-        try
+        if (enumerates) return WriteAllAsync(context);
+        // One value (the usual case, once per object in an output loop): no enumerator, no async state machine. A
+        // failure (a placeholder's arithmetic) throws here, into the async method awaiting the step, as other steps' do.
+        if (text is not null)
         {
-            if (value is ScalarValueTemplate { StringTemplate: { PieceCount: <= TextTemplate.Pieces.Count } text })
-            {
-                // A string template: its pieces go to the host, which may serialize them without making the string.
-                var few = default(TextTemplate.Pieces);
-                Span<string?> pieces = few;
-                pieces = pieces[..text.PieceCount];
-                text.EvaluatePieces(context.Scope, pieces);
-                return context.Host.WriteStringOutputAsync(pieces, context.CancellationToken);
-            }
+            // A string template: its pieces go to the host, which may serialize them without making the string
+            // (its literal pieces known to need no CLIXML escaping).
+            var few = default(TextTemplate.Pieces);
+            Span<string?> pieces = few;
+            pieces = pieces[..text.PieceCount];
+            var verbatim = text.EvaluatePieces(context.Scope, pieces);
+            return context.Host.WriteStringOutputAsync(pieces, verbatim, context.CancellationToken);
+        }
 
-            return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
-        }
-        catch (Exception e)
-        {
-            return ValueTask.FromException(e);
-        }
+        return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
     }
 
     private async ValueTask WriteAllAsync(RunContext context)
@@ -238,15 +236,20 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
 {
     private static readonly TimeSpan LoopTimeSlice = TimeSpan.FromMilliseconds(2);
 
+    // An array: the loop calls its steps once per iteration (no interface calls to count and index them).
+    private readonly Step[] steps = [.. steps];
+
     public override async ValueTask RunAsync(RunContext context)
     {
-        var first = from.EvaluateInteger(context.Scope, "loop from");
-        var last = to.EvaluateInteger(context.Scope, "loop to");
+        var scope = context.Scope;
+        var cancellationToken = context.CancellationToken;
+        var first = from.EvaluateInteger(scope, "loop from");
+        var last = to.EvaluateInteger(scope, "loop to");
         var step = first <= last ? 1 : -1;
         // The default loop variable is also PowerShell's $_ (an integer), for statements the loop runs.
         var dollarUnder = variable == "_";
-        var outer = dollarUnder ? context.Scope.Variables.Get("_") : null;
-        context.Scope.Push(variable, string.Empty);
+        var outer = dollarUnder ? scope.Variables.Get("_") : null;
+        var current = scope.Push(variable, string.Empty);
         // A loop with no wait in it (1..999999999 | % { $x = $_ }) gives its thread back now and then: it must not
         // hold the request that started it inline. CPU time, not behaviour time, so the real clock; short loops
         // still run straight through. A short slice: Windows answers the Command at once and the pipeline runs on,
@@ -257,23 +260,23 @@ internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variab
         {
             for (var i = first; ; i += step)
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
                 if (((i - first) & 0x3FF) == 0x3FF && System.Diagnostics.Stopwatch.GetElapsedTime(slice) > LoopTimeSlice)
                 {
                     await Task.Yield();
                     slice = System.Diagnostics.Stopwatch.GetTimestamp();
                 }
 
-                context.Scope.Set(variable, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                if (dollarUnder) context.Scope.Variables.SetDollarUnder(i);
-                for (var s = 0; s < steps.Count; s++) await steps[s].RunAsync(context);
+                current.Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (dollarUnder) scope.Variables.SetDollarUnder(i);
+                foreach (var s in steps) await s.RunAsync(context);
                 if (i == last) break;
             }
         }
         finally
         {
-            context.Scope.Pop();
-            if (dollarUnder) context.Scope.Variables.SetLocal("_", outer);
+            scope.Pop();
+            if (dollarUnder) scope.Variables.SetLocal("_", outer);
         }
     }
 }
@@ -297,12 +300,12 @@ internal sealed class InputLoopStep(IReadOnlyList<Step> steps) : Step
     {
         var variables = context.Scope.Variables;
         var outer = variables.Get("_");
-        context.Scope.Push("_", string.Empty);
+        var current = context.Scope.Push("_", string.Empty);
         try
         {
             while (await context.Host.ReadInputAsync(context.CancellationToken) is { } input)
             {
-                context.Scope.Set("_", PipelineVariables.Display(input));
+                current.Value = PipelineVariables.Display(input);
                 variables.SetLocal("_", input);
                 for (var s = 0; s < steps.Count; s++) await steps[s].RunAsync(context);
             }

@@ -33,7 +33,7 @@ internal sealed class RunScope
 {
     private readonly IReadOnlyDictionary<string, string> captures;
     // Made by the first loop and dropped when the last one ends: a sleeping pipeline keeps none.
-    private List<KeyValuePair<string, string>>? loopVariables;
+    private List<LoopVariable>? loopVariables;
 
     public RunScope(IReadOnlyDictionary<string, string> captures, PipelineVariables? variables = null)
     {
@@ -44,7 +44,13 @@ internal sealed class RunScope
     /// <summary>The PowerShell variables the running pipeline sees ($args, parameters, $_, then the runspace's).</summary>
     public PipelineVariables Variables { get; }
 
-    public void Push(string name, string value) => (loopVariables ??= []).Add(new(name, value));
+    /// <summary>A loop's variable, innermost until <see cref="Pop"/>; the loop sets its <see cref="LoopVariable.Value"/> each time round.</summary>
+    public LoopVariable Push(string name, string value)
+    {
+        var variable = new LoopVariable(name, value);
+        (loopVariables ??= []).Add(variable);
+        return variable;
+    }
 
     public void Pop()
     {
@@ -52,20 +58,33 @@ internal sealed class RunScope
         if (loopVariables.Count == 0) loopVariables = null;
     }
 
-    public void Set(string name, string value) => loopVariables![^1] = new(name, value);
-
     public string Lookup(string name)
     {
-        if (name.StartsWith('$')) return Variables.Get(name[1..]) is { } variable ? PipelineVariables.Display(variable) : string.Empty;
+        if (name.StartsWith('$')) return LookupVariable(name[1..]);
+        if (name == "_") return LookupDollarUnder();
         var loops = loopVariables;
         for (var i = (loops?.Count ?? 0) - 1; i >= 0; i--)
         {
-            if (string.Equals(loops![i].Key, name, StringComparison.OrdinalIgnoreCase) || (name == "_" && i == loops.Count - 1))
-                return loops[i].Value;
+            if (string.Equals(loops![i].Name, name, StringComparison.OrdinalIgnoreCase)) return loops[i].Value;
         }
 
         return captures.TryGetValue(name, out var value) ? value : string.Empty;
     }
+
+    /// <summary><c>{_}</c>: the innermost loop's variable whatever its name; outside loops, a capture named _.</summary>
+    public string LookupDollarUnder() =>
+        loopVariables is { Count: > 0 } loops ? loops[^1].Value : captures.TryGetValue("_", out var value) ? value : string.Empty;
+
+    /// <summary><c>{$name}</c> (<paramref name="name"/> without the $): the PowerShell variable's text.</summary>
+    public string LookupVariable(string name) => Variables.Get(name) is { } variable ? PipelineVariables.Display(variable) : string.Empty;
+}
+
+/// <summary>One loop's variable: its name and its value this time round.</summary>
+internal sealed class LoopVariable(string name, string value)
+{
+    public string Name { get; } = name;
+
+    public string Value { get; set; } = value;
 }
 
 /// <summary>Raised while running a scenario step whose text turned out not to fit (a non-numeric loop bound...).</summary>
@@ -79,6 +98,8 @@ internal sealed class ScenarioRuntimeException(string message) : Exception(messa
 internal sealed partial class TextTemplate
 {
     private readonly object[] parts; // string literal or Expression
+    // Bit i: parts[i] is literal text CLIXML carries as it is (checked once here, not once per object written).
+    private readonly ulong verbatimParts;
 
     private TextTemplate(object[] parts, string location)
     {
@@ -90,6 +111,10 @@ internal sealed partial class TextTemplate
             1 when parts[0] is string s => s,
             _ => null,
         };
+        for (var i = 0; i < parts.Length && i < 64; i++)
+        {
+            if (parts[i] is string literal && PsrpEmulator.Protocol.Clixml.ClixmlString.IsVerbatim(literal)) verbatimParts |= 1UL << i;
+        }
     }
 
     /// <summary>The text when it has no placeholders; null otherwise.</summary>
@@ -171,13 +196,21 @@ internal sealed partial class TextTemplate
     /// <summary>How many pieces <see cref="EvaluatePieces"/> gives.</summary>
     public int PieceCount => parts.Length;
 
-    /// <summary>The pieces whose concatenation <see cref="Evaluate"/> returns, into <paramref name="pieces"/> (<see cref="PieceCount"/> long).</summary>
-    public void EvaluatePieces(RunScope scope, Span<string?> pieces)
+    /// <summary>
+    /// The pieces whose concatenation <see cref="Evaluate"/> returns, into <paramref name="pieces"/> (<see cref="PieceCount"/>
+    /// long). Returns the pieces (bit i for piece i) that are literal text CLIXML carries as it is
+    /// (<see cref="PsrpEmulator.Protocol.Clixml.ClixmlString.IsVerbatim"/>), known since the template was read.
+    /// </summary>
+    public ulong EvaluatePieces(RunScope scope, Span<string?> pieces)
     {
-        for (var i = 0; i < parts.Length; i++)
+        var all = parts;
+        pieces = pieces[..all.Length];
+        for (var i = 0; i < pieces.Length; i++)
         {
-            pieces[i] = parts[i] as string ?? ((Expression)parts[i]).Evaluate(scope, Location);
+            pieces[i] = all[i] as string ?? ((Expression)all[i]).Evaluate(scope, Location);
         }
+
+        return verbatimParts;
     }
 
     /// <summary>Room on the stack for the pieces of a template with few placeholders.</summary>
@@ -213,9 +246,35 @@ internal sealed partial class TextTemplate
     /// <summary>One placeholder: a single name (its text as is) or integer arithmetic over names.</summary>
     private sealed class Expression(string[] operands, char[] signs)
     {
+        // A lone operand (the usual placeholder, once per object in an output loop), looked up by its kind without
+        // comparing names: {_}, {$name}, or a capture or loop variable.
+        private readonly OperandKind single = operands.Length != 1 ? OperandKind.None
+            : operands[0] == "_" ? OperandKind.DollarUnder
+            : operands[0].StartsWith('$') ? OperandKind.Variable
+            : OperandKind.Name;
+
+        private readonly string variableName = operands.Length == 1 && operands[0].StartsWith('$') ? operands[0][1..] : string.Empty;
+
+        private enum OperandKind
+        {
+            None,
+            DollarUnder,
+            Variable,
+            Name,
+        }
+
         public string Evaluate(RunScope scope, string location)
         {
-            if (operands.Length == 1) return scope.Lookup(operands[0]);
+            switch (single)
+            {
+                case OperandKind.DollarUnder:
+                    return scope.LookupDollarUnder();
+                case OperandKind.Variable:
+                    return scope.LookupVariable(variableName);
+                case OperandKind.Name:
+                    return scope.Lookup(operands[0]);
+            }
+
             long Operand(int i) => ParseInteger(scope.Lookup(operands[i]), $"'{{{operands[i]}}}'", location);
             try
             {

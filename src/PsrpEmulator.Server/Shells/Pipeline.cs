@@ -189,14 +189,15 @@ internal sealed class Pipeline : IPipelineHost
         await WriteNowAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, CancellationToken cancellationToken)
+    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken)
     {
         // The string itself only when the pieces need CLIXML escaping, or when the write may have to wait.
         if (!(_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
               _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput))
         {
-            // The usual case (plain text, room in the buffer): the message is written straight into the buffer.
-            var length = PsrpMessage.StringOutputLength(pieces);
+            // The usual case (plain text, room in the buffer): the message is written straight into the buffer. Only
+            // the pieces not known to be verbatim are looked at here; the write checks each piece as it copies it.
+            var length = PsrpMessage.StringOutputLength(pieces, verbatimPieces);
             var objectId = length >= 0 ? _shell.NextObjectId() : 0;
             if (length >= 0 && Output.TryWriteStringOutput(objectId, _runspacePoolId, PipelineId, pieces, length)) return ValueTask.CompletedTask;
             if (PsrpMessage.EncodeStringOutput(PsrpDestination.Client, _runspacePoolId, PipelineId, pieces, headroom: Fragment.HeaderLength) is { } message)

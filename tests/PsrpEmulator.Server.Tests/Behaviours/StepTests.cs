@@ -280,6 +280,15 @@ public class StepTests
     }
 
     [Test]
+    public async Task An_output_template_s_arithmetic_that_fails_in_a_loop_fails_the_pipeline_after_the_outputs_before_it()
+    {
+        var (host, outcome) = await RunAsync("- loop: { from: 1, to: 3, steps: [ output: 'n {_}', output: '{_ * arg}' ] }", "go many");
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "n 1" }));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError().Message, Does.Contain("'{arg}' 'many' is not an integer"));
+    }
+
+    [Test]
     public async Task State_Failed_with_reason_text_is_like_throw()
     {
         var (host, outcome) = await RunAsync("- output: partial\n- state: Failed\n  reason: 'boom {arg}'", "go now");
