@@ -103,7 +103,8 @@ public class PipelineStringOutputTests
         var messages = new List<byte[]>();
         while (pipeline.Output.TryReceiveNow(10_000_000, 10_000_000, []) is { } batch)
         {
-            foreach (var fragment in batch.Fragments.Take(batch.Count))
+            // Each element as sent (a run of a slab's messages split at their fragments' headers).
+            foreach (var fragment in new Protocol.WsMan.ShellStreamBatch("stdout", null, batch.Fragments, batch.Count))
             {
                 var bytes = fragment.Header.ToArray().Concat(fragment.Data.ToArray()).ToArray();
                 Assert.That(FragmentCodec.TryRead(bytes, bytes.Length, out var parsed, out var consumed, out var error), Is.True, error.ToString());
