@@ -5,11 +5,46 @@ using PsrpEmulator.Protocol.WsMan;
 
 namespace PsrpEmulator.Server.Shells;
 
-/// <summary>What an <see cref="OutputStream"/>'s queue links: a message of its own, or a slab of small ones.</summary>
-internal abstract class BufferedNode
+/// <summary>
+/// What an <see cref="OutputStream"/>'s queue links: a message of its own, or a slab of small ones. Its bytes may be
+/// a pooled array, given back only once the buffer has let go of the node and every response holding a slice of it
+/// was written.
+/// </summary>
+internal abstract class BufferedNode(ArrayPool<byte>? pool)
 {
+    // The count of slices lent out (Receives whose responses hold slices of the bytes) plus this once the buffer has
+    // let go of the node.
+    private const int UnlinkedFlag = 1 << 30;
+
+    private int _holds;
+
     /// <summary>While queued: the next newer node (the newest: the oldest, the queue is a ring).</summary>
     public BufferedNode? Next { get; set; }
+
+    /// <summary>Whether the bytes go back to a pool (then each slice taken is <see cref="Lend"/>ed and released).</summary>
+    public bool IsPooled => pool is not null;
+
+    /// <summary>The array that goes back to the pool.</summary>
+    protected abstract byte[] PooledArray { get; }
+
+    /// <summary>A slice of the bytes goes out in a response (under the buffer's lock, before the buffer lets go of it).</summary>
+    public void Lend() => Interlocked.Increment(ref _holds);
+
+    /// <summary>The response with a slice of the bytes was written (or given up): it no longer reads them.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) == UnlinkedFlag) Recycle();
+    }
+
+    /// <summary>The buffer let go of the node (sent, drained, discarded or cleared): nothing more is written into it or lent.</summary>
+    public void Unlink()
+    {
+        if (Interlocked.Add(ref _holds, UnlinkedFlag) == UnlinkedFlag) Recycle();
+    }
+
+    // Exactly once: the last of Unlink and the releases of the slices lent before it. A node dropped with slices never
+    // released (a Receive that failed before its response was written) is left to the GC, never recycled early.
+    private void Recycle() => pool?.Return(PooledArray);
 }
 
 /// <summary>
@@ -21,49 +56,19 @@ internal abstract class BufferedNode
 /// </summary>
 internal sealed class MessageSlab : BufferedNode
 {
-    // The count of runs lent out (Receives whose responses hold slices of Bytes) plus this once the buffer has let go
-    // of the slab.
-    private const int UnlinkedFlag = 1 << 30;
-
-    private readonly ArrayPool<byte>? _pool;
-    private int _holds;
-
     /// <summary>A slab of <paramref name="size"/> bytes, rented from <paramref name="pool"/> (if any) and given back once drained and no response holds it.</summary>
     public MessageSlab(int size, ArrayPool<byte>? pool = null)
+        : base(pool)
     {
-        _pool = pool;
         Bytes = pool is not null ? pool.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
     }
+
+    protected override byte[] PooledArray => Bytes;
 
     /// <summary>Where a message's type is, from its fragment's start: after the fragment header and the destination.</summary>
     public const int TypeOffset = Fragment.HeaderLength + 4;
 
     public byte[] Bytes { get; }
-
-    /// <summary>Whether the bytes go back to the pool (then each run taken is <see cref="Lend"/>ed and released).</summary>
-    public bool IsPooled => _pool is not null;
-
-    /// <summary>A run of this slab goes out in a response (under the buffer's lock, while the slab is queued).</summary>
-    public void Lend() => Interlocked.Increment(ref _holds);
-
-    /// <summary>The response with a run of this slab was written (or given up): it no longer reads the bytes.</summary>
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref _holds) == UnlinkedFlag) Recycle();
-    }
-
-    /// <summary>The buffer let go of the slab (drained, discarded or cleared): nothing more is written into it or lent.</summary>
-    public void Unlink()
-    {
-        if (Interlocked.Add(ref _holds, UnlinkedFlag) == UnlinkedFlag) Recycle();
-    }
-
-    // Exactly once: the last of Unlink and the releases of the runs lent before it. A slab dropped with runs never
-    // released (a Receive that failed before its response was written) is left to the GC, never recycled early.
-    private void Recycle()
-    {
-        _pool?.Return(Bytes);
-    }
 
     /// <summary>Bytes written.</summary>
     public int End { get; private set; }
@@ -122,9 +127,13 @@ internal sealed class MessageSlab : BufferedNode
 /// <summary>A PSRP message waiting to be received, with how much of it has been sent already.</summary>
 /// <remarks>
 /// The message is <paramref name="buffer"/> after its first <paramref name="headroom"/> bytes: with room for a fragment
-/// header there, the first fragment is the buffer itself (header written in front of the data), not a copy.
+/// header there, the first fragment is the buffer itself (header written in front of the data), not a copy. A pooled
+/// message (<paramref name="pool"/> given) is the first <paramref name="length"/> bytes after the headroom of an array
+/// rented from that pool, which takes it back once the message was sent whole (or discarded) and every response
+/// holding a slice of it was written.
 /// </remarks>
-internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0) : BufferedNode
+internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0,
+    int length = -1, ArrayPool<byte>? pool = null) : BufferedNode(pool)
 {
     public ulong ObjectId { get; } = objectId;
     public PsrpMessageType Type { get; } = type;
@@ -132,9 +141,11 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
     public int Headroom { get; } = headroom;
 
     /// <summary>Length of the message.</summary>
-    public int Length => Buffer.Length - Headroom;
+    public int Length { get; } = length >= 0 ? length : buffer.Length - headroom;
 
-    public ReadOnlyMemory<byte> Bytes => Buffer.AsMemory(Headroom);
+    public ReadOnlyMemory<byte> Bytes => Buffer.AsMemory(Headroom, Length);
+
+    protected override byte[] PooledArray => Buffer;
 
     /// <summary>When set, a Receive that already carries data stops before this message (mirrors Windows' batching).</summary>
     public bool StartsNewBatch { get; } = startsNewBatch;
@@ -148,9 +159,9 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
 /// a fragment as sent (Header empty, or the 21-byte fragment header in front of a slice of its message) or a run of
 /// whole fragments from a slab (<see cref="ShellStreamContent.FragmentRun"/>).
 /// </summary>
-internal sealed class ReceiveBatch(ShellStreamContent[] fragments, int count, bool completed, MessageSlab[] lent, int lentCount)
+internal sealed class ReceiveBatch(ShellStreamContent[] fragments, int count, bool completed, BufferedNode[] lent, int lentCount)
 {
-    private MessageSlab[]? _lent = lentCount > 0 ? lent : null;
+    private BufferedNode[]? _lent = lentCount > 0 ? lent : null;
 
     public ShellStreamContent[] Fragments { get; } = fragments;
 
@@ -165,7 +176,7 @@ internal sealed class ReceiveBatch(ShellStreamContent[] fragments, int count, bo
     public void Release()
     {
         if (Interlocked.Exchange(ref _lent, null) is not { } lent) return;
-        foreach (var slab in lent.AsSpan(0, lentCount)) slab.Release();
+        foreach (var node in lent.AsSpan(0, lentCount)) node.Release();
     }
 }
 
@@ -217,10 +228,38 @@ internal sealed class OutputStream : ReceiveGate
     // Where the largest slabs come from (tests watch it).
     private readonly ArrayPool<byte> _slabPool;
 
-    public OutputStream(int? capacity, ArrayPool<byte>? slabPool = null)
+    // Where the arrays of string outputs too long for a slab come from (tests watch it).
+    private readonly ArrayPool<byte> _messagePool;
+
+    public OutputStream(int? capacity, ArrayPool<byte>? slabPool = null, ArrayPool<byte>? messagePool = null)
     {
         _capacity = capacity ?? -1;
         _slabPool = slabPool ?? SlabPool;
+        _messagePool = messagePool ?? ArrayPool<byte>.Shared;
+    }
+
+    /// <summary>
+    /// The PIPELINE_OUTPUT of a string too long for a slab (<paramref name="messageLength"/> from
+    /// <see cref="PsrpMessage.StringOutputLength(ReadOnlySpan{string?}, bool)"/>, not -1), written into a pooled array
+    /// that goes back once the message was sent whole and the responses holding it were written: a fresh array per
+    /// object cost the page faults of new large-object-heap memory on every large output, in the emulator and again in
+    /// the GC. Not buffered yet: write it as any message.
+    /// </summary>
+    public OutboundMessage RentStringOutput(ulong objectId, Guid runspacePoolId, Guid pipelineId, ReadOnlySpan<string?> pieces, int messageLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(messageLength);
+        var buffer = _messagePool.Rent(Fragment.HeaderLength + messageLength);
+        try
+        {
+            PsrpMessage.WriteStringOutput(buffer.AsSpan(Fragment.HeaderLength, messageLength), PsrpDestination.Client, runspacePoolId, pipelineId, pieces);
+        }
+        catch
+        {
+            _messagePool.Return(buffer);
+            throw;
+        }
+
+        return new OutboundMessage(objectId, PsrpMessageType.PipelineOutput, buffer, headroom: Fragment.HeaderLength, length: messageLength, pool: _messagePool);
     }
 
     public bool IsCompleted => _finalSent && _partial is null;
@@ -306,6 +345,7 @@ internal sealed class OutputStream : ReceiveGate
                 case OutboundMessage message:
                     discarded = message.Type;
                     Taken(message);
+                    message.Unlink(); // never lent: queued messages have sent nothing
                     return true;
                 default:
                     discarded = default;
@@ -332,13 +372,14 @@ internal sealed class OutputStream : ReceiveGate
     {
         lock (Gate)
         {
+            _partial?.Unlink();
             _partial = null;
-            // The slabs let go of (their pooled bytes go back once no response holds them).
+            // The nodes let go of (their pooled bytes go back once no response holds them).
             for (var node = _tail?.Next; node is not null;)
             {
                 var next = node == _tail ? null : node.Next;
                 node.Next = null;
-                (node as MessageSlab)?.Unlink();
+                node.Unlink();
                 node = next;
             }
 
@@ -656,6 +697,7 @@ internal sealed class OutputStream : ReceiveGate
                 var at = message.Headroom - Fragment.HeaderLength;
                 FragmentCodec.WriteHeader(message.Buffer.AsSpan(at, Fragment.HeaderLength), fragment);
                 encoded = new ShellStreamContent(default, message.Buffer.AsMemory(at, size));
+                if (message.IsPooled) fragments.Lend(message);
             }
             else if (take > ChunkSize / 4)
             {
@@ -664,6 +706,7 @@ internal sealed class OutputStream : ReceiveGate
                 var header = Reserve(ref chunk, ref chunkUsed, ref nextChunk, Fragment.HeaderLength, budget);
                 FragmentCodec.WriteHeader(header.Span, fragment);
                 encoded = new ShellStreamContent(header, fragment.Blob);
+                if (message.IsPooled) fragments.Lend(message);
             }
             else
             {
@@ -681,6 +724,8 @@ internal sealed class OutputStream : ReceiveGate
             // A message not yet complete goes on in the next fragment of this same envelope while there is room
             // (Windows sends several fragments of one large object per ReceiveResponse).
             _partial = isEnd ? null : message;
+            // Sent whole: the buffer is done with it (a pooled one goes back once the responses holding it are written).
+            if (isEnd) message.Unlink();
         }
 
         return new ReceiveBatch(fragments.Items, fragments.Count, IsCompleted, fragments.Lent, fragments.LentCount);
@@ -714,8 +759,8 @@ internal sealed class OutputStream : ReceiveGate
 
         public readonly ShellStreamContent[] Items => _items;
 
-        /// <summary>The pooled slabs the runs among the items are slices of (one entry per run).</summary>
-        public MessageSlab[] Lent { get; private set; } = [];
+        /// <summary>The pooled slabs and messages the items are slices of (one entry per slice).</summary>
+        public BufferedNode[] Lent { get; private set; } = [];
 
         public int LentCount { get; private set; }
 
@@ -726,10 +771,10 @@ internal sealed class OutputStream : ReceiveGate
             _items[Count++] = content;
         }
 
-        /// <summary>The run just added is a slice of <paramref name="slab"/>: lent until the batch is released.</summary>
-        public void Lend(MessageSlab slab)
+        /// <summary>The content just added is a slice of <paramref name="node"/>'s bytes: lent until the batch is released.</summary>
+        public void Lend(BufferedNode node)
         {
-            slab.Lend();
+            node.Lend();
             if (LentCount == Lent.Length)
             {
                 var lent = Lent;
@@ -737,7 +782,7 @@ internal sealed class OutputStream : ReceiveGate
                 Lent = lent;
             }
 
-            Lent[LentCount++] = slab;
+            Lent[LentCount++] = node;
         }
     }
 }

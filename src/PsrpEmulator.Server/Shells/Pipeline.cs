@@ -199,7 +199,16 @@ internal sealed class Pipeline : IPipelineHost
             // the pieces not known to be verbatim are looked at here; the write checks each piece as it copies it.
             var length = PsrpMessage.StringOutputLength(pieces, verbatimPieces);
             var objectId = length >= 0 ? _shell.NextObjectId() : 0;
-            if (length >= 0 && Output.TryWriteStringOutput(objectId, _runspacePoolId, PipelineId, pieces, length)) return ValueTask.CompletedTask;
+            if (length >= 0)
+            {
+                if (Output.TryWriteStringOutput(objectId, _runspacePoolId, PipelineId, pieces, length)) return ValueTask.CompletedTask;
+                // Too long for a slab: its own array, from a pool.
+                if (Fragment.HeaderLength + length > OutputStream.SlabMessageLimit)
+                {
+                    return WriteNowAsync(Output.RentStringOutput(objectId, _runspacePoolId, PipelineId, pieces, length), cancellationToken);
+                }
+            }
+
             if (PsrpMessage.EncodeStringOutput(PsrpDestination.Client, _runspacePoolId, PipelineId, pieces, headroom: Fragment.HeaderLength) is { } message)
             {
                 return WriteNowAsync(new OutboundMessage(length >= 0 ? objectId : _shell.NextObjectId(), PsrpMessageType.PipelineOutput, message, headroom: Fragment.HeaderLength), cancellationToken);
@@ -238,6 +247,7 @@ internal sealed class Pipeline : IPipelineHost
 
         // Newest policy, or a concurrent writer took the freed slot: the new object is the one lost.
         Record(outbound.Type);
+        outbound.Unlink(); // never buffered: a pooled array goes back now
 
         void Record(PsrpMessageType dropped)
         {

@@ -450,4 +450,103 @@ public class OutputStreamTests
         Assert.That(WriteString(stream, 51), Is.True);
         Assert.That(Receive(stream)!.Value.Fragments, Is.EqualTo(Fragments(Large, (51, Message(51)))));
     }
+
+    // A string output too long for a slab, written into an array of the stream's message pool.
+    private static OutboundMessage RentLarge(OutputStream stream, ulong objectId, int padding)
+    {
+        var pieces = Pieces(objectId, padding);
+        return stream.RentStringOutput(objectId, Pool, PipelineId, pieces, PsrpMessage.StringOutputLength(pieces));
+    }
+
+    // What Receives of budget and maxFragmentLength take of a message sent from an array of its own (the reference).
+    private static List<byte[]> SentOnItsOwn(ulong objectId, int padding, int budget, int maxFragmentLength)
+    {
+        var stream = new OutputStream(null);
+        Assert.That(stream.TryWrite(Outbound(objectId, padding)), Is.True);
+        var sent = new List<byte[]>();
+        while (Receive(stream, budget, maxFragmentLength) is { } received) sent.AddRange(received.Fragments);
+        return sent;
+    }
+
+    [Test]
+    public void A_long_string_output_in_a_pooled_array_is_sent_as_from_an_array_of_its_own()
+    {
+        var pool = new ReusingPool();
+        var stream = new OutputStream(null, messagePool: pool);
+        foreach (var padding in new[] { 9_000, 100_000, 700_000 })
+        {
+            var id = (ulong)padding;
+            var message = RentLarge(stream, id, padding);
+            // Rented arrays are longer than the message: only its own bytes are it.
+            Assert.That(message.Bytes.ToArray(), Is.EqualTo(Message(id, padding)));
+            Assert.That(stream.TryWrite(message), Is.True);
+            var sent = new List<byte[]>();
+            while (Receive(stream, 100_000, 60_000) is { } received)
+            {
+                sent.AddRange(received.Fragments);
+                received.Batch.Release();
+            }
+
+            Assert.That(sent, Is.EqualTo(SentOnItsOwn(id, padding, 100_000, 60_000)), $"padding {padding}");
+            var defragmenter = new Defragmenter();
+            var messages = sent.SelectMany(f => defragmenter.Add(f)).ToList();
+            Assert.That(messages.Single().ToArray(), Is.EqualTo(Message(id, padding)));
+        }
+
+        Assert.That(pool.Rents, Is.EqualTo(3));
+        Assert.That(pool.Out, Is.Empty, "each array back once its message was sent whole and its responses released");
+    }
+
+    [Test]
+    public void A_long_string_output_s_array_goes_back_only_once_sent_whole_and_every_response_holding_it_is_released()
+    {
+        // A pool that hands a returned array out again at once: an array given back while a response still held a
+        // slice of it would be overwritten by the next message, under that response.
+        var pool = new ReusingPool();
+        var stream = new OutputStream(null, messagePool: pool);
+        Assert.That(stream.TryWrite(RentLarge(stream, 1, 300_000)), Is.True);
+
+        var first = Receive(stream, 100_000, 60_000)!.Value;
+        var second = Receive(stream, 100_000, 60_000)!.Value;
+        Assert.That(pool.Returns, Is.Zero, "not sent whole yet");
+        var rest = new List<(List<byte[]> Fragments, ReceiveBatch Batch)>();
+        while (Receive(stream, 100_000, 60_000) is { } more) rest.Add((more.Fragments, more.Batch));
+        Assert.That(pool.Returns, Is.Zero, "sent whole, but responses hold slices of it");
+
+        first.Batch.Release();
+        foreach (var (_, batch) in rest) batch.Release();
+        Assert.That(pool.Returns, Is.Zero, "the second response still holds it");
+        var secondElements = new ShellStreamBatch("stdout", null, second.Batch.Fragments, second.Batch.Count).Select(f => f.Header.ToArray().Concat(f.Data.ToArray()).ToArray()).ToList();
+        second.Batch.Release();
+        second.Batch.Release();
+        Assert.That(pool.Returns, Is.EqualTo(1));
+
+        // The next message takes the same array: from then on the responses' slices show its bytes, which is why
+        // the array stayed out until they were written.
+        Assert.That(stream.TryWrite(RentLarge(stream, 2, 300_000)), Is.True);
+        Assert.That(pool.Rents, Is.EqualTo(2));
+        var sent = first.Fragments.Concat(secondElements).Concat(rest.SelectMany(r => r.Fragments)).ToList();
+        Assert.That(sent, Is.EqualTo(SentOnItsOwn(1, 300_000, 100_000, 60_000)));
+    }
+
+    [Test]
+    public void Long_string_outputs_discarded_or_cleared_go_back_to_the_pool_unless_a_response_holds_them()
+    {
+        var pool = new ReusingPool();
+        var stream = new OutputStream(null, messagePool: pool);
+        for (ulong id = 1; id <= 3; id++) Assert.That(stream.TryWrite(RentLarge(stream, id, 50_000)), Is.True);
+
+        // Drop mode discards the oldest, never sent: back at once.
+        Assert.That(stream.TryDiscardOldest(out var type), Is.True);
+        Assert.That(type, Is.EqualTo(PsrpMessageType.PipelineOutput));
+        Assert.That(pool.Returns, Is.EqualTo(1));
+
+        // The second partly sent, the third queued; Clear lets go of both, but the response keeps the second's array out.
+        var taken = Receive(stream, 30_000, 20_000)!.Value;
+        Assert.That(taken.Fragments, Is.EqualTo(SentOnItsOwn(2, 50_000, 30_000, 20_000).Take(taken.Fragments.Count)));
+        stream.ClearAsync().GetAwaiter().GetResult();
+        Assert.That(pool.Returns, Is.EqualTo(2));
+        taken.Batch.Release();
+        Assert.That(pool.Out, Is.Empty);
+    }
 }
