@@ -79,7 +79,97 @@ public sealed class PowerShellPipeline
     /// <see cref="PSInvocationState.Disconnected"/>: what the last Receive brought is still yielded, nothing more is
     /// asked for, and the command stays on the server for a later reconnect or connect.
     /// </summary>
-    public async IAsyncEnumerable<PipelineEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<PipelineEvent> ReadAllAsync(CancellationToken cancellationToken = default) => new PipelineEvents(this, cancellationToken);
+
+    /// <summary>
+    /// The events of <see cref="ReadAllAsync"/>: handed out of each response's batch without an await per event (an
+    /// async iterator's yield cost 20-50 ns per event, a tenth of a small object's whole decode); the batches come
+    /// from <see cref="ReadBatchesAsync"/>, one per response.
+    /// </summary>
+    private sealed class PipelineEvents(PowerShellPipeline pipeline, CancellationToken cancellationToken) : IAsyncEnumerable<PipelineEvent>
+    {
+        public IAsyncEnumerator<PipelineEvent> GetAsyncEnumerator(CancellationToken enumeratorToken = default)
+        {
+            // As an async iterator's [EnumeratorCancellation]: either token cancels.
+            CancellationTokenSource? linked = null;
+            var token = cancellationToken;
+            if (enumeratorToken.CanBeCanceled && enumeratorToken != cancellationToken)
+            {
+                if (cancellationToken.CanBeCanceled)
+                {
+                    linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorToken);
+                    token = linked.Token;
+                }
+                else
+                {
+                    token = enumeratorToken;
+                }
+            }
+
+            return new Enumerator(pipeline, pipeline.ReadBatchesAsync(token).GetAsyncEnumerator(token), linked);
+        }
+    }
+
+    private sealed class Enumerator(PowerShellPipeline pipeline, IAsyncEnumerator<List<PipelineEvent>> batches, CancellationTokenSource? linked) : IAsyncEnumerator<PipelineEvent>
+    {
+        private List<PipelineEvent>? _batch;
+        private int _next;
+
+        public PipelineEvent Current { get; private set; } = null!;
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_batch is { } batch && _next < batch.Count)
+            {
+                Current = Hand(batch[_next++]);
+                return new ValueTask<bool>(true);
+            }
+
+            return NextBatchAsync();
+        }
+
+        private async ValueTask<bool> NextBatchAsync()
+        {
+            _batch = null;
+            while (await batches.MoveNextAsync().ConfigureAwait(false))
+            {
+                var batch = batches.Current;
+                if (batch.Count == 0) continue;
+                _batch = batch;
+                _next = 1;
+                Current = Hand(batch[0]);
+                return true;
+            }
+
+            return false;
+        }
+
+        // The pipeline's state follows the PIPELINE_STATE events as they are handed out.
+        private PipelineEvent Hand(PipelineEvent e)
+        {
+            if (e is StateEvent state) pipeline.State = state.State;
+            return e;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _batch = null;
+            try
+            {
+                await batches.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                linked?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadAllAsync"/>'s work, a batch per response (the list is reused: it is cleared once the next batch
+    /// is asked for); <see cref="Enumerator"/> sets <see cref="State"/> from the batches' state events as it hands them out.
+    /// </summary>
+    private async IAsyncEnumerable<List<PipelineEvent>> ReadBatchesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var done = false;
         // One list for the events of every response (cleared once they are yielded), not one grown per response.
@@ -180,25 +270,25 @@ public sealed class PowerShellPipeline
 
             foreach (var e in events)
             {
-                if (e is StateEvent state)
-                {
-                    State = state.State;
-                    done |= state.IsTerminal;
-                }
-
-                yield return e;
+                if (e is StateEvent { IsTerminal: true }) done = true;
             }
 
-            events.Clear();
+            if (events.Count > 0)
+            {
+                yield return events;
+                events.Clear();
+            }
 
             if (invalid is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(invalid);
             if (broken is not null && !done)
             {
                 // PowerShell raises the defragmenter's error as a transport error of the command
                 // (BaseTransportManager.ProcessRawData), which fails it (ClientPowerShellDataStructureHandler.
-                // HandleTransportError); the command's transport is closed (Signal Terminate below).
-                State = PSInvocationState.Failed;
-                yield return new StateEvent(PSInvocationState.Failed, TransportFailure(broken.Message));
+                // HandleTransportError); the command's transport is closed (Signal Terminate below). The state
+                // becomes Failed as the event is handed out.
+                events.Add(new StateEvent(PSInvocationState.Failed, TransportFailure(broken.Message)));
+                yield return events;
+                events.Clear();
                 break;
             }
 

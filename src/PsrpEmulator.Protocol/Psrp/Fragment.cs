@@ -278,6 +278,15 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     public void Add(in Fragment fragment, LentPsrpMessage lent)
     {
         ArgumentNullException.ThrowIfNull(lent);
+        // A whole message in one fragment with a valid header (each small output object): lent straight from the
+        // fragment. Anything else (an error to report included) takes the general path below.
+        if (fragment.IsStart && fragment.IsEnd && fragment.FragmentId == 0 && !_inProgress && _failure is null &&
+            fragment.Blob.Length <= MaxMessageLength && PsrpMessageHeader.TryParse(fragment.Blob.Span, out var header))
+        {
+            lent(header, fragment.Blob[PsrpMessage.HeaderLength..]);
+            return;
+        }
+
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
         if (fragment.Blob.Length > MaxMessageLength)
         {

@@ -222,6 +222,18 @@ public readonly record struct PsrpMessageHeader(PsrpDestination Destination, Psr
         var messageType = BinaryPrimitives.ReadUInt32LittleEndian(message[4..]);
         return new PsrpMessageHeader((PsrpDestination)destination, (PsrpMessageType)messageType, new Guid(message.Slice(8, 16)), new Guid(message.Slice(24, 16)));
     }
+
+    /// <summary>As <see cref="Parse"/>, false where it throws (the caller then lets <see cref="Parse"/> report why).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> message, out PsrpMessageHeader header)
+    {
+        header = default;
+        if (message.Length < PsrpMessage.HeaderLength) return false;
+        var destination = BinaryPrimitives.ReadUInt32LittleEndian(message);
+        if (destination is not ((uint)PsrpDestination.Client or (uint)PsrpDestination.Server)) return false;
+        header = new PsrpMessageHeader((PsrpDestination)destination, (PsrpMessageType)BinaryPrimitives.ReadUInt32LittleEndian(message[4..]),
+            new Guid(message.Slice(8, 16)), new Guid(message.Slice(24, 16)));
+        return true;
+    }
 }
 
 /// <summary>

@@ -160,30 +160,40 @@ public static class WsManEnvelopeReader
 
         // A pooled array (thousands of runs in a response of small objects: a list grown by doubling left about
         // 30 bytes of garbage per stream); the runs are only used while the envelope is read.
-        private (int Start, int Length)[] _runs = ArrayPool<(int, int)>.Shared.Rent(64);
+        private Run[] _runs = ArrayPool<Run>.Shared.Rent(64);
         private int _count;
 
-        public (int Start, int Length) this[int index] => index < _count ? _runs[index] : throw new ArgumentOutOfRangeException(nameof(index));
+        // RepeatsGap: the bytes before this run are the bytes between the two runs before it (the scan matched them).
+        private readonly record struct Run(int Start, int Length, bool RepeatsGap);
+
+        public (int Start, int Length) this[int index] => index < _count ? (_runs[index].Start, _runs[index].Length) : throw new ArgumentOutOfRangeException(nameof(index));
 
         public int Count => _count;
 
-        private void Add(int start, int length)
+        /// <summary>
+        /// True when the bytes between runs <paramref name="index"/> - 1 and <paramref name="index"/> are the same as
+        /// between runs <paramref name="index"/> - 2 and <paramref name="index"/> - 1 (the scan compared them): a
+        /// separator already checked need not be compared again.
+        /// </summary>
+        public bool RepeatsGap(int index) => index < _count && _runs[index].RepeatsGap;
+
+        private void Add(int start, int length, bool repeatsGap)
         {
             if (_count == _runs.Length)
             {
-                var larger = ArrayPool<(int, int)>.Shared.Rent(_count * 2);
+                var larger = ArrayPool<Run>.Shared.Rent(_count * 2);
                 _runs.AsSpan(0, _count).CopyTo(larger);
-                ArrayPool<(int, int)>.Shared.Return(_runs);
+                ArrayPool<Run>.Shared.Return(_runs);
                 _runs = larger;
             }
 
-            _runs[_count++] = (start, length);
+            _runs[_count++] = new Run(start, length, repeatsGap);
         }
 
         /// <summary>Gives the runs' array back to the pool (the envelope has been read).</summary>
         public void Return()
         {
-            ArrayPool<(int, int)>.Shared.Return(_runs);
+            ArrayPool<Run>.Shared.Return(_runs);
             _runs = [];
             _count = 0;
         }
@@ -209,10 +219,12 @@ public static class WsManEnvelopeReader
             while (true)
             {
                 int start;
+                var repeated = false;
                 if (pos == lastRunEnd && !gap.IsEmpty && xml[pos..].StartsWith(gap))
                 {
                     start = pos + gap.Length;
                     cleanTo = start;
+                    repeated = true;
                 }
                 else
                 {
@@ -249,7 +261,7 @@ public static class WsManEnvelopeReader
                 if (run)
                 {
                     if (lastRunEnd >= 0) gap = xml[lastRunEnd..start];
-                    (result ??= new()).Add(start, lt);
+                    (result ??= new()).Add(start, lt, repeated);
                     if (DecodedSize(lt) <= Parser.ChunkSize / 4) result.ChunkedBytes += DecodedSize(lt);
                     lastRunEnd = start + lt;
                 }
@@ -292,7 +304,7 @@ public static class WsManEnvelopeReader
             var i = 0;
             while (i < _count - 1)
             {
-                var (start, _) = _runs[i];
+                var start = _runs[i].Start;
                 var lt = xml[..start].LastIndexOf((byte)'<');
                 if (lt < 0 || !StreamStartTag.TryParse(xml[lt..start], out _))
                 {
@@ -304,6 +316,13 @@ public static class WsManEnvelopeReader
                 ReadOnlySpan<byte> previous = default;
                 while (j + 1 < _count)
                 {
+                    // A separator the scan found equal to the one before it, checked already: no need to look again.
+                    if (j > i && _runs[j + 1].RepeatsGap)
+                    {
+                        j++;
+                        continue;
+                    }
+
                     // Separators almost always repeat: one checked already is the same bytes again.
                     var between = xml[(_runs[j].Start + _runs[j].Length).._runs[j + 1].Start];
                     if (!between.SequenceEqual(previous))
@@ -327,7 +346,7 @@ public static class WsManEnvelopeReader
             var to = 0;
             for (var i = 0; i < _count; i++)
             {
-                var (start, length) = _runs[i];
+                var (start, length, _) = _runs[i];
                 var last = GroupEnd(i);
                 xml[from..start].CopyTo(destination[to..]);
                 to += start - from;
@@ -1561,7 +1580,8 @@ public static class WsManEnvelopeReader
             for (var k = first + 1; k <= last; k++)
             {
                 var between = original.AsSpan((Runs[k - 1].Start + Runs[k - 1].Length)..Runs[k].Start);
-                if (!between.SequenceEqual(previous))
+                // The same bytes as the previous member's separator (the scan compared them): its tag still holds.
+                if (!(k > first + 1 && Runs.RepeatsGap(k)) && !between.SequenceEqual(previous))
                 {
                     if (!StreamStartTag.TryParseSeparator(between, out tag)) throw new InvalidOperationException("A stream group changed.");
                     var startTag = between["</rsp:Stream>".Length..];

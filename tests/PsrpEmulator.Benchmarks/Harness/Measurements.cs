@@ -72,6 +72,10 @@ public static class Measurements
         server.SetReplay(recorded);
         var recordedBytes = recorded.Sum(r => (long)r.Length);
         if (Verbose && Environment.GetEnvironmentVariable("PSRP_BENCH_CLIENT_REPLAY") is { } replays) ClientReplay(recorded, count, int.Parse(replays, System.Globalization.CultureInfo.InvariantCulture));
+        if (Verbose && Environment.GetEnvironmentVariable("PSRP_BENCH_CLIENT_REPLAY_PIPELINE") is { } pipelineReplays)
+        {
+            await PipelineReplayAsync(server, recorded, count, int.Parse(pipelineReplays, System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
 
         var serverRatios = new List<double>();
         var e2eRatios = new List<double>();
@@ -185,6 +189,76 @@ public static class Measurements
                 Console.Error.WriteLine(FormattableString.Invariant(
                     $"client replay {round}: CPU {(CpuSeconds() - cpu0) * 1e3:F1} ms, allocated {(GC.GetTotalAllocatedBytes() - alloc0) / 1e6:F1} MB, gen2 {GC.CollectionCount(2) - gen2}, GC pauses {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F1} ms; wall ms envelopes {envelopeTicks * 1e3 / Stopwatch.Frequency:F1} defragmenting {defragmentTicks * 1e3 / Stopwatch.Frequency:F1} CLIXML {clixmlTicks * 1e3 / Stopwatch.Frequency:F1}"));
             }
+        }
+    }
+
+    /// <summary>
+    /// The whole client path over the recorded responses (PSRP_BENCH_CLIENT_REPLAY_PIPELINE=rounds with
+    /// PSRP_BENCH_VERBOSE=1): a pipeline's ReadAllAsync as the end-to-end leg runs it (transport body read, envelope,
+    /// defragmenting, CLIXML, events), its Receives answered in the client's HTTP handler from the recording (their
+    /// RelatesTo set to the request's MessageID) instead of over loopback; the Command and the Signal go to the
+    /// server. Process CPU and bytes allocated per pass, one thread at a time.
+    /// </summary>
+    private static async Task PipelineReplayAsync(BenchServer server, List<byte[]> recorded, int count, int rounds)
+    {
+        var handler = new ReceiveReplayHandler(recorded.Select(r => (byte[])r.Clone()).ToList());
+        using var transport = new WsManTransport(server.Transport().Options, handler);
+        await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+        for (var round = -30; round < rounds; round++)
+        {
+            var pipeline = await pool.StartAsync("Stream-100 1").ConfigureAwait(false);
+            handler.Next = 0;
+            handler.Active = true;
+            var cpu0 = CpuSeconds();
+            var alloc0 = GC.GetTotalAllocatedBytes();
+            var outputs = 0;
+            await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (e is OutputEvent) outputs++;
+            }
+
+            var cpu = CpuSeconds() - cpu0;
+            var allocated = GC.GetTotalAllocatedBytes() - alloc0;
+            handler.Active = false;
+            if (outputs != count) throw new InvalidOperationException($"Pipeline replay: expected {count} outputs, got {outputs}.");
+            if (round >= 0)
+            {
+                Console.Error.WriteLine(FormattableString.Invariant($"pipeline replay {round}: CPU {cpu * 1e3:F1} ms, allocated {allocated / 1e6:F1} MB ({cpu * 1e9 / count:F0} ns, {(double)allocated / count:F0} B per object)"));
+            }
+        }
+    }
+
+    /// <summary>Answers Receive requests from recorded responses (while active); anything else goes to the server.</summary>
+    private sealed class ReceiveReplayHandler(List<byte[]> responses) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public int Next { get; set; }
+
+        public bool Active { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Active && request.Content is { } content)
+            {
+                var body = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                if (body.AsSpan().IndexOf("windows/shell/Receive<"u8) >= 0)
+                {
+                    var id = Between(body, "<a:MessageID>"u8);
+                    var response = responses[Next++];
+                    var relates = Between(response, "<a:RelatesTo>"u8);
+                    body.AsSpan(id.Start, id.Length).CopyTo(response.AsSpan(relates.Start, relates.Length));
+                    var answer = new ByteArrayContent(response);
+                    answer.Headers.ContentType = Soap;
+                    return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = answer, RequestMessage = request };
+                }
+            }
+
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static (int Start, int Length) Between(byte[] xml, ReadOnlySpan<byte> open)
+        {
+            var start = xml.AsSpan().IndexOf(open) + open.Length;
+            return (start, xml.AsSpan(start).IndexOf((byte)'<'));
         }
     }
 

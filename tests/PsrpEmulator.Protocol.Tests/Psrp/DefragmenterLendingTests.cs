@@ -92,4 +92,98 @@ public class DefragmenterLendingTests
         Assert.That(lending.Message, Is.EqualTo(copying!.Message));
         Assert.That(lent, Is.Zero);
     }
+
+    // One fragment read as StreamDefragmenter reads it, then handed to the fragment overload (which lends a whole
+    // single-fragment message straight from the fragment).
+    private static void AddFragment(Defragmenter defragmenter, byte[] encoded, LentPsrpMessage lent)
+    {
+        Assert.That(FragmentCodec.TryRead(encoded, defragmenter.MaxMessageLength, out var fragment, out _, out _), Is.True);
+        defragmenter.Add(fragment, lent);
+    }
+
+    [Test]
+    public void Whole_messages_lent_by_the_fragment_overload_carry_the_fields_and_data_the_copying_overload_parses()
+    {
+        var pid = new Guid("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0");
+        var fragments = new List<byte[]>
+        {
+            FragmentCodec.Split(1, MessageTo(PsrpDestination.Client, PsrpMessageType.PipelineOutput, pid, 100, 1), 1000)[0],
+            FragmentCodec.Split(2, MessageTo(PsrpDestination.Server, PsrpMessageType.ErrorRecord, Guid.Empty, 0, 2), 1000)[0],
+            FragmentCodec.Split(3, MessageTo(PsrpDestination.Client, (PsrpMessageType)0x7777, pid, 900, 3), 1000)[0],
+        };
+        fragments.AddRange(FragmentCodec.Split(4, MessageTo(PsrpDestination.Client, PsrpMessageType.PipelineState, pid, 3000, 4), 1000));
+        var copying = new Defragmenter();
+        var parsed = fragments.SelectMany(f => copying.Add(f))
+            .Select(m => (m.Destination, m.MessageType, m.RunspacePoolId, m.PipelineId, Convert.ToHexString(m.Data.Span))).ToList();
+
+        var lending = new Defragmenter();
+        var lent = new List<(PsrpDestination, PsrpMessageType, Guid, Guid, string)>();
+        foreach (var f in fragments)
+        {
+            AddFragment(lending, f, (in PsrpMessageHeader header, ReadOnlyMemory<byte> data) =>
+                lent.Add((header.Destination, header.MessageType, header.RunspacePoolId, header.PipelineId, Convert.ToHexString(data.Span))));
+        }
+
+        Assert.That(parsed, Has.Count.EqualTo(4));
+        Assert.That(lent, Is.EqualTo(parsed));
+        Assert.That(lending.IsIdle, Is.True);
+    }
+
+    [TestCase(0, FragmentError.MessageTooShort)]
+    [TestCase(39, FragmentError.MessageTooShort)]
+    [TestCase(100, FragmentError.InvalidMessageHeader)]
+    public void A_bad_header_in_a_whole_fragment_fails_the_fragment_overload_as_the_copying_one_and_leaves_it_unusable(int length, FragmentError reason)
+    {
+        var message = Message(100, 1)[..length];
+        if (length >= PsrpMessage.HeaderLength) message[0] = 3; // neither Client nor Server
+        var fragment = FragmentCodec.Split(1, message, 1000)[0];
+        var good = FragmentCodec.Split(2, Message(10, 2), 1000)[0];
+        var lent = 0;
+        var copying = new Defragmenter();
+        var lending = new Defragmenter();
+
+        var copyingError = Assert.Throws<FragmentException>(() => copying.Add(fragment));
+        var lendingError = Assert.Throws<FragmentException>(() => AddFragment(lending, fragment, (in PsrpMessageHeader _, ReadOnlyMemory<byte> _) => lent++));
+
+        Assert.That(lendingError!.Reason, Is.EqualTo(reason));
+        Assert.That(lendingError.Message, Is.EqualTo(copyingError!.Message));
+        Assert.That(lent, Is.Zero);
+        // A whole good message after the error is refused as by the copying overload, not lent.
+        var next = Assert.Throws<FragmentException>(() => AddFragment(lending, good, (in PsrpMessageHeader _, ReadOnlyMemory<byte> _) => lent++));
+        Assert.That(next!.Message, Is.EqualTo(Assert.Throws<FragmentException>(() => copying.Add(good))!.Message));
+        Assert.That(lent, Is.Zero);
+    }
+
+    [Test]
+    public void A_whole_fragment_with_a_nonzero_FragmentId_or_inside_another_object_is_reported_not_lent()
+    {
+        var whole = FragmentCodec.Split(5, Message(10, 1), 1000)[0];
+        var notFirst = (byte[])whole.Clone();
+        notFirst[15] = 1; // FragmentId 1 with both S and E set
+        var lent = 0;
+        LentPsrpMessage count = (in PsrpMessageHeader _, ReadOnlyMemory<byte> _) => lent++;
+
+        var outOfOrder = Assert.Throws<FragmentException>(() => AddFragment(new Defragmenter(), notFirst, count));
+        Assert.That(outOfOrder!.Reason, Is.EqualTo(FragmentError.OutOfOrder));
+
+        var partial = new Defragmenter();
+        AddFragment(partial, FragmentCodec.Split(6, Message(3000, 2), 1000)[0], count);
+        var interleaved = Assert.Throws<FragmentException>(() => AddFragment(partial, whole, count));
+        Assert.That(interleaved!.Reason, Is.EqualTo(FragmentError.Interleaved));
+        Assert.That(lent, Is.Zero);
+    }
+
+    [Test]
+    public void A_whole_fragment_larger_than_the_maximum_message_is_reported_not_lent()
+    {
+        var whole = FragmentCodec.Split(7, Message(200, 1), 1000)[0];
+        var lent = 0;
+        var small = new Defragmenter(maxMessageLength: 100);
+        Assert.That(FragmentCodec.TryRead(whole, 1000, out var fragment, out _, out _), Is.True);
+
+        var error = Assert.Throws<FragmentException>(() => small.Add(fragment, (in PsrpMessageHeader _, ReadOnlyMemory<byte> _) => lent++));
+
+        Assert.That(error!.Reason, Is.EqualTo(FragmentError.MessageTooLarge));
+        Assert.That(lent, Is.Zero);
+    }
 }

@@ -181,6 +181,35 @@ public sealed class EnvelopeShortcutDifferentialTests
         }
     }
 
+    [Test]
+    public void A_run_is_marked_as_repeating_the_gap_only_when_the_bytes_before_it_are_those_between_the_two_runs_before_it([Range(0, 3)] int batch)
+    {
+        // The group reader skips comparing a separator so marked (it was checked as the one before): a wrong mark would
+        // let a changed separator through unchecked.
+        var sample = Sample(120);
+        var random = new Random(3000 + batch);
+        var marked = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var input = i == 0 ? sample : Mutate(sample, random);
+            var found = WsManEnvelopeReader.Base64Runs.Find(input);
+            if (found is null) continue;
+            for (var k = 0; k < found.Count; k++)
+            {
+                var repeats = k >= 2 && Gap(input, found[k - 1], found[k]).SequenceEqual(Gap(input, found[k - 2], found[k - 1]));
+                if (found.RepeatsGap(k)) marked++;
+                if (found.RepeatsGap(k) && !repeats) Assert.Fail($"case {batch}/{i}: run {k} is marked as repeating the gap before it, but its separator differs.");
+            }
+
+            found.Return();
+        }
+
+        Assert.That(marked, Is.GreaterThan(100 * 118), "the scan marks the repeated separators of the samples");
+    }
+
+    private static ReadOnlySpan<byte> Gap(byte[] xml, (int Start, int Length) before, (int Start, int Length) after) =>
+        xml.AsSpan((before.Start + before.Length)..after.Start);
+
     [TestCase("#")]
     [TestCase("<![CDATA[x]]>")]
     public void A_marker_character_or_a_CDATA_section_anywhere_stops_the_runs_as_the_plain_scan_does(string inserted)
