@@ -6,45 +6,51 @@ using PsrpEmulator.Protocol.WsMan;
 namespace PsrpEmulator.Server.Shells;
 
 /// <summary>
-/// What an <see cref="OutputStream"/>'s queue links: a message of its own, or a slab of small ones. Its bytes may be
-/// a pooled array, given back only once the buffer has let go of the node and every response holding a slice of it
-/// was written.
+/// What an <see cref="OutputStream"/>'s queue links: a message of its own, or a slab of small ones. A pooled node's
+/// bytes go back to their pool only once the buffer has let go of the node and every response holding a slice of it
+/// was written; other nodes keep no count (idle shells hold some: no field is added to them for it).
 /// </summary>
-internal abstract class BufferedNode(ArrayPool<byte>? pool)
+internal abstract class BufferedNode
 {
-    // The count of slices lent out (Receives whose responses hold slices of the bytes) plus this once the buffer has
-    // let go of the node.
-    private const int UnlinkedFlag = 1 << 30;
-
-    private int _holds;
-
     /// <summary>While queued: the next newer node (the newest: the oldest, the queue is a ring).</summary>
     public BufferedNode? Next { get; set; }
 
     /// <summary>Whether the bytes go back to a pool (then each slice taken is <see cref="Lend"/>ed and released).</summary>
-    public bool IsPooled => pool is not null;
-
-    /// <summary>The array that goes back to the pool.</summary>
-    protected abstract byte[] PooledArray { get; }
+    public virtual bool IsPooled => false;
 
     /// <summary>A slice of the bytes goes out in a response (under the buffer's lock, before the buffer lets go of it).</summary>
-    public void Lend() => Interlocked.Increment(ref _holds);
+    public virtual void Lend()
+    {
+    }
 
     /// <summary>The response with a slice of the bytes was written (or given up): it no longer reads them.</summary>
-    public void Release()
+    public virtual void Release()
     {
-        if (Interlocked.Decrement(ref _holds) == UnlinkedFlag) Recycle();
     }
 
     /// <summary>The buffer let go of the node (sent, drained, discarded or cleared): nothing more is written into it or lent.</summary>
-    public void Unlink()
+    public virtual void Unlink()
     {
-        if (Interlocked.Add(ref _holds, UnlinkedFlag) == UnlinkedFlag) Recycle();
     }
+}
 
-    // Exactly once: the last of Unlink and the releases of the slices lent before it. A node dropped with slices never
-    // released (a Receive that failed before its response was written) is left to the GC, never recycled early.
-    private void Recycle() => pool?.Return(PooledArray);
+/// <summary>
+/// The count a pooled node keeps: slices lent out (Receives whose responses hold slices of its bytes) plus a flag once
+/// the buffer has let go of it. The array goes back exactly once, at the last of the unlink and the releases of the
+/// slices lent before it; a node dropped with slices never released (a Receive that failed before its response was
+/// written) is left to the GC, never recycled early.
+/// </summary>
+internal static class PooledHolds
+{
+    private const int UnlinkedFlag = 1 << 30;
+
+    public static void Lend(ref int holds) => Interlocked.Increment(ref holds);
+
+    /// <summary>True when the array is to go back now.</summary>
+    public static bool Release(ref int holds) => Interlocked.Decrement(ref holds) == UnlinkedFlag;
+
+    /// <summary>True when the array is to go back now.</summary>
+    public static bool Unlink(ref int holds) => Interlocked.Add(ref holds, UnlinkedFlag) == UnlinkedFlag;
 }
 
 /// <summary>
@@ -56,14 +62,29 @@ internal abstract class BufferedNode(ArrayPool<byte>? pool)
 /// </summary>
 internal sealed class MessageSlab : BufferedNode
 {
+    private readonly ArrayPool<byte>? _pool;
+    private int _holds;
+
     /// <summary>A slab of <paramref name="size"/> bytes, rented from <paramref name="pool"/> (if any) and given back once drained and no response holds it.</summary>
     public MessageSlab(int size, ArrayPool<byte>? pool = null)
-        : base(pool)
     {
+        _pool = pool;
         Bytes = pool is not null ? pool.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
     }
 
-    protected override byte[] PooledArray => Bytes;
+    public override bool IsPooled => _pool is not null;
+
+    public override void Lend() => PooledHolds.Lend(ref _holds);
+
+    public override void Release()
+    {
+        if (PooledHolds.Release(ref _holds)) _pool?.Return(Bytes);
+    }
+
+    public override void Unlink()
+    {
+        if (PooledHolds.Unlink(ref _holds)) _pool?.Return(Bytes);
+    }
 
     /// <summary>Where a message's type is, from its fragment's start: after the fragment header and the destination.</summary>
     public const int TypeOffset = Fragment.HeaderLength + 4;
@@ -127,13 +148,9 @@ internal sealed class MessageSlab : BufferedNode
 /// <summary>A PSRP message waiting to be received, with how much of it has been sent already.</summary>
 /// <remarks>
 /// The message is <paramref name="buffer"/> after its first <paramref name="headroom"/> bytes: with room for a fragment
-/// header there, the first fragment is the buffer itself (header written in front of the data), not a copy. A pooled
-/// message (<paramref name="pool"/> given) is the first <paramref name="length"/> bytes after the headroom of an array
-/// rented from that pool, which takes it back once the message was sent whole (or discarded) and every response
-/// holding a slice of it was written.
+/// header there, the first fragment is the buffer itself (header written in front of the data), not a copy.
 /// </remarks>
-internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0,
-    int length = -1, ArrayPool<byte>? pool = null) : BufferedNode(pool)
+internal class OutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, bool startsNewBatch = false, int headroom = 0) : BufferedNode
 {
     public ulong ObjectId { get; } = objectId;
     public PsrpMessageType Type { get; } = type;
@@ -141,17 +158,42 @@ internal sealed class OutboundMessage(ulong objectId, PsrpMessageType type, byte
     public int Headroom { get; } = headroom;
 
     /// <summary>Length of the message.</summary>
-    public int Length { get; } = length >= 0 ? length : buffer.Length - headroom;
+    public virtual int Length => Buffer.Length - Headroom;
 
     public ReadOnlyMemory<byte> Bytes => Buffer.AsMemory(Headroom, Length);
-
-    protected override byte[] PooledArray => Buffer;
 
     /// <summary>When set, a Receive that already carries data stops before this message (mirrors Windows' batching).</summary>
     public bool StartsNewBatch { get; } = startsNewBatch;
 
     public int Sent { get; set; }
     public ulong NextFragmentId { get; set; }
+}
+
+/// <summary>
+/// A message that is the first <paramref name="length"/> bytes after the headroom of an array rented from
+/// <paramref name="pool"/>, which takes it back once the message was sent whole (or discarded) and every response
+/// holding a slice of it was written.
+/// </summary>
+internal sealed class PooledOutboundMessage(ulong objectId, PsrpMessageType type, byte[] buffer, int headroom, int length, ArrayPool<byte> pool)
+    : OutboundMessage(objectId, type, buffer, headroom: headroom)
+{
+    private int _holds;
+
+    public override int Length { get; } = length;
+
+    public override bool IsPooled => true;
+
+    public override void Lend() => PooledHolds.Lend(ref _holds);
+
+    public override void Release()
+    {
+        if (PooledHolds.Release(ref _holds)) pool.Return(Buffer);
+    }
+
+    public override void Unlink()
+    {
+        if (PooledHolds.Unlink(ref _holds)) pool.Return(Buffer);
+    }
 }
 
 /// <summary>
@@ -259,7 +301,7 @@ internal sealed class OutputStream : ReceiveGate
             throw;
         }
 
-        return new OutboundMessage(objectId, PsrpMessageType.PipelineOutput, buffer, headroom: Fragment.HeaderLength, length: messageLength, pool: _messagePool);
+        return new PooledOutboundMessage(objectId, PsrpMessageType.PipelineOutput, buffer, Fragment.HeaderLength, messageLength, _messagePool);
     }
 
     public bool IsCompleted => _finalSent && _partial is null;
