@@ -90,6 +90,7 @@ public sealed class ShellStreamBatch : IReadOnlyList<ShellStream>
     /// <summary>The rsp:Stream elements (a fragment run counts its fragments).</summary>
     public int Count => _elements;
 
+    /// <summary>The element at <paramref name="index"/>: found by walking the runs before it, so enumerate rather than index in a loop.</summary>
     public ShellStream this[int index]
     {
         get
