@@ -151,12 +151,8 @@ public static class ClixmlSerializer
         return true;
     }
 
-    /// <summary>True when CLIXML carries <paramref name="text"/> as it is, byte for byte (see <see cref="VerbatimText"/>).</summary>
-    internal static bool IsVerbatimText(ReadOnlySpan<char> text) => VerbatimText.IsAll(text);
-
     /// <summary>The bytes of <see cref="VerbatimText"/> (UTF-8: the same ASCII characters).</summary>
-    internal static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(
-        " !\"#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+    internal static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(VerbatimText.Characters));
 
     public static void Serialize(IBufferWriter<byte> output, PsValue value, bool writeBom = false)
     {

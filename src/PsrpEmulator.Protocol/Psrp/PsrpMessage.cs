@@ -206,21 +206,15 @@ public readonly record struct PsrpMessageHeader(PsrpDestination Destination, Psr
     /// <summary>The header of a complete message; throws <see cref="FragmentException"/> (MessageTooShort, InvalidMessageHeader) as <see cref="PsrpMessage.Parse"/> does.</summary>
     public static PsrpMessageHeader Parse(ReadOnlySpan<byte> message)
     {
+        if (TryParse(message, out var header)) return header;
         if (message.Length < PsrpMessage.HeaderLength)
         {
             throw new FragmentException(FragmentError.MessageTooShort,
                 $"A PSRP message is {message.Length} byte(s) long; the message header alone is {PsrpMessage.HeaderLength} bytes.");
         }
 
-        var destination = BinaryPrimitives.ReadUInt32LittleEndian(message);
-        if (destination is not ((uint)PsrpDestination.Client or (uint)PsrpDestination.Server))
-        {
-            throw new FragmentException(FragmentError.InvalidMessageHeader,
-                $"PSRP message destination 0x{destination:x8} is neither Client (1) nor Server (2).");
-        }
-
-        var messageType = BinaryPrimitives.ReadUInt32LittleEndian(message[4..]);
-        return new PsrpMessageHeader((PsrpDestination)destination, (PsrpMessageType)messageType, new Guid(message.Slice(8, 16)), new Guid(message.Slice(24, 16)));
+        throw new FragmentException(FragmentError.InvalidMessageHeader,
+            $"PSRP message destination 0x{BinaryPrimitives.ReadUInt32LittleEndian(message):x8} is neither Client (1) nor Server (2).");
     }
 
     /// <summary>As <see cref="Parse"/>, false where it throws (the caller then lets <see cref="Parse"/> report why).</summary>

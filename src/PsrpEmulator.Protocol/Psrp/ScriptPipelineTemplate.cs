@@ -50,7 +50,7 @@ public sealed class ScriptPipelineTemplate
     public byte[]? TryEncode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length == 0 || !ClixmlSerializer.IsVerbatimText(text)) return null;
+        if (text.Length == 0 || !ClixmlString.IsVerbatim(text)) return null;
         var result = GC.AllocateUninitializedArray<byte>(_before.Length + text.Length + _after.Length);
         _before.CopyTo(result, 0);
         Ascii.FromUtf16(text, result.AsSpan(_before.Length), out _);

@@ -146,9 +146,10 @@ public sealed class ShellStreamBatch : IReadOnlyList<ShellStream>
     internal static int RunFragmentLength(ReadOnlySpan<byte> rest)
     {
         if (rest.Length < Psrp.Fragment.HeaderLength) throw new InvalidOperationException("A fragment run ends inside a fragment header.");
-        var blob = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rest[Psrp.Fragment.BlobLengthOffset..]);
-        if (blob > (uint)(rest.Length - Psrp.Fragment.HeaderLength)) throw new InvalidOperationException("A fragment run ends inside a fragment.");
-        return Psrp.Fragment.HeaderLength + (int)blob;
+        // A blob length of 2^31 or more wraps below the header's length.
+        var length = Psrp.Fragment.EncodedLengthAt(rest);
+        if (length < Psrp.Fragment.HeaderLength || length > rest.Length) throw new InvalidOperationException("A fragment run ends inside a fragment.");
+        return length;
     }
 }
 
