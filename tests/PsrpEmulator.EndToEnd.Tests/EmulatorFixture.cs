@@ -49,7 +49,7 @@ public abstract class EmulatorTestBase
     /// a test sees each failure; when on, retries wait on the test's clock.
     /// </summary>
     protected WsManTransport CreateTransport(string user = "psrp", string password = "psrp", int maxEnvelopeSize = 512000, TimeSpan? operationTimeout = null,
-        bool robust = false, Action<NetworkNotification>? notifications = null) => new(new WsManClientOptions
+        bool robust = false, Action<NetworkNotification>? notifications = null, bool overlapReceiveWithDecode = true) => new(new WsManClientOptions
     {
         ConnectionUri = Emulator.WsManUri,
         UserName = user,
@@ -59,6 +59,7 @@ public abstract class EmulatorTestBase
         RobustConnection = robust,
         TimeProvider = Clock ?? TimeProvider.System,
         NetworkNotification = notifications,
+        OverlapReceiveWithDecode = overlapReceiveWithDecode,
     });
 
     protected static async Task<List<PipelineEvent>> ReadAllAsync(PowerShellPipeline pipeline)

@@ -174,133 +174,196 @@ public sealed class PowerShellPipeline
         var done = false;
         // One list for the events of every response (cleared once they are yielded), not one grown per response.
         var events = new List<PipelineEvent>();
-        while (!done)
+        // The Receive asked for while the previous response was decoded (see below).
+        Task<ReceiveOutcome>? next = null;
+        try
         {
-            if (_pool.IsDisconnectingOrDisconnected)
+            while (!done)
             {
-                State = PSInvocationState.Disconnected;
-                yield break;
-            }
-
-            WsManEnvelope? response = null;
-            var disconnected = false;
-            using (var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                try
+                ReceiveOutcome outcome;
+                if (next is not null)
                 {
-                    var receive = _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", CommandId), receiveCts.Token);
-                    lock (_sync)
+                    outcome = await next.ConfigureAwait(false);
+                    next = null;
+                }
+                else
+                {
+                    if (_pool.IsDisconnectingOrDisconnected)
                     {
-                        _inflight = receive;
-                        _inflightCts = receiveCts;
+                        State = PSInvocationState.Disconnected;
+                        yield break;
                     }
 
-                    response = await receive.ConfigureAwait(false);
+                    outcome = await ReceiveOnceAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (WsManFaultException e) when (e.IsTimedOut && !_pool.IsDisconnectingOrDisconnected)
+
+                if (outcome == ReceiveOutcome.TimedOut) continue;
+                if (outcome.Response is not { } response)
                 {
-                    continue;
+                    State = PSInvocationState.Disconnected;
+                    yield break;
                 }
-                catch (Exception e) when (e is (WsManFaultException or WsManTransportException or OperationCanceledException) &&
-                                          _pool.IsDisconnectingOrDisconnected && !cancellationToken.IsCancellationRequested)
+
+                var commandDone = response.Body is ReceiveResponseBody { CommandState: { } commandState } &&
+                                  string.Equals(commandState.State, WsManCommandStates.Done, StringComparison.OrdinalIgnoreCase);
+
+                // The next Receive goes out now, while this response is decoded and handed out: the server fills it
+                // meanwhile, and the client's decode no longer adds to the wait. The wire is unchanged: one Receive
+                // outstanding at a time, each sent once the previous response has been read whole (the bytes are
+                // in hand; PowerShell's WinRM client likewise keeps one receive operation open until the command
+                // is Done). Not after Done, and not once the pool is disconnecting (the loop above stops then).
+                if (!commandDone && _pool.Transport.Options.OverlapReceiveWithDecode && !_pool.IsDisconnectingOrDisconnected) next = ReceiveOnceAsync(cancellationToken);
+
+                // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
+                // Each message becomes its event as it completes (lent by the defragmenter, not copied); an invalid one
+                // ends the response there and fails the read after the events before it, as when read one by one.
+                // Messages are lent as header and payload: no PsrpMessage per output object.
+                PsrpClientException? invalid = null;
+                FragmentException? broken = null;
+                void Read(in PsrpMessageHeader header, ReadOnlyMemory<byte> data)
                 {
-                    // The Receive outstanding when the pool disconnected ended without data.
-                    disconnected = true;
+                    if (invalid is not null) return;
+                    try
+                    {
+                        if (ToEvent(header.MessageType, data.Span) is { } e) events.Add(e);
+                    }
+                    catch (PsrpClientException e)
+                    {
+                        invalid = e;
+                    }
+                }
+
+                LentPsrpMessage read = Read;
+                var streams = (response.Body as ReceiveResponseBody)?.Streams ?? [];
+                var pooled = streams as ShellStreamList;
+                try
+                {
+                    for (var i = 0; i < streams.Count; i++)
+                    {
+                        try
+                        {
+                            // The data alone (no ShellStream made per stream when the transport read them pooled).
+                            _defragmenter.Add(pooled is not null ? pooled.DataAt(i) : streams[i].Data, read);
+                        }
+                        catch (FragmentException f)
+                        {
+                            broken = f;
+                            break;
+                        }
+                    }
                 }
                 finally
                 {
-                    lock (_sync)
-                    {
-                        _inflight = null;
-                        _inflightCts = null;
-                    }
+                    // Every event owns what it holds (the deserializer copies out of the lent bytes): the stream
+                    // buffers go back to the pool before the events are yielded.
+                    pooled?.Return();
                 }
-            }
 
-            if (disconnected || response is null)
-            {
-                State = PSInvocationState.Disconnected;
-                yield break;
-            }
-
-            // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
-            // Each message becomes its event as it completes (lent by the defragmenter, not copied); an invalid one
-            // ends the response there and fails the read after the events before it, as when read one by one.
-            // Messages are lent as header and payload: no PsrpMessage per output object.
-            PsrpClientException? invalid = null;
-            FragmentException? broken = null;
-            void Read(in PsrpMessageHeader header, ReadOnlyMemory<byte> data)
-            {
-                if (invalid is not null) return;
-                try
+                foreach (var e in events)
                 {
-                    if (ToEvent(header.MessageType, data.Span) is { } e) events.Add(e);
+                    if (e is StateEvent { IsTerminal: true }) done = true;
                 }
-                catch (PsrpClientException e)
+
+                if (events.Count > 0)
                 {
-                    invalid = e;
+                    yield return events;
+                    events.Clear();
                 }
-            }
 
-            LentPsrpMessage read = Read;
-            var streams = (response.Body as ReceiveResponseBody)?.Streams ?? [];
-            var pooled = streams as ShellStreamList;
-            try
-            {
-                for (var i = 0; i < streams.Count; i++)
+                if (invalid is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(invalid);
+                if (broken is not null && !done)
                 {
-                    try
-                    {
-                        // The data alone (no ShellStream made per stream when the transport read them pooled).
-                        _defragmenter.Add(pooled is not null ? pooled.DataAt(i) : streams[i].Data, read);
-                    }
-                    catch (FragmentException f)
-                    {
-                        broken = f;
-                        break;
-                    }
+                    // PowerShell raises the defragmenter's error as a transport error of the command
+                    // (BaseTransportManager.ProcessRawData), which fails it (ClientPowerShellDataStructureHandler.
+                    // HandleTransportError); the command's transport is closed (Signal Terminate below). The state
+                    // becomes Failed as the event is handed out.
+                    events.Add(new StateEvent(PSInvocationState.Failed, TransportFailure(broken.Message)));
+                    yield return events;
+                    events.Clear();
+                    break;
                 }
-            }
-            finally
-            {
-                // Every event owns what it holds (the deserializer copies out of the lent bytes): the stream
-                // buffers go back to the pool before the events are yielded.
-                pooled?.Return();
-            }
 
-            foreach (var e in events)
-            {
-                if (e is StateEvent { IsTerminal: true }) done = true;
+                if (commandDone) done = true;
             }
-
-            if (events.Count > 0)
-            {
-                yield return events;
-                events.Clear();
-            }
-
-            if (invalid is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(invalid);
-            if (broken is not null && !done)
-            {
-                // PowerShell raises the defragmenter's error as a transport error of the command
-                // (BaseTransportManager.ProcessRawData), which fails it (ClientPowerShellDataStructureHandler.
-                // HandleTransportError); the command's transport is closed (Signal Terminate below). The state
-                // becomes Failed as the event is handed out.
-                events.Add(new StateEvent(PSInvocationState.Failed, TransportFailure(broken.Message)));
-                yield return events;
-                events.Clear();
-                break;
-            }
-
-            if (response.Body is ReceiveResponseBody { CommandState: { } commandState } &&
-                string.Equals(commandState.State, WsManCommandStates.Done, StringComparison.OrdinalIgnoreCase))
-            {
-                done = true;
-            }
+        }
+        finally
+        {
+            // Left early (an invalid message, a transport failure, the consumer stopped or cancelled): a Receive still
+            // outstanding is abandoned, as PowerShell's command close abandons its receive operation.
+            if (next is not null) await AbandonAsync(next).ConfigureAwait(false);
         }
 
         _pool.Forget(this);
         await TerminateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What one Receive brought: a response; nothing yet (TimedOut: ask again); or the pool disconnected.</summary>
+    private readonly record struct ReceiveOutcome(WsManEnvelope? Response, bool IsTimedOut)
+    {
+        public static readonly ReceiveOutcome TimedOut = new(null, true);
+        public static readonly ReceiveOutcome Disconnected = new(null, false);
+    }
+
+    /// <summary>
+    /// One Receive of this command's output, tracked as the one in flight (so that a disconnect can wait for it).
+    /// TimedOut faults and failures caused by the pool disconnecting are outcomes; other failures are thrown.
+    /// </summary>
+    private async Task<ReceiveOutcome> ReceiveOnceAsync(CancellationToken cancellationToken)
+    {
+        using var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            var receive = _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Receive), new ReceiveBody("stdout", CommandId), receiveCts.Token);
+            lock (_sync)
+            {
+                _inflight = receive;
+                _inflightCts = receiveCts;
+            }
+
+            return new ReceiveOutcome(await receive.ConfigureAwait(false), false);
+        }
+        catch (WsManFaultException e) when (e.IsTimedOut && !_pool.IsDisconnectingOrDisconnected)
+        {
+            return ReceiveOutcome.TimedOut;
+        }
+        catch (Exception e) when (e is (WsManFaultException or WsManTransportException or OperationCanceledException) &&
+                                  _pool.IsDisconnectingOrDisconnected && !cancellationToken.IsCancellationRequested)
+        {
+            // The Receive outstanding when the pool disconnected ended without data.
+            return ReceiveOutcome.Disconnected;
+        }
+        finally
+        {
+            lock (_sync)
+            {
+                _inflight = null;
+                _inflightCts = null;
+            }
+        }
+    }
+
+    private async Task AbandonAsync(Task<ReceiveOutcome> receive)
+    {
+        lock (_sync)
+        {
+            try
+            {
+                _inflightCts?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The Receive finished meanwhile.
+            }
+        }
+
+        try
+        {
+            if (await receive.ConfigureAwait(false) is { Response.Body: ReceiveResponseBody { Streams: ShellStreamList pooled } }) pooled.Return();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Abandoned: its failure is nobody's news (the read already ended for its own reason).
+        }
     }
 
     /// <summary>

@@ -24,6 +24,10 @@ public class FragmentFaultTests : SessionTestBase
             steps:
               - output: "{{Long}}"
               - output: after
+          - match: Emit-Long-Then-Many
+            steps:
+              - output: "{{Long}}"
+              - loop: { from: 1, to: 3000, steps: [ { output: "m{_}" } ] }
         """;
 
     // Small fragments: the long string travels in several, the short ones in one each.
@@ -89,6 +93,24 @@ public class FragmentFaultTests : SessionTestBase
         Assert.That(Injected(kind), Is.EqualTo(1));
 
         // Only the command failed: the server was told to forget it, and the session stays usable.
+        Assert.That(Emulator.Journal.Snapshot().Count(j => j.Action == "Signal"), Is.EqualTo(1));
+        Assert.That(session.State, Is.EqualTo(RunspaceState.Opened));
+        Assert.That((await AdvanceAsync(client.InvokeAsync(session, "Emit-Range 2"))).OutputText, Is.EqualTo(new[] { "n1", "n2" }));
+    }
+
+    [Test]
+    public async Task A_broken_fragment_while_the_next_Receive_is_out_fails_the_command_and_the_session_stays_usable()
+    {
+        // The output needs several responses: the client has sent the next Receive while it decodes the first, whose
+        // long object is broken. That Receive is abandoned; the command is failed and closed all the same.
+        var client = NewClient();
+        var session = await NewSessionAsync(client);
+        Inject(InjectedFaultKind.DuplicateFragment, 1);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session, "Emit-Long-Then-Many"));
+
+        Assert.That(results.OutputText, Is.Empty);
+        Assert.That(results.Error.Single().Message, Is.EqualTo(StreamDefragmenter.FragmentIdsNotInSequence));
         Assert.That(Emulator.Journal.Snapshot().Count(j => j.Action == "Signal"), Is.EqualTo(1));
         Assert.That(session.State, Is.EqualTo(RunspaceState.Opened));
         Assert.That((await AdvanceAsync(client.InvokeAsync(session, "Emit-Range 2"))).OutputText, Is.EqualTo(new[] { "n1", "n2" }));
