@@ -118,7 +118,13 @@ public static class Runner
 
             if (Wanted("roundtrip"))
             {
-                var rt = await Measurements.RoundTripAsync(server, size.RoundTripSamples, size.OpenCloseCycles, size.RoundTripWarmUp).ConfigureAwait(false);
+                await using var stateInFirstReceive = await BenchServer.StartAsync(o =>
+                {
+                    o.MaxShellsPerUser = 1000;
+                    o.JournalCapacity = 1000;
+                    o.SeparateRunspacePoolState = false;
+                }, yaml).ConfigureAwait(false);
+                var rt = await Measurements.RoundTripAsync(server, size.RoundTripSamples, size.OpenCloseCycles, size.RoundTripWarmUp, stateInFirstReceive).ConfigureAwait(false);
                 const string G = "4 Round trips";
                 figures.Add(new Figure(G, "raw HTTP POST round trip p50 / p99", $"{rt.RawP50Ms:F3} / {rt.RawP99Ms:F3} ms"));
                 figures.Add(new Figure(G, "small Receive (data waiting) p50 / p99", $"{rt.ReceiveP50Ms:F3} / {rt.ReceiveP99Ms:F3} ms"));
@@ -129,6 +135,12 @@ public static class Runner
                 figures.Add(new Figure(G, "open + \"hello\" + close: HTTP requests (journal)", rt.RequestsPerCycle.ToString("F1", CultureInfo.InvariantCulture), "≈ 6 (protocol)", null));
                 figures.Add(Ratio(G, "open + \"hello\" + close p50 in raw round trips", rt.OpenCloseP50Ms / rt.CycleRawP50Ms, "≤ 8", v => v <= 8,
                     $"{rt.OpenCloseP50Ms:F2} ms; raw round trip {rt.CycleRawP50Ms * 1000:F0} µs, one after each cycle"));
+                if (rt.StateInFirstReceive is { } fast)
+                {
+                    figures.Add(new Figure(G, "open + \"hello\" + close, pool state in the first Receive (SeparateRunspacePoolState=false)",
+                        FormattableString.Invariant($"{fast.P50Ms / fast.RawP50Ms:F2}×"), null, null,
+                        FormattableString.Invariant($"diagnostic: {fast.Requests:F1} requests, {fast.P50Ms:F2} ms; raw round trip {fast.RawP50Ms * 1000:F0} µs")));
+                }
             }
 
             if (Wanted("growth"))

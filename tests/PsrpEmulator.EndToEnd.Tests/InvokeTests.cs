@@ -34,6 +34,23 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(pool.ApplicationPrivateData, Is.Not.Null);
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Opening_answers_the_pool_state_in_a_second_Receive_as_Windows_unless_configured_otherwise(bool separate)
+    {
+        if (!separate) await RestartEmulatorAsync(o => o.SeparateRunspacePoolState = false);
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        Assert.That(pool.State, Is.EqualTo(RunspacePoolState.Opened));
+        var receives = Emulator.Journal.Snapshot().Where(e => e.Action == "Receive").Select(e => e.ResponseMessages).ToList();
+        PsrpMessageType[] capability = [PsrpMessageType.SessionCapability, PsrpMessageType.ApplicationPrivateData];
+        PsrpMessageType[][] expected = separate
+            ? [capability, [PsrpMessageType.RunspacePoolState]]
+            : [[.. capability, PsrpMessageType.RunspacePoolState]];
+        Assert.That(receives, Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Two_pipelines_run_one_after_the_other_on_one_pool()
     {

@@ -111,6 +111,13 @@ public sealed class EmulatorOptions : IValidatableObject
     /// </summary>
     public bool SeparateApplicationPrivateData { get; set; }
 
+    /// <summary>
+    /// Opening a pool, Windows answers RUNSPACEPOOL_STATE Opened in the Receive after the capability's: the pool takes
+    /// longer to open than the client takes to ask (every recorded exchange). False: in the same Receive, as an
+    /// endpoint that opened at once would (one request less per open). Default: true.
+    /// </summary>
+    public bool SeparateRunspacePoolState { get; set; } = true;
+
     /// <summary>PSVersion reported in PSVersionTable.</summary>
     [Required]
     public string PSVersion { get; set; } = "5.1.17763.1";

@@ -345,8 +345,8 @@ internal sealed class Shell
                     MinRunspaces = init.MinRunspaces;
                     MaxRunspaces = init.MaxRunspaces;
                     PoolState = RunspacePoolState.Opened;
-                    // Windows answers the state in the Receive after the one carrying the capability.
-                    EnqueueData(PsrpMessageType.RunspacePoolState, message.RunspacePoolId, _services.OpenedState, startsNewBatch: true);
+                    // Windows answers the state in the Receive after the one carrying the capability (configurable).
+                    EnqueueData(PsrpMessageType.RunspacePoolState, message.RunspacePoolId, _services.OpenedState, startsNewBatch: _services.Options.SeparateRunspacePoolState);
                     break;
                 case PsrpMessageType.GetAvailableRunspaces:
                     var get = GetAvailableRunspaces.FromPsValue(message.ReadData());

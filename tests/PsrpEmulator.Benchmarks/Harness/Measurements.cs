@@ -34,8 +34,8 @@ public sealed record HarnessSize(
     // at each snapshot moves the 1,000-shell figure by a few hundred bytes per shell from run to run (1,835-2,563 B for
     // one build; session 4's code gave 2,068-2,425 B the same day), and 10,000 shells divide that by ten (1,825 and
     // 1,828 B in two runs); about 10 s more.
-    public static readonly HarnessSize Quick = new(100_000, 100, 256 * 1024, 3, 1000, 30, [1000, 10_000], 1000, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1, 10, 100], [(100, 100_000), (10_000, 2000), (1_000_000, 20)]);
-    public static readonly HarnessSize Full = new(100_000, 200, 256 * 1024, 7, 5000, 200, [1000, 10_000], 1000, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), [1, 10, 100], [(100, 100_000), (10_000, 5000), (1_000_000, 50)]);
+    public static readonly HarnessSize Quick = new(100_000, 100, 256 * 1024, 3, 1000, 300, [1000, 10_000], 1000, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1, 10, 100], [(100, 100_000), (10_000, 2000), (1_000_000, 20)]);
+    public static readonly HarnessSize Full = new(100_000, 200, 256 * 1024, 7, 5000, 2000, [1000, 10_000], 1000, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), [1, 10, 100], [(100, 100_000), (10_000, 5000), (1_000_000, 50)]);
 }
 
 /// <summary>Benchmarks 3 to 6: the emulator over loopback HTTP against baselines in the same Kestrel process.</summary>
@@ -418,9 +418,13 @@ public static class Measurements
 
         /// <summary>p50 of the raw round trips made one after each open/"hello"/close cycle (the cycle's yardstick).</summary>
         public double CycleRawP50Ms { get; init; }
+
+        /// <summary>The cycle against an emulator answering the pool's state in the first Receive: p50, its raw p50, requests per cycle.</summary>
+        public (double P50Ms, double RawP50Ms, double Requests)? StateInFirstReceive { get; init; }
     }
 
-    public static async Task<RoundTrip> RoundTripAsync(BenchServer server, int samples, int cycles, TimeSpan warmUp = default)
+    /// <param name="stateInFirstReceiveServer">An emulator with SeparateRunspacePoolState off, for a diagnostic run of the cycles.</param>
+    public static async Task<RoundTrip> RoundTripAsync(BenchServer server, int samples, int cycles, TimeSpan warmUp = default, BenchServer? stateInFirstReceiveServer = null)
     {
         using var transport = server.Transport(maxEnvelopeSize: 5120); // a small Receive: budget 1 KB of fragments
         await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
@@ -553,35 +557,21 @@ public static class Measurements
 
         // Open, "hello", close.
         using var t = server.Transport();
-        var cycleTimes = new List<double>(cycles);
-        // A raw round trip after each cycle, the cycle's own yardstick: the raw round trips above run alongside a
-        // producer that keeps one core busy, and with it stopped here a cycle divided by those came out 2.6-5.7x in
-        // runs where, side by side, it is 10x or more.
-        var cycleRawTimes = new List<double>(cycles);
-        long requests = 0;
         warming = new JitWarmUp(warmUp);
-        for (var i = -2; i < cycles; i++)
+        var (cycleTimes, cycleRawTimes, requests) = await TimeCyclesAsync(server, t, raw, server.EchoUri, request, cycles, warming).ConfigureAwait(false);
+        if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples: {warming}");
+        (double P50Ms, double RawP50Ms, double Requests)? stateInFirstReceive = null;
+        if (stateInFirstReceiveServer is not null)
         {
-            if (i == -1 && !warming.Done()) i = -2; // still warming up (see above)
-            var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
-            var t0 = Stopwatch.GetTimestamp();
-            var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
-            var events = await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
-            await p.CloseAsync().ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            var after = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
-            var r0 = Stopwatch.GetTimestamp();
-            await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
-            var rawElapsed = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
-            if (events.OfType<OutputEvent>().Single().Value.ToDisplayString() != "hello") throw new InvalidOperationException("\"hello\" did not answer hello.");
-            if (i < 0) continue;
-            if (i == 0) warming.Timed();
-            cycleTimes.Add(elapsed);
-            cycleRawTimes.Add(rawElapsed);
-            requests += after - before;
+            // The same cycles against an emulator that answers the pool's state with its capability (one Receive
+            // less), measured against the same raw yardstick.
+            using var fast = stateInFirstReceiveServer.Transport();
+            var fastWarming = new JitWarmUp(warmUp);
+            var (fastTimes, fastRawTimes, fastRequests) = await TimeCyclesAsync(stateInFirstReceiveServer, fast, raw, server.EchoUri, request, cycles, fastWarming).ConfigureAwait(false);
+            if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples, pool state in the first Receive: {fastWarming}");
+            stateInFirstReceive = (Stats.Median(fastTimes), Stats.Median(fastRawTimes), (double)fastRequests / cycles);
         }
 
-        if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples: {warming}");
 
         if (Verbose)
         {
@@ -651,8 +641,44 @@ public static class Measurements
             Stats.Median(cycleTimes), (double)requests / cycles)
         {
             CycleRawP50Ms = Stats.Median(cycleRawTimes),
+            StateInFirstReceive = stateInFirstReceive,
             WrittenBeforehand = (Stats.Median(idleReceive) / Stats.Median(idleRaw), Stats.Percentile(idleReceive, 99) / Stats.Percentile(idleRaw, 99)),
         };
+    }
+
+    /// <summary>
+    /// Open/"hello"/close cycles after a warm-up, each followed by a raw round trip, the cycle's own yardstick: raw
+    /// round trips made alongside a producer that keeps one core busy came out slow, and a cycle divided by those
+    /// showed 2.6-5.7x in runs where, side by side, it is 10x or more. Also counts the cycles' requests (journal).
+    /// </summary>
+    private static async Task<(List<double> Times, List<double> RawTimes, long Requests)> TimeCyclesAsync(BenchServer server, WsManTransport t, HttpClient raw,
+        Uri echo, byte[] request, int cycles, JitWarmUp warming)
+    {
+        var cycleTimes = new List<double>(cycles);
+        var cycleRawTimes = new List<double>(cycles);
+        long requests = 0;
+        for (var i = -2; i < cycles; i++)
+        {
+            if (i == -1 && !warming.Done()) i = -2; // still warming up (see RoundTripAsync)
+            var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+            var t0 = Stopwatch.GetTimestamp();
+            var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+            var events = await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+            await p.CloseAsync().ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            var after = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+            var r0 = Stopwatch.GetTimestamp();
+            await PostAsync(raw, echo, request).ConfigureAwait(false);
+            var rawElapsed = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
+            if (events.OfType<OutputEvent>().Single().Value.ToDisplayString() != "hello") throw new InvalidOperationException("\"hello\" did not answer hello.");
+            if (i < 0) continue;
+            if (i == 0) warming.Timed();
+            cycleTimes.Add(elapsed);
+            cycleRawTimes.Add(rawElapsed);
+            requests += after - before;
+        }
+
+        return (cycleTimes, cycleRawTimes, requests);
     }
 
     /// <summary>
