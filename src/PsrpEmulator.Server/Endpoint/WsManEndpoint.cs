@@ -404,8 +404,8 @@ internal sealed class WsManRequest(string user, string computer, HttpContext con
     public WsManHeader Header => Envelope.Header;
     public string? ShellId { get; set; }
     public string? CommandId { get; set; }
-    public List<PsrpMessageType> RequestMessages { get; } = [];
-    public List<PsrpMessageType> ResponseMessages { get; } = [];
+    public Diagnostics.MessageTypeList RequestMessages { get; } = [];
+    public Diagnostics.MessageTypeList ResponseMessages { get; } = [];
 
     /// <summary>What a Receive took from an output buffer: released once the response has been written from it.</summary>
     public Shells.ReceiveBatch? Taken { get; set; }

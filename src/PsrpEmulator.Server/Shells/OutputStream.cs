@@ -471,7 +471,7 @@ internal sealed class OutputStream : ReceiveGate
     /// to <paramref name="budget"/> encoded bytes, adding the types of the messages they start to
     /// <paramref name="types"/>. Returns null when nothing arrived within the hold.
     /// </summary>
-    public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, List<PsrpMessageType> types, CancellationToken hold) =>
+    public Task<ReceiveBatch?> ReceiveAsync(int budget, int maxFragmentLength, Diagnostics.MessageTypeList types, CancellationToken hold) =>
         Gate.ReceiveAsync(HasPending, () => Take(budget, maxFragmentLength, types), hold);
 
     /// <summary>
@@ -479,7 +479,7 @@ internal sealed class OutputStream : ReceiveGate
     /// buffer; null otherwise (then wait with <see cref="ReceiveAsync"/>). Lets a Receive with data waiting answer
     /// without setting up its hold (timer, linked tokens) or any await.
     /// </summary>
-    public ReceiveBatch? TryReceiveNow(int budget, int maxFragmentLength, List<PsrpMessageType> types)
+    public ReceiveBatch? TryReceiveNow(int budget, int maxFragmentLength, Diagnostics.MessageTypeList types)
     {
         if (!TryEnter()) return null;
         try
@@ -605,7 +605,7 @@ internal sealed class OutputStream : ReceiveGate
         lock (Gate) return _partial is not null || _tail is not null || (_completed && !_finalSent);
     }
 
-    private ReceiveBatch Take(int budget, int maxFragmentLength, List<PsrpMessageType> types)
+    private ReceiveBatch Take(int budget, int maxFragmentLength, Diagnostics.MessageTypeList types)
     {
         var fragments = new FragmentList();
         // Fragments that are not slices of a slab or of their message are encoded into shared chunks (slices, not an
@@ -638,12 +638,7 @@ internal sealed class OutputStream : ReceiveGate
                             // one by one): taken whole, its headers left to the envelope writer, which reads the
                             // messages anyway.
                             var count = slab.Count;
-                            var first = types.Count;
-                            // Room for the types of as many messages of this slab's mean size as fit (the journal's
-                            // record of the response): grown once, not doubled slab by slab, in a Receive of small objects.
-                            types.EnsureCapacity(first + Math.Min(_count, (budget - used) / (((slab.End - slab.Start) / Math.Max(count, 1)) + StreamElementCost)));
-                            System.Runtime.InteropServices.CollectionsMarshal.SetCount(types, first + count);
-                            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(types)[first..].Fill(type);
+                            types.Add(type, count);
                             fragments.Add(ShellStreamContent.FragmentRun(new ReadOnlyMemory<byte>(slab.Bytes, slab.Start, slab.End - slab.Start), count), _count - count);
                             if (slab.IsPooled) fragments.Lend(slab);
                             used += slab.End - slab.Start + (count * StreamElementCost);
@@ -656,9 +651,6 @@ internal sealed class OutputStream : ReceiveGate
                         var length = slab.FirstLength;
                         if (length <= Math.Min(budget - used - StreamElementCost, maxFragmentLength))
                         {
-                            // Room for the types of as many messages of this size as fit (the journal's record of the
-                            // response): grown once, not doubled from empty, in a Receive of small objects.
-                            types.EnsureCapacity(types.Count + Math.Min(_count, (budget - used) / (length + StreamElementCost)));
                             // The slab's fields in locals while its messages are walked (the same reads as FirstLength,
                             // FirstType and TakeFirst).
                             var bytes = slab.Bytes;

@@ -42,7 +42,7 @@ internal sealed class Pipeline : IPipelineHost
     public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
 
     /// <summary>Command Arguments or a Send with this CommandId.</summary>
-    public void AcceptData(ReadOnlyMemory<byte> data, List<PsrpMessageType> seen)
+    public void AcceptData(ReadOnlyMemory<byte> data, Diagnostics.MessageTypeList seen)
     {
         IReadOnlyList<PsrpMessage> messages;
         lock (Gate)

@@ -232,7 +232,7 @@ internal sealed class Shell
     }
 
     /// <summary>Pool-level PSRP data: creationXml, or a Send without CommandId.</summary>
-    public void AcceptPoolData(ReadOnlyMemory<byte> data, List<PsrpMessageType> seen)
+    public void AcceptPoolData(ReadOnlyMemory<byte> data, Diagnostics.MessageTypeList seen)
     {
         IReadOnlyList<PsrpMessage> messages;
         lock (_lock)
@@ -252,7 +252,7 @@ internal sealed class Shell
     /// CONNECT_RUNSPACEPOOL, each one whole fragment, for this pool. Returns connectResponseXml and queues
     /// APPLICATION_PRIVATE_DATA for the pool's next Receive.
     /// </summary>
-    public async Task<byte[]> ConnectPoolAsync(ReadOnlyMemory<byte> connectXml, string? sessionId, string? clientIp, OutputBufferMode? bufferMode, List<PsrpMessageType> seen)
+    public async Task<byte[]> ConnectPoolAsync(ReadOnlyMemory<byte> connectXml, string? sessionId, string? clientIp, OutputBufferMode? bufferMode, Diagnostics.MessageTypeList seen)
     {
         var messages = new List<PsrpMessage>();
         var input = connectXml;
@@ -408,7 +408,7 @@ internal sealed class Shell
     }
 
     /// <summary>Command: a new pipeline whose CREATE_PIPELINE starts in <paramref name="arguments"/>.</summary>
-    public Pipeline CreatePipeline(string commandId, string? commandLine, ReadOnlyMemory<byte>? arguments, List<PsrpMessageType> seen)
+    public Pipeline CreatePipeline(string commandId, string? commandLine, ReadOnlyMemory<byte>? arguments, Diagnostics.MessageTypeList seen)
     {
         if (PoolState != RunspacePoolState.Opened)
         {

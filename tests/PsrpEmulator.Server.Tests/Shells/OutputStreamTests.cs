@@ -44,9 +44,9 @@ public class OutputStreamTests
         return fragments;
     }
 
-    private static (List<byte[]> Fragments, List<PsrpMessageType> Types, ReceiveBatch Batch)? Receive(OutputStream stream, int budget = Large, int maxFragmentLength = Large)
+    private static (List<byte[]> Fragments, IReadOnlyList<PsrpMessageType> Types, ReceiveBatch Batch)? Receive(OutputStream stream, int budget = Large, int maxFragmentLength = Large)
     {
-        var types = new List<PsrpMessageType>();
+        var types = new PsrpEmulator.Server.Diagnostics.MessageTypeList();
         if (stream.TryReceiveNow(budget, maxFragmentLength, types) is not { } batch) return null;
         // Each element as the envelope writer sends it (a slab's run split at its fragments' headers).
         var fragments = new ShellStreamBatch("stdout", null, batch.Fragments, batch.Count).Select(f => f.Header.ToArray().Concat(f.Data.ToArray()).ToArray()).ToList();
@@ -200,7 +200,7 @@ public class OutputStreamTests
         // Enough for the slabs to reach their largest size (the pooled ones) several times over.
         var (stream, pool, expected) = PooledStream(1500);
         Assert.That(pool.Rents, Is.GreaterThan(3));
-        var types = new List<PsrpMessageType>();
+        var types = new PsrpEmulator.Server.Diagnostics.MessageTypeList();
 
         // The first Receive stops inside a pooled slab; the second drains the buffer, that slab included.
         var first = stream.TryReceiveNow(100_000, Large, types)!;
