@@ -555,22 +555,18 @@ public static class Measurements
 
         await written.TerminateAsync().ConfigureAwait(false);
 
-        // Open, "hello", close.
+        // Open, "hello", close; with a second emulator, its cycles in turn with these (either one measured first
+        // came out slower: whatever the earlier parts left behind runs down meanwhile).
         using var t = server.Transport();
+        using var fast = stateInFirstReceiveServer?.Transport();
         warming = new JitWarmUp(warmUp);
-        var (cycleTimes, cycleRawTimes, requests) = await TimeCyclesAsync(server, t, raw, server.EchoUri, request, cycles, warming).ConfigureAwait(false);
+        var standard = new CycleVariant(server, t);
+        CycleVariant[] variants = stateInFirstReceiveServer is null ? [standard] : [standard, new CycleVariant(stateInFirstReceiveServer, fast!)];
+        await TimeCyclesAsync(variants, raw, server.EchoUri, request, cycles, warming).ConfigureAwait(false);
+        var (cycleTimes, cycleRawTimes, requests) = (standard.Times, standard.RawTimes, standard.Requests);
         if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples: {warming}");
-        (double P50Ms, double RawP50Ms, double Requests)? stateInFirstReceive = null;
-        if (stateInFirstReceiveServer is not null)
-        {
-            // The same cycles against an emulator that answers the pool's state with its capability (one Receive
-            // less), measured against the same raw yardstick.
-            using var fast = stateInFirstReceiveServer.Transport();
-            var fastWarming = new JitWarmUp(warmUp);
-            var (fastTimes, fastRawTimes, fastRequests) = await TimeCyclesAsync(stateInFirstReceiveServer, fast, raw, server.EchoUri, request, cycles, fastWarming).ConfigureAwait(false);
-            if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples, pool state in the first Receive: {fastWarming}");
-            stateInFirstReceive = (Stats.Median(fastTimes), Stats.Median(fastRawTimes), (double)fastRequests / cycles);
-        }
+        (double P50Ms, double RawP50Ms, double Requests)? stateInFirstReceive = variants.Length < 2 ? null
+            : (Stats.Median(variants[1].Times), Stats.Median(variants[1].RawTimes), (double)variants[1].Requests / cycles);
 
 
         if (Verbose)
@@ -646,39 +642,46 @@ public static class Measurements
         };
     }
 
-    /// <summary>
-    /// Open/"hello"/close cycles after a warm-up, each followed by a raw round trip, the cycle's own yardstick: raw
-    /// round trips made alongside a producer that keeps one core busy came out slow, and a cycle divided by those
-    /// showed 2.6-5.7x in runs where, side by side, it is 10x or more. Also counts the cycles' requests (journal).
-    /// </summary>
-    private static async Task<(List<double> Times, List<double> RawTimes, long Requests)> TimeCyclesAsync(BenchServer server, WsManTransport t, HttpClient raw,
-        Uri echo, byte[] request, int cycles, JitWarmUp warming)
+    /// <summary>One emulator's open/"hello"/close cycles, their raw yardsticks and their requests (journal).</summary>
+    private sealed class CycleVariant(BenchServer server, WsManTransport transport)
     {
-        var cycleTimes = new List<double>(cycles);
-        var cycleRawTimes = new List<double>(cycles);
-        long requests = 0;
+        public BenchServer Server { get; } = server;
+        public WsManTransport Transport { get; } = transport;
+        public List<double> Times { get; } = [];
+        public List<double> RawTimes { get; } = [];
+        public long Requests { get; set; }
+    }
+
+    /// <summary>
+    /// Open/"hello"/close cycles after a warm-up, the variants in turn, each cycle followed by a raw round trip, the
+    /// cycle's own yardstick: raw round trips made alongside a producer that keeps one core busy came out slow, and a
+    /// cycle divided by those showed 2.6-5.7x in runs where, side by side, it is 10x or more.
+    /// </summary>
+    private static async Task TimeCyclesAsync(IReadOnlyList<CycleVariant> variants, HttpClient raw, Uri echo, byte[] request, int cycles, JitWarmUp warming)
+    {
         for (var i = -2; i < cycles; i++)
         {
             if (i == -1 && !warming.Done()) i = -2; // still warming up (see RoundTripAsync)
-            var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
-            var t0 = Stopwatch.GetTimestamp();
-            var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
-            var events = await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
-            await p.CloseAsync().ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            var after = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
-            var r0 = Stopwatch.GetTimestamp();
-            await PostAsync(raw, echo, request).ConfigureAwait(false);
-            var rawElapsed = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
-            if (events.OfType<OutputEvent>().Single().Value.ToDisplayString() != "hello") throw new InvalidOperationException("\"hello\" did not answer hello.");
-            if (i < 0) continue;
             if (i == 0) warming.Timed();
-            cycleTimes.Add(elapsed);
-            cycleRawTimes.Add(rawElapsed);
-            requests += after - before;
+            foreach (var variant in variants)
+            {
+                var before = variant.Server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+                var t0 = Stopwatch.GetTimestamp();
+                var p = await RunspacePoolClient.OpenAsync(variant.Transport).ConfigureAwait(false);
+                var events = await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                await p.CloseAsync().ConfigureAwait(false);
+                var elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                var after = variant.Server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+                var r0 = Stopwatch.GetTimestamp();
+                await PostAsync(raw, echo, request).ConfigureAwait(false);
+                var rawElapsed = Stopwatch.GetElapsedTime(r0).TotalMilliseconds;
+                if (events.OfType<OutputEvent>().Single().Value.ToDisplayString() != "hello") throw new InvalidOperationException("\"hello\" did not answer hello.");
+                if (i < 0) continue;
+                variant.Times.Add(elapsed);
+                variant.RawTimes.Add(rawElapsed);
+                variant.Requests += after - before;
+            }
         }
-
-        return (cycleTimes, cycleRawTimes, requests);
     }
 
     /// <summary>
