@@ -208,10 +208,11 @@ public sealed class PowerShellPipeline
                                   string.Equals(commandState.State, WsManCommandStates.Done, StringComparison.OrdinalIgnoreCase);
 
                 // The next Receive goes out now, while this response is decoded and handed out: the server fills it
-                // meanwhile, and the client's decode no longer adds to the wait. The wire is unchanged: one Receive
-                // outstanding at a time, each sent once the previous response has been read whole (the bytes are
-                // in hand; PowerShell's WinRM client likewise keeps one receive operation open until the command
-                // is Done). Not after Done, and not once the pool is disconnecting (the loop above stops then).
+                // meanwhile, and the client's decode no longer adds to the wait. The requests are the same: one Receive
+                // outstanding at a time, each sent once the previous response has been read whole; only the moment
+                // differs (whether PowerShell's WinRM client asks again before its callback has processed the data is
+                // not recorded). Not after Done, and not once the pool is disconnecting (the loop above stops then).
+                // A terminal state without Done (not seen from Windows or the emulator) abandons it below.
                 if (!commandDone && _pool.Transport.Options.OverlapReceiveWithDecode && !_pool.IsDisconnectingOrDisconnected) next = ReceiveOnceAsync(cancellationToken);
 
                 // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
