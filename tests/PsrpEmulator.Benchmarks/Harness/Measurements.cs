@@ -34,8 +34,8 @@ public sealed record HarnessSize(
     // at each snapshot moves the 1,000-shell figure by a few hundred bytes per shell from run to run (1,835-2,563 B for
     // one build; session 4's code gave 2,068-2,425 B the same day), and 10,000 shells divide that by ten (1,825 and
     // 1,828 B in two runs); about 10 s more.
-    public static readonly HarnessSize Quick = new(100_000, 100, 256 * 1024, 3, 1000, 300, [1000, 10_000], 1000, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1, 10, 100], [(100, 100_000), (10_000, 2000), (1_000_000, 20)]);
-    public static readonly HarnessSize Full = new(100_000, 200, 256 * 1024, 7, 5000, 2000, [1000, 10_000], 1000, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), [1, 10, 100], [(100, 100_000), (10_000, 5000), (1_000_000, 50)]);
+    public static readonly HarnessSize Quick = new(100_000, 100, 256 * 1024, 9, 1000, 300, [1000, 10_000], 1000, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1, 10, 100], [(100, 100_000), (10_000, 2000), (1_000_000, 20)]);
+    public static readonly HarnessSize Full = new(100_000, 200, 256 * 1024, 15, 5000, 2000, [1000, 10_000], 1000, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), [1, 10, 100], [(100, 100_000), (10_000, 5000), (1_000_000, 50)]);
 }
 
 /// <summary>Benchmarks 3 to 6: the emulator over loopback HTTP against baselines in the same Kestrel process.</summary>
