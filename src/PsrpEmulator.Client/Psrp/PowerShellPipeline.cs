@@ -197,7 +197,7 @@ public sealed class PowerShellPipeline
                     outcome = await ReceiveOnceAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                if (outcome == ReceiveOutcome.TimedOut) continue;
+                if (outcome.IsTimedOut) continue;
                 if (outcome.Response is not { } response)
                 {
                     State = PSInvocationState.Disconnected;
@@ -345,18 +345,7 @@ public sealed class PowerShellPipeline
 
     private async Task AbandonAsync(Task<ReceiveOutcome> receive)
     {
-        lock (_sync)
-        {
-            try
-            {
-                _inflightCts?.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The Receive finished meanwhile.
-            }
-        }
-
+        lock (_sync) CancelInflight();
         try
         {
             if (await receive.ConfigureAwait(false) is { Response.Body: ReceiveResponseBody { Streams: ShellStreamList pooled } }) pooled.Return();
@@ -364,6 +353,19 @@ public sealed class PowerShellPipeline
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Abandoned: its failure is nobody's news (the read already ended for its own reason).
+        }
+    }
+
+    // Under _sync: the Receive in flight is cancelled (its HTTP request aborted).
+    private void CancelInflight()
+    {
+        try
+        {
+            _inflightCts?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The Receive finished meanwhile.
         }
     }
 
@@ -382,17 +384,7 @@ public sealed class PowerShellPipeline
 
         lock (_sync)
         {
-            if (_inflight is not null && !_inflight.IsCompleted)
-            {
-                try
-                {
-                    _inflightCts?.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The Receive finished meanwhile.
-                }
-            }
+            if (_inflight is not null && !_inflight.IsCompleted) CancelInflight();
         }
 
         if (State is PSInvocationState.Running or PSInvocationState.NotStarted or PSInvocationState.Stopping) State = PSInvocationState.Disconnected;

@@ -563,7 +563,6 @@ public static class Measurements
         var standard = new CycleVariant(server, t);
         CycleVariant[] variants = stateInFirstReceiveServer is null ? [standard] : [standard, new CycleVariant(stateInFirstReceiveServer, fast!)];
         await TimeCyclesAsync(variants, raw, server.EchoUri, request, cycles, warming).ConfigureAwait(false);
-        var (cycleTimes, cycleRawTimes, requests) = (standard.Times, standard.RawTimes, standard.Requests);
         if (Verbose) Console.Error.WriteLine($"open + \"hello\" + close samples: {warming}");
         (double P50Ms, double RawP50Ms, double Requests)? stateInFirstReceive = variants.Length < 2 ? null
             : (Stats.Median(variants[1].Times), Stats.Median(variants[1].RawTimes), (double)variants[1].Requests / cycles);
@@ -634,9 +633,9 @@ public static class Measurements
         }
 
         return new RoundTrip(Stats.Median(receive), Stats.Percentile(receive, 99), Stats.Median(rawTimes), Stats.Percentile(rawTimes, 99),
-            Stats.Median(cycleTimes), (double)requests / cycles)
+            Stats.Median(standard.Times), (double)standard.Requests / cycles)
         {
-            CycleRawP50Ms = Stats.Median(cycleRawTimes),
+            CycleRawP50Ms = Stats.Median(standard.RawTimes),
             StateInFirstReceive = stateInFirstReceive,
             WrittenBeforehand = (Stats.Median(idleReceive) / Stats.Median(idleRaw), Stats.Percentile(idleReceive, 99) / Stats.Percentile(idleRaw, 99)),
         };
