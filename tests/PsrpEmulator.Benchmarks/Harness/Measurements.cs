@@ -600,6 +600,11 @@ public static class Measurements
                 Console.Error.WriteLine(FormattableString.Invariant($"cycle split p50 µs: open {Stats.Median(open):F0} invoke {Stats.Median(invoke):F0} close {Stats.Median(close):F0}"));
             }
 
+            if (Environment.GetEnvironmentVariable("PSRP_BENCH_CYCLE_REQUESTS") == "1")
+            {
+                await CycleRequestsAsync(server, raw, request).ConfigureAwait(false);
+            }
+
             if (AllocationSampler.Enabled)
             {
                 using var sampler = new AllocationSampler();
@@ -639,6 +644,70 @@ public static class Measurements
             StateInFirstReceive = stateInFirstReceive,
             WrittenBeforehand = (Stats.Median(idleReceive) / Stats.Median(idleRaw), Stats.Percentile(idleReceive, 99) / Stats.Percentile(idleRaw, 99)),
         };
+    }
+
+    /// <summary>
+    /// Each request of an open/"hello"/close cycle as the client sees it (p50 over 2,000 cycles, from the transport's
+    /// activity callback: writing the request, the HTTP exchange, reading the response), named from the journal, and
+    /// the time between requests (the client's work on a response before it sends the next request), beside a raw round
+    /// trip made after each cycle (PSRP_BENCH_CYCLE_REQUESTS=1 with PSRP_BENCH_VERBOSE=1).
+    /// </summary>
+    private static async Task CycleRequestsAsync(BenchServer server, HttpClient raw, byte[] request)
+    {
+        var stamps = new List<long>(16);
+        using var template = server.Transport();
+        using var transport = new WsManTransport(template.Options)
+        {
+            Activity = a =>
+            {
+                if (a is TransportActivity.RequestStarted or TransportActivity.RequestEnded) stamps.Add(Stopwatch.GetTimestamp());
+            },
+        };
+        var spans = new List<double>[0];
+        var gaps = new List<double>[0];
+        string[] actions = [];
+        var rawTimes = new List<double>();
+        var skipped = 0;
+        for (var i = -200; i < 2000; i++)
+        {
+            stamps.Clear();
+            var before = server.Journal.Snapshot().LastOrDefault()?.Sequence ?? 0;
+            var p = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+            await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+            await p.CloseAsync().ConfigureAwait(false);
+            var r0 = Stopwatch.GetTimestamp();
+            await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
+            var rawElapsed = Stopwatch.GetElapsedTime(r0).TotalMicroseconds;
+            if (i < 0) continue;
+            var journal = server.Journal.Snapshot().Where(e => e.Sequence > before).Select(e => e.Action).ToArray();
+            if (spans.Length == 0)
+            {
+                actions = journal;
+                spans = [.. actions.Select(_ => new List<double>())];
+                gaps = [.. actions.Select(_ => new List<double>())];
+            }
+
+            // A cycle with other requests than the first one's (a retry, a pool Receive) is not comparable.
+            if (stamps.Count != 2 * actions.Length || !journal.SequenceEqual(actions))
+            {
+                skipped++;
+                continue;
+            }
+
+            for (var k = 0; k < actions.Length; k++)
+            {
+                spans[k].Add(Stopwatch.GetElapsedTime(stamps[2 * k], stamps[(2 * k) + 1]).TotalMicroseconds);
+                if (k > 0) gaps[k].Add(Stopwatch.GetElapsedTime(stamps[(2 * k) - 1], stamps[2 * k]).TotalMicroseconds);
+            }
+
+            rawTimes.Add(rawElapsed);
+        }
+
+        var rawP50 = Stats.Median(rawTimes);
+        var lines = actions.Select((action, k) => FormattableString.Invariant(
+            $"  {k + 1}. {action,-8} {Stats.Median(spans[k]),6:F1} µs ({Stats.Median(spans[k]) / rawP50:F2}× raw){(k > 0 ? FormattableString.Invariant($", {Stats.Median(gaps[k]):F1} µs after the previous response") : "")}"));
+        Console.Error.WriteLine(FormattableString.Invariant(
+            $"open + \"hello\" + close, request by request (p50 of {rawTimes.Count} cycles{(skipped > 0 ? FormattableString.Invariant($", {skipped} with other requests left out") : "")}; raw round trip {rawP50:F1} µs):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}"));
     }
 
     /// <summary>One emulator's open/"hello"/close cycles, their raw yardsticks and their requests (journal).</summary>
