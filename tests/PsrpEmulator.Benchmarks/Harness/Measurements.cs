@@ -663,8 +663,8 @@ public static class Measurements
                 if (a is TransportActivity.RequestStarted or TransportActivity.RequestEnded) stamps.Add(Stopwatch.GetTimestamp());
             },
         };
-        var spans = new List<double>[0];
-        var gaps = new List<double>[0];
+        List<double>[] spans = [];
+        List<double>[] gaps = [];
         string[] actions = [];
         var rawTimes = new List<double>();
         var skipped = 0;
