@@ -44,6 +44,14 @@ public class DefragmenterLendingTests
         Assert.That(lent, Is.EqualTo(1));
     }
 
+    // A whole fragment whose message is cut to length bytes; a header that is all there names neither Client nor Server.
+    private static byte[] BadHeaderFragment(int length)
+    {
+        var message = Message(100, 1)[..length];
+        if (length >= PsrpMessage.HeaderLength) message[0] = 3;
+        return FragmentCodec.Split(1, message, 1000)[0];
+    }
+
     private static byte[] MessageTo(PsrpDestination destination, PsrpMessageType type, Guid pid, int dataLength, byte seed) =>
         new PsrpMessage(destination, type, Rpid, pid,
             Enumerable.Range(0, dataLength).Select(i => (byte)((i + seed) % 251)).ToArray()).ToArray();
@@ -80,9 +88,7 @@ public class DefragmenterLendingTests
     [TestCase(100, FragmentError.InvalidMessageHeader)]
     public void A_bad_message_header_fails_the_header_lending_overload_as_the_copying_one(int length, FragmentError reason)
     {
-        var message = Message(100, 1)[..length];
-        if (length >= PsrpMessage.HeaderLength) message[0] = 3; // neither Client nor Server
-        var fragment = FragmentCodec.Split(1, message, 1000)[0];
+        var fragment = BadHeaderFragment(length);
         var lent = 0;
 
         var copying = Assert.Throws<FragmentException>(() => new Defragmenter().Add(fragment));
@@ -134,9 +140,7 @@ public class DefragmenterLendingTests
     [TestCase(100, FragmentError.InvalidMessageHeader)]
     public void A_bad_header_in_a_whole_fragment_fails_the_fragment_overload_as_the_copying_one_and_leaves_it_unusable(int length, FragmentError reason)
     {
-        var message = Message(100, 1)[..length];
-        if (length >= PsrpMessage.HeaderLength) message[0] = 3; // neither Client nor Server
-        var fragment = FragmentCodec.Split(1, message, 1000)[0];
+        var fragment = BadHeaderFragment(length);
         var good = FragmentCodec.Split(2, Message(10, 2), 1000)[0];
         var lent = 0;
         var copying = new Defragmenter();
