@@ -67,6 +67,13 @@ internal static class RemoteData
         return record;
     }
 
+    /// <summary>
+    /// A command whose Send was refused: PowerShell fails its job (PSRemotingChildJob.ProcessJobFailure) and the error
+    /// comes as the remote computer's, JobFailure without the cmdlet's name, with PSComputerName.
+    /// </summary>
+    public static ErrorRecord ToJobFailureRecord(PSRemotingException e, PsrpEmulator.Client.Remoting.PSSession session) =>
+        new RemotingErrorRecord(ToErrorRecord(e, session.ComputerName), new OriginInfo(session.ComputerName, session.InstanceId));
+
     /// <summary>An ErrorRecord for a client error, with PowerShell's error id and category.</summary>
     public static ErrorRecord ToErrorRecord(PSRemotingException e, object? target = null)
     {

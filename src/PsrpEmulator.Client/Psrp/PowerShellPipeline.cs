@@ -69,8 +69,29 @@ public sealed class PowerShellPipeline
         }
     }
 
-    private Task SendAsync(byte[] fragment, CancellationToken cancellationToken) =>
-        _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Send), new SendBody([new ShellStream("stdin", CommandId, fragment)]), cancellationToken);
+    private async Task SendAsync(byte[] fragment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Send), new SendBody([new ShellStream("stdin", CommandId, fragment)]), cancellationToken).ConfigureAwait(false);
+        }
+        catch (WsManFaultException e) when (!e.IsTimedOut)
+        {
+            // As PowerShell's HandleTransportError: the pipeline fails; the runspace pool stays open. Closing the
+            // command (WSManCloseCommand) sends Signal terminate, so the server forgets it.
+            State = PSInvocationState.Failed;
+            try
+            {
+                await TerminateAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception closing) when (closing is WsManFaultException or WsManTransportException)
+            {
+                // Best effort, as the close of a failed command: the Send's fault is the error.
+            }
+
+            throw new CommandSendException(e);
+        }
+    }
 
     /// <summary>
     /// Receives until the pipeline reaches a terminal state, yielding every record in order; TimedOut faults

@@ -265,6 +265,11 @@ public sealed class PSRemotingClient : IAsyncDisposable
         {
             return await work().ConfigureAwait(false);
         }
+        catch (CommandSendException e)
+        {
+            // The command's job fails (PSRemotingChildJob.ProcessJobFailure); as users quote it: JobFailure, OperationStopped.
+            throw new PSRemotingException(e.Message, "JobFailure", ErrorCategory.OperationStopped, session.ComputerName, e.Fault);
+        }
         catch (Exception e) when (IsNetworkLoss(e) && !cancellationToken.IsCancellationRequested)
         {
             await AutoDisconnectAsync(session, cancellationToken).ConfigureAwait(false);

@@ -178,6 +178,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
     private bool _streaming;
     private bool _started;
     private readonly List<InputStream> _streams = [];
+    private readonly HashSet<InputStream> _failedStreams = [];
     private readonly System.Collections.Concurrent.ConcurrentQueue<(PsrpEmulator.Client.Remoting.PSSession Session, PSDataStreams Records)> _arrived = new();
     private readonly SemaphoreSlim _arrival = new(0);
 
@@ -230,7 +231,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             var value = RemoteArguments.ToPsValue(InputObject);
             foreach (var stream in _streams)
             {
-                TryRun(() => Run(ct => Client.SendInputAsync(stream.Session, stream.Pipeline, value, ct)), Target(stream));
+                SendToStream(stream, ct => Client.SendInputAsync(stream.Session, stream.Pipeline, value, ct));
             }
 
             // What the commands wrote so far is written now, as PowerShell does between input objects.
@@ -277,7 +278,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         if (_streaming)
         {
             // No input object came: nothing was started, nothing runs (as in PowerShell).
-            foreach (var stream in _streams) TryRun(() => Run(ct => Client.EndInputAsync(stream.Session, stream.Pipeline, ct)), Target(stream));
+            foreach (var stream in _streams) SendToStream(stream, ct => Client.EndInputAsync(stream.Session, stream.Pipeline, ct));
             FinishStreams();
             return;
         }
@@ -344,6 +345,25 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         _streams.Add(new InputStream(session, pipeline, temporary, reading));
     }
 
+    // Input to a command whose Send was refused fails its job once; PowerShell drops the rest of its input.
+    private void SendToStream(InputStream stream, Func<CancellationToken, Task> send)
+    {
+        if (_failedStreams.Contains(stream)) return;
+        try
+        {
+            Run(send);
+        }
+        catch (PsrpEmulator.Client.Remoting.PSRemotingException e) when (e.FullyQualifiedErrorId == "JobFailure")
+        {
+            _failedStreams.Add(stream);
+            WriteError(RemoteData.ToJobFailureRecord(e, stream.Session));
+        }
+        catch (PsrpEmulator.Client.Remoting.PSRemotingException e)
+        {
+            WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
+        }
+    }
+
     private object Target(InputStream stream) => stream.Temporary ? stream.Session.ComputerName : Context.Wrap(stream.Session);
 
     private void WriteArrived()
@@ -382,7 +402,9 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
                 continue;
             }
 
-            if (stream.Reading.Exception?.InnerException is PsrpEmulator.Client.Remoting.PSRemotingException e) WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
+            // A failed job's error was written when its Send was refused; its Receive then fails the same way.
+            if (_failedStreams.Contains(stream)) { }
+            else if (stream.Reading.Exception?.InnerException is PsrpEmulator.Client.Remoting.PSRemotingException e) WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
             else if (stream.Reading.IsFaulted && stream.Reading.Exception?.InnerException is not OperationCanceledException) stream.Reading.GetAwaiter().GetResult();
             if (stream.Temporary) TryRun(() => Run(ct => Client.RemoveAsync(stream.Session, ct)), stream.Session.ComputerName);
         }

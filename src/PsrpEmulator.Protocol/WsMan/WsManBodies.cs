@@ -293,4 +293,10 @@ public sealed record ProviderFault(string Provider, string Path, bool Nested = f
 
     /// <summary>WinRM's own shell provider (recorded on a WS-Transfer Get of a shell that no longer exists).</summary>
     public static readonly ProviderFault ShellProvider = new("Shell provider", @"%systemroot%\system32\WsmSvc.dll", Nested: true);
+
+    /// <summary>
+    /// The PowerShell plugin of the Microsoft.PowerShell endpoint, as WinRM names it in the plugin failures users
+    /// quote (a custom endpoint's plugin is named after its configuration; the emulator uses this name for all).
+    /// </summary>
+    public static readonly ProviderFault PowerShellPlugin = new("microsoft.powershell", @"C:\Windows\system32\pwrshplugin.dll");
 }

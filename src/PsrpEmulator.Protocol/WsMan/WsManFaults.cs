@@ -55,6 +55,11 @@ public enum WsManFaultReason
     InternalError,
     /// <summary>WinRS cmd shell: a Receive without a CommandId (the cmd plugin's ERROR_INVALID_PARAMETER).</summary>
     CmdCommandIdRequired,
+    /// <summary>
+    /// A command's PSRP data, all its Sends together, passed the endpoint's MaximumReceivedDataSizePerCommandMB: the
+    /// PowerShell plugin closes the command.
+    /// </summary>
+    ReceivedDataSizeExceeded,
     /// <summary>WinRS cmd shell: with WINRS_SKIP_CMD_SHELL the executable was not found (ERROR_FILE_NOT_FOUND).</summary>
     CmdFileNotFound,
 }
@@ -145,6 +150,12 @@ public static class WsManFaults
             "The parameter is incorrect. ", Provider: ProviderFault.CmdShell),
         [WsManFaultReason.CmdFileNotFound] = new(WsManFaultReason.CmdFileNotFound, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147942402, 500,
             "The system cannot find the file specified. ", Provider: ProviderFault.CmdShell),
+        // PowerShell's ReceivedDataSizeExceededMaximumServer (the maximum in bytes), which the plugin reports as a managed
+        // exception (WSManPluginErrorCodes.ManagedException, 0x80540FA0) with the exception's message. The text is
+        // Windows' as users quote it from Invoke-Command ("Sending data to a remote command failed with the following
+        // error message: ..."); the fault's shape is WinRM's for other plugin failures, UNVERIFIED for a Send.
+        [WsManFaultReason.ReceivedDataSizeExceeded] = new(WsManFaultReason.ReceivedDataSizeExceeded, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152992672, 500,
+            "The total data received from the remote client exceeded allowed maximum. Allowed maximum is {0}.", Provider: ProviderFault.PowerShellPlugin),
     };
 
     public static WsManFaultDescriptor Describe(WsManFaultReason reason) => Table[reason];

@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
     public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
 
+    [LoggerMessage(109, LogLevel.Warning, "Command {CommandId} of shell {ShellId} closed: its data passed MaximumReceivedDataSizePerCommand ({Maximum} bytes)")]
+    public static partial void CommandDataQuotaExceeded(ILogger logger, string shellId, string commandId, long maximum);
+
     [LoggerMessage(400, LogLevel.Information, "{Action} answered with fault {Reason}: {Message}")]
     public static partial void FaultReturned(ILogger logger, string action, WsManFaultReason reason, string message);
 

@@ -136,6 +136,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         {
             request.CommandId = commandId;
             pipeline = shell.GetPipeline(commandId);
+            pipeline.ThrowIfClosedByQuota();
         }
 
         var stream = pipeline?.Output ?? shell.PoolOutput;
@@ -151,6 +152,20 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
 
         request.Aborted.ThrowIfCancellationRequested();
         shell.Touch();
+        if (pipeline is not null && batch is not null)
+        {
+            try
+            {
+                // Closed while this Receive waited (or took): what was buffered never reaches the client.
+                pipeline.ThrowIfClosedByQuota();
+            }
+            catch
+            {
+                batch.Release();
+                throw;
+            }
+        }
+
         if (batch is null) return ReceiveHold.NothingArrived(shell, Options);
         if (pipeline is null && batch.Completed && batch.Count == 0)
         {

@@ -72,6 +72,14 @@ public sealed class EmulatorOptions : IValidatableObject
     public int OutputBufferCapacity { get; set; } = 1000;
 
     /// <summary>
+    /// Session configuration MaximumReceivedDataSizePerCommandMB (PowerShell's default: 50): the PSRP data a command
+    /// may receive, CREATE_PIPELINE and all its input together (fragment bytes as decoded). A Send past it gets the
+    /// PowerShell plugin's fault and closes the command. Negative: unlimited, as PowerShell reads a negative value.
+    /// </summary>
+    [Range(-1, 1_000_000)]
+    public int MaximumReceivedDataSizePerCommandMB { get; set; } = EndpointSettings.DefaultMaximumReceivedDataSizePerCommandMB;
+
+    /// <summary>
     /// BufferMode Block while the shell is disconnected: Windows stops accepting a pipeline's output at once
     /// (recorded: the script pauses at its next output until a client connects), or the buffer fills first.
     /// </summary>
@@ -220,6 +228,14 @@ public sealed class EmulatorOptions : IValidatableObject
             }
         }
 
+        foreach (var (name, endpoint) in Endpoints)
+        {
+            if (endpoint.MaximumReceivedDataSizePerCommandMB is < -1 or > 1_000_000)
+            {
+                yield return new ValidationResult($"Endpoints:{name}:MaximumReceivedDataSizePerCommandMB must be from -1 (unlimited) to 1000000.", [nameof(Endpoints)]);
+            }
+        }
+
         if (ScenarioFile is { Length: > 0 } && !File.Exists(ScenarioFile))
         {
             yield return new ValidationResult($"Scenario file '{ScenarioFile}' does not exist.", [nameof(ScenarioFile)]);
@@ -293,10 +309,15 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>The settings of one endpoint: these options, overlaid by the scenario's, overlaid by <see cref="Endpoints"/>.</summary>
     public EndpointSettings ResolveEndpoint(string name, ScenarioSettings? scenario = null)
     {
-        var merged = new EndpointOptions { BufferMode = BufferMode, OutputBufferCapacity = OutputBufferCapacity, IdleTimeout = IdleTimeout, MaxIdleTimeout = MaxIdleTimeout };
+        var merged = new EndpointOptions
+        {
+            BufferMode = BufferMode, OutputBufferCapacity = OutputBufferCapacity, IdleTimeout = IdleTimeout, MaxIdleTimeout = MaxIdleTimeout,
+            MaximumReceivedDataSizePerCommandMB = MaximumReceivedDataSizePerCommandMB,
+        };
         if (scenario is not null && scenario.Endpoints.TryGetValue(name, out var fromScenario)) merged = merged.OverlaidBy(fromScenario);
         if (Endpoints.TryGetValue(name, out var fromOptions)) merged = merged.OverlaidBy(fromOptions);
-        return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value);
+        return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value,
+            EndpointSettings.Bytes(merged.MaximumReceivedDataSizePerCommandMB!.Value));
     }
 
 }

@@ -14,23 +14,39 @@ public sealed class EndpointOptions
 
     public TimeSpan? MaxIdleTimeout { get; set; }
 
+    /// <summary>PowerShell's MaximumReceivedDataSizePerCommandMB; negative: unlimited.</summary>
+    public int? MaximumReceivedDataSizePerCommandMB { get; set; }
+
     internal EndpointOptions OverlaidBy(EndpointOptions? other) => other is null ? this : new EndpointOptions
     {
         BufferMode = other.BufferMode ?? BufferMode,
         OutputBufferCapacity = other.OutputBufferCapacity ?? OutputBufferCapacity,
         IdleTimeout = other.IdleTimeout ?? IdleTimeout,
         MaxIdleTimeout = other.MaxIdleTimeout ?? MaxIdleTimeout,
+        MaximumReceivedDataSizePerCommandMB = other.MaximumReceivedDataSizePerCommandMB ?? MaximumReceivedDataSizePerCommandMB,
     };
 }
 
-/// <summary>What one endpoint uses, all values resolved.</summary>
-public sealed record EndpointSettings(string Name, OutputBufferMode BufferMode, int OutputBufferCapacity, TimeSpan IdleTimeout, TimeSpan MaxIdleTimeout);
+/// <summary>
+/// What one endpoint uses, all values resolved. <paramref name="MaximumReceivedDataSizePerCommand"/> is in bytes, -1
+/// for unlimited.
+/// </summary>
+public sealed record EndpointSettings(string Name, OutputBufferMode BufferMode, int OutputBufferCapacity, TimeSpan IdleTimeout, TimeSpan MaxIdleTimeout,
+    long MaximumReceivedDataSizePerCommand = EndpointSettings.DefaultMaximumReceivedDataSizePerCommandMB * 1024L * 1024L)
+{
+    /// <summary>PowerShell's default MaximumReceivedDataSizePerCommandMB (BaseTransportManager: 50 MB).</summary>
+    public const int DefaultMaximumReceivedDataSizePerCommandMB = 50;
+
+    /// <summary>A size in MB as PowerShell reads it (MB × 1024 × 1024); negative: unlimited (-1).</summary>
+    public static long Bytes(int megabytes) => megabytes < 0 ? -1 : megabytes * 1024L * 1024L;
+}
 
 /// <summary>
 /// The <c>endpoints:</c> section of a scenario file:
 /// <code>
 /// endpoints:
-///   ITTasks: { bufferMode: Drop, outputBufferCapacity: 50, idleTimeoutSeconds: 600, maxIdleTimeoutSeconds: 3600 }
+///   ITTasks: { bufferMode: Drop, outputBufferCapacity: 50, idleTimeoutSeconds: 600, maxIdleTimeoutSeconds: 3600,
+///              maximumReceivedDataSizePerCommandMB: 1 }
 /// </code>
 /// A scenario's endpoints are served in addition to the configured ones. Precedence, later wins: emulator-wide
 /// options, the scenario's endpoint settings, the options' <c>Endpoints</c> entry.
@@ -82,8 +98,13 @@ public sealed class ScenarioSettings
                     case "maxIdleTimeoutSeconds":
                         endpoint.MaxIdleTimeout = Seconds(sourceName, v, text);
                         break;
+                    case "maximumReceivedDataSizePerCommandMB":
+                        endpoint.MaximumReceivedDataSizePerCommandMB = int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes is >= -1 and <= 1_000_000
+                            ? megabytes
+                            : throw Error(sourceName, v, $"maximumReceivedDataSizePerCommandMB '{text}' is not a whole number of MB from -1 (unlimited) to 1000000");
+                        break;
                     default:
-                        throw Error(sourceName, k, $"unknown endpoint setting '{((YamlScalarNode)k).Value}' (known: bufferMode, outputBufferCapacity, idleTimeoutSeconds, maxIdleTimeoutSeconds)");
+                        throw Error(sourceName, k, $"unknown endpoint setting '{((YamlScalarNode)k).Value}' (known: bufferMode, outputBufferCapacity, idleTimeoutSeconds, maxIdleTimeoutSeconds, maximumReceivedDataSizePerCommandMB)");
                 }
             }
 

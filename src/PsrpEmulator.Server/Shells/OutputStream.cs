@@ -462,6 +462,25 @@ internal sealed class OutputStream : ReceiveGate
         Publish();
     }
 
+    /// <summary>
+    /// Ends the stream with no final message, even one already given to <see cref="Complete"/>: the pipeline's
+    /// transport closed. A waiting Receive wakes up to a completed batch (of whatever was still buffered, which the
+    /// caller discards).
+    /// </summary>
+    public void Close()
+    {
+        lock (Gate)
+        {
+            _completed = true;
+            _final = null;
+            _finalSent = false;
+            foreach (var (_, written) in _blocked ?? []) written.TrySetException(new ChannelClosedException());
+            _blocked = null;
+        }
+
+        Publish();
+    }
+
     // Publish (the gate's) wakes a waiting Receive. Writers publish when they stop writing for a while (the behaviour
     // sleeps, waits for input or for room, or ends), so one Receive carries everything a burst wrote, as on Windows,
     // instead of racing the burst and returning its first object alone.

@@ -25,6 +25,10 @@ internal sealed class Pipeline : IPipelineHost
     // pipeline, and neither side calls into the other while holding it.
     private object Gate => Output;
     private Task _run = Task.CompletedTask;
+    // PSRP data received for this command so far (PowerShell's count for MaximumReceivedDataSizePerCommandMB), and
+    // whether the maximum was passed: the PowerShell plugin then closes the command's transport.
+    private long _receivedDataSize;
+    private volatile bool _closedByQuota;
 
     public Pipeline(Shell shell, string commandId, string? commandLine)
     {
@@ -45,9 +49,30 @@ internal sealed class Pipeline : IPipelineHost
     public void AcceptData(ReadOnlyMemory<byte> data, Diagnostics.MessageTypeList seen)
     {
         IReadOnlyList<PsrpMessage> messages;
+        var quota = _shell.MaximumReceivedDataSizePerCommand;
+        bool closing;
         lock (Gate)
         {
-            messages = Shell.Defragment(ref _defragmenter, data);
+            ThrowIfClosedByQuota();
+            // PowerShell counts every chunk of a command's data (fragment bytes, headers included) before it reads
+            // it; the chunk that would pass the maximum is not counted and closes the command.
+            closing = _closedByQuota = quota >= 0 && data.Length > quota - _receivedDataSize;
+            if (!closing)
+            {
+                _receivedDataSize += data.Length;
+                messages = Shell.Defragment(ref _defragmenter, data);
+            }
+            else
+            {
+                messages = [];
+            }
+        }
+
+        if (closing)
+        {
+            CloseTransport();
+            Diagnostics.Log.CommandDataQuotaExceeded(_shell.Services.Logger, _shell.ShellId, CommandId, quota);
+            ThrowIfClosedByQuota();
         }
 
         foreach (var message in messages)
@@ -334,6 +359,26 @@ internal sealed class Pipeline : IPipelineHost
         }
 
         waiter?.TrySetResult(false);
+    }
+
+    /// <summary>
+    /// Past MaximumReceivedDataSizePerCommandMB the PowerShell plugin closes the command's transport: it stops the
+    /// pipeline and sends the client nothing more (no PIPELINE_STATE); a waiting Receive and every later Send or
+    /// Receive for the command get the same fault until the client terminates it.
+    /// </summary>
+    public void ThrowIfClosedByQuota()
+    {
+        if (_closedByQuota) throw new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, _shell.MaximumReceivedDataSizePerCommand);
+    }
+
+    private void CloseTransport()
+    {
+        // First: wakes a waiting Receive (which then faults), and the Stopped state the behaviour ends with below is
+        // never sent (stopping may run the behaviour's end inline).
+        Output.Close();
+        _stop.Cancel();
+        CancelSleep();
+        CompleteInput();
     }
 
     /// <summary>Ctrl+C: stops the behaviour; completes when the Stopped state is buffered.</summary>

@@ -29,6 +29,7 @@ internal sealed class Shell
         ResourceUri = resourceUri;
         ConfigurationName = endpoint.Name;
         OutputBufferCapacity = endpoint.OutputBufferCapacity;
+        MaximumReceivedDataSizePerCommand = endpoint.MaximumReceivedDataSizePerCommand;
         MaxIdleTimeout = endpoint.MaxIdleTimeout;
         Owner = owner;
         ClientIp = clientIp;
@@ -74,6 +75,9 @@ internal sealed class Shell
 
     /// <summary>Output buffer per pipeline of this shell, in PSRP data objects.</summary>
     public int OutputBufferCapacity { get; }
+
+    /// <summary>The PSRP data one command may receive, in bytes (the endpoint's MaximumReceivedDataSizePerCommandMB); -1: unlimited.</summary>
+    public long MaximumReceivedDataSizePerCommand { get; }
 
     public TimeSpan MaxIdleTimeout { get; }
     public string Owner { get; }

@@ -27,6 +27,37 @@ public class ScenarioSettingsTests
         Assert.That(endpoint, Is.EqualTo(new EndpointSettings("Microsoft.PowerShell", OutputBufferMode.Block, 1000, TimeSpan.FromSeconds(7200), TimeSpan.FromMilliseconds(int.MaxValue))));
     }
 
+    [Test]
+    public void MaximumReceivedDataSizePerCommandMB_comes_from_the_options_then_the_scenario_then_the_options_endpoint_entry()
+    {
+        var settings = ScenarioSettings.Parse("""
+            endpoints:
+              ITTasks: { maximumReceivedDataSizePerCommandMB: 2 }
+              Unlimited: { maximumReceivedDataSizePerCommandMB: -1 }
+            """);
+        var options = new EmulatorOptions { MaximumReceivedDataSizePerCommandMB = 7 };
+        options.Endpoints["Unlimited"] = new EndpointOptions { MaximumReceivedDataSizePerCommandMB = 3 };
+
+        Assert.That(new EmulatorOptions().ResolveEndpoint("Microsoft.PowerShell").MaximumReceivedDataSizePerCommand, Is.EqualTo(50L << 20), "PowerShell's default");
+        Assert.That(options.ResolveEndpoint("Microsoft.PowerShell", settings).MaximumReceivedDataSizePerCommand, Is.EqualTo(7L << 20));
+        Assert.That(options.ResolveEndpoint("ITTasks", settings).MaximumReceivedDataSizePerCommand, Is.EqualTo(2L << 20));
+        Assert.That(options.ResolveEndpoint("Unlimited", settings).MaximumReceivedDataSizePerCommand, Is.EqualTo(3L << 20), "options win over the scenario");
+        Assert.That(new EmulatorOptions().ResolveEndpoint("Unlimited", settings).MaximumReceivedDataSizePerCommand, Is.EqualTo(-1));
+    }
+
+    [Test]
+    public void An_endpoint_entry_with_a_maximum_below_minus_one_fails_validation_at_start()
+    {
+        var options = new EmulatorOptions();
+        options.Endpoints["ITTasks"] = new EndpointOptions { MaximumReceivedDataSizePerCommandMB = -5 };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage);
+
+        Assert.That(errors, Has.One.Contains("Endpoints:ITTasks:MaximumReceivedDataSizePerCommandMB must be from -1 (unlimited)"));
+    }
+
+    [TestCase("endpoints: { X: { maximumReceivedDataSizePerCommandMB: -2 } }", "not a whole number of MB from -1 (unlimited)")]
+    [TestCase("endpoints: { X: { maximumReceivedDataSizePerCommandMB: 1.5 } }", "'1.5' is not a whole number")]
     [TestCase("endpoints: { X: { bufferMode: Sometimes } }", "bufferMode 'Sometimes' is not Block or Drop")]
     [TestCase("endpoints: { X: { outputBufferCapacity: -1 } }", "not a positive number")]
     [TestCase("endpoints: { X: { colour: blue } }", "unknown endpoint setting 'colour'")]
