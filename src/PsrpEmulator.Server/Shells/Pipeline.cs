@@ -25,10 +25,9 @@ internal sealed class Pipeline : IPipelineHost
     // pipeline, and neither side calls into the other while holding it.
     private object Gate => Output;
     private Task _run = Task.CompletedTask;
-    // PSRP data received for this command so far (PowerShell's count for MaximumReceivedDataSizePerCommandMB), and
-    // whether the maximum was passed: the PowerShell plugin then closes the command's transport.
+    // PSRP data received for this command so far (PowerShell's count for MaximumReceivedDataSizePerCommandMB); -1
+    // once the maximum was passed: the PowerShell plugin then closes the command's transport.
     private long _receivedDataSize;
-    private volatile bool _closedByQuota;
 
     public Pipeline(Shell shell, string commandId, string? commandLine)
     {
@@ -56,7 +55,7 @@ internal sealed class Pipeline : IPipelineHost
             ThrowIfClosedByQuota();
             // PowerShell counts every chunk of a command's data (fragment bytes, headers included) before it reads
             // it; the chunk that would pass the maximum is not counted and closes the command.
-            closing = _closedByQuota = quota >= 0 && data.Length > quota - _receivedDataSize;
+            closing = quota >= 0 && data.Length > quota - _receivedDataSize;
             if (!closing)
             {
                 _receivedDataSize += data.Length;
@@ -64,6 +63,7 @@ internal sealed class Pipeline : IPipelineHost
             }
             else
             {
+                Volatile.Write(ref _receivedDataSize, -1);
                 messages = [];
             }
         }
@@ -368,7 +368,7 @@ internal sealed class Pipeline : IPipelineHost
     /// </summary>
     public void ThrowIfClosedByQuota()
     {
-        if (_closedByQuota) throw new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, _shell.MaximumReceivedDataSizePerCommand);
+        if (Volatile.Read(ref _receivedDataSize) < 0) throw new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, _shell.MaximumReceivedDataSizePerCommand);
     }
 
     private void CloseTransport()
