@@ -266,7 +266,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             default:
                 foreach (var computer in ComputerName is { Length: > 0 } names ? names : ["localhost"])
                 {
-                    InvokeAt(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName), script);
+                    InvokeAt(Context.ResolveComputer(computer, Port, UseSSL, OrPreference(ApplicationName, "PSSessionApplicationName")), script);
                 }
 
                 break;
@@ -307,7 +307,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             default:
                 foreach (var computer in ComputerName is { Length: > 0 } names ? names : ["localhost"])
                 {
-                    StartAt(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName));
+                    StartAt(Context.ResolveComputer(computer, Port, UseSSL, OrPreference(ApplicationName, "PSSessionApplicationName")));
                 }
 
                 break;
@@ -322,7 +322,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         var option = SessionOptionOf(SessionOption);
         TryRun(() =>
         {
-            var session = Run(ct => Client.NewSessionAsync(target, credential, ConfigurationName, null, option, AllowRedirection, ct));
+            var session = Run(ct => Client.NewSessionAsync(target, credential, OrPreference(ConfigurationName, "PSSessionConfigurationName"), null, option, AllowRedirection, ct));
             try
             {
                 AddStream(session, Run(ct => Client.StartAsync(session, _remote!, ct)), temporary: true);
@@ -419,14 +419,14 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         {
             var name = SessionName is { } names && _sessionNameIndex < names.Length ? names[_sessionNameIndex] : null;
             _sessionNameIndex++;
-            TryRun(() => WriteSession(Run(ct => Client.InvokeInDisconnectedSessionAsync(target, credential, script, name, ConfigurationName, option, ct))), target.ComputerName);
+            TryRun(() => WriteSession(Run(ct => Client.InvokeInDisconnectedSessionAsync(target, credential, script, name, OrPreference(ConfigurationName, "PSSessionConfigurationName"), option, ct))), target.ComputerName);
             return;
         }
 
         // A temporary session: opened, used, removed (PowerShell does the same for -ComputerName).
         TryRun(() =>
         {
-            var session = Run(ct => Client.NewSessionAsync(target, credential, ConfigurationName, null, option, AllowRedirection, ct));
+            var session = Run(ct => Client.NewSessionAsync(target, credential, OrPreference(ConfigurationName, "PSSessionConfigurationName"), null, option, AllowRedirection, ct));
             if (AsJob)
             {
                 _jobs.Add(Run(ct => Client.InvokeAsJobAsync(session, script, null, HideComputerName, ct)));

@@ -95,7 +95,7 @@ public sealed class NewPSSessionCommand : PsrpCmdlet
                 foreach (var uri in ConnectionUri ?? [])
                 {
                     if (!CheckAuthentication(Authentication, uri.Host, "PSSessionOpenFailed")) continue;
-                    Open(Context.ResolveUri(uri), ConfigurationName, CredentialOf(Credential, CertificateThumbprint, Authentication), SessionOptionOf(SessionOption));
+                    Open(Context.ResolveUri(uri), OrPreference(ConfigurationName, "PSSessionConfigurationName"), CredentialOf(Credential, CertificateThumbprint, Authentication), SessionOptionOf(SessionOption));
                 }
 
                 break;
@@ -103,7 +103,8 @@ public sealed class NewPSSessionCommand : PsrpCmdlet
                 foreach (var computer in ComputerName is { Length: > 0 } names ? names : ["localhost"])
                 {
                     if (!CheckAuthentication(Authentication, computer, "PSSessionOpenFailed")) continue;
-                    Open(Context.ResolveComputer(computer, Port, UseSSL, ApplicationName), ConfigurationName, CredentialOf(Credential, CertificateThumbprint, Authentication), SessionOptionOf(SessionOption));
+                    Open(Context.ResolveComputer(computer, Port, UseSSL, OrPreference(ApplicationName, "PSSessionApplicationName")),
+                        OrPreference(ConfigurationName, "PSSessionConfigurationName"), CredentialOf(Credential, CertificateThumbprint, Authentication), SessionOptionOf(SessionOption));
                 }
 
                 break;

@@ -186,6 +186,20 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
+    /// PSRemotingBaseCmdlet's defaults (New-PSSession, Invoke-Command): an omitted or empty -ApplicationName is
+    /// <c>$global:PSSessionApplicationName</c>, -ConfigurationName <c>$global:PSSessionConfigurationName</c>; unset,
+    /// null: the defaults (/wsman, Microsoft.PowerShell). Get-, Connect- and Receive-PSSession do not read them.
+    /// PowerShell casts the value to string (another type throws); here it is then ignored.
+    /// </summary>
+    private protected string? OrPreference(string? given, string variable) =>
+        !string.IsNullOrEmpty(given) ? given : SessionState.PSVariable.GetValue("global:" + variable) switch
+        {
+            string s => s,
+            PSObject { BaseObject: string s } => s,
+            _ => given,
+        };
+
+    /// <summary>
     /// -SessionOption, else <c>$PSSessionOption</c> (unless <paramref name="usePreference"/> is false), else defaults;
     /// converted to the client's options. In PowerShell only the cmdlets deriving from PSRemotingBaseCmdlet
     /// (New-PSSession, Invoke-Command, ...) default to <c>$PSSessionOption</c>; Get-PSSession and Receive-PSSession
