@@ -13,7 +13,10 @@ namespace PsrpEmulator.Client.Psrp;
 public sealed class PowerShellPipeline
 {
     private readonly RunspacePoolClient _pool;
-    private readonly StreamDefragmenter _defragmenter = new();
+    private readonly StreamDefragmenter _defragmenter;
+
+    // The command's data received so far (PSSessionOption.MaximumReceivedDataSizePerCommand).
+    private long _receivedDataSize;
     private readonly Lock _sync = new();
     private Task? _inflight;
     private CancellationTokenSource? _inflightCts;
@@ -22,6 +25,7 @@ public sealed class PowerShellPipeline
     internal PowerShellPipeline(RunspacePoolClient pool, Guid id, string commandLine)
     {
         _pool = pool;
+        _defragmenter = new StreamDefragmenter(pool.Options.MaximumReceivedObjectSize ?? int.MaxValue);
         Id = id;
         CommandId = WsManIds.ToUpperString(id);
         CommandLine = commandLine;
@@ -241,7 +245,7 @@ public sealed class PowerShellPipeline
                 // ends the response there and fails the read after the events before it, as when read one by one.
                 // Messages are lent as header and payload: no PsrpMessage per output object.
                 PsrpClientException? invalid = null;
-                FragmentException? broken = null;
+                string? broken = null; // why the command's transport failed: a bad fragment, a quota
                 void Read(in PsrpMessageHeader header, ReadOnlyMemory<byte> data)
                 {
                     if (invalid is not null) return;
@@ -265,11 +269,21 @@ public sealed class PowerShellPipeline
                         try
                         {
                             // The data alone (no ShellStream made per stream when the transport read them pooled).
-                            _defragmenter.Add(pooled is not null ? pooled.DataAt(i) : streams[i].Data, read);
+                            var data = pooled is not null ? pooled.DataAt(i) : streams[i].Data;
+                            // PowerShell counts each chunk before it is read (LogExtraMemoryUsage); past the maximum the
+                            // command's transport fails.
+                            if (_pool.Options.MaximumReceivedDataSizePerCommand is { } maximum && data.Length > maximum - _receivedDataSize)
+                            {
+                                broken = $"The total data received from the remote server exceeded the allowed maximum. The allowed maximum is {maximum}.";
+                                break;
+                            }
+
+                            _receivedDataSize += data.Length;
+                            _defragmenter.Add(data, read);
                         }
                         catch (FragmentException f)
                         {
-                            broken = f;
+                            broken = FailureMessage(f, _defragmenter.MaxMessageLength);
                             break;
                         }
                     }
@@ -299,7 +313,7 @@ public sealed class PowerShellPipeline
                     // (BaseTransportManager.ProcessRawData), which fails it (ClientPowerShellDataStructureHandler.
                     // HandleTransportError); the command's transport is closed (Signal Terminate below). The state
                     // becomes Failed as the event is handed out.
-                    events.Add(new StateEvent(PSInvocationState.Failed, TransportFailure(broken.Message)));
+                    events.Add(new StateEvent(PSInvocationState.Failed, TransportFailure(broken)));
                     yield return events;
                     events.Clear();
                     break;
@@ -473,6 +487,15 @@ public sealed class PowerShellPipeline
     /// A failure raised on the client (not a remote error record): PowerShell's ProcessJobFailure reports such a
     /// reason as <c>JobFailure</c>, OperationStopped.
     /// </summary>
+    /// <summary>
+    /// The defragmenter's error as PowerShell words it: an object past MaximumReceivedObjectSize gets
+    /// ReceivedObjectSizeExceededMaximumClient, any other the error's own message.
+    /// </summary>
+    internal static string FailureMessage(FragmentException e, int maximumObjectSize) =>
+        e is { Reason: FragmentError.MessageTooLarge, ObjectSize: { } size }
+            ? $"The current deserialized object size of the data received from the remote server exceeded the allowed maximum object size. The current deserialized object size is {size}. The allowed maximum object size is {maximumObjectSize}."
+            : e.Message;
+
     internal static ErrorRecordInfo TransportFailure(string message) =>
         new(message, "JobFailure", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.Remoting.PSRemotingTransportException", null);
 

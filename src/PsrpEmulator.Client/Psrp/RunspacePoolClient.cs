@@ -23,6 +23,15 @@ public sealed record RunspacePoolOptions
 
     /// <summary>PSRP protocolversion this client speaks (PowerShell 7.6: 2.4).</summary>
     public string ProtocolVersion { get; init; } = "2.4";
+
+    /// <summary>PowerShell's client default for MaximumReceivedObjectSize (PSSessionOption): 200 MB.</summary>
+    public const int DefaultMaximumReceivedObjectSize = 200 << 20;
+
+    /// <summary>Largest object received, in bytes (PSSessionOption.MaximumReceivedObjectSize); null: unlimited.</summary>
+    public int? MaximumReceivedObjectSize { get; init; } = DefaultMaximumReceivedObjectSize;
+
+    /// <summary>Most data one command may receive, in bytes (PSSessionOption.MaximumReceivedDataSizePerCommand); null: unlimited.</summary>
+    public int? MaximumReceivedDataSizePerCommand { get; init; }
 }
 
 /// <summary>
@@ -38,7 +47,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     public static TimeSpan DisconnectReceiveGrace { get; set; } = TimeSpan.FromSeconds(2);
 
     private readonly WsManTransport _transport;
-    private readonly StreamDefragmenter _poolDefragmenter = new();
+    private readonly StreamDefragmenter _poolDefragmenter;
     private readonly Lock _sync = new();
     private readonly List<PowerShellPipeline> _pipelines = [];
     private long _objectId;
@@ -47,6 +56,8 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     {
         _transport = transport;
         Options = options;
+        // The pool's data has no total limit in PowerShell (the session transport manager's is unlimited), only the object size.
+        _poolDefragmenter = new StreamDefragmenter(options.MaximumReceivedObjectSize ?? int.MaxValue);
         Id = id;
         ShellId = WsManIds.ToUpperString(id);
         ResourceUri = resourceUri ?? WsManResourceUris.PowerShellPrefix + options.ConfigurationName;
@@ -191,6 +202,10 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         try
         {
             foreach (var stream in receive.Streams) messages.AddRange(defragmenter.Add(stream.Data));
+        }
+        catch (FragmentException e) when (e.Reason == FragmentError.MessageTooLarge)
+        {
+            throw new PsrpClientException(PowerShellPipeline.FailureMessage(e, defragmenter.MaxMessageLength), e);
         }
         catch (FragmentException e)
         {
@@ -353,8 +368,19 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     /// CONNECT_RUNSPACEPOOL (min = max = 1), each one S|E fragment; reads SESSION_CAPABILITY and RUNSPACEPOOL_INIT_DATA
     /// from connectResponseXml (pool Opened), then Receives the APPLICATION_PRIVATE_DATA the server sends next.
     /// </summary>
-    public static async Task<RunspacePoolClient> ConnectAsync(WsManTransport transport, ShellInfo shell, string? bufferMode = null, string protocolVersion = "2.4", CancellationToken cancellationToken = default)
+    public static Task<RunspacePoolClient> ConnectAsync(WsManTransport transport, ShellInfo shell, string? bufferMode = null, string protocolVersion = "2.4", CancellationToken cancellationToken = default) =>
+        ConnectAsync(transport, shell, new RunspacePoolOptions { BufferMode = bufferMode, ProtocolVersion = protocolVersion }, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ConnectAsync(WsManTransport, ShellInfo, string?, string, CancellationToken)"/>, with the buffer
+    /// mode, protocol version and receive quotas of <paramref name="settings"/> (its name, configuration and idle
+    /// timeout come from the shell).
+    /// </summary>
+    public static async Task<RunspacePoolClient> ConnectAsync(WsManTransport transport, ShellInfo shell, RunspacePoolOptions settings, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var bufferMode = settings.BufferMode;
+        var protocolVersion = settings.ProtocolVersion;
         ArgumentNullException.ThrowIfNull(shell);
         if (!Guid.TryParse(shell.ShellId, out var id)) throw new ArgumentException($"The ShellId '{shell.ShellId}' is not a RunspacePool id.", nameof(shell));
         var resourceUri = shell.ResourceUri ?? WsManResourceUris.DefaultPowerShell;
@@ -365,6 +391,8 @@ public sealed class RunspacePoolClient : IAsyncDisposable
             IdleTimeout = shell.IdleTimeOut,
             BufferMode = bufferMode ?? shell.BufferMode,
             ProtocolVersion = protocolVersion,
+            MaximumReceivedObjectSize = settings.MaximumReceivedObjectSize,
+            MaximumReceivedDataSizePerCommand = settings.MaximumReceivedDataSizePerCommand,
         };
         var pool = new RunspacePoolClient(transport, options, id, resourceUri) { Shell = shell, State = RunspacePoolState.Connecting };
         await pool.ConnectCoreAsync(bufferMode, cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,9 @@ public sealed class StreamDefragmenter(int maxMessageLength = 10 * 1024 * 1024)
     private byte[]? _pending;
     private int _pendingLength;
 
+    /// <summary>The largest object accepted (PSSessionOption.MaximumReceivedObjectSize).</summary>
+    public int MaxMessageLength => _inner.MaxMessageLength;
+
     /// <summary>Bytes of an incomplete fragment held for the next chunk.</summary>
     public int PendingBytes => _pendingLength;
 

@@ -95,6 +95,15 @@ public sealed record PSSessionOption
     /// <summary>A custom server certificate check (e.g. pinning a test certificate); overrides the skip flags.</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
 
+    /// <summary>
+    /// Largest object (PSRP message, fragment headers counted) this client accepts, in bytes; null: unlimited.
+    /// PowerShell's default: 200 MB.
+    /// </summary>
+    public int? MaximumReceivedObjectSize { get; init; } = Psrp.RunspacePoolOptions.DefaultMaximumReceivedObjectSize;
+
+    /// <summary>Most data one command may receive, in bytes (fragment bytes, response by response); null: unlimited (PowerShell's default).</summary>
+    public int? MaximumReceivedDataSizePerCommand { get; init; }
+
     public string Culture { get; init; } = "en-US";
 
     public string UICulture { get; init; } = "en-US";

@@ -99,6 +99,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
             IdleTimeout = option.IdleTimeout,
             BufferMode = option.OutputBufferingMode == OutputBufferingMode.None ? null : option.OutputBufferingMode.ToString(),
             ProtocolVersion = _options.ProtocolVersion,
+            MaximumReceivedObjectSize = option.MaximumReceivedObjectSize,
+            MaximumReceivedDataSizePerCommand = option.MaximumReceivedDataSizePerCommand,
         };
 
         var redirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;
@@ -866,7 +868,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
                     try
                     {
                         var mode = session.Option.OutputBufferingMode;
-                        session.Pool = await RunspacePoolClient.ConnectAsync(transport, shell, mode == OutputBufferingMode.None ? null : mode.ToString(), _options.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+                        session.Pool = await RunspacePoolClient.ConnectAsync(transport, shell, new RunspacePoolOptions
+                        {
+                            BufferMode = mode == OutputBufferingMode.None ? null : mode.ToString(),
+                            ProtocolVersion = _options.ProtocolVersion,
+                            MaximumReceivedObjectSize = session.Option.MaximumReceivedObjectSize,
+                            MaximumReceivedDataSizePerCommand = session.Option.MaximumReceivedDataSizePerCommand,
+                        }, cancellationToken).ConfigureAwait(false);
                         session.Transport?.Dispose();
                         session.Transport = transport;
                         break;

@@ -228,6 +228,8 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
             SkipCACheck = option.SkipCACheck,
             SkipCNCheck = option.SkipCNCheck,
             ServerCertificateValidation = RemotingContext.CertificateCheck(option.SkipCACheck, option.SkipCNCheck),
+            MaximumReceivedObjectSize = option.MaximumReceivedObjectSize,
+            MaximumReceivedDataSizePerCommand = option.MaximumReceivedDataSizePerCommand,
             Culture = option.Culture?.Name is { Length: > 0 } culture ? culture : "en-US",
             UICulture = option.UICulture?.Name is { Length: > 0 } uiCulture ? uiCulture : "en-US",
         };

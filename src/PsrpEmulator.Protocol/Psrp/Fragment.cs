@@ -51,6 +51,12 @@ public enum FragmentError
 public sealed class FragmentException(FragmentError reason, string message) : Exception(message)
 {
     public FragmentError Reason { get; } = reason;
+
+    /// <summary>
+    /// <see cref="FragmentError.MessageTooLarge"/>: the object's size as PowerShell counts it for its
+    /// MaximumReceivedObjectSize error, its fragments so far with their headers (this one included).
+    /// </summary>
+    public long? ObjectSize { get; init; }
 }
 
 /// <summary>Sans-IO fragment codec.</summary>
@@ -290,7 +296,8 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         if (_failure is not null) throw new FragmentException(_failure.Reason, "The defragmenter is unusable after an earlier error: " + _failure.Message);
         if (fragment.Blob.Length > MaxMessageLength)
         {
-            Fail(FragmentError.MessageTooLarge, $"A fragment has a blob larger than the maximum message size of {MaxMessageLength} bytes.");
+            Fail(FragmentError.MessageTooLarge, $"A fragment has a blob larger than the maximum message size of {MaxMessageLength} bytes.",
+                SizeSoFar() + Fragment.HeaderLength + fragment.Blob.Length);
         }
 
         if (Accept(fragment, lend: true, out var bytes)) Lend(bytes, lent);
@@ -325,7 +332,8 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
                         Fail(FragmentError.Truncated, $"{rest.Length} byte(s) at offset {offset} of the chunk do not form a whole fragment (a fragment never spans two WS-Man messages).");
                         break;
                     case FragmentError.BlobTooLarge:
-                        Fail(FragmentError.MessageTooLarge, $"A fragment at offset {offset} has a blob larger than the maximum message size of {MaxMessageLength} bytes.");
+                        Fail(FragmentError.MessageTooLarge, $"A fragment at offset {offset} has a blob larger than the maximum message size of {MaxMessageLength} bytes.",
+                            SizeSoFar() + Fragment.HeaderLength + BinaryPrimitives.ReadUInt32BigEndian(rest.Span[Fragment.BlobLengthOffset..]));
                         break;
                     case FragmentError.InvalidId:
                         Fail(error, $"The fragment at offset {offset} has an ObjectId or FragmentId with the sign bit set.");
@@ -397,7 +405,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             _objectId = fragment.ObjectId;
             _nextFragmentId = 1;
             _length = 0;
-            Append(fragment.Blob.Span);
+            Append(fragment.Blob.Span, fragments: 1);
             return false;
         }
 
@@ -421,7 +429,7 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
             Fail(FragmentError.OutOfOrder, $"Object {_objectId}: got FragmentId {fragment.FragmentId}, expected {_nextFragmentId}.");
         }
 
-        Append(fragment.Blob.Span);
+        Append(fragment.Blob.Span, fragments: (long)_nextFragmentId + 1);
         _nextFragmentId++;
         if (!fragment.IsEnd) return false;
 
@@ -459,12 +467,16 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
         return copy;
     }
 
-    private void Append(ReadOnlySpan<byte> blob)
+    // The object in progress as PowerShell counts it: its fragments' blobs and headers.
+    private long SizeSoFar() => _inProgress ? _length + (long)_nextFragmentId * Fragment.HeaderLength : 0;
+
+    private void Append(ReadOnlySpan<byte> blob, long fragments)
     {
         var needed = (long)_length + blob.Length;
         if (needed > MaxMessageLength)
         {
-            Fail(FragmentError.MessageTooLarge, $"Object {_objectId} exceeds the maximum message size of {MaxMessageLength} bytes.");
+            Fail(FragmentError.MessageTooLarge, $"Object {_objectId} exceeds the maximum message size of {MaxMessageLength} bytes.",
+                needed + fragments * Fragment.HeaderLength);
         }
 
         if (_buffer is null || _buffer.Length < needed)
@@ -513,13 +525,13 @@ public sealed class Defragmenter(int maxMessageLength = 10 * 1024 * 1024)
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void Fail(FragmentError reason, string message)
+    private void Fail(FragmentError reason, string message, long? objectSize = null)
     {
         _inProgress = false;
         _length = 0;
         ReturnBuffer();
         ReturnLent();
-        _failure = new FragmentException(reason, message);
+        _failure = new FragmentException(reason, message) { ObjectSize = objectSize };
         throw _failure;
     }
 }

@@ -144,6 +144,26 @@ public class DefragmenterTests
     }
 
     [Test]
+    public void A_message_too_large_reports_its_size_as_PowerShell_counts_it_with_the_fragment_headers()
+    {
+        var message = Message(100); // 140 bytes with the message header
+        var split = FragmentCodec.Split(1, message, 51); // blobs of 30, 30, 30, 30, 20: the fifth passes 139
+
+        Assert.That(SizeOf(new Defragmenter(139), split.ToArray()), Is.EqualTo(140 + 5 * 21));
+        Assert.That(SizeOf(new Defragmenter(139), FragmentCodec.Split(1, message, 1000).ToArray()), Is.EqualTo(21 + 140), "one fragment whose blob alone is too large");
+
+        static long? SizeOf(Defragmenter d, byte[][] chunks)
+        {
+            var e = Assert.Throws<FragmentException>(() =>
+            {
+                foreach (var c in chunks) d.Add(c);
+            })!;
+            Assert.That(e.Reason, Is.EqualTo(FragmentError.MessageTooLarge));
+            return e.ObjectSize;
+        }
+    }
+
+    [Test]
     public void Message_shorter_than_its_header_is_too_short()
     {
         Assert.That(ErrorOf(new Defragmenter(), Fragment(1, 0, true, true, new byte[39])), Is.EqualTo(FragmentError.MessageTooShort));
