@@ -60,6 +60,11 @@ public enum WsManFaultReason
     /// PowerShell plugin closes the command.
     /// </summary>
     ReceivedDataSizeExceeded,
+    /// <summary>
+    /// One object of a command's or a pool's data passed the endpoint's MaximumReceivedObjectSizeMB: the PowerShell
+    /// plugin closes the command, or for pool data the whole shell.
+    /// </summary>
+    ReceivedObjectSizeExceeded,
     /// <summary>WinRS cmd shell: with WINRS_SKIP_CMD_SHELL the executable was not found (ERROR_FILE_NOT_FOUND).</summary>
     CmdFileNotFound,
 }
@@ -156,6 +161,11 @@ public static class WsManFaults
         // error message: ..."); the fault's shape is WinRM's for other plugin failures, UNVERIFIED for a Send.
         [WsManFaultReason.ReceivedDataSizeExceeded] = new(WsManFaultReason.ReceivedDataSizeExceeded, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152992672, 500,
             "The total data received from the remote client exceeded allowed maximum. Allowed maximum is {0}.", Provider: ProviderFault.PowerShellPlugin),
+        // ReceivedObjectSizeExceededMaximumServer, reported as above; its wording is the one the client's variant is
+        // quoted with from Windows.
+        [WsManFaultReason.ReceivedObjectSizeExceeded] = new(WsManFaultReason.ReceivedObjectSizeExceeded, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152992672, 500,
+            "The current deserialized object size of the data received from the remote client computer exceeded the allowed maximum object size. The current deserialized object size is {0}. The allowed maximum object size is {1}.",
+            Provider: ProviderFault.PowerShellPlugin),
     };
 
     public static WsManFaultDescriptor Describe(WsManFaultReason reason) => Table[reason];

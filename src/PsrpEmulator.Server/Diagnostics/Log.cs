@@ -45,8 +45,11 @@ internal static partial class Log
     [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
     public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
 
-    [LoggerMessage(109, LogLevel.Warning, "Command {CommandId} of shell {ShellId} closed: its data passed MaximumReceivedDataSizePerCommand ({Maximum} bytes)")]
-    public static partial void CommandDataQuotaExceeded(ILogger logger, string shellId, string commandId, long maximum);
+    [LoggerMessage(109, LogLevel.Warning, "Command {CommandId} of shell {ShellId} closed: its data passed a quota ({Reason})")]
+    public static partial void CommandQuotaExceeded(ILogger logger, string shellId, string commandId, WsManFaultReason reason);
+
+    [LoggerMessage(110, LogLevel.Warning, "Shell {ShellId} closed: an object of its pool data passed MaximumReceivedObjectSize")]
+    public static partial void ShellObjectQuotaExceeded(ILogger logger, string shellId);
 
     [LoggerMessage(400, LogLevel.Information, "{Action} answered with fault {Reason}: {Message}")]
     public static partial void FaultReturned(ILogger logger, string action, WsManFaultReason reason, string message);

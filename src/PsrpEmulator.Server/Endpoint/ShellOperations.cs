@@ -115,7 +115,19 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             }
             else
             {
-                shell.AcceptPoolData(stream.Data, request.RequestMessages);
+                try
+                {
+                    shell.AcceptPoolData(stream.Data, request.RequestMessages);
+                }
+                catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ReceivedObjectSizeExceeded)
+                {
+                    // The PowerShell plugin closes the whole shell when its session's data breaks a quota (UNVERIFIED
+                    // what WinRM answers afterwards: here the shell is gone).
+                    registry.Remove(shell);
+                    shell.Close();
+                    Diagnostics.Log.ShellObjectQuotaExceeded(services.Logger, shell.ShellId);
+                    throw;
+                }
             }
         }
 

@@ -76,8 +76,17 @@ public sealed class EmulatorOptions : IValidatableObject
     /// may receive, CREATE_PIPELINE and all its input together (fragment bytes as decoded). A Send past it gets the
     /// PowerShell plugin's fault and closes the command. Negative: unlimited, as PowerShell reads a negative value.
     /// </summary>
-    [Range(-1, 1_000_000)]
+    [Range(-1, EndpointSettings.MaximumMB)]
     public int MaximumReceivedDataSizePerCommandMB { get; set; } = EndpointSettings.DefaultMaximumReceivedDataSizePerCommandMB;
+
+    /// <summary>
+    /// Session configuration MaximumReceivedObjectSizeMB (PowerShell's default: 10): the largest object (PSRP message,
+    /// fragment headers counted) a command or the pool may receive. Past it the Send gets the PowerShell plugin's fault;
+    /// a command is closed as for <see cref="MaximumReceivedDataSizePerCommandMB"/>, pool data closes the shell.
+    /// Negative: unlimited.
+    /// </summary>
+    [Range(-1, EndpointSettings.MaximumMB)]
+    public int MaximumReceivedObjectSizeMB { get; set; } = EndpointSettings.DefaultMaximumReceivedObjectSizeMB;
 
     /// <summary>
     /// BufferMode Block while the shell is disconnected: Windows stops accepting a pipeline's output at once
@@ -230,9 +239,14 @@ public sealed class EmulatorOptions : IValidatableObject
 
         foreach (var (name, endpoint) in Endpoints)
         {
-            if (endpoint.MaximumReceivedDataSizePerCommandMB is < -1 or > 1_000_000)
+            if (endpoint.MaximumReceivedDataSizePerCommandMB is < -1 or > EndpointSettings.MaximumMB)
             {
-                yield return new ValidationResult($"Endpoints:{name}:MaximumReceivedDataSizePerCommandMB must be from -1 (unlimited) to 1000000.", [nameof(Endpoints)]);
+                yield return new ValidationResult($"Endpoints:{name}:MaximumReceivedDataSizePerCommandMB must be from -1 (unlimited) to {EndpointSettings.MaximumMB}.", [nameof(Endpoints)]);
+            }
+
+            if (endpoint.MaximumReceivedObjectSizeMB is < -1 or > EndpointSettings.MaximumMB)
+            {
+                yield return new ValidationResult($"Endpoints:{name}:MaximumReceivedObjectSizeMB must be from -1 (unlimited) to {EndpointSettings.MaximumMB}.", [nameof(Endpoints)]);
             }
         }
 
@@ -313,11 +327,12 @@ public sealed class EmulatorOptions : IValidatableObject
         {
             BufferMode = BufferMode, OutputBufferCapacity = OutputBufferCapacity, IdleTimeout = IdleTimeout, MaxIdleTimeout = MaxIdleTimeout,
             MaximumReceivedDataSizePerCommandMB = MaximumReceivedDataSizePerCommandMB,
+            MaximumReceivedObjectSizeMB = MaximumReceivedObjectSizeMB,
         };
         if (scenario is not null && scenario.Endpoints.TryGetValue(name, out var fromScenario)) merged = merged.OverlaidBy(fromScenario);
         if (Endpoints.TryGetValue(name, out var fromOptions)) merged = merged.OverlaidBy(fromOptions);
         return new EndpointSettings(name, merged.BufferMode!.Value, merged.OutputBufferCapacity!.Value, merged.IdleTimeout!.Value, merged.MaxIdleTimeout!.Value,
-            EndpointSettings.Bytes(merged.MaximumReceivedDataSizePerCommandMB!.Value));
+            EndpointSettings.Bytes(merged.MaximumReceivedDataSizePerCommandMB!.Value), EndpointSettings.Bytes(merged.MaximumReceivedObjectSizeMB!.Value));
     }
 
 }

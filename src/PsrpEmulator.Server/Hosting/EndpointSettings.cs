@@ -17,6 +17,9 @@ public sealed class EndpointOptions
     /// <summary>PowerShell's MaximumReceivedDataSizePerCommandMB; negative: unlimited.</summary>
     public int? MaximumReceivedDataSizePerCommandMB { get; set; }
 
+    /// <summary>PowerShell's MaximumReceivedObjectSizeMB; negative: unlimited.</summary>
+    public int? MaximumReceivedObjectSizeMB { get; set; }
+
     internal EndpointOptions OverlaidBy(EndpointOptions? other) => other is null ? this : new EndpointOptions
     {
         BufferMode = other.BufferMode ?? BufferMode,
@@ -24,21 +27,29 @@ public sealed class EndpointOptions
         IdleTimeout = other.IdleTimeout ?? IdleTimeout,
         MaxIdleTimeout = other.MaxIdleTimeout ?? MaxIdleTimeout,
         MaximumReceivedDataSizePerCommandMB = other.MaximumReceivedDataSizePerCommandMB ?? MaximumReceivedDataSizePerCommandMB,
+        MaximumReceivedObjectSizeMB = other.MaximumReceivedObjectSizeMB ?? MaximumReceivedObjectSizeMB,
     };
 }
 
 /// <summary>
-/// What one endpoint uses, all values resolved. <paramref name="MaximumReceivedDataSizePerCommand"/> is in bytes, -1
-/// for unlimited.
+/// What one endpoint uses, all values resolved. <paramref name="MaximumReceivedDataSizePerCommand"/> and
+/// <paramref name="MaximumReceivedObjectSize"/> are in bytes, -1 for unlimited.
 /// </summary>
 public sealed record EndpointSettings(string Name, OutputBufferMode BufferMode, int OutputBufferCapacity, TimeSpan IdleTimeout, TimeSpan MaxIdleTimeout,
-    long MaximumReceivedDataSizePerCommand = EndpointSettings.DefaultMaximumReceivedDataSizePerCommandMB * 1024L * 1024L)
+    int MaximumReceivedDataSizePerCommand = EndpointSettings.DefaultMaximumReceivedDataSizePerCommandMB << 20,
+    int MaximumReceivedObjectSize = EndpointSettings.DefaultMaximumReceivedObjectSizeMB << 20)
 {
     /// <summary>PowerShell's default MaximumReceivedDataSizePerCommandMB (BaseTransportManager: 50 MB).</summary>
     public const int DefaultMaximumReceivedDataSizePerCommandMB = 50;
 
+    /// <summary>PowerShell's default MaximumReceivedObjectSizeMB (BaseTransportManager: 10 MB).</summary>
+    public const int DefaultMaximumReceivedObjectSizeMB = 10;
+
+    /// <summary>The largest size in MB: PowerShell holds these quotas in bytes, in an int.</summary>
+    public const int MaximumMB = int.MaxValue >> 20;
+
     /// <summary>A size in MB as PowerShell reads it (MB × 1024 × 1024); negative: unlimited (-1).</summary>
-    public static long Bytes(int megabytes) => megabytes < 0 ? -1 : megabytes * 1024L * 1024L;
+    public static int Bytes(int megabytes) => megabytes < 0 ? -1 : checked(megabytes << 20);
 }
 
 /// <summary>
@@ -46,7 +57,7 @@ public sealed record EndpointSettings(string Name, OutputBufferMode BufferMode, 
 /// <code>
 /// endpoints:
 ///   ITTasks: { bufferMode: Drop, outputBufferCapacity: 50, idleTimeoutSeconds: 600, maxIdleTimeoutSeconds: 3600,
-///              maximumReceivedDataSizePerCommandMB: 1 }
+///              maximumReceivedDataSizePerCommandMB: 1, maximumReceivedObjectSizeMB: 1 }
 /// </code>
 /// A scenario's endpoints are served in addition to the configured ones. Precedence, later wins: emulator-wide
 /// options, the scenario's endpoint settings, the options' <c>Endpoints</c> entry.
@@ -99,12 +110,13 @@ public sealed class ScenarioSettings
                         endpoint.MaxIdleTimeout = Seconds(sourceName, v, text);
                         break;
                     case "maximumReceivedDataSizePerCommandMB":
-                        endpoint.MaximumReceivedDataSizePerCommandMB = int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes is >= -1 and <= 1_000_000
-                            ? megabytes
-                            : throw Error(sourceName, v, $"maximumReceivedDataSizePerCommandMB '{text}' is not a whole number of MB from -1 (unlimited) to 1000000");
+                        endpoint.MaximumReceivedDataSizePerCommandMB = Megabytes(sourceName, v, "maximumReceivedDataSizePerCommandMB", text);
+                        break;
+                    case "maximumReceivedObjectSizeMB":
+                        endpoint.MaximumReceivedObjectSizeMB = Megabytes(sourceName, v, "maximumReceivedObjectSizeMB", text);
                         break;
                     default:
-                        throw Error(sourceName, k, $"unknown endpoint setting '{((YamlScalarNode)k).Value}' (known: bufferMode, outputBufferCapacity, idleTimeoutSeconds, maxIdleTimeoutSeconds, maximumReceivedDataSizePerCommandMB)");
+                        throw Error(sourceName, k, $"unknown endpoint setting '{((YamlScalarNode)k).Value}' (known: bufferMode, outputBufferCapacity, idleTimeoutSeconds, maxIdleTimeoutSeconds, maximumReceivedDataSizePerCommandMB, maximumReceivedObjectSizeMB)");
                 }
             }
 
@@ -113,6 +125,11 @@ public sealed class ScenarioSettings
 
         return new ScenarioSettings(endpoints);
     }
+
+    private static int Megabytes(string source, YamlNode node, string key, string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes is >= -1 and <= EndpointSettings.MaximumMB
+            ? megabytes
+            : throw Error(source, node, $"{key} '{text}' is not a whole number of MB from -1 (unlimited) to {EndpointSettings.MaximumMB}");
 
     private static TimeSpan Seconds(string source, YamlNode node, string text) =>
         double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0

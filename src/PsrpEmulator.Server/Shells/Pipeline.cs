@@ -25,9 +25,10 @@ internal sealed class Pipeline : IPipelineHost
     // pipeline, and neither side calls into the other while holding it.
     private object Gate => Output;
     private Task _run = Task.CompletedTask;
-    // PSRP data received for this command so far (PowerShell's count for MaximumReceivedDataSizePerCommandMB); -1
-    // once the maximum was passed: the PowerShell plugin then closes the command's transport.
+    // PSRP data received for this command so far (PowerShell's count for MaximumReceivedDataSizePerCommandMB), and
+    // the quota fault that closed the command's transport (the PowerShell plugin answers every later request with it).
     private long _receivedDataSize;
+    private WsManFaultException? _closedBy;
 
     public Pipeline(Shell shell, string commandId, string? commandLine)
     {
@@ -49,29 +50,38 @@ internal sealed class Pipeline : IPipelineHost
     {
         IReadOnlyList<PsrpMessage> messages;
         var quota = _shell.MaximumReceivedDataSizePerCommand;
-        bool closing;
+        WsManFaultException? closing = null;
         lock (Gate)
         {
             ThrowIfClosedByQuota();
             // PowerShell counts every chunk of a command's data (fragment bytes, headers included) before it reads
             // it; the chunk that would pass the maximum is not counted and closes the command.
-            closing = quota >= 0 && data.Length > quota - _receivedDataSize;
-            if (!closing)
+            if (quota >= 0 && data.Length > quota - _receivedDataSize)
             {
-                _receivedDataSize += data.Length;
-                messages = Shell.Defragment(ref _defragmenter, data);
+                closing = new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, quota);
+                messages = [];
             }
             else
             {
-                Volatile.Write(ref _receivedDataSize, -1);
-                messages = [];
+                _receivedDataSize += data.Length;
+                try
+                {
+                    messages = Shell.Defragment(ref _defragmenter, data, _shell.MaximumReceivedObjectSize);
+                }
+                catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ReceivedObjectSizeExceeded)
+                {
+                    closing = e;
+                    messages = [];
+                }
             }
+
+            if (closing is not null) Volatile.Write(ref _closedBy, closing);
         }
 
-        if (closing)
+        if (closing is not null)
         {
             CloseTransport();
-            Diagnostics.Log.CommandDataQuotaExceeded(_shell.Services.Logger, _shell.ShellId, CommandId, quota);
+            Diagnostics.Log.CommandQuotaExceeded(_shell.Services.Logger, _shell.ShellId, CommandId, closing.Reason);
             ThrowIfClosedByQuota();
         }
 
@@ -362,13 +372,13 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     /// <summary>
-    /// Past MaximumReceivedDataSizePerCommandMB the PowerShell plugin closes the command's transport: it stops the
-    /// pipeline and sends the client nothing more (no PIPELINE_STATE); a waiting Receive and every later Send or
-    /// Receive for the command get the same fault until the client terminates it.
+    /// Past MaximumReceivedDataSizePerCommandMB or MaximumReceivedObjectSizeMB the PowerShell plugin closes the
+    /// command's transport: it stops the pipeline and sends the client nothing more (no PIPELINE_STATE); a waiting
+    /// Receive and every later Send or Receive for the command get the same fault until the client terminates it.
     /// </summary>
     public void ThrowIfClosedByQuota()
     {
-        if (Volatile.Read(ref _receivedDataSize) < 0) throw new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, _shell.MaximumReceivedDataSizePerCommand);
+        if (Volatile.Read(ref _closedBy) is { } closed) throw new WsManFaultException(closed.Reason, closed.Arguments);
     }
 
     private void CloseTransport()

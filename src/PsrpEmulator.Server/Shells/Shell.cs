@@ -30,6 +30,7 @@ internal sealed class Shell
         ConfigurationName = endpoint.Name;
         OutputBufferCapacity = endpoint.OutputBufferCapacity;
         MaximumReceivedDataSizePerCommand = endpoint.MaximumReceivedDataSizePerCommand;
+        MaximumReceivedObjectSize = endpoint.MaximumReceivedObjectSize;
         MaxIdleTimeout = endpoint.MaxIdleTimeout;
         Owner = owner;
         ClientIp = clientIp;
@@ -77,7 +78,10 @@ internal sealed class Shell
     public int OutputBufferCapacity { get; }
 
     /// <summary>The PSRP data one command may receive, in bytes (the endpoint's MaximumReceivedDataSizePerCommandMB); -1: unlimited.</summary>
-    public long MaximumReceivedDataSizePerCommand { get; }
+    public int MaximumReceivedDataSizePerCommand { get; }
+
+    /// <summary>The largest object received, in bytes (the endpoint's MaximumReceivedObjectSizeMB); -1: unlimited.</summary>
+    public int MaximumReceivedObjectSize { get; }
 
     public TimeSpan MaxIdleTimeout { get; }
     public string Owner { get; }
@@ -241,7 +245,7 @@ internal sealed class Shell
         IReadOnlyList<PsrpMessage> messages;
         lock (_lock)
         {
-            messages = Defragment(ref _poolInput, data);
+            messages = Defragment(ref _poolInput, data, MaximumReceivedObjectSize);
         }
 
         foreach (var message in messages)
@@ -499,14 +503,20 @@ internal sealed class Shell
     /// Decodes fragments; on a protocol error the defragmenter is dropped so later data starts clean. It exists only
     /// while a message is half received (idle shells keep none).
     /// </summary>
-    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data)
+    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data, int maximumObjectSize)
     {
-        defragmenter ??= new Defragmenter();
+        defragmenter ??= new Defragmenter(maximumObjectSize < 0 ? int.MaxValue : maximumObjectSize);
         try
         {
             var messages = defragmenter.Add(data);
             if (defragmenter.IsIdle) defragmenter = null;
             return messages;
+        }
+        catch (FragmentException e) when (e is { Reason: FragmentError.MessageTooLarge, ObjectSize: { } size })
+        {
+            // PowerShell's ReceivedObjectSizeExceededMaximumServer (it counts the fragment headers too).
+            defragmenter = null;
+            throw new WsManFaultException(WsManFaultReason.ReceivedObjectSizeExceeded, size, maximumObjectSize);
         }
         catch (FragmentException e)
         {

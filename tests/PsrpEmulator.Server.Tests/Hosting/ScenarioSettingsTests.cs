@@ -46,6 +46,16 @@ public class ScenarioSettingsTests
     }
 
     [Test]
+    public void MaximumReceivedObjectSizeMB_is_PowerShells_10_MB_unless_an_endpoint_says_otherwise()
+    {
+        var settings = ScenarioSettings.Parse("endpoints: { Big: { maximumReceivedObjectSizeMB: 500 } }");
+
+        Assert.That(new EmulatorOptions().ResolveEndpoint("Microsoft.PowerShell", settings).MaximumReceivedObjectSize, Is.EqualTo(10 << 20));
+        Assert.That(new EmulatorOptions().ResolveEndpoint("Big", settings).MaximumReceivedObjectSize, Is.EqualTo(500 << 20));
+        Assert.That(new EmulatorOptions { MaximumReceivedObjectSizeMB = -1 }.ResolveEndpoint("Microsoft.PowerShell").MaximumReceivedObjectSize, Is.EqualTo(-1));
+    }
+
+    [Test]
     public void An_endpoint_entry_with_a_maximum_below_minus_one_fails_validation_at_start()
     {
         var options = new EmulatorOptions();
@@ -57,6 +67,7 @@ public class ScenarioSettingsTests
     }
 
     [TestCase("endpoints: { X: { maximumReceivedDataSizePerCommandMB: -2 } }", "not a whole number of MB from -1 (unlimited)")]
+    [TestCase("endpoints: { X: { maximumReceivedObjectSizeMB: 2048 } }", "'2048' is not a whole number of MB from -1 (unlimited) to 2047")]
     [TestCase("endpoints: { X: { maximumReceivedDataSizePerCommandMB: 1.5 } }", "'1.5' is not a whole number")]
     [TestCase("endpoints: { X: { bufferMode: Sometimes } }", "bufferMode 'Sometimes' is not Block or Drop")]
     [TestCase("endpoints: { X: { outputBufferCapacity: -1 } }", "not a positive number")]

@@ -10,7 +10,10 @@ using PsrpEmulator.Server.Shells;
 
 namespace PsrpEmulator.Server.Tests.Shells;
 
-/// <summary>MaximumReceivedDataSizePerCommandMB: PowerShell's count of a command's data, chunk by chunk.</summary>
+/// <summary>
+/// MaximumReceivedDataSizePerCommandMB (PowerShell's count of a command's data, chunk by chunk) and
+/// MaximumReceivedObjectSizeMB.
+/// </summary>
 public class CommandDataQuotaTests
 {
     private static readonly Guid Pool = Guid.NewGuid();
@@ -28,7 +31,7 @@ public class CommandDataQuotaTests
 
         var fault = Assert.Throws<WsManFaultException>(() => pipeline.AcceptData(new byte[1], []))!;
         Assert.That(fault.Reason, Is.EqualTo(WsManFaultReason.ReceivedDataSizeExceeded));
-        Assert.That(fault.Arguments, Is.EqualTo(new object[] { (long)(first.Length + second.Length) }), "the maximum in bytes, as PowerShell's message gives it");
+        Assert.That(fault.Arguments, Is.EqualTo(new object[] { first.Length + second.Length }), "the maximum in bytes, as PowerShell's message gives it");
     }
 
     [Test]
@@ -96,12 +99,52 @@ public class CommandDataQuotaTests
         return writer.WrittenSpan.ToArray();
     }
 
-    private static Pipeline NewPipeline(long maximum)
+    [Test]
+    public void An_object_past_MaximumReceivedObjectSize_closes_the_command_with_its_size_as_PowerShell_counts_it()
+    {
+        var big = InputFragment(1, new string('x', 300));
+        var pipeline = NewPipeline(maximum: 10_000, maximumObject: 200);
+
+        var fault = Assert.Throws<WsManFaultException>(() => pipeline.AcceptData(big, []))!;
+
+        Assert.That(fault.Reason, Is.EqualTo(WsManFaultReason.ReceivedObjectSizeExceeded));
+        Assert.That(fault.Arguments, Is.EqualTo(new object[] { (long)big.Length, 200 }), "one fragment: its header and blob; then the maximum");
+        Assert.That(Assert.Throws<WsManFaultException>(() => pipeline.AcceptData(InputFragment(2, "small"), []))!.Reason, Is.EqualTo(WsManFaultReason.ReceivedObjectSizeExceeded),
+            "the command stays closed with that fault");
+        Assert.That(pipeline.Output.TryReceiveNow(100_000, 100_000, [])!.Completed, Is.True);
+    }
+
+    [Test]
+    public void An_object_past_MaximumReceivedObjectSize_in_the_pools_data_is_refused()
+    {
+        var shell = NewShell(maximum: 10_000, maximumObject: 200);
+        var message = PsrpMessage.Create(PsrpDestination.Server, Pool, Guid.Empty, new PipelineInput(PsPrimitive.String(new string('x', 300))));
+        var writer = new ArrayBufferWriter<byte>();
+        FragmentCodec.WriteMessage(writer, 1, message.ToArray(), 100);
+
+        var fault = Assert.Throws<WsManFaultException>(() => shell.AcceptPoolData(writer.WrittenMemory, []))!;
+
+        Assert.That(fault.Reason, Is.EqualTo(WsManFaultReason.ReceivedObjectSizeExceeded));
+        Assert.That(fault.Arguments[0], Is.InRange(201L, 200L + 100), "the fragments so far, headers counted, up to the one that passed it");
+    }
+
+    [Test]
+    public void The_object_fault_is_the_PowerShell_plugins_managed_exception_with_PowerShells_text()
+    {
+        var body = WsManFaults.CreateBody(WsManFaultReason.ReceivedObjectSizeExceeded, "Server01", 10_485_781L, 10_485_760);
+
+        Assert.That((body.Code, body.Subcode, body.WsManFaultCode, body.Provider), Is.EqualTo(("s:Receiver", "w:InternalError", (uint?)0x80540FA0, ProviderFault.PowerShellPlugin)));
+        Assert.That(body.Message, Is.EqualTo("The current deserialized object size of the data received from the remote client computer exceeded the allowed maximum object size. " +
+            "The current deserialized object size is 10485781. The allowed maximum object size is 10485760."));
+    }
+
+    private static Pipeline NewPipeline(int maximum, int maximumObject = 10 << 20) => new(NewShell(maximum, maximumObject), Guid.NewGuid().ToString(), null);
+
+    private static Shell NewShell(int maximum, int maximumObject)
     {
         var services = new ShellServices(new EmulatorOptions(), BehaviourCatalog.LoadDefault(), TimeProvider.System, NullLogger.Instance, new Journal(100), ScenarioSettings.Empty);
-        var endpoint = new EndpointSettings("Microsoft.PowerShell", OutputBufferMode.Block, 1000, TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), maximum);
-        var shell = new Shell(services, "Server01", Guid.NewGuid().ToString(), null, "http://schemas.microsoft.com/powershell/Microsoft.PowerShell", endpoint, "psrp",
+        var endpoint = new EndpointSettings("Microsoft.PowerShell", OutputBufferMode.Block, 1000, TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), maximum, maximumObject);
+        return new Shell(services, "Server01", Guid.NewGuid().ToString(), null, "http://schemas.microsoft.com/powershell/Microsoft.PowerShell", endpoint, "psrp",
             null, TimeSpan.FromMinutes(10), OutputBufferMode.Block, null, null, null);
-        return new Pipeline(shell, Guid.NewGuid().ToString(), null);
     }
 }
