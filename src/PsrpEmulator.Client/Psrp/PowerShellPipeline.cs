@@ -25,7 +25,7 @@ public sealed class PowerShellPipeline
     internal PowerShellPipeline(RunspacePoolClient pool, Guid id, string commandLine)
     {
         _pool = pool;
-        _defragmenter = new StreamDefragmenter(pool.Options.MaximumReceivedObjectSize ?? int.MaxValue);
+        _defragmenter = new StreamDefragmenter(RunspacePoolOptions.ObjectLimit(pool.Options.MaximumReceivedObjectSize));
         Id = id;
         CommandId = WsManIds.ToUpperString(id);
         CommandLine = commandLine;
@@ -283,7 +283,7 @@ public sealed class PowerShellPipeline
                         }
                         catch (FragmentException f)
                         {
-                            broken = FailureMessage(f, _defragmenter.MaxMessageLength);
+                            broken = FailureMessage(f, _pool.Options.MaximumReceivedObjectSize);
                             break;
                         }
                     }
@@ -484,18 +484,18 @@ public sealed class PowerShellPipeline
     }
 
     /// <summary>
-    /// A failure raised on the client (not a remote error record): PowerShell's ProcessJobFailure reports such a
-    /// reason as <c>JobFailure</c>, OperationStopped.
-    /// </summary>
-    /// <summary>
     /// The defragmenter's error as PowerShell words it: an object past MaximumReceivedObjectSize gets
     /// ReceivedObjectSizeExceededMaximumClient, any other the error's own message.
     /// </summary>
-    internal static string FailureMessage(FragmentException e, int maximumObjectSize) =>
+    internal static string FailureMessage(FragmentException e, int? maximumObjectSize) =>
         e is { Reason: FragmentError.MessageTooLarge, ObjectSize: { } size }
             ? $"The current deserialized object size of the data received from the remote server exceeded the allowed maximum object size. The current deserialized object size is {size}. The allowed maximum object size is {maximumObjectSize}."
             : e.Message;
 
+    /// <summary>
+    /// A failure raised on the client (not a remote error record): PowerShell's ProcessJobFailure reports such a
+    /// reason as <c>JobFailure</c>, OperationStopped.
+    /// </summary>
     internal static ErrorRecordInfo TransportFailure(string message) =>
         new(message, "JobFailure", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.Remoting.PSRemotingTransportException", null);
 

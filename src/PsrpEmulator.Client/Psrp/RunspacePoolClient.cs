@@ -32,6 +32,9 @@ public sealed record RunspacePoolOptions
 
     /// <summary>Most data one command may receive, in bytes (PSSessionOption.MaximumReceivedDataSizePerCommand); null: unlimited.</summary>
     public int? MaximumReceivedDataSizePerCommand { get; init; }
+
+    /// <summary>A defragmenter's maximum for <see cref="MaximumReceivedObjectSize"/>: null unlimited; 0 or less lets no object through.</summary>
+    internal static int ObjectLimit(int? maximum) => maximum is { } value ? Math.Max(1, value) : int.MaxValue;
 }
 
 /// <summary>
@@ -57,7 +60,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         _transport = transport;
         Options = options;
         // The pool's data has no total limit in PowerShell (the session transport manager's is unlimited), only the object size.
-        _poolDefragmenter = new StreamDefragmenter(options.MaximumReceivedObjectSize ?? int.MaxValue);
+        _poolDefragmenter = new StreamDefragmenter(RunspacePoolOptions.ObjectLimit(options.MaximumReceivedObjectSize));
         Id = id;
         ShellId = WsManIds.ToUpperString(id);
         ResourceUri = resourceUri ?? WsManResourceUris.PowerShellPrefix + options.ConfigurationName;
@@ -187,7 +190,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         try
         {
             var response = await _transport.SendAsync(header, new ReceiveBody("stdout", null), cancellationToken).ConfigureAwait(false);
-            return Decode(_poolDefragmenter, response.Body);
+            return Decode(_poolDefragmenter, response.Body, Options.MaximumReceivedObjectSize);
         }
         catch (WsManFaultException e) when (e.IsTimedOut)
         {
@@ -195,7 +198,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         }
     }
 
-    internal static IReadOnlyList<PsrpMessage> Decode(StreamDefragmenter defragmenter, WsManBody body)
+    internal static IReadOnlyList<PsrpMessage> Decode(StreamDefragmenter defragmenter, WsManBody body, int? maximumObjectSize)
     {
         if (body is not ReceiveResponseBody receive) return [];
         var messages = new List<PsrpMessage>();
@@ -205,7 +208,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         }
         catch (FragmentException e) when (e.Reason == FragmentError.MessageTooLarge)
         {
-            throw new PsrpClientException(PowerShellPipeline.FailureMessage(e, defragmenter.MaxMessageLength), e);
+            throw new PsrpClientException(PowerShellPipeline.FailureMessage(e, maximumObjectSize), e);
         }
         catch (FragmentException e)
         {

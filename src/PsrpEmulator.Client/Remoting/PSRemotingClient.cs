@@ -138,6 +138,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 var message = $"Connecting to remote server {target.ComputerName} failed with the following error message : {e.Message} For more information, see the about_Remote_Troubleshooting Help topic.";
                 throw new PSRemotingException(message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
             }
+            catch (PsrpClientException e)
+            {
+                // The server's PSRP data broke the session while it opened (bad fragments, an object past
+                // MaximumReceivedObjectSize): the open fails with that reason.
+                transport.Dispose();
+                throw new PSRemotingException(e.Message, "PSSessionOpenFailed", ErrorCategory.OpenError, target, e);
+            }
             catch
             {
                 transport.Dispose();

@@ -403,9 +403,12 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             }
 
             // A failed job's error was written when its Send was refused; its Receive then fails the same way.
-            if (_failedStreams.Contains(stream)) { }
-            else if (stream.Reading.Exception?.InnerException is PsrpEmulator.Client.Remoting.PSRemotingException e) WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
-            else if (stream.Reading.IsFaulted && stream.Reading.Exception?.InnerException is not OperationCanceledException) stream.Reading.GetAwaiter().GetResult();
+            if (!_failedStreams.Contains(stream))
+            {
+                if (stream.Reading.Exception?.InnerException is PsrpEmulator.Client.Remoting.PSRemotingException e) WriteError(RemoteData.ToErrorRecord(e, Target(stream)));
+                else if (stream.Reading.IsFaulted && stream.Reading.Exception?.InnerException is not OperationCanceledException) stream.Reading.GetAwaiter().GetResult();
+            }
+
             if (stream.Temporary) TryRun(() => Run(ct => Client.RemoveAsync(stream.Session, ct)), stream.Session.ComputerName);
         }
     }

@@ -505,7 +505,8 @@ internal sealed class Shell
     /// </summary>
     internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data, int maximumObjectSize)
     {
-        defragmenter ??= new Defragmenter(maximumObjectSize < 0 ? int.MaxValue : maximumObjectSize);
+        // 0 MB lets no object through: a defragmenter's maximum is at least 1 byte, less than any message.
+        defragmenter ??= new Defragmenter(maximumObjectSize < 0 ? int.MaxValue : Math.Max(1, maximumObjectSize));
         try
         {
             var messages = defragmenter.Add(data);

@@ -56,6 +56,18 @@ public class ClientReceiveQuotaTests : SessionTestBase
     }
 
     [Test]
+    public async Task A_MaximumReceivedObjectSize_of_0_lets_no_object_through_and_is_no_crash()
+    {
+        var client = NewClient();
+
+        // Even the pool's first messages are too large: the session cannot open.
+        var e = await Assert.ThrowsAsync<PSRemotingException>(() => AdvanceAsync(NewSessionAsync(client, option: Option with { MaximumReceivedObjectSize = 0 })));
+
+        Assert.That((e!.FullyQualifiedErrorId, e.Category), Is.EqualTo(("PSSessionOpenFailed", ErrorCategory.OpenError)));
+        Assert.That(e.Message, Does.EndWith("The allowed maximum object size is 0."));
+    }
+
+    [Test]
     public async Task Output_past_MaximumReceivedDataSizePerCommand_fails_the_command_after_the_output_before_it()
     {
         var client = NewClient();

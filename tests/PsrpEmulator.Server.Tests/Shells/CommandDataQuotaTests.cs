@@ -115,6 +115,17 @@ public class CommandDataQuotaTests
     }
 
     [Test]
+    public void A_maximum_object_size_of_0_lets_no_object_through_and_is_no_crash()
+    {
+        var input = InputFragment(1, "a");
+        var pipeline = NewPipeline(maximum: 10_000, maximumObject: 0);
+
+        var fault = Assert.Throws<WsManFaultException>(() => pipeline.AcceptData(input, []))!;
+
+        Assert.That((fault.Reason, fault.Arguments), Is.EqualTo((WsManFaultReason.ReceivedObjectSizeExceeded, new object[] { (long)input.Length, 0 })));
+    }
+
+    [Test]
     public void An_object_past_MaximumReceivedObjectSize_in_the_pools_data_is_refused()
     {
         var shell = NewShell(maximum: 10_000, maximumObject: 200);
