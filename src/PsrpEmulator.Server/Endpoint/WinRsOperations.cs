@@ -37,7 +37,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
     {
         WsManActions.Create => (WsManActions.CreateResponse, Create(request)),
         WsManActions.Command => (WsManActions.CommandResponse, Command(request)),
-        WsManActions.Send => (WsManActions.SendResponse, Send(request)),
+        WsManActions.Send => (WsManActions.SendResponse, await SendAsync(request).ConfigureAwait(false)),
         WsManActions.Receive => (WsManActions.ReceiveResponse, await ReceiveAsync(request).ConfigureAwait(false)),
         WsManActions.Signal => (WsManActions.SignalResponse, await SignalAsync(request).ConfigureAwait(false)),
         WsManActions.Reconnect => (WsManActions.ReconnectResponse, await ReconnectAsync(request).ConfigureAwait(false)),
@@ -121,7 +121,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         return new CommandResponseBody(commandId);
     }
 
-    private WsManBody Send(WsManRequest request)
+    private async Task<WsManBody> SendAsync(WsManRequest request)
     {
         var (shell, context) = GetShell(request);
         shell.EnsureConnected();
@@ -134,7 +134,20 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         {
             if (stream.CommandId is not { Length: > 0 } commandId) throw new WsManFaultException(WsManFaultReason.CmdCommandIdRequired);
             request.CommandId = commandId;
-            context.Get(shell.ShellId, commandId).AcceptStdin(stream.Data, stream.End);
+            var command = context.Get(shell.ShellId, commandId);
+            if (command.TryAcceptStdin(stream.Data, stream.End, Options.WinRsStdinBufferBytes, out _)) continue;
+
+            // A full pipe: the Send waits as a Receive would (its hold made only now), for the process to read.
+            using var hold = new ReceiveHold(request, shell, services);
+            try
+            {
+                await command.AcceptStdinAsync(stream.Data, stream.End, Options.WinRsStdinBufferBytes, hold.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!request.Aborted.IsCancellationRequested)
+            {
+                // Still full at the end of the hold (or the shell disconnected meanwhile): nothing was taken.
+                throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
+            }
         }
 
         return new SendResponseBody();

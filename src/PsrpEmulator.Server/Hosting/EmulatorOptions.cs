@@ -175,6 +175,15 @@ public sealed class EmulatorOptions : IValidatableObject
     /// </summary>
     public int WinRsCodePage { get; set; } = 437;
 
+    /// <summary>
+    /// A WinRS command's stdin pipe, in bytes: what its process has not read yet. A Send that does not fit waits (as a
+    /// writer to a full pipe) until the process reads or the Send's OperationTimeout (bounded by MaxReceiveHold) passes,
+    /// then gets <c>w:TimedOut</c> with nothing taken. The size, and that WinRM answers so, are the emulator's choice
+    /// (UNVERIFIED); a larger Send is taken once the pipe is empty.
+    /// </summary>
+    [Range(4096, int.MaxValue)]
+    public int WinRsStdinBufferBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Journal entries kept in memory (oldest are discarded).</summary>
     [Range(1, 1_000_000)]
     public int JournalCapacity { get; set; } = 10_000;

@@ -32,6 +32,11 @@ internal sealed class WinRsCommand : ICommandLineHost
         AllowSynchronousContinuations = true,
     });
     private readonly CancellationTokenSource _stop = new();
+    // The stdin pipe's fill: bytes sent and not yet read by the process, and a Send waiting for room (guarded by _stdinLock).
+    private readonly Lock _stdinLock = new();
+    private long _stdinUnread;
+    private bool _stdinClosed;
+    private TaskCompletionSource? _stdinRoom;
     private Task _run = Task.CompletedTask;
     private int _dropped;
 
@@ -83,6 +88,8 @@ internal sealed class WinRsCommand : ICommandLineHost
         }
 
         ExitCode = exitCode;
+        // The process is gone, and its stdin pipe with it: later stdin goes nowhere (nothing waits for room).
+        CloseStdin();
         if (State == WinRsCommandState.Running) State = WinRsCommandState.Done;
         Output.Complete(exitCode);
         Log.PipelineFinished(_shell.Services.Logger, _shell.ShellId, CommandId, "exit code " + exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -136,11 +143,11 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public async ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
     {
-        if (_stdin.Reader.TryRead(out var ready)) return ready;
+        if (_stdin.Reader.TryRead(out var ready)) return Read(ready);
         Output.Publish();
         try
         {
-            return await _stdin.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return Read(await _stdin.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (ChannelClosedException)
         {
@@ -148,11 +155,73 @@ internal sealed class WinRsCommand : ICommandLineHost
         }
     }
 
-    /// <summary>Send to stdin; <paramref name="end"/> closes stdin.</summary>
-    public void AcceptStdin(ReadOnlyMemory<byte> data, bool end)
+    // What the process read leaves the pipe: a Send waiting for room may go on.
+    private ReadOnlyMemory<byte> Read(ReadOnlyMemory<byte> chunk)
     {
-        if (!data.IsEmpty) _stdin.Writer.TryWrite(data.ToArray());
-        if (end) _stdin.Writer.TryComplete();
+        TaskCompletionSource? room;
+        lock (_stdinLock)
+        {
+            _stdinUnread -= chunk.Length;
+            room = _stdinRoom;
+            _stdinRoom = null;
+        }
+
+        room?.TrySetResult();
+        return chunk;
+    }
+
+    /// <summary>
+    /// Send to stdin (<paramref name="end"/> closes it). Data that does not fit in the pipe's
+    /// <paramref name="capacity"/> waits for the process to read, until <paramref name="hold"/> ends (then
+    /// <see cref="OperationCanceledException"/>, nothing taken); data larger than the pipe goes in once it is empty.
+    /// </summary>
+    public async ValueTask AcceptStdinAsync(ReadOnlyMemory<byte> data, bool end, int capacity, CancellationToken hold)
+    {
+        while (!TryAcceptStdin(data, end, capacity, out var room))
+        {
+            await room!.WaitAsync(hold).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AcceptStdinAsync"/> without waiting: false, with the task that completes when the process has read
+    /// something, when the data does not fit now (nothing is taken).
+    /// </summary>
+    public bool TryAcceptStdin(ReadOnlyMemory<byte> data, bool end, int capacity, out Task? room)
+    {
+        room = null;
+        if (!data.IsEmpty)
+        {
+            lock (_stdinLock)
+            {
+                // Stdin closed (the process ended, or an earlier Send ended it): what is sent goes nowhere.
+                if (!_stdinClosed && _stdinUnread > 0 && _stdinUnread + data.Length > capacity)
+                {
+                    room = (_stdinRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    return false;
+                }
+
+                if (_stdin.Writer.TryWrite(data.ToArray())) _stdinUnread += data.Length;
+            }
+        }
+
+        if (end) CloseStdin();
+        return true;
+    }
+
+    // Stdin closed (stop, terminate): a Send waiting for room is let go.
+    private void CloseStdin()
+    {
+        _stdin.Writer.TryComplete();
+        TaskCompletionSource? room;
+        lock (_stdinLock)
+        {
+            _stdinClosed = true;
+            room = _stdinRoom;
+            _stdinRoom = null;
+        }
+
+        room?.TrySetResult();
     }
 
     /// <summary>Ctrl+C / Ctrl+Break: ends a running process (STATUS_CONTROL_C_EXIT); completes when its exit is buffered.</summary>
@@ -160,7 +229,7 @@ internal sealed class WinRsCommand : ICommandLineHost
     {
         if (State != WinRsCommandState.Running) return Task.CompletedTask;
         _stop.Cancel();
-        _stdin.Writer.TryComplete();
+        CloseStdin();
         return _run;
     }
 
@@ -169,7 +238,7 @@ internal sealed class WinRsCommand : ICommandLineHost
     {
         State = WinRsCommandState.Closed;
         _stop.Cancel();
-        _stdin.Writer.TryComplete();
+        CloseStdin();
         _context.Remove(this);
     }
 }
