@@ -708,6 +708,9 @@ internal sealed class OutputStream : ReceiveGate
                     else if (Head is OutboundMessage queued)
                     {
                         if (queued.StartsNewBatch && fragments.Count > 0) break;
+                        // A message that starts in the next response stays queued (and counted): taking it out here
+                        // freed its slot for a writer while it still waited, one object past the capacity.
+                        if (fragments.Count > 0 && EncodedLength(queued.Length, maxFragmentLength) > budget - used) break;
                         message = queued;
                         Taken(queued);
                     }

@@ -56,6 +56,24 @@ public class OutputStreamTests
     private static ulong ObjectIdOf(byte[] fragment) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(fragment);
 
     [Test]
+    public void A_message_left_for_the_next_Receive_still_counts_against_the_capacity()
+    {
+        var stream = new OutputStream(capacity: 2);
+        Assert.That((stream.TryWrite(Outbound(1, padding: 10_000)), stream.TryWrite(Outbound(2, padding: 10_000)), stream.TryWrite(Outbound(3, padding: 10_000))),
+            Is.EqualTo((true, true, false)));
+
+        // Room for one of them only: the second waits for the next Receive, still in the buffer.
+        var first = Receive(stream, budget: 15_000)!.Value;
+        Assert.That(first.Fragments.Select(ObjectIdOf), Is.EqualTo(new ulong[] { 1 }));
+
+        Assert.That((stream.TryWrite(Outbound(3, padding: 10_000)), stream.TryWrite(Outbound(4, padding: 10_000))), Is.EqualTo((true, false)),
+            "one slot was freed, not two");
+        Assert.That(stream.BufferedCount, Is.EqualTo(2));
+        Assert.That(Receive(stream, budget: 15_000)!.Value.Fragments.Select(ObjectIdOf), Is.EqualTo(new ulong[] { 2 }));
+        Assert.That(Receive(stream, budget: 15_000)!.Value.Fragments.Select(ObjectIdOf), Is.EqualTo(new ulong[] { 3 }));
+    }
+
+    [Test]
     public void String_outputs_written_into_the_buffer_are_received_as_the_fragments_of_their_messages()
     {
         var stream = new OutputStream(100);
