@@ -296,7 +296,16 @@ public sealed record ProviderFault(string Provider, string Path, bool Nested = f
 
     /// <summary>
     /// The PowerShell plugin of the Microsoft.PowerShell endpoint, as WinRM names it in the plugin failures users
-    /// quote (a custom endpoint's plugin is named after its configuration; the emulator uses this name for all).
+    /// quote.
     /// </summary>
     public static readonly ProviderFault PowerShellPlugin = new("microsoft.powershell", @"C:\Windows\system32\pwrshplugin.dll");
+
+    /// <summary>
+    /// The PowerShell plugin of an endpoint: WinRM names a plugin after its configuration, the built-in ones in lower
+    /// case (microsoft.powershell, microsoft.powershell32...), a registered one as it was registered. The DLL path is
+    /// Windows PowerShell's for all (a PowerShell 7 endpoint's plugin lives in its installation: UNVERIFIED here).
+    /// </summary>
+    public static ProviderFault PowerShellPluginOf(string configurationName) =>
+        string.Equals(configurationName, "Microsoft.PowerShell", StringComparison.OrdinalIgnoreCase) ? PowerShellPlugin
+        : new(configurationName.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase) ? configurationName.ToLowerInvariant() : configurationName, PowerShellPlugin.Path);
 }

@@ -174,6 +174,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         {
             fault = e.Reason;
             response = FaultEnvelope(envelope?.Header, computer, e.Reason, e.Arguments);
+            if (e.Provider is { } provider && response.Body is FaultBody faultBody) response = response with { Body = faultBody with { Provider = provider } };
         }
         catch (EnvelopeException e)
         {

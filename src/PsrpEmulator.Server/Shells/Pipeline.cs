@@ -58,7 +58,7 @@ internal sealed class Pipeline : IPipelineHost
             // it; the chunk that would pass the maximum is not counted and closes the command.
             if (quota >= 0 && data.Length > quota - _receivedDataSize)
             {
-                closing = new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, quota);
+                closing = new WsManFaultException(WsManFaultReason.ReceivedDataSizeExceeded, quota) { Provider = _shell.Plugin };
                 messages = [];
             }
             else
@@ -70,7 +70,7 @@ internal sealed class Pipeline : IPipelineHost
                 }
                 catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ReceivedObjectSizeExceeded)
                 {
-                    closing = e;
+                    closing = new WsManFaultException(e.Reason, e.Arguments) { Provider = _shell.Plugin };
                     messages = [];
                 }
             }
@@ -378,7 +378,7 @@ internal sealed class Pipeline : IPipelineHost
     /// </summary>
     public void ThrowIfClosedByQuota()
     {
-        if (Volatile.Read(ref _closedBy) is { } closed) throw new WsManFaultException(closed.Reason, closed.Arguments);
+        if (Volatile.Read(ref _closedBy) is { } closed) throw new WsManFaultException(closed.Reason, closed.Arguments) { Provider = closed.Provider };
     }
 
     private void CloseTransport()

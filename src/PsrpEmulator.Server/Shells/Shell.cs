@@ -83,6 +83,9 @@ internal sealed class Shell
     /// <summary>The largest object received, in bytes (the endpoint's MaximumReceivedObjectSizeMB); -1: unlimited.</summary>
     public int MaximumReceivedObjectSize { get; }
 
+    /// <summary>This endpoint's PowerShell plugin, as its faults name it.</summary>
+    public ProviderFault Plugin => ProviderFault.PowerShellPluginOf(ConfigurationName);
+
     public TimeSpan MaxIdleTimeout { get; }
     public string Owner { get; }
     public string? ClientIp { get; private set; }

@@ -8,4 +8,7 @@ internal sealed class WsManFaultException(WsManFaultReason reason, params object
 {
     public WsManFaultReason Reason { get; } = reason;
     public object?[] Arguments { get; } = args;
+
+    /// <summary>The shell plugin that raised it, when not the table's (a PowerShell endpoint's own plugin name).</summary>
+    public ProviderFault? Provider { get; init; }
 }

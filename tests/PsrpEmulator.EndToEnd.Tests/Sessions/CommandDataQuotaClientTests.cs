@@ -14,7 +14,11 @@ namespace PsrpEmulator.EndToEnd.Tests.Sessions;
 /// </summary>
 public class CommandDataQuotaClientTests : SessionTestBase
 {
-    protected override void Configure(EmulatorOptions options) => options.MaximumReceivedDataSizePerCommandMB = 1;
+    protected override void Configure(EmulatorOptions options)
+    {
+        options.MaximumReceivedDataSizePerCommandMB = 1;
+        options.Endpoints["ITTasks"] = new EndpointOptions();
+    }
 
     private static readonly PsValue Big = PsPrimitive.String(new string('x', 300_000));
 
@@ -43,6 +47,19 @@ public class CommandDataQuotaClientTests : SessionTestBase
 
         var result = await AdvanceAsync(client.InvokeAsync(session, "\"hello\""));
         Assert.That(result.OutputText, Is.EqualTo(new[] { "hello" }), "only the command was closed");
+    }
+
+    [Test]
+    public async Task The_fault_of_a_custom_endpoint_names_its_plugin()
+    {
+        var client = NewClient();
+        var session = await AdvanceAsync(client.NewSessionAsync(Target, Credential, "ITTasks", sessionOption: Option));
+        var pipeline = await AdvanceAsync(client.StartAsync(session, new RemoteScript("$input | ForEach-Object { $_.Length }")));
+        for (var i = 0; i < 3; i++) await AdvanceAsync(client.SendInputAsync(session, pipeline, Big));
+
+        var e = await Assert.ThrowsAsync<PSRemotingException>(() => AdvanceAsync(client.SendInputAsync(session, pipeline, Big)));
+
+        Assert.That(((WsManFaultException)e!.InnerException!).Fault.Provider?.Provider, Is.EqualTo("ITTasks"));
     }
 
     [Test]

@@ -114,6 +114,19 @@ public class CommandDataQuotaTests
         Assert.That(pipeline.Output.TryReceiveNow(100_000, 100_000, [])!.Completed, Is.True);
     }
 
+    [TestCase("Microsoft.PowerShell", "microsoft.powershell")]
+    [TestCase("Microsoft.PowerShell32", "microsoft.powershell32")]
+    [TestCase("ITTasks", "ITTasks")]
+    public void The_fault_names_the_endpoints_plugin_as_WinRM_registers_it(string configuration, string provider)
+    {
+        var pipeline = new Pipeline(NewShell(maximum: 10, maximumObject: 10 << 20, configuration), Guid.NewGuid().ToString(), null);
+
+        var fault = Assert.Throws<WsManFaultException>(() => pipeline.AcceptData(InputFragment(1, "abc"), []))!;
+
+        Assert.That(fault.Provider, Is.EqualTo(new ProviderFault(provider, @"C:\Windows\system32\pwrshplugin.dll")));
+        Assert.That(Assert.Throws<WsManFaultException>(pipeline.ThrowIfClosedByQuota)!.Provider, Is.EqualTo(fault.Provider), "and keeps naming it");
+    }
+
     [Test]
     public void A_maximum_object_size_of_0_lets_no_object_through_and_is_no_crash()
     {
@@ -151,10 +164,10 @@ public class CommandDataQuotaTests
 
     private static Pipeline NewPipeline(int maximum, int maximumObject = 10 << 20) => new(NewShell(maximum, maximumObject), Guid.NewGuid().ToString(), null);
 
-    private static Shell NewShell(int maximum, int maximumObject)
+    private static Shell NewShell(int maximum, int maximumObject, string configuration = "Microsoft.PowerShell")
     {
         var services = new ShellServices(new EmulatorOptions(), BehaviourCatalog.LoadDefault(), TimeProvider.System, NullLogger.Instance, new Journal(100), ScenarioSettings.Empty);
-        var endpoint = new EndpointSettings("Microsoft.PowerShell", OutputBufferMode.Block, 1000, TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), maximum, maximumObject);
+        var endpoint = new EndpointSettings(configuration, OutputBufferMode.Block, 1000, TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), maximum, maximumObject);
         return new Shell(services, "Server01", Guid.NewGuid().ToString(), null, "http://schemas.microsoft.com/powershell/Microsoft.PowerShell", endpoint, "psrp",
             null, TimeSpan.FromMinutes(10), OutputBufferMode.Block, null, null, null);
     }
