@@ -126,7 +126,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
                     registry.Remove(shell);
                     shell.Close();
                     Diagnostics.Log.ShellObjectQuotaExceeded(services.Logger, shell.ShellId);
-                    throw new WsManFaultException(e.Reason, e.Arguments) { Provider = shell.Plugin };
+                    throw;
                 }
             }
         }

@@ -454,12 +454,17 @@ internal sealed class OutputStream : ReceiveGate
                 _completed = true;
             }
 
-            // Writers still waiting for room find the stream closed.
-            foreach (var (_, written) in _blocked ?? []) written.TrySetException(new ChannelClosedException());
-            _blocked = null;
+            FailBlockedWriters();
         }
 
         Publish();
+    }
+
+    // Writers still waiting for room find the stream closed (under the gate's monitor).
+    private void FailBlockedWriters()
+    {
+        foreach (var (_, written) in _blocked ?? []) written.TrySetException(new ChannelClosedException());
+        _blocked = null;
     }
 
     /// <summary>
@@ -474,8 +479,7 @@ internal sealed class OutputStream : ReceiveGate
             _completed = true;
             _final = null;
             _finalSent = false;
-            foreach (var (_, written) in _blocked ?? []) written.TrySetException(new ChannelClosedException());
-            _blocked = null;
+            FailBlockedWriters();
         }
 
         Publish();

@@ -66,11 +66,11 @@ internal sealed class Pipeline : IPipelineHost
                 _receivedDataSize += data.Length;
                 try
                 {
-                    messages = Shell.Defragment(ref _defragmenter, data, _shell.MaximumReceivedObjectSize);
+                    messages = _shell.Defragment(ref _defragmenter, data);
                 }
                 catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ReceivedObjectSizeExceeded)
                 {
-                    closing = new WsManFaultException(e.Reason, e.Arguments) { Provider = _shell.Plugin };
+                    closing = e;
                     messages = [];
                 }
             }

@@ -248,7 +248,7 @@ internal sealed class Shell
         IReadOnlyList<PsrpMessage> messages;
         lock (_lock)
         {
-            messages = Defragment(ref _poolInput, data, MaximumReceivedObjectSize);
+            messages = Defragment(ref _poolInput, data);
         }
 
         foreach (var message in messages)
@@ -506,8 +506,9 @@ internal sealed class Shell
     /// Decodes fragments; on a protocol error the defragmenter is dropped so later data starts clean. It exists only
     /// while a message is half received (idle shells keep none).
     /// </summary>
-    internal static IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data, int maximumObjectSize)
+    internal IReadOnlyList<PsrpMessage> Defragment(ref Defragmenter? defragmenter, ReadOnlyMemory<byte> data)
     {
+        var maximumObjectSize = MaximumReceivedObjectSize;
         // 0 MB lets no object through: a defragmenter's maximum is at least 1 byte, less than any message.
         defragmenter ??= new Defragmenter(maximumObjectSize < 0 ? int.MaxValue : Math.Max(1, maximumObjectSize));
         try
@@ -520,7 +521,7 @@ internal sealed class Shell
         {
             // PowerShell's ReceivedObjectSizeExceededMaximumServer (it counts the fragment headers too).
             defragmenter = null;
-            throw new WsManFaultException(WsManFaultReason.ReceivedObjectSizeExceeded, size, maximumObjectSize);
+            throw new WsManFaultException(WsManFaultReason.ReceivedObjectSizeExceeded, size, maximumObjectSize) { Provider = Plugin };
         }
         catch (FragmentException e)
         {
