@@ -19,6 +19,32 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
     }
 
+    [TestCase("& { 'one'; 'two' }")]
+    [TestCase(". {\n  'one'\n  'two'\n}")]
+    [TestCase("& { & { 'one'; 'two' } }")]
+    public async Task A_script_that_invokes_a_script_block_whole_runs_its_statements(string script)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(script);
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "one", "two" }));
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+    }
+
+    [Test]
+    public async Task An_unknown_command_in_an_invoked_script_block_is_reported_by_its_own_name()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("'before'; & { Get-Frobnicator }");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "before" }));
+        Assert.That(events.OfType<ErrorEvent>().Single().Error.Message, Does.StartWith("The term 'Get-Frobnicator' is not recognized"));
+    }
+
     [Test]
     public async Task Opening_a_pool_negotiates_capability_and_reports_the_shell()
     {

@@ -43,6 +43,16 @@ public sealed partial class BehaviourCatalog
 
         if (Find(text) is { } found) return new ScriptedBehaviour(found.Rule, found.Captures, this, locals);
 
+        // A script that only invokes a script block (& { ... }) runs the block's statements; rules match them.
+        if (pipeline.Commands is [{ IsScript: true }, ..] && pipeline.ExtraStatements.Count == 0)
+        {
+            while (Statements.ScriptBlockBody(text) is { } body)
+            {
+                text = body;
+                if (Find(text) is { } inner) return new ScriptedBehaviour(inner.Rule, inner.Captures, this, locals);
+            }
+        }
+
         if (pipeline.Commands.Count == 0 || text.Length == 0) return EmptyScript.Instance;
         if (pipeline.Commands[0].IsScript && Statements.Split(text) is { Count: > 1 })
         {

@@ -74,6 +74,67 @@ internal static class Statements
         }
     }
 
+    /// <summary>
+    /// The body of a script block invoked whole: <c>&amp; { body }</c> or <c>. { body }</c> with nothing after the closing
+    /// brace (how powershell.exe command lines are commonly written: <c>-Command "&amp; { ... }"</c>). Null for anything
+    /// else: arguments or a pipeline after the block, a variable or a path after the operator.
+    /// </summary>
+    public static string? ScriptBlockBody(string text)
+    {
+        var start = 0;
+        while (start < text.Length && char.IsWhiteSpace(text[start])) start++;
+        if (start >= text.Length || text[start] is not ('&' or '.')) return null;
+        var open = start + 1;
+        while (open < text.Length && char.IsWhiteSpace(text[open])) open++;
+        if (open >= text.Length || text[open] != '{') return null;
+        var close = MatchingClose(text, open);
+        if (close < 0 || text.AsSpan(close + 1).Trim().Length > 0) return null;
+        return text[(open + 1)..close].Trim();
+    }
+
+    // The brace closing the one at open, with Split's rules for quotes and escapes; -1 when it is not closed.
+    private static int MatchingClose(string text, int open)
+    {
+        var depth = 0;
+        for (var i = open; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\'':
+                    for (i++; i < text.Length && !(text[i] == '\'' && (i + 1 >= text.Length || text[i + 1] != '\'')); i++)
+                    {
+                        if (text[i] == '\'') i++;
+                    }
+
+                    break;
+                case '"':
+                    for (i++; i < text.Length && text[i] != '"'; i++)
+                    {
+                        if (text[i] == '`') i++;
+                    }
+
+                    break;
+                case '`':
+                    i++;
+                    break;
+                case '#' when i == 0 || char.IsWhiteSpace(text[i - 1]):
+                    // A comment runs to the end of the line (a brace in it does not count).
+                    var eol = text.IndexOf('\n', i);
+                    if (eol < 0) return -1;
+                    i = eol;
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (--depth == 0) return text[i] == '}' ? i : -1;
+                    break;
+            }
+        }
+
+        return -1;
+    }
+
     private static bool NextLineStartsWithPipe(string text, int newline, ref int blankRunEnd)
     {
         // The newlines of one blank run share its end: it is found once.

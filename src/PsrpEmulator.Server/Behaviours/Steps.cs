@@ -37,6 +37,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         var output = to ?? host;
         if (Catalog.Find(text) is not { } found)
         {
+            // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own.
+            if (Statements.ScriptBlockBody(text) is { } body)
+            {
+                await RunStatementAsync(body, to);
+                return;
+            }
+
             // No rule for the whole text: its statements one by one, when it has several.
             if (Statements.Split(text) is { Count: > 1 } statements)
             {

@@ -265,6 +265,34 @@ public class CmdShellTests : EmulatorTestBase
         Assert.That(exitCode, Is.EqualTo(3));
     }
 
+    /// <summary>How winrm-client (Node), Chef and many scripts wrap a script: -Command "&amp; { ... }".</summary>
+    [Test]
+    public async Task Powershell_exe_runs_the_statements_of_a_script_block_invoked_whole_and_its_exit_ends_the_process()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-NonInteractive", "-NoLogo", "-ExecutionPolicy", "Bypass",
+            "-InputFormat", "Text", "-Command", "\"& { 'before'; $env:COMPUTERNAME; exit 4; 'after' }\"");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("before\r\nPSRPEMU01\r\n"));
+        Assert.That(stderr, Is.Empty);
+        Assert.That(exitCode, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task Powershell_exe_names_the_unknown_command_inside_a_script_block_not_the_call_operator()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-Command", "\"& { Get-Frobnicator }\"");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Does.Contain("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(exitCode, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Powershell_exe_exits_one_when_the_last_of_several_statements_fails()
     {

@@ -29,6 +29,27 @@ public class StatementSplittingTests
         Assert.That(string.Join("|", Statements.Split(text)), Is.EqualTo(expected));
     }
 
+    [TestCase("& { Get-Date }", "Get-Date")]
+    [TestCase("&{'a'; 'b'}", "'a'; 'b'")]
+    [TestCase(". {\n  $x = 1\n  $x\n}  ", "$x = 1\n  $x")]
+    [TestCase("& { '}'; \"{\"; # }\n 2 }", "'}'; \"{\"; # }\n 2")]
+    [TestCase("& { & { 1 } }", "& { 1 }")]
+    [TestCase("& { }", "")]
+    public void A_script_block_invoked_whole_gives_its_body(string text, string body) =>
+        Assert.That(Statements.ScriptBlockBody(text), Is.EqualTo(body));
+
+    [TestCase("& { 1 } | Sort-Object")]
+    [TestCase("& { param($a) $a } 5")]
+    [TestCase("& $block")]
+    [TestCase(".\\script.ps1")]
+    [TestCase("& { 1 }; 2")]
+    [TestCase("& { unclosed")]
+    [TestCase("& { 1 ) }")]
+    [TestCase("{ 1 }")]
+    [TestCase("Get-Date")]
+    public void Anything_else_is_not_a_script_block_invocation(string text) =>
+        Assert.That(Statements.ScriptBlockBody(text), Is.Null);
+
     /// <summary>Script text is the client's: a few hundred KB of newlines or piped lines must split in linear time.</summary>
     [TestCase("\n", 400_000)]
     [TestCase("a |\n", 100_000)]

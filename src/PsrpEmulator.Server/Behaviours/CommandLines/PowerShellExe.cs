@@ -92,7 +92,12 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         // rest does not, and N is the exit code (about_PowerShell_exe), unless a terminating error came first.
         var text = script;
         int? exitCode = null;
-        if (catalog.Find(script) is null && FindExit(script) is { } exit) (text, exitCode) = exit;
+        if (catalog.Find(script) is null)
+        {
+            // -Command "& { ... }": the block's statements are the script's (an exit in it ends powershell.exe).
+            while (catalog.Find(text) is null && Statements.ScriptBlockBody(text) is { } body) text = body;
+            if (FindExit(text) is { } exit) (text, exitCode) = exit;
+        }
 
         var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])]);
         var resolved = catalog.Resolve(pipeline);
