@@ -23,6 +23,10 @@ internal sealed class NameScope
     public NameScope WithLoopVariable(string name) =>
         new(new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { name, "_" }, inLoop: true);
 
+    /// <summary>These names and one more (a value a step sets for the steps after it).</summary>
+    public NameScope With(string name) =>
+        new(new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { name }, InLoop);
+
     public bool Contains(string name) => names.Contains(name);
 
     public string Describe() => string.Join(", ", names.Order(StringComparer.OrdinalIgnoreCase).Select(n => "{" + n + "}"));

@@ -22,6 +22,14 @@ public class CmdShellTests : EmulatorTestBase
             steps:
               - sleep: 30
               - stdout: "late\r\n"
+          - match: setup.exe
+            steps:
+              - stdout: "Name? "
+              - stdin: line
+              - stdout: "Hello, {line}.\r\nContinue? [y/n] "
+              - stdin: line
+              - stdout: "answer '{line}'\r\n"
+              - stdin: echo
         """;
 
     protected override void Configure(EmulatorOptions options) => options.MaxReceiveHold = TimeSpan.FromMinutes(5);
@@ -89,6 +97,53 @@ public class CmdShellTests : EmulatorTestBase
         Assert.That(stdout, Is.EqualTo("line 1\r\nline 2\r\n"));
         Assert.That(stderr, Is.Empty);
         Assert.That(exitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_prompting_program_reads_one_line_per_answer_and_sees_the_rest_of_stdin_after_it()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "setup.exe");
+
+        // The first prompt is received before any answer: the program waits for its line.
+        var first = (ReceiveResponseBody)(await AdvanceUntilAsync(SendReceiveAsync(shellId, commandId), TimeSpan.FromSeconds(1))).Body;
+        Assert.That(string.Concat(first.Streams.Where(s => s.Name == "stdout").Select(s => Encoding.ASCII.GetString(s.Data.Span))), Is.EqualTo("Name? "));
+        Assert.That(first.CommandState!.State, Is.Not.EqualTo(WsManCommandStates.Done));
+
+        // One Send carries the name, the answer (with a bare line feed) and more; a line end may also come later.
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.ASCII.GetBytes("Ada\r\ny"))]));
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.ASCII.GetBytes("es\nrest 1\r\n"))]));
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.ASCII.GetBytes("rest 2"), End: true)]));
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("Hello, Ada.\r\nContinue? [y/n] answer 'yes'\r\nrest 1\r\nrest 2"));
+        Assert.That(stderr, Is.Empty);
+        Assert.That(exitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_line_read_at_the_end_of_stdin_is_what_came_and_later_reads_are_empty()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "setup.exe");
+
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.ASCII.GetBytes("Bob"), End: true)]));
+        var (stdout, _, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("Name? Hello, Bob.\r\nContinue? [y/n] answer ''\r\n"));
+        Assert.That(exitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_line_longer_than_the_emulator_keeps_is_cut_and_the_rest_is_the_next_line()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "setup.exe");
+
+        await _transport.SendAsync(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, Encoding.ASCII.GetBytes(new string('a', 70_000)), End: true)]));
+        var (stdout, _, _) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo($"Name? Hello, {new string('a', 65_536)}.\r\nContinue? [y/n] answer '{new string('a', 70_000 - 65_536)}'\r\n"));
     }
 
     [Test]

@@ -83,10 +83,19 @@ public class CommandLineTests
         Assert.That(resolved.Description, Is.EqualTo("mine"));
     }
 
+    [Test]
+    public void A_line_read_from_stdin_is_a_name_for_the_steps_after_it_only()
+    {
+        var catalog = BehaviourCatalog.Parse("cmd:\n  - match: x\n    steps:\n      - stdin: line\n      - stdout: '{line}'\n", "s.yaml");
+
+        Assert.That(((CommandLineBehaviour)catalog.ResolveCommandLine("x")).Rule.Steps, Has.Count.EqualTo(2));
+    }
+
     [TestCase("cmd:\n  - match: x\n    steps:\n      - exit: 1\n      - stdout: y\n", "line 4, column 9: 'exit:' ends a rule")]
     [TestCase("cmd:\n  - match: x\n    steps:\n      - print: y\n", "line 4, column 9: unknown cmd step 'print'")]
     [TestCase("cmd:\n  - regex: 'a(?<n>b)'\n    steps:\n      - stdout: '{m}'\n", "line 4")]
-    [TestCase("cmd:\n  - match: x\n    steps:\n      - stdin: read\n", "stdin: supports 'echo'")]
+    [TestCase("cmd:\n  - match: x\n    steps:\n      - stdin: read\n", "stdin: supports 'echo' and 'line'")]
+    [TestCase("cmd:\n  - match: x\n    steps:\n      - stdout: '{line}'\n      - stdin: line\n", "line 4")]
     [TestCase("cmd:\n  - steps: []\n", "needs 'match:'")]
     public void Cmd_rule_mistakes_are_load_errors_with_their_position(string yaml, string expected)
     {

@@ -105,8 +105,21 @@ internal sealed class CommandLineParser
                         break;
                     case "stdin":
                         var mode = Scalar(value, kind);
-                        if (!string.Equals(mode, "echo", StringComparison.OrdinalIgnoreCase)) throw Error(value, $"stdin: supports 'echo', not '{mode}'");
-                        steps.Add(new EchoStdinStep());
+                        if (string.Equals(mode, "echo", StringComparison.OrdinalIgnoreCase))
+                        {
+                            steps.Add(new EchoStdinStep());
+                        }
+                        else if (string.Equals(mode, "line", StringComparison.OrdinalIgnoreCase))
+                        {
+                            // The steps after it may print the line: {line}.
+                            steps.Add(new ReadLineStdinStep());
+                            names = names.With(ReadLineStdinStep.LineName);
+                        }
+                        else
+                        {
+                            throw Error(value, $"stdin: supports 'echo' and 'line', not '{mode}'");
+                        }
+
                         break;
                     default:
                         if (i != seq.Children.Count - 1) throw Error(keyNode, "'exit:' ends a rule: it must be the last step");

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>Everything a running command-line step needs.</summary>
@@ -7,6 +9,22 @@ internal sealed class CommandLineContext(ICommandLineHost host, TimeProvider tim
     public TimeProvider Time => time;
     public RunScope Scope => scope;
     public CancellationToken CancellationToken => cancellationToken;
+
+    /// <summary>Stdin read past the line a <c>stdin: line</c> step took: the next stdin step reads it first.</summary>
+    public ReadOnlyMemory<byte> PendingStdin { get; set; }
+
+    /// <summary>The next stdin chunk: what a line read left over, else the next Send's; null at the end of stdin.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync()
+    {
+        if (!PendingStdin.IsEmpty)
+        {
+            var pending = PendingStdin;
+            PendingStdin = ReadOnlyMemory<byte>.Empty;
+            return pending;
+        }
+
+        return await host.ReadStdinAsync(cancellationToken).ConfigureAwait(false);
+    }
 }
 
 internal abstract class CommandLineStep
@@ -45,7 +63,7 @@ internal sealed class EchoStdinStep : CommandLineStep
     public override async ValueTask RunAsync(CommandLineContext context)
     {
         var decoder = context.Host.Encoding.GetDecoder();
-        while (await context.Host.ReadStdinAsync(context.CancellationToken).ConfigureAwait(false) is { } chunk)
+        while (await context.ReadStdinAsync().ConfigureAwait(false) is { } chunk)
         {
             await context.Host.WriteTextAsync(WinRsStreams.Stdout, Decode(decoder, chunk, flush: false), context.CancellationToken).ConfigureAwait(false);
         }
@@ -58,6 +76,49 @@ internal sealed class EchoStdinStep : CommandLineStep
         var chars = new char[decoder.GetCharCount(bytes.Span, flush)];
         var count = decoder.GetChars(bytes.Span, chars, flush);
         return new string(chars, 0, count);
+    }
+}
+
+/// <summary>
+/// <c>stdin: line</c>: waits for one line on stdin (a program's prompt answered, as <c>set /p</c> reads it) and binds
+/// it, without its line end and in the shell's code page, to <c>{line}</c> for the steps after it. At the end of stdin
+/// the line is what came (maybe empty). What came after the line end waits for the next stdin step. A line is at most
+/// <see cref="MaxLineBytes"/>: a longer one is cut there.
+/// </summary>
+internal sealed class ReadLineStdinStep : CommandLineStep
+{
+    public const string LineName = "line";
+
+    /// <summary>Bounds what one line may hold in the emulator (a client sending without line ends).</summary>
+    public const int MaxLineBytes = 64 * 1024;
+
+    public override async ValueTask RunAsync(CommandLineContext context)
+    {
+        var line = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            if (await context.ReadStdinAsync().ConfigureAwait(false) is not { } chunk) break;
+            var end = chunk.Span.IndexOf((byte)'\n');
+            var take = end >= 0 ? end : chunk.Length;
+            var room = MaxLineBytes - line.WrittenCount;
+            if (take > room)
+            {
+                line.Write(chunk.Span[..room]);
+                context.PendingStdin = chunk[room..];
+                break;
+            }
+
+            line.Write(chunk.Span[..take]);
+            if (end >= 0)
+            {
+                context.PendingStdin = chunk[(end + 1)..];
+                break;
+            }
+        }
+
+        var bytes = line.WrittenSpan;
+        if (bytes.Length > 0 && bytes[^1] == (byte)'\r') bytes = bytes[..^1];
+        context.Scope.Push(LineName, context.Host.Encoding.GetString(bytes));
     }
 }
 
