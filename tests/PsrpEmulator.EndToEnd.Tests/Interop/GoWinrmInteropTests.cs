@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests.Interop;
+
+/// <summary>
+/// github.com/masterzen/winrm (Debian's golang-github-masterzen-winrm-dev, the Go WinRM library Packer and Terraform
+/// use; nobody here wrote it) against the emulator over HTTP: WinRS cmd shells with Basic auth and with NTLM (Azure's
+/// go-ntlmssp, no message encryption), stdin, exit codes and its powershell.exe -EncodedCommand wrapper. A small
+/// driver (<c>Interop/go/winrm_client.go</c>) is built once per test run; <c>.ci/run</c> installs Go and the library.
+/// The tests report Ignored without them.
+/// </summary>
+[NonParallelizable]
+[TestFixture("basic")]
+[TestFixture("ntlm")]
+public class GoWinrmInteropTests(string auth) : EmulatorTestBase
+{
+    /// <summary>Debian's GOPATH, where its golang-github-* packages put their sources.</summary>
+    private const string GoPath = "/usr/share/gocode";
+
+    private static readonly Lazy<(string? Driver, string? Problem)> Driver = new(Build);
+
+    protected override string? ScenarioYaml => """
+        cmd:
+          - name: a tool writing both streams
+            match: build.exe --all
+            steps:
+              - stdout: "compiling\r\n"
+              - stderr: "warning: deprecated flag\r\n"
+              - stdout: "done\r\n"
+              - exit: 2
+        """;
+
+    [SetUp]
+    public void RequireGoWinrm()
+    {
+        if (Driver.Value.Problem is { } problem) Assert.Ignore(problem);
+    }
+
+    [Test]
+    public async Task Run_returns_stdout_and_exit_code_zero_and_closes_command_and_shell()
+    {
+        var result = await RunAsync("run", "echo hello world");
+
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("hello world\r\n"));
+        Assert.That(result.GetProperty("stderr").GetString(), Is.Empty);
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.Zero);
+        var journal = Emulator.Journal.Snapshot();
+        Assert.That(journal.Where(e => e.HttpStatus == 200).Select(e => e.User).Distinct(), Is.EqualTo(new[] { "psrp" }));
+        // The command is closed (Signal terminate) before the shell is deleted; a Receive may be repeated.
+        var actions = journal.Where(e => e.HttpStatus == 200).Select(e => e.Action).Distinct();
+        Assert.That(actions, Is.EqualTo(new[] { "Create", "Command", "Receive", "Signal", "Delete" }));
+        Assert.That(journal.Any(e => e.Action == "(authenticating)"), Is.EqualTo(auth == "ntlm"));
+    }
+
+    [Test]
+    public async Task Run_returns_both_streams_and_the_scripted_exit_code()
+    {
+        var result = await RunAsync("run", "build.exe --all");
+
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("compiling\r\ndone\r\n"));
+        Assert.That(result.GetProperty("stderr").GetString(), Is.EqualTo("warning: deprecated flag\r\n"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Run_of_an_unknown_program_gets_cmd_exe_not_recognized_and_exit_code_one()
+    {
+        var result = await RunAsync("run", "frobnicate /x");
+
+        Assert.That(result.GetProperty("stdout").GetString(), Is.Empty);
+        Assert.That(result.GetProperty("stderr").GetString(),
+            Is.EqualTo("'frobnicate' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Run_with_input_sends_stdin_with_its_end_and_more_echoes_it()
+    {
+        var result = await RunAsync("stdin", "more", "line 1\r\nline 2\r\n");
+
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("line 1\r\nline 2\r\n"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.Zero);
+        Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Send" && e.HttpStatus == 200), Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
+    public async Task Powershell_runs_an_encoded_script_with_output_on_stdout_and_errors_as_clixml_on_stderr()
+    {
+        var result = await RunAsync("ps", "'hello'; $env:COMPUTERNAME; Get-Frobnicator");
+
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("hello\r\nPSRPEMU01\r\n"));
+        Assert.That(result.GetProperty("stderr").GetString(), Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(1), "powershell.exe exits 1 when $? is false after the last statement");
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_refused_with_401()
+    {
+        var result = await RunAsync("run", ["echo hi"], password: "wrong");
+
+        Assert.That(result.GetProperty("error").GetString(), Does.StartWith("http response error: 401"));
+        Assert.That(Emulator.Journal.Snapshot().Select(e => e.HttpStatus), Is.All.EqualTo(401));
+    }
+
+    [Test]
+    public async Task With_allow_unencrypted_false_the_library_that_does_not_seal_is_refused()
+    {
+        await RestartEmulatorAsync(options => options.AllowUnencrypted = false);
+
+        var result = await RunAsync("run", "echo hi");
+
+        // Basic over HTTP is refused outright; NTLM gets through its handshake, then its plain body is refused.
+        Assert.That(result.GetProperty("error").GetString(), Does.StartWith("http response error: 401"));
+        Assert.That(Emulator.Journal.Snapshot().Where(e => e.Action == "Create").Select(e => e.HttpStatus), Is.All.EqualTo(401));
+    }
+
+    private Task<JsonElement> RunAsync(string kind, params string[] arguments) => RunAsync(kind, arguments, "psrp");
+
+    private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password)
+    {
+        var start = new ProcessStartInfo(Driver.Value.Driver!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Emulator.WsManUri.Host);
+        start.ArgumentList.Add(Emulator.WsManUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("psrp");
+        start.ArgumentList.Add(password);
+        start.ArgumentList.Add(auth);
+        start.ArgumentList.Add(kind);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("the Go driver did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("masterzen/winrm did not finish within 60 s; stderr: " + await stderr);
+        }
+
+        var output = await stdout;
+        TestContext.Out.WriteLine($"masterzen/winrm {auth} {kind} {string.Join(' ', arguments)} -> {output}");
+        Assert.That(process.ExitCode, Is.Zero, () => "winrm_client.go failed: " + stderr.Result);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    // Builds the driver in GOPATH mode against Debian's packaged sources (no module download), once per test run.
+    private static (string? Driver, string? Problem) Build()
+    {
+        var go = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "go")).FirstOrDefault(File.Exists);
+        if (go is null) return (null, "go is not on PATH: apt-get install golang-go golang-github-masterzen-winrm-dev to run the Go WinRM interop tests (.ci/run does).");
+        if (!File.Exists(Path.Combine(GoPath, "src", "github.com", "masterzen", "winrm", "client.go")))
+        {
+            return (null, "github.com/masterzen/winrm is not in " + GoPath + ": apt-get install golang-github-masterzen-winrm-dev (.ci/run does).");
+        }
+
+        var output = Path.Combine(Path.GetTempPath(), $"psrp-emulator-go-{Environment.ProcessId}", "winrm_client");
+        var start = new ProcessStartInfo(go) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "build", "-o", output, Path.Combine(AppContext.BaseDirectory, "Interop", "go", "winrm_client.go") }) start.ArgumentList.Add(argument);
+        start.Environment["GOPATH"] = GoPath;
+        start.Environment["GO111MODULE"] = "off";
+        start.Environment["GOFLAGS"] = string.Empty;
+        start.Environment["GOCACHE"] = Path.Combine(Path.GetTempPath(), "psrp-emulator-go-cache");
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(180_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("go build of the interop driver took over 3 minutes");
+        }
+
+        // Go and the library are there: a driver that does not build is this project's mistake, not a missing tool.
+        if (process.ExitCode != 0) throw new InvalidOperationException("go build of Interop/go/winrm_client.go failed: " + error.Result);
+        return (output, null);
+    }
+}

@@ -1,0 +1,56 @@
+// Drives github.com/masterzen/winrm (Debian's golang-github-masterzen-winrm-dev, the Go WinRM library of Packer and
+// Terraform) for GoWinrmInteropTests: one call of its public API, the result as JSON on stdout.
+//
+//	winrm_client HOST PORT USER PASSWORD AUTH KIND ARG...
+//	AUTH: basic | ntlm;  KIND: run COMMAND | stdin COMMAND INPUT (RunWithInput) | ps SCRIPT (winrm.Powershell)
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/masterzen/winrm"
+)
+
+type result struct {
+	Stdout   string `json:"stdout"`
+	Stderr   string `json:"stderr"`
+	ExitCode int    `json:"exitCode"`
+	Error    string `json:"error,omitempty"`
+}
+
+func main() {
+	args := os.Args[1:]
+	port, _ := strconv.Atoi(args[1])
+	endpoint := winrm.NewEndpoint(args[0], port, false, false, nil, nil, nil, 0)
+	params := winrm.NewParameters("PT60S", "en-US", 153600)
+	if args[4] == "ntlm" {
+		params.TransportDecorator = func() winrm.Transporter { return &winrm.ClientNTLM{} }
+	}
+
+	var r result
+	client, err := winrm.NewClientWithParameters(endpoint, args[2], args[3], params)
+	if err == nil {
+		switch args[5] {
+		case "run":
+			r.Stdout, r.Stderr, r.ExitCode, err = client.RunWithString(args[6], "")
+		case "stdin":
+			// RunWithInput: stdin ends (End="true") once the input is sent. RunWithString sends the end only after
+			// the command has finished, so a program reading to the end of stdin (more) waits for ever.
+			var stdout, stderr bytes.Buffer
+			r.ExitCode, err = client.RunWithInput(args[6], &stdout, &stderr, strings.NewReader(args[7]))
+			r.Stdout, r.Stderr = stdout.String(), stderr.String()
+		case "ps":
+			r.Stdout, r.Stderr, r.ExitCode, err = client.RunWithString(winrm.Powershell(args[6]), "")
+		}
+	}
+
+	if err != nil {
+		r.Error = err.Error()
+	}
+
+	json.NewEncoder(os.Stdout).Encode(r)
+}
