@@ -116,13 +116,27 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         Assert.That(Emulator.Journal.Snapshot().Where(e => e.Action == "Create").Select(e => e.HttpStatus), Is.All.EqualTo(401));
     }
 
+    [Test]
+    public async Task Over_https_with_the_certificate_unchecked_as_packer_s_winrm_insecure_a_command_runs()
+    {
+        await using var https = await PsrpEmulator.Testing.EmulatorInstance.StartAsync(useHttps: true);
+
+        var result = await RunAsync("run", ["echo over tls"], "psrp", https.WsManUri);
+
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("over tls\r\n"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.Zero);
+        Assert.That(https.Journal.Snapshot().Where(e => e.HttpStatus == 200).Select(e => e.Action).First(), Is.EqualTo("Create"));
+    }
+
     private Task<JsonElement> RunAsync(string kind, params string[] arguments) => RunAsync(kind, arguments, "psrp");
 
-    private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password)
+    private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password, Uri? uri = null)
     {
+        uri ??= Emulator.WsManUri;
         var start = new ProcessStartInfo(Driver.Value.Driver!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Emulator.WsManUri.Host);
-        start.ArgumentList.Add(Emulator.WsManUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.Environment["WINRM_HTTPS"] = uri.Scheme == Uri.UriSchemeHttps ? "1" : "0";
+        start.ArgumentList.Add(uri.Host);
+        start.ArgumentList.Add(uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add("psrp");
         start.ArgumentList.Add(password);
         start.ArgumentList.Add(auth);

@@ -2,7 +2,7 @@
 // Terraform) for GoWinrmInteropTests: one call of its public API, the result as JSON on stdout.
 //
 //	winrm_client HOST PORT USER PASSWORD AUTH KIND ARG...
-//	AUTH: basic | ntlm;  KIND: run COMMAND | stdin COMMAND INPUT (RunWithInput) | ps SCRIPT (winrm.Powershell)
+//	AUTH: basic | ntlm (WINRM_HTTPS=1: over HTTPS, the certificate not checked);  KIND: run COMMAND | stdin COMMAND INPUT (RunWithInput) | ps SCRIPT (winrm.Powershell)
 package main
 
 import (
@@ -25,7 +25,9 @@ type result struct {
 func main() {
 	args := os.Args[1:]
 	port, _ := strconv.Atoi(args[1])
-	endpoint := winrm.NewEndpoint(args[0], port, false, false, nil, nil, nil, 0)
+	// WINRM_HTTPS=1: HTTPS without checking the server's certificate (Packer's winrm_use_ssl with winrm_insecure).
+	https := os.Getenv("WINRM_HTTPS") == "1"
+	endpoint := winrm.NewEndpoint(args[0], port, https, https, nil, nil, nil, 0)
 	params := winrm.NewParameters("PT60S", "en-US", 153600)
 	if args[4] == "ntlm" {
 		params.TransportDecorator = func() winrm.Transporter { return &winrm.ClientNTLM{} }
