@@ -22,10 +22,31 @@ internal static class RemoteData
         return PSSerializer.Deserialize(xml);
     }
 
+    /// <summary>
+    /// A remote error record as PowerShell rehydrates it: its own id and category text from the wire
+    /// (<c>CommandNotFoundException</c>, <c>ObjectNotFound: (x:String) [], CommandNotFoundException</c>), written without
+    /// the writing cmdlet's invocation (see <see cref="Preserved"/>).
+    /// </summary>
     public static ErrorRecord ToErrorRecord(ErrorRecordInfo info, string computerName, Guid runspaceId)
     {
         var record = new ErrorRecord(new RemoteException(info.Message), info.FullyQualifiedErrorId, (SmaErrorCategory)(int)info.Category, info.TargetName);
-        return new RemotingErrorRecord(record, new OriginInfo(computerName, runspaceId));
+        if (!string.IsNullOrEmpty(info.CategoryReason)) record.CategoryInfo.Reason = info.CategoryReason;
+        if (!string.IsNullOrEmpty(info.ActivityName)) record.CategoryInfo.Activity = info.ActivityName;
+        return Preserved(new RemotingErrorRecord(record, new OriginInfo(computerName, runspaceId)));
+    }
+
+    // ErrorRecord.PreserveInvocationInfoOnce is internal. PowerShell sets it on every error a remote command or a job
+    // hands to a cmdlet (PSStreamObject.WriteStreamObject, Receive-Job): WriteError then leaves the record's invocation
+    // as it is instead of stamping the cmdlet's, whose type name would follow the error id
+    // ("CommandNotFoundException,Microsoft.PowerShell.Commands.InvokeCommandCommand") and whose name would be the activity.
+    private static readonly System.Reflection.PropertyInfo? PreserveInvocationInfoOnce =
+        typeof(ErrorRecord).GetProperty("PreserveInvocationInfoOnce", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+    /// <summary>The record, to be written (once) with its own invocation info, as PowerShell writes a remote command's errors.</summary>
+    public static ErrorRecord Preserved(ErrorRecord record)
+    {
+        PreserveInvocationInfoOnce?.SetValue(record, true);
+        return record;
     }
 
     /// <summary>Writes every stream to the cmdlet (the host path of Invoke-Command and Receive-PSSession).</summary>
@@ -72,7 +93,7 @@ internal static class RemoteData
     /// comes as the remote computer's, JobFailure without the cmdlet's name, with PSComputerName.
     /// </summary>
     public static ErrorRecord ToJobFailureRecord(PSRemotingException e, PsrpEmulator.Client.Remoting.PSSession session) =>
-        new RemotingErrorRecord(ToErrorRecord(e, session.ComputerName), new OriginInfo(session.ComputerName, session.InstanceId));
+        Preserved(new RemotingErrorRecord(ToErrorRecord(e, session.ComputerName), new OriginInfo(session.ComputerName, session.InstanceId)));
 
     /// <summary>An ErrorRecord for a client error, with PowerShell's error id and category.</summary>
     public static ErrorRecord ToErrorRecord(PSRemotingException e, object? target = null)

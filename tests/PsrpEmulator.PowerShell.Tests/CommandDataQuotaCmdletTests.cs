@@ -16,8 +16,8 @@ public class CommandDataQuotaCmdletTests : HostedEngineTestBase
         var result = await RunAsync(host, "1..5 | ForEach-Object { 'x' * 300000 } | Invoke-Command -Session $s { $input | ForEach-Object { $_.Length } }");
 
         var error = result.Errors.Single();
-        // PowerShell writes a job's errors without its cmdlet's name after the id; a binary module's WriteError cannot.
-        Assert.That(error.FullyQualifiedErrorId, Is.EqualTo("JobFailure,Microsoft.PowerShell.Commands.InvokeCommandCommand"));
+        // As PowerShell writes a job's errors: without the cmdlet's name after the id.
+        Assert.That(error.FullyQualifiedErrorId, Is.EqualTo("JobFailure"));
         Assert.That(error, Is.InstanceOf<System.Management.Automation.Runspaces.RemotingErrorRecord>());
         Assert.That(((System.Management.Automation.Runspaces.RemotingErrorRecord)error).OriginInfo.PSComputerName, Is.EqualTo("Server01"));
         Assert.That(error.CategoryInfo.Category, Is.EqualTo(System.Management.Automation.ErrorCategory.OperationStopped));

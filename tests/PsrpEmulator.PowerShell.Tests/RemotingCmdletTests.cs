@@ -21,6 +21,29 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(Lines(removed), Is.EqualTo(new[] { "0", "Closed" }));
     }
 
+    /// <summary>
+    /// PowerShell shows a remote error as the remote computer reported it: "+ CategoryInfo : ObjectNotFound:
+    /// (Get-Nothing:String) [], CommandNotFoundException" and "+ FullyQualifiedErrorId : CommandNotFoundException",
+    /// not stamped with Invoke-Command's invocation.
+    /// </summary>
+    [TestCase("Invoke-Command -ComputerName Server01 { Get-Nothing }")]
+    [TestCase("$s = New-PSSession -ComputerName Server01; Invoke-Command -Session $s { Get-Nothing }")]
+    [TestCase("$j = Invoke-Command -ComputerName Server01 { Get-Nothing } -AsJob; $j | Wait-Job | Receive-Job")]
+    [TestCase("$s = Invoke-Command -ComputerName Server01 { Get-Nothing } -InDisconnectedSession; Receive-PSSession -Session $s")]
+    public async Task A_remote_error_keeps_its_own_error_id_and_category_text(string script)
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, script);
+
+        var error = result.Errors.Single();
+        Assert.That(error.FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
+        Assert.That(error.CategoryInfo.ToString(), Is.EqualTo("ObjectNotFound: (Get-Nothing:String) [], CommandNotFoundException"));
+        Assert.That(error.InvocationInfo, Is.Null);
+        Assert.That(((System.Management.Automation.Runspaces.RemotingErrorRecord)error).OriginInfo.PSComputerName, Is.EqualTo("Server01"));
+        Assert.That(error.Exception, Is.InstanceOf<System.Management.Automation.RemoteException>());
+    }
+
     [Test]
     public async Task Invoke_Command_writes_each_remote_object_as_it_arrives()
     {
