@@ -85,6 +85,21 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Send" && e.HttpStatus == 200), Is.GreaterThanOrEqualTo(1));
     }
 
+    /// <summary>Three times the emulator's stdin pipe (WinRsStdinBufferBytes, 1 MB): Sends wait for the program to read.</summary>
+    [Test]
+    public async Task Run_with_input_of_three_megabytes_passes_the_bounded_stdin_pipe_whole_and_in_order()
+    {
+        var input = string.Concat(Enumerable.Range(0, 30_000).Select(i => $"{i:D8} {new string('x', 89)}\r\n"));
+
+        var result = await RunAsync("stdin", ["more", "-"], "psrp", stdin: input);
+
+        var stdout = result.GetProperty("stdout").GetString()!;
+        Assert.That(stdout, Has.Length.EqualTo(3_000_000));
+        Assert.That(stdout == input, Is.True, "more echoes stdin byte for byte");
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.Zero);
+        Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Send" && e.HttpStatus == 200), Is.GreaterThan(1));
+    }
+
     [Test]
     public async Task Powershell_runs_an_encoded_script_with_output_on_stdout_and_errors_as_clixml_on_stderr()
     {
@@ -130,10 +145,10 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
 
     private Task<JsonElement> RunAsync(string kind, params string[] arguments) => RunAsync(kind, arguments, "psrp");
 
-    private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password, Uri? uri = null)
+    private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password, Uri? uri = null, string? stdin = null)
     {
         uri ??= Emulator.WsManUri;
-        var start = new ProcessStartInfo(Driver.Value.Driver!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Driver.Value.Driver!) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.Environment["WINRM_HTTPS"] = uri.Scheme == Uri.UriSchemeHttps ? "1" : "0";
         start.ArgumentList.Add(uri.Host);
         start.ArgumentList.Add(uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -146,6 +161,8 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the Go driver did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
@@ -158,7 +175,7 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         }
 
         var output = await stdout;
-        TestContext.Out.WriteLine($"masterzen/winrm {auth} {kind} {string.Join(' ', arguments)} -> {output}");
+        TestContext.Out.WriteLine($"masterzen/winrm {auth} {kind} {string.Join(' ', arguments)} -> {(output.Length > 2000 ? output[..2000] + "..." : output)}");
         Assert.That(process.ExitCode, Is.Zero, () => "winrm_client.go failed: " + stderr.Result);
         return JsonDocument.Parse(output).RootElement.Clone();
     }

@@ -2,12 +2,14 @@
 // Terraform) for GoWinrmInteropTests: one call of its public API, the result as JSON on stdout.
 //
 //	winrm_client HOST PORT USER PASSWORD AUTH KIND ARG...
-//	AUTH: basic | ntlm (WINRM_HTTPS=1: over HTTPS, the certificate not checked);  KIND: run COMMAND | stdin COMMAND INPUT (RunWithInput) | ps SCRIPT (winrm.Powershell)
+//	AUTH: basic | ntlm (WINRM_HTTPS=1: over HTTPS, the certificate not checked)
+//	KIND: run COMMAND | stdin COMMAND INPUT (RunWithInput; INPUT - reads the driver's stdin) | ps SCRIPT (winrm.Powershell)
 package main
 
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -42,8 +44,13 @@ func main() {
 		case "stdin":
 			// RunWithInput: stdin ends (End="true") once the input is sent. RunWithString sends the end only after
 			// the command has finished, so a program reading to the end of stdin (more) waits for ever.
+			// INPUT "-": the driver's own stdin (input too large for a command line).
+			var input io.Reader = strings.NewReader(args[7])
+			if args[7] == "-" {
+				input = os.Stdin
+			}
 			var stdout, stderr bytes.Buffer
-			r.ExitCode, err = client.RunWithInput(args[6], &stdout, &stderr, strings.NewReader(args[7]))
+			r.ExitCode, err = client.RunWithInput(args[6], &stdout, &stderr, input)
 			r.Stdout, r.Stderr = stdout.String(), stderr.String()
 		case "ps":
 			r.Stdout, r.Stderr, r.ExitCode, err = client.RunWithString(winrm.Powershell(args[6]), "")
