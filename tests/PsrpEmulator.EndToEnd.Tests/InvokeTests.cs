@@ -33,6 +33,23 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
     }
 
+    /// <summary>Client text: nesting far past what is unwrapped must neither exhaust the stack nor take quadratic time.</summary>
+    [TestCase("& { ", " }")]
+    [TestCase("& { 'x'; ", " }")]
+    public async Task Script_blocks_nested_thousands_deep_end_with_an_error_record_not_a_crash(string open, string close)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var script = string.Concat(Enumerable.Repeat(open, 20_000)) + "'inner'" + string.Concat(Enumerable.Repeat(close, 20_000));
+
+        var events = await pool.InvokeAsync(script);
+
+        Assert.That(events.OfType<ErrorEvent>().Select(e => e.Error.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+        var again = await pool.InvokeAsync("& { & { 'still here' } }");
+        Assert.That(Outputs(again), Is.EqualTo(new[] { "still here" }));
+    }
+
     [Test]
     public async Task An_unknown_command_in_an_invoked_script_block_is_reported_by_its_own_name()
     {

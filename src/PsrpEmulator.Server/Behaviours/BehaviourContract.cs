@@ -46,7 +46,7 @@ public sealed partial class BehaviourCatalog
         // A script that only invokes a script block (& { ... }) runs the block's statements; rules match them.
         if (pipeline.Commands is [{ IsScript: true }, ..] && pipeline.ExtraStatements.Count == 0)
         {
-            while (Statements.ScriptBlockBody(text) is { } body)
+            for (var level = 0; level < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body; level++)
             {
                 text = body;
                 if (Find(text) is { } inner) return new ScriptedBehaviour(inner.Rule, inner.Captures, this, locals);

@@ -75,6 +75,12 @@ internal static class Statements
     }
 
     /// <summary>
+    /// How many script blocks invoked whole are unwrapped one inside the other (<c>&amp; { &amp; { ... } }</c>): client text
+    /// nested deeper is left as it is, so that each level's scan stays linear and the nesting cannot exhaust the stack.
+    /// </summary>
+    public const int MaxScriptBlockNesting = 32;
+
+    /// <summary>
     /// The body of a script block invoked whole: <c>&amp; { body }</c> or <c>. { body }</c> with nothing after the closing
     /// brace (how powershell.exe command lines are commonly written: <c>-Command "&amp; { ... }"</c>). Null for anything
     /// else: arguments or a pipeline after the block, a variable or a path after the operator.

@@ -29,7 +29,9 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     /// captures and this pipeline's variables (output to <paramref name="to"/>, else this pipeline). No rule: the
     /// unknown-command error record, as a script reports it. A rule ending Failed or Stopped ends the whole pipeline.
     /// </summary>
-    public async ValueTask RunStatementAsync(string text, IPipelineHost? to = null)
+    public async ValueTask RunStatementAsync(string text, IPipelineHost? to = null) => await RunStatementAsync(text, to, blockNesting: 0);
+
+    private async ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = text.Trim();
         if (text.Length == 0) return;
@@ -38,9 +40,9 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (Catalog.Find(text) is not { } found)
         {
             // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own.
-            if (Statements.ScriptBlockBody(text) is { } body)
+            if (blockNesting < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body)
             {
-                await RunStatementAsync(body, to);
+                await RunStatementAsync(body, to, blockNesting + 1);
                 return;
             }
 
@@ -50,7 +52,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 foreach (var statement in statements)
                 {
                     if (depth == 0 && to is null) host.StatementStarting();
-                    await RunStatementAsync(statement, to);
+                    await RunStatementAsync(statement, to, blockNesting);
                 }
 
                 return;

@@ -95,7 +95,11 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         if (catalog.Find(script) is null)
         {
             // -Command "& { ... }": the block's statements are the script's (an exit in it ends powershell.exe).
-            while (catalog.Find(text) is null && Statements.ScriptBlockBody(text) is { } body) text = body;
+            for (var level = 0; level < Statements.MaxScriptBlockNesting && catalog.Find(text) is null && Statements.ScriptBlockBody(text) is { } body; level++)
+            {
+                text = body;
+            }
+
             if (FindExit(text) is { } exit) (text, exitCode) = exit;
         }
 
