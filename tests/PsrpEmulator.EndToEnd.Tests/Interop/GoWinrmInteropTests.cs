@@ -30,7 +30,16 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
               - stderr: "warning: deprecated flag\r\n"
               - stdout: "done\r\n"
               - exit: 2
+          - name: a long-running tool
+            match: slow.exe
+            steps:
+              - stdout: "step 1\r\n"
+              - sleep: 60
+              - stdout: "step 2\r\n"
         """;
+
+    // A virtual clock: the tool's minute passes in steps while Receives time out (each held MaxReceiveHold, 3 s).
+    protected override bool UseVirtualTime => true;
 
     [SetUp]
     public void RequireGoWinrm()
@@ -52,6 +61,28 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         var actions = journal.Where(e => e.HttpStatus == 200).Select(e => e.Action).Distinct();
         Assert.That(actions, Is.EqualTo(new[] { "Create", "Command", "Receive", "Signal", "Delete" }));
         Assert.That(journal.Any(e => e.Action == "(authenticating)"), Is.EqualTo(auth == "ntlm"));
+    }
+
+    /// <summary>
+    /// masterzen/winrm goes on receiving after a Receive fault whose text names OperationTimeout (WinRM's w:TimedOut
+    /// message); any other fault ends the command with an error.
+    /// </summary>
+    [Test]
+    public async Task A_command_outlasting_several_receive_timeouts_is_received_to_its_end()
+    {
+        var run = RunAsync("run", "slow.exe");
+        for (var i = 0; i < 2_000 && !run.IsCompleted; i++)
+        {
+            await Task.WhenAny(run, Task.Delay(5));
+            if (!run.IsCompleted) Clock!.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var result = await run;
+
+        Assert.That(result.TryGetProperty("error", out var error), Is.False, () => error.GetString() ?? string.Empty);
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("step 1\r\nstep 2\r\n"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.Zero);
+        Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Receive" && e.Fault == PsrpEmulator.Protocol.WsMan.WsManFaultReason.OperationTimedOut), Is.GreaterThanOrEqualTo(2));
     }
 
     [Test]
