@@ -222,7 +222,19 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
             return (null, "github.com/masterzen/winrm is not in " + GoPath + ": apt-get install golang-github-masterzen-winrm-dev (.ci/run does).");
         }
 
-        var output = Path.Combine(Path.GetTempPath(), $"psrp-emulator-go-{Environment.ProcessId}", "winrm_client");
+        // A folder of this test run's own (the driver is 9 MB), removed when the run ends.
+        var folder = Path.Combine(Path.GetTempPath(), $"psrp-emulator-go-{Environment.ProcessId}");
+        var output = Path.Combine(folder, "winrm_client");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         var start = new ProcessStartInfo(go) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "build", "-o", output, Path.Combine(AppContext.BaseDirectory, "Interop", "go", "winrm_client.go") }) start.ArgumentList.Add(argument);
         start.Environment["GOPATH"] = GoPath;
