@@ -50,6 +50,21 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(Outputs(again), Is.EqualTo(new[] { "still here" }));
     }
 
+    [TestCase("'one'; exit; 'two'")]
+    [TestCase("'one'\nexit 3\n'two'")]
+    [TestCase("& { 'one'; exit $LASTEXITCODE; 'two' }")]
+    public async Task Exit_ends_a_remote_script_as_completed_without_an_error(string script)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(script);
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "one" }));
+        Assert.That(events.OfType<ErrorEvent>(), Is.Empty);
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+    }
+
     [Test]
     public async Task An_unknown_command_in_an_invoked_script_block_is_reported_by_its_own_name()
     {

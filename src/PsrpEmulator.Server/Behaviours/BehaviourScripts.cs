@@ -50,6 +50,8 @@ internal abstract class BehaviourScript : IBehaviourScript
         ScenarioRuntimeException => new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ScenarioFault(e.Message))),
         // A nested statement's rule ended Failed or Stopped: so does the pipeline.
         PipelineTerminatedException terminated => new PipelineOutcome(terminated.State, errorRecords(terminated.Reason)),
+        // exit ends the script as completed (the pipeline's state; powershell.exe exits with the code).
+        ScriptExitException exit => PipelineOutcome.Completed with { ExitCode = exit.Code },
         _ => null,
     };
 

@@ -48,4 +48,7 @@ public interface IPipelineHost
 public sealed record PipelineOutcome(PSInvocationState State, PsrpEmulator.Protocol.Clixml.PsObject? ErrorRecord = null)
 {
     public static readonly PipelineOutcome Completed = new(PSInvocationState.Completed);
+
+    /// <summary>The code of the <c>exit</c> statement that ended the script (powershell.exe's exit code); null without one.</summary>
+    public int? ExitCode { get; init; }
 }

@@ -134,6 +134,11 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         {
             outcome = new PipelineOutcome(e.State, e.State == PSInvocationState.Failed ? context.ErrorRecord(e.Reason) : null);
         }
+        catch (ScriptExitException)
+        {
+            // exit in a job's script block ends the job, completed.
+            outcome = PipelineOutcome.Completed;
+        }
         catch (ScenarioRuntimeException e)
         {
             outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(ScriptedError.ScenarioFault(e.Message)));

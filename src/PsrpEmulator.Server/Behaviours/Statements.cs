@@ -75,6 +75,25 @@ internal static class Statements
     }
 
     /// <summary>
+    /// An <c>exit</c> statement (PowerShell's keyword, never a command): true with its value's text, empty for a bare
+    /// <c>exit</c>.
+    /// </summary>
+    public static bool IsExit(string statement, out string value)
+    {
+        value = string.Empty;
+        var text = statement.AsSpan().Trim();
+        if (!text.StartsWith("exit", StringComparison.OrdinalIgnoreCase)) return false;
+        if (text.Length == 4)
+        {
+            return true;
+        }
+
+        if (!char.IsWhiteSpace(text[4])) return false;
+        value = text[4..].Trim().ToString();
+        return true;
+    }
+
+    /// <summary>
     /// How many script blocks invoked whole are unwrapped one inside the other (<c>&amp; { &amp; { ... } }</c>): client text
     /// nested deeper is left as it is, so that each level's scan stays linear and the nesting cannot exhaust the stack.
     /// </summary>

@@ -31,6 +31,23 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     /// </summary>
     public async ValueTask RunStatementAsync(string text, IPipelineHost? to = null) => await RunStatementAsync(text, to, blockNesting: 0);
 
+    /// <summary>
+    /// The code of <c>exit VALUE</c>: none is 0, an integer is itself, <c>$name</c> is the variable's value as an
+    /// integer ($LASTEXITCODE, never set by a native program here, is $null: 0); anything else, or out of range, 0.
+    /// </summary>
+    private int ExitCodeOf(string value)
+    {
+        if (value.Length == 0) return 0;
+        if (int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code)) return code;
+        if (value.Length > 1 && value[0] == '$' && scope.Variables.Get(value[1..]) is PsPrimitive p &&
+            int.TryParse(p.ToDisplayString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        return 0;
+    }
+
     private async ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = text.Trim();
@@ -58,6 +75,9 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
+            // exit is a keyword: the script ends here, Completed, with the statement's code for powershell.exe.
+            if (Statements.IsExit(text, out var value)) throw new ScriptExitException(ExitCodeOf(value));
+
             await output.WriteAsync(new ErrorRecordMessage(errorRecords(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)))), cancellationToken);
             return;
         }
@@ -71,6 +91,12 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             throw new PipelineTerminatedException(found.Rule.Final.State, found.Rule.Final.Reason?.Build(nested.Scope) ?? ScriptedError.PipelineStopped);
         }
     }
+}
+
+/// <summary>An <c>exit</c> statement ended the script (its code, as powershell.exe exits with it).</summary>
+internal sealed class ScriptExitException(int code) : Exception("exit " + code.ToString(System.Globalization.CultureInfo.InvariantCulture))
+{
+    public int Code => code;
 }
 
 /// <summary>A nested statement ended the pipeline (its rule ended Failed or Stopped).</summary>

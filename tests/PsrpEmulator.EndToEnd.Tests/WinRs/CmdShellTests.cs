@@ -335,6 +335,22 @@ public class CmdShellTests : EmulatorTestBase
         Assert.That(exitCode, Is.EqualTo(4));
     }
 
+    /// <summary>exit is PowerShell's keyword: bare, it exits 0; with a variable, its value (Packer ends with exit $LastExitCode).</summary>
+    [TestCase("Get-Frobnicator; 'before'; exit; 'after'", 0)]
+    [TestCase("& { 'before'; exit $LastExitCode; 'after' }", 0)]
+    [TestCase("$code = 5; 'before'; exit $code; 'after'", 5)]
+    public async Task Powershell_exe_exits_with_the_value_of_exit_without_running_what_follows(string script, int expected)
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", $"\"{script}\"");
+
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("before\r\n"));
+        Assert.That(stderr, Does.Not.Contain("'exit'"));
+        Assert.That(exitCode, Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Powershell_exe_names_the_unknown_command_inside_a_script_block_not_the_call_operator()
     {

@@ -50,6 +50,22 @@ public class StatementSplittingTests
     public void Anything_else_is_not_a_script_block_invocation(string text) =>
         Assert.That(Statements.ScriptBlockBody(text), Is.Null);
 
+    [TestCase("exit", "")]
+    [TestCase("  EXIT 3 ", "3")]
+    [TestCase("exit $LASTEXITCODE", "$LASTEXITCODE")]
+    [TestCase("exit\t-1", "-1")]
+    public void Exit_is_recognized_with_its_value(string statement, string value)
+    {
+        Assert.That(Statements.IsExit(statement, out var found), Is.True);
+        Assert.That(found, Is.EqualTo(value));
+    }
+
+    [TestCase("Exit-PSSession")]
+    [TestCase("exiting")]
+    [TestCase("'exit'")]
+    [TestCase("Write-Output exit")]
+    public void Other_statements_are_not_exit(string statement) => Assert.That(Statements.IsExit(statement, out _), Is.False);
+
     /// <summary>Script text is the client's: a few hundred KB of newlines or piped lines must split in linear time.</summary>
     [TestCase("\n", 400_000)]
     [TestCase("a |\n", 100_000)]

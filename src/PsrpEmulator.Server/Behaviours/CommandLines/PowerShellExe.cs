@@ -120,7 +120,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason);
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.State == PSInvocationState.Failed) return 1;
-        return exitCode ?? (renderer.LastStatementFailed ? 1 : 0);
+        return exitCode ?? outcome.ExitCode ?? (renderer.LastStatementFailed ? 1 : 0);
     }
 
     /// <summary>The first top-level <c>exit N</c> statement: the script before it and N.</summary>
