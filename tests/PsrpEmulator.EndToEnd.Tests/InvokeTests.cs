@@ -65,6 +65,23 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
     }
 
+    /// <summary>return (a keyword) ends the script, the invoked script block or the ForEach-Object body it is in.</summary>
+    [TestCase("'one'; return; 'two'", new[] { "one" })]
+    [TestCase("return 'value'; 'never'", new[] { "value" })]
+    [TestCase("& { 'a'; return; 'b' }; 'c'", new[] { "a", "c" })]
+    [TestCase("1..3 | ForEach-Object { 'x'; return; 'y' }; 'after'", new[] { "x", "x", "x", "after" })]
+    public async Task Return_ends_what_it_is_in_without_an_error(string script, string[] expected)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(script);
+
+        Assert.That(Outputs(events), Is.EqualTo(expected));
+        Assert.That(events.OfType<ErrorEvent>(), Is.Empty);
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+    }
+
     [Test]
     public async Task An_unknown_command_in_an_invoked_script_block_is_reported_by_its_own_name()
     {

@@ -52,6 +52,7 @@ internal abstract class BehaviourScript : IBehaviourScript
         PipelineTerminatedException terminated => new PipelineOutcome(terminated.State, errorRecords(terminated.Reason)),
         // exit ends the script as completed (the pipeline's state; powershell.exe exits with the code).
         ScriptExitException exit => PipelineOutcome.Completed with { ExitCode = exit.Code },
+        ScriptReturnException => PipelineOutcome.Completed,
         _ => null,
     };
 

@@ -134,9 +134,9 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         {
             outcome = new PipelineOutcome(e.State, e.State == PSInvocationState.Failed ? context.ErrorRecord(e.Reason) : null);
         }
-        catch (ScriptExitException)
+        catch (Exception e) when (e is ScriptExitException or ScriptReturnException)
         {
-            // exit in a job's script block ends the job, completed.
+            // exit or return in a job's script block ends the job, completed.
             outcome = PipelineOutcome.Completed;
         }
         catch (ScenarioRuntimeException e)

@@ -78,18 +78,19 @@ internal static class Statements
     /// An <c>exit</c> statement (PowerShell's keyword, never a command): true with its value's text, empty for a bare
     /// <c>exit</c>.
     /// </summary>
-    public static bool IsExit(string statement, out string value)
+    public static bool IsExit(string statement, out string value) => IsKeywordStatement(statement, "exit", out value);
+
+    /// <summary>A <c>return</c> statement (a keyword): true with its value's text, empty for a bare <c>return</c>.</summary>
+    public static bool IsReturn(string statement, out string value) => IsKeywordStatement(statement, "return", out value);
+
+    private static bool IsKeywordStatement(string statement, string keyword, out string value)
     {
         value = string.Empty;
         var text = statement.AsSpan().Trim();
-        if (!text.StartsWith("exit", StringComparison.OrdinalIgnoreCase)) return false;
-        if (text.Length == 4)
-        {
-            return true;
-        }
-
-        if (!char.IsWhiteSpace(text[4])) return false;
-        value = text[4..].Trim().ToString();
+        if (!text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)) return false;
+        if (text.Length == keyword.Length) return true;
+        if (!char.IsWhiteSpace(text[keyword.Length])) return false;
+        value = text[keyword.Length..].Trim().ToString();
         return true;
     }
 

@@ -59,7 +59,15 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own.
             if (blockNesting < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body)
             {
-                await RunStatementAsync(body, to, blockNesting + 1);
+                try
+                {
+                    await RunStatementAsync(body, to, blockNesting + 1);
+                }
+                catch (ScriptReturnException)
+                {
+                    // return leaves the block, not the script.
+                }
+
                 return;
             }
 
@@ -77,6 +85,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 
             // exit is a keyword: the script ends here, Completed, with the statement's code for powershell.exe.
             if (Statements.IsExit(text, out var value)) throw new ScriptExitException(ExitCodeOf(value));
+
+            // return too: its value is written, then the script (or the block, or run:'s body) ends.
+            if (Statements.IsReturn(text, out var returned))
+            {
+                if (returned.Length > 0) await RunStatementAsync(returned, to, blockNesting);
+                throw new ScriptReturnException();
+            }
 
             await output.WriteAsync(new ErrorRecordMessage(errorRecords(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)))), cancellationToken);
             return;
@@ -98,6 +113,9 @@ internal sealed class ScriptExitException(int code) : Exception("exit " + code.T
 {
     public int Code => code;
 }
+
+/// <summary>A <c>return</c> statement ended the script, the script block or the <c>run:</c> body it was in.</summary>
+internal sealed class ScriptReturnException() : Exception("return");
 
 /// <summary>A nested statement ended the pipeline (its rule ended Failed or Stopped).</summary>
 internal sealed class PipelineTerminatedException(PSInvocationState state, ScriptedError reason) : Exception(reason.Message)
@@ -358,7 +376,17 @@ internal sealed class InputLoopStep(IReadOnlyList<Step> steps) : Step
 /// <summary><c>run: text</c>: the text as a statement of this pipeline, through the behaviours.</summary>
 internal sealed class RunStep(TextTemplate command) : Step
 {
-    public override ValueTask RunAsync(RunContext context) => context.RunStatementAsync(command.Evaluate(context.Scope));
+    public override async ValueTask RunAsync(RunContext context)
+    {
+        try
+        {
+            await context.RunStatementAsync(command.Evaluate(context.Scope));
+        }
+        catch (ScriptReturnException)
+        {
+            // return in a ForEach-Object body ends that body (the next item runs), as in PowerShell.
+        }
+    }
 }
 
 /// <summary><c>set: {name, value | command}</c>: a runspace variable, kept for the session's later pipelines.</summary>

@@ -60,6 +60,7 @@ public class StatementSplittingTests
         Assert.That(found, Is.EqualTo(value));
     }
 
+    [TestCase("return")]
     [TestCase("Exit-PSSession")]
     [TestCase("exiting")]
     [TestCase("'exit'")]
