@@ -36,6 +36,20 @@ public class VirtualComputerTests : EmulatorTestBase
         Assert.That(Emulator.Journal.Snapshot().Last().Computer, Is.EqualTo("Server02"));
     }
 
+    /// <summary>Invoke-Command -ComputerName Server01,Server02 { hostname } tells the computers apart, as on Windows.</summary>
+    [Test]
+    public async Task A_command_reads_the_name_and_environment_of_the_computer_it_runs_on()
+    {
+        using var server01 = For("Server01");
+        using var server02 = For("server02.contoso.com");
+        await using var first = await RunspacePoolClient.OpenAsync(server01);
+        await using var second = await RunspacePoolClient.OpenAsync(server02);
+
+        var script = "hostname; $env:COMPUTERNAME; $env:USERNAME; $env:USERPROFILE";
+        Assert.That(Outputs(await first.InvokeAsync(script)), Is.EqualTo(new[] { "SERVER01", "SERVER01", "psrp", @"C:\Users\psrp" }));
+        Assert.That(Outputs(await second.InvokeAsync(script)), Is.EqualTo(new[] { "SERVER02", "SERVER02", "psrp", @"C:\Users\psrp" }));
+    }
+
     [Test]
     public async Task An_unknown_host_name_reaches_the_default_computer()
     {

@@ -30,6 +30,9 @@ public interface IPipelineHost
     /// <summary><see cref="Runspace"/> if it exists already, without making it (a lookup in a runspace never made finds nothing).</summary>
     RunspaceState? ExistingRunspace => Runspace;
 
+    /// <summary>An environment variable of the session's process (<c>$env:NAME</c>); null when unset.</summary>
+    string? EnvironmentVariable(string name) => null;
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {

@@ -415,6 +415,8 @@ internal sealed partial class ScenarioParser
                 return new VariableValueTemplate(Text(variableNode, names, "$variable"));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$expand") is { } expandNode:
                 return new ExpandValueTemplate(Text(expandNode, names, "$expand"));
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$env") is { } envNode:
+                return new EnvironmentValueTemplate(Text(envNode, names, "$env"));
             case YamlMappingNode map:
                 List<string>? typeNames = null;
                 TextTemplate? toString = null;

@@ -137,6 +137,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public RunspaceState? Runspace => inner.Runspace;
 
+    public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)

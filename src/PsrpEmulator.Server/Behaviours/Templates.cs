@@ -335,6 +335,9 @@ internal sealed class PipelineVariables
 
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
+    /// <summary>The host's environment variable (<c>$env:NAME</c>); null when unset or without a host.</summary>
+    public string? EnvironmentVariable(string name) => host?.EnvironmentVariable(name);
+
     // A counting loop's $_ (in front of any "_" in locals) as its number: made into a value only when a statement
     // reads it, not once per iteration (an output loop of 100,000 objects boxed 100,000 integers nobody read). Null
     // outside counting loops (one field for the pipelines of thousands of idle shells).

@@ -235,6 +235,17 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     }
 }
 
+/// <summary>
+/// <c>{ $env: NAME }</c>: the session process's environment variable (a String), $null when unset. The variables are
+/// those Windows gives the user's process on the shell's computer (COMPUTERNAME, USERNAME, USERPROFILE, TEMP...) and,
+/// for powershell.exe in a cmd shell, the Create's.
+/// </summary>
+internal sealed class EnvironmentValueTemplate(TextTemplate name) : ValueTemplate
+{
+    public override PsValue Build(RunScope scope) =>
+        scope.Variables.EnvironmentVariable(name.Evaluate(scope).Trim()) is { } value ? PsPrimitive.String(value) : PsNil.Instance;
+}
+
 /// <summary><c>{ $expand: text }</c>: the text of a double-quoted PowerShell string, its $variables expanded (a String).</summary>
 internal sealed class ExpandValueTemplate(TextTemplate text) : ValueTemplate
 {

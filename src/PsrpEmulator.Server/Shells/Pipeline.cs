@@ -196,6 +196,15 @@ internal sealed class Pipeline : IPipelineHost
 
     public RunspaceState? Runspace => _shell.Runspace;
 
+    /// <summary>
+    /// The variables Windows gives the user's wsmprovhost process on the shell's computer (COMPUTERNAME, USERNAME,
+    /// USERPROFILE, TEMP, SystemRoot...), as a cmd shell's processes get them; made when a behaviour first reads one.
+    /// </summary>
+    public string? EnvironmentVariable(string name) =>
+        (_environment ??= new WinRs.WinRsEnvironment(_shell.ComputerName, _shell.Owner, [])).TryGet(name, out var value) ? value : null;
+
+    private WinRs.WinRsEnvironment? _environment;
+
     public RunspaceState? ExistingRunspace => _shell.ExistingRunspace;
 
     public void Publish() => Output.Publish();

@@ -88,7 +88,7 @@ public class NodeWinrmClientInteropTests(string user) : EmulatorTestBase
 
         // Its command line: powershell.exe -NoProfile -NonInteractive -NoLogo -ExecutionPolicy Bypass -InputFormat Text
         // -Command "& { 'hello'; $env:COMPUTERNAME }".
-        Assert.That(result.GetProperty("output").GetString(), Is.EqualTo("hello\r\nPSRPEMU01"));
+        Assert.That(result.GetProperty("output").GetString(), Is.EqualTo("hello\r\nSERVER01"));
     }
 
     [Test]

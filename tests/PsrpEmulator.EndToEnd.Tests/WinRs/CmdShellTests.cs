@@ -330,7 +330,7 @@ public class CmdShellTests : EmulatorTestBase
 
         var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
 
-        Assert.That(stdout, Is.EqualTo("before\r\nPSRPEMU01\r\n"));
+        Assert.That(stdout, Is.EqualTo("before\r\nSERVER01\r\n"));
         Assert.That(stderr, Is.Empty);
         Assert.That(exitCode, Is.EqualTo(4));
     }

@@ -16,6 +16,11 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
     /// <summary>The runspace the behaviour sees (null: a fresh one per run, as the interface's default).</summary>
     public RunspaceState? Runspace { get; init; }
 
+    /// <summary>The session process's environment ($env:NAME).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.OrdinalIgnoreCase) { ["COMPUTERNAME"] = "TESTHOST01", ["USERNAME"] = "tester" };
+
+    public string? EnvironmentVariable(string name) => Environment.TryGetValue(name, out var value) ? value : null;
+
     public IReadOnlyList<PsValue> Outputs => [.. records.OfType<PipelineOutput>().Select(o => o.Value)];
 
     /// <summary>Output values as PowerShell would print them.</summary>

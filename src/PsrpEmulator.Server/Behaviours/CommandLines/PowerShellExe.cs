@@ -146,6 +146,17 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
     private sealed class Renderer(ICommandLineHost host) : IPipelineHost
     {
+        /// <summary>powershell.exe's environment is its cmd shell's: Windows' variables and the Create's.</summary>
+        public string? EnvironmentVariable(string name)
+        {
+            foreach (var (key, value) in host.Environment)
+            {
+                if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return value;
+            }
+
+            return null;
+        }
+
         private readonly ConditionalWeakTable<PsObject, ScriptedError> _errors = [];
         private readonly StringBuilder _clixml = new();
         private int _refId;
