@@ -23,6 +23,19 @@ public class WinRsEnvironmentTests
     public void Defined_variables_are_replaced_by_their_values_whatever_the_case_of_the_name(string line, string expected) =>
         Assert.That(Expand(line, ("BUILD", "42")), Is.EqualTo(expected));
 
+    /// <summary>Windows splits the logon name: USERDOMAIN the domain's NetBIOS name, USERNAME and the profile the user's.</summary>
+    [TestCase("psrp", "SERVER01", "psrp")]
+    [TestCase(@"Domain01\Admin01", "DOMAIN01", "Admin01")]
+    [TestCase("admin01@contoso.com", "CONTOSO", "admin01")]
+    public void A_domain_logon_gives_the_domain_and_the_user_their_own_variables(string logon, string domain, string user)
+    {
+        var environment = new WinRsEnvironment("Server01", logon, []);
+
+        Assert.That(environment.Expand("%USERDOMAIN%|%USERNAME%|%USERPROFILE%|%COMPUTERNAME%", @"C:\work", Now),
+            Is.EqualTo($@"{domain}|{user}|C:\Users\{user}|SERVER01"));
+        Assert.That(WinRsEnvironment.ProfileOf(logon), Is.EqualTo($@"C:\Users\{user}"));
+    }
+
     [TestCase("echo %NOPE%", "echo %NOPE%")]
     [TestCase("echo 100%", "echo 100%")]
     [TestCase("echo %", "echo %")]

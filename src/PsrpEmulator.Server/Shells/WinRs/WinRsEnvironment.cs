@@ -16,8 +16,9 @@ internal sealed class WinRsEnvironment
     public WinRsEnvironment(string computerName, string userName, IEnumerable<KeyValuePair<string, string>> fromCreate)
     {
         var computer = computerName.ToUpperInvariant();
-        var profile = @"C:\Users\" + userName;
-        foreach (var (name, value) in Defaults(computer, userName, profile)) _variables[name] = value;
+        var (domain, user) = SplitUser(userName, computer);
+        var profile = ProfileOf(userName);
+        foreach (var (name, value) in Defaults(computer, domain, user, profile)) _variables[name] = value;
         foreach (var (name, value) in fromCreate)
         {
             // A Create may name a variable in another case: Windows keeps one variable, with the new spelling.
@@ -32,7 +33,21 @@ internal sealed class WinRsEnvironment
 
     public bool TryGet(string name, out string value) => _variables.TryGetValue(name, out value!);
 
-    private static IEnumerable<KeyValuePair<string, string>> Defaults(string computer, string user, string profile) =>
+    /// <summary>The user's profile folder (USERPROFILE, a shell's default working directory): C:\Users\ and the user's name without its domain.</summary>
+    public static string ProfileOf(string logon) => @"C:\Users\" + SplitUser(logon, string.Empty).User;
+
+    // A logon name's parts as Windows sets USERDOMAIN and USERNAME: DOMAIN\user and user@domain.com give the domain
+    // (its NetBIOS name: the UPN suffix's first label, upper-cased) and the user; a bare name is a local account.
+    private static (string Domain, string User) SplitUser(string logon, string computer)
+    {
+        var slash = logon.IndexOf('\\', StringComparison.Ordinal);
+        if (slash > 0 && slash < logon.Length - 1) return (logon[..slash].ToUpperInvariant(), logon[(slash + 1)..]);
+        var at = logon.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0 && at < logon.Length - 1) return (logon[(at + 1)..].Split('.')[0].ToUpperInvariant(), logon[..at]);
+        return (computer, logon);
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Defaults(string computer, string domain, string user, string profile) =>
     [
         new("ALLUSERSPROFILE", @"C:\ProgramData"),
         new("APPDATA", profile + @"\AppData\Roaming"),
@@ -57,7 +72,7 @@ internal sealed class WinRsEnvironment
         new("SystemRoot", @"C:\Windows"),
         new("TEMP", profile + @"\AppData\Local\Temp"),
         new("TMP", profile + @"\AppData\Local\Temp"),
-        new("USERDOMAIN", computer),
+        new("USERDOMAIN", domain),
         new("USERNAME", user),
         new("USERPROFILE", profile),
         new("windir", @"C:\Windows"),
