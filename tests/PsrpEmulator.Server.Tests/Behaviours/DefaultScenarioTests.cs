@@ -38,6 +38,10 @@ public class DefaultScenarioTests
     [TestCase("1..2 | ForEach-Object -Process { \"no var\" }", "no var|no var")]
     [TestCase("1..3 | % { $_ }", "1|2|3")]
     [TestCase("Write-Output 'hi'", "hi")]
+    [TestCase("Write-Output hi", "hi")]
+    [TestCase("echo done.", "done.")]
+    [TestCase("$x = 'kept'; Write-Output $x", "kept")]
+    [TestCase("echo $env:COMPUTERNAME", "TESTHOST01")]
     [TestCase("echo \"hi\"", "hi")]
     [TestCase("hostname", "TESTHOST01")]
     [TestCase("$env:COMPUTERNAME", "TESTHOST01")]
@@ -162,6 +166,10 @@ public class DefaultScenarioTests
         var (host, outcome) = await Default.RunScriptAsync("Write-Error 'bad'");
         Assert.That(host.Errors.Single().Message, Is.EqualTo("bad"));
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        // One bare word is a string argument, as PowerShell binds it.
+        Assert.That((await Default.RunScriptAsync("Write-Warning careful")).Host.Records, Is.EqualTo(new[] { new WarningRecordMessage("careful") }));
+        Assert.That((await Default.RunScriptAsync("Write-Error bad")).Host.Errors.Single().Message, Is.EqualTo("bad"));
+        Assert.That(((InformationRecordMessage)(await Default.RunScriptAsync("Write-Information i")).Host.Records.Single()).MessageData, Is.EqualTo(PsPrimitive.String("i")));
     }
 
     [Test]
