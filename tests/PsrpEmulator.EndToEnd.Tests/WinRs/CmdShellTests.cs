@@ -147,6 +147,18 @@ public class CmdShellTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Whoami_prints_the_logon_in_lower_case_as_windows_does()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "whoami");
+
+        var (stdout, _, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(stdout, Is.EqualTo("server01\\psrp\r\n"));
+        Assert.That(exitCode, Is.Zero);
+    }
+
+    [Test]
     public async Task The_last_receive_ends_both_streams_and_reports_done_with_the_exit_code()
     {
         var shellId = await CreateShellAsync();

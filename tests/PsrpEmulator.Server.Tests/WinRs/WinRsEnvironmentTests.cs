@@ -34,6 +34,7 @@ public class WinRsEnvironmentTests
         Assert.That(environment.Expand("%USERDOMAIN%|%USERNAME%|%USERPROFILE%|%COMPUTERNAME%", @"C:\work", Now),
             Is.EqualTo($@"{domain}|{user}|C:\Users\{user}|SERVER01"));
         Assert.That(WinRsEnvironment.ProfileOf(logon), Is.EqualTo($@"C:\Users\{user}"));
+        Assert.That(WinRsEnvironment.WhoAmI(logon, "Server01"), Is.EqualTo($@"{domain}\{user}".ToLowerInvariant()));
     }
 
     [TestCase("echo %NOPE%", "echo %NOPE%")]

@@ -145,7 +145,7 @@ internal sealed class CommandLineRule(BehaviourRule matcher, IReadOnlyList<Comma
 internal sealed class CommandLineBehaviour(CommandLineRule rule, IReadOnlyDictionary<string, string> captures) : ICommandLineScript
 {
     /// <summary>Names every command-line rule may use besides its captures.</summary>
-    public static readonly string[] FactNames = ["computername", "username", "cd"];
+    public static readonly string[] FactNames = ["computername", "username", "logon", "cd"];
 
     public CommandLineRule Rule => rule;
 

@@ -24,6 +24,8 @@ internal sealed class WinRsContext
         {
             ["computername"] = computerName.ToUpperInvariant(),
             ["username"] = userName,
+            // As whoami prints the logon: domain\user (the computer's name for a local account), in lower case.
+            ["logon"] = WinRsEnvironment.WhoAmI(userName, computerName),
             ["cd"] = workingDirectory,
         };
     }

@@ -36,6 +36,13 @@ internal sealed class WinRsEnvironment
     /// <summary>The user's profile folder (USERPROFILE, a shell's default working directory): C:\Users\ and the user's name without its domain.</summary>
     public static string ProfileOf(string logon) => @"C:\Users\" + SplitUser(logon, string.Empty).User;
 
+    /// <summary>The logon as whoami prints it: domain\user (the computer's name for a local account), in lower case.</summary>
+    public static string WhoAmI(string logon, string computerName)
+    {
+        var (domain, user) = SplitUser(logon, computerName.ToUpperInvariant());
+        return (domain + "\\" + user).ToLowerInvariant();
+    }
+
     // A logon name's parts as Windows sets USERDOMAIN and USERNAME: DOMAIN\user and user@domain.com give the domain
     // (its NetBIOS name: the UPN suffix's first label, upper-cased) and the user; a bare name is a local account.
     private static (string Domain, string User) SplitUser(string logon, string computer)
