@@ -50,6 +50,30 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(Outputs(again), Is.EqualTo(new[] { "still here" }));
     }
 
+    [Test]
+    public async Task A_return_of_a_return_thousands_deep_ends_the_script_without_a_crash()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(string.Concat(Enumerable.Repeat("return ", 20_000)) + "'inner'");
+
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+        Assert.That(Outputs(await pool.InvokeAsync("return 'still here'")), Is.EqualTo(new[] { "still here" }));
+    }
+
+    [TestCase("exit")]
+    [TestCase("return")]
+    public async Task A_script_that_is_only_exit_or_return_completes_without_an_error(string script)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(script);
+
+        Assert.That(events, Is.EqualTo(new[] { new StateEvent(PSInvocationState.Completed, null) }));
+    }
+
     [TestCase("'one'; exit; 'two'")]
     [TestCase("'one'\nexit 3\n'two'")]
     [TestCase("& { 'one'; exit $LASTEXITCODE; 'two' }")]

@@ -89,7 +89,8 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             // return too: its value is written, then the script (or the block, or run:'s body) ends.
             if (Statements.IsReturn(text, out var returned))
             {
-                if (returned.Length > 0) await RunStatementAsync(returned, to, blockNesting);
+                // Counted as a level: "return return ... x" from a client must not recurse without bound.
+                if (returned.Length > 0 && blockNesting < Statements.MaxScriptBlockNesting) await RunStatementAsync(returned, to, blockNesting + 1);
                 throw new ScriptReturnException();
             }
 
