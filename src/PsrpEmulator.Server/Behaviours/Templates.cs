@@ -427,7 +427,7 @@ internal sealed class PipelineVariables
                 else
                 {
                     var j = ScanName(text, i + 1);
-                    if (j < text.Length - 1 && text[j] == ':' && IsScope(text[(i + 1)..j]) && char.IsLetter(text[j + 1])) j = ScanName(text, j + 1);
+                    if (j < text.Length - 1 && text[j] == ':' && (IsScope(text[(i + 1)..j]) || IsEnvironment(text[(i + 1)..j])) && char.IsLetter(text[j + 1])) j = ScanName(text, j + 1);
                     if (j > i + 1)
                     {
                         name = text[(i + 1)..j];
@@ -438,6 +438,14 @@ internal sealed class PipelineVariables
                 if (name is not null)
                 {
                     var colon = name.IndexOf(':', StringComparison.Ordinal);
+                    if (colon > 0 && IsEnvironment(name[..colon]))
+                    {
+                        // "$env:COMPUTERNAME", "${env:USERNAME}": the session process's environment.
+                        sb.Append(EnvironmentVariable(name[(colon + 1)..]));
+                        i = end;
+                        continue;
+                    }
+
                     if (colon > 0 && IsScope(name[..colon])) name = name[(colon + 1)..];
                     if (Get(name) is { } value) sb.Append(Display(value));
                     i = end;
@@ -457,6 +465,8 @@ internal sealed class PipelineVariables
         while (j < text.Length && (char.IsLetterOrDigit(text[j]) || text[j] == '_')) j++;
         return j;
     }
+
+    private static bool IsEnvironment(string prefix) => prefix.Equals("env", StringComparison.OrdinalIgnoreCase);
 
     // $global:x, $script:x, $local:x, $using:x name the same variable here.
     private static bool IsScope(string prefix) =>

@@ -49,6 +49,8 @@ public class DefaultScenarioTests
     [TestCase("$env:username", "tester")]
     [TestCase("[Environment]::UserName", "tester")]
     [TestCase("$env:NOT_SET", "")]
+    [TestCase("\"on $env:COMPUTERNAME as ${env:USERNAME}!\"", "on TESTHOST01 as tester!")]
+    [TestCase("\"[$env:NOT_SET]\"", "[]")]
     [TestCase("Get-Process", "System.Diagnostics.Process (Idle)|System.Diagnostics.Process (System)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (wsmprovhost)")]
     [TestCase("Get-Process -Name notepad", "System.Diagnostics.Process (notepad)")]
     [TestCase("gps pwsh", "System.Diagnostics.Process (pwsh)")]
