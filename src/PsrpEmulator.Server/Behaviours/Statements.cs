@@ -20,23 +20,8 @@ internal static class Statements
             var c = text[i];
             switch (c)
             {
-                case '\'':
-                    // '' inside single quotes is one quote.
-                    for (i++; i < text.Length && !(text[i] == '\'' && (i + 1 >= text.Length || text[i + 1] != '\'')); i++)
-                    {
-                        if (text[i] == '\'') i++;
-                    }
-
-                    break;
-                case '"':
-                    for (i++; i < text.Length && text[i] != '"'; i++)
-                    {
-                        if (text[i] == '`') i++;
-                    }
-
-                    break;
-                case '`':
-                    i++;
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(text, i);
                     break;
                 case '#' when depth == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1])):
                     // A comment runs to the end of the line.
@@ -118,7 +103,7 @@ internal static class Statements
         return text[(open + 1)..close].Trim();
     }
 
-    // The brace closing the one at open, with Split's rules for quotes and escapes; -1 when it is not closed.
+    // The brace closing the one at open, quotes and escapes skipped as Split skips them; -1 when it is not closed.
     private static int MatchingClose(string text, int open)
     {
         var depth = 0;
@@ -126,22 +111,8 @@ internal static class Statements
         {
             switch (text[i])
             {
-                case '\'':
-                    for (i++; i < text.Length && !(text[i] == '\'' && (i + 1 >= text.Length || text[i + 1] != '\'')); i++)
-                    {
-                        if (text[i] == '\'') i++;
-                    }
-
-                    break;
-                case '"':
-                    for (i++; i < text.Length && text[i] != '"'; i++)
-                    {
-                        if (text[i] == '`') i++;
-                    }
-
-                    break;
-                case '`':
-                    i++;
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(text, i);
                     break;
                 case '#' when i == 0 || char.IsWhiteSpace(text[i - 1]):
                     // A comment runs to the end of the line (a brace in it does not count).
@@ -159,6 +130,31 @@ internal static class Statements
         }
 
         return -1;
+    }
+
+    // A quoted string or an escape starting at i: where it ends (its closing quote, the escaped character; past the end
+    // of the text when unterminated). Inside single quotes '' is one quote; inside double quotes ` escapes.
+    private static int SkipQuotedOrEscaped(string text, int i)
+    {
+        switch (text[i])
+        {
+            case '\'':
+                for (i++; i < text.Length && !(text[i] == '\'' && (i + 1 >= text.Length || text[i + 1] != '\'')); i++)
+                {
+                    if (text[i] == '\'') i++;
+                }
+
+                return i;
+            case '"':
+                for (i++; i < text.Length && text[i] != '"'; i++)
+                {
+                    if (text[i] == '`') i++;
+                }
+
+                return i;
+            default:
+                return i + 1; // ` escapes the next character
+        }
     }
 
     private static bool NextLineStartsWithPipe(string text, int newline, ref int blankRunEnd)
