@@ -179,7 +179,7 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
     private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password, Uri? uri = null, string? stdin = null)
     {
         uri ??= Emulator.WsManUri;
-        var start = new ProcessStartInfo(Driver.Value.Driver!) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Driver.Value.Driver!);
         start.Environment["WINRM_HTTPS"] = uri.Scheme == Uri.UriSchemeHttps ? "1" : "0";
         start.ArgumentList.Add(uri.Host);
         start.ArgumentList.Add(uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -189,33 +189,13 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         start.ArgumentList.Add(kind);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("the Go driver did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("masterzen/winrm did not finish within 60 s; stderr: " + await stderr);
-        }
-
-        var output = await stdout;
-        TestContext.Out.WriteLine($"masterzen/winrm {auth} {kind} {string.Join(' ', arguments)} -> {(output.Length > 2000 ? output[..2000] + "..." : output)}");
-        Assert.That(process.ExitCode, Is.Zero, () => "winrm_client.go failed: " + stderr.Result);
-        return JsonDocument.Parse(output).RootElement.Clone();
+        return await InteropDriver.RunAsync(start, "masterzen/winrm", $"{auth} {kind} {string.Join(' ', arguments)}", stdin);
     }
 
     // Builds the driver in GOPATH mode against Debian's packaged sources (no module download), once per test run.
     private static (string? Driver, string? Problem) Build()
     {
-        var go = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "go")).FirstOrDefault(File.Exists);
+        var go = InteropDriver.FindOnPath("go");
         if (go is null) return (null, "go is not on PATH: apt-get install golang-go golang-github-masterzen-winrm-dev to run the Go WinRM interop tests (.ci/run does).");
         if (!File.Exists(Path.Combine(GoPath, "src", "github.com", "masterzen", "winrm", "client.go")))
         {

@@ -17,7 +17,7 @@ namespace PsrpEmulator.EndToEnd.Tests.Interop;
 public class NodeWinrmClientInteropTests(string user) : EmulatorTestBase
 {
     private static readonly Lazy<string?> NodeDirectory = new(FindPackage);
-    private static readonly Lazy<string?> Node = new(() => FindOnPath("node"));
+    private static readonly Lazy<string?> Node = new(() => InteropDriver.FindOnPath("node"));
 
     protected override string? ScenarioYaml => """
         cmd:
@@ -143,7 +143,7 @@ public class NodeWinrmClientInteropTests(string user) : EmulatorTestBase
 
     private async Task<JsonElement> RunAsync(string kind, string[] arguments, string password)
     {
-        var start = new ProcessStartInfo(Node.Value!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Node.Value!);
         start.ArgumentList.Add(Path.Combine(NodeDirectory.Value!, "winrm_client.js"));
         start.ArgumentList.Add(Emulator.WsManUri.Host);
         start.ArgumentList.Add(Emulator.WsManUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -152,24 +152,7 @@ public class NodeWinrmClientInteropTests(string user) : EmulatorTestBase
         start.ArgumentList.Add(kind);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("winrm-client did not finish within 60 s; stderr: " + await stderr);
-        }
-
-        var output = await stdout;
-        TestContext.Out.WriteLine($"winrm-client {kind} {string.Join(' ', arguments)} -> {output}");
-        Assert.That(process.ExitCode, Is.Zero, () => "winrm_client.js failed: " + stderr.Result);
-        return JsonDocument.Parse(output).RootElement.Clone();
+        return await InteropDriver.RunAsync(start, "winrm-client", $"{kind} {string.Join(' ', arguments)}");
     }
 
     // The driver's folder in the source tree (node resolves winrm-client from its node_modules), once installed.
@@ -184,9 +167,4 @@ public class NodeWinrmClientInteropTests(string user) : EmulatorTestBase
 
         return null;
     }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
 }

@@ -203,7 +203,7 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
 
     private async Task<JsonElement> RunAsync(string kind, string user, string password, string[] arguments)
     {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Python);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Interop", "pywinrm_client.py"));
         start.ArgumentList.Add(new Uri(Emulator.WsManUri, "/wsman").ToString());
         start.ArgumentList.Add(user);
@@ -214,24 +214,7 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         start.Environment["PYWINRM_TRANSPORT"] = transport;
         if (transport == "ntlm") start.Environment["OPENSSL_CONF"] = LegacyOpenSsl;
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("pywinrm did not finish within 60 s; stderr: " + await stderr);
-        }
-
-        var output = await stdout;
-        TestContext.Out.WriteLine($"pywinrm {kind} {string.Join(' ', arguments)} -> {output}");
-        Assert.That(process.ExitCode, Is.Zero, () => "pywinrm_client.py failed: " + stderr.Result);
-        return JsonDocument.Parse(output).RootElement.Clone();
+        return await InteropDriver.RunAsync(start, "pywinrm", $"{kind} {string.Join(' ', arguments)}");
     }
 
     private static string? FindProblem(string module, string? openSslConf = null)
