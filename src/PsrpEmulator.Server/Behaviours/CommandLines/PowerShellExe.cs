@@ -89,19 +89,12 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         // `exit N` as a top-level statement (when no rule takes the whole script): the statements before it run, the
-        // rest does not, and N is the exit code (about_PowerShell_exe), unless a terminating error came first.
+        // rest does not, and N is the exit code (about_PowerShell_exe), unless a terminating error came first. Any other
+        // exit (bare, exit $name, one inside -Command "& { ... }", which the catalog unwraps) ends the run as it comes
+        // (PipelineOutcome.ExitCode).
         var text = script;
         int? exitCode = null;
-        if (catalog.Find(script) is null)
-        {
-            // -Command "& { ... }": the block's statements are the script's (an exit in it ends powershell.exe).
-            for (var level = 0; level < Statements.MaxScriptBlockNesting && catalog.Find(text) is null && Statements.ScriptBlockBody(text) is { } body; level++)
-            {
-                text = body;
-            }
-
-            if (FindExit(text) is { } exit) (text, exitCode) = exit;
-        }
+        if (catalog.Find(script) is null && FindExit(script) is { } exit) (text, exitCode) = exit;
 
         var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])]);
         var resolved = catalog.Resolve(pipeline);
@@ -132,7 +125,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             var m = ExitStatement().Match(statements[i].Trim());
             if (!m.Success) continue;
 
-            // powershell.exe's exit code is the process's: N as a 32-bit integer (out of range: not emulated, left as a statement).
+            // powershell.exe's exit code is the process's: N as a 32-bit integer (out of range: left to the statement, which exits 0).
             if (!int.TryParse(m.Groups["code"].Value, System.Globalization.NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code)) return null;
             return (string.Join("; ", statements.Take(i)), code);
         }
