@@ -70,9 +70,13 @@ public static class Measurements
         using var raw = BenchServer.RawClient();
         var script = $"Stream-{size} {count}";
 
-        // Recording run (untimed): the baseline answers with exactly these responses.
+        // Recording run (untimed): the baseline answers with exactly these responses, those of a run of our client.
+        // Each Receive takes what is buffered when it comes, so how many responses carry the output depends on how
+        // fast the receiving side is: recorded from the raw Receives (as until session 10), a run could have 127
+        // responses where our client's had 100 (the product's 1,000-message buffer), and the baseline paid for 27
+        // round trips the client did not make.
         var recorded = new List<byte[]>();
-        await RawStreamAsync(pool, raw, script, recorded).ConfigureAwait(false);
+        await RecordClientRunAsync(server, script, recorded).ConfigureAwait(false);
         server.SetReplay(recorded);
         var recordedBytes = recorded.Sum(r => (long)r.Length);
         if (Verbose && Environment.GetEnvironmentVariable("PSRP_BENCH_CLIENT_REPLAY") is { } replays) ClientReplay(recorded, count, int.Parse(replays, System.Globalization.CultureInfo.InvariantCulture));
@@ -103,8 +107,9 @@ public static class Measurements
             if (round == 0) warming.Timed();
             var cpu0 = CpuSeconds();
             var alloc0 = GC.GetTotalAllocatedBytes();
+            var requests0 = server.Journal.LastSequence;
             var sw = Stopwatch.StartNew();
-            var (rawBytes, _) = await RawStreamAsync(pool, raw, script, null).ConfigureAwait(false);
+            var (rawBytes, _) = await RawStreamAsync(pool, raw, script).ConfigureAwait(false);
             var rawSeconds = sw.Elapsed.TotalSeconds;
 
             var cpu1 = CpuSeconds();
@@ -115,6 +120,7 @@ public static class Measurements
 
             var cpu2 = CpuSeconds();
             var alloc2 = GC.GetTotalAllocatedBytes();
+            var requests2 = server.Journal.LastSequence;
             sw.Restart();
             var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
             var outputs = 0;
@@ -138,11 +144,38 @@ public static class Measurements
             if (Verbose)
             {
                 Console.Error.WriteLine(FormattableString.Invariant(
-                    $"round {round}: server {serverRate / baseRate:F2} e2e {e2eRate / baseRate:F2} baseline {baseRate / 1e6:F0} MB/s; CPU ms server {(cpu1 - cpu0) * 1e3:F0} baseline {(cpu2 - cpu1) * 1e3:F0} e2e {cpu[^1].EndToEnd * 1e3:F0}; allocated MB server {(alloc1 - alloc0) / 1e6:F1} baseline {(alloc2 - alloc1) / 1e6:F1} e2e {(GC.GetTotalAllocatedBytes() - alloc2) / 1e6:F1}; gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+                    $"round {round}: server {serverRate / baseRate:F2} e2e {e2eRate / baseRate:F2} baseline {baseRate / 1e6:F0} MB/s; CPU ms server {(cpu1 - cpu0) * 1e3:F0} baseline {(cpu2 - cpu1) * 1e3:F0} e2e {cpu[^1].EndToEnd * 1e3:F0}; allocated MB server {(alloc1 - alloc0) / 1e6:F1} baseline {(alloc2 - alloc1) / 1e6:F1} e2e {(GC.GetTotalAllocatedBytes() - alloc2) / 1e6:F1}; gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; requests server {requests2 - requests0} e2e {server.Journal.LastSequence - requests2} (baseline {recorded.Count} responses)"));
             }
         }
 
         if (Verbose) Console.Error.WriteLine($"{script} rounds: {warming}");
+        if (AllocationSampler.Enabled)
+        {
+            // PSRP_BENCH_ALLOC=1: the sampled allocation types of each leg, per object, over 5 runs of it in a row
+            // (the runtime delivers its events late: a stretch of one leg at a time, then a pause, keeps them apart).
+            using var sampler = new AllocationSampler();
+            (string Name, Func<Task> Run)[] legs =
+            [
+                ("server", () => RawStreamAsync(pool, raw, script)),
+                ("baseline", () => ReplayAsync(server, raw, recorded.Count)),
+                ("end to end", async () =>
+                {
+                    var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
+                    await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
+                    {
+                    }
+                }),
+            ];
+            foreach (var (name, run) in legs)
+            {
+                await Task.Delay(1500).ConfigureAwait(false);
+                sampler.Start();
+                for (var i = 0; i < 5; i++) await run().ConfigureAwait(false);
+                await Task.Delay(1500).ConfigureAwait(false);
+                Console.Error.WriteLine($"sampled allocations per object, {name} leg:{Environment.NewLine}{sampler.Stop(count * 5)}");
+            }
+        }
+
         return new Throughput(Stats.Median(serverRatios), Stats.Median(e2eRatios), serverRate / 1e6, e2eRate / 1e6, baseRate / 1e6, recorded.Count, recordedBytes,
             Stats.Median(cpu.Select(c => c.Server / c.Baseline).ToList()), Stats.Median(cpu.Select(c => c.EndToEnd / c.Baseline).ToList()));
     }
@@ -369,8 +402,44 @@ public static class Measurements
         }
     }
 
+    /// <summary>Runs <paramref name="script"/> with our client (ReadAllAsync, as the end-to-end leg) and keeps its Receive responses.</summary>
+    private static async Task RecordClientRunAsync(BenchServer server, string script, List<byte[]> record)
+    {
+        var recorder = new ReceiveRecorder(record);
+        using var transport = new WsManTransport(server.Transport().Options, recorder);
+        await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
+        var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
+        recorder.Active = true;
+        await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
+        {
+        }
+
+        recorder.Active = false;
+        if (record.Count == 0 || record[^1].AsSpan().IndexOf(DoneMarker) < 0) throw new InvalidOperationException("The recorded run did not end with CommandState Done.");
+    }
+
+    /// <summary>Keeps the bodies of the responses to Receive requests (while active); they still reach the client.</summary>
+    private sealed class ReceiveRecorder(List<byte[]> record) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public bool Active { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var receive = Active && request.Content is { } content &&
+                          (await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)).AsSpan().IndexOf("windows/shell/Receive<"u8) >= 0;
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!receive) return response;
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            lock (record) record.Add(body);
+            var copy = new ByteArrayContent(body);
+            foreach (var h in response.Content.Headers) copy.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            response.Content = copy;
+            return response;
+        }
+    }
+
     /// <summary>Starts <paramref name="script"/> and receives with prebuilt raw requests until CommandState Done (no decode).</summary>
-    private static async Task<(long Bytes, int Responses)> RawStreamAsync(RunspacePoolClient pool, HttpClient raw, string script, List<byte[]>? record)
+    private static async Task<(long Bytes, int Responses)> RawStreamAsync(RunspacePoolClient pool, HttpClient raw, string script)
     {
         var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
         var request = ReceiveRequest(pool, pipeline.CommandId);
@@ -378,21 +447,8 @@ public static class Measurements
         var responses = 0;
         while (true)
         {
-            bool done;
-            if (record is not null)
-            {
-                var response = await PostAsync(raw, pool.Transport.Options.ConnectionUri, request).ConfigureAwait(false);
-                bytes += response.Length;
-                record.Add(response);
-                done = response.AsSpan().IndexOf(DoneMarker) >= 0;
-            }
-            else
-            {
-                var (length, hasDone) = await PostCountingAsync(raw, pool.Transport.Options.ConnectionUri, request, null, DoneMarker).ConfigureAwait(false);
-                bytes += length;
-                done = hasDone;
-            }
-
+            var (length, done) = await PostCountingAsync(raw, pool.Transport.Options.ConnectionUri, request, null, DoneMarker).ConfigureAwait(false);
+            bytes += length;
             responses++;
             if (done) break;
         }
