@@ -270,7 +270,8 @@ internal sealed class OutputStream : ReceiveGate
     // Where the largest slabs come from (tests watch it).
     private readonly ArrayPool<byte> _slabPool;
 
-    // Where the arrays of string outputs too long for a slab come from (tests watch it).
+    // Where the arrays of string outputs too long for a slab come from, and those of the slabs between the first and
+    // the largest (tests watch it).
     private readonly ArrayPool<byte> _messagePool;
 
     public OutputStream(int? capacity, ArrayPool<byte>? slabPool = null, ArrayPool<byte>? messagePool = null)
@@ -560,8 +561,13 @@ internal sealed class OutputStream : ReceiveGate
         var size = _tail is MessageSlab full ? Math.Min(Math.Max(full.Bytes.Length * 2, FirstSlabSize), MaxSlabSize) : length;
         // The largest slabs (what a busy buffer is made of) come from the array pool and go back to it once drained
         // and written: a long stream of small objects reuses a few arrays instead of allocating its bytes again, and
-        // the GC does not copy young slabs that a buffer running ahead keeps alive.
-        var slab = new MessageSlab(Math.Max(size, length), size == MaxSlabSize && length <= size ? _slabPool : null);
+        // the GC does not copy young slabs that a buffer running ahead keeps alive. The ones on the way there (512 B
+        // to 16 KB) come from the shared pool: a producer that a Receiver keeps draining (the default 1,000-message
+        // buffer, Block mode) starts over after every drain, and made about 32 KB of them per refill, a third of the
+        // server's allocations per object streaming 100 B objects. Only the first slab after a drain, sized to its
+        // message (what most buffers ever hold), is the GC's.
+        var pool = length > size ? null : size == MaxSlabSize ? _slabPool : _tail is MessageSlab ? _messagePool : null;
+        var slab = new MessageSlab(Math.Max(size, length), pool);
         Link(slab);
         return slab;
     }

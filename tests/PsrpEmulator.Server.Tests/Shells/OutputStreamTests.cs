@@ -252,6 +252,37 @@ public class OutputStreamTests
     }
 
     [Test]
+    public void Slabs_between_the_first_and_the_largest_come_from_the_message_pool_and_go_back_once_drained_and_released()
+    {
+        var slabs = new ReusingPool();
+        var arrays = new ReusingPool();
+        var stream = new OutputStream(null, slabs, arrays);
+        var expected = new List<(ulong, byte[])>();
+        var sent = new List<byte[]>();
+        // A producer that a Receiver keeps draining: after each drain its slabs grow again from the first.
+        for (var round = 0; round < 3; round++)
+        {
+            var rentsBefore = arrays.Rents;
+            WriteMore(stream, expected, 300, ((ulong)round * 300) + 1);
+            // 512 B to 16 KB: five of them the first time; after that this pool may hand out a larger array given
+            // back (as a pool may), and the slabs double from its size.
+            Assert.That(arrays.Rents - rentsBefore, Is.GreaterThanOrEqualTo(round == 0 ? 5 : 1), $"round {round}: the slabs on the way to the largest are rented");
+            Assert.That(slabs.Out, Is.Not.Empty, $"round {round}: and the largest from the slab pool");
+            Assert.That(arrays.Out.All(a => a.Length is >= 512 and < 32 * 1024), Is.True);
+
+            var batch = stream.TryReceiveNow(Large, Large, [])!;
+            Assert.That(stream.BufferedCount, Is.Zero);
+            Assert.That(arrays.Out, Is.Not.Empty, "no array goes back while the response holds slices of it");
+            sent.AddRange(Elements(batch));
+            batch.Release();
+            Assert.That(arrays.Out, Is.Empty, $"round {round}: every array back once drained and released");
+            Assert.That(slabs.Out, Is.Empty);
+        }
+
+        Assert.That(sent, Is.EqualTo(Fragments(Large, [.. expected])));
+    }
+
+    [Test]
     public void A_response_never_released_keeps_its_slabs_out_of_the_pool()
     {
         var (stream, pool, _) = PooledStream(1500);
