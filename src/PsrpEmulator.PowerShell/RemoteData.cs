@@ -83,7 +83,29 @@ internal static class RemoteData
 
     private static InformationRecord ToInformation(InformationRecordMessage message)
     {
-        var record = new InformationRecord(ToObject(message.MessageData), message.Source);
+        // Write-Host's message as the live type PowerShell's host looks for (MshCommandRuntime.WriteInformation shows
+        // a PSHOST record's HostInformationMessage in its colours, without a new line when asked), not as a
+        // deserialized property bag.
+        var data = message.Tags.Contains(PsrpEmulator.Protocol.Psrp.HostInformationMessage.HostTag) &&
+                   PsrpEmulator.Protocol.Psrp.HostInformationMessage.TryRead(message.MessageData) is { } host
+            ? new System.Management.Automation.HostInformationMessage
+            {
+                Message = host.Message,
+                NoNewLine = host.NoNewLine,
+                ForegroundColor = host.ForegroundColor,
+                BackgroundColor = host.BackgroundColor,
+            }
+            : ToObject(message.MessageData);
+        // The remote record's own origin, as InformationRecord.FromPSObjectForRemoting keeps it (not this process's).
+        var record = new InformationRecord(data, message.Source)
+        {
+            TimeGenerated = message.TimeGenerated.LocalDateTime,
+            User = message.User,
+            Computer = message.Computer,
+            ProcessId = message.ProcessId,
+            NativeThreadId = message.NativeThreadId,
+            ManagedThreadId = message.ManagedThreadId,
+        };
         foreach (var tag in message.Tags) record.Tags.Add(tag);
         return record;
     }

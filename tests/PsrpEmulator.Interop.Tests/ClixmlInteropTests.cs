@@ -62,4 +62,23 @@ public sealed class ClixmlInteropTests
             Assert.That(list.Items[9_999].AsString(), Is.EqualTo("item 9999"));
         });
     }
+    [TestCase(-1, -1, false)]
+    [TestCase((int)ConsoleColor.Green, -1, false)]
+    [TestCase((int)ConsoleColor.Yellow, (int)ConsoleColor.DarkBlue, true)]
+    public void Write_Host_s_message_is_written_and_read_as_PowerShell_serializes_a_HostInformationMessage(int foreground, int background, bool noNewLine)
+    {
+        ConsoleColor? fg = foreground < 0 ? null : (ConsoleColor)foreground;
+        ConsoleColor? bg = background < 0 ? null : (ConsoleColor)background;
+        var ours = new PsrpEmulator.Protocol.Psrp.HostInformationMessage("hi <there> & 'you'", noNewLine, fg, bg);
+        // Depth 1: what PowerShell's remoting serializer uses (the Fragmentor's SerializationContext; the record's
+        // property bag does not count), so the colours come as their names.
+        var theirs = PSSerializer.Serialize(
+            new System.Management.Automation.HostInformationMessage { Message = ours.Message, NoNewLine = noNewLine, ForegroundColor = fg, BackgroundColor = bg }, 1);
+
+        // PowerShell understands ours as it understands its own...
+        var fromOurs = PSSerializer.Deserialize(ObjsStart + Encoding.UTF8.GetString(ClixmlSerializer.Serialize(ours.ToPsValue())) + "</Objs>");
+        Assert.That(PSSerializer.Serialize(fromOurs, 1), Is.EqualTo(PSSerializer.Serialize(PSSerializer.Deserialize(theirs), 1)));
+        // ...and we read its own as we wrote ours.
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInformationMessage.TryRead(ClixmlDeserializer.Deserialize(Encoding.UTF8.GetBytes(theirs))), Is.EqualTo(ours));
+    }
 }

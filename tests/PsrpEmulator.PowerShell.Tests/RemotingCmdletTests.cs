@@ -44,6 +44,27 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(error.Exception, Is.InstanceOf<System.Management.Automation.RemoteException>());
     }
 
+    /// <summary>
+    /// Write-Host on the remote computer shows on this host (without a new line when asked) and is not output: a
+    /// PSHOST information record whose MessageData is a live HostInformationMessage with the colours, which is what
+    /// PowerShell's host shows (in colour on a console; this test host writes plain text).
+    /// </summary>
+    [TestCase("Invoke-Command -ComputerName Server01 { Write-Host 'a' -NoNewline -ForegroundColor Green } -InformationVariable iv; Invoke-Command -ComputerName Server01 { Write-Host b }")]
+    [TestCase("$s = Invoke-Command -ComputerName Server01 { Write-Host 'a' -NoNewline -ForegroundColor Green } -InDisconnectedSession; Receive-PSSession -Session $s -InformationVariable iv; Invoke-Command -Session $s { Write-Host b }")]
+    public async Task Remote_Write_Host_shows_on_the_host_and_is_not_output(string script)
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, script);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(result.Output, Is.Empty);
+        Assert.That(result.HostText, Does.Contain("ab\n"));
+        var data = await RunAsync(host, "$m = $iv[0].MessageData; $m.GetType().FullName; $m.Message; $m.NoNewLine; $m.ForegroundColor; $null -eq $m.BackgroundColor; $iv[0].Tags -join ','; $iv[0].Source; $iv[0].Computer; $iv[0].User");
+        // The remote record's origin: the virtual computer and the session's logon (the emulator's default local one).
+        Assert.That(Lines(data), Is.EqualTo(new[] { "System.Management.Automation.HostInformationMessage", "a", "True", "Green", "True", "PSHOST", "Write-Host", "SERVER01", "SERVER01\\psrp" }));
+    }
+
     [Test]
     public async Task Invoke_Command_writes_each_remote_object_as_it_arrives()
     {

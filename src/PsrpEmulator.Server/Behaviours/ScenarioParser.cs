@@ -15,10 +15,11 @@ internal sealed partial class ScenarioParser
 
     private const string RegexOptionsText = "IgnoreCase | CultureInvariant";
 
-    private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "progress", "sleep", "loop", "input", "state",
+    private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "host", "progress", "sleep", "loop", "input", "state",
         "set", "run", "start-job", "receive-job", "get-job", "wait-job", "stop-job", "remove-job"];
     private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
     private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target"];
+    private static readonly string[] HostKeys = ["message", "no-newline", "foreground", "background"];
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
     private static readonly string[] SetKeys = ["name", "value", "command"];
@@ -203,6 +204,8 @@ internal sealed partial class ScenarioParser
                 return new TextRecordStep(TextStream.Debug, Text(value, names, kind));
             case "information":
                 return new InformationStep(ReadValue(value, names));
+            case "host":
+                return ReadHost(value, names);
             case "progress":
                 return ReadProgress(value, names);
             case "sleep":
@@ -340,6 +343,24 @@ internal sealed partial class ScenarioParser
 
         var target = map is not null && Get(map, "target") is { } t ? Text(t, names, "target") : null;
         return new ErrorTemplate(message, fqid, category, exception, target);
+    }
+
+    private HostStep ReadHost(YamlNode node, NameScope names)
+    {
+        if (node is YamlScalarNode) return new HostStep(Text(node, names, "host"), null, null, null);
+        if (node is not YamlMappingNode map) throw Error(node, "host: is the text Write-Host writes, or a mapping {message, no-newline, foreground, background}");
+        CheckKeys(map, HostKeys, "host key");
+        var message = Get(map, "message") ?? throw Error(map, "host needs 'message:'");
+        var noNewLine = Optional(map, "no-newline", names);
+        if (noNewLine?.Constant is { } n && HostStep.ParseNoNewLine(n) is null) throw Error(Get(map, "no-newline")!, $"host no-newline is true or false, not '{n}'");
+        TextTemplate? Color(string key)
+        {
+            var t = Optional(map, key, names);
+            if (t?.Constant is { } c && !HostStep.TryParseColor(c, out _)) throw Error(Get(map, key)!, $"host {key} is a console colour (Black, DarkBlue, DarkGreen, DarkCyan, DarkRed, DarkMagenta, DarkYellow, Gray, DarkGray, Blue, Green, Cyan, Red, Magenta, Yellow, White), not '{c}'");
+            return t;
+        }
+
+        return new HostStep(Text(message, names, "message"), noNewLine, Color("foreground"), Color("background"));
     }
 
     private ProgressStep ReadProgress(YamlNode node, NameScope names)

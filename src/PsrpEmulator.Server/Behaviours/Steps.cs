@@ -247,8 +247,62 @@ internal sealed class InformationStep(ValueTemplate data) : Step
     /// <summary>The Source PowerShell reports for Write-Information.</summary>
     public const string Source = "Write-Information";
 
-    public override ValueTask RunAsync(RunContext context) => context.WriteAsync(new InformationRecordMessage(
-        data.Build(context.Scope), Source, context.Time.GetUtcNow(), [], Environment.UserName, Environment.MachineName, (uint)Environment.ProcessId));
+    public override ValueTask RunAsync(RunContext context) => context.WriteAsync(Record(context, data.Build(context.Scope), Source, []));
+
+    /// <summary>
+    /// An INFORMATION_RECORD as the session's process makes it: User is its logon as Windows gives it
+    /// (USERDOMAIN\USERNAME), Computer the virtual computer's name (not the emulator's own machine and account).
+    /// </summary>
+    public static InformationRecordMessage Record(RunContext context, PsrpEmulator.Protocol.Clixml.PsValue data, string source, IReadOnlyList<string> tags)
+    {
+        var host = context.Host;
+        var user = host.EnvironmentVariable("USERNAME") is { } name
+            ? host.EnvironmentVariable("USERDOMAIN") is { Length: > 0 } domain ? domain + "\\" + name : name
+            : Environment.UserName;
+        var computer = host.EnvironmentVariable("COMPUTERNAME") ?? Environment.MachineName;
+        return new InformationRecordMessage(data, source, context.Time.GetUtcNow(), tags, user, computer, (uint)Environment.ProcessId);
+    }
+}
+
+/// <summary>Write-Host: an INFORMATION_RECORD tagged PSHOST whose MessageData is a HostInformationMessage.</summary>
+internal sealed class HostStep(TextTemplate message, TextTemplate? noNewLine, TextTemplate? foreground, TextTemplate? background) : Step
+{
+    private static readonly string[] Tags = [HostInformationMessage.HostTag];
+
+    public override ValueTask RunAsync(RunContext context)
+    {
+        var s = context.Scope;
+        var text = new HostInformationMessage(
+            message.Evaluate(s),
+            noNewLine is null ? false : ParseNoNewLine(noNewLine.Evaluate(s)) ?? throw new ScenarioRuntimeException($"{noNewLine.Location}: no-newline must be true or false"),
+            Color(foreground, s),
+            Color(background, s));
+        return context.WriteAsync(InformationStep.Record(context, text.ToPsValue(), HostInformationMessage.WriteHostSource, Tags));
+    }
+
+    /// <summary>true/false; empty (an optional capture that did not take part) is false, the switch as captured (-NoNewline) true.</summary>
+    public static bool? ParseNoNewLine(string text) =>
+        string.IsNullOrWhiteSpace(text) ? false
+        : string.Equals(text.Trim(), "-NoNewline", StringComparison.OrdinalIgnoreCase) ? true
+        : ValueTemplate.ParseBoolean(text);
+
+    /// <summary>A ConsoleColor by name (any case) or number; empty is none.</summary>
+    public static bool TryParseColor(string text, out ConsoleColor? color)
+    {
+        color = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (!Enum.TryParse<ConsoleColor>(text.Trim(), ignoreCase: true, out var c) || !Enum.IsDefined(c)) return false;
+        color = c;
+        return true;
+    }
+
+    private static ConsoleColor? Color(TextTemplate? template, RunScope scope)
+    {
+        if (template is null) return null;
+        var text = template.Evaluate(scope);
+        return TryParseColor(text, out var color) ? color
+            : throw new ScenarioRuntimeException($"{template.Location}: '{text}' is not a console colour (Black, DarkBlue, ..., White)");
+    }
 }
 
 internal sealed class ProgressStep(

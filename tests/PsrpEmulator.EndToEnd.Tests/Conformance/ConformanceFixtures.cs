@@ -214,7 +214,7 @@ public static class ConformanceFixtures
             behaviours:
               - match: Write-Host hi
                 steps:
-                  - information: hi
+                  - host: hi
             """),
 
         // OperationTimeout PT10S: the output after the sleep arrives in the third Receive after two TimedOut faults.
@@ -223,9 +223,9 @@ public static class ConformanceFixtures
             behaviours:
               - match: Write-Host hi; Start-Sleep 30; Write-Host hi again
                 steps:
-                  - information: hi
+                  - host: hi
                   - sleep: 25
-                  - information: hi again
+                  - host: hi again
             """),
     ];
 

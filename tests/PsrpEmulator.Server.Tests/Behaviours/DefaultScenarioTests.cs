@@ -174,6 +174,20 @@ public class DefaultScenarioTests
         Assert.That(((InformationRecordMessage)(await Default.RunScriptAsync("Write-Information i")).Host.Records.Single()).MessageData, Is.EqualTo(PsPrimitive.String("i")));
     }
 
+    [TestCase("Write-Host hi", "hi", false, null, null)]
+    [TestCase("Write-Host 'two words'", "two words", false, null, null)]
+    [TestCase("Write-Host \"done.\" -ForegroundColor Green", "done.", false, ConsoleColor.Green, null)]
+    [TestCase("Write-Host -Object x -NoNewline -BackgroundColor darkred -ForegroundColor White", "x", true, ConsoleColor.White, ConsoleColor.DarkRed)]
+    [TestCase("Write-Host", "", false, null, null)]
+    public async Task Write_Host_writes_a_PSHOST_information_record(string script, string message, bool noNewLine, ConsoleColor? foreground, ConsoleColor? background)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(script);
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        var record = (InformationRecordMessage)host.Records.Single();
+        Assert.That(record.Tags, Is.EqualTo(new[] { "PSHOST" }));
+        Assert.That(HostInformationMessage.TryRead(record.MessageData), Is.EqualTo(new HostInformationMessage(message, noNewLine, foreground, background)));
+    }
+
     [Test]
     public async Task Throw_fails_the_pipeline_with_the_message_as_error_id()
     {

@@ -24,6 +24,24 @@ public class LoadErrorTests
                   - output: fine
                   - outptu: typo
             """, 5, "unknown step 'outptu'; expected one of: output, error");
+        yield return Case("host colour that is none", """
+            behaviours:
+              - match: x
+                steps:
+                  - host: { message: hi, foreground: Purple }
+            """, 4, "host foreground is a console colour (Black, DarkBlue,");
+        yield return Case("host no-newline that is not a boolean", """
+            behaviours:
+              - match: x
+                steps:
+                  - host: { message: hi, no-newline: maybe }
+            """, 4, "host no-newline is true or false, not 'maybe'");
+        yield return Case("host without a message", """
+            behaviours:
+              - match: x
+                steps:
+                  - host: { foreground: Red }
+            """, 4, "host needs 'message:'");
         yield return Case("bad regex", """
             behaviours:
               - match: x

@@ -178,6 +178,54 @@ public class StepTests
     }
 
     [Test]
+    public async Task Host_writes_what_Write_Host_writes_an_information_record_tagged_PSHOST()
+    {
+        var (host, _) = await RunAsync("""
+            - host: hi {arg}
+            - host: { message: "no end", no-newline: true, foreground: green, background: "{arg}" }
+            - host: { message: "", no-newline: "", foreground: "" }
+            """, "go DarkBlue");
+        var records = host.Records.Cast<InformationRecordMessage>().ToList();
+        Assert.That(records.Select(r => HostInformationMessage.TryRead(r.MessageData)), Is.EqualTo(new[]
+        {
+            new HostInformationMessage("hi DarkBlue"),
+            new HostInformationMessage("no end", true, ConsoleColor.Green, ConsoleColor.DarkBlue),
+            new HostInformationMessage(string.Empty),
+        }));
+        Assert.That(records.Select(r => r.Source), Is.All.EqualTo("Write-Host"));
+        Assert.That(records.Select(r => r.Tags), Is.All.EqualTo(new[] { "PSHOST" }));
+        // The session's computer and logon (the test host's environment), not the emulator's own.
+        Assert.That(records.Select(r => (r.Computer, r.User)), Is.All.EqualTo(("TESTHOST01", "tester")));
+
+        // As PowerShell's remoting serializer writes it: a colour at that depth is its name.
+        var data = (PsObject)records[1].MessageData;
+        Assert.That(data.TypeNames, Is.EqualTo(new[] { "System.Management.Automation.HostInformationMessage", "System.Object" }));
+        Assert.That(data.ToStringValue, Is.EqualTo("no end"));
+        Assert.That(data.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[] { "Message", "NoNewLine", "ForegroundColor", "BackgroundColor" }));
+        Assert.That(data["ForegroundColor"], Is.EqualTo(PsPrimitive.String("Green")));
+        Assert.That(((PsObject)records[0].MessageData)["BackgroundColor"], Is.SameAs(PsNil.Instance));
+    }
+
+    [Test]
+    public async Task Information_records_carry_the_session_s_computer_and_domain_logon()
+    {
+        var host = new RecordingHost();
+        host.Environment["USERDOMAIN"] = "CONTOSO";
+        await BehaviourCatalog.Parse("behaviours:\n  - match: go\n    steps:\n      - information: i\n      - host: h\n").Resolve(Behaviour.Script("go")).RunTestAsync(host);
+        Assert.That(host.Records.Cast<InformationRecordMessage>().Select(r => (r.Computer, r.User)), Is.All.EqualTo(("TESTHOST01", "CONTOSO\\tester")));
+    }
+
+    [TestCase("go Purple", "'Purple' is not a console colour")]
+    [TestCase("go 99", "'99' is not a console colour")]
+    public async Task Host_with_a_colour_that_is_none_fails_the_pipeline(string command, string message)
+    {
+        var (host, outcome) = await RunAsync("- host: { message: x, foreground: \"{arg}\" }", command);
+        Assert.That(host.Records, Is.Empty);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError().Message, Does.Contain(message));
+    }
+
+    [Test]
     public async Task Progress_long_and_short_forms()
     {
         var (host, _) = await RunAsync("""

@@ -173,7 +173,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
                 case PipelineOutput output:
                     return host.WriteTextAsync(WinRsStreams.Stdout, output.Value.ToDisplayString() + "\r\n", cancellationToken);
                 case InformationRecordMessage information:
-                    return WriteHostAsync(information.MessageData.ToDisplayString(), cancellationToken);
+                    return WriteHostAsync(information.MessageData.ToDisplayString(), HostInformationMessage.TryRead(information.MessageData) is { NoNewLine: true }, cancellationToken);
                 case ErrorRecordMessage error:
                     LastStatementFailed = true;
                     AddError(error.Record);
@@ -195,11 +195,12 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             return ValueTask.CompletedTask;
         }
 
-        // Write-Host text: the console host writes the text, then a bare "\n", as two writes (recorded).
-        private async ValueTask WriteHostAsync(string text, CancellationToken cancellationToken)
+        // Write-Host text: the console host writes the text, then a bare "\n", as two writes (recorded); with
+        // -NoNewline, the text alone.
+        private async ValueTask WriteHostAsync(string text, bool noNewLine, CancellationToken cancellationToken)
         {
             await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
-            await host.WriteTextAsync(WinRsStreams.Stdout, "\n", cancellationToken).ConfigureAwait(false);
+            if (!noNewLine) await host.WriteTextAsync(WinRsStreams.Stdout, "\n", cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
