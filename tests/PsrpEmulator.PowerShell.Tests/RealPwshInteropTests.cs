@@ -21,6 +21,8 @@ public class RealPwshInteropTests
                 $"Import-Module '{ModuleManifestPath()}'; " +
                 "$s = New-PSSession -ComputerName Server01 -Name Interop; " +
                 "Invoke-Command -Session $s { 'hello' }; " +
+                // Remote Write-Host shows on pwsh's own console host (stdout here), the -NoNewline text run on.
+                "Invoke-Command -Session $s { Write-Host 'shown' -NoNewline -ForegroundColor Green; Write-Host ' here' }; " +
                 "(Get-Command Invoke-Command).Source; " +
                 "Remove-PSSession $s";
             var start = new ProcessStartInfo(pwsh, ["-NoProfile", "-NonInteractive", "-Command", script])
@@ -41,7 +43,7 @@ public class RealPwshInteropTests
             TestContext.Out.WriteLine(await stderr);
 
             var lines = (await stdout).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            Assert.That(lines, Is.EqualTo(new[] { "hello", "PsrpEmulator.PowerShell" }), await stderr);
+            Assert.That(lines, Is.EqualTo(new[] { "hello", "shown here", "PsrpEmulator.PowerShell" }), await stderr);
             Assert.That(process.ExitCode, Is.Zero);
             Assert.That(emulator.Journal.Snapshot().First(e => e.Action == "Create").Computer, Is.EqualTo("Server01"));
         }
