@@ -197,11 +197,11 @@ internal sealed partial class ScenarioParser
             case "error":
                 return new ErrorStep(ReadError(value, names, isReason: false));
             case "warning":
-                return new TextRecordStep(TextStream.Warning, Text(value, names, kind));
+                return new TextRecordStep(TextStream.Warning, Message(value, names, kind));
             case "verbose":
-                return new TextRecordStep(TextStream.Verbose, Text(value, names, kind));
+                return new TextRecordStep(TextStream.Verbose, Message(value, names, kind));
             case "debug":
-                return new TextRecordStep(TextStream.Debug, Text(value, names, kind));
+                return new TextRecordStep(TextStream.Debug, Message(value, names, kind));
             case "information":
                 return new InformationStep(ReadValue(value, names));
             case "host":
@@ -345,9 +345,18 @@ internal sealed partial class ScenarioParser
         return new ErrorTemplate(message, fqid, category, exception, target);
     }
 
+    // A record's text: a scalar is a template; a mapping is a value ({ $expand: ... }, { $variable: ... }) shown as text.
+    private MessageText Message(YamlNode node, NameScope names, string what) =>
+        node is YamlMappingNode ? new MessageText(ReadValue(node, names)) : new MessageText(Text(node, names, what));
+
     private HostStep ReadHost(YamlNode node, NameScope names)
     {
-        if (node is YamlScalarNode) return new HostStep(Text(node, names, "host"), null, null, null);
+        // The text alone: a template, or a value such as { $expand: "..." }.
+        if (node is YamlScalarNode || (node is YamlMappingNode m && m.Children.Keys.Any(k => KeyName(k).StartsWith('$'))))
+        {
+            return new HostStep(Message(node, names, "host"), null, null, null);
+        }
+
         if (node is not YamlMappingNode map) throw Error(node, "host: is the text Write-Host writes, or a mapping {message, no-newline, foreground, background}");
         CheckKeys(map, HostKeys, "host key");
         var message = Get(map, "message") ?? throw Error(map, "host needs 'message:'");
@@ -360,7 +369,7 @@ internal sealed partial class ScenarioParser
             return t;
         }
 
-        return new HostStep(Text(message, names, "message"), noNewLine, Color("foreground"), Color("background"));
+        return new HostStep(Message(message, names, "message"), noNewLine, Color("foreground"), Color("background"));
     }
 
     private ProgressStep ReadProgress(YamlNode node, NameScope names)

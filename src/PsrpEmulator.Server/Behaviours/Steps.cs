@@ -228,7 +228,23 @@ internal enum TextStream
     Debug,
 }
 
-internal sealed class TextRecordStep(TextStream stream, TextTemplate text) : Step
+/// <summary>
+/// A record's text: a template (<c>warning: "text {name}"</c>), or a value shown as PowerShell shows it in a string
+/// (<c>warning: { $expand: "text $name" }</c>, <c>{ $variable: x }</c>: an array's items joined with spaces).
+/// </summary>
+internal sealed class MessageText
+{
+    private readonly TextTemplate? text;
+    private readonly ValueTemplate? value;
+
+    public MessageText(TextTemplate text) => this.text = text;
+
+    public MessageText(ValueTemplate value) => this.value = value;
+
+    public string Evaluate(RunScope scope) => text?.Evaluate(scope) ?? PipelineVariables.Display(value!.Build(scope));
+}
+
+internal sealed class TextRecordStep(TextStream stream, MessageText text) : Step
 {
     public override ValueTask RunAsync(RunContext context)
     {
@@ -265,7 +281,7 @@ internal sealed class InformationStep(ValueTemplate data) : Step
 }
 
 /// <summary>Write-Host: an INFORMATION_RECORD tagged PSHOST whose MessageData is a HostInformationMessage.</summary>
-internal sealed class HostStep(TextTemplate message, TextTemplate? noNewLine, TextTemplate? foreground, TextTemplate? background) : Step
+internal sealed class HostStep(MessageText message, TextTemplate? noNewLine, TextTemplate? foreground, TextTemplate? background) : Step
 {
     private static readonly string[] Tags = [HostInformationMessage.HostTag];
 

@@ -179,6 +179,8 @@ public class DefaultScenarioTests
     [TestCase("Write-Host \"done.\" -ForegroundColor Green", "done.", false, ConsoleColor.Green, null)]
     [TestCase("Write-Host -Object x -NoNewline -BackgroundColor darkred -ForegroundColor White", "x", true, ConsoleColor.White, ConsoleColor.DarkRed)]
     [TestCase("Write-Host", "", false, null, null)]
+    [TestCase("Write-Host hello world -ForegroundColor Cyan", "hello world", false, ConsoleColor.Cyan, null)]
+    [TestCase("$n = 'x'; Write-Host \"c $n`t${n}\" -NoNewline", "c x\tx", true, null, null)]
     public async Task Write_Host_writes_a_PSHOST_information_record(string script, string message, bool noNewLine, ConsoleColor? foreground, ConsoleColor? background)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
@@ -186,6 +188,17 @@ public class DefaultScenarioTests
         var record = (InformationRecordMessage)host.Records.Single();
         Assert.That(record.Tags, Is.EqualTo(new[] { "PSHOST" }));
         Assert.That(HostInformationMessage.TryRead(record.MessageData), Is.EqualTo(new HostInformationMessage(message, noNewLine, foreground, background)));
+    }
+
+    [Test]
+    public async Task Write_cmdlets_expand_variables_in_a_double_quoted_string()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("$n = 'x'; Write-Output \"o $n\"; Write-Warning \"w $n\"; Write-Information \"i $n\"; echo \"e ${n}\"");
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "o x", "e x" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Single().Message, Is.EqualTo("w x"));
+        Assert.That(host.Records.OfType<InformationRecordMessage>().Single().MessageData, Is.EqualTo(PsPrimitive.String("i x")));
     }
 
     [Test]

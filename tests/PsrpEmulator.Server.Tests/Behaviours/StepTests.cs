@@ -207,6 +207,26 @@ public class StepTests
     }
 
     [Test]
+    public async Task Record_texts_may_be_values_shown_as_text()
+    {
+        var (host, _) = await RunAsync("""
+            - set: { name: n, value: x }
+            - set: { name: list, value: [ 1, two, 3 ] }
+            - warning: { $expand: "w $n" }
+            - verbose: { $variable: list }
+            - host: { $expand: "h $n" }
+            - host: { message: { $variable: list }, no-newline: true }
+            """);
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Single().Message, Is.EqualTo("w x"));
+        Assert.That(host.Records.OfType<VerboseRecordMessage>().Single().Message, Is.EqualTo("1 two 3"));
+        Assert.That(host.Records.OfType<InformationRecordMessage>().Select(r => HostInformationMessage.TryRead(r.MessageData)), Is.EqualTo(new[]
+        {
+            new HostInformationMessage("h x"),
+            new HostInformationMessage("1 two 3", true),
+        }));
+    }
+
+    [Test]
     public async Task Information_records_carry_the_session_s_computer_and_domain_logon()
     {
         var host = new RecordingHost();
