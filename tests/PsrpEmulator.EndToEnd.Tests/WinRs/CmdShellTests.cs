@@ -307,14 +307,15 @@ public class CmdShellTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task Powershell_exe_writes_Write_Host_text_to_stdout_without_a_new_line_when_asked()
+    public async Task Powershell_exe_writes_Write_Host_text_to_stdout_without_a_new_line_when_asked_and_not_Write_Information_s()
     {
         var shellId = await CreateShellAsync();
-        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", "Write-Host a -NoNewline -ForegroundColor Green; Write-Host b; 'out'");
+        var commandId = await CommandAsync(shellId, "powershell.exe", "-NoProfile", "-Command", "Write-Host a -NoNewline -ForegroundColor Green; Write-Information hidden; Write-Host b; 'out'");
 
         var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
 
-        // Host text ends with a bare "\n" (recorded), output lines with "\r\n"; a redirected console shows no colours.
+        // Host text ends with a bare "\n" (recorded), output lines with "\r\n"; a redirected console shows no colours;
+        // Write-Information shows nothing ($InformationPreference is SilentlyContinue).
         Assert.That(stdout, Is.EqualTo("ab\nout\r\n"));
         Assert.That(stderr, Is.Empty);
         Assert.That(exitCode, Is.Zero);

@@ -73,10 +73,11 @@ internal static class PowerShellExe
 /// <summary>
 /// A script run by powershell.exe: resolved through the PowerShell behaviours (as a CreatePipeline of one script
 /// command) and rendered as powershell.exe renders to a redirected console: output objects as text lines on stdout,
-/// host (information) text on stdout, error, warning, verbose and debug records as one <c>#&lt; CLIXML</c> document on
-/// stderr when the script ends, progress as CLIXML progress objects in it. The exit code is powershell.exe's for
-/// <c>-Command</c>: 1 when <c>$?</c> is false at the end (a terminating error, or an error record written by the last
-/// statement, such as an unknown command's), else 0 (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
+/// Write-Host text (PSHOST information records; Write-Information shows nothing) on stdout, error, warning, verbose
+/// and debug records as one <c>#&lt; CLIXML</c> document on stderr when the script ends, progress as CLIXML progress
+/// objects in it. The exit code is powershell.exe's for <c>-Command</c>: 1 when <c>$?</c> is false at the end (a
+/// terminating error, or an error record written by the last statement, such as an unknown command's), else 0
+/// (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
 internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script) : ICommandLineScript
 {
@@ -172,7 +173,9 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             {
                 case PipelineOutput output:
                     return host.WriteTextAsync(WinRsStreams.Stdout, output.Value.ToDisplayString() + "\r\n", cancellationToken);
-                case InformationRecordMessage information:
+                // Write-Host's records (tagged PSHOST) are shown; Write-Information's are not, as $InformationPreference
+                // is SilentlyContinue.
+                case InformationRecordMessage information when information.Tags.Contains(HostInformationMessage.HostTag):
                     return WriteHostAsync(information.MessageData.ToDisplayString(), HostInformationMessage.TryRead(information.MessageData) is { NoNewLine: true }, cancellationToken);
                 case ErrorRecordMessage error:
                     LastStatementFailed = true;
