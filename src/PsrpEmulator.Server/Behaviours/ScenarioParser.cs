@@ -315,7 +315,8 @@ internal sealed partial class ScenarioParser
     {
         YamlNode messageNode;
         YamlMappingNode? map = null;
-        if (node is YamlMappingNode m)
+        // A mapping of $-keys is the message as a value ({ $expand: "..." }); any other mapping has the error's keys.
+        if (node is YamlMappingNode m && !m.Children.Keys.Any(k => KeyName(k).StartsWith('$')))
         {
             map = m;
             CheckKeys(map, ErrorKeys, "error key");
@@ -326,11 +327,12 @@ internal sealed partial class ScenarioParser
             messageNode = node;
         }
 
-        var message = Text(messageNode, names, "message");
+        var message = Message(messageNode, names, "message");
 
-        // Write-Error's defaults for error steps; `throw "text"`'s for a Failed state's reason.
+        // Write-Error's defaults for error steps; `throw "text"`'s for a Failed state's reason (its id is the message:
+        // null here).
         var fqid = map is not null && Get(map, "fqid") is { } f ? Text(f, names, "fqid")
-            : isReason ? message : TextTemplate.Literal(ScriptedError.WriteErrorId, Location(node));
+            : isReason ? null : TextTemplate.Literal(ScriptedError.WriteErrorId, Location(node));
         var exception = map is not null && Get(map, "exception") is { } e ? Text(e, names, "exception")
             : TextTemplate.Literal(isReason ? ScriptedError.RuntimeExceptionType : ScriptedError.WriteErrorId, Location(node));
         var category = isReason ? ErrorCategory.OperationStopped : ErrorCategory.NotSpecified;

@@ -209,11 +209,15 @@ internal sealed class OutputStep(ValueTemplate value) : Step
 }
 
 /// <summary>An <c>error:</c> step (non-terminating, like Write-Error) or a Failed state's reason.</summary>
-internal sealed class ErrorTemplate(TextTemplate message, TextTemplate fullyQualifiedErrorId, ErrorCategory category, TextTemplate exceptionType, TextTemplate? targetName)
+/// <param name="fullyQualifiedErrorId">Null: the message (throw's).</param>
+internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQualifiedErrorId, ErrorCategory category, TextTemplate exceptionType, TextTemplate? targetName)
 {
-    public ScriptedError Build(RunScope scope) => new(
-        message.Evaluate(scope), fullyQualifiedErrorId.Evaluate(scope), category, exceptionType.Evaluate(scope),
-        targetName?.Evaluate(scope) is { Length: > 0 } t ? t : null);
+    public ScriptedError Build(RunScope scope)
+    {
+        var text = message.Evaluate(scope);
+        return new(text, fullyQualifiedErrorId?.Evaluate(scope) ?? text, category, exceptionType.Evaluate(scope),
+            targetName?.Evaluate(scope) is { Length: > 0 } t ? t : null);
+    }
 }
 
 internal sealed class ErrorStep(ErrorTemplate error) : Step

@@ -211,6 +211,18 @@ public class DefaultScenarioTests
     }
 
     [Test]
+    public async Task Write_Error_and_throw_expand_variables_in_a_double_quoted_string()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("$app = 'web'; Write-Error \"no $app\"");
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Single(), Is.EqualTo(new ScriptedError("no web", ScriptedError.WriteErrorId, ErrorCategory.NotSpecified, ScriptedError.WriteErrorId)));
+
+        (host, outcome) = await Default.RunScriptAsync("$app = 'web'; throw \"$app is down\"");
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("web is down", "web is down", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException")));
+    }
+
+    [Test]
     public async Task Get_Process_objects_carry_the_Process_type_names_and_adapted_properties()
     {
         var (host, _) = await Default.RunScriptAsync("Get-Process");

@@ -216,7 +216,10 @@ public class StepTests
             - verbose: { $variable: list }
             - host: { $expand: "h $n" }
             - host: { message: { $variable: list }, no-newline: true }
+            - error: { $expand: "e $n" }
+            - error: { message: { $variable: n }, fqid: Custom.Id }
             """);
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { ("e x", ScriptedError.WriteErrorId), ("x", "Custom.Id") }));
         Assert.That(host.Records.OfType<WarningRecordMessage>().Single().Message, Is.EqualTo("w x"));
         Assert.That(host.Records.OfType<VerboseRecordMessage>().Single().Message, Is.EqualTo("1 two 3"));
         Assert.That(host.Records.OfType<InformationRecordMessage>().Select(r => HostInformationMessage.TryRead(r.MessageData)), Is.EqualTo(new[]
