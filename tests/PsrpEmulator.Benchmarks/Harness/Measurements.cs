@@ -406,7 +406,8 @@ public static class Measurements
     private static async Task RecordClientRunAsync(BenchServer server, string script, List<byte[]> record)
     {
         var recorder = new ReceiveRecorder(record);
-        using var transport = new WsManTransport(server.Transport().Options, recorder);
+        using var settings = server.Transport();
+        using var transport = new WsManTransport(settings.Options, recorder);
         await using var pool = await RunspacePoolClient.OpenAsync(transport).ConfigureAwait(false);
         var pipeline = await pool.StartAsync(script).ConfigureAwait(false);
         recorder.Active = true;
