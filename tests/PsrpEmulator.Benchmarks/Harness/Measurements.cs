@@ -596,6 +596,24 @@ public static class Measurements
             Console.Error.WriteLine(FormattableString.Invariant(
                 $"wall p50 per request: client+server Receive {Stats.Median(walls[0]):F1} us, prebuilt request to the server {Stats.Median(walls[1]):F1} us, raw echo {Stats.Median(walls[2]):F1} us"));
 
+            // Thread-pool work items per request of each leg (each is a hand-over between threads: a wake-up).
+            var items = new double[3];
+            for (var k = 0; k < 3; k++)
+            {
+                var before = ThreadPool.CompletedWorkItemCount;
+                for (var i = 0; i < 2000; i++)
+                {
+                    if (k == 0) await transport.SendAsync(header, idleBody).ConfigureAwait(false);
+                    else if (k == 1) await PostAsync(raw, server.WsManUri, serverOnly).ConfigureAwait(false);
+                    else await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
+                }
+
+                items[k] = (ThreadPool.CompletedWorkItemCount - before) / 2000.0;
+            }
+
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"thread-pool work items per request: client+server Receive {items[0]:F2}, prebuilt request to the server {items[1]:F2}, raw echo {items[2]:F2}"));
+
             if (AllocationSampler.Enabled)
             {
                 using var sampler = new AllocationSampler();
@@ -616,7 +634,8 @@ public static class Measurements
             {
                 // A long run of one leg to profile (perf record).
                 Console.Error.WriteLine($"PROFILE START {profiled}");
-                for (var i = 0; i < 20000; i++)
+                var count = int.TryParse(Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_COUNT"), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 20000;
+                for (var i = 0; i < count; i++)
                 {
                     if (profiled == "client") await transport.SendAsync(header, idleBody).ConfigureAwait(false);
                     else if (profiled == "server") await PostAsync(raw, server.WsManUri, serverOnly).ConfigureAwait(false);
