@@ -107,13 +107,13 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         var runspace = context.Scope.Variables.Runspace;
         var text = command.Evaluate(context.Scope);
         var time = runspace.Time ?? context.Time;
-        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time);
+        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, context.Host.EnvironmentVariable);
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");
 
         // The job has its own, fresh variables (a background job runs in a new process).
         var stop = CancellationTokenSource.CreateLinkedTokenSource(runspace.Closed, job.Stop.Token);
-        var jobContext = new RunContext(job, time, context.ErrorRecords, new RunScope(new Dictionary<string, string>(), new PipelineVariables(new RunspaceState(time))),
+        var jobContext = new RunContext(job, time, context.ErrorRecords, new RunScope(new Dictionary<string, string>(), new PipelineVariables(new RunspaceState(time), job)),
             stop.Token, context.Catalog, context.Depth + 1);
         _ = RunJobAsync(job, jobContext, text, time, stop);
     }

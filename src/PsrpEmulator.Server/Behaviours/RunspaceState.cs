@@ -58,13 +58,16 @@ public sealed class RunspaceState(TimeProvider? time = null)
     }
 
     /// <summary>A new job's Id: PowerShell gives the parent job one Id and its child job the next, so Start-Job hands out 1, 3, 5...</summary>
-    internal BackgroundJob AddJob(string command, string? name, TimeProvider time)
+    internal BackgroundJob AddJob(string command, string? name, TimeProvider time, Func<string, string?>? environment = null)
     {
         lock (Gate)
         {
             var id = _nextJobId;
             _nextJobId += 2;
-            var job = new BackgroundJob(id, string.IsNullOrEmpty(name) ? "Job" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : name, command, time.GetUtcNow());
+            var job = new BackgroundJob(id, string.IsNullOrEmpty(name) ? "Job" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : name, command, time.GetUtcNow())
+            {
+                SessionEnvironment = environment,
+            };
             (_jobs ??= []).Add(job);
             return job;
         }
@@ -115,6 +118,14 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     public int Id => id;
     public string Name => name;
     public string Command => command;
+
+    /// <summary>
+    /// The environment of the session process that started the job: a job's process is its child and inherits it
+    /// ($env:COMPUTERNAME, USERNAME...); null: none (a job started outside a session).
+    /// </summary>
+    public Func<string, string?>? SessionEnvironment { get; init; }
+
+    public string? EnvironmentVariable(string name) => SessionEnvironment?.Invoke(name);
     public Guid InstanceId { get; } = Guid.NewGuid();
     public DateTimeOffset BeginTime => beginTime;
     public DateTimeOffset? EndTime { get; private set; }

@@ -323,7 +323,12 @@ internal sealed class PipelineVariables
     private RunspaceState? runspace;
     private readonly IPipelineHost? host;
 
-    public PipelineVariables(RunspaceState runspace) => this.runspace = runspace;
+    /// <param name="environment">Whose environment <c>$env:</c> reads (a background job: its own, inherited), if any.</param>
+    public PipelineVariables(RunspaceState runspace, IPipelineHost? environment = null)
+    {
+        this.runspace = runspace;
+        host = environment;
+    }
 
     /// <summary>The host's runspace, or a fresh one for this run when the host has none.</summary>
     public PipelineVariables(IPipelineHost host) => this.host = host;

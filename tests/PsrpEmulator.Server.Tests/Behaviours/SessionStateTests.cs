@@ -31,6 +31,20 @@ public class SessionStateTests
     }
 
     [Test]
+    public async Task A_background_job_sees_the_session_s_environment_and_its_records_carry_the_session_s_computer()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        await RunAsync(runspace, "$j = Start-Job { $env:COMPUTERNAME; Write-Host \"on $env:USERNAME\" }", time);
+
+        var received = await RunAsync(runspace, "Receive-Job $j -Wait", time);
+
+        Assert.That(received.OutputTexts, Is.EqualTo(new[] { "TESTHOST01" }), "a job's process inherits the session process's environment");
+        var record = received.Records.OfType<InformationRecordMessage>().Single();
+        Assert.That((record.Computer, record.User, HostInformationMessage.TryRead(record.MessageData)?.Message), Is.EqualTo(("TESTHOST01", "tester", "on tester")));
+    }
+
+    [Test]
     public async Task Variables_are_not_shared_between_runspaces()
     {
         var first = new RunspaceState();
