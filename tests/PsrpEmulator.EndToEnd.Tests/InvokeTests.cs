@@ -19,6 +19,37 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
     }
 
+    /// <summary>
+    /// Write-Host without a colour writes the host's current colours, which the server's host takes from the default
+    /// data of the HostInfo the client sent (its pipelines use the pool's host); a colour parameter wins; a client
+    /// without a host gets none. As PowerShell's remoting serializer writes them, the colours are names, or the number
+    /// for a value that is no ConsoleColor (pwsh on Linux sends -1).
+    /// </summary>
+    [Test]
+    public async Task Write_Host_without_a_colour_writes_the_colours_of_the_host_the_client_described()
+    {
+        static async Task<List<PsrpEmulator.Protocol.Clixml.PsObject>> WriteHostAsync(WsManTransport transport, RunspacePoolOptions? options)
+        {
+            await using var pool = await RunspacePoolClient.OpenAsync(transport, options);
+            var events = await pool.InvokeAsync("Write-Host plain; Write-Host red -ForegroundColor Red");
+            Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+            return [.. events.OfType<InformationEvent>().Select(e => (PsrpEmulator.Protocol.Clixml.PsObject)e.Record.MessageData)];
+        }
+
+        static (string?, string?) Colours(PsrpEmulator.Protocol.Clixml.PsObject message) =>
+            (message["ForegroundColor"]?.ToDisplayString() is { Length: > 0 } f ? f : null, message["BackgroundColor"]?.ToDisplayString() is { Length: > 0 } b ? b : null);
+
+        using var transport = CreateTransport();
+        var console = await WriteHostAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.WithConsoleColors((int)ConsoleColor.Gray, (int)ConsoleColor.DarkBlue) });
+        Assert.That(console.Select(Colours), Is.EqualTo(new[] { ("Gray", "DarkBlue"), ("Red", "DarkBlue") }));
+
+        var linux = await WriteHostAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.WithConsoleColors(-1, -1) });
+        Assert.That(linux.Select(Colours), Is.EqualTo(new[] { ("-1", "-1"), ("Red", "-1") }));
+
+        var noHost = await WriteHostAsync(transport, null);
+        Assert.That(noHost.Select(Colours), Is.EqualTo(new[] { ((string?)null, (string?)null), ("Red", null) }));
+    }
+
     [TestCase("& { 'one'; 'two' }")]
     [TestCase(". {\n  'one'\n  'two'\n}")]
     [TestCase("& { & { 'one'; 'two' } }")]

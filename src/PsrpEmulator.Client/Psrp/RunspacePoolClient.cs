@@ -33,6 +33,13 @@ public sealed record RunspacePoolOptions
     /// <summary>Most data one command may receive, in bytes (PSSessionOption.MaximumReceivedDataSizePerCommand); null: unlimited.</summary>
     public int? MaximumReceivedDataSizePerCommand { get; init; }
 
+    /// <summary>
+    /// The HostInfo INIT_RUNSPACEPOOL sends (MS-PSRP 2.2.3.14), for a client that has a host to describe, such as
+    /// PowerShell's console host with its RawUI values in <c>_hostDefaultData</c>; null: no host (the default).
+    /// Pipelines use the pool's host.
+    /// </summary>
+    public Protocol.Clixml.PsObject? HostInfo { get; init; }
+
     /// <summary>A defragmenter's maximum for <see cref="MaximumReceivedObjectSize"/>: null unlimited; 0 or less lets no object through.</summary>
     internal static int ObjectLimit(int? maximum) => maximum is { } value ? Math.Max(1, value) : int.MaxValue;
 }
@@ -129,7 +136,10 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     {
         State = RunspacePoolState.Opening;
         var capability = new PsrpMessage(PsrpDestination.Server, PsrpMessageType.SessionCapability, Id, Guid.Empty, ClientCapabilityData(Options.ProtocolVersion));
-        var init = new PsrpMessage(PsrpDestination.Server, PsrpMessageType.InitRunspacePool, Id, Guid.Empty, DefaultInitRunspacePoolData.Value);
+        var initData = Options.HostInfo is { } hostInfo
+            ? ClixmlSerializer.Serialize(new InitRunspacePool(1, 1, HostInfo: hostInfo).ToPsValue(), writeBom: true)
+            : DefaultInitRunspacePoolData.Value;
+        var init = new PsrpMessage(PsrpDestination.Server, PsrpMessageType.InitRunspacePool, Id, Guid.Empty, initData);
         using var creation = new MemoryStream();
         foreach (var message in new[] { capability, init })
         {

@@ -33,6 +33,12 @@ public interface IPipelineHost
     /// <summary>An environment variable of the session's process (<c>$env:NAME</c>); null when unset.</summary>
     string? EnvironmentVariable(string name) => null;
 
+    /// <summary>
+    /// The console colours the session's host reports (<c>$Host.UI.RawUI</c>: what Write-Host writes without a colour
+    /// parameter), from the default data of the client's HostInfo; null each when the host has none to give.
+    /// </summary>
+    (int? Foreground, int? Background) HostConsoleColors => default;
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {

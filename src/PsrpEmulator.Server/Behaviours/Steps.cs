@@ -140,6 +140,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
 
+    public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
@@ -292,11 +294,13 @@ internal sealed class HostStep(MessageText message, TextTemplate? noNewLine, Tex
     public override ValueTask RunAsync(RunContext context)
     {
         var s = context.Scope;
+        // A colour not given is the host's current one (ConsoleColorCmdlet reads $Host.UI.RawUI), as the client sent it.
+        var (hostForeground, hostBackground) = context.Host.HostConsoleColors;
         var text = new HostInformationMessage(
             message.Evaluate(s),
             noNewLine is null ? false : ParseNoNewLine(noNewLine.Evaluate(s)) ?? throw new ScenarioRuntimeException($"{noNewLine.Location}: no-newline must be true or false"),
-            Color(foreground, s),
-            Color(background, s));
+            Color(foreground, s) ?? (ConsoleColor?)hostForeground,
+            Color(background, s) ?? (ConsoleColor?)hostBackground);
         return context.WriteAsync(InformationStep.Record(context, text.ToPsValue(), HostInformationMessage.WriteHostSource, Tags));
     }
 

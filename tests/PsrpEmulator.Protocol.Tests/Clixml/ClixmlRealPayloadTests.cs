@@ -48,6 +48,23 @@ public class ClixmlRealPayloadTests
     }
 
     [Test]
+    public void Host_console_colours_are_read_from_the_host_default_data_pwsh_sends()
+    {
+        var init = PsrpEmulator.Protocol.Psrp.InitRunspacePool.FromPsValue(ClixmlDeserializer.Deserialize(InitRunspacePool));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.ConsoleColors(init.HostInfo), Is.EqualTo(((int?)-1, (int?)-1)), "pwsh on Linux: no colour");
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.UsesRunspaceHost(init.HostInfo), Is.False);
+
+        // Its pipelines have no host of their own and use the pool's.
+        var create = PsrpEmulator.Protocol.Psrp.CreatePipeline.FromPsValue(ClixmlDeserializer.Deserialize(CreatePipeline));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.UsesRunspaceHost(create.HostInfo), Is.True);
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.ConsoleColors(create.HostInfo), Is.EqualTo(((int?)null, (int?)null)));
+
+        var built = PsrpEmulator.Protocol.Psrp.HostInfoData.WithConsoleColors((int)ConsoleColor.Gray, (int)ConsoleColor.Black);
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.ConsoleColors(ClixmlDeserializer.Deserialize(ClixmlSerializer.Serialize(built))), Is.EqualTo(((int?)7, (int?)0)));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.ConsoleColors(built.With("_isHostRawUINull", true)), Is.EqualTo(((int?)null, (int?)null)), "no RawUI: the server's question throws");
+    }
+
+    [Test]
     public void Session_capability_versions_are_read()
     {
         var cap = (PsObject)ClixmlDeserializer.Deserialize(

@@ -1,0 +1,65 @@
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Protocol.Psrp;
+
+/// <summary>
+/// What a client's HostInfo (MS-PSRP 2.2.3.14, in INIT_RUNSPACEPOOL and CREATE_PIPELINE) tells of its host: whether a
+/// pipeline uses the runspace pool's host, and the RawUI values the client sent ahead in <c>_hostDefaultData</c>, which
+/// the server's host answers from without a host call (ServerRemoteHostRawUserInterface).
+/// </summary>
+public static class HostInfoData
+{
+    /// <summary>HostDefaultDataId.ForegroundColor and BackgroundColor: the keys of the colours in the default data.</summary>
+    public const int ForegroundColorKey = 0, BackgroundColorKey = 1;
+
+    /// <summary>
+    /// A HostInfo for a host with a UI and RawUI whose default data carries these console colours (the shape pwsh's
+    /// console host sends; pwsh on Linux sends -1 for both).
+    /// </summary>
+    public static PsObject WithConsoleColors(int foreground, int background)
+    {
+        static PsObject Entry(int color) => new PsObject().With("T", "System.ConsoleColor").With("V", color);
+        var data = PsObjects.Dictionary(
+        [
+            new KeyValuePair<PsValue, PsValue>(PsPrimitive.Int32(BackgroundColorKey), Entry(background)),
+            new KeyValuePair<PsValue, PsValue>(PsPrimitive.Int32(ForegroundColorKey), Entry(foreground)),
+        ]);
+        return new PsObject()
+            .With("_isHostUINull", false)
+            .With("_isHostRawUINull", false)
+            .With("_isHostNull", false)
+            .With("_hostDefaultData", new PsObject().With("data", data))
+            .With("_useRunspaceHost", false);
+    }
+
+    /// <summary>True when the pipeline's HostInfo says to use the runspace pool's host (<c>_useRunspaceHost</c>).</summary>
+    public static bool UsesRunspaceHost(PsValue? hostInfo) => hostInfo is PsObject o && o["_useRunspaceHost"] is PsPrimitive { Value: true };
+
+    /// <summary>
+    /// The host's console colours as its RawUI reports them: null each when there is no host, UI or RawUI (asking
+    /// throws a HostException on the server), or the default data does not carry it. The values are as sent: pwsh on
+    /// Linux sends -1 (no colour) for both.
+    /// </summary>
+    public static (int? Foreground, int? Background) ConsoleColors(PsValue? hostInfo)
+    {
+        if (hostInfo is not PsObject o ||
+            o["_isHostNull"] is PsPrimitive { Value: true } ||
+            o["_isHostUINull"] is PsPrimitive { Value: true } ||
+            o["_isHostRawUINull"] is PsPrimitive { Value: true } ||
+            o["_hostDefaultData"] is not PsObject defaults ||
+            defaults["data"] is not PsObject { CollectionKind: PsCollectionKind.Dictionary } data)
+        {
+            return (null, null);
+        }
+
+        int? foreground = null, background = null;
+        foreach (var (key, value) in data.Entries)
+        {
+            if (key is not PsPrimitive { Value: int id } || value is not PsObject entry || entry["V"] is not PsPrimitive { Value: int color }) continue;
+            if (id == ForegroundColorKey) foreground = color;
+            else if (id == BackgroundColorKey) background = color;
+        }
+
+        return (foreground, background);
+    }
+}
