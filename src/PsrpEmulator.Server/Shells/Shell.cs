@@ -142,10 +142,10 @@ internal sealed class Shell
 
     public string? ClientProtocolVersion { get; private set; }
     public int MinRunspaces { get; private set; } = 1;
+    public int MaxRunspaces { get; private set; } = 1;
 
     /// <summary>The console colours of the pool's host, from INIT_RUNSPACEPOOL's HostInfo (a pipeline using the pool's host reports them).</summary>
     public ConsoleColors PoolHostConsoleColors { get; private set; }
-    public int MaxRunspaces { get; private set; } = 1;
     public OutputStream PoolOutput { get; }
     public ShellServices Services => _services;
 
@@ -566,20 +566,4 @@ internal sealed class Shell
     private static TimeSpan Truncate(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor(value.TotalSeconds));
 
     public override string ToString() => $"Shell {ShellId} ({ConfigurationName}, {State}, {PoolState})";
-}
-
-/// <summary>
-/// A host's two console colours in two bytes (thousands of idle shells and their pipelines keep them, so not two
-/// nullable ints). A byte holds the colour plus 2, 0 being none, so that the default value is none (ConsoleColor is
-/// 0-15; pwsh on Linux sends -1).
-/// </summary>
-internal readonly struct ConsoleColors((int? Foreground, int? Background) colors)
-{
-    private readonly sbyte _foreground = Pack(colors.Foreground), _background = Pack(colors.Background);
-
-    public (int? Foreground, int? Background) Value => (Unpack(_foreground), Unpack(_background));
-
-    private static sbyte Pack(int? color) => color is >= -1 and <= sbyte.MaxValue - 2 ? (sbyte)(color.Value + 2) : (sbyte)0;
-
-    private static int? Unpack(sbyte color) => color == 0 ? null : color - 2;
 }
