@@ -277,7 +277,7 @@ public static class Measurements
             if (Active && request.Content is { } content)
             {
                 var body = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-                if (body.AsSpan().IndexOf("windows/shell/Receive<"u8) >= 0)
+                if (IsReceive(body))
                 {
                     var id = Between(body, "<a:MessageID>"u8);
                     var response = responses[Next++];
@@ -402,6 +402,9 @@ public static class Measurements
         }
     }
 
+    // A request body whose action is Receive (the recording and replaying handlers look only at those).
+    private static bool IsReceive(ReadOnlySpan<byte> body) => body.IndexOf("windows/shell/Receive<"u8) >= 0;
+
     /// <summary>Runs <paramref name="script"/> with our client (ReadAllAsync, as the end-to-end leg) and keeps its Receive responses.</summary>
     private static async Task RecordClientRunAsync(BenchServer server, string script, List<byte[]> record)
     {
@@ -426,8 +429,7 @@ public static class Measurements
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var receive = Active && request.Content is { } content &&
-                          (await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)).AsSpan().IndexOf("windows/shell/Receive<"u8) >= 0;
+            var receive = Active && request.Content is { } content && IsReceive(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!receive) return response;
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
@@ -576,21 +578,25 @@ public static class Measurements
                 legs[2].Add(await CostAsync(500, () => PostAsync(raw, server.EchoUri, request)).ConfigureAwait(false));
             }
 
+            // The three legs, for the loops below.
+            (string Name, Func<Task> Run)[] requests =
+            [
+                ("client+server Receive", async () => await transport.SendAsync(header, idleBody).ConfigureAwait(false)),
+                ("prebuilt request to the server", () => PostAsync(raw, server.WsManUri, serverOnly)),
+                ("raw echo", () => PostAsync(raw, server.EchoUri, request)),
+            ];
+
             // Wall time of the same three legs in turn, request by request: which side a slow process's extra time is on
             // (the small Receive comes out at 46-48 or 57-59 us from one process to the next).
             var walls = new List<double>[] { [], [], [] };
             for (var i = 0; i < 3000; i++)
             {
-                var w0 = Stopwatch.GetTimestamp();
-                await transport.SendAsync(header, idleBody).ConfigureAwait(false);
-                var w1 = Stopwatch.GetTimestamp();
-                await PostAsync(raw, server.WsManUri, serverOnly).ConfigureAwait(false);
-                var w2 = Stopwatch.GetTimestamp();
-                await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
-                var w3 = Stopwatch.GetTimestamp();
-                walls[0].Add(Stopwatch.GetElapsedTime(w0, w1).TotalMicroseconds);
-                walls[1].Add(Stopwatch.GetElapsedTime(w1, w2).TotalMicroseconds);
-                walls[2].Add(Stopwatch.GetElapsedTime(w2, w3).TotalMicroseconds);
+                for (var k = 0; k < requests.Length; k++)
+                {
+                    var w0 = Stopwatch.GetTimestamp();
+                    await requests[k].Run().ConfigureAwait(false);
+                    walls[k].Add(Stopwatch.GetElapsedTime(w0).TotalMicroseconds);
+                }
             }
 
             Console.Error.WriteLine(FormattableString.Invariant(
@@ -598,16 +604,10 @@ public static class Measurements
 
             // Thread-pool work items per request of each leg (each is a hand-over between threads: a wake-up).
             var items = new double[3];
-            for (var k = 0; k < 3; k++)
+            for (var k = 0; k < requests.Length; k++)
             {
                 var before = ThreadPool.CompletedWorkItemCount;
-                for (var i = 0; i < 2000; i++)
-                {
-                    if (k == 0) await transport.SendAsync(header, idleBody).ConfigureAwait(false);
-                    else if (k == 1) await PostAsync(raw, server.WsManUri, serverOnly).ConfigureAwait(false);
-                    else await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
-                }
-
+                for (var i = 0; i < 2000; i++) await requests[k].Run().ConfigureAwait(false);
                 items[k] = (ThreadPool.CompletedWorkItemCount - before) / 2000.0;
             }
 
@@ -617,12 +617,7 @@ public static class Measurements
             if (AllocationSampler.Enabled)
             {
                 using var sampler = new AllocationSampler();
-                foreach (var (name, leg) in new (string, Func<Task>)[]
-                {
-                    ("client+server Receive", async () => await transport.SendAsync(header, idleBody).ConfigureAwait(false)),
-                    ("prebuilt request to the server", () => PostAsync(raw, server.WsManUri, serverOnly)),
-                    ("raw echo", () => PostAsync(raw, server.EchoUri, request)),
-                })
+                foreach (var (name, leg) in requests)
                 {
                     sampler.Start();
                     for (var i = 0; i < 2000; i++) await leg().ConfigureAwait(false);
@@ -635,13 +630,8 @@ public static class Measurements
                 // A long run of one leg to profile (perf record).
                 Console.Error.WriteLine($"PROFILE START {profiled}");
                 var count = int.TryParse(Environment.GetEnvironmentVariable("PSRP_BENCH_PROFILE_COUNT"), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 20000;
-                for (var i = 0; i < count; i++)
-                {
-                    if (profiled == "client") await transport.SendAsync(header, idleBody).ConfigureAwait(false);
-                    else if (profiled == "server") await PostAsync(raw, server.WsManUri, serverOnly).ConfigureAwait(false);
-                    else await PostAsync(raw, server.EchoUri, request).ConfigureAwait(false);
-                }
-
+                var profiledLeg = requests[profiled switch { "client" => 0, "server" => 1, _ => 2 }].Run;
+                for (var i = 0; i < count; i++) await profiledLeg().ConfigureAwait(false);
                 Console.Error.WriteLine("PROFILE END");
             }
 
