@@ -60,7 +60,11 @@ public sealed record HostInformationMessage(string Message, bool? NoNewLine = fa
     {
         PsObject { BaseValue: PsPrimitive { Value: int i } } when Enum.IsDefined((ConsoleColor)i) => (ConsoleColor)i,
         PsPrimitive { Value: int i } when Enum.IsDefined((ConsoleColor)i) => (ConsoleColor)i,
-        PsPrimitive { Value: string name } when Enum.TryParse<ConsoleColor>(name, ignoreCase: true, out var c) && Enum.IsDefined(c) => c,
+        PsPrimitive { Value: string name } => ParseColor(name),
         _ => null,
     };
+
+    /// <summary>A ConsoleColor by name (any case) or number; null when the text names none.</summary>
+    public static ConsoleColor? ParseColor(string text) =>
+        Enum.TryParse<ConsoleColor>(text.Trim(), ignoreCase: true, out var c) && Enum.IsDefined(c) ? c : null;
 }

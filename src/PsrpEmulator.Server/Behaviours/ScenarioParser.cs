@@ -316,7 +316,7 @@ internal sealed partial class ScenarioParser
         YamlNode messageNode;
         YamlMappingNode? map = null;
         // A mapping of $-keys is the message as a value ({ $expand: "..." }); any other mapping has the error's keys.
-        if (node is YamlMappingNode m && !m.Children.Keys.Any(k => KeyName(k).StartsWith('$')))
+        if (node is YamlMappingNode m && !IsValueMapping(m))
         {
             map = m;
             CheckKeys(map, ErrorKeys, "error key");
@@ -347,6 +347,9 @@ internal sealed partial class ScenarioParser
         return new ErrorTemplate(message, fqid, category, exception, target);
     }
 
+    // A mapping written with $-keys ({ $expand: ... }, { $variable: ... }) is a value, not a step's options.
+    private bool IsValueMapping(YamlMappingNode map) => map.Children.Keys.Any(k => KeyName(k).StartsWith('$'));
+
     // A record's text: a scalar is a template; a mapping is a value ({ $expand: ... }, { $variable: ... }) shown as text.
     private MessageText Message(YamlNode node, NameScope names, string what) =>
         node is YamlMappingNode ? new MessageText(ReadValue(node, names)) : new MessageText(Text(node, names, what));
@@ -354,7 +357,7 @@ internal sealed partial class ScenarioParser
     private HostStep ReadHost(YamlNode node, NameScope names)
     {
         // The text alone: a template, or a value such as { $expand: "..." }.
-        if (node is YamlScalarNode || (node is YamlMappingNode m && m.Children.Keys.Any(k => KeyName(k).StartsWith('$'))))
+        if (node is YamlScalarNode || (node is YamlMappingNode m && IsValueMapping(m)))
         {
             return new HostStep(Message(node, names, "host"), null, null, null);
         }

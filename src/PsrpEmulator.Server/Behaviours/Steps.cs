@@ -313,11 +313,8 @@ internal sealed class HostStep(MessageText message, TextTemplate? noNewLine, Tex
     /// <summary>A ConsoleColor by name (any case) or number; empty is none.</summary>
     public static bool TryParseColor(string text, out ConsoleColor? color)
     {
-        color = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (!Enum.TryParse<ConsoleColor>(text.Trim(), ignoreCase: true, out var c) || !Enum.IsDefined(c)) return false;
-        color = c;
-        return true;
+        color = string.IsNullOrWhiteSpace(text) ? null : HostInformationMessage.ParseColor(text);
+        return color is not null || string.IsNullOrWhiteSpace(text);
     }
 
     private static ConsoleColor? Color(TextTemplate? template, RunScope scope)
