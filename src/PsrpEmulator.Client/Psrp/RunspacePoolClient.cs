@@ -156,17 +156,60 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         var response = await _transport.SendAsync(header, body, cancellationToken).ConfigureAwait(false);
         if (response.Body is CreateResponseBody created) Shell = created.Shell;
 
-        while (State == RunspacePoolState.Opening)
+        try
         {
-            foreach (var message in await ReceivePoolAsync(cancellationToken).ConfigureAwait(false))
+            while (State == RunspacePoolState.Opening)
             {
-                HandlePoolMessage(message);
+                foreach (var message in await ReceivePoolAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    HandlePoolMessage(message);
+                }
+            }
+
+            if (State != RunspacePoolState.Opened)
+            {
+                throw new PsrpClientException($"The RunspacePool {ShellId} did not open: its state is {State}.");
             }
         }
-
-        if (State != RunspacePoolState.Opened)
+        catch
         {
-            throw new PsrpClientException($"The RunspacePool {ShellId} did not open: its state is {State}.");
+            // The shell exists on the server but the pool never opened (broken, bad data, cancelled): close it, as
+            // PowerShell's transport does when an open fails, so that it does not count against the user's shells.
+            if (State != RunspacePoolState.Broken) State = RunspacePoolState.Broken;
+            await DeleteAfterFailedOpenAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>How long the Delete after a failed open may take: it must not hold up the failure it follows.</summary>
+    internal static readonly TimeSpan FailedOpenDeleteTimeout = TimeSpan.FromSeconds(10);
+
+    private async Task DeleteAfterFailedOpenAsync()
+    {
+        using var timeout = new CancellationTokenSource(FailedOpenDeleteTimeout);
+        try
+        {
+            await _transport.SendAsync(ShellHeader(WsManActions.Delete), EmptyBody.Instance, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WsManFaultException or WsManTransportException or OperationCanceledException or PsrpClientException)
+        {
+            // Best effort: the shell may be gone already (a broken pool), or the server unreachable.
+        }
+    }
+
+    /// <summary>
+    /// A pool message's data read by <paramref name="read"/>; CLIXML or payload errors become the client's own
+    /// failure, as a pipeline's bad message does.
+    /// </summary>
+    private static T ReadPoolData<T>(PsrpMessage message, Func<PsValue, T> read)
+    {
+        try
+        {
+            return read(message.ReadData());
+        }
+        catch (Exception e) when (e is ClixmlException or PsrpPayloadException)
+        {
+            throw new PsrpClientException($"The server sent an invalid {message.MessageType} message: {e.Message}", e);
         }
     }
 
@@ -175,13 +218,13 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         switch (message.MessageType)
         {
             case PsrpMessageType.SessionCapability:
-                ServerCapability = SessionCapability.FromPsValue(message.ReadData());
+                ServerCapability = ReadPoolData(message, SessionCapability.FromPsValue);
                 break;
             case PsrpMessageType.ApplicationPrivateData:
-                ApplicationPrivateData = Protocol.Psrp.ApplicationPrivateData.FromPsValue(message.ReadData()).Data;
+                ApplicationPrivateData = ReadPoolData(message, Protocol.Psrp.ApplicationPrivateData.FromPsValue).Data;
                 break;
             case PsrpMessageType.RunspacePoolState:
-                var state = RunspacePoolStateMessage.FromPsValue(message.ReadData());
+                var state = ReadPoolData(message, RunspacePoolStateMessage.FromPsValue);
                 State = state.State;
                 if (state.State == RunspacePoolState.Broken)
                 {
@@ -457,17 +500,25 @@ public sealed class RunspacePoolClient : IAsyncDisposable
             throw new PsrpClientException($"The server sent invalid connectResponseXml fragments ({e.Reason}): {e.Message}", e);
         }
 
-        foreach (var message in messages)
+        try
         {
-            switch (message.MessageType)
+            foreach (var message in messages)
             {
-                case PsrpMessageType.SessionCapability:
-                    ServerCapability = SessionCapability.FromPsValue(message.ReadData());
-                    break;
-                case PsrpMessageType.RunspacePoolInitData:
-                    InitData = RunspacePoolInitData.FromPsValue(message.ReadData());
-                    break;
+                switch (message.MessageType)
+                {
+                    case PsrpMessageType.SessionCapability:
+                        ServerCapability = ReadPoolData(message, SessionCapability.FromPsValue);
+                        break;
+                    case PsrpMessageType.RunspacePoolInitData:
+                        InitData = ReadPoolData(message, RunspacePoolInitData.FromPsValue);
+                        break;
+                }
             }
+        }
+        catch (PsrpClientException)
+        {
+            State = RunspacePoolState.Broken;
+            throw;
         }
 
         if (InitData is null)

@@ -129,7 +129,7 @@ public sealed partial class MutatedPsrpRequestTests : EmulatorTestBase
     private static readonly PsrpMessageType[] MessageTypes = Enum.GetValues<PsrpMessageType>();
 
     /// <summary>A mutated message: mostly its CLIXML, sometimes its header.</summary>
-    private static byte[] Mutate(PsrpMessage message, Random random)
+    internal static byte[] Mutate(PsrpMessage message, Random random)
     {
         var choice = random.Next(10);
         if (choice < 7) return new PsrpMessage(message.Destination, message.MessageType, message.RunspacePoolId, message.PipelineId, MutateClixml(message.Data.ToArray(), random)).ToArray();

@@ -1,0 +1,283 @@
+using System.Runtime.CompilerServices;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>
+/// The client against seeded mutations of what a server sends back: the PSRP messages in Receive responses (their
+/// CLIXML, message headers and fragment headers) changed on the way. Opening, invoking and closing ends in a result
+/// or in one of the client's own failures (a fault, a transport, payload, CLIXML or fragment error), never in an
+/// exception the client did not expect, and never hangs.
+/// </summary>
+public sealed class MutatedPsrpResponseTests : EmulatorTestBase
+{
+    /// <summary>Rewrites each Receive response: one stream element in a few has its PSRP message mutated.</summary>
+    private sealed class MutatingHandler(Random random, int everyNth, StrongBox<int> mutated) : RewritingHandler
+    {
+        protected override byte[]? Rewrite(byte[] fragment)
+        {
+            lock (random)
+            {
+                if (random.Next(everyNth) != 0) return null;
+                mutated.Value++;
+                return MutateFragment(fragment, random);
+            }
+        }
+    }
+
+    /// <summary>Rewrites the stream elements (one fragment each) of every Receive response.</summary>
+    private abstract class RewritingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        /// <summary>The fragment to send instead, or null to keep it.</summary>
+        protected abstract byte[]? Rewrite(byte[] fragment);
+
+        /// <summary>The connectResponseXml (fragments) to send instead, or null to keep it.</summary>
+        protected virtual byte[]? RewriteConnectResponse(byte[] fragments) => null;
+
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (bytes.AsSpan().IndexOf("ConnectResponse"u8) >= 0 && WsManEnvelopeReader.Read(bytes) is { Body: ConnectResponseBody { ConnectResponseXml: { } xml } connect } connected &&
+                RewriteConnectResponse(xml.ToArray()) is { } rewrittenXml)
+            {
+                response.Content = Copy(WsManEnvelopeWriter.Write(connected with { Body = connect with { ConnectResponseXml = rewrittenXml } }), response.Content);
+                return response;
+            }
+
+            if (bytes.AsSpan().IndexOf("ReceiveResponse"u8) < 0)
+            {
+                response.Content = Copy(bytes, response.Content);
+                return response;
+            }
+
+            var envelope = WsManEnvelopeReader.Read(bytes);
+            var body = (ReceiveResponseBody)envelope.Body;
+            var streams = body.Streams.ToList();
+            for (var i = 0; i < streams.Count; i++)
+            {
+                if (Rewrite(streams[i].Data.ToArray()) is { } rewritten) streams[i] = streams[i] with { Data = rewritten };
+            }
+
+            response.Content = Copy(WsManEnvelopeWriter.Write(envelope with { Body = body with { Streams = streams } }), response.Content);
+            return response;
+        }
+
+        private static ByteArrayContent Copy(byte[] bytes, HttpContent original)
+        {
+            var content = new ByteArrayContent(bytes);
+            foreach (var header in original.Headers) content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            content.Headers.ContentLength = bytes.Length;
+            return content;
+        }
+    }
+
+    /// <summary>A fragment with its message mutated (a whole one), or its header damaged.</summary>
+    private static byte[] MutateFragment(byte[] fragment, Random random)
+    {
+        const int Header = 21;
+        if (fragment.Length <= Header || random.Next(6) == 0)
+        {
+            fragment[random.Next(Math.Min(Header, fragment.Length))] ^= (byte)(1 << random.Next(8));
+            return fragment;
+        }
+
+        var blob = fragment.AsSpan(Header).ToArray();
+        var whole = (fragment[16] & 0x3) == 0x3;
+        if (!whole || blob.Length < PsrpMessage.HeaderLength)
+        {
+            blob[random.Next(blob.Length)] = (byte)random.Next(256);
+            return [.. fragment.AsSpan(0, Header), .. blob];
+        }
+
+        var mutated = MutatedPsrpRequestTests.Mutate(PsrpMessage.Parse(blob), random);
+        var result = new byte[Header + mutated.Length];
+        fragment.AsSpan(0, 17).CopyTo(result);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(result.AsSpan(17, 4), mutated.Length);
+        mutated.CopyTo(result.AsSpan(Header));
+        return result;
+    }
+
+    private static readonly string[] Scripts =
+    [
+        "'hello'",
+        "Write-Error 'it failed'",
+        "Write-Warning 'careful'; 'after'",
+        "Write-Host 'to the host'",
+        "Write-Information 'info'",
+        "1..5",
+        "Get-Process",
+        "Get-Service",
+        "Unknown-Command",
+        "throw 'stop'",
+    ];
+
+    /// <summary>The client's own failures: what a caller (and the module's error records) expect.</summary>
+    private static bool Expected(Exception e) => e is PsrpClientException or WsManFaultException or WsManTransportException or OperationCanceledException;
+
+    /// <summary>Mutates one message of each connectResponseXml and nothing else.</summary>
+    private sealed class ConnectMutatingHandler(Random random) : RewritingHandler
+    {
+        protected override byte[]? Rewrite(byte[] fragment) => null;
+
+        protected override byte[]? RewriteConnectResponse(byte[] fragments)
+        {
+            var messages = new Defragmenter().Add(fragments);
+            var victim = random.Next(messages.Count);
+            var objectId = 1UL;
+            return [.. messages.SelectMany((m, i) => FragmentCodec.Split(objectId++, i == victim ? MutatedPsrpRequestTests.Mutate(m, random) : m.ToArray(), int.MaxValue).SelectMany(f => f))];
+        }
+    }
+
+    /// <summary>Replaces the data of every whole message of one type in the pool's Receive responses.</summary>
+    private sealed class MessageRewritingHandler(PsrpMessageType type, Func<PsrpMessage, byte[]> rewrite) : RewritingHandler
+    {
+        protected override byte[]? Rewrite(byte[] fragment)
+        {
+            const int Header = 21;
+            if (fragment.Length < Header + PsrpMessage.HeaderLength || (fragment[16] & 0x3) != 0x3) return null;
+            var message = PsrpMessage.Parse(fragment.AsMemory(Header));
+            if (message.MessageType != type) return null;
+            var replaced = rewrite(message);
+            var result = new byte[Header + replaced.Length];
+            fragment.AsSpan(0, 17).CopyTo(result);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(result.AsSpan(17, 4), replaced.Length);
+            replaced.CopyTo(result.AsSpan(Header));
+            return result;
+        }
+    }
+
+    private WsManTransport TransportThrough(DelegatingHandler handler) => new(new WsManClientOptions
+    {
+        ConnectionUri = Emulator.WsManUri,
+        UserName = "psrp",
+        Password = "psrp",
+        OperationTimeout = TimeSpan.FromSeconds(1),
+    }, handler);
+
+    [Test]
+    public async Task An_open_whose_session_capability_is_not_clixml_fails_with_the_clients_error_and_deletes_its_shell()
+    {
+        using var transport = TransportThrough(new MessageRewritingHandler(PsrpMessageType.SessionCapability,
+            m => new PsrpMessage(m.Destination, m.MessageType, m.RunspacePoolId, m.PipelineId, "<Obj RefId=\"0\"><MS>"u8.ToArray()).ToArray()));
+
+        var e = await Assert.ThrowsAsync<PsrpClientException>(() => RunspacePoolClient.OpenAsync(transport));
+
+        Assert.That(e!.Message, Does.StartWith("The server sent an invalid SessionCapability message: "));
+        Assert.That(e.InnerException, Is.InstanceOf<ClixmlException>());
+        using var clean = CreateTransport();
+        Assert.That(await RunspacePoolClient.GetShellsAsync(clean), Is.Empty);
+        Assert.That(Emulator.Journal.Snapshot().Select(j => j.Action), Does.Contain("Delete"));
+    }
+
+    [Test]
+    public async Task An_open_cancelled_while_it_waits_for_the_pool_state_deletes_its_shell()
+    {
+        // The Opened state arrives as a message type the client does not act on: it waits, as PowerShell would.
+        using var transport = TransportThrough(new MessageRewritingHandler(PsrpMessageType.RunspacePoolState,
+            m => new PsrpMessage(m.Destination, PsrpMessageType.UserEvent, m.RunspacePoolId, m.PipelineId, m.Data).ToArray()));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        Assert.That(async () => await RunspacePoolClient.OpenAsync(transport, cancellationToken: cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        using var clean = CreateTransport();
+        Assert.That(await RunspacePoolClient.GetShellsAsync(clean), Is.Empty);
+    }
+
+    [Test]
+    public async Task Mutated_connect_responses_end_in_a_connected_pool_or_the_clients_own_error()
+    {
+        var random = new Random(7985);
+        var outcomes = new Dictionary<string, int>();
+        var unexpected = new List<string>();
+        using var owner = CreateTransport();
+        for (var i = 0; i < 60; i++)
+        {
+            var pool = await RunspacePoolClient.OpenAsync(owner);
+            await pool.DisconnectAsync();
+            using var transport = TransportThrough(new ConnectMutatingHandler(random));
+            string outcome;
+            try
+            {
+                var connected = await RunspacePoolClient.ConnectAsync(transport, pool.ShellId, pool.ResourceUri);
+                outcome = connected.State.ToString();
+            }
+            catch (Exception e) when (Expected(e))
+            {
+                outcome = e.GetType().Name;
+            }
+            catch (Exception e)
+            {
+                outcome = "unexpected " + e.GetType().Name;
+                unexpected.Add($"{i}: {e}");
+            }
+
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            await pool.CloseAsync();
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.That(unexpected, Is.Empty);
+        Assert.That(outcomes.GetValueOrDefault(nameof(PsrpClientException)), Is.GreaterThan(0), "bad connect responses are refused");
+        Assert.That(Emulator.Journal.Snapshot().Where(e => e.Fault == Protocol.WsMan.WsManFaultReason.InternalError), Is.Empty);
+    }
+
+    [Test]
+    public async Task Mutated_receive_responses_end_in_results_or_the_clients_own_errors_and_leave_no_shell_behind()
+    {
+        var random = new Random(6985);
+        var unexpected = new List<string>();
+        var outcomes = new Dictionary<string, int>();
+        var mutated = new StrongBox<int>();
+        for (var i = 0; i < 200; i++)
+        {
+            using var transport = TransportThrough(new MutatingHandler(random, everyNth: 3, mutated));
+
+            // A message the client waits for may have been turned into one it ignores: it then keeps receiving, as
+            // PowerShell does, until cancelled.
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            var script = Scripts[i % Scripts.Length];
+            string outcome;
+            try
+            {
+                var pool = await RunspacePoolClient.OpenAsync(transport, cancellationToken: cancel.Token);
+                try
+                {
+                    await pool.InvokeAsync(script, cancellationToken: cancel.Token);
+                }
+                finally
+                {
+                    await pool.CloseAsync();
+                }
+
+                outcome = "completed";
+            }
+            catch (Exception e) when (Expected(e))
+            {
+                outcome = e.GetType().Name;
+            }
+            catch (Exception e)
+            {
+                outcome = "unexpected " + e.GetType().Name;
+                unexpected.Add($"{i} {script}: {e}");
+            }
+
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.That(unexpected, Is.Empty);
+        Assert.That(mutated.Value, Is.GreaterThan(100));
+        Assert.That(outcomes.GetValueOrDefault("completed"), Is.GreaterThan(0), "some runs still complete");
+        Assert.That(outcomes.Keys.Count(k => k is not "completed" and not nameof(OperationCanceledException) and not nameof(TaskCanceledException)), Is.GreaterThan(0), "some runs fail on bad data");
+
+        // Every open that failed deleted its shell, as every close did.
+        using var clean = CreateTransport();
+        Assert.That(await RunspacePoolClient.GetShellsAsync(clean), Is.Empty);
+    }
+}
