@@ -15,6 +15,10 @@ namespace PsrpEmulator.EndToEnd.Tests.Sessions;
 /// </summary>
 public sealed class MutatedPsrpResponseTests : EmulatorTestBase
 {
+    // A Create whose response was damaged leaves its shell on the server (the client never learnt it exists), as
+    // with WinRM: the runs below would otherwise reach the per-user shell quota.
+    protected override void Configure(Server.Hosting.EmulatorOptions options) => options.MaxShellsPerUser = 10_000;
+
     /// <summary>Rewrites each Receive response: one stream element in a few has its PSRP message mutated.</summary>
     private sealed class MutatingHandler(Random random, int everyNth, StrongBox<int> mutated) : RewritingHandler
     {
@@ -120,6 +124,31 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     /// <summary>The client's own failures: what a caller (and the module's error records) expect.</summary>
     private static bool Expected(Exception e) => e is PsrpClientException or WsManFaultException or WsManTransportException or OperationCanceledException;
 
+    /// <summary>Changes a few bytes of one response body in a few (any response: faults, Create, Receive, Delete).</summary>
+    private sealed class ByteMutatingHandler(Random random) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            lock (random)
+            {
+                if (bytes.Length > 0 && random.Next(4) == 0)
+                {
+                    for (var n = random.Next(1, 4); n > 0; n--) bytes[random.Next(bytes.Length)] = Noise[random.Next(Noise.Length)];
+                }
+            }
+
+            var content = new ByteArrayContent(bytes);
+            foreach (var header in response.Content.Headers) content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            content.Headers.ContentLength = bytes.Length;
+            response.Content = content;
+            return response;
+        }
+
+        private static readonly byte[] Noise = "<>\"&/=:09aZ_ \u0001\u00ff"u8.ToArray();
+    }
+
     /// <summary>Mutates one message of each connectResponseXml and nothing else.</summary>
     private sealed class ConnectMutatingHandler(Random random) : RewritingHandler
     {
@@ -187,6 +216,46 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
 
         using var clean = CreateTransport();
         Assert.That(await RunspacePoolClient.GetShellsAsync(clean), Is.Empty);
+    }
+
+    [Test]
+    public async Task Responses_with_changed_bytes_end_in_results_or_the_clients_own_errors()
+    {
+        var random = new Random(8985);
+        var outcomes = new Dictionary<string, int>();
+        var unexpected = new List<string>();
+        for (var i = 0; i < 150; i++)
+        {
+            using var transport = TransportThrough(new ByteMutatingHandler(random));
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            var script = Scripts[i % Scripts.Length];
+            string outcome;
+            RunspacePoolClient? pool = null;
+            try
+            {
+                pool = await RunspacePoolClient.OpenAsync(transport, cancellationToken: cancel.Token);
+                await pool.InvokeAsync(script, cancellationToken: cancel.Token);
+                await pool.CloseAsync(cancel.Token);
+                outcome = "completed";
+            }
+            catch (Exception e) when (Expected(e))
+            {
+                outcome = e.GetType().Name;
+
+            }
+            catch (Exception e)
+            {
+                outcome = "unexpected " + e.GetType().Name;
+                unexpected.Add($"{i} {script}: {e}");
+            }
+
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.That(unexpected, Is.Empty);
+        Assert.That(outcomes.GetValueOrDefault("completed"), Is.GreaterThan(0), "some runs still complete");
+        Assert.That(outcomes.GetValueOrDefault(nameof(WsManTransportException)), Is.GreaterThan(0), "damaged envelopes are transport errors");
     }
 
     [Test]
