@@ -226,7 +226,7 @@ public sealed partial class MutatedPsrpRequestTests : EmulatorTestBase
             }
         }
 
-        var random = new Random(5985);
+        var random = new Random(Fuzz.Seed(5985));
         var objectId = 1UL;
         var capability = PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty, new SessionCapability("2.3", "2.0", "1.1.0.1"));
         var init = PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty, new InitRunspacePool(1, 1, HostInfo: HostInfoData.WithConsoleColors(7, 0)));
@@ -241,7 +241,7 @@ public sealed partial class MutatedPsrpRequestTests : EmulatorTestBase
         byte[] WithPool(PsrpMessage message, Guid pool, Guid pipeline) =>
             new PsrpMessage(message.Destination, message.MessageType, pool, pipeline, message.Data).ToArray();
 
-        for (var i = 0; i < 480; i++)
+        for (var i = 0; i < Fuzz.Runs(480); i++)
         {
             var pool = Guid.NewGuid();
             switch (i % 4)

@@ -221,10 +221,10 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     [Test]
     public async Task Responses_with_changed_bytes_end_in_results_or_the_clients_own_errors()
     {
-        var random = new Random(8985);
+        var random = new Random(Fuzz.Seed(8985));
         var outcomes = new Dictionary<string, int>();
         var unexpected = new List<string>();
-        for (var i = 0; i < 150; i++)
+        for (var i = 0; i < Fuzz.Runs(150); i++)
         {
             using var transport = TransportThrough(new ByteMutatingHandler(random));
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
@@ -261,11 +261,11 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     [Test]
     public async Task Mutated_connect_responses_end_in_a_connected_pool_or_the_clients_own_error()
     {
-        var random = new Random(7985);
+        var random = new Random(Fuzz.Seed(7985));
         var outcomes = new Dictionary<string, int>();
         var unexpected = new List<string>();
         using var owner = CreateTransport();
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < Fuzz.Runs(60); i++)
         {
             var pool = await RunspacePoolClient.OpenAsync(owner);
             await pool.DisconnectAsync();
@@ -299,11 +299,11 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     [Test]
     public async Task Mutated_receive_responses_end_in_results_or_the_clients_own_errors_and_leave_no_shell_behind()
     {
-        var random = new Random(6985);
+        var random = new Random(Fuzz.Seed(6985));
         var unexpected = new List<string>();
         var outcomes = new Dictionary<string, int>();
         var mutated = new StrongBox<int>();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < Fuzz.Runs(200); i++)
         {
             using var transport = TransportThrough(new MutatingHandler(random, everyNth: 3, mutated));
 
