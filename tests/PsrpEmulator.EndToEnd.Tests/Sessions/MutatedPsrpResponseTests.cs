@@ -259,6 +259,53 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Responses_with_changed_bytes_to_disconnect_enumerate_and_connect_end_in_results_or_the_clients_own_errors()
+    {
+        var random = new Random(Fuzz.Seed(10985));
+        var outcomes = new Dictionary<string, int>();
+        var unexpected = new List<string>();
+        for (var i = 0; i < Fuzz.Runs(120); i++)
+        {
+            using var transport = TransportThrough(new ByteMutatingHandler(random));
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            string outcome;
+            var step = "open";
+            try
+            {
+                var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { Name = "s" + i, IdleTimeout = TimeSpan.FromMinutes(5) }, cancel.Token);
+                step = "start";
+                var running = await pool.StartAsync("Write-Output 'a'; Start-Sleep -Seconds 600", cancellationToken: cancel.Token);
+                step = "disconnect";
+                await pool.DisconnectAsync(cancellationToken: cancel.Token);
+                step = "enumerate";
+                var shells = await RunspacePoolClient.GetShellsAsync(transport, cancel.Token);
+                var commands = await RunspacePoolClient.GetCommandsAsync(transport, pool.ShellId, cancel.Token);
+                step = "connect";
+                var connected = await RunspacePoolClient.ConnectAsync(transport, pool.ShellId, pool.ResourceUri, cancellationToken: cancel.Token);
+                await connected.ConnectCommandAsync(running.CommandId, cancellationToken: cancel.Token);
+                step = "close";
+                await connected.CloseAsync(cancel.Token);
+                outcome = "completed";
+            }
+            catch (Exception e) when (Expected(e) || e is InvalidOperationException { Source: "PsrpEmulator.Client" })
+            {
+                outcome = step + " " + e.GetType().Name;
+            }
+            catch (Exception e)
+            {
+                outcome = "unexpected " + e.GetType().Name;
+                unexpected.Add($"{i} {step}: {e}");
+            }
+
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
+        Assert.That(unexpected, Is.Empty);
+        Assert.That(outcomes.GetValueOrDefault("completed"), Is.GreaterThan(0), "some runs still complete");
+    }
+
+    [Test]
     public async Task Mutated_connect_responses_end_in_a_connected_pool_or_the_clients_own_error()
     {
         var random = new Random(Fuzz.Seed(7985));
