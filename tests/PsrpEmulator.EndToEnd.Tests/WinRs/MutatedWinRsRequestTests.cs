@@ -52,9 +52,9 @@ public class MutatedWinRsRequestTests : EmulatorTestBase
             WsManEnvelopeWriter.Write(new WsManEnvelope(Header(WsManActions.Send, shellId), new SendBody([new ShellStream("stdin", commandId, "é\r\n"u8.ToArray())]))),
             WsManEnvelopeWriter.Write(new WsManEnvelope(Header(WsManActions.Signal, shellId), new SignalBody(commandId, WsManSignalCodes.Terminate))),
         ];
-        var random = new Random(5986);
+        var random = new Random(Fuzz.Seed(5986));
 
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < Fuzz.Runs(400); i++)
         {
             var bytes = valid[i % valid.Length].ToArray();
             for (var n = random.Next(1, 3); n > 0; n--) bytes[random.Next(bytes.Length)] = random.Next(3) switch { 0 => (byte)'%', 1 => (byte)'9', _ => (byte)random.Next(32, 127) };

@@ -1,4 +1,4 @@
-namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+namespace PsrpEmulator.EndToEnd.Tests;
 
 /// <summary>
 /// The seeded mutation tests' seed and length: fixed in CI, so that a failure repeats; <c>PSRPEMU_FUZZ_SEED</c> and
