@@ -409,7 +409,8 @@ internal ref struct ClixmlFastReader
             }
             else if (name.SequenceEqual("Version"u8))
             {
-                if (seenVersion) throw GiveUp();
+                // Its value is not read, but an entity in it must be one XML knows: XmlReader decides.
+                if (seenVersion || raw.IndexOf((byte)'&') >= 0) throw GiveUp();
                 seenVersion = true;
             }
             else if (name.SequenceEqual("xmlns"u8))
