@@ -6,9 +6,9 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Protocol.Tests.Clixml;
 
 /// <summary>
-/// Seeded mutations of CLIXML documents (PSRP payloads and the fast path's own cases): the byte-level fast path either
-/// gives up or builds exactly what the XmlReader path builds, never accepts what that path refuses, and neither path
-/// fails with anything but a <see cref="ClixmlException"/>.
+/// Seeded mutations of CLIXML documents (PSRP payloads and the fast path's own cases): the byte-level fast path and the
+/// plain-string path either give up or build exactly what the XmlReader path builds, never accept what that path
+/// refuses, and no path fails with anything but a <see cref="ClixmlException"/>.
 /// </summary>
 public sealed partial class ClixmlMutationTests
 {
@@ -176,6 +176,13 @@ public sealed partial class ClixmlMutationTests
             if (slowError is not null and not ClixmlException)
             {
                 problems.Add($"XmlReader path threw {slowError.GetType().Name} ({slowError.Message}) on {Encoding.UTF8.GetString(utf8)}");
+                continue;
+            }
+
+            if (ClixmlReaderCore.TryReadPlainString(utf8, ClixmlLimits.Default) is { } plain &&
+                (slowError is not null || Encoding.UTF8.GetString(ClixmlSerializer.Serialize(plain)) != Encoding.UTF8.GetString(ClixmlSerializer.Serialize(slow!))))
+            {
+                problems.Add($"plain-string path read {plain.Value} where the XmlReader path {(slowError is null ? "read otherwise" : "refused")}: {Encoding.UTF8.GetString(utf8)}");
                 continue;
             }
 
