@@ -142,9 +142,8 @@ public sealed partial class ClixmlMutationTests
     public void Mutated_documents_are_read_alike_by_the_fast_path_and_the_xmlreader_path_or_refused_with_clixml_errors()
     {
         var seeds = Seeds().ToList();
-        // PSRPEMU_FUZZ_SEED / PSRPEMU_FUZZ_RUNS: another or a longer campaign (as the end-to-end mutation tests).
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("PSRPEMU_FUZZ_SEED"), out var seed) ? seed : 11985);
-        var runs = int.TryParse(Environment.GetEnvironmentVariable("PSRPEMU_FUZZ_RUNS"), out var n) && n > 0 ? n : 20_000;
+        var random = new Random(Fuzz.Seed(11985));
+        var runs = Fuzz.Runs(20_000);
         var problems = new List<string>();
         int fastTook = 0, refused = 0;
         for (var i = 0; i < runs && problems.Count < 10; i++)

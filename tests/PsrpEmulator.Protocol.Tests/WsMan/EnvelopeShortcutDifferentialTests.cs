@@ -108,8 +108,8 @@ public sealed class EnvelopeShortcutDifferentialTests
     public void Mutated_responses_read_the_same_with_and_without_the_shortcuts([Range(0, 7)] int batch)
     {
         var sample = Sample();
-        var random = new Random(1000 + batch);
-        for (var i = 0; i < 400; i++)
+        var random = new Random(Fuzz.Seed(1000) + batch);
+        for (var i = 0; i < Fuzz.Runs(400); i++)
         {
             var input = Mutate(sample, random);
             string plain = Outcome(input, shortcuts: false), fast;
@@ -172,7 +172,7 @@ public sealed class EnvelopeShortcutDifferentialTests
         Assert.That(FoundRuns(sample), Is.EqualTo(PlainRuns(sample)));
         Assert.That(FoundRuns(sample), Has.Count.EqualTo(120));
         var random = new Random(2000 + batch);
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < Fuzz.Runs(400); i++)
         {
             var input = Mutate(sample, random);
             var plain = PlainRuns(input);
