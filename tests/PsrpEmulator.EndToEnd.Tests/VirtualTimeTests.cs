@@ -48,4 +48,22 @@ public class VirtualTimeTests : EmulatorTestBase
         Assert.That(state.Reason!.FullyQualifiedErrorId, Is.EqualTo("PipelineStopped"));
         Assert.That(Outputs(events), Is.EqualTo(new[] { "n1" }));
     }
+
+    // Windows PowerShell binds Start-Sleep -Seconds as an Int32 of 0 to 2147483: a larger number is refused before
+    // anything sleeps (an error record; the script goes on and completes).
+    [TestCase("Start-Sleep 2147484", "Cannot validate argument on parameter 'Seconds'. The 2147484 argument is greater than the maximum allowed range of 2147483. Supply an argument that is less than or equal to 2147483 and then try the command again.",
+        "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidData)]
+    [TestCase("Start-Sleep -Seconds 99999999999", "Cannot bind parameter 'Seconds'. Cannot convert value \"99999999999\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"",
+        "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidArgument)]
+    public async Task Start_Sleep_past_its_range_is_refused_as_windows_powershell_binds_it(string script, string message, string errorId, ErrorCategory category)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await ReadAllAsync(await pool.StartAsync(script));
+
+        var error = events.OfType<ErrorEvent>().Single().Error;
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category), Is.EqualTo((message, errorId, category)));
+        Assert.That(((StateEvent)events[^1]).State, Is.EqualTo(PSInvocationState.Completed));
+    }
 }

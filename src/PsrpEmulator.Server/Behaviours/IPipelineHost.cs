@@ -45,7 +45,7 @@ public interface IPipelineHost
     }
 
     /// <summary>A sleep step: waits <paramref name="delay"/> on <paramref name="time"/>; throws when <paramref name="cancellationToken"/> is cancelled.</summary>
-    ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => new(Task.Delay(delay, time, cancellationToken));
+    ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => new(Shells.LongDelays.Delay(delay, time, cancellationToken));
 
     /// <summary>A top-level statement of the script starts (powershell.exe's exit code follows the last statement's <c>$?</c>).</summary>
     void StatementStarting()

@@ -358,7 +358,7 @@ internal sealed class SleepStep(TextTemplate seconds) : Step
         var value = TextTemplate.ParseDouble(text, "sleep", seconds.Location);
         if (value < 0) throw new ScenarioRuntimeException($"{seconds.Location}: sleep '{text}' is negative");
         if (value == 0) return ValueTask.CompletedTask;
-        return context.Host.SleepAsync(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken);
+        return context.Host.SleepAsync(Shells.LongDelays.FromSeconds(value), context.Time, context.CancellationToken);
     }
 }
 

@@ -316,7 +316,7 @@ internal sealed class Pipeline : IPipelineHost
     {
         // What the behaviour wrote goes out before it waits, so a waiting Receive takes the whole burst.
         Output.Publish();
-        if (cancellationToken != _stop.Token) return new ValueTask(Task.Delay(delay, time, cancellationToken));
+        if (cancellationToken != _stop.Token) return new ValueTask(LongDelays.Delay(delay, time, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
         var timers = time == _shell.Services.Time ? _shell.Services.SleepTimers : null;
         var sleep = new PipelineSleep();
@@ -432,7 +432,7 @@ internal sealed class Pipeline : IPipelineHost
 /// </summary>
 internal sealed class PipelineSleep : System.Threading.Tasks.Sources.IValueTaskSource
 {
-    // The shared SleepTimers this sleep is queued on, or its own ITimer (other clocks).
+    // The shared SleepTimers this sleep is queued on, or its own ITimer (other clocks), or a LongSleep holding that timer.
     private object? _clock;
 
     // Continuations run inline, as those of Task.Delay do: the behaviour writes on the timer's thread.
@@ -452,10 +452,43 @@ internal sealed class PipelineSleep : System.Threading.Tasks.Sources.IValueTaskS
             return;
         }
 
-        var timer = time.CreateTimer(static state => ((PipelineSleep)state!).End(), this, delay, Timeout.InfiniteTimeSpan);
-        Volatile.Write(ref _clock, timer);
-        // Fired (or cancelled) before the timer was kept: nobody else will dispose it.
-        if (Volatile.Read(ref _done) != 0) timer.Dispose();
+        // Armed once kept, so that each firing finds it. A sleep longer than one timer can wait goes on in steps: its
+        // clock is then a LongSleep holding the timer, the clock and the due timestamp (no field for it in every sleep).
+        var timer = time.CreateTimer(static state => ((PipelineSleep)state!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _clock, delay > LongDelays.MaxTimerDelay ? new LongSleep(timer, time, LongDelays.Due(time, delay)) : timer);
+        // Cancelled before the timer was kept: nobody else will dispose it.
+        if (Volatile.Read(ref _done) != 0)
+        {
+            timer.Dispose();
+            return;
+        }
+
+        Arm(timer, delay > LongDelays.MaxTimerDelay ? LongDelays.MaxTimerDelay : delay);
+    }
+
+    private sealed record LongSleep(ITimer Timer, TimeProvider Time, long Due);
+
+    private static void Arm(ITimer timer, TimeSpan wait)
+    {
+        try
+        {
+            timer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Cancelled meanwhile.
+        }
+    }
+
+    private void Tick()
+    {
+        if (Volatile.Read(ref _clock) is LongSleep sleep && LongDelays.NextStep(sleep.Time, sleep.Due) is var next && next > TimeSpan.Zero)
+        {
+            Arm(sleep.Timer, next);
+            return;
+        }
+
+        End();
     }
 
     /// <summary>The sleep is over.</summary>
@@ -469,7 +502,16 @@ internal sealed class PipelineSleep : System.Threading.Tasks.Sources.IValueTaskS
     private bool Finish(Exception? error)
     {
         if (Interlocked.Exchange(ref _done, 1) != 0) return false;
-        (Volatile.Read(ref _clock) as ITimer)?.Dispose();
+        switch (Volatile.Read(ref _clock))
+        {
+            case ITimer timer:
+                timer.Dispose();
+                break;
+            case LongSleep sleep:
+                sleep.Timer.Dispose();
+                break;
+        }
+
         if (error is null) _core.SetResult(true);
         else _core.SetException(error);
         return true;

@@ -21,7 +21,8 @@ internal sealed class SleepTimers : IDisposable
 
     public void Add(PipelineSleep sleep, TimeSpan delay)
     {
-        var due = _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency);
+        // A sleep past what the timestamp can count (or for ever) is due at long.MaxValue: never fired.
+        var due = LongDelays.Due(_time, delay);
         lock (_lock)
         {
             _due.Enqueue(sleep, due);
@@ -37,9 +38,10 @@ internal sealed class SleepTimers : IDisposable
 
     private void Arm(long due)
     {
+        if (due == long.MaxValue) return; // never due: only a cancel ends it
         _armedFor = due;
-        var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
-        _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+        // One timer waits at most about 49.7 days: a later sleep is armed for that, and Fire (finding nothing due) arms again.
+        _timer.Change(LongDelays.NextStep(_time, due), Timeout.InfiniteTimeSpan);
     }
 
     private void Fire()

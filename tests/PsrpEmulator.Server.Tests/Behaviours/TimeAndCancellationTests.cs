@@ -48,6 +48,30 @@ public class TimeAndCancellationTests
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
     }
 
+    // Longer than one .NET timer can wait (about 49.7 days): the sleep goes on in steps, measured from its due time.
+    [TestCase("Start-Sleep 2147483; 'awake'", 2147483)]
+    [TestCase("sleep 100 days", 8_640_000)]
+    public async Task A_sleep_of_weeks_or_months_ends_when_virtual_time_reaches_it(string script, int seconds)
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: sleep 100 days
+                steps:
+                  - sleep: 8640000
+                  - output: awake
+            """, "long sleep"), BehaviourCatalog.LoadDefault());
+        var time = new FakeTimeProvider();
+        var host = new RecordingHost();
+        var run = catalog.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
+
+        time.Advance(TimeSpan.FromSeconds(seconds - 1));
+        await Task.Delay(20);
+        Assert.That(run.IsCompleted, Is.False, "a second short of the sleep");
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "awake" }));
+    }
+
     [Test]
     public async Task Fractional_sleep_waits_exactly_that_long()
     {

@@ -60,12 +60,66 @@ public class SleepTimersTests
         Assert.DoesNotThrow(() => sleep.Cancel(new CancellationToken(canceled: true)));
     }
 
-    private static ValueTask Sleep(SleepTimers timers, TimeSpan delay)
+    // Longer than one .NET timer can wait (4,294,967,294 ms, about 49.7 days): scenarios sleep for months of virtual
+    // time, or for ever. The shared timer and a sleep's own timer both go on in steps. A fake clock stands in for the
+    // real one here: 100 days cannot pass otherwise.
+    [Test]
+    public void A_sleep_of_100_days_on_the_shared_timer_ends_after_100_days_and_does_not_hold_up_a_short_one()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var timers = new SleepTimers(time);
+        var longSleep = Sleep(timers, TimeSpan.FromDays(100), time);
+        var shortSleep = Sleep(timers, TimeSpan.FromSeconds(1), time);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(shortSleep.IsCompleted, Is.True);
+        time.Advance(TimeSpan.FromDays(99));
+        Assert.That(longSleep.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromDays(1));
+        Assert.That(longSleep.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public void A_sleep_of_100_days_on_its_own_timer_ends_after_100_days()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var sleep = new PipelineSleep();
+        sleep.Start(time, TimeSpan.FromDays(100), timers: null);
+
+        time.Advance(TimeSpan.FromDays(60));
+        Assert.That(sleep.Task.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromDays(39));
+        Assert.That(sleep.Task.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromDays(1));
+        Assert.That(sleep.Task.IsCompletedSuccessfully, Is.True);
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_sleep_for_ever_never_ends_by_itself_and_ends_when_cancelled(bool shared)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var timers = new SleepTimers(time);
+        var sleep = new PipelineSleep();
+        sleep.Start(time, TimeSpan.MaxValue, shared ? timers : null);
+        var other = Sleep(timers, TimeSpan.FromDays(1), time);
+
+        time.Advance(TimeSpan.FromDays(3650));
+        Assert.That(sleep.Task.IsCompleted, Is.False);
+        Assert.That(other.IsCompletedSuccessfully, Is.True);
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+        sleep.Cancel(stop.Token);
+        Assert.That(async () => await sleep.Task, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    private static ValueTask Sleep(SleepTimers timers, TimeSpan delay, TimeProvider? time = null)
     {
         var sleep = new PipelineSleep();
-        sleep.Start(TimeProvider.System, delay, timers);
+        sleep.Start(time ?? TimeProvider.System, delay, timers);
         return sleep.Task;
     }
+
 
     private static async Task Track(ValueTask sleep, int index, List<int> ended)
     {

@@ -50,7 +50,7 @@ internal sealed class CommandLineSleepStep(TextTemplate seconds) : CommandLineSt
         if (string.IsNullOrWhiteSpace(text)) return;
         var value = TextTemplate.ParseDouble(text, "sleep", seconds.Location);
         if (value < 0) throw new ScenarioRuntimeException($"{seconds.Location}: sleep '{text}' is negative");
-        if (value > 0) await Task.Delay(TimeSpan.FromSeconds(value), context.Time, context.CancellationToken).ConfigureAwait(false);
+        if (value > 0) await Shells.LongDelays.Delay(Shells.LongDelays.FromSeconds(value), context.Time, context.CancellationToken).ConfigureAwait(false);
     }
 }
 
