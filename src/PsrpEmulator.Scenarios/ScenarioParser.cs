@@ -29,10 +29,10 @@ public sealed partial class ScenarioParser
     public static Scenario Parse(string yaml, string path)
     {
         var parser = new ScenarioParser(path);
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = Server.Behaviours.YamlText.Load(yaml);
         }
         catch (YamlException e)
         {
@@ -124,9 +124,9 @@ public sealed partial class ScenarioParser
             };
         }
 
-        if (Get(map, "heartbeatSeconds") is { } hb) world = world with { Heartbeat = TimeSpan.FromSeconds(Number(hb)) };
-        if (Get(map, "operationTimeoutSeconds") is { } ot) world = world with { OperationTimeout = TimeSpan.FromSeconds(Number(ot)) };
-        if (Get(map, "maxReceiveHoldSeconds") is { } mr) world = world with { MaxReceiveHold = TimeSpan.FromSeconds(Number(mr)) };
+        if (Get(map, "heartbeatSeconds") is { } hb) world = world with { Heartbeat = Seconds(hb) };
+        if (Get(map, "operationTimeoutSeconds") is { } ot) world = world with { OperationTimeout = Seconds(ot) };
+        if (Get(map, "maxReceiveHoldSeconds") is { } mr) world = world with { MaxReceiveHold = Seconds(mr) };
         if (Get(map, "maxStepTime") is { } ms) world = world with { MaxStepTime = Duration(ms) };
         if (Get(map, "protocolVersion") is { } pv)
         {
@@ -135,7 +135,7 @@ public sealed partial class ScenarioParser
 
         if (Get(map, "redirects") is { } rd) world = world with { Redirects = ReadRedirects(rd) };
         if (Get(map, "faults") is { } fl) world = world with { Faults = ReadFaults(fl) };
-        if (Get(map, "faultSeed") is { } fs) world = world with { FaultSeed = (int)Number(fs) };
+        if (Get(map, "faultSeed") is { } fs) world = world with { FaultSeed = Whole(fs) };
         return world;
     }
 
@@ -151,7 +151,7 @@ public sealed partial class ScenarioParser
             if (Get(map, "computer") is { } c) rule.Computer = Scalar(c);
             if (Get(map, "endpoint") is { } e) rule.Endpoint = Scalar(e);
             if (Get(map, "actions") is { } a) rule.Actions = a is YamlSequenceNode seq ? [.. seq.Children.Select(Scalar)] : [Scalar(a)];
-            if (Get(map, "count") is { } n) rule.Count = (int)Number(n);
+            if (Get(map, "count") is { } n) rule.Count = Whole(n);
             result.Add(rule);
         }
 
@@ -175,13 +175,13 @@ public sealed partial class ScenarioParser
             };
             if (Get(map, "computer") is { } c) rule.Computer = Scalar(c);
             if (Get(map, "action") is { } a) rule.Action = Scalar(a);
-            if (Get(map, "skip") is { } sk) rule.Skip = (int)Number(sk);
-            if (Get(map, "count") is { } n) rule.Count = (int)Number(n);
+            if (Get(map, "skip") is { } sk) rule.Skip = Whole(sk);
+            if (Get(map, "count") is { } n) rule.Count = Whole(n);
             if (Get(map, "probability") is { } p) rule.Probability = Number(p);
             if (Get(map, "delay") is { } d) rule.Delay = Duration(d);
             if (Get(map, "duration") is { } du) rule.Duration = Duration(du);
-            if (Get(map, "status") is { } st) rule.Status = (int)Number(st);
-            if (Get(map, "fragment") is { } fr) rule.Fragment = (int)Number(fr);
+            if (Get(map, "status") is { } st) rule.Status = Whole(st);
+            if (Get(map, "fragment") is { } fr) rule.Fragment = Whole(fr);
             result.Add(rule);
         }
 
@@ -192,7 +192,7 @@ public sealed partial class ScenarioParser
     {
         var map = Mapping(node, "'doc:' is { file: NAME, example: N }");
         CheckKeys(map, ["file", "example"]);
-        return new DocReference(Scalar(Required(map, "file")), (int)Number(Required(map, "example")));
+        return new DocReference(Scalar(Required(map, "file")), Whole(Required(map, "example")));
     }
 
     private List<Divergence> ReadDivergences(YamlNode node)
@@ -284,17 +284,17 @@ public sealed partial class ScenarioParser
                 {
                     if (doc is YamlScalarNode)
                     {
-                        docCommand = docOutput = (int)Number(doc);
+                        docCommand = docOutput = Whole(doc);
                     }
                     else
                     {
                         var dm = Mapping(doc, "'doc:' is N (command N verbatim, output block N compared) or { command: N, output: N }");
                         CheckKeys(dm, ["command", "output"]);
-                        if (Get(dm, "command") is { } c) docCommand = (int)Number(c);
+                        if (Get(dm, "command") is { } c) docCommand = Whole(c);
                         if (Get(dm, "output") is { } o)
                         {
                             if (Scalar(o) == "none") waived = true;
-                            else docOutput = (int)Number(o);
+                            else docOutput = Whole(o);
                         }
                     }
                 }
@@ -386,8 +386,8 @@ public sealed partial class ScenarioParser
                 facts.Add(new JournalFact(
                     Scalar(Required(fm, "action")),
                     Get(fm, "computer") is { } c ? Scalar(c) : null,
-                    Get(fm, "count") is { } n ? (int)Number(n) : null,
-                    Get(fm, "min") is { } m ? (int)Number(m) : null,
+                    Get(fm, "count") is { } n ? Whole(n) : null,
+                    Get(fm, "min") is { } m ? Whole(m) : null,
                     Get(fm, "fault") is { } ft ? Scalar(ft) : null));
             }
 
@@ -401,12 +401,27 @@ public sealed partial class ScenarioParser
     private TimeSpan Duration(YamlNode node)
     {
         var text = Scalar(node).Trim();
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) && plain >= 0) return TimeSpan.FromSeconds(plain);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) && plain >= 0) return Bounded(node, plain);
         var match = DurationPattern().Match(text);
         if (!match.Success || text.Length == 0) throw Error(node, $"'{text}' is not a duration (e.g. 30s, 15m, 2h, 1d, 1d2h)");
         double Part(string g) => match.Groups[g].Success ? double.Parse(match.Groups[g].Value, CultureInfo.InvariantCulture) : 0;
-        return TimeSpan.FromDays(Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s"));
+        return Bounded(node, (Part("d") * 86_400) + (Part("h") * 3_600) + (Part("m") * 60) + Part("s"));
     }
+
+    // Durations and timeouts in a scenario stay far below what a TimeSpan holds (about 29,000 years).
+    private const double MaxSeconds = 100L * 365 * 86_400;
+
+    private TimeSpan Bounded(YamlNode node, double seconds) =>
+        seconds <= MaxSeconds ? TimeSpan.FromSeconds(seconds) : throw Error(node, $"'{Scalar(node)}' is longer than 100 years");
+
+    /// <summary>A number of seconds (not negative, at most 100 years).</summary>
+    private TimeSpan Seconds(YamlNode node) => Bounded(node, Number(node));
+
+    /// <summary>A whole number that is not negative (a count, an index, a seed, a status code).</summary>
+    private int Whole(YamlNode node) =>
+        int.TryParse(Scalar(node), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Error(node, $"'{Scalar(node)}' is not a whole number from 0 to {int.MaxValue}");
 
     [GeneratedRegex(@"^(?:(?<d>\d+(?:\.\d+)?)d)?(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m)?(?:(?<s>\d+(?:\.\d+)?)s)?$")]
     private static partial Regex DurationPattern();

@@ -35,10 +35,10 @@ internal sealed partial class ScenarioParser
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var parser = new ScenarioParser(source);
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = YamlText.Load(yaml);
         }
         catch (YamlException e)
         {

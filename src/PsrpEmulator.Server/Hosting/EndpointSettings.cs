@@ -72,10 +72,10 @@ public sealed class ScenarioSettings
 
     public static ScenarioSettings Parse(string yaml, string sourceName = "scenario")
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = Behaviours.YamlText.Load(yaml);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
@@ -132,9 +132,9 @@ public sealed class ScenarioSettings
             : throw Error(source, node, $"{key} '{text}' is not a whole number of MB from -1 (unlimited) to {EndpointSettings.MaximumMB}");
 
     private static TimeSpan Seconds(string source, YamlNode node, string text) =>
-        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 && s <= int.MaxValue
             ? TimeSpan.FromSeconds(s)
-            : throw Error(source, node, $"'{text}' is not a positive number of seconds");
+            : throw Error(source, node, $"'{text}' is not a positive number of seconds (at most {int.MaxValue})");
 
     private static Behaviours.BehaviourLoadException Error(string source, YamlNode node, string message) =>
         new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}");

@@ -22,10 +22,10 @@ internal sealed class CommandLineParser
     /// <summary>The rules of the <c>cmd:</c> section (none when the scenario has no such section).</summary>
     public static List<CommandLineRule> Parse(string yaml, string source)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = YamlText.Load(yaml);
         }
         catch (YamlException)
         {

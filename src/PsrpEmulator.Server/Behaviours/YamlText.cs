@@ -1,0 +1,47 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>Reads scenario YAML; every syntax error is a <see cref="YamlException"/> with a position.</summary>
+public static class YamlText
+{
+    /// <summary>
+    /// The documents of <paramref name="yaml"/>. On some malformed input YamlDotNet throws InvalidOperationException
+    /// (its scanner, on a plain scalar cut short by a stray character) or ArgumentException (its node loader, on an
+    /// event it does not expect) instead of its YamlException (found by seeded edits of the scenario files): those
+    /// become one too, placed after the last part that was read.
+    /// </summary>
+    public static YamlStream Load(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            var at = EndOfLastEvent(yaml);
+            throw new YamlException(at, at, "The YAML could not be read here (a scalar or indentation the reader does not accept).", e);
+        }
+
+        return stream;
+    }
+
+    private static Mark EndOfLastEvent(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var at = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext()) at = parser.Current!.End;
+        }
+#pragma warning disable CA1031 // the position of the failure is all that is wanted
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return at;
+    }
+}

@@ -1,0 +1,51 @@
+using PsrpEmulator.Scenarios;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Scenarios.Tests;
+
+/// <summary>
+/// Input that YamlDotNet or .NET refuse with exceptions of their own (found by MutatedScenarioFileTests) is a
+/// scenario format error naming the file and the place, as every other mistake in a scenario is.
+/// </summary>
+public sealed class ScenarioFormatErrorTests
+{
+    private const string Minimal = """
+        name: minimal
+        world:
+          computers: [Server01]
+        steps:
+          - run: "'x'"
+        """;
+
+    // YamlDotNet's scanner: InvalidOperationException ("Operation is not valid due to the current state of the object").
+    [TestCase("      - output: [ \"Bug Report - Domain 01\", \"----------------------\",\nnormalise:")]
+    // YamlDotNet's node loader: ArgumentException ("The current event is of an unsupported type").
+    [TestCase(" :    journal:")]
+    public void Yaml_the_reader_fails_on_is_a_scenario_format_error_with_its_place(string yaml)
+    {
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioParser.Parse(yaml, "broken.yaml"));
+
+        Assert.That(e!.Message, Does.Match(@"^broken\.yaml:\d+:\d+: "));
+        Assert.That(() => BehaviourCatalog.Parse(yaml, "broken.yaml"), Throws.InstanceOf<BehaviourLoadException>().With.Message.Contains("broken.yaml"));
+    }
+
+    [TestCase("operationTimeoutSeconds: 1e300", "'1e300' is longer than 100 years")]
+    [TestCase("heartbeatSeconds: Infinity", "'Infinity' is longer than 100 years")]
+    [TestCase("maxStepTime: 99999999999999999999d", "'99999999999999999999d' is longer than 100 years")]
+    [TestCase("faultSeed: 1.5", "'1.5' is not a whole number")]
+    [TestCase("faultSeed: 99999999999", "'99999999999' is not a whole number")]
+    public void A_number_out_of_range_in_the_world_is_a_scenario_format_error(string setting, string message)
+    {
+        var yaml = Minimal.Replace("  computers: [Server01]", "  computers: [Server01]\n  " + setting, StringComparison.Ordinal);
+
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioParser.Parse(yaml, "range.yaml"));
+
+        Assert.That(e!.Message, Does.StartWith("range.yaml:").And.Contain(message));
+    }
+
+    [Test]
+    public void The_minimal_scenario_parses()
+    {
+        Assert.That(ScenarioParser.Parse(Minimal, "minimal.yaml").Name, Is.EqualTo("minimal"));
+    }
+}
