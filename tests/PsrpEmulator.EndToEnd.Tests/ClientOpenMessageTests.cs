@@ -30,7 +30,7 @@ public sealed class ClientOpenMessageTests
     [Test]
     public void The_precomputed_init_runspacepool_is_min_and_max_one_with_no_host()
     {
-        var expected = PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty, new InitRunspacePool(1, 1, HostInfo: RunspacePoolClient.DefaultHostInfo())).Data.ToArray();
+        var expected = PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty, new InitRunspacePool(1, 1, HostInfo: PsrpObjects.DefaultHostInfo())).Data.ToArray();
 
         Assert.That(RunspacePoolClient.DefaultInitRunspacePoolData.Value, Is.EqualTo(expected));
         var init = InitRunspacePool.FromPsValue(ClixmlDeserializer.Deserialize(RunspacePoolClient.DefaultInitRunspacePoolData.Value));
@@ -42,7 +42,7 @@ public sealed class ClientOpenMessageTests
     [TestCase("Get-Process | Select-Object -First 1")]
     public void The_script_template_gives_the_bytes_of_the_CREATE_PIPELINE_invoke_sends(string script)
     {
-        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: RunspacePoolClient.DefaultHostInfo());
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true, AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo());
         var expected = PsrpMessage.Create(PsrpDestination.Server, Guid.Empty, Guid.Empty, create).Data.ToArray();
 
         Assert.That(RunspacePoolClient.ScriptTemplate.TryEncode(script), Is.EqualTo(expected));

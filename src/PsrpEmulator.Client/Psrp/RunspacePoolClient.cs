@@ -288,7 +288,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     /// <summary>Starts a script (Invoke-Command -ScriptBlock sends the block's text with IsScript = true).</summary>
     public Task<PowerShellPipeline> StartAsync(string script, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
     {
-        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: input is null, AddToHistory: true, HostInfo: DefaultHostInfo());
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: input is null, AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo());
         // Without input the message is the template's bytes around the script (when CLIXML carries it as it is).
         var data = input is null ? ScriptTemplate.TryEncode(script) : null;
         return StartAsync(create, script, input, endInput: true, cancellationToken, data);
@@ -306,7 +306,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(script);
         var arguments = script.Arguments.Select(a => new PipelineArgument(null, a)).ToList();
         var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null && !script.KeepInputOpen,
-            AddToHistory: true, HostInfo: DefaultHostInfo());
+            AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo());
         return StartAsync(create, script.Text, script.Input, endInput: !script.KeepInputOpen, cancellationToken);
     }
 
@@ -625,11 +625,5 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     internal static readonly Lazy<byte[]> DefaultInitRunspacePoolData = new(SerializeDefaultInitRunspacePool);
 
     internal static byte[] SerializeDefaultInitRunspacePool() =>
-        ClixmlSerializer.Serialize(new InitRunspacePool(1, 1, HostInfo: DefaultHostInfo()).ToPsValue(), writeBom: true);
-
-    internal static PsObject DefaultHostInfo() => new PsObject()
-        .With("_isHostNull", true)
-        .With("_isHostUINull", true)
-        .With("_isHostRawUINull", true)
-        .With("_useRunspaceHost", true);
+        ClixmlSerializer.Serialize(new InitRunspacePool(1, 1, HostInfo: PsrpObjects.DefaultHostInfo()).ToPsValue(), writeBom: true);
 }
