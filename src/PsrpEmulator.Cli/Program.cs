@@ -27,34 +27,49 @@ serve.SetAction(async (parse, cancellationToken) =>
         return await PsrpEmulator.Cli.ScenarioCommands.ServeWorldAsync(worldFile, parse.GetValue(urls) ?? [], cancellationToken);
     }
 
-    IConfiguration? configuration = null;
-    if (parse.GetValue(configFile) is { } file)
-    {
-        configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
-    }
-
-    var app = EmulatorHost.Create(
-        parse.GetValue(urls) ?? [],
-        options =>
-        {
-            if (parse.GetValue(users) is { Length: > 0 } u) options.Users = [.. u];
-            if (parse.GetValue(scenario) is { } s) options.ScenarioFile = Path.GetFullPath(s);
-            if (parse.GetValue(computerName) is { } c) options.ComputerName = c;
-            if (parse.GetValue(configurations) is { Length: > 0 } cfg) options.Configurations = [.. cfg];
-            if (parse.GetValue(authSchemes) is { Length: > 0 } schemes) options.Authentication = [.. schemes];
-            if (parse.GetValue(allowUnencrypted) is { } allow) options.AllowUnencrypted = allow;
-        },
-        logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
-            .AddFilter("Microsoft", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning),
-        configuration: configuration);
+    Microsoft.AspNetCore.Builder.WebApplication app;
     try
     {
+        IConfiguration? configuration = null;
+        if (parse.GetValue(configFile) is { } file)
+        {
+            configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
+        }
+
+        app = EmulatorHost.Create(
+            parse.GetValue(urls) ?? [],
+            options =>
+            {
+                if (parse.GetValue(users) is { Length: > 0 } u) options.Users = [.. u];
+                if (parse.GetValue(scenario) is { } s) options.ScenarioFile = Path.GetFullPath(s);
+                if (parse.GetValue(computerName) is { } c) options.ComputerName = c;
+                if (parse.GetValue(configurations) is { Length: > 0 } cfg) options.Configurations = [.. cfg];
+                if (parse.GetValue(authSchemes) is { Length: > 0 } schemes) options.Authentication = [.. schemes];
+                if (parse.GetValue(allowUnencrypted) is { } allow) options.AllowUnencrypted = allow;
+            },
+            logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true)
+                .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
+                .AddFilter("Microsoft", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
+                // "Hosting failed to start" with a stack trace: the reason is printed below, once, without one.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", parse.GetValue(verbose) ? LogLevel.Information : LogLevel.None),
+            configuration: configuration);
         await app.StartAsync(cancellationToken);
     }
     catch (Microsoft.Extensions.Options.OptionsValidationException e)
     {
         Console.Error.WriteLine($"psrp-emulator: invalid options: {string.Join("; ", e.Failures)}");
+        return 2;
+    }
+    catch (InvalidOperationException e) when (e.InnerException is FormatException or ArgumentException or OverflowException)
+    {
+        // The configuration binder: a value that is not of its option's type ("Failed to convert configuration value 'abc' at 'IdleTimeout' ...").
+        Console.Error.WriteLine($"psrp-emulator: invalid options: {e.Message} {e.InnerException.Message}");
+        return 2;
+    }
+    catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+    {
+        // The --config file: missing, or not JSON.
+        Console.Error.WriteLine($"psrp-emulator: invalid options: {e.Message}{(e.InnerException?.InnerException ?? e.InnerException) switch { { } inner => " " + inner.Message, null => string.Empty }}");
         return 2;
     }
 

@@ -2,13 +2,13 @@ namespace PsrpEmulator.Protocol.Tests;
 
 /// <summary>
 /// The seeded mutation tests' seed and length, as in PsrpEmulator.EndToEnd.Tests: fixed in CI, so that a failure
-/// repeats; <c>PSRPEMU_FUZZ_SEED</c> and <c>PSRPEMU_FUZZ_RUNS</c> start a longer or different campaign locally.
+/// repeats; <c>PSRP_FUZZ_SEED</c> and <c>PSRP_FUZZ_RUNS</c> start a longer or different campaign locally.
 /// </summary>
 internal static class Fuzz
 {
     public static int Seed(int fixedSeed) =>
-        int.TryParse(Environment.GetEnvironmentVariable("PSRPEMU_FUZZ_SEED"), out var seed) ? seed : fixedSeed;
+        int.TryParse(Environment.GetEnvironmentVariable("PSRP_FUZZ_SEED"), out var seed) ? seed : fixedSeed;
 
     public static int Runs(int fixedRuns) =>
-        int.TryParse(Environment.GetEnvironmentVariable("PSRPEMU_FUZZ_RUNS"), out var runs) && runs > 0 ? runs : fixedRuns;
+        int.TryParse(Environment.GetEnvironmentVariable("PSRP_FUZZ_RUNS"), out var runs) && runs > 0 ? runs : fixedRuns;
 }

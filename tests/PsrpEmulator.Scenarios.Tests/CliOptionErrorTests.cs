@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace PsrpEmulator.Scenarios.Tests;
+
+/// <summary>
+/// `psrp-emulator serve` with options it cannot use stops at once with one line saying why and exit code 2: no stack
+/// trace, whatever the mistake (a value of the wrong type, a value out of range, a settings file missing or not JSON).
+/// </summary>
+public sealed class CliOptionErrorTests
+{
+    private static string Cli()
+    {
+        // The CLI built beside this test project, in the same configuration (the solution build makes both).
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(ScenarioFileTests.RepositoryRoot, "src", "PsrpEmulator.Cli", "bin", configuration, "net10.0", "psrp-emulator.dll");
+        if (!File.Exists(path)) Assert.Ignore($"{path} is not built (build the solution)");
+        return path;
+    }
+
+    private static async Task<(int ExitCode, string Error)> ServeAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Cli());
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the emulator started instead of refusing its options: " + await output);
+        }
+
+        return (process.ExitCode, await error + await output);
+    }
+
+    [TestCase("PSRPEMU_IdleTimeout", "abc", "'IdleTimeout'")]
+    [TestCase("PSRPEMU_MaxEnvelopeSizeKb", "1e9", "'MaxEnvelopeSizeKb'")]
+    [TestCase("PSRPEMU_MaxReceiveHold", "99999999.00:00:00", "'MaxReceiveHold'")]
+    [TestCase("PSRPEMU_MaxEnvelopeSizeKb", "-5", "MaxEnvelopeSizeKb must be between 32 and 8192")]
+    public async Task An_option_value_the_emulator_cannot_use_stops_it_with_one_line_and_exit_code_2(string variable, string value, string says)
+    {
+        var (exitCode, error) = await ServeAsync(new Dictionary<string, string> { [variable] = value });
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error.Trim(), Does.StartWith("psrp-emulator: invalid options: ").And.Contain(says));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [TestCase("{ \"PsrpEmulator\": { \"IdleTimeout\": ", "Failed to load configuration from file")]
+    [TestCase(null, "was not found")]
+    public async Task A_settings_file_missing_or_not_json_stops_the_emulator_with_one_line_and_exit_code_2(string? content, string says)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"psrpemu-{Guid.NewGuid():N}.json");
+        if (content is not null) await File.WriteAllTextAsync(file, content);
+        try
+        {
+            var (exitCode, error) = await ServeAsync(new Dictionary<string, string>(), "--config", file);
+
+            Assert.That(exitCode, Is.EqualTo(2));
+            Assert.That(error.Trim(), Does.StartWith("psrp-emulator: invalid options: ").And.Contain(says));
+            Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
