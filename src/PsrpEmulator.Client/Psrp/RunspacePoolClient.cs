@@ -153,7 +153,8 @@ public sealed class RunspacePoolClient : IAsyncDisposable
             Options = [new WsManOption("protocolversion", Options.ProtocolVersion, MustComply: true)],
         };
         var body = new ShellCreateBody(ShellId, Options.Name, "stdin pr", "stdout", Options.IdleTimeout, Options.BufferMode, creation.ToArray());
-        var response = await _transport.SendAsync(header, body, cancellationToken).ConfigureAwait(false);
+        // No shell yet: a network failure fails the open at once, as WinRM's Create does (no robust retransmission).
+        var response = await _transport.SendAsync(header, body, retransmit: false, cancellationToken).ConfigureAwait(false);
         if (response.Body is CreateResponseBody created) Shell = created.Shell;
 
         try
@@ -475,7 +476,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         WsManEnvelope response;
         try
         {
-            response = await _transport.SendAsync(header, new ConnectBody(null, bufferMode, connectXml.ToArray()), cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendAsync(header, new ConnectBody(null, bufferMode, connectXml.ToArray()), retransmit: false, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WsManFaultException or WsManTransportException)
         {
@@ -572,7 +573,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         var shells = new List<ShellInfo>();
         var commands = new List<CommandInfo>();
         var header = new WsManHeader { Action = WsManActions.Enumerate, ResourceUri = resourceUri };
-        var response = await transport.SendAsync(header, new EnumerateBody(true, EnumerationMaxElements, filter), cancellationToken).ConfigureAwait(false);
+        var response = await transport.SendAsync(header, new EnumerateBody(true, EnumerationMaxElements, filter), retransmit: false, cancellationToken).ConfigureAwait(false);
         for (var pulls = 0; ; pulls++)
         {
             if (response.Body is not EnumerationResponseBody body)
@@ -585,7 +586,7 @@ public sealed class RunspacePoolClient : IAsyncDisposable
             if (body.EndOfSequence || string.IsNullOrEmpty(body.EnumerationContext)) break;
             if (pulls >= 10_000) throw new PsrpClientException("The enumeration did not end after 10000 Pull requests.");
             header = new WsManHeader { Action = WsManActions.Pull, ResourceUri = resourceUri };
-            response = await transport.SendAsync(header, new PullBody(body.EnumerationContext, EnumerationMaxElements), cancellationToken).ConfigureAwait(false);
+            response = await transport.SendAsync(header, new PullBody(body.EnumerationContext, EnumerationMaxElements), retransmit: false, cancellationToken).ConfigureAwait(false);
         }
 
         return (shells, commands);

@@ -104,6 +104,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         };
 
         var redirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;
+        var creationRetries = Math.Max(0, option.MaxConnectionRetryCount);
         while (true)
         {
             var transport = CreateTransport(target, credential, option);
@@ -130,6 +131,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 transport.Dispose();
                 throw new PSRemotingException(e.Message, RemotingErrors.FullyQualifiedErrorIdFromTransportError(e.Code, "PSSessionOpenFailed"), ErrorCategory.OpenError, target, e);
             }
+            catch (WsManTransportException e) when (RetriesCreation(e) && creationRetries > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                // PowerShell's RetrySessionCreation: a Create that could not reach the server (or got no proper
+                // answer) is sent again at once, up to PSSessionOption.MaxConnectionRetryCount times.
+                creationRetries--;
+                transport.Dispose();
+            }
             catch (WsManTransportException e)
             {
                 // No SOAP fault: the WinRM client's own error codes, as PowerShell reports them.
@@ -152,6 +160,16 @@ public sealed class PSRemotingClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The failures PowerShell's WSManClientSessionTransportManager.RetrySessionCreation retries: the server could not
+    /// be reached or the connection was cut (ERROR_WSMAN_SENDDATA_CANNOT_CONNECT, ERROR_OPERATION_ABORTED, RPC
+    /// unavailable), the URL is not served (ERROR_WSMAN_URL_NOTAVAILABLE: 404), the HTTP service is unavailable or
+    /// failed (503, 500 without a SOAP fault). Not a timeout (the OpenTimeout has passed), authentication (401), a
+    /// redirection or a SOAP fault.
+    /// </summary>
+    private static bool RetriesCreation(WsManTransportException e) =>
+        e.RedirectLocationText is null && e.InnerException is not TaskCanceledException && (e.IsNetworkFailure || e.HttpStatus is 404 or 500 or 503);
 
     /// <summary>The WinRM client's own error code for a failure without a SOAP fault, as PowerShell reports it.</summary>
     private static uint TransportErrorCode(WsManTransportException e) =>

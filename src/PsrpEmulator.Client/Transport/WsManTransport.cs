@@ -102,11 +102,22 @@ public sealed class WsManTransport : IDisposable
     /// (To, MessageID, ReplyTo, MaxEnvelopeSize, OperationTimeout, locales, SessionId) is filled in here.
     /// Throws <see cref="WsManFaultException"/> for SOAP faults and <see cref="WsManTransportException"/> otherwise.
     /// </summary>
-    public async Task<WsManEnvelope> SendAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken = default)
+    public Task<WsManEnvelope> SendAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken = default) =>
+        SendAsync(header, body, retransmit: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(WsManHeader, WsManBody, CancellationToken)"/>; with <paramref name="retransmit"/> false a
+    /// network failure is not retried even with robust connections. WinRM's client retries only the operations of a
+    /// shell it has (the four minutes of "Attempting to reconnect"): creating or connecting to a shell, and
+    /// enumerating shells, fail at once when the server cannot be reached (PowerShell's own creation retry, up to
+    /// MaxConnectionRetryCount immediate attempts, is the caller's).
+    /// </summary>
+    public async Task<WsManEnvelope> SendAsync(WsManHeader header, WsManBody body, bool retransmit, CancellationToken cancellationToken = default)
     {
         // A retransmission (robust connections) repeats its MessageID; otherwise every request gets a new one.
         var messageId = header.MessageId ?? WsManIds.NewUuid();
         if (!Options.RobustConnection) return await SendOnceAsync(Complete(header, messageId, robust: false), body, cancellationToken).ConfigureAwait(false);
+        if (!retransmit) return await SendOnceAsync(Complete(header, messageId, robust: true), body, cancellationToken).ConfigureAwait(false);
 
         // Robust connections (MS-WSMV 3.1.4.1.39): each operation carries p:OperationID; after a network failure the
         // same request is retransmitted (mustUnderstand=true) once per RetryInterval for up to MaxRetryTime, and the

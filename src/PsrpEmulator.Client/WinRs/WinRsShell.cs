@@ -65,7 +65,7 @@ public sealed class WinRsShell : IAsyncDisposable
             Environment = options.Environment,
             WorkingDirectory = options.WorkingDirectory,
         };
-        var response = await transport.SendAsync(header, body, cancellationToken).ConfigureAwait(false);
+        var response = await transport.SendAsync(header, body, retransmit: false, cancellationToken).ConfigureAwait(false);
         if (response.Body is not CreateResponseBody created || !created.ResourceCreated.Selectors.TryGetValue("ShellId", out var shellId))
         {
             throw new InvalidDataException($"The server answered Create with {response.Body.GetType().Name}, not a CreateResponse with a ShellId.");
