@@ -154,7 +154,17 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         };
         var body = new ShellCreateBody(ShellId, Options.Name, "stdin pr", "stdout", Options.IdleTimeout, Options.BufferMode, creation.ToArray());
         // No shell yet: a network failure fails the open at once, as WinRM's Create does (no robust retransmission).
-        var response = await _transport.SendAsync(header, body, retransmit: false, cancellationToken).ConfigureAwait(false);
+        WsManEnvelope response;
+        try
+        {
+            response = await _transport.SendAsync(header, body, retransmit: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WsManTransportException e)
+        {
+            e.Data[CreateFailedKey] = true;
+            throw;
+        }
+
         if (response.Body is CreateResponseBody created) Shell = created.Shell;
 
         try
@@ -176,11 +186,17 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         {
             // The shell exists on the server but the pool never opened (broken, bad data, cancelled): close it, as
             // PowerShell's transport does when an open fails, so that it does not count against the user's shells.
-            if (State != RunspacePoolState.Broken) State = RunspacePoolState.Broken;
+            State = RunspacePoolState.Broken;
             await DeleteAfterFailedOpenAsync().ConfigureAwait(false);
             throw;
         }
     }
+
+    /// <summary>
+    /// Set (true) in the Data of a transport failure of the open's Create itself: no shell was made, and PowerShell
+    /// would retry the creation (PSRemotingClient does, up to MaxConnectionRetryCount times).
+    /// </summary>
+    public const string CreateFailedKey = "PsrpEmulator.CreateFailed";
 
     /// <summary>How long the Delete after a failed open may take: it must not hold up the failure it follows.</summary>
     internal static readonly TimeSpan FailedOpenDeleteTimeout = TimeSpan.FromSeconds(10);

@@ -165,11 +165,12 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// The failures PowerShell's WSManClientSessionTransportManager.RetrySessionCreation retries: the server could not
     /// be reached or the connection was cut (ERROR_WSMAN_SENDDATA_CANNOT_CONNECT, ERROR_OPERATION_ABORTED, RPC
     /// unavailable), the URL is not served (ERROR_WSMAN_URL_NOTAVAILABLE: 404), the HTTP service is unavailable or
-    /// failed (503, 500 without a SOAP fault). Not a timeout (the OpenTimeout has passed), authentication (401), a
-    /// redirection or a SOAP fault.
+    /// failed (503, 500 without a SOAP fault). Only the Create's own failure (a failure later in the open is not a
+    /// creation's), and not a timeout (the OpenTimeout has passed), authentication (401), a redirection or a SOAP fault.
     /// </summary>
     private static bool RetriesCreation(WsManTransportException e) =>
-        e.RedirectLocationText is null && e.InnerException is not TaskCanceledException && (e.IsNetworkFailure || e.HttpStatus is 404 or 500 or 503);
+        e.Data[RunspacePoolClient.CreateFailedKey] is true && e.RedirectLocationText is null && e.InnerException is not TaskCanceledException &&
+        (e.IsNetworkFailure || e.HttpStatus is 404 or 500 or 503);
 
     /// <summary>The WinRM client's own error code for a failure without a SOAP fault, as PowerShell reports it.</summary>
     private static uint TransportErrorCode(WsManTransportException e) =>
