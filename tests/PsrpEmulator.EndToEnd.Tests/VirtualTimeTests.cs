@@ -53,6 +53,10 @@ public class VirtualTimeTests : EmulatorTestBase
     // anything sleeps (an error record; the script goes on and completes).
     [TestCase("Start-Sleep 2147484", "Cannot validate argument on parameter 'Seconds'. The 2147484 argument is greater than the maximum allowed range of 2147483. Supply an argument that is less than or equal to 2147483 and then try the command again.",
         "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidData)]
+    [TestCase("Start-Sleep 2147480000", "Cannot validate argument on parameter 'Seconds'. The 2147480000 argument is greater than the maximum allowed range of 2147483. Supply an argument that is less than or equal to 2147483 and then try the command again.",
+        "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidData)]
+    [TestCase("sleep 2147483648", "Cannot bind parameter 'Seconds'. Cannot convert value \"2147483648\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"",
+        "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidArgument)]
     [TestCase("Start-Sleep -Seconds 99999999999", "Cannot bind parameter 'Seconds'. Cannot convert value \"99999999999\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"",
         "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidArgument)]
     public async Task Start_Sleep_past_its_range_is_refused_as_windows_powershell_binds_it(string script, string message, string errorId, ErrorCategory category)
