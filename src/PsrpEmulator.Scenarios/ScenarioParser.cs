@@ -182,6 +182,7 @@ public sealed partial class ScenarioParser
             if (Get(map, "duration") is { } du) rule.Duration = Duration(du);
             if (Get(map, "status") is { } st) rule.Status = Whole(st);
             if (Get(map, "fragment") is { } fr) rule.Fragment = Whole(fr);
+            if (rule.Problem() is { } problem) throw Error(item, $"the fault cannot be used: {problem}");
             result.Add(rule);
         }
 

@@ -32,6 +32,26 @@ public class InjectionTests : EmulatorTestBase
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
+    [TestCase("{\"kind\":\"HttpError\",\"status\":99999}", "status 99999 is not an HTTP error status")]
+    [TestCase("{\"kind\":\"DropBeforeProcessing\",\"probability\":5}", "probability 5 is not between 0 and 1")]
+    [TestCase("{\"kind\":\"Outage\",\"duration\":\"-00:00:01\"}", "duration -00:00:01 is not between 0 and 100 years")]
+    [TestCase("{\"kind\":\"DropBeforeProcessing\",\"count\":-3}", "count -3 is negative")]
+    [TestCase("{\"kind\":\"Bogus\"}", "The body is not a FaultRule:")]
+    [TestCase("{", "The body is not a FaultRule:")]
+    [TestCase("null", "The body must be a JSON object")]
+    public async Task A_fault_rule_the_emulator_cannot_use_is_refused_with_the_reason_and_not_kept(string json, string reason)
+    {
+        using var admin = Admin;
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await admin.PostAsync("/_emulator/faults", content);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(reason));
+        using var kept = await admin.GetAsync("/_emulator/faults");
+        Assert.That(await kept.Content.ReadAsStringAsync(), Does.Contain("\"faults\":[]"));
+    }
+
     [Test]
     public async Task A_connection_dropped_before_processing_changes_nothing_on_the_server()
     {

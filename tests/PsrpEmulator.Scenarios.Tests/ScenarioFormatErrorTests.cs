@@ -34,6 +34,8 @@ public sealed class ScenarioFormatErrorTests
     [TestCase("maxStepTime: 99999999999999999999d", "'99999999999999999999d' is longer than 100 years")]
     [TestCase("faultSeed: 1.5", "'1.5' is not a whole number")]
     [TestCase("faultSeed: 99999999999", "'99999999999' is not a whole number")]
+    [TestCase("faults: [ { kind: HttpError, status: 99999 } ]", "the fault cannot be used: status 99999 is not an HTTP error status (400 to 599)")]
+    [TestCase("faults: [ { kind: DropBeforeProcessing, probability: 2 } ]", "the fault cannot be used: probability 2 is not between 0 and 1")]
     public void A_number_out_of_range_in_the_world_is_a_scenario_format_error(string setting, string message)
     {
         var yaml = Minimal.Replace("  computers: [Server01]", "  computers: [Server01]\n  " + setting, StringComparison.Ordinal);

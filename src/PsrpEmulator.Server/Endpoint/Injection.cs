@@ -63,6 +63,26 @@ public sealed class FaultRule
         Kind = Kind, Computer = Computer, Action = Action, Skip = Skip, Count = Count, Probability = Probability,
         Delay = Delay, Duration = Duration, Status = Status, Fragment = Fragment,
     };
+
+    // An outage's end is a date: far beyond this it would not be one.
+    private static readonly TimeSpan MaxTime = TimeSpan.FromDays(36_500);
+
+    /// <summary>
+    /// Why the rule cannot be used, or null: one check for the options, scenarios and the admin API (an HttpError of
+    /// status 99999 would put "HTTP/1.1 99999" on the wire).
+    /// </summary>
+    public string? Problem()
+    {
+        if (!Enum.IsDefined(Kind)) return $"kind {(int)Kind} is not a fault kind (known: {string.Join(", ", Enum.GetNames<InjectedFaultKind>())})";
+        if (Skip < 0) return $"skip {Skip} is negative";
+        if (Count < 0) return $"count {Count} is negative";
+        if (!(Probability is >= 0 and <= 1)) return $"probability {Probability} is not between 0 and 1";
+        if (Delay < TimeSpan.Zero || Delay > MaxTime) return $"delay {Delay} is not between 0 and 100 years";
+        if (Duration < TimeSpan.Zero || Duration > MaxTime) return $"duration {Duration} is not between 0 and 100 years";
+        if (Status is < 400 or > 599) return $"status {Status} is not an HTTP error status (400 to 599)";
+        if (Fragment < 0) return $"fragment {Fragment} is negative";
+        return null;
+    }
 }
 
 /// <summary>

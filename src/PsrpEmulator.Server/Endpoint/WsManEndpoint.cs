@@ -155,7 +155,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 case InjectedFaultKind.TimedOut:
                     throw new WsManFaultException(WsManFaultReason.OperationTimedOut);
                 case InjectedFaultKind.Delay:
-                    await Task.Delay(injected.Delay, services.Time, context.RequestAborted).ConfigureAwait(false);
+                    await LongDelays.Delay(injected.Delay, services.Time, context.RequestAborted).ConfigureAwait(false);
                     break;
             }
 

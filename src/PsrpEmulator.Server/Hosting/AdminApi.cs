@@ -70,30 +70,39 @@ internal static class AdminApi
         });
 
         admin.MapGet("/clock", (TimeProvider time) => Results.Json(new { Now = time.GetUtcNow(), Virtual = Advancer(time) is not null }));
-        admin.MapPost("/clock/advance", (TimeProvider time, ClockAdvance request) =>
+        admin.MapPost("/clock/advance", async (HttpContext context, TimeProvider time) =>
         {
             if (Advancer(time) is not { } advance) return NotVirtual();
-            if (request.Seconds is not > 0) return Results.Problem("seconds must be positive.", statusCode: 400);
+            var (request, error) = await ReadJsonAsync<ClockAdvance>(context).ConfigureAwait(false);
+            if (error is not null) return error;
+            if (request!.Seconds is not > 0 || request.Seconds > 36_500 * 86_400.0) return Results.Problem("seconds must be positive (and at most 100 years).", statusCode: 400);
             advance(TimeSpan.FromSeconds(request.Seconds.Value));
             return Results.Json(new { Now = time.GetUtcNow() });
         });
-        admin.MapPost("/clock/set", (TimeProvider time, ClockSet request) =>
+        admin.MapPost("/clock/set", async (HttpContext context, TimeProvider time) =>
         {
             if (Advancer(time) is not { } advance) return NotVirtual();
-            if (request.Time is not { } target || target < time.GetUtcNow()) return Results.Problem("time must be given and not in the past.", statusCode: 400);
+            var (request, error) = await ReadJsonAsync<ClockSet>(context).ConfigureAwait(false);
+            if (error is not null) return error;
+            if (request!.Time is not { } target || target < time.GetUtcNow()) return Results.Problem("time must be given and not in the past.", statusCode: 400);
             advance(target - time.GetUtcNow());
             return Results.Json(new { Now = time.GetUtcNow() });
         });
 
         admin.MapGet("/faults", (Injector injector) => Results.Json(new { Faults = injector.Faults, Redirects = injector.Redirects }));
-        admin.MapPost("/faults", (Injector injector, FaultRule rule) =>
+        admin.MapPost("/faults", async (HttpContext context, Injector injector) =>
         {
+            var (rule, error) = await ReadJsonAsync<FaultRule>(context).ConfigureAwait(false);
+            if (error is not null) return error;
+            if (rule!.Problem() is { } problem) return Results.Problem($"The fault rule cannot be used: {problem}.", statusCode: 400);
             injector.Add(rule);
             return Results.Json(new { Faults = injector.Faults });
         });
-        admin.MapPost("/redirects", (Injector injector, RedirectRule rule) =>
+        admin.MapPost("/redirects", async (HttpContext context, Injector injector) =>
         {
-            if (string.IsNullOrEmpty(rule.Location)) return Results.Problem("location is required.", statusCode: 400);
+            var (rule, error) = await ReadJsonAsync<RedirectRule>(context).ConfigureAwait(false);
+            if (error is not null) return error;
+            if (string.IsNullOrEmpty(rule!.Location)) return Results.Problem("location is required.", statusCode: 400);
             injector.Add(rule);
             return Results.Json(new { Redirects = injector.Redirects });
         });
@@ -115,6 +124,30 @@ internal static class AdminApi
             responses.Clear();
             return Results.NoContent();
         });
+    }
+
+    /// <summary>
+    /// The request's JSON body as <typeparamref name="T"/>, or a 400 problem saying what is wrong with it (the
+    /// framework's own binding answers an unreadable body with an empty 400).
+    /// </summary>
+    private static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpContext context)
+        where T : class
+    {
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            var value = await context.Request.ReadFromJsonAsync<T>(options, context.RequestAborted).ConfigureAwait(false);
+            return value is null ? (null, Results.Problem($"The body must be a JSON object ({typeof(T).Name}).", statusCode: 400)) : (value, null);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (null, Results.Problem($"The body is not a {typeof(T).Name}: {e.Message}", statusCode: 400));
+        }
+        catch (InvalidOperationException e)
+        {
+            // Not JSON at all (no or another Content-Type).
+            return (null, Results.Problem(e.Message, statusCode: 415));
+        }
     }
 
     // The emulator's own virtual clock, or the testing fake a test host injected.

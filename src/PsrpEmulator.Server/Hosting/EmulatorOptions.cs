@@ -190,6 +190,11 @@ public sealed class EmulatorOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        for (var i = 0; i < Faults.Count; i++)
+        {
+            if (Faults[i].Problem() is { } problem) yield return new ValidationResult($"Faults[{i}]: {problem}.", [nameof(Faults)]);
+        }
+
         for (var i = 0; i < Users.Count; i++)
         {
             var colon = Users[i].IndexOf(':', StringComparison.Ordinal);
