@@ -202,6 +202,39 @@ public class HostileAuthenticationTests : EmulatorTestBase
         Assert.That(statuses, Is.SubsetOf(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.OK }));
     }
 
+    /// <summary>
+    /// Seeded mutations of sealed bodies (the multipart layout, the length, the signature, the sealed envelope) on an
+    /// authenticated connection: 400 when the body cannot be unsealed, a WS-Man answer when it still can, never a 500
+    /// of an exception the endpoint did not expect.
+    /// </summary>
+    [Test]
+    public async Task Mutated_sealed_bodies_get_400_or_a_wsman_answer_never_an_internal_error()
+    {
+        var random = new Random(Fuzz.Seed(9));
+        var envelope = WsManEnvelopeWriter.Write(new WsManEnvelope(new WsManHeader
+        {
+            Action = WsManActions.Enumerate,
+            To = Emulator.WsManUri.ToString(),
+            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            ReplyTo = WsManAddresses.Anonymous,
+            ResourceUri = WsManResourceUris.Shell,
+            MaxEnvelopeSize = 153600,
+            OperationTimeout = TimeSpan.FromSeconds(1),
+        }, new EnumerateBody(true, 20, null)));
+        var statuses = new Dictionary<HttpStatusCode, int>();
+        for (var i = 0; i < Fuzz.Runs(150); i++)
+        {
+            using var http = SingleConnectionClient();
+            var initiator = await AuthenticateAsync(http, spnego: i % 2 == 0);
+            var status = await PostSealedAsync(http, Mutate(random, EncryptedMessage.Encrypt(initiator.Context!, envelope)));
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+        }
+
+        Assert.That(statuses.Keys, Is.SubsetOf(new[] { HttpStatusCode.BadRequest, HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.RequestEntityTooLarge }));
+        Assert.That(statuses.GetValueOrDefault(HttpStatusCode.BadRequest), Is.GreaterThan(0), "damaged bodies are refused");
+        Assert.That(Emulator.Journal.Snapshot().Where(j => j.Fault == WsManFaultReason.InternalError), Is.Empty, "500s are WS-Man faults, not internal errors");
+    }
+
     private static byte[] Mutate(Random random, byte[] valid)
     {
         var bytes = valid.ToArray();
