@@ -73,7 +73,15 @@ serve.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    foreach (var address in app.BoundAddresses()) Console.WriteLine($"psrp-emulator listening on {address}wsman");
+    foreach (var address in app.BoundAddresses())
+    {
+        Console.WriteLine($"psrp-emulator listening on {address}wsman");
+        // Kestrel binds a host name other than localhost (and * or +) to every interface: say so, the default being loopback.
+        if (address.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && System.Net.IPAddress.TryParse(address.IdnHost, out var ip) && !System.Net.IPAddress.IsLoopback(ip))
+        {
+            Console.Error.WriteLine($"psrp-emulator: warning: {address} is reachable from other machines, not only from this one.");
+        }
+    }
     if (app.Services.GetService(typeof(EmulatorCertificate)) is EmulatorCertificate certificate)
     {
         Console.WriteLine($"psrp-emulator HTTPS certificate thumbprint {certificate.Thumbprint}{(certificate.Generated ? " (self-signed, generated at start)" : string.Empty)}");

@@ -75,4 +75,24 @@ public sealed class CliOptionErrorTests
             File.Delete(file);
         }
     }
+
+    [Test]
+    public async Task Serving_on_every_interface_warns_that_other_machines_can_reach_the_emulator()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { Cli(), "serve", "--urls", "http://0.0.0.0:0" }) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var warning = await process.StandardError.ReadLineAsync(timeout.Token);
+
+            Assert.That(warning, Does.Match(@"^psrp-emulator: warning: http://0\.0\.0\.0:\d+/ is reachable from other machines, not only from this one\.$"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
 }
