@@ -73,8 +73,8 @@ public sealed class MutatedScenarioFileTests
             .Append(Path.Combine(root, "src", "PsrpEmulator.Server", "Behaviours", "default-scenario.yaml"))
             .Select(f => (Path: f, Text: File.ReadAllText(f)))
             .ToList();
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("PSRP_FUZZ_SEED"), out var seed) ? seed : 12985);
-        var runs = int.TryParse(Environment.GetEnvironmentVariable("PSRP_FUZZ_RUNS"), out var n) && n > 0 ? n : 1_500;
+        var random = new Random(Fuzz.Seed(12985));
+        var runs = Fuzz.Runs(1_500);
         var problems = new List<string>();
         int parsed = 0, refused = 0;
         for (var i = 0; i < runs && problems.Count < 5; i++)

@@ -1,8 +1,9 @@
-namespace PsrpEmulator.Protocol.Tests;
+namespace PsrpEmulator.Tests;
 
 /// <summary>
-/// The seeded mutation tests' seed and length, as in PsrpEmulator.EndToEnd.Tests: fixed in CI, so that a failure
-/// repeats; <c>PSRP_FUZZ_SEED</c> and <c>PSRP_FUZZ_RUNS</c> start a longer or different campaign locally.
+/// The seeded mutation tests' seed and length: fixed in CI, so that a failure repeats; <c>PSRP_FUZZ_SEED</c> and
+/// <c>PSRP_FUZZ_RUNS</c> start a longer or different campaign locally. One file, linked into each test project that
+/// has such tests.
 /// </summary>
 internal static class Fuzz
 {
