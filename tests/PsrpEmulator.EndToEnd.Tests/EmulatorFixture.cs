@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Client.Transport;
@@ -80,6 +81,14 @@ public abstract class EmulatorTestBase
         }
 
         return await task;
+    }
+
+    /// <summary>Adds a fault rule through the admin API (<c>POST /_emulator/faults</c>), which must accept it.</summary>
+    protected async Task AddFaultAsync(object rule)
+    {
+        using var admin = new HttpClient { BaseAddress = Emulator.BaseUri };
+        using var response = await admin.PostAsJsonAsync("/_emulator/faults", rule);
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
     protected static string[] Outputs(IEnumerable<PipelineEvent> events) =>

@@ -25,13 +25,6 @@ public class InjectionTests : EmulatorTestBase
 
     private HttpClient Admin => new() { BaseAddress = Emulator.BaseUri };
 
-    private async Task AddFaultAsync(object rule)
-    {
-        using var admin = Admin;
-        using var response = await admin.PostAsJsonAsync("/_emulator/faults", rule);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-    }
-
     [TestCase("{\"kind\":\"HttpError\",\"status\":99999}", "status 99999 is not an HTTP error status")]
     [TestCase("{\"kind\":\"DropBeforeProcessing\",\"probability\":5}", "probability 5 is not between 0 and 1")]
     [TestCase("{\"kind\":\"Outage\",\"duration\":\"-00:00:01\"}", "duration -00:00:01 is not between 0 and 100 years")]
@@ -259,13 +252,6 @@ public class RobustConnectionTests : EmulatorTestBase
             steps:
               - loop: { from: 1, to: "{n}", steps: [ { output: "n{_}" } ] }
         """;
-
-    private async Task AddFaultAsync(object rule)
-    {
-        using var admin = new HttpClient { BaseAddress = Emulator.BaseUri };
-        using var response = await admin.PostAsJsonAsync("/_emulator/faults", rule);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-    }
 
     [Test]
     public async Task A_short_outage_is_ridden_out_with_powershells_warnings_and_nothing_lost()

@@ -65,11 +65,7 @@ public class NegotiateTests : EmulatorTestBase
         using var transport = Transport(WsManAuthenticationMechanism.Negotiate);
         var pool = await RunspacePoolClient.OpenAsync(transport);
         var pipeline = await pool.StartAsync("Emit-Range 3");
-        using (var admin = new HttpClient { BaseAddress = Emulator.BaseUri })
-        {
-            using var added = await admin.PostAsJsonAsync("/_emulator/faults", new { kind = "DropAfterProcessing", action = "Receive", count = 1 });
-            Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        }
+        await AddFaultAsync(new { kind = "DropAfterProcessing", action = "Receive", count = 1 });
 
         var header = pool.ShellHeader(WsManActions.Receive) with
         {

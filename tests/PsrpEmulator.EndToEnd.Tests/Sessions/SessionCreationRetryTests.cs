@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using PsrpEmulator.Client.Psrp;
@@ -45,12 +44,7 @@ public sealed class SessionCreationRetryTests : EmulatorTestBase
         Assert.That(() => RunspacePoolClient.GetShellsAsync(transport).WaitAsync(TimeSpan.FromSeconds(30)), Throws.InstanceOf<WsManTransportException>());
     }
 
-    private async Task DropCreatesAsync(int count)
-    {
-        using var admin = new HttpClient { BaseAddress = Emulator.BaseUri };
-        using var response = await admin.PostAsJsonAsync("/_emulator/faults", new { kind = "DropBeforeProcessing", action = "Create", count });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-    }
+    private Task DropCreatesAsync(int count) => AddFaultAsync(new { kind = "DropBeforeProcessing", action = "Create", count });
 
     [Test]
     public async Task New_session_sends_a_cut_off_create_again_at_once_up_to_MaxConnectionRetryCount_times()
