@@ -124,6 +124,44 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     /// <summary>The client's own failures: what a caller (and the module's error records) expect.</summary>
     private static bool Expected(Exception e) => e is PsrpClientException or WsManFaultException or WsManTransportException or OperationCanceledException;
 
+    /// <summary>What each run ended in, counted by name; runs that ended in an exception the client did not expect, in full.</summary>
+    private sealed class Outcomes
+    {
+        private readonly Dictionary<string, int> _counts = [];
+
+        public List<string> Unexpected { get; } = [];
+
+        public int this[string outcome] => _counts.GetValueOrDefault(outcome);
+
+        public IEnumerable<string> Names => _counts.Keys;
+
+        /// <summary>
+        /// Runs <paramref name="run"/> and counts what it returns, or the type name of an expected exception (after
+        /// <paramref name="where"/>, when given); an unexpected one is kept under <paramref name="label"/>.
+        /// </summary>
+        public async Task RecordAsync(string label, Func<Task<string>> run, Func<string>? where = null, Func<Exception, bool>? alsoExpected = null)
+        {
+            string outcome;
+            try
+            {
+                outcome = await run();
+            }
+            catch (Exception e) when (Expected(e) || alsoExpected?.Invoke(e) == true)
+            {
+                outcome = where?.Invoke() + e.GetType().Name;
+            }
+            catch (Exception e)
+            {
+                outcome = "unexpected " + e.GetType().Name;
+                Unexpected.Add($"{label} {where?.Invoke()}{e}");
+            }
+
+            _counts[outcome] = _counts.GetValueOrDefault(outcome) + 1;
+        }
+
+        public override string ToString() => string.Join(", ", _counts.Select(o => $"{o.Key}: {o.Value}"));
+    }
+
     /// <summary>Changes a few bytes of one response body in a few (any response: faults, Create, Receive, Delete).</summary>
     private sealed class ByteMutatingHandler(Random random) : DelegatingHandler(new SocketsHttpHandler())
     {
@@ -222,124 +260,80 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     public async Task Responses_with_changed_bytes_end_in_results_or_the_clients_own_errors()
     {
         var random = new Random(Fuzz.Seed(8985));
-        var outcomes = new Dictionary<string, int>();
-        var unexpected = new List<string>();
+        var outcomes = new Outcomes();
         for (var i = 0; i < Fuzz.Runs(150); i++)
         {
             using var transport = TransportThrough(new ByteMutatingHandler(random));
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             var script = Scripts[i % Scripts.Length];
-            string outcome;
-            RunspacePoolClient? pool = null;
-            try
+            await outcomes.RecordAsync($"{i} {script}:", async () =>
             {
-                pool = await RunspacePoolClient.OpenAsync(transport, cancellationToken: cancel.Token);
+                var pool = await RunspacePoolClient.OpenAsync(transport, cancellationToken: cancel.Token);
                 await pool.InvokeAsync(script, cancellationToken: cancel.Token);
                 await pool.CloseAsync(cancel.Token);
-                outcome = "completed";
-            }
-            catch (Exception e) when (Expected(e))
-            {
-                outcome = e.GetType().Name;
-
-            }
-            catch (Exception e)
-            {
-                outcome = "unexpected " + e.GetType().Name;
-                unexpected.Add($"{i} {script}: {e}");
-            }
-
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                return "completed";
+            });
         }
 
-        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
-        Assert.That(unexpected, Is.Empty);
-        Assert.That(outcomes.GetValueOrDefault("completed"), Is.GreaterThan(0), "some runs still complete");
-        Assert.That(outcomes.GetValueOrDefault(nameof(WsManTransportException)), Is.GreaterThan(0), "damaged envelopes are transport errors");
+        TestContext.Out.WriteLine(outcomes);
+        Assert.That(outcomes.Unexpected, Is.Empty);
+        Assert.That(outcomes["completed"], Is.GreaterThan(0), "some runs still complete");
+        Assert.That(outcomes[nameof(WsManTransportException)], Is.GreaterThan(0), "damaged envelopes are transport errors");
     }
 
     [Test]
     public async Task Responses_with_changed_bytes_to_disconnect_enumerate_and_connect_end_in_results_or_the_clients_own_errors()
     {
         var random = new Random(Fuzz.Seed(10985));
-        var outcomes = new Dictionary<string, int>();
-        var unexpected = new List<string>();
+        var outcomes = new Outcomes();
         for (var i = 0; i < Fuzz.Runs(120); i++)
         {
             using var transport = TransportThrough(new ByteMutatingHandler(random));
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            string outcome;
             var step = "open";
-            try
+            var name = "s" + i;
+            await outcomes.RecordAsync($"{i}", async () =>
             {
-                var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { Name = "s" + i, IdleTimeout = TimeSpan.FromMinutes(5) }, cancel.Token);
+                var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { Name = name, IdleTimeout = TimeSpan.FromMinutes(5) }, cancel.Token);
                 step = "start";
                 var running = await pool.StartAsync("Write-Output 'a'; Start-Sleep -Seconds 600", cancellationToken: cancel.Token);
                 step = "disconnect";
                 await pool.DisconnectAsync(cancellationToken: cancel.Token);
                 step = "enumerate";
-                var shells = await RunspacePoolClient.GetShellsAsync(transport, cancel.Token);
-                var commands = await RunspacePoolClient.GetCommandsAsync(transport, pool.ShellId, cancel.Token);
+                await RunspacePoolClient.GetShellsAsync(transport, cancel.Token);
+                await RunspacePoolClient.GetCommandsAsync(transport, pool.ShellId, cancel.Token);
                 step = "connect";
                 var connected = await RunspacePoolClient.ConnectAsync(transport, pool.ShellId, pool.ResourceUri, cancellationToken: cancel.Token);
                 await connected.ConnectCommandAsync(running.CommandId, cancellationToken: cancel.Token);
                 step = "close";
                 await connected.CloseAsync(cancel.Token);
-                outcome = "completed";
-            }
-            catch (Exception e) when (Expected(e) || e is InvalidOperationException { Source: "PsrpEmulator.Client" })
-            {
-                outcome = step + " " + e.GetType().Name;
-            }
-            catch (Exception e)
-            {
-                outcome = "unexpected " + e.GetType().Name;
-                unexpected.Add($"{i} {step}: {e}");
-            }
-
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                return "completed";
+            }, where: () => step + " ", alsoExpected: e => e is InvalidOperationException { Source: "PsrpEmulator.Client" });
         }
 
-        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
-        Assert.That(unexpected, Is.Empty);
-        Assert.That(outcomes.GetValueOrDefault("completed"), Is.GreaterThan(0), "some runs still complete");
+        TestContext.Out.WriteLine(outcomes);
+        Assert.That(outcomes.Unexpected, Is.Empty);
+        Assert.That(outcomes["completed"], Is.GreaterThan(0), "some runs still complete");
     }
 
     [Test]
     public async Task Mutated_connect_responses_end_in_a_connected_pool_or_the_clients_own_error()
     {
         var random = new Random(Fuzz.Seed(7985));
-        var outcomes = new Dictionary<string, int>();
-        var unexpected = new List<string>();
+        var outcomes = new Outcomes();
         using var owner = CreateTransport();
         for (var i = 0; i < Fuzz.Runs(60); i++)
         {
             var pool = await RunspacePoolClient.OpenAsync(owner);
             await pool.DisconnectAsync();
             using var transport = TransportThrough(new ConnectMutatingHandler(random));
-            string outcome;
-            try
-            {
-                var connected = await RunspacePoolClient.ConnectAsync(transport, pool.ShellId, pool.ResourceUri);
-                outcome = connected.State.ToString();
-            }
-            catch (Exception e) when (Expected(e))
-            {
-                outcome = e.GetType().Name;
-            }
-            catch (Exception e)
-            {
-                outcome = "unexpected " + e.GetType().Name;
-                unexpected.Add($"{i}: {e}");
-            }
-
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            await outcomes.RecordAsync($"{i}:", async () => (await RunspacePoolClient.ConnectAsync(transport, pool.ShellId, pool.ResourceUri)).State.ToString());
             await pool.CloseAsync();
         }
 
-        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
-        Assert.That(unexpected, Is.Empty);
-        Assert.That(outcomes.GetValueOrDefault(nameof(PsrpClientException)), Is.GreaterThan(0), "bad connect responses are refused");
+        TestContext.Out.WriteLine(outcomes);
+        Assert.That(outcomes.Unexpected, Is.Empty);
+        Assert.That(outcomes[nameof(PsrpClientException)], Is.GreaterThan(0), "bad connect responses are refused");
         Assert.That(Emulator.Journal.Snapshot().Where(e => e.Fault == Protocol.WsMan.WsManFaultReason.InternalError), Is.Empty);
     }
 
@@ -347,8 +341,7 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     public async Task Mutated_receive_responses_end_in_results_or_the_clients_own_errors_and_leave_no_shell_behind()
     {
         var random = new Random(Fuzz.Seed(6985));
-        var unexpected = new List<string>();
-        var outcomes = new Dictionary<string, int>();
+        var outcomes = new Outcomes();
         var mutated = new StrongBox<int>();
         for (var i = 0; i < Fuzz.Runs(200); i++)
         {
@@ -358,8 +351,7 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
             // PowerShell does, until cancelled.
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             var script = Scripts[i % Scripts.Length];
-            string outcome;
-            try
+            await outcomes.RecordAsync($"{i} {script}:", async () =>
             {
                 var pool = await RunspacePoolClient.OpenAsync(transport, cancellationToken: cancel.Token);
                 try
@@ -371,26 +363,15 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
                     await pool.CloseAsync();
                 }
 
-                outcome = "completed";
-            }
-            catch (Exception e) when (Expected(e))
-            {
-                outcome = e.GetType().Name;
-            }
-            catch (Exception e)
-            {
-                outcome = "unexpected " + e.GetType().Name;
-                unexpected.Add($"{i} {script}: {e}");
-            }
-
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                return "completed";
+            });
         }
 
-        TestContext.Out.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
-        Assert.That(unexpected, Is.Empty);
+        TestContext.Out.WriteLine(outcomes);
+        Assert.That(outcomes.Unexpected, Is.Empty);
         Assert.That(mutated.Value, Is.GreaterThan(100));
-        Assert.That(outcomes.GetValueOrDefault("completed"), Is.GreaterThan(0), "some runs still complete");
-        Assert.That(outcomes.Keys.Count(k => k is not "completed" and not nameof(OperationCanceledException) and not nameof(TaskCanceledException)), Is.GreaterThan(0), "some runs fail on bad data");
+        Assert.That(outcomes["completed"], Is.GreaterThan(0), "some runs still complete");
+        Assert.That(outcomes.Names.Count(k => k is not "completed" and not nameof(OperationCanceledException) and not nameof(TaskCanceledException)), Is.GreaterThan(0), "some runs fail on bad data");
 
         // Every open that failed deleted its shell, as every close did.
         using var clean = CreateTransport();
