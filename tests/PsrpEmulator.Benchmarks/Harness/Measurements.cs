@@ -686,6 +686,20 @@ public static class Measurements
                 Console.Error.WriteLine(FormattableString.Invariant($"cycle split p50 µs: open {Stats.Median(open):F0} invoke {Stats.Median(invoke):F0} close {Stats.Median(close):F0}"));
             }
 
+            {
+                // Thread-pool work items per cycle, against 4 per raw round trip (each is a hand-over: a wake-up).
+                var before = ThreadPool.CompletedWorkItemCount;
+                for (var i = 0; i < 2000; i++)
+                {
+                    var p = await RunspacePoolClient.OpenAsync(t).ConfigureAwait(false);
+                    await p.InvokeAsync("\"hello\"").ConfigureAwait(false);
+                    await p.CloseAsync().ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine(FormattableString.Invariant(
+                    $"thread-pool work items per open + \"hello\" + close: {(ThreadPool.CompletedWorkItemCount - before) / 2000.0:F2} (7 requests × 4 = 28 for raw round trips)"));
+            }
+
             if (Environment.GetEnvironmentVariable("PSRP_BENCH_CYCLE_REQUESTS") == "1")
             {
                 await CycleRequestsAsync(server, raw, request).ConfigureAwait(false);
