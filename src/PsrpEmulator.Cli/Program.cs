@@ -17,9 +17,10 @@ var configFile = new Option<string?>("--config") { Description = "JSON settings 
 var verbose = new Option<bool>("--verbose") { Description = "Log every request." };
 var authSchemes = new Option<WsManAuthScheme[]>("--auth") { Description = "Authentication scheme offered: Basic, Negotiate, Ntlm (repeatable; default Basic and Negotiate)." };
 var allowUnencrypted = new Option<bool?>("--allow-unencrypted") { Description = "Accept plain SOAP bodies over HTTP (default true; Windows' default is false)." };
+var cbtHardeningLevel = new Option<PsrpEmulator.Protocol.Ntlm.CbtHardeningLevel?>("--cbt-hardening-level") { Description = "Channel binding check of Negotiate/NTLM over HTTPS: None, Relaxed (default, as Windows), Strict." };
 
 var world = new Option<string?>("--world") { Description = "Scenario file whose world (computers, endpoints, users, behaviours) is served; its setup steps run first." };
-var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world, authSchemes, allowUnencrypted };
+var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world, authSchemes, allowUnencrypted, cbtHardeningLevel };
 serve.SetAction(async (parse, cancellationToken) =>
 {
     if (parse.GetValue(world) is { } worldFile)
@@ -46,6 +47,7 @@ serve.SetAction(async (parse, cancellationToken) =>
                 if (parse.GetValue(configurations) is { Length: > 0 } cfg) options.Configurations = [.. cfg];
                 if (parse.GetValue(authSchemes) is { Length: > 0 } schemes) options.Authentication = [.. schemes];
                 if (parse.GetValue(allowUnencrypted) is { } allow) options.AllowUnencrypted = allow;
+                if (parse.GetValue(cbtHardeningLevel) is { } cbt) options.CbtHardeningLevel = cbt;
             },
             logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using PsrpEmulator.Protocol.Ntlm;
 using PsrpEmulator.Protocol.WsMan;
@@ -300,13 +302,13 @@ public sealed class WsManTransport : IDisposable
     {
         var scheme = Options.Authentication == WsManAuthenticationMechanism.Ntlm ? "NTLM" : "Negotiate";
         var (domain, user) = SplitUserName(Options.UserName);
-        var initiator = new NegotiateInitiator(
-            new NtlmInitiator(user, Options.Password, domain, Environment.MachineName.ToUpperInvariant()),
-            spnego: Options.Authentication == WsManAuthenticationMechanism.Negotiate,
-            Options.TimeProvider);
+        var ntlm = new NtlmInitiator(user, Options.Password, domain, Environment.MachineName.ToUpperInvariant());
+        var initiator = new NegotiateInitiator(ntlm, spnego: Options.Authentication == WsManAuthenticationMechanism.Negotiate, Options.TimeProvider);
         try
         {
             var challenge = await HandshakeLegAsync(channel, scheme, initiator.Initial(), cancellationToken).ConfigureAwait(false);
+            // The first leg made the connection; over HTTPS its certificate is known now.
+            ntlm.ChannelBindingsHash = channel.ChannelBindingsHash;
             if (challenge.Status != HttpStatusCode.Unauthorized || challenge.Token is null)
             {
                 throw new WsManTransportException(
@@ -395,14 +397,31 @@ public sealed class WsManTransport : IDisposable
     {
         if (_idleChannels.TryTake(out var channel)) return channel;
         // One connection per channel: NTLM authenticates the connection, and its context's sequence numbers need one request at a time.
+        NegotiatedChannel? created = null;
         var handler = _customHandler is not null ? null : new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = 1,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            SslOptions = { RemoteCertificateValidationCallback = Options.ServerCertificateValidation },
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                {
+                    // The channel's TLS connection: its server certificate gives the channel binding token that
+                    // NTLM sends, as Windows clients do over HTTPS (a server with CbtHardeningLevel Strict needs it).
+                    var accepted = Options.ServerCertificateValidation is { } validate ? validate(sender, certificate, chain, errors) : errors == SslPolicyErrors.None;
+                    if (accepted && certificate is not null && created is not null)
+                    {
+                        created.ChannelBindingsHash = ChannelBindings.ForServerCertificate(
+                            certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+                    }
+
+                    return accepted;
+                },
+            },
         };
         channel = new NegotiatedChannel(handler is null ? new HttpClient(_customHandler!, disposeHandler: false) { Timeout = Options.HttpTimeout } : new HttpClient(handler) { Timeout = Options.HttpTimeout });
+        created = channel;
         _channels[channel] = true;
         return channel;
     }
@@ -421,6 +440,9 @@ public sealed class WsManTransport : IDisposable
         public HttpClient Http { get; } = http;
 
         public NtlmSecurityContext? Context { get; set; }
+
+        /// <summary>The channel binding token of the connection's TLS channel; null over HTTP.</summary>
+        public byte[]? ChannelBindingsHash { get; set; }
     }
 
     /// <summary>Sends one request (and disposes it) and turns the response into an envelope, a fault, or a transport error.</summary>

@@ -31,6 +31,15 @@ public sealed class NtlmAcceptor(string computerName, Func<string, string?> pass
     /// <summary>Whether the AUTHENTICATE carried a MIC (then SPNEGO requires a mechListMIC too).</summary>
     public bool HadMic { get; private set; }
 
+    /// <summary>
+    /// The channel binding token of the TLS channel the handshake runs over (<see cref="ChannelBindings"/>); null
+    /// outside TLS, where there is no channel to bind to and nothing is checked.
+    /// </summary>
+    public byte[]? ChannelBindingsHash { get; init; }
+
+    /// <summary>How the client's channel binding token is checked against <see cref="ChannelBindingsHash"/>.</summary>
+    public CbtHardeningLevel CbtHardeningLevel { get; init; } = CbtHardeningLevel.Relaxed;
+
     /// <summary>Answers a NEGOTIATE_MESSAGE with a CHALLENGE_MESSAGE.</summary>
     public byte[] Challenge(ReadOnlySpan<byte> negotiateToken, ReadOnlySpan<byte> serverChallenge = default)
     {
@@ -97,7 +106,8 @@ public sealed class NtlmAcceptor(string computerName, Func<string, string?> pass
             : keyExchangeKey;
 
         // The client signals a MIC in the blob's MsvAvFlags (bit 0x2); then it must be right.
-        HadMic = HasMicFlag(blob);
+        var pairs = blob.Length < 28 ? new List<(NtlmAvId Id, byte[] Value)>() : NtlmAvPairs.Parse(blob[28..]);
+        HadMic = HasMicFlag(pairs);
         if (HadMic)
         {
             if (message.MicOffset < 0) throw new NtlmException(NtlmError.BadMic, "The AUTHENTICATE message announces a MIC but has none.");
@@ -105,20 +115,43 @@ public sealed class NtlmAcceptor(string computerName, Func<string, string?> pass
             if (!CryptographicOperations.FixedTimeEquals(expected, message.Mic)) throw new NtlmException(NtlmError.BadMic, "The AUTHENTICATE message's MIC is wrong.");
         }
 
+        // The blob is covered by NTProofStr, so its channel binding token cannot have been changed on the way.
+        CheckChannelBindings(pairs);
+
         UserName = message.UserName;
         DomainName = message.DomainName;
         Context = new NtlmSecurityContext(exportedSessionKey, flags, isServer: true);
     }
 
-    private static bool HasMicFlag(ReadOnlySpan<byte> blob)
+    private static bool HasMicFlag(List<(NtlmAvId Id, byte[] Value)> pairs)
     {
-        if (blob.Length < 28) return false;
-        foreach (var (id, value) in NtlmAvPairs.Parse(blob[28..]))
+        foreach (var (id, value) in pairs)
         {
             if (id == NtlmAvId.Flags && value.Length >= 4) return (BinaryPrimitives.ReadUInt32LittleEndian(value) & 0x2) != 0;
         }
 
         return false;
+    }
+
+    /// <summary>Extended Protection for Authentication, as WinRM's CbtHardeningLevel asks for it.</summary>
+    private void CheckChannelBindings(List<(NtlmAvId Id, byte[] Value)> pairs)
+    {
+        if (CbtHardeningLevel == CbtHardeningLevel.None || ChannelBindingsHash is not { } expected) return;
+        var sent = pairs.FirstOrDefault(p => p.Id == NtlmAvId.ChannelBindings).Value ?? [];
+        if (ChannelBindings.IsUnbound(sent))
+        {
+            if (CbtHardeningLevel == CbtHardeningLevel.Strict)
+            {
+                throw new NtlmException(NtlmError.ChannelBindingsMissing, "The NTLMv2 response carries no channel binding token, and CbtHardeningLevel is Strict.");
+            }
+
+            return;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(sent, expected))
+        {
+            throw new NtlmException(NtlmError.ChannelBindingsMismatch, "The NTLMv2 response's channel binding token is not that of this TLS channel.");
+        }
     }
 
     private static byte[] BitConverterLittleEndian(long value)
@@ -141,6 +174,12 @@ public sealed class NtlmInitiator(string userName, string password, string domai
     private NtlmNegotiateMessage? _negotiate;
 
     public NtlmSecurityContext? Context { get; private set; }
+
+    /// <summary>
+    /// The channel binding token of the TLS channel (<see cref="ChannelBindings"/>), sent in the AUTHENTICATE as
+    /// Windows clients send it over HTTPS; null (outside TLS) sends the all-zero "unbound" token.
+    /// </summary>
+    public byte[]? ChannelBindingsHash { get; set; }
 
     /// <summary>Creates the NEGOTIATE_MESSAGE.</summary>
     public byte[] Negotiate(NtlmFlags flags = DefaultFlags)
@@ -165,10 +204,10 @@ public sealed class NtlmInitiator(string userName, string password, string domai
         var time = pairs.FirstOrDefault(p => p.Id == NtlmAvId.Timestamp).Value is { Length: 8 } stamp
             ? BinaryPrimitives.ReadInt64LittleEndian(stamp)
             : now.ToFileTime();
-        // A MIC follows (MsvAvFlags 0x2) and an empty channel binding, as Windows clients send.
+        // A MIC follows (MsvAvFlags 0x2) and the channel binding token (all zeros outside TLS), as Windows clients send.
         pairs.RemoveAll(p => p.Id is NtlmAvId.Flags or NtlmAvId.ChannelBindings or NtlmAvId.TargetName);
         pairs.Add((NtlmAvId.Flags, [2, 0, 0, 0]));
-        pairs.Add((NtlmAvId.ChannelBindings, new byte[16]));
+        pairs.Add((NtlmAvId.ChannelBindings, ChannelBindingsHash is { Length: ChannelBindings.HashLength } token ? [.. token] : new byte[ChannelBindings.HashLength]));
         var cc = clientChallenge.IsEmpty ? RandomNumberGenerator.GetBytes(8) : clientChallenge.ToArray();
         var responseKey = NtlmCrypto.NtowfV2(password, userName, domain);
         var blob = NtlmCrypto.ClientBlob(time, cc, NtlmAvPairs.Write(pairs));

@@ -74,6 +74,10 @@ public enum NtlmError
     MalformedEncryptedBody,
     /// <summary>The CHALLENGE lacks what the client needs (NTLMv2 target info, signing or sealing).</summary>
     ChallengeNotAcceptable,
+    /// <summary>The NTLMv2 response's channel binding token is not that of the TLS channel it came over.</summary>
+    ChannelBindingsMismatch,
+    /// <summary>No channel binding token, where CbtHardeningLevel Strict requires one.</summary>
+    ChannelBindingsMissing,
 }
 
 /// <summary>A refused NTLM or SPNEGO token or sealed message.</summary>

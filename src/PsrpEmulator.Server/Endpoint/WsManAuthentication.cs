@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -84,7 +85,11 @@ internal sealed class WsManAuthentication(ShellServices services)
         if (connection.Acceptor is null || connection.Acceptor.IsCompleted)
         {
             connection.Reset();
-            connection.Acceptor = new NegotiateAcceptor(new NtlmAcceptor(computer, PasswordOf, () => services.Time.GetUtcNow()));
+            connection.Acceptor = new NegotiateAcceptor(new NtlmAcceptor(computer, PasswordOf, () => services.Time.GetUtcNow())
+            {
+                ChannelBindingsHash = TlsChannelBindings(context),
+                CbtHardeningLevel = Options.CbtHardeningLevel,
+            });
         }
 
         var acceptor = connection.Acceptor;
@@ -107,6 +112,22 @@ internal sealed class WsManAuthentication(ShellServices services)
         connection.Context = acceptor.Context;
         Diagnostics.Log.NegotiateCompleted(services.Logger, name, connection.User, context.Connection.Id);
         return new AuthenticationOutcome(connection.User, connection.Context, true, challenge);
+    }
+
+    private (X509Certificate? Certificate, byte[] Hash) _channelBindings;
+
+    /// <summary>
+    /// The channel binding token of the request's TLS connection (from the certificate this server presented on it),
+    /// or null over HTTP. Computed once per certificate: every HTTPS listener presents the same one.
+    /// </summary>
+    private byte[]? TlsChannelBindings(HttpContext context)
+    {
+        if (!context.Request.IsHttps || context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.LocalCertificate is not { } certificate) return null;
+        var cached = _channelBindings;
+        if (ReferenceEquals(cached.Certificate, certificate)) return cached.Hash;
+        var hash = ChannelBindings.ForServerCertificate(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        _channelBindings = (certificate, hash);
+        return hash;
     }
 
     // What the full path checks before the credentials: Basic offered, and over HTTP only with AllowUnencrypted.

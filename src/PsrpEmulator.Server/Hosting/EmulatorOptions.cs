@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PsrpEmulator.Protocol.Ntlm;
 using PsrpEmulator.Protocol.WsMan;
 
 namespace PsrpEmulator.Server.Hosting;
@@ -27,6 +28,13 @@ public sealed class EmulatorOptions : IValidatableObject
     /// refused with 401; HTTPS is never affected. Default true, so Basic over HTTP works out of the box.
     /// </summary>
     public bool AllowUnencrypted { get; set; } = true;
+
+    /// <summary>
+    /// WinRM's <c>Service/Auth/CbtHardeningLevel</c>: how Negotiate/NTLM over HTTPS checks the client's channel binding
+    /// token. Relaxed (Windows' default) refuses a token that is not the TLS channel's and accepts none; Strict also
+    /// refuses a client that sends none; None checks nothing. HTTP has no channel to bind to and is not affected.
+    /// </summary>
+    public CbtHardeningLevel CbtHardeningLevel { get; set; } = CbtHardeningLevel.Relaxed;
 
     /// <summary>The virtual computer's name: in faults (Machine), shell Owner prefixes and PSComputerName.</summary>
     [Required]
@@ -190,6 +198,11 @@ public sealed class EmulatorOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!Enum.IsDefined(CbtHardeningLevel))
+        {
+            yield return new ValidationResult($"CbtHardeningLevel {(int)CbtHardeningLevel} is not None, Relaxed or Strict.", [nameof(CbtHardeningLevel)]);
+        }
+
         for (var i = 0; i < Faults.Count; i++)
         {
             if (Faults[i].Problem() is { } problem) yield return new ValidationResult($"Faults[{i}]: {problem}.", [nameof(Faults)]);

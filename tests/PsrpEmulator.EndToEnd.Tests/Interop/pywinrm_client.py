@@ -4,6 +4,8 @@
 Usage: pywinrm_client.py URL USER PASSWORD cmd COMMAND [ARG...]
        pywinrm_client.py URL USER PASSWORD ps SCRIPT
 The transport is PYWINRM_TRANSPORT (basic, or ntlm: requests-ntlm with message encryption over HTTP).
+Over HTTPS PYWINRM_CERT_VALIDATION=ignore skips the certificate check, and PYWINRM_SEND_CBT=0 turns off the
+channel binding token requests-ntlm sends by default.
 """
 import os
 import json
@@ -18,7 +20,9 @@ def main():
     rest = sys.argv[5:]
     transport = os.environ.get('PYWINRM_TRANSPORT', 'basic')
     session = winrm.Session(url, auth=(user, password), transport=transport,
-                            operation_timeout_sec=5, read_timeout_sec=15)
+                            operation_timeout_sec=5, read_timeout_sec=15,
+                            server_cert_validation=os.environ.get('PYWINRM_CERT_VALIDATION', 'validate'),
+                            send_cbt=os.environ.get('PYWINRM_SEND_CBT', '1') == '1')
     protocol = session.protocol
 
     # Count the Receive round trips (a long-running command takes several).
