@@ -53,6 +53,11 @@ internal abstract class BehaviourScript : IBehaviourScript
         // exit ends the script as completed (the pipeline's state; powershell.exe exits with the code).
         ScriptExitException exit => PipelineOutcome.Completed with { ExitCode = exit.Code },
         ScriptReturnException => PipelineOutcome.Completed,
+        // A statement PowerShell's parser refuses fails the script with the ParseException.
+        ScriptParseException parse => new PipelineOutcome(PSInvocationState.Failed, errorRecords(parse.Error)),
+        ScriptExpressionException expression => new PipelineOutcome(PSInvocationState.Failed, errorRecords(expression.Error)),
+        // break or continue outside any loop: PowerShell ends the script there.
+        LoopControlException => PipelineOutcome.Completed,
         _ => null,
     };
 

@@ -134,7 +134,7 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         {
             outcome = new PipelineOutcome(e.State, e.State == PSInvocationState.Failed ? context.ErrorRecord(e.Reason) : null);
         }
-        catch (Exception e) when (e is ScriptExitException or ScriptReturnException)
+        catch (Exception e) when (e is ScriptExitException or ScriptReturnException or LoopControlException)
         {
             // exit or return in a job's script block ends the job, completed.
             outcome = PipelineOutcome.Completed;
@@ -142,6 +142,14 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         catch (ScenarioRuntimeException e)
         {
             outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(ScriptedError.ScenarioFault(e.Message)));
+        }
+        catch (ScriptParseException e)
+        {
+            outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(e.Error));
+        }
+        catch (ScriptExpressionException e)
+        {
+            outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(e.Error));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -30,6 +30,18 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         "The pipeline has been stopped.", "PipelineStopped", ErrorCategory.OperationStopped,
         "System.Management.Automation.PipelineStoppedException");
 
+    /// <summary>A script PowerShell's parser refuses (the reason of the failed pipeline).</summary>
+    public static ScriptedError ParseError(string message, string id) => new(
+        message, id, ErrorCategory.ParserError, "System.Management.Automation.ParseException");
+
+    /// <summary><c>-match</c> (or <c>-like</c>) with a pattern .NET cannot use: the statement's terminating error.</summary>
+    public static ScriptedError InvalidRegularExpression(string pattern) => new(
+        $"The regular expression pattern {pattern} is not valid.", "InvalidRegularExpression", ErrorCategory.InvalidOperation, RuntimeExceptionType, pattern);
+
+    /// <summary>A client's pattern that ran past the emulator's match timeout (PowerShell would go on matching).</summary>
+    public static ScriptedError RegularExpressionTimedOut(string pattern) => new(
+        $"The emulator stopped matching the regular expression pattern {pattern} after one second.", "RegularExpressionTimedOut", ErrorCategory.OperationTimeout, RuntimeExceptionType, pattern);
+
     /// <summary>A scenario that could only be found wrong while running (e.g. a capture that is not a number).</summary>
     public static ScriptedError ScenarioFault(string message) => new(
         message, "PsrpEmulator.ScenarioError", ErrorCategory.InvalidData, "System.InvalidOperationException");

@@ -41,6 +41,8 @@ internal static class Statements
                     break;
                 case '\n' when depth == 0:
                     if ((lastNonBlank >= start && text[lastNonBlank] == '|') || NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
+                    // "}" then "else" or "elseif" on a later line: the same if statement, as PowerShell's parser reads it.
+                    if (lastNonBlank >= start && text[lastNonBlank] == '}' && NextLineStartsWithElse(text, blankRunEnd)) break;
                     Add(text[start..i]);
                     start = i + 1;
                     break;
@@ -79,6 +81,124 @@ internal static class Statements
         return true;
     }
 
+    /// <summary>One clause of an if statement: its condition (null for else) and its block's statements.</summary>
+    internal sealed record IfClause(string? Condition, string Body);
+
+    /// <summary>
+    /// An <c>if (...) { } elseif (...) { } else { }</c> statement: its clauses in order; null when the statement does not
+    /// start with the keyword. A statement that starts with it but is not whole gets the parse error PowerShell gives.
+    /// </summary>
+    public static List<IfClause>? ParseIf(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "if")) return null;
+        var clauses = new List<IfClause>();
+        var i = 2;
+        var keyword = "if";
+        while (true)
+        {
+            string? condition = null;
+            if (keyword != "else")
+            {
+                i = SkipBlank(text, i);
+                if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing '(' after '{keyword}' in {keyword} statement.", "MissingOpenParenthesisInIfStatement"));
+                var close = MatchingClose(text, i, ')');
+                if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'if' statement.", "MissingEndParenthesisAfterStatement"));
+                condition = text[(i + 1)..close].Trim();
+                if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing condition in {keyword} statement after '{keyword} ('.", "IfStatementMissingCondition"));
+                i = close + 1;
+            }
+
+            i = SkipBlank(text, i);
+            var end = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            if (end < 0)
+            {
+                throw new ScriptParseException(keyword == "else"
+                    ? ScriptedError.ParseError("Missing statement block after 'else' keyword.", "MissingStatementBlockAfterElse")
+                    : ScriptedError.ParseError($"Missing statement block after {keyword} ( condition ).", "MissingStatementBlock"));
+            }
+
+            clauses.Add(new IfClause(condition, text[(i + 1)..end].Trim()));
+            i = SkipBlank(text, end + 1);
+            if (i >= text.Length) return clauses;
+            if (keyword == "else") throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+            if (StartsWithKeyword(text.AsSpan(i), "elseif"))
+            {
+                keyword = "elseif";
+                i += 6;
+            }
+            else if (StartsWithKeyword(text.AsSpan(i), "else"))
+            {
+                keyword = "else";
+                i += 4;
+            }
+            else
+            {
+                throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+            }
+        }
+    }
+
+    /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
+    internal sealed record ForeachStatement(string Variable, string Collection, string Body);
+
+    /// <summary>The foreach statement, or null when the statement does not start with the keyword and a parenthesis.</summary>
+    public static ForeachStatement? ParseForeach(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "foreach")) return null;
+        var i = SkipBlank(text, 7);
+        // Without the parenthesis it is ForEach-Object's alias at the start of a pipeline ("foreach { }" reads input).
+        if (i >= text.Length || text[i] != '(') return null;
+        var close = MatchingClose(text, i, ')');
+        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'foreach' statement.", "MissingEndParenthesisAfterForeach"));
+        var header = System.Text.RegularExpressions.Regex.Match(text[(i + 1)..close],
+            @"^\s*\$(?:(?:global|script|local):)?(?<name>\w+)\s+in\s+(?<collection>.+?)\s*$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach"));
+        var open = SkipBlank(text, close + 1);
+        var end = open < text.Length && text[open] == '{' ? MatchingClose(text, open, '}') : -1;
+        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement body in foreach loop.", "MissingForeachStatement"));
+        if (SkipBlank(text, end + 1) < text.Length)
+        {
+            throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
+        }
+
+        return new ForeachStatement(header.Groups["name"].Value, header.Groups["collection"].Value, text[(open + 1)..end].Trim());
+    }
+
+    /// <summary>
+    /// Whether a statement is PowerShell language rather than a command: an if or foreach statement, break, continue,
+    /// or an expression with operators. Such a statement is never looked up as a command.
+    /// </summary>
+    public static bool IsLanguage(string statement)
+    {
+        var text = statement.Trim();
+        if (StartsWithKeyword(text, "if") || LoopControl(text) is not null) return true;
+        if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
+        return ScriptExpressions.IsExpression(text);
+    }
+
+    /// <summary><c>break</c> or <c>continue</c> (keywords; a loop label is not supported): which, or null.</summary>
+    public static string? LoopControl(string statement)
+    {
+        var text = statement.Trim();
+        return text.Equals("break", StringComparison.OrdinalIgnoreCase) ? "break" : text.Equals("continue", StringComparison.OrdinalIgnoreCase) ? "continue" : null;
+    }
+
+    private static int SkipBlank(string text, int i)
+    {
+        while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+        return i;
+    }
+
+    private static string Word(string text, int i)
+    {
+        var end = i;
+        while (end < text.Length && !char.IsWhiteSpace(text[end])) end++;
+        return text[i..Math.Min(end, i + 40)];
+    }
+
     /// <summary>
     /// How many script blocks invoked whole are unwrapped one inside the other (<c>&amp; { &amp; { ... } }</c>): client text
     /// nested deeper is left as it is, so that each level's scan stays linear and the nesting cannot exhaust the stack.
@@ -104,7 +224,13 @@ internal static class Statements
     }
 
     // The brace closing the one at open, quotes and escapes skipped as Split skips them; -1 when it is not closed.
-    private static int MatchingClose(string text, int open)
+    private static int MatchingClose(string text, int open) => MatchingClose(text, open, '}');
+
+    /// <summary>
+    /// Where the bracket at <paramref name="open"/> closes (brackets of every kind counted, quotes, escapes and comments
+    /// skipped), when it closes with <paramref name="close"/>; -1 when it does not close, or closes with another.
+    /// </summary>
+    internal static int MatchingClose(string text, int open, char close)
     {
         var depth = 0;
         for (var i = open; i < text.Length; i++)
@@ -124,7 +250,7 @@ internal static class Statements
                     depth++;
                     break;
                 case ')' or ']' or '}':
-                    if (--depth == 0) return text[i] == '}' ? i : -1;
+                    if (--depth == 0) return text[i] == close ? i : -1;
                     break;
             }
         }
@@ -134,7 +260,7 @@ internal static class Statements
 
     // A quoted string or an escape starting at i: where it ends (its closing quote, the escaped character; past the end
     // of the text when unterminated). Inside single quotes '' is one quote; inside double quotes ` escapes.
-    private static int SkipQuotedOrEscaped(string text, int i)
+    internal static int SkipQuotedOrEscaped(string text, int i)
     {
         switch (text[i])
         {
@@ -157,6 +283,13 @@ internal static class Statements
         }
     }
 
+    // After NextLineStartsWithPipe has found the blank run's end.
+    private static bool NextLineStartsWithElse(string text, int blankRunEnd) =>
+        StartsWithKeyword(text.AsSpan(Math.Min(blankRunEnd, text.Length)), "else") || StartsWithKeyword(text.AsSpan(Math.Min(blankRunEnd, text.Length)), "elseif");
+
+    private static bool StartsWithKeyword(ReadOnlySpan<char> text, string keyword) =>
+        text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase) && (text.Length == keyword.Length || !(char.IsLetterOrDigit(text[keyword.Length]) || text[keyword.Length] is '_' or '-'));
+
     private static bool NextLineStartsWithPipe(string text, int newline, ref int blankRunEnd)
     {
         // The newlines of one blank run share its end: it is found once.
@@ -168,4 +301,10 @@ internal static class Statements
 
         return blankRunEnd < text.Length && text[blankRunEnd] == '|';
     }
+}
+
+/// <summary>A statement PowerShell's parser refuses: the script fails with the ParseException, as a remote runspace's does.</summary>
+internal sealed class ScriptParseException(ScriptedError error) : Exception(error.Message)
+{
+    public ScriptedError Error => error;
 }

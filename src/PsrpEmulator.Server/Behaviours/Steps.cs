@@ -83,6 +83,33 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
+            // if / elseif / else and foreach are keywords: their blocks run as this pipeline's statements.
+            List<Statements.IfClause>? clauses;
+            Statements.ForeachStatement? loop;
+            try
+            {
+                clauses = Statements.ParseIf(text);
+                loop = clauses is null ? Statements.ParseForeach(text) : null;
+            }
+            catch (ScriptParseException e)
+            {
+                throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
+            }
+
+            if (clauses is not null)
+            {
+                await RunIfAsync(clauses, to, blockNesting);
+                return;
+            }
+
+            if (loop is not null)
+            {
+                await RunForeachAsync(loop, to, blockNesting);
+                return;
+            }
+
+            if (Statements.LoopControl(text) is { } control) throw new LoopControlException(control == "continue");
+
             // exit is a keyword: the script ends here, Completed, with the statement's code for powershell.exe.
             if (Statements.IsExit(text, out var value)) throw new ScriptExitException(ExitCodeOf(value));
 
@@ -92,6 +119,24 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 // Counted as a level: "return return ... x" from a client must not recurse without bound.
                 if (returned.Length > 0 && blockNesting < Statements.MaxScriptBlockNesting) await RunStatementAsync(returned, to, blockNesting + 1);
                 throw new ScriptReturnException();
+            }
+
+            // An expression with operators ($x -gt 2, 'a' -like 'A*', !$x, 1,2,3): its value.
+            if (ScriptExpressions.IsExpression(text))
+            {
+                PsValue result;
+                try
+                {
+                    result = await EvaluateAsync(text, to, blockNesting);
+                }
+                catch (ScriptExpressionException e)
+                {
+                    await output.WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                    return;
+                }
+
+                foreach (var item in ScriptExpressions.Enumerate(result)) await output.WriteAsync(new PipelineOutput(item), cancellationToken);
+                return;
             }
 
             await output.WriteAsync(new ErrorRecordMessage(errorRecords(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)))), cancellationToken);
@@ -107,12 +152,231 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             throw new PipelineTerminatedException(found.Rule.Final.State, found.Rule.Final.Reason?.Build(nested.Scope) ?? ScriptedError.PipelineStopped);
         }
     }
+
+    private static void CheckNesting(int blockNesting, string what)
+    {
+        // Client text nested deeper is refused, so that the nesting cannot exhaust the stack.
+        if (blockNesting >= Statements.MaxScriptBlockNesting) throw new ScenarioRuntimeException($"{what} nest deeper than {Statements.MaxScriptBlockNesting} levels in the emulator");
+    }
+
+    /// <summary>The first clause whose condition is true (else: the last, conditionless), its block as statements.</summary>
+    private async ValueTask RunIfAsync(List<Statements.IfClause> clauses, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "statements");
+        foreach (var clause in clauses)
+        {
+            if (clause.Condition is not null)
+            {
+                bool holds;
+                try
+                {
+                    holds = ScriptExpressions.IsTrue(await EvaluateAsync(clause.Condition, to, blockNesting + 1));
+                }
+                catch (ScriptExpressionException e)
+                {
+                    // A terminating error in the condition ends the if statement; the script goes on.
+                    await (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                    return;
+                }
+
+                if (!holds) continue;
+            }
+
+            await RunStatementAsync(clause.Body, to, blockNesting + 1);
+            return;
+        }
+    }
+
+    /// <summary>The block once per item of the collection, the variable set to it (it stays set afterwards, as in PowerShell).</summary>
+    private async ValueTask RunForeachAsync(Statements.ForeachStatement loop, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "statements");
+        PsValue collection = PsNil.Instance;
+        // A range is counted, not made: PowerShell's foreach goes over 1..1000000 without an array of a million.
+        var range = ScriptExpressions.IntegerRange(loop.Collection);
+        try
+        {
+            if (range is null) collection = await EvaluateAsync(loop.Collection, to, blockNesting + 1);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+            return;
+        }
+
+        var items = ScriptExpressions.Enumerate(collection);
+        // As a loop step: a long loop with no wait in it gives its thread back now and then.
+        var slice = System.Diagnostics.Stopwatch.GetTimestamp();
+        var count = range is { } r ? Math.Abs((long)r.Last - r.First) + 1 : items.Count;
+        for (var i = 0L; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if ((i & 0xFF) == 0xFF && System.Diagnostics.Stopwatch.GetElapsedTime(slice) > LoopStep.LoopTimeSlice)
+            {
+                await Task.Yield();
+                slice = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
+            scope.Variables.Set(loop.Variable, range is { } bounds
+                ? PsPrimitive.Int32((int)(bounds.First + (bounds.First <= bounds.Last ? i : -i)))
+                : items[(int)i]);
+            try
+            {
+                await RunStatementAsync(loop.Body, to, blockNesting + 1);
+            }
+            catch (LoopControlException control)
+            {
+                if (!control.IsContinue) return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A condition's or a collection's value: an expression with operators is evaluated here, its operands (and
+    /// anything else: a variable, a literal, a pipeline in parentheses or on its own) run as statements through the
+    /// behaviours, their output the value (none is $null, one is itself, more an array).
+    /// </summary>
+    private async ValueTask<PsValue> EvaluateAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "expressions");
+        text = text.Trim();
+        if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
+        if (!ScriptExpressions.IsCommandMode(text) && ScriptExpressions.Tokenize(text) is { } tokens)
+        {
+            return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
+        }
+
+        if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
+        if (ScriptExpressions.Subexpression(text) is ({ } statements, var isArray))
+        {
+            // $( ... ) and @( ... ): the statements' output; @() is always an array, even of none or one.
+            var output = new CapturingHost(to ?? host);
+            if (statements.Length > 0) await RunStatementAsync(statements, output, blockNesting + 1);
+            return isArray && output.Output.Count < 2 ? PsObjects.List(output.Output, ListValueTemplate.ArrayTypeNames) : output.Value;
+        }
+
+        if (!ScriptExpressions.IsCommandMode(text) && ScriptExpressions.ArrayElements(text) is { } elements)
+        {
+            // An array: each element's value (an element that is itself an array stays one item, as in PowerShell).
+            var items = new List<PsValue>(elements.Count);
+            foreach (var element in elements)
+            {
+                if (element.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
+                items.Add(await EvaluateAsync(element, to, blockNesting + 1));
+            }
+
+            return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
+        }
+
+        var capture = new CapturingHost(to ?? host);
+        await RunStatementAsync(text, capture, blockNesting + 1);
+        return capture.Value;
+    }
+
+    private async ValueTask<PsValue> EvaluateAsync(ExpressionNode node, IPipelineHost? to, int blockNesting) => node switch
+    {
+        OperandNode operand => await EvaluateAsync(operand.Text, to, blockNesting + 1),
+        NotNode not => PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(not.Operand, to, blockNesting + 1))),
+        // -and and -or stop at the first operand that decides, as PowerShell's do.
+        BinaryNode { Operator: "and" } and => PsPrimitive.Boolean(
+            ScriptExpressions.IsTrue(await EvaluateAsync(and.Left, to, blockNesting + 1)) && ScriptExpressions.IsTrue(await EvaluateAsync(and.Right, to, blockNesting + 1))),
+        BinaryNode { Operator: "or" } or => PsPrimitive.Boolean(
+            ScriptExpressions.IsTrue(await EvaluateAsync(or.Left, to, blockNesting + 1)) || ScriptExpressions.IsTrue(await EvaluateAsync(or.Right, to, blockNesting + 1))),
+        BinaryNode { Operator: "xor" } xor => PsPrimitive.Boolean(
+            ScriptExpressions.IsTrue(await EvaluateAsync(xor.Left, to, blockNesting + 1)) ^ ScriptExpressions.IsTrue(await EvaluateAsync(xor.Right, to, blockNesting + 1))),
+        BinaryNode comparison => ScriptExpressions.Compare(
+            await EvaluateAsync(comparison.Left, to, blockNesting + 1), comparison.Operator, await EvaluateAsync(comparison.Right, to, blockNesting + 1)),
+        _ => throw new InvalidOperationException("unknown expression node"),
+    };
+
+    /// <summary>Operators one expression may have here (PowerShell has no such limit; scripts stay far below it).</summary>
+    private const int MaxOperators = 64;
+
+    private abstract record ExpressionNode;
+
+    private sealed record OperandNode(string Text) : ExpressionNode;
+
+    private sealed record NotNode(ExpressionNode Operand) : ExpressionNode;
+
+    private sealed record BinaryNode(ExpressionNode Left, string Operator, ExpressionNode Right) : ExpressionNode;
+
+    /// <summary>
+    /// Operators in PowerShell's precedence: -not binds closest, then the comparisons, then -and, -or and -xor
+    /// (equal, left to right). A missing operand is the parse error PowerShell gives.
+    /// </summary>
+    private static ExpressionNode ParseExpression(List<ScriptExpressions.Token> tokens)
+    {
+        // Each operator is a level of the tree the evaluation recurses through: client text is bounded here.
+        if (tokens.Count > 2 * MaxOperators + 1) throw new ScenarioRuntimeException($"an expression has more than {MaxOperators} operators in the emulator");
+        var position = 0;
+        var node = Logical();
+        if (position < tokens.Count) throw Unexpected(tokens[position]);
+        return node;
+
+        ExpressionNode Logical()
+        {
+            var left = Comparison();
+            while (position < tokens.Count && tokens[position].IsOperator && ScriptExpressions.IsLogical(tokens[position].Text))
+            {
+                var op = tokens[position++].Text;
+                left = new BinaryNode(left, op, Comparison(op));
+            }
+
+            return left;
+        }
+
+        ExpressionNode Comparison(string? after = null)
+        {
+            var left = Unary(after);
+            while (position < tokens.Count && tokens[position].IsOperator && tokens[position].Text != "not" && !ScriptExpressions.IsLogical(tokens[position].Text))
+            {
+                var op = tokens[position++].Text;
+                left = new BinaryNode(left, op, Unary(op));
+            }
+
+            return left;
+        }
+
+        ExpressionNode Unary(string? after)
+        {
+            if (position >= tokens.Count) throw MissingOperand(after);
+            var token = tokens[position++];
+            if (!token.IsOperator) return new OperandNode(token.Text);
+            if (token.Text == "not")
+            {
+                // -not -not ... x: what counts is whether there is an odd number of them.
+                var odd = true;
+                while (position < tokens.Count && tokens[position] is { IsOperator: true, Text: "not" })
+                {
+                    position++;
+                    odd = !odd;
+                }
+
+                var operand = Unary("not");
+                return odd ? new NotNode(operand) : new NotNode(new NotNode(operand));
+            }
+            position--;
+            throw after is null ? Unexpected(token) : MissingOperand(after);
+        }
+
+        static ScriptParseException MissingOperand(string? op) => new(ScriptedError.ParseError(
+            op is null ? "An expression was expected." : $"You must provide a value expression following the '-{op}' operator.", "ExpectedValueExpression"));
+
+        static ScriptParseException Unexpected(ScriptExpressions.Token token) => new(ScriptedError.ParseError(
+            $"Unexpected token '-{token.Text}' in expression or statement.", "UnexpectedToken"));
+    }
 }
 
 /// <summary>An <c>exit</c> statement ended the script (its code, as powershell.exe exits with it).</summary>
 internal sealed class ScriptExitException(int code) : Exception("exit " + code.ToString(System.Globalization.CultureInfo.InvariantCulture))
 {
     public int Code => code;
+}
+
+/// <summary><c>break</c> or <c>continue</c>: the innermost foreach loop ends or goes round; outside loops the script ends.</summary>
+internal sealed class LoopControlException(bool isContinue) : Exception(isContinue ? "continue" : "break")
+{
+    public bool IsContinue => isContinue;
 }
 
 /// <summary>A <c>return</c> statement ended the script, the script block or the <c>run:</c> body it was in.</summary>
@@ -365,7 +629,7 @@ internal sealed class SleepStep(TextTemplate seconds) : Step
 /// <summary>An inclusive range like PowerShell's <c>from..to</c> (counting down when from &gt; to).</summary>
 internal sealed class LoopStep(TextTemplate from, TextTemplate to, string variable, IReadOnlyList<Step> steps) : Step
 {
-    private static readonly TimeSpan LoopTimeSlice = TimeSpan.FromMilliseconds(0.25);
+    internal static readonly TimeSpan LoopTimeSlice = TimeSpan.FromMilliseconds(0.25);
 
     // An array: the loop calls its steps once per iteration (no interface calls to count and index them).
     private readonly Step[] steps = [.. steps];

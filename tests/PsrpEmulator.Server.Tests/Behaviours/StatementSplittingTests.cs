@@ -13,6 +13,10 @@ public class StatementSplittingTests
     [TestCase("one # a comment; not a statement\ntwo", "one|two")]
     [TestCase("\"`\"; quoted\"; after", "\"`\"; quoted\"|after")]
     [TestCase(" ; ;x; ", "x")]
+    [TestCase("if ($a) {\n 1\n}\nelse {\n 2\n}\nnext", "if ($a) {\n 1\n}\nelse {\n 2\n}|next")]
+    [TestCase("if ($a) { 1 }\n\n  elseif ($b) { 2 }\nelse { 3 }", "if ($a) { 1 }\n\n  elseif ($b) { 2 }\nelse { 3 }")]
+    [TestCase("Invoke-Thing { 1 }\nelse-thing", "Invoke-Thing { 1 }|else-thing")]
+    [TestCase("$x = 1\nelse", "$x = 1|else")]
     public void Script_text_splits_into_its_top_level_statements(string text, string expected)
     {
         Assert.That(string.Join("|", Statements.Split(text)), Is.EqualTo(expected));
@@ -81,4 +85,29 @@ public class StatementSplittingTests
 
         Assert.That(split.Wait(TimeSpan.FromSeconds(10)), Is.True, "splitting took more than 10 s");
     }
+
+    [TestCase("if ($x) { 1 }")]
+    [TestCase("If($x){1}")]
+    [TestCase("foreach ($i in 1..3) { $i }")]
+    [TestCase("break")]
+    [TestCase("continue")]
+    [TestCase("$x -eq 1")]
+    [TestCase("'a' -like 'A*'")]
+    [TestCase("!$x")]
+    [TestCase("1, 2")]
+    [TestCase("@(1)")]
+    [TestCase("$(Get-Date)")]
+    public void Language_statements_are_recognized(string statement) => Assert.That(Statements.IsLanguage(statement), Is.True);
+
+    [TestCase("Get-Process -Name a,b")]
+    [TestCase("Get-Thing -eq 5")]
+    [TestCase("foreach { $_ }")]
+    [TestCase("ForEach-Object { $_ }")]
+    [TestCase("iffy")]
+    [TestCase("$x")]
+    [TestCase("'a-eq'")]
+    [TestCase("$x = 1")]
+    [TestCase("1..3")]
+    [TestCase("\"$a -eq $b\"")]
+    public void Commands_and_plain_values_are_not_language_statements(string statement) => Assert.That(Statements.IsLanguage(statement), Is.False);
 }

@@ -1,0 +1,36 @@
+namespace PsrpEmulator.PowerShell.Tests;
+
+/// <summary>
+/// Script blocks with PowerShell's language around their commands (if, foreach, operators), sent by the module's
+/// Invoke-Command as PowerShell sends them, answered by the emulator's behaviours.
+/// </summary>
+public class ScriptLanguageCmdletTests : HostedEngineTestBase
+{
+    [Test]
+    public async Task A_script_block_with_foreach_if_and_comparisons_runs_remotely_and_keeps_its_variables()
+    {
+        var host = await NewHostAsync();
+        var opened = await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        Assert.That(opened.Errors, Is.Empty, string.Join("\n", opened.Errors));
+
+        var result = await RunAsync(host, """
+            Invoke-Command -Session $s {
+                $found = 'none'
+                foreach ($name in 'Server01', 'Server02', 'Server03') {
+                    if ($name -like '*02') {
+                        $found = $name
+                        continue
+                    }
+                    elseif ($name -eq 'Server03') {
+                        break
+                    }
+                    "checked $name"
+                }
+            }
+            Invoke-Command -Session $s { $found; $found -ne 'none' }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "checked Server01", "Server02", "True" }));
+    }
+}

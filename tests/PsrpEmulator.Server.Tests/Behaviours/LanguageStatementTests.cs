@@ -1,0 +1,241 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The PowerShell language a client's script uses around its commands: if / elseif / else, foreach, break and
+/// continue, and expressions with PowerShell's operators, over operands the behaviours evaluate. Expected values are
+/// what PowerShell 7.6 prints for the same script.
+/// </summary>
+public class LanguageStatementTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, RunspaceState? runspace = null, BehaviourCatalog? catalog = null)
+    {
+        var host = new RecordingHost { Runspace = runspace ?? new RunspaceState() };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await (catalog ?? Default).Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<IReadOnlyList<string>> OutputOfAsync(string text)
+    {
+        var (host, outcome) = await RunAsync(text);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"'{text}' ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors, Is.Empty, () => $"'{text}' wrote {string.Join("; ", host.Errors.Select(e => e.Message))}");
+        return host.OutputTexts;
+    }
+
+    [TestCase("if ($true) { 'yes' }", "yes")]
+    [TestCase("if ($false) { 'yes' }", "")]
+    [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]
+    [TestCase("$x = 1; if ($x -gt 2) { 'big' } elseif ($x -eq 1) { 'one' } else { 'small' }", "one")]
+    [TestCase("$x = 7; if ($x -gt 2) { 'big' } elseif ($x -eq 7) { 'seven' }", "big")]
+    [TestCase("if ($null) { 'a' } elseif (0) { 'b' } elseif ('') { 'c' } elseif ('0') { 'd' }", "d")]
+    [TestCase("if (1,2) { 'two items' }; if (@()) { 'empty' } else { 'none' }", "two items|none")]
+    [TestCase("IF ($TRUE) { 'case' } ELSE { 'insensitive' }", "case")]
+    [TestCase("if($true){'tight'}else{'spacing'}", "tight")]
+    [TestCase("if ($true) { if ($false) { 'inner' } else { 'nested' } }", "nested")]
+    [TestCase("if ($true) { 'a'; 'b' }; 'after'", "a|b|after")]
+    public async Task If_runs_the_block_of_the_first_clause_that_holds(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Else_and_elseif_on_the_lines_after_the_closing_brace_belong_to_the_if()
+    {
+        var output = await OutputOfAsync("$n = 2\nif ($n -eq 1) {\n  'one'\n}\nelseif ($n -eq 2) {\n  'two'\n}\nelse {\n  'many'\n}\n'done'");
+
+        Assert.That(output, Is.EqualTo(new[] { "two", "done" }));
+    }
+
+    [TestCase("foreach ($i in 1..3) { \"n$i\" }", "n1|n2|n3")]
+    [TestCase("foreach ($s in 'a', 'b') { $s }", "a|b")]
+    [TestCase("$list = 4, 5; foreach ($v in $list) { $v }", "4|5")]
+    [TestCase("foreach ($v in $null) { 'never' }; 'done'", "done")]
+    [TestCase("foreach ($v in 9) { $v }", "9")]
+    [TestCase("foreach ($i in 1..5) { if ($i -eq 2) { continue }; if ($i -eq 4) { break }; $i }; \"after $i\"", "1|3|after 4")]
+    [TestCase("foreach ($i in 1..2) { foreach ($j in 'a','b') { \"$i$j\" } }", "1a|1b|2a|2b")]
+    [TestCase("foreach ($i in 1..3) { if ($i -ge 2) { break } }; $i", "2")]
+    [TestCase("foreach ($i in 3..1) { $i }", "3|2|1")]
+    [TestCase("foreach ($i in @(7)) { $i }; foreach ($i in @()) { 'never' }", "7")]
+    [TestCase("foreach ($i in $(1; 2)) { $i }", "1|2")]
+    public async Task Foreach_runs_its_block_for_each_item_with_the_variable_set(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("5 -eq 5", "True")]
+    [TestCase("5 -eq '5'", "True")]
+    [TestCase("'5' -eq 5", "True")]
+    [TestCase("'abc' -eq 'ABC'", "True")]
+    [TestCase("'abc' -ceq 'ABC'", "False")]
+    [TestCase("'abc' -ieq 'ABC'", "True")]
+    [TestCase("10 -gt 9", "True")]
+    [TestCase("'10' -gt '9'", "False")]
+    [TestCase("2 -le 2", "True")]
+    [TestCase("'Server01' -like 'server*'", "True")]
+    [TestCase("'Server01' -clike 'server*'", "False")]
+    [TestCase("'abc' -notlike '*d*'", "True")]
+    [TestCase("'Server01' -like 'Server0[1-3]'", "True")]
+    [TestCase("'Server01' -match '^s\\w+\\d$'", "True")]
+    [TestCase("'abc' -notmatch 'b'", "False")]
+    [TestCase("1,2,3 -contains 2", "True")]
+    [TestCase("2 -in 1,2,3", "True")]
+    [TestCase("4 -notin 1,2,3", "True")]
+    [TestCase("1,2,3 -gt 1", "2|3")]
+    [TestCase("1,2,3 -eq 5", "")]
+    [TestCase("$true -and $false", "False")]
+    [TestCase("$true -or $false", "True")]
+    [TestCase("$true -xor $true", "False")]
+    [TestCase("-not $false", "True")]
+    [TestCase("!$true", "False")]
+    [TestCase("-not -not -not $true", "False")]
+    [TestCase("-not -not 'x'", "True")]
+    [TestCase("-not 1 -eq 1", "False")]
+    [TestCase("(1 -eq 1) -and (2 -lt 1)", "False")]
+    [TestCase("1 -eq 1 -and 2 -eq 2", "True")]
+    [TestCase("$null -eq $undefined", "True")]
+    [TestCase("$null -lt 0", "True")]
+    [TestCase("$true -eq 'yes'", "True")]
+    [TestCase("1, 'a', $true", "1|a|True")]
+    [TestCase("$(2 -gt 1)", "True")]
+    [TestCase("@('one') -eq 'one'", "one")]
+    public async Task An_expression_statement_writes_its_value_as_PowerShell_does(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task An_assignment_takes_an_expression_s_value_and_a_later_pipeline_reads_it()
+    {
+        var runspace = new RunspaceState();
+        await RunAsync("$servers = 'Server01', 'Server02'; $ok = 3 -gt 2", runspace);
+
+        var (host, _) = await RunAsync("$servers -like '*02'; $ok", runspace);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Server02", "True" }));
+    }
+
+    [Test]
+    public async Task A_condition_s_command_runs_through_the_behaviours_and_its_output_decides()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: Test-Path C:\Reports
+                steps:
+                  - output: true
+              - match: Get-Service Spooler
+                steps:
+                  - output: ~
+            """), Default);
+
+        var (host, outcome) = await RunAsync("if (Test-Path C:\\Reports) { 'found' }; if (Get-Service Spooler) { 'running' } else { 'stopped' }", catalog: catalog);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "found", "stopped" }));
+    }
+
+    [Test]
+    public async Task A_condition_naming_an_unknown_command_writes_PowerShell_s_error_and_is_false()
+    {
+        var (host, outcome) = await RunAsync("if (Get-Frobnicator) { 'yes' } else { 'no' }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(new[] { ("CommandNotFoundException", (string?)"Get-Frobnicator") }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "no" }));
+    }
+
+    [Test]
+    public async Task A_command_s_dash_arguments_are_its_parameters_not_operators()
+    {
+        // Command mode: PowerShell binds -eq as a parameter of the command, so the text is one statement for the rules.
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: Get-Thing -eq 5
+                steps:
+                  - output: bound as a parameter
+            """), Default);
+
+        var (host, _) = await RunAsync("Get-Thing -eq 5", catalog: catalog);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "bound as a parameter" }));
+    }
+
+    [Test]
+    public async Task An_invalid_pattern_is_the_statement_s_error_and_the_script_goes_on()
+    {
+        var (host, outcome) = await RunAsync("'x' -match '('; if ('x' -match '[') { 'a' } else { 'b' }; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InvalidRegularExpression", "InvalidRegularExpression" }));
+        Assert.That(host.Errors[0].Message, Is.EqualTo("The regular expression pattern ( is not valid."));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("if ($true)", "MissingStatementBlock", "Missing statement block after if ( condition ).")]
+    [TestCase("if $true { 1 }", "MissingOpenParenthesisInIfStatement", "Missing '(' after 'if' in if statement.")]
+    [TestCase("if () { 1 }", "IfStatementMissingCondition", "Missing condition in if statement after 'if ('.")]
+    [TestCase("if ($true) { 1 } else", "MissingStatementBlockAfterElse", "Missing statement block after 'else' keyword.")]
+    [TestCase("if ($true) { 1 } else { 2 } 3", "UnexpectedToken", "Unexpected token '3' in expression or statement.")]
+    [TestCase("if ($x -eq) { 1 }", "ExpectedValueExpression", "You must provide a value expression following the '-eq' operator.")]
+    [TestCase("foreach ($i 1..3) { $i }", "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
+    [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
+    [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
+    public async Task A_statement_PowerShell_cannot_parse_fails_the_pipeline_with_its_parse_error(string script, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'never'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((reason.FullyQualifiedErrorId, reason.Message, reason.Category, reason.ExceptionType),
+            Is.EqualTo((id, message, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
+        Assert.That(host.OutputTexts, Does.Not.Contain("never"));
+    }
+
+    [TestCase("break; 'never'")]
+    [TestCase("continue; 'never'")]
+    public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)
+    {
+        var (host, outcome) = await RunAsync("'before'; " + script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "before" }));
+    }
+
+    [Test]
+    public async Task Deeply_nested_client_statements_are_refused_without_exhausting_the_stack()
+    {
+        var script = string.Concat(Enumerable.Repeat("if ($true) { ", 500)) + "'deep'" + new string('}', 500);
+
+        var (_, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+    }
+
+    [TestCase(100_000)]
+    public async Task Long_chains_of_operators_are_refused_without_exhausting_the_stack(int count)
+    {
+        var chain = string.Concat(Enumerable.Repeat("1 -eq ", count)) + "1";
+        var nots = string.Concat(Enumerable.Repeat("-not ", count)) + "$true";
+
+        var (_, chained) = await RunAsync(chain);
+        var (_, negated) = await RunAsync(nots);
+
+        Assert.That(chained.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(negated.State, Is.EqualTo(PSInvocationState.Failed));
+    }
+
+    [Test]
+    public async Task A_long_foreach_is_stopped_by_cancellation()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        using var stop = new CancellationTokenSource();
+        var create = new CreatePipeline([new PipelineCommand("foreach ($i in 1..200000) { $i }", IsScript: true, [])], NoInput: true);
+        stop.CancelAfter(TimeSpan.FromMilliseconds(50));
+
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider(), stop.Token);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Stopped));
+        Assert.That(host.Outputs.Count, Is.LessThan(200000));
+    }
+}
