@@ -34,7 +34,38 @@ internal static class ScriptExpressions
     public static bool IsCommandMode(string text)
     {
         var t = text.AsSpan().TrimStart();
-        return t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '&') && !IsNumberStart(t);
+        if (t.Length == 0) return false;
+        // A dot before a path or a blank is a relative path or dot-sourcing: a command too.
+        if (t[0] == '.' && t.Length > 1 && (t[1] is '\\' or '/' || char.IsWhiteSpace(t[1]))) return true;
+        return (char.IsLetter(t[0]) || t[0] == '&') && !IsNumberStart(t);
+    }
+
+    /// <summary>
+    /// Whether the text is a pipeline of more than one element (a top-level <c>|</c>): its later elements are commands,
+    /// whose dashes and commas are their parameters and arguments, so the whole is a statement for the rules.
+    /// </summary>
+    public static bool HasPipeline(string text)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\'' or '"' or '`':
+                    i = Statements.SkipQuotedOrEscaped(text, i);
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (depth > 0) depth--;
+                    break;
+                case '|' when depth == 0:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsNumberStart(ReadOnlySpan<char> t) => t.Length > 0 && char.IsDigit(t[0]);
@@ -143,7 +174,7 @@ internal static class ScriptExpressions
     /// <c>!</c>, or commas (in expression mode, not after a command name, where they separate an argument's items).
     /// </summary>
     public static bool IsExpression(string text) =>
-        !IsCommandMode(text) && (Tokenize(text) is not null || text.TrimStart().StartsWith('!') || ArrayElements(text) is not null || Subexpression(text).Statements is not null);
+        !IsCommandMode(text) && !HasPipeline(text) && (Tokenize(text) is not null || text.TrimStart().StartsWith('!') || ArrayElements(text) is not null || Subexpression(text).Statements is not null);
 
     /// <summary>The text inside a pair of parentheses that encloses all of it; null when it is not so enclosed.</summary>
     public static string? Parenthesized(string text)

@@ -241,11 +241,9 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         CheckNesting(blockNesting, "expressions");
         text = text.Trim();
         if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
-        if (!ScriptExpressions.IsCommandMode(text) && ScriptExpressions.Tokenize(text) is { } tokens)
-        {
-            return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
-        }
-
+        var expression = !ScriptExpressions.IsCommandMode(text) && !ScriptExpressions.HasPipeline(text);
+        if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
+        if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
         if (ScriptExpressions.Subexpression(text) is ({ } statements, var isArray))
         {
@@ -255,7 +253,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             return isArray && output.Output.Count < 2 ? PsObjects.List(output.Output, ListValueTemplate.ArrayTypeNames) : output.Value;
         }
 
-        if (!ScriptExpressions.IsCommandMode(text) && ScriptExpressions.ArrayElements(text) is { } elements)
+        if (ScriptExpressions.ArrayElements(text) is { } elements)
         {
             // An array: each element's value (an element that is itself an array stays one item, as in PowerShell).
             var items = new List<PsValue>(elements.Count);
@@ -268,6 +266,12 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
         }
 
+        return await CaptureAsync(text, to, blockNesting);
+    }
+
+    /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>
+    private async ValueTask<PsValue> CaptureAsync(string text, IPipelineHost? to, int blockNesting)
+    {
         var capture = new CapturingHost(to ?? host);
         await RunStatementAsync(text, capture, blockNesting + 1);
         return capture.Value;

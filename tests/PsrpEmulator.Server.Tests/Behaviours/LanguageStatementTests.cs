@@ -162,6 +162,22 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task A_condition_that_is_a_pipeline_runs_whole_through_the_rules()
+    {
+        // After a |, -eq is a parameter of the command: the pipeline is one statement, as PowerShell binds it.
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: $services | Where-Object Status -eq 'Running'
+                steps:
+                  - output: Spooler
+            """), Default);
+
+        var (host, _) = await RunAsync("if ($services | Where-Object Status -eq 'Running') { 'some run' } else { 'none run' }", catalog: catalog);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "some run" }));
+    }
+
+    [Test]
     public async Task An_invalid_pattern_is_the_statement_s_error_and_the_script_goes_on()
     {
         var (host, outcome) = await RunAsync("'x' -match '('; if ('x' -match '[') { 'a' } else { 'b' }; 'next'");

@@ -109,5 +109,9 @@ public class StatementSplittingTests
     [TestCase("$x = 1")]
     [TestCase("1..3")]
     [TestCase("\"$a -eq $b\"")]
+    [TestCase("$x | Where-Object Name -eq 'a'")]
+    [TestCase("$x | Select-Object a,b")]
+    [TestCase(".\\deploy.ps1 -Target a,b")]
+    [TestCase(". ./tools.ps1 -eq")]
     public void Commands_and_plain_values_are_not_language_statements(string statement) => Assert.That(Statements.IsLanguage(statement), Is.False);
 }
