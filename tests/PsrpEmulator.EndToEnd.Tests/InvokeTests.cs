@@ -81,6 +81,29 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(Outputs(again), Is.EqualTo(new[] { "still here" }));
     }
 
+    /// <summary>
+    /// $PSVersionTable is the endpoint's: the entries its APPLICATION_PRIVATE_DATA gave the client, as the variable's
+    /// own type (a PSVersionHashTable); keys read as properties and a Version's parts as numbers, as in PowerShell.
+    /// </summary>
+    [Test]
+    public async Task PSVersionTable_is_the_table_the_endpoint_reported_when_the_pool_opened()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("$PSVersionTable; $PSVersionTable.PSVersion; if ($PSVersionTable.PSVersion.Major -ge 5) { 'five or later' }; $PSEdition");
+
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+        var values = events.OfType<OutputEvent>().Select(e => e.Value).ToList();
+        var table = (PsrpEmulator.Protocol.Clixml.PsObject)values[0];
+        Assert.That(table.TypeNames, Is.EqualTo(new[] { "System.Management.Automation.PSVersionHashTable", "System.Collections.Hashtable", "System.Object" }));
+        var reported = (PsrpEmulator.Protocol.Clixml.PsObject)PsrpObjects.GetEntry(pool.ApplicationPrivateData!, "PSVersionTable")!;
+        Assert.That(table.Entries.Select(e => (e.Key.ToDisplayString(), e.Value.ToDisplayString())),
+            Is.EqualTo(reported.Entries.Select(e => (e.Key.ToDisplayString(), e.Value.ToDisplayString()))));
+        Assert.That(values[1], Is.EqualTo(PsrpEmulator.Protocol.Clixml.PsPrimitive.Version("5.1.17763.1")));
+        Assert.That(values.Skip(2).Select(v => v.ToDisplayString()), Is.EqualTo(new[] { "five or later", "Desktop" }));
+    }
+
     [Test]
     public async Task A_return_of_a_return_thousands_deep_ends_the_script_without_a_crash()
     {

@@ -34,6 +34,12 @@ public interface IPipelineHost
     string? EnvironmentVariable(string name) => null;
 
     /// <summary>
+    /// An automatic variable of the session (<c>$PSVersionTable</c>, <c>$PSEdition</c>), read when no variable of that
+    /// name was set; null when the host has none of that name.
+    /// </summary>
+    PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => null;
+
+    /// <summary>
     /// The console colours the session's host reports (<c>$Host.UI.RawUI</c>: what Write-Host writes without a colour
     /// parameter), from the default data of the client's HostInfo; null each when the host has none to give.
     /// </summary>

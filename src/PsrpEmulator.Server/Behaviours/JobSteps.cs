@@ -107,7 +107,7 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         var runspace = context.Scope.Variables.Runspace;
         var text = command.Evaluate(context.Scope);
         var time = runspace.Time ?? context.Time;
-        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, context.Host.EnvironmentVariable);
+        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, context.Host.EnvironmentVariable, context.Host.AutomaticVariable);
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");
 

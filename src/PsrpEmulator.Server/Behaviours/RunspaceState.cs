@@ -58,7 +58,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
     }
 
     /// <summary>A new job's Id: PowerShell gives the parent job one Id and its child job the next, so Start-Job hands out 1, 3, 5...</summary>
-    internal BackgroundJob AddJob(string command, string? name, TimeProvider time, Func<string, string?>? environment = null)
+    internal BackgroundJob AddJob(string command, string? name, TimeProvider time, Func<string, string?>? environment = null, Func<string, PsValue?>? automaticVariables = null)
     {
         lock (Gate)
         {
@@ -67,6 +67,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
             var job = new BackgroundJob(id, string.IsNullOrEmpty(name) ? "Job" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : name, command, time.GetUtcNow())
             {
                 SessionEnvironment = environment,
+                SessionAutomaticVariables = automaticVariables,
             };
             (_jobs ??= []).Add(job);
             return job;
@@ -126,6 +127,11 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     public Func<string, string?>? SessionEnvironment { get; init; }
 
     public string? EnvironmentVariable(string name) => SessionEnvironment?.Invoke(name);
+
+    /// <summary>The session's automatic variables ($PSVersionTable...): the job's process runs the same PowerShell.</summary>
+    public Func<string, PsValue?>? SessionAutomaticVariables { get; init; }
+
+    public PsValue? AutomaticVariable(string name) => SessionAutomaticVariables?.Invoke(name);
     public Guid InstanceId { get; } = Guid.NewGuid();
     public DateTimeOffset BeginTime => beginTime;
     public DateTimeOffset? EndTime { get; private set; }

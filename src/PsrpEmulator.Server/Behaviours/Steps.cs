@@ -408,6 +408,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
 
+    public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+
     public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
 
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;

@@ -357,7 +357,8 @@ internal sealed class PipelineVariables
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
-        return locals is not null && locals.TryGetValue(name, out var local) ? local : Existing is { } r && r.TryGetVariable(name, out var value) ? value : null;
+        if (locals is not null && locals.TryGetValue(name, out var local)) return local;
+        return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name);
     }
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)

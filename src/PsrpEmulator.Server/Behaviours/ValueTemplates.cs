@@ -214,8 +214,22 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     {
         PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
             PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil), ListValueTemplate.ArrayTypeNames),
+        // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell.
+        PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table[property] is null =>
+            PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(table, property) ?? PsNil.Instance,
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
+        PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
+        _ => PsNil.Instance,
+    };
+
+    // System.Version's parts; an absent Build or Revision is -1, as .NET reports it.
+    private static PsValue VersionPart(Version version, string property) => property.ToUpperInvariant() switch
+    {
+        "MAJOR" => Integer(version.Major),
+        "MINOR" => Integer(version.Minor),
+        "BUILD" => Integer(version.Build),
+        "REVISION" => Integer(version.Revision),
         _ => PsNil.Instance,
     };
 

@@ -211,6 +211,9 @@ internal sealed class Pipeline : IPipelineHost
 
     private WinRs.WinRsEnvironment? _environment;
 
+    /// <summary><c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports).</summary>
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name);
+
     public RunspaceState? ExistingRunspace => _shell.ExistingRunspace;
 
     public void Publish() => Output.Publish();

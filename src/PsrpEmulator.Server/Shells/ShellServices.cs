@@ -34,6 +34,32 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public ReadOnlyMemory<byte> ApplicationPrivateData => _applicationPrivateData ??= Protocol.Clixml.ClixmlSerializer.Serialize(
         Protocol.Psrp.ApplicationPrivateData.ForWindowsPowerShell(Options.PSVersion, Options.ProtocolVersion).ToPsValue(), true);
 
+    private Protocol.Clixml.PsObject? _psVersionTable;
+
+    /// <summary>
+    /// The automatic variables behaviours can read: <c>$PSVersionTable</c> (a PSVersionHashTable with the entries the
+    /// APPLICATION_PRIVATE_DATA reports, Windows PowerShell 5.1's by default) and <c>$PSEdition</c>; null for others.
+    /// </summary>
+    public Protocol.Clixml.PsValue? AutomaticVariable(string name)
+    {
+        if (name.Equals("PSVersionTable", StringComparison.OrdinalIgnoreCase)) return _psVersionTable ??= PSVersionTable();
+        if (name.Equals("PSEdition", StringComparison.OrdinalIgnoreCase)) return Protocol.Clixml.PsPrimitive.String("Desktop");
+        return null;
+    }
+
+    private Protocol.Clixml.PsObject PSVersionTable()
+    {
+        var reported = (Protocol.Clixml.PsObject)Protocol.Psrp.PsrpObjects.GetEntry(
+            Protocol.Psrp.ApplicationPrivateData.ForWindowsPowerShell(Options.PSVersion, Options.ProtocolVersion).Data, "PSVersionTable")!;
+        // The same entries, as the variable's own type (PowerShell serializes $PSVersionTable so).
+        var table = new Protocol.Clixml.PsObject(["System.Management.Automation.PSVersionHashTable", "System.Collections.Hashtable", "System.Object"])
+        {
+            CollectionKind = Protocol.Clixml.PsCollectionKind.Dictionary,
+        };
+        table.Entries.AddRange(reported.Entries);
+        return table;
+    }
+
     private byte[]? _serverCapability, _openedState;
 
     /// <summary>The CLIXML of the server's SESSION_CAPABILITY (the options' protocol version): serialized once, not per Create.</summary>
