@@ -13,6 +13,12 @@ internal static class NtlmWire
 
     public static void CheckHeader(ReadOnlySpan<byte> message, int type, int minimumLength)
     {
+        // A well-formed message of another type came out of order (an AUTHENTICATE where a NEGOTIATE starts a handshake).
+        if (message.Length >= 12 && message[..8].SequenceEqual(Signature) && BinaryPrimitives.ReadUInt32LittleEndian(message[8..]) is var sent and >= 1 and <= 3 && sent != type)
+        {
+            throw new NtlmException(NtlmError.UnexpectedMessage, $"An NTLM message of type {sent} where type {type} was expected (NTLM authenticates one connection: the legs of a handshake must share it).");
+        }
+
         if (message.Length < minimumLength || !message[..8].SequenceEqual(Signature) ||
             BinaryPrimitives.ReadUInt32LittleEndian(message[8..]) != type)
         {

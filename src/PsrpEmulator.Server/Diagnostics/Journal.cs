@@ -23,9 +23,17 @@ public sealed record JournalEntry(
     /// <summary>The injected fault or redirect applied to this request, if any.</summary>
     public string? Injected { get; init; }
 
+    /// <summary>
+    /// Why presented credentials were refused (a <c>(refused)</c> entry): WrongCredentials, SchemeNotOffered,
+    /// BasicNeedsAllowUnencrypted, MalformedToken, NoCertificateMapping, or the NTLM reason (WrongPassword,
+    /// UnknownUser, BadMic, UnexpectedMessage, ChannelBindingsMismatch, ChannelBindingsMissing...).
+    /// </summary>
+    public string? Refusal { get; init; }
+
     public override string ToString()
     {
-        var fault = (Fault is null ? string.Empty : $" FAULT {Fault}") + (Injected is null ? string.Empty : $" INJECTED {Injected}");
+        var fault = (Fault is null ? string.Empty : $" FAULT {Fault}") + (Injected is null ? string.Empty : $" INJECTED {Injected}") +
+            (Refusal is null ? string.Empty : $" REFUSED {Refusal}");
         var req = RequestMessages.Count == 0 ? string.Empty : " >" + string.Join(',', RequestMessages);
         var resp = ResponseMessages.Count == 0 ? string.Empty : " <" + string.Join(',', ResponseMessages);
         return $"#{Sequence} {Time:HH:mm:ss.fff} {Computer ?? "-"} {User ?? "-"} {Action} shell={ShellId ?? "-"} cmd={CommandId ?? "-"}{req}{resp} http={HttpStatus}{fault}";

@@ -11,12 +11,15 @@ using PsrpEmulator.Server.Shells;
 namespace PsrpEmulator.Server.Endpoint;
 
 /// <summary>What authenticating one request came to.</summary>
-internal sealed record AuthenticationOutcome(string? User, NtlmSecurityContext? Context, bool CompletedHandshake, string? Challenge)
+internal sealed record AuthenticationOutcome(string? User, NtlmSecurityContext? Context, bool CompletedHandshake, string? Challenge, string? Refusal = null)
 {
     public bool Authenticated => User is not null;
 
     /// <summary>Not (yet) in: answer 401 with <see cref="Challenge"/> (a handshake leg) or the offered schemes.</summary>
     public static AuthenticationOutcome Refused(string? challenge = null) => new(null, null, false, challenge);
+
+    /// <summary>Credentials were presented and refused, for <paramref name="reason"/> (journaled: the answer is a plain 401 as WinRM's).</summary>
+    public static AuthenticationOutcome RefusedBecause(string reason) => new(null, null, false, null, reason);
 }
 
 /// <summary>
@@ -41,9 +44,10 @@ internal sealed class WsManAuthentication(ShellServices services)
         if (string.Equals(authorization, MutualCertificateProfile, StringComparison.OrdinalIgnoreCase))
         {
             // Certificate authentication: the TLS client certificate, mapped to a user (WinRM's certmapping).
-            return context.Connection.ClientCertificate is { } certificate && Options.CertificateMappings.FirstOrDefault(m => m.Matches(certificate)) is { } mapping
+            if (context.Connection.ClientCertificate is not { } certificate) return AuthenticationOutcome.RefusedBecause("NoClientCertificate");
+            return Options.CertificateMappings.FirstOrDefault(m => m.Matches(certificate)) is { } mapping
                 ? new AuthenticationOutcome(EmulatorOptions.BareUserName(mapping.User), null, false, null)
-                : AuthenticationOutcome.Refused();
+                : AuthenticationOutcome.RefusedBecause("NoCertificateMapping");
         }
 
         if (connection?.BasicAuthorization is { } known && string.Equals(known.Header, authorization, StringComparison.Ordinal) && BasicAllowed(context))
@@ -53,16 +57,16 @@ internal sealed class WsManAuthentication(ShellServices services)
             return known.Outcome;
         }
 
-        if (!AuthenticationHeaderValue.TryParse(authorization, out var header)) return AuthenticationOutcome.Refused();
+        if (!AuthenticationHeaderValue.TryParse(authorization, out var header)) return AuthenticationOutcome.RefusedBecause("MalformedAuthorization");
         var scheme = Parse(header.Scheme);
-        if (scheme is null || !Options.EffectiveAuthentication.Contains(scheme.Value)) return AuthenticationOutcome.Refused();
+        if (scheme is null || !Options.EffectiveAuthentication.Contains(scheme.Value)) return AuthenticationOutcome.RefusedBecause("SchemeNotOffered");
         if (scheme == WsManAuthScheme.Basic)
         {
             // Basic over HTTP sends the password in the clear: refused unless AllowUnencrypted.
-            if (!context.Request.IsHttps && !Options.AllowUnencrypted) return AuthenticationOutcome.Refused();
+            if (!context.Request.IsHttps && !Options.AllowUnencrypted) return AuthenticationOutcome.RefusedBecause("BasicNeedsAllowUnencrypted");
             var user = Basic(header.Parameter);
             if (user is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
-            if (user is null) return AuthenticationOutcome.Refused();
+            if (user is null) return AuthenticationOutcome.RefusedBecause("WrongCredentials");
             var outcome = new AuthenticationOutcome(user, null, false, null);
             if (connection is not null) connection.BasicAuthorization = new BasicCredentials(authorization, outcome);
             return outcome;
@@ -76,11 +80,11 @@ internal sealed class WsManAuthentication(ShellServices services)
         }
         catch (FormatException)
         {
-            return AuthenticationOutcome.Refused();
+            return AuthenticationOutcome.RefusedBecause("MalformedToken");
         }
 
         var name = scheme == WsManAuthScheme.Ntlm ? "NTLM" : "Negotiate";
-        if (token.Length == 0) return AuthenticationOutcome.Refused();
+        if (token.Length == 0) return AuthenticationOutcome.RefusedBecause("MalformedToken");
         // A new handshake on an authenticated connection starts over (a client re-authenticating).
         if (connection.Acceptor is null || connection.Acceptor.IsCompleted)
         {
@@ -102,7 +106,8 @@ internal sealed class WsManAuthentication(ShellServices services)
         {
             Diagnostics.Log.NegotiateFailed(services.Logger, name, acceptor.Ntlm.UserName, e.Reason, e.Message);
             connection.Reset();
-            return AuthenticationOutcome.Refused();
+            // UnexpectedMessage is also what a client gets whose AUTHENTICATE came on another connection than its NEGOTIATE.
+            return AuthenticationOutcome.RefusedBecause(e.Reason.ToString());
         }
 
         var challenge = answer is null ? null : name + " " + Convert.ToBase64String(answer);

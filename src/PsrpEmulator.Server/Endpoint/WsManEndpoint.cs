@@ -35,7 +35,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         if (!auth.Authenticated)
         {
             Refuse(context, auth.Challenge);
-            Record(null, auth.Challenge is null ? "(unauthenticated)" : "(authenticating)", null, null, 401, null);
+            Record(null, auth.Challenge is not null ? "(authenticating)" : auth.Refusal is not null ? "(refused)" : "(unauthenticated)", null, null, 401, null, refusal: auth.Refusal);
             return;
         }
 
@@ -297,7 +297,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             ? resourceUri[WsManResourceUris.PowerShellPrefix.Length..]
             : null;
 
-    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault, string? computer = null, string? injected = null)
+    private void Record(string? user, string action, WsManEnvelope? envelope, WsManRequest? request, int status, WsManFaultReason? fault, string? computer = null, string? injected = null, string? refusal = null)
     {
         services.Journal.Add(seq => new JournalEntry(
             seq,
@@ -310,7 +310,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             request?.RequestMessages ?? [],
             request?.ResponseMessages ?? [],
             status,
-            fault) { Computer = computer, Injected = injected });
+            fault) { Computer = computer, Injected = injected, Refusal = refusal });
     }
 
     private static WsManHeader ResponseHeader(WsManHeader request, string? action) => new()

@@ -66,6 +66,7 @@ internal static class AdminApi
                 e.HttpStatus,
                 Fault = e.Fault?.ToString(),
                 e.Injected,
+                e.Refusal,
             }));
         });
 

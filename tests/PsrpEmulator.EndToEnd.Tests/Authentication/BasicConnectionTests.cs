@@ -37,6 +37,10 @@ public class BasicConnectionTests : EmulatorTestBase
         Assert.That(await IdentifyAsync(http, Basic("psrp", "psrp")), Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await IdentifyAsync(http, Basic("psrp", "wrong")), Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await IdentifyAsync(http, Basic("psrp", "psrp")), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(Emulator.Journal.Snapshot().Select(j => (j.Action, j.Refusal)), Is.EqualTo(new[]
+        {
+            ("(none)", (string?)null), ("(refused)", "WrongCredentials"), ("(none)", null),
+        }));
     }
 
     [Test]

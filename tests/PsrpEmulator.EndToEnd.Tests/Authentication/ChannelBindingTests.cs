@@ -83,6 +83,7 @@ public class ChannelBindingTests
         {
             var e = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(transport));
             Assert.That(e!.HttpStatus, Is.EqualTo(401));
+            Assert.That(emulator.Journal.Snapshot().Select(j => j.Refusal), Does.Contain("ChannelBindingsMissing"));
             Assert.That(emulator.Journal.Snapshot().Where(j => j.HttpStatus == 200), Is.Empty);
         }
     }
@@ -110,6 +111,8 @@ public class ChannelBindingTests
         var (final, _) = await LegAsync(http, emulator, initiator.Authenticate(challenge!, DateTimeOffset.UtcNow));
 
         Assert.That(final, Is.EqualTo(expected));
+        Assert.That(emulator.Journal.Snapshot().Where(j => j.Action == "(refused)").Select(j => j.Refusal),
+            Is.EqualTo(expected == HttpStatusCode.OK ? Array.Empty<string>() : new[] { "ChannelBindingsMismatch" }));
     }
 
     [Test]

@@ -105,6 +105,7 @@ public class NegotiateTests : EmulatorTestBase
 
         Assert.That(e!.HttpStatus, Is.EqualTo(401));
         Assert.That(e.Message, Does.StartWith("Access is denied"));
+        Assert.That(Emulator.Journal.Snapshot().Where(j => j.Action == "(refused)").Select(j => j.Refusal), Is.EqualTo(new[] { "WrongPassword" }));
     }
 
     [Test]
@@ -115,6 +116,28 @@ public class NegotiateTests : EmulatorTestBase
         var e = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(transport));
 
         Assert.That(e!.HttpStatus, Is.EqualTo(401));
+        Assert.That(Emulator.Journal.Snapshot().Select(j => (j.Action, j.Refusal)), Does.Contain(("(refused)", (string?)"BasicNeedsAllowUnencrypted")));
+    }
+
+    /// <summary>
+    /// NTLM authenticates a connection: an AUTHENTICATE sent on another connection than the NEGOTIATE it answers
+    /// (what a client that sends each handshake leg as its own pooled request can do under concurrency) is refused,
+    /// as by Windows, and the journal says why.
+    /// </summary>
+    [Test]
+    public async Task An_authenticate_sent_on_another_connection_than_its_negotiate_is_refused_as_unexpected()
+    {
+        var initiator = new NtlmInitiator("psrp", "psrp", "", "CLIENT");
+        using var first = SingleConnectionClient();
+        using var second = SingleConnectionClient();
+
+        var challenge = await LegAsync(first, initiator.Negotiate(), "NTLM");
+        var (status, _) = await LegAsync2(second, initiator.Authenticate(challenge!, DateTimeOffset.UtcNow), "NTLM");
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var last = Emulator.Journal.Snapshot()[^1];
+        Assert.That((last.Action, last.Refusal, last.HttpStatus), Is.EqualTo(("(refused)", (string?)"UnexpectedMessage", 401)));
+        Assert.That(last.ToString(), Does.EndWith("http=401 REFUSED UnexpectedMessage"));
     }
 
     [Test]
