@@ -119,7 +119,10 @@ internal sealed class WsManAuthentication(ShellServices services)
         return new AuthenticationOutcome(connection.User, connection.Context, true, challenge);
     }
 
-    private (X509Certificate? Certificate, byte[] Hash) _channelBindings;
+    // One object, replaced whole: concurrent handshakes never see one certificate with another's token.
+    private sealed record CertificateToken(X509Certificate Certificate, byte[] Hash);
+
+    private CertificateToken? _channelBindings;
 
     /// <summary>
     /// The channel binding token of the request's TLS connection (from the certificate this server presented on it),
@@ -128,10 +131,9 @@ internal sealed class WsManAuthentication(ShellServices services)
     private byte[]? TlsChannelBindings(HttpContext context)
     {
         if (!context.Request.IsHttps || context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.LocalCertificate is not { } certificate) return null;
-        var cached = _channelBindings;
-        if (ReferenceEquals(cached.Certificate, certificate)) return cached.Hash;
+        if (_channelBindings is { } cached && ReferenceEquals(cached.Certificate, certificate)) return cached.Hash;
         var hash = ChannelBindings.ForServerCertificate(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        _channelBindings = (certificate, hash);
+        _channelBindings = new CertificateToken(certificate, hash);
         return hash;
     }
 
