@@ -124,6 +124,46 @@ public class InjectionTests : EmulatorTestBase
         Assert.That(pool.State, Is.EqualTo(RunspacePoolState.Opened));
     }
 
+    /// <summary>
+    /// PSSessionOption.OpenTimeout is the Create's time limit (PowerShell gives it to WinRM as the create-shell
+    /// timeout): a Create answered later fails New-PSSession with WinRM's client timeout, which is not retried.
+    /// </summary>
+    [Test]
+    public async Task A_create_answered_after_the_OpenTimeout_fails_the_session_with_WinRMOperationTimeout()
+    {
+        await AddFaultAsync(new { kind = "Delay", action = "Create", delay = "00:05:00", count = 1 });
+        await using var client = new PsrpEmulator.Client.Remoting.PSRemotingClient(new PsrpEmulator.Client.Remoting.PSRemotingClientOptions { TimeProvider = Clock! });
+        var option = new PsrpEmulator.Client.Remoting.PSSessionOption { OpenTimeout = TimeSpan.FromMinutes(1), OperationTimeout = TimeSpan.FromMinutes(3) };
+
+        var open = client.NewSessionAsync(PsrpEmulator.Client.Remoting.RemoteTarget.FromUri(Emulator.WsManUri), new PsrpEmulator.Client.Remoting.PSCredential("psrp", "psrp"), sessionOption: option);
+        await Task.Delay(50);
+        Assert.That(open.IsCompleted, Is.False);
+        Clock!.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(50);
+        Assert.That(open.IsCompleted, Is.False, "not before the OpenTimeout");
+        Clock.Advance(TimeSpan.FromSeconds(2));
+
+        // Bounded in real time: without the limit the open would wait for the delayed answer's five virtual minutes.
+        Assert.That(await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(20))), Is.SameAs(open), "failed at the OpenTimeout");
+        var e = await Assert.ThrowsAsync<PsrpEmulator.Client.Remoting.PSRemotingException>(() => open);
+        Assert.That(e!.FullyQualifiedErrorId, Is.EqualTo("WinRMOperationTimeout,PSSessionOpenFailed"));
+        Assert.That(e.Message, Does.StartWith($"Connecting to remote server {Emulator.WsManUri.Host} failed with the following error message : WinRM cannot complete the operation."));
+        Assert.That(Emulator.Journal.Snapshot().Count(j => j.Action == "Create"), Is.LessThanOrEqualTo(1), "a timeout is not retried");
+    }
+
+    [Test]
+    public async Task A_create_answered_within_the_OpenTimeout_opens_the_session()
+    {
+        await AddFaultAsync(new { kind = "Delay", action = "Create", delay = "00:00:30", count = 1 });
+        await using var client = new PsrpEmulator.Client.Remoting.PSRemotingClient(new PsrpEmulator.Client.Remoting.PSRemotingClientOptions { TimeProvider = Clock! });
+        var option = new PsrpEmulator.Client.Remoting.PSSessionOption { OpenTimeout = TimeSpan.FromMinutes(1) };
+
+        var open = client.NewSessionAsync(PsrpEmulator.Client.Remoting.RemoteTarget.FromUri(Emulator.WsManUri), new PsrpEmulator.Client.Remoting.PSCredential("psrp", "psrp"), sessionOption: option);
+        var session = await AdvanceUntilAsync(open, TimeSpan.FromSeconds(10));
+
+        Assert.That(session.State, Is.EqualTo(PsrpEmulator.Client.Remoting.RunspaceState.Opened));
+    }
+
     [Test]
     public async Task A_redirect_rule_answers_create_with_302_and_the_location()
     {

@@ -18,6 +18,12 @@ public sealed record RunspacePoolOptions
     /// <summary>rsp:IdleTimeOut at create; null means the endpoint's default.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
+    /// <summary>
+    /// How long the Create may take (PSSessionOption.OpenTimeout, which PowerShell gives WinRM as the create-shell
+    /// timeout), on the transport's clock; past it the open fails with WinRM's 0x80338126. Null: no limit of its own.
+    /// </summary>
+    public TimeSpan? OpenTimeout { get; init; }
+
     /// <summary>OutputBufferingMode at create ("Block"/"Drop"); null means the endpoint's default.</summary>
     public string? BufferMode { get; init; }
 
@@ -155,14 +161,27 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         var body = new ShellCreateBody(ShellId, Options.Name, "stdin pr", "stdout", Options.IdleTimeout, Options.BufferMode, creation.ToArray());
         // No shell yet: a network failure fails the open at once, as WinRM's Create does (no robust retransmission).
         WsManEnvelope response;
+        using var openTimeout = Options.OpenTimeout is { } limit && limit > TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan
+            ? new CancellationTokenSource(limit, _transport.Options.TimeProvider)
+            : null;
+        using var create = openTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, openTimeout.Token);
         try
         {
-            response = await _transport.SendAsync(header, body, retransmit: false, cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendAsync(header, body, retransmit: false, create?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (WsManTransportException e)
         {
             e.Data[CreateFailedKey] = true;
             throw;
+        }
+        catch (OperationCanceledException e) when (openTimeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            State = RunspacePoolState.Broken;
+            throw new WsManTransportException(WsManTransportException.OperationTimedOutMessage, inner: e)
+            {
+                WinRmErrorCode = WsManTransportException.ClientOperationTimedOut,
+                Data = { [CreateFailedKey] = true },
+            };
         }
 
         if (response.Body is CreateResponseBody created) Shell = created.Shell;

@@ -97,6 +97,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             ConfigurationName = config,
             Name = string.IsNullOrEmpty(name) ? $"Runspace{id}" : name,
             IdleTimeout = option.IdleTimeout,
+            OpenTimeout = option.OpenTimeout,
             BufferMode = option.OutputBufferingMode == OutputBufferingMode.None ? null : option.OutputBufferingMode.ToString(),
             ProtocolVersion = _options.ProtocolVersion,
             MaximumReceivedObjectSize = option.MaximumReceivedObjectSize,
@@ -169,12 +170,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// creation's), and not a timeout (the OpenTimeout has passed), authentication (401), a redirection or a SOAP fault.
     /// </summary>
     private static bool RetriesCreation(WsManTransportException e) =>
-        e.Data[RunspacePoolClient.CreateFailedKey] is true && e.RedirectLocationText is null && e.InnerException is not TaskCanceledException &&
+        e.Data[RunspacePoolClient.CreateFailedKey] is true && e.RedirectLocationText is null && e.InnerException is not OperationCanceledException &&
+        e.WinRmErrorCode is null &&
         (e.IsNetworkFailure || e.HttpStatus is 404 or 500 or 503);
 
     /// <summary>The WinRM client's own error code for a failure without a SOAP fault, as PowerShell reports it.</summary>
     private static uint TransportErrorCode(WsManTransportException e) =>
-        e.HttpStatus == 401 ? 5u                                                                              // ERROR_ACCESS_DENIED
+        e.WinRmErrorCode is { } own ? own
+        : e.HttpStatus == 401 ? 5u                                                                              // ERROR_ACCESS_DENIED
         : e.InnerException?.InnerException is System.Security.Authentication.AuthenticationException ? 12175u  // ERROR_WINHTTP_SECURE_FAILURE
         : e.HttpStatus is null ? 0x80338012u                                                                   // ERROR_WSMAN_CANNOT_CONNECT
         : 0x80338170u;                                                                                         // WinRMHttpError

@@ -35,6 +35,16 @@ public sealed class WsManTransportException(string message, int? httpStatus = nu
 
     /// <summary>The network failed (no connection, a reset, a cut-off response): a retransmission may succeed.</summary>
     public bool IsNetworkFailure { get; init; }
+
+    /// <summary>The WinRM client's own error code for this failure, when the client decided it (a timeout of its own); null otherwise.</summary>
+    public uint? WinRmErrorCode { get; init; }
+
+    /// <summary>0x80338126: the WinRM client gave up waiting for the server (PowerShell's WinRMOperationTimeout).</summary>
+    public const uint ClientOperationTimedOut = 0x80338126;
+
+    /// <summary>WinRM's message for <see cref="ClientOperationTimedOut"/>.</summary>
+    public const string OperationTimedOutMessage =
+        "WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. By default, the WinRM firewall exception for public profiles limits access to remote computers within the same local subnet.";
 }
 
 /// <summary>Robust-connection events, as PowerShell reports them to the user (protocol-notes section 8).</summary>
