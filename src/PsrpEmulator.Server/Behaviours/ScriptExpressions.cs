@@ -11,7 +11,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <c>-not</c>/<c>!</c>) over operands that the behaviours evaluate, and LanguagePrimitives.IsTrue. What a value is
 /// stays the behaviours' business: an operand is run as a statement and its output is the value.
 /// </summary>
-internal static class ScriptExpressions
+internal static partial class ScriptExpressions
 {
     /// <summary>How long a client's <c>-match</c> pattern may run on one value.</summary>
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
@@ -92,6 +92,12 @@ internal static class ScriptExpressions
                     continue;
                 case ')' or ']' or '}':
                     if (depth > 0) depth--;
+                    continue;
+                case '+' or '-' or '*' or '/' or '%' when depth == 0 && IsArithmetic(text, start, i):
+                    // A binary arithmetic operator: there is an operand before it (else "-5" is a negative number).
+                    (tokens ??= []).Add(new Token(text[start..i].Trim(), false));
+                    tokens.Add(new Token(c.ToString(), true));
+                    start = i + 1;
                     continue;
                 case '-' when depth == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is '(' or ')'):
                     var end = i + 1;
@@ -174,7 +180,211 @@ internal static class ScriptExpressions
     /// <c>!</c>, or commas (in expression mode, not after a command name, where they separate an argument's items).
     /// </summary>
     public static bool IsExpression(string text) =>
-        !IsCommandMode(text) && !HasPipeline(text) && (Tokenize(text) is not null || text.TrimStart().StartsWith('!') || ArrayElements(text) is not null || Subexpression(text).Statements is not null);
+        !IsCommandMode(text) && !HasPipeline(text) &&
+        (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
+         Subexpression(text).Statements is not null || NumberLiteral(text) is not null);
+
+    /// <summary>
+    /// A PowerShell number literal: decimal or 0x hexadecimal integers (Int32, else Int64, else Double), reals with a
+    /// point or an exponent (Double), each with an optional kb/mb/gb/tb/pb multiplier; null for anything else.
+    /// </summary>
+    public static PsPrimitive? NumberLiteral(string text)
+    {
+        var t = text.Trim();
+        var m = NumberSyntax().Match(t);
+        if (!m.Success) return null;
+        var multiplier = m.Groups["unit"].Value.ToLowerInvariant() switch
+        {
+            "kb" => 1L << 10,
+            "mb" => 1L << 20,
+            "gb" => 1L << 30,
+            "tb" => 1L << 40,
+            "pb" => 1L << 50,
+            _ => 1L,
+        };
+        var negative = m.Groups["sign"].Value == "-";
+        if (m.Groups["hex"].Success)
+        {
+            if (!long.TryParse(m.Groups["hex"].Value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex)) return null;
+            return Whole(negative ? -hex : hex, multiplier);
+        }
+
+        if (m.Groups["int"].Success && long.TryParse(m.Groups["int"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var whole))
+        {
+            return Whole(negative ? -whole : whole, multiplier);
+        }
+
+        if (!double.TryParse(m.Groups["number"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)) return null;
+        return PsPrimitive.Double((negative ? -real : real) * multiplier);
+
+        static PsPrimitive Whole(long value, long multiplier)
+        {
+            try
+            {
+                var product = checked(value * multiplier);
+                return product is >= int.MinValue and <= int.MaxValue ? PsPrimitive.Int32((int)product) : PsPrimitive.Int64(product);
+            }
+            catch (OverflowException)
+            {
+                return PsPrimitive.Double((double)value * multiplier);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^(?<sign>[-+]?)(?:0x(?<hex>[0-9a-f]{1,16})|(?<number>(?<int>\d+)|\d+\.\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+))(?<unit>kb|mb|gb|tb|pb)?$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NumberSyntax();
+
+    // An arithmetic operator at i: something stands before it since the last operator, and it is not "+=" and the
+    // like (assignments), "++"/"--", a "-eq" style operator, or the sign of an exponent (1e-5).
+    private static bool IsArithmetic(string text, int start, int i)
+    {
+        if (text.AsSpan(start, i - start).Trim().Length == 0) return false;
+        var next = i + 1 < text.Length ? text[i + 1] : '\0';
+        if (next == '=' || (text[i] is '+' or '-' && next == text[i]) || (text[i] is '+' or '-' && i > 0 && text[i - 1] == text[i])) return false;
+        if (text[i] == '-' && char.IsLetter(next)) return false;
+        if (text[i] is '+' or '-' && i >= 2 && text[i - 1] is 'e' or 'E' && char.IsDigit(text[i - 2]) && char.IsDigit(next)) return false;
+        return true;
+    }
+
+    /// <summary>Whether an operator token is arithmetic, and of which precedence (2: * / %, 1: + -); 0 when not.</summary>
+    public static int ArithmeticLevel(string op) => op switch
+    {
+        "*" or "/" or "%" => 2,
+        "+" or "-" => 1,
+        _ => 0,
+    };
+
+    /// <summary>The most characters or items one arithmetic result may have here (PowerShell is bounded by memory only).</summary>
+    public const int MaxArithmeticLength = 10_000_000;
+
+    /// <summary>
+    /// <c>left op right</c> for + - * / %, as PowerShell does it: the left operand's type decides. A string on the
+    /// left concatenates (+) or repeats (*); a collection appends (+) or repeats (*); $null + x is x; numbers
+    /// convert the right operand (a string that is no number is PowerShell's conversion error). Integers stay
+    /// integers (an Int32 result that overflows becomes a Double, as in PowerShell), and division is exact or a
+    /// Double.
+    /// </summary>
+    public static PsValue Arithmetic(PsValue? left, string op, PsValue? right)
+    {
+        switch (op)
+        {
+            case "+" when IsNull(left):
+                return right ?? PsNil.Instance;
+            case "+" when IsCollection(left):
+            {
+                var items = new List<PsValue>(Enumerate(left));
+                if (IsCollection(right)) items.AddRange(Enumerate(right));
+                else items.Add(right ?? PsNil.Instance);
+                if (items.Count > MaxArithmeticLength) throw TooLarge();
+                return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
+            }
+
+            case "+" when left is PsPrimitive { Value: string s }:
+            {
+                var other = Text(right);
+                if ((long)s.Length + other.Length > MaxArithmeticLength) throw TooLarge();
+                return PsPrimitive.String(s + other);
+            }
+
+            case "*" when left is PsPrimitive { Value: string s }:
+            {
+                var times = Count(right);
+                if ((long)s.Length * times > MaxArithmeticLength) throw TooLarge();
+                return PsPrimitive.String(new StringBuilder(s.Length * (int)times).Insert(0, s, (int)times).ToString());
+            }
+
+            case "*" when IsCollection(left):
+            {
+                var times = Count(right);
+                var items = Enumerate(left);
+                if ((long)items.Count * times > MaxArithmeticLength) throw TooLarge();
+                var repeated = new List<PsValue>(items.Count * (int)times);
+                for (var i = 0; i < times; i++) repeated.AddRange(items);
+                return PsObjects.List(repeated, ListValueTemplate.ArrayTypeNames);
+            }
+        }
+
+        var (l, lIntegral, lWide) = Numeric(left);
+        var (r, rIntegral, rWide) = Numeric(right);
+        if (lIntegral && rIntegral)
+        {
+            var a = (long)l;
+            var b = (long)r;
+            if (op is "/" or "%" && b == 0) throw DivideByZero();
+            long result;
+            try
+            {
+                result = op switch
+                {
+                    "+" => checked(a + b),
+                    "-" => checked(a - b),
+                    "*" => checked(a * b),
+                    "%" => a % b,
+                    _ => a % b == 0 ? a / b : long.MinValue,
+                };
+            }
+            catch (OverflowException)
+            {
+                return PsPrimitive.Double(Floating(l, op, r));
+            }
+
+            if (op == "/" && a % b != 0) return PsPrimitive.Double((double)a / b);
+            if (!lWide && !rWide) return result is >= int.MinValue and <= int.MaxValue ? PsPrimitive.Int32((int)result) : PsPrimitive.Double(result);
+            return PsPrimitive.Int64(result);
+        }
+
+        if (op is "/" or "%" && r == 0) throw DivideByZero();
+        return PsPrimitive.Double(Floating(l, op, r));
+    }
+
+    private static double Floating(double l, string op, double r) => op switch
+    {
+        "+" => l + r,
+        "-" => l - r,
+        "*" => l * r,
+        "/" => l / r,
+        _ => l % r,
+    };
+
+    // How many times to repeat: a non-negative whole number.
+    private static long Count(PsValue? value)
+    {
+        var (n, _, _) = Numeric(value);
+        if (n < 0 || double.IsNaN(n)) throw TooLarge();
+        return (long)Math.Round(n, MidpointRounding.ToEven);
+    }
+
+    /// <summary>A value as a number for arithmetic: the number, whether it is integral, and whether it is 64-bit.</summary>
+    private static (double Value, bool Integral, bool Wide) Numeric(PsValue? value)
+    {
+        switch (value)
+        {
+            case null or PsNil:
+                return (0, true, false);
+            case PsPrimitive { Value: bool b }:
+                return (b ? 1 : 0, true, false);
+            case PsPrimitive { Value: int or short or ushort or byte or sbyte } p:
+                return (Number(p)!.Value, true, false);
+            case PsPrimitive { Value: long or uint or ulong } p:
+                return (Number(p)!.Value, true, true);
+            case PsPrimitive p when Number(p) is { } n:
+                return (n, false, false);
+            case PsPrimitive { Value: string s }:
+                var t = s.Trim();
+                if (t.Length == 0) return (0, true, false);
+                if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return (whole, true, whole is < int.MinValue or > int.MaxValue);
+                if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return (d, false, false);
+                throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(s));
+            default:
+                throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(value)));
+        }
+    }
+
+    private static ScriptExpressionException DivideByZero() => new(ScriptedError.DivideByZero);
+
+    private static ScriptExpressionException TooLarge() => new(ScriptedError.ScenarioFault(
+        $"an arithmetic result is limited to {MaxArithmeticLength} characters or items in the emulator"));
 
     /// <summary>The text inside a pair of parentheses that encloses all of it; null when it is not so enclosed.</summary>
     public static string? Parenthesized(string text)

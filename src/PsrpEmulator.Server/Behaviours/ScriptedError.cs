@@ -42,6 +42,15 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     public static ScriptedError RegularExpressionTimedOut(string pattern) => new(
         $"The emulator stopped matching the regular expression pattern {pattern} after one second.", "RegularExpressionTimedOut", ErrorCategory.OperationTimeout, RuntimeExceptionType, pattern);
 
+    /// <summary>Arithmetic with a value that is no number (<c>1 + 'abc'</c>), as PowerShell words it.</summary>
+    public static ScriptedError CannotConvertToNumber(string value) => new(
+        $"Cannot convert value \"{value}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
+        "InvalidCastFromStringToInteger", ErrorCategory.InvalidArgument, RuntimeExceptionType, value);
+
+    /// <summary>Division (or remainder) by zero.</summary>
+    public static readonly ScriptedError DivideByZero = new(
+        "Attempted to divide by zero.", "RuntimeException", ErrorCategory.NotSpecified, RuntimeExceptionType);
+
     /// <summary>A scenario that could only be found wrong while running (e.g. a capture that is not a number).</summary>
     public static ScriptedError ScenarioFault(string message) => new(
         message, "PsrpEmulator.ScenarioError", ErrorCategory.InvalidData, "System.InvalidOperationException");

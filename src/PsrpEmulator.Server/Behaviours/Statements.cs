@@ -4,7 +4,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Splits script text into its top-level statements (at ';' and line ends outside quotes, brackets and braces; a
 /// line ending in '|' or '`' goes on), so a script no rule matches whole runs statement by statement.
 /// </summary>
-internal static class Statements
+internal static partial class Statements
 {
     public static List<string> Split(string text)
     {
@@ -174,10 +174,29 @@ internal static class Statements
     public static bool IsLanguage(string statement)
     {
         var text = statement.Trim();
-        if (StartsWithKeyword(text, "if") || LoopControl(text) is not null) return true;
+        if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         return ScriptExpressions.IsExpression(text);
     }
+
+    /// <summary>A compound assignment: the variable, the arithmetic operator, and the right-hand side (null for ++ and --).</summary>
+    internal sealed record Assignment(string Variable, string Operator, string? Value);
+
+    /// <summary><c>$x += value</c> (also -=, *=, /=, %=), <c>$x++</c>, <c>++$x</c>, <c>$x--</c>, <c>--$x</c>; null for anything else.</summary>
+    public static Assignment? CompoundAssignment(string statement)
+    {
+        var m = CompoundAssignmentSyntax().Match(statement.Trim());
+        if (!m.Success) return null;
+        var variable = m.Groups["var"].Success ? m.Groups["var"].Value : m.Groups["pre"].Value;
+        if (m.Groups["step"].Success) return new Assignment(variable, m.Groups["step"].Value[..1], null);
+        if (m.Groups["prestep"].Success) return new Assignment(variable, m.Groups["prestep"].Value[..1], null);
+        return new Assignment(variable, m.Groups["op"].Value, m.Groups["value"].Value.Trim());
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^(?:\$(?:(?:global|script|local):)?(?<var>\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?:(?:global|script|local):)?(?<pre>\w+))$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
 
     /// <summary><c>break</c> or <c>continue</c> (keywords; a loop label is not supported): which, or null.</summary>
     public static string? LoopControl(string statement)

@@ -121,6 +121,22 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 throw new ScriptReturnException();
             }
 
+            // $x += 1, $x -= 2 (and *=, /=, %=), $x++, ++$x, $x--: the variable set to the arithmetic's result.
+            if (Statements.CompoundAssignment(text) is { } assignment)
+            {
+                try
+                {
+                    var operand = assignment.Value is null ? PsPrimitive.Int32(1) : await EvaluateAsync(assignment.Value, to, blockNesting);
+                    scope.Variables.Set(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(assignment.Variable), assignment.Operator, operand));
+                }
+                catch (ScriptExpressionException e)
+                {
+                    await output.WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                }
+
+                return;
+            }
+
             // An expression with operators ($x -gt 2, 'a' -like 'A*', !$x, 1,2,3): its value.
             if (ScriptExpressions.IsExpression(text))
             {
@@ -242,9 +258,17 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         text = text.Trim();
         if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
         var expression = !ScriptExpressions.IsCommandMode(text) && !ScriptExpressions.HasPipeline(text);
+        // A number written out (3.5, 0x10, 1e-5, 2GB) is its value; a rule that matches it whole still wins below.
+        if (expression && ScriptExpressions.NumberLiteral(text) is { } number && Catalog.Find(text) is null) return number;
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
         if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
+        if (text.Length > 1 && text[0] == '-' && !char.IsDigit(text[1]) && !char.IsLetter(text[1]))
+        {
+            // -$x: the negated number (a literal -5 is the rules' integer).
+            return ScriptExpressions.Arithmetic(PsPrimitive.Int32(0), "-", await EvaluateAsync(text[1..], to, blockNesting + 1));
+        }
+
         if (ScriptExpressions.Subexpression(text) is ({ } statements, var isArray))
         {
             // $( ... ) and @( ... ): the statements' output; @() is always an array, even of none or one.
@@ -288,6 +312,8 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             ScriptExpressions.IsTrue(await EvaluateAsync(or.Left, to, blockNesting + 1)) || ScriptExpressions.IsTrue(await EvaluateAsync(or.Right, to, blockNesting + 1))),
         BinaryNode { Operator: "xor" } xor => PsPrimitive.Boolean(
             ScriptExpressions.IsTrue(await EvaluateAsync(xor.Left, to, blockNesting + 1)) ^ ScriptExpressions.IsTrue(await EvaluateAsync(xor.Right, to, blockNesting + 1))),
+        BinaryNode arithmetic when ScriptExpressions.ArithmeticLevel(arithmetic.Operator) > 0 => ScriptExpressions.Arithmetic(
+            await EvaluateAsync(arithmetic.Left, to, blockNesting + 1), arithmetic.Operator, await EvaluateAsync(arithmetic.Right, to, blockNesting + 1)),
         BinaryNode comparison => ScriptExpressions.Compare(
             await EvaluateAsync(comparison.Left, to, blockNesting + 1), comparison.Operator, await EvaluateAsync(comparison.Right, to, blockNesting + 1)),
         _ => throw new InvalidOperationException("unknown expression node"),
@@ -331,11 +357,25 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 
         ExpressionNode Comparison(string? after = null)
         {
-            var left = Unary(after);
-            while (position < tokens.Count && tokens[position].IsOperator && tokens[position].Text != "not" && !ScriptExpressions.IsLogical(tokens[position].Text))
+            var left = Arithmetic(1, after);
+            while (position < tokens.Count && tokens[position].IsOperator && tokens[position].Text != "not" && !ScriptExpressions.IsLogical(tokens[position].Text) &&
+                   ScriptExpressions.ArithmeticLevel(tokens[position].Text) == 0)
             {
                 var op = tokens[position++].Text;
-                left = new BinaryNode(left, op, Unary(op));
+                left = new BinaryNode(left, op, Arithmetic(1, op));
+            }
+
+            return left;
+        }
+
+        // + and - (level 1) over * / % (level 2), each left to right, both binding closer than the comparisons.
+        ExpressionNode Arithmetic(int level, string? after)
+        {
+            var left = level == 2 ? Unary(after) : Arithmetic(2, after);
+            while (position < tokens.Count && tokens[position].IsOperator && ScriptExpressions.ArithmeticLevel(tokens[position].Text) == level)
+            {
+                var op = tokens[position++].Text;
+                left = new BinaryNode(left, op, level == 2 ? Unary(op) : Arithmetic(2, op));
             }
 
             return left;

@@ -105,6 +105,51 @@ public class LanguageStatementTests
     public async Task An_expression_statement_writes_its_value_as_PowerShell_does(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("1 + 2 * 3", "7")]
+    [TestCase("(1 + 2) * 3", "9")]
+    [TestCase("10 - 2 - 3", "5")]
+    [TestCase("7 / 2; 6 / 3; 7 % 3; -7 % 3", "3.5|2|1|-1")]
+    [TestCase("2147483647 + 1", "2147483648")]
+    [TestCase("'ab' * 3; 'a' + 1; 1 + '2'", "ababab|a1|3")]
+    [TestCase("$null + 5; 5 + $null", "5|5")]
+    [TestCase("$true + 1", "2")]
+    [TestCase("$a = 1, 2; $a + 3", "1|2|3")]
+    [TestCase("$a = 1, 2; $a * 2", "1|2|1|2")]
+    [TestCase("$x = 4; -$x", "-4")]
+    [TestCase("3.5; 0x10; 2GB; 1kb * 2; 1e-5 -lt 1", "3.5|16|2147483648|2048|True")]
+    [TestCase("$x = 5; $y = $x * 2 + 1; $y -eq 11", "True")]
+    [TestCase("$n = 0; foreach ($i in 1..10) { $n += $i }; $n", "55")]
+    [TestCase("$s = ''; foreach ($c in 'a', 'b') { $s += $c }; $s", "ab")]
+    [TestCase("$i = 1; $i++; $i; ++$i; $i; $i--; $i; --$i; $i", "2|3|2|1")]
+    [TestCase("$t = 0.5; $t += 1.25; $t *= 2; $t -= 0.5; $t /= 2; $t", "1.5")]
+    [TestCase("$m = 7; $m %= 4; $m", "3")]
+    [TestCase("$undefined++; $undefined", "1")]
+    public async Task Arithmetic_follows_PowerShell_s_types_and_precedence(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("1 / 0", "RuntimeException", "Attempted to divide by zero.")]
+    [TestCase("5 % 0", "RuntimeException", "Attempted to divide by zero.")]
+    [TestCase("1 + 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    public async Task Arithmetic_that_fails_writes_PowerShell_s_error_and_the_script_goes_on(string script, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task A_string_repeated_past_the_emulator_s_limit_is_the_statement_s_error_instead_of_exhausting_memory()
+    {
+        var (host, outcome) = await RunAsync("'x' * 2000000000; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().Message, Does.Contain("limited to 10000000 characters or items in the emulator"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [Test]
     public async Task An_assignment_takes_an_expression_s_value_and_a_later_pipeline_reads_it()
     {

@@ -97,6 +97,13 @@ public class StatementSplittingTests
     [TestCase("1, 2")]
     [TestCase("@(1)")]
     [TestCase("$(Get-Date)")]
+    [TestCase("$x += 1")]
+    [TestCase("$i++")]
+    [TestCase("--$i")]
+    [TestCase("$a + $b")]
+    [TestCase("-$x")]
+    [TestCase("3.5")]
+    [TestCase("2GB")]
     public void Language_statements_are_recognized(string statement) => Assert.That(Statements.IsLanguage(statement), Is.True);
 
     [TestCase("Get-Process -Name a,b")]
@@ -108,6 +115,8 @@ public class StatementSplittingTests
     [TestCase("'a-eq'")]
     [TestCase("$x = 1")]
     [TestCase("1..3")]
+    [TestCase("Get-Item C:\\a+b")]
+    [TestCase("Copy-Item a -Destination b*")]
     [TestCase("\"$a -eq $b\"")]
     [TestCase("$x | Where-Object Name -eq 'a'")]
     [TestCase("$x | Select-Object a,b")]
