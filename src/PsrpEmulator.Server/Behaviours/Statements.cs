@@ -43,6 +43,9 @@ internal static partial class Statements
                     if ((lastNonBlank >= start && text[lastNonBlank] == '|') || NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
                     // "}" then "else" or "elseif" on a later line: the same if statement, as PowerShell's parser reads it.
                     if (lastNonBlank >= start && text[lastNonBlank] == '}' && NextLineStartsWithElse(text, blankRunEnd)) break;
+                    // "do { }" then "while (...)" or "until (...)" on a later line: the same do loop.
+                    if (lastNonBlank >= start && text[lastNonBlank] == '}' && StartsWithKeyword(text.AsSpan(start).TrimStart(), "do") &&
+                        blankRunEnd < text.Length && (StartsWithKeyword(text.AsSpan(blankRunEnd), "while") || StartsWithKeyword(text.AsSpan(blankRunEnd), "until"))) break;
                     Add(text[start..i]);
                     start = i + 1;
                     break;
@@ -139,6 +142,110 @@ internal static partial class Statements
         }
     }
 
+    /// <summary>
+    /// A <c>while (condition) { }</c>, <c>do { } while (condition)</c>, <c>do { } until (condition)</c> or
+    /// <c>for (initializer; condition; iterator) { }</c> loop. An empty condition of a for loop is true.
+    /// </summary>
+    internal sealed record LoopStatement(string Keyword, string Body, string? Condition, bool ConditionFirst, bool Until, string? Initializer = null, string? Iterator = null);
+
+    /// <summary>The while, do or for loop; null when the statement does not start with one of those keywords.</summary>
+    public static LoopStatement? ParseLoop(string statement)
+    {
+        var text = statement.Trim();
+        if (StartsWithKeyword(text, "while"))
+        {
+            var (condition, after) = Parenthesized(text, 5, "while");
+            var (body, end) = Block(text, after, "while");
+            ExpectEnd(text, end);
+            return new LoopStatement("while", body, condition, ConditionFirst: true, Until: false);
+        }
+
+        if (StartsWithKeyword(text, "do") && SkipBlank(text, 2) is var open && open < text.Length && text[open] == '{')
+        {
+            var (body, end) = Block(text, open, "do");
+            var i = SkipBlank(text, end);
+            var until = StartsWithKeyword(text.AsSpan(i), "until");
+            if (!until && !StartsWithKeyword(text.AsSpan(i), "while"))
+            {
+                throw new ScriptParseException(ScriptedError.ParseError("Missing while or until keyword in do loop.", "MissingWhileOrUntilInDoWhile"));
+            }
+
+            var keyword = until ? "until" : "while";
+            var (condition, after) = Parenthesized(text, i + keyword.Length, keyword);
+            ExpectEnd(text, after);
+            return new LoopStatement("do", body, condition, ConditionFirst: false, Until: until);
+        }
+
+        if (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')
+        {
+            var close = MatchingClose(text, paren, ')');
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'for' statement.", "MissingEndParenthesisAfterStatement"));
+            var parts = SplitForHeader(text[(paren + 1)..close]);
+            var (body, end) = Block(text, close + 1, "for");
+            ExpectEnd(text, end);
+            return new LoopStatement("for", body, parts[1].Length == 0 ? null : parts[1], ConditionFirst: true, Until: false, parts[0], parts[2]);
+        }
+
+        return null;
+
+        static (string Condition, int After) Parenthesized(string text, int i, string keyword)
+        {
+            i = SkipBlank(text, i);
+            if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '(' after keyword '{keyword}'.", "MissingOpenParenthesisAfterKeyword"));
+            var close = MatchingClose(text, i, ')');
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement"));
+            var condition = text[(i + 1)..close].Trim();
+            if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing expression after '{keyword}' in loop.", "MissingExpressionAfterKeyword"));
+            return (condition, close + 1);
+        }
+
+        static (string Body, int End) Block(string text, int i, string keyword)
+        {
+            i = SkipBlank(text, i);
+            var end = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            if (end < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing statement body in {keyword} loop.", "MissingLoopStatement"));
+            return (text[(i + 1)..end].Trim(), end + 1);
+        }
+
+        static void ExpectEnd(string text, int i)
+        {
+            i = SkipBlank(text, i);
+            if (i < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+        }
+    }
+
+    // A for loop's header: three parts at its top-level semicolons (each may be empty).
+    private static string[] SplitForHeader(string header)
+    {
+        var parts = new List<string>(3);
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < header.Length; i++)
+        {
+            switch (header[i])
+            {
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(header, i);
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (depth > 0) depth--;
+                    break;
+                case ';' or '\n' when depth == 0:
+                    parts.Add(header[start..i].Trim());
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        parts.Add(header[start..].Trim());
+        while (parts.Count < 3) parts.Add(string.Empty);
+        if (parts.Count > 3) throw new ScriptParseException(ScriptedError.ParseError("Unexpected token ';' in the for loop's header.", "UnexpectedToken"));
+        return [.. parts];
+    }
+
     /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
     internal sealed record ForeachStatement(string Variable, string Collection, string Body);
 
@@ -176,6 +283,8 @@ internal static partial class Statements
         var text = statement.Trim();
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
+        if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
+        if (StartsWithKeyword(text, "do") && SkipBlank(text, 2) is var block && block < text.Length && text[block] == '{') return true;
         return ScriptExpressions.IsExpression(text);
     }
 

@@ -86,14 +86,22 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             // if / elseif / else and foreach are keywords: their blocks run as this pipeline's statements.
             List<Statements.IfClause>? clauses;
             Statements.ForeachStatement? loop;
+            Statements.LoopStatement? conditionLoop = null;
             try
             {
                 clauses = Statements.ParseIf(text);
                 loop = clauses is null ? Statements.ParseForeach(text) : null;
+                if (clauses is null && loop is null) conditionLoop = Statements.ParseLoop(text);
             }
             catch (ScriptParseException e)
             {
                 throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
+            }
+
+            if (conditionLoop is not null)
+            {
+                await RunLoopAsync(conditionLoop, to, blockNesting);
+                return;
             }
 
             if (clauses is not null)
@@ -200,6 +208,55 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 
             await RunStatementAsync(clause.Body, to, blockNesting + 1);
             return;
+        }
+    }
+
+    /// <summary>
+    /// A while, do or for loop: the body while the condition holds (until it holds, for do-until), tested before
+    /// the body (while, for) or after it (do). break and continue work as in foreach.
+    /// </summary>
+    private async ValueTask RunLoopAsync(Statements.LoopStatement loop, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "statements");
+        if (!string.IsNullOrEmpty(loop.Initializer)) await RunStatementAsync(loop.Initializer, to, blockNesting + 1);
+        var slice = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0L; ; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if ((i & 0xFF) == 0xFF && System.Diagnostics.Stopwatch.GetElapsedTime(slice) > LoopStep.LoopTimeSlice)
+            {
+                // As a loop step: a long loop with no wait in it gives its thread back now and then.
+                await Task.Yield();
+                slice = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
+            if (loop.ConditionFirst && !await HoldsAsync()) return;
+            try
+            {
+                await RunStatementAsync(loop.Body, to, blockNesting + 1);
+            }
+            catch (LoopControlException control)
+            {
+                if (!control.IsContinue) return;
+            }
+
+            if (!string.IsNullOrEmpty(loop.Iterator)) await RunStatementAsync(loop.Iterator, to, blockNesting + 1);
+            if (!loop.ConditionFirst && await HoldsAsync() == loop.Until) return;
+        }
+
+        async ValueTask<bool> HoldsAsync()
+        {
+            if (loop.Condition is null) return true;
+            try
+            {
+                return ScriptExpressions.IsTrue(await EvaluateAsync(loop.Condition, to, blockNesting + 1));
+            }
+            catch (ScriptExpressionException e)
+            {
+                // A terminating error in the condition ends the loop; the script goes on.
+                await (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                return loop.Until;
+            }
         }
     }
 

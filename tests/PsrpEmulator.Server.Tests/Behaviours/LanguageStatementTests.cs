@@ -66,6 +66,38 @@ public class LanguageStatementTests
     public async Task Foreach_runs_its_block_for_each_item_with_the_variable_set(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$i = 0; while ($i -lt 3) { $i; $i++ }", "0|1|2")]
+    [TestCase("while ($false) { 'never' }; 'after'", "after")]
+    [TestCase("$i = 0; do { $i; $i++ } while ($i -lt 2)", "0|1")]
+    [TestCase("$i = 5; do { $i } while ($i -lt 2)", "5")]
+    [TestCase("$i = 0; do { $i++ } until ($i -ge 3); $i", "3")]
+    [TestCase("for ($i = 0; $i -lt 3; $i++) { \"n$i\" }", "n0|n1|n2")]
+    [TestCase("for ($i = 0; $i -lt 5; $i++) { if ($i -eq 1) { continue }; if ($i -eq 3) { break }; $i }; $i", "0|2|3")]
+    [TestCase("$n = 0; for (;;) { $n++; if ($n -ge 4) { break } }; $n", "4")]
+    [TestCase("$i = 0; while ($true) { $i++; if ($i -gt 100) { break } }; $i", "101")]
+    public async Task While_do_and_for_loop_while_their_condition_holds(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_do_loop_s_while_may_start_the_line_after_its_block()
+    {
+        var output = await OutputOfAsync("$i = 0\ndo {\n  $i++\n}\nwhile ($i -lt 3)\n$i");
+
+        Assert.That(output, Is.EqualTo(new[] { "3" }));
+    }
+
+    [Test]
+    public async Task An_endless_while_loop_is_stopped_by_cancellation()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        var create = new CreatePipeline([new PipelineCommand("while ($true) { }", IsScript: true, [])], NoInput: true);
+
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider(), stop.Token);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Stopped));
+    }
+
     [TestCase("5 -eq 5", "True")]
     [TestCase("5 -eq '5'", "True")]
     [TestCase("'5' -eq 5", "True")]
@@ -242,6 +274,11 @@ public class LanguageStatementTests
     [TestCase("foreach ($i 1..3) { $i }", "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
     [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
     [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
+    [TestCase("while ($true)", "MissingLoopStatement", "Missing statement body in while loop.")]
+    [TestCase("while $true { }", "MissingOpenParenthesisAfterKeyword", "Missing opening '(' after keyword 'while'.")]
+    [TestCase("while () { }", "MissingExpressionAfterKeyword", "Missing expression after 'while' in loop.")]
+    [TestCase("do { 1 }", "MissingWhileOrUntilInDoWhile", "Missing while or until keyword in do loop.")]
+    [TestCase("for ($i = 0; $i -lt 1; $i++)", "MissingLoopStatement", "Missing statement body in for loop.")]
     public async Task A_statement_PowerShell_cannot_parse_fails_the_pipeline_with_its_parse_error(string script, string id, string message)
     {
         var (host, outcome) = await RunAsync(script + "; 'never'");
