@@ -452,6 +452,8 @@ internal sealed partial class ScenarioParser
                 return new ExpandValueTemplate(Text(expandNode, names, "$expand"));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$env") is { } envNode:
                 return new EnvironmentValueTemplate(Text(envNode, names, "$env"));
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is { } nowNode:
+                return new NowValueTemplate(IsNull(nowNode) ? null : Text(nowNode, names, "$now"));
             case YamlMappingNode map:
                 List<string>? typeNames = null;
                 TextTemplate? toString = null;

@@ -260,6 +260,32 @@ internal sealed class EnvironmentValueTemplate(TextTemplate name) : ValueTemplat
         scope.Variables.EnvironmentVariable(name.Evaluate(scope).Trim()) is { } value ? PsPrimitive.String(value) : PsNil.Instance;
 }
 
+/// <summary>
+/// <c>{ $now: ~ }</c>: the session's clock now (the emulator's clock: virtual when it is), as a DateTime, as Get-Date
+/// returns it; <c>{ $now: "format" }</c>: that time as text in a .NET date format (Get-Date -Format), with the
+/// invariant culture's English names (the emulator runs without culture data; en-US, a Windows server's usual
+/// culture, names days and months the same). The emulated computers keep UTC.
+/// </summary>
+internal sealed class NowValueTemplate(TextTemplate? format) : ValueTemplate
+{
+    private static readonly System.Globalization.CultureInfo EnglishUnitedStates = System.Globalization.CultureInfo.InvariantCulture;
+
+    public override PsValue Build(RunScope scope)
+    {
+        var now = (scope.Variables.Runspace.Time ?? TimeProvider.System).GetUtcNow();
+        if (format is null) return PsPrimitive.DateTime(now);
+        try
+        {
+            // A local time of a computer whose zone is UTC: "o" and "zzz" show +00:00.
+            return PsPrimitive.String(now.ToOffset(TimeSpan.Zero).ToString(format.Evaluate(scope), EnglishUnitedStates));
+        }
+        catch (FormatException)
+        {
+            throw new ScenarioRuntimeException($"{format.Location}: '{format.Evaluate(scope)}' is not a date format .NET knows");
+        }
+    }
+}
+
 /// <summary><c>{ $expand: text }</c>: the text of a double-quoted PowerShell string, its $variables expanded (a String).</summary>
 internal sealed class ExpandValueTemplate(TextTemplate text) : ValueTemplate
 {

@@ -183,6 +183,21 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task Get_Date_reads_the_session_s_clock_and_formats_it_as_a_UTC_computer_would()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 7, 5, 9, 250, TimeSpan.Zero));
+        var runspace = new RunspaceState(clock);
+
+        var (host, _) = await RunAsync("Get-Date; Get-Date -Format 'yyyy-MM-dd HH:mm:ss dddd MMMM'; Get-Date -f o; date", runspace);
+        clock.Advance(TimeSpan.FromHours(2));
+        var (later, _) = await RunAsync("Get-Date -Format HH", runspace);
+
+        Assert.That(host.Outputs[0], Is.EqualTo(PsPrimitive.DateTime(new DateTimeOffset(2026, 11, 29, 7, 5, 9, 250, TimeSpan.Zero))));
+        Assert.That(host.OutputTexts.Skip(1), Is.EqualTo(new[] { "2026-11-29 07:05:09 Sunday November", "2026-11-29T07:05:09.2500000+00:00", host.OutputTexts[0] }));
+        Assert.That(later.OutputTexts, Is.EqualTo(new[] { "09" }), "two virtual hours later");
+    }
+
+    [Test]
     public async Task An_assignment_takes_an_expression_s_value_and_a_later_pipeline_reads_it()
     {
         var runspace = new RunspaceState();
