@@ -104,6 +104,19 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(values.Skip(2).Select(v => v.ToDisplayString()), Is.EqualTo(new[] { "five or later", "Desktop" }));
     }
 
+    /// <summary>In a catch block $_ is the serialized ErrorRecord PowerShell would hand it: its Exception, its text.</summary>
+    [Test]
+    public async Task A_catch_block_reads_the_error_record_of_what_was_thrown()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("try { throw 'disk full' } catch { $_.Exception.Message; \"caught: $_\" }");
+
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "disk full", "caught: disk full" }));
+    }
+
     [Test]
     public async Task A_return_of_a_return_thousands_deep_ends_the_script_without_a_crash()
     {

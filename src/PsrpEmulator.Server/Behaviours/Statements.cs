@@ -246,6 +246,62 @@ internal static partial class Statements
         return [.. parts];
     }
 
+    /// <summary>A catch clause: the exception types it names (none: every error) and its block.</summary>
+    internal sealed record CatchClause(IReadOnlyList<string> Types, string Body);
+
+    /// <summary>A <c>try { } catch [Type] { } finally { }</c> statement.</summary>
+    internal sealed record TryStatement(string Body, IReadOnlyList<CatchClause> Catches, string? Finally);
+
+    /// <summary>The try statement, or null when the statement does not start with the keyword and a block.</summary>
+    public static TryStatement? ParseTry(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "try")) return null;
+        var open = SkipBlank(text, 3);
+        if (open >= text.Length || text[open] != '{') return null;
+        var end = MatchingClose(text, open, '}');
+        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"));
+        var body = text[(open + 1)..end].Trim();
+        var catches = new List<CatchClause>();
+        string? @finally = null;
+        var i = SkipBlank(text, end + 1);
+        while (i < text.Length && StartsWithKeyword(text.AsSpan(i), "catch"))
+        {
+            i = SkipBlank(text, i + 5);
+            var types = new List<string>();
+            while (i < text.Length && text[i] == '[')
+            {
+                var close = text.IndexOf(']', i);
+                if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing type name after '['.", "MissingTypename"));
+                types.Add(text[(i + 1)..close].Trim());
+                i = SkipBlank(text, close + 1);
+                if (i < text.Length && text[i] == ',') i = SkipBlank(text, i + 1);
+            }
+
+            var blockEnd = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in catch block.", "MissingCatchHandlerBlock"));
+            catches.Add(new CatchClause(types, text[(i + 1)..blockEnd].Trim()));
+            i = SkipBlank(text, blockEnd + 1);
+        }
+
+        if (i < text.Length && StartsWithKeyword(text.AsSpan(i), "finally"))
+        {
+            i = SkipBlank(text, i + 7);
+            var blockEnd = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in finally block.", "MissingFinallyStatementBlock"));
+            @finally = text[(i + 1)..blockEnd].Trim();
+            i = SkipBlank(text, blockEnd + 1);
+        }
+
+        if (catches.Count == 0 && @finally is null)
+        {
+            throw new ScriptParseException(ScriptedError.ParseError("The Try statement is missing its Catch or Finally block.", "MissingCatchOrFinally"));
+        }
+
+        if (i < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+        return new TryStatement(body, catches, @finally);
+    }
+
     /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
     internal sealed record ForeachStatement(string Variable, string Collection, string Body);
 
@@ -283,6 +339,7 @@ internal static partial class Statements
         var text = statement.Trim();
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
+        if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
         if (StartsWithKeyword(text, "do") && SkipBlank(text, 2) is var block && block < text.Length && text[block] == '{') return true;
         return ScriptExpressions.IsExpression(text);
@@ -412,8 +469,12 @@ internal static partial class Statements
     }
 
     // After NextLineStartsWithPipe has found the blank run's end.
-    private static bool NextLineStartsWithElse(string text, int blankRunEnd) =>
-        StartsWithKeyword(text.AsSpan(Math.Min(blankRunEnd, text.Length)), "else") || StartsWithKeyword(text.AsSpan(Math.Min(blankRunEnd, text.Length)), "elseif");
+    // Also catch and finally: clauses of a try statement, which no statement starts with either.
+    private static bool NextLineStartsWithElse(string text, int blankRunEnd)
+    {
+        var next = text.AsSpan(Math.Min(blankRunEnd, text.Length));
+        return StartsWithKeyword(next, "else") || StartsWithKeyword(next, "elseif") || StartsWithKeyword(next, "catch") || StartsWithKeyword(next, "finally");
+    }
 
     private static bool StartsWithKeyword(ReadOnlySpan<char> text, string keyword) =>
         text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase) && (text.Length == keyword.Length || !(char.IsLetterOrDigit(text[keyword.Length]) || text[keyword.Length] is '_' or '-'));

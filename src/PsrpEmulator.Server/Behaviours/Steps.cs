@@ -104,6 +104,22 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
+            Statements.TryStatement? tryStatement;
+            try
+            {
+                tryStatement = Statements.ParseTry(text);
+            }
+            catch (ScriptParseException e)
+            {
+                throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
+            }
+
+            if (tryStatement is not null)
+            {
+                await RunTryAsync(tryStatement, to, blockNesting);
+                return;
+            }
+
             if (clauses is not null)
             {
                 await RunIfAsync(clauses, to, blockNesting);
@@ -139,7 +155,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 }
                 catch (ScriptExpressionException e)
                 {
-                    await output.WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                    await WriteStatementErrorAsync(e.Error, output);
                 }
 
                 return;
@@ -155,7 +171,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 }
                 catch (ScriptExpressionException e)
                 {
-                    await output.WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                    await WriteStatementErrorAsync(e.Error, output);
                     return;
                 }
 
@@ -163,7 +179,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
-            await output.WriteAsync(new ErrorRecordMessage(errorRecords(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)))), cancellationToken);
+            await WriteStatementErrorAsync(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)), output);
             return;
         }
 
@@ -199,7 +215,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 catch (ScriptExpressionException e)
                 {
                     // A terminating error in the condition ends the if statement; the script goes on.
-                    await (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                    await WriteStatementErrorAsync(e.Error, to ?? host);
                     return;
                 }
 
@@ -209,6 +225,92 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             await RunStatementAsync(clause.Body, to, blockNesting + 1);
             return;
         }
+    }
+
+    /// <summary>
+    /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
+    /// or an expression's error there); elsewhere it is written and the script goes on.
+    /// </summary>
+    private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output) =>
+        scope.Variables.TryDepth > 0 ? throw new StatementTerminatedException(error) : output.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+
+    /// <summary>
+    /// try { } catch { } finally { }: an error the body raises (a throw, a rule ending Failed, a statement-terminating
+    /// error) runs the first catch naming its exception type (or none), with $_ the error record; finally runs
+    /// whatever happened. An error no catch takes goes on as it would have without the try.
+    /// </summary>
+    private async ValueTask RunTryAsync(Statements.TryStatement statement, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "statements");
+        try
+        {
+            ScriptedError? caught = null;
+            var endsScript = false;
+            scope.Variables.TryDepth++;
+            try
+            {
+                await RunStatementAsync(statement.Body, to, blockNesting + 1);
+            }
+            catch (StatementTerminatedException e)
+            {
+                caught = e.Error;
+            }
+            catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed)
+            {
+                caught = e.Reason;
+                endsScript = true;
+            }
+            finally
+            {
+                scope.Variables.TryDepth--;
+            }
+
+            if (caught is null) return;
+            var handler = statement.Catches.FirstOrDefault(c => c.Types.Count == 0 || c.Types.Any(t => Catches(t, caught.ExceptionType)));
+            if (handler is null)
+            {
+                // No catch takes it: it goes on as it would have without this try (a throw fails the script, a
+                // statement-terminating error is written or goes to an outer try), after the finally below.
+                if (endsScript) throw new PipelineTerminatedException(PSInvocationState.Failed, caught);
+                await WriteStatementErrorAsync(caught, to ?? host);
+                return;
+            }
+
+            var variables = scope.Variables;
+            var outerItem = variables.Get("_");
+            var outerPsItem = variables.Get("PSItem");
+            var record = errorRecords(caught);
+            variables.SetLocal("_", record);
+            variables.SetLocal("PSItem", record);
+            try
+            {
+                await RunStatementAsync(handler.Body, to, blockNesting + 1);
+            }
+            finally
+            {
+                variables.SetLocal("_", outerItem);
+                variables.SetLocal("PSItem", outerPsItem);
+            }
+        }
+        finally
+        {
+            if (!string.IsNullOrEmpty(statement.Finally)) await RunStatementAsync(statement.Finally, to, blockNesting + 1);
+        }
+    }
+
+    /// <summary>
+    /// Whether <c>catch [type]</c> takes an error of <paramref name="exceptionType"/>: the same type (full or short
+    /// name), System.Exception (every error), or RuntimeException for PowerShell's own exceptions (those derive from
+    /// it). The emulator knows no other type hierarchy.
+    /// </summary>
+    private static bool Catches(string type, string exceptionType)
+    {
+        var name = type.Trim();
+        var shortName = exceptionType[(exceptionType.LastIndexOf('.') + 1)..];
+        return name.Equals(exceptionType, StringComparison.OrdinalIgnoreCase) || name.Equals(shortName, StringComparison.OrdinalIgnoreCase) ||
+               name is "System.Exception" or "Exception" ||
+               (name is "System.Management.Automation.RuntimeException" or "RuntimeException" or "Management.Automation.RuntimeException" &&
+                exceptionType.StartsWith("System.Management.Automation.", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -254,7 +356,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             catch (ScriptExpressionException e)
             {
                 // A terminating error in the condition ends the loop; the script goes on.
-                await (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+                await WriteStatementErrorAsync(e.Error, to ?? host);
                 return loop.Until;
             }
         }
@@ -273,7 +375,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         }
         catch (ScriptExpressionException e)
         {
-            await (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(e.Error)), cancellationToken);
+            await WriteStatementErrorAsync(e.Error, to ?? host);
             return;
         }
 
@@ -472,6 +574,12 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 internal sealed class ScriptExitException(int code) : Exception("exit " + code.ToString(System.Globalization.CultureInfo.InvariantCulture))
 {
     public int Code => code;
+}
+
+/// <summary>A statement-terminating error raised inside a try block, on its way to the catch.</summary>
+internal sealed class StatementTerminatedException(ScriptedError error) : Exception(error.Message)
+{
+    public ScriptedError Error => error;
 }
 
 /// <summary><c>break</c> or <c>continue</c>: the innermost foreach loop ends or goes round; outside loops the script ends.</summary>

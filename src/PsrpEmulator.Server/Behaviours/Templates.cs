@@ -340,6 +340,12 @@ internal sealed class PipelineVariables
 
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
+    /// <summary>
+    /// The try blocks the pipeline's script is inside now: a statement-terminating error (an unknown command, an
+    /// expression's error) raised in one goes to its catch instead of the error stream.
+    /// </summary>
+    public int TryDepth { get; set; }
+
     /// <summary>The host's environment variable (<c>$env:NAME</c>); null when unset or without a host.</summary>
     public string? EnvironmentVariable(string name) => host?.EnvironmentVariable(name);
 

@@ -182,6 +182,50 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [TestCase("try { throw 'boom' } catch { \"caught: $_\" }; 'after'", "caught: boom|after")]
+    [TestCase("try { throw 'boom' } catch { $PSItem.FullyQualifiedErrorId }", "boom")]
+    [TestCase("try { Get-Frobnicator } catch { 'not found' }", "not found")]
+    [TestCase("try { 1 / 0 } catch { 'divided' }", "divided")]
+    [TestCase("try { 'x' -match '(' } catch { 'bad pattern' }", "bad pattern")]
+    [TestCase("try { Get-Frob } catch [System.Management.Automation.CommandNotFoundException] { 'typed' } catch { 'any' }", "typed")]
+    [TestCase("try { Get-Frob } catch [CommandNotFoundException] { 'short name' }", "short name")]
+    [TestCase("try { Get-Frob } catch [System.IO.IOException], [RuntimeException] { 'runtime' }", "runtime")]
+    [TestCase("try { throw 'x' } catch [System.Exception] { 'every error' }", "every error")]
+    [TestCase("try { 'body' } finally { 'fin' }", "body|fin")]
+    [TestCase("try { throw 'x' } catch { 'c' } finally { 'f' }; 'next'", "c|f|next")]
+    [TestCase("foreach ($i in 1..3) { try { if ($i -eq 2) { throw 'two' }; $i } catch { \"c$i\" } }", "1|c2|3")]
+    [TestCase("foreach ($i in 1..3) { try { if ($i -eq 2) { break } } finally { \"f$i\" } }", "f1|f2")]
+    [TestCase("try { try { throw 'in' } catch [System.IO.IOException] { 'io' } } catch { \"outer: $_\" }", "outer: in")]
+    [TestCase("try { try { Get-Frob } finally { 'inner finally' } } catch { 'outer catch' }", "inner finally|outer catch")]
+    [TestCase("try {\n  throw 'multi'\n}\ncatch {\n  'caught'\n}\nfinally {\n  'done'\n}", "caught|done")]
+    public async Task Try_catch_and_finally_handle_errors_as_PowerShell_does(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task An_error_no_catch_takes_goes_on_as_without_the_try()
+    {
+        var (statementError, statementOutcome) = await RunAsync("try { Get-Frob } catch [System.IO.IOException] { 'io' }; 'goes on'");
+        var (thrown, thrownOutcome) = await RunAsync("try { throw 'x' } finally { 'fin' }; 'never'");
+
+        Assert.That(statementOutcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(statementError.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+        Assert.That(statementError.OutputTexts, Is.EqualTo(new[] { "goes on" }));
+        Assert.That(thrownOutcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(thrown.OutputTexts, Is.EqualTo(new[] { "fin" }));
+    }
+
+    [TestCase("try { 1 }", "MissingCatchOrFinally", "The Try statement is missing its Catch or Finally block.")]
+    [TestCase("try { 1 } catch", "MissingCatchHandlerBlock", "Missing statement block in catch block.")]
+    [TestCase("try { 1 } finally", "MissingFinallyStatementBlock", "Missing statement block in finally block.")]
+    public async Task A_malformed_try_fails_the_pipeline_with_PowerShell_s_parse_error(string script, string id, string message)
+    {
+        var (_, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((reason.FullyQualifiedErrorId, reason.Message), Is.EqualTo((id, message)));
+    }
+
     [Test]
     public async Task Get_Date_reads_the_session_s_clock_and_formats_it_as_a_UTC_computer_would()
     {
