@@ -56,6 +56,7 @@ internal abstract class BehaviourScript : IBehaviourScript
         // A statement PowerShell's parser refuses fails the script with the ParseException.
         ScriptParseException parse => new PipelineOutcome(PSInvocationState.Failed, errorRecords(parse.Error)),
         ScriptExpressionException expression => new PipelineOutcome(PSInvocationState.Failed, errorRecords(expression.Error)),
+        StatementTerminatedException statement => new PipelineOutcome(PSInvocationState.Failed, errorRecords(statement.Error)),
         // break or continue outside any loop: PowerShell ends the script there.
         LoopControlException => PipelineOutcome.Completed,
         _ => null,

@@ -83,53 +83,32 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
-            // if / elseif / else and foreach are keywords: their blocks run as this pipeline's statements.
-            List<Statements.IfClause>? clauses;
-            Statements.ForeachStatement? loop;
-            Statements.LoopStatement? conditionLoop = null;
+            // Keywords (if, foreach, while, do, for, try): their blocks run as this pipeline's statements. A statement
+            // PowerShell's parser refuses fails the script with its ParseException.
+            object? keyword;
             try
             {
-                clauses = Statements.ParseIf(text);
-                loop = clauses is null ? Statements.ParseForeach(text) : null;
-                if (clauses is null && loop is null) conditionLoop = Statements.ParseLoop(text);
+                keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ?? Statements.ParseTry(text);
             }
             catch (ScriptParseException e)
             {
                 throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
             }
 
-            if (conditionLoop is not null)
+            switch (keyword)
             {
-                await RunLoopAsync(conditionLoop, to, blockNesting);
-                return;
-            }
-
-            Statements.TryStatement? tryStatement;
-            try
-            {
-                tryStatement = Statements.ParseTry(text);
-            }
-            catch (ScriptParseException e)
-            {
-                throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
-            }
-
-            if (tryStatement is not null)
-            {
-                await RunTryAsync(tryStatement, to, blockNesting);
-                return;
-            }
-
-            if (clauses is not null)
-            {
-                await RunIfAsync(clauses, to, blockNesting);
-                return;
-            }
-
-            if (loop is not null)
-            {
-                await RunForeachAsync(loop, to, blockNesting);
-                return;
+                case List<Statements.IfClause> clauses:
+                    await RunIfAsync(clauses, to, blockNesting);
+                    return;
+                case Statements.ForeachStatement foreachLoop:
+                    await RunForeachAsync(foreachLoop, to, blockNesting);
+                    return;
+                case Statements.LoopStatement conditionLoop:
+                    await RunLoopAsync(conditionLoop, to, blockNesting);
+                    return;
+                case Statements.TryStatement tryStatement:
+                    await RunTryAsync(tryStatement, to, blockNesting);
+                    return;
             }
 
             if (Statements.LoopControl(text) is { } control) throw new LoopControlException(control == "continue");
