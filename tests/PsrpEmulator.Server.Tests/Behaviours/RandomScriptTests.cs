@@ -45,4 +45,43 @@ public class RandomScriptTests
             }
         }
     }
+
+    /// <summary>The language's pieces: keywords, operators, blocks and literals, in random order.</summary>
+    private static readonly string[] LanguagePieces =
+    [
+        "if", "elseif", "else", "foreach", "while", "do", "until", "for", "try", "catch", "finally", "break", "continue", "in",
+        " (", ")", " {", "}", "[", "]", ";", "\n", " ", "$i", "$x", "$_", "-eq", " -ne ", "-like", " -match ", "'('", " -and ", "-not ",
+        "!", "+", " - ", "*", "/", "%", "+=", "++", "--", "=", "1,2", "0x10", "3.5", "1e-5", "2GB", "$(", "@(", "(1 -eq 1)",
+        "throw 'x'", "Get-Frob", "'text'", "\"$i\"", "1..3", "$true", "$null", "0", "Get-Date", "[System.Exception]",
+    ];
+
+    [Test]
+    public async Task Random_language_statements_end_with_an_outcome_and_never_an_exception()
+    {
+        // PSRP_FUZZ_SEED / PSRP_FUZZ_RUNS run another or a longer campaign, as the other mutation tests do.
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("PSRP_FUZZ_SEED"), out var s) ? s : 20261129;
+        var runs = int.TryParse(Environment.GetEnvironmentVariable("PSRP_FUZZ_RUNS"), out var r) ? r : 1500;
+        var random = new Random(seed);
+        for (var i = 0; i < runs; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 20)).Select(_ => LanguagePieces[random.Next(LanguagePieces.Length)]));
+            var runspace = new RunspaceState();
+            var host = new RecordingHost([]) { Runspace = runspace };
+            // An endless loop ends when cancelled, as a Stop would end it.
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                var outcome = await Default.Resolve(Behaviour.Script(text)).RunTestAsync(host, new FakeTimeProvider(), stop.Token);
+                Assert.That(outcome.State, Is.AnyOf(PSInvocationState.Completed, PSInvocationState.Failed, PSInvocationState.Stopped), text);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"Iteration {i}: {e.GetType().Name} escaped for script <<{text}>>: {e}");
+            }
+            finally
+            {
+                runspace.Close();
+            }
+        }
+    }
 }
