@@ -19,6 +19,7 @@ internal static partial class ScriptExpressions
     private static readonly HashSet<string> Comparisons = new(StringComparer.OrdinalIgnoreCase)
     {
         "eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch", "contains", "notcontains", "in", "notin",
+        "replace", "split", "join", "f",
     };
 
     private static readonly HashSet<string> Logical = new(StringComparer.OrdinalIgnoreCase) { "and", "or", "xor" };
@@ -247,9 +248,10 @@ internal static partial class ScriptExpressions
         return true;
     }
 
-    /// <summary>Whether an operator token is arithmetic, and of which precedence (2: * / %, 1: + -); 0 when not.</summary>
+    /// <summary>Whether an operator token binds as arithmetic, and at which precedence (3: -f, 2: * / %, 1: + -); 0 when not.</summary>
     public static int ArithmeticLevel(string op) => op switch
     {
+        "f" => 3,
         "*" or "/" or "%" => 2,
         "+" or "-" => 1,
         _ => 0,
@@ -430,6 +432,30 @@ internal static partial class ScriptExpressions
         if (op.Length > 2 && op[0] is 'c' or 'i' && Comparisons.Contains(op[1..])) op = op[1..];
         switch (op)
         {
+            case "replace":
+            {
+                // -replace pattern, replacement (.NET's $1 substitutions); over a collection, each item.
+                var arguments = Enumerate(right);
+                var pattern = arguments.Count > 0 ? Text(arguments[0]) : string.Empty;
+                var replacement = arguments.Count > 1 ? Text(arguments[1]) : string.Empty;
+                if (IsCollection(left)) return PsObjects.List(Enumerate(left).Select(item => (PsValue)PsPrimitive.String(Replace(Text(item), pattern, replacement, caseSensitive))).ToList(), ListValueTemplate.ArrayTypeNames);
+                return PsPrimitive.String(Replace(Text(left), pattern, replacement, caseSensitive));
+            }
+
+            case "split":
+            {
+                // -split pattern[, count]: each item split at the pattern (a regular expression), the pieces in one array.
+                var arguments = Enumerate(right);
+                var pattern = arguments.Count > 0 ? Text(arguments[0]) : string.Empty;
+                var count = arguments.Count > 1 && AsNumber(arguments[1]) is { } n && n > 0 ? (int)Math.Min(n, int.MaxValue) : 0;
+                var pieces = new List<PsValue>();
+                foreach (var item in Enumerate(left)) pieces.AddRange(Split(Text(item), pattern, count, caseSensitive).Select(p => (PsValue)PsPrimitive.String(p)));
+                return PsObjects.List(pieces, ListValueTemplate.ArrayTypeNames);
+            }
+
+            case "join":
+                return PsPrimitive.String(string.Join(Text(right), Enumerate(left).Select(Text)));
+
             case "contains":
                 return PsPrimitive.Boolean(Enumerate(left).Any(item => ScalarEquals(item, right, caseSensitive)));
             case "notcontains":
@@ -448,6 +474,66 @@ internal static partial class ScriptExpressions
 
         return PsPrimitive.Boolean(Scalar(left, op, right, caseSensitive));
     }
+
+    /// <summary>Unary <c>-split text</c> (at runs of white space, no empty pieces) and <c>-join items</c> (no separator).</summary>
+    public static PsValue UnaryString(string op, PsValue? operand) => op == "split"
+        ? PsObjects.List(Enumerate(operand).SelectMany(item => Text(item).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .Select(p => (PsValue)PsPrimitive.String(p)).ToList(), ListValueTemplate.ArrayTypeNames)
+        : PsPrimitive.String(string.Concat(Enumerate(operand).Select(Text)));
+
+    /// <summary>
+    /// <c>format -f arguments</c>: .NET composite formatting of the left operand's text with the right operand's items
+    /// (invariant culture); a format that does not fit is PowerShell's FormatError.
+    /// </summary>
+    public static PsValue Format(PsValue? format, PsValue? arguments)
+    {
+        var values = Enumerate(arguments).Select(v => v is PsPrimitive p ? p.Value : (object)Text(v)).ToArray();
+        try
+        {
+            var text = string.Format(CultureInfo.InvariantCulture, Text(format), values);
+            if (text.Length > MaxArithmeticLength) throw TooLarge();
+            return PsPrimitive.String(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ScriptExpressionException(ScriptedError.FormatError(e.Message));
+        }
+    }
+
+    private static string Replace(string input, string pattern, string replacement, bool caseSensitive)
+    {
+        try
+        {
+            return Regex.Replace(input, pattern, replacement, Options(caseSensitive), MatchTimeout);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new ScriptExpressionException(ScriptedError.RegularExpressionTimedOut(pattern));
+        }
+        catch (ArgumentException)
+        {
+            throw new ScriptExpressionException(ScriptedError.InvalidRegularExpression(pattern));
+        }
+    }
+
+    private static string[] Split(string input, string pattern, int count, bool caseSensitive)
+    {
+        try
+        {
+            var regex = new Regex(pattern, Options(caseSensitive), MatchTimeout);
+            return count > 0 ? regex.Split(input, count) : regex.Split(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new ScriptExpressionException(ScriptedError.RegularExpressionTimedOut(pattern));
+        }
+        catch (ArgumentException)
+        {
+            throw new ScriptExpressionException(ScriptedError.InvalidRegularExpression(pattern));
+        }
+    }
+
+    private static RegexOptions Options(bool caseSensitive) => RegexOptions.CultureInvariant | (caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase);
 
     private static bool Scalar(PsValue? left, string op, PsValue? right, bool caseSensitive) => op switch
     {

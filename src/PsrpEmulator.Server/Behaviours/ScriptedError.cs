@@ -47,6 +47,10 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         $"Cannot convert value \"{value}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
         "InvalidCastFromStringToInteger", ErrorCategory.InvalidArgument, RuntimeExceptionType, value);
 
+    /// <summary><c>-f</c> with a format its arguments do not fit (<c>'{1}' -f 'a'</c>).</summary>
+    public static ScriptedError FormatError(string reason) => new(
+        $"Error formatting a string: {reason}", "FormatError", ErrorCategory.InvalidOperation, RuntimeExceptionType);
+
     /// <summary>Division (or remainder) by zero.</summary>
     public static readonly ScriptedError DivideByZero = new(
         "Attempted to divide by zero.", "RuntimeException", ErrorCategory.NotSpecified, RuntimeExceptionType);

@@ -442,7 +442,10 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     private async ValueTask<PsValue> EvaluateAsync(ExpressionNode node, IPipelineHost? to, int blockNesting) => node switch
     {
         OperandNode operand => await EvaluateAsync(operand.Text, to, blockNesting + 1),
-        NotNode not => PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(not.Operand, to, blockNesting + 1))),
+        UnaryNode { Operator: "not" } not => PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(not.Operand, to, blockNesting + 1))),
+        UnaryNode unary => ScriptExpressions.UnaryString(unary.Operator, await EvaluateAsync(unary.Operand, to, blockNesting + 1)),
+        BinaryNode { Operator: "f" } format => ScriptExpressions.Format(
+            await EvaluateAsync(format.Left, to, blockNesting + 1), await EvaluateAsync(format.Right, to, blockNesting + 1)),
         // -and and -or stop at the first operand that decides, as PowerShell's do.
         BinaryNode { Operator: "and" } and => PsPrimitive.Boolean(
             ScriptExpressions.IsTrue(await EvaluateAsync(and.Left, to, blockNesting + 1)) && ScriptExpressions.IsTrue(await EvaluateAsync(and.Right, to, blockNesting + 1))),
@@ -464,13 +467,15 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 
     private sealed record OperandNode(string Text) : ExpressionNode;
 
-    private sealed record NotNode(ExpressionNode Operand) : ExpressionNode;
+    /// <summary>-not (or !), unary -split, unary -join.</summary>
+    private sealed record UnaryNode(string Operator, ExpressionNode Operand) : ExpressionNode;
 
     private sealed record BinaryNode(ExpressionNode Left, string Operator, ExpressionNode Right) : ExpressionNode;
 
     /// <summary>
-    /// Operators in PowerShell's precedence: -not binds closest, then the comparisons, then -and, -or and -xor
-    /// (equal, left to right). A missing operand is the parse error PowerShell gives.
+    /// Operators in PowerShell's precedence: -not, unary -split and -join bind closest, then -f, * / %, + -, the
+    /// comparisons (with -replace, -split and -join), then -and, -or and -xor (equal, left to right). A missing operand
+    /// is the parse error PowerShell gives.
     /// </summary>
     private static ExpressionNode ParseExpression(List<ScriptExpressions.Token> tokens)
     {
@@ -506,14 +511,15 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             return left;
         }
 
-        // + and - (level 1) over * / % (level 2), each left to right, both binding closer than the comparisons.
+        // + and - (level 1) over * / % (level 2) over -f (level 3), each left to right, all binding closer than the
+        // comparisons (and the comma closer than any of them: its arrays are operands here).
         ExpressionNode Arithmetic(int level, string? after)
         {
-            var left = level == 2 ? Unary(after) : Arithmetic(2, after);
+            var left = level == 3 ? Unary(after) : Arithmetic(level + 1, after);
             while (position < tokens.Count && tokens[position].IsOperator && ScriptExpressions.ArithmeticLevel(tokens[position].Text) == level)
             {
                 var op = tokens[position++].Text;
-                left = new BinaryNode(left, op, level == 2 ? Unary(op) : Arithmetic(2, op));
+                left = new BinaryNode(left, op, level == 3 ? Unary(op) : Arithmetic(level + 1, op));
             }
 
             return left;
@@ -535,8 +541,10 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 }
 
                 var operand = Unary("not");
-                return odd ? new NotNode(operand) : new NotNode(new NotNode(operand));
+                return odd ? new UnaryNode("not", operand) : new UnaryNode("not", new UnaryNode("not", operand));
             }
+
+            if (token.Text is "split" or "join") return new UnaryNode(token.Text, Unary(token.Text));
             position--;
             throw after is null ? Unexpected(token) : MissingOperand(after);
         }

@@ -132,6 +132,18 @@ public class LanguageStatementTests
     [TestCase("$null -lt 0", "True")]
     [TestCase("$true -eq 'yes'", "True")]
     [TestCase("1, 'a', $true", "1|a|True")]
+    [TestCase("'{0} has {1} items' -f 'list', 3", "list has 3 items")]
+    [TestCase("$n = 5; 'n={0:D3}' -f $n", "n=005")]
+    [TestCase("'{0}' -f 2 * 3", "222")]
+    [TestCase("'Server01' -replace '\\d+', 'XX'", "ServerXX")]
+    [TestCase("'abc' -replace 'B', 'x'; 'abc' -creplace 'B', 'x'", "axc|abc")]
+    [TestCase("'a-b' -replace '(\\w)-(\\w)', '$2-$1'", "b-a")]
+    [TestCase("'x1', 'y2' -replace '\\d'", "x|y")]
+    [TestCase("'a.b.c' -split '\\.'", "a|b|c")]
+    [TestCase("'a,b,c' -split ',', 2", "a|b,c")]
+    [TestCase("1, 2, 3 -join '-'", "1-2-3")]
+    [TestCase("-split ' a  b c '", "a|b|c")]
+    [TestCase("-join ('x', 'y')", "xy")]
     [TestCase("$(2 -gt 1)", "True")]
     [TestCase("@('one') -eq 'one'", "one")]
     public async Task An_expression_statement_writes_its_value_as_PowerShell_does(string script, string expected) =>
@@ -160,6 +172,8 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
     [TestCase("1 / 0", "RuntimeException", "Attempted to divide by zero.")]
+    [TestCase("'{1}' -f 'a'", "FormatError", "Error formatting a string: Index (zero based) must be greater than or equal to zero and less than the size of the argument list.")]
+    [TestCase("'a' -replace '('", "InvalidRegularExpression", "The regular expression pattern ( is not valid.")]
     [TestCase("5 % 0", "RuntimeException", "Attempted to divide by zero.")]
     [TestCase("1 + 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
