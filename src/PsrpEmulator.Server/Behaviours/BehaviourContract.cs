@@ -64,7 +64,7 @@ public sealed partial class BehaviourCatalog
 
         var first = pipeline.Commands[0];
         return first.IsScript
-            ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
+            ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true) { Script = new StatementsScript(text, this, locals) }
             : new UnknownCommandScript(first.Command.Trim(), isScript: false);
     }
 }

@@ -109,6 +109,9 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
 {
     public override string Description => $"statements of '{text}'";
 
+    internal Task<PipelineOutcome> RunCoreForFunctionAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) =>
+        RunCoreAsync(host, time, errorRecords, cancellationToken);
+
     protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
         var variables = new PipelineVariables(host);
@@ -128,8 +131,16 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
 
     public override string Description => $"unknown {(isScript ? "script" : "command")} '{commandName}'";
 
+    /// <summary>The script's statements, run instead when the session has defined a function of that name.</summary>
+    internal StatementsScript? Script { get; init; }
+
     protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
+        if (Script is not null && new PipelineVariables(host).Function(commandName) is not null)
+        {
+            return await Script.RunCoreForFunctionAsync(host, time, errorRecords, cancellationToken);
+        }
+
         var error = ScriptedError.CommandNotFound(commandName);
         if (!isScript) return new PipelineOutcome(PSInvocationState.Failed, errorRecords(error));
 

@@ -51,6 +51,11 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     public static ScriptedError FormatError(string reason) => new(
         $"Error formatting a string: {reason}", "FormatError", ErrorCategory.InvalidOperation, RuntimeExceptionType);
 
+    /// <summary>Function calls nested past PowerShell's limit.</summary>
+    public static ScriptedError CallDepthOverflow(int limit) => new(
+        $"The script failed due to call depth overflow.  The call depth reached {limit + 1} and the maximum is {limit}.", "CallDepthOverflow",
+        ErrorCategory.InvalidOperation, "System.Management.Automation.ScriptCallDepthException");
+
     /// <summary>Division (or remainder) by zero.</summary>
     public static readonly ScriptedError DivideByZero = new(
         "Attempted to divide by zero.", "RuntimeException", ErrorCategory.NotSpecified, RuntimeExceptionType);

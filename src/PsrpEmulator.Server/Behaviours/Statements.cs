@@ -246,6 +246,72 @@ internal static partial class Statements
         return [.. parts];
     }
 
+    /// <summary>A <c>function Name { }</c> (or <c>function Name($a, $b) { }</c>) definition: its name and body (the
+    /// parenthesized parameters as the body's param block).</summary>
+    internal sealed record FunctionDefinition(string Name, string Body);
+
+    /// <summary>The function definition, or null when the statement does not start with <c>function</c> or <c>filter</c>.</summary>
+    public static FunctionDefinition? ParseFunction(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "function")) return null;
+        var m = FunctionHeader().Match(text);
+        if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing name after function keyword.", "MissingNameAfterKeyword"));
+        var i = m.Length;
+        var parameters = string.Empty;
+        if (i < text.Length && text[i] == '(')
+        {
+            var close = MatchingClose(text, i, ')');
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing ')' in function parameter list.", "MissingEndParenthesisInFunctionParameterList"));
+            parameters = "param" + text[i..(close + 1)] + " ";
+            i = SkipBlank(text, close + 1);
+        }
+
+        var end = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing function body in function declaration.", "MissingFunctionBody"));
+        if (SkipBlank(text, end + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
+        return new FunctionDefinition(m.Groups["name"].Value, parameters + text[(i + 1)..end].Trim());
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\Afunction\s+(?:(?:global|script|local):)?(?<name>[A-Za-z_][\w-]*)\s*",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex FunctionHeader();
+
+    /// <summary>
+    /// A command's arguments: the text after its name split at top-level white space (quotes, brackets and braces
+    /// kept whole), as PowerShell's command mode reads them.
+    /// </summary>
+    public static List<string> SplitArguments(string text)
+    {
+        var arguments = new List<string>();
+        var depth = 0;
+        var start = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (start < 0 && !char.IsWhiteSpace(c)) start = i;
+            switch (c)
+            {
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(text, i);
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (depth > 0) depth--;
+                    break;
+                case var w when char.IsWhiteSpace(w) && depth == 0 && start >= 0:
+                    arguments.Add(text[start..i]);
+                    start = -1;
+                    break;
+            }
+        }
+
+        if (start >= 0 && start < text.Length) arguments.Add(text[start..]);
+        return arguments;
+    }
+
     /// <summary>A catch clause: the exception types it names (none: every error) and its block.</summary>
     internal sealed record CatchClause(IReadOnlyList<string> Types, string Body);
 
@@ -339,6 +405,7 @@ internal static partial class Statements
         var text = statement.Trim();
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
+        if (StartsWithKeyword(text, "function")) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
         if (StartsWithKeyword(text, "do") && SkipBlank(text, 2) is var block && block < text.Length && text[block] == '{') return true;

@@ -54,6 +54,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (text.Length == 0) return;
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         var output = to ?? host;
+        // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
+        if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function)
+        {
+            await RunFunctionAsync(text, function, to, blockNesting);
+            return;
+        }
+
         if (Catalog.Find(text) is not { } found)
         {
             // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own.
@@ -95,8 +102,24 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
             }
 
+            if (keyword is null)
+            {
+                try
+                {
+                    keyword = Statements.ParseFunction(text);
+                }
+                catch (ScriptParseException e)
+                {
+                    throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
+                }
+            }
+
             switch (keyword)
             {
+                case Statements.FunctionDefinition definition:
+                    // Kept in the session, as PowerShell keeps a script's functions in the remote session.
+                    scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
+                    return;
                 case List<Statements.IfClause> clauses:
                     await RunIfAsync(clauses, to, blockNesting);
                     return;
@@ -119,8 +142,14 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             // return too: its value is written, then the script (or the block, or run:'s body) ends.
             if (Statements.IsReturn(text, out var returned))
             {
-                // Counted as a level: "return return ... x" from a client must not recurse without bound.
-                if (returned.Length > 0 && blockNesting < Statements.MaxScriptBlockNesting) await RunStatementAsync(returned, to, blockNesting + 1);
+                // "return return ... x" returns x: the words are taken off in a loop, not by recursion without bound.
+                while (Statements.IsReturn(returned, out var inner)) returned = inner;
+                if (returned.Length > 0)
+                {
+                    CheckNesting(blockNesting + 1, "statements");
+                    await RunStatementAsync(returned, to, blockNesting + 1);
+                }
+
                 throw new ScriptReturnException();
             }
 
@@ -172,10 +201,20 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         }
     }
 
+    /// <summary>How deep statements, expressions and function calls may nest while they run here.</summary>
+    internal const int MaxLanguageNesting = 1024;
+
+    /// <summary>PowerShell's own limit on nested function calls (Windows PowerShell's call depth).</summary>
+    internal const int MaxCallDepth = 100;
+
     private static void CheckNesting(int blockNesting, string what)
     {
-        // Client text nested deeper is refused, so that the nesting cannot exhaust the stack.
-        if (blockNesting >= Statements.MaxScriptBlockNesting) throw new ScenarioRuntimeException($"{what} nest deeper than {Statements.MaxScriptBlockNesting} levels in the emulator");
+        // Client text nested deeper is refused, so that the nesting cannot exhaust the stack (checked as well, for
+        // levels that take more of it than most).
+        if (blockNesting >= MaxLanguageNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new ScenarioRuntimeException($"{what} nest deeper than the emulator allows ({MaxLanguageNesting} levels)");
+        }
     }
 
     /// <summary>The first clause whose condition is true (else: the last, conditionless), its block as statements.</summary>
@@ -204,6 +243,66 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             await RunStatementAsync(clause.Body, to, blockNesting + 1);
             return;
         }
+    }
+
+    /// <summary>
+    /// A call of a function the session defined: its arguments (quoted strings, numbers, variables, expressions in
+    /// parentheses, bare words as strings; <c>-Name value</c> named, <c>-Switch</c> alone $true) bound to its param
+    /// block or $args, then its body's statements; return leaves it. Its variables are not a scope of their own.
+    /// </summary>
+    private async ValueTask RunFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "function calls");
+        if (scope.Variables.CallDepth >= MaxCallDepth)
+        {
+            throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
+        }
+
+        var words = Statements.SplitArguments(text);
+        var arguments = new List<PipelineArgument>();
+        for (var i = 1; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            {
+                var name = word[1..].TrimEnd(':');
+                var hasValue = i + 1 < words.Count && !(words[i + 1].Length > 1 && words[i + 1][0] == '-' && char.IsLetter(words[i + 1][1]));
+                arguments.Add(new PipelineArgument(name, hasValue ? await ArgumentAsync(words[++i], to, blockNesting) : PsPrimitive.Boolean(true)));
+            }
+            else
+            {
+                arguments.Add(new PipelineArgument(null, await ArgumentAsync(word, to, blockNesting)));
+            }
+        }
+
+        var locals = ScriptParameters.Bind(body, arguments, out var statements);
+        var variables = scope.Variables;
+        var outer = locals.Keys.Select(name => (name, variables.Get(name))).ToList();
+        foreach (var (name, value) in locals) variables.SetLocal(name, value);
+        variables.CallDepth++;
+        try
+        {
+            await RunStatementAsync(statements, to, blockNesting + 1);
+        }
+        catch (ScriptReturnException)
+        {
+            // return leaves the function.
+        }
+        finally
+        {
+            variables.CallDepth--;
+            foreach (var (name, value) in outer) variables.SetLocal(name, value);
+        }
+    }
+
+    // A command argument's value, as command mode reads it: a bare word is a string.
+    private async ValueTask<PsValue> ArgumentAsync(string word, IPipelineHost? to, int blockNesting)
+    {
+        if (word.Length >= 2 && word[0] == '\'' && word[^1] == '\'') return PsPrimitive.String(word[1..^1].Replace("''", "'", StringComparison.Ordinal));
+        if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(scope.Variables.Expand(word[1..^1]));
+        if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
+        if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
+        return PsPrimitive.String(word);
     }
 
     /// <summary>

@@ -346,6 +346,19 @@ internal sealed class PipelineVariables
     /// </summary>
     public int TryDepth { get; set; }
 
+    /// <summary>The function calls the pipeline's script is inside now (PowerShell bounds them).</summary>
+    public int CallDepth { get; set; }
+
+    /// <summary>
+    /// The body of the function <paramref name="name"/> the session defined (kept as PowerShell's function: drive
+    /// names it, <c>function:name</c>, among the runspace's variables); null when there is none.
+    /// </summary>
+    public string? Function(string name)
+    {
+        if (name.Length == 0 || !char.IsLetter(name[0]) || Existing is not { } r) return null;
+        return r.TryGetVariable("function:" + name, out var body) && body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
+    }
+
     /// <summary>The host's environment variable (<c>$env:NAME</c>); null when unset or without a host.</summary>
     public string? EnvironmentVariable(string name) => host?.EnvironmentVariable(name);
 

@@ -240,6 +240,41 @@ public class LanguageStatementTests
         Assert.That((reason.FullyQualifiedErrorId, reason.Message), Is.EqualTo((id, message)));
     }
 
+    [TestCase("function Add-One($n) { $n + 1 }; Add-One 5; Add-One -n 10", "6|11")]
+    [TestCase("function Greet { param($Name = 'world', [switch]$Loud) if ($Loud) { \"HELLO $Name\" } else { \"hello $Name\" } }; Greet; Greet -Name Bob -Loud; Greet Ann", "hello world|HELLO Bob|hello Ann")]
+    [TestCase("function Fact($n) { if ($n -le 1) { return 1 }; $n * (Fact ($n - 1)) }; Fact 6; Fact 20", "720|2.43290200817664E+18")]
+    [TestCase("function f { \"args: $args\" }; f a 'b c' 3", "args: a b c 3")]
+    [TestCase("function Get-Date { 'mine' }; Get-Date", "mine")]
+    [TestCase("function f($x) { $x }; $x = 'outer'; f 'inner'; $x", "inner|outer")]
+    [TestCase("function f { return 'early'; 'never' }; f; 'after'", "early|after")]
+    [TestCase("function f($a, $b) { $a + $b }; f (1 + 1) $(3)", "5")]
+    public async Task Functions_the_session_defines_run_with_their_arguments(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_function_defined_in_one_pipeline_is_called_by_a_later_one_in_the_same_session()
+    {
+        var runspace = new RunspaceState();
+        await RunAsync("function Get-Answer { 42 }", runspace);
+
+        var (host, outcome) = await RunAsync("Get-Answer", runspace);
+        var (other, _) = await RunAsync("Get-Answer");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "42" }));
+        Assert.That(other.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }), "another session has no such function");
+    }
+
+    [Test]
+    public async Task Endless_recursion_fails_with_PowerShell_s_call_depth_overflow()
+    {
+        var (_, outcome) = await RunAsync("function Loop { Loop }; Loop");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((reason.FullyQualifiedErrorId, reason.Message), Is.EqualTo(("CallDepthOverflow", "The script failed due to call depth overflow.  The call depth reached 101 and the maximum is 100.")));
+    }
+
     [Test]
     public async Task Get_Date_reads_the_session_s_clock_and_formats_it_as_a_UTC_computer_would()
     {
@@ -347,6 +382,8 @@ public class LanguageStatementTests
     [TestCase("foreach ($i 1..3) { $i }", "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
     [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
     [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
+    [TestCase("function F", "MissingFunctionBody", "Missing function body in function declaration.")]
+    [TestCase("function { 1 }", "MissingNameAfterKeyword", "Missing name after function keyword.")]
     [TestCase("while ($true)", "MissingLoopStatement", "Missing statement body in while loop.")]
     [TestCase("while $true { }", "MissingOpenParenthesisAfterKeyword", "Missing opening '(' after keyword 'while'.")]
     [TestCase("while () { }", "MissingExpressionAfterKeyword", "Missing expression after 'while' in loop.")]
@@ -376,7 +413,7 @@ public class LanguageStatementTests
     [Test]
     public async Task Deeply_nested_client_statements_are_refused_without_exhausting_the_stack()
     {
-        var script = string.Concat(Enumerable.Repeat("if ($true) { ", 500)) + "'deep'" + new string('}', 500);
+        var script = string.Concat(Enumerable.Repeat("if ($true) { ", 5000)) + "'deep'" + new string('}', 5000);
 
         var (_, outcome) = await RunAsync(script);
 
