@@ -292,7 +292,8 @@ internal static partial class ScriptExpressions
             case "*" when left is PsPrimitive { Value: string s }:
             {
                 var times = Count(right);
-                if ((long)s.Length * times > MaxArithmeticLength) throw TooLarge();
+                if (s.Length == 0 || times == 0) return PsPrimitive.String(string.Empty);
+                if (times > MaxArithmeticLength || (long)s.Length * times > MaxArithmeticLength) throw TooLarge();
                 return PsPrimitive.String(new StringBuilder(s.Length * (int)times).Insert(0, s, (int)times).ToString());
             }
 
@@ -300,7 +301,8 @@ internal static partial class ScriptExpressions
             {
                 var times = Count(right);
                 var items = Enumerate(left);
-                if ((long)items.Count * times > MaxArithmeticLength) throw TooLarge();
+                if (items.Count == 0 || times == 0) return PsObjects.List([], ListValueTemplate.ArrayTypeNames);
+                if (times > MaxArithmeticLength || (long)items.Count * times > MaxArithmeticLength) throw TooLarge();
                 var repeated = new List<PsValue>(items.Count * (int)times);
                 for (var i = 0; i < times; i++) repeated.AddRange(items);
                 return PsObjects.List(repeated, ListValueTemplate.ArrayTypeNames);

@@ -159,6 +159,7 @@ public class LanguageStatementTests
     [TestCase("$true + 1", "2")]
     [TestCase("$a = 1, 2; $a + 3", "1|2|3")]
     [TestCase("$a = 1, 2; $a * 2", "1|2|1|2")]
+    [TestCase("'' * 2GB; 'x' * 0; @() * 5; 'end'", "||end")]
     [TestCase("$x = 4; -$x", "-4")]
     [TestCase("3.5; 0x10; 2GB; 1kb * 2; 1e-5 -lt 1", "3.5|16|2147483648|2048|True")]
     [TestCase("$x = 5; $y = $x * 2 + 1; $y -eq 11", "True")]
