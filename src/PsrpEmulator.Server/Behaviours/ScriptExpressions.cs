@@ -6,10 +6,11 @@ using PsrpEmulator.Protocol.Clixml;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// The expression side of PowerShell that <c>if</c>, <c>elseif</c> and <c>foreach</c> need: a condition's operators
-/// (comparison, <c>-like</c>, <c>-match</c>, <c>-contains</c>/<c>-in</c>, <c>-and</c>/<c>-or</c>/<c>-xor</c>,
-/// <c>-not</c>/<c>!</c>) over operands that the behaviours evaluate, and LanguagePrimitives.IsTrue. What a value is
-/// stays the behaviours' business: an operand is run as a statement and its output is the value.
+/// The expression side of PowerShell that the language statements need: tokenizing an expression at its top-level
+/// operators (comparison, <c>-like</c>, <c>-match</c>, <c>-contains</c>/<c>-in</c>, <c>-replace</c>/<c>-split</c>/
+/// <c>-join</c>, <c>-f</c>, arithmetic, <c>-and</c>/<c>-or</c>/<c>-xor</c>, <c>-not</c>/<c>!</c>), the operators'
+/// semantics over values, number literals, and LanguagePrimitives.IsTrue. What an operand's value is stays the
+/// behaviours' business: it is run as a statement and its output is the value (RunContext does that).
 /// </summary>
 internal static partial class ScriptExpressions
 {
