@@ -156,4 +156,5 @@ var run = new Command("run", "Run scenario files (YAML): a pass/fail line per st
 run.SetAction(async (parse, cancellationToken) => await PsrpEmulator.Cli.ScenarioCommands.RunAsync(parse.GetValue(runPaths) ?? [], parse.GetValue(runVerbose), Console.Out));
 
 var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run };
-return await root.Parse(args).InvokeAsync();
+// No response files: a script starting with @ ("@(1, 2)") is a --command value, not a file name.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

@@ -76,6 +76,23 @@ public sealed class CliOptionErrorTests
         }
     }
 
+    /// <summary>A script may start with @ (<c>@(1, 2).Count</c>): it is the --command's value, never a response file.</summary>
+    [Test]
+    public async Task A_command_starting_with_an_at_sign_is_sent_as_the_script_not_read_as_a_response_file()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Cli());
+        foreach (var argument in new[] { "invoke", "--uri", "http://127.0.0.1:9/wsman", "--command", "@(1, 2).Count" }) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        var text = await error + await output;
+        Assert.That(text, Does.Not.Contain("Response file"));
+        Assert.That(text, Does.Contain("127.0.0.1:9"), "it tried to send the script (nothing listens on port 9)");
+    }
+
     [Test]
     public async Task Serving_on_every_interface_warns_that_other_machines_can_reach_the_emulator()
     {

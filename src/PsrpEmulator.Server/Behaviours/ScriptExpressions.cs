@@ -157,6 +157,22 @@ internal static partial class ScriptExpressions
         return elements;
     }
 
+    /// <summary>
+    /// <c>(expression).Name.Name</c> (also after <c>$( )</c> and <c>@( )</c>): the bracketed head and the member path;
+    /// null for anything else.
+    /// </summary>
+    public static (string Head, string[] Members)? MemberAccess(string text)
+    {
+        var t = text.Trim();
+        var open = t.StartsWith('(') ? 0 : t.Length > 1 && t[0] is '$' or '@' && t[1] == '(' ? 1 : -1;
+        if (open < 0) return null;
+        var close = Statements.MatchingClose(t, open, ')');
+        if (close < 0 || close == t.Length - 1 || t[close + 1] != '.') return null;
+        var members = t[(close + 2)..].Split('.');
+        if (members.Any(m => m.Length == 0 || !m.All(c => char.IsLetterOrDigit(c) || c == '_'))) return null;
+        return (t[..(close + 1)], members);
+    }
+
     /// <summary><c>$( statements )</c> or <c>@( statements )</c> whole: the statements and whether it is the array form.</summary>
     public static (string? Statements, bool IsArray) Subexpression(string text)
     {
@@ -184,7 +200,7 @@ internal static partial class ScriptExpressions
     public static bool IsExpression(string text) =>
         !IsCommandMode(text) && !HasPipeline(text) &&
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
-         Subexpression(text).Statements is not null || NumberLiteral(text) is not null);
+         Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null);
 
     /// <summary>
     /// A PowerShell number literal: decimal or 0x hexadecimal integers (Int32, else Int64, else Double), reals with a

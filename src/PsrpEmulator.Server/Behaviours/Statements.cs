@@ -309,6 +309,17 @@ internal static partial class Statements
         }
 
         if (start >= 0 && start < text.Length) arguments.Add(text[start..]);
+
+        // "a, b" and "a ,b" are one argument, an array, as command mode reads a comma.
+        for (var i = arguments.Count - 2; i >= 0; i--)
+        {
+            if (arguments[i].EndsWith(',') || arguments[i + 1].StartsWith(','))
+            {
+                arguments[i] += " " + arguments[i + 1];
+                arguments.RemoveAt(i + 1);
+            }
+        }
+
         return arguments;
     }
 
@@ -430,6 +441,13 @@ internal static partial class Statements
         @"^(?:\$(?:(?:global|script|local):)?(?<var>\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?:(?:global|script|local):)?(?<pre>\w+))$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
+
+    /// <summary>Whether the statement is Write-Output (or its aliases echo and write) of something no rule answers.</summary>
+    public static bool IsWriteOutput(string statement)
+    {
+        var text = statement.AsSpan().Trim();
+        return StartsWithKeyword(text, "Write-Output") || StartsWithKeyword(text, "echo") || StartsWithKeyword(text, "write");
+    }
 
     /// <summary><c>break</c> or <c>continue</c> (keywords; a loop label is not supported): which, or null.</summary>
     public static string? LoopControl(string statement)

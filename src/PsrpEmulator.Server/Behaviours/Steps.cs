@@ -187,6 +187,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
+            // Write-Output (echo, write) of what no rule answers: its arguments' values, each enumerated one level.
+            if (Statements.IsWriteOutput(text))
+            {
+                await WriteOutputAsync(text, to, output, blockNesting);
+                return;
+            }
+
             await WriteStatementErrorAsync(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)), output);
             return;
         }
@@ -292,6 +299,27 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         {
             variables.CallDepth--;
             foreach (var (name, value) in outer) variables.SetLocal(name, value);
+        }
+    }
+
+    private async ValueTask WriteOutputAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        PsValue[] values;
+        try
+        {
+            var words = Statements.SplitArguments(text).Skip(1).Where(w => !w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase)).ToList();
+            values = new PsValue[words.Count];
+            for (var i = 0; i < words.Count; i++) values[i] = await ArgumentAsync(words[i], to, blockNesting);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var item in ScriptExpressions.Enumerate(value)) await output.WriteAsync(new PipelineOutput(item), cancellationToken);
         }
     }
 
@@ -500,6 +528,14 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
         if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
+        if (ScriptExpressions.MemberAccess(text) is var (head, members))
+        {
+            // (expression).Count, @(...).Length, (Get-Thing).Name: the members of the bracketed value.
+            var value = await EvaluateAsync(head, to, blockNesting + 1);
+            foreach (var member in members) value = VariableValueTemplate.Member(value, member);
+            return value;
+        }
+
         if (text.Length > 1 && text[0] == '-' && !char.IsDigit(text[1]) && !char.IsLetter(text[1]))
         {
             // -$x: the negated number (a literal -5 is the rules' integer).

@@ -210,8 +210,16 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         return colon > 0 ? name[(colon + 1)..] : name;
     }
 
-    private static PsValue Member(PsValue value, string property) => value switch
+    /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
+    internal static PsValue Member(PsValue value, string property) => value switch
     {
+        // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
+        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } sized when sized[property] is null &&
+            (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
+        PsObject { CollectionKind: PsCollectionKind.Dictionary } entries when entries[property] is null && property.Equals("Count", StringComparison.OrdinalIgnoreCase) &&
+            PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(entries, property) is null => Integer(entries.Entries.Count),
+        PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(0),
+        PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
         PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
             PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil), ListValueTemplate.ArrayTypeNames),
         // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell.
