@@ -323,6 +323,95 @@ internal static partial class Statements
         return arguments;
     }
 
+    /// <summary>One clause of a switch: its test (a value's text, a script block's condition, or default) and block.</summary>
+    internal sealed record SwitchClause(string Test, bool IsCondition, bool IsDefault, string Body);
+
+    /// <summary>A <c>switch [-Regex|-Wildcard|-Exact] [-CaseSensitive] (value) { clauses }</c> statement.</summary>
+    internal sealed record SwitchStatement(string Value, bool Regex, bool Wildcard, bool CaseSensitive, IReadOnlyList<SwitchClause> Clauses);
+
+    /// <summary>The switch statement, or null when the statement does not start with the keyword.</summary>
+    public static SwitchStatement? ParseSwitch(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "switch")) return null;
+        var i = SkipBlank(text, 6);
+        bool regex = false, wildcard = false, caseSensitive = false;
+        while (i < text.Length && text[i] == '-')
+        {
+            var end = i + 1;
+            while (end < text.Length && char.IsLetter(text[end])) end++;
+            var option = text[(i + 1)..end].ToLowerInvariant();
+            switch (option)
+            {
+                case "regex": regex = true; break;
+                case "wildcard": wildcard = true; break;
+                case "exact": regex = wildcard = false; break;
+                case "casesensitive": caseSensitive = true; break;
+                default: throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '-{option}' in expression or statement.", "UnexpectedToken"));
+            }
+
+            i = SkipBlank(text, end);
+        }
+
+        if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
+        var close = MatchingClose(text, i, ')');
+        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'switch' statement.", "MissingEndParenthesisInSwitchStatement"));
+        var value = text[(i + 1)..close].Trim();
+        i = SkipBlank(text, close + 1);
+        var bodyEnd = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+        if (bodyEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '{' in switch statement.", "MissingCurlyBraceInSwitchStatement"));
+        if (SkipBlank(text, bodyEnd + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, bodyEnd + 1))}' in expression or statement.", "UnexpectedToken"));
+
+        var clauses = new List<SwitchClause>();
+        var j = i + 1;
+        while (true)
+        {
+            j = SkipBlankAndSeparators(text, j, bodyEnd);
+            if (j >= bodyEnd) break;
+            string test;
+            var isCondition = false;
+            if (text[j] == '{')
+            {
+                var conditionEnd = MatchingClose(text, j, '}');
+                if (conditionEnd < 0 || conditionEnd >= bodyEnd) throw MissingClauseBlock();
+                test = text[(j + 1)..conditionEnd].Trim();
+                isCondition = true;
+                j = conditionEnd + 1;
+            }
+            else if (text[j] is '\'' or '"')
+            {
+                var quoteEnd = SkipQuotedOrEscaped(text, j);
+                if (quoteEnd >= bodyEnd) throw MissingClauseBlock();
+                test = text[j..(quoteEnd + 1)];
+                j = quoteEnd + 1;
+            }
+            else
+            {
+                var wordEnd = j;
+                while (wordEnd < bodyEnd && !char.IsWhiteSpace(text[wordEnd]) && text[wordEnd] != '{') wordEnd++;
+                test = text[j..wordEnd];
+                j = wordEnd;
+            }
+
+            j = SkipBlank(text, j);
+            var blockEnd = j < bodyEnd && text[j] == '{' ? MatchingClose(text, j, '}') : -1;
+            if (blockEnd < 0 || blockEnd >= bodyEnd) throw MissingClauseBlock();
+            var isDefault = !isCondition && test.Equals("default", StringComparison.OrdinalIgnoreCase);
+            clauses.Add(new SwitchClause(test, isCondition, isDefault, text[(j + 1)..blockEnd].Trim()));
+            j = blockEnd + 1;
+        }
+
+        return new SwitchStatement(value, regex, wildcard, caseSensitive, clauses);
+
+        static ScriptParseException MissingClauseBlock() => new(ScriptedError.ParseError("Missing statement block in switch statement clause.", "MissingSwitchStatementClause"));
+    }
+
+    private static int SkipBlankAndSeparators(string text, int i, int end)
+    {
+        while (i < end && (char.IsWhiteSpace(text[i]) || text[i] == ';')) i++;
+        return i;
+    }
+
     /// <summary>A catch clause: the exception types it names (none: every error) and its block.</summary>
     internal sealed record CatchClause(IReadOnlyList<string> Types, string Body);
 
@@ -416,7 +505,7 @@ internal static partial class Statements
         var text = statement.Trim();
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
-        if (StartsWithKeyword(text, "function")) return true;
+        if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "switch")) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
         if (StartsWithKeyword(text, "do") && SkipBlank(text, 2) is var block && block < text.Length && text[block] == '{') return true;

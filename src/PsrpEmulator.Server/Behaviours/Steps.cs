@@ -95,7 +95,8 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             object? keyword;
             try
             {
-                keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ?? Statements.ParseTry(text);
+                keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ??
+                    (object?)Statements.ParseTry(text) ?? Statements.ParseSwitch(text);
             }
             catch (ScriptParseException e)
             {
@@ -131,6 +132,9 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                     return;
                 case Statements.TryStatement tryStatement:
                     await RunTryAsync(tryStatement, to, blockNesting);
+                    return;
+                case Statements.SwitchStatement switchStatement:
+                    await RunSwitchAsync(switchStatement, to, blockNesting);
                     return;
             }
 
@@ -331,6 +335,71 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
         if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
         return PsPrimitive.String(word);
+    }
+
+    /// <summary>
+    /// switch: for each item of the value, every clause whose test holds runs, with $_ the item (default when none
+    /// did); a test is equality (without case unless -CaseSensitive), a wildcard (-Wildcard), a regular expression
+    /// (-Regex) or a script block's condition. break ends the switch, continue goes to the next item.
+    /// </summary>
+    private async ValueTask RunSwitchAsync(Statements.SwitchStatement statement, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "statements");
+        PsValue value;
+        try
+        {
+            value = await EvaluateAsync(statement.Value, to, blockNesting + 1);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, to ?? host);
+            return;
+        }
+
+        var variables = scope.Variables;
+        var outer = variables.Get("_");
+        try
+        {
+            foreach (var item in ScriptExpressions.Enumerate(value))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                variables.SetLocal("_", item);
+                var matched = false;
+                try
+                {
+                    foreach (var clause in statement.Clauses)
+                    {
+                        if (clause.IsDefault || !await TestAsync(clause, item)) continue;
+                        matched = true;
+                        await RunStatementAsync(clause.Body, to, blockNesting + 1);
+                    }
+
+                    if (!matched && statement.Clauses.FirstOrDefault(c => c.IsDefault) is { } fallback) await RunStatementAsync(fallback.Body, to, blockNesting + 1);
+                }
+                catch (LoopControlException control)
+                {
+                    if (!control.IsContinue) return;
+                }
+                catch (ScriptExpressionException e)
+                {
+                    // A terminating error in a test ends the switch; the script goes on.
+                    await WriteStatementErrorAsync(e.Error, to ?? host);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            variables.SetLocal("_", outer);
+        }
+
+        async ValueTask<bool> TestAsync(Statements.SwitchClause clause, PsValue item)
+        {
+            if (clause.IsCondition) return ScriptExpressions.IsTrue(await EvaluateAsync(clause.Test, to, blockNesting + 1));
+            var test = await ArgumentAsync(clause.Test, to, blockNesting);
+            var op = (statement.CaseSensitive ? "c" : "i") + (statement.Regex ? "match" : statement.Wildcard ? "like" : "eq");
+            return ScriptExpressions.IsTrue(ScriptExpressions.Compare(item, op, test));
+        }
     }
 
     /// <summary>

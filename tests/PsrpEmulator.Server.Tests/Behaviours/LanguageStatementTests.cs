@@ -280,6 +280,18 @@ public class LanguageStatementTests
         Assert.That((reason.FullyQualifiedErrorId, reason.Message), Is.EqualTo(("CallDepthOverflow", "The script failed due to call depth overflow.  The call depth reached 101 and the maximum is 100.")));
     }
 
+    [TestCase("switch (2) { 1 { 'one' } 2 { 'two' } default { 'other' } }", "two")]
+    [TestCase("switch (9) { 1 { 'one' }; default { 'other' } }", "other")]
+    [TestCase("switch ('Server01', 'db02', 'web3') { 'server*' { \"srv $_\" } { $_ -like 'db*' } { \"db $_\" } default { \"other $_\" } }", "other Server01|db db02|other web3")]
+    [TestCase("switch -Wildcard ('Server01', 'db02') { 'server*' { \"srv $_\" } 'db*' { \"db $_\"; break } 'd*' { 'never' } }", "srv Server01|db db02")]
+    [TestCase("switch -Regex ('a1', 'b2') { '^a' { 'starts a' } '\\d' { 'digit' } }", "starts a|digit|digit")]
+    [TestCase("switch (1, 2, 3) { 2 { continue } default { $_ } }", "1|3")]
+    [TestCase("switch ('A') { 'a' { 'ci' } }; switch -CaseSensitive ('A') { 'a' { 'cs' } default { 'none' } }", "ci|none")]
+    [TestCase("switch (5) { 5 { 'first' } 5 { 'second' } }", "first|second")]
+    [TestCase("$_ = 'outer'; foreach ($i in 1..2) { switch ($i) { 1 { 'one'; break } 2 { 'two' } } }", "one|two")]
+    public async Task Switch_runs_every_clause_that_matches_each_item(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [Test]
     public async Task Get_Date_reads_the_session_s_clock_and_formats_it_as_a_UTC_computer_would()
     {
@@ -388,6 +400,8 @@ public class LanguageStatementTests
     [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
     [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
     [TestCase("function F", "MissingFunctionBody", "Missing function body in function declaration.")]
+    [TestCase("switch (1)", "MissingCurlyBraceInSwitchStatement", "Missing '{' in switch statement.")]
+    [TestCase("switch (1) { 1 }", "MissingSwitchStatementClause", "Missing statement block in switch statement clause.")]
     [TestCase("function { 1 }", "MissingNameAfterKeyword", "Missing name after function keyword.")]
     [TestCase("while ($true)", "MissingLoopStatement", "Missing statement body in while loop.")]
     [TestCase("while $true { }", "MissingOpenParenthesisAfterKeyword", "Missing opening '(' after keyword 'while'.")]
