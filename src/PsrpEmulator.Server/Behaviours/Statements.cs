@@ -506,6 +506,7 @@ internal static partial class Statements
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "switch")) return true;
+        if (DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal)) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
         if (StartsWithKeyword(text, "do") && SkipBlank(text, 2) is var block && block < text.Length && text[block] == '{') return true;
@@ -530,6 +531,14 @@ internal static partial class Statements
         @"^(?:\$(?:(?:global|script|local):)?(?<var>\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?:(?:global|script|local):)?(?<pre>\w+))$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
+
+    /// <summary>The text inside a statement that is one double-quoted string ("..." whole); null for anything else.</summary>
+    public static string? DoubleQuotedBody(string statement)
+    {
+        var text = statement.Trim();
+        if (text.Length < 2 || text[0] != '"') return null;
+        return SkipQuotedOrEscaped(text, 0) == text.Length - 1 ? text[1..^1] : null;
+    }
 
     /// <summary>Whether the statement is Write-Output (or its aliases echo and write) of something no rule answers.</summary>
     public static bool IsWriteOutput(string statement)

@@ -191,6 +191,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
+            // A double-quoted string with $( ... ) in it (the rules expand only variables): its text.
+            if (Statements.DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal))
+            {
+                await output.WriteAsync(new PipelineOutput(PsPrimitive.String(await ExpandAsync(quoted, to, blockNesting))), cancellationToken);
+                return;
+            }
+
             // Write-Output (echo, write) of what no rule answers: its arguments' values, each enumerated one level.
             if (Statements.IsWriteOutput(text))
             {
@@ -327,11 +334,44 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         }
     }
 
+    /// <summary>
+    /// A double-quoted string's text: $( ... ) subexpressions run as statements and their output takes their place
+    /// (several objects joined by spaces); variables and backtick escapes expand as <see cref="PipelineVariables.Expand"/>.
+    /// </summary>
+    private async ValueTask<string> ExpandAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        if (!text.Contains("$(", StringComparison.Ordinal)) return scope.Variables.Expand(text);
+        CheckNesting(blockNesting, "subexpressions");
+        var result = new System.Text.StringBuilder(text.Length);
+        var segment = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '`')
+            {
+                i++; // an escaped character stays in the segment, for Expand
+                continue;
+            }
+
+            if (text[i] != '$' || i + 1 >= text.Length || text[i + 1] != '(') continue;
+            var close = Statements.MatchingClose(text, i + 1, ')');
+            if (close < 0) break; // unclosed: the rest is text, as Expand leaves it
+            result.Append(scope.Variables.Expand(text[segment..i]));
+            var value = await CaptureAsync(text[(i + 2)..close], to, blockNesting);
+            result.Append(PipelineVariables.Display(value));
+            if (result.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException("an expanded string is limited to 10000000 characters in the emulator");
+            segment = close + 1;
+            i = close;
+        }
+
+        result.Append(scope.Variables.Expand(text[segment..]));
+        return result.ToString();
+    }
+
     // A command argument's value, as command mode reads it: a bare word is a string.
     private async ValueTask<PsValue> ArgumentAsync(string word, IPipelineHost? to, int blockNesting)
     {
         if (word.Length >= 2 && word[0] == '\'' && word[^1] == '\'') return PsPrimitive.String(word[1..^1].Replace("''", "'", StringComparison.Ordinal));
-        if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(scope.Variables.Expand(word[1..^1]));
+        if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
         if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
         return PsPrimitive.String(word);

@@ -136,6 +136,8 @@ public class LanguageStatementTests
     [TestCase("$a = 1, 2, 3; $a.Count; $a.Length; $null.Count; (5).Count", "3|3|0|1")]
     [TestCase("('a b c' -split ' ').Count; @(1).Count; $(2 + 3).Count", "3|1|1")]
     [TestCase("Write-Output (1 + 2); echo a b; Write-Output -InputObject 7", "3|a|b|7")]
+    [TestCase("$a = 1, 2, 3; \"count: $($a.Count), sum: $(1 + 2), items: $($a) and `$(not) $a\"", "count: 3, sum: 3, items: 1 2 3 and $(not) 1 2 3")]
+    [TestCase("Write-Output \"t=$(2 * 3)\"; function f($s) { $s }; f \"x$(1 + 1)\"", "t=6|x2")]
     [TestCase("$n = 2; Write-Output $n ($n * 2) 'x'", "2|4|x")]
     [TestCase("$n = 5; 'n={0:D3}' -f $n", "n=005")]
     [TestCase("'{0}' -f 2 * 3", "222")]
@@ -189,6 +191,16 @@ public class LanguageStatementTests
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task An_error_inside_a_string_s_subexpression_is_written_and_the_string_goes_on_without_it()
+    {
+        var (host, outcome) = await RunAsync("\"none: $(Get-Frobnicator)!\"; \"div: $(1 / 0).\"");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException", "RuntimeException" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "none: !", "div: ." }));
     }
 
     [Test]
