@@ -91,7 +91,7 @@ public class InvokeTests : EmulatorTestBase
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
 
-        var events = await pool.InvokeAsync("$PSVersionTable; $PSVersionTable.PSVersion; if ($PSVersionTable.PSVersion.Major -ge 5) { 'five or later' }; $PSEdition");
+        var events = await pool.InvokeAsync("$PSVersionTable; $PSVersionTable.PSVersion; if ($PSVersionTable.PSVersion.Major -ge 5) { 'five or later' }; $PSEdition; $PSVersionTable['psedition']");
 
         Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
         var values = events.OfType<OutputEvent>().Select(e => e.Value).ToList();
@@ -101,7 +101,7 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(table.Entries.Select(e => (e.Key.ToDisplayString(), e.Value.ToDisplayString())),
             Is.EqualTo(reported.Entries.Select(e => (e.Key.ToDisplayString(), e.Value.ToDisplayString()))));
         Assert.That(values[1], Is.EqualTo(PsrpEmulator.Protocol.Clixml.PsPrimitive.Version("5.1.17763.1")));
-        Assert.That(values.Skip(2).Select(v => v.ToDisplayString()), Is.EqualTo(new[] { "five or later", "Desktop" }));
+        Assert.That(values.Skip(2).Select(v => v.ToDisplayString()), Is.EqualTo(new[] { "five or later", "Desktop", "Desktop" }));
     }
 
     /// <summary>In a catch block $_ is the serialized ErrorRecord PowerShell would hand it: its Exception, its text.</summary>

@@ -157,20 +157,96 @@ internal static partial class ScriptExpressions
         return elements;
     }
 
+    /// <summary>One step after a value: <c>.Name</c> (a member) or <c>[expression]</c> (an index).</summary>
+    internal readonly record struct Accessor(bool IsIndex, string Text);
+
     /// <summary>
-    /// <c>(expression).Name.Name</c> (also after <c>$( )</c> and <c>@( )</c>): the bracketed head and the member path;
-    /// null for anything else.
+    /// A value with members and indexes after it: a bracketed expression (<c>(...)</c>, <c>$( )</c>, <c>@( )</c>) or a
+    /// variable, then <c>.Name</c> and <c>[index]</c> steps (<c>(Get-Thing).Name</c>, <c>$list[0]</c>,
+    /// <c>$Matches[1]</c>, <c>$h['key'].Length</c>): the head and the steps; null for anything else (a variable with
+    /// only member steps is the rules' <c>$x.Prop</c>, so one index at least for a variable).
     /// </summary>
-    public static (string Head, string[] Members)? MemberAccess(string text)
+    public static (string Head, List<Accessor> Steps)? MemberAccess(string text)
     {
         var t = text.Trim();
-        var open = t.StartsWith('(') ? 0 : t.Length > 1 && t[0] is '$' or '@' && t[1] == '(' ? 1 : -1;
-        if (open < 0) return null;
-        var close = Statements.MatchingClose(t, open, ')');
-        if (close < 0 || close == t.Length - 1 || t[close + 1] != '.') return null;
-        var members = t[(close + 2)..].Split('.');
-        if (members.Any(m => m.Length == 0 || !m.All(c => char.IsLetterOrDigit(c) || c == '_'))) return null;
-        return (t[..(close + 1)], members);
+        int headEnd;
+        if (t.StartsWith('(') || (t.Length > 1 && t[0] is '$' or '@' && t[1] == '('))
+        {
+            headEnd = Statements.MatchingClose(t, t[0] == '(' ? 0 : 1, ')');
+            if (headEnd < 0) return null;
+        }
+        else if (t.Length > 1 && t[0] == '$' && (char.IsLetter(t[1]) || t[1] == '_'))
+        {
+            headEnd = 1;
+            while (headEnd + 1 < t.Length && (char.IsLetterOrDigit(t[headEnd + 1]) || t[headEnd + 1] is '_' or ':')) headEnd++;
+        }
+        else
+        {
+            return null;
+        }
+
+        var steps = new List<Accessor>();
+        var i = headEnd + 1;
+        while (i < t.Length)
+        {
+            if (t[i] == '.')
+            {
+                var end = i + 1;
+                while (end < t.Length && (char.IsLetterOrDigit(t[end]) || t[end] == '_')) end++;
+                if (end == i + 1) return null;
+                steps.Add(new Accessor(false, t[(i + 1)..end]));
+                i = end;
+            }
+            else if (t[i] == '[')
+            {
+                var close = Statements.MatchingClose(t, i, ']');
+                if (close < 0 || close == i + 1) return null;
+                steps.Add(new Accessor(true, t[(i + 1)..close]));
+                i = close + 1;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        if (steps.Count == 0 || (t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex))) return null;
+        return (t[..(headEnd + 1)], steps);
+    }
+
+    /// <summary>
+    /// <c>value[index]</c>: an item of a collection (a negative index counts from the end; several indexes give several
+    /// items), a hashtable's entry by its key, a character of a string; $null past the end, as PowerShell.
+    /// </summary>
+    public static PsValue Index(PsValue? value, PsValue? index)
+    {
+        if (IsCollection(index)) return PsObjects.List(Enumerate(index).Select(i => Index(value, i)).Where(v => v is not PsNil).ToList(), ListValueTemplate.ArrayTypeNames);
+        switch (value)
+        {
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
+                foreach (var (key, entry) in table.Entries)
+                {
+                    if (ScalarEquals(key, index, caseSensitive: false)) return entry;
+                }
+
+                return PsNil.Instance;
+            case PsObject list when IsCollection(list):
+                return AsNumber(index) is { } n && Position(n, list.Items.Count) is { } at ? list.Items[at] : PsNil.Instance;
+            case PsPrimitive { Value: string s }:
+                return AsNumber(index) is { } c && Position(c, s.Length) is { } ch ? PsPrimitive.Char(s[ch]) : PsNil.Instance;
+            case null or PsNil:
+                return PsNil.Instance;
+            default:
+                // A single value is an array of one, as PowerShell indexes it.
+                return AsNumber(index) is { } o && Position(o, 1) is 0 ? value : PsNil.Instance;
+        }
+
+        static int? Position(double index, int count)
+        {
+            var i = (long)Math.Floor(index);
+            if (i < 0) i += count;
+            return i >= 0 && i < count ? (int)i : null;
+        }
     }
 
     /// <summary><c>$( statements )</c> or <c>@( statements )</c> whole: the statements and whether it is the array form.</summary>
@@ -492,6 +568,36 @@ internal static partial class ScriptExpressions
         }
 
         return PsPrimitive.Boolean(Scalar(left, op, right, caseSensitive));
+    }
+
+    /// <summary>
+    /// What <c>$Matches</c> becomes after <c>scalar -match pattern</c> succeeds: a Hashtable of the groups that matched,
+    /// by number (0 the whole match) and by name; null when the left operand is a collection or nothing matched.
+    /// </summary>
+    public static PsObject? MatchTable(PsValue? left, string op, PsValue? right)
+    {
+        var caseSensitive = op.StartsWith('c');
+        if (IsCollection(left) || op.TrimStart('c', 'i') != "match") return null;
+        Match m;
+        try
+        {
+            m = Regex.Match(Text(left), Text(right), Options(caseSensitive), MatchTimeout);
+        }
+        catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
+        {
+            return null; // the comparison itself reports it
+        }
+
+        if (!m.Success) return null;
+        var table = new PsObject(["System.Collections.Hashtable", "System.Object"]) { CollectionKind = PsCollectionKind.Dictionary };
+        foreach (Group group in m.Groups)
+        {
+            if (!group.Success) continue;
+            PsValue key = int.TryParse(group.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? PsPrimitive.Int32(number) : PsPrimitive.String(group.Name);
+            table.Entries.Add(new(key, PsPrimitive.String(group.Value)));
+        }
+
+        return table;
     }
 
     /// <summary>Unary <c>-split text</c> (at runs of white space, no empty pieces) and <c>-join items</c> (no separator).</summary>

@@ -637,11 +637,17 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
         if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
-        if (ScriptExpressions.MemberAccess(text) is var (head, members))
+        if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
-            // (expression).Count, @(...).Length, (Get-Thing).Name: the members of the bracketed value.
+            // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value.
             var value = await EvaluateAsync(head, to, blockNesting + 1);
-            foreach (var member in members) value = VariableValueTemplate.Member(value, member);
+            foreach (var step in accessors)
+            {
+                value = step.IsIndex
+                    ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
+                    : VariableValueTemplate.Member(value, step.Text);
+            }
+
             return value;
         }
 
@@ -699,10 +705,21 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             ScriptExpressions.IsTrue(await EvaluateAsync(xor.Left, to, blockNesting + 1)) ^ ScriptExpressions.IsTrue(await EvaluateAsync(xor.Right, to, blockNesting + 1))),
         BinaryNode arithmetic when ScriptExpressions.ArithmeticLevel(arithmetic.Operator) > 0 => ScriptExpressions.Arithmetic(
             await EvaluateAsync(arithmetic.Left, to, blockNesting + 1), arithmetic.Operator, await EvaluateAsync(arithmetic.Right, to, blockNesting + 1)),
+        BinaryNode { Operator: "match" or "imatch" or "cmatch" } match => await MatchAsync(match, to, blockNesting),
         BinaryNode comparison => ScriptExpressions.Compare(
             await EvaluateAsync(comparison.Left, to, blockNesting + 1), comparison.Operator, await EvaluateAsync(comparison.Right, to, blockNesting + 1)),
         _ => throw new InvalidOperationException("unknown expression node"),
     };
+
+    // -match, and $Matches set as PowerShell sets it: after a scalar matched.
+    private async ValueTask<PsValue> MatchAsync(BinaryNode match, IPipelineHost? to, int blockNesting)
+    {
+        var left = await EvaluateAsync(match.Left, to, blockNesting + 1);
+        var right = await EvaluateAsync(match.Right, to, blockNesting + 1);
+        var result = ScriptExpressions.Compare(left, match.Operator, right);
+        if (ScriptExpressions.MatchTable(left, match.Operator, right) is { } matches) scope.Variables.Set("Matches", matches);
+        return result;
+    }
 
     /// <summary>Operators one expression may have here (PowerShell has no such limit; scripts stay far below it).</summary>
     private const int MaxOperators = 64;
