@@ -33,4 +33,19 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "checked Server01", "Server02", "True" }));
     }
+
+    [Test]
+    public async Task A_PSCustomObject_made_remotely_arrives_as_an_object_with_its_properties()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        var result = await RunAsync(host, """
+            $o = Invoke-Command -Session $s { foreach ($i in 1..2) { [PSCustomObject]@{ Index = $i; Square = $i * $i } } }
+            $o.Count; $o[1].Square; $o[0].PSComputerName; ($o[0].PSObject.Properties.Name -join ',')
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "2", "4", "Server01", "Index,Square,PSComputerName,RunspaceId,PSShowComputerName" }));
+    }
 }

@@ -249,6 +249,52 @@ internal static partial class ScriptExpressions
         }
     }
 
+    /// <summary>
+    /// A hashtable literal <c>@{ key = value; ... }</c>, optionally cast <c>[PSCustomObject]</c> (or <c>[ordered]</c>):
+    /// its entries' key and value texts in order, and whether it makes a PSCustomObject; null for anything else.
+    /// Entries are separated by <c>;</c> or line ends; a key is a bare word or a quoted string.
+    /// </summary>
+    public static (List<(string Key, string Value)> Entries, bool CustomObject)? HashtableLiteral(string text)
+    {
+        var t = text.Trim();
+        var custom = false;
+        if (t.StartsWith('['))
+        {
+            var cast = t.IndexOf(']');
+            if (cast < 0) return null;
+            var type = t[1..cast].Trim();
+            if (type.Equals("PSCustomObject", StringComparison.OrdinalIgnoreCase) || type.Equals("System.Management.Automation.PSCustomObject", StringComparison.OrdinalIgnoreCase)) custom = true;
+            else if (!type.Equals("ordered", StringComparison.OrdinalIgnoreCase)) return null;
+            t = t[(cast + 1)..].TrimStart();
+        }
+
+        if (t.Length < 3 || t[0] != '@' || t[1] != '{' || Statements.MatchingClose(t, 1, '}') != t.Length - 1) return null;
+        var entries = new List<(string, string)>();
+        foreach (var entry in Statements.Split(t[2..^1]))
+        {
+            var equals = IndexOfTopLevelEquals(entry);
+            if (equals <= 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral"));
+            var key = entry[..equals].Trim();
+            if (key.Length >= 2 && key[0] is '\'' or '"' && key[^1] == key[0]) key = key[1..^1];
+            var value = entry[(equals + 1)..].Trim();
+            if (value.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement after '=' in hash literal.", "MissingStatementInHashLiteral"));
+            entries.Add((key, value));
+        }
+
+        return (entries, custom);
+
+        static int IndexOfTopLevelEquals(string entry)
+        {
+            for (var i = 0; i < entry.Length; i++)
+            {
+                if (entry[i] is '\'' or '"') i = Statements.SkipQuotedOrEscaped(entry, i);
+                else if (entry[i] == '=') return i;
+            }
+
+            return -1;
+        }
+    }
+
     /// <summary><c>$( statements )</c> or <c>@( statements )</c> whole: the statements and whether it is the array form.</summary>
     public static (string? Statements, bool IsArray) Subexpression(string text)
     {
@@ -276,7 +322,20 @@ internal static partial class ScriptExpressions
     public static bool IsExpression(string text) =>
         !IsCommandMode(text) && !HasPipeline(text) &&
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
-         Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null);
+         Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null ||
+         (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)));
+
+    private static bool HashtableLiteralOrNull(string text)
+    {
+        try
+        {
+            return HashtableLiteral(text) is not null;
+        }
+        catch (ScriptParseException)
+        {
+            return true; // its parse error is the statement's answer
+        }
+    }
 
     /// <summary>
     /// A PowerShell number literal: decimal or 0x hexadecimal integers (Int32, else Int64, else Double), reals with a

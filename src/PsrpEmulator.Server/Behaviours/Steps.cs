@@ -637,6 +637,20 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
         if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
+        if (ScriptExpressions.HashtableLiteral(text) is var (entries, customObject))
+        {
+            // @{ ... } is a Hashtable; [PSCustomObject]@{ ... } an object with those properties, in order.
+            var table = customObject ? PsObjects.CustomObject() : PsObjects.Dictionary([]);
+            foreach (var (key, valueText) in entries)
+            {
+                var entryValue = await EvaluateAsync(valueText, to, blockNesting + 1);
+                if (customObject) table.ExtendedProperties.Add(new PsProperty(key, entryValue));
+                else table.Entries.Add(new(PsPrimitive.String(key), entryValue));
+            }
+
+            return table;
+        }
+
         if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
             // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value.

@@ -207,6 +207,21 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task Hashtable_literals_make_hashtables_and_PSCustomObject_casts_make_objects_with_ordered_properties()
+    {
+        var output = await OutputOfAsync("$h = @{ Name = 'srv'; 'Size' = 2 * 3\n Tags = 'a', 'b' }; $h; $h.Name; $h['Size']; $h.Count; [PSCustomObject]@{ Name = 'web'; Port = 80 }");
+        var (host, _) = await RunAsync("[PSCustomObject]@{ Name = 'web'; Port = 80 }");
+
+        Assert.That(output.Skip(1), Is.EqualTo(new[] { "srv", "6", "3", string.Empty }));
+        var table = (PsObject)(await RunAsync("@{ Name = 'srv' }")).Host.Outputs[0];
+        Assert.That(table.TypeNames, Is.EqualTo(new[] { "System.Collections.Hashtable", "System.Object" }));
+        Assert.That(table.Entries.Select(e => (e.Key.ToDisplayString(), e.Value.ToDisplayString())), Is.EqualTo(new[] { ("Name", "srv") }));
+        var custom = (PsObject)host.Outputs.Single();
+        Assert.That(custom.TypeNames, Is.EqualTo(new[] { "System.Management.Automation.PSCustomObject", "System.Object" }));
+        Assert.That(custom.ExtendedProperties.Select(p => (p.Name, p.Value)), Is.EqualTo(new[] { ("Name", (PsValue)PsPrimitive.String("web")), ("Port", PsPrimitive.Int32(80)) }));
+    }
+
+    [Test]
     public async Task A_string_repeated_past_the_emulator_s_limit_is_the_statement_s_error_instead_of_exhausting_memory()
     {
         var (host, outcome) = await RunAsync("'x' * 2000000000; 'next'");
@@ -416,6 +431,7 @@ public class LanguageStatementTests
     [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
     [TestCase("function F", "MissingFunctionBody", "Missing function body in function declaration.")]
     [TestCase("switch (1)", "MissingCurlyBraceInSwitchStatement", "Missing '{' in switch statement.")]
+    [TestCase("@{ a }", "MissingEqualsInHashLiteral", "Missing '=' operator after key in hash literal.")]
     [TestCase("switch (1) { 1 }", "MissingSwitchStatementClause", "Missing statement block in switch statement clause.")]
     [TestCase("function { 1 }", "MissingNameAfterKeyword", "Missing name after function keyword.")]
     [TestCase("while ($true)", "MissingLoopStatement", "Missing statement body in while loop.")]
