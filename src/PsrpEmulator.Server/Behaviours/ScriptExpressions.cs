@@ -251,20 +251,21 @@ internal static partial class ScriptExpressions
 
     /// <summary>
     /// A hashtable literal <c>@{ key = value; ... }</c>, optionally cast <c>[PSCustomObject]</c> (or <c>[ordered]</c>):
-    /// its entries' key and value texts in order, and whether it makes a PSCustomObject; null for anything else.
+    /// its entries' key and value texts in order, and the cast ("PSCustomObject", "ordered" or empty); null for anything else.
     /// Entries are separated by <c>;</c> or line ends; a key is a bare word or a quoted string.
     /// </summary>
-    public static (List<(string Key, string Value)> Entries, bool CustomObject)? HashtableLiteral(string text)
+    public static (List<(string Key, string Value)> Entries, string Cast)? HashtableLiteral(string text)
     {
         var t = text.Trim();
-        var custom = false;
+        var custom = string.Empty;
         if (t.StartsWith('['))
         {
             var cast = t.IndexOf(']');
             if (cast < 0) return null;
             var type = t[1..cast].Trim();
-            if (type.Equals("PSCustomObject", StringComparison.OrdinalIgnoreCase) || type.Equals("System.Management.Automation.PSCustomObject", StringComparison.OrdinalIgnoreCase)) custom = true;
-            else if (!type.Equals("ordered", StringComparison.OrdinalIgnoreCase)) return null;
+            if (type.Equals("PSCustomObject", StringComparison.OrdinalIgnoreCase) || type.Equals("System.Management.Automation.PSCustomObject", StringComparison.OrdinalIgnoreCase)) custom = "PSCustomObject";
+            else if (type.Equals("ordered", StringComparison.OrdinalIgnoreCase)) custom = "ordered";
+            else return null;
             t = t[(cast + 1)..].TrimStart();
         }
 

@@ -637,10 +637,14 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
         if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
-        if (ScriptExpressions.HashtableLiteral(text) is var (entries, customObject))
+        if (ScriptExpressions.HashtableLiteral(text) is var (entries, cast))
         {
-            // @{ ... } is a Hashtable; [PSCustomObject]@{ ... } an object with those properties, in order.
-            var table = customObject ? PsObjects.CustomObject() : PsObjects.Dictionary([]);
+            // @{ ... } is a Hashtable, [ordered]@{ ... } an OrderedDictionary; [PSCustomObject]@{ ... } an object with
+            // those properties, in order.
+            var customObject = cast == "PSCustomObject";
+            var table = customObject ? PsObjects.CustomObject()
+                : cast == "ordered" ? PsObjects.Dictionary([], ["System.Collections.Specialized.OrderedDictionary", "System.Object"])
+                : PsObjects.Dictionary([]);
             foreach (var (key, valueText) in entries)
             {
                 var entryValue = await EvaluateAsync(valueText, to, blockNesting + 1);

@@ -215,6 +215,8 @@ public class LanguageStatementTests
         Assert.That(output.Skip(1), Is.EqualTo(new[] { "srv", "6", "3", string.Empty }));
         var table = (PsObject)(await RunAsync("@{ Name = 'srv' }")).Host.Outputs[0];
         Assert.That(table.TypeNames, Is.EqualTo(new[] { "System.Collections.Hashtable", "System.Object" }));
+        Assert.That(((PsObject)(await RunAsync("[ordered]@{ b = 1; a = 2 }")).Host.Outputs[0]).TypeNames,
+            Is.EqualTo(new[] { "System.Collections.Specialized.OrderedDictionary", "System.Object" }));
         Assert.That(table.Entries.Select(e => (e.Key.ToDisplayString(), e.Value.ToDisplayString())), Is.EqualTo(new[] { ("Name", "srv") }));
         var custom = (PsObject)host.Outputs.Single();
         Assert.That(custom.TypeNames, Is.EqualTo(new[] { "System.Management.Automation.PSCustomObject", "System.Object" }));
