@@ -412,8 +412,8 @@ public sealed class WsManTransport : IDisposable
                     var accepted = Options.ServerCertificateValidation is { } validate ? validate(sender, certificate, chain, errors) : errors == SslPolicyErrors.None;
                     if (accepted && certificate is not null && created is not null)
                     {
-                        created.ChannelBindingsHash = ChannelBindings.ForServerCertificate(
-                            certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+                        using var copy = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                        created.ChannelBindingsHash = ChannelBindings.ForServerCertificate(certificate as X509Certificate2 ?? copy!);
                     }
 
                     return accepted;

@@ -132,7 +132,8 @@ internal sealed class WsManAuthentication(ShellServices services)
     {
         if (!context.Request.IsHttps || context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.LocalCertificate is not { } certificate) return null;
         if (_channelBindings is { } cached && ReferenceEquals(cached.Certificate, certificate)) return cached.Hash;
-        var hash = ChannelBindings.ForServerCertificate(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        using var copy = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var hash = ChannelBindings.ForServerCertificate(certificate as X509Certificate2 ?? copy!);
         _channelBindings = new CertificateToken(certificate, hash);
         return hash;
     }
