@@ -57,6 +57,8 @@ internal abstract class BehaviourScript : IBehaviourScript
         ScriptParseException parse => new PipelineOutcome(PSInvocationState.Failed, errorRecords(parse.Error)),
         ScriptExpressionException expression => new PipelineOutcome(PSInvocationState.Failed, errorRecords(expression.Error)),
         StatementTerminatedException statement => new PipelineOutcome(PSInvocationState.Failed, errorRecords(statement.Error)),
+        // -ErrorAction Stop outside any try: the script fails with the command's error record.
+        ErrorActionStopException stopped => new PipelineOutcome(PSInvocationState.Failed, stopped.Record),
         // break or continue outside any loop: PowerShell ends the script there.
         LoopControlException => PipelineOutcome.Completed,
         _ => null,

@@ -151,6 +151,10 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         {
             outcome = new PipelineOutcome(PSInvocationState.Failed, context.ErrorRecord(e.Error));
         }
+        catch (ErrorActionStopException e)
+        {
+            outcome = new PipelineOutcome(PSInvocationState.Failed, e.Record);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever went wrong, the job must end: a Receive-Job -Wait or Wait-Job waits for it.

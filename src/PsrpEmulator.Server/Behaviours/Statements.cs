@@ -532,6 +532,62 @@ internal static partial class Statements
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
 
+    /// <summary>
+    /// A command's <c>-ErrorAction value</c> / <c>-EA value</c> and <c>-WarningAction value</c> / <c>-WA value</c>
+    /// (also <c>-ErrorAction:value</c>): the command's text without them, and the values; null when it has neither,
+    /// or is not a command.
+    /// </summary>
+    public static (string Bare, string? ErrorAction, string? WarningAction)? ActionPreferences(string statement)
+    {
+        var text = statement.Trim();
+        if (!ScriptExpressions.IsCommandMode(text) || !text.Contains("-", StringComparison.Ordinal)) return null;
+        string? errorAction = null, warningAction = null;
+        var bare = text;
+        // Right to left, so the indexes of the earlier ones hold.
+        var matches = ActionPreferenceSyntax().Matches(text).Where(x => IsTopLevel(text, x.Index)).Reverse().ToList();
+        if (matches.Count == 0) return null;
+        foreach (var match in matches)
+        {
+            var value = match.Groups["value"].Value.Trim('\'', '"');
+            if (match.Groups["name"].Value.StartsWith("w", StringComparison.OrdinalIgnoreCase)) warningAction ??= value;
+            else errorAction ??= value;
+            bare = bare.Remove(match.Index, match.Length);
+        }
+
+        return (bare.Trim(), errorAction, warningAction);
+
+        static bool IsTopLevel(string text, int at)
+        {
+            var depth = 0;
+            for (var i = 0; i < at; i++)
+            {
+                switch (text[i])
+                {
+                    case '\'' or '"' or '`':
+                        i = SkipQuotedOrEscaped(text, i);
+                        if (i >= at) return false;
+                        break;
+                    case '(' or '[' or '{':
+                        depth++;
+                        break;
+                    case ')' or ']' or '}':
+                        if (depth > 0) depth--;
+                        break;
+                    case '|':
+                        if (depth == 0) return false; // a later command of the pipeline: not this one's
+                        break;
+                }
+            }
+
+            return depth == 0;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"\s+-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend)'?""?)(?=\s|$|;|\|)",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ActionPreferenceSyntax();
+
     /// <summary>The text inside a statement that is one double-quoted string ("..." whole); null for anything else.</summary>
     public static string? DoubleQuotedBody(string statement)
     {

@@ -54,6 +54,15 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (text.Length == 0) return;
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         var output = to ?? host;
+        // -ErrorAction / -WarningAction of a command the rules or a function answer: taken off the text (rules match
+        // the command without them) and applied to what the command writes.
+        if (Statements.ActionPreferences(text) is var (bare, errorAction, warningAction) &&
+            (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null))
+        {
+            await RunStatementAsync(bare, new ActionPreferenceHost(output, errorAction, warningAction), blockNesting + 1);
+            return;
+        }
+
         // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
         if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function)
         {
@@ -460,6 +469,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         try
         {
             ScriptedError? caught = null;
+            ErrorActionStopException? stopped = null;
             var endsScript = false;
             scope.Variables.TryDepth++;
             try
@@ -475,9 +485,22 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 caught = e.Reason;
                 endsScript = true;
             }
+            catch (ErrorActionStopException e)
+            {
+                // -ErrorAction Stop: the command's own error record, as ActionPreferenceStopException.
+                stopped = e;
+            }
             finally
             {
                 scope.Variables.TryDepth--;
+            }
+
+            if (stopped is not null)
+            {
+                var stopHandler = statement.Catches.FirstOrDefault(c => c.Types.Count == 0 || c.Types.Any(t => Catches(t, "System.Management.Automation.ActionPreferenceStopException")));
+                if (stopHandler is null) throw stopped;
+                await RunCatchAsync(stopHandler, stopped.Record, to, blockNesting);
+                return;
             }
 
             if (caught is null) return;
@@ -491,25 +514,30 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
-            var variables = scope.Variables;
-            var outerItem = variables.Get("_");
-            var outerPsItem = variables.Get("PSItem");
-            var record = errorRecords(caught);
-            variables.SetLocal("_", record);
-            variables.SetLocal("PSItem", record);
-            try
-            {
-                await RunStatementAsync(handler.Body, to, blockNesting + 1);
-            }
-            finally
-            {
-                variables.SetLocal("_", outerItem);
-                variables.SetLocal("PSItem", outerPsItem);
-            }
+            await RunCatchAsync(handler, errorRecords(caught), to, blockNesting);
         }
         finally
         {
             if (!string.IsNullOrEmpty(statement.Finally)) await RunStatementAsync(statement.Finally, to, blockNesting + 1);
+        }
+    }
+
+    // A catch block, with $_ and $PSItem the error record.
+    private async ValueTask RunCatchAsync(Statements.CatchClause handler, PsObject record, IPipelineHost? to, int blockNesting)
+    {
+        var variables = scope.Variables;
+        var outerItem = variables.Get("_");
+        var outerPsItem = variables.Get("PSItem");
+        variables.SetLocal("_", record);
+        variables.SetLocal("PSItem", record);
+        try
+        {
+            await RunStatementAsync(handler.Body, to, blockNesting + 1);
+        }
+        finally
+        {
+            variables.SetLocal("_", outerItem);
+            variables.SetLocal("PSItem", outerPsItem);
         }
     }
 
@@ -862,6 +890,59 @@ internal sealed class PipelineTerminatedException(PSInvocationState state, Scrip
 {
     public PSInvocationState State => state;
     public ScriptedError Reason => reason;
+}
+
+/// <summary>
+/// A command's -ErrorAction and -WarningAction: passes everything through, except the error records it drops
+/// (SilentlyContinue, Ignore) or stops at (Stop: the first one ends the command as a terminating error), and the
+/// warnings it drops.
+/// </summary>
+internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction) : IPipelineHost
+{
+    public RunspaceState? Runspace => inner.Runspace;
+
+    public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+
+    public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+
+    public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+    public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
+    private static bool Drops(string? action) =>
+        action is not null && (action.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) || action.Equals("Ignore", StringComparison.OrdinalIgnoreCase));
+
+    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        switch (record)
+        {
+            case ErrorRecordMessage error when string.Equals(errorAction, "Stop", StringComparison.OrdinalIgnoreCase):
+                throw new ErrorActionStopException(error.Record);
+            case ErrorRecordMessage when Drops(errorAction):
+            case WarningRecordMessage when Drops(warningAction):
+                return ValueTask.CompletedTask;
+            default:
+                return inner.WriteAsync(record, cancellationToken);
+        }
+    }
+
+    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken) =>
+        inner.WriteStringOutputAsync(pieces, verbatimPieces, cancellationToken);
+
+    public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+
+    public void Publish() => inner.Publish();
+
+    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+}
+
+/// <summary>
+/// An error record a command wrote under -ErrorAction Stop: a terminating error (ActionPreferenceStopException in
+/// PowerShell) that a try catches and that otherwise fails the script with that record.
+/// </summary>
+internal sealed class ErrorActionStopException(PsObject record) : Exception("The running command stopped because the preference variable \"ErrorActionPreference\" or common parameter is set to Stop.")
+{
+    public PsObject Record => record;
 }
 
 /// <summary>Passes everything through except output, which it keeps (the right-hand side of an assignment).</summary>

@@ -224,6 +224,23 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task ErrorAction_and_WarningAction_apply_to_what_the_command_writes()
+    {
+        var (silent, silentOutcome) = await RunAsync("Write-Error 'bad' -ErrorAction SilentlyContinue; Write-Warning 'careful' -WA Ignore; 'after'");
+        var (stopped, stoppedOutcome) = await RunAsync("'before'; Write-Error 'bad' -ErrorAction Stop; 'never'");
+        var (caught, _) = await RunAsync("try { Write-Error 'bad' -EA:Stop; 'never' } catch [System.Management.Automation.ActionPreferenceStopException] { \"caught: $($_.Message)\" }");
+        var (unknown, _) = await RunAsync("Get-Frobnicator -ErrorAction SilentlyContinue");
+
+        Assert.That((silentOutcome.State, silent.Errors.Count, silent.Records.OfType<WarningRecordMessage>().Count()), Is.EqualTo((PSInvocationState.Completed, 0, 0)));
+        Assert.That(silent.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(stoppedOutcome.State, Is.EqualTo(PSInvocationState.Failed), "Stop ends the script");
+        Assert.That(TestErrors.Read((PsObject)stoppedOutcome.ErrorRecord!).Message, Is.EqualTo("bad"));
+        Assert.That(stopped.OutputTexts, Is.EqualTo(new[] { "before" }));
+        Assert.That(caught.OutputTexts, Is.EqualTo(new[] { "caught: bad" }));
+        Assert.That(unknown.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }), "an unknown command is no command's error");
+    }
+
+    [Test]
     public async Task A_string_repeated_past_the_emulator_s_limit_is_the_statement_s_error_instead_of_exhausting_memory()
     {
         var (host, outcome) = await RunAsync("'x' * 2000000000; 'next'");
