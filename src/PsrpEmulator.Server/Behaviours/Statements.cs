@@ -540,7 +540,8 @@ internal static partial class Statements
     public static (string Bare, string? ErrorAction, string? WarningAction)? ActionPreferences(string statement)
     {
         var text = statement.Trim();
-        if (!ScriptExpressions.IsCommandMode(text) || !text.Contains("-", StringComparison.Ordinal)) return null;
+        // Cheap checks first: this runs for every statement.
+        if ((text.IndexOf("-e", StringComparison.OrdinalIgnoreCase) < 0 && text.IndexOf("-w", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
         string? errorAction = null, warningAction = null;
         var bare = text;
         // Right to left, so the indexes of the earlier ones hold.

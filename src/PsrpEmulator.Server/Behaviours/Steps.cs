@@ -54,13 +54,28 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (text.Length == 0) return;
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         var output = to ?? host;
-        // -ErrorAction / -WarningAction of a command the rules or a function answer: taken off the text (rules match
-        // the command without them) and applied to what the command writes.
-        if (Statements.ActionPreferences(text) is var (bare, errorAction, warningAction) &&
-            (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null))
+        // -ErrorAction / -WarningAction of a command the rules or a function answer (taken off the text: rules match
+        // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
+        // what one statement writes (the wrapper is made once, around the statement itself).
+        var actions = Statements.ActionPreferences(text);
+        if (output is not ActionPreferenceHost || actions is not null)
         {
-            await RunStatementAsync(bare, new ActionPreferenceHost(output, errorAction, warningAction), blockNesting + 1);
-            return;
+            var errorPreference = Preference("ErrorActionPreference");
+            var warningPreference = Preference("WarningPreference");
+            if ((actions is not null || errorPreference is not null || warningPreference is not null) && Statements.Split(text).Count <= 1)
+            {
+                var own = actions is var (bare, _, _) && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null);
+                var errorAction = (own ? actions!.Value.ErrorAction : null) ?? errorPreference;
+                var warningAction = (own ? actions!.Value.WarningAction : null) ?? warningPreference;
+                if (own || errorAction is not null || warningAction is not null)
+                {
+                    // A command's own parameter inside a statement the preferences already wrap answers to the
+                    // statement's output, not to that wrapper.
+                    var underlying = output is ActionPreferenceHost wrapped ? wrapped.Inner : output;
+                    await RunStatementAsync(own ? actions!.Value.Bare : text, new ActionPreferenceHost(underlying, errorAction, warningAction), blockNesting + 1);
+                    return;
+                }
+            }
         }
 
         // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
@@ -450,6 +465,10 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             return ScriptExpressions.IsTrue(ScriptExpressions.Compare(item, op, test));
         }
     }
+
+    // A preference variable's value when the session set one other than Continue (the default); null otherwise.
+    private string? Preference(string name) =>
+        scope.Variables.Get(name) is PsPrimitive { Value: string value } && !value.Equals("Continue", StringComparison.OrdinalIgnoreCase) ? value : null;
 
     /// <summary>
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
@@ -899,6 +918,9 @@ internal sealed class PipelineTerminatedException(PSInvocationState state, Scrip
 /// </summary>
 internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction) : IPipelineHost
 {
+    /// <summary>The host it passes records to.</summary>
+    public IPipelineHost Inner => inner;
+
     public RunspaceState? Runspace => inner.Runspace;
 
     public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);

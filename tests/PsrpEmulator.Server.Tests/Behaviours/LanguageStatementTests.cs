@@ -241,6 +241,27 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task The_session_s_ErrorActionPreference_applies_to_every_command_unless_its_own_parameter_says_otherwise()
+    {
+        var runspace = new RunspaceState();
+        await RunAsync("$ErrorActionPreference = 'Stop'; $WarningPreference = 'SilentlyContinue'", runspace);
+
+        var (stopped, stoppedOutcome) = await RunAsync("'before'; Write-Warning 'hidden'; Write-Error 'x'; 'never'", runspace);
+        var (caught, _) = await RunAsync("try { Write-Error 'x' } catch { 'caught' }; 'after'", runspace);
+        var (own, ownOutcome) = await RunAsync("Write-Error 'y' -ErrorAction Continue; if ($true) { Write-Error 'w' -EA SilentlyContinue }; 'own parameter wins'", runspace);
+        await RunAsync("$ErrorActionPreference = 'Continue'", runspace);
+        var (back, _) = await RunAsync("Write-Error 'z'; 'continues'", runspace);
+
+        Assert.That(stoppedOutcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(stopped.OutputTexts, Is.EqualTo(new[] { "before" }));
+        Assert.That(stopped.Records.OfType<WarningRecordMessage>(), Is.Empty);
+        Assert.That(caught.OutputTexts, Is.EqualTo(new[] { "caught", "after" }));
+        Assert.That((ownOutcome.State, own.Errors.Count), Is.EqualTo((PSInvocationState.Completed, 1)));
+        Assert.That(own.OutputTexts, Is.EqualTo(new[] { "own parameter wins" }));
+        Assert.That(back.OutputTexts, Is.EqualTo(new[] { "continues" }));
+    }
+
+    [Test]
     public async Task A_string_repeated_past_the_emulator_s_limit_is_the_statement_s_error_instead_of_exhausting_memory()
     {
         var (host, outcome) = await RunAsync("'x' * 2000000000; 'next'");
