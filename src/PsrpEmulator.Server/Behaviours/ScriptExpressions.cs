@@ -158,7 +158,11 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>One step after a value: <c>.Name</c> (a member) or <c>[expression]</c> (an index).</summary>
-    internal readonly record struct Accessor(bool IsIndex, string Text);
+    internal readonly record struct Accessor(bool IsIndex, string Text, string? Arguments = null)
+    {
+        /// <summary>A method call: <c>.Name(arguments)</c>.</summary>
+        public bool IsMethod => Arguments is not null;
+    }
 
     /// <summary>
     /// A value with members and indexes after it: a bracketed expression (<c>(...)</c>, <c>$( )</c>, <c>@( )</c>) or a
@@ -194,6 +198,15 @@ internal static partial class ScriptExpressions
                 var end = i + 1;
                 while (end < t.Length && (char.IsLetterOrDigit(t[end]) || t[end] == '_')) end++;
                 if (end == i + 1) return null;
+                if (end < t.Length && t[end] == '(')
+                {
+                    var close = Statements.MatchingClose(t, end, ')');
+                    if (close < 0) return null;
+                    steps.Add(new Accessor(false, t[(i + 1)..end], t[(end + 1)..close]));
+                    i = close + 1;
+                    continue;
+                }
+
                 steps.Add(new Accessor(false, t[(i + 1)..end]));
                 i = end;
             }
@@ -210,9 +223,90 @@ internal static partial class ScriptExpressions
             }
         }
 
-        if (steps.Count == 0 || (t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex))) return null;
+        if (steps.Count == 0 || (t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
         return (t[..(headEnd + 1)], steps);
     }
+
+    /// <summary>
+    /// <c>value.Method(arguments)</c> for the .NET methods scripts call most on strings (ToUpper, ToLower, Trim,
+    /// TrimStart, TrimEnd, Replace, Contains, StartsWith, EndsWith, IndexOf, Substring, Split, PadLeft, PadRight,
+    /// ToString) and on arrays (Contains, ToString); a method the emulator does not know is PowerShell's
+    /// MethodNotFound error.
+    /// </summary>
+    public static PsValue Method(PsValue? value, string name, IReadOnlyList<PsValue> arguments)
+    {
+        string Arg(int i) => i < arguments.Count ? Text(arguments[i]) : string.Empty;
+        int Int(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : 0;
+        try
+        {
+            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return PsPrimitive.String(Text(value));
+            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable })
+            {
+                // A date as a computer in UTC shows it; a number in the invariant culture.
+                var format = Arg(0);
+                return PsPrimitive.String(formattable is DateTimeOffset date ? date.ToOffset(TimeSpan.Zero).ToString(format, CultureInfo.InvariantCulture) : formattable.ToString(format, CultureInfo.InvariantCulture));
+            }
+
+            if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
+            {
+                return PsPrimitive.Boolean(Enumerate(value).Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
+            }
+
+            if (value is PsPrimitive { Value: string s })
+            {
+                var ordinal = StringComparison.Ordinal;
+                PsValue? result = (name.ToUpperInvariant(), arguments.Count) switch
+                {
+                    ("TOUPPER", 0) => PsPrimitive.String(s.ToUpperInvariant()),
+                    ("TOLOWER", 0) => PsPrimitive.String(s.ToLowerInvariant()),
+                    ("TRIM", 0) => PsPrimitive.String(s.Trim()),
+                    ("TRIM", 1) => PsPrimitive.String(s.Trim(Arg(0).ToCharArray())),
+                    ("TRIMSTART", 0) => PsPrimitive.String(s.TrimStart()),
+                    ("TRIMSTART", 1) => PsPrimitive.String(s.TrimStart(Arg(0).ToCharArray())),
+                    ("TRIMEND", 0) => PsPrimitive.String(s.TrimEnd()),
+                    ("TRIMEND", 1) => PsPrimitive.String(s.TrimEnd(Arg(0).ToCharArray())),
+                    ("REPLACE", 2) => Arg(0).Length == 0 ? throw new ArgumentException("String cannot be of zero length.") : Limited(s.Replace(Arg(0), Arg(1), ordinal)),
+                    ("CONTAINS", 1) => PsPrimitive.Boolean(s.Contains(Arg(0), ordinal)),
+                    ("STARTSWITH", 1) => PsPrimitive.Boolean(s.StartsWith(Arg(0), ordinal)),
+                    ("ENDSWITH", 1) => PsPrimitive.Boolean(s.EndsWith(Arg(0), ordinal)),
+                    ("INDEXOF", 1) => PsPrimitive.Int32(s.IndexOf(Arg(0), ordinal)),
+                    ("SUBSTRING", 1) => PsPrimitive.String(s.Substring(Int(0))),
+                    ("SUBSTRING", 2) => PsPrimitive.String(s.Substring(Int(0), Int(1))),
+                    ("SPLIT", 1) => PsObjects.List(s.Split(Arg(0).ToCharArray()).Select(p => (PsValue)PsPrimitive.String(p)).ToList(), ["System.String[]", "System.Array", "System.Object"]),
+                    ("PADLEFT", 1) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadLeft(Int(0))),
+                    ("PADRIGHT", 1) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadRight(Int(0))),
+                    _ => null,
+                };
+                if (result is not null) return result;
+            }
+        }
+        catch (ArgumentException e)
+        {
+            // .NET's exception, as PowerShell reports it: MethodInvocationException.
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, e.Message, e.GetType().Name));
+        }
+
+        throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));
+
+        static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
+    }
+
+    // The .NET type PowerShell would name in an error about the value.
+    private static string TypeName(PsValue? value) => value switch
+    {
+        PsPrimitive p => p.Type switch
+        {
+            PsPrimitiveType.Duration => "System.TimeSpan",
+            PsPrimitiveType.ByteArray => "System.Byte[]",
+            PsPrimitiveType.ScriptBlock => "System.Management.Automation.ScriptBlock",
+            PsPrimitiveType.SecureString => "System.Security.SecureString",
+            PsPrimitiveType.XmlDocument => "System.Xml.XmlDocument",
+            PsPrimitiveType.SemanticVersion => "System.Management.Automation.SemanticVersion",
+            var type => "System." + type,
+        },
+        PsObject { TypeNames: [var first, ..] } => first,
+        _ => "System.Object",
+    };
 
     /// <summary>
     /// <c>value[index]</c>: an item of a collection (a negative index counts from the end; several indexes give several

@@ -56,6 +56,16 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         $"The script failed due to call depth overflow.  The call depth reached {limit + 1} and the maximum is {limit}.", "CallDepthOverflow",
         ErrorCategory.InvalidOperation, "System.Management.Automation.ScriptCallDepthException");
 
+    /// <summary>A method the value has not (for the emulator: one it does not emulate), as PowerShell words it.</summary>
+    public static ScriptedError MethodNotFound(string method, string typeName) => new(
+        $"Method invocation failed because [{typeName}] does not contain a method named '{method}'.", "MethodNotFound",
+        ErrorCategory.InvalidOperation, RuntimeExceptionType);
+
+    /// <summary>A .NET method that threw, as PowerShell reports it.</summary>
+    public static ScriptedError MethodInvocation(string method, int count, string reason, string exceptionName) => new(
+        $"Exception calling \"{method}\" with \"{count}\" argument(s): \"{reason}\"", exceptionName,
+        ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException");
+
     /// <summary>Division (or remainder) by zero.</summary>
     public static readonly ScriptedError DivideByZero = new(
         "Attempted to divide by zero.", "RuntimeException", ErrorCategory.NotSpecified, RuntimeExceptionType);

@@ -474,8 +474,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
     /// or an expression's error there); elsewhere it is written and the script goes on.
     /// </summary>
-    private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output) =>
-        scope.Variables.TryDepth > 0 ? throw new StatementTerminatedException(error) : output.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+    private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
+    {
+        if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
+        // $ErrorActionPreference = 'Stop' makes it terminating for the script too.
+        if (string.Equals(Preference("ErrorActionPreference"), "Stop", StringComparison.OrdinalIgnoreCase)) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
+        return output.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+    }
 
     /// <summary>
     /// try { } catch { } finally { }: an error the body raises (a throw, a rule ending Failed, a statement-terminating
@@ -708,6 +713,18 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             var value = await EvaluateAsync(head, to, blockNesting + 1);
             foreach (var step in accessors)
             {
+                if (step.IsMethod)
+                {
+                    var arguments = new List<PsValue>();
+                    if (step.Arguments!.Trim().Length > 0)
+                    {
+                        foreach (var argument in ScriptExpressions.ArrayElements(step.Arguments) ?? [step.Arguments]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
+                    }
+
+                    value = ScriptExpressions.Method(value, step.Text, arguments);
+                    continue;
+                }
+
                 value = step.IsIndex
                     ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
                     : VariableValueTemplate.Member(value, step.Text);

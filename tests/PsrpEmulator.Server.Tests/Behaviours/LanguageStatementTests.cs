@@ -136,6 +136,9 @@ public class LanguageStatementTests
     [TestCase("$a = 1, 2, 3; $a.Count; $a.Length; $null.Count; (5).Count", "3|3|0|1")]
     [TestCase("('a b c' -split ' ').Count; @(1).Count; $(2 + 3).Count", "3|1|1")]
     [TestCase("Write-Output (1 + 2); echo a b; Write-Output -InputObject 7", "3|a|b|7")]
+    [TestCase("$s = '  Server01  '; $s.Trim().ToUpper(); $s.Contains('01'); $s.Trim().Substring(0, 6); $s.Trim().Replace('0', 'O')", "SERVER01|True|Server|ServerO1")]
+    [TestCase("$t = 'a,b'; $t.Split(',').Count; $t.StartsWith('a'); $t.IndexOf('b'); $t.PadLeft(5)", "2|True|2|  a,b")]
+    [TestCase("(3.14159).ToString('F2'); $a = 1, 2; $a.Contains(2); (7).ToString()", "3.14|True|7")]
     [TestCase("if ('Server01-prod' -match '^(?<name>\\w+)-(\\w+)$') { $Matches[1]; $Matches.name; $Matches[0] }", "prod|Server01|Server01-prod")]
     [TestCase("'abc' -match 'x'; $Matches.Count", "False|0")]
     [TestCase("$l = 10, 20, 30; $l[0]; $l[-1]; $l[1, 2]; $l[5]; (1, 2, 3)[1]; @(4, 5)[0]", "10|30|20|30|2|4")]
@@ -182,6 +185,8 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
     [TestCase("1 / 0", "RuntimeException", "Attempted to divide by zero.")]
+    [TestCase("$n = 'abc'; $n.Frobnicate()", "MethodNotFound", "Method invocation failed because [System.String] does not contain a method named 'Frobnicate'.")]
+    [TestCase("$n = 'abc'; $n.Substring(5)", "ArgumentOutOfRangeException", "Exception calling \"Substring\" with \"1\" argument(s): \"startIndex cannot be larger than length of string. (Parameter 'startIndex')\"")]
     [TestCase("'{1}' -f 'a'", "FormatError", "Error formatting a string: Index (zero based) must be greater than or equal to zero and less than the size of the argument list.")]
     [TestCase("'a' -replace '('", "InvalidRegularExpression", "The regular expression pattern ( is not valid.")]
     [TestCase("5 % 0", "RuntimeException", "Attempted to divide by zero.")]
@@ -249,6 +254,7 @@ public class LanguageStatementTests
         var (stopped, stoppedOutcome) = await RunAsync("'before'; Write-Warning 'hidden'; Write-Error 'x'; 'never'", runspace);
         var (caught, _) = await RunAsync("try { Write-Error 'x' } catch { 'caught' }; 'after'", runspace);
         var (own, ownOutcome) = await RunAsync("Write-Error 'y' -ErrorAction Continue; if ($true) { Write-Error 'w' -EA SilentlyContinue }; 'own parameter wins'", runspace);
+        var (unknown, unknownOutcome) = await RunAsync("Get-Frobnicator; 'never'", runspace);
         await RunAsync("$ErrorActionPreference = 'Continue'", runspace);
         var (back, _) = await RunAsync("Write-Error 'z'; 'continues'", runspace);
 
@@ -258,6 +264,7 @@ public class LanguageStatementTests
         Assert.That(caught.OutputTexts, Is.EqualTo(new[] { "caught", "after" }));
         Assert.That((ownOutcome.State, own.Errors.Count), Is.EqualTo((PSInvocationState.Completed, 1)));
         Assert.That(own.OutputTexts, Is.EqualTo(new[] { "own parameter wins" }));
+        Assert.That((unknownOutcome.State, unknown.OutputTexts.Count), Is.EqualTo((PSInvocationState.Failed, 0)), "under Stop an unknown command ends the script too");
         Assert.That(back.OutputTexts, Is.EqualTo(new[] { "continues" }));
     }
 

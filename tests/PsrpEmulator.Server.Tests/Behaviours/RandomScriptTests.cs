@@ -54,7 +54,7 @@ public class RandomScriptTests
         "!", "+", " - ", "*", "/", "%", "+=", "++", "--", "=", "1,2", "0x10", "3.5", "1e-5", "2GB", "$(", "@(", "(1 -eq 1)",
         "throw 'x'", "Get-Frob", "'text'", "\"$i\"", "1..3", "$true", "$null", "0", "Get-Date", "[System.Exception]",
         "function f", "function g($a)", "f", "g 1", " -a ", "return", "param($a)", "'{0}' -f ", "-split", "-join", "-replace",
-        "switch", "-Wildcard", "-Regex", "default", "(1,2).Count", "Write-Output", "echo", "\"a $(", "\"$($i)\"", "`", "[0]", "[-1]", "$Matches", "['k']", "@{", "[PSCustomObject]", "[ordered]", "a = 1", "=", " -ErrorAction Stop", " -EA SilentlyContinue", "Write-Error 'e'", "$ErrorActionPreference = 'Stop'", "$WarningPreference = 'Ignore'",
+        "switch", "-Wildcard", "-Regex", "default", "(1,2).Count", "Write-Output", "echo", "\"a $(", "\"$($i)\"", "`", "[0]", "[-1]", "$Matches", "['k']", "@{", "[PSCustomObject]", "[ordered]", "a = 1", "=", " -ErrorAction Stop", " -EA SilentlyContinue", "Write-Error 'e'", "$ErrorActionPreference = 'Stop'", "$WarningPreference = 'Ignore'", ".Trim()", ".Substring(1)", ".Replace('a', 'b')", ".Frob()",
     ];
 
     [Test]
