@@ -46,29 +46,7 @@ internal static partial class ScriptExpressions
     /// Whether the text is a pipeline of more than one element (a top-level <c>|</c>): its later elements are commands,
     /// whose dashes and commas are their parameters and arguments, so the whole is a statement for the rules.
     /// </summary>
-    public static bool HasPipeline(string text)
-    {
-        var depth = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            switch (text[i])
-            {
-                case '\'' or '"' or '`':
-                    i = Statements.SkipQuotedOrEscaped(text, i);
-                    break;
-                case '(' or '[' or '{':
-                    depth++;
-                    break;
-                case ')' or ']' or '}':
-                    if (depth > 0) depth--;
-                    break;
-                case '|' when depth == 0:
-                    return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool HasPipeline(string text) => Statements.TopLevelPositions(text, c => c == '|').Any();
 
     private static bool IsNumberStart(ReadOnlySpan<char> t) => t.Length > 0 && char.IsDigit(t[0]);
 
@@ -130,31 +108,8 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static List<string>? ArrayElements(string text)
     {
-        List<string>? elements = null;
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            switch (text[i])
-            {
-                case '\'' or '"' or '`':
-                    i = Statements.SkipQuotedOrEscaped(text, i);
-                    break;
-                case '(' or '[' or '{':
-                    depth++;
-                    break;
-                case ')' or ']' or '}':
-                    if (depth > 0) depth--;
-                    break;
-                case ',' when depth == 0:
-                    (elements ??= []).Add(text[start..i].Trim());
-                    start = i + 1;
-                    break;
-            }
-        }
-
-        elements?.Add(text[start..].Trim());
-        return elements;
+        var elements = Statements.SplitTopLevel(text, c => c == ',');
+        return elements.Count < 2 ? null : [.. elements.Select(e => e.Trim())];
     }
 
     /// <summary>One step after a value: <c>.Name</c> (a member) or <c>[expression]</c> (an index).</summary>
@@ -470,7 +425,7 @@ internal static partial class ScriptExpressions
             try
             {
                 var product = checked(value * multiplier);
-                return product is >= int.MinValue and <= int.MaxValue ? PsPrimitive.Int32((int)product) : PsPrimitive.Int64(product);
+                return ValueTemplate.Integer(product);
             }
             catch (OverflowException)
             {

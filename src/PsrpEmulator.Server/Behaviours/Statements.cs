@@ -113,7 +113,7 @@ internal static partial class Statements
             }
 
             i = SkipBlank(text, i);
-            var end = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            var end = BlockEnd(text, i);
             if (end < 0)
             {
                 throw new ScriptParseException(keyword == "else"
@@ -202,7 +202,7 @@ internal static partial class Statements
         static (string Body, int End) Block(string text, int i, string keyword)
         {
             i = SkipBlank(text, i);
-            var end = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            var end = BlockEnd(text, i);
             if (end < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing statement body in {keyword} loop.", "MissingLoopStatement"));
             return (text[(i + 1)..end].Trim(), end + 1);
         }
@@ -217,30 +217,7 @@ internal static partial class Statements
     // A for loop's header: three parts at its top-level semicolons (each may be empty).
     private static string[] SplitForHeader(string header)
     {
-        var parts = new List<string>(3);
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i < header.Length; i++)
-        {
-            switch (header[i])
-            {
-                case '\'' or '"' or '`':
-                    i = SkipQuotedOrEscaped(header, i);
-                    break;
-                case '(' or '[' or '{':
-                    depth++;
-                    break;
-                case ')' or ']' or '}':
-                    if (depth > 0) depth--;
-                    break;
-                case ';' or '\n' when depth == 0:
-                    parts.Add(header[start..i].Trim());
-                    start = i + 1;
-                    break;
-            }
-        }
-
-        parts.Add(header[start..].Trim());
+        var parts = SplitTopLevel(header, c => c is ';' or '\n').Select(p => p.Trim()).ToList();
         while (parts.Count < 3) parts.Add(string.Empty);
         if (parts.Count > 3) throw new ScriptParseException(ScriptedError.ParseError("Unexpected token ';' in the for loop's header.", "UnexpectedToken"));
         return [.. parts];
@@ -267,7 +244,7 @@ internal static partial class Statements
             i = SkipBlank(text, close + 1);
         }
 
-        var end = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+        var end = BlockEnd(text, i);
         if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing function body in function declaration.", "MissingFunctionBody"));
         if (SkipBlank(text, end + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
         return new FunctionDefinition(m.Groups["name"].Value, parameters + text[(i + 1)..end].Trim());
@@ -283,32 +260,7 @@ internal static partial class Statements
     /// </summary>
     public static List<string> SplitArguments(string text)
     {
-        var arguments = new List<string>();
-        var depth = 0;
-        var start = -1;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (start < 0 && !char.IsWhiteSpace(c)) start = i;
-            switch (c)
-            {
-                case '\'' or '"' or '`':
-                    i = SkipQuotedOrEscaped(text, i);
-                    break;
-                case '(' or '[' or '{':
-                    depth++;
-                    break;
-                case ')' or ']' or '}':
-                    if (depth > 0) depth--;
-                    break;
-                case var w when char.IsWhiteSpace(w) && depth == 0 && start >= 0:
-                    arguments.Add(text[start..i]);
-                    start = -1;
-                    break;
-            }
-        }
-
-        if (start >= 0 && start < text.Length) arguments.Add(text[start..]);
+        var arguments = SplitTopLevel(text, char.IsWhiteSpace).Where(a => a.Length > 0).ToList();
 
         // "a, b" and "a ,b" are one argument, an array, as command mode reads a comma.
         for (var i = arguments.Count - 2; i >= 0; i--)
@@ -358,7 +310,7 @@ internal static partial class Statements
         if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'switch' statement.", "MissingEndParenthesisInSwitchStatement"));
         var value = text[(i + 1)..close].Trim();
         i = SkipBlank(text, close + 1);
-        var bodyEnd = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+        var bodyEnd = BlockEnd(text, i);
         if (bodyEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '{' in switch statement.", "MissingCurlyBraceInSwitchStatement"));
         if (SkipBlank(text, bodyEnd + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, bodyEnd + 1))}' in expression or statement.", "UnexpectedToken"));
 
@@ -444,7 +396,7 @@ internal static partial class Statements
                 if (i < text.Length && text[i] == ',') i = SkipBlank(text, i + 1);
             }
 
-            var blockEnd = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            var blockEnd = BlockEnd(text, i);
             if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in catch block.", "MissingCatchHandlerBlock"));
             catches.Add(new CatchClause(types, text[(i + 1)..blockEnd].Trim()));
             i = SkipBlank(text, blockEnd + 1);
@@ -453,7 +405,7 @@ internal static partial class Statements
         if (i < text.Length && StartsWithKeyword(text.AsSpan(i), "finally"))
         {
             i = SkipBlank(text, i + 7);
-            var blockEnd = i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+            var blockEnd = BlockEnd(text, i);
             if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in finally block.", "MissingFinallyStatementBlock"));
             @finally = text[(i + 1)..blockEnd].Trim();
             i = SkipBlank(text, blockEnd + 1);
@@ -486,7 +438,7 @@ internal static partial class Statements
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach"));
         var open = SkipBlank(text, close + 1);
-        var end = open < text.Length && text[open] == '{' ? MatchingClose(text, open, '}') : -1;
+        var end = BlockEnd(text, open);
         if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement body in foreach loop.", "MissingForeachStatement"));
         if (SkipBlank(text, end + 1) < text.Length)
         {
@@ -557,30 +509,16 @@ internal static partial class Statements
 
         return (bare.Trim(), errorAction, warningAction);
 
+        // The parameter's blank is a top-level one of this command: no pipe bar before it.
         static bool IsTopLevel(string text, int at)
         {
-            var depth = 0;
-            for (var i = 0; i < at; i++)
+            foreach (var position in TopLevelPositions(text, c => c == '|' || char.IsWhiteSpace(c)))
             {
-                switch (text[i])
-                {
-                    case '\'' or '"' or '`':
-                        i = SkipQuotedOrEscaped(text, i);
-                        if (i >= at) return false;
-                        break;
-                    case '(' or '[' or '{':
-                        depth++;
-                        break;
-                    case ')' or ']' or '}':
-                        if (depth > 0) depth--;
-                        break;
-                    case '|':
-                        if (depth == 0) return false; // a later command of the pipeline: not this one's
-                        break;
-                }
+                if (position == at) return true;
+                if (position > at || text[position] == '|') return false;
             }
 
-            return depth == 0;
+            return false;
         }
     }
 
@@ -610,6 +548,9 @@ internal static partial class Statements
         var text = statement.Trim();
         return text.Equals("break", StringComparison.OrdinalIgnoreCase) ? "break" : text.Equals("continue", StringComparison.OrdinalIgnoreCase) ? "continue" : null;
     }
+
+    // Where the statement block opening at i closes; -1 when there is no block there or it does not close.
+    private static int BlockEnd(string text, int i) => i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
 
     private static int SkipBlank(string text, int i)
     {
@@ -685,6 +626,49 @@ internal static partial class Statements
 
     // A quoted string or an escape starting at i: where it ends (its closing quote, the escaped character; past the end
     // of the text when unterminated). Inside single quotes '' is one quote; inside double quotes ` escapes.
+    /// <summary>
+    /// Where <paramref name="isSeparator"/> holds at the top level of <paramref name="text"/>: outside quotes, escapes
+    /// and brackets of every kind. What the splitters of the language (array commas, a for header's semicolons, a
+    /// command's arguments, a pipeline's bars) share.
+    /// </summary>
+    internal static IEnumerable<int> TopLevelPositions(string text, Func<char, bool> isSeparator)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(text, i);
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (depth > 0) depth--;
+                    break;
+                case var c when depth == 0 && isSeparator(c):
+                    yield return i;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The text cut at its top-level separators (<see cref="TopLevelPositions"/>), every piece kept, untrimmed.</summary>
+    internal static List<string> SplitTopLevel(string text, Func<char, bool> isSeparator)
+    {
+        var pieces = new List<string>();
+        var start = 0;
+        foreach (var at in TopLevelPositions(text, isSeparator))
+        {
+            pieces.Add(text[start..at]);
+            start = at + 1;
+        }
+
+        pieces.Add(text[start..]);
+        return pieces;
+    }
+
     internal static int SkipQuotedOrEscaped(string text, int i)
     {
         switch (text[i])

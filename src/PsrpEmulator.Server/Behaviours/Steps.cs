@@ -114,29 +114,17 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return;
             }
 
-            // Keywords (if, foreach, while, do, for, try): their blocks run as this pipeline's statements. A statement
-            // PowerShell's parser refuses fails the script with its ParseException.
+            // Keywords (if, foreach, while, do, for, try, switch, function): their blocks run as this pipeline's
+            // statements. A statement PowerShell's parser refuses fails the script with its ParseException.
             object? keyword;
             try
             {
                 keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ??
-                    (object?)Statements.ParseTry(text) ?? Statements.ParseSwitch(text);
+                    (object?)Statements.ParseTry(text) ?? (object?)Statements.ParseSwitch(text) ?? Statements.ParseFunction(text);
             }
             catch (ScriptParseException e)
             {
                 throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
-            }
-
-            if (keyword is null)
-            {
-                try
-                {
-                    keyword = Statements.ParseFunction(text);
-                }
-                catch (ScriptParseException e)
-                {
-                    throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
-                }
             }
 
             switch (keyword)

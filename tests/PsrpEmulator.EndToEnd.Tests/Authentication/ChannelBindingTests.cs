@@ -126,7 +126,7 @@ public class ChannelBindingTests
             Credentials = new NetworkCredential("psrp", "psrp"),
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(emulator, certificate) },
         });
-        using var request = new HttpRequestMessage(HttpMethod.Post, emulator.WsManUri) { Content = new ByteArrayContent(Enumerate(emulator)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, emulator.WsManUri) { Content = new ByteArrayContent(NegotiateTests.EnumerateShells(emulator.WsManUri)) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/soap+xml;charset=UTF-8");
 
         using var response = await http.SendAsync(request);
@@ -143,21 +143,5 @@ public class ChannelBindingTests
         using var response = await http.SendAsync(request);
         var answer = response.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme == "NTLM" && !string.IsNullOrEmpty(h.Parameter))?.Parameter;
         return (response.StatusCode, answer is null ? null : Convert.FromBase64String(answer));
-    }
-
-    private static byte[] Enumerate(EmulatorInstance emulator)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        WsManEnvelopeWriter.Write(buffer, new WsManEnvelope(new WsManHeader
-        {
-            Action = WsManActions.Enumerate,
-            To = emulator.WsManUri.ToString(),
-            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
-            ReplyTo = WsManAddresses.Anonymous,
-            ResourceUri = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell",
-            MaxEnvelopeSize = 512000,
-            OperationTimeout = TimeSpan.FromSeconds(20),
-        }, new EnumerateBody(true, 20, null)));
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -175,7 +175,7 @@ public class NegotiateTests : EmulatorTestBase
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         initiator.Complete(final);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.WsManUri) { Content = new ByteArrayContent(IdentifyLikeEnumerate()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.WsManUri) { Content = new ByteArrayContent(EnumerateShells(Emulator.WsManUri)) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
         using var response = await http.SendAsync(request);
 
@@ -189,7 +189,7 @@ public class NegotiateTests : EmulatorTestBase
         var initiator = new NegotiateInitiator(new NtlmInitiator("psrp", "psrp", "", "CLIENT"), spnego: false, TimeProvider.System);
         var challenge = await LegAsync(http, initiator.Initial(), "NTLM");
         Assert.That((await LegAsync2(http, initiator.Step(challenge!), "NTLM")).Status, Is.EqualTo(HttpStatusCode.OK));
-        var body = EncryptedMessage.Encrypt(initiator.Context!, IdentifyLikeEnumerate());
+        var body = EncryptedMessage.Encrypt(initiator.Context!, EnumerateShells(Emulator.WsManUri));
         body[^40] ^= 0x20;
 
         using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.WsManUri) { Content = new ByteArrayContent(body) };
@@ -252,7 +252,7 @@ public class NegotiateTests : EmulatorTestBase
         Assert.That(status, Is.EqualTo(NegotiateAuthenticationStatusCode.Completed));
         Assert.That(client.IsEncrypted, Is.True);
 
-        var soap = IdentifyLikeEnumerate();
+        var soap = EnumerateShells(Emulator.WsManUri);
         var wrapped = new System.Buffers.ArrayBufferWriter<byte>();
         Assert.That(client.Wrap(soap, wrapped, requestEncryption: true, out _), Is.EqualTo(NegotiateAuthenticationStatusCode.Completed));
         using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.WsManUri) { Content = new ByteArrayContent(WinRmBody(wrapped.WrittenSpan, soap.Length)) };
@@ -286,13 +286,14 @@ public class NegotiateTests : EmulatorTestBase
     }
 
     /// <summary>An Enumerate of the PowerShell shells: a request any authenticated user may send.</summary>
-    private byte[] IdentifyLikeEnumerate()
+    /// <summary>A shell Enumerate envelope to <paramref name="to"/> (the request these tests send once authenticated).</summary>
+    internal static byte[] EnumerateShells(Uri to)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         WsManEnvelopeWriter.Write(buffer, new WsManEnvelope(new WsManHeader
         {
             Action = WsManActions.Enumerate,
-            To = Emulator.WsManUri.ToString(),
+            To = to.ToString(),
             MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
             ReplyTo = WsManAddresses.Anonymous,
             ResourceUri = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell",
