@@ -242,7 +242,7 @@ public sealed class PowerShellPipeline
 
                 // One stream element at a time, as PowerShell's ProcessRawData: what came before a bad fragment is kept.
                 // Each message becomes its event as it completes (lent by the defragmenter, not copied); an invalid one
-                // ends the response there and fails the read after the events before it, as when read one by one.
+                // ends the response there and fails the pipeline after the events before it, as when read one by one.
                 // Messages are lent as header and payload: no PsrpMessage per output object.
                 PsrpClientException? invalid = null;
                 string? broken = null; // why the command's transport failed: a bad fragment, a quota
@@ -306,13 +306,15 @@ public sealed class PowerShellPipeline
                     events.Clear();
                 }
 
-                if (invalid is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(invalid);
+                // A message that does not deserialize is the same kind of failure in PowerShell: ProcessRawData catches
+                // whatever reading the data throws and raises it as the command's transport error.
+                broken ??= invalid?.Message;
                 if (broken is not null && !done)
                 {
                     // PowerShell raises the defragmenter's error as a transport error of the command
                     // (BaseTransportManager.ProcessRawData), which fails it (ClientPowerShellDataStructureHandler.
-                    // HandleTransportError); the command's transport is closed (Signal Terminate below). The state
-                    // becomes Failed as the event is handed out.
+                    // HandleTransportError); the command's transport is closed (Signal Terminate below), so the server
+                    // forgets the command. The state becomes Failed as the event is handed out.
                     events.Add(new StateEvent(PSInvocationState.Failed, TransportFailure(broken)));
                     yield return events;
                     events.Clear();

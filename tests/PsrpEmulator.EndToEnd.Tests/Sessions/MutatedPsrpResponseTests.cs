@@ -243,6 +243,35 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Output_that_is_not_clixml_fails_the_pipeline_as_a_transport_error_and_the_server_forgets_the_command()
+    {
+        using var transport = TransportThrough(new MessageRewritingHandler(PsrpMessageType.PipelineOutput,
+            m => new PsrpMessage(m.Destination, m.MessageType, m.RunspacePoolId, m.PipelineId, "<Obj RefId=\"0\"><MS>"u8.ToArray()).ToArray()));
+        var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        // The remote script would run for ten minutes: only the client's Signal ends it.
+        var pipeline = await pool.StartAsync("'first'; Write-Warning 'after'; Start-Sleep -Seconds 600");
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+
+        // As PowerShell's ProcessRawData: the deserializer's error is the command's transport error, which fails it
+        // (JobFailure, PSRemotingTransportException); nothing after the bad message is handed out.
+        var failed = events.OfType<StateEvent>().Single();
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That(failed.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(failed.Reason!.FullyQualifiedErrorId, Is.EqualTo("JobFailure"));
+        Assert.That(failed.Reason.ExceptionType, Is.EqualTo("System.Management.Automation.Remoting.PSRemotingTransportException"));
+        Assert.That(failed.Reason.Message, Does.StartWith("The server sent an invalid PipelineOutput message: "));
+        Assert.That(pipeline.State, Is.EqualTo(PSInvocationState.Failed));
+
+        Assert.That(Emulator.Journal.Snapshot().Where(j => j.Action == "Signal").Select(j => j.CommandId), Does.Contain(pipeline.CommandId));
+        Assert.That(await RunspacePoolClient.GetCommandsAsync(transport, pool.ShellId), Is.Empty, "the command is gone from the server");
+        var next = await pool.InvokeAsync("Write-Warning 'the pool is still open'");
+        Assert.That(next.OfType<StateEvent>().Single().State, Is.EqualTo(PSInvocationState.Completed));
+        await pool.CloseAsync();
+    }
+
+    [Test]
     public async Task An_open_cancelled_while_it_waits_for_the_pool_state_deletes_its_shell()
     {
         // The Opened state arrives as a message type the client does not act on: it waits, as PowerShell would.
