@@ -41,7 +41,23 @@ public sealed partial class BehaviourCatalog
             locals = ScriptParameters.Bind(text, script.Arguments, out text);
         }
 
-        if (Find(text) is { } found) return new ScriptedBehaviour(found.Rule, found.Captures, this, locals);
+        var found = Find(text);
+        // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule
+        // answers the whole text, or the default assignment rule runs its value): a script a rule answers whole is the
+        // scenario's, and the rules' hot path stays as it was.
+        if (pipeline.Commands is [{ IsScript: true }, ..] && (found is null || Statements.AssignedValue(text) is not null))
+        {
+            try
+            {
+                RunContext.CheckSyntax(text, this);
+            }
+            catch (ScriptParseException e)
+            {
+                return new ParseFailedScript(e.Error);
+            }
+        }
+
+        if (found is { } match) return new ScriptedBehaviour(match.Rule, match.Captures, this, locals);
 
         // A script that only invokes a script block (& { ... }) runs the block's statements; rules match them.
         if (pipeline.Commands is [{ IsScript: true }, ..] && pipeline.ExtraStatements.Count == 0)

@@ -164,6 +164,15 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
     }
 }
 
+/// <summary>A script PowerShell's parser refuses: it fails with the ParseException before any of it runs.</summary>
+internal sealed class ParseFailedScript(ScriptedError error) : BehaviourScript
+{
+    public override string Description => $"unparsable script ({error.FullyQualifiedErrorId})";
+
+    protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) =>
+        Task.FromResult(new PipelineOutcome(PSInvocationState.Failed, errorRecords(error)));
+}
+
 /// <summary>An empty script: nothing to run, Completed.</summary>
 internal sealed class EmptyScript : BehaviourScript
 {

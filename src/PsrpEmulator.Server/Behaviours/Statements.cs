@@ -378,7 +378,7 @@ internal static partial class Statements
         var open = SkipBlank(text, 3);
         if (open >= text.Length || text[open] != '{') return null;
         var end = MatchingClose(text, open, '}');
-        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"));
+        if (end < 0) throw MissingEndCurlyBrace();
         var body = text[(open + 1)..end].Trim();
         var catches = new List<CatchClause>();
         string? @finally = null;
@@ -485,6 +485,21 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
 
     /// <summary>
+    /// The value of a plain assignment <c>$x = value</c> (also <c>$script:x = ...</c>), as the default rules' assignment
+    /// takes it; null for anything else.
+    /// </summary>
+    public static string? AssignedValue(string statement)
+    {
+        var m = AssignmentSyntax().Match(statement.Trim());
+        return m.Success ? m.Groups["value"].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^\$(?:(?:global|script|local):)?\w+\s*=(?!=)\s*(?<value>\S.*)$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
+
+    /// <summary>
     /// A command's <c>-ErrorAction value</c> / <c>-EA value</c> and <c>-WarningAction value</c> / <c>-WA value</c>
     /// (also <c>-ErrorAction:value</c>): the command's text without them, and the values; null when it has neither,
     /// or is not a command.
@@ -550,7 +565,17 @@ internal static partial class Statements
     }
 
     // Where the statement block opening at i closes; -1 when there is no block there or it does not close.
-    private static int BlockEnd(string text, int i) => i < text.Length && text[i] == '{' ? MatchingClose(text, i, '}') : -1;
+    // The closing brace of the block opening at i; -1 when no block opens there. A block that opens and never closes is
+    // the error PowerShell's tokenizer gives, whatever statement it belongs to.
+    private static int BlockEnd(string text, int i)
+    {
+        if (i >= text.Length || text[i] != '{') return -1;
+        var end = MatchingClose(text, i, '}');
+        return end >= 0 ? end : throw MissingEndCurlyBrace();
+    }
+
+    private static ScriptParseException MissingEndCurlyBrace() =>
+        new(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"));
 
     private static int SkipBlank(string text, int i)
     {

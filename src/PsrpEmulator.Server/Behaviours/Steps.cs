@@ -32,6 +32,206 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     public async ValueTask RunStatementAsync(string text, IPipelineHost? to = null) => await RunStatementAsync(text, to, blockNesting: 0);
 
     /// <summary>
+    /// PowerShell parses a whole script before it runs any of it: a statement its parser refuses fails the script with
+    /// nothing run, even in a branch that would never run. The same parse, ahead of the run (throwing the
+    /// <see cref="ScriptParseException"/> the run would raise on reaching the statement): the statements, the value of
+    /// each assignment, the blocks and conditions of keywords (function bodies too) and expressions. A statement
+    /// another rule answers is the scenario's, and is not looked into; nor are the script blocks given to commands
+    /// (they are parsed when they run), nor what lies past the run's own limits, which answer when reached.
+    /// </summary>
+    public static void CheckSyntax(string text, BehaviourCatalog catalog) => CheckStatement(text, catalog, 0);
+
+    private static void CheckStatement(string text, BehaviourCatalog catalog, int nesting)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || !CanCheck(nesting)) return;
+        if (Statements.Split(text) is { Count: > 1 } statements)
+        {
+            foreach (var statement in statements) CheckStatement(statement, catalog, nesting + 1);
+            return;
+        }
+
+        // An assignment's value is a statement of its own (the default rules' set: runs it as one).
+        if (Statements.AssignedValue(text) is { } assigned)
+        {
+            CheckStatement(assigned, catalog, nesting + 1);
+            return;
+        }
+
+        if (catalog.Find(text) is not null) return;
+        if (Statements.ScriptBlockBody(text) is { } block)
+        {
+            CheckStatement(block, catalog, nesting + 1);
+            return;
+        }
+
+        var keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ??
+            (object?)Statements.ParseTry(text) ?? (object?)Statements.ParseSwitch(text) ?? Statements.ParseFunction(text);
+        switch (keyword)
+        {
+            case Statements.FunctionDefinition definition:
+                ScriptParameters.Bind(definition.Body, [], out var body);
+                CheckStatement(body, catalog, nesting + 1);
+                return;
+            case List<Statements.IfClause> clauses:
+                foreach (var clause in clauses)
+                {
+                    if (clause.Condition is not null) CheckExpression(clause.Condition, catalog, nesting + 1);
+                    CheckStatement(clause.Body, catalog, nesting + 1);
+                }
+
+                return;
+            case Statements.ForeachStatement foreachLoop:
+                if (ScriptExpressions.IntegerRange(foreachLoop.Collection) is null) CheckExpression(foreachLoop.Collection, catalog, nesting + 1);
+                CheckStatement(foreachLoop.Body, catalog, nesting + 1);
+                return;
+            case Statements.LoopStatement loop:
+                if (loop.Initializer is not null) CheckStatement(loop.Initializer, catalog, nesting + 1);
+                if (loop.Condition is { Length: > 0 } condition) CheckExpression(condition, catalog, nesting + 1);
+                if (loop.Iterator is not null) CheckStatement(loop.Iterator, catalog, nesting + 1);
+                CheckStatement(loop.Body, catalog, nesting + 1);
+                return;
+            case Statements.TryStatement tryStatement:
+                CheckStatement(tryStatement.Body, catalog, nesting + 1);
+                foreach (var handler in tryStatement.Catches) CheckStatement(handler.Body, catalog, nesting + 1);
+                if (tryStatement.Finally is not null) CheckStatement(tryStatement.Finally, catalog, nesting + 1);
+                return;
+            case Statements.SwitchStatement switchStatement:
+                CheckExpression(switchStatement.Value, catalog, nesting + 1);
+                foreach (var clause in switchStatement.Clauses)
+                {
+                    if (clause.IsCondition) CheckExpression(clause.Test, catalog, nesting + 1);
+                    CheckStatement(clause.Body, catalog, nesting + 1);
+                }
+
+                return;
+        }
+
+        if (Statements.IsReturn(text, out var returned))
+        {
+            CheckStatement(returned, catalog, nesting + 1);
+            return;
+        }
+
+        if (Statements.CompoundAssignment(text) is { Value: { } value })
+        {
+            CheckExpression(value, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.IsExpression(text)) CheckExpression(text, catalog, nesting + 1);
+    }
+
+    // The parse side of EvaluateAsync: the same steps, nothing evaluated.
+    private static void CheckExpression(string text, BehaviourCatalog catalog, int nesting)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || !CanCheck(nesting)) return;
+        if (ScriptExpressions.Parenthesized(text) is { } inner)
+        {
+            CheckExpression(inner, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.IsCommandMode(text) || ScriptExpressions.HasPipeline(text))
+        {
+            CheckStatement(text, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.NumberLiteral(text) is not null) return;
+        if (ScriptExpressions.Tokenize(text) is { } tokens)
+        {
+            ExpressionNode node;
+            try
+            {
+                node = ParseExpression(tokens);
+            }
+            catch (ScenarioRuntimeException)
+            {
+                return; // more operators than the emulator takes: the run says so when it gets there
+            }
+
+            CheckNode(node, nesting + 1);
+            return;
+        }
+
+        if (text.StartsWith('!'))
+        {
+            CheckExpression(text[1..], catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.HashtableLiteral(text) is var (entries, _))
+        {
+            foreach (var (_, entryValue) in entries) CheckExpression(entryValue, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
+        {
+            CheckExpression(head, catalog, nesting + 1);
+            foreach (var step in accessors)
+            {
+                if (step.IsIndex) CheckExpression(step.Text, catalog, nesting + 1);
+                else if (step.Arguments is { } arguments && arguments.Trim().Length > 0)
+                {
+                    foreach (var argument in ScriptExpressions.ArrayElements(arguments) ?? [arguments]) CheckExpression(argument, catalog, nesting + 1);
+                }
+            }
+
+            return;
+        }
+
+        if (text.Length > 1 && text[0] == '-' && !char.IsDigit(text[1]) && !char.IsLetter(text[1]))
+        {
+            CheckExpression(text[1..], catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.Subexpression(text) is ({ } subexpression, _))
+        {
+            CheckStatement(subexpression, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.ArrayElements(text) is { } elements)
+        {
+            foreach (var element in elements)
+            {
+                if (element.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
+                CheckExpression(element, catalog, nesting + 1);
+            }
+
+            return;
+        }
+
+        CheckStatement(text, catalog, nesting + 1);
+
+        void CheckNode(ExpressionNode node, int depth)
+        {
+            if (!CanCheck(depth)) return;
+            switch (node)
+            {
+                case OperandNode operand:
+                    CheckExpression(operand.Text, catalog, depth + 1);
+                    break;
+                case UnaryNode unary:
+                    CheckNode(unary.Operand, depth + 1);
+                    break;
+                case BinaryNode binary:
+                    CheckNode(binary.Left, depth + 1);
+                    CheckNode(binary.Right, depth + 1);
+                    break;
+            }
+        }
+    }
+
+    // Deeper than the run goes (or than the stack allows), the run's own limit answers when it gets there.
+    private static bool CanCheck(int nesting) =>
+        nesting < MaxLanguageNesting && System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack();
+
+    /// <summary>
     /// The code of <c>exit VALUE</c>: none is 0, an integer is itself, <c>$name</c> is the variable's value as an
     /// integer ($LASTEXITCODE, never set by a native program here, is $null: 0); anything else, or out of range, 0.
     /// </summary>

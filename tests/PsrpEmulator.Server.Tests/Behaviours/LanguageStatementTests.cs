@@ -497,6 +497,44 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Does.Not.Contain("never"));
     }
 
+    [TestCase("if ($true) { 'x'", "MissingEndCurlyBrace")]
+    [TestCase("if ($false) { $y = 1 -and }", "ExpectedValueExpression")]
+    [TestCase("while ($false) { foreach ($i 1..3) { } }", "MissingInInForeach")]
+    [TestCase("function F { if () { } }", "IfStatementMissingCondition")]
+    [TestCase("try { 'a' }", "MissingCatchOrFinally")]
+    [TestCase("$z = @{ a }", "MissingEqualsInHashLiteral")]
+    [TestCase("$n += (1 -eq)", "ExpectedValueExpression")]
+    [TestCase("switch (1) { { $_ -gt } { 'big' } }", "ExpectedValueExpression")]
+    [TestCase("'tail', , 'more'", "MissingExpressionAfterToken")]
+    public async Task A_script_PowerShell_cannot_parse_fails_before_any_of_its_statements_runs(string laterStatement, string id)
+    {
+        var runspace = new RunspaceState();
+        var (host, outcome) = await RunAsync("$x = 'set'; 'before'; Write-Warning 'careful'; " + laterStatement + "; 'after'", runspace);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((reason.FullyQualifiedErrorId, reason.Category, reason.ExceptionType), Is.EqualTo((id, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
+        Assert.That(host.Records, Is.Empty, "nothing ran");
+        Assert.That(runspace.TryGetVariable("x", out _), Is.False, "the first assignment did not run either");
+    }
+
+    [Test]
+    public async Task A_statement_a_rule_answers_whole_is_not_parsed_ahead()
+    {
+        // The rule is the scenario's word on that text, as when it runs; the script around it is still parsed.
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: 1 -and
+                steps:
+                  - output: answered
+            """), Default);
+
+        var (host, outcome) = await RunAsync("'before'; 1 -and; 'after'", catalog: catalog);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "before", "answered", "after" }));
+    }
+
     [TestCase("break; 'never'")]
     [TestCase("continue; 'never'")]
     public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)
