@@ -238,7 +238,7 @@ internal static partial class ScriptExpressions
         catch (ArgumentException e)
         {
             // .NET's exception, as PowerShell reports it: MethodInvocationException.
-            throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, e.Message, e.GetType().Name));
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, e.Message, e.GetType()));
         }
 
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));

@@ -14,6 +14,12 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
 
     public const string RuntimeExceptionType = "System.Management.Automation.RuntimeException";
 
+    /// <summary>
+    /// The .NET exception PowerShell's own exception wraps (its InnerException), which a <c>catch [Type]</c> is matched
+    /// against first: <c>catch [DivideByZeroException]</c> takes <c>1/0</c>. Not serialized.
+    /// </summary>
+    public string? InnerExceptionType { get; init; }
+
     /// <summary>The production factory: PowerShell's serialized ErrorRecord.</summary>
     public static PsObject ToErrorRecord(ScriptedError error) => ErrorRecords.Create(
         error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName,
@@ -36,7 +42,11 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
 
     /// <summary><c>-match</c> (or <c>-like</c>) with a pattern .NET cannot use: the statement's terminating error.</summary>
     public static ScriptedError InvalidRegularExpression(string pattern) => new(
-        $"The regular expression pattern {pattern} is not valid.", "InvalidRegularExpression", ErrorCategory.InvalidOperation, RuntimeExceptionType, pattern);
+        $"The regular expression pattern {pattern} is not valid.", "InvalidRegularExpression", ErrorCategory.InvalidOperation, RuntimeExceptionType, pattern)
+    {
+        // .NET Framework's Regex throws ArgumentException (.NET 7 and later: RegexParseException, derived from it).
+        InnerExceptionType = "System.ArgumentException",
+    };
 
     /// <summary>A client's pattern that ran past the emulator's match timeout (PowerShell would go on matching).</summary>
     public static ScriptedError RegularExpressionTimedOut(string pattern) => new(
@@ -45,11 +55,17 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     /// <summary>Arithmetic with a value that is no number (<c>1 + 'abc'</c>), as PowerShell words it.</summary>
     public static ScriptedError CannotConvertToNumber(string value) => new(
         $"Cannot convert value \"{value}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
-        "InvalidCastFromStringToInteger", ErrorCategory.InvalidArgument, RuntimeExceptionType, value);
+        "InvalidCastFromStringToInteger", ErrorCategory.InvalidArgument, RuntimeExceptionType, value)
+    {
+        InnerExceptionType = "System.Management.Automation.PSInvalidCastException",
+    };
 
     /// <summary><c>-f</c> with a format its arguments do not fit (<c>'{1}' -f 'a'</c>).</summary>
     public static ScriptedError FormatError(string reason) => new(
-        $"Error formatting a string: {reason}", "FormatError", ErrorCategory.InvalidOperation, RuntimeExceptionType);
+        $"Error formatting a string: {reason}", "FormatError", ErrorCategory.InvalidOperation, RuntimeExceptionType)
+    {
+        InnerExceptionType = "System.FormatException",
+    };
 
     /// <summary>Function calls nested past PowerShell's limit.</summary>
     public static ScriptedError CallDepthOverflow(int limit) => new(
@@ -62,13 +78,19 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         ErrorCategory.InvalidOperation, RuntimeExceptionType);
 
     /// <summary>A .NET method that threw, as PowerShell reports it.</summary>
-    public static ScriptedError MethodInvocation(string method, int count, string reason, string exceptionName) => new(
-        $"Exception calling \"{method}\" with \"{count}\" argument(s): \"{reason}\"", exceptionName,
-        ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException");
+    public static ScriptedError MethodInvocation(string method, int count, string reason, Type exception) => new(
+        $"Exception calling \"{method}\" with \"{count}\" argument(s): \"{reason}\"", exception.Name,
+        ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException")
+    {
+        InnerExceptionType = exception.FullName,
+    };
 
     /// <summary>Division (or remainder) by zero.</summary>
     public static readonly ScriptedError DivideByZero = new(
-        "Attempted to divide by zero.", "RuntimeException", ErrorCategory.NotSpecified, RuntimeExceptionType);
+        "Attempted to divide by zero.", "RuntimeException", ErrorCategory.NotSpecified, RuntimeExceptionType)
+    {
+        InnerExceptionType = "System.DivideByZeroException",
+    };
 
     /// <summary>A scenario that could only be found wrong while running (e.g. a capture that is not a number).</summary>
     public static ScriptedError ScenarioFault(string message) => new(

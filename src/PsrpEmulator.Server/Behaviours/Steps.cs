@@ -709,14 +709,18 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 
             if (stopped is not null)
             {
-                var stopHandler = statement.Catches.FirstOrDefault(c => c.Types.Count == 0 || c.Types.Any(t => Catches(t, "System.Management.Automation.ActionPreferenceStopException")));
+                // ActionPreferenceStopException, then the exception of the error record it stopped on, as Windows
+                // PowerShell's FindMatchingHandler: catch [ItemNotFoundException] takes Get-Item's error under
+                // -ErrorAction Stop.
+                var stopHandler = FindHandler(statement.Catches, "System.Management.Automation.ActionPreferenceStopException",
+                    PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(stopped.Record).ExceptionType);
                 if (stopHandler is null) throw stopped;
                 await RunCatchAsync(stopHandler, stopped.Record, to, blockNesting);
                 return;
             }
 
             if (caught is null) return;
-            var handler = statement.Catches.FirstOrDefault(c => c.Types.Count == 0 || c.Types.Any(t => Catches(t, caught.ExceptionType)));
+            var handler = FindHandler(statement.Catches, caught.InnerExceptionType, caught.ExceptionType);
             if (handler is null)
             {
                 // No catch takes it: it goes on as it would have without this try (a throw fails the script, a
@@ -754,19 +758,85 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     }
 
     /// <summary>
-    /// Whether <c>catch [type]</c> takes an error of <paramref name="exceptionType"/>: the same type (full or short
-    /// name), System.Exception (every error), or RuntimeException for PowerShell's own exceptions (those derive from
-    /// it). The emulator knows no other type hierarchy.
+    /// The catch clause for an error, as Windows PowerShell's FindMatchingHandler searches: the first clause naming a
+    /// type the first exception is (the wrapped .NET exception before PowerShell's own), then the next exception's;
+    /// the catch-all clause when no typed one takes any.
+    /// </summary>
+    private static Statements.CatchClause? FindHandler(IReadOnlyList<Statements.CatchClause> catches, params string?[] exceptionTypes)
+    {
+        foreach (var exceptionType in exceptionTypes)
+        {
+            if (exceptionType is null) continue;
+            foreach (var clause in catches)
+            {
+                if (clause.Types.Any(type => Catches(type, exceptionType))) return clause;
+            }
+        }
+
+        return catches.FirstOrDefault(c => c.Types.Count == 0);
+    }
+
+    /// <summary>
+    /// Whether <c>catch [type]</c> takes an exception of <paramref name="exceptionType"/>: the type or one it derives
+    /// from, by full name, without <c>System.</c>, or by its short name. The emulator knows the derivation of the
+    /// exceptions it raises and of the common .NET ones; another PowerShell type derives from RuntimeException, and
+    /// any other type from System.Exception.
     /// </summary>
     private static bool Catches(string type, string exceptionType)
     {
         var name = type.Trim();
-        var shortName = exceptionType[(exceptionType.LastIndexOf('.') + 1)..];
-        return name.Equals(exceptionType, StringComparison.OrdinalIgnoreCase) || name.Equals(shortName, StringComparison.OrdinalIgnoreCase) ||
-               name is "System.Exception" or "Exception" ||
-               (name is "System.Management.Automation.RuntimeException" or "RuntimeException" or "Management.Automation.RuntimeException" &&
-                exceptionType.StartsWith("System.Management.Automation.", StringComparison.Ordinal));
+        if (name.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) name = name[7..];
+        for (var current = exceptionType; current is not null; current = BaseException(current))
+        {
+            var bare = current.StartsWith("System.", StringComparison.Ordinal) ? current[7..] : current;
+            if (name.Equals(bare, StringComparison.OrdinalIgnoreCase) || name.Equals(current[(current.LastIndexOf('.') + 1)..], StringComparison.OrdinalIgnoreCase)) return true;
+        }
+
+        return false;
     }
+
+    private static string? BaseException(string type) => type switch
+    {
+        "System.Exception" => null,
+        _ when ExceptionBases.TryGetValue(type, out var known) => known,
+        _ when type.StartsWith("System.Management.Automation.", StringComparison.Ordinal) => ScriptedError.RuntimeExceptionType,
+        _ => "System.Exception",
+    };
+
+    private static readonly Dictionary<string, string> ExceptionBases = new(StringComparer.Ordinal)
+    {
+        ["System.SystemException"] = "System.Exception",
+        ["System.ArithmeticException"] = "System.SystemException",
+        ["System.DivideByZeroException"] = "System.ArithmeticException",
+        ["System.OverflowException"] = "System.ArithmeticException",
+        ["System.ArgumentException"] = "System.SystemException",
+        ["System.ArgumentOutOfRangeException"] = "System.ArgumentException",
+        ["System.ArgumentNullException"] = "System.ArgumentException",
+        ["System.Text.RegularExpressions.RegexParseException"] = "System.ArgumentException",
+        ["System.FormatException"] = "System.SystemException",
+        ["System.InvalidCastException"] = "System.SystemException",
+        ["System.InvalidOperationException"] = "System.SystemException",
+        ["System.NotSupportedException"] = "System.SystemException",
+        ["System.IndexOutOfRangeException"] = "System.SystemException",
+        ["System.Collections.Generic.KeyNotFoundException"] = "System.SystemException",
+        ["System.IO.IOException"] = "System.SystemException",
+        ["System.IO.FileNotFoundException"] = "System.IO.IOException",
+        ["System.IO.DirectoryNotFoundException"] = "System.IO.IOException",
+        ["System.UnauthorizedAccessException"] = "System.SystemException",
+        ["System.TimeoutException"] = "System.SystemException",
+        ["System.Management.Automation.RuntimeException"] = "System.SystemException",
+        ["System.Management.Automation.PSInvalidCastException"] = "System.InvalidCastException",
+        ["System.Management.Automation.MethodInvocationException"] = "System.Management.Automation.MethodException",
+        ["System.Management.Automation.ItemNotFoundException"] = "System.Management.Automation.SessionStateException",
+        ["System.Management.Automation.DriveNotFoundException"] = "System.Management.Automation.SessionStateException",
+        ["System.Management.Automation.ScriptCallDepthException"] = "System.SystemException",
+        ["System.Management.Automation.PSArgumentException"] = "System.ArgumentException",
+        ["System.Management.Automation.PSArgumentNullException"] = "System.ArgumentNullException",
+        ["System.Management.Automation.PSArgumentOutOfRangeException"] = "System.ArgumentOutOfRangeException",
+        ["System.Management.Automation.PSInvalidOperationException"] = "System.InvalidOperationException",
+        ["System.Management.Automation.PSNotSupportedException"] = "System.NotSupportedException",
+        ["Microsoft.PowerShell.Commands.WriteErrorException"] = "System.SystemException",
+    };
 
     /// <summary>
     /// A while, do or for loop: the body while the condition holds (until it holds, for do-until), tested before

@@ -287,6 +287,17 @@ public class LanguageStatementTests
     [TestCase("try { Get-Frob } catch [CommandNotFoundException] { 'short name' }", "short name")]
     [TestCase("try { Get-Frob } catch [System.IO.IOException], [RuntimeException] { 'runtime' }", "runtime")]
     [TestCase("try { throw 'x' } catch [System.Exception] { 'every error' }", "every error")]
+    [TestCase("try { 1 / 0 } catch [DivideByZeroException] { 'inner' } catch { 'any' }", "inner")]
+    [TestCase("try { 1 / 0 } catch [System.ArithmeticException] { 'base of the inner' }", "base of the inner")]
+    [TestCase("try { 1 / 0 } catch [System.IO.IOException] { 'io' } catch [RuntimeException] { 'outer' }", "outer")]
+    [TestCase("try { 1 / 0 } catch [RuntimeException] { 'first clause' } catch [DivideByZeroException] { 'inner' }", "inner")]
+    [TestCase("try { 1 + 'abc' } catch [InvalidCastException] { 'cast' }", "cast")]
+    [TestCase("try { '{1}' -f 'a' } catch [FormatException] { 'format' }", "format")]
+    [TestCase("try { 'x' -match '(' } catch [ArgumentException] { 'pattern' }", "pattern")]
+    [TestCase("$s = 'abc'; try { $s.Substring(5) } catch [ArgumentException] { 'argument' }", "argument")]
+    [TestCase("$s = 'abc'; try { $s.Substring(5) } catch [System.Management.Automation.MethodInvocationException] { 'method' }", "method")]
+    [TestCase("try { throw 'x' } catch [SystemException] { 'system' }", "system")]
+    [TestCase("try { Get-Frob } catch [ArgumentException] { 'wrong' } catch { 'any' }", "any")]
     [TestCase("try { 'body' } finally { 'fin' }", "body|fin")]
     [TestCase("try { throw 'x' } catch { 'c' } finally { 'f' }; 'next'", "c|f|next")]
     [TestCase("foreach ($i in 1..3) { try { if ($i -eq 2) { throw 'two' }; $i } catch { \"c$i\" } }", "1|c2|3")]
@@ -533,6 +544,28 @@ public class LanguageStatementTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "before", "answered", "after" }));
+    }
+
+    [Test]
+    public async Task Under_ErrorAction_Stop_a_catch_naming_the_error_record_s_exception_takes_it()
+    {
+        // The idiom: try { Get-Item X -ErrorAction Stop } catch [ItemNotFoundException] { }. Windows PowerShell's
+        // FindMatchingHandler looks at ActionPreferenceStopException, then at the exception of the record it stopped on.
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: Get-Item C:\missing
+                steps:
+                  - error: { message: "Cannot find path 'C:\\missing' because it does not exist.", fqid: "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", category: ObjectNotFound, exception: System.Management.Automation.ItemNotFoundException }
+            """), Default);
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var script = "try { Get-Item C:\\missing -ErrorAction Stop; 'never' } catch [System.IO.IOException] { 'io' } catch [System.Management.Automation.ItemNotFoundException] { \"not found: $($_.FullyQualifiedErrorId)\" } catch { 'any' }; " +
+                     "try { Get-Item C:\\missing -ErrorAction Stop } catch [SessionStateException] { 'its base' }; " +
+                     "try { Get-Item C:\\missing -ErrorAction Stop } catch [ArgumentException] { 'wrong' } catch { 'catch-all' }";
+
+        var outcome = await ((BehaviourScript)catalog.Resolve(Behaviour.Script(script))).RunAsync(host, new FakeTimeProvider(), CancellationToken.None);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "not found: PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", "its base", "catch-all" }));
     }
 
     [TestCase("break; 'never'")]
