@@ -20,7 +20,7 @@ internal static partial class ScriptExpressions
     private static readonly HashSet<string> Comparisons = new(StringComparer.OrdinalIgnoreCase)
     {
         "eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch", "contains", "notcontains", "in", "notin",
-        "replace", "split", "join", "f",
+        "replace", "split", "join", "f", "is", "isnot", "as", "band", "bor", "bxor", "shl", "shr",
     };
 
     private static readonly HashSet<string> Logical = new(StringComparer.OrdinalIgnoreCase) { "and", "or", "xor" };
@@ -83,9 +83,10 @@ internal static partial class ScriptExpressions
                     var end = i + 1;
                     while (end < text.Length && char.IsLetter(text[end])) end++;
                     var name = text[(i + 1)..end];
-                    if (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not ('(' or '$' or '\'' or '"' or '!')) continue;
+                    if (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not ('(' or '$' or '\'' or '"' or '!' or '[')) continue;
                     var bare = name.Length > 2 && name[0] is 'c' or 'i' or 'C' or 'I' && Comparisons.Contains(name[1..]) ? name[1..] : name;
-                    if (!Comparisons.Contains(bare) && !Logical.Contains(name) && !name.Equals("not", StringComparison.OrdinalIgnoreCase)) continue;
+                    if (!Comparisons.Contains(bare) && !Logical.Contains(name) && !name.Equals("not", StringComparison.OrdinalIgnoreCase) &&
+                        !name.Equals("bnot", StringComparison.OrdinalIgnoreCase)) continue;
                     tokens ??= [];
                     tokens.Add(new Token(text[start..i].Trim(), false));
                     tokens.Add(new Token(name.ToLowerInvariant(), true));
@@ -133,6 +134,12 @@ internal static partial class ScriptExpressions
         {
             headEnd = Statements.MatchingClose(t, t[0] == '(' ? 0 : 1, ')');
             if (headEnd < 0) return null;
+        }
+        else if (t.Length > 1 && t[0] is '\'' or '"')
+        {
+            // A quoted string: 'abc'.Length, "x".ToUpper().
+            headEnd = Statements.SkipQuotedOrEscaped(t, 0);
+            if (headEnd >= t.Length) return null;
         }
         else if (t.Length > 1 && t[0] == '$' && (char.IsLetter(t[1]) || t[1] == '_'))
         {
@@ -372,7 +379,7 @@ internal static partial class ScriptExpressions
     public static bool IsExpression(string text) =>
         !IsCommandMode(text) && !HasPipeline(text) &&
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
-         Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null ||
+         Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null || TypeOperation(text) is not null ||
          (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)));
 
     private static bool HashtableLiteralOrNull(string text)

@@ -500,6 +500,21 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
 
     /// <summary>
+    /// <c>[Type]$x = value</c>: the type's name, the variable (without a scope prefix) and the value's text; null for
+    /// anything else.
+    /// </summary>
+    public static (string Type, string Variable, string Value)? TypedAssignment(string statement)
+    {
+        var m = TypedAssignmentSyntax().Match(statement.Trim());
+        return m.Success ? (m.Groups["type"].Value, m.Groups["var"].Value, m.Groups["value"].Value) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?:(?:global|script|local):)?(?<var>\w+)\s*=(?!=)\s*(?<value>\S.*)$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TypedAssignmentSyntax();
+
+    /// <summary>
     /// A command's <c>-ErrorAction value</c> / <c>-EA value</c> and <c>-WarningAction value</c> / <c>-WA value</c>
     /// (also <c>-ErrorAction:value</c>): the command's text without them, and the values; null when it has neither,
     /// or is not a command.

@@ -119,6 +119,12 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             return;
         }
 
+        if (Statements.TypedAssignment(text) is var (_, _, typedValue))
+        {
+            CheckStatement(typedValue, catalog, nesting + 1);
+            return;
+        }
+
         if (ScriptExpressions.IsExpression(text)) CheckExpression(text, catalog, nesting + 1);
     }
 
@@ -165,6 +171,13 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (ScriptExpressions.HashtableLiteral(text) is var (entries, _))
         {
             foreach (var (_, entryValue) in entries) CheckExpression(entryValue, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.TypeOperation(text) is var (_, after))
+        {
+            if (ScriptExpressions.StaticMemberSyntax(after) is not var (_, arguments)) CheckExpression(after, catalog, nesting + 1);
+            else if (arguments is not null) foreach (var argument in ScriptExpressions.ArrayElements(arguments) ?? [arguments]) CheckExpression(argument, catalog, nesting + 1);
             return;
         }
 
@@ -376,6 +389,21 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 {
                     var operand = assignment.Value is null ? PsPrimitive.Int32(1) : await EvaluateAsync(assignment.Value, to, blockNesting);
                     scope.Variables.Set(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(assignment.Variable), assignment.Operator, operand));
+                }
+                catch (ScriptExpressionException e)
+                {
+                    await WriteStatementErrorAsync(e.Error, output);
+                }
+
+                return;
+            }
+
+            // [int]$x = value: the value converted, then assigned (the type is not kept on the variable here).
+            if (Statements.TypedAssignment(text) is var (typeName, variable, valueText) && ScriptExpressions.ResolveType(typeName) is { } assignedType)
+            {
+                try
+                {
+                    scope.Variables.Set(variable, ScriptExpressions.Cast(await CaptureAsync(valueText, to, blockNesting), assignedType));
                 }
                 catch (ScriptExpressionException e)
                 {
@@ -965,6 +993,28 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
             return table;
         }
 
+        if (ScriptExpressions.TypeOperation(text) is var (type, after))
+        {
+            if (ScriptExpressions.StaticMemberSyntax(after) is not var (member, argumentText))
+            {
+                // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members).
+                return ScriptExpressions.Cast(await EvaluateAsync(after, to, blockNesting + 1), type);
+            }
+
+            // [Math]::Round(2.5), [string]::IsNullOrEmpty($x), [int]::MaxValue, [DateTime]::Now (the session's clock).
+            List<PsValue>? arguments = null;
+            if (argumentText is not null)
+            {
+                arguments = [];
+                if (argumentText.Trim().Length > 0)
+                {
+                    foreach (var argument in ScriptExpressions.ArrayElements(argumentText) ?? [argumentText]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
+                }
+            }
+
+            return ScriptExpressions.StaticMember(type, member, arguments, time.GetUtcNow());
+        }
+
         if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
             // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value.
@@ -1033,6 +1083,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
     {
         OperandNode operand => await EvaluateAsync(operand.Text, to, blockNesting + 1),
         UnaryNode { Operator: "not" } not => PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(not.Operand, to, blockNesting + 1))),
+        UnaryNode { Operator: "bnot" } bnot => ScriptExpressions.BitwiseNot(await EvaluateAsync(bnot.Operand, to, blockNesting + 1)),
         UnaryNode unary => ScriptExpressions.UnaryString(unary.Operator, await EvaluateAsync(unary.Operand, to, blockNesting + 1)),
         BinaryNode { Operator: "f" } format => ScriptExpressions.Format(
             await EvaluateAsync(format.Left, to, blockNesting + 1), await EvaluateAsync(format.Right, to, blockNesting + 1)),
@@ -1046,10 +1097,29 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         BinaryNode arithmetic when ScriptExpressions.ArithmeticLevel(arithmetic.Operator) > 0 => ScriptExpressions.Arithmetic(
             await EvaluateAsync(arithmetic.Left, to, blockNesting + 1), arithmetic.Operator, await EvaluateAsync(arithmetic.Right, to, blockNesting + 1)),
         BinaryNode { Operator: "match" or "imatch" or "cmatch" } match => await MatchAsync(match, to, blockNesting),
+        BinaryNode { Operator: "is" or "isnot" or "as" } typeTest => await TypeTestAsync(typeTest, to, blockNesting),
+        BinaryNode bitwise when ScriptExpressions.IsBitwise(bitwise.Operator) => ScriptExpressions.Bitwise(
+            await EvaluateAsync(bitwise.Left, to, blockNesting + 1), bitwise.Operator, await EvaluateAsync(bitwise.Right, to, blockNesting + 1)),
         BinaryNode comparison => ScriptExpressions.Compare(
             await EvaluateAsync(comparison.Left, to, blockNesting + 1), comparison.Operator, await EvaluateAsync(comparison.Right, to, blockNesting + 1)),
         _ => throw new InvalidOperationException("unknown expression node"),
     };
+
+    // value -is [Type], -isnot, -as: the right operand is a type written in brackets, or text naming one.
+    private async ValueTask<PsValue> TypeTestAsync(BinaryNode test, IPipelineHost? to, int blockNesting)
+    {
+        var value = await EvaluateAsync(test.Left, to, blockNesting + 1);
+        var typeName = test.Right is OperandNode { Text: var text } && ScriptExpressions.TypeExpression(text) is (var name, { Length: 0 })
+            ? name
+            : PipelineVariables.Display(await EvaluateAsync(test.Right, to, blockNesting + 1));
+        return test.Operator switch
+        {
+            "is" => PsPrimitive.Boolean(ScriptExpressions.Is(value, typeName)),
+            "isnot" => PsPrimitive.Boolean(!ScriptExpressions.Is(value, typeName)),
+            // A type the emulator does not convert to: $null, as -as answers a value it cannot convert.
+            _ => ScriptExpressions.ResolveType(typeName) is { } type ? ScriptExpressions.Cast(value, type, orNull: true) : PsNil.Instance,
+        };
+    }
 
     // -match, and $Matches set as PowerShell sets it: after a scalar matched.
     private async ValueTask<PsValue> MatchAsync(BinaryNode match, IPipelineHost? to, int blockNesting)
@@ -1089,8 +1159,22 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
 
         ExpressionNode Logical()
         {
-            var left = Comparison();
+            var left = Bitwise();
             while (position < tokens.Count && tokens[position].IsOperator && ScriptExpressions.IsLogical(tokens[position].Text))
+            {
+                var op = tokens[position++].Text;
+                left = new BinaryNode(left, op, Bitwise(op));
+            }
+
+            return left;
+        }
+
+        // -band, -bor, -bxor, -shl, -shr bind closer than the logical operators and looser than the comparisons, as
+        // PowerShell's parser ranks them (BinaryPrecedenceBitwise).
+        ExpressionNode Bitwise(string? after = null)
+        {
+            var left = Comparison(after);
+            while (position < tokens.Count && tokens[position].IsOperator && ScriptExpressions.IsBitwise(tokens[position].Text))
             {
                 var op = tokens[position++].Text;
                 left = new BinaryNode(left, op, Comparison(op));
@@ -1102,8 +1186,8 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         ExpressionNode Comparison(string? after = null)
         {
             var left = Arithmetic(1, after);
-            while (position < tokens.Count && tokens[position].IsOperator && tokens[position].Text != "not" && !ScriptExpressions.IsLogical(tokens[position].Text) &&
-                   ScriptExpressions.ArithmeticLevel(tokens[position].Text) == 0)
+            while (position < tokens.Count && tokens[position].IsOperator && tokens[position].Text is not ("not" or "bnot") && !ScriptExpressions.IsLogical(tokens[position].Text) &&
+                   !ScriptExpressions.IsBitwise(tokens[position].Text) && ScriptExpressions.ArithmeticLevel(tokens[position].Text) == 0)
             {
                 var op = tokens[position++].Text;
                 left = new BinaryNode(left, op, Arithmetic(1, op));
@@ -1145,7 +1229,7 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 return odd ? new UnaryNode("not", operand) : new UnaryNode("not", new UnaryNode("not", operand));
             }
 
-            if (token.Text is "split" or "join") return new UnaryNode(token.Text, Unary(token.Text));
+            if (token.Text is "split" or "join" or "bnot") return new UnaryNode(token.Text, Unary(token.Text));
             position--;
             throw after is null ? Unexpected(token) : MissingOperand(after);
         }

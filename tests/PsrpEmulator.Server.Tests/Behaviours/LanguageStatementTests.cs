@@ -298,6 +298,7 @@ public class LanguageStatementTests
     [TestCase("$s = 'abc'; try { $s.Substring(5) } catch [System.Management.Automation.MethodInvocationException] { 'method' }", "method")]
     [TestCase("try { throw 'x' } catch [SystemException] { 'system' }", "system")]
     [TestCase("try { Get-Frob } catch [ArgumentException] { 'wrong' } catch { 'any' }", "any")]
+    [TestCase("try { [int]'abc' } catch [InvalidCastException] { 'cast' }", "cast")]
     [TestCase("try { 'body' } finally { 'fin' }", "body|fin")]
     [TestCase("try { throw 'x' } catch { 'c' } finally { 'f' }; 'next'", "c|f|next")]
     [TestCase("foreach ($i in 1..3) { try { if ($i -eq 2) { throw 'two' }; $i } catch { \"c$i\" } }", "1|c2|3")]
@@ -566,6 +567,41 @@ public class LanguageStatementTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "not found: PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", "its base", "catch-all" }));
+    }
+
+    [TestCase("[int]'42' + 1", "43")]
+    [TestCase("[int]2.5; [int]3.5; [int]'  7 '; [int]'0x10'; [int]$null", "2|4|7|16|0")]
+    [TestCase("[string]42 + 1", "421")]
+    [TestCase("[bool]'false'; [bool]0; [bool]''", "True|False|False")]
+    [TestCase("[char]65; [double]'1.5' * 2; [long]'9999999999'", "A|3|9999999999")]
+    [TestCase("([int[]]('1', '2'))[1] + 1", "3")]
+    [TestCase("[void](1 + 1); 'after'", "after")]
+    [TestCase("$s = 'abc'; $s -is [string]; 5 -is [int]; 5 -is [string]; $null -is [object]; @(1) -is [array]; 5 -isnot [string]; 5 -is [ValueType]",
+        "True|True|False|False|True|True|True")]
+    [TestCase("'12' -as [int]; 'x' -as [int]; ('7' -as [int]) + 1", "12|8")]
+    [TestCase("[Math]::Round(2.5); [Math]::Round(3.14159, 2); [Math]::Max(3, 7); [Math]::Abs(-4); [Math]::Pow(2, 10); [Math]::Floor(2.7)", "2|3.14|7|4|1024|2")]
+    [TestCase("[string]::IsNullOrEmpty(''); [string]::IsNullOrEmpty('x'); [string]::Join(',', (1, 2, 3))", "True|False|1,2,3")]
+    [TestCase("[int]::MaxValue; [int]::MaxValue + 1", "2147483647|2147483648")]
+    [TestCase("'abc'.Length; 'abc'.ToUpper(); \"x-y\".Split('-')[1]", "3|ABC|y")]
+    [TestCase("6 -band 3; 6 -bor 3; 6 -bxor 3; 1 -shl 4; 256 -shr 2; -bnot 0", "2|7|5|16|64|-1")]
+    [TestCase("3 + 4 -band 6; 1 -eq 1 -band 0", "6|0")]
+    [TestCase("[DateTime]::UtcNow -is [datetime]; ([datetime]'2024-03-01').ToString('yyyy-MM-dd')", "True|2024-03-01")]
+    [TestCase("'on ' + [Environment]::MachineName", "on TESTHOST01")]
+    [TestCase("[int]$n = '5'; $n + 1; [string[]]$names = 1, 2; $names[1] + 'x'", "6|2x")]
+    public async Task Types_casts_static_members_and_bitwise_operators_work_as_in_PowerShell(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("[int]'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    [TestCase("[int]3e10", "InvalidCastIConvertible", "Cannot convert value \"30000000000\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"")]
+    [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
+    [TestCase("[int]$n = 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    public async Task A_value_that_does_not_convert_is_the_statement_s_error_and_the_script_goes_on(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
     [TestCase("break; 'never'")]

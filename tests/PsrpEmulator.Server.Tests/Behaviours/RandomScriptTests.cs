@@ -64,6 +64,8 @@ public class RandomScriptTests
         "throw 'x'", "Get-Frob", "'text'", "\"$i\"", "1..3", "$true", "$null", "0", "Get-Date", "[System.Exception]",
         "function f", "function g($a)", "f", "g 1", " -a ", "return", "param($a)", "'{0}' -f ", "-split", "-join", "-replace",
         "switch", "-Wildcard", "-Regex", "default", "(1,2).Count", "Write-Output", "echo", "\"a $(", "\"$($i)\"", "`", "[0]", "[-1]", "$Matches", "['k']", "@{", "[PSCustomObject]", "[ordered]", "a = 1", "=", " -ErrorAction Stop", " -EA SilentlyContinue", "Write-Error 'e'", "$ErrorActionPreference = 'Stop'", "$WarningPreference = 'Ignore'", ".Trim()", ".Substring(1)", ".Replace('a', 'b')", ".Frob()",
+        "[int]", "[string[]]", "[void]", " -is ", " -as ", "[datetime]", "[Math]::Round(", "[Math]::Max(1, ", "[string]::Join(',', ", "[int]::MaxValue",
+        "[DateTime]::Now", " -band ", " -shl ", "-bnot ", "'abc'.Length", "\"x\".ToUpper()", "[char]",
     ];
 
     [Test]
