@@ -419,5 +419,11 @@ internal static partial class ScriptExpressions
         return wide || value is < int.MinValue or > int.MaxValue ? PsPrimitive.Int64(~value) : PsPrimitive.Int32(~(int)value);
     }
 
+    /// <summary>PowerShell's ordering of two values (Sort-Object's): the left one's type decides, $null first.</summary>
+    public static int Order(PsValue? left, PsValue? right, bool caseSensitive) => ScalarCompare(left, right, caseSensitive);
+
+    /// <summary>A value as a number, when it is one (a numeric string too); null otherwise.</summary>
+    public static double? AsNumberOrNull(PsValue? value) => AsNumber(value);
+
     public static bool IsBitwise(string op) => op is "band" or "bor" or "bxor" or "shl" or "shr";
 }

@@ -4,7 +4,7 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>Everything a running step needs.</summary>
-internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, RunScope scope, CancellationToken cancellationToken,
+internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, RunScope scope, CancellationToken cancellationToken,
     BehaviourCatalog? catalog = null, int depth = 0)
 {
     /// <summary>How deep `run:` / `set: command:` / Start-Job may nest behaviours (a rule running itself must not loop forever).</summary>
@@ -122,6 +122,19 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
         if (Statements.TypedAssignment(text) is var (_, _, typedValue))
         {
             CheckStatement(typedValue, catalog, nesting + 1);
+            return;
+        }
+
+        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text) is { } stages)
+        {
+            // The first command, and the script blocks the pipeline's cmdlets get.
+            CheckStatement(Statements.SplitTopLevel(text, c => c == '|')[0], catalog, nesting + 1);
+            foreach (var word in stages.SelectMany(stage => stage.Arguments))
+            {
+                var t = word.Trim();
+                if (t.Length >= 2 && t[0] == '{' && Statements.MatchingClose(t, 0, '}') == t.Length - 1) CheckStatement(t[1..^1], catalog, nesting + 1);
+            }
+
             return;
         }
 
@@ -290,6 +303,10 @@ internal sealed class RunContext(IPipelineHost host, TimeProvider time, Func<Scr
                 }
             }
         }
+
+        // A pipeline into ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object or Out-Null (a rule
+        // for the whole text still wins): its first command is any statement, a function's call too.
+        if (RunContext.IsCmdletPipeline(text) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null && await TryRunPipelineAsync(text, to, blockNesting)) return;
 
         // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
         if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function)

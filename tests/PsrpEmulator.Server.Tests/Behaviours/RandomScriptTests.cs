@@ -66,6 +66,8 @@ public class RandomScriptTests
         "switch", "-Wildcard", "-Regex", "default", "(1,2).Count", "Write-Output", "echo", "\"a $(", "\"$($i)\"", "`", "[0]", "[-1]", "$Matches", "['k']", "@{", "[PSCustomObject]", "[ordered]", "a = 1", "=", " -ErrorAction Stop", " -EA SilentlyContinue", "Write-Error 'e'", "$ErrorActionPreference = 'Stop'", "$WarningPreference = 'Ignore'", ".Trim()", ".Substring(1)", ".Replace('a', 'b')", ".Frob()",
         "[int]", "[string[]]", "[void]", " -is ", " -as ", "[datetime]", "[Math]::Round(", "[Math]::Max(1, ", "[string]::Join(',', ", "[int]::MaxValue",
         "[DateTime]::Now", " -band ", " -shl ", "-bnot ", "'abc'.Length", "\"x\".ToUpper()", "[char]",
+        "Get-Service", " | Where-Object { $_ -gt 1 }", " | Where Status -eq Running", " | Select-Object -First 1", " | select -Last 2 -Exp Name",
+        " | Sort-Object", " | sort Name -Desc", " | % { $_ }", " | ForEach-Object Name", " | Measure-Object -Sum", " | Out-Null", " | ? ",
     ];
 
     [Test]

@@ -1,0 +1,567 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Pipelines no rule answers whole: the first command's output (whatever answers it: a rule, a function, an
+/// expression) streams through PowerShell's common pipeline cmdlets, one object at a time as PowerShell passes them:
+/// ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object and Out-Null. So a scenario gives
+/// <c>Get-Service</c> its objects and <c>Get-Service | Where-Object Status -eq Running | Select-Object -First 1</c> works.
+/// </summary>
+internal sealed partial class RunContext
+{
+    /// <summary>Objects a stage that needs all its input (Sort-Object, Select-Object -Last, Measure-Object) keeps.</summary>
+    private const int MaxStageObjects = CapturingHost.MaxValues;
+
+    /// <summary>
+    /// The pipeline's stages after its first command, when every one of them is a cmdlet this class runs; null
+    /// otherwise (the statement is then the rules' as before).
+    /// </summary>
+    private static List<(string Command, List<string> Arguments)>? PipelineStages(string text)
+    {
+        var elements = Statements.SplitTopLevel(text, c => c == '|');
+        if (elements.Count < 2 || elements.Any(e => e.Trim().Length == 0)) return null;
+        var stages = new List<(string, List<string>)>(elements.Count - 1);
+        for (var i = 1; i < elements.Count; i++)
+        {
+            var words = Statements.SplitArguments(elements[i].Trim());
+            if (words.Count == 0 || CanonicalCmdlet(words[0]) is not { } command) return null;
+            stages.Add((command, words.GetRange(1, words.Count - 1)));
+        }
+
+        return stages;
+    }
+
+    /// <summary>Whether the text is a pipeline this class runs (its later commands all among the cmdlets above).</summary>
+    internal static bool IsCmdletPipeline(string text) => ScriptExpressions.HasPipeline(text) && PipelineStages(text) is not null;
+
+    private static string? CanonicalCmdlet(string name) => name.ToUpperInvariant() switch
+    {
+        "FOREACH-OBJECT" or "FOREACH" or "%" => "ForEach-Object",
+        "WHERE-OBJECT" or "WHERE" or "?" => "Where-Object",
+        "SELECT-OBJECT" or "SELECT" => "Select-Object",
+        "SORT-OBJECT" or "SORT" => "Sort-Object",
+        "MEASURE-OBJECT" or "MEASURE" => "Measure-Object",
+        "OUT-NULL" => "Out-Null",
+        _ => null,
+    };
+
+    private static readonly Dictionary<string, string[]> StageParameters = new(StringComparer.Ordinal)
+    {
+        ["ForEach-Object"] = ["Process", "Begin", "End", "MemberName", "InputObject"],
+        ["Where-Object"] = ["FilterScript", "Property", "Value", "EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch", "Contains",
+            "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
+            "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
+        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject"],
+        ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
+        ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
+        ["Out-Null"] = ["InputObject"],
+    };
+
+    private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not",
+    };
+
+    /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
+    private sealed record StageArguments(Dictionary<string, string?> Named, List<string> Positional)
+    {
+        public string? this[string name] => Named.GetValueOrDefault(name);
+
+        public bool Has(string name) => Named.ContainsKey(name);
+    }
+
+    /// <summary>
+    /// PowerShell's parameter binding for a stage's words: a name may be shortened to any unique prefix; switches take
+    /// no value (<c>-Descending:$false</c> is not read); other names take the next word.
+    /// </summary>
+    private static StageArguments BindStage(string command, List<string> words)
+    {
+        var parameters = StageParameters[command];
+        var named = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var positional = new List<string>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            {
+                var typed = word[1..].TrimEnd(':');
+                var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (matches.Count == 0) matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
+                if (matches.Count != 1)
+                {
+                    throw new StatementTerminatedException(matches.Count == 0
+                        ? ParameterError(command, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
+                        : ParameterError(command, $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", matches.Select(m => "-" + m))}.", "AmbiguousParameter"));
+                }
+
+                var name = matches[0];
+                if (SwitchParameters.Contains(name) || (command == "Where-Object" && name is not ("FilterScript" or "Property" or "Value" or "InputObject")))
+                {
+                    named[name] = null;
+                    continue;
+                }
+
+                if (i + 1 >= words.Count) throw new StatementTerminatedException(ParameterError(command, $"Missing an argument for parameter '{name}'. Specify a parameter of type '{ParameterType(name)}' and try again.", "MissingArgument"));
+                named[name] = words[++i];
+                continue;
+            }
+
+            positional.Add(word);
+        }
+
+        return new StageArguments(named, positional);
+    }
+
+    private static string ParameterType(string name) => name switch
+    {
+        "First" or "Last" or "Skip" => "System.Int32",
+        "Process" or "Begin" or "End" or "FilterScript" => "System.Management.Automation.ScriptBlock",
+        _ => "System.Object",
+    };
+
+    private static ScriptedError ParameterError(string command, string message, string id) => new(
+        message, $"{id},Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
+        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException");
+
+    /// <summary>One stage: takes objects one at a time, hands what it writes to the next, and ends after its input.</summary>
+    private abstract class Stage
+    {
+        public Func<PsValue, ValueTask> Emit { get; set; } = _ => ValueTask.CompletedTask;
+
+        public Func<ValueTask> EndNext { get; set; } = () => ValueTask.CompletedTask;
+
+        public virtual ValueTask BeginAsync() => ValueTask.CompletedTask;
+
+        public abstract ValueTask ProcessAsync(PsValue item);
+
+        public virtual ValueTask EndAsync() => EndNext();
+    }
+
+    /// <summary>Select-Object -First has what it wants: the commands before it stop, as PowerShell's StopUpstreamCommandsException.</summary>
+    private sealed class StopUpstreamException(Stage stage) : Exception("stop upstream")
+    {
+        public Stage Stage => stage;
+    }
+
+    /// <summary>Runs <c>first | stage | stage ...</c>; false when a later element is not a stage this class runs.</summary>
+    private async ValueTask<bool> TryRunPipelineAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        if (PipelineStages(text) is not { } stageTexts) return false;
+        var output = to ?? host;
+        var elements = Statements.SplitTopLevel(text, c => c == '|');
+        var stages = new List<Stage>(stageTexts.Count);
+        try
+        {
+            foreach (var (command, words) in stageTexts) stages.Add(await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return true;
+        }
+        catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return true;
+        }
+
+        for (var i = stages.Count - 1; i >= 0; i--)
+        {
+            if (i == stages.Count - 1)
+            {
+                stages[i].Emit = value => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+            }
+            else
+            {
+                var next = stages[i + 1];
+                stages[i].Emit = next.ProcessAsync;
+                stages[i].EndNext = next.EndAsync;
+            }
+        }
+
+        foreach (var stage in stages) await stage.BeginAsync();
+        try
+        {
+            await RunStatementAsync(elements[0], new StageHost(output, stages[0]), blockNesting + 1);
+            await stages[0].EndAsync();
+        }
+        catch (StopUpstreamException stop)
+        {
+            await stop.Stage.EndAsync();
+        }
+
+        return true;
+    }
+
+    /// <summary>Passes the first command's output into the first stage; everything else goes on to the pipeline's host.</summary>
+    private sealed class StageHost(IPipelineHost inner, Stage first) : IPipelineHost
+    {
+        public RunspaceState? Runspace => inner.Runspace;
+
+        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
+        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+
+        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+
+        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
+            record is PipelineOutput output ? first.ProcessAsync(output.Value) : inner.WriteAsync(record, cancellationToken);
+
+        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+
+        public void Publish() => inner.Publish();
+
+        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+
+        public void StatementStarting() => inner.StatementStarting();
+    }
+
+    private async ValueTask<Stage> BuildStageAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        async ValueTask<int?> IntegerAsync(string name)
+        {
+            if (arguments[name] is not { } word) return null;
+            var value = ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!);
+            return (int)((PsPrimitive)value).Value;
+        }
+
+        async ValueTask<List<string>> NamesAsync(string? word)
+        {
+            if (word is null) return [];
+            var names = new List<string>();
+            foreach (var element in ScriptExpressions.ArrayElements(word) ?? [word])
+            {
+                foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting))) names.Add(PipelineVariables.Display(value));
+            }
+
+            return names;
+        }
+
+        switch (command)
+        {
+            case "ForEach-Object":
+            {
+                var blocks = arguments.Positional.Select(Block).ToList();
+                if (arguments.Positional.Count == 1 && blocks[0] is null) return new MemberStage(arguments.Positional[0].Trim('\'', '"'));
+                if (arguments["MemberName"] is { } member) return new MemberStage(member.Trim('\'', '"'));
+                if (blocks.Any(b => b is null)) throw new StatementTerminatedException(ParameterError(command, "Cannot bind parameter 'Process'. Cannot convert the value to type \"System.Management.Automation.ScriptBlock\".", "CannotConvertArgumentNoMessage"));
+                // One block is Process; several are Begin, Process (and more Process), End, as PowerShell binds them.
+                string? begin = Block(arguments["Begin"]), end = Block(arguments["End"]);
+                var process = Block(arguments["Process"]);
+                if (blocks.Count == 1) process ??= blocks[0];
+                else if (blocks.Count >= 2)
+                {
+                    begin ??= blocks[0];
+                    process ??= blocks[1];
+                    if (blocks.Count >= 3) end ??= blocks[^1];
+                }
+
+                return new ForEachStage(this, begin, process, end, to, blockNesting);
+            }
+
+            case "Where-Object":
+            {
+                if (Block(arguments["FilterScript"] ?? arguments.Positional.FirstOrDefault()) is { } filter) return new WhereStage(this, filter, null, null, null, to, blockNesting);
+                // Positional words go to the positional parameters not named, in order: Property, then Value.
+                var positional = new Queue<string>(arguments.Positional);
+                var property = arguments["Property"] ?? (positional.TryDequeue(out var first) ? first : null);
+                if (property is null) throw new StatementTerminatedException(ParameterError(command, "Cannot bind argument to parameter 'FilterScript' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed"));
+                var op = arguments.Named.Keys.FirstOrDefault(k => k is not ("Property" or "Value" or "InputObject" or "FilterScript"));
+                var valueWord = arguments["Value"] ?? (positional.TryDequeue(out var second) ? second : null);
+                PsValue? value = valueWord is null ? null : await ArgumentAsync(valueWord, to, blockNesting);
+                return new WhereStage(this, null, property.Trim('\'', '"'), op?.ToLowerInvariant(), value, to, blockNesting);
+            }
+
+            case "Select-Object":
+            {
+                var properties = await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                return new SelectStage(properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
+                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"),
+                    error => (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken));
+            }
+
+            case "Sort-Object":
+                return new SortStage(await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
+                    arguments.Has("Descending"), arguments.Has("Unique"), arguments.Has("CaseSensitive"));
+            case "Measure-Object":
+                return new MeasureStage(this, (await NamesAsync(arguments["Property"] ?? arguments.Positional.FirstOrDefault())).FirstOrDefault(),
+                    arguments.Has("Sum"), arguments.Has("Average"), arguments.Has("Maximum"), arguments.Has("Minimum"), to);
+            default:
+                return new OutNullStage();
+        }
+
+        // A script block argument's statements; null when the word is not a script block.
+        static string? Block(string? word)
+        {
+            var t = word?.Trim();
+            return t is { Length: >= 2 } && t[0] == '{' && Statements.MatchingClose(t, 0, '}') == t.Length - 1 ? t[1..^1] : null;
+        }
+    }
+
+    /// <summary>Runs a script block's statements with $_ and $PSItem the item; return ends the block.</summary>
+    private async ValueTask RunWithItemAsync(string body, PsValue? item, IPipelineHost to, int blockNesting)
+    {
+        var variables = scope.Variables;
+        var outerItem = variables.Get("_");
+        var outerPsItem = variables.Get("PSItem");
+        variables.SetLocal("_", item ?? PsNil.Instance);
+        variables.SetLocal("PSItem", item ?? PsNil.Instance);
+        try
+        {
+            await RunStatementAsync(body, to, blockNesting + 1);
+        }
+        catch (ScriptReturnException)
+        {
+            // return leaves the block: the next object comes.
+        }
+        finally
+        {
+            variables.SetLocal("_", outerItem);
+            variables.SetLocal("PSItem", outerPsItem);
+        }
+    }
+
+    /// <summary>A host that hands a block's output on to the next stage as it is written.</summary>
+    private sealed class EmittingHost(IPipelineHost inner, Func<PsValue, ValueTask> emit) : IPipelineHost
+    {
+        public RunspaceState? Runspace => inner.Runspace;
+
+        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
+        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+
+        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+
+        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
+            record is PipelineOutput output ? emit(output.Value) : inner.WriteAsync(record, cancellationToken);
+
+        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+
+        public void Publish() => inner.Publish();
+
+        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+    }
+
+    private sealed class ForEachStage(RunContext context, string? begin, string? process, string? end, IPipelineHost? to, int blockNesting) : Stage
+    {
+        private IPipelineHost Output => new EmittingHost(to ?? context.Host, Emit);
+
+        public override async ValueTask BeginAsync()
+        {
+            if (begin is not null) await context.RunWithItemAsync(begin, null, Output, blockNesting);
+        }
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (process is not null) await context.RunWithItemAsync(process, item, Output, blockNesting);
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (end is not null) await context.RunWithItemAsync(end, null, Output, blockNesting);
+            await EndNext();
+        }
+    }
+
+    /// <summary>ForEach-Object Name: each object's property (a collection's items', one level down).</summary>
+    private sealed class MemberStage(string member) : Stage
+    {
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            var value = VariableValueTemplate.Member(item, member);
+            if (value is not PsNil) await Emit(value);
+        }
+    }
+
+    /// <summary>Where-Object { condition } or Where-Object Property -op Value (the property's truth without an operator).</summary>
+    private sealed class WhereStage(RunContext context, string? filter, string? property, string? op, PsValue? value, IPipelineHost? to, int blockNesting) : Stage
+    {
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            bool keep;
+            if (filter is not null)
+            {
+                var capture = new CapturingHost(to ?? context.Host);
+                await context.RunWithItemAsync(filter, item, capture, blockNesting);
+                keep = ScriptExpressions.IsTrue(capture.Value);
+            }
+            else
+            {
+                var left = VariableValueTemplate.Member(item, property!);
+                keep = op switch
+                {
+                    null => ScriptExpressions.IsTrue(left),
+                    "not" => !ScriptExpressions.IsTrue(left),
+                    "is" or "isnot" => ScriptExpressions.Is(left, PipelineVariables.Display(value ?? PsNil.Instance)) == (op == "is"),
+                    _ => ScriptExpressions.IsTrue(ScriptExpressions.Compare(left, op, value)),
+                };
+            }
+
+            if (keep) await Emit(item);
+        }
+    }
+
+    private sealed class SelectStage(List<string> properties, string? expand, int? first, int? last, int skip, bool unique, Func<ScriptedError, ValueTask> writeError) : Stage
+    {
+        private readonly List<PsValue> _kept = [];
+        private readonly List<PsValue> _seen = [];
+        private int _index;
+        private int _emitted;
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (expand is not null && VariableValueTemplate.Member(item, expand) is PsNil)
+            {
+                // Each object without the property is an error of its own; the others go on.
+                await writeError(new ScriptedError($"Property \"{expand}\" cannot be found.", "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                    ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", PipelineVariables.Display(item)));
+                return;
+            }
+
+            var selected = Select(item);
+            if (unique)
+            {
+                if (_seen.Any(s => ScriptExpressions.Order(s, selected, caseSensitive: true) == 0 && PipelineVariables.Display(s) == PipelineVariables.Display(selected))) return;
+                _seen.Add(selected);
+            }
+
+            if (_index++ < skip) return;
+            if (last is not null)
+            {
+                _kept.Add(selected);
+                if (_kept.Count > last.Value) _kept.RemoveAt(0);
+                return;
+            }
+
+            if (first is { } limit && _emitted >= limit) throw new StopUpstreamException(this);
+            _emitted++;
+            await EmitAll(selected);
+            if (first is { } stop && _emitted >= stop) throw new StopUpstreamException(this);
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            foreach (var item in _kept) await EmitAll(item);
+            await EndNext();
+        }
+
+        // -ExpandProperty writes a collection's items one by one.
+        private async ValueTask EmitAll(PsValue value)
+        {
+            if (expand is null)
+            {
+                await Emit(value);
+                return;
+            }
+
+            foreach (var item in ScriptExpressions.Enumerate(value)) await Emit(item);
+        }
+
+        private PsValue Select(PsValue item)
+        {
+            if (expand is not null) return VariableValueTemplate.Member(item, expand);
+
+            if (properties.Count == 0 || properties is ["*"]) return item;
+            var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : ScriptExpressionsTypeName(item);
+            var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
+            foreach (var property in properties) selected.ExtendedProperties.Add(new PsProperty(property, VariableValueTemplate.Member(item, property)));
+            return selected;
+        }
+
+        private static string ScriptExpressionsTypeName(PsValue item) => item is PsPrimitive p ? "System." + p.Type : "System.Object";
+    }
+
+    private sealed class SortStage(List<string> properties, bool descending, bool unique, bool caseSensitive) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            if (_items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"Sort-Object keeps at most {MaxStageObjects} objects in the emulator");
+            _items.Add(item);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            int Compare(PsValue a, PsValue b)
+            {
+                if (properties.Count == 0) return ScriptExpressions.Order(a, b, caseSensitive);
+                foreach (var property in properties)
+                {
+                    var order = ScriptExpressions.Order(VariableValueTemplate.Member(a, property), VariableValueTemplate.Member(b, property), caseSensitive);
+                    if (order != 0) return order;
+                }
+
+                return 0;
+            }
+
+            // Stable, as PowerShell's sort keeps equal objects in their order.
+            var sorted = _items.Select((item, index) => (item, index)).ToList();
+            sorted.Sort((x, y) => (descending ? -Compare(x.item, y.item) : Compare(x.item, y.item)) is var c && c != 0 ? c : x.index.CompareTo(y.index));
+            PsValue? previous = null;
+            foreach (var (item, _) in sorted)
+            {
+                if (unique && previous is not null && Compare(previous, item) == 0) continue;
+                previous = item;
+                await Emit(item);
+            }
+
+            await EndNext();
+        }
+    }
+
+    /// <summary>Measure-Object: a GenericMeasureInfo with Count and the statistics asked for (null for the others).</summary>
+    private sealed class MeasureStage(RunContext context, string? property, bool sum, bool average, bool maximum, bool minimum, IPipelineHost? to) : Stage
+    {
+        private int _count;
+        private double _sum;
+        private double? _max;
+        private double? _min;
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            var value = property is null ? item : VariableValueTemplate.Member(item, property);
+            if (property is not null && value is PsNil) return;
+            _count++;
+            if (!sum && !average && !maximum && !minimum) return;
+            if (ScriptExpressions.AsNumberOrNull(value) is not { } number)
+            {
+                var shown = PipelineVariables.Display(value);
+                await (to ?? context.Host).WriteAsync(new ErrorRecordMessage(context.ErrorRecords(new ScriptedError(
+                    $"Input object \"{shown}\" is not numeric.", "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand",
+                    ErrorCategory.InvalidType, "System.Management.Automation.PSInvalidOperationException", shown))), context.CancellationToken);
+                return;
+            }
+
+            _sum += number;
+            _max = _max is { } m ? Math.Max(m, number) : number;
+            _min = _min is { } n ? Math.Min(n, number) : number;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            var info = new PsObject(["Microsoft.PowerShell.Commands.GenericMeasureInfo", "Microsoft.PowerShell.Commands.MeasureInfo", "System.Object"]);
+            PsValue Stat(bool asked, double? value) => asked && value is { } v ? PsPrimitive.Double(v) : PsNil.Instance;
+            info.AdaptedProperties.Add(new PsProperty("Count", PsPrimitive.Int32(_count)));
+            info.AdaptedProperties.Add(new PsProperty("Average", Stat(average, _count > 0 ? _sum / _count : null)));
+            info.AdaptedProperties.Add(new PsProperty("Sum", Stat(sum, _sum)));
+            info.AdaptedProperties.Add(new PsProperty("Maximum", Stat(maximum, _max)));
+            info.AdaptedProperties.Add(new PsProperty("Minimum", Stat(minimum, _min)));
+            info.AdaptedProperties.Add(new PsProperty("Property", property is null ? PsNil.Instance : PsPrimitive.String(property)));
+            await Emit(info);
+            await EndNext();
+        }
+    }
+
+    private sealed class OutNullStage : Stage
+    {
+        public override ValueTask ProcessAsync(PsValue item) => ValueTask.CompletedTask;
+    }
+}

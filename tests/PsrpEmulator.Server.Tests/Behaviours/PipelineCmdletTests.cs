@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Pipelines no rule answers whole: the first command's objects (here the default rules' Get-Service, Get-Process and
+/// ranges) stream through ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object and Out-Null.
+/// Expected values are what PowerShell prints for the same objects.
+/// </summary>
+public class PipelineCmdletTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var outcome = await Default.Resolve(Behaviour.Script(text)).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string text)
+    {
+        var (host, outcome) = await RunAsync(text);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"'{text}' ended {outcome.State}");
+        Assert.That(host.Errors, Is.Empty, () => $"'{text}' wrote {string.Join("; ", host.Errors.Select(e => e.Message))}");
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("Get-Service | Where-Object { $_.Status -eq 'Running' } | ForEach-Object { $_.Name }", "EventLog|WinRM")]
+    [TestCase("Get-Service | Where-Object Status -eq Running | Select-Object -First 1 -ExpandProperty Name", "EventLog")]
+    [TestCase("Get-Service | ? Status -NE 'Running' | % Name", "Spooler")]
+    [TestCase("Get-Service | Where-Object -Property Name -Like 'Win*' | ForEach-Object -MemberName DisplayName", "Windows Remote Management (WS-Management)")]
+    [TestCase("Get-Process | Sort-Object CPU -Descending | Select-Object -First 2 -ExpandProperty Name", "System|svchost")]
+    [TestCase("Get-Process | Sort-Object -Property Name | Select -Last 1 -Exp Id", "4711")]
+    [TestCase("Get-Process | Measure-Object -Property Handles -Sum -Maximum | ForEach-Object { \"$($_.Count) $($_.Sum) $($_.Maximum)\" }", "4 4256 3125")]
+    [TestCase("Get-Service | Measure-Object | ForEach-Object Count", "3")]
+    [TestCase("1..5 | Where-Object { $_ % 2 } | ForEach-Object { $_ * 10 }", "10|30|50")]
+    [TestCase("'b', 'a', 'c', 'a' | Sort-Object -Unique", "a|b|c")]
+    [TestCase("3, 1, 2 | Sort-Object -Descending", "3|2|1")]
+    [TestCase("1..10 | Select-Object -Skip 2 -First 3", "3|4|5")]
+    [TestCase("1..10 | Select-Object -Last 2", "9|10")]
+    [TestCase("Get-Service | Select-Object Name, Status | ForEach-Object { \"$($_.Name)=$($_.Status)\" }", "EventLog=Running|Spooler=Stopped|WinRM=Running")]
+    [TestCase("1..3 | ForEach-Object -Begin { 'start' } -Process { $_ } -End { 'end' }", "start|1|2|3|end")]
+    [TestCase("$running = Get-Service | Where-Object Status -eq 'Running'; $running.Count", "2")]
+    [TestCase("Get-Service | Out-Null; 'after'", "after")]
+    [TestCase("function Forever { while ($true) { 'tick' } }; Forever | Select-Object -First 2; 'done'", "tick|tick|done")]
+    public async Task Objects_stream_through_the_pipeline_cmdlets(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Each_object_goes_through_every_stage_before_the_next_starts()
+    {
+        var (host, outcome) = await RunAsync("1..3 | ForEach-Object { Write-Warning \"a$_\"; $_ } | ForEach-Object { Write-Warning \"b$_\" }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "a1", "b1", "a2", "b2", "a3", "b3" }));
+    }
+
+    [TestCase("Get-Service | Select-Object -Frob 1", "NamedParameterNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand", "A parameter cannot be found that matches parameter name 'Frob'.")]
+    [TestCase("Get-Service | Where-Object -C Name", "AmbiguousParameter,Microsoft.PowerShell.Commands.WhereObjectCommand", "Parameter cannot be processed because the parameter name 'C' is ambiguous. Possible matches include: -Contains -CEQ -CNE -CGT -CGE -CLT -CLE -CLike -CNotLike -CMatch -CNotMatch -CContains -CNotContains -CIn -CNotIn.")]
+    [TestCase("Get-Service | Select-Object -ExpandProperty Frob", "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand", "Property \"Frob\" cannot be found.")]
+    public async Task A_pipeline_cmdlet_s_binding_error_is_the_statement_s_and_the_script_goes_on(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)).First(), Is.EqualTo((id, message)));
+        Assert.That(host.OutputTexts, Does.Contain("next"));
+    }
+
+    [Test]
+    public async Task A_script_block_given_to_a_pipeline_cmdlet_is_parsed_with_the_script()
+    {
+        var (host, outcome) = await RunAsync("'before'; Get-Service | Where-Object { $_.Status -eq }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((Protocol.Clixml.PsObject)outcome.ErrorRecord!).FullyQualifiedErrorId, Is.EqualTo("ExpectedValueExpression"));
+        Assert.That(host.Records, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_pipeline_whose_later_command_is_not_one_of_these_is_still_the_rules()
+    {
+        var (host, outcome) = await RunAsync("Get-Service | Format-Table");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+    }
+}
