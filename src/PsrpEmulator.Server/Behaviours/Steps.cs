@@ -279,6 +279,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         text = text.Trim();
         if (text.Length == 0) return;
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
+        // A backstop for every path into a statement: a stack overflow would end the emulator's process.
+        CheckNesting(blockNesting, "statements");
         var output = to ?? host;
         // -ErrorAction / -WarningAction of a command the rules or a function answer (taken off the text: rules match
         // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
@@ -293,7 +295,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var own = actions is var (bare, _, _) && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null);
                 var errorAction = (own ? actions!.Value.ErrorAction : null) ?? errorPreference;
                 var warningAction = (own ? actions!.Value.WarningAction : null) ?? warningPreference;
-                if (own || errorAction is not null || warningAction is not null)
+                // A statement the preferences already wrap is wrapped again only for its own parameters: wrapping a
+                // command no rule answers (whose -ErrorAction is no parameter of anything) again would never end.
+                if ((own || errorAction is not null || warningAction is not null) && (own || output is not ActionPreferenceHost))
                 {
                     // A command's own parameter inside a statement the preferences already wrap answers to the
                     // statement's output, not to that wrapper.

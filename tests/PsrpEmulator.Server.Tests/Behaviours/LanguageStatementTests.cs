@@ -604,6 +604,18 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [Test]
+    public async Task An_unknown_command_with_its_own_ErrorAction_under_the_Stop_preference_fails_the_script_once()
+    {
+        // The command was never found, so its -ErrorAction is nobody's parameter: the preference makes its
+        // CommandNotFoundException terminating (this used to wrap the statement again and again, without end).
+        var (host, outcome) = await RunAsync("$ErrorActionPreference = 'Stop'; Get-Frob -ErrorAction SilentlyContinue; 'never'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
+        Assert.That(host.OutputTexts, Is.Empty);
+    }
+
     [TestCase("break; 'never'")]
     [TestCase("continue; 'never'")]
     public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)
