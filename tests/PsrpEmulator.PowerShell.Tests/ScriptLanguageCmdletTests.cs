@@ -48,4 +48,23 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "2", "4", "Server01", "Index,Square,PSComputerName,RunspaceId,PSShowComputerName" }));
     }
+
+    [Test]
+    public async Task A_remote_pipeline_filters_sorts_and_converts_the_scenario_s_objects()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+
+        var result = await RunAsync(host, """
+            $names = Invoke-Command -Session $s { Get-Service | Where-Object Status -eq 'Running' | Sort-Object Name -Descending | Select-Object -ExpandProperty Name }
+            $names -join ','
+            Invoke-Command -Session $s {
+                $total = (Get-Process | Measure-Object -Property Handles -Sum).Sum
+                try { [int]'many' } catch [System.InvalidCastException] { "handles: $([int]$total -band 0xFFFF)" }
+            }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "WinRM,EventLog", "handles: 4256" }));
+    }
 }
