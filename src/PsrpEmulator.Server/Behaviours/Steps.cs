@@ -365,7 +365,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 case Statements.FunctionDefinition definition:
                     // Kept in the session, as PowerShell keeps a script's functions in the remote session.
-                    scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
+                    scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     return;
                 case List<Statements.IfClause> clauses:
                     await RunIfAsync(clauses, to, blockNesting);
@@ -409,7 +409,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 try
                 {
                     var operand = assignment.Value is null ? PsPrimitive.Int32(1) : await EvaluateAsync(assignment.Value, to, blockNesting);
-                    scope.Variables.Set(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(assignment.Variable), assignment.Operator, operand));
+                    scope.Variables.SetScoped(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(VariableValueTemplate.VariableName(assignment.Variable)), assignment.Operator, operand));
                 }
                 catch (ScriptExpressionException e)
                 {
@@ -424,7 +424,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 try
                 {
-                    scope.Variables.Set(variable, ScriptExpressions.Cast(await CaptureAsync(valueText, to, blockNesting), assignedType));
+                    scope.Variables.SetScoped(variable, ScriptExpressions.Cast(await CaptureAsync(valueText, to, blockNesting), assignedType));
                 }
                 catch (ScriptExpressionException e)
                 {
@@ -559,6 +559,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var outer = locals.Keys.Select(name => (name, variables.Get(name))).ToList();
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
         variables.CallDepth++;
+        variables.PushFunctionScope();
         try
         {
             await RunStatementAsync(statements, to, blockNesting + 1);
@@ -569,6 +570,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         finally
         {
+            variables.PopFunctionScope();
             variables.CallDepth--;
             foreach (var (name, value) in outer) variables.SetLocal(name, value);
         }
@@ -1696,7 +1698,8 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
 {
     public override async ValueTask RunAsync(RunContext context)
     {
-        var variable = VariableValueTemplate.VariableName(name.Evaluate(context.Scope));
+        var written = name.Evaluate(context.Scope);
+        var variable = VariableValueTemplate.VariableName(written);
         if (variable.Length == 0) throw new ScenarioRuntimeException($"{name.Location}: set: the variable name is empty");
         PsValue result;
         List<string> rest = [];
@@ -1714,7 +1717,8 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
             result = value!.Build(context.Scope);
         }
 
-        context.Scope.Variables.Set(variable, result);
+        // $global:x and $script:x are the session's; a plain name in a function is the function's own.
+        context.Scope.Variables.SetScoped(written, result);
         foreach (var statement in rest) await context.RunStatementAsync(statement);
     }
 }

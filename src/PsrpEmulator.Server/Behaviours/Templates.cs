@@ -373,10 +373,32 @@ internal sealed class PipelineVariables
         public PsrpEmulator.Protocol.Clixml.PsPrimitive? Made;
     }
 
+    // The variables of the function calls running now, innermost last: a function's assignments are its own, as in
+    // PowerShell's scopes (null outside functions, as almost always).
+    private List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? functionScopes;
+
+    /// <summary>A function call starts: its assignments go to a scope of its own until <see cref="PopFunctionScope"/>.</summary>
+    public void PushFunctionScope() => (functionScopes ??= []).Add(new(StringComparer.OrdinalIgnoreCase));
+
+    public void PopFunctionScope()
+    {
+        functionScopes!.RemoveAt(functionScopes.Count - 1);
+        if (functionScopes.Count == 0) functionScopes = null;
+    }
+
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
         if (locals is not null && locals.TryGetValue(name, out var local)) return local;
+        if (functionScopes is not null)
+        {
+            // A function sees its own variables, then its callers', then the session's.
+            for (var i = functionScopes.Count - 1; i >= 0; i--)
+            {
+                if (functionScopes[i].TryGetValue(name, out var scoped)) return scoped;
+            }
+        }
+
         return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name);
     }
 
@@ -404,11 +426,45 @@ internal sealed class PipelineVariables
         if (locals.Count == 0) locals = null;
     }
 
+    /// <summary>An assignment: in a function, to the function's own scope; else to the session's.</summary>
     public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
     {
         if (name == "_") ClearDollarUnder();
         Remove(name);
+        if (functionScopes is not null)
+        {
+            functionScopes[^1][name] = value;
+            return;
+        }
+
         Runspace.SetVariable(name, value);
+    }
+
+    /// <summary><c>$global:x = ...</c> / <c>$script:x = ...</c>: the session's variable, from inside a function too.</summary>
+    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
+    {
+        if (name == "_") ClearDollarUnder();
+        Remove(name);
+        if (functionScopes is not null)
+        {
+            foreach (var scope in functionScopes) scope.Remove(name);
+        }
+
+        Runspace.SetVariable(name, value);
+    }
+
+    /// <summary>
+    /// An assignment to <paramref name="written"/> as the script wrote the name (<c>x</c>, <c>global:x</c>,
+    /// <c>script:x</c>, <c>local:x</c>).
+    /// </summary>
+    public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value)
+    {
+        var bare = written.Trim().TrimStart('$');
+        var colon = bare.IndexOf(':', StringComparison.Ordinal);
+        var prefix = colon > 0 ? bare[..colon] : string.Empty;
+        var name = bare[(colon + 1)..];
+        if (prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase)) SetGlobal(name, value);
+        else Set(name, value);
     }
 
     /// <summary>A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing.</summary>

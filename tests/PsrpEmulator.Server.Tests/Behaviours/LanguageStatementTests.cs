@@ -342,6 +342,10 @@ public class LanguageStatementTests
     [TestCase("function f($x) { $x }; $x = 'outer'; f 'inner'; $x", "inner|outer")]
     [TestCase("function f { return 'early'; 'never' }; f; 'after'", "early|after")]
     [TestCase("function f($a, $b) { $a + $b }; f (1 + 1) $(3)", "5")]
+    [TestCase("function Add-Up($items) { $sum = 0; foreach ($i in $items) { $sum += $i }; $sum }; $sum = 100; $i = 'outer'; Add-Up (1, 2, 3); \"$sum $i\"", "6|100 outer")]
+    [TestCase("$count = 0; function Bump { $script:count++; $count += 10; $count }; Bump; Bump; $count", "11|12|2")]
+    [TestCase("function Set-It { $global:made = 'set'; $local:kept = 'mine' }; Set-It; \"[$made][$kept]\"", "[set][]")]
+    [TestCase("$greeting = 'hi'; function Outer { $name = 'Ann'; Inner }; function Inner { \"$greeting $name\" }; Outer; \"[$name]\"", "hi Ann|[]")]
     public async Task Functions_the_session_defines_run_with_their_arguments(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
