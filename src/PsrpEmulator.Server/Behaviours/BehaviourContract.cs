@@ -81,7 +81,11 @@ public sealed partial class BehaviourCatalog
 
         var first = pipeline.Commands[0];
         return first.IsScript
-            ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true) { Script = new StatementsScript(text, this, locals) }
+            ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
+            {
+                Script = new StatementsScript(text, this, locals),
+                LaterPipelineCommands = ScriptExpressions.HasPipeline(text) ? RunContext.LaterPipelineCommands(text) : [],
+            }
             : new UnknownCommandScript(first.Command.Trim(), isScript: false);
     }
 }

@@ -136,11 +136,18 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
     /// <summary>The script's statements, run instead when the session has defined a function of that name.</summary>
     internal StatementsScript? Script { get; init; }
 
+    /// <summary>The commands of the script's pipeline after its first: a function among them makes it one to run too.</summary>
+    internal IReadOnlyList<string> LaterPipelineCommands { get; init; } = [];
+
     protected override async Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken)
     {
-        if (Script is not null && new PipelineVariables(host).Function(commandName) is not null)
+        if (Script is { } script)
         {
-            return await Script.RunCoreForFunctionAsync(host, time, errorRecords, cancellationToken);
+            var session = new PipelineVariables(host);
+            if (session.Function(commandName) is not null || LaterPipelineCommands.Any(c => session.Function(c) is not null))
+            {
+                return await script.RunCoreForFunctionAsync(host, time, errorRecords, cancellationToken);
+            }
         }
 
         var error = ScriptedError.CommandNotFound(commandName);

@@ -18,23 +18,34 @@ internal sealed partial class RunContext
     /// The pipeline's stages after its first command, when every one of them is a cmdlet this class runs; null
     /// otherwise (the statement is then the rules' as before).
     /// </summary>
-    private static List<(string Command, List<string> Arguments)>? PipelineStages(string text)
+    /// <remarks>
+    /// With <paramref name="session"/>, a function the session defined is a stage too (its body then comes with it);
+    /// without, only the cmdlets are known.
+    /// </remarks>
+    private static List<(string Command, List<string> Arguments, string? FunctionBody)>? PipelineStages(string text, PipelineVariables? session)
     {
         var elements = Statements.SplitTopLevel(text, c => c == '|');
         if (elements.Count < 2 || elements.Any(e => e.Trim().Length == 0)) return null;
-        var stages = new List<(string, List<string>)>(elements.Count - 1);
+        var stages = new List<(string, List<string>, string?)>(elements.Count - 1);
         for (var i = 1; i < elements.Count; i++)
         {
             var words = Statements.SplitArguments(elements[i].Trim());
-            if (words.Count == 0 || CanonicalCmdlet(words[0]) is not { } command) return null;
-            stages.Add((command, words.GetRange(1, words.Count - 1)));
+            if (words.Count == 0) return null;
+            // A function shadows a cmdlet of the same name, as in PowerShell.
+            if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
+            else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));
+            else return null;
         }
 
         return stages;
     }
 
     /// <summary>Whether the text is a pipeline this class runs (its later commands all among the cmdlets above).</summary>
-    internal static bool IsCmdletPipeline(string text) => ScriptExpressions.HasPipeline(text) && PipelineStages(text) is not null;
+    internal static bool IsCmdletPipeline(string text) => ScriptExpressions.HasPipeline(text) && PipelineStages(text, null) is not null;
+
+    /// <summary>The first word of each element of a pipeline after its first (a function among them makes it one to run).</summary>
+    internal static IReadOnlyList<string> LaterPipelineCommands(string text) =>
+        [.. Statements.SplitTopLevel(text, c => c == '|').Skip(1).Select(e => UnknownCommandScript.FirstWordOf(e.Trim()))];
 
     private static string? CanonicalCmdlet(string name) => name.ToUpperInvariant() switch
     {
@@ -148,13 +159,18 @@ internal sealed partial class RunContext
     /// <summary>Runs <c>first | stage | stage ...</c>; false when a later element is not a stage this class runs.</summary>
     private async ValueTask<bool> TryRunPipelineAsync(string text, IPipelineHost? to, int blockNesting)
     {
-        if (PipelineStages(text) is not { } stageTexts) return false;
+        if (PipelineStages(text, scope.Variables) is not { } stageTexts) return false;
         var output = to ?? host;
         var elements = Statements.SplitTopLevel(text, c => c == '|');
         var stages = new List<Stage>(stageTexts.Count);
         try
         {
-            foreach (var (command, words) in stageTexts) stages.Add(await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
+            foreach (var (command, words, function) in stageTexts)
+            {
+                stages.Add(function is not null
+                    ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
+                    : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
+            }
         }
         catch (ScriptExpressionException e)
         {
@@ -182,14 +198,30 @@ internal sealed partial class RunContext
         }
 
         foreach (var stage in stages) await stage.BeginAsync();
-        try
+        // Select-Object -First stops what is before it, then ends itself and what is after it; a later one can stop
+        // those in turn (while an earlier stage ends, as Sort-Object writes): each stop moves further down.
+        Stage? stopped = null;
+        for (var attempt = 0; attempt <= stages.Count; attempt++)
         {
-            await RunStatementAsync(elements[0], new StageHost(output, stages[0]), blockNesting + 1);
-            await stages[0].EndAsync();
-        }
-        catch (StopUpstreamException stop)
-        {
-            await stop.Stage.EndAsync();
+            try
+            {
+                if (stopped is null)
+                {
+                    await RunStatementAsync(elements[0], new StageHost(output, stages[0]), blockNesting + 1);
+                    await stages[0].EndAsync();
+                }
+                else
+                {
+                    await stopped.EndAsync();
+                }
+
+                break;
+            }
+            catch (StopUpstreamException stop) when (stages.Contains(stop.Stage))
+            {
+                // A stop of an enclosing pipeline's stage (this one runs inside its ForEach-Object) goes on to it.
+                stopped = stop.Stage;
+            }
         }
 
         return true;
@@ -558,6 +590,115 @@ internal sealed partial class RunContext
             await Emit(info);
             await EndNext();
         }
+    }
+
+    /// <summary>
+    /// A function the session defined, as a pipeline stage: its <c>begin</c>, <c>process</c> (each object as $_) and
+    /// <c>end</c> blocks, or, without named blocks, its body once at the end with every object in <c>$input</c>, as
+    /// PowerShell runs a function in a pipeline. Its variables last from begin to end.
+    /// </summary>
+    private sealed class FunctionStage(RunContext context, string call, string body, IPipelineHost? to, int blockNesting) : Stage
+    {
+        private readonly Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
+        private IReadOnlyDictionary<string, PsValue> _locals = ScriptParameters.None;
+        private string? _begin;
+        private string? _process;
+        private string? _end;
+        private List<PsValue>? _input;
+
+        public override async ValueTask BeginAsync()
+        {
+            var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting);
+            _locals = locals;
+            if (Statements.NamedBlocks(statements) is { } blocks)
+            {
+                (_begin, _process, _end) = blocks;
+            }
+            else
+            {
+                _end = statements;
+                _input = [];
+            }
+
+            if (_begin is not null) await RunBlockAsync(_begin, null, []);
+        }
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (_process is not null)
+            {
+                await RunBlockAsync(_process, item, []);
+                return;
+            }
+
+            if (_input is { } input)
+            {
+                if (input.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"a function's $input keeps at most {MaxStageObjects} objects in the emulator");
+                input.Add(item);
+            }
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (_end is not null) await RunBlockAsync(_end, null, _input ?? []);
+            await EndNext();
+        }
+
+        private async ValueTask RunBlockAsync(string block, PsValue? item, IReadOnlyList<PsValue> input)
+        {
+            var variables = context.Scope.Variables;
+            if (variables.CallDepth >= MaxCallDepth) throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
+            var outer = _locals.Keys.Append("_").Append("PSItem").Select(name => (name, variables.Get(name))).ToList();
+            foreach (var (name, value) in _locals) variables.SetLocal(name, value);
+            if (item is not null)
+            {
+                variables.SetLocal("_", item);
+                variables.SetLocal("PSItem", item);
+            }
+
+            variables.CallDepth++;
+            variables.PushFunctionScope(_scope);
+            try
+            {
+                await context.RunStatementAsync(block, new InputHost(to ?? context.Host, Emit, input), blockNesting + 1);
+            }
+            catch (ScriptReturnException)
+            {
+                // return leaves the block.
+            }
+            finally
+            {
+                variables.PopFunctionScope();
+                variables.CallDepth--;
+                foreach (var (name, value) in outer) variables.SetLocal(name, value);
+            }
+        }
+    }
+
+    /// <summary>A function block's host: its output goes on to the next stage, and <c>$input</c> reads the objects given.</summary>
+    private sealed class InputHost(IPipelineHost inner, Func<PsValue, ValueTask> emit, IReadOnlyList<PsValue> input) : IPipelineHost
+    {
+        private int _next;
+
+        public RunspaceState? Runspace => inner.Runspace;
+
+        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
+        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+
+        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+
+        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
+            record is PipelineOutput output ? emit(output.Value) : inner.WriteAsync(record, cancellationToken);
+
+        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
+            new(_next < input.Count ? input[_next++] : null);
+
+        public void Publish() => inner.Publish();
+
+        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
     }
 
     private sealed class OutNullStage : Stage

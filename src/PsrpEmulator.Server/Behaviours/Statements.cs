@@ -231,9 +231,10 @@ internal static partial class Statements
     public static FunctionDefinition? ParseFunction(string statement)
     {
         var text = statement.Trim();
-        if (!StartsWithKeyword(text, "function")) return null;
+        var filter = StartsWithKeyword(text, "filter");
+        if (!filter && !StartsWithKeyword(text, "function")) return null;
         var m = FunctionHeader().Match(text);
-        if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing name after function keyword.", "MissingNameAfterKeyword"));
+        if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError($"Missing name after {(filter ? "filter" : "function")} keyword.", "MissingNameAfterKeyword"));
         var i = m.Length;
         var parameters = string.Empty;
         if (i < text.Length && text[i] == '(')
@@ -247,10 +248,12 @@ internal static partial class Statements
         var end = BlockEnd(text, i);
         if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing function body in function declaration.", "MissingFunctionBody"));
         if (SkipBlank(text, end + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
-        return new FunctionDefinition(m.Groups["name"].Value, parameters + text[(i + 1)..end].Trim());
+        // A filter is a function whose body is its process block: it runs once per pipeline object.
+        var body = text[(i + 1)..end].Trim();
+        return new FunctionDefinition(m.Groups["name"].Value, parameters + (filter ? "process {\n" + body + "\n}" : body));
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\Afunction\s+(?:(?:global|script|local):)?(?<name>[A-Za-z_][\w-]*)\s*",
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:function|filter)\s+(?:(?:global|script|local):)?(?<name>[A-Za-z_][\w-]*)\s*",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex FunctionHeader();
 
@@ -457,7 +460,7 @@ internal static partial class Statements
         var text = statement.Trim();
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
-        if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "switch")) return true;
+        if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "filter") || StartsWithKeyword(text, "switch")) return true;
         if (DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal)) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
@@ -513,6 +516,47 @@ internal static partial class Statements
         @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TypedAssignmentSyntax();
+
+    /// <summary>
+    /// A function body made of named blocks only (<c>begin { } process { } end { }</c>, each at most once, in any
+    /// order): their statements; null when the body is plain statements.
+    /// </summary>
+    public static (string? Begin, string? Process, string? End)? NamedBlocks(string body)
+    {
+        string? begin = null, process = null, end = null;
+        var any = false;
+        foreach (var statement in Split(body))
+        {
+            // Several blocks may share a line: "begin { } process { } end { }".
+            var t = statement.Trim();
+            for (var i = 0; i < t.Length; i = SkipBlank(t, i))
+            {
+                string? name = null;
+                foreach (var keyword in (ReadOnlySpan<string>)["begin", "process", "end"])
+                {
+                    if (StartsWithKeyword(t.AsSpan(i), keyword)) name = keyword;
+                }
+
+                if (name is null) return null;
+                var open = SkipBlank(t, i + name.Length);
+                var close = open < t.Length && t[open] == '{' ? MatchingClose(t, open, '}') : -1;
+                if (close < 0) return null;
+                var block = t[(open + 1)..close];
+                switch (name)
+                {
+                    case "begin" when begin is null: begin = block; break;
+                    case "process" when process is null: process = block; break;
+                    case "end" when end is null: end = block; break;
+                    default: return null;
+                }
+
+                any = true;
+                i = close + 1;
+            }
+        }
+
+        return any ? (begin, process, end) : null;
+    }
 
     /// <summary>
     /// A command's <c>-ErrorAction value</c> / <c>-EA value</c> and <c>-WarningAction value</c> / <c>-WA value</c>

@@ -125,7 +125,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text) is { } stages)
+        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text, null) is { } stages)
         {
             // The first command, and the script blocks the pipeline's cmdlets get.
             CheckStatement(Statements.SplitTopLevel(text, c => c == '|')[0], catalog, nesting + 1);
@@ -310,7 +310,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // A pipeline into ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object or Out-Null (a rule
         // for the whole text still wins): its first command is any statement, a function's call too.
-        if (RunContext.IsCmdletPipeline(text) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null && await TryRunPipelineAsync(text, to, blockNesting)) return;
+        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text, scope.Variables) is not null && Statements.Split(text).Count == 1 && Catalog.Find(text) is null &&
+            await TryRunPipelineAsync(text, to, blockNesting))
+        {
+            return;
+        }
 
         // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
         if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function)
@@ -537,6 +541,45 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
         }
 
+        var (locals, statements) = await BindFunctionAsync(text, body, to, blockNesting);
+        var variables = scope.Variables;
+        var outer = locals.Keys.Select(name => (name, variables.Get(name))).ToList();
+        foreach (var (name, value) in locals) variables.SetLocal(name, value);
+        variables.CallDepth++;
+        variables.PushFunctionScope();
+        try
+        {
+            if (Statements.NamedBlocks(statements) is var (begin, process, end))
+            {
+                // Called without pipeline input: begin, process once, end, as PowerShell runs them.
+                foreach (var block in new[] { begin, process, end })
+                {
+                    if (block is not null) await RunStatementAsync(block, to, blockNesting + 1);
+                }
+            }
+            else
+            {
+                await RunStatementAsync(statements, to, blockNesting + 1);
+            }
+        }
+        catch (ScriptReturnException)
+        {
+            // return leaves the function.
+        }
+        finally
+        {
+            variables.PopFunctionScope();
+            variables.CallDepth--;
+            foreach (var (name, value) in outer) variables.SetLocal(name, value);
+        }
+    }
+
+    /// <summary>
+    /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements
+    /// after the param block.
+    /// </summary>
+    private async ValueTask<(IReadOnlyDictionary<string, PsValue> Locals, string Statements)> BindFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting)
+    {
         var words = Statements.SplitArguments(text);
         var arguments = new List<PipelineArgument>();
         for (var i = 1; i < words.Count; i++)
@@ -555,25 +598,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var locals = ScriptParameters.Bind(body, arguments, out var statements);
-        var variables = scope.Variables;
-        var outer = locals.Keys.Select(name => (name, variables.Get(name))).ToList();
-        foreach (var (name, value) in locals) variables.SetLocal(name, value);
-        variables.CallDepth++;
-        variables.PushFunctionScope();
-        try
-        {
-            await RunStatementAsync(statements, to, blockNesting + 1);
-        }
-        catch (ScriptReturnException)
-        {
-            // return leaves the function.
-        }
-        finally
-        {
-            variables.PopFunctionScope();
-            variables.CallDepth--;
-            foreach (var (name, value) in outer) variables.SetLocal(name, value);
-        }
+        return (locals, statements);
     }
 
     private async ValueTask WriteOutputAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)

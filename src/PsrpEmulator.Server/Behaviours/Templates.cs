@@ -377,8 +377,12 @@ internal sealed class PipelineVariables
     // PowerShell's scopes (null outside functions, as almost always).
     private List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? functionScopes;
 
-    /// <summary>A function call starts: its assignments go to a scope of its own until <see cref="PopFunctionScope"/>.</summary>
-    public void PushFunctionScope() => (functionScopes ??= []).Add(new(StringComparer.OrdinalIgnoreCase));
+    /// <summary>
+    /// A function call starts: its assignments go to a scope of its own (<paramref name="scope"/>: one kept between the
+    /// blocks of a function in a pipeline) until <see cref="PopFunctionScope"/>.
+    /// </summary>
+    public void PushFunctionScope(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? scope = null) =>
+        (functionScopes ??= []).Add(scope ?? new(StringComparer.OrdinalIgnoreCase));
 
     public void PopFunctionScope()
     {

@@ -41,13 +41,32 @@ public class PipelineCmdletTests
     [TestCase("3, 1, 2 | Sort-Object -Descending", "3|2|1")]
     [TestCase("1..10 | Select-Object -Skip 2 -First 3", "3|4|5")]
     [TestCase("1..10 | Select-Object -Last 2", "9|10")]
+    [TestCase("5..1 | Select-Object -First 3 | Sort-Object | Select-Object -First 1; 'next'", "3|next")]
+    [TestCase("1..3 | ForEach-Object { 10..15 | Select-Object -First 2 } | Select-Object -First 3; 'next'", "10|11|10|next")]
     [TestCase("Get-Service | Select-Object Name, Status | ForEach-Object { \"$($_.Name)=$($_.Status)\" }", "EventLog=Running|Spooler=Stopped|WinRM=Running")]
     [TestCase("1..3 | ForEach-Object -Begin { 'start' } -Process { $_ } -End { 'end' }", "start|1|2|3|end")]
     [TestCase("$running = Get-Service | Where-Object Status -eq 'Running'; $running.Count", "2")]
     [TestCase("Get-Service | Out-Null; 'after'", "after")]
     [TestCase("function Forever { while ($true) { 'tick' } }; Forever | Select-Object -First 2; 'done'", "tick|tick|done")]
+    [TestCase("function Double { process { $_ * 2 } }; 1..3 | Double", "2|4|6")]
+    [TestCase("function Total { begin { $sum = 0 } process { $sum += $_ } end { \"total $sum\" } }; 1..4 | Total; \"[$sum]\"", "total 10|[]")]
+    [TestCase("filter Even { if ($_ % 2 -eq 0) { $_ } }; 1..6 | Even | ForEach-Object { $_ * 10 }", "20|40|60")]
+    [TestCase("function Steps { begin { 'b' } process { 'p' } end { 'e' } }; Steps", "b|p|e")]
+    [TestCase("function Count-All { $n = 0; foreach ($i in $input) { $n++ }; \"got $n\" }; Get-Service | Count-All", "got 3")]
+    [TestCase("function Tag($Prefix) { process { \"$Prefix$_\" } }; 'a', 'b' | Tag -Prefix x- | Sort-Object -Descending", "x-b|x-a")]
     public async Task Objects_stream_through_the_pipeline_cmdlets(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_pipeline_into_a_function_defined_by_an_earlier_pipeline_runs_it()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var defined = await Default.Resolve(Behaviour.Script("function Shout { process { $_.ToUpper() } }")).RunTestAsync(host, new FakeTimeProvider());
+        var outcome = await Default.Resolve(Behaviour.Script("'a', 'b' | Shout")).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That((defined.State, outcome.State), Is.EqualTo((PSInvocationState.Completed, PSInvocationState.Completed)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "A", "B" }));
+    }
 
     [Test]
     public async Task Each_object_goes_through_every_stage_before_the_next_starts()

@@ -68,6 +68,7 @@ public class RandomScriptTests
         "[DateTime]::Now", " -band ", " -shl ", "-bnot ", "'abc'.Length", "\"x\".ToUpper()", "[char]",
         "Get-Service", " | Where-Object { $_ -gt 1 }", " | Where Status -eq Running", " | Select-Object -First 1", " | select -Last 2 -Exp Name",
         " | Sort-Object", " | sort Name -Desc", " | % { $_ }", " | ForEach-Object Name", " | Measure-Object -Sum", " | Out-Null", " | ? ",
+        "function p { process { $_ } }", "filter q { $_ }", " | p", " | q", "begin {", "process {", "end {",
     ];
 
     [Test]
