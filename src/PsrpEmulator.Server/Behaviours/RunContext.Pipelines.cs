@@ -54,6 +54,7 @@ internal sealed partial class RunContext
         "SELECT-OBJECT" or "SELECT" => "Select-Object",
         "SORT-OBJECT" or "SORT" => "Sort-Object",
         "MEASURE-OBJECT" or "MEASURE" => "Measure-Object",
+        "GROUP-OBJECT" or "GROUP" => "Group-Object",
         "OUT-NULL" => "Out-Null",
         _ => null,
     };
@@ -67,12 +68,13 @@ internal sealed partial class RunContext
         ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
+        ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not",
+        "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -310,11 +312,14 @@ internal sealed partial class RunContext
 
             case "Select-Object":
             {
-                var properties = await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
-                return new SelectStage(properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
-                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"),
-                    error => (to ?? host).WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken));
+                var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                return new SelectStage(this, properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
+                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting);
             }
+
+            case "Group-Object":
+                return new GroupStage(await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
+                    arguments.Has("NoElement"), arguments.Has("AsHashTable"), arguments.Has("AsString"), arguments.Has("CaseSensitive"));
 
             case "Sort-Object":
                 return new SortStage(await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
@@ -324,6 +329,51 @@ internal sealed partial class RunContext
                     arguments.Has("Sum"), arguments.Has("Average"), arguments.Has("Maximum"), arguments.Has("Minimum"), to);
             default:
                 return new OutNullStage();
+        }
+
+        // Select-Object's properties: names (wildcards allowed), and calculated ones, @{ Name = ...; Expression = { ... } }
+        // (also N, Label, L, E; an Expression that is a name copies that property).
+        async ValueTask<List<SelectProperty>> SelectPropertiesAsync(string? word)
+        {
+            var properties = new List<SelectProperty>();
+            if (word is null) return properties;
+            foreach (var element in ScriptExpressions.ArrayElements(word) ?? [word])
+            {
+                if (ScriptExpressions.HashtableLiteral(element) is var (entries, _))
+                {
+                    string? name = null, expression = null, copied = null;
+                    foreach (var (key, valueText) in entries)
+                    {
+                        switch (key.ToUpperInvariant())
+                        {
+                            case "NAME" or "N" or "LABEL" or "L":
+                                name = PipelineVariables.Display(await ArgumentAsync(valueText, to, blockNesting));
+                                break;
+                            case "EXPRESSION" or "E":
+                                if (Block(valueText) is { } block) expression = block;
+                                else copied = PipelineVariables.Display(await ArgumentAsync(valueText, to, blockNesting));
+                                break;
+                            default:
+                                throw new StatementTerminatedException(new ScriptedError(
+                                    $"The \"{key}\" key is not valid.", "DictionaryKeyUnknownType,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                                    ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
+                        }
+                    }
+
+                    if (expression is null && copied is null)
+                    {
+                        throw new StatementTerminatedException(new ScriptedError("Missing the \"Expression\" key.", "DictionaryKeyMissingExpression,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                            ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
+                    }
+
+                    properties.Add(new SelectProperty(name ?? copied ?? expression!.Trim(), expression, copied));
+                    continue;
+                }
+
+                foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting))) properties.Add(new SelectProperty(PipelineVariables.Display(value), null, null));
+            }
+
+            return properties;
         }
 
         // A script block argument's statements; null when the word is not a script block.
@@ -439,7 +489,11 @@ internal sealed partial class RunContext
         }
     }
 
-    private sealed class SelectStage(List<string> properties, string? expand, int? first, int? last, int skip, bool unique, Func<ScriptedError, ValueTask> writeError) : Stage
+    /// <summary>A Select-Object property: a name, or a calculated one (its Expression a script block or another property's name).</summary>
+    private sealed record SelectProperty(string Name, string? Expression, string? CopiedFrom);
+
+    private sealed class SelectStage(RunContext context, List<SelectProperty> properties, string? expand, int? first, int? last, int skip, bool unique,
+        IPipelineHost? to, int blockNesting) : Stage
     {
         private readonly List<PsValue> _kept = [];
         private readonly List<PsValue> _seen = [];
@@ -451,12 +505,13 @@ internal sealed partial class RunContext
             if (expand is not null && VariableValueTemplate.Member(item, expand) is PsNil)
             {
                 // Each object without the property is an error of its own; the others go on.
-                await writeError(new ScriptedError($"Property \"{expand}\" cannot be found.", "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand",
-                    ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", PipelineVariables.Display(item)));
+                await (to ?? context.Host).WriteAsync(new ErrorRecordMessage(context.ErrorRecords(new ScriptedError(
+                    $"Property \"{expand}\" cannot be found.", "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                    ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", PipelineVariables.Display(item)))), context.CancellationToken);
                 return;
             }
 
-            var selected = Select(item);
+            var selected = await SelectAsync(item);
             if (unique)
             {
                 if (_seen.Any(s => ScriptExpressions.Order(s, selected, caseSensitive: true) == 0 && PipelineVariables.Display(s) == PipelineVariables.Display(selected))) return;
@@ -495,18 +550,84 @@ internal sealed partial class RunContext
             foreach (var item in ScriptExpressions.Enumerate(value)) await Emit(item);
         }
 
-        private PsValue Select(PsValue item)
+        private async ValueTask<PsValue> SelectAsync(PsValue item)
         {
             if (expand is not null) return VariableValueTemplate.Member(item, expand);
-
-            if (properties.Count == 0 || properties is ["*"]) return item;
-            var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : ScriptExpressionsTypeName(item);
+            if (properties.Count == 0 || properties is [{ Name: "*", Expression: null }]) return item;
+            var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? "System." + p.Type : "System.Object";
             var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
-            foreach (var property in properties) selected.ExtendedProperties.Add(new PsProperty(property, VariableValueTemplate.Member(item, property)));
+            foreach (var property in properties)
+            {
+                PsValue value;
+                if (property.Expression is { } expression)
+                {
+                    var capture = new CapturingHost(to ?? context.Host);
+                    await context.RunWithItemAsync(expression, item, capture, blockNesting);
+                    value = capture.Value;
+                }
+                else
+                {
+                    value = VariableValueTemplate.Member(item, property.CopiedFrom ?? property.Name);
+                }
+
+                selected.ExtendedProperties.Add(new PsProperty(property.Name, value));
+            }
+
             return selected;
         }
+    }
 
-        private static string ScriptExpressionsTypeName(PsValue item) => item is PsPrimitive p ? "System." + p.Type : "System.Object";
+    /// <summary>
+    /// Group-Object: a GroupInfo per distinct key (the properties' values; the objects themselves without one), in the
+    /// order the keys first came (Windows PowerShell's); -AsHashTable a Hashtable of key to group instead.
+    /// </summary>
+    private sealed class GroupStage(List<string> properties, bool noElement, bool asHashTable, bool asString, bool caseSensitive) : Stage
+    {
+        private readonly List<(string Key, List<PsValue> Values, List<PsValue> Items)> _groups = [];
+        private int _count;
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            if (++_count > MaxStageObjects) throw new ScenarioRuntimeException($"Group-Object keeps at most {MaxStageObjects} objects in the emulator");
+            var values = properties.Count == 0 ? [item] : properties.Select(p => VariableValueTemplate.Member(item, p)).ToList();
+            var key = string.Join(", ", values.Select(PipelineVariables.Display));
+            var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            var group = _groups.FindIndex(g => string.Equals(g.Key, key, comparison));
+            if (group < 0) _groups.Add((key, values, [item]));
+            else _groups[group].Items.Add(item);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (asHashTable)
+            {
+                var table = PsObjects.Dictionary([]);
+                foreach (var (key, values, items) in _groups)
+                {
+                    PsValue tableKey = asString || values.Count != 1 ? PsPrimitive.String(key) : values[0];
+                    table.Entries.Add(new(tableKey, items.Count == 1 ? items[0] : PsObjects.List(items, ListValueTemplate.ArrayTypeNames)));
+                }
+
+                await Emit(table);
+            }
+            else
+            {
+                foreach (var (key, values, items) in _groups)
+                {
+                    var info = new PsObject([noElement ? "Microsoft.PowerShell.Commands.GroupInfoNoElement" : "Microsoft.PowerShell.Commands.GroupInfo", "System.Object"]);
+                    info.AdaptedProperties.Add(new PsProperty("Values", PsObjects.List(values, ["System.Collections.ArrayList", "System.Object"])));
+                    info.AdaptedProperties.Add(new PsProperty("Count", PsPrimitive.Int32(items.Count)));
+                    info.AdaptedProperties.Add(new PsProperty("Group", noElement
+                        ? PsObjects.List([], ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]", "System.Object"])
+                        : PsObjects.List(items, ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]", "System.Object"])));
+                    info.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(key)));
+                    await Emit(info);
+                }
+            }
+
+            await EndNext();
+        }
     }
 
     private sealed class SortStage(List<string> properties, bool descending, bool unique, bool caseSensitive) : Stage

@@ -726,7 +726,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (clause.IsCondition) return ScriptExpressions.IsTrue(await EvaluateAsync(clause.Test, to, blockNesting + 1));
             var test = await ArgumentAsync(clause.Test, to, blockNesting);
             var op = (statement.CaseSensitive ? "c" : "i") + (statement.Regex ? "match" : statement.Wildcard ? "like" : "eq");
-            return ScriptExpressions.IsTrue(ScriptExpressions.Compare(item, op, test));
+            var holds = ScriptExpressions.IsTrue(ScriptExpressions.Compare(item, op, test));
+            // A -Regex clause that matches sets $Matches for its block, as -match does.
+            if (holds && statement.Regex && ScriptExpressions.MatchTable(item, op, test) is { } matches) scope.Variables.Set("Matches", matches);
+            return holds;
         }
     }
 

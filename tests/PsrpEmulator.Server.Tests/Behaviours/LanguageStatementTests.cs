@@ -573,6 +573,7 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "not found: PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", "its base", "catch-all" }));
     }
 
+    [TestCase("switch -Regex ('id=42', 'name=x') { '^id=(\\d+)$' { \"id $($Matches[1])\" } '^(?<key>\\w+)=x' { $Matches.key } }", "id 42|name")]
     [TestCase("[int]'42' + 1", "43")]
     [TestCase("[int]2.5; [int]3.5; [int]'  7 '; [int]'0x10'; [int]$null", "2|4|7|16|0")]
     [TestCase("[string]42 + 1", "421")]

@@ -69,6 +69,7 @@ public class RandomScriptTests
         "Get-Service", " | Where-Object { $_ -gt 1 }", " | Where Status -eq Running", " | Select-Object -First 1", " | select -Last 2 -Exp Name",
         " | Sort-Object", " | sort Name -Desc", " | % { $_ }", " | ForEach-Object Name", " | Measure-Object -Sum", " | Out-Null", " | ? ",
         "function p { process { $_ } }", "filter q { $_ }", " | p", " | q", "begin {", "process {", "end {",
+        " | Group-Object", " | group Name -AsHashTable", " | select Name, @{ n = 'x'; e = { $_ } }", "@{ e = 'Name' }",
     ];
 
     [Test]
