@@ -722,6 +722,7 @@ internal sealed partial class RunContext
     {
         private readonly Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
         private IReadOnlyDictionary<string, PsValue> _locals = ScriptParameters.None;
+        private IReadOnlyList<(string Name, bool ByValue, bool ByPropertyName)> _fromPipeline = [];
         private string? _begin;
         private string? _process;
         private string? _end;
@@ -731,6 +732,7 @@ internal sealed partial class RunContext
         {
             var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting);
             _locals = locals;
+            _fromPipeline = ScriptParameters.PipelineParameters(body);
             if (Statements.NamedBlocks(statements) is { } blocks)
             {
                 (_begin, _process, _end) = blocks;
@@ -769,12 +771,24 @@ internal sealed partial class RunContext
         {
             var variables = context.Scope.Variables;
             if (variables.CallDepth >= MaxCallDepth) throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
-            var outer = _locals.Keys.Append("_").Append("PSItem").Select(name => (name, variables.Get(name))).ToList();
+            var outer = _locals.Keys.Append("_").Append("PSItem").Concat(_fromPipeline.Select(p => p.Name)).Select(name => (name, variables.Get(name))).ToList();
             foreach (var (name, value) in _locals) variables.SetLocal(name, value);
             if (item is not null)
             {
                 variables.SetLocal("_", item);
                 variables.SetLocal("PSItem", item);
+                // Parameters that take pipeline input get this object (by value) or its property of their name.
+                foreach (var (name, byValue, byPropertyName) in _fromPipeline)
+                {
+                    if (byValue)
+                    {
+                        variables.SetLocal(name, item);
+                    }
+                    else if (byPropertyName && VariableValueTemplate.Member(item, name) is var property && property is not PsNil)
+                    {
+                        variables.SetLocal(name, property);
+                    }
+                }
             }
 
             variables.CallDepth++;

@@ -60,6 +60,31 @@ internal static partial class ScriptParameters
         return ScalarForms.TryLiteral(text) is PsPrimitive number && number.Value is not bool ? number : PsNil.Instance;
     }
 
+    /// <summary>
+    /// The parameters of a param block that take pipeline input: by value (<c>[Parameter(ValueFromPipeline)]</c>) or by
+    /// the object's property of their name (<c>ValueFromPipelineByPropertyName</c>); <c>= $false</c> turns either off.
+    /// </summary>
+    public static IReadOnlyList<(string Name, bool ByValue, bool ByPropertyName)> PipelineParameters(string text)
+    {
+        if (!text.Contains("ValueFromPipeline", StringComparison.OrdinalIgnoreCase)) return [];
+        var start = ParamStart().Match(text);
+        if (!start.Success || FindClose(text, start.Length) is not { } close) return [];
+        var parameters = new List<(string, bool, bool)>();
+        foreach (var declaration in SplitTopLevel(text[start.Length..close]))
+        {
+            var m = ParameterTail().Match(StripAttributes(declaration));
+            if (!m.Success) continue;
+            var byValue = PipelineAttribute(declaration, "ValueFromPipeline");
+            var byName = PipelineAttribute(declaration, "ValueFromPipelineByPropertyName");
+            if (byValue || byName) parameters.Add((m.Groups["name"].Value, byValue, byName));
+        }
+
+        return parameters;
+
+        static bool PipelineAttribute(string declaration, string name) =>
+            Regex.IsMatch(declaration, $@"\b{name}\b(?!\s*=\s*\$false)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
     // [Parameter(...)] [int] in front of the name.
     private static string StripAttributes(string declaration)
     {
