@@ -616,6 +616,13 @@ internal static partial class Statements
         return StartsWithKeyword(text, "Write-Output") || StartsWithKeyword(text, "echo") || StartsWithKeyword(text, "write");
     }
 
+    /// <summary><c>Write-Verbose</c> or <c>Write-Debug</c>: "Verbose" or "Debug"; null for another statement.</summary>
+    public static string? WriteStreamCommand(string statement)
+    {
+        var text = statement.AsSpan().Trim();
+        return StartsWithKeyword(text, "Write-Verbose") ? "Verbose" : StartsWithKeyword(text, "Write-Debug") ? "Debug" : null;
+    }
+
     /// <summary><c>break</c> or <c>continue</c> (keywords; a loop label is not supported): which, or null.</summary>
     public static string? LoopControl(string statement)
     {

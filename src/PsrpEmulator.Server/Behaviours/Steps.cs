@@ -463,6 +463,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // Write-Verbose / Write-Debug no rule answers: written as their preference says (remotely, by default, not).
+            if (Statements.WriteStreamCommand(text) is { } stream)
+            {
+                await WriteVerboseOrDebugAsync(text, stream, to, output, blockNesting);
+                return;
+            }
+
             // Write-Output (echo, write) of what no rule answers: its arguments' values, each enumerated one level.
             if (Statements.IsWriteOutput(text))
             {
@@ -599,6 +606,73 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         var locals = ScriptParameters.Bind(body, arguments, out var statements);
         return (locals, statements);
+    }
+
+    /// <summary>
+    /// Write-Verbose / Write-Debug: the record is written only when the command's <c>-Verbose</c> / <c>-Debug</c>
+    /// switch, or else <c>$VerbosePreference</c> / <c>$DebugPreference</c>, is Continue or Inquire (both
+    /// SilentlyContinue in a remote session); Stop ends the script with PowerShell's ActionPreferenceStop error.
+    /// </summary>
+    private async ValueTask WriteVerboseOrDebugAsync(string text, string stream, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var command = "Write-" + stream;
+        string? message = null;
+        string? preference = null;
+        try
+        {
+            var words = Statements.SplitArguments(text);
+            for (var i = 1; i < words.Count; i++)
+            {
+                var word = words[i];
+                if (word.StartsWith("-" + stream, StringComparison.OrdinalIgnoreCase) && (word.Length == stream.Length + 1 || word[stream.Length + 1] == ':'))
+                {
+                    // -Verbose, -Verbose:$true, -Verbose:$false.
+                    var value = word.Length == stream.Length + 1 || ScriptExpressions.IsTrue(await ArgumentAsync(word[(stream.Length + 2)..], to, blockNesting));
+                    preference = value ? "Continue" : "SilentlyContinue";
+                }
+                else if (word.Equals("-Message", StringComparison.OrdinalIgnoreCase) || word.Equals("-m", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (++i < words.Count) message = PipelineVariables.Display(await ArgumentAsync(words[i], to, blockNesting));
+                }
+                else if (message is null)
+                {
+                    message = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+                }
+                else
+                {
+                    await WriteStatementErrorAsync(new ScriptedError($"A positional parameter cannot be found that accepts argument '{word}'.",
+                        $"PositionalParameterNotFound,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
+                        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", word), output);
+                    return;
+                }
+            }
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        if (message is null)
+        {
+            // A remote session cannot prompt for the mandatory Message.
+            await WriteStatementErrorAsync(new ScriptedError("Cannot process command because of one or more missing mandatory parameters: Message.",
+                $"MissingMandatoryParameter,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
+                ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException"), output);
+            return;
+        }
+
+        preference ??= scope.Variables.Get(stream + "Preference") is { } set and not PsNil ? PipelineVariables.Display(set) : "SilentlyContinue";
+        if (preference.Equals("Continue", StringComparison.OrdinalIgnoreCase) || preference.Equals("Inquire", StringComparison.OrdinalIgnoreCase))
+        {
+            await output.WriteAsync(stream == "Verbose" ? new VerboseRecordMessage(message) : new DebugRecordMessage(message), cancellationToken);
+        }
+        else if (preference.Equals("Stop", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ErrorActionStopException(errorRecords(new ScriptedError(
+                $"The running command stopped because the preference variable \"{stream}Preference\" or common parameter is set to Stop: {message}",
+                "ActionPreferenceStop", ErrorCategory.OperationStopped, "System.Management.Automation.ActionPreferenceStopException")));
+        }
     }
 
     private async ValueTask WriteOutputAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)

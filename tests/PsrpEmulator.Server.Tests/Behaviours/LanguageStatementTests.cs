@@ -621,6 +621,37 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.Empty);
     }
 
+    [TestCase("Write-Verbose 'quiet'; Write-Debug 'quiet too'; 'after'", "", "after")]
+    [TestCase("$VerbosePreference = 'Continue'; Write-Verbose \"n=$(1 + 1)\"; Write-Debug 'not shown'", "Verbose:n=2", "")]
+    [TestCase("$DebugPreference = 'Continue'; Write-Debug -Message 'd'", "Debug:d", "")]
+    [TestCase("$VerbosePreference = 'Continue'; Write-Verbose -Message 'x' -Verbose:$false; Write-Verbose $VerbosePreference", "Verbose:Continue", "")]
+    [TestCase("$x = 'v'; Write-Verbose \"$x\" -Verbose", "Verbose:v", "")]
+    public async Task Write_Verbose_and_Write_Debug_write_only_as_their_preference_says(string script, string records, string output)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        var written = host.Records.Select(r => r switch
+        {
+            VerboseRecordMessage v => "Verbose:" + v.Message,
+            DebugRecordMessage d => "Debug:" + d.Message,
+            _ => null,
+        }).Where(r => r is not null);
+        Assert.That(string.Join("|", written), Is.EqualTo(records));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(output));
+    }
+
+    [Test]
+    public async Task Write_Verbose_without_a_message_is_PowerShell_s_missing_parameter_error()
+    {
+        var (host, outcome) = await RunAsync("Write-Verbose; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteVerboseCommand"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [TestCase("break; 'never'")]
     [TestCase("continue; 'never'")]
     public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)
