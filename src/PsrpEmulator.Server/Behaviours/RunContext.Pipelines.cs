@@ -496,7 +496,9 @@ internal sealed partial class RunContext
         IPipelineHost? to, int blockNesting) : Stage
     {
         private readonly List<PsValue> _kept = [];
-        private readonly List<PsValue> _seen = [];
+        // What -Unique has seen: each object's type and text (case-sensitive, as Select-Object compares), hashed so that
+        // a long input costs time in proportion to its length.
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private int _index;
         private int _emitted;
 
@@ -514,8 +516,9 @@ internal sealed partial class RunContext
             var selected = await SelectAsync(item);
             if (unique)
             {
-                if (_seen.Any(s => ScriptExpressions.Order(s, selected, caseSensitive: true) == 0 && PipelineVariables.Display(s) == PipelineVariables.Display(selected))) return;
-                _seen.Add(selected);
+                var key = (selected is PsPrimitive p ? p.Type.ToString() : "object") + "\0" + PipelineVariables.Display(selected);
+                if (_seen.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object -Unique keeps at most {MaxStageObjects} objects in the emulator");
+                if (!_seen.Add(key)) return;
             }
 
             if (_index++ < skip) return;
@@ -584,6 +587,7 @@ internal sealed partial class RunContext
     private sealed class GroupStage(List<string> properties, bool noElement, bool asHashTable, bool asString, bool caseSensitive) : Stage
     {
         private readonly List<(string Key, List<PsValue> Values, List<PsValue> Items)> _groups = [];
+        private readonly Dictionary<string, int> _index = new(caseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         private int _count;
 
         public override ValueTask ProcessAsync(PsValue item)
@@ -591,10 +595,15 @@ internal sealed partial class RunContext
             if (++_count > MaxStageObjects) throw new ScenarioRuntimeException($"Group-Object keeps at most {MaxStageObjects} objects in the emulator");
             var values = properties.Count == 0 ? [item] : properties.Select(p => VariableValueTemplate.Member(item, p)).ToList();
             var key = string.Join(", ", values.Select(PipelineVariables.Display));
-            var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-            var group = _groups.FindIndex(g => string.Equals(g.Key, key, comparison));
-            if (group < 0) _groups.Add((key, values, [item]));
-            else _groups[group].Items.Add(item);
+            if (_index.TryGetValue(key, out var group))
+            {
+                _groups[group].Items.Add(item);
+            }
+            else
+            {
+                _index.Add(key, _groups.Count);
+                _groups.Add((key, values, [item]));
+            }
             return ValueTask.CompletedTask;
         }
 

@@ -77,6 +77,16 @@ public class PipelineCmdletTests
     }
 
     [Test]
+    public async Task Unique_selection_and_grouping_keep_every_one_of_many_distinct_objects()
+    {
+        // 100,000 distinct keys (compared pairwise, as first written, these were 5e9 comparisons: minutes of a core).
+        var (host, outcome) = await RunAsync("(1..100000 | Select-Object -Unique | Measure-Object).Count; (1..100000 | Group-Object | Measure-Object).Count");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "100000", "100000" }));
+    }
+
+    [Test]
     public async Task Each_object_goes_through_every_stage_before_the_next_starts()
     {
         var (host, outcome) = await RunAsync("1..3 | ForEach-Object { Write-Warning \"a$_\"; $_ } | ForEach-Object { Write-Warning \"b$_\" }");
