@@ -495,7 +495,7 @@ internal sealed partial class RunContext
     private sealed class SelectStage(RunContext context, List<SelectProperty> properties, string? expand, int? first, int? last, int skip, bool unique,
         IPipelineHost? to, int blockNesting) : Stage
     {
-        private readonly List<PsValue> _kept = [];
+        private readonly Queue<PsValue> _kept = new();
         // What -Unique has seen: each object's type and text (case-sensitive, as Select-Object compares), hashed so that
         // a long input costs time in proportion to its length.
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -524,8 +524,8 @@ internal sealed partial class RunContext
             if (_index++ < skip) return;
             if (last is not null)
             {
-                _kept.Add(selected);
-                if (_kept.Count > last.Value) _kept.RemoveAt(0);
+                _kept.Enqueue(selected);
+                if (_kept.Count > last.Value) _kept.Dequeue();
                 return;
             }
 
