@@ -526,6 +526,7 @@ internal sealed partial class RunContext
             {
                 _kept.Enqueue(selected);
                 if (_kept.Count > last.Value) _kept.Dequeue();
+                if (_kept.Count > MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object -Last keeps at most {MaxStageObjects} objects in the emulator");
                 return;
             }
 
