@@ -52,6 +52,7 @@ internal static partial class ScriptExpressions
         Add("System.ValueType");
         Add("System.Array", "array");
         Add("System.Collections.Hashtable", "hashtable");
+        Add("System.Collections.ArrayList");
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
         Add("System.Void", "void");
         Add("System.Math");
@@ -109,7 +110,8 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE") or
-            ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE");
+            ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW");
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
@@ -171,6 +173,8 @@ internal static partial class ScriptExpressions
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
+            ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
+            ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
             _ => null,
         };
         if (result is not null) return result;
@@ -184,6 +188,8 @@ internal static partial class ScriptExpressions
                 ? PsPrimitive.Int32((int)value)
                 : PsPrimitive.Double(value);
     }
+
+    internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
     private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid" };
 
@@ -229,6 +235,8 @@ internal static partial class ScriptExpressions
             case "System.String":
                 return IsNull(value) ? PsPrimitive.String(string.Empty) : PsPrimitive.String(Text(value));
         }
+
+        if (type.FullName == "System.Collections.ArrayList") return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
 
         // A single-item collection converts as its item; a longer one does not convert to a scalar.
         if (IsCollection(value))
@@ -282,6 +290,9 @@ internal static partial class ScriptExpressions
                 if (value is PsPrimitive { Type: PsPrimitiveType.Version }) return value;
                 if (value is PsPrimitive { Value: string version } && Version.TryParse(version.Trim(), out var parsedVersion)) return PsPrimitive.Version(parsedVersion.ToString());
                 throw CannotConvert(value, type, "Version string portion was too short or too long.", "InvalidCastParseTargetInvocation");
+            case "System.Collections.ArrayList":
+                // A new list of the items, which Add and Remove change in place.
+                return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
             case "System.Collections.Hashtable":
                 if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary }) return value;
                 throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
@@ -424,6 +435,94 @@ internal static partial class ScriptExpressions
 
     /// <summary>A value as a number, when it is one (a numeric string too); null otherwise.</summary>
     public static double? AsNumberOrNull(PsValue? value) => AsNumber(value);
+
+    /// <summary>
+    /// Sets an element in place: a hashtable's entry (by index or member name; added when new), an array's item (a
+    /// negative index counts from the end), an object's property. What PowerShell refuses gets its error: no such
+    /// property, an index outside the array, a null container.
+    /// </summary>
+    public static void SetElement(PsValue? container, PsValue key, bool isIndex, PsValue value)
+    {
+        switch (container)
+        {
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
+            {
+                var entries = table.Entries;
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    if (ScalarEquals(entries[i].Key, key, caseSensitive: false))
+                    {
+                        entries[i] = new(entries[i].Key, value);
+                        return;
+                    }
+                }
+
+                if (entries.Count >= MaxTableEntries) throw TableTooLarge();
+                entries.Add(new(key, value));
+                return;
+            }
+
+            case PsObject list when isIndex && IsCollection(list):
+            {
+                var number = AsNumber(key) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(key)));
+                var index = (long)Math.Floor(number);
+                if (index < 0) index += list.Items.Count;
+                if (index < 0 || index >= list.Items.Count)
+                {
+                    throw new ScriptExpressionException(new ScriptedError("Index was outside the bounds of the array.", "System.IndexOutOfRangeException",
+                        Protocol.Psrp.ErrorCategory.OperationStopped, "System.IndexOutOfRangeException"));
+                }
+
+                list.Items[(int)index] = value;
+                return;
+            }
+
+            case PsObject obj when !isIndex:
+            {
+                var name = Text(key);
+                foreach (var properties in (List<PsProperty>[])[obj.ExtendedProperties, obj.AdaptedProperties])
+                {
+                    for (var i = 0; i < properties.Count; i++)
+                    {
+                        if (string.Equals(properties[i].Name, name, StringComparison.OrdinalIgnoreCase))
+                        {
+                            properties[i] = new PsProperty(properties[i].Name, value);
+                            return;
+                        }
+                    }
+                }
+
+                throw PropertyNotFound(name);
+            }
+
+            case null or PsNil when isIndex:
+                throw new ScriptExpressionException(new ScriptedError("Cannot index into a null array.", "NullArray", Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+            case PsObject or PsPrimitive when isIndex:
+                throw new ScriptExpressionException(new ScriptedError($"Unable to index into an object of type {TypeName(container)}.", "CannotIndex",
+                    Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+            default:
+                throw PropertyNotFound(Text(key));
+        }
+
+        static ScriptExpressionException PropertyNotFound(string name) => new(new ScriptedError(
+            $"The property '{name}' cannot be found on this object. Verify that the property exists and can be set.", "PropertyNotFound",
+            Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+    }
+
+    /// <summary>
+    /// A copy of a value that shares nothing mutable with it: what a session may change in place (a hashtable's entries,
+    /// an array's items, an object's properties) without changing what other sessions read.
+    /// </summary>
+    public static PsValue DeepCopy(PsValue value)
+    {
+        if (value is not PsObject o) return value;
+        var copy = new PsObject(o.TypeNames) { ToStringValue = o.ToStringValue, BaseValue = o.BaseValue, CollectionKind = o.CollectionKind };
+        foreach (var p in o.AdaptedProperties) copy.AdaptedProperties.Add(new PsProperty(p.Name, DeepCopy(p.Value)));
+        foreach (var p in o.ExtendedProperties) copy.ExtendedProperties.Add(new PsProperty(p.Name, DeepCopy(p.Value)));
+        foreach (var item in o.Items) copy.Items.Add(DeepCopy(item));
+        foreach (var (key, entry) in o.Entries) copy.Entries.Add(new(DeepCopy(key), DeepCopy(entry)));
+        return copy;
+    }
 
     public static bool IsBitwise(string op) => op is "band" or "bor" or "bxor" or "shl" or "shr";
 }

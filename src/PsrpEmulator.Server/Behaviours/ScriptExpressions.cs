@@ -126,7 +126,9 @@ internal static partial class ScriptExpressions
     /// <c>$Matches[1]</c>, <c>$h['key'].Length</c>): the head and the steps; null for anything else (a variable with
     /// only member steps is the rules' <c>$x.Prop</c>, so one index at least for a variable).
     /// </summary>
-    public static (string Head, List<Accessor> Steps)? MemberAccess(string text)
+    public static (string Head, List<Accessor> Steps)? MemberAccess(string text) => MemberAccess(text, forAssignment: false);
+
+    private static (string Head, List<Accessor> Steps)? MemberAccess(string text, bool forAssignment)
     {
         var t = text.Trim();
         int headEnd;
@@ -185,9 +187,18 @@ internal static partial class ScriptExpressions
             }
         }
 
-        if (steps.Count == 0 || (t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
+        if (steps.Count == 0 || (!forAssignment && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
         return (t[..(headEnd + 1)], steps);
     }
+
+    /// <summary>
+    /// The target of an element assignment: a variable with member and index steps after it (<c>$x.Name</c> too),
+    /// the last of them no method call; null for anything else.
+    /// </summary>
+    public static (string Head, List<Accessor> Steps)? MemberAccessForAssignment(string text) =>
+        text.TrimStart().StartsWith('$') && MemberAccess(text, forAssignment: true) is var (head, steps) && head.StartsWith('$') && head is not ['$', '(', ..] && !steps[^1].IsMethod
+            ? (head, steps)
+            : null;
 
     /// <summary>
     /// <c>value.Method(arguments)</c> for the .NET methods scripts call most on strings (ToUpper, ToLower, Trim,
@@ -213,6 +224,9 @@ internal static partial class ScriptExpressions
             {
                 return PsPrimitive.Boolean(Enumerate(value).Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
             }
+
+            if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
+            if (value is PsObject list && IsCollection(list) && ListMethod(list, name, arguments) is { } listResult) return listResult;
 
             if (value is PsPrimitive { Value: string s })
             {
@@ -242,7 +256,7 @@ internal static partial class ScriptExpressions
                 if (result is not null) return result;
             }
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             // .NET's exception, as PowerShell reports it: MethodInvocationException.
             throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, e.Message, e.GetType()));
@@ -252,6 +266,99 @@ internal static partial class ScriptExpressions
 
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
     }
+
+    // A hashtable's methods; void ones give $null (no output). Null for a method it has not.
+    private static PsValue? TableMethod(PsObject table, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var entries = table.Entries;
+        int Find(PsValue? key) => entries.FindIndex(e => ScalarEquals(e.Key, key, caseSensitive: false));
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("CONTAINSKEY" or "CONTAINS", 1):
+                return PsPrimitive.Boolean(Find(arguments[0]) >= 0);
+            case ("CONTAINSVALUE", 1):
+                return PsPrimitive.Boolean(entries.Any(e => ScalarEquals(e.Value, arguments[0], caseSensitive: true)));
+            case ("ADD", 2):
+                if (Find(arguments[0]) >= 0)
+                {
+                    var key = Text(arguments[0]);
+                    throw new ArgumentException($"Item has already been added. Key in dictionary: '{key}'  Key being added: '{key}'");
+                }
+
+                if (entries.Count >= MaxTableEntries) throw TableTooLarge();
+                entries.Add(new(arguments[0], arguments[1]));
+                return PsNil.Instance;
+            case ("REMOVE", 1):
+                if (Find(arguments[0]) is var at and >= 0) entries.RemoveAt(at);
+                return PsNil.Instance;
+            case ("CLEAR", 0):
+                entries.Clear();
+                return PsNil.Instance;
+            default:
+                return null;
+        }
+    }
+
+    // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
+    private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var growable = list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal));
+        var items = list.Items;
+        int Position(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : -1;
+        PsValue? result = (name.ToUpperInvariant(), arguments.Count) switch
+        {
+            ("INDEXOF", 1) => PsPrimitive.Int32(items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
+            ("ADD" or "REMOVE" or "REMOVEAT" or "INSERT" or "CLEAR", _) when !growable => throw new NotSupportedException("Collection was of a fixed size."),
+            ("ADD", 1) => items.Count >= MaxCollectionItems ? throw CollectionTooLarge() : Add(items, arguments[0]),
+            ("INSERT", 2) when items.Count >= MaxCollectionItems => throw CollectionTooLarge(),
+            ("REMOVE", 1) => Remove(items, items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
+            ("REMOVEAT", 1) => Position(0) is var at && (at < 0 || at >= items.Count) ? throw new ArgumentOutOfRangeException("index", "Index was out of range. Must be non-negative and less than the size of the collection.") : Remove(items, at),
+            ("INSERT", 2) => Position(0) is var at && (at < 0 || at > items.Count) ? throw new ArgumentOutOfRangeException("index", "Insertion index was out of range. Must be non-negative and less than or equal to size.") : Insert(items, at, arguments[1]),
+            ("CLEAR", 0) => Clear(items),
+            _ => null,
+        };
+        return result;
+
+        static PsValue Add(List<PsValue> items, PsValue item)
+        {
+            items.Add(item);
+            return PsPrimitive.Int32(items.Count - 1);
+        }
+
+        static PsValue Remove(List<PsValue> items, int at)
+        {
+            if (at >= 0) items.RemoveAt(at);
+            return PsNil.Instance;
+        }
+
+        static PsValue Insert(List<PsValue> items, int at, PsValue item)
+        {
+            items.Insert(at, item);
+            return PsNil.Instance;
+        }
+
+        static PsValue Clear(List<PsValue> items)
+        {
+            items.Clear();
+            return PsNil.Instance;
+        }
+    }
+
+    /// <summary>
+    /// Items a list may grow to in place (Add, Insert): a loop adding without end would otherwise grow the emulator's
+    /// memory without end. PowerShell's bound is memory.
+    /// </summary>
+    public const int MaxCollectionItems = 100_000;
+
+    /// <summary>
+    /// Keys a hashtable may grow to in place. Lower than a list's: the emulator's hashtables keep their entries in order
+    /// and look keys up one by one, so filling one costs time in the square of its size.
+    /// </summary>
+    public const int MaxTableEntries = 10_000;
+
+    internal static ScenarioRuntimeException CollectionTooLarge() => new($"a list grows to at most {MaxCollectionItems} items in the emulator");
+
+    internal static ScenarioRuntimeException TableTooLarge() => new($"a hashtable grows to at most {MaxTableEntries} keys in the emulator");
 
     // The .NET type PowerShell would name in an error about the value.
     private static string TypeName(PsValue? value) => value switch

@@ -558,6 +558,39 @@ internal static partial class Statements
         return any ? (begin, process, end) : null;
     }
 
+    /// <summary>An assignment to an element: the target (a variable with members or indexes), its text, the compound operator and the value.</summary>
+    internal sealed record ElementAssignment((string Head, List<ScriptExpressions.Accessor> Steps) Target, string TargetText, string? Operator, string Value);
+
+    /// <summary>
+    /// <c>$x[...] = value</c>, <c>$x.Name = value</c> and deeper targets (also <c>+= -= *= /= %=</c>); null for anything
+    /// else, a plain variable's assignment or a method call on the left among them.
+    /// </summary>
+    public static ElementAssignment? ElementAssignmentOf(string statement)
+    {
+        var text = statement.Trim();
+        if (text.Length < 4 || text[0] != '$') return null;
+        foreach (var equals in TopLevelPositions(text, c => c == '='))
+        {
+            // "==" is no operator of PowerShell's; "-eq"-style operators have no '='.
+            if (equals + 1 < text.Length && text[equals + 1] == '=') return null;
+            var left = text[..equals].TrimEnd();
+            string? op = null;
+            if (left.Length > 0 && left[^1] is '+' or '-' or '*' or '/' or '%')
+            {
+                op = left[^1].ToString();
+                left = left[..^1].TrimEnd();
+            }
+
+            if (left.Length < 2 || char.IsWhiteSpace(left[1])) return null;
+            var value = text[(equals + 1)..].Trim();
+            if (value.Length == 0) return null;
+            if (ScriptExpressions.MemberAccessForAssignment(left) is not { } target) return null;
+            return new ElementAssignment(target, left, op, value);
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// A command's <c>-ErrorAction value</c> / <c>-EA value</c> and <c>-WarningAction value</c> / <c>-WA value</c>
     /// (also <c>-ErrorAction:value</c>): the command's text without them, and the values; null when it has neither,

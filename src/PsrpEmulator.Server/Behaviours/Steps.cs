@@ -125,6 +125,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        if (Statements.ElementAssignmentOf(text) is { } element)
+        {
+            CheckExpression(element.TargetText, catalog, nesting + 1);
+            CheckStatement(element.Value, catalog, nesting + 1);
+            return;
+        }
+
         if (ScriptExpressions.HasPipeline(text) && PipelineStages(text, null) is { } stages)
         {
             // The first command, and the script blocks the pipeline's cmdlets get.
@@ -256,6 +263,33 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // Deeper than the run goes (or than the stack allows), the run's own limit answers when it gets there.
     private static bool CanCheck(int nesting) =>
         nesting < MaxLanguageNesting && System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack();
+
+    /// <summary>
+    /// The value an assignment takes from <paramref name="text"/>: an expression's value as it is (<c>@()</c> stays an
+    /// empty array, a cast to ArrayList stays one list), else the statement's output collected (none is $null, one is
+    /// itself, more an array). Null when the expression failed: its error is written and nothing is assigned.
+    /// </summary>
+    public ValueTask<PsValue?> AssignedValueAsync(string text) => AssignedValueAsync(text, null, 0);
+
+    private async ValueTask<PsValue?> AssignedValueAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        text = text.Trim();
+        if (HeldVariable(text) is { } held) return held;
+        if (ScriptExpressions.IsExpression(text) && Catalog.Find(text) is null)
+        {
+            try
+            {
+                return await EvaluateAsync(text, to, blockNesting + 1);
+            }
+            catch (ScriptExpressionException e)
+            {
+                await WriteStatementErrorAsync(e.Error, to ?? host);
+                return null;
+            }
+        }
+
+        return await CaptureAsync(text, to, blockNesting);
+    }
 
     /// <summary>
     /// The code of <c>exit VALUE</c>: none is 0, an integer is itself, <c>$name</c> is the variable's value as an
@@ -423,12 +457,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // $h['key'] = value, $list[0] = value, $obj.Name = value: an element set in place.
+            if (Statements.ElementAssignmentOf(text) is { } element)
+            {
+                await AssignElementAsync(element, to, output, blockNesting);
+                return;
+            }
+
             // [int]$x = value: the value converted, then assigned (the type is not kept on the variable here).
             if (Statements.TypedAssignment(text) is var (typeName, variable, valueText) && ScriptExpressions.ResolveType(typeName) is { } assignedType)
             {
                 try
                 {
-                    scope.Variables.SetScoped(variable, ScriptExpressions.Cast(await CaptureAsync(valueText, to, blockNesting), assignedType));
+                    if (await AssignedValueAsync(valueText, to, blockNesting) is { } typedValue) scope.Variables.SetScoped(variable, ScriptExpressions.Cast(typedValue, assignedType));
                 }
                 catch (ScriptExpressionException e)
                 {
@@ -1094,6 +1135,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         CheckNesting(blockNesting, "expressions");
         text = text.Trim();
         if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
+        // An operand that is a variable: its value as held (an empty array is still an array: @() -is [array]).
+        if (HeldVariable(text) is { } held) return held;
         var expression = !ScriptExpressions.IsCommandMode(text) && !ScriptExpressions.HasPipeline(text);
         // A number written out (3.5, 0x10, 1e-5, 2GB) is its value; a rule that matches it whole still wins below.
         if (expression && ScriptExpressions.NumberLiteral(text) is { } number && Catalog.Find(text) is null) return number;
@@ -1142,28 +1185,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
-            // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value.
-            var value = await EvaluateAsync(head, to, blockNesting + 1);
-            foreach (var step in accessors)
-            {
-                if (step.IsMethod)
-                {
-                    var arguments = new List<PsValue>();
-                    if (step.Arguments!.Trim().Length > 0)
-                    {
-                        foreach (var argument in ScriptExpressions.ArrayElements(step.Arguments) ?? [step.Arguments]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
-                    }
-
-                    value = ScriptExpressions.Method(value, step.Text, arguments);
-                    continue;
-                }
-
-                value = step.IsIndex
-                    ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
-                    : VariableValueTemplate.Member(value, step.Text);
-            }
-
-            return value;
+            // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value. A
+            // variable is read as it is held (through the rules an array would be written out and collected anew: a
+            // copy, on which $list.Add(1) would change nothing).
+            var headValue = HeldVariable(head) ?? await EvaluateAsync(head, to, blockNesting + 1);
+            return await ApplyAccessorsAsync(headValue, accessors, to, blockNesting);
         }
 
         if (text.Length > 1 && text[0] == '-' && !char.IsDigit(text[1]) && !char.IsLetter(text[1]))
@@ -1194,6 +1220,77 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return await CaptureAsync(text, to, blockNesting);
+    }
+
+    // The variable a member access starts with ($x, $script:x), when it is one the session holds; null for $env:,
+    // $true, $false, $null and anything else.
+    private static string? VariableHead(string head)
+    {
+        if (head.Length < 2 || head[0] != '$' || head.StartsWith("$env:", StringComparison.OrdinalIgnoreCase)) return null;
+        var name = VariableValueTemplate.VariableName(head);
+        return name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c == '_') || name is "true" or "false" or "null" ? null : name;
+    }
+
+    /// <summary>
+    /// The value of <paramref name="text"/> when it is a variable the session holds, as it is held (a reference: not
+    /// written out and collected anew, as the rules' <c>$x</c> would); null otherwise.
+    /// </summary>
+    private PsValue? HeldVariable(string text) =>
+        VariableHead(text.Trim()) is { } name && scope.Variables.Get(name) is { } held ? VariableValueTemplate.Current(held, scope.Variables.Runspace) : null;
+
+    // Members, indexes and method calls after a value, in order.
+    private async ValueTask<PsValue> ApplyAccessorsAsync(PsValue value, IEnumerable<ScriptExpressions.Accessor> accessors, IPipelineHost? to, int blockNesting)
+    {
+        foreach (var step in accessors)
+        {
+            if (step.IsMethod)
+            {
+                var arguments = new List<PsValue>();
+                if (step.Arguments!.Trim().Length > 0)
+                {
+                    foreach (var argument in ScriptExpressions.ArrayElements(step.Arguments) ?? [step.Arguments]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
+                }
+
+                value = ScriptExpressions.Method(value, step.Text, arguments);
+                continue;
+            }
+
+            value = step.IsIndex
+                ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
+                : VariableValueTemplate.Member(value, step.Text);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// <c>$h['key'] = value</c>, <c>$list[1] = value</c>, <c>$obj.Name = value</c> (also <c>+=</c> and the other compound
+    /// operators, and deeper targets such as <c>$h.a[0].b</c>): the element of the variable's value set in place, as
+    /// PowerShell sets it (hashtables, arrays and objects are references: every variable holding one sees the change).
+    /// </summary>
+    private async ValueTask AssignElementAsync(Statements.ElementAssignment assignment, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        try
+        {
+            var (head, accessors) = assignment.Target;
+            // The variable's own value (through the rules an array would be written out and collected anew: a copy).
+            var root = HeldVariable(head) ?? PsNil.Instance;
+            var container = await ApplyAccessorsAsync(root, accessors.Take(accessors.Count - 1), to, blockNesting);
+            var last = accessors[^1];
+            var key = last.IsIndex ? await EvaluateAsync(last.Text, to, blockNesting + 1) : PsPrimitive.String(last.Text);
+            if (await AssignedValueAsync(assignment.Value, to, blockNesting) is not { } value) return;
+            if (assignment.Operator is { } op)
+            {
+                var current = last.IsIndex ? ScriptExpressions.Index(container, key) : VariableValueTemplate.Member(container, last.Text);
+                value = ScriptExpressions.Arithmetic(current, op, value);
+            }
+
+            ScriptExpressions.SetElement(container, key, last.IsIndex, value);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+        }
     }
 
     /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>
@@ -1809,10 +1906,21 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
         {
             // The right-hand side is one statement: in "$x = 5; $x" the assignment takes 5, then "$x" runs.
             var statements = Statements.Split(command.Evaluate(context.Scope));
-            var capture = new CapturingHost(context.Host);
-            if (statements.Count > 0) await context.RunStatementAsync(statements[0], capture);
-            result = capture.Value;
             rest = statements.Skip(1).ToList();
+            if (statements.Count > 0 && await context.AssignedValueAsync(statements[0]) is { } assigned)
+            {
+                result = assigned;
+            }
+            else if (statements.Count > 0)
+            {
+                // The value's expression failed (its error is written): the variable keeps what it had, as in PowerShell.
+                foreach (var statement in rest) await context.RunStatementAsync(statement);
+                return;
+            }
+            else
+            {
+                result = PsNil.Instance;
+            }
         }
         else
         {

@@ -222,9 +222,13 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
         PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
             PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil), ListValueTemplate.ArrayTypeNames),
-        // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell.
+        // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell; without such a key, Keys
+        // and Values are its keys and values.
         PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table[property] is null =>
-            PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(table, property) ?? PsNil.Instance,
+            PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(table, property) ??
+            (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
+             : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
+             : PsNil.Instance),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
@@ -241,12 +245,16 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         _ => PsNil.Instance,
     };
 
-    // A job is a live object in PowerShell: $j shows its state now, not when Start-Job wrote it.
+    /// <summary>A variable's value as a script reads it now (a job shows its state now; anything else is itself).</summary>
+    internal static PsValue Current(PsValue value, RunspaceState runspace) => Refresh(value, runspace);
+
+    // A job is a live object in PowerShell: $j shows its state now, not when Start-Job wrote it. A list is copied only
+    // when it holds a job (else it is the same list: an array is a reference, changed in place by $a[0] = x).
     private static PsValue Refresh(PsValue value, RunspaceState runspace)
     {
         switch (value)
         {
-            case PsObject { CollectionKind: PsCollectionKind.List } list:
+            case PsObject { CollectionKind: PsCollectionKind.List } list when list.Items.Any(IsJob):
                 var copy = PsObjects.List(list.Items.Select(i => Refresh(i, runspace)), list.TypeNames);
                 return copy;
             case PsObject job when job.TypeNames is { Count: > 0 } names && names[0] == BackgroundJob.TypeNames[0] && job["InstanceId"].AsGuid() is { } id:
@@ -254,6 +262,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             default:
                 return value;
         }
+
+        static bool IsJob(PsValue item) => item is PsObject { TypeNames: { Count: > 0 } names } && names[0] == BackgroundJob.TypeNames[0];
     }
 }
 

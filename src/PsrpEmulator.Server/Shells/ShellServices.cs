@@ -42,7 +42,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// </summary>
     public Protocol.Clixml.PsValue? AutomaticVariable(string name)
     {
-        if (name.Equals("PSVersionTable", StringComparison.OrdinalIgnoreCase)) return _psVersionTable ??= PSVersionTable();
+        // A copy for each read: a session may change the table in place, and the next read (another session's too)
+        // must not see it.
+        if (name.Equals("PSVersionTable", StringComparison.OrdinalIgnoreCase)) return PsrpEmulator.Server.Behaviours.ScriptExpressions.DeepCopy(_psVersionTable ??= PSVersionTable());
         if (name.Equals("PSEdition", StringComparison.OrdinalIgnoreCase)) return Protocol.Clixml.PsPrimitive.String("Desktop");
         return null;
     }

@@ -652,6 +652,54 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [TestCase("$h = @{}; $h['a'] = 1; $h.b = 2; $h.Count; $h.ContainsKey('a'); $h.Keys.Count; $h['a'] += 5; $h.a", "2|True|2|6")]
+    [TestCase("$o = [PSCustomObject]@{ Name = 'x' }; $o.Name = 'y'; $o.Name", "y")]
+    [TestCase("$a = 1, 2, 3; $b = $a; $a[1] = 5; $a[-1] = 9; $a -join ','; $b -join ','", "1,5,9|1,5,9")]
+    [TestCase("$h = @{ a = 1 }; $h.Add('b', 2); $h.Remove('a'); $h.Keys; $h.ContainsValue(2)", "b|True")]
+    [TestCase("$list = [System.Collections.ArrayList]@(); [void]$list.Add('x'); $list.Add('y'); $list.Insert(0, 'w'); $list.Remove('x'); $list -join ','", "1|w,y")]
+    [TestCase("$list = [System.Collections.ArrayList]::new(); $list.Add(1) | Out-Null; $list.Count; $empty = @(); $empty.Count; $empty -is [array]", "1|0|True")]
+    [TestCase("$config = @{ Server = @{ Port = 80 } }; $config.Server.Port = 8080; $config['Server']['Name'] = 'web'; \"$($config.Server.Port) $($config.Server.Name)\"", "8080 web")]
+    public async Task Elements_of_hashtables_arrays_and_objects_are_set_in_place(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("$a = 1, 2; $a[5] = 1", "System.IndexOutOfRangeException", "Index was outside the bounds of the array.")]
+    [TestCase("$o = [PSCustomObject]@{ Name = 'x' }; $o.Size = 1", "PropertyNotFound", "The property 'Size' cannot be found on this object. Verify that the property exists and can be set.")]
+    [TestCase("$nothing[0] = 1", "NullArray", "Cannot index into a null array.")]
+    [TestCase("$h = @{ a = 1 }; $h.Add('a', 2)", "ArgumentException", "Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: 'a'  Key being added: 'a'\"")]
+    [TestCase("$a = 1, 2; $a.Add(3)", "NotSupportedException", "Exception calling \"Add\" with \"1\" argument(s): \"Collection was of a fixed size.\"")]
+    public async Task An_element_PowerShell_cannot_set_is_the_statement_s_error(string script, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("$h = @{}; $i = 0; while ($true) { $h[$i] = 1; $i++ }", "a hashtable grows to at most 10000 keys in the emulator")]
+    [TestCase("$h = @{}; $i = 0; while ($true) { $h.Add($i, 1); $i++ }", "a hashtable grows to at most 10000 keys in the emulator")]
+    [TestCase("$l = [System.Collections.ArrayList](1..100000); while ($true) { [void]$l.Add(1) }", "a list grows to at most 100000 items in the emulator")]
+    public async Task A_collection_growing_without_end_fails_the_pipeline_at_the_emulator_s_limit(string script, string reason)
+    {
+        var (_, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).Message, Is.EqualTo(reason));
+    }
+
+    [Test]
+    public async Task A_session_changing_PSVersionTable_in_place_changes_no_other_read_of_it()
+    {
+        var automatic = new PsrpEmulator.Server.Shells.ShellServices(new PsrpEmulator.Server.Hosting.EmulatorOptions(), Default, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            new PsrpEmulator.Server.Diagnostics.Journal(100), PsrpEmulator.Server.Hosting.ScenarioSettings.Empty);
+        var first = automatic.AutomaticVariable("PSVersionTable");
+        ScriptExpressions.SetElement(first, PsPrimitive.String("PSEdition"), isIndex: true, PsPrimitive.String("Changed"));
+
+        var second = (PsObject)automatic.AutomaticVariable("PSVersionTable")!;
+
+        Assert.That(PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(second, "PSEdition")?.ToDisplayString(), Is.Not.EqualTo("Changed"));
+    }
+
     [TestCase("break; 'never'")]
     [TestCase("continue; 'never'")]
     public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)

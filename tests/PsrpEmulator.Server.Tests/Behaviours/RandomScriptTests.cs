@@ -70,6 +70,8 @@ public class RandomScriptTests
         " | Sort-Object", " | sort Name -Desc", " | % { $_ }", " | ForEach-Object Name", " | Measure-Object -Sum", " | Out-Null", " | ? ",
         "function p { process { $_ } }", "filter q { $_ }", " | p", " | q", "begin {", "process {", "end {",
         " | Group-Object", " | group Name -AsHashTable", " | select Name, @{ n = 'x'; e = { $_ } }", "@{ e = 'Name' }",
+        "$x['k'] = 1", "$x[0] = ", "$x.Name = 2", "$x[-1] += 1", ".Add(1)", ".Remove('k')", ".ContainsKey('k')", ".Keys", "[System.Collections.ArrayList]",
+        "$x = @{}", "$x = @()", "$y = $x",
     ];
 
     [Test]
