@@ -209,7 +209,7 @@ internal sealed partial class RunContext
             {
                 if (stopped is null)
                 {
-                    await RunStatementAsync(elements[0], new StageHost(output, stages[0]), blockNesting + 1);
+                    await RunStatementAsync(elements[0], new EmittingHost(output, stages[0].ProcessAsync), blockNesting + 1);
                     await stages[0].EndAsync();
                 }
                 else
@@ -227,31 +227,6 @@ internal sealed partial class RunContext
         }
 
         return true;
-    }
-
-    /// <summary>Passes the first command's output into the first stage; everything else goes on to the pipeline's host.</summary>
-    private sealed class StageHost(IPipelineHost inner, Stage first) : IPipelineHost
-    {
-        public RunspaceState? Runspace => inner.Runspace;
-
-        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
-
-        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
-
-        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-
-        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
-
-        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
-            record is PipelineOutput output ? first.ProcessAsync(output.Value) : inner.WriteAsync(record, cancellationToken);
-
-        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
-
-        public void Publish() => inner.Publish();
-
-        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
-
-        public void StatementStarting() => inner.StatementStarting();
     }
 
     private async ValueTask<Stage> BuildStageAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
@@ -407,9 +382,15 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>A host that hands a block's output on to the next stage as it is written.</summary>
-    private sealed class EmittingHost(IPipelineHost inner, Func<PsValue, ValueTask> emit) : IPipelineHost
+    /// <summary>
+    /// The host of a pipeline's command or of a stage's block: its output goes on to the next stage as it is written;
+    /// everything else goes to the pipeline's host. <paramref name="input"/>: what <c>$input</c> reads (a function's
+    /// objects), else the pipeline's own input.
+    /// </summary>
+    private sealed class EmittingHost(IPipelineHost inner, Func<PsValue, ValueTask> emit, IReadOnlyList<PsValue>? input = null) : IPipelineHost
     {
+        private int _next;
+
         public RunspaceState? Runspace => inner.Runspace;
 
         public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
@@ -423,11 +404,14 @@ internal sealed partial class RunContext
         public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
             record is PipelineOutput output ? emit(output.Value) : inner.WriteAsync(record, cancellationToken);
 
-        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
+            input is null ? inner.ReadInputAsync(cancellationToken) : new(_next < input.Count ? input[_next++] : null);
 
         public void Publish() => inner.Publish();
 
         public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+
+        public void StatementStarting() => inner.StatementStarting();
     }
 
     private sealed class ForEachStage(RunContext context, string? begin, string? process, string? end, IPipelineHost? to, int blockNesting) : Stage
@@ -805,7 +789,7 @@ internal sealed partial class RunContext
             variables.PushFunctionScope(_scope);
             try
             {
-                await context.RunStatementAsync(block, new InputHost(to ?? context.Host, Emit, input), blockNesting + 1);
+                await context.RunStatementAsync(block, new EmittingHost(to ?? context.Host, Emit, input), blockNesting + 1);
             }
             catch (ScriptReturnException)
             {
@@ -818,32 +802,6 @@ internal sealed partial class RunContext
                 foreach (var (name, value) in outer) variables.SetLocal(name, value);
             }
         }
-    }
-
-    /// <summary>A function block's host: its output goes on to the next stage, and <c>$input</c> reads the objects given.</summary>
-    private sealed class InputHost(IPipelineHost inner, Func<PsValue, ValueTask> emit, IReadOnlyList<PsValue> input) : IPipelineHost
-    {
-        private int _next;
-
-        public RunspaceState? Runspace => inner.Runspace;
-
-        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
-
-        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
-
-        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-
-        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
-
-        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
-            record is PipelineOutput output ? emit(output.Value) : inner.WriteAsync(record, cancellationToken);
-
-        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
-            new(_next < input.Count ? input[_next++] : null);
-
-        public void Publish() => inner.Publish();
-
-        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
     }
 
     private sealed class OutNullStage : Stage
