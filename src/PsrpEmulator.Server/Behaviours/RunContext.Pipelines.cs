@@ -297,8 +297,8 @@ internal sealed partial class RunContext
                     arguments.Has("NoElement"), arguments.Has("AsHashTable"), arguments.Has("AsString"), arguments.Has("CaseSensitive"));
 
             case "Sort-Object":
-                return new SortStage(await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
-                    arguments.Has("Descending"), arguments.Has("Unique"), arguments.Has("CaseSensitive"));
+                return new SortStage(this, await SortKeysAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
+                    arguments.Has("Descending"), arguments.Has("Unique"), arguments.Has("CaseSensitive"), to, blockNesting);
             case "Measure-Object":
                 return new MeasureStage(this, (await NamesAsync(arguments["Property"] ?? arguments.Positional.FirstOrDefault())).FirstOrDefault(),
                     arguments.Has("Sum"), arguments.Has("Average"), arguments.Has("Maximum"), arguments.Has("Minimum"), to);
@@ -349,6 +349,54 @@ internal sealed partial class RunContext
             }
 
             return properties;
+        }
+
+        // Sort-Object's keys: property names, script blocks ({ $_.Name.Length }) and hashtables
+        // (@{ Expression = ...; Descending = $true }, also E and Ascending), each with its own direction when it says one.
+        async ValueTask<List<SortKey>> SortKeysAsync(string? word)
+        {
+            var keys = new List<SortKey>();
+            if (word is null) return keys;
+            foreach (var element in ScriptExpressions.ArrayElements(word) ?? [word])
+            {
+                if (Block(element) is { } block)
+                {
+                    keys.Add(new SortKey(null, block, null));
+                }
+                else if (ScriptExpressions.HashtableLiteral(element) is var (entries, _))
+                {
+                    string? name = null, expression = null;
+                    bool? descending = null;
+                    foreach (var (key, valueText) in entries)
+                    {
+                        switch (key.ToUpperInvariant())
+                        {
+                            case "EXPRESSION" or "E":
+                                if (Block(valueText) is { } keyBlock) expression = keyBlock;
+                                else name = PipelineVariables.Display(await ArgumentAsync(valueText, to, blockNesting));
+                                break;
+                            case "DESCENDING":
+                                descending = ScriptExpressions.IsTrue(await ArgumentAsync(valueText, to, blockNesting));
+                                break;
+                            case "ASCENDING":
+                                descending = !ScriptExpressions.IsTrue(await ArgumentAsync(valueText, to, blockNesting));
+                                break;
+                            default:
+                                throw new StatementTerminatedException(new ScriptedError(
+                                    $"The \"{key}\" key is not valid.", "DictionaryKeyUnknownType,Microsoft.PowerShell.Commands.SortObjectCommand",
+                                    ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
+                        }
+                    }
+
+                    keys.Add(new SortKey(name, expression, descending));
+                }
+                else
+                {
+                    foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting))) keys.Add(new SortKey(PipelineVariables.Display(value), null, null));
+                }
+            }
+
+            return keys;
         }
 
         // A script block argument's statements; null when the word is not a script block.
@@ -624,7 +672,10 @@ internal sealed partial class RunContext
         }
     }
 
-    private sealed class SortStage(List<string> properties, bool descending, bool unique, bool caseSensitive) : Stage
+    /// <summary>A Sort-Object key: a property's name or a script block, and its own direction when it has one.</summary>
+    private sealed record SortKey(string? Name, string? Expression, bool? Descending);
+
+    private sealed class SortStage(RunContext context, List<SortKey> keys, bool descending, bool unique, bool caseSensitive, IPipelineHost? to, int blockNesting) : Stage
     {
         private readonly List<PsValue> _items = [];
 
@@ -637,26 +688,48 @@ internal sealed partial class RunContext
 
         public override async ValueTask EndAsync()
         {
-            int Compare(PsValue a, PsValue b)
+            // Each object's keys, worked out once (a script block runs once per object, not once per comparison).
+            var rows = new List<(PsValue Item, PsValue[] Keys, int Index)>(_items.Count);
+            for (var i = 0; i < _items.Count; i++)
             {
-                if (properties.Count == 0) return ScriptExpressions.Order(a, b, caseSensitive);
-                foreach (var property in properties)
+                var item = _items[i];
+                var values = new PsValue[Math.Max(keys.Count, 1)];
+                if (keys.Count == 0) values[0] = item;
+                for (var k = 0; k < keys.Count; k++)
                 {
-                    var order = ScriptExpressions.Order(VariableValueTemplate.Member(a, property), VariableValueTemplate.Member(b, property), caseSensitive);
-                    if (order != 0) return order;
+                    if (keys[k].Expression is { } expression)
+                    {
+                        var capture = new CapturingHost(to ?? context.Host);
+                        await context.RunWithItemAsync(expression, item, capture, blockNesting);
+                        values[k] = capture.Value;
+                    }
+                    else
+                    {
+                        values[k] = VariableValueTemplate.Member(item, keys[k].Name!);
+                    }
+                }
+
+                rows.Add((item, values, i));
+            }
+
+            int Compare(PsValue[] a, PsValue[] b)
+            {
+                for (var k = 0; k < a.Length; k++)
+                {
+                    var order = ScriptExpressions.Order(a[k], b[k], caseSensitive);
+                    if (order != 0) return (k < keys.Count ? keys[k].Descending ?? descending : descending) ? -order : order;
                 }
 
                 return 0;
             }
 
             // Stable, as PowerShell's sort keeps equal objects in their order.
-            var sorted = _items.Select((item, index) => (item, index)).ToList();
-            sorted.Sort((x, y) => (descending ? -Compare(x.item, y.item) : Compare(x.item, y.item)) is var c && c != 0 ? c : x.index.CompareTo(y.index));
-            PsValue? previous = null;
-            foreach (var (item, _) in sorted)
+            rows.Sort((x, y) => Compare(x.Keys, y.Keys) is var c && c != 0 ? c : x.Index.CompareTo(y.Index));
+            PsValue[]? previous = null;
+            foreach (var (item, rowKeys, _) in rows)
             {
-                if (unique && previous is not null && Compare(previous, item) == 0) continue;
-                previous = item;
+                if (unique && previous is not null && Compare(previous, rowKeys) == 0) continue;
+                previous = rowKeys;
                 await Emit(item);
             }
 

@@ -39,6 +39,8 @@ public class PipelineCmdletTests
     [TestCase("1..5 | Where-Object { $_ % 2 } | ForEach-Object { $_ * 10 }", "10|30|50")]
     [TestCase("'b', 'a', 'c', 'a' | Sort-Object -Unique", "a|b|c")]
     [TestCase("3, 1, 2 | Sort-Object -Descending", "3|2|1")]
+    [TestCase("'ccc', 'a', 'bb' | Sort-Object { $_.Length } -Descending", "ccc|bb|a")]
+    [TestCase("Get-Service | Sort-Object @{ Expression = 'Status'; Descending = $true }, Name | ForEach-Object Name", "Spooler|EventLog|WinRM")]
     [TestCase("1..10 | Select-Object -Skip 2 -First 3", "3|4|5")]
     [TestCase("1..10 | Select-Object -Last 2", "9|10")]
     [TestCase("5..1 | Select-Object -First 3 | Sort-Object | Select-Object -First 1; 'next'", "3|next")]
