@@ -539,9 +539,9 @@ internal sealed partial class RunContext
             if (expand is not null && VariableValueTemplate.Member(item, expand) is PsNil)
             {
                 // Each object without the property is an error of its own; the others go on.
-                await (to ?? context.Host).WriteAsync(new ErrorRecordMessage(context.ErrorRecords(new ScriptedError(
+                await context.WriteErrorAsync(new ScriptedError(
                     $"Property \"{expand}\" cannot be found.", "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand",
-                    ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", PipelineVariables.Display(item)))), context.CancellationToken);
+                    ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", PipelineVariables.Display(item)), to ?? context.Host);
                 return;
             }
 
@@ -754,9 +754,9 @@ internal sealed partial class RunContext
             if (ScriptExpressions.AsNumberOrNull(value) is not { } number)
             {
                 var shown = PipelineVariables.Display(value);
-                await (to ?? context.Host).WriteAsync(new ErrorRecordMessage(context.ErrorRecords(new ScriptedError(
+                await context.WriteErrorAsync(new ScriptedError(
                     $"Input object \"{shown}\" is not numeric.", "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand",
-                    ErrorCategory.InvalidType, "System.Management.Automation.PSInvalidOperationException", shown))), context.CancellationToken);
+                    ErrorCategory.InvalidType, "System.Management.Automation.PSInvalidOperationException", shown), to ?? context.Host);
                 return;
             }
 

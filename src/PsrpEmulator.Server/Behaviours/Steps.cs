@@ -20,7 +20,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     public ValueTask WriteAsync(IPsrpMessageBody record) => host.WriteAsync(record, cancellationToken);
 
-    public ValueTask WriteErrorAsync(ScriptedError error) => WriteAsync(new ErrorRecordMessage(errorRecords(error)));
+    public ValueTask WriteErrorAsync(ScriptedError error) => WriteErrorAsync(error, host);
+
+    /// <summary>A non-terminating error record, to <paramref name="to"/>; it makes <c>$?</c> false after the statement.</summary>
+    public ValueTask WriteErrorAsync(ScriptedError error, IPipelineHost to)
+    {
+        scope.Variables.ErrorsWritten++;
+        return to.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+    }
 
     public PsObject ErrorRecord(ScriptedError error) => errorRecords(error);
 
@@ -359,6 +366,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (Catalog.Find(text) is not { } found)
         {
+            // $? alone: whether the statement before this one wrote no error.
+            if (text == "$?")
+            {
+                await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(scope.Variables.LastSucceeded)), cancellationToken);
+                return;
+            }
+
             // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own.
             if (blockNesting < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body)
             {
@@ -380,6 +394,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 foreach (var statement in statements)
                 {
                     if (depth == 0 && to is null) host.StatementStarting();
+                    scope.Variables.StatementStarting();
                     await RunStatementAsync(statement, to, blockNesting);
                 }
 
@@ -858,6 +873,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
     {
+        scope.Variables.ErrorsWritten++;
         if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
         // $ErrorActionPreference = 'Stop' makes it terminating for the script too.
         if (string.Equals(Preference("ErrorActionPreference"), "Stop", StringComparison.OrdinalIgnoreCase)) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
@@ -1137,6 +1153,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
         // An operand that is a variable: its value as held (an empty array is still an array: @() -is [array]).
         if (HeldVariable(text) is { } held) return held;
+        if (text == "$?") return PsPrimitive.Boolean(scope.Variables.LastSucceeded);
         var expression = !ScriptExpressions.IsCommandMode(text) && !ScriptExpressions.HasPipeline(text);
         // A number written out (3.5, 0x10, 1e-5, 2GB) is its value; a rule that matches it whole still wins below.
         if (expression && ScriptExpressions.NumberLiteral(text) is { } number && Catalog.Find(text) is null) return number;
@@ -1914,7 +1931,12 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
             else if (statements.Count > 0)
             {
                 // The value's expression failed (its error is written): the variable keeps what it had, as in PowerShell.
-                foreach (var statement in rest) await context.RunStatementAsync(statement);
+                foreach (var statement in rest)
+                {
+                    context.Scope.Variables.StatementStarting();
+                    await context.RunStatementAsync(statement);
+                }
+
                 return;
             }
             else
@@ -1929,7 +1951,11 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
 
         // $global:x and $script:x are the session's; a plain name in a function is the function's own.
         context.Scope.Variables.SetScoped(written, result);
-        foreach (var statement in rest) await context.RunStatementAsync(statement);
+        foreach (var statement in rest)
+        {
+            context.Scope.Variables.StatementStarting();
+            await context.RunStatementAsync(statement);
+        }
     }
 }
 

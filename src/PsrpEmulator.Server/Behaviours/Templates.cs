@@ -349,6 +349,21 @@ internal sealed class PipelineVariables
     /// <summary>The function calls the pipeline's script is inside now (PowerShell bounds them).</summary>
     public int CallDepth { get; set; }
 
+    /// <summary>Error records the pipeline's statements have written so far (what <c>$?</c> is worked out from).</summary>
+    public long ErrorsWritten { get; set; }
+
+    private long errorsAtStatementStart;
+
+    /// <summary><c>$?</c>: whether the statement before the current one wrote no error.</summary>
+    public bool LastSucceeded { get; private set; } = true;
+
+    /// <summary>A statement of a sequence starts: <c>$?</c> becomes the outcome of the one before it.</summary>
+    public void StatementStarting()
+    {
+        LastSucceeded = ErrorsWritten == errorsAtStatementStart;
+        errorsAtStatementStart = ErrorsWritten;
+    }
+
     /// <summary>
     /// The body of the function <paramref name="name"/> the session defined (kept as PowerShell's function: drive
     /// names it, <c>function:name</c>, among the runspace's variables); null when there is none.

@@ -700,6 +700,19 @@ public class LanguageStatementTests
         Assert.That(PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(second, "PSEdition")?.ToDisplayString(), Is.Not.EqualTo("Changed"));
     }
 
+    [TestCase("Get-Frob; $?; 'ok'; $?", "False|ok|True")]
+    [TestCase("Write-Error 'bad'; if (-not $?) { 'failed' } else { 'fine' }", "failed")]
+    [TestCase("$x = Get-Frob; $?", "False")]
+    [TestCase("Write-Error 'hidden' -ErrorAction SilentlyContinue; $?; 1 / 0; $?", "False|False")]
+    [TestCase("$?", "True")]
+    public async Task Dollar_question_mark_is_whether_the_statement_before_wrote_no_error(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [TestCase("break; 'never'")]
     [TestCase("continue; 'never'")]
     public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)
