@@ -340,28 +340,56 @@ internal sealed class PipelineVariables
 
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
+    // What only the language's statements use (try and call depth, function scopes, $?): made when first needed, so
+    // that the pipelines of thousands of idle shells, which run rules, do not each carry it.
+    private sealed class ScriptState
+    {
+        public int TryDepth;
+        public int CallDepth;
+        public List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? FunctionScopes;
+        public long ErrorsWritten;
+        public long ErrorsAtStatementStart;
+        public bool LastSucceeded = true;
+    }
+
+    private ScriptState? script;
+
+    private ScriptState Script => script ??= new ScriptState();
+
     /// <summary>
     /// The try blocks the pipeline's script is inside now: a statement-terminating error (an unknown command, an
     /// expression's error) raised in one goes to its catch instead of the error stream.
     /// </summary>
-    public int TryDepth { get; set; }
+    public int TryDepth
+    {
+        get => script?.TryDepth ?? 0;
+        set => Script.TryDepth = value;
+    }
 
     /// <summary>The function calls the pipeline's script is inside now (PowerShell bounds them).</summary>
-    public int CallDepth { get; set; }
+    public int CallDepth
+    {
+        get => script?.CallDepth ?? 0;
+        set => Script.CallDepth = value;
+    }
 
     /// <summary>Error records the pipeline's statements have written so far (what <c>$?</c> is worked out from).</summary>
-    public long ErrorsWritten { get; set; }
-
-    private long errorsAtStatementStart;
+    public long ErrorsWritten
+    {
+        get => script?.ErrorsWritten ?? 0;
+        set => Script.ErrorsWritten = value;
+    }
 
     /// <summary><c>$?</c>: whether the statement before the current one wrote no error.</summary>
-    public bool LastSucceeded { get; private set; } = true;
+    public bool LastSucceeded => script?.LastSucceeded ?? true;
 
     /// <summary>A statement of a sequence starts: <c>$?</c> becomes the outcome of the one before it.</summary>
     public void StatementStarting()
     {
-        LastSucceeded = ErrorsWritten == errorsAtStatementStart;
-        errorsAtStatementStart = ErrorsWritten;
+        // No error written yet: $? is true, as it starts.
+        if (script is not { } state) return;
+        state.LastSucceeded = state.ErrorsWritten == state.ErrorsAtStatementStart;
+        state.ErrorsAtStatementStart = state.ErrorsWritten;
     }
 
     /// <summary>
@@ -390,7 +418,11 @@ internal sealed class PipelineVariables
 
     // The variables of the function calls running now, innermost last: a function's assignments are its own, as in
     // PowerShell's scopes (null outside functions, as almost always).
-    private List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? functionScopes;
+    private List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? functionScopes
+    {
+        get => script?.FunctionScopes;
+        set => Script.FunctionScopes = value;
+    }
 
     /// <summary>
     /// A function call starts: its assignments go to a scope of its own (<paramref name="scope"/>: one kept between the
