@@ -649,6 +649,13 @@ internal static partial class Statements
         return StartsWithKeyword(text, "Write-Output") || StartsWithKeyword(text, "echo") || StartsWithKeyword(text, "write");
     }
 
+    /// <summary><c>Start-Sleep</c> (or <c>sleep</c>) with any arguments.</summary>
+    public static bool IsStartSleep(string statement)
+    {
+        var text = statement.AsSpan().Trim();
+        return StartsWithKeyword(text, "Start-Sleep") || StartsWithKeyword(text, "sleep");
+    }
+
     /// <summary><c>Write-Verbose</c> or <c>Write-Debug</c>: "Verbose" or "Debug"; null for another statement.</summary>
     public static string? WriteStreamCommand(string statement)
     {

@@ -519,6 +519,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // Start-Sleep in the forms no rule answers (-Milliseconds, a variable, an expression).
+            if (Statements.IsStartSleep(text))
+            {
+                await StartSleepAsync(text, to, output, blockNesting);
+                return;
+            }
+
             // Write-Verbose / Write-Debug no rule answers: written as their preference says (remotely, by default, not).
             if (Statements.WriteStreamCommand(text) is { } stream)
             {
@@ -662,6 +669,69 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         var locals = ScriptParameters.Bind(body, arguments, out var statements);
         return (locals, statements);
+    }
+
+    /// <summary>
+    /// Start-Sleep with <c>-Seconds</c> / <c>-s</c> (also positional) or <c>-Milliseconds</c> / <c>-m</c>, from any
+    /// argument (a variable, an expression): sleeps on the session's clock; a value outside the parameter's range is
+    /// PowerShell's validation error, and nothing is slept.
+    /// </summary>
+    private async ValueTask StartSleepAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var words = Statements.SplitArguments(text);
+        string parameter = "Seconds";
+        string? valueWord = null;
+        for (var i = 1; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            {
+                var name = word[1..].TrimEnd(':');
+                if ("Milliseconds".StartsWith(name, StringComparison.OrdinalIgnoreCase)) parameter = "Milliseconds";
+                else if ("Seconds".StartsWith(name, StringComparison.OrdinalIgnoreCase)) parameter = "Seconds";
+                else
+                {
+                    await WriteStatementErrorAsync(ParameterError("Start-Sleep", $"A parameter cannot be found that matches parameter name '{name}'.", "NamedParameterNotFound"), output);
+                    return;
+                }
+
+                continue;
+            }
+
+            valueWord ??= word;
+        }
+
+        double value;
+        try
+        {
+            value = valueWord is null ? double.NaN : ScriptExpressions.AsNumberOrNull(await ArgumentAsync(valueWord, to, blockNesting)) ?? double.NaN;
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        var maximum = parameter == "Seconds" ? int.MaxValue / 1000 : int.MaxValue;
+        if (double.IsNaN(value))
+        {
+            await WriteStatementErrorAsync(ParameterError("Start-Sleep", valueWord is null
+                ? "Parameter set cannot be resolved using the specified named parameters."
+                : $"Cannot bind parameter '{parameter}'. Cannot convert value \"{valueWord}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
+                valueWord is null ? "AmbiguousParameterSet" : "CannotConvertArgumentNoMessage"), output);
+            return;
+        }
+
+        if (value < 0 || value > maximum)
+        {
+            var bound = value < 0 ? "less than the minimum allowed range of 0. Supply an argument that is greater than or equal to 0" : $"greater than the maximum allowed range of {maximum}. Supply an argument that is less than or equal to {maximum}";
+            await WriteStatementErrorAsync(new ScriptedError($"Cannot validate argument on parameter '{parameter}'. The {valueWord} argument is {bound} and then try the command again.",
+                "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.StartSleepCommand", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"), output);
+            return;
+        }
+
+        var seconds = parameter == "Seconds" ? value : value / 1000;
+        if (seconds > 0) await (to ?? host).SleepAsync(Shells.LongDelays.FromSeconds(seconds), time, cancellationToken);
     }
 
     /// <summary>

@@ -713,6 +713,35 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("Start-Sleep -Milliseconds 1500; 'woke'", 1500)]
+    [TestCase("$wait = 2; Start-Sleep -Seconds $wait; 'woke'", 2000)]
+    [TestCase("Start-Sleep -m (250 * 2); 'woke'", 500)]
+    public async Task Start_Sleep_in_any_form_sleeps_on_the_session_s_clock(string script, int milliseconds)
+    {
+        var time = new FakeTimeProvider();
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var run = Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
+
+        time.Advance(TimeSpan.FromMilliseconds(milliseconds - 1));
+        Assert.That(host.OutputTexts, Is.Empty, "still asleep");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var outcome = await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "woke" }));
+    }
+
+    [TestCase("Start-Sleep -Milliseconds -1", "Cannot validate argument on parameter 'Milliseconds'. The -1 argument is less than the minimum allowed range of 0. Supply an argument that is greater than or equal to 0 and then try the command again.")]
+    [TestCase("Start-Sleep -Frob 1", "A parameter cannot be found that matches parameter name 'Frob'.")]
+    public async Task Start_Sleep_refuses_what_PowerShell_refuses_and_sleeps_not(string statement, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [TestCase("break; 'never'")]
     [TestCase("continue; 'never'")]
     public async Task Break_or_continue_outside_a_loop_ends_the_script(string script)
