@@ -649,6 +649,13 @@ internal static partial class Statements
         return StartsWithKeyword(text, "Write-Output") || StartsWithKeyword(text, "echo") || StartsWithKeyword(text, "write");
     }
 
+    /// <summary>The statements of a script block written whole (<c>{ ... }</c>); null for anything else.</summary>
+    public static string? ScriptBlockText(string text)
+    {
+        var t = text.Trim();
+        return t.Length >= 2 && t[0] == '{' && MatchingClose(t, 0, '}') == t.Length - 1 ? t[1..^1] : null;
+    }
+
     /// <summary><c>Start-Sleep</c> (or <c>sleep</c>) with any arguments.</summary>
     public static bool IsStartSleep(string statement)
     {

@@ -1330,6 +1330,31 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         foreach (var step in accessors)
         {
+            if (step.IsMethod && step.Text.ToUpperInvariant() is "WHERE" or "FOREACH" && Statements.ScriptBlockText(step.Arguments!) is { } block)
+            {
+                // The intrinsic .Where({ }) and .ForEach({ }) of any value: the block runs with $_ each item (a single
+                // value is one item); Where keeps the items for which it is true, ForEach collects what it writes.
+                var results = new List<PsValue>();
+                foreach (var item in ScriptExpressions.Enumerate(value))
+                {
+                    var capture = new CapturingHost(to ?? host);
+                    await RunWithItemAsync(block, item, capture, blockNesting);
+                    if (step.Text.Equals("Where", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (ScriptExpressions.IsTrue(capture.Value)) results.Add(item);
+                    }
+                    else
+                    {
+                        results.AddRange(capture.Output);
+                    }
+
+                    if (results.Count > CapturingHost.MaxValues) throw new ScenarioRuntimeException($"an assignment keeps at most {CapturingHost.MaxValues} objects in the emulator");
+                }
+
+                value = PsObjects.List(results, ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]", "System.Object"]);
+                continue;
+            }
+
             if (step.IsMethod)
             {
                 var arguments = new List<PsValue>();

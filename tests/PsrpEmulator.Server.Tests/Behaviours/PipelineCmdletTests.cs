@@ -60,6 +60,7 @@ public class PipelineCmdletTests
     [TestCase("switch -Regex ('x') { 'y' { 'no' } default { 'fallback' } }", "fallback")]
     [TestCase("function Show { param([Parameter(ValueFromPipeline = $true)] $Item, $Suffix = '!') process { \"$Item$Suffix\" } }; 'a', 'b' | Show", "a!|b!")]
     [TestCase("function Show-Name { [CmdletBinding()] param([Parameter(Mandatory, ValueFromPipelineByPropertyName)] [string] $Name) process { \"svc $Name\" } }; Get-Service | Show-Name", "svc EventLog|svc Spooler|svc WinRM")]
+    [TestCase("(1..6).Where({ $_ % 2 -eq 0 }) -join ','; (Get-Service).Where({ $_.Status -eq 'Stopped' }).Name; (1, 2).ForEach({ $_ * 3 }) -join ','", "2,4,6|Spooler|3,6")]
     [TestCase("filter Even { if ($_ % 2 -eq 0) { $_ } }; 1..6 | Even | ForEach-Object { $_ * 10 }", "20|40|60")]
     [TestCase("function Steps { begin { 'b' } process { 'p' } end { 'e' } }; Steps", "b|p|e")]
     [TestCase("function Count-All { $n = 0; foreach ($i in $input) { $n++ }; \"got $n\" }; Get-Service | Count-All", "got 3")]

@@ -71,7 +71,7 @@ public class RandomScriptTests
         "function p { process { $_ } }", "filter q { $_ }", " | p", " | q", "begin {", "process {", "end {",
         " | Group-Object", " | group Name -AsHashTable", " | select Name, @{ n = 'x'; e = { $_ } }", "@{ e = 'Name' }",
         "$x['k'] = 1", "$x[0] = ", "$x.Name = 2", "$x[-1] += 1", ".Add(1)", ".Remove('k')", ".ContainsKey('k')", ".Keys", "[System.Collections.ArrayList]",
-        "$x = @{}", "$x = @()", "$y = $x", " | sort { $_ } -Desc", "$?", "if (-not $?) { 1 }", "Start-Sleep -Milliseconds 5", "sleep -s $x", " | Sort-Object @{ e = { $_ }; Descending = $true }",
+        "$x = @{}", "$x = @()", "$y = $x", " | sort { $_ } -Desc", "$?", "if (-not $?) { 1 }", "Start-Sleep -Milliseconds 5", "sleep -s $x", ".Where({ $_ })", ".ForEach({ $_ })", " | Sort-Object @{ e = { $_ }; Descending = $true }",
     ];
 
     [Test]
