@@ -6,17 +6,18 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// Pipelines no rule answers whole: the first command's output (whatever answers it: a rule, a function, an
 /// expression) streams through PowerShell's common pipeline cmdlets, one object at a time as PowerShell passes them:
-/// ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object and Out-Null. So a scenario gives
-/// <c>Get-Service</c> its objects and <c>Get-Service | Where-Object Status -eq Running | Select-Object -First 1</c> works.
+/// ForEach-Object, Where-Object, Select-Object, Sort-Object, Group-Object, Measure-Object and Out-Null, and the
+/// session's functions and filters. So a scenario gives <c>Get-Service</c> its objects and
+/// <c>Get-Service | Where-Object Status -eq Running | Select-Object -First 1</c> works.
 /// </summary>
 internal sealed partial class RunContext
 {
-    /// <summary>Objects a stage that needs all its input (Sort-Object, Select-Object -Last, Measure-Object) keeps.</summary>
+    /// <summary>Objects a stage that holds its input (Sort-Object, Group-Object, Select-Object -Last and -Unique, a function's $input) keeps.</summary>
     private const int MaxStageObjects = CapturingHost.MaxValues;
 
     /// <summary>
-    /// The pipeline's stages after its first command, when every one of them is a cmdlet this class runs; null
-    /// otherwise (the statement is then the rules' as before).
+    /// The pipeline's stages after its first command, when every one of them is a cmdlet this class runs or a function;
+    /// null otherwise (the statement is then the rules' as before).
     /// </summary>
     /// <remarks>
     /// With <paramref name="session"/>, a function the session defined is a stage too (its body then comes with it);
