@@ -299,10 +299,14 @@ internal static partial class ScriptExpressions
         }
     }
 
+    /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
+    internal static bool IsGrowable(PsObject list) =>
+        list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal));
+
     // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
     private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
     {
-        var growable = list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal));
+        var growable = IsGrowable(list);
         var items = list.Items;
         int Position(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : -1;
         PsValue? result = (name.ToUpperInvariant(), arguments.Count) switch

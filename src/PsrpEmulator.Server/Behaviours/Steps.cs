@@ -888,7 +888,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var outer = variables.Get("_");
         try
         {
-            foreach (var item in ScriptExpressions.Enumerate(value))
+            // A copy of the items: a clause may change the collection in place.
+            foreach (var item in ScriptExpressions.Enumerate(value).ToArray())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 variables.SetLocal("_", item);
@@ -1184,10 +1185,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        var items = ScriptExpressions.Enumerate(collection);
+        // A copy of the items: the body may change the collection in place ($a[0] = x).
+        var items = ScriptExpressions.Enumerate(collection).ToArray();
+        var growable = collection is PsObject list && ScriptExpressions.IsGrowable(list) ? list : null;
         // As a loop step: a long loop with no wait in it gives its thread back now and then.
         var slice = System.Diagnostics.Stopwatch.GetTimestamp();
-        var count = range is { } r ? Math.Abs((long)r.Last - r.First) + 1 : items.Count;
+        var count = range is { } r ? Math.Abs((long)r.Last - r.First) + 1 : items.Length;
         for (var i = 0L; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -1207,6 +1210,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             catch (LoopControlException control)
             {
                 if (!control.IsContinue) return;
+            }
+
+            // An ArrayList whose body added or removed items: .NET's enumerator (PowerShell's foreach) refuses to go on.
+            if (growable is not null && growable.Items.Count != items.Length && i + 1 < count)
+            {
+                await WriteStatementErrorAsync(new ScriptedError("Collection was modified; enumeration operation may not execute.", "System.InvalidOperationException",
+                    ErrorCategory.OperationStopped, "System.InvalidOperationException"), to ?? host);
+                return;
             }
         }
     }
@@ -1335,7 +1346,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // The intrinsic .Where({ }) and .ForEach({ }) of any value: the block runs with $_ each item (a single
                 // value is one item); Where keeps the items for which it is true, ForEach collects what it writes.
                 var results = new List<PsValue>();
-                foreach (var item in ScriptExpressions.Enumerate(value))
+                foreach (var item in ScriptExpressions.Enumerate(value).ToArray())
                 {
                     var capture = new CapturingHost(to ?? host);
                     await RunWithItemAsync(block, item, capture, blockNesting);

@@ -658,6 +658,7 @@ public class LanguageStatementTests
     [TestCase("$h = @{ a = 1 }; $h.Add('b', 2); $h.Remove('a'); $h.Keys; $h.ContainsValue(2)", "b|True")]
     [TestCase("$list = [System.Collections.ArrayList]@(); [void]$list.Add('x'); $list.Add('y'); $list.Insert(0, 'w'); $list.Remove('x'); $list -join ','", "1|w,y")]
     [TestCase("$list = [System.Collections.ArrayList]::new(); $list.Add(1) | Out-Null; $list.Count; $empty = @(); $empty.Count; $empty -is [array]", "1|0|True")]
+    [TestCase("$a = 1, 2, 3; foreach ($i in $a) { $a[0] = 10 * $i; $i }; $a[0]", "1|2|3|30")]
     [TestCase("$config = @{ Server = @{ Port = 80 } }; $config.Server.Port = 8080; $config['Server']['Name'] = 'web'; \"$($config.Server.Port) $($config.Server.Name)\"", "8080 web")]
     public async Task Elements_of_hashtables_arrays_and_objects_are_set_in_place(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
@@ -666,6 +667,7 @@ public class LanguageStatementTests
     [TestCase("$o = [PSCustomObject]@{ Name = 'x' }; $o.Size = 1", "PropertyNotFound", "The property 'Size' cannot be found on this object. Verify that the property exists and can be set.")]
     [TestCase("$nothing[0] = 1", "NullArray", "Cannot index into a null array.")]
     [TestCase("$h = @{ a = 1 }; $h.Add('a', 2)", "ArgumentException", "Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: 'a'  Key being added: 'a'\"")]
+    [TestCase("$l = [System.Collections.ArrayList](1, 2); foreach ($i in $l) { [void]$l.Add($i) }", "System.InvalidOperationException", "Collection was modified; enumeration operation may not execute.")]
     [TestCase("$a = 1, 2; $a.Add(3)", "NotSupportedException", "Exception calling \"Add\" with \"1\" argument(s): \"Collection was of a fixed size.\"")]
     public async Task An_element_PowerShell_cannot_set_is_the_statement_s_error(string script, string id, string message)
     {
