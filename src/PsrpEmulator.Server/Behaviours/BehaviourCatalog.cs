@@ -67,7 +67,7 @@ public sealed partial class BehaviourCatalog
         return string.Join("; ", statements).Trim();
     }
 
-    private static string RenderCommand(PipelineCommand command)
+    internal static string RenderCommand(PipelineCommand command)
     {
         var text = command.Command.Trim();
         if (command.IsScript || command.Arguments.Count == 0) return text;
@@ -76,6 +76,13 @@ public sealed partial class BehaviourCatalog
         {
             if (argument.Name is { Length: > 0 } name) builder.Append(" -").Append(name.TrimStart('-'));
             if (argument.Value is PsrpEmulator.Protocol.Clixml.PsNil) continue;
+            if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Type: PsrpEmulator.Protocol.Clixml.PsPrimitiveType.ScriptBlock, Value: string block })
+            {
+                // A script block (Where-Object's FilterScript, ForEach-Object's Process) as it would be typed.
+                builder.Append(" { ").Append(block.Trim()).Append(" }");
+                continue;
+            }
+
             if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: bool flag } && argument.Name is not null)
             {
                 // A switch: -Force, or -Force:$false.

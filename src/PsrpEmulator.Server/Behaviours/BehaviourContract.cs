@@ -80,6 +80,14 @@ public sealed partial class BehaviourCatalog
         }
 
         var first = pipeline.Commands[0];
+        // Commands sent as commands (pypsrp's add_cmdlet, PowerShell's GetPowerShell of a simple block): a pipeline of a
+        // command the rules answer into the pipeline cmdlets runs as that pipeline. An unknown command still fails it.
+        if (!first.IsScript && pipeline.ExtraStatements.Count == 0 && pipeline.Commands.Count > 1 && RunContext.IsCmdletPipeline(text) &&
+            Find(RenderCommand(first)) is not null)
+        {
+            return new StatementsScript(text, this, locals);
+        }
+
         return first.IsScript
             ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
             {

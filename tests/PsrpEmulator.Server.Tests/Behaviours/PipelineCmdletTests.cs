@@ -90,6 +90,36 @@ public class PipelineCmdletTests
     }
 
     [Test]
+    public async Task A_pipeline_sent_as_commands_with_parameters_runs_through_the_same_cmdlets()
+    {
+        // As pypsrp's add_cmdlet chain or PowerShell's GetPowerShell of a simple block sends it: commands, not a script.
+        var pipeline = new CreatePipeline(
+        [
+            new PipelineCommand("Get-Service", IsScript: false, []),
+            new PipelineCommand("Where-Object", IsScript: false, [new("FilterScript", Protocol.Clixml.PsPrimitive.ScriptBlock("$_.Status -eq 'Running'"))]),
+            new PipelineCommand("Sort-Object", IsScript: false, [new("Property", Protocol.Clixml.PsPrimitive.String("Name")), new("Descending", Protocol.Clixml.PsPrimitive.Boolean(true))]),
+            new PipelineCommand("Select-Object", IsScript: false, [new("ExpandProperty", Protocol.Clixml.PsPrimitive.String("Name"))]),
+        ], NoInput: true);
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+
+        var outcome = await Default.Resolve(pipeline).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinRM", "EventLog" }));
+    }
+
+    [Test]
+    public async Task A_command_pipeline_whose_first_command_is_unknown_still_fails_as_PowerShell_s()
+    {
+        var pipeline = new CreatePipeline([new PipelineCommand("Get-Frob", IsScript: false, []), new PipelineCommand("Select-Object", IsScript: false, [])], NoInput: true);
+
+        var outcome = await Default.Resolve(pipeline).RunTestAsync(new RecordingHost { Runspace = new RunspaceState() }, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((Protocol.Clixml.PsObject)outcome.ErrorRecord!).FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
+    }
+
+    [Test]
     public async Task Each_object_goes_through_every_stage_before_the_next_starts()
     {
         var (host, outcome) = await RunAsync("1..3 | ForEach-Object { Write-Warning \"a$_\"; $_ } | ForEach-Object { Write-Warning \"b$_\" }");
