@@ -53,6 +53,8 @@ internal static partial class ScriptExpressions
         Add("System.Array", "array");
         Add("System.Collections.Hashtable", "hashtable");
         Add("System.Collections.ArrayList");
+        Add("System.Management.Automation.PSCustomObject", "pscustomobject");
+        Add("System.Management.Automation.PSObject", "psobject");
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
         Add("System.Void", "void");
         Add("System.Math");
@@ -293,6 +295,17 @@ internal static partial class ScriptExpressions
             case "System.Collections.ArrayList":
                 // A new list of the items, which Add and Remove change in place.
                 return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
+            case "System.Management.Automation.PSCustomObject" when value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
+            {
+                // [PSCustomObject]$hashtable: an object with the entries as its properties, in the table's order.
+                var custom = PsObjects.CustomObject();
+                foreach (var (key, entry) in table.Entries) custom.ExtendedProperties.Add(new PsProperty(Text(key), entry));
+                return custom;
+            }
+
+            case "System.Management.Automation.PSCustomObject" or "System.Management.Automation.PSObject":
+                // Anything else is wrapped as it is: the same value.
+                return value ?? PsNil.Instance;
             case "System.Collections.Hashtable":
                 if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary }) return value;
                 throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
@@ -392,8 +405,13 @@ internal static partial class ScriptExpressions
         }
 
         if (IsCollection(value) && full is "System.Array" or "System.Object[]") return true;
+        // Every object is a PSObject; a literal (a primitive) is not wrapped in one.
+        if (full == "System.Management.Automation.PSObject") return value is PsObject;
+        // A type the emulator does not know by name matches a type name in full, or by its last part (short names, as
+        // the script wrote them: [ServiceController]).
         return value is PsObject { TypeNames: { } names } && names.Any(n => string.Equals(n, full, StringComparison.OrdinalIgnoreCase) ||
-                                                          string.Equals(n, "Deserialized." + full, StringComparison.OrdinalIgnoreCase));
+                                                          string.Equals(n, "Deserialized." + full, StringComparison.OrdinalIgnoreCase) ||
+                                                          n.EndsWith("." + full, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Bitwise <c>-band</c>, <c>-bor</c>, <c>-bxor</c>, <c>-shl</c>, <c>-shr</c> over integers (Int32 unless an operand is wider).</summary>

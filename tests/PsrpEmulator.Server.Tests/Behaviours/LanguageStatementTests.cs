@@ -592,6 +592,8 @@ public class LanguageStatementTests
     [TestCase("3 + 4 -band 6; 1 -eq 1 -band 0", "6|0")]
     [TestCase("[DateTime]::UtcNow -is [datetime]; ([datetime]'2024-03-01').ToString('yyyy-MM-dd')", "True|2024-03-01")]
     [TestCase("'on ' + [Environment]::MachineName", "on TESTHOST01")]
+    [TestCase("$h = [ordered]@{ Name = 'web'; Port = 80 }; $o = [PSCustomObject]$h; $o.Port; $o -is [PSCustomObject]; $h -is [PSCustomObject]; 5 -is [psobject]", "80|True|False|False")]
+    [TestCase("$s = Get-Service; $s[0] -is [System.ServiceProcess.ServiceController]; $s[0] -is [ServiceController]; $s[0] -is [psobject]", "True|True|True")]
     [TestCase("[int]$n = '5'; $n + 1; [string[]]$names = 1, 2; $names[1] + 'x'", "6|2x")]
     public async Task Types_casts_static_members_and_bitwise_operators_work_as_in_PowerShell(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
