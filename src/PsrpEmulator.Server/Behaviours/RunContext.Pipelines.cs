@@ -401,11 +401,7 @@ internal sealed partial class RunContext
         }
 
         // A script block argument's statements; null when the word is not a script block.
-        static string? Block(string? word)
-        {
-            var t = word?.Trim();
-            return t is { Length: >= 2 } && t[0] == '{' && Statements.MatchingClose(t, 0, '}') == t.Length - 1 ? t[1..^1] : null;
-        }
+        static string? Block(string? word) => word is null ? null : Statements.ScriptBlockText(word);
     }
 
     /// <summary>Runs a script block's statements with $_ and $PSItem the item; return ends the block.</summary>

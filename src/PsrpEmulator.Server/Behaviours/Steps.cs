@@ -145,8 +145,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             CheckStatement(Statements.SplitTopLevel(text, c => c == '|')[0], catalog, nesting + 1);
             foreach (var word in stages.SelectMany(stage => stage.Arguments))
             {
-                var t = word.Trim();
-                if (t.Length >= 2 && t[0] == '{' && Statements.MatchingClose(t, 0, '}') == t.Length - 1) CheckStatement(t[1..^1], catalog, nesting + 1);
+                if (Statements.ScriptBlockText(word) is { } stageBlock) CheckStatement(stageBlock, catalog, nesting + 1);
             }
 
             return;
