@@ -23,7 +23,7 @@ internal sealed partial class RunContext
     /// With <paramref name="session"/>, a function the session defined is a stage too (its body then comes with it);
     /// without, only the cmdlets are known.
     /// </remarks>
-    private static List<(string Command, List<string> Arguments, string? FunctionBody)>? PipelineStages(string text, PipelineVariables? session)
+    private static ParsedPipeline? PipelineStages(string text, PipelineVariables? session)
     {
         var elements = Statements.SplitTopLevel(text, c => c == '|');
         if (elements.Count < 2 || elements.Any(e => e.Trim().Length == 0)) return null;
@@ -38,8 +38,11 @@ internal sealed partial class RunContext
             else return null;
         }
 
-        return stages;
+        return new ParsedPipeline(elements[0], stages);
     }
+
+    /// <summary>A pipeline's first command (any statement) and its stages' commands, arguments and function bodies.</summary>
+    private sealed record ParsedPipeline(string First, List<(string Command, List<string> Arguments, string? FunctionBody)> Stages);
 
     /// <summary>Whether the text is a pipeline this class runs (its later commands all among the cmdlets above).</summary>
     internal static bool IsCmdletPipeline(string text) => ScriptExpressions.HasPipeline(text) && PipelineStages(text, null) is not null;
@@ -135,9 +138,10 @@ internal sealed partial class RunContext
         _ => "System.Object",
     };
 
-    private static ScriptedError ParameterError(string command, string message, string id) => new(
+    // A cmdlet's parameter binding error, as PowerShell words its id (NamedParameterNotFound,Microsoft...SelectObjectCommand).
+    private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(
         message, $"{id},Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
-        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException");
+        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", target);
 
     /// <summary>One stage: takes objects one at a time, hands what it writes to the next, and ends after its input.</summary>
     private abstract class Stage
@@ -159,16 +163,14 @@ internal sealed partial class RunContext
         public Stage Stage => stage;
     }
 
-    /// <summary>Runs <c>first | stage | stage ...</c>; false when a later element is not a stage this class runs.</summary>
-    private async ValueTask<bool> TryRunPipelineAsync(string text, IPipelineHost? to, int blockNesting)
+    /// <summary>Runs <c>first | stage | stage ...</c>, as <see cref="PipelineStages"/> read it.</summary>
+    private async ValueTask RunPipelineAsync(ParsedPipeline pipeline, IPipelineHost? to, int blockNesting)
     {
-        if (PipelineStages(text, scope.Variables) is not { } stageTexts) return false;
         var output = to ?? host;
-        var elements = Statements.SplitTopLevel(text, c => c == '|');
-        var stages = new List<Stage>(stageTexts.Count);
+        var stages = new List<Stage>(pipeline.Stages.Count);
         try
         {
-            foreach (var (command, words, function) in stageTexts)
+            foreach (var (command, words, function) in pipeline.Stages)
             {
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
@@ -178,12 +180,12 @@ internal sealed partial class RunContext
         catch (ScriptExpressionException e)
         {
             await WriteStatementErrorAsync(e.Error, output);
-            return true;
+            return;
         }
         catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
         {
             await WriteStatementErrorAsync(e.Error, output);
-            return true;
+            return;
         }
 
         for (var i = stages.Count - 1; i >= 0; i--)
@@ -210,7 +212,7 @@ internal sealed partial class RunContext
             {
                 if (stopped is null)
                 {
-                    await RunStatementAsync(elements[0], new EmittingHost(output, stages[0].ProcessAsync), blockNesting + 1);
+                    await RunStatementAsync(pipeline.First, new EmittingHost(output, stages[0].ProcessAsync), blockNesting + 1);
                     await stages[0].EndAsync();
                 }
                 else
@@ -227,7 +229,6 @@ internal sealed partial class RunContext
             }
         }
 
-        return true;
     }
 
     private async ValueTask<Stage> BuildStageAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)

@@ -466,13 +466,10 @@ internal static partial class ScriptExpressions
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
             {
                 var entries = table.Entries;
-                for (var i = 0; i < entries.Count; i++)
+                if (FindEntry(table, key) is var at and >= 0)
                 {
-                    if (ScalarEquals(entries[i].Key, key, caseSensitive: false))
-                    {
-                        entries[i] = new(entries[i].Key, value);
-                        return;
-                    }
+                    entries[at] = new(entries[at].Key, value);
+                    return;
                 }
 
                 if (entries.Count >= MaxTableEntries) throw TableTooLarge();

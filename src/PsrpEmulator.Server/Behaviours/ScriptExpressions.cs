@@ -267,11 +267,23 @@ internal static partial class ScriptExpressions
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
     }
 
+    /// <summary>Where a hashtable's key is among its entries (keys compare as <c>-eq</c>, without case); -1 when absent.</summary>
+    internal static int FindEntry(PsObject table, PsValue? key)
+    {
+        var entries = table.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (ScalarEquals(entries[i].Key, key, caseSensitive: false)) return i;
+        }
+
+        return -1;
+    }
+
     // A hashtable's methods; void ones give $null (no output). Null for a method it has not.
     private static PsValue? TableMethod(PsObject table, string name, IReadOnlyList<PsValue> arguments)
     {
         var entries = table.Entries;
-        int Find(PsValue? key) => entries.FindIndex(e => ScalarEquals(e.Key, key, caseSensitive: false));
+        int Find(PsValue? key) => FindEntry(table, key);
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("CONTAINSKEY" or "CONTAINS", 1):
@@ -391,12 +403,7 @@ internal static partial class ScriptExpressions
         switch (value)
         {
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
-                foreach (var (key, entry) in table.Entries)
-                {
-                    if (ScalarEquals(key, index, caseSensitive: false)) return entry;
-                }
-
-                return PsNil.Instance;
+                return FindEntry(table, index) is var entry and >= 0 ? table.Entries[entry].Value : PsNil.Instance;
             case PsObject list when IsCollection(list):
                 return AsNumber(index) is { } n && Position(n, list.Items.Count) is { } at ? list.Items[at] : PsNil.Instance;
             case PsPrimitive { Value: string s }:

@@ -373,6 +373,13 @@ internal static partial class Statements
     /// <summary>A <c>try { } catch [Type] { } finally { }</c> statement.</summary>
     internal sealed record TryStatement(string Body, IReadOnlyList<CatchClause> Catches, string? Finally);
 
+    /// <summary>
+    /// The keyword statement the text is (if, foreach, while/do/for, try, switch, function or filter): its parse, or
+    /// null for any other statement; a statement PowerShell's parser refuses throws its <see cref="ScriptParseException"/>.
+    /// </summary>
+    public static object? ParseKeyword(string text) =>
+        (object?)ParseIf(text) ?? (object?)ParseForeach(text) ?? (object?)ParseLoop(text) ?? (object?)ParseTry(text) ?? (object?)ParseSwitch(text) ?? ParseFunction(text);
+
     /// <summary>The try statement, or null when the statement does not start with the keyword and a block.</summary>
     public static TryStatement? ParseTry(string statement)
     {
@@ -380,8 +387,7 @@ internal static partial class Statements
         if (!StartsWithKeyword(text, "try")) return null;
         var open = SkipBlank(text, 3);
         if (open >= text.Length || text[open] != '{') return null;
-        var end = MatchingClose(text, open, '}');
-        if (end < 0) throw MissingEndCurlyBrace();
+        var end = BlockEnd(text, open);
         var body = text[(open + 1)..end].Trim();
         var catches = new List<CatchClause>();
         string? @finally = null;

@@ -72,8 +72,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        var keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ??
-            (object?)Statements.ParseTry(text) ?? (object?)Statements.ParseSwitch(text) ?? Statements.ParseFunction(text);
+        var keyword = Statements.ParseKeyword(text);
         switch (keyword)
         {
             case Statements.FunctionDefinition definition:
@@ -139,11 +138,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text, null) is { } stages)
+        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text, null) is { } pipeline)
         {
             // The first command, and the script blocks the pipeline's cmdlets get.
-            CheckStatement(Statements.SplitTopLevel(text, c => c == '|')[0], catalog, nesting + 1);
-            foreach (var word in stages.SelectMany(stage => stage.Arguments))
+            CheckStatement(pipeline.First, catalog, nesting + 1);
+            foreach (var word in pipeline.Stages.SelectMany(stage => stage.Arguments))
             {
                 if (Statements.ScriptBlockText(word) is { } stageBlock) CheckStatement(stageBlock, catalog, nesting + 1);
             }
@@ -350,9 +349,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // A pipeline into ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object or Out-Null (a rule
         // for the whole text still wins): its first command is any statement, a function's call too.
-        if (ScriptExpressions.HasPipeline(text) && PipelineStages(text, scope.Variables) is not null && Statements.Split(text).Count == 1 && Catalog.Find(text) is null &&
-            await TryRunPipelineAsync(text, to, blockNesting))
+        if (ScriptExpressions.HasPipeline(text) && Statements.Split(text).Count == 1 && PipelineStages(text, scope.Variables) is { } pipeline && Catalog.Find(text) is null)
         {
+            await RunPipelineAsync(pipeline, to, blockNesting);
             return;
         }
 
@@ -405,8 +404,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             object? keyword;
             try
             {
-                keyword = (object?)Statements.ParseIf(text) ?? (object?)Statements.ParseForeach(text) ?? (object?)Statements.ParseLoop(text) ??
-                    (object?)Statements.ParseTry(text) ?? (object?)Statements.ParseSwitch(text) ?? Statements.ParseFunction(text);
+                keyword = Statements.ParseKeyword(text);
             }
             catch (ScriptParseException e)
             {
@@ -765,9 +763,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
                 else
                 {
-                    await WriteStatementErrorAsync(new ScriptedError($"A positional parameter cannot be found that accepts argument '{word}'.",
-                        $"PositionalParameterNotFound,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
-                        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", word), output);
+                    await WriteStatementErrorAsync(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{word}'.", "PositionalParameterNotFound", word), output);
                     return;
                 }
             }
@@ -781,9 +777,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (message is null)
         {
             // A remote session cannot prompt for the mandatory Message.
-            await WriteStatementErrorAsync(new ScriptedError("Cannot process command because of one or more missing mandatory parameters: Message.",
-                $"MissingMandatoryParameter,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
-                ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException"), output);
+            await WriteStatementErrorAsync(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Message.", "MissingMandatoryParameter"), output);
             return;
         }
 

@@ -22,6 +22,16 @@ public class LanguageStatementTests
         return (host, outcome);
     }
 
+    // The statement writes exactly that error record and the script goes on to its next statement.
+    private static async Task AssertOneErrorThenNextAsync(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     private static async Task<IReadOnlyList<string>> OutputOfAsync(string text)
     {
         var (host, outcome) = await RunAsync(text);
@@ -194,11 +204,7 @@ public class LanguageStatementTests
     [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     public async Task Arithmetic_that_fails_writes_PowerShell_s_error_and_the_script_goes_on(string script, string id, string message)
     {
-        var (host, outcome) = await RunAsync(script + "; 'next'");
-
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
-        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        await AssertOneErrorThenNextAsync(script, id, message);
     }
 
     [Test]
@@ -604,11 +610,7 @@ public class LanguageStatementTests
     [TestCase("[int]$n = 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     public async Task A_value_that_does_not_convert_is_the_statement_s_error_and_the_script_goes_on(string statement, string id, string message)
     {
-        var (host, outcome) = await RunAsync(statement + "; 'next'");
-
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
-        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        await AssertOneErrorThenNextAsync(statement, id, message);
     }
 
     [Test]
@@ -673,11 +675,7 @@ public class LanguageStatementTests
     [TestCase("$a = 1, 2; $a.Add(3)", "NotSupportedException", "Exception calling \"Add\" with \"1\" argument(s): \"Collection was of a fixed size.\"")]
     public async Task An_element_PowerShell_cannot_set_is_the_statement_s_error(string script, string id, string message)
     {
-        var (host, outcome) = await RunAsync(script + "; 'next'");
-
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
-        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        await AssertOneErrorThenNextAsync(script, id, message);
     }
 
     [TestCase("$h = @{}; $i = 0; while ($true) { $h[$i] = 1; $i++ }", "a hashtable grows to at most 10000 keys in the emulator")]
