@@ -45,6 +45,12 @@ public interface IPipelineHost
     /// </summary>
     (int? Foreground, int? Background) HostConsoleColors => default;
 
+    /// <summary>
+    /// The width of the host's console buffer (<c>$Host.UI.RawUI.BufferSize.Width</c>), which Out-String and the
+    /// Format cmdlets' text fit (one column less); null when the host has none (Out-String then uses 120 columns).
+    /// </summary>
+    int? ConsoleWidth => null;
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {

@@ -60,6 +60,9 @@ internal sealed partial class RunContext
         "MEASURE-OBJECT" or "MEASURE" => "Measure-Object",
         "GROUP-OBJECT" or "GROUP" => "Group-Object",
         "OUT-NULL" => "Out-Null",
+        "FORMAT-TABLE" or "FT" => "Format-Table",
+        "FORMAT-LIST" or "FL" => "Format-List",
+        "OUT-STRING" => "Out-String",
         _ => null,
     };
 
@@ -74,11 +77,15 @@ internal sealed partial class RunContext
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
+        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "InputObject"],
+        ["Format-List"] = ["Property", "InputObject"],
+        ["Out-String"] = ["Stream", "Width", "InputObject"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
+        "AutoSize", "HideTableHeaders", "Stream",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -133,7 +140,7 @@ internal sealed partial class RunContext
 
     private static string ParameterType(string name) => name switch
     {
-        "First" or "Last" or "Skip" => "System.Int32",
+        "First" or "Last" or "Skip" or "Width" => "System.Int32",
         "Process" or "Begin" or "End" or "FilterScript" => "System.Management.Automation.ScriptBlock",
         _ => "System.Object",
     };
@@ -304,6 +311,25 @@ internal sealed partial class RunContext
             case "Measure-Object":
                 return new MeasureStage(this, (await NamesAsync(arguments["Property"] ?? arguments.Positional.FirstOrDefault())).FirstOrDefault(),
                     arguments.Has("Sum"), arguments.Has("Average"), arguments.Has("Maximum"), arguments.Has("Minimum"), to);
+            case "Format-Table" or "Format-List":
+            {
+                var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                return new FormatStage(this, command == "Format-Table", properties, arguments.Has("AutoSize"), arguments.Has("HideTableHeaders"), FormatWidth(to), to, blockNesting);
+            }
+
+            case "Out-String":
+            {
+                var width = await IntegerAsync("Width") ?? FormatWidth(to);
+                if (width < 2)
+                {
+                    throw new StatementTerminatedException(ParameterError(command,
+                        $"Cannot validate argument on parameter 'Width'. The {width} argument is less than the minimum allowed range of 2. Supply an argument that is greater than or equal to 2 and then try the command again.",
+                        "ParameterArgumentValidationError", width.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                return new OutStringStage(new Formatting.OutDefaultWriter(width, time), arguments.Has("Stream"));
+            }
+
             default:
                 return new OutNullStage();
         }
@@ -447,6 +473,8 @@ internal sealed partial class RunContext
 
         public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
 
+        public int? ConsoleWidth => inner.ConsoleWidth;
+
         public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
             record is PipelineOutput output ? emit(output.Value) : inner.WriteAsync(record, cancellationToken);
 
@@ -588,27 +616,33 @@ internal sealed partial class RunContext
         {
             if (expand is not null) return VariableValueTemplate.Member(item, expand);
             if (properties.Count == 0 || properties is [{ Name: "*", Expression: null }]) return item;
-            var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? "System." + p.Type : "System.Object";
-            var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
-            foreach (var property in properties)
-            {
-                PsValue value;
-                if (property.Expression is { } expression)
-                {
-                    var capture = new CapturingHost(to ?? context.Host);
-                    await context.RunWithItemAsync(expression, item, capture, blockNesting);
-                    value = capture.Value;
-                }
-                else
-                {
-                    value = VariableValueTemplate.Member(item, property.CopiedFrom ?? property.Name);
-                }
+            return await context.ProjectAsync(item, properties, to, blockNesting);
+        }
+    }
 
-                selected.ExtendedProperties.Add(new PsProperty(property.Name, value));
+    /// <summary>A Selected.Type object of <paramref name="item"/>'s properties: named ones copied, calculated ones worked out.</summary>
+    private async ValueTask<PsObject> ProjectAsync(PsValue item, List<SelectProperty> properties, IPipelineHost? to, int blockNesting)
+    {
+        var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? "System." + p.Type : "System.Object";
+        var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
+        foreach (var property in properties)
+        {
+            PsValue value;
+            if (property.Expression is { } expression)
+            {
+                var capture = new CapturingHost(to ?? host);
+                await RunWithItemAsync(expression, item, capture, blockNesting);
+                value = capture.Value;
+            }
+            else
+            {
+                value = VariableValueTemplate.Member(item, property.CopiedFrom ?? property.Name);
             }
 
-            return selected;
+            selected.ExtendedProperties.Add(new PsProperty(property.Name, value));
         }
+
+        return selected;
     }
 
     /// <summary>
@@ -878,5 +912,100 @@ internal sealed partial class RunContext
     private sealed class OutNullStage : Stage
     {
         public override ValueTask ProcessAsync(PsValue item) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The width Out-String and the Format cmdlets fit their text to: the host's console buffer less its last column,
+    /// else 120 (Out-String's width when the host has no RawUI, as a remote session whose client sent no host).
+    /// </summary>
+    private int FormatWidth(IPipelineHost? to) => (to ?? host).ConsoleWidth is { } columns ? columns - 1 : 120;
+
+    /// <summary>
+    /// Format-Table and Format-List: the text Out-Default would print for their input in that shape, as lines (strings).
+    /// </summary>
+    /// <remarks>
+    /// PowerShell writes formatting objects (FormatStartData, FormatEntryData...) that an output command turns into
+    /// text at its own width. The emulator writes the text at once, at the width Out-String would use, so
+    /// <c>| Out-String</c>, powershell.exe's console and a PowerShell client show the same table; a client that reads
+    /// the objects themselves gets strings.
+    /// </remarks>
+    private sealed class FormatStage : Stage
+    {
+        private readonly RunContext _context;
+        private readonly List<SelectProperty> _properties;
+        private readonly bool _hideHeaders;
+        private readonly IPipelineHost? _to;
+        private readonly int _blockNesting;
+        private readonly Formatting.OutDefaultWriter _writer;
+
+        public FormatStage(RunContext context, bool table, List<SelectProperty> properties, bool autoSize, bool hideHeaders, int width, IPipelineHost? to, int blockNesting)
+        {
+            _context = context;
+            _properties = properties;
+            _hideHeaders = hideHeaders;
+            _to = to;
+            _blockNesting = blockNesting;
+            IReadOnlyList<string>? names = properties.Count == 0 || properties is [{ Name: "*", Expression: null, CopiedFrom: null }] ? null : [.. properties.Select(p => p.Name)];
+            _writer = new Formatting.OutDefaultWriter(width, context.Time)
+            {
+                ForcedView = value => table ? Formatting.FormatViews.TableOf(value, names)
+                    : (names ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null,
+                AutoSize = autoSize,
+                HideTableHeaders = hideHeaders,
+            };
+        }
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            // Calculated properties are worked out per object; the table then shows the object they make.
+            if (_properties.Any(p => p.Expression is not null || p.CopiedFrom is not null)) item = await _context.ProjectAsync(item, _properties, _to, _blockNesting);
+            await EmitLinesAsync(_writer.Add(item));
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            await EmitLinesAsync(_writer.Complete());
+            await EndNext();
+        }
+
+        private async ValueTask EmitLinesAsync(string text)
+        {
+            foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
+        }
+    }
+
+    /// <summary>Out-String: its input as Out-Default would print it, one string at the end, or a string per line with -Stream.</summary>
+    private sealed class OutStringStage(Formatting.OutDefaultWriter writer, bool stream) : Stage
+    {
+        private System.Text.StringBuilder? _text = stream ? null : new();
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            var text = writer.Add(item);
+            if (_text is not null)
+            {
+                if (_text.Length + text.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"Out-String's text is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+                _text.Append(text);
+                return;
+            }
+
+            foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            var text = writer.Complete();
+            if (_text is not null)
+            {
+                await Emit(PsPrimitive.String(_text.Append(text).ToString()));
+                _text = null;
+            }
+            else
+            {
+                foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
+            }
+
+            await EndNext();
+        }
     }
 }

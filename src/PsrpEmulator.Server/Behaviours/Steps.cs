@@ -1626,6 +1626,8 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
 
     public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
 
+    public int? ConsoleWidth => inner.ConsoleWidth;
+
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
 
     private static bool Drops(string? action) =>
@@ -1682,6 +1684,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
     public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
 
     public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+    public int? ConsoleWidth => inner.ConsoleWidth;
 
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
 

@@ -184,6 +184,14 @@ public sealed class EmulatorOptions : IValidatableObject
     public int WinRsCodePage { get; set; } = 437;
 
     /// <summary>
+    /// The console buffer width of a WinRS command's processes: WinRM starts them in a console of the system's default
+    /// size, and the protocol cannot change it. That is 120 columns on Windows 10 and Server 2016 and later (80 before).
+    /// powershell.exe formats its tables and lists one column narrower, as it never writes a console's last column.
+    /// </summary>
+    [Range(20, 10_000)]
+    public int WinRsConsoleWidth { get; set; } = 120;
+
+    /// <summary>
     /// A WinRS command's stdin pipe, in bytes: what its process has not read yet. A Send that does not fit waits (as a
     /// writer to a full pipe) until the process reads or the Send's OperationTimeout (bounded by MaxReceiveHold) passes,
     /// then gets <c>w:TimedOut</c> with nothing taken. The size, and that WinRM answers so, are the emulator's choice

@@ -19,10 +19,12 @@ public class WinRsClientTests : EmulatorTestBase
         """;
 
     private int? _defaultCodePage;
+    private int? _consoleWidth;
 
     protected override void Configure(EmulatorOptions options)
     {
         if (_defaultCodePage is { } codePage) options.WinRsCodePage = codePage;
+        if (_consoleWidth is { } width) options.WinRsConsoleWidth = width;
     }
 
     private WsManTransport _transport = null!;
@@ -76,6 +78,54 @@ public class WinRsClientTests : EmulatorTestBase
         var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
 
         Assert.That(problems.Select(p => p.MemberNames.Single()), Is.EqualTo(new[] { nameof(EmulatorOptions.WinRsCodePage) }));
+    }
+
+    [Test]
+    public async Task Powershell_exe_prints_objects_as_windows_powershell_formats_them_on_its_console()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "Get-Service WinRM; 'done'"]);
+
+        // The service view's table (rows padded to its 66 columns), the string where it comes, the table's closing blank lines.
+        Assert.That(result.StdoutText, Is.EqualTo(
+            "\r\n" +
+            "Status   Name               DisplayName                           \r\n" +
+            "------   ----               -----------                           \r\n" +
+            "Running  WinRM              WinRM                                 \r\n" +
+            "done\r\n" +
+            "\r\n\r\n"));
+        Assert.That(result.ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task Powershell_exe_writes_host_text_before_a_table_that_waits_for_its_300_ms()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "[pscustomobject]@{ Name = 'a'; Count = 1 }; Write-Host done"]);
+
+        // Windows PowerShell 5.1 holds a table without a view to size it; Write-Host goes straight to the console.
+        Assert.That(result.StdoutText, Is.EqualTo("\r\ndone\n" + "Name Count\r\n---- -----\r\na        1\r\n\r\n\r\n"));
+    }
+
+    [Test]
+    public async Task Powershell_exe_fits_its_tables_to_the_console_width_less_one_column()
+    {
+        await using (var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions()))
+        {
+            var wide = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "$PSVersionTable"]);
+            Assert.That(wide.StdoutText.Split("\r\n"), Does.Contain("PSVersion".PadRight(31) + "5.1.17763.1".PadRight(119 - 31)));
+        }
+
+        _consoleWidth = 80;
+        await RestartEmulatorAsync(Configure);
+        using var transport = CreateTransport();
+        await using var narrow = await WinRsShell.OpenAsync(transport, new WinRsShellOptions());
+
+        var result = await narrow.RunAsync("powershell.exe", ["-NoProfile", "-Command", "$PSVersionTable"]);
+
+        Assert.That(result.StdoutText.Split("\r\n"), Does.Contain("PSVersion".PadRight(31) + "5.1.17763.1".PadRight(79 - 31)));
     }
 
     [Test]

@@ -153,9 +153,95 @@ public class PipelineCmdletTests
     [Test]
     public async Task A_pipeline_whose_later_command_is_not_one_of_these_is_still_the_rules()
     {
-        var (host, outcome) = await RunAsync("Get-Service | Format-Table");
+        var (host, outcome) = await RunAsync("Get-Service | Tee-Object -Variable s");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+    }
+
+    // Out-String and the Format cmdlets write what Windows PowerShell 5.1's Out-Default prints (see OutDefaultWriterTests),
+    // at 120 columns: a remote session whose client sent no host has no console to measure.
+    private static string Lines(params string[] lines) => string.Concat(lines.Select(l => l + "\r\n"));
+
+    [Test]
+    public async Task Out_String_writes_one_string_of_the_service_view_table()
+    {
+        var (host, outcome) = await RunAsync("Get-Service | Out-String");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            Lines(
+                "",
+                "Status   Name               DisplayName                           ",
+                "------   ----               -----------                           ",
+                "Running  EventLog           Windows Event Log                     ",
+                "Stopped  Spooler            Print Spooler                         ",
+                "Running  WinRM              Windows Remote Management (WS-Manag...",
+                "",
+                ""),
+        }));
+    }
+
+    [Test]
+    public async Task Out_String_Stream_writes_a_string_per_line_of_a_table_sized_by_its_values()
+    {
+        var output = await OutputOfAsync("Get-Service | Select-Object Name, Status | Out-String -Stream");
+
+        Assert.That(output.Split('|'), Is.EqualTo(new[] { "", "Name     Status ", "----     ------ ", "EventLog Running", "Spooler  Stopped", "WinRM    Running", "", "" }));
+    }
+
+    [Test]
+    public async Task Format_Table_with_properties_and_a_calculated_column_writes_text_lines_numbers_aligned_right()
+    {
+        var output = await OutputOfAsync("Get-Process | Format-Table Name, Id, @{Label = 'WS(MB)'; Expression = { $_.WS / 1MB }} -AutoSize");
+
+        Assert.That(output.Split('|'), Is.EqualTo(new[]
+        {
+            "",
+            "Name          Id    WS(MB)",
+            "----          --    ------",
+            "Idle           0 0.0078125",
+            "System         4  0.140625",
+            "svchost     1032 19.484375",
+            "wsmprovhost 4711        60",
+            "",
+            "",
+        }));
+    }
+
+    [Test]
+    public async Task Format_List_writes_each_object_as_labelled_lines()
+    {
+        var output = await OutputOfAsync("Get-Service WinRM | Format-List Name, Status | Out-String");
+
+        Assert.That(output, Is.EqualTo(Lines("", "", "Name   : WinRM", "Status : Running", "", "", "")));
+    }
+
+    [Test]
+    public async Task Out_String_of_strings_and_numbers_is_their_lines()
+    {
+        var output = await OutputOfAsync("'a', 'b', 42 | Out-String");
+
+        Assert.That(output, Is.EqualTo("a\r\nb\r\n42\r\n"));
+    }
+
+    [Test]
+    public async Task Out_String_Width_narrows_the_table_by_cutting_its_last_column()
+    {
+        var output = await OutputOfAsync("Get-Service Spooler | Out-String -Width 40");
+
+        // 8 + 1 + 18 + 1 leaves 12 of DisplayName's 38 columns.
+        Assert.That(output, Is.EqualTo(Lines("", "Status   Name               DisplayName ", "------   ----               ----------- ", "Running  Spooler            Spooler     ", "", "")));
+    }
+
+    [Test]
+    public async Task Out_String_Width_below_two_is_a_parameter_validation_error()
+    {
+        var (host, outcome) = await RunAsync("Get-Service | Out-String -Width 1; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.OutStringCommand" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 }

@@ -18,6 +18,12 @@ internal interface ICommandLineHost
     /// <summary>How text becomes bytes on stdout and stderr (the shell's WINRS_CODEPAGE).</summary>
     Encoding Encoding { get; }
 
+    /// <summary>The width of the process's console buffer, in columns.</summary>
+    int ConsoleWidth => 120;
+
+    /// <summary>An automatic variable of the computer's PowerShell (<c>$PSVersionTable</c>); null when there is none.</summary>
+    PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => null;
+
     /// <summary>The process's environment variables, sorted by name (what <c>set</c> lists).</summary>
     IReadOnlyList<KeyValuePair<string, string>> Environment { get; }
 

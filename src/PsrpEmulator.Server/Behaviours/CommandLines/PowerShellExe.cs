@@ -72,8 +72,8 @@ internal static class PowerShellExe
 
 /// <summary>
 /// A script run by powershell.exe: resolved through the PowerShell behaviours (as a CreatePipeline of one script
-/// command) and rendered as powershell.exe renders to a redirected console: output objects as text lines on stdout,
-/// Write-Host text (PSHOST information records; Write-Information shows nothing) on stdout, error, warning, verbose
+/// command) and rendered as powershell.exe renders to a redirected console: output objects as Out-Default formats
+/// them on stdout (tables, lists and text, <see cref="Formatting.OutDefaultWriter"/>), Write-Host text (PSHOST information records; Write-Information shows nothing) on stdout, error, warning, verbose
 /// and debug records as one <c>#&lt; CLIXML</c> document on stderr when the script ends, progress as CLIXML progress
 /// objects in it. The exit code is powershell.exe's for <c>-Command</c>: 1 when <c>$?</c> is false at the end (a
 /// terminating error, or an error record written by the last statement, such as an unknown command's), else 0
@@ -99,7 +99,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])]);
         var resolved = catalog.Resolve(pipeline);
-        var renderer = new Renderer(host);
+        var renderer = new Renderer(host, time);
         PipelineOutcome outcome;
         if (resolved is BehaviourScript behaviour)
         {
@@ -111,6 +111,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        await renderer.CompleteOutputAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason);
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.State == PSInvocationState.Failed) return 1;
@@ -138,8 +139,15 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
     private static partial System.Text.RegularExpressions.Regex ExitStatement();
 
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
-    private sealed class Renderer(ICommandLineHost host) : IPipelineHost
+    private sealed class Renderer(ICommandLineHost host, TimeProvider time) : IPipelineHost
     {
+        // Out-Default: PowerShell never writes the console's last column.
+        private readonly Formatting.OutDefaultWriter _out = new(host.ConsoleWidth - 1, time);
+
+        public int? ConsoleWidth => host.ConsoleWidth;
+
+        public PsValue? AutomaticVariable(string name) => host.AutomaticVariable(name);
+
         /// <summary>powershell.exe's environment is its cmd shell's: Windows' variables and the Create's.</summary>
         public string? EnvironmentVariable(string name)
         {
@@ -172,7 +180,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             switch (record)
             {
                 case PipelineOutput output:
-                    return host.WriteTextAsync(WinRsStreams.Stdout, output.Value.ToDisplayString() + "\r\n", cancellationToken);
+                    return WriteStdoutAsync(_out.Add(output.Value), cancellationToken);
                 // Write-Host's records (tagged PSHOST) are shown; Write-Information's are not, as $InformationPreference
                 // is SilentlyContinue.
                 case InformationRecordMessage information when information.Tags.Contains(HostInformationMessage.HostTag):
@@ -197,6 +205,12 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
             return ValueTask.CompletedTask;
         }
+
+        private ValueTask WriteStdoutAsync(string text, CancellationToken cancellationToken) =>
+            text.Length == 0 ? ValueTask.CompletedTask : host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken);
+
+        /// <summary>The end of the script: Out-Default writes a table it still held and closes its view.</summary>
+        public ValueTask CompleteOutputAsync(CancellationToken cancellationToken) => WriteStdoutAsync(_out.Complete(), cancellationToken);
 
         // Write-Host text: the console host writes the text, then a bare "\n", as two writes (recorded); with
         // -NoNewline, the text alone.

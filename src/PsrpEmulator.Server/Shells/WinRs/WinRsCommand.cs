@@ -58,6 +58,11 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public Encoding Encoding => _context.Encoding;
 
+    public int ConsoleWidth => _context.ConsoleWidth;
+
+    // powershell.exe is the computer's Windows PowerShell: the PSVersionTable its endpoints report.
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name);
+
     public IReadOnlyDictionary<string, string> Facts => _context.Facts;
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment => _context.Environment.Variables;

@@ -13,8 +13,9 @@ internal sealed class WinRsContext
 {
     private readonly ConcurrentDictionary<string, WinRsCommand> _commands = new(StringComparer.OrdinalIgnoreCase);
 
-    public WinRsContext(IReadOnlyList<KeyValuePair<string, string>> environment, string workingDirectory, int codePage, bool noProfile, string computerName, string userName)
+    public WinRsContext(IReadOnlyList<KeyValuePair<string, string>> environment, string workingDirectory, int codePage, bool noProfile, string computerName, string userName, int consoleWidth = 120)
     {
+        ConsoleWidth = consoleWidth;
         Environment = new WinRsEnvironment(computerName, userName, environment);
         WorkingDirectory = workingDirectory;
         CodePage = codePage;
@@ -34,6 +35,9 @@ internal sealed class WinRsContext
     public WinRsEnvironment Environment { get; }
 
     public string WorkingDirectory { get; }
+
+    /// <summary>The console buffer width of the shell's processes (the emulator's WinRsConsoleWidth).</summary>
+    public int ConsoleWidth { get; }
 
     /// <summary>WINRS_CODEPAGE, or the emulator's default: the console code page of the shell's processes.</summary>
     public int CodePage { get; }

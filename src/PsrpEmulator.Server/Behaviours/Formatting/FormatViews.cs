@@ -1,0 +1,337 @@
+using System.Globalization;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours.Formatting;
+
+/// <summary>How Out-Default lays an object out: as its text, as a row of a table, as a block of a list, or as one line of a custom view.</summary>
+internal enum FormatShape
+{
+    Scalar,
+    Table,
+    List,
+    Custom,
+}
+
+internal enum ColumnAlignment
+{
+    Left,
+    Right,
+}
+
+/// <summary>
+/// A table column or list entry: its label, its width in a table (0: sized to its contents), its alignment (null: right
+/// when the first object's value is a number, as for a table without a view), and its text.
+/// </summary>
+internal sealed record FormatColumn(string Label, int Width, ColumnAlignment? Alignment, Func<PsValue, string> Text)
+{
+    /// <summary>The property behind a column without a view, to align it by its first value.</summary>
+    public string? Property { get; init; }
+}
+
+/// <summary>
+/// A view: the shape of a type's objects and their columns. <see cref="Key"/> tells objects apart that share a table:
+/// a table goes on while objects of the same key come.
+/// </summary>
+internal sealed record FormatView(string Key, FormatShape Shape, IReadOnlyList<FormatColumn> Columns)
+{
+    /// <summary>A table or list of an object's properties, its type having no view: it takes every later object.</summary>
+    public bool ByProperties { get; init; }
+}
+
+/// <summary>
+/// Windows PowerShell 5.1's default views for the types a scenario's objects most often are (from its
+/// DotNetTypes.format.ps1xml), and its choice for the others: strings and numbers as their text, objects of up to
+/// four properties as a table, of five or more as a list.
+/// </summary>
+internal static class FormatViews
+{
+    /// <summary>$FormatEnumerationLimit: a collection in a cell shows this many items, then "...".</summary>
+    public const int EnumerationLimit = 4;
+
+    private static readonly CultureInfo EnglishUnitedStates = CultureInfo.InvariantCulture;
+
+    private static readonly string[] TimeSpanProperties =
+        ["Days", "Hours", "Minutes", "Seconds", "Milliseconds", "Ticks", "TotalDays", "TotalHours", "TotalMinutes", "TotalSeconds", "TotalMilliseconds"];
+
+    private static readonly FormatView Service = new("System.ServiceProcess.ServiceController", FormatShape.Table,
+    [
+        new("Status", 8, ColumnAlignment.Left, o => Property(o, "Status")),
+        new("Name", 18, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("DisplayName", 38, ColumnAlignment.Left, o => Property(o, "DisplayName")),
+    ]);
+
+    private static readonly FormatView Process = new("System.Diagnostics.Process", FormatShape.Table,
+    [
+        new("Handles", 7, ColumnAlignment.Right, o => Property(o, "Handles", "HandleCount")),
+        new("NPM(K)", 7, ColumnAlignment.Right, o => Kilobytes(o, "NPM", "NonpagedSystemMemorySize64")),
+        new("PM(K)", 8, ColumnAlignment.Right, o => Kilobytes(o, "PM", "PagedMemorySize64")),
+        new("WS(K)", 10, ColumnAlignment.Right, o => Kilobytes(o, "WS", "WorkingSet64")),
+        new("CPU(s)", 10, ColumnAlignment.Right, o => Number(o, "CPU")),
+        new("Id", 6, ColumnAlignment.Right, o => Property(o, "Id")),
+        new("SI", 3, ColumnAlignment.Right, o => Property(o, "SI", "SessionId")),
+        new("ProcessName", 0, ColumnAlignment.Left, o => Property(o, "ProcessName", "Name")),
+    ]);
+
+    // A hashtable is written as its entries; each is a DictionaryEntry.
+    private static readonly FormatView DictionaryEntry = new("System.Collections.DictionaryEntry", FormatShape.Table,
+    [
+        new("Name", 30, ColumnAlignment.Left, o => Property(o, "Name", "Key")),
+        new("Value", 0, ColumnAlignment.Left, o => Property(o, "Value")),
+    ]);
+
+    private static readonly FormatView Version = new("System.Version", FormatShape.Table,
+    [
+        new("Major", 6, ColumnAlignment.Left, o => VersionPart(o, 0)),
+        new("Minor", 6, ColumnAlignment.Left, o => VersionPart(o, 1)),
+        new("Build", 6, ColumnAlignment.Left, o => VersionPart(o, 2)),
+        new("Revision", 8, ColumnAlignment.Left, o => VersionPart(o, 3)),
+    ]);
+
+    private static readonly FormatView Guid = new("System.Guid", FormatShape.Table,
+    [
+        new("Guid", 0, ColumnAlignment.Left, o => o is PsPrimitive ? CellText(o) : Property(o, "Guid")),
+    ]);
+
+    // Get-Date: the DateTime script property, "Sunday, November 29, 2026 8:31:06 AM".
+    private static readonly FormatView DateTime = new("System.DateTime", FormatShape.Custom,
+    [
+        new("DateTime", 0, null, o => o.AsDateTime() is { } d ? LongDateTime(d) : Property(o, "DateTime")),
+    ]);
+
+    // TimeSpan: 5.1's list view of its parts and totals.
+    private static readonly FormatView TimeSpanView = new("System.TimeSpan", FormatShape.List,
+        [.. TimeSpanProperties.Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
+
+    private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
+
+    private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Service.Key] = Service,
+        [Process.Key] = Process,
+        [DictionaryEntry.Key] = DictionaryEntry,
+        [Version.Key] = Version,
+        [Guid.Key] = Guid,
+        [DateTime.Key] = DateTime,
+        [TimeSpanView.Key] = TimeSpanView,
+    };
+
+    /// <summary>The view Out-Default uses for <paramref name="value"/>: its type's (most derived type name first), else by its property count.</summary>
+    public static FormatView For(PsValue value)
+    {
+        switch (value)
+        {
+            case PsPrimitive { Type: PsPrimitiveType.DateTime }:
+                return DateTime;
+            case PsPrimitive { Type: PsPrimitiveType.Guid }:
+                return Guid;
+            case PsPrimitive { Type: PsPrimitiveType.Version } p when System.Version.TryParse(p.Value as string, out _):
+                return Version;
+            case PsPrimitive { Type: PsPrimitiveType.Duration } span:
+                return TimeSpanView;
+            case PsPrimitive or PsNil:
+                return Scalar;
+        }
+
+        var o = (PsObject)value;
+        foreach (var typeName in o.TypeNames ?? [])
+        {
+            if (ByTypeName.TryGetValue(StripDeserialized(typeName), out var view)) return view;
+        }
+
+        // Enums and wrapped primitives (a string with notes) are their text.
+        if (o.BaseValue is not null) return Scalar;
+        var properties = DisplayProperties(o);
+        if (properties.Count == 0) return Scalar;
+        var key = (o.TypeNames is { Count: > 0 } names ? StripDeserialized(names[0]) : string.Empty) + "|" + string.Join("|", properties);
+        var table = properties.Count <= 4;
+        return new FormatView(key, table ? FormatShape.Table : FormatShape.List, [.. properties.Select(Column)]) { ByProperties = true };
+    }
+
+    /// <summary>A hashtable's entry as Out-Default enumerates it: a DictionaryEntry (Name is its Key).</summary>
+    public static PsObject DictionaryEntryOf(PsValue key, PsValue value) =>
+        new PsObject(["System.Collections.DictionaryEntry", "System.ValueType", "System.Object"]).With("Name", key).With("Key", key).With("Value", value);
+
+    /// <summary>Every property of an object (Format-List without -Property shows them all); null for a scalar.</summary>
+    public static IReadOnlyList<string>? AllProperties(PsValue value) =>
+        value.AsTimeSpan() is not null && value is PsPrimitive ? TimeSpanProperties : value is PsObject { BaseValue: null } o ? DisplayProperties(o) : null;
+
+    /// <summary>A list of an object's properties (Format-List, and an object written out of band): its type's default display set, else all of them.</summary>
+    public static FormatView ListOf(PsValue value, IReadOnlyList<string>? properties = null)
+    {
+        var names = properties ?? DefaultDisplaySet(value) ?? (value is PsObject o && o.BaseValue is null ? DisplayProperties(o) : []);
+        return new FormatView("list|" + string.Join("|", names), FormatShape.List,
+            [.. names.Select(Column)]);
+    }
+
+    /// <summary>
+    /// Format-Table: a table of the given properties, else of the object's view when it is a table, else of its
+    /// first ten properties; null for a scalar (written as its text).
+    /// </summary>
+    public static FormatView? TableOf(PsValue value, IReadOnlyList<string>? properties = null)
+    {
+        if (properties is null)
+        {
+            var view = For(value);
+            if (view.Shape is FormatShape.Table or FormatShape.Scalar) return view.Shape == FormatShape.Table ? view : null;
+            properties = value is PsObject { BaseValue: null } o ? [.. DisplayProperties(o).Take(10)] : [];
+            if (properties.Count == 0) return null;
+        }
+
+        return new FormatView("table|" + string.Join("|", properties), FormatShape.Table,
+            [.. properties.Select(Column)]);
+    }
+
+    private static FormatColumn Column(string name) => new(name, 0, null, v => Property(v, name)) { Property = name };
+
+    // The PSStandardMembers DefaultDisplayPropertySet of types.ps1xml, for the types with a view here.
+    private static IReadOnlyList<string>? DefaultDisplaySet(PsValue value)
+    {
+        if (value is not PsObject { TypeNames: { } names }) return value is PsPrimitive { Type: PsPrimitiveType.Duration } ? TimeSpanProperties : null;
+        foreach (var name in names)
+        {
+            switch (StripDeserialized(name))
+            {
+                case "System.ServiceProcess.ServiceController": return ["Status", "Name", "DisplayName"];
+                case "System.Diagnostics.Process": return ["Id", "Handles", "CPU", "SI", "Name"];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Adapted then extended properties, as PowerShell lists them (a deserialized object's Props, then its notes).</summary>
+    private static List<string> DisplayProperties(PsObject o)
+    {
+        var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
+        foreach (var p in o.AdaptedProperties) names.Add(p.Name);
+        foreach (var p in o.ExtendedProperties)
+        {
+            if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
+        }
+
+        return names;
+    }
+
+    private static string StripDeserialized(string typeName) =>
+        typeName.StartsWith("Deserialized.", StringComparison.Ordinal) ? typeName["Deserialized.".Length..] : typeName;
+
+    private static string Property(PsValue value, string name, string? alias = null)
+    {
+        if (value.AsTimeSpan() is { } span && value is PsPrimitive) return TimeSpanPart(span, name);
+        if (value is not PsObject o) return string.Empty;
+        var v = o[name] ?? (alias is null ? null : o[alias]);
+        return CellText(v);
+    }
+
+    private static string Kilobytes(PsValue value, string name, string alias)
+    {
+        if (value is not PsObject o || (o[name] ?? o[alias]).AsInt64() is not { } bytes) return string.Empty;
+        // [long]($_.NPM / 1024): PowerShell rounds half to even.
+        return ((long)Math.Round(bytes / 1024.0, MidpointRounding.ToEven)).ToString(EnglishUnitedStates);
+    }
+
+    private static string Number(PsValue value, string name)
+    {
+        if (value is not PsObject o || o[name] is not { } v || v.IsNil()) return string.Empty;
+        var number = v.AsDouble() ?? v.AsInt64();
+        return number is { } n ? n.ToString("N", EnglishUnitedStates) : CellText(v);
+    }
+
+    private static string VersionPart(PsValue value, int index)
+    {
+        if (value.AsString() is { } text && System.Version.TryParse(text, out var version))
+        {
+            var part = index switch { 0 => version.Major, 1 => version.Minor, 2 => version.Build, _ => version.Revision };
+            return part.ToString(EnglishUnitedStates);
+        }
+
+        return Property(value, index switch { 0 => "Major", 1 => "Minor", 2 => "Build", _ => "Revision" });
+    }
+
+    private static string TimeSpanPart(TimeSpan span, string name) => name switch
+    {
+        "Days" => span.Days.ToString(EnglishUnitedStates),
+        "Hours" => span.Hours.ToString(EnglishUnitedStates),
+        "Minutes" => span.Minutes.ToString(EnglishUnitedStates),
+        "Seconds" => span.Seconds.ToString(EnglishUnitedStates),
+        "Milliseconds" => span.Milliseconds.ToString(EnglishUnitedStates),
+        "Ticks" => span.Ticks.ToString(EnglishUnitedStates),
+        "TotalDays" => span.TotalDays.ToString(EnglishUnitedStates),
+        "TotalHours" => span.TotalHours.ToString(EnglishUnitedStates),
+        "TotalMinutes" => span.TotalMinutes.ToString(EnglishUnitedStates),
+        "TotalSeconds" => span.TotalSeconds.ToString(EnglishUnitedStates),
+        "TotalMilliseconds" => span.TotalMilliseconds.ToString(EnglishUnitedStates),
+        _ => string.Empty,
+    };
+
+    /// <summary>The DateTime script property: en-US long date and long time.</summary>
+    public static string LongDateTime(DateTimeOffset value) =>
+        value.ToOffset(TimeSpan.Zero).ToString("dddd, MMMM d, yyyy h:mm:ss tt", EnglishUnitedStates);
+
+    /// <summary>
+    /// A value as a table cell or list entry shows it: its text (en-US numbers and dates), a collection as
+    /// <c>{a, b, c, d...}</c> up to $FormatEnumerationLimit, a PSCustomObject as <c>@{a=1; b=2}</c>.
+    /// </summary>
+    public static string CellText(PsValue? value, int depth = 0)
+    {
+        switch (value)
+        {
+            case null or PsNil:
+                return string.Empty;
+            case PsPrimitive p:
+                return PrimitiveText(p);
+            case PsObject { ToStringValue: { } text } o when o.CollectionKind == PsCollectionKind.None:
+                return text;
+            case PsObject o when o.CollectionKind is PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue:
+                return depth > 0 ? (o.ToStringValue ?? "System.Object[]") : Enumeration(o.Items.Select(i => CellText(i, depth + 1)), o.Items.Count);
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary } o:
+                return depth > 0 ? (o.ToStringValue ?? "System.Collections.Hashtable") : Enumeration(o.Entries.Select(e => $"[{CellText(e.Key, 1)}, {CellText(e.Value, 1)}]"), o.Entries.Count);
+            case PsObject { BaseValue: { } b }:
+                return PrimitiveText(b);
+            case PsObject o when o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) == PsObjects.PSCustomObjectTypeName:
+                return "@{" + string.Join("; ", DisplayProperties(o).Select(n => n + "=" + Display(o[n]))) + "}";
+            case PsObject o:
+                return o.ToDisplayString() is { Length: > 0 } shown ? shown : (o.TypeNames is { Count: > 0 } t ? StripDeserialized(t[0]) : string.Empty);
+        }
+
+        return value.ToDisplayString();
+    }
+
+    // A property value inside @{...}: PowerShell's string conversion (an array's items joined by spaces).
+    private static string Display(PsValue? value) => value switch
+    {
+        null or PsNil => string.Empty,
+        PsPrimitive p => PrimitiveText(p),
+        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null } list => string.Join(" ", list.Items.Select(Display)),
+        _ => CellText(value, 1),
+    };
+
+    private static string Enumeration(IEnumerable<string> items, int count)
+    {
+        var shown = items.Take(EnumerationLimit);
+        return "{" + string.Join(", ", shown) + (count > EnumerationLimit ? "...}" : "}");
+    }
+
+    public static string PrimitiveText(PsPrimitive p) => p.Value switch
+    {
+        bool b => b ? "True" : "False",
+        DateTimeOffset d => d.ToOffset(TimeSpan.Zero).ToString("M/d/yyyy h:mm:ss tt", EnglishUnitedStates),
+        double d => d.ToString(EnglishUnitedStates),
+        float f => f.ToString(EnglishUnitedStates),
+        byte[] bytes => Enumeration(bytes.Take(EnumerationLimit).Select(x => x.ToString(EnglishUnitedStates)), bytes.Length),
+        _ => p.ToDisplayString(),
+    };
+
+    /// <summary>
+    /// Whether a column without a view aligns right by its first value (ComputeDefaultAlignment): a scalar type other
+    /// than a string (numbers, booleans, characters) or an enum.
+    /// </summary>
+    public static bool AlignsRight(PsValue? value) => value switch
+    {
+        PsPrimitive p => p.Type is PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.Int16 or PsPrimitiveType.UInt16
+            or PsPrimitiveType.Int32 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int64 or PsPrimitiveType.UInt64 or PsPrimitiveType.Single
+            or PsPrimitiveType.Double or PsPrimitiveType.Decimal or PsPrimitiveType.Boolean or PsPrimitiveType.Char,
+        PsObject { BaseValue: not null, TypeNames: { } names } => names.Contains("System.Enum"),
+        _ => false,
+    };
+}

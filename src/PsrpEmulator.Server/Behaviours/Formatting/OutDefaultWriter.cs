@@ -1,0 +1,383 @@
+using System.Text;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours.Formatting;
+
+/// <summary>
+/// Windows PowerShell 5.1's Out-Default as text: what powershell.exe prints to a redirected console, and what Out-String
+/// returns. The first object that is not a scalar chooses the view of the whole output; the objects that view applies
+/// to follow it (every object, when it is a table or list without a view of its type), scalars are written as their
+/// text where they come, and objects of another type are written "out of band" as lists of their own.
+/// </summary>
+/// <remarks>
+/// <para>Layout, as 5.1's TableWriter, ListWriter and output commands write it (in PowerShell 6 and later the trailing
+/// spaces and some blank lines went):</para>
+/// <list type="bullet">
+/// <item>A table: a blank line, the labels, dashes under each label, the rows, two blank lines. Columns are one space
+/// apart, every cell is padded to its column's width (rows end in spaces), text too long for its column is cut to the
+/// width with "..." (at its start when the column is right-aligned), a value with a line break is cut there.</item>
+/// <item>Column widths: a view's; a column without one takes what is left of the screen. A table whose first column
+/// has no width (a table without a view) waits for the objects that come within 300 ms of its first, on the session's
+/// clock, as PowerShell's output group queue does, and sizes every column to its longest label or text among them;
+/// later rows keep those widths. Too wide for the screen, the last columns shrink, then go.</item>
+/// <item>Without a view, numbers, booleans and enums of the first object align right, the rest left.</item>
+/// <item>A list: two blank lines, each object's entries as "Label : value" (labels padded to the longest, values
+/// wrapped at words under their first character) followed by a blank line, and two more blank lines at the end.</item>
+/// </list>
+/// </remarks>
+internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
+{
+    /// <summary>How long PowerShell's output group queue collects objects to size a table by.</summary>
+    public static readonly TimeSpan GroupingWindow = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The most objects held to size one table (PowerShell holds what its window brings; this bounds it).</summary>
+    private const int MaxHeldObjects = 10_000;
+
+    /// <summary>The screen's usable width: PowerShell never writes the console's last column.</summary>
+    private readonly int _columns = Math.Max(10, width);
+
+    private FormatView? _view;
+    private bool _viewAppliesToAll;
+    private List<PsValue>? _held;
+    private DateTimeOffset _groupStart;
+    private int[]? _widths;
+    private ColumnAlignment[]? _alignments;
+    private int _listLabelWidth;
+
+    /// <summary>
+    /// Forces the view of every object (Format-Table, Format-List): each one is given to <paramref name="view"/>, and
+    /// the view of the first applies to all.
+    /// </summary>
+    public Func<PsValue, FormatView?>? ForcedView { get; init; }
+
+    /// <summary>Sizes a table by all its objects (Format-Table -AutoSize), not by those of the first 300 ms.</summary>
+    public bool AutoSize { get; init; }
+
+    /// <summary>Writes a table's rows without its labels and dashes (Format-Table -HideTableHeaders).</summary>
+    public bool HideTableHeaders { get; init; }
+
+    /// <summary>Text as the lines a Format cmdlet or <c>Out-String -Stream</c> writes (each line's break removed).</summary>
+    public static IEnumerable<string> Lines(string text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = text.IndexOf("\r\n", start, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                yield return text[start..];
+                yield break;
+            }
+
+            yield return text[start..end];
+            start = end + 2;
+        }
+    }
+
+    /// <summary>Adds one object; returns the text to write now (empty while a table waits for its window).</summary>
+    public string Add(PsValue value)
+    {
+        var text = new StringBuilder();
+        AddTo(text, value);
+        return text.ToString();
+    }
+
+    /// <summary>Ends the output: the held table and the blank lines that close the view.</summary>
+    public string Complete()
+    {
+        var text = new StringBuilder();
+        if (_view is null) return string.Empty;
+        switch (_view.Shape)
+        {
+            case FormatShape.Table:
+                if (_widths is null) ReleaseTable(text);
+                text.Append("\r\n\r\n");
+                break;
+            case FormatShape.List:
+                text.Append("\r\n\r\n");
+                break;
+            case FormatShape.Custom:
+                text.Append("\r\n\r\n");
+                break;
+        }
+
+        _view = null;
+        _held = null;
+        _widths = null;
+        return text.ToString();
+    }
+
+    /// <summary>All of Out-String's text for these objects.</summary>
+    public static string Format(IEnumerable<PsValue> values, int width, Func<PsValue, FormatView?>? forcedView = null, bool autoSize = false)
+    {
+        var writer = new OutDefaultWriter(width) { ForcedView = forcedView, AutoSize = autoSize };
+        var text = new StringBuilder();
+        foreach (var value in values) writer.AddTo(text, value);
+        return text.Append(writer.Complete()).ToString();
+    }
+
+    private void AddTo(StringBuilder text, PsValue value)
+    {
+        // Out-Default enumerates what it is given: an array's items, a hashtable's entries.
+        if (value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } list)
+        {
+            foreach (var item in list.Items) AddTo(text, item);
+            return;
+        }
+
+        if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
+        {
+            foreach (var entry in table.Entries) AddTo(text, FormatViews.DictionaryEntryOf(entry.Key, entry.Value));
+            return;
+        }
+
+        if (value is PsNil) return;
+        var view = ForcedView?.Invoke(value) ?? FormatViews.For(value);
+        if (view.Shape == FormatShape.Scalar)
+        {
+            text.Append(FormatViews.CellText(value)).Append("\r\n");
+            return;
+        }
+
+        if (_view is null)
+        {
+            Start(text, view);
+        }
+        else if (!_viewAppliesToAll && view.Key != _view.Key)
+        {
+            WriteOutOfBand(text, value, view);
+            return;
+        }
+
+        switch (_view!.Shape)
+        {
+            case FormatShape.Scalar:
+                text.Append(FormatViews.CellText(value)).Append("\r\n");
+                break;
+            case FormatShape.Custom:
+                text.Append(_view.Columns[0].Text(value)).Append("\r\n");
+                break;
+            case FormatShape.List:
+                WriteListEntry(text, _view, value, _listLabelWidth);
+                text.Append("\r\n");
+                break;
+            case FormatShape.Table when _widths is not null:
+                WriteRow(text, _view, value);
+                break;
+            case FormatShape.Table:
+                _held!.Add(value);
+                var late = !AutoSize && time is not null && time.GetUtcNow() - _groupStart > GroupingWindow;
+                if (late || _held.Count >= MaxHeldObjects) ReleaseTable(text);
+                break;
+        }
+    }
+
+    private void Start(StringBuilder text, FormatView view)
+    {
+        _view = view;
+        // A table or list chosen by property count (no view of the type), or forced, takes every later object.
+        _viewAppliesToAll = ForcedView is not null || view.ByProperties;
+        _listLabelWidth = 0;
+        _groupStart = time?.GetUtcNow() ?? default;
+        _widths = null;
+        _held = null;
+        text.Append("\r\n");
+        switch (view.Shape)
+        {
+            case FormatShape.Table:
+                if (AutoSize || view.Columns.Count == 0 || view.Columns[0].Width == 0) _held = [];
+                else ReleaseTable(text);
+                break;
+            case FormatShape.List:
+                text.Append("\r\n");
+                _listLabelWidth = LabelWidth(view);
+                break;
+        }
+    }
+
+    // An object the view does not apply to: a list of its own properties between blank lines, written where it comes.
+    private void WriteOutOfBand(StringBuilder text, PsValue value, FormatView view)
+    {
+        if (view.Shape == FormatShape.Custom)
+        {
+            text.Append(view.Columns[0].Text(value)).Append("\r\n");
+            return;
+        }
+
+        var list = FormatViews.ListOf(value);
+        text.Append("\r\n");
+        WriteListEntry(text, list, value, LabelWidth(list));
+        text.Append("\r\n");
+    }
+
+    // The window closed (or the output ended): size the columns, write the header and the held rows.
+    private void ReleaseTable(StringBuilder text)
+    {
+        var view = _view!;
+        var held = _held ?? [];
+        var columns = view.Columns;
+        _widths = new int[columns.Count];
+        _alignments = new ColumnAlignment[columns.Count];
+        var sized = _held is not null;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var column = columns[c];
+            _alignments[c] = column.Alignment ?? (held.Count > 0 && column.Property is { } p && held[0] is PsObject first && FormatViews.AlignsRight(first[p])
+                ? ColumnAlignment.Right
+                : ColumnAlignment.Left);
+            if (!sized)
+            {
+                _widths[c] = column.Width;
+                continue;
+            }
+
+            // The held objects' widths replace the view's, as PowerShell's auto-size hint does.
+            var w = column.Label.Length;
+            foreach (var value in held) w = Math.Max(w, CellLength(column.Text(value)));
+            _widths[c] = w;
+        }
+
+        FitToScreen(_widths);
+        if (!HideTableHeaders) text.Append(Header(columns));
+        foreach (var value in held) WriteRow(text, view, value);
+        _held = null;
+    }
+
+    // A cell's text up to its first line break (the rest is cut).
+    private static int CellLength(string text)
+    {
+        var newline = text.AsSpan().IndexOfAny('\r', '\n');
+        return newline < 0 ? text.Length : newline + 3;
+    }
+
+    /// <summary>
+    /// ColumnWidthManager: columns without a width share what is left of the screen (one cell at a time, in turn);
+    /// too wide, the last visible column shrinks, and goes (-1) when it would fall under one cell.
+    /// </summary>
+    private void FitToScreen(int[] widths)
+    {
+        var unsized = Enumerable.Range(0, widths.Length).Where(c => widths[c] <= 0).ToList();
+        foreach (var c in unsized) widths[c] = 1;
+        var spare = _columns - Used(widths);
+        for (var i = 0; spare > 0 && unsized.Count > 0; i++, spare--) widths[unsized[i % unsized.Count]]++;
+
+        while (Used(widths) > _columns)
+        {
+            var last = Array.FindLastIndex(widths, w => w > 0);
+            if (last <= 0) break;
+            var excess = Used(widths) - _columns;
+            if (widths[last] - excess >= 1) widths[last] -= excess;
+            else widths[last] = -1;
+        }
+    }
+
+    private static int Used(int[] widths)
+    {
+        var total = 0;
+        var visible = 0;
+        foreach (var w in widths)
+        {
+            if (w <= 0) continue;
+            total += w;
+            visible++;
+        }
+
+        return total + Math.Max(0, visible - 1);
+    }
+
+    // The labels (a label wider than its column goes on over more lines) and the dashes under them.
+    private string Header(IReadOnlyList<FormatColumn> columns)
+    {
+        var text = new StringBuilder();
+        var lines = 1;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            if (_widths![c] > 0) lines = Math.Max(lines, (columns[c].Label.Length + _widths[c] - 1) / Math.Max(1, _widths[c]));
+        }
+
+        for (var line = 0; line < lines; line++)
+        {
+            AppendLine(text, [.. columns.Select((column, c) => LabelPart(column.Label, _widths![c], line))], cut: false);
+        }
+
+        AppendLine(text, [.. columns.Select((column, c) => new string('-', Math.Min(column.Label.Length, Math.Max(0, _widths![c]))))], cut: false);
+        return text.ToString();
+    }
+
+    private static string LabelPart(string label, int width, int line)
+    {
+        if (width <= 0) return string.Empty;
+        var start = line * width;
+        return start >= label.Length ? string.Empty : label.Substring(start, Math.Min(width, label.Length - start));
+    }
+
+    private void WriteRow(StringBuilder text, FormatView view, PsValue value) =>
+        AppendLine(text, [.. view.Columns.Select(c => c.Text(value))], cut: true);
+
+    private void AppendLine(StringBuilder text, IReadOnlyList<string> cells, bool cut)
+    {
+        var first = true;
+        for (var c = 0; c < cells.Count; c++)
+        {
+            var w = _widths![c];
+            if (w <= 0) continue;
+            if (!first) text.Append(' ');
+            first = false;
+            var cell = cells[c];
+            var right = _alignments![c] == ColumnAlignment.Right;
+            if (cut)
+            {
+                var newline = cell.AsSpan().IndexOfAny('\r', '\n');
+                if (newline >= 0) cell = cell[..newline] + "...";
+                if (cell.Length > w) cell = w <= 3 ? cell[..w] : right ? "..." + cell[^(w - 3)..] : cell[..(w - 3)] + "...";
+            }
+
+            text.Append(right ? cell.PadLeft(w) : cell.PadRight(w));
+        }
+
+        text.Append("\r\n");
+    }
+
+    private int LabelWidth(FormatView view) =>
+        view.Columns.Count == 0 ? 0 : Math.Min(view.Columns.Max(c => c.Label.Length), Math.Max(1, _columns - 3 - 1));
+
+    private void WriteListEntry(StringBuilder text, FormatView view, PsValue value, int labelWidth)
+    {
+        var room = Math.Max(1, _columns - labelWidth - 3);
+        foreach (var column in view.Columns)
+        {
+            var label = column.Label.Length > labelWidth ? column.Label[..labelWidth] : column.Label.PadRight(labelWidth);
+            var lines = Wrap(column.Text(value), room);
+            text.Append(label).Append(" : ").Append(lines[0]).Append("\r\n");
+            for (var i = 1; i < lines.Count; i++) text.Append(' ', labelWidth + 3).Append(lines[i]).Append("\r\n");
+        }
+    }
+
+    /// <summary>A list value's lines: its own line breaks kept, each line wrapped at the last space that fits (or cut).</summary>
+    internal static List<string> Wrap(string value, int room)
+    {
+        var lines = new List<string>();
+        foreach (var line in value.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            var rest = line;
+            while (rest.Length > room)
+            {
+                var space = rest.LastIndexOf(' ', room);
+                if (space > 0)
+                {
+                    lines.Add(rest[..space]);
+                    rest = rest[(space + 1)..];
+                }
+                else
+                {
+                    lines.Add(rest[..room]);
+                    rest = rest[room..];
+                }
+            }
+
+            lines.Add(rest);
+        }
+
+        return lines;
+    }
+}

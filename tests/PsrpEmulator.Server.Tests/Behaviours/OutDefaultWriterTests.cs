@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Server.Behaviours.Formatting;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Windows PowerShell 5.1's Out-Default as text (powershell.exe on a redirected console, Out-String). Expected texts
+/// are 5.1's: the Get-Service table as Ansible and pywinrm users see it (a blank line, padded rows, "..." at 38
+/// columns, two blank lines), the layout rules of 5.1's TableWriter, ListWriter and ColumnWidthManager otherwise.
+/// </summary>
+public class OutDefaultWriterTests
+{
+    private const int Width = 119;
+
+    private static PsObject Service(string status, string name, string displayName) =>
+        new PsObject(["System.ServiceProcess.ServiceController", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"])
+        {
+            ToStringValue = "System.ServiceProcess.ServiceController",
+        }.With("Name", name).With("DisplayName", displayName).With("Status", status);
+
+    private static PsObject Custom(params (string Name, PsValue Value)[] properties)
+    {
+        var o = PsObjects.CustomObject();
+        foreach (var (name, value) in properties) o.With(name, value);
+        return o;
+    }
+
+    private static string Lines(params string[] lines) => string.Concat(lines.Select(l => l + "\r\n"));
+
+    [Test]
+    public void Services_are_the_service_view_table_with_padded_rows_and_cut_display_names()
+    {
+        var text = OutDefaultWriter.Format([Service("Running", "winrm", "Windows Remote Management (WS-Management)"), Service("Stopped", "Spooler", "Print Spooler")], Width);
+
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "Status   Name               DisplayName                           ",
+            "------   ----               -----------                           ",
+            "Running  winrm              Windows Remote Management (WS-Manag...",
+            "Stopped  Spooler            Print Spooler                         ",
+            "",
+            "")));
+    }
+
+    [Test]
+    public void A_table_without_a_view_fits_its_columns_to_the_values_and_aligns_numbers_right()
+    {
+        var text = OutDefaultWriter.Format(
+            [Custom(("Name", PsPrimitive.String("a")), ("Count", PsPrimitive.Int32(1234567)), ("N", PsPrimitive.Int32(5))),
+             Custom(("Name", PsPrimitive.String("longer name")), ("Count", PsPrimitive.Int32(2)), ("N", PsPrimitive.Int32(10)))], Width);
+
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "Name          Count  N",
+            "----          -----  -",
+            "a           1234567  5",
+            "longer name       2 10",
+            "",
+            "")));
+    }
+
+    [Test]
+    public void Five_properties_make_a_list_with_labels_padded_to_the_longest()
+    {
+        var one = Custom(("a", PsPrimitive.Int32(1)), ("bb", PsPrimitive.Int32(2)), ("c", PsPrimitive.Int32(3)), ("d", PsPrimitive.Int32(4)), ("eeeee", PsPrimitive.String("five")));
+        var text = OutDefaultWriter.Format([one, one], Width);
+
+        var entry = Lines("a     : 1", "bb    : 2", "c     : 3", "d     : 4", "eeeee : five", "");
+        Assert.That(text, Is.EqualTo("\r\n\r\n" + entry + entry + "\r\n\r\n"));
+    }
+
+    [Test]
+    public void A_hashtable_is_its_entries_in_the_dictionary_view_whose_value_column_takes_the_rest_of_the_screen()
+    {
+        var table = PsObjects.Dictionary([new(PsPrimitive.String("PSVersion"), PsPrimitive.Version("5.1.17763.1"))]);
+
+        var text = OutDefaultWriter.Format([table], 79);
+
+        // Name is 30 wide; Value gets 79 - 31 = 48 columns, and is padded to them.
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "Name".PadRight(31) + "Value".PadRight(48),
+            "----".PadRight(31) + "-----".PadRight(48),
+            "PSVersion".PadRight(31) + "5.1.17763.1".PadRight(48),
+            "",
+            "")));
+    }
+
+    [Test]
+    public void Text_too_long_is_cut_with_dots_at_its_end_or_at_its_start_when_the_column_aligns_right()
+    {
+        var process = new PsObject(["System.Diagnostics.Process", "System.Object"])
+            .With("Handles", PsPrimitive.Int32(12345678)).With("Id", PsPrimitive.Int32(7)).With("SI", PsPrimitive.Int32(1))
+            .With("ProcessName", PsPrimitive.String("a-process-name-longer-than-the-rest-of-the-screen"));
+
+        var row = Formatting(process, 79).Split("\r\n")[3];
+
+        // Handles is 7 wide and right-aligned: "..." then the last 4 digits. ProcessName has 79 - 58 = 21 columns.
+        Assert.That(row, Is.EqualTo("...5678" + new string(' ', 45) + "7   1 a-process-name-lon..."));
+    }
+
+    [Test]
+    public void A_value_with_a_line_break_is_cut_there()
+    {
+        var text = OutDefaultWriter.Format([Custom(("Text", PsPrimitive.String("first line\nsecond line")), ("N", PsPrimitive.Int32(1)))], Width);
+
+        Assert.That(OutDefaultWriter.Lines(text).ToList()[3], Is.EqualTo("first line... 1"));
+    }
+
+    [Test]
+    public void Objects_within_300_ms_size_the_table_and_a_later_longer_value_is_cut()
+    {
+        var time = new FakeTimeProvider();
+        var writer = new OutDefaultWriter(Width, time);
+
+        var first = writer.Add(Custom(("Name", PsPrimitive.String("ab"))));
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var second = writer.Add(Custom(("Name", PsPrimitive.String("abcdef"))));
+        time.Advance(TimeSpan.FromMilliseconds(250));
+        var third = writer.Add(Custom(("Name", PsPrimitive.String("abcdefghij"))));
+        var fourth = writer.Add(Custom(("Name", PsPrimitive.String("abcdefghijkl"))));
+        var end = writer.Complete();
+
+        Assert.Multiple(() =>
+        {
+            // The first two wait; the third comes 350 ms after the first, so the three size the column (and it is cut no more).
+            Assert.That(first, Is.EqualTo("\r\n"));
+            Assert.That(second, Is.Empty);
+            Assert.That(third, Is.EqualTo(Lines("Name      ", "----      ", "ab        ", "abcdef    ", "abcdefghij")));
+            Assert.That(fourth, Is.EqualTo(Lines("abcdefg...")));
+            Assert.That(end, Is.EqualTo("\r\n\r\n"));
+        });
+    }
+
+    [Test]
+    public void Scalars_are_written_where_they_come_even_while_a_table_waits()
+    {
+        var writer = new OutDefaultWriter(Width);
+
+        var text = writer.Add(Custom(("A", PsPrimitive.String("x")))) + writer.Add(PsPrimitive.String("a string")) + writer.Add(PsPrimitive.Int32(42))
+            + writer.Add(PsNil.Instance) + writer.Complete();
+
+        Assert.That(text, Is.EqualTo(Lines("", "a string", "42", "A", "-", "x", "", "")));
+    }
+
+    [Test]
+    public void An_object_of_another_type_after_a_view_is_written_out_of_band_as_a_list_of_its_default_properties()
+    {
+        var process = new PsObject(["System.Diagnostics.Process", "System.Object"])
+            .With("Name", "svchost").With("Id", PsPrimitive.Int32(1032)).With("Handles", PsPrimitive.Int32(742)).With("CPU", PsPrimitive.Double(25.13)).With("SI", PsPrimitive.Int32(0));
+
+        var text = OutDefaultWriter.Format([Service("Running", "WinRM", "Windows Remote Management"), process], Width);
+
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "Status   Name               DisplayName                           ",
+            "------   ----               -----------                           ",
+            "Running  WinRM              Windows Remote Management             ",
+            "",
+            "Id      : 1032",
+            "Handles : 742",
+            "CPU     : 25.13",
+            "SI      : 0",
+            "Name    : svchost",
+            "",
+            "",
+            "")));
+    }
+
+    [Test]
+    public void After_a_table_without_a_view_every_object_is_a_row_of_its_columns()
+    {
+        var text = OutDefaultWriter.Format([Custom(("A", PsPrimitive.String("x"))), Custom(("B", PsPrimitive.String("y"))), Service("Running", "WinRM", "WinRM")], Width);
+
+        Assert.That(text, Is.EqualTo(Lines("", "A", "-", "x", " ", " ", "", "")));
+    }
+
+    [Test]
+    public void A_date_is_its_long_date_and_time_between_blank_lines()
+    {
+        var text = OutDefaultWriter.Format([PsPrimitive.DateTime(new DateTimeOffset(2026, 11, 29, 8, 31, 6, TimeSpan.Zero))], Width);
+
+        Assert.That(text, Is.EqualTo(Lines("", "Sunday, November 29, 2026 8:31:06 AM", "", "")));
+    }
+
+    [Test]
+    public void A_long_list_value_wraps_at_words_under_its_first_character()
+    {
+        var text = OutDefaultWriter.Format([Custom(("a", PsPrimitive.Int32(1)), ("b", PsPrimitive.Int32(2)), ("c", PsPrimitive.Int32(3)), ("d", PsPrimitive.Int32(4)),
+            ("Message", PsPrimitive.String("one two three four five six")))], 30);
+
+        // 30 columns less "Message : " leaves 20 for the value.
+        Assert.That(text, Does.Contain(Lines("Message : one two three four", "          five six")));
+    }
+
+    [Test]
+    public void An_array_is_written_item_by_item_and_a_cell_shows_a_collection_up_to_four_items()
+    {
+        var numbers = PsObjects.List([.. Enumerable.Range(1, 6).Select(i => (PsValue)PsPrimitive.Int32(i))]);
+        var text = OutDefaultWriter.Format([PsObjects.List([PsPrimitive.String("a"), Custom(("Items", numbers))])], Width);
+
+        Assert.That(text, Is.EqualTo(Lines("a", "", "Items".PadRight(15), "-----".PadRight(15), "{1, 2, 3, 4...}", "", "")));
+    }
+
+    [Test]
+    public void Columns_wider_than_the_screen_shrink_from_the_last_and_go_when_nothing_is_left()
+    {
+        var wide = new string('x', 30);
+        var text = OutDefaultWriter.Format([Custom(("A", PsPrimitive.String(wide)), ("B", PsPrimitive.String(wide)), ("C", PsPrimitive.String(wide)))], 40);
+
+        // A and B take 30 + 1 + 9 = 40 (B cut to 9); C has no room left and is not shown.
+        Assert.That(OutDefaultWriter.Lines(text).ToList()[3], Is.EqualTo(wide + " xxxxxx..."));
+    }
+
+    private static string Formatting(PsValue value, int width) => OutDefaultWriter.Format([value], width);
+}
