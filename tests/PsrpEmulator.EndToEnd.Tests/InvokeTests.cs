@@ -50,6 +50,26 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(noHost.Select(Colours), Is.EqualTo(new[] { ((string?)null, (string?)null), ("Red", null) }));
     }
 
+    [Test]
+    public async Task Out_String_fits_its_text_to_the_client_hosts_buffer_width_less_one_else_120_columns()
+    {
+        static async Task<string> OutStringAsync(WsManTransport transport, RunspacePoolOptions? options)
+        {
+            await using var pool = await RunspacePoolClient.OpenAsync(transport, options);
+            var events = await pool.InvokeAsync("Get-Service WinRM | Select-Object Name, @{ n = 'Description'; e = { 'x' * 200 } } | Out-String");
+            Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+            return Outputs(events).Single();
+        }
+
+        using var transport = CreateTransport();
+        var narrow = await OutStringAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.WithConsoleColors(7, 0, bufferWidth: 60) });
+        var noHost = await OutStringAsync(transport, null);
+
+        // Name is 5 wide; the description takes the rest of the line and is cut with "...".
+        Assert.That(narrow.Split("\r\n")[3], Is.EqualTo("WinRM " + new string('x', 50) + "..."));
+        Assert.That(noHost.Split("\r\n")[3], Is.EqualTo("WinRM " + new string('x', 111) + "..."));
+    }
+
     [TestCase("& { 'one'; 'two' }")]
     [TestCase(". {\n  'one'\n  'two'\n}")]
     [TestCase("& { & { 'one'; 'two' } }")]

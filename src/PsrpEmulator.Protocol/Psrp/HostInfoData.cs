@@ -12,23 +12,32 @@ public static class HostInfoData
     /// <summary>HostDefaultDataId.ForegroundColor and BackgroundColor: the keys of the colours in the default data.</summary>
     public const int ForegroundColorKey = 0, BackgroundColorKey = 1;
 
+    /// <summary>HostDefaultDataId.BufferSize: the key of the console buffer's size in the default data.</summary>
+    public const int BufferSizeKey = 5;
+
     /// <summary>
     /// A HostInfo for a host with a UI and RawUI whose default data carries these console colours (the shape pwsh's
-    /// console host sends; pwsh on Linux sends -1 for both).
+    /// console host sends; pwsh on Linux sends -1 for both), and the console buffer's size when given.
     /// </summary>
-    public static PsObject WithConsoleColors(int foreground, int background)
+    public static PsObject WithConsoleColors(int foreground, int background, int? bufferWidth = null, int bufferHeight = 9001)
     {
         static PsObject Entry(int color) => new PsObject().With("T", "System.ConsoleColor").With("V", color);
-        var data = PsObjects.Dictionary(
+        List<KeyValuePair<PsValue, PsValue>> entries =
         [
-            new KeyValuePair<PsValue, PsValue>(PsPrimitive.Int32(BackgroundColorKey), Entry(background)),
-            new KeyValuePair<PsValue, PsValue>(PsPrimitive.Int32(ForegroundColorKey), Entry(foreground)),
-        ]);
+            new(PsPrimitive.Int32(BackgroundColorKey), Entry(background)),
+            new(PsPrimitive.Int32(ForegroundColorKey), Entry(foreground)),
+        ];
+        if (bufferWidth is { } width)
+        {
+            var size = new PsObject().With("width", width).With("height", bufferHeight);
+            entries.Insert(0, new(PsPrimitive.Int32(BufferSizeKey), new PsObject().With("T", "System.Management.Automation.Host.Size").With("V", size)));
+        }
+
         return new PsObject()
             .With("_isHostUINull", false)
             .With("_isHostRawUINull", false)
             .With("_isHostNull", false)
-            .With("_hostDefaultData", new PsObject().With("data", data))
+            .With("_hostDefaultData", new PsObject().With("data", PsObjects.Dictionary(entries)))
             .With("_useRunspaceHost", false);
     }
 
@@ -42,15 +51,7 @@ public static class HostInfoData
     /// </summary>
     public static (int? Foreground, int? Background) ConsoleColors(PsValue? hostInfo)
     {
-        if (hostInfo is not PsObject o ||
-            o["_isHostNull"] is PsPrimitive { Value: true } ||
-            o["_isHostUINull"] is PsPrimitive { Value: true } ||
-            o["_isHostRawUINull"] is PsPrimitive { Value: true } ||
-            o["_hostDefaultData"] is not PsObject defaults ||
-            defaults["data"] is not PsObject { CollectionKind: PsCollectionKind.Dictionary } data)
-        {
-            return (null, null);
-        }
+        if (DefaultData(hostInfo) is not { } data) return (null, null);
 
         int? foreground = null, background = null;
         foreach (var (key, value) in data.Entries)
@@ -62,4 +63,33 @@ public static class HostInfoData
 
         return (foreground, background);
     }
+
+    /// <summary>
+    /// The width of the host's console buffer (HostDefaultDataId.BufferSize, a Host.Size): null when there is no host,
+    /// UI or RawUI, or the default data does not carry it. pwsh on Linux sends its terminal's size (80 by 24 without one).
+    /// </summary>
+    public static int? BufferWidth(PsValue? hostInfo)
+    {
+        if (DefaultData(hostInfo) is not { } data) return null;
+        foreach (var (key, value) in data.Entries)
+        {
+            if (key is PsPrimitive { Value: BufferSizeKey } && value is PsObject entry && entry["V"] is PsObject size && size["width"] is PsPrimitive { Value: int width })
+            {
+                return width;
+            }
+        }
+
+        return null;
+    }
+
+    // The default data's dictionary of a host with a UI and RawUI (asking a RawUI the server has not throws there).
+    private static PsObject? DefaultData(PsValue? hostInfo) =>
+        hostInfo is not PsObject o ||
+        o["_isHostNull"] is PsPrimitive { Value: true } ||
+        o["_isHostUINull"] is PsPrimitive { Value: true } ||
+        o["_isHostRawUINull"] is PsPrimitive { Value: true } ||
+        o["_hostDefaultData"] is not PsObject defaults ||
+        defaults["data"] is not PsObject { CollectionKind: PsCollectionKind.Dictionary } data
+            ? null
+            : data;
 }

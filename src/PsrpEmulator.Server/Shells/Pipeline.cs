@@ -127,15 +127,17 @@ internal sealed class Pipeline : IPipelineHost
 
     private Guid _runspacePoolId;
 
-    // The console colours the pipeline's host reports: its own HostInfo's, or the pool's when it uses the pool's host.
-    private ConsoleColors _hostConsoleColors;
+    // The console the pipeline's host reports: its own HostInfo's, or the pool's when it uses the pool's host.
+    private HostConsole _hostConsole;
 
-    public (int? Foreground, int? Background) HostConsoleColors => _hostConsoleColors.Value;
+    public (int? Foreground, int? Background) HostConsoleColors => _hostConsole.Colors;
+
+    public int? ConsoleWidth => _hostConsole.BufferWidth;
 
     private void Start(CreatePipeline create, Guid runspacePoolId)
     {
         _runspacePoolId = runspacePoolId;
-        _hostConsoleColors = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsoleColors : new ConsoleColors(HostInfoData.ConsoleColors(create.HostInfo));
+        _hostConsole = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
         var script = _shell.Services.Behaviours.Resolve(create);
         Lifecycle = PipelineLifecycle.Running;
         State = PSInvocationState.Running;

@@ -144,8 +144,8 @@ internal sealed class Shell
     public int MinRunspaces { get; private set; } = 1;
     public int MaxRunspaces { get; private set; } = 1;
 
-    /// <summary>The console colours of the pool's host, from INIT_RUNSPACEPOOL's HostInfo (a pipeline using the pool's host reports them).</summary>
-    public ConsoleColors PoolHostConsoleColors { get; private set; }
+    /// <summary>The console of the pool's host, from INIT_RUNSPACEPOOL's HostInfo (a pipeline using the pool's host reports it).</summary>
+    public HostConsole PoolHostConsole { get; private set; }
     public OutputStream PoolOutput { get; }
     public ShellServices Services => _services;
 
@@ -358,7 +358,7 @@ internal sealed class Shell
                     var init = InitRunspacePool.FromPsValue(message.ReadData());
                     MinRunspaces = init.MinRunspaces;
                     MaxRunspaces = init.MaxRunspaces;
-                    PoolHostConsoleColors = new ConsoleColors(HostInfoData.ConsoleColors(init.HostInfo));
+                    PoolHostConsole = HostConsole.From(init.HostInfo);
                     PoolState = RunspacePoolState.Opened;
                     // Windows answers the state in the Receive after the one carrying the capability (configurable).
                     EnqueueData(PsrpMessageType.RunspacePoolState, message.RunspacePoolId, _services.OpenedState, startsNewBatch: _services.Options.SeparateRunspacePoolState);

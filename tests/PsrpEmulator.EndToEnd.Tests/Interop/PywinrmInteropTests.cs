@@ -156,6 +156,27 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     }
 
     [Test]
+    public async Task Run_ps_of_a_command_writing_objects_returns_the_table_windows_powershell_prints()
+    {
+        var result = await RunAsync("ps", "Get-Service");
+
+        // The stdout_lines Ansible and pywinrm users know: a blank line, the service view's padded rows, two blank lines.
+        Assert.That(result.GetProperty("std_out").GetString()!.Split("\r\n"), Is.EqualTo(new[]
+        {
+            "",
+            "Status   Name               DisplayName                           ",
+            "------   ----               -----------                           ",
+            "Running  EventLog           Windows Event Log                     ",
+            "Stopped  Spooler            Print Spooler                         ",
+            "Running  WinRM              Windows Remote Management (WS-Manag...",
+            "",
+            "",
+            "",
+        }));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+    }
+
+    [Test]
     public async Task Run_ps_of_a_failing_script_gives_pywinrm_the_error_as_clixml_it_turns_into_text()
     {
         var result = await RunAsync("ps", "Write-Output before; throw 'it broke'");

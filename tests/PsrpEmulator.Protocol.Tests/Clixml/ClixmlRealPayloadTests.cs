@@ -65,6 +65,22 @@ public class ClixmlRealPayloadTests
     }
 
     [Test]
+    public void Host_buffer_width_is_read_from_the_host_default_data_pwsh_sends()
+    {
+        var init = PsrpEmulator.Protocol.Psrp.InitRunspacePool.FromPsValue(ClixmlDeserializer.Deserialize(InitRunspacePool));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.BufferWidth(init.HostInfo), Is.EqualTo(80), "pwsh on Linux without a terminal: 80 by 24");
+
+        var create = PsrpEmulator.Protocol.Psrp.CreatePipeline.FromPsValue(ClixmlDeserializer.Deserialize(CreatePipeline));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.BufferWidth(create.HostInfo), Is.Null, "the pipeline uses the pool's host");
+
+        var built = PsrpEmulator.Protocol.Psrp.HostInfoData.WithConsoleColors(7, 0, bufferWidth: 132);
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.BufferWidth(ClixmlDeserializer.Deserialize(ClixmlSerializer.Serialize(built))), Is.EqualTo(132));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.ConsoleColors(built), Is.EqualTo(((int?)7, (int?)0)));
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.BufferWidth(built.With("_isHostRawUINull", true)), Is.Null, "no RawUI: the server's question throws");
+        Assert.That(PsrpEmulator.Protocol.Psrp.HostInfoData.BufferWidth(PsrpEmulator.Protocol.Psrp.HostInfoData.WithConsoleColors(7, 0)), Is.Null);
+    }
+
+    [Test]
     public void Session_capability_versions_are_read()
     {
         var cap = (PsObject)ClixmlDeserializer.Deserialize(
