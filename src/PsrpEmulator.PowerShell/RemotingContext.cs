@@ -92,6 +92,7 @@ public sealed class RemotingContext : IAsyncDisposable
             TimeProvider = Options.TimeProvider,
             ResolveRedirect = ResolveUri,
             Warning = message => WarningSink?.Invoke(message),
+            HostInfo = () => HostInfo,
         };
         if (Options.TransportFactory is { } factory) clientOptions = clientOptions with { TransportFactory = factory };
         Client = new PSRemotingClient(clientOptions);
@@ -101,6 +102,9 @@ public sealed class RemotingContext : IAsyncDisposable
 
     /// <summary>Where the client's warnings go while a cmdlet runs (it writes them to the host on its pipeline thread); null: dropped.</summary>
     internal Action<string>? WarningSink { get; set; }
+
+    /// <summary>The HostInfo of the running cmdlet's host, which a session it opens sends (null: no host).</summary>
+    internal Protocol.Clixml.PsObject? HostInfo { get; set; }
 
     public PSRemotingClient Client { get; }
 

@@ -60,9 +60,10 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(result.Output, Is.Empty);
         Assert.That(result.HostText, Does.Contain("ab\n"));
-        var data = await RunAsync(host, "$m = $iv[0].MessageData; $m.GetType().FullName; $m.Message; $m.NoNewLine; $m.ForegroundColor; $null -eq $m.BackgroundColor; $iv[0].Tags -join ','; $iv[0].Source; $iv[0].Computer; $iv[0].User");
-        // The remote record's origin: the virtual computer and the session's logon (the emulator's default local one).
-        Assert.That(Lines(data), Is.EqualTo(new[] { "System.Management.Automation.HostInformationMessage", "a", "True", "Green", "True", "PSHOST", "Write-Host", "SERVER01", "SERVER01\\psrp" }));
+        var data = await RunAsync(host, "$m = $iv[0].MessageData; $m.GetType().FullName; $m.Message; $m.NoNewLine; $m.ForegroundColor; $m.BackgroundColor; $iv[0].Tags -join ','; $iv[0].Source; $iv[0].Computer; $iv[0].User");
+        // The background is the client host's (this test host's Black): New-PSSession sent its RawUI in the HostInfo,
+        // as PowerShell does. The remote record's origin: the virtual computer and the session's logon.
+        Assert.That(Lines(data), Is.EqualTo(new[] { "System.Management.Automation.HostInformationMessage", "a", "True", "Green", "Black", "PSHOST", "Write-Host", "SERVER01", "SERVER01\\psrp" }));
     }
 
     [Test]

@@ -35,6 +35,18 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task Remote_Out_String_fits_the_width_of_the_console_of_the_host_that_opened_the_session()
+    {
+        var host = await NewHostAsync();
+
+        // This test host's console buffer is 120 wide; New-PSSession sends it, and the remote Out-String writes 119 columns.
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { Get-Service WinRM | Select-Object Name, @{ n = 'Description'; e = { 'x' * 200 } } | Out-String -Stream }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result)[3], Is.EqualTo("WinRM " + new string('x', 110) + "..."));
+    }
+
+    [Test]
     public async Task A_PSCustomObject_made_remotely_arrives_as_an_object_with_its_properties()
     {
         var host = await NewHostAsync();

@@ -26,6 +26,13 @@ public sealed record PSRemotingClientOptions
     /// called on whatever thread the operation is on.
     /// </summary>
     public Action<string>? Warning { get; init; }
+
+    /// <summary>
+    /// The HostInfo a new session's INIT_RUNSPACEPOOL sends, asked for at each open: PowerShell describes the host of
+    /// the cmdlet that opens it (its console's colours and sizes, which the server's host then reports: Write-Host's
+    /// colours, Out-String's width). Null, or a null answer: no host.
+    /// </summary>
+    public Func<Protocol.Clixml.PsObject?>? HostInfo { get; init; }
 }
 
 /// <summary>What Receive-PSSession returned: a job (OutTarget Job) or the results written to the host.</summary>
@@ -102,6 +109,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             ProtocolVersion = _options.ProtocolVersion,
             MaximumReceivedObjectSize = option.MaximumReceivedObjectSize,
             MaximumReceivedDataSizePerCommand = option.MaximumReceivedDataSizePerCommand,
+            HostInfo = _options.HostInfo?.Invoke(),
         };
 
         var redirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;

@@ -74,7 +74,9 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         }
 
         var previous = context.WarningSink;
+        var previousHost = context.HostInfo;
         context.WarningSink = message => Post(() => WriteWarning(message));
+        context.HostInfo = HostInfoOf(Host);
         try
         {
             var task = start(Post);
@@ -91,6 +93,7 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         finally
         {
             context.WarningSink = previous;
+            context.HostInfo = previousHost;
             Drain();
         }
 
@@ -98,6 +101,52 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         {
             while (queue.TryDequeue(out var action)) action();
         }
+    }
+
+    /// <summary>
+    /// The HostInfo PowerShell builds for a host (HostInfo and HostDefaultData.Create): no host, UI or RawUI says so;
+    /// otherwise each RawUI value it can read, a value whose read throws left out.
+    /// </summary>
+    internal static PsrpEmulator.Protocol.Clixml.PsObject? HostInfoOf(System.Management.Automation.Host.PSHost? host)
+    {
+        if (host?.UI?.RawUI is not { } raw) return null;
+        static T? Read<T>(Func<T> read) where T : struct
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return null;
+            }
+        }
+
+        string? title;
+        try
+        {
+            title = raw.WindowTitle;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            title = null;
+        }
+
+        static (int, int) Size(System.Management.Automation.Host.Size s) => (s.Width, s.Height);
+        static (int, int) At(System.Management.Automation.Host.Coordinates c) => (c.X, c.Y);
+        return PsrpEmulator.Protocol.Psrp.HostInfoData.ForHost(new PsrpEmulator.Protocol.Psrp.HostRawUI
+        {
+            ForegroundColor = Read(() => (int)raw.ForegroundColor),
+            BackgroundColor = Read(() => (int)raw.BackgroundColor),
+            CursorPosition = Read(() => At(raw.CursorPosition)),
+            WindowPosition = Read(() => At(raw.WindowPosition)),
+            CursorSize = Read(() => raw.CursorSize),
+            BufferSize = Read(() => Size(raw.BufferSize)),
+            WindowSize = Read(() => Size(raw.WindowSize)),
+            MaxWindowSize = Read(() => Size(raw.MaxWindowSize)),
+            MaxPhysicalWindowSize = Read(() => Size(raw.MaxPhysicalWindowSize)),
+            WindowTitle = title,
+        });
     }
 
     /// <summary>Runs client work; a <see cref="PSRemotingException"/> becomes a non-terminating error. Returns false on error.</summary>

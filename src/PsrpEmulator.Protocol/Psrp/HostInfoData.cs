@@ -41,6 +41,41 @@ public static class HostInfoData
             .With("_useRunspaceHost", false);
     }
 
+    /// <summary>
+    /// The HostInfo PowerShell sends for a host with a UI and RawUI: its default data holds the RawUI values it could
+    /// read (a value whose read threw is left out, as PowerShell's HostDefaultData.Create does), keyed by
+    /// HostDefaultDataId, in the order pwsh 7.6 writes them (WindowTitle down to ForegroundColor).
+    /// </summary>
+    public static PsObject ForHost(HostRawUI raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        static PsObject Typed(string type, PsValue value) => new PsObject().With("T", type).With("V", value);
+        static PsObject Coordinates((int X, int Y) c) => Typed("System.Management.Automation.Host.Coordinates", new PsObject().With("x", c.X).With("y", c.Y));
+        static PsObject Size((int Width, int Height) s) => Typed("System.Management.Automation.Host.Size", new PsObject().With("width", s.Width).With("height", s.Height));
+        var entries = new List<KeyValuePair<PsValue, PsValue>>(10);
+        void Add(int key, PsObject? value)
+        {
+            if (value is not null) entries.Add(new(PsPrimitive.Int32(key), value));
+        }
+
+        Add(9, raw.WindowTitle is { } title ? Typed("System.String", PsPrimitive.String(title)) : null);
+        Add(8, raw.MaxPhysicalWindowSize is { } maxPhysical ? Size(maxPhysical) : null);
+        Add(7, raw.MaxWindowSize is { } maxWindow ? Size(maxWindow) : null);
+        Add(6, raw.WindowSize is { } window ? Size(window) : null);
+        Add(BufferSizeKey, raw.BufferSize is { } buffer ? Size(buffer) : null);
+        Add(4, raw.CursorSize is { } cursorSize ? Typed("System.Int32", PsPrimitive.Int32(cursorSize)) : null);
+        Add(3, raw.WindowPosition is { } windowPosition ? Coordinates(windowPosition) : null);
+        Add(2, raw.CursorPosition is { } cursor ? Coordinates(cursor) : null);
+        Add(BackgroundColorKey, raw.BackgroundColor is { } background ? Typed("System.ConsoleColor", PsPrimitive.Int32(background)) : null);
+        Add(ForegroundColorKey, raw.ForegroundColor is { } foreground ? Typed("System.ConsoleColor", PsPrimitive.Int32(foreground)) : null);
+        return new PsObject()
+            .With("_isHostUINull", false)
+            .With("_isHostRawUINull", false)
+            .With("_isHostNull", false)
+            .With("_hostDefaultData", new PsObject().With("data", PsObjects.Dictionary(entries)))
+            .With("_useRunspaceHost", false);
+    }
+
     /// <summary>True when the pipeline's HostInfo says to use the runspace pool's host (<c>_useRunspaceHost</c>).</summary>
     public static bool UsesRunspaceHost(PsValue? hostInfo) => hostInfo is PsObject o && o["_useRunspaceHost"] is PsPrimitive { Value: true };
 
@@ -92,4 +127,19 @@ public static class HostInfoData
         defaults["data"] is not PsObject { CollectionKind: PsCollectionKind.Dictionary } data
             ? null
             : data;
+}
+
+/// <summary>The values of a host's RawUI that PowerShell sends in its HostInfo; null where the host could not tell.</summary>
+public sealed record HostRawUI
+{
+    public int? ForegroundColor { get; init; }
+    public int? BackgroundColor { get; init; }
+    public (int X, int Y)? CursorPosition { get; init; }
+    public (int X, int Y)? WindowPosition { get; init; }
+    public int? CursorSize { get; init; }
+    public (int Width, int Height)? BufferSize { get; init; }
+    public (int Width, int Height)? WindowSize { get; init; }
+    public (int Width, int Height)? MaxWindowSize { get; init; }
+    public (int Width, int Height)? MaxPhysicalWindowSize { get; init; }
+    public string? WindowTitle { get; init; }
 }

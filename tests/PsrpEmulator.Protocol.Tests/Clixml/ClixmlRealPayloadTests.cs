@@ -65,6 +65,25 @@ public class ClixmlRealPayloadTests
     }
 
     [Test]
+    public void A_host_info_built_from_raw_ui_values_has_the_shape_pwsh_sends()
+    {
+        var sent = PsrpEmulator.Protocol.Psrp.InitRunspacePool.FromPsValue(ClixmlDeserializer.Deserialize(InitRunspacePool)).HostInfo!;
+        var built = PsrpEmulator.Protocol.Psrp.HostInfoData.ForHost(new PsrpEmulator.Protocol.Psrp.HostRawUI
+        {
+            ForegroundColor = -1, BackgroundColor = -1, CursorPosition = (0, 0), WindowPosition = (0, 0), CursorSize = 100,
+            BufferSize = (80, 24), WindowSize = (80, 24), MaxWindowSize = (80, 24), MaxPhysicalWindowSize = (80, 24), WindowTitle = string.Empty,
+        });
+
+        // Same flags, same default data: keys in pwsh's order, each a { T, V } of the same type and value.
+        static IEnumerable<string> Shape(PsObject hostInfo) =>
+            new[] { "_isHostNull", "_isHostUINull", "_isHostRawUINull", "_useRunspaceHost" }.Select(n => n + "=" + hostInfo[n]!.ToDisplayString())
+            .Concat(((PsObject)((PsObject)hostInfo["_hostDefaultData"]!)["data"]!).Entries.Select(e =>
+                $"{e.Key.ToDisplayString()}:{((PsObject)e.Value)["T"]!.ToDisplayString()}={Describe(((PsObject)e.Value)["V"]!)}"));
+        static string Describe(PsValue v) => v is PsObject o ? string.Join(",", o.ExtendedProperties.Select(p => p.Name + "=" + p.Value.ToDisplayString())) : v.ToDisplayString();
+        Assert.That(Shape(ClixmlDeserializer.Deserialize(ClixmlSerializer.Serialize(built)) as PsObject ?? built), Is.EqualTo(Shape(sent)));
+    }
+
+    [Test]
     public void Host_buffer_width_is_read_from_the_host_default_data_pwsh_sends()
     {
         var init = PsrpEmulator.Protocol.Psrp.InitRunspacePool.FromPsValue(ClixmlDeserializer.Deserialize(InitRunspacePool));
