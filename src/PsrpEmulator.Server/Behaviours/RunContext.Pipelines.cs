@@ -933,7 +933,6 @@ internal sealed partial class RunContext
     {
         private readonly RunContext _context;
         private readonly List<SelectProperty> _properties;
-        private readonly bool _hideHeaders;
         private readonly IPipelineHost? _to;
         private readonly int _blockNesting;
         private readonly Formatting.OutDefaultWriter _writer;
@@ -942,7 +941,6 @@ internal sealed partial class RunContext
         {
             _context = context;
             _properties = properties;
-            _hideHeaders = hideHeaders;
             _to = to;
             _blockNesting = blockNesting;
             IReadOnlyList<string>? names = properties.Count == 0 || properties is [{ Name: "*", Expression: null, CopiedFrom: null }] ? null : [.. properties.Select(p => p.Name)];

@@ -219,6 +219,14 @@ public class PipelineCmdletTests
     }
 
     [Test]
+    public async Task Format_List_without_properties_lists_each_objects_own()
+    {
+        var output = await OutputOfAsync("[pscustomobject]@{ a = 1 }, [pscustomobject]@{ bb = 2; c = 3 } | Format-List | Out-String");
+
+        Assert.That(output, Is.EqualTo(Lines("", "", "a : 1", "", "bb : 2", "c  : 3", "", "", "")));
+    }
+
+    [Test]
     public async Task Out_String_of_strings_and_numbers_is_their_lines()
     {
         var output = await OutputOfAsync("'a', 'b', 42 | Out-String");

@@ -42,7 +42,6 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     private DateTimeOffset _groupStart;
     private int[]? _widths;
     private ColumnAlignment[]? _alignments;
-    private int _listLabelWidth;
 
     /// <summary>
     /// Forces the view of every object (Format-Table, Format-List): each one is given to <paramref name="view"/>, and
@@ -158,7 +157,9 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
                 text.Append(_view.Columns[0].Text(value)).Append("\r\n");
                 break;
             case FormatShape.List:
-                WriteListEntry(text, _view, value, _listLabelWidth);
+                // Format-List lists each object's own properties; Out-Default's list those of the first object.
+                var entry = ForcedView is not null && view.Shape == FormatShape.List ? view : _view;
+                WriteListEntry(text, entry, value, LabelWidth(entry));
                 text.Append("\r\n");
                 break;
             case FormatShape.Table when _widths is not null:
@@ -177,7 +178,6 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         _view = view;
         // A table or list chosen by property count (no view of the type), or forced, takes every later object.
         _viewAppliesToAll = ForcedView is not null || view.ByProperties;
-        _listLabelWidth = 0;
         _groupStart = time?.GetUtcNow() ?? default;
         _widths = null;
         _held = null;
@@ -190,7 +190,6 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
                 break;
             case FormatShape.List:
                 text.Append("\r\n");
-                _listLabelWidth = LabelWidth(view);
                 break;
         }
     }
