@@ -215,3 +215,54 @@ public class OutDefaultWriterTests
 
     private static string Formatting(PsValue value, int width) => OutDefaultWriter.Format([value], width);
 }
+
+/// <summary>Random objects at random widths: the writer always answers, and a table never runs past the screen.</summary>
+public class OutDefaultWriterRandomTests
+{
+    private static PsValue RandomValue(Random random, int depth) => random.Next(depth > 1 ? 6 : 9) switch
+    {
+        0 => PsPrimitive.String(new string((char)('a' + random.Next(26)), random.Next(0, 300))),
+        1 => PsPrimitive.Int32(random.Next(int.MinValue, int.MaxValue)),
+        2 => PsPrimitive.Double(random.NextDouble() * 1e6),
+        3 => PsNil.Instance,
+        4 => PsPrimitive.String("line one\r\nline two\nthree"),
+        5 => PsPrimitive.DateTime(DateTimeOffset.UnixEpoch.AddSeconds(random.Next())),
+        6 => PsObjects.List([.. Enumerable.Range(0, random.Next(0, 7)).Select(_ => RandomValue(random, depth + 1))]),
+        7 => PsObjects.Dictionary([.. Enumerable.Range(0, random.Next(0, 4)).Select(i => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String("k" + i), RandomValue(random, depth + 1)))]),
+        _ => RandomObject(random, depth + 1),
+    };
+
+    private static PsObject RandomObject(Random random, int depth)
+    {
+        string[][] types = [["System.ServiceProcess.ServiceController", "System.Object"], ["System.Diagnostics.Process", "System.Object"], [PsObjects.PSCustomObjectTypeName, "System.Object"], ["Deserialized.Some.Type", "Deserialized.System.Object"]];
+        var o = new PsObject(types[random.Next(types.Length)]);
+        var names = new[] { "Name", "Status", "DisplayName", "Id", "Handles", "CPU", "A", "B", "C", "A-very-long-property-label-indeed" };
+        for (var i = random.Next(0, 8); i > 0; i--) o.With(names[random.Next(names.Length)], RandomValue(random, depth));
+        return o;
+    }
+
+    [Test]
+    public void Any_objects_at_any_width_are_written_without_failing()
+    {
+        var seed = Environment.GetEnvironmentVariable("PSRP_FUZZ_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 20261129;
+        var random = new Random(seed);
+        for (var run = 0; run < 2_000; run++)
+        {
+            var width = random.Next(2, 200);
+            var values = Enumerable.Range(0, random.Next(1, 6)).Select(_ => RandomValue(random, 0)).ToList();
+            var time = new FakeTimeProvider();
+            var writer = new OutDefaultWriter(width, time) { AutoSize = random.Next(2) == 0 };
+            var text = new System.Text.StringBuilder();
+            foreach (var value in values)
+            {
+                text.Append(writer.Add(value));
+                time.Advance(TimeSpan.FromMilliseconds(random.Next(0, 400)));
+            }
+
+            text.Append(writer.Complete());
+            Assert.That(text.ToString(), Does.Not.Contain("\r\r").And.Not.Contain("\n\n\n\n\n\n"), $"seed {seed} run {run}");
+            var table = OutDefaultWriter.Format([RandomObject(random, 0), RandomObject(random, 0)], width, value => FormatViews.TableOf(value, ["Name", "DisplayName", "A-very-long-property-label-indeed"]));
+            Assert.That(OutDefaultWriter.Lines(table).Max(l => l.Length), Is.LessThanOrEqualTo(Math.Max(width, 3)), $"seed {seed} run {run} width {width}:\n{table}");
+        }
+    }
+}

@@ -34,7 +34,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     private const int MaxHeldObjects = 10_000;
 
     /// <summary>The screen's usable width: PowerShell never writes the console's last column.</summary>
-    private readonly int _columns = Math.Max(10, width);
+    private readonly int _columns = Math.Max(2, width);
 
     private FormatView? _view;
     private bool _viewAppliesToAll;
@@ -263,9 +263,10 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         while (Used(widths) > _columns)
         {
             var last = Array.FindLastIndex(widths, w => w > 0);
-            if (last <= 0) break;
+            if (last < 0) break;
             var excess = Used(widths) - _columns;
             if (widths[last] - excess >= 1) widths[last] -= excess;
+            else if (last == 0) widths[0] = _columns;
             else widths[last] = -1;
         }
     }
