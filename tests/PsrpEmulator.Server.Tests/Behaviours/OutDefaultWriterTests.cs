@@ -266,3 +266,20 @@ public class OutDefaultWriterRandomTests
         }
     }
 }
+
+public class OutDefaultWriterDepthTests
+{
+    [Test]
+    public void Objects_nested_thousands_deep_or_shared_many_times_are_written_with_their_text_cut()
+    {
+        // Each level holds the one below four times (CLIXML references can share an object so): 4^2500 paths.
+        PsValue value = PsPrimitive.Int32(1);
+        for (var i = 0; i < 5_000; i++) value = i % 2 == 0 ? PsObjects.CustomObject().With("x", value) : PsObjects.List([value, value, value, value]);
+
+        var list = OutDefaultWriter.Format([PsObjects.CustomObject().With("Deep", value).With("b", 2).With("c", 3).With("d", 4).With("e", 5)], 119);
+
+        Assert.That(list, Does.StartWith("\r\n\r\nDeep : {@{x=@{x=@{x=").And.Contain("System.Object[]"));
+        // Each of the four items a cell shows is cut at about 10,000 characters.
+        Assert.That(list.Length, Is.LessThan(4 * 12_000));
+    }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PsrpEmulator.Protocol.Clixml;
 
 namespace PsrpEmulator.Server.Behaviours.Formatting;
@@ -289,7 +290,11 @@ internal static class FormatViews
             case PsObject { BaseValue: { } b }:
                 return PrimitiveText(b);
             case PsObject o when o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) == PsObjects.PSCustomObjectTypeName:
-                return "@{" + string.Join("; ", DisplayProperties(o).Select(n => n + "=" + Display(o[n]))) + "}";
+            {
+                var text = new StringBuilder();
+                AppendObject(text, o, 0);
+                return text.ToString();
+            }
             case PsObject o:
                 return o.ToDisplayString() is { Length: > 0 } shown ? shown : (o.TypeNames is { Count: > 0 } t ? StripDeserialized(t[0]) : string.Empty);
         }
@@ -297,14 +302,70 @@ internal static class FormatViews
         return value.ToDisplayString();
     }
 
-    // A property value inside @{...}: PowerShell's string conversion (an array's items joined by spaces).
-    private static string Display(PsValue? value) => value switch
+    // Nested objects and arrays show in full, to a depth and a length that bound the work a deep or shared object
+    // (CLIXML references can make one) can cause.
+    private const int MaxTextDepth = 32, MaxTextLength = 10_000;
+
+    private static void AppendObject(StringBuilder text, PsObject o, int depth)
     {
-        null or PsNil => string.Empty,
-        PsPrimitive p => PrimitiveText(p),
-        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null } list => string.Join(" ", list.Items.Select(Display)),
-        _ => CellText(value, 1),
-    };
+        if (depth > MaxTextDepth)
+        {
+            text.Append("@{...}");
+            return;
+        }
+
+        text.Append("@{");
+        var first = true;
+        foreach (var name in DisplayProperties(o))
+        {
+            if (text.Length > MaxTextLength)
+            {
+                text.Append("...");
+                break;
+            }
+
+            if (!first) text.Append("; ");
+            first = false;
+            text.Append(name).Append('=');
+            AppendDisplay(text, o[name], depth + 1);
+        }
+
+        text.Append('}');
+    }
+
+    // A property value inside @{...}: PowerShell's string conversion (an array's items joined by spaces).
+    private static void AppendDisplay(StringBuilder text, PsValue? value, int depth)
+    {
+        switch (value)
+        {
+            case null or PsNil:
+                return;
+            case PsPrimitive p:
+                text.Append(PrimitiveText(p));
+                return;
+            case PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null } list when depth <= MaxTextDepth:
+                for (var i = 0; i < list.Items.Count; i++)
+                {
+                    if (text.Length > MaxTextLength)
+                    {
+                        text.Append("...");
+                        return;
+                    }
+
+                    if (i > 0) text.Append(' ');
+                    AppendDisplay(text, list.Items[i], depth + 1);
+                }
+
+                return;
+            case PsObject o when o.CollectionKind == PsCollectionKind.None && o.BaseValue is null && o.ToStringValue is null &&
+                                 o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) == PsObjects.PSCustomObjectTypeName:
+                AppendObject(text, o, depth);
+                return;
+            default:
+                text.Append(CellText(value, 1));
+                return;
+        }
+    }
 
     private static string Enumeration(IEnumerable<string> items, int count)
     {
