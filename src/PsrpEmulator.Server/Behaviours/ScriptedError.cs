@@ -25,9 +25,12 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName,
         targetObject: error.TargetName is null ? null : PsPrimitive.String(error.TargetName));
 
-    /// <summary>PowerShell's answer to an unknown command name.</summary>
+    /// <summary>
+    /// Windows PowerShell 5.1's answer to an unknown command name (one line; PowerShell 7 says "as a name of ...
+    /// executable program." and puts the advice on a line of its own).
+    /// </summary>
     public static ScriptedError CommandNotFound(string name) => new(
-        $"The term '{name}' is not recognized as a name of a cmdlet, function, script file, or executable program.\n" +
+        $"The term '{name}' is not recognized as the name of a cmdlet, function, script file, or operable program. " +
         "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
         "CommandNotFoundException", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", name);
 

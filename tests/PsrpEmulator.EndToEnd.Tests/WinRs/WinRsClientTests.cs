@@ -110,6 +110,21 @@ public class WinRsClientTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Powershell_exe_prints_an_error_record_written_as_output_as_the_console_shows_errors()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "try { Get-Frobnicator } catch { $_ }; 'after'"]);
+
+        Assert.That(result.StdoutText, Does.StartWith("The term 'Get-Frobnicator' is not recognized as the name of a cmdlet"));
+        Assert.That(result.StdoutText, Does.EndWith(
+            "    + CategoryInfo          : ObjectNotFound: (Get-Frobnicator:String) [], CommandNotFoundException\r\n" +
+            "    + FullyQualifiedErrorId : CommandNotFoundException\r\n \r\nafter\r\n"));
+        Assert.That(result.StderrText, Is.Empty);
+        Assert.That(result.ExitCode, Is.Zero);
+    }
+
+    [Test]
     public async Task Powershell_exe_fits_its_tables_to_the_console_width_less_one_column()
     {
         await using (var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions()))

@@ -131,7 +131,7 @@ public class MatchingTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "more" }));
         var error = host.Errors.Single();
         Assert.That(error, Is.EqualTo(new ScriptedError(
-            "The term 'Get-Nothing' is not recognized as a name of a cmdlet, function, script file, or executable program.\n" +
+            "The term 'Get-Nothing' is not recognized as the name of a cmdlet, function, script file, or operable program. " +
             "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
             "CommandNotFoundException", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", "Get-Nothing")));
         Assert.That(host.Records, Has.Count.EqualTo(2));

@@ -213,6 +213,27 @@ public class OutDefaultWriterTests
         Assert.That(OutDefaultWriter.Lines(text).ToList()[3], Is.EqualTo(wide + " xxxxxx..."));
     }
 
+    [Test]
+    public void An_error_record_in_the_output_is_its_console_error_text_where_it_comes()
+    {
+        var record = PsrpEmulator.Protocol.Psrp.ErrorRecords.Create("Cannot find path 'C:\\x' because it does not exist.", "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand",
+            PsrpEmulator.Protocol.Psrp.ErrorCategory.ObjectNotFound, "System.Management.Automation.ItemNotFoundException", targetName: "C:\\x");
+
+        var text = OutDefaultWriter.Format([Service("Running", "WinRM", "WinRM"), record], Width);
+
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "Status   Name               DisplayName                           ",
+            "------   ----               -----------                           ",
+            "Running  WinRM              WinRM                                 ",
+            "Cannot find path 'C:\\x' because it does not exist.",
+            "    + CategoryInfo          : ObjectNotFound: (C:\\x:String) [], ItemNotFoundException",
+            "    + FullyQualifiedErrorId : PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand",
+            " ",
+            "",
+            "")));
+    }
+
     private static string Formatting(PsValue value, int width) => OutDefaultWriter.Format([value], width);
 }
 

@@ -11,6 +11,8 @@ internal enum FormatShape
     Table,
     List,
     Custom,
+    /// <summary>A view of its own text, written where the object comes and never starting a table or list (ErrorRecord).</summary>
+    OutOfBand,
 }
 
 internal enum ColumnAlignment
@@ -103,6 +105,10 @@ internal static class FormatViews
     private static readonly FormatView TimeSpanView = new("System.TimeSpan", FormatShape.List,
         [.. TimeSpanProperties.Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
 
+    // An ErrorRecord in the output: 5.1's ErrorInstance view (out of band), the lines the console shows for an error.
+    private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
+        [new("ErrorRecord", 0, null, ErrorText)]);
+
     private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
 
     private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
@@ -114,6 +120,7 @@ internal static class FormatViews
         [Guid.Key] = Guid,
         [DateTime.Key] = DateTime,
         [TimeSpanView.Key] = TimeSpanView,
+        [ErrorRecord.Key] = ErrorRecord,
     };
 
     /// <summary>The view Out-Default uses for <paramref name="value"/>: its type's (most derived type name first), else by its property count.</summary>
@@ -264,6 +271,21 @@ internal static class FormatViews
         "TotalMilliseconds" => span.TotalMilliseconds.ToString(EnglishUnitedStates),
         _ => string.Empty,
     };
+
+    /// <summary>
+    /// An error record as the console shows it (without a position, as the emulator's records have no InvocationInfo):
+    /// its message, its CategoryInfo and FullyQualifiedErrorId lines, and a line of one space.
+    /// </summary>
+    public static string ErrorText(PsValue value)
+    {
+        if (value is not PsObject record) return CellText(value) + "\r\n";
+        var message = (record["ErrorDetails_Message"] ?? (record["Exception"] as PsObject)?["Message"]).AsString() ?? record.ToDisplayString();
+        var text = new StringBuilder(message.Length + 160);
+        foreach (var line in message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')) text.Append(line).Append("\r\n");
+        if (record["ErrorCategory_Message"].AsString() is { } category) text.Append("    + CategoryInfo          : ").Append(category).Append("\r\n");
+        if (record["FullyQualifiedErrorId"].AsString() is { } id) text.Append("    + FullyQualifiedErrorId : ").Append(id).Append("\r\n");
+        return text.Append(" \r\n").ToString();
+    }
 
     /// <summary>The DateTime script property: en-US long date and long time.</summary>
     public static string LongDateTime(DateTimeOffset value) =>

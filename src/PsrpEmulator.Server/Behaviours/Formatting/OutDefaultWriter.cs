@@ -138,6 +138,12 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
             return;
         }
 
+        if (view.Shape == FormatShape.OutOfBand)
+        {
+            text.Append(view.Columns[0].Text(value));
+            return;
+        }
+
         if (_view is null)
         {
             Start(text, view);
