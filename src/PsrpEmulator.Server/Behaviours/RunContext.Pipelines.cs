@@ -63,6 +63,8 @@ internal sealed partial class RunContext
         "FORMAT-TABLE" or "FT" => "Format-Table",
         "FORMAT-LIST" or "FL" => "Format-List",
         "OUT-STRING" => "Out-String",
+        "CONVERTTO-JSON" => "ConvertTo-Json",
+        "CONVERTFROM-JSON" => "ConvertFrom-Json",
         _ => null,
     };
 
@@ -80,12 +82,14 @@ internal sealed partial class RunContext
         ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "InputObject"],
         ["Format-List"] = ["Property", "InputObject"],
         ["Out-String"] = ["Stream", "Width", "InputObject"],
+        ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
+        ["ConvertFrom-Json"] = ["InputObject"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
-        "AutoSize", "HideTableHeaders", "Stream",
+        "AutoSize", "HideTableHeaders", "Stream", "Compress",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -140,7 +144,7 @@ internal sealed partial class RunContext
 
     private static string ParameterType(string name) => name switch
     {
-        "First" or "Last" or "Skip" or "Width" => "System.Int32",
+        "First" or "Last" or "Skip" or "Width" or "Depth" => "System.Int32",
         "Process" or "Begin" or "End" or "FilterScript" => "System.Management.Automation.ScriptBlock",
         _ => "System.Object",
     };
@@ -330,6 +334,10 @@ internal sealed partial class RunContext
                 return new OutStringStage(new Formatting.OutDefaultWriter(width, time), arguments.Has("Stream"));
             }
 
+            case "ConvertTo-Json":
+                return new ConvertToJsonStage(await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
+            case "ConvertFrom-Json":
+                return new ConvertFromJsonStage(this, to);
             default:
                 return new OutNullStage();
         }
@@ -913,6 +921,150 @@ internal sealed partial class RunContext
     {
         public override ValueTask ProcessAsync(PsValue item) => ValueTask.CompletedTask;
     }
+
+    /// <summary>ConvertTo-Json's -Depth: 2 without it; outside 0..100 PowerShell's validation error.</summary>
+    private async ValueTask<int> JsonDepthAsync(string? word, IPipelineHost? to, int blockNesting)
+    {
+        if (word is null) return Formatting.Json.DefaultDepth;
+        var depth = (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value;
+        if (depth is < 0 or > Formatting.Json.MaxDepth)
+        {
+            throw new StatementTerminatedException(ParameterError("ConvertTo-Json", depth < 0
+                    ? $"Cannot validate argument on parameter 'Depth'. The {depth} argument is less than the minimum allowed range of 0. Supply an argument that is greater than or equal to 0 and then try the command again."
+                    : $"Cannot validate argument on parameter 'Depth'. The {depth} argument is greater than the maximum allowed range of 100. Supply an argument that is less than or equal to 100 and then try the command again.",
+                "ParameterArgumentValidationError", depth.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return depth;
+    }
+
+    /// <summary>ConvertTo-Json: one JSON text of all its input at the end (one object as itself, more as an array; none, nothing).</summary>
+    private sealed class ConvertToJsonStage(int depth, bool compress) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            if (_items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"ConvertTo-Json keeps at most {MaxStageObjects} objects in the emulator");
+            _items.Add(item);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (_items.Count > 0)
+            {
+                var value = _items.Count == 1 ? _items[0] : PsObjects.List(_items, ["System.Object[]", "System.Array", "System.Object"]);
+                await Emit(PsPrimitive.String(Formatting.Json.ConvertTo(value, depth, compress)));
+            }
+
+            await EndNext();
+        }
+    }
+
+    /// <summary>
+    /// ConvertFrom-Json as Windows PowerShell 5.1's: the input's texts are read at the end, each as its own JSON when
+    /// the first is JSON alone, else all joined by line breaks as one; an array is written as one object (5.1 does not
+    /// enumerate it); text that is not JSON ends the statement with ArgumentException.
+    /// </summary>
+    private sealed class ConvertFromJsonStage(RunContext context, IPipelineHost? to) : Stage
+    {
+        private readonly List<string> _texts = [];
+        private long _length;
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            var text = PipelineVariables.Display(item);
+            _length += text.Length;
+            if (_texts.Count >= MaxStageObjects || _length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"ConvertFrom-Json reads at most {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+            _texts.Add(text);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (_texts.Count == 0)
+            {
+                await EndNext();
+                return;
+            }
+
+            var values = new List<PsValue>();
+            string? error = null;
+            if (Formatting.Json.ConvertFrom(_texts[0], out var firstError) is { } first)
+            {
+                values.Add(first);
+                for (var i = 1; i < _texts.Count && error is null; i++)
+                {
+                    if (Formatting.Json.ConvertFrom(_texts[i], out error) is { } next) values.Add(next);
+                }
+            }
+            else if (_texts.Count == 1)
+            {
+                error = firstError;
+            }
+            else if (Formatting.Json.ConvertFrom(string.Join("\r\n", _texts), out error) is { } joined)
+            {
+                values.Add(joined);
+            }
+
+            foreach (var value in values) await Emit(value);
+            if (error is not null)
+            {
+                await context.WriteStatementErrorAsync(JsonError(error), to ?? context.Host);
+                return;
+            }
+
+            await EndNext();
+        }
+    }
+
+    /// <summary>
+    /// <c>ConvertTo-Json [-InputObject] value [-Depth n] [-Compress]</c> and <c>ConvertFrom-Json [-InputObject] text</c>
+    /// as commands of their own: the value as it is (an array is one array, not its items).
+    /// </summary>
+    private async ValueTask RunJsonCommandAsync(string command, string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        string json;
+        try
+        {
+            var arguments = BindStage(command, Statements.SplitArguments(text.Trim()).Skip(1).ToList());
+            var word = arguments["InputObject"] ?? arguments.Positional.FirstOrDefault();
+            if (word is null || arguments.Positional.Count > (arguments.Has("InputObject") ? 0 : 1))
+            {
+                throw new StatementTerminatedException(word is null
+                    ? ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: InputObject.", "MissingMandatoryParameter")
+                    : ParameterError(command, $"A positional parameter cannot be found that accepts argument '{arguments.Positional[^1]}'.", "PositionalParameterNotFound"));
+            }
+
+            var value = await ArgumentAsync(word, to, blockNesting);
+            if (command == "ConvertTo-Json")
+            {
+                json = Formatting.Json.ConvertTo(value, await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
+            }
+            else
+            {
+                if (Formatting.Json.ConvertFrom(PipelineVariables.Display(value), out var error) is not { } parsed) throw new StatementTerminatedException(JsonError(error!));
+                await output.WriteAsync(new PipelineOutput(parsed), cancellationToken);
+                return;
+            }
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+        catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        await output.WriteAsync(new PipelineOutput(PsPrimitive.String(json)), cancellationToken);
+    }
+
+    internal static ScriptedError JsonError(string message) => new(
+        message, "System.ArgumentException,Microsoft.PowerShell.Commands.ConvertFromJsonCommand", ErrorCategory.ParserError, "System.ArgumentException");
 
     /// <summary>
     /// The width Out-String and the Format cmdlets fit their text to: the host's console buffer less its last column,

@@ -669,6 +669,13 @@ internal static partial class Statements
         return StartsWithKeyword(text, "Start-Sleep") || StartsWithKeyword(text, "sleep");
     }
 
+    /// <summary><c>ConvertTo-Json</c> or <c>ConvertFrom-Json</c> as a command of its own: which; null for another statement.</summary>
+    public static string? JsonCommand(string statement)
+    {
+        var text = statement.AsSpan().Trim();
+        return StartsWithKeyword(text, "ConvertTo-Json") ? "ConvertTo-Json" : StartsWithKeyword(text, "ConvertFrom-Json") ? "ConvertFrom-Json" : null;
+    }
+
     /// <summary><c>Write-Verbose</c> or <c>Write-Debug</c>: "Verbose" or "Debug"; null for another statement.</summary>
     public static string? WriteStreamCommand(string statement)
     {

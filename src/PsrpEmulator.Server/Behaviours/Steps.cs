@@ -530,6 +530,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // ConvertTo-Json / ConvertFrom-Json given their input as an argument (-InputObject, or first).
+            if (Statements.JsonCommand(text) is { } jsonCommand)
+            {
+                await RunJsonCommandAsync(jsonCommand, text, to, output, blockNesting);
+                return;
+            }
+
             // Write-Output (echo, write) of what no rule answers: its arguments' values, each enumerated one level.
             if (Statements.IsWriteOutput(text))
             {

@@ -177,6 +177,20 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     }
 
     [Test]
+    public async Task Run_ps_of_ConvertTo_Json_returns_json_a_program_can_read()
+    {
+        var result = await RunAsync("ps", "Get-Service | Select-Object Name, Status | ConvertTo-Json");
+
+        var stdout = result.GetProperty("std_out").GetString()!;
+        // Windows PowerShell 5.1's layout: four spaces per level, two after a colon.
+        Assert.That(stdout, Does.StartWith("[\r\n    {\r\n        \"Name\":  \"EventLog\",\r\n"));
+        using var json = JsonDocument.Parse(stdout);
+        Assert.That(json.RootElement.EnumerateArray().Select(e => e.GetProperty("Name").GetString() + "=" + e.GetProperty("Status").GetString()),
+            Is.EqualTo(new[] { "EventLog=Running", "Spooler=Stopped", "WinRM=Running" }));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+    }
+
+    [Test]
     public async Task Run_ps_of_a_failing_script_gives_pywinrm_the_error_as_clixml_it_turns_into_text()
     {
         var result = await RunAsync("ps", "Write-Output before; throw 'it broke'");

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours.Formatting;
+
+/// <summary>
+/// Windows PowerShell 5.1's ConvertTo-Json and ConvertFrom-Json: JavaScriptSerializer's JSON (<c>\u0027</c> for an
+/// apostrophe, <c>\/Date(ms)\/</c> for a date, enums as numbers) laid out by 5.1's own pretty printer (four spaces per
+/// level, two spaces after a colon, a nested object or array indented under its value's column).
+/// </summary>
+internal static class Json
+{
+    /// <summary>ConvertTo-Json's -Depth: 2 by default, at most 100.</summary>
+    public const int DefaultDepth = 2, MaxDepth = 100;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The JSON of a value, as ConvertTo-Json writes it (objects deeper than <paramref name="depth"/> as their text).</summary>
+    public static string ConvertTo(PsValue value, int depth = DefaultDepth, bool compress = false)
+    {
+        var node = Node(value, 0, depth);
+        var text = new StringBuilder();
+        if (compress) WriteCompact(text, node);
+        else WritePretty(text, node, string.Empty, 0);
+        return text.ToString();
+    }
+
+    // What JavaScriptSerializer is given: a value already written as JSON, a list, or an object's named members.
+    private abstract record JsonNode;
+
+    private sealed record JsonLiteral(string Text) : JsonNode;
+
+    private sealed record JsonArray(List<JsonNode> Items) : JsonNode;
+
+    private sealed record JsonObject(List<(string Name, JsonNode Value)> Members) : JsonNode;
+
+    private static JsonNode Node(PsValue? value, int level, int depth)
+    {
+        switch (value)
+        {
+            case null or PsNil:
+                return new JsonLiteral("null");
+            case PsPrimitive p:
+                return Primitive(p, level, depth);
+            case PsObject { BaseValue: { } b, TypeNames: var names }:
+                // An enum is its number; another wrapped value (a string with notes) its value.
+                return names is not null && names.Contains("System.Enum") && b.Value is int n ? new JsonLiteral(n.ToString(Invariant)) : Primitive(b, level, depth);
+        }
+
+        var o = (PsObject)value;
+        if (level > depth) return new JsonLiteral(Quote(TextOf(o)));
+        switch (o.CollectionKind)
+        {
+            case PsCollectionKind.Dictionary:
+                return new JsonObject([.. o.Entries.Select(e => (FormatViews.CellText(e.Key), Node(e.Value, level + 1, depth)))]);
+            case PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue:
+                return new JsonArray([.. o.Items.Select(i => Node(i, level + 1, depth))]);
+        }
+
+        var members = new List<(string, JsonNode)>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in o.AdaptedProperties.Concat(o.ExtendedProperties))
+        {
+            if (seen.Add(property.Name)) members.Add((property.Name, Node(property.Value, level + 1, depth)));
+        }
+
+        return members.Count == 0 ? new JsonLiteral(Quote(TextOf(o))) : new JsonObject(members);
+    }
+
+    private static JsonNode Primitive(PsPrimitive p, int level, int depth) => p.Value switch
+    {
+        string s => new JsonLiteral(Quote(s)),
+        bool b => new JsonLiteral(b ? "true" : "false"),
+        char c => new JsonLiteral(Quote(c.ToString())),
+        DateTimeOffset d => new JsonLiteral("\"\\/Date(" + d.ToUnixTimeMilliseconds().ToString(Invariant) + ")\\/\""),
+        Guid g => new JsonLiteral(Quote(g.ToString())),
+        double d => new JsonLiteral(d.ToString("R", Invariant)),
+        float f => new JsonLiteral(f.ToString("R", Invariant)),
+        decimal m => new JsonLiteral(m.ToString(Invariant)),
+        byte[] bytes => level >= depth ? new JsonLiteral(Quote("System.Byte[]")) : new JsonArray([.. bytes.Select(x => (JsonNode)new JsonLiteral(x.ToString(Invariant)))]),
+        TimeSpan t => level > depth ? new JsonLiteral(Quote(t.ToString())) : new JsonObject(
+        [
+            ("Ticks", new JsonLiteral(t.Ticks.ToString(Invariant))), ("Days", new JsonLiteral(t.Days.ToString(Invariant))),
+            ("Hours", new JsonLiteral(t.Hours.ToString(Invariant))), ("Milliseconds", new JsonLiteral(t.Milliseconds.ToString(Invariant))),
+            ("Minutes", new JsonLiteral(t.Minutes.ToString(Invariant))), ("Seconds", new JsonLiteral(t.Seconds.ToString(Invariant))),
+            ("TotalDays", new JsonLiteral(t.TotalDays.ToString("R", Invariant))), ("TotalHours", new JsonLiteral(t.TotalHours.ToString("R", Invariant))),
+            ("TotalMilliseconds", new JsonLiteral(t.TotalMilliseconds.ToString("R", Invariant))), ("TotalMinutes", new JsonLiteral(t.TotalMinutes.ToString("R", Invariant))),
+            ("TotalSeconds", new JsonLiteral(t.TotalSeconds.ToString("R", Invariant))),
+        ]),
+        IFormattable number => new JsonLiteral(number.ToString(null, Invariant)),
+        _ => new JsonLiteral(Quote(p.ToDisplayString())),
+    };
+
+    // An object past -Depth is its string conversion: a PSCustomObject's @{...}, a list's items joined by spaces, else its ToString.
+    private static string TextOf(PsObject o) => o.CollectionKind switch
+    {
+        PsCollectionKind.Dictionary => o.ToStringValue ?? "System.Collections.Hashtable",
+        PsCollectionKind.List or PsCollectionKind.Enumerable when o.ToStringValue is null => PipelineVariables.Display(o),
+        _ => FormatViews.CellText(o),
+    };
+
+    /// <summary>A JSON string as JavaScriptSerializer writes it: also &lt; &gt; &amp; and ' as \u escapes.</summary>
+    internal static string Quote(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case '<' or '>' or '&' or '\'':
+                case < ' ':
+                    builder.Append("\\u").Append(((int)c).ToString("x4", Invariant));
+                    break;
+                default: builder.Append(c); break;
+            }
+        }
+
+        return builder.Append('"').ToString();
+    }
+
+    private static void WriteCompact(StringBuilder text, JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonLiteral literal:
+                text.Append(literal.Text);
+                break;
+            case JsonArray array:
+                text.Append('[');
+                for (var i = 0; i < array.Items.Count; i++)
+                {
+                    if (i > 0) text.Append(',');
+                    WriteCompact(text, array.Items[i]);
+                }
+
+                text.Append(']');
+                break;
+            case JsonObject obj:
+                text.Append('{');
+                for (var i = 0; i < obj.Members.Count; i++)
+                {
+                    if (i > 0) text.Append(',');
+                    text.Append(Quote(obj.Members[i].Name)).Append(':');
+                    WriteCompact(text, obj.Members[i].Value);
+                }
+
+                text.Append('}');
+                break;
+        }
+    }
+
+    /// <summary>
+    /// 5.1's pretty printer: a container's members go on their own lines, indented four spaces past the container's own
+    /// indentation; a member's value is written two spaces after its colon, and a container value is indented from there
+    /// (its closing bracket under its opening one).
+    /// </summary>
+    private static void WritePretty(StringBuilder text, JsonNode node, string padString, int numberOfSpaces)
+    {
+        var pad = padString + new string(' ', numberOfSpaces);
+        var inner = pad + "    ";
+        switch (node)
+        {
+            case JsonLiteral literal:
+                text.Append(literal.Text);
+                return;
+            case JsonArray array:
+                text.Append("[\r\n");
+                for (var i = 0; i < array.Items.Count; i++)
+                {
+                    if (i > 0) text.Append(",\r\n");
+                    text.Append(inner);
+                    WritePretty(text, array.Items[i], inner, 0);
+                }
+
+                text.Append("\r\n").Append(pad).Append(']');
+                return;
+            case JsonObject obj:
+                text.Append("{\r\n");
+                for (var i = 0; i < obj.Members.Count; i++)
+                {
+                    if (i > 0) text.Append(",\r\n");
+                    var key = Quote(obj.Members[i].Name);
+                    text.Append(inner).Append(key).Append(":  ");
+                    WritePretty(text, obj.Members[i].Value, inner, key.Length + 3);
+                }
+
+                text.Append("\r\n").Append(pad).Append('}');
+                return;
+        }
+    }
+
+    /// <summary>
+    /// ConvertFrom-Json of one text: objects become PSCustomObjects (properties in order), arrays object arrays,
+    /// integers Int32 (Int64, then Decimal, when larger), other numbers Decimal, and <c>"\/Date(ms)\/"</c> strings
+    /// DateTimes, as JavaScriptSerializer reads them. Null when the text is not JSON (the reason in <paramref name="error"/>).
+    /// </summary>
+    public static PsValue? ConvertFrom(string text, out string? error)
+    {
+        error = null;
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 100, AllowTrailingCommas = false });
+            return FromElement(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            error = InvalidPrimitive(text, e);
+            return null;
+        }
+    }
+
+    // JavaScriptSerializer's words for what it could not read: "Invalid JSON primitive: abc." for a bare word where a
+    // value goes, else "Invalid object passed in, ...". The reader reports where it stopped; the word is found from there.
+    private static string InvalidPrimitive(string text, JsonException e)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var line = (int)Math.Clamp(e.LineNumber ?? 0, 0, lines.Length - 1);
+        var position = (int)Math.Clamp(e.BytePositionInLine ?? 0, 0, lines[line].Length);
+        var before = lines[line].AsSpan(0, position);
+        var start = before.LastIndexOfAny(" \t{[,:\"") + 1;
+        var rest = lines[line].AsSpan(start);
+        var end = rest.IndexOfAny(" \t,:]}\"");
+        var token = (end < 0 ? rest : rest[..end]).ToString();
+        return token.Length > 0 && char.IsLetterOrDigit(token[0]) ? $"Invalid JSON primitive: {token}." : "Invalid object passed in, ':' or '}' expected.";
+    }
+
+    private static PsValue FromElement(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var o = PsObjects.CustomObject();
+                foreach (var property in element.EnumerateObject()) o.With(property.Name, FromElement(property.Value));
+                return o;
+            case JsonValueKind.Array:
+                return PsObjects.List([.. element.EnumerateArray().Select(FromElement)], ["System.Object[]", "System.Array", "System.Object"]);
+            case JsonValueKind.String:
+                var s = element.GetString()!;
+                if (s.StartsWith("/Date(", StringComparison.Ordinal) && s.EndsWith(")/", StringComparison.Ordinal) &&
+                    long.TryParse(s.AsSpan(6, s.Length - 8), NumberStyles.AllowLeadingSign, Invariant, out var ms))
+                {
+                    return PsPrimitive.DateTime(DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, -62135596800000, 253402300799999)));
+                }
+
+                return PsPrimitive.String(s);
+            case JsonValueKind.Number:
+                if (element.TryGetInt32(out var i)) return PsPrimitive.Int32(i);
+                if (element.TryGetInt64(out var l)) return PsPrimitive.Int64(l);
+                if (element.TryGetDecimal(out var m)) return PsPrimitive.Decimal(m);
+                return PsPrimitive.Double(element.GetDouble());
+            case JsonValueKind.True:
+                return PsPrimitive.Boolean(true);
+            case JsonValueKind.False:
+                return PsPrimitive.Boolean(false);
+            default:
+                return PsNil.Instance;
+        }
+    }
+}
