@@ -33,7 +33,13 @@ public class WinRsClientTests : EmulatorTestBase
     public void OpenTransport() => _transport = CreateTransport();
 
     [TearDown]
-    public void DisposeTransport() => _transport.Dispose();
+    public void DisposeTransport()
+    {
+        _transport.Dispose();
+        // One fixture object runs every test: a test's own emulator settings must not reach the next one.
+        _defaultCodePage = null;
+        _consoleWidth = null;
+    }
 
     [TestCase(437, "47-72-81-E1-65-0D-0A", "63-61-66-82-0D-0A")]
     [TestCase(1252, "47-72-FC-DF-65-0D-0A", "63-61-66-E9-0D-0A")]
@@ -96,6 +102,24 @@ public class WinRsClientTests : EmulatorTestBase
             "done\r\n" +
             "\r\n\r\n"));
         Assert.That(result.ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task Powershell_exe_lists_a_directory_under_its_directory_line_as_get_childitem_prints_it()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "Get-ChildItem C:\\ | Where-Object PSIsContainer | Select-Object -First 2"]);
+
+        Assert.That(result.StdoutText.Split("\r\n"), Is.EqualTo(new[]
+        {
+            "", "", "    Directory: C:\\", "", "",
+            "Mode                LastWriteTime         Length Name".PadRight(119),
+            "----                -------------         ------ ----".PadRight(119),
+            "d-----        9/15/2018   7:19 AM                PerfLogs".PadRight(119),
+            "d-r---        1/12/2026   9:41 AM                Program Files".PadRight(119),
+            "", "", "",
+        }));
     }
 
     [Test]

@@ -234,6 +234,48 @@ public class OutDefaultWriterTests
             "")));
     }
 
+    private static PsObject Item(string type, string mode, string when, string name, string parent, long? length = null)
+    {
+        var o = new PsObject([type, "System.IO.FileSystemInfo", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = name }
+            .With("Name", name).With("Mode", mode).With("LastWriteTime", PsPrimitive.DateTime(DateTimeOffset.Parse(when, System.Globalization.CultureInfo.InvariantCulture)))
+            .With("PSParentPath", "Microsoft.PowerShell.Core\\FileSystem::" + parent);
+        return length is { } l ? o.With("Length", PsPrimitive.Int64(l)) : o;
+    }
+
+    [Test]
+    public void Files_and_directories_are_the_children_view_grouped_by_their_directory()
+    {
+        var text = OutDefaultWriter.Format(
+        [
+            Item("System.IO.DirectoryInfo", "d-----", "2019-09-28T17:22:00Z", "inetpub", "C:\\"),
+            Item("System.IO.FileInfo", "-a----", "2026-01-12T09:40:00Z", "setup.log", "C:\\", 2048),
+            Item("System.IO.FileInfo", "-a----", "2026-01-12T09:40:00Z", "x.txt", "C:\\inetpub", 5),
+        ], Width);
+
+        // The header and the directory row as a redirected powershell.exe printed them in a real capture (rundeck
+        // py-winrm-plugin issue 39): Name takes the rest of a 120-column console.
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "",
+            "    Directory: C:\\",
+            "",
+            "",
+            "Mode                LastWriteTime         Length Name".PadRight(Width),
+            "----                -------------         ------ ----".PadRight(Width),
+            "d-----        9/28/2019   5:22 PM                inetpub".PadRight(Width),
+            "-a----        1/12/2026   9:40 AM           2048 setup.log".PadRight(Width),
+            "",
+            "",
+            "    Directory: C:\\inetpub",
+            "",
+            "",
+            "Mode                LastWriteTime         Length Name".PadRight(Width),
+            "----                -------------         ------ ----".PadRight(Width),
+            "-a----        1/12/2026   9:40 AM              5 x.txt".PadRight(Width),
+            "",
+            "")));
+    }
+
     private static string Formatting(PsValue value, int width) => OutDefaultWriter.Format([value], width);
 }
 

@@ -36,6 +36,8 @@ public class PipelineCmdletTests
     [TestCase("Get-Process | Sort-Object -Property Name | Select -Last 1 -Exp Id", "4711")]
     [TestCase("Get-Process | Measure-Object -Property Handles -Sum -Maximum | ForEach-Object { \"$($_.Count) $($_.Sum) $($_.Maximum)\" }", "4 4256 3125")]
     [TestCase("Get-Service | Measure-Object | ForEach-Object Count", "3")]
+    [TestCase("Get-ChildItem C:\\ | Where-Object { -not $_.PSIsContainer } | ForEach-Object { \"$($_.Name) $($_.Length)\" }", "setup.log 2048")]
+    [TestCase("dir 'C:\\' | Measure-Object | ForEach-Object Count", "6")]
     [TestCase("1..5 | Where-Object { $_ % 2 } | ForEach-Object { $_ * 10 }", "10|30|50")]
     [TestCase("'b', 'a', 'c', 'a' | Sort-Object -Unique", "a|b|c")]
     [TestCase("3, 1, 2 | Sort-Object -Descending", "3|2|1")]

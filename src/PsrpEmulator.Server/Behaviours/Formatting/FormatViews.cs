@@ -39,6 +39,12 @@ internal sealed record FormatView(string Key, FormatShape Shape, IReadOnlyList<F
 {
     /// <summary>A table or list of an object's properties, its type having no view: it takes every later object.</summary>
     public bool ByProperties { get; init; }
+
+    /// <summary>
+    /// The line a group of the view's objects starts with (Get-ChildItem's "    Directory: C:\x"); objects with
+    /// another line start a new group. Null: the view does not group.
+    /// </summary>
+    public Func<PsValue, string>? GroupHeader { get; init; }
 }
 
 /// <summary>
@@ -109,6 +115,18 @@ internal static class FormatViews
     private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
+    // Get-ChildItem's files and directories: 5.1's "children" view, grouped by the parent directory.
+    private static readonly FormatView Children = new("children", FormatShape.Table,
+    [
+        new("Mode", 7, ColumnAlignment.Left, o => Property(o, "Mode")),
+        new("LastWriteTime", 25, ColumnAlignment.Right, o => ShortDateTime(o is PsObject f ? f["LastWriteTime"] : null)),
+        new("Length", 14, ColumnAlignment.Right, o => Property(o, "Length")),
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+    ])
+    {
+        GroupHeader = o => "    Directory: " + ParentPath(o),
+    };
+
     private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
 
     private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
@@ -121,6 +139,8 @@ internal static class FormatViews
         [DateTime.Key] = DateTime,
         [TimeSpanView.Key] = TimeSpanView,
         [ErrorRecord.Key] = ErrorRecord,
+        ["System.IO.FileInfo"] = Children,
+        ["System.IO.DirectoryInfo"] = Children,
     };
 
     /// <summary>The view Out-Default uses for <paramref name="value"/>: its type's (most derived type name first), else by its property count.</summary>
@@ -285,6 +305,36 @@ internal static class FormatViews
         if (record["ErrorCategory_Message"].AsString() is { } category) text.Append("    + CategoryInfo          : ").Append(category).Append("\r\n");
         if (record["FullyQualifiedErrorId"].AsString() is { } id) text.Append("    + FullyQualifiedErrorId : ").Append(id).Append("\r\n");
         return text.Append(" \r\n").ToString();
+    }
+
+    // The children view's LastWriteTime: [String]::Format("{0,10}  {1,8}", short date, short time), en-US.
+    private static string ShortDateTime(PsValue? value)
+    {
+        DateTimeOffset? time = value.AsDateTime();
+        if (time is null && value.AsString() is { } text &&
+            DateTimeOffset.TryParse(text, EnglishUnitedStates, DateTimeStyles.AssumeUniversal, out var parsed)) time = parsed;
+        if (time is not { } t) return CellText(value);
+        var utc = t.ToOffset(TimeSpan.Zero);
+        return string.Format(EnglishUnitedStates, "{0,10}  {1,8}", utc.ToString("M/d/yyyy", EnglishUnitedStates), utc.ToString("h:mm tt", EnglishUnitedStates));
+    }
+
+    // PSParentPath without its provider ("Microsoft.PowerShell.Core\FileSystem::C:\x" is "C:\x"), else the
+    // directory of FullName.
+    private static string ParentPath(PsValue value)
+    {
+        if (value is not PsObject o) return string.Empty;
+        if (o["PSParentPath"].AsString() is { } parent)
+        {
+            var separator = parent.IndexOf("::", StringComparison.Ordinal);
+            return separator >= 0 ? parent[(separator + 2)..] : parent;
+        }
+
+        if (o["FullName"].AsString() is { } full && full.LastIndexOf('\\') is var slash and > 0)
+        {
+            return slash == 2 && full[1] == ':' ? full[..3] : full[..slash];
+        }
+
+        return string.Empty;
     }
 
     /// <summary>The DateTime script property: en-US long date and long time.</summary>

@@ -37,6 +37,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     private readonly int _columns = Math.Max(2, width);
 
     private FormatView? _view;
+    private string? _group;
     private bool _viewAppliesToAll;
     private List<PsValue>? _held;
     private DateTimeOffset _groupStart;
@@ -146,7 +147,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         if (_view is null)
         {
-            Start(text, view);
+            Start(text, view, value);
         }
         else if (!_viewAppliesToAll && view.Key != _view.Key)
         {
@@ -169,6 +170,15 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
                 text.Append("\r\n");
                 break;
             case FormatShape.Table when _widths is not null:
+                if (_view.GroupHeader is { } header && header(value) is var group && group != _group)
+                {
+                    // A new group: the last one ends with a blank line, this one starts with its line and the labels.
+                    text.Append("\r\n");
+                    StartGroup(text, group);
+                    _held = null;
+                    ReleaseTable(text);
+                }
+
                 WriteRow(text, _view, value);
                 break;
             case FormatShape.Table:
@@ -179,8 +189,16 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         }
     }
 
-    private void Start(StringBuilder text, FormatView view)
+    // A group's start: a blank line, its line, and the two blank lines 5.1's complex writer leaves after it.
+    private void StartGroup(StringBuilder text, string header)
     {
+        _group = header;
+        text.Append("\r\n").Append(header).Append("\r\n\r\n\r\n");
+    }
+
+    private void Start(StringBuilder text, FormatView view, PsValue first)
+    {
+        _group = null;
         _view = view;
         // A table or list chosen by property count (no view of the type), or forced, takes every later object.
         _viewAppliesToAll = ForcedView is not null || view.ByProperties;
@@ -191,6 +209,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         switch (view.Shape)
         {
             case FormatShape.Table:
+                if (ForcedView is null && view.GroupHeader is { } header) StartGroup(text, header(first));
                 if (AutoSize || view.Columns.Count == 0 || view.Columns[0].Width == 0) _held = [];
                 else ReleaseTable(text);
                 break;
