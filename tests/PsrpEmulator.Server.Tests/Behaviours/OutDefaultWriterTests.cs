@@ -333,6 +333,17 @@ public class OutDefaultWriterRandomTests
 public class OutDefaultWriterDepthTests
 {
     [Test]
+    public void Arrays_nested_thousands_deep_are_enumerated_to_a_depth_and_then_written_as_text()
+    {
+        PsValue value = PsPrimitive.String("leaf");
+        for (var i = 0; i < 100_000; i++) value = PsObjects.List([value]);
+
+        var text = OutDefaultWriter.Format([value], 119);
+
+        Assert.That(text, Is.EqualTo("{System.Object[]}\r\n"));
+    }
+
+    [Test]
     public void Objects_nested_thousands_deep_or_shared_many_times_are_written_with_their_text_cut()
     {
         // Each level holds the one below four times (CLIXML references can share an object so): 4^2500 paths.

@@ -175,6 +175,15 @@ internal static class FormatViews
         return new FormatView(key, table ? FormatShape.Table : FormatShape.List, [.. properties.Select(Column)]) { ByProperties = true };
     }
 
+    /// <summary>
+    /// Whether an object is one a view-less table or list takes as a row or entry: an object with properties, not a
+    /// collection, a wrapped value or an error record (those are written on their own whatever the view).
+    /// </summary>
+    public static bool IsPlainObject(PsValue value) =>
+        value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o &&
+        o.AdaptedProperties.Count + o.ExtendedProperties.Count > 0 &&
+        !(o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) == ErrorRecord.Key);
+
     /// <summary>A hashtable's entry as Out-Default enumerates it: a DictionaryEntry (Name is its Key).</summary>
     public static PsObject DictionaryEntryOf(PsValue key, PsValue value) =>
         new PsObject(["System.Collections.DictionaryEntry", "System.ValueType", "System.Object"]).With("Name", key).With("Key", key).With("Value", value);

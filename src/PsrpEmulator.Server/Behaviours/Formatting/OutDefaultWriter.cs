@@ -116,23 +116,29 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         return text.Append(writer.Complete()).ToString();
     }
 
-    private void AddTo(StringBuilder text, PsValue value)
+    // Collections inside collections are enumerated too, to this depth (deeper ones are written as their text).
+    private const int MaxEnumerationDepth = 32;
+
+    private void AddTo(StringBuilder text, PsValue value, int depth = 0)
     {
         // Out-Default enumerates what it is given: an array's items, a hashtable's entries.
-        if (value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } list)
+        if (depth < MaxEnumerationDepth && value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } list)
         {
-            foreach (var item in list.Items) AddTo(text, item);
+            foreach (var item in list.Items) AddTo(text, item, depth + 1);
             return;
         }
 
-        if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
+        if (depth < MaxEnumerationDepth && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
         {
-            foreach (var entry in table.Entries) AddTo(text, FormatViews.DictionaryEntryOf(entry.Key, entry.Value));
+            foreach (var entry in table.Entries) AddTo(text, FormatViews.DictionaryEntryOf(entry.Key, entry.Value), depth + 1);
             return;
         }
 
         if (value is PsNil) return;
-        var view = ForcedView?.Invoke(value) ?? FormatViews.For(value);
+        // A table or list without a view takes every later object with properties as it is: no view to look up.
+        var view = _view is { } current && _viewAppliesToAll && ForcedView is null && FormatViews.IsPlainObject(value)
+            ? current
+            : ForcedView?.Invoke(value) ?? FormatViews.For(value);
         if (view.Shape == FormatShape.Scalar)
         {
             text.Append(FormatViews.CellText(value)).Append("\r\n");
