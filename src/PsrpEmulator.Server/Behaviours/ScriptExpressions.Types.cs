@@ -473,7 +473,7 @@ internal static partial class ScriptExpressions
                 }
 
                 if (entries.Count >= MaxTableEntries) throw TableTooLarge();
-                entries.Add(new(key, value));
+                TableKeys.Add(table, key, value);
                 return;
             }
 

@@ -267,17 +267,8 @@ internal static partial class ScriptExpressions
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
     }
 
-    /// <summary>Where a hashtable's key is among its entries (keys compare as <c>-eq</c>, without case); -1 when absent.</summary>
-    internal static int FindEntry(PsObject table, PsValue? key)
-    {
-        var entries = table.Entries;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (ScalarEquals(entries[i].Key, key, caseSensitive: false)) return i;
-        }
-
-        return -1;
-    }
+    /// <summary>Where a hashtable's key is among its entries (as PowerShell's Hashtable compares keys, <see cref="TableKeys"/>); -1 when absent.</summary>
+    internal static int FindEntry(PsObject table, PsValue? key) => TableKeys.Find(table, key);
 
     // A hashtable's methods; void ones give $null (no output). Null for a method it has not.
     private static PsValue? TableMethod(PsObject table, string name, IReadOnlyList<PsValue> arguments)
@@ -298,13 +289,13 @@ internal static partial class ScriptExpressions
                 }
 
                 if (entries.Count >= MaxTableEntries) throw TableTooLarge();
-                entries.Add(new(arguments[0], arguments[1]));
+                TableKeys.Add(table, arguments[0], arguments[1]);
                 return PsNil.Instance;
             case ("REMOVE", 1):
-                if (Find(arguments[0]) is var at and >= 0) entries.RemoveAt(at);
+                if (Find(arguments[0]) is var at and >= 0) TableKeys.RemoveAt(table, at);
                 return PsNil.Instance;
             case ("CLEAR", 0):
-                entries.Clear();
+                TableKeys.Clear(table);
                 return PsNil.Instance;
             default:
                 return null;
@@ -366,11 +357,8 @@ internal static partial class ScriptExpressions
     /// </summary>
     public const int MaxCollectionItems = 100_000;
 
-    /// <summary>
-    /// Keys a hashtable may grow to in place. Lower than a list's: the emulator's hashtables keep their entries in order
-    /// and look keys up one by one, so filling one costs time in the square of its size.
-    /// </summary>
-    public const int MaxTableEntries = 10_000;
+    /// <summary>Keys a hashtable may grow to in place, as a list's items: PowerShell's bound is memory.</summary>
+    public const int MaxTableEntries = 100_000;
 
     internal static ScenarioRuntimeException CollectionTooLarge() => new($"a list grows to at most {MaxCollectionItems} items in the emulator");
 

@@ -217,7 +217,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
         PsObject { CollectionKind: PsCollectionKind.Dictionary } entries when entries[property] is null && property.Equals("Count", StringComparison.OrdinalIgnoreCase) &&
-            PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(entries, property) is null => Integer(entries.Entries.Count),
+            TableKeys.Find(entries, PsPrimitive.String(property)) < 0 => Integer(entries.Entries.Count),
         PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(0),
         PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
         PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
@@ -225,7 +225,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell; without such a key, Keys
         // and Values are its keys and values.
         PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table[property] is null =>
-            PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(table, property) ??
+            (TableKeys.Find(table, PsPrimitive.String(property)) is var at and >= 0 ? table.Entries[at].Value : null) ??
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
              : PsNil.Instance),

@@ -667,6 +667,15 @@ public class LanguageStatementTests
     public async Task Elements_of_hashtables_arrays_and_objects_are_set_in_place(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // PowerShell's @{} is a Hashtable with a case-insensitive string comparer: other keys compare by type and value.
+    [TestCase("$h = @{}; $h[1] = 'int'; $h['1'] = 'string'; $h.Count; $h[1]; $h['1']", "2|int|string")]
+    [TestCase("$h = @{ Name = 1 }; $h['NAME']; $h.name; $h.ContainsKey('nAmE')", "1|1|True")]
+    [TestCase("$h = @{}; $h[1] = 'a'; $null -eq $h[[long]1]; $null -eq $h[1.0]; $h.ContainsKey(1)", "True|True|True")]
+    [TestCase("$h = @{}; foreach ($i in 1..50000) { $h[\"k$i\"] = $i }; $h.Count; $h['K49999']; $h.Remove('k2'); $h['k3']; $h.Count", "50000|49999|3|49999")]
+    [TestCase("$h = @{}; foreach ($i in 1..40) { $h.Add($i, $i * 2) }; $h.Remove(5); $h[6]; $h.ContainsKey(5); $h.Clear(); $h.Count; $h[1] = 'x'; $h[1]", "12|False|0|x")]
+    public async Task Hashtable_keys_compare_as_powershell_s_hashtable_compares_them(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$a = 1, 2; $a[5] = 1", "System.IndexOutOfRangeException", "Index was outside the bounds of the array.")]
     [TestCase("$o = [PSCustomObject]@{ Name = 'x' }; $o.Size = 1", "PropertyNotFound", "The property 'Size' cannot be found on this object. Verify that the property exists and can be set.")]
     [TestCase("$nothing[0] = 1", "NullArray", "Cannot index into a null array.")]
@@ -678,8 +687,8 @@ public class LanguageStatementTests
         await AssertOneErrorThenNextAsync(script, id, message);
     }
 
-    [TestCase("$h = @{}; $i = 0; while ($true) { $h[$i] = 1; $i++ }", "a hashtable grows to at most 10000 keys in the emulator")]
-    [TestCase("$h = @{}; $i = 0; while ($true) { $h.Add($i, 1); $i++ }", "a hashtable grows to at most 10000 keys in the emulator")]
+    [TestCase("$h = @{}; $i = 0; while ($true) { $h[$i] = 1; $i++ }", "a hashtable grows to at most 100000 keys in the emulator")]
+    [TestCase("$h = @{}; $i = 0; while ($true) { $h.Add($i, 1); $i++ }", "a hashtable grows to at most 100000 keys in the emulator")]
     [TestCase("$l = [System.Collections.ArrayList](1..100000); while ($true) { [void]$l.Add(1) }", "a list grows to at most 100000 items in the emulator")]
     public async Task A_collection_growing_without_end_fails_the_pipeline_at_the_emulator_s_limit(string script, string reason)
     {

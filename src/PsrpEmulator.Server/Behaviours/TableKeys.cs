@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// A hashtable's keys as PowerShell's <c>@{}</c> compares them (a Hashtable with a case-insensitive string comparer):
+/// strings without regard to case, other values by type and value (<c>1</c>, <c>'1'</c> and <c>1L</c> are three
+/// keys), objects by identity. Large tables are looked up through a hash index kept beside their entries, which keep
+/// PowerShell's insertion order for enumeration and serialization.
+/// </summary>
+internal static class TableKeys
+{
+    /// <summary>Up to this many entries a table is searched one by one (no index to build or keep).</summary>
+    private const int IndexFrom = 16;
+
+    private sealed class Index(Dictionary<PsValue, int> positions, int count)
+    {
+        public Dictionary<PsValue, int> Positions { get; } = positions;
+
+        /// <summary>The entry count the index was built or kept for: entries added behind its back make it stale.</summary>
+        public int Count { get; set; } = count;
+    }
+
+    private static readonly ConditionalWeakTable<List<KeyValuePair<PsValue, PsValue>>, Index> Indexes = [];
+
+    public static readonly IEqualityComparer<PsValue> Comparer = new KeyComparer();
+
+    /// <summary>Where <paramref name="key"/> is among the table's entries; -1 when absent.</summary>
+    public static int Find(PsObject table, PsValue? key)
+    {
+        var entries = table.Entries;
+        key ??= PsNil.Instance;
+        if (entries.Count <= IndexFrom)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (Comparer.Equals(entries[i].Key, key)) return i;
+            }
+
+            return -1;
+        }
+
+        return IndexOf(entries).Positions.TryGetValue(key, out var at) ? at : -1;
+    }
+
+    /// <summary>Adds an entry whose key is not in the table yet.</summary>
+    public static void Add(PsObject table, PsValue key, PsValue value)
+    {
+        var entries = table.Entries;
+        entries.Add(new(key, value));
+        if (Indexes.TryGetValue(entries, out var index) && index.Count == entries.Count - 1)
+        {
+            index.Positions.TryAdd(key, entries.Count - 1);
+            index.Count = entries.Count;
+        }
+    }
+
+    /// <summary>Removes the entry at <paramref name="at"/> (the later entries move up: the index is rebuilt when next needed).</summary>
+    public static void RemoveAt(PsObject table, int at)
+    {
+        table.Entries.RemoveAt(at);
+        Indexes.Remove(table.Entries);
+    }
+
+    public static void Clear(PsObject table)
+    {
+        table.Entries.Clear();
+        Indexes.Remove(table.Entries);
+    }
+
+    private static Index IndexOf(List<KeyValuePair<PsValue, PsValue>> entries)
+    {
+        if (Indexes.TryGetValue(entries, out var index) && index.Count == entries.Count) return index;
+        var positions = new Dictionary<PsValue, int>(entries.Count, Comparer);
+        // The first of equal keys wins, as a linear search finds it.
+        for (var i = 0; i < entries.Count; i++) positions.TryAdd(entries[i].Key, i);
+        index = new Index(positions, entries.Count);
+        Indexes.AddOrUpdate(entries, index);
+        return index;
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<PsValue>
+    {
+        // An enum or a wrapped value is its base value, as PSObject.Equals compares base objects.
+        private static PsValue Unwrap(PsValue value) => value is PsObject { BaseValue: { } b } ? b : value;
+
+        public bool Equals(PsValue? x, PsValue? y)
+        {
+            if (x is null || y is null) return ReferenceEquals(x, y);
+            x = Unwrap(x);
+            y = Unwrap(y);
+            return (x, y) switch
+            {
+                (PsNil, PsNil) => true,
+                (PsPrimitive { Value: string a }, PsPrimitive { Value: string b }) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase),
+                (PsPrimitive { Value: byte[] a }, PsPrimitive { Value: byte[] b }) => ReferenceEquals(a, b),
+                (PsPrimitive a, PsPrimitive b) => a.Type == b.Type && a.Value.Equals(b.Value),
+                _ => ReferenceEquals(x, y),
+            };
+        }
+
+        public int GetHashCode(PsValue value) => Unwrap(value) switch
+        {
+            PsNil => 0,
+            PsPrimitive { Value: string s } => StringComparer.OrdinalIgnoreCase.GetHashCode(s),
+            PsPrimitive { Value: byte[] bytes } => RuntimeHelpers.GetHashCode(bytes),
+            PsPrimitive p => HashCode.Combine(p.Type, p.Value),
+            var other => RuntimeHelpers.GetHashCode(other),
+        };
+    }
+}
