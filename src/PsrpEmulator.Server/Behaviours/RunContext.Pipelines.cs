@@ -353,7 +353,7 @@ internal sealed partial class RunContext
                 if (ScriptExpressions.HashtableLiteral(element) is var (entries, _))
                 {
                     string? name = null, expression = null, copied = null;
-                    foreach (var (key, valueText) in entries)
+                    foreach (var (key, valueText, _) in entries)
                     {
                         switch (key.ToUpperInvariant())
                         {
@@ -403,7 +403,7 @@ internal sealed partial class RunContext
                 {
                     string? name = null, expression = null;
                     bool? descending = null;
-                    foreach (var (key, valueText) in entries)
+                    foreach (var (key, valueText, _) in entries)
                     {
                         switch (key.ToUpperInvariant())
                         {

@@ -416,7 +416,7 @@ internal static partial class ScriptExpressions
     /// its entries' key and value texts in order, and the cast ("PSCustomObject", "ordered" or empty); null for anything else.
     /// Entries are separated by <c>;</c> or line ends; a key is a bare word or a quoted string.
     /// </summary>
-    public static (List<(string Key, string Value)> Entries, string Cast)? HashtableLiteral(string text)
+    public static (List<(string Key, string Value, bool Quoted)> Entries, string Cast)? HashtableLiteral(string text)
     {
         var t = text.Trim();
         var custom = string.Empty;
@@ -432,16 +432,17 @@ internal static partial class ScriptExpressions
         }
 
         if (t.Length < 3 || t[0] != '@' || t[1] != '{' || Statements.MatchingClose(t, 1, '}') != t.Length - 1) return null;
-        var entries = new List<(string, string)>();
+        var entries = new List<(string, string, bool)>();
         foreach (var entry in Statements.Split(t[2..^1]))
         {
             var equals = IndexOfTopLevelEquals(entry);
             if (equals <= 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral"));
             var key = entry[..equals].Trim();
-            if (key.Length >= 2 && key[0] is '\'' or '"' && key[^1] == key[0]) key = key[1..^1];
+            var quoted = key.Length >= 2 && key[0] is '\'' or '"' && key[^1] == key[0];
+            if (quoted) key = key[1..^1];
             var value = entry[(equals + 1)..].Trim();
             if (value.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement after '=' in hash literal.", "MissingStatementInHashLiteral"));
-            entries.Add((key, value));
+            entries.Add((key, value, quoted));
         }
 
         return (entries, custom);

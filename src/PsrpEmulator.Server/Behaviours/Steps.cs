@@ -195,7 +195,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.HashtableLiteral(text) is var (entries, _))
         {
-            foreach (var (_, entryValue) in entries) CheckExpression(entryValue, catalog, nesting + 1);
+            foreach (var (_, entryValue, _) in entries) CheckExpression(entryValue, catalog, nesting + 1);
             return;
         }
 
@@ -1249,11 +1249,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var table = customObject ? PsObjects.CustomObject()
                 : cast == "ordered" ? PsObjects.Dictionary([], ["System.Collections.Specialized.OrderedDictionary", "System.Object"])
                 : PsObjects.Dictionary([]);
-            foreach (var (key, valueText) in entries)
+            foreach (var (key, valueText, quoted) in entries)
             {
                 var entryValue = await EvaluateAsync(valueText, to, blockNesting + 1);
-                if (customObject) table.ExtendedProperties.Add(new PsProperty(key, entryValue));
-                else table.Entries.Add(new(PsPrimitive.String(key), entryValue));
+                if (customObject)
+                {
+                    table.ExtendedProperties.Add(new PsProperty(key, entryValue));
+                    continue;
+                }
+
+                // A bare number is a number key (@{ 1 = 'a' } is found by $h[1], not $h['1']); other keys are strings.
+                PsValue tableKey = !quoted && ScriptExpressions.NumberLiteral(key) is { } numberKey ? numberKey : PsPrimitive.String(key);
+                TableKeys.Add(table, tableKey, entryValue);
             }
 
             return table;

@@ -670,6 +670,7 @@ public class LanguageStatementTests
     // PowerShell's @{} is a Hashtable with a case-insensitive string comparer: other keys compare by type and value.
     [TestCase("$h = @{}; $h[1] = 'int'; $h['1'] = 'string'; $h.Count; $h[1]; $h['1']", "2|int|string")]
     [TestCase("$h = @{ Name = 1 }; $h['NAME']; $h.name; $h.ContainsKey('nAmE')", "1|1|True")]
+    [TestCase("$h = @{ 1 = 'number'; '2' = 'text' }; $h[1]; $null -eq $h['1']; $h['2']; $null -eq $h[2]", "number|True|text|True")]
     [TestCase("$h = @{}; $h[1] = 'a'; $null -eq $h[[long]1]; $null -eq $h[1.0]; $h.ContainsKey(1)", "True|True|True")]
     [TestCase("$h = @{}; foreach ($i in 1..50000) { $h[\"k$i\"] = $i }; $h.Count; $h['K49999']; $h.Remove('k2'); $h['k3']; $h.Count", "50000|49999|3|49999")]
     [TestCase("$h = @{}; foreach ($i in 1..40) { $h.Add($i, $i * 2) }; $h.Remove(5); $h[6]; $h.ContainsKey(5); $h.Clear(); $h.Count; $h[1] = 'x'; $h[1]", "12|False|0|x")]
