@@ -23,6 +23,8 @@ namespace PsrpEmulator.Server.Behaviours.Formatting;
 /// <item>Without a view, numbers, booleans and enums of the first object align right, the rest left.</item>
 /// <item>A list: two blank lines, each object's entries as "Label : value" (labels padded to the longest, values
 /// wrapped at words under their first character) followed by a blank line, and two more blank lines at the end.</item>
+/// <item>A view that groups its objects (files by directory) starts each group with a blank line, the group's line and
+/// two blank lines, and ends it with a blank line.</item>
 /// </list>
 /// </remarks>
 internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
@@ -32,6 +34,9 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
     /// <summary>The most objects held to size one table (PowerShell holds what its window brings; this bounds it).</summary>
     private const int MaxHeldObjects = 10_000;
+
+    /// <summary>Collections inside collections are enumerated too, to this depth (deeper ones are written as their text).</summary>
+    private const int MaxEnumerationDepth = 32;
 
     /// <summary>The screen's usable width: PowerShell never writes the console's last column.</summary>
     private readonly int _columns = Math.Max(2, width);
@@ -45,8 +50,8 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     private ColumnAlignment[]? _alignments;
 
     /// <summary>
-    /// Forces the view of every object (Format-Table, Format-List): each one is given to <paramref name="view"/>, and
-    /// the view of the first applies to all.
+    /// The view of each object (Format-Table, Format-List; null for one written as its text): the view of the first
+    /// applies to all, each list entry showing its own object's properties.
     /// </summary>
     public Func<PsValue, FormatView?>? ForcedView { get; init; }
 
@@ -85,21 +90,11 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     /// <summary>Ends the output: the held table and the blank lines that close the view.</summary>
     public string Complete()
     {
-        var text = new StringBuilder();
         if (_view is null) return string.Empty;
-        switch (_view.Shape)
-        {
-            case FormatShape.Table:
-                if (_widths is null) ReleaseTable(text);
-                text.Append("\r\n\r\n");
-                break;
-            case FormatShape.List:
-                text.Append("\r\n\r\n");
-                break;
-            case FormatShape.Custom:
-                text.Append("\r\n\r\n");
-                break;
-        }
+        var text = new StringBuilder();
+        if (_view.Shape == FormatShape.Table && _widths is null) ReleaseTable(text);
+        // The group's end and the format's end: a blank line each.
+        text.Append("\r\n\r\n");
 
         _view = null;
         _held = null;
@@ -115,9 +110,6 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         foreach (var value in values) writer.AddTo(text, value);
         return text.Append(writer.Complete()).ToString();
     }
-
-    // Collections inside collections are enumerated too, to this depth (deeper ones are written as their text).
-    private const int MaxEnumerationDepth = 32;
 
     private void AddTo(StringBuilder text, PsValue value, int depth = 0)
     {
@@ -163,9 +155,6 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         switch (_view!.Shape)
         {
-            case FormatShape.Scalar:
-                text.Append(FormatViews.CellText(value)).Append("\r\n");
-                break;
             case FormatShape.Custom:
                 text.Append(_view.Columns[0].Text(value)).Append("\r\n");
                 break;
