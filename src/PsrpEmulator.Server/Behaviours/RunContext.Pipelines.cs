@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 
@@ -65,6 +66,7 @@ internal sealed partial class RunContext
         "OUT-STRING" => "Out-String",
         "CONVERTTO-JSON" => "ConvertTo-Json",
         "CONVERTFROM-JSON" => "ConvertFrom-Json",
+        "SELECT-STRING" or "SLS" => "Select-String",
         _ => null,
     };
 
@@ -84,12 +86,13 @@ internal sealed partial class RunContext
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-Json"] = ["InputObject"],
+        ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "InputObject"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
-        "AutoSize", "HideTableHeaders", "Stream", "Compress",
+        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -338,6 +341,17 @@ internal sealed partial class RunContext
                 return new ConvertToJsonStage(await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
+            case "Select-String":
+            {
+                var patterns = await NamesAsync(arguments["Pattern"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                if (patterns.Count == 0)
+                {
+                    throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Pattern.", "MissingMandatoryParameter"));
+                }
+
+                return SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
+                    arguments.Has("AllMatches"), arguments.Has("Quiet"));
+            }
             default:
                 return new OutNullStage();
         }
@@ -1061,6 +1075,94 @@ internal sealed partial class RunContext
         }
 
         await output.WriteAsync(new PipelineOutput(PsPrimitive.String(json)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Select-String over pipeline input: a MatchInfo per line (each object's text) that a pattern matches (the first
+    /// that does), its Matches the regex matches (all with -AllMatches); -NotMatch the lines none matches; -Quiet one
+    /// Boolean at the end. Patterns are regular expressions (case-insensitive unless -CaseSensitive) or, with
+    /// -SimpleMatch, text; a pattern that is not a regular expression is the statement's error.
+    /// </summary>
+    private sealed class SelectStringStage(RunContext context, IPipelineHost? to, List<(string Pattern, Regex Regex)> patterns, bool notMatch, bool allMatches, bool quiet, bool caseSensitive) : Stage
+    {
+        private int _lineNumber;
+        private bool _found;
+
+        public static SelectStringStage Create(RunContext context, IPipelineHost? to, List<string> patterns, bool simpleMatch, bool caseSensitive, bool notMatch, bool allMatches, bool quiet)
+        {
+            var options = RegexOptions.CultureInvariant | (caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase);
+            var compiled = new List<(string, Regex)>(patterns.Count);
+            foreach (var pattern in patterns)
+            {
+                try
+                {
+                    compiled.Add((pattern, new Regex(simpleMatch ? Regex.Escape(pattern) : pattern, options, TimeSpan.FromSeconds(1))));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new StatementTerminatedException(new ScriptedError($"The string '{pattern}' is not a valid regular expression: {e.Message}",
+                        "InvalidRegex,Microsoft.PowerShell.Commands.SelectStringCommand", ErrorCategory.InvalidArgument, "System.ArgumentException", pattern));
+                }
+            }
+
+            return new SelectStringStage(context, to, compiled, notMatch, allMatches, quiet, caseSensitive);
+        }
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (quiet && _found) return;
+            var line = PipelineVariables.Display(item);
+            _lineNumber++;
+            (string Pattern, MatchCollection Matches)? hit = null;
+            foreach (var (pattern, regex) in patterns)
+            {
+                MatchCollection matches;
+                try
+                {
+                    matches = regex.Matches(line);
+                    if (matches.Count == 0) continue;
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    // The line is the error's, as a pattern that takes too long is for -match.
+                    await context.WriteErrorAsync(ScriptedError.RegularExpressionTimedOut(pattern), to ?? context.Host);
+                    return;
+                }
+
+                hit = (pattern, matches);
+                break;
+            }
+
+            if (hit is null == !notMatch) return;
+            _found = true;
+            if (quiet) return;
+            var found = hit is { } h ? (allMatches ? h.Matches.Cast<Match>() : h.Matches.Cast<Match>().Take(1)).Select(MatchObject).ToList() : [];
+            var info = new PsObject(["Microsoft.PowerShell.Commands.MatchInfo", "System.Object"]) { ToStringValue = line }
+                .With("IgnoreCase", !caseSensitive)
+                .With("LineNumber", _lineNumber)
+                .With("Line", line)
+                .With("Filename", "InputStream")
+                .With("Path", "InputStream")
+                .With("Pattern", hit?.Pattern ?? patterns[^1].Pattern)
+                .With("Context", PsNil.Instance)
+                .With("Matches", PsObjects.List(found, ["System.Text.RegularExpressions.Match[]", "System.Array", "System.Object"]));
+            await Emit(info);
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (quiet) await Emit(PsPrimitive.Boolean(_found));
+            await EndNext();
+        }
+
+        private static PsValue MatchObject(Match match)
+        {
+            static PsObject Part(Group group, string[] typeNames) => new PsObject(typeNames) { ToStringValue = group.Value }
+                .With("Success", group.Success).With("Name", group.Name).With("Index", group.Index).With("Length", group.Length).With("Value", group.Value);
+            var groups = match.Groups.Cast<Group>().Select(g => (PsValue)Part(g, ["System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])).ToList();
+            return Part(match, ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])
+                .With("Groups", PsObjects.List(groups, ["System.Text.RegularExpressions.GroupCollection", "System.Object"]));
+        }
     }
 
     internal static ScriptedError JsonError(string message) => new(

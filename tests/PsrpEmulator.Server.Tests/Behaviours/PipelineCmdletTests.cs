@@ -254,4 +254,35 @@ public class PipelineCmdletTests
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.OutStringCommand" }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
+
+    [TestCase("'alpha', 'beta', 'gamma' | Select-String 'm' | ForEach-Object { \"$($_.LineNumber):$($_.Line):$($_.Pattern)\" }", "3:gamma:m")]
+    [TestCase("'a.b', 'axb' | Select-String -SimpleMatch '.' | ForEach-Object Line", "a.b")]
+    [TestCase("'Abc', 'abc' | Select-String -CaseSensitive 'abc' | ForEach-Object Line", "abc")]
+    [TestCase("'Abc', 'abc' | sls 'ABC' | ForEach-Object Line", "Abc|abc")]
+    [TestCase("'one', 'two' | Select-String -NotMatch 'one' | ForEach-Object Line", "two")]
+    [TestCase("'x1y2' | Select-String '\\d' -AllMatches | ForEach-Object { $_.Matches.Count; $_.Matches[1].Value }", "2|2")]
+    [TestCase("'Port=8080' | Select-String 'Port=(\\d+)' | ForEach-Object { $_.Matches[0].Groups[1].Value }", "8080")]
+    [TestCase("'a', 'b' | Select-String 'z' -Quiet; 'a', 'b' | Select-String 'b' -Quiet", "False|True")]
+    [TestCase("'x', 'y' | Select-String 'q', 'y' | ForEach-Object Pattern", "y")]
+    public async Task Select_String_writes_a_match_info_per_matching_line(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Select_String_output_prints_its_lines_between_blank_lines()
+    {
+        var output = await OutputOfAsync("'abc', 'xyz', 'bcd' | Select-String b | Out-String");
+
+        Assert.That(output, Is.EqualTo(Lines("", "abc", "bcd", "", "")));
+    }
+
+    [Test]
+    public async Task Select_String_with_a_pattern_that_is_not_a_regular_expression_is_the_statements_error()
+    {
+        var (host, outcome) = await RunAsync("'a' | Select-String '('; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InvalidRegex,Microsoft.PowerShell.Commands.SelectStringCommand" }));
+        Assert.That(host.Errors[0].Message, Does.StartWith("The string '(' is not a valid regular expression: "));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
 }

@@ -127,6 +127,10 @@ internal static class FormatViews
         GroupHeader = o => "    Directory: " + ParentPath(o),
     };
 
+    // Select-String's MatchInfo: its text (the line, for pipeline input) between blank lines.
+    private static readonly FormatView MatchInfo = new("Microsoft.PowerShell.Commands.MatchInfo", FormatShape.Custom,
+        [new("MatchInfo", 0, null, o => o.ToDisplayString())]);
+
     private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
 
     private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
@@ -139,6 +143,7 @@ internal static class FormatViews
         [DateTime.Key] = DateTime,
         [TimeSpanView.Key] = TimeSpanView,
         [ErrorRecord.Key] = ErrorRecord,
+        [MatchInfo.Key] = MatchInfo,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
