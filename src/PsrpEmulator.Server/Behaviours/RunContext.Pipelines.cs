@@ -67,6 +67,8 @@ internal sealed partial class RunContext
         "CONVERTTO-JSON" => "ConvertTo-Json",
         "CONVERTFROM-JSON" => "ConvertFrom-Json",
         "SELECT-STRING" or "SLS" => "Select-String",
+        "CONVERTTO-CSV" => "ConvertTo-Csv",
+        "CONVERTFROM-CSV" => "ConvertFrom-Csv",
         _ => null,
     };
 
@@ -87,12 +89,14 @@ internal sealed partial class RunContext
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-Json"] = ["InputObject"],
         ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "InputObject"],
+        ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
+        ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
-        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet",
+        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -341,6 +345,10 @@ internal sealed partial class RunContext
                 return new ConvertToJsonStage(await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
+            case "ConvertTo-Csv":
+                return new ConvertToCsvStage(await DelimiterAsync(), arguments.Has("NoTypeInformation"));
+            case "ConvertFrom-Csv":
+                return new ConvertFromCsvStage(await DelimiterAsync(), arguments["Header"] is { } header ? await NamesAsync(header) : null);
             case "Select-String":
             {
                 var patterns = await NamesAsync(arguments["Pattern"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
@@ -451,6 +459,21 @@ internal sealed partial class RunContext
 
         // A script block argument's statements; null when the word is not a script block.
         static string? Block(string? word) => word is null ? null : Statements.ScriptBlockText(word);
+
+        // -Delimiter: one character (a comma without it).
+        async ValueTask<char> DelimiterAsync()
+        {
+            if (arguments["Delimiter"] is not { } word) return ',';
+            var text = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+            if (text.Length != 1)
+            {
+                throw new StatementTerminatedException(ParameterError(command,
+                    $"Cannot bind parameter 'Delimiter'. Cannot convert value \"{text}\" to type \"System.Char\". Error: \"String must be exactly one character long.\"",
+                    "CannotConvertArgumentNoMessage", text));
+            }
+
+            return text[0];
+        }
     }
 
     /// <summary>Runs a script block's statements with $_ and $PSItem the item; return ends the block.</summary>
@@ -1162,6 +1185,52 @@ internal sealed partial class RunContext
             var groups = match.Groups.Cast<Group>().Select(g => (PsValue)Part(g, ["System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])).ToList();
             return Part(match, ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])
                 .With("Groups", PsObjects.List(groups, ["System.Text.RegularExpressions.GroupCollection", "System.Object"]));
+        }
+    }
+
+    /// <summary>ConvertTo-Csv: the #TYPE line and the header at the first object, then a line per object.</summary>
+    private sealed class ConvertToCsvStage(char delimiter, bool noTypeInformation) : Stage
+    {
+        private List<string>? _header;
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (_header is null)
+            {
+                _header = Formatting.Csv.Header(item);
+                if (!noTypeInformation) await Emit(PsPrimitive.String(Formatting.Csv.TypeLine(item)));
+                await Emit(PsPrimitive.String(Formatting.Csv.HeaderLine(_header, delimiter)));
+            }
+
+            await Emit(PsPrimitive.String(Formatting.Csv.Line(item, _header, delimiter)));
+        }
+    }
+
+    /// <summary>
+    /// ConvertFrom-Csv: a #TYPE line is skipped, the first line is the header (unless -Header names the properties), and
+    /// every later line a PSCustomObject of strings (a field missing is $null). Blank lines are skipped.
+    /// </summary>
+    private sealed class ConvertFromCsvStage(char delimiter, List<string>? header) : Stage
+    {
+        private List<string>? _header = header;
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            foreach (var line in PipelineVariables.Display(item).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+            {
+                if (line.Trim().Length == 0) continue;
+                if (_header is null)
+                {
+                    if (line.StartsWith("#TYPE", StringComparison.OrdinalIgnoreCase)) continue;
+                    _header = Formatting.Csv.Fields(line, delimiter);
+                    continue;
+                }
+
+                var fields = Formatting.Csv.Fields(line, delimiter);
+                var o = PsObjects.CustomObject();
+                for (var i = 0; i < _header.Count; i++) o.With(_header[i], i < fields.Count ? PsPrimitive.String(fields[i]) : PsNil.Instance);
+                await Emit(o);
+            }
         }
     }
 

@@ -285,4 +285,14 @@ public class PipelineCmdletTests
         Assert.That(host.Errors[0].Message, Does.StartWith("The string '(' is not a valid regular expression: "));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
+
+    // Windows PowerShell 5.1's CSV: a #TYPE line unless -NoTypeInformation, every field quoted, values as their ToString.
+    [TestCase("Get-Service | Select-Object Name, Status | ConvertTo-Csv -NoTypeInformation", "\"Name\",\"Status\"|\"EventLog\",\"Running\"|\"Spooler\",\"Stopped\"|\"WinRM\",\"Running\"")]
+    [TestCase("Get-Service WinRM | Select-Object Name | ConvertTo-Csv", "#TYPE Selected.System.ServiceProcess.ServiceController|\"Name\"|\"WinRM\"")]
+    [TestCase("[pscustomobject]@{ a = 'x\"y'; b = $null; c = 1, 2 } | ConvertTo-Csv -NoTypeInformation -Delimiter ';'", "\"a\";\"b\";\"c\"|\"x\"\"y\";\"\";\"System.Object[]\"")]
+    [TestCase("'\"a\",\"b\"', '\"1\",\"x,y\"' | ConvertFrom-Csv | ForEach-Object { \"$($_.a) $($_.b)\" }", "1 x,y")]
+    [TestCase("Get-Process | Select-Object Name, Id | ConvertTo-Csv | ConvertFrom-Csv | Where-Object Id -eq 4 | ForEach-Object Name", "System")]
+    [TestCase("'1,2', '3' | ConvertFrom-Csv -Header x, y | ForEach-Object { $_.x + $_.y; $null -eq $_.y }", "12|False|3|True")]
+    public async Task Csv_is_written_and_read_as_windows_powershell_does(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 }

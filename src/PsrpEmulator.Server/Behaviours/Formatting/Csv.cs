@@ -1,0 +1,115 @@
+using System.Text;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours.Formatting;
+
+/// <summary>
+/// Windows PowerShell 5.1's ConvertTo-Csv and ConvertFrom-Csv: a <c>#TYPE</c> line (unless -NoTypeInformation), the
+/// first object's property names as the header, and every field quoted (5.1 has no -UseQuotes); values are their
+/// ToString, so a collection is <c>System.Object[]</c>.
+/// </summary>
+internal static class Csv
+{
+    /// <summary>The property names of the header: the first object's, in order (a string's is Length).</summary>
+    public static List<string> Header(PsValue first) => first switch
+    {
+        PsPrimitive { Value: string } => ["Length"],
+        PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => DisplayProperties(o),
+        _ => [],
+    };
+
+    /// <summary>The <c>#TYPE</c> line of the first object: its most derived type name.</summary>
+    public static string TypeLine(PsValue first) => "#TYPE " + first switch
+    {
+        PsObject { TypeNames: [var name, ..] } => name,
+        PsPrimitive p => "System." + p.Type,
+        _ => "System.Object",
+    };
+
+    public static string HeaderLine(IReadOnlyList<string> header, char delimiter) =>
+        string.Join(delimiter, header.Select(Quote));
+
+    /// <summary>One object's line: its values of the header's properties (empty where it has none).</summary>
+    public static string Line(PsValue value, IReadOnlyList<string> header, char delimiter) =>
+        string.Join(delimiter, header.Select(name => Quote(Text(Value(value, name)))));
+
+    private static PsValue? Value(PsValue value, string name) => value switch
+    {
+        PsPrimitive { Value: string s } when name.Equals("Length", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Int32(s.Length),
+        PsObject o => o[name],
+        _ => null,
+    };
+
+    // A property's ToString, as Export-Csv writes it.
+    private static string Text(PsValue? value) => value switch
+    {
+        null or PsNil => string.Empty,
+        PsPrimitive p => FormatViews.PrimitiveText(p),
+        PsObject { ToStringValue: { } text } => text,
+        PsObject { BaseValue: { } b } => FormatViews.PrimitiveText(b),
+        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } => "System.Object[]",
+        PsObject { CollectionKind: PsCollectionKind.Dictionary } => "System.Collections.Hashtable",
+        PsObject o => FormatViews.CellText(o),
+        _ => value.ToDisplayString(),
+    };
+
+    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static List<string> DisplayProperties(PsObject o)
+    {
+        var names = new List<string>();
+        foreach (var p in o.AdaptedProperties.Concat(o.ExtendedProperties))
+        {
+            if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// One CSV line's fields: separated by <paramref name="delimiter"/>, a field in double quotes may hold the delimiter
+    /// and doubled quotes; white space outside quotes is kept, as ConvertFrom-Csv keeps it.
+    /// </summary>
+    public static List<string> Fields(string line, char delimiter)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == delimiter)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+}
