@@ -69,6 +69,7 @@ internal sealed partial class RunContext
         "SELECT-STRING" or "SLS" => "Select-String",
         "CONVERTTO-CSV" => "ConvertTo-Csv",
         "CONVERTFROM-CSV" => "ConvertFrom-Csv",
+        "TEE-OBJECT" or "TEE" => "Tee-Object",
         _ => null,
     };
 
@@ -91,6 +92,7 @@ internal sealed partial class RunContext
         ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "InputObject"],
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
         ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
+        ["Tee-Object"] = ["Variable", "InputObject"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
@@ -345,6 +347,14 @@ internal sealed partial class RunContext
                 return new ConvertToJsonStage(await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
+            case "Tee-Object":
+            {
+                // Only -Variable: -FilePath would write a file, which the emulator has not.
+                var name = arguments["Variable"] ?? throw new StatementTerminatedException(ParameterError(command,
+                    "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+                return new TeeObjectStage(this, PipelineVariables.Display(await ArgumentAsync(name, to, blockNesting)).TrimStart('$'));
+            }
+
             case "ConvertTo-Csv":
                 return new ConvertToCsvStage(await DelimiterAsync(), arguments.Has("NoTypeInformation"));
             case "ConvertFrom-Csv":
@@ -1185,6 +1195,31 @@ internal sealed partial class RunContext
             var groups = match.Groups.Cast<Group>().Select(g => (PsValue)Part(g, ["System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])).ToList();
             return Part(match, ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])
                 .With("Groups", PsObjects.List(groups, ["System.Text.RegularExpressions.GroupCollection", "System.Object"]));
+        }
+    }
+
+    /// <summary>Tee-Object -Variable: its input goes on down the pipeline, and the variable holds all of it at the end.</summary>
+    private sealed class TeeObjectStage(RunContext context, string variable) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            if (_items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"Tee-Object keeps at most {MaxStageObjects} objects in the emulator");
+            _items.Add(item);
+            return Emit(item);
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            // One object is itself, more an array, none $null (an empty collection in PowerShell's variable).
+            context.Scope.Variables.Set(variable, _items.Count switch
+            {
+                0 => PsNil.Instance,
+                1 => _items[0],
+                _ => PsObjects.List(_items, ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject]]", "System.Object"]),
+            });
+            await EndNext();
         }
     }
 

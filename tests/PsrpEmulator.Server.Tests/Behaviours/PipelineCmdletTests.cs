@@ -36,6 +36,7 @@ public class PipelineCmdletTests
     [TestCase("Get-Process | Sort-Object -Property Name | Select -Last 1 -Exp Id", "4711")]
     [TestCase("Get-Process | Measure-Object -Property Handles -Sum -Maximum | ForEach-Object { \"$($_.Count) $($_.Sum) $($_.Maximum)\" }", "4 4256 3125")]
     [TestCase("Get-Service | Measure-Object | ForEach-Object Count", "3")]
+    [TestCase("Get-Service | Tee-Object -Variable all | Where-Object Status -eq Stopped | ForEach-Object Name; $all.Count; $all[0].Name", "Spooler|3|EventLog")]
     [TestCase("Get-ChildItem C:\\ | Where-Object { -not $_.PSIsContainer } | ForEach-Object { \"$($_.Name) $($_.Length)\" }", "setup.log 2048")]
     [TestCase("dir 'C:\\' | Measure-Object | ForEach-Object Count", "6")]
     [TestCase("1..5 | Where-Object { $_ % 2 } | ForEach-Object { $_ * 10 }", "10|30|50")]
@@ -155,7 +156,7 @@ public class PipelineCmdletTests
     [Test]
     public async Task A_pipeline_whose_later_command_is_not_one_of_these_is_still_the_rules()
     {
-        var (host, outcome) = await RunAsync("Get-Service | Tee-Object -Variable s");
+        var (host, outcome) = await RunAsync("Get-Service | Format-Wide");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
