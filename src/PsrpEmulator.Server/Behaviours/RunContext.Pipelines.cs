@@ -7,8 +7,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// Pipelines no rule answers whole: the first command's output (whatever answers it: a rule, a function, an
 /// expression) streams through PowerShell's common pipeline cmdlets, one object at a time as PowerShell passes them:
-/// ForEach-Object, Where-Object, Select-Object, Sort-Object, Group-Object, Measure-Object and Out-Null, and the
-/// session's functions and filters. So a scenario gives <c>Get-Service</c> its objects and
+/// ForEach-Object, Where-Object, Select-Object, Sort-Object, Group-Object, Measure-Object, Tee-Object, Out-Null,
+/// Format-Table, Format-List, Out-String, Select-String and the JSON and CSV converters, and the session's functions
+/// and filters. So a scenario gives <c>Get-Service</c> its objects and
 /// <c>Get-Service | Where-Object Status -eq Running | Select-Object -First 1</c> works.
 /// </summary>
 internal sealed partial class RunContext
