@@ -296,4 +296,20 @@ public class PipelineCmdletTests
     [TestCase("'1,2', '3' | ConvertFrom-Csv -Header x, y | ForEach-Object { $_.x + $_.y; $null -eq $_.y }", "12|False|3|True")]
     public async Task Csv_is_written_and_read_as_windows_powershell_does(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Group_Object_output_prints_in_the_group_info_view()
+    {
+        var output = await OutputOfAsync("'a', 'bb', 'cc', 'd' | Group-Object Length | Out-String");
+
+        // Count 5 and Name 25 wide; Group takes the rest of Out-String's 120 columns (no host console).
+        Assert.That(output, Is.EqualTo(Lines(
+            "",
+            "Count Name                      Group".PadRight(120),
+            "----- ----                      -----".PadRight(120),
+            "    2 1                         {a, d}".PadRight(120),
+            "    2 2                         {bb, cc}".PadRight(120),
+            "",
+            "")));
+    }
 }

@@ -127,6 +127,20 @@ internal static class FormatViews
         GroupHeader = o => "    Directory: " + ParentPath(o),
     };
 
+    // Group-Object's GroupInfo: Count, Name and the group's first items.
+    private static readonly FormatView GroupInfo = new("Microsoft.PowerShell.Commands.GroupInfo", FormatShape.Table,
+    [
+        new("Count", 5, ColumnAlignment.Right, o => Property(o, "Count")),
+        new("Name", 25, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Group", 0, ColumnAlignment.Left, o => Property(o, "Group")),
+    ]);
+
+    private static readonly FormatView GroupInfoNoElement = new("Microsoft.PowerShell.Commands.GroupInfoNoElement", FormatShape.Table,
+    [
+        new("Count", 5, ColumnAlignment.Right, o => Property(o, "Count")),
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+    ]);
+
     // Select-String's MatchInfo: its text (the line, for pipeline input) between blank lines.
     private static readonly FormatView MatchInfo = new("Microsoft.PowerShell.Commands.MatchInfo", FormatShape.Custom,
         [new("MatchInfo", 0, null, o => o.ToDisplayString())]);
@@ -144,6 +158,8 @@ internal static class FormatViews
         [TimeSpanView.Key] = TimeSpanView,
         [ErrorRecord.Key] = ErrorRecord,
         [MatchInfo.Key] = MatchInfo,
+        [GroupInfo.Key] = GroupInfo,
+        [GroupInfoNoElement.Key] = GroupInfoNoElement,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
