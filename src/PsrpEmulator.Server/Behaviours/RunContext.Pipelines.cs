@@ -85,7 +85,7 @@ internal sealed partial class RunContext
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
-        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "InputObject"],
+        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "InputObject"],
         ["Format-List"] = ["Property", "InputObject"],
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
@@ -99,7 +99,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
-        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation",
+        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -328,7 +328,7 @@ internal sealed partial class RunContext
             case "Format-Table" or "Format-List":
             {
                 var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
-                return new FormatStage(this, command == "Format-Table", properties, arguments.Has("AutoSize"), arguments.Has("HideTableHeaders"), FormatWidth(to), to, blockNesting);
+                return new FormatStage(this, command == "Format-Table", properties, arguments.Has("AutoSize"), arguments.Has("HideTableHeaders"), arguments.Has("Wrap"), FormatWidth(to), to, blockNesting);
             }
 
             case "Out-String":
@@ -1296,7 +1296,7 @@ internal sealed partial class RunContext
         private readonly int _blockNesting;
         private readonly Formatting.OutDefaultWriter _writer;
 
-        public FormatStage(RunContext context, bool table, List<SelectProperty> properties, bool autoSize, bool hideHeaders, int width, IPipelineHost? to, int blockNesting)
+        public FormatStage(RunContext context, bool table, List<SelectProperty> properties, bool autoSize, bool hideHeaders, bool wrap, int width, IPipelineHost? to, int blockNesting)
         {
             _context = context;
             _properties = properties;
@@ -1309,6 +1309,7 @@ internal sealed partial class RunContext
                     : (names ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null,
                 AutoSize = autoSize,
                 HideTableHeaders = hideHeaders,
+                Wrap = wrap,
             };
         }
 

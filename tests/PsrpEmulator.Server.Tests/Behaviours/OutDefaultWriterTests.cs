@@ -276,6 +276,37 @@ public class OutDefaultWriterTests
             "")));
     }
 
+    [Test]
+    public void Wrap_puts_text_too_long_for_its_column_on_more_lines_at_words()
+    {
+        var writer = new OutDefaultWriter(20) { Wrap = true, AutoSize = true };
+
+        var text = writer.Add(Custom(("N", PsPrimitive.Int32(7)), ("Text", PsPrimitive.String("one two three four five")))) + writer.Complete();
+
+        // N is 1 wide, Text takes the other 18 columns; its words go on as many lines as they need, N's cell blank there.
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "N Text".PadRight(20),
+            "- ----".PadRight(20),
+            "7 one two three four",
+            "  five".PadRight(20),
+            "",
+            "")));
+    }
+
+    [Test]
+    public void A_long_file_name_wraps_in_the_children_view()
+    {
+        var text = OutDefaultWriter.Format([Item("System.IO.FileInfo", "-a----", "2026-01-12T09:40:00Z", "a-rather-long-file-name-for-a-narrow-console.txt", "C:\\", 1)], 79);
+
+        // Name has 79 - 49 = 30 columns: the name goes on over two lines instead of ending in "...".
+        Assert.That(OutDefaultWriter.Lines(text).Skip(7).Take(2), Is.EqualTo(new[]
+        {
+            "-a----        1/12/2026   9:40 AM              1 a-rather-long-file-name-for-a-",
+            new string(' ', 49) + "narrow-console.txt".PadRight(30),
+        }));
+    }
+
     private static string Formatting(PsValue value, int width) => OutDefaultWriter.Format([value], width);
 }
 

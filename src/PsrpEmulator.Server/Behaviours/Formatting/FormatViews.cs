@@ -45,6 +45,9 @@ internal sealed record FormatView(string Key, FormatShape Shape, IReadOnlyList<F
     /// another line start a new group. Null: the view does not group.
     /// </summary>
     public Func<PsValue, string>? GroupHeader { get; init; }
+
+    /// <summary>The view's rows wrap text too long for a column onto more lines (the view's <c>&lt;Wrap/&gt;</c>).</summary>
+    public bool Wrap { get; init; }
 }
 
 /// <summary>
@@ -125,6 +128,7 @@ internal static class FormatViews
     ])
     {
         GroupHeader = o => "    Directory: " + ParentPath(o),
+        Wrap = true,
     };
 
     // Group-Object's GroupInfo: Count, Name and the group's first items.

@@ -61,6 +61,9 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     /// <summary>Writes a table's rows without its labels and dashes (Format-Table -HideTableHeaders).</summary>
     public bool HideTableHeaders { get; init; }
 
+    /// <summary>Wraps text too long for its column onto more lines instead of cutting it (Format-Table -Wrap).</summary>
+    public bool Wrap { get; init; }
+
     /// <summary>Text as the lines a Format cmdlet or <c>Out-String -Stream</c> writes (each line's break removed).</summary>
     public static IEnumerable<string> Lines(string text)
     {
@@ -331,8 +334,30 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         return start >= label.Length ? string.Empty : label.Substring(start, Math.Min(width, label.Length - start));
     }
 
-    private void WriteRow(StringBuilder text, FormatView view, PsValue value) =>
-        AppendLine(text, [.. view.Columns.Select(c => c.Text(value))], cut: true);
+    private void WriteRow(StringBuilder text, FormatView view, PsValue value)
+    {
+        var cells = view.Columns.Select(c => c.Text(value)).ToList();
+        if (!Wrap && !view.Wrap)
+        {
+            AppendLine(text, cells, cut: true);
+            return;
+        }
+
+        // -Wrap (and views whose rows wrap): each cell's lines, wrapped at words to its width, side by side; a row is
+        // as many lines as its tallest cell.
+        var parts = new List<string>[cells.Count];
+        var height = 1;
+        for (var c = 0; c < cells.Count; c++)
+        {
+            parts[c] = _widths![c] > 0 ? WrapText(cells[c], _widths[c]) : [string.Empty];
+            height = Math.Max(height, parts[c].Count);
+        }
+
+        for (var line = 0; line < height; line++)
+        {
+            AppendLine(text, [.. parts.Select(p => line < p.Count ? p[line] : string.Empty)], cut: false);
+        }
+    }
 
     private void AppendLine(StringBuilder text, IReadOnlyList<string> cells, bool cut)
     {
@@ -367,14 +392,14 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         foreach (var column in view.Columns)
         {
             var label = column.Label.Length > labelWidth ? column.Label[..labelWidth] : column.Label.PadRight(labelWidth);
-            var lines = Wrap(column.Text(value), room);
+            var lines = WrapText(column.Text(value), room);
             text.Append(label).Append(" : ").Append(lines[0]).Append("\r\n");
             for (var i = 1; i < lines.Count; i++) text.Append(' ', labelWidth + 3).Append(lines[i]).Append("\r\n");
         }
     }
 
     /// <summary>A list value's lines: its own line breaks kept, each line wrapped at the last space that fits (or cut).</summary>
-    internal static List<string> Wrap(string value, int room)
+    internal static List<string> WrapText(string value, int room)
     {
         var lines = new List<string>();
         foreach (var line in value.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
