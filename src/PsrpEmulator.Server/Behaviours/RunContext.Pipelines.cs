@@ -1024,7 +1024,11 @@ internal sealed partial class RunContext
         {
             var text = PipelineVariables.Display(item);
             _length += text.Length;
-            if (_texts.Count >= MaxStageObjects || _length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"ConvertFrom-Json reads at most {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+            if (_texts.Count >= MaxStageObjects || _length > ScriptExpressions.MaxArithmeticLength)
+            {
+                throw new ScenarioRuntimeException($"ConvertFrom-Json reads at most {MaxStageObjects} texts of {ScriptExpressions.MaxArithmeticLength} characters in all in the emulator");
+            }
+
             _texts.Add(text);
             return ValueTask.CompletedTask;
         }
@@ -1292,6 +1296,7 @@ internal sealed partial class RunContext
     {
         private readonly RunContext _context;
         private readonly List<SelectProperty> _properties;
+        private readonly bool _calculated;
         private readonly IPipelineHost? _to;
         private readonly int _blockNesting;
         private readonly Formatting.OutDefaultWriter _writer;
@@ -1300,6 +1305,7 @@ internal sealed partial class RunContext
         {
             _context = context;
             _properties = properties;
+            _calculated = properties.Any(p => p.Expression is not null || p.CopiedFrom is not null);
             _to = to;
             _blockNesting = blockNesting;
             IReadOnlyList<string>? names = properties.Count == 0 || properties is [{ Name: "*", Expression: null, CopiedFrom: null }] ? null : [.. properties.Select(p => p.Name)];
@@ -1316,7 +1322,7 @@ internal sealed partial class RunContext
         public override async ValueTask ProcessAsync(PsValue item)
         {
             // Calculated properties are worked out per object; the table then shows the object they make.
-            if (_properties.Any(p => p.Expression is not null || p.CopiedFrom is not null)) item = await _context.ProjectAsync(item, _properties, _to, _blockNesting);
+            if (_calculated) item = await _context.ProjectAsync(item, _properties, _to, _blockNesting);
             await EmitLinesAsync(_writer.Add(item));
         }
 
