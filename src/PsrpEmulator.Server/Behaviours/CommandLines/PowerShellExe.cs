@@ -73,9 +73,9 @@ internal static class PowerShellExe
 /// <summary>
 /// A script run by powershell.exe: resolved through the PowerShell behaviours (as a CreatePipeline of one script
 /// command) and rendered as powershell.exe renders to a redirected console: output objects as Out-Default formats
-/// them on stdout (tables, lists and text, <see cref="Formatting.OutDefaultWriter"/>), Write-Host text (PSHOST information records; Write-Information shows nothing) on stdout, error, warning, verbose
-/// and debug records as one <c>#&lt; CLIXML</c> document on stderr when the script ends, progress as CLIXML progress
-/// objects in it. The exit code is powershell.exe's for <c>-Command</c>: 1 when <c>$?</c> is false at the end (a
+/// them on stdout (tables, lists and text, <see cref="Formatting.OutDefaultWriter"/>), Write-Host text (PSHOST
+/// information records; Write-Information shows nothing) on stdout, error, warning, verbose and debug records as one
+/// <c>#&lt; CLIXML</c> document on stderr when the script ends, progress as CLIXML progress objects in it. The exit code is powershell.exe's for <c>-Command</c>: 1 when <c>$?</c> is false at the end (a
 /// terminating error, or an error record written by the last statement, such as an unknown command's), else 0
 /// (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
