@@ -681,6 +681,14 @@ internal sealed partial class RunContext
     {
         var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? "System." + p.Type : "System.Object";
         var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
+        // A name with a wildcard stands for the item's properties it matches (Select-Object Name, *Time).
+        if (properties.Any(p => p.Expression is null && p.CopiedFrom is null && p.Name.IndexOfAny(['*', '?']) >= 0))
+        {
+            properties = [.. properties.SelectMany(p => p.Expression is null && p.CopiedFrom is null && p.Name.IndexOfAny(['*', '?']) >= 0
+                ? ScriptExpressions.ExpandPropertyNames(item, [p.Name]).Select(n => new SelectProperty(n, null, null))
+                : [p])];
+        }
+
         foreach (var property in properties)
         {
             PsValue value;
@@ -1309,10 +1317,16 @@ internal sealed partial class RunContext
             _to = to;
             _blockNesting = blockNesting;
             IReadOnlyList<string>? names = properties.Count == 0 || properties is [{ Name: "*", Expression: null, CopiedFrom: null }] ? null : [.. properties.Select(p => p.Name)];
+            // Names with wildcards stand for the properties of each object they match (Format-List Name, Disp*).
+            var wildcards = names is not null && names.Any(n => n.IndexOfAny(['*', '?']) >= 0);
             _writer = new Formatting.OutDefaultWriter(width, context.Time)
             {
-                ForcedView = value => table ? Formatting.FormatViews.TableOf(value, names)
-                    : (names ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null,
+                ForcedView = value =>
+                {
+                    var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!) : names;
+                    return table ? Formatting.FormatViews.TableOf(value, shownNames)
+                        : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null;
+                },
                 AutoSize = autoSize,
                 HideTableHeaders = hideHeaders,
                 Wrap = wrap,

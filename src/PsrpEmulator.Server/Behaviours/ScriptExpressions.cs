@@ -945,6 +945,34 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>PowerShell's wildcards: <c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>`</c> escaping the next character.</summary>
+    /// <summary>
+    /// Property names as Select-Object and the Format cmdlets take them: a name with a wildcard (<c>*</c>, <c>?</c>)
+    /// stands for the object's properties that match it, in the object's order; others are themselves.
+    /// </summary>
+    public static List<string> ExpandPropertyNames(PsValue item, IEnumerable<string> names)
+    {
+        var expanded = new List<string>();
+        List<string>? own = null;
+        foreach (var name in names)
+        {
+            if (name.IndexOfAny(['*', '?']) < 0)
+            {
+                if (!expanded.Contains(name, StringComparer.OrdinalIgnoreCase)) expanded.Add(name);
+                continue;
+            }
+
+            own ??= item is PsObject { BaseValue: null } o
+                ? [.. o.AdaptedProperties.Concat(o.ExtendedProperties).Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase)]
+                : [];
+            foreach (var property in own)
+            {
+                if (Like(property, name, caseSensitive: false) && !expanded.Contains(property, StringComparer.OrdinalIgnoreCase)) expanded.Add(property);
+            }
+        }
+
+        return expanded;
+    }
+
     private static bool Like(string value, string pattern, bool caseSensitive)
     {
         var regex = new StringBuilder("^");
