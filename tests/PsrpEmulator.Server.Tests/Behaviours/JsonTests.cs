@@ -124,6 +124,15 @@ public class JsonTests
     }
 
     [Test]
+    public void An_object_shared_over_and_over_is_refused_past_the_emulators_budget_not_converted_for_ever()
+    {
+        PsValue value = PsPrimitive.Int32(1);
+        for (var i = 0; i < 60; i++) value = PsObjects.List([value, value, value, value]);
+
+        Assert.Throws<ScenarioRuntimeException>(() => Json.ConvertTo(value, depth: 100));
+    }
+
+    [Test]
     public void A_json_array_nested_past_the_limit_is_refused_not_a_crash()
     {
         Assert.That(Json.ConvertFrom(new string('[', 100_000) + new string(']', 100_000), out var error), Is.Null);

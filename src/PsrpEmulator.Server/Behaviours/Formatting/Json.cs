@@ -20,7 +20,8 @@ internal static class Json
     /// <summary>The JSON of a value, as ConvertTo-Json writes it (objects deeper than <paramref name="depth"/> as their text).</summary>
     public static string ConvertTo(PsValue value, int depth = DefaultDepth, bool compress = false)
     {
-        var node = Node(value, 0, depth);
+        var budget = new Budget();
+        var node = Node(value, 0, depth, budget);
         var text = new StringBuilder();
         if (compress) WriteCompact(text, node);
         else WritePretty(text, node, string.Empty, 0);
@@ -36,8 +37,25 @@ internal static class Json
 
     private sealed record JsonObject(List<(string Name, JsonNode Value)> Members) : JsonNode;
 
-    private static JsonNode Node(PsValue? value, int level, int depth)
+    /// <summary>
+    /// The values one conversion may visit. An object shared many times over (CLIXML references and arrays can hold
+    /// one object again and again) would otherwise make a conversion to -Depth 100 take for ever.
+    /// </summary>
+    private sealed class Budget
     {
+        public const int MaxValues = 1_000_000;
+
+        private int _values;
+
+        public void Take()
+        {
+            if (++_values > MaxValues) throw new ScenarioRuntimeException($"ConvertTo-Json converts at most {MaxValues} values in the emulator");
+        }
+    }
+
+    private static JsonNode Node(PsValue? value, int level, int depth, Budget budget)
+    {
+        budget.Take();
         switch (value)
         {
             case null or PsNil:
@@ -54,16 +72,16 @@ internal static class Json
         switch (o.CollectionKind)
         {
             case PsCollectionKind.Dictionary:
-                return new JsonObject([.. o.Entries.Select(e => (FormatViews.CellText(e.Key), Node(e.Value, level + 1, depth)))]);
+                return new JsonObject([.. o.Entries.Select(e => (FormatViews.CellText(e.Key), Node(e.Value, level + 1, depth, budget)))]);
             case PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue:
-                return new JsonArray([.. o.Items.Select(i => Node(i, level + 1, depth))]);
+                return new JsonArray([.. o.Items.Select(i => Node(i, level + 1, depth, budget))]);
         }
 
         var members = new List<(string, JsonNode)>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in o.AdaptedProperties.Concat(o.ExtendedProperties))
         {
-            if (seen.Add(property.Name)) members.Add((property.Name, Node(property.Value, level + 1, depth)));
+            if (seen.Add(property.Name)) members.Add((property.Name, Node(property.Value, level + 1, depth, budget)));
         }
 
         return members.Count == 0 ? new JsonLiteral(Quote(TextOf(o))) : new JsonObject(members);
