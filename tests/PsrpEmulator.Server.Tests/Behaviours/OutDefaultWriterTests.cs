@@ -375,6 +375,18 @@ public class OutDefaultWriterDepthTests
     }
 
     [Test]
+    public void An_array_holding_itself_over_and_over_is_enumerated_within_a_budget()
+    {
+        PsValue value = PsPrimitive.String("x");
+        for (var i = 0; i < 40; i++) value = PsObjects.List([value, value, value, value]);
+
+        var lines = OutDefaultWriter.Lines(OutDefaultWriter.Format([value], 119)).Count();
+
+        // Eight levels of four (65,536 lines) at most, not 4^40.
+        Assert.That(lines, Is.EqualTo(65_536));
+    }
+
+    [Test]
     public void Objects_nested_thousands_deep_or_shared_many_times_are_written_with_their_text_cut()
     {
         // Each level holds the one below four times (CLIXML references can share an object so): 4^2500 paths.

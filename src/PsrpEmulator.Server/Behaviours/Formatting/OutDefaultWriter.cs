@@ -35,8 +35,14 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     /// <summary>The most objects held to size one table (PowerShell holds what its window brings; this bounds it).</summary>
     private const int MaxHeldObjects = 10_000;
 
-    /// <summary>Collections inside collections are enumerated too, to this depth (deeper ones are written as their text).</summary>
-    private const int MaxEnumerationDepth = 32;
+    /// <summary>
+    /// Collections inside collections are enumerated too, to this depth and this many items per object written
+    /// (beyond them a collection is written as its text): a collection holding itself many times over, through CLIXML
+    /// references or repeated arrays, would otherwise make one object's output endless.
+    /// </summary>
+    private const int MaxEnumerationDepth = 8, MaxEnumeratedItems = 1_000_000;
+
+    private int _enumerated;
 
     /// <summary>The screen's usable width: PowerShell never writes the console's last column.</summary>
     private readonly int _columns = Math.Max(2, width);
@@ -86,6 +92,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     public string Add(PsValue value)
     {
         var text = new StringBuilder();
+        _enumerated = 0;
         AddTo(text, value);
         return text.ToString();
     }
@@ -110,20 +117,27 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     {
         var writer = new OutDefaultWriter(width) { ForcedView = forcedView, AutoSize = autoSize };
         var text = new StringBuilder();
-        foreach (var value in values) writer.AddTo(text, value);
+        foreach (var value in values)
+        {
+            writer._enumerated = 0;
+            writer.AddTo(text, value);
+        }
+
         return text.Append(writer.Complete()).ToString();
     }
 
     private void AddTo(StringBuilder text, PsValue value, int depth = 0)
     {
         // Out-Default enumerates what it is given: an array's items, a hashtable's entries.
-        if (depth < MaxEnumerationDepth && value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } list)
+        var expand = depth < MaxEnumerationDepth && _enumerated < MaxEnumeratedItems;
+        if (expand && value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } list)
         {
+            _enumerated += list.Items.Count;
             foreach (var item in list.Items) AddTo(text, item, depth + 1);
             return;
         }
 
-        if (depth < MaxEnumerationDepth && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
+        if (expand && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
         {
             foreach (var entry in table.Entries) AddTo(text, FormatViews.DictionaryEntryOf(entry.Key, entry.Value), depth + 1);
             return;
