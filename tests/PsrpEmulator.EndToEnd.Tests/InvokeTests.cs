@@ -70,6 +70,20 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(noHost.Split("\r\n")[3], Is.EqualTo("WinRM " + new string('x', 111) + "..."));
     }
 
+    [Test]
+    public async Task A_list_that_holds_itself_is_sent_with_a_reference_and_read_back()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("$l = [System.Collections.ArrayList]::new(); [void]$l.Add($l); $l; 'after'");
+
+        Assert.That(events[^1], Is.EqualTo(new StateEvent(PSInvocationState.Completed, null)));
+        var list = (PsrpEmulator.Protocol.Clixml.PsObject)events.OfType<OutputEvent>().First().Value;
+        Assert.That(list.Items.Single(), Is.SameAs(list), "the CLIXML <Ref> makes the same object again");
+        Assert.That(Outputs(events)[^1], Is.EqualTo("after"));
+    }
+
     [TestCase("& { 'one'; 'two' }")]
     [TestCase(". {\n  'one'\n  'two'\n}")]
     [TestCase("& { & { 'one'; 'two' } }")]

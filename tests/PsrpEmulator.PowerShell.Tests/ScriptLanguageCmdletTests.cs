@@ -47,6 +47,17 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task A_remote_list_that_holds_itself_arrives_without_endless_conversion()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "$r = Invoke-Command -ComputerName Server01 { $l = [System.Collections.ArrayList]::new(); [void]$l.Add(1); [void]$l.Add($l); $l }; $r.Count; 'done'");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result)[^1], Is.EqualTo("done"));
+    }
+
+    [Test]
     public async Task A_PSCustomObject_made_remotely_arrives_as_an_object_with_its_properties()
     {
         var host = await NewHostAsync();

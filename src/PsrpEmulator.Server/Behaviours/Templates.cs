@@ -518,13 +518,35 @@ internal sealed class PipelineVariables
         else Set(name, value);
     }
 
-    /// <summary>A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing.</summary>
-    public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value) => value switch
+    /// <summary>
+    /// A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing. The items
+    /// are their ToString, not their own items, as in PowerShell (<c>"$(1, (2, 3))"</c> is <c>1 System.Object[]</c>): so
+    /// a list that holds itself, or one array many times over, is a string of bounded work.
+    /// </summary>
+    public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value)
     {
-        PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable } list
-            when list.ToStringValue is null => string.Join(" ", list.Items.Select(Display)),
-        _ => value.ToDisplayString(),
-    };
+        if (value is not PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null } list)
+        {
+            return value.ToDisplayString();
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            if (i > 0) text.Append(' ');
+            text.Append(ItemText(list.Items[i]));
+            if (text.Length > ScriptExpressions.MaxArithmeticLength)
+            {
+                throw new ScenarioRuntimeException($"an expanded string is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+            }
+        }
+
+        return text.ToString();
+
+        static string ItemText(PsrpEmulator.Protocol.Clixml.PsValue item) => item is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: not PsrpEmulator.Protocol.Clixml.PsCollectionKind.None } nested
+            ? nested.ToStringValue ?? (nested.TypeNames is [var typeName, ..] ? typeName : "System.Object[]")
+            : item.ToDisplayString();
+    }
 
     /// <summary>
     /// PowerShell's expansion of a double-quoted string's text: $name and ${name} become the variables' text;

@@ -677,6 +677,17 @@ public class LanguageStatementTests
     public async Task Hashtable_keys_compare_as_powershell_s_hashtable_compares_them(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // A string shows a collection's items as their ToString, not their own items, as PowerShell does: so a list that
+    // holds itself cannot recurse for ever (it overflowed the stack and ended the emulator's process), and an array
+    // held many times over cannot make a string of 4^30 items.
+    [TestCase("\"$(1, (2, 3))\"", "1 System.Object[]")]
+    [TestCase("$l = [System.Collections.ArrayList]::new(); [void]$l.Add(1); [void]$l.Add($l); \"$l\"", "1 System.Collections.ArrayList")]
+    [TestCase("$a = 'x'; foreach ($i in 1..30) { $a = @($a, $a, $a, $a) }; \"$a\"", "System.Object[] System.Object[] System.Object[] System.Object[]")]
+    [TestCase("$l = [System.Collections.ArrayList]::new(); [void]$l.Add($l); ($l | Out-String).Length -gt 0", "True")]
+    [TestCase("$h = @{}; $h['self'] = $h; ($h | ConvertTo-Json -Depth 100 -Compress).StartsWith('{\"self\":{\"self\":')", "True")]
+    public async Task Collections_that_hold_themselves_are_written_with_bounded_work(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$a = 1, 2; $a[5] = 1", "System.IndexOutOfRangeException", "Index was outside the bounds of the array.")]
     [TestCase("$o = [PSCustomObject]@{ Name = 'x' }; $o.Size = 1", "PropertyNotFound", "The property 'Size' cannot be found on this object. Verify that the property exists and can be set.")]
     [TestCase("$nothing[0] = 1", "NullArray", "Cannot index into a null array.")]
