@@ -316,8 +316,9 @@ internal sealed partial class RunContext
             }
 
             case "Group-Object":
-                return new GroupStage(await NamesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
-                    arguments.Has("NoElement"), arguments.Has("AsHashTable"), arguments.Has("AsString"), arguments.Has("CaseSensitive"));
+                // Keys as Sort-Object's: property names, script blocks ({ $_ % 2 }) and @{ Expression = ... }.
+                return new GroupStage(this, await SortKeysAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
+                    arguments.Has("NoElement"), arguments.Has("AsHashTable"), arguments.Has("AsString"), arguments.Has("CaseSensitive"), to, blockNesting);
 
             case "Sort-Object":
                 return new SortStage(this, await SortKeysAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
@@ -713,16 +714,31 @@ internal sealed partial class RunContext
     /// Group-Object: a GroupInfo per distinct key (the properties' values; the objects themselves without one), in the
     /// order the keys first came (Windows PowerShell's); -AsHashTable a Hashtable of key to group instead.
     /// </summary>
-    private sealed class GroupStage(List<string> properties, bool noElement, bool asHashTable, bool asString, bool caseSensitive) : Stage
+    private sealed class GroupStage(RunContext context, List<SortKey> keys, bool noElement, bool asHashTable, bool asString, bool caseSensitive, IPipelineHost? to, int blockNesting) : Stage
     {
         private readonly List<(string Key, List<PsValue> Values, List<PsValue> Items)> _groups = [];
         private readonly Dictionary<string, int> _index = new(caseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         private int _count;
 
-        public override ValueTask ProcessAsync(PsValue item)
+        public override async ValueTask ProcessAsync(PsValue item)
         {
             if (++_count > MaxStageObjects) throw new ScenarioRuntimeException($"Group-Object keeps at most {MaxStageObjects} objects in the emulator");
-            var values = properties.Count == 0 ? [item] : properties.Select(p => VariableValueTemplate.Member(item, p)).ToList();
+            var values = new List<PsValue>(Math.Max(keys.Count, 1));
+            if (keys.Count == 0) values.Add(item);
+            foreach (var groupKey in keys)
+            {
+                if (groupKey.Expression is { } expression)
+                {
+                    var capture = new CapturingHost(to ?? context.Host);
+                    await context.RunWithItemAsync(expression, item, capture, blockNesting);
+                    values.Add(capture.Value);
+                }
+                else
+                {
+                    values.Add(VariableValueTemplate.Member(item, groupKey.Name!));
+                }
+            }
+
             var key = string.Join(", ", values.Select(PipelineVariables.Display));
             if (_index.TryGetValue(key, out var group))
             {
@@ -733,7 +749,6 @@ internal sealed partial class RunContext
                 _index.Add(key, _groups.Count);
                 _groups.Add((key, values, [item]));
             }
-            return ValueTask.CompletedTask;
         }
 
         public override async ValueTask EndAsync()

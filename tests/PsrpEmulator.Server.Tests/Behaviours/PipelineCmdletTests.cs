@@ -322,4 +322,10 @@ public class PipelineCmdletTests
         Assert.That(await OutputOfAsync("Get-Service | Select-Object -Last 1 | Format-List Disp*, Stat* | Out-String"),
             Is.EqualTo(Lines("", "", "DisplayName : Windows Remote Management (WS-Management)", "Status      : Running", "", "", "")));
     }
+
+    [TestCase("1, 2, 3, 4, 5, 6 | Group-Object { $_ % 2 } | ForEach-Object { \"$($_.Name):$($_.Count)\" }", "1:3|0:3")]
+    [TestCase("'a', 'bb', 'cc' | Group-Object @{ e = { $_.Length } } -NoElement | ForEach-Object { \"$($_.Name)=$($_.Count)\" }", "1=1|2=2")]
+    [TestCase("$g = Get-Process | Group-Object { $_.SI -eq 0 } -AsHashTable -AsString; $g['True'].Count", "4")]
+    public async Task Group_Object_groups_by_script_blocks_too(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 }
