@@ -386,7 +386,12 @@ internal sealed partial class RunContext
             {
                 if (ScriptExpressions.HashtableLiteral(element) is var (entries, _))
                 {
-                    string? name = null, expression = null, copied = null;
+                    // Format-Table's columns also take Width, Alignment and FormatString (the error names the cmdlet).
+                    var cmdletId = $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+                    var formatKeys = command == "Format-Table";
+                    string? name = null, expression = null, copied = null, formatString = null;
+                    int? width = null;
+                    Formatting.ColumnAlignment? alignment = null;
                     foreach (var (key, valueText, _) in entries)
                     {
                         switch (key.ToUpperInvariant())
@@ -398,20 +403,38 @@ internal sealed partial class RunContext
                                 if (Block(valueText) is { } block) expression = block;
                                 else copied = PipelineVariables.Display(await ArgumentAsync(valueText, to, blockNesting));
                                 break;
+                            case "WIDTH" or "W" when formatKeys:
+                                width = (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(valueText, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value;
+                                if (width <= 0) throw new StatementTerminatedException(new ScriptedError($"The \"Width\" key has an invalid value: {width}. It must be greater than 0.", $"DictionaryKeyIllegalValue,{cmdletId}", ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
+                                break;
+                            case "ALIGNMENT" or "ALIGN" or "A" when formatKeys:
+                                var text = PipelineVariables.Display(await ArgumentAsync(valueText, to, blockNesting));
+                                alignment = text.ToUpperInvariant() switch
+                                {
+                                    "LEFT" or "L" => Formatting.ColumnAlignment.Left,
+                                    "RIGHT" or "R" => Formatting.ColumnAlignment.Right,
+                                    // Centre is not kept: the emulator aligns it left.
+                                    "CENTER" or "C" => Formatting.ColumnAlignment.Left,
+                                    _ => throw new StatementTerminatedException(new ScriptedError($"The \"Alignment\" key has an invalid value: {text}.", $"DictionaryKeyIllegalValue,{cmdletId}", ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException")),
+                                };
+                                break;
+                            case "FORMATSTRING" or "F" when formatKeys:
+                                formatString = PipelineVariables.Display(await ArgumentAsync(valueText, to, blockNesting));
+                                break;
                             default:
                                 throw new StatementTerminatedException(new ScriptedError(
-                                    $"The \"{key}\" key is not valid.", "DictionaryKeyUnknownType,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                                    $"The \"{key}\" key is not valid.", $"DictionaryKeyUnknownType,{cmdletId}",
                                     ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
                         }
                     }
 
                     if (expression is null && copied is null)
                     {
-                        throw new StatementTerminatedException(new ScriptedError("Missing the \"Expression\" key.", "DictionaryKeyMissingExpression,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                        throw new StatementTerminatedException(new ScriptedError("Missing the \"Expression\" key.", $"DictionaryKeyMissingExpression,{cmdletId}",
                             ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
                     }
 
-                    properties.Add(new SelectProperty(name ?? copied ?? expression!.Trim(), expression, copied));
+                    properties.Add(new SelectProperty(name ?? copied ?? expression!.Trim(), expression, copied) { Width = width, Alignment = alignment, FormatString = formatString });
                     continue;
                 }
 
@@ -605,7 +628,15 @@ internal sealed partial class RunContext
     }
 
     /// <summary>A Select-Object property: a name, or a calculated one (its Expression a script block or another property's name).</summary>
-    private sealed record SelectProperty(string Name, string? Expression, string? CopiedFrom);
+    private sealed record SelectProperty(string Name, string? Expression, string? CopiedFrom)
+    {
+        /// <summary>Format-Table's column width, alignment and .NET format of the value; null when not given.</summary>
+        public int? Width { get; init; }
+
+        public Formatting.ColumnAlignment? Alignment { get; init; }
+
+        public string? FormatString { get; init; }
+    }
 
     private sealed class SelectStage(RunContext context, List<SelectProperty> properties, string? expand, int? first, int? last, int skip, bool unique,
         IPipelineHost? to, int blockNesting) : Stage
@@ -1334,10 +1365,16 @@ internal sealed partial class RunContext
             IReadOnlyList<string>? names = properties.Count == 0 || properties is [{ Name: "*", Expression: null, CopiedFrom: null }] ? null : [.. properties.Select(p => p.Name)];
             // Names with wildcards stand for the properties of each object they match (Format-List Name, Disp*).
             var wildcards = names is not null && names.Any(n => n.IndexOfAny(['*', '?']) >= 0);
+            // Columns with a Width, an Alignment or a FormatString of their own make a table of exactly those columns.
+            var styled = table && properties.Any(p => p.Width is not null || p.Alignment is not null || p.FormatString is not null)
+                ? new Formatting.FormatView("table|styled", Formatting.FormatShape.Table,
+                    [.. properties.Select(p => new Formatting.FormatColumn(p.Name, p.Width ?? 0, p.Alignment, v => Formatting.FormatViews.PropertyText(v, p.Name, p.FormatString)) { Property = p.Name })])
+                : null;
             _writer = new Formatting.OutDefaultWriter(width, context.Time)
             {
                 ForcedView = value =>
                 {
+                    if (styled is not null) return styled;
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!) : names;
                     return table ? Formatting.FormatViews.TableOf(value, shownNames)
                         : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null;

@@ -328,4 +328,32 @@ public class PipelineCmdletTests
     [TestCase("$g = Get-Process | Group-Object { $_.SI -eq 0 } -AsHashTable -AsString; $g['True'].Count", "4")]
     public async Task Group_Object_groups_by_script_blocks_too(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Format_Table_columns_take_width_alignment_and_format_string()
+    {
+        var output = await OutputOfAsync("Get-Process | Format-Table @{ Label = 'Name'; Expression = { $_.Name }; Width = 12 }, @{ Label = 'CPU'; Expression = { $_.CPU }; FormatString = 'N1'; Alignment = 'Right'; Width = 8 } | Out-String");
+
+        Assert.That(output, Is.EqualTo(Lines(
+            "",
+            "Name              CPU",
+            "----              ---",
+            "Idle              0.0",
+            "System          812.5",
+            "svchost          25.1",
+            "wsmprovhost       1.2",
+            "",
+            "")));
+    }
+
+    [TestCase("Get-Process | Format-Table @{ e = 'Name'; Width = 0 }", "DictionaryKeyIllegalValue,Microsoft.PowerShell.Commands.FormatTableCommand")]
+    [TestCase("Get-Process | Format-Table @{ e = 'Name'; Align = 'Up' }", "DictionaryKeyIllegalValue,Microsoft.PowerShell.Commands.FormatTableCommand")]
+    [TestCase("Get-Process | Select-Object @{ e = 'Name'; Width = 5 }", "DictionaryKeyUnknownType,Microsoft.PowerShell.Commands.SelectObjectCommand")]
+    [TestCase("Get-Process | Format-List @{ e = 'Name'; Width = 5 }", "DictionaryKeyUnknownType,Microsoft.PowerShell.Commands.FormatListCommand")]
+    public async Task Calculated_property_keys_a_cmdlet_does_not_take_are_its_errors(string script, string id)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { id }));
+    }
 }

@@ -277,6 +277,20 @@ internal static class FormatViews
     private static string StripDeserialized(string typeName) =>
         typeName.StartsWith("Deserialized.", StringComparison.Ordinal) ? typeName["Deserialized.".Length..] : typeName;
 
+    /// <summary>A property's text in a cell, through a .NET format when given (Format-Table's FormatString: N2, yyyy-MM-dd).</summary>
+    public static string PropertyText(PsValue value, string name, string? format)
+    {
+        if (format is null || value is not PsObject o || o[name].AsPrimitive()?.Value is not IFormattable formattable) return Property(value, name);
+        try
+        {
+            return formattable is DateTimeOffset d ? d.ToOffset(TimeSpan.Zero).ToString(format, EnglishUnitedStates) : formattable.ToString(format, EnglishUnitedStates);
+        }
+        catch (FormatException)
+        {
+            return Property(value, name);
+        }
+    }
+
     private static string Property(PsValue value, string name, string? alias = null)
     {
         if (value.AsTimeSpan() is { } span && value is PsPrimitive) return TimeSpanPart(span, name);
