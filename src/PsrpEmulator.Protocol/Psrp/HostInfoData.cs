@@ -19,27 +19,12 @@ public static class HostInfoData
     /// A HostInfo for a host with a UI and RawUI whose default data carries these console colours (the shape pwsh's
     /// console host sends; pwsh on Linux sends -1 for both), and the console buffer's size when given.
     /// </summary>
-    public static PsObject WithConsoleColors(int foreground, int background, int? bufferWidth = null, int bufferHeight = 9001)
+    public static PsObject WithConsoleColors(int foreground, int background, int? bufferWidth = null, int bufferHeight = 9001) => ForHost(new HostRawUI
     {
-        static PsObject Entry(int color) => new PsObject().With("T", "System.ConsoleColor").With("V", color);
-        List<KeyValuePair<PsValue, PsValue>> entries =
-        [
-            new(PsPrimitive.Int32(BackgroundColorKey), Entry(background)),
-            new(PsPrimitive.Int32(ForegroundColorKey), Entry(foreground)),
-        ];
-        if (bufferWidth is { } width)
-        {
-            var size = new PsObject().With("width", width).With("height", bufferHeight);
-            entries.Insert(0, new(PsPrimitive.Int32(BufferSizeKey), new PsObject().With("T", "System.Management.Automation.Host.Size").With("V", size)));
-        }
-
-        return new PsObject()
-            .With("_isHostUINull", false)
-            .With("_isHostRawUINull", false)
-            .With("_isHostNull", false)
-            .With("_hostDefaultData", new PsObject().With("data", PsObjects.Dictionary(entries)))
-            .With("_useRunspaceHost", false);
-    }
+        ForegroundColor = foreground,
+        BackgroundColor = background,
+        BufferSize = bufferWidth is { } width ? (width, bufferHeight) : null,
+    });
 
     /// <summary>
     /// The HostInfo PowerShell sends for a host with a UI and RawUI: its default data holds the RawUI values it could

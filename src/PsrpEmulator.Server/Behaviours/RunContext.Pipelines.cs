@@ -176,6 +176,19 @@ internal sealed partial class RunContext
         public abstract ValueTask ProcessAsync(PsValue item);
 
         public virtual ValueTask EndAsync() => EndNext();
+
+        /// <summary>Text as the strings a Format cmdlet or <c>Out-String -Stream</c> writes, one per line.</summary>
+        protected async ValueTask EmitLinesAsync(string text)
+        {
+            foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
+        }
+
+        /// <summary>Keeps an object a stage writes only at its end, up to <see cref="MaxStageObjects"/>.</summary>
+        protected static void Hold(List<PsValue> items, PsValue item, string command)
+        {
+            if (items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"{command} keeps at most {MaxStageObjects} objects in the emulator");
+            items.Add(item);
+        }
     }
 
     /// <summary>Select-Object -First has what it wants: the commands before it stop, as PowerShell's StopUpstreamCommandsException.</summary>
@@ -708,6 +721,15 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>A value of an item: its script block's output (with $_ the item), else its property of that name.</summary>
+    private async ValueTask<PsValue> ItemValueAsync(PsValue item, string? expression, string name, IPipelineHost? to, int blockNesting)
+    {
+        if (expression is null) return VariableValueTemplate.Member(item, name);
+        var capture = new CapturingHost(to ?? host);
+        await RunWithItemAsync(expression, item, capture, blockNesting);
+        return capture.Value;
+    }
+
     /// <summary>A Selected.Type object of <paramref name="item"/>'s properties: named ones copied, calculated ones worked out.</summary>
     private async ValueTask<PsObject> ProjectAsync(PsValue item, List<SelectProperty> properties, IPipelineHost? to, int blockNesting)
     {
@@ -723,18 +745,7 @@ internal sealed partial class RunContext
 
         foreach (var property in properties)
         {
-            PsValue value;
-            if (property.Expression is { } expression)
-            {
-                var capture = new CapturingHost(to ?? host);
-                await RunWithItemAsync(expression, item, capture, blockNesting);
-                value = capture.Value;
-            }
-            else
-            {
-                value = VariableValueTemplate.Member(item, property.CopiedFrom ?? property.Name);
-            }
-
+            var value = await ItemValueAsync(item, property.Expression, property.CopiedFrom ?? property.Name, to, blockNesting);
             selected.ExtendedProperties.Add(new PsProperty(property.Name, value));
         }
 
@@ -756,19 +767,7 @@ internal sealed partial class RunContext
             if (++_count > MaxStageObjects) throw new ScenarioRuntimeException($"Group-Object keeps at most {MaxStageObjects} objects in the emulator");
             var values = new List<PsValue>(Math.Max(keys.Count, 1));
             if (keys.Count == 0) values.Add(item);
-            foreach (var groupKey in keys)
-            {
-                if (groupKey.Expression is { } expression)
-                {
-                    var capture = new CapturingHost(to ?? context.Host);
-                    await context.RunWithItemAsync(expression, item, capture, blockNesting);
-                    values.Add(capture.Value);
-                }
-                else
-                {
-                    values.Add(VariableValueTemplate.Member(item, groupKey.Name!));
-                }
-            }
+            foreach (var groupKey in keys) values.Add(await context.ItemValueAsync(item, groupKey.Expression, groupKey.Name ?? string.Empty, to, blockNesting));
 
             var key = string.Join(", ", values.Select(PipelineVariables.Display));
             if (_index.TryGetValue(key, out var group))
@@ -823,8 +822,7 @@ internal sealed partial class RunContext
 
         public override ValueTask ProcessAsync(PsValue item)
         {
-            if (_items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"Sort-Object keeps at most {MaxStageObjects} objects in the emulator");
-            _items.Add(item);
+            Hold(_items, item, "Sort-Object");
             return ValueTask.CompletedTask;
         }
 
@@ -837,19 +835,7 @@ internal sealed partial class RunContext
                 var item = _items[i];
                 var values = new PsValue[Math.Max(keys.Count, 1)];
                 if (keys.Count == 0) values[0] = item;
-                for (var k = 0; k < keys.Count; k++)
-                {
-                    if (keys[k].Expression is { } expression)
-                    {
-                        var capture = new CapturingHost(to ?? context.Host);
-                        await context.RunWithItemAsync(expression, item, capture, blockNesting);
-                        values[k] = capture.Value;
-                    }
-                    else
-                    {
-                        values[k] = VariableValueTemplate.Member(item, keys[k].Name!);
-                    }
-                }
+                for (var k = 0; k < keys.Count; k++) values[k] = await context.ItemValueAsync(item, keys[k].Expression, keys[k].Name ?? string.Empty, to, blockNesting);
 
                 rows.Add((item, values, i));
             }
@@ -1047,8 +1033,7 @@ internal sealed partial class RunContext
 
         public override ValueTask ProcessAsync(PsValue item)
         {
-            if (_items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"ConvertTo-Json keeps at most {MaxStageObjects} objects in the emulator");
-            _items.Add(item);
+            Hold(_items, item, "ConvertTo-Json");
             return ValueTask.CompletedTask;
         }
 
@@ -1264,8 +1249,7 @@ internal sealed partial class RunContext
 
         public override ValueTask ProcessAsync(PsValue item)
         {
-            if (_items.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"Tee-Object keeps at most {MaxStageObjects} objects in the emulator");
-            _items.Add(item);
+            Hold(_items, item, "Tee-Object");
             return Emit(item);
         }
 
@@ -1398,10 +1382,6 @@ internal sealed partial class RunContext
             await EndNext();
         }
 
-        private async ValueTask EmitLinesAsync(string text)
-        {
-            foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
-        }
     }
 
     /// <summary>Out-String: its input as Out-Default would print it, one string at the end, or a string per line with -Stream.</summary>
@@ -1419,7 +1399,7 @@ internal sealed partial class RunContext
                 return;
             }
 
-            foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
+            await EmitLinesAsync(text);
         }
 
         public override async ValueTask EndAsync()
@@ -1432,7 +1412,7 @@ internal sealed partial class RunContext
             }
             else
             {
-                foreach (var line in Formatting.OutDefaultWriter.Lines(text)) await Emit(PsPrimitive.String(line));
+                await EmitLinesAsync(text);
             }
 
             await EndNext();

@@ -961,9 +961,7 @@ internal static partial class ScriptExpressions
                 continue;
             }
 
-            own ??= item is PsObject { BaseValue: null } o
-                ? [.. o.AdaptedProperties.Concat(o.ExtendedProperties).Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase)]
-                : [];
+            own ??= item is PsObject { BaseValue: null } o ? Formatting.FormatViews.DisplayProperties(o) : [];
             foreach (var property in own)
             {
                 if (Like(property, name, caseSensitive: false) && !expanded.Contains(property, StringComparer.OrdinalIgnoreCase)) expanded.Add(property);

@@ -14,7 +14,7 @@ internal static class Csv
     public static List<string> Header(PsValue first) => first switch
     {
         PsPrimitive { Value: string } => ["Length"],
-        PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => DisplayProperties(o),
+        PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => FormatViews.DisplayProperties(o),
         _ => [],
     };
 
@@ -54,17 +54,6 @@ internal static class Csv
     };
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static List<string> DisplayProperties(PsObject o)
-    {
-        var names = new List<string>();
-        foreach (var p in o.AdaptedProperties.Concat(o.ExtendedProperties))
-        {
-            if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
-        }
-
-        return names;
-    }
 
     /// <summary>
     /// One CSV line's fields: separated by <paramref name="delimiter"/>, a field in double quotes may hold the delimiter

@@ -262,11 +262,10 @@ internal static class FormatViews
     }
 
     /// <summary>Adapted then extended properties, as PowerShell lists them (a deserialized object's Props, then its notes).</summary>
-    private static List<string> DisplayProperties(PsObject o)
+    internal static List<string> DisplayProperties(PsObject o)
     {
         var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
-        foreach (var p in o.AdaptedProperties) names.Add(p.Name);
-        foreach (var p in o.ExtendedProperties)
+        foreach (var p in o.AdaptedProperties.Concat(o.ExtendedProperties))
         {
             if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
         }
