@@ -978,7 +978,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
 
         var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
-        var results = pipeline is null ? new PSDataStreams() : await ReadToEndAsync(session, pipeline, cancellationToken).ConfigureAwait(false);
+        var results = pipeline is null ? new PSDataStreams() : await ReadToEndAsync(session, pipeline, cancellationToken, receivePSSession: true).ConfigureAwait(false);
         return new ReceivePSSessionResult(session, null, results);
     }
 
@@ -999,8 +999,17 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return new ReceivePSSessionResult(session, newJob, null);
     }
 
+    /// <summary>A RemoteException hiding a PipelineStoppedException, which PowerShell's jobs do not report as an error.</summary>
+    internal static bool IsPipelineStopped(ErrorRecordInfo reason) =>
+        string.Equals(reason.FullyQualifiedErrorId, "PipelineStopped", StringComparison.OrdinalIgnoreCase);
+
+    /// <remarks>
+    /// A remote failure is reported as PowerShell's cmdlet reports it: Receive-PSSession to the host wraps the reason in
+    /// <c>ReceivePSSessionPipelineFailed</c> ("The remote pipeline failed for the following reason: ..."); Invoke-Command
+    /// writes the remote error record (a <c>throw</c>'s own message, category and id), except a PipelineStopped one.
+    /// </remarks>
     private static async Task<PSDataStreams> ReadToEndAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken,
-        Action<PSDataStreams>? onRecords = null)
+        Action<PSDataStreams>? onRecords = null, bool receivePSSession = false)
     {
         var results = new PSDataStreams();
         await foreach (var e in pipeline.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -1013,10 +1022,15 @@ public sealed class PSRemotingClient : IAsyncDisposable
                 // Failed on this side (a transport error such as broken fragments): PowerShell writes the reason itself.
                 results.Error.Add(clientFailure);
             }
-            else if (e is StateEvent { State: PSInvocationState.Failed } failed)
+            else if (e is StateEvent { State: PSInvocationState.Failed } failed && receivePSSession)
             {
                 var message = failed.Reason is { Message: { Length: > 0 } reason } ? RemotingErrors.PipelineFailedWithReason(reason) : RemotingErrors.PipelineFailedWithoutReason;
                 results.Error.Add(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
+            }
+            else if (e is StateEvent { State: PSInvocationState.Failed, Reason: { } remoteReason } && !IsPipelineStopped(remoteReason))
+            {
+                // Invoke-Command (PSRemotingChildJob.ProcessJobFailure): the remote error record itself, with its origin.
+                results.Error.Add(remoteReason);
             }
 
             if (onRecords is not null && !results.IsEmpty) onRecords(results);

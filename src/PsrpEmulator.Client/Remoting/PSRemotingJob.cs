@@ -188,7 +188,7 @@ public sealed class PSRemotingJob
                 if (e is StateEvent { State: PSInvocationState.Failed, Reason: { } reason })
                 {
                     Reason = reason;
-                    lock (_sync) _results.Error.Add(reason);
+                    if (!PSRemotingClient.IsPipelineStopped(reason)) lock (_sync) _results.Error.Add(reason);
                 }
 
                 Pulse();

@@ -344,7 +344,7 @@ internal sealed partial class ScenarioParser
         }
 
         var target = map is not null && Get(map, "target") is { } t ? Text(t, names, "target") : null;
-        return new ErrorTemplate(message, fqid, category, exception, target);
+        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null);
     }
 
     // A mapping written with $-keys ({ $expand: ... }, { $variable: ... }) is a value, not a step's options.

@@ -1771,13 +1771,18 @@ internal sealed class OutputStep(ValueTemplate value) : Step
 
 /// <summary>An <c>error:</c> step (non-terminating, like Write-Error) or a Failed state's reason.</summary>
 /// <param name="fullyQualifiedErrorId">Null: the message (throw's).</param>
-internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQualifiedErrorId, ErrorCategory category, TextTemplate exceptionType, TextTemplate? targetName)
+/// <param name="targetIsMessage">
+/// No target given for a Failed state's reason: <c>throw "text"</c>'s, whose TargetObject is the thrown string
+/// (<c>OperationStopped: (text:String) [], RuntimeException</c>).
+/// </param>
+internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQualifiedErrorId, ErrorCategory category, TextTemplate exceptionType, TextTemplate? targetName,
+    bool targetIsMessage = false)
 {
     public ScriptedError Build(RunScope scope)
     {
         var text = message.Evaluate(scope);
-        return new(text, fullyQualifiedErrorId?.Evaluate(scope) ?? text, category, exceptionType.Evaluate(scope),
-            targetName?.Evaluate(scope) is { Length: > 0 } t ? t : null);
+        var target = targetName?.Evaluate(scope) ?? (targetIsMessage ? text : null);
+        return new(text, fullyQualifiedErrorId?.Evaluate(scope) ?? text, category, exceptionType.Evaluate(scope), target is { Length: > 0 } ? target : null);
     }
 }
 

@@ -1,4 +1,5 @@
 using JobState = PsrpEmulator.Protocol.Psrp.JobState;
+using ErrorCategory = PsrpEmulator.Protocol.Psrp.ErrorCategory;
 using PsrpEmulator.Client.Remoting;
 
 namespace PsrpEmulator.EndToEnd.Tests.Sessions;
@@ -76,6 +77,33 @@ public class DisconnectedSessionTests : SessionTestBase
 
         Assert.That(received!.Results!.OutputText, Is.EqualTo(new[] { "line1", "line2", "line3", "line4", "line5" }));
         Assert.That(received.Session.State, Is.EqualTo(RunspaceState.Opened));
+    }
+
+    /// <summary>
+    /// A script that throws fails its pipeline. Invoke-Command writes the remote error record (PSRemotingChildJob's
+    /// ProcessJobFailure: the throw's own text, category and id); Receive-PSSession to the host wraps the reason in
+    /// ReceivePSSessionPipelineFailed, as PowerShell's ReceivePSSessionCommand does.
+    /// </summary>
+    [Test]
+    public async Task A_thrown_error_is_the_remote_record_for_Invoke_Command_and_wrapped_for_Receive_PSSession()
+    {
+        const string Throws = "'before'; Start-Sleep -Seconds 1; throw 'disk full'";
+        var client = NewClient();
+        var session = await NewSessionAsync(client);
+
+        var invoked = await AdvanceAsync(client.InvokeAsync(session, Throws));
+
+        Assert.That(invoked.OutputText, Is.EqualTo(new[] { "before" }));
+        var error = invoked.Error.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category), Is.EqualTo(("disk full", "disk full", ErrorCategory.OperationStopped)));
+
+        await client.InvokeInDisconnectedSessionAsync(Target, Credential, Throws, "Thrower", sessionOption: Option);
+        var received = await AdvanceAsync(NewClient().ReceiveAsync(Target, Credential, name: "Thrower", sessionOption: Option));
+
+        Assert.That(received!.Results!.OutputText, Is.EqualTo(new[] { "before" }));
+        var wrapped = received.Results.Error.Single();
+        Assert.That((wrapped.Message, wrapped.FullyQualifiedErrorId, wrapped.Category),
+            Is.EqualTo(("The remote pipeline failed for the following reason: disk full", "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped)));
     }
 
     [Test]

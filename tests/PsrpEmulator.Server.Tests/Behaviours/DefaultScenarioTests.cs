@@ -207,7 +207,16 @@ public class DefaultScenarioTests
         var (host, outcome) = await Default.RunScriptAsync("throw 'no way'");
         Assert.That(host.Records, Is.Empty);
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("no way", "no way", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException")));
+        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("no way", "no way", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException", "no way")),
+            "PowerShell: OperationStopped: (no way:String) [], RuntimeException");
+    }
+
+    [Test]
+    public async Task Throw_without_a_value_fails_the_pipeline_with_ScriptHalted()
+    {
+        var (_, outcome) = await Default.RunScriptAsync("throw");
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("ScriptHalted", "ScriptHalted", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException")));
     }
 
     [Test]
@@ -219,7 +228,7 @@ public class DefaultScenarioTests
 
         (host, outcome) = await Default.RunScriptAsync("$app = 'web'; throw \"$app is down\"");
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("web is down", "web is down", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException")));
+        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("web is down", "web is down", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException", "web is down")));
     }
 
     [Test]

@@ -365,7 +365,8 @@ public class StepTests
         var (host, outcome) = await RunAsync("- output: partial\n- state: Failed\n  reason: 'boom {arg}'", "go now");
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "partial" }));
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("boom now", "boom now", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException")));
+        Assert.That(outcome.OutcomeError(), Is.EqualTo(new ScriptedError("boom now", "boom now", ErrorCategory.OperationStopped, "System.Management.Automation.RuntimeException", "boom now")),
+            "the thrown text is also the target, as PowerShell's (boom now:String)");
     }
 
     [Test]
