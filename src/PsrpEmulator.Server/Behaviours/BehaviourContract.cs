@@ -92,6 +92,7 @@ public sealed partial class BehaviourCatalog
             ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
             {
                 Script = new StatementsScript(text, this, locals),
+                ScriptText = text,
                 LaterPipelineCommands = ScriptExpressions.HasPipeline(text) ? RunContext.LaterPipelineCommands(text) : [],
             }
             : new UnknownCommandScript(first.Command.Trim(), isScript: false);

@@ -136,6 +136,9 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
     /// <summary>The script's statements, run instead when the session has defined a function of that name.</summary>
     internal StatementsScript? Script { get; init; }
 
+    /// <summary>The script's whole text, for the error (a type PowerShell would not find is TypeNotFound).</summary>
+    internal string? ScriptText { get; init; }
+
     /// <summary>The commands of the script's pipeline after its first: a function among them makes it one to run too.</summary>
     internal IReadOnlyList<string> LaterPipelineCommands { get; init; } = [];
 
@@ -150,7 +153,7 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
             }
         }
 
-        var error = ScriptedError.CommandNotFound(commandName);
+        var error = ScriptText is { } text ? ScriptedError.NotAnswered(text) : ScriptedError.CommandNotFound(commandName);
         if (!isScript) return new PipelineOutcome(PSInvocationState.Failed, errorRecords(error));
 
         // A script reports the unknown command as a non-terminating error and still completes.

@@ -98,14 +98,16 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>
-    /// A cast of an operand to a known type, or a static member this class answers: the type and what follows it;
-    /// null for anything else (a bare type, another type's or another member: the rules').
+    /// A known type on its own (its type object), a cast of an operand to one, or a static member this class answers:
+    /// the type and what follows it (empty for the type alone); null for anything else (another type's or another
+    /// member: the rules').
     /// </summary>
     public static (KnownType Type, string After)? TypeOperation(string text)
     {
         if (TypeExpression(text) is not var (name, after) || ResolveType(name) is not { } type) return null;
         if (StaticMemberSyntax(after) is var (member, _)) return AnswersStaticMember(type, member) ? (type, after) : null;
-        return after.Length > 0 && !after.StartsWith("::", StringComparison.Ordinal) ? (type, after) : null;
+        // [int].Name is a member of the type itself (MemberAccess reads it), not a cast of ".Name".
+        return after.StartsWith("::", StringComparison.Ordinal) || after is ['.', var c, ..] && (char.IsLetter(c) || c == '_') ? null : (type, after);
     }
 
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
@@ -117,6 +119,91 @@ internal static partial class ScriptExpressions
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
+
+    internal const string RuntimeTypeName = "System.RuntimeType";
+
+    private static readonly string[] RuntimeTypeNames = [RuntimeTypeName, "System.Reflection.TypeInfo", "System.Type", "System.Reflection.MemberInfo", "System.Object"];
+
+    /// <summary>
+    /// A type as a value (<c>[int]</c>, <c>(5).GetType()</c>): System.RuntimeType as PowerShell's serializer writes it
+    /// (its ToString the full name), with the members scripts read, in .NET's order. A type the emulator does not know
+    /// (an object's first type name) is a public, serializable class whose base type is its next type name.
+    /// </summary>
+    public static PsObject TypeObject(string fullName, string? baseTypeName = null)
+    {
+        var (baseType, valueType, primitive, flags) = TypeFacts(fullName, baseTypeName);
+        var name = fullName[(fullName.LastIndexOf('.', fullName.EndsWith("[]", StringComparison.Ordinal) ? fullName.Length - 3 : fullName.Length - 1) + 1)..];
+        var dot = fullName.LastIndexOf('.');
+        var type = new PsObject(RuntimeTypeNames) { ToStringValue = fullName };
+        void Add(string property, PsValue value) => type.AdaptedProperties.Add(new PsProperty(property, value));
+        Add("FullName", PsPrimitive.String(fullName));
+        Add("Namespace", dot > 0 ? PsPrimitive.String(fullName[..dot]) : PsNil.Instance);
+        Add("IsEnum", PsPrimitive.Boolean(false));
+        Add("IsGenericType", PsPrimitive.Boolean(false));
+        Add("Name", PsPrimitive.String(name));
+        Add("BaseType", baseType is null ? PsNil.Instance : PsPrimitive.String(baseType));
+        Add("IsInterface", PsPrimitive.Boolean(false));
+        Add("IsArray", PsPrimitive.Boolean(fullName.EndsWith("[]", StringComparison.Ordinal)));
+        Add("IsAbstract", PsPrimitive.Boolean(flags.Contains('a')));
+        Add("IsSealed", PsPrimitive.Boolean(flags.Contains('s') || valueType));
+        Add("IsClass", PsPrimitive.Boolean(!valueType));
+        Add("IsNotPublic", PsPrimitive.Boolean(false));
+        Add("IsPublic", PsPrimitive.Boolean(true));
+        Add("IsPrimitive", PsPrimitive.Boolean(primitive));
+        Add("IsValueType", PsPrimitive.Boolean(valueType));
+        Add("IsSerializable", PsPrimitive.Boolean(!flags.Contains('n')));
+        return type;
+    }
+
+    /// <summary>The type of a value, as <c>.GetType()</c> answers it.</summary>
+    public static PsObject TypeOf(PsValue value) => value switch
+    {
+        PsObject { TypeNames: { } names } when names.Contains(PsObjects.PSCustomObjectTypeName) => TypeObject(PsObjects.PSCustomObjectTypeName),
+        PsObject { BaseValue: null, TypeNames: [var first, var next, ..] } => TypeObject(first, next),
+        _ => TypeObject(TypeName(value)),
+    };
+
+    /// <summary>A type object's text in a string or a comparison: PowerShell's name for it (<c>"$([int])"</c> is <c>int</c>).</summary>
+    public static string? TypeObjectText(PsObject value)
+    {
+        if (value.TypeNames is not [RuntimeTypeName, ..] || value.ToStringValue is not { } fullName) return null;
+        var array = fullName.EndsWith("[]", StringComparison.Ordinal);
+        var element = array ? fullName[..^2] : fullName;
+        var alias = Aliases.GetValueOrDefault(element) ?? element;
+        return array ? alias + "[]" : alias;
+    }
+
+    // PowerShell's accelerator names, as its type-to-string conversion writes them.
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["System.Int32"] = "int", ["System.Int64"] = "long", ["System.Int16"] = "short", ["System.Byte"] = "byte",
+        ["System.UInt32"] = "uint32", ["System.UInt64"] = "uint64", ["System.Double"] = "double", ["System.Single"] = "float",
+        ["System.Decimal"] = "decimal", ["System.String"] = "string", ["System.Boolean"] = "bool", ["System.Char"] = "char",
+        ["System.DateTime"] = "datetime", ["System.TimeSpan"] = "timespan", ["System.Guid"] = "guid", ["System.Version"] = "version",
+        ["System.Object"] = "System.Object", ["System.Array"] = "array", ["System.Collections.Hashtable"] = "hashtable",
+        ["System.Management.Automation.PSObject"] = "psobject", ["System.Management.Automation.PSCustomObject"] = "System.Management.Automation.PSCustomObject",
+        ["System.Management.Automation.ScriptBlock"] = "scriptblock", ["System.Void"] = "void",
+        ["System.Text.RegularExpressions.Regex"] = "regex", ["System.Xml.XmlDocument"] = "xml",
+    };
+
+    // Base type, value type, primitive, and flags: a(bstract), s(ealed), n(ot serializable). The .NET Framework's answers
+    // for the types the emulator knows.
+    private static (string? BaseType, bool ValueType, bool Primitive, string Flags) TypeFacts(string fullName, string? baseTypeName) => fullName switch
+    {
+        "System.Object" => (null, false, false, ""),
+        "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double" or "System.Single"
+            or "System.Boolean" or "System.Char" or "System.SByte" or "System.UInt16" => ("System.ValueType", true, true, ""),
+        "System.Decimal" or "System.DateTime" or "System.TimeSpan" or "System.Guid" or "System.Void" => ("System.ValueType", true, false, ""),
+        "System.ValueType" => ("System.Object", false, false, "a"),
+        "System.Array" => ("System.Object", false, false, "a"),
+        "System.String" or "System.Version" => ("System.Object", false, false, "s"),
+        "System.Math" or "System.Environment" => ("System.Object", false, false, "asn"),
+        "System.Management.Automation.PSObject" or "System.Management.Automation.PSCustomObject" or "System.Management.Automation.ScriptBlock"
+            => ("System.Object", false, false, "n"),
+        _ when fullName.EndsWith("[]", StringComparison.Ordinal) => ("System.Array", false, false, ""),
+        _ => (baseTypeName ?? "System.Object", false, false, ""),
+    };
+
 
     /// <summary>
     /// <c>::Name</c> or <c>::Name(arguments)</c> after a type, whole: the member's name and its argument text (null for a

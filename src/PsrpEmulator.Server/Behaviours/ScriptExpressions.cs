@@ -137,6 +137,18 @@ internal static partial class ScriptExpressions
             headEnd = Statements.MatchingClose(t, t[0] == '(' ? 0 : 1, ')');
             if (headEnd < 0) return null;
         }
+        else if (t.Length > 2 && t[0] == '@' && t[1] == '{')
+        {
+            // A hashtable literal: @{ a = 1 }.Keys.
+            headEnd = Statements.MatchingClose(t, 1, '}');
+            if (headEnd < 0) return null;
+        }
+        else if (!forAssignment && t.Length > 2 && t[0] == '[' && Statements.MatchingClose(t, 0, ']') is var typeEnd and > 1 && typeEnd + 1 < t.Length && t[typeEnd + 1] == '.' &&
+                 ResolveType(t[1..typeEnd]) is not null)
+        {
+            // A type's own members: [int].Name, [string].ToString(), [object[]].BaseType.
+            headEnd = typeEnd;
+        }
         else if (t.Length > 1 && t[0] is '\'' or '"')
         {
             // A quoted string: 'abc'.Length, "x".ToUpper().
@@ -210,9 +222,21 @@ internal static partial class ScriptExpressions
     {
         string Arg(int i) => i < arguments.Count ? Text(arguments[i]) : string.Empty;
         int Int(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : 0;
+        if (IsNull(value))
+        {
+            throw new ScriptExpressionException(new ScriptedError("You cannot call a method on a null-valued expression.", "InvokeMethodOnNull",
+                Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+        }
+
         try
         {
-            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return PsPrimitive.String(Text(value));
+            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
+            {
+                // A type's own ToString is its full name; in a string PowerShell writes its accelerator (int).
+                return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? fullName : Text(value));
+            }
+
+            if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable })
             {
                 // A date as a computer in UTC shows it; a number in the invariant culture.
@@ -227,6 +251,8 @@ internal static partial class ScriptExpressions
 
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
             if (value is PsObject list && IsCollection(list) && ListMethod(list, name, arguments) is { } listResult) return listResult;
+
+            if (value is PsPrimitive { Value: DateTimeOffset dateValue } && DateMethod(dateValue, name, arguments) is { } dateResult) return dateResult;
 
             if (value is PsPrimitive { Value: string s })
             {
@@ -265,6 +291,35 @@ internal static partial class ScriptExpressions
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));
 
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
+    }
+
+    // System.DateTime's methods scripts call (its Add* methods and the short and long texts, en-US as a Windows server's
+    // usual culture writes them); null for another. The emulated computers keep UTC: ToUniversalTime and ToLocalTime
+    // give the same time.
+    private static PsValue? DateMethod(DateTimeOffset date, string name, IReadOnlyList<PsValue> arguments)
+    {
+        double Amount() => AsNumber(arguments[0]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[0])));
+        var utc = date.ToOffset(TimeSpan.Zero);
+        return (name.ToUpperInvariant(), arguments.Count) switch
+        {
+            ("ADDYEARS", 1) => PsPrimitive.DateTime(utc.AddYears(checked((int)Amount()))),
+            ("ADDMONTHS", 1) => PsPrimitive.DateTime(utc.AddMonths(checked((int)Amount()))),
+            ("ADDDAYS", 1) => PsPrimitive.DateTime(utc.AddDays(Amount())),
+            ("ADDHOURS", 1) => PsPrimitive.DateTime(utc.AddHours(Amount())),
+            ("ADDMINUTES", 1) => PsPrimitive.DateTime(utc.AddMinutes(Amount())),
+            ("ADDSECONDS", 1) => PsPrimitive.DateTime(utc.AddSeconds(Amount())),
+            ("ADDMILLISECONDS", 1) => PsPrimitive.DateTime(utc.AddMilliseconds(Amount())),
+            ("ADDTICKS", 1) => PsPrimitive.DateTime(utc.AddTicks(checked((long)Amount()))),
+            ("ADD", 1) when arguments[0] is PsPrimitive { Value: TimeSpan span } => PsPrimitive.DateTime(utc + span),
+            ("SUBTRACT", 1) when arguments[0] is PsPrimitive { Value: TimeSpan span } => PsPrimitive.DateTime(utc - span),
+            ("SUBTRACT", 1) when arguments[0] is PsPrimitive { Value: DateTimeOffset other } => PsPrimitive.Duration(utc - other),
+            ("TOUNIVERSALTIME" or "TOLOCALTIME", 0) => PsPrimitive.DateTime(utc),
+            ("TOSHORTDATESTRING", 0) => PsPrimitive.String(utc.ToString("M/d/yyyy", CultureInfo.InvariantCulture)),
+            ("TOLONGDATESTRING", 0) => PsPrimitive.String(utc.ToString("dddd, MMMM d, yyyy", CultureInfo.InvariantCulture)),
+            ("TOSHORTTIMESTRING", 0) => PsPrimitive.String(utc.ToString("h:mm tt", CultureInfo.InvariantCulture)),
+            ("TOLONGTIMESTRING", 0) => PsPrimitive.String(utc.ToString("h:mm:ss tt", CultureInfo.InvariantCulture)),
+            _ => null,
+        };
     }
 
     /// <summary>Where a hashtable's key is among its entries (as PowerShell's Hashtable compares keys, <see cref="TableKeys"/>); -1 when absent.</summary>
@@ -487,6 +542,7 @@ internal static partial class ScriptExpressions
         !IsCommandMode(text) && !HasPipeline(text) &&
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
          Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null || TypeOperation(text) is not null ||
+         Parenthesized(text) is not null ||
          (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)));
 
     private static bool HashtableLiteralOrNull(string text)
@@ -597,6 +653,14 @@ internal static partial class ScriptExpressions
                 if (items.Count > MaxArithmeticLength) throw TooLarge();
                 return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
             }
+
+            // Dates and time spans: DateTime - DateTime is a TimeSpan; a TimeSpan moves a DateTime or adds to another.
+            case "-" when left is PsPrimitive { Value: DateTimeOffset from } && right is PsPrimitive { Value: DateTimeOffset to }:
+                return PsPrimitive.Duration(from - to);
+            case "+" or "-" when left is PsPrimitive { Value: DateTimeOffset date } && right is PsPrimitive { Value: TimeSpan span }:
+                return PsPrimitive.DateTime(op == "+" ? date + span : date - span);
+            case "+" or "-" when left is PsPrimitive { Value: TimeSpan first } && right is PsPrimitive { Value: TimeSpan second }:
+                return PsPrimitive.Duration(op == "+" ? first + second : first - second);
 
             case "+" when left is PsPrimitive { Value: string s }:
             {

@@ -34,6 +34,31 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
         "CommandNotFoundException", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", name);
 
+    /// <summary>
+    /// What a statement nothing answers gets: a type in brackets PowerShell would not find (<c>[Foo]</c>, <c>[Foo]::Bar</c>,
+    /// <c>[Foo]$x</c>) is TypeNotFound; a known type's member the emulator does not emulate is MethodNotFound (a method)
+    /// or says so (a property); anything else is an unknown command, named by its first word.
+    /// </summary>
+    public static ScriptedError NotAnswered(string text)
+    {
+        if (ScriptExpressions.TypeExpression(text) is var (typeName, after))
+        {
+            if (ScriptExpressions.ResolveType(typeName) is not { } type)
+            {
+                return new($"Unable to find type [{typeName}].", "TypeNotFound", ErrorCategory.InvalidOperation, RuntimeExceptionType, typeName);
+            }
+
+            if (ScriptExpressions.StaticMemberSyntax(after) is var (member, arguments))
+            {
+                return arguments is null
+                    ? ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
+                    : MethodNotFound(member, type.FullName);
+            }
+        }
+
+        return CommandNotFound(UnknownCommandScript.FirstWordOf(text));
+    }
+
     /// <summary>The reason PowerShell gives for a pipeline stopped by the client (Ctrl+C / Stop()).</summary>
     public static readonly ScriptedError PipelineStopped = new(
         "The pipeline has been stopped.", "PipelineStopped", ErrorCategory.OperationStopped,

@@ -201,6 +201,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.TypeOperation(text) is var (_, after))
         {
+            if (after.Length == 0) return;
             if (ScriptExpressions.StaticMemberSyntax(after) is not var (_, arguments)) CheckExpression(after, catalog, nesting + 1);
             else if (arguments is not null) foreach (var argument in ScriptExpressions.ArrayElements(arguments) ?? [arguments]) CheckExpression(argument, catalog, nesting + 1);
             return;
@@ -544,7 +545,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            await WriteStatementErrorAsync(ScriptedError.CommandNotFound(UnknownCommandScript.FirstWordOf(text)), output);
+            await WriteStatementErrorAsync(ScriptedError.NotAnswered(text), output);
             return;
         }
 
@@ -1268,6 +1269,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.TypeOperation(text) is var (type, after))
         {
+            // [int] alone: the type itself, a System.RuntimeType.
+            if (after.Length == 0) return ScriptExpressions.TypeObject(type.FullName);
             if (ScriptExpressions.StaticMemberSyntax(after) is not var (member, argumentText))
             {
                 // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members).

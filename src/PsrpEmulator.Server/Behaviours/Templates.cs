@@ -527,7 +527,7 @@ internal sealed class PipelineVariables
     {
         if (value is not PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null } list)
         {
-            return value.ToDisplayString();
+            return value is PsrpEmulator.Protocol.Clixml.PsObject type && ScriptExpressions.TypeObjectText(type) is { } typeText ? typeText : value.ToDisplayString();
         }
 
         var text = new StringBuilder();

@@ -232,6 +232,45 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
+        PsPrimitive { Value: DateTimeOffset date } => DatePart(date.ToOffset(TimeSpan.Zero).DateTime, property),
+        PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
+        _ => PsNil.Instance,
+    };
+
+    private static readonly string[] DayOfWeekTypeNames = ["System.DayOfWeek", "System.Enum", "System.ValueType", "System.Object"];
+
+    // System.DateTime's properties (the emulated computers keep UTC, so a date's parts are its UTC parts).
+    private static PsValue DatePart(DateTime date, string property) => property.ToUpperInvariant() switch
+    {
+        "YEAR" => Integer(date.Year),
+        "MONTH" => Integer(date.Month),
+        "DAY" => Integer(date.Day),
+        "HOUR" => Integer(date.Hour),
+        "MINUTE" => Integer(date.Minute),
+        "SECOND" => Integer(date.Second),
+        "MILLISECOND" => Integer(date.Millisecond),
+        "DAYOFYEAR" => Integer(date.DayOfYear),
+        "DAYOFWEEK" => PsObjects.Enum(DayOfWeekTypeNames, date.DayOfWeek.ToString(), (int)date.DayOfWeek),
+        "DATE" => PsPrimitive.DateTime(new DateTimeOffset(date.Date, TimeSpan.Zero)),
+        "TIMEOFDAY" => PsPrimitive.Duration(date.TimeOfDay),
+        "TICKS" => PsPrimitive.Int64(date.Ticks),
+        _ => PsNil.Instance,
+    };
+
+    // System.TimeSpan's properties.
+    private static PsValue SpanPart(TimeSpan span, string property) => property.ToUpperInvariant() switch
+    {
+        "DAYS" => Integer(span.Days),
+        "HOURS" => Integer(span.Hours),
+        "MINUTES" => Integer(span.Minutes),
+        "SECONDS" => Integer(span.Seconds),
+        "MILLISECONDS" => Integer(span.Milliseconds),
+        "TICKS" => PsPrimitive.Int64(span.Ticks),
+        "TOTALDAYS" => PsPrimitive.Double(span.TotalDays),
+        "TOTALHOURS" => PsPrimitive.Double(span.TotalHours),
+        "TOTALMINUTES" => PsPrimitive.Double(span.TotalMinutes),
+        "TOTALSECONDS" => PsPrimitive.Double(span.TotalSeconds),
+        "TOTALMILLISECONDS" => PsPrimitive.Double(span.TotalMilliseconds),
         _ => PsNil.Instance,
     };
 

@@ -149,6 +149,15 @@ internal static class FormatViews
     private static readonly FormatView MatchInfo = new("Microsoft.PowerShell.Commands.MatchInfo", FormatShape.Custom,
         [new("MatchInfo", 0, null, o => o.ToDisplayString())]);
 
+    // A type ([int], (5).GetType()): IsPublic, IsSerial, Name and BaseType.
+    private static readonly FormatView RuntimeType = new("System.RuntimeType", FormatShape.Table,
+    [
+        new("IsPublic", 8, ColumnAlignment.Left, o => Property(o, "IsPublic")),
+        new("IsSerial", 8, ColumnAlignment.Left, o => Property(o, "IsSerializable")),
+        new("Name", 40, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("BaseType", 0, ColumnAlignment.Left, o => Property(o, "BaseType")),
+    ]);
+
     private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
 
     private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
@@ -164,6 +173,7 @@ internal static class FormatViews
         [MatchInfo.Key] = MatchInfo,
         [GroupInfo.Key] = GroupInfo,
         [GroupInfoNoElement.Key] = GroupInfoNoElement,
+        [RuntimeType.Key] = RuntimeType,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };

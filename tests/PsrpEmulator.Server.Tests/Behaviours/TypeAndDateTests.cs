@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Behaviours.Formatting;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Types as values (<c>[int]</c>, <c>.GetType()</c>), DateTime and TimeSpan members and arithmetic, and a statement in
+/// parentheses. Expected values are what PowerShell prints for the same script (checked in pwsh 7.6.9; the texts of
+/// dates are en-US, a Windows server's usual culture).
+/// </summary>
+public class TypeAndDateTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text)
+    {
+        // The session's clock, stopped at 10:30 UTC: Get-Date reads it.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time) };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, time);
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string text)
+    {
+        var (host, outcome) = await RunAsync(text);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"'{text}' ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors, Is.Empty, () => $"'{text}' wrote {string.Join("; ", host.Errors.Select(e => e.Message))}");
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("[int]", "System.Int32")]
+    [TestCase("[int].Name", "Int32")]
+    [TestCase("[int].FullName", "System.Int32")]
+    [TestCase("[int].ToString()", "System.Int32")]
+    [TestCase("\"$([int])\"", "int")]
+    [TestCase("\"$([hashtable]) $([string[]])\"", "hashtable string[]")]
+    [TestCase("[object[]].BaseType", "System.Array")]
+    [TestCase("[object].BaseType -eq $null", "True")]
+    [TestCase("[string].IsValueType; [int].IsValueType; [int].IsPrimitive; [datetime].IsPrimitive", "False|True|True|False")]
+    [TestCase("(5).GetType().FullName", "System.Int32")]
+    [TestCase("'x'.GetType().Name", "String")]
+    [TestCase("@(1, 2).GetType().FullName", "System.Object[]")]
+    [TestCase("@{ a = 1 }.GetType().Name", "Hashtable")]
+    [TestCase("([pscustomobject]@{ a = 1 }).GetType().FullName", "System.Management.Automation.PSCustomObject")]
+    [TestCase("(Get-Service WinRM).GetType().FullName", "System.ServiceProcess.ServiceController")]
+    [TestCase("(5).GetType() -eq [int]; [int] -eq [string]", "True|False")]
+    [TestCase("$t = (5).GetType(); 7 -is $t; 'x' -is $t", "True|False")]
+    [TestCase("$x = [string]; $x.Name", "String")]
+    public async Task A_type_is_a_value_with_its_members(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("[Foo]", "TypeNotFound", "Unable to find type [Foo].")]
+    [TestCase("[Foo.Bar]::Baz()", "TypeNotFound", "Unable to find type [Foo.Bar].")]
+    [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
+    [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
+    public async Task A_statement_error_about_types_or_null_is_PowerShells_and_the_script_goes_on(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("(Get-Date).Year; (Get-Date).Month; (Get-Date).Day; (Get-Date).Hour; (Get-Date).Minute", "2026|11|29|10|30")]
+    [TestCase("\"$((Get-Date).DayOfWeek)\"; (Get-Date).DayOfYear", "Sunday|333")]
+    [TestCase("(Get-Date).Date.Hour; (Get-Date).TimeOfDay.TotalMinutes", "0|630")]
+    [TestCase("([datetime]'2024-01-02').AddDays(3).ToShortDateString()", "1/5/2024")]
+    [TestCase("([datetime]'2024-01-31').AddMonths(1).ToLongDateString()", "Thursday, February 29, 2024")]
+    [TestCase("([datetime]'2024-01-02 13:05:09').ToLongTimeString(); ([datetime]'2024-01-02 13:05:09').ToShortTimeString()", "1:05:09 PM|1:05 PM")]
+    [TestCase("([datetime]'2024-03-01' - [datetime]'2024-02-01').Days", "29")]
+    [TestCase("((Get-Date) - (Get-Date).AddHours(-2)).TotalHours", "2")]
+    [TestCase("(Get-Date).AddMinutes(-5) -lt (Get-Date); ((Get-Date).AddDays(1) -lt (Get-Date))", "True|False")]
+    [TestCase("((Get-Date) + ((Get-Date) - (Get-Date).AddSeconds(-90))).Minute", "31")]
+    [TestCase("$span = [datetime]'2024-01-02 06:00' - [datetime]'2024-01-01'; $span.Days; $span.Hours; $span.TotalHours", "1|6|30")]
+    public async Task DateTime_and_TimeSpan_members_and_arithmetic_answer_as_NET(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("(1 -lt 2)", "True")]
+    [TestCase("((1) -lt 2)", "True")]
+    [TestCase("('a', 'b')", "a|b")]
+    [TestCase("(Get-Service WinRM).Status", "Running")]
+    public async Task A_statement_in_parentheses_is_its_value(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Out_Default_writes_a_type_in_its_IsPublic_IsSerial_Name_BaseType_view()
+    {
+        var (host, _) = await RunAsync("[int]; [hashtable]");
+
+        // Widths 8, 8 and 40; BaseType takes the rest of the 119 columns, padded as 5.1 pads a table's last column.
+        Assert.That(OutDefaultWriter.Format(host.Outputs, 119), Is.EqualTo(string.Join("\r\n",
+            "",
+            "IsPublic IsSerial Name                                     " + "BaseType".PadRight(60),
+            "-------- -------- ----                                     " + "--------".PadRight(60),
+            "True     True     Int32                                    " + "System.ValueType".PadRight(60),
+            "True     True     Hashtable                                " + "System.Object".PadRight(60),
+            "",
+            "") + "\r\n"));
+    }
+}
