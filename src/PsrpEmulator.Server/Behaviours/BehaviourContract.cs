@@ -89,7 +89,7 @@ public sealed partial class BehaviourCatalog
         }
 
         return first.IsScript
-            ? new UnknownCommandScript(UnknownCommandScript.FirstWordOf(text), isScript: true)
+            ? new UnknownCommandScript(RunContext.UnknownCommandOf(text, stage => Find(stage) is not null), isScript: true)
             {
                 Script = new StatementsScript(text, this, locals),
                 ScriptText = text,

@@ -53,6 +53,26 @@ internal sealed partial class RunContext
     internal static IReadOnlyList<string> LaterPipelineCommands(string text) =>
         [.. Statements.SplitTopLevel(text, c => c == '|').Skip(1).Select(e => UnknownCommandScript.FirstWordOf(e.Trim()))];
 
+    /// <summary>
+    /// The command PowerShell would call unknown in a statement nothing answers whole. It looks a pipeline's commands
+    /// up left to right: the first element that is a command (not an expression such as <c>"a"</c> or <c>$x</c>) and
+    /// neither a pipeline cmdlet the emulator runs nor one <paramref name="answered"/> knows (a rule's text, a
+    /// function). Without one, the statement's first word.
+    /// </summary>
+    internal static string UnknownCommandOf(string text, Func<string, bool> answered)
+    {
+        if (!ScriptExpressions.HasPipeline(text)) return UnknownCommandScript.FirstWordOf(text.Trim());
+        foreach (var element in Statements.SplitTopLevel(text, c => c == '|'))
+        {
+            var stage = element.Trim();
+            if (!ScriptExpressions.IsCommandMode(stage)) continue;
+            var name = UnknownCommandScript.FirstWordOf(stage);
+            if (CanonicalCmdlet(name) is null && !answered(stage)) return name;
+        }
+
+        return UnknownCommandScript.FirstWordOf(text.Trim());
+    }
+
     private static string? CanonicalCmdlet(string name) => name.ToUpperInvariant() switch
     {
         "FOREACH-OBJECT" or "FOREACH" or "%" => "ForEach-Object",

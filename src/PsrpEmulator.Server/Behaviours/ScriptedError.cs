@@ -37,9 +37,10 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     /// <summary>
     /// What a statement nothing answers gets: a type in brackets PowerShell would not find (<c>[Foo]</c>, <c>[Foo]::Bar</c>,
     /// <c>[Foo]$x</c>) is TypeNotFound; a known type's member the emulator does not emulate is MethodNotFound (a method)
-    /// or says so (a property); anything else is an unknown command, named by its first word.
+    /// or says so (a property); anything else is an unknown command: <paramref name="commandName"/>, else the text's first
+    /// word.
     /// </summary>
-    public static ScriptedError NotAnswered(string text)
+    public static ScriptedError NotAnswered(string text, string? commandName = null)
     {
         if (ScriptExpressions.TypeExpression(text) is var (typeName, after))
         {
@@ -56,7 +57,7 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
             }
         }
 
-        return CommandNotFound(UnknownCommandScript.FirstWordOf(text));
+        return CommandNotFound(commandName ?? UnknownCommandScript.FirstWordOf(text));
     }
 
     /// <summary>The reason PowerShell gives for a pipeline stopped by the client (Ctrl+C / Stop()).</summary>

@@ -545,7 +545,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            await WriteStatementErrorAsync(ScriptedError.NotAnswered(text), output);
+            await WriteStatementErrorAsync(ScriptedError.NotAnswered(text,
+                RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null)), output);
             return;
         }
 

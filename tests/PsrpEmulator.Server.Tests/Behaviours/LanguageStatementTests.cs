@@ -40,6 +40,26 @@ public class LanguageStatementTests
         return host.OutputTexts;
     }
 
+    /// <summary>
+    /// PowerShell looks a pipeline's commands up left to right and names the first it cannot find; an expression
+    /// first (<c>"a" | ...</c>) is no command, and a command a rule answers is found.
+    /// </summary>
+    [TestCase("'a' | Out-File C:\\x.txt", "Out-File")]
+    [TestCase("Get-Service Spooler | Start-Service", "Start-Service")]
+    [TestCase("1..3 | Get-Foo | Out-Null", "Get-Foo")]
+    [TestCase("Get-Foo | Get-Bar", "Get-Foo")]
+    public async Task An_unknown_command_in_a_pipeline_is_the_first_one_PowerShell_cannot_find(string pipeline, string unknown)
+    {
+        var message = $"The term '{unknown}' is not recognized as the name of a cmdlet, function, script file, or operable program. " +
+            "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.";
+        await AssertOneErrorThenNextAsync(pipeline, "CommandNotFoundException", message);
+
+        // The pipeline alone is the whole script: the same error, and the script completes.
+        var (host, outcome) = await RunAsync(pipeline);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
+    }
+
     [TestCase("if ($true) { 'yes' }", "yes")]
     [TestCase("if ($false) { 'yes' }", "")]
     [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]
