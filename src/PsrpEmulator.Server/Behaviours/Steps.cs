@@ -538,6 +538,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // New-Object, Join-Path, Split-Path, New-TimeSpan: values made from their arguments alone.
+            if (ValueCommand(text) is { } valueCommand)
+            {
+                await RunValueCommandAsync(valueCommand, text, to, output, blockNesting);
+                return;
+            }
+
             // Write-Output (echo, write) of what no rule answers: its arguments' values, each enumerated one level.
             if (Statements.IsWriteOutput(text))
             {

@@ -74,6 +74,9 @@ public class RandomScriptTests
         "$x = @{}", "$x = @()", "$y = $x", " | sort { $_ } -Desc", "$?", "if (-not $?) { 1 }", "Start-Sleep -Milliseconds 5", "sleep -s $x", ".Where({ $_ })", ".ForEach({ $_ })", " | Sort-Object @{ e = { $_ }; Descending = $true }",
         " | Format-Table", " | ft Name, @{ l = 'L'; e = { $_ } } -AutoSize", " | Format-List *", " | fl", " | Out-String", " | Out-String -Stream -Width 3",
         " | ConvertTo-Json", " | ConvertTo-Json -Depth 0 -Compress", " | ConvertFrom-Json", "ConvertTo-Json ", "ConvertFrom-Json '{\"a\":[1,{\"b\":2}]}'", "'[1,'", " | Select-String 'a(b)?' -AllMatches", " | sls -NotMatch '[' -Quiet", " | ConvertTo-Csv", " | ConvertFrom-Csv -Delimiter ';'",
+        ".GetType()", "[Foo]", "[int].Name", "[object[]].BaseType", "(Get-Date).AddDays(", ".Year", ".TotalHours", "(Get-Date) - ", "$null.Frob()",
+        "New-Object PSObject -Property ", "New-Object System.Collections.ArrayList", "New-Object ", "Join-Path C:\\a ", "Split-Path ", " -Leaf", " -Qualifier",
+        "New-TimeSpan -Minutes ", "New-TimeSpan -Start ", "'a' | Out-File x",
     ];
 
     [Test]

@@ -1,0 +1,349 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Cmdlets that make a value from their arguments alone, with nothing of the computer behind them, which every
+/// Windows PowerShell 5.1 endpoint has and scripts use around their commands: New-Object (PSObject with -Property,
+/// the collections, the types the emulator knows), Join-Path and Split-Path (text only: the paths need not exist, as
+/// without -Resolve), New-TimeSpan. A rule for the same text still wins (rules are matched first).
+/// </summary>
+internal sealed partial class RunContext
+{
+    private static readonly Dictionary<string, string[]> ValueCommandParameters = new(StringComparer.Ordinal)
+    {
+        ["New-Object"] = ["TypeName", "ArgumentList", "Property", "ComObject", "Strict"],
+        ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
+        ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
+        ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
+    };
+
+    /// <summary>The value command a statement starts with (its canonical name); null for another statement.</summary>
+    internal static string? ValueCommand(string statement)
+    {
+        var words = Statements.SplitArguments(statement.Trim());
+        if (words.Count == 0) return null;
+        return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async ValueTask RunValueCommandAsync(string command, string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        PsValue value;
+        try
+        {
+            var arguments = BindValueCommand(command, Statements.SplitArguments(text.Trim()).Skip(1).ToList());
+            value = command switch
+            {
+                "New-Object" => await NewObjectAsync(arguments, to, blockNesting),
+                "Join-Path" => await JoinPathAsync(arguments, to, blockNesting),
+                "Split-Path" => await SplitPathAsync(arguments, to, blockNesting),
+                _ => await NewTimeSpanAsync(arguments, to, blockNesting),
+            };
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+        catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        foreach (var item in value is PsObject { TypeNames: ["System.String[]", ..] } strings ? strings.Items : [value])
+        {
+            await output.WriteAsync(new PipelineOutput(item), cancellationToken);
+        }
+    }
+
+    // PowerShell's binding for these cmdlets: names by unique prefix, switches without a value, positional arguments
+    // in the cmdlet's order (New-Object: TypeName, ArgumentList; Join-Path: Path, ChildPath; Split-Path: Path;
+    // New-TimeSpan: Start, End).
+    private static StageArguments BindValueCommand(string command, List<string> words)
+    {
+        var parameters = ValueCommandParameters[command];
+        var named = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var positional = new List<string>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            {
+                var typed = word[1..].TrimEnd(':');
+                var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (matches.Count == 0) matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
+                if (matches.Count != 1)
+                {
+                    throw new StatementTerminatedException(matches.Count == 0
+                        ? ParameterError(command, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
+                        : ParameterError(command, $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", matches.Select(m => "-" + m))}.", "AmbiguousParameter"));
+                }
+
+                var name = matches[0];
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute")
+                {
+                    named[name] = null;
+                    continue;
+                }
+
+                if (i + 1 >= words.Count) throw new StatementTerminatedException(ParameterError(command, $"Missing an argument for parameter '{name}'. Specify a parameter of type '{ValueParameterType(name)}' and try again.", "MissingArgument"));
+                named[name] = words[++i];
+                continue;
+            }
+
+            positional.Add(word);
+        }
+
+        string[] order = command switch
+        {
+            "New-Object" => ["TypeName", "ArgumentList"],
+            "Join-Path" => ["Path", "ChildPath"],
+            "Split-Path" => ["Path"],
+            _ => ["Start", "End"],
+        };
+        var next = 0;
+        foreach (var word in positional)
+        {
+            while (next < order.Length && named.ContainsKey(order[next])) next++;
+            if (next >= order.Length) throw new StatementTerminatedException(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{word}'.", "PositionalParameterNotFound"));
+            named[order[next++]] = word;
+        }
+
+        return new StageArguments(named, []);
+    }
+
+    private static string ValueParameterType(string name) => name switch
+    {
+        "TypeName" or "ComObject" or "ChildPath" => "System.String",
+        "ArgumentList" => "System.Object[]",
+        "Property" => "System.Collections.IDictionary",
+        "Path" or "LiteralPath" => "System.String[]",
+        "Start" or "End" => "System.DateTime",
+        "Credential" => "System.Management.Automation.PSCredential",
+        _ => "System.Int32",
+    };
+
+    // A word's values: its items when it is a list written with commas (1,2,3 in command mode), else its value's items.
+    private async ValueTask<List<PsValue>> ArgumentValuesAsync(string word, IPipelineHost? to, int blockNesting)
+    {
+        if (ScriptExpressions.ArrayElements(word) is { } elements)
+        {
+            var values = new List<PsValue>(elements.Count);
+            foreach (var element in elements) values.Add(await ArgumentAsync(element, to, blockNesting));
+            return values;
+        }
+
+        return [.. ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting))];
+    }
+
+    /// <summary>
+    /// New-Object: PSObject (PSCustomObject, Object) with <c>-Property</c>'s entries as note properties, in the
+    /// hashtable's order (Windows PowerShell's Hashtable has an order of its own: <c>[ordered]</c> there gives this
+    /// one); ArrayList and Hashtable empty; another type the emulator knows from its one argument, as a cast.
+    /// Another type is PowerShell's "Cannot find type" error; -ComObject is not emulated.
+    /// </summary>
+    private async ValueTask<PsValue> NewObjectAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments.Has("ComObject"))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("New-Object -ComObject is not emulated: give the command a rule"));
+        }
+
+        if (arguments["TypeName"] is not { } typeWord)
+        {
+            throw new StatementTerminatedException(ParameterError("New-Object", "Cannot process command because of one or more missing mandatory parameters: TypeName.", "MissingMandatoryParameter"));
+        }
+
+        var typeName = PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Trim();
+        var constructorArguments = arguments["ArgumentList"] is { } list ? await ArgumentValuesAsync(list, to, blockNesting) : [];
+        var type = ScriptExpressions.ResolveType(typeName.TrimStart('[').TrimEnd(']'));
+        PsObject? created = null;
+        PsValue value;
+        switch (type?.FullName)
+        {
+            case "System.Management.Automation.PSObject" or "System.Management.Automation.PSCustomObject" or "System.Object" when constructorArguments.Count == 0:
+                value = created = PsObjects.CustomObject();
+                break;
+            case "System.Collections.ArrayList" when constructorArguments.Count == 0:
+                value = created = PsObjects.List([], ScriptExpressions.ArrayListTypeNames);
+                break;
+            case "System.Collections.Hashtable" when constructorArguments.Count == 0:
+                value = created = PsObjects.Dictionary([]);
+                break;
+            case { } known when constructorArguments.Count == 1 && known is not ("System.Math" or "System.Environment" or "System.Void" or "System.Array"):
+                value = ScriptExpressions.Cast(constructorArguments[0], type!);
+                break;
+            case { } known:
+                throw new ScriptExpressionException(new ScriptedError(
+                    $"A constructor was not found. Cannot find an appropriate constructor for type {known}.", "CannotFindAppropriateCtor,Microsoft.PowerShell.Commands.NewObjectCommand",
+                    ErrorCategory.ObjectNotFound, "System.Management.Automation.PSArgumentException"));
+            default:
+                throw new ScriptExpressionException(new ScriptedError(
+                    $"Cannot find type [{typeName}]: verify that the assembly containing this type is loaded.", "TypeNotFound,Microsoft.PowerShell.Commands.NewObjectCommand",
+                    ErrorCategory.InvalidType, "System.Management.Automation.PSArgumentException", typeName));
+        }
+
+        if (arguments["Property"] is { } propertyWord)
+        {
+            if (await ArgumentAsync(propertyWord, to, blockNesting) is not PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
+            {
+                throw new StatementTerminatedException(ParameterError("New-Object", $"Cannot bind parameter 'Property'. Cannot convert the \"{propertyWord}\" value to type \"System.Collections.IDictionary\".", "CannotConvertArgumentNoMessage"));
+            }
+
+            if (created is null || created.CollectionKind != PsCollectionKind.None)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Object -Property sets properties of a PSObject only in the emulator (not of {type!.FullName})"));
+            }
+
+            foreach (var (key, entry) in table.Entries) created.With(PipelineVariables.Display(key), entry);
+        }
+
+        return value;
+    }
+
+    // The separators Windows' FileSystem provider takes; it writes backslashes.
+    private static readonly char[] PathSeparators = ['\\', '/'];
+
+    /// <summary>Join-Path: each path joined to the child with one backslash between them (slashes become backslashes).</summary>
+    private async ValueTask<PsValue> JoinPathAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        CheckNoResolve("Join-Path", arguments);
+        if (arguments["Path"] is not { } pathWord || arguments["ChildPath"] is not { } childWord)
+        {
+            throw new StatementTerminatedException(ParameterError("Join-Path", $"Cannot process command because of one or more missing mandatory parameters: {(arguments.Has("Path") ? "ChildPath" : "Path")}.", "MissingMandatoryParameter"));
+        }
+
+        var child = PipelineVariables.Display(await ArgumentAsync(childWord, to, blockNesting)).Replace('/', '\\');
+        var joined = new List<PsValue>();
+        foreach (var path in await ArgumentValuesAsync(pathWord, to, blockNesting))
+        {
+            var parent = PipelineVariables.Display(path).Replace('/', '\\');
+            CheckDrive("Join-Path", parent);
+            joined.Add(PsPrimitive.String(parent.Length == 0 ? child.TrimStart('\\')
+                : child.Length == 0 ? parent
+                : parent.TrimEnd('\\') + "\\" + child.TrimStart('\\')));
+        }
+
+        return joined.Count == 1 ? joined[0] : PsObjects.List(joined, ["System.String[]", "System.Array", "System.Object"]);
+    }
+
+    /// <summary>
+    /// Split-Path: the parent (the default: <c>C:\a\b</c> gives <c>C:\a</c>, <c>C:\a</c> gives <c>C:\</c>, a drive root
+    /// nothing), <c>-Leaf</c>, <c>-Qualifier</c> (<c>C:</c>), <c>-NoQualifier</c>, <c>-IsAbsolute</c>.
+    /// </summary>
+    private async ValueTask<PsValue> SplitPathAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        CheckNoResolve("Split-Path", arguments);
+        if ((arguments["Path"] ?? arguments["LiteralPath"]) is not { } pathWord)
+        {
+            throw new StatementTerminatedException(ParameterError("Split-Path", "Cannot process command because of one or more missing mandatory parameters: Path.", "MissingMandatoryParameter"));
+        }
+
+        var results = new List<PsValue>();
+        foreach (var item in await ArgumentValuesAsync(pathWord, to, blockNesting))
+        {
+            var path = PipelineVariables.Display(item).Replace('/', '\\');
+            var colon = path.IndexOf(':', StringComparison.Ordinal);
+            var qualifier = colon > 0 && path.IndexOfAny(PathSeparators) is var slash && (slash < 0 || slash > colon) ? path[..(colon + 1)] : string.Empty;
+            if (arguments.Has("IsAbsolute"))
+            {
+                results.Add(PsPrimitive.Boolean(qualifier.Length > 0 || path.StartsWith(@"\\", StringComparison.Ordinal)));
+                continue;
+            }
+
+            if (arguments.Has("Qualifier"))
+            {
+                if (qualifier.Length == 0)
+                {
+                    throw new ScriptExpressionException(new ScriptedError($"Cannot parse path because path '{path}' does not contain a qualifier.", "ParsePathFailed,Microsoft.PowerShell.Commands.SplitPathCommand",
+                        ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", path));
+                }
+
+                results.Add(PsPrimitive.String(qualifier));
+                continue;
+            }
+
+            if (arguments.Has("NoQualifier"))
+            {
+                results.Add(PsPrimitive.String(path[qualifier.Length..]));
+                continue;
+            }
+
+            var rest = path[qualifier.Length..];
+            var trimmed = rest.Length > 1 ? rest.TrimEnd('\\') : rest;
+            var last = trimmed.LastIndexOf('\\');
+            if (arguments.Has("Leaf"))
+            {
+                results.Add(PsPrimitive.String(trimmed[(last + 1)..]));
+                continue;
+            }
+
+            // The parent: empty for a drive's root or a bare name, the root for an item at the root.
+            results.Add(PsPrimitive.String(trimmed is "" or "\\" ? string.Empty
+                : last < 0 ? qualifier
+                : last == 0 ? qualifier + "\\"
+                : qualifier + trimmed[..last]));
+        }
+
+        return results.Count == 1 ? results[0] : PsObjects.List(results, ["System.String[]", "System.Array", "System.Object"]);
+    }
+
+    // -Resolve needs the paths to exist, which the emulator has no file system to say.
+    private static void CheckNoResolve(string command, StageArguments arguments)
+    {
+        if (arguments.Has("Resolve") || arguments.Has("Credential"))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{(arguments.Has("Resolve") ? "Resolve" : "Credential")} is not emulated (the emulator has no file system): give the command a rule"));
+        }
+    }
+
+    // Windows PowerShell's drives on a server; a path on another drive is its DriveNotFound error.
+    private static readonly HashSet<string> Drives = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "C", "HKLM", "HKCU", "Env", "Function", "Variable", "Alias", "Cert", "WSMan",
+    };
+
+    private static void CheckDrive(string command, string path)
+    {
+        var colon = path.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || path.IndexOfAny(PathSeparators) is var slash && slash >= 0 && slash < colon) return;
+        var drive = path[..colon];
+        if (drive.Contains("::", StringComparison.Ordinal) || Drives.Contains(drive)) return;
+        throw new ScriptExpressionException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
+            $"DriveNotFound,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command", ErrorCategory.ObjectNotFound,
+            "System.Management.Automation.DriveNotFoundException", drive));
+    }
+
+    /// <summary>New-TimeSpan: End − Start (each the session's now when not given), or the -Days, -Hours, -Minutes, -Seconds given.</summary>
+    private async ValueTask<PsValue> NewTimeSpanAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        var byParts = arguments.Has("Days") || arguments.Has("Hours") || arguments.Has("Minutes") || arguments.Has("Seconds");
+        if (byParts && (arguments.Has("Start") || arguments.Has("End")))
+        {
+            throw new StatementTerminatedException(ParameterError("New-TimeSpan", "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+        }
+
+        if (byParts)
+        {
+            async ValueTask<int> Part(string name) => arguments[name] is { } word
+                ? (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!
+                : 0;
+            var days = await Part("Days");
+            var hours = await Part("Hours");
+            var minutes = await Part("Minutes");
+            var seconds = await Part("Seconds");
+            return PsPrimitive.Duration(new TimeSpan(days, hours, minutes, seconds));
+        }
+
+        // The arguments first, then the cmdlet's now (as PowerShell binds them before the cmdlet runs).
+        async ValueTask<DateTimeOffset?> Date(string name) => arguments[name] is { } word
+            ? ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?
+            : null;
+        var start = await Date("Start");
+        var end = await Date("End");
+        var now = time.GetUtcNow();
+        return PsPrimitive.Duration((end ?? now) - (start ?? now));
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// New-Object, Join-Path, Split-Path and New-TimeSpan: cmdlets that make a value from their arguments alone, as Windows
+/// PowerShell 5.1's do on a server (paths with backslashes; the drives a server has).
+/// </summary>
+public class ValueCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time) };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, time);
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string text)
+    {
+        var (host, outcome) = await RunAsync(text);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"'{text}' ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors, Is.Empty, () => $"'{text}' wrote {string.Join("; ", host.Errors.Select(e => e.Message))}");
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("$o = New-Object PSObject -Property @{ Name = 'a'; Size = 5 }; $o.Name; $o.Size", "a|5")]
+    [TestCase("(New-Object PSObject -Property @{ Name = 'a' }).GetType().FullName", "System.Management.Automation.PSCustomObject")]
+    [TestCase("New-Object PSCustomObject -Property @{ Name = 'a'; Size = 5 } | Select-Object -ExpandProperty Size", "5")]
+    [TestCase("New-Object -TypeName PSObject -Prop @{ a = 1 } | ForEach-Object { $_.a + 1 }", "2")]
+    [TestCase("$l = New-Object System.Collections.ArrayList; [void]$l.Add(3); [void]$l.Add(4); $l.Count", "2")]
+    [TestCase("$h = New-Object Hashtable; $h['k'] = 'v'; $h.k", "v")]
+    [TestCase("(New-Object System.Version '1.2.3').Minor", "2")]
+    [TestCase("(New-Object -TypeName Version -ArgumentList '4.5').Major", "4")]
+    public async Task New_Object_makes_objects_collections_and_known_types(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase(@"Join-Path C:\a b", @"C:\a\b")]
+    [TestCase(@"Join-Path C:\a\ \b\c", @"C:\a\b\c")]
+    [TestCase(@"Join-Path -Path C:/a -ChildPath b/c.txt", @"C:\a\b\c.txt")]
+    [TestCase(@"Join-Path 'C:\x', 'C:\y' z", @"C:\x\z|C:\y\z")]
+    [TestCase(@"Join-Path HKLM:\SOFTWARE Microsoft", @"HKLM:\SOFTWARE\Microsoft")]
+    [TestCase(@"Split-Path C:\a\b\c.txt", @"C:\a\b")]
+    [TestCase(@"Split-Path C:\a\b\ -Parent", @"C:\a")]
+    [TestCase(@"Split-Path C:\a", @"C:\")]
+    [TestCase(@"Split-Path C:\a\b\c.txt -Leaf", "c.txt")]
+    [TestCase(@"Split-Path C:\a\b -Qualifier; Split-Path C:\a\b -NoQualifier", @"C:|\a\b")]
+    [TestCase(@"Split-Path C:\a -IsAbsolute; Split-Path a\b -IsAbsolute; Split-Path \\server\share -IsAbsolute", "True|False|True")]
+    [TestCase(@"Split-Path \\server\share\x.txt", @"\\server\share")]
+    public async Task Join_Path_and_Split_Path_work_on_the_text_as_the_FileSystem_provider_does(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("(New-TimeSpan -Minutes 5).TotalSeconds", "300")]
+    [TestCase("$t = New-TimeSpan -Days 1 -Hours 2 -Minutes 3 -Seconds 4; $t.Days; $t.Hours; $t.Minutes; $t.Seconds", "1|2|3|4")]
+    [TestCase("(New-TimeSpan -Start (Get-Date).AddHours(-3)).TotalHours", "3")]
+    [TestCase("(New-TimeSpan -End (Get-Date).AddMinutes(90)).TotalMinutes", "90")]
+    [TestCase("(New-TimeSpan '2024-01-01' '2024-03-01').Days", "60")]
+    public async Task New_TimeSpan_counts_from_its_arguments_or_the_sessions_clock(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("New-Object Foo.Bar", "TypeNotFound,Microsoft.PowerShell.Commands.NewObjectCommand", "Cannot find type [Foo.Bar]: verify that the assembly containing this type is loaded.")]
+    [TestCase(@"Join-Path X:\a b", "DriveNotFound,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot find drive. A drive with the name 'X' does not exist.")]
+    [TestCase(@"Split-Path a\b -Qualifier", "ParsePathFailed,Microsoft.PowerShell.Commands.SplitPathCommand", @"Cannot parse path because path 'a\b' does not contain a qualifier.")]
+    [TestCase(@"Join-Path C:\a b -Foo", "NamedParameterNotFound,Microsoft.PowerShell.Commands.JoinPathCommand", "A parameter cannot be found that matches parameter name 'Foo'.")]
+    [TestCase(@"Join-Path C:\a", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot process command because of one or more missing mandatory parameters: ChildPath.")]
+    [TestCase("New-TimeSpan -Days 1 -Start (Get-Date)", "AmbiguousParameterSet,Microsoft.PowerShell.Commands.NewTimeSpanCommand", "Parameter set cannot be resolved using the specified named parameters.")]
+    public async Task Bad_arguments_are_the_cmdlets_errors_and_the_script_goes_on(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task A_rule_for_the_same_text_still_answers_it()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: Join-Path C:\a b
+                steps:
+                  - output: from the rule
+            """), Default);
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var outcome = await catalog.Resolve(new CreatePipeline([new PipelineCommand(@"Join-Path C:\a b", IsScript: true, [])], NoInput: true)).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "from the rule" }));
+    }
+}
