@@ -15,6 +15,49 @@ internal static class RemoteArguments
     }
 
     /// <summary>
+    /// The values of the script block's <c>$using:</c> expressions, read in the caller's session state and keyed as
+    /// PowerShell keys them (PSExecutionCmdlet.GetUsingVariableValues for a PSv5 or later endpoint); null when it has
+    /// none. A variable the caller has not set is PowerShell's UsingVariableIsUndefined, a terminating error.
+    /// </summary>
+    public static IReadOnlyDictionary<string, PsValue>? UsingValues(ScriptBlock scriptBlock, SessionState sessionState, PSCmdlet cmdlet)
+    {
+        var usings = scriptBlock.Ast.FindAll(a => a is UsingExpressionAst, searchNestedScriptBlocks: true).Cast<UsingExpressionAst>().ToList();
+        if (usings.Count == 0) return null;
+        var values = new Dictionary<string, PsValue>(StringComparer.Ordinal);
+        foreach (var usingAst in usings)
+        {
+            var isVariable = usingAst.SubExpression is VariableExpressionAst;
+            var key = PsrpEmulator.Client.Psrp.RemoteScript.UsingKey(usingAst.ToString(), isVariable);
+            if (values.ContainsKey(key)) continue;
+            object? value;
+            if (usingAst.SubExpression is VariableExpressionAst variable)
+            {
+                if (sessionState.PSVariable.Get(variable.VariablePath.UserPath) is not { } set)
+                {
+                    cmdlet.ThrowTerminatingError(new ErrorRecord(new RuntimeException(
+                        $"The value of the using variable '{usingAst.Extent.Text}' cannot be retrieved because it has not been set in the local session."),
+                        "UsingVariableIsUndefined", ErrorCategory.InvalidOperation, usingAst.Extent.Text));
+                    return null;
+                }
+
+                value = set.Value;
+            }
+            else
+            {
+                // $using:a[0]: the expression with its variable read locally.
+                var local = System.Text.RegularExpressions.Regex.Replace(usingAst.SubExpression.Extent.Text, @"\$using:", "$",
+                    System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+                var results = sessionState.InvokeCommand.InvokeScript(sessionState, System.Management.Automation.ScriptBlock.Create(local));
+                value = results.Count == 1 ? results[0] : results.Count == 0 ? null : results.ToArray();
+            }
+
+            values.Add(key, ToPsValue(value));
+        }
+
+        return values;
+    }
+
+    /// <summary>
     /// The script text PowerShell sends when Invoke-Command gets pipeline input (ScriptBlockAst
     /// GetWithInputHandlingForInvokeCommand): a single pipeline that starts with a command and does not use $input
     /// becomes "$input |" + the pipeline (after the param block, if any); anything else is sent as written.

@@ -13,6 +13,44 @@ public class InvokeCommandStateTests : HostedEngineTestBase
         Assert.That(Lines(result), Is.EqualTo(new[] { "Hello World" }));
     }
 
+    /// <summary>
+    /// <c>$using:</c> values go as PowerShell 5 and later send them to a PSv5 endpoint: the parameter <c>--%</c>, a
+    /// Hashtable keyed by each expression's text (PowerShell's own key function, called here by reflection, gives the
+    /// same keys); the emulator reads them where the script uses them.
+    /// </summary>
+    [Test]
+    public async Task Using_variables_reach_the_remote_script_keyed_as_PowerShell_keys_them()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "$name = 'World'; $list = 'a', 'b', 'c'; $s = New-PSSession -ComputerName Server01; " +
+            "Invoke-Command -Session $s { \"Hello $using:name\"; $using:NAME.Length; $using:list[1]; $using:list.Count }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Hello World", "5", "b", "3" }));
+
+        var keyOf = typeof(System.Management.Automation.PSObject).Assembly.GetType("System.Management.Automation.PsUtils")!
+            .GetMethod("GetUsingExpressionKey", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var block = System.Management.Automation.ScriptBlock.Create("$using:Name; $using:list[1]");
+        var usings = block.Ast.FindAll(a => a is System.Management.Automation.Language.UsingExpressionAst, true)
+            .Cast<System.Management.Automation.Language.UsingExpressionAst>().ToList();
+        Assert.That(usings.Select(u => PsrpEmulator.Client.Psrp.RemoteScript.UsingKey(u.ToString(), u.SubExpression is System.Management.Automation.Language.VariableExpressionAst)),
+            Is.EqualTo(usings.Select(u => (string)keyOf.Invoke(null, [u])!)));
+    }
+
+    [Test]
+    public async Task A_using_variable_not_set_locally_is_PowerShells_UsingVariableIsUndefined_and_nothing_is_sent()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        var commandsBefore = Emulator.Journal.Snapshot().Count(e => e.Action == "Command");
+
+        var result = await RunAsync(host, "Invoke-Command -Session $s { $using:neverSet }");
+
+        Assert.That(result.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "UsingVariableIsUndefined,Microsoft.PowerShell.Commands.InvokeCommandCommand" }));
+        Assert.That(result.Errors[0].Exception.Message, Is.EqualTo("The value of the using variable '$using:neverSet' cannot be retrieved because it has not been set in the local session."));
+        Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Command"), Is.EqualTo(commandsBefore));
+    }
+
     [Test]
     public async Task Piped_input_is_the_remote_script_s_input()
     {

@@ -11,6 +11,23 @@ public sealed record RemoteScript(string Text)
 {
     public IReadOnlyList<PsValue> Arguments { get; init; } = [];
 
+    /// <summary>
+    /// The values of the script's <c>$using:</c> expressions, keyed as PowerShell 5 and later key them
+    /// (<see cref="UsingKey"/>): sent after the arguments as the parameter <c>--%</c> whose value is a Hashtable, as
+    /// Invoke-Command sends them to a PSv5 or later endpoint (PSExecutionCmdlet.GetPowerShellForPSv3OrLater).
+    /// </summary>
+    public IReadOnlyDictionary<string, PsValue>? UsingValues { get; init; }
+
+    /// <summary>The parameter name PowerShell sends the <c>$using:</c> values under (Parser.VERBATIM_ARGUMENT).</summary>
+    public const string UsingParameterName = "--%";
+
+    /// <summary>
+    /// PowerShell's key for a <c>$using:</c> expression (PsUtils.GetUsingExpressionKey): the expression's text, in lower
+    /// case when it is a plain variable (<c>$using:name</c>), as base64 of its UTF-16 bytes.
+    /// </summary>
+    public static string UsingKey(string usingExpressionText, bool isVariable = true) =>
+        Convert.ToBase64String(System.Text.Encoding.Unicode.GetBytes(isVariable ? usingExpressionText.ToLowerInvariant() : usingExpressionText));
+
     public IReadOnlyList<PsValue>? Input { get; init; }
 
     /// <summary>

@@ -341,6 +341,12 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(script);
         var arguments = script.Arguments.Select(a => new PipelineArgument(null, a)).ToList();
+        if (script.UsingValues is { Count: > 0 } usingValues)
+        {
+            arguments.Add(new PipelineArgument(RemoteScript.UsingParameterName,
+                PsObjects.Dictionary(usingValues.Select(u => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(u.Key), u.Value)))));
+        }
+
         var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null && !script.KeepInputOpen,
             AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo());
         return StartAsync(create, script.Text, script.Input, endInput: !script.KeepInputOpen, cancellationToken);

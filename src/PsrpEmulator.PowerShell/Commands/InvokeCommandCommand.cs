@@ -206,9 +206,11 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
         var expectingInput = MyInvocation.ExpectingInput;
         if (expectingInput && (AsJob || InDisconnectedSession)) _input = [];
         _streaming = expectingInput && _input is null;
-        _remote = new PsrpEmulator.Client.Psrp.RemoteScript(!expectingInput ? _script : RemoteArguments.WithInputHandling(FilePath is null ? ScriptBlock! : System.Management.Automation.ScriptBlock.Create(_script)))
+        var block = FilePath is null ? ScriptBlock! : System.Management.Automation.ScriptBlock.Create(_script);
+        _remote = new PsrpEmulator.Client.Psrp.RemoteScript(!expectingInput ? _script : RemoteArguments.WithInputHandling(block))
         {
             Arguments = [.. (ArgumentList ?? []).Select(RemoteArguments.ToPsValue)],
+            UsingValues = RemoteArguments.UsingValues(block, SessionState, this),
         };
     }
 

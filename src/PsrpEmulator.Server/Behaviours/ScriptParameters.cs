@@ -40,6 +40,7 @@ internal static partial class ScriptParameters
 
         if (arguments.Count == 0 && parameters.Count == 0) return None;
         var locals = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+        AddUsingValues(arguments, locals);
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
         foreach (var (name, fallback) in parameters)
         {
@@ -49,6 +50,33 @@ internal static partial class ScriptParameters
 
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
         return locals;
+    }
+
+    /// <summary>The parameter Invoke-Command sends a script's <c>$using:</c> values under (Parser.VERBATIM_ARGUMENT).</summary>
+    public const string UsingParameterName = "--%";
+
+    /// <summary>The local a <c>$using:name</c> value is kept under (a name no script variable can have).</summary>
+    public static string UsingLocal(string name) => "using:" + name;
+
+
+    // PowerShell 5 and later send the values of a script's $using: expressions as the parameter "--%", a Hashtable
+    // whose keys are base64 of each expression's UTF-16 text (lower case for a plain variable: PsUtils.
+    // GetUsingExpressionKey). Each value becomes the local "using:" + the text after "$using:" ($using:name reads
+    // "using:name"; $using:a[0] and $using:a.Length are found whole). A key that is no such text is left out.
+    private static void AddUsingValues(IReadOnlyList<PipelineArgument> arguments, Dictionary<string, PsValue> locals)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Name != UsingParameterName || argument.Value is not PsObject { CollectionKind: PsCollectionKind.Dictionary } table) continue;
+            foreach (var (key, value) in table.Entries)
+            {
+                if (key.AsString() is not { Length: > 0 and <= 4096 } encoded) continue;
+                var bytes = new byte[encoded.Length];
+                if (!Convert.TryFromBase64String(encoded, bytes, out var written) || written % 2 != 0) continue;
+                var text = System.Text.Encoding.Unicode.GetString(bytes, 0, written);
+                if (text.Length > 7 && text.StartsWith("$using:", StringComparison.OrdinalIgnoreCase)) locals[UsingLocal(text[7..])] = value;
+            }
+        }
     }
 
     // A default that is a literal: 'text', "text", a number, $true/$false; anything else is $null here.

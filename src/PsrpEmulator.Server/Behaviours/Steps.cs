@@ -1299,6 +1299,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return ScriptExpressions.StaticMember(type, member, arguments, time.GetUtcNow());
         }
 
+        // $using:list[1], $using:a.Length: Invoke-Command sent the whole expression's value.
+        if (text.StartsWith("$using:", StringComparison.OrdinalIgnoreCase) && scope.Variables.UsingExpression(text[1..]) is { } sent) return sent;
+
         if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
             // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value. A
@@ -1344,7 +1347,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         if (head.Length < 2 || head[0] != '$' || head.StartsWith("$env:", StringComparison.OrdinalIgnoreCase)) return null;
         var name = VariableValueTemplate.VariableName(head);
-        return name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c == '_') || name is "true" or "false" or "null" ? null : name;
+        var plain = name.StartsWith("using:", StringComparison.OrdinalIgnoreCase) ? name[6..] : name;
+        return plain.Length == 0 || !plain.All(c => char.IsLetterOrDigit(c) || c == '_') || plain is "true" or "false" or "null" ? null : name;
     }
 
     /// <summary>

@@ -440,6 +440,12 @@ internal sealed class PipelineVariables
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
+        if (name.StartsWith("using:", StringComparison.OrdinalIgnoreCase))
+        {
+            // $using:x: the value Invoke-Command sent for it; without one (a client that sent none), the session's x.
+            return locals is not null && locals.TryGetValue(name, out var sent) ? sent : Get(name[6..]);
+        }
+
         if (locals is not null && locals.TryGetValue(name, out var local)) return local;
         if (functionScopes is not null)
         {
@@ -452,6 +458,13 @@ internal sealed class PipelineVariables
 
         return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name);
     }
+
+    /// <summary>
+    /// The value Invoke-Command sent for a whole <c>$using:</c> expression (<c>using:list[1]</c>, <c>using:a.Length</c>:
+    /// its text after the <c>$</c>); null when none was sent.
+    /// </summary>
+    public PsrpEmulator.Protocol.Clixml.PsValue? UsingExpression(string text) =>
+        text.StartsWith("using:", StringComparison.OrdinalIgnoreCase) && locals is not null && locals.TryGetValue(text, out var sent) ? sent : null;
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
     {
@@ -600,7 +613,7 @@ internal sealed class PipelineVariables
                         continue;
                     }
 
-                    if (colon > 0 && IsScope(name[..colon])) name = name[(colon + 1)..];
+                    if (colon > 0 && IsScope(name[..colon])) name = VariableValueTemplate.VariableName(name);
                     if (Get(name) is { } value) sb.Append(Display(value));
                     i = end;
                     continue;

@@ -190,7 +190,10 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
 {
     public override PsValue Build(RunScope scope)
     {
-        var path = VariableName(name.Evaluate(scope)).Split('.', StringSplitOptions.TrimEntries);
+        var variable = VariableName(name.Evaluate(scope));
+        // $using:list.Count: Invoke-Command sent the whole expression's value.
+        if (variable.Contains('.', StringComparison.Ordinal) && scope.Variables.UsingExpression(variable) is { } sent) return sent;
+        var path = variable.Split('.', StringSplitOptions.TrimEntries);
         var value = scope.Variables.Get(path[0]) is { } found ? Refresh(found, scope.Variables.Runspace) : PsNil.Instance;
         foreach (var property in path.Skip(1)) value = Member(value, property);
         return value;
@@ -202,11 +205,15 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         return value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list ? list.Items : [value];
     }
 
-    /// <summary>"$x", "x" and "$global:x" name the variable x.</summary>
+    /// <summary>
+    /// "$x", "x" and "$global:x" name the variable x; "$using:x" is "using:x", which reads the value Invoke-Command sent
+    /// for it, else x (<see cref="PipelineVariables.Get"/>).
+    /// </summary>
     public static string VariableName(string text)
     {
         var name = text.Trim().TrimStart('$');
         var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon == 5 && name.StartsWith("using", StringComparison.OrdinalIgnoreCase)) return ScriptParameters.UsingLocal(name[(colon + 1)..]);
         return colon > 0 ? name[(colon + 1)..] : name;
     }
 
