@@ -76,9 +76,13 @@ public sealed class RemotingChildJob : Job
     {
         ClientJob = job;
         PSJobTypeName = "RemoteJob";
+        _ordered = RemoteData.UseResultsCollection(this);
         job.Changed += (_, _) => Pump();
         Pump();
     }
+
+    // Its records go through the job's ordered results collection, which Receive-Job reads (see RemoteData.AddTo).
+    private readonly bool _ordered;
 
     /// <summary>The client's job behind this one.</summary>
     public PSRemotingJob ClientJob { get; }
@@ -93,7 +97,8 @@ public sealed class RemotingChildJob : Job
         {
             // As PowerShell's PSRemotingChildJob (Results.IsOpen || Results.Count > 0): results stay open until the job ends.
             return JobStateInfo.State is not (SmaJobState.Completed or SmaJobState.Failed or SmaJobState.Stopped) ||
-                   Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 || Debug.Count > 0 || Information.Count > 0;
+                   (_ordered ? RemoteData.PendingResults(this) > 0
+                       : Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 || Debug.Count > 0 || Information.Count > 0);
         }
     }
 

@@ -49,35 +49,108 @@ internal static class RemoteData
         return record;
     }
 
-    /// <summary>Writes every stream to the cmdlet (the host path of Invoke-Command and Receive-PSSession).</summary>
+    /// <summary>
+    /// Writes every record to the cmdlet in the order the records came (the host path of Invoke-Command and
+    /// Receive-PSSession), as PowerShell writes a remote command's output, errors and messages interleaved.
+    /// </summary>
     public static void Write(Cmdlet cmdlet, PSDataStreams streams, string computerName, Guid runspaceId)
     {
-        foreach (var o in streams.Output) cmdlet.WriteObject(ToObject(o));
-        foreach (var e in streams.Error) cmdlet.WriteError(ToErrorRecord(e, computerName, runspaceId));
-        foreach (var w in streams.Warning) cmdlet.WriteWarning(w);
-        foreach (var v in streams.Verbose) cmdlet.WriteVerbose(v);
-        foreach (var d in streams.Debug) cmdlet.WriteDebug(d);
-        foreach (var i in streams.Information) cmdlet.WriteInformation(ToInformation(i));
+        foreach (var (stream, index) in streams.InOrder())
+        {
+            switch (stream)
+            {
+                case PSDataStream.Output: cmdlet.WriteObject(ToObject(streams.Output[index])); break;
+                case PSDataStream.Error: cmdlet.WriteError(ToErrorRecord(streams.Error[index], computerName, runspaceId)); break;
+                case PSDataStream.Warning: cmdlet.WriteWarning(streams.Warning[index]); break;
+                case PSDataStream.Verbose: cmdlet.WriteVerbose(streams.Verbose[index]); break;
+                case PSDataStream.Debug: cmdlet.WriteDebug(streams.Debug[index]); break;
+                case PSDataStream.Information: cmdlet.WriteInformation(ToInformation(streams.Information[index])); break;
+                // Progress goes to jobs only here, as before (a synchronous command's progress is not shown).
+                default: break;
+            }
+        }
     }
 
-    /// <summary>Appends every stream to a job's collections.</summary>
+    // Job's internal writers (Job.WriteObject, WriteError, ...): each adds to its stream's collection and to the job's
+    // Results, the ordered collection Receive-Job reads for a job that UsesResultsCollection, as PowerShell's
+    // PSRemotingChildJob does. Null when this PowerShell has them not (then the collections are filled directly).
+    private const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+    private static readonly System.Reflection.MethodInfo? JobWriteObject = typeof(Job).GetMethod("WriteObject", Internal, [typeof(object)]);
+    private static readonly System.Reflection.MethodInfo? JobWriteError = typeof(Job).GetMethod("WriteError", Internal, [typeof(ErrorRecord)]);
+    private static readonly System.Reflection.MethodInfo? JobWriteWarning = typeof(Job).GetMethod("WriteWarning", Internal, [typeof(string)]);
+    private static readonly System.Reflection.MethodInfo? JobWriteVerbose = typeof(Job).GetMethod("WriteVerbose", Internal, [typeof(string)]);
+    private static readonly System.Reflection.MethodInfo? JobWriteDebug = typeof(Job).GetMethod("WriteDebug", Internal, [typeof(string)]);
+    private static readonly System.Reflection.MethodInfo? JobWriteInformation = typeof(Job).GetMethod("WriteInformation", Internal, [typeof(InformationRecord)]);
+    private static readonly System.Reflection.MethodInfo? JobWriteProgress = typeof(Job).GetMethod("WriteProgress", Internal, [typeof(ProgressRecord)]);
+    private static readonly System.Reflection.PropertyInfo? JobUsesResultsCollection = typeof(Job).GetProperty("UsesResultsCollection", Internal);
+    private static readonly System.Reflection.PropertyInfo? JobResults = typeof(Job).GetProperty("Results", Internal);
+
+    private static bool HasResultsCollection =>
+        JobWriteObject is not null && JobWriteError is not null && JobWriteWarning is not null && JobWriteVerbose is not null && JobWriteDebug is not null &&
+        JobWriteInformation is not null && JobWriteProgress is not null && JobUsesResultsCollection is not null && JobResults is not null;
+
+    /// <summary>
+    /// Makes the job keep its records in order for Receive-Job (Job.UsesResultsCollection, as PowerShell's remoting
+    /// child jobs); false when this PowerShell does not allow it.
+    /// </summary>
+    public static bool UseResultsCollection(Job job)
+    {
+        if (!HasResultsCollection) return false;
+        JobUsesResultsCollection!.SetValue(job, true);
+        return true;
+    }
+
+    /// <summary>The records Receive-Job has still to write from a job that uses its results collection.</summary>
+    public static int PendingResults(Job job) => JobResults?.GetValue(job) is System.Collections.ICollection results ? results.Count : 0;
+
+    /// <summary>Appends every record to a job, in the order they came (through its results collection when it uses one).</summary>
     public static void AddTo(Job job, PSDataStreams streams, string computerName, Guid runspaceId)
     {
-        foreach (var o in streams.Output) job.Output.Add(ToObject(o) is { } obj ? PSObject.AsPSObject(obj) : null);
-        foreach (var e in streams.Error) job.Error.Add(ToErrorRecord(e, computerName, runspaceId));
-        foreach (var w in streams.Warning) job.Warning.Add(new WarningRecord(w));
-        foreach (var v in streams.Verbose) job.Verbose.Add(new VerboseRecord(v));
-        foreach (var d in streams.Debug) job.Debug.Add(new DebugRecord(d));
-        foreach (var i in streams.Information) job.Information.Add(ToInformation(i));
-        foreach (var p in streams.Progress)
+        var ordered = HasResultsCollection && (bool)JobUsesResultsCollection!.GetValue(job)!;
+        foreach (var (stream, index) in streams.InOrder())
         {
-            job.Progress.Add(new ProgressRecord(p.ActivityId, p.Activity, string.IsNullOrEmpty(p.StatusDescription) ? " " : p.StatusDescription)
+            switch (stream)
             {
-                PercentComplete = p.PercentComplete,
-                SecondsRemaining = p.SecondsRemaining,
-                ParentActivityId = p.ParentActivityId,
-                CurrentOperation = p.CurrentOperation,
-            });
+                case PSDataStream.Output:
+                    var value = ToObject(streams.Output[index]) is { } obj ? PSObject.AsPSObject(obj) : null;
+                    if (ordered) JobWriteObject!.Invoke(job, [value]);
+                    else job.Output.Add(value);
+                    break;
+                case PSDataStream.Error:
+                    var error = ToErrorRecord(streams.Error[index], computerName, runspaceId);
+                    if (ordered) JobWriteError!.Invoke(job, [error]);
+                    else job.Error.Add(error);
+                    break;
+                case PSDataStream.Warning:
+                    if (ordered) JobWriteWarning!.Invoke(job, [streams.Warning[index]]);
+                    else job.Warning.Add(new WarningRecord(streams.Warning[index]));
+                    break;
+                case PSDataStream.Verbose:
+                    if (ordered) JobWriteVerbose!.Invoke(job, [streams.Verbose[index]]);
+                    else job.Verbose.Add(new VerboseRecord(streams.Verbose[index]));
+                    break;
+                case PSDataStream.Debug:
+                    if (ordered) JobWriteDebug!.Invoke(job, [streams.Debug[index]]);
+                    else job.Debug.Add(new DebugRecord(streams.Debug[index]));
+                    break;
+                case PSDataStream.Information:
+                    var information = ToInformation(streams.Information[index]);
+                    if (ordered) JobWriteInformation!.Invoke(job, [information]);
+                    else job.Information.Add(information);
+                    break;
+                default:
+                    var p = streams.Progress[index];
+                    var progress = new ProgressRecord(p.ActivityId, p.Activity, string.IsNullOrEmpty(p.StatusDescription) ? " " : p.StatusDescription)
+                    {
+                        PercentComplete = p.PercentComplete,
+                        SecondsRemaining = p.SecondsRemaining,
+                        ParentActivityId = p.ParentActivityId,
+                        CurrentOperation = p.CurrentOperation,
+                    };
+                    if (ordered) JobWriteProgress!.Invoke(job, [progress]);
+                    else job.Progress.Add(progress);
+                    break;
+            }
         }
     }
 

@@ -51,6 +51,35 @@ public class InvokeCommandStateTests : HostedEngineTestBase
         Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Command"), Is.EqualTo(commandsBefore));
     }
 
+    /// <summary>
+    /// Output and errors come out interleaved as the remote command wrote them: from Invoke-Command, from Receive-Job
+    /// of an -AsJob job (PowerShell's remoting child jobs keep one ordered results collection), and from
+    /// Receive-PSSession of a disconnected command.
+    /// </summary>
+    [Test]
+    public async Task Output_and_errors_keep_the_order_the_remote_command_wrote_them_in()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        const string Mixed = "{ 'a'; Write-Error 'e1'; 'b'; Write-Error 'e2'; 'c' }";
+        // Errors merged into the output and named there (the host's result keeps errors apart from the output).
+        const string Named = " 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { \"error $_\" } else { \"$_\" } }";
+        static string[] Order(PsrpEmulator.PowerShell.Hosting.ScriptResult result) => [.. result.Output.Select(o => o.ToString())];
+        string[] expected = ["a", "error e1", "b", "error e2", "c"];
+
+        var direct = await RunAsync(host, $"Invoke-Command -Session $s {Mixed}" + Named);
+        Assert.That(Order(direct), Is.EqualTo(expected), "Invoke-Command");
+
+        var job = await RunAsync(host, $"$j = Invoke-Command -Session $s {Mixed} -AsJob; $null = Wait-Job $j; Receive-Job $j -Keep" + Named);
+        Assert.That(Order(job), Is.EqualTo(expected), "Receive-Job -Keep");
+        var drained = await RunAsync(host, "Receive-Job $j" + Named + "; 'more: ' + $j.HasMoreData; @(Receive-Job $j).Count");
+        Assert.That(Order(drained), Is.EqualTo(expected.Concat(["more: False", "0"])), "Receive-Job, then nothing more");
+
+        await RunAsync(host, $"$null = Invoke-Command -ComputerName Server01 -InDisconnectedSession -SessionName Mixed {Mixed}");
+        var receive = await RunAsync(await NewHostAsync("second"), "Receive-PSSession -ComputerName Server01 -Name Mixed" + Named);
+        Assert.That(Order(receive), Is.EqualTo(expected), "Receive-PSSession to the host");
+    }
+
     [Test]
     public async Task Piped_input_is_the_remote_script_s_input()
     {

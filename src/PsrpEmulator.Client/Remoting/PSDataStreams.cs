@@ -4,9 +4,27 @@ using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.Client.Remoting;
 
-/// <summary>What a remote command produced, stream by stream (Receive-Job's and Receive-PSSession's results).</summary>
+/// <summary>The stream a remote command's record belongs to.</summary>
+public enum PSDataStream
+{
+    Output,
+    Error,
+    Warning,
+    Verbose,
+    Debug,
+    Information,
+    Progress,
+}
+
+/// <summary>
+/// What a remote command produced, stream by stream (Receive-Job's and Receive-PSSession's results), and the order the
+/// records came in across the streams (<see cref="InOrder"/>), in which PowerShell writes them.
+/// </summary>
 public sealed class PSDataStreams
 {
+    // Each record added through Add / AddError, as (stream, index in its list): 'a', an error, 'b' stay in that order.
+    private readonly List<(PSDataStream Stream, int Index)> _order = [];
+
     public List<PsValue> Output { get; } = [];
 
     public List<ErrorRecordInfo> Error { get; } = [];
@@ -31,38 +49,89 @@ public sealed class PSDataStreams
         switch (e)
         {
             case OutputEvent o:
-                Output.Add(RemoteObjects.Stamp(o.Value, computerName, runspaceId, showComputerName));
+                Record(PSDataStream.Output, Output, RemoteObjects.Stamp(o.Value, computerName, runspaceId, showComputerName));
                 break;
             case ErrorEvent err:
-                Error.Add(err.Error);
+                Record(PSDataStream.Error, Error, err.Error);
                 break;
             case InformationalEvent { Stream: PsrpMessageType.WarningRecord } w:
-                Warning.Add(w.Message);
+                Record(PSDataStream.Warning, Warning, w.Message);
                 break;
             case InformationalEvent { Stream: PsrpMessageType.VerboseRecord } v:
-                Verbose.Add(v.Message);
+                Record(PSDataStream.Verbose, Verbose, v.Message);
                 break;
             case InformationalEvent { Stream: PsrpMessageType.DebugRecord } d:
-                Debug.Add(d.Message);
+                Record(PSDataStream.Debug, Debug, d.Message);
                 break;
             case InformationEvent i:
-                Information.Add(i.Record);
+                Record(PSDataStream.Information, Information, i.Record);
                 break;
             case ProgressEvent p:
-                Progress.Add(p.Record);
+                Record(PSDataStream.Progress, Progress, p.Record);
                 break;
         }
     }
 
+    /// <summary>An error record after the ones already here (a failed command's reason, written last).</summary>
+    public void AddError(ErrorRecordInfo error) => Record(PSDataStream.Error, Error, error);
+
+    private void Record<T>(PSDataStream stream, List<T> list, T item)
+    {
+        _order.Add((stream, list.Count));
+        list.Add(item);
+    }
+
+    /// <summary>
+    /// Every record as (stream, index in that stream's list), in the order they came: records added to a list directly
+    /// (not through <see cref="AddError"/> or the client) follow, stream by stream.
+    /// </summary>
+    public IEnumerable<(PSDataStream Stream, int Index)> InOrder()
+    {
+        Span<int> seen = stackalloc int[7];
+        var ordered = new List<(PSDataStream, int)>(_order.Count);
+        foreach (var (stream, index) in _order)
+        {
+            // A list cleared or shortened by its user since: what it no longer holds is gone.
+            if (index >= CountOf(stream)) continue;
+            ordered.Add((stream, index));
+            seen[(int)stream] = Math.Max(seen[(int)stream], index + 1);
+        }
+
+        for (var stream = PSDataStream.Output; stream <= PSDataStream.Progress; stream++)
+        {
+            for (var index = seen[(int)stream]; index < CountOf(stream); index++) ordered.Add((stream, index));
+        }
+
+        return ordered;
+    }
+
+    private int CountOf(PSDataStream stream) => stream switch
+    {
+        PSDataStream.Output => Output.Count,
+        PSDataStream.Error => Error.Count,
+        PSDataStream.Warning => Warning.Count,
+        PSDataStream.Verbose => Verbose.Count,
+        PSDataStream.Debug => Debug.Count,
+        PSDataStream.Information => Information.Count,
+        _ => Progress.Count,
+    };
+
     internal void MoveTo(PSDataStreams target, bool keep)
     {
-        target.Output.AddRange(Output);
-        target.Error.AddRange(Error);
-        target.Warning.AddRange(Warning);
-        target.Verbose.AddRange(Verbose);
-        target.Debug.AddRange(Debug);
-        target.Information.AddRange(Information);
-        target.Progress.AddRange(Progress);
+        foreach (var (stream, index) in InOrder())
+        {
+            switch (stream)
+            {
+                case PSDataStream.Output: target.Record(stream, target.Output, Output[index]); break;
+                case PSDataStream.Error: target.Record(stream, target.Error, Error[index]); break;
+                case PSDataStream.Warning: target.Record(stream, target.Warning, Warning[index]); break;
+                case PSDataStream.Verbose: target.Record(stream, target.Verbose, Verbose[index]); break;
+                case PSDataStream.Debug: target.Record(stream, target.Debug, Debug[index]); break;
+                case PSDataStream.Information: target.Record(stream, target.Information, Information[index]); break;
+                default: target.Record(stream, target.Progress, Progress[index]); break;
+            }
+        }
+
         if (keep) return;
         Output.Clear();
         Error.Clear();
@@ -71,6 +140,7 @@ public sealed class PSDataStreams
         Debug.Clear();
         Information.Clear();
         Progress.Clear();
+        _order.Clear();
     }
 }
 

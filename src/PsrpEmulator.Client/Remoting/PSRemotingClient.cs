@@ -1020,17 +1020,17 @@ public sealed class PSRemotingClient : IAsyncDisposable
             if (e is StateEvent { State: PSInvocationState.Failed, Reason: { FullyQualifiedErrorId: "JobFailure" } clientFailure })
             {
                 // Failed on this side (a transport error such as broken fragments): PowerShell writes the reason itself.
-                results.Error.Add(clientFailure);
+                results.AddError(clientFailure);
             }
             else if (e is StateEvent { State: PSInvocationState.Failed } failed && receivePSSession)
             {
                 var message = failed.Reason is { Message: { Length: > 0 } reason } ? RemotingErrors.PipelineFailedWithReason(reason) : RemotingErrors.PipelineFailedWithoutReason;
-                results.Error.Add(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
+                results.AddError(new ErrorRecordInfo(message, "ReceivePSSessionPipelineFailed", ErrorCategory.OperationStopped, null, null, "System.Management.Automation.RuntimeException", null));
             }
             else if (e is StateEvent { State: PSInvocationState.Failed, Reason: { } remoteReason } && !IsPipelineStopped(remoteReason))
             {
                 // Invoke-Command (PSRemotingChildJob.ProcessJobFailure): the remote error record itself, with its origin.
-                results.Error.Add(remoteReason);
+                results.AddError(remoteReason);
             }
 
             if (onRecords is not null && !results.IsEmpty) onRecords(results);

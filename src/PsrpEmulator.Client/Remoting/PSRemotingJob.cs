@@ -188,7 +188,7 @@ public sealed class PSRemotingJob
                 if (e is StateEvent { State: PSInvocationState.Failed, Reason: { } reason })
                 {
                     Reason = reason;
-                    if (!PSRemotingClient.IsPipelineStopped(reason)) lock (_sync) _results.Error.Add(reason);
+                    if (!PSRemotingClient.IsPipelineStopped(reason)) lock (_sync) _results.AddError(reason);
                 }
 
                 Pulse();
@@ -226,7 +226,7 @@ public sealed class PSRemotingJob
 
             var reason = new ErrorRecordInfo(e.Message, "JobFailure", ErrorCategory.OperationStopped, null, null, e.GetType().FullName, null);
             Reason = reason;
-            lock (_sync) _results.Error.Add(reason);
+            lock (_sync) _results.AddError(reason);
             SetState(JobState.Failed);
         }
     }

@@ -107,6 +107,20 @@ public class DisconnectedSessionTests : SessionTestBase
     }
 
     [Test]
+    public async Task Received_results_keep_the_order_of_output_errors_and_warnings_across_streams()
+    {
+        var client = NewClient();
+        await client.InvokeInDisconnectedSessionAsync(Target, Credential, "'a'; Write-Error 'e'; 'b'; Write-Warning 'w'; 'c'", "Mixed", sessionOption: Option);
+
+        var received = await AdvanceAsync(NewClient().ReceiveAsync(Target, Credential, name: "Mixed", sessionOption: Option));
+
+        Assert.That(received!.Results!.InOrder(), Is.EqualTo(new[]
+        {
+            (PSDataStream.Output, 0), (PSDataStream.Error, 0), (PSDataStream.Output, 1), (PSDataStream.Warning, 0), (PSDataStream.Output, 2),
+        }));
+    }
+
+    [Test]
     public async Task Receive_with_out_target_job_from_another_client_returns_a_named_running_job()
     {
         var first = NewClient();
