@@ -196,8 +196,9 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         var result = await RunAsync("ps", "Write-Output before; throw 'it broke'");
 
         Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("before\r\n"));
+        // A thrown string is the error's target, as Windows PowerShell shows it: (it broke:String).
         Assert.That(result.GetProperty("std_err").GetString(), Is.EqualTo(
-            "it broke\n    + CategoryInfo          : OperationStopped: (:) [], RuntimeException\n    + FullyQualifiedErrorId : it broke"));
+            "it broke\n    + CategoryInfo          : OperationStopped: (it broke:String) [], RuntimeException\n    + FullyQualifiedErrorId : it broke"));
         Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1));
         if (result.TryGetProperty("raw_std_err", out var raw))
         {
