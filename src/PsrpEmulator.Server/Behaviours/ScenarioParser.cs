@@ -457,6 +457,7 @@ internal sealed partial class ScenarioParser
             case YamlMappingNode map:
                 List<string>? typeNames = null;
                 TextTemplate? toString = null;
+                ValueTemplate? baseValue = null;
                 var props = new List<KeyValuePair<string, ValueTemplate>>();
                 foreach (var (key, value) in map.Children)
                 {
@@ -472,8 +473,12 @@ internal sealed partial class ScenarioParser
                             case "$tostring":
                                 toString = Text(value, names, "$tostring");
                                 continue;
+                            case "$value":
+                                if (value is not YamlScalarNode valueScalar || IsNull(value)) throw Error(value, "$value is the primitive the object wraps (an enum's number), a single value");
+                                baseValue = ReadScalarValue(valueScalar, names);
+                                continue;
                             default:
-                                throw Error(key, $"unknown special key '{name}'; an object takes '$type' (type names, most derived first) and '$tostring'; alone, '$variable' (a variable's value) or '$expand' (a double-quoted string's text)");
+                                throw Error(key, $"unknown special key '{name}'; an object takes '$type' (type names, most derived first), '$tostring' and '$value' (the primitive it wraps: an enum's number); alone, '$variable' (a variable's value) or '$expand' (a double-quoted string's text)");
                         }
                     }
 
@@ -482,7 +487,8 @@ internal sealed partial class ScenarioParser
                     props.Add(new(name, ReadValue(value, names)));
                 }
 
-                return new MappingValueTemplate(props, typeNames, toString);
+                if (baseValue is not null && typeNames is null) throw Error(map, "$value goes with '$type' (an enum's type names: [Its.Type, System.Enum, System.ValueType, System.Object])");
+                return new MappingValueTemplate(props, typeNames, toString, baseValue);
             default:
                 throw Error(node, "unsupported YAML node");
         }

@@ -982,9 +982,14 @@ internal static partial class ScriptExpressions
         _ => null,
     };
 
+    /// <summary>An enum's number (an object that wraps an integer: a scenario's <c>$value</c>, PowerShell's serialized enum); null for anything else.</summary>
+    private static double? EnumNumber(PsValue? value) =>
+        value is PsObject { BaseValue: { } wrapped, CollectionKind: PsCollectionKind.None } && wrapped.Value is int or long or short or byte or uint or ushort or ulong or sbyte ? Number(wrapped) : null;
+
     private static double? AsNumber(PsValue? value) => value switch
     {
         PsPrimitive p when Number(p) is { } n => n,
+        PsObject when EnumNumber(value) is { } member => member,
         PsPrimitive { Value: string s } when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
         PsPrimitive { Value: bool b } => b ? 1 : 0,
         _ => null,
@@ -997,6 +1002,18 @@ internal static partial class ScriptExpressions
         if (IsNull(right)) return false;
         if (left is PsPrimitive { Value: bool b }) return b == IsTrue(right);
         if (left is PsPrimitive lp && Number(lp) is { } l) return AsNumber(right) is { } r && l == r;
+        if (EnumNumber(left) is { } member)
+        {
+            // An enum on the left converts the right to itself, as PowerShell does: its name (any case) or its number.
+            if (EnumNumber(right) is { } other) return member == other;
+            if (right is PsPrimitive { Value: string name } && !double.TryParse(name.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return string.Equals(Text(left), name.Trim(), StringComparison.OrdinalIgnoreCase);
+            }
+
+            return AsNumber(right) is { } number && member == number;
+        }
+
         return string.Equals(Text(left), Text(right), caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
     }
 
@@ -1005,6 +1022,8 @@ internal static partial class ScriptExpressions
         if (IsNull(left)) return IsNull(right) ? 0 : -1;
         if (IsNull(right)) return 1;
         if (left is PsPrimitive lp && Number(lp) is { } l && AsNumber(right) is { } r) return l.CompareTo(r);
+        // Enums order by their numbers (Sort-Object Status: Stopped, 1, before Running, 4).
+        if (EnumNumber(left) is { } e && EnumNumber(right) is { } f) return e.CompareTo(f);
         return string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
     }
 

@@ -65,7 +65,12 @@ internal sealed class ScalarValueTemplate(TextTemplate text, ScalarKind kind) : 
 }
 
 /// <summary>A mapping: a PSCustomObject (properties in MS), or, with <c>$type</c>, an object of those type names (properties in Props).</summary>
-internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, ValueTemplate>> properties, IReadOnlyList<string>? typeNames, TextTemplate? toStringText) : ValueTemplate
+/// <param name="baseValue">
+/// <c>$value</c>: the primitive the object wraps (an enum's number: <c>{ $type: [...Status, System.Enum, ...],
+/// $tostring: Running, $value: 4 }</c>), serialized inside its Obj as PowerShell serializes an enum.
+/// </param>
+internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, ValueTemplate>> properties, IReadOnlyList<string>? typeNames, TextTemplate? toStringText,
+    ValueTemplate? baseValue = null) : ValueTemplate
 {
     public static readonly string[] PsCustomObjectTypeNames = ["System.Management.Automation.PSCustomObject", "System.Object"];
 
@@ -76,6 +81,7 @@ internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, Va
         var obj = new PsObject(typeNames ?? PsCustomObjectTypeNames)
         {
             ToStringValue = toStringText?.Evaluate(scope) ?? (typeNames is { Count: > 0 } ? typeNames[0] : null),
+            BaseValue = baseValue?.Build(scope) as PsPrimitive,
         };
         var target = typeNames is null ? obj.ExtendedProperties : obj.AdaptedProperties;
         foreach (var (name, value) in properties)

@@ -185,8 +185,9 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         // Windows PowerShell 5.1's layout: four spaces per level, two after a colon.
         Assert.That(stdout, Does.StartWith("[\r\n    {\r\n        \"Name\":  \"EventLog\",\r\n"));
         using var json = JsonDocument.Parse(stdout);
-        Assert.That(json.RootElement.EnumerateArray().Select(e => e.GetProperty("Name").GetString() + "=" + e.GetProperty("Status").GetString()),
-            Is.EqualTo(new[] { "EventLog=Running", "Spooler=Stopped", "WinRM=Running" }));
+        // Status is the ServiceControllerStatus enum, which 5.1's ConvertTo-Json writes as its number (Running 4, Stopped 1).
+        Assert.That(json.RootElement.EnumerateArray().Select(e => e.GetProperty("Name").GetString() + "=" + e.GetProperty("Status").GetInt32()),
+            Is.EqualTo(new[] { "EventLog=4", "Spooler=1", "WinRM=4" }));
         Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
     }
 

@@ -24,6 +24,18 @@ public class LoadErrorTests
                   - output: fine
                   - outptu: typo
             """, 5, "unknown step 'outptu'; expected one of: output, error");
+        yield return Case("a wrapped value without type names", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $tostring: Running, $value: 4 }
+            """, 4, "$value goes with '$type'");
+        yield return Case("a wrapped value that is a list", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $type: [My.Status, System.Enum], $value: [4] }
+            """, 4, "$value is the primitive the object wraps");
         yield return Case("host colour that is none", """
             behaviours:
               - match: x

@@ -43,7 +43,10 @@ public class PipelineCmdletTests
     [TestCase("'b', 'a', 'c', 'a' | Sort-Object -Unique", "a|b|c")]
     [TestCase("3, 1, 2 | Sort-Object -Descending", "3|2|1")]
     [TestCase("'ccc', 'a', 'bb' | Sort-Object { $_.Length } -Descending", "ccc|bb|a")]
-    [TestCase("Get-Service | Sort-Object @{ Expression = 'Status'; Descending = $true }, Name | ForEach-Object Name", "Spooler|EventLog|WinRM")]
+    // Status is an enum, sorted by its number: Running (4) before Stopped (1) when descending.
+    [TestCase("Get-Service | Sort-Object @{ Expression = 'Status'; Descending = $true }, Name | ForEach-Object Name", "EventLog|WinRM|Spooler")]
+    [TestCase("Get-Service | Sort-Object Status, Name | ForEach-Object Name", "Spooler|EventLog|WinRM")]
+    [TestCase("Get-Service | Where-Object Status -eq 'running' | ForEach-Object Name; Get-Service | Where-Object { $_.Status -eq 1 } | ForEach-Object Name", "EventLog|WinRM|Spooler")]
     [TestCase("1..10 | Select-Object -Skip 2 -First 3", "3|4|5")]
     [TestCase("1..10 | Select-Object -Last 2", "9|10")]
     [TestCase("5..1 | Select-Object -First 3 | Sort-Object | Select-Object -First 1; 'next'", "3|next")]
@@ -58,7 +61,9 @@ public class PipelineCmdletTests
     [TestCase("Get-Process | Select-Object Name, @{ Name = 'Double'; Expression = { $_.Handles * 2 } } -First 2 | ForEach-Object { \"$($_.Name):$($_.Double)\" }", "Idle:0|System:6250")]
     [TestCase("Get-Service | Select-Object @{ n = 'Service'; e = 'Name' } | ForEach-Object Service", "EventLog|Spooler|WinRM")]
     [TestCase("Get-Service | Group-Object Status | ForEach-Object { \"$($_.Name)=$($_.Count)\" }", "Running=2|Stopped=1")]
-    [TestCase("$byStatus = Get-Service | Group-Object -Property Status -AsHashTable; $byStatus['Stopped'].Name", "Spooler")]
+    // The keys are the enum values, which a string does not find (PowerShell's gotcha); -AsString makes them strings.
+    [TestCase("$byStatus = Get-Service | Group-Object -Property Status -AsHashTable -AsString; $byStatus['Stopped'].Name", "Spooler")]
+    [TestCase("$byStatus = Get-Service | Group-Object -Property Status -AsHashTable; $byStatus['Stopped'] -eq $null; $byStatus.Count", "True|2")]
     [TestCase("'a', 'B', 'b', 'A', 'c' | Group-Object | ForEach-Object { \"$($_.Name)$($_.Count)\" }", "a2|B2|c1")]
     [TestCase("switch -Regex ('x') { 'y' { 'no' } default { 'fallback' } }", "fallback")]
     [TestCase("function Show { param([Parameter(ValueFromPipeline = $true)] $Item, $Suffix = '!') process { \"$Item$Suffix\" } }; 'a', 'b' | Show", "a!|b!")]
@@ -191,7 +196,8 @@ public class PipelineCmdletTests
     {
         var output = await OutputOfAsync("Get-Service | Select-Object Name, Status | Out-String -Stream");
 
-        Assert.That(output.Split('|'), Is.EqualTo(new[] { "", "Name     Status ", "----     ------ ", "EventLog Running", "Spooler  Stopped", "WinRM    Running", "", "" }));
+        // Status, an enum, aligns right (5.1 aligns numbers and enums right in a table without a view).
+        Assert.That(output.Split('|'), Is.EqualTo(new[] { "", "Name      Status", "----      ------", "EventLog Running", "Spooler  Stopped", "WinRM    Running", "", "" }));
     }
 
     [Test]

@@ -114,6 +114,15 @@ public class StepTests
     }
 
     [Test]
+    public async Task Mapping_with_a_value_wraps_that_primitive_as_an_enum_is_serialized()
+    {
+        var (host, _) = await RunAsync("- output: { $type: [My.Status, System.Enum, System.ValueType, System.Object], $tostring: Running, $value: 4 }");
+        var status = (PsObject)host.Outputs.Single();
+        Assert.That((status.TypeNames![0], status.ToStringValue, status.BaseValue), Is.EqualTo(("My.Status", "Running", PsPrimitive.Int32(4))));
+        Assert.That(status.AdaptedProperties, Is.Empty);
+    }
+
+    [Test]
     public async Task Each_write_builds_a_fresh_object()
     {
         var (host, _) = await RunAsync("- loop: { from: 1, to: 2, steps: [ output: { N: '{_}' } ] }");
