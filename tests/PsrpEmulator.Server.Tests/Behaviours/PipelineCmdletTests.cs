@@ -248,8 +248,8 @@ public class PipelineCmdletTests
     {
         var output = await OutputOfAsync("Get-Service Spooler | Out-String -Width 40");
 
-        // 8 + 1 + 18 + 1 leaves 12 of DisplayName's 38 columns.
-        Assert.That(output, Is.EqualTo(Lines("", "Status   Name               DisplayName ", "------   ----               ----------- ", "Running  Spooler            Spooler     ", "", "")));
+        // 8 + 1 + 18 + 1 leaves 12 of DisplayName's 38 columns: "Print Spooler" is cut with dots.
+        Assert.That(output, Is.EqualTo(Lines("", "Status   Name               DisplayName ", "------   ----               ----------- ", "Stopped  Spooler            Print Spo...", "", "")));
     }
 
     [Test]
