@@ -326,6 +326,8 @@ internal static partial class ScriptExpressions
         }
 
         if (type.FullName == "System.Collections.ArrayList") return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
+        // [array]1 is an object[] of one item; an array stays itself; $null stays $null.
+        if (type.FullName == "System.Array") return IsNull(value) ? PsNil.Instance : IsCollection(value) ? value! : PsObjects.List([value!], ListValueTemplate.ArrayTypeNames);
 
         // A single-item collection converts as its item; a longer one does not convert to a scalar.
         if (IsCollection(value))
@@ -410,6 +412,10 @@ internal static partial class ScriptExpressions
             case null or PsNil:
                 number = 0;
                 break;
+            case PsPrimitive { Value: char c }:
+                // [int][char]'A' is 65.
+                number = c;
+                break;
             case PsPrimitive { Value: string s }:
             {
                 var t = s.Trim();
@@ -465,7 +471,8 @@ internal static partial class ScriptExpressions
     private static ScriptExpressionException CannotConvert(PsValue? value, KnownType type, string? reason, string id, bool withError = true)
     {
         var shown = Text(value);
-        var message = !withError ? reason! : reason is null
+        // PowerShell's ConvertToFinalInvalidCastException text, when the caller gives none.
+        var message = !withError ? reason ?? $"Cannot convert the \"{shown}\" value of type \"{TypeName(value)}\" to type \"{type.FullName}\"." : reason is null
             ? $"Cannot convert value \"{shown}\" to type \"{type.FullName}\"."
             : $"Cannot convert value \"{shown}\" to type \"{type.FullName}\". Error: \"{reason}\"";
         return new ScriptExpressionException(new ScriptedError(message, id, Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType, shown)

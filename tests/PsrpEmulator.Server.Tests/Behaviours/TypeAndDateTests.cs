@@ -51,6 +51,8 @@ public class TypeAndDateTests
     [TestCase("(5).GetType() -eq [int]; [int] -eq [string]", "True|False")]
     [TestCase("$t = (5).GetType(); 7 -is $t; 'x' -is $t", "True|False")]
     [TestCase("$x = [string]; $x.Name", "String")]
+    [TestCase("[array]$a = 1; $a.Count; ([array](1, 2)).Count; $null -eq [array]$null", "1|2|True")]
+    [TestCase("[int][char]'A'; [char]([int][char]'a' + 1)", "65|b")]
     public async Task A_type_is_a_value_with_its_members(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
@@ -58,6 +60,8 @@ public class TypeAndDateTests
     [TestCase("[Foo.Bar]::Baz()", "TypeNotFound", "Unable to find type [Foo.Bar].")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
+    [TestCase("[hashtable]5", "ConvertToFinalInvalidCastException", "Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Collections.Hashtable\".")]
+    [TestCase("[scriptblock]'x'", "ConvertToFinalInvalidCastException", "Cannot convert the \"x\" value of type \"System.String\" to type \"System.Management.Automation.ScriptBlock\".")]
     public async Task A_statement_error_about_types_or_null_is_PowerShells_and_the_script_goes_on(string statement, string id, string message)
     {
         var (host, outcome) = await RunAsync(statement + "; 'next'");
