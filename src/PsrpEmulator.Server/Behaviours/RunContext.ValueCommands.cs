@@ -7,7 +7,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Cmdlets that make a value from their arguments alone, with nothing of the computer behind them, which every
 /// Windows PowerShell 5.1 endpoint has and scripts use around their commands: New-Object (PSObject with -Property,
 /// the collections, the types the emulator knows), Join-Path and Split-Path (text only: the paths need not exist, as
-/// without -Resolve), New-TimeSpan. A rule for the same text still wins (rules are matched first).
+/// without -Resolve), New-TimeSpan; and Write-Progress, which writes a progress record. A rule for the same text still
+/// wins (rules are matched first).
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -17,6 +18,7 @@ internal sealed partial class RunContext
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
+        ["Write-Progress"] = ["Activity", "Status", "Id", "PercentComplete", "SecondsRemaining", "CurrentOperation", "ParentId", "Completed", "SourceId"],
     };
 
     /// <summary>The value command a statement starts with (its canonical name); null for another statement.</summary>
@@ -33,6 +35,12 @@ internal sealed partial class RunContext
         try
         {
             var arguments = BindValueCommand(command, Statements.SplitArguments(text.Trim()).Skip(1).ToList());
+            if (command == "Write-Progress")
+            {
+                await output.WriteAsync(await ProgressRecordAsync(arguments, to, blockNesting), cancellationToken);
+                return;
+            }
+
             value = command switch
             {
                 "New-Object" => await NewObjectAsync(arguments, to, blockNesting),
@@ -82,7 +90,7 @@ internal sealed partial class RunContext
                 }
 
                 var name = matches[0];
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed")
                 {
                     named[name] = null;
                     continue;
@@ -101,6 +109,7 @@ internal sealed partial class RunContext
             "New-Object" => ["TypeName", "ArgumentList"],
             "Join-Path" => ["Path", "ChildPath"],
             "Split-Path" => ["Path"],
+            "Write-Progress" => ["Activity", "Status", "Id"],
             _ => ["Start", "End"],
         };
         var next = 0;
@@ -116,7 +125,7 @@ internal sealed partial class RunContext
 
     private static string ValueParameterType(string name) => name switch
     {
-        "TypeName" or "ComObject" or "ChildPath" => "System.String",
+        "TypeName" or "ComObject" or "ChildPath" or "Activity" or "Status" or "CurrentOperation" => "System.String",
         "ArgumentList" => "System.Object[]",
         "Property" => "System.Collections.IDictionary",
         "Path" or "LiteralPath" => "System.String[]",
@@ -201,6 +210,48 @@ internal sealed partial class RunContext
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Write-Progress: a PROGRESS_RECORD (Status "Processing" when not given, as 5.1's; PercentComplete within -1..100
+    /// and the ids as its parameter validation has them).
+    /// </summary>
+    private async ValueTask<ProgressRecordMessage> ProgressRecordAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["Activity"] is not { } activityWord)
+        {
+            throw new StatementTerminatedException(ParameterError("Write-Progress", "Cannot process command because of one or more missing mandatory parameters: Activity.", "MissingMandatoryParameter"));
+        }
+
+        async ValueTask<string?> TextOf(string name) => arguments[name] is { } word ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : null;
+        async ValueTask<int> NumberOf(string name, int fallback, int min, int max)
+        {
+            if (arguments[name] is not { } word) return fallback;
+            var number = (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!;
+            if (number < min || number > max)
+            {
+                throw new StatementTerminatedException(ParameterError("Write-Progress",
+                    $"Cannot validate argument on parameter '{name}'. The {number} argument is {(number < min ? "less than the minimum" : "greater than the maximum")} allowed range of {(number < min ? min : max)}. Supply an argument that is {(number < min ? "greater than or equal to" : "less than or equal to")} {(number < min ? min : max)} and then try the command again.",
+                    "ParameterArgumentValidationError"));
+            }
+
+            return number;
+        }
+
+        var activity = await TextOf("Activity") ?? string.Empty;
+        if (activity.Length == 0)
+        {
+            throw new StatementTerminatedException(ParameterError("Write-Progress", "Cannot bind argument to parameter 'Activity' because it is an empty string.", "ParameterArgumentValidationErrorEmptyStringNotAllowed"));
+        }
+
+        var status = await TextOf("Status") is { Length: > 0 } given ? given : "Processing";
+        var id = await NumberOf("Id", 0, 0, int.MaxValue);
+        var percent = await NumberOf("PercentComplete", -1, -1, 100);
+        var seconds = await NumberOf("SecondsRemaining", -1, int.MinValue, int.MaxValue);
+        var parent = await NumberOf("ParentId", -1, -1, int.MaxValue);
+        var operation = await TextOf("CurrentOperation");
+        return new ProgressRecordMessage(activity, id, status, operation, parent, percent,
+            arguments.Has("Completed") ? ProgressRecordType.Completed : ProgressRecordType.Processing, seconds);
     }
 
     // The separators Windows' FileSystem provider takes; it writes backslashes.

@@ -79,6 +79,36 @@ public class ValueCommandTests
     }
 
     [Test]
+    public async Task Write_Progress_writes_progress_records_as_5_1_fills_them()
+    {
+        var (host, outcome) = await RunAsync("foreach ($i in 1..2) { Write-Progress -Activity Copying -Status \"File $i\" -PercentComplete ($i * 50) }; " +
+            "Write-Progress Copying -Completed; Write-Progress -Activity Child -Id 2 -ParentId 1 -CurrentOperation op -SecondsRemaining 9; 'done'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "done" }));
+        Assert.That(host.Records.OfType<ProgressRecordMessage>(), Is.EqualTo(new[]
+        {
+            new ProgressRecordMessage("Copying", 0, "File 1", null, -1, 50),
+            new ProgressRecordMessage("Copying", 0, "File 2", null, -1, 100),
+            new ProgressRecordMessage("Copying", 0, "Processing", null, -1, -1, ProgressRecordType.Completed),
+            new ProgressRecordMessage("Child", 2, "Processing", "op", 1, -1, ProgressRecordType.Processing, 9),
+        }));
+    }
+
+    [TestCase("Write-Progress -Activity a -PercentComplete 150", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.WriteProgressCommand",
+        "Cannot validate argument on parameter 'PercentComplete'. The 150 argument is greater than the maximum allowed range of 100. Supply an argument that is less than or equal to 100 and then try the command again.")]
+    [TestCase("Write-Progress -Status s", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteProgressCommand",
+        "Cannot process command because of one or more missing mandatory parameters: Activity.")]
+    public async Task Write_Progress_with_bad_arguments_is_its_parameter_error(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.Records.OfType<ProgressRecordMessage>(), Is.Empty);
+    }
+
+    [Test]
     public async Task A_rule_for_the_same_text_still_answers_it()
     {
         var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
