@@ -25,14 +25,14 @@ internal static partial class ScriptParameters
         body = text;
         // No arguments and no "param" anywhere (almost every script): nothing to bind, without running the regex.
         if (arguments.Count == 0 && !text.Contains("param", StringComparison.OrdinalIgnoreCase)) return None;
-        var parameters = new List<(string Name, string? Default)>();
+        var parameters = new List<(string Name, string? Default, bool IsSwitch)>();
         var start = ParamStart().Match(text);
         if (start.Success && FindClose(text, start.Length) is { } close)
         {
             foreach (var declaration in SplitTopLevel(text[start.Length..close]))
             {
                 var m = ParameterTail().Match(StripAttributes(declaration));
-                if (m.Success) parameters.Add((m.Groups["name"].Value, m.Groups["default"].Success ? m.Groups["default"].Value.Trim() : null));
+                if (m.Success) parameters.Add((m.Groups["name"].Value, m.Groups["default"].Success ? m.Groups["default"].Value.Trim() : null, IsSwitchDeclaration(declaration)));
             }
 
             body = text[(close + 1)..].Trim();
@@ -42,9 +42,16 @@ internal static partial class ScriptParameters
         var locals = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
         AddUsingValues(arguments, locals);
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
-        foreach (var (name, fallback) in parameters)
+        foreach (var (name, fallback, isSwitch) in parameters)
         {
             var named = arguments.FirstOrDefault(a => a.Name is { Length: > 0 } n && string.Equals(n.TrimStart('-'), name, StringComparison.OrdinalIgnoreCase));
+            if (isSwitch)
+            {
+                // A switch takes no position: given, it is what -Name:value says (true without one); else false.
+                locals[name] = PsPrimitive.Boolean(named is not null && ScriptExpressions.IsTrue(named.Value));
+                continue;
+            }
+
             locals[name] = named?.Value ?? (positional.TryDequeue(out var value) ? value : Literal(fallback));
         }
 
@@ -77,6 +84,25 @@ internal static partial class ScriptParameters
                 if (text.Length > 7 && text.StartsWith("$using:", StringComparison.OrdinalIgnoreCase)) locals[UsingLocal(text[7..])] = value;
             }
         }
+    }
+
+    // [switch] (or [System.Management.Automation.SwitchParameter]) among the declaration's attributes.
+    private static bool IsSwitchDeclaration(string declaration) =>
+        declaration.Contains("[switch]", StringComparison.OrdinalIgnoreCase) || declaration.Contains("SwitchParameter]", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The names of the switch parameters of a script's or function's param block (they take no value word).</summary>
+    public static IReadOnlyList<string> SwitchParameters(string text)
+    {
+        if (!text.Contains("switch", StringComparison.OrdinalIgnoreCase) && !text.Contains("SwitchParameter", StringComparison.OrdinalIgnoreCase)) return [];
+        var start = ParamStart().Match(text);
+        if (!start.Success || FindClose(text, start.Length) is not { } close) return [];
+        var names = new List<string>();
+        foreach (var declaration in SplitTopLevel(text[start.Length..close]))
+        {
+            if (IsSwitchDeclaration(declaration) && ParameterTail().Match(StripAttributes(declaration)) is { Success: true } m) names.Add(m.Groups["name"].Value);
+        }
+
+        return names;
     }
 
     // A default that is a literal: 'text', "text", a number, $true/$false; anything else is $null here.

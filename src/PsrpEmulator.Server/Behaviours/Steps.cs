@@ -314,6 +314,91 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return 0;
     }
 
+    /// <summary>
+    /// A command's <c>@name</c> arguments (outside quotes and brackets) written out as PowerShell binds them: a
+    /// hashtable's entries as <c>-Key value</c> (a Boolean as <c>-Key:$true</c>, for a switch), an array's items as
+    /// positional arguments, an unset variable as nothing. Strings and numbers are written as literals, so rules match
+    /// <c>Get-Service -Name 'WinRM'</c>; other values go through a variable of the statement's. Null when the text
+    /// splats nothing.
+    /// </summary>
+    private string? ExpandSplatting(string text)
+    {
+        if (!ScriptExpressions.IsCommandMode(text)) return null;
+        System.Text.StringBuilder? expanded = null;
+        var copied = 0;
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\'' or '"' or '`')
+            {
+                i = Statements.SkipQuotedOrEscaped(text, i) - (c == '`' ? 1 : 0);
+                continue;
+            }
+
+            if (c is '(' or '{' or '[') depth++;
+            else if (c is ')' or '}' or ']') depth--;
+            if (c != '@' || depth != 0 || i == 0 || !char.IsWhiteSpace(text[i - 1]) || i + 1 >= text.Length || !(char.IsLetter(text[i + 1]) || text[i + 1] == '_')) continue;
+            var end = i + 1;
+            while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_')) end++;
+            if (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] != '|' && text[end] != ';') continue;
+            expanded ??= new System.Text.StringBuilder(text.Length + 32);
+            expanded.Append(text, copied, i - copied).Append(SplatText(scope.Variables.Get(text[(i + 1)..end])));
+            copied = end;
+            i = end - 1;
+        }
+
+        return expanded?.Append(text, copied, text.Length - copied).ToString().TrimEnd();
+    }
+
+    private string SplatText(PsValue? value)
+    {
+        var words = new List<string>();
+        switch (value)
+        {
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
+                foreach (var (key, entry) in table.Entries)
+                {
+                    var name = PipelineVariables.Display(key);
+                    words.Add(entry is PsPrimitive { Value: bool flag } ? $"-{name}:${(flag ? "true" : "false")}" : $"-{name} {ArgumentText(entry)}");
+                }
+
+                break;
+            case PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list:
+                foreach (var item in list.Items) words.Add(ArgumentText(item));
+                break;
+            case null or PsNil:
+                break;
+            default:
+                words.Add(ArgumentText(value));
+                break;
+        }
+
+        return string.Join(" ", words);
+    }
+
+    // A value as a command argument: a literal when it has one, else a variable of the statement's that holds it.
+    private string ArgumentText(PsValue value)
+    {
+        switch (value)
+        {
+            case PsNil:
+                return "$null";
+            case PsPrimitive { Value: string s }:
+                return "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+            case PsPrimitive { Value: bool b }:
+                return b ? "$true" : "$false";
+            case PsPrimitive { Value: int or long or double or decimal or short or byte } number:
+                return Convert.ToString(number.Value, System.Globalization.CultureInfo.InvariantCulture)!;
+            default:
+                var name = "__splat" + (++_splatCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                scope.Variables.SetLocal(name, value);
+                return "$" + name;
+        }
+    }
+
+    private int _splatCount;
+
     private async ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = text.Trim();
@@ -321,6 +406,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         // A backstop for every path into a statement: a stack overflow would end the emulator's process.
         CheckNesting(blockNesting, "statements");
+        // Splatting (Get-Service @params): the arguments written out before anything matches the text.
+        // One statement at a time: a script's later statement splats what its earlier ones set.
+        if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
         var output = to ?? host;
         // -ErrorAction / -WarningAction of a command the rules or a function answer (taken off the text: rules match
         // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
@@ -665,13 +753,23 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         var words = Statements.SplitArguments(text);
         var arguments = new List<PipelineArgument>();
+        var switches = ScriptParameters.SwitchParameters(body);
         for (var i = 1; i < words.Count; i++)
         {
             var word = words[i];
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
+                // -Name value, -Name:value (a switch's only way to take one), or a switch alone.
+                var colon = word.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 1 && colon < word.Length - 1)
+                {
+                    arguments.Add(new PipelineArgument(word[1..colon], await ArgumentAsync(word[(colon + 1)..], to, blockNesting)));
+                    continue;
+                }
+
                 var name = word[1..].TrimEnd(':');
-                var hasValue = i + 1 < words.Count && !(words[i + 1].Length > 1 && words[i + 1][0] == '-' && char.IsLetter(words[i + 1][1]));
+                var isSwitch = switches.Any(s => s.Equals(name, StringComparison.OrdinalIgnoreCase));
+                var hasValue = !isSwitch && i + 1 < words.Count && !(words[i + 1].Length > 1 && words[i + 1][0] == '-' && char.IsLetter(words[i + 1][1]));
                 arguments.Add(new PipelineArgument(name, hasValue ? await ArgumentAsync(words[++i], to, blockNesting) : PsPrimitive.Boolean(true)));
             }
             else

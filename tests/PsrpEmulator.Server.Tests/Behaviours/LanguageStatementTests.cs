@@ -60,6 +60,20 @@ public class LanguageStatementTests
         Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
     }
 
+    [TestCase("$p = @{ Name = 'WinRM' }; (Get-Service @p).DisplayName", "Windows Remote Management (WS-Management)")]
+    [TestCase("$p = @{ Path = 'C:\\a'; ChildPath = 'b c' }; Join-Path @p", "C:\\a\\b c")]
+    [TestCase("function f { param($a, $b, [switch]$s) \"a=$a b=$b s=$s\" }; $h = @{ a = 1; b = 'x y'; s = $true }; f @h; $h.s = $false; f @h", "a=1 b=x y s=True|a=1 b=x y s=False")]
+    [TestCase("function g { \"$($args.Count): $args\" }; $l = 1, 'two'; g @l; g @unset", "2: 1 two|0: ")]
+    [TestCase("$o = @{ Value = [pscustomobject]@{ N = 5 } }; function h { param($Value) $Value.N }; h @o", "5")]
+    [TestCase("$p = @{ Name = 'WinRM' }; 'mail a@b.com'; \"x @p\"; Get-Service @p | ForEach-Object Name", "mail a@b.com|x @p|WinRM")]
+    public async Task Splatting_writes_a_hashtable_as_named_arguments_and_an_array_as_positional_ones(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("function f { param([switch]$s, $p) \"s=$s p=$p\" }; f -s; f -s:$true; f -s:$false; f; f -s x", "s=True p=|s=True p=|s=False p=|s=False p=|s=True p=x")]
+    [TestCase("function f { param([switch]$Force) if ($Force) { 'forced' } else { 'asked' } }; f; f -Force", "asked|forced")]
+    public async Task A_switch_parameter_takes_no_value_word_and_is_false_when_absent(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("if ($true) { 'yes' }", "yes")]
     [TestCase("if ($false) { 'yes' }", "")]
     [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]
