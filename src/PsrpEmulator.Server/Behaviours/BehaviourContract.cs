@@ -41,7 +41,10 @@ public sealed partial class BehaviourCatalog
             locals = ScriptParameters.Bind(text, script.Arguments, out text);
         }
 
+        // Here-strings, as the quoted strings they equal (rules see them so too).
+        if (pipeline.Commands is [{ IsScript: true }, ..] && text.Contains('@', StringComparison.Ordinal) && Statements.HereStringsToQuoted(text) is { } quoted) text = quoted;
         var found = Find(text);
+
         // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule
         // answers the whole text, or the default assignment rule runs its value): a script a rule answers whole is the
         // scenario's, and the rules' hot path stays as it was.

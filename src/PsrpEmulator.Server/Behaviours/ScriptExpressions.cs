@@ -542,7 +542,7 @@ internal static partial class ScriptExpressions
         !IsCommandMode(text) && !HasPipeline(text) &&
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
          Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null || TypeOperation(text) is not null ||
-         Parenthesized(text) is not null ||
+         Parenthesized(text) is not null || (text.Contains("''", StringComparison.Ordinal) && Statements.SingleQuotedLiteral(text) is not null) ||
          (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)));
 
     private static bool HashtableLiteralOrNull(string text)

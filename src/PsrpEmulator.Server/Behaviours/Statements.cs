@@ -820,6 +820,89 @@ internal static partial class Statements
         return pieces;
     }
 
+    /// <summary>
+    /// The script with its here-strings (<c>@"</c> / <c>@'</c>, a line break, the lines, a line break, <c>"@</c> /
+    /// <c>'@</c> at a line's start) written as the quoted strings they are equal to: a literal one as <c>'...'</c>
+    /// (quotes doubled), an expandable one as <c>"..."</c> (its quotes escaped with a backtick outside <c>$( )</c>); the statements then
+    /// read them as any string. Null when the script has none.
+    /// </summary>
+    public static string? HereStringsToQuoted(string text)
+    {
+        if (!text.Contains("@\"", StringComparison.Ordinal) && !text.Contains("@'", StringComparison.Ordinal)) return null;
+        System.Text.StringBuilder? result = null;
+        var copied = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '@' && i + 1 < text.Length && text[i + 1] is '"' or '\'' && HereStringAt(text, i) is var (contentStart, contentEnd, end))
+            {
+                var quote = text[i + 1];
+                result ??= new System.Text.StringBuilder(text.Length);
+                result.Append(text, copied, i - copied).Append(quote);
+                var content = text[contentStart..contentEnd];
+                if (quote == '\'') result.Append(content.Replace("'", "''", StringComparison.Ordinal));
+                else AppendExpandable(result, content);
+                result.Append(quote);
+                copied = end;
+                i = end - 1;
+                continue;
+            }
+
+            if (c is '\'' or '"' or '`') i = SkipQuotedOrEscaped(text, i) - (c == '`' ? 1 : 0);
+        }
+
+        return result?.Append(text, copied, text.Length - copied).ToString();
+
+        // An expandable here-string's text in "...": its quotes escaped, except inside $( ) (code, not text).
+        static void AppendExpandable(System.Text.StringBuilder into, string content)
+        {
+            var depth = 0;
+            for (var k = 0; k < content.Length; k++)
+            {
+                var ch = content[k];
+                if (ch == '`' && k + 1 < content.Length)
+                {
+                    into.Append(ch).Append(content[++k]);
+                    continue;
+                }
+
+                if (ch == '$' && k + 1 < content.Length && content[k + 1] == '(') depth++;
+                else if (ch == ')' && depth > 0) depth--;
+                into.Append(ch == '"' && depth == 0 ? "`\"" : ch.ToString());
+            }
+        }
+    }
+
+    // A here-string opening at i: where its text starts and ends, and where the here-string ends; null when none opens
+    // there (no line break after the opener, or no closer at the start of a later line).
+    private static (int ContentStart, int ContentEnd, int End)? HereStringAt(string text, int i)
+    {
+        var quote = text[i + 1];
+        var j = i + 2;
+        while (j < text.Length && text[j] is ' ' or '\t') j++;
+        if (j < text.Length && text[j] == '\r') j++;
+        if (j >= text.Length || text[j] != '\n') return null;
+        var contentStart = j + 1;
+        // Empty: the closer on the line right after the opener.
+        if (contentStart + 1 < text.Length && text[contentStart] == quote && text[contentStart + 1] == '@') return (contentStart, contentStart, contentStart + 2);
+        for (var k = contentStart; k < text.Length; k++)
+        {
+            if (text[k] != '\n' || k + 2 >= text.Length || text[k + 1] != quote || text[k + 2] != '@') continue;
+            var contentEnd = k > contentStart && text[k - 1] == '\r' ? k - 1 : k;
+            return (contentStart, Math.Max(contentStart, contentEnd), k + 3);
+        }
+
+        return null;
+    }
+
+    /// <summary>The text of a whole single-quoted string literal (<c>'it''s'</c> is <c>it's</c>); null for anything else.</summary>
+    public static string? SingleQuotedLiteral(string text)
+    {
+        var t = text.Trim();
+        if (t.Length < 2 || t[0] != '\'' || SkipQuotedOrEscaped(t, 0) != t.Length - 1) return null;
+        return t[1..^1].Replace("''", "'", StringComparison.Ordinal);
+    }
+
     internal static int SkipQuotedOrEscaped(string text, int i)
     {
         switch (text[i])

@@ -1346,6 +1346,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // A number written out (3.5, 0x10, 1e-5, 2GB) is its value; a rule that matches it whole still wins below.
         if (expression && ScriptExpressions.NumberLiteral(text) is { } number && Catalog.Find(text) is null) return number;
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
+        // 'it''s': a literal no rule answered (the rules take the ones without a doubled quote).
+        if (expression && Statements.SingleQuotedLiteral(text) is { } literal && Catalog.Find(text) is null) return PsPrimitive.String(literal);
         if (!expression) return await CaptureAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
         if (ScriptExpressions.HashtableLiteral(text) is var (entries, cast))

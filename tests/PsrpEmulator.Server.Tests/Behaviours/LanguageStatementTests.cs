@@ -74,6 +74,14 @@ public class LanguageStatementTests
     public async Task A_switch_parameter_takes_no_value_word_and_is_false_when_absent(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$h = @\"\nline1 \"q\" $x\nline2 $(1 + 1)\n\"@; $h", "line1 \"q\" X\nline2 2")]
+    [TestCase("$h = @\"\r\nwindows\r\nlines\r\n\"@\r\n$h.Length", "14")]
+    [TestCase("$l = @'\nit's $x \"as is\"\n'@\n$l", "it's $x \"as is\"")]
+    [TestCase("@\"\n\"@.Length; @'\nA\n'@ + @'\nB\n'@", "0|AB")]
+    [TestCase("'it''s'; $s = 'don''t'; $s.Length; 'a''' + 'b'", "it's|5|a'b")]
+    public async Task Here_strings_and_doubled_quotes_are_the_strings_they_write(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync("$x = 'X'; " + script)), Is.EqualTo(expected));
+
     [TestCase("if ($true) { 'yes' }", "yes")]
     [TestCase("if ($false) { 'yes' }", "")]
     [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]
