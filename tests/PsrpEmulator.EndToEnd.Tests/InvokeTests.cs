@@ -1,4 +1,5 @@
 using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
 using PsrpEmulator.Client.Transport;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Protocol.WsMan;
@@ -48,6 +49,18 @@ public class InvokeTests : EmulatorTestBase
 
         var noHost = await WriteHostAsync(transport, null);
         Assert.That(noHost.Select(Colours), Is.EqualTo(new[] { ((string?)null, (string?)null), ("Red", null) }));
+    }
+
+    [Test]
+    public async Task PID_is_the_shells_process_and_Host_is_the_remote_sessions_ServerRemoteHost()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("$PID; $host.Name; $host.Version.ToString()");
+
+        var shell = (await transport.EnumerateShellsAsync()).Single(s => s.ShellId == pool.ShellId);
+        Assert.That(Outputs(events), Is.EqualTo(new[] { shell.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "ServerRemoteHost", "1.0.0.0" }));
     }
 
     [Test]

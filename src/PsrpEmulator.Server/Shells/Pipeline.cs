@@ -213,8 +213,11 @@ internal sealed class Pipeline : IPipelineHost
 
     private WinRs.WinRsEnvironment? _environment;
 
-    /// <summary><c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports).</summary>
-    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name);
+    /// <summary>
+    /// <c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports),
+    /// <c>$PID</c> (the shell's process) and <c>$Host</c> (a remote session's ServerRemoteHost).
+    /// </summary>
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name, _shell.ProcessId, consoleHost: false);
 
     public RunspaceState? ExistingRunspace => _shell.ExistingRunspace;
 

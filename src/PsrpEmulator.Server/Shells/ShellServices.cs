@@ -49,6 +49,37 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         return null;
     }
 
+    /// <summary>
+    /// The automatic variables of one process on the emulated computer: <see cref="AutomaticVariable(string)"/>'s, and
+    /// <c>$PID</c> (<paramref name="processId"/>) and <c>$Host</c> (a remote session's ServerRemoteHost, powershell.exe's
+    /// ConsoleHost, as their Name, Version, InstanceId and cultures read).
+    /// </summary>
+    public Protocol.Clixml.PsValue? AutomaticVariable(string name, int processId, bool consoleHost)
+    {
+        if (name.Equals("PID", StringComparison.OrdinalIgnoreCase)) return Protocol.Clixml.PsPrimitive.Int32(processId);
+        if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+        {
+            // A fixed identity per process, as a host's InstanceId stays the same for its life.
+            var instance = new Guid(processId, 0x4d53, 0x4854, 0x9a, 0x3b, 0x50, 0x53, 0x52, 0x50, consoleHost ? (byte)1 : (byte)0, 0x01);
+            return new Protocol.Clixml.PsObject(["System.Management.Automation.Internal.Host.InternalHost", "System.Management.Automation.Host.PSHost", "System.Object"])
+            {
+                ToStringValue = "System.Management.Automation.Internal.Host.InternalHost",
+            }
+            .With("Name", consoleHost ? "ConsoleHost" : "ServerRemoteHost")
+            .With("Version", Protocol.Clixml.PsPrimitive.Version(consoleHost ? Options.PSVersion : "1.0.0.0"))
+            .With("InstanceId", Protocol.Clixml.PsPrimitive.Guid(instance))
+            .With("UI", "System.Management.Automation.Internal.Host.InternalHostUserInterface")
+            .With("CurrentCulture", "en-US")
+            .With("CurrentUICulture", "en-US")
+            .With("PrivateData", (string?)null)
+            .With("DebuggerEnabled", true)
+            .With("IsRunspacePushed", false)
+            .With("Runspace", "System.Management.Automation.Runspaces.LocalRunspace");
+        }
+
+        return AutomaticVariable(name);
+    }
+
     private Protocol.Clixml.PsObject PSVersionTable()
     {
         var reported = (Protocol.Clixml.PsObject)Protocol.Psrp.PsrpObjects.GetEntry(

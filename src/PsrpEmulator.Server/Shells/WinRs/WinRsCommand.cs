@@ -60,8 +60,9 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public int ConsoleWidth => _context.ConsoleWidth;
 
-    // powershell.exe is the computer's Windows PowerShell: the PSVersionTable its endpoints report.
-    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name);
+    // powershell.exe is the computer's Windows PowerShell: the PSVersionTable its endpoints report, a console host, and
+    // a process of its own (the cmd shell's process id is the shell's; this command's comes after it).
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name, _shell.ProcessId + 1, consoleHost: true);
 
     public IReadOnlyDictionary<string, string> Facts => _context.Facts;
 
