@@ -91,6 +91,8 @@ internal sealed partial class RunContext
         "CONVERTTO-CSV" => "ConvertTo-Csv",
         "CONVERTFROM-CSV" => "ConvertFrom-Csv",
         "TEE-OBJECT" or "TEE" => "Tee-Object",
+        "ADD-MEMBER" => "Add-Member",
+        "GET-RANDOM" => "Get-Random",
         _ => null,
     };
 
@@ -114,12 +116,15 @@ internal sealed partial class RunContext
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
         ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
         ["Tee-Object"] = ["Variable", "InputObject"],
+        ["Add-Member"] = ["MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject"],
+        ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
+        "Force", "PassThru",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -405,6 +410,10 @@ internal sealed partial class RunContext
                 return SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
                     arguments.Has("AllMatches"), arguments.Has("Quiet"));
             }
+            case "Add-Member":
+                return new AddMemberStage(await AddMemberSpecAsync(arguments, to, blockNesting));
+            case "Get-Random":
+                return new GetRandomStage(this, await IntegerAsync("Count") ?? 1);
             default:
                 return new OutNullStage();
         }

@@ -19,6 +19,16 @@ internal sealed partial class RunContext
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
         ["Write-Progress"] = ["Activity", "Status", "Id", "PercentComplete", "SecondsRemaining", "CurrentOperation", "ParentId", "Completed", "SourceId"],
+        ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
+        ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
+        ["Invoke-Expression"] = ["Command"],
+    };
+
+    // Commands known by another name too.
+    private static string? ValueCommandAlias(string word) => word.ToUpperInvariant() switch
+    {
+        "IEX" => "Invoke-Expression",
+        _ => null,
     };
 
     /// <summary>The value command a statement starts with (its canonical name); null for another statement.</summary>
@@ -26,7 +36,7 @@ internal sealed partial class RunContext
     {
         var words = Statements.SplitArguments(statement.Trim());
         if (words.Count == 0) return null;
-        return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase));
+        return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? ValueCommandAlias(words[0]);
     }
 
     private async ValueTask RunValueCommandAsync(string command, string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
@@ -35,10 +45,26 @@ internal sealed partial class RunContext
         try
         {
             var arguments = BindValueCommand(command, Statements.SplitArguments(text.Trim()).Skip(1).ToList());
-            if (command == "Write-Progress")
+            switch (command)
             {
-                await output.WriteAsync(await ProgressRecordAsync(arguments, to, blockNesting), cancellationToken);
-                return;
+                case "Write-Progress":
+                    await output.WriteAsync(await ProgressRecordAsync(arguments, to, blockNesting), cancellationToken);
+                    return;
+                case "Invoke-Expression":
+                    await InvokeExpressionAsync(arguments, to, blockNesting);
+                    return;
+                case "Get-Random":
+                    foreach (var picked in await GetRandomAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
+                    return;
+                case "Add-Member":
+                {
+                    var spec = await AddMemberSpecAsync(arguments, to, blockNesting);
+                    var target = arguments["InputObject"] is { } inputWord ? await ArgumentAsync(inputWord, to, blockNesting)
+                        : throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: InputObject.", "MissingMandatoryParameter"));
+                    var result = AddMembers(target, spec);
+                    if (spec.PassThru) await output.WriteAsync(new PipelineOutput(result), cancellationToken);
+                    return;
+                }
             }
 
             value = command switch
@@ -90,7 +116,7 @@ internal sealed partial class RunContext
                 }
 
                 var name = matches[0];
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru")
                 {
                     named[name] = null;
                     continue;
@@ -110,6 +136,9 @@ internal sealed partial class RunContext
             "Join-Path" => ["Path", "ChildPath"],
             "Split-Path" => ["Path"],
             "Write-Progress" => ["Activity", "Status", "Id"],
+            "Add-Member" => ["MemberType", "Name", "Value", "SecondValue"],
+            "Get-Random" => ["Maximum"],
+            "Invoke-Expression" => ["Command"],
             _ => ["Start", "End"],
         };
         var next = 0;
@@ -125,7 +154,10 @@ internal sealed partial class RunContext
 
     private static string ValueParameterType(string name) => name switch
     {
-        "TypeName" or "ComObject" or "ChildPath" or "Activity" or "Status" or "CurrentOperation" => "System.String",
+        "TypeName" or "ComObject" or "ChildPath" or "Activity" or "Status" or "CurrentOperation" or "Command" or "Name" or "NotePropertyName" => "System.String",
+        "InputObject" or "Value" or "SecondValue" or "NotePropertyValue" or "Maximum" or "Minimum" => "System.Object",
+        "MemberType" => "System.Management.Automation.PSMemberTypes",
+        "NotePropertyMembers" => "System.Collections.IDictionary",
         "ArgumentList" => "System.Object[]",
         "Property" => "System.Collections.IDictionary",
         "Path" or "LiteralPath" => "System.String[]",

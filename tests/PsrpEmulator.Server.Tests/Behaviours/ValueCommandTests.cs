@@ -108,6 +108,54 @@ public class ValueCommandTests
         Assert.That(host.Records.OfType<ProgressRecordMessage>(), Is.Empty);
     }
 
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o | Add-Member -NotePropertyName b -NotePropertyValue 2; $o.b", "2")]
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o | Add-Member NoteProperty c 3 -PassThru | ForEach-Object c; $o.c", "3|3")]
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; Add-Member -InputObject $o -MemberType NoteProperty -Name a -Value 9 -Force; $o.a", "9")]
+    [TestCase("$o = New-Object PSObject; $o | Add-Member -NotePropertyMembers @{ x = 1; y = 2 }; $o.x + $o.y", "3")]
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o | Add-Member -TypeName My.Thing; $o.GetType().Name; $o -is [My.Thing]", "PSCustomObject|True")]
+    [TestCase("'text' | Add-Member -NotePropertyName n -NotePropertyValue 5 -PassThru | ForEach-Object { \"$_ $($_.n)\" }", "text 5")]
+    public async Task Add_Member_adds_note_properties_in_place_and_hands_on_with_PassThru(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; Add-Member -InputObject $o -MemberType NoteProperty -Name a -Value 9", "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand",
+        "Cannot add a member with the name \"a\" because a member with that name already exists. To overwrite the member anyway, add the Force parameter to your command.")]
+    [TestCase("Get-Random -Minimum 5 -Maximum 5", "MinGreaterThanOrEqualMax,Microsoft.PowerShell.Commands.GetRandomCommand",
+        "The Minimum value (5) cannot be greater than or equal to the Maximum value (5).")]
+    [TestCase("[pscustomobject]@{} | Add-Member -MemberType Bogus -Name n -Value 1", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.AddMemberCommand",
+        "Cannot bind parameter 'MemberType'. Cannot convert value \"Bogus\" to type \"System.Management.Automation.PSMemberTypes\". Error: \"Unable to match the identifier name Bogus to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nAliasProperty, CodeProperty, Property, NoteProperty, ScriptProperty, Properties, PropertySet, Method, CodeMethod, ScriptMethod, Methods, ParameterizedProperty, MemberSet, Event, Dynamic, All\"")]
+    public async Task Add_Member_and_Get_Random_errors_are_PowerShells(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task Get_Random_picks_within_its_bounds_and_from_its_input_and_a_seed_repeats_the_sequence()
+    {
+        var numbers = (await OutputOfAsync("1..200 | ForEach-Object { Get-Random -Minimum 5 -Maximum 8 }")).Split('|').Select(int.Parse).ToList();
+        Assert.That(numbers, Is.All.InRange(5, 7));
+        Assert.That(numbers.Distinct().Count(), Is.EqualTo(3), "200 draws from three values see all three");
+
+        var picked = (await OutputOfAsync("'a', 'b', 'c', 'd' | Get-Random -Count 3")).Split('|');
+        Assert.That(picked, Has.Length.EqualTo(3).And.Unique.And.All.AnyOf("a", "b", "c", "d"));
+        Assert.That((await OutputOfAsync("1..5 | Get-Random -Count 9 | Measure-Object -Sum | ForEach-Object Sum")), Is.EqualTo("15"), "every object once, no more");
+        Assert.That(double.Parse(await OutputOfAsync("Get-Random -Minimum 0.5 -Maximum 1.5"), System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0.5, 1.5));
+
+        const string Seeded = "Get-Random -SetSeed 7 -Maximum 1000000; Get-Random -Maximum 1000000; Get-Random -InputObject (1..100)";
+        var first = await OutputOfAsync(Seeded);
+        var second = await OutputOfAsync(Seeded);
+        Assert.That(second, Is.EqualTo(first), "another session seeded alike draws the same");
+    }
+
+    [TestCase("Invoke-Expression '1 + 2'; iex \"'x' * 2\"", "3|xx")]
+    [TestCase("$cmd = 'Get-Service WinRM'; (Invoke-Expression $cmd).Name", "WinRM")]
+    [TestCase("Invoke-Expression '$made = 5'; $made + 1", "6")]
+    public async Task Invoke_Expression_runs_the_text_as_the_scripts_own_statements(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [Test]
     public async Task A_rule_for_the_same_text_still_answers_it()
     {

@@ -1,0 +1,226 @@
+using System.Runtime.CompilerServices;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Add-Member and Get-Random, in a pipeline (<c>$o | Add-Member ...</c>, <c>1..10 | Get-Random</c>) and on their own
+/// (<c>Add-Member -InputObject $o ...</c>, <c>Get-Random -Maximum 10</c>), and Invoke-Expression: Windows PowerShell
+/// 5.1's semantics for what scripts use them for.
+/// </summary>
+internal sealed partial class RunContext
+{
+    /// <summary>What Add-Member adds to each object: note properties, a type name in front; -Force and -PassThru.</summary>
+    private sealed record AddMemberSpec(IReadOnlyList<(string Name, PsValue Value)> Notes, string? TypeName, bool Force, bool PassThru);
+
+    // Add-Member's parameter sets: -NotePropertyMembers @{...}; -NotePropertyName n -NotePropertyValue v; -MemberType
+    // NoteProperty -Name n -Value v (also positional, in that order); -TypeName alone or with any of them.
+    private async ValueTask<AddMemberSpec> AddMemberSpecAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string Command = "Add-Member";
+        var positional = new Queue<string>(arguments.Positional);
+        var notes = new List<(string, PsValue)>();
+        async ValueTask<string?> TextAsync(string? word) => word is null ? null : PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+        var typeName = await TextAsync(arguments["TypeName"]);
+        if (arguments["NotePropertyMembers"] is { } membersWord)
+        {
+            if (await ArgumentAsync(membersWord, to, blockNesting) is not PsObject { CollectionKind: PsCollectionKind.Dictionary } members)
+            {
+                throw new StatementTerminatedException(ParameterError(Command, $"Cannot bind parameter 'NotePropertyMembers'. Cannot convert the \"{membersWord}\" value to type \"System.Collections.IDictionary\".", "CannotConvertArgumentNoMessage"));
+            }
+
+            foreach (var (key, value) in members.Entries) notes.Add((PipelineVariables.Display(key), value));
+        }
+        else if (arguments["NotePropertyName"] is { } noteWord)
+        {
+            var valueWord = arguments["NotePropertyValue"] ?? (positional.TryDequeue(out var v) ? v : null);
+            notes.Add((await TextAsync(noteWord) ?? string.Empty, valueWord is null ? PsNil.Instance : await ArgumentAsync(valueWord, to, blockNesting)));
+        }
+        else
+        {
+            var memberType = await TextAsync(arguments["MemberType"] ?? (positional.TryDequeue(out var t) ? t : null));
+            var name = await TextAsync(arguments["Name"] ?? (positional.TryDequeue(out var n) ? n : null));
+            var valueWord = arguments["Value"] ?? (positional.TryDequeue(out var v) ? v : null);
+            if (memberType is null)
+            {
+                if (typeName is null)
+                {
+                    throw new StatementTerminatedException(ParameterError(Command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+                }
+            }
+            else if (!memberType.Equals("NoteProperty", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!KnownMemberTypes.Contains(memberType))
+                {
+                    throw new StatementTerminatedException(ParameterError(Command,
+                        $"Cannot bind parameter 'MemberType'. Cannot convert value \"{memberType}\" to type \"System.Management.Automation.PSMemberTypes\". Error: \"Unable to match the identifier name {memberType} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nAliasProperty, CodeProperty, Property, NoteProperty, ScriptProperty, Properties, PropertySet, Method, CodeMethod, ScriptMethod, Methods, ParameterizedProperty, MemberSet, Event, Dynamic, All\"",
+                        "CannotConvertArgumentNoMessage"));
+                }
+
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Add-Member -MemberType {memberType} is not emulated (NoteProperty is): give the command a rule"));
+            }
+            else if (name is null)
+            {
+                throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: Name.", "MissingMandatoryParameter"));
+            }
+            else
+            {
+                notes.Add((name, valueWord is null ? PsNil.Instance : await ArgumentAsync(valueWord, to, blockNesting)));
+            }
+        }
+
+        return new AddMemberSpec(notes, typeName, arguments.Has("Force"), arguments.Has("PassThru"));
+    }
+
+    private static readonly HashSet<string> KnownMemberTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "AliasProperty", "CodeProperty", "Property", "NoteProperty", "ScriptProperty", "Properties", "PropertySet", "Method", "CodeMethod", "ScriptMethod",
+        "Methods", "ParameterizedProperty", "MemberSet", "Event", "Dynamic", "All",
+    };
+
+    /// <summary>
+    /// Adds the members to <paramref name="item"/> in place (an object, as PowerShell's PSObject is shared by every
+    /// variable that holds it); a primitive gets a wrapper with them, which only -PassThru hands on. A member the object
+    /// has already is PowerShell's MemberAlreadyExists unless -Force (then it is replaced).
+    /// </summary>
+    private static PsValue AddMembers(PsValue item, AddMemberSpec spec)
+    {
+        var target = item switch
+        {
+            PsObject o => o,
+            PsPrimitive p => new PsObject([ScriptExpressions.TypeOf(p).ToStringValue!, "System.Object"]) { BaseValue = p, ToStringValue = p.ToDisplayString() },
+            _ => throw new StatementTerminatedException(ParameterError("Add-Member", "Cannot bind argument to parameter 'InputObject' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed")),
+        };
+        foreach (var (name, value) in spec.Notes)
+        {
+            if (target[name] is not null && !spec.Force)
+            {
+                throw new ScriptExpressionException(new ScriptedError(
+                    $"Cannot add a member with the name \"{name}\" because a member with that name already exists. To overwrite the member anyway, add the Force parameter to your command.",
+                    "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand", ErrorCategory.InvalidOperation, "System.InvalidOperationException", target.ToDisplayString()));
+            }
+
+            target.AdaptedProperties.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            target.With(name, value);
+        }
+
+        if (spec.TypeName is { Length: > 0 } typeName) target.TypeNames = [typeName, .. target.TypeNames ?? []];
+        return target;
+    }
+
+    private sealed class AddMemberStage(AddMemberSpec spec) : Stage
+    {
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            var result = AddMembers(item, spec);
+            return spec.PassThru ? Emit(result) : ValueTask.CompletedTask;
+        }
+    }
+
+    // A session's generator after Get-Random -SetSeed (PowerShell keeps the seeded one for the session); the shared one
+    // otherwise. Kept beside the runspace, not in it: a shell that never seeds carries nothing.
+    private static readonly ConditionalWeakTable<RunspaceState, Random> SeededRandoms = [];
+
+    private Random RandomOf(int? seed)
+    {
+        var runspace = scope.Variables.Runspace;
+        if (seed is { } s)
+        {
+            var seeded = new Random(s);
+            SeededRandoms.AddOrUpdate(runspace, seeded);
+            return seeded;
+        }
+
+        return SeededRandoms.TryGetValue(runspace, out var kept) ? kept : Random.Shared;
+    }
+
+    /// <summary>Get-Random over input: <paramref name="count"/> of the objects (each once), in a random order.</summary>
+    private sealed class GetRandomStage(RunContext context, int count) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Hold(_items, item, "Get-Random");
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            foreach (var item in Pick(context.RandomOf(null), _items, count)) await Emit(item);
+            await EndNext();
+        }
+    }
+
+    private static IEnumerable<PsValue> Pick(Random random, List<PsValue> items, int count)
+    {
+        var picked = items.ToArray();
+        var n = Math.Min(Math.Max(count, 0), picked.Length);
+        // A partial Fisher-Yates shuffle: the first n places are a random choice in a random order.
+        for (var i = 0; i < n; i++)
+        {
+            var j = random.Next(i, picked.Length);
+            (picked[i], picked[j]) = (picked[j], picked[i]);
+        }
+
+        return picked.Take(n);
+    }
+
+    /// <summary>
+    /// Get-Random on its own: a number in [Minimum, Maximum) (0 and Int32.MaxValue when not given; a Double when either
+    /// bound is one), or -InputObject's items as over input; -SetSeed seeds the session's generator.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<PsValue>> GetRandomAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string Command = "Get-Random";
+        async ValueTask<PsValue?> ValueAsync(string name) => arguments[name] is { } word ? await ArgumentAsync(word, to, blockNesting) : null;
+        int? seed = await ValueAsync("SetSeed") is { } seedValue ? (int)((PsPrimitive)ScriptExpressions.Cast(seedValue, ScriptExpressions.ResolveType("int")!)).Value! : null;
+        var random = RandomOf(seed);
+        if (arguments["InputObject"] is { } inputWord)
+        {
+            var count = await ValueAsync("Count") is { } c ? (int)((PsPrimitive)ScriptExpressions.Cast(c, ScriptExpressions.ResolveType("int")!)).Value! : 1;
+            return [.. Pick(random, await ArgumentValuesAsync(inputWord, to, blockNesting), count)];
+        }
+
+        var minimum = await ValueAsync("Minimum");
+        var maximum = await ValueAsync("Maximum");
+        var floating = minimum is PsPrimitive { Value: double or float or decimal } || maximum is PsPrimitive { Value: double or float or decimal };
+        double Number(PsValue? value, double fallback) => value is null ? fallback : ScriptExpressions.AsNumberOrNull(value) ?? throw new StatementTerminatedException(ParameterError(Command,
+            $"Cannot convert value \"{PipelineVariables.Display(value)}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"", "CannotConvertArgumentNoMessage"));
+        var low = Number(minimum, 0);
+        var high = Number(maximum, floating ? double.MaxValue : int.MaxValue);
+        if (low >= high)
+        {
+            throw new ScriptExpressionException(new ScriptedError(
+                $"The Minimum value ({PipelineVariables.Display(minimum ?? PsPrimitive.Int32(0))}) cannot be greater than or equal to the Maximum value ({PipelineVariables.Display(maximum ?? PsPrimitive.Int32(int.MaxValue))}).",
+                "MinGreaterThanOrEqualMax,Microsoft.PowerShell.Commands.GetRandomCommand", ErrorCategory.InvalidArgument, "System.ArgumentException"));
+        }
+
+        if (floating) return [PsPrimitive.Double(low + (random.NextDouble() * (high - low)))];
+        return high - low <= int.MaxValue
+            ? [PsPrimitive.Int32((int)(low + random.Next(0, (int)(high - low))))]
+            : [PsPrimitive.Int64((long)low + random.NextInt64(0, (long)(high - low)))];
+    }
+
+    /// <summary>Invoke-Expression: the text run as the script's own statements (its variables are the script's).</summary>
+    private async ValueTask InvokeExpressionAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["Command"] is not { } word)
+        {
+            throw new StatementTerminatedException(ParameterError("Invoke-Expression", "Cannot process command because of one or more missing mandatory parameters: Command.", "MissingMandatoryParameter"));
+        }
+
+        var text = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+        try
+        {
+            RunContext.CheckSyntax(text, Catalog);
+        }
+        catch (ScriptParseException e)
+        {
+            throw new ScriptExpressionException(e.Error);
+        }
+
+        await RunStatementAsync(text, to, blockNesting + 1);
+    }
+}
