@@ -52,6 +52,39 @@ public class InvokeTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Error_keeps_the_sessions_error_records_most_recent_first_as_PowerShell_does()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var fresh = await pool.InvokeAsync("$Error.Count; $Error.Clear(); $Error.Count");
+        Assert.That(Outputs(fresh), Is.EqualTo(new[] { "0", "0" }));
+        Assert.That(fresh.OfType<ErrorEvent>(), Is.Empty);
+
+        // Written, hidden by SilentlyContinue and caught records are kept; Ignore keeps none.
+        var events = await pool.InvokeAsync("Get-Nothing; Write-Error 'hidden' -ErrorAction SilentlyContinue; Write-Error 'ignored' -ErrorAction Ignore; " +
+            "try { throw 'caught' } catch { }; $Error.Count; $Error | ForEach-Object { $_.Exception.Message.Substring(0, 6) }");
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "3", "caught", "hidden", "The te" }));
+
+        // A pipeline that failed leaves its reason for the next one; $Error.Clear() empties it.
+        await pool.InvokeAsync("throw 'boom'");
+        var after = await pool.InvokeAsync("$Error[0].Exception.Message; $Error.Count; $Error.Clear(); $Error.Count");
+        Assert.That(Outputs(after), Is.EqualTo(new[] { "boom", "4", "0" }));
+    }
+
+    [Test]
+    public async Task Preference_variables_read_their_remote_session_defaults_until_set()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("$ErrorActionPreference; $WarningPreference; $VerbosePreference; $DebugPreference; $InformationPreference; $ProgressPreference; " +
+            "$ConfirmPreference; $WhatIfPreference; $MaximumErrorCount; $ErrorActionPreference = 'Stop'; $ErrorActionPreference");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "Continue", "Continue", "SilentlyContinue", "SilentlyContinue", "SilentlyContinue", "Continue", "High", "False", "256", "Stop" }));
+    }
+
+    [Test]
     public async Task PID_is_the_shells_process_and_Host_is_the_remote_sessions_ServerRemoteHost()
     {
         using var transport = CreateTransport();

@@ -22,6 +22,7 @@ internal sealed partial class RunContext
         ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Invoke-Expression"] = ["Command"],
+        ["Out-Null"] = ["InputObject"],
     };
 
     // Commands known by another name too.
@@ -52,6 +53,10 @@ internal sealed partial class RunContext
                     return;
                 case "Invoke-Expression":
                     await InvokeExpressionAsync(arguments, to, blockNesting);
+                    return;
+                case "Out-Null":
+                    // Its -InputObject is evaluated (a command in it runs) and dropped.
+                    if (arguments["InputObject"] is { } dropped) await ArgumentAsync(dropped, to, blockNesting);
                     return;
                 case "Get-Random":
                     foreach (var picked in await GetRandomAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
@@ -139,6 +144,7 @@ internal sealed partial class RunContext
             "Add-Member" => ["MemberType", "Name", "Value", "SecondValue"],
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
+            "Out-Null" => ["InputObject"],
             _ => ["Start", "End"],
         };
         var next = 0;

@@ -57,6 +57,30 @@ public sealed class RunspaceState(TimeProvider? time = null)
         lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
     }
 
+    /// <summary>$MaximumErrorCount: the error records <c>$Error</c> keeps.</summary>
+    internal const int MaximumErrorCount = 256;
+
+    /// <summary>
+    /// An error record the session saw, most recent first in <c>$Error</c> (an ArrayList, made at the first error),
+    /// as PowerShell keeps it: written ones, hidden ones (-ErrorAction SilentlyContinue), caught ones and the reason a
+    /// pipeline failed; at most <see cref="MaximumErrorCount"/>.
+    /// </summary>
+    internal void RecordError(PsValue record)
+    {
+        lock (Gate)
+        {
+            var variables = _variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+            if (!variables.TryGetValue("Error", out var held) || held is not PsObject { CollectionKind: PsCollectionKind.List } errors)
+            {
+                errors = PsObjects.List([], ScriptExpressions.ArrayListTypeNames);
+                variables["Error"] = errors;
+            }
+
+            errors.Items.Insert(0, record);
+            if (errors.Items.Count > MaximumErrorCount) errors.Items.RemoveAt(errors.Items.Count - 1);
+        }
+    }
+
     /// <summary>A new job's Id: PowerShell gives the parent job one Id and its child job the next, so Start-Job hands out 1, 3, 5...</summary>
     internal BackgroundJob AddJob(string command, string? name, TimeProvider time, Func<string, string?>? environment = null, Func<string, PsValue?>? automaticVariables = null)
     {

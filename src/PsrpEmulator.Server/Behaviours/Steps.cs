@@ -1130,6 +1130,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private async ValueTask RunCatchAsync(Statements.CatchClause handler, PsObject record, IPipelineHost? to, int blockNesting)
     {
         var variables = scope.Variables;
+        // A caught error is in $Error too, as PowerShell keeps it.
+        variables.Runspace.RecordError(record);
         var outerItem = variables.Get("_");
         var outerPsItem = variables.Get("PSItem");
         variables.SetLocal("_", record);
@@ -1768,7 +1770,10 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
         {
             case ErrorRecordMessage error when string.Equals(errorAction, "Stop", StringComparison.OrdinalIgnoreCase):
                 throw new ErrorActionStopException(error.Record);
-            case ErrorRecordMessage when Drops(errorAction):
+            case ErrorRecordMessage hidden when Drops(errorAction):
+                // SilentlyContinue hides the record but keeps it in $Error; Ignore keeps it nowhere.
+                if (errorAction!.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)) inner.Runspace?.RecordError(hidden.Record);
+                return ValueTask.CompletedTask;
             case WarningRecordMessage when Drops(warningAction):
                 return ValueTask.CompletedTask;
             default:

@@ -195,6 +195,8 @@ internal sealed class Pipeline : IPipelineHost
         }
 
         State = outcome.State;
+        // A terminating error is in $Error too (not a stop the client asked for).
+        if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } reason }) _shell.Runspace?.RecordError(reason);
         if (Lifecycle == PipelineLifecycle.Running) Lifecycle = PipelineLifecycle.Finished;
         var body = new PipelineStateMessage(outcome.State, outcome.State is PSInvocationState.Failed or PSInvocationState.Stopped ? outcome.ErrorRecord : null);
         var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, body);
@@ -230,6 +232,7 @@ internal sealed class Pipeline : IPipelineHost
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
+        if (record is ErrorRecordMessage error) _shell.Runspace?.RecordError(error.Record);
         if (_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
             _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput)
         {

@@ -38,7 +38,8 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>
     /// The automatic variables behaviours can read: <c>$PSVersionTable</c> (a PSVersionHashTable with the entries the
-    /// APPLICATION_PRIVATE_DATA reports, Windows PowerShell 5.1's by default) and <c>$PSEdition</c>; null for others.
+    /// APPLICATION_PRIVATE_DATA reports, Windows PowerShell 5.1's by default), <c>$PSEdition</c>, and the preference
+    /// variables' defaults in a remote session (<c>$ErrorActionPreference</c> Continue...); null for others.
     /// </summary>
     public Protocol.Clixml.PsValue? AutomaticVariable(string name)
     {
@@ -46,8 +47,25 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         // must not see it.
         if (name.Equals("PSVersionTable", StringComparison.OrdinalIgnoreCase)) return PsrpEmulator.Server.Behaviours.ScriptExpressions.DeepCopy(_psVersionTable ??= PSVersionTable());
         if (name.Equals("PSEdition", StringComparison.OrdinalIgnoreCase)) return Protocol.Clixml.PsPrimitive.String("Desktop");
-        return null;
+        return PreferenceDefault(name);
     }
+
+    private static readonly string[] ActionPreferenceTypeNames = ["System.Management.Automation.ActionPreference", "System.Enum", "System.ValueType", "System.Object"];
+
+    // The preference variables' values in a remote session until a script sets them (ActionPreference: SilentlyContinue
+    // 0, Stop 1, Continue 2), and the limits PowerShell defines.
+    private static Protocol.Clixml.PsValue? PreferenceDefault(string name) => name.ToUpperInvariant() switch
+    {
+        "ERRORACTIONPREFERENCE" or "WARNINGPREFERENCE" or "PROGRESSPREFERENCE" => Protocol.Clixml.PsObjects.Enum(ActionPreferenceTypeNames, "Continue", 2),
+        "VERBOSEPREFERENCE" or "DEBUGPREFERENCE" or "INFORMATIONPREFERENCE" => Protocol.Clixml.PsObjects.Enum(ActionPreferenceTypeNames, "SilentlyContinue", 0),
+        "CONFIRMPREFERENCE" => Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.ConfirmImpact", "System.Enum", "System.ValueType", "System.Object"], "High", 3),
+        "WHATIFPREFERENCE" => Protocol.Clixml.PsPrimitive.Boolean(false),
+        "MAXIMUMERRORCOUNT" => Protocol.Clixml.PsPrimitive.Int32(256),
+        "FORMATENUMERATIONLIMIT" => Protocol.Clixml.PsPrimitive.Int32(4),
+        // $Error before the session's first error (RunspaceState.RecordError makes the session's own then).
+        "ERROR" => Protocol.Clixml.PsObjects.List([], ["System.Collections.ArrayList", "System.Object"]),
+        _ => null,
+    };
 
     /// <summary>
     /// The automatic variables of one process on the emulated computer: <see cref="AutomaticVariable(string)"/>'s, and

@@ -150,6 +150,7 @@ public class ValueCommandTests
         Assert.That(second, Is.EqualTo(first), "another session seeded alike draws the same");
     }
 
+    [TestCase("Out-Null; Out-Null -InputObject (Get-Service); 'after'", "after")]
     [TestCase("Invoke-Expression '1 + 2'; iex \"'x' * 2\"", "3|xx")]
     [TestCase("$cmd = 'Get-Service WinRM'; (Invoke-Expression $cmd).Name", "WinRM")]
     [TestCase("Invoke-Expression '$made = 5'; $made + 1", "6")]
