@@ -565,12 +565,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            // [int]$x = value: the value converted, then assigned (the type is not kept on the variable here).
+            // [int]$x = value: the value converted, then assigned; the variable keeps the type for later assignments.
             if (Statements.TypedAssignment(text) is var (typeName, variable, valueText) && ScriptExpressions.ResolveType(typeName) is { } assignedType)
             {
                 try
                 {
-                    if (await AssignedValueAsync(valueText, to, blockNesting) is { } typedValue) scope.Variables.SetScoped(variable, ScriptExpressions.Cast(typedValue, assignedType));
+                    if (await AssignedValueAsync(valueText, to, blockNesting) is { } typedValue) scope.Variables.SetScoped(variable, typedValue, assignedType);
                 }
                 catch (ScriptExpressionException e)
                 {
@@ -1049,6 +1049,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
     /// or an expression's error there); elsewhere it is written and the script goes on.
     /// </summary>
+    /// <summary>A statement-terminating error of a step's statement (inside a try, it goes to the catch).</summary>
+    internal ValueTask StatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
+
     private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
     {
         scope.Variables.ErrorsWritten++;
@@ -2191,8 +2194,17 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
             result = value!.Build(context.Scope);
         }
 
-        // $global:x and $script:x are the session's; a plain name in a function is the function's own.
-        context.Scope.Variables.SetScoped(written, result);
+        // $global:x and $script:x are the session's; a plain name in a function is the function's own. A value the
+        // variable's type ([int]$x) refuses is the statement's error; the variable keeps what it had.
+        try
+        {
+            context.Scope.Variables.SetScoped(written, result);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await context.StatementErrorAsync(e.Error);
+        }
+
         foreach (var statement in rest)
         {
             context.Scope.Variables.StatementStarting();

@@ -490,22 +490,28 @@ internal sealed class PipelineVariables
         if (locals.Count == 0) locals = null;
     }
 
+    // A variable's type constraint ([int]$x = ...) is kept beside it, under a name no script variable can have.
+    private static string ConstraintKey(string name) => "type:" + name;
+
     /// <summary>An assignment: in a function, to the function's own scope; else to the session's.</summary>
-    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
+    /// <exception cref="ScriptExpressionException">The variable has a type (<c>[int]$x</c>) the value does not convert to.</exception>
+    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
     {
         if (name == "_") ClearDollarUnder();
         Remove(name);
         if (functionScopes is not null)
         {
-            functionScopes[^1][name] = value;
+            var own = functionScopes[^1];
+            own[name] = Constrained(value, type, own.TryGetValue(ConstraintKey(name), out var kept) ? kept : null);
+            if (type is not null) own[ConstraintKey(name)] = PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName);
             return;
         }
 
-        Runspace.SetVariable(name, value);
+        SetSession(name, value, type);
     }
 
     /// <summary><c>$global:x = ...</c> / <c>$script:x = ...</c>: the session's variable, from inside a function too.</summary>
-    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
+    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
     {
         if (name == "_") ClearDollarUnder();
         Remove(name);
@@ -514,21 +520,51 @@ internal sealed class PipelineVariables
             foreach (var scope in functionScopes) scope.Remove(name);
         }
 
-        Runspace.SetVariable(name, value);
+        SetSession(name, value, type);
+    }
+
+    private void SetSession(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type)
+    {
+        var runspace = Runspace;
+        var kept = runspace.TryGetVariable(ConstraintKey(name), out var constraint) ? constraint : null;
+        runspace.SetVariable(name, Constrained(value, type, kept));
+        if (type is not null) runspace.SetVariable(ConstraintKey(name), PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName));
+    }
+
+    // The value as the variable holds it: converted to a type given now ([int]$x = '5'), else to the type the variable
+    // kept from such an assignment, as PowerShell's ArgumentTypeConverterAttribute on the variable converts it.
+    private static PsrpEmulator.Protocol.Clixml.PsValue Constrained(PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type, PsrpEmulator.Protocol.Clixml.PsValue? kept)
+    {
+        if (type is not null) return ScriptExpressions.Cast(value, type);
+        if (kept is not PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string typeName } || ScriptExpressions.ResolveType(typeName) is not { } constraint) return value;
+        try
+        {
+            return ScriptExpressions.Cast(value, constraint);
+        }
+        catch (ScriptExpressionException e)
+        {
+            throw new ScriptExpressionException(e.Error with
+            {
+                FullyQualifiedErrorId = "RuntimeException",
+                Category = PsrpEmulator.Protocol.Psrp.ErrorCategory.MetadataError,
+                ExceptionType = "System.Management.Automation.ArgumentTransformationMetadataException",
+                TargetName = null,
+            });
+        }
     }
 
     /// <summary>
     /// An assignment to <paramref name="written"/> as the script wrote the name (<c>x</c>, <c>global:x</c>,
     /// <c>script:x</c>, <c>local:x</c>).
     /// </summary>
-    public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value)
+    public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
     {
         var bare = written.Trim().TrimStart('$');
         var colon = bare.IndexOf(':', StringComparison.Ordinal);
         var prefix = colon > 0 ? bare[..colon] : string.Empty;
         var name = bare[(colon + 1)..];
-        if (prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase)) SetGlobal(name, value);
-        else Set(name, value);
+        if (prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase)) SetGlobal(name, value, type);
+        else Set(name, value, type);
     }
 
     /// <summary>

@@ -82,6 +82,26 @@ public class LanguageStatementTests
     public async Task Here_strings_and_doubled_quotes_are_the_strings_they_write(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync("$x = 'X'; " + script)), Is.EqualTo(expected));
 
+    [TestCase("[int]$x = 5; $x = '7'; $x.GetType().Name; $x += 1.6; $x", "Int32|9")]
+    [TestCase("[string]$s = 5; $s = 6; $s.GetType().Name; [int]$y = $null; $y", "String|0")]
+    [TestCase("function f { [int]$n = 1; $n = '2'; $n.GetType().Name }; f; $n = 'x'; $n", "Int32|x")]
+    [TestCase("[int]$i = 0; foreach ($i in '1', '2') { $i.GetType().Name }", "Int32|Int32")]
+    [TestCase("[int]$x = 5; [string]$x = 6; $x = 7; $x.GetType().Name", "String")]
+    public async Task A_typed_variable_converts_every_later_assignment_to_its_type(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_value_a_typed_variable_cannot_take_is_a_MetadataError_and_the_variable_keeps_its_value()
+    {
+        var (host, outcome) = await RunAsync("[int]$x = 5; $x = 'abc'; $x");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category),
+            Is.EqualTo(("Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"", "RuntimeException", ErrorCategory.MetadataError)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "5" }));
+    }
+
     [TestCase("if ($true) { 'yes' }", "yes")]
     [TestCase("if ($false) { 'yes' }", "")]
     [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]
