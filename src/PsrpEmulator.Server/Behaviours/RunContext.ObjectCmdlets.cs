@@ -96,7 +96,7 @@ internal sealed partial class RunContext
         {
             if (target[name] is not null && !spec.Force)
             {
-                throw new ScriptExpressionException(new ScriptedError(
+                throw new CmdletErrorException(new ScriptedError(
                     $"Cannot add a member with the name \"{name}\" because a member with that name already exists. To overwrite the member anyway, add the Force parameter to your command.",
                     "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand", ErrorCategory.InvalidOperation, "System.InvalidOperationException", target.ToDisplayString()));
             }
@@ -109,12 +109,23 @@ internal sealed partial class RunContext
         return target;
     }
 
-    private sealed class AddMemberStage(AddMemberSpec spec) : Stage
+    private sealed class AddMemberStage(RunContext context, IPipelineHost output, AddMemberSpec spec) : Stage
     {
-        public override ValueTask ProcessAsync(PsValue item)
+        public override async ValueTask ProcessAsync(PsValue item)
         {
-            var result = AddMembers(item, spec);
-            return spec.PassThru ? Emit(result) : ValueTask.CompletedTask;
+            PsValue result;
+            try
+            {
+                result = AddMembers(item, spec);
+            }
+            catch (CmdletErrorException e)
+            {
+                // This object's error; the next ones go on.
+                await context.WriteErrorAsync(e.Error, output);
+                return;
+            }
+
+            if (spec.PassThru) await Emit(result);
         }
     }
 
@@ -222,5 +233,57 @@ internal sealed partial class RunContext
         }
 
         await RunStatementAsync(text, to, blockNesting + 1);
+    }
+    /// <summary>
+    /// Get-Variable, Set-Variable, New-Variable, Remove-Variable and Clear-Variable: the variables a script reads as
+    /// <c>$name</c> (one name each, no wildcards); <c>-Scope Global</c> or <c>Script</c> is the session's, anything else
+    /// the current scope. Get-Variable writes a PSVariable (Name, Value, ...) or, with -ValueOnly, the value.
+    /// </summary>
+    private async ValueTask<PsValue?> VariableCommandAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        var cmdletName = $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+        if (arguments["Name"] is not { } nameWord)
+        {
+            throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Name.", "MissingMandatoryParameter"));
+        }
+
+        var name = PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting)).TrimStart('$');
+        var scopeName = arguments["Scope"] is { } scopeWord ? PipelineVariables.Display(await ArgumentAsync(scopeWord, to, blockNesting)) : null;
+        var session = scopeName is not null && (scopeName.Equals("Global", StringComparison.OrdinalIgnoreCase) || scopeName.Equals("Script", StringComparison.OrdinalIgnoreCase));
+        var variables = scope.Variables;
+        var current = variables.Get(name);
+        CmdletErrorException NotFound() => new(new ScriptedError($"Cannot find a variable with the name '{name}'.", "VariableNotFound," + cmdletName,
+            ErrorCategory.ObjectNotFound, "System.Management.Automation.ItemNotFoundException", name));
+        switch (command)
+        {
+            case "Get-Variable":
+                if (current is null) throw NotFound();
+                if (arguments.Has("ValueOnly")) return current;
+                return new PsObject(["System.Management.Automation.PSVariable", "System.Object"]) { ToStringValue = "System.Management.Automation.PSVariable" }
+                    .With("Name", name).With("Description", string.Empty).With("Value", current)
+                    .With("Visibility", PsObjects.Enum(["System.Management.Automation.SessionStateEntryVisibility", "System.Enum", "System.ValueType", "System.Object"], "Public", 0))
+                    .With("Module", (string?)null).With("ModuleName", string.Empty)
+                    .With("Options", PsObjects.Enum(["System.Management.Automation.ScopedItemOptions", "System.Enum", "System.ValueType", "System.Object"], "None", 0))
+                    .With("Attributes", PsObjects.List([], ["System.Management.Automation.PSVariableAttributeCollection", "System.Object"]));
+            case "New-Variable" when current is not null && !arguments.Has("Force"):
+                throw new CmdletErrorException(new ScriptedError($"A variable with name '{name}' already exists.", "VariableAlreadyExists," + cmdletName,
+                    ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name));
+            case "Set-Variable" or "New-Variable":
+            {
+                var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
+                if (session) variables.SetGlobal(name, value);
+                else variables.Set(name, value);
+                return arguments.Has("PassThru") ? await VariableCommandAsync("Get-Variable", new StageArguments(new(StringComparer.OrdinalIgnoreCase) { ["Name"] = "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" }, []), to, blockNesting) : null;
+            }
+
+            case "Clear-Variable":
+                if (current is null) throw NotFound();
+                if (session) variables.SetGlobal(name, PsNil.Instance);
+                else variables.Set(name, PsNil.Instance);
+                return null;
+            default:
+                if (!variables.Unset(name)) throw NotFound();
+                return null;
+        }
     }
 }

@@ -411,7 +411,7 @@ internal sealed partial class RunContext
                     arguments.Has("AllMatches"), arguments.Has("Quiet"));
             }
             case "Add-Member":
-                return new AddMemberStage(await AddMemberSpecAsync(arguments, to, blockNesting));
+                return new AddMemberStage(this, to ?? host, await AddMemberSpecAsync(arguments, to, blockNesting));
             case "Get-Random":
                 return new GetRandomStage(this, await IntegerAsync("Count") ?? 1);
             default:

@@ -12,6 +12,15 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
+    /// <summary>
+    /// An error the cmdlet writes and goes on from (PowerShell's WriteError: non-terminating; a try does not catch it,
+    /// -ErrorAction decides), unlike its terminating ones.
+    /// </summary>
+    private sealed class CmdletErrorException(ScriptedError error) : Exception(error.Message)
+    {
+        public ScriptedError Error => error;
+    }
+
     private static readonly Dictionary<string, string[]> ValueCommandParameters = new(StringComparer.Ordinal)
     {
         ["New-Object"] = ["TypeName", "ArgumentList", "Property", "ComObject", "Strict"],
@@ -23,12 +32,22 @@ internal sealed partial class RunContext
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Invoke-Expression"] = ["Command"],
         ["Out-Null"] = ["InputObject"],
+        ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
+        ["Set-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
+        ["New-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
+        ["Remove-Variable"] = ["Name", "Scope", "Force"],
+        ["Clear-Variable"] = ["Name", "Scope", "Force"],
     };
 
     // Commands known by another name too.
     private static string? ValueCommandAlias(string word) => word.ToUpperInvariant() switch
     {
         "IEX" => "Invoke-Expression",
+        "GV" => "Get-Variable",
+        "SV" or "SET" => "Set-Variable",
+        "NV" => "New-Variable",
+        "RV" => "Remove-Variable",
+        "CLV" => "Clear-Variable",
         _ => null,
     };
 
@@ -53,6 +72,9 @@ internal sealed partial class RunContext
                     return;
                 case "Invoke-Expression":
                     await InvokeExpressionAsync(arguments, to, blockNesting);
+                    return;
+                case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
+                    if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } variableValue) await output.WriteAsync(new PipelineOutput(variableValue), cancellationToken);
                     return;
                 case "Out-Null":
                     // Its -InputObject is evaluated (a command in it runs) and dropped.
@@ -79,6 +101,11 @@ internal sealed partial class RunContext
                 "Split-Path" => await SplitPathAsync(arguments, to, blockNesting),
                 _ => await NewTimeSpanAsync(arguments, to, blockNesting),
             };
+        }
+        catch (CmdletErrorException e)
+        {
+            await WriteErrorAsync(e.Error, output);
+            return;
         }
         catch (ScriptExpressionException e)
         {
@@ -121,7 +148,7 @@ internal sealed partial class RunContext
                 }
 
                 var name = matches[0];
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly")
                 {
                     named[name] = null;
                     continue;
@@ -145,6 +172,8 @@ internal sealed partial class RunContext
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
             "Out-Null" => ["InputObject"],
+            "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
+            "Set-Variable" or "New-Variable" => ["Name", "Value"],
             _ => ["Start", "End"],
         };
         var next = 0;
@@ -346,7 +375,7 @@ internal sealed partial class RunContext
             {
                 if (qualifier.Length == 0)
                 {
-                    throw new ScriptExpressionException(new ScriptedError($"Cannot parse path because path '{path}' does not contain a qualifier.", "ParsePathFailed,Microsoft.PowerShell.Commands.SplitPathCommand",
+                    throw new CmdletErrorException(new ScriptedError($"Cannot parse path because path '{path}' does not contain a qualifier.", "ParsePathFailed,Microsoft.PowerShell.Commands.SplitPathCommand",
                         ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", path));
                 }
 
@@ -400,7 +429,7 @@ internal sealed partial class RunContext
         if (colon <= 0 || path.IndexOfAny(PathSeparators) is var slash && slash >= 0 && slash < colon) return;
         var drive = path[..colon];
         if (drive.Contains("::", StringComparison.Ordinal) || Drives.Contains(drive)) return;
-        throw new ScriptExpressionException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
+        throw new CmdletErrorException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
             $"DriveNotFound,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command", ErrorCategory.ObjectNotFound,
             "System.Management.Automation.DriveNotFoundException", drive));
     }

@@ -57,6 +57,18 @@ public sealed class RunspaceState(TimeProvider? time = null)
         lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
     }
 
+    /// <summary>Remove-Variable: the variable (and any type it kept) gone; false when there was none.</summary>
+    internal bool RemoveVariable(string name)
+    {
+        if (Volatile.Read(ref _variables) is null) return false;
+        lock (Gate)
+        {
+            if (_variables is not { } variables) return false;
+            variables.Remove("type:" + name);
+            return variables.Remove(name);
+        }
+    }
+
     /// <summary>$MaximumErrorCount: the error records <c>$Error</c> keeps.</summary>
     internal const int MaximumErrorCount = 256;
 

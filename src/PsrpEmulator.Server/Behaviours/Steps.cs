@@ -420,7 +420,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var warningPreference = Preference("WarningPreference");
             if ((actions is not null || errorPreference is not null || warningPreference is not null) && Statements.Split(text).Count <= 1)
             {
-                var own = actions is var (bare, _, _) && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null);
+                var own = actions is var (bare, _, _) && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null ||
+                    ValueCommand(bare) is not null);
                 var errorAction = (own ? actions!.Value.ErrorAction : null) ?? errorPreference;
                 var warningAction = (own ? actions!.Value.WarningAction : null) ?? warningPreference;
                 // A statement the preferences already wrap is wrapped again only for its own parameters: wrapping a

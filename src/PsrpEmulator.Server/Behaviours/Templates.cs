@@ -490,6 +490,33 @@ internal sealed class PipelineVariables
         if (locals.Count == 0) locals = null;
     }
 
+    /// <summary>
+    /// Remove-Variable: the variable of the innermost scope that has it (a function's own, else the session's) is gone;
+    /// false when none has it.
+    /// </summary>
+    public bool Unset(string name)
+    {
+        if (locals is not null && locals.Remove(name))
+        {
+            if (locals.Count == 0) locals = null;
+            return true;
+        }
+
+        if (functionScopes is not null)
+        {
+            for (var i = functionScopes.Count - 1; i >= 0; i--)
+            {
+                if (functionScopes[i].Remove(name))
+                {
+                    functionScopes[i].Remove(ConstraintKey(name));
+                    return true;
+                }
+            }
+        }
+
+        return Existing?.RemoveVariable(name) ?? false;
+    }
+
     // A variable's type constraint ([int]$x = ...) is kept beside it, under a name no script variable can have.
     private static string ConstraintKey(string name) => "type:" + name;
 

@@ -157,6 +157,27 @@ public class ValueCommandTests
     public async Task Invoke_Expression_runs_the_text_as_the_scripts_own_statements(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    [TestCase("Set-Variable -Name v -Value 5; $v; Get-Variable v -ValueOnly; (Get-Variable v).Name; sv w 6; $w", "5|5|v|6")]
+    [TestCase("$v = 1; Remove-Variable v; $null -eq $v; $c = 3; Clear-Variable c; $null -eq $c", "True|True")]
+    [TestCase("function f { Set-Variable -Name g -Value 7 -Scope Global; Set-Variable -Name l -Value 8 }; f; $g; $null -eq $l", "7|True")]
+    [TestCase("New-Variable n 1; New-Variable n 2 -Force; $n", "2")]
+    public async Task The_variable_cmdlets_work_on_the_variables_scripts_read(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("Get-Variable nope", "VariableNotFound,Microsoft.PowerShell.Commands.GetVariableCommand", "Cannot find a variable with the name 'nope'.")]
+    [TestCase("Remove-Variable nope", "VariableNotFound,Microsoft.PowerShell.Commands.RemoveVariableCommand", "Cannot find a variable with the name 'nope'.")]
+    [TestCase("New-Variable n 2", "VariableAlreadyExists,Microsoft.PowerShell.Commands.NewVariableCommand", "A variable with name 'n' already exists.")]
+    public async Task A_variable_cmdlets_error_is_non_terminating_as_PowerShell_writes_it(string statement, string id, string message)
+    {
+        // Not caught by a try (PowerShell's WriteError), hidden by -ErrorAction SilentlyContinue, caught with Stop.
+        var (host, outcome) = await RunAsync($"$n = 1; try {{ {statement} }} catch {{ 'caught' }}; {statement} -ErrorAction SilentlyContinue; " +
+            $"try {{ {statement} -ErrorAction Stop }} catch {{ 'stopped' }}; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "stopped", "next" }));
+    }
+
     [Test]
     public async Task A_rule_for_the_same_text_still_answers_it()
     {
