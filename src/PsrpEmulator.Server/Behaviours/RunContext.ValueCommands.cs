@@ -4,11 +4,12 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// Cmdlets that make a value from their arguments alone, with nothing of the computer behind them, which every
-/// Windows PowerShell 5.1 endpoint has and scripts use around their commands: New-Object (PSObject with -Property,
-/// the collections, the types the emulator knows), Join-Path and Split-Path (text only: the paths need not exist, as
-/// without -Resolve), New-TimeSpan; and Write-Progress, which writes a progress record. A rule for the same text still
-/// wins (rules are matched first).
+/// Cmdlets the language runs itself, with nothing of the computer behind them, which every Windows PowerShell 5.1
+/// endpoint has and scripts use around their commands: New-Object (PSObject with -Property, the collections, the types
+/// the emulator knows), Join-Path and Split-Path (text only: the paths need not exist, as without -Resolve),
+/// New-TimeSpan, Write-Progress (a progress record), and on their own Add-Member, Get-Random, Invoke-Expression, the
+/// variable cmdlets and Out-Null (RunContext.ObjectCmdlets). A rule for the same text still wins (rules are matched
+/// first).
 /// </summary>
 internal sealed partial class RunContext
 {

@@ -1022,8 +1022,8 @@ internal static partial class ScriptExpressions
         if (IsNull(left)) return IsNull(right) ? 0 : -1;
         if (IsNull(right)) return 1;
         if (left is PsPrimitive lp && Number(lp) is { } l && AsNumber(right) is { } r) return l.CompareTo(r);
-        // Enums order by their numbers (Sort-Object Status: Stopped, 1, before Running, 4).
-        if (EnumNumber(left) is { } e && EnumNumber(right) is { } f) return e.CompareTo(f);
+        // Enums order by their numbers (Sort-Object Status: Stopped, 1, before Running, 4), also against a number.
+        if (EnumNumber(left) is { } e && AsNumber(right) is { } f) return e.CompareTo(f);
         return string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
     }
 

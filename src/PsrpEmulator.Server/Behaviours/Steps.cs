@@ -627,7 +627,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            // New-Object, Join-Path, Split-Path, New-TimeSpan: values made from their arguments alone.
+            // The cmdlets the language runs itself (RunContext.ValueCommands): New-Object, Join-Path, Split-Path,
+            // New-TimeSpan, Write-Progress, Add-Member, Get-Random, Invoke-Expression, the variable cmdlets, Out-Null.
             if (ValueCommand(text) is { } valueCommand)
             {
                 await RunValueCommandAsync(valueCommand, text, to, output, blockNesting);
@@ -1046,13 +1047,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private string? Preference(string name) =>
         scope.Variables.Get(name) is PsPrimitive { Value: string value } && !value.Equals("Continue", StringComparison.OrdinalIgnoreCase) ? value : null;
 
+    /// <summary>A statement-terminating error of a step's statement (inside a try, it goes to the catch).</summary>
+    internal ValueTask StatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
+
     /// <summary>
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
     /// or an expression's error there); elsewhere it is written and the script goes on.
     /// </summary>
-    /// <summary>A statement-terminating error of a step's statement (inside a try, it goes to the catch).</summary>
-    internal ValueTask StatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
-
     private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
     {
         scope.Variables.ErrorsWritten++;
