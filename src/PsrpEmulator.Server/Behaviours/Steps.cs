@@ -399,6 +399,54 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     private int _splatCount;
 
+    /// <summary>
+    /// A command with its variable and expression arguments (<c>$name</c>, <c>$svc.Name</c>, <c>$(...)</c>, a
+    /// double-quoted string with variables; also after <c>-Name:</c>) replaced by their values as literals; null when
+    /// the statement is no such command, or a value has no literal (an object) or fails.
+    /// </summary>
+    private async ValueTask<string?> BoundArgumentsAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        if (!ScriptExpressions.IsCommandMode(text) || ScriptExpressions.HasPipeline(text) || Statements.Split(text).Count > 1) return null;
+        var words = Statements.SplitArguments(text);
+        if (words.Count < 2 || scope.Variables.Function(words[0]) is not null) return null;
+        var changed = false;
+        for (var i = 1; i < words.Count; i++)
+        {
+            var word = words[i];
+            var colon = word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]) ? word.IndexOf(':', StringComparison.Ordinal) : -1;
+            var argument = colon > 0 ? word[(colon + 1)..] : word;
+            if (argument.Length < 2 || !(argument[0] == '$' || (argument[0] == '"' && argument.Contains('$', StringComparison.Ordinal)))) continue;
+            PsValue value;
+            try
+            {
+                value = await ArgumentAsync(argument, to, blockNesting);
+            }
+            catch (Exception e) when (e is ScriptExpressionException or StatementTerminatedException)
+            {
+                return null;
+            }
+
+            if (LiteralText(value) is not { } literal) return null;
+            words[i] = colon > 0 ? word[..(colon + 1)] + literal : literal;
+            changed = true;
+        }
+
+        return changed ? string.Join(" ", words) : null;
+
+        // A value written as PowerShell would read it back: strings quoted, numbers and Booleans as literals, an array
+        // of them comma-separated; null for anything else.
+        static string? LiteralText(PsValue value) => value switch
+        {
+            PsNil => "$null",
+            PsPrimitive { Value: string s } => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
+            PsPrimitive { Value: bool b } => b ? "$true" : "$false",
+            PsPrimitive { Value: int or long or double or decimal or short or byte } number => Convert.ToString(number.Value, System.Globalization.CultureInfo.InvariantCulture),
+            PsObject { CollectionKind: PsCollectionKind.List } list when list.Items.Count is > 0 and <= 64 && list.Items.Select(LiteralText).ToList() is var items && items.All(t => t is not null) =>
+                string.Join(",", items),
+            _ => null,
+        };
+    }
+
     private async ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = text.Trim();
@@ -454,6 +502,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (Catalog.Find(text) is not { } found)
         {
+            // A command whose arguments are variables or expressions (Get-Service -Name $name): PowerShell binds their
+            // values, so a rule for the values written out answers it (Get-Service -Name 'WinRM').
+            if (text.Contains('$', StringComparison.Ordinal) && await BoundArgumentsAsync(text, to, blockNesting) is { } bound && Catalog.Find(bound) is not null)
+            {
+                await RunStatementAsync(bound, to, blockNesting + 1);
+                return;
+            }
+
             // $? alone: whether the statement before this one wrote no error.
             if (text == "$?")
             {

@@ -212,6 +212,20 @@ public class DefaultScenarioTests
     }
 
     [Test]
+    public async Task Get_Service_of_a_name_the_computer_has_not_is_windows_error_and_a_pattern_lists_the_matching_services()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("Get-Service Nope; Get-Service W* | ForEach-Object Name; Get-Service 'zz*'; 'done'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors, Is.EqualTo(new[]
+        {
+            new ScriptedError("Cannot find any service with service name 'Nope'.", "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand",
+                ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", "Nope"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinRM", "done" }));
+    }
+
+    [Test]
     public async Task Throw_without_a_value_fails_the_pipeline_with_ScriptHalted()
     {
         var (_, outcome) = await Default.RunScriptAsync("throw");

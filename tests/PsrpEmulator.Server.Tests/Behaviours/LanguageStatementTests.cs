@@ -102,6 +102,29 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "5" }));
     }
 
+    [TestCase("$n = 'WinRM'; (Get-Service -Name $n).DisplayName", "Windows Remote Management (WS-Management)")]
+    [TestCase("$s = Get-Service WinRM; Get-Service -Name $s.Name | ForEach-Object DisplayName", "Windows Remote Management (WS-Management)")]
+    [TestCase("foreach ($x in 'WinRM', 'Spooler') { (Get-Service $x).Status.ToString() }", "Running|Stopped")]
+    [TestCase("$p = 'W*'; Get-Service $p | ForEach-Object Name", "WinRM")]
+    public async Task A_commands_variable_arguments_are_bound_to_their_values_before_the_rules_match(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_rule_for_the_literal_arguments_answers_the_command_written_with_variables()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: Set-Thing -Value 'a b' -Count 2 -Flag:$true
+                steps:
+                  - output: matched
+            """), Default);
+
+        var (host, outcome) = await RunAsync("$v = 'a b'; $n = 2; $f = $true; Set-Thing -Value $v -Count $n -Flag:$f; Set-Thing -Value \"$v\" -Count 2 -Flag:$true", catalog: catalog);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "matched", "matched" }));
+    }
+
     [TestCase("if ($true) { 'yes' }", "yes")]
     [TestCase("if ($false) { 'yes' }", "")]
     [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]
