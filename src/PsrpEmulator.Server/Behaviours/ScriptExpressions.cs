@@ -239,9 +239,9 @@ internal static partial class ScriptExpressions
             if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable })
             {
-                // A date as a computer in UTC shows it; a number in the invariant culture.
+                // A date as a computer in UTC shows it; both in the current culture (en-US on a Windows server).
                 var format = Arg(0);
-                return PsPrimitive.String(formattable is DateTimeOffset date ? date.ToOffset(TimeSpan.Zero).ToString(format, CultureInfo.InvariantCulture) : formattable.ToString(format, CultureInfo.InvariantCulture));
+                return PsPrimitive.String(formattable is DateTimeOffset date ? date.ToOffset(TimeSpan.Zero).ToString(format, EnglishUnitedStates.Culture) : formattable.ToString(format, EnglishUnitedStates.Culture));
             }
 
             if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
@@ -902,7 +902,8 @@ internal static partial class ScriptExpressions
         var values = Enumerate(arguments).Select(v => v is PsPrimitive p ? p.Value : (object)Text(v)).ToArray();
         try
         {
-            var text = string.Format(CultureInfo.InvariantCulture, Text(format), values);
+            // -f formats in the current culture (en-US on a Windows server): "{0:C}" is $5.00, "{0:P0}" 26%.
+            var text = string.Format(EnglishUnitedStates.Culture, Text(format), values);
             if (text.Length > MaxArithmeticLength) throw TooLarge();
             return PsPrimitive.String(text);
         }

@@ -400,9 +400,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private int _splatCount;
 
     /// <summary>
-    /// A command with its variable and expression arguments (<c>$name</c>, <c>$svc.Name</c>, <c>$(...)</c>, a
-    /// double-quoted string with variables; also after <c>-Name:</c>) replaced by their values as literals; null when
-    /// the statement is no such command, or a value has no literal (an object) or fails.
+    /// A command with its variable arguments (<c>$name</c>, <c>$svc.Name</c>, <c>$list[0]</c>, a double-quoted string with
+    /// variables; also after <c>-Name:</c>) replaced by their values as literals; null when the statement is no such
+    /// command, an argument runs something (<c>$(...)</c>, a method call), or a value has no literal (an object) or fails.
     /// </summary>
     private async ValueTask<string?> BoundArgumentsAsync(string text, IPipelineHost? to, int blockNesting)
     {
@@ -416,6 +416,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var colon = word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]) ? word.IndexOf(':', StringComparison.Ordinal) : -1;
             var argument = colon > 0 ? word[(colon + 1)..] : word;
             if (argument.Length < 2 || !(argument[0] == '$' || (argument[0] == '"' && argument.Contains('$', StringComparison.Ordinal)))) continue;
+            // Variables and their members only: reading them twice (the statement may be bound again) changes nothing.
+            if (argument.Contains("$(", StringComparison.Ordinal) || argument.Contains('(', StringComparison.Ordinal) && argument[0] == '$') return null;
             PsValue value;
             try
             {
@@ -469,7 +471,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if ((actions is not null || errorPreference is not null || warningPreference is not null) && Statements.Split(text).Count <= 1)
             {
                 var own = actions is var (bare, _, _) && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null ||
-                    ValueCommand(bare) is not null);
+                    ValueCommand(bare) is not null ||
+                    (bare.Contains('$', StringComparison.Ordinal) && await BoundArgumentsAsync(bare, to, blockNesting) is { } bound && Catalog.Find(bound) is not null));
                 var errorAction = (own ? actions!.Value.ErrorAction : null) ?? errorPreference;
                 var warningAction = (own ? actions!.Value.WarningAction : null) ?? warningPreference;
                 // A statement the preferences already wrap is wrapped again only for its own parameters: wrapping a

@@ -338,7 +338,7 @@ internal sealed class EnvironmentValueTemplate(TextTemplate name) : ValueTemplat
 /// </summary>
 internal sealed class NowValueTemplate(TextTemplate? format) : ValueTemplate
 {
-    private static readonly System.Globalization.CultureInfo EnglishUnitedStates = System.Globalization.CultureInfo.InvariantCulture;
+    private static readonly System.Globalization.CultureInfo EnglishUnitedStates = Behaviours.EnglishUnitedStates.Culture;
 
     public override PsValue Build(RunScope scope)
     {

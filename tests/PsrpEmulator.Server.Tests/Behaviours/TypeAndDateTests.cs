@@ -82,6 +82,8 @@ public class TypeAndDateTests
     [TestCase("(Get-Date).AddMinutes(-5) -lt (Get-Date); ((Get-Date).AddDays(1) -lt (Get-Date))", "True|False")]
     [TestCase("((Get-Date) + ((Get-Date) - (Get-Date).AddSeconds(-90))).Minute", "31")]
     [TestCase("$span = [datetime]'2024-01-02 06:00' - [datetime]'2024-01-01'; $span.Days; $span.Hours; $span.TotalHours", "1|6|30")]
+    [TestCase("Get-Date -Format D; Get-Date -Format F; (Get-Date).ToString('d'); (Get-Date).ToString('t')", "Sunday, November 29, 2026|Sunday, November 29, 2026 10:30:00 AM|11/29/2026|10:30 AM")]
+    [TestCase("'{0:C}' -f 5; '{0:C}' -f -5; '{0:P0}' -f 0.256; '{0:N2}' -f 1234.567; (0.5).ToString('P')", "$5.00|($5.00)|26 %|1,234.57|50.00 %")]
     public async Task DateTime_and_TimeSpan_members_and_arithmetic_answer_as_NET(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 

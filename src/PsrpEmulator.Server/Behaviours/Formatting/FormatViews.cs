@@ -60,7 +60,7 @@ internal static class FormatViews
     /// <summary>$FormatEnumerationLimit: a collection in a cell shows this many items, then "...".</summary>
     public const int EnumerationLimit = 4;
 
-    private static readonly CultureInfo EnglishUnitedStates = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo EnglishUnitedStates = Behaviours.EnglishUnitedStates.Culture;
 
     private static readonly string[] TimeSpanProperties =
         ["Days", "Hours", "Minutes", "Seconds", "Milliseconds", "Ticks", "TotalDays", "TotalHours", "TotalMinutes", "TotalSeconds", "TotalMilliseconds"];
