@@ -257,9 +257,11 @@ internal sealed partial class RunContext
                     $"A constructor was not found. Cannot find an appropriate constructor for type {known}.", "CannotFindAppropriateCtor,Microsoft.PowerShell.Commands.NewObjectCommand",
                     ErrorCategory.ObjectNotFound, "System.Management.Automation.PSArgumentException"));
             default:
-                throw new ScriptExpressionException(new ScriptedError(
-                    $"Cannot find type [{typeName}]: verify that the assembly containing this type is loaded.", "TypeNotFound,Microsoft.PowerShell.Commands.NewObjectCommand",
-                    ErrorCategory.InvalidType, "System.Management.Automation.PSArgumentException", typeName));
+                throw new ScriptExpressionException(ScriptExpressions.IsDotNetTypeName(typeName)
+                    ? ScriptedError.ScenarioFault($"New-Object {typeName}: a .NET type the emulator does not emulate; give the command a rule (match: its whole text)")
+                    : new ScriptedError(
+                        $"Cannot find type [{typeName}]: verify that the assembly containing this type is loaded.", "TypeNotFound,Microsoft.PowerShell.Commands.NewObjectCommand",
+                        ErrorCategory.InvalidType, "System.Management.Automation.PSArgumentException", typeName));
         }
 
         if (arguments["Property"] is { } propertyWord)

@@ -59,6 +59,8 @@ internal static partial class ScriptExpressions
         Add("System.Void", "void");
         Add("System.Math");
         Add("System.Environment");
+        Add("System.IO.Path");
+        types["IO.Path"] = types["System.IO.Path"];
         types["object[]"] = types["System.Object[]"] = new KnownType("System.Object[]");
         foreach (var element in new[] { "System.String", "System.Int32", "System.Int64", "System.Double", "System.Char", "System.Byte" })
         {
@@ -74,6 +76,25 @@ internal static partial class ScriptExpressions
         types["char[]"] = types["System.Char[]"];
         types["byte[]"] = types["System.Byte[]"];
         return types;
+    }
+
+    /// <summary>
+    /// Whether a name the emulator does not know is still a .NET type a Windows server has: in the System or Microsoft
+    /// namespaces (<c>System.</c> may be left off, as PowerShell allows: <c>[IO.File]</c>), or a type of an assembly
+    /// already loaded. Looked up only: no assembly is loaded and nothing is made for a name a client sent.
+    /// </summary>
+    public static bool IsDotNetTypeName(string name)
+    {
+        var t = name.Trim();
+        if (t.StartsWith("System.", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)) return true;
+        if (t.Length > 256 || !t.Contains('.', StringComparison.Ordinal)) return false;
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (assembly.IsDynamic) continue;
+            if (assembly.GetType("System." + t, throwOnError: false, ignoreCase: true) is not null) return true;
+        }
+
+        return false;
     }
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
@@ -262,6 +283,7 @@ internal static partial class ScriptExpressions
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
+            ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
             _ => null,
@@ -280,7 +302,7 @@ internal static partial class ScriptExpressions
 
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
-    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid" };
+    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path" };
 
     private static ScriptExpressionException MethodError(string method, int count, Exception e) =>
         new(ScriptedError.MethodInvocation(method, count, e.Message, e.GetType()));

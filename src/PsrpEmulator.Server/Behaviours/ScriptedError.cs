@@ -46,7 +46,11 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
         {
             if (ScriptExpressions.ResolveType(typeName) is not { } type)
             {
-                return new($"Unable to find type [{typeName}].", "TypeNotFound", ErrorCategory.InvalidOperation, RuntimeExceptionType, typeName);
+                // A .NET type a Windows server has ([System.Net.Dns]) is one the emulator does not emulate, not one
+                // PowerShell would not find.
+                return ScriptExpressions.IsDotNetTypeName(typeName)
+                    ? ScenarioFault($"[{typeName}] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")
+                    : new($"Unable to find type [{typeName}].", "TypeNotFound", ErrorCategory.InvalidOperation, RuntimeExceptionType, typeName);
             }
 
             if (ScriptExpressions.StaticMemberSyntax(after) is var (member, arguments))

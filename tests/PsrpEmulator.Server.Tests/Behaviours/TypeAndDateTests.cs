@@ -53,11 +53,16 @@ public class TypeAndDateTests
     [TestCase("$x = [string]; $x.Name", "String")]
     [TestCase("[array]$a = 1; $a.Count; ([array](1, 2)).Count; $null -eq [array]$null", "1|2|True")]
     [TestCase("[int][char]'A'; [char]([int][char]'a' + 1)", "65|b")]
+    [TestCase("[System.IO.Path]::Combine('C:\\a', 'b', 'c.txt'); [IO.Path]::Combine('C:\\a\\', 'D:\\x')", "C:\\a\\b\\c.txt|D:\\x")]
+    [TestCase("[IO.Path]::GetFileName('C:\\a\\b.txt'); [IO.Path]::GetFileNameWithoutExtension('C:\\a\\b.txt'); [IO.Path]::GetExtension('x.tar.gz')", "b.txt|b|.gz")]
+    [TestCase("[IO.Path]::GetDirectoryName('C:\\a\\b.txt'); [IO.Path]::GetDirectoryName('C:\\a'); $null -eq [IO.Path]::GetDirectoryName('C:\\')", "C:\\a|C:\\|True")]
+    [TestCase("[IO.Path]::IsPathRooted('C:\\a'); [IO.Path]::IsPathRooted('a\\b'); [IO.Path]::GetPathRoot('\\\\srv\\share\\x'); [IO.Path]::ChangeExtension('a\\b.txt', 'log')", "True|False|\\\\srv\\share|a\\b.log")]
     public async Task A_type_is_a_value_with_its_members(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [TestCase("[Foo]", "TypeNotFound", "Unable to find type [Foo].")]
     [TestCase("[Foo.Bar]::Baz()", "TypeNotFound", "Unable to find type [Foo.Bar].")]
+    [TestCase("[System.Net.Dns]::GetHostName()", "PsrpEmulator.ScenarioError", "[System.Net.Dns] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("[hashtable]5", "ConvertToFinalInvalidCastException", "Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Collections.Hashtable\".")]
