@@ -85,15 +85,15 @@ public class InvokeTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task PID_is_the_shells_process_and_Host_is_the_remote_sessions_ServerRemoteHost()
+    public async Task PID_is_the_shells_process_Host_the_remote_sessions_ServerRemoteHost_and_the_environment_the_computers()
     {
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
 
-        var events = await pool.InvokeAsync("$PID; $host.Name; $host.Version.ToString()");
+        var events = await pool.InvokeAsync("$PID; $host.Name; $host.Version.ToString(); [Environment]::GetEnvironmentVariable('COMPUTERNAME')");
 
         var shell = (await transport.EnumerateShellsAsync()).Single(s => s.ShellId == pool.ShellId);
-        Assert.That(Outputs(events), Is.EqualTo(new[] { shell.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "ServerRemoteHost", "1.0.0.0" }));
+        Assert.That(Outputs(events), Is.EqualTo(new[] { shell.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "ServerRemoteHost", "1.0.0.0", "SERVER01" }));
     }
 
     [Test]

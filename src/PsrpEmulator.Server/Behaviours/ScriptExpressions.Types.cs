@@ -134,7 +134,7 @@ internal static partial class ScriptExpressions
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW");
 

@@ -214,9 +214,9 @@ internal static partial class ScriptExpressions
 
     /// <summary>
     /// <c>value.Method(arguments)</c> for the .NET methods scripts call most on strings (ToUpper, ToLower, Trim,
-    /// TrimStart, TrimEnd, Replace, Contains, StartsWith, EndsWith, IndexOf, Substring, Split, PadLeft, PadRight,
-    /// ToString) and on arrays (Contains, ToString); a method the emulator does not know is PowerShell's
-    /// MethodNotFound error.
+    /// TrimStart, TrimEnd, Replace, Contains, StartsWith, EndsWith, IndexOf, LastIndexOf, Substring, Split, PadLeft,
+    /// PadRight, Insert, Remove, ToCharArray, Equals, CompareTo, ToString), on dates, on arrays (Contains, ToString) and
+    /// GetType of anything; a method the emulator does not know is PowerShell's MethodNotFound error.
     /// </summary>
     public static PsValue Method(PsValue? value, string name, IReadOnlyList<PsValue> arguments)
     {
@@ -272,6 +272,14 @@ internal static partial class ScriptExpressions
                     ("STARTSWITH", 1) => PsPrimitive.Boolean(s.StartsWith(Arg(0), ordinal)),
                     ("ENDSWITH", 1) => PsPrimitive.Boolean(s.EndsWith(Arg(0), ordinal)),
                     ("INDEXOF", 1) => PsPrimitive.Int32(s.IndexOf(Arg(0), ordinal)),
+                    ("INDEXOF", 2) => PsPrimitive.Int32(s.IndexOf(Arg(0), Int(1), ordinal)),
+                    ("LASTINDEXOF", 1) => PsPrimitive.Int32(s.LastIndexOf(Arg(0), ordinal)),
+                    ("INSERT", 2) => Limited(s.Insert(Int(0), Arg(1))),
+                    ("REMOVE", 1) => PsPrimitive.String(s.Remove(Int(0))),
+                    ("REMOVE", 2) => PsPrimitive.String(s.Remove(Int(0), Int(1))),
+                    ("TOCHARARRAY", 0) => PsObjects.List(s.Select(c => (PsValue)PsPrimitive.Char(c)).ToList(), ["System.Char[]", "System.Array", "System.Object"]),
+                    ("EQUALS", 1) => PsPrimitive.Boolean(s.Equals(Arg(0), ordinal)),
+                    ("COMPARETO", 1) => PsPrimitive.Int32(Math.Sign(string.Compare(s, Arg(0), CultureInfo.InvariantCulture, CompareOptions.None))),
                     ("SUBSTRING", 1) => PsPrimitive.String(s.Substring(Int(0))),
                     ("SUBSTRING", 2) => PsPrimitive.String(s.Substring(Int(0), Int(1))),
                     ("SPLIT", 1) => PsObjects.List(s.Split(Arg(0).ToCharArray()).Select(p => (PsValue)PsPrimitive.String(p)).ToList(), ["System.String[]", "System.Array", "System.Object"]),

@@ -1462,6 +1462,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
             }
 
+            // [Environment]::GetEnvironmentVariable('NAME'): the session process's variable, as $env:NAME reads it.
+            if (type.FullName == "System.Environment" && member.Equals("GetEnvironmentVariable", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
+            {
+                return scope.Variables.EnvironmentVariable(PipelineVariables.Display(arguments[0])) is { } variable ? PsPrimitive.String(variable) : PsNil.Instance;
+            }
+
             return ScriptExpressions.StaticMember(type, member, arguments, time.GetUtcNow());
         }
 
