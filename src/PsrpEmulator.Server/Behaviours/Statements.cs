@@ -429,6 +429,34 @@ internal static partial class Statements
         return new TryStatement(body, catches, @finally);
     }
 
+    /// <summary>
+    /// A <c>trap [Type] { body }</c> statement as the catch clause it acts as (no type: every error); null when the
+    /// statement does not start with the keyword.
+    /// </summary>
+    public static CatchClause? ParseTrap(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "trap")) return null;
+        var i = SkipBlank(text, 4);
+        var types = new List<string>();
+        if (i < text.Length && text[i] == '[')
+        {
+            var close = text.IndexOf(']', i);
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing type name after '['.", "MissingTypename"));
+            types.Add(text[(i + 1)..close].Trim());
+            i = SkipBlank(text, close + 1);
+        }
+
+        var end = i < text.Length ? BlockEnd(text, i) : -1;
+        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in trap statement.", "MissingTrapStatement"));
+        if (SkipBlank(text, end + 1) < text.Length)
+        {
+            throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
+        }
+
+        return new CatchClause(types, text[(i + 1)..end].Trim());
+    }
+
     /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
     internal sealed record ForeachStatement(string Variable, string Collection, string Body);
 

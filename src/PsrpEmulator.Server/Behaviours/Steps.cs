@@ -538,15 +538,24 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // No rule for the whole text: its statements one by one, when it has several.
             if (Statements.Split(text) is { Count: > 1 } statements)
             {
+                // The scope's trap statements (wherever they stand) take the terminating errors of all its statements.
+                var traps = statements.Any(t => t.StartsWith("trap", StringComparison.OrdinalIgnoreCase))
+                    ? statements.Select(Statements.ParseTrap).OfType<Statements.CatchClause>().ToList()
+                    : [];
                 foreach (var statement in statements)
                 {
+                    if (traps.Count > 0 && Statements.ParseTrap(statement) is not null) continue;
                     if (depth == 0 && to is null) host.StatementStarting();
                     scope.Variables.StatementStarting();
-                    await RunStatementAsync(statement, to, blockNesting);
+                    if (traps.Count > 0) await RunTrappedAsync(statement, traps, to, blockNesting);
+                    else await RunStatementAsync(statement, to, blockNesting);
                 }
 
                 return;
             }
+
+            // A trap alone traps nothing.
+            if (text.StartsWith("trap", StringComparison.OrdinalIgnoreCase) && Statements.ParseTrap(text) is not null) return;
 
             // Keywords (if, foreach, while, do, for, try, switch, function): their blocks run as this pipeline's
             // statements. A statement PowerShell's parser refuses fails the script with its ParseException.
@@ -1188,6 +1197,80 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             if (!string.IsNullOrEmpty(statement.Finally)) await RunStatementAsync(statement.Finally, to, blockNesting + 1);
         }
+    }
+
+    /// <summary>
+    /// A statement of a scope with <c>trap</c> statements: a terminating error it raises (a throw, a statement-terminating
+    /// error, -ErrorAction Stop) runs the first trap that takes its type, with <c>$_</c> the error record; then, as in
+    /// PowerShell, <c>continue</c> in the trap goes on with the next statement, <c>break</c> ends the script with the
+    /// error, and neither writes the error and goes on. An error no trap takes goes on as without them.
+    /// </summary>
+    private async ValueTask RunTrappedAsync(string statement, IReadOnlyList<Statements.CatchClause> traps, IPipelineHost? to, int blockNesting)
+    {
+        ScriptedError? caught = null;
+        ErrorActionStopException? stopped = null;
+        var endsScript = false;
+        scope.Variables.TryDepth++;
+        try
+        {
+            await RunStatementAsync(statement, to, blockNesting);
+        }
+        catch (StatementTerminatedException e)
+        {
+            caught = e.Error;
+        }
+        catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed)
+        {
+            caught = e.Reason;
+            endsScript = true;
+        }
+        catch (ErrorActionStopException e)
+        {
+            stopped = e;
+        }
+        finally
+        {
+            scope.Variables.TryDepth--;
+        }
+
+        Statements.CatchClause? trap;
+        PsObject record;
+        if (stopped is not null)
+        {
+            trap = FindHandler(traps, "System.Management.Automation.ActionPreferenceStopException", PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(stopped.Record).ExceptionType);
+            if (trap is null) throw stopped;
+            record = stopped.Record;
+        }
+        else if (caught is null)
+        {
+            return;
+        }
+        else
+        {
+            trap = FindHandler(traps, caught.InnerExceptionType, caught.ExceptionType);
+            if (trap is null)
+            {
+                if (endsScript) throw new PipelineTerminatedException(PSInvocationState.Failed, caught);
+                await WriteStatementErrorAsync(caught, to ?? host);
+                return;
+            }
+
+            record = errorRecords(caught);
+        }
+
+        try
+        {
+            await RunCatchAsync(trap, record, to, blockNesting);
+        }
+        catch (LoopControlException control)
+        {
+            if (control.IsContinue) return;
+            if (stopped is not null) throw stopped;
+            throw new PipelineTerminatedException(PSInvocationState.Failed, caught!);
+        }
+
+        scope.Variables.ErrorsWritten++;
+        await (to ?? host).WriteAsync(new ErrorRecordMessage(record), cancellationToken);
     }
 
     // A catch block, with $_ and $PSItem the error record.

@@ -125,6 +125,32 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "matched", "matched" }));
     }
 
+    [TestCase("trap { \"trapped: $_\"; continue }; 'a'; throw 'boom'; 'b'", "a|trapped: boom|b", 0)]
+    [TestCase("trap { \"trapped: $_\" }; 'a'; throw 'boom'; 'b'", "a|trapped: boom|b", 1)]
+    [TestCase("'a'; throw 'boom'; 'b'; trap { 'late trap'; continue }", "a|late trap|b", 0)]
+    [TestCase("trap [DivideByZeroException] { 'div'; continue }; trap { 'other'; continue }; 1/0; throw 'x'; 'end'", "div|other|end", 0)]
+    [TestCase("trap { 't'; continue }; Get-Nothing; 'after'", "t|after", 0)]
+    [TestCase("function f { trap { 'in f'; continue }; throw 'e'; 'f goes on' }; f; 'out'", "in f|f goes on|out", 0)]
+    [TestCase("trap { 'stop'; continue }; Write-Error 'not trapped'; 'next'", "next", 1)]
+    public async Task A_trap_takes_its_scopes_terminating_errors_as_PowerShell_runs_it(string script, string expected, int errorsWritten)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+        Assert.That(host.Errors, Has.Count.EqualTo(errorsWritten), "continue swallows the error; without it the error is written; a non-terminating one is not trapped");
+    }
+
+    [Test]
+    public async Task Break_in_a_trap_ends_the_script_with_the_error()
+    {
+        var (host, outcome) = await RunAsync("trap { 'trapped'; break }; 'a'; throw 'boom'; 'b'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError().Message, Is.EqualTo("boom"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "trapped" }));
+    }
+
     [TestCase("if ($true) { 'yes' }", "yes")]
     [TestCase("if ($false) { 'yes' }", "")]
     [TestCase("if ($false) { 'yes' } else { 'no' }", "no")]

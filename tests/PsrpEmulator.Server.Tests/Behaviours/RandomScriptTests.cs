@@ -76,7 +76,7 @@ public class RandomScriptTests
         " | ConvertTo-Json", " | ConvertTo-Json -Depth 0 -Compress", " | ConvertFrom-Json", "ConvertTo-Json ", "ConvertFrom-Json '{\"a\":[1,{\"b\":2}]}'", "'[1,'", " | Select-String 'a(b)?' -AllMatches", " | sls -NotMatch '[' -Quiet", " | ConvertTo-Csv", " | ConvertFrom-Csv -Delimiter ';'",
         ".GetType()", "[Foo]", "[int].Name", "[object[]].BaseType", "(Get-Date).AddDays(", ".Year", ".TotalHours", "(Get-Date) - ", "$null.Frob()",
         "New-Object PSObject -Property ", "New-Object System.Collections.ArrayList", "New-Object ", "Join-Path C:\\a ", "Split-Path ", " -Leaf", " -Qualifier",
-        "New-TimeSpan -Minutes ", "New-TimeSpan -Start ", "'a' | Out-File x", "Write-Progress -Activity a -PercentComplete ", "Write-Progress ", " -Completed", "$using:x", "[array]", "@\"\n", "\n\"@", "@'\n", "\n'@", "'it''s'", " @p", "$p = @{ Name = 'x' }; ", "[switch]$s", " | Add-Member -NotePropertyName n -NotePropertyValue ", " -PassThru", " | Get-Random -Count 2", "Get-Random -Maximum ", "Invoke-Expression ", "iex '$x'",
+        "New-TimeSpan -Minutes ", "New-TimeSpan -Start ", "'a' | Out-File x", "Write-Progress -Activity a -PercentComplete ", "Write-Progress ", " -Completed", "$using:x", "[array]", "@\"\n", "\n\"@", "@'\n", "\n'@", "'it''s'", " @p", "$p = @{ Name = 'x' }; ", "[switch]$s", " | Add-Member -NotePropertyName n -NotePropertyValue ", " -PassThru", " | Get-Random -Count 2", "Get-Random -Maximum ", "Invoke-Expression ", "iex '$x'", "trap { ", "trap [Exception] { 'x'; continue }; ", "[int]$t = ", "Set-Variable -Name x -Value ", "Get-Variable x -ValueOnly", "$Error[0]", "Get-Service $x", "Get-Service W*", "[IO.Path]::GetFileName(",
     ];
 
     [Test]
