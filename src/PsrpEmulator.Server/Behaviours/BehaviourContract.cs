@@ -41,8 +41,19 @@ public sealed partial class BehaviourCatalog
             locals = ScriptParameters.Bind(text, script.Arguments, out text);
         }
 
-        // Here-strings, as the quoted strings they equal (rules see them so too).
-        if (pipeline.Commands is [{ IsScript: true }, ..] && text.Contains('@', StringComparison.Ordinal) && Statements.HereStringsToQuoted(text) is { } quoted) text = quoted;
+        // Here-strings, as the quoted strings they equal (rules see them so too); one without its closer is the
+        // parser's error, and nothing runs.
+        if (pipeline.Commands is [{ IsScript: true }, ..] && text.Contains('@', StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Statements.HereStringsToQuoted(text) is { } quoted) text = quoted;
+            }
+            catch (ScriptParseException e)
+            {
+                return new ParseFailedScript(e.Error);
+            }
+        }
         var found = Find(text);
 
         // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule

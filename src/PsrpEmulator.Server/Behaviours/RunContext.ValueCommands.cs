@@ -108,6 +108,13 @@ internal sealed partial class RunContext
             await WriteErrorAsync(e.Error, output);
             return;
         }
+        catch (Exception e) when (e is ArgumentException or OverflowException)
+        {
+            // A value past .NET's range (New-TimeSpan -Days 99999999): the cmdlet's terminating error, with .NET's text.
+            await WriteStatementErrorAsync(new ScriptedError(e.Message, $"System.{e.GetType().Name},Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
+                ErrorCategory.InvalidArgument, e.GetType().FullName!), output);
+            return;
+        }
         catch (ScriptExpressionException e)
         {
             await WriteStatementErrorAsync(e.Error, output);

@@ -290,7 +290,7 @@ internal static partial class ScriptExpressions
                 if (result is not null) return result;
             }
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or OverflowException)
         {
             // .NET's exception, as PowerShell reports it: MethodInvocationException.
             throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, e.Message, e.GetType()));
@@ -662,13 +662,14 @@ internal static partial class ScriptExpressions
                 return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
             }
 
-            // Dates and time spans: DateTime - DateTime is a TimeSpan; a TimeSpan moves a DateTime or adds to another.
+            // Dates and time spans: DateTime - DateTime is a TimeSpan; a TimeSpan moves a DateTime or adds to another
+            // (past DateTime's or TimeSpan's range: .NET's error, as PowerShell reports it).
             case "-" when left is PsPrimitive { Value: DateTimeOffset from } && right is PsPrimitive { Value: DateTimeOffset to }:
                 return PsPrimitive.Duration(from - to);
             case "+" or "-" when left is PsPrimitive { Value: DateTimeOffset date } && right is PsPrimitive { Value: TimeSpan span }:
-                return PsPrimitive.DateTime(op == "+" ? date + span : date - span);
+                return DateOrTimeArithmetic(() => PsPrimitive.DateTime(op == "+" ? date + span : date - span));
             case "+" or "-" when left is PsPrimitive { Value: TimeSpan first } && right is PsPrimitive { Value: TimeSpan second }:
-                return PsPrimitive.Duration(op == "+" ? first + second : first - second);
+                return DateOrTimeArithmetic(() => PsPrimitive.Duration(op == "+" ? first + second : first - second));
 
             case "+" when left is PsPrimitive { Value: string s }:
             {
@@ -990,6 +991,21 @@ internal static partial class ScriptExpressions
         sbyte sb => sb,
         _ => null,
     };
+
+    private static PsValue DateOrTimeArithmetic(Func<PsValue> result)
+    {
+        try
+        {
+            return result();
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            throw new ScriptExpressionException(new ScriptedError(e.Message, "System." + e.GetType().Name, Protocol.Psrp.ErrorCategory.NotSpecified, e.GetType().FullName!)
+            {
+                InnerExceptionType = e.GetType().FullName,
+            });
+        }
+    }
 
     /// <summary>An enum's number (an object that wraps an integer: a scenario's <c>$value</c>, PowerShell's serialized enum); null for anything else.</summary>
     private static double? EnumNumber(PsValue? value) =>

@@ -854,6 +854,7 @@ internal static partial class Statements
     /// (quotes doubled), an expandable one as <c>"..."</c> (its quotes escaped with a backtick outside <c>$( )</c>); the statements then
     /// read them as any string. Null when the script has none.
     /// </summary>
+    /// <exception cref="ScriptParseException">A here-string has no closer (PowerShell's TerminatorExpectedAtEndOfString).</exception>
     public static string? HereStringsToQuoted(string text)
     {
         if (!text.Contains("@\"", StringComparison.Ordinal) && !text.Contains("@'", StringComparison.Ordinal)) return null;
@@ -862,8 +863,19 @@ internal static partial class Statements
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '@' && i + 1 < text.Length && text[i + 1] is '"' or '\'' && HereStringAt(text, i) is var (contentStart, contentEnd, end))
+            if (c == '@' && i + 1 < text.Length && text[i + 1] is '"' or '\'')
             {
+                if (HereStringAt(text, i) is not var (contentStart, contentEnd, end))
+                {
+                    // An opener without its closer: PowerShell's parser refuses the script.
+                    if (OpensHereString(text, i))
+                    {
+                        throw new ScriptParseException(ScriptedError.ParseError($"The string is missing the terminator: {text[i + 1]}@.", "TerminatorExpectedAtEndOfString"));
+                    }
+
+                    continue;
+                }
+
                 var quote = text[i + 1];
                 result ??= new System.Text.StringBuilder(text.Length);
                 result.Append(text, copied, i - copied).Append(quote);
@@ -901,16 +913,24 @@ internal static partial class Statements
         }
     }
 
+    // Whether @" or @' at i opens a here-string (only blanks, then a line break, after it).
+    private static bool OpensHereString(string text, int i) => HereStringContentStart(text, i) is not null;
+
+    // Where the text of a here-string opening at i starts (after the opener's line break); null when none opens there.
+    private static int? HereStringContentStart(string text, int i)
+    {
+        var j = i + 2;
+        while (j < text.Length && text[j] is ' ' or '\t') j++;
+        if (j < text.Length && text[j] == '\r') j++;
+        return j < text.Length && text[j] == '\n' ? j + 1 : null;
+    }
+
     // A here-string opening at i: where its text starts and ends, and where the here-string ends; null when none opens
     // there (no line break after the opener, or no closer at the start of a later line).
     private static (int ContentStart, int ContentEnd, int End)? HereStringAt(string text, int i)
     {
         var quote = text[i + 1];
-        var j = i + 2;
-        while (j < text.Length && text[j] is ' ' or '\t') j++;
-        if (j < text.Length && text[j] == '\r') j++;
-        if (j >= text.Length || text[j] != '\n') return null;
-        var contentStart = j + 1;
+        if (HereStringContentStart(text, i) is not { } contentStart) return null;
         // Empty: the closer on the line right after the opener.
         if (contentStart + 1 < text.Length && text[contentStart] == quote && text[contentStart + 1] == '@') return (contentStart, contentStart, contentStart + 2);
         for (var k = contentStart; k < text.Length; k++)

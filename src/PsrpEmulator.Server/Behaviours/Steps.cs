@@ -443,8 +443,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             PsPrimitive { Value: string s } => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
             PsPrimitive { Value: bool b } => b ? "$true" : "$false",
             PsPrimitive { Value: int or long or double or decimal or short or byte } number => Convert.ToString(number.Value, System.Globalization.CultureInfo.InvariantCulture),
-            PsObject { CollectionKind: PsCollectionKind.List } list when list.Items.Count is > 0 and <= 64 && list.Items.Select(LiteralText).ToList() is var items && items.All(t => t is not null) =>
-                string.Join(",", items),
+            // An array of scalars only (an array in an array, or one holding itself, is no literal here).
+            PsObject { CollectionKind: PsCollectionKind.List } list when list.Items.Count is > 0 and <= 64 && list.Items.All(i => i is PsPrimitive or PsNil) =>
+                string.Join(",", list.Items.Select(LiteralText)),
             _ => null,
         };
     }

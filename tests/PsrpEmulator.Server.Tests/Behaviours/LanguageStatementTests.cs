@@ -142,6 +142,16 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task A_here_string_without_its_closer_is_the_parsers_error_and_nothing_runs()
+    {
+        var (host, outcome) = await RunAsync("'first'; $h = @\"\nnever closed\n'alive'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That((outcome.OutcomeError().FullyQualifiedErrorId, outcome.OutcomeError().Message), Is.EqualTo(("TerminatorExpectedAtEndOfString", "The string is missing the terminator: \"@.")));
+        Assert.That(host.OutputTexts, Is.Empty);
+    }
+
+    [Test]
     public async Task Break_in_a_trap_ends_the_script_with_the_error()
     {
         var (host, outcome) = await RunAsync("trap { 'trapped'; break }; 'a'; throw 'boom'; 'b'");
@@ -149,6 +159,19 @@ public class LanguageStatementTests
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         Assert.That(outcome.OutcomeError().Message, Is.EqualTo("boom"));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "trapped" }));
+    }
+
+    [TestCase("$l = [System.Collections.ArrayList]::new(); [void]$l.Add($l); Get-Nothing $l; 'alive'")]
+    [TestCase("[datetime]'0001-01-01' - (New-TimeSpan -Days 1); 'alive'")]
+    [TestCase("New-TimeSpan -Days 99999999; 'alive'")]
+    [TestCase("(Get-Date).AddTicks(1e300); (Get-Date).AddYears(1e12); 'alive'")]
+    public async Task Values_past_their_range_and_self_holding_arguments_are_errors_and_the_script_goes_on(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.OutputTexts, Has.Some.EqualTo("alive").Or.Some.Contains("alive"));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Has.None.EqualTo("EmulatorBehaviourFailed"));
     }
 
     [TestCase("if ($true) { 'yes' }", "yes")]
