@@ -18,6 +18,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
     private List<BackgroundJob>? _jobs;
     private CancellationTokenSource? _closed;
     private bool _isClosed;
+
+    /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
+    internal bool HasTypeConstraints { get; set; }
     private int _nextJobId = 1;
 
     private Lock Gate => LazyInitializer.EnsureInitialized(ref _lock);

@@ -529,8 +529,11 @@ internal sealed class PipelineVariables
         if (functionScopes is not null)
         {
             var own = functionScopes[^1];
-            own[name] = Constrained(value, type, own.TryGetValue(ConstraintKey(name), out var kept) ? kept : null);
-            if (type is not null) own[ConstraintKey(name)] = PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName);
+            var typed = Runspace.HasTypeConstraints;
+            own[name] = Constrained(value, type, typed && own.TryGetValue(ConstraintKey(name), out var kept) ? kept : null);
+            if (type is null) return;
+            own[ConstraintKey(name)] = PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName);
+            Runspace.HasTypeConstraints = true;
             return;
         }
 
@@ -553,9 +556,11 @@ internal sealed class PipelineVariables
     private void SetSession(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type)
     {
         var runspace = Runspace;
-        var kept = runspace.TryGetVariable(ConstraintKey(name), out var constraint) ? constraint : null;
+        var kept = runspace.HasTypeConstraints && runspace.TryGetVariable(ConstraintKey(name), out var constraint) ? constraint : null;
         runspace.SetVariable(name, Constrained(value, type, kept));
-        if (type is not null) runspace.SetVariable(ConstraintKey(name), PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName));
+        if (type is null) return;
+        runspace.SetVariable(ConstraintKey(name), PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName));
+        runspace.HasTypeConstraints = true;
     }
 
     // The value as the variable holds it: converted to a type given now ([int]$x = '5'), else to the type the variable
