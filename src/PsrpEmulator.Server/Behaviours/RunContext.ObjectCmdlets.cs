@@ -6,8 +6,8 @@ namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
 /// Add-Member and Get-Random, in a pipeline (<c>$o | Add-Member ...</c>, <c>1..10 | Get-Random</c>) and on their own
-/// (<c>Add-Member -InputObject $o ...</c>, <c>Get-Random -Maximum 10</c>), and Invoke-Expression: Windows PowerShell
-/// 5.1's semantics for what scripts use them for.
+/// (<c>Add-Member -InputObject $o ...</c>, <c>Get-Random -Maximum 10</c>), Invoke-Expression and the variable cmdlets
+/// (Get-, Set-, New-, Remove-, Clear-Variable): Windows PowerShell 5.1's semantics for what scripts use them for.
 /// </summary>
 internal sealed partial class RunContext
 {
