@@ -149,6 +149,11 @@ internal static partial class ScriptExpressions
             // A type's own members: [int].Name, [string].ToString(), [object[]].BaseType.
             headEnd = typeEnd;
         }
+        else if (!forAssignment && t.Length > 4 && t[0] == '[' && StaticMemberHeadEnd(t) is { } staticEnd)
+        {
+            // A static member's value and members of it: [guid]::NewGuid().ToString(), [DateTime]::Now.Year.
+            headEnd = staticEnd;
+        }
         else if (t.Length > 1 && t[0] is '\'' or '"')
         {
             // A quoted string: 'abc'.Length, "x".ToUpper().
@@ -201,6 +206,26 @@ internal static partial class ScriptExpressions
 
         if (steps.Count == 0 || (!forAssignment && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
         return (t[..(headEnd + 1)], steps);
+    }
+
+    // Where "[Type]::Member" or "[Type]::Method(...)" at the text's start ends, when a member or index follows it and the
+    // emulator answers that static member; null otherwise.
+    private static int? StaticMemberHeadEnd(string t)
+    {
+        var typeEnd = Statements.MatchingClose(t, 0, ']');
+        if (typeEnd < 2 || typeEnd + 3 >= t.Length || t[typeEnd + 1] != ':' || t[typeEnd + 2] != ':') return null;
+        var end = typeEnd + 3;
+        while (end < t.Length && (char.IsLetterOrDigit(t[end]) || t[end] == '_')) end++;
+        if (end == typeEnd + 3) return null;
+        if (end < t.Length && t[end] == '(')
+        {
+            end = Statements.MatchingClose(t, end, ')');
+            if (end < 0) return null;
+            end++;
+        }
+
+        if (end >= t.Length || t[end] is not ('.' or '[')) return null;
+        return TypeOperation(t[..end]) is not null ? end - 1 : null;
     }
 
     /// <summary>

@@ -247,6 +247,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
         PsPrimitive { Value: DateTimeOffset date } => DatePart(date.ToOffset(TimeSpan.Zero).DateTime, property),
         PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
+        // PowerShell's Guid ETS property: the text.
+        PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
         _ => PsNil.Instance,
     };
 

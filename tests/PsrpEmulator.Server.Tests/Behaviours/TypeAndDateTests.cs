@@ -58,6 +58,8 @@ public class TypeAndDateTests
     [TestCase("[IO.Path]::GetDirectoryName('C:\\a\\b.txt'); [IO.Path]::GetDirectoryName('C:\\a'); $null -eq [IO.Path]::GetDirectoryName('C:\\')", "C:\\a|C:\\|True")]
     [TestCase("[IO.Path]::IsPathRooted('C:\\a'); [IO.Path]::IsPathRooted('a\\b'); [IO.Path]::GetPathRoot('\\\\srv\\share\\x'); [IO.Path]::ChangeExtension('a\\b.txt', 'log')", "True|False|\\\\srv\\share|a\\b.log")]
     [TestCase("'abc'.ToCharArray().Count; 'a-b-a'.LastIndexOf('a'); 'a-b-a'.IndexOf('a', 1); 'abc'.Insert(1, 'X'); 'abcdef'.Remove(2, 2); 'abcdef'.Remove(3); 'b'.CompareTo('a'); 'a'.Equals('A')", "3|4|4|aXbc|abef|abc|1|False")]
+    [TestCase("[guid]::NewGuid().ToString().Length; [guid]::NewGuid().Guid.Length; [int]::MaxValue.GetType().Name", "36|36|Int32")]
+    [TestCase("[DateTime]::Now.ToString('yyyy'); [DateTime]::UtcNow.AddDays(-1).Day; [Math]::Round(2.567, 1).ToString(); [string]::Join(',', @(1, 2)).Length", "2026|28|2.6|3")]
     public async Task A_type_is_a_value_with_its_members(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
