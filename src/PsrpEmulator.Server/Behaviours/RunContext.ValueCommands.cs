@@ -242,7 +242,9 @@ internal sealed partial class RunContext
 
         var typeName = PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Trim();
         var constructorArguments = arguments["ArgumentList"] is { } list ? await ArgumentValuesAsync(list, to, blockNesting) : [];
-        var type = ScriptExpressions.ResolveType(typeName.TrimStart('[').TrimEnd(']'));
+        // "[Type]" as well as "Type"; a generic's own brackets (List[string]) stay.
+        if (typeName.StartsWith('[') && typeName.EndsWith(']')) typeName = typeName[1..^1].Trim();
+        var type = ScriptExpressions.ResolveType(typeName);
         PsObject? created = null;
         PsValue value;
         switch (type?.FullName)
@@ -255,6 +257,9 @@ internal sealed partial class RunContext
                 break;
             case "System.Collections.Hashtable" when constructorArguments.Count == 0:
                 value = created = PsObjects.Dictionary([]);
+                break;
+            case "System.Collections.Generic.List`1" when constructorArguments.Count == 0:
+                value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;
             case { } known when constructorArguments.Count == 1 && known is not ("System.Math" or "System.Environment" or "System.Void" or "System.Array"):
                 value = ScriptExpressions.Cast(constructorArguments[0], type!);

@@ -16,7 +16,15 @@ internal static partial class ScriptExpressions
     /// <summary>A type the emulator converts to and tests for: its full .NET name.</summary>
     internal sealed record KnownType(string FullName, string? ElementType = null)
     {
-        public bool IsArray => ElementType is not null || FullName == "System.Object[]";
+        public bool IsArray => ElementType is not null && !IsGenericList || FullName == "System.Object[]";
+
+        /// <summary>System.Collections.Generic.List[T] (<see cref="ElementType"/> is T): a list that grows in place, as ArrayList.</summary>
+        public bool IsGenericList { get; init; }
+
+        /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
+        public IReadOnlyList<string> ObjectTypeNames => IsGenericList
+            ? [$"System.Collections.Generic.List`1[[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
+            : [FullName, "System.Object"];
     }
 
     private static readonly Dictionary<string, KnownType> Types = BuildTypes();
@@ -98,7 +106,23 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
-    public static KnownType? ResolveType(string name) => Types.GetValueOrDefault(name.Trim());
+    public static KnownType? ResolveType(string name) => Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim());
+
+    // List[T] (also Collections.Generic.List[T], System.Collections.Generic.List[T]) of a type the emulator knows.
+    private static KnownType? GenericListType(string name)
+    {
+        if (!name.EndsWith(']') || name.IndexOf('[', StringComparison.Ordinal) is not (var open and > 0)) return null;
+        var generic = name[..open].Trim();
+        if (!(generic.Equals("List", StringComparison.OrdinalIgnoreCase) || generic.Equals("Collections.Generic.List", StringComparison.OrdinalIgnoreCase) ||
+              generic.Equals("System.Collections.Generic.List", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) is { IsArray: false } element
+            ? new KnownType("System.Collections.Generic.List`1", element.FullName) { IsGenericList = true }
+            : null;
+    }
 
     /// <summary>
     /// An expression that starts with a type in brackets: the type's name and what follows it (empty for a bare type,
@@ -136,9 +160,10 @@ internal static partial class ScriptExpressions
         StaticTypes.Contains(type.FullName) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
-            ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW");
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW") ||
+        (type.IsGenericList && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
 
     internal const string RuntimeTypeName = "System.RuntimeType";
@@ -153,14 +178,17 @@ internal static partial class ScriptExpressions
     public static PsObject TypeObject(string fullName, string? baseTypeName = null)
     {
         var (baseType, valueType, primitive, flags) = TypeFacts(fullName, baseTypeName);
-        var name = fullName[(fullName.LastIndexOf('.', fullName.EndsWith("[]", StringComparison.Ordinal) ? fullName.Length - 3 : fullName.Length - 1) + 1)..];
-        var dot = fullName.LastIndexOf('.');
+        // A generic's name and namespace come before its arguments (List`1[[System.Int32, mscorlib, ...]]).
+        var generic = fullName.IndexOf("[[", StringComparison.Ordinal);
+        var core = generic > 0 ? fullName[..generic] : fullName;
+        var name = core[(core.LastIndexOf('.', core.EndsWith("[]", StringComparison.Ordinal) ? core.Length - 3 : core.Length - 1) + 1)..];
+        var dot = core.LastIndexOf('.');
         var type = new PsObject(RuntimeTypeNames) { ToStringValue = fullName };
         void Add(string property, PsValue value) => type.AdaptedProperties.Add(new PsProperty(property, value));
         Add("FullName", PsPrimitive.String(fullName));
-        Add("Namespace", dot > 0 ? PsPrimitive.String(fullName[..dot]) : PsNil.Instance);
+        Add("Namespace", dot > 0 ? PsPrimitive.String(core[..dot]) : PsNil.Instance);
         Add("IsEnum", PsPrimitive.Boolean(false));
-        Add("IsGenericType", PsPrimitive.Boolean(false));
+        Add("IsGenericType", PsPrimitive.Boolean(generic > 0));
         Add("Name", PsPrimitive.String(name));
         Add("BaseType", baseType is null ? PsNil.Instance : PsPrimitive.String(baseType));
         Add("IsInterface", PsPrimitive.Boolean(false));
@@ -285,6 +313,7 @@ internal static partial class ScriptExpressions
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
+            (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
             _ => null,
         };
@@ -327,6 +356,12 @@ internal static partial class ScriptExpressions
 
     private static PsValue ConvertTo(PsValue? value, KnownType type)
     {
+        if (type.IsGenericList)
+        {
+            var element = Types[type.ElementType!];
+            return PsObjects.List(Enumerate(value).Select(item => ConvertTo(item, element)).ToList(), type.ObjectTypeNames);
+        }
+
         if (type.IsArray)
         {
             var items = Enumerate(value);

@@ -385,6 +385,10 @@ internal static partial class ScriptExpressions
             case ("CLEAR", 0):
                 TableKeys.Clear(table);
                 return PsNil.Instance;
+            case ("GETENUMERATOR", 0):
+                // Its entries as DictionaryEntry objects (Key, Value, and Name for Key), which a pipeline takes one by one.
+                return PsObjects.List([.. entries.Select(e => (PsValue)Formatting.FormatViews.DictionaryEntryOf(e.Key, e.Value))],
+                    ["System.Collections.Hashtable+HashtableEnumerator", "System.Object"]);
             default:
                 return null;
         }
@@ -393,6 +397,15 @@ internal static partial class ScriptExpressions
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
     internal static bool IsGrowable(PsObject list) =>
         list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal));
+
+    // The element type of a List[T] the script made (its type name carries T), null for any other list.
+    private static KnownType? GenericListElement(PsObject list)
+    {
+        const string Prefix = "System.Collections.Generic.List`1[[";
+        if (list.TypeNames is not [var first, ..] || !first.StartsWith(Prefix, StringComparison.Ordinal)) return null;
+        var comma = first.IndexOf(',', Prefix.Length);
+        return comma > 0 ? ResolveType(first[Prefix.Length..comma]) : null;
+    }
 
     // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
     private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
@@ -404,7 +417,11 @@ internal static partial class ScriptExpressions
         {
             ("INDEXOF", 1) => PsPrimitive.Int32(items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
             ("ADD" or "REMOVE" or "REMOVEAT" or "INSERT" or "CLEAR", _) when !growable => throw new NotSupportedException("Collection was of a fixed size."),
-            ("ADD", 1) => items.Count >= MaxCollectionItems ? throw CollectionTooLarge() : Add(items, arguments[0]),
+            ("ADD", 1) when items.Count >= MaxCollectionItems => throw CollectionTooLarge(),
+            // List[T].Add converts the item to T and gives nothing back; ArrayList.Add gives the new item's index.
+            ("ADD", 1) when GenericListElement(list) is { } element => AddTyped(items, Cast(arguments[0], element)),
+            ("ADD", 1) => Add(items, arguments[0]),
+            ("TOARRAY", 0) => PsObjects.List([.. items], ListValueTemplate.ArrayTypeNames),
             ("INSERT", 2) when items.Count >= MaxCollectionItems => throw CollectionTooLarge(),
             ("REMOVE", 1) => Remove(items, items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
             ("REMOVEAT", 1) => Position(0) is var at && (at < 0 || at >= items.Count) ? throw new ArgumentOutOfRangeException("index", "Index was out of range. Must be non-negative and less than the size of the collection.") : Remove(items, at),
@@ -418,6 +435,12 @@ internal static partial class ScriptExpressions
         {
             items.Add(item);
             return PsPrimitive.Int32(items.Count - 1);
+        }
+
+        static PsValue AddTyped(List<PsValue> items, PsValue item)
+        {
+            items.Add(item);
+            return PsNil.Instance;
         }
 
         static PsValue Remove(List<PsValue> items, int at)

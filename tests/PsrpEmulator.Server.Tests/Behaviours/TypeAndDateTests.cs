@@ -63,6 +63,13 @@ public class TypeAndDateTests
     public async Task A_type_is_a_value_with_its_members(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    [TestCase("$list = New-Object System.Collections.Generic.List[string]; $list.Add('a'); $list.Add(5); $list.Count; $list[1].GetType().Name", "2|String")]
+    [TestCase("$l = [System.Collections.Generic.List[int]]::new(); $l.Add('7'); $l[0] + 1; $l.ToArray().GetType().Name; $l.GetType().Name", "8|Object[]|List`1")]
+    [TestCase("[Collections.Generic.List[int]]@(1, '2') | ForEach-Object { $_.GetType().Name }; $a = [System.Collections.ArrayList]::new(); $a.Add('x')", "Int32|Int32|0")]
+    [TestCase("$h = @{ b = 2; a = 1 }; $h.GetEnumerator() | Sort-Object Name | ForEach-Object { \"$($_.Name)=$($_.Value) $($_.Key)\" }", "a=1 a|b=2 b")]
+    public async Task Generic_lists_grow_in_place_and_a_hashtable_enumerates_its_entries(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("[Foo]", "TypeNotFound", "Unable to find type [Foo].")]
     [TestCase("[Foo.Bar]::Baz()", "TypeNotFound", "Unable to find type [Foo.Bar].")]
     [TestCase("[System.Net.Dns]::GetHostName()", "PsrpEmulator.ScenarioError", "[System.Net.Dns] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
