@@ -208,6 +208,9 @@ internal static partial class ScriptExpressions
     public static PsObject TypeOf(PsValue value) => value switch
     {
         PsObject { TypeNames: { } names } when names.Contains(PsObjects.PSCustomObjectTypeName) => TypeObject(PsObjects.PSCustomObjectTypeName),
+        // A name such as ManagementObject#root\cimv2\Win32_OperatingSystem is PowerShell's decoration of the .NET type before the '#'.
+        PsObject { BaseValue: null, TypeNames: [var first, ..] } o when first.Contains('#', StringComparison.Ordinal) =>
+            TypeObject(first[..first.IndexOf('#', StringComparison.Ordinal)], o.TypeNames.Skip(1).FirstOrDefault(n => !n.Contains('#', StringComparison.Ordinal) && n != first[..first.IndexOf('#', StringComparison.Ordinal)])),
         PsObject { BaseValue: null, TypeNames: [var first, var next, ..] } => TypeObject(first, next),
         _ => TypeObject(TypeName(value)),
     };

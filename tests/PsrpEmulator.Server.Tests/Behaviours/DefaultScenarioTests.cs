@@ -225,6 +225,18 @@ public class DefaultScenarioTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinRM", "done" }));
     }
 
+    [TestCase("(Get-CimInstance Win32_OperatingSystem).Caption; (Get-CimInstance -ClassName 'Win32_OperatingSystem').BuildNumber", "Microsoft Windows Server 2019 Datacenter|17763")]
+    [TestCase("(gwmi win32_operatingsystem).Version; (Get-WmiObject -Class Win32_OperatingSystem).GetType().Name", "10.0.17763|ManagementObject")]
+    [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (gwmi Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
+        "WORKGROUP|False|Microsoft.Management.Infrastructure.CimInstance")]
+    public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(script);
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed), () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Throw_without_a_value_fails_the_pipeline_with_ScriptHalted()
     {
