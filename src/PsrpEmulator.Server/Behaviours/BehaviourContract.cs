@@ -71,7 +71,7 @@ public sealed partial class BehaviourCatalog
             }
         }
 
-        if (found is { } match) return new ScriptedBehaviour(match.Rule, match.Captures, this, locals);
+        if (found is { } match) return new ScriptedBehaviour(match.Rule, match.Captures, this, locals, RunContext.ActivityOf(text, match.Rule));
 
         // A script that only invokes a script block (& { ... }) runs the block's statements; rules match them.
         if (pipeline.Commands is [{ IsScript: true }, ..] && pipeline.ExtraStatements.Count == 0)
@@ -79,7 +79,7 @@ public sealed partial class BehaviourCatalog
             for (var level = 0; level < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body; level++)
             {
                 text = body;
-                if (Find(text) is { } inner) return new ScriptedBehaviour(inner.Rule, inner.Captures, this, locals);
+                if (Find(text) is { } inner) return new ScriptedBehaviour(inner.Rule, inner.Captures, this, locals, RunContext.ActivityOf(text, inner.Rule));
             }
         }
 

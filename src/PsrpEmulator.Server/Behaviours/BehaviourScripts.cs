@@ -71,7 +71,7 @@ internal abstract class BehaviourScript : IBehaviourScript
 
 /// <summary>A scenario rule bound to the captures of the command that matched it.</summary>
 internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<string, string> captures, BehaviourCatalog? catalog = null,
-    IReadOnlyDictionary<string, PsValue>? locals = null) : BehaviourScript
+    IReadOnlyDictionary<string, PsValue>? locals = null, string? activity = null) : BehaviourScript
 {
     /// <summary>The pipeline's own variables: $args and the script's parameters.</summary>
     public IReadOnlyDictionary<string, PsValue> Locals => locals ?? ScriptParameters.None;
@@ -86,7 +86,7 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
     {
         var variables = new PipelineVariables(host);
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
-        return RunRuleAsync(rule, new RunContext(host, time, errorRecords, new RunScope(captures, variables), cancellationToken, catalog));
+        return RunRuleAsync(rule, new RunContext(host, time, errorRecords, new RunScope(captures, variables), cancellationToken, catalog, activity: activity));
     }
 
     // Static with the context alone: the state machine a waiting pipeline keeps holds two references, not every argument.

@@ -121,7 +121,7 @@ internal sealed partial class RunContext
             catch (CmdletErrorException e)
             {
                 // This object's error; the next ones go on.
-                await context.WriteErrorAsync(e.Error, output);
+                await context.WriteErrorAsync(e.Error with { Activity = "Add-Member" }, output);
                 return;
             }
 

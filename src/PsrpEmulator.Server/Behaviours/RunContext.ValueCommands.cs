@@ -105,25 +105,30 @@ internal sealed partial class RunContext
         }
         catch (CmdletErrorException e)
         {
-            await WriteErrorAsync(e.Error, output);
+            await WriteErrorAsync(e.Error with { Activity = command }, output);
             return;
         }
         catch (Exception e) when (e is ArgumentException or OverflowException)
         {
             // A value past .NET's range (New-TimeSpan -Days 99999999): the cmdlet's terminating error, with .NET's text.
             await WriteStatementErrorAsync(new ScriptedError(e.Message, $"System.{e.GetType().Name},Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
-                ErrorCategory.InvalidArgument, e.GetType().FullName!), output);
+                ErrorCategory.InvalidArgument, e.GetType().FullName!) { Activity = command }, output);
             return;
         }
         catch (ScriptExpressionException e)
         {
-            await WriteStatementErrorAsync(e.Error, output);
+            await WriteStatementErrorAsync(OwnError(e.Error, command), output);
             return;
         }
         catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
         {
-            await WriteStatementErrorAsync(e.Error, output);
+            await WriteStatementErrorAsync(OwnError(e.Error, command), output);
             return;
+        }
+        catch (StatementTerminatedException e) when (OwnError(e.Error, command) is var own && !ReferenceEquals(own, e.Error))
+        {
+            // Under try: the cmdlet's own error goes on to the catch naming the cmdlet.
+            throw new StatementTerminatedException(own);
         }
 
         foreach (var item in value is PsObject { TypeNames: ["System.String[]", ..] } strings ? strings.Items : [value])
@@ -131,6 +136,15 @@ internal sealed partial class RunContext
             await output.WriteAsync(new PipelineOutput(item), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// An error the cmdlet raised itself (its id ends in the cmdlet's class, ",Microsoft.PowerShell.Commands.
+    /// NewObjectCommand") names the cmdlet as its Activity; an error of an argument's expression keeps its own.
+    /// </summary>
+    private static ScriptedError OwnError(ScriptedError error, string command) =>
+        error.Activity is null && error.FullyQualifiedErrorId.EndsWith($",Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command", StringComparison.OrdinalIgnoreCase)
+            ? error with { Activity = command }
+            : error;
 
     // PowerShell's binding for these cmdlets: names by unique prefix, switches without a value, positional arguments
     // in the cmdlet's order (New-Object: TypeName, ArgumentList; Join-Path: Path, ChildPath; Split-Path: Path;

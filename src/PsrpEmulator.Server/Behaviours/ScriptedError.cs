@@ -20,9 +20,15 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     /// </summary>
     public string? InnerExceptionType { get; init; }
 
+    /// <summary>
+    /// The command that wrote the error (its CategoryInfo's Activity: "NotSpecified: (:) [Write-Error], ..."); null for
+    /// an error no command wrote (throw, an unknown command, an expression's).
+    /// </summary>
+    public string? Activity { get; init; }
+
     /// <summary>The production factory: PowerShell's serialized ErrorRecord.</summary>
     public static PsObject ToErrorRecord(ScriptedError error) => ErrorRecords.Create(
-        error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName,
+        error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName, error.Activity,
         targetObject: error.TargetName is null ? null : PsPrimitive.String(error.TargetName));
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>Everything a running step needs.</summary>
 internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, RunScope scope, CancellationToken cancellationToken,
-    BehaviourCatalog? catalog = null, int depth = 0)
+    BehaviourCatalog? catalog = null, int depth = 0, string? activity = null)
 {
     /// <summary>How deep `run:` / `set: command:` / Start-Job may nest behaviours (a rule running itself must not loop forever).</summary>
     public const int MaxDepth = 32;
@@ -14,6 +14,26 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     public BehaviourCatalog Catalog => catalog ?? BehaviourCatalog.Empty;
     public Func<ScriptedError, PsObject> ErrorRecords => errorRecords;
     public int Depth => depth;
+
+    /// <summary>The cmdlet whose rule runs here, which its error steps name as their Activity (null: none).</summary>
+    public string? Activity => activity;
+
+    /// <summary>
+    /// The cmdlet a rule answering <paramref name="text"/> stands for, as PowerShell names the command that wrote an
+    /// error: the statement's first word when it is a Verb-Noun name, spelt as the rule's name spells it when that
+    /// starts with the same name (write-error: Write-Error). An alias or anything else: null, as the emulator cannot
+    /// say which cmdlet it is.
+    /// </summary>
+    public static string? ActivityOf(string text, BehaviourRule rule)
+    {
+        var word = UnknownCommandScript.FirstWordOf(text.TrimStart());
+        var dash = word.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || dash == word.Length - 1 || !word.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) return null;
+        var name = rule.Name;
+        return name.StartsWith(word, StringComparison.OrdinalIgnoreCase) && (name.Length == word.Length || name[word.Length] == ' ')
+            ? name[..word.Length]
+            : word;
+    }
     public TimeProvider Time => time;
     public RunScope Scope => scope;
     public CancellationToken CancellationToken => cancellationToken;
@@ -716,7 +736,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        var nested = new RunContext(output, time, errorRecords, new RunScope(found.Captures, scope.Variables), cancellationToken, catalog, depth + 1);
+        var nested = new RunContext(output, time, errorRecords, new RunScope(found.Captures, scope.Variables), cancellationToken, catalog, depth + 1, ActivityOf(text, found.Rule));
         // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
         var steps = found.Rule.Steps;
         for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(nested);
@@ -2062,7 +2082,7 @@ internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQual
 
 internal sealed class ErrorStep(ErrorTemplate error) : Step
 {
-    public override ValueTask RunAsync(RunContext context) => context.WriteErrorAsync(error.Build(context.Scope));
+    public override ValueTask RunAsync(RunContext context) => context.WriteErrorAsync(error.Build(context.Scope) with { Activity = context.Activity });
 }
 
 internal enum TextStream

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.Server.Behaviours;
 
@@ -242,6 +243,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
              : PsNil.Instance),
+        PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && IsErrorRecord(record) => CategoryInfo(record),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
@@ -251,6 +253,27 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
         _ => PsNil.Instance,
     };
+
+    private static bool IsErrorRecord(PsObject value) =>
+        value.TypeNames is { Count: > 0 } names && names[0] is "System.Management.Automation.ErrorRecord" or "Deserialized.System.Management.Automation.ErrorRecord";
+
+    private static readonly string[] ErrorCategoryInfoTypeNames = ["System.Management.Automation.ErrorCategoryInfo", "System.Object"];
+
+    /// <summary>
+    /// An ErrorRecord's CategoryInfo, which its serialized form carries as the ErrorCategory_* properties: Category (an
+    /// ErrorCategory), Activity, Reason, TargetName and TargetType, and its text, "ObjectNotFound: (x:String) [], ...".
+    /// </summary>
+    private static PsObject CategoryInfo(PsObject record)
+    {
+        var number = record["ErrorCategory_Category"] is PsPrimitive { Value: int n } ? n : 0;
+        var name = Enum.IsDefined(typeof(ErrorCategory), number) ? ((ErrorCategory)number).ToString() : number.ToString(CultureInfo.InvariantCulture);
+        return new PsObject(ErrorCategoryInfoTypeNames) { ToStringValue = record["ErrorCategory_Message"].AsString() ?? string.Empty }
+            .With("Category", PsObjects.Enum("System.Management.Automation.ErrorCategory", name, number))
+            .With("Activity", record["ErrorCategory_Activity"].AsString() ?? string.Empty)
+            .With("Reason", record["ErrorCategory_Reason"].AsString() ?? string.Empty)
+            .With("TargetName", record["ErrorCategory_TargetName"].AsString() ?? string.Empty)
+            .With("TargetType", record["ErrorCategory_TargetType"].AsString() ?? string.Empty);
+    }
 
     private static readonly string[] DayOfWeekTypeNames = ["System.DayOfWeek", "System.Enum", "System.ValueType", "System.Object"];
 

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// What a script reads of an error record ($_ in catch, $Error[0]) and the command its CategoryInfo names, with the
+/// production ErrorRecord factory (the serialized shape the client receives). Expected texts are Windows PowerShell
+/// 5.1's; the Write-Error one is in the real traffic of ClixmlRealPayloadTests.
+/// </summary>
+public class ErrorRecordMemberTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, BehaviourCatalog? catalog = null)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time) };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await ((BehaviourScript)(catalog ?? Default).Resolve(create)).RunAsync(host, time, ScriptedError.ToErrorRecord, CancellationToken.None);
+        return (host, outcome);
+    }
+
+    [TestCase("try { throw 'boom' } catch { $_.CategoryInfo.Category }", "OperationStopped")]
+    [TestCase("try { throw 'boom' } catch { $_.CategoryInfo }", "OperationStopped: (boom:String) [], RuntimeException")]
+    [TestCase("try { throw 'boom' } catch { $_.CategoryInfo.Reason; $_.CategoryInfo.TargetName; $_.CategoryInfo.TargetType }", "RuntimeException|boom|String")]
+    [TestCase("try { throw 'boom' } catch { $_.Exception.Message; $_.Exception.GetType().FullName }", "boom|System.Management.Automation.RuntimeException")]
+    [TestCase("try { Get-Frob } catch { \"$($_.CategoryInfo)\" }", "ObjectNotFound: (Get-Frob:String) [], CommandNotFoundException")]
+    [TestCase("try { Get-Frob } catch { $_.CategoryInfo.Category -eq 'ObjectNotFound'; $_.CategoryInfo.Category.GetType().FullName }", "True|System.Management.Automation.ErrorCategory")]
+    [TestCase("try { Get-Frob } catch { $_.CategoryInfo.GetType().Name; $_.TargetObject }", "ErrorCategoryInfo|Get-Frob")]
+    [TestCase("Write-Error 'x' -EA SilentlyContinue; $Error[0].CategoryInfo.ToString(); $Error[0].CategoryInfo.Activity", "NotSpecified: (:) [Write-Error], WriteErrorException|Write-Error")]
+    [TestCase("write-error 'x' -EA SilentlyContinue; $Error[0].CategoryInfo.Activity", "Write-Error")]
+    [TestCase("'x'.CategoryInfo -eq $null", "True")]
+    [TestCase("try { New-Object Frob.NoSuchType } catch { $_.CategoryInfo.Activity; $_.CategoryInfo.Category }", "New-Object|InvalidType")]
+    [TestCase("try { New-Object -TypeName ([int]'x') } catch { $_.CategoryInfo.Activity -eq '' }", "True")]
+    public async Task A_scripts_error_record_has_powershells_CategoryInfo(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task An_error_a_rule_writes_names_the_cmdlet_of_its_statement_and_an_alias_names_none()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - regex: '(?:Get-Item|gi) C:\\missing'
+                steps:
+                  - error: { message: "Cannot find path 'C:\\missing' because it does not exist.", fqid: "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", category: ObjectNotFound, target: 'C:\missing', exception: System.Management.Automation.ItemNotFoundException }
+            """), Default);
+
+        var (cmdlet, _) = await RunAsync("Get-Item C:\\missing", catalog);
+        var (alias, _) = await RunAsync("gi C:\\missing", catalog);
+        var (newObject, _) = await RunAsync("New-Object -TypeName Frob.NoSuchType", catalog);
+
+        Assert.That(Record(cmdlet)["ErrorCategory_Message"].AsString(), Is.EqualTo("ObjectNotFound: (C:\\missing:String) [Get-Item], ItemNotFoundException"));
+        Assert.That(Record(alias)["ErrorCategory_Message"].AsString(), Is.EqualTo("ObjectNotFound: (C:\\missing:String) [], ItemNotFoundException"));
+        Assert.That(Record(newObject)["ErrorCategory_Activity"].AsString(), Is.EqualTo("New-Object"));
+
+        static PsObject Record(RecordingHost host) => host.Records.OfType<ErrorRecordMessage>().Single().Record;
+    }
+}
