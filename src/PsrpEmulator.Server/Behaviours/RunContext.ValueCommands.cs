@@ -38,6 +38,9 @@ internal sealed partial class RunContext
         ["New-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
         ["Remove-Variable"] = ["Name", "Scope", "Force"],
         ["Clear-Variable"] = ["Name", "Scope", "Force"],
+        // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
+        ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
+            "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
     };
 
     // Commands known by another name too.
@@ -76,6 +79,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
                     if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } variableValue) await output.WriteAsync(new PipelineOutput(variableValue), cancellationToken);
+                    return;
+                case "Write-Error":
+                    await WriteErrorAsync(await WriteErrorRecordAsync(arguments, to, blockNesting), output);
                     return;
                 case "Out-Null":
                     // Its -InputObject is evaluated (a command in it runs) and dropped.
@@ -138,6 +144,75 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
+    /// Write-Error with its parameters (what the default rules do not answer: -Category, -ErrorId, -TargetObject, ...),
+    /// as WriteErrorCommand builds the record: a WriteErrorException of the message, the id the exception's type name
+    /// unless -ErrorId gives one, the CategoryInfo fields the parameters set, Activity Write-Error unless
+    /// -CategoryActivity says otherwise. -ErrorRecord writes a copy of the record; -Exception is not emulated.
+    /// </summary>
+    private async ValueTask<ScriptedError> WriteErrorRecordAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string command = "Write-Error";
+        if (arguments.Has("Exception"))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Write-Error -Exception is not emulated: give the command a rule"));
+        }
+
+        var activity = await TextAsync("CategoryActivity", "Activity");
+        var reason = await TextAsync("CategoryReason", "Reason");
+        var targetName = await TextAsync("CategoryTargetName", "TargetName");
+        var targetType = await TextAsync("CategoryTargetType", "TargetType");
+        var recommendedAction = await TextAsync("RecommendedAction");
+        if (arguments["ErrorRecord"] is { } recordWord)
+        {
+            if (await ArgumentAsync(recordWord, to, blockNesting) is not PsObject { TypeNames: [.., _] } given || given.TypeNames[0] != "System.Management.Automation.ErrorRecord")
+            {
+                throw new StatementTerminatedException(ParameterError(command,
+                    "Cannot bind parameter 'ErrorRecord'. Cannot convert the value to type \"System.Management.Automation.ErrorRecord\".", "CannotConvertArgumentNoMessage"));
+            }
+
+            var copied = PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(given);
+            return new ScriptedError(copied.Message, copied.FullyQualifiedErrorId, copied.Category, copied.ExceptionType ?? ScriptedError.RuntimeExceptionType, Empty(targetName) ?? copied.TargetName)
+            {
+                Activity = Empty(activity) ?? command,
+                TargetObject = given["TargetObject"],
+                Reason = Empty(reason) ?? copied.CategoryReason,
+                TargetType = Empty(targetType),
+                RecommendedAction = Empty(recommendedAction),
+            };
+        }
+
+        var message = await TextAsync("Message", "Msg") ?? throw new StatementTerminatedException(ParameterError(command,
+            "Cannot process command because of one or more missing mandatory parameters: Message.", "MissingMandatoryParameter"));
+        var category = ErrorCategory.NotSpecified;
+        if (await TextAsync("Category") is { } categoryText &&
+            (!Enum.TryParse(categoryText.Trim(), ignoreCase: true, out category) || !Enum.IsDefined(category)))
+        {
+            throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot bind parameter 'Category'. Cannot convert value \"{categoryText}\" to type \"System.Management.Automation.ErrorCategory\". Error: \"Unable to match the identifier name {categoryText} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames<ErrorCategory>())}\"",
+                "CannotConvertArgumentNoMessage"));
+        }
+
+        var target = arguments["TargetObject"] is { } targetWord ? await ArgumentAsync(targetWord, to, blockNesting) : null;
+        return new ScriptedError(message, Empty(await TextAsync("ErrorId")) ?? ScriptedError.WriteErrorId, category, ScriptedError.WriteErrorId, Empty(targetName))
+        {
+            Activity = Empty(activity) ?? command,
+            TargetObject = target is null or PsNil ? null : target,
+            Reason = Empty(reason),
+            TargetType = Empty(targetType),
+            RecommendedAction = Empty(recommendedAction),
+        };
+
+        // A [string] parameter: the value as PowerShell converts it ($null: no text).
+        async ValueTask<string?> TextAsync(string name, string? alias = null) =>
+            (arguments[name] ?? (alias is null ? null : arguments[alias])) is { } word && await ArgumentAsync(word, to, blockNesting) is var value and not PsNil
+                ? PipelineVariables.Display(value)
+                : null;
+
+        // The cmdlet leaves a field alone when its parameter is empty.
+        static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    /// <summary>
     /// An error the cmdlet raised itself (its id ends in the cmdlet's class, ",Microsoft.PowerShell.Commands.
     /// NewObjectCommand") names the cmdlet as its Activity; an error of an argument's expression keeps its own.
     /// </summary>
@@ -196,6 +271,7 @@ internal sealed partial class RunContext
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
+            "Write-Error" => ["Message"],
             _ => ["Start", "End"],
         };
         var next = 0;

@@ -26,10 +26,37 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     /// </summary>
     public string? Activity { get; init; }
 
+    /// <summary>The TargetObject when it is not the TargetName's text (Write-Error -TargetObject 5: an Int32).</summary>
+    public PsValue? TargetObject { get; init; }
+
+    /// <summary>What Write-Error's -CategoryReason, -CategoryTargetType and -RecommendedAction set (null: the defaults).</summary>
+    public string? Reason { get; init; }
+
+    public string? TargetType { get; init; }
+
+    public string? RecommendedAction { get; init; }
+
     /// <summary>The production factory: PowerShell's serialized ErrorRecord.</summary>
-    public static PsObject ToErrorRecord(ScriptedError error) => ErrorRecords.Create(
-        error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName, error.Activity,
-        targetObject: error.TargetName is null ? null : PsPrimitive.String(error.TargetName));
+    public static PsObject ToErrorRecord(ScriptedError error)
+    {
+        var record = ErrorRecords.Create(
+            error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName, error.Activity,
+            targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)));
+        if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
+
+        // CategoryInfo set field by field, and its text again from them, as ErrorCategoryInfo.GetMessage reads them.
+        if (error.Reason is not null) record.With("ErrorCategory_Reason", error.Reason);
+        if (error.TargetType is not null) record.With("ErrorCategory_TargetType", error.TargetType);
+        record.With("ErrorCategory_Message",
+            $"{error.Category}: ({record["ErrorCategory_TargetName"].AsString()}:{record["ErrorCategory_TargetType"].AsString()}) [{record["ErrorCategory_Activity"].AsString()}], {record["ErrorCategory_Reason"].AsString()}");
+        if (error.RecommendedAction is not null)
+        {
+            // Write-Error -RecommendedAction gives the record ErrorDetails whose message is the record's own.
+            record.With("ErrorDetails_Message", error.Message).With("ErrorDetails_RecommendedAction", error.RecommendedAction);
+        }
+
+        return record;
+    }
 
     /// <summary>
     /// Windows PowerShell 5.1's answer to an unknown command name (one line; PowerShell 7 says "as a name of ...

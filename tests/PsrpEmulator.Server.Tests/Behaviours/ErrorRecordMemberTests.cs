@@ -43,6 +43,40 @@ public class ErrorRecordMemberTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("Write-Error -Message 'x' -Category InvalidArgument -ErrorId 'MyId' -TargetObject 5 -EA SilentlyContinue; $Error[0].FullyQualifiedErrorId; $Error[0].CategoryInfo; $Error[0].TargetObject.GetType().Name; $Error[0].Exception.Message",
+        "MyId|InvalidArgument: (5:Int32) [Write-Error], WriteErrorException|Int32|x")]
+    [TestCase("Write-Error 'x' -Category ObjectNotFound -EA SilentlyContinue; $Error[0].FullyQualifiedErrorId; $Error[0].CategoryInfo.Category",
+        "Microsoft.PowerShell.Commands.WriteErrorException|ObjectNotFound")]
+    [TestCase("Write-Error -Msg 'm' -CategoryActivity Act -CategoryReason Why -CategoryTargetName TN -CategoryTargetType TT -EA SilentlyContinue; \"$($Error[0].CategoryInfo)\"", "NotSpecified: (TN:TT) [Act], Why")]
+    [TestCase("Write-Error 'm' -Activity Act -Reason Why -TargetName TN -TargetType TT -EA SilentlyContinue; \"$($Error[0].CategoryInfo)\"", "NotSpecified: (TN:TT) [Act], Why")]
+    [TestCase("try { Get-Frob } catch { Write-Error -ErrorRecord $_ -EA SilentlyContinue }; \"$($Error[0].CategoryInfo)\"; $Error[0].FullyQualifiedErrorId",
+        "ObjectNotFound: (Get-Frob:String) [Write-Error], CommandNotFoundException|CommandNotFoundException")]
+    [TestCase("try { Write-Error -Message 'x' -ErrorId E -ErrorAction Stop } catch { \"caught $($_.FullyQualifiedErrorId) $($_.Exception.Message)\" }", "caught E x")]
+    [TestCase("$m = 'oops'; Write-Error -Message $m -Category ObjectNotFound -EA SilentlyContinue; \"$($Error[0])\"", "oops")]
+    [TestCase("Write-Error 'x' -RecommendedAction 'Do it' -EA SilentlyContinue; $Error[0].ErrorDetails_RecommendedAction", "Do it")]
+    public async Task Write_Error_builds_the_record_from_its_parameters_as_WriteErrorCommand_does(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<ErrorRecordMessage>(), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [TestCase("Write-Error 'x' -Category Frob", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteErrorCommand")]
+    [TestCase("Write-Error", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteErrorCommand")]
+    [TestCase("Write-Error -Cat InvalidArgument 'x'", "AmbiguousParameter,Microsoft.PowerShell.Commands.WriteErrorCommand")]
+    [TestCase("Write-Error -ErrorRecord 'text'", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteErrorCommand")]
+    [TestCase("Write-Error -Exception 'x'", "PsrpEmulator.ScenarioError")]
+    public async Task Write_Error_with_parameters_it_cannot_bind_is_the_statements_error_and_the_script_goes_on(string script, string errorId)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<ErrorRecordMessage>().Single().Record["FullyQualifiedErrorId"].AsString(), Is.EqualTo(errorId));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [Test]
     public async Task An_error_a_rule_writes_names_the_cmdlet_of_its_statement_and_an_alias_names_none()
     {
