@@ -610,30 +610,13 @@ public static class ErrorRecords
     };
 
     /// <summary>
-    /// Builds an ErrorRecord PsObject as PowerShell serializes one (TN ErrorRecord/System.Object, ToString = message,
-    /// Exception as a PsObject with Message, FullyQualifiedErrorId, ErrorCategory_* properties, TargetObject).
+    /// An exception as PowerShell serializes one: its type and the bases given (else the ones known here, else
+    /// System.Exception), ToString "Type: message", and Exception's properties.
     /// </summary>
-    /// <remarks>
-    /// When only <paramref name="targetName"/> is given it also becomes the TargetObject (a string), so the category
-    /// message reads like PowerShell's: <c>ObjectNotFound: (foo:String) [], CommandNotFoundException</c>.
-    /// InvocationInfo is Nil and SerializeExtendedInfo false.
-    /// </remarks>
-    public static PsObject Create(string message, string fullyQualifiedErrorId, ErrorCategory category = ErrorCategory.NotSpecified,
-        string exceptionType = "System.Management.Automation.RuntimeException", string? targetName = null, string? activity = null, PsValue? targetObject = null)
+    public static PsObject CreateException(string message, string exceptionType, IEnumerable<string>? baseTypes = null)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(fullyQualifiedErrorId);
-        ArgumentException.ThrowIfNullOrEmpty(exceptionType);
-
-        if (targetObject is null && targetName is not null) targetObject = PsPrimitive.String(targetName);
-        targetObject ??= PsNil.Instance;
-        targetName ??= targetObject is PsNil ? string.Empty : targetObject.ToDisplayString();
-        var targetType = TargetTypeName(targetObject);
-        var reason = ShortName(exceptionType);
-        activity ??= string.Empty;
-
         var typeNames = new List<string> { exceptionType };
-        typeNames.AddRange(s_exceptionBases.TryGetValue(exceptionType, out var bases) ? bases : ["System.Exception"]);
+        typeNames.AddRange(baseTypes ?? (s_exceptionBases.TryGetValue(exceptionType, out var bases) ? bases : ["System.Exception"]));
         typeNames.Add("System.Object");
 
         var exception = new PsObject(typeNames) { ToStringValue = $"{exceptionType}: {message}" };
@@ -649,6 +632,34 @@ public static class ErrorRecords
             new("Source", PsNil.Instance),
             new("HResult", PsPrimitive.Int32(unchecked((int)0x80131501))),
         ]);
+        return exception;
+    }
+
+    /// <summary>
+    /// Builds an ErrorRecord PsObject as PowerShell serializes one (TN ErrorRecord/System.Object, ToString = message,
+    /// Exception as a PsObject with Message, FullyQualifiedErrorId, ErrorCategory_* properties, TargetObject).
+    /// </summary>
+    /// <remarks>
+    /// When only <paramref name="targetName"/> is given it also becomes the TargetObject (a string), so the category
+    /// message reads like PowerShell's: <c>ObjectNotFound: (foo:String) [], CommandNotFoundException</c>.
+    /// InvocationInfo is Nil and SerializeExtendedInfo false.
+    /// </remarks>
+    public static PsObject Create(string message, string fullyQualifiedErrorId, ErrorCategory category = ErrorCategory.NotSpecified,
+        string exceptionType = "System.Management.Automation.RuntimeException", string? targetName = null, string? activity = null, PsValue? targetObject = null,
+        IEnumerable<string>? exceptionBaseTypes = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(fullyQualifiedErrorId);
+        ArgumentException.ThrowIfNullOrEmpty(exceptionType);
+
+        if (targetObject is null && targetName is not null) targetObject = PsPrimitive.String(targetName);
+        targetObject ??= PsNil.Instance;
+        targetName ??= targetObject is PsNil ? string.Empty : targetObject.ToDisplayString();
+        var targetType = TargetTypeName(targetObject);
+        var reason = ShortName(exceptionType);
+        activity ??= string.Empty;
+
+        var exception = CreateException(message, exceptionType, exceptionBaseTypes);
 
         var categoryName = Enum.IsDefined(category) ? category.ToString() : ((int)category).ToString(CultureInfo.InvariantCulture);
         return new PsObject(["System.Management.Automation.ErrorRecord", "System.Object"]) { ToStringValue = message }

@@ -18,6 +18,9 @@ internal static partial class ScriptExpressions
     {
         public bool IsArray => ElementType is not null && !IsGenericList || FullName == "System.Object[]";
 
+        /// <summary>An exception a script can make and throw (<see cref="ExceptionTypes.Constructible"/>).</summary>
+        public bool IsException { get; init; }
+
         /// <summary>System.Collections.Generic.List[T] (<see cref="ElementType"/> is T): a list that grows in place, as ArrayList.</summary>
         public bool IsGenericList { get; init; }
 
@@ -69,6 +72,13 @@ internal static partial class ScriptExpressions
         Add("System.Environment");
         Add("System.IO.Path");
         types["IO.Path"] = types["System.IO.Path"];
+        foreach (var exception in ExceptionTypes.Constructible.Keys)
+        {
+            var type = new KnownType(exception) { IsException = true };
+            types[exception] = type;
+            types[exception[7..]] = type;
+        }
+
         types["object[]"] = types["System.Object[]"] = new KnownType("System.Object[]");
         foreach (var element in new[] { "System.String", "System.Int32", "System.Int64", "System.Double", "System.Char", "System.Byte" })
         {
@@ -161,7 +171,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW") ||
-        (type.IsGenericList && member.Equals("new", StringComparison.OrdinalIgnoreCase));
+        ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
@@ -317,6 +327,7 @@ internal static partial class ScriptExpressions
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
+            (_, "NEW", >= 0 and <= 2) when type.IsException => ExceptionTypes.Create(type.FullName, [.. arguments!.Select(Text)]),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
             _ => null,
         };
@@ -359,6 +370,14 @@ internal static partial class ScriptExpressions
 
     private static PsValue ConvertTo(PsValue? value, KnownType type)
     {
+        // [IO.FileNotFoundException] 'x': PowerShell calls the constructor that takes the value (an exception of the
+        // type, or one deriving from it, stays itself).
+        if (type.IsException)
+        {
+            if (value is PsObject { TypeNames: { } names } && ExceptionTypes.IsException(value) && names.Contains(type.FullName)) return value;
+            return IsNull(value) ? PsNil.Instance : ExceptionTypes.Create(type.FullName, [Text(value)]);
+        }
+
         if (type.IsGenericList)
         {
             var element = Types[type.ElementType!];

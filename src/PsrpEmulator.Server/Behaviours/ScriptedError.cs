@@ -41,7 +41,8 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     {
         var record = ErrorRecords.Create(
             error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName, error.Activity,
-            targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)));
+            targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)),
+            exceptionBaseTypes: ExceptionTypes.BasesOf(error.ExceptionType));
         if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
 
         // CategoryInfo set field by field, and its text again from them, as ErrorCategoryInfo.GetMessage reads them.

@@ -73,6 +73,9 @@ internal static partial class Statements
     /// <summary>A <c>return</c> statement (a keyword): true with its value's text, empty for a bare <c>return</c>.</summary>
     public static bool IsReturn(string statement, out string value) => IsKeywordStatement(statement, "return", out value);
 
+    /// <summary><c>throw</c>, with the value thrown (empty: none).</summary>
+    public static bool IsThrow(string statement, out string value) => IsKeywordStatement(statement, "throw", out value);
+
     private static bool IsKeywordStatement(string statement, string keyword, out string value)
     {
         value = string.Empty;

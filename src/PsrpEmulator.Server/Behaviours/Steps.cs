@@ -139,6 +139,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        if (Statements.IsThrow(text, out var thrown))
+        {
+            if (thrown.Length > 0) CheckExpression(thrown, catalog, nesting + 1);
+            return;
+        }
+
         if (Statements.CompoundAssignment(text) is { Value: { } value })
         {
             CheckExpression(value, catalog, nesting + 1);
@@ -632,6 +638,23 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 throw new ScriptReturnException();
             }
 
+            // throw of what the default rules do not answer (a quoted string): a value, as PowerShell's
+            // ConvertToException makes it an error.
+            if (Statements.IsThrow(text, out var thrownText))
+            {
+                PsValue thrown;
+                try
+                {
+                    thrown = thrownText.Length == 0 ? PsNil.Instance : await EvaluateAsync(thrownText, to, blockNesting);
+                }
+                catch (ScriptExpressionException e)
+                {
+                    throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
+                }
+
+                throw new PipelineTerminatedException(PSInvocationState.Failed, ThrownError(thrown));
+            }
+
             // $x += 1, $x -= 2 (and *=, /=, %=), $x++, ++$x, $x--: the variable set to the arithmetic's result.
             if (Statements.CompoundAssignment(text) is { } assignment)
             {
@@ -744,6 +767,35 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             throw new PipelineTerminatedException(found.Rule.Final.State, found.Rule.Final.Reason?.Build(nested.Scope) ?? ScriptedError.PipelineStopped);
         }
+    }
+
+    /// <summary>
+    /// The error <c>throw value</c> raises, as PowerShell's ConvertToException makes it: nothing (or an empty string) is
+    /// ScriptHalted; an error record is thrown again as it is (<c>throw $_</c>); an exception is the record's exception,
+    /// its message the id, OperationStopped; anything else is a RuntimeException of its text, the value its target.
+    /// </summary>
+    internal static ScriptedError ThrownError(PsValue value)
+    {
+        if (value is PsNil || value is PsPrimitive { Value: "" }) return new("ScriptHalted", "ScriptHalted", ErrorCategory.OperationStopped, ScriptedError.RuntimeExceptionType);
+        if (value is PsObject { TypeNames: [var first, ..] } record && first is "System.Management.Automation.ErrorRecord" or "Deserialized.System.Management.Automation.ErrorRecord")
+        {
+            var info = PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(record);
+            return new(info.Message, info.FullyQualifiedErrorId, info.Category, info.ExceptionType ?? ScriptedError.RuntimeExceptionType, info.TargetName is { Length: > 0 } name ? name : null)
+            {
+                Activity = info.ActivityName is { Length: > 0 } activity ? activity : null,
+                TargetObject = record["TargetObject"] is { } target and not PsNil ? target : null,
+            };
+        }
+
+        if (ExceptionTypes.IsException(value))
+        {
+            var exception = (PsObject)value;
+            var message = exception["Message"].AsString() ?? string.Empty;
+            return new(message, message, ErrorCategory.OperationStopped, exception.TypeNames![0]);
+        }
+
+        var text = PipelineVariables.Display(value);
+        return new(text, text, ErrorCategory.OperationStopped, ScriptedError.RuntimeExceptionType) { TargetObject = value };
     }
 
     /// <summary>How deep statements, expressions and function calls may nest while they run here.</summary>
@@ -1344,7 +1396,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         var name = type.Trim();
         if (name.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) name = name[7..];
-        for (var current = exceptionType; current is not null; current = BaseException(current))
+        for (var current = exceptionType; current is not null; current = ExceptionTypes.BaseOf(current))
         {
             var bare = current.StartsWith("System.", StringComparison.Ordinal) ? current[7..] : current;
             if (name.Equals(bare, StringComparison.OrdinalIgnoreCase) || name.Equals(current[(current.LastIndexOf('.') + 1)..], StringComparison.OrdinalIgnoreCase)) return true;
@@ -1353,48 +1405,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return false;
     }
 
-    private static string? BaseException(string type) => type switch
-    {
-        "System.Exception" => null,
-        _ when ExceptionBases.TryGetValue(type, out var known) => known,
-        _ when type.StartsWith("System.Management.Automation.", StringComparison.Ordinal) => ScriptedError.RuntimeExceptionType,
-        _ => "System.Exception",
-    };
-
-    private static readonly Dictionary<string, string> ExceptionBases = new(StringComparer.Ordinal)
-    {
-        ["System.SystemException"] = "System.Exception",
-        ["System.ArithmeticException"] = "System.SystemException",
-        ["System.DivideByZeroException"] = "System.ArithmeticException",
-        ["System.OverflowException"] = "System.ArithmeticException",
-        ["System.ArgumentException"] = "System.SystemException",
-        ["System.ArgumentOutOfRangeException"] = "System.ArgumentException",
-        ["System.ArgumentNullException"] = "System.ArgumentException",
-        ["System.Text.RegularExpressions.RegexParseException"] = "System.ArgumentException",
-        ["System.FormatException"] = "System.SystemException",
-        ["System.InvalidCastException"] = "System.SystemException",
-        ["System.InvalidOperationException"] = "System.SystemException",
-        ["System.NotSupportedException"] = "System.SystemException",
-        ["System.IndexOutOfRangeException"] = "System.SystemException",
-        ["System.Collections.Generic.KeyNotFoundException"] = "System.SystemException",
-        ["System.IO.IOException"] = "System.SystemException",
-        ["System.IO.FileNotFoundException"] = "System.IO.IOException",
-        ["System.IO.DirectoryNotFoundException"] = "System.IO.IOException",
-        ["System.UnauthorizedAccessException"] = "System.SystemException",
-        ["System.TimeoutException"] = "System.SystemException",
-        ["System.Management.Automation.RuntimeException"] = "System.SystemException",
-        ["System.Management.Automation.PSInvalidCastException"] = "System.InvalidCastException",
-        ["System.Management.Automation.MethodInvocationException"] = "System.Management.Automation.MethodException",
-        ["System.Management.Automation.ItemNotFoundException"] = "System.Management.Automation.SessionStateException",
-        ["System.Management.Automation.DriveNotFoundException"] = "System.Management.Automation.SessionStateException",
-        ["System.Management.Automation.ScriptCallDepthException"] = "System.SystemException",
-        ["System.Management.Automation.PSArgumentException"] = "System.ArgumentException",
-        ["System.Management.Automation.PSArgumentNullException"] = "System.ArgumentNullException",
-        ["System.Management.Automation.PSArgumentOutOfRangeException"] = "System.ArgumentOutOfRangeException",
-        ["System.Management.Automation.PSInvalidOperationException"] = "System.InvalidOperationException",
-        ["System.Management.Automation.PSNotSupportedException"] = "System.NotSupportedException",
-        ["Microsoft.PowerShell.Commands.WriteErrorException"] = "System.SystemException",
-    };
 
     /// <summary>
     /// A while, do or for loop: the body while the condition holds (until it holds, for do-until), tested before

@@ -77,6 +77,43 @@ public class ErrorRecordMemberTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [TestCase("try { throw [System.ArgumentException]::new('bad') } catch [ArgumentException] { $_.Exception.Message; $_.FullyQualifiedErrorId; \"$($_.CategoryInfo)\"; $_.Exception.GetType().FullName }",
+        "bad|bad|OperationStopped: (:) [], ArgumentException|System.ArgumentException")]
+    [TestCase("try { throw [System.IO.FileNotFoundException] 'missing' } catch [System.IO.IOException] { $_.Exception.GetType().Name; $_.Exception.Message }", "FileNotFoundException|missing")]
+    [TestCase("try { throw (New-Object System.Exception 'x') } catch { $_.Exception.Message; $_.FullyQualifiedErrorId }", "x|x")]
+    [TestCase("try { throw [Exception]::new() } catch { $_.Exception.Message }", "Exception of type 'System.Exception' was thrown.")]
+    [TestCase("try { throw [ArgumentNullException]::new('path') } catch [ArgumentException] { $_.Exception.Message -replace '\\r\\n', '/' }", "Value cannot be null./Parameter name: path")]
+    [TestCase("try { throw [ArgumentException]::new('m', 'p') } catch { $_.Exception.Message -replace '\\r\\n', '/' }", "m/Parameter name: p")]
+    [TestCase("try { throw $null } catch { $_.FullyQualifiedErrorId; \"$($_.CategoryInfo)\" }", "ScriptHalted|OperationStopped: (:) [], RuntimeException")]
+    [TestCase("try { Get-Frob } catch { try { throw $_ } catch { $_.FullyQualifiedErrorId; \"$($_.CategoryInfo)\" } }", "CommandNotFoundException|ObjectNotFound: (Get-Frob:String) [], CommandNotFoundException")]
+    [TestCase("try { throw 42 } catch { $_.TargetObject.GetType().Name; \"$($_.CategoryInfo)\" }", "Int32|OperationStopped: (42:Int32) [], RuntimeException")]
+    [TestCase("$m = 'msg'; try { throw \"a $(1 + 1) $m\" } catch { $_.FullyQualifiedErrorId }", "a 2 msg")]
+    [TestCase("try { throw [NotImplementedException]::new('todo') } catch [SystemException] { 'system' }", "system")]
+    [TestCase("$e = [InvalidOperationException]::new('bad state'); $e.Message; $e -is [SystemException]; $e -is [ArgumentException]; $e.GetType().FullName", "bad state|True|False|System.InvalidOperationException")]
+    [TestCase("function f { throw [TimeoutException]::new('slow') }; try { f } catch [TimeoutException] { 'timeout' }", "timeout")]
+    [TestCase("[Exception]$null -eq $null", "True")]
+    public async Task Throw_of_a_value_raises_the_error_PowerShells_ConvertToException_makes(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<ErrorRecordMessage>(), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task An_uncaught_thrown_exception_fails_the_pipeline_with_its_type_and_bases_on_the_record()
+    {
+        var (host, outcome) = await RunAsync("'before'; throw [System.IO.FileNotFoundException]::new('gone'); 'never'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "before" }));
+        var exception = (PsObject)outcome.ErrorRecord!["Exception"]!;
+        Assert.That(exception.TypeNames, Is.EqualTo(new[] { "System.IO.FileNotFoundException", "System.IO.IOException", "System.SystemException", "System.Exception", "System.Object" }));
+        Assert.That(outcome.ErrorRecord["ErrorCategory_Message"].AsString(), Is.EqualTo("OperationStopped: (:) [], FileNotFoundException"));
+        Assert.That(outcome.ErrorRecord["FullyQualifiedErrorId"].AsString(), Is.EqualTo("gone"));
+    }
+
     [Test]
     public async Task An_error_a_rule_writes_names_the_cmdlet_of_its_statement_and_an_alias_names_none()
     {

@@ -1,0 +1,119 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The exception types the emulator knows: what each derives from (for <c>catch [Type]</c> and the type names of a
+/// serialized exception), and the ones a script can make (<c>[ArgumentException]::new('x')</c>,
+/// <c>[IO.FileNotFoundException] 'x'</c>, <c>New-Object Exception 'x'</c>) to throw, with .NET Framework's messages.
+/// </summary>
+internal static class ExceptionTypes
+{
+    /// <summary>
+    /// The type <paramref name="type"/> derives from; null for System.Exception. Another PowerShell type derives from
+    /// RuntimeException, any other type from System.Exception.
+    /// </summary>
+    public static string? BaseOf(string type) => type switch
+    {
+        "System.Exception" => null,
+        _ when ExceptionBases.TryGetValue(type, out var known) => known,
+        _ when type.StartsWith("System.Management.Automation.", StringComparison.Ordinal) => ScriptedError.RuntimeExceptionType,
+        _ => "System.Exception",
+    };
+
+    private static readonly Dictionary<string, string> ExceptionBases = new(StringComparer.Ordinal)
+    {
+        ["System.SystemException"] = "System.Exception",
+        ["System.NotImplementedException"] = "System.SystemException",
+        ["System.ArithmeticException"] = "System.SystemException",
+        ["System.DivideByZeroException"] = "System.ArithmeticException",
+        ["System.OverflowException"] = "System.ArithmeticException",
+        ["System.ArgumentException"] = "System.SystemException",
+        ["System.ArgumentOutOfRangeException"] = "System.ArgumentException",
+        ["System.ArgumentNullException"] = "System.ArgumentException",
+        ["System.Text.RegularExpressions.RegexParseException"] = "System.ArgumentException",
+        ["System.FormatException"] = "System.SystemException",
+        ["System.InvalidCastException"] = "System.SystemException",
+        ["System.InvalidOperationException"] = "System.SystemException",
+        ["System.NotSupportedException"] = "System.SystemException",
+        ["System.IndexOutOfRangeException"] = "System.SystemException",
+        ["System.Collections.Generic.KeyNotFoundException"] = "System.SystemException",
+        ["System.IO.IOException"] = "System.SystemException",
+        ["System.IO.FileNotFoundException"] = "System.IO.IOException",
+        ["System.IO.DirectoryNotFoundException"] = "System.IO.IOException",
+        ["System.UnauthorizedAccessException"] = "System.SystemException",
+        ["System.TimeoutException"] = "System.SystemException",
+        ["System.Management.Automation.RuntimeException"] = "System.SystemException",
+        ["System.Management.Automation.PSInvalidCastException"] = "System.InvalidCastException",
+        ["System.Management.Automation.MethodInvocationException"] = "System.Management.Automation.MethodException",
+        ["System.Management.Automation.ItemNotFoundException"] = "System.Management.Automation.SessionStateException",
+        ["System.Management.Automation.DriveNotFoundException"] = "System.Management.Automation.SessionStateException",
+        ["System.Management.Automation.ScriptCallDepthException"] = "System.SystemException",
+        ["System.Management.Automation.PSArgumentException"] = "System.ArgumentException",
+        ["System.Management.Automation.PSArgumentNullException"] = "System.ArgumentNullException",
+        ["System.Management.Automation.PSArgumentOutOfRangeException"] = "System.ArgumentOutOfRangeException",
+        ["System.Management.Automation.PSInvalidOperationException"] = "System.InvalidOperationException",
+        ["System.Management.Automation.PSNotSupportedException"] = "System.NotSupportedException",
+        ["Microsoft.PowerShell.Commands.WriteErrorException"] = "System.SystemException",
+    };
+
+    /// <summary>The types <paramref name="type"/> derives from, nearest first, down to System.Exception.</summary>
+    public static IReadOnlyList<string> BasesOf(string type)
+    {
+        var bases = new List<string>();
+        for (var current = BaseOf(type); current is not null && bases.Count < 16; current = BaseOf(current)) bases.Add(current);
+        return bases;
+    }
+
+    /// <summary>
+    /// The exceptions a script can make, with the message of their constructor without arguments (.NET Framework's
+    /// texts, as on a Windows PowerShell 5.1 server).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Constructible = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["System.Exception"] = "Exception of type 'System.Exception' was thrown.",
+        ["System.SystemException"] = "System error.",
+        ["System.ApplicationException"] = "Error in the application.",
+        ["System.ArgumentException"] = "Value does not fall within the expected range.",
+        ["System.ArgumentNullException"] = "Value cannot be null.",
+        ["System.ArgumentOutOfRangeException"] = "Specified argument was out of the range of valid values.",
+        ["System.InvalidOperationException"] = "Operation is not valid due to the current state of the object.",
+        ["System.NotImplementedException"] = "The method or operation is not implemented.",
+        ["System.NotSupportedException"] = "Specified method is not supported.",
+        ["System.TimeoutException"] = "The operation has timed out.",
+        ["System.FormatException"] = "One of the identified items was in an invalid format.",
+        ["System.InvalidCastException"] = "Specified cast is not valid.",
+        ["System.UnauthorizedAccessException"] = "Attempted to perform an unauthorized operation.",
+        ["System.IO.IOException"] = "I/O error occurred.",
+        ["System.IO.FileNotFoundException"] = "Unable to find the specified file.",
+        ["System.IO.DirectoryNotFoundException"] = "Attempted to access a path that is not on the disk.",
+        ["System.Collections.Generic.KeyNotFoundException"] = "The given key was not present in the dictionary.",
+        ["System.Management.Automation.RuntimeException"] = "Exception of type 'System.Management.Automation.RuntimeException' was thrown.",
+    };
+
+    /// <summary>
+    /// A new exception of <paramref name="type"/> from a constructor's arguments: none (the default message), a
+    /// message, or a message and an inner exception. ArgumentNullException and ArgumentOutOfRangeException take a
+    /// parameter name first (and a message second), ArgumentException a message and a parameter name, which .NET
+    /// Framework puts on a line of its own.
+    /// </summary>
+    public static PsObject Create(string type, IReadOnlyList<string> arguments)
+    {
+        var message = (type, arguments.Count) switch
+        {
+            (_, 0) => Constructible[type],
+            ("System.ArgumentNullException" or "System.ArgumentOutOfRangeException", 1) => WithParameter(Constructible[type], arguments[0]),
+            ("System.ArgumentNullException" or "System.ArgumentOutOfRangeException", _) => WithParameter(arguments[1], arguments[0]),
+            ("System.ArgumentException", >= 2) => WithParameter(arguments[0], arguments[1]),
+            _ => arguments[0],
+        };
+        return ErrorRecords.CreateException(message, type, BasesOf(type));
+
+        static string WithParameter(string message, string parameter) => parameter.Length == 0 ? message : $"{message}\r\nParameter name: {parameter}";
+    }
+
+    /// <summary>Whether a value is an exception (its type names end in System.Exception, System.Object).</summary>
+    public static bool IsException(PsValue value) =>
+        value is PsObject { TypeNames: [.., "System.Exception", "System.Object"] } exception && exception["Message"] is PsPrimitive;
+}
