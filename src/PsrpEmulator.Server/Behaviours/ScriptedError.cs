@@ -21,6 +21,12 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     public string? InnerExceptionType { get; init; }
 
     /// <summary>
+    /// The exception PowerShell throws around the record's own (a thrown .NET exception travels in a RuntimeException),
+    /// which a catch is matched against after it. Not serialized.
+    /// </summary>
+    public string? WrappingExceptionType { get; init; }
+
+    /// <summary>
     /// The command that wrote the error (its CategoryInfo's Activity: "NotSpecified: (:) [Write-Error], ..."); null for
     /// an error no command wrote (throw, an unknown command, an expression's).
     /// </summary>

@@ -791,7 +791,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             var exception = (PsObject)value;
             var message = exception["Message"].AsString() ?? string.Empty;
-            return new(message, message, ErrorCategory.OperationStopped, exception.TypeNames![0]);
+            // PowerShell throws a RuntimeException wrapping it, which a catch [RuntimeException] takes too.
+            return new(message, message, ErrorCategory.OperationStopped, exception.TypeNames![0]) { WrappingExceptionType = ScriptedError.RuntimeExceptionType };
         }
 
         var text = PipelineVariables.Display(value);
@@ -1254,7 +1255,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             if (caught is null) return;
-            var handler = FindHandler(statement.Catches, caught.InnerExceptionType, caught.ExceptionType);
+            var handler = FindHandler(statement.Catches, caught.InnerExceptionType, caught.ExceptionType, caught.WrappingExceptionType);
             if (handler is null)
             {
                 // No catch takes it: it goes on as it would have without this try (a throw fails the script, a
@@ -1320,7 +1321,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         else
         {
-            trap = FindHandler(traps, caught.InnerExceptionType, caught.ExceptionType);
+            trap = FindHandler(traps, caught.InnerExceptionType, caught.ExceptionType, caught.WrappingExceptionType);
             if (trap is null)
             {
                 if (endsScript) throw new PipelineTerminatedException(PSInvocationState.Failed, caught);

@@ -92,6 +92,8 @@ public class ErrorRecordMemberTests
     [TestCase("$e = [InvalidOperationException]::new('bad state'); $e.Message; $e -is [SystemException]; $e -is [ArgumentException]; $e.GetType().FullName", "bad state|True|False|System.InvalidOperationException")]
     [TestCase("function f { throw [TimeoutException]::new('slow') }; try { f } catch [TimeoutException] { 'timeout' }", "timeout")]
     [TestCase("[Exception]$null -eq $null", "True")]
+    [TestCase("try { throw [ArgumentException]::new('x') } catch [IO.IOException] { 'io' } catch [RuntimeException] { 'the wrapper' }", "the wrapper")]
+    [TestCase("try { throw [ArgumentException]::new('x') } catch [RuntimeException] { 'wrapper' } catch [ArgumentException] { 'own type first' }", "own type first")]
     public async Task Throw_of_a_value_raises_the_error_PowerShells_ConvertToException_makes(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
