@@ -71,6 +71,7 @@ internal static partial class ScriptExpressions
         Add("System.Math");
         Add("System.Environment");
         Add("System.IO.Path");
+        Add(RegexTypeName, "regex");
         types["IO.Path"] = types["System.IO.Path"];
         foreach (var exception in ExceptionTypes.Constructible.Keys)
         {
@@ -324,6 +325,7 @@ internal static partial class ScriptExpressions
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
+            (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
@@ -345,7 +347,7 @@ internal static partial class ScriptExpressions
 
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
-    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path" };
+    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", RegexTypeName };
 
     private static ScriptExpressionException MethodError(string method, int count, Exception e) =>
         new(ScriptedError.MethodInvocation(method, count, e.Message, e.GetType()));

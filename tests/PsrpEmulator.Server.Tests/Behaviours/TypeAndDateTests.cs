@@ -124,4 +124,30 @@ public class TypeAndDateTests
             "",
             "") + "\r\n"));
     }
+
+    [TestCase("[regex]::Match('id=42', '\\d+').Value", "42")]
+    [TestCase("$m = [regex]::Match('id=42 x=7', '(\\w+)=(\\d+)'); $m.Success; $m.Groups[1].Value; $m.Groups[2].Value; $m.Index; $m.Groups.Count", "True|id|42|0|3")]
+    [TestCase("[regex]::Matches('a1b22c333', '\\d+') | ForEach-Object { $_.Value }", "1|22|333")]
+    [TestCase("([regex]::Matches('a1b22c333', '\\d+')).Count; ([regex]::Matches('abc', '\\d')).Count", "3|0")]
+    [TestCase("[regex]::IsMatch('Hello', 'hello'); [regex]::IsMatch('Hello', 'hello', 'IgnoreCase')", "False|True")]
+    [TestCase("[regex]::Replace('a-b-c', '-', '+'); [regex]::Replace('A-b', 'a', 'x', 'IgnoreCase')", "a+b+c|x-b")]
+    [TestCase("[regex]::Split('a1b2c', '\\d') -join ','", "a,b,c")]
+    [TestCase("[regex]::Escape('a.b*c'); [regex]::Unescape('a\\.b')", "a\\.b\\*c|a.b")]
+    [TestCase("[regex]::Match('abc', 'z').Success", "False")]
+    [TestCase("\"$([regex]::Match('id=42', '\\d+'))\"", "42")]
+    [TestCase("[System.Text.RegularExpressions.Regex]::IsMatch('a', 'a'); [regex]", "True|System.Text.RegularExpressions.Regex")]
+    [TestCase("[regex]::Match('x=1', '(?<key>\\w)=').Groups[1].Name", "key")]
+    public async Task Regex_static_methods_work_as_dotnets(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("[regex]::Match('x', '(')", "Exception calling \"Match\" with \"2\" argument(s): \"parsing \"(\" - Not enough )'s.\"")]
+    [TestCase("[regex]::Frob('x')", "Method invocation failed because [System.Text.RegularExpressions.Regex] does not contain a method named 'Frob'.")]
+    public async Task A_regex_method_error_is_the_statements_error_in_Windows_PowerShells_words(string script, string message)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().Message, Is.EqualTo(message));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
 }

@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// <c>[regex]</c>'s static methods scripts use: Escape, Unescape, IsMatch, Match, Matches, Replace and Split, with .NET's
+/// semantics (case-sensitive unless the options say IgnoreCase, unlike <c>-match</c>), each match under the same time
+/// limit as the operators. A Match is an object with .NET's properties (Success, Value, Index, Length, Groups, ...),
+/// its groups a list (by number: <c>.Groups[1].Value</c>).
+/// </summary>
+internal static partial class ScriptExpressions
+{
+    internal const string RegexTypeName = "System.Text.RegularExpressions.Regex";
+
+    private static readonly string[] MatchTypeNames = ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"];
+    private static readonly string[] GroupTypeNames = ["System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"];
+    private static readonly string[] MatchCollectionTypeNames = ["System.Text.RegularExpressions.MatchCollection", "System.Object"];
+    private static readonly string[] StringArrayTypeNames = ["System.String[]", "System.Array", "System.Object"];
+    private static readonly string[] GroupCollectionTypeNames = ["System.Text.RegularExpressions.GroupCollection", "System.Object"];
+
+    private static PsValue? RegexStaticMember(string method, IReadOnlyList<PsValue>? arguments)
+    {
+        if (arguments is null) return null;
+        var count = arguments.Count;
+        try
+        {
+            return (method, count) switch
+            {
+                ("ESCAPE", 1) => PsPrimitive.String(Regex.Escape(Text(arguments[0]))),
+                ("UNESCAPE", 1) => PsPrimitive.String(Regex.Unescape(Text(arguments[0]))),
+                ("ISMATCH", 2 or 3) => PsPrimitive.Boolean(Create(arguments).IsMatch(Text(arguments[0]))),
+                ("MATCH", 2 or 3) => MatchObject(Create(arguments).Match(Text(arguments[0]))),
+                ("MATCHES", 2 or 3) => PsObjects.List(Create(arguments).Matches(Text(arguments[0])).Select(MatchObject).ToList(), MatchCollectionTypeNames),
+                ("REPLACE", 3 or 4) => PsPrimitive.String(Create(arguments, optionsAt: 3).Replace(Text(arguments[0]), Text(arguments[2]))),
+                ("SPLIT", 2 or 3) => PsObjects.List(Create(arguments).Split(Text(arguments[0])).Select(PsPrimitive.String).ToList<PsValue>(), StringArrayTypeNames),
+                _ => null,
+            };
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[regex]::{method} ran past the emulator's time limit for a pattern"));
+        }
+        catch (ArgumentException e)
+        {
+            // A pattern .NET refuses: the method's error, as PowerShell reports an exception a .NET method throws, in
+            // .NET Framework's words (an ArgumentException "parsing "(" - Not enough )'s.").
+            var framework = e is RegexParseException && InvalidPatternMessage().Match(e.Message) is { Success: true } m
+                ? new ArgumentException($"parsing \"{m.Groups["pattern"].Value}\" - {m.Groups["reason"].Value}")
+                : e;
+            throw MethodError(RegexMethodNames.GetValueOrDefault(method, method), count, framework);
+        }
+    }
+
+    private static readonly Dictionary<string, string> RegexMethodNames = new(StringComparer.Ordinal)
+    {
+        ["ESCAPE"] = "Escape", ["UNESCAPE"] = "Unescape", ["ISMATCH"] = "IsMatch", ["MATCH"] = "Match", ["MATCHES"] = "Matches", ["REPLACE"] = "Replace", ["SPLIT"] = "Split",
+    };
+
+    [GeneratedRegex(@"^Invalid pattern '(?<pattern>.*)' at offset \d+\. (?<reason>.*)$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex InvalidPatternMessage();
+
+    // The pattern is the second argument; the options (a name or names, "IgnoreCase, Multiline") the one after.
+    private static Regex Create(IReadOnlyList<PsValue> arguments, int optionsAt = 2)
+    {
+        var options = RegexOptions.CultureInvariant;
+        if (arguments.Count > optionsAt && !IsNull(arguments[optionsAt]))
+        {
+            var text = Text(arguments[optionsAt]);
+            if (!Enum.TryParse<RegexOptions>(text, ignoreCase: true, out var given) || (given & ~(RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.Singleline | RegexOptions.ExplicitCapture | RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.None)) != 0)
+            {
+                throw new ArgumentException($"Cannot convert value \"{text}\" to type \"System.Text.RegularExpressions.RegexOptions\".");
+            }
+
+            options |= given;
+        }
+
+        return new Regex(Text(arguments[1]), options, MatchTimeout);
+    }
+
+    private static PsObject MatchObject(Match match)
+    {
+        var groups = PsObjects.List(match.Groups.Cast<Group>().Select(g => (PsValue)CaptureObject(g, GroupTypeNames)).ToList(), GroupCollectionTypeNames);
+        return CaptureObject(match, MatchTypeNames).With("Groups", groups);
+    }
+
+    private static PsObject CaptureObject(Group group, string[] typeNames) => new PsObject(typeNames) { ToStringValue = group.Value }
+        .With("Success", group.Success)
+        .With("Name", group.Name)
+        .With("Index", group.Index)
+        .With("Length", group.Length)
+        .With("Value", group.Value);
+}
