@@ -225,6 +225,19 @@ public class DefaultScenarioTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinRM", "done" }));
     }
 
+    [Test]
+    public async Task Whoami_writes_the_logon_in_lower_case_as_whoami_exe_does()
+    {
+        var host = new RecordingHost();
+        host.Environment["USERDOMAIN"] = "SERVER01";
+        host.Environment["USERNAME"] = "PsrpUser";
+
+        var outcome = await Default.Resolve(Behaviour.Script("whoami")).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "server01\\psrpuser" }));
+    }
+
     [TestCase("(Get-CimInstance Win32_OperatingSystem).Caption; (Get-CimInstance -ClassName 'Win32_OperatingSystem').BuildNumber", "Microsoft Windows Server 2019 Datacenter|17763")]
     [TestCase("(gwmi win32_operatingsystem).Version; (Get-WmiObject -Class Win32_OperatingSystem).GetType().Name", "10.0.17763|ManagementObject")]
     [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (gwmi Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
