@@ -67,7 +67,8 @@ internal sealed partial class RunContext
             var stage = element.Trim();
             if (!ScriptExpressions.IsCommandMode(stage)) continue;
             var name = UnknownCommandScript.FirstWordOf(stage);
-            if (CanonicalCmdlet(name) is null && !answered(stage)) return name;
+            // A stage with -ErrorAction (-WarningAction) is answered as the rules answer it without them.
+            if (CanonicalCmdlet(name) is null && !answered(stage) && !(Statements.ActionPreferences(stage) is { } bare && answered(bare.Bare))) return name;
         }
 
         return UnknownCommandScript.FirstWordOf(text.Trim());

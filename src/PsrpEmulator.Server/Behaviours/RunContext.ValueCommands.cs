@@ -38,6 +38,7 @@ internal sealed partial class RunContext
         ["New-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
         ["Remove-Variable"] = ["Name", "Scope", "Force"],
         ["Clear-Variable"] = ["Name", "Scope", "Force"],
+        ["Set-StrictMode"] = ["Version", "Off"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -79,6 +80,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
                     if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } variableValue) await output.WriteAsync(new PipelineOutput(variableValue), cancellationToken);
+                    return;
+                case "Set-StrictMode":
+                    await SetStrictModeAsync(arguments, to, blockNesting);
                     return;
                 case "Write-Error":
                     await WriteErrorAsync(await WriteErrorRecordAsync(arguments, to, blockNesting), output);
@@ -141,6 +145,39 @@ internal sealed partial class RunContext
         {
             await output.WriteAsync(new PipelineOutput(item), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Set-StrictMode -Version 1.0 to 5.1 (a number: 2 is 2.0) or Latest, or -Off, bound and checked as PowerShell does (it writes nothing). The
+    /// checks strict mode adds (an unset variable, a missing property, a method-call syntax) are not emulated: a script
+    /// that passes them on Windows runs the same here.
+    /// </summary>
+    private async ValueTask SetStrictModeAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string command = "Set-StrictMode";
+        var hasVersion = arguments.Has("Version");
+        if (hasVersion == arguments.Has("Off"))
+        {
+            throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+        }
+
+        if (!hasVersion) return;
+        var text = Text(await ArgumentAsync(arguments["Version"]!, to, blockNesting)).Trim();
+        if (text.Equals("Latest", StringComparison.OrdinalIgnoreCase)) return;
+        if (!Version.TryParse(text.Contains('.', StringComparison.Ordinal) ? text : text + ".0", out var version))
+        {
+            throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot bind parameter 'Version'. Cannot convert value \"{text}\" to type \"System.Version\". Error: \"Version string portion was too short or too long.\"", "CannotConvertArgumentNoMessage"));
+        }
+
+        // PSVersionInfo.IsValidPSVersion on 5.1: 1.0, 2.0, 3.0, 4.0, 5.0 and 5.1.
+        if (version.Build >= 0 || !(version.Major is >= 1 and <= 4 && version.Minor == 0 || version.Major == 5 && version.Minor is 0 or 1))
+        {
+            throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot validate argument on parameter 'Version'. The \"{version}\" argument does not contain a valid Windows PowerShell version. Supply a valid version number and then try the command again.", "ParameterArgumentValidationError"));
+        }
+
+        static string Text(PsValue value) => PipelineVariables.Display(value);
     }
 
     /// <summary>
@@ -245,7 +282,7 @@ internal sealed partial class RunContext
                 }
 
                 var name = matches[0];
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off")
                 {
                     named[name] = null;
                     continue;
@@ -272,6 +309,7 @@ internal sealed partial class RunContext
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
             "Write-Error" => ["Message"],
+            "Set-StrictMode" => [],
             _ => ["Start", "End"],
         };
         var next = 0;

@@ -1055,15 +1055,24 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private async ValueTask WriteOutputAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         PsValue[] values;
+        var noEnumerate = false;
         try
         {
             var words = Statements.SplitArguments(text).Skip(1).Where(w => !w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase)).ToList();
+            // -NoEnumerate (a unique prefix, -NoE): the argument is written as one object, a collection whole.
+            noEnumerate = words.RemoveAll(w => w.Length >= 4 && w[0] == '-' && "NoEnumerate".StartsWith(w[1..], StringComparison.OrdinalIgnoreCase)) > 0;
             values = new PsValue[words.Count];
             for (var i = 0; i < words.Count; i++) values[i] = await ArgumentAsync(words[i], to, blockNesting);
         }
         catch (ScriptExpressionException e)
         {
             await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        if (noEnumerate)
+        {
+            if (values.Length > 0) await output.WriteAsync(new PipelineOutput(values.Length == 1 ? values[0] : PsObjects.List(values, ListValueTemplate.ArrayTypeNames)), cancellationToken);
             return;
         }
 

@@ -193,4 +193,42 @@ public class ValueCommandTests
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "from the rule" }));
     }
+
+    [TestCase("Set-StrictMode -Version Latest; 'ok'")]
+    [TestCase("Set-StrictMode -Version 2.0; 'ok'")]
+    [TestCase("Set-StrictMode -Version 2; 'ok'")]
+    [TestCase("Set-StrictMode -v 5.1; 'ok'")]
+    [TestCase("Set-StrictMode -Off; 'ok'")]
+    public async Task Set_StrictMode_binds_as_PowerShells_and_writes_nothing(string script) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo("ok"));
+
+    [TestCase("Set-StrictMode -Version 6.0", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.SetStrictModeCommand",
+        "Cannot validate argument on parameter 'Version'. The \"6.0\" argument does not contain a valid Windows PowerShell version. Supply a valid version number and then try the command again.")]
+    [TestCase("Set-StrictMode", "AmbiguousParameterSet,Microsoft.PowerShell.Commands.SetStrictModeCommand", "Parameter set cannot be resolved using the specified named parameters.")]
+    [TestCase("Set-StrictMode -Version abc", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.SetStrictModeCommand",
+        "Cannot bind parameter 'Version'. Cannot convert value \"abc\" to type \"System.Version\". Error: \"Version string portion was too short or too long.\"")]
+    public async Task Set_StrictMode_with_a_version_PowerShell_refuses_is_the_statements_error(string statement, string id, string message)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(statement + "; 'next'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo(id));
+        Assert.That(host.Errors.Single().Message, Is.EqualTo(message));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("Write-Output -NoEnumerate @(1, 2) | ForEach-Object { $_.Count }", "2")]
+    [TestCase("Write-Output -NoEnumerate 1 2 | ForEach-Object { $_.Count }", "2")]
+    [TestCase("Write-Output -NoE 'a' | ForEach-Object { $_ }", "a")]
+    [TestCase("Write-Output @(1, 2) | ForEach-Object { $_.Count }", "1|1")]
+    public async Task Write_Output_NoEnumerate_writes_a_collection_as_one_object(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task The_unknown_command_of_a_pipeline_is_not_a_stage_a_rule_answers_under_ErrorAction()
+    {
+        var (host, _) = await Default.RunScriptAsync("Get-Service -Name WinRM -ErrorAction Stop | Restart-Frob");
+
+        Assert.That(host.Errors.Single().TargetName, Is.EqualTo("Restart-Frob"));
+    }
 }
