@@ -475,6 +475,9 @@ internal static partial class ScriptExpressions
 
     internal static ScenarioRuntimeException TableTooLarge() => new($"a hashtable grows to at most {MaxTableEntries} keys in the emulator");
 
+    /// <summary>The .NET type name of a value (a property's TypeNameOfValue).</summary>
+    internal static string DotNetTypeName(PsValue? value) => value is PsNil or null ? "System.Object" : TypeName(value);
+
     // The .NET type PowerShell would name in an error about the value.
     private static string TypeName(PsValue? value) => value switch
     {

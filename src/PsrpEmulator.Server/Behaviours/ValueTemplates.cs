@@ -243,6 +243,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
              : PsNil.Instance),
+        PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && IsErrorRecord(record) => CategoryInfo(record),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
@@ -252,6 +253,57 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // PowerShell's Guid ETS property: the text.
         PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
         _ => PsNil.Instance,
+    };
+
+    private static readonly string[] PSObjectTypeNames = ["System.Management.Automation.PSObject", "System.Object"];
+    private static readonly string[] PropertyCollectionTypeNames = ["System.Management.Automation.PSMemberInfoIntegratingCollection`1[[System.Management.Automation.PSPropertyInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];
+
+    /// <summary>
+    /// <c>$o.PSObject</c>: the object's PowerShell view, with what scripts read of it: Properties (each with Name, Value,
+    /// MemberType, TypeNameOfValue, IsSettable, IsGettable; a PSCustomObject's are NoteProperties, another object's
+    /// Properties), TypeNames and BaseObject. Changes through it (Properties.Add/Remove) are not emulated.
+    /// </summary>
+    private static PsObject PSObjectView(PsObject value)
+    {
+        var isCustom = value.TypeNames is [PsObjects.PSCustomObjectTypeName, ..];
+        var memberType = PsObjects.Enum("System.Management.Automation.PSMemberTypes", isCustom ? "NoteProperty" : "Property", isCustom ? 2 : 4);
+        var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
+            .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(p =>
+            {
+                var typeName = ScriptExpressions.DotNetTypeName(p.Value);
+                return (PsValue)new PsObject([isCustom ? "System.Management.Automation.PSNoteProperty" : "System.Management.Automation.PSProperty", "System.Management.Automation.PSPropertyInfo", "System.Management.Automation.PSMemberInfo", "System.Object"])
+                    {
+                        // PSPropertyInfo's text: the type as PowerShell writes it short ("int a=1").
+                        ToStringValue = $"{ShortTypeName(typeName)} {p.Name}={PipelineVariables.Display(p.Value)}",
+                    }
+                    .With("Name", p.Name)
+                    .With("Value", p.Value)
+                    .With("MemberType", memberType)
+                    .With("TypeNameOfValue", typeName)
+                    .With("IsSettable", true)
+                    .With("IsGettable", true)
+                    .With("IsInstance", true);
+            })
+            .ToList();
+        return new PsObject(PSObjectTypeNames) { ToStringValue = value.ToDisplayString() }
+            .With("Properties", PsObjects.List(properties, PropertyCollectionTypeNames))
+            .With("TypeNames", PsObjects.List([.. (value.TypeNames ?? []).Select(PsPrimitive.String)], ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
+            .With("BaseObject", value);
+    }
+
+    private static string ShortTypeName(string typeName) => typeName switch
+    {
+        "System.Int32" => "int",
+        "System.Int64" => "long",
+        "System.String" => "string",
+        "System.Boolean" => "bool",
+        "System.Double" => "double",
+        "System.Decimal" => "decimal",
+        "System.Char" => "char",
+        "System.Byte" => "byte",
+        "System.Object[]" => "Object[]",
+        _ => typeName,
     };
 
     private static bool IsErrorRecord(PsObject value) =>
