@@ -171,6 +171,7 @@ internal static partial class ScriptExpressions
         StaticTypes.Contains(type.FullName) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
+            ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
@@ -322,6 +323,7 @@ internal static partial class ScriptExpressions
             ("System.String", "FORMAT", >= 1) => Format(arguments![0], PsObjects.List(count == 2 && IsCollection(arguments[1]) ? Enumerate(arguments[1]) : arguments.Skip(1))),
             ("System.DateTime", "NOW" or "UTCNOW", -1) => PsPrimitive.DateTime(now),
             ("System.DateTime", "TODAY", -1) => PsPrimitive.DateTime(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)),
+            ("System.DateTime", "PARSE" or "PARSEEXACT", _) or ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 1) => Parse(type.FullName, name, arguments!),
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
@@ -348,6 +350,44 @@ internal static partial class ScriptExpressions
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
     private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", RegexTypeName };
+
+    /// <summary>
+    /// <c>[int]::Parse(s)</c> (long, double) and <c>[datetime]::Parse(s)</c> / <c>ParseExact(s, format, $null)</c> in
+    /// the server's culture (en-US: PowerShell passes the current culture to a method, unlike its casts); a dateless
+    /// result is the session's UTC. Failures are the method's error with .NET Framework's texts.
+    /// </summary>
+    private static PsValue Parse(string typeName, string method, IReadOnlyList<PsValue> arguments)
+    {
+        var culture = EnglishUnitedStates.Culture;
+        var text = Text(arguments[0]);
+        var name = method == "PARSE" ? "Parse" : "ParseExact";
+        try
+        {
+            switch (typeName, arguments.Count)
+            {
+                case ("System.Int32", _):
+                    return PsPrimitive.Int32(int.Parse(text, NumberStyles.Integer, culture));
+                case ("System.Int64", _):
+                    return PsPrimitive.Int64(long.Parse(text, NumberStyles.Integer, culture));
+                case ("System.Double", _):
+                    return PsPrimitive.Double(double.Parse(text, NumberStyles.Float | NumberStyles.AllowThousands, culture));
+                case (_, 1 or 2) when method == "PARSE":
+                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.Parse(text, culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero));
+                case (_, 3) when method == "PARSEEXACT":
+                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero));
+                default:
+                    throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
+            }
+        }
+        catch (FormatException)
+        {
+            throw MethodError(name, arguments.Count, new FormatException(typeName == "System.DateTime" ? "String was not recognized as a valid DateTime." : "Input string was not in a correct format."));
+        }
+        catch (OverflowException e)
+        {
+            throw MethodError(name, arguments.Count, e);
+        }
+    }
 
     private static ScriptExpressionException MethodError(string method, int count, Exception e) =>
         new(ScriptedError.MethodInvocation(method, count, e.Message, e.GetType()));

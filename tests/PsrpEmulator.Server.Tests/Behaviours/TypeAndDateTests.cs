@@ -160,4 +160,21 @@ public class TypeAndDateTests
     [TestCase("$o = [pscustomobject]@{ a = 1; b = 2 }; foreach ($p in $o.PSObject.Properties) { $p.Name + '=' + $p.Value }", "a=1|b=2")]
     public async Task An_objects_PSObject_lists_its_properties(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("[int]::Parse('5') + 1; [int]::Parse(' -12 '); [long]::Parse('9000000000'); [double]::Parse('1,234.5')", "6|-12|9000000000|1234.5")]
+    [TestCase("[datetime]::ParseExact('2024-01-02', 'yyyy-MM-dd', $null).Year; [datetime]::Parse('1/2/2024').Day; [datetime]::Parse('2024-01-02T10:00:00+02:00').Hour", "2024|2|8")]
+    public async Task Parse_methods_read_text_in_the_servers_culture(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("[int]::Parse('abc')", "Exception calling \"Parse\" with \"1\" argument(s): \"Input string was not in a correct format.\"")]
+    [TestCase("[int]::Parse('99999999999')", "Exception calling \"Parse\" with \"1\" argument(s): \"Value was either too large or too small for an Int32.\"")]
+    [TestCase("[datetime]::ParseExact('2024', 'yyyy-MM-dd', $null)", "Exception calling \"ParseExact\" with \"3\" argument(s): \"String was not recognized as a valid DateTime.\"")]
+    public async Task A_parse_of_text_that_is_not_a_value_is_the_methods_error(string script, string message)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().Message, Is.EqualTo(message));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
 }
