@@ -771,6 +771,24 @@ internal static partial class Statements
         return text[(open + 1)..close].Trim();
     }
 
+    /// <summary>
+    /// <c>&amp; { param($x) ... } arguments</c> (or <c>. { }</c>): the block's body and the argument text, which bind as a
+    /// function's; null for anything else, and for a block invoked without arguments (<see cref="ScriptBlockBody"/>).
+    /// </summary>
+    public static (string Body, string Arguments)? ScriptBlockCall(string text)
+    {
+        var start = 0;
+        while (start < text.Length && char.IsWhiteSpace(text[start])) start++;
+        if (start >= text.Length || text[start] is not ('&' or '.')) return null;
+        var open = start + 1;
+        while (open < text.Length && char.IsWhiteSpace(text[open])) open++;
+        if (open >= text.Length || text[open] != '{') return null;
+        var close = MatchingClose(text, open);
+        if (close < 0 || close + 1 >= text.Length || !char.IsWhiteSpace(text[close + 1])) return null;
+        var arguments = text[(close + 1)..].Trim();
+        return arguments.Length == 0 ? null : (text[(open + 1)..close].Trim(), arguments);
+    }
+
     // The brace closing the one at open, quotes and escapes skipped as Split skips them; -1 when it is not closed.
     private static int MatchingClose(string text, int open) => MatchingClose(text, open, '}');
 

@@ -523,6 +523,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        // & { param($x) ... } 21: the block runs as a function called with the arguments.
+        if (Statements.ScriptBlockCall(text) is var (blockBody, blockArguments) && Catalog.Find(text) is null)
+        {
+            await RunFunctionAsync("& " + blockArguments, blockBody, to, blockNesting);
+            return;
+        }
+
         // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
         if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function)
         {

@@ -945,4 +945,14 @@ public class LanguageStatementTests
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Stopped));
         Assert.That(host.Outputs.Count, Is.LessThan(200000));
     }
+
+    [TestCase("& { param($x) $x * 2 } 21", "42")]
+    [TestCase("$result = & { param($x) $x * 2 } 21; $result", "42")]
+    [TestCase("& { param($a, $b) \"$a-$b\" } -b 2 -a 1", "1-2")]
+    [TestCase("& { $args[0] + $args[1] } 3 4", "7")]
+    [TestCase("& { param($x) $x } 'a' | ForEach-Object { $_ + '!' }", "a!")]
+    [TestCase(". { param($n) \"n=$n\" } 5", "n=5")]
+    [TestCase("&{param($x)$x} 9", "9")]
+    public async Task A_script_block_invoked_with_arguments_binds_them_as_a_functions(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 }
