@@ -761,6 +761,27 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // Start-Job { } | Wait-Job | Receive-Job, Get-Job | Remove-Job: the first command's jobs, then the job
+            // cmdlets on them, as the rules answer "$j | Wait-Job | ...".
+            if (JobPipeline(text) is var (first, rest))
+            {
+                var jobs = await CaptureAsync(first, to, blockNesting);
+                // No jobs (Get-Job of none): the job cmdlets get no input and do nothing.
+                if (jobs is PsNil) return;
+                var outerJobs = scope.Variables.Get(PipedJobsVariable);
+                scope.Variables.SetLocal(PipedJobsVariable, jobs);
+                try
+                {
+                    await RunStatementAsync($"${PipedJobsVariable} | {rest}", to, blockNesting + 1);
+                }
+                finally
+                {
+                    scope.Variables.SetLocal(PipedJobsVariable, outerJobs);
+                }
+
+                return;
+            }
+
             await WriteStatementErrorAsync(ScriptedError.NotAnswered(text,
                 RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null)), output);
             return;
@@ -1739,6 +1760,30 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             await WriteStatementErrorAsync(e.Error, output);
         }
+    }
+
+    // Holds the jobs a command pipes to the job cmdlets while they run (JobPipeline).
+    private const string PipedJobsVariable = "PsrpEmulatorPipedJobs";
+
+    /// <summary>
+    /// A pipeline whose first command is not a variable and whose second is a job cmdlet (Wait-Job, Receive-Job,
+    /// Stop-Job, Remove-Job): the first command and the rest; null for anything else.
+    /// </summary>
+    internal static (string First, string Later)? JobPipeline(string text)
+    {
+        if (!ScriptExpressions.HasPipeline(text)) return null;
+        var stages = Statements.SplitTopLevel(text, c => c == '|');
+        if (stages.Count < 2) return null;
+        var first = stages[0].Trim();
+        if (first.Length == 0 || first[0] == '$') return null;
+        var second = UnknownCommandScript.FirstWordOf(stages[1].Trim());
+        if (!(second.Equals("Wait-Job", StringComparison.OrdinalIgnoreCase) || second.Equals("Receive-Job", StringComparison.OrdinalIgnoreCase) ||
+              second.Equals("Stop-Job", StringComparison.OrdinalIgnoreCase) || second.Equals("Remove-Job", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return (first, string.Join("|", stages.Skip(1)).Trim());
     }
 
     /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>

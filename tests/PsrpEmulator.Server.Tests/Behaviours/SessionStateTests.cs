@@ -45,6 +45,23 @@ public class SessionStateTests
     }
 
     [Test]
+    public async Task A_command_piped_to_the_job_cmdlets_gives_them_its_jobs()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+
+        var received = await RunAsync(runspace, "Start-Job { 'one' } | Wait-Job | Receive-Job", time);
+        var autoRemoved = await RunAsync(runspace, "Start-Job { 'two' } | Receive-Job -Wait -AutoRemoveJob", time);
+        await RunAsync(runspace, "Get-Job | Remove-Job", time);
+        var none = await RunAsync(runspace, "Get-Job | Remove-Job; Get-Job", time);
+
+        Assert.That(received.OutputTexts, Is.EqualTo(new[] { "one" }));
+        Assert.That(autoRemoved.OutputTexts, Is.EqualTo(new[] { "two" }));
+        Assert.That(none.Records, Is.Empty, "every job was removed, and a Get-Job of none pipes nothing");
+        Assert.That((await RunAsync(runspace, "$PsrpEmulatorPipedJobs -eq $null", time)).OutputTexts, Is.EqualTo(new[] { "True" }), "the piped jobs are not left in a variable");
+    }
+
+    [Test]
     public async Task Variables_are_not_shared_between_runspaces()
     {
         var first = new RunspaceState();
