@@ -100,12 +100,26 @@ internal sealed class JobSelector(TextTemplate? variable, TextTemplate? id, Text
 /// <c>start-job: {command, name}</c>: a background job in this runspace runs <c>command</c> through the behaviours
 /// on the server's clock; the step writes the new job (State Running), as Start-Job does.
 /// </summary>
-internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : Step
+internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, TextTemplate? arguments = null) : Step
 {
+    // Holds -ArgumentList's values in the job's variables; the job calls its block with them splatted.
+    private const string JobArgumentsVariable = "PsrpEmulatorJobArguments";
+
     public override async ValueTask RunAsync(RunContext context)
     {
         var runspace = context.Scope.Variables.Runspace;
         var text = command.Evaluate(context.Scope);
+        // -ArgumentList: evaluated here, in the caller's variables, as Start-Job binds them; the job runs
+        // "& { command } @arguments", so they bind to the block's param block or $args.
+        PsValue? argumentValues = null;
+        if (arguments?.Evaluate(context.Scope) is { Length: > 0 } argumentText)
+        {
+            var capture = new CapturingHost(context.Host);
+            await context.RunStatementAsync(argumentText, capture);
+            argumentValues = capture.Value;
+            text = $"& {{ {text} }} @{JobArgumentsVariable}";
+        }
+
         var time = runspace.Time ?? context.Time;
         var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, context.Host.EnvironmentVariable, context.Host.AutomaticVariable);
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
@@ -115,6 +129,7 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name) : S
         var stop = CancellationTokenSource.CreateLinkedTokenSource(runspace.Closed, job.Stop.Token);
         var jobContext = new RunContext(job, time, context.ErrorRecords, new RunScope(new Dictionary<string, string>(), new PipelineVariables(new RunspaceState(time), job)),
             stop.Token, context.Catalog, context.Depth + 1);
+        if (argumentValues is not null) jobContext.Scope.Variables.SetLocal(JobArgumentsVariable, argumentValues);
         _ = RunJobAsync(job, jobContext, text, time, stop);
     }
 

@@ -23,7 +23,7 @@ internal sealed partial class ScenarioParser
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
     private static readonly string[] SetKeys = ["name", "value", "command"];
-    private static readonly string[] StartJobKeys = ["command", "name"];
+    private static readonly string[] StartJobKeys = ["command", "name", "arguments"];
     private static readonly string[] ReceiveJobKeys = ["variable", "id", "name", "keep", "wait", "autoremove"];
     private static readonly string[] RemoveJobKeys = ["variable", "id", "name", "force"];
 
@@ -235,7 +235,7 @@ internal sealed partial class ScenarioParser
                 {
                     CheckKeys(startMap, StartJobKeys, "start-job key");
                     var jobCommand = Get(startMap, "command") ?? throw Error(startMap, "start-job needs 'command:' (the job's command text)");
-                    return new StartJobStep(Text(jobCommand, names, "command"), Optional(startMap, "name", names));
+                    return new StartJobStep(Text(jobCommand, names, "command"), Optional(startMap, "name", names), Optional(startMap, "arguments", names));
                 }
 
                 return new StartJobStep(Text(value, names, kind), null);

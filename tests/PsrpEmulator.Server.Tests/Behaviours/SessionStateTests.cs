@@ -62,6 +62,22 @@ public class SessionStateTests
     }
 
     [Test]
+    public async Task Start_Job_ArgumentList_binds_the_arguments_to_the_blocks_parameters()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        await RunAsync(runspace, "$n = 4", time);
+
+        var doubled = await RunAsync(runspace, "$j = Start-Job { param($x) $x * 2 } -ArgumentList 4; Receive-Job $j -Wait", time);
+        var joined = await RunAsync(runspace, "Start-Job -ScriptBlock { \"$($args[0])-$($args[1])\" } -ArgumentList 'a', 'b' | Receive-Job -Wait", time);
+        var variable = await RunAsync(runspace, "Start-Job { param($x) $x + 1 } -ArgumentList $n -Name Adder | Receive-Job -Wait; (Get-Job -Name Adder).Name", time);
+
+        Assert.That(doubled.OutputTexts, Is.EqualTo(new[] { "8" }));
+        Assert.That(joined.OutputTexts, Is.EqualTo(new[] { "a-b" }));
+        Assert.That(variable.OutputTexts, Is.EqualTo(new[] { "5", "Adder" }));
+    }
+
+    [Test]
     public async Task Variables_are_not_shared_between_runspaces()
     {
         var first = new RunspaceState();
