@@ -955,4 +955,11 @@ public class LanguageStatementTests
     [TestCase("&{param($x)$x} 9", "9")]
     public async Task A_script_block_invoked_with_arguments_binds_them_as_a_functions(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("$r = Invoke-Command -ScriptBlock { 42 }; $r", "42")]
+    [TestCase("Invoke-Command { param($a, $b) $a + $b } -ArgumentList 2, 3", "5")]
+    [TestCase("$n = 5; icm { $args[0] * 2 } -Args $n; $PsrpEmulatorInvokeArguments -eq $null", "10|True")]
+    [TestCase("Invoke-Command -ScriptBlock { 'x'; 'y' } | ForEach-Object { $_ + '!' }", "x!|y!")]
+    public async Task Invoke_Command_of_a_script_block_without_a_computer_runs_it_in_the_session(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 }
