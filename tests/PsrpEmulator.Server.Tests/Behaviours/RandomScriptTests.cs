@@ -77,6 +77,9 @@ public class RandomScriptTests
         ".GetType()", "[Foo]", "[int].Name", "[object[]].BaseType", "(Get-Date).AddDays(", ".Year", ".TotalHours", "(Get-Date) - ", "$null.Frob()",
         "New-Object PSObject -Property ", "New-Object System.Collections.ArrayList", "New-Object ", "Join-Path C:\\a ", "Split-Path ", " -Leaf", " -Qualifier",
         "New-TimeSpan -Minutes ", "New-TimeSpan -Start ", "'a' | Out-File x", "Write-Progress -Activity a -PercentComplete ", "Write-Progress ", " -Completed", "$using:x", "[array]", "@\"\n", "\n\"@", "@'\n", "\n'@", "'it''s'", " @p", "$p = @{ Name = 'x' }; ", "[switch]$s", " | Add-Member -NotePropertyName n -NotePropertyValue ", " -PassThru", " | Get-Random -Count 2", "Get-Random -Maximum ", "Invoke-Expression ", "iex '$x'", "trap { ", "trap [Exception] { 'x'; continue }; ", "[int]$t = ", "Set-Variable -Name x -Value ", "Get-Variable x -ValueOnly", "$Error[0]", "Get-Service $x", "Get-Service W*", "[IO.Path]::GetFileName(", "[guid]::NewGuid().", "[DateTime]::Now.", ".ToString(",
+        "throw ", "throw $_", "[ArgumentException]::new(", "[IO.FileNotFoundException] ", ".CategoryInfo", ".PSObject.Properties", "[regex]::Match(", "[regex]::Matches('a1', ", ".Groups[1]",
+        "Write-Error -Category ", "-ErrorId e -TargetObject ", "Write-Error -ErrorRecord ", "Set-StrictMode -Version ", "Write-Output -NoEnumerate ", "& { param($a) $a } ", "Invoke-Command { $args } -ArgumentList ",
+        " | Wait-Job", " | Receive-Job -Wait", "Start-Job { 1 } -ArgumentList ", "[int]::Parse(", "[datetime]::ParseExact(",
     ];
 
     [Test]
