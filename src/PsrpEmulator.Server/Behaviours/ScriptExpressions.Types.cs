@@ -169,7 +169,7 @@ internal static partial class ScriptExpressions
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW") ||
@@ -327,6 +327,14 @@ internal static partial class ScriptExpressions
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
+            // The default computers' Windows Server 2019 (as their Win32_OperatingSystem), two processors, 64-bit.
+            ("System.Environment", "OSVERSION", -1) => new PsObject(["System.OperatingSystem", "System.Object"]) { ToStringValue = "Microsoft Windows NT 10.0.17763.0" }
+                .With("Platform", PsObjects.Enum("System.PlatformID", "Win32NT", 2))
+                .With("ServicePack", string.Empty)
+                .With("Version", PsPrimitive.Version("10.0.17763.0"))
+                .With("VersionString", "Microsoft Windows NT 10.0.17763.0"),
+            ("System.Environment", "PROCESSORCOUNT", -1) => PsPrimitive.Int32(2),
+            ("System.Environment", "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS", -1) => PsPrimitive.Boolean(true),
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),

@@ -7,7 +7,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// An error a behaviour reports, as data. It becomes a serialized ErrorRecord only when written to the host
 /// (<see cref="ToErrorRecord"/>), so everything before that step is testable without the CLIXML layer.
 /// </summary>
-internal sealed record ScriptedError(string Message, string FullyQualifiedErrorId, ErrorCategory Category, string ExceptionType, string? TargetName = null)
+internal sealed partial record ScriptedError(string Message, string FullyQualifiedErrorId, ErrorCategory Category, string ExceptionType, string? TargetName = null)
 {
     /// <summary>What Write-Error uses when the scenario does not say otherwise.</summary>
     public const string WriteErrorId = "Microsoft.PowerShell.Commands.WriteErrorException";
@@ -99,6 +99,12 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
                     ? ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
                     : MethodNotFound(member, type.FullName);
             }
+
+            // [Environment]::OSVersion.Version: a static property the emulator does not know, read further.
+            if (StaticPropertyChain().Match(after) is { Success: true } chain)
+            {
+                return ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{chain.Groups["member"].Value}");
+            }
         }
 
         return CommandNotFound(commandName ?? UnknownCommandScript.FirstWordOf(text));
@@ -168,4 +174,7 @@ internal sealed record ScriptedError(string Message, string FullyQualifiedErrorI
     /// <summary>A scenario that could only be found wrong while running (e.g. a capture that is not a number).</summary>
     public static ScriptedError ScenarioFault(string message) => new(
         message, "PsrpEmulator.ScenarioError", ErrorCategory.InvalidData, "System.InvalidOperationException");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^::(?<member>\w+)\.\w", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex StaticPropertyChain();
 }

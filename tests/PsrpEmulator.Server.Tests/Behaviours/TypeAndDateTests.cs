@@ -177,4 +177,19 @@ public class TypeAndDateTests
         Assert.That(host.Errors.Single().Message, Is.EqualTo(message));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
+
+    [TestCase("[Environment]::OSVersion.Version.Build; [System.Environment]::OSVersion.Platform; \"$([Environment]::OSVersion)\"", "17763|Win32NT|Microsoft Windows NT 10.0.17763.0")]
+    [TestCase("[Environment]::ProcessorCount; [Environment]::Is64BitOperatingSystem; [Environment]::Is64BitProcess", "2|True|True")]
+    public async Task Environment_describes_the_default_computers_Windows(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_static_property_the_emulator_does_not_know_read_further_is_a_scenario_error_not_an_unknown_command()
+    {
+        var (host, outcome) = await RunAsync("[Environment]::TickCount.ToString(); 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(host.Errors.Single().Message, Does.Contain("[System.Environment]::TickCount"));
+    }
 }
