@@ -150,6 +150,18 @@ public class WinRsClientTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Powershell_exe_prints_the_CategoryInfo_of_the_record_with_the_command_that_wrote_it()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "Write-Error -Message 'x' -Category InvalidArgument -ErrorId MyId -TargetObject 5"]);
+
+        // As the console of Windows PowerShell 5.1 prints a Write-Error record (CLIXML on stderr under WinRM).
+        Assert.That(result.StderrText, Does.Contain("    + CategoryInfo          : InvalidArgument: (5:Int32) [Write-Error], WriteErrorException_x000D__x000A_"));
+        Assert.That(result.StderrText, Does.Contain("    + FullyQualifiedErrorId : MyId_x000D__x000A_"));
+    }
+
+    [Test]
     public async Task Powershell_exe_fits_its_tables_to_the_console_width_less_one_column()
     {
         await using (var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions()))

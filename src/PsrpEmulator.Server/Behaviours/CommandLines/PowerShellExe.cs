@@ -232,7 +232,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             var target = error.TargetName ?? string.Empty;
             var targetType = error.TargetName is null ? string.Empty : "String";
             var lines = error.Message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
-            lines.Add($"    + CategoryInfo          : {error.Category}: ({target}:{targetType}) [], {reason}");
+            // The record's own CategoryInfo text (its Activity, a target that is not a string), as the console prints it.
+            lines.Add($"    + CategoryInfo          : {record["ErrorCategory_Message"].AsString() ?? $"{error.Category}: ({target}:{targetType}) [], {reason}"}");
             lines.Add($"    + FullyQualifiedErrorId : {error.FullyQualifiedErrorId}");
             lines.Add(" ");
             foreach (var line in lines) AddString("Error", line + "\r\n");
