@@ -316,12 +316,18 @@ internal sealed partial class RunContext
         foreach (var word in positional)
         {
             while (next < order.Length && named.ContainsKey(order[next])) next++;
-            if (next >= order.Length) throw new StatementTerminatedException(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{word}'.", "PositionalParameterNotFound"));
+            if (next >= order.Length) throw new StatementTerminatedException(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{ArgumentDisplay(word)}'.", "PositionalParameterNotFound"));
             named[order[next++]] = word;
         }
 
         return new StageArguments(named, []);
     }
+
+    // An argument as PowerShell names it in a binding error: a quoted literal's text (a double-quoted one without
+    // expansions), else the word as written.
+    private static string ArgumentDisplay(string word) =>
+        Statements.SingleQuotedLiteral(word) ??
+        (word is ['"', .. var inner, '"'] && inner.AsSpan().IndexOfAny("\"`$") < 0 ? new string(inner) : word);
 
     private static string ValueParameterType(string name) => name switch
     {

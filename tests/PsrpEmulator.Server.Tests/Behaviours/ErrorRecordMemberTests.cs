@@ -68,6 +68,7 @@ public class ErrorRecordMemberTests
     [TestCase("Write-Error -Cat InvalidArgument 'x'", "AmbiguousParameter,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     [TestCase("Write-Error -ErrorRecord 'text'", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     [TestCase("Write-Error -Exception 'x'", "PsrpEmulator.ScenarioError")]
+    [TestCase("Write-Error 'a' \"b\"", "PositionalParameterNotFound,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     public async Task Write_Error_with_parameters_it_cannot_bind_is_the_statements_error_and_the_script_goes_on(string script, string errorId)
     {
         var (host, outcome) = await RunAsync(script + "; 'next'");
@@ -114,6 +115,16 @@ public class ErrorRecordMemberTests
         Assert.That(exception.TypeNames, Is.EqualTo(new[] { "System.IO.FileNotFoundException", "System.IO.IOException", "System.SystemException", "System.Exception", "System.Object" }));
         Assert.That(outcome.ErrorRecord["ErrorCategory_Message"].AsString(), Is.EqualTo("OperationStopped: (:) [], FileNotFoundException"));
         Assert.That(outcome.ErrorRecord["FullyQualifiedErrorId"].AsString(), Is.EqualTo("gone"));
+    }
+
+    [TestCase("Write-Error 'a' \"b\"", "b")]
+    [TestCase("Write-Error 'a' 'it''s'", "it's")]
+    public async Task A_positional_argument_no_parameter_takes_is_named_by_its_text(string script, string argument)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Records.OfType<ErrorRecordMessage>().Single().Record.ToDisplayString(),
+            Is.EqualTo($"A positional parameter cannot be found that accepts argument '{argument}'."));
     }
 
     [Test]
