@@ -241,7 +241,7 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<PsValue?> VariableCommandAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
-        var cmdletName = $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+        var cmdletName = CmdletClass(command);
         if (arguments["Name"] is not { } nameWord)
         {
             throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Name.", "MissingMandatoryParameter"));

@@ -137,6 +137,20 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
+    /// The parameter a typed name binds to, as PowerShell looks it up: the exact name, else the one name it is a
+    /// prefix of; none or several are its NamedParameterNotFound / AmbiguousParameter errors.
+    /// </summary>
+    private static string ParameterName(string command, IReadOnlyList<string> parameters, string typed)
+    {
+        var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 0) matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
+        if (matches.Count == 1) return matches[0];
+        throw new StatementTerminatedException(matches.Count == 0
+            ? ParameterError(command, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
+            : ParameterError(command, $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", matches.Select(m => "-" + m))}.", "AmbiguousParameter"));
+    }
+
+    /// <summary>
     /// PowerShell's parameter binding for a stage's words: a name may be shortened to any unique prefix; switches take
     /// no value (<c>-Descending:$false</c> is not read); other names take the next word.
     /// </summary>
@@ -150,17 +164,7 @@ internal sealed partial class RunContext
             var word = words[i];
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
-                var typed = word[1..].TrimEnd(':');
-                var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
-                if (matches.Count == 0) matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
-                if (matches.Count != 1)
-                {
-                    throw new StatementTerminatedException(matches.Count == 0
-                        ? ParameterError(command, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
-                        : ParameterError(command, $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", matches.Select(m => "-" + m))}.", "AmbiguousParameter"));
-                }
-
-                var name = matches[0];
+                var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
                 if (SwitchParameters.Contains(name) || (command == "Where-Object" && name is not ("FilterScript" or "Property" or "Value" or "InputObject")))
                 {
                     named[name] = null;
@@ -186,8 +190,11 @@ internal sealed partial class RunContext
     };
 
     // A cmdlet's parameter binding error, as PowerShell words its id (NamedParameterNotFound,Microsoft...SelectObjectCommand).
+    /// <summary>The .NET class of a cmdlet (New-Object: Microsoft.PowerShell.Commands.NewObjectCommand), which its error ids end in.</summary>
+    private static string CmdletClass(string command) => $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+
     private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(
-        message, $"{id},Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
+        message, $"{id},{CmdletClass(command)}",
         ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", target);
 
     /// <summary>One stage: takes objects one at a time, hands what it writes to the next, and ends after its input.</summary>
@@ -430,7 +437,7 @@ internal sealed partial class RunContext
                 if (ScriptExpressions.HashtableLiteral(element) is var (entries, _))
                 {
                     // Format-Table's columns also take Width, Alignment and FormatString (the error names the cmdlet).
-                    var cmdletId = $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+                    var cmdletId = CmdletClass(command);
                     var formatKeys = command == "Format-Table";
                     string? name = null, expression = null, copied = null, formatString = null;
                     int? width = null;

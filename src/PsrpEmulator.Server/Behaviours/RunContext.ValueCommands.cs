@@ -121,7 +121,7 @@ internal sealed partial class RunContext
         catch (Exception e) when (e is ArgumentException or OverflowException)
         {
             // A value past .NET's range (New-TimeSpan -Days 99999999): the cmdlet's terminating error, with .NET's text.
-            await WriteStatementErrorAsync(new ScriptedError(e.Message, $"System.{e.GetType().Name},Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command",
+            await WriteStatementErrorAsync(new ScriptedError(e.Message, $"System.{e.GetType().Name},{CmdletClass(command)}",
                 ErrorCategory.InvalidArgument, e.GetType().FullName!) { Activity = command }, output);
             return;
         }
@@ -201,18 +201,19 @@ internal sealed partial class RunContext
         var recommendedAction = await TextAsync("RecommendedAction");
         if (arguments["ErrorRecord"] is { } recordWord)
         {
-            if (await ArgumentAsync(recordWord, to, blockNesting) is not PsObject { TypeNames: [.., _] } given || given.TypeNames[0] != "System.Management.Automation.ErrorRecord")
+            if (await ArgumentAsync(recordWord, to, blockNesting) is not PsObject given || !ScriptedError.IsErrorRecord(given))
             {
                 throw new StatementTerminatedException(ParameterError(command,
                     "Cannot bind parameter 'ErrorRecord'. Cannot convert the value to type \"System.Management.Automation.ErrorRecord\".", "CannotConvertArgumentNoMessage"));
             }
 
-            var copied = PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(given);
-            return new ScriptedError(copied.Message, copied.FullyQualifiedErrorId, copied.Category, copied.ExceptionType ?? ScriptedError.RuntimeExceptionType, Empty(targetName) ?? copied.TargetName)
+            var copied = ScriptedError.FromRecord(given);
+            return copied with
             {
+                TargetName = Empty(targetName) ?? copied.TargetName,
                 Activity = Empty(activity) ?? command,
                 TargetObject = given["TargetObject"],
-                Reason = Empty(reason) ?? copied.CategoryReason,
+                Reason = Empty(reason) ?? copied.Reason,
                 TargetType = Empty(targetType),
                 RecommendedAction = Empty(recommendedAction),
             };
@@ -254,7 +255,7 @@ internal sealed partial class RunContext
     /// NewObjectCommand") names the cmdlet as its Activity; an error of an argument's expression keeps its own.
     /// </summary>
     private static ScriptedError OwnError(ScriptedError error, string command) =>
-        error.Activity is null && error.FullyQualifiedErrorId.EndsWith($",Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command", StringComparison.OrdinalIgnoreCase)
+        error.Activity is null && error.FullyQualifiedErrorId.EndsWith($",{CmdletClass(command)}", StringComparison.OrdinalIgnoreCase)
             ? error with { Activity = command }
             : error;
 
@@ -271,17 +272,7 @@ internal sealed partial class RunContext
             var word = words[i];
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
-                var typed = word[1..].TrimEnd(':');
-                var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
-                if (matches.Count == 0) matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
-                if (matches.Count != 1)
-                {
-                    throw new StatementTerminatedException(matches.Count == 0
-                        ? ParameterError(command, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
-                        : ParameterError(command, $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", matches.Select(m => "-" + m))}.", "AmbiguousParameter"));
-                }
-
-                var name = matches[0];
+                var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off")
                 {
                     named[name] = null;
@@ -579,7 +570,7 @@ internal sealed partial class RunContext
         var drive = path[..colon];
         if (drive.Contains("::", StringComparison.Ordinal) || Drives.Contains(drive)) return;
         throw new CmdletErrorException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
-            $"DriveNotFound,Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command", ErrorCategory.ObjectNotFound,
+            $"DriveNotFound,{CmdletClass(command)}", ErrorCategory.ObjectNotFound,
             "System.Management.Automation.DriveNotFoundException", drive));
     }
 

@@ -29,11 +29,11 @@ internal static partial class ScriptExpressions
             {
                 ("ESCAPE", 1) => PsPrimitive.String(Regex.Escape(Text(arguments[0]))),
                 ("UNESCAPE", 1) => PsPrimitive.String(Regex.Unescape(Text(arguments[0]))),
-                ("ISMATCH", 2 or 3) => PsPrimitive.Boolean(Create(arguments).IsMatch(Text(arguments[0]))),
-                ("MATCH", 2 or 3) => MatchObject(Create(arguments).Match(Text(arguments[0]))),
-                ("MATCHES", 2 or 3) => PsObjects.List(Create(arguments).Matches(Text(arguments[0])).Select(MatchObject).ToList(), MatchCollectionTypeNames),
-                ("REPLACE", 3 or 4) => PsPrimitive.String(Create(arguments, optionsAt: 3).Replace(Text(arguments[0]), Text(arguments[2]))),
-                ("SPLIT", 2 or 3) => PsObjects.List(Create(arguments).Split(Text(arguments[0])).Select(PsPrimitive.String).ToList<PsValue>(), StringArrayTypeNames),
+                ("ISMATCH", 2 or 3) => PsPrimitive.Boolean(RegexOf(arguments).IsMatch(Text(arguments[0]))),
+                ("MATCH", 2 or 3) => MatchObject(RegexOf(arguments).Match(Text(arguments[0]))),
+                ("MATCHES", 2 or 3) => PsObjects.List(RegexOf(arguments).Matches(Text(arguments[0])).Select(MatchObject).ToList(), MatchCollectionTypeNames),
+                ("REPLACE", 3 or 4) => PsPrimitive.String(RegexOf(arguments, optionsAt: 3).Replace(Text(arguments[0]), Text(arguments[2]))),
+                ("SPLIT", 2 or 3) => PsObjects.List(RegexOf(arguments).Split(Text(arguments[0])).Select(PsPrimitive.String).ToList<PsValue>(), StringArrayTypeNames),
                 _ => null,
             };
         }
@@ -61,7 +61,7 @@ internal static partial class ScriptExpressions
     private static partial Regex InvalidPatternMessage();
 
     // The pattern is the second argument; the options (a name or names, "IgnoreCase, Multiline") the one after.
-    private static Regex Create(IReadOnlyList<PsValue> arguments, int optionsAt = 2)
+    private static Regex RegexOf(IReadOnlyList<PsValue> arguments, int optionsAt = 2)
     {
         var options = RegexOptions.CultureInvariant;
         if (arguments.Count > optionsAt && !IsNull(arguments[optionsAt]))

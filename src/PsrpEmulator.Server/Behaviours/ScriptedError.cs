@@ -42,6 +42,22 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
 
     public string? RecommendedAction { get; init; }
 
+    /// <summary>Whether a value is an ErrorRecord (as the session made it, or deserialized).</summary>
+    public static bool IsErrorRecord(PsValue? value) =>
+        value is PsObject { TypeNames: [var first, ..] } && first is "System.Management.Automation.ErrorRecord" or "Deserialized.System.Management.Automation.ErrorRecord";
+
+    /// <summary>The error an error record describes, to write or throw it again as it is (<c>throw $_</c>, Write-Error -ErrorRecord).</summary>
+    public static ScriptedError FromRecord(PsObject record)
+    {
+        var info = ErrorRecords.Read(record);
+        return new(info.Message, info.FullyQualifiedErrorId, info.Category, info.ExceptionType ?? RuntimeExceptionType, info.TargetName is { Length: > 0 } name ? name : null)
+        {
+            Activity = info.ActivityName is { Length: > 0 } activity ? activity : null,
+            Reason = info.CategoryReason is { Length: > 0 } reason ? reason : null,
+            TargetObject = record["TargetObject"] is { } target and not PsNil ? target : null,
+        };
+    }
+
     /// <summary>The production factory: PowerShell's serialized ErrorRecord.</summary>
     public static PsObject ToErrorRecord(ScriptedError error)
     {

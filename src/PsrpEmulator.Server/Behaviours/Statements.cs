@@ -399,12 +399,9 @@ internal static partial class Statements
         {
             i = SkipBlank(text, i + 5);
             var types = new List<string>();
-            while (i < text.Length && text[i] == '[')
+            while (BracketedType(text, ref i) is { } type)
             {
-                var close = text.IndexOf(']', i);
-                if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing type name after '['.", "MissingTypename"));
-                types.Add(text[(i + 1)..close].Trim());
-                i = SkipBlank(text, close + 1);
+                types.Add(type);
                 if (i < text.Length && text[i] == ',') i = SkipBlank(text, i + 1);
             }
 
@@ -442,13 +439,7 @@ internal static partial class Statements
         if (!StartsWithKeyword(text, "trap")) return null;
         var i = SkipBlank(text, 4);
         var types = new List<string>();
-        if (i < text.Length && text[i] == '[')
-        {
-            var close = text.IndexOf(']', i);
-            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing type name after '['.", "MissingTypename"));
-            types.Add(text[(i + 1)..close].Trim());
-            i = SkipBlank(text, close + 1);
-        }
+        if (BracketedType(text, ref i) is { } type) types.Add(type);
 
         var end = i < text.Length ? BlockEnd(text, i) : -1;
         if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in trap statement.", "MissingTrapStatement"));
@@ -458,6 +449,17 @@ internal static partial class Statements
         }
 
         return new CatchClause(types, text[(i + 1)..end].Trim());
+    }
+
+    // A [Type] of a catch or trap at i: its name, with i moved past it and the blanks after; null when none opens there.
+    private static string? BracketedType(string text, ref int i)
+    {
+        if (i >= text.Length || text[i] != '[') return null;
+        var close = text.IndexOf(']', i);
+        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing type name after '['.", "MissingTypename"));
+        var name = text[(i + 1)..close].Trim();
+        i = SkipBlank(text, close + 1);
+        return name;
     }
 
     /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
@@ -758,24 +760,16 @@ internal static partial class Statements
     /// brace (how powershell.exe command lines are commonly written: <c>-Command "&amp; { ... }"</c>). Null for anything
     /// else: arguments or a pipeline after the block, a variable or a path after the operator.
     /// </summary>
-    public static string? ScriptBlockBody(string text)
-    {
-        var start = 0;
-        while (start < text.Length && char.IsWhiteSpace(text[start])) start++;
-        if (start >= text.Length || text[start] is not ('&' or '.')) return null;
-        var open = start + 1;
-        while (open < text.Length && char.IsWhiteSpace(text[open])) open++;
-        if (open >= text.Length || text[open] != '{') return null;
-        var close = MatchingClose(text, open);
-        if (close < 0 || text.AsSpan(close + 1).Trim().Length > 0) return null;
-        return text[(open + 1)..close].Trim();
-    }
+    public static string? ScriptBlockBody(string text) => ScriptBlockInvocation(text) is (var body, "") ? body : null;
 
     /// <summary>
     /// <c>&amp; { param($x) ... } arguments</c> (or <c>. { }</c>): the block's body and the argument text, which bind as a
     /// function's; null for anything else, and for a block invoked without arguments (<see cref="ScriptBlockBody"/>).
     /// </summary>
-    public static (string Body, string Arguments)? ScriptBlockCall(string text)
+    public static (string Body, string Arguments)? ScriptBlockCall(string text) => ScriptBlockInvocation(text) is (_, { Length: > 0 }) call ? call : null;
+
+    // & { body } or . { body }, and the text after the block (empty: none; a block must be followed by a blank).
+    private static (string Body, string Arguments)? ScriptBlockInvocation(string text)
     {
         var start = 0;
         while (start < text.Length && char.IsWhiteSpace(text[start])) start++;
@@ -784,9 +778,10 @@ internal static partial class Statements
         while (open < text.Length && char.IsWhiteSpace(text[open])) open++;
         if (open >= text.Length || text[open] != '{') return null;
         var close = MatchingClose(text, open);
-        if (close < 0 || close + 1 >= text.Length || !char.IsWhiteSpace(text[close + 1])) return null;
-        var arguments = text[(close + 1)..].Trim();
-        return arguments.Length == 0 ? null : (text[(open + 1)..close].Trim(), arguments);
+        if (close < 0) return null;
+        var after = text[(close + 1)..];
+        if (after.Length > 0 && !char.IsWhiteSpace(after[0]) && after.Trim().Length > 0) return null;
+        return (text[(open + 1)..close].Trim(), after.Trim());
     }
 
     // The brace closing the one at open, quotes and escapes skipped as Split skips them; -1 when it is not closed.

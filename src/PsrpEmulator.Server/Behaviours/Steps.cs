@@ -805,15 +805,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     internal static ScriptedError ThrownError(PsValue value)
     {
         if (value is PsNil || value is PsPrimitive { Value: "" }) return new("ScriptHalted", "ScriptHalted", ErrorCategory.OperationStopped, ScriptedError.RuntimeExceptionType);
-        if (value is PsObject { TypeNames: [var first, ..] } record && first is "System.Management.Automation.ErrorRecord" or "Deserialized.System.Management.Automation.ErrorRecord")
-        {
-            var info = PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(record);
-            return new(info.Message, info.FullyQualifiedErrorId, info.Category, info.ExceptionType ?? ScriptedError.RuntimeExceptionType, info.TargetName is { Length: > 0 } name ? name : null)
-            {
-                Activity = info.ActivityName is { Length: > 0 } activity ? activity : null,
-                TargetObject = record["TargetObject"] is { } target and not PsNil ? target : null,
-            };
-        }
+        if (ScriptedError.IsErrorRecord(value)) return ScriptedError.FromRecord((PsObject)value);
 
         if (ExceptionTypes.IsException(value))
         {
@@ -1252,47 +1244,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         CheckNesting(blockNesting, "statements");
         try
         {
-            ScriptedError? caught = null;
-            ErrorActionStopException? stopped = null;
-            var endsScript = false;
-            scope.Variables.TryDepth++;
-            try
-            {
-                await RunStatementAsync(statement.Body, to, blockNesting + 1);
-            }
-            catch (StatementTerminatedException e)
-            {
-                caught = e.Error;
-            }
-            catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed)
-            {
-                caught = e.Reason;
-                endsScript = true;
-            }
-            catch (ErrorActionStopException e)
-            {
-                // -ErrorAction Stop: the command's own error record, as ActionPreferenceStopException.
-                stopped = e;
-            }
-            finally
-            {
-                scope.Variables.TryDepth--;
-            }
-
+            var (caught, stopped, endsScript) = await RunGuardedAsync(statement.Body, to, blockNesting + 1);
             if (stopped is not null)
             {
-                // ActionPreferenceStopException, then the exception of the error record it stopped on, as Windows
-                // PowerShell's FindMatchingHandler: catch [ItemNotFoundException] takes Get-Item's error under
-                // -ErrorAction Stop.
-                var stopHandler = FindHandler(statement.Catches, "System.Management.Automation.ActionPreferenceStopException",
-                    PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(stopped.Record).ExceptionType);
+                var stopHandler = StopHandler(statement.Catches, stopped);
                 if (stopHandler is null) throw stopped;
                 await RunCatchAsync(stopHandler, stopped.Record, to, blockNesting);
                 return;
             }
 
             if (caught is null) return;
-            var handler = FindHandler(statement.Catches, caught.InnerExceptionType, caught.ExceptionType, caught.WrappingExceptionType);
+            var handler = ErrorHandler(statement.Catches, caught);
             if (handler is null)
             {
                 // No catch takes it: it goes on as it would have without this try (a throw fails the script, a
@@ -1310,6 +1272,44 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
     }
 
+    /// <summary>The terminating error a statement run inside a try (or under traps) raised: none, an error, or -ErrorAction Stop's.</summary>
+    private readonly record struct GuardedOutcome(ScriptedError? Caught, ErrorActionStopException? Stopped, bool EndsScript);
+
+    private async ValueTask<GuardedOutcome> RunGuardedAsync(string statement, IPipelineHost? to, int blockNesting)
+    {
+        scope.Variables.TryDepth++;
+        try
+        {
+            await RunStatementAsync(statement, to, blockNesting);
+            return default;
+        }
+        catch (StatementTerminatedException e)
+        {
+            return new(e.Error, null, false);
+        }
+        catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed)
+        {
+            return new(e.Reason, null, true);
+        }
+        catch (ErrorActionStopException e)
+        {
+            // -ErrorAction Stop: the command's own error record, as ActionPreferenceStopException.
+            return new(null, e, false);
+        }
+        finally
+        {
+            scope.Variables.TryDepth--;
+        }
+    }
+
+    // ActionPreferenceStopException, then the exception of the error record it stopped on, as Windows PowerShell's
+    // FindMatchingHandler: catch [ItemNotFoundException] takes Get-Item's error under -ErrorAction Stop.
+    private static Statements.CatchClause? StopHandler(IReadOnlyList<Statements.CatchClause> catches, ErrorActionStopException stopped) =>
+        FindHandler(catches, "System.Management.Automation.ActionPreferenceStopException", PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(stopped.Record).ExceptionType);
+
+    private static Statements.CatchClause? ErrorHandler(IReadOnlyList<Statements.CatchClause> catches, ScriptedError caught) =>
+        FindHandler(catches, caught.InnerExceptionType, caught.ExceptionType, caught.WrappingExceptionType);
+
     /// <summary>
     /// A statement of a scope with <c>trap</c> statements: a terminating error it raises (a throw, a statement-terminating
     /// error, -ErrorAction Stop) runs the first trap that takes its type, with <c>$_</c> the error record; then, as in
@@ -1318,37 +1318,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     private async ValueTask RunTrappedAsync(string statement, IReadOnlyList<Statements.CatchClause> traps, IPipelineHost? to, int blockNesting)
     {
-        ScriptedError? caught = null;
-        ErrorActionStopException? stopped = null;
-        var endsScript = false;
-        scope.Variables.TryDepth++;
-        try
-        {
-            await RunStatementAsync(statement, to, blockNesting);
-        }
-        catch (StatementTerminatedException e)
-        {
-            caught = e.Error;
-        }
-        catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed)
-        {
-            caught = e.Reason;
-            endsScript = true;
-        }
-        catch (ErrorActionStopException e)
-        {
-            stopped = e;
-        }
-        finally
-        {
-            scope.Variables.TryDepth--;
-        }
+        var (caught, stopped, endsScript) = await RunGuardedAsync(statement, to, blockNesting);
 
         Statements.CatchClause? trap;
         PsObject record;
         if (stopped is not null)
         {
-            trap = FindHandler(traps, "System.Management.Automation.ActionPreferenceStopException", PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(stopped.Record).ExceptionType);
+            trap = StopHandler(traps, stopped);
             if (trap is null) throw stopped;
             record = stopped.Record;
         }
@@ -1358,7 +1334,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         else
         {
-            trap = FindHandler(traps, caught.InnerExceptionType, caught.ExceptionType, caught.WrappingExceptionType);
+            trap = ErrorHandler(traps, caught);
             if (trap is null)
             {
                 if (endsScript) throw new PipelineTerminatedException(PSInvocationState.Failed, caught);

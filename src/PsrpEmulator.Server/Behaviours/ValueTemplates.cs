@@ -244,7 +244,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
-        PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && IsErrorRecord(record) => CategoryInfo(record),
+        PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
@@ -305,9 +305,6 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         "System.Object[]" => "Object[]",
         _ => typeName,
     };
-
-    private static bool IsErrorRecord(PsObject value) =>
-        value.TypeNames is { Count: > 0 } names && names[0] is "System.Management.Automation.ErrorRecord" or "Deserialized.System.Management.Automation.ErrorRecord";
 
     private static readonly string[] ErrorCategoryInfoTypeNames = ["System.Management.Automation.ErrorCategoryInfo", "System.Object"];
 
