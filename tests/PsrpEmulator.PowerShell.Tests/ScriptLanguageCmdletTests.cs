@@ -35,6 +35,29 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task A_commented_script_block_runs_remotely_as_its_code_and_PowerShell_7_operators_fail_on_the_5_1_endpoint()
+    {
+        var host = await NewHostAsync();
+
+        // The module sends the block's text as written: comment-based help, line comments and all.
+        var result = await RunAsync(host, """
+            Invoke-Command -ComputerName Server01 {
+                <#
+                .SYNOPSIS
+                    Reports the remoting service.
+                #>
+                param($name = 'WinRM')   # the service to look at
+                # one line of its own
+                (Get-Service $name).Status.ToString()
+            }
+            try { Invoke-Command -ComputerName Server01 { $null ?? 'fallback' } -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Running", "UnexpectedToken" }));
+    }
+
+    [Test]
     public async Task Remote_Out_String_fits_the_width_of_the_console_of_the_host_that_opened_the_session()
     {
         var host = await NewHostAsync();

@@ -33,6 +33,8 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var text = GetCommandText(pipeline);
+        // Comments are no code: rules, the param block and the statements read the script without them.
+        if (pipeline.Commands is [{ IsScript: true }, ..]) text = Statements.WithoutComments(text).Trim();
 
         // A script's positional arguments (Invoke-Command -ArgumentList) are $args, or bind to its param block's names.
         IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals = ScriptParameters.None;
@@ -59,11 +61,15 @@ public sealed partial class BehaviourCatalog
         // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule
         // answers the whole text, or the default assignment rule runs its value): a script a rule answers whole is the
         // scenario's, and the rules' hot path stays as it was.
-        if (pipeline.Commands is [{ IsScript: true }, ..] && (found is null || Statements.AssignedValue(text) is not null))
+        // PowerShell 7's operators (&&, ??, ? :) are 5.1's parse errors also in a script the default rules answer
+        // whole (Invoke-Command { }, Start-Job { }, pipelines into ForEach-Object): they are the language's, not a
+        // scenario's.
+        if (pipeline.Commands is [{ IsScript: true }, ..])
         {
             try
             {
-                RunContext.CheckSyntax(text, this);
+                if (found is null || Statements.AssignedValue(text) is not null) RunContext.CheckSyntax(text, this);
+                else if (IsDefaultRule(found.Value.Rule) && Statements.NewerSyntax(text) is { } newer) throw new ScriptParseException(newer);
             }
             catch (ScriptParseException e)
             {
@@ -116,6 +122,11 @@ public sealed partial class BehaviourCatalog
 public sealed partial class BehaviourCatalog
 {
     /// <summary>The first rule matching <paramref name="text"/> (trimmed), with its captures; null when none does.</summary>
+    private static readonly Lazy<HashSet<BehaviourRule>> DefaultRules = new(() => [.. DefaultCatalog.Value.rules]);
+
+    /// <summary>Whether the rule is one of the embedded default scenario's (the language's), not a user scenario's.</summary>
+    private static bool IsDefaultRule(BehaviourRule rule) => DefaultRules.Value.Contains(rule);
+
     internal (BehaviourRule Rule, IReadOnlyDictionary<string, string> Captures)? Find(string text)
     {
         text = text.Trim();

@@ -40,7 +40,11 @@ internal static partial class Statements
                     start = i + 1;
                     break;
                 case '\n' when depth == 0:
-                    if ((lastNonBlank >= start && text[lastNonBlank] == '|') || NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
+                    // A line ending in | or a comma goes on, as PowerShell reads it; in an expression (an assignment, a sum)
+                    // so does one ending in = or +, which want what follows (in a command's arguments they are text).
+                    if ((lastNonBlank >= start && (text[lastNonBlank] is '|' or ',' ||
+                            (text[lastNonBlank] is '=' or '+' && !ScriptExpressions.IsCommandMode(text[start..lastNonBlank])))) ||
+                        NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
                     // "}" then "else" or "elseif" on a later line: the same if statement, as PowerShell's parser reads it.
                     if (lastNonBlank >= start && text[lastNonBlank] == '}' && NextLineStartsWithElse(text, blankRunEnd)) break;
                     // "do { }" then "while (...)" or "until (...)" on a later line: the same do loop.

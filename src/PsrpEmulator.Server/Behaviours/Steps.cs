@@ -66,7 +66,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// another rule answers is the scenario's, and is not looked into; nor are the script blocks given to commands
     /// (they are parsed when they run), nor what lies past the run's own limits, which answer when reached.
     /// </summary>
-    public static void CheckSyntax(string text, BehaviourCatalog catalog) => CheckStatement(text, catalog, 0);
+    public static void CheckSyntax(string text, BehaviourCatalog catalog)
+    {
+        if (Statements.NewerSyntax(text) is { } newer) throw new ScriptParseException(newer);
+        CheckStatement(text, catalog, 0);
+    }
 
     private static void CheckStatement(string text, BehaviourCatalog catalog, int nesting)
     {
@@ -1138,6 +1142,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // A command argument's value, as command mode reads it: a bare word is a string.
     private async ValueTask<PsValue> ArgumentAsync(string word, IPipelineHost? to, int blockNesting)
     {
+        if (word.Length == 0) return PsPrimitive.String(string.Empty);
         if (word.Length >= 2 && word[0] == '\'' && word[^1] == '\'') return PsPrimitive.String(word[1..^1].Replace("''", "'", StringComparison.Ordinal));
         if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;

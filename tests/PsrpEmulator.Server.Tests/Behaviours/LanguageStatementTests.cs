@@ -691,6 +691,91 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "before", "answered", "after" }));
     }
 
+    [TestCase("$null ?? 'default'", "UnexpectedToken", "Unexpected token '??' in expression or statement.")]
+    [TestCase("$x ??= 5", "UnexpectedToken", "Unexpected token '??=' in expression or statement.")]
+    [TestCase("$true ? 'yes' : 'no'", "UnexpectedToken", "Unexpected token '?' in expression or statement.")]
+    [TestCase("$s = 'abc'; ${s}?.Length", "UnexpectedToken", "Unexpected token '?.Length' in expression or statement.")]
+    [TestCase("Get-Date && 'then'", "InvalidEndOfLine", "The token '&&' is not a valid statement separator in this version.")]
+    [TestCase("Get-Frob || 'else'", "InvalidEndOfLine", "The token '||' is not a valid statement separator in this version.")]
+    [TestCase("if ($a ?? $b) { 1 }", "UnexpectedToken", "Unexpected token '??' in expression or statement.")]
+    [TestCase("$h = @{ a = $null ?? 1 }", "UnexpectedToken", "Unexpected token '??' in expression or statement.")]
+    [TestCase("1..3 | ForEach-Object { $_ ?? 0 }", "UnexpectedToken", "Unexpected token '??' in expression or statement.")]
+    [TestCase("Invoke-Command { $a ?? 1 }", "UnexpectedToken", "Unexpected token '??' in expression or statement.")]
+    [TestCase("Start-Job { 'a' && 'b' }", "InvalidEndOfLine", "The token '&&' is not a valid statement separator in this version.")]
+    [TestCase("function F { param($a = 1) $a ?? 2 }", "UnexpectedToken", "Unexpected token '??' in expression or statement.")]
+    public async Task PowerShell_7_operators_are_Windows_PowerShell_5_1_parse_errors_and_nothing_runs(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync("'before'; " + statement + "; 'after'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((reason.FullyQualifiedErrorId, reason.Message, reason.Category, reason.ExceptionType),
+            Is.EqualTo((id, message, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
+        Assert.That(host.Records, Is.Empty, "nothing ran");
+    }
+
+    [TestCase("1..4 | ? { $_ -gt 2 }", "3|4")]
+    [TestCase("1..3 | Where-Object { \"$_\" -like '?' } | Measure-Object | ForEach-Object Count", "3")]
+    [TestCase("'ok'; $?", "ok|True")]
+    [TestCase("Write-Output a?b '&&' \"||\"", "a?b|&&|||")]
+    [TestCase("'a' -match 'b?'", "True")]
+    [TestCase("$s = 'abc'; $s?.Length", "")]
+    [TestCase("'x' # && ?? ? :", "x")]
+    [TestCase("<# $a ?? $b #> 'x'", "x")]
+    public async Task A_question_mark_or_ampersand_that_Windows_PowerShell_reads_is_no_parse_error(string script, string expected)
+    {
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_rule_of_the_scenario_answering_a_PowerShell_7_operator_is_the_scenarios_word()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: build && test
+                steps:
+                  - output: built
+            """), Default);
+
+        var (host, outcome) = await RunAsync("build && test", catalog: catalog);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "built" }));
+    }
+
+    [TestCase("'x' # a comment", "x")]
+    [TestCase("# a comment line\n'x'", "x")]
+    [TestCase("Get-Date -Format yyyy # the year", "2026")]
+    [TestCase("<# block #> 'x'", "x")]
+    [TestCase("'x' <# block #>; 'y'", "x|y")]
+    [TestCase("<#\n.SYNOPSIS\n  Triples a number.\n#>\nparam($a = 2)\n$a * 3", "6")]
+    [TestCase("$x = 5 # five\n$x", "5")]
+    [TestCase("if ($true) { 'y' } # done", "y")]
+    [TestCase("$a = @(1, # one\n 2)\n$a.Count", "2")]
+    [TestCase("'a#b'; Write-Output a#b; \"c `# d\"", "a#b|a#b|c # d")]
+    [TestCase("$s = @'\n# not a comment\n'@\n$s", "# not a comment")]
+    [TestCase("'x'#c", "x")]
+    [TestCase("# nothing but a comment", "")]
+    [TestCase("<# never closed", "")]
+    public async Task Comments_are_not_code(string script, string expected)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero));
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [TestCase("$a = 1,\n2,\n3\n$a.Count", "3")]
+    [TestCase("$x =\n 5\n$x", "5")]
+    [TestCase("$x = 1 +\n 5\n$x", "6")]
+    public async Task A_line_ending_in_a_comma_or_an_operator_wanting_its_operand_goes_on(string script, string expected)
+    {
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Under_ErrorAction_Stop_a_catch_naming_the_error_record_s_exception_takes_it()
     {

@@ -1,0 +1,57 @@
+namespace PsrpEmulator.Server.Behaviours;
+
+internal static partial class Statements
+{
+    /// <summary>
+    /// The script without its comments, as PowerShell's tokenizer drops them: <c># ...</c> to the line's end where a
+    /// token starts (not inside a word such as <c>a#b</c>), and <c>&lt;# ... #&gt;</c> (a space in its place). Quoted
+    /// strings and here-strings are kept as written. The same instance when there is no comment.
+    /// </summary>
+    /// <remarks>
+    /// Scripts arrive as the client wrote them (Invoke-Command sends a script block's text, comment-based help and
+    /// all); rules, parameter blocks and statements then read the code alone. An unclosed <c>&lt;#</c> runs to the end
+    /// of the script, as PowerShell reads it.
+    /// </remarks>
+    public static string WithoutComments(string text)
+    {
+        if (!text.Contains('#', StringComparison.Ordinal)) return text;
+        System.Text.StringBuilder? result = null;
+        var copied = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '@' when i + 1 < text.Length && text[i + 1] is '"' or '\'' && HereStringAt(text, i) is var (_, _, end):
+                    i = end - 1;
+                    continue;
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(text, i);
+                    continue;
+                case '<' when i + 1 < text.Length && text[i + 1] == '#':
+                    var close = text.IndexOf("#>", i + 2, StringComparison.Ordinal);
+                    var blockEnd = close < 0 ? text.Length : close + 2;
+                    Cut(i, blockEnd, " ");
+                    i = blockEnd - 1;
+                    continue;
+                case '#' when i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '(' or ')' or '{' or '}' or '|' or ',' or '=' or '\'' or '"':
+                    // The line break stays: it ends the statement the comment followed.
+                    var lineEnd = text.IndexOf('\n', i);
+                    if (lineEnd < 0) lineEnd = text.Length;
+                    else if (lineEnd > i && text[lineEnd - 1] == '\r') lineEnd--;
+                    Cut(i, lineEnd, string.Empty);
+                    i = lineEnd - 1;
+                    continue;
+            }
+        }
+
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+
+        void Cut(int start, int end, string replacement)
+        {
+            result ??= new System.Text.StringBuilder(text.Length);
+            result.Append(text, copied, start - copied).Append(replacement);
+            copied = end;
+        }
+    }
+}
