@@ -33,8 +33,9 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var text = GetCommandText(pipeline);
-        // Comments are no code: rules, the param block and the statements read the script without them.
-        if (pipeline.Commands is [{ IsScript: true }, ..]) text = Statements.WithoutComments(text).Trim();
+        // Comments are no code, and a backtick at a line's end joins the lines: rules, the param block and the
+        // statements read the code alone.
+        if (pipeline.Commands is [{ IsScript: true }, ..]) text = Statements.Code(text).Trim();
 
         // A script's positional arguments (Invoke-Command -ArgumentList) are $args, or bind to its param block's names.
         IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals = ScriptParameters.None;

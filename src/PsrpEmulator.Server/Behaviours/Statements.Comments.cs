@@ -2,19 +2,22 @@ namespace PsrpEmulator.Server.Behaviours;
 
 internal static partial class Statements
 {
+    private static readonly System.Buffers.SearchValues<char> CommentOrEscape = System.Buffers.SearchValues.Create("#`");
+
     /// <summary>
-    /// The script without its comments, as PowerShell's tokenizer drops them: <c># ...</c> to the line's end where a
-    /// token starts (not inside a word such as <c>a#b</c>), and <c>&lt;# ... #&gt;</c> (a space in its place). Quoted
-    /// strings and here-strings are kept as written. The same instance when there is no comment.
+    /// The script's code, as PowerShell's tokenizer reads it: without its comments (<c># ...</c> to the line's end
+    /// where a token starts, not inside a word such as <c>a#b</c>; <c>&lt;# ... #&gt;</c>, a space in its place) and
+    /// with its line continuations (a backtick ending a line) joined by a space. Quoted strings and here-strings are
+    /// kept as written. The same instance when there is neither.
     /// </summary>
     /// <remarks>
     /// Scripts arrive as the client wrote them (Invoke-Command sends a script block's text, comment-based help and
     /// all); rules, parameter blocks and statements then read the code alone. An unclosed <c>&lt;#</c> runs to the end
     /// of the script, as PowerShell reads it.
     /// </remarks>
-    public static string WithoutComments(string text)
+    public static string Code(string text)
     {
-        if (!text.Contains('#', StringComparison.Ordinal)) return text;
+        if (text.AsSpan().IndexOfAny(CommentOrEscape) < 0) return text;
         System.Text.StringBuilder? result = null;
         var copied = 0;
         for (var i = 0; i < text.Length; i++)
@@ -24,6 +27,11 @@ internal static partial class Statements
             {
                 case '@' when i + 1 < text.Length && text[i + 1] is '"' or '\'' && HereStringAt(text, i) is var (_, _, end):
                     i = end - 1;
+                    continue;
+                case '`' when i + 1 < text.Length && text[i + 1] is '\n' or '\r':
+                    var continued = text[i + 1] == '\r' && i + 2 < text.Length && text[i + 2] == '\n' ? i + 3 : i + 2;
+                    Cut(i, continued, " ");
+                    i = continued - 1;
                     continue;
                 case '\'' or '"' or '`':
                     i = SkipQuotedOrEscaped(text, i);

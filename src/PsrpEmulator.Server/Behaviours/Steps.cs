@@ -1143,6 +1143,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private async ValueTask<PsValue> ArgumentAsync(string word, IPipelineHost? to, int blockNesting)
     {
         if (word.Length == 0) return PsPrimitive.String(string.Empty);
+        // a, 'b', 3: an array of the elements, each read as an argument (a bare word a string).
+        if (word.Contains(',', StringComparison.Ordinal) && ScriptExpressions.ArrayElements(word) is { Count: > 1 } elements)
+        {
+            var items = new PsValue[elements.Count];
+            for (var i = 0; i < items.Length; i++) items[i] = await ArgumentAsync(elements[i].Trim(), to, blockNesting);
+            return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
+        }
+
         if (word.Length >= 2 && word[0] == '\'' && word[^1] == '\'') return PsPrimitive.String(word[1..^1].Replace("''", "'", StringComparison.Ordinal));
         if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;

@@ -225,6 +225,32 @@ public class DefaultScenarioTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinRM", "done" }));
     }
 
+    [TestCase("Get-Service -Name WinRM, Spooler | ForEach-Object Name", "WinRM|Spooler", 0)]
+    [TestCase("gsv 'EventLog',\"WinRM\" | % Status", "Running|Running", 0)]
+    [TestCase("$names = 'Spooler', 'Nope'; Get-Service $names | ForEach-Object Name; 'done'", "Spooler|done", 1)]
+    [TestCase("Get-Service Nope, W* | ForEach-Object Name; [bool](Get-Variable PsrpEmulatorServiceName -ErrorAction Ignore)", "WinRM|False", 1)]
+    public async Task Get_Service_of_several_names_answers_each_name_as_Get_Service_of_that_name(string script, string expected, int errors)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(script);
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(Enumerable.Repeat("NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", errors)));
+    }
+
+    [TestCase("[System.Environment]::MachineName")]
+    [TestCase("hostname.exe")]
+    public async Task The_computer_name_answers_under_each_of_its_spellings(string script)
+    {
+        var host = new RecordingHost();
+        host.Environment["COMPUTERNAME"] = "SERVER01";
+
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "SERVER01" }));
+    }
+
     [Test]
     public async Task Whoami_writes_the_logon_in_lower_case_as_whoami_exe_does()
     {

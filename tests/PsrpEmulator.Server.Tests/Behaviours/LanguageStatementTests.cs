@@ -768,10 +768,13 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("Get-Service `\n    -Name WinRM |\n    Select-Object -ExpandProperty Name", "WinRM")]
+    [TestCase("Write-Output 'x' `\r\n  'y'", "x|y")]
+    [TestCase("\"a`\nb\".Length", "3")]
     [TestCase("$a = 1,\n2,\n3\n$a.Count", "3")]
     [TestCase("$x =\n 5\n$x", "5")]
     [TestCase("$x = 1 +\n 5\n$x", "6")]
-    public async Task A_line_ending_in_a_comma_or_an_operator_wanting_its_operand_goes_on(string script, string expected)
+    public async Task A_line_ending_in_a_backtick_a_comma_or_an_operator_wanting_its_operand_goes_on(string script, string expected)
     {
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
     }

@@ -217,6 +217,14 @@ public class ValueCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [TestCase("Write-Output WinRM, Spooler", "WinRM|Spooler")]
+    [TestCase("Write-Output 'a', \"b\",3 | ForEach-Object { $_.GetType().Name }", "String|String|Int32")]
+    [TestCase("Write-Output 'a,b'", "a,b")]
+    [TestCase("Write-Output -NoEnumerate x, y | ForEach-Object { $_.Count }", "2")]
+    [TestCase("function f($x) { $x.Count; $x[1] }; f a, b, c", "3|b")]
+    public async Task A_comma_between_command_arguments_makes_one_array_argument(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("Write-Output -NoEnumerate @(1, 2) | ForEach-Object { $_.Count }", "2")]
     [TestCase("Write-Output -NoEnumerate 1 2 | ForEach-Object { $_.Count }", "2")]
     [TestCase("Write-Output -NoE 'a' | ForEach-Object { $_ }", "a")]
