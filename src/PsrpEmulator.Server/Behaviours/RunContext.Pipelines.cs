@@ -644,8 +644,22 @@ internal sealed partial class RunContext
     {
         public override async ValueTask ProcessAsync(PsValue item)
         {
+            // ForEach-Object's member: a property's value, else a method of that name called without arguments; a name
+            // the object has neither writes $null (an error only under strict mode 2), as ForEachObjectCommand does.
             var value = VariableValueTemplate.Member(item, member);
-            if (value is not PsNil) await Emit(value);
+            if (value is PsNil && item is not PsNil && (item is not PsObject { CollectionKind: PsCollectionKind.None } plain || plain[member] is null))
+            {
+                try
+                {
+                    value = ScriptExpressions.Method(item, member, []);
+                }
+                catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "MethodNotFound")
+                {
+                    value = PsNil.Instance;
+                }
+            }
+
+            await Emit(value);
         }
     }
 

@@ -222,6 +222,20 @@ public class LanguageStatementTests
     public async Task While_do_and_for_loop_while_their_condition_holds(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$a = 1; $b = $a++; \"$a $b\"", "2 1")]
+    [TestCase("$a = 1; $b = ++$a; \"$a $b\"", "2 2")]
+    [TestCase("$a = 5; $b = $a--; $c = --$a; \"$a $b $c\"", "3 5 3")]
+    public async Task An_assigned_increment_gives_the_value_before_the_step_when_postfix_and_after_it_when_prefix(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("'a','b' | ForEach-Object -MemberName ToUpper", "A|B")]
+    [TestCase("'ab', 'c' | % Length", "2|1")]
+    [TestCase("[datetime]'2026-01-02' | % ToShortDateString", "1/2/2026")]
+    [TestCase("$r = 'a', 'b' | % Frob; $r.Count; $r[0] -eq $null", "2|True")]
+    [TestCase("@{ a = 1 }, @{ a = 2 } | % a", "1|2")]
+    public async Task ForEach_Object_of_a_member_name_reads_a_property_or_calls_a_method_and_writes_null_for_neither(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [Test]
     public async Task A_do_loop_s_while_may_start_the_line_after_its_block()
     {
