@@ -162,6 +162,21 @@ public class WinRsClientTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Powershell_exe_prints_a_parse_error_as_the_console_names_its_record_and_runs_nothing()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "'before'; $null ?? 'fallback'"]);
+
+        // ParseException.ErrorRecord holds a ParentContainsErrorRecordException, which Windows PowerShell's console names.
+        Assert.That(result.StdoutText, Is.Empty);
+        Assert.That(result.StderrText, Does.Contain("Unexpected token '??' in expression or statement._x000D__x000A_"));
+        Assert.That(result.StderrText, Does.Contain("    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException_x000D__x000A_"));
+        Assert.That(result.StderrText, Does.Contain("    + FullyQualifiedErrorId : UnexpectedToken_x000D__x000A_"));
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Powershell_exe_fits_its_tables_to_the_console_width_less_one_column()
     {
         await using (var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions()))

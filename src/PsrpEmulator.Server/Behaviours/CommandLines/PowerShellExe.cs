@@ -112,7 +112,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         cancellationToken.ThrowIfCancellationRequested();
         await renderer.CompleteOutputAsync(cancellationToken).ConfigureAwait(false);
-        if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason);
+        if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason, terminating: true);
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.State == PSInvocationState.Failed) return 1;
         return exitCode ?? outcome.ExitCode ?? (renderer.LastStatementFailed ? 1 : 0);
@@ -223,7 +223,11 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
 
         /// <summary>An error record as powershell.exe prints it: the message, CategoryInfo, FullyQualifiedErrorId, a blank line.</summary>
-        public void AddError(PsObject record)
+        /// <param name="terminating">
+        /// The script's terminating error. A parse error's is its ParseException's own record, whose exception is a
+        /// ParentContainsErrorRecordException (RuntimeException.ErrorRecord makes it so): the console names that.
+        /// </param>
+        public void AddError(PsObject record, bool terminating = false)
         {
             var error = _errors.TryGetValue(record, out var known)
                 ? known
@@ -233,7 +237,13 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             var targetType = error.TargetName is null ? string.Empty : "String";
             var lines = error.Message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
             // The record's own CategoryInfo text (its Activity, a target that is not a string), as the console prints it.
-            lines.Add($"    + CategoryInfo          : {record["ErrorCategory_Message"].AsString() ?? $"{error.Category}: ({target}:{targetType}) [], {reason}"}");
+            var categoryInfo = record["ErrorCategory_Message"].AsString() ?? $"{error.Category}: ({target}:{targetType}) [], {reason}";
+            if (terminating && error.ExceptionType == "System.Management.Automation.ParseException" && categoryInfo.EndsWith(", ParseException", StringComparison.Ordinal))
+            {
+                categoryInfo = categoryInfo[..^"ParseException".Length] + "ParentContainsErrorRecordException";
+            }
+
+            lines.Add($"    + CategoryInfo          : {categoryInfo}");
             lines.Add($"    + FullyQualifiedErrorId : {error.FullyQualifiedErrorId}");
             lines.Add(" ");
             foreach (var line in lines) AddString("Error", line + "\r\n");
