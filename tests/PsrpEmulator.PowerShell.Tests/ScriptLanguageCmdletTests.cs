@@ -58,6 +58,21 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task A_second_hop_from_a_session_to_another_computer_is_refused_as_a_workgroup_computer_refuses_it()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, """
+            Invoke-Command -ComputerName Server01 { Invoke-Command -ComputerName Server02 { hostname }; 'after' } -ErrorVariable failed
+            $failed[0].FullyQualifiedErrorId
+            $failed[0].CategoryInfo.Reason
+            """);
+
+        Assert.That(Lines(result), Is.EqualTo(new[] { "after", "ServerNotTrusted,PSSessionStateBroken", "PSRemotingTransportException" }));
+        Assert.That(result.Errors.Single().ToString(), Does.StartWith("Connecting to remote server Server02 failed with the following error message : The WinRM client cannot process the request."));
+    }
+
+    [Test]
     public async Task Remote_Out_String_fits_the_width_of_the_console_of_the_host_that_opened_the_session()
     {
         var host = await NewHostAsync();

@@ -18,7 +18,7 @@ internal sealed partial class ScenarioParser
     private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "host", "progress", "sleep", "loop", "input", "state",
         "set", "run", "start-job", "receive-job", "get-job", "wait-job", "stop-job", "remove-job"];
     private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
-    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target"];
+    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity"];
     private static readonly string[] HostKeys = ["message", "no-newline", "foreground", "background"];
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
@@ -344,7 +344,9 @@ internal sealed partial class ScenarioParser
         }
 
         var target = map is not null && Get(map, "target") is { } t ? Text(t, names, "target") : null;
-        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null);
+        var targetType = map is not null && Get(map, "target-type") is { } tt ? Text(tt, names, "target-type") : null;
+        var activity = map is not null && Get(map, "activity") is { } a ? Text(a, names, "activity") : null;
+        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null) { TargetType = targetType, Activity = activity };
     }
 
     // A mapping written with $-keys ({ $expand: ... }, { $variable: ... }) is a value, not a step's options.

@@ -2133,17 +2133,31 @@ internal sealed class OutputStep(ValueTemplate value) : Step
 internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQualifiedErrorId, ErrorCategory category, TextTemplate exceptionType, TextTemplate? targetName,
     bool targetIsMessage = false)
 {
+    /// <summary>The CategoryInfo's TargetType (<c>target-type:</c>), when the target is no string (null: its type).</summary>
+    public TextTemplate? TargetType { get; init; }
+
+    /// <summary>The CategoryInfo's Activity (<c>activity:</c>; empty for none); null: the command that wrote it.</summary>
+    public TextTemplate? Activity { get; init; }
+
     public ScriptedError Build(RunScope scope)
     {
         var text = message.Evaluate(scope);
         var target = targetName?.Evaluate(scope) ?? (targetIsMessage ? text : null);
-        return new(text, fullyQualifiedErrorId?.Evaluate(scope) ?? text, category, exceptionType.Evaluate(scope), target is { Length: > 0 } ? target : null);
+        return new(text, fullyQualifiedErrorId?.Evaluate(scope) ?? text, category, exceptionType.Evaluate(scope), target is { Length: > 0 } ? target : null)
+        {
+            TargetType = TargetType?.Evaluate(scope) is { Length: > 0 } targetType ? targetType : null,
+            Activity = Activity?.Evaluate(scope),
+        };
     }
 }
 
 internal sealed class ErrorStep(ErrorTemplate error) : Step
 {
-    public override ValueTask RunAsync(RunContext context) => context.WriteErrorAsync(error.Build(context.Scope) with { Activity = context.Activity });
+    public override ValueTask RunAsync(RunContext context)
+    {
+        var built = error.Build(context.Scope);
+        return context.WriteErrorAsync(error.Activity is null ? built with { Activity = context.Activity } : built);
+    }
 }
 
 internal enum TextStream

@@ -147,4 +147,52 @@ public class ErrorRecordMemberTests
 
         static PsObject Record(RecordingHost host) => host.Records.OfType<ErrorRecordMessage>().Single().Record;
     }
+
+    [Test]
+    public async Task An_error_step_may_name_its_activity_and_target_type()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            behaviours:
+              - match: Get-Thing
+                steps:
+                  - error: { message: "m", fqid: Id, category: OpenError, target: Some.Object, target-type: Object, activity: "" }
+                  - error: { message: "n", activity: Other-Cmdlet }
+            """), Default);
+
+        var (host, _) = await RunAsync("Get-Thing", catalog);
+
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record["ErrorCategory_Message"].AsString());
+        Assert.That(records, Is.EqualTo(new[] { "OpenError: (Some.Object:Object) [], WriteErrorException", "NotSpecified: (:) [Other-Cmdlet], WriteErrorException" }));
+    }
+
+    private const string NotTrusted = "The WinRM client cannot process the request. If the authentication scheme is different from Kerberos, or if the client computer is not joined to a domain, then HTTPS transport must be used or the destination machine must be added to the TrustedHosts configuration setting.";
+
+    [TestCase("Invoke-Command -ComputerName Server02 { hostname }; 'after'", new[] { "Server02" })]
+    [TestCase("icm Server02 -ScriptBlock { param($a) $a } -ArgumentList 1; 'after'", new[] { "Server02" })]
+    [TestCase("$names = 'Server02', 'Server03'; Invoke-Command -ComputerName $names { hostname; 'x' }; 'after'", new[] { "Server02", "Server03" })]
+    [TestCase("Invoke-Command -Cn 'Server02',Server03 -ScriptBlock { 1 }\n'after'", new[] { "Server02", "Server03" })]
+    public async Task Invoke_Command_to_another_computer_from_a_session_is_refused_as_a_workgroup_computer_s_WinRM_client_refuses_it(string script, string[] computers)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record).ToList();
+        Assert.That(records.Select(r => r.ToStringValue), Is.EqualTo(computers.Select(c => $"Connecting to remote server {c} failed with the following error message : {NotTrusted} Use winrm.cmd to configure TrustedHosts. Note that computers in the TrustedHosts list might not be authenticated. You can get more information about that by running the following command: winrm help config. For more information, see the about_Remote_Troubleshooting Help topic.")));
+        Assert.That(records.Select(r => r["FullyQualifiedErrorId"].AsString()), Is.All.EqualTo("ServerNotTrusted,PSSessionStateBroken"));
+        Assert.That(records.Select(r => r["ErrorCategory_Message"].AsString()), Is.EqualTo(computers.Select(c => $"OpenError: ({c}:String) [], PSRemotingTransportException")));
+    }
+
+    [Test]
+    public async Task New_PSSession_to_another_computer_from_a_session_writes_its_open_failure_and_no_session()
+    {
+        var (host, outcome) = await RunAsync("$s = New-PSSession -ComputerName Server02; $null -eq $s");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True" }));
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record.ToStringValue, Does.StartWith("[Server02] Connecting to remote server Server02 failed with the following error message : " + NotTrusted));
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("ServerNotTrusted,PSSessionOpenFailed"));
+        Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (System.Management.Automation.RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException"));
+    }
 }
