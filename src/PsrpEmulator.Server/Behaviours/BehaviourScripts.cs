@@ -153,7 +153,7 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
             }
         }
 
-        var error = ScriptText is { } text ? ScriptedError.NotAnswered(text, commandName) : ScriptedError.CommandNotFound(commandName);
+        var error = ScriptText is { } text ? ScriptedError.NotAnswered(text, commandName) : ScriptedError.UnknownCommand(commandName);
         if (!isScript) return new PipelineOutcome(PSInvocationState.Failed, errorRecords(error));
 
         // A script reports the unknown command as a non-terminating error and still completes.

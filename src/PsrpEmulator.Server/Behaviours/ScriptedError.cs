@@ -91,10 +91,18 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         "CommandNotFoundException", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", name);
 
     /// <summary>
+    /// A command no rule answers: one Windows has (<see cref="WindowsCommands"/>: Test-Path, Get-ChildItem, ipconfig) is
+    /// one the emulator does not emulate, which a scenario error says; any other is PowerShell's CommandNotFoundException.
+    /// </summary>
+    public static ScriptedError UnknownCommand(string name) => WindowsCommands.Has(name)
+        ? ScenarioFault($"{name} is a command Windows has that the emulator does not emulate: give the command a rule (match: its whole text)")
+        : CommandNotFound(name);
+
+    /// <summary>
     /// What a statement nothing answers gets: a type in brackets PowerShell would not find (<c>[Foo]</c>, <c>[Foo]::Bar</c>,
     /// <c>[Foo]$x</c>) is TypeNotFound; a known type's member the emulator does not emulate is MethodNotFound (a method)
-    /// or says so (a property); anything else is an unknown command: <paramref name="commandName"/>, else the text's first
-    /// word.
+    /// or says so (a property); anything else is an unknown command (<see cref="UnknownCommand"/>): <paramref name="commandName"/>,
+    /// else the text's first word.
     /// </summary>
     public static ScriptedError NotAnswered(string text, string? commandName = null)
     {
@@ -123,7 +131,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             }
         }
 
-        return CommandNotFound(commandName ?? UnknownCommandScript.FirstWordOf(text));
+        return UnknownCommand(commandName ?? UnknownCommandScript.FirstWordOf(text));
     }
 
     /// <summary>The reason PowerShell gives for a pipeline stopped by the client (Ctrl+C / Stop()).</summary>

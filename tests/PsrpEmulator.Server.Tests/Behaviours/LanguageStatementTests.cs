@@ -44,8 +44,8 @@ public class LanguageStatementTests
     /// PowerShell looks a pipeline's commands up left to right and names the first it cannot find; an expression
     /// first (<c>"a" | ...</c>) is no command, and a command a rule answers is found.
     /// </summary>
-    [TestCase("'a' | Out-File C:\\x.txt", "Out-File")]
-    [TestCase("Get-Service Spooler | Start-Service", "Start-Service")]
+    [TestCase("'a' | Out-Frob C:\\x.txt", "Out-Frob")]
+    [TestCase("Get-Service Spooler | Start-Frob", "Start-Frob")]
     [TestCase("1..3 | Get-Foo | Out-Null", "Get-Foo")]
     [TestCase("Get-Foo | Get-Bar", "Get-Foo")]
     public async Task An_unknown_command_in_a_pipeline_is_the_first_one_PowerShell_cannot_find(string pipeline, string unknown)
@@ -59,6 +59,21 @@ public class LanguageStatementTests
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
     }
+
+    /// <summary>
+    /// A command Windows has (a cmdlet of its modules, an alias, a program of System32) that no rule answers is one the
+    /// emulator does not emulate: a scenario error names it, where "not recognized" would send the user looking for a
+    /// missing module. Found as PowerShell finds a pipeline's first unknown command.
+    /// </summary>
+    [TestCase("Test-Path C:\\x", "Test-Path")]
+    [TestCase("'a' | Out-File C:\\x.txt", "Out-File")]
+    [TestCase("Get-Service Spooler | Start-Service", "Start-Service")]
+    [TestCase("gci C:\\Temp -Recurse", "gci")]
+    [TestCase("ipconfig /all", "ipconfig")]
+    [TestCase("Get-Service | Format-Wide", "Format-Wide")]
+    public async Task A_command_Windows_has_that_no_rule_answers_is_a_scenario_error_naming_it(string pipeline, string command) =>
+        await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
+            $"{command} is a command Windows has that the emulator does not emulate: give the command a rule (match: its whole text)");
 
     [TestCase("$p = @{ Name = 'WinRM' }; (Get-Service @p).DisplayName", "Windows Remote Management (WS-Management)")]
     [TestCase("$p = @{ Path = 'C:\\a'; ChildPath = 'b c' }; Join-Path @p", "C:\\a\\b c")]

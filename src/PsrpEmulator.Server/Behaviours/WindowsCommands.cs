@@ -1,0 +1,120 @@
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Commands a Windows Server 2019 with Windows PowerShell 5.1 has: the cmdlets of the modules a remote session finds
+/// (Core, Management, Utility, Security, Diagnostics, CimCmdlets, WSMan, and the usual server modules), their default
+/// aliases, and the programs of System32 scripts call. One the rules do not answer is a command the emulator does not
+/// emulate, not one PowerShell would not find: "not recognized" would send a user looking for a missing module.
+/// </summary>
+internal static class WindowsCommands
+{
+    private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // Microsoft.PowerShell.Core
+        "Add-History", "Add-PSSnapin", "Clear-History", "Connect-PSSession", "Debug-Job", "Disable-PSRemoting",
+        "Disable-PSSessionConfiguration", "Disconnect-PSSession", "Enable-PSRemoting", "Enable-PSSessionConfiguration",
+        "Enter-PSHostProcess", "Enter-PSSession", "Exit-PSHostProcess", "Exit-PSSession", "Export-Console", "Export-ModuleMember",
+        "ForEach-Object", "Get-Command", "Get-Help", "Get-History", "Get-Job", "Get-Module", "Get-PSHostProcessInfo", "Get-PSSession",
+        "Get-PSSessionCapability", "Get-PSSessionConfiguration", "Get-PSSnapin", "Import-Module", "Invoke-Command", "Invoke-History",
+        "New-Module", "New-ModuleManifest", "New-PSRoleCapabilityFile", "New-PSSession", "New-PSSessionConfigurationFile",
+        "New-PSSessionOption", "New-PSTransportOption", "Out-Default", "Out-Host", "Out-Null", "Receive-Job", "Receive-PSSession",
+        "Register-ArgumentCompleter", "Register-PSSessionConfiguration", "Remove-Job", "Remove-Module", "Remove-PSSession",
+        "Remove-PSSnapin", "Resume-Job", "Save-Help", "Set-PSDebug", "Set-PSSessionConfiguration", "Set-StrictMode", "Start-Job",
+        "Stop-Job", "Suspend-Job", "Test-ModuleManifest", "Test-PSSessionConfigurationFile", "Unregister-PSSessionConfiguration",
+        "Update-Help", "Wait-Job", "Where-Object", "Clear-Host", "Get-Verb", "help", "mkdir", "more", "oss", "Pause", "prompt",
+        "TabExpansion2",
+
+        // Microsoft.PowerShell.Management
+        "Add-Computer", "Add-Content", "Checkpoint-Computer", "Clear-Content", "Clear-EventLog", "Clear-Item", "Clear-ItemProperty",
+        "Clear-RecycleBin", "Complete-Transaction", "Convert-Path", "Copy-Item", "Copy-ItemProperty", "Debug-Process",
+        "Disable-ComputerRestore", "Enable-ComputerRestore", "Get-ChildItem", "Get-Clipboard", "Get-ComputerInfo",
+        "Get-ComputerRestorePoint", "Get-Content", "Get-ControlPanelItem", "Get-EventLog", "Get-HotFix", "Get-Item",
+        "Get-ItemProperty", "Get-ItemPropertyValue", "Get-Location", "Get-Process", "Get-PSDrive", "Get-PSProvider", "Get-Service",
+        "Get-TimeZone", "Get-Transaction", "Get-WmiObject", "Invoke-Item", "Invoke-WmiMethod", "Join-Path", "Limit-EventLog",
+        "Move-Item", "Move-ItemProperty", "New-EventLog", "New-Item", "New-ItemProperty", "New-PSDrive", "New-Service",
+        "New-WebServiceProxy", "Pop-Location", "Push-Location", "Register-WmiEvent", "Remove-Computer", "Remove-EventLog",
+        "Remove-Item", "Remove-ItemProperty", "Remove-PSDrive", "Remove-WmiObject", "Rename-Computer", "Rename-Item",
+        "Rename-ItemProperty", "Reset-ComputerMachinePassword", "Resolve-Path", "Restart-Computer", "Restart-Service",
+        "Restore-Computer", "Resume-Service", "Set-Clipboard", "Set-Content", "Set-Item", "Set-ItemProperty", "Set-Location",
+        "Set-Service", "Set-TimeZone", "Set-WmiInstance", "Show-ControlPanelItem", "Show-EventLog", "Split-Path", "Start-Process",
+        "Start-Service", "Start-Transaction", "Stop-Computer", "Stop-Process", "Stop-Service", "Suspend-Service",
+        "Test-ComputerSecureChannel", "Test-Connection", "Test-Path", "Undo-Transaction", "Use-Transaction", "Wait-Process",
+        "Write-EventLog",
+
+        // Microsoft.PowerShell.Utility
+        "Add-Member", "Add-Type", "Clear-Variable", "Compare-Object", "ConvertFrom-Csv", "ConvertFrom-Json", "ConvertFrom-SddlString",
+        "ConvertFrom-String", "ConvertFrom-StringData", "Convert-String", "ConvertTo-Csv", "ConvertTo-Html", "ConvertTo-Json",
+        "ConvertTo-Xml", "Debug-Runspace", "Disable-PSBreakpoint", "Disable-RunspaceDebug", "Enable-PSBreakpoint",
+        "Enable-RunspaceDebug", "Export-Alias", "Export-Clixml", "Export-Csv", "Export-FormatData", "Export-PSSession",
+        "Format-Custom", "Format-Hex", "Format-List", "Format-Table", "Format-Wide", "Get-Alias", "Get-Culture", "Get-Date",
+        "Get-Event", "Get-EventSubscriber", "Get-FileHash", "Get-FormatData", "Get-Host", "Get-Member", "Get-PSBreakpoint",
+        "Get-PSCallStack", "Get-Random", "Get-Runspace", "Get-RunspaceDebug", "Get-TraceSource", "Get-TypeData", "Get-UICulture",
+        "Get-Unique", "Get-Variable", "Group-Object", "Import-Alias", "Import-Clixml", "Import-Csv", "Import-LocalizedData",
+        "Import-PowerShellDataFile", "Import-PSSession", "Invoke-Expression", "Invoke-RestMethod", "Invoke-WebRequest",
+        "Measure-Command", "Measure-Object", "New-Alias", "New-Event", "New-Guid", "New-Object", "New-TemporaryFile",
+        "New-TimeSpan", "New-Variable", "Out-File", "Out-GridView", "Out-Printer", "Out-String", "Read-Host",
+        "Register-EngineEvent", "Register-ObjectEvent", "Remove-Event", "Remove-PSBreakpoint", "Remove-TypeData", "Remove-Variable",
+        "Select-Object", "Select-String", "Select-Xml", "Send-MailMessage", "Set-Alias", "Set-Date", "Set-PSBreakpoint",
+        "Set-TraceSource", "Set-Variable", "Show-Command", "Sort-Object", "Start-Sleep", "Tee-Object", "Trace-Command",
+        "Unblock-File", "Unregister-Event", "Update-FormatData", "Update-List", "Update-TypeData", "Wait-Debugger", "Wait-Event",
+        "Write-Debug", "Write-Error", "Write-Host", "Write-Information", "Write-Output", "Write-Progress", "Write-Verbose",
+        "Write-Warning",
+
+        // Microsoft.PowerShell.Security, Diagnostics, CimCmdlets, Microsoft.WSMan.Management, PSScheduledJob, Archive
+        "ConvertFrom-SecureString", "ConvertTo-SecureString", "Get-Acl", "Get-AuthenticodeSignature", "Get-CmsMessage",
+        "Get-Credential", "Get-ExecutionPolicy", "Get-PfxCertificate", "Protect-CmsMessage", "Set-Acl", "Set-AuthenticodeSignature",
+        "Set-ExecutionPolicy", "Unprotect-CmsMessage", "Export-Counter", "Get-Counter", "Get-WinEvent", "Import-Counter",
+        "New-WinEvent", "Get-CimAssociatedInstance", "Get-CimClass", "Get-CimInstance", "Get-CimSession", "Invoke-CimMethod",
+        "New-CimInstance", "New-CimSession", "New-CimSessionOption", "Register-CimIndicationEvent", "Remove-CimInstance",
+        "Remove-CimSession", "Set-CimInstance", "Connect-WSMan", "Disable-WSManCredSSP", "Disconnect-WSMan", "Enable-WSManCredSSP",
+        "Get-WSManCredSSP", "Get-WSManInstance", "Invoke-WSManAction", "New-WSManInstance", "New-WSManSessionOption",
+        "Remove-WSManInstance", "Set-WSManInstance", "Set-WSManQuickConfig", "Test-WSMan", "Register-ScheduledJob",
+        "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive",
+
+        // Modules a Windows Server 2019 loads on first use
+        "Get-WindowsFeature", "Install-WindowsFeature", "Uninstall-WindowsFeature", "Add-WindowsFeature", "Remove-WindowsFeature",
+        "Get-NetIPAddress", "Get-NetIPConfiguration", "Get-NetIPInterface", "Get-NetRoute", "Test-NetConnection", "Get-NetTCPConnection",
+        "Get-NetAdapter", "Enable-NetAdapter", "Disable-NetAdapter", "Get-NetFirewallRule", "New-NetFirewallRule",
+        "Set-NetFirewallRule", "Remove-NetFirewallRule", "Enable-NetFirewallRule", "Disable-NetFirewallRule", "Get-NetFirewallProfile",
+        "Set-NetFirewallProfile", "Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Clear-DnsClientCache",
+        "Get-ScheduledTask", "Register-ScheduledTask", "Unregister-ScheduledTask", "Start-ScheduledTask", "Stop-ScheduledTask",
+        "Enable-ScheduledTask", "Disable-ScheduledTask", "Get-ScheduledTaskInfo", "New-ScheduledTaskAction", "New-ScheduledTaskTrigger",
+        "Get-Disk", "Get-Volume", "Get-Partition", "Get-PhysicalDisk", "Initialize-Disk", "New-Partition", "Format-Volume",
+        "Get-SmbShare", "New-SmbShare", "Remove-SmbShare", "Get-LocalUser", "New-LocalUser", "Set-LocalUser", "Remove-LocalUser",
+        "Get-LocalGroup", "Get-LocalGroupMember", "Add-LocalGroupMember", "Remove-LocalGroupMember", "Get-MpComputerStatus",
+        "Get-MpPreference", "Set-MpPreference", "Update-MpSignature", "Start-MpScan", "Get-WindowsUpdateLog", "Get-Package",
+        "Install-Package", "Find-Package", "Get-PackageProvider", "Install-PackageProvider", "Find-Module", "Install-Module",
+        "Update-Module", "Get-InstalledModule", "Uninstall-Module", "Save-Module", "Register-PSRepository", "Get-PSRepository",
+        "Set-PSRepository", "Publish-Module", "Find-Script", "Install-Script", "Get-Certificate", "Get-BitLockerVolume",
+        "Get-WindowsOptionalFeature", "Enable-WindowsOptionalFeature", "Disable-WindowsOptionalFeature", "Get-AppxPackage",
+
+        // Windows PowerShell 5.1's default aliases
+        "ac", "asnp", "cat", "cd", "CFS", "chdir", "clc", "clear", "clhy", "cli", "clp", "cls", "clv", "cnsn", "compare", "copy", "cp",
+        "cpi", "cpp", "curl", "cvpa", "dbp", "del", "diff", "dir", "dnsn", "ebp", "echo", "epal", "epcsv", "epsn", "erase", "etsn",
+        "exsn", "fc", "fhx", "fl", "foreach", "ft", "fw", "gal", "gbp", "gc", "gcb", "gci", "gcm", "gcs", "gdr", "ghy", "gi", "gin",
+        "gjb", "gl", "gm", "gmo", "gp", "gps", "gpv", "group", "gsn", "gsnp", "gsv", "gtz", "gu", "gv", "gwmi", "h", "history",
+        "icm", "iex", "ihy", "ii", "ipal", "ipcsv", "ipmo", "ipsn", "irm", "ise", "iwmi", "iwr", "kill", "lp", "ls", "man", "md",
+        "measure", "mi", "mount", "move", "mp", "mv", "nal", "ndr", "ni", "nmo", "npssc", "nsn", "nv", "ogv", "oh", "popd", "ps",
+        "pushd", "pwd", "r", "rbp", "rcjb", "rcsn", "rd", "rdr", "ren", "ri", "rjb", "rm", "rmdir", "rmo", "rni", "rnp", "rp", "rsn",
+        "rsnp", "rujb", "rv", "rvpa", "rwmi", "sajb", "sal", "saps", "sasv", "sbp", "sc", "scb", "select", "set", "shcm", "si", "sl",
+        "sleep", "sls", "sort", "sp", "spjb", "spps", "spsv", "start", "stz", "sujb", "sv", "swmi", "tee", "trcm", "type", "wget",
+        "where", "wjb", "write", "%", "?",
+
+        // Programs of System32 that scripts call
+        "cmd", "cmd.exe", "powershell", "powershell.exe", "ipconfig", "ipconfig.exe", "netstat", "netstat.exe", "ping", "ping.exe",
+        "tasklist", "tasklist.exe", "taskkill", "taskkill.exe", "systeminfo", "systeminfo.exe", "net", "net.exe", "sc.exe",
+        "reg", "reg.exe", "wmic", "wmic.exe", "netsh", "netsh.exe", "findstr", "findstr.exe", "certutil", "certutil.exe", "icacls",
+        "icacls.exe", "robocopy", "robocopy.exe", "schtasks", "schtasks.exe", "gpupdate", "gpupdate.exe", "gpresult",
+        "gpresult.exe", "nslookup", "nslookup.exe", "tracert", "tracert.exe", "shutdown", "shutdown.exe", "where.exe", "xcopy",
+        "xcopy.exe", "quser", "quser.exe", "query", "query.exe", "klist", "klist.exe", "setspn", "setspn.exe", "winrm", "winrm.cmd",
+        "dism", "dism.exe", "sfc", "sfc.exe", "bcdedit", "bcdedit.exe", "fsutil", "fsutil.exe", "diskpart", "diskpart.exe",
+        "msiexec", "msiexec.exe", "wevtutil", "wevtutil.exe", "auditpol", "auditpol.exe", "route", "route.exe", "arp", "arp.exe",
+        "getmac", "getmac.exe", "nltest", "nltest.exe", "w32tm", "w32tm.exe", "takeown", "takeown.exe", "attrib", "attrib.exe",
+        "notepad", "notepad.exe", "regsvr32", "regsvr32.exe", "rundll32", "rundll32.exe", "sort.exe", "more.com", "tree.com",
+        "expand", "expand.exe", "timeout", "timeout.exe", "choice", "choice.exe", "logman", "logman.exe", "typeperf", "typeperf.exe",
+        "wusa", "wusa.exe", "cscript", "cscript.exe", "wscript", "wscript.exe", "mstsc", "mstsc.exe", "pathping", "pathping.exe",
+    };
+
+    /// <summary>Whether Windows has a command of that name (case aside).</summary>
+    public static bool Has(string name) => Names.Contains(name);
+}
