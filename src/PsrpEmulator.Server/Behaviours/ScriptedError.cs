@@ -95,7 +95,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     /// one the emulator does not emulate, which a scenario error says; any other is PowerShell's CommandNotFoundException.
     /// </summary>
     public static ScriptedError UnknownCommand(string name) => WindowsCommands.Has(name)
-        ? ScenarioFault($"{name} is a command Windows has that the emulator does not emulate: give the command a rule (match: its whole text)")
+        ? ScenarioFault($"{name} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)")
         : CommandNotFound(name);
 
     /// <summary>

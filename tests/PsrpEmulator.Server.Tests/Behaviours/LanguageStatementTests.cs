@@ -73,7 +73,7 @@ public class LanguageStatementTests
     [TestCase("Get-Service | Format-Wide", "Format-Wide")]
     public async Task A_command_Windows_has_that_no_rule_answers_is_a_scenario_error_naming_it(string pipeline, string command) =>
         await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
-            $"{command} is a command Windows has that the emulator does not emulate: give the command a rule (match: its whole text)");
+            $"{command} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");
 
     [TestCase("$p = @{ Name = 'WinRM' }; (Get-Service @p).DisplayName", "Windows Remote Management (WS-Management)")]
     [TestCase("$p = @{ Path = 'C:\\a'; ChildPath = 'b c' }; Join-Path @p", "C:\\a\\b c")]
