@@ -454,6 +454,10 @@ internal sealed partial class ScenarioParser
                 return new ExpandValueTemplate(Text(expandNode, names, "$expand"));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$env") is { } envNode:
                 return new EnvironmentValueTemplate(Text(envNode, names, "$env"));
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is YamlMappingNode { Children.Count: 1 } uformatNode &&
+                                              Get(uformatNode, "uformat") is { } uformat:
+                // { $now: { uformat: "%Y-%m-%d" } }: Get-Date -UFormat's text.
+                return new NowValueTemplate(Text(uformat, names, "uformat"), unixFormat: true);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is { } nowNode:
                 return new NowValueTemplate(IsNull(nowNode) ? null : Text(nowNode, names, "$now"));
             case YamlMappingNode map:

@@ -410,7 +410,7 @@ internal sealed class EnvironmentValueTemplate(TextTemplate name) : ValueTemplat
 /// invariant culture's English names (the emulator runs without culture data; en-US, a Windows server's usual
 /// culture, names days and months the same). The emulated computers keep UTC.
 /// </summary>
-internal sealed class NowValueTemplate(TextTemplate? format) : ValueTemplate
+internal sealed class NowValueTemplate(TextTemplate? format, bool unixFormat = false) : ValueTemplate
 {
     private static readonly System.Globalization.CultureInfo EnglishUnitedStates = Behaviours.EnglishUnitedStates.Culture;
 
@@ -418,6 +418,7 @@ internal sealed class NowValueTemplate(TextTemplate? format) : ValueTemplate
     {
         var now = (scope.Variables.Runspace.Time ?? TimeProvider.System).GetUtcNow();
         if (format is null) return PsPrimitive.DateTime(now);
+        if (unixFormat) return PsPrimitive.String(UFormat(now.ToOffset(TimeSpan.Zero), format.Evaluate(scope)));
         try
         {
             // A local time of a computer whose zone is UTC: "o" and "zzz" show +00:00.
@@ -427,6 +428,63 @@ internal sealed class NowValueTemplate(TextTemplate? format) : ValueTemplate
         {
             throw new ScenarioRuntimeException($"{format.Location}: '{format.Evaluate(scope)}' is not a date format .NET knows");
         }
+    }
+
+    /// <summary>
+    /// Get-Date -UFormat as Windows PowerShell 5.1's GetDateCommand.UFormatDateString writes it (strftime's letters mapped
+    /// to .NET formats, en-US): <c>%s</c> is the seconds since 1970 as a Double (with a fraction when there is one, as 5.1
+    /// writes it; PowerShell 6.2 and later write whole seconds), <c>%Z</c> the offset (<c>+00</c>: the computers keep UTC),
+    /// <c>%U</c>/<c>%W</c> the day of the year over 7 and <c>%V</c> one more, as 5.1 counts them; an unknown letter is itself.
+    /// </summary>
+    internal static string UFormat(DateTimeOffset date, string uformat)
+    {
+        var day = date.DateTime;
+        var text = new System.Text.StringBuilder();
+        for (var i = uformat.StartsWith('+') ? 1 : 0; i < uformat.Length; i++)
+        {
+            if (uformat[i] != '%' || i + 1 >= uformat.Length)
+            {
+                text.Append(uformat[i]);
+                continue;
+            }
+
+            var letter = uformat[++i];
+            text.Append(letter switch
+            {
+                'A' => day.ToString("dddd", EnglishUnitedStates),
+                'a' => day.ToString("ddd", EnglishUnitedStates),
+                'B' => day.ToString("MMMM", EnglishUnitedStates),
+                'b' or 'h' => day.ToString("MMM", EnglishUnitedStates),
+                'C' => (day.Year / 100).ToString(EnglishUnitedStates),
+                'c' => day.ToString("ddd MMM ", EnglishUnitedStates) + day.Day.ToString(EnglishUnitedStates).PadLeft(2) + day.ToString(" HH:mm:ss yyyy", EnglishUnitedStates),
+                'D' or 'x' => day.ToString("MM/dd/yy", EnglishUnitedStates),
+                'd' => day.ToString("dd", EnglishUnitedStates),
+                'e' => day.Day.ToString(EnglishUnitedStates).PadLeft(2),
+                'H' or 'k' => day.ToString("HH", EnglishUnitedStates),
+                'I' or 'l' => day.ToString("hh", EnglishUnitedStates),
+                'j' => day.DayOfYear.ToString("000", EnglishUnitedStates),
+                'M' => day.ToString("mm", EnglishUnitedStates),
+                'm' => day.ToString("MM", EnglishUnitedStates),
+                'n' => "\n",
+                'p' => day.ToString("tt", EnglishUnitedStates),
+                'R' => day.ToString("HH:mm", EnglishUnitedStates),
+                'r' => day.ToString("hh:mm:ss tt", EnglishUnitedStates),
+                'S' => day.ToString("ss", EnglishUnitedStates),
+                // .NET Framework writes a Double with 15 significant digits.
+                's' => (date.UtcDateTime - DateTime.UnixEpoch).TotalSeconds.ToString("G15", EnglishUnitedStates),
+                'T' or 'X' => day.ToString("HH:mm:ss", EnglishUnitedStates),
+                't' => "\t",
+                'u' or 'w' => ((int)day.DayOfWeek).ToString(EnglishUnitedStates),
+                'U' or 'W' => (day.DayOfYear / 7).ToString(EnglishUnitedStates),
+                'V' => (day.DayOfYear / 7 + 1).ToString(EnglishUnitedStates),
+                'G' or 'Y' => day.ToString("yyyy", EnglishUnitedStates),
+                'g' or 'y' => day.ToString("yy", EnglishUnitedStates),
+                'Z' => date.ToString("zz", EnglishUnitedStates),
+                _ => letter.ToString(),
+            });
+        }
+
+        return text.ToString();
     }
 }
 

@@ -569,6 +569,20 @@ public class LanguageStatementTests
         Assert.That(later.OutputTexts, Is.EqualTo(new[] { "09" }), "two virtual hours later");
     }
 
+    [TestCase("Get-Date -UFormat '%Y-%m-%d %H:%M:%S'", "2026-11-29 07:05:09")]
+    [TestCase("Get-Date -UFormat %s", "1795935909.25")]
+    [TestCase("date -u \"+%A %B %e %j %Z\"", "Sunday November 29 333 +00")]
+    [TestCase("Get-Date -UFormat '%c|%D|%r|%u %U %V|%C %y %%|%q'", "Sun Nov 29 07:05:09 2026|11/29/26|07:05:09 AM|0 47 48|20 26 %|q")]
+    public async Task Get_Date_UFormat_writes_strftime_letters_as_Windows_PowerShell_5_1_maps_them(string script, string expected)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 7, 5, 9, 250, TimeSpan.Zero));
+
+        var (host, _) = await RunAsync(script, new RunspaceState(clock));
+
+        // 5.1 writes %s as a Double of the seconds since 1970, its fraction too (PowerShell 6.2 and later: whole seconds).
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { expected }));
+    }
+
     [Test]
     public async Task An_assignment_takes_an_expression_s_value_and_a_later_pipeline_reads_it()
     {
