@@ -94,6 +94,7 @@ internal sealed partial class RunContext
         "TEE-OBJECT" or "TEE" => "Tee-Object",
         "ADD-MEMBER" => "Add-Member",
         "GET-RANDOM" => "Get-Random",
+        "COMPARE-OBJECT" or "COMPARE" or "DIFF" => "Compare-Object",
         _ => null,
     };
 
@@ -119,13 +120,14 @@ internal sealed partial class RunContext
         ["Tee-Object"] = ["Variable", "InputObject"],
         ["Add-Member"] = ["MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
+        ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
     };
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
-        "Force", "PassThru",
+        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -422,6 +424,16 @@ internal sealed partial class RunContext
                 return new AddMemberStage(this, to ?? host, await AddMemberSpecAsync(arguments, to, blockNesting));
             case "Get-Random":
                 return new GetRandomStage(this, await IntegerAsync("Count") ?? 1);
+            case "Compare-Object":
+                if (arguments.Has("DifferenceObject") || arguments.Positional.Count > 1)
+                {
+                    // Both sets given: the piped objects have no parameter to bind to (each is PowerShell's InputObjectNotBound).
+                    throw new StatementTerminatedException(ParameterError(command,
+                        "The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.",
+                        "InputObjectNotBound"));
+                }
+
+                return new CompareObjectStage(await ObjectComparisonAsync(arguments, arguments["ReferenceObject"] ?? arguments.Positional.FirstOrDefault(), to, blockNesting));
             default:
                 return new OutNullStage();
         }

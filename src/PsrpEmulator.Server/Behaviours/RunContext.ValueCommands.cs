@@ -39,6 +39,7 @@ internal sealed partial class RunContext
         ["Remove-Variable"] = ["Name", "Scope", "Force"],
         ["Clear-Variable"] = ["Name", "Scope", "Force"],
         ["Set-StrictMode"] = ["Version", "Off"],
+        ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -53,6 +54,7 @@ internal sealed partial class RunContext
         "NV" => "New-Variable",
         "RV" => "Remove-Variable",
         "CLV" => "Clear-Variable",
+        "COMPARE" or "DIFF" => "Compare-Object",
         _ => null,
     };
 
@@ -93,6 +95,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Random":
                     foreach (var picked in await GetRandomAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
+                    return;
+                case "Compare-Object":
+                    foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
                     return;
                 case "Add-Member":
                 {
@@ -273,7 +278,7 @@ internal sealed partial class RunContext
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
                 var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive")
                 {
                     named[name] = null;
                     continue;
@@ -301,6 +306,7 @@ internal sealed partial class RunContext
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
             "Write-Error" => ["Message"],
             "Set-StrictMode" => [],
+            "Compare-Object" => ["ReferenceObject", "DifferenceObject"],
             _ => ["Start", "End"],
         };
         var next = 0;

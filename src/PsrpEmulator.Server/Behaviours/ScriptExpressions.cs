@@ -257,7 +257,9 @@ internal static partial class ScriptExpressions
         {
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
             {
-                // A type's own ToString is its full name; in a string PowerShell writes its accelerator (int).
+                // A type's own ToString is its full name; in a string PowerShell writes its accelerator (int). A
+                // PSCustomObject's ToString() is empty (its "@{a=1}" is the text a string or -join gives it).
+                if (value is PsObject custom && PipelineVariables.IsCustomObject(custom)) return PsPrimitive.String(string.Empty);
                 return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? fullName : Text(value));
             }
 

@@ -599,6 +599,39 @@ internal sealed class PipelineVariables
         else Set(name, value, type);
     }
 
+    // A PSCustomObject (made by [pscustomobject], Select-Object, New-Object PSObject -Property...) without a text of its
+    // own: PowerShell writes it into a string as "@{Name=WinRM; Status=Running}" (PSObject's ToString of an object with
+    // no base object).
+    internal static bool IsCustomObject(PsrpEmulator.Protocol.Clixml.PsObject o) =>
+        o is { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.None, BaseValue: null, ToStringValue: null or "" } &&
+        o.TypeNames is { } names && (names.Contains(PsrpEmulator.Protocol.Clixml.PsObjects.PSCustomObjectTypeName) ||
+                                     names.Contains("Deserialized." + PsrpEmulator.Protocol.Clixml.PsObjects.PSCustomObjectTypeName));
+
+    private static string CustomObjectText(PsrpEmulator.Protocol.Clixml.PsObject o, int depth)
+    {
+        var text = new StringBuilder("@{");
+        var first = true;
+        foreach (var name in Formatting.FormatViews.DisplayProperties(o))
+        {
+            if (!first) text.Append("; ");
+            first = false;
+            text.Append(name).Append('=');
+            var property = o[name];
+            text.Append(property switch
+            {
+                null or PsrpEmulator.Protocol.Clixml.PsNil => string.Empty,
+                // Nested ones as their own text (bounded: an object that holds itself stops at the depth).
+                PsrpEmulator.Protocol.Clixml.PsObject nested when IsCustomObject(nested) => depth < 8 ? CustomObjectText(nested, depth + 1) : string.Empty,
+                PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: not PsrpEmulator.Protocol.Clixml.PsCollectionKind.None } collection =>
+                    collection.ToStringValue ?? (collection.TypeNames is [var typeName, ..] ? typeName : "System.Object[]"),
+                _ => Display(property),
+            });
+            if (text.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"an expanded string is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+        }
+
+        return text.Append('}').ToString();
+    }
+
     /// <summary>
     /// A value as PowerShell puts it in a string: an array's items joined with spaces ($OFS), $null as nothing. The items
     /// are their ToString, not their own items, as in PowerShell (<c>"$(1, (2, 3))"</c> is <c>1 System.Object[]</c>): so
@@ -608,6 +641,7 @@ internal sealed class PipelineVariables
     {
         if (value is not PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null } list)
         {
+            if (value is PsrpEmulator.Protocol.Clixml.PsObject custom && IsCustomObject(custom)) return CustomObjectText(custom, 0);
             return value is PsrpEmulator.Protocol.Clixml.PsObject type && ScriptExpressions.TypeObjectText(type) is { } typeText ? typeText : value.ToDisplayString();
         }
 

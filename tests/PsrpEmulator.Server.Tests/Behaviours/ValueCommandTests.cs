@@ -29,6 +29,61 @@ public class ValueCommandTests
         return string.Join("|", host.OutputTexts);
     }
 
+    // Expected orders are CompareObjectCommand's (Windows PowerShell 5.1): difference-only objects held back are written
+    // at the end before reference-only ones; a match as it is found.
+    private const string Sides = " | ForEach-Object { \"$($_.InputObject)$($_.SideIndicator)\" }";
+
+    [TestCase("Compare-Object @(1,2,3) @(2,3,4)" + Sides, "4=>|1<=")]
+    [TestCase("Compare-Object -ReferenceObject 'a','b' -DifferenceObject 'B','c' -IncludeEqual" + Sides, "b==|c=>|a<=")]
+    [TestCase("Compare-Object 'a','b' 'B','c' -CaseSensitive" + Sides, "B=>|c=>|a<=|b<=")]
+    [TestCase("'b','c' | Compare-Object 'a','b'" + Sides, "c=>|a<=")]
+    [TestCase("Compare-Object 1,2,3 3,2,1 -SyncWindow 0" + Sides, "3=>|1<=|1=>|3<=")]
+    [TestCase("Compare-Object 1,2,3 3,2,1" + Sides, "")]
+    [TestCase("Compare-Object @() 1,2" + Sides + "; Compare-Object 1 @()" + Sides, "1=>|2=>|1<=")]
+    [TestCase("(Compare-Object 1,2 1,2).Count; (Compare-Object 1,2 1,3 -ExcludeDifferent).Count; (Compare-Object 1,2 1,3 -ExcludeDifferent -IncludeEqual).InputObject", "0|0|1")]
+    [TestCase("(Compare-Object '1' 1).Count; (Compare-Object 1 '01').Count", "0|0")]
+    [TestCase("Compare-Object 'x' 'y' -PassThru | ForEach-Object { \"$_ $($_.SideIndicator)\" }", "y =>|x <=")]
+    [TestCase("diff 1 2 | Select-Object -ExpandProperty SideIndicator", "=>|<=")]
+    public async Task Compare_Object_matches_and_orders_as_CompareObjectCommand(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("(Compare-Object (Get-Service Spooler) (Get-Service WinRM)).Count", "0")]
+    [TestCase("Compare-Object (Get-Service Spooler) (Get-Service WinRM) -Property Name, Status | ForEach-Object { \"$($_.Name) $($_.Status) $($_.SideIndicator)\" }", "WinRM Running =>|Spooler Stopped <=")]
+    [TestCase("(Compare-Object ([pscustomobject]@{ a = 1 }) ([pscustomobject]@{ a = 2 })).Count; (Compare-Object ([pscustomobject]@{ a = 1 }) ([pscustomobject]@{ a = 1 })).Count", "2|0")]
+    public async Task Compare_Object_compares_objects_by_their_text_without_Property_as_Windows_does(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("Compare-Object $null 1", "ParameterArgumentValidationErrorNullNotAllowed,Microsoft.PowerShell.Commands.CompareObjectCommand")]
+    [TestCase("Compare-Object 1", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.CompareObjectCommand")]
+    [TestCase("Compare-Object 1 2 -SyncWindow -1", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.CompareObjectCommand")]
+    [TestCase("3 | Compare-Object 1 2", "InputObjectNotBound,Microsoft.PowerShell.Commands.CompareObjectCommand")]
+    public async Task Compare_Object_with_arguments_it_cannot_bind_is_the_statements_error(string script, string errorId)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo(errorId));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("Compare-Object (1..5001) 1")]
+    [TestCase("1..5001 | Compare-Object 1")]
+    public async Task Compare_Object_past_the_emulators_bound_fails_with_a_scenario_error_instead_of_running_for_minutes(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.ErrorRecord!.ToDisplayString(), Does.Contain("Compare-Object compares at most 5000 objects a side"));
+        Assert.That(host.OutputTexts, Is.Empty);
+    }
+
+    [TestCase("$o = [pscustomobject]@{ a = 1; b = $null; c = @(1, 2); d = 'x y' }; \"$o\"; $o.ToString().Length", "@{a=1; b=; c=System.Object[]; d=x y}|0")]
+    [TestCase("\"$(Get-Service WinRM | Select-Object Name, Status)\"", "@{Name=WinRM; Status=Running}")]
+    [TestCase("\"$([pscustomobject]@{ a = [pscustomobject]@{ b = 1 } })\"", "@{a=@{b=1}}")]
+    [TestCase("([pscustomobject]@{ a = 1 }, [pscustomobject]@{ a = 2 }) -join ','", "@{a=1},@{a=2}")]
+    public async Task A_PSCustomObject_in_a_string_is_its_properties_in_braces_and_its_ToString_is_empty(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("$o = New-Object PSObject -Property @{ Name = 'a'; Size = 5 }; $o.Name; $o.Size", "a|5")]
     [TestCase("(New-Object PSObject -Property @{ Name = 'a' }).GetType().FullName", "System.Management.Automation.PSCustomObject")]
     [TestCase("New-Object PSCustomObject -Property @{ Name = 'a'; Size = 5 } | Select-Object -ExpandProperty Size", "5")]
