@@ -172,6 +172,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
+            ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 

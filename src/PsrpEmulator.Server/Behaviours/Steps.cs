@@ -1592,6 +1592,35 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return ScriptExpressions.Cast(await EvaluateAsync(after, to, blockNesting + 1), type);
             }
 
+            // [int]::TryParse('5', [ref]$n): Parse's answer into the variable (0, or DateTime's MinValue, when it
+            // fails) and whether it parsed, as the .NET method through PowerShell's [ref].
+            if (member.Equals("TryParse", StringComparison.OrdinalIgnoreCase) && argumentText is not null &&
+                ScriptExpressions.ArrayElements(argumentText) is [var parsedText, var referenceText] &&
+                RefArgument().Match(referenceText) is { Success: true } reference)
+            {
+                var parsed = await EvaluateAsync(parsedText, to, blockNesting + 1);
+                PsValue result;
+                var success = true;
+                try
+                {
+                    result = ScriptExpressions.StaticMember(type, "Parse", [parsed], time.GetUtcNow());
+                }
+                catch (ScriptExpressionException)
+                {
+                    success = false;
+                    result = type.FullName switch
+                    {
+                        "System.Int64" => PsPrimitive.Int64(0),
+                        "System.Double" => PsPrimitive.Double(0),
+                        "System.DateTime" => PsPrimitive.DateTime(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero)),
+                        _ => PsPrimitive.Int32(0),
+                    };
+                }
+
+                scope.Variables.SetScoped(reference.Groups["var"].Value, result);
+                return PsPrimitive.Boolean(success);
+            }
+
             // [Math]::Round(2.5), [string]::IsNullOrEmpty($x), [int]::MaxValue, [DateTime]::Now (the session's clock).
             List<PsValue>? arguments = null;
             if (argumentText is not null)
@@ -1944,6 +1973,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         static ScriptParseException Unexpected(ScriptExpressions.Token token) => new(ScriptedError.ParseError(
             $"Unexpected token '-{token.Text}' in expression or statement.", "UnexpectedToken"));
     }
+}
+
+internal sealed partial class RunContext
+{
+    // [ref]$name, the variable a .NET method's out parameter writes (TryParse).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[ref\]\s*\$(?<var>(?:(?:global|script|local):)?\w+)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex RefArgument();
 }
 
 /// <summary>An <c>exit</c> statement ended the script (its code, as powershell.exe exits with it).</summary>

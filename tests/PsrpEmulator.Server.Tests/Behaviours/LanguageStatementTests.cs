@@ -237,6 +237,14 @@ public class LanguageStatementTests
     public async Task While_do_and_for_loop_while_their_condition_holds(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$n = 0; [int]::TryParse('5', [ref]$n); $n; $n.GetType().Name", "True|5|Int32")]
+    [TestCase("$n = 7; [int]::TryParse('x5', [ref]$n); $n", "False|0")]
+    [TestCase("if ([int]::TryParse('42', [ref]$v)) { \"ok $v\" } else { 'bad' }", "ok 42")]
+    [TestCase("$d = $null; [datetime]::TryParse('2026-01-02', [ref]$d); $d.Year; [datetime]::TryParse('no', [ref]$d); $d.Year", "True|2026|False|1")]
+    [TestCase("$x = 0.0; [double]::TryParse('2.5', [ref]$x); $x * 2; [long]::TryParse('9', [ref]$x); $x.GetType().Name", "True|5|True|Int64")]
+    public async Task TryParse_writes_the_parsed_value_into_the_ref_variable_and_answers_whether_it_parsed(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$a = 1; $b = $a++; \"$a $b\"", "2 1")]
     [TestCase("$a = 1; $b = ++$a; \"$a $b\"", "2 2")]
     [TestCase("$a = 5; $b = $a--; $c = --$a; \"$a $b $c\"", "3 5 3")]
