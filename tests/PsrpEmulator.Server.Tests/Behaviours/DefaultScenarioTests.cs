@@ -238,6 +238,23 @@ public class DefaultScenarioTests
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(Enumerable.Repeat("NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", errors)));
     }
 
+    [Test]
+    public async Task Get_Location_and_PWD_are_the_users_Documents_folder_where_a_remote_session_starts()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        host.Environment["USERPROFILE"] = "C:\\Users\\psrp";
+
+        var outcome = await Default.Resolve(Behaviour.Script("Get-Location; $PWD.Path; \"$PWD\\x.txt\"; (gl).Drive; (pwd).GetType().FullName; pwd | Out-String"))
+            .RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "C:\\Users\\psrp\\Documents", "C:\\Users\\psrp\\Documents", "C:\\Users\\psrp\\Documents\\x.txt", "C",
+            "System.Management.Automation.PathInfo", "\r\nPath                   \r\n----                   \r\nC:\\Users\\psrp\\Documents\r\n\r\n\r\n",
+        }));
+    }
+
     [TestCase("[System.Environment]::MachineName")]
     [TestCase("hostname.exe")]
     public async Task The_computer_name_answers_under_each_of_its_spellings(string script)

@@ -158,6 +158,12 @@ internal static class FormatViews
         new("BaseType", 0, ColumnAlignment.Left, o => Property(o, "BaseType")),
     ]);
 
+    // Get-Location's PathInfo: 5.1's table of its Path alone.
+    private static readonly FormatView PathInfo = new("System.Management.Automation.PathInfo", FormatShape.Table,
+    [
+        new("Path", 0, ColumnAlignment.Left, o => Property(o, "Path")),
+    ]);
+
     private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
 
     private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
@@ -174,6 +180,7 @@ internal static class FormatViews
         [GroupInfo.Key] = GroupInfo,
         [GroupInfoNoElement.Key] = GroupInfoNoElement,
         [RuntimeType.Key] = RuntimeType,
+        [PathInfo.Key] = PathInfo,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
