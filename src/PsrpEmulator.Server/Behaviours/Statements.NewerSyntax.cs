@@ -14,12 +14,13 @@ internal static partial class Statements
     /// (Where-Object's alias, a wildcard) and <c>$name?</c> is a variable named <c>name?</c>, as in 5.1.
     /// </summary>
     /// <remarks>
-    /// A scan of the text, not a parse: quotes, comments and here-strings are skipped, brackets and braces nest, and a
+    /// A scan of the code (<see cref="Code"/>), not a parse: quotes and here-strings are skipped, brackets and braces nest, and a
     /// statement's mode is that of its first character (after a keyword, <c>=</c> or <c>|</c> a new one starts).
     /// </remarks>
     public static ScriptedError? NewerSyntax(string text)
     {
         if (text.AsSpan().IndexOfAny(NewerSyntaxCharacters) < 0) return null;
+        text = Code(text); // comments and line continuations are no tokens
 
         // The mode of each open bracket's statement, restored at its close; depth is bounded by the text's length.
         // Inside @{ } a line starts with a key (its = then starts the value's pipeline).
@@ -36,25 +37,10 @@ internal static partial class Statements
                 continue;
             }
 
-            if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '(' or '{' or '}' or ')'))
+            if (c == '@' && i + 1 < text.Length && text[i + 1] is '\'' or '"' && OpensHereString(text, i))
             {
-                var end = text.IndexOf('\n', i);
-                i = (end < 0 ? text.Length : end) - 1;
-                continue;
-            }
-
-            if (c == '<' && i + 1 < text.Length && text[i + 1] == '#')
-            {
-                var end = text.IndexOf("#>", i + 2, StringComparison.Ordinal);
-                i = end < 0 ? text.Length : end + 1;
-                continue;
-            }
-
-            if (c == '@' && i + 1 < text.Length && text[i + 1] is '\'' or '"' && IsHereStringOpener(text, i + 1))
-            {
-                var closer = "\n" + text[i + 1] + "@";
-                var end = text.IndexOf(closer, i + 2, StringComparison.Ordinal);
-                i = end < 0 ? text.Length : end + closer.Length - 1;
+                // A here-string is text (one without its closer runs to the end, the parser's own error).
+                i = HereStringAt(text, i) is var (_, _, end) ? end - 1 : text.Length;
                 atStart = false;
                 continue;
             }
@@ -184,12 +170,5 @@ internal static partial class Statements
         var j = newline - 1;
         while (j >= 0 && char.IsWhiteSpace(text[j])) j--;
         return j >= 0 && text[j] is '|' or '`' or '=' or ',' or '+' or '(' or '{';
-    }
-
-    private static bool IsHereStringOpener(string text, int quote)
-    {
-        var j = quote + 1;
-        while (j < text.Length && text[j] is ' ' or '\t') j++;
-        return j < text.Length && text[j] is '\r' or '\n';
     }
 }
