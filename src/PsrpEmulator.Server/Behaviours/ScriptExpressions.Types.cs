@@ -368,8 +368,9 @@ internal static partial class ScriptExpressions
     private static PsValue Parse(string typeName, string method, IReadOnlyList<PsValue> arguments)
     {
         var culture = EnglishUnitedStates.Culture;
-        var text = Text(arguments[0]);
         var name = method == "PARSE" ? "Parse" : "ParseExact";
+        if (arguments.Count == 0) throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
+        var text = Text(arguments[0]);
         try
         {
             switch (typeName, arguments.Count)

@@ -245,6 +245,17 @@ public class LanguageStatementTests
     public async Task TryParse_writes_the_parsed_value_into_the_ref_variable_and_answers_whether_it_parsed(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("[datetime]::ParseExact()")]
+    [TestCase("[datetime]::Parse()")]
+    public async Task A_Parse_without_arguments_is_the_method_s_error_and_the_script_goes_on(string statement)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MethodNotFound"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [TestCase("$a = 1; $b = $a++; \"$a $b\"", "2 1")]
     [TestCase("$a = 1; $b = ++$a; \"$a $b\"", "2 2")]
     [TestCase("$a = 5; $b = $a--; $c = --$a; \"$a $b $c\"", "3 5 3")]
