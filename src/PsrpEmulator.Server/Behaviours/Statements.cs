@@ -634,30 +634,54 @@ internal static partial class Statements
         return null;
     }
 
+    /// <summary>A command's common parameters the emulator applies: its text without them, and their values.</summary>
+    /// <param name="ErrorVariable">-ErrorVariable / -ev's name (a leading <c>+</c>: add to the variable's records).</param>
+    internal sealed record CommonParameters(string Bare, string? ErrorAction, string? WarningAction,
+        string? ErrorVariable = null, string? WarningVariable = null, string? OutVariable = null)
+    {
+        public bool HasVariables => ErrorVariable is not null || WarningVariable is not null || OutVariable is not null;
+    }
+
     /// <summary>
     /// A command's <c>-ErrorAction value</c> / <c>-EA value</c> and <c>-WarningAction value</c> / <c>-WA value</c>
-    /// (also <c>-ErrorAction:value</c>): the command's text without them, and the values; null when it has neither,
-    /// or is not a command.
+    /// (also <c>-ErrorAction:value</c>), and <c>-ErrorVariable</c> / <c>-ev</c>, <c>-WarningVariable</c> / <c>-wv</c>,
+    /// <c>-OutVariable</c> / <c>-ov</c> with a name: the command's text without them, and the values; null when it has
+    /// none, or is not a command.
     /// </summary>
-    public static (string Bare, string? ErrorAction, string? WarningAction)? ActionPreferences(string statement)
+    public static CommonParameters? ActionPreferences(string statement)
     {
         var text = statement.Trim();
         // Cheap checks first: this runs for every statement.
-        if ((text.IndexOf("-e", StringComparison.OrdinalIgnoreCase) < 0 && text.IndexOf("-w", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
-        string? errorAction = null, warningAction = null;
+        if ((text.IndexOf("-e", StringComparison.OrdinalIgnoreCase) < 0 && text.IndexOf("-w", StringComparison.OrdinalIgnoreCase) < 0 &&
+             text.IndexOf("-o", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
+        string? errorAction = null, warningAction = null, errorVariable = null, warningVariable = null, outVariable = null;
         var bare = text;
         // Right to left, so the indexes of the earlier ones hold.
         var matches = ActionPreferenceSyntax().Matches(text).Where(x => IsTopLevel(text, x.Index)).Reverse().ToList();
         if (matches.Count == 0) return null;
         foreach (var match in matches)
         {
-            var value = match.Groups["value"].Value.Trim('\'', '"');
-            if (match.Groups["name"].Value.StartsWith("w", StringComparison.OrdinalIgnoreCase)) warningAction ??= value;
-            else errorAction ??= value;
+            if (match.Groups["variable"].Success)
+            {
+                var name = match.Groups["variable"].Value.Trim('\'', '"');
+                switch (char.ToUpperInvariant(match.Groups["stream"].Value[0]))
+                {
+                    case 'E': errorVariable ??= name; break;
+                    case 'W': warningVariable ??= name; break;
+                    default: outVariable ??= name; break;
+                }
+            }
+            else
+            {
+                var value = match.Groups["value"].Value.Trim('\'', '"');
+                if (match.Groups["name"].Value.StartsWith("w", StringComparison.OrdinalIgnoreCase)) warningAction ??= value;
+                else errorAction ??= value;
+            }
+
             bare = bare.Remove(match.Index, match.Length);
         }
 
-        return (bare.Trim(), errorAction, warningAction);
+        return new CommonParameters(bare.Trim(), errorAction, warningAction, errorVariable, warningVariable, outVariable);
 
         // The parameter's blank is a top-level one of this command: no pipe bar before it.
         static bool IsTopLevel(string text, int at)
@@ -673,7 +697,8 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"\s+-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend)'?""?)(?=\s|$|;|\|)",
+        @"\s+(?:-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend)'?""?)" +
+        @"|-(?<stream>ErrorVariable|EV|WarningVariable|WV|OutVariable|OV)(?::|\s+)(?<variable>'?""?\+?\w+'?""?))(?=\s|$|;|\|)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ActionPreferenceSyntax();
 

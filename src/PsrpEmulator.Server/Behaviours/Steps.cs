@@ -501,11 +501,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var warningPreference = Preference("WarningPreference");
             if ((actions is not null || errorPreference is not null || warningPreference is not null) && Statements.Split(text).Count <= 1)
             {
-                var own = actions is var (bare, _, _) && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null ||
+                var own = actions is { Bare: var bare } && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null ||
                     ValueCommand(bare) is not null ||
                     (bare.Contains('$', StringComparison.Ordinal) && await BoundArgumentsAsync(bare, to, blockNesting) is { } bound && Catalog.Find(bound) is not null));
-                var errorAction = (own ? actions!.Value.ErrorAction : null) ?? errorPreference;
-                var warningAction = (own ? actions!.Value.WarningAction : null) ?? warningPreference;
+                var errorAction = (own ? actions!.ErrorAction : null) ?? errorPreference;
+                var warningAction = (own ? actions!.WarningAction : null) ?? warningPreference;
                 // A statement the preferences already wrap is wrapped again only for its own parameters: wrapping a
                 // command no rule answers (whose -ErrorAction is no parameter of anything) again would never end.
                 if ((own || errorAction is not null || warningAction is not null) && (own || output is not ActionPreferenceHost))
@@ -513,7 +513,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     // A command's own parameter inside a statement the preferences already wrap answers to the
                     // statement's output, not to that wrapper.
                     var underlying = output is ActionPreferenceHost wrapped ? wrapped.Inner : output;
-                    await RunStatementAsync(own ? actions!.Value.Bare : text, new ActionPreferenceHost(underlying, errorAction, warningAction), blockNesting + 1);
+                    var preferences = new ActionPreferenceHost(underlying, errorAction, warningAction, own && actions!.HasVariables ? actions : null);
+                    try
+                    {
+                        await RunStatementAsync(own ? actions!.Bare : text, preferences, blockNesting + 1);
+                    }
+                    finally
+                    {
+                        // -ErrorVariable and the like are set when the command ends, also when it ends in an error.
+                        preferences.AssignVariables(scope.Variables);
+                    }
+
                     return;
                 }
             }
@@ -2015,8 +2025,14 @@ internal sealed class PipelineTerminatedException(PSInvocationState state, Scrip
 /// (SilentlyContinue, Ignore) or stops at (Stop: the first one ends the command as a terminating error), and the
 /// warnings it drops.
 /// </summary>
-internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction) : IPipelineHost
+internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction, Statements.CommonParameters? variables = null) : IPipelineHost
 {
+    // What -ErrorVariable, -WarningVariable and -OutVariable keep (as PowerShell's MshCommandRuntime: an error or a
+    // warning the preference hides too, unless it is Ignore; every output object).
+    private readonly List<PsValue>? _errors = variables?.ErrorVariable is null ? null : [];
+    private readonly List<PsValue>? _warnings = variables?.WarningVariable is null ? null : [];
+    private readonly List<PsValue>? _outputs = variables?.OutVariable is null ? null : [];
+
     /// <summary>The host it passes records to.</summary>
     public IPipelineHost Inner => inner;
 
@@ -2035,7 +2051,52 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
     private static bool Drops(string? action) =>
         action is not null && (action.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) || action.Equals("Ignore", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Sets the command's -ErrorVariable, -WarningVariable and -OutVariable: ArrayLists, added to with a <c>+</c>.</summary>
+    public void AssignVariables(PipelineVariables scope)
+    {
+        if (variables is null) return;
+        Assign(variables.ErrorVariable, _errors);
+        Assign(variables.WarningVariable, _warnings);
+        Assign(variables.OutVariable, _outputs);
+
+        void Assign(string? name, List<PsValue>? kept)
+        {
+            if (name is null || kept is null) return;
+            var append = name.StartsWith('+');
+            if (append) name = name[1..];
+            var items = new List<PsValue>();
+            if (append && scope.Get(name) is { } earlier and not PsNil) items.AddRange(ScriptExpressions.Enumerate(earlier));
+            items.AddRange(kept);
+            scope.SetScoped(name, PsObjects.List(items, ["System.Collections.ArrayList", "System.Object"]));
+        }
+    }
+
+    private static void Keep(List<PsValue>? kept, PsValue value, string? action)
+    {
+        if (kept is null || (action is not null && action.Equals("Ignore", StringComparison.OrdinalIgnoreCase))) return;
+        if (kept.Count >= ScriptExpressions.MaxCollectionItems) throw new ScenarioRuntimeException($"a stream variable keeps at most {ScriptExpressions.MaxCollectionItems} objects in the emulator");
+        kept.Add(value);
+    }
+
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        switch (record)
+        {
+            case ErrorRecordMessage kept when _errors is not null:
+                Keep(_errors, kept.Record, errorAction);
+                return WriteUnkeptAsync(record, cancellationToken);
+            case WarningRecordMessage kept when _warnings is not null:
+                Keep(_warnings, kept.ToPsValue(), warningAction);
+                return WriteUnkeptAsync(record, cancellationToken);
+            case PipelineOutput kept when _outputs is not null:
+                Keep(_outputs, kept.Value, null);
+                return WriteUnkeptAsync(record, cancellationToken);
+            default:
+                return WriteUnkeptAsync(record, cancellationToken);
+        }
+    }
+
+    private ValueTask WriteUnkeptAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         switch (record)
         {
@@ -2052,8 +2113,11 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
         }
     }
 
-    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken) =>
-        inner.WriteStringOutputAsync(pieces, verbatimPieces, cancellationToken);
+    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken)
+    {
+        if (_outputs is not null) Keep(_outputs, PsPrimitive.String(string.Concat(pieces)), null);
+        return inner.WriteStringOutputAsync(pieces, verbatimPieces, cancellationToken);
+    }
 
     public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
 

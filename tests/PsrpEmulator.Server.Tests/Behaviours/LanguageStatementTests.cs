@@ -433,6 +433,17 @@ public class LanguageStatementTests
         Assert.That(unknown.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }), "an unknown command is no command's error");
     }
 
+    [TestCase("Get-Service Nope -ErrorAction SilentlyContinue -ErrorVariable err; if ($err) { \"$($err[0].FullyQualifiedErrorId) $($err.Count) $($err.GetType().Name)\" }",
+        "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand 1 ArrayList")]
+    [TestCase("Get-Service WinRM -ev e | Out-Null; $e.Count; $e.GetType().Name", "0|ArrayList")]
+    [TestCase("Get-Service Nope -EA SilentlyContinue -ev e; Get-Service Nope2 -EA SilentlyContinue -ev +e; $e.Count", "2")]
+    [TestCase("Get-Service Nope -EA Ignore -ev e; $e.Count", "0")]
+    [TestCase("try { Get-Service Nope -EA Stop -ErrorVariable:e } catch { 'caught' }; $e.Count", "caught|1")]
+    [TestCase("Get-Service WinRM -OutVariable svc | Out-Null; $svc.Name; $svc.Count; $svc.GetType().Name", "WinRM|1|ArrayList")]
+    [TestCase("Write-Warning 'w' -WarningVariable wv -WarningAction SilentlyContinue; \"$wv\"; $wv.Count", "w|1")]
+    public async Task ErrorVariable_WarningVariable_and_OutVariable_keep_what_the_command_wrote(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [Test]
     public async Task The_session_s_ErrorActionPreference_applies_to_every_command_unless_its_own_parameter_says_otherwise()
     {
