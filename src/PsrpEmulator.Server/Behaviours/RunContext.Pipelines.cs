@@ -100,7 +100,7 @@ internal sealed partial class RunContext
 
     private static readonly Dictionary<string, string[]> StageParameters = new(StringComparer.Ordinal)
     {
-        ["ForEach-Object"] = ["Process", "Begin", "End", "MemberName", "InputObject"],
+        ["ForEach-Object"] = ["Process", "Begin", "End", "MemberName", "ArgumentList", "InputObject"],
         ["Where-Object"] = ["FilterScript", "Property", "Value", "EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch", "Contains",
             "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
             "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
@@ -326,8 +326,16 @@ internal sealed partial class RunContext
             case "ForEach-Object":
             {
                 var blocks = arguments.Positional.Select(Block).ToList();
-                if (arguments.Positional.Count == 1 && blocks[0] is null) return new MemberStage(arguments.Positional[0].Trim('\'', '"'));
-                if (arguments["MemberName"] is { } member) return new MemberStage(member.Trim('\'', '"'));
+                // A member name (first position or -MemberName), the positional words after it its -ArgumentList.
+                if ((arguments.Positional.Count >= 1 && blocks.All(b => b is null)) || arguments["MemberName"] is not null)
+                {
+                    var words = arguments["MemberName"] is { } named ? [named, .. arguments.Positional] : arguments.Positional;
+                    var memberArguments = new List<PsValue>();
+                    if (arguments["ArgumentList"] is { } listed) memberArguments.AddRange(ScriptExpressions.Enumerate(await ArgumentAsync(listed, to, blockNesting)));
+                    foreach (var word in words.Skip(1)) memberArguments.Add(await ArgumentAsync(word, to, blockNesting));
+                    return new MemberStage(words[0].Trim('\'', '"'), memberArguments);
+                }
+
                 if (blocks.Any(b => b is null)) throw new StatementTerminatedException(ParameterError(command, "Cannot bind parameter 'Process'. Cannot convert the value to type \"System.Management.Automation.ScriptBlock\".", "CannotConvertArgumentNoMessage"));
                 // One block is Process; several are Begin, Process (and more Process), End, as PowerShell binds them.
                 string? begin = Block(arguments["Begin"]), end = Block(arguments["End"]);
@@ -652,12 +660,20 @@ internal sealed partial class RunContext
     }
 
     /// <summary>ForEach-Object Name: each object's property (a collection's items', one level down).</summary>
-    private sealed class MemberStage(string member) : Stage
+    private sealed class MemberStage(string member, IReadOnlyList<PsValue> arguments) : Stage
     {
         public override async ValueTask ProcessAsync(PsValue item)
         {
-            // ForEach-Object's member: a property's value, else a method of that name called without arguments; a name
-            // the object has neither writes $null (an error only under strict mode 2), as ForEachObjectCommand does.
+            // With arguments, a method call (% Split ','). Without, ForEach-Object's member: a property's value, else a
+            // method of that name called without arguments; a name the object has neither writes $null (an error only
+            // under strict mode 2), as ForEachObjectCommand does.
+            if (arguments.Count > 0)
+            {
+                // Its result is unrolled into the pipeline, as WriteToPipelineWithUnrolling writes it.
+                foreach (var result in ScriptExpressions.Enumerate(ScriptExpressions.Method(item, member, arguments))) await Emit(result);
+                return;
+            }
+
             var value = VariableValueTemplate.Member(item, member);
             if (value is PsNil && item is not PsNil && (item is not PsObject { CollectionKind: PsCollectionKind.None } plain || plain[member] is null))
             {

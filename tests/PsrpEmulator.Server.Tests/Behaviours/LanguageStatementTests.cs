@@ -267,7 +267,10 @@ public class LanguageStatementTests
     [TestCase("[datetime]'2026-01-02' | % ToShortDateString", "1/2/2026")]
     [TestCase("$r = 'a', 'b' | % Frob; $r.Count; $r[0] -eq $null", "2|True")]
     [TestCase("@{ a = 1 }, @{ a = 2 } | % a", "1|2")]
-    public async Task ForEach_Object_of_a_member_name_reads_a_property_or_calls_a_method_and_writes_null_for_neither(string script, string expected) =>
+    [TestCase("'a,b' | ForEach-Object Split ','", "a|b")]
+    [TestCase("'a-b' | % Replace '-' '+'", "a+b")]
+    [TestCase("'abc' | ForEach-Object -MemberName Substring -ArgumentList 1", "bc")]
+    public async Task ForEach_Object_of_a_member_name_reads_a_property_or_calls_a_method_with_its_arguments_and_writes_null_for_neither(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
     [Test]
