@@ -3,7 +3,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// Commands a Windows Server 2019 with Windows PowerShell 5.1 has: the cmdlets of the modules a remote session finds
 /// (Core, Management, Utility, Security, Diagnostics, CimCmdlets, WSMan, and the usual server modules), their default
-/// aliases, and the programs of System32 scripts call. One the rules do not answer is a command the emulator does not
+/// aliases, the programs of System32 scripts call, and cmd.exe's internal commands (for cmd shells). One the rules do not answer is a command the emulator does not
 /// emulate, not one PowerShell would not find: "not recognized" would send a user looking for a missing module.
 /// </summary>
 internal static class WindowsCommands
@@ -100,7 +100,12 @@ internal static class WindowsCommands
         "sleep", "sls", "sort", "sp", "spjb", "spps", "spsv", "start", "stz", "sujb", "sv", "swmi", "tee", "trcm", "type", "wget",
         "where", "wjb", "write", "%", "?",
 
-        // Programs of System32 that scripts call
+    };
+
+
+    // Programs of System32 that scripts call (a PowerShell session runs them too).
+    private static readonly HashSet<string> Programs = new(StringComparer.OrdinalIgnoreCase)
+    {
         "cmd", "cmd.exe", "powershell", "powershell.exe", "ipconfig", "ipconfig.exe", "netstat", "netstat.exe", "ping", "ping.exe",
         "tasklist", "tasklist.exe", "taskkill", "taskkill.exe", "systeminfo", "systeminfo.exe", "net", "net.exe", "sc.exe",
         "reg", "reg.exe", "wmic", "wmic.exe", "netsh", "netsh.exe", "findstr", "findstr.exe", "certutil", "certutil.exe", "icacls",
@@ -115,6 +120,17 @@ internal static class WindowsCommands
         "wusa", "wusa.exe", "cscript", "cscript.exe", "wscript", "wscript.exe", "mstsc", "mstsc.exe", "pathping", "pathping.exe",
     };
 
-    /// <summary>Whether Windows has a command of that name (case aside).</summary>
-    public static bool Has(string name) => Names.Contains(name);
+    // cmd.exe's internal commands (a cmd shell's; echo, cd, dir, ver, set and exit the emulator answers itself).
+    private static readonly HashSet<string> CmdInternalCommands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "assoc", "break", "call", "cls", "color", "copy", "date", "del", "endlocal", "erase", "for", "ftype", "goto", "if", "md",
+        "mkdir", "mklink", "move", "path", "pause", "popd", "prompt", "pushd", "rd", "ren", "rename", "rmdir", "setlocal", "shift",
+        "start", "time", "title", "type", "verify", "vol",
+    };
+
+    /// <summary>Whether Windows has a command of that name (case aside): a cmdlet, an alias, a program.</summary>
+    public static bool Has(string name) => Names.Contains(name) || Programs.Contains(name);
+
+    /// <summary>Whether a cmd shell finds a command of that name on Windows: cmd.exe's own, or a program.</summary>
+    public static bool HasCmdCommand(string name) => CmdInternalCommands.Contains(name) || Programs.Contains(name);
 }

@@ -67,6 +67,23 @@ public class CommandLineTests
         Assert.That(((NotRecognizedScript)catalog.ResolveCommandLine("frob.exe --x")).Name, Is.EqualTo("frob.exe"));
     }
 
+    [TestCase("netstat -ano", "netstat")]
+    [TestCase("cmd /c copy a.txt b.txt", "copy")]
+    [TestCase("tasklist.exe /v", "tasklist.exe")]
+    [TestCase("ipconfig /flushdns", "ipconfig")]
+    public async Task A_command_Windows_has_that_no_rule_answers_says_the_emulator_does_not_emulate_it(string line, string name)
+    {
+        var script = BehaviourCatalog.LoadDefault().ResolveCommandLine(line);
+        var host = new FakeCommandLineHost();
+
+        var exitCode = await script.RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(((NotEmulatedCommandScript)script).Name, Is.EqualTo(name));
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(host.Stderr, Is.EqualTo($"{name} is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n"));
+        Assert.That(host.Stdout, Is.Empty);
+    }
+
     [Test]
     public void A_user_cmd_rule_wins_over_the_default_and_powershell_lines()
     {
@@ -103,5 +120,28 @@ public class CommandLineTests
 
         Assert.That(e!.Message, Does.StartWith("s.yaml, line"));
         Assert.That(e.Message, Does.Contain(expected));
+    }
+
+    private sealed class FakeCommandLineHost : ICommandLineHost
+    {
+        private readonly System.Text.StringBuilder _stdout = new(), _stderr = new();
+
+        public System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public IReadOnlyList<KeyValuePair<string, string>> Environment { get; } = [];
+
+        public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string>();
+
+        public string Stdout => _stdout.ToString();
+
+        public string Stderr => _stderr.ToString();
+
+        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            (stream == WinRsStreams.Stderr ? _stderr : _stdout).Append(Encoding.GetString(data.Span));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
     }
 }

@@ -12,7 +12,8 @@ public sealed partial class BehaviourCatalog
     /// <summary>
     /// Finds the behaviour for a WinRS command line (rsp:Command and its arguments joined with spaces). A leading
     /// <c>cmd /c</c> is removed first. The <c>cmd:</c> rules are tried in order; then cmd.exe's <c>set</c>; then a powershell.exe line runs its
-    /// script through the PowerShell behaviours; otherwise cmd.exe's "is not recognized" answer (exit code 1).
+    /// script through the PowerShell behaviours; a command Windows has (a System32 program, a cmd.exe internal command) says
+    /// the emulator does not emulate it; otherwise cmd.exe's "is not recognized" answer (exit code 1).
     /// </summary>
     internal ICommandLineScript ResolveCommandLine(string commandLine)
     {
@@ -25,6 +26,7 @@ public sealed partial class BehaviourCatalog
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
         if (PowerShellExe.TryGetScript(line, out var script)) return new PowerShellExeScript(this, script);
-        return new NotRecognizedScript(CommandLineText.FirstWord(line));
+        var name = CommandLineText.FirstWord(line);
+        return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);
     }
 }

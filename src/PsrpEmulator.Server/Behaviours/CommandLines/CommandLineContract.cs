@@ -71,6 +71,26 @@ internal sealed class NotRecognizedScript(string name) : ICommandLineScript
 }
 
 /// <summary>
+/// A command Windows has (a program of System32, one of cmd.exe's own) that no rule answers: the emulator says on stderr
+/// that it does not emulate it, exit code 1, where cmd.exe's "is not recognized" would be untrue of Windows.
+/// </summary>
+internal sealed class NotEmulatedCommandScript(string name) : ICommandLineScript
+{
+    public string Name => name;
+
+    public string Description => $"not emulated '{name}'";
+
+    public static string MessageFor(string name) =>
+        $"{name} is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n";
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, MessageFor(name), cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+}
+
+/// <summary>
 /// cmd.exe's <c>set</c> built-in: <c>set</c> lists the environment (<c>NAME=value</c> lines, sorted), <c>set P</c> the
 /// variables whose names start with P (none: "Environment variable P not defined", exit 1), <c>set NAME=value</c>
 /// prints nothing (the change ends with the process: every WinRS command is a new cmd.exe).
