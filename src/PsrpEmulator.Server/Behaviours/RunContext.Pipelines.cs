@@ -1004,7 +1004,7 @@ internal sealed partial class RunContext
 
         public override async ValueTask BeginAsync()
         {
-            var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting);
+            var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting, pipelineInput: true);
             _locals = locals;
             _fromPipeline = ScriptParameters.PipelineParameters(body);
             if (Statements.NamedBlocks(statements) is { } blocks)

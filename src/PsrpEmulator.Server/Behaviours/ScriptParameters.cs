@@ -20,19 +20,32 @@ internal static partial class ScriptParameters
     [GeneratedRegex(@"\$(?:[a-z]+:)?(?<name>\w+)\s*(?:=\s*(?<default>.+?))?\s*\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ParameterTail();
 
-    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body)
+    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body) =>
+        Bind(text, arguments, out body, out _);
+
+    /// <summary>
+    /// <see cref="Bind(string, IReadOnlyList{PipelineArgument}, out string)"/>, and the binding error PowerShell would
+    /// raise for the block's attributes (null when none): a mandatory parameter without an argument, an argument outside
+    /// its ValidateSet, one its type cannot take. A typed parameter gets its argument converted; <c>$PSBoundParameters</c>
+    /// holds the parameters given.
+    /// </summary>
+    /// <param name="pipelineInput">The call takes pipeline input: a parameter bound from it is not missing when no argument gives it.</param>
+    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body, out BindingError? error, bool pipelineInput = false)
     {
+        error = null;
         body = text;
         // No arguments and no "param" anywhere (almost every script): nothing to bind, without running the regex.
         if (arguments.Count == 0 && !text.Contains("param", StringComparison.OrdinalIgnoreCase)) return None;
-        var parameters = new List<(string Name, string? Default, bool IsSwitch)>();
+        var parameters = new List<(string Name, string? Default, bool IsSwitch, Attributes Attributes)>();
         var start = ParamStart().Match(text);
+        var hasBlock = false;
         if (start.Success && FindClose(text, start.Length) is { } close)
         {
+            hasBlock = true;
             foreach (var declaration in SplitTopLevel(text[start.Length..close]))
             {
                 var m = ParameterTail().Match(StripAttributes(declaration));
-                if (m.Success) parameters.Add((m.Groups["name"].Value, m.Groups["default"].Success ? m.Groups["default"].Value.Trim() : null, IsSwitchDeclaration(declaration)));
+                if (m.Success) parameters.Add((m.Groups["name"].Value, m.Groups["default"].Success ? m.Groups["default"].Value.Trim() : null, IsSwitchDeclaration(declaration), AttributesOf(declaration)));
             }
 
             body = text[(close + 1)..].Trim();
@@ -42,21 +55,132 @@ internal static partial class ScriptParameters
         var locals = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
         AddUsingValues(arguments, locals);
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
-        foreach (var (name, fallback, isSwitch) in parameters)
+        var bound = new List<(string Name, PsValue Value)>();
+        var missing = new List<string>();
+        foreach (var (name, fallback, isSwitch, attributes) in parameters)
         {
             var named = arguments.FirstOrDefault(a => a.Name is { Length: > 0 } n && string.Equals(n.TrimStart('-'), name, StringComparison.OrdinalIgnoreCase));
             if (isSwitch)
             {
                 // A switch takes no position: given, it is what -Name:value says (true without one); else false.
                 locals[name] = PsPrimitive.Boolean(named is not null && ScriptExpressions.IsTrue(named.Value));
+                if (named is not null) bound.Add((name, locals[name]));
                 continue;
             }
 
-            locals[name] = named?.Value ?? (positional.TryDequeue(out var value) ? value : Literal(fallback));
+            PsValue? given = named?.Value ?? (positional.TryDequeue(out var value) ? value : null);
+            if (given is null)
+            {
+                if (attributes.Mandatory && !(pipelineInput && attributes.FromPipeline)) missing.Add(name);
+                locals[name] = Convert(Literal(fallback), attributes.Type) ?? PsNil.Instance;
+                continue;
+            }
+
+            if (attributes.ValidateSet is { } set && error is null &&
+                !ScriptExpressions.Enumerate(given).All(item => set.Contains(PipelineVariables.Display(item), StringComparer.OrdinalIgnoreCase)))
+            {
+                var shown = PipelineVariables.Display(given);
+                error = new BindingError(
+                    $"Cannot validate argument on parameter '{name}'. The argument \"{shown}\" does not belong to the set \"{string.Join(",", set)}\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
+                    "ParameterArgumentValidationError", name);
+            }
+
+            var converted = Convert(given, attributes.Type);
+            if (converted is null && error is null)
+            {
+                error = new BindingError(
+                    $"Cannot process argument transformation on parameter '{name}'. Cannot convert value \"{PipelineVariables.Display(given)}\" to type \"{attributes.Type!.FullName}\". Error: \"Input string was not in a correct format.\"",
+                    "ParameterArgumentTransformationError", name);
+            }
+
+            locals[name] = converted ?? given;
+            bound.Add((name, locals[name]));
+        }
+
+        if (missing.Count > 0 && error is null)
+        {
+            error = new BindingError($"Cannot process command because of one or more missing mandatory parameters: {string.Join(" ", missing)}.", "MissingMandatoryParameter", null);
         }
 
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
+        if (hasBlock)
+        {
+            // $PSBoundParameters: the parameters the call gave, in the block's order.
+            var table = new PsObject(["System.Management.Automation.PSBoundParametersDictionary", "System.Collections.Generic.Dictionary`2[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.Object, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])
+            {
+                CollectionKind = PsCollectionKind.Dictionary,
+            };
+            foreach (var (name, value) in bound) TableKeys.Add(table, PsPrimitive.String(name), value);
+            locals["PSBoundParameters"] = table;
+        }
+
         return locals;
+
+        // A typed parameter's value converted as PowerShell's binder converts it; null when it cannot be.
+        static PsValue? Convert(PsValue value, ScriptExpressions.KnownType? type)
+        {
+            if (type is null || value is PsNil) return value;
+            try
+            {
+                return ScriptExpressions.Cast(value, type);
+            }
+            catch (ScriptExpressionException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>What a param block's declaration says besides the name: its type, Mandatory, a ValidateSet.</summary>
+    private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline);
+
+    /// <summary>A binding error a param block's attributes raise (PowerShell's ParameterBindingException).</summary>
+    internal sealed record BindingError(string Message, string Id, string? Parameter);
+
+    [GeneratedRegex(@"\bMandatory\b(?!\s*=\s*\$false)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MandatoryArgument();
+
+    [GeneratedRegex(@"'((?:[^']|'')*)'|""([^""]*)""", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedText();
+
+    private static Attributes AttributesOf(string declaration)
+    {
+        ScriptExpressions.KnownType? type = null;
+        var mandatory = false;
+        var fromPipeline = false;
+        List<string>? validateSet = null;
+        var s = declaration.Trim();
+        while (s.StartsWith('['))
+        {
+            var depth = 0;
+            var i = 0;
+            for (; i < s.Length; i++)
+            {
+                if (s[i] == '[') depth++;
+                else if (s[i] == ']' && --depth == 0) break;
+            }
+
+            if (i >= s.Length) break;
+            var attribute = s[1..i].Trim();
+            s = s[(i + 1)..].TrimStart();
+            var open = attribute.IndexOf('(', StringComparison.Ordinal);
+            var attributeName = open < 0 ? attribute : attribute[..open].Trim();
+            if (attributeName.Equals("Parameter", StringComparison.OrdinalIgnoreCase))
+            {
+                mandatory |= MandatoryArgument().IsMatch(attribute);
+                fromPipeline |= attribute.Contains("ValueFromPipeline", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (attributeName.Equals("ValidateSet", StringComparison.OrdinalIgnoreCase))
+            {
+                validateSet = [.. QuotedText().Matches(attribute).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : m.Groups[2].Value)];
+            }
+            else if (open < 0 && !attributeName.Equals("switch", StringComparison.OrdinalIgnoreCase) && ScriptExpressions.ResolveType(attributeName) is { } known)
+            {
+                type = known;
+            }
+        }
+
+        return new Attributes(type, mandatory, validateSet, fromPipeline);
     }
 
     /// <summary>The parameter Invoke-Command sends a script's <c>$using:</c> values under (Parser.VERBATIM_ARGUMENT).</summary>

@@ -544,8 +544,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell.
-        if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function)
+        // A function the session defined wins over the rules, as a function shadows a cmdlet in PowerShell (a call is
+        // one statement: "f; 'next'" is two).
+        if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function && Statements.Split(text).Count <= 1)
         {
             await RunFunctionAsync(text, function, to, blockNesting);
             return;
@@ -890,7 +891,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
         }
 
-        var (locals, statements) = await BindFunctionAsync(text, body, to, blockNesting);
+        IReadOnlyDictionary<string, PsValue> locals;
+        string statements;
+        try
+        {
+            (locals, statements) = await BindFunctionAsync(text, body, to, blockNesting);
+        }
+        catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
+        {
+            // A binding error ends the call, not the script (inside a try, the catch takes it).
+            await WriteStatementErrorAsync(e.Error, to ?? host);
+            return;
+        }
+
         var variables = scope.Variables;
         var outer = locals.Keys.Select(name => (name, variables.Get(name))).ToList();
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
@@ -927,7 +940,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements
     /// after the param block.
     /// </summary>
-    private async ValueTask<(IReadOnlyDictionary<string, PsValue> Locals, string Statements)> BindFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting)
+    private async ValueTask<(IReadOnlyDictionary<string, PsValue> Locals, string Statements)> BindFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting, bool pipelineInput = false)
     {
         var words = Statements.SplitArguments(text);
         var arguments = new List<PipelineArgument>();
@@ -956,7 +969,24 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
         }
 
-        var locals = ScriptParameters.Bind(body, arguments, out var statements);
+        var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, pipelineInput);
+        if (bindingError is { } refused)
+        {
+            // The call's binding error, as PowerShell's binder raises it for the function (MissingMandatoryParameter,f).
+            var exception = refused.Id switch
+            {
+                "ParameterArgumentValidationError" => "System.Management.Automation.ParameterBindingValidationException",
+                "ParameterArgumentTransformationError" => "System.Management.Automation.ParameterBindingArgumentTransformationException",
+                _ => "System.Management.Automation.ParameterBindingException",
+            };
+            var function = words.Count > 0 ? words[0] : string.Empty;
+            throw new StatementTerminatedException(new ScriptedError(refused.Message, $"{refused.Id},{function}",
+                refused.Id == "ParameterArgumentTransformationError" ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument, exception, refused.Parameter)
+            {
+                Activity = function,
+            });
+        }
+
         return (locals, statements);
     }
 

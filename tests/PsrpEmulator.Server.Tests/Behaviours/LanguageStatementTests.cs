@@ -551,6 +551,33 @@ public class LanguageStatementTests
     public async Task Functions_the_session_defines_run_with_their_arguments(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("function f { param($a, $b) $PSBoundParameters.ContainsKey('a'); $PSBoundParameters.ContainsKey('b'); $PSBoundParameters.Count }; f -a 1", "True|False|1")]
+    [TestCase("function f { param([switch]$Force, $x) ($PSBoundParameters.Keys | Sort-Object) -join ',' }; f -Force -x 2; f", "Force,x|")]
+    [TestCase("function f { param([int]$n) $n.GetType().Name; $n + 1 }; f -n '5'; f 7", "Int32|6|Int32|8")]
+    [TestCase("function f { param([Parameter(Mandatory=$true)][string]$Name, [int]$Count = 2) \"$Name $Count $($Count.GetType().Name)\" }; f -Name a", "a 2 Int32")]
+    [TestCase("function f { param([string[]]$Names) $Names.Count }; f -Names a, b", "2")]
+    [TestCase("function f { param([Parameter(Mandatory=$false)]$a) 'ok' }; f", "ok")]
+    [TestCase("function f { param([ValidateSet('x', 'y')]$a) $a }; f -a X", "X")]
+    [TestCase("function f { param($a) \"a=$a\" }; try { f; 'next' } catch { 'caught' }", "a=|next")]
+    public async Task A_functions_param_block_binds_as_PowerShells_binder(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("function f { [CmdletBinding()] param([Parameter(Mandatory)]$a) $a }; f", "MissingMandatoryParameter,f", "Cannot process command because of one or more missing mandatory parameters: a.")]
+    [TestCase("function f { param([ValidateSet('x','y')]$a) $a }; f -a z", "ParameterArgumentValidationError,f",
+        "Cannot validate argument on parameter 'a'. The argument \"z\" does not belong to the set \"x,y\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.")]
+    [TestCase("function f { param([int]$n) $n }; f -n 'abc'", "ParameterArgumentTransformationError,f",
+        "Cannot process argument transformation on parameter 'n'. Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    public async Task A_call_its_param_block_refuses_is_the_statements_binding_error(string script, string id, string message) =>
+        await AssertOneErrorThenNextAsync(script, id, message);
+
+    [Test]
+    public async Task A_binding_error_inside_try_goes_to_the_catch()
+    {
+        var output = await OutputOfAsync("function f { param([Parameter(Mandatory)]$a) $a }; try { f; 'never' } catch { $_.FullyQualifiedErrorId }");
+
+        Assert.That(output, Is.EqualTo(new[] { "MissingMandatoryParameter,f" }));
+    }
+
     [Test]
     public async Task A_function_defined_in_one_pipeline_is_called_by_a_later_one_in_the_same_session()
     {
