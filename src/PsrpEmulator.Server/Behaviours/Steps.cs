@@ -987,7 +987,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             });
         }
 
-        return (locals, statements);
+        // $MyInvocation: the call as the function sees it (MyCommand's Name, InvocationName, BoundParameters, Line).
+        var invoked = words.Count > 0 ? words[0] : string.Empty;
+        var command = new PsObject(["System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = invoked }
+            .With("Name", invoked)
+            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], "Function", 2))
+            .With("Definition", body.Trim());
+        var invocation = new PsObject(["System.Management.Automation.InvocationInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.InvocationInfo" }
+            .With("MyCommand", command)
+            .With("InvocationName", invoked)
+            .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var boundParameters) ? boundParameters : PsNil.Instance)
+            .With("Line", text.Trim())
+            .With("ScriptName", string.Empty)
+            .With("CommandOrigin", "Internal");
+        var withInvocation = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = invocation };
+        return (withInvocation, statements);
     }
 
     /// <summary>
