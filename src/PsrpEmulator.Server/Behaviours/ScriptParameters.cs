@@ -14,7 +14,8 @@ internal static partial class ScriptParameters
 {
     public static readonly IReadOnlyDictionary<string, PsValue> None = new Dictionary<string, PsValue>();
 
-    [GeneratedRegex(@"\A\s*(?:\[\s*CmdletBinding\s*\([^)]*\)\s*\]\s*)?param\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // param( after the script's attributes: [CmdletBinding(...)], [OutputType([string])] (one level of brackets inside).
+    [GeneratedRegex(@"\A\s*(?:\[\s*(?<attribute>\w+)\s*(?:\((?:[^()\[\]]|\[[^\[\]]*\])*\))?\s*\]\s*)*param\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ParamStart();
 
     [GeneratedRegex(@"\$(?:[a-z]+:)?(?<name>\w+)\s*(?:=\s*(?<default>.+?))?\s*\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
@@ -39,9 +40,14 @@ internal static partial class ScriptParameters
         var parameters = new List<(string Name, string? Default, bool IsSwitch, Attributes Attributes)>();
         var start = ParamStart().Match(text);
         var hasBlock = false;
+        var advanced = false;
         if (start.Success && FindClose(text, start.Length) is { } close)
         {
             hasBlock = true;
+            // [CmdletBinding()] or a [Parameter()] attribute makes an advanced script: PowerShell's common parameters,
+            // and no unknown named parameter.
+            advanced = start.Groups["attribute"].Captures.Any(c => c.Value.Equals("CmdletBinding", StringComparison.OrdinalIgnoreCase)) ||
+                       text.AsSpan(start.Length, close - start.Length).Contains("[Parameter", StringComparison.OrdinalIgnoreCase);
             foreach (var declaration in SplitTopLevel(text[start.Length..close]))
             {
                 var m = ParameterTail().Match(StripAttributes(declaration));
@@ -57,9 +63,35 @@ internal static partial class ScriptParameters
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
         var bound = new List<(string Name, PsValue Value)>();
         var missing = new List<string>();
+        // Each named argument's parameter: the exact name, else the one it is a unique prefix of.
+        var byParameter = new Dictionary<string, PipelineArgument>(StringComparer.OrdinalIgnoreCase);
+        foreach (var argument in arguments)
+        {
+            if (argument.Name is not { Length: > 0 } typed || typed == UsingParameterName) continue;
+            typed = typed.TrimStart('-');
+            var exact = parameters.FirstOrDefault(p => p.Name.Equals(typed, StringComparison.OrdinalIgnoreCase)).Name;
+            var prefixed = parameters.Where(p => p.Name.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Select(p => p.Name).ToList();
+            if ((exact ?? (prefixed.Count == 1 ? prefixed[0] : null)) is { } target)
+            {
+                byParameter.TryAdd(target, argument);
+            }
+            else if (advanced && CommonParameter(typed) is { } common)
+            {
+                // -Verbose and -WhatIf set the script's preferences (-Verbose:$false clears one).
+                if (common == "Verbose") locals["VerbosePreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Continue" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 2 : 0);
+                else if (common == "WhatIf") locals["WhatIfPreference"] = PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value));
+            }
+            else if ((advanced || prefixed.Count > 1) && error is null)
+            {
+                error = prefixed.Count > 1
+                    ? new BindingError($"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", prefixed.Select(p => "-" + p))}.", "AmbiguousParameter", typed)
+                    : new BindingError($"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound", typed);
+            }
+        }
+
         foreach (var (name, fallback, isSwitch, attributes) in parameters)
         {
-            var named = arguments.FirstOrDefault(a => a.Name is { Length: > 0 } n && string.Equals(n.TrimStart('-'), name, StringComparison.OrdinalIgnoreCase));
+            var named = byParameter.GetValueOrDefault(name);
             if (isSwitch)
             {
                 // A switch takes no position: given, it is what -Name:value says (true without one); else false.
@@ -103,6 +135,14 @@ internal static partial class ScriptParameters
         }
 
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
+        if (advanced)
+        {
+            // $PSCmdlet: ShouldProcess is answered by the evaluator ($WhatIfPreference decides).
+            locals["PSCmdlet"] = new PsObject(["System.Management.Automation.PSScriptCmdlet", "System.Management.Automation.PSCmdlet", "System.Management.Automation.Cmdlet",
+                "System.Management.Automation.Internal.InternalCommand", "System.Object"]) { ToStringValue = "System.Management.Automation.PSScriptCmdlet" }
+                .With("ParameterSetName", "__AllParameterSets");
+        }
+
         if (hasBlock)
         {
             // $PSBoundParameters: the parameters the call gave, in the block's order.
@@ -130,6 +170,20 @@ internal static partial class ScriptParameters
             }
         }
     }
+
+    private static readonly string[] ActionPreferenceTypeNames = ["System.Management.Automation.ActionPreference", "System.Enum", "System.ValueType", "System.Object"];
+
+    // An advanced script's common parameters (and their aliases), by their names.
+    private static string? CommonParameter(string typed) => typed.ToUpperInvariant() switch
+    {
+        "VERBOSE" or "VB" => "Verbose",
+        "DEBUG" or "DB" => "Debug",
+        "WHATIF" or "WI" => "WhatIf",
+        "CONFIRM" or "CF" => "Confirm",
+        "ERRORACTION" or "EA" or "WARNINGACTION" or "WA" or "INFORMATIONACTION" or "INFA" or "ERRORVARIABLE" or "EV" or "WARNINGVARIABLE" or "WV" or
+            "INFORMATIONVARIABLE" or "IV" or "OUTVARIABLE" or "OV" or "OUTBUFFER" or "OB" or "PIPELINEVARIABLE" or "PV" => typed,
+        _ => null,
+    };
 
     /// <summary>What a param block's declaration says besides the name: its type, Mandatory, a ValidateSet.</summary>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline);

@@ -1792,6 +1792,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     foreach (var argument in ScriptExpressions.ArrayElements(step.Arguments) ?? [step.Arguments]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
                 }
 
+                // $PSCmdlet.ShouldProcess(...) / ShouldContinue: go ahead unless -WhatIf ($WhatIfPreference) says not to.
+                // (PowerShell's "What if: ..." line is a host call the emulator does not make.)
+                if (value is PsObject { TypeNames: ["System.Management.Automation.PSScriptCmdlet", ..] } &&
+                    (step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase) || step.Text.Equals("ShouldContinue", StringComparison.OrdinalIgnoreCase)))
+                {
+                    value = PsPrimitive.Boolean(!ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false)));
+                    continue;
+                }
+
                 value = ScriptExpressions.Method(value, step.Text, arguments);
                 continue;
             }

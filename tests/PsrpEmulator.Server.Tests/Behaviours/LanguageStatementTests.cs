@@ -569,8 +569,26 @@ public class LanguageStatementTests
         "Cannot validate argument on parameter 'a'. The argument \"z\" does not belong to the set \"x,y\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.")]
     [TestCase("function f { param([int]$n) $n }; f -n 'abc'", "ParameterArgumentTransformationError,f",
         "Cannot process argument transformation on parameter 'n'. Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    [TestCase("function f { [CmdletBinding()] param($a) $a }; f -b 1", "NamedParameterNotFound,f", "A parameter cannot be found that matches parameter name 'b'.")]
+    [TestCase("function f { param($Name, $Number) $Name }; f -N x", "AmbiguousParameter,f", "Parameter cannot be processed because the parameter name 'N' is ambiguous. Possible matches include: -Name -Number.")]
     public async Task A_call_its_param_block_refuses_is_the_statements_binding_error(string script, string id, string message) =>
         await AssertOneErrorThenNextAsync(script, id, message);
+
+    [TestCase("function f { param($Name, $Number) \"$Name/$Number\" }; f -Na x -Nu 2", "x/2")]
+    [TestCase("function f { [CmdletBinding()] [OutputType([string])] param([Parameter(ValueFromPipeline)]$i) process { \"<$i>\" } }; 1, 2 | f", "<1>|<2>")]
+    [TestCase("function f { [CmdletBinding(SupportsShouldProcess)] param($n) if ($PSCmdlet.ShouldProcess($n, 'Remove')) { \"removed $n\" } else { 'skipped' } }; f -n x; f -n y -WhatIf", "removed x|skipped")]
+    public async Task An_advanced_function_takes_unique_prefixes_its_attributes_and_WhatIf(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task An_advanced_functions_Verbose_switch_turns_its_Write_Verbose_on()
+    {
+        var (host, outcome) = await RunAsync("function f { [CmdletBinding()] param() Write-Verbose 'said'; 'out' }; f -Verbose; f");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[] { "said" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "out", "out" }));
+    }
 
     [Test]
     public async Task A_binding_error_inside_try_goes_to_the_catch()
