@@ -674,7 +674,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
                 }
 
-                throw new PipelineTerminatedException(PSInvocationState.Failed, ThrownError(thrown));
+                throw new PipelineTerminatedException(PSInvocationState.Failed, RecordOfException(thrown) is { } original ? ScriptedError.FromRecord(original) : ThrownError(thrown));
             }
 
             // $x += 1, $x -= 2 (and *=, /=, %=), $x++, ++$x, $x--: the variable set to the arithmetic's result.
@@ -817,6 +817,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// ScriptHalted; an error record is thrown again as it is (<c>throw $_</c>); an exception is the record's exception,
     /// its message the id, OperationStopped; anything else is a RuntimeException of its text, the value its target.
     /// </summary>
+    /// <summary>
+    /// The error record a RuntimeException belongs to, when the session has it (<c>$_</c>, <c>$Error</c>): PowerShell
+    /// throws such an exception again with its own record (<c>throw $_.Exception</c> keeps the id and the target).
+    /// </summary>
+    private PsObject? RecordOfException(PsValue thrown)
+    {
+        if (thrown is not PsObject { TypeNames: { } names } exception || !ExceptionTypes.IsException(thrown) ||
+            !names.Contains(ScriptedError.RuntimeExceptionType)) return null;
+        if (scope.Variables.Get("_") is PsObject current && ReferenceEquals(current["Exception"], exception)) return current;
+        return scope.Variables.Get("Error") is PsObject { Items: { } errors }
+            ? errors.OfType<PsObject>().FirstOrDefault(record => ReferenceEquals(record["Exception"], exception))
+            : null;
+    }
+
     internal static ScriptedError ThrownError(PsValue value)
     {
         if (value is PsNil || value is PsPrimitive { Value: "" }) return new("ScriptHalted", "ScriptHalted", ErrorCategory.OperationStopped, ScriptedError.RuntimeExceptionType);

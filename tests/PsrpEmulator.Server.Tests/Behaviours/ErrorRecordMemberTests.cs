@@ -95,6 +95,9 @@ public class ErrorRecordMemberTests
     [TestCase("[Exception]$null -eq $null", "True")]
     [TestCase("try { throw [ArgumentException]::new('x') } catch [IO.IOException] { 'io' } catch [RuntimeException] { 'the wrapper' }", "the wrapper")]
     [TestCase("try { throw [ArgumentException]::new('x') } catch [RuntimeException] { 'wrapper' } catch [ArgumentException] { 'own type first' }", "own type first")]
+    [TestCase("try { try { throw 'a' } catch { throw $_.Exception } } catch { $_.FullyQualifiedErrorId; $_.TargetObject }", "a|a")]
+    [TestCase("try { try { Get-Frob } catch { $e = $_.Exception; throw $e } } catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category }", "CommandNotFoundException|ObjectNotFound")]
+    [TestCase("try { try { throw [ArgumentException]::new('x') } catch { throw $_.Exception } } catch { $_.FullyQualifiedErrorId }", "x")]
     public async Task Throw_of_a_value_raises_the_error_PowerShells_ConvertToException_makes(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
