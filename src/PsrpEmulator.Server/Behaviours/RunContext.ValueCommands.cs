@@ -40,6 +40,7 @@ internal sealed partial class RunContext
         ["Clear-Variable"] = ["Name", "Scope", "Force"],
         ["Set-StrictMode"] = ["Version", "Off"],
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
+        ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -55,6 +56,8 @@ internal sealed partial class RunContext
         "RV" => "Remove-Variable",
         "CLV" => "Clear-Variable",
         "COMPARE" or "DIFF" => "Compare-Object",
+        // PowerShell tries "Get-" before a name it cannot find: date is Get-Date.
+        "DATE" => "Get-Date",
         _ => null,
     };
 
@@ -115,6 +118,7 @@ internal sealed partial class RunContext
                 "New-Object" => await NewObjectAsync(arguments, to, blockNesting),
                 "Join-Path" => await JoinPathAsync(arguments, to, blockNesting),
                 "Split-Path" => await SplitPathAsync(arguments, to, blockNesting),
+                "Get-Date" => await GetDateAsync(arguments, to, blockNesting),
                 _ => await NewTimeSpanAsync(arguments, to, blockNesting),
             };
         }
@@ -307,6 +311,7 @@ internal sealed partial class RunContext
             "Write-Error" => ["Message"],
             "Set-StrictMode" => [],
             "Compare-Object" => ["ReferenceObject", "DifferenceObject"],
+            "Get-Date" => ["Date"],
             _ => ["Start", "End"],
         };
         var next = 0;
@@ -335,7 +340,10 @@ internal sealed partial class RunContext
         "ArgumentList" => "System.Object[]",
         "Property" => "System.Collections.IDictionary",
         "Path" or "LiteralPath" => "System.String[]",
-        "Start" or "End" => "System.DateTime",
+        "Start" or "End" or "Date" => "System.DateTime",
+        "Year" or "Month" or "Day" or "Hour" or "Minute" or "Second" or "Millisecond" => "System.Int32",
+        "Format" or "UFormat" => "System.String",
+        "DisplayHint" => "Microsoft.PowerShell.Commands.DisplayHintType",
         "Credential" => "System.Management.Automation.PSCredential",
         _ => "System.Int32",
     };
@@ -609,5 +617,61 @@ internal sealed partial class RunContext
         var end = await Date("End");
         var now = time.GetUtcNow();
         return PsPrimitive.Duration((end ?? now) - (start ?? now));
+    }
+
+    /// <summary>
+    /// Get-Date with its parameters, as Windows PowerShell 5.1's GetDateCommand: <c>-Date</c> (first position; a string
+    /// converted as PowerShell converts it, in the invariant culture) else the session's clock; <c>-Year</c> ...
+    /// <c>-Millisecond</c> move that part (in their ranges); <c>-UFormat</c> or <c>-Format</c> (FileDate, FileDateTime
+    /// and their Universal forms included) make text, in en-US; else the DateTime. Its DisplayHint is not emulated.
+    /// </summary>
+    private async ValueTask<PsValue> GetDateAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string command = "Get-Date";
+        var date = (arguments["Date"] is { } dateWord
+            ? ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(dateWord, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?
+            : null) ?? (scope.Variables.Runspace.Time ?? time).GetUtcNow(); // the session's clock, as the Get-Date rule's
+        var day = date.ToOffset(TimeSpan.Zero).DateTime;
+        foreach (var (part, minimum, maximum) in new[] { ("Year", 1, 9999), ("Month", 1, 12), ("Day", 1, 31), ("Hour", 0, 23), ("Minute", 0, 59), ("Second", 0, 59), ("Millisecond", 0, 999) })
+        {
+            if (arguments[part] is not { } word) continue;
+            var value = (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!;
+            if (value < minimum || value > maximum)
+            {
+                var (side, bound, relation) = value < minimum ? ("less than the minimum", minimum, "greater than or equal to") : ("greater than the maximum", maximum, "less than or equal to");
+                throw new StatementTerminatedException(ParameterError(command,
+                    $"Cannot validate argument on parameter '{part}'. The {value} argument is {side} allowed range of {bound}. Supply an argument that is {relation} {bound} and then try the command again.",
+                    "ParameterArgumentValidationError"));
+            }
+
+            // Each part moves the date by the difference, as GetDateCommand does (Day 31 of a short month rolls over).
+            day = part switch
+            {
+                "Year" => day.AddYears(value - day.Year),
+                "Month" => day.AddMonths(value - day.Month),
+                "Day" => day.AddDays(value - day.Day),
+                "Hour" => day.AddHours(value - day.Hour),
+                "Minute" => day.AddMinutes(value - day.Minute),
+                "Second" => day.AddSeconds(value - day.Second),
+                _ => day.AddMilliseconds(value - day.Millisecond).AddTicks(-(day.Ticks % TimeSpan.TicksPerMillisecond)),
+            };
+        }
+
+        var result = new DateTimeOffset(DateTime.SpecifyKind(day, DateTimeKind.Unspecified), TimeSpan.Zero);
+        if (arguments["UFormat"] is { } uformatWord) return PsPrimitive.String(NowValueTemplate.UFormat(result, PipelineVariables.Display(await ArgumentAsync(uformatWord, to, blockNesting))));
+        if (arguments["Format"] is { } formatWord)
+        {
+            var format = PipelineVariables.Display(await ArgumentAsync(formatWord, to, blockNesting));
+            try
+            {
+                return PsPrimitive.String(NowValueTemplate.Format(result, format));
+            }
+            catch (FormatException e)
+            {
+                throw new StatementTerminatedException(new ScriptedError(e.Message, $"System.FormatException,{CmdletClass(command)}", ErrorCategory.NotSpecified, "System.FormatException") { Activity = command });
+            }
+        }
+
+        return PsPrimitive.DateTime(result);
     }
 }

@@ -421,13 +421,31 @@ internal sealed class NowValueTemplate(TextTemplate? format, bool unixFormat = f
         if (unixFormat) return PsPrimitive.String(UFormat(now.ToOffset(TimeSpan.Zero), format.Evaluate(scope)));
         try
         {
-            // A local time of a computer whose zone is UTC: "o" and "zzz" show +00:00.
-            return PsPrimitive.String(now.ToOffset(TimeSpan.Zero).ToString(format.Evaluate(scope), EnglishUnitedStates));
+            return PsPrimitive.String(Format(now, format.Evaluate(scope)));
         }
         catch (FormatException)
         {
             throw new ScenarioRuntimeException($"{format.Location}: '{format.Evaluate(scope)}' is not a date format .NET knows");
         }
+    }
+
+    /// <summary>
+    /// Get-Date -Format: a .NET date format in en-US, a local time of a computer whose zone is UTC ("o" and "zzz" show
+    /// +00:00); FileDate, FileDateUniversal, FileDateTime and FileDateTimeUniversal are GetDateCommand's ISO 8601 basic
+    /// forms.
+    /// </summary>
+    /// <exception cref="FormatException">A format .NET refuses.</exception>
+    internal static string Format(DateTimeOffset date, string format)
+    {
+        var local = date.ToOffset(TimeSpan.Zero);
+        return format.ToUpperInvariant() switch
+        {
+            "FILEDATE" => local.ToString("yyyyMMdd", EnglishUnitedStates),
+            "FILEDATEUNIVERSAL" => local.ToString("yyyyMMdd", EnglishUnitedStates) + "Z",
+            "FILEDATETIME" => local.ToString("yyyyMMdd'T'HHmmssffff", EnglishUnitedStates),
+            "FILEDATETIMEUNIVERSAL" => local.ToString("yyyyMMdd'T'HHmmssffff", EnglishUnitedStates) + "Z",
+            _ => local.ToString(format, EnglishUnitedStates),
+        };
     }
 
     /// <summary>

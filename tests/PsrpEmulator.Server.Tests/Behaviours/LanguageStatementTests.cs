@@ -649,6 +649,29 @@ public class LanguageStatementTests
         Assert.That(later.OutputTexts, Is.EqualTo(new[] { "09" }), "two virtual hours later");
     }
 
+    [TestCase("(Get-Date '2026-01-02').DayOfWeek; (Get-Date -Date '2026-01-02 10:00').Hour", "Friday|10")]
+    [TestCase("Get-Date -Date '01/02/2026' -Format 'yyyyMMdd'", "20260102")]
+    [TestCase("(Get-Date -Hour 0 -Minute 0 -Second 0 -Millisecond 0).ToString('o')", "2026-11-29T00:00:00.0000000+00:00")]
+    [TestCase("Get-Date -Format FileDate; Get-Date -Format FileDateTime; Get-Date -Format FileDateTimeUniversal", "20261129|20261129T0705092500|20261129T0705092500Z")]
+    [TestCase("Get-Date -Date '2026-02-10' -Day 31 -Format d", "3/3/2026")]
+    [TestCase("$d = Get-Date -Year 2020; $d.Year; (date -Month 1).Month", "2020|1")]
+    public async Task Get_Date_takes_a_date_its_parts_and_formats_as_GetDateCommand(string script, string expected)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 7, 5, 9, 250, TimeSpan.Zero));
+
+        var (host, outcome) = await RunAsync(script, new RunspaceState(clock));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [TestCase("Get-Date -Month 13", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.GetDateCommand",
+        "Cannot validate argument on parameter 'Month'. The 13 argument is greater than the maximum allowed range of 12. Supply an argument that is less than or equal to 12 and then try the command again.")]
+    [TestCase("Get-Date -Format '%'", "System.FormatException,Microsoft.PowerShell.Commands.GetDateCommand", "Input string was not in a correct format.")]
+    public async Task Get_Date_with_a_value_it_refuses_is_the_statements_error(string statement, string id, string message) =>
+        await AssertOneErrorThenNextAsync(statement, id, message);
+
     [TestCase("Get-Date -UFormat '%Y-%m-%d %H:%M:%S'", "2026-11-29 07:05:09")]
     [TestCase("Get-Date -UFormat %s", "1795935909.25")]
     [TestCase("date -u \"+%A %B %e %j %Z\"", "Sunday November 29 333 +00")]
