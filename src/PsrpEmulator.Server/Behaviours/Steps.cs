@@ -1223,6 +1223,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
         if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
+        // A bare word is expandable, as a double-quoted string without its quotes: a$x, C:\Users\$env:USERNAME, a`tb.
+        if (word.AsSpan().IndexOfAny('$', '`') >= 0) return PsPrimitive.String(await ExpandAsync(word, to, blockNesting));
         return PsPrimitive.String(word);
     }
 

@@ -272,6 +272,12 @@ public class ValueCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [TestCase("Write-Output `#x a`tb", "#x|a\tb")]
+    [TestCase("$x = 'v'; Write-Output pre$x pre${x}post", "prev|prevpost")]
+    [TestCase("function f { param($a) \"[$a]\" }; $n = 'q'; f a$n", "[aq]")]
+    public async Task A_bare_word_argument_expands_its_variables_and_escapes_as_a_double_quoted_string(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("Write-Output WinRM, Spooler", "WinRM|Spooler")]
     [TestCase("Write-Output 'a', \"b\",3 | ForEach-Object { $_.GetType().Name }", "String|String|Int32")]
     [TestCase("Write-Output 'a,b'", "a,b")]
