@@ -41,6 +41,7 @@ internal sealed partial class RunContext
         ["Set-StrictMode"] = ["Version", "Off"],
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
+        ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -98,6 +99,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Random":
                     foreach (var picked in await GetRandomAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
+                    return;
+                case "Write-Host":
+                    await output.WriteAsync(await WriteHostRecordAsync(arguments, to, blockNesting), cancellationToken);
                     return;
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
@@ -282,7 +286,7 @@ internal sealed partial class RunContext
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
                 var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline")
                 {
                     named[name] = null;
                     continue;
@@ -312,8 +316,11 @@ internal sealed partial class RunContext
             "Set-StrictMode" => [],
             "Compare-Object" => ["ReferenceObject", "DifferenceObject"],
             "Get-Date" => ["Date"],
+            "Write-Host" => ["Object"],
             _ => ["Start", "End"],
         };
+        // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.
+        if (command == "Write-Host" && positional.Count > 1) positional = [string.Join(", ", positional)];
         var next = 0;
         foreach (var word in positional)
         {
@@ -617,6 +624,52 @@ internal sealed partial class RunContext
         var end = await Date("End");
         var now = time.GetUtcNow();
         return PsPrimitive.Duration((end ?? now) - (start ?? now));
+    }
+
+    /// <summary>
+    /// Write-Host with its parameters (what the default rules do not answer: variables, expressions, several objects,
+    /// -Separator), as WriteHostCommand: the objects' text (a collection's items joined by the separator, a space by
+    /// default; $null nothing), in the colours given or the host's, as the PSHOST information record PowerShell 5 writes.
+    /// </summary>
+    private async ValueTask<InformationRecordMessage> WriteHostRecordAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string command = "Write-Host";
+        var separator = arguments["Separator"] is { } separatorWord ? PipelineVariables.Display(await ArgumentAsync(separatorWord, to, blockNesting)) : " ";
+        var text = new System.Text.StringBuilder();
+        if (arguments["Object"] is { } objectWord) Append(await ArgumentAsync(objectWord, to, blockNesting), 0);
+        var (hostForeground, hostBackground) = host.HostConsoleColors;
+        var message = new HostInformationMessage(text.ToString(), arguments.Has("NoNewline"),
+            await ColorAsync("ForegroundColor") ?? (ConsoleColor?)hostForeground, await ColorAsync("BackgroundColor") ?? (ConsoleColor?)hostBackground);
+        return InformationStep.Record(this, message.ToPsValue(), HostInformationMessage.WriteHostSource, [HostInformationMessage.HostTag]);
+
+        void Append(PsValue value, int depth)
+        {
+            if (value is PsNil) return;
+            if (depth < 8 && value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list)
+            {
+                var first = true;
+                foreach (var item in list.Items)
+                {
+                    if (!first) text.Append(separator);
+                    first = false;
+                    Append(item, depth + 1);
+                }
+
+                return;
+            }
+
+            text.Append(PipelineVariables.Display(value));
+            if (text.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"Write-Host's text is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+        }
+
+        async ValueTask<ConsoleColor?> ColorAsync(string parameter)
+        {
+            if (arguments[parameter] is not { } word) return null;
+            var name = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+            return HostInformationMessage.ParseColor(name) ?? throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot bind parameter '{parameter}'. Cannot convert value \"{name}\" to type \"System.ConsoleColor\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nBlack, DarkBlue, DarkGreen, DarkCyan, DarkRed, DarkMagenta, DarkYellow, Gray, DarkGray, Blue, Green, Cyan, Red, Magenta, Yellow, White\"",
+                "CannotConvertArgumentNoMessage"));
+        }
     }
 
     /// <summary>

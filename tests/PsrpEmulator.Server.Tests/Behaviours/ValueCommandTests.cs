@@ -272,6 +272,25 @@ public class ValueCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [Test]
+    public async Task Write_Host_of_variables_expressions_and_several_objects_writes_their_text_as_WriteHostCommand()
+    {
+        var (host, outcome) = await RunAsync("$n = 'x'; Write-Host Processing $n; Write-Host ('a' + 'b') -NoNewline; Write-Host $null; Write-Host 1 2 3; " +
+                                             "Write-Host -Object @(1, @(2, 3)) -Separator ',' -ForegroundColor darkred; $m = 'msg'; Write-Host $m -BackgroundColor Blue");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        var messages = host.Records.OfType<InformationRecordMessage>().Select(r => HostInformationMessage.TryRead(r.MessageData)!).ToList();
+        Assert.That(messages.Select(m => m.Message), Is.EqualTo(new[] { "Processing x", "ab", string.Empty, "1 2 3", "1,2,3", "msg" }));
+        Assert.That(messages.Select(m => m.NoNewLine), Is.EqualTo(new[] { false, true, false, false, false, false }));
+        Assert.That((messages[4].ForegroundColor, messages[5].BackgroundColor), Is.EqualTo(((ConsoleColor?)ConsoleColor.DarkRed, (ConsoleColor?)ConsoleColor.Blue)));
+        Assert.That(host.Records.OfType<InformationRecordMessage>().All(r => r.Tags.Contains(HostInformationMessage.HostTag)), Is.True);
+    }
+
+    [Test]
+    public async Task Write_Host_with_a_colour_ConsoleColor_has_not_is_the_statements_binding_error() =>
+        Assert.That((await RunAsync("Write-Host x -ForegroundColor Purple; 'next'")).Host.Errors.Single().FullyQualifiedErrorId,
+            Is.EqualTo("CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteHostCommand"));
+
     [TestCase("Write-Output `#x a`tb", "#x|a\tb")]
     [TestCase("$x = 'v'; Write-Output pre$x pre${x}post", "prev|prevpost")]
     [TestCase("function f { param($a) \"[$a]\" }; $n = 'q'; f a$n", "[aq]")]
