@@ -42,6 +42,7 @@ internal sealed partial class RunContext
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
+        ["Write-Warning"] = ["Message"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -99,6 +100,15 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Random":
                     foreach (var picked in await GetRandomAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
+                    return;
+                case "Write-Warning":
+                    // Its message (an expression, a variable): the text a string would hold (the default rules answer the literal forms).
+                    if (arguments["Message"] is not { } warningWord)
+                    {
+                        throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Message.", "MissingMandatoryParameter"));
+                    }
+
+                    await output.WriteAsync(new WarningRecordMessage(PipelineVariables.Display(await ArgumentAsync(warningWord, to, blockNesting))), cancellationToken);
                     return;
                 case "Write-Host":
                     await output.WriteAsync(await WriteHostRecordAsync(arguments, to, blockNesting), cancellationToken);
@@ -317,6 +327,7 @@ internal sealed partial class RunContext
             "Compare-Object" => ["ReferenceObject", "DifferenceObject"],
             "Get-Date" => ["Date"],
             "Write-Host" => ["Object"],
+            "Write-Warning" => ["Message"],
             _ => ["Start", "End"],
         };
         // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.

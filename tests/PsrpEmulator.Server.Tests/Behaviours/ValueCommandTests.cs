@@ -287,6 +287,16 @@ public class ValueCommandTests
     }
 
     [Test]
+    public async Task Write_Warning_of_an_expression_writes_its_text()
+    {
+        var (host, outcome) = await RunAsync("$m = 'careful'; Write-Warning ('a' + 'b'); Write-Warning -Message $m.ToUpper(); Write-Warning");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "ab", "CAREFUL" }));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteWarningCommand"));
+    }
+
+    [Test]
     public async Task Write_Host_with_a_colour_ConsoleColor_has_not_is_the_statements_binding_error() =>
         Assert.That((await RunAsync("Write-Host x -ForegroundColor Purple; 'next'")).Host.Errors.Single().FullyQualifiedErrorId,
             Is.EqualTo("CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteHostCommand"));
