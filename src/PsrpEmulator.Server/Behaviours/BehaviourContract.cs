@@ -122,12 +122,12 @@ public sealed partial class BehaviourCatalog
 
 public sealed partial class BehaviourCatalog
 {
-    /// <summary>The first rule matching <paramref name="text"/> (trimmed), with its captures; null when none does.</summary>
     private static readonly Lazy<HashSet<BehaviourRule>> DefaultRules = new(() => [.. DefaultCatalog.Value.rules]);
 
     /// <summary>Whether the rule is one of the embedded default scenario's (the language's), not a user scenario's.</summary>
     private static bool IsDefaultRule(BehaviourRule rule) => DefaultRules.Value.Contains(rule);
 
+    /// <summary>The first rule matching <paramref name="text"/> (trimmed), with its captures; null when none does.</summary>
     internal (BehaviourRule Rule, IReadOnlyDictionary<string, string> Captures)? Find(string text)
     {
         text = text.Trim();
