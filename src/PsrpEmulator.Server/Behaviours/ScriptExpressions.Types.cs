@@ -106,7 +106,10 @@ internal static partial class ScriptExpressions
     {
         var t = name.Trim();
         if (t.StartsWith("System.", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)) return true;
-        if (t.Length > 256 || !t.Contains('.', StringComparison.Ordinal)) return false;
+        if (UnemulatedAccelerators.Contains(t)) return true;
+        // A name without a namespace is System's when System has it ([Convert], [StringSplitOptions]), as PowerShell
+        // looks it up; another ([Foo]) is TypeNotFound.
+        if (t.Length > 256 || !t.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_')) return false;
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
             if (assembly.IsDynamic) continue;
@@ -115,6 +118,15 @@ internal static partial class ScriptExpressions
 
         return false;
     }
+
+    // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([xml] is System.Xml.XmlDocument).
+    private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "xml", "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher", "securestring",
+        "pscredential", "uri", "cultureinfo", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
+        "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
+        "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref", "xmldocument",
+    };
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
     public static KnownType? ResolveType(string name) => Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim());
