@@ -678,6 +678,8 @@ internal static partial class ScriptExpressions
         if (next == '=' || (text[i] is '+' or '-' && next == text[i]) || (text[i] is '+' or '-' && i > 0 && text[i - 1] == text[i])) return false;
         if (text[i] == '-' && char.IsLetter(next)) return false;
         if (text[i] is '+' or '-' && i >= 2 && text[i - 1] is 'e' or 'E' && char.IsDigit(text[i - 2]) && char.IsDigit(next)) return false;
+        // 3..-1: the sign of the range's end, not a subtraction.
+        if (text[i] is '-' or '+' && text.AsSpan(start, i - start).TrimEnd().EndsWith("..", StringComparison.Ordinal)) return false;
         return true;
     }
 

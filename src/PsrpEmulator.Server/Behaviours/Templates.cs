@@ -402,8 +402,20 @@ internal sealed class PipelineVariables
         return r.TryGetVariable("function:" + name, out var body) && body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
     }
 
-    /// <summary>The host's environment variable (<c>$env:NAME</c>); null when unset or without a host.</summary>
-    public string? EnvironmentVariable(string name) => host?.EnvironmentVariable(name);
+    /// <summary>
+    /// An environment variable of the session's process (<c>$env:NAME</c>): one the session set (kept among the runspace's
+    /// variables as <c>env:NAME</c>, removed by <c>$null</c> or an empty string), else the host's; null when unset.
+    /// </summary>
+    public string? EnvironmentVariable(string name)
+    {
+        if (Existing is { } r && r.TryGetVariable("env:" + name, out var set))
+        {
+            var text = set is PsrpEmulator.Protocol.Clixml.PsNil ? string.Empty : Display(set);
+            return text.Length == 0 ? null : text;
+        }
+
+        return host?.EnvironmentVariable(name);
+    }
 
     // A counting loop's $_ (in front of any "_" in locals) as its number: made into a value only when a statement
     // reads it, not once per iteration (an output loop of 100,000 objects boxed 100,000 integers nobody read). Null

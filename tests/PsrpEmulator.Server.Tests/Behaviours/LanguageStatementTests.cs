@@ -580,6 +580,12 @@ public class LanguageStatementTests
     public async Task An_advanced_function_takes_unique_prefixes_its_attributes_and_WhatIf(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$env:TEMP = 'C:\\t'; $env:TEMP; \"$env:TEMP\\x\"; [Environment]::GetEnvironmentVariable('TEMP')", "C:\\t|C:\\t\\x|C:\\t")]
+    [TestCase("$env:MYVAR = 'v'; $env:MYVAR; $env:MYVAR = $null; $env:MYVAR -eq $null; $env:OTHER = 'o'; $env:OTHER = ''; $env:OTHER -eq $null", "v|True|True")]
+    [TestCase("function f { $env:INNER = 'i' }; f; $env:INNER", "i")]
+    public async Task Setting_an_environment_variable_changes_the_session_process_s_environment(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [Test]
     public async Task An_advanced_functions_Verbose_switch_turns_its_Write_Verbose_on()
     {
@@ -917,6 +923,7 @@ public class LanguageStatementTests
     [TestCase("Get-Service `\n    -Name WinRM |\n    Select-Object -ExpandProperty Name", "WinRM")]
     [TestCase("Write-Output 'x' `\r\n  'y'", "x|y")]
     [TestCase("\"a`\nb\".Length", "3")]
+    [TestCase("$a = 1..5; $a[-2..-1] -join ','; $a[-1..-2] -join ','; 3..-1 -join ','", "4,5|5,4|3,2,1,0,-1")]
     [TestCase("$a = 1,\n2,\n3\n$a.Count", "3")]
     [TestCase("$x =\n 5\n$x", "5")]
     [TestCase("$x = 1 +\n 5\n$x", "6")]

@@ -80,7 +80,7 @@ public class RandomScriptTests
         "throw ", "throw $_", "[ArgumentException]::new(", "[IO.FileNotFoundException] ", ".CategoryInfo", ".PSObject.Properties", "[regex]::Match(", "[regex]::Matches('a1', ", ".Groups[1]",
         "Write-Error -Category ", "-ErrorId e -TargetObject ", "Write-Error -ErrorRecord ", "Set-StrictMode -Version ", "Write-Output -NoEnumerate ", "& { param($a) $a } ", "Invoke-Command { $args } -ArgumentList ",
         " | Wait-Job", " | Receive-Job -Wait", "Start-Job { 1 } -ArgumentList ", "[int]::Parse(", "[datetime]::ParseExact(",
-        "param([Parameter(Mandatory)][int]$n) ", "[ValidateSet('a')]", "$PSBoundParameters", "$MyInvocation.MyCommand", " -ErrorVariable e", " -ev +e", " -OutVariable o", " -wv w", "Compare-Object ", " -IncludeEqual", " -SyncWindow ", " | diff ", " -PassThru", "Get-Date -UFormat ", "Write-Host ", " -Separator ", " -ForegroundColor Red", "Get-Date -Date ", " -Month ", " -Format FileDate", "%s", " | % ToUpper", "$b = $a++", "[pscustomobject]@{ a = 1 }", " ?? ", " ? ", " : ", " && ", " || ", "??=", "${x}?.", "$x?", " # ", "<# ", " #>", "#", ",\n", " =\n",
+        "param([Parameter(Mandatory)][int]$n) ", "[ValidateSet('a')]", "$PSBoundParameters", "$MyInvocation.MyCommand", " -ErrorVariable e", " -ev +e", " -OutVariable o", " -wv w", "Compare-Object ", " -IncludeEqual", " -SyncWindow ", " | diff ", " -PassThru", "Get-Date -UFormat ", "$env:X = ", "$env:X", "[-2..-1]", "3..-1", "[Convert]::", "[xml]", "Write-Host ", " -Separator ", " -ForegroundColor Red", "Get-Date -Date ", " -Month ", " -Format FileDate", "%s", " | % ToUpper", "$b = $a++", "[pscustomobject]@{ a = 1 }", " ?? ", " ? ", " : ", " && ", " || ", "??=", "${x}?.", "$x?", " # ", "<# ", " #>", "#", ",\n", " =\n",
     ];
 
     [Test]
