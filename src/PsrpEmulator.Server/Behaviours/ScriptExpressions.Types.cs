@@ -71,6 +71,9 @@ internal static partial class ScriptExpressions
         Add("System.Math");
         Add("System.Environment");
         Add("System.IO.Path");
+        Add(ConvertTypeName);
+        Add(EncodingTypeName);
+        types["Text.Encoding"] = types[EncodingTypeName];
         Add(RegexTypeName, "regex");
         types["IO.Path"] = types["System.IO.Path"];
         foreach (var exception in ExceptionTypes.Constructible.Keys)
@@ -349,6 +352,8 @@ internal static partial class ScriptExpressions
             ("System.Environment", "PROCESSORCOUNT", -1) => PsPrimitive.Int32(2),
             ("System.Environment", "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS", -1) => PsPrimitive.Boolean(true),
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
+            (ConvertTypeName, _, _) when ConvertStaticMember(name, arguments) is { } converted => converted,
+            (EncodingTypeName, _, _) when EncodingStaticMember(name, arguments) is { } encoding => encoding,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
@@ -370,7 +375,7 @@ internal static partial class ScriptExpressions
 
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
-    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", RegexTypeName };
+    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", RegexTypeName, ConvertTypeName, EncodingTypeName };
 
     /// <summary>
     /// <c>[int]::Parse(s)</c> (long, double) and <c>[datetime]::Parse(s)</c> / <c>ParseExact(s, format, $null)</c> in

@@ -277,6 +277,7 @@ internal static partial class ScriptExpressions
             }
 
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
+            if (value is PsObject { TypeNames: [_, EncodingTypeName, ..] } encoding && EncodingMethod(encoding, name, arguments) is { } encoded) return encoded;
             if (value is PsObject list && IsCollection(list) && ListMethod(list, name, arguments) is { } listResult) return listResult;
 
             if (value is PsPrimitive { Value: DateTimeOffset dateValue } && DateMethod(dateValue, name, arguments) is { } dateResult) return dateResult;

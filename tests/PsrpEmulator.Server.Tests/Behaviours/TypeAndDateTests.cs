@@ -70,10 +70,22 @@ public class TypeAndDateTests
     public async Task Generic_lists_grow_in_place_and_a_hashtable_enumerates_its_entries(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    [TestCase("$b = [Text.Encoding]::Unicode.GetBytes('ab'); $b.Count; $b.GetType().FullName; [Convert]::ToBase64String($b)", "4|System.Byte[]|YQBiAA==")]
+    [TestCase("[System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('aGVsbG8='))", "hello")]
+    [TestCase("[Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes('Get-Date'))", "RwBlAHQALQBEAGEAdABlAA==")]
+    [TestCase("[Convert]::ToInt32('1F', 16); [Convert]::ToString(255, 2); [convert]::ToInt32('42')", "31|11111111|42")]
+    [TestCase("[Text.Encoding]::UTF8.EncodingName; ([Text.Encoding]::ASCII.GetBytes('A'))[0]; [Text.Encoding]::BigEndianUnicode.GetBytes('a') -join ','", "Unicode (UTF-8)|65|0,97")]
+    public async Task Convert_and_Text_Encoding_encode_text_as_dotnet(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("[Convert]::FromBase64String('!!')", "FormatException",
+        "Exception calling \"FromBase64String\" with \"1\" argument(s): \"The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. \"")]
+    [TestCase("[Convert]::ToInt32('zz', 16)", "FormatException", "Exception calling \"ToInt32\" with \"2\" argument(s): \"Could not find any recognizable digits.\"")]
+    [TestCase("[Convert]::ToBase64String(@(1, 300))", "InvalidCastIConvertible", "Cannot convert value \"300\" to type \"System.Byte\". Error: \"Value was either too large or too small for an unsigned byte.\"")]
     [TestCase("[Foo]", "TypeNotFound", "Unable to find type [Foo].")]
     [TestCase("[Foo.Bar]::Baz()", "TypeNotFound", "Unable to find type [Foo.Bar].")]
     [TestCase("[System.Net.Dns]::GetHostName()", "PsrpEmulator.ScenarioError", "[System.Net.Dns] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
-    [TestCase("[Convert]::ToBase64String(@(1))", "PsrpEmulator.ScenarioError", "[Convert] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[StringSplitOptions]::RemoveEmptyEntries", "PsrpEmulator.ScenarioError", "[StringSplitOptions] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[xml]'<a/>'", "PsrpEmulator.ScenarioError", "[xml] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]

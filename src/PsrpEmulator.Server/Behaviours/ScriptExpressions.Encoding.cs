@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// <c>[Convert]</c>'s and <c>[Text.Encoding]</c>'s members scripts use to encode text (an -EncodedCommand, a payload):
+/// <c>[Convert]::ToBase64String / FromBase64String</c>, <c>ToInt32(text, base)</c> and <c>ToString(number, base)</c>;
+/// <c>[Text.Encoding]::UTF8</c>, <c>Unicode</c>, <c>BigEndianUnicode</c>, <c>UTF32</c>, <c>ASCII</c> with
+/// <c>GetBytes</c> and <c>GetString</c>. Bytes are a <c>byte[]</c>, as .NET gives them; .NET's errors are the methods'.
+/// </summary>
+internal static partial class ScriptExpressions
+{
+    internal const string ConvertTypeName = "System.Convert";
+    internal const string EncodingTypeName = "System.Text.Encoding";
+
+    private static readonly string[] ByteArrayTypeNames = ["System.Byte[]", "System.Array", "System.Object"];
+
+    private static PsValue? ConvertStaticMember(string name, IReadOnlyList<PsValue>? arguments)
+    {
+        var count = arguments?.Count ?? -1;
+        var method = name switch
+        {
+            "TOBASE64STRING" => "ToBase64String",
+            "FROMBASE64STRING" => "FromBase64String",
+            "TOINT32" => "ToInt32",
+            "TOSTRING" => "ToString",
+            _ => name,
+        };
+        try
+        {
+            return (name, count) switch
+            {
+                ("TOBASE64STRING", 1) => PsPrimitive.String(Convert.ToBase64String(Bytes(arguments![0]))),
+                ("FROMBASE64STRING", 1) => ByteList(Convert.FromBase64String(Text(arguments![0]))),
+                ("TOINT32", 2) => PsPrimitive.Int32(Convert.ToInt32(Text(arguments![0]), (int)(AsNumber(arguments[1]) ?? 10))),
+                ("TOINT32", 1) => Cast(arguments![0], ResolveType("int")!),
+                ("TOSTRING", 2) when AsNumber(arguments![0]) is { } number => PsPrimitive.String(Convert.ToString((long)number, (int)(AsNumber(arguments[1]) ?? 10))),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            // .NET Framework's texts for the common ones.
+            var framework = e switch
+            {
+                FormatException when name == "FROMBASE64STRING" => new FormatException("The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. "),
+                FormatException => new FormatException("Could not find any recognizable digits."),
+                ArgumentException when e is not ArgumentOutOfRangeException && name is "TOINT32" or "TOSTRING" => new ArgumentException("Invalid Base."),
+                _ => e,
+            };
+            throw MethodError(method, count, framework);
+        }
+    }
+
+    private static PsValue? EncodingStaticMember(string name, IReadOnlyList<PsValue>? arguments) => (name, arguments?.Count ?? -1) switch
+    {
+        ("UTF8", -1) => EncodingObject("System.Text.UTF8Encoding", 65001, "utf-8", "Unicode (UTF-8)"),
+        ("UNICODE", -1) => EncodingObject("System.Text.UnicodeEncoding", 1200, "utf-16", "Unicode"),
+        ("BIGENDIANUNICODE", -1) => EncodingObject("System.Text.UnicodeEncoding", 1201, "utf-16BE", "Unicode (Big-Endian)"),
+        ("UTF32", -1) => EncodingObject("System.Text.UTF32Encoding", 12000, "utf-32", "Unicode (UTF-32)"),
+        ("ASCII", -1) => EncodingObject("System.Text.ASCIIEncoding", 20127, "us-ascii", "US-ASCII"),
+        _ => null,
+    };
+
+    private static PsObject EncodingObject(string typeName, int codePage, string webName, string encodingName) =>
+        new PsObject([typeName, EncodingTypeName, "System.Object"]) { ToStringValue = typeName }
+            .With("BodyName", webName)
+            .With("EncodingName", encodingName)
+            .With("WebName", webName)
+            .With("CodePage", codePage)
+            .With("IsSingleByte", codePage == 20127);
+
+    /// <summary>An encoding object's GetBytes(text) / GetString(bytes); null for another method.</summary>
+    private static PsValue? EncodingMethod(PsObject encoding, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (encoding["CodePage"] is not PsPrimitive { Value: int codePage } || arguments.Count != 1) return null;
+        var dotnet = codePage switch
+        {
+            65001 => new UTF8Encoding(false),
+            1200 => new UnicodeEncoding(false, false),
+            1201 => new UnicodeEncoding(true, false),
+            12000 => new UTF32Encoding(false, false),
+            _ => (Encoding)Encoding.ASCII,
+        };
+        return name.ToUpperInvariant() switch
+        {
+            "GETBYTES" => ByteList(dotnet.GetBytes(Text(arguments[0]))),
+            "GETSTRING" => PsPrimitive.String(dotnet.GetString(Bytes(arguments[0]))),
+            _ => null,
+        };
+    }
+
+    // A value as bytes: a byte[] (or any list of numbers 0-255), a CLIXML byte array; another value is .NET's cast error.
+    private static byte[] Bytes(PsValue value)
+    {
+        if (value is PsPrimitive { Value: byte[] raw }) return raw;
+        var items = Enumerate(value).ToList();
+        if (items.Count > MaxCollectionItems) throw TooLarge();
+        var bytes = new byte[items.Count];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = AsNumber(items[i]) is { } n && n is >= 0 and <= 255 && n == Math.Floor(n)
+                ? (byte)n
+                : throw new ScriptExpressionException(new ScriptedError(
+                    $"Cannot convert value \"{Text(items[i])}\" to type \"System.Byte\". Error: \"Value was either too large or too small for an unsigned byte.\"",
+                    "InvalidCastIConvertible", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+        }
+
+        return bytes;
+    }
+
+    private static PsObject ByteList(byte[] bytes)
+    {
+        if (bytes.Length > MaxCollectionItems) throw TooLarge();
+        return PsObjects.List([.. bytes.Select(b => (PsValue)PsPrimitive.Byte(b))], ByteArrayTypeNames);
+    }
+}
