@@ -137,7 +137,7 @@ internal sealed partial class RunContext
                 result = entry.Input switch
                 {
                     PsObject o => o,
-                    PsPrimitive p => new PsObject([ScriptExpressions.TypeOf(p).ToStringValue!, "System.Object"]) { BaseValue = p, ToStringValue = p.ToDisplayString() },
+                    PsPrimitive p => Wrapped(p),
                     _ => PsObjects.CustomObject(),
                 };
                 result.ExtendedProperties.RemoveAll(p => p.Name.Equals("SideIndicator", StringComparison.OrdinalIgnoreCase));
@@ -174,14 +174,7 @@ internal sealed partial class RunContext
             throw new StatementTerminatedException(ParameterError(command, "Cannot bind argument to parameter 'ReferenceObject' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed"));
         }
 
-        var properties = new List<string>();
-        if (arguments["Property"] is { } propertyWord)
-        {
-            foreach (var element in ScriptExpressions.ArrayElements(propertyWord) ?? [propertyWord])
-            {
-                foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting))) properties.Add(PipelineVariables.Display(value));
-            }
-        }
+        var properties = await ArgumentTextsAsync(arguments["Property"], to, blockNesting);
 
         var syncWindow = int.MaxValue;
         if (arguments["SyncWindow"] is { } windowWord)

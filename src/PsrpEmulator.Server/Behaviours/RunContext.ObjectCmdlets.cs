@@ -84,12 +84,16 @@ internal sealed partial class RunContext
     /// variable that holds it); a primitive gets a wrapper with them, which only -PassThru hands on. A member the object
     /// has already is PowerShell's MemberAlreadyExists unless -Force (then it is replaced).
     /// </summary>
+    /// <summary>A primitive in a PSObject wrapper, which can carry note properties (Add-Member, Compare-Object -PassThru).</summary>
+    private static PsObject Wrapped(PsPrimitive primitive) =>
+        new([ScriptExpressions.TypeOf(primitive).ToStringValue!, "System.Object"]) { BaseValue = primitive, ToStringValue = primitive.ToDisplayString() };
+
     private static PsValue AddMembers(PsValue item, AddMemberSpec spec)
     {
         var target = item switch
         {
             PsObject o => o,
-            PsPrimitive p => new PsObject([ScriptExpressions.TypeOf(p).ToStringValue!, "System.Object"]) { BaseValue = p, ToStringValue = p.ToDisplayString() },
+            PsPrimitive p => Wrapped(p),
             _ => throw new StatementTerminatedException(ParameterError("Add-Member", "Cannot bind argument to parameter 'InputObject' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed")),
         };
         foreach (var (name, value) in spec.Notes)

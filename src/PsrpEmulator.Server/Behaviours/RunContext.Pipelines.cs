@@ -300,26 +300,32 @@ internal sealed partial class RunContext
 
     }
 
+    /// <summary>An argument's values as text (a list's items each, elements of <c>a, b</c> each): names, patterns, headers.</summary>
+    private async ValueTask<List<string>> ArgumentTextsAsync(string? word, IPipelineHost? to, int blockNesting)
+    {
+        if (word is null) return [];
+        var texts = new List<string>();
+        foreach (var element in ScriptExpressions.ArrayElements(word) ?? [word])
+        {
+            foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting))) texts.Add(PipelineVariables.Display(value));
+        }
+
+        return texts;
+    }
+
+    /// <summary>An argument converted to an Int32 parameter's value, as PowerShell's binder converts it.</summary>
+    private async ValueTask<int> IntegerArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
+        (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!;
+
+    /// <summary>An argument converted to a DateTime parameter's value (a string in the invariant culture).</summary>
+    private async ValueTask<DateTimeOffset?> DateArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
+        ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?;
+
     private async ValueTask<Stage> BuildStageAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
-        async ValueTask<int?> IntegerAsync(string name)
-        {
-            if (arguments[name] is not { } word) return null;
-            var value = ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!);
-            return (int)((PsPrimitive)value).Value;
-        }
+        async ValueTask<int?> IntegerAsync(string name) => arguments[name] is { } word ? await IntegerArgumentAsync(word, to, blockNesting) : null;
 
-        async ValueTask<List<string>> NamesAsync(string? word)
-        {
-            if (word is null) return [];
-            var names = new List<string>();
-            foreach (var element in ScriptExpressions.ArrayElements(word) ?? [word])
-            {
-                foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting))) names.Add(PipelineVariables.Display(value));
-            }
-
-            return names;
-        }
+        ValueTask<List<string>> NamesAsync(string? word) => ArgumentTextsAsync(word, to, blockNesting);
 
         switch (command)
         {

@@ -617,9 +617,7 @@ internal sealed partial class RunContext
 
         if (byParts)
         {
-            async ValueTask<int> Part(string name) => arguments[name] is { } word
-                ? (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!
-                : 0;
+            async ValueTask<int> Part(string name) => arguments[name] is { } word ? await IntegerArgumentAsync(word, to, blockNesting) : 0;
             var days = await Part("Days");
             var hours = await Part("Hours");
             var minutes = await Part("Minutes");
@@ -628,9 +626,7 @@ internal sealed partial class RunContext
         }
 
         // The arguments first, then the cmdlet's now (as PowerShell binds them before the cmdlet runs).
-        async ValueTask<DateTimeOffset?> Date(string name) => arguments[name] is { } word
-            ? ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?
-            : null;
+        async ValueTask<DateTimeOffset?> Date(string name) => arguments[name] is { } word ? await DateArgumentAsync(word, to, blockNesting) : null;
         var start = await Date("Start");
         var end = await Date("End");
         var now = time.GetUtcNow();
@@ -692,14 +688,13 @@ internal sealed partial class RunContext
     private async ValueTask<PsValue> GetDateAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
         const string command = "Get-Date";
-        var date = (arguments["Date"] is { } dateWord
-            ? ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(dateWord, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?
-            : null) ?? (scope.Variables.Runspace.Time ?? time).GetUtcNow(); // the session's clock, as the Get-Date rule's
+        var date = (arguments["Date"] is { } dateWord ? await DateArgumentAsync(dateWord, to, blockNesting) : null)
+            ?? (scope.Variables.Runspace.Time ?? time).GetUtcNow(); // the session's clock, as the Get-Date rule's
         var day = date.ToOffset(TimeSpan.Zero).DateTime;
         foreach (var (part, minimum, maximum) in new[] { ("Year", 1, 9999), ("Month", 1, 12), ("Day", 1, 31), ("Hour", 0, 23), ("Minute", 0, 59), ("Second", 0, 59), ("Millisecond", 0, 999) })
         {
             if (arguments[part] is not { } word) continue;
-            var value = (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!;
+            var value = await IntegerArgumentAsync(word, to, blockNesting);
             if (value < minimum || value > maximum)
             {
                 var (side, bound, relation) = value < minimum ? ("less than the minimum", minimum, "greater than or equal to") : ("greater than the maximum", maximum, "less than or equal to");

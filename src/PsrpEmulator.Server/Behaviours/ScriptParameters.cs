@@ -138,8 +138,8 @@ internal static partial class ScriptParameters
         if (advanced)
         {
             // $PSCmdlet: ShouldProcess is answered by the evaluator ($WhatIfPreference decides).
-            locals["PSCmdlet"] = new PsObject(["System.Management.Automation.PSScriptCmdlet", "System.Management.Automation.PSCmdlet", "System.Management.Automation.Cmdlet",
-                "System.Management.Automation.Internal.InternalCommand", "System.Object"]) { ToStringValue = "System.Management.Automation.PSScriptCmdlet" }
+            locals["PSCmdlet"] = new PsObject([ScriptCmdletTypeName, "System.Management.Automation.PSCmdlet", "System.Management.Automation.Cmdlet",
+                "System.Management.Automation.Internal.InternalCommand", "System.Object"]) { ToStringValue = ScriptCmdletTypeName }
                 .With("ParameterSetName", "__AllParameterSets");
         }
 
@@ -170,6 +170,9 @@ internal static partial class ScriptParameters
             }
         }
     }
+
+    /// <summary>The type of an advanced script's <c>$PSCmdlet</c> (the evaluator answers its ShouldProcess).</summary>
+    public const string ScriptCmdletTypeName = "System.Management.Automation.PSScriptCmdlet";
 
     private static readonly string[] ActionPreferenceTypeNames = ["System.Management.Automation.ActionPreference", "System.Enum", "System.ValueType", "System.Object"];
 
@@ -203,20 +206,8 @@ internal static partial class ScriptParameters
         var mandatory = false;
         var fromPipeline = false;
         List<string>? validateSet = null;
-        var s = declaration.Trim();
-        while (s.StartsWith('['))
+        foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
-            var depth = 0;
-            var i = 0;
-            for (; i < s.Length; i++)
-            {
-                if (s[i] == '[') depth++;
-                else if (s[i] == ']' && --depth == 0) break;
-            }
-
-            if (i >= s.Length) break;
-            var attribute = s[1..i].Trim();
-            s = s[(i + 1)..].TrimStart();
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
             var attributeName = open < 0 ? attribute : attribute[..open].Trim();
             if (attributeName.Equals("Parameter", StringComparison.OrdinalIgnoreCase))
@@ -318,8 +309,13 @@ internal static partial class ScriptParameters
     }
 
     // [Parameter(...)] [int] in front of the name.
-    private static string StripAttributes(string declaration)
+    private static string StripAttributes(string declaration) => LeadingAttributes(declaration).Remainder;
+
+    // The bracketed attributes in front of a declaration (their text inside the brackets) and what follows them; an
+    // unclosed one leaves nothing.
+    private static (List<string> Attributes, string Remainder) LeadingAttributes(string declaration)
     {
+        var attributes = new List<string>();
         var s = declaration.Trim();
         while (s.StartsWith('['))
         {
@@ -331,10 +327,12 @@ internal static partial class ScriptParameters
                 else if (s[i] == ']' && --depth == 0) break;
             }
 
-            s = i < s.Length ? s[(i + 1)..].TrimStart() : string.Empty;
+            if (i >= s.Length) return (attributes, string.Empty);
+            attributes.Add(s[1..i].Trim());
+            s = s[(i + 1)..].TrimStart();
         }
 
-        return s;
+        return (attributes, s);
     }
 
     // The ')' closing the param block, skipping nested brackets and quoted strings.

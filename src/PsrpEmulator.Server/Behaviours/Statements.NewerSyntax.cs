@@ -133,11 +133,7 @@ internal static partial class Statements
     {
         foreach (var keyword in Keywords)
         {
-            if (string.Compare(text, i, keyword, 0, keyword.Length, StringComparison.OrdinalIgnoreCase) == 0 &&
-                (i + keyword.Length == text.Length || !(char.IsLetterOrDigit(text[i + keyword.Length]) || text[i + keyword.Length] is '_' or '-')))
-            {
-                return keyword;
-            }
+            if (StartsWithKeyword(text.AsSpan(i), keyword)) return keyword;
         }
 
         return null;
@@ -164,11 +160,12 @@ internal static partial class Statements
         return end - 1;
     }
 
-    // A line ending in | or ` (or an operator wanting its operand) goes on: the next line is no new statement.
+    // A line ending in | (or an operator wanting its operand) goes on: the next line is no new statement. (A backtick's
+    // line continuation is gone already: the scan reads the code.)
     private static bool ContinuesOnNextLine(string text, int newline)
     {
         var j = newline - 1;
         while (j >= 0 && char.IsWhiteSpace(text[j])) j--;
-        return j >= 0 && text[j] is '|' or '`' or '=' or ',' or '+' or '(' or '{';
+        return j >= 0 && text[j] is '|' or '=' or ',' or '+' or '(' or '{';
     }
 }

@@ -1810,7 +1810,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
                 // $PSCmdlet.ShouldProcess(...) / ShouldContinue: go ahead unless -WhatIf ($WhatIfPreference) says not to.
                 // (PowerShell's "What if: ..." line is a host call the emulator does not make.)
-                if (value is PsObject { TypeNames: ["System.Management.Automation.PSScriptCmdlet", ..] } &&
+                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } &&
                     (step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase) || step.Text.Equals("ShouldContinue", StringComparison.OrdinalIgnoreCase)))
                 {
                     value = PsPrimitive.Boolean(!ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false)));
