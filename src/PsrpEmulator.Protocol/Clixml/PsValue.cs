@@ -89,6 +89,8 @@ public sealed class PsPrimitive : PsValue
     {
         bool b => b ? "True" : "False",
         byte[] bytes => Convert.ToBase64String(bytes),
+        // PowerShell's text of a DateTime ("$date", [string]$date): the invariant culture's, without a zone.
+        DateTimeOffset date => date.DateTime.ToString(System.Globalization.CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => Value.ToString() ?? string.Empty,
     };

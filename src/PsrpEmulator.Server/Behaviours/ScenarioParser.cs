@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -506,6 +507,7 @@ internal sealed partial class ScenarioParser
         var template = TextTemplate.Parse(text, names, Location(scalar), m => Error(scalar, m));
         if (!scalar.Tag.IsEmpty)
         {
+            var primitive = PsPrimitiveType.String;
             var kind = scalar.Tag.Value switch
             {
                 "tag:yaml.org,2002:str" or "!" => ScalarKind.String,
@@ -513,11 +515,12 @@ internal sealed partial class ScenarioParser
                 "tag:yaml.org,2002:float" => ScalarKind.Double,
                 "tag:yaml.org,2002:bool" => ScalarKind.Boolean,
                 "tag:yaml.org,2002:null" => ScalarKind.Null,
-                var other => throw Error(scalar, $"unsupported tag '{other}'; use !!str, !!int, !!float, !!bool or !!null"),
+                var other when ScalarTags.TryGetPrimitive(other, out primitive) => ScalarKind.Primitive,
+                var other => throw Error(scalar, $"unsupported tag '{other}'; use {ScalarTags.Supported}"),
             };
             try
             {
-                return new ScalarValueTemplate(template, kind);
+                return new ScalarValueTemplate(template, kind, primitive);
             }
             catch (ScenarioRuntimeException e)
             {

@@ -1095,7 +1095,60 @@ internal static partial class ScriptExpressions
             return AsNumber(right) is { } number && member == number;
         }
 
+        // A right operand that does not convert to the left's type is not equal to it (no error, as PowerShell's -eq).
+        if (ConvertibleType(left) is { } type) return TryConvertTo(right, type) is { } converted && CompareAs((PsPrimitive)left!, converted) == 0;
         return string.Equals(Text(left), Text(right), caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+    }
+
+    // DateTime, TimeSpan and Version on the left: the right operand is converted to that type and the two compared as
+    // it (PowerShell's LanguagePrimitives.Compare), not as text ("12/31/2025" would come after "01/01/2026").
+    private static KnownType? ConvertibleType(PsValue? left) => left switch
+    {
+        PsPrimitive { Value: DateTimeOffset } => Types["System.DateTime"],
+        PsPrimitive { Value: TimeSpan } => Types["System.TimeSpan"],
+        PsPrimitive { Type: PsPrimitiveType.Version } => Types["System.Version"],
+        _ => null,
+    };
+
+    private static PsPrimitive? TryConvertTo(PsValue? value, KnownType type)
+    {
+        try
+        {
+            return ConvertTo(value, type) as PsPrimitive;
+        }
+        catch (ScriptExpressionException)
+        {
+            return null;
+        }
+    }
+
+    private static int CompareAs(PsPrimitive left, PsPrimitive right) => (left.Value, right.Value) switch
+    {
+        (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
+        (TimeSpan a, TimeSpan b) => a.CompareTo(b),
+        (string a, string b) when Version.TryParse(a, out var va) && Version.TryParse(b, out var vb) => va.CompareTo(vb),
+        _ => string.Compare(left.ToDisplayString(), right.ToDisplayString(), StringComparison.OrdinalIgnoreCase),
+    };
+
+    // -lt, -gt, Sort-Object: a right operand that does not convert to the left's type is PowerShell's ComparisonFailure.
+    private static int CompareConverted(PsPrimitive left, PsValue? right, KnownType type)
+    {
+        PsValue converted;
+        try
+        {
+            converted = ConvertTo(right, type);
+        }
+        catch (ScriptExpressionException e)
+        {
+            throw new ScriptExpressionException(new ScriptedError(
+                $"Could not compare \"{Text(left)}\" to \"{Text(right)}\". Error: \"{e.Error.Message}\"", "ComparisonFailure",
+                Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType)
+            {
+                InnerExceptionType = "System.Management.Automation.PSInvalidCastException",
+            });
+        }
+
+        return converted is PsPrimitive p ? CompareAs(left, p) : 1; // $null: every value is greater
     }
 
     private static int ScalarCompare(PsValue? left, PsValue? right, bool caseSensitive)
@@ -1105,6 +1158,7 @@ internal static partial class ScriptExpressions
         if (left is PsPrimitive lp && Number(lp) is { } l && AsNumber(right) is { } r) return l.CompareTo(r);
         // Enums order by their numbers (Sort-Object Status: Stopped, 1, before Running, 4), also against a number.
         if (EnumNumber(left) is { } e && AsNumber(right) is { } f) return e.CompareTo(f);
+        if (ConvertibleType(left) is { } type) return CompareConverted((PsPrimitive)left!, right, type);
         return string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
     }
 

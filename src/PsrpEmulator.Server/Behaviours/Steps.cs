@@ -1652,7 +1652,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return table;
         }
 
-        if (ScriptExpressions.TypeOperation(text) is var (type, after))
+        // [version]'1.0', [version]'2.0': the cast binds closer than the comma, so this is an array of two (below).
+        if (ScriptExpressions.TypeOperation(text) is var (type, after) && ScriptExpressions.ArrayElements(text) is null)
         {
             // [int] alone: the type itself, a System.RuntimeType.
             if (after.Length == 0) return ScriptExpressions.TypeObject(type.FullName);

@@ -12,6 +12,7 @@ internal enum ScalarKind
     Double,
     Boolean,
     Null,
+    Primitive, // any other CLIXML primitive, named by a tag (ScalarTags)
 }
 
 /// <summary>A value written by <c>output:</c> or <c>information:</c>, built afresh for every write.</summary>
@@ -31,8 +32,9 @@ internal abstract class ValueTemplate
     /// </summary>
     public virtual bool EnumeratesInPipeline => true;
 
-    public static PsValue Convert(string text, ScalarKind kind, string location) => kind switch
+    public static PsValue Convert(string text, ScalarKind kind, string location, PsPrimitiveType primitive = PsPrimitiveType.String) => kind switch
     {
+        ScalarKind.Primitive => ScalarTags.Convert(text, primitive, location),
         ScalarKind.String => PsPrimitive.String(text),
         ScalarKind.Null => PsNil.Instance,
         ScalarKind.Integer => Integer(TextTemplate.ParseInteger(text, "value", location)),
@@ -52,15 +54,15 @@ internal abstract class ValueTemplate
     };
 }
 
-internal sealed class ScalarValueTemplate(TextTemplate text, ScalarKind kind) : ValueTemplate
+internal sealed class ScalarValueTemplate(TextTemplate text, ScalarKind kind, PsPrimitiveType primitive = PsPrimitiveType.String) : ValueTemplate
 {
     /// <summary>A string made from placeholders each time (not a constant): the text template that makes it; else null.</summary>
     public TextTemplate? StringTemplate { get; } = kind == ScalarKind.String && text.Constant is null ? text : null;
 
-    private readonly PsValue? constant = text.Constant is { } c && kind != ScalarKind.Null ? Convert(c, kind, text.Location) : null;
+    private readonly PsValue? constant = text.Constant is { } c && kind != ScalarKind.Null ? Convert(c, kind, text.Location, primitive) : null;
 
     public override PsValue Build(RunScope scope) =>
-        kind == ScalarKind.Null ? PsNil.Instance : constant ?? Convert(text.Evaluate(scope), kind, text.Location);
+        kind == ScalarKind.Null ? PsNil.Instance : constant ?? Convert(text.Evaluate(scope), kind, text.Location, primitive);
 
     public override bool EnumeratesInPipeline => false;
 }

@@ -159,8 +159,33 @@ public class LoadErrorTests
         yield return Case("unsupported tag", """
             behaviours:
               - match: x
-                steps: [ output: !!timestamp 2001-12-14 ]
-            """, 3, "unsupported tag");
+                steps: [ output: !!set 2001-12-14 ]
+            """, 3, "unsupported tag 'tag:yaml.org,2002:set'; use !!str, !!int, !!float, !!bool, !!null, !!timestamp");
+        yield return Case("unknown local tag", """
+            behaviours:
+              - match: x
+                steps: [ output: !datetimeoffset 2001-12-14 ]
+            """, 3, "unsupported tag '!datetimeoffset'");
+        yield return Case("timestamp that is no date", """
+            behaviours:
+              - match: x
+                steps: [ output: !!timestamp yesterday ]
+            """, 3, "value 'yesterday' is not a date and time");
+        yield return Case("timestamp in a culture's form", """
+            behaviours:
+              - match: x
+                steps: [ output: !datetime 12/14/2001 ]
+            """, 3, "value '12/14/2001' is not a date and time");
+        yield return Case("byte out of range", """
+            behaviours:
+              - match: x
+                steps: [ output: !byte 256 ]
+            """, 3, "value '256' is not a Byte number");
+        yield return Case("char of two characters", """
+            behaviours:
+              - match: x
+                steps: [ output: !char AB ]
+            """, 3, "value 'AB' is not a single character");
         yield return Case("tagged constant that does not convert", """
             behaviours:
               - match: x

@@ -45,6 +45,51 @@ public class StepTests
         Assert.That(p.Value, Is.EqualTo(value));
     }
 
+    [TestCase("!!timestamp 2018-09-15T07:19:00Z", "DT", "2018-09-15T07:19:00.0000000Z")]
+    [TestCase("!!timestamp 2018-09-15", "DT", "2018-09-15T00:00:00.0000000Z")]
+    [TestCase("!!timestamp 2018-09-15 07:19:00", "DT", "2018-09-15T07:19:00.0000000Z")]
+    [TestCase("!datetime 2018-09-15T07:19:00.5-05:00", "DT", "2018-09-15T07:19:00.5000000-05:00")]
+    [TestCase("!timespan 1.02:03:04", "TS", "P1DT2H3M4S")]
+    [TestCase("!TimeSpan 00:30:00", "TS", "PT30M")]
+    [TestCase("!timespan PT1M30S", "TS", "PT1M30S")]
+    [TestCase("!guid 9ed8f0a1-52bb-4a5a-a3e0-5d0a4f04c1b2", "G", "9ed8f0a1-52bb-4a5a-a3e0-5d0a4f04c1b2")]
+    [TestCase("!version 10.0.17763.1", "Version", "10.0.17763.1")]
+    [TestCase("!semver 7.6.9-preview.1", "SemanticVersion", "7.6.9-preview.1")]
+    [TestCase("!uri https://server01:5986/wsman", "URI", "https://server01:5986/wsman")]
+    [TestCase("!char A", "C", "65")]
+    [TestCase("!byte 255", "By", "255")]
+    [TestCase("!sbyte -1", "SB", "-1")]
+    [TestCase("!int16 -300", "I16", "-300")]
+    [TestCase("!uint16 65535", "U16", "65535")]
+    [TestCase("!int 42", "I32", "42")]
+    [TestCase("!uint32 4294967295", "U32", "4294967295")]
+    [TestCase("!long 42", "I64", "42")]
+    [TestCase("!uint64 18446744073709551615", "U64", "18446744073709551615")]
+    [TestCase("!single 1.5", "Sg", "1.5")]
+    [TestCase("!double 2", "Db", "2")]
+    [TestCase("!decimal 19.99", "D", "19.99")]
+    [TestCase("!!binary AQID", "BA", "AQID")]
+    [TestCase("!bytes AQID", "BA", "AQID")]
+    public async Task Output_tags_name_the_CLIXML_primitive_a_scalar_becomes(string yaml, string tag, string wireText)
+    {
+        var (host, _) = await RunAsync("- output: " + yaml);
+        var xml = ClixmlSerializer.SerializeToString(host.Outputs.Single());
+        Assert.That(xml, Is.EqualTo($"<{tag}>{wireText}</{tag}>"));
+    }
+
+    [Test]
+    public async Task A_tagged_placeholder_converts_when_the_rule_runs_and_a_bad_value_fails_the_pipeline()
+    {
+        var (host, outcome) = await RunAsync("- output: !datetime \"{arg}\"", "go 2026-01-12T09:35:00Z");
+        Assert.That(ClixmlSerializer.SerializeToString(host.Outputs.Single()), Is.EqualTo("<DT>2026-01-12T09:35:00.0000000Z</DT>"));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+
+        var (bad, failed) = await RunAsync("- output: !datetime \"{arg}\"", "go soon");
+        Assert.That(bad.Outputs, Is.Empty);
+        Assert.That(failed.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(failed.OutcomeError().Message, Does.Contain("value 'soon' is not a date and time"));
+    }
+
     [TestCase("~")]
     [TestCase("null")]
     [TestCase("")]

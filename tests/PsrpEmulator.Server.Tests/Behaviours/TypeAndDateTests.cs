@@ -53,6 +53,7 @@ public class TypeAndDateTests
     [TestCase("$x = [string]; $x.Name", "String")]
     [TestCase("[array]$a = 1; $a.Count; ([array](1, 2)).Count; $null -eq [array]$null", "1|2|True")]
     [TestCase("[int][char]'A'; [char]([int][char]'a' + 1)", "65|b")]
+    [TestCase("$a = [int]'1', '2'; $a[0].GetType().Name; $a[1].GetType().Name; ([string]5, 6)[1] + 1", "Int32|String|7")]
     [TestCase("[System.IO.Path]::Combine('C:\\a', 'b', 'c.txt'); [IO.Path]::Combine('C:\\a\\', 'D:\\x')", "C:\\a\\b\\c.txt|D:\\x")]
     [TestCase("[IO.Path]::GetFileName('C:\\a\\b.txt'); [IO.Path]::GetFileNameWithoutExtension('C:\\a\\b.txt'); [IO.Path]::GetExtension('x.tar.gz')", "b.txt|b|.gz")]
     [TestCase("[IO.Path]::GetDirectoryName('C:\\a\\b.txt'); [IO.Path]::GetDirectoryName('C:\\a'); $null -eq [IO.Path]::GetDirectoryName('C:\\')", "C:\\a|C:\\|True")]
@@ -115,6 +116,34 @@ public class TypeAndDateTests
     [TestCase("Get-Date -Format D; Get-Date -Format F; (Get-Date).ToString('d'); (Get-Date).ToString('t')", "Sunday, November 29, 2026|Sunday, November 29, 2026 10:30:00 AM|11/29/2026|10:30 AM")]
     [TestCase("'{0:C}' -f 5; '{0:C}' -f -5; '{0:P0}' -f 0.256; '{0:N2}' -f 1234.567; (0.5).ToString('P')", "$5.00|($5.00)|26 %|1,234.57|50.00 %")]
     public async Task DateTime_and_TimeSpan_members_and_arithmetic_answer_as_NET(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("\"$(Get-Date)\"; [string](Get-Date); \"at $([datetime]'2024-01-02 13:05:09')\"", "11/29/2026 10:30:00|11/29/2026 10:30:00|at 01/02/2024 13:05:09")]
+    [TestCase("(Get-Date) -gt '2020-01-01'; (Get-Date) -lt '2020-01-01'; [datetime]'2026-11-29 10:30' -eq '11/29/2026 10:30:00'", "True|False|True")]
+    [TestCase("[datetime]'2025-12-31' -lt [datetime]'2026-01-01'; (Get-Date).AddDays(-400), (Get-Date) | Sort-Object | % Year", "True|2025|2026")]
+    [TestCase("(Get-Date) -eq 'soon'; (Get-Date) -ne 'soon'", "False|True")]
+    [TestCase("(New-TimeSpan -Days 1) -gt (New-TimeSpan -Hours 2); (New-TimeSpan -Days 1) -gt '02:00:00'", "True|True")]
+    [TestCase("[version]'10.0.2' -lt [version]'10.0.10'; [version]'10.0.17763' -ge '10.0.14393'; [version]'1.2' -eq '1.2'", "True|True|True")]
+    [TestCase("[version]'10.0.2', [version]'10.0.10', [version]'9.1' | Sort-Object | % { \"$_\" }", "9.1|10.0.2|10.0.10")]
+    public async Task Dates_time_spans_and_versions_compare_and_sort_as_their_types_with_the_right_operand_converted(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("(Get-Date) -gt 'soon'", "Could not compare \"11/29/2026 10:30:00\" to \"soon\". Error: \"Cannot convert value \"soon\" to type \"System.DateTime\". Error: \"String was not recognized as a valid DateTime.\"\"")]
+    [TestCase("[version]'1.0' -lt 'one'", "Could not compare \"1.0\" to \"one\". Error: \"Cannot convert value \"one\" to type \"System.Version\". Error: \"Version string portion was too short or too long.\"\"")]
+    public async Task Ordering_a_date_or_version_against_text_that_is_none_is_PowerShells_ComparisonFailure(string statement, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.Category)), Is.EqualTo(new[] { ("ComparisonFailure", message, ErrorCategory.InvalidOperation) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("Get-ChildItem C:\\ | Sort-Object LastWriteTime | % Name", "PerfLogs|Program Files (x86)|Users|setup.log|Program Files|Windows")]
+    [TestCase("Get-ChildItem C:\\ | Where-Object { $_.LastWriteTime -lt (Get-Date).AddYears(-5) } | % Name", "PerfLogs|Program Files (x86)")]
+    [TestCase("(Get-ChildItem C:\\)[0].LastWriteTime -is [datetime]; (Get-ChildItem C:\\)[0].LastWriteTime.Year", "True|2018")]
+    [TestCase("$os = Get-CimInstance Win32_OperatingSystem; ((Get-Date) - $os.LastBootUpTime).Days; \"$($os.LastBootUpTime)\"", "321|01/12/2026 09:35:00")]
+    public async Task The_default_scenarios_times_are_DateTimes_as_Windows_writes_them(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [TestCase("(1 -lt 2)", "True")]
