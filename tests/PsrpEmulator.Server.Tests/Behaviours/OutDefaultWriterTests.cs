@@ -276,6 +276,41 @@ public class OutDefaultWriterTests
             "")));
     }
 
+    private static PsObject Event(string provider, string when, int id, string message) =>
+        new PsObject(["System.Diagnostics.Eventing.Reader.EventLogRecord", "System.Diagnostics.Eventing.Reader.EventRecord", "System.Object"])
+            .With("ProviderName", provider).With("Id", PsPrimitive.Int32(id)).With("LevelDisplayName", "Information").With("Message", message)
+            .With("TimeCreated", PsPrimitive.DateTime(DateTimeOffset.Parse(when, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Test]
+    public void Event_records_are_Event_format_ps1xml_s_table_grouped_by_provider_under_a_label_line()
+    {
+        var text = OutDefaultWriter.Format(
+        [
+            Event("Service Control Manager", "2026-11-29T10:30:00Z", 7036, "The WinRM service entered the running state."),
+            Event("Microsoft-Windows-Kernel-General", "2026-11-29T09:05:07Z", 12, "The operating system started."),
+        ], Width);
+
+        // TimeCreated 26 wide, Id 8 right-aligned, LevelDisplayName 16, Message the rest; a GroupBy label's line has one
+        // blank line after it (a custom control's, Get-ChildItem's directory, two).
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "",
+            "   ProviderName: Service Control Manager",
+            "",
+            "TimeCreated                      Id LevelDisplayName Message".PadRight(Width),
+            "-----------                      -- ---------------- -------".PadRight(Width),
+            "11/29/2026 10:30:00 AM         7036 Information      The WinRM service entered the running state.".PadRight(Width),
+            "",
+            "",
+            "   ProviderName: Microsoft-Windows-Kernel-General",
+            "",
+            "TimeCreated                      Id LevelDisplayName Message".PadRight(Width),
+            "-----------                      -- ---------------- -------".PadRight(Width),
+            "11/29/2026 9:05:07 AM            12 Information      The operating system started.".PadRight(Width),
+            "",
+            "")));
+    }
+
     [Test]
     public void Wrap_puts_text_too_long_for_its_column_on_more_lines_at_words()
     {

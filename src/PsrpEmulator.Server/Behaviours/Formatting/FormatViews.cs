@@ -46,6 +46,12 @@ internal sealed record FormatView(string Key, FormatShape Shape, IReadOnlyList<F
     /// </summary>
     public Func<PsValue, string>? GroupHeader { get; init; }
 
+    /// <summary>
+    /// Blank lines between the group's line and the table: two after a custom control's line (Get-ChildItem's
+    /// directory), one after a GroupBy label's ("   ProviderName: x").
+    /// </summary>
+    public int GroupBlankLines { get; init; } = 2;
+
     /// <summary>The view's rows wrap text too long for a column onto more lines (the view's <c>&lt;Wrap/&gt;</c>).</summary>
     public bool Wrap { get; init; }
 }
@@ -131,6 +137,19 @@ internal static class FormatViews
         Wrap = true,
     };
 
+    // Get-WinEvent's records: Event.format.ps1xml's table, grouped by the provider under a "   ProviderName: x" line.
+    private static readonly FormatView EventLogRecord = new("System.Diagnostics.Eventing.Reader.EventLogRecord", FormatShape.Table,
+    [
+        new("TimeCreated", 26, ColumnAlignment.Left, o => Property(o, "TimeCreated")),
+        new("Id", 8, ColumnAlignment.Right, o => Property(o, "Id")),
+        new("LevelDisplayName", 16, ColumnAlignment.Left, o => Property(o, "LevelDisplayName")),
+        new("Message", 0, ColumnAlignment.Left, o => Property(o, "Message")),
+    ])
+    {
+        GroupHeader = o => "   ProviderName: " + Property(o, "ProviderName"),
+        GroupBlankLines = 1,
+    };
+
     // Group-Object's GroupInfo: Count, Name and the group's first items.
     private static readonly FormatView GroupInfo = new("Microsoft.PowerShell.Commands.GroupInfo", FormatShape.Table,
     [
@@ -181,6 +200,7 @@ internal static class FormatViews
         [GroupInfoNoElement.Key] = GroupInfoNoElement,
         [RuntimeType.Key] = RuntimeType,
         [PathInfo.Key] = PathInfo,
+        [EventLogRecord.Key] = EventLogRecord,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };

@@ -205,7 +205,8 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     private void StartGroup(StringBuilder text, string header)
     {
         _group = header;
-        text.Append("\r\n").Append(header).Append("\r\n\r\n\r\n");
+        text.Append("\r\n").Append(header).Append("\r\n");
+        for (var i = 0; i < (_view?.GroupBlankLines ?? 2); i++) text.Append("\r\n");
     }
 
     private void Start(StringBuilder text, FormatView view, PsValue first)
