@@ -109,8 +109,8 @@ internal sealed partial class RunContext
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
-        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "InputObject"],
-        ["Format-List"] = ["Property", "InputObject"],
+        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "GroupBy", "InputObject"],
+        ["Format-List"] = ["Property", "GroupBy", "InputObject"],
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-Json"] = ["InputObject"],
@@ -391,7 +391,11 @@ internal sealed partial class RunContext
             case "Format-Table" or "Format-List":
             {
                 var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
-                return new FormatStage(this, command == "Format-Table", properties, arguments.Has("AutoSize"), arguments.Has("HideTableHeaders"), arguments.Has("Wrap"), FormatWidth(to), to, blockNesting);
+                var groupBy = arguments["GroupBy"] is { } groupText ? (await NamesAsync(groupText)).FirstOrDefault() : null;
+                return new FormatStage(this, command == "Format-Table", properties, arguments.Has("AutoSize"), arguments.Has("HideTableHeaders"), arguments.Has("Wrap"), FormatWidth(to), to, blockNesting)
+                {
+                    GroupBy = groupBy,
+                };
             }
 
             case "Out-String":
@@ -1424,6 +1428,9 @@ internal sealed partial class RunContext
         private readonly int _blockNesting;
         private readonly Formatting.OutDefaultWriter _writer;
 
+        /// <summary>-GroupBy: the property whose value starts a new group ("   Status: Running") when it changes.</summary>
+        public string? GroupBy { get; init; }
+
         public FormatStage(RunContext context, bool table, List<SelectProperty> properties, bool autoSize, bool hideHeaders, bool wrap, int width, IPipelineHost? to, int blockNesting)
         {
             _context = context;
@@ -1443,10 +1450,12 @@ internal sealed partial class RunContext
             {
                 ForcedView = value =>
                 {
-                    if (styled is not null) return styled;
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!) : names;
-                    return table ? Formatting.FormatViews.TableOf(value, shownNames)
-                        : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null;
+                    var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
+                        : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
+                    return GroupBy is { } group && view is not null
+                        ? view with { GroupHeader = v => "   " + group + ": " + Formatting.FormatViews.PropertyText(v, group, null), GroupBlankLines = 1 }
+                        : view;
                 },
                 AutoSize = autoSize,
                 HideTableHeaders = hideHeaders,

@@ -221,6 +221,38 @@ public class PipelineCmdletTests
     }
 
     [Test]
+    public async Task Format_Table_GroupBy_starts_a_group_under_a_label_line_each_time_the_value_changes()
+    {
+        var output = await OutputOfAsync("Get-Service | Format-Table Name -GroupBy Status -AutoSize");
+
+        // Not sorted: Running, Stopped, Running again, as PowerShell groups what comes; the columns keep their widths.
+        Assert.That(output.Split('|'), Is.EqualTo(new[]
+        {
+            "", "", "   Status: Running", "", "Name    ", "----    ", "EventLog",
+            "", "", "   Status: Stopped", "", "Name    ", "----    ", "Spooler ",
+            "", "", "   Status: Running", "", "Name    ", "----    ", "WinRM   ",
+            "", "",
+        }));
+    }
+
+    [Test]
+    public async Task Format_List_GroupBy_writes_each_groups_entries_under_its_label_line()
+    {
+        var output = await OutputOfAsync("Get-Service | Sort-Object Status | Format-List Name -GroupBy Status | Out-String");
+
+        Assert.That(output, Is.EqualTo(Lines("", "", "   Status: Stopped", "", "Name : Spooler", "", "", "   Status: Running", "",
+            "Name : EventLog", "", "Name : WinRM", "", "", "")));
+    }
+
+    [Test]
+    public async Task Format_Table_of_files_keeps_the_views_directory_groups()
+    {
+        var output = await OutputOfAsync("Get-ChildItem C:\\ | Select-Object -First 1 | Format-Table");
+
+        Assert.That(output.Split('|').Take(6), Is.EqualTo(new[] { "", "", "    Directory: C:\\", "", "", "Mode                LastWriteTime         Length Name".PadRight(120) }));
+    }
+
+    [Test]
     public async Task Format_List_writes_each_object_as_labelled_lines()
     {
         var output = await OutputOfAsync("Get-Service WinRM | Format-List Name, Status | Out-String");

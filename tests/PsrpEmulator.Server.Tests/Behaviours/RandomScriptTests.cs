@@ -72,7 +72,7 @@ public class RandomScriptTests
         " | Group-Object", " | group Name -AsHashTable", " | select Name, @{ n = 'x'; e = { $_ } }", "@{ e = 'Name' }",
         "$x['k'] = 1", "$x[0] = ", "$x.Name = 2", "$x[-1] += 1", ".Add(1)", ".Remove('k')", ".ContainsKey('k')", ".Keys", "[System.Collections.ArrayList]",
         "$x = @{}", "$x = @()", "$y = $x", " | sort { $_ } -Desc", "$?", "if (-not $?) { 1 }", "Start-Sleep -Milliseconds 5", "sleep -s $x", ".Where({ $_ })", ".ForEach({ $_ })", " | Sort-Object @{ e = { $_ }; Descending = $true }",
-        " | Format-Table", " | ft Name, @{ l = 'L'; e = { $_ } } -AutoSize", " | Format-List *", " | fl", " | Out-String", " | Out-String -Stream -Width 3",
+        " | Format-Table", " | ft Name, @{ l = 'L'; e = { $_ } } -AutoSize", " | ft -GroupBy Status", " | fl Name -GroupBy Length", " | Format-List *", " | fl", " | Out-String", " | Out-String -Stream -Width 3",
         " | ConvertTo-Json", " | ConvertTo-Json -Depth 0 -Compress", " | ConvertFrom-Json", "ConvertTo-Json ", "ConvertFrom-Json '{\"a\":[1,{\"b\":2}]}'", "'[1,'", " | Select-String 'a(b)?' -AllMatches", " | sls -NotMatch '[' -Quiet", " | ConvertTo-Csv", " | ConvertFrom-Csv -Delimiter ';'",
         ".GetType()", "[Foo]", "[int].Name", "[object[]].BaseType", "(Get-Date).AddDays(", ".Year", ".TotalHours", "(Get-Date) - ", "$null.Frob()",
         "New-Object PSObject -Property ", "New-Object System.Collections.ArrayList", "New-Object ", "Join-Path C:\\a ", "Split-Path ", " -Leaf", " -Qualifier",

@@ -176,21 +176,15 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
                 text.Append(_view.Columns[0].Text(value)).Append("\r\n");
                 break;
             case FormatShape.List:
+                // Format-List -GroupBy: a new group's line after the last entry's blank line.
+                if (_view.GroupHeader is { } listHeader && listHeader(value) is var listGroup && listGroup != _group) StartGroup(text, listGroup);
                 // Format-List lists each object's own properties; Out-Default's list those of the first object.
                 var entry = ForcedView is not null && view.Shape == FormatShape.List ? view : _view;
                 WriteListEntry(text, entry, value, LabelWidth(entry));
                 text.Append("\r\n");
                 break;
             case FormatShape.Table when _widths is not null:
-                if (_view.GroupHeader is { } header && header(value) is var group && group != _group)
-                {
-                    // A new group: the last one ends with a blank line, this one starts with its line and the labels.
-                    text.Append("\r\n");
-                    StartGroup(text, group);
-                    _held = null;
-                    ReleaseTable(text);
-                }
-
+                if (_view.GroupHeader is { } header && header(value) is var group && group != _group) StartNextGroup(text, group);
                 WriteRow(text, _view, value);
                 break;
             case FormatShape.Table:
@@ -201,7 +195,16 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         }
     }
 
-    // A group's start: a blank line, its line, and the two blank lines 5.1's complex writer leaves after it.
+    // A table's next group: the last one ends with a blank line, this one starts with its line and the labels (the
+    // columns keep their widths).
+    private void StartNextGroup(StringBuilder text, string group)
+    {
+        text.Append("\r\n");
+        StartGroup(text, group);
+        if (!HideTableHeaders) text.Append(Header(_view!.Columns));
+    }
+
+    // A group's start: a blank line, its line, and the blank lines 5.1's complex writer leaves after it.
     private void StartGroup(StringBuilder text, string header)
     {
         _group = header;
@@ -222,12 +225,12 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         switch (view.Shape)
         {
             case FormatShape.Table:
-                if (ForcedView is null && view.GroupHeader is { } header) StartGroup(text, header(first));
+                if (view.GroupHeader is { } header) StartGroup(text, header(first));
                 if (AutoSize || view.Columns.Count == 0 || view.Columns[0].Width == 0) _held = [];
                 else ReleaseTable(text);
                 break;
             case FormatShape.List:
-                text.Append("\r\n");
+                if (view.GroupHeader is null) text.Append("\r\n");
                 break;
         }
     }
@@ -276,7 +279,13 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         FitToScreen(_widths);
         if (!HideTableHeaders) text.Append(Header(columns));
-        foreach (var value in held) WriteRow(text, view, value);
+        foreach (var value in held)
+        {
+            // Objects held for the table's widths may start groups of their own (Format-Table -GroupBy).
+            if (view.GroupHeader is { } header && _group is not null && header(value) is var group && group != _group) StartNextGroup(text, group);
+            WriteRow(text, view, value);
+        }
+
         _held = null;
     }
 
