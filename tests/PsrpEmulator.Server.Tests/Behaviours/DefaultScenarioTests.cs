@@ -293,6 +293,16 @@ public class DefaultScenarioTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("Get-ChildItem C:\\ -Directory | % Name", "PerfLogs|Program Files|Program Files (x86)|Users|Windows")]
+    [TestCase("gci 'C:\\' -File | % Name; dir C:\\ -ad | Measure-Object | % Count; ls -Path C:\\ -af | % Length", "setup.log|5|2048")]
+    public async Task Get_ChildItem_of_the_system_drive_takes_Directory_and_File(string script, string expected)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(script);
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed), () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Throw_without_a_value_fails_the_pipeline_with_ScriptHalted()
     {
