@@ -33,6 +33,7 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var text = GetCommandText(pipeline);
+        var written = text; // as written: a parse error's position is a place in it
         // Comments are no code, and a backtick at a line's end joins the lines: rules, the param block and the
         // statements read the code alone.
         if (pipeline.Commands is [{ IsScript: true }, ..]) text = Statements.Code(text).Trim();
@@ -69,8 +70,8 @@ public sealed partial class BehaviourCatalog
         {
             try
             {
-                if (found is null || Statements.AssignedValue(text) is not null) RunContext.CheckSyntax(text, this);
-                else if (IsDefaultRule(found.Value.Rule) && Statements.NewerSyntax(text) is { } newer) throw new ScriptParseException(newer);
+                if (found is null || Statements.AssignedValue(text) is not null) RunContext.CheckSyntax(text, this, written);
+                else if (IsDefaultRule(found.Value.Rule) && Statements.NewerSyntax(written) is { } newer) throw new ScriptParseException(newer);
             }
             catch (ScriptParseException e)
             {

@@ -15,7 +15,15 @@ internal static partial class Statements
     /// all); rules, parameter blocks and statements then read the code alone. An unclosed <c>&lt;#</c> runs to the end
     /// of the script, as PowerShell reads it.
     /// </remarks>
-    public static string Code(string text)
+    public static string Code(string text) => Code(text, keepPositions: false);
+
+    /// <summary>
+    /// <see cref="Code(string)"/> with every character where it was: what is taken out becomes as many spaces, so an
+    /// offset in the code is the offset in the script (for a parse error's "At line:1 char:5").
+    /// </summary>
+    public static string CodeKeepingPositions(string text) => Code(text, keepPositions: true);
+
+    private static string Code(string text, bool keepPositions)
     {
         if (text.AsSpan().IndexOfAny(CommentOrEscape) < 0) return text;
         System.Text.StringBuilder? result = null;
@@ -58,7 +66,9 @@ internal static partial class Statements
         void Cut(int start, int end, string replacement)
         {
             result ??= new System.Text.StringBuilder(text.Length);
-            result.Append(text, copied, start - copied).Append(replacement);
+            result.Append(text, copied, start - copied);
+            if (keepPositions) result.Append(' ', end - start);
+            else result.Append(replacement);
             copied = end;
         }
     }

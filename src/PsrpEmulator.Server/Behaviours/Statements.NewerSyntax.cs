@@ -20,7 +20,8 @@ internal static partial class Statements
     public static ScriptedError? NewerSyntax(string text)
     {
         if (text.AsSpan().IndexOfAny(NewerSyntaxCharacters) < 0) return null;
-        text = Code(text); // comments and line continuations are no tokens
+        var script = text;
+        text = CodeKeepingPositions(text); // comments and line continuations are no tokens
 
         // The mode of each open bracket's statement, restored at its close; depth is bounded by the text's length.
         // Inside @{ } a line starts with a key (its = then starts the value's pipeline).
@@ -47,7 +48,7 @@ internal static partial class Statements
 
             if (c is '&' or '|' && i + 1 < text.Length && text[i + 1] == c)
             {
-                return ScriptedError.ParseError($"The token '{c}{c}' is not a valid statement separator in this version.", "InvalidEndOfLine");
+                return ScriptedError.ParseError(ScriptPosition.Message(script, i, 2, $"The token '{c}{c}' is not a valid statement separator in this version."), "InvalidEndOfLine");
             }
 
             if (atStart)
@@ -109,7 +110,7 @@ internal static partial class Statements
                 case '?' when expressionMode:
                     var tokenEnd = i + 1;
                     while (tokenEnd < text.Length && !char.IsWhiteSpace(text[tokenEnd]) && text[tokenEnd] is not ('(' or ')' or '{' or '}' or ';' or ',' or '|' or '\'' or '"')) tokenEnd++;
-                    return ScriptedError.ParseError($"Unexpected token '{text[i..tokenEnd]}' in expression or statement.", "UnexpectedToken");
+                    return ScriptedError.ParseError(ScriptPosition.Message(script, i, tokenEnd - i, $"Unexpected token '{text[i..tokenEnd]}' in expression or statement."), "UnexpectedToken");
             }
         }
 

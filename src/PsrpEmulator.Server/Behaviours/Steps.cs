@@ -66,9 +66,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// another rule answers is the scenario's, and is not looked into; nor are the script blocks given to commands
     /// (they are parsed when they run), nor what lies past the run's own limits, which answer when reached.
     /// </summary>
-    public static void CheckSyntax(string text, BehaviourCatalog catalog)
+    /// <param name="script">The script as the client wrote it (comments, param block and all), whose places a parse error names; the text when null.</param>
+    public static void CheckSyntax(string text, BehaviourCatalog catalog, string? script = null)
     {
-        if (Statements.NewerSyntax(text) is { } newer) throw new ScriptParseException(newer);
+        if (Statements.NewerSyntax(script ?? text) is { } newer) throw new ScriptParseException(newer);
         CheckStatement(text, catalog, 0);
     }
 

@@ -170,7 +170,8 @@ public class WinRsClientTests : EmulatorTestBase
 
         // ParseException.ErrorRecord holds a ParentContainsErrorRecordException, which Windows PowerShell's console names.
         Assert.That(result.StdoutText, Is.Empty);
-        Assert.That(result.StderrText, Does.Contain("Unexpected token '??' in expression or statement._x000D__x000A_"));
+        Assert.That(result.StderrText, Does.Contain("<S S=\"Error\">At line:1 char:17_x000D__x000A_</S><S S=\"Error\">+ 'before'; $null ?? 'fallback'_x000D__x000A_</S>" +
+            "<S S=\"Error\">+                 ~~_x000D__x000A_</S><S S=\"Error\">Unexpected token '??' in expression or statement._x000D__x000A_</S>"));
         Assert.That(result.StderrText, Does.Contain("    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException_x000D__x000A_"));
         Assert.That(result.StderrText, Does.Contain("    + FullyQualifiedErrorId : UnexpectedToken_x000D__x000A_"));
         Assert.That(result.ExitCode, Is.EqualTo(1));

@@ -861,9 +861,23 @@ public class LanguageStatementTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        Assert.That((reason.FullyQualifiedErrorId, reason.Message, reason.Category, reason.ExceptionType),
-            Is.EqualTo((id, message, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
+        Assert.That((reason.FullyQualifiedErrorId, reason.Category, reason.ExceptionType),
+            Is.EqualTo((id, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
+        Assert.That(reason.Message, Does.StartWith("At line:1 char:").And.EndWith("\r\n" + message), "the position, then the message");
         Assert.That(host.Records, Is.Empty, "nothing ran");
+    }
+
+    [TestCase("'a' && 'b'", "At line:1 char:5\r\n+ 'a' && 'b'\r\n+     ~~\r\nThe token '&&' is not a valid statement separator in this version.")]
+    [TestCase("# first\n$a = 1 <# note #>\n$b = $a ?? 2", "At line:3 char:9\r\n+ $b = $a ?? 2\r\n+         ~~\r\nUnexpected token '??' in expression or statement.")]
+    [TestCase("if ($x) {\r\n\t$y ??= 1\r\n}", "At line:2 char:5\r\n+     $y ??= 1\r\n+        ~~~\r\nUnexpected token '??=' in expression or statement.")]
+    [TestCase("Write-Output 'a long line of text before it comes' 'more text' ; Get-Date && 'then, at the end of the line'",
+        "At line:1 char:75\r\n+ ...  long line of text before it comes' 'more text' ; Get-Date && 'then,  ...\r\n+                                                                ~~\r\nThe token '&&' is not a valid statement separator in this version.")]
+    public async Task A_parse_errors_message_starts_with_its_place_in_the_script_as_5_1_writes_it(string script, string message)
+    {
+        var (_, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).Message, Is.EqualTo(message));
     }
 
     [TestCase("1..4 | ? { $_ -gt 2 }", "3|4")]
