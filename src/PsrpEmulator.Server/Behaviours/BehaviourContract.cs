@@ -33,7 +33,9 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var text = GetCommandText(pipeline);
-        var written = text; // as written: a parse error's position is a place in it
+        // The script as written (Invoke-Command sends a script block's text with its spaces and line breaks): a parse
+        // error's position is a place in it.
+        var written = pipeline.Commands is [{ IsScript: true } only] && pipeline.ExtraStatements.Count == 0 ? only.Command : text;
         // Comments are no code, and a backtick at a line's end joins the lines: rules, the param block and the
         // statements read the code alone.
         if (pipeline.Commands is [{ IsScript: true }, ..]) text = Statements.Code(text).Trim();

@@ -867,6 +867,8 @@ public class LanguageStatementTests
         Assert.That(host.Records, Is.Empty, "nothing ran");
     }
 
+    [TestCase("\n    'x'\n    $a ?? 1\n", "At line:3 char:8\r\n+     $a ?? 1\r\n+        ~~\r\nUnexpected token '??' in expression or statement.")]
+    [TestCase(" 'a' && 'b' ", "At line:1 char:6\r\n+  'a' && 'b'\r\n+      ~~\r\nThe token '&&' is not a valid statement separator in this version.")]
     [TestCase("'a' && 'b'", "At line:1 char:5\r\n+ 'a' && 'b'\r\n+     ~~\r\nThe token '&&' is not a valid statement separator in this version.")]
     [TestCase("# first\n$a = 1 <# note #>\n$b = $a ?? 2", "At line:3 char:9\r\n+ $b = $a ?? 2\r\n+         ~~\r\nUnexpected token '??' in expression or statement.")]
     [TestCase("if ($x) {\r\n\t$y ??= 1\r\n}", "At line:2 char:5\r\n+     $y ??= 1\r\n+        ~~~\r\nUnexpected token '??=' in expression or statement.")]
