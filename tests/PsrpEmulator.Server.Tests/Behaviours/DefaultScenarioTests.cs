@@ -303,6 +303,31 @@ public class DefaultScenarioTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("Get-HotFix | Sort-Object InstalledOn -Descending | Select-Object -First 1 -ExpandProperty HotFixID", "KB5031361")]
+    [TestCase("Get-HotFix -Id KB5031361 | % { $_.InstalledOn.ToString('yyyy-MM-dd') }; (Get-HotFix KB1, 'KB5005112').HotFixID", "2023-10-11|KB5005112")]
+    [TestCase("(Get-WmiObject Win32_QuickFixEngineering).Count; (Get-HotFix)[1].Description; (Get-HotFix)[0].InstalledOn -is [datetime]", "4|Update|True")]
+    public async Task Get_HotFix_lists_the_updates_of_a_patched_Windows_Server_2019(string script, string expected)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(script);
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed), () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Get_HotFix_of_updates_the_computer_has_not_is_GetHotFixCommands_one_error()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("Get-HotFix -Id KB1, KB2; if (-not (Get-HotFix KB3 -ErrorAction SilentlyContinue)) { 'missing' }");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.ExceptionType, e.Message)), Is.EqualTo(new[]
+        {
+            ("GetHotFixNoEntriesFound,Microsoft.PowerShell.Commands.GetHotFixCommand", ErrorCategory.ObjectNotFound, "System.ArgumentException",
+                "Cannot find the requested hotfix on the 'localhost' computer. Verify the input and run the command again."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "missing" }));
+    }
+
     [Test]
     public async Task Throw_without_a_value_fails_the_pipeline_with_ScriptHalted()
     {

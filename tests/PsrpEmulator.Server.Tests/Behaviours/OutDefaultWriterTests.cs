@@ -312,6 +312,24 @@ public class OutDefaultWriterTests
     }
 
     [Test]
+    public void Hot_fixes_are_the_Win32_QuickFixEngineering_table()
+    {
+        var hotFix = new PsObject([@"System.Management.ManagementObject#root\cimv2\Win32_QuickFixEngineering", "System.Management.ManagementObject", "System.Object"])
+            .With("Source", "SERVER01").With("Description", "Security Update").With("HotFixID", "KB5031361").With("InstalledBy", "NT AUTHORITY\\SYSTEM")
+            .With("InstalledOn", PsPrimitive.DateTime(new DateTimeOffset(2023, 10, 11, 0, 0, 0, TimeSpan.Zero)));
+
+        var text = OutDefaultWriter.Format([hotFix], Width);
+
+        Assert.That(text, Is.EqualTo(Lines(
+            "",
+            "Source        Description      HotFixID      InstalledBy          InstalledOn".PadRight(Width),
+            "------        -----------      --------      -----------          -----------".PadRight(Width),
+            "SERVER01      Security Update  KB5031361     NT AUTHORITY\\SYSTEM  10/11/2023 12:00:00 AM".PadRight(Width),
+            "",
+            "")));
+    }
+
+    [Test]
     public void Wrap_puts_text_too_long_for_its_column_on_more_lines_at_words()
     {
         var writer = new OutDefaultWriter(20) { Wrap = true, AutoSize = true };

@@ -150,6 +150,16 @@ internal static class FormatViews
         GroupBlankLines = 1,
     };
 
+    // Get-HotFix's updates: 5.1's table of Win32_QuickFixEngineering (InstalledOn a DateTime's text).
+    private static readonly FormatView HotFix = new(@"System.Management.ManagementObject#root\cimv2\Win32_QuickFixEngineering", FormatShape.Table,
+    [
+        new("Source", 13, ColumnAlignment.Left, o => Property(o, "Source", "CSName")),
+        new("Description", 16, ColumnAlignment.Left, o => Property(o, "Description")),
+        new("HotFixID", 13, ColumnAlignment.Left, o => Property(o, "HotFixID")),
+        new("InstalledBy", 20, ColumnAlignment.Left, o => Property(o, "InstalledBy")),
+        new("InstalledOn", 0, ColumnAlignment.Left, o => Property(o, "InstalledOn")),
+    ]);
+
     // Group-Object's GroupInfo: Count, Name and the group's first items.
     private static readonly FormatView GroupInfo = new("Microsoft.PowerShell.Commands.GroupInfo", FormatShape.Table,
     [
@@ -201,6 +211,7 @@ internal static class FormatViews
         [RuntimeType.Key] = RuntimeType,
         [PathInfo.Key] = PathInfo,
         [EventLogRecord.Key] = EventLogRecord,
+        [HotFix.Key] = HotFix,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
