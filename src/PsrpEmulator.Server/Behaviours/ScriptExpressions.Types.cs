@@ -690,8 +690,21 @@ internal static partial class ScriptExpressions
         return wide || value is < int.MinValue or > int.MaxValue ? PsPrimitive.Int64(~value) : PsPrimitive.Int32(~(int)value);
     }
 
-    /// <summary>PowerShell's ordering of two values (Sort-Object's): the left one's type decides, $null first.</summary>
-    public static int Order(PsValue? left, PsValue? right, bool caseSensitive) => ScalarCompare(left, right, caseSensitive);
+    /// <summary>
+    /// PowerShell's ordering of two values (Sort-Object's): the left one's type decides, $null first; two that do not
+    /// compare as that type compare as their texts (ObjectCommandComparer's fallback), never an error.
+    /// </summary>
+    public static int Order(PsValue? left, PsValue? right, bool caseSensitive)
+    {
+        try
+        {
+            return ScalarCompare(left, right, caseSensitive);
+        }
+        catch (ScriptExpressionException)
+        {
+            return string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
+        }
+    }
 
     /// <summary>A value as a number, when it is one (a numeric string too); null otherwise.</summary>
     public static double? AsNumberOrNull(PsValue? value) => AsNumber(value);

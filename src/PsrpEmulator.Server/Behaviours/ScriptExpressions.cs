@@ -1127,6 +1127,7 @@ internal static partial class ScriptExpressions
         (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
         (TimeSpan a, TimeSpan b) => a.CompareTo(b),
         (string a, string b) when Version.TryParse(a, out var va) && Version.TryParse(b, out var vb) => va.CompareTo(vb),
+        _ when Number(left) is { } a && Number(right) is { } b => a.CompareTo(b),
         _ => string.Compare(left.ToDisplayString(), right.ToDisplayString(), StringComparison.OrdinalIgnoreCase),
     };
 
@@ -1155,7 +1156,13 @@ internal static partial class ScriptExpressions
     {
         if (IsNull(left)) return IsNull(right) ? 0 : -1;
         if (IsNull(right)) return 1;
-        if (left is PsPrimitive lp && Number(lp) is { } l && AsNumber(right) is { } r) return l.CompareTo(r);
+        if (left is PsPrimitive lp && Number(lp) is { } l)
+        {
+            if (AsNumber(right) is { } r) return l.CompareTo(r);
+            // A number on the left converts the right to its type: text that is no number is PowerShell's ComparisonFailure.
+            if (Types.TryGetValue(lp.Value.GetType().FullName!, out var numberType)) return CompareConverted(lp, right, numberType);
+        }
+
         // Enums order by their numbers (Sort-Object Status: Stopped, 1, before Running, 4), also against a number.
         if (EnumNumber(left) is { } e && AsNumber(right) is { } f) return e.CompareTo(f);
         if (ConvertibleType(left) is { } type) return CompareConverted((PsPrimitive)left!, right, type);

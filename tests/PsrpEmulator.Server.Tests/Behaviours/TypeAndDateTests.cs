@@ -122,6 +122,7 @@ public class TypeAndDateTests
     [TestCase("(Get-Date) -gt '2020-01-01'; (Get-Date) -lt '2020-01-01'; [datetime]'2026-11-29 10:30' -eq '11/29/2026 10:30:00'", "True|False|True")]
     [TestCase("[datetime]'2025-12-31' -lt [datetime]'2026-01-01'; (Get-Date).AddDays(-400), (Get-Date) | Sort-Object | % Year", "True|2025|2026")]
     [TestCase("(Get-Date) -eq 'soon'; (Get-Date) -ne 'soon'", "False|True")]
+    [TestCase("5 -eq 'abc'; 5 -gt ''; 5 -gt '4'; 3, 'b', 1, 'a' | Sort-Object", "False|True|True|1|3|a|b")]
     [TestCase("(New-TimeSpan -Days 1) -gt (New-TimeSpan -Hours 2); (New-TimeSpan -Days 1) -gt '02:00:00'", "True|True")]
     [TestCase("[version]'10.0.2' -lt [version]'10.0.10'; [version]'10.0.17763' -ge '10.0.14393'; [version]'1.2' -eq '1.2'", "True|True|True")]
     [TestCase("[version]'10.0.2', [version]'10.0.10', [version]'9.1' | Sort-Object | % { \"$_\" }", "9.1|10.0.2|10.0.10")]
@@ -129,6 +130,7 @@ public class TypeAndDateTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [TestCase("(Get-Date) -gt 'soon'", "Could not compare \"11/29/2026 10:30:00\" to \"soon\". Error: \"Cannot convert value \"soon\" to type \"System.DateTime\". Error: \"String was not recognized as a valid DateTime.\"\"")]
+    [TestCase("5 -gt 'abc'", "Could not compare \"5\" to \"abc\". Error: \"Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"\"")]
     [TestCase("[version]'1.0' -lt 'one'", "Could not compare \"1.0\" to \"one\". Error: \"Cannot convert value \"one\" to type \"System.Version\". Error: \"Version string portion was too short or too long.\"\"")]
     public async Task Ordering_a_date_or_version_against_text_that_is_none_is_PowerShells_ComparisonFailure(string statement, string message)
     {
