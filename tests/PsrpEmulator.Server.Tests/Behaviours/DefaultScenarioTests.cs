@@ -225,17 +225,27 @@ public class DefaultScenarioTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinRM", "done" }));
     }
 
-    [TestCase("Get-Service -Name WinRM, Spooler | ForEach-Object Name", "WinRM|Spooler", 0)]
-    [TestCase("gsv 'EventLog',\"WinRM\" | % Status", "Running|Running", 0)]
+    [TestCase("Get-Service -Name WinRM, Spooler | ForEach-Object Name", "Spooler|WinRM", 0)]
+    [TestCase("gsv 'WinRM',\"EventLog\", 'winrm', 'W*' | % Status", "Running|Running", 0)]
     [TestCase("$names = 'Spooler', 'Nope'; Get-Service $names | ForEach-Object Name; 'done'", "Spooler|done", 1)]
-    [TestCase("Get-Service Nope, W* | ForEach-Object Name; [bool](Get-Variable PsrpEmulatorServiceName -ErrorAction Ignore)", "WinRM|False", 1)]
-    public async Task Get_Service_of_several_names_answers_each_name_as_Get_Service_of_that_name(string script, string expected, int errors)
+    [TestCase("Get-Service Nope, W*, Nix* | ForEach-Object Name; [bool](Get-Variable PsrpEmulatorServiceName* -ErrorAction Ignore)", "WinRM|False", 1)]
+    public async Task Get_Service_of_several_names_answers_each_service_once_sorted_by_name_as_GetServiceCommand(string script, string expected, int errors)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
 
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(Enumerable.Repeat("NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", errors)));
+    }
+
+    [Test]
+    public async Task Get_Service_of_several_names_writes_the_not_found_errors_before_the_services()
+    {
+        var (host, _) = await Default.RunScriptAsync("Get-Service WinRM, Nope, Spooler, Nix");
+
+        Assert.That(host.Records.Select(r => r is ErrorRecordMessage ? "error" : "output"), Is.EqualTo(new[] { "error", "error", "output", "output" }));
+        Assert.That(host.Errors.Select(e => e.TargetName), Is.EqualTo(new[] { "Nope", "Nix" }));
+        Assert.That(host.Outputs.Select(o => ((PsObject)o)["Name"].AsString()), Is.EqualTo(new[] { "Spooler", "WinRM" }));
     }
 
     [Test]
