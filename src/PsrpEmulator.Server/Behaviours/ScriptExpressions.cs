@@ -1131,7 +1131,8 @@ internal static partial class ScriptExpressions
         _ => string.Compare(left.ToDisplayString(), right.ToDisplayString(), StringComparison.OrdinalIgnoreCase),
     };
 
-    // -lt, -gt, Sort-Object: a right operand that does not convert to the left's type is PowerShell's ComparisonFailure.
+    // -lt, -gt: a right operand that does not convert to the left's type is PowerShell's ComparisonFailure (Sort-Object
+    // catches it and compares the two as text: Order).
     private static int CompareConverted(PsPrimitive left, PsValue? right, KnownType type)
     {
         PsValue converted;

@@ -209,7 +209,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     {
         _group = header;
         text.Append("\r\n").Append(header).Append("\r\n");
-        for (var i = 0; i < (_view?.GroupBlankLines ?? 2); i++) text.Append("\r\n");
+        for (var i = 0; i < _view!.GroupBlankLines; i++) text.Append("\r\n");
     }
 
     private void Start(StringBuilder text, FormatView view, PsValue first)
