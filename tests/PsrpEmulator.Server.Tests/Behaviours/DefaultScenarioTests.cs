@@ -295,6 +295,10 @@ public class DefaultScenarioTests
     [TestCase("(gwmi win32_operatingsystem).Version; (Get-WmiObject -Class Win32_OperatingSystem).GetType().Name", "10.0.17763|ManagementObject")]
     [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (gwmi Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
         "WORKGROUP|False|Microsoft.Management.Infrastructure.CimInstance")]
+    [TestCase("Get-CimInstance Win32_LogicalDisk | % { '{0} {1:N1} GB free of {2:N1} GB' -f $_.DeviceID, ($_.FreeSpace / 1GB), ($_.Size / 1GB) }", "C: 91.7 GB free of 127.4 GB")]
+    [TestCase("gcim -ClassName Win32_LogicalDisk -Filter \"DriveType=3\" | % DeviceID; gwmi Win32_LogicalDisk -Filter \"DeviceID='C:'\" | % { [math]::Round($_.FreeSpace / $_.Size * 100, 1) }", "C:|72")]
+    [TestCase("(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=5' | Measure-Object).Count; (Get-WmiObject Win32_LogicalDisk).GetType().Name; (gcim Win32_LogicalDisk).Size.GetType().Name", "0|ManagementObject|UInt64")]
+    [TestCase("(Get-CimInstance Win32_OperatingSystem).FreePhysicalMemory.GetType().Name; (Get-CimInstance Win32_OperatingSystem).NumberOfProcesses.GetType().Name", "UInt64|UInt32")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
