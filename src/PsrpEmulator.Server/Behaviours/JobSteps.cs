@@ -121,7 +121,12 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, Tex
         }
 
         var time = runspace.Time ?? context.Time;
-        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, context.Host.EnvironmentVariable, context.Host.AutomaticVariable);
+        // The job's process inherits the session process's environment as it is now, what the session set included.
+        var inherited = runspace.EnvironmentSetBySession();
+        var host = context.Host;
+        Func<string, string?> environment = inherited.Count == 0 ? host.EnvironmentVariable
+            : variable => inherited.TryGetValue(variable, out var value) ? value : host.EnvironmentVariable(variable);
+        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, environment, context.Host.AutomaticVariable);
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");
 

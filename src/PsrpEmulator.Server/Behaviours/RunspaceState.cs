@@ -55,6 +55,27 @@ public sealed class RunspaceState(TimeProvider? time = null)
         }
     }
 
+    /// <summary>
+    /// The environment variables the session set (<c>$env:NAME = value</c>; kept as <c>env:NAME</c>), as they are now:
+    /// a removed one (<c>$null</c>, <c>''</c>) as null. A job's process inherits the session's environment when it starts.
+    /// </summary>
+    internal Dictionary<string, string?> EnvironmentSetBySession()
+    {
+        var set = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (Volatile.Read(ref _variables) is null) return set;
+        lock (Gate)
+        {
+            foreach (var (name, value) in _variables!)
+            {
+                if (!name.StartsWith("env:", StringComparison.OrdinalIgnoreCase)) continue;
+                var text = value is PsNil ? string.Empty : PipelineVariables.Display(value);
+                set[name[4..]] = text.Length == 0 ? null : text;
+            }
+        }
+
+        return set;
+    }
+
     internal void SetVariable(string name, PsValue value)
     {
         lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;

@@ -45,6 +45,18 @@ public class SessionStateTests
     }
 
     [Test]
+    public async Task A_background_job_inherits_the_environment_variables_the_session_set_as_they_were_when_it_started()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        await RunAsync(runspace, "$env:STAGE = 'blue'; $env:TEMP = $null; $j = Start-Job { \"stage $env:STAGE, temp [$env:TEMP], on $env:COMPUTERNAME\" }; $env:STAGE = 'green'", time);
+
+        var received = await RunAsync(runspace, "Receive-Job $j -Wait", time);
+
+        Assert.That(received.OutputTexts, Is.EqualTo(new[] { "stage blue, temp [], on TESTHOST01" }));
+    }
+
+    [Test]
     public async Task A_command_piped_to_the_job_cmdlets_gives_them_its_jobs()
     {
         var time = new FakeTimeProvider();
