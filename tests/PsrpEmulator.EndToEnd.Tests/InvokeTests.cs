@@ -97,6 +97,22 @@ public class InvokeTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task A_remote_sessions_automatic_variables_name_its_user_home_culture_and_language_as_Windows_does()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("$HOME; $PSHOME; $PSCulture; $PSUICulture; [bool]$PSSenderInfo; $PSSenderInfo.ConnectedUser; $PSSenderInfo.UserInfo.Identity.Name; " +
+            "$PSSenderInfo.ConfigurationName; $ExecutionContext.SessionState.LanguageMode; $ExecutionContext.Host.Name; $MaximumHistoryCount; $PSSessionApplicationName");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[]
+        {
+            "C:\\Users\\psrp", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0", "en-US", "en-US", "True", "SERVER01\\psrp", "SERVER01\\psrp",
+            "Microsoft.PowerShell", "FullLanguage", "ServerRemoteHost", "4096", "wsman",
+        }));
+    }
+
+    [Test]
     public async Task Out_String_fits_its_text_to_the_client_hosts_buffer_width_less_one_else_120_columns()
     {
         static async Task<string> OutStringAsync(WsManTransport transport, RunspacePoolOptions? options)

@@ -217,9 +217,18 @@ internal sealed class Pipeline : IPipelineHost
 
     /// <summary>
     /// <c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports),
-    /// <c>$PID</c> (the shell's process) and <c>$Host</c> (a remote session's ServerRemoteHost).
+    /// <c>$PID</c> (the shell's process), <c>$Host</c> (a remote session's ServerRemoteHost), and the session's own:
+    /// <c>$HOME</c> (the user's profile), <c>$PSCulture</c> / <c>$PSUICulture</c> (the client's DataLocale and Locale,
+    /// which a remote session takes on) and <c>$PSSenderInfo</c> (who connected, to which configuration).
     /// </summary>
-    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name, _shell.ProcessId, consoleHost: false);
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => name.ToUpperInvariant() switch
+    {
+        "HOME" => EnvironmentVariable("USERPROFILE") is { } profile ? PsrpEmulator.Protocol.Clixml.PsPrimitive.String(profile) : null,
+        "PSUICULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(_shell.Locale ?? "en-US"),
+        "PSCULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(_shell.DataLocale ?? _shell.Locale ?? "en-US"),
+        "PSSENDERINFO" => ShellServices.SenderInfo($"{EnvironmentVariable("USERDOMAIN")}\\{EnvironmentVariable("USERNAME")}", _shell.ConfigurationName),
+        _ => _shell.Services.AutomaticVariable(name, _shell.ProcessId, consoleHost: false),
+    };
 
     public RunspaceState? ExistingRunspace => _shell.ExistingRunspace;
 

@@ -60,12 +60,39 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         "VERBOSEPREFERENCE" or "DEBUGPREFERENCE" or "INFORMATIONPREFERENCE" => Protocol.Clixml.PsObjects.Enum(ActionPreferenceTypeNames, "SilentlyContinue", 0),
         "CONFIRMPREFERENCE" => Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.ConfirmImpact", "System.Enum", "System.ValueType", "System.Object"], "High", 3),
         "WHATIFPREFERENCE" => Protocol.Clixml.PsPrimitive.Boolean(false),
+        "MAXIMUMHISTORYCOUNT" => Protocol.Clixml.PsPrimitive.Int32(4096),
+        "PSSESSIONAPPLICATIONNAME" => Protocol.Clixml.PsPrimitive.String("wsman"),
+        "PSSESSIONCONFIGURATIONNAME" => Protocol.Clixml.PsPrimitive.String("http://schemas.microsoft.com/powershell/Microsoft.PowerShell"),
+        "PSHOME" => Protocol.Clixml.PsPrimitive.String(@"C:\Windows\System32\WindowsPowerShell\v1.0"),
         "MAXIMUMERRORCOUNT" => Protocol.Clixml.PsPrimitive.Int32(256),
         "FORMATENUMERATIONLIMIT" => Protocol.Clixml.PsPrimitive.Int32(4),
         // $Error before the session's first error (RunspaceState.RecordError makes the session's own then).
         "ERROR" => Protocol.Clixml.PsObjects.List([], ["System.Collections.ArrayList", "System.Object"]),
         _ => null,
     };
+
+    /// <summary>
+    /// A remote session's <c>$PSSenderInfo</c>: the connected user (a PSPrincipal whose identity is authenticated) and
+    /// the session configuration. The connection string, the authentication mechanism and the client's application
+    /// arguments are not known to the shell: null (AuthenticationType absent).
+    /// </summary>
+    public static Protocol.Clixml.PsObject SenderInfo(string user, string configurationName)
+    {
+        var identity = new Protocol.Clixml.PsObject(["System.Management.Automation.Remoting.PSIdentity", "System.Object"]) { ToStringValue = "System.Management.Automation.Remoting.PSIdentity" }
+            .With("IsAuthenticated", true)
+            .With("Name", user)
+            .With("CertificateDetails", (string?)null);
+        var principal = new Protocol.Clixml.PsObject(["System.Management.Automation.Remoting.PSPrincipal", "System.Object"]) { ToStringValue = "System.Management.Automation.Remoting.PSPrincipal" }
+            .With("Identity", identity);
+        return new Protocol.Clixml.PsObject(["System.Management.Automation.Remoting.PSSenderInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.Remoting.PSSenderInfo" }
+            .With("UserInfo", principal)
+            .With("ClientTimeZone", (string?)null)
+            .With("ConnectionString", (string?)null)
+            .With("ApplicationArguments", (string?)null)
+            .With("ConfigurationName", configurationName)
+            .With("ConnectedUser", user)
+            .With("RunAsUser", (string?)null);
+    }
 
     /// <summary>
     /// The automatic variables of one process on the emulated computer: <see cref="AutomaticVariable(string)"/>'s, and
@@ -75,6 +102,17 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public Protocol.Clixml.PsValue? AutomaticVariable(string name, int processId, bool consoleHost)
     {
         if (name.Equals("PID", StringComparison.OrdinalIgnoreCase)) return Protocol.Clixml.PsPrimitive.Int32(processId);
+        if (name.Equals("ExecutionContext", StringComparison.OrdinalIgnoreCase))
+        {
+            // EngineIntrinsics as scripts read it: the host, and the session state's language mode (a full language
+            // endpoint: scripts check it before they use the language).
+            var sessionState = new Protocol.Clixml.PsObject(["System.Management.Automation.SessionState", "System.Object"]) { ToStringValue = "System.Management.Automation.SessionState" }
+                .With("LanguageMode", Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.PSLanguageMode", "System.Enum", "System.ValueType", "System.Object"], "FullLanguage", 0));
+            return new Protocol.Clixml.PsObject(["System.Management.Automation.EngineIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.EngineIntrinsics" }
+                .With("Host", AutomaticVariable("Host", processId, consoleHost)!)
+                .With("SessionState", sessionState);
+        }
+
         if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
         {
             // A fixed identity per process, as a host's InstanceId stays the same for its life.
