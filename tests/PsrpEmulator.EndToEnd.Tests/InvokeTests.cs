@@ -103,12 +103,13 @@ public class InvokeTests : EmulatorTestBase
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
 
         var events = await pool.InvokeAsync("$HOME; $PSHOME; $PSCulture; $PSUICulture; [bool]$PSSenderInfo; $PSSenderInfo.ConnectedUser; $PSSenderInfo.UserInfo.Identity.Name; " +
-            "$PSSenderInfo.ConfigurationName; $ExecutionContext.SessionState.LanguageMode; $ExecutionContext.Host.Name; $MaximumHistoryCount; $PSSessionApplicationName");
+            "$PSSenderInfo.ConfigurationName; $ExecutionContext.SessionState.LanguageMode; $ExecutionContext.Host.Name; $MaximumHistoryCount; $PSSessionApplicationName; " +
+            "Start-Job { [bool]$PSSenderInfo } | Receive-Job -Wait");
 
         Assert.That(Outputs(events), Is.EqualTo(new[]
         {
             "C:\\Users\\psrp", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0", "en-US", "en-US", "True", "SERVER01\\psrp", "SERVER01\\psrp",
-            "Microsoft.PowerShell", "FullLanguage", "ServerRemoteHost", "4096", "wsman",
+            "Microsoft.PowerShell", "FullLanguage", "ServerRemoteHost", "4096", "wsman", "False",
         }));
     }
 

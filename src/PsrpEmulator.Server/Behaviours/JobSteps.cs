@@ -126,7 +126,9 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, Tex
         var host = context.Host;
         Func<string, string?> environment = inherited.Count == 0 ? host.EnvironmentVariable
             : variable => inherited.TryGetValue(variable, out var value) ? value : host.EnvironmentVariable(variable);
-        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, environment, context.Host.AutomaticVariable);
+        // A job's process is local to the computer: no $PSSenderInfo (nobody connected to it).
+        Func<string, PsValue?> automatic = variable => variable.Equals("PSSenderInfo", StringComparison.OrdinalIgnoreCase) ? null : host.AutomaticVariable(variable);
+        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, environment, automatic);
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");
 
