@@ -299,6 +299,11 @@ public class DefaultScenarioTests
     [TestCase("gcim -ClassName Win32_LogicalDisk -Filter \"DriveType=3\" | % DeviceID; gwmi Win32_LogicalDisk -Filter \"DeviceID='C:'\" | % { [math]::Round($_.FreeSpace / $_.Size * 100, 1) }", "C:|72")]
     [TestCase("(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=5' | Measure-Object).Count; (Get-WmiObject Win32_LogicalDisk).GetType().Name; (gcim Win32_LogicalDisk).Size.GetType().Name", "0|ManagementObject|UInt64")]
     [TestCase("(Get-CimInstance Win32_OperatingSystem).FreePhysicalMemory.GetType().Name; (Get-CimInstance Win32_OperatingSystem).NumberOfProcesses.GetType().Name", "UInt64|UInt32")]
+    [TestCase("Get-CimInstance Win32_Service -Filter \"Name='WinRM'\" | % { $_.StartMode + ' ' + $_.State + ' ' + $_.StartName }", "Auto Running NT AUTHORITY\\NetworkService")]
+    [TestCase("gwmi Win32_Service -Filter \"StartMode='Auto'\" | % Name; Get-CimInstance Win32_Service -Filter \"State = 'Stopped'\" | % Name", "EventLog|WinRM|Spooler")]
+    [TestCase("(gcim Win32_Service).Count; (Get-WmiObject Win32_Service)[1].GetType().Name; (gcim Win32_Service -Filter \"Name='Nope'\" | Measure-Object).Count", "3|ManagementObject|0")]
+    [TestCase("Get-Service | Where-Object { $_.StartType -eq 'Automatic' -and $_.Status -ne 'Running' } | Measure-Object | % Count; (Get-Service Spooler).StartType", "0|Disabled")]
+    [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=5\" | Measure-Object).Count; (gcim Win32_LogicalDisk -Filter \"DeviceID='D:'\" | Measure-Object).Count", "0|0")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
@@ -340,6 +345,17 @@ public class DefaultScenarioTests
                 "Cannot find the requested hotfix on the 'localhost' computer. Verify the input and run the command again."),
         }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "missing" }));
+    }
+
+    [TestCase("Get-CimInstance Win32_Service -Filter \"Name like 'Win%'\"", "Get-CimInstance -Filter \"Name like 'Win%'\" is a WQL condition the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("gwmi Win32_LogicalDisk -Filter 'FreeSpace < 100'", "gwmi -Filter \"FreeSpace < 100\" is a WQL condition the emulator does not emulate: give the command a rule (match: its whole text)")]
+    public async Task A_WQL_condition_the_emulator_does_not_read_is_a_scenario_error_not_an_empty_answer(string script, string message)
+    {
+        var (host, outcome) = await Default.RunScriptAsync(script + "; 'next'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { ("PsrpEmulator.ScenarioError", message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
     [Test]
