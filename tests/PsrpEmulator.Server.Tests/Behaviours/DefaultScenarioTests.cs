@@ -304,6 +304,8 @@ public class DefaultScenarioTests
     [TestCase("(gcim Win32_Service).Count; (Get-WmiObject Win32_Service)[1].GetType().Name; (gcim Win32_Service -Filter \"Name='Nope'\" | Measure-Object).Count", "3|ManagementObject|0")]
     [TestCase("Get-Service | Where-Object { $_.StartType -eq 'Automatic' -and $_.Status -ne 'Running' } | Measure-Object | % Count; (Get-Service Spooler).StartType", "0|Disabled")]
     [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=5\" | Measure-Object).Count; (gcim Win32_LogicalDisk -Filter \"DeviceID='D:'\" | Measure-Object).Count", "0|0")]
+    [TestCase("(Get-CimInstance Win32_Processor).LoadPercentage; (gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average; (Get-CimInstance Win32_Processor).NumberOfCores.GetType().Name", "3|3|UInt32")]
+    [TestCase("(Get-CimInstance Win32_BIOS).SerialNumber; (gcim Win32_BIOS).ReleaseDate.Year; (gcim Win32_ComputerSystem).TotalPhysicalMemory / 1GB -as [int]", "0000-0011-2233-4455-6677-8899-00|2018|8")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
