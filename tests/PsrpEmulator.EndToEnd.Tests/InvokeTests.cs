@@ -104,9 +104,11 @@ public class InvokeTests : EmulatorTestBase
 
         var events = await pool.InvokeAsync("$HOME; $PSHOME; $PSCulture; $PSUICulture; [bool]$PSSenderInfo; $PSSenderInfo.ConnectedUser; $PSSenderInfo.UserInfo.Identity.Name; " +
             "$PSSenderInfo.ConfigurationName; $ExecutionContext.SessionState.LanguageMode; $ExecutionContext.Host.Name; $MaximumHistoryCount; $PSSessionApplicationName; " +
-            "Start-Job { [bool]$PSSenderInfo } | Receive-Job -Wait");
+            "Start-Job { [bool]$PSSenderInfo } | Receive-Job -Wait; $PSSenderInfo.ConnectionString");
 
-        Assert.That(Outputs(events), Is.EqualTo(new[]
+        var outputs = Outputs(events).ToList();
+        Assert.That(outputs[^1], Does.StartWith("http://127.0.0.1:").And.Contain("/wsman"), "the URL the client connected to");
+        Assert.That(outputs[..^1], Is.EqualTo(new[]
         {
             "C:\\Users\\psrp", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0", "en-US", "en-US", "True", "SERVER01\\psrp", "SERVER01\\psrp",
             "Microsoft.PowerShell", "FullLanguage", "ServerRemoteHost", "4096", "wsman", "False",

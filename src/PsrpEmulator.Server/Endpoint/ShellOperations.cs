@@ -42,7 +42,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
 
     // The last value of each of these that a shell kept: shells made by the same clients share one string instead of
     // each holding its own copy parsed from its Create (thousands of idle shells).
-    private string? _computer, _resourceUri, _user, _clientIp, _locale, _dataLocale;
+    private string? _computer, _resourceUri, _user, _clientIp, _locale, _dataLocale, _connection;
 
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
     private static string? Reuse(ref string? last, string? value)
@@ -73,7 +73,11 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var idle = ClampIdleTimeout(body.IdleTimeOut ?? endpoint.IdleTimeout, endpoint.MaxIdleTimeout);
         var bufferMode = ParseBufferMode(body.BufferMode) ?? endpoint.BufferMode;
         var shell = new Shell(services, Reuse(ref _computer, request.Computer), shellId, body.Name, Reuse(ref _resourceUri, WsManResourceUris.PowerShellPrefix + configuration), endpoint,
-            Reuse(ref _user, request.User), Reuse(ref _clientIp, request.ClientIp), idle, bufferMode, Reuse(ref _locale, header.Locale), Reuse(ref _dataLocale, header.DataLocale), header.SessionId);
+            Reuse(ref _user, request.User), Reuse(ref _clientIp, request.ClientIp), idle, bufferMode, Reuse(ref _locale, header.Locale), Reuse(ref _dataLocale, header.DataLocale), header.SessionId)
+        {
+            // The address the client connected to ($PSSenderInfo.ConnectionString): its wsa:To, query and all.
+            ConnectionString = Reuse(ref _connection, header.To ?? request.Url),
+        };
         request.ShellId = shellId;
         if (body.CreationXml is { } creation) shell.AcceptPoolData(creation, request.RequestMessages);
         registry.Add(shell, Options.MaxShellsPerUser);

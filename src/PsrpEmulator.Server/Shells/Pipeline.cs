@@ -226,7 +226,7 @@ internal sealed class Pipeline : IPipelineHost
         "HOME" => EnvironmentVariable("USERPROFILE") is { } profile ? PsrpEmulator.Protocol.Clixml.PsPrimitive.String(profile) : null,
         "PSUICULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(_shell.Locale ?? "en-US"),
         "PSCULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(_shell.DataLocale ?? _shell.Locale ?? "en-US"),
-        "PSSENDERINFO" => ShellServices.SenderInfo($"{EnvironmentVariable("USERDOMAIN")}\\{EnvironmentVariable("USERNAME")}", _shell.ConfigurationName),
+        "PSSENDERINFO" => ShellServices.SenderInfo($"{EnvironmentVariable("USERDOMAIN")}\\{EnvironmentVariable("USERNAME")}", _shell.ConfigurationName, _shell.ConnectionString),
         _ => _shell.Services.AutomaticVariable(name, _shell.ProcessId, consoleHost: false),
     };
 

@@ -95,6 +95,9 @@ internal sealed class Shell
     public TimeSpan IdleTimeout { get; private set; }
     public OutputBufferMode BufferMode { get; private set; }
     public string? Locale { get; }
+
+    /// <summary>The URL the client created the shell at (its wsa:To, e.g. <c>http://server01:5985/wsman?PSVersion=7.6.9</c>); null for a cmd shell.</summary>
+    public string? ConnectionString { get; init; }
     public string? DataLocale { get; }
     public string? ClientSessionId { get; private set; }
     public ShellConnectionState State { get; private set; } = ShellConnectionState.Connected;

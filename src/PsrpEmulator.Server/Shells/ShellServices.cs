@@ -73,10 +73,10 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>
     /// A remote session's <c>$PSSenderInfo</c>: the connected user (a PSPrincipal whose identity is authenticated) and
-    /// the session configuration. The connection string, the authentication mechanism and the client's application
-    /// arguments are not known to the shell: null (AuthenticationType absent).
+    /// the session configuration, and the URL the client connected to. The authentication mechanism and the client's
+    /// application arguments are not known to the shell: null (AuthenticationType absent).
     /// </summary>
-    public static Protocol.Clixml.PsObject SenderInfo(string user, string configurationName)
+    public static Protocol.Clixml.PsObject SenderInfo(string user, string configurationName, string? connectionString)
     {
         var identity = new Protocol.Clixml.PsObject(["System.Management.Automation.Remoting.PSIdentity", "System.Object"]) { ToStringValue = "System.Management.Automation.Remoting.PSIdentity" }
             .With("IsAuthenticated", true)
@@ -87,7 +87,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         return new Protocol.Clixml.PsObject(["System.Management.Automation.Remoting.PSSenderInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.Remoting.PSSenderInfo" }
             .With("UserInfo", principal)
             .With("ClientTimeZone", (string?)null)
-            .With("ConnectionString", (string?)null)
+            .With("ConnectionString", connectionString)
             .With("ApplicationArguments", (string?)null)
             .With("ConfigurationName", configurationName)
             .With("ConnectedUser", user)

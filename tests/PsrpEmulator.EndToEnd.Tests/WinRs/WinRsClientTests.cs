@@ -162,6 +162,17 @@ public class WinRsClientTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Powershell_exe_has_the_users_home_the_servers_culture_and_no_sender_info()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "$HOME; $PSCulture; [bool]$PSSenderInfo"]);
+
+        Assert.That(result.StdoutText.Split("\r\n", StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "C:\\Users\\psrp", "en-US", "False" }));
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task Powershell_exe_prints_a_parse_error_as_the_console_names_its_record_and_runs_nothing()
     {
         await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());

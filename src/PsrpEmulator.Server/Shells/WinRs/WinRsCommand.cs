@@ -62,7 +62,13 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     // powershell.exe is the computer's Windows PowerShell: the PSVersionTable its endpoints report, a console host, and
     // a process of its own (the cmd shell's process id is the shell's; this command's comes after it).
-    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => _shell.Services.AutomaticVariable(name, _shell.ProcessId + 1, consoleHost: true);
+    // Its $HOME is the user's profile and its cultures the server's (en-US); it has no $PSSenderInfo (no remote session).
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => name.ToUpperInvariant() switch
+    {
+        "HOME" => _context.Environment.TryGet("USERPROFILE", out var profile) ? PsrpEmulator.Protocol.Clixml.PsPrimitive.String(profile) : null,
+        "PSCULTURE" or "PSUICULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String("en-US"),
+        _ => _shell.Services.AutomaticVariable(name, _shell.ProcessId + 1, consoleHost: true),
+    };
 
     public IReadOnlyDictionary<string, string> Facts => _context.Facts;
 
