@@ -90,10 +90,14 @@ public class InvokeTests : EmulatorTestBase
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
 
-        var events = await pool.InvokeAsync("$PID; $host.Name; $host.Version.ToString(); [Environment]::GetEnvironmentVariable('COMPUTERNAME')");
+        var events = await pool.InvokeAsync("$PID; $host.Name; $host.Version.ToString(); [Environment]::GetEnvironmentVariable('COMPUTERNAME'); " +
+            "$p = Get-Process -Id $PID; $p.Name; $p.Id -eq $PID");
 
         var shell = (await transport.EnumerateShellsAsync()).Single(s => s.ShellId == pool.ShellId);
-        Assert.That(Outputs(events), Is.EqualTo(new[] { shell.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "ServerRemoteHost", "1.0.0.0", "SERVER01" }));
+        Assert.That(Outputs(events), Is.EqualTo(new[]
+        {
+            shell.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "ServerRemoteHost", "1.0.0.0", "SERVER01", "wsmprovhost", "True",
+        }));
     }
 
     [Test]

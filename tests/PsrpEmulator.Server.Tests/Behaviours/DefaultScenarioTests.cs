@@ -361,6 +361,20 @@ public class DefaultScenarioTests
     }
 
     [Test]
+    public async Task Get_Process_Id_answers_a_listed_process_or_GetProcessCommands_error()
+    {
+        var (host, outcome) = await Default.RunScriptAsync("Get-Process -Id 1032 | % Name; gps -Id 99999; 'next'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "svchost", "next" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.ExceptionType, e.Message)), Is.EqualTo(new[]
+        {
+            ("NoProcessFoundForGivenId,Microsoft.PowerShell.Commands.GetProcessCommand", ErrorCategory.ObjectNotFound,
+                "Microsoft.PowerShell.Commands.ProcessCommandException", "Cannot find a process with the process identifier 99999."),
+        }));
+    }
+
+    [Test]
     public async Task Throw_without_a_value_fails_the_pipeline_with_ScriptHalted()
     {
         var (_, outcome) = await Default.RunScriptAsync("throw");
