@@ -381,7 +381,8 @@ public class OutDefaultWriterRandomTests
 
     private static PsObject RandomObject(Random random, int depth)
     {
-        string[][] types = [["System.ServiceProcess.ServiceController", "System.Object"], ["System.Diagnostics.Process", "System.Object"], [PsObjects.PSCustomObjectTypeName, "System.Object"], ["Deserialized.Some.Type", "Deserialized.System.Object"]];
+        string[][] types = [["System.ServiceProcess.ServiceController", "System.Object"], ["System.Diagnostics.Process", "System.Object"], [PsObjects.PSCustomObjectTypeName, "System.Object"], ["Deserialized.Some.Type", "Deserialized.System.Object"],
+            ["System.Diagnostics.Eventing.Reader.EventLogRecord", "System.Object"], ["System.IO.FileInfo", "System.Object"], [@"System.Management.ManagementObject#root\cimv2\Win32_QuickFixEngineering", "System.Object"]];
         var o = new PsObject(types[random.Next(types.Length)]);
         var names = new[] { "Name", "Status", "DisplayName", "Id", "Handles", "CPU", "A", "B", "C", "A-very-long-property-label-indeed" };
         for (var i = random.Next(0, 8); i > 0; i--) o.With(names[random.Next(names.Length)], RandomValue(random, depth));
@@ -410,6 +411,14 @@ public class OutDefaultWriterRandomTests
             Assert.That(text.ToString(), Does.Not.Contain("\r\r").And.Not.Contain("\n\n\n\n\n\n"), $"seed {seed} run {run}");
             var table = OutDefaultWriter.Format([RandomObject(random, 0), RandomObject(random, 0)], width, value => FormatViews.TableOf(value, ["Name", "DisplayName", "A-very-long-property-label-indeed"]));
             Assert.That(OutDefaultWriter.Lines(table).Max(l => l.Length), Is.LessThanOrEqualTo(Math.Max(width, 3)), $"seed {seed} run {run} width {width}:\n{table}");
+
+            // Groups (Format-Table / Format-List -GroupBy) over held and released rows, a group's line never cut.
+            var grouped = random.Next(2) == 0;
+            var groupedText = OutDefaultWriter.Format([.. Enumerable.Range(0, random.Next(1, 6)).Select(_ => RandomObject(random, 0))], width,
+                value => (grouped ? FormatViews.TableOf(value, ["Name", "Id"]) : FormatViews.ListOf(value, ["Name", "Id"])) is { } view
+                    ? view with { GroupHeader = v => "   Status: " + FormatViews.PropertyText(v, "Status", null), GroupBlankLines = 1 }
+                    : null, autoSize: random.Next(2) == 0);
+            Assert.That(groupedText, Does.Contain("   Status: ").And.Not.Contain("\r\r"), $"seed {seed} run {run}");
         }
     }
 }
