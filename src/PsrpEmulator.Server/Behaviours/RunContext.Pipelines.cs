@@ -1453,9 +1453,7 @@ internal sealed partial class RunContext
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!) : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
                         : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
-                    return GroupBy is { } group && view is not null
-                        ? view with { GroupHeader = v => "   " + group + ": " + Formatting.FormatViews.PropertyText(v, group, null), GroupBlankLines = 1 }
-                        : view;
+                    return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;
                 },
                 AutoSize = autoSize,
                 HideTableHeaders = hideHeaders,

@@ -67,9 +67,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
         {
             foreach (var (name, value) in _variables!)
             {
-                if (!name.StartsWith("env:", StringComparison.OrdinalIgnoreCase)) continue;
-                var text = value is PsNil ? string.Empty : PipelineVariables.Display(value);
-                set[name[4..]] = text.Length == 0 ? null : text;
+                if (name.StartsWith("env:", StringComparison.OrdinalIgnoreCase)) set[name[4..]] = PipelineVariables.EnvironmentText(value);
             }
         }
 

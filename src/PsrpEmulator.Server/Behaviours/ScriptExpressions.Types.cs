@@ -702,7 +702,7 @@ internal static partial class ScriptExpressions
         }
         catch (ScriptExpressionException)
         {
-            return string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
+            return TextCompare(left, right, caseSensitive);
         }
     }
 

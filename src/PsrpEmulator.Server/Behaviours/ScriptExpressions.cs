@@ -1096,7 +1096,7 @@ internal static partial class ScriptExpressions
         }
 
         // A right operand that does not convert to the left's type is not equal to it (no error, as PowerShell's -eq).
-        if (ConvertibleType(left) is { } type) return TryConvertTo(right, type) is { } converted && CompareAs((PsPrimitive)left!, converted) == 0;
+        if (ConvertibleType(left) is { } type) return Cast(right, type, orNull: true) is PsPrimitive converted && CompareAs((PsPrimitive)left!, converted) == 0;
         return string.Equals(Text(left), Text(right), caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
     }
 
@@ -1109,18 +1109,6 @@ internal static partial class ScriptExpressions
         PsPrimitive { Type: PsPrimitiveType.Version } => Types["System.Version"],
         _ => null,
     };
-
-    private static PsPrimitive? TryConvertTo(PsValue? value, KnownType type)
-    {
-        try
-        {
-            return ConvertTo(value, type) as PsPrimitive;
-        }
-        catch (ScriptExpressionException)
-        {
-            return null;
-        }
-    }
 
     private static int CompareAs(PsPrimitive left, PsPrimitive right) => (left.Value, right.Value) switch
     {
@@ -1167,8 +1155,11 @@ internal static partial class ScriptExpressions
         // Enums order by their numbers (Sort-Object Status: Stopped, 1, before Running, 4), also against a number.
         if (EnumNumber(left) is { } e && AsNumber(right) is { } f) return e.CompareTo(f);
         if (ConvertibleType(left) is { } type) return CompareConverted((PsPrimitive)left!, right, type);
-        return string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
+        return TextCompare(left, right, caseSensitive);
     }
+
+    private static int TextCompare(PsValue? left, PsValue? right, bool caseSensitive) =>
+        string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
 
     /// <summary>PowerShell's wildcards: <c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>`</c> escaping the next character.</summary>
     /// <summary>

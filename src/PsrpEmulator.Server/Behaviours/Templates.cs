@@ -408,13 +408,15 @@ internal sealed class PipelineVariables
     /// </summary>
     public string? EnvironmentVariable(string name)
     {
-        if (Existing is { } r && r.TryGetVariable("env:" + name, out var set))
-        {
-            var text = set is PsrpEmulator.Protocol.Clixml.PsNil ? string.Empty : Display(set);
-            return text.Length == 0 ? null : text;
-        }
-
+        if (Existing is { } r && r.TryGetVariable("env:" + name, out var set)) return EnvironmentText(set);
         return host?.EnvironmentVariable(name);
+    }
+
+    /// <summary>The text of a value the session gave an environment variable (<c>env:NAME</c>); null when it removed it ($null or '').</summary>
+    public static string? EnvironmentText(PsrpEmulator.Protocol.Clixml.PsValue set)
+    {
+        var text = set is PsrpEmulator.Protocol.Clixml.PsNil ? string.Empty : Display(set);
+        return text.Length == 0 ? null : text;
     }
 
     // A counting loop's $_ (in front of any "_" in locals) as its number: made into a value only when a statement

@@ -416,7 +416,7 @@ public class OutDefaultWriterRandomTests
             var grouped = random.Next(2) == 0;
             var groupedText = OutDefaultWriter.Format([.. Enumerable.Range(0, random.Next(1, 6)).Select(_ => RandomObject(random, 0))], width,
                 value => (grouped ? FormatViews.TableOf(value, ["Name", "Id"]) : FormatViews.ListOf(value, ["Name", "Id"])) is { } view
-                    ? view with { GroupHeader = v => "   Status: " + FormatViews.PropertyText(v, "Status", null), GroupBlankLines = 1 }
+                    ? FormatViews.GroupedBy(view, "Status")
                     : null, autoSize: random.Next(2) == 0);
             Assert.That(groupedText, Does.Contain("   Status: ").And.Not.Contain("\r\r"), $"seed {seed} run {run}");
         }

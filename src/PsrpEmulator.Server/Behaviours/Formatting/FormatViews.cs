@@ -138,17 +138,20 @@ internal static class FormatViews
     };
 
     // Get-WinEvent's records: Event.format.ps1xml's table, grouped by the provider under a "   ProviderName: x" line.
-    private static readonly FormatView EventLogRecord = new("System.Diagnostics.Eventing.Reader.EventLogRecord", FormatShape.Table,
+    private static readonly FormatView EventLogRecord = GroupedBy(new("System.Diagnostics.Eventing.Reader.EventLogRecord", FormatShape.Table,
     [
         new("TimeCreated", 26, ColumnAlignment.Left, o => Property(o, "TimeCreated")),
         new("Id", 8, ColumnAlignment.Right, o => Property(o, "Id")),
         new("LevelDisplayName", 16, ColumnAlignment.Left, o => Property(o, "LevelDisplayName")),
         new("Message", 0, ColumnAlignment.Left, o => Property(o, "Message")),
-    ])
-    {
-        GroupHeader = o => "   ProviderName: " + Property(o, "ProviderName"),
-        GroupBlankLines = 1,
-    };
+    ]), "ProviderName");
+
+    /// <summary>
+    /// The view grouped by a property's value (a view's GroupBy label, Format-Table / Format-List -GroupBy): a group
+    /// under a "   Property: value" line and one blank line, each time the value changes.
+    /// </summary>
+    public static FormatView GroupedBy(FormatView view, string property) =>
+        view with { GroupHeader = o => "   " + property + ": " + Property(o, property), GroupBlankLines = 1 };
 
     // Get-HotFix's updates: 5.1's table of Win32_QuickFixEngineering (InstalledOn a DateTime's text).
     private static readonly FormatView HotFix = new(@"System.Management.ManagementObject#root\cimv2\Win32_QuickFixEngineering", FormatShape.Table,
