@@ -787,7 +787,7 @@ public static class PsrpBodies
 {
     /// <summary>
     /// The typed body for <paramref name="type"/> read from <paramref name="value"/>, or null when the type has no
-    /// typed body here (host calls, key exchange, unknown values). Throws <see cref="PsrpPayloadException"/>.
+    /// typed body here (the runspace pool's host calls, key exchange, unknown values). Throws <see cref="PsrpPayloadException"/>.
     /// </summary>
     public static IPsrpMessageBody? FromPsValue(PsrpMessageType type, PsValue value) => type switch
     {
@@ -812,6 +812,8 @@ public static class PsrpBodies
         PsrpMessageType.WarningRecord => WarningRecordMessage.FromPsValue(value),
         PsrpMessageType.ProgressRecord => ProgressRecordMessage.FromPsValue(value),
         PsrpMessageType.InformationRecord => InformationRecordMessage.FromPsValue(value),
+        PsrpMessageType.PipelineHostCall => PipelineHostCall.FromPsValue(value),
+        PsrpMessageType.PipelineHostResponse => PipelineHostResponse.FromPsValue(value),
         _ => null,
     };
 }
