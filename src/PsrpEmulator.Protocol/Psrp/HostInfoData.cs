@@ -102,6 +102,13 @@ public static class HostInfoData
         return null;
     }
 
+    /// <summary>
+    /// True when the HostInfo describes a host with a UI (<c>_isHostNull</c> and <c>_isHostUINull</c> false): a server
+    /// sends such a client host calls; without one (or without a HostInfo) its prompts fail on the server.
+    /// </summary>
+    public static bool HasUI(PsValue? hostInfo) =>
+        hostInfo is PsObject o && o["_isHostNull"] is PsPrimitive { Value: false } && o["_isHostUINull"] is PsPrimitive { Value: false };
+
     // The default data's dictionary of a host with a UI and RawUI (asking a RawUI the server has not throws there).
     private static PsObject? DefaultData(PsValue? hostInfo) =>
         hostInfo is not PsObject o ||

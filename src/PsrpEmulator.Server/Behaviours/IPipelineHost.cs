@@ -51,6 +51,22 @@ public interface IPipelineHost
     /// </summary>
     int? ConsoleWidth => null;
 
+    /// <summary>
+    /// True when the client's host has a UI the server may call (its HostInfo's <c>_isHostNull</c> and
+    /// <c>_isHostUINull</c> false): only then does a prompt become a PIPELINE_HOST_CALL; otherwise the server's own host
+    /// refuses it (HostException HostFunctionNotImplemented) and sends nothing.
+    /// </summary>
+    bool HasHostUI => false;
+
+    /// <summary>
+    /// Runs <paramref name="method"/> on the client's host (a PIPELINE_HOST_CALL in the pipeline's output) and waits for
+    /// its PIPELINE_HOST_RESPONSE, however long that takes (a disconnected client answers once it reconnects); throws
+    /// when <paramref name="cancellationToken"/> (the pipeline's stop) is cancelled first. Only for a method that
+    /// returns something (<see cref="RemoteHostCalls.ExpectsResponse"/>), on a host with <see cref="HasHostUI"/>.
+    /// </summary>
+    ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsrpEmulator.Protocol.Clixml.PsValue> parameters, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("This host has no UI to call.");
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {

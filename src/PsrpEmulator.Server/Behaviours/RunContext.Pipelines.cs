@@ -633,6 +633,11 @@ internal sealed partial class RunContext
 
         public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
 
+        public bool HasHostUI => inner.HasHostUI;
+
+        public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+            inner.CallHostAsync(method, parameters, cancellationToken);
+
         public int? ConsoleWidth => inner.ConsoleWidth;
 
         public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>

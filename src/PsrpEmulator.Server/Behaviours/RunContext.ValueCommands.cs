@@ -43,6 +43,7 @@ internal sealed partial class RunContext
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
+        ["Read-Host"] = ["Prompt", "AsSecureString"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -112,6 +113,9 @@ internal sealed partial class RunContext
                     return;
                 case "Write-Host":
                     await output.WriteAsync(await WriteHostRecordAsync(arguments, to, blockNesting), cancellationToken);
+                    return;
+                case "Read-Host":
+                    foreach (var read in await ReadHostAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(read), cancellationToken);
                     return;
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
@@ -296,7 +300,7 @@ internal sealed partial class RunContext
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
                 var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString")
                 {
                     named[name] = null;
                     continue;
@@ -328,10 +332,12 @@ internal sealed partial class RunContext
             "Get-Date" => ["Date"],
             "Write-Host" => ["Object"],
             "Write-Warning" => ["Message"],
+            "Read-Host" => ["Prompt"],
             _ => ["Start", "End"],
         };
         // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.
-        if (command == "Write-Host" && positional.Count > 1) positional = [string.Join(", ", positional)];
+        // So does Read-Host's Prompt.
+        if (command is "Write-Host" or "Read-Host" && positional.Count > 1) positional = [string.Join(", ", positional)];
         var next = 0;
         foreach (var word in positional)
         {

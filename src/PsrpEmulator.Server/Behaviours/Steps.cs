@@ -2115,6 +2115,11 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
 
     public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
 
+    public bool HasHostUI => inner.HasHostUI;
+
+    public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+        inner.CallHostAsync(method, parameters, cancellationToken);
+
     public int? ConsoleWidth => inner.ConsoleWidth;
 
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
@@ -2224,6 +2229,11 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
     public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
 
     public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+    public bool HasHostUI => inner.HasHostUI;
+
+    public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+        inner.CallHostAsync(method, parameters, cancellationToken);
 
     public int? ConsoleWidth => inner.ConsoleWidth;
 

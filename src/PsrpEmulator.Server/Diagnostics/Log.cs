@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
     public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
 
+    [LoggerMessage(111, LogLevel.Information, "Pipeline {CommandId} on shell {ShellId} asks the client's host to run {Method} (call {CallId}) and waits for its answer")]
+    public static partial void HostCallSent(ILogger logger, string shellId, string commandId, PsrpEmulator.Protocol.Psrp.RemoteHostMethodId method, long callId);
+
     [LoggerMessage(109, LogLevel.Warning, "Command {CommandId} of shell {ShellId} closed: its data passed a quota ({Reason})")]
     public static partial void CommandQuotaExceeded(ILogger logger, string shellId, string commandId, WsManFaultReason reason);
 

@@ -115,7 +115,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             if (stream.CommandId is { Length: > 0 } commandId)
             {
                 request.CommandId = commandId;
-                shell.GetPipeline(commandId).AcceptData(stream.Data, request.RequestMessages);
+                shell.GetPipeline(commandId).AcceptData(stream.Data, request.RequestMessages, promptResponse: string.Equals(stream.Name, "pr", StringComparison.OrdinalIgnoreCase));
             }
             else
             {

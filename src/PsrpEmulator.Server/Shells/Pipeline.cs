@@ -19,7 +19,12 @@ internal sealed class Pipeline : IPipelineHost
     private bool _inputCompleted;
     private TaskCompletionSource<bool>? _inputWaiter;
     private readonly CancellationTokenSource _stop = new();
-    private Defragmenter? _defragmenter;
+    // The stdin stream's and the pr (prompt response) stream's: PowerShell reassembles each stream's fragments apart.
+    private Defragmenter? _defragmenter, _promptDefragmenter;
+    // Host calls waiting for the client's answer, by call id (PowerShell's ServerDispatchTable, per pipeline: ids
+    // 1, 2, ...), guarded by Gate; made at the first call.
+    private Dictionary<long, TaskCompletionSource<PipelineHostResponse>>? _hostCalls;
+    private long _lastCallId;
 
     // The client's input and the defragmenter are guarded by the output buffer's monitor: one lock object fewer per
     // pipeline, and neither side calls into the other while holding it.
@@ -45,8 +50,8 @@ internal sealed class Pipeline : IPipelineHost
     public PipelineLifecycle Lifecycle { get; private set; } = PipelineLifecycle.Creating;
     public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
 
-    /// <summary>Command Arguments or a Send with this CommandId.</summary>
-    public void AcceptData(ReadOnlyMemory<byte> data, Diagnostics.MessageTypeList seen)
+    /// <summary>Command Arguments or a Send with this CommandId (<paramref name="promptResponse"/>: on the <c>pr</c> stream).</summary>
+    public void AcceptData(ReadOnlyMemory<byte> data, Diagnostics.MessageTypeList seen, bool promptResponse = false)
     {
         IReadOnlyList<PsrpMessage> messages;
         var quota = _shell.MaximumReceivedDataSizePerCommand;
@@ -66,7 +71,7 @@ internal sealed class Pipeline : IPipelineHost
                 _receivedDataSize += data.Length;
                 try
                 {
-                    messages = _shell.Defragment(ref _defragmenter, data);
+                    messages = promptResponse ? _shell.Defragment(ref _promptDefragmenter, data) : _shell.Defragment(ref _defragmenter, data);
                 }
                 catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ReceivedObjectSizeExceeded)
                 {
@@ -119,8 +124,11 @@ internal sealed class Pipeline : IPipelineHost
                 break;
             case PsrpMessageType.CreatePipeline:
                 throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, "CREATE_PIPELINE sent twice for one command");
+            case PsrpMessageType.PipelineHostResponse:
+                AcceptHostResponse(message);
+                break;
             default:
-                // Host responses are accepted and ignored: scripted behaviours make no host calls.
+                // Anything else for a pipeline (key exchange, a runspace pool's host response) is accepted and ignored.
                 break;
         }
     }
@@ -133,6 +141,51 @@ internal sealed class Pipeline : IPipelineHost
     public (int? Foreground, int? Background) HostConsoleColors => _hostConsole.Colors;
 
     public int? ConsoleWidth => _hostConsole.BufferWidth;
+
+    public bool HasHostUI => _hostConsole.HasUI;
+
+    public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
+    {
+        // The answer completes the call inline (no RunContinuationsAsynchronously): what the behaviour writes next is
+        // buffered before the Send that carried the answer is answered, as with input.
+        var answer = new TaskCompletionSource<PipelineHostResponse>();
+        long callId;
+        lock (Gate)
+        {
+            callId = ++_lastCallId;
+            (_hostCalls ??= []).Add(callId, answer);
+        }
+
+        try
+        {
+            // The call is output like any other (WinRM buffers it while the client is away; Drop may lose it, and the
+            // pipeline then waits until it is stopped or its shell expires, as on Windows).
+            await WriteAsync(new PipelineHostCall(callId, method, parameters), cancellationToken).ConfigureAwait(false);
+            Output.Publish();
+            Diagnostics.Log.HostCallSent(_shell.Services.Logger, _shell.ShellId, CommandId, method, callId);
+            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (Gate) _hostCalls?.Remove(callId);
+        }
+    }
+
+    /// <summary>
+    /// A PIPELINE_HOST_RESPONSE: completes the call it answers. One for a call nobody waits for (answered already,
+    /// stopped, never made) is ignored, as ServerDispatchTable does.
+    /// </summary>
+    public void AcceptHostResponse(PsrpMessage message)
+    {
+        var response = PipelineHostResponse.FromPsValue(message.ReadData());
+        TaskCompletionSource<PipelineHostResponse>? waiting = null;
+        lock (Gate)
+        {
+            if (_hostCalls?.Remove(response.CallId, out waiting) != true) return;
+        }
+
+        waiting!.TrySetResult(response);
+    }
 
     private void Start(CreatePipeline create, Guid runspacePoolId)
     {

@@ -384,8 +384,18 @@ internal sealed class Shell
                     if (minOk) MinRunspaces = setMin.MinRunspaces;
                     Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(setMin.CallId, PsPrimitive.Boolean(minOk)));
                     break;
+                case PsrpMessageType.PipelineHostResponse:
+                    // A pipeline's answer sent without its CommandId (pypsrp sends every host response so): PowerShell
+                    // routes a message for a pipeline by the PSRP message's pipeline id.
+                    foreach (var pipeline in Volatile.Read(ref _pipelines))
+                    {
+                        if (pipeline.PipelineId == message.PipelineId) pipeline.AcceptHostResponse(message);
+                    }
+
+                    break;
                 default:
-                    // Host responses, key exchange and the like are accepted and ignored: no behaviour uses them yet.
+                    // The runspace pool's host responses, key exchange and the like are accepted and ignored: no
+                    // behaviour uses them yet.
                     break;
             }
         }

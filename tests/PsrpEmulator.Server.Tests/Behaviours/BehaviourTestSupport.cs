@@ -37,6 +37,21 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(input.TryDequeue(out var v) ? v : null);
+
+    /// <summary>The client's host UI: answers each host call (null: the client has none, as HostInfo's _isHostUINull).</summary>
+    public Func<PipelineHostCall, PipelineHostResponse>? HostUI { get; init; }
+
+    /// <summary>The host calls made, in order.</summary>
+    public List<PipelineHostCall> HostCalls { get; } = [];
+
+    public bool HasHostUI => HostUI is not null;
+
+    public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
+    {
+        var call = new PipelineHostCall(HostCalls.Count + 1, method, parameters);
+        HostCalls.Add(call);
+        return ValueTask.FromResult(HostUI!(call));
+    }
 }
 
 /// <summary>

@@ -1,0 +1,93 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Commands that ask the user: on a remote session they run on the client's host through PIPELINE_HOST_CALL and wait
+/// for its PIPELINE_HOST_RESPONSE (however long: a disconnected session's prompt waits for a client to connect).
+/// A client whose HostInfo has no UI is never called: the server's own host refuses, as PowerShell's
+/// InternalHostUserInterface does.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private const string ReadHostCommandClass = "Microsoft.PowerShell.Commands.ReadHostCommand";
+
+    // HostInterfaceExceptionsStrings: HostFunctionNotImplemented (ReadLine), HostFunctionPromptNotImplemented (the prompts).
+    internal const string HostFunctionNotImplementedMessage =
+        "A command that prompts the user failed because the host program or the command type does not support user interaction. Try a host program that " +
+        "supports user interaction, such as the Windows PowerShell Console or Windows PowerShell ISE, and remove prompt-related commands from command types " +
+        "that do not support user interaction, such as Windows PowerShell workflows.";
+
+    internal const string HostFunctionPromptNotImplementedMessage =
+        "A command that prompts the user failed because the host program or the command type does not support user interaction. The host was attempting " +
+        "to request confirmation with the following message: ";
+
+    /// <summary>
+    /// Read-Host as 5.1's ReadHostCommand: with -Prompt the host's Prompt (caption and message empty, one String field
+    /// named after the prompt's text: the non-empty elements joined with spaces), writing every value of the answer;
+    /// without it ReadLine, writing the line (null too).
+    /// </summary>
+    private async ValueTask<List<PsValue>> ReadHostAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        string? prompt = null;
+        if (arguments["Prompt"] is { } word)
+        {
+            var value = await ArgumentAsync(word, to, blockNesting);
+            IEnumerable<PsValue> elements = value is PsObject { CollectionKind: PsCollectionKind.List } list ? list.Items : [value];
+            prompt = string.Join(' ', elements.Select(PipelineVariables.Display).Where(text => text.Length > 0));
+        }
+
+        if (arguments.Has("AsSecureString"))
+        {
+            // The client's host would answer a SecureString, which it encrypts with a session key it first exchanges
+            // (PUBLIC_KEY / ENCRYPTED_SESSION_KEY); the emulator has no key exchange, and a client waiting for one hangs.
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Read-Host -AsSecureString is not emulated (a SecureString needs the session key exchange): give the command a rule"));
+        }
+
+        if (!Host.HasHostUI)
+        {
+            throw new StatementTerminatedException(new ScriptedError(prompt is null ? HostFunctionNotImplementedMessage : HostFunctionPromptNotImplementedMessage,
+                "HostFunctionNotImplemented," + ReadHostCommandClass, ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException"));
+        }
+
+        if (prompt is null)
+        {
+            var line = await CallHostAsync(RemoteHostMethodId.ReadLine, []);
+            return [line ?? PsNil.Instance];
+        }
+
+        var answer = await CallHostAsync(RemoteHostMethodId.Prompt,
+            [PsPrimitive.String(string.Empty), PsPrimitive.String(string.Empty), RemoteHostCalls.ArrayList([RemoteHostCalls.FieldDescription(prompt, FieldType.String)])]);
+        return answer switch
+        {
+            // ServerRemoteHostUserInterface.Prompt looks the fields up in the answer without checking it for null.
+            null => throw new StatementTerminatedException(new ScriptedError("Object reference not set to an instance of an object.",
+                "System.NullReferenceException," + ReadHostCommandClass, ErrorCategory.NotSpecified, "System.NullReferenceException")),
+            PsObject { CollectionKind: PsCollectionKind.Dictionary } fields => [.. fields.Entries.Select(entry => PromptValue(entry, prompt))],
+            _ => throw new StatementTerminatedException(new ScriptedError("A failure occurred while decoding data from the remote host. There was an error in the network data.",
+                "System.Management.Automation.Remoting.PSRemotingDataStructureException," + ReadHostCommandClass, ErrorCategory.NotSpecified,
+                "System.Management.Automation.Remoting.PSRemotingDataStructureException")),
+        };
+
+        // The value of the prompt's own field converts to its String type (LanguagePrimitives.TryConvertTo); any other
+        // entry is written as it came.
+        static PsValue PromptValue(KeyValuePair<PsValue, PsValue> entry, string field) =>
+            entry.Key.AsString() == field && entry.Value is PsPrimitive { Value: not string } primitive ? PsPrimitive.String(primitive.ToDisplayString()) : entry.Value;
+    }
+
+    /// <summary>
+    /// One host method on the client's host: its return value (null when it returned none). The error its host threw
+    /// (<c>me</c>) fails the command as PowerShell rethrows it: a RemoteException with the client's message, its record's
+    /// id and category (UNVERIFIED on the wire: the id the rethrown record keeps).
+    /// </summary>
+    private async ValueTask<PsValue?> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters)
+    {
+        Host.Publish();
+        var response = await Host.CallHostAsync(method, parameters, cancellationToken);
+        if (response.Exception is not { } thrown) return response.ReturnValue;
+        var error = PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(thrown);
+        var id = error.FullyQualifiedErrorId is { Length: > 0 } fqid ? fqid : "RemoteHostExecutionException";
+        throw new StatementTerminatedException(new ScriptedError(error.Message, id, error.Category, "System.Management.Automation.RemoteException"));
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+public class ReadHostTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, Func<PipelineHostCall, PipelineHostResponse>? ui)
+    {
+        var host = new RecordingHost { HostUI = ui };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    // What a user types: each prompt's field answered with the text, a ReadLine with it.
+    private static Func<PipelineHostCall, PipelineHostResponse> Typing(params string[] lines)
+    {
+        var next = 0;
+        return call => call.MethodId == RemoteHostMethodId.Prompt
+            ? new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult(
+                RemoteHostCalls.Items(call.Parameters[2]).Select(f => new KeyValuePair<string, PsValue>(RemoteHostCalls.ReadFieldDescription(f).Name, PsPrimitive.String(lines[next++])))))
+            : new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String(lines[next++]));
+    }
+
+    [Test]
+    public async Task Read_Host_with_a_prompt_asks_the_client_s_Prompt_for_one_String_field_named_after_it()
+    {
+        var (host, outcome) = await RunAsync("$name = Read-Host 'Your name'; \"Hello $name\"", Typing("Ada"));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Hello Ada" }));
+        var call = host.HostCalls.Single();
+        Assert.That((call.CallId, call.MethodId), Is.EqualTo((1L, RemoteHostMethodId.Prompt)));
+        Assert.That(call.Parameters.Take(2).Select(p => p.AsString()), Is.EqualTo(new[] { "", "" }));
+        Assert.That(RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(call.Parameters[2]).Single()), Is.EqualTo(("Your name", "", "", "System.String")));
+    }
+
+    [Test]
+    public async Task Read_Host_s_prompt_takes_the_remaining_arguments_and_joins_the_non_empty_ones_with_spaces()
+    {
+        var (host, _) = await RunAsync("Read-Host Enter the server name; Read-Host -Prompt 'a','','b'", Typing("x", "y"));
+        Assert.That(host.HostCalls.Select(c => RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(c.Parameters[2])[0]).Name), Is.EqualTo(new[] { "Enter the server name", "a b" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "x", "y" }));
+    }
+
+    [Test]
+    public async Task Read_Host_without_a_prompt_calls_ReadLine_and_writes_the_line()
+    {
+        var (host, _) = await RunAsync("$a = Read-Host; $b = Read-Host; \"$b-$a\".ToUpper()", Typing("one", "two"));
+        Assert.That(host.HostCalls.Select(c => (c.CallId, c.MethodId, c.Parameters.Count)), Is.EqualTo(new[] { (1L, RemoteHostMethodId.ReadLine, 0), (2L, RemoteHostMethodId.ReadLine, 0) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "TWO-ONE" }));
+    }
+
+    [Test]
+    public async Task A_prompt_answered_with_a_number_writes_its_text_and_an_empty_answer_writes_nothing()
+    {
+        var (number, _) = await RunAsync("(Read-Host 'n').GetType().Name", call => new PipelineHostResponse(call.CallId, call.MethodId,
+            RemoteHostCalls.PromptResult([new("n", PsPrimitive.Int32(5))])));
+        Assert.That(number.OutputTexts, Is.EqualTo(new[] { "String" }));
+        var (empty, _) = await RunAsync("$x = Read-Host 'n'; $null -eq $x", call => new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult([])));
+        Assert.That(empty.OutputTexts, Is.EqualTo(new[] { "True" }));
+    }
+
+    [Test]
+    public async Task A_client_without_a_host_UI_gets_no_host_call_and_Read_Host_fails_with_HostFunctionNotImplemented()
+    {
+        var (host, _) = await RunAsync("Read-Host; Read-Host 'Name'; 'after'", ui: null);
+        Assert.That(host.HostCalls, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.ExceptionType)), Is.All.EqualTo(
+            ("HostFunctionNotImplemented,Microsoft.PowerShell.Commands.ReadHostCommand", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException")));
+        Assert.That(host.Errors[0].Message, Does.StartWith("A command that prompts the user failed because the host program or the command type does not support user interaction. Try a host program"));
+        Assert.That(host.Errors[1].Message, Does.EndWith("The host was attempting to request confirmation with the following message: "));
+    }
+
+    [Test]
+    public async Task The_error_the_client_s_host_threw_fails_Read_Host_with_its_message_and_try_catches_it()
+    {
+        var thrown = ErrorRecords.Create("PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.", "ReadFailsOnNonInteractiveFlag",
+            ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException");
+        var (host, outcome) = await RunAsync("try { Read-Host 'x' } catch { \"caught: $_ [$($_.FullyQualifiedErrorId)]\" }",
+            call => new PipelineHostResponse(call.CallId, call.MethodId, null, thrown));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "caught: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available. [ReadFailsOnNonInteractiveFlag]" }));
+    }
+
+    [Test]
+    public async Task A_prompt_answered_with_nothing_or_with_no_dictionary_fails_as_the_server_s_decoding_does()
+    {
+        var (none, _) = await RunAsync("Read-Host 'x'", call => new PipelineHostResponse(call.CallId, call.MethodId));
+        Assert.That(none.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("System.NullReferenceException,Microsoft.PowerShell.Commands.ReadHostCommand"));
+        var (text, _) = await RunAsync("Read-Host 'x'", call => new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String("x")));
+        Assert.That(text.Errors.Single().Message, Is.EqualTo("A failure occurred while decoding data from the remote host. There was an error in the network data."));
+    }
+
+    [Test]
+    public async Task Read_Host_AsSecureString_is_a_scenario_error_not_a_hang()
+    {
+        var (host, _) = await RunAsync("Read-Host -AsSecureString", Typing("secret"));
+        Assert.That(host.HostCalls, Is.Empty);
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Does.StartWith("PsrpEmulator.ScenarioError"));
+        Assert.That(host.Errors.Single().Message, Does.Contain("-AsSecureString is not emulated"));
+    }
+}
