@@ -21,6 +21,12 @@ public sealed record InformationEvent(InformationRecordMessage Record) : Pipelin
 /// <summary>A PROGRESS_RECORD.</summary>
 public sealed record ProgressEvent(ProgressRecordMessage Record) : PipelineEvent;
 
+/// <summary>
+/// PIPELINE_HOST_CALL: the remote command asks this client's host to run a method (Read-Host's Prompt or ReadLine);
+/// one that returns something waits until <see cref="PowerShellPipeline.SendHostResponseAsync"/> answers it.
+/// </summary>
+public sealed record HostCallEvent(PipelineHostCall Call) : PipelineEvent;
+
 /// <summary>PIPELINE_STATE: the last event of a pipeline when terminal.</summary>
 public sealed record StateEvent(PSInvocationState State, ErrorRecordInfo? Reason) : PipelineEvent
 {

@@ -64,20 +64,29 @@ public sealed class PowerShellPipeline
     /// <summary>END_OF_PIPELINE_INPUT: the input is closed; the remote pipeline's input loop ends.</summary>
     public Task EndInputAsync(CancellationToken cancellationToken = default) => SendMessageAsync(EndOfPipelineInput.Instance, cancellationToken);
 
-    private async Task SendMessageAsync(IPsrpMessageBody body, CancellationToken cancellationToken)
+    /// <summary>
+    /// PIPELINE_HOST_RESPONSE: the answer to a <see cref="HostCallEvent"/>, sent as PowerShell sends it (the command's
+    /// <c>pr</c> stream, ahead of any input).
+    /// </summary>
+    public Task SendHostResponseAsync(PipelineHostResponse response, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(response, cancellationToken, PromptResponseStream);
+
+    private const string InputStream = "stdin", PromptResponseStream = "pr";
+
+    private async Task SendMessageAsync(IPsrpMessageBody body, CancellationToken cancellationToken, string stream = InputStream)
     {
         var message = PsrpMessage.Create(PsrpDestination.Server, _pool.Id, Id, body);
         foreach (var fragment in FragmentCodec.Split(_pool.NextObjectId(), message.ToArray(), _pool.MaxFragmentLength))
         {
-            await SendAsync(fragment, cancellationToken).ConfigureAwait(false);
+            await SendAsync(fragment, cancellationToken, stream).ConfigureAwait(false);
         }
     }
 
-    private async Task SendAsync(byte[] fragment, CancellationToken cancellationToken)
+    private async Task SendAsync(byte[] fragment, CancellationToken cancellationToken, string stream = InputStream)
     {
         try
         {
-            await _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Send), new SendBody([new ShellStream("stdin", CommandId, fragment)]), cancellationToken).ConfigureAwait(false);
+            await _pool.Transport.SendAsync(_pool.ShellHeader(WsManActions.Send), new SendBody([new ShellStream(stream, CommandId, fragment)]), cancellationToken).ConfigureAwait(false);
         }
         catch (WsManFaultException e) when (!e.IsTimedOut)
         {
@@ -476,6 +485,7 @@ public sealed class PowerShellPipeline
                 PsrpMessageType.InformationRecord => new InformationEvent(InformationRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data))),
                 PsrpMessageType.ProgressRecord => new ProgressEvent(ProgressRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data))),
                 PsrpMessageType.PipelineState => ReadState(ClixmlDeserializer.Deserialize(data)),
+                PsrpMessageType.PipelineHostCall => new HostCallEvent(PipelineHostCall.FromPsValue(ClixmlDeserializer.Deserialize(data))),
                 _ => null,
             };
         }

@@ -33,6 +33,23 @@ public sealed record PSRemotingClientOptions
     /// colours, Out-String's width). Null, or a null answer: no host.
     /// </summary>
     public Func<Protocol.Clixml.PsObject?>? HostInfo { get; init; }
+
+    /// <summary>
+    /// The client's host UI: runs the host methods a remote command calls (Read-Host's Prompt and ReadLine) and gives
+    /// their answers, which go back on the command's <c>pr</c> stream. With one and no <see cref="HostInfo"/>, sessions
+    /// say they have a host with a UI; without one a call that needs an answer gets the error PowerShell sends when its
+    /// client has no host (a server told there is no UI never calls).
+    /// </summary>
+    public RemoteHostCallHandler? HostCalls { get; init; }
+}
+
+/// <summary>Runs one host method a remote command called on this client's host and gives the answer to send back.</summary>
+public delegate Task<PipelineHostResponse> RemoteHostCallHandler(PipelineHostCall call, CancellationToken cancellationToken);
+
+/// <summary>An exception a host call handler throws that carries the serialized error record to send back as the call's error.</summary>
+public interface IHostErrorRecord
+{
+    Protocol.Clixml.PsObject ErrorRecord { get; }
 }
 
 /// <summary>What Receive-PSSession returned: a job (OutTarget Job) or the results written to the host.</summary>
@@ -109,7 +126,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             ProtocolVersion = _options.ProtocolVersion,
             MaximumReceivedObjectSize = option.MaximumReceivedObjectSize,
             MaximumReceivedDataSizePerCommand = option.MaximumReceivedDataSizePerCommand,
-            HostInfo = _options.HostInfo?.Invoke(),
+            HostInfo = _options.HostInfo?.Invoke() ?? (_options.HostCalls is not null ? HostInfoData.ForHost(new HostRawUI()) : null),
         };
 
         var redirections = allowRedirection ? option.MaximumConnectionRedirectionCount : 0;
@@ -315,7 +332,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             if (session.State == RunspaceState.Disconnected && pipelineOf() is { State: PSInvocationState.Disconnected } pipeline)
             {
                 var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, commandText ?? pipeline.CommandLine, hideComputerName: false,
-                    AutoDisconnectForJobAsync);
+                    AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls };
                 job.AttachDisconnected(pipeline);
                 lock (_sync) _jobs.Add(job);
                 throw new RemoteCommandDisconnectedException(session, job, e);
@@ -370,7 +387,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
     {
         var pool = RequireAvailable(session);
         var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
-        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName, AutoDisconnectForJobAsync);
+        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName, AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls };
         lock (_sync) _jobs.Add(job);
         job.StartReceiving(pipeline);
         return job;
@@ -992,7 +1009,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
 
         var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
         var newJob = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, pipeline?.CommandLine ?? string.Empty, hideComputerName: false,
-            AutoDisconnectForJobAsync);
+            AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls };
         lock (_sync) _jobs.Add(newJob);
         if (pipeline is not null) newJob.StartReceiving(pipeline);
         else newJob.SetState(JobState.Completed);
@@ -1008,12 +1025,20 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// <c>ReceivePSSessionPipelineFailed</c> ("The remote pipeline failed for the following reason: ..."); Invoke-Command
     /// writes the remote error record (a <c>throw</c>'s own message, category and id), except a PipelineStopped one.
     /// </remarks>
-    private static async Task<PSDataStreams> ReadToEndAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken,
+    private async Task<PSDataStreams> ReadToEndAsync(PSSession session, PowerShellPipeline pipeline, CancellationToken cancellationToken,
         Action<PSDataStreams>? onRecords = null, bool receivePSSession = false)
     {
         var results = new PSDataStreams();
         await foreach (var e in pipeline.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (e is HostCallEvent hostCall)
+            {
+                // In order: what came before it was handed to the caller already (streaming), and what the command
+                // writes after it comes once the host has answered.
+                await AnswerHostCallAsync(pipeline, hostCall.Call, _options.HostCalls, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             // Streaming: each record goes to the caller on its own; nothing accumulates.
             if (onRecords is not null) results = new PSDataStreams();
             results.Add(e, session.ComputerName, session.InstanceId, showComputerName: true);
@@ -1038,6 +1063,43 @@ public sealed class PSRemotingClient : IAsyncDisposable
 
         return onRecords is null ? results : new PSDataStreams();
     }
+
+    /// <summary>
+    /// Runs a host call on <paramref name="handler"/> and sends its answer (a call that returns nothing is run and not
+    /// answered). What the handler throws goes back as the call's error (<c>me</c>), as PowerShell's
+    /// ClientMethodExecutor sends an exception the host threw; without a handler the answer is the error of a client
+    /// without a host (emulator's wording: PowerShell's RemoteHostNullClientHost text is not recorded).
+    /// </summary>
+    internal static async Task AnswerHostCallAsync(PowerShellPipeline pipeline, PipelineHostCall call, RemoteHostCallHandler? handler, CancellationToken cancellationToken)
+    {
+        var answers = call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(call.MethodId);
+        PipelineHostResponse response;
+        if (handler is null)
+        {
+            if (!answers) return;
+            response = new PipelineHostResponse(call.CallId, call.MethodId, null, ErrorRecords.Create(
+                $"The remote host method {call.MethodId} cannot run: this client has no host.", "RemoteHostNullClientHost", ErrorCategory.NotImplemented,
+                "System.Management.Automation.Remoting.PSRemotingDataStructureException"));
+        }
+        else
+        {
+            try
+            {
+                response = await handler(call, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            {
+                response = new PipelineHostResponse(call.CallId, call.MethodId, null, HostError(e));
+            }
+        }
+
+        if (answers) await pipeline.SendHostResponseAsync(response with { CallId = call.CallId, MethodId = call.MethodId }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An exception a host threw, as RemoteHostEncoder sends it: its own error record when it has one, else RemoteHostExecutionException.</summary>
+    private static Protocol.Clixml.PsObject HostError(Exception e) => e is IHostErrorRecord withRecord
+        ? withRecord.ErrorRecord
+        : ErrorRecords.Create(e.Message, "RemoteHostExecutionException", ErrorCategory.NotSpecified, e.GetType().FullName ?? "System.Exception");
 
     // ---------------------------------------------------------------------------------------------------------------
     // Jobs

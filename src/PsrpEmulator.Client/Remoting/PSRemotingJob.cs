@@ -35,6 +35,9 @@ public sealed class PSRemotingJob
 
     public int Id { get; }
 
+    /// <summary>The client's host UI, which answers the host calls the job's command makes.</summary>
+    internal RemoteHostCallHandler? HostCalls { get; init; }
+
     /// <summary>Raised (on a background thread) after new results arrived or the state changed.</summary>
     public event EventHandler? Changed;
 
@@ -184,6 +187,13 @@ public sealed class PSRemotingJob
         {
             await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
             {
+                if (e is HostCallEvent hostCall)
+                {
+                    // Answered here, with the client's host (PowerShell's job would wait Blocked for Receive-Job to run it).
+                    await PSRemotingClient.AnswerHostCallAsync(pipeline, hostCall.Call, HostCalls, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
                 lock (_sync) _results.Add(e, Session.ComputerName, Session.InstanceId, !HideComputerName);
                 if (e is StateEvent { State: PSInvocationState.Failed, Reason: { } reason })
                 {

@@ -1,0 +1,108 @@
+using PsrpEmulator.Client.Remoting;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>Read-Host on the endpoint runs on the client's host: PIPELINE_HOST_CALL out, PIPELINE_HOST_RESPONSE back on pr.</summary>
+public class HostCallTests : SessionTestBase
+{
+    private const string Greeting = "$name = Read-Host 'Your name'; \"Hello $name\"";
+
+    // A host whose user types the given lines, recording the calls it answered.
+    private sealed class TypingHost(params string[] lines)
+    {
+        private int _next;
+
+        public List<PipelineHostCall> Calls { get; } = [];
+
+        public Task<PipelineHostResponse> AnswerAsync(PipelineHostCall call, CancellationToken cancellationToken)
+        {
+            lock (Calls) Calls.Add(call);
+            PsValue answer = call.MethodId == RemoteHostMethodId.Prompt
+                ? RemoteHostCalls.PromptResult([new(RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(call.Parameters[2])[0]).Name, PsPrimitive.String(lines[_next++]))])
+                : PsPrimitive.String(lines[_next++]);
+            return Task.FromResult(new PipelineHostResponse(call.CallId, call.MethodId, answer));
+        }
+    }
+
+    private PSRemotingClient NewClient(TypingHost? host) => new(new PSRemotingClientOptions { TimeProvider = Clock!, HostCalls = host is null ? null : host.AnswerAsync });
+
+    [Test]
+    public async Task Read_Host_prompts_on_the_client_s_host_and_the_script_goes_on_with_the_answer()
+    {
+        var host = new TypingHost("Ada", "second line");
+        var client = NewClient(host);
+        var session = await NewSessionAsync(client);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session, Greeting + "; Read-Host"));
+
+        Assert.That(results.OutputText, Is.EqualTo(new[] { "Hello Ada", "second line" }));
+        Assert.That(results.Error, Is.Empty);
+        Assert.That(host.Calls.Select(c => (c.CallId, c.MethodId)), Is.EqualTo(new[] { (1L, RemoteHostMethodId.Prompt), (2L, RemoteHostMethodId.ReadLine) }));
+    }
+
+    [Test]
+    public async Task A_client_without_a_host_UI_is_never_called_and_Read_Host_fails_on_the_server()
+    {
+        var client = NewClient(host: null);
+        var session = await NewSessionAsync(client);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session, Greeting));
+
+        Assert.That(results.OutputText, Is.EqualTo(new[] { "Hello " }));
+        var error = results.Error.Single();
+        Assert.That((error.FullyQualifiedErrorId, error.Category, error.ExceptionType),
+            Is.EqualTo(("HostFunctionNotImplemented,Microsoft.PowerShell.Commands.ReadHostCommand", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException")));
+    }
+
+    [Test]
+    public async Task A_prompt_made_while_disconnected_waits_and_a_second_client_answers_it_when_it_receives()
+    {
+        var first = NewClient(new TypingHost());
+        var session = await first.InvokeInDisconnectedSessionAsync(Target, Credential, "'before'; " + Greeting, "Asking", sessionOption: Option);
+
+        // Half an hour later the command still waits for its answer: the shell is there, busy, with its output held.
+        Clock!.Advance(TimeSpan.FromMinutes(30));
+        var found = (await NewClient(null).GetRemoteSessionsAsync(Target, Credential, sessionOption: Option)).Single();
+        Assert.That((found.State, found.Availability), Is.EqualTo((RunspaceState.Disconnected, Client.Remoting.RunspaceAvailability.None)));
+
+        var answering = new TypingHost("Grace");
+        var second = NewClient(answering);
+        var received = await AdvanceAsync(second.ReceiveAsync(Target, Credential, name: "Asking", sessionOption: Option));
+
+        Assert.That(received!.Results!.OutputText, Is.EqualTo(new[] { "before", "Hello Grace" }));
+        Assert.That(answering.Calls.Single().MethodId, Is.EqualTo(RemoteHostMethodId.Prompt));
+    }
+
+    [Test]
+    public async Task The_error_the_client_s_host_throws_goes_back_and_fails_Read_Host_with_its_message()
+    {
+        var client = new PSRemotingClient(new PSRemotingClientOptions
+        {
+            TimeProvider = Clock!,
+            HostCalls = (_, _) => throw new InvalidOperationException("PowerShell is in NonInteractive mode. Read and Prompt functionality is not available."),
+        });
+        var session = await NewSessionAsync(client);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session, "try { Read-Host 'x' } catch { \"caught: $($_.Exception.Message)\" }; 'after'"));
+
+        Assert.That(results.OutputText, Is.EqualTo(new[] { "caught: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.", "after" }));
+    }
+
+    [Test]
+    public async Task Stopping_a_command_that_waits_for_its_prompt_ends_it_stopped()
+    {
+        var client = NewClient(new TypingHost());
+        var session = await NewSessionAsync(client);
+        var pipeline = await client.StartAsync(session, "Read-Host 'never answered'");
+        var events = pipeline.ReadAllAsync().GetAsyncEnumerator();
+
+        Assert.That(await AdvanceAsync(events.MoveNextAsync().AsTask()), Is.True);
+        Assert.That(events.Current, Is.TypeOf<Client.Psrp.HostCallEvent>());
+        await pipeline.StopAsync();
+        Assert.That(await AdvanceAsync(events.MoveNextAsync().AsTask()), Is.True);
+        Assert.That(events.Current, Is.TypeOf<Client.Psrp.StateEvent>().With.Property("State").EqualTo(PSInvocationState.Stopped));
+        await events.DisposeAsync();
+    }
+}
