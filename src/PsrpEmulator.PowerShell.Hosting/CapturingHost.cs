@@ -35,6 +35,9 @@ public sealed class CapturingHost : PSHost
     /// <summary>Returns the screen text and clears it.</summary>
     public string TakeText() => _ui.TakeText();
 
+    /// <summary>Lines the user will type: each ReadLine, and each field of a Prompt, takes the next one.</summary>
+    public void Type(params string[] lines) => _ui.Type(lines);
+
     public override void SetShouldExit(int exitCode)
     {
     }
@@ -105,12 +108,47 @@ internal sealed class CapturingHostUserInterface(Func<string, string?, System.Ma
     {
     }
 
-    public override string ReadLine() => string.Empty;
+    private readonly Queue<string> _typed = new();
+
+    public void Type(string[] lines)
+    {
+        lock (_sync)
+        {
+            foreach (var line in lines) _typed.Enqueue(line);
+        }
+    }
+
+    private string? NextTyped()
+    {
+        lock (_sync) return _typed.TryDequeue(out var line) ? line : null;
+    }
+
+    /// <summary>The next typed line (echoed with its new line, as a console shows it); empty when nothing was typed.</summary>
+    public override string ReadLine()
+    {
+        var line = NextTyped() ?? string.Empty;
+        Append(line + "\n");
+        return line;
+    }
 
     public override SecureString ReadLineAsSecureString() => new();
 
-    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) =>
-        throw new NotSupportedException("The hosted engine does not answer prompts.");
+    /// <summary>
+    /// Shows each field's name as the console host does (<c>Name: </c>) and answers it with the next typed line; with
+    /// nothing typed it refuses, as a host that cannot prompt does.
+    /// </summary>
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions)
+    {
+        var answers = new Dictionary<string, PSObject>();
+        foreach (var field in descriptions)
+        {
+            var line = NextTyped() ?? throw new NotSupportedException("The hosted engine does not answer prompts.");
+            Append($"{field.Name}: {line}\n");
+            answers[field.Name] = PSObject.AsPSObject(line);
+        }
+
+        return answers;
+    }
 
     /// <summary>Shows the question (e.g. -Confirm's) on the screen and takes the default answer.</summary>
     public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)

@@ -93,6 +93,8 @@ public sealed class RemotingContext : IAsyncDisposable
             ResolveRedirect = ResolveUri,
             Warning = message => WarningSink?.Invoke(message),
             HostInfo = () => HostInfo,
+            // The running cmdlet's host answers (on its pipeline thread); with no cmdlet running, nobody can.
+            HostCalls = (call, cancellationToken) => HostCallSink is { } sink ? sink(call) : Task.FromResult(RemoteHostUI.NoHost(call)),
         };
         if (Options.TransportFactory is { } factory) clientOptions = clientOptions with { TransportFactory = factory };
         Client = new PSRemotingClient(clientOptions);
@@ -102,6 +104,9 @@ public sealed class RemotingContext : IAsyncDisposable
 
     /// <summary>Where the client's warnings go while a cmdlet runs (it writes them to the host on its pipeline thread); null: dropped.</summary>
     internal Action<string>? WarningSink { get; set; }
+
+    /// <summary>Runs a remote command's host call on the running cmdlet's host (null: no cmdlet runs).</summary>
+    internal Func<Protocol.Psrp.PipelineHostCall, Task<Protocol.Psrp.PipelineHostResponse>>? HostCallSink { get; set; }
 
     /// <summary>The HostInfo of the running cmdlet's host, which a session it opens sends (null: no host).</summary>
     internal Protocol.Clixml.PsObject? HostInfo { get; set; }

@@ -75,8 +75,17 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
 
         var previous = context.WarningSink;
         var previousHost = context.HostInfo;
+        var previousHostCalls = context.HostCallSink;
         context.WarningSink = message => Post(() => WriteWarning(message));
         context.HostInfo = HostInfoOf(Host);
+        // A remote command's prompt runs on this cmdlet's host, on its pipeline thread, after what came before it.
+        var host = Host;
+        context.HostCallSink = call =>
+        {
+            var answer = new TaskCompletionSource<PsrpEmulator.Protocol.Psrp.PipelineHostResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(() => answer.TrySetResult(RemoteHostUI.Run(host, call)));
+            return answer.Task;
+        };
         try
         {
             var task = start(Post);
@@ -94,6 +103,7 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         {
             context.WarningSink = previous;
             context.HostInfo = previousHost;
+            context.HostCallSink = previousHostCalls;
             Drain();
         }
 

@@ -1,0 +1,87 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using ErrorCategory = PsrpEmulator.Protocol.Psrp.ErrorCategory;
+
+namespace PsrpEmulator.PowerShell;
+
+/// <summary>
+/// Runs a remote command's host calls on the local PowerShell host, as PowerShell's ClientMethodExecutor does: the
+/// prompts on <see cref="PSHostUserInterface"/>, their answers and the host's exceptions sent back.
+/// </summary>
+internal static class RemoteHostUI
+{
+    /// <summary>Runs <paramref name="call"/> on <paramref name="host"/>: the answer, or the error the host threw as the answer's <c>me</c>.</summary>
+    public static PipelineHostResponse Run(PSHost? host, PipelineHostCall call)
+    {
+        if (host?.UI is not { } ui) return NoHost(call);
+        try
+        {
+            return new PipelineHostResponse(call.CallId, call.MethodId, Invoke(ui, call));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // RemoteHostEncoder: the exception's own error record when it has one, else RemoteHostExecutionException.
+            var record = (e as IContainsErrorRecord)?.ErrorRecord;
+            return new PipelineHostResponse(call.CallId, call.MethodId, null, ErrorRecords.Create(e.Message,
+                record?.FullyQualifiedErrorId is { Length: > 0 } id ? id : "RemoteHostExecutionException",
+                record is null ? ErrorCategory.NotSpecified : (ErrorCategory)(int)record.CategoryInfo.Category, e.GetType().FullName ?? "System.Exception"));
+        }
+    }
+
+    /// <summary>The answer of a client with no host to run the call (emulator's wording).</summary>
+    public static PipelineHostResponse NoHost(PipelineHostCall call) => new(call.CallId, call.MethodId, null, ErrorRecords.Create(
+        $"The remote host method {call.MethodId} cannot run: no command of this PowerShell is receiving the remote command's results.", "RemoteHostNullClientHost",
+        ErrorCategory.NotImplemented, "System.Management.Automation.Remoting.PSRemotingDataStructureException"));
+
+    private static PsValue? Invoke(PSHostUserInterface ui, PipelineHostCall call)
+    {
+        var p = call.Parameters;
+        string Text(int i) => i < p.Count ? p[i].AsString() ?? string.Empty : string.Empty;
+        switch (call.MethodId)
+        {
+            case RemoteHostMethodId.ReadLine:
+                return ui.ReadLine() is { } line ? PsPrimitive.String(line) : null;
+            case RemoteHostMethodId.Prompt:
+                var fields = new Collection<FieldDescription>();
+                foreach (var item in RemoteHostCalls.Items(p.Count > 2 ? p[2] : null))
+                {
+                    var (name, label, help, _) = RemoteHostCalls.ReadFieldDescription(item);
+                    var field = new FieldDescription(name) { Label = label, HelpMessage = help };
+                    // Only text is asked for: a SecureString or a credential would need the session key exchange.
+                    field.SetParameterType(typeof(string));
+                    fields.Add(field);
+                }
+
+                var answers = ui.Prompt(Text(0), Text(1), fields);
+                return answers is null ? null : RemoteHostCalls.PromptResult(answers.Select(a => new KeyValuePair<string, PsValue>(a.Key,
+                    a.Value?.BaseObject is { } value ? PsPrimitive.String(value.ToString() ?? string.Empty) : PsNil.Instance)));
+            case RemoteHostMethodId.PromptForChoice:
+                var choices = new Collection<ChoiceDescription>();
+                foreach (var item in RemoteHostCalls.Items(p.Count > 2 ? p[2] : null))
+                {
+                    var (label, help) = RemoteHostCalls.ReadChoiceDescription(item);
+                    choices.Add(new ChoiceDescription(label, help));
+                }
+
+                var defaultChoice = p.Count > 3 && p[3].AsPrimitive()?.Value is int d ? d : -1;
+                return PsPrimitive.Int32(ui.PromptForChoice(Text(0), Text(1), choices, defaultChoice));
+            case RemoteHostMethodId.WriteLine2:
+                ui.WriteLine(Text(0));
+                return null;
+            case RemoteHostMethodId.Write1:
+                ui.Write(Text(0));
+                return null;
+            case RemoteHostMethodId.WriteErrorLine:
+                ui.WriteErrorLine(Text(0));
+                return null;
+            case RemoteHostMethodId.WriteWarningLine:
+                ui.WriteWarningLine(Text(0));
+                return null;
+            default:
+                throw new NotSupportedException($"The remote host method {call.MethodId} is not supported by this client.");
+        }
+    }
+}

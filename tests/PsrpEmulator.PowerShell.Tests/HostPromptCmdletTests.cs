@@ -1,0 +1,43 @@
+namespace PsrpEmulator.PowerShell.Tests;
+
+/// <summary>Read-Host on the endpoint prompts on the local PowerShell host of the cmdlet that receives the command's results.</summary>
+public class HostPromptCmdletTests : HostedEngineTestBase
+{
+    [Test]
+    public async Task Read_Host_in_Invoke_Command_prompts_on_the_local_host_in_order_with_the_output()
+    {
+        var host = await NewHostAsync();
+        host.Host.Type("Ada", "fine");
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { 'first'; $n = Read-Host 'Your name'; \"Hello $n\"; Read-Host }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "first", "Hello Ada", "fine" }));
+        Assert.That(result.HostText, Does.Contain("Your name: Ada\n").And.Contain("fine\n"));
+    }
+
+    [Test]
+    public async Task A_prompt_of_a_disconnected_command_is_answered_by_the_host_that_receives_it()
+    {
+        var first = await NewHostAsync("first");
+        var started = await RunAsync(first, "Invoke-Command -ComputerName Server01 -InDisconnectedSession -SessionName Asking { 'started'; Read-Host 'Server to patch' } | Out-Null");
+        Assert.That(started.Errors, Is.Empty, string.Join("\n", started.Errors));
+
+        var second = await NewHostAsync("second");
+        second.Host.Type("Server02");
+        var received = await RunAsync(second, "Receive-PSSession -ComputerName Server01 -Name Asking");
+
+        Assert.That(received.Errors, Is.Empty, string.Join("\n", received.Errors));
+        Assert.That(Lines(received), Is.EqualTo(new[] { "started", "Server02" }));
+        Assert.That(received.HostText, Does.Contain("Server to patch: Server02"));
+    }
+
+    [Test]
+    public async Task A_host_that_cannot_prompt_fails_Read_Host_on_the_endpoint_with_the_host_s_message()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { try { Read-Host 'x' } catch { \"caught: $($_.Exception.Message)\" } }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "caught: The hosted engine does not answer prompts." }));
+    }
+}
