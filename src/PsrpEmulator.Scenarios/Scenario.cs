@@ -137,6 +137,9 @@ public sealed record RunStep : Step
 
     public TimeSpan? InjectAfter { get; init; }
 
+    /// <summary>Lines the host's user types while the step runs: each prompt a remote command makes (Read-Host) takes the next.</summary>
+    public IReadOnlyList<string> Type { get; init; } = [];
+
     public Expectation Expect { get; init; } = new();
 
     public override string Describe()

@@ -16,7 +16,7 @@ public sealed partial class ScenarioParser
 {
     private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "cmd", "normalise", "divergences", "steps"];
     private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
-    private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "expect"];
+    private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "type", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
     private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration", "sessiontable", "jobtable"];
 
@@ -325,6 +325,7 @@ public sealed partial class ScenarioParser
                     InterruptAfter = Get(map, "interruptAfter") is { } ia ? Duration(ia) : null,
                     Inject = Get(map, "inject") is { } inj ? ReadFaults(inj) : [],
                     InjectAfter = Get(map, "injectAfter") is { } iaf ? Duration(iaf) : null,
+                    Type = Get(map, "type") is { } typed ? (typed is YamlSequenceNode lines ? [.. lines.Children.Select(Scalar)] : [Scalar(typed)]) : [],
                     Expect = Get(map, "expect") is { } e ? ReadExpectation(e) : new Expectation(),
                 });
             }

@@ -285,6 +285,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         var journalBefore = LastSequence();
         var start = Time.GetUtcNow();
         if (step.Inject.Count > 0 && step.InjectAfter is null) Inject(step.Inject);
+        if (step.Type.Count > 0) slot.Host.Host.Type([.. step.Type]);
         var capture = Invoke(slot, step.Script, step.InterruptAfter, out var interrupted, step.InjectAfter is null ? null : (step.InjectAfter.Value, step.Inject));
         var elapsed = Time.GetUtcNow() - start;
         var entries = Journal.Snapshot().Where(e => e.Sequence > journalBefore).ToList();

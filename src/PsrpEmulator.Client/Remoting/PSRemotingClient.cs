@@ -737,8 +737,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
     // Receive-PSSession
 
     /// <summary>Receive-PSSession -Session.</summary>
-    public Task<ReceivePSSessionResult> ReceiveAsync(PSSession session, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default) =>
-        ReceiveLocalAsync(session, outTarget, jobName, cancellationToken);
+    /// <param name="onRecords">
+    /// With OutTarget Host: each record, as it arrives (streaming, as PowerShell writes a received command's output;
+    /// the result's Results are then empty), so that a prompt the command makes comes after what it wrote before.
+    /// </param>
+    public Task<ReceivePSSessionResult> ReceiveAsync(PSSession session, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default,
+        Action<PSDataStreams>? onRecords = null) =>
+        ReceiveLocalAsync(session, outTarget, jobName, cancellationToken, onRecords);
 
     /// <summary>Receive-PSSession -Id.</summary>
     public Task<ReceivePSSessionResult> ReceiveByIdAsync(int id, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
@@ -793,7 +798,9 @@ public sealed class PSRemotingClient : IAsyncDisposable
     }
 
     /// <summary>The connect half of Receive-PSSession -ComputerName/-ConnectionUri, for a session <see cref="FindSessionsToReceiveAsync"/> found.</summary>
-    public async Task<ReceivePSSessionResult> ReceiveQueriedAsync(PSSession match, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default)
+    /// <param name="onRecords">As for <see cref="ReceiveAsync(PSSession, OutTarget, string?, CancellationToken, Action{PSDataStreams}?)"/>.</param>
+    public async Task<ReceivePSSessionResult> ReceiveQueriedAsync(PSSession match, OutTarget outTarget = OutTarget.Default, string? jobName = null, CancellationToken cancellationToken = default,
+        Action<PSDataStreams>? onRecords = null)
     {
         // A local session with that InstanceId that connects: reconnect scenario, the job (if any) is reused;
         // Default means Job on this path.
@@ -804,7 +811,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             AddOrReplace(local);
             var job = FindJobForSession(local);
             return outTarget == OutTarget.Host
-                ? await ConnectSessionToHostAsync(local, job, cancellationToken).ConfigureAwait(false)
+                ? await ConnectSessionToHostAsync(local, job, cancellationToken, onRecords).ConfigureAwait(false)
                 : await ConnectSessionToJobAsync(local, job, jobName, cancellationToken).ConfigureAwait(false);
         }
 
@@ -826,10 +833,11 @@ public sealed class PSRemotingClient : IAsyncDisposable
         AddOrReplace(session);
         return outTarget == OutTarget.Job
             ? await ConnectSessionToJobAsync(session, null, jobName, cancellationToken).ConfigureAwait(false)
-            : await ConnectSessionToHostAsync(session, null, cancellationToken).ConfigureAwait(false);
+            : await ConnectSessionToHostAsync(session, null, cancellationToken, onRecords).ConfigureAwait(false);
     }
 
-    private async Task<ReceivePSSessionResult> ReceiveLocalAsync(PSSession session, OutTarget outTarget, string? jobName, CancellationToken cancellationToken)
+    private async Task<ReceivePSSessionResult> ReceiveLocalAsync(PSSession session, OutTarget outTarget, string? jobName, CancellationToken cancellationToken,
+        Action<PSDataStreams>? onRecords = null)
     {
         var error = await TryConnectSessionAsync(session, cancellationToken).ConfigureAwait(false);
         if (error is not null)
@@ -851,14 +859,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
         if (job is not null)
         {
             result = outTarget == OutTarget.Host
-                ? await ConnectSessionToHostAsync(session, job, cancellationToken).ConfigureAwait(false)
+                ? await ConnectSessionToHostAsync(session, job, cancellationToken, onRecords).ConfigureAwait(false)
                 : await ConnectSessionToJobAsync(session, job, jobName, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             result = outTarget == OutTarget.Job
                 ? await ConnectSessionToJobAsync(session, null, jobName, cancellationToken).ConfigureAwait(false)
-                : await ConnectSessionToHostAsync(session, null, cancellationToken).ConfigureAwait(false);
+                : await ConnectSessionToHostAsync(session, null, cancellationToken, onRecords).ConfigureAwait(false);
         }
 
         if (session.State != RunspaceState.Disconnected) AddOrReplace(session);
@@ -984,7 +992,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
         return pipeline;
     }
 
-    private async Task<ReceivePSSessionResult> ConnectSessionToHostAsync(PSSession session, PSRemotingJob? job, CancellationToken cancellationToken)
+    private async Task<ReceivePSSessionResult> ConnectSessionToHostAsync(PSSession session, PSRemotingJob? job, CancellationToken cancellationToken,
+        Action<PSDataStreams>? onRecords = null)
     {
         if (job is not null)
         {
@@ -995,7 +1004,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
 
         var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
-        var results = pipeline is null ? new PSDataStreams() : await ReadToEndAsync(session, pipeline, cancellationToken, receivePSSession: true).ConfigureAwait(false);
+        var results = pipeline is null ? new PSDataStreams() : await ReadToEndAsync(session, pipeline, cancellationToken, onRecords, receivePSSession: true).ConfigureAwait(false);
         return new ReceivePSSessionResult(session, null, results);
     }
 

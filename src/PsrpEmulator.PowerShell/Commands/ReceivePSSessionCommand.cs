@@ -165,7 +165,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
                 if (session is null) return;
                 if (!ShouldProcess(session.Name, VerbsCommunications.Receive)) return;
                 var previous = DisconnectedJobOf(session);
-                TryRun(() => Emit(Run(ct => Client.ReceiveAsync(session, outTarget, jobName, ct)), previous), Context.Wrap(session));
+                TryRun(() => Emit(Receive((ct, onRecords) => Client.ReceiveAsync(session, outTarget, jobName, ct, onRecords), session, previous), previous), Context.Wrap(session));
                 break;
         }
     }
@@ -191,7 +191,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
             if (match is null) return;
             var local = Client.Sessions.FirstOrDefault(s => s.InstanceId == match.InstanceId);
             var previous = local is null ? null : DisconnectedJobOf(local);
-            Emit(Run(ct => Client.ReceiveQueriedAsync(match, outTarget, jobName, ct)), previous);
+            Emit(Receive((ct, onRecords) => Client.ReceiveQueriedAsync(match, outTarget, jobName, ct, onRecords), match, previous), previous);
         }, target.ComputerName);
     }
 
@@ -218,6 +218,19 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     private RemotingChildJob? DisconnectedJobOf(PsrpEmulator.Client.Remoting.PSSession session) =>
         Client.Jobs.Where(j => j.Session.InstanceId == session.InstanceId && j.State == PsrpEmulator.Protocol.Psrp.JobState.Disconnected)
             .Select(Context.FindChildJob).FirstOrDefault(j => j is not null);
+
+    /// <summary>
+    /// Receives, writing what a command received to the host sends as it arrives (a prompt it makes then comes after
+    /// what it wrote before), unless an earlier job's results must be written first (<paramref name="previous"/>).
+    /// </summary>
+    private ReceivePSSessionResult Receive(Func<CancellationToken, Action<PsrpEmulator.Client.Remoting.PSDataStreams>?, Task<ReceivePSSessionResult>> receive,
+        PsrpEmulator.Client.Remoting.PSSession session, RemotingChildJob? previous)
+    {
+        if (previous is not null) return Run(ct => receive(ct, null));
+        ReceivePSSessionResult? result = null;
+        RunStreaming(async (post, ct) => result = await receive(ct, chunk => post(() => RemoteData.Write(this, chunk, session.ComputerName, session.InstanceId))).ConfigureAwait(false));
+        return result!;
+    }
 
     private void Emit(ReceivePSSessionResult result, RemotingChildJob? previous)
     {
