@@ -790,7 +790,7 @@ public static class PsrpBodies
 {
     /// <summary>
     /// The typed body for <paramref name="type"/> read from <paramref name="value"/>, or null when the type has no
-    /// typed body here (the runspace pool's host calls, key exchange, unknown values). Throws <see cref="PsrpPayloadException"/>.
+    /// typed body here (the runspace pool's host calls, PUBLIC_KEY_REQUEST, unknown values). Throws <see cref="PsrpPayloadException"/>.
     /// </summary>
     public static IPsrpMessageBody? FromPsValue(PsrpMessageType type, PsValue value) => type switch
     {
@@ -817,6 +817,8 @@ public static class PsrpBodies
         PsrpMessageType.InformationRecord => InformationRecordMessage.FromPsValue(value),
         PsrpMessageType.PipelineHostCall => PipelineHostCall.FromPsValue(value),
         PsrpMessageType.PipelineHostResponse => PipelineHostResponse.FromPsValue(value),
+        PsrpMessageType.PublicKey => PublicKey.FromPsValue(value),
+        PsrpMessageType.EncryptedSessionKey => EncryptedSessionKey.FromPsValue(value),
         _ => null,
     };
 }
