@@ -122,7 +122,7 @@ public sealed class RemotingChildJob : Job
         lock (_sync)
         {
             var results = ClientJob.ReceiveJob();
-            if (!results.IsEmpty) RemoteData.AddTo(this, results, ClientJob.Session.ComputerName, ClientJob.Session.InstanceId);
+            if (!results.IsEmpty) RemoteData.AddTo(this, results, ClientJob.Session.ComputerName, ClientJob.Session.InstanceId, ClientJob.Session.Pool?.SessionKey);
             var state = ClientJob.State switch
             {
                 ClientJobState.NotStarted => SmaJobState.NotStarted,

@@ -10,17 +10,45 @@ using SmaErrorCategory = System.Management.Automation.ErrorCategory;
 namespace PsrpEmulator.PowerShell;
 
 /// <summary>Turns what the client received into PowerShell objects and records, as remoting does (deserialized objects).</summary>
-internal static class RemoteData
+internal static partial class RemoteData
 {
     private const string ObjsStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
 
-    /// <summary>A received value as PowerShell's deserializer gives it (Deserialized.* property bags, primitives as is).</summary>
-    public static object? ToObject(PsValue value)
+    /// <summary>
+    /// A received value as PowerShell's deserializer gives it (Deserialized.* property bags, primitives as is). Its
+    /// SecureStrings come encrypted with the session key (<paramref name="sessionKey"/>): each becomes a live
+    /// SecureString, as PowerShell's client decrypts them; one that does not decrypt (no key exchanged) an empty one.
+    /// </summary>
+    public static object? ToObject(PsValue value, byte[]? sessionKey = null)
     {
         if (value is PsNil) return null;
         var xml = ObjsStart + ClixmlSerializer.SerializeToString(value) + "</Objs>";
+        if (xml.Contains("<SS", StringComparison.Ordinal)) xml = SecureStringElement().Replace(xml, m => m.Groups["open"].Value + LocalSecureString(m.Groups["text"].Value, sessionKey) + "</SS>");
         return PSSerializer.Deserialize(xml);
     }
+
+    // PSSerializer reads an SS element in this platform's own protected form (DPAPI on Windows, hex elsewhere): the
+    // text it writes for the same SecureString.
+    private static string LocalSecureString(string encrypted, byte[]? sessionKey)
+    {
+        string plain;
+        try
+        {
+            plain = sessionKey is null ? string.Empty : SessionKeys.DecryptSecureString(sessionKey, encrypted);
+        }
+        catch (FormatException)
+        {
+            plain = string.Empty;
+        }
+
+        var secure = new System.Net.NetworkCredential(string.Empty, plain).SecurePassword;
+        var local = PSSerializer.Serialize(secure);
+        var match = SecureStringElement().Match(local);
+        return match.Success ? match.Groups["text"].Value : string.Empty;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<open><SS(?:\s[^>]*)?>)(?<text>[^<]*)</SS>", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SecureStringElement();
 
     /// <summary>
     /// A remote error record as PowerShell rehydrates it: its own id and category text from the wire
@@ -53,18 +81,18 @@ internal static class RemoteData
     /// Writes every record to the cmdlet in the order the records came (the host path of Invoke-Command and
     /// Receive-PSSession), as PowerShell writes a remote command's output, errors and messages interleaved.
     /// </summary>
-    public static void Write(Cmdlet cmdlet, PSDataStreams streams, string computerName, Guid runspaceId)
+    public static void Write(Cmdlet cmdlet, PSDataStreams streams, string computerName, Guid runspaceId, byte[]? sessionKey = null)
     {
         foreach (var (stream, index) in streams.InOrder())
         {
             switch (stream)
             {
-                case PSDataStream.Output: cmdlet.WriteObject(ToObject(streams.Output[index])); break;
+                case PSDataStream.Output: cmdlet.WriteObject(ToObject(streams.Output[index], sessionKey)); break;
                 case PSDataStream.Error: cmdlet.WriteError(ToErrorRecord(streams.Error[index], computerName, runspaceId)); break;
                 case PSDataStream.Warning: cmdlet.WriteWarning(streams.Warning[index]); break;
                 case PSDataStream.Verbose: cmdlet.WriteVerbose(streams.Verbose[index]); break;
                 case PSDataStream.Debug: cmdlet.WriteDebug(streams.Debug[index]); break;
-                case PSDataStream.Information: cmdlet.WriteInformation(ToInformation(streams.Information[index])); break;
+                case PSDataStream.Information: cmdlet.WriteInformation(ToInformation(streams.Information[index], sessionKey)); break;
                 // Progress goes to jobs only here, as before (a synchronous command's progress is not shown).
                 default: break;
             }
@@ -104,7 +132,7 @@ internal static class RemoteData
     public static int PendingResults(Job job) => JobResults?.GetValue(job) is System.Collections.ICollection results ? results.Count : 0;
 
     /// <summary>Appends every record to a job, in the order they came (through its results collection when it uses one).</summary>
-    public static void AddTo(Job job, PSDataStreams streams, string computerName, Guid runspaceId)
+    public static void AddTo(Job job, PSDataStreams streams, string computerName, Guid runspaceId, byte[]? sessionKey = null)
     {
         var ordered = HasResultsCollection && (bool)JobUsesResultsCollection!.GetValue(job)!;
         foreach (var (stream, index) in streams.InOrder())
@@ -112,7 +140,7 @@ internal static class RemoteData
             switch (stream)
             {
                 case PSDataStream.Output:
-                    var value = ToObject(streams.Output[index]) is { } obj ? PSObject.AsPSObject(obj) : null;
+                    var value = ToObject(streams.Output[index], sessionKey) is { } obj ? PSObject.AsPSObject(obj) : null;
                     if (ordered) JobWriteObject!.Invoke(job, [value]);
                     else job.Output.Add(value);
                     break;
@@ -134,7 +162,7 @@ internal static class RemoteData
                     else job.Debug.Add(new DebugRecord(streams.Debug[index]));
                     break;
                 case PSDataStream.Information:
-                    var information = ToInformation(streams.Information[index]);
+                    var information = ToInformation(streams.Information[index], sessionKey);
                     if (ordered) JobWriteInformation!.Invoke(job, [information]);
                     else job.Information.Add(information);
                     break;
@@ -154,7 +182,7 @@ internal static class RemoteData
         }
     }
 
-    private static InformationRecord ToInformation(InformationRecordMessage message)
+    private static InformationRecord ToInformation(InformationRecordMessage message, byte[]? sessionKey)
     {
         // Write-Host's message as the live type PowerShell's host looks for (MshCommandRuntime.WriteInformation shows
         // a PSHOST record's HostInformationMessage in its colours, without a new line when asked), not as a
@@ -168,7 +196,7 @@ internal static class RemoteData
                 ForegroundColor = host.ForegroundColor,
                 BackgroundColor = host.BackgroundColor,
             }
-            : ToObject(message.MessageData);
+            : ToObject(message.MessageData, sessionKey);
         // The remote record's own origin, as InformationRecord.FromPSObjectForRemoting keeps it (not this process's).
         var record = new InformationRecord(data, message.Source)
         {

@@ -14,12 +14,12 @@ namespace PsrpEmulator.PowerShell;
 internal static class RemoteHostUI
 {
     /// <summary>Runs <paramref name="call"/> on <paramref name="host"/>: the answer, or the error the host threw as the answer's <c>me</c>.</summary>
-    public static PipelineHostResponse Run(PSHost? host, PipelineHostCall call)
+    public static PipelineHostResponse Run(PSHost? host, PipelineHostCall call, Client.Remoting.RemoteHostCallContext context)
     {
         if (host?.UI is not { } ui) return NoHost(call);
         try
         {
-            return new PipelineHostResponse(call.CallId, call.MethodId, Invoke(ui, call));
+            return new PipelineHostResponse(call.CallId, call.MethodId, Invoke(ui, call, context));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -36,7 +36,9 @@ internal static class RemoteHostUI
         $"The remote host method {call.MethodId} cannot run: no command of this PowerShell is receiving the remote command's results.", "RemoteHostNullClientHost",
         ErrorCategory.NotImplemented, "System.Management.Automation.Remoting.PSRemotingDataStructureException"));
 
-    private static PsValue? Invoke(PSHostUserInterface ui, PipelineHostCall call)
+    private static string Plain(System.Security.SecureString secure) => new System.Net.NetworkCredential(string.Empty, secure).Password;
+
+    private static PsValue? Invoke(PSHostUserInterface ui, PipelineHostCall call, Client.Remoting.RemoteHostCallContext context)
     {
         var p = call.Parameters;
         string Text(int i) => i < p.Count ? p[i].AsString() ?? string.Empty : string.Empty;
@@ -44,20 +46,34 @@ internal static class RemoteHostUI
         {
             case RemoteHostMethodId.ReadLine:
                 return ui.ReadLine() is { } line ? PsPrimitive.String(line) : null;
+            case RemoteHostMethodId.ReadLineAsSecureString:
+                return ui.ReadLineAsSecureString() is { } secureLine ? context.SecureString(Plain(secureLine)) : null;
+            case RemoteHostMethodId.PromptForCredential1 or RemoteHostMethodId.PromptForCredential2:
+                string? Optional(int i) => i < p.Count ? p[i].AsString() : null;
+                var credential = call.MethodId == RemoteHostMethodId.PromptForCredential1 || p.Count < 6
+                    ? ui.PromptForCredential(Text(0), Text(1), Optional(2), Optional(3))
+                    : ui.PromptForCredential(Text(0), Text(1), Optional(2), Optional(3),
+                        (PSCredentialTypes)(p[4].AsPrimitive()?.Value as int? ?? (int)PSCredentialTypes.Default),
+                        (PSCredentialUIOptions)(p[5].AsPrimitive()?.Value as int? ?? (int)PSCredentialUIOptions.Default));
+                return credential is null ? null : context.Credential(credential.UserName, Plain(credential.Password));
             case RemoteHostMethodId.Prompt:
                 var fields = new Collection<FieldDescription>();
                 foreach (var item in RemoteHostCalls.Items(p.Count > 2 ? p[2] : null))
                 {
-                    var (name, label, help, _) = RemoteHostCalls.ReadFieldDescription(item);
+                    var (name, label, help, type) = RemoteHostCalls.ReadFieldDescription(item);
                     var field = new FieldDescription(name) { Label = label, HelpMessage = help };
-                    // Only text is asked for: a SecureString or a credential would need the session key exchange.
-                    field.SetParameterType(typeof(string));
+                    // Text, or a SecureString (sent encrypted with the session key); other types are asked for as text.
+                    field.SetParameterType(type == "System.Security.SecureString" ? typeof(System.Security.SecureString) : typeof(string));
                     fields.Add(field);
                 }
 
                 var answers = ui.Prompt(Text(0), Text(1), fields);
-                return answers is null ? null : RemoteHostCalls.PromptResult(answers.Select(a => new KeyValuePair<string, PsValue>(a.Key,
-                    a.Value?.BaseObject is { } value ? PsPrimitive.String(value.ToString() ?? string.Empty) : PsNil.Instance)));
+                return answers is null ? null : RemoteHostCalls.PromptResult(answers.Select(a => new KeyValuePair<string, PsValue>(a.Key, a.Value?.BaseObject switch
+                {
+                    null => PsNil.Instance,
+                    System.Security.SecureString secure => context.SecureString(Plain(secure)),
+                    var value => PsPrimitive.String(value.ToString() ?? string.Empty),
+                })));
             case RemoteHostMethodId.PromptForChoice:
                 var choices = new Collection<ChoiceDescription>();
                 foreach (var item in RemoteHostCalls.Items(p.Count > 2 ? p[2] : null))

@@ -94,7 +94,7 @@ public sealed class RemotingContext : IAsyncDisposable
             Warning = message => WarningSink?.Invoke(message),
             HostInfo = () => HostInfo,
             // The running cmdlet's host answers (on its pipeline thread); with no cmdlet running, nobody can.
-            HostCalls = (call, cancellationToken) => HostCallSink is { } sink ? sink(call) : Task.FromResult(RemoteHostUI.NoHost(call)),
+            HostCalls = (call, hostContext, cancellationToken) => HostCallSink is { } sink ? sink(call, hostContext) : Task.FromResult(RemoteHostUI.NoHost(call)),
         };
         if (Options.TransportFactory is { } factory) clientOptions = clientOptions with { TransportFactory = factory };
         Client = new PSRemotingClient(clientOptions);
@@ -106,7 +106,7 @@ public sealed class RemotingContext : IAsyncDisposable
     internal Action<string>? WarningSink { get; set; }
 
     /// <summary>Runs a remote command's host call on the running cmdlet's host (null: no cmdlet runs).</summary>
-    internal Func<Protocol.Psrp.PipelineHostCall, Task<Protocol.Psrp.PipelineHostResponse>>? HostCallSink { get; set; }
+    internal Func<Protocol.Psrp.PipelineHostCall, RemoteHostCallContext, Task<Protocol.Psrp.PipelineHostResponse>>? HostCallSink { get; set; }
 
     /// <summary>The HostInfo of the running cmdlet's host, which a session it opens sends (null: no host).</summary>
     internal Protocol.Clixml.PsObject? HostInfo { get; set; }

@@ -40,4 +40,17 @@ public class HostPromptCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "caught: The hosted engine does not answer prompts." }));
     }
+
+    [Test]
+    public async Task Get_Credential_on_the_endpoint_prompts_the_local_host_and_its_password_comes_back_a_SecureString()
+    {
+        var host = await NewHostAsync(credentialPrompt: (user, _) => new System.Management.Automation.PSCredential(user ?? "nobody",
+            new System.Net.NetworkCredential(string.Empty, "P@ssw0rd-01").SecurePassword));
+        var result = await RunAsync(host, "$s = New-PSSession -ComputerName Server01; " +
+            "$c = Invoke-Command -Session $s { $c = Get-Credential 'Domain01\\Admin01'; $c.Password.GetType().Name; $c }; " +
+            "$c[0]; $c[1].UserName; $c[1].Password.GetType().Name; [System.Net.NetworkCredential]::new('', $c[1].Password).Password");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "SecureString", "Domain01\\Admin01", "SecureString", "P@ssw0rd-01" }));
+    }
 }

@@ -33,6 +33,9 @@ public sealed class PowerShellPipeline
 
     public Guid Id { get; }
     public string CommandId { get; }
+
+    /// <summary>The runspace pool the command runs in.</summary>
+    public RunspacePoolClient Pool => _pool;
     public string CommandLine { get; }
     public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
 

@@ -272,6 +272,62 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         }
     }
 
+    private byte[]? _sessionKey;
+    private readonly SemaphoreSlim _keyExchange = new(1, 1);
+
+    /// <summary>The session key, once exchanged (<see cref="GetSessionKeyAsync"/>); the server's SecureStrings are encrypted with it.</summary>
+    public byte[]? SessionKey => Volatile.Read(ref _sessionKey);
+
+    /// <summary>
+    /// The session key SecureStrings are encrypted with, exchanged at the first need as PowerShell's client does with a
+    /// server below protocol 2.4: a fresh 2048-bit RSA key in PUBLIC_KEY (a pool-level Send), then pool-level Receives
+    /// until ENCRYPTED_SESSION_KEY (other pool messages on the way are handled as usual).
+    /// </summary>
+    public async Task<byte[]> GetSessionKeyAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _sessionKey) is { } known) return known;
+        await _keyExchange.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_sessionKey is { } exchanged) return exchanged;
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var publicKey = new PublicKey(Convert.ToBase64String(SessionKeys.ExportPublicKeyBlob(rsa.ExportParameters(false))));
+            var message = PsrpMessage.Create(PsrpDestination.Server, Id, Guid.Empty, publicKey);
+            foreach (var fragment in FragmentCodec.Split(NextObjectId(), message.ToArray(), MaxFragmentLength))
+            {
+                await _transport.SendAsync(ShellHeader(WsManActions.Send), new SendBody([new ShellStream("stdin", null, fragment)]), cancellationToken).ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                foreach (var received in await ReceivePoolAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (received.MessageType != PsrpMessageType.EncryptedSessionKey)
+                    {
+                        HandlePoolMessage(received);
+                        continue;
+                    }
+
+                    var blob = ReadPoolData(received, EncryptedSessionKey.FromPsValue).Blob;
+                    try
+                    {
+                        var key = SessionKeys.UnwrapSessionKey(rsa, Convert.FromBase64String(blob));
+                        Volatile.Write(ref _sessionKey, key);
+                        return key;
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new PsrpClientException($"The server sent an invalid EncryptedSessionKey message: {e.Message}", e);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _keyExchange.Release();
+        }
+    }
+
     /// <summary>One pool-level Receive; a TimedOut fault yields no messages.</summary>
     internal async Task<IReadOnlyList<PsrpMessage>> ReceivePoolAsync(CancellationToken cancellationToken)
     {

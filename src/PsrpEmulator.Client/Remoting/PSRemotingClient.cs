@@ -44,7 +44,36 @@ public sealed record PSRemotingClientOptions
 }
 
 /// <summary>Runs one host method a remote command called on this client's host and gives the answer to send back.</summary>
-public delegate Task<PipelineHostResponse> RemoteHostCallHandler(PipelineHostCall call, CancellationToken cancellationToken);
+public delegate Task<PipelineHostResponse> RemoteHostCallHandler(PipelineHostCall call, RemoteHostCallContext context, CancellationToken cancellationToken);
+
+/// <summary>
+/// What a host call's answer may need of its session: SecureStrings (a ReadLineAsSecureString's line, a credential's
+/// password) go encrypted with the session key, exchanged before the handler runs when the call asks for one.
+/// </summary>
+public sealed class RemoteHostCallContext(byte[]? sessionKey)
+{
+    /// <summary>A SecureString (<c>SS</c>) holding <paramref name="text"/>.</summary>
+    public Protocol.Clixml.PsPrimitive SecureString(string text) =>
+        Protocol.Clixml.PsPrimitive.SecureString(SessionKeys.EncryptSecureString(sessionKey ?? throw new InvalidOperationException("This host call asks for no SecureString: no session key was exchanged."), text));
+
+    /// <summary>A PSCredential as PowerShell serializes one: UserName and the password as a SecureString.</summary>
+    public Protocol.Clixml.PsObject Credential(string userName, string password) =>
+        new Protocol.Clixml.PsObject(["System.Management.Automation.PSCredential", "System.Object"]) { ToStringValue = "System.Management.Automation.PSCredential" }
+            .With("UserName", userName)
+            .With("Password", SecureString(password));
+
+    /// <summary>
+    /// True when the call's answer holds a SecureString: ReadLineAsSecureString, PromptForCredential, a Prompt with a
+    /// SecureString or PSCredential field.
+    /// </summary>
+    public static bool NeedsSessionKey(PipelineHostCall call) => call.MethodId switch
+    {
+        RemoteHostMethodId.ReadLineAsSecureString or RemoteHostMethodId.PromptForCredential1 or RemoteHostMethodId.PromptForCredential2 => true,
+        RemoteHostMethodId.Prompt => call.Parameters.Count > 2 && RemoteHostCalls.Items(call.Parameters[2]).Any(field =>
+            RemoteHostCalls.ReadFieldDescription(field).TypeFullName is "System.Security.SecureString" or "System.Management.Automation.PSCredential"),
+        _ => false,
+    };
+}
 
 /// <summary>An exception a host call handler throws that carries the serialized error record to send back as the call's error.</summary>
 public interface IHostErrorRecord
@@ -1094,7 +1123,10 @@ public sealed class PSRemotingClient : IAsyncDisposable
         {
             try
             {
-                response = await handler(call, cancellationToken).ConfigureAwait(false);
+                // As PowerShell's client when it serializes a SecureString against a server below protocol 2.4: the
+                // session key first (here before the host runs, there when the answer is written).
+                var key = RemoteHostCallContext.NeedsSessionKey(call) ? await pipeline.Pool.GetSessionKeyAsync(cancellationToken).ConfigureAwait(false) : null;
+                response = await handler(call, new RemoteHostCallContext(key), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
             {

@@ -494,7 +494,7 @@ public sealed class InvokeCommandCommand : PsrpCmdlet
             }
         }
 
-        RemoteData.Write(this, results, session.ComputerName, session.InstanceId);
+        RemoteData.Write(this, results, session.ComputerName, session.InstanceId, session.Pool?.SessionKey);
     }
 
     private string ReadScriptFile(string path)

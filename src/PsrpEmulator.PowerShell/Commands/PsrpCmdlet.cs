@@ -80,10 +80,10 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         context.HostInfo = HostInfoOf(Host);
         // A remote command's prompt runs on this cmdlet's host, on its pipeline thread, after what came before it.
         var host = Host;
-        context.HostCallSink = call =>
+        context.HostCallSink = (call, hostContext) =>
         {
             var answer = new TaskCompletionSource<PsrpEmulator.Protocol.Psrp.PipelineHostResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Post(() => answer.TrySetResult(RemoteHostUI.Run(host, call)));
+            Post(() => answer.TrySetResult(RemoteHostUI.Run(host, call, hostContext)));
             return answer.Task;
         };
         try

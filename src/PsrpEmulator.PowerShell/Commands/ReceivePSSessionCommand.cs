@@ -228,7 +228,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     {
         if (previous is not null) return Run(ct => receive(ct, null));
         ReceivePSSessionResult? result = null;
-        RunStreaming(async (post, ct) => result = await receive(ct, chunk => post(() => RemoteData.Write(this, chunk, session.ComputerName, session.InstanceId))).ConfigureAwait(false));
+        RunStreaming(async (post, ct) => result = await receive(ct, chunk => post(() => RemoteData.Write(this, chunk, session.ComputerName, session.InstanceId, session.Pool?.SessionKey))).ConfigureAwait(false));
         return result!;
     }
 
@@ -257,7 +257,7 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
             foreach (var w in previous.Warning.ReadAll()) WriteWarning(w.Message);
         }
 
-        if (result.Results is { } results) RemoteData.Write(this, results, result.Session.ComputerName, result.Session.InstanceId);
+        if (result.Results is { } results) RemoteData.Write(this, results, result.Session.ComputerName, result.Session.InstanceId, result.Session.Pool?.SessionKey);
     }
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;

@@ -38,13 +38,9 @@ internal sealed partial class RunContext
             prompt = string.Join(' ', elements.Select(PipelineVariables.Display).Where(text => text.Length > 0));
         }
 
-        if (arguments.Has("AsSecureString"))
-        {
-            // The client's host would answer a SecureString, which it encrypts with a session key it first exchanges
-            // (PUBLIC_KEY / ENCRYPTED_SESSION_KEY); the emulator has no key exchange, and a client waiting for one hangs.
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Read-Host -AsSecureString is not emulated (a SecureString needs the session key exchange): give the command a rule"));
-        }
-
+        // -AsSecureString: the client's host answers a SecureString, encrypted with the session key it exchanges first
+        // (PUBLIC_KEY, answered by the shell); it is written as it came.
+        var secure = arguments.Has("AsSecureString");
         if (!Host.HasHostUI)
         {
             throw new StatementTerminatedException(new ScriptedError(prompt is null ? HostFunctionNotImplementedMessage : HostFunctionPromptNotImplementedMessage,
@@ -53,18 +49,18 @@ internal sealed partial class RunContext
 
         if (prompt is null)
         {
-            var line = await CallHostAsync(RemoteHostMethodId.ReadLine, []);
+            var line = await CallHostAsync(secure ? RemoteHostMethodId.ReadLineAsSecureString : RemoteHostMethodId.ReadLine, []);
             return [line ?? PsNil.Instance];
         }
 
         var answer = await CallHostAsync(RemoteHostMethodId.Prompt,
-            [PsPrimitive.String(string.Empty), PsPrimitive.String(string.Empty), RemoteHostCalls.ArrayList([RemoteHostCalls.FieldDescription(prompt, FieldType.String)])]);
+            [PsPrimitive.String(string.Empty), PsPrimitive.String(string.Empty), RemoteHostCalls.ArrayList([RemoteHostCalls.FieldDescription(prompt, secure ? FieldType.SecureString : FieldType.String)])]);
         return answer switch
         {
             // ServerRemoteHostUserInterface.Prompt looks the fields up in the answer without checking it for null.
             null => throw new StatementTerminatedException(new ScriptedError("Object reference not set to an instance of an object.",
                 "System.NullReferenceException," + ReadHostCommandClass, ErrorCategory.NotSpecified, "System.NullReferenceException")),
-            PsObject { CollectionKind: PsCollectionKind.Dictionary } fields => [.. fields.Entries.Select(entry => PromptValue(entry, prompt))],
+            PsObject { CollectionKind: PsCollectionKind.Dictionary } fields => [.. fields.Entries.Select(entry => secure ? entry.Value : PromptValue(entry, prompt))],
             _ => throw new StatementTerminatedException(new ScriptedError("A failure occurred while decoding data from the remote host. There was an error in the network data.",
                 "System.Management.Automation.Remoting.PSRemotingDataStructureException," + ReadHostCommandClass, ErrorCategory.NotSpecified,
                 "System.Management.Automation.Remoting.PSRemotingDataStructureException")),
@@ -74,6 +70,38 @@ internal sealed partial class RunContext
         // entry is written as it came.
         static PsValue PromptValue(KeyValuePair<PsValue, PsValue> entry, string field) =>
             entry.Key.AsString() == field && entry.Value is PsPrimitive { Value: not string } primitive ? PsPrimitive.String(primitive.ToDisplayString()) : entry.Value;
+    }
+
+    // UtilsStrings.PromptForCredential_DefaultCaption / _DefaultMessage of Windows PowerShell 5.1 (UNVERIFIED wording).
+    internal const string CredentialCaption = "Windows PowerShell credential request", CredentialMessage = "Enter your credentials.";
+
+    /// <summary>
+    /// Get-Credential as 5.1's GetCredentialCommand: a given PSCredential is written as it is; otherwise the host's
+    /// PromptForCredential (caption -Title, message -Message, the user name -UserName or a bare word, target empty) and
+    /// the credential it answers (nothing for none). The password comes encrypted with the session key.
+    /// </summary>
+    private async ValueTask<List<PsValue>> GetCredentialAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        async ValueTask<string?> TextOf(string name) => arguments[name] is { } word ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : null;
+        if (arguments["Credential"] is { } credentialWord && await ArgumentAsync(credentialWord, to, blockNesting) is PsObject given &&
+            given.TypeNames is { } names && names.Any(n => n.EndsWith("System.Management.Automation.PSCredential", StringComparison.Ordinal)))
+        {
+            return [given];
+        }
+
+        // A bare word is the user name (the [Credential] attribute prompts for that user's password).
+        var userName = await TextOf("UserName") ?? await TextOf("Credential");
+        var caption = await TextOf("Title") ?? CredentialCaption;
+        var message = arguments.Has("Message") ? await TextOf("Message") ?? string.Empty : CredentialMessage;
+        if (!Host.HasHostUI)
+        {
+            throw new StatementTerminatedException(new ScriptedError(HostFunctionPromptNotImplementedMessage + message,
+                "HostFunctionNotImplemented,Microsoft.PowerShell.Commands.GetCredentialCommand", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException"));
+        }
+
+        var credential = await CallHostAsync(RemoteHostMethodId.PromptForCredential1,
+            [PsPrimitive.String(caption), PsPrimitive.String(message), userName is null ? PsNil.Instance : PsPrimitive.String(userName), PsPrimitive.String(string.Empty)]);
+        return credential is null or PsNil ? [] : [credential];
     }
 
     /// <summary>

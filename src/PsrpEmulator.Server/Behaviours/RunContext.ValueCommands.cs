@@ -44,6 +44,7 @@ internal sealed partial class RunContext
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
         ["Read-Host"] = ["Prompt", "AsSecureString"],
+        ["Get-Credential"] = ["Credential", "UserName", "Message", "Title"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -116,6 +117,9 @@ internal sealed partial class RunContext
                     return;
                 case "Read-Host":
                     foreach (var read in await ReadHostAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(read), cancellationToken);
+                    return;
+                case "Get-Credential":
+                    foreach (var credential in await GetCredentialAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(credential), cancellationToken);
                     return;
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
@@ -333,6 +337,7 @@ internal sealed partial class RunContext
             "Write-Host" => ["Object"],
             "Write-Warning" => ["Message"],
             "Read-Host" => ["Prompt"],
+            "Get-Credential" => ["Credential"],
             _ => ["Start", "End"],
         };
         // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.

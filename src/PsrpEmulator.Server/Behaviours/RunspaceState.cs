@@ -19,6 +19,12 @@ public sealed class RunspaceState(TimeProvider? time = null)
     private CancellationTokenSource? _closed;
     private bool _isClosed;
 
+    /// <summary>
+    /// The AES-256 key SecureStrings of this session are encrypted with, made at the client's first PUBLIC_KEY (and
+    /// kept: PowerShell's server generates it once and sends it again to a later key); null until then.
+    /// </summary>
+    internal byte[]? SessionKey { get; set; }
+
     /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
     internal bool HasTypeConstraints { get; set; }
     private int _nextJobId = 1;

@@ -48,6 +48,9 @@ internal static partial class Log
     [LoggerMessage(111, LogLevel.Information, "Pipeline {CommandId} on shell {ShellId} asks the client's host to run {Method} (call {CallId}) and waits for its answer")]
     public static partial void HostCallSent(ILogger logger, string shellId, string commandId, PsrpEmulator.Protocol.Psrp.RemoteHostMethodId method, long callId);
 
+    [LoggerMessage(112, LogLevel.Information, "Shell {ShellId}: the client's public key received, the session key sent (ENCRYPTED_SESSION_KEY)")]
+    public static partial void SessionKeyExchanged(ILogger logger, string shellId);
+
     [LoggerMessage(109, LogLevel.Warning, "Command {CommandId} of shell {ShellId} closed: its data passed a quota ({Reason})")]
     public static partial void CommandQuotaExceeded(ILogger logger, string shellId, string commandId, WsManFaultReason reason);
 

@@ -384,6 +384,25 @@ internal sealed class Shell
                     if (minOk) MinRunspaces = setMin.MinRunspaces;
                     Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(setMin.CallId, PsPrimitive.Boolean(minOk)));
                     break;
+                case PsrpMessageType.PublicKey:
+                    // The client needs the session key to encrypt a SecureString (a credential it passes, a host
+                    // answer): it waits for ENCRYPTED_SESSION_KEY before it sends anything more, so it is always answered.
+                    var publicKey = PublicKey.FromPsValue(message.ReadData());
+                    System.Security.Cryptography.RSAParameters rsa;
+                    try
+                    {
+                        rsa = SessionKeys.ImportPublicKeyBlob(Convert.FromBase64String(publicKey.Blob));
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new WsManFaultException(WsManFaultReason.InvalidPsrpData, "PUBLIC_KEY: " + e.Message);
+                    }
+
+                    var runspace = Runspace;
+                    var sessionKey = runspace.SessionKey ??= System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeys.SessionKeyLength);
+                    Enqueue(message.RunspacePoolId, Guid.Empty, new EncryptedSessionKey(Convert.ToBase64String(SessionKeys.WrapSessionKey(rsa, sessionKey))));
+                    Diagnostics.Log.SessionKeyExchanged(_services.Logger, ShellId);
+                    break;
                 case PsrpMessageType.PipelineHostResponse:
                     // A pipeline's answer sent without its CommandId (pypsrp sends every host response so): PowerShell
                     // routes a message for a pipeline by the PSRP message's pipeline id.

@@ -16,12 +16,16 @@ public class HostCallTests : SessionTestBase
 
         public List<PipelineHostCall> Calls { get; } = [];
 
-        public Task<PipelineHostResponse> AnswerAsync(PipelineHostCall call, CancellationToken cancellationToken)
+        public Task<PipelineHostResponse> AnswerAsync(PipelineHostCall call, RemoteHostCallContext context, CancellationToken cancellationToken)
         {
             lock (Calls) Calls.Add(call);
-            PsValue answer = call.MethodId == RemoteHostMethodId.Prompt
-                ? RemoteHostCalls.PromptResult([new(RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(call.Parameters[2])[0]).Name, PsPrimitive.String(lines[_next++]))])
-                : PsPrimitive.String(lines[_next++]);
+            PsValue answer = call.MethodId switch
+            {
+                RemoteHostMethodId.Prompt => RemoteHostCalls.PromptResult([new(RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(call.Parameters[2])[0]).Name, PsPrimitive.String(lines[_next++]))]),
+                RemoteHostMethodId.ReadLineAsSecureString => context.SecureString(lines[_next++]),
+                RemoteHostMethodId.PromptForCredential1 => context.Credential(call.Parameters[2].AsString() ?? "nobody", lines[_next++]),
+                _ => PsPrimitive.String(lines[_next++]),
+            };
             return Task.FromResult(new PipelineHostResponse(call.CallId, call.MethodId, answer));
         }
     }
@@ -81,7 +85,7 @@ public class HostCallTests : SessionTestBase
         var client = new PSRemotingClient(new PSRemotingClientOptions
         {
             TimeProvider = Clock!,
-            HostCalls = (_, _) => throw new InvalidOperationException("PowerShell is in NonInteractive mode. Read and Prompt functionality is not available."),
+            HostCalls = (_, _, _) => throw new InvalidOperationException("PowerShell is in NonInteractive mode. Read and Prompt functionality is not available."),
         });
         var session = await NewSessionAsync(client);
 
@@ -104,5 +108,39 @@ public class HostCallTests : SessionTestBase
         Assert.That(await AdvanceAsync(events.MoveNextAsync().AsTask()), Is.True);
         Assert.That(events.Current, Is.TypeOf<Client.Psrp.StateEvent>().With.Property("State").EqualTo(PSInvocationState.Stopped));
         await events.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_SecureString_answer_is_encrypted_with_the_session_key_the_client_exchanges_first()
+    {
+        var client = NewClient(new TypingHost("s3cret", "P@ssw0rd-01"));
+        var session = await NewSessionAsync(client);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session, "Read-Host -AsSecureString; Get-Credential 'Domain01\\Admin01'"));
+
+        Assert.That(results.Error, Is.Empty);
+        var key = await session.Pool!.GetSessionKeyAsync();
+        var line = results.Output[0] as PsObject;
+        Assert.That(SessionKeys.DecryptSecureString(key, (string)(line?.BaseValue ?? (PsPrimitive)results.Output[0]).Value), Is.EqualTo("s3cret"));
+        var credential = (PsObject)results.Output[1];
+        Assert.That(credential["UserName"].AsString(), Is.EqualTo("Domain01\\Admin01"));
+        Assert.That(SessionKeys.DecryptSecureString(key, credential["Password"].AsString()!), Is.EqualTo("P@ssw0rd-01"));
+        // One exchange for the session: PUBLIC_KEY in a pool-level Send, ENCRYPTED_SESSION_KEY in a pool-level Receive.
+        var journal = Emulator.Journal.Snapshot();
+        Assert.That(journal.Count(e => e.RequestMessages.Contains(PsrpMessageType.PublicKey)), Is.EqualTo(1));
+        Assert.That(journal.Count(e => e.ResponseMessages.Contains(PsrpMessageType.EncryptedSessionKey)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_public_key_that_is_none_is_refused_with_a_fault()
+    {
+        var client = NewClient(null);
+        var session = await NewSessionAsync(client);
+        var pool = session.Pool!;
+        var message = PsrpMessage.Create(PsrpDestination.Server, pool.Id, Guid.Empty, new PublicKey(Convert.ToBase64String(new byte[] { 6, 2, 0, 0 })));
+        var fragment = FragmentCodec.Split(1000, message.ToArray(), 32000)[0];
+        var e = await Assert.ThrowsAsync<Client.Transport.WsManFaultException>(() => pool.Transport.SendAsync(pool.ShellHeader(Protocol.WsMan.WsManActions.Send),
+            new Protocol.WsMan.SendBody([new Protocol.WsMan.ShellStream("stdin", null, fragment)])));
+        Assert.That(e!.Message, Does.Contain("PUBLIC_KEY"));
     }
 }

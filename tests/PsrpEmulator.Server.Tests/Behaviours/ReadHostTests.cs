@@ -97,11 +97,45 @@ public class ReadHostTests
     }
 
     [Test]
-    public async Task Read_Host_AsSecureString_is_a_scenario_error_not_a_hang()
+    public async Task Read_Host_AsSecureString_asks_for_a_SecureString_and_writes_it_as_it_came()
     {
-        var (host, _) = await RunAsync("Read-Host -AsSecureString", Typing("secret"));
-        Assert.That(host.HostCalls, Is.Empty);
-        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Does.StartWith("PsrpEmulator.ScenarioError"));
-        Assert.That(host.Errors.Single().Message, Does.Contain("-AsSecureString is not emulated"));
+        var encrypted = PsPrimitive.SecureString("c2VjcmV0IGJ5dGVz");
+        var (line, _) = await RunAsync("$s = Read-Host -AsSecureString; $s.GetType().FullName; $s", call => new PipelineHostResponse(call.CallId, call.MethodId, encrypted));
+        Assert.That(line.HostCalls.Single().MethodId, Is.EqualTo(RemoteHostMethodId.ReadLineAsSecureString));
+        Assert.That(line.Outputs, Is.EqualTo(new PsValue[] { PsPrimitive.String("System.Security.SecureString"), encrypted }));
+
+        var (prompt, _) = await RunAsync("Read-Host 'Password' -AsSecureString", call => new PipelineHostResponse(call.CallId, call.MethodId,
+            RemoteHostCalls.PromptResult([new("Password", encrypted)])));
+        var field = RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(prompt.HostCalls.Single().Parameters[2])[0]);
+        Assert.That(field, Is.EqualTo(("Password", "", "", "System.Security.SecureString")));
+        Assert.That(prompt.Outputs, Is.EqualTo(new PsValue[] { encrypted }));
+    }
+
+    private static PsObject Credential(string user, string password) =>
+        new PsObject(["System.Management.Automation.PSCredential", "System.Object"]) { ToStringValue = "System.Management.Automation.PSCredential" }
+            .With("UserName", user).With("Password", PsPrimitive.SecureString(password));
+
+    [Test]
+    public async Task Get_Credential_asks_the_client_s_PromptForCredential_and_writes_the_credential()
+    {
+        var (host, outcome) = await RunAsync("$c = Get-Credential 'Domain01\\Admin01'; $c.UserName; Get-Credential -UserName x -Message 'For the share' -Title 'Share'",
+            call => new PipelineHostResponse(call.CallId, call.MethodId, Credential(call.Parameters[2].AsString() ?? "none", "AAAA")));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.HostCalls.Select(c => (c.MethodId, string.Join("|", c.Parameters.Select(p => p.AsString() ?? "(null)")))), Is.EqualTo(new[]
+        {
+            (RemoteHostMethodId.PromptForCredential1, "Windows PowerShell credential request|Enter your credentials.|Domain01\\Admin01|"),
+            (RemoteHostMethodId.PromptForCredential1, "Share|For the share|x|"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Domain01\\Admin01", "System.Management.Automation.PSCredential" }));
+    }
+
+    [Test]
+    public async Task Get_Credential_writes_a_given_credential_and_nothing_for_a_cancelled_prompt_and_fails_without_a_host_UI()
+    {
+        var (cancelled, _) = await RunAsync("@(Get-Credential).Count", call => new PipelineHostResponse(call.CallId, call.MethodId));
+        Assert.That(cancelled.OutputTexts, Is.EqualTo(new[] { "0" }));
+        var (noUI, _) = await RunAsync("Get-Credential", ui: null);
+        Assert.That(noUI.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("HostFunctionNotImplemented,Microsoft.PowerShell.Commands.GetCredentialCommand"));
+        Assert.That(noUI.Errors.Single().Message, Does.EndWith("with the following message: Enter your credentials."));
     }
 }
