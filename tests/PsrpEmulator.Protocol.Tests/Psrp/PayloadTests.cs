@@ -501,7 +501,10 @@ public class PayloadTests
         Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.PipelineState, new PipelineStateMessage(PSInvocationState.Running).ToPsValue()),
             Is.EqualTo(new PipelineStateMessage(PSInvocationState.Running)));
         Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.PipelineOutput, PsPrimitive.String("x")), Is.EqualTo(new PipelineOutput(PsPrimitive.String("x"))));
-        Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.PipelineHostCall, new PsObject()), Is.Null);
+        Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.PipelineHostResponse, new PipelineHostResponse(2, RemoteHostMethodId.ReadLine, PsPrimitive.String("l")).ToPsValue()),
+            Is.EqualTo(new PipelineHostResponse(2, RemoteHostMethodId.ReadLine, PsPrimitive.String("l"))));
+        Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.PublicKey, new PublicKey("AA==").ToPsValue()), Is.EqualTo(new PublicKey("AA==")));
+        Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.RunspacePoolHostCall, new PsObject()), Is.Null);
         Assert.That(PsrpBodies.FromPsValue((PsrpMessageType)0x12345, new PsObject()), Is.Null);
     }
 }
