@@ -37,7 +37,9 @@ public class RandomScriptTests
         {
             var text = string.Concat(Enumerable.Range(0, random.Next(1, maxPieces + 1)).Select(_ => pieces[random.Next(pieces.Length)]));
             var runspace = new RunspaceState();
-            var host = new RecordingHost([]) { Runspace = runspace };
+            // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
+            // client may (a value, nothing, an empty or odd answer, an error).
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()) };
             using var stop = new CancellationTokenSource(stopAfter);
             try
             {
@@ -53,6 +55,20 @@ public class RandomScriptTests
                 runspace.Close();
             }
         }
+    }
+
+    private static Func<PipelineHostCall, PipelineHostResponse> HostAnswers(int seed)
+    {
+        var random = new Random(seed);
+        return call => new PipelineHostResponse(call.CallId, call.MethodId, random.Next(6) switch
+        {
+            0 => Protocol.Clixml.PsPrimitive.String("typed"),
+            1 => null,
+            2 => RemoteHostCalls.PromptResult([new("Name", Protocol.Clixml.PsPrimitive.String("v"))]),
+            3 => RemoteHostCalls.PromptResult([]),
+            4 => Protocol.Clixml.PsPrimitive.Int32(7),
+            _ => null,
+        }, random.Next(6) == 5 ? ErrorRecords.Create("refused", "HostRefused") : null);
     }
 
     /// <summary>The language's pieces: keywords, operators, blocks and literals, in random order.</summary>
@@ -74,7 +90,7 @@ public class RandomScriptTests
         "$x = @{}", "$x = @()", "$y = $x", " | sort { $_ } -Desc", "$?", "if (-not $?) { 1 }", "Start-Sleep -Milliseconds 5", "sleep -s $x", ".Where({ $_ })", ".ForEach({ $_ })", " | Sort-Object @{ e = { $_ }; Descending = $true }",
         " | Format-Table", " | ft Name, @{ l = 'L'; e = { $_ } } -AutoSize", " | ft -GroupBy Status", " | fl Name -GroupBy Length", " | Format-List *", " | fl", " | Out-String", " | Out-String -Stream -Width 3",
         " | ConvertTo-Json", " | ConvertTo-Json -Depth 0 -Compress", " | ConvertFrom-Json", "ConvertTo-Json ", "ConvertFrom-Json '{\"a\":[1,{\"b\":2}]}'", "'[1,'", " | Select-String 'a(b)?' -AllMatches", " | sls -NotMatch '[' -Quiet", " | ConvertTo-Csv", " | ConvertFrom-Csv -Delimiter ';'",
-        "Get-HotFix", "Get-HotFix -Id KB1", "gcim Win32_Service -Filter \"Name='WinRM'\"", "gwmi Win32_LogicalDisk -Filter 'x'", "gcim Win32_Processor", "$PSSenderInfo", "$PSCulture", "Get-ChildItem C:\\ -File", "Get-WinEvent System -MaxEvents 2", " -gt '2020-01-01'", "[version]'1.2'", " -lt [version]'1.10'", "[datetime]'2026-01-01', [datetime]'2025-01-01'", " ?? ", " && ",
+        "Read-Host", "Read-Host 'Name'", " -AsSecureString", "Get-Credential ", " -UserName x", " -Message m", "Get-HotFix", "Get-HotFix -Id KB1", "gcim Win32_Service -Filter \"Name='WinRM'\"", "gwmi Win32_LogicalDisk -Filter 'x'", "gcim Win32_Processor", "$PSSenderInfo", "$PSCulture", "Get-ChildItem C:\\ -File", "Get-WinEvent System -MaxEvents 2", " -gt '2020-01-01'", "[version]'1.2'", " -lt [version]'1.10'", "[datetime]'2026-01-01', [datetime]'2025-01-01'", " ?? ", " && ",
         ".GetType()", "[Foo]", "[int].Name", "[object[]].BaseType", "(Get-Date).AddDays(", ".Year", ".TotalHours", "(Get-Date) - ", "$null.Frob()",
         "New-Object PSObject -Property ", "New-Object System.Collections.ArrayList", "New-Object ", "Join-Path C:\\a ", "Split-Path ", " -Leaf", " -Qualifier",
         "New-TimeSpan -Minutes ", "New-TimeSpan -Start ", "'a' | Out-File x", "Write-Progress -Activity a -PercentComplete ", "Write-Progress ", " -Completed", "$using:x", "[array]", "@\"\n", "\n\"@", "@'\n", "\n'@", "'it''s'", " @p", "$p = @{ Name = 'x' }; ", "[switch]$s", " | Add-Member -NotePropertyName n -NotePropertyValue ", " -PassThru", " | Get-Random -Count 2", "Get-Random -Maximum ", "Invoke-Expression ", "iex '$x'", "trap { ", "trap [Exception] { 'x'; continue }; ", "[int]$t = ", "Set-Variable -Name x -Value ", "Get-Variable x -ValueOnly", "$Error[0]", "Get-Service $x", "Get-Service W*", "[IO.Path]::GetFileName(", "[guid]::NewGuid().", "[DateTime]::Now.", ".ToString(",
