@@ -53,4 +53,16 @@ public class HostPromptCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "SecureString", "Domain01\\Admin01", "SecureString", "P@ssw0rd-01" }));
     }
+
+    [Test]
+    public async Task WhatIf_on_the_endpoint_shows_its_What_if_line_on_the_local_host()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param($Name) " +
+            "if ($PSCmdlet.ShouldProcess($Name)) { 'removed' } }; 'before'; Remove-Thing db01 -WhatIf; 'after' }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "before", "after" }));
+        Assert.That(result.HostText, Does.Contain("What if: Performing the operation \"Remove-Thing\" on target \"db01\".\n"));
+    }
 }

@@ -67,6 +67,13 @@ public interface IPipelineHost
     ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsrpEmulator.Protocol.Clixml.PsValue> parameters, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("This host has no UI to call.");
 
+    /// <summary>
+    /// A host method that returns nothing (the <c>What if:</c> line's WriteLine): a PIPELINE_HOST_CALL with the void call
+    /// id in the output, not waited for; dropped when the client's host has no UI, as the server's host drops it.
+    /// </summary>
+    ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsrpEmulator.Protocol.Clixml.PsValue> parameters, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
     /// <summary>Called before the behaviour waits on something other than the clock (a job): what it wrote so far may go out.</summary>
     void Publish()
     {

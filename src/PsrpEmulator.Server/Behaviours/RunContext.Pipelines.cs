@@ -635,6 +635,9 @@ internal sealed partial class RunContext
 
         public bool HasHostUI => inner.HasHostUI;
 
+        public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+            inner.SendHostCallAsync(method, parameters, cancellationToken);
+
         public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
             inner.CallHostAsync(method, parameters, cancellationToken);
 

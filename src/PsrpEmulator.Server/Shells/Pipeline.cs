@@ -144,6 +144,9 @@ internal sealed class Pipeline : IPipelineHost
 
     public bool HasHostUI => _hostConsole.HasUI;
 
+    public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+        HasHostUI ? WriteAsync(new PipelineHostCall(RemoteHostCalls.VoidCallId, method, parameters), cancellationToken) : ValueTask.CompletedTask;
+
     public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
     {
         // The answer completes the call inline (no RunContinuationsAsynchronously): what the behaviour writes next is

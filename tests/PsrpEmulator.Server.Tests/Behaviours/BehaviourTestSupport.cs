@@ -46,6 +46,12 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public bool HasHostUI => HostUI is not null;
 
+    public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
+    {
+        if (HasHostUI) HostCalls.Add(new PipelineHostCall(RemoteHostCalls.VoidCallId, method, parameters));
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
     {
         var call = new PipelineHostCall(HostCalls.Count + 1, method, parameters);

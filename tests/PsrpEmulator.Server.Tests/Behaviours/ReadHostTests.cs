@@ -138,4 +138,22 @@ public class ReadHostTests
         Assert.That(noUI.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("HostFunctionNotImplemented,Microsoft.PowerShell.Commands.GetCredentialCommand"));
         Assert.That(noUI.Errors.Single().Message, Does.EndWith("with the following message: Enter your credentials."));
     }
+
+    [Test]
+    public async Task WhatIf_writes_ShouldProcess_s_What_if_line_with_the_client_host_s_WriteLine_and_nothing_without_a_host_UI()
+    {
+        const string Script = "function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param($Name) if ($PSCmdlet.ShouldProcess($Name)) { \"removed $Name\" } }; " +
+            "function Stop-Thing { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('db01', 'Stop')) { 'stopped' } }; " +
+            "Remove-Thing x -WhatIf; Stop-Thing -WhatIf; Remove-Thing y";
+        var (host, _) = await RunAsync(Script, Typing());
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "removed y" }));
+        Assert.That(host.HostCalls.Select(c => (c.CallId, c.MethodId, c.Parameters.Single().AsString())), Is.EqualTo(new[]
+        {
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteLine2, "What if: Performing the operation \"Remove-Thing\" on target \"x\"."),
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteLine2, "What if: Performing the operation \"Stop\" on target \"db01\"."),
+        }));
+
+        var (noUI, _) = await RunAsync(Script, ui: null);
+        Assert.That((noUI.OutputTexts.Count, noUI.HostCalls.Count, noUI.Errors.Count), Is.EqualTo((1, 0, 0)));
+    }
 }
