@@ -104,6 +104,79 @@ internal sealed partial class RunContext
         return credential is null or PsNil ? [] : [credential];
     }
 
+    /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
+    internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";
+
+    /// <summary>
+    /// <c>$Host.UI</c>'s methods in a remote session, as ServerRemoteHostUserInterface makes them host calls: ReadLine,
+    /// ReadLineAsSecureString, PromptForChoice and PromptForCredential wait for the client's answer; WriteLine, Write
+    /// and the Write*Line of the streams are void calls (nothing without a host UI). A prompt without a host UI fails as
+    /// a .NET method's exception does (MethodInvocationException around the HostException). Null: not one of these.
+    /// </summary>
+    private async ValueTask<PsValue?> HostUserInterfaceMethodAsync(string name, IReadOnlyList<PsValue> arguments)
+    {
+        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        // A colour by name or number (ConsoleColor goes as its number); another value is PowerShell's conversion error.
+        PsValue Color(int i) => HostInformationMessage.ParseColor(Text(i)) is { } color ? PsPrimitive.Int32((int)color)
+            : throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"{(i == 0 ? "foregroundColor" : "backgroundColor")}\", with value: \"{Text(i)}\", for \"{name}\" to type \"System.ConsoleColor\".",
+                "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+        RemoteHostMethodId? voidMethod = (name.ToUpperInvariant(), arguments.Count) switch
+        {
+            ("WRITELINE", 0) => RemoteHostMethodId.WriteLine1,
+            ("WRITELINE", 1) => RemoteHostMethodId.WriteLine2,
+            ("WRITELINE", 3) => RemoteHostMethodId.WriteLine3,
+            ("WRITE", 1) => RemoteHostMethodId.Write1,
+            ("WRITE", 3) => RemoteHostMethodId.Write2,
+            ("WRITEERRORLINE", 1) => RemoteHostMethodId.WriteErrorLine,
+            ("WRITEWARNINGLINE", 1) => RemoteHostMethodId.WriteWarningLine,
+            ("WRITEVERBOSELINE", 1) => RemoteHostMethodId.WriteVerboseLine,
+            ("WRITEDEBUGLINE", 1) => RemoteHostMethodId.WriteDebugLine,
+            _ => null,
+        };
+        if (voidMethod is { } write)
+        {
+            IReadOnlyList<PsValue> parameters = arguments.Count switch
+            {
+                0 => [],
+                1 => [PsPrimitive.String(Text(0))],
+                _ => [Color(0), Color(1), PsPrimitive.String(Text(2))],
+            };
+            await Host.SendHostCallAsync(write, parameters, cancellationToken);
+            return PsNil.Instance;
+        }
+
+        (RemoteHostMethodId Method, IReadOnlyList<PsValue> Parameters)? call = (name.ToUpperInvariant(), arguments.Count) switch
+        {
+            ("READLINE", 0) => (RemoteHostMethodId.ReadLine, []),
+            ("READLINEASSECURESTRING", 0) => (RemoteHostMethodId.ReadLineAsSecureString, []),
+            ("PROMPTFORCHOICE", 4) => (RemoteHostMethodId.PromptForChoice, [PsPrimitive.String(Text(0)), PsPrimitive.String(Text(1)),
+                RemoteHostCalls.ArrayList(ScriptExpressions.Enumerate(arguments[2]).Select(ChoiceOf)),
+                PsPrimitive.Int32(ScriptExpressions.AsNumberOrNull(arguments[3]) is { } d ? (int)d : -1)]),
+            ("PROMPTFORCREDENTIAL", 4) => (RemoteHostMethodId.PromptForCredential1, [PsPrimitive.String(Text(0)), PsPrimitive.String(Text(1)),
+                arguments[2] is PsNil ? PsNil.Instance : PsPrimitive.String(Text(2)), arguments[3] is PsNil ? PsNil.Instance : PsPrimitive.String(Text(3))]),
+            _ => null,
+        };
+        if (call is not { } prompt) return null;
+        if (!Host.HasHostUI)
+        {
+            var inner = prompt.Method is RemoteHostMethodId.ReadLine or RemoteHostMethodId.ReadLineAsSecureString
+                ? HostFunctionNotImplementedMessage
+                : HostFunctionPromptNotImplementedMessage + Text(1);
+            throw new ScriptExpressionException(new ScriptedError($"Exception calling \"{name}\" with \"{arguments.Count}\" argument(s): \"{inner}\"", "HostException",
+                ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException"));
+        }
+
+        var answer = await CallHostAsync(prompt.Method, prompt.Parameters);
+        return prompt.Method == RemoteHostMethodId.PromptForChoice && answer.AsPrimitive() is { Value: not int } other
+            ? PsPrimitive.Int32(ScriptExpressions.AsNumberOrNull(other) is { } n ? (int)n : -1)
+            : answer ?? PsNil.Instance;
+
+        // A ChoiceDescription (or a text, its label) as RemoteHostEncoder writes one.
+        static PsValue ChoiceOf(PsValue choice) => choice is PsObject { TypeNames: [ScriptExpressions.ChoiceDescriptionTypeName, ..] } described
+            ? RemoteHostCalls.ChoiceDescription(described["Label"].AsString() ?? string.Empty, described["HelpMessage"].AsString() ?? string.Empty)
+            : RemoteHostCalls.ChoiceDescription(PipelineVariables.Display(choice));
+    }
+
     /// <summary>
     /// One host method on the client's host: its return value (null when it returned none). The error its host threw
     /// (<c>me</c>) fails the command as PowerShell rethrows it: a RemoteException with the client's message, its record's

@@ -429,6 +429,9 @@ internal sealed partial class RunContext
             case "System.Collections.Generic.List`1" when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;
+            case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
+                value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
+                break;
             case { } known when constructorArguments.Count == 1 && known is not ("System.Math" or "System.Environment" or "System.Void" or "System.Array"):
                 value = ScriptExpressions.Cast(constructorArguments[0], type!);
                 break;

@@ -83,6 +83,10 @@ internal static partial class ScriptExpressions
             types[exception[7..]] = type;
         }
 
+        // The choices of $Host.UI.PromptForChoice: [ChoiceDescription]'&Yes', [ChoiceDescription[]]('&Yes', '&No'),
+        // New-Object ... ChoiceDescription '&Yes', 'help', [ChoiceDescription]::new('&Yes', 'help').
+        Add(ChoiceDescriptionTypeName);
+        types[ChoiceDescriptionTypeName + "[]"] = types[ChoiceDescriptionTypeName[7..] + "[]"] = new KnownType(ChoiceDescriptionTypeName + "[]", ChoiceDescriptionTypeName);
         types["object[]"] = types["System.Object[]"] = new KnownType("System.Object[]");
         foreach (var element in new[] { "System.String", "System.Int32", "System.Int64", "System.Double", "System.Char", "System.Byte" })
         {
@@ -188,11 +192,17 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
-            ("System.Collections.ArrayList" or "System.Collections.Hashtable", "NEW") ||
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName, "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
+
+    internal const string ChoiceDescriptionTypeName = "System.Management.Automation.Host.ChoiceDescription";
+
+    /// <summary>A ChoiceDescription as a script sees one (Label, HelpMessage), for $Host.UI.PromptForChoice.</summary>
+    internal static PsObject ChoiceDescription(string label, string helpMessage) =>
+        new PsObject([ChoiceDescriptionTypeName, "System.Object"]) { ToStringValue = ChoiceDescriptionTypeName }.With("Label", label).With("HelpMessage", helpMessage);
 
     internal const string RuntimeTypeName = "System.RuntimeType";
 
@@ -358,6 +368,7 @@ internal static partial class ScriptExpressions
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
             (_, "NEW", >= 0 and <= 2) when type.IsException => ExceptionTypes.Create(type.FullName, [.. arguments!.Select(Text)]),
+            (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
             _ => null,
         };
@@ -529,6 +540,11 @@ internal static partial class ScriptExpressions
                 if (value is PsPrimitive { Type: PsPrimitiveType.Version }) return value;
                 if (value is PsPrimitive { Value: string version } && Version.TryParse(version.Trim(), out var parsedVersion)) return PsPrimitive.Version(parsedVersion.ToString());
                 throw CannotConvert(value, type, "Version string portion was too short or too long.", "InvalidCastParseTargetInvocation");
+            case ChoiceDescriptionTypeName:
+                // ChoiceDescription(string label): a text becomes a choice with no help message.
+                if (value is PsObject { TypeNames: [ChoiceDescriptionTypeName, ..] }) return value;
+                if (value is PsPrimitive { Value: string label }) return ChoiceDescription(label, string.Empty);
+                throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
             case "System.Collections.ArrayList":
                 // A new list of the items, which Add and Remove change in place.
                 return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);

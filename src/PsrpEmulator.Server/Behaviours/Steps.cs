@@ -1825,6 +1825,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (value is PsObject { TypeNames: [HostUserInterfaceTypeName, ..] } && await HostUserInterfaceMethodAsync(step.Text, arguments) is { } answered)
+                {
+                    value = answered;
+                    continue;
+                }
+
                 value = ScriptExpressions.Method(value, step.Text, arguments);
                 continue;
             }

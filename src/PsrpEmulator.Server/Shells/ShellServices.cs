@@ -124,7 +124,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
             .With("Name", consoleHost ? "ConsoleHost" : "ServerRemoteHost")
             .With("Version", Protocol.Clixml.PsPrimitive.Version(consoleHost ? Options.PSVersion : "1.0.0.0"))
             .With("InstanceId", Protocol.Clixml.PsPrimitive.Guid(instance))
-            .With("UI", "System.Management.Automation.Internal.Host.InternalHostUserInterface")
+            .With("UI", new Protocol.Clixml.PsObject([PsrpEmulator.Server.Behaviours.RunContext.HostUserInterfaceTypeName, "System.Management.Automation.Host.PSHostUserInterface", "System.Object"])
+            {
+                // Its methods (ReadLine, PromptForChoice, WriteLine...) run on the client's host (RunContext.HostCalls).
+                ToStringValue = PsrpEmulator.Server.Behaviours.RunContext.HostUserInterfaceTypeName,
+            })
             .With("CurrentCulture", "en-US")
             .With("CurrentUICulture", "en-US")
             .With("PrivateData", (string?)null)

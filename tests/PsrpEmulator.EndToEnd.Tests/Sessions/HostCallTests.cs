@@ -58,6 +58,10 @@ public class HostCallTests : SessionTestBase
         var error = results.Error.Single();
         Assert.That((error.FullyQualifiedErrorId, error.Category, error.ExceptionType),
             Is.EqualTo(("HostFunctionNotImplemented,Microsoft.PowerShell.Commands.ReadHostCommand", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException")));
+
+        // $Host.UI: a prompt fails as a .NET method's exception; a write goes nowhere.
+        var ui = await AdvanceAsync(client.InvokeAsync(session, "try { $Host.UI.ReadLine() } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }; $Host.UI.WriteLine('x'); 'done'"));
+        Assert.That(ui.OutputText, Is.EqualTo(new[] { "HostException", "Exception calling \"ReadLine\" with \"0\" argument(s): \"A command that prompts the user failed because the host program or the command type does not support user interaction. Try a host program that supports user interaction, such as the Windows PowerShell Console or Windows PowerShell ISE, and remove prompt-related commands from command types that do not support user interaction, such as Windows PowerShell workflows.\"", "done" }));
     }
 
     [Test]
@@ -142,5 +146,46 @@ public class HostCallTests : SessionTestBase
         var e = await Assert.ThrowsAsync<Client.Transport.WsManFaultException>(() => pool.Transport.SendAsync(pool.ShellHeader(Protocol.WsMan.WsManActions.Send),
             new Protocol.WsMan.SendBody([new Protocol.WsMan.ShellStream("stdin", null, fragment)])));
         Assert.That(e!.Message, Does.Contain("PUBLIC_KEY"));
+    }
+
+    [Test]
+    public async Task Host_UI_methods_run_on_the_client_s_host_PromptForChoice_with_the_script_s_choices()
+    {
+        var calls = new List<PipelineHostCall>();
+        var client = new PSRemotingClient(new PSRemotingClientOptions
+        {
+            TimeProvider = Clock!,
+            HostCalls = (call, _, _) =>
+            {
+                lock (calls) calls.Add(call);
+                PsValue? answer = call.MethodId switch
+                {
+                    RemoteHostMethodId.PromptForChoice => PsPrimitive.Int32(2),
+                    RemoteHostMethodId.ReadLine => PsPrimitive.String("typed"),
+                    _ => null,
+                };
+                return Task.FromResult(new PipelineHostResponse(call.CallId, call.MethodId, answer));
+            },
+        });
+        var session = await NewSessionAsync(client);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session,
+            "$choices = [System.Management.Automation.Host.ChoiceDescription[]]('&Yes', '&No'); " +
+            "$maybe = New-Object System.Management.Automation.Host.ChoiceDescription '&Maybe', 'Not sure'; " +
+            "$i = $Host.UI.PromptForChoice('Reboot', 'Reboot now?', ($choices + $maybe), 1); \"chose $i\"; " +
+            "$Host.UI.WriteLine('a line'); $Host.UI.WriteLine('Red', 'Black', 'red line'); \"read $($Host.UI.ReadLine())\""));
+
+        Assert.That(results.Error, Is.Empty);
+        Assert.That(results.OutputText, Is.EqualTo(new[] { "chose 2", "read typed" }));
+        Assert.That(calls.Select(c => (c.CallId, c.MethodId)), Is.EqualTo(new[]
+        {
+            (1L, RemoteHostMethodId.PromptForChoice), (RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteLine2),
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteLine3), (2L, RemoteHostMethodId.ReadLine),
+        }));
+        var choice = calls[0].Parameters;
+        Assert.That((choice[0].AsString(), choice[1].AsString(), choice[3].AsPrimitive()?.Value), Is.EqualTo(("Reboot", "Reboot now?", (object)1)));
+        Assert.That(RemoteHostCalls.Items(choice[2]).Select(RemoteHostCalls.ReadChoiceDescription), Is.EqualTo(new[] { ("&Yes", ""), ("&No", ""), ("&Maybe", "Not sure") }));
+        Assert.That(calls[1].Parameters.Single().AsString(), Is.EqualTo("a line"));
+        Assert.That(calls[2].Parameters.Select(p => p.AsPrimitive()?.Value), Is.EqualTo(new object?[] { 12, 0, "red line" }));
     }
 }

@@ -156,4 +156,14 @@ public class ReadHostTests
         var (noUI, _) = await RunAsync(Script, ui: null);
         Assert.That((noUI.OutputTexts.Count, noUI.HostCalls.Count, noUI.Errors.Count), Is.EqualTo((1, 0, 0)));
     }
+
+    [Test]
+    public async Task ChoiceDescriptions_are_made_as_PromptForChoice_s_scripts_make_them()
+    {
+        var (host, _) = await RunAsync("$c = [System.Management.Automation.Host.ChoiceDescription[]]('&Yes', '&No'); $c.Count; $c[1].Label; $c[0].GetType().FullName; " +
+            "([Management.Automation.Host.ChoiceDescription]::new('&A', 'h')).HelpMessage; (New-Object System.Management.Automation.Host.ChoiceDescription '&B').Label; " +
+            "(New-Object System.Management.Automation.Host.ChoiceDescription '&C', 'help').HelpMessage", ui: null);
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "&No", "System.Management.Automation.Host.ChoiceDescription", "h", "&B", "help" }));
+    }
 }
