@@ -5,7 +5,7 @@ using PsrpEmulator.Server.Behaviours;
 
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
-public class ReadHostTests
+public class HostCallBehaviourTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
