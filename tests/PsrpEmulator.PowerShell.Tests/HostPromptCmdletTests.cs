@@ -65,4 +65,17 @@ public class HostPromptCmdletTests : HostedEngineTestBase
         Assert.That(Lines(result), Is.EqualTo(new[] { "before", "after" }));
         Assert.That(result.HostText, Does.Contain("What if: Performing the operation \"Remove-Thing\" on target \"db01\".\n"));
     }
+
+    [Test]
+    public async Task Confirm_on_the_endpoint_asks_the_local_host_s_PromptForChoice()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param($Name) " +
+            "if ($PSCmdlet.ShouldProcess($Name)) { \"removed $Name\" } }; Remove-Thing db01 -Confirm }");
+
+        // The hosted engine's PromptForChoice shows the caption and message and takes the default choice (Yes).
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "removed db01" }));
+        Assert.That(result.HostText, Does.Contain("Confirm\nAre you sure you want to perform this action?\r\nPerforming the operation \"Remove-Thing\" on target \"db01\"."));
+    }
 }

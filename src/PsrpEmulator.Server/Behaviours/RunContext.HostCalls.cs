@@ -104,6 +104,100 @@ internal sealed partial class RunContext
         return credential is null or PsNil ? [] : [credential];
     }
 
+    // CommandBaseStrings: the confirmation's caption, its message (ShouldProcessWarningFallback: the line break as 5.1's
+    // compiled resource holds it is UNVERIFIED, CRLF taken) and the four choices a remote session offers (no Suspend:
+    // IsSuspendPromptAllowed is false for a ServerRemoteHost).
+    internal const string ConfirmCaption = "Confirm", ConfirmMessage = "Are you sure you want to perform this action?\r\n", ContinueMessage = "Continue with this operation?";
+
+    private static readonly (string Label, string Help)[] ConfirmChoices =
+    [
+        ("&Yes", "Continue with only the next step of the operation."),
+        ("Yes to &All", "Continue with all the steps of the operation."),
+        ("&No", "Skip this operation and proceed with the next operation."),
+        ("No to A&ll", "Skip this operation and all subsequent operations."),
+    ];
+
+    /// <summary>
+    /// <c>$PSCmdlet.ShouldProcess(...)</c> as 5.1's MshCommandRuntime.DoShouldProcess: an earlier Yes to All / No to All
+    /// of this invocation answers; under -WhatIf the "What if:" line goes to the host (WriteLine) and the answer is no;
+    /// the host is asked (PromptForChoice: Yes, Yes to All, No, No to All) only when $ConfirmPreference is not None and at
+    /// most the command's ConfirmImpact (-Confirm makes it Low); otherwise yes.
+    /// </summary>
+    private async ValueTask<bool> ShouldProcessAsync(PsObject cmdlet, IReadOnlyList<PsValue> arguments)
+    {
+        var state = ScriptParameters.ShouldProcessStates.GetValue(cmdlet, _ => new ScriptParameters.ShouldProcessState(2));
+        if (state.ToAll is { } all) return all;
+        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        var description = WhatIfDescription(arguments);
+        if (ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false)))
+        {
+            await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String("What if: " + description)], cancellationToken);
+            return false;
+        }
+
+        var preference = ScriptParameters.ConfirmImpactLevel(scope.Variables.Get("ConfirmPreference")) ?? 3;
+        if (preference == 0 || preference > state.ConfirmImpact) return true;
+        var message = arguments.Count >= 3 && Text(1).Length > 0 ? Text(1) : ConfirmMessage + description;
+        var caption = arguments.Count >= 3 && Text(2).Length > 0 ? Text(2) : ConfirmCaption;
+        switch (await PromptForChoiceAsync("ShouldProcess", arguments.Count, caption, message, ConfirmChoices, 0))
+        {
+            case 0:
+                return true;
+            case 1:
+                state.ToAll = true;
+                return true;
+            case 2:
+                return false;
+            default:
+                state.ToAll = false;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>$PSCmdlet.ShouldContinue(query, caption)</c>: always asks (neither -WhatIf nor $ConfirmPreference is read), Yes
+    /// or No; the query and caption default to "Continue with this operation?" and "Confirm".
+    /// </summary>
+    private async ValueTask<bool> ShouldContinueAsync(IReadOnlyList<PsValue> arguments)
+    {
+        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        var message = Text(0) is { Length: > 0 } query ? query : ContinueMessage;
+        var caption = Text(1) is { Length: > 0 } given ? given : ConfirmCaption;
+        return await PromptForChoiceAsync("ShouldContinue", arguments.Count, caption, message, [ConfirmChoices[0], ConfirmChoices[2]], 0) == 0;
+    }
+
+    /// <summary>
+    /// What ShouldProcess's "What if:" line and its question say (CommandBaseStrings.ShouldProcessMessage): for a
+    /// target, the operation is the command's name; with an action, that; with a verbose description (three or four
+    /// arguments), the description itself.
+    /// </summary>
+    private string WhatIfDescription(IReadOnlyList<PsValue> arguments)
+    {
+        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        if (arguments.Count >= 3) return Text(0);
+        var action = arguments.Count == 2 ? Text(1)
+            : scope.Variables.Get("MyInvocation") is PsObject invocation && invocation["MyCommand"] is PsObject command && command["Name"] is { } name ? name.ToDisplayString() : string.Empty;
+        return $"Performing the operation \"{action}\" on target \"{Text(0)}\".";
+    }
+
+    /// <summary>
+    /// A PromptForChoice of a .NET method (<paramref name="method"/>) on the client's host: the index answered. Without
+    /// a host UI, or for an index that is no choice (InquireHelper reads the choice before it checks), the method's
+    /// exception as PowerShell wraps it (MethodInvocationException).
+    /// </summary>
+    private async ValueTask<int> PromptForChoiceAsync(string method, int argumentCount, string caption, string message, IReadOnlyList<(string Label, string Help)> choices, int defaultChoice)
+    {
+        ScriptExpressionException Failed(string inner, string id) => new(new ScriptedError(
+            $"Exception calling \"{method}\" with \"{argumentCount}\" argument(s): \"{inner}\"", id, ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException"));
+        if (!Host.HasHostUI) throw Failed(HostFunctionPromptNotImplementedMessage + message, "HostException");
+        var answer = await CallHostAsync(RemoteHostMethodId.PromptForChoice,
+            [PsPrimitive.String(caption), PsPrimitive.String(message), RemoteHostCalls.ArrayList(choices.Select(c => (PsValue)RemoteHostCalls.ChoiceDescription(c.Label, c.Help))),
+                PsPrimitive.Int32(defaultChoice)]);
+        return answer.AsPrimitive()?.Value is int index && index >= 0 && index < choices.Count
+            ? index
+            : throw Failed("Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: index", "ArgumentOutOfRangeException");
+    }
+
     /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
     internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";
 

@@ -57,7 +57,8 @@ internal static partial class ScriptParameters
             body = text[(close + 1)..].Trim();
         }
 
-        if (arguments.Count == 0 && parameters.Count == 0) return None;
+        // An advanced script has $PSCmdlet even with an empty param block and no arguments.
+        if (arguments.Count == 0 && parameters.Count == 0 && !advanced) return None;
         var locals = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
         AddUsingValues(arguments, locals);
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
@@ -80,6 +81,8 @@ internal static partial class ScriptParameters
                 // -Verbose and -WhatIf set the script's preferences (-Verbose:$false clears one).
                 if (common == "Verbose") locals["VerbosePreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Continue" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 2 : 0);
                 else if (common == "WhatIf") locals["WhatIfPreference"] = PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value));
+                // -Confirm: the script's $ConfirmPreference Low (its ShouldProcess asks, and so do the commands it calls); -Confirm:$false None.
+                else if (common == "Confirm") locals["ConfirmPreference"] = ConfirmImpactValue(ScriptExpressions.IsTrue(argument.Value) ? 1 : 0);
             }
             else if ((advanced || prefixed.Count > 1) && error is null)
             {
@@ -138,9 +141,11 @@ internal static partial class ScriptParameters
         if (advanced)
         {
             // $PSCmdlet: ShouldProcess is answered by the evaluator ($WhatIfPreference decides).
-            locals["PSCmdlet"] = new PsObject([ScriptCmdletTypeName, "System.Management.Automation.PSCmdlet", "System.Management.Automation.Cmdlet",
+            var cmdlet = new PsObject([ScriptCmdletTypeName, "System.Management.Automation.PSCmdlet", "System.Management.Automation.Cmdlet",
                 "System.Management.Automation.Internal.InternalCommand", "System.Object"]) { ToStringValue = ScriptCmdletTypeName }
                 .With("ParameterSetName", "__AllParameterSets");
+            ShouldProcessStates.Add(cmdlet, new ShouldProcessState(ConfirmImpactOf(start.Value)));
+            locals["PSCmdlet"] = cmdlet;
         }
 
         if (hasBlock)
@@ -170,6 +175,41 @@ internal static partial class ScriptParameters
             }
         }
     }
+
+    /// <summary>
+    /// What ShouldProcess remembers of one invocation (PowerShell's MshCommandRuntime): the command's ConfirmImpact
+    /// (CmdletBinding's, Medium by default: 0 None ... 3 High) and the last answer (Yes to All, No to All end the asking).
+    /// </summary>
+    internal sealed class ShouldProcessState(int confirmImpact)
+    {
+        public int ConfirmImpact => confirmImpact;
+
+        public bool? ToAll { get; set; }
+    }
+
+    /// <summary>The ShouldProcess state of each advanced invocation's <c>$PSCmdlet</c>.</summary>
+    internal static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, ShouldProcessState> ShouldProcessStates = new();
+
+    private static readonly string[] ConfirmImpactNames = ["None", "Low", "Medium", "High"];
+
+    /// <summary>A ConfirmImpact value (the type of $ConfirmPreference).</summary>
+    internal static PsObject ConfirmImpactValue(int level) =>
+        PsObjects.Enum(["System.Management.Automation.ConfirmImpact", "System.Enum", "System.ValueType", "System.Object"], ConfirmImpactNames[level], level);
+
+    /// <summary>The level of a ConfirmImpact value: an enum, a number or a name; null for none of these.</summary>
+    internal static int? ConfirmImpactLevel(PsValue? value) => value.AsPrimitive()?.Value switch
+    {
+        int n when n is >= 0 and <= 3 => n,
+        string name when Array.FindIndex(ConfirmImpactNames, n => n.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase)) is var i and >= 0 => i,
+        _ => null,
+    };
+
+    // [CmdletBinding(ConfirmImpact = 'High')] or = [System.Management.Automation.ConfirmImpact]::High; Medium without.
+    private static int ConfirmImpactOf(string attributes) =>
+        ConfirmImpactAttribute().Match(attributes) is { Success: true } m && ConfirmImpactLevel(PsPrimitive.String(m.Groups["impact"].Value)) is { } level ? level : 2;
+
+    [GeneratedRegex(@"\bConfirmImpact\s*=\s*(?:\[[^\]]*\]::)?['""]?(?<impact>\w+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConfirmImpactAttribute();
 
     /// <summary>The type of an advanced script's <c>$PSCmdlet</c> (the evaluator answers its ShouldProcess).</summary>
     public const string ScriptCmdletTypeName = "System.Management.Automation.PSScriptCmdlet";

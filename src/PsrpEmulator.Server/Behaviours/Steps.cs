@@ -1810,18 +1810,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     foreach (var argument in ScriptExpressions.ArrayElements(step.Arguments) ?? [step.Arguments]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
                 }
 
-                // $PSCmdlet.ShouldProcess(...) / ShouldContinue: go ahead unless -WhatIf ($WhatIfPreference) says not to;
-                // ShouldProcess then writes its "What if:" line with the host's WriteLine (a host call on a remote session).
-                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } &&
+                // $PSCmdlet.ShouldProcess(...) / ShouldContinue(...): -WhatIf, -Confirm and the client's host decide (RunContext.HostCalls).
+                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } cmdlet &&
                     (step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase) || step.Text.Equals("ShouldContinue", StringComparison.OrdinalIgnoreCase)))
                 {
-                    var whatIf = ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false));
-                    if (whatIf && step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase))
-                    {
-                        await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String("What if: " + WhatIfDescription(arguments))], cancellationToken);
-                    }
-
-                    value = PsPrimitive.Boolean(!whatIf);
+                    value = PsPrimitive.Boolean(step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase)
+                        ? await ShouldProcessAsync(cmdlet, arguments)
+                        : await ShouldContinueAsync(arguments));
                     continue;
                 }
 
@@ -1841,20 +1836,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return value;
-    }
-
-    /// <summary>
-    /// What ShouldProcess's "What if:" line says (MshCommandRuntime, CommandBaseStrings.ShouldProcessMessage): for a
-    /// target, the operation is the command's name; with an action, that; with a verbose description (three or four
-    /// arguments), the description itself.
-    /// </summary>
-    private string WhatIfDescription(IReadOnlyList<PsValue> arguments)
-    {
-        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
-        if (arguments.Count >= 3) return Text(0);
-        var action = arguments.Count == 2 ? Text(1)
-            : scope.Variables.Get("MyInvocation") is PsObject invocation && invocation["MyCommand"] is PsObject command && command["Name"] is { } name ? name.ToDisplayString() : string.Empty;
-        return $"Performing the operation \"{action}\" on target \"{Text(0)}\".";
     }
 
     /// <summary>

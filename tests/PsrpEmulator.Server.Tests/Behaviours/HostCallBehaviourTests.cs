@@ -166,4 +166,67 @@ public class HostCallBehaviourTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "&No", "System.Management.Automation.Host.ChoiceDescription", "h", "&B", "help" }));
     }
+
+    private const string RemoveThing = "function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param([string[]]$Name) foreach ($n in $Name) { if ($PSCmdlet.ShouldProcess($n)) { \"removed $n\" } } }; ";
+
+    // A host whose user answers each PromptForChoice with the next index.
+    private static Func<PipelineHostCall, PipelineHostResponse> Choosing(params int[] answers)
+    {
+        var next = 0;
+        return call => new PipelineHostResponse(call.CallId, call.MethodId, call.MethodId == RemoteHostMethodId.PromptForChoice ? PsPrimitive.Int32(answers[next++]) : null);
+    }
+
+    [Test]
+    public async Task Confirm_asks_the_client_s_PromptForChoice_with_5_1_s_confirmation_and_its_four_choices()
+    {
+        var (host, _) = await RunAsync(RemoveThing + "Remove-Thing a -Confirm; Remove-Thing b; Remove-Thing c -Confirm", Choosing(0, 2));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "removed a", "removed b" }));
+        var call = host.HostCalls[0];
+        Assert.That((host.HostCalls.Count, call.MethodId, call.Parameters[0].AsString(), call.Parameters[1].AsString(), call.Parameters[3].AsPrimitive()?.Value),
+            Is.EqualTo((2, RemoteHostMethodId.PromptForChoice, "Confirm", "Are you sure you want to perform this action?\r\nPerforming the operation \"Remove-Thing\" on target \"a\".", (object)0)));
+        Assert.That(RemoteHostCalls.Items(call.Parameters[2]).Select(RemoteHostCalls.ReadChoiceDescription), Is.EqualTo(new[]
+        {
+            ("&Yes", "Continue with only the next step of the operation."), ("Yes to &All", "Continue with all the steps of the operation."),
+            ("&No", "Skip this operation and proceed with the next operation."), ("No to A&ll", "Skip this operation and all subsequent operations."),
+        }));
+    }
+
+    [TestCase(1, "removed a|removed b|removed c", 1)]
+    [TestCase(3, "", 1)]
+    [TestCase(0, "removed a|removed b|removed c", 3)]
+    public async Task Yes_to_All_and_No_to_All_answer_the_rest_of_the_invocation(int answer, string outputs, int prompts)
+    {
+        var (host, _) = await RunAsync(RemoveThing + "Remove-Thing a, b, c -Confirm", Choosing(answer, answer, answer));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(outputs));
+        Assert.That(host.HostCalls.Count, Is.EqualTo(prompts));
+    }
+
+    [Test]
+    public async Task ConfirmImpact_High_asks_without_Confirm_and_Confirm_false_or_ConfirmPreference_None_does_not()
+    {
+        const string Stop = "function Stop-Db { [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')] param() if ($PSCmdlet.ShouldProcess('db01', 'Stop')) { 'stopped' } }; ";
+        var (host, _) = await RunAsync(Stop + "Stop-Db; Stop-Db -Confirm:$false; $ConfirmPreference = 'None'; Stop-Db", Choosing(2));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "stopped", "stopped" }));
+        Assert.That(host.HostCalls.Single().Parameters[1].AsString(), Does.EndWith("Performing the operation \"Stop\" on target \"db01\"."));
+    }
+
+    [Test]
+    public async Task ShouldContinue_always_asks_Yes_or_No()
+    {
+        const string Script = "function Reset-It { [CmdletBinding()] param() if ($PSCmdlet.ShouldContinue('Reset everything?', 'Reset')) { 'reset' } else { 'kept' } }; Reset-It; Reset-It";
+        var (host, _) = await RunAsync(Script, Choosing(0, 1));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "reset", "kept" }));
+        Assert.That(host.HostCalls.Select(c => (c.Parameters[0].AsString(), c.Parameters[1].AsString(), RemoteHostCalls.Items(c.Parameters[2]).Count)),
+            Is.All.EqualTo(("Reset", "Reset everything?", 2)));
+    }
+
+    [Test]
+    public async Task A_confirmation_without_a_host_UI_or_answered_with_no_choice_fails_the_call()
+    {
+        var (noUI, _) = await RunAsync(RemoveThing + "try { Remove-Thing a -Confirm } catch { $_.FullyQualifiedErrorId; \"$_\" }", ui: null);
+        Assert.That(noUI.OutputTexts[0], Is.EqualTo("HostException"));
+        Assert.That(noUI.OutputTexts[1], Does.StartWith("Exception calling \"ShouldProcess\" with \"1\" argument(s): \"A command that prompts the user failed").And.Contain("Are you sure"));
+        var (outOfRange, _) = await RunAsync(RemoveThing + "try { Remove-Thing a -Confirm } catch { $_.FullyQualifiedErrorId }", Choosing(7));
+        Assert.That(outOfRange.OutputTexts, Is.EqualTo(new[] { "ArgumentOutOfRangeException" }));
+    }
 }
