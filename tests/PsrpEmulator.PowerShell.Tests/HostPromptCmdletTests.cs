@@ -78,4 +78,16 @@ public class HostPromptCmdletTests : HostedEngineTestBase
         Assert.That(Lines(result), Is.EqualTo(new[] { "removed db01" }));
         Assert.That(result.HostText, Does.Contain("Confirm\nAre you sure you want to perform this action?\r\nPerforming the operation \"Remove-Thing\" on target \"db01\"."));
     }
+
+    [Test]
+    public async Task A_missing_mandatory_parameter_on_the_endpoint_is_asked_on_the_local_host()
+    {
+        var host = await NewHostAsync();
+        host.Host.Type("Ada");
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { function Greet { param([Parameter(Mandatory)][string]$Name) \"Hello $Name\" }; Greet }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Hello Ada" }));
+        Assert.That(result.HostText, Does.Contain("Name: Ada"));
+    }
 }

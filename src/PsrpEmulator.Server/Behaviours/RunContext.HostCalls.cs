@@ -198,6 +198,59 @@ internal sealed partial class RunContext
             : throw Failed("Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: index", "ArgumentOutOfRangeException");
     }
 
+    // ParameterBinderStrings.PromptCaption and PromptMessage.
+    internal const string MissingParametersMessage = "Supply values for the following parameters:";
+
+    /// <summary>
+    /// The values of a call's missing mandatory parameters, asked of the client's host as PowerShell's binder asks them
+    /// (PromptForMissingMandatoryParameters): a Prompt captioned "cmdlet f at command pipeline position 1" (the position
+    /// is taken as 1), one field per parameter (its name, a label with a hot key, its HelpMessage, its type). Empty: the
+    /// host answered nothing (the call's MissingMandatoryParameter stands); no dictionary at all fails as 5.1's server
+    /// fails on it.
+    /// </summary>
+    private async ValueTask<List<PipelineArgument>> PromptForMissingParametersAsync(string command, IReadOnlyList<ScriptParameters.MissingParameter> missing)
+    {
+        var hotKeys = new HashSet<char>();
+        var fields = missing.Select(parameter => (PsValue)RemoteHostCalls.FieldDescription(parameter.Name, FieldTypeOf(parameter.Type),
+            label: Label(parameter.Name, hotKeys), helpMessage: parameter.HelpMessage ?? string.Empty)).ToList();
+        var answer = await CallHostAsync(RemoteHostMethodId.Prompt,
+            [PsPrimitive.String($"cmdlet {command} at command pipeline position 1"), PsPrimitive.String(MissingParametersMessage), RemoteHostCalls.ArrayList(fields)]);
+        if (answer is not PsObject { CollectionKind: PsCollectionKind.Dictionary } values)
+        {
+            throw new StatementTerminatedException(new ScriptedError("Object reference not set to an instance of an object.", "System.NullReferenceException",
+                ErrorCategory.NotSpecified, "System.NullReferenceException"));
+        }
+
+        return [.. values.Entries.Select(entry => new PipelineArgument(PipelineVariables.Display(entry.Key), entry.Value))];
+
+        // BuildLabel: '&' before the first capital not yet a hot key, else the first such lower-case letter, else the
+        // first such other character, else at the start.
+        static string Label(string name, HashSet<char> used)
+        {
+            int Find(Func<char, bool> kind)
+            {
+                for (var i = 0; i < name.Length; i++)
+                {
+                    if (kind(name[i]) && !used.Contains(char.ToUpperInvariant(name[i]))) return i;
+                }
+
+                return -1;
+            }
+
+            var at = Find(char.IsUpper) is var upper and >= 0 ? upper : Find(char.IsLower) is var lower and >= 0 ? lower : Find(c => !char.IsLetter(c)) is var other and >= 0 ? other : 0;
+            if (name.Length > 0) used.Add(char.ToUpperInvariant(name[at]));
+            return name.Insert(at, "&");
+        }
+    }
+
+    // A parameter's type as a FieldDescription names it (.NET Framework's names; an untyped parameter is an Object).
+    private static FieldType FieldTypeOf(ScriptExpressions.KnownType? type)
+    {
+        var fullName = type?.FullName ?? "System.Object";
+        var name = fullName[(fullName.LastIndexOf('.') + 1)..];
+        return new FieldType(name, fullName, $"{fullName}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089");
+    }
+
     /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
     internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";
 

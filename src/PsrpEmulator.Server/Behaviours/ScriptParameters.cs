@@ -64,6 +64,7 @@ internal static partial class ScriptParameters
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
         var bound = new List<(string Name, PsValue Value)>();
         var missing = new List<string>();
+        var missingFields = new List<MissingParameter>();
         // Each named argument's parameter: the exact name, else the one it is a unique prefix of.
         var byParameter = new Dictionary<string, PipelineArgument>(StringComparer.OrdinalIgnoreCase);
         foreach (var argument in arguments)
@@ -106,7 +107,12 @@ internal static partial class ScriptParameters
             PsValue? given = named?.Value ?? (positional.TryDequeue(out var value) ? value : null);
             if (given is null)
             {
-                if (attributes.Mandatory && !(pipelineInput && attributes.FromPipeline)) missing.Add(name);
+                if (attributes.Mandatory && !(pipelineInput && attributes.FromPipeline))
+                {
+                    missing.Add(name);
+                    missingFields.Add(new MissingParameter(name, attributes.Type, attributes.HelpMessage));
+                }
+
                 locals[name] = Convert(Literal(fallback), attributes.Type) ?? PsNil.Instance;
                 continue;
             }
@@ -134,7 +140,10 @@ internal static partial class ScriptParameters
 
         if (missing.Count > 0 && error is null)
         {
-            error = new BindingError($"Cannot process command because of one or more missing mandatory parameters: {string.Join(" ", missing)}.", "MissingMandatoryParameter", null);
+            error = new BindingError($"Cannot process command because of one or more missing mandatory parameters: {string.Join(" ", missing)}.", "MissingMandatoryParameter", null)
+            {
+                Missing = missingFields,
+            };
         }
 
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
@@ -229,13 +238,23 @@ internal static partial class ScriptParameters
     };
 
     /// <summary>What a param block's declaration says besides the name: its type, Mandatory, a ValidateSet.</summary>
-    private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline);
+    private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null);
+
+    /// <summary>A mandatory parameter no argument gave: what PowerShell's binder asks the host for (its name, type, help message).</summary>
+    internal sealed record MissingParameter(string Name, ScriptExpressions.KnownType? Type, string? HelpMessage);
 
     /// <summary>A binding error a param block's attributes raise (PowerShell's ParameterBindingException).</summary>
-    internal sealed record BindingError(string Message, string Id, string? Parameter);
+    internal sealed record BindingError(string Message, string Id, string? Parameter)
+    {
+        /// <summary>For MissingMandatoryParameter: the parameters missing, in the block's order.</summary>
+        public IReadOnlyList<MissingParameter> Missing { get; init; } = [];
+    }
 
     [GeneratedRegex(@"\bMandatory\b(?!\s*=\s*\$false)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MandatoryArgument();
+
+    [GeneratedRegex(@"\bHelpMessage\s*=\s*(?:'((?:[^']|'')*)'|""([^""]*)"")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HelpMessageArgument();
 
     [GeneratedRegex(@"'((?:[^']|'')*)'|""([^""]*)""", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedText();
@@ -246,6 +265,7 @@ internal static partial class ScriptParameters
         var mandatory = false;
         var fromPipeline = false;
         List<string>? validateSet = null;
+        string? helpMessage = null;
         foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
@@ -254,6 +274,10 @@ internal static partial class ScriptParameters
             {
                 mandatory |= MandatoryArgument().IsMatch(attribute);
                 fromPipeline |= attribute.Contains("ValueFromPipeline", StringComparison.OrdinalIgnoreCase);
+                if (HelpMessageArgument().Match(attribute) is { Success: true } help)
+                {
+                    helpMessage = help.Groups[1].Success ? help.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : help.Groups[2].Value;
+                }
             }
             else if (attributeName.Equals("ValidateSet", StringComparison.OrdinalIgnoreCase))
             {
@@ -265,7 +289,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage);
     }
 
     /// <summary>The parameter Invoke-Command sends a script's <c>$using:</c> values under (Parser.VERBATIM_ARGUMENT).</summary>

@@ -985,6 +985,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, pipelineInput);
+        if (bindingError is { Id: "MissingMandatoryParameter", Missing.Count: > 0 } missing && Host.HasHostUI &&
+            await PromptForMissingParametersAsync(words.Count > 0 ? words[0] : string.Empty, missing.Missing) is { Count: > 0 } supplied)
+        {
+            // What the user typed binds as -Name:value, then the call binds again (PowerShell's binder does the same).
+            arguments.AddRange(supplied);
+            locals = ScriptParameters.Bind(body, arguments, out statements, out bindingError, pipelineInput);
+        }
+
         if (bindingError is { } refused)
         {
             // The call's binding error, as PowerShell's binder raises it for the function (MissingMandatoryParameter,f).

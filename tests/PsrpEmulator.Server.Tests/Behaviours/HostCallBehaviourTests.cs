@@ -229,4 +229,35 @@ public class HostCallBehaviourTests
         var (outOfRange, _) = await RunAsync(RemoveThing + "try { Remove-Thing a -Confirm } catch { $_.FullyQualifiedErrorId }", Choosing(7));
         Assert.That(outOfRange.OutputTexts, Is.EqualTo(new[] { "ArgumentOutOfRangeException" }));
     }
+
+    [Test]
+    public async Task A_missing_mandatory_parameter_is_asked_of_the_client_s_host_as_PowerShell_s_binder_asks()
+    {
+        const string Script = "function Get-Thing { param([Parameter(Mandatory, HelpMessage = 'The thing')][string]$Name, [Parameter(Mandatory)][int]$Count, " +
+            "[Parameter(Mandatory)]$Path, [Parameter(Mandatory)][switch]$PassThru) \"$Name x$($Count + 1) at $Path\" }; Get-Thing -PassThru";
+        var (host, outcome) = await RunAsync(Script, call => new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult(
+            RemoteHostCalls.Items(call.Parameters[2]).Select(f => RemoteHostCalls.ReadFieldDescription(f).Name).Select(name =>
+                new KeyValuePair<string, PsValue>(name, PsPrimitive.String(name switch { "Name" => "box", "Count" => "3", _ => "C:\\" }))))));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "box x4 at C:\\" }));
+        var call = host.HostCalls.Single();
+        Assert.That((call.MethodId, call.Parameters[0].AsString(), call.Parameters[1].AsString()),
+            Is.EqualTo((RemoteHostMethodId.Prompt, "cmdlet Get-Thing at command pipeline position 1", "Supply values for the following parameters:")));
+        Assert.That(RemoteHostCalls.Items(call.Parameters[2]).Select(RemoteHostCalls.ReadFieldDescription), Is.EqualTo(new[]
+        {
+            ("Name", "&Name", "The thing", "System.String"), ("Count", "&Count", "", "System.Int32"), ("Path", "&Path", "", "System.Object"),
+        }));
+    }
+
+    [Test]
+    public async Task A_missing_parameter_answered_with_nothing_keeps_the_binding_error()
+    {
+        const string Script = "function f { param([Parameter(Mandatory)]$Path, [Parameter(Mandatory)]$PassThru) 'ran' }; f";
+        var (host, _) = await RunAsync(Script, call => new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult([])));
+        Assert.That(host.OutputTexts, Is.Empty);
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,f"));
+        Assert.That(RemoteHostCalls.Items(host.HostCalls.Single().Parameters[2]).Select(f => RemoteHostCalls.ReadFieldDescription(f).Label), Is.EqualTo(new[] { "&Path", "Pass&Thru" }));
+    }
 }
