@@ -19,12 +19,10 @@ internal sealed class Pipeline : IPipelineHost
     private bool _inputCompleted;
     private TaskCompletionSource<bool>? _inputWaiter;
     private readonly CancellationTokenSource _stop = new();
-    // The stdin stream's and the pr (prompt response) stream's: PowerShell reassembles each stream's fragments apart.
-    private Defragmenter? _defragmenter, _promptDefragmenter;
-    // Host calls waiting for the client's answer, by call id (PowerShell's ServerDispatchTable, per pipeline: ids
-    // 1, 2, ...), guarded by Gate; made at the first call.
-    private Dictionary<long, TaskCompletionSource<PipelineHostResponse>>? _hostCalls;
-    private long _lastCallId;
+    private Defragmenter? _defragmenter;
+    // What host calls need (guarded by Gate), made when the first call or prompt response comes: one field in every
+    // pipeline (thousands of idle shells keep theirs).
+    private HostCallState? _hostCalls;
 
     // The client's input and the defragmenter are guarded by the output buffer's monitor: one lock object fewer per
     // pipeline, and neither side calls into the other while holding it.
@@ -71,7 +69,8 @@ internal sealed class Pipeline : IPipelineHost
                 _receivedDataSize += data.Length;
                 try
                 {
-                    messages = promptResponse ? _shell.Defragment(ref _promptDefragmenter, data) : _shell.Defragment(ref _defragmenter, data);
+                    // PowerShell reassembles each stream's fragments apart: the pr stream's in their own defragmenter.
+                    messages = promptResponse ? _shell.Defragment(ref (_hostCalls ??= new()).Responses, data) : _shell.Defragment(ref _defragmenter, data);
                 }
                 catch (WsManFaultException e) when (e.Reason == WsManFaultReason.ReceivedObjectSizeExceeded)
                 {
@@ -155,8 +154,9 @@ internal sealed class Pipeline : IPipelineHost
         long callId;
         lock (Gate)
         {
-            callId = ++_lastCallId;
-            (_hostCalls ??= []).Add(callId, answer);
+            var calls = _hostCalls ??= new();
+            callId = ++calls.LastCallId;
+            calls.Waiting.Add(callId, answer);
         }
 
         try
@@ -170,7 +170,7 @@ internal sealed class Pipeline : IPipelineHost
         }
         finally
         {
-            lock (Gate) _hostCalls?.Remove(callId);
+            lock (Gate) _hostCalls?.Waiting.Remove(callId);
         }
     }
 
@@ -184,7 +184,7 @@ internal sealed class Pipeline : IPipelineHost
         TaskCompletionSource<PipelineHostResponse>? waiting = null;
         lock (Gate)
         {
-            if (_hostCalls?.Remove(response.CallId, out waiting) != true) return;
+            if (_hostCalls?.Waiting.Remove(response.CallId, out waiting) != true) return;
         }
 
         waiting!.TrySetResult(response);
@@ -500,6 +500,19 @@ internal sealed class Pipeline : IPipelineHost
         CompleteInput();
         _shell.RemovePipeline(this);
     }
+}
+
+/// <summary>
+/// A pipeline's host calls: those waiting for the client's answer by call id (PowerShell's ServerDispatchTable, per
+/// pipeline: ids 1, 2, ...), the last id given, and the pr stream's defragmenter.
+/// </summary>
+internal sealed class HostCallState
+{
+    public Dictionary<long, TaskCompletionSource<PipelineHostResponse>> Waiting { get; } = [];
+
+    public long LastCallId;
+
+    public Defragmenter? Responses;
 }
 
 /// <summary>
