@@ -150,11 +150,25 @@ internal sealed class CapturingHostUserInterface(Func<string, string?, System.Ma
         return answers;
     }
 
-    /// <summary>Shows the question (e.g. -Confirm's) on the screen and takes the default answer.</summary>
+    /// <summary>
+    /// Shows the question (e.g. -Confirm's) on the screen and takes the next typed line as the answer: a choice's hot
+    /// key (<c>N</c> for <c>&amp;No</c>), its label without the <c>&amp;</c>, or its index; nothing typed, or an empty
+    /// line, is the default choice.
+    /// </summary>
     public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
     {
         Append($"{caption}\n{message}\n");
-        return defaultChoice;
+        var typed = NextTyped()?.Trim();
+        if (string.IsNullOrEmpty(typed)) return defaultChoice;
+        Append(typed + "\n");
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var label = choices[i].Label;
+            var hotKey = label.IndexOf('&', StringComparison.Ordinal) is var at and >= 0 && at + 1 < label.Length ? label[at + 1].ToString() : null;
+            if (typed.Equals(hotKey, StringComparison.OrdinalIgnoreCase) || typed.Equals(label.Replace("&", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)) return i;
+        }
+
+        return int.TryParse(typed, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : defaultChoice;
     }
 
     public override System.Management.Automation.PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
