@@ -75,12 +75,6 @@ public sealed class RemoteHostCallContext(byte[]? sessionKey)
     };
 }
 
-/// <summary>An exception a host call handler throws that carries the serialized error record to send back as the call's error.</summary>
-public interface IHostErrorRecord
-{
-    Protocol.Clixml.PsObject ErrorRecord { get; }
-}
-
 /// <summary>What Receive-PSSession returned: a job (OutTarget Job) or the results written to the host.</summary>
 public sealed record ReceivePSSessionResult(PSSession Session, PSRemotingJob? Job, PSDataStreams? Results);
 
@@ -1130,17 +1124,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
             {
-                response = new PipelineHostResponse(call.CallId, call.MethodId, null, HostError(e));
+                // As RemoteHostEncoder sends an exception that carries no error record of its own.
+                response = new PipelineHostResponse(call.CallId, call.MethodId, null,
+                    ErrorRecords.Create(e.Message, "RemoteHostExecutionException", ErrorCategory.NotSpecified, e.GetType().FullName ?? "System.Exception"));
             }
         }
 
         if (answers) await pipeline.SendHostResponseAsync(response with { CallId = call.CallId, MethodId = call.MethodId }, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>An exception a host threw, as RemoteHostEncoder sends it: its own error record when it has one, else RemoteHostExecutionException.</summary>
-    private static Protocol.Clixml.PsObject HostError(Exception e) => e is IHostErrorRecord withRecord
-        ? withRecord.ErrorRecord
-        : ErrorRecords.Create(e.Message, "RemoteHostExecutionException", ErrorCategory.NotSpecified, e.GetType().FullName ?? "System.Exception");
 
     // ---------------------------------------------------------------------------------------------------------------
     // Jobs

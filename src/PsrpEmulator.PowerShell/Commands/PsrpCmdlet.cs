@@ -78,12 +78,21 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
         var previousHostCalls = context.HostCallSink;
         context.WarningSink = message => Post(() => WriteWarning(message));
         context.HostInfo = HostInfoOf(Host);
-        // A remote command's prompt runs on this cmdlet's host, on its pipeline thread, after what came before it.
+        // A remote command's prompt runs on this cmdlet's host, on its pipeline thread, after what came before it. A call
+        // that comes once the cmdlet is done (a job's, through a sink taken just before) gets a client without a host's
+        // answer: nothing would run what it posts then.
         var host = Host;
+        var sinkGate = new Lock();
+        var pumping = true;
         context.HostCallSink = (call, hostContext) =>
         {
             var answer = new TaskCompletionSource<PsrpEmulator.Protocol.Psrp.PipelineHostResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Post(() => answer.TrySetResult(RemoteHostUI.Run(host, call, hostContext)));
+            lock (sinkGate)
+            {
+                if (!pumping) return Task.FromResult(RemoteHostUI.NoHost(call));
+                Post(() => answer.TrySetResult(RemoteHostUI.Run(host, call, hostContext)));
+            }
+
             return answer.Task;
         };
         try
@@ -104,6 +113,7 @@ public abstract class PsrpCmdlet : PSCmdlet, IDisposable
             context.WarningSink = previous;
             context.HostInfo = previousHost;
             context.HostCallSink = previousHostCalls;
+            lock (sinkGate) pumping = false;
             Drain();
         }
 

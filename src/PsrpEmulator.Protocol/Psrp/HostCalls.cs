@@ -107,10 +107,15 @@ public static class RemoteHostCalls
 /// <summary>The .NET type a FieldDescription asks for, in the three names it carries (the .NET Framework's for a 5.1 server).</summary>
 public sealed record FieldType(string Name, string FullName, string AssemblyQualifiedName)
 {
-    private const string Mscorlib = "mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089";
+    public static readonly FieldType String = Of("System.String");
+    public static readonly FieldType SecureString = Of("System.Security.SecureString");
 
-    public static readonly FieldType String = new("String", "System.String", "System.String, " + Mscorlib);
-    public static readonly FieldType SecureString = new("SecureString", "System.Security.SecureString", "System.Security.SecureString, " + Mscorlib);
+    /// <summary>A type of mscorlib (the .NET Framework's, as a 5.1 server names it) by its full name.</summary>
+    public static FieldType Of(string fullName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fullName);
+        return new(fullName[(fullName.LastIndexOf('.') + 1)..], fullName, fullName + ", mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089");
+    }
 }
 
 /// <summary>

@@ -127,7 +127,7 @@ internal sealed partial class RunContext
     {
         var state = ScriptParameters.ShouldProcessStates.GetValue(cmdlet, _ => new ScriptParameters.ShouldProcessState(2));
         if (state.ToAll is { } all) return all;
-        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        string Text(int i) => ArgumentText(arguments, i);
         var description = WhatIfDescription(arguments);
         if (ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false)))
         {
@@ -160,7 +160,7 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<bool> ShouldContinueAsync(IReadOnlyList<PsValue> arguments)
     {
-        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        string Text(int i) => ArgumentText(arguments, i);
         var message = Text(0) is { Length: > 0 } query ? query : ContinueMessage;
         var caption = Text(1) is { Length: > 0 } given ? given : ConfirmCaption;
         return await PromptForChoiceAsync("ShouldContinue", arguments.Count, caption, message, [ConfirmChoices[0], ConfirmChoices[2]], 0) == 0;
@@ -173,7 +173,7 @@ internal sealed partial class RunContext
     /// </summary>
     private string WhatIfDescription(IReadOnlyList<PsValue> arguments)
     {
-        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        string Text(int i) => ArgumentText(arguments, i);
         if (arguments.Count >= 3) return Text(0);
         var action = arguments.Count == 2 ? Text(1)
             : scope.Variables.Get("MyInvocation") is PsObject invocation && invocation["MyCommand"] is PsObject command && command["Name"] is { } name ? name.ToDisplayString() : string.Empty;
@@ -187,16 +187,21 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<int> PromptForChoiceAsync(string method, int argumentCount, string caption, string message, IReadOnlyList<(string Label, string Help)> choices, int defaultChoice)
     {
-        ScriptExpressionException Failed(string inner, string id) => new(new ScriptedError(
-            $"Exception calling \"{method}\" with \"{argumentCount}\" argument(s): \"{inner}\"", id, ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException"));
-        if (!Host.HasHostUI) throw Failed(HostFunctionPromptNotImplementedMessage + message, "HostException");
+        if (!Host.HasHostUI) throw MethodFailure(method, argumentCount, HostFunctionPromptNotImplementedMessage + message, "HostException");
         var answer = await CallHostAsync(RemoteHostMethodId.PromptForChoice,
             [PsPrimitive.String(caption), PsPrimitive.String(message), RemoteHostCalls.ArrayList(choices.Select(c => (PsValue)RemoteHostCalls.ChoiceDescription(c.Label, c.Help))),
                 PsPrimitive.Int32(defaultChoice)]);
         return answer.AsPrimitive()?.Value is int index && index >= 0 && index < choices.Count
             ? index
-            : throw Failed("Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: index", "ArgumentOutOfRangeException");
+            : throw MethodFailure(method, argumentCount, "Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: index", "ArgumentOutOfRangeException");
     }
+
+    /// <summary>A .NET method's exception as PowerShell wraps it for the script (MethodInvocationException, the inner exception's id).</summary>
+    private static ScriptExpressionException MethodFailure(string method, int argumentCount, string inner, string id) => new(new ScriptedError(
+        $"Exception calling \"{method}\" with \"{argumentCount}\" argument(s): \"{inner}\"", id, ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException"));
+
+    /// <summary>A method argument's text (empty past the last one).</summary>
+    private static string ArgumentText(IReadOnlyList<PsValue> arguments, int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
 
     // ParameterBinderStrings.PromptCaption and PromptMessage.
     internal const string MissingParametersMessage = "Supply values for the following parameters:";
@@ -243,13 +248,8 @@ internal sealed partial class RunContext
         }
     }
 
-    // A parameter's type as a FieldDescription names it (.NET Framework's names; an untyped parameter is an Object).
-    private static FieldType FieldTypeOf(ScriptExpressions.KnownType? type)
-    {
-        var fullName = type?.FullName ?? "System.Object";
-        var name = fullName[(fullName.LastIndexOf('.') + 1)..];
-        return new FieldType(name, fullName, $"{fullName}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089");
-    }
+    // A parameter's type as a FieldDescription names it (an untyped parameter is an Object).
+    private static FieldType FieldTypeOf(ScriptExpressions.KnownType? type) => FieldType.Of(type?.FullName ?? "System.Object");
 
     /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
     internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";
@@ -262,7 +262,7 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<PsValue?> HostUserInterfaceMethodAsync(string name, IReadOnlyList<PsValue> arguments)
     {
-        string Text(int i) => i < arguments.Count ? PipelineVariables.Display(arguments[i]) : string.Empty;
+        string Text(int i) => ArgumentText(arguments, i);
         // A colour by name or number (ConsoleColor goes as its number); another value is PowerShell's conversion error.
         PsValue Color(int i) => HostInformationMessage.ParseColor(Text(i)) is { } color ? PsPrimitive.Int32((int)color)
             : throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"{(i == 0 ? "foregroundColor" : "backgroundColor")}\", with value: \"{Text(i)}\", for \"{name}\" to type \"System.ConsoleColor\".",
@@ -309,8 +309,7 @@ internal sealed partial class RunContext
             var inner = prompt.Method is RemoteHostMethodId.ReadLine or RemoteHostMethodId.ReadLineAsSecureString
                 ? HostFunctionNotImplementedMessage
                 : HostFunctionPromptNotImplementedMessage + Text(1);
-            throw new ScriptExpressionException(new ScriptedError($"Exception calling \"{name}\" with \"{arguments.Count}\" argument(s): \"{inner}\"", "HostException",
-                ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException"));
+            throw MethodFailure(name, arguments.Count, inner, "HostException");
         }
 
         var answer = await CallHostAsync(prompt.Method, prompt.Parameters);

@@ -413,8 +413,8 @@ internal sealed class Shell
 
                     break;
                 default:
-                    // The runspace pool's host responses, key exchange and the like are accepted and ignored: no
-                    // behaviour uses them yet.
+                    // The runspace pool's host responses and the like are accepted and ignored: the emulator makes no
+                    // host call on the pool.
                     break;
             }
         }
