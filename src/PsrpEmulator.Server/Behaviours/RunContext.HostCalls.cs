@@ -155,6 +155,22 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
+    /// A record written under the Inquire preference (Write-Debug with <c>-Debug</c> or <c>$DebugPreference</c> Inquire):
+    /// 5.1's InquireHelper asks "Continue with this operation?" with Yes, Yes to All and Halt Command (each Write-Debug is
+    /// a command of its own, so Yes to All asks again next time); Halt stops the script (ActionPreferenceStop).
+    /// </summary>
+    private async ValueTask InquireAsync(string command)
+    {
+        var answer = await PromptForChoiceAsync(command, 1, ConfirmCaption, ContinueMessage,
+            [ConfirmChoices[0], ConfirmChoices[1], ("&Halt Command", "Stop this command.")], 0);
+        if (answer == 2)
+        {
+            throw new ErrorActionStopException(errorRecords(new ScriptedError("The running command stopped because the user selected the Stop option.",
+                "ActionPreferenceStop", ErrorCategory.OperationStopped, "System.Management.Automation.ActionPreferenceStopException")));
+        }
+    }
+
+    /// <summary>
     /// <c>$PSCmdlet.ShouldContinue(query, caption)</c>: always asks (neither -WhatIf nor $ConfirmPreference is read), Yes
     /// or No; the query and caption default to "Continue with this operation?" and "Confirm".
     /// </summary>

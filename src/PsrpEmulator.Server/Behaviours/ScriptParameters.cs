@@ -82,6 +82,8 @@ internal static partial class ScriptParameters
                 // -Verbose and -WhatIf set the script's preferences (-Verbose:$false clears one).
                 if (common == "Verbose") locals["VerbosePreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Continue" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 2 : 0);
                 else if (common == "WhatIf") locals["WhatIfPreference"] = PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value));
+                // -Debug: the script's $DebugPreference Inquire (its Write-Debug asks the host), -Debug:$false SilentlyContinue.
+                else if (common == "Debug") locals["DebugPreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Inquire" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 3 : 0);
                 // -Confirm: the script's $ConfirmPreference Low (its ShouldProcess asks, and so do the commands it calls); -Confirm:$false None.
                 else if (common == "Confirm") locals["ConfirmPreference"] = ConfirmImpactValue(ScriptExpressions.IsTrue(argument.Value) ? 1 : 0);
             }

@@ -1108,9 +1108,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var word = words[i];
                 if (word.StartsWith("-" + stream, StringComparison.OrdinalIgnoreCase) && (word.Length == stream.Length + 1 || word[stream.Length + 1] == ':'))
                 {
-                    // -Verbose, -Verbose:$true, -Verbose:$false.
+                    // -Verbose, -Verbose:$true, -Verbose:$false. A cmdlet's -Debug is Inquire in 5.1 (Continue for a client
+                    // without a host UI, below).
                     var value = word.Length == stream.Length + 1 || ScriptExpressions.IsTrue(await ArgumentAsync(word[(stream.Length + 2)..], to, blockNesting));
-                    preference = value ? "Continue" : "SilentlyContinue";
+                    preference = !value ? "SilentlyContinue" : stream == "Debug" ? "Inquire" : "Continue";
                 }
                 else if (word.Equals("-Message", StringComparison.OrdinalIgnoreCase) || word.Equals("-m", StringComparison.OrdinalIgnoreCase))
                 {
@@ -1144,6 +1145,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (preference.Equals("Continue", StringComparison.OrdinalIgnoreCase) || preference.Equals("Inquire", StringComparison.OrdinalIgnoreCase))
         {
             await output.WriteAsync(stream == "Verbose" ? new VerboseRecordMessage(message) : new DebugRecordMessage(message), cancellationToken);
+            // Inquire then asks the client's host whether to go on (5.1 takes Inquire as Continue when it has no UI).
+            if (preference.Equals("Inquire", StringComparison.OrdinalIgnoreCase) && Host.HasHostUI) await InquireAsync(command);
         }
         else if (preference.Equals("Stop", StringComparison.OrdinalIgnoreCase))
         {

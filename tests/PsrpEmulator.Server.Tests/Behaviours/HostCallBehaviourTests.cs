@@ -260,4 +260,26 @@ public class HostCallBehaviourTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,f"));
         Assert.That(RemoteHostCalls.Items(host.HostCalls.Single().Parameters[2]).Select(f => RemoteHostCalls.ReadFieldDescription(f).Label), Is.EqualTo(new[] { "&Path", "Pass&Thru" }));
     }
+
+    [TestCase(0, "after")]
+    [TestCase(1, "after")]
+    [TestCase(2, "")]
+    public async Task Debug_asks_after_each_Write_Debug_and_Halt_Command_stops_the_script(int answer, string outputs)
+    {
+        var (host, outcome) = await RunAsync("function f { [CmdletBinding()] param() Write-Debug 'step 1'; 'after' }; f -Debug", Choosing(answer));
+        Assert.That(host.Records.OfType<DebugRecordMessage>().Select(d => d.Message), Is.EqualTo(new[] { "step 1" }));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(outputs));
+        var call = host.HostCalls.Single();
+        Assert.That((call.Parameters[0].AsString(), call.Parameters[1].AsString()), Is.EqualTo(("Confirm", "Continue with this operation?")));
+        Assert.That(RemoteHostCalls.Items(call.Parameters[2]).Select(c => RemoteHostCalls.ReadChoiceDescription(c).Label), Is.EqualTo(new[] { "&Yes", "Yes to &All", "&Halt Command" }));
+        if (answer == 2) Assert.That((outcome.State, outcome.OutcomeError().FullyQualifiedErrorId), Is.EqualTo((PSInvocationState.Failed, "ActionPreferenceStop")));
+    }
+
+    [Test]
+    public async Task Debug_without_a_host_UI_writes_the_record_and_goes_on()
+    {
+        var (host, _) = await RunAsync("function f { [CmdletBinding()] param() Write-Debug 'step 1'; 'after' }; f -Debug; Write-Debug 'top' -Debug", ui: null);
+        Assert.That(host.Records.OfType<DebugRecordMessage>().Select(d => d.Message), Is.EqualTo(new[] { "step 1", "top" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
 }
