@@ -59,6 +59,12 @@ public interface IPipelineHost
     bool HasHostUI => false;
 
     /// <summary>
+    /// True when the host is the process's own console (powershell.exe in a cmd shell): an error it answers a call with
+    /// is its own exception, not a RemoteException from a client.
+    /// </summary>
+    bool HostIsLocal => false;
+
+    /// <summary>
     /// Runs <paramref name="method"/> on the client's host (a PIPELINE_HOST_CALL in the pipeline's output) and waits for
     /// its PIPELINE_HOST_RESPONSE, however long that takes (a disconnected client answers once it reconnects); throws
     /// when <paramref name="cancellationToken"/> (the pipeline's stop) is cancelled first. Only for a method that

@@ -351,6 +351,7 @@ internal sealed partial class RunContext
         if (response.Exception is not { } thrown) return response.ReturnValue;
         var error = PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(thrown);
         var id = error.FullyQualifiedErrorId is { Length: > 0 } fqid ? fqid : "RemoteHostExecutionException";
-        throw new StatementTerminatedException(new ScriptedError(error.Message, id, error.Category, "System.Management.Automation.RemoteException"));
+        var exceptionType = Host.HostIsLocal && error.ExceptionType is { Length: > 0 } own ? own : "System.Management.Automation.RemoteException";
+        throw new StatementTerminatedException(new ScriptedError(error.Message, id, error.Category, exceptionType));
     }
 }

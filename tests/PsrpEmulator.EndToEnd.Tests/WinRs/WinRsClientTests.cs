@@ -106,6 +106,19 @@ public class WinRsClientTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Powershell_exe_prompts_on_stdout_and_reads_the_answers_from_stdin()
+    {
+        await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
+
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "$n = Read-Host 'Server'; 'patching ' + $n"], stdin: "db01\r\n");
+        var refused = await shell.RunAsync("powershell.exe", ["-NoProfile", "-NonInteractive", "-Command", "Read-Host 'Server'"], stdin: "db01\r\n");
+
+        Assert.That((result.StdoutText, result.ExitCode), Is.EqualTo(("Server: db01\r\npatching db01\r\n", 0)));
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.StderrText, Does.Contain("Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available."));
+    }
+
+    [Test]
     public async Task Powershell_exe_lists_a_directory_under_its_directory_line_as_get_childitem_prints_it()
     {
         await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());

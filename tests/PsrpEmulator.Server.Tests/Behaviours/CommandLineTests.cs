@@ -142,6 +142,49 @@ public class CommandLineTests
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+        /// <summary>What the client sends to stdin, chunk by chunk (then its end).</summary>
+        public Queue<byte[]> Stdin { get; } = new();
+
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Stdin.TryDequeue(out var chunk) ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
+    }
+
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunPowerShellAsync(string line, params string[] stdinChunks)
+    {
+        var host = new FakeCommandLineHost();
+        foreach (var chunk in stdinChunks) host.Stdin.Enqueue(System.Text.Encoding.UTF8.GetBytes(chunk));
+        var exitCode = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host, exitCode);
+    }
+
+    [Test]
+    public async Task Read_Host_in_powershell_exe_reads_a_line_of_stdin_and_echoes_it_after_its_prompt()
+    {
+        // The line split across two chunks, CRLF ends: each read takes one line.
+        var (host, exitCode) = await RunPowerShellAsync("powershell -NoProfile -Command \"$n = Read-Host 'Name'; 'Hello ' + $n; Read-Host\"", "Ad", "a\r\nsecond\r\n");
+        Assert.That(exitCode, Is.Zero);
+        Assert.That(host.Stdout, Is.EqualTo("Name: Ada\r\nHello Ada\r\nsecond\r\nsecond\r\n"));
+    }
+
+    [Test]
+    public async Task Confirm_in_powershell_exe_asks_on_stdout_and_takes_the_hot_key_typed_on_stdin()
+    {
+        var (host, _) = await RunPowerShellAsync("powershell -Command \"function f { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('x')) { 'done' } else { 'skipped' } }; f -Confirm; f -Confirm\"",
+            "maybe\nn\n");
+        Assert.That(host.Stdout, Is.EqualTo(
+            "Confirm\r\nAre you sure you want to perform this action?\r\nPerforming the operation \"f\" on target \"x\".\r\n" +
+            "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): maybe\r\n" +
+            "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): n\r\nskipped\r\n" +
+            "Confirm\r\nAre you sure you want to perform this action?\r\nPerforming the operation \"f\" on target \"x\".\r\n" +
+            "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): done\r\n"));
+    }
+
+    [Test]
+    public async Task Read_Host_in_a_NonInteractive_powershell_exe_fails_as_its_console_host_refuses()
+    {
+        var (host, exitCode) = await RunPowerShellAsync("powershell -NonInteractive -Command \"Read-Host 'Name'\"", "Ada\r\n");
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(host.Stdout, Is.Empty);
+        Assert.That(host.Stderr, Does.Contain("Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.").And.Contain("PSInvalidOperationException"));
     }
 }

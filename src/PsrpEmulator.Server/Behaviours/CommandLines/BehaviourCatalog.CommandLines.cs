@@ -25,7 +25,7 @@ public sealed partial class BehaviourCatalog
         }
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
-        if (PowerShellExe.TryGetScript(line, out var script)) return new PowerShellExeScript(this, script);
+        if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);
     }

@@ -18,9 +18,16 @@ internal static class PowerShellExe
     private static readonly string[] Valued = ["executionpolicy", "outputformat", "inputformat", "windowstyle", "version", "configurationname"];
 
     /// <summary>The script of a powershell.exe command line; false when the line does not run powershell.exe (or runs no script).</summary>
-    public static bool TryGetScript(string line, out string script)
+    public static bool TryGetScript(string line, out string script) => TryGetScript(line, out script, out _);
+
+    /// <summary>
+    /// <see cref="TryGetScript(string, out string)"/>, and whether the line says <c>-NonInteractive</c> (the console
+    /// host then refuses Read-Host and every prompt).
+    /// </summary>
+    public static bool TryGetScript(string line, out string script, out bool nonInteractive)
     {
         script = string.Empty;
+        nonInteractive = false;
         var tokens = CommandLineText.Tokenize(line);
         if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return false;
         for (var i = 1; i < tokens.Count; i++)
@@ -34,7 +41,12 @@ internal static class PowerShellExe
             }
 
             var name = token[1..].ToLowerInvariant();
-            if (Switches.Any(s => s.StartsWith(name, StringComparison.Ordinal) && name.Length >= 3)) continue;
+            if (Switches.Any(s => s.StartsWith(name, StringComparison.Ordinal) && name.Length >= 3))
+            {
+                nonInteractive |= "noninteractive".StartsWith(name, StringComparison.Ordinal);
+                continue;
+            }
+
             if (Valued.Any(v => v.StartsWith(name, StringComparison.Ordinal) && name.Length >= 2 && name != "e"))
             {
                 i++;
@@ -79,7 +91,7 @@ internal static class PowerShellExe
 /// terminating error, or an error record written by the last statement, such as an unknown command's), else 0
 /// (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
-internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script) : ICommandLineScript
+internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script, bool nonInteractive = false) : ICommandLineScript
 {
     public const string ClixmlHeader = "#< CLIXML\r\n";
 
@@ -99,7 +111,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])]);
         var resolved = catalog.Resolve(pipeline);
-        var renderer = new Renderer(host, time);
+        var renderer = new Renderer(host, time, nonInteractive);
         PipelineOutcome outcome;
         if (resolved is BehaviourScript behaviour)
         {
@@ -139,8 +151,125 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
     private static partial System.Text.RegularExpressions.Regex ExitStatement();
 
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
-    private sealed class Renderer(ICommandLineHost host, TimeProvider time) : IPipelineHost
+    private sealed class Renderer(ICommandLineHost host, TimeProvider time, bool nonInteractive) : IPipelineHost
     {
+        // The console host's prompts (Read-Host, $Host.UI, -Confirm) on a redirected console: the question on stdout,
+        // each answer a line of stdin, echoed as the console host echoes what it reads from a redirected stdin.
+        public bool HasHostUI => true;
+
+        public bool HostIsLocal => true;
+
+        private readonly StdinLines _stdin = new(host);
+
+        public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
+        {
+            if (nonInteractive)
+            {
+                // ConsoleHostUserInterfaceStrings.ReadFailsOnNonInteractiveFlag, thrown by every read and prompt.
+                return new PipelineHostResponse(0, method, null, ErrorRecords.Create("Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.",
+                    "InvalidOperation", ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException"));
+            }
+
+            string Text(int i) => i < parameters.Count ? parameters[i].AsString() ?? string.Empty : string.Empty;
+            switch (method)
+            {
+                case RemoteHostMethodId.ReadLine:
+                case RemoteHostMethodId.ReadLineAsSecureString:
+                {
+                    var line = await ReadEchoedAsync(cancellationToken).ConfigureAwait(false);
+                    return new PipelineHostResponse(0, method, line is null ? null : method == RemoteHostMethodId.ReadLine ? PsPrimitive.String(line) : LocalSecureString(line));
+                }
+
+                case RemoteHostMethodId.Prompt:
+                {
+                    await WriteQuestionAsync(Text(0), Text(1), cancellationToken).ConfigureAwait(false);
+                    var answers = new List<KeyValuePair<string, PsValue>>();
+                    foreach (var item in RemoteHostCalls.Items(parameters.Count > 2 ? parameters[2] : null))
+                    {
+                        var field = RemoteHostCalls.ReadFieldDescription(item);
+                        await host.WriteTextAsync(WinRsStreams.Stdout, field.Name + ": ", cancellationToken).ConfigureAwait(false);
+                        var line = await ReadEchoedAsync(cancellationToken).ConfigureAwait(false) ?? string.Empty;
+                        answers.Add(new(field.Name, field.TypeFullName == "System.Security.SecureString" ? LocalSecureString(line) : PsPrimitive.String(line)));
+                    }
+
+                    return new PipelineHostResponse(0, method, RemoteHostCalls.PromptResult(answers));
+                }
+
+                case RemoteHostMethodId.PromptForChoice:
+                {
+                    await WriteQuestionAsync(Text(0), Text(1), cancellationToken).ConfigureAwait(false);
+                    var choices = RemoteHostCalls.Items(parameters.Count > 2 ? parameters[2] : null).Select(RemoteHostCalls.ReadChoiceDescription).ToList();
+                    var defaultChoice = parameters.Count > 3 && parameters[3].AsPrimitive()?.Value is int d ? d : -1;
+                    return new PipelineHostResponse(0, method, PsPrimitive.Int32(await ChooseAsync(choices, defaultChoice, cancellationToken).ConfigureAwait(false)));
+                }
+
+                default:
+                    return new PipelineHostResponse(0, method, null, ErrorRecords.Create($"The console host's {method} is not emulated.", "NotImplemented",
+                        ErrorCategory.NotImplemented, "System.NotImplementedException"));
+            }
+        }
+
+        public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)
+        {
+            var text = parameters.Count switch
+            {
+                0 => string.Empty,
+                1 => parameters[0].AsString() ?? string.Empty,
+                _ => parameters[^1].AsString() ?? string.Empty,
+            };
+            return method switch
+            {
+                RemoteHostMethodId.Write1 or RemoteHostMethodId.Write2 => host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken),
+                RemoteHostMethodId.WriteErrorLine => host.WriteTextAsync(WinRsStreams.Stderr, text + "\r\n", cancellationToken),
+                _ => host.WriteTextAsync(WinRsStreams.Stdout, text + "\r\n", cancellationToken),
+            };
+        }
+
+        // A question's caption and message, each on its line when there is one (the console host's prompt header).
+        private async ValueTask WriteQuestionAsync(string caption, string message, CancellationToken cancellationToken)
+        {
+            if (caption.Length > 0) await host.WriteTextAsync(WinRsStreams.Stdout, caption + "\r\n", cancellationToken).ConfigureAwait(false);
+            if (message.Length > 0) await host.WriteTextAsync(WinRsStreams.Stdout, message + "\r\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        // The choices line ("[Y] Yes  [N] No  [?] Help (default is "Y"): "), asked again until a line names a choice by
+        // its hot key or label; an empty line is the default; the end of stdin is the default too.
+        private async ValueTask<int> ChooseAsync(IReadOnlyList<(string Label, string HelpMessage)> choices, int defaultChoice, CancellationToken cancellationToken)
+        {
+            static string HotKey(string label) => label.IndexOf('&', StringComparison.Ordinal) is var at and >= 0 && at + 1 < label.Length ? label[at + 1].ToString().ToUpperInvariant() : string.Empty;
+            var line = new StringBuilder();
+            foreach (var (label, _) in choices) line.Append('[').Append(HotKey(label)).Append("] ").Append(label.Replace("&", string.Empty, StringComparison.Ordinal)).Append("  ");
+            line.Append("[?] Help");
+            if (defaultChoice >= 0 && defaultChoice < choices.Count) line.Append(" (default is \"").Append(HotKey(choices[defaultChoice].Label)).Append("\")");
+            line.Append(": ");
+            while (true)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stdout, line.ToString(), cancellationToken).ConfigureAwait(false);
+                var typed = (await ReadEchoedAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+                if (string.IsNullOrEmpty(typed)) return defaultChoice;
+                for (var i = 0; i < choices.Count; i++)
+                {
+                    if (typed.Equals(HotKey(choices[i].Label), StringComparison.OrdinalIgnoreCase) ||
+                        typed.Equals(choices[i].Label.Replace("&", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+                    {
+                        return i;
+                    }
+                }
+            }
+        }
+
+        // The next line of stdin, echoed; null at its end.
+        private async ValueTask<string?> ReadEchoedAsync(CancellationToken cancellationToken)
+        {
+            var line = await _stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is not null) await host.WriteTextAsync(WinRsStreams.Stdout, line + "\r\n", cancellationToken).ConfigureAwait(false);
+            return line;
+        }
+
+        // A SecureString read by the console itself: no session key is involved, so its text is only a marker (the
+        // console shows it as System.Security.SecureString).
+        private static PsPrimitive LocalSecureString(string text) => PsPrimitive.SecureString(Convert.ToBase64String(Encoding.Unicode.GetBytes(text)));
+
         // Out-Default: PowerShell never writes the console's last column.
         private readonly Formatting.OutDefaultWriter _out = new(host.ConsoleWidth - 1, time);
 
@@ -221,6 +350,55 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         }
 
         public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
+
+        /// <summary>The lines of a WinRS command's stdin, decoded in the shell's code page as they come.</summary>
+        private sealed class StdinLines(ICommandLineHost host)
+        {
+            private readonly StringBuilder _pending = new();
+            private Decoder? _decoder;
+            private bool _ended;
+
+            public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
+            {
+                while (true)
+                {
+                    var end = -1;
+                    for (var i = 0; i < _pending.Length; i++)
+                    {
+                        if (_pending[i] != '\n') continue;
+                        end = i;
+                        break;
+                    }
+
+                    if (end >= 0)
+                    {
+                        var line = _pending.ToString(0, end).TrimEnd('\r');
+                        _pending.Remove(0, end + 1);
+                        return line;
+                    }
+
+                    if (_ended)
+                    {
+                        if (_pending.Length == 0) return null;
+                        var last = _pending.ToString().TrimEnd('\r');
+                        _pending.Clear();
+                        return last;
+                    }
+
+                    var chunk = await host.ReadStdinAsync(cancellationToken).ConfigureAwait(false);
+                    _decoder ??= host.Encoding.GetDecoder();
+                    if (chunk is not { } data)
+                    {
+                        _ended = true;
+                        continue;
+                    }
+
+                    var chars = new char[host.Encoding.GetMaxCharCount(data.Length)];
+                    var count = _decoder.GetChars(data.Span, chars, flush: false);
+                    _pending.Append(chars, 0, count);
+                }
+            }
+        }
 
         /// <summary>An error record as powershell.exe prints it: the message, CategoryInfo, FullyQualifiedErrorId, a blank line.</summary>
         /// <param name="terminating">
