@@ -51,6 +51,8 @@ public sealed class RemotingJob : Job
             var states = ChildJobs.Select(c => c.JobStateInfo.State).ToList();
             SmaJobState next;
             if (states.Count == 0) next = SmaJobState.Completed;
+            // A child waiting for its host call's answer blocks the whole job, as PowerShell's parent job shows it.
+            else if (states.Any(s => s == SmaJobState.Blocked)) next = SmaJobState.Blocked;
             else if (states.Any(s => s is SmaJobState.Running or SmaJobState.NotStarted)) next = SmaJobState.Running;
             else if (states.Any(s => s == SmaJobState.Disconnected)) next = SmaJobState.Disconnected;
             else if (states.Any(s => s == SmaJobState.Failed)) next = SmaJobState.Failed;

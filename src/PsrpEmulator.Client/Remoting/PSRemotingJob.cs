@@ -189,8 +189,12 @@ public sealed class PSRemotingJob
             {
                 if (e is HostCallEvent hostCall)
                 {
-                    // Answered here, with the client's host (PowerShell's job would wait Blocked for Receive-Job to run it).
+                    // Answered here, with the client's host; the job is Blocked while a call that needs an answer waits
+                    // for it, as PowerShell's remoting job is (which waits for Receive-Job to run the call).
+                    var waits = hostCall.Call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(hostCall.Call.MethodId);
+                    if (waits) SetState(JobState.Blocked);
                     await PSRemotingClient.AnswerHostCallAsync(pipeline, hostCall.Call, HostCalls, CancellationToken.None).ConfigureAwait(false);
+                    if (waits) SetState(JobState.Running);
                     continue;
                 }
 

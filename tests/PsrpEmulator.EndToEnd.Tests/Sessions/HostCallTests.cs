@@ -188,4 +188,30 @@ public class HostCallTests : SessionTestBase
         Assert.That(calls[1].Parameters.Single().AsString(), Is.EqualTo("a line"));
         Assert.That(calls[2].Parameters.Select(p => p.AsPrimitive()?.Value), Is.EqualTo(new object?[] { 12, 0, "red line" }));
     }
+
+    [Test]
+    public async Task A_job_is_Blocked_while_its_prompt_waits_for_the_host_and_runs_on_once_answered()
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<PipelineHostResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = new PSRemotingClient(new PSRemotingClientOptions
+        {
+            TimeProvider = Clock!,
+            HostCalls = (call, _, _) =>
+            {
+                asked.TrySetResult();
+                return answer.Task.ContinueWith(t => t.Result with { CallId = call.CallId, MethodId = call.MethodId }, TaskScheduler.Default);
+            },
+        });
+        var session = await NewSessionAsync(client);
+        var job = await client.InvokeAsJobAsync(session, "'first'; Read-Host; 'last'");
+
+        await AdvanceAsync(asked.Task);
+        Assert.That(job.State, Is.EqualTo(Protocol.Psrp.JobState.Blocked));
+        answer.SetResult(new PipelineHostResponse(0, RemoteHostMethodId.ReadLine, PsPrimitive.String("typed")));
+        await AdvanceAsync(job.WaitAsync(force: false, CancellationToken.None));
+
+        Assert.That(job.State, Is.EqualTo(Protocol.Psrp.JobState.Completed));
+        Assert.That(job.ReceiveJob().OutputText, Is.EqualTo(new[] { "first", "typed", "last" }));
+    }
 }
