@@ -232,7 +232,7 @@ internal sealed partial class RunContext
     private async ValueTask<List<PipelineArgument>> PromptForMissingParametersAsync(string command, IReadOnlyList<ScriptParameters.MissingParameter> missing)
     {
         var hotKeys = new HashSet<char>();
-        var fields = missing.Select(parameter => (PsValue)RemoteHostCalls.FieldDescription(parameter.Name, FieldTypeOf(parameter.Type),
+        var fields = missing.Select(parameter => (PsValue)RemoteHostCalls.FieldDescription(parameter.Name, FieldType.Of(parameter.TypeFullName),
             label: Label(parameter.Name, hotKeys), helpMessage: parameter.HelpMessage ?? string.Empty)).ToList();
         var answer = await CallHostAsync(RemoteHostMethodId.Prompt,
             [PsPrimitive.String($"cmdlet {command} at command pipeline position 1"), PsPrimitive.String(MissingParametersMessage), RemoteHostCalls.ArrayList(fields)]);
@@ -264,8 +264,13 @@ internal sealed partial class RunContext
         }
     }
 
-    // A parameter's type as a FieldDescription names it (an untyped parameter is an Object).
-    private static FieldType FieldTypeOf(ScriptExpressions.KnownType? type) => FieldType.Of(type?.FullName ?? "System.Object");
+    private const string MissingParametersText = "Cannot process command because of one or more missing mandatory parameters: ";
+
+    /// <summary>The parameters a cmdlet's MissingMandatoryParameter error names (its message lists them); empty for another error.</summary>
+    private static List<string> MissingParameterNames(ScriptedError error) =>
+        error.FullyQualifiedErrorId.StartsWith("MissingMandatoryParameter", StringComparison.Ordinal) && error.Message.StartsWith(MissingParametersText, StringComparison.Ordinal)
+            ? [.. error.Message[MissingParametersText.Length..].TrimEnd('.').Split(' ', StringSplitOptions.RemoveEmptyEntries)]
+            : [];
 
     /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
     internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";

@@ -73,7 +73,8 @@ internal sealed partial class RunContext
         return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? ValueCommandAlias(words[0]);
     }
 
-    private async ValueTask RunValueCommandAsync(string command, string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    /// <param name="prompted">The missing mandatory parameters were asked of the host already (they are not asked twice).</param>
+    private async ValueTask RunValueCommandAsync(string command, string text, IPipelineHost? to, IPipelineHost output, int blockNesting, bool prompted = false)
     {
         PsValue value;
         try
@@ -158,6 +159,22 @@ internal sealed partial class RunContext
         }
         catch (ScriptExpressionException e)
         {
+            await WriteStatementErrorAsync(OwnError(e.Error, command), output);
+            return;
+        }
+        catch (StatementTerminatedException e) when (!prompted && Host.HasHostUI && MissingParameterNames(e.Error) is { Count: > 0 } names)
+        {
+            // As PowerShell's binder: the missing mandatory parameters are asked of the client's host, and the command
+            // runs with what the user typed (as -Name 'value'); nothing typed leaves the binding error.
+            var supplied = await PromptForMissingParametersAsync(command, [.. names.Select(name => new ScriptParameters.MissingParameter(name, ValueParameterType(name), null))]);
+            if (supplied.Count > 0)
+            {
+                var typed = string.Concat(supplied.Select(a => $" -{a.Name} '{PipelineVariables.Display(a.Value).Replace("'", "''", StringComparison.Ordinal)}'"));
+                await RunValueCommandAsync(command, text + typed, to, output, blockNesting, prompted: true);
+                return;
+            }
+
+            if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(OwnError(e.Error, command));
             await WriteStatementErrorAsync(OwnError(e.Error, command), output);
             return;
         }
@@ -362,8 +379,9 @@ internal sealed partial class RunContext
 
     private static string ValueParameterType(string name) => name switch
     {
-        "TypeName" or "ComObject" or "ChildPath" or "Activity" or "Status" or "CurrentOperation" or "Command" or "Name" or "NotePropertyName" => "System.String",
-        "InputObject" or "Value" or "SecondValue" or "NotePropertyValue" or "Maximum" or "Minimum" => "System.Object",
+        "TypeName" or "ComObject" or "ChildPath" or "Activity" or "Status" or "CurrentOperation" or "Command" or "Name" or "NotePropertyName" or
+            "Message" or "Title" or "UserName" => "System.String",
+        "InputObject" or "Value" or "SecondValue" or "NotePropertyValue" or "Maximum" or "Minimum" or "Prompt" or "Object" => "System.Object",
         "MemberType" => "System.Management.Automation.PSMemberTypes",
         "NotePropertyMembers" => "System.Collections.IDictionary",
         "ArgumentList" => "System.Object[]",

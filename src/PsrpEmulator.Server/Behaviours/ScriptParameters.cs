@@ -112,7 +112,7 @@ internal static partial class ScriptParameters
                 if (attributes.Mandatory && !(pipelineInput && attributes.FromPipeline))
                 {
                     missing.Add(name);
-                    missingFields.Add(new MissingParameter(name, attributes.Type, attributes.HelpMessage));
+                    missingFields.Add(new MissingParameter(name, attributes.Type?.FullName ?? "System.Object", attributes.HelpMessage));
                 }
 
                 locals[name] = Convert(Literal(fallback), attributes.Type) ?? PsNil.Instance;
@@ -242,8 +242,11 @@ internal static partial class ScriptParameters
     /// <summary>What a param block's declaration says besides the name: its type, Mandatory, a ValidateSet.</summary>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null);
 
-    /// <summary>A mandatory parameter no argument gave: what PowerShell's binder asks the host for (its name, type, help message).</summary>
-    internal sealed record MissingParameter(string Name, ScriptExpressions.KnownType? Type, string? HelpMessage);
+    /// <summary>
+    /// A mandatory parameter no argument gave: what PowerShell's binder asks the host for (its name, its type's full name,
+    /// System.Object when untyped, its help message).
+    /// </summary>
+    internal sealed record MissingParameter(string Name, string TypeFullName, string? HelpMessage);
 
     /// <summary>A binding error a param block's attributes raise (PowerShell's ParameterBindingException).</summary>
     internal sealed record BindingError(string Message, string Id, string? Parameter)

@@ -282,4 +282,20 @@ public class HostCallBehaviourTests
         Assert.That(host.Records.OfType<DebugRecordMessage>().Select(d => d.Message), Is.EqualTo(new[] { "step 1", "top" }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
+
+    [Test]
+    public async Task A_cmdlet_the_emulator_runs_asks_for_its_missing_mandatory_parameter_too()
+    {
+        var (host, _) = await RunAsync("Write-Warning; New-Object", Typing("disk almost full", "System.Collections.ArrayList"));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "disk almost full" }));
+        Assert.That(host.Outputs.Count, Is.EqualTo(1));
+        Assert.That(host.HostCalls.Select(c => (c.Parameters[0].AsString(), RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(c.Parameters[2]).Single()))), Is.EqualTo(new[]
+        {
+            ("cmdlet Write-Warning at command pipeline position 1", ("Message", "&Message", "", "System.String")),
+            ("cmdlet New-Object at command pipeline position 1", ("TypeName", "&TypeName", "", "System.String")),
+        }));
+
+        var (none, _) = await RunAsync("Write-Warning", call => new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult([])));
+        Assert.That(none.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteWarningCommand"));
+    }
 }
