@@ -116,12 +116,22 @@ invoke.SetAction(async (parse, cancellationToken) =>
     });
     try
     {
-        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { ConfigurationName = parse.GetValue(configurationName)! }, cancellationToken);
+        // A host with a UI: the command's prompts are asked on this console (ConsoleHostCalls), its answers read from stdin.
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions
+        {
+            ConfigurationName = parse.GetValue(configurationName)!,
+            HostInfo = HostInfoData.ForHost(new HostRawUI()),
+        }, cancellationToken);
         var exit = 0;
-        foreach (var e in await pool.InvokeAsync(parse.GetValue(command)!, cancellationToken: cancellationToken))
+        var host = new PsrpEmulator.Cli.ConsoleHostCalls(Console.In, Console.Out, Console.Error);
+        var pipeline = await pool.StartAsync(parse.GetValue(command)!, cancellationToken: cancellationToken);
+        await foreach (var e in pipeline.ReadAllAsync(cancellationToken))
         {
             switch (e)
             {
+                case HostCallEvent call:
+                    await host.AnswerAsync(pipeline, call.Call, cancellationToken);
+                    break;
                 case OutputEvent output:
                     Console.WriteLine(output.Value.ToDisplayString());
                     break;

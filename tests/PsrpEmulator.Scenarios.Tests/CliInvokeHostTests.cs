@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace PsrpEmulator.Scenarios.Tests;
+
+/// <summary>`psrp-emulator invoke` is the remote command's host: its prompts asked on the console, answered from stdin.</summary>
+public sealed class CliInvokeHostTests
+{
+    private static string Cli()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(ScenarioFileTests.RepositoryRoot, "src", "PsrpEmulator.Cli", "bin", configuration, "net10.0", "psrp-emulator.dll");
+        if (!File.Exists(path)) Assert.Ignore($"{path} is not built (build the solution)");
+        return path;
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Invoke_asks_the_command_s_prompts_on_the_console_and_answers_them_from_stdin(CancellationToken cancellationToken)
+    {
+        var serve = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Cli(), "serve", "--urls", "http://127.0.0.1:0" }) serve.ArgumentList.Add(argument);
+        using var server = Process.Start(serve)!;
+        try
+        {
+            string? listening;
+            do
+            {
+                listening = await server.StandardOutput.ReadLineAsync(cancellationToken);
+            }
+            while (listening is not null && !listening.StartsWith("psrp-emulator listening on ", StringComparison.Ordinal));
+
+            var uri = Regex.Match(listening ?? string.Empty, @"http://\S+").Value;
+            Assert.That(uri, Is.Not.Empty, "the emulator did not say where it listens");
+
+            var invoke = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[]
+                     {
+                         Cli(), "invoke", "--uri", uri, "--command",
+                         "$n = Read-Host 'Name'; \"Hello $n\"; function f { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('db')) { 'done' } else { 'skipped' } }; f -Confirm; f -WhatIf",
+                     })
+            {
+                invoke.ArgumentList.Add(argument);
+            }
+
+            using var client = Process.Start(invoke)!;
+            await client.StandardInput.WriteAsync("Ada\nmaybe\nn\n");
+            client.StandardInput.Close();
+            var stdout = client.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = client.StandardError.ReadToEndAsync(cancellationToken);
+            await client.WaitForExitAsync(cancellationToken);
+
+            Assert.That((await stdout).ReplaceLineEndings("\n"), Is.EqualTo(
+                "Name: Hello Ada\n" +
+                "Confirm\nAre you sure you want to perform this action?\nPerforming the operation \"f\" on target \"db\".\n" +
+                "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): " +
+                "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): skipped\n" +
+                "What if: Performing the operation \"f\" on target \"db\".\nskipped\n"), await stderr);
+            Assert.That(client.ExitCode, Is.Zero);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+}
