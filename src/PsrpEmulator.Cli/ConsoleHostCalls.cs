@@ -95,6 +95,13 @@ internal sealed class ConsoleHostCalls(TextReader input, TextWriter output, Text
                 return context.Credential(userName, await input.ReadLineAsync() ?? string.Empty);
             }
 
+            case RemoteHostMethodId.ReadKey:
+            {
+                // A key of a line of input: its first character, or Enter for an empty line (or the end of input).
+                var typed = await input.ReadLineAsync();
+                return typed is { Length: > 0 } ? RemoteHostCalls.KeyInfo(char.ToUpperInvariant(typed[0]), typed[0], 0, true) : RemoteHostCalls.KeyInfo(13, '\r', 0, true);
+            }
+
             default:
                 throw new NotSupportedException($"The remote host method {call.MethodId} is not supported by psrp-emulator invoke.");
         }

@@ -84,6 +84,12 @@ internal static class RemoteHostUI
 
                 var defaultChoice = p.Count > 3 && p[3].AsPrimitive()?.Value is int d ? d : -1;
                 return PsPrimitive.Int32(ui.PromptForChoice(Text(0), Text(1), choices, defaultChoice));
+            case RemoteHostMethodId.ReadKey:
+                var key = ui.RawUI.ReadKey((ReadKeyOptions)(p.Count > 0 && p[0].AsPrimitive()?.Value is int options ? options : (int)ReadKeyOptions.IncludeKeyDown));
+                return RemoteHostCalls.KeyInfo(key.VirtualKeyCode, key.Character, (int)key.ControlKeyState, key.KeyDown);
+            case RemoteHostMethodId.FlushInputBuffer:
+                ui.RawUI.FlushInputBuffer();
+                return null;
             case RemoteHostMethodId.WriteLine2:
                 ui.WriteLine(Text(0));
                 return null;

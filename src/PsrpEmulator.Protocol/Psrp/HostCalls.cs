@@ -99,6 +99,26 @@ public static class RemoteHostCalls
         _ => throw new PsrpPayloadException(PsrpMessageType.PipelineHostCall, $"A host call's collection should be a list, got {Payload.Describe(value)}."),
     };
 
+    /// <summary>ReadKey's answer: a KeyInfo as RemoteHostEncoder writes the struct (its private fields).</summary>
+    public static PsObject KeyInfo(int virtualKeyCode, char character, int controlKeyState, bool keyDown) => new PsObject()
+        .With("virtualKeyCode", virtualKeyCode)
+        .With("character", PsPrimitive.Char(character))
+        .With("controlKeyState", controlKeyState)
+        .With("keyDown", keyDown);
+
+    /// <summary>A KeyInfo's fields (missing ones zero); <see cref="PsrpPayloadException"/> when it is no object.</summary>
+    public static (int VirtualKeyCode, char Character, int ControlKeyState, bool KeyDown) ReadKeyInfo(PsValue value)
+    {
+        var p = Payload.Of(value, PsrpMessageType.PipelineHostResponse);
+        var character = p.Get("character") switch
+        {
+            PsPrimitive { Value: char c } => c,
+            PsPrimitive { Value: string { Length: 1 } s } => s[0],
+            _ => '\0',
+        };
+        return (p.OptionalInt32("virtualKeyCode") ?? 0, character, p.OptionalInt32("controlKeyState") ?? 0, p.OptionalBool("keyDown") ?? false);
+    }
+
     /// <summary>Prompt's answer: a Hashtable of each field's name and the value the user gave.</summary>
     public static PsObject PromptResult(IEnumerable<KeyValuePair<string, PsValue>> values) =>
         PsObjects.Dictionary(values.Select(v => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(v.Key), v.Value)));

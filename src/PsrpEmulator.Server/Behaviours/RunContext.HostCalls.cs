@@ -275,14 +275,67 @@ internal sealed partial class RunContext
     /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
     internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";
 
+    /// <summary>The type of <c>$Host.UI.RawUI</c>: its ReadKey and FlushInputBuffer run on the client's host.</summary>
+    internal const string HostRawUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostRawUserInterface";
+
+    // ReadKeyOptions: AllowCtrlC 1, NoEcho 2, IncludeKeyDown 4, IncludeKeyUp 8 (ReadKey() is IncludeKeyDown).
+    private static readonly string[] ReadKeyOptionNames = ["AllowCtrlC", "NoEcho", "IncludeKeyDown", "IncludeKeyUp"];
+
+    // A ReadKeyOptions value: a number, or names joined with commas ('NoEcho,IncludeKeyDown'); another is PowerShell's conversion error.
+    private static int ReadKeyOptions(PsValue value, string method)
+    {
+        if (value.AsPrimitive()?.Value is int number) return number;
+        var flags = 0;
+        foreach (var name in ArgumentText([value], 0).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bit = Array.FindIndex(ReadKeyOptionNames, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (bit < 0)
+            {
+                throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"options\", with value: \"{ArgumentText([value], 0)}\", for \"{method}\" to type \"System.Management.Automation.Host.ReadKeyOptions\".",
+                    "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+            }
+
+            flags |= 1 << bit;
+        }
+
+        return flags;
+    }
+
+    // KeyInfo as a script sees the answer to ReadKey.
+    private static PsObject KeyInfoOf(PsValue? answer)
+    {
+        var (virtualKeyCode, character, controlKeyState, keyDown) = answer is null ? (0, '\0', 0, false) : RemoteHostCalls.ReadKeyInfo(answer);
+        return new PsObject(["System.Management.Automation.Host.KeyInfo", "System.ValueType", "System.Object"]) { ToStringValue = $"{virtualKeyCode},{character},{controlKeyState},{keyDown}" }
+            .With("VirtualKeyCode", virtualKeyCode)
+            .With("Character", PsPrimitive.Char(character))
+            .With("ControlKeyState", PsObjects.Enum(["System.Management.Automation.Host.ControlKeyStates", "System.Enum", "System.ValueType", "System.Object"],
+                controlKeyState == 0 ? "0" : controlKeyState.ToString(System.Globalization.CultureInfo.InvariantCulture), controlKeyState))
+            .With("KeyDown", keyDown);
+    }
+
     /// <summary>
     /// <c>$Host.UI</c>'s methods in a remote session, as ServerRemoteHostUserInterface makes them host calls: ReadLine,
     /// ReadLineAsSecureString, PromptForChoice and PromptForCredential wait for the client's answer; WriteLine, Write
     /// and the Write*Line of the streams are void calls (nothing without a host UI). A prompt without a host UI fails as
     /// a .NET method's exception does (MethodInvocationException around the HostException). Null: not one of these.
     /// </summary>
-    private async ValueTask<PsValue?> HostUserInterfaceMethodAsync(string name, IReadOnlyList<PsValue> arguments)
+    private async ValueTask<PsValue?> HostUserInterfaceMethodAsync(string name, IReadOnlyList<PsValue> arguments, bool raw = false)
     {
+        if (raw)
+        {
+            // $Host.UI.RawUI: ReadKey([options]) waits for a key of the client's host, FlushInputBuffer() is a void call.
+            if (name.Equals("FlushInputBuffer", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
+            {
+                await Host.SendHostCallAsync(RemoteHostMethodId.FlushInputBuffer, [], cancellationToken);
+                return PsNil.Instance;
+            }
+
+            if (!name.Equals("ReadKey", StringComparison.OrdinalIgnoreCase) || arguments.Count > 1) return null;
+            var options = arguments.Count == 0 ? 4 : ReadKeyOptions(arguments[0], name);
+            if (!Host.HasHostUI) throw MethodFailure(name, arguments.Count, HostFunctionNotImplementedMessage, "HostException");
+            return KeyInfoOf(await CallHostAsync(RemoteHostMethodId.ReadKey, [PsPrimitive.Int32(options)]));
+        }
+
         string Text(int i) => ArgumentText(arguments, i);
         // A colour by name or number (ConsoleColor goes as its number); another value is PowerShell's conversion error.
         PsValue Color(int i) => HostInformationMessage.ParseColor(Text(i)) is { } color ? PsPrimitive.Int32((int)color)

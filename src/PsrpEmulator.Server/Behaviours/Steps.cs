@@ -1831,7 +1831,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (value is PsObject { TypeNames: [HostUserInterfaceTypeName, ..] } && await HostUserInterfaceMethodAsync(step.Text, arguments) is { } answered)
+                if (value is PsObject { TypeNames: [HostUserInterfaceTypeName or HostRawUserInterfaceTypeName, ..] } ui &&
+                    await HostUserInterfaceMethodAsync(step.Text, arguments, raw: ui.TypeNames[0] == HostRawUserInterfaceTypeName) is { } answered)
                 {
                     value = answered;
                     continue;

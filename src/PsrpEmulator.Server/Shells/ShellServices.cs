@@ -128,7 +128,12 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
             {
                 // Its methods (ReadLine, PromptForChoice, WriteLine...) run on the client's host (RunContext.HostCalls).
                 ToStringValue = PsrpEmulator.Server.Behaviours.RunContext.HostUserInterfaceTypeName,
-            })
+            }
+            .With("RawUI", new Protocol.Clixml.PsObject([PsrpEmulator.Server.Behaviours.RunContext.HostRawUserInterfaceTypeName, "System.Management.Automation.Host.PSHostRawUserInterface", "System.Object"])
+            {
+                // Its ReadKey and FlushInputBuffer run on the client's host too; its properties are not emulated.
+                ToStringValue = PsrpEmulator.Server.Behaviours.RunContext.HostRawUserInterfaceTypeName,
+            }))
             .With("CurrentCulture", "en-US")
             .With("CurrentUICulture", "en-US")
             .With("PrivateData", (string?)null)

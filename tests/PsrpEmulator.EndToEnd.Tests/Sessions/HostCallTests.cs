@@ -214,4 +214,32 @@ public class HostCallTests : SessionTestBase
         Assert.That(job.State, Is.EqualTo(Protocol.Psrp.JobState.Completed));
         Assert.That(job.ReceiveJob().OutputText, Is.EqualTo(new[] { "first", "typed", "last" }));
     }
+
+    [Test]
+    public async Task RawUI_ReadKey_waits_for_a_key_of_the_client_s_host_and_FlushInputBuffer_is_a_void_call()
+    {
+        var calls = new List<PipelineHostCall>();
+        var client = new PSRemotingClient(new PSRemotingClientOptions
+        {
+            TimeProvider = Clock!,
+            HostCalls = (call, _, _) =>
+            {
+                lock (calls) calls.Add(call);
+                return Task.FromResult(new PipelineHostResponse(call.CallId, call.MethodId, call.MethodId == RemoteHostMethodId.ReadKey ? RemoteHostCalls.KeyInfo(65, 'a', 0, true) : null));
+            },
+        });
+        var session = await NewSessionAsync(client);
+
+        var results = await AdvanceAsync(client.InvokeAsync(session,
+            "'Press any key'; $k = $Host.UI.RawUI.ReadKey('NoEcho,IncludeKeyDown'); $k.Character; $k.VirtualKeyCode; $k.KeyDown; $Host.UI.RawUI.FlushInputBuffer(); 'after'"));
+
+        Assert.That(results.Error, Is.Empty);
+        Assert.That(results.OutputText, Is.EqualTo(new[] { "Press any key", "a", "65", "True", "after" }));
+        Assert.That(calls.Select(c => (c.MethodId, c.Parameters.Select(p => p.AsPrimitive()?.Value).FirstOrDefault())),
+            Is.EqualTo(new (RemoteHostMethodId, object?)[] { (RemoteHostMethodId.ReadKey, 6), (RemoteHostMethodId.FlushInputBuffer, null) }));
+
+        var noHost = NewClient(null);
+        var refused = await AdvanceAsync(noHost.InvokeAsync(await NewSessionAsync(noHost), "try { $Host.UI.RawUI.ReadKey() } catch { $_.FullyQualifiedErrorId }"));
+        Assert.That(refused.OutputText, Is.EqualTo(new[] { "HostException" }));
+    }
 }

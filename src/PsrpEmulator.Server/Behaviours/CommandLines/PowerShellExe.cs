@@ -203,6 +203,15 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
                     return new PipelineHostResponse(0, method, PsPrimitive.Int32(await ChooseAsync(choices, defaultChoice, cancellationToken).ConfigureAwait(false)));
                 }
 
+                case RemoteHostMethodId.ReadKey:
+                {
+                    // A redirected console has no keys: ConsoleHostRawUserInterface.ReadKey fails on it (Console.ReadKey's
+                    // InvalidOperationException).
+                    return new PipelineHostResponse(0, method, null, ErrorRecords.Create(
+                        "Cannot read keys when either application does not have a console or when console input has been redirected from a file. Try Console.Read.",
+                        "InvalidOperationException", ErrorCategory.NotSpecified, "System.InvalidOperationException"));
+                }
+
                 default:
                     return new PipelineHostResponse(0, method, null, ErrorRecords.Create($"The console host's {method} is not emulated.", "NotImplemented",
                         ErrorCategory.NotImplemented, "System.NotImplementedException"));
