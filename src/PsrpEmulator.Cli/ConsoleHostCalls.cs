@@ -1,4 +1,3 @@
-using System.Text;
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Client.Remoting;
 using PsrpEmulator.Protocol.Clixml;
@@ -76,7 +75,7 @@ internal sealed class ConsoleHostCalls(TextReader input, TextWriter output, Text
             case RemoteHostMethodId.PromptForChoice:
             {
                 await QuestionAsync(Text(0), Text(1));
-                var choices = RemoteHostCalls.Items(parameters.Count > 2 ? parameters[2] : null).Select(RemoteHostCalls.ReadChoiceDescription).ToList();
+                var choices = RemoteHostCalls.Items(parameters.Count > 2 ? parameters[2] : null).Select(c => RemoteHostCalls.ReadChoiceDescription(c).Label).ToList();
                 var defaultChoice = parameters.Count > 3 && parameters[3].AsPrimitive()?.Value is int d ? d : -1;
                 return PsPrimitive.Int32(await ChooseAsync(choices, defaultChoice));
             }
@@ -115,27 +114,15 @@ internal sealed class ConsoleHostCalls(TextReader input, TextWriter output, Text
 
     // The console host's choices line, asked again until a line names a choice (its hot key or its label); an empty
     // line or the end of input is the default.
-    private async Task<int> ChooseAsync(IReadOnlyList<(string Label, string HelpMessage)> choices, int defaultChoice)
+    private async Task<int> ChooseAsync(IReadOnlyList<string> labels, int defaultChoice)
     {
-        static string HotKey(string label) => label.IndexOf('&', StringComparison.Ordinal) is var at and >= 0 && at + 1 < label.Length ? label[at + 1].ToString().ToUpperInvariant() : string.Empty;
-        var line = new StringBuilder();
-        foreach (var (label, _) in choices) line.Append('[').Append(HotKey(label)).Append("] ").Append(label.Replace("&", string.Empty, StringComparison.Ordinal)).Append("  ");
-        line.Append("[?] Help");
-        if (defaultChoice >= 0 && defaultChoice < choices.Count) line.Append(" (default is \"").Append(HotKey(choices[defaultChoice].Label)).Append("\")");
-        line.Append(": ");
+        var line = RemoteHostCalls.ChoicesLine(labels, defaultChoice);
         while (true)
         {
-            await output.WriteAsync(line.ToString());
+            await output.WriteAsync(line);
             var typed = (await input.ReadLineAsync())?.Trim();
             if (string.IsNullOrEmpty(typed)) return defaultChoice;
-            for (var i = 0; i < choices.Count; i++)
-            {
-                if (typed.Equals(HotKey(choices[i].Label), StringComparison.OrdinalIgnoreCase) ||
-                    typed.Equals(choices[i].Label.Replace("&", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
-                {
-                    return i;
-                }
-            }
+            if (RemoteHostCalls.ChoiceIndex(labels, typed) is { } chosen) return chosen;
         }
     }
 }

@@ -161,13 +161,7 @@ internal sealed class CapturingHostUserInterface(Func<string, string?, System.Ma
         var typed = NextTyped()?.Trim();
         if (string.IsNullOrEmpty(typed)) return defaultChoice;
         Append(typed + "\n");
-        for (var i = 0; i < choices.Count; i++)
-        {
-            var label = choices[i].Label;
-            var hotKey = label.IndexOf('&', StringComparison.Ordinal) is var at and >= 0 && at + 1 < label.Length ? label[at + 1].ToString() : null;
-            if (typed.Equals(hotKey, StringComparison.OrdinalIgnoreCase) || typed.Equals(label.Replace("&", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)) return i;
-        }
-
+        if (PsrpEmulator.Protocol.Psrp.RemoteHostCalls.ChoiceIndex([.. choices.Select(c => c.Label)], typed) is { } chosen) return chosen;
         return int.TryParse(typed, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : defaultChoice;
     }
 

@@ -6,13 +6,7 @@ namespace PsrpEmulator.Scenarios.Tests;
 /// <summary>`psrp-emulator invoke` is the remote command's host: its prompts asked on the console, answered from stdin.</summary>
 public sealed class CliInvokeHostTests
 {
-    private static string Cli()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var path = Path.Combine(ScenarioFileTests.RepositoryRoot, "src", "PsrpEmulator.Cli", "bin", configuration, "net10.0", "psrp-emulator.dll");
-        if (!File.Exists(path)) Assert.Ignore($"{path} is not built (build the solution)");
-        return path;
-    }
+    private static string Cli() => CliOptionErrorTests.Cli();
 
     [Test]
     [CancelAfter(120_000)]

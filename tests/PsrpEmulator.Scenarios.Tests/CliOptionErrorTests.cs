@@ -8,7 +8,8 @@ namespace PsrpEmulator.Scenarios.Tests;
 /// </summary>
 public sealed class CliOptionErrorTests
 {
-    private static string Cli()
+    /// <summary>The CLI's dll (the tests are ignored when it is not built).</summary>
+    internal static string Cli()
     {
         // The CLI built beside this test project, in the same configuration (the solution build makes both).
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

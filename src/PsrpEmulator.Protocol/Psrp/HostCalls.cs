@@ -84,6 +84,44 @@ public static class RemoteHostCalls
             p.OptionalString("parameterTypeFullName") ?? FieldType.String.FullName);
     }
 
+    /// <summary>The hot key a ChoiceDescription's label marks with <c>&amp;</c> (<c>&amp;No</c>: N), upper case; empty without one.</summary>
+    public static string HotKey(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return label.IndexOf('&', StringComparison.Ordinal) is var at and >= 0 && at + 1 < label.Length ? char.ToUpperInvariant(label[at + 1]).ToString() : string.Empty;
+    }
+
+    /// <summary>
+    /// The line a console host asks a choice with: <c>[Y] Yes  [N] No  [?] Help (default is "Y"): </c> (the default
+    /// only when it is one of the choices).
+    /// </summary>
+    public static string ChoicesLine(IReadOnlyList<string> labels, int defaultChoice)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var line = new System.Text.StringBuilder();
+        foreach (var label in labels) line.Append('[').Append(HotKey(label)).Append("] ").Append(label.Replace("&", string.Empty, StringComparison.Ordinal)).Append("  ");
+        line.Append("[?] Help");
+        if (defaultChoice >= 0 && defaultChoice < labels.Count) line.Append(" (default is \"").Append(HotKey(labels[defaultChoice])).Append("\")");
+        return line.Append(": ").ToString();
+    }
+
+    /// <summary>The choice a typed answer names by its hot key or its label without the <c>&amp;</c> (any case); null for none.</summary>
+    public static int? ChoiceIndex(IReadOnlyList<string> labels, string typed)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(typed);
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (typed.Equals(HotKey(labels[i]), StringComparison.OrdinalIgnoreCase) ||
+                typed.Equals(labels[i].Replace("&", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A ChoiceDescription's label and help message.</summary>
     public static (string Label, string HelpMessage) ReadChoiceDescription(PsValue value)
     {

@@ -198,7 +198,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
                 case RemoteHostMethodId.PromptForChoice:
                 {
                     await WriteQuestionAsync(Text(0), Text(1), cancellationToken).ConfigureAwait(false);
-                    var choices = RemoteHostCalls.Items(parameters.Count > 2 ? parameters[2] : null).Select(RemoteHostCalls.ReadChoiceDescription).ToList();
+                    var choices = RemoteHostCalls.Items(parameters.Count > 2 ? parameters[2] : null).Select(c => RemoteHostCalls.ReadChoiceDescription(c).Label).ToList();
                     var defaultChoice = parameters.Count > 3 && parameters[3].AsPrimitive()?.Value is int d ? d : -1;
                     return new PipelineHostResponse(0, method, PsPrimitive.Int32(await ChooseAsync(choices, defaultChoice, cancellationToken).ConfigureAwait(false)));
                 }
@@ -243,27 +243,15 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         // The choices line ("[Y] Yes  [N] No  [?] Help (default is "Y"): "), asked again until a line names a choice by
         // its hot key or label; an empty line is the default; the end of stdin is the default too.
-        private async ValueTask<int> ChooseAsync(IReadOnlyList<(string Label, string HelpMessage)> choices, int defaultChoice, CancellationToken cancellationToken)
+        private async ValueTask<int> ChooseAsync(IReadOnlyList<string> labels, int defaultChoice, CancellationToken cancellationToken)
         {
-            static string HotKey(string label) => label.IndexOf('&', StringComparison.Ordinal) is var at and >= 0 && at + 1 < label.Length ? label[at + 1].ToString().ToUpperInvariant() : string.Empty;
-            var line = new StringBuilder();
-            foreach (var (label, _) in choices) line.Append('[').Append(HotKey(label)).Append("] ").Append(label.Replace("&", string.Empty, StringComparison.Ordinal)).Append("  ");
-            line.Append("[?] Help");
-            if (defaultChoice >= 0 && defaultChoice < choices.Count) line.Append(" (default is \"").Append(HotKey(choices[defaultChoice].Label)).Append("\")");
-            line.Append(": ");
+            var line = RemoteHostCalls.ChoicesLine(labels, defaultChoice);
             while (true)
             {
-                await host.WriteTextAsync(WinRsStreams.Stdout, line.ToString(), cancellationToken).ConfigureAwait(false);
+                await host.WriteTextAsync(WinRsStreams.Stdout, line, cancellationToken).ConfigureAwait(false);
                 var typed = (await ReadEchoedAsync(cancellationToken).ConfigureAwait(false))?.Trim();
                 if (string.IsNullOrEmpty(typed)) return defaultChoice;
-                for (var i = 0; i < choices.Count; i++)
-                {
-                    if (typed.Equals(HotKey(choices[i].Label), StringComparison.OrdinalIgnoreCase) ||
-                        typed.Equals(choices[i].Label.Replace("&", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
-                    {
-                        return i;
-                    }
-                }
+                if (RemoteHostCalls.ChoiceIndex(labels, typed) is { } chosen) return chosen;
             }
         }
 
