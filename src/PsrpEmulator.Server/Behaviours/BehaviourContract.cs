@@ -11,7 +11,7 @@ public sealed partial class BehaviourCatalog
 {
     /// <summary>Parses a scenario YAML document; throws <see cref="BehaviourLoadException"/> with line information.</summary>
     public static BehaviourCatalog Parse(string yaml, string sourceName = "scenario") =>
-        new(ScenarioParser.Parse(yaml, sourceName)) { commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName) };
+        new(ScenarioParser.Parse(yaml, sourceName)) { commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName), fileSeeds = FileSeedParser.Parse(yaml, sourceName) };
 
     /// <summary>The embedded default scenario.</summary>
     public static BehaviourCatalog LoadDefault() => DefaultCatalog.Value;
@@ -21,7 +21,7 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(fallback);
-        return new([.. first.rules, .. fallback.rules]) { commandLineRules = [.. first.commandLineRules, .. fallback.commandLineRules] };
+        return new([.. first.rules, .. fallback.rules]) { commandLineRules = [.. first.commandLineRules, .. fallback.commandLineRules], fileSeeds = [.. fallback.fileSeeds, .. first.fileSeeds] };
     }
 
     /// <summary>

@@ -30,6 +30,12 @@ public interface IPipelineHost
     /// <summary><see cref="Runspace"/> if it exists already, without making it (a lookup in a runspace never made finds nothing).</summary>
     RunspaceState? ExistingRunspace => Runspace;
 
+    /// <summary>
+    /// The disk of the session's computer, which the file cmdlets, <c>[System.IO.File]</c> and redirections read and
+    /// write; null when the host has none (they then say the emulator does not emulate them).
+    /// </summary>
+    VirtualFileSystem? FileSystem => null;
+
     /// <summary>An environment variable of the session's process (<c>$env:NAME</c>); null when unset.</summary>
     string? EnvironmentVariable(string name) => null;
 

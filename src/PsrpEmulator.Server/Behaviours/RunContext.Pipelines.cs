@@ -95,6 +95,10 @@ internal sealed partial class RunContext
         "ADD-MEMBER" => "Add-Member",
         "GET-RANDOM" => "Get-Random",
         "COMPARE-OBJECT" or "COMPARE" or "DIFF" => "Compare-Object",
+        "SET-CONTENT" or "SC" => "Set-Content",
+        "ADD-CONTENT" or "AC" => "Add-Content",
+        "OUT-FILE" => "Out-File",
+        "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
         _ => null,
     };
 
@@ -243,6 +247,7 @@ internal sealed partial class RunContext
             {
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
+                    : FileCommandNames.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }

@@ -70,7 +70,9 @@ internal sealed partial class RunContext
     {
         var words = Statements.SplitArguments(statement.Trim());
         if (words.Count == 0) return null;
-        return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? ValueCommandAlias(words[0]);
+        return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? ValueCommandAlias(words[0]) ??
+            FileCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? FileCommandAlias(words[0]) ??
+            (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase) ? "New-Item" : null);
     }
 
     /// <param name="prompted">The missing mandatory parameters were asked of the host already (they are not asked twice).</param>
@@ -79,9 +81,15 @@ internal sealed partial class RunContext
         PsValue value;
         try
         {
-            var arguments = BindValueCommand(command, Statements.SplitArguments(text.Trim()).Skip(1).ToList());
+            var words = Statements.SplitArguments(text.Trim());
+            // mkdir and md are 5.1's mkdir function: New-Item -ItemType Directory.
+            if (words.Count > 0 && (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase))) words.InsertRange(1, ["-ItemType", "Directory"]);
+            var arguments = BindValueCommand(command, words.Skip(1).ToList());
             switch (command)
             {
+                case var file when FileCommandNames.Contains(file):
+                    await RunFileCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
                 case "Write-Progress":
                     await output.WriteAsync(await ProgressRecordAsync(arguments, to, blockNesting), cancellationToken);
                     return;
@@ -312,7 +320,8 @@ internal sealed partial class RunContext
     // New-TimeSpan: Start, End).
     private static StageArguments BindValueCommand(string command, List<string> words)
     {
-        var parameters = ValueCommandParameters[command];
+        var parameters = ValueCommandParameters.GetValueOrDefault(command) ?? FileCommandParameters[command];
+        var fileCommand = FileCommandNames.Contains(command);
         var named = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var positional = new List<string>();
         for (var i = 0; i < words.Count; i++)
@@ -320,7 +329,31 @@ internal sealed partial class RunContext
             var word = words[i];
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
-                var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
+                var typed = word[1..];
+                // Get-ChildItem's dynamic parameters' aliases.
+                if (command == "Get-ChildItem") typed = typed.ToUpperInvariant() switch { "AD" => "Directory", "AF" => "File", "AH" => "Hidden", "AR" => "ReadOnly", "AS" => "System", _ => typed };
+                var colon = typed.IndexOf(':', StringComparison.Ordinal);
+                if (fileCommand && (typed.Equals("Confirm", StringComparison.OrdinalIgnoreCase) || typed.Equals("Confirm:$false", StringComparison.OrdinalIgnoreCase) ||
+                    typed.Equals("Verbose", StringComparison.OrdinalIgnoreCase) || typed.Equals("Debug", StringComparison.OrdinalIgnoreCase)))
+                {
+                    // The provider cmdlets' ConfirmImpact is Medium, below the default $ConfirmPreference: -Confirm:$false
+                    // changes nothing, and they write nothing verbose here.
+                    continue;
+                }
+
+                if (fileCommand && typed.StartsWith("WhatIf", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -WhatIf is not emulated: give the command a rule"));
+                }
+
+                var name = ParameterName(command, parameters, (colon > 0 ? typed[..colon] : typed).TrimEnd(':'));
+                if (fileCommand && FileSwitches.Contains(name) || name == "Force" && colon > 0)
+                {
+                    // -Recurse:$false and the like: the switch's value after the colon.
+                    if (colon < 0 || !typed[(colon + 1)..].Equals("$false", StringComparison.OrdinalIgnoreCase)) named[name] = null;
+                    continue;
+                }
+
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString")
                 {
                     named[name] = null;
@@ -355,6 +388,12 @@ internal sealed partial class RunContext
             "Write-Warning" => ["Message"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
+            "Set-Content" or "Add-Content" => ["Path", "Value"],
+            "Out-File" => ["FilePath", "Encoding"],
+            "Get-ChildItem" => ["Path", "Filter"],
+            "Copy-Item" or "Move-Item" => ["Path", "Destination"],
+            "Rename-Item" => ["Path", "NewName"],
+            "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" => ["Path"],
             _ => ["Start", "End"],
         };
         // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.

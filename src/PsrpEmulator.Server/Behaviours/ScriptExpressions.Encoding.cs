@@ -111,6 +111,12 @@ internal static partial class ScriptExpressions
         return bytes;
     }
 
+    /// <summary>A byte[] as scripts hold one (a list of bytes; at most <see cref="MaxCollectionItems"/>).</summary>
+    internal static PsObject ByteArray(byte[] bytes) => ByteList(bytes);
+
+    /// <summary>A value as bytes (a byte[], a list of numbers 0-255); another value is .NET's cast error.</summary>
+    internal static byte[] BytesOf(PsValue value) => Bytes(value);
+
     private static PsObject ByteList(byte[] bytes)
     {
         if (bytes.Length > MaxCollectionItems) throw TooLarge();

@@ -76,6 +76,10 @@ internal static partial class ScriptExpressions
         types["Text.Encoding"] = types[EncodingTypeName];
         Add(RegexTypeName, "regex");
         types["IO.Path"] = types["System.IO.Path"];
+        Add("System.IO.File");
+        Add("System.IO.Directory");
+        types["IO.File"] = types["System.IO.File"];
+        types["IO.Directory"] = types["System.IO.Directory"];
         foreach (var exception in ExceptionTypes.Constructible.Keys)
         {
             var type = new KnownType(exception) { IsException = true };
@@ -386,7 +390,7 @@ internal static partial class ScriptExpressions
 
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
-    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", RegexTypeName, ConvertTypeName, EncodingTypeName };
+    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", "System.IO.File", "System.IO.Directory", RegexTypeName, ConvertTypeName, EncodingTypeName };
 
     /// <summary>
     /// <c>[int]::Parse(s)</c> (long, double) and <c>[datetime]::Parse(s)</c> / <c>ParseExact(s, format, $null)</c> in

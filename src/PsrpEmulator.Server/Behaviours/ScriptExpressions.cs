@@ -1028,7 +1028,7 @@ internal static partial class ScriptExpressions
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "not a comparison operator"),
     };
 
-    private static bool IsNull(PsValue? value) => value is null or PsNil;
+    internal static bool IsNull(PsValue? value) => value is null or PsNil;
 
     private static string Text(PsValue? value) => IsNull(value) ? string.Empty : PipelineVariables.Display(value!);
 
@@ -1067,7 +1067,7 @@ internal static partial class ScriptExpressions
     private static double? EnumNumber(PsValue? value) =>
         value is PsObject { BaseValue: { } wrapped, CollectionKind: PsCollectionKind.None } && wrapped.Value is int or long or short or byte or uint or ushort or ulong or sbyte ? Number(wrapped) : null;
 
-    private static double? AsNumber(PsValue? value) => value switch
+    internal static double? AsNumber(PsValue? value) => value switch
     {
         PsPrimitive p when Number(p) is { } n => n,
         PsObject when EnumNumber(value) is { } member => member,

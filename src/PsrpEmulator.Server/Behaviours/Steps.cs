@@ -491,6 +491,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // Redirections (> file, >> file, 2>$null, 2>&1, *>&1): the statement runs with its streams sent where they say
+        // (a rule for the whole text still wins).
+        // A pipeline's redirection belongs to its element (the first command's runs as a statement of its own), and an
+        // assignment's to the statement it assigns.
+        if (text.Contains('>', StringComparison.Ordinal) && Statements.SplitRedirections(LastPipelineElement(text)) is not null &&
+            Statements.SplitRedirections(text) is var (redirectedText, redirections) && !AssignmentStatement().IsMatch(text) &&
+            redirectedText.Length > 0 && Statements.Split(text).Count <= 1 && Catalog.Find(text) is null)
+        {
+            await RunRedirectedAsync(redirectedText, redirections, to, blockNesting);
+            return;
+        }
+
         var output = to ?? host;
         // -ErrorAction / -WarningAction of a command the rules or a function answer (taken off the text: rules match
         // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
@@ -1721,6 +1733,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return scope.Variables.EnvironmentVariable(PipelineVariables.Display(arguments[0])) is { } variable ? PsPrimitive.String(variable) : PsNil.Instance;
             }
 
+            // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
+            if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
+            if (type.FullName is "System.IO.File" or "System.IO.Directory")
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[{type.FullName}]::{member}{(arguments is null ? string.Empty : $" with {arguments.Count} argument(s)")} is not emulated: give the statement a rule"));
+            }
+
             return ScriptExpressions.StaticMember(type, member, arguments, time.GetUtcNow());
         }
 
@@ -1835,6 +1854,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     await HostUserInterfaceMethodAsync(step.Text, arguments, raw: ui.TypeNames[0] == HostRawUserInterfaceTypeName) is { } answered)
                 {
                     value = answered;
+                    continue;
+                }
+
+                if (value is PsObject handle && FileHandleMethod(handle, step.Text, arguments) is { } handled)
+                {
+                    value = handled;
                     continue;
                 }
 
@@ -2077,6 +2102,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
 internal sealed partial class RunContext
 {
+    // $x = ..., [int]$x = ..., $a.b = ...: a statement that assigns (not ==, -eq).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:\[[\w.\[\]]+\]\s*)?\$[\w:.\[\]'""]+\s*(?:[-+*/%]|\?\?)?=(?!=)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AssignmentStatement();
+
+    private static string LastPipelineElement(string text) =>
+        ScriptExpressions.HasPipeline(text) ? Statements.SplitTopLevel(text, c => c == '|')[^1] : text;
+
     // [ref]$name, the variable a .NET method's out parameter writes (TryParse).
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[ref\]\s*\$(?<var>(?:(?:global|script|local):)?\w+)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex RefArgument();

@@ -108,6 +108,13 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>What a Receive waiting when its shell is disconnected gets (default MS-WSMV: the data it has).</summary>
     public PendingReceiveOnDisconnect PendingReceiveOnDisconnect { get; set; } = PendingReceiveOnDisconnect.CompleteWithData;
 
+    /// <summary>
+    /// The bytes each virtual computer's disk (its in-memory C: drive) holds at most: a write past it fails as a full
+    /// disk does on Windows ("There is not enough space on the disk."). Default 128 MiB.
+    /// </summary>
+    [Range(1024, 16L * 1024 * 1024 * 1024)]
+    public long DiskCapacityBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>WinRM MaxShellsPerUser (Windows default 25).</summary>
     [Range(1, 1_000_000)]
     public int MaxShellsPerUser { get; set; } = 25;

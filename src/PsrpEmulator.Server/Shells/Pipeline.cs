@@ -271,6 +271,8 @@ internal sealed class Pipeline : IPipelineHost
 
     private WinRs.WinRsEnvironment? _environment;
 
+    public VirtualFileSystem? FileSystem => _shell.Services.FileSystemOf(_shell.ComputerName, EnvironmentVariable("USERPROFILE"));
+
     /// <summary>
     /// <c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports),
     /// <c>$PID</c> (the shell's process), <c>$Host</c> (a remote session's ServerRemoteHost), and the session's own:

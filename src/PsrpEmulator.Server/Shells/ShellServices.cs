@@ -22,6 +22,19 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public Journal Journal { get; } = journal;
     public ScenarioSettings Scenario { get; } = scenario;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualFileSystem> _disks = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The disk of a virtual computer (made at its first use, with the scenario's <c>files:</c>), with the profile of
+    /// the user whose session asks (<paramref name="profile"/>: C:\Users\name) made on it.
+    /// </summary>
+    public VirtualFileSystem FileSystemOf(string computer, string? profile)
+    {
+        var disk = _disks.GetOrAdd(computer, static (name, services) => services.Behaviours.NewFileSystem(name, services.Time, services.Options.DiskCapacityBytes), this);
+        if (profile is not null) disk.EnsureProfile(profile);
+        return disk;
+    }
+
     /// <summary>Cancelled when the emulator stops: held Receives end at once instead of delaying shutdown.</summary>
     public CancellationToken Stopping { get; init; }
 

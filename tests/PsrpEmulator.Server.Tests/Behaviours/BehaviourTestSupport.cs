@@ -21,6 +21,9 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public string? EnvironmentVariable(string name) => Environment.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>The computer's disk: Windows' folders, as a new virtual computer's (a fresh one per host).</summary>
+    public VirtualFileSystem? FileSystem { get; init; } = new(TimeProvider.System, 16 * 1024 * 1024);
+
     public IReadOnlyList<PsValue> Outputs => [.. records.OfType<PipelineOutput>().Select(o => o.Value)];
 
     /// <summary>Output values as PowerShell would print them.</summary>

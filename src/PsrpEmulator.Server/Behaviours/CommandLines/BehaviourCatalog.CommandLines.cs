@@ -9,6 +9,29 @@ public sealed partial class BehaviourCatalog
 
     internal IReadOnlyList<CommandLineRule> CommandLineRules => commandLineRules;
 
+    /// <summary>The <c>files:</c> of the scenario (the fallback's first, so the first scenario's win).</summary>
+    private IReadOnlyList<FileSeed> fileSeeds = [];
+
+    /// <summary>A new computer's disk: Windows' folders, then the scenario's <c>files:</c> for <paramref name="computer"/>.</summary>
+    internal VirtualFileSystem NewFileSystem(string computer, TimeProvider time, long capacity)
+    {
+        var disk = new VirtualFileSystem(time, capacity);
+        foreach (var seed in fileSeeds)
+        {
+            if (seed.Computer is { } only && !only.Equals(computer, StringComparison.OrdinalIgnoreCase)) continue;
+            if (seed.Content is null)
+            {
+                disk.CreateDirectory(seed.FullPath);
+                continue;
+            }
+
+            disk.CreateDirectory(VirtualFileSystem.ParentOf(seed.FullPath)!);
+            disk.Write(seed.FullPath, seed.Content, FileWriteMode.Create);
+        }
+
+        return disk;
+    }
+
     /// <summary>
     /// Finds the behaviour for a WinRS command line (rsp:Command and its arguments joined with spaces). A leading
     /// <c>cmd /c</c> is removed first. The <c>cmd:</c> rules are tried in order; then cmd.exe's <c>set</c>; then a powershell.exe line runs its

@@ -30,6 +30,9 @@ internal interface ICommandLineHost
     /// <summary>Facts a behaviour may print: <c>{computername}</c>, <c>{username}</c>, <c>{cd}</c>.</summary>
     IReadOnlyDictionary<string, string> Facts { get; }
 
+    /// <summary>The disk of the shell's computer (cmd.exe's redirections, <c>type</c>, <c>del</c>...); null when there is none.</summary>
+    VirtualFileSystem? FileSystem => null;
+
     /// <summary>Writes one chunk to <see cref="WinRsStreams.Stdout"/> or <see cref="WinRsStreams.Stderr"/>.</summary>
     ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 

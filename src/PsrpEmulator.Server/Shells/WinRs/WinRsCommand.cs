@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using PsrpEmulator.Server.Behaviours;
 using PsrpEmulator.Server.Behaviours.CommandLines;
 using PsrpEmulator.Server.Diagnostics;
 
@@ -71,6 +72,8 @@ internal sealed class WinRsCommand : ICommandLineHost
     };
 
     public IReadOnlyDictionary<string, string> Facts => _context.Facts;
+
+    public VirtualFileSystem? FileSystem => _shell.Services.FileSystemOf(_shell.ComputerName, _context.Environment.TryGet("USERPROFILE", out var profile) ? profile : null);
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment => _context.Environment.Variables;
 

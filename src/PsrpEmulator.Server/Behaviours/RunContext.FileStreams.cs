@@ -1,0 +1,432 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// .NET's file API on the computer's disk, as scripts call it (winrmcp's restore script, pypsrp-style uploads):
+/// <c>[System.IO.File]</c> (Exists, ReadAll*, WriteAll*, AppendAllText, Delete, Copy, Move, OpenText, OpenWrite,
+/// OpenRead, Create, CreateText, AppendText), <c>[System.IO.Directory]</c> (Exists, CreateDirectory, Delete, GetFiles,
+/// GetDirectories), <c>[System.IO.Path]</c>'s GetFullPath, GetTempPath and GetTempFileName, and the StreamReader,
+/// StreamWriter and FileStream they return. Failures are .NET Framework's exceptions as PowerShell wraps them
+/// (MethodInvocationException). .NET's current directory is taken to be the session's location (UNVERIFIED).
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal const string FileTypeName = "System.IO.File", DirectoryTypeName = "System.IO.Directory";
+
+    private static readonly string[] StreamReaderTypeNames = ["System.IO.StreamReader", "System.IO.TextReader", "System.MarshalByRefObject", "System.Object"];
+    private static readonly string[] StreamWriterTypeNames = ["System.IO.StreamWriter", "System.IO.TextWriter", "System.MarshalByRefObject", "System.Object"];
+    private static readonly string[] FileStreamTypeNames = ["System.IO.FileStream", "System.IO.Stream", "System.MarshalByRefObject", "System.Object"];
+
+    /// <summary>An open file: where it is, what a reader read of it, where the next read or write goes.</summary>
+    private sealed class FileHandle(VirtualFileSystem disk, string path, Encoding? encoding)
+    {
+        public VirtualFileSystem Disk => disk;
+        public string Path => path;
+        public Encoding? Encoding => encoding;
+        public string? Text;      // a StreamReader's text (read at open)
+        public byte[]? Bytes;     // a reading FileStream's bytes (read at open)
+        public long Position;
+        public bool CanRead;
+        public bool Closed;
+    }
+
+    // The handles of the objects the session holds (an object dropped is forgotten with it).
+    private static readonly ConditionalWeakTable<PsObject, FileHandle> Handles = [];
+
+    // .NET's own names, for the texts of its exceptions.
+    private static string DotNetName(string member) => member.ToUpperInvariant() switch
+    {
+        "EXISTS" => "Exists", "READALLTEXT" => "ReadAllText", "READALLLINES" => "ReadAllLines", "READALLBYTES" => "ReadAllBytes",
+        "WRITEALLTEXT" => "WriteAllText", "WRITEALLLINES" => "WriteAllLines", "WRITEALLBYTES" => "WriteAllBytes", "APPENDALLTEXT" => "AppendAllText",
+        "DELETE" => "Delete", "COPY" => "Copy", "MOVE" => "Move", "OPENTEXT" => "OpenText", "OPENWRITE" => "OpenWrite", "OPENREAD" => "OpenRead",
+        "CREATE" => "Create", "CREATETEXT" => "CreateText", "APPENDTEXT" => "AppendText", "CREATEDIRECTORY" => "CreateDirectory",
+        "GETFILES" => "GetFiles", "GETDIRECTORIES" => "GetDirectories", "GETFULLPATH" => "GetFullPath", "GETTEMPFILENAME" => "GetTempFileName",
+        "READLINE" => "ReadLine", "READTOEND" => "ReadToEnd", "WRITE" => "Write", "WRITELINE" => "WriteLine", "READ" => "Read", "WRITEBYTE" => "WriteByte",
+        _ => member,
+    };
+
+    private static ScriptExpressionException DotNetFailure(string member, int count, string message, Type exception) =>
+        new(ScriptedError.MethodInvocation(DotNetName(member), count, message, exception));
+
+    private static ScriptExpressionException FailureOf(string member, int count, FileSystemFailure failure, string path) => failure switch
+    {
+        FileSystemFailure.NotFound => DotNetFailure(member, count, $"Could not find file '{path}'.", typeof(FileNotFoundException)),
+        FileSystemFailure.ParentNotFound => DotNetFailure(member, count, $"Could not find a part of the path '{path}'.", typeof(DirectoryNotFoundException)),
+        FileSystemFailure.IsDirectory or FileSystemFailure.Root => DotNetFailure(member, count, $"Access to the path '{path}' is denied.", typeof(UnauthorizedAccessException)),
+        FileSystemFailure.AlreadyExists => DotNetFailure(member, count, $"The file '{path}' already exists.", typeof(IOException)),
+        FileSystemFailure.DiskFull => DotNetFailure(member, count, "There is not enough space on the disk.\r\n", typeof(IOException)),
+        FileSystemFailure.DirectoryNotEmpty => DotNetFailure(member, count, "The directory is not empty.\r\n", typeof(IOException)),
+        FileSystemFailure.DriveNotFound => DotNetFailure(member, count, $"Could not find a part of the path '{path}'.", typeof(DirectoryNotFoundException)),
+        FileSystemFailure.IsFile => DotNetFailure(member, count, $"Cannot create \"{path}\" because a file or directory with the same name already exists.", typeof(IOException)),
+        _ => DotNetFailure(member, count, "Illegal characters in path.", typeof(ArgumentException)),
+    };
+
+    /// <summary>A static member of File, Directory or Path this class answers with the disk; null for another.</summary>
+    private PsValue? FileSystemStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (typeName == "System.IO.Path")
+        {
+            return (member.ToUpperInvariant(), arguments?.Count ?? -1) switch
+            {
+                ("GETFULLPATH", 1) => VirtualFileSystem.FullPath(Arg(0), CurrentDirectory, out var failure) is { } full
+                    ? PsPrimitive.String(full + (Arg(0).EndsWith('\\') || Arg(0).EndsWith('/') ? "\\" : string.Empty))
+                    : failure == FileSystemFailure.DriveNotFound ? PsPrimitive.String(Arg(0).Replace('/', '\\')) : throw FailureOf(member, 1, failure, Arg(0)),
+                ("GETTEMPPATH", 0) => PsPrimitive.String(TempDirectory + "\\"),
+                ("GETTEMPFILENAME", 0) => TempFileName(),
+                ("GETRANDOMFILENAME", 0) => PsPrimitive.String(RandomFileName()),
+                _ => null,
+            };
+        }
+
+        if (arguments is null || typeName is not (FileTypeName or DirectoryTypeName)) return null;
+        var disk = Disk($"[{typeName}]::{member}");
+        var count = arguments.Count;
+        string Path(int i)
+        {
+            var text = Arg(i);
+            if (text.Length == 0) throw DotNetFailure(member, count, "The path is not of a legal form.", typeof(ArgumentException));
+            return VirtualFileSystem.FullPath(text, CurrentDirectory, out var failure) ?? throw FailureOf(member, count, failure, text);
+        }
+
+        PsValue Checked(FileSystemFailure failure, string path, PsValue result) => failure == FileSystemFailure.None ? result : throw FailureOf(member, count, failure, path);
+
+        if (typeName == FileTypeName)
+        {
+            switch (member.ToUpperInvariant(), count)
+            {
+                case ("EXISTS", 1):
+                    return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), CurrentDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: false });
+                case ("READALLTEXT", 1 or 2):
+                {
+                    var path = Path(0);
+                    return Checked(disk.Read(path, out var bytes), path, PsPrimitive.String(DecodeText(bytes, count == 2 ? EncodingArgument(arguments[1]) : Encoding.UTF8)));
+                }
+
+                case ("READALLLINES", 1 or 2):
+                {
+                    var path = Path(0);
+                    var failure = disk.Read(path, out var bytes);
+                    return Checked(failure, path, PsObjects.List([.. SplitLines(DecodeText(bytes, count == 2 ? EncodingArgument(arguments[1]) : Encoding.UTF8)).Select(l => (PsValue)PsPrimitive.String(l))],
+                        ["System.String[]", "System.Array", "System.Object"]));
+                }
+
+                case ("READALLBYTES", 1):
+                {
+                    var path = Path(0);
+                    var failure = disk.Read(path, out var bytes);
+                    return Checked(failure, path, failure == FileSystemFailure.None ? ScriptExpressions.ByteArray(bytes) : PsNil.Instance);
+                }
+
+                case ("WRITEALLTEXT" or "APPENDALLTEXT", 2 or 3):
+                {
+                    var path = Path(0);
+                    var encoding = count == 3 ? EncodingArgument(arguments[2]) : new UTF8Encoding(false);
+                    var append = member.Equals("AppendAllText", StringComparison.OrdinalIgnoreCase);
+                    var preamble = !append || disk.Get(path) is not { Length: > 0 } ? encoding.GetPreamble() : [];
+                    return Checked(disk.Write(path, [.. preamble, .. encoding.GetBytes(Arg(1))], append ? FileWriteMode.Append : FileWriteMode.Create), path, PsNil.Instance);
+                }
+
+                case ("WRITEALLLINES", 2 or 3):
+                {
+                    var path = Path(0);
+                    var encoding = count == 3 ? EncodingArgument(arguments[2]) : new UTF8Encoding(false);
+                    var text = string.Concat(ScriptExpressions.Enumerate(arguments[1]).Select(l => PipelineVariables.Display(l) + "\r\n"));
+                    return Checked(disk.Write(path, [.. encoding.GetPreamble(), .. encoding.GetBytes(text)], FileWriteMode.Create), path, PsNil.Instance);
+                }
+
+                case ("WRITEALLBYTES", 2):
+                {
+                    var path = Path(0);
+                    return Checked(disk.Write(path, ScriptExpressions.BytesOf(arguments[1]), FileWriteMode.Create), path, PsNil.Instance);
+                }
+
+                case ("DELETE", 1):
+                {
+                    // .NET: a missing file is no error, a missing folder on the way is.
+                    var path = Path(0);
+                    if (disk.Get(path) is { IsDirectory: true }) throw FailureOf(member, count, FileSystemFailure.IsDirectory, path);
+                    if (disk.Get(VirtualFileSystem.ParentOf(path)!) is not { IsDirectory: true }) throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
+                    disk.Delete(path, recurse: false);
+                    return PsNil.Instance;
+                }
+
+                case ("COPY", 2 or 3):
+                {
+                    var (from, into) = (Path(0), Path(1));
+                    var overwrite = count == 3 && ScriptExpressions.IsTrue(arguments[2]);
+                    var failure = disk.CopyFile(from, into, overwrite);
+                    return Checked(failure, failure == FileSystemFailure.NotFound ? from : into, PsNil.Instance);
+                }
+
+                case ("MOVE", 2):
+                {
+                    var (from, into) = (Path(0), Path(1));
+                    if (disk.Get(from) is not { IsDirectory: false }) throw FailureOf(member, count, FileSystemFailure.NotFound, from);
+                    var failure = disk.Move(from, into, overwrite: false);
+                    return Checked(failure == FileSystemFailure.AlreadyExists ? FileSystemFailure.AlreadyExists : failure, into, PsNil.Instance);
+                }
+
+                case ("OPENTEXT", 1):
+                {
+                    var path = Path(0);
+                    var failure = disk.Read(path, out var bytes);
+                    if (failure != FileSystemFailure.None) throw FailureOf(member, count, failure, path);
+                    var handle = new FileHandle(disk, path, Encoding.UTF8) { Text = DecodeText(bytes, Encoding.UTF8), CanRead = true };
+                    return Opened(StreamReaderTypeNames, handle).With("EndOfStream", handle.Text.Length == 0);
+                }
+
+                case ("OPENREAD", 1):
+                {
+                    var path = Path(0);
+                    var failure = disk.Read(path, out var bytes);
+                    if (failure != FileSystemFailure.None) throw FailureOf(member, count, failure, path);
+                    return StreamObject(new FileHandle(disk, path, null) { Bytes = bytes, CanRead = true });
+                }
+
+                case ("OPENWRITE" or "CREATE", 1):
+                {
+                    var path = Path(0);
+                    var create = member.Equals("Create", StringComparison.OrdinalIgnoreCase);
+                    // OpenWrite keeps what the file holds (writes overwrite it from the start); Create empties it.
+                    var failure = create || disk.Get(path) is null ? disk.Write(path, [], FileWriteMode.Create) : disk.Get(path)!.IsDirectory ? FileSystemFailure.IsDirectory : FileSystemFailure.None;
+                    if (failure != FileSystemFailure.None) throw FailureOf(member, count, failure, path);
+                    return StreamObject(new FileHandle(disk, path, null));
+                }
+
+                case ("CREATETEXT" or "APPENDTEXT", 1):
+                {
+                    var path = Path(0);
+                    var append = member.Equals("AppendText", StringComparison.OrdinalIgnoreCase);
+                    var failure = disk.Write(path, [], append ? FileWriteMode.Append : FileWriteMode.Create);
+                    if (failure != FileSystemFailure.None) throw FailureOf(member, count, failure, path);
+                    return Opened(StreamWriterTypeNames, new FileHandle(disk, path, new UTF8Encoding(false)) { Position = disk.Get(path)!.Length });
+                }
+            }
+
+            return null;
+        }
+
+        switch (member.ToUpperInvariant(), count)
+        {
+            case ("EXISTS", 1):
+                return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), CurrentDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: true });
+            case ("CREATEDIRECTORY", 1):
+            {
+                var path = Path(0);
+                var failure = disk.CreateDirectory(path);
+                return Checked(failure == FileSystemFailure.AlreadyExists ? FileSystemFailure.None : failure, path, ItemObject(disk.Get(path) ?? new FileSystemItem(path, VirtualFileSystem.NameOf(path), true, 0, default, default), nameText: true));
+            }
+
+            case ("DELETE", 1 or 2):
+            {
+                var path = Path(0);
+                if (disk.Get(path) is not { IsDirectory: true }) throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
+                return Checked(disk.Delete(path, count == 2 && ScriptExpressions.IsTrue(arguments[1])), path, PsNil.Instance);
+            }
+
+            case ("GETFILES" or "GETDIRECTORIES", 1 or 2):
+            {
+                var path = Path(0);
+                var children = disk.List(path, includeHidden: true) ?? throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
+                var pattern = count == 2 ? WildcardRegex(Arg(1)) : null;
+                var directories = member.Equals("GetDirectories", StringComparison.OrdinalIgnoreCase);
+                return PsObjects.List([.. children.Where(c => c.IsDirectory == directories && (pattern is null || pattern.IsMatch(c.Name))).Select(c => (PsValue)PsPrimitive.String(c.FullName))],
+                    ["System.String[]", "System.Array", "System.Object"]);
+            }
+
+            case ("GETCURRENTDIRECTORY", 0):
+                return PsPrimitive.String(CurrentDirectory);
+        }
+
+        return null;
+
+        string Arg(int i) => i < arguments!.Count && !ScriptExpressions.IsNull(arguments[i]) ? PipelineVariables.Display(arguments[i]) : string.Empty;
+    }
+
+    private string TempDirectory => host.EnvironmentVariable("TEMP") ?? (host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default") + @"\AppData\Local\Temp";
+
+    // .NET Framework's GetTempFileName: an empty tmpXXXX.tmp file made in the user's temp folder.
+    private PsValue TempFileName()
+    {
+        var disk = Disk("[System.IO.Path]::GetTempFileName");
+        disk.CreateDirectory(TempDirectory);
+        for (var n = Random.Shared.Next(0x10000); ; n = (n + 1) & 0xFFFF)
+        {
+            var path = $"{TempDirectory}\\tmp{n:X4}.tmp";
+            var failure = disk.Write(path, [], FileWriteMode.CreateNew);
+            if (failure == FileSystemFailure.None) return PsPrimitive.String(path);
+            if (failure != FileSystemFailure.AlreadyExists) throw FailureOf("GetTempFileName", 0, failure, path);
+        }
+    }
+
+    private static string RandomFileName()
+    {
+        const string Alphabet = "abcdefghijklmnopqrstuvwxyz012345";
+        Span<char> name = stackalloc char[12];
+        for (var i = 0; i < name.Length; i++) name[i] = i == 8 ? '.' : Alphabet[Random.Shared.Next(Alphabet.Length)];
+        return new string(name);
+    }
+
+    // An encoding argument ([Text.Encoding]::UTF8, or its name): what ScriptExpressions' Encoding objects name.
+    private static Encoding EncodingArgument(PsValue value)
+    {
+        var name = value is PsObject o && o["WebName"] is { } web ? PipelineVariables.Display(web) : PipelineVariables.Display(value);
+        try
+        {
+            return name.ToUpperInvariant() switch
+            {
+                "UTF-8" or "UTF8" => new UTF8Encoding(true),
+                "UTF-16" or "UNICODE" => new UnicodeEncoding(false, true),
+                "US-ASCII" or "ASCII" => Encoding.ASCII,
+                _ => Encoding.GetEncoding(name),
+            };
+        }
+        catch (ArgumentException)
+        {
+            return Encoding.UTF8;
+        }
+    }
+
+    private static PsObject Opened(string[] typeNames, FileHandle handle)
+    {
+        var o = new PsObject(typeNames) { ToStringValue = typeNames[0] };
+        Handles.AddOrUpdate(o, handle);
+        return o;
+    }
+
+    private static PsObject StreamObject(FileHandle handle) =>
+        Opened(FileStreamTypeNames, handle)
+            .With("Name", handle.Path)
+            .With("CanRead", handle.CanRead)
+            .With("CanWrite", !handle.CanRead)
+            .With("CanSeek", true)
+            .With("Length", PsPrimitive.Int64(handle.Bytes?.Length ?? handle.Disk.Get(handle.Path)?.Length ?? 0))
+            .With("Position", PsPrimitive.Int64(handle.Position));
+
+    /// <summary>A method of a StreamReader, StreamWriter or FileStream this class opened; null for another object.</summary>
+    private static PsValue? FileHandleMethod(PsObject value, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (!Handles.TryGetValue(value, out var handle)) return null;
+        var count = arguments.Count;
+        var method = name.ToUpperInvariant();
+        if (method is "CLOSE" or "DISPOSE" && count == 0)
+        {
+            handle.Closed = true;
+            return PsNil.Instance;
+        }
+
+        if (method == "FLUSH" && count == 0) return PsNil.Instance;
+        if (handle.Closed)
+        {
+            throw DotNetFailure(name, count, handle.Text is not null ? "Cannot read from a closed TextReader." : handle.Encoding is not null ? "Cannot write to a closed TextWriter." : "Cannot access a closed file.",
+                typeof(ObjectDisposedException));
+        }
+
+        PsValue result;
+        if (handle.Text is { } text)
+        {
+            var position = (int)handle.Position;
+            switch (method, count)
+            {
+                case ("READLINE", 0):
+                {
+                    if (position >= text.Length)
+                    {
+                        result = PsNil.Instance;
+                        break;
+                    }
+
+                    var end = text.IndexOfAny(['\r', '\n'], position);
+                    var line = end < 0 ? text[position..] : text[position..end];
+                    handle.Position = end < 0 ? text.Length : end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
+                    result = PsPrimitive.String(line);
+                    break;
+                }
+
+                case ("READTOEND", 0):
+                    handle.Position = text.Length;
+                    result = PsPrimitive.String(text[position..]);
+                    break;
+                case ("PEEK", 0):
+                    result = PsPrimitive.Int32(position < text.Length ? text[position] : -1);
+                    break;
+                case ("READ", 0):
+                    handle.Position = Math.Min(text.Length, position + 1);
+                    result = PsPrimitive.Int32(position < text.Length ? text[position] : -1);
+                    break;
+                default:
+                    return null;
+            }
+
+            value.With("EndOfStream", handle.Position >= text.Length);
+            return result;
+        }
+
+        if (handle.Encoding is { } encoding)
+        {
+            // A StreamWriter: each write goes to the file at once.
+            string? written = (method, count) switch
+            {
+                ("WRITE", 1) => PipelineVariables.Display(arguments[0]),
+                ("WRITELINE", 1) => PipelineVariables.Display(arguments[0]) + "\r\n",
+                ("WRITELINE", 0) => "\r\n",
+                _ => null,
+            };
+            if (written is null) return null;
+            var failure = handle.Disk.Write(handle.Path, encoding.GetBytes(written), FileWriteMode.Append);
+            if (failure != FileSystemFailure.None) throw FailureOf(name, count, failure, handle.Path);
+            return PsNil.Instance;
+        }
+
+        // A FileStream.
+        switch (method, count)
+        {
+            case ("WRITE", 3):
+            {
+                var bytes = ScriptExpressions.BytesOf(arguments[0]);
+                var offset = (int)(ScriptExpressions.AsNumber(arguments[1]) ?? 0);
+                var length = (int)(ScriptExpressions.AsNumber(arguments[2]) ?? 0);
+                if (offset < 0 || length < 0 || offset + length > bytes.Length)
+                {
+                    throw DotNetFailure(name, count, "Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.", typeof(ArgumentException));
+                }
+
+                if (handle.CanRead) throw DotNetFailure(name, count, "Stream does not support writing.", typeof(NotSupportedException));
+                var failure = handle.Disk.Write(handle.Path, bytes.AsSpan(offset, length), FileWriteMode.Overwrite, handle.Position);
+                if (failure != FileSystemFailure.None) throw FailureOf(name, count, failure, handle.Path);
+                handle.Position += length;
+                result = PsNil.Instance;
+                break;
+            }
+
+            case ("WRITEBYTE", 1):
+            {
+                var failure = handle.Disk.Write(handle.Path, [(byte)(ScriptExpressions.AsNumber(arguments[0]) ?? 0)], FileWriteMode.Overwrite, handle.Position);
+                if (failure != FileSystemFailure.None) throw FailureOf(name, count, failure, handle.Path);
+                handle.Position++;
+                result = PsNil.Instance;
+                break;
+            }
+
+            case ("READ", 3) when handle.Bytes is { } source && arguments[0] is PsObject buffer:
+            {
+                var offset = (int)(ScriptExpressions.AsNumber(arguments[1]) ?? 0);
+                var length = (int)(ScriptExpressions.AsNumber(arguments[2]) ?? 0);
+                var read = (int)Math.Max(0, Math.Min(length, source.Length - handle.Position));
+                for (var i = 0; i < read && offset + i < buffer.Items.Count; i++) buffer.Items[offset + i] = PsPrimitive.Byte(source[handle.Position + i]);
+                handle.Position += read;
+                result = PsPrimitive.Int32(read);
+                break;
+            }
+
+            default:
+                return null;
+        }
+
+        value.With("Position", PsPrimitive.Int64(handle.Position)).With("Length", PsPrimitive.Int64(handle.Bytes?.Length ?? handle.Disk.Get(handle.Path)?.Length ?? 0));
+        return result;
+    }
+}

@@ -1,0 +1,1029 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The FileSystem provider's cmdlets on the computer's disk (<see cref="VirtualFileSystem"/>), as Windows PowerShell 5.1
+/// runs them when no rule answers the text: Test-Path, Get-Content, Set-Content, Add-Content, Out-File (and the
+/// <c>&gt;</c> / <c>&gt;&gt;</c> redirections), New-Item (mkdir, md), Remove-Item, Get-ChildItem, Get-Item,
+/// Copy-Item, Move-Item, Rename-Item, Get-FileHash. Relative paths are relative to the session's location, the
+/// user's Documents folder. Encodings as 5.1's: Set-Content and Add-Content write the ANSI code page (1252) unless
+/// -Encoding says otherwise, Out-File and redirections UTF-16 with a byte order mark, Get-Content reads a byte order
+/// mark or else ANSI.
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal static readonly string[] FileInfoTypeNames = ["System.IO.FileInfo", "System.IO.FileSystemInfo", "System.MarshalByRefObject", "System.Object"];
+    internal static readonly string[] DirectoryInfoTypeNames = ["System.IO.DirectoryInfo", "System.IO.FileSystemInfo", "System.MarshalByRefObject", "System.Object"];
+
+    private static readonly HashSet<string> FileCommandNames = new(StringComparer.Ordinal)
+    {
+        "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
+        "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash",
+    };
+
+    // Their parameters, added to the value commands' (the common parameters are taken off before binding).
+    private static readonly Dictionary<string, string[]> FileCommandParameters = new(StringComparer.Ordinal)
+    {
+        ["Test-Path"] = ["Path", "LiteralPath", "PathType", "IsValid", "Filter", "Include", "Exclude", "Credential", "OlderThan", "NewerThan"],
+        ["Get-Content"] = ["Path", "LiteralPath", "TotalCount", "First", "Head", "Tail", "Last", "Raw", "Encoding", "ReadCount", "Delimiter", "Wait", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
+        ["Set-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream"],
+        ["Add-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream"],
+        ["Out-File"] = ["FilePath", "LiteralPath", "Encoding", "Append", "Force", "NoClobber", "Width", "NoNewline", "InputObject"],
+        ["New-Item"] = ["Path", "Name", "ItemType", "Type", "Value", "Force", "Credential"],
+        ["Remove-Item"] = ["Path", "LiteralPath", "Recurse", "Force", "Filter", "Include", "Exclude", "Credential", "Stream"],
+        ["Get-ChildItem"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Recurse", "Depth", "Force", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Attributes"],
+        ["Get-Item"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
+        ["Copy-Item"] = ["Path", "LiteralPath", "Destination", "Recurse", "Force", "PassThru", "Container", "Filter", "Include", "Exclude", "Credential"],
+        ["Move-Item"] = ["Path", "LiteralPath", "Destination", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential"],
+        ["Rename-Item"] = ["Path", "LiteralPath", "NewName", "Force", "PassThru", "Credential"],
+        ["Get-FileHash"] = ["Path", "LiteralPath", "Algorithm", "InputStream"],
+    };
+
+    private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
+    {
+        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container",
+    };
+
+    // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
+    private static string? FileCommandAlias(string word) => word.ToUpperInvariant() switch
+    {
+        "GC" or "CAT" or "TYPE" => "Get-Content",
+        "SC" => "Set-Content",
+        "AC" => "Add-Content",
+        "NI" => "New-Item",
+        "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
+        "GCI" or "LS" or "DIR" => "Get-ChildItem",
+        "GI" => "Get-Item",
+        "CP" or "COPY" or "CPI" => "Copy-Item",
+        "MV" or "MOVE" or "MI" => "Move-Item",
+        "REN" or "RNI" => "Rename-Item",
+        _ => null,
+    };
+
+    /// <summary>The session's location (<c>$PWD</c>): the user's Documents folder, where a remote session starts.</summary>
+    private string CurrentDirectory => (host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default") + @"\Documents";
+
+    private VirtualFileSystem Disk(string command) => host.FileSystem ??
+        throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs the computer's disk, which this host has not: give the command a rule"));
+
+    // ANSI (Windows-1252), what 5.1's FileSystem provider writes and reads by default.
+    private static Encoding Ansi => PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(1252) ?? Encoding.Latin1;
+
+    private static readonly string[] EncodingNames = ["Unknown", "String", "Unicode", "Byte", "BigEndianUnicode", "UTF8", "UTF7", "UTF32", "Ascii", "Default", "Oem", "BigEndianUTF32"];
+
+    /// <summary>-Encoding's value as 5.1's FileSystemCmdletProviderEncoding; null for Byte.</summary>
+    private static Encoding? ContentEncoding(string command, string name) => name.ToUpperInvariant() switch
+    {
+        "UNKNOWN" or "STRING" or "UNICODE" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+        "BIGENDIANUNICODE" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+        "UTF8" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
+        "UTF7" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        "UTF32" => new UTF32Encoding(bigEndian: false, byteOrderMark: true),
+        "BIGENDIANUTF32" => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        "ASCII" => Encoding.ASCII,
+        "DEFAULT" => Ansi,
+        "OEM" => PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(437) ?? Encoding.ASCII,
+        "BYTE" => null,
+        _ => throw new StatementTerminatedException(new ScriptedError(
+            $"Cannot bind parameter 'Encoding'. Cannot convert value \"{name}\" to type \"Microsoft.PowerShell.Commands.FileSystemCmdletProviderEncoding\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", EncodingNames)}\"",
+            $"CannotConvertArgumentNoMessage,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException")),
+    };
+
+    private async ValueTask RunFileCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var disk = Disk(command);
+        switch (command)
+        {
+            case "Test-Path":
+                foreach (var result in await TestPathAsync(disk, arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(result)), cancellationToken);
+                return;
+            case "Get-Content":
+                await GetContentAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Set-Content" or "Add-Content":
+            {
+                var values = arguments["Value"] is { } valueWord ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(valueWord, to, blockNesting))] : new List<PsValue>();
+                if (arguments["Value"] is null)
+                {
+                    throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Value.", "MissingMandatoryParameter"));
+                }
+
+                await SetContentAsync(disk, command, arguments, values, to, output, blockNesting);
+                return;
+            }
+
+            case "Out-File":
+            {
+                var values = arguments["InputObject"] is { } input ? [await ArgumentAsync(input, to, blockNesting)] : new List<PsValue>();
+                await OutFileAsync(disk, arguments, values, to, output, blockNesting);
+                return;
+            }
+
+            case "New-Item":
+                await NewItemAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Remove-Item":
+                await RemoveItemAsync(disk, arguments, [], to, output, blockNesting);
+                return;
+            case "Get-ChildItem":
+                await GetChildItemAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Get-Item":
+                foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+                {
+                    await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(path)!, nameText: false)), cancellationToken);
+                }
+
+                return;
+            case "Copy-Item" or "Move-Item":
+                await CopyOrMoveAsync(disk, command, arguments, to, output, blockNesting);
+                return;
+            case "Rename-Item":
+                await RenameItemAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Get-FileHash":
+                await GetFileHashAsync(disk, arguments, to, output, blockNesting);
+                return;
+        }
+    }
+
+    // ---- paths ----
+
+    private static bool HasWildcard(string path) => path.AsSpan().IndexOfAny("*?[") >= 0;
+
+    private static Regex WildcardRegex(string pattern)
+    {
+        var regex = new StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '*': regex.Append(".*"); break;
+                case '?': regex.Append('.'); break;
+                case '`' when i + 1 < pattern.Length: regex.Append(Regex.Escape(pattern[++i].ToString())); break;
+                case '[' when pattern.IndexOf(']', i + 1) is var close and > 0:
+                    regex.Append('[').Append(pattern[(i + 1)..close].Replace("\\", "\\\\", StringComparison.Ordinal)).Append(']');
+                    i = close;
+                    break;
+                default: regex.Append(Regex.Escape(c.ToString())); break;
+            }
+        }
+
+        return new Regex(regex.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>
+    /// The full paths a path names: itself when it has no wildcard (whether or not it exists), else the items its
+    /// wildcards match, in the disk's order. Null with the error for a path on a drive the computer lacks.
+    /// </summary>
+    private List<string> ExpandPath(VirtualFileSystem disk, string command, string path, bool literal, out ScriptedError? error)
+    {
+        error = null;
+        var wild = !literal && HasWildcard(path);
+        var full = VirtualFileSystem.FullPath(wild ? path.Replace('*', 'x').Replace('?', 'x').Replace('[', 'x').Replace(']', 'x') : path, CurrentDirectory, out var failure);
+        if (full is null)
+        {
+            error = failure == FileSystemFailure.DriveNotFound
+                ? DriveError(command, path)
+                : PathNotFound(command, path);
+            return [];
+        }
+
+        if (!wild) return [full];
+        // Wildcards: the same full path with the pattern's segments in place, matched segment by segment.
+        var patternFull = VirtualFileSystem.FullPath(path.Replace("*", "\u0001", StringComparison.Ordinal).Replace("?", "\u0002", StringComparison.Ordinal), CurrentDirectory, out _);
+        if (patternFull is null) return [];
+        var segments = patternFull[3..].Split('\\', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace('\u0001', '*').Replace('\u0002', '?')).ToList();
+        var current = new List<string> { @"C:\" };
+        foreach (var segment in segments)
+        {
+            var next = new List<string>();
+            foreach (var parent in current)
+            {
+                if (HasWildcard(segment))
+                {
+                    var regex = WildcardRegex(segment);
+                    foreach (var child in disk.List(parent) ?? []) if (regex.IsMatch(child.Name)) next.Add(child.FullName);
+                }
+                else if (disk.Get(parent.Length <= 3 ? parent + segment : parent + "\\" + segment) is { } item)
+                {
+                    next.Add(item.FullName);
+                }
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    private static string ParentPathText(string fullPath) => VirtualFileSystem.ParentOf(fullPath) ?? fullPath;
+
+    private static ScriptedError PathNotFound(string command, string path) => new(
+        $"Cannot find path '{path}' because it does not exist.", $"PathNotFound,{CmdletClass(command)}", ErrorCategory.ObjectNotFound,
+        "System.Management.Automation.ItemNotFoundException", path)
+    { Activity = command };
+
+    private static ScriptedError DriveError(string command, string path)
+    {
+        var drive = path.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? path[..colon] : path;
+        return new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.", $"DriveNotFound,{CmdletClass(command)}",
+            ErrorCategory.ObjectNotFound, "System.Management.Automation.DriveNotFoundException", drive) { Activity = command };
+    }
+
+    // A provider's .NET failure as the cmdlet writes it (IOException and its kin, with .NET Framework's texts).
+    private static ScriptedError IoError(string command, string id, FileSystemFailure failure, string fullPath)
+    {
+        var (message, exception, category) = failure switch
+        {
+            FileSystemFailure.ParentNotFound => ($"Could not find a part of the path '{fullPath}'.", "System.IO.DirectoryNotFoundException", ErrorCategory.ObjectNotFound),
+            FileSystemFailure.IsDirectory or FileSystemFailure.Root => ($"Access to the path '{fullPath}' is denied.", "System.UnauthorizedAccessException", ErrorCategory.PermissionDenied),
+            FileSystemFailure.DiskFull => ("There is not enough space on the disk.\r\n", "System.IO.IOException", ErrorCategory.WriteError),
+            FileSystemFailure.AlreadyExists => ("Cannot create a file when that file already exists.\r\n", "System.IO.IOException", ErrorCategory.WriteError),
+            FileSystemFailure.NotFound => ($"Could not find file '{fullPath}'.", "System.IO.FileNotFoundException", ErrorCategory.ObjectNotFound),
+            _ => ($"The filename, directory name, or volume label syntax is incorrect.\r\n", "System.IO.IOException", ErrorCategory.WriteError),
+        };
+        var suffix = exception switch
+        {
+            "System.IO.DirectoryNotFoundException" => "DirectoryNotFoundError",
+            "System.UnauthorizedAccessException" => "UnauthorizedAccessError",
+            _ => "IOError",
+        };
+        return new ScriptedError(message, $"{id}{suffix},{CmdletClass(command)}", category, exception, fullPath) { Activity = command };
+    }
+
+    /// <summary>The words of -Path (or -LiteralPath), their texts.</summary>
+    private async ValueTask<(List<string> Paths, bool Literal)> PathWordsAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting, string pathParameter = "Path", string? fallback = null)
+    {
+        var literal = arguments["LiteralPath"] is not null;
+        var word = arguments["LiteralPath"] ?? arguments[pathParameter];
+        if (word is null)
+        {
+            if (fallback is not null) return ([fallback], false);
+            throw new StatementTerminatedException(ParameterError(command, $"Cannot process command because of one or more missing mandatory parameters: {pathParameter}.", "MissingMandatoryParameter"));
+        }
+
+        var values = await ArgumentValuesAsync(word, to, blockNesting);
+        var paths = new List<string>(values.Count);
+        foreach (var value in values)
+        {
+            if (ScriptExpressions.IsNull(value))
+            {
+                throw new StatementTerminatedException(new ScriptedError($"Cannot bind argument to parameter '{pathParameter}' because it is null.",
+                    $"ParameterArgumentValidationErrorNullNotAllowed,{CmdletClass(command)}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"));
+            }
+
+            var text = value is PsObject item && item["FullName"] is { } fullName ? PipelineVariables.Display(fullName) : PipelineVariables.Display(value);
+            if (text.Length == 0)
+            {
+                throw new StatementTerminatedException(new ScriptedError($"Cannot bind argument to parameter '{pathParameter}' because it is an empty string.",
+                    $"ParameterArgumentValidationErrorEmptyStringNotAllowed,{CmdletClass(command)}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"));
+            }
+
+            paths.Add(text);
+        }
+
+        return (paths, literal);
+    }
+
+    /// <summary>The existing items the command's paths name; a path naming none is the cmdlet's PathNotFound error, written and gone on from.</summary>
+    private async ValueTask<List<string>> PathsAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string? fallback = null)
+    {
+        var (words, literal) = await PathWordsAsync(command, arguments, to, blockNesting, fallback: fallback);
+        var found = new List<string>();
+        foreach (var path in words)
+        {
+            var expanded = ExpandPath(disk, command, path, literal, out var error);
+            if (error is not null)
+            {
+                await WriteErrorAsync(error, output);
+                continue;
+            }
+
+            var existing = expanded.Where(p => disk.Get(p) is not null).ToList();
+            if (existing.Count == 0 && (literal || !HasWildcard(path))) await WriteErrorAsync(PathNotFound(command, expanded.FirstOrDefault() ?? path), output);
+            found.AddRange(existing);
+        }
+
+        return found;
+    }
+
+    // ---- items ----
+
+    /// <summary>
+    /// A FileInfo or DirectoryInfo as 5.1 serializes one (the provider's note properties, then the .NET properties);
+    /// its text is the name (<paramref name="nameText"/>: Get-ChildItem's items) or the full path.
+    /// </summary>
+    internal static PsObject ItemObject(FileSystemItem item, bool nameText)
+    {
+        var provider = @"Microsoft.PowerShell.Core\FileSystem::";
+        var parent = item.ParentPath;
+        var extension = item.IsDirectory || item.Name.LastIndexOf('.') is not (var dot and >= 0) ? string.Empty : item.Name[dot..];
+        var o = new PsObject(item.IsDirectory ? DirectoryInfoTypeNames : FileInfoTypeNames) { ToStringValue = nameText ? item.Name : item.FullName }
+            .With("PSPath", provider + item.FullName)
+            .With("PSParentPath", parent.Length == 0 ? string.Empty : provider + parent)
+            .With("PSChildName", item.Name)
+            .With("PSDrive", "C")
+            .With("PSProvider", @"Microsoft.PowerShell.Core\FileSystem")
+            .With("PSIsContainer", item.IsDirectory)
+            .With("Mode", (item.IsDirectory ? "d" : "-") + (item.IsDirectory ? "-" : "a") + (item.IsReadOnly ? "r" : "-") + (item.IsHidden ? "h" : "-") + "--")
+            .With("BaseName", item.IsDirectory ? item.Name : item.Name[..(item.Name.Length - extension.Length)])
+            .With("Name", item.Name);
+        if (!item.IsDirectory)
+        {
+            o.With("Length", PsPrimitive.Int64(item.Length))
+                .With("DirectoryName", parent)
+                .With("Directory", parent)
+                .With("IsReadOnly", false);
+        }
+        else
+        {
+            o.With("Parent", parent.Length == 0 ? PsNil.Instance : PsPrimitive.String(VirtualFileSystem.NameOf(parent)))
+                .With("Root", @"C:\");
+        }
+
+        return o.With("Exists", true)
+            .With("FullName", item.FullName)
+            .With("Extension", extension)
+            .With("CreationTime", PsPrimitive.DateTime(item.CreationTime))
+            .With("CreationTimeUtc", PsPrimitive.DateTime(item.CreationTime))
+            .With("LastAccessTime", PsPrimitive.DateTime(item.LastWriteTime))
+            .With("LastAccessTimeUtc", PsPrimitive.DateTime(item.LastWriteTime))
+            .With("LastWriteTime", PsPrimitive.DateTime(item.LastWriteTime))
+            .With("LastWriteTimeUtc", PsPrimitive.DateTime(item.LastWriteTime))
+            .With("Attributes", PsObjects.Enum(["System.IO.FileAttributes", "System.Enum", "System.ValueType", "System.Object"],
+                string.Join(", ", new[] { item.IsReadOnly ? "ReadOnly" : null, item.IsHidden ? "Hidden" : null, item.IsDirectory ? "Directory" : "Archive" }.OfType<string>()),
+                (item.IsReadOnly ? 1 : 0) | (item.IsHidden ? 2 : 0) | (item.IsDirectory ? 16 : 32)));
+    }
+
+    // ---- Test-Path ----
+
+    private async ValueTask<List<bool>> TestPathAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        var (paths, literal) = await PathWordsAsync("Test-Path", arguments, to, blockNesting);
+        var pathType = arguments["PathType"] is { } typeWord ? PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)) : "Any";
+        if (!pathType.Equals("Any", StringComparison.OrdinalIgnoreCase) && !pathType.Equals("Leaf", StringComparison.OrdinalIgnoreCase) && !pathType.Equals("Container", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StatementTerminatedException(ParameterError("Test-Path",
+                $"Cannot bind parameter 'PathType'. Cannot convert value \"{pathType}\" to type \"Microsoft.PowerShell.Commands.TestPathType\". Error: \"Unable to match the identifier name {pathType} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nAny, Container, Leaf\"",
+                "CannotConvertArgumentNoMessage"));
+        }
+
+        var results = new List<bool>(paths.Count);
+        foreach (var path in paths)
+        {
+            // Another PowerShell drive (HKLM:, Env:, Cert:...) has no disk behind it here: a rule must answer.
+            if (path.IndexOf(':', StringComparison.Ordinal) is var colon and > 1 && !path.Contains("::", StringComparison.Ordinal) && Drives.Contains(path[..colon]) && colon != 1)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Test-Path {path}: the {path[..colon]}: drive is not emulated: give the command a rule"));
+            }
+
+            if (arguments.Has("IsValid"))
+            {
+                results.Add(VirtualFileSystem.FullPath(path, CurrentDirectory, out var invalid) is not null || invalid == FileSystemFailure.DriveNotFound);
+                continue;
+            }
+
+            var items = ExpandPath(disk, "Test-Path", path, literal, out _).Select(disk.Get).Where(i => i is not null).ToList();
+            results.Add(items.Any(i => pathType.ToUpperInvariant() switch
+            {
+                "LEAF" => !i!.IsDirectory,
+                "CONTAINER" => i!.IsDirectory,
+                _ => true,
+            }));
+        }
+
+        return results;
+    }
+
+    // ---- content ----
+
+    /// <summary>A file's text as Get-Content reads it: a byte order mark's encoding, else <paramref name="fallback"/>.</summary>
+    internal static string DecodeText(byte[] bytes, Encoding fallback)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return Encoding.UTF8.GetString(span[3..]);
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00])) return Encoding.UTF32.GetString(span[4..]);
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return Encoding.Unicode.GetString(span[2..]);
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return Encoding.BigEndianUnicode.GetString(span[2..]);
+        return fallback.GetString(span);
+    }
+
+    /// <summary>Lines as a StreamReader's ReadLine splits them (CR, LF or CRLF; a final line end makes no empty line).</summary>
+    internal static List<string> SplitLines(string text)
+    {
+        var lines = new List<string>();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is not ('\r' or '\n')) continue;
+            lines.Add(text[start..i]);
+            if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+            start = i + 1;
+        }
+
+        if (start < text.Length) lines.Add(text[start..]);
+        return lines;
+    }
+
+    private async ValueTask GetContentAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Get-Content";
+        var encodingName = arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "Default";
+        var encoding = ContentEncoding(command, encodingName);
+        var totalWord = arguments["TotalCount"] ?? arguments["First"] ?? arguments["Head"];
+        var total = totalWord is null ? -1 : await IntegerArgumentAsync(totalWord, to, blockNesting);
+        var tailWord = arguments["Tail"] ?? arguments["Last"];
+        var tail = tailWord is null ? -1 : await IntegerArgumentAsync(tailWord, to, blockNesting);
+        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+        {
+            var failure = disk.Read(path, out var bytes);
+            if (failure != FileSystemFailure.None)
+            {
+                await WriteErrorAsync(IoError(command, "GetContentReader", failure, path), output);
+                continue;
+            }
+
+            if (encoding is null)
+            {
+                // -Encoding Byte: the bytes one by one (-Raw: one byte[]).
+                if (arguments.Has("Raw"))
+                {
+                    await output.WriteAsync(new PipelineOutput(PsPrimitive.ByteArray(bytes)), cancellationToken);
+                    continue;
+                }
+
+                IEnumerable<byte> selected = total >= 0 ? bytes.Take(total) : tail >= 0 ? bytes.TakeLast(tail) : bytes;
+                foreach (var b in selected) await output.WriteAsync(new PipelineOutput(PsPrimitive.Byte(b)), cancellationToken);
+                continue;
+            }
+
+            var text = DecodeText(bytes, encoding);
+            if (arguments.Has("Raw"))
+            {
+                // An empty file gives nothing, as 5.1's -Raw does.
+                if (text.Length > 0) await output.WriteAsync(new PipelineOutput(PsPrimitive.String(text)), cancellationToken);
+                continue;
+            }
+
+            IEnumerable<string> lines = SplitLines(text);
+            if (total >= 0) lines = lines.Take(total);
+            else if (tail >= 0) lines = lines.TakeLast(tail);
+            foreach (var line in lines) await output.WriteAsync(new PipelineOutput(PsPrimitive.String(line)), cancellationToken);
+        }
+    }
+
+    /// <summary>Set-Content / Add-Content: each value's text and a line end (none with -NoNewline), in the encoding asked (ANSI by default).</summary>
+    private async ValueTask SetContentAsync(VirtualFileSystem disk, string command, StageArguments arguments, IReadOnlyList<PsValue> values, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var encodingName = arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "Default";
+        var encoding = ContentEncoding(command, encodingName);
+        byte[] data;
+        if (encoding is null)
+        {
+            data = [.. values.Select(v => ScriptExpressions.AsNumber(v) is { } n and >= 0 and <= 255 ? (byte)n : throw new StatementTerminatedException(new ScriptedError(
+                $"Cannot convert value \"{PipelineVariables.Display(v)}\" to type \"System.Byte\".", $"InvalidCastFromStringToInteger,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.Management.Automation.PSInvalidCastException")))];
+        }
+        else
+        {
+            var text = arguments.Has("NoNewline")
+                ? string.Concat(values.Select(PipelineVariables.Display))
+                : string.Concat(values.Select(v => PipelineVariables.Display(v) + "\r\n"));
+            data = encoding.GetBytes(text);
+        }
+
+        var (paths, literal) = await PathWordsAsync(command, arguments, to, blockNesting);
+        foreach (var path in paths)
+        {
+            var targets = ExpandPath(disk, command, path, literal, out var error);
+            if (error is not null)
+            {
+                await WriteErrorAsync(error, output);
+                continue;
+            }
+
+            if (HasWildcard(path) && !literal && targets.Count == 0)
+            {
+                await WriteErrorAsync(PathNotFound(command, path), output);
+                continue;
+            }
+
+            foreach (var target in targets)
+            {
+                var append = command == "Add-Content";
+                var existing = disk.Get(target);
+                var preamble = encoding is not null && (!append || existing is null || existing.Length == 0) ? encoding.GetPreamble() : [];
+                var failure = disk.Write(target, [.. preamble, .. data], append ? FileWriteMode.Append : FileWriteMode.Create);
+                if (failure != FileSystemFailure.None)
+                {
+                    await WriteErrorAsync(IoError(command, "GetContentWriter", failure, target), output);
+                    continue;
+                }
+
+                if (arguments.Has("PassThru")) foreach (var value in values) await output.WriteAsync(new PipelineOutput(value), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Out-File (and <c>&gt;</c>, <c>&gt;&gt;</c>): the objects as the console would show them (Out-Default's text,
+    /// the host's width), UTF-16 with a byte order mark unless -Encoding says otherwise.
+    /// </summary>
+    private async ValueTask OutFileAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<PsValue> values, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Out-File";
+        var encodingName = arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "Unicode";
+        var encoding = ContentEncoding(command, encodingName) ?? new UnicodeEncoding(false, true);
+        var width = arguments["Width"] is { } widthWord ? await IntegerArgumentAsync(widthWord, to, blockNesting) : FormatWidth(to) + 1;
+        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting, pathParameter: "FilePath");
+        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
+        if (target is null)
+        {
+            await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
+            return;
+        }
+
+        await WriteOutFileAsync(disk, target, values, encoding, arguments.Has("Append"), arguments.Has("NoClobber"), arguments.Has("NoNewline"), width, output);
+    }
+
+    /// <summary>What Out-File writes to <paramref name="target"/> (a full path): the values' text in <paramref name="encoding"/>.</summary>
+    private async ValueTask WriteOutFileAsync(VirtualFileSystem disk, string target, IReadOnlyList<PsValue> values, Encoding encoding, bool append, bool noClobber, bool noNewline, int width, IPipelineHost output)
+    {
+        const string command = "Out-File";
+        string text;
+        if (noNewline)
+        {
+            text = string.Concat(values.Select(PipelineVariables.Display));
+        }
+        else
+        {
+            var writer = new Formatting.OutDefaultWriter(width - 1, time);
+            var builder = new StringBuilder();
+            foreach (var value in values) builder.Append(writer.Add(value));
+            text = builder.Append(writer.Complete()).ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        }
+
+        var existing = disk.Get(target);
+        if (existing is not null && noClobber && !append)
+        {
+            await WriteStatementErrorAsync(new ScriptedError($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists,
+                "System.IO.IOException", target) { Activity = command }, output);
+            return;
+        }
+
+        var preamble = !append || existing is null || existing.Length == 0 ? (text.Length > 0 ? encoding.GetPreamble() : []) : [];
+        var written = disk.Write(target, [.. preamble, .. encoding.GetBytes(text)], append ? FileWriteMode.Append : FileWriteMode.Create);
+        if (written != FileSystemFailure.None)
+        {
+            // 5.1's FileOpenFailure: the statement's error.
+            var io = IoError(command, string.Empty, written, target);
+            await WriteStatementErrorAsync(io with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError }, output);
+        }
+    }
+
+    /// <summary>
+    /// A statement with redirections (<c>&gt; file</c>, <c>2&gt;$null</c>, <c>2&gt;&amp;1</c>...): it runs with its
+    /// streams sent where they say; what went to a file is written at its end, as Out-File writes it (UTF-16).
+    /// </summary>
+    private async ValueTask RunRedirectedAsync(string bare, List<Statements.Redirection> redirections, IPipelineHost? to, int blockNesting)
+    {
+        var output = to ?? host;
+        var sinks = new List<RedirectionSink>(redirections.Count);
+        foreach (var redirection in redirections)
+        {
+            if (redirection.Target is null)
+            {
+                sinks.Add(new RedirectionSink(redirection.Stream, Merge: true, null, false));
+                continue;
+            }
+
+            var target = await ArgumentAsync(redirection.Target, to, blockNesting);
+            if (ScriptExpressions.IsNull(target))
+            {
+                sinks.Add(new RedirectionSink(redirection.Stream, Merge: false, null, false));
+                continue;
+            }
+
+            var text = PipelineVariables.Display(target);
+            var path = VirtualFileSystem.FullPath(text, CurrentDirectory, out var failure);
+            if (path is null)
+            {
+                await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError("Out-File", text) : PathNotFound("Out-File", text), output);
+                return;
+            }
+
+            Disk("A redirection to a file");
+            sinks.Add(new RedirectionSink(redirection.Stream, Merge: false, path, redirection.Append));
+        }
+
+        try
+        {
+            await RunStatementAsync(bare, new RedirectingHost(output, sinks), blockNesting + 1);
+        }
+        finally
+        {
+            foreach (var sink in sinks.Where(s => s.Path is not null))
+            {
+                await WriteOutFileAsync(host.FileSystem!, sink.Path!, sink.Values, new UnicodeEncoding(false, true), sink.Append, noClobber: false, noNewline: false, FormatWidth(to) + 1, output);
+            }
+        }
+    }
+
+    /// <summary>Where one redirected stream goes: merged into the output, dropped (<c>$null</c>), or collected for a file.</summary>
+    private sealed record RedirectionSink(char Stream, bool Merge, string? Path, bool Append)
+    {
+        public List<PsValue> Values { get; } = [];
+    }
+
+    /// <summary>The host of a redirected statement: each record goes where its stream's redirection says.</summary>
+    private sealed class RedirectingHost(IPipelineHost inner, List<RedirectionSink> sinks) : IPipelineHost
+    {
+        public RunspaceState? Runspace => inner.Runspace;
+        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+        public bool HasHostUI => inner.HasHostUI;
+        public bool HostIsLocal => inner.HostIsLocal;
+        public int? ConsoleWidth => inner.ConsoleWidth;
+        public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+        public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+            inner.SendHostCallAsync(method, parameters, cancellationToken);
+
+        public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
+            inner.CallHostAsync(method, parameters, cancellationToken);
+
+        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+
+        public void Publish() => inner.Publish();
+
+        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+
+        public void StatementStarting() => inner.StatementStarting();
+
+        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+        {
+            var stream = record switch
+            {
+                PipelineOutput => '1',
+                ErrorRecordMessage => '2',
+                WarningRecordMessage => '3',
+                VerboseRecordMessage => '4',
+                DebugRecordMessage => '5',
+                InformationRecordMessage => '6',
+                _ => '0',
+            };
+            if (stream == '0') return inner.WriteAsync(record, cancellationToken);
+            var sink = sinks.LastOrDefault(s => s.Stream == stream || s.Stream == '*');
+            if (sink is null) return inner.WriteAsync(record, cancellationToken);
+            var value = record switch
+            {
+                PipelineOutput o => o.Value,
+                ErrorRecordMessage e => e.Record,
+                WarningRecordMessage w => PsPrimitive.String(w.Message),
+                VerboseRecordMessage v => PsPrimitive.String(v.Message),
+                DebugRecordMessage d => PsPrimitive.String(d.Message),
+                InformationRecordMessage i => i.MessageData,
+                _ => PsNil.Instance,
+            };
+            if (sink.Merge)
+            {
+                // 2>&1: the record joins the output, where the output's own redirection (> file) takes it.
+                if (stream == '1') return inner.WriteAsync(record, cancellationToken);
+                var output = sinks.LastOrDefault(s => !s.Merge && (s.Stream == '1' || s.Stream == '*'));
+                if (output is null) return inner.WriteAsync(new PipelineOutput(value), cancellationToken);
+                sink = output;
+            }
+
+            if (sink.Path is not null)
+            {
+                if (sink.Values.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"a redirection to a file keeps at most {MaxStageObjects} objects in the emulator");
+                sink.Values.Add(value);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    // The common parameters a stage's words may carry, which its binding does not know (-ErrorAction is the statement's).
+    private static List<string> StripCommonParameters(List<string> words)
+    {
+        var kept = new List<string>(words.Count);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (word.StartsWith("-ErrorAction", StringComparison.OrdinalIgnoreCase) || word.Equals("-ea", StringComparison.OrdinalIgnoreCase) ||
+                word.StartsWith("-ErrorA", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!word.Contains(':', StringComparison.Ordinal)) i++;
+                continue;
+            }
+
+            kept.Add(word);
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// Set-Content, Add-Content, Out-File and Remove-Item in a pipeline: the objects piped in are the content (the
+    /// items or paths to remove), written when the input ends.
+    /// </summary>
+    private sealed class FileInputStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Hold(_items, item, command);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            var output = new EmittingHost(to ?? context.Host, Emit);
+            var disk = context.Disk(command);
+            switch (command)
+            {
+                case "Set-Content" or "Add-Content":
+                    await context.SetContentAsync(disk, command, arguments, _items, to, output, blockNesting);
+                    break;
+                case "Out-File":
+                    await context.OutFileAsync(disk, arguments, _items, to, output, blockNesting);
+                    break;
+                case "Remove-Item":
+                    await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))
+                        .Select(p => VirtualFileSystem.FullPath(p, context.CurrentDirectory, out _) ?? p)], to, output, blockNesting);
+                    break;
+            }
+
+            await EndNext();
+        }
+    }
+
+    // ---- New-Item ----
+
+    private async ValueTask NewItemAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "New-Item";
+        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting, fallback: arguments["Name"] is not null ? "." : null);
+        var name = arguments["Name"] is { } nameWord ? PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting)) : null;
+        var typeWord = arguments["ItemType"] ?? arguments["Type"];
+        var type = typeWord is null ? "File" : PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting));
+        var directory = type.Equals("Directory", StringComparison.OrdinalIgnoreCase) || type.Equals("Container", StringComparison.OrdinalIgnoreCase);
+        if (!directory && !type.Equals("File", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StatementTerminatedException(new ScriptedError("The type is not a known type for the file system. Only \"file\",\"directory\" or \"symboliclink\" can be specified.",
+                $"Argument,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.ArgumentException") { Activity = command });
+        }
+
+        var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : null;
+        var force = arguments.Has("Force");
+        foreach (var given in paths)
+        {
+            var full = VirtualFileSystem.FullPath(name is null ? given : given.TrimEnd('\\', '/') + "\\" + name, CurrentDirectory, out var invalid);
+            if (full is null)
+            {
+                await WriteErrorAsync(invalid == FileSystemFailure.DriveNotFound ? DriveError(command, given) : PathNotFound(command, given), output);
+                continue;
+            }
+
+            var existing = disk.Get(full);
+            if (directory)
+            {
+                if (existing is { IsDirectory: true } && !force)
+                {
+                    await WriteErrorAsync(new ScriptedError($"An item with the specified name {full} already exists.", $"DirectoryExist,{CmdletClass(command)}",
+                        ErrorCategory.ResourceExists, "System.IO.IOException", full) { Activity = command }, output);
+                    continue;
+                }
+
+                var made = existing is { IsDirectory: true } ? FileSystemFailure.None : disk.CreateDirectory(full);
+                if (made is not (FileSystemFailure.None or FileSystemFailure.AlreadyExists))
+                {
+                    await WriteErrorAsync(IoError(command, "CreateDirectory", made == FileSystemFailure.IsFile ? FileSystemFailure.AlreadyExists : made, full), output);
+                    continue;
+                }
+            }
+            else
+            {
+                if (existing is not null && (!force || existing.IsDirectory))
+                {
+                    await WriteErrorAsync(new ScriptedError(existing.IsDirectory ? $"Access to the path '{full}' is denied." : $"The file '{full}' already exists.",
+                        $"NewItemIOError,{CmdletClass(command)}", ErrorCategory.WriteError, existing.IsDirectory ? "System.UnauthorizedAccessException" : "System.IO.IOException", full) { Activity = command }, output);
+                    continue;
+                }
+
+                // -Force makes the folders on the way, as the provider does.
+                if (force) disk.CreateDirectory(VirtualFileSystem.ParentOf(full)!);
+                var written = disk.Write(full, value is null ? [] : Ansi.GetBytes(PipelineVariables.Display(value)), FileWriteMode.Create);
+                if (written != FileSystemFailure.None)
+                {
+                    await WriteErrorAsync(IoError(command, "NewItem", written, full), output);
+                    continue;
+                }
+            }
+
+            await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(full)!, nameText: false)), cancellationToken);
+        }
+    }
+
+    // ---- Remove-Item ----
+
+    private const string ChildrenQuery = "The item at {0} has children and the Recurse parameter was not specified. If you continue, all children will be removed with the item. Are you sure you want to continue?";
+
+    /// <summary>Remove-Item of the paths (or of <paramref name="piped"/> items' paths, in a pipeline).</summary>
+    private async ValueTask RemoveItemAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<string> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Remove-Item";
+        var paths = piped.Count > 0 ? [.. piped] : await PathsAsync(disk, command, arguments, to, output, blockNesting);
+        var recurse = arguments.Has("Recurse");
+        var yesToAll = false;
+        foreach (var path in paths)
+        {
+            var failure = disk.Delete(path, recurse || yesToAll);
+            if (failure == FileSystemFailure.DirectoryNotEmpty)
+            {
+                // As the provider: ask the host (ShouldContinue) before removing what the directory holds.
+                if (!Host.HasHostUI)
+                {
+                    await WriteErrorAsync(new ScriptedError(HostFunctionPromptNotImplementedMessage + string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path),
+                        $"RemoveItemUnauthorizedAccessError,{CmdletClass(command)}", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException", path) { Activity = command }, output);
+                    continue;
+                }
+
+                var choice = await PromptForChoiceAsync("ShouldContinue", 2, ConfirmCaption, string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path), ConfirmChoices, 0);
+                if (choice is 2 or 3) continue;
+                yesToAll |= choice == 1;
+                failure = disk.Delete(path, recurse: true);
+            }
+
+            if (failure == FileSystemFailure.NotFound) await WriteErrorAsync(PathNotFound(command, path), output);
+            else if (failure != FileSystemFailure.None) await WriteErrorAsync(IoError(command, "RemoveFileSystemItem", failure, path), output);
+        }
+    }
+
+    // ---- Get-ChildItem ----
+
+    private async ValueTask GetChildItemAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Get-ChildItem";
+        var filter = arguments["Filter"] is { } filterWord ? WildcardRegex(PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))) : null;
+        var include = arguments["Include"] is { } includeWord ? (await ArgumentTextsAsync(includeWord, to, blockNesting)).Select(WildcardRegex).ToList() : null;
+        var exclude = arguments["Exclude"] is { } excludeWord ? (await ArgumentTextsAsync(excludeWord, to, blockNesting)).Select(WildcardRegex).ToList() : null;
+        var depth = arguments["Depth"] is { } depthWord ? await IntegerArgumentAsync(depthWord, to, blockNesting) : arguments.Has("Recurse") ? int.MaxValue : 0;
+        var namesOnly = arguments.Has("Name");
+        bool Wanted(FileSystemItem item) =>
+            (filter is null || filter.IsMatch(item.Name)) &&
+            (include is null || include.Any(r => r.IsMatch(item.Name))) &&
+            (exclude is null || !exclude.Any(r => r.IsMatch(item.Name))) &&
+            (!arguments.Has("File") || !item.IsDirectory) && (!arguments.Has("Directory") || item.IsDirectory);
+
+        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting, fallback: "."))
+        {
+            var item = disk.Get(path)!;
+            if (!item.IsDirectory)
+            {
+                if (Wanted(item)) await output.WriteAsync(new PipelineOutput(namesOnly ? PsPrimitive.String(item.Name) : ItemObject(item, nameText: true)), cancellationToken);
+                continue;
+            }
+
+            await ListAsync(path, string.Empty, 0);
+        }
+
+        // Directories before files, each in name order, then each directory's own (-Recurse), as the provider lists them.
+        async ValueTask ListAsync(string directory, string relative, int level)
+        {
+            var children = disk.List(directory, includeHidden: arguments.Has("Force")) ?? [];
+            var ordered = children.Where(c => c.IsDirectory).Concat(children.Where(c => !c.IsDirectory)).ToList();
+            foreach (var child in ordered)
+            {
+                if (!Wanted(child)) continue;
+                await output.WriteAsync(new PipelineOutput(namesOnly ? PsPrimitive.String(relative + child.Name) : ItemObject(child, nameText: true)), cancellationToken);
+            }
+
+            if (level >= depth) return;
+            foreach (var child in ordered.Where(c => c.IsDirectory)) await ListAsync(child.FullName, relative + child.Name + "\\", level + 1);
+        }
+    }
+
+    // ---- Copy-Item, Move-Item, Rename-Item ----
+
+    private async ValueTask CopyOrMoveAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var destinationWord = arguments["Destination"];
+        var sources = await PathsAsync(disk, command, arguments, to, output, blockNesting);
+        var destination = destinationWord is null ? CurrentDirectory : PipelineVariables.Display(await ArgumentAsync(destinationWord, to, blockNesting));
+        var target = VirtualFileSystem.FullPath(destination, CurrentDirectory, out var invalid);
+        if (target is null)
+        {
+            await WriteErrorAsync(invalid == FileSystemFailure.DriveNotFound ? DriveError(command, destination) : PathNotFound(command, destination), output);
+            return;
+        }
+
+        var force = arguments.Has("Force");
+        foreach (var source in sources)
+        {
+            var item = disk.Get(source)!;
+            // Into a directory that exists, under the item's own name; else to the path itself.
+            var into = disk.Get(target) is { IsDirectory: true } && !string.Equals(target, source, StringComparison.OrdinalIgnoreCase)
+                ? (target.Length <= 3 ? target : target + "\\") + item.Name
+                : target;
+            FileSystemFailure failure;
+            if (command == "Move-Item")
+            {
+                failure = disk.Move(source, into, overwrite: force);
+            }
+            else if (!item.IsDirectory)
+            {
+                failure = disk.CopyFile(source, into, overwrite: true);
+            }
+            else
+            {
+                failure = CopyDirectory(source, into, arguments.Has("Recurse"));
+            }
+
+            if (failure != FileSystemFailure.None)
+            {
+                await WriteErrorAsync(IoError(command, command == "Move-Item" ? (item.IsDirectory ? "MoveDirectoryItem" : "MoveFileInfoItem") : (item.IsDirectory ? "CopyDirectoryInfoItem" : "CopyFileInfoItem"), failure, failure == FileSystemFailure.ParentNotFound ? into : source), output);
+                continue;
+            }
+
+            if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(into)!, nameText: false)), cancellationToken);
+        }
+
+        FileSystemFailure CopyDirectory(string from, string into, bool recurse)
+        {
+            var made = disk.CreateDirectory(into);
+            if (made is not (FileSystemFailure.None or FileSystemFailure.AlreadyExists)) return made;
+            if (!recurse) return FileSystemFailure.None;
+            foreach (var child in disk.List(from) ?? [])
+            {
+                var failure = child.IsDirectory ? CopyDirectory(child.FullName, into + "\\" + child.Name, recurse: true) : disk.CopyFile(child.FullName, into + "\\" + child.Name, overwrite: true);
+                if (failure != FileSystemFailure.None) return failure;
+            }
+
+            return FileSystemFailure.None;
+        }
+    }
+
+    private async ValueTask RenameItemAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Rename-Item";
+        var newName = arguments["NewName"] is { } nameWord ? PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting))
+            : throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: NewName.", "MissingMandatoryParameter"));
+        foreach (var source in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+        {
+            if (newName.AsSpan().IndexOfAny("\\/") >= 0)
+            {
+                await WriteErrorAsync(new ScriptedError("Cannot rename the specified target, because it represents a path or device name.", $"Argument,{CmdletClass(command)}",
+                    ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", source) { Activity = command }, output);
+                continue;
+            }
+
+            var into = VirtualFileSystem.ParentOf(source) is { } parent ? (parent.Length <= 3 ? parent : parent + "\\") + newName : source;
+            var failure = disk.Move(source, into, overwrite: false);
+            if (failure != FileSystemFailure.None)
+            {
+                await WriteErrorAsync(IoError(command, "RenameItem", failure, source), output);
+                continue;
+            }
+
+            if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(into)!, nameText: false)), cancellationToken);
+        }
+    }
+
+    // ---- Get-FileHash ----
+
+    private async ValueTask GetFileHashAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Get-FileHash";
+        var algorithm = arguments["Algorithm"] is { } algorithmWord ? PipelineVariables.Display(await ArgumentAsync(algorithmWord, to, blockNesting)).ToUpperInvariant() : "SHA256";
+        Func<byte[], byte[]> hash = algorithm switch
+        {
+            "SHA1" => SHA1.HashData,
+            "SHA256" => SHA256.HashData,
+            "SHA384" => SHA384.HashData,
+            "SHA512" => SHA512.HashData,
+            "MD5" => MD5.HashData,
+            _ => throw new StatementTerminatedException(new ScriptedError(
+                $"Cannot validate argument on parameter 'Algorithm'. The argument \"{algorithm}\" does not belong to the set \"SHA1,SHA256,SHA384,SHA512,MACTripleDES,MD5,RIPEMD160\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
+                $"ParameterArgumentValidationError,{CmdletClass(command)}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException")),
+        };
+        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+        {
+            if (disk.Read(path, out var bytes) != FileSystemFailure.None) continue;
+            await output.WriteAsync(new PipelineOutput(new PsObject(["Microsoft.PowerShell.Commands.FileHashInfo", "System.Object"]) { ToStringValue = "Microsoft.PowerShell.Commands.FileHashInfo" }
+                .With("Algorithm", algorithm)
+                .With("Hash", Convert.ToHexString(hash(bytes)))
+                .With("Path", path)), cancellationToken);
+        }
+    }
+}

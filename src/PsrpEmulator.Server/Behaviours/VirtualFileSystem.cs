@@ -1,0 +1,422 @@
+using System.Text;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>Why a file system operation failed; the cmdlets, [System.IO.File] and cmd.exe turn it into Windows' own error.</summary>
+public enum FileSystemFailure
+{
+    None,
+    /// <summary>The path's drive is not one the computer has (only C: exists).</summary>
+    DriveNotFound,
+    /// <summary>Characters Windows refuses in a path (<c>&lt;&gt;|"</c>, wildcards, control characters), or a UNC path.</summary>
+    InvalidPath,
+    /// <summary>Nothing at the path.</summary>
+    NotFound,
+    /// <summary>A directory on the way is missing (or is a file).</summary>
+    ParentNotFound,
+    /// <summary>The path is a directory where a file was wanted.</summary>
+    IsDirectory,
+    /// <summary>The path is a file where a directory was wanted.</summary>
+    IsFile,
+    /// <summary>Something exists at the path already.</summary>
+    AlreadyExists,
+    /// <summary>A directory with children, removed without recursing.</summary>
+    DirectoryNotEmpty,
+    /// <summary>The computer's disk (<see cref="VirtualFileSystem.Capacity"/>) is full.</summary>
+    DiskFull,
+    /// <summary>A drive's root, which cannot be removed, moved or written.</summary>
+    Root,
+}
+
+/// <summary>A file or directory as a listing sees it at one moment.</summary>
+public sealed record FileSystemItem(string FullName, string Name, bool IsDirectory, long Length, DateTimeOffset CreationTime, DateTimeOffset LastWriteTime, bool IsReadOnly = false)
+{
+    /// <summary>Hidden (ProgramData): listed only with -Force.</summary>
+    public bool IsHidden { get; init; }
+
+    /// <summary>The directory the item is in (<c>C:\</c> for a top-level one); empty for the root.</summary>
+    public string ParentPath => VirtualFileSystem.ParentOf(FullName) ?? string.Empty;
+}
+
+/// <summary>
+/// The disk of one virtual computer: an in-memory C: drive shared by its PowerShell sessions and cmd shells, so a file
+/// one command writes another reads (winrmcp's upload, a script's log). Windows' rules: names compare without case and
+/// keep the case they were made with, <c>/</c> is <c>\</c>, trailing dots and spaces of a name are dropped. Its size is
+/// bounded by <see cref="Capacity"/> (a full disk is Windows' "There is not enough space on the disk."). Every
+/// operation takes one lock: commands of a computer are few, and their file work is small next to a round trip.
+/// </summary>
+public sealed class VirtualFileSystem
+{
+    private sealed class Node(string name, bool isDirectory, DateTimeOffset now)
+    {
+        public string Name = name;
+        public readonly bool IsDirectory = isDirectory;
+        public Node? Parent;
+        public Dictionary<string, Node>? Children = isDirectory ? new(StringComparer.OrdinalIgnoreCase) : null;
+        public byte[] Content = [];
+        public int Length;
+        public DateTimeOffset Created = now;
+        public DateTimeOffset Written = now;
+        public bool ReadOnly;
+        public bool Hidden;
+    }
+
+    /// <summary>The user profiles' folders Windows makes at a user's first logon.</summary>
+    private static readonly string[] ProfileFolders = ["Desktop", "Documents", "Downloads", @"AppData\Local\Temp", @"AppData\Roaming"];
+
+    private readonly object _gate = new();
+    private readonly Node _root;
+    private readonly TimeProvider _time;
+    private readonly HashSet<string> _profiles = new(StringComparer.OrdinalIgnoreCase);
+
+    public VirtualFileSystem(TimeProvider time, long capacity)
+    {
+        _time = time;
+        Capacity = capacity;
+        _root = new Node("C:", isDirectory: true, time.GetUtcNow());
+        // A Windows Server 2019's top level, as the default scenario's computers show it (Program Files and Users read-only).
+        foreach (var (folder, written, readOnly) in new[]
+        {
+            ("PerfLogs", new DateTimeOffset(2018, 9, 15, 7, 19, 0, TimeSpan.Zero), false),
+            ("Program Files", new DateTimeOffset(2026, 1, 12, 9, 41, 0, TimeSpan.Zero), true),
+            ("Program Files (x86)", new DateTimeOffset(2018, 9, 15, 9, 6, 0, TimeSpan.Zero), false),
+            ("ProgramData", new DateTimeOffset(2026, 1, 12, 9, 39, 0, TimeSpan.Zero), false),
+            ("Users", new DateTimeOffset(2026, 1, 12, 9, 38, 0, TimeSpan.Zero), true),
+            ("Windows", new DateTimeOffset(2026, 1, 12, 10, 2, 0, TimeSpan.Zero), false),
+        })
+        {
+            // Their folders first: making one changes its parent's time.
+            foreach (var inner in new[] { @"Users\Public", @"Windows\System32", @"Windows\Temp" }) if (inner.StartsWith(folder + "\\", StringComparison.Ordinal)) CreateDirectory(@"C:\" + inner);
+            CreateDirectory(@"C:\" + folder);
+            var node = _root.Children![folder];
+            node.Created = node.Written = written;
+            node.ReadOnly = readOnly;
+        }
+
+        Write(@"C:\setup.log", Encoding.ASCII.GetBytes(SetupLog()), FileWriteMode.Create);
+        var log = _root.Children!["setup.log"];
+        log.Created = log.Written = new DateTimeOffset(2026, 1, 12, 9, 40, 0, TimeSpan.Zero);
+        // ProgramData is hidden on Windows: Get-ChildItem C:\ lists it only with -Force.
+        _root.Children["ProgramData"].Hidden = true;
+    }
+
+    /// <summary>The bytes the files may hold together.</summary>
+    public long Capacity { get; }
+
+    /// <summary>The bytes the files hold now.</summary>
+    public long UsedBytes { get; private set; }
+
+    // 2048 bytes of a setup log, the size the default scenario's listing gives C:\setup.log.
+    private static string SetupLog()
+    {
+        var text = new StringBuilder();
+        for (var line = 1; text.Length < 2048; line++) text.Append(CultureInfoInvariant($"[2026-01-12 09:40:{line % 60:00}] setup: step {line} completed\r\n"));
+        return text.ToString(0, 2048);
+
+        static string CultureInfoInvariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The user's profile (<c>C:\Users\name</c> with Desktop, Documents, AppData\Local\Temp...), made at the user's first session.</summary>
+    public void EnsureProfile(string profile)
+    {
+        lock (_gate)
+        {
+            if (!_profiles.Add(profile)) return;
+        }
+
+        // Made as at the user's first logon: C:\Users keeps its time.
+        var users = Get(@"C:\Users")?.LastWriteTime;
+        foreach (var folder in ProfileFolders) CreateDirectory(profile + "\\" + folder);
+        lock (_gate)
+        {
+            if (users is { } time && Find(@"C:\Users") is { } node) node.Written = time;
+        }
+    }
+
+    /// <summary>
+    /// The full path Windows makes of <paramref name="path"/> (<c>[IO.Path]::GetFullPath</c>): relative to
+    /// <paramref name="currentDirectory"/>, <c>.</c> and <c>..</c> resolved, <c>/</c> as <c>\</c>, a provider prefix
+    /// (<c>Microsoft.PowerShell.Core\FileSystem::</c>) removed. Null with the failure for a path that cannot be one.
+    /// </summary>
+    public static string? FullPath(string path, string currentDirectory, out FileSystemFailure failure)
+    {
+        failure = FileSystemFailure.None;
+        var separator = path.IndexOf("::", StringComparison.Ordinal);
+        if (separator > 0 && path[..separator] is var provider &&
+            (provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase) || provider.Equals(@"Microsoft.PowerShell.Core\FileSystem", StringComparison.OrdinalIgnoreCase)))
+        {
+            path = path[(separator + 2)..];
+        }
+
+        path = path.Replace('/', '\\');
+        if (path.Length == 0 || path.StartsWith(@"\\", StringComparison.Ordinal) || path.AsSpan().IndexOfAny("<>|\"*?") >= 0 || path.Any(char.IsControl))
+        {
+            failure = FileSystemFailure.InvalidPath;
+            return null;
+        }
+
+        string rest;
+        if (path.Length >= 2 && path[1] == ':')
+        {
+            if (!char.IsAsciiLetter(path[0]) || path.IndexOf(':', 2) >= 0)
+            {
+                failure = FileSystemFailure.InvalidPath;
+                return null;
+            }
+
+            if (char.ToUpperInvariant(path[0]) != 'C')
+            {
+                failure = FileSystemFailure.DriveNotFound;
+                return null;
+            }
+
+            // C:x is relative to the drive's current directory (the current one, on the only drive).
+            rest = path.Length > 2 && path[2] == '\\' ? path[3..] : currentDirectory[3..] + "\\" + path[2..];
+        }
+        else if (path.Contains(':', StringComparison.Ordinal))
+        {
+            failure = FileSystemFailure.InvalidPath;
+            return null;
+        }
+        else
+        {
+            rest = path[0] == '\\' ? path[1..] : currentDirectory[3..] + "\\" + path;
+        }
+
+        var parts = new List<string>();
+        foreach (var segment in rest.Split('\\'))
+        {
+            // Windows drops a name's trailing dots and spaces ("a." is "a"); "." stays put and ".." goes up.
+            if (segment.Length == 0 || segment == ".") continue;
+            if (segment == "..")
+            {
+                if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+
+            var trimmed = segment.TrimEnd('.', ' ');
+            if (trimmed.Length > 0) parts.Add(trimmed);
+        }
+
+        return @"C:\" + string.Join('\\', parts);
+    }
+
+    /// <summary>The directory a full path is in; null for a root.</summary>
+    public static string? ParentOf(string fullPath)
+    {
+        if (fullPath.Length <= 3) return null;
+        var last = fullPath.LastIndexOf('\\');
+        return last <= 2 ? fullPath[..3] : fullPath[..last];
+    }
+
+    /// <summary>The last name of a full path (<c>C:\</c> for the root).</summary>
+    public static string NameOf(string fullPath) => fullPath.Length <= 3 ? fullPath : fullPath[(fullPath.LastIndexOf('\\') + 1)..];
+
+    // The node at a full path (C:\a\b); null when something on the way is missing or a file.
+    private Node? Find(string fullPath)
+    {
+        var node = _root;
+        if (fullPath.Length <= 3) return node;
+        foreach (var name in fullPath[3..].Split('\\'))
+        {
+            if (node.Children is null || !node.Children.TryGetValue(name, out var child)) return null;
+            node = child;
+        }
+
+        return node;
+    }
+
+    private static string PathOf(Node node)
+    {
+        if (node.Parent is null) return @"C:\";
+        var names = new Stack<string>();
+        for (var n = node; n.Parent is not null; n = n.Parent) names.Push(n.Name);
+        return @"C:\" + string.Join('\\', names);
+    }
+
+    private static FileSystemItem ItemOf(Node node) =>
+        new(PathOf(node), node.Parent is null ? @"C:\" : node.Name, node.IsDirectory, node.IsDirectory ? 0 : node.Length, node.Created, node.Written, node.ReadOnly) { IsHidden = node.Hidden };
+
+    /// <summary>The item at a full path; null when there is none.</summary>
+    public FileSystemItem? Get(string fullPath)
+    {
+        lock (_gate)
+        {
+            return Find(fullPath) is { } node ? ItemOf(node) : null;
+        }
+    }
+
+    /// <summary>A directory's children sorted by name (as NTFS lists them), hidden ones only with <paramref name="includeHidden"/>; null when the path is not a directory.</summary>
+    public IReadOnlyList<FileSystemItem>? List(string fullPath, bool includeHidden = false)
+    {
+        lock (_gate)
+        {
+            return Find(fullPath) is { Children: { } children }
+                ? [.. children.Values.Where(n => includeHidden || !n.Hidden).OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase).Select(ItemOf)]
+                : null;
+        }
+    }
+
+    /// <summary>A file's bytes (a copy).</summary>
+    public FileSystemFailure Read(string fullPath, out byte[] content)
+    {
+        content = [];
+        lock (_gate)
+        {
+            switch (Find(fullPath))
+            {
+                case null:
+                    return Find(ParentOf(fullPath) ?? fullPath) is { IsDirectory: true } ? FileSystemFailure.NotFound : FileSystemFailure.ParentNotFound;
+                case { IsDirectory: true }:
+                    return FileSystemFailure.IsDirectory;
+                case var file:
+                    content = file.Content.AsSpan(0, file.Length).ToArray();
+                    return FileSystemFailure.None;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a file: <see cref="FileWriteMode.Create"/> replaces it (making it when missing), <see cref="FileWriteMode.Append"/>
+    /// adds to its end, <see cref="FileWriteMode.CreateNew"/> fails when it exists, <see cref="FileWriteMode.Overwrite"/> writes
+    /// at <paramref name="position"/> keeping what lies beyond (a FileStream of OpenWrite). Its directory must exist.
+    /// </summary>
+    public FileSystemFailure Write(string fullPath, ReadOnlySpan<byte> data, FileWriteMode mode, long position = 0)
+    {
+        if (fullPath.Length <= 3) return FileSystemFailure.Root;
+        lock (_gate)
+        {
+            if (Find(ParentOf(fullPath)!) is not { IsDirectory: true } parent) return FileSystemFailure.ParentNotFound;
+            var name = NameOf(fullPath);
+            parent.Children!.TryGetValue(name, out var file);
+            if (file is { IsDirectory: true }) return FileSystemFailure.IsDirectory;
+            if (file is not null && mode == FileWriteMode.CreateNew) return FileSystemFailure.AlreadyExists;
+            var start = file is null ? 0 : mode switch
+            {
+                FileWriteMode.Append => file.Length,
+                FileWriteMode.Overwrite => (int)Math.Min(position, file.Length),
+                _ => 0,
+            };
+            var oldLength = file?.Length ?? 0;
+            var newLength = mode is FileWriteMode.Append or FileWriteMode.Overwrite ? Math.Max(oldLength, (long)start + data.Length) : data.Length;
+            if (newLength > int.MaxValue || UsedBytes - oldLength + newLength > Capacity) return FileSystemFailure.DiskFull;
+            var now = _time.GetUtcNow();
+            if (file is null)
+            {
+                file = new Node(name, isDirectory: false, now) { Parent = parent };
+                parent.Children[name] = file;
+                parent.Written = now;
+            }
+
+            if (file.Content.Length < newLength)
+            {
+                // Appends grow the array by doubling (winrmcp appends thousands of chunks).
+                var grown = new byte[Math.Max(newLength, Math.Min((long)file.Content.Length * 2, int.MaxValue))];
+                file.Content.AsSpan(0, file.Length).CopyTo(grown);
+                file.Content = grown;
+            }
+
+            data.CopyTo(file.Content.AsSpan(start));
+            UsedBytes += newLength - oldLength;
+            file.Length = (int)newLength;
+            file.Written = now;
+            return FileSystemFailure.None;
+        }
+    }
+
+    /// <summary>Makes a directory and the missing ones above it; <see cref="FileSystemFailure.AlreadyExists"/> when it exists, <see cref="FileSystemFailure.IsFile"/> when a file is in the way.</summary>
+    public FileSystemFailure CreateDirectory(string fullPath)
+    {
+        lock (_gate)
+        {
+            var node = _root;
+            if (fullPath.Length <= 3) return FileSystemFailure.AlreadyExists;
+            var made = false;
+            foreach (var name in fullPath[3..].Split('\\'))
+            {
+                if (!node.IsDirectory) return FileSystemFailure.IsFile;
+                if (!node.Children!.TryGetValue(name, out var child))
+                {
+                    var now = _time.GetUtcNow();
+                    child = new Node(name, isDirectory: true, now) { Parent = node };
+                    node.Children[name] = child;
+                    node.Written = now;
+                    made = true;
+                }
+
+                node = child;
+            }
+
+            return !node.IsDirectory ? FileSystemFailure.IsFile : made ? FileSystemFailure.None : FileSystemFailure.AlreadyExists;
+        }
+    }
+
+    /// <summary>Removes a file, or a directory (with what it holds when <paramref name="recurse"/>).</summary>
+    public FileSystemFailure Delete(string fullPath, bool recurse)
+    {
+        lock (_gate)
+        {
+            if (Find(fullPath) is not { } node) return FileSystemFailure.NotFound;
+            if (node.Parent is null) return FileSystemFailure.Root;
+            if (node.Children is { Count: > 0 } && !recurse) return FileSystemFailure.DirectoryNotEmpty;
+            Detach(node);
+            return FileSystemFailure.None;
+        }
+    }
+
+    private void Detach(Node node)
+    {
+        UsedBytes -= Size(node);
+        node.Parent!.Children!.Remove(node.Name);
+        node.Parent.Written = _time.GetUtcNow();
+        node.Parent = null;
+
+        static long Size(Node n) => n.Children is { } children ? children.Values.Sum(Size) : n.Length;
+    }
+
+    /// <summary>
+    /// Moves (renames) an item to a new full path whose directory exists; <see cref="FileSystemFailure.AlreadyExists"/>
+    /// when something is there (unless <paramref name="overwrite"/> and both are files).
+    /// </summary>
+    public FileSystemFailure Move(string fromPath, string toPath, bool overwrite)
+    {
+        lock (_gate)
+        {
+            if (Find(fromPath) is not { } node) return FileSystemFailure.NotFound;
+            if (node.Parent is null || toPath.Length <= 3) return FileSystemFailure.Root;
+            if (Find(ParentOf(toPath)!) is not { IsDirectory: true } parent) return FileSystemFailure.ParentNotFound;
+            // A directory cannot go into itself.
+            for (var p = parent; p is not null; p = p.Parent) if (ReferenceEquals(p, node)) return FileSystemFailure.InvalidPath;
+            var name = NameOf(toPath);
+            if (parent.Children!.TryGetValue(name, out var existing) && !ReferenceEquals(existing, node))
+            {
+                if (!overwrite || existing.IsDirectory || node.IsDirectory) return FileSystemFailure.AlreadyExists;
+                Detach(existing);
+            }
+
+            node.Parent!.Children!.Remove(node.Name);
+            node.Parent.Written = _time.GetUtcNow();
+            node.Name = name;
+            node.Parent = parent;
+            parent.Children[name] = node;
+            return FileSystemFailure.None;
+        }
+    }
+
+    /// <summary>Copies a file to a new full path (replacing a file there when <paramref name="overwrite"/>).</summary>
+    public FileSystemFailure CopyFile(string fromPath, string toPath, bool overwrite)
+    {
+        var failure = Read(fromPath, out var content);
+        if (failure != FileSystemFailure.None) return failure;
+        return Write(toPath, content, overwrite ? FileWriteMode.Create : FileWriteMode.CreateNew);
+    }
+}
+
+/// <summary>How <see cref="VirtualFileSystem.Write"/> treats a file that exists.</summary>
+public enum FileWriteMode
+{
+    Create,
+    CreateNew,
+    Append,
+    Overwrite,
+}
