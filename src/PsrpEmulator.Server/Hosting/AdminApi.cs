@@ -8,6 +8,8 @@ using PsrpEmulator.Server.Diagnostics;
 using PsrpEmulator.Server.Endpoint;
 using PsrpEmulator.Server.Shells;
 
+using PsrpEmulator.Server.Behaviours;
+
 namespace PsrpEmulator.Server.Hosting;
 
 /// <summary>
@@ -113,8 +115,44 @@ internal static class AdminApi
             return Results.NoContent();
         });
 
-        admin.MapPost("/reset", (ShellRegistry registry, Journal journal, Injector injector, ResponseCache responses) =>
+        // A computer's disk: a file's bytes, a folder's items as JSON; PUT writes a file (making its folders), DELETE
+        // removes an item and what it holds. The computer defaults to ComputerName.
+        admin.MapGet("/files", (ShellServices services, string? computer, string? path) =>
         {
+            if (DiskPath(services, computer, path, out var disk, out var full) is { } problem) return problem;
+            var item = disk.Get(full);
+            if (item is null) return Results.Problem($"Nothing is at '{full}' on {ComputerOf(services, computer)}.", statusCode: 404);
+            if (!item.IsDirectory)
+            {
+                disk.Read(full, out var bytes);
+                return Results.Bytes(bytes, "application/octet-stream");
+            }
+
+            return Results.Json(disk.List(full, includeHidden: true)!.Select(i => new { i.Name, i.FullName, i.IsDirectory, i.Length, i.LastWriteTime }));
+        });
+        admin.MapPut("/files", async (HttpContext context, ShellServices services, string? computer, string? path) =>
+        {
+            if (DiskPath(services, computer, path, out var disk, out var full) is { } problem) return problem;
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            disk.CreateDirectory(VirtualFileSystem.ParentOf(full) ?? full);
+            var failure = disk.Write(full, body.ToArray(), FileWriteMode.Create);
+            return failure == FileSystemFailure.None ? Results.NoContent() : Results.Problem($"Cannot write '{full}': {failure}.", statusCode: failure == FileSystemFailure.DiskFull ? 507 : 409);
+        });
+        admin.MapDelete("/files", (ShellServices services, string? computer, string? path) =>
+        {
+            if (DiskPath(services, computer, path, out var disk, out var full) is { } problem) return problem;
+            return disk.Delete(full, recurse: true) switch
+            {
+                FileSystemFailure.None => Results.NoContent(),
+                FileSystemFailure.NotFound => Results.Problem($"Nothing is at '{full}'.", statusCode: 404),
+                var failure => Results.Problem($"Cannot remove '{full}': {failure}.", statusCode: 409),
+            };
+        });
+
+        admin.MapPost("/reset", (ShellRegistry registry, Journal journal, Injector injector, ResponseCache responses, ShellServices services) =>
+        {
+            services.ResetDisks();
             foreach (var shell in registry.Shells.ToList())
             {
                 if (registry.Remove(shell)) shell.Close();
@@ -125,6 +163,20 @@ internal static class AdminApi
             responses.Clear();
             return Results.NoContent();
         });
+    }
+
+    private static string ComputerOf(ShellServices services, string? computer) => computer is { Length: > 0 } ? computer : services.Options.ComputerName;
+
+    // The disk and the full path a files request names; a problem for a path that is not an absolute one on C:.
+    private static IResult? DiskPath(ShellServices services, string? computer, string? path, out VirtualFileSystem disk, out string full)
+    {
+        disk = null!;
+        full = string.Empty;
+        if (path is not { Length: >= 3 } || path[1] != ':' || path[2] is not ('\\' or '/')) return Results.Problem("The query's path must be an absolute path on C: (path=C:\\folder\\file).", statusCode: 400);
+        if (VirtualFileSystem.FullPath(path, @"C:\", out var failure) is not { } resolved) return Results.Problem($"'{path}' is not a path on the computers' disk ({failure}).", statusCode: 400);
+        disk = services.FileSystemOf(ComputerOf(services, computer), profile: null);
+        full = resolved;
+        return null;
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualFileSystem> _disks = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Forgets every computer's disk (the admin API's reset): the next use makes a new one.</summary>
+    public void ResetDisks() => _disks.Clear();
+
     /// <summary>
     /// The disk of a virtual computer (made at its first use, with the scenario's <c>files:</c>), with the profile of
     /// the user whose session asks (<paramref name="profile"/>: C:\Users\name) made on it.

@@ -42,12 +42,28 @@ public sealed partial class BehaviourCatalog
     {
         var line = CommandLineText.StripCmdShell(commandLine.Trim());
         if (line.Length == 0) return EmptyCommandLineScript.Instance;
+        // cmd.exe's redirections (> file, >> file, 2>nul, 2>&1): the command without them, its streams sent on. A
+        // match: rule naming the whole line still wins (a regex: rule matches the command, as a pattern such as
+        // 'echo (?<text>.*)' would match any redirection too). Only echo keeps the space before the '>' (cmd's echo prints it).
+        if (!commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) && CommandLineRedirection.TryParse(line, out var bare, out var redirections))
+        {
+            var command = CommandLineText.FirstWord(bare);
+            return new RedirectedCommandLineScript(Resolve(command.Equals("echo", StringComparison.OrdinalIgnoreCase) ? bare.TrimStart() : bare.Trim()), redirections);
+        }
+
+        return Resolve(line);
+    }
+
+    private ICommandLineScript Resolve(string line)
+    {
+        if (line.Length == 0) return EmptyCommandLineScript.Instance;
         foreach (var rule in commandLineRules)
         {
             if (rule.TryMatch(line, out var captures)) return new CommandLineBehaviour(rule, captures);
         }
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
+        if (FileCommandScript.TryParse(line, out var file)) return file;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

@@ -131,6 +131,9 @@ internal sealed class CommandLineRule(BehaviourRule matcher, IReadOnlyList<Comma
 
     public bool TryMatch(string commandLine, out IReadOnlyDictionary<string, string> captures) => matcher.TryMatch(commandLine, out captures);
 
+    /// <summary>Whether the rule names exact lines (<c>match:</c>), not a pattern.</summary>
+    public bool IsExact => matcher.Regex is null;
+
     public async Task<int> RunAsync(CommandLineContext context)
     {
         foreach (var step in steps) await step.RunAsync(context).ConfigureAwait(false);

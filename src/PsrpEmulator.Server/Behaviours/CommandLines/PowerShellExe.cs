@@ -159,6 +159,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public bool HostIsLocal => true;
 
+        public VirtualFileSystem? FileSystem => host.FileSystem;
+
         private readonly StdinLines _stdin = new(host);
 
         public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)

@@ -1,0 +1,278 @@
+using System.Text;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>
+/// cmd.exe's redirections of a command line: <c>&gt; file</c>, <c>&gt;&gt; file</c>, <c>2&gt; file</c>, <c>2&gt;&amp;1</c>,
+/// <c>&gt; nul</c>. A <c>&gt;</c> inside double quotes is text.
+/// </summary>
+internal static class CommandLineRedirection
+{
+    /// <summary>One redirection: stream 1 (stdout) or 2 (stderr), to a file (or <c>nul</c>), or merged into the other stream.</summary>
+    internal sealed record Redirection(char Stream, string? Target, bool Append, char? MergeInto);
+
+    /// <summary>
+    /// The line without its redirections (the text before one keeps its trailing space: <c>echo a &gt; f</c> writes
+    /// "a " as cmd.exe's echo does), and them; false when the line has none.
+    /// </summary>
+    public static bool TryParse(string line, out string bare, out List<Redirection> redirections)
+    {
+        bare = line;
+        redirections = [];
+        if (!line.Contains('>', StringComparison.Ordinal)) return false;
+        var text = new StringBuilder(line.Length);
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '"') quoted = !quoted;
+            if (c == '^' && !quoted && i + 1 < line.Length)
+            {
+                // cmd's escape: ^> is a '>' of the text.
+                text.Append(line[++i]);
+                continue;
+            }
+
+            if (c != '>' || quoted)
+            {
+                text.Append(c);
+                continue;
+            }
+
+            var stream = '1';
+            if (text.Length > 0 && text[^1] is '1' or '2' && (text.Length == 1 || char.IsWhiteSpace(text[^2])))
+            {
+                stream = text[^1];
+                text.Length--;
+            }
+
+            var j = i + 1;
+            var append = j < line.Length && line[j] == '>';
+            if (append) j++;
+            if (j + 1 < line.Length && line[j] == '&' && line[j + 1] is '1' or '2')
+            {
+                redirections.Add(new Redirection(stream, null, false, line[j + 1]));
+                i = j + 1;
+                continue;
+            }
+
+            while (j < line.Length && line[j] is ' ' or '\t') j++;
+            var start = j;
+            if (j < line.Length && line[j] == '"')
+            {
+                var close = line.IndexOf('"', j + 1);
+                j = close < 0 ? line.Length : close + 1;
+            }
+            else
+            {
+                while (j < line.Length && !char.IsWhiteSpace(line[j]) && line[j] is not ('>' or '<' or '&' or '|')) j++;
+            }
+
+            if (j == start) return false;
+            redirections.Add(new Redirection(stream, line[start..j].Trim('"'), append, null));
+            i = j - 1;
+        }
+
+        if (redirections.Count == 0) return false;
+        bare = text.ToString();
+        return true;
+    }
+}
+
+/// <summary>
+/// A command whose stdout or stderr cmd.exe sends to a file of the computer's disk (or to <c>nul</c>): the file is
+/// made (emptied with <c>&gt;</c>) before the command starts; a folder on the way that is missing is cmd.exe's "The
+/// system cannot find the path specified." and the command does not run.
+/// </summary>
+internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IReadOnlyList<CommandLineRedirection.Redirection> redirections) : ICommandLineScript
+{
+    public string Description => inner.Description + " (redirected)";
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var targets = new Dictionary<char, string?>();
+        foreach (var redirection in redirections.Where(r => r.MergeInto is null))
+        {
+            var target = redirection.Target!;
+            if (target.Equals("nul", StringComparison.OrdinalIgnoreCase) || target.Equals("nul:", StringComparison.OrdinalIgnoreCase))
+            {
+                targets[redirection.Stream] = null;
+                continue;
+            }
+
+            var disk = host.FileSystem;
+            var path = VirtualFileSystem.FullPath(target, host.Facts.GetValueOrDefault("cd") ?? @"C:\", out _);
+            var failure = disk is null || path is null ? FileSystemFailure.ParentNotFound
+                : disk.Write(path, [], redirection.Append ? FileWriteMode.Append : FileWriteMode.Create);
+            if (failure != FileSystemFailure.None)
+            {
+                var message = failure switch
+                {
+                    FileSystemFailure.IsDirectory or FileSystemFailure.Root => "Access is denied.\r\n",
+                    FileSystemFailure.DiskFull => "There is not enough space on the disk.\r\n",
+                    _ => "The system cannot find the path specified.\r\n",
+                };
+                await host.WriteTextAsync(WinRsStreams.Stderr, message, cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            targets[redirection.Stream] = path;
+        }
+
+        foreach (var merge in redirections.Where(r => r.MergeInto is not null))
+        {
+            // 2>&1: stderr goes where stdout goes (its console, when stdout is not redirected).
+            if (targets.TryGetValue(merge.MergeInto!.Value, out var into)) targets[merge.Stream] = into;
+            else targets.Remove(merge.Stream);
+        }
+
+        return await inner.RunAsync(new RedirectingHost(host, targets), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets) : ICommandLineHost
+    {
+        public Encoding Encoding => inner.Encoding;
+        public int ConsoleWidth => inner.ConsoleWidth;
+        public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+        public IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
+        public IReadOnlyDictionary<string, string> Facts => inner.Facts;
+        public VirtualFileSystem? FileSystem => inner.FileSystem;
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
+
+        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            if (!targets.TryGetValue(stream == WinRsStreams.Stderr ? '2' : '1', out var path)) return inner.WriteAsync(stream, data, cancellationToken);
+            if (path is null) return ValueTask.CompletedTask;
+            // A full disk fails the write as cmd.exe's does: the text is lost, the command goes on.
+            inner.FileSystem?.Write(path, data.Span, FileWriteMode.Append);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>
+/// cmd.exe's file commands on the computer's disk, when no rule answers the line: <c>type</c>, <c>del</c> /
+/// <c>erase</c>, <c>mkdir</c> / <c>md</c>, <c>rmdir</c> / <c>rd</c>. Paths are relative to the shell's working
+/// directory; switches such as <c>/q</c>, <c>/f</c>, <c>/s</c> are read where they change something.
+/// </summary>
+internal sealed class FileCommandScript(string name, IReadOnlyList<string> arguments) : ICommandLineScript
+{
+    public string Description => "cmd " + name;
+
+    /// <summary>The built-in a line starts with; false for any other line.</summary>
+    public static bool TryParse(string line, out FileCommandScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count == 0) return false;
+        var name = tokens[0].Value.ToLowerInvariant() switch
+        {
+            "type" => "type",
+            "del" or "erase" => "del",
+            "mkdir" or "md" => "mkdir",
+            "rmdir" or "rd" => "rmdir",
+            _ => null,
+        };
+        if (name is null) return false;
+        script = new FileCommandScript(name, [.. tokens.Skip(1).Select(t => t.Value)]);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var disk = host.FileSystem;
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        var switches = arguments.Where(a => a.StartsWith('/')).Select(a => a.ToUpperInvariant()).ToHashSet();
+        var paths = arguments.Where(a => !a.StartsWith('/')).ToList();
+        if (disk is null)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(name), cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        if (paths.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "The syntax of the command is incorrect.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var exitCode = 0;
+        foreach (var given in paths)
+        {
+            var path = VirtualFileSystem.FullPath(given, cd, out _);
+            var item = path is null ? null : disk.Get(path);
+            switch (name)
+            {
+                case "type":
+                    if (item is { IsDirectory: true })
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, "Access is denied.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 1;
+                    }
+                    else if (item is null || disk.Read(path!, out var bytes) != FileSystemFailure.None)
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the file specified.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 1;
+                    }
+                    else
+                    {
+                        // type writes the file's bytes as they are.
+                        if (bytes.Length > 0) await host.WriteAsync(WinRsStreams.Stdout, bytes, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case "del":
+                    if (item is { IsDirectory: true })
+                    {
+                        // del of a folder deletes the files in it (after a question /q skips); the emulator: without /q, none.
+                        if (!switches.Contains("/Q"))
+                        {
+                            await host.WriteTextAsync(WinRsStreams.Stdout, $"{path}\\*, Are you sure (Y/N)? ", cancellationToken).ConfigureAwait(false);
+                            break;
+                        }
+
+                        foreach (var file in disk.List(path!, includeHidden: true)!.Where(f => !f.IsDirectory)) disk.Delete(file.FullName, recurse: false);
+                    }
+                    else if (item is null)
+                    {
+                        // cmd.exe's del reports a missing file and still exits 0 (UNVERIFIED for every Windows version).
+                        await host.WriteTextAsync(WinRsStreams.Stderr, $"Could Not Find {path ?? given}\r\n", cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        disk.Delete(path!, recurse: false);
+                    }
+
+                    break;
+                case "mkdir":
+                    if (item is not null || path is null)
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, $"A subdirectory or file {given} already exists.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 1;
+                    }
+                    else if (disk.CreateDirectory(path) == FileSystemFailure.IsFile)
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the path specified.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 1;
+                    }
+
+                    break;
+                default:
+                    if (item is not { IsDirectory: true })
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, item is null ? "The system cannot find the file specified.\r\n" : "The directory name is invalid.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 2;
+                    }
+                    else if (disk.Delete(path!, recurse: switches.Contains("/S")) == FileSystemFailure.DirectoryNotEmpty)
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, "The directory is not empty.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 145;
+                    }
+
+                    break;
+            }
+        }
+
+        return exitCode;
+    }
+}
