@@ -197,9 +197,10 @@ internal sealed partial class RunContext
 
         if (!wild) return [full];
         // Wildcards: the same full path with the pattern's segments in place, matched segment by segment.
-        var patternFull = VirtualFileSystem.FullPath(path.Replace("*", "\u0001", StringComparison.Ordinal).Replace("?", "\u0002", StringComparison.Ordinal), CurrentDirectory, out _);
+        // Wildcards through FullPath as private-use characters (it refuses '*' and '?'), back after.
+        var patternFull = VirtualFileSystem.FullPath(path.Replace('*', '\uE001').Replace('?', '\uE002'), CurrentDirectory, out _);
         if (patternFull is null) return [];
-        var segments = patternFull[3..].Split('\\', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace('\u0001', '*').Replace('\u0002', '?')).ToList();
+        var segments = patternFull[3..].Split('\\', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace('\uE001', '*').Replace('\uE002', '?')).ToList();
         var current = new List<string> { @"C:\" };
         foreach (var segment in segments)
         {

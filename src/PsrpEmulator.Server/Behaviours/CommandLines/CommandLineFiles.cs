@@ -119,17 +119,20 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
             targets[redirection.Stream] = path;
         }
 
+        var toConsole = new Dictionary<char, string>();
         foreach (var merge in redirections.Where(r => r.MergeInto is not null))
         {
-            // 2>&1: stderr goes where stdout goes (its console, when stdout is not redirected).
+            // 2>&1: stderr goes where stdout goes (its console stream, when stdout is not redirected).
+            targets.Remove(merge.Stream);
+            toConsole.Remove(merge.Stream);
             if (targets.TryGetValue(merge.MergeInto!.Value, out var into)) targets[merge.Stream] = into;
-            else targets.Remove(merge.Stream);
+            else toConsole[merge.Stream] = merge.MergeInto.Value == '2' ? WinRsStreams.Stderr : WinRsStreams.Stdout;
         }
 
-        return await inner.RunAsync(new RedirectingHost(host, targets), time, cancellationToken).ConfigureAwait(false);
+        return await inner.RunAsync(new RedirectingHost(host, targets, toConsole), time, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets) : ICommandLineHost
+    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets, Dictionary<char, string> toConsole) : ICommandLineHost
     {
         public Encoding Encoding => inner.Encoding;
         public int ConsoleWidth => inner.ConsoleWidth;
@@ -141,7 +144,9 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
 
         public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
-            if (!targets.TryGetValue(stream == WinRsStreams.Stderr ? '2' : '1', out var path)) return inner.WriteAsync(stream, data, cancellationToken);
+            var number = stream == WinRsStreams.Stderr ? '2' : '1';
+            if (toConsole.TryGetValue(number, out var console)) return inner.WriteAsync(console, data, cancellationToken);
+            if (!targets.TryGetValue(number, out var path)) return inner.WriteAsync(stream, data, cancellationToken);
             if (path is null) return ValueTask.CompletedTask;
             // A full disk fails the write as cmd.exe's does: the text is lost, the command goes on.
             inner.FileSystem?.Write(path, data.Span, FileWriteMode.Append);

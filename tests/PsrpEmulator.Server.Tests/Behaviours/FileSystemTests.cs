@@ -1,0 +1,394 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>The virtual computers' disk, and the cmdlets, .NET methods, redirections and cmd.exe commands on it.</summary>
+public class FileSystemTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 10, 30, 0, TimeSpan.Zero);
+
+    private static VirtualFileSystem NewDisk(long capacity = 1 << 20)
+    {
+        var disk = new VirtualFileSystem(new FakeTimeProvider(Now), capacity);
+        disk.EnsureProfile(@"C:\Users\psrp");
+        return disk;
+    }
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, VirtualFileSystem? disk = null, BehaviourCatalog? catalog = null)
+    {
+        var host = new RecordingHost { FileSystem = disk ?? NewDisk() };
+        host.Environment["USERPROFILE"] = @"C:\Users\psrp";
+        host.Environment["TEMP"] = @"C:\Users\psrp\AppData\Local\Temp";
+        var outcome = await (catalog ?? Default).Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(Now));
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string script, VirtualFileSystem? disk = null)
+    {
+        var (host, outcome) = await RunAsync(script, disk);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToStringValue ?? string.Empty);
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        return string.Join("|", host.OutputTexts);
+    }
+
+    // ---- the disk ----
+
+    [TestCase(@"C:\a\b", @"C:\Users\psrp\Documents", @"C:\a\b")]
+    [TestCase(@"c:/a//b/./c/../d.", @"C:\x", @"C:\a\b\d")]
+    [TestCase(@"x.txt", @"C:\Users\psrp\Documents", @"C:\Users\psrp\Documents\x.txt")]
+    [TestCase(@"..\..\y", @"C:\Users\psrp\Documents", @"C:\Users\y")]
+    [TestCase(@"\Windows", @"C:\Users\psrp", @"C:\Windows")]
+    [TestCase(@"Microsoft.PowerShell.Core\FileSystem::C:\Temp", @"C:\", @"C:\Temp")]
+    [TestCase(@"C:\..\..", @"C:\", @"C:\")]
+    public void A_path_is_made_full_as_Windows_makes_it(string path, string current, string expected) =>
+        Assert.That(VirtualFileSystem.FullPath(path, current, out _), Is.EqualTo(expected));
+
+    [TestCase(@"D:\x", FileSystemFailure.DriveNotFound)]
+    [TestCase(@"C:\a|b", FileSystemFailure.InvalidPath)]
+    [TestCase(@"\\server\share\x", FileSystemFailure.InvalidPath)]
+    [TestCase("", FileSystemFailure.InvalidPath)]
+    public void A_path_the_disk_cannot_have_says_why(string path, FileSystemFailure failure)
+    {
+        Assert.That(VirtualFileSystem.FullPath(path, @"C:\", out var why), Is.Null);
+        Assert.That(why, Is.EqualTo(failure));
+    }
+
+    [Test]
+    public void Names_compare_without_case_and_keep_the_case_they_were_made_with()
+    {
+        var disk = NewDisk();
+        Assert.That(disk.CreateDirectory(@"C:\Data\Logs"), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(disk.Write(@"C:\DATA\logs\App.LOG", "x"u8, FileWriteMode.Create), Is.EqualTo(FileSystemFailure.None));
+
+        Assert.That(disk.Get(@"c:\data\LOGS\app.log")!.FullName, Is.EqualTo(@"C:\Data\Logs\App.LOG"));
+        Assert.That(disk.CreateDirectory(@"C:\data"), Is.EqualTo(FileSystemFailure.AlreadyExists));
+    }
+
+    [Test]
+    public void Writes_append_and_overwrite_in_place_and_a_full_disk_refuses_what_does_not_fit()
+    {
+        var disk = NewDisk(capacity: 4096 + 2048 - 1);
+        disk.Write(@"C:\f", "abcdef"u8, FileWriteMode.Create);
+        disk.Write(@"C:\f", "XY"u8, FileWriteMode.Overwrite, position: 2);
+        disk.Write(@"C:\f", "!"u8, FileWriteMode.Append);
+        disk.Read(@"C:\f", out var content);
+        Assert.That(Encoding.ASCII.GetString(content), Is.EqualTo("abXYef!"));
+
+        Assert.That(disk.Write(@"C:\g", new byte[4096], FileWriteMode.Create), Is.EqualTo(FileSystemFailure.DiskFull), "the setup log's 2048 bytes count");
+        Assert.That(disk.Write(@"C:\f", "0123456789"u8, FileWriteMode.Create), Is.EqualTo(FileSystemFailure.None), "a replaced file's old bytes are freed first");
+        Assert.That(disk.Write(@"C:\f", "abc"u8, FileWriteMode.CreateNew), Is.EqualTo(FileSystemFailure.AlreadyExists));
+        Assert.That(disk.Write(@"C:\nope\f", "abc"u8, FileWriteMode.Create), Is.EqualTo(FileSystemFailure.ParentNotFound));
+        Assert.That(disk.Write(@"C:\Windows", "abc"u8, FileWriteMode.Create), Is.EqualTo(FileSystemFailure.IsDirectory));
+    }
+
+    [Test]
+    public void A_folder_with_children_goes_only_recursively_and_moves_take_the_children_along()
+    {
+        var disk = NewDisk();
+        disk.CreateDirectory(@"C:\a\b");
+        disk.Write(@"C:\a\b\f.txt", "1"u8, FileWriteMode.Create);
+        var used = disk.UsedBytes;
+
+        Assert.That(disk.Delete(@"C:\a", recurse: false), Is.EqualTo(FileSystemFailure.DirectoryNotEmpty));
+        Assert.That(disk.Move(@"C:\a", @"C:\a\b\c", overwrite: false), Is.EqualTo(FileSystemFailure.InvalidPath), "a folder cannot go into itself");
+        Assert.That(disk.Move(@"C:\a", @"C:\z", overwrite: false), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(disk.Get(@"C:\z\b\f.txt"), Is.Not.Null);
+        Assert.That(disk.Delete(@"C:\z", recurse: true), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(disk.UsedBytes, Is.EqualTo(used - 1));
+        Assert.That(disk.Delete(@"C:\", recurse: true), Is.EqualTo(FileSystemFailure.Root));
+    }
+
+    [Test]
+    public void A_new_disk_has_a_Windows_servers_top_level_and_the_users_profile()
+    {
+        var disk = NewDisk();
+
+        Assert.That(disk.List(@"C:\")!.Select(i => i.Name), Is.EqualTo(new[] { "PerfLogs", "Program Files", "Program Files (x86)", "setup.log", "Users", "Windows" }));
+        Assert.That(disk.List(@"C:\", includeHidden: true)!.Select(i => i.Name), Does.Contain("ProgramData"));
+        Assert.That(disk.List(@"C:\Users\psrp")!.Select(i => i.Name), Is.EqualTo(new[] { "AppData", "Desktop", "Documents", "Downloads" }));
+        Assert.That(disk.Get(@"C:\Users\psrp\AppData\Local\Temp")!.IsDirectory, Is.True);
+        Assert.That(disk.Get(@"C:\Users")!.LastWriteTime, Is.EqualTo(new DateTimeOffset(2026, 1, 12, 9, 38, 0, TimeSpan.Zero)), "a profile made at a first logon keeps C:\\Users' time");
+    }
+
+    // ---- cmdlets ----
+
+    [TestCase("Test-Path C:\\Windows; Test-Path C:\\nope; Test-Path C:\\Windows -PathType Leaf; Test-Path C:\\setup.log -PathType Leaf; Test-Path D:\\x", "True|False|False|True|False")]
+    [TestCase("Test-Path C:\\Win*; Test-Path C:\\*.log -PathType Leaf; Test-Path 'C:\\a|b' -IsValid; Test-Path C:\\new\\x -IsValid", "True|True|False|True")]
+    [TestCase("Set-Content C:\\a.txt 'hello','world'; Get-Content C:\\a.txt; (Get-Content C:\\a.txt -Raw).Length; (Get-Item C:\\a.txt).Length", "hello|world|14|14")]
+    [TestCase("Set-Content C:\\a.txt 'x' -NoNewline; Add-Content C:\\a.txt 'y','z'; Get-Content C:\\a.txt -Raw", "xy\r\nz\r\n")]
+    [TestCase("'a','b','c' | Set-Content C:\\p.txt; Get-Content C:\\p.txt -TotalCount 2; Get-Content C:\\p.txt -Tail 1", "a|b|c")]
+    [TestCase("Set-Content C:\\e.txt 'é' -Encoding UTF8; (Get-Item C:\\e.txt).Length; Get-Content C:\\e.txt; Set-Content C:\\a.txt 'é'; (Get-Item C:\\a.txt).Length; Get-Content C:\\a.txt", "7|é|3|é")]
+    [TestCase("New-Item -ItemType Directory C:\\d\\e | Out-Null; New-Item C:\\d\\e\\f.txt -Value abc | % Name; Get-Content C:\\d\\e\\f.txt; mkdir C:\\m | % FullName", "f.txt|abc|C:\\m")]
+    [TestCase("Get-ChildItem C:\\ | % Name", "PerfLogs|Program Files|Program Files (x86)|Users|Windows|setup.log")]
+    [TestCase("Get-ChildItem C:\\ -Directory | % Name; gci 'C:\\' -File | % Name; dir C:\\ -ad | Measure-Object | % Count; ls -Path C:\\ -af | % Length", "PerfLogs|Program Files|Program Files (x86)|Users|Windows|setup.log|5|2048")]
+    [TestCase("mkdir C:\\r\\s | Out-Null; Set-Content C:\\r\\a.txt 1; Set-Content C:\\r\\s\\b.log 2; Get-ChildItem C:\\r -Recurse | % FullName; Get-ChildItem C:\\r -Recurse -Filter *.log -Name", "C:\\r\\s|C:\\r\\a.txt|C:\\r\\s\\b.log|s\\b.log")]
+    [TestCase("Set-Content x.txt 1; Get-Item x.txt | % FullName; (Get-ChildItem)[0].Name; Get-Item C:\\Users\\psrp\\Documents\\x.txt | % { \"$_\" }", "C:\\Users\\psrp\\Documents\\x.txt|x.txt|C:\\Users\\psrp\\Documents\\x.txt")]
+    [TestCase("Copy-Item C:\\setup.log C:\\Users; Test-Path C:\\Users\\setup.log; Move-Item C:\\Users\\setup.log C:\\s2.log; Test-Path C:\\s2.log; Rename-Item C:\\s2.log s3.log; (Get-Item C:\\s3.log).Length", "True|True|2048")]
+    [TestCase("mkdir C:\\t\\u | Out-Null; Set-Content C:\\t\\u\\f 1; Copy-Item C:\\t C:\\t2 -Recurse; Get-Content C:\\t2\\u\\f; Remove-Item C:\\t -Recurse; Test-Path C:\\t", "1|False")]
+    [TestCase("Set-Content C:\\h.txt 'abc' -NoNewline; Get-FileHash C:\\h.txt | % Hash; (Get-FileHash C:\\h.txt -Algorithm MD5).Hash", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD|900150983CD24FB0D6963F7D28E17F72")]
+    [TestCase("Set-Content C:\\1.tmp a; Set-Content C:\\2.tmp b; Remove-Item C:\\*.tmp; @(Get-ChildItem C:\\ -File).Count; Get-ChildItem C:\\ -File | Remove-Item; @(Get-ChildItem C:\\ -File).Count", "1|0")]
+    [TestCase("(Get-Item C:\\Users).Mode; (Get-Item C:\\ProgramData).Mode; (Get-ChildItem C:\\ -Force).Count; (Get-Item C:\\setup.log).Attributes", "d-r---|d--h--|7|Archive")]
+    public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("Get-Content C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
+    [TestCase("Remove-Item C:\\nope\\x.txt", "PathNotFound,Microsoft.PowerShell.Commands.RemoveItemCommand", "Cannot find path 'C:\\nope\\x.txt' because it does not exist.")]
+    [TestCase("Get-ChildItem D:\\", "DriveNotFound,Microsoft.PowerShell.Commands.GetChildItemCommand", "Cannot find drive. A drive with the name 'D' does not exist.")]
+    [TestCase("New-Item C:\\setup.log", "NewItemIOError,Microsoft.PowerShell.Commands.NewItemCommand", "The file 'C:\\setup.log' already exists.")]
+    [TestCase("mkdir C:\\Windows", "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand", "An item with the specified name C:\\Windows already exists.")]
+    [TestCase("Set-Content C:\\nope\\x.txt 1", "GetContentWriterDirectoryNotFoundError,Microsoft.PowerShell.Commands.SetContentCommand", "Could not find a part of the path 'C:\\nope\\x.txt'.")]
+    [TestCase("Get-Content C:\\Windows", "GetContentReaderUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetContentCommand", "Access to the path 'C:\\Windows' is denied.")]
+    public async Task A_cmdlets_failure_is_its_non_terminating_error_and_the_script_goes_on(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task ErrorAction_and_try_catch_treat_the_cmdlets_errors_as_PowerShells()
+    {
+        Assert.That(await OutputOfAsync("Remove-Item C:\\nope -ErrorAction SilentlyContinue; 'after'; try { Get-Content C:\\nope -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }"),
+            Is.EqualTo("after|PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand"));
+    }
+
+    [Test]
+    public async Task Removing_a_folder_with_children_without_Recurse_asks_the_host_and_removes_it_on_yes()
+    {
+        var disk = NewDisk();
+        disk.CreateDirectory(@"C:\full\inner");
+        var host = new RecordingHost { FileSystem = disk, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.Int32(0)) };
+        await Default.Resolve(Behaviour.Script("Remove-Item C:\\full; Test-Path C:\\full")).RunTestAsync(host, new FakeTimeProvider(Now));
+
+        Assert.That(host.HostCalls.Single().MethodId, Is.EqualTo(RemoteHostMethodId.PromptForChoice));
+        Assert.That(host.HostCalls[0].Parameters[1].AsString(), Does.StartWith(@"The item at C:\full has children and the Recurse parameter was not specified."));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False" }));
+    }
+
+    // ---- redirections ----
+
+    [TestCase("'x' > C:\\b.txt; 'y' >> C:\\b.txt; Get-Content C:\\b.txt; (Get-Item C:\\b.txt).Length", "x|y|14")]
+    [TestCase("echo $null > C:\\e.txt; (Get-Item C:\\e.txt).Length; 'gone' > $null; Get-Content C:\\nope 2>$null; 'after'", "0|after")]
+    [TestCase("$r = Get-Content C:\\nope 2>&1; $r.FullyQualifiedErrorId; Get-Content C:\\nope 2>&1 | % { $_.FullyQualifiedErrorId }", "PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand|PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand")]
+    [TestCase("if (3 -gt 2) { 'yes' > C:\\y.txt }; Get-Content C:\\y.txt; 'a>b'; \"c > d\"", "yes|a>b|c > d")]
+    [TestCase("Get-Service WinRM | Out-File C:\\s.txt; (Get-Content C:\\s.txt)[1].TrimEnd(); (Get-Content C:\\s.txt)[0].Length", "Status   Name               DisplayName|0")]
+    public async Task Redirections_send_a_statements_streams_to_files_or_nowhere(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public void Redirections_are_found_outside_quotes_and_brackets_only()
+    {
+        var (bare, redirections) = Statements.SplitRedirections("Get-X 'a > b' (1 > 2) 2>&1 >> \"C:\\o t.txt\" 3>$null")!.Value;
+
+        Assert.That(bare, Is.EqualTo("Get-X 'a > b' (1 > 2)"));
+        Assert.That(redirections, Is.EqualTo(new[]
+        {
+            new Statements.Redirection('2', null, false),
+            new Statements.Redirection('1', "\"C:\\o t.txt\"", true),
+            new Statements.Redirection('3', "$null", false),
+        }));
+        Assert.That(Statements.SplitRedirections("$a -gt 1 -and '>'"), Is.Null);
+    }
+
+    // ---- .NET ----
+
+    [TestCase("[IO.Path]::GetFullPath('x.txt'); [System.IO.Path]::GetFullPath(\"$env:TEMP\\w.tmp\"); [IO.Path]::GetTempPath()", "C:\\Users\\psrp\\Documents\\x.txt|C:\\Users\\psrp\\AppData\\Local\\Temp\\w.tmp|C:\\Users\\psrp\\AppData\\Local\\Temp\\")]
+    [TestCase("[IO.File]::WriteAllText('C:\\w.txt', 'hi there'); [IO.File]::ReadAllText('C:\\w.txt'); [IO.File]::Exists('C:\\w.txt'); [IO.File]::ReadAllBytes('C:\\w.txt').Length; [IO.File]::Delete('C:\\w.txt'); [IO.File]::Exists('C:\\w.txt')", "hi there|True|8|False")]
+    [TestCase("[IO.File]::WriteAllLines('C:\\l.txt', [string[]]('a','b')); [IO.File]::ReadAllLines('C:\\l.txt').Count; [IO.File]::AppendAllText('C:\\l.txt', 'c'); (Get-Content C:\\l.txt)[2]", "2|c")]
+    [TestCase("$w = [System.IO.File]::OpenWrite('C:\\o.bin'); $b = [Convert]::FromBase64String('AAECAw=='); $w.write($b, 0, $b.Length); $w.Close(); (Get-Item C:\\o.bin).Length; [Convert]::ToBase64String([IO.File]::ReadAllBytes('C:\\o.bin'))", "4|AAECAw==")]
+    [TestCase("Set-Content C:\\r.txt 'l1','l2'; $r = [System.IO.File]::OpenText('C:\\r.txt'); for(;;) { $l = $r.ReadLine(); if ($l -eq $null) { break }; \"line $l\" }; $r.EndOfStream; $r.Close()", "line l1|line l2|True")]
+    [TestCase("[IO.Directory]::CreateDirectory('C:\\q\\r') | Out-Null; [IO.Directory]::Exists('C:\\q\\r'); [IO.Directory]::GetDirectories('C:\\q'); [IO.Directory]::GetFiles('C:\\', '*.log')", "True|C:\\q\\r|C:\\setup.log")]
+    [TestCase("$t = [IO.Path]::GetTempFileName(); (Get-Item $t).Length; $t -like 'C:\\Users\\psrp\\AppData\\Local\\Temp\\tmp*.tmp'", "0|True")]
+    public async Task Dotnets_file_API_works_on_the_computers_disk(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("[IO.File]::ReadAllText('C:\\nope.txt')", "Exception calling \"ReadAllText\" with \"1\" argument(s): \"Could not find file 'C:\\nope.txt'.\"")]
+    [TestCase("[IO.File]::WriteAllText('C:\\no\\x.txt', 'a')", "Exception calling \"WriteAllText\" with \"2\" argument(s): \"Could not find a part of the path 'C:\\no\\x.txt'.\"")]
+    [TestCase("$w = [IO.File]::CreateText('C:\\c.txt'); $w.Close(); $w.WriteLine('x')", "Exception calling \"WriteLine\" with \"1\" argument(s): \"Cannot write to a closed TextWriter.\"")]
+    public async Task Dotnets_file_exceptions_are_method_invocation_errors(string script, string message)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
+    }
+
+    /// <summary>
+    /// winrmcp's restore script (packer-community/winrmcp, as Debian's winrmcp 0.0~git20180921 runs it), verbatim: the
+    /// base64 lines cmd.exe's echo appended (each with the space before its ">>") become the file.
+    /// </summary>
+    [Test]
+    public async Task Winrmcps_restore_script_turns_the_uploaded_base64_lines_into_the_file()
+    {
+        var disk = NewDisk();
+        var payload = Enumerable.Range(0, 700).Select(i => (byte)(i * 7)).ToArray();
+        var lines = string.Concat(payload.Chunk(300).Select(c => Convert.ToBase64String(c) + " \r\n"));
+        disk.Write(@"C:\Users\psrp\AppData\Local\Temp\winrmcp-1.tmp", Encoding.ASCII.GetBytes(lines), FileWriteMode.Create);
+        const string Script = """
+
+            		$tmp_file_path = [System.IO.Path]::GetFullPath("$env:TEMP\winrmcp-1.tmp")
+            		$dest_file_path = [System.IO.Path]::GetFullPath("C:\deploy\app.bin".Trim("'"))
+            		if (Test-Path $dest_file_path) {
+            			if (Test-Path -Path $dest_file_path -PathType container) {
+            				Exit 1
+            			} else {
+            				rm $dest_file_path
+            			}
+            		}
+            		else {
+            			$dest_dir = ([System.IO.Path]::GetDirectoryName($dest_file_path))
+            			New-Item -ItemType directory -Force -ErrorAction SilentlyContinue -Path $dest_dir | Out-Null
+            		}
+
+            		if (Test-Path $tmp_file_path) {
+            			$reader = [System.IO.File]::OpenText($tmp_file_path)
+            			$writer = [System.IO.File]::OpenWrite($dest_file_path)
+            			try {
+            				for(;;) {
+            					$base64_line = $reader.ReadLine()
+            					if ($base64_line -eq $null) { break }
+            					$bytes = [System.Convert]::FromBase64String($base64_line)
+            					$writer.write($bytes, 0, $bytes.Length)
+            				}
+            			}
+            			finally {
+            				$reader.Close()
+            				$writer.Close()
+            			}
+            		} else {
+            			echo $null > $dest_file_path
+            		}
+
+            """;
+
+        var (host, outcome) = await RunAsync(Script, disk);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(disk.Read(@"C:\deploy\app.bin", out var written), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(written, Is.EqualTo(payload));
+    }
+
+    // ---- the scenario's files: ----
+
+    [Test]
+    public async Task The_scenarios_files_are_on_every_computers_disk_or_on_the_one_named()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            files:
+              - path: 'C:\app\app.config'
+                content: "<configuration />\n"
+              - path: 'C:\app\logo.bin'
+                base64: AAEC
+              - path: 'C:\app\logs'
+              - path: 'C:\only\here.txt'
+                content: x
+                computer: Server02
+            """, "files.yaml"), Default);
+        var disk = catalog.NewFileSystem("SERVER01", new FakeTimeProvider(Now), 1 << 20);
+
+        var (host, _) = await RunAsync("Get-Content C:\\app\\app.config; (Get-Item C:\\app\\logo.bin).Length; Test-Path C:\\app\\logs -PathType Container; Test-Path C:\\only", disk, catalog);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "<configuration />", "3", "True", "False" }));
+        Assert.That(catalog.NewFileSystem("server02", new FakeTimeProvider(Now), 1 << 20).Get(@"C:\only\here.txt"), Is.Not.Null);
+    }
+
+    [TestCase("files:\n  - path: 'D:\\x'\n", "line 2, column 11: 'D:\\x' is not an absolute path on drive C:")]
+    [TestCase("files:\n  - path: 'C:\\x'\n    base64: '%%%'\n", "'base64:' is not valid base64")]
+    [TestCase("files:\n  - path: 'C:\\x'\n    mode: 644\n", "line 3, column 5: unknown file key 'mode'")]
+    [TestCase("files:\n  - content: x\n", "a file needs 'path:'")]
+    public void File_mistakes_are_load_errors_with_their_position(string yaml, string expected)
+    {
+        var e = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.Parse(yaml, "s.yaml"));
+
+        Assert.That(e!.Message, Does.StartWith("s.yaml, line"));
+        Assert.That(e.Message, Does.Contain(expected));
+    }
+
+    // ---- cmd.exe ----
+
+    private sealed class DiskCommandLineHost(VirtualFileSystem disk) : ICommandLineHost
+    {
+        private readonly StringBuilder _stdout = new(), _stderr = new();
+
+        public Encoding Encoding => Encoding.ASCII;
+        public IReadOnlyList<KeyValuePair<string, string>> Environment { get; } = [];
+        public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" };
+        public VirtualFileSystem? FileSystem => disk;
+        public string Stdout => _stdout.ToString();
+        public string Stderr => _stderr.ToString();
+
+        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            (stream == WinRsStreams.Stderr ? _stderr : _stdout).Append(Encoding.GetString(data.Span));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+    }
+
+    private static async Task<(DiskCommandLineHost Host, int ExitCode)> RunCmdAsync(VirtualFileSystem disk, string line)
+    {
+        var host = new DiskCommandLineHost(disk);
+        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host, exitCode);
+    }
+
+    [Test]
+    public async Task Cmds_echo_appends_with_the_space_before_its_redirection_and_type_prints_the_file()
+    {
+        var disk = NewDisk();
+
+        var first = await RunCmdAsync(disk, "echo QUJD >> \"C:\\Users\\psrp\\up.tmp\"");
+        await RunCmdAsync(disk, "cmd /c echo REVG>>up.tmp");
+        var typed = await RunCmdAsync(disk, "type up.tmp");
+
+        Assert.That(first.Host.Stdout, Is.Empty);
+        Assert.That(typed.Host.Stdout, Is.EqualTo("QUJD \r\nREVG\r\n"));
+        Assert.That(typed.ExitCode, Is.Zero);
+    }
+
+    [TestCase("echo hi > C:\\nope\\x.txt", "", "The system cannot find the path specified.\r\n", 1)]
+    [TestCase("type C:\\nope.txt", "", "The system cannot find the file specified.\r\n", 1)]
+    [TestCase("frob 2>nul", "", "", 1)]
+    [TestCase("frob 2>&1", "'frob' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", "", 1)]
+    [TestCase("mkdir C:\\Windows", "", "A subdirectory or file C:\\Windows already exists.\r\n", 1)]
+    [TestCase("rd C:\\Users", "", "The directory is not empty.\r\n", 145)]
+    [TestCase("del C:\\nope.txt", "", "Could Not Find C:\\nope.txt\r\n", 0)]
+    public async Task Cmds_file_commands_answer_as_cmd_exe(string line, string stdout, string stderr, int exitCode)
+    {
+        var (host, code) = await RunCmdAsync(NewDisk(), line);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, stderr, exitCode)));
+    }
+
+    [Test]
+    public async Task Cmds_mkdir_del_and_rd_change_the_disk()
+    {
+        var disk = NewDisk();
+
+        await RunCmdAsync(disk, "mkdir build\\out");
+        await RunCmdAsync(disk, "echo x> build\\out\\a.txt");
+        Assert.That(disk.Get(@"C:\Users\psrp\build\out\a.txt")!.Length, Is.EqualTo(3));
+        await RunCmdAsync(disk, "del /q build\\out\\a.txt");
+        Assert.That(disk.Get(@"C:\Users\psrp\build\out\a.txt"), Is.Null);
+        await RunCmdAsync(disk, "rd /s /q build");
+        Assert.That(disk.Get(@"C:\Users\psrp\build"), Is.Null);
+    }
+
+    [Test]
+    public void A_match_rule_for_the_whole_line_wins_over_its_redirection()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("cmd:\n  - match: 'dir > out.txt'\n    steps:\n      - stdout: scripted\n", "s.yaml"), Default);
+
+        Assert.That(catalog.ResolveCommandLine("dir > out.txt"), Is.InstanceOf<CommandLineBehaviour>());
+        Assert.That(catalog.ResolveCommandLine("dir > other.txt"), Is.InstanceOf<RedirectedCommandLineScript>());
+    }
+}
