@@ -10,11 +10,15 @@ namespace PsrpEmulator.Server.Behaviours;
 /// OpenRead, Create, CreateText, AppendText), <c>[System.IO.Directory]</c> (Exists, CreateDirectory, Delete, GetFiles,
 /// GetDirectories), <c>[System.IO.Path]</c>'s GetFullPath, GetTempPath and GetTempFileName, and the StreamReader,
 /// StreamWriter and FileStream they return. Failures are .NET Framework's exceptions as PowerShell wraps them
-/// (MethodInvocationException). .NET's current directory is taken to be the session's location (UNVERIFIED).
+/// (MethodInvocationException). A relative path is relative to the process's directory, which PowerShell never moves
+/// with its location: wsmprovhost.exe's, C:\Windows\system32 (inferred: the WinRM service starts it there; UNVERIFIED).
 /// </summary>
 internal sealed partial class RunContext
 {
     internal const string FileTypeName = "System.IO.File", DirectoryTypeName = "System.IO.Directory";
+
+    /// <summary>.NET's current directory in a remote session's process (<c>[Environment]::CurrentDirectory</c>).</summary>
+    private const string ProcessDirectory = @"C:\Windows\system32";
 
     private static readonly string[] StreamReaderTypeNames = ["System.IO.StreamReader", "System.IO.TextReader", "System.MarshalByRefObject", "System.Object"];
     private static readonly string[] StreamWriterTypeNames = ["System.IO.StreamWriter", "System.IO.TextWriter", "System.MarshalByRefObject", "System.Object"];
@@ -71,7 +75,7 @@ internal sealed partial class RunContext
         {
             return (member.ToUpperInvariant(), arguments?.Count ?? -1) switch
             {
-                ("GETFULLPATH", 1) => VirtualFileSystem.FullPath(Arg(0), CurrentDirectory, out var failure) is { } full
+                ("GETFULLPATH", 1) => VirtualFileSystem.FullPath(Arg(0), ProcessDirectory, out var failure) is { } full
                     ? PsPrimitive.String(full + (Arg(0).EndsWith('\\') || Arg(0).EndsWith('/') ? "\\" : string.Empty))
                     : failure == FileSystemFailure.DriveNotFound ? PsPrimitive.String(Arg(0).Replace('/', '\\')) : throw FailureOf(member, 1, failure, Arg(0)),
                 ("GETTEMPPATH", 0) => PsPrimitive.String(TempDirectory + "\\"),
@@ -88,7 +92,7 @@ internal sealed partial class RunContext
         {
             var text = Arg(i);
             if (text.Length == 0) throw DotNetFailure(member, count, "The path is not of a legal form.", typeof(ArgumentException));
-            return VirtualFileSystem.FullPath(text, CurrentDirectory, out var failure) ?? throw FailureOf(member, count, failure, text);
+            return VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(member, count, failure, text);
         }
 
         PsValue Checked(FileSystemFailure failure, string path, PsValue result) => failure == FileSystemFailure.None ? result : throw FailureOf(member, count, failure, path);
@@ -98,7 +102,7 @@ internal sealed partial class RunContext
             switch (member.ToUpperInvariant(), count)
             {
                 case ("EXISTS", 1):
-                    return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), CurrentDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: false });
+                    return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), ProcessDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: false });
                 case ("READALLTEXT", 1 or 2):
                 {
                     var path = Path(0);
@@ -212,7 +216,7 @@ internal sealed partial class RunContext
         switch (member.ToUpperInvariant(), count)
         {
             case ("EXISTS", 1):
-                return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), CurrentDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: true });
+                return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), ProcessDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: true });
             case ("CREATEDIRECTORY", 1):
             {
                 var path = Path(0);
@@ -238,7 +242,7 @@ internal sealed partial class RunContext
             }
 
             case ("GETCURRENTDIRECTORY", 0):
-                return PsPrimitive.String(CurrentDirectory);
+                return PsPrimitive.String(ProcessDirectory);
         }
 
         return null;

@@ -416,6 +416,14 @@ internal sealed partial class RunContext
         return fallback.GetString(span);
     }
 
+    /// <summary>The encoding a file's byte order mark names; null without one.</summary>
+    private static Encoding? MarkedEncoding(ReadOnlySpan<byte> bytes) =>
+        bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? new UTF8Encoding(true)
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]) ? new UTF32Encoding(false, true)
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? new UnicodeEncoding(false, true)
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? new UnicodeEncoding(true, true)
+        : null;
+
     /// <summary>Lines as a StreamReader's ReadLine splits them (CR, LF or CRLF; a final line end makes no empty line).</summary>
     internal static List<string> SplitLines(string text)
     {
@@ -519,8 +527,15 @@ internal sealed partial class RunContext
             {
                 var append = command == "Add-Content";
                 var existing = disk.Get(target);
+                var bytes = data;
+                if (append && encoding is not null && existing is { Length: > 0, IsDirectory: false } && disk.Read(target, out var present) == FileSystemFailure.None && MarkedEncoding(present) is { } marked)
+                {
+                    // The provider reads the file's byte order mark and appends in its encoding, whatever -Encoding says.
+                    bytes = marked.GetBytes(arguments.Has("NoNewline") ? string.Concat(values.Select(PipelineVariables.Display)) : string.Concat(values.Select(v => PipelineVariables.Display(v) + "\r\n")));
+                }
+
                 var preamble = encoding is not null && (!append || existing is null || existing.Length == 0) ? encoding.GetPreamble() : [];
-                var failure = disk.Write(target, [.. preamble, .. data], append ? FileWriteMode.Append : FileWriteMode.Create);
+                var failure = disk.Write(target, [.. preamble, .. bytes], append ? FileWriteMode.Append : FileWriteMode.Create);
                 if (failure != FileSystemFailure.None)
                 {
                     await WriteErrorAsync(IoError(command, "GetContentWriter", failure, target), output);
@@ -578,7 +593,9 @@ internal sealed partial class RunContext
             return;
         }
 
-        var preamble = !append || existing is null || existing.Length == 0 ? (text.Length > 0 ? encoding.GetPreamble() : []) : [];
+        // The writer's byte order mark goes out with its first flush, which any object (even $null) makes; with no
+        // object at all the file is made empty.
+        var preamble = (!append || existing is null || existing.Length == 0) && (values.Count > 0 || text.Length > 0) ? encoding.GetPreamble() : [];
         var written = disk.Write(target, [.. preamble, .. encoding.GetBytes(text)], append ? FileWriteMode.Append : FileWriteMode.Create);
         if (written != FileSystemFailure.None)
         {
@@ -778,8 +795,9 @@ internal sealed partial class RunContext
         var name = arguments["Name"] is { } nameWord ? PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting)) : null;
         var typeWord = arguments["ItemType"] ?? arguments["Type"];
         var type = typeWord is null ? "File" : PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting));
-        var directory = type.Equals("Directory", StringComparison.OrdinalIgnoreCase) || type.Equals("Container", StringComparison.OrdinalIgnoreCase);
-        if (!directory && !type.Equals("File", StringComparison.OrdinalIgnoreCase))
+        // The provider takes any prefix of its types' names (-ItemType d is a directory).
+        var directory = type.Length > 0 && ("Directory".StartsWith(type, StringComparison.OrdinalIgnoreCase) || "Container".StartsWith(type, StringComparison.OrdinalIgnoreCase));
+        if (!directory && (type.Length == 0 || !"File".StartsWith(type, StringComparison.OrdinalIgnoreCase)))
         {
             throw new StatementTerminatedException(new ScriptedError("The type is not a known type for the file system. Only \"file\",\"directory\" or \"symboliclink\" can be specified.",
                 $"Argument,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.ArgumentException") { Activity = command });
@@ -799,7 +817,7 @@ internal sealed partial class RunContext
             var existing = disk.Get(full);
             if (directory)
             {
-                if (existing is { IsDirectory: true } && !force)
+                if (existing is not null && (!force || !existing.IsDirectory))
                 {
                     await WriteErrorAsync(new ScriptedError($"An item with the specified name {full} already exists.", $"DirectoryExist,{CmdletClass(command)}",
                         ErrorCategory.ResourceExists, "System.IO.IOException", full) { Activity = command }, output);
@@ -855,9 +873,9 @@ internal sealed partial class RunContext
                 // As the provider: ask the host (ShouldContinue) before removing what the directory holds.
                 if (!Host.HasHostUI)
                 {
-                    await WriteErrorAsync(new ScriptedError(HostFunctionPromptNotImplementedMessage + string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path),
-                        $"RemoveItemUnauthorizedAccessError,{CmdletClass(command)}", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException", path) { Activity = command }, output);
-                    continue;
+                    // The prompt's exception escapes the cmdlet: the statement's error, nothing removed.
+                    throw new StatementTerminatedException(new ScriptedError(HostFunctionPromptNotImplementedMessage + string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path),
+                        "HostFunctionNotImplemented", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException") { Activity = command });
                 }
 
                 var choice = await PromptForChoiceAsync("ShouldContinue", 2, ConfirmCaption, string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path), ConfirmChoices, 0);
@@ -892,7 +910,8 @@ internal sealed partial class RunContext
             var item = disk.Get(path)!;
             if (!item.IsDirectory)
             {
-                if (Wanted(item)) await output.WriteAsync(new PipelineOutput(namesOnly ? PsPrimitive.String(item.Name) : ItemObject(item, nameText: true)), cancellationToken);
+                // A file named itself: its FileInfo is made of the path, whose text it is.
+                if (Wanted(item)) await output.WriteAsync(new PipelineOutput(namesOnly ? PsPrimitive.String(item.Name) : ItemObject(item, nameText: false)), cancellationToken);
                 continue;
             }
 

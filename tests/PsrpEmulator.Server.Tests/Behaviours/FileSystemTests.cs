@@ -126,6 +126,8 @@ public class FileSystemTests
     [TestCase("Set-Content C:\\e.txt 'é' -Encoding UTF8; (Get-Item C:\\e.txt).Length; Get-Content C:\\e.txt; Set-Content C:\\a.txt 'é'; (Get-Item C:\\a.txt).Length; Get-Content C:\\a.txt", "7|é|3|é")]
     [TestCase("New-Item -ItemType Directory C:\\d\\e | Out-Null; New-Item C:\\d\\e\\f.txt -Value abc | % Name; Get-Content C:\\d\\e\\f.txt; mkdir C:\\m | % FullName", "f.txt|abc|C:\\m")]
     [TestCase("Get-ChildItem C:\\ | % Name", "PerfLogs|Program Files|Program Files (x86)|Users|Windows|setup.log")]
+    [TestCase("New-Item -ItemType d C:\\n | % Mode; New-Item C:\\n\\f -ItemType f | % Mode; \"$(Get-ChildItem C:\\n)\"; \"$(Get-ChildItem C:\\n\\f)\"", "d-----|-a----|f|C:\\n\\f")]
+    [TestCase("Set-Content C:\\u.txt 'a' -Encoding Unicode; Add-Content C:\\u.txt 'b'; (Get-Item C:\\u.txt).Length; Get-Content C:\\u.txt", "14|a|b")]
     [TestCase("Get-ChildItem C:\\ -Directory | % Name; gci 'C:\\' -File | % Name; dir C:\\ -ad | Measure-Object | % Count; ls -Path C:\\ -af | % Length", "PerfLogs|Program Files|Program Files (x86)|Users|Windows|setup.log|5|2048")]
     [TestCase("mkdir C:\\r\\s | Out-Null; Set-Content C:\\r\\a.txt 1; Set-Content C:\\r\\s\\b.log 2; Get-ChildItem C:\\r -Recurse | % FullName; Get-ChildItem C:\\r -Recurse -Filter *.log -Name", "C:\\r\\s|C:\\r\\a.txt|C:\\r\\s\\b.log|s\\b.log")]
     [TestCase("Set-Content x.txt 1; Get-Item x.txt | % FullName; (Get-ChildItem)[0].Name; Get-Item C:\\Users\\psrp\\Documents\\x.txt | % { \"$_\" }", "C:\\Users\\psrp\\Documents\\x.txt|x.txt|C:\\Users\\psrp\\Documents\\x.txt")]
@@ -144,6 +146,7 @@ public class FileSystemTests
     [TestCase("mkdir C:\\Windows", "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand", "An item with the specified name C:\\Windows already exists.")]
     [TestCase("Set-Content C:\\nope\\x.txt 1", "GetContentWriterDirectoryNotFoundError,Microsoft.PowerShell.Commands.SetContentCommand", "Could not find a part of the path 'C:\\nope\\x.txt'.")]
     [TestCase("Get-Content C:\\Windows", "GetContentReaderUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetContentCommand", "Access to the path 'C:\\Windows' is denied.")]
+    [TestCase("mkdir C:\\setup.log -Force", "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand", "An item with the specified name C:\\setup.log already exists.")]
     public async Task A_cmdlets_failure_is_its_non_terminating_error_and_the_script_goes_on(string statement, string id, string message)
     {
         var (host, outcome) = await RunAsync(statement + "; 'next'");
@@ -173,10 +176,23 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False" }));
     }
 
+    [Test]
+    public async Task Removing_a_folder_with_children_without_Recurse_for_a_client_without_a_host_UI_fails_the_statement_and_keeps_it()
+    {
+        var disk = NewDisk();
+        disk.CreateDirectory(@"C:\full\inner");
+
+        var (host, _) = await RunAsync("Remove-Item C:\\full; 'next'; Test-Path C:\\full", disk);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[] { ("HostFunctionNotImplemented", ErrorCategory.NotImplemented) }));
+        Assert.That(host.Errors[0].Message, Does.EndWith(@"with the following message: The item at C:\full has children and the Recurse parameter was not specified. If you continue, all children will be removed with the item. Are you sure you want to continue?"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next", "True" }));
+    }
+
     // ---- redirections ----
 
     [TestCase("'x' > C:\\b.txt; 'y' >> C:\\b.txt; Get-Content C:\\b.txt; (Get-Item C:\\b.txt).Length", "x|y|14")]
-    [TestCase("echo $null > C:\\e.txt; (Get-Item C:\\e.txt).Length; 'gone' > $null; Get-Content C:\\nope 2>$null; 'after'", "0|after")]
+    [TestCase("echo $null > C:\\e.txt; (Get-Item C:\\e.txt).Length; Get-Content C:\\nope 2>$null > C:\\z.txt; (Get-Item C:\\z.txt).Length; 'gone' > $null; 'after'", "2|0|after")]
     [TestCase("$r = Get-Content C:\\nope 2>&1; $r.FullyQualifiedErrorId; Get-Content C:\\nope 2>&1 | % { $_.FullyQualifiedErrorId }", "PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand|PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand")]
     [TestCase("if (3 -gt 2) { 'yes' > C:\\y.txt }; Get-Content C:\\y.txt; 'a>b'; \"c > d\"", "yes|a>b|c > d")]
     [TestCase("Get-Service WinRM | Out-File C:\\s.txt; (Get-Content C:\\s.txt)[1].TrimEnd(); (Get-Content C:\\s.txt)[0].Length", "Status   Name               DisplayName|0")]
@@ -200,7 +216,7 @@ public class FileSystemTests
 
     // ---- .NET ----
 
-    [TestCase("[IO.Path]::GetFullPath('x.txt'); [System.IO.Path]::GetFullPath(\"$env:TEMP\\w.tmp\"); [IO.Path]::GetTempPath()", "C:\\Users\\psrp\\Documents\\x.txt|C:\\Users\\psrp\\AppData\\Local\\Temp\\w.tmp|C:\\Users\\psrp\\AppData\\Local\\Temp\\")]
+    [TestCase("[IO.Path]::GetFullPath('x.txt'); [System.IO.Path]::GetFullPath(\"$env:TEMP\\w.tmp\"); [IO.Path]::GetTempPath()", "C:\\Windows\\system32\\x.txt|C:\\Users\\psrp\\AppData\\Local\\Temp\\w.tmp|C:\\Users\\psrp\\AppData\\Local\\Temp\\")]
     [TestCase("[IO.File]::WriteAllText('C:\\w.txt', 'hi there'); [IO.File]::ReadAllText('C:\\w.txt'); [IO.File]::Exists('C:\\w.txt'); [IO.File]::ReadAllBytes('C:\\w.txt').Length; [IO.File]::Delete('C:\\w.txt'); [IO.File]::Exists('C:\\w.txt')", "hi there|True|8|False")]
     [TestCase("[IO.File]::WriteAllLines('C:\\l.txt', [string[]]('a','b')); [IO.File]::ReadAllLines('C:\\l.txt').Count; [IO.File]::AppendAllText('C:\\l.txt', 'c'); (Get-Content C:\\l.txt)[2]", "2|c")]
     [TestCase("$w = [System.IO.File]::OpenWrite('C:\\o.bin'); $b = [Convert]::FromBase64String('AAECAw=='); $w.write($b, 0, $b.Length); $w.Close(); (Get-Item C:\\o.bin).Length; [Convert]::ToBase64String([IO.File]::ReadAllBytes('C:\\o.bin'))", "4|AAECAw==")]
@@ -362,6 +378,8 @@ public class FileSystemTests
     [TestCase("mkdir C:\\Windows", "", "A subdirectory or file C:\\Windows already exists.\r\n", 1)]
     [TestCase("rd C:\\Users", "", "The directory is not empty.\r\n", 145)]
     [TestCase("del C:\\nope.txt", "", "Could Not Find C:\\nope.txt\r\n", 0)]
+    [TestCase("del C:\\nope\\x.txt", "", "The system cannot find the path specified.\r\n", 1)]
+    [TestCase("rd C:\\setup.log", "", "The directory name is invalid.\r\n", 267)]
     public async Task Cmds_file_commands_answer_as_cmd_exe(string line, string stdout, string stderr, int exitCode)
     {
         var (host, code) = await RunCmdAsync(NewDisk(), line);

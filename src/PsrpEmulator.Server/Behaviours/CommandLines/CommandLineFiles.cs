@@ -238,9 +238,15 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
 
                         foreach (var file in disk.List(path!, includeHidden: true)!.Where(f => !f.IsDirectory)) disk.Delete(file.FullName, recurse: false);
                     }
+                    else if (item is null && (path is null || disk.Get(VirtualFileSystem.ParentOf(path) ?? path) is not { IsDirectory: true }))
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the path specified.\r\n", cancellationToken).ConfigureAwait(false);
+                        exitCode = 1;
+                    }
                     else if (item is null)
                     {
-                        // cmd.exe's del reports a missing file and still exits 0 (UNVERIFIED for every Windows version).
+                        // cmd.exe's del reports a missing file and still exits 0 (as Wine's tests of Windows show for a
+                        // wildcard matching nothing; for one missing file UNVERIFIED).
                         await host.WriteTextAsync(WinRsStreams.Stderr, $"Could Not Find {path ?? given}\r\n", cancellationToken).ConfigureAwait(false);
                     }
                     else
@@ -265,8 +271,9 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
                 default:
                     if (item is not { IsDirectory: true })
                     {
+                        // The return codes are Windows' errors (ERROR_FILE_NOT_FOUND 2, ERROR_DIRECTORY 267), as cmd /c exits with them.
                         await host.WriteTextAsync(WinRsStreams.Stderr, item is null ? "The system cannot find the file specified.\r\n" : "The directory name is invalid.\r\n", cancellationToken).ConfigureAwait(false);
-                        exitCode = 2;
+                        exitCode = item is null ? 2 : 267;
                     }
                     else if (disk.Delete(path!, recurse: switches.Contains("/S")) == FileSystemFailure.DirectoryNotEmpty)
                     {
