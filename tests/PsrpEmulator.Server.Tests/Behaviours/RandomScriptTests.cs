@@ -98,6 +98,10 @@ public class RandomScriptTests
         "Write-Error -Category ", "-ErrorId e -TargetObject ", "Write-Error -ErrorRecord ", "Set-StrictMode -Version ", "Write-Output -NoEnumerate ", "& { param($a) $a } ", "Invoke-Command { $args } -ArgumentList ",
         " | Wait-Job", " | Receive-Job -Wait", "Start-Job { 1 } -ArgumentList ", "[int]::Parse(", "[datetime]::ParseExact(",
         "param([Parameter(Mandatory)][int]$n) ", "[ValidateSet('a')]", "$PSBoundParameters", "$MyInvocation.MyCommand", " -ErrorVariable e", " -ev +e", " -OutVariable o", " -wv w", "Compare-Object ", " -IncludeEqual", " -SyncWindow ", " | diff ", " -PassThru", "Get-Date -UFormat ", "$env:X = ", "$env:X", "[-2..-1]", "3..-1", "[Convert]::ToBase64String(", "[Convert]::FromBase64String(", "[Text.Encoding]::UTF8.GetBytes(", ".GetString(", "[xml]", "Write-Host ", " -Separator ", " -ForegroundColor Red", "Get-Date -Date ", " -Month ", " -Format FileDate", "%s", " | % ToUpper", "$b = $a++", "[pscustomobject]@{ a = 1 }", " ?? ", " ? ", " : ", " && ", " || ", "??=", "${x}?.", "$x?", " # ", "<# ", " #>", "#", ",\n", " =\n",
+        "Set-Content C:\\f.txt ", "Get-Content C:\\f.txt", " -Raw", " > C:\\o.txt", " >> C:\\o.txt", " 2>&1", " 2>$null", " *>&1", " > $null", "Test-Path ", " -PathType Leaf",
+        "Remove-Item C:\\* -Recurse", "Remove-Item ", "New-Item -ItemType Directory ", "mkdir C:\\d", "Get-ChildItem C:\\ -Recurse -Depth 1", "gci -Name", "[IO.File]::ReadAllText(",
+        "[IO.File]::OpenText('C:\\setup.log').ReadLine()", "$w = [IO.File]::OpenWrite('C:\\w'); ", "$w.Write(", "$w.Close()", "[IO.File]::WriteAllBytes('C:\\b', ", "[IO.Directory]::GetFiles(",
+        "Copy-Item C:\\setup.log ", "Move-Item ", "Rename-Item ", "Get-FileHash ", " -Encoding Byte", " -Encoding UTF8", "Out-File C:\\o.txt", " | Set-Content C:\\p", " | Add-Content ", " | Remove-Item", "C:\\*.log", "[IO.Path]::GetFullPath(",
     ];
 
     [Test]
