@@ -23,7 +23,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> FileCommandNames = new(StringComparer.Ordinal)
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
-        "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash",
+        "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -42,11 +42,16 @@ internal sealed partial class RunContext
         ["Move-Item"] = ["Path", "LiteralPath", "Destination", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential"],
         ["Rename-Item"] = ["Path", "LiteralPath", "NewName", "Force", "PassThru", "Credential"],
         ["Get-FileHash"] = ["Path", "LiteralPath", "Algorithm", "InputStream"],
+        ["Set-Location"] = ["Path", "LiteralPath", "PassThru", "StackName"],
+        ["Push-Location"] = ["Path", "LiteralPath", "PassThru", "StackName"],
+        ["Pop-Location"] = ["PassThru", "StackName"],
+        ["Resolve-Path"] = ["Path", "LiteralPath", "Relative", "Credential"],
+        ["Convert-Path"] = ["Path", "LiteralPath"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
-        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container",
+        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
@@ -62,11 +67,16 @@ internal sealed partial class RunContext
         "CP" or "COPY" or "CPI" => "Copy-Item",
         "MV" or "MOVE" or "MI" => "Move-Item",
         "REN" or "RNI" => "Rename-Item",
+        "CD" or "SL" or "CHDIR" => "Set-Location",
+        "PUSHD" => "Push-Location",
+        "POPD" => "Pop-Location",
+        "RVPA" => "Resolve-Path",
+        "CVPA" => "Convert-Path",
         _ => null,
     };
 
-    /// <summary>The session's location (<c>$PWD</c>): the user's Documents folder, where a remote session starts.</summary>
-    private string CurrentDirectory => (host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default") + @"\Documents";
+    /// <summary>The session's location (<c>$PWD</c>): Set-Location's, else the user's Documents folder, where a remote session starts.</summary>
+    private string CurrentDirectory => scope.Variables.Runspace.Location ?? (host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default") + @"\Documents";
 
     private VirtualFileSystem Disk(string command) => host.FileSystem ??
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs the computer's disk, which this host has not: give the command a rule"));
@@ -149,7 +159,74 @@ internal sealed partial class RunContext
             case "Get-FileHash":
                 await GetFileHashAsync(disk, arguments, to, output, blockNesting);
                 return;
+            case "Set-Location" or "Push-Location" or "Pop-Location":
+                await SetLocationAsync(disk, command, arguments, to, output, blockNesting);
+                return;
+            case "Resolve-Path" or "Convert-Path":
+                foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+                {
+                    await output.WriteAsync(new PipelineOutput(command == "Convert-Path" ? PsPrimitive.String(path)
+                        : arguments.Has("Relative") ? PsPrimitive.String(RelativePath(CurrentDirectory, path))
+                        : PipelineVariables.PathInfo(path)), cancellationToken);
+                }
+
+                return;
         }
+    }
+
+    // Resolve-Path -Relative: the path from the location, as .\x or ..\x.
+    private static string RelativePath(string from, string to)
+    {
+        var relative = Path.GetRelativePath(from.Replace('\\', '/'), to.Replace('\\', '/')).Replace('/', '\\');
+        return relative.StartsWith("..", StringComparison.Ordinal) ? relative : ".\\" + relative;
+    }
+
+    /// <summary>
+    /// Set-Location (cd, sl, chdir), Push-Location (pushd) and Pop-Location (popd) on the C: drive: the session's location
+    /// lasts for the session. A path that is not a folder is the cmdlet's PathNotFound; another drive (HKLM:, Cert:...)
+    /// is not emulated.
+    /// </summary>
+    private async ValueTask SetLocationAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var runspace = scope.Variables.Runspace;
+        string? target;
+        if (command == "Pop-Location")
+        {
+            // Nothing pushed: 5.1's Pop-Location does nothing.
+            if (runspace.LocationStack is not { Count: > 0 } stack) return;
+            target = stack.Pop();
+        }
+        else
+        {
+            var word = arguments["LiteralPath"] ?? arguments["Path"];
+            var given = word is null ? null : PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+            // Without a path 5.1 stays where it is (PowerShell 6.2 and later go home); ~ is the home folder ($HOME).
+            if (given is null) given = CurrentDirectory;
+            else if (given.StartsWith('~')) given = (host.EnvironmentVariable("USERPROFILE") ?? @"C:\") + given[1..];
+            if (given.IndexOf(':', StringComparison.Ordinal) is var colon and > 1 && !given.Contains("::", StringComparison.Ordinal) && Drives.Contains(given[..colon]))
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {given}: the {given[..colon]}: drive is not emulated: give the command a rule"));
+            }
+
+            var expanded = ExpandPath(disk, command, given, arguments["LiteralPath"] is not null, out var error);
+            if (error is not null)
+            {
+                await WriteErrorAsync(error, output);
+                return;
+            }
+
+            target = expanded.FirstOrDefault(p => disk.Get(p) is { IsDirectory: true });
+            if (target is null)
+            {
+                await WriteErrorAsync(PathNotFound(command, expanded.FirstOrDefault() ?? given), output);
+                return;
+            }
+
+            if (command == "Push-Location") (runspace.LocationStack ??= new Stack<string>()).Push(CurrentDirectory);
+        }
+
+        runspace.Location = target;
+        if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(PipelineVariables.PathInfo(target)), cancellationToken);
     }
 
     // ---- paths ----

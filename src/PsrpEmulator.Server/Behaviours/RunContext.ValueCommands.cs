@@ -147,8 +147,8 @@ internal sealed partial class RunContext
             value = command switch
             {
                 "New-Object" => await NewObjectAsync(arguments, to, blockNesting),
-                "Join-Path" => await JoinPathAsync(arguments, to, blockNesting),
-                "Split-Path" => await SplitPathAsync(arguments, to, blockNesting),
+                "Join-Path" => Resolved("Join-Path", arguments, await JoinPathAsync(arguments, to, blockNesting)),
+                "Split-Path" => Resolved("Split-Path", arguments, await SplitPathAsync(arguments, to, blockNesting)),
                 "Get-Date" => await GetDateAsync(arguments, to, blockNesting),
                 _ => await NewTimeSpanAsync(arguments, to, blockNesting),
             };
@@ -393,7 +393,8 @@ internal sealed partial class RunContext
             "Get-ChildItem" => ["Path", "Filter"],
             "Copy-Item" or "Move-Item" => ["Path", "Destination"],
             "Rename-Item" => ["Path", "NewName"],
-            "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" => ["Path"],
+            "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" or "Set-Location" or "Push-Location" or "Resolve-Path" or "Convert-Path" => ["Path"],
+            "Pop-Location" => [],
             _ => ["Start", "End"],
         };
         // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.
@@ -651,13 +652,34 @@ internal sealed partial class RunContext
         return results.Count == 1 ? results[0] : PsObjects.List(results, ["System.String[]", "System.Array", "System.Object"]);
     }
 
-    // -Resolve needs the paths to exist, which the emulator has no file system to say.
+    // -Credential is the FileSystem provider's refusal on Windows too, not emulated here.
     private static void CheckNoResolve(string command, StageArguments arguments)
     {
-        if (arguments.Has("Resolve") || arguments.Has("Credential"))
+        if (arguments.Has("Credential"))
         {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{(arguments.Has("Resolve") ? "Resolve" : "Credential")} is not emulated (the emulator has no file system): give the command a rule"));
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Credential is not emulated: give the command a rule"));
         }
+    }
+
+    /// <summary>
+    /// Join-Path / Split-Path -Resolve: each path the text names on the computer's disk (wildcards expanded); a path
+    /// naming none is the cmdlet's PathNotFound.
+    /// </summary>
+    private PsValue Resolved(string command, StageArguments arguments, PsValue value)
+    {
+        if (!arguments.Has("Resolve")) return value;
+        var disk = Disk(command + " -Resolve");
+        var resolved = new List<PsValue>();
+        foreach (var item in ScriptExpressions.Enumerate(value))
+        {
+            var path = PipelineVariables.Display(item);
+            var found = ExpandPath(disk, command, path, literal: false, out var error).Where(p => disk.Get(p) is not null).ToList();
+            if (error is not null) throw new CmdletErrorException(error);
+            if (found.Count == 0) throw new CmdletErrorException(PathNotFound(command, VirtualFileSystem.FullPath(path, CurrentDirectory, out _) ?? path));
+            resolved.AddRange(found.Select(p => (PsValue)PsPrimitive.String(p)));
+        }
+
+        return resolved.Count == 1 ? resolved[0] : PsObjects.List(resolved, ["System.String[]", "System.Array", "System.Object"]);
     }
 
     // Windows PowerShell's drives on a server; a path on another drive is its DriveNotFound error.

@@ -25,6 +25,12 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// </summary>
     internal byte[]? SessionKey { get; set; }
 
+    /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
+    internal string? Location { get; set; }
+
+    /// <summary>Push-Location's stack of locations.</summary>
+    internal Stack<string>? LocationStack { get; set; }
+
     /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
     internal bool HasTypeConstraints { get; set; }
     private int _nextJobId = 1;

@@ -473,18 +473,22 @@ internal sealed class PipelineVariables
         return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name) ?? WorkingLocation(name);
     }
 
-    // $PWD: where a remote session starts, the user's Documents folder (no file system to move about in), as the PathInfo
-    // PowerShell's Get-Location writes (its Drive and Provider as their text, as a serializer writes them at depth 1).
+    // $PWD: the session's location (Set-Location), else where a remote session starts, the user's Documents folder, as
+    // the PathInfo PowerShell's Get-Location writes (its Drive and Provider as their text, as a serializer writes them at depth 1).
     private PsrpEmulator.Protocol.Clixml.PsValue? WorkingLocation(string name)
     {
-        if (!name.Equals("PWD", StringComparison.OrdinalIgnoreCase) || host?.EnvironmentVariable("USERPROFILE") is not { Length: > 0 } profile) return null;
-        var path = profile.TrimEnd('\\') + "\\Documents";
-        return new PsrpEmulator.Protocol.Clixml.PsObject(["System.Management.Automation.PathInfo", "System.Object"]) { ToStringValue = path }
+        if (!name.Equals("PWD", StringComparison.OrdinalIgnoreCase)) return null;
+        var path = Existing?.Location ?? (host?.EnvironmentVariable("USERPROFILE") is { Length: > 0 } profile ? profile.TrimEnd('\\') + "\\Documents" : null);
+        return path is null ? null : PathInfo(path);
+    }
+
+    /// <summary>A FileSystem path as Get-Location, Resolve-Path and Set-Location -PassThru write it.</summary>
+    public static PsrpEmulator.Protocol.Clixml.PsObject PathInfo(string path) =>
+        new PsrpEmulator.Protocol.Clixml.PsObject(["System.Management.Automation.PathInfo", "System.Object"]) { ToStringValue = path }
             .With("Drive", path[..1])
             .With("Provider", "Microsoft.PowerShell.Core\\FileSystem")
             .With("ProviderPath", path)
             .With("Path", path);
-    }
 
     /// <summary>
     /// The value Invoke-Command sent for a whole <c>$using:</c> expression (<c>using:list[1]</c>, <c>using:a.Length</c>:

@@ -135,6 +135,10 @@ public class FileSystemTests
     [TestCase("mkdir C:\\t\\u | Out-Null; Set-Content C:\\t\\u\\f 1; Copy-Item C:\\t C:\\t2 -Recurse; Get-Content C:\\t2\\u\\f; Remove-Item C:\\t -Recurse; Test-Path C:\\t", "1|False")]
     [TestCase("Set-Content C:\\h.txt 'abc' -NoNewline; Get-FileHash C:\\h.txt | % Hash; (Get-FileHash C:\\h.txt -Algorithm MD5).Hash", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD|900150983CD24FB0D6963F7D28E17F72")]
     [TestCase("Set-Content C:\\1.tmp a; Set-Content C:\\2.tmp b; Remove-Item C:\\*.tmp; @(Get-ChildItem C:\\ -File).Count; Get-ChildItem C:\\ -File | Remove-Item; @(Get-ChildItem C:\\ -File).Count", "1|0")]
+    [TestCase("Get-Location | % Path; cd C:\\Windows; $PWD.Path; Set-Content x.txt 1; Test-Path C:\\Windows\\x.txt; cd ..; (gl).Path; cd; (pwd).Path; cd ~\\Desktop; $PWD.Path", "C:\\Users\\psrp\\Documents|C:\\Windows|True|C:\\|C:\\|C:\\Users\\psrp\\Desktop")]
+    [TestCase("pushd C:\\Windows\\System32; (gl).Path; popd; (gl).Path; popd; (gl).Path; Set-Location C:\\Users -PassThru | % Path", "C:\\Windows\\System32|C:\\Users\\psrp\\Documents|C:\\Users\\psrp\\Documents|C:\\Users")]
+    [TestCase("Resolve-Path C:\\Win* | % Path; Convert-Path C:\\Users\\..\\setup.log; cd C:\\Windows; Resolve-Path C:\\Windows\\System32 -Relative; Resolve-Path ..\\setup.log -Relative", "C:\\Windows|C:\\setup.log|.\\System32|..\\setup.log")]
+    [TestCase("Join-Path C:\\ Windows -Resolve; Split-Path C:\\Windows\\System32 -Resolve; Join-Path C:\\ W* -Resolve", "C:\\Windows|C:\\Windows|C:\\Windows")]
     [TestCase("(Get-Item C:\\Users).Mode; (Get-Item C:\\ProgramData).Mode; (Get-ChildItem C:\\ -Force).Count; (Get-Item C:\\setup.log).Attributes", "d-r---|d--h--|7|Archive")]
     public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
@@ -146,6 +150,9 @@ public class FileSystemTests
     [TestCase("mkdir C:\\Windows", "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand", "An item with the specified name C:\\Windows already exists.")]
     [TestCase("Set-Content C:\\nope\\x.txt 1", "GetContentWriterDirectoryNotFoundError,Microsoft.PowerShell.Commands.SetContentCommand", "Could not find a part of the path 'C:\\nope\\x.txt'.")]
     [TestCase("Get-Content C:\\Windows", "GetContentReaderUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetContentCommand", "Access to the path 'C:\\Windows' is denied.")]
+    [TestCase("cd C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.SetLocationCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
+    [TestCase("Join-Path C:\\ nope -Resolve", "PathNotFound,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
+    [TestCase("Resolve-Path C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.ResolvePathCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
     [TestCase("mkdir C:\\setup.log -Force", "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand", "An item with the specified name C:\\setup.log already exists.")]
     public async Task A_cmdlets_failure_is_its_non_terminating_error_and_the_script_goes_on(string statement, string id, string message)
     {
