@@ -409,6 +409,32 @@ public class FileSystemTests
     }
 
     [Test]
+    public async Task Cmds_dir_lists_the_folder_as_cmd_exe_does()
+    {
+        var disk = NewDisk();
+
+        var (home, code) = await RunCmdAsync(disk, "dir");
+        var bare = await RunCmdAsync(disk, "dir /b C:\\");
+        var logs = await RunCmdAsync(disk, "dir C:\\*.log");
+        var missing = await RunCmdAsync(disk, "dir C:\\nope.txt");
+
+        Assert.That(code, Is.Zero);
+        Assert.That(home.Stdout, Is.EqualTo(
+            " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n\r\n Directory of C:\\Users\\psrp\r\n\r\n" +
+            "11/29/2026  10:30 AM    <DIR>          .\r\n" +
+            "01/12/2026  09:38 AM    <DIR>          ..\r\n" +
+            "11/29/2026  10:30 AM    <DIR>          AppData\r\n" +
+            "11/29/2026  10:30 AM    <DIR>          Desktop\r\n" +
+            "11/29/2026  10:30 AM    <DIR>          Documents\r\n" +
+            "11/29/2026  10:30 AM    <DIR>          Downloads\r\n" +
+            "               0 File(s)              0 bytes\r\n" +
+            $"               6 Dir(s) {1048576 - 2048,15:N0} bytes free\r\n"));
+        Assert.That(bare.Host.Stdout, Is.EqualTo("PerfLogs\r\nProgram Files\r\nProgram Files (x86)\r\nsetup.log\r\nUsers\r\nWindows\r\n"));
+        Assert.That(logs.Host.Stdout, Does.Contain("01/12/2026  09:40 AM             2,048 setup.log\r\n               1 File(s)          2,048 bytes\r\n"));
+        Assert.That((missing.Host.Stderr, missing.ExitCode), Is.EqualTo(("File Not Found\r\n", 1)));
+    }
+
+    [Test]
     public void A_match_rule_for_the_whole_line_wins_over_its_redirection()
     {
         var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("cmd:\n  - match: 'dir > out.txt'\n    steps:\n      - stdout: scripted\n", "s.yaml"), Default);

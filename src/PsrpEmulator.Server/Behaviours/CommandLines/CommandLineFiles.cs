@@ -156,7 +156,7 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
 }
 
 /// <summary>
-/// cmd.exe's file commands on the computer's disk, when no rule answers the line: <c>type</c>, <c>del</c> /
+/// cmd.exe's file commands on the computer's disk, when no rule answers the line: <c>dir</c>, <c>type</c>, <c>del</c> /
 /// <c>erase</c>, <c>mkdir</c> / <c>md</c>, <c>rmdir</c> / <c>rd</c>. Paths are relative to the shell's working
 /// directory; switches such as <c>/q</c>, <c>/f</c>, <c>/s</c> are read where they change something.
 /// </summary>
@@ -176,6 +176,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
             "del" or "erase" => "del",
             "mkdir" or "md" => "mkdir",
             "rmdir" or "rd" => "rmdir",
+            "dir" => "dir",
             _ => null,
         };
         if (name is null) return false;
@@ -195,6 +196,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
             return 1;
         }
 
+        if (name == "dir") return await DirAsync(host, disk, cd, paths.Count == 0 ? "." : paths[0], switches, cancellationToken).ConfigureAwait(false);
         if (paths.Count == 0)
         {
             await host.WriteTextAsync(WinRsStreams.Stderr, "The syntax of the command is incorrect.\r\n", cancellationToken).ConfigureAwait(false);
@@ -287,4 +289,83 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
 
         return exitCode;
     }
+
+    /// <summary>
+    /// cmd.exe's <c>dir</c> (en-US): the volume lines, the folder's items in name order with <c>.</c> and <c>..</c>
+    /// (not at a drive's root), their count and bytes, the free bytes of the disk; <c>/b</c> the names alone; <c>/a</c>
+    /// hidden items too; a name with wildcards lists the items it matches. Nothing found is "File Not Found", exit 1.
+    /// </summary>
+    private static async Task<int> DirAsync(ICommandLineHost host, VirtualFileSystem disk, string cd, string given, HashSet<string> switches, CancellationToken cancellationToken)
+    {
+        var culture = EnglishUnitedStates.Culture;
+        var wildcard = given.AsSpan().IndexOfAny("*?") >= 0;
+        var full = VirtualFileSystem.FullPath(wildcard ? given.Replace('*', '\uE001').Replace('?', '\uE002') : given, cd, out _);
+        var folder = full is null ? null : wildcard ? VirtualFileSystem.ParentOf(full) ?? full : full;
+        var pattern = wildcard && full is not null ? VirtualFileSystem.NameOf(full).Replace('\uE001', '*').Replace('\uE002', '?') : null;
+        var item = folder is null ? null : disk.Get(folder);
+        var all = switches.Any(s => s.StartsWith("/A", StringComparison.Ordinal));
+        List<FileSystemItem> items;
+        if (item is { IsDirectory: false } && pattern is null)
+        {
+            items = [item];
+            folder = item.ParentPath;
+        }
+        else
+        {
+            var regex = pattern is null ? null : new System.Text.RegularExpressions.Regex(
+                "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            items = [.. (disk.List(folder ?? @"C:\", includeHidden: all) ?? []).Where(i => regex is null || regex.IsMatch(i.Name))];
+        }
+
+        var bare = switches.Contains("/B");
+        if (item is null || items.Count == 0 && (pattern is not null || item is { IsDirectory: false }))
+        {
+            if (!bare) await host.WriteTextAsync(WinRsStreams.Stdout, VolumeLines + (item is null ? string.Empty : $" Directory of {folder}\r\n\r\n"), cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stderr, item is null && full is not null && disk.Get(VirtualFileSystem.ParentOf(full) ?? full) is null ? "The system cannot find the path specified.\r\n" : "File Not Found\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var text = new StringBuilder();
+        if (bare)
+        {
+            foreach (var entry in items) text.Append(entry.Name).Append("\r\n");
+            await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        text.Append(VolumeLines).Append(" Directory of ").Append(folder).Append("\r\n\r\n");
+        string Line(DateTimeOffset time, string size, string name) =>
+            time.ToString("MM/dd/yyyy  hh:mm tt", culture) + size.PadLeft(18) + " " + name + "\r\n";
+        var directories = 0;
+        if (folder is { Length: > 3 } && pattern is null && item.IsDirectory)
+        {
+            text.Append(Line(item.LastWriteTime, "<DIR>         ", "."));
+            text.Append(Line(disk.Get(VirtualFileSystem.ParentOf(folder)!)!.LastWriteTime, "<DIR>         ", ".."));
+            directories = 2;
+        }
+
+        long bytes = 0;
+        var files = 0;
+        foreach (var entry in items)
+        {
+            if (entry.IsDirectory)
+            {
+                directories++;
+                text.Append(Line(entry.LastWriteTime, "<DIR>         ", entry.Name));
+                continue;
+            }
+
+            files++;
+            bytes += entry.Length;
+            text.Append(Line(entry.LastWriteTime, entry.Length.ToString("N0", culture), entry.Name));
+        }
+
+        text.Append(files.ToString(culture).PadLeft(16)).Append(" File(s) ").Append(bytes.ToString("N0", culture).PadLeft(14)).Append(" bytes\r\n");
+        text.Append(directories.ToString(culture).PadLeft(16)).Append(" Dir(s) ").Append((disk.Capacity - disk.UsedBytes).ToString("N0", culture).PadLeft(15)).Append(" bytes free\r\n");
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private const string VolumeLines = " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n\r\n";
 }
