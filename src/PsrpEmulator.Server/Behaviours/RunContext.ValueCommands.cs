@@ -45,6 +45,7 @@ internal sealed partial class RunContext
         ["Write-Warning"] = ["Message"],
         ["Read-Host"] = ["Prompt", "AsSecureString"],
         ["Get-Credential"] = ["Credential", "UserName", "Message", "Title"],
+        ["ConvertTo-SecureString"] = ["String", "AsPlainText", "Force", "SecureKey", "Key"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -150,6 +151,7 @@ internal sealed partial class RunContext
                 "Join-Path" => Resolved("Join-Path", arguments, await JoinPathAsync(arguments, to, blockNesting)),
                 "Split-Path" => Resolved("Split-Path", arguments, await SplitPathAsync(arguments, to, blockNesting)),
                 "Get-Date" => await GetDateAsync(arguments, to, blockNesting),
+                "ConvertTo-SecureString" => await ConvertToSecureStringAsync(arguments, to, blockNesting),
                 _ => await NewTimeSpanAsync(arguments, to, blockNesting),
             };
         }
@@ -354,7 +356,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText")
                 {
                     named[name] = null;
                     continue;
@@ -388,6 +390,7 @@ internal sealed partial class RunContext
             "Write-Warning" => ["Message"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
+            "ConvertTo-SecureString" => ["String"],
             "Set-Content" or "Add-Content" => ["Path", "Value"],
             "Out-File" => ["FilePath", "Encoding"],
             "Get-ChildItem" => ["Path", "Filter"],
@@ -466,8 +469,17 @@ internal sealed partial class RunContext
             throw new StatementTerminatedException(ParameterError("New-Object", "Cannot process command because of one or more missing mandatory parameters: TypeName.", "MissingMandatoryParameter"));
         }
 
+        // New-Object Type('a', $b): PowerShell's parser ends the bare type name at the parenthesis, which starts the
+        // arguments (an expression: the ArgumentList).
+        List<PsValue>? called = null;
+        if (arguments["ArgumentList"] is null && ConstructorCall().Match(typeWord) is { Success: true } call)
+        {
+            typeWord = call.Groups["type"].Value;
+            called = call.Groups["arguments"].Value.Trim().Length == 0 ? [] : await ArgumentValuesAsync(call.Groups["arguments"].Value, to, blockNesting);
+        }
+
         var typeName = PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Trim();
-        var constructorArguments = arguments["ArgumentList"] is { } list ? await ArgumentValuesAsync(list, to, blockNesting) : [];
+        var constructorArguments = called ?? (arguments["ArgumentList"] is { } list ? await ArgumentValuesAsync(list, to, blockNesting) : []);
         // "[Type]" as well as "Type"; a generic's own brackets (List[string]) stay.
         if (typeName.StartsWith('[') && typeName.EndsWith(']')) typeName = typeName[1..^1].Trim();
         var type = ScriptExpressions.ResolveType(typeName);
@@ -486,6 +498,12 @@ internal sealed partial class RunContext
                 break;
             case "System.Collections.Generic.List`1" when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
+                break;
+            case ScriptExpressions.PSCredentialTypeName when constructorArguments.Count == 2:
+                value = NewCredential(constructorArguments[0], constructorArguments[1]);
+                break;
+            case ScriptExpressions.NetworkCredentialTypeName when constructorArguments.Count is 0 or 2 or 3:
+                value = NewNetworkCredential(constructorArguments);
                 break;
             case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
                 value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
@@ -826,4 +844,7 @@ internal sealed partial class RunContext
 
         return PsPrimitive.DateTime(result);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<type>[A-Za-z_][\w.]*(?:\[[\w.,\s\[\]]*\])?)\((?<arguments>.*)\)$", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ConstructorCall();
 }

@@ -25,6 +25,12 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// </summary>
     internal byte[]? SessionKey { get; set; }
 
+    /// <summary>
+    /// The key of the SecureStrings the session makes itself (ConvertTo-SecureString) while the client has exchanged
+    /// none; made at the first.
+    /// </summary>
+    internal byte[]? LocalSecureStringKey { get; set; }
+
     /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
     internal string? Location { get; set; }
 

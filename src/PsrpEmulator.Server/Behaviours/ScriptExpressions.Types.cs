@@ -76,6 +76,14 @@ internal static partial class ScriptExpressions
         types["Text.Encoding"] = types[EncodingTypeName];
         Add(RegexTypeName, "regex");
         types["IO.Path"] = types["System.IO.Path"];
+        Add(PSCredentialTypeName, "pscredential");
+        Add("System.Security.SecureString", "securestring");
+        types["Security.SecureString"] = types["System.Security.SecureString"];
+        types["Management.Automation.PSCredential"] = types[PSCredentialTypeName];
+        Add(NetworkCredentialTypeName);
+        types["Net.NetworkCredential"] = types[NetworkCredentialTypeName];
+        Add(MarshalTypeName);
+        types["Runtime.InteropServices.Marshal"] = types[MarshalTypeName];
         Add("System.IO.File");
         Add("System.IO.Directory");
         types["IO.File"] = types["System.IO.File"];
@@ -133,8 +141,8 @@ internal static partial class ScriptExpressions
     // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([xml] is System.Xml.XmlDocument).
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
     {
-        "xml", "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher", "securestring",
-        "pscredential", "uri", "cultureinfo", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
+        "xml", "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
+        "uri", "cultureinfo", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
         "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
         "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref", "xmldocument",
     };
@@ -196,13 +204,16 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
-            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName, "NEW") ||
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
 
     internal const string ChoiceDescriptionTypeName = "System.Management.Automation.Host.ChoiceDescription";
+    internal const string PSCredentialTypeName = "System.Management.Automation.PSCredential";
+    internal const string NetworkCredentialTypeName = "System.Net.NetworkCredential";
+    internal const string MarshalTypeName = "System.Runtime.InteropServices.Marshal";
 
     /// <summary>A ChoiceDescription as a script sees one (Label, HelpMessage), for $Host.UI.PromptForChoice.</summary>
     internal static PsObject ChoiceDescription(string label, string helpMessage) =>
@@ -390,7 +401,7 @@ internal static partial class ScriptExpressions
 
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
-    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", "System.IO.File", "System.IO.Directory", RegexTypeName, ConvertTypeName, EncodingTypeName };
+    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", "System.IO.File", "System.IO.Directory", MarshalTypeName, RegexTypeName, ConvertTypeName, EncodingTypeName };
 
     /// <summary>
     /// <c>[int]::Parse(s)</c> (long, double) and <c>[datetime]::Parse(s)</c> / <c>ParseExact(s, format, $null)</c> in

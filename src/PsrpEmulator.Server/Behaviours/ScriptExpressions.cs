@@ -482,7 +482,7 @@ internal static partial class ScriptExpressions
     internal static string DotNetTypeName(PsValue? value) => value is PsNil or null ? "System.Object" : TypeName(value);
 
     // The .NET type PowerShell would name in an error about the value.
-    private static string TypeName(PsValue? value) => value switch
+    internal static string TypeName(PsValue? value) => value switch
     {
         PsPrimitive p => p.Type switch
         {

@@ -1735,6 +1735,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
+            // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
+            if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[{type.FullName}]::{member}{(arguments is null ? string.Empty : $" with {arguments.Count} argument(s)")} is not emulated: give the statement a rule"));
@@ -1854,6 +1856,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     await HostUserInterfaceMethodAsync(step.Text, arguments, raw: ui.TypeNames[0] == HostRawUserInterfaceTypeName) is { } answered)
                 {
                     value = answered;
+                    continue;
+                }
+
+                if (CredentialMethod(value, step.Text, arguments) is { } networkCredential)
+                {
+                    value = networkCredential;
                     continue;
                 }
 

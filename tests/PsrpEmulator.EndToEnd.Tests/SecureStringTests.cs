@@ -1,0 +1,46 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+/// <summary>
+/// A credential a client passes to a remote script: its password travels as a SecureString encrypted with the session
+/// key the client exchanged (PUBLIC_KEY / ENCRYPTED_SESSION_KEY), and the script reads it as Windows PowerShell does.
+/// </summary>
+public class SecureStringTests : EmulatorTestBase
+{
+    [Test]
+    public async Task A_credential_argument_encrypted_with_the_session_key_is_read_by_GetNetworkCredential()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var key = await pool.GetSessionKeyAsync();
+        var credential = new PsObject(["System.Management.Automation.PSCredential", "System.Object"])
+            .With("UserName", @"CONTOSO\deploy")
+            .With("Password", PsPrimitive.SecureString(SessionKeys.EncryptSecureString(key, "S3cret!")));
+        var create = new CreatePipeline([new PipelineCommand(
+            "param($c) $n = $c.GetNetworkCredential(); $n.Domain; $n.UserName; $n.Password; [Runtime.InteropServices.Marshal]::PtrToStringAuto([Runtime.InteropServices.Marshal]::SecureStringToBSTR($c.Password))",
+            IsScript: true, [new PipelineArgument(null, credential)])], NoInput: true);
+
+        var pipeline = await pool.StartAsync(create);
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "CONTOSO", "deploy", "S3cret!", "S3cret!" }));
+    }
+
+    [Test]
+    public async Task A_SecureString_the_session_makes_goes_back_to_the_client_readable_with_the_session_key()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var key = await pool.GetSessionKeyAsync();
+
+        var events = await pool.InvokeAsync("ConvertTo-SecureString 'made here' -AsPlainText -Force");
+
+        var secure = events.OfType<OutputEvent>().Select(o => o.Value).OfType<PsPrimitive>().Single();
+        Assert.That(secure.Type, Is.EqualTo(PsPrimitiveType.SecureString));
+        Assert.That(SessionKeys.DecryptSecureString(key, (string)secure.Value), Is.EqualTo("made here"));
+    }
+}
