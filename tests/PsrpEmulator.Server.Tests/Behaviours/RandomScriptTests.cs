@@ -102,6 +102,8 @@ public class RandomScriptTests
         "Remove-Item C:\\* -Recurse", "Remove-Item ", "New-Item -ItemType Directory ", "mkdir C:\\d", "Get-ChildItem C:\\ -Recurse -Depth 1", "gci -Name", "[IO.File]::ReadAllText(",
         "[IO.File]::OpenText('C:\\setup.log').ReadLine()", "$w = [IO.File]::OpenWrite('C:\\w'); ", "$w.Write(", "$w.Close()", "[IO.File]::WriteAllBytes('C:\\b', ", "[IO.Directory]::GetFiles(",
         "Copy-Item C:\\setup.log ", "Move-Item ", "Rename-Item ", "Get-FileHash ", " -Encoding Byte", " -Encoding UTF8", "Out-File C:\\o.txt", " | Set-Content C:\\p", " | Add-Content ", " | Remove-Item", "C:\\*.log", "[IO.Path]::GetFullPath(",
+        "cd C:\\Windows", "cd ..", "pushd C:\\", "popd", "Resolve-Path ", " -Resolve", "ConvertTo-SecureString 'x' -AsPlainText -Force", ".GetNetworkCredential()", "[pscredential]::new('u', ",
+        "New-Object System.Net.NetworkCredential(", "[Runtime.InteropServices.Marshal]::SecureStringToBSTR(", "[Runtime.InteropServices.Marshal]::PtrToStringAuto(", "dir ",
     ];
 
     [Test]
