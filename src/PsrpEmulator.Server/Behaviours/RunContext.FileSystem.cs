@@ -231,29 +231,9 @@ internal sealed partial class RunContext
 
     // ---- paths ----
 
-    private static bool HasWildcard(string path) => path.AsSpan().IndexOfAny("*?[") >= 0;
+    private static bool HasWildcard(string path) => VirtualFileSystem.HasWildcard(path);
 
-    private static Regex WildcardRegex(string pattern)
-    {
-        var regex = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            switch (c)
-            {
-                case '*': regex.Append(".*"); break;
-                case '?': regex.Append('.'); break;
-                case '`' when i + 1 < pattern.Length: regex.Append(Regex.Escape(pattern[++i].ToString())); break;
-                case '[' when pattern.IndexOf(']', i + 1) is var close and > 0:
-                    regex.Append('[').Append(pattern[(i + 1)..close].Replace("\\", "\\\\", StringComparison.Ordinal)).Append(']');
-                    i = close;
-                    break;
-                default: regex.Append(Regex.Escape(c.ToString())); break;
-            }
-        }
-
-        return new Regex(regex.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-    }
+    private static Regex WildcardRegex(string pattern) => VirtualFileSystem.Wildcard(pattern);
 
     /// <summary>
     /// The full paths a path names: itself when it has no wildcard (whether or not it exists), else the items its
@@ -263,7 +243,7 @@ internal sealed partial class RunContext
     {
         error = null;
         var wild = !literal && HasWildcard(path);
-        var full = VirtualFileSystem.FullPath(wild ? path.Replace('*', 'x').Replace('?', 'x').Replace('[', 'x').Replace(']', 'x') : path, CurrentDirectory, out var failure);
+        var full = wild ? VirtualFileSystem.FullPattern(path, CurrentDirectory, out var failure) : VirtualFileSystem.FullPath(path, CurrentDirectory, out failure);
         if (full is null)
         {
             error = failure == FileSystemFailure.DriveNotFound
@@ -273,11 +253,8 @@ internal sealed partial class RunContext
         }
 
         if (!wild) return [full];
-        // Wildcards: the same full path with the pattern's segments in place, matched segment by segment.
-        // Wildcards through FullPath as private-use characters (it refuses '*' and '?'), back after.
-        var patternFull = VirtualFileSystem.FullPath(path.Replace('*', '\uE001').Replace('?', '\uE002'), CurrentDirectory, out _);
-        if (patternFull is null) return [];
-        var segments = patternFull[3..].Split('\\', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace('\uE001', '*').Replace('\uE002', '?')).ToList();
+        // Wildcards: the full path's segments matched one by one.
+        var segments = full[3..].Split('\\', StringSplitOptions.RemoveEmptyEntries);
         var current = new List<string> { @"C:\" };
         foreach (var segment in segments)
         {
@@ -578,10 +555,7 @@ internal sealed partial class RunContext
         }
         else
         {
-            var text = arguments.Has("NoNewline")
-                ? string.Concat(values.Select(PipelineVariables.Display))
-                : string.Concat(values.Select(v => PipelineVariables.Display(v) + "\r\n"));
-            data = encoding.GetBytes(text);
+            data = encoding.GetBytes(ContentText(values, arguments.Has("NoNewline")));
         }
 
         var (paths, literal) = await PathWordsAsync(command, arguments, to, blockNesting);
@@ -608,7 +582,7 @@ internal sealed partial class RunContext
                 if (append && encoding is not null && existing is { Length: > 0, IsDirectory: false } && disk.Read(target, out var present) == FileSystemFailure.None && MarkedEncoding(present) is { } marked)
                 {
                     // The provider reads the file's byte order mark and appends in its encoding, whatever -Encoding says.
-                    bytes = marked.GetBytes(arguments.Has("NoNewline") ? string.Concat(values.Select(PipelineVariables.Display)) : string.Concat(values.Select(v => PipelineVariables.Display(v) + "\r\n")));
+                    bytes = marked.GetBytes(ContentText(values, arguments.Has("NoNewline")));
                 }
 
                 var preamble = encoding is not null && (!append || existing is null || existing.Length == 0) ? encoding.GetPreamble() : [];
@@ -623,6 +597,10 @@ internal sealed partial class RunContext
             }
         }
     }
+
+    // Set-Content's text: each value's and a line end, or the values run together (-NoNewline).
+    private static string ContentText(IEnumerable<PsValue> values, bool noNewline) =>
+        noNewline ? string.Concat(values.Select(PipelineVariables.Display)) : string.Concat(values.Select(v => PipelineVariables.Display(v) + "\r\n"));
 
     /// <summary>
     /// Out-File (and <c>&gt;</c>, <c>&gt;&gt;</c>): the objects as the console would show them (Out-Default's text,
@@ -713,7 +691,7 @@ internal sealed partial class RunContext
                 return;
             }
 
-            Disk("A redirection to a file");
+            _ = Disk("A redirection to a file");
             sinks.Add(new RedirectionSink(redirection.Stream, Merge: false, path, redirection.Append));
         }
 

@@ -299,9 +299,9 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
     {
         var culture = EnglishUnitedStates.Culture;
         var wildcard = given.AsSpan().IndexOfAny("*?") >= 0;
-        var full = VirtualFileSystem.FullPath(wildcard ? given.Replace('*', '\uE001').Replace('?', '\uE002') : given, cd, out _);
+        var full = wildcard ? VirtualFileSystem.FullPattern(given, cd, out _) : VirtualFileSystem.FullPath(given, cd, out _);
         var folder = full is null ? null : wildcard ? VirtualFileSystem.ParentOf(full) ?? full : full;
-        var pattern = wildcard && full is not null ? VirtualFileSystem.NameOf(full).Replace('\uE001', '*').Replace('\uE002', '?') : null;
+        var pattern = wildcard && full is not null ? VirtualFileSystem.NameOf(full) : null;
         var item = folder is null ? null : disk.Get(folder);
         var all = switches.Any(s => s.StartsWith("/A", StringComparison.Ordinal));
         List<FileSystemItem> items;
@@ -312,9 +312,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
         else
         {
-            var regex = pattern is null ? null : new System.Text.RegularExpressions.Regex(
-                "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            var regex = pattern is null ? null : VirtualFileSystem.Wildcard(pattern);
             items = [.. (disk.List(folder ?? @"C:\", includeHidden: all) ?? []).Where(i => regex is null || regex.IsMatch(i.Name))];
         }
 
