@@ -24,6 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
+        "Export-Csv", "Import-Csv",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -47,11 +48,13 @@ internal sealed partial class RunContext
         ["Pop-Location"] = ["PassThru", "StackName"],
         ["Resolve-Path"] = ["Path", "LiteralPath", "Relative", "Credential"],
         ["Convert-Path"] = ["Path", "LiteralPath"],
+        ["Export-Csv"] = ["Path", "LiteralPath", "InputObject", "Delimiter", "NoTypeInformation", "Encoding", "Append", "Force", "NoClobber", "UseCulture"],
+        ["Import-Csv"] = ["Path", "LiteralPath", "Delimiter", "Header", "Encoding", "UseCulture"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
-        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative",
+        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
@@ -72,6 +75,8 @@ internal sealed partial class RunContext
         "POPD" => "Pop-Location",
         "RVPA" => "Resolve-Path",
         "CVPA" => "Convert-Path",
+        "EPCSV" => "Export-Csv",
+        "IPCSV" => "Import-Csv",
         _ => null,
     };
 
@@ -161,6 +166,16 @@ internal sealed partial class RunContext
                 return;
             case "Set-Location" or "Push-Location" or "Pop-Location":
                 await SetLocationAsync(disk, command, arguments, to, output, blockNesting);
+                return;
+            case "Export-Csv":
+            {
+                var values = arguments["InputObject"] is { } input ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(input, to, blockNesting))] : new List<PsValue>();
+                await ExportCsvAsync(disk, arguments, values, to, output, blockNesting);
+                return;
+            }
+
+            case "Import-Csv":
+                await ImportCsvAsync(disk, arguments, to, output, blockNesting);
                 return;
             case "Resolve-Path" or "Convert-Path":
                 foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
@@ -831,6 +846,9 @@ internal sealed partial class RunContext
                 case "Out-File":
                     await context.OutFileAsync(disk, arguments, _items, to, output, blockNesting);
                     break;
+                case "Export-Csv":
+                    await context.ExportCsvAsync(disk, arguments, _items, to, output, blockNesting);
+                    break;
                 case "Remove-Item":
                     await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))
                         .Select(p => VirtualFileSystem.FullPath(p, context.CurrentDirectory, out _) ?? p)], to, output, blockNesting);
@@ -838,6 +856,88 @@ internal sealed partial class RunContext
             }
 
             await EndNext();
+        }
+    }
+
+    // ---- CSV ----
+
+    private async ValueTask<char> CsvDelimiterAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments.Has("UseCulture")) return ',';
+        if (arguments["Delimiter"] is not { } word) return ',';
+        var text = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+        return text.Length == 1 ? text[0] : throw new StatementTerminatedException(ParameterError(command,
+            $"Cannot bind parameter 'Delimiter'. Cannot convert value \"{text}\" to type \"System.Char\". Error: \"String must be exactly one character long.\"", "CannotConvertArgumentNoMessage"));
+    }
+
+    /// <summary>
+    /// Export-Csv: ConvertTo-Csv's lines (the #TYPE line unless -NoTypeInformation, the header, a row per object) in
+    /// ASCII unless -Encoding says otherwise (5.1's default); -Append adds the rows alone to a file that has some.
+    /// </summary>
+    private async ValueTask ExportCsvAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<PsValue> values, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Export-Csv";
+        var delimiter = await CsvDelimiterAsync(command, arguments, to, blockNesting);
+        var encoding = ContentEncoding(command, arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "ASCII") ?? Encoding.ASCII;
+        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting);
+        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
+        if (target is null)
+        {
+            await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
+            return;
+        }
+
+        var existing = disk.Get(target);
+        var append = arguments.Has("Append") && existing is { Length: > 0 };
+        if (existing is not null && arguments.Has("NoClobber") && !arguments.Has("Append"))
+        {
+            await WriteStatementErrorAsync(new ScriptedError($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists,
+                "System.IO.IOException", target) { Activity = command }, output);
+            return;
+        }
+
+        var text = new StringBuilder();
+        List<string>? header = null;
+        foreach (var value in values)
+        {
+            if (header is null)
+            {
+                header = Formatting.Csv.Header(value);
+                if (!append)
+                {
+                    if (!arguments.Has("NoTypeInformation")) text.Append(Formatting.Csv.TypeLine(value)).Append("\r\n");
+                    text.Append(Formatting.Csv.HeaderLine(header, delimiter)).Append("\r\n");
+                }
+            }
+
+            text.Append(Formatting.Csv.Line(value, header, delimiter)).Append("\r\n");
+        }
+
+        var written = disk.Write(target, [.. append ? [] : encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], append ? FileWriteMode.Append : FileWriteMode.Create);
+        if (written != FileSystemFailure.None)
+        {
+            var io = IoError(command, string.Empty, written, target);
+            await WriteStatementErrorAsync(io with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError }, output);
+        }
+    }
+
+    /// <summary>Import-Csv: the file's text (its byte order mark's encoding, else ANSI) read as ConvertFrom-Csv reads it.</summary>
+    private async ValueTask ImportCsvAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Import-Csv";
+        var delimiter = await CsvDelimiterAsync(command, arguments, to, blockNesting);
+        var header = arguments["Header"] is { } headerWord ? await ArgumentTextsAsync(headerWord, to, blockNesting) : null;
+        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+        {
+            var failure = disk.Read(path, out var bytes);
+            if (failure != FileSystemFailure.None)
+            {
+                await WriteErrorAsync(IoError(command, "ImportCsv", failure, path), output);
+                continue;
+            }
+
+            var rows = new ConvertFromCsvStage(delimiter, header) { Emit = row => output.WriteAsync(new PipelineOutput(row), cancellationToken) };
+            await rows.ProcessAsync(PsPrimitive.String(DecodeText(bytes, Ansi)));
         }
     }
 

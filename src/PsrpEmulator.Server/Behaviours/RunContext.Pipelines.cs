@@ -96,6 +96,7 @@ internal sealed partial class RunContext
         "GET-RANDOM" => "Get-Random",
         "COMPARE-OBJECT" or "COMPARE" or "DIFF" => "Compare-Object",
         "SET-CONTENT" or "SC" => "Set-Content",
+        "EXPORT-CSV" or "EPCSV" => "Export-Csv",
         "ADD-CONTENT" or "AC" => "Add-Content",
         "OUT-FILE" => "Out-File",
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
@@ -121,7 +122,7 @@ internal sealed partial class RunContext
         ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "InputObject"],
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
         ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
-        ["Tee-Object"] = ["Variable", "InputObject"],
+        ["Tee-Object"] = ["Variable", "FilePath", "LiteralPath", "Append", "InputObject"],
         ["Add-Member"] = ["MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
@@ -131,7 +132,7 @@ internal sealed partial class RunContext
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
-        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent",
+        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -422,7 +423,17 @@ internal sealed partial class RunContext
                 return new ConvertFromJsonStage(this, to);
             case "Tee-Object":
             {
-                // Only -Variable: -FilePath would write a file, which the emulator has not.
+                // -FilePath is the first position.
+                if ((arguments["FilePath"] ?? arguments["LiteralPath"] ?? (arguments["Variable"] is null ? arguments.Positional.FirstOrDefault() : null)) is { } fileWord)
+                {
+                    // -FilePath: the objects go on and, at the end, into the file as Out-File writes them (UTF-16).
+                    var file = PipelineVariables.Display(await ArgumentAsync(fileWord, to, blockNesting));
+                    var target = VirtualFileSystem.FullPath(file, CurrentDirectory, out var failure) ?? throw new StatementTerminatedException(
+                        failure == FileSystemFailure.DriveNotFound ? DriveError(command, file) : PathNotFound(command, file));
+                    _ = Disk(command + " -FilePath");
+                    return new TeeFileStage(this, target, arguments.Has("Append"), to);
+                }
+
                 var name = arguments["Variable"] ?? throw new StatementTerminatedException(ParameterError(command,
                     "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
                 return new TeeObjectStage(this, PipelineVariables.Display(await ArgumentAsync(name, to, blockNesting)).TrimStart('$'));
@@ -1369,6 +1380,25 @@ internal sealed partial class RunContext
     }
 
     /// <summary>ConvertTo-Csv: the #TYPE line and the header at the first object, then a line per object.</summary>
+    /// <summary>Tee-Object -FilePath: each object goes on; at the end they are written to the file as Out-File writes them.</summary>
+    private sealed class TeeFileStage(RunContext context, string path, bool append, IPipelineHost? to) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Hold(_items, item, "Tee-Object");
+            return Emit(item);
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            await context.WriteOutFileAsync(context.Disk("Tee-Object"), path, _items, new System.Text.UnicodeEncoding(false, true), append, noClobber: false, noNewline: false,
+                context.FormatWidth(to) + 1, to ?? context.Host);
+            await EndNext();
+        }
+    }
+
     private sealed class ConvertToCsvStage(char delimiter, bool noTypeInformation) : Stage
     {
         private List<string>? _header;

@@ -139,6 +139,9 @@ public class FileSystemTests
     [TestCase("pushd C:\\Windows\\System32; (gl).Path; popd; (gl).Path; popd; (gl).Path; Set-Location C:\\Users -PassThru | % Path", "C:\\Windows\\System32|C:\\Users\\psrp\\Documents|C:\\Users\\psrp\\Documents|C:\\Users")]
     [TestCase("Resolve-Path C:\\Win* | % Path; Convert-Path C:\\Users\\..\\setup.log; cd C:\\Windows; Resolve-Path C:\\Windows\\System32 -Relative; Resolve-Path ..\\setup.log -Relative", "C:\\Windows|C:\\setup.log|.\\System32|..\\setup.log")]
     [TestCase("Join-Path C:\\ Windows -Resolve; Split-Path C:\\Windows\\System32 -Resolve; Join-Path C:\\ W* -Resolve", "C:\\Windows|C:\\Windows|C:\\Windows")]
+    [TestCase("[pscustomobject]@{a=1;b='x,y'} | Export-Csv C:\\t.csv; Get-Content C:\\t.csv; [pscustomobject]@{a=2;b='z'} | Export-Csv C:\\t.csv -Append; Import-Csv C:\\t.csv | % b; (Get-Item C:\\t.csv).Length", "#TYPE System.Management.Automation.PSCustomObject|\"a\",\"b\"|\"1\",\"x,y\"|x,y|z|80")]
+    [TestCase("Export-Csv -Path C:\\x.csv -InputObject ([pscustomobject]@{q=1; r=2}) -Delimiter ';' -NoTypeInformation; Get-Content C:\\x.csv; Import-Csv C:\\x.csv ';' | % r", "\"q\";\"r\"|\"1\";\"2\"|2")]
+    [TestCase("1..3 | Tee-Object -FilePath C:\\tee.txt | % { $_ * 2 }; Get-Content C:\\tee.txt; 4 | Tee-Object C:\\tee.txt -Append | Out-Null; (Get-Content C:\\tee.txt).Count; (Get-Item C:\\tee.txt).Length", "2|4|6|1|2|3|4|26")]
     [TestCase("(Get-Item C:\\Users).Mode; (Get-Item C:\\ProgramData).Mode; (Get-ChildItem C:\\ -Force).Count; (Get-Item C:\\setup.log).Attributes", "d-r---|d--h--|7|Archive")]
     public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
