@@ -64,8 +64,24 @@ internal sealed class ClixmlReaderCore
         return new PsPrimitive(PsPrimitiveType.String, text.IsEmpty ? string.Empty : Encoding.ASCII.GetString(text));
     }
 
+    /// <summary>Every object of an <c>&lt;Objs&gt;</c> document (references shared across them), or the one bare element.</summary>
+    public static IReadOnlyList<PsValue> ReadAll(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (utf8.Length > limits.MaxDocumentBytes)
+        {
+            throw new ClixmlException(ClixmlError.DocumentTooLarge,
+                $"CLIXML document of {utf8.Length} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes.");
+        }
+
+        if (utf8.StartsWith(Bom)) utf8 = utf8[3..];
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new ClixmlException(ClixmlError.Empty, "CLIXML document is empty.");
+        var all = ReadWithXmlReader(utf8, limits, all: true);
+        return all is PsObject { TypeNames: null, CollectionKind: PsCollectionKind.List } list ? list.Items : [all];
+    }
+
     /// <summary>The XmlReader path: any document, exact error reports (the fast path gives up to it).</summary>
-    internal static PsValue ReadWithXmlReader(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
+    internal static PsValue ReadWithXmlReader(ReadOnlySpan<byte> utf8, ClixmlLimits limits, bool all = false)
     {
         var settings = new XmlReaderSettings
         {
@@ -85,7 +101,7 @@ internal sealed class ClixmlReaderCore
             utf8.CopyTo(rented);
             using var stream = new MemoryStream(rented, 0, utf8.Length, writable: false);
             using var reader = XmlReader.Create(stream, settings);
-            return new ClixmlReaderCore(reader, limits).ReadDocument();
+            return new ClixmlReaderCore(reader, limits).ReadDocument(all);
         }
         catch (XmlException ex)
         {
@@ -110,12 +126,20 @@ internal sealed class ClixmlReaderCore
         }
     }
 
-    private PsValue ReadDocument()
+    // all: every child of <Objs>, as a list without type names (ReadAll unwraps it).
+    private PsValue ReadDocument(bool all = false)
     {
         if (!MoveToElement()) throw new ClixmlException(ClixmlError.Empty, "CLIXML document has no element.");
 
         PsValue result;
-        if (_reader.LocalName == ClixmlTags.Objs)
+        if (_reader.LocalName == ClixmlTags.Objs && all)
+        {
+            EnterElement(1);
+            var children = new List<PsValue>();
+            ForEachChild(depth: 1, child => children.Add(ReadValue(child)));
+            result = PsObjects.List(children, null);
+        }
+        else if (_reader.LocalName == ClixmlTags.Objs)
         {
             EnterElement(1);
             PsValue? first = null;

@@ -177,6 +177,10 @@ public static class ClixmlDeserializer
 
     public static PsValue Deserialize(string xml, ClixmlLimits? limits = null)
         => Deserialize(System.Text.Encoding.UTF8.GetBytes(xml), limits);
+
+    /// <summary>Every object of an <c>&lt;Objs&gt;</c> document (Import-Clixml's file), their references shared.</summary>
+    public static IReadOnlyList<PsValue> DeserializeAll(ReadOnlySpan<byte> utf8, ClixmlLimits? limits = null)
+        => ClixmlReaderCore.ReadAll(utf8, limits ?? ClixmlLimits.Default);
 }
 
 /// <summary>The <c>_xHHHH_</c> escaping of strings and property names (MS-PSRP 2.2.5.3.2).</summary>

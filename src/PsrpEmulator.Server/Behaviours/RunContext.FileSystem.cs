@@ -24,7 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
-        "Export-Csv", "Import-Csv",
+        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -50,6 +50,8 @@ internal sealed partial class RunContext
         ["Convert-Path"] = ["Path", "LiteralPath"],
         ["Export-Csv"] = ["Path", "LiteralPath", "InputObject", "Delimiter", "NoTypeInformation", "Encoding", "Append", "Force", "NoClobber", "UseCulture"],
         ["Import-Csv"] = ["Path", "LiteralPath", "Delimiter", "Header", "Encoding", "UseCulture"],
+        ["Export-Clixml"] = ["Path", "LiteralPath", "InputObject", "Depth", "Force", "NoClobber", "Encoding"],
+        ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
@@ -176,6 +178,12 @@ internal sealed partial class RunContext
 
             case "Import-Csv":
                 await ImportCsvAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Export-Clixml":
+                await ExportClixmlAsync(disk, arguments, arguments["InputObject"] is { } clixmlInput ? [await ArgumentAsync(clixmlInput, to, blockNesting)] : [], to, output, blockNesting);
+                return;
+            case "Import-Clixml":
+                await ImportClixmlAsync(disk, arguments, to, output, blockNesting);
                 return;
             case "Resolve-Path" or "Convert-Path":
                 foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
@@ -849,6 +857,9 @@ internal sealed partial class RunContext
                 case "Export-Csv":
                     await context.ExportCsvAsync(disk, arguments, _items, to, output, blockNesting);
                     break;
+                case "Export-Clixml":
+                    await context.ExportClixmlAsync(disk, arguments, _items, to, output, blockNesting);
+                    break;
                 case "Remove-Item":
                     await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))
                         .Select(p => VirtualFileSystem.FullPath(p, context.CurrentDirectory, out _) ?? p)], to, output, blockNesting);
@@ -938,6 +949,90 @@ internal sealed partial class RunContext
 
             var rows = new ConvertFromCsvStage(delimiter, header) { Emit = row => output.WriteAsync(new PipelineOutput(row), cancellationToken) };
             await rows.ProcessAsync(PsPrimitive.String(DecodeText(bytes, Ansi)));
+        }
+    }
+
+    // ---- CLIXML ----
+
+    private const string ClixmlDocumentStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
+
+    /// <summary>
+    /// Export-Clixml: the objects as PowerShell's serializer writes them, in one <c>&lt;Objs&gt;</c> document, UTF-16
+    /// with a byte order mark unless -Encoding says otherwise (written without 5.1's indentation; a SecureString keeps the
+    /// session's encryption, not DPAPI's).
+    /// </summary>
+    private async ValueTask ExportClixmlAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<PsValue> values, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Export-Clixml";
+        var encoding = ContentEncoding(command, arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "Unicode")
+            ?? new UnicodeEncoding(false, true);
+        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting);
+        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
+        if (target is null)
+        {
+            await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
+            return;
+        }
+
+        if (disk.Get(target) is not null && arguments.Has("NoClobber"))
+        {
+            await WriteStatementErrorAsync(new ScriptedError($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists,
+                "System.IO.IOException", target) { Activity = command }, output);
+            return;
+        }
+
+        var text = new StringBuilder(ClixmlDocumentStart);
+        foreach (var value in values) text.Append(ClixmlSerializer.SerializeToString(value));
+        text.Append("</Objs>");
+        var written = disk.Write(target, [.. encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], FileWriteMode.Create);
+        if (written != FileSystemFailure.None)
+        {
+            var io = IoError(command, string.Empty, written, target);
+            await WriteStatementErrorAsync(io with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError }, output);
+        }
+    }
+
+    /// <summary>
+    /// Import-Clixml: each object of the file's document, as deserialized objects (their type names "Deserialized."
+    /// before; lists and hashtables as themselves); a file that is no CLIXML is 5.1's XmlException error.
+    /// </summary>
+    private async ValueTask ImportClixmlAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Import-Clixml";
+        var skip = arguments["Skip"] is { } skipWord ? await IntegerArgumentAsync(skipWord, to, blockNesting) : 0;
+        var first = arguments["First"] is { } firstWord ? await IntegerArgumentAsync(firstWord, to, blockNesting) : int.MaxValue;
+        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+        {
+            var failure = disk.Read(path, out var bytes);
+            if (failure != FileSystemFailure.None)
+            {
+                await WriteErrorAsync(IoError(command, "ImportClixml", failure, path), output);
+                continue;
+            }
+
+            IReadOnlyList<PsValue> objects;
+            try
+            {
+                objects = ClixmlDeserializer.DeserializeAll(Encoding.UTF8.GetBytes(DecodeText(bytes, Encoding.UTF8)));
+            }
+            catch (ClixmlException e)
+            {
+                // XmlDocument's own text, as 5.1 reports it.
+                throw new StatementTerminatedException(new ScriptedError(e.InnerException is System.Xml.XmlException xml ? xml.Message : e.Message,
+                    $"System.Xml.XmlException,{CmdletClass(command)}", ErrorCategory.NotSpecified, "System.Xml.XmlException") { Activity = command });
+            }
+
+            foreach (var value in objects.Skip(skip).Take(first)) await output.WriteAsync(new PipelineOutput(Deserialized(value)), cancellationToken);
+        }
+
+        static PsValue Deserialized(PsValue value)
+        {
+            if (value is PsObject { CollectionKind: PsCollectionKind.None, TypeNames: { Count: > 0 } names } o && !names[0].StartsWith("Deserialized.", StringComparison.Ordinal))
+            {
+                o.TypeNames = [.. names.Select(n => "Deserialized." + n)];
+            }
+
+            return value;
         }
     }
 

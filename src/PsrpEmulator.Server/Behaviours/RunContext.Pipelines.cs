@@ -97,6 +97,7 @@ internal sealed partial class RunContext
         "COMPARE-OBJECT" or "COMPARE" or "DIFF" => "Compare-Object",
         "SET-CONTENT" or "SC" => "Set-Content",
         "EXPORT-CSV" or "EPCSV" => "Export-Csv",
+        "EXPORT-CLIXML" => "Export-Clixml",
         "ADD-CONTENT" or "AC" => "Add-Content",
         "OUT-FILE" => "Out-File",
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",

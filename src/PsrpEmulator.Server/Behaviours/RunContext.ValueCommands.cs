@@ -397,6 +397,7 @@ internal sealed partial class RunContext
             "Copy-Item" or "Move-Item" => ["Path", "Destination"],
             "Rename-Item" => ["Path", "NewName"],
             "Export-Csv" or "Import-Csv" => ["Path", "Delimiter"],
+            "Export-Clixml" or "Import-Clixml" => ["Path"],
             "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" or "Set-Location" or "Push-Location" or "Resolve-Path" or "Convert-Path" => ["Path"],
             "Pop-Location" => [],
             _ => ["Start", "End"],

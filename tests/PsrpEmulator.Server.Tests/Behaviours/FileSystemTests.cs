@@ -142,6 +142,9 @@ public class FileSystemTests
     [TestCase("[pscustomobject]@{a=1;b='x,y'} | Export-Csv C:\\t.csv; Get-Content C:\\t.csv; [pscustomobject]@{a=2;b='z'} | Export-Csv C:\\t.csv -Append; Import-Csv C:\\t.csv | % b; (Get-Item C:\\t.csv).Length", "#TYPE System.Management.Automation.PSCustomObject|\"a\",\"b\"|\"1\",\"x,y\"|x,y|z|80")]
     [TestCase("Export-Csv -Path C:\\x.csv -InputObject ([pscustomobject]@{q=1; r=2}) -Delimiter ';' -NoTypeInformation; Get-Content C:\\x.csv; Import-Csv C:\\x.csv ';' | % r", "\"q\";\"r\"|\"1\";\"2\"|2")]
     [TestCase("1..3 | Tee-Object -FilePath C:\\tee.txt | % { $_ * 2 }; Get-Content C:\\tee.txt; 4 | Tee-Object C:\\tee.txt -Append | Out-Null; (Get-Content C:\\tee.txt).Count; (Get-Item C:\\tee.txt).Length", "2|4|6|1|2|3|4|26")]
+    [TestCase("[pscustomobject]@{a=1;b='x'}, [pscustomobject]@{a=2;b='y'} | Export-Clixml C:\\o.xml; $i = Import-Clixml C:\\o.xml; $i.Count; $i[1].b; $i[0].PSObject.TypeNames[0]; (Get-Content C:\\o.xml -Raw).Substring(0, 23); (Get-Content C:\\o.xml -Encoding Byte -TotalCount 2) -join ','", "2|y|Deserialized.System.Management.Automation.PSCustomObject|<Objs Version=\"1.1.0.1\"|255,254")]
+    [TestCase("@{k='v'} | Export-Clixml C:\\h.xml; (Import-Clixml C:\\h.xml).k; Export-Clixml -Path C:\\s.xml -InputObject 'str'; Import-Clixml C:\\s.xml", "v|str")]
+    [TestCase("$c = [pscredential]::new('u', (ConvertTo-SecureString 'pw' -AsPlainText -Force)); $c | Export-Clixml C:\\c.xml; (Import-Clixml C:\\c.xml).GetNetworkCredential().Password", "pw")]
     [TestCase("(Get-Item C:\\Users).Mode; (Get-Item C:\\ProgramData).Mode; (Get-ChildItem C:\\ -Force).Count; (Get-Item C:\\setup.log).Attributes", "d-r---|d--h--|7|Archive")]
     public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
@@ -153,6 +156,7 @@ public class FileSystemTests
     [TestCase("mkdir C:\\Windows", "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand", "An item with the specified name C:\\Windows already exists.")]
     [TestCase("Set-Content C:\\nope\\x.txt 1", "GetContentWriterDirectoryNotFoundError,Microsoft.PowerShell.Commands.SetContentCommand", "Could not find a part of the path 'C:\\nope\\x.txt'.")]
     [TestCase("Get-Content C:\\Windows", "GetContentReaderUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetContentCommand", "Access to the path 'C:\\Windows' is denied.")]
+    [TestCase("Set-Content C:\\bad.xml 'nope'; Import-Clixml C:\\bad.xml", "System.Xml.XmlException,Microsoft.PowerShell.Commands.ImportClixmlCommand", "Data at the root level is invalid. Line 1, position 1.")]
     [TestCase("cd C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.SetLocationCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
     [TestCase("Join-Path C:\\ nope -Resolve", "PathNotFound,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
     [TestCase("Resolve-Path C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.ResolvePathCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
