@@ -5,14 +5,52 @@ using PsrpEmulator.Protocol.Clixml;
 namespace PsrpEmulator.PowerShell;
 
 /// <summary>Invoke-Command's -ArgumentList and piped input, as PowerShell sends them to the remote command.</summary>
-internal static class RemoteArguments
+internal static partial class RemoteArguments
 {
-    /// <summary>An argument or input object serialized as remoting does (PowerShell's own serializer, depth 1).</summary>
+    /// <summary>
+    /// An argument or input object serialized as remoting does (PowerShell's own serializer, depth 1). A SecureString in
+    /// it, which PowerShell's serializer writes in this platform's protected form (DPAPI on Windows, hex elsewhere), is
+    /// handed to the client as text, which sends it encrypted with the session key as PowerShell's remoting does.
+    /// </summary>
     public static PsValue ToPsValue(object? value)
     {
         if (value is null || (value is PSObject { BaseObject: null }) || ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) return PsNil.Instance;
-        return ClixmlDeserializer.Deserialize(PSSerializer.Serialize(value));
+        var xml = PSSerializer.Serialize(value);
+        if (!xml.Contains("<SS", StringComparison.Ordinal)) return ClixmlDeserializer.Deserialize(xml);
+        var plain = new Dictionary<string, string>(StringComparer.Ordinal);
+        var marked = SecureStringElement().Replace(xml, m =>
+        {
+            var marker = "\uE000" + plain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\uE000";
+            plain[marker] = PSSerializer.Deserialize(ObjsStart + "<SS>" + m.Groups["text"].Value + "</SS></Objs>") is System.Security.SecureString secure
+                ? new System.Net.NetworkCredential(string.Empty, secure).Password
+                : string.Empty;
+            return m.Groups["open"].Value + marker + "</SS>";
+        });
+        return WithPlainSecureStrings(ClixmlDeserializer.Deserialize(marked), plain);
     }
+
+    private const string ObjsStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
+
+    // The SecureStrings marked while reading, as PlainSecureStrings (in place: the value is this call's own).
+    private static PsValue WithPlainSecureStrings(PsValue value, Dictionary<string, string> plain)
+    {
+        switch (value)
+        {
+            case PsPrimitive { Type: PsPrimitiveType.SecureString, Value: string text } when plain.TryGetValue(text, out var secret):
+                return PsrpEmulator.Client.Psrp.PlainSecureStrings.Create(secret);
+            case PsObject o:
+                for (var i = 0; i < o.AdaptedProperties.Count; i++) o.AdaptedProperties[i] = o.AdaptedProperties[i] with { Value = WithPlainSecureStrings(o.AdaptedProperties[i].Value, plain) };
+                for (var i = 0; i < o.ExtendedProperties.Count; i++) o.ExtendedProperties[i] = o.ExtendedProperties[i] with { Value = WithPlainSecureStrings(o.ExtendedProperties[i].Value, plain) };
+                for (var i = 0; i < o.Items.Count; i++) o.Items[i] = WithPlainSecureStrings(o.Items[i], plain);
+                for (var i = 0; i < o.Entries.Count; i++) o.Entries[i] = new(o.Entries[i].Key, WithPlainSecureStrings(o.Entries[i].Value, plain));
+                return o;
+            default:
+                return value;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<open><SS(?:\s[^>]*)?>)(?<text>[^<]*)</SS>", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SecureStringElement();
 
     /// <summary>
     /// The values of the script block's <c>$using:</c> expressions, read in the caller's session state and keyed as

@@ -14,6 +14,23 @@ public class InvokeCommandStateTests : HostedEngineTestBase
     }
 
     /// <summary>
+    /// A credential passed with -ArgumentList, piped in or read through <c>$using:</c>: its password goes encrypted with the
+    /// session key the module exchanges first, as PowerShell's remoting sends a SecureString, and the remote script reads it.
+    /// </summary>
+    [Test]
+    public async Task A_credential_passed_to_a_remote_script_arrives_readable_with_the_session_key()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "$c = [pscredential]::new('CONTOSO\\deploy', (ConvertTo-SecureString 'S3cret!' -AsPlainText -Force)); $s = New-PSSession -ComputerName Server01; " +
+            "Invoke-Command -Session $s { param($c) $c.GetNetworkCredential().Password } -ArgumentList $c; " +
+            "$c | Invoke-Command -Session $s { $input | ForEach-Object { $_.GetNetworkCredential().Domain } }; " +
+            "Invoke-Command -Session $s { $using:c.UserName }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "S3cret!", "CONTOSO", "CONTOSO\\deploy" }));
+    }
+
+    /// <summary>
     /// <c>$using:</c> values go as PowerShell 5 and later send them to a PSv5 endpoint: the parameter <c>--%</c>, a
     /// Hashtable keyed by each expression's text (PowerShell's own key function, called here by reflection, gives the
     /// same keys); the emulator reads them where the script uses them.

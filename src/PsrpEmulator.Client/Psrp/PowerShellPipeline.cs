@@ -61,8 +61,12 @@ public sealed class PowerShellPipeline
     }
 
     /// <summary>One PIPELINE_INPUT object (a pipeline started with input open: NoInput false).</summary>
-    public Task SendInputAsync(PsValue value, CancellationToken cancellationToken = default) =>
-        SendMessageAsync(new PipelineInput(value), cancellationToken);
+    public async Task SendInputAsync(PsValue value, CancellationToken cancellationToken = default)
+    {
+        // A SecureString handed over as text goes encrypted with the session's key (exchanged at the first).
+        if (PlainSecureStrings.Contains(value)) value = PlainSecureStrings.Encrypt(value, await _pool.GetSessionKeyAsync(cancellationToken).ConfigureAwait(false));
+        await SendMessageAsync(new PipelineInput(value), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>END_OF_PIPELINE_INPUT: the input is closed; the remote pipeline's input loop ends.</summary>
     public Task EndInputAsync(CancellationToken cancellationToken = default) => SendMessageAsync(EndOfPipelineInput.Instance, cancellationToken);

@@ -393,19 +393,31 @@ public sealed class RunspacePoolClient : IAsyncDisposable
     /// Starts a script as Invoke-Command does: one IsScript command whose arguments are positional (N is Nil), NoInput
     /// unless there is input; the input follows the Command as PIPELINE_INPUT messages and END_OF_PIPELINE_INPUT.
     /// </summary>
-    public Task<PowerShellPipeline> StartAsync(RemoteScript script, CancellationToken cancellationToken = default)
+    public async Task<PowerShellPipeline> StartAsync(RemoteScript script, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
-        var arguments = script.Arguments.Select(a => new PipelineArgument(null, a)).ToList();
-        if (script.UsingValues is { Count: > 0 } usingValues)
+        IReadOnlyList<PsValue> values = script.Arguments;
+        var usingValues = script.UsingValues;
+        var input = script.Input;
+        // A SecureString handed over as text (PlainSecureStrings) goes encrypted with this session's key, exchanged first.
+        if (values.Any(v => PlainSecureStrings.Contains(v)) || usingValues?.Values.Any(v => PlainSecureStrings.Contains(v)) == true || input?.Any(v => PlainSecureStrings.Contains(v)) == true)
+        {
+            var key = await GetSessionKeyAsync(cancellationToken).ConfigureAwait(false);
+            values = [.. values.Select(v => PlainSecureStrings.Encrypt(v, key))];
+            usingValues = usingValues?.ToDictionary(u => u.Key, u => PlainSecureStrings.Encrypt(u.Value, key), StringComparer.Ordinal);
+            input = input is null ? null : [.. input.Select(v => PlainSecureStrings.Encrypt(v, key))];
+        }
+
+        var arguments = values.Select(a => new PipelineArgument(null, a)).ToList();
+        if (usingValues is { Count: > 0 })
         {
             arguments.Add(new PipelineArgument(RemoteScript.UsingParameterName,
                 PsObjects.Dictionary(usingValues.Select(u => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(u.Key), u.Value)))));
         }
 
-        var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: script.Input is null && !script.KeepInputOpen,
+        var create = new CreatePipeline([new PipelineCommand(script.Text, IsScript: true, arguments)], NoInput: input is null && !script.KeepInputOpen,
             AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo());
-        return StartAsync(create, script.Text, script.Input, endInput: !script.KeepInputOpen, cancellationToken);
+        return await StartAsync(create, script.Text, input, endInput: !script.KeepInputOpen, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts a pipeline described by a CREATE_PIPELINE payload.</summary>
