@@ -30,6 +30,34 @@ public class SecureStringTests : EmulatorTestBase
         Assert.That(Outputs(events), Is.EqualTo(new[] { "CONTOSO", "deploy", "S3cret!", "S3cret!" }));
     }
 
+    /// <summary>
+    /// A SecureString handed to the library as text (PlainSecureStrings) is sent encrypted with each session's own key,
+    /// exchanged first; the caller's value is copied, not changed, so it can go to another session too.
+    /// </summary>
+    [Test]
+    public async Task A_plain_SecureString_argument_is_encrypted_for_each_session_it_goes_to()
+    {
+        var credential = new PsObject(["System.Management.Automation.PSCredential", "System.Object"])
+            .With("UserName", "u")
+            .With("Password", PlainSecureStrings.Create("per session"));
+        var script = new RemoteScript("param($c) $c.GetNetworkCredential().Password") { Arguments = [credential] };
+
+        var outputs = new List<string>();
+        for (var session = 0; session < 2; session++)
+        {
+            using var transport = CreateTransport();
+            await using var pool = await RunspacePoolClient.OpenAsync(transport);
+            var pipeline = await pool.StartAsync(script);
+            var events = new List<PipelineEvent>();
+            await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+            outputs.AddRange(Outputs(events));
+            Assert.That(pool.SessionKey, Is.Not.Null, "the key was exchanged before the argument went");
+        }
+
+        Assert.That(outputs, Is.EqualTo(new[] { "per session", "per session" }));
+        Assert.That(PlainSecureStrings.Contains(credential), Is.True, "the caller's value is left as it was");
+    }
+
     [Test]
     public async Task A_SecureString_the_session_makes_goes_back_to_the_client_readable_with_the_session_key()
     {
