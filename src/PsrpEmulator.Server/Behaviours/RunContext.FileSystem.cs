@@ -24,7 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
-        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml",
+        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -51,12 +51,13 @@ internal sealed partial class RunContext
         ["Export-Csv"] = ["Path", "LiteralPath", "InputObject", "Delimiter", "NoTypeInformation", "Encoding", "Append", "Force", "NoClobber", "UseCulture"],
         ["Import-Csv"] = ["Path", "LiteralPath", "Delimiter", "Header", "Encoding", "UseCulture"],
         ["Export-Clixml"] = ["Path", "LiteralPath", "InputObject", "Depth", "Force", "NoClobber", "Encoding"],
+        ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "InputObject"],
         ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
-        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture",
+        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
@@ -184,6 +185,9 @@ internal sealed partial class RunContext
                 return;
             case "Import-Clixml":
                 await ImportClixmlAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Select-String":
+                await SelectStringFilesAsync(disk, arguments, to, output, blockNesting);
                 return;
             case "Resolve-Path" or "Convert-Path":
                 foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
@@ -834,6 +838,9 @@ internal sealed partial class RunContext
     /// </summary>
     private sealed class FileInputStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
     {
+        /// <summary>The cmdlets this stage runs on what is piped to them.</summary>
+        public static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "Set-Content", "Add-Content", "Out-File", "Remove-Item", "Export-Csv", "Export-Clixml" };
+
         private readonly List<PsValue> _items = [];
 
         public override ValueTask ProcessAsync(PsValue item)
@@ -950,6 +957,41 @@ internal sealed partial class RunContext
             var rows = new ConvertFromCsvStage(delimiter, header) { Emit = row => output.WriteAsync(new PipelineOutput(row), cancellationToken) };
             await rows.ProcessAsync(PsPrimitive.String(DecodeText(bytes, Ansi)));
         }
+    }
+
+    // ---- Select-String -Path ----
+
+    /// <summary>
+    /// Select-String on files (-Path, wildcards): each file's lines (its byte order mark's encoding, else ANSI), numbered
+    /// from 1; a MatchInfo names its file. Without -Path its -InputObject is the one line, as 5.1 reads it.
+    /// </summary>
+    private async ValueTask SelectStringFilesAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Select-String";
+        var patterns = arguments["Pattern"] is { } patternWord ? await ArgumentTextsAsync(patternWord, to, blockNesting) : [];
+        if (patterns.Count == 0)
+        {
+            throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: Pattern.", "MissingMandatoryParameter"));
+        }
+
+        var stage = SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
+            arguments.Has("AllMatches"), arguments.Has("Quiet"));
+        stage.Emit = value => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+        if (arguments["Path"] is null && arguments["LiteralPath"] is null)
+        {
+            if (arguments["InputObject"] is { } input) await stage.ProcessAsync(await ArgumentAsync(input, to, blockNesting));
+        }
+        else
+        {
+            foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+            {
+                // A folder among the files is skipped, as 5.1 skips it.
+                if (disk.Read(path, out var bytes) != FileSystemFailure.None) continue;
+                await stage.ProcessFileAsync(path, SplitLines(DecodeText(bytes, Ansi)));
+            }
+        }
+
+        await stage.EndAsync();
     }
 
     // ---- CLIXML ----

@@ -249,7 +249,7 @@ internal sealed partial class RunContext
             {
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
-                    : FileCommandNames.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }
@@ -1299,6 +1299,17 @@ internal sealed partial class RunContext
             return new SelectStringStage(context, to, compiled, notMatch, allMatches, quiet, caseSensitive);
         }
 
+        // Select-String -Path: the file the lines come from (its line numbers start at 1), else the input stream.
+        private string? _path;
+
+        /// <summary>The lines of a file (Select-String -Path): numbered from 1, the file named in each MatchInfo.</summary>
+        public async ValueTask ProcessFileAsync(string path, IEnumerable<string> lines)
+        {
+            _path = path;
+            _lineNumber = 0;
+            foreach (var line in lines) await ProcessAsync(PsPrimitive.String(line));
+        }
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
             if (quiet && _found) return;
@@ -1328,12 +1339,16 @@ internal sealed partial class RunContext
             _found = true;
             if (quiet) return;
             var found = hit is { } h ? (allMatches ? h.Matches.Cast<Match>() : h.Matches.Cast<Match>().Take(1)).Select(MatchObject).ToList() : [];
-            var info = new PsObject(["Microsoft.PowerShell.Commands.MatchInfo", "System.Object"]) { ToStringValue = line }
+            // A file's MatchInfo reads "path:line number:line" (MatchInfo.ToString without a directory to be relative to).
+            var info = new PsObject(["Microsoft.PowerShell.Commands.MatchInfo", "System.Object"])
+                {
+                    ToStringValue = _path is null ? line : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_path}:{_lineNumber}:{line}"),
+                }
                 .With("IgnoreCase", !caseSensitive)
                 .With("LineNumber", _lineNumber)
                 .With("Line", line)
-                .With("Filename", "InputStream")
-                .With("Path", "InputStream")
+                .With("Filename", _path is null ? "InputStream" : VirtualFileSystem.NameOf(_path))
+                .With("Path", _path ?? "InputStream")
                 .With("Pattern", hit?.Pattern ?? patterns[^1].Pattern)
                 .With("Context", PsNil.Instance)
                 .With("Matches", PsObjects.List(found, ["System.Text.RegularExpressions.Match[]", "System.Array", "System.Object"]));

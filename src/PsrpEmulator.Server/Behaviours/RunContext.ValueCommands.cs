@@ -398,6 +398,7 @@ internal sealed partial class RunContext
             "Rename-Item" => ["Path", "NewName"],
             "Export-Csv" or "Import-Csv" => ["Path", "Delimiter"],
             "Export-Clixml" or "Import-Clixml" => ["Path"],
+            "Select-String" => ["Pattern", "Path"],
             "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" or "Set-Location" or "Push-Location" or "Resolve-Path" or "Convert-Path" => ["Path"],
             "Pop-Location" => [],
             _ => ["Start", "End"],

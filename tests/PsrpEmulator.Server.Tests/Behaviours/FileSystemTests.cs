@@ -145,6 +145,7 @@ public class FileSystemTests
     [TestCase("[pscustomobject]@{a=1;b='x'}, [pscustomobject]@{a=2;b='y'} | Export-Clixml C:\\o.xml; $i = Import-Clixml C:\\o.xml; $i.Count; $i[1].b; $i[0].PSObject.TypeNames[0]; (Get-Content C:\\o.xml -Raw).Substring(0, 23); (Get-Content C:\\o.xml -Encoding Byte -TotalCount 2) -join ','", "2|y|Deserialized.System.Management.Automation.PSCustomObject|<Objs Version=\"1.1.0.1\"|255,254")]
     [TestCase("@{k='v'} | Export-Clixml C:\\h.xml; (Import-Clixml C:\\h.xml).k; Export-Clixml -Path C:\\s.xml -InputObject 'str'; Import-Clixml C:\\s.xml", "v|str")]
     [TestCase("$c = [pscredential]::new('u', (ConvertTo-SecureString 'pw' -AsPlainText -Force)); $c | Export-Clixml C:\\c.xml; (Import-Clixml C:\\c.xml).GetNetworkCredential().Password", "pw")]
+    [TestCase("Set-Content C:\\a.log 'ok','error one','fine','Error two'; Select-String -Path C:\\a.log -Pattern error | % { \"$_\" }; (Select-String error C:\\*.log).LineNumber; Select-String -Path C:\\a.log -Pattern nothing -Quiet; 'x','error' | Select-String err | % Line", "C:\\a.log:2:error one|C:\\a.log:4:Error two|2|4|False|error")]
     [TestCase("(Get-Item C:\\Users).Mode; (Get-Item C:\\ProgramData).Mode; (Get-ChildItem C:\\ -Force).Count; (Get-Item C:\\setup.log).Attributes", "d-r---|d--h--|7|Archive")]
     public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
