@@ -68,7 +68,7 @@ public class CommandLineTests
     }
 
     [TestCase("netstat -ano", "netstat")]
-    [TestCase("cmd /c copy a.txt b.txt", "copy")]
+    [TestCase("cmd /c robocopy a b", "robocopy")]
     [TestCase("tasklist.exe /v", "tasklist.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]
     public async Task A_command_Windows_has_that_no_rule_answers_says_the_emulator_does_not_emulate_it(string line, string name)

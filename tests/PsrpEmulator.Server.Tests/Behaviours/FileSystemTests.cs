@@ -443,6 +443,29 @@ public class FileSystemTests
     }
 
     [Test]
+    public async Task Cmds_copy_move_and_ren_change_the_disk_and_count_what_they_did()
+    {
+        var disk = NewDisk();
+        disk.Write(@"C:\Users\psrp\a.txt", "a"u8, FileWriteMode.Create);
+        disk.Write(@"C:\Users\psrp\b.txt", "b"u8, FileWriteMode.Create);
+        disk.CreateDirectory(@"C:\out");
+
+        var copied = await RunCmdAsync(disk, "copy *.txt C:\\out");
+        var moved = await RunCmdAsync(disk, "move a.txt C:\\out\\moved.txt");
+        var renamed = await RunCmdAsync(disk, "ren C:\\out\\b.txt c.txt");
+        var missing = await RunCmdAsync(disk, "copy nope.txt C:\\out");
+        var duplicate = await RunCmdAsync(disk, "ren C:\\out\\c.txt moved.txt");
+
+        Assert.That((copied.Host.Stdout, copied.ExitCode), Is.EqualTo(("        2 file(s) copied.\r\n", 0)));
+        Assert.That((moved.Host.Stdout, moved.ExitCode), Is.EqualTo(("        1 file(s) moved.\r\n", 0)));
+        Assert.That((renamed.Host.Stdout, renamed.ExitCode), Is.EqualTo((string.Empty, 0)));
+        Assert.That(disk.List(@"C:\out")!.Select(i => i.Name), Is.EqualTo(new[] { "a.txt", "c.txt", "moved.txt" }));
+        Assert.That(disk.Get(@"C:\Users\psrp\a.txt"), Is.Null);
+        Assert.That((missing.Host.Stderr, missing.Host.Stdout, missing.ExitCode), Is.EqualTo(("The system cannot find the file specified.\r\n", "        0 file(s) copied.\r\n", 1)));
+        Assert.That((duplicate.Host.Stderr, duplicate.ExitCode), Is.EqualTo(("A duplicate file name exists, or the file\r\ncannot be found.\r\n", 1)));
+    }
+
+    [Test]
     public void A_match_rule_for_the_whole_line_wins_over_its_redirection()
     {
         var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("cmd:\n  - match: 'dir > out.txt'\n    steps:\n      - stdout: scripted\n", "s.yaml"), Default);

@@ -156,8 +156,8 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
 }
 
 /// <summary>
-/// cmd.exe's file commands on the computer's disk, when no rule answers the line: <c>dir</c>, <c>type</c>, <c>del</c> /
-/// <c>erase</c>, <c>mkdir</c> / <c>md</c>, <c>rmdir</c> / <c>rd</c>. Paths are relative to the shell's working
+/// cmd.exe's file commands on the computer's disk, when no rule answers the line: <c>dir</c>, <c>type</c>, <c>copy</c>,
+/// <c>move</c>, <c>ren</c>, <c>del</c> / <c>erase</c>, <c>mkdir</c> / <c>md</c>, <c>rmdir</c> / <c>rd</c>. Paths are relative to the shell's working
 /// directory; switches such as <c>/q</c>, <c>/f</c>, <c>/s</c> are read where they change something.
 /// </summary>
 internal sealed class FileCommandScript(string name, IReadOnlyList<string> arguments) : ICommandLineScript
@@ -177,6 +177,9 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
             "mkdir" or "md" => "mkdir",
             "rmdir" or "rd" => "rmdir",
             "dir" => "dir",
+            "copy" => "copy",
+            "move" => "move",
+            "ren" or "rename" => "ren",
             _ => null,
         };
         if (name is null) return false;
@@ -197,6 +200,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
 
         if (name == "dir") return await DirAsync(host, disk, cd, paths.Count == 0 ? "." : paths[0], switches, cancellationToken).ConfigureAwait(false);
+        if (name is "copy" or "move" or "ren") return await CopyMoveRenameAsync(host, disk, cd, name, paths, cancellationToken).ConfigureAwait(false);
         if (paths.Count == 0)
         {
             await host.WriteTextAsync(WinRsStreams.Stderr, "The syntax of the command is incorrect.\r\n", cancellationToken).ConfigureAwait(false);
@@ -363,6 +367,78 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         text.Append(directories.ToString(culture).PadLeft(16)).Append(" Dir(s) ").Append((disk.Capacity - disk.UsedBytes).ToString("N0", culture).PadLeft(15)).Append(" bytes free\r\n");
         await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>
+    /// cmd.exe's copy (files, wildcards; into a folder under their names), move (a file or a folder) and ren (a new name in
+    /// the same folder), with their count lines. An existing destination is replaced as with /Y (cmd.exe asks
+    /// "Overwrite ...? (Yes/No/All):" without it on a console: not emulated).
+    /// </summary>
+    private static async Task<int> CopyMoveRenameAsync(ICommandLineHost host, VirtualFileSystem disk, string cd, string name, List<string> paths, CancellationToken cancellationToken)
+    {
+        if (paths.Count < (name == "ren" ? 2 : 1))
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "The syntax of the command is incorrect.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var given = paths[0];
+        var wildcard = given.AsSpan().IndexOfAny("*?") >= 0;
+        var full = wildcard ? VirtualFileSystem.FullPattern(given, cd, out _) : VirtualFileSystem.FullPath(given, cd, out _);
+        List<FileSystemItem> sources = [];
+        if (full is not null && wildcard && VirtualFileSystem.ParentOf(full) is { } folder)
+        {
+            var pattern = VirtualFileSystem.Wildcard(VirtualFileSystem.NameOf(full));
+            sources = [.. (disk.List(folder) ?? []).Where(i => !i.IsDirectory && pattern.IsMatch(i.Name))];
+        }
+        else if (full is not null && disk.Get(full) is { } item && (name != "copy" || !item.IsDirectory))
+        {
+            sources = [item];
+        }
+        else if (full is not null && disk.Get(full) is { IsDirectory: true })
+        {
+            sources = [.. disk.List(full)!.Where(i => !i.IsDirectory)];
+        }
+
+        if (sources.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the file specified.\r\n", cancellationToken).ConfigureAwait(false);
+            if (name != "ren") await host.WriteTextAsync(WinRsStreams.Stdout, $"        0 file(s) {(name == "copy" ? "copied" : "moved")}.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        if (name == "ren")
+        {
+            var renamed = (sources[0].ParentPath.Length <= 3 ? sources[0].ParentPath : sources[0].ParentPath + "\\") + paths[1];
+            if (paths[1].AsSpan().IndexOfAny("\\/:") >= 0 || disk.Move(sources[0].FullName, renamed, overwrite: false) != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, "A duplicate file name exists, or the file\r\ncannot be found.\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            return 0;
+        }
+
+        var destination = paths.Count > 1 ? VirtualFileSystem.FullPath(paths[1], cd, out _) : VirtualFileSystem.FullPath(".", cd, out _);
+        var done = 0;
+        foreach (var source in sources)
+        {
+            var into = destination is null ? null : disk.Get(destination) is { IsDirectory: true } ? (destination.Length <= 3 ? destination : destination + "\\") + source.Name : destination;
+            var failure = into is null ? FileSystemFailure.ParentNotFound
+                : name == "copy" ? disk.CopyFile(source.FullName, into, overwrite: true)
+                : disk.Move(source.FullName, into, overwrite: true);
+            if (failure != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, failure == FileSystemFailure.DiskFull ? "There is not enough space on the disk.\r\n" : "The system cannot find the path specified.\r\n", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            done++;
+        }
+
+        var directory = sources.Count == 1 && sources[0].IsDirectory;
+        await host.WriteTextAsync(WinRsStreams.Stdout, $"        {done} {(directory ? "dir(s)" : "file(s)")} {(name == "copy" ? "copied" : "moved")}.\r\n", cancellationToken).ConfigureAwait(false);
+        return done == sources.Count ? 0 : 1;
     }
 
     private const string VolumeLines = " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n\r\n";
