@@ -36,6 +36,9 @@ public interface IPipelineHost
     /// </summary>
     VirtualFileSystem? FileSystem => null;
 
+    /// <summary>Every environment variable of the session's process, as Windows gave them (Get-ChildItem Env:); none when the host cannot list them.</summary>
+    IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => [];
+
     /// <summary>An environment variable of the session's process (<c>$env:NAME</c>); null when unset.</summary>
     string? EnvironmentVariable(string name) => null;
 

@@ -24,7 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
-        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String",
+        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -51,6 +51,7 @@ internal sealed partial class RunContext
         ["Export-Csv"] = ["Path", "LiteralPath", "InputObject", "Delimiter", "NoTypeInformation", "Encoding", "Append", "Force", "NoClobber", "UseCulture"],
         ["Import-Csv"] = ["Path", "LiteralPath", "Delimiter", "Header", "Encoding", "UseCulture"],
         ["Export-Clixml"] = ["Path", "LiteralPath", "InputObject", "Depth", "Force", "NoClobber", "Encoding"],
+        ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential"],
         ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "InputObject"],
         ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
     };
@@ -114,6 +115,19 @@ internal sealed partial class RunContext
 
     private async ValueTask RunFileCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        // The Env: drive (Test-Path env:CI, Get-ChildItem env:, Remove-Item env:X): the session's environment variables.
+        if (command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Get-Content" or "Remove-Item" or "New-Item" or "Set-Item" &&
+            (arguments["LiteralPath"] ?? arguments["Path"]) is { } envWord && EnvironmentDrive().IsMatch(envWord))
+        {
+            await EnvironmentDriveAsync(command, arguments, to, output, blockNesting);
+            return;
+        }
+
+        if (command == "Set-Item")
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Item is emulated on the Env: drive only: give the command a rule"));
+        }
+
         var disk = Disk(command);
         switch (command)
         {
@@ -956,6 +970,87 @@ internal sealed partial class RunContext
 
             var rows = new ConvertFromCsvStage(delimiter, header) { Emit = row => output.WriteAsync(new PipelineOutput(row), cancellationToken) };
             await rows.ProcessAsync(PsPrimitive.String(DecodeText(bytes, Ansi)));
+        }
+    }
+
+    // ---- the Env: drive ----
+
+    [GeneratedRegex(@"^['""]?env:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentDrive();
+
+    /// <summary>The session's environment variables as they are now (Windows' and the session's own), by name.</summary>
+    private List<KeyValuePair<string, string>> EnvironmentNow()
+    {
+        var all = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in host.EnvironmentVariables) all[name] = value;
+        foreach (var (name, value) in scope.Variables.Runspace.EnvironmentSetBySession())
+        {
+            if (value is null) all.Remove(name);
+            else all[name] = value;
+        }
+
+        return [.. all];
+    }
+
+    /// <summary>
+    /// The FileSystem cmdlets on <c>Env:</c>: Test-Path, Get-Item and Get-ChildItem (DictionaryEntry items, wildcards),
+    /// Get-Content (the value), New-Item / Set-Item (sets one for the session's process), Remove-Item (removes it).
+    /// </summary>
+    private async ValueTask EnvironmentDriveAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var literal = arguments["LiteralPath"] is not null;
+        var paths = await ArgumentTextsAsync(arguments["LiteralPath"] ?? arguments["Path"], to, blockNesting);
+        foreach (var path in paths)
+        {
+            var name = path.Length > 4 && path[4] is '\\' or '/' ? path[5..] : path[4..];
+            var pattern = name.Length == 0 ? "*" : name;
+            var matches = EnvironmentNow().Where(v => !literal && HasWildcard(pattern) ? WildcardRegex(pattern).IsMatch(v.Key) : v.Key.Equals(pattern, StringComparison.OrdinalIgnoreCase)).ToList();
+            switch (command)
+            {
+                case "Test-Path":
+                    await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(matches.Count > 0)), cancellationToken);
+                    continue;
+                case "New-Item" or "Set-Item":
+                {
+                    var value = arguments["Value"] is { } valueWord ? PipelineVariables.Display(await ArgumentAsync(valueWord, to, blockNesting)) : string.Empty;
+                    if (command == "New-Item" && matches.Count > 0 && !arguments.Has("Force"))
+                    {
+                        await WriteErrorAsync(new ScriptedError($"A variable with name '{name}' already exists.", $"NewItemAlreadyExists,{CmdletClass(command)}",
+                            ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name) { Activity = command }, output);
+                        continue;
+                    }
+
+                    scope.Variables.Runspace.SetVariable("env:" + name, PsPrimitive.String(value));
+                    if (command == "New-Item" || arguments.Has("PassThru"))
+                    {
+                        await output.WriteAsync(new PipelineOutput(Formatting.FormatViews.DictionaryEntryOf(PsPrimitive.String(name), PsPrimitive.String(value))), cancellationToken);
+                    }
+
+                    continue;
+                }
+            }
+
+            if (matches.Count == 0 && (literal || !HasWildcard(pattern)) && name.Length > 0)
+            {
+                await WriteErrorAsync(PathNotFound(command, name), output);
+                continue;
+            }
+
+            foreach (var (key, value) in matches)
+            {
+                switch (command)
+                {
+                    case "Get-Content":
+                        await output.WriteAsync(new PipelineOutput(PsPrimitive.String(value)), cancellationToken);
+                        break;
+                    case "Remove-Item":
+                        scope.Variables.Runspace.SetVariable("env:" + key, PsNil.Instance);
+                        break;
+                    default:
+                        await output.WriteAsync(new PipelineOutput(Formatting.FormatViews.DictionaryEntryOf(PsPrimitive.String(key), PsPrimitive.String(value))), cancellationToken);
+                        break;
+                }
+            }
         }
     }
 

@@ -399,6 +399,7 @@ internal sealed partial class RunContext
             "Export-Csv" or "Import-Csv" => ["Path", "Delimiter"],
             "Export-Clixml" or "Import-Clixml" => ["Path"],
             "Select-String" => ["Pattern", "Path"],
+            "Set-Item" => ["Path", "Value"],
             "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" or "Set-Location" or "Push-Location" or "Resolve-Path" or "Convert-Path" => ["Path"],
             "Pop-Location" => [],
             _ => ["Start", "End"],

@@ -271,6 +271,9 @@ internal sealed class Pipeline : IPipelineHost
 
     private WinRs.WinRsEnvironment? _environment;
 
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables =>
+        (_environment ??= new WinRs.WinRsEnvironment(_shell.ComputerName, _shell.Owner, [])).Variables;
+
     public VirtualFileSystem? FileSystem => _shell.Services.FileSystemOf(_shell.ComputerName, EnvironmentVariable("USERPROFILE"));
 
     /// <summary>

@@ -21,6 +21,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public string? EnvironmentVariable(string name) => Environment.TryGetValue(name, out var value) ? value : null;
 
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => [.. Environment];
+
     /// <summary>The computer's disk: Windows' folders, as a new virtual computer's (a fresh one per host).</summary>
     public VirtualFileSystem? FileSystem { get; init; } = new(TimeProvider.System, 16 * 1024 * 1024);
 

@@ -146,6 +146,7 @@ public class FileSystemTests
     [TestCase("@{k='v'} | Export-Clixml C:\\h.xml; (Import-Clixml C:\\h.xml).k; Export-Clixml -Path C:\\s.xml -InputObject 'str'; Import-Clixml C:\\s.xml", "v|str")]
     [TestCase("$c = [pscredential]::new('u', (ConvertTo-SecureString 'pw' -AsPlainText -Force)); $c | Export-Clixml C:\\c.xml; (Import-Clixml C:\\c.xml).GetNetworkCredential().Password", "pw")]
     [TestCase("Set-Content C:\\a.log 'ok','error one','fine','Error two'; Select-String -Path C:\\a.log -Pattern error | % { \"$_\" }; (Select-String error C:\\*.log).LineNumber; Select-String -Path C:\\a.log -Pattern nothing -Quiet; 'x','error' | Select-String err | % Line", "C:\\a.log:2:error one|C:\\a.log:4:Error two|2|4|False|error")]
+    [TestCase("Test-Path env:TEMP; Test-Path Env:\\NOPE; (Get-Item env:USERPROFILE).Value; Get-Content env:TEMP; (Get-ChildItem env:US*).Name -join ','; $env:CI = '1'; Test-Path env:CI; Remove-Item env:CI; Test-Path env:CI; New-Item env:BUILD -Value 42 | % Value; $env:BUILD; Set-Item env:BUILD 43; $env:BUILD", "True|False|C:\\Users\\psrp|C:\\Users\\psrp\\AppData\\Local\\Temp|USERNAME,USERPROFILE|True|False|42|42|43")]
     [TestCase("(Get-Item C:\\Users).Mode; (Get-Item C:\\ProgramData).Mode; (Get-ChildItem C:\\ -Force).Count; (Get-Item C:\\setup.log).Attributes", "d-r---|d--h--|7|Archive")]
     public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
