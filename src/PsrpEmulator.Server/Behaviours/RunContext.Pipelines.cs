@@ -1059,7 +1059,8 @@ internal sealed partial class RunContext
         {
             if (_process is not null)
             {
-                await RunBlockAsync(_process, item, []);
+                // In a process block $input is the object being processed.
+                await RunBlockAsync(_process, item, [item]);
                 return;
             }
 

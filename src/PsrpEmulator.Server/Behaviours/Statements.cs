@@ -1008,9 +1008,10 @@ internal static partial class Statements
 
                 return i;
             case '"':
-                for (i++; i < text.Length && text[i] != '"'; i++)
+                // A doubled quote ("") is one quote of the text, as a backtick-escaped one is.
+                for (i++; i < text.Length && !(text[i] == '"' && (i + 1 >= text.Length || text[i + 1] != '"')); i++)
                 {
-                    if (text[i] == '`') i++;
+                    if (text[i] is '`' or '"') i++;
                 }
 
                 return i;

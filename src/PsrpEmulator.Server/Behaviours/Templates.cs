@@ -711,6 +711,14 @@ internal sealed class PipelineVariables
                 continue;
             }
 
+            // "" inside a double-quoted string is one quote.
+            if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+            {
+                sb.Append('"');
+                i++;
+                continue;
+            }
+
             if (c == '$' && i + 1 < text.Length)
             {
                 string? name = null;

@@ -230,6 +230,11 @@ public class FileSystemTests
         Assert.That(Statements.SplitRedirections("$a -gt 1 -and '>'"), Is.Null);
     }
 
+    [TestCase("$a = \"x\"\"y\"; $a; \"{\"\"k\"\":1}\"; Write-Output \"{\"\"sha1\"\":\"\"$a\"\"}\"", "x\"y|{\"k\":1}|{\"sha1\":\"x\"y\"}")]
+    [TestCase("function f { begin { $n = 0 } process { $n++; foreach ($i in $input) { \"[$i]\" } } end { \"count $n\" } }; 'a', 'b' | f", "[a]|[b]|count 2")]
+    public async Task A_doubled_quote_is_one_quote_and_a_process_blocks_input_is_its_object(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     // ---- .NET ----
 
     [TestCase("[IO.Path]::GetFullPath('x.txt'); [System.IO.Path]::GetFullPath(\"$env:TEMP\\w.tmp\"); [IO.Path]::GetTempPath()", "C:\\Windows\\system32\\x.txt|C:\\Users\\psrp\\AppData\\Local\\Temp\\w.tmp|C:\\Users\\psrp\\AppData\\Local\\Temp\\")]
