@@ -13,6 +13,9 @@ public sealed partial class BehaviourCatalog
     public static BehaviourCatalog Parse(string yaml, string sourceName = "scenario") =>
         new(ScenarioParser.Parse(yaml, sourceName)) { commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName), fileSeeds = FileSeedParser.Parse(yaml, sourceName) };
 
+    /// <summary>The function a script of named blocks runs as (a name no script uses).</summary>
+    private const string NamedBlocksFunction = "PsrpEmulator-ScriptBlocks";
+
     /// <summary>The embedded default scenario.</summary>
     public static BehaviourCatalog LoadDefault() => DefaultCatalog.Value;
 
@@ -61,6 +64,13 @@ public sealed partial class BehaviourCatalog
             }
         }
         var found = Find(text);
+
+        // A script of named blocks only (begin { } process { } end { }) runs as a function's do: its input objects go
+        // through the process block one by one.
+        if (found is null && pipeline.Commands is [{ IsScript: true }] && pipeline.ExtraStatements.Count == 0 && Statements.IsNamedBlocksOnly(text))
+        {
+            text = $"function {NamedBlocksFunction} {{ {text} }}; " + (pipeline.NoInput ? NamedBlocksFunction : "$input | " + NamedBlocksFunction);
+        }
 
         // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule
         // answers the whole text, or the default assignment rule runs its value): a script a rule answers whole is the

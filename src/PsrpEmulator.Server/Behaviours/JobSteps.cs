@@ -129,6 +129,7 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, Tex
         // A job's process is local to the computer: no $PSSenderInfo (nobody connected to it).
         Func<string, PsValue?> automatic = variable => variable.Equals("PSSenderInfo", StringComparison.OrdinalIgnoreCase) ? null : host.AutomaticVariable(variable);
         var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, environment, automatic);
+        job.FileSystem = host.FileSystem;
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");
 

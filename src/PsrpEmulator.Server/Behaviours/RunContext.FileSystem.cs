@@ -768,6 +768,8 @@ internal sealed partial class RunContext
         public int? ConsoleWidth => inner.ConsoleWidth;
         public VirtualFileSystem? FileSystem => inner.FileSystem;
 
+        public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
+
         public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
             inner.SendHostCallAsync(method, parameters, cancellationToken);
 

@@ -640,6 +640,10 @@ internal sealed partial class RunContext
     {
         private int _next;
 
+        public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+        public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
+
         public RunspaceState? Runspace => inner.Runspace;
 
         public RunspaceState? ExistingRunspace => inner.ExistingRunspace;

@@ -503,6 +503,9 @@ internal sealed partial class RunContext
             case "System.Collections.Generic.List`1" when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;
+            case { } hashType when constructorArguments.Count == 0 && NewHashAlgorithm(hashType) is { } algorithm:
+                value = algorithm;
+                break;
             case ScriptExpressions.PSCredentialTypeName when constructorArguments.Count == 2:
                 value = NewCredential(constructorArguments[0], constructorArguments[1]);
                 break;

@@ -208,6 +208,9 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     public Func<string, PsValue?>? SessionAutomaticVariables { get; init; }
 
     public PsValue? AutomaticVariable(string name) => SessionAutomaticVariables?.Invoke(name);
+
+    /// <summary>The disk of the session's computer: a job's process is on the same computer.</summary>
+    public VirtualFileSystem? FileSystem { get; set; }
     public Guid InstanceId { get; } = Guid.NewGuid();
     public DateTimeOffset BeginTime => beginTime;
     public DateTimeOffset? EndTime { get; private set; }

@@ -76,6 +76,13 @@ internal static partial class ScriptExpressions
         types["Text.Encoding"] = types[EncodingTypeName];
         Add(RegexTypeName, "regex");
         types["IO.Path"] = types["System.IO.Path"];
+        foreach (var hash in RunContext.HashTypeNames)
+        {
+            Add(hash);
+            types[hash["System.".Length..]] = types[hash];
+        }
+
+        Add("System.BitConverter");
         Add(PSCredentialTypeName, "pscredential");
         Add("System.Security.SecureString", "securestring");
         types["Security.SecureString"] = types["System.Security.SecureString"];
@@ -200,6 +207,7 @@ internal static partial class ScriptExpressions
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) ||
+        (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
@@ -381,6 +389,9 @@ internal static partial class ScriptExpressions
             (EncodingTypeName, _, _) when EncodingStaticMember(name, arguments) is { } encoding => encoding,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
+            // BitConverter.ToString: the bytes as upper-case hex pairs joined with dashes.
+            ("System.BitConverter", "TOSTRING", 1) => PsPrimitive.String(string.Join('-', BytesOf(arguments![0]).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)))),
+            (_, "CREATE" or "NEW", 0) when RunContext.NewHashAlgorithm(type.FullName) is { } algorithm => algorithm,
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
             (_, "NEW", >= 0 and <= 2) when type.IsException => ExceptionTypes.Create(type.FullName, [.. arguments!.Select(Text)]),
             (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),
@@ -401,7 +412,7 @@ internal static partial class ScriptExpressions
 
     internal static readonly string[] ArrayListTypeNames = ["System.Collections.ArrayList", "System.Object"];
 
-    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", "System.IO.File", "System.IO.Directory", MarshalTypeName, RegexTypeName, ConvertTypeName, EncodingTypeName };
+    private static readonly HashSet<string> StaticTypes = new(StringComparer.Ordinal) { "System.Math", "System.String", "System.DateTime", "System.Guid", "System.IO.Path", "System.IO.File", "System.IO.Directory", MarshalTypeName, "System.BitConverter", RegexTypeName, ConvertTypeName, EncodingTypeName };
 
     /// <summary>
     /// <c>[int]::Parse(s)</c> (long, double) and <c>[datetime]::Parse(s)</c> / <c>ParseExact(s, format, $null)</c> in

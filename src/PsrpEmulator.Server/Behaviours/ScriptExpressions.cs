@@ -289,6 +289,8 @@ internal static partial class ScriptExpressions
                 {
                     ("TOUPPER", 0) => PsPrimitive.String(s.ToUpperInvariant()),
                     ("TOLOWER", 0) => PsPrimitive.String(s.ToLowerInvariant()),
+                    ("TOUPPERINVARIANT", 0) => PsPrimitive.String(s.ToUpperInvariant()),
+                    ("TOLOWERINVARIANT", 0) => PsPrimitive.String(s.ToLowerInvariant()),
                     ("TRIM", 0) => PsPrimitive.String(s.Trim()),
                     ("TRIM", 1) => PsPrimitive.String(s.Trim(Arg(0).ToCharArray())),
                     ("TRIMSTART", 0) => PsPrimitive.String(s.TrimStart()),

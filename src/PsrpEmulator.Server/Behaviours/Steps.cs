@@ -1865,6 +1865,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (value is PsObject algorithm && HashMethod(algorithm, step.Text, arguments) is { } hashed)
+                {
+                    value = hashed;
+                    continue;
+                }
+
                 if (value is PsObject handle && FileHandleMethod(handle, step.Text, arguments) is { } handled)
                 {
                     value = handled;
@@ -2166,6 +2172,10 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
     /// <summary>The host it passes records to.</summary>
     public IPipelineHost Inner => inner;
 
+    public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
+
     public RunspaceState? Runspace => inner.Runspace;
 
     public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
@@ -2276,6 +2286,10 @@ internal sealed class ErrorActionStopException(PsObject record) : Exception("The
 /// <summary>Passes everything through except output, which it keeps (the right-hand side of an assignment).</summary>
 internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 {
+    public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
+
     /// <summary>
     /// Objects one assignment keeps (PowerShell's are bounded by memory only): past this the pipeline fails instead
     /// of growing the emulator's memory without end (<c>$x = 1..999999999 | % { $_ }</c>).

@@ -236,6 +236,37 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         Assert.That(Emulator.Journal.Snapshot().Select(e => e.HttpStatus), Does.Contain(401));
     }
 
+    /// <summary>
+    /// Ansible's put_file on pywinrm: its powershell.exe script of named blocks reads the file's base64 chunks from stdin
+    /// (Sends, End on the last), writes them with [IO.File]::Create, hashes them with SHA1CryptoServiceProvider and prints
+    /// the SHA-1, which Ansible compares with its own.
+    /// </summary>
+    [Test]
+    public async Task Ansibles_put_file_over_pywinrm_uploads_the_file_and_reports_its_sha1()
+    {
+        var bytes = new byte[40_000];
+        new Random(11).NextBytes(bytes);
+        var local = Path.Combine(Path.GetTempPath(), $"psrp-putfile-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(local, bytes);
+        try
+        {
+            var result = await RunAsync("putfile", local, @"C:\Users\psrp\AppData\Local\Temp\ansible-module.ps1");
+
+            Assert.That(result.GetProperty("std_err").GetString(), Is.Empty);
+            Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+            var reported = JsonDocument.Parse(result.GetProperty("std_out").GetString()!).RootElement.GetProperty("sha1").GetString();
+            Assert.That(reported, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(bytes))));
+            using var admin = new HttpClient { BaseAddress = Emulator.BaseUri };
+            var uploaded = await admin.GetByteArrayAsync("/_emulator/files?path=" + Uri.EscapeDataString(@"C:\Users\psrp\AppData\Local\Temp\ansible-module.ps1"));
+            Assert.That(uploaded, Is.EqualTo(bytes));
+            Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Send" && e.HttpStatus == 200), Is.GreaterThanOrEqualTo(7), "one Send per 6,000-byte chunk");
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+    }
+
     private Task<JsonElement> RunAsync(string kind, params string[] arguments) => RunAsync(kind, "psrp", "psrp", arguments);
 
     private Task<JsonElement> RunAsync(string kind, string user, string password, string[] arguments) =>

@@ -368,7 +368,11 @@ public class FileSystemTests
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+        /// <summary>What the client sends to stdin, chunk by chunk (then its end).</summary>
+        public Queue<byte[]> Stdin { get; } = new();
+
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Stdin.TryDequeue(out var chunk) ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
     }
 
     private static async Task<(DiskCommandLineHost Host, int ExitCode)> RunCmdAsync(VirtualFileSystem disk, string line)
@@ -470,6 +474,65 @@ public class FileSystemTests
         Assert.That((missing.Host.Stderr, missing.Host.Stdout, missing.ExitCode), Is.EqualTo(("The system cannot find the file specified.\r\n", "        0 file(s) copied.\r\n", 1)));
         Assert.That((duplicate.Host.Stderr, duplicate.ExitCode), Is.EqualTo(("A duplicate file name exists, or the file\r\ncannot be found.\r\n", 1)));
     }
+
+    /// <summary>
+    /// Ansible's put_file (its winrm connection plugin, verbatim but for the path): a powershell.exe -EncodedCommand script
+    /// of named blocks reads the file's base64 chunks as stdin lines ($input of its process block), writes them with
+    /// [IO.File]::Create and hashes them with SHA1CryptoServiceProvider's TransformBlock, and prints the SHA-1 as JSON.
+    /// </summary>
+    [Test]
+    public async Task Ansibles_put_file_writes_the_stdin_chunks_to_the_file_and_prints_their_sha1()
+    {
+        const string Script = """
+
+                        begin {
+                            $path = 'C:\Users\psrp\upload.bin'
+
+                            $DebugPreference = "Continue"
+                            $ErrorActionPreference = "Stop"
+                            Set-StrictMode -Version 2
+
+                            $fd = [System.IO.File]::Create($path)
+
+                            $sha1 = [System.Security.Cryptography.SHA1CryptoServiceProvider]::Create()
+
+                            $bytes = @() #initialize for empty file case
+                        }
+                        process {
+                           $bytes = [System.Convert]::FromBase64String($input)
+                           $sha1.TransformBlock($bytes, 0, $bytes.Length, $bytes, 0) | Out-Null
+                           $fd.Write($bytes, 0, $bytes.Length)
+                        }
+                        end {
+                            $sha1.TransformFinalBlock($bytes, 0, 0) | Out-Null
+
+                            $hash = [System.BitConverter]::ToString($sha1.Hash).Replace("-", "").ToLowerInvariant()
+
+                            $fd.Close()
+
+                            Write-Output "{""sha1"":""$hash""}"
+                        }
+
+            """;
+        var payload = Enumerable.Range(0, 3000).Select(i => (byte)(i * 31)).ToArray();
+        var disk = NewDisk();
+        var host = new DiskCommandLineHost(disk);
+        foreach (var chunk in payload.Chunk(1000)) host.Stdin.Enqueue(Encoding.ASCII.GetBytes(Convert.ToBase64String(chunk) + "\r\n"));
+        var line = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand " + Convert.ToBase64String(Encoding.Unicode.GetBytes(Script));
+
+        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(host.Stderr, Is.Empty);
+        Assert.That(exitCode, Is.Zero);
+        Assert.That(host.Stdout, Is.EqualTo($"{{\"sha1\":\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(payload))}\"}}\r\n"));
+        Assert.That(disk.Read(@"C:\Users\psrp\upload.bin", out var written), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(written, Is.EqualTo(payload));
+    }
+
+    [TestCase("$s = [Security.Cryptography.SHA256]::Create(); [BitConverter]::ToString($s.ComputeHash([Text.Encoding]::UTF8.GetBytes('abc'))).Substring(0, 11); (New-Object System.Security.Cryptography.MD5CryptoServiceProvider).ComputeHash([byte[]](1,2)).Length; [System.Security.Cryptography.SHA1]::Create().GetType().FullName", "BA-78-16-BF|16|System.Security.Cryptography.SHA1CryptoServiceProvider")]
+    [TestCase("begin { $n = 0 } process { $n++ } end { \"ran $n\" }", "ran 1")]
+    public async Task Hashes_and_a_script_of_named_blocks_run_as_in_PowerShell(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
     public void A_match_rule_for_the_whole_line_wins_over_its_redirection()

@@ -109,7 +109,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         int? exitCode = null;
         if (catalog.Find(script) is null && FindExit(script) is { } exit) (text, exitCode) = exit;
 
-        var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])]);
+        // A script that reads its input ($input, a process block) gets stdin's lines; another runs without input.
+        var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: !Statements.ReadsInput(text));
         var resolved = catalog.Resolve(pipeline);
         var renderer = new Renderer(host, time, nonInteractive);
         PipelineOutcome outcome;
@@ -348,11 +349,15 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             if (!noNewLine) await host.WriteTextAsync(WinRsStreams.Stdout, "\n", cancellationToken).ConfigureAwait(false);
         }
 
-        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
+        // powershell.exe reads a redirected stdin as its input (-InputFormat Text): each line a string of $input, as Ansible's
+        // put_file sends a file's base64 chunks.
+        public async ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
+            await _stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line ? PsPrimitive.String(line) : null;
 
         /// <summary>The lines of a WinRS command's stdin, decoded in the shell's code page as they come.</summary>
         private sealed class StdinLines(ICommandLineHost host)
         {
+            private const int MaxLineChars = 64 * 1024 * 1024;
             private readonly StringBuilder _pending = new();
             private Decoder? _decoder;
             private bool _ended;
@@ -394,6 +399,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
                     var chars = new char[host.Encoding.GetMaxCharCount(data.Length)];
                     var count = _decoder.GetChars(data.Span, chars, flush: false);
+                    if (_pending.Length + count > MaxLineChars) throw new ScenarioRuntimeException($"a line of powershell.exe's stdin is limited to {MaxLineChars} characters in the emulator");
                     _pending.Append(chars, 0, count);
                 }
             }
