@@ -104,6 +104,8 @@ public class RandomScriptTests
         "Copy-Item C:\\setup.log ", "Move-Item ", "Rename-Item ", "Get-FileHash ", " -Encoding Byte", " -Encoding UTF8", "Out-File C:\\o.txt", " | Set-Content C:\\p", " | Add-Content ", " | Remove-Item", "C:\\*.log", "[IO.Path]::GetFullPath(",
         "cd C:\\Windows", "cd ..", "pushd C:\\", "popd", "Resolve-Path ", " -Resolve", "ConvertTo-SecureString 'x' -AsPlainText -Force", ".GetNetworkCredential()", "[pscredential]::new('u', ",
         "New-Object System.Net.NetworkCredential(", "[Runtime.InteropServices.Marshal]::SecureStringToBSTR(", "[Runtime.InteropServices.Marshal]::PtrToStringAuto(", "dir ",
+        "begin { $n = 1 } ", "process { $_; $input } ", "end { $n } ", "[Security.Cryptography.SHA1]::Create()", ".TransformBlock(", ".TransformFinalBlock(", ".ComputeHash(", "[BitConverter]::ToString(",
+        "Test-Path env:X", "Get-ChildItem env:", "Remove-Item env:X", "Set-Item env:X 1", "\"a\"\"b\"", "\"\"\"\"", "Select-String x C:\\*.log", "Export-Csv C:\\e.csv", "Import-Csv C:\\e.csv", "Export-Clixml C:\\x.xml", "Import-Clixml C:\\x.xml",
     ];
 
     [Test]
