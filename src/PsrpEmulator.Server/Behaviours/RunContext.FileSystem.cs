@@ -1056,6 +1056,22 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary><c>switch -File path</c>: the file's lines on the computer's disk (a missing file is the statement's error).</summary>
+    private async ValueTask<PsValue> SwitchFileLinesAsync(string fileWord, IPipelineHost? to, int blockNesting)
+    {
+        var disk = Disk("switch -File");
+        var given = PipelineVariables.Display(await ArgumentAsync(fileWord, to, blockNesting));
+        var path = VirtualFileSystem.FullPath(given, CurrentDirectory, out _);
+        if (path is null || disk.Read(path, out var bytes) != FileSystemFailure.None)
+        {
+            // The switch statement's own error for a file it cannot open (UNVERIFIED id).
+            throw new ScriptExpressionException(new ScriptedError($"Cannot find path '{path ?? given}' because it does not exist.", "FileReadError",
+                ErrorCategory.ReadError, "System.Management.Automation.RuntimeException", path ?? given));
+        }
+
+        return PsObjects.List([.. SplitLines(DecodeText(bytes, Ansi)).Select(line => (PsValue)PsPrimitive.String(line))], ["System.Object[]", "System.Array", "System.Object"]);
+    }
+
     // ---- Select-String -Path ----
 
     /// <summary>

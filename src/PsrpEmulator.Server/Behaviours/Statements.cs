@@ -289,7 +289,11 @@ internal static partial class Statements
     internal sealed record SwitchClause(string Test, bool IsCondition, bool IsDefault, string Body);
 
     /// <summary>A <c>switch [-Regex|-Wildcard|-Exact] [-CaseSensitive] (value) { clauses }</c> statement.</summary>
-    internal sealed record SwitchStatement(string Value, bool Regex, bool Wildcard, bool CaseSensitive, IReadOnlyList<SwitchClause> Clauses);
+    internal sealed record SwitchStatement(string Value, bool Regex, bool Wildcard, bool CaseSensitive, IReadOnlyList<SwitchClause> Clauses)
+    {
+        /// <summary><c>switch -File path</c>: the path's word (its lines are the values); null for a switch of a value.</summary>
+        public string? File { get; init; }
+    }
 
     /// <summary>The switch statement, or null when the statement does not start with the keyword.</summary>
     public static SwitchStatement? ParseSwitch(string statement)
@@ -298,6 +302,7 @@ internal static partial class Statements
         if (!StartsWithKeyword(text, "switch")) return null;
         var i = SkipBlank(text, 6);
         bool regex = false, wildcard = false, caseSensitive = false;
+        string? file = null;
         while (i < text.Length && text[i] == '-')
         {
             var end = i + 1;
@@ -309,17 +314,37 @@ internal static partial class Statements
                 case "wildcard": wildcard = true; break;
                 case "exact": regex = wildcard = false; break;
                 case "casesensitive": caseSensitive = true; break;
+                case "file":
+                {
+                    // -File takes the next word: a quoted path, a variable or a bare path.
+                    var start = SkipBlank(text, end);
+                    end = start < text.Length && text[start] is '\'' or '"' ? SkipQuotedOrEscaped(text, start) + 1 : start;
+                    while (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] != '{') end++;
+                    if (end == start) throw new ScriptParseException(ScriptedError.ParseError("Missing file specification after '-file' in switch statement.", "MissingFilenameOption"));
+                    file = text[start..end];
+                    break;
+                }
+
                 default: throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '-{option}' in expression or statement.", "UnexpectedToken"));
             }
 
             i = SkipBlank(text, end);
         }
 
-        if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
-        var close = MatchingClose(text, i, ')');
-        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'switch' statement.", "MissingEndParenthesisInSwitchStatement"));
-        var value = text[(i + 1)..close].Trim();
-        i = SkipBlank(text, close + 1);
+        string value;
+        if (file is not null)
+        {
+            value = string.Empty;
+        }
+        else
+        {
+            if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
+            var close = MatchingClose(text, i, ')');
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'switch' statement.", "MissingEndParenthesisInSwitchStatement"));
+            value = text[(i + 1)..close].Trim();
+            i = SkipBlank(text, close + 1);
+        }
+
         var bodyEnd = BlockEnd(text, i);
         if (bodyEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '{' in switch statement.", "MissingCurlyBraceInSwitchStatement"));
         if (SkipBlank(text, bodyEnd + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, bodyEnd + 1))}' in expression or statement.", "UnexpectedToken"));
@@ -363,7 +388,7 @@ internal static partial class Statements
             j = blockEnd + 1;
         }
 
-        return new SwitchStatement(value, regex, wildcard, caseSensitive, clauses);
+        return new SwitchStatement(value, regex, wildcard, caseSensitive, clauses) { File = file };
 
         static ScriptParseException MissingClauseBlock() => new(ScriptedError.ParseError("Missing statement block in switch statement clause.", "MissingSwitchStatementClause"));
     }

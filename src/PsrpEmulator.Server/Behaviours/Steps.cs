@@ -1263,7 +1263,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         PsValue value;
         try
         {
-            value = await EvaluateAsync(statement.Value, to, blockNesting + 1);
+            value = statement.File is { } fileWord ? await SwitchFileLinesAsync(fileWord, to, blockNesting) : await EvaluateAsync(statement.Value, to, blockNesting + 1);
         }
         catch (ScriptExpressionException e)
         {

@@ -531,6 +531,7 @@ public class FileSystemTests
 
     [TestCase("$s = [Security.Cryptography.SHA256]::Create(); [BitConverter]::ToString($s.ComputeHash([Text.Encoding]::UTF8.GetBytes('abc'))).Substring(0, 11); (New-Object System.Security.Cryptography.MD5CryptoServiceProvider).ComputeHash([byte[]](1,2)).Length; [System.Security.Cryptography.SHA1]::Create().GetType().FullName", "BA-78-16-BF|16|System.Security.Cryptography.SHA1CryptoServiceProvider")]
     [TestCase("begin { $n = 0 } process { $n++ } end { \"ran $n\" }", "ran 1")]
+    [TestCase("Set-Content C:\\s.txt 'a1','b2','a3'; switch -Wildcard -File C:\\s.txt { 'a*' { \"A:$_\" } default { \"other $_\" } }; $f = 'C:\\s.txt'; switch -File $f { 'b2' { 'found' } }", "A:a1|other b2|A:a3|found")]
     public async Task Hashes_and_a_script_of_named_blocks_run_as_in_PowerShell(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
