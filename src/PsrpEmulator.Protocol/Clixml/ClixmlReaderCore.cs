@@ -31,6 +31,15 @@ internal sealed class ClixmlReaderCore
 
     public static PsValue Read(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
     {
+        utf8 = Checked(utf8, limits);
+        if (TryReadPlainString(utf8, limits) is { } plain) return plain;
+        if (ClixmlFastReader.TryRead(utf8, limits, out var fast)) return fast!;
+        return ReadWithXmlReader(utf8, limits);
+    }
+
+    // The document within its size limit, without its byte order mark; an empty one is refused.
+    private static ReadOnlySpan<byte> Checked(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
+    {
         ArgumentNullException.ThrowIfNull(limits);
         if (utf8.Length > limits.MaxDocumentBytes)
         {
@@ -40,10 +49,7 @@ internal sealed class ClixmlReaderCore
 
         if (utf8.StartsWith(Bom)) utf8 = utf8[3..];
         if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new ClixmlException(ClixmlError.Empty, "CLIXML document is empty.");
-
-        if (TryReadPlainString(utf8, limits) is { } plain) return plain;
-        if (ClixmlFastReader.TryRead(utf8, limits, out var fast)) return fast!;
-        return ReadWithXmlReader(utf8, limits);
+        return utf8;
     }
 
     // Printable ASCII, tab and line feed, except what XML or CLIXML gives a meaning in text: '&' (entities), '<'
@@ -67,16 +73,7 @@ internal sealed class ClixmlReaderCore
     /// <summary>Every object of an <c>&lt;Objs&gt;</c> document (references shared across them), or the one bare element.</summary>
     public static IReadOnlyList<PsValue> ReadAll(ReadOnlySpan<byte> utf8, ClixmlLimits limits)
     {
-        ArgumentNullException.ThrowIfNull(limits);
-        if (utf8.Length > limits.MaxDocumentBytes)
-        {
-            throw new ClixmlException(ClixmlError.DocumentTooLarge,
-                $"CLIXML document of {utf8.Length} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes.");
-        }
-
-        if (utf8.StartsWith(Bom)) utf8 = utf8[3..];
-        if (utf8.Trim(" \t\r\n"u8).IsEmpty) throw new ClixmlException(ClixmlError.Empty, "CLIXML document is empty.");
-        var all = ReadWithXmlReader(utf8, limits, all: true);
+        var all = ReadWithXmlReader(Checked(utf8, limits), limits, all: true);
         return all is PsObject { TypeNames: null, CollectionKind: PsCollectionKind.List } list ? list.Items : [all];
     }
 

@@ -19,27 +19,10 @@ internal static class FileSeedParser
 
     public static List<FileSeed> Parse(string yaml, string source)
     {
-        YamlStream stream;
-        try
-        {
-            stream = YamlText.Load(yaml);
-        }
-        catch (YamlException)
-        {
-            // The behaviours parser reports YAML syntax errors with their position.
-            return [];
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root) return [];
-        foreach (var (key, value) in root.Children)
-        {
-            if (key is not YamlScalarNode { Value: "files" }) continue;
-            if (value is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" }) return [];
-            if (value is not YamlSequenceNode items) throw Error(source, value, "'files:' is a list of items with 'path:' and 'content:' or 'base64:'");
-            return [.. items.Children.Select(item => Read(source, item))];
-        }
-
-        return [];
+        if (YamlText.Section(yaml, "files") is not { } value) return [];
+        if (value is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" }) return [];
+        if (value is not YamlSequenceNode items) throw Error(source, value, "'files:' is a list of items with 'path:' and 'content:' or 'base64:'");
+        return [.. items.Children.Select(item => Read(source, item))];
     }
 
     private static FileSeed Read(string source, YamlNode node)

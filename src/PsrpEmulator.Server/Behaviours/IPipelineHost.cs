@@ -111,3 +111,55 @@ public sealed record PipelineOutcome(PSInvocationState State, PsrpEmulator.Proto
     /// <summary>The code of the <c>exit</c> statement that ended the script (powershell.exe's exit code); null without one.</summary>
     public int? ExitCode { get; init; }
 }
+
+/// <summary>
+/// A host that passes everything on to another, so that a wrapper (a pipeline stage's host, -ErrorAction's, an
+/// assignment's capture, a redirection's) states only what it changes: a member a wrapper forgot would hide what the
+/// host under it has (its disk, its UI, its environment).
+/// </summary>
+internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
+{
+    /// <summary>The host records and questions go on to.</summary>
+    public IPipelineHost Inner => inner;
+
+    public virtual ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) => inner.WriteAsync(record, cancellationToken);
+
+    /// <summary>As the interface's default: the string made and written through <see cref="WriteAsync"/> (a wrapper sees it).</summary>
+    public virtual ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken) =>
+        WriteAsync(new PipelineOutput(PsrpEmulator.Protocol.Clixml.PsPrimitive.String(string.Concat(pieces))), cancellationToken);
+
+    public virtual ValueTask<PsrpEmulator.Protocol.Clixml.PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
+
+    public RunspaceState? Runspace => inner.Runspace;
+
+    public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
+    public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
+
+    public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
+
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+
+    public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
+
+    public int? ConsoleWidth => inner.ConsoleWidth;
+
+    public bool HasHostUI => inner.HasHostUI;
+
+    public bool HostIsLocal => inner.HostIsLocal;
+
+    public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsrpEmulator.Protocol.Clixml.PsValue> parameters, CancellationToken cancellationToken) =>
+        inner.CallHostAsync(method, parameters, cancellationToken);
+
+    public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsrpEmulator.Protocol.Clixml.PsValue> parameters, CancellationToken cancellationToken) =>
+        inner.SendHostCallAsync(method, parameters, cancellationToken);
+
+    public void Publish() => inner.Publish();
+
+    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+
+    /// <summary>Passed on, except by a wrapper whose statements are not the script's top-level ones.</summary>
+    public virtual void StatementStarting() => inner.StatementStarting();
+}

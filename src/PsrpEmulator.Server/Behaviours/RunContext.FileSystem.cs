@@ -756,35 +756,9 @@ internal sealed partial class RunContext
     }
 
     /// <summary>The host of a redirected statement: each record goes where its stream's redirection says.</summary>
-    private sealed class RedirectingHost(IPipelineHost inner, List<RedirectionSink> sinks) : IPipelineHost
+    private sealed class RedirectingHost(IPipelineHost inner, List<RedirectionSink> sinks) : ForwardingHost(inner)
     {
-        public RunspaceState? Runspace => inner.Runspace;
-        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
-        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
-        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
-        public bool HasHostUI => inner.HasHostUI;
-        public bool HostIsLocal => inner.HostIsLocal;
-        public int? ConsoleWidth => inner.ConsoleWidth;
-        public VirtualFileSystem? FileSystem => inner.FileSystem;
-
-        public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
-
-        public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-            inner.SendHostCallAsync(method, parameters, cancellationToken);
-
-        public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-            inner.CallHostAsync(method, parameters, cancellationToken);
-
-        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
-
-        public void Publish() => inner.Publish();
-
-        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
-
-        public void StatementStarting() => inner.StatementStarting();
-
-        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+        public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
         {
             var stream = record switch
             {
@@ -796,9 +770,9 @@ internal sealed partial class RunContext
                 InformationRecordMessage => '6',
                 _ => '0',
             };
-            if (stream == '0') return inner.WriteAsync(record, cancellationToken);
+            if (stream == '0') return Inner.WriteAsync(record, cancellationToken);
             var sink = sinks.LastOrDefault(s => s.Stream == stream || s.Stream == '*');
-            if (sink is null) return inner.WriteAsync(record, cancellationToken);
+            if (sink is null) return Inner.WriteAsync(record, cancellationToken);
             var value = record switch
             {
                 PipelineOutput o => o.Value,
@@ -812,9 +786,9 @@ internal sealed partial class RunContext
             if (sink.Merge)
             {
                 // 2>&1: the record joins the output, where the output's own redirection (> file) takes it.
-                if (stream == '1') return inner.WriteAsync(record, cancellationToken);
+                if (stream == '1') return Inner.WriteAsync(record, cancellationToken);
                 var output = sinks.LastOrDefault(s => !s.Merge && (s.Stream == '1' || s.Stream == '*'));
-                if (output is null) return inner.WriteAsync(new PipelineOutput(value), cancellationToken);
+                if (output is null) return Inner.WriteAsync(new PipelineOutput(value), cancellationToken);
                 sink = output;
             }
 

@@ -636,45 +636,15 @@ internal sealed partial class RunContext
     /// everything else goes to the pipeline's host. <paramref name="input"/>: what <c>$input</c> reads (a function's
     /// objects), else the pipeline's own input.
     /// </summary>
-    private sealed class EmittingHost(IPipelineHost inner, Func<PsValue, ValueTask> emit, IReadOnlyList<PsValue>? input = null) : IPipelineHost
+    private sealed class EmittingHost(IPipelineHost inner, Func<PsValue, ValueTask> emit, IReadOnlyList<PsValue>? input = null) : ForwardingHost(inner)
     {
         private int _next;
 
-        public VirtualFileSystem? FileSystem => inner.FileSystem;
+        public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
+            record is PipelineOutput output ? emit(output.Value) : Inner.WriteAsync(record, cancellationToken);
 
-        public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
-
-        public RunspaceState? Runspace => inner.Runspace;
-
-        public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
-
-        public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
-
-        public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-
-        public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
-
-        public bool HasHostUI => inner.HasHostUI;
-
-        public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-            inner.SendHostCallAsync(method, parameters, cancellationToken);
-
-        public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-            inner.CallHostAsync(method, parameters, cancellationToken);
-
-        public int? ConsoleWidth => inner.ConsoleWidth;
-
-        public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
-            record is PipelineOutput output ? emit(output.Value) : inner.WriteAsync(record, cancellationToken);
-
-        public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
-            input is null ? inner.ReadInputAsync(cancellationToken) : new(_next < input.Count ? input[_next++] : null);
-
-        public void Publish() => inner.Publish();
-
-        public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
-
-        public void StatementStarting() => inner.StatementStarting();
+        public override ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) =>
+            input is null ? Inner.ReadInputAsync(cancellationToken) : new(_next < input.Count ? input[_next++] : null);
     }
 
     private sealed class ForEachStage(RunContext context, string? begin, string? process, string? end, IPipelineHost? to, int blockNesting) : Stage

@@ -1190,7 +1190,13 @@ internal static partial class ScriptExpressions
         return expanded;
     }
 
-    private static bool Like(string value, string pattern, bool caseSensitive)
+    private static bool Like(string value, string pattern, bool caseSensitive) => Match(value, WildcardRegexText(pattern), caseSensitive, singleline: true);
+
+    /// <summary>
+    /// PowerShell's WildcardPattern as a regular expression, anchored: <c>*</c>, <c>?</c>, <c>[a-z]</c> (an unclosed
+    /// <c>[</c> is itself), <c>`</c> escaping the next character.
+    /// </summary>
+    internal static string WildcardRegexText(string pattern)
     {
         var regex = new StringBuilder("^");
         for (var i = 0; i < pattern.Length; i++)
@@ -1216,7 +1222,7 @@ internal static partial class ScriptExpressions
             }
         }
 
-        return Match(value, regex.Append('$').ToString(), caseSensitive, singleline: true);
+        return regex.Append('$').ToString();
     }
 
     private static bool Match(string value, string pattern, bool caseSensitive, bool singleline = false)

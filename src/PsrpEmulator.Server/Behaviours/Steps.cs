@@ -2161,40 +2161,13 @@ internal sealed class PipelineTerminatedException(PSInvocationState state, Scrip
 /// (SilentlyContinue, Ignore) or stops at (Stop: the first one ends the command as a terminating error), and the
 /// warnings it drops.
 /// </summary>
-internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction, Statements.CommonParameters? variables = null) : IPipelineHost
+internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction, Statements.CommonParameters? variables = null) : ForwardingHost(inner)
 {
     // What -ErrorVariable, -WarningVariable and -OutVariable keep (as PowerShell's MshCommandRuntime: an error or a
     // warning the preference hides too, unless it is Ignore; every output object).
     private readonly List<PsValue>? _errors = variables?.ErrorVariable is null ? null : [];
     private readonly List<PsValue>? _warnings = variables?.WarningVariable is null ? null : [];
     private readonly List<PsValue>? _outputs = variables?.OutVariable is null ? null : [];
-
-    /// <summary>The host it passes records to.</summary>
-    public IPipelineHost Inner => inner;
-
-    public VirtualFileSystem? FileSystem => inner.FileSystem;
-
-    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
-
-    public RunspaceState? Runspace => inner.Runspace;
-
-    public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
-
-    public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-
-    public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
-
-    public bool HasHostUI => inner.HasHostUI;
-
-    public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-        inner.SendHostCallAsync(method, parameters, cancellationToken);
-
-    public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-        inner.CallHostAsync(method, parameters, cancellationToken);
-
-    public int? ConsoleWidth => inner.ConsoleWidth;
-
-    public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
 
     private static bool Drops(string? action) =>
         action is not null && (action.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) || action.Equals("Ignore", StringComparison.OrdinalIgnoreCase));
@@ -2226,7 +2199,7 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
         kept.Add(value);
     }
 
-    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         switch (record)
         {
@@ -2252,26 +2225,26 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
                 throw new ErrorActionStopException(error.Record);
             case ErrorRecordMessage hidden when Drops(errorAction):
                 // SilentlyContinue hides the record but keeps it in $Error; Ignore keeps it nowhere.
-                if (errorAction!.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)) inner.Runspace?.RecordError(hidden.Record);
+                if (errorAction!.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)) Inner.Runspace?.RecordError(hidden.Record);
                 return ValueTask.CompletedTask;
             case WarningRecordMessage when Drops(warningAction):
                 return ValueTask.CompletedTask;
             default:
-                return inner.WriteAsync(record, cancellationToken);
+                return Inner.WriteAsync(record, cancellationToken);
         }
     }
 
-    public ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken)
+    public override ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken)
     {
         if (_outputs is not null) Keep(_outputs, PsPrimitive.String(string.Concat(pieces)), null);
-        return inner.WriteStringOutputAsync(pieces, verbatimPieces, cancellationToken);
+        return Inner.WriteStringOutputAsync(pieces, verbatimPieces, cancellationToken);
     }
 
-    public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
 
-    public void Publish() => inner.Publish();
-
-    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
+    // Its statements are one command's, not the script's top-level ones.
+    public override void StatementStarting()
+    {
+    }
 }
 
 /// <summary>
@@ -2284,12 +2257,8 @@ internal sealed class ErrorActionStopException(PsObject record) : Exception("The
 }
 
 /// <summary>Passes everything through except output, which it keeps (the right-hand side of an assignment).</summary>
-internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
+internal sealed class CapturingHost(IPipelineHost inner) : ForwardingHost(inner)
 {
-    public VirtualFileSystem? FileSystem => inner.FileSystem;
-
-    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
-
     /// <summary>
     /// Objects one assignment keeps (PowerShell's are bounded by memory only): past this the pipeline fails instead
     /// of growing the emulator's memory without end (<c>$x = 1..999999999 | % { $_ }</c>).
@@ -2298,27 +2267,7 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
 
     public List<PsValue> Output { get; } = [];
 
-    public RunspaceState? Runspace => inner.Runspace;
-
-    public string? EnvironmentVariable(string name) => inner.EnvironmentVariable(name);
-
-    public PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-
-    public (int? Foreground, int? Background) HostConsoleColors => inner.HostConsoleColors;
-
-    public bool HasHostUI => inner.HasHostUI;
-
-    public ValueTask SendHostCallAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-        inner.SendHostCallAsync(method, parameters, cancellationToken);
-
-    public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken) =>
-        inner.CallHostAsync(method, parameters, cancellationToken);
-
-    public int? ConsoleWidth => inner.ConsoleWidth;
-
-    public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
-
-    public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         if (record is PipelineOutput output)
         {
@@ -2327,14 +2276,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
             return ValueTask.CompletedTask;
         }
 
-        return inner.WriteAsync(record, cancellationToken);
+        return Inner.WriteAsync(record, cancellationToken);
     }
-
-    public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => inner.ReadInputAsync(cancellationToken);
-
-    public void Publish() => inner.Publish();
-
-    public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
 
     /// <summary>What PowerShell assigns: nothing is $null, one object is itself, more are an object[].</summary>
     public PsValue Value => Output.Count switch
@@ -2343,6 +2286,11 @@ internal sealed class CapturingHost(IPipelineHost inner) : IPipelineHost
         1 => Output[0],
         _ => PsObjects.List(Output, ListValueTemplate.ArrayTypeNames),
     };
+
+    // Its statements are an expression's, not the script's top-level ones.
+    public override void StatementStarting()
+    {
+    }
 }
 
 internal abstract class Step

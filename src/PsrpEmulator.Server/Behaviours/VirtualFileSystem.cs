@@ -215,28 +215,9 @@ public sealed class VirtualFileSystem
     /// A wildcard pattern as PowerShell's WildcardPattern reads it, without case: <c>*</c>, <c>?</c>, <c>[a-z]</c>, and
     /// <c>`</c> escaping the next character.
     /// </summary>
-    public static System.Text.RegularExpressions.Regex Wildcard(string pattern)
-    {
-        var regex = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            switch (c)
-            {
-                case '*': regex.Append(".*"); break;
-                case '?': regex.Append('.'); break;
-                case '`' when i + 1 < pattern.Length: regex.Append(System.Text.RegularExpressions.Regex.Escape(pattern[++i].ToString())); break;
-                case '[' when pattern.IndexOf(']', i + 1) is var close and > 0:
-                    regex.Append('[').Append(pattern[(i + 1)..close].Replace("\\", "\\\\", StringComparison.Ordinal)).Append(']');
-                    i = close;
-                    break;
-                default: regex.Append(System.Text.RegularExpressions.Regex.Escape(c.ToString())); break;
-            }
-        }
-
-        return new System.Text.RegularExpressions.Regex(regex.Append('$').ToString(),
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-    }
+    public static System.Text.RegularExpressions.Regex Wildcard(string pattern) => new(ScriptExpressions.WildcardRegexText(pattern),
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline,
+        TimeSpan.FromMilliseconds(100));
 
     /// <summary>The directory a full path is in; null for a root.</summary>
     public static string? ParentOf(string fullPath)

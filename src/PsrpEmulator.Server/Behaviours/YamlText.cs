@@ -28,6 +28,31 @@ public static class YamlText
         return stream;
     }
 
+    /// <summary>
+    /// The node of a top-level section of a scenario (<c>cmd:</c>, <c>files:</c>); null when the scenario has none or
+    /// cannot be read (the behaviours parser reports a YAML syntax error with its position).
+    /// </summary>
+    internal static YamlNode? Section(string yaml, string key)
+    {
+        YamlStream stream;
+        try
+        {
+            stream = Load(yaml);
+        }
+        catch (YamlException)
+        {
+            return null;
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root) return null;
+        foreach (var (name, value) in root.Children)
+        {
+            if (name is YamlScalarNode scalar && scalar.Value == key) return value;
+        }
+
+        return null;
+    }
+
     private static Mark EndOfLastEvent(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));

@@ -121,3 +121,41 @@ internal static class Behaviour
         }
     }
 }
+
+/// <summary>A WinRS command's host: records stdout and stderr, serves stdin chunk by chunk (then its end).</summary>
+internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.CommandLines.ICommandLineHost
+{
+    private readonly System.Text.StringBuilder _stdout = new(), _stderr = new();
+
+    /// <summary>A host on a computer's disk, in the user's profile folder, writing ASCII.</summary>
+    public static FakeCommandLineHost OnDisk(VirtualFileSystem disk) => new()
+    {
+        Encoding = System.Text.Encoding.ASCII,
+        FileSystem = disk,
+        Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
+    };
+
+    public System.Text.Encoding Encoding { get; init; } = System.Text.Encoding.UTF8;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Facts { get; init; } = new Dictionary<string, string>();
+
+    public VirtualFileSystem? FileSystem { get; init; }
+
+    public string Stdout => _stdout.ToString();
+
+    public string Stderr => _stderr.ToString();
+
+    /// <summary>What the client sends to stdin, chunk by chunk (then its end).</summary>
+    public Queue<byte[]> Stdin { get; } = new();
+
+    public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        (stream == PsrpEmulator.Server.Behaviours.CommandLines.WinRsStreams.Stderr ? _stderr : _stdout).Append(Encoding.GetString(data.Span));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Stdin.TryDequeue(out var chunk) ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
+}

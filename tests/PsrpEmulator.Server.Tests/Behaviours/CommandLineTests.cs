@@ -122,33 +122,6 @@ public class CommandLineTests
         Assert.That(e.Message, Does.Contain(expected));
     }
 
-    private sealed class FakeCommandLineHost : ICommandLineHost
-    {
-        private readonly System.Text.StringBuilder _stdout = new(), _stderr = new();
-
-        public System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-        public IReadOnlyList<KeyValuePair<string, string>> Environment { get; } = [];
-
-        public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string>();
-
-        public string Stdout => _stdout.ToString();
-
-        public string Stderr => _stderr.ToString();
-
-        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-        {
-            (stream == WinRsStreams.Stderr ? _stderr : _stdout).Append(Encoding.GetString(data.Span));
-            return ValueTask.CompletedTask;
-        }
-
-        /// <summary>What the client sends to stdin, chunk by chunk (then its end).</summary>
-        public Queue<byte[]> Stdin { get; } = new();
-
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult(Stdin.TryDequeue(out var chunk) ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
-    }
-
     private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunPowerShellAsync(string line, params string[] stdinChunks)
     {
         var host = new FakeCommandLineHost();

@@ -351,33 +351,9 @@ public class FileSystemTests
 
     // ---- cmd.exe ----
 
-    private sealed class DiskCommandLineHost(VirtualFileSystem disk) : ICommandLineHost
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunCmdAsync(VirtualFileSystem disk, string line)
     {
-        private readonly StringBuilder _stdout = new(), _stderr = new();
-
-        public Encoding Encoding => Encoding.ASCII;
-        public IReadOnlyList<KeyValuePair<string, string>> Environment { get; } = [];
-        public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" };
-        public VirtualFileSystem? FileSystem => disk;
-        public string Stdout => _stdout.ToString();
-        public string Stderr => _stderr.ToString();
-
-        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-        {
-            (stream == WinRsStreams.Stderr ? _stderr : _stdout).Append(Encoding.GetString(data.Span));
-            return ValueTask.CompletedTask;
-        }
-
-        /// <summary>What the client sends to stdin, chunk by chunk (then its end).</summary>
-        public Queue<byte[]> Stdin { get; } = new();
-
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult(Stdin.TryDequeue(out var chunk) ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
-    }
-
-    private static async Task<(DiskCommandLineHost Host, int ExitCode)> RunCmdAsync(VirtualFileSystem disk, string line)
-    {
-        var host = new DiskCommandLineHost(disk);
+        var host = FakeCommandLineHost.OnDisk(disk);
         var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
         return (host, exitCode);
     }
@@ -516,7 +492,7 @@ public class FileSystemTests
             """;
         var payload = Enumerable.Range(0, 3000).Select(i => (byte)(i * 31)).ToArray();
         var disk = NewDisk();
-        var host = new DiskCommandLineHost(disk);
+        var host = FakeCommandLineHost.OnDisk(disk);
         foreach (var chunk in payload.Chunk(1000)) host.Stdin.Enqueue(Encoding.ASCII.GetBytes(Convert.ToBase64String(chunk) + "\r\n"));
         var line = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand " + Convert.ToBase64String(Encoding.Unicode.GetBytes(Script));
 

@@ -22,30 +22,10 @@ internal sealed class CommandLineParser
     /// <summary>The rules of the <c>cmd:</c> section (none when the scenario has no such section).</summary>
     public static List<CommandLineRule> Parse(string yaml, string source)
     {
-        YamlStream stream;
-        try
-        {
-            stream = YamlText.Load(yaml);
-        }
-        catch (YamlException)
-        {
-            // The behaviours parser reports YAML syntax errors with their position; parsing stops there.
-            return [];
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root) return [];
+        if (YamlText.Section(yaml, "cmd") is not { } value || IsNull(value)) return [];
         var parser = new CommandLineParser(source);
-        foreach (var (key, value) in root.Children)
-        {
-            if (key is YamlScalarNode { Value: "cmd" })
-            {
-                if (IsNull(value)) return [];
-                if (value is not YamlSequenceNode rules) throw parser.Error(value, "'cmd:' is a list of rules (items starting with '-')");
-                return rules.Children.Select(parser.ReadRule).ToList();
-            }
-        }
-
-        return [];
+        if (value is not YamlSequenceNode rules) throw parser.Error(value, "'cmd:' is a list of rules (items starting with '-')");
+        return rules.Children.Select(parser.ReadRule).ToList();
     }
 
     private CommandLineRule ReadRule(YamlNode node)
