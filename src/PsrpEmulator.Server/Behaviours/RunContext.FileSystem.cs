@@ -32,8 +32,8 @@ internal sealed partial class RunContext
     {
         ["Test-Path"] = ["Path", "LiteralPath", "PathType", "IsValid", "Filter", "Include", "Exclude", "Credential", "OlderThan", "NewerThan"],
         ["Get-Content"] = ["Path", "LiteralPath", "TotalCount", "First", "Head", "Tail", "Last", "Raw", "Encoding", "ReadCount", "Delimiter", "Wait", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
-        ["Set-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream"],
-        ["Add-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream"],
+        ["Set-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
+        ["Add-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
         ["Out-File"] = ["FilePath", "LiteralPath", "Encoding", "Append", "Force", "NoClobber", "Width", "NoNewline", "InputObject"],
         ["New-Item"] = ["Path", "Name", "ItemType", "Type", "Value", "Force", "Credential"],
         ["Remove-Item"] = ["Path", "LiteralPath", "Recurse", "Force", "Filter", "Include", "Exclude", "Credential", "Stream"],
@@ -268,6 +268,26 @@ internal sealed partial class RunContext
 
         runspace.Location = target;
         if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(PipelineVariables.PathInfo(target)), cancellationToken);
+    }
+
+    // ---- -WhatIf ----
+
+    /// <summary>The file cmdlets that take -WhatIf here (the FileSystem provider's ShouldProcess calls).</summary>
+    private static readonly HashSet<string> WhatIfCommands = new(StringComparer.Ordinal)
+    {
+        "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item",
+    };
+
+    /// <summary>
+    /// Under -WhatIf (or <c>$WhatIfPreference</c>): the provider's "What if:" line for the operation goes to the host, as
+    /// ShouldProcess writes it, and true (the operation is not done); otherwise false.
+    /// </summary>
+    private async ValueTask<bool> WhatIfAsync(StageArguments arguments, string operation, string target)
+    {
+        var whatIf = arguments.Named.TryGetValue("WhatIf", out var given) ? given is null : ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false));
+        if (!whatIf) return false;
+        await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String($"What if: Performing the operation \"{operation}\" on target \"{target}\".")], cancellationToken);
+        return true;
     }
 
     // ---- paths ----
@@ -617,6 +637,7 @@ internal sealed partial class RunContext
 
             foreach (var target in targets)
             {
+                if (await WhatIfAsync(arguments, command == "Add-Content" ? "Add Content" : "Set Content", "Path: " + target)) continue;
                 var append = command == "Add-Content";
                 var existing = disk.Get(target);
                 var bytes = data;
@@ -661,6 +682,7 @@ internal sealed partial class RunContext
             return;
         }
 
+        if (await WhatIfAsync(arguments, "Output to File", target)) return;
         await WriteOutFileAsync(disk, target, values, encoding, arguments.Has("Append"), arguments.Has("NoClobber"), arguments.Has("NoNewline"), width, output);
     }
 
@@ -1194,6 +1216,7 @@ internal sealed partial class RunContext
             }
 
             var existing = disk.Get(full);
+            if (await WhatIfAsync(arguments, directory ? "Create Directory" : "Create File", "Destination: " + full)) continue;
             if (directory)
             {
                 if (existing is not null && (!force || !existing.IsDirectory))
@@ -1246,6 +1269,7 @@ internal sealed partial class RunContext
         var yesToAll = false;
         foreach (var path in paths)
         {
+            if (disk.Get(path) is { } doomed && await WhatIfAsync(arguments, doomed.IsDirectory ? "Remove Directory" : "Remove File", path)) continue;
             var failure = disk.Delete(path, recurse || yesToAll);
             if (failure == FileSystemFailure.DirectoryNotEmpty)
             {
@@ -1335,6 +1359,7 @@ internal sealed partial class RunContext
             var into = disk.Get(target) is { IsDirectory: true } && !string.Equals(target, source, StringComparison.OrdinalIgnoreCase)
                 ? (target.Length <= 3 ? target : target + "\\") + item.Name
                 : target;
+            if (await WhatIfAsync(arguments, $"{(command == "Move-Item" ? "Move" : "Copy")} {(item.IsDirectory ? "Directory" : "File")}", $"Item: {source} Destination: {into}")) continue;
             FileSystemFailure failure;
             if (command == "Move-Item")
             {
@@ -1388,6 +1413,7 @@ internal sealed partial class RunContext
             }
 
             var into = VirtualFileSystem.ParentOf(source) is { } parent ? (parent.Length <= 3 ? parent : parent + "\\") + newName : source;
+            if (await WhatIfAsync(arguments, disk.Get(source) is { IsDirectory: true } ? "Rename Directory" : "Rename File", $"Item: {source} Destination: {into}")) continue;
             var failure = disk.Move(source, into, overwrite: false);
             if (failure != FileSystemFailure.None)
             {

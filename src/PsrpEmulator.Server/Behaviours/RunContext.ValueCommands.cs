@@ -345,7 +345,10 @@ internal sealed partial class RunContext
 
                 if (fileCommand && typed.StartsWith("WhatIf", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -WhatIf is not emulated: give the command a rule"));
+                    if (!WhatIfCommands.Contains(command)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -WhatIf is not emulated: give the command a rule"));
+                    // -WhatIf:$false is kept as such: it overrides $WhatIfPreference.
+                    named["WhatIf"] = typed.Equals("WhatIf:$false", StringComparison.OrdinalIgnoreCase) ? "$false" : null;
+                    continue;
                 }
 
                 var name = ParameterName(command, parameters, (colon > 0 ? typed[..colon] : typed).TrimEnd(':'));

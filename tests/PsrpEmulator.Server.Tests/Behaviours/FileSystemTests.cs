@@ -205,6 +205,34 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next", "True" }));
     }
 
+    [Test]
+    public async Task WhatIf_writes_the_providers_lines_on_the_host_and_changes_nothing()
+    {
+        var disk = NewDisk();
+        disk.CreateDirectory(@"C:\d");
+        var host = new RecordingHost { FileSystem = disk, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, null) };
+        const string Script = "Remove-Item C:\\setup.log -WhatIf; Remove-Item C:\\d -WhatIf; New-Item C:\\n.txt -WhatIf; mkdir C:\\m -WhatIf; Set-Content C:\\s.txt x -WhatIf; " +
+            "Copy-Item C:\\setup.log C:\\c.log -WhatIf; Rename-Item C:\\setup.log r.log -WhatIf; 'x' | Out-File C:\\o.txt -WhatIf; $WhatIfPreference = $true; Add-Content C:\\setup.log y; " +
+            "Remove-Item C:\\setup.log -WhatIf:$false; Test-Path C:\\setup.log";
+
+        await Default.Resolve(Behaviour.Script(Script)).RunTestAsync(host, new FakeTimeProvider(Now));
+
+        Assert.That(host.HostCalls.Select(c => c.Parameters[0].AsString()), Is.EqualTo(new[]
+        {
+            @"What if: Performing the operation ""Remove File"" on target ""C:\setup.log"".",
+            @"What if: Performing the operation ""Remove Directory"" on target ""C:\d"".",
+            @"What if: Performing the operation ""Create File"" on target ""Destination: C:\n.txt"".",
+            @"What if: Performing the operation ""Create Directory"" on target ""Destination: C:\m"".",
+            @"What if: Performing the operation ""Set Content"" on target ""Path: C:\s.txt"".",
+            @"What if: Performing the operation ""Copy File"" on target ""Item: C:\setup.log Destination: C:\c.log"".",
+            @"What if: Performing the operation ""Rename File"" on target ""Item: C:\setup.log Destination: C:\r.log"".",
+            @"What if: Performing the operation ""Output to File"" on target ""C:\o.txt"".",
+            @"What if: Performing the operation ""Add Content"" on target ""Path: C:\setup.log"".",
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False" }), "-WhatIf:$false removes the file");
+        Assert.That(disk.List(@"C:\")!.Select(i => i.Name), Is.EqualTo(new[] { "d", "PerfLogs", "Program Files", "Program Files (x86)", "Users", "Windows" }));
+    }
+
     // ---- redirections ----
 
     [TestCase("'x' > C:\\b.txt; 'y' >> C:\\b.txt; Get-Content C:\\b.txt; (Get-Item C:\\b.txt).Length", "x|y|14")]
