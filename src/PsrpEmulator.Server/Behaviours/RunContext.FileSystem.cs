@@ -278,16 +278,45 @@ internal sealed partial class RunContext
         "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item",
     };
 
+    // The Yes to All / No to All one invocation answered (-Confirm asks once for all its items then).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StageArguments, System.Runtime.CompilerServices.StrongBox<bool>> ConfirmedToAll = [];
+
     /// <summary>
-    /// Under -WhatIf (or <c>$WhatIfPreference</c>): the provider's "What if:" line for the operation goes to the host, as
-    /// ShouldProcess writes it, and true (the operation is not done); otherwise false.
+    /// The provider's ShouldProcess before a change: under -WhatIf (or <c>$WhatIfPreference</c>) its "What if:" line goes
+    /// to the host and the change is skipped (true); under -Confirm the host is asked (Yes, Yes to All, No, No to All:
+    /// 5.1's confirmation, no Suspend remotely) and No skips it; otherwise false.
     /// </summary>
     private async ValueTask<bool> WhatIfAsync(StageArguments arguments, string operation, string target)
     {
+        var description = $"Performing the operation \"{operation}\" on target \"{target}\".";
         var whatIf = arguments.Named.TryGetValue("WhatIf", out var given) ? given is null : ScriptExpressions.IsTrue(scope.Variables.Get("WhatIfPreference") ?? PsPrimitive.Boolean(false));
-        if (!whatIf) return false;
-        await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String($"What if: Performing the operation \"{operation}\" on target \"{target}\".")], cancellationToken);
-        return true;
+        if (whatIf)
+        {
+            await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String("What if: " + description)], cancellationToken);
+            return true;
+        }
+
+        if (!arguments.Has("Confirm")) return false;
+        if (ConfirmedToAll.TryGetValue(arguments, out var all)) return !all.Value;
+        if (!Host.HasHostUI)
+        {
+            throw new StatementTerminatedException(new ScriptedError(HostFunctionPromptNotImplementedMessage + ConfirmMessage + description,
+                "HostFunctionNotImplemented", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException"));
+        }
+
+        switch (await PromptForChoiceAsync("ShouldProcess", 1, ConfirmCaption, ConfirmMessage + description, ConfirmChoices, 0))
+        {
+            case 1:
+                ConfirmedToAll.AddOrUpdate(arguments, new(true));
+                return false;
+            case 2:
+                return true;
+            case 3:
+                ConfirmedToAll.AddOrUpdate(arguments, new(false));
+                return true;
+            default:
+                return false;
+        }
     }
 
     // ---- paths ----

@@ -335,6 +335,13 @@ internal sealed partial class RunContext
                 // Get-ChildItem's dynamic parameters' aliases.
                 if (command == "Get-ChildItem") typed = typed.ToUpperInvariant() switch { "AD" => "Directory", "AF" => "File", "AH" => "Hidden", "AR" => "ReadOnly", "AS" => "System", _ => typed };
                 var colon = typed.IndexOf(':', StringComparison.Ordinal);
+                if (fileCommand && typed.Equals("Confirm", StringComparison.OrdinalIgnoreCase) && WhatIfCommands.Contains(command))
+                {
+                    // -Confirm asks before each change (the provider's ShouldProcess at ConfirmImpact Medium).
+                    named["Confirm"] = null;
+                    continue;
+                }
+
                 if (fileCommand && (typed.Equals("Confirm", StringComparison.OrdinalIgnoreCase) || typed.Equals("Confirm:$false", StringComparison.OrdinalIgnoreCase) ||
                     typed.Equals("Verbose", StringComparison.OrdinalIgnoreCase) || typed.Equals("Debug", StringComparison.OrdinalIgnoreCase)))
                 {

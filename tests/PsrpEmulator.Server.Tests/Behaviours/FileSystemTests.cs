@@ -233,6 +233,24 @@ public class FileSystemTests
         Assert.That(disk.List(@"C:\")!.Select(i => i.Name), Is.EqualTo(new[] { "d", "PerfLogs", "Program Files", "Program Files (x86)", "Users", "Windows" }));
     }
 
+    [TestCase(new[] { 0, 2 }, "False|True")]
+    [TestCase(new[] { 1 }, "False|False")]
+    [TestCase(new[] { 3 }, "True|True")]
+    public async Task Confirm_asks_before_each_removal_and_to_all_answers_the_rest(int[] answers, string expected)
+    {
+        var disk = NewDisk();
+        disk.Write(@"C:\a.tmp", "a"u8, FileWriteMode.Create);
+        disk.Write(@"C:\b.tmp", "b"u8, FileWriteMode.Create);
+        var next = 0;
+        var host = new RecordingHost { FileSystem = disk, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.Int32(answers[next++])) };
+
+        await Default.Resolve(Behaviour.Script("Remove-Item C:\\*.tmp -Confirm; Test-Path C:\\a.tmp; Test-Path C:\\b.tmp")).RunTestAsync(host, new FakeTimeProvider(Now));
+
+        Assert.That(host.HostCalls.Select(c => c.Parameters[1].AsString()), Is.EqualTo(answers.Select((_, i) =>
+            $"Are you sure you want to perform this action?\r\nPerforming the operation \"Remove File\" on target \"C:\\{(i == 0 ? "a" : "b")}.tmp\".")));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     // ---- redirections ----
 
     [TestCase("'x' > C:\\b.txt; 'y' >> C:\\b.txt; Get-Content C:\\b.txt; (Get-Item C:\\b.txt).Length", "x|y|14")]
