@@ -24,7 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
-        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item",
+        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -51,6 +51,8 @@ internal sealed partial class RunContext
         ["Export-Csv"] = ["Path", "LiteralPath", "InputObject", "Delimiter", "NoTypeInformation", "Encoding", "Append", "Force", "NoClobber", "UseCulture"],
         ["Import-Csv"] = ["Path", "LiteralPath", "Delimiter", "Header", "Encoding", "UseCulture"],
         ["Export-Clixml"] = ["Path", "LiteralPath", "InputObject", "Depth", "Force", "NoClobber", "Encoding"],
+        ["Expand-Archive"] = ["Path", "LiteralPath", "DestinationPath", "Force", "PassThru"],
+        ["Compress-Archive"] = ["Path", "LiteralPath", "DestinationPath", "CompressionLevel", "Update", "Force", "PassThru"],
         ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential"],
         ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "InputObject"],
         ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
@@ -58,7 +60,7 @@ internal sealed partial class RunContext
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
-        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
+        "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "Update", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
@@ -202,6 +204,19 @@ internal sealed partial class RunContext
                 return;
             case "Select-String":
                 await SelectStringFilesAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Expand-Archive" or "Compress-Archive":
+                try
+                {
+                    if (command == "Expand-Archive") await ExpandArchiveAsync(disk, arguments, to, output, blockNesting);
+                    else await CompressArchiveAsync(disk, arguments, to, output, blockNesting);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+                {
+                    // A damaged archive (an entry that does not inflate, a bad header): .NET's exception as the statement's error.
+                    throw new StatementTerminatedException(ArchiveError(command, e.Message, e.GetType().Name, ErrorCategory.InvalidData, string.Empty));
+                }
+
                 return;
             case "Resolve-Path" or "Convert-Path":
                 foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
@@ -1130,6 +1145,161 @@ internal sealed partial class RunContext
         }
 
         await stage.EndAsync();
+    }
+
+    // ---- archives ----
+
+    private static ScriptedError ArchiveError(string command, string message, string id, ErrorCategory category, string target) =>
+        new(message, $"{id},{(command == "Expand-Archive" ? "Expand-Archive" : "Compress-Archive")}", category, "System.IO.IOException", target) { Activity = command };
+
+    /// <summary>
+    /// Expand-Archive (Microsoft.PowerShell.Archive 1.0.1, as 5.1 has it): the zip file's entries written under
+    /// -DestinationPath (made when missing; the current folder without it); a file there already is 5.1's error unless
+    /// -Force. An entry that would land outside the destination is refused; what is written counts against the disk.
+    /// </summary>
+    private async ValueTask ExpandArchiveAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Expand-Archive";
+        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting);
+        var source = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out _);
+        if (source is null || disk.Read(source, out var zip) != FileSystemFailure.None)
+        {
+            throw new StatementTerminatedException(ArchiveError(command, $"The path '{paths[0]}' either does not exist or is not a valid file system path.",
+                "ArchiveCmdletPathNotFound", ErrorCategory.InvalidArgument, paths[0]));
+        }
+
+        var destinationText = arguments["DestinationPath"] is { } destinationWord ? PipelineVariables.Display(await ArgumentAsync(destinationWord, to, blockNesting)) : CurrentDirectory;
+        var destination = VirtualFileSystem.FullPath(destinationText, CurrentDirectory, out _)
+            ?? throw new StatementTerminatedException(ArchiveError(command, $"The path '{destinationText}' is not a valid file system path.", "InvalidDirectoryPath", ErrorCategory.InvalidArgument, destinationText));
+        System.IO.Compression.ZipArchive archive;
+        try
+        {
+            archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip, writable: false), System.IO.Compression.ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException)
+        {
+            throw new StatementTerminatedException(ArchiveError(command, $".zip is the only supported archive file format. {source} is not a valid archive.",
+                "NotSupportedArchiveFileExtension", ErrorCategory.InvalidArgument, source));
+        }
+
+        using (archive)
+        {
+            disk.CreateDirectory(destination);
+            foreach (var entry in archive.Entries)
+            {
+                var target = VirtualFileSystem.FullPath(entry.FullName.Replace('/', '\\'), destination, out _);
+                if (target is null || !(target + "\\").StartsWith(destination.TrimEnd('\\') + "\\", StringComparison.OrdinalIgnoreCase))
+                {
+                    await WriteErrorAsync(ArchiveError(command, $"The archive entry '{entry.FullName}' is outside the destination '{destination}'.", "ArchiveEntryOutsideDestination", ErrorCategory.InvalidData, entry.FullName), output);
+                    continue;
+                }
+
+                if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\'))
+                {
+                    disk.CreateDirectory(target);
+                    continue;
+                }
+
+                if (disk.Get(target) is not null && !arguments.Has("Force"))
+                {
+                    await WriteErrorAsync(ArchiveError(command, $"Failed to create file '{target}' while expanding the archive file '{source}' contents as the file '{target}' already exists. Use the -Force parameter if you want to overwrite the existing directory '{destination}' contents when expanding the archive file.",
+                        "ExpandArchiveFileExists", ErrorCategory.ResourceExists, target), output);
+                    continue;
+                }
+
+                // Read at most what the disk still holds (an entry's declared length may lie): more is a full disk.
+                var room = disk.Capacity - disk.UsedBytes + (disk.Get(target)?.Length ?? 0);
+                using var content = new MemoryStream();
+                await using (var stream = entry.Open())
+                {
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        if (content.Length + read > room) break;
+                        content.Write(buffer, 0, read);
+                    }
+
+                    if (read > 0)
+                    {
+                        await WriteErrorAsync(IoError(command, "ExpandArchive", FileSystemFailure.DiskFull, target), output);
+                        return;
+                    }
+                }
+
+                disk.CreateDirectory(VirtualFileSystem.ParentOf(target)!);
+                var failure = disk.Write(target, content.ToArray(), FileWriteMode.Create);
+                if (failure != FileSystemFailure.None) await WriteErrorAsync(IoError(command, "ExpandArchive", failure, target), output);
+                else if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(target)!, nameText: false)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Compress-Archive: the files and folders of -Path (wildcards) into the zip file -DestinationPath (".zip" added when
+    /// missing); an existing one is 5.1's error unless -Force (replaced) or -Update (entries added or replaced).
+    /// </summary>
+    private async ValueTask CompressArchiveAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Compress-Archive";
+        var sources = await PathsAsync(disk, command, arguments, to, output, blockNesting);
+        var destinationText = arguments["DestinationPath"] is { } destinationWord ? PipelineVariables.Display(await ArgumentAsync(destinationWord, to, blockNesting))
+            : throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: DestinationPath.", "MissingMandatoryParameter"));
+        if (!destinationText.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) destinationText += ".zip";
+        var destination = VirtualFileSystem.FullPath(destinationText, CurrentDirectory, out _)
+            ?? throw new StatementTerminatedException(ArchiveError(command, $"The path '{destinationText}' is not a valid file system path.", "InvalidArchiveFilePath", ErrorCategory.InvalidArgument, destinationText));
+        var update = arguments.Has("Update");
+        if (disk.Get(destination) is not null && !update && !arguments.Has("Force"))
+        {
+            throw new StatementTerminatedException(ArchiveError(command, $"The archive file {destination} already exists. Use the -Update parameter to update the existing archive file or use the -Force parameter to overwrite the existing archive file.",
+                "ArchiveFileExists", ErrorCategory.InvalidArgument, destination));
+        }
+
+        using var zip = new MemoryStream();
+        if (update && disk.Read(destination, out var existing) == FileSystemFailure.None)
+        {
+            zip.Write(existing);
+            zip.Position = 0;
+        }
+
+        using (var archive = new System.IO.Compression.ZipArchive(zip, update && zip.Length > 0 ? System.IO.Compression.ZipArchiveMode.Update : System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var source in sources)
+            {
+                var item = disk.Get(source)!;
+                if (!item.IsDirectory)
+                {
+                    Add(archive, source, item.Name);
+                    continue;
+                }
+
+                // A folder goes in under its own name, with what it holds.
+                void AddFolder(string folder, string prefix)
+                {
+                    foreach (var child in disk.List(folder, includeHidden: true) ?? [])
+                    {
+                        if (child.IsDirectory) AddFolder(child.FullName, prefix + child.Name + "/");
+                        else Add(archive, child.FullName, prefix + child.Name);
+                    }
+                }
+
+                AddFolder(source, item.Name + "/");
+            }
+        }
+
+        void Add(System.IO.Compression.ZipArchive archive, string path, string name)
+        {
+            if (archive.Mode == System.IO.Compression.ZipArchiveMode.Update) archive.GetEntry(name)?.Delete();
+            disk.Read(path, out var bytes);
+            var entry = archive.CreateEntry(name, System.IO.Compression.CompressionLevel.Optimal);
+            entry.LastWriteTime = disk.Get(path)!.LastWriteTime;
+            using var stream = entry.Open();
+            stream.Write(bytes);
+        }
+
+        var failure = disk.Write(destination, zip.ToArray(), FileWriteMode.Create);
+        if (failure != FileSystemFailure.None) await WriteStatementErrorAsync(IoError(command, "CompressArchive", failure, destination), output);
+        else if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(destination)!, nameText: false)), cancellationToken);
     }
 
     // ---- CLIXML ----

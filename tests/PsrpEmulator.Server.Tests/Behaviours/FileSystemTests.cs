@@ -251,6 +251,40 @@ public class FileSystemTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("mkdir C:\\app\\bin | Out-Null; Set-Content C:\\app\\a.txt 'A'; Set-Content C:\\app\\bin\\b.dll 'B'; Compress-Archive -Path C:\\app -DestinationPath C:\\app.zip; Expand-Archive C:\\app.zip -DestinationPath C:\\out; Get-ChildItem C:\\out -Recurse -Name; Get-Content C:\\out\\app\\bin\\b.dll", "app|app\\bin|app\\a.txt|app\\bin\\b.dll|B")]
+    [TestCase("Set-Content C:\\x.txt 1; Compress-Archive C:\\x.txt C:\\x; Set-Content C:\\y.txt 2; Compress-Archive C:\\y.txt C:\\x.zip -Update; Expand-Archive C:\\x.zip C:\\e; (Get-ChildItem C:\\e -Name) -join ','", "x.txt,y.txt")]
+    public async Task Compress_and_Expand_Archive_make_and_read_zip_files_on_the_disk(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Expand_Archive_refuses_an_entry_outside_the_destination_and_a_file_there_without_Force()
+    {
+        var disk = NewDisk();
+        using (var zip = new MemoryStream())
+        {
+            using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var name in new[] { "../escaped.txt", "ok.txt" })
+                {
+                    using var entry = archive.CreateEntry(name).Open();
+                    entry.Write("x"u8);
+                }
+            }
+
+            disk.Write(@"C:\evil.zip", zip.ToArray(), FileWriteMode.Create);
+        }
+
+        var (host, _) = await RunAsync("Expand-Archive C:\\evil.zip C:\\dest; Expand-Archive C:\\evil.zip C:\\dest; 'next'", disk);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "ArchiveEntryOutsideDestination,Expand-Archive", "ArchiveEntryOutsideDestination,Expand-Archive", "ExpandArchiveFileExists,Expand-Archive",
+        }));
+        Assert.That(disk.Get(@"C:\escaped.txt"), Is.Null);
+        Assert.That(disk.Get(@"C:\dest\ok.txt"), Is.Not.Null);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     // ---- redirections ----
 
     [TestCase("'x' > C:\\b.txt; 'y' >> C:\\b.txt; Get-Content C:\\b.txt; (Get-Item C:\\b.txt).Length", "x|y|14")]
