@@ -419,6 +419,11 @@ internal sealed partial class RunContext
             {
                 var offset = (int)(ScriptExpressions.AsNumber(arguments[1]) ?? 0);
                 var length = (int)(ScriptExpressions.AsNumber(arguments[2]) ?? 0);
+                if (offset < 0 || length < 0 || offset + length > buffer.Items.Count)
+                {
+                    throw DotNetFailure(name, count, "Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.", typeof(ArgumentException));
+                }
+
                 var read = (int)Math.Max(0, Math.Min(length, source.Length - handle.Position));
                 for (var i = 0; i < read && offset + i < buffer.Items.Count; i++) buffer.Items[offset + i] = PsPrimitive.Byte(source[handle.Position + i]);
                 handle.Position += read;

@@ -393,6 +393,21 @@ public class FileSystemTests
         Assert.That(written, Is.EqualTo(payload));
     }
 
+    /// <summary>What a script may do wrong with files and streams is PowerShell's error (or the emulator's), never an exception out of the run.</summary>
+    [TestCase("$r = [IO.File]::OpenRead('C:\\setup.log'); $b = [Convert]::FromBase64String('AAAA'); $r.Read($b, -1, 2); $r.Read($b, 2, 5)")]
+    [TestCase("$w = [IO.File]::OpenWrite('C:\\w'); $w.Write([Convert]::FromBase64String('AAAA'), 2, 9); $w.WriteByte(300); $w.Close(); $w.Write('x', 0, 1)")]
+    [TestCase("$s = [Security.Cryptography.SHA1]::Create(); $s.TransformBlock([Convert]::FromBase64String('AAAA'), -1, 1, $null, 0); $s.TransformFinalBlock($null, 0, 0)")]
+    [TestCase("[IO.File]::ReadAllText('C:\\setup.log', 'no-such-encoding').Length; [IO.File]::WriteAllBytes('C:\\b', 'text'); [IO.Directory]::Delete('C:\\'); [IO.File]::Move('C:\\setup.log', 'D:\\x')")]
+    [TestCase("Set-Content C:\\z.zip 'not a zip'; Expand-Archive C:\\z.zip C:\\out; Compress-Archive C:\\nope C:\\n.zip; Import-Clixml C:\\setup.log; Get-Content C:\\setup.log -Encoding Bogus")]
+    [TestCase("Get-ChildItem C:\\ -Depth x; New-Item C:\\ -ItemType Directory; Remove-Item C:\\; Move-Item C:\\Windows C:\\Windows\\System32; Copy-Item C:\\setup.log ''")]
+    public async Task Misused_files_and_streams_end_with_errors_not_exceptions(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.AnyOf(PSInvocationState.Completed, PSInvocationState.Failed));
+        Assert.That(host.Errors.Count + (outcome.ErrorRecord is null ? 0 : 1), Is.GreaterThan(0));
+    }
+
     // ---- the scenario's files: ----
 
     [Test]

@@ -106,6 +106,7 @@ public class RandomScriptTests
         "New-Object System.Net.NetworkCredential(", "[Runtime.InteropServices.Marshal]::SecureStringToBSTR(", "[Runtime.InteropServices.Marshal]::PtrToStringAuto(", "dir ",
         "begin { $n = 1 } ", "process { $_; $input } ", "end { $n } ", "[Security.Cryptography.SHA1]::Create()", ".TransformBlock(", ".TransformFinalBlock(", ".ComputeHash(", "[BitConverter]::ToString(",
         "Test-Path env:X", "Get-ChildItem env:", "Remove-Item env:X", "Set-Item env:X 1", "\"a\"\"b\"", "\"\"\"\"", "Select-String x C:\\*.log", "Export-Csv C:\\e.csv", "Import-Csv C:\\e.csv", "Export-Clixml C:\\x.xml", "Import-Clixml C:\\x.xml",
+        "Compress-Archive C:\\setup.log C:\\a.zip", "Expand-Archive C:\\a.zip C:\\x", " -Update", " -WhatIf", "switch -File C:\\setup.log { ", "$w.Read(", "[IO.File]::OpenRead('C:\\setup.log')",
     ];
 
     [Test]
