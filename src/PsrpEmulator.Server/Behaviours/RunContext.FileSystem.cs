@@ -24,7 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
-        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive",
+        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive", "New-TemporaryFile", "Clear-Content",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -51,6 +51,8 @@ internal sealed partial class RunContext
         ["Export-Csv"] = ["Path", "LiteralPath", "InputObject", "Delimiter", "NoTypeInformation", "Encoding", "Append", "Force", "NoClobber", "UseCulture"],
         ["Import-Csv"] = ["Path", "LiteralPath", "Delimiter", "Header", "Encoding", "UseCulture"],
         ["Export-Clixml"] = ["Path", "LiteralPath", "InputObject", "Depth", "Force", "NoClobber", "Encoding"],
+        ["New-TemporaryFile"] = [],
+        ["Clear-Content"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
         ["Expand-Archive"] = ["Path", "LiteralPath", "DestinationPath", "Force", "PassThru"],
         ["Compress-Archive"] = ["Path", "LiteralPath", "DestinationPath", "CompressionLevel", "Update", "Force", "PassThru"],
         ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential"],
@@ -205,6 +207,19 @@ internal sealed partial class RunContext
             case "Select-String":
                 await SelectStringFilesAsync(disk, arguments, to, output, blockNesting);
                 return;
+            case "New-TemporaryFile":
+                // An empty tmpXXXX.tmp in the user's temp folder, as [IO.Path]::GetTempFileName makes it.
+                await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(PipelineVariables.Display(TempFileName()))!, nameText: false)), cancellationToken);
+                return;
+            case "Clear-Content":
+                foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+                {
+                    if (await WhatIfAsync(arguments, "Clear Content", "Item: " + path)) continue;
+                    var failure = disk.Get(path) is { IsDirectory: true } ? FileSystemFailure.IsDirectory : disk.Write(path, [], FileWriteMode.Create);
+                    if (failure != FileSystemFailure.None) await WriteErrorAsync(IoError(command, "ClearContent", failure, path), output);
+                }
+
+                return;
             case "Expand-Archive" or "Compress-Archive":
                 try
                 {
@@ -290,7 +305,7 @@ internal sealed partial class RunContext
     /// <summary>The file cmdlets that take -WhatIf here (the FileSystem provider's ShouldProcess calls).</summary>
     private static readonly HashSet<string> WhatIfCommands = new(StringComparer.Ordinal)
     {
-        "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item",
+        "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item", "Clear-Content",
     };
 
     // The Yes to All / No to All one invocation answered (-Confirm asks once for all its items then).

@@ -411,6 +411,8 @@ internal sealed partial class RunContext
             "Select-String" => ["Pattern", "Path"],
             "Set-Item" => ["Path", "Value"],
             "Expand-Archive" or "Compress-Archive" => ["Path", "DestinationPath"],
+            "Clear-Content" => ["Path"],
+            "New-TemporaryFile" => [],
             "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" or "Set-Location" or "Push-Location" or "Resolve-Path" or "Convert-Path" => ["Path"],
             "Pop-Location" => [],
             _ => ["Start", "End"],
