@@ -5,7 +5,7 @@ using PsrpEmulator.Protocol.Clixml;
 namespace PsrpEmulator.PowerShell;
 
 /// <summary>Invoke-Command's -ArgumentList and piped input, as PowerShell sends them to the remote command.</summary>
-internal static partial class RemoteArguments
+internal static class RemoteArguments
 {
     /// <summary>
     /// An argument or input object serialized as remoting does (PowerShell's own serializer, depth 1). A SecureString in
@@ -18,18 +18,16 @@ internal static partial class RemoteArguments
         var xml = PSSerializer.Serialize(value);
         if (!xml.Contains("<SS", StringComparison.Ordinal)) return ClixmlDeserializer.Deserialize(xml);
         var plain = new Dictionary<string, string>(StringComparer.Ordinal);
-        var marked = SecureStringElement().Replace(xml, m =>
+        var marked = RemoteData.SecureStringElement().Replace(xml, m =>
         {
             var marker = "\uE000" + plain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\uE000";
-            plain[marker] = PSSerializer.Deserialize(ObjsStart + "<SS>" + m.Groups["text"].Value + "</SS></Objs>") is System.Security.SecureString secure
+            plain[marker] = PSSerializer.Deserialize(RemoteData.ObjsStart + "<SS>" + m.Groups["text"].Value + "</SS></Objs>") is System.Security.SecureString secure
                 ? new System.Net.NetworkCredential(string.Empty, secure).Password
                 : string.Empty;
             return m.Groups["open"].Value + marker + "</SS>";
         });
         return WithPlainSecureStrings(ClixmlDeserializer.Deserialize(marked), plain);
     }
-
-    private const string ObjsStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
 
     // The SecureStrings marked while reading, as PlainSecureStrings (in place: the value is this call's own).
     private static PsValue WithPlainSecureStrings(PsValue value, Dictionary<string, string> plain)
@@ -49,8 +47,6 @@ internal static partial class RemoteArguments
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<open><SS(?:\s[^>]*)?>)(?<text>[^<]*)</SS>", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex SecureStringElement();
 
     /// <summary>
     /// The values of the script block's <c>$using:</c> expressions, read in the caller's session state and keyed as

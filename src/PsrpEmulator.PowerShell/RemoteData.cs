@@ -12,7 +12,7 @@ namespace PsrpEmulator.PowerShell;
 /// <summary>Turns what the client received into PowerShell objects and records, as remoting does (deserialized objects).</summary>
 internal static partial class RemoteData
 {
-    private const string ObjsStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
+    internal const string ObjsStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
 
     /// <summary>
     /// A received value as PowerShell's deserializer gives it (Deserialized.* property bags, primitives as is). Its
@@ -47,8 +47,9 @@ internal static partial class RemoteData
         return match.Success ? match.Groups["text"].Value : string.Empty;
     }
 
+    /// <summary>An <c>SS</c> element of a CLIXML document: its opening tag and its text.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<open><SS(?:\s[^>]*)?>)(?<text>[^<]*)</SS>", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex SecureStringElement();
+    internal static partial System.Text.RegularExpressions.Regex SecureStringElement();
 
     /// <summary>
     /// A remote error record as PowerShell rehydrates it: its own id and category text from the wire

@@ -235,7 +235,7 @@ internal sealed partial class RunContext
             {
                 var path = Path(0);
                 var children = disk.List(path, includeHidden: true) ?? throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
-                var pattern = count == 2 ? WildcardRegex(Arg(1)) : null;
+                var pattern = count == 2 ? VirtualFileSystem.Wildcard(Arg(1)) : null;
                 var directories = member.Equals("GetDirectories", StringComparison.OrdinalIgnoreCase);
                 return PsObjects.List([.. children.Where(c => c.IsDirectory == directories && (pattern is null || pattern.IsMatch(c.Name))).Select(c => (PsValue)PsPrimitive.String(c.FullName))],
                     ["System.String[]", "System.Array", "System.Object"]);

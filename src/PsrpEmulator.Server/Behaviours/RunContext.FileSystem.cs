@@ -274,10 +274,7 @@ internal sealed partial class RunContext
             // Without a path 5.1 stays where it is (PowerShell 6.2 and later go home); ~ is the home folder ($HOME).
             if (given is null) given = CurrentDirectory;
             else if (given.StartsWith('~')) given = (host.EnvironmentVariable("USERPROFILE") ?? @"C:\") + given[1..];
-            if (given.IndexOf(':', StringComparison.Ordinal) is var colon and > 1 && !given.Contains("::", StringComparison.Ordinal) && Drives.Contains(given[..colon]))
-            {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {given}: the {given[..colon]}: drive is not emulated: give the command a rule"));
-            }
+            CheckDiskDrive(command, given);
 
             var expanded = ExpandPath(disk, command, given, arguments["LiteralPath"] is not null, out var error);
             if (error is not null)
@@ -351,9 +348,14 @@ internal sealed partial class RunContext
 
     // ---- paths ----
 
-    private static bool HasWildcard(string path) => VirtualFileSystem.HasWildcard(path);
-
-    private static Regex WildcardRegex(string pattern) => VirtualFileSystem.Wildcard(pattern);
+    // Another PowerShell drive (HKLM:, Cert:...) has no disk behind it here: a rule must answer.
+    private static void CheckDiskDrive(string command, string path)
+    {
+        if (path.IndexOf(':', StringComparison.Ordinal) is var colon and > 1 && !path.Contains("::", StringComparison.Ordinal) && Drives.Contains(path[..colon]))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {path}: the {path[..colon]}: drive is not emulated: give the command a rule"));
+        }
+    }
 
     /// <summary>
     /// The full paths a path names: itself when it has no wildcard (whether or not it exists), else the items its
@@ -362,7 +364,7 @@ internal sealed partial class RunContext
     private List<string> ExpandPath(VirtualFileSystem disk, string command, string path, bool literal, out ScriptedError? error)
     {
         error = null;
-        var wild = !literal && HasWildcard(path);
+        var wild = !literal && VirtualFileSystem.HasWildcard(path);
         var full = wild ? VirtualFileSystem.FullPattern(path, CurrentDirectory, out var failure) : VirtualFileSystem.FullPath(path, CurrentDirectory, out failure);
         if (full is null)
         {
@@ -379,11 +381,11 @@ internal sealed partial class RunContext
         foreach (var segment in segments)
         {
             var next = new List<string>();
+            var regex = VirtualFileSystem.HasWildcard(segment) ? VirtualFileSystem.Wildcard(segment) : null;
             foreach (var parent in current)
             {
-                if (HasWildcard(segment))
+                if (regex is not null)
                 {
-                    var regex = WildcardRegex(segment);
                     foreach (var child in disk.List(parent) ?? []) if (regex.IsMatch(child.Name)) next.Add(child.FullName);
                 }
                 else if (disk.Get(parent.Length <= 3 ? parent + segment : parent + "\\" + segment) is { } item)
@@ -482,7 +484,7 @@ internal sealed partial class RunContext
             }
 
             var existing = expanded.Where(p => disk.Get(p) is not null).ToList();
-            if (existing.Count == 0 && (literal || !HasWildcard(path))) await WriteErrorAsync(PathNotFound(command, expanded.FirstOrDefault() ?? path), output);
+            if (existing.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(path))) await WriteErrorAsync(PathNotFound(command, expanded.FirstOrDefault() ?? path), output);
             found.AddRange(existing);
         }
 
@@ -553,11 +555,7 @@ internal sealed partial class RunContext
         var results = new List<bool>(paths.Count);
         foreach (var path in paths)
         {
-            // Another PowerShell drive (HKLM:, Env:, Cert:...) has no disk behind it here: a rule must answer.
-            if (path.IndexOf(':', StringComparison.Ordinal) is var colon and > 1 && !path.Contains("::", StringComparison.Ordinal) && Drives.Contains(path[..colon]) && colon != 1)
-            {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Test-Path {path}: the {path[..colon]}: drive is not emulated: give the command a rule"));
-            }
+            CheckDiskDrive("Test-Path", path);
 
             if (arguments.Has("IsValid"))
             {
@@ -580,15 +578,8 @@ internal sealed partial class RunContext
     // ---- content ----
 
     /// <summary>A file's text as Get-Content reads it: a byte order mark's encoding, else <paramref name="fallback"/>.</summary>
-    internal static string DecodeText(byte[] bytes, Encoding fallback)
-    {
-        ReadOnlySpan<byte> span = bytes;
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return Encoding.UTF8.GetString(span[3..]);
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00])) return Encoding.UTF32.GetString(span[4..]);
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return Encoding.Unicode.GetString(span[2..]);
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return Encoding.BigEndianUnicode.GetString(span[2..]);
-        return fallback.GetString(span);
-    }
+    internal static string DecodeText(byte[] bytes, Encoding fallback) =>
+        MarkedEncoding(bytes) is { } marked ? marked.GetString(bytes.AsSpan(marked.Preamble.Length)) : fallback.GetString(bytes);
 
     /// <summary>The encoding a file's byte order mark names; null without one.</summary>
     private static Encoding? MarkedEncoding(ReadOnlySpan<byte> bytes) =>
@@ -688,7 +679,7 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            if (HasWildcard(path) && !literal && targets.Count == 0)
+            if (VirtualFileSystem.HasWildcard(path) && !literal && targets.Count == 0)
             {
                 await WriteErrorAsync(PathNotFound(command, path), output);
                 continue;
@@ -719,6 +710,25 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// The file a writing cmdlet (Out-File, Export-Csv, Export-Clixml) names, in full; null when the path cannot be one
+    /// (its error written: DriveNotFound, PathNotFound).
+    /// </summary>
+    private async ValueTask<string?> OutputFileAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string pathParameter = "Path")
+    {
+        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting, pathParameter);
+        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
+        if (target is null) await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
+        return target;
+    }
+
+    private static ScriptedError NoClobberError(string command, string target) =>
+        new($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists, "System.IO.IOException", target) { Activity = command };
+
+    // 5.1's FileOpenFailure, the statement's error, with .NET's text for the failure.
+    private static ScriptedError FileOpenFailure(string command, FileSystemFailure failure, string target) =>
+        IoError(command, string.Empty, failure, target) with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError };
+
     // Set-Content's text: each value's and a line end, or the values run together (-NoNewline).
     private static string ContentText(IEnumerable<PsValue> values, bool noNewline) =>
         noNewline ? string.Concat(values.Select(PipelineVariables.Display)) : string.Concat(values.Select(v => PipelineVariables.Display(v) + "\r\n"));
@@ -733,13 +743,7 @@ internal sealed partial class RunContext
         var encodingName = arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "Unicode";
         var encoding = ContentEncoding(command, encodingName) ?? new UnicodeEncoding(false, true);
         var width = arguments["Width"] is { } widthWord ? await IntegerArgumentAsync(widthWord, to, blockNesting) : FormatWidth(to) + 1;
-        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting, pathParameter: "FilePath");
-        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
-        if (target is null)
-        {
-            await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
-            return;
-        }
+        if (await OutputFileAsync(command, arguments, to, output, blockNesting, "FilePath") is not { } target) return;
 
         if (await WhatIfAsync(arguments, "Output to File", target)) return;
         await WriteOutFileAsync(disk, target, values, encoding, arguments.Has("Append"), arguments.Has("NoClobber"), arguments.Has("NoNewline"), width, output);
@@ -765,8 +769,7 @@ internal sealed partial class RunContext
         var existing = disk.Get(target);
         if (existing is not null && noClobber && !append)
         {
-            await WriteStatementErrorAsync(new ScriptedError($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists,
-                "System.IO.IOException", target) { Activity = command }, output);
+            await WriteStatementErrorAsync(NoClobberError(command, target), output);
             return;
         }
 
@@ -776,9 +779,7 @@ internal sealed partial class RunContext
         var written = disk.Write(target, [.. preamble, .. encoding.GetBytes(text)], append ? FileWriteMode.Append : FileWriteMode.Create);
         if (written != FileSystemFailure.None)
         {
-            // 5.1's FileOpenFailure: the statement's error.
-            var io = IoError(command, string.Empty, written, target);
-            await WriteStatementErrorAsync(io with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError }, output);
+            await WriteStatementErrorAsync(FileOpenFailure(command, written, target), output);
         }
     }
 
@@ -968,20 +969,13 @@ internal sealed partial class RunContext
         const string command = "Export-Csv";
         var delimiter = await CsvDelimiterAsync(command, arguments, to, blockNesting);
         var encoding = ContentEncoding(command, arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "ASCII") ?? Encoding.ASCII;
-        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting);
-        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
-        if (target is null)
-        {
-            await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
-            return;
-        }
+        if (await OutputFileAsync(command, arguments, to, output, blockNesting) is not { } target) return;
 
         var existing = disk.Get(target);
         var append = arguments.Has("Append") && existing is { Length: > 0 };
         if (existing is not null && arguments.Has("NoClobber") && !arguments.Has("Append"))
         {
-            await WriteStatementErrorAsync(new ScriptedError($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists,
-                "System.IO.IOException", target) { Activity = command }, output);
+            await WriteStatementErrorAsync(NoClobberError(command, target), output);
             return;
         }
 
@@ -1005,8 +999,7 @@ internal sealed partial class RunContext
         var written = disk.Write(target, [.. append ? [] : encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], append ? FileWriteMode.Append : FileWriteMode.Create);
         if (written != FileSystemFailure.None)
         {
-            var io = IoError(command, string.Empty, written, target);
-            await WriteStatementErrorAsync(io with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError }, output);
+            await WriteStatementErrorAsync(FileOpenFailure(command, written, target), output);
         }
     }
 
@@ -1061,7 +1054,8 @@ internal sealed partial class RunContext
         {
             var name = path.Length > 4 && path[4] is '\\' or '/' ? path[5..] : path[4..];
             var pattern = name.Length == 0 ? "*" : name;
-            var matches = EnvironmentNow().Where(v => !literal && HasWildcard(pattern) ? WildcardRegex(pattern).IsMatch(v.Key) : v.Key.Equals(pattern, StringComparison.OrdinalIgnoreCase)).ToList();
+            var regex = !literal && VirtualFileSystem.HasWildcard(pattern) ? VirtualFileSystem.Wildcard(pattern) : null;
+            var matches = EnvironmentNow().Where(v => regex?.IsMatch(v.Key) ?? v.Key.Equals(pattern, StringComparison.OrdinalIgnoreCase)).ToList();
             switch (command)
             {
                 case "Test-Path":
@@ -1087,7 +1081,7 @@ internal sealed partial class RunContext
                 }
             }
 
-            if (matches.Count == 0 && (literal || !HasWildcard(pattern)) && name.Length > 0)
+            if (matches.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(pattern)) && name.Length > 0)
             {
                 await WriteErrorAsync(PathNotFound(command, name), output);
                 continue;
@@ -1331,18 +1325,11 @@ internal sealed partial class RunContext
         const string command = "Export-Clixml";
         var encoding = ContentEncoding(command, arguments["Encoding"] is { } encodingWord ? PipelineVariables.Display(await ArgumentAsync(encodingWord, to, blockNesting)) : "Unicode")
             ?? new UnicodeEncoding(false, true);
-        var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting);
-        var target = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out var failure);
-        if (target is null)
-        {
-            await WriteStatementErrorAsync(failure == FileSystemFailure.DriveNotFound ? DriveError(command, paths[0]) : PathNotFound(command, paths[0]), output);
-            return;
-        }
+        if (await OutputFileAsync(command, arguments, to, output, blockNesting) is not { } target) return;
 
         if (disk.Get(target) is not null && arguments.Has("NoClobber"))
         {
-            await WriteStatementErrorAsync(new ScriptedError($"The file '{target}' already exists.", $"NoClobber,{CmdletClass(command)}", ErrorCategory.ResourceExists,
-                "System.IO.IOException", target) { Activity = command }, output);
+            await WriteStatementErrorAsync(NoClobberError(command, target), output);
             return;
         }
 
@@ -1352,8 +1339,7 @@ internal sealed partial class RunContext
         var written = disk.Write(target, [.. encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], FileWriteMode.Create);
         if (written != FileSystemFailure.None)
         {
-            var io = IoError(command, string.Empty, written, target);
-            await WriteStatementErrorAsync(io with { FullyQualifiedErrorId = $"FileOpenFailure,{CmdletClass(command)}", Category = ErrorCategory.OpenError }, output);
+            await WriteStatementErrorAsync(FileOpenFailure(command, written, target), output);
         }
     }
 
@@ -1511,9 +1497,9 @@ internal sealed partial class RunContext
     private async ValueTask GetChildItemAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         const string command = "Get-ChildItem";
-        var filter = arguments["Filter"] is { } filterWord ? WildcardRegex(PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))) : null;
-        var include = arguments["Include"] is { } includeWord ? (await ArgumentTextsAsync(includeWord, to, blockNesting)).Select(WildcardRegex).ToList() : null;
-        var exclude = arguments["Exclude"] is { } excludeWord ? (await ArgumentTextsAsync(excludeWord, to, blockNesting)).Select(WildcardRegex).ToList() : null;
+        var filter = arguments["Filter"] is { } filterWord ? VirtualFileSystem.Wildcard(PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))) : null;
+        var include = arguments["Include"] is { } includeWord ? (await ArgumentTextsAsync(includeWord, to, blockNesting)).Select(VirtualFileSystem.Wildcard).ToList() : null;
+        var exclude = arguments["Exclude"] is { } excludeWord ? (await ArgumentTextsAsync(excludeWord, to, blockNesting)).Select(VirtualFileSystem.Wildcard).ToList() : null;
         var depth = arguments["Depth"] is { } depthWord ? await IntegerArgumentAsync(depthWord, to, blockNesting) : arguments.Has("Recurse") ? int.MaxValue : 0;
         var namesOnly = arguments.Has("Name");
         bool Wanted(FileSystemItem item) =>

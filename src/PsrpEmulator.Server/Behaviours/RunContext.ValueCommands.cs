@@ -71,10 +71,16 @@ internal sealed partial class RunContext
     {
         var words = Statements.SplitArguments(statement.Trim());
         if (words.Count == 0) return null;
-        return ValueCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? ValueCommandAlias(words[0]) ??
-            FileCommandParameters.Keys.FirstOrDefault(name => name.Equals(words[0], StringComparison.OrdinalIgnoreCase)) ?? FileCommandAlias(words[0]) ??
+        return ValueCommandNames.GetValueOrDefault(words[0]) ?? ValueCommandAlias(words[0]) ?? FileCommandAlias(words[0]) ??
             (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase) ? "New-Item" : null);
     }
+
+    // Every value command's canonical name by its name in any case (made at first use: the file commands' table is
+    // another file's, whose static fields may not be set yet when this one's are).
+    private static Dictionary<string, string>? _valueCommandNames;
+
+    private static Dictionary<string, string> ValueCommandNames => _valueCommandNames ??=
+        ValueCommandParameters.Keys.Concat(FileCommandParameters.Keys).ToDictionary(name => name, name => name, StringComparer.OrdinalIgnoreCase);
 
     /// <param name="prompted">The missing mandatory parameters were asked of the host already (they are not asked twice).</param>
     private async ValueTask RunValueCommandAsync(string command, string text, IPipelineHost? to, IPipelineHost output, int blockNesting, bool prompted = false)
