@@ -71,7 +71,10 @@ public sealed class PsPrimitive : PsValue
     public static PsPrimitive DateTime(DateTimeOffset value) => new(PsPrimitiveType.DateTime, value);
     public static PsPrimitive ByteArray(byte[] value) => new(PsPrimitiveType.ByteArray, value);
     public static PsPrimitive Char(char value) => new(PsPrimitiveType.Char, value);
-    public static PsPrimitive Byte(byte value) => new(PsPrimitiveType.Byte, value);
+    // Immutable, so the 256 bytes are made once: a script's byte[] of 512 KB is a list of references to them.
+    private static readonly PsPrimitive[] Bytes = [.. Enumerable.Range(0, 256).Select(b => new PsPrimitive(PsPrimitiveType.Byte, (byte)b))];
+
+    public static PsPrimitive Byte(byte value) => Bytes[value];
     public static PsPrimitive SByte(sbyte value) => new(PsPrimitiveType.SByte, value);
     public static PsPrimitive UInt16(ushort value) => new(PsPrimitiveType.UInt16, value);
     public static PsPrimitive Int16(short value) => new(PsPrimitiveType.Int16, value);

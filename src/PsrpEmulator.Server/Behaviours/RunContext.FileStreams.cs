@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.Server.Behaviours;
 
@@ -34,6 +35,7 @@ internal sealed partial class RunContext
         public byte[]? Bytes;     // a reading FileStream's bytes (read at open)
         public long Position;
         public bool CanRead;
+        public bool CanWrite;
         public bool Closed;
     }
 
@@ -49,6 +51,7 @@ internal sealed partial class RunContext
         "CREATE" => "Create", "CREATETEXT" => "CreateText", "APPENDTEXT" => "AppendText", "CREATEDIRECTORY" => "CreateDirectory",
         "GETFILES" => "GetFiles", "GETDIRECTORIES" => "GetDirectories", "GETFULLPATH" => "GetFullPath", "GETTEMPFILENAME" => "GetTempFileName",
         "READLINE" => "ReadLine", "READTOEND" => "ReadToEnd", "WRITE" => "Write", "WRITELINE" => "WriteLine", "READ" => "Read", "WRITEBYTE" => "WriteByte",
+        "SEEK" => "Seek", "OPEN" => "Open",
         _ => member,
     };
 
@@ -69,6 +72,20 @@ internal sealed partial class RunContext
     };
 
     /// <summary>A static member of File, Directory or Path this class answers with the disk; null for another.</summary>
+    /// <summary>New-Object IO.FileStream(...): the constructor's exception as New-Object reports it.</summary>
+    private PsValue NewFileStream(IReadOnlyList<PsValue> arguments)
+    {
+        try
+        {
+            return FileSystemStaticMember(ScriptExpressions.FileStreamTypeName, "new", arguments)!;
+        }
+        catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is not "PsrpEmulator.ScenarioError")
+        {
+            throw new ScriptExpressionException(new ScriptedError(e.Error.Message, "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand",
+                ErrorCategory.InvalidOperation, "System.Management.Automation.MethodInvocationException") { InnerExceptionType = e.Error.InnerExceptionType });
+        }
+    }
+
     private PsValue? FileSystemStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments)
     {
         if (typeName == "System.IO.Path")
@@ -85,7 +102,7 @@ internal sealed partial class RunContext
             };
         }
 
-        if (arguments is null || typeName is not (FileTypeName or DirectoryTypeName)) return null;
+        if (arguments is null || typeName is not (FileTypeName or DirectoryTypeName or ScriptExpressions.FileStreamTypeName)) return null;
         var disk = Disk($"[{typeName}]::{member}");
         var count = arguments.Count;
         string Path(int i)
@@ -97,10 +114,17 @@ internal sealed partial class RunContext
 
         PsValue Checked(FileSystemFailure failure, string path, PsValue result) => failure == FileSystemFailure.None ? result : throw FailureOf(member, count, failure, path);
 
+        if (typeName == ScriptExpressions.FileStreamTypeName)
+        {
+            return member.Equals("new", StringComparison.OrdinalIgnoreCase) && count is >= 2 and <= 4 ? OpenFileStream(disk, ".ctor", arguments, Path) : null;
+        }
+
         if (typeName == FileTypeName)
         {
             switch (member.ToUpperInvariant(), count)
             {
+                case ("OPEN", >= 2 and <= 4):
+                    return OpenFileStream(disk, member, arguments, Path);
                 case ("EXISTS", 1):
                     return PsPrimitive.Boolean(Arg(0).Length > 0 && VirtualFileSystem.FullPath(Arg(0), ProcessDirectory, out _) is { } existing && disk.Get(existing) is { IsDirectory: false });
                 case ("READALLTEXT", 1 or 2):
@@ -197,7 +221,7 @@ internal sealed partial class RunContext
                     // OpenWrite keeps what the file holds (writes overwrite it from the start); Create empties it.
                     var failure = create || disk.Get(path) is null ? disk.Write(path, [], FileWriteMode.Create) : disk.Get(path)!.IsDirectory ? FileSystemFailure.IsDirectory : FileSystemFailure.None;
                     if (failure != FileSystemFailure.None) throw FailureOf(member, count, failure, path);
-                    return StreamObject(new FileHandle(disk, path, null));
+                    return StreamObject(new FileHandle(disk, path, null) { CanWrite = true });
                 }
 
                 case ("CREATETEXT" or "APPENDTEXT", 1):
@@ -294,6 +318,54 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// <c>[IO.File]::Open(path, mode[, access[, share]])</c> and FileStream's constructor (<c>New-Object IO.FileStream(...)</c>,
+    /// <c>[IO.FileStream]::new</c>): .NET's modes and accesses on the disk. The share is read and not enforced: handles
+    /// never lock one another here.
+    /// </summary>
+    private static PsObject OpenFileStream(VirtualFileSystem disk, string member, IReadOnlyList<PsValue> arguments, Func<int, string> pathOf)
+    {
+        var count = arguments.Count;
+        var method = member == ".ctor" ? "FileStream" : "Open";
+        var mode = ScriptExpressions.EnumArgument<FileMode>(arguments[1], "mode", method);
+        var access = count > 2 ? ScriptExpressions.EnumArgument<FileAccess>(arguments[2], "access", method) : mode == FileMode.Append ? FileAccess.Write : FileAccess.ReadWrite;
+        if (count > 3) ScriptExpressions.EnumArgument<FileShare>(arguments[3], "share", method);
+        if ((access & FileAccess.Write) == 0 && mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate or FileMode.Append)
+        {
+            throw DotNetFailure(member, count, $"Combining FileMode: {mode} with FileAccess: {access} is invalid.\r\nParameter name: access", typeof(ArgumentException));
+        }
+
+        if (mode == FileMode.Append && access != FileAccess.Write)
+        {
+            throw DotNetFailure(member, count, "Append access can be requested only in write-only mode.\r\nParameter name: mode", typeof(ArgumentException));
+        }
+
+        var path = pathOf(0);
+        var item = disk.Get(path);
+        if (item is { IsDirectory: true }) throw FailureOf(member, count, FileSystemFailure.IsDirectory, path);
+        if (item is null && mode is FileMode.Open or FileMode.Truncate)
+        {
+            throw FailureOf(member, count, disk.Get(VirtualFileSystem.ParentOf(path) ?? path) is { IsDirectory: true } ? FileSystemFailure.NotFound : FileSystemFailure.ParentNotFound, path);
+        }
+
+        if (item is not null && mode == FileMode.CreateNew) throw FailureOf(member, count, FileSystemFailure.AlreadyExists, path);
+        if (item is null || mode is FileMode.Create or FileMode.Truncate)
+        {
+            var failure = disk.Write(path, [], FileWriteMode.Create);
+            if (failure != FileSystemFailure.None) throw FailureOf(member, count, failure, path);
+        }
+
+        var handle = new FileHandle(disk, path, null)
+        {
+            CanRead = (access & FileAccess.Read) != 0,
+            CanWrite = (access & FileAccess.Write) != 0,
+            Position = mode == FileMode.Append ? disk.Get(path)!.Length : 0,
+        };
+        // A stream only read sees the file as it was opened; one also written reads what is on the disk.
+        if (access == FileAccess.Read && disk.Read(path, out var bytes) == FileSystemFailure.None) handle.Bytes = bytes;
+        return StreamObject(handle);
+    }
+
     private static PsObject Opened(string[] typeNames, FileHandle handle)
     {
         var o = new PsObject(typeNames) { ToStringValue = typeNames[0] };
@@ -305,7 +377,7 @@ internal sealed partial class RunContext
         Opened(FileStreamTypeNames, handle)
             .With("Name", handle.Path)
             .With("CanRead", handle.CanRead)
-            .With("CanWrite", !handle.CanRead)
+            .With("CanWrite", handle.CanWrite)
             .With("CanSeek", true)
             .With("Length", PsPrimitive.Int64(handle.Bytes?.Length ?? handle.Disk.Get(handle.Path)?.Length ?? 0))
             .With("Position", PsPrimitive.Int64(handle.Position));
@@ -398,7 +470,7 @@ internal sealed partial class RunContext
                     throw DotNetFailure(name, count, "Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.", typeof(ArgumentException));
                 }
 
-                if (handle.CanRead) throw DotNetFailure(name, count, "Stream does not support writing.", typeof(NotSupportedException));
+                if (!handle.CanWrite) throw DotNetFailure(name, count, "Stream does not support writing.", typeof(NotSupportedException));
                 var failure = handle.Disk.Write(handle.Path, bytes.AsSpan(offset, length), FileWriteMode.Overwrite, handle.Position);
                 if (failure != FileSystemFailure.None) throw FailureOf(name, count, failure, handle.Path);
                 handle.Position += length;
@@ -408,6 +480,7 @@ internal sealed partial class RunContext
 
             case ("WRITEBYTE", 1):
             {
+                if (!handle.CanWrite) throw DotNetFailure(name, count, "Stream does not support writing.", typeof(NotSupportedException));
                 var failure = handle.Disk.Write(handle.Path, [(byte)(ScriptExpressions.AsNumber(arguments[0]) ?? 0)], FileWriteMode.Overwrite, handle.Position);
                 if (failure != FileSystemFailure.None) throw FailureOf(name, count, failure, handle.Path);
                 handle.Position++;
@@ -415,8 +488,14 @@ internal sealed partial class RunContext
                 break;
             }
 
-            case ("READ", 3) when handle.Bytes is { } source && arguments[0] is PsObject buffer:
+            case ("READ", 3) when !handle.CanRead:
+                throw DotNetFailure(name, count, "Stream does not support reading.", typeof(NotSupportedException));
+            case ("READ", 3) when arguments[0] is PsObject buffer:
             {
+                byte[] source;
+                if (handle.Bytes is { } snapshot) source = snapshot;
+                else if (handle.Disk.Read(handle.Path, out var current) == FileSystemFailure.None) source = current;
+                else throw FailureOf(name, count, FileSystemFailure.NotFound, handle.Path);
                 var offset = (int)(ScriptExpressions.AsNumber(arguments[1]) ?? 0);
                 var length = (int)(ScriptExpressions.AsNumber(arguments[2]) ?? 0);
                 if (offset < 0 || length < 0 || offset + length > buffer.Items.Count)
@@ -428,6 +507,18 @@ internal sealed partial class RunContext
                 for (var i = 0; i < read && offset + i < buffer.Items.Count; i++) buffer.Items[offset + i] = PsPrimitive.Byte(source[handle.Position + i]);
                 handle.Position += read;
                 result = PsPrimitive.Int32(read);
+                break;
+            }
+
+            case ("SEEK", 2):
+            {
+                var offset = (long)(ScriptExpressions.AsNumber(arguments[0]) ?? 0);
+                var origin = ScriptExpressions.EnumArgument<SeekOrigin>(arguments[1], "origin", "Seek");
+                var length = handle.Bytes?.Length ?? handle.Disk.Get(handle.Path)?.Length ?? 0;
+                var position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => handle.Position + offset, _ => length + offset };
+                if (position < 0) throw DotNetFailure(name, count, "An attempt was made to move the position before the beginning of the stream.", typeof(IOException));
+                handle.Position = position;
+                result = PsPrimitive.Int64(position);
                 break;
             }
 

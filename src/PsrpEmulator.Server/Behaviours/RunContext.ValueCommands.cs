@@ -498,7 +498,13 @@ internal sealed partial class RunContext
         if (arguments["ArgumentList"] is null && ConstructorCall().Match(typeWord) is { Success: true } call)
         {
             typeWord = call.Groups["type"].Value;
-            called = call.Groups["arguments"].Value.Trim().Length == 0 ? [] : await ArgumentValuesAsync(call.Groups["arguments"].Value, to, blockNesting);
+            // In parentheses the arguments are expressions ([IO.FileMode]::Open is the enum's value, not its text).
+            called = [];
+            var inner = call.Groups["arguments"].Value;
+            if (inner.Trim().Length > 0)
+            {
+                foreach (var element in ScriptExpressions.ArrayElements(inner) ?? [inner]) called.Add(await EvaluateAsync(element, to, blockNesting + 1));
+            }
         }
 
         var typeName = PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Trim();
@@ -533,6 +539,13 @@ internal sealed partial class RunContext
                 break;
             case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
                 value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
+                break;
+            case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
+                value = NewFileStream(constructorArguments);
+                break;
+            case not null when type!.IsArray && !type.IsGenericList && constructorArguments.Count == 1 && ScriptExpressions.AsNumber(constructorArguments[0]) is { } length:
+                // New-Object byte[] 1024: the argument is the array's length (its elements the type's default).
+                value = ScriptExpressions.NewArray(type, length);
                 break;
             case { } known when constructorArguments.Count == 1 && known is not ("System.Math" or "System.Environment" or "System.Void" or "System.Array"):
                 value = ScriptExpressions.Cast(constructorArguments[0], type!);

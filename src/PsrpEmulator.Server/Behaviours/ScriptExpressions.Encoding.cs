@@ -97,7 +97,7 @@ internal static partial class ScriptExpressions
     {
         if (value is PsPrimitive { Value: byte[] raw }) return raw;
         var items = Enumerate(value).ToList();
-        if (items.Count > MaxCollectionItems) throw TooLarge();
+        if (items.Count > MaxByteArrayItems) throw TooLarge();
         var bytes = new byte[items.Count];
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -119,7 +119,9 @@ internal static partial class ScriptExpressions
 
     private static PsObject ByteList(byte[] bytes)
     {
-        if (bytes.Length > MaxCollectionItems) throw TooLarge();
-        return PsObjects.List([.. bytes.Select(b => (PsValue)PsPrimitive.Byte(b))], ByteArrayTypeNames);
+        if (bytes.Length > MaxByteArrayItems) throw TooLarge();
+        var items = new List<PsValue>(bytes.Length);
+        foreach (var b in bytes) items.Add(PsPrimitive.Byte(b));
+        return PsObjects.List(items, ByteArrayTypeNames);
     }
 }

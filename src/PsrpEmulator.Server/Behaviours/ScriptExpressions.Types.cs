@@ -30,7 +30,48 @@ internal static partial class ScriptExpressions
             : [FullName, "System.Object"];
     }
 
+
+    internal const string FileStreamTypeName = "System.IO.FileStream";
+
+    /// <summary>
+    /// The enums scripts name in the arguments of the emulated .NET calls (<c>[IO.FileMode]::Open</c>), with .NET's own
+    /// members: fixed here, never a type a client names.
+    /// </summary>
+    private static readonly Dictionary<string, Type> EnumTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.IO.FileMode"] = typeof(System.IO.FileMode),
+        ["System.IO.FileAccess"] = typeof(System.IO.FileAccess),
+        ["System.IO.FileShare"] = typeof(System.IO.FileShare),
+        ["System.IO.SeekOrigin"] = typeof(System.IO.SeekOrigin),
+    };
+
+    // After EnumTypes: static fields are set in the order they are written, and BuildTypes reads it.
     private static readonly Dictionary<string, KnownType> Types = BuildTypes();
+
+    /// <summary>A member of an enum the emulator knows (<see cref="EnumTypes"/>), as PowerShell shows one; null for another name.</summary>
+    private static PsObject? EnumMember(string typeName, string member) =>
+        EnumTypes.TryGetValue(typeName, out var type) && Enum.GetNames(type).FirstOrDefault(n => n.Equals(member, StringComparison.OrdinalIgnoreCase)) is { } name
+            ? PsObjects.Enum(typeName, name, Convert.ToInt32(Enum.Parse(type, name), CultureInfo.InvariantCulture))
+            : null;
+
+    /// <summary>
+    /// An argument for a parameter of enum type <typeparamref name="T"/>, converted as PowerShell converts one: the enum's
+    /// value, its number, or its name (names joined by commas for a flags enum).
+    /// </summary>
+    internal static T EnumArgument<T>(PsValue value, string parameter, string method) where T : struct, Enum
+    {
+        if (value is PsObject { BaseValue: { Value: int number } } && Enum.IsDefined(typeof(T), number)) return (T)Enum.ToObject(typeof(T), number);
+        if (AsNumber(value) is { } n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue && (Enum.IsDefined(typeof(T), (int)n) || typeof(T).IsDefined(typeof(FlagsAttribute), false)))
+        {
+            return (T)Enum.ToObject(typeof(T), (int)n);
+        }
+
+        var text = Text(value);
+        if (!text.Any(char.IsDigit) && Enum.TryParse<T>(text, ignoreCase: true, out var parsed)) return parsed;
+        throw new ScriptExpressionException(new ScriptedError(
+            $"Cannot convert argument \"{parameter}\", with value: \"{text}\", for \"{method}\" to type \"{typeof(T).FullName}\": \"Cannot convert value \"{text}\" to type \"{typeof(T).FullName}\". Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames<T>())}\"\"",
+            "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+    }
 
     private static Dictionary<string, KnownType> BuildTypes()
     {
@@ -93,6 +134,14 @@ internal static partial class ScriptExpressions
         types["Runtime.InteropServices.Marshal"] = types[MarshalTypeName];
         Add("System.IO.File");
         Add("System.IO.Directory");
+        Add(FileStreamTypeName);
+        types["IO.FileStream"] = types[FileStreamTypeName];
+        foreach (var enumType in EnumTypes.Keys)
+        {
+            Add(enumType);
+            types[enumType[7..]] = types[enumType];
+        }
+
         types["IO.File"] = types["System.IO.File"];
         types["IO.Directory"] = types["System.IO.Directory"];
         foreach (var exception in ExceptionTypes.Constructible.Keys)
@@ -206,7 +255,8 @@ internal static partial class ScriptExpressions
 
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
-        StaticTypes.Contains(type.FullName) ||
+        StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
+        (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
@@ -396,6 +446,9 @@ internal static partial class ScriptExpressions
             (_, "NEW", >= 0 and <= 2) when type.IsException => ExceptionTypes.Create(type.FullName, [.. arguments!.Select(Text)]),
             (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
+            (_, _, -1) when EnumMember(type.FullName, member) is { } enumMember => enumMember,
+            // Not a member of the enum: PowerShell reads a static property that is not there as $null.
+            (_, _, -1) when EnumTypes.ContainsKey(type.FullName) => PsNil.Instance,
             _ => null,
         };
         if (result is not null) return result;
@@ -462,6 +515,34 @@ internal static partial class ScriptExpressions
     /// IsTrue, collections convert item by item into typed arrays; what does not convert is PowerShell's
     /// InvalidCast error (or $null for <c>-as</c>).
     /// </summary>
+    /// <summary>
+    /// <c>New-Object byte[] 1024</c>, <c>[byte[]]::new(1024)</c>: an array of that length holding the element type's
+    /// default (0, or $null for strings and objects). A byte[] may be as long as <see cref="MaxByteArrayItems"/>, another
+    /// array as <see cref="MaxCollectionItems"/>.
+    /// </summary>
+    public static PsObject NewArray(KnownType type, double length)
+    {
+        var limit = type.ElementType == "System.Byte" ? MaxByteArrayItems : MaxCollectionItems;
+        if (length < 0 || length != Math.Floor(length))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(".ctor", 1, "Arithmetic operation resulted in an overflow.", typeof(OverflowException)));
+        }
+
+        if (length > limit) throw new ScenarioRuntimeException($"a {type.FullName} holds at most {limit} items in the emulator");
+        PsValue element = type.ElementType switch
+        {
+            "System.Byte" => PsPrimitive.Byte(0),
+            "System.Int32" => PsPrimitive.Int32(0),
+            "System.Int64" => PsPrimitive.Int64(0),
+            "System.Double" => PsPrimitive.Double(0),
+            "System.Char" => PsPrimitive.Char('\0'),
+            _ => PsNil.Instance,
+        };
+        var items = new List<PsValue>((int)length);
+        for (var i = 0; i < (int)length; i++) items.Add(element);
+        return PsObjects.List(items, type.ElementType is null ? ListValueTemplate.ArrayTypeNames : [type.FullName, "System.Array", "System.Object"]);
+    }
+
     public static PsValue Cast(PsValue? value, KnownType type, bool orNull = false)
     {
         try

@@ -73,6 +73,13 @@ internal static partial class ScriptExpressions
                 case ')' or ']' or '}':
                     if (depth > 0) depth--;
                     continue;
+                case '.' when depth == 0 && IsRangeOperator(text, start, i):
+                    // The range operator (1..$n, 0..($count - 1)): an operand before it, and no path ("..\x") after it.
+                    (tokens ??= []).Add(new Token(text[start..i].Trim(), false));
+                    tokens.Add(new Token("..", true));
+                    start = i + 2;
+                    i++;
+                    continue;
                 case '+' or '-' or '*' or '/' or '%' when depth == 0 && IsArithmetic(text, start, i):
                     // A binary arithmetic operator: there is an operand before it (else "-5" is a negative number).
                     (tokens ??= []).Add(new Token(text[start..i].Trim(), false));
@@ -473,6 +480,12 @@ internal static partial class ScriptExpressions
     /// </summary>
     public const int MaxCollectionItems = 100_000;
 
+    /// <summary>
+    /// The bytes a byte[] may hold (4 MiB): files are read and written in such arrays (Ansible's fetch reads 512 KB at a
+    /// time), and a byte is a shared object, so an item costs one reference.
+    /// </summary>
+    public const int MaxByteArrayItems = 4 << 20;
+
     /// <summary>Keys a hashtable may grow to in place, as a list's items: PowerShell's bound is memory.</summary>
     public const int MaxTableEntries = 100_000;
 
@@ -504,6 +517,46 @@ internal static partial class ScriptExpressions
     /// <c>value[index]</c>: an item of a collection (a negative index counts from the end; several indexes give several
     /// items), a hashtable's entry by its key, a character of a string; $null past the end, as PowerShell.
     /// </summary>
+    /// <summary>
+    /// <c>first..last</c>: the integers from one to the other, up or down, both converted to Int32 as PowerShell converts
+    /// them. A range made as a value holds at most <see cref="MaxCollectionItems"/> items here; indexing with one
+    /// (<see cref="IndexRange"/>) takes any length.
+    /// </summary>
+    public static PsValue Range(PsValue? left, PsValue? right)
+    {
+        var (first, last) = RangeBounds(left, right);
+        if (Math.Abs((long)last - first) + 1 > MaxCollectionItems) throw new ScenarioRuntimeException($"a range holds at most {MaxCollectionItems} items in the emulator");
+        var items = new List<PsValue>(Math.Abs(last - first) + 1);
+        for (long i = first; first <= last ? i <= last : i >= last; i += first <= last ? 1 : -1) items.Add(PsPrimitive.Int32((int)i));
+        return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
+    }
+
+    /// <summary>The bounds of <c>first..last</c>, converted to Int32.</summary>
+    public static (int First, int Last) RangeBounds(PsValue? left, PsValue? right)
+    {
+        var int32 = ResolveType("int")!;
+        return ((int)((PsPrimitive)Cast(left, int32)).Value, (int)((PsPrimitive)Cast(right, int32)).Value);
+    }
+
+    /// <summary>
+    /// <c>$list[first..last]</c>: the items at each index of the range (counted from the end when negative; an index
+    /// past the list gives nothing), an Object[] as PowerShell's slice is, without making the range.
+    /// </summary>
+    public static PsValue IndexRange(PsValue? value, int first, int last)
+    {
+        if (value is not PsObject { CollectionKind: not PsCollectionKind.Dictionary } list || !IsCollection(list)) return Index(value, Range(PsPrimitive.Int32(first), PsPrimitive.Int32(last)));
+        var count = list.Items.Count;
+        var items = new List<PsValue>((int)Math.Min(Math.Abs((long)last - first) + 1, count));
+        for (long i = first; first <= last ? i <= last : i >= last; i += first <= last ? 1 : -1)
+        {
+            var at = i < 0 ? i + count : i;
+            if (at >= 0 && at < count && list.Items[(int)at] is not PsNil) items.Add(list.Items[(int)at]);
+            if (items.Count > MaxByteArrayItems) throw new ScenarioRuntimeException($"a slice holds at most {MaxByteArrayItems} items in the emulator");
+        }
+
+        return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
+    }
+
     public static PsValue Index(PsValue? value, PsValue? index)
     {
         if (IsCollection(index)) return PsObjects.List(Enumerate(index).Select(i => Index(value, i)).Where(v => v is not PsNil).ToList(), ListValueTemplate.ArrayTypeNames);
@@ -686,9 +739,17 @@ internal static partial class ScriptExpressions
         return true;
     }
 
-    /// <summary>Whether an operator token binds as arithmetic, and at which precedence (3: -f, 2: * / %, 1: + -); 0 when not.</summary>
+    private static bool IsRangeOperator(string text, int start, int i) =>
+        i > start && text.AsSpan(start, i - start).Trim().Length > 0 && text[i - 1] != '.' &&
+        i + 1 < text.Length && text[i + 1] == '.' && (i + 2 >= text.Length || text[i + 2] is not ('.' or '\\' or '/'));
+
+    /// <summary>
+    /// Whether an operator token binds as arithmetic, and at which precedence (4: the range operator, 3: -f, 2: * / %,
+    /// 1: + -, as PowerShell's parser ranks them); 0 when not.
+    /// </summary>
     public static int ArithmeticLevel(string op) => op switch
     {
+        ".." => 4,
         "f" => 3,
         "*" or "/" or "%" => 2,
         "+" or "-" => 1,
@@ -709,6 +770,8 @@ internal static partial class ScriptExpressions
     {
         switch (op)
         {
+            case "..":
+                return Range(left, right);
             case "+" when IsNull(left):
                 return right ?? PsNil.Instance;
             case "+" when IsCollection(left):

@@ -47,6 +47,10 @@ internal static partial class Statements
                         NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
                     // "}" then "else" or "elseif" on a later line: the same if statement, as PowerShell's parser reads it.
                     if (lastNonBlank >= start && text[lastNonBlank] == '}' && NextLineStartsWithElse(text, blankRunEnd)) break;
+                    // A keyword's block opening on a later line ("if (...)", then "{" below it, as scripts written brace-on-its-own-line
+                    // have it): the same statement.
+                    if (lastNonBlank >= start && text[lastNonBlank] != '}' && blankRunEnd < text.Length && text[blankRunEnd] == '{' &&
+                        WaitsForBlock(text.AsSpan(start, lastNonBlank + 1 - start).TrimStart())) break;
                     // "do { }" then "while (...)" or "until (...)" on a later line: the same do loop.
                     if (lastNonBlank >= start && text[lastNonBlank] == '}' && StartsWithKeyword(text.AsSpan(start).TrimStart(), "do") &&
                         blankRunEnd < text.Length && (StartsWithKeyword(text.AsSpan(blankRunEnd), "while") || StartsWithKeyword(text.AsSpan(blankRunEnd), "until"))) break;
@@ -1051,6 +1055,20 @@ internal static partial class Statements
     {
         var next = text.AsSpan(Math.Min(blankRunEnd, text.Length));
         return StartsWithKeyword(next, "else") || StartsWithKeyword(next, "elseif") || StartsWithKeyword(next, "catch") || StartsWithKeyword(next, "finally");
+    }
+
+    // The statements whose block PowerShell's parser looks for past a line end.
+    private static readonly string[] BlockKeywords =
+        ["if", "elseif", "else", "while", "for", "foreach", "switch", "function", "filter", "try", "catch", "finally", "do", "trap", "begin", "process", "end", "dynamicparam"];
+
+    private static bool WaitsForBlock(ReadOnlySpan<char> statement)
+    {
+        foreach (var keyword in BlockKeywords)
+        {
+            if (StartsWithKeyword(statement, keyword)) return true;
+        }
+
+        return false;
     }
 
     private static bool StartsWithKeyword(ReadOnlySpan<char> text, string keyword) =>

@@ -484,6 +484,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private async ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = text.Trim();
+        // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
+        if (text.EndsWith(';') && Statements.Split(text) is [var single]) text = single;
         if (text.Length == 0) return;
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         // A backstop for every path into a statement: a stack overflow would end the emulator's process.
@@ -1734,7 +1736,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
-            if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
+            if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")
@@ -1878,6 +1880,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
 
                 value = ScriptExpressions.Method(value, step.Text, arguments);
+                continue;
+            }
+
+            if (step.IsIndex && ScriptExpressions.Tokenize(step.Text) is [{ IsOperator: false } from, { IsOperator: true, Text: ".." }, { IsOperator: false } upTo])
+            {
+                // $buffer[0..($read - 1)]: a slice, taken without making the range (a 512 KB buffer's is half a million).
+                var (first, last) = ScriptExpressions.RangeBounds(await EvaluateAsync(from.Text, to, blockNesting + 1), await EvaluateAsync(upTo.Text, to, blockNesting + 1));
+                value = ScriptExpressions.IndexRange(value, first, last);
                 continue;
             }
 
@@ -2068,15 +2078,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return left;
         }
 
-        // + and - (level 1) over * / % (level 2) over -f (level 3), each left to right, all binding closer than the
-        // comparisons (and the comma closer than any of them: its arrays are operands here).
+        // + and - (level 1) over * / % (level 2) over -f (level 3) over .. (level 4), each left to right, all binding
+        // closer than the comparisons (and the comma closer than any of them: its arrays are operands here).
         ExpressionNode Arithmetic(int level, string? after)
         {
-            var left = level == 3 ? Unary(after) : Arithmetic(level + 1, after);
+            var left = level == 4 ? Unary(after) : Arithmetic(level + 1, after);
             while (position < tokens.Count && tokens[position].IsOperator && ScriptExpressions.ArithmeticLevel(tokens[position].Text) == level)
             {
                 var op = tokens[position++].Text;
-                left = new BinaryNode(left, op, level == 3 ? Unary(op) : Arithmetic(level + 1, op));
+                left = new BinaryNode(left, op, level == 4 ? Unary(op) : Arithmetic(level + 1, op));
             }
 
             return left;

@@ -267,6 +267,59 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         }
     }
 
+    /// <summary>
+    /// Ansible's fetch_file on pywinrm: one powershell.exe command per 512 KB chunk, each opening a FileStream, seeking to
+    /// its offset, reading into a byte[] and printing the slice read as base64; the loop stops at a short chunk. A file of
+    /// 1.2 MB takes three commands and arrives byte for byte.
+    /// </summary>
+    [Test]
+    public async Task Ansibles_fetch_file_over_pywinrm_downloads_the_file_in_512_KB_chunks()
+    {
+        var bytes = new byte[1_200_000];
+        new Random(12).NextBytes(bytes);
+        const string Remote = @"C:\Users\psrp\Documents\fetch me\report.bin";
+        using (var admin = new HttpClient { BaseAddress = Emulator.BaseUri })
+        {
+            using var put = await admin.PutAsync("/_emulator/files?path=" + Uri.EscapeDataString(Remote), new ByteArrayContent(bytes));
+            Assert.That(put.IsSuccessStatusCode, Is.True, () => put.StatusCode.ToString());
+        }
+
+        var local = Path.Combine(Path.GetTempPath(), $"psrp-fetchfile-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var result = await RunAsync("fetchfile", Remote, local);
+
+            Assert.That(result.TryGetProperty("std_err", out var stderr) ? stderr.GetString() : null, Is.Null);
+            Assert.That(result.GetProperty("status_code").GetInt32(), Is.Zero);
+            Assert.That(result.GetProperty("commands").GetInt32(), Is.EqualTo(3));
+            Assert.That(await File.ReadAllBytesAsync(local), Is.EqualTo(bytes));
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+    }
+
+    [Test]
+    public async Task Ansibles_fetch_file_of_a_folder_gets_DIR_and_of_a_missing_file_its_error()
+    {
+        var local = Path.Combine(Path.GetTempPath(), $"psrp-fetchdir-{Guid.NewGuid():N}");
+        try
+        {
+            var folder = await RunAsync("fetchfile", @"C:\Users\psrp\Documents", local);
+            var missing = await RunAsync("fetchfile", @"C:\Users\psrp\nothing.txt", local + ".txt");
+
+            Assert.That((folder.GetProperty("status_code").GetInt32(), folder.GetProperty("dir").GetBoolean(), Directory.Exists(local)), Is.EqualTo((0, true, true)));
+            Assert.That(missing.GetProperty("status_code").GetInt32(), Is.EqualTo(1));
+            Assert.That(missing.GetProperty("std_err").GetString(), Does.StartWith("#< CLIXML").And.Contain(@"C:\Users\psrp\nothing.txt does not exist"));
+            Assert.That(File.Exists(local + ".txt"), Is.False);
+        }
+        finally
+        {
+            if (Directory.Exists(local)) Directory.Delete(local);
+        }
+    }
+
     private Task<JsonElement> RunAsync(string kind, params string[] arguments) => RunAsync(kind, "psrp", "psrp", arguments);
 
     private Task<JsonElement> RunAsync(string kind, string user, string password, string[] arguments) =>

@@ -4,8 +4,10 @@
 Usage: pywinrm_client.py URL USER PASSWORD cmd COMMAND [ARG...]
        pywinrm_client.py URL USER PASSWORD ps SCRIPT
        pywinrm_client.py URL USER PASSWORD putfile LOCAL_PATH REMOTE_PATH
+       pywinrm_client.py URL USER PASSWORD fetchfile REMOTE_PATH LOCAL_PATH
 putfile is Ansible's winrm put_file flow on pywinrm's Protocol: its powershell.exe -EncodedCommand script of named
 blocks, the file's base64 chunks sent as stdin lines (rsp:Send, End on the last), the SHA-1 it prints as JSON.
+fetchfile is Ansible's fetch_file loop: one powershell.exe -EncodedCommand per 512 KB chunk, base64 on stdout.
 The transport is PYWINRM_TRANSPORT (basic, or ntlm: requests-ntlm with message encryption over HTTP).
 Over HTTPS PYWINRM_CERT_VALIDATION=ignore skips the certificate check, and PYWINRM_SEND_CBT=0 turns off the
 channel binding token requests-ntlm sends by default.
@@ -13,7 +15,7 @@ channel binding token requests-ntlm sends by default.
 import os
 import json
 import sys
-from base64 import b64encode
+from base64 import b64decode, b64encode
 
 import winrm
 import xmltodict
@@ -89,6 +91,86 @@ def put_file(protocol, local_path, remote_path):
         protocol.close_shell(shell_id)
 
 
+# Ansible's winrm fetch_file script (its connection plugin, as the text it sends): one 512 KB chunk per command, from
+# the offset given; "[DIR]" for a folder; Write-Error and exit 1 for a missing path.
+FETCH_FILE_SCRIPT = u'''
+                        $path = "%(path)s"
+                        If (Test-Path -Path $path -PathType Leaf)
+                        {
+                            $buffer_size = %(buffer_size)d
+                            $offset = %(offset)d
+
+                            $stream = New-Object -TypeName IO.FileStream($path, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite)
+                            $stream.Seek($offset, [System.IO.SeekOrigin]::Begin) > $null
+                            $buffer = New-Object -TypeName byte[] $buffer_size
+                            $bytes_read = $stream.Read($buffer, 0, $buffer_size)
+                            if ($bytes_read -gt 0) {
+                                $bytes = $buffer[0..($bytes_read - 1)]
+                                [System.Convert]::ToBase64String($bytes)
+                            }
+                            $stream.Close() > $null
+                        }
+                        ElseIf (Test-Path -Path $path -PathType Container)
+                        {
+                            Write-Host "[DIR]";
+                        }
+                        Else
+                        {
+                            Write-Error "$path does not exist";
+                            Exit 1;
+                        }
+                    '''
+
+
+def encode_script(script):
+    """Ansible's powershell shell plugin _encode_script (strict mode on, exit code not kept): the command line's parts."""
+    script = u'Set-StrictMode -Version Latest\r\n%s' % script
+    script = '\n'.join([x.strip() for x in script.splitlines() if x.strip()])
+    encoded = b64encode(script.encode('utf-16-le')).decode('ascii')
+    return ['PowerShell', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Unrestricted', '-EncodedCommand', encoded]
+
+
+def escape(value):
+    """Ansible's _escape for a double-quoted PowerShell string (the characters a path can hold)."""
+    for a, b in (('`', '``'), ('"', '`"'), ('$', '`$')):
+        value = value.replace(a, b)
+    return value
+
+
+def fetch_file(protocol, remote_path, local_path, buffer_size=2 ** 19):
+    """Ansible's fetch_file loop on one shell: a command per chunk until a chunk is short; a folder is made locally."""
+    shell_id = protocol.open_shell()
+    commands = 0
+    try:
+        offset = 0
+        out_file = None
+        try:
+            while True:
+                script = FETCH_FILE_SCRIPT % dict(buffer_size=buffer_size, path=escape(remote_path), offset=offset)
+                parts = encode_script(script)
+                command_id = protocol.run_command(shell_id, parts[0], parts[1:])
+                std_out, std_err, status_code = protocol.get_command_output(shell_id, command_id)
+                protocol.cleanup_command(shell_id, command_id)
+                commands += 1
+                if status_code != 0:
+                    return {'status_code': status_code, 'std_err': std_err.decode('utf-8'), 'commands': commands}
+                if std_out.strip() == b'[DIR]':
+                    os.makedirs(local_path, exist_ok=True)
+                    return {'status_code': 0, 'dir': True, 'commands': commands}
+                data = b64decode(std_out.strip())
+                if out_file is None:
+                    out_file = open(local_path, 'wb')
+                out_file.write(data)
+                if len(data) < buffer_size:
+                    return {'status_code': 0, 'bytes': offset + len(data), 'commands': commands}
+                offset += len(data)
+        finally:
+            if out_file is not None:
+                out_file.close()
+    finally:
+        protocol.close_shell(shell_id)
+
+
 def main():
     url, user, password, kind = sys.argv[1:5]
     rest = sys.argv[5:]
@@ -111,6 +193,11 @@ def main():
 
     result = {'pywinrm': getattr(winrm, '__version__', None), 'transport': transport}
     try:
+        if kind == 'fetchfile':
+            result.update(fetch_file(protocol, rest[0], rest[1]))
+            result['receives'] = receives['count']
+            print(json.dumps(result))
+            return
         if kind == 'putfile':
             result.update(put_file(protocol, rest[0], rest[1]))
             result['receives'] = receives['count']

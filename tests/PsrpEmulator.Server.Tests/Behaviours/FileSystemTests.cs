@@ -601,6 +601,117 @@ public class FileSystemTests
         Assert.That(written, Is.EqualTo(payload));
     }
 
+    /// <summary>
+    /// Ansible's fetch_file as it arrives (its _encode_script: strict mode in front, each line trimmed, blank lines
+    /// dropped): a FileStream opened with FileMode/FileAccess/FileShare, Seek to the offset, a 512 KB byte[] read into,
+    /// the slice read as base64 on stdout; a folder is "[DIR]", a missing file Write-Error and exit 1.
+    /// </summary>
+    [TestCase(@"C:\Users\psrp\data.bin", 0, 0)]
+    [TestCase(@"C:\Users\psrp\data.bin", 524288, 0)]
+    [TestCase(@"C:\Users\psrp\data.bin", 600000, 0)]
+    [TestCase(@"C:\Users\psrp", 0, 0)]
+    [TestCase(@"C:\Users\psrp\none.bin", 0, 1)]
+    public async Task Ansibles_fetch_file_prints_the_chunk_at_its_offset_as_base64(string path, int offset, int exitCode)
+    {
+        var script = "Set-StrictMode -Version Latest\r\n" + $$"""
+                        $path = "{{path}}"
+                        If (Test-Path -LiteralPath $path -PathType Leaf)
+                        {
+                            $buffer_size = 524288
+                            $offset = {{offset}}
+
+                            $stream = New-Object -TypeName IO.FileStream($path, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite)
+                            $stream.Seek($offset, [System.IO.SeekOrigin]::Begin) > $null
+                            $buffer = New-Object -TypeName byte[] $buffer_size
+                            $bytes_read = $stream.Read($buffer, 0, $buffer_size)
+                            if ($bytes_read -gt 0) {
+                                $bytes = $buffer[0..($bytes_read - 1)]
+                                [System.Convert]::ToBase64String($bytes)
+                            }
+                            $stream.Close() > $null
+                        }
+                        ElseIf (Test-Path -LiteralPath $path -PathType Container)
+                        {
+                            Write-Host "[DIR]";
+                        }
+                        Else
+                        {
+                            Write-Error "$path does not exist";
+                            Exit 1;
+                        }
+            """;
+        script = string.Join("\n", script.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+        var disk = NewDisk(capacity: 4 << 20);
+        var payload = Enumerable.Range(0, 600_000).Select(i => (byte)(i * 31 + (i >> 8))).ToArray();
+        Assert.That(disk.Write(@"C:\Users\psrp\data.bin", payload, FileWriteMode.Create), Is.EqualTo(FileSystemFailure.None));
+        var host = FakeCommandLineHost.OnDisk(disk);
+        var line = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand " + Convert.ToBase64String(Encoding.Unicode.GetBytes(script));
+
+        var exit = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(exit, Is.EqualTo(exitCode));
+        if (path.EndsWith(".bin") && exitCode == 0)
+        {
+            var chunk = payload.AsSpan(offset, Math.Min(524288, payload.Length - offset));
+            Assert.That((host.Stdout, host.Stderr), Is.EqualTo((chunk.Length == 0 ? string.Empty : Convert.ToBase64String(chunk) + "\r\n", string.Empty)));
+        }
+        else if (exitCode == 0)
+        {
+            Assert.That((host.Stdout, host.Stderr), Is.EqualTo(("[DIR]\n", string.Empty)), "Write-Host: the text, then a bare line feed, as the console host writes it");
+        }
+        else
+        {
+            Assert.That((host.Stdout, host.Stderr), Is.EqualTo((string.Empty, string.Empty)).Using<(string, string)>((a, b) => a.Item1 == b.Item1 && a.Item2.Contains(@"C:\Users\psrp\none.bin does not exist")));
+        }
+    }
+
+    [TestCase("$s = New-Object IO.FileStream('C:\\f.bin', [IO.FileMode]::Create); $s.Write([byte[]](1,2,3), 0, 3); $s.Seek(1, 'Begin'); $b = New-Object byte[] 4; $s.Read($b, 0, 4); $b -join ','; $s.Close()", "1|2|2,3,0,0")]
+    [TestCase("[IO.File]::WriteAllBytes('C:\\f.bin', [byte[]](1,2,3,4,5)); $s = [IO.File]::Open('C:\\f.bin', 'Open', 'Read'); $s.Seek(-2, [IO.SeekOrigin]::End); $b = New-Object byte[] 8; $s.Read($b, 0, 8); $s.Position; $s.CanWrite", "3|2|5|False")]
+    [TestCase("$s = [IO.FileStream]::new('C:\\f.txt', [IO.FileMode]::Append, [IO.FileAccess]::Write); $s.Write([Text.Encoding]::ASCII.GetBytes('ab'), 0, 2); $s.Close(); $s = [IO.FileStream]::new('C:\\f.txt', 'Append'); $s.Position; $s.WriteByte(99); $s.Close(); [IO.File]::ReadAllText('C:\\f.txt')", "2|abc")]
+    [TestCase("$s = New-Object IO.FileStream 'C:\\n.bin', OpenOrCreate; $s.Length; $s.CanRead; $s.Close(); Test-Path C:\\n.bin", "0|True|True")]
+    [TestCase("[IO.FileMode]::Truncate; [int][IO.FileAccess]::ReadWrite; [IO.FileShare]::None -is [Enum]; [IO.SeekOrigin]::Nope -eq $null", "Truncate|3|True|True")]
+    public async Task A_FileStream_opens_with_dotnets_modes_and_accesses_and_seeks(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("New-Object IO.FileStream('C:\\missing.bin', [IO.FileMode]::Open)", "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand", "Exception calling \".ctor\" with \"2\" argument(s): \"Could not find file 'C:\\missing.bin'.\"")]
+    [TestCase("[IO.FileStream]::new('C:\\no\\x.bin', 'Open')", "DirectoryNotFoundException", "Exception calling \".ctor\" with \"2\" argument(s): \"Could not find a part of the path 'C:\\no\\x.bin'.\"")]
+    [TestCase("[IO.File]::Open('C:\\Users\\psrp\\a.txt', 'CreateNew')", "IOException", "Exception calling \"Open\" with \"2\" argument(s): \"The file 'C:\\Users\\psrp\\a.txt' already exists.\"")]
+    [TestCase("[IO.File]::Open('C:\\x.bin', 'Create', 'Read')", "ArgumentException", "Exception calling \"Open\" with \"3\" argument(s): \"Combining FileMode: Create with FileAccess: Read is invalid.\r\nParameter name: access\"")]
+    [TestCase("[IO.File]::Open('C:\\x.bin', 'Append', 'ReadWrite')", "ArgumentException", "Exception calling \"Open\" with \"3\" argument(s): \"Append access can be requested only in write-only mode.\r\nParameter name: mode\"")]
+    [TestCase("[IO.File]::Open('C:\\Users', 'Open')", "UnauthorizedAccessException", "Exception calling \"Open\" with \"2\" argument(s): \"Access to the path 'C:\\Users' is denied.\"")]
+    [TestCase("$s = [IO.File]::Open('C:\\Users\\psrp\\a.txt', 'Open', 'Read'); $s.WriteByte(1)", "NotSupportedException", "Exception calling \"WriteByte\" with \"1\" argument(s): \"Stream does not support writing.\"")]
+    [TestCase("$s = [IO.File]::Open('C:\\Users\\psrp\\a.txt', 'Open', 'Write'); $s.Read((New-Object byte[] 2), 0, 2)", "NotSupportedException", "Exception calling \"Read\" with \"3\" argument(s): \"Stream does not support reading.\"")]
+    [TestCase("$s = [IO.File]::OpenRead('C:\\Users\\psrp\\a.txt'); $s.Seek(-1, 'Begin')", "IOException", "Exception calling \"Seek\" with \"2\" argument(s): \"An attempt was made to move the position before the beginning of the stream.\"")]
+    [TestCase("[IO.File]::Open('C:\\x.bin', 'Sideways')", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"mode\", with value: \"Sideways\", for \"Open\" to type \"System.IO.FileMode\": \"Cannot convert value \"Sideways\" to type \"System.IO.FileMode\". Error: \"Unable to match the identifier name Sideways to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nCreateNew, Create, Open, OpenOrCreate, Truncate, Append\"\"")]
+    public async Task A_FileStream_that_cannot_open_or_do_what_it_is_asked_fails_as_dotnet_does(string script, string id, string message)
+    {
+        var disk = NewDisk();
+        disk.Write(@"C:\Users\psrp\a.txt", "abc"u8, FileWriteMode.Create);
+
+        var (host, _) = await RunAsync(script, disk);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+    }
+
+    [TestCase("$n = 3; (1..$n) -join ','; (0..($n - 1)) -join ','; ($n..1) -join ','", "1,2,3|0,1,2|3,2,1")]
+    [TestCase("(1..3 + 4) -join ','; (-1..1) -join ','; (3..-1) -join ','", "1,2,3,4|-1,0,1|3,2,1,0,-1")]
+    [TestCase("$a = 5,6,7,8; $n = 2; $a[0..($n - 1)] -join ','; $a[-1..-2] -join ','; $a[2..9] -join ','; $a[$n..$n].GetType().FullName", "5,6|8,7|7,8|System.Object[]")]
+    [TestCase("$b = New-Object byte[] 3; $b.Length; $b -join ','; $b.GetType().FullName; (New-Object string[] 2).Count", "3|0,0,0|System.Byte[]|2")]
+    [TestCase("$b = New-Object byte[] 600000; $b[599999] = 7; $s = $b[599998..599999]; $s -join ','; [Convert]::ToBase64String($b).Length", "0,7|800000")]
+    public async Task Ranges_slices_and_new_arrays_work_as_in_PowerShell(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("if ($true)\n{\n  'then'\n}\nelseif ($false)\n{\n  'no'\n}\nelse\n{\n  'else'\n}", "then")]
+    [TestCase("foreach ($i in 1..2)\n{\n  \"i$i\"\n}", "i1|i2")]
+    [TestCase("function Get-Two\n{\n  2\n}\nGet-Two", "2")]
+    [TestCase("try\n{\n  throw 'x'\n}\ncatch\n{\n  'caught'\n}\nfinally\n{\n  'finally'\n}", "caught|finally")]
+    [TestCase("$i = 0\nwhile ($i -lt 2)\n{\n  $i++\n}\n$i", "2")]
+    [TestCase("switch (2)\n{\n  2 { 'two' }\n}", "two")]
+    [TestCase("'a';\n'b';", "a|b")]
+    [TestCase("Write-Output 'x';", "x")]
+    public async Task A_block_on_the_line_below_its_keyword_and_a_trailing_semicolon_read_as_PowerShell_reads_them(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("$s = [Security.Cryptography.SHA256]::Create(); [BitConverter]::ToString($s.ComputeHash([Text.Encoding]::UTF8.GetBytes('abc'))).Substring(0, 11); (New-Object System.Security.Cryptography.MD5CryptoServiceProvider).ComputeHash([byte[]](1,2)).Length; [System.Security.Cryptography.SHA1]::Create().GetType().FullName", "BA-78-16-BF|16|System.Security.Cryptography.SHA1CryptoServiceProvider")]
     [TestCase("begin { $n = 0 } process { $n++ } end { \"ran $n\" }", "ran 1")]
     [TestCase("Set-Content C:\\s.txt 'a1','b2','a3'; switch -Wildcard -File C:\\s.txt { 'a*' { \"A:$_\" } default { \"other $_\" } }; $f = 'C:\\s.txt'; switch -File $f { 'b2' { 'found' } }", "A:a1|other b2|A:a3|found")]

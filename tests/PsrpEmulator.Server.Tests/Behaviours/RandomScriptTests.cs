@@ -107,6 +107,8 @@ public class RandomScriptTests
         "begin { $n = 1 } ", "process { $_; $input } ", "end { $n } ", "[Security.Cryptography.SHA1]::Create()", ".TransformBlock(", ".TransformFinalBlock(", ".ComputeHash(", "[BitConverter]::ToString(",
         "Test-Path env:X", "Get-ChildItem env:", "Remove-Item env:X", "Set-Item env:X 1", "\"a\"\"b\"", "\"\"\"\"", "Select-String x C:\\*.log", "Export-Csv C:\\e.csv", "Import-Csv C:\\e.csv", "Export-Clixml C:\\x.xml", "Import-Clixml C:\\x.xml",
         "Compress-Archive C:\\setup.log C:\\a.zip", "Expand-Archive C:\\a.zip C:\\x", " -Update", " -WhatIf", "switch -File C:\\setup.log { ", "$w.Read(", "[IO.File]::OpenRead('C:\\setup.log')",
+        "New-Object IO.FileStream(", "[IO.FileStream]::new(", "[IO.File]::Open(", "[IO.FileMode]::Open", "'Append'", ", [IO.FileAccess]::Read", ", [IO.FileShare]::ReadWrite", "[IO.SeekOrigin]::End", ".Seek(",
+        "New-Object byte[] ", "New-Object -TypeName byte[] 1000000", "..", "0..($x - 1)", "$x..$i", "[0..($i - 1)]", "[$i..-1]", "If ($x)\n{", "\n{\n", "ElseIf ($i)\n", "Write-Host \"[DIR]\";",
     ];
 
     [Test]

@@ -107,6 +107,8 @@ public class StatementSplittingTests
     [TestCase("-$x")]
     [TestCase("3.5")]
     [TestCase("2GB")]
+    [TestCase("1..3")]
+    [TestCase("0..($n - 1)")]
     public void Language_statements_are_recognized(string statement) => Assert.That(Statements.IsLanguage(statement), Is.True);
 
     [TestCase("Get-Process -Name a,b")]
@@ -117,7 +119,8 @@ public class StatementSplittingTests
     [TestCase("$x")]
     [TestCase("'a-eq'")]
     [TestCase("$x = 1")]
-    [TestCase("1..3")]
+    [TestCase("cd ..")]
+    [TestCase("Get-Item ..\\x")]
     [TestCase("Get-Item C:\\a+b")]
     [TestCase("format-table")]
     [TestCase("Do-Something")]
