@@ -670,7 +670,9 @@ internal static partial class ScriptExpressions
                 if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary }) return value;
                 throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
             default:
-                // The rest (ValueType, Array, Math, Environment, ScriptBlock): a value is taken as it is when it is one.
+                // The rest (ValueType, Array, ScriptBlock, SecureString, PSCredential...): a value is taken as it is when
+                // it is one; these are classes, so $null converts to $null ([securestring]$null).
+                if (IsNull(value) && type.FullName is not ("System.Math" or "System.Environment")) return PsNil.Instance;
                 return Is(value, type.FullName) ? value ?? PsNil.Instance : throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
         }
     }

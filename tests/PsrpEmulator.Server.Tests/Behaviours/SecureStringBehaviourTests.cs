@@ -11,6 +11,7 @@ public class SecureStringBehaviourTests
     [TestCase("$s = ConvertTo-SecureString 'P@ss' -AsPlainText -Force; $b = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($s); [Runtime.InteropServices.Marshal]::PtrToStringAuto($b); [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($b)", "P@ss")]
     [TestCase("$s = ConvertTo-SecureString 'P@ss' -AsPlainText -Force; (New-Object System.Net.NetworkCredential('', $s)).Password; [pscredential]::new('u', $s).GetNetworkCredential().Password; [Net.NetworkCredential]::new('a', 'plain').Password", "P@ss|P@ss|plain")]
     [TestCase("$s = ConvertTo-SecureString 'x' -AsPlainText -Force; $s.GetType().FullName; $s -is [securestring]; [pscredential]::new('u', $s) -is [pscredential]", "System.Security.SecureString|True|True")]
+    [TestCase("$null -eq [securestring]$null; $null -eq [pscredential]$null; $null -eq [scriptblock]$null; [securestring]$s = $null; $null -eq $s", "True|True|True|True")]
     public async Task A_script_makes_and_reads_SecureStrings_and_credentials(string script, string expected)
     {
         var (host, _) = await Default.RunScriptAsync(script);
