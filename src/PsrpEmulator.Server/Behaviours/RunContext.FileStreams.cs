@@ -72,7 +72,10 @@ internal sealed partial class RunContext
     };
 
     /// <summary>A static member of File, Directory or Path this class answers with the disk; null for another.</summary>
-    /// <summary>New-Object IO.FileStream(...): the constructor's exception as New-Object reports it.</summary>
+    /// <summary>
+    /// New-Object IO.FileStream(...): the constructor's exception (a MethodInvocationException, or the MethodException of
+    /// an argument that does not convert) as New-Object reports it, ConstructorInvokedThrowException.
+    /// </summary>
     private PsValue NewFileStream(IReadOnlyList<PsValue> arguments)
     {
         try
@@ -82,7 +85,7 @@ internal sealed partial class RunContext
         catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is not "PsrpEmulator.ScenarioError")
         {
             throw new ScriptExpressionException(new ScriptedError(e.Error.Message, "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand",
-                ErrorCategory.InvalidOperation, "System.Management.Automation.MethodInvocationException") { InnerExceptionType = e.Error.InnerExceptionType });
+                ErrorCategory.InvalidOperation, e.Error.ExceptionType) { InnerExceptionType = e.Error.InnerExceptionType });
         }
     }
 
@@ -326,7 +329,7 @@ internal sealed partial class RunContext
     private static PsObject OpenFileStream(VirtualFileSystem disk, string member, IReadOnlyList<PsValue> arguments, Func<int, string> pathOf)
     {
         var count = arguments.Count;
-        var method = member == ".ctor" ? "FileStream" : "Open";
+        var method = member == ".ctor" ? ".ctor" : "Open";
         var mode = ScriptExpressions.EnumArgument<FileMode>(arguments[1], "mode", method);
         var access = count > 2 ? ScriptExpressions.EnumArgument<FileAccess>(arguments[2], "access", method) : mode == FileMode.Append ? FileAccess.Write : FileAccess.ReadWrite;
         if (count > 3) ScriptExpressions.EnumArgument<FileShare>(arguments[3], "share", method);
