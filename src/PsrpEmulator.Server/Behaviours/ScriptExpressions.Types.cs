@@ -43,10 +43,31 @@ internal static partial class ScriptExpressions
         ["System.IO.FileAccess"] = typeof(System.IO.FileAccess),
         ["System.IO.FileShare"] = typeof(System.IO.FileShare),
         ["System.IO.SeekOrigin"] = typeof(System.IO.SeekOrigin),
+        ["System.Reflection.BindingFlags"] = typeof(System.Reflection.BindingFlags),
     };
 
     // After EnumTypes: static fields are set in the order they are written, and BuildTypes reads it.
     private static readonly Dictionary<string, KnownType> Types = BuildTypes();
+
+    // A value as a member of the enum type: the enum's own value, its number, or its name(s); null when it is none.
+    private static object? EnumValue(Type type, PsValue? value)
+    {
+        var flags = type.IsDefined(typeof(FlagsAttribute), false);
+        if (value is PsObject { BaseValue: { Value: int number } } && (flags || Enum.IsDefined(type, number))) return Enum.ToObject(type, number);
+        if (AsNumber(value) is { } n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue && (flags || Enum.IsDefined(type, (int)n))) return Enum.ToObject(type, (int)n);
+        var text = Text(value);
+        return text.Length > 0 && !text.Any(char.IsDigit) && Enum.TryParse(type, text, ignoreCase: true, out var parsed) ? parsed : null;
+    }
+
+    /// <summary>A cast to an enum the emulator knows (<c>[Reflection.BindingFlags]'NonPublic, Instance'</c>): its value as PowerShell shows one.</summary>
+    private static PsObject? EnumCast(string typeName, PsValue? value)
+    {
+        if (!EnumTypes.TryGetValue(typeName, out var type)) return null;
+        var converted = EnumValue(type, value) ?? throw new ScriptExpressionException(new ScriptedError(
+            $"Cannot convert value \"{Text(value)}\" to type \"{type.FullName}\". Error: \"Unable to match the identifier name {Text(value)} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames(type))}\"",
+            "InvalidCastFromStringToEnum", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+        return PsObjects.Enum(typeName, converted.ToString()!, Convert.ToInt32(converted, CultureInfo.InvariantCulture));
+    }
 
     /// <summary>A member of an enum the emulator knows (<see cref="EnumTypes"/>), as PowerShell shows one; null for another name.</summary>
     private static PsObject? EnumMember(string typeName, string member) =>
@@ -60,14 +81,8 @@ internal static partial class ScriptExpressions
     /// </summary>
     internal static T EnumArgument<T>(PsValue value, string parameter, string method) where T : struct, Enum
     {
-        if (value is PsObject { BaseValue: { Value: int number } } && Enum.IsDefined(typeof(T), number)) return (T)Enum.ToObject(typeof(T), number);
-        if (AsNumber(value) is { } n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue && (Enum.IsDefined(typeof(T), (int)n) || typeof(T).IsDefined(typeof(FlagsAttribute), false)))
-        {
-            return (T)Enum.ToObject(typeof(T), (int)n);
-        }
-
+        if (EnumValue(typeof(T), value) is { } converted) return (T)converted;
         var text = Text(value);
-        if (!text.Any(char.IsDigit) && Enum.TryParse<T>(text, ignoreCase: true, out var parsed)) return parsed;
         throw new ScriptExpressionException(new ScriptedError(
             $"Cannot convert argument \"{parameter}\", with value: \"{text}\", for \"{method}\" to type \"{typeof(T).FullName}\": \"Cannot convert value \"{text}\" to type \"{typeof(T).FullName}\". Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames<T>())}\"\"",
             "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
@@ -603,6 +618,7 @@ internal static partial class ScriptExpressions
             value = items[0];
         }
 
+        if (!IsNull(value) && EnumCast(type.FullName, value) is { } enumValue) return enumValue;
         switch (type.FullName)
         {
             case "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64":

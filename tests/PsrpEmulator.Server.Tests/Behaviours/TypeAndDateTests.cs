@@ -79,6 +79,11 @@ public class TypeAndDateTests
     public async Task Convert_and_Text_Encoding_encode_text_as_dotnet(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    [TestCase("[System.Reflection.BindingFlags]'NonPublic, Instance'; [int][Reflection.BindingFlags]'Public,Static'", "Instance, NonPublic|24")]
+    [TestCase("[IO.FileMode]'open'; [IO.FileAccess]3; [IO.SeekOrigin]'End' -is [enum]; [IO.FileShare]'Read, Write' -eq [IO.FileShare]::ReadWrite", "Open|ReadWrite|True|True")]
+    public async Task The_enums_of_the_emulated_calls_convert_from_names_and_numbers(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("[Convert]::FromBase64String('!!')", "FormatException",
         "Exception calling \"FromBase64String\" with \"1\" argument(s): \"The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. \"")]
     [TestCase("[Convert]::ToInt32('zz', 16)", "FormatException", "Exception calling \"ToInt32\" with \"2\" argument(s): \"Could not find any recognizable digits.\"")]
