@@ -48,6 +48,12 @@ public sealed partial class BehaviourCatalog
         if (pipeline.Commands is [{ IsScript: true } script] && pipeline.ExtraStatements.Count == 0)
         {
             locals = ScriptParameters.Bind(text, script.Arguments, out text);
+            // $MyInvocation of the script itself, as PowerShell's AddScript runs it (pypsrp's fetch reads its path from
+            // UnboundArguments): made only for a script that reads it.
+            if (text.Contains("MyInvocation", StringComparison.OrdinalIgnoreCase))
+            {
+                locals = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = ScriptParameters.ScriptInvocation(written, locals) };
+            }
         }
 
         // Here-strings, as the quoted strings they equal (rules see them so too); one without its closer is the

@@ -72,6 +72,83 @@ internal sealed partial class RunContext
     };
 
     /// <summary>A static member of File, Directory or Path this class answers with the disk; null for another.</summary>
+    internal const string FileInfoTypeName = "System.IO.FileInfo", PathIntrinsicsTypeName = "System.Management.Automation.PathIntrinsics";
+
+    /// <summary>
+    /// <c>New-Object System.IO.FileInfo path</c>: the file as Get-Item shows it (its text the path as given, as .NET's
+    /// ToString is), or for a path with nothing there one whose Exists is false. A relative path is the process's
+    /// (C:\Windows\system32), as .NET's.
+    /// </summary>
+    private PsObject NewFileInfo(PsValue pathValue)
+    {
+        var given = PipelineVariables.Display(pathValue);
+        if (given.Length == 0)
+        {
+            throw new ScriptExpressionException(new ScriptedError("Exception calling \".ctor\" with \"1\" argument(s): \"The path is not of a legal form.\"",
+                "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand", ErrorCategory.InvalidOperation, "System.Management.Automation.MethodInvocationException")
+            {
+                InnerExceptionType = typeof(ArgumentException).FullName,
+            });
+        }
+
+        var disk = Disk("New-Object System.IO.FileInfo");
+        var full = VirtualFileSystem.FullPath(given, ProcessDirectory, out _) ?? given;
+        if (disk.Get(full) is { IsDirectory: false } file)
+        {
+            var existing = ItemObject(file, nameText: false);
+            existing.ToStringValue = given;
+            return existing;
+        }
+
+        var name = VirtualFileSystem.NameOf(full);
+        var dot = name.LastIndexOf('.');
+        return new PsObject(RunContext.FileInfoTypeNames) { ToStringValue = given }
+            .With("Name", name)
+            .With("FullName", full)
+            .With("DirectoryName", VirtualFileSystem.ParentOf(full) ?? string.Empty)
+            .With("Extension", dot >= 0 ? name[dot..] : string.Empty)
+            .With("BaseName", dot >= 0 ? name[..dot] : name)
+            .With("Exists", false);
+    }
+
+    /// <summary>
+    /// A FileInfo's methods (OpenRead, OpenText, Delete) on the disk, and PathIntrinsics' GetUnresolvedProviderPathFromPSPath
+    /// (<c>$ExecutionContext.SessionState.Path</c>: a path made full from the session's location, whether or not
+    /// anything is there); null for another method.
+    /// </summary>
+    private PsValue? FileInfoOrPathMethod(PsObject value, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (value.TypeNames is [PathIntrinsicsTypeName, ..])
+        {
+            if (!name.Equals("GetUnresolvedProviderPathFromPSPath", StringComparison.OrdinalIgnoreCase) || arguments.Count != 1) return null;
+            var path = PipelineVariables.Display(arguments[0]);
+            return VirtualFileSystem.FullPath(path, CurrentDirectory, out var failure) is { } full
+                ? PsPrimitive.String(full)
+                : throw new ScriptExpressionException(failure == FileSystemFailure.DriveNotFound
+                    ? ScriptedError.MethodInvocation(name, 1, $"Cannot find drive. A drive with the name '{path.Split(':')[0]}' does not exist.", typeof(DriveNotFoundException))
+                    : ScriptedError.MethodInvocation(name, 1, "Illegal characters in path.", typeof(ArgumentException)));
+        }
+
+        if (value["FullName"] is not { } fullName || arguments.Count != 0) return null;
+        var method = name.ToUpperInvariant() switch
+        {
+            "OPENREAD" => "OpenRead",
+            "OPENTEXT" => "OpenText",
+            "DELETE" => "Delete",
+            _ => null,
+        };
+        if (method is null) return null;
+        try
+        {
+            return FileSystemStaticMember(FileTypeName, method, [fullName]);
+        }
+        catch (ScriptExpressionException e) when (e.Error.Message.StartsWith($"Exception calling \"{method}\" with \"1\"", StringComparison.Ordinal))
+        {
+            // The instance method takes no argument: .NET's text counts none.
+            throw new ScriptExpressionException(e.Error with { Message = $"Exception calling \"{method}\" with \"0\"" + e.Error.Message[$"Exception calling \"{method}\" with \"1\"".Length..] });
+        }
+    }
+
     /// <summary>
     /// New-Object IO.FileStream(...): the constructor's exception (a MethodInvocationException, or the MethodException of
     /// an argument that does not convert) as New-Object reports it, ConstructorInvokedThrowException.

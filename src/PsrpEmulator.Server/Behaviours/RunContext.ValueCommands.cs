@@ -540,6 +540,9 @@ internal sealed partial class RunContext
             case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
                 value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
                 break;
+            case FileInfoTypeName when constructorArguments.Count == 1:
+                value = NewFileInfo(constructorArguments[0]);
+                break;
             case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
                 value = NewFileStream(constructorArguments);
                 break;

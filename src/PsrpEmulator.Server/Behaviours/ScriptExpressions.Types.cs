@@ -151,6 +151,8 @@ internal static partial class ScriptExpressions
         Add("System.IO.Directory");
         Add(FileStreamTypeName);
         types["IO.FileStream"] = types[FileStreamTypeName];
+        Add("System.IO.FileInfo");
+        types["IO.FileInfo"] = types["System.IO.FileInfo"];
         foreach (var enumType in EnumTypes.Keys)
         {
             Add(enumType);
@@ -273,7 +275,7 @@ internal static partial class ScriptExpressions
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or

@@ -14,6 +14,36 @@ internal static partial class ScriptParameters
 {
     public static readonly IReadOnlyDictionary<string, PsValue> None = new Dictionary<string, PsValue>();
 
+    private static readonly string[] ObjectListTypeNames =
+        ["System.Collections.Generic.List`1[[System.Object, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"];
+
+    /// <summary>
+    /// <c>$MyInvocation</c> of a script a client runs (PowerShell's AddScript): a ScriptInfo without a name as MyCommand,
+    /// the parameters bound, and the arguments no parameter took as UnboundArguments (what <c>$args</c> holds).
+    /// </summary>
+    public static PsObject ScriptInvocation(string script, IReadOnlyDictionary<string, PsValue> locals)
+    {
+        var command = new PsObject(["System.Management.Automation.ScriptInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = string.Empty }
+            .With("Name", string.Empty)
+            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], "Script", 64))
+            .With("Definition", script);
+        IReadOnlyList<PsValue> unbound = locals.TryGetValue("args", out var args) ? ScriptExpressions.Enumerate(args) : [];
+        return new PsObject(["System.Management.Automation.InvocationInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.InvocationInfo" }
+            .With("MyCommand", command)
+            .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var bound) ? bound : PsObjects.Dictionary([]))
+            .With("UnboundArguments", PsObjects.List(unbound, ObjectListTypeNames))
+            .With("ScriptLineNumber", 0)
+            .With("OffsetInLine", 0)
+            .With("ScriptName", string.Empty)
+            .With("Line", string.Empty)
+            .With("PositionMessage", string.Empty)
+            .With("InvocationName", string.Empty)
+            .With("PipelineLength", 1)
+            .With("PipelinePosition", 1)
+            .With("ExpectingInput", false)
+            .With("CommandOrigin", "Runspace");
+    }
+
     // param( after the script's attributes: [CmdletBinding(...)], [OutputType([string])] (one level of brackets inside).
     [GeneratedRegex(@"\A\s*(?:\[\s*(?<attribute>\w+)\s*(?:\((?:[^()\[\]]|\[[^\[\]]*\])*\))?\s*\]\s*)*param\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ParamStart();

@@ -1735,6 +1735,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return scope.Variables.EnvironmentVariable(PipelineVariables.Display(arguments[0])) is { } variable ? PsPrimitive.String(variable) : PsNil.Instance;
             }
 
+            // [Environment]::ExpandEnvironmentVariables('%TEMP%\x'): the session process's variables; an unknown %NAME% stays.
+            if (type.FullName == "System.Environment" && member.Equals("ExpandEnvironmentVariables", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 })
+            {
+                return PsPrimitive.String(EnvironmentReference().Replace(PipelineVariables.Display(arguments[0]),
+                    m => scope.Variables.EnvironmentVariable(m.Groups["name"].Value) ?? m.Value));
+            }
+
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
@@ -1876,6 +1883,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject handle && FileHandleMethod(handle, step.Text, arguments) is { } handled)
                 {
                     value = handled;
+                    continue;
+                }
+
+                if (value is PsObject { TypeNames: [FileInfoTypeName or PathIntrinsicsTypeName, ..] } info && FileInfoOrPathMethod(info, step.Text, arguments) is { } answered2)
+                {
+                    value = answered2;
                     continue;
                 }
 
@@ -2126,6 +2139,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
 internal sealed partial class RunContext
 {
+    // %NAME% in ExpandEnvironmentVariables' text.
+    [System.Text.RegularExpressions.GeneratedRegex(@"%(?<name>[^%=]+)%", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex EnvironmentReference();
+
     // $x = ..., [int]$x = ..., $a.b = ...: a statement that assigns (not ==, -eq).
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:\[[\w.\[\]]+\]\s*)?\$[\w:.\[\]'""]+\s*(?:[-+*/%]|\?\?)?=(?!=)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AssignmentStatement();

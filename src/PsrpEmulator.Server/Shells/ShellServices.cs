@@ -122,8 +122,10 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         {
             // EngineIntrinsics as scripts read it: the host, and the session state's language mode (a full language
             // endpoint: scripts check it before they use the language).
+            // Its Path (PathIntrinsics): GetUnresolvedProviderPathFromPSPath, answered with the session's location by the run.
             var sessionState = new Protocol.Clixml.PsObject(["System.Management.Automation.SessionState", "System.Object"]) { ToStringValue = "System.Management.Automation.SessionState" }
-                .With("LanguageMode", Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.PSLanguageMode", "System.Enum", "System.ValueType", "System.Object"], "FullLanguage", 0));
+                .With("LanguageMode", Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.PSLanguageMode", "System.Enum", "System.ValueType", "System.Object"], "FullLanguage", 0))
+                .With("Path", new Protocol.Clixml.PsObject(["System.Management.Automation.PathIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.PathIntrinsics" });
             return new Protocol.Clixml.PsObject(["System.Management.Automation.EngineIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.EngineIntrinsics" }
                 .With("Host", AutomaticVariable("Host", processId, consoleHost)!)
                 .With("SessionState", sessionState);

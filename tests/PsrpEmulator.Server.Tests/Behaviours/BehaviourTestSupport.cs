@@ -16,6 +16,19 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
     /// <summary>The runspace the behaviour sees (null: a fresh one per run, as the interface's default).</summary>
     public RunspaceState? Runspace { get; init; }
 
+    /// <summary>The session's automatic variables ($ExecutionContext, $Host...; null: none, as the interface's default).</summary>
+    public Func<string, PsValue?>? Automatic { get; init; }
+
+    public PsValue? AutomaticVariable(string name) => Automatic?.Invoke(name);
+
+    /// <summary>A server's automatic variables, as its sessions read them.</summary>
+    public static Func<string, PsValue?> ServerAutomaticVariables()
+    {
+        var services = new PsrpEmulator.Server.Shells.ShellServices(new PsrpEmulator.Server.Hosting.EmulatorOptions(), BehaviourCatalog.LoadDefault(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new PsrpEmulator.Server.Diagnostics.Journal(100), PsrpEmulator.Server.Hosting.ScenarioSettings.Empty);
+        return name => services.AutomaticVariable(name, 4242, consoleHost: false);
+    }
+
     /// <summary>The session process's environment ($env:NAME).</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.OrdinalIgnoreCase) { ["COMPUTERNAME"] = "TESTHOST01", ["USERNAME"] = "tester" };
 

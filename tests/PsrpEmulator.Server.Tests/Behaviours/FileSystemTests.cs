@@ -20,9 +20,11 @@ public class FileSystemTests
         return disk;
     }
 
+    private static readonly Func<string, PsValue?> Automatic = RecordingHost.ServerAutomaticVariables();
+
     private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, VirtualFileSystem? disk = null, BehaviourCatalog? catalog = null)
     {
-        var host = new RecordingHost { FileSystem = disk ?? NewDisk() };
+        var host = new RecordingHost { FileSystem = disk ?? NewDisk(), Automatic = Automatic };
         host.Environment["USERPROFILE"] = @"C:\Users\psrp";
         host.Environment["TEMP"] = @"C:\Users\psrp\AppData\Local\Temp";
         var outcome = await (catalog ?? Default).Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(Now));
@@ -712,6 +714,87 @@ public class FileSystemTests
     [TestCase("Write-Output 'x';", "x")]
     public async Task A_block_on_the_line_below_its_keyword_and_a_trailing_semicolon_read_as_PowerShell_reads_them(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    /// <summary>
+    /// pypsrp's Client.fetch (its fetch.ps1 as pypsrp sends it, with the path as the one argument): the path from
+    /// $MyInvocation.UnboundArguments made full by $ExecutionContext.SessionState.Path, a FileInfo's OpenRead, a byte[]
+    /// of the file's length, its base64 and SHA-1.
+    /// </summary>
+    [Test]
+    public async Task Pypsrps_fetch_script_writes_the_file_as_base64_and_its_sha1()
+    {
+        const string Script = """
+            # Copyright: (c) 2019, Jordan Borean (@jborean93) <jborean93@gmail.com>
+            # MIT License (see LICENSE or https://opensource.org/licenses/MIT)
+
+            $ErrorActionPreference = 'Stop'
+            $raw_src_path = $MyInvocation.UnboundArguments[0]
+            $src_path = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($raw_src_path)
+
+            if (Test-Path -LiteralPath $src_path -PathType Container) {
+                throw "The path at '$src_path' is a directory, src must be a file"
+            } elseif (-not (Test-Path -LiteralPath $src_path)) {
+                throw "The path at '$src_path' does not exist"
+            }
+
+            $algo = [System.Security.Cryptography.SHA1CryptoServiceProvider]::Create()
+            $src = New-Object -TypeName System.IO.FileInfo -ArgumentList $src_path
+            $offset = 0
+            $fs = $src.OpenRead()
+            $bytes_to_read = $fs.Length
+            try {
+                while ($bytes_to_read -ne 0) {
+                    $bytes = New-Object -TypeName byte[] -ArgumentList $bytes_to_read
+                    $read = $fs.Read($bytes, $offset, $bytes_to_read)
+
+                    Write-Output -InputObject ([System.Convert]::ToBase64String($bytes))
+                    $bytes_to_read -= $read
+                    $offset += $read
+
+                    $algo.TransformBlock($bytes, 0, $bytes.Length, $bytes, 0) > $null
+                }
+            } finally {
+                $fs.Dispose()
+            }
+
+            # Output the actual hash of the file so the client can validate the fetch data isn't mangled.
+            $algo.TransformFinalBlock($bytes, 0, 0) > $Null
+            $hash = [System.BitConverter]::ToString($algo.Hash)
+            $hash.Replace("-", "").ToLowerInvariant()
+            """;
+        var disk = NewDisk(capacity: 4 << 20);
+        var payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7 + (i >> 9))).ToArray();
+        disk.Write(@"C:\Users\psrp\Documents\data.bin", payload, FileWriteMode.Create);
+        var host = new RecordingHost { FileSystem = disk, Automatic = Automatic };
+        host.Environment["USERPROFILE"] = @"C:\Users\psrp";
+        var create = new CreatePipeline([new PipelineCommand(Script, IsScript: true, [new PipelineArgument(null, PsPrimitive.String("data.bin"))])], NoInput: true);
+
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider(Now));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { Convert.ToBase64String(payload), Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(payload)) }));
+    }
+
+    [TestCase("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('x\\y.txt'); cd C:\\Windows; $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('..\\a')", @"C:\Users\psrp\Documents\x\y.txt|C:\a")]
+    [TestCase("$f = New-Object System.IO.FileInfo 'C:\\Users\\psrp\\a.txt'; $f.Exists; $f.Length; $f.Name; \"$f\"; $s = $f.OpenText(); $s.ReadToEnd(); $s.Close(); $f.Delete(); Test-Path C:\\Users\\psrp\\a.txt", @"True|3|a.txt|C:\Users\psrp\a.txt|abc|False")]
+    [TestCase("$f = New-Object IO.FileInfo('C:\\nothing\\x.log'); $f.Exists; $f.DirectoryName; $f.Extension", @"False|C:\nothing|.log")]
+    [TestCase("[Environment]::ExpandEnvironmentVariables('%USERPROFILE%\\x %NOPE%')", @"C:\Users\psrp\x %NOPE%")]
+    public async Task The_session_state_path_FileInfo_and_environment_expansion_answer_from_the_session(string script, string expected)
+    {
+        var disk = NewDisk();
+        disk.Write(@"C:\Users\psrp\a.txt", "abc"u8, FileWriteMode.Create);
+
+        Assert.That(await OutputOfAsync(script, disk), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_missing_files_OpenRead_is_dotnets_error_for_a_method_without_arguments()
+    {
+        var (host, _) = await RunAsync("(New-Object IO.FileInfo 'C:\\none.bin').OpenRead()");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { ("FileNotFoundException", "Exception calling \"OpenRead\" with \"0\" argument(s): \"Could not find file 'C:\\none.bin'.\"") }));
+    }
 
     [TestCase("$s = [Security.Cryptography.SHA256]::Create(); [BitConverter]::ToString($s.ComputeHash([Text.Encoding]::UTF8.GetBytes('abc'))).Substring(0, 11); (New-Object System.Security.Cryptography.MD5CryptoServiceProvider).ComputeHash([byte[]](1,2)).Length; [System.Security.Cryptography.SHA1]::Create().GetType().FullName", "BA-78-16-BF|16|System.Security.Cryptography.SHA1CryptoServiceProvider")]
     [TestCase("begin { $n = 0 } process { $n++ } end { \"ran $n\" }", "ran 1")]
