@@ -75,7 +75,11 @@ public sealed partial class BehaviourCatalog
         // through the process block one by one.
         if (found is null && pipeline.Commands is [{ IsScript: true }] && pipeline.ExtraStatements.Count == 0 && Statements.IsNamedBlocksOnly(text))
         {
-            text = $"function {NamedBlocksFunction} {{ {text} }}; " + (pipeline.NoInput ? NamedBlocksFunction : "$input | " + NamedBlocksFunction);
+            // The script's unbound arguments go on to the blocks' call, where $args and $MyInvocation.UnboundArguments read
+            // them (each passed as the value it is).
+            var unbound = locals.TryGetValue("args", out var args) ? PsrpEmulator.Server.Behaviours.ScriptExpressions.Enumerate(args).Count : 0;
+            var call = NamedBlocksFunction + string.Concat(Enumerable.Range(0, unbound).Select(i => $" ($args[{i}])"));
+            text = $"function {NamedBlocksFunction} {{ {text} }}; " + (pipeline.NoInput ? call : "$input | " + call);
         }
 
         // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule

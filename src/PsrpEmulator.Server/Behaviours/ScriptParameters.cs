@@ -14,7 +14,7 @@ internal static partial class ScriptParameters
 {
     public static readonly IReadOnlyDictionary<string, PsValue> None = new Dictionary<string, PsValue>();
 
-    private static readonly string[] ObjectListTypeNames =
+    internal static readonly string[] ObjectListTypeNames =
         ["System.Collections.Generic.List`1[[System.Object, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"];
 
     /// <summary>

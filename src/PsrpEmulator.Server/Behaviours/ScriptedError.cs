@@ -180,6 +180,11 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         $"Method invocation failed because [{typeName}] does not contain a method named '{method}'.", "MethodNotFound",
         ErrorCategory.InvalidOperation, RuntimeExceptionType);
 
+    /// <summary>A .NET method called with a number of arguments none of its overloads takes (PowerShell's MethodException).</summary>
+    public static ScriptedError MethodCount(string method, int count) => new(
+        $"Cannot find an overload for \"{method}\" and the argument count: \"{count}\".", "MethodCountCouldNotFindBest",
+        ErrorCategory.NotSpecified, "System.Management.Automation.MethodException");
+
     /// <summary>A .NET method that threw, as PowerShell reports it.</summary>
     public static ScriptedError MethodInvocation(string method, int count, string reason, Type exception) => new(
         $"Exception calling \"{method}\" with \"{count}\" argument(s): \"{reason}\"", exception.Name,

@@ -1034,6 +1034,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             .With("MyCommand", command)
             .With("InvocationName", invoked)
             .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var boundParameters) ? boundParameters : PsNil.Instance)
+            .With("UnboundArguments", PsObjects.List(locals.TryGetValue("args", out var unbound) ? ScriptExpressions.Enumerate(unbound) : [], ScriptParameters.ObjectListTypeNames))
             .With("Line", text.Trim())
             .With("ScriptName", string.Empty)
             .With("CommandOrigin", "Internal");
@@ -1748,6 +1749,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")
             {
+                // A method .NET Framework has, called with a count none of its overloads takes (File.Move with .NET
+                // Core's overwrite flag): Windows PowerShell 5.1's error.
+                if (arguments is not null && FrameworkOverloads.TryGetValue(type.FullName + "::" + member, out var counts) && !counts.Contains(arguments.Count))
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodCount(member, arguments.Count));
+                }
+
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[{type.FullName}]::{member}{(arguments is null ? string.Empty : $" with {arguments.Count} argument(s)")} is not emulated: give the statement a rule"));
             }
 
@@ -2139,6 +2147,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
 internal sealed partial class RunContext
 {
+    // The argument counts of .NET Framework 4.8's overloads of the File and Directory methods scripts use most.
+    private static readonly Dictionary<string, int[]> FrameworkOverloads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.IO.File::Move"] = [2], ["System.IO.File::Copy"] = [2, 3], ["System.IO.File::Delete"] = [1], ["System.IO.File::Exists"] = [1],
+        ["System.IO.File::ReadAllText"] = [1, 2], ["System.IO.File::ReadAllLines"] = [1, 2], ["System.IO.File::ReadAllBytes"] = [1],
+        ["System.IO.File::WriteAllText"] = [2, 3], ["System.IO.File::WriteAllLines"] = [2, 3], ["System.IO.File::WriteAllBytes"] = [2],
+        ["System.IO.File::AppendAllText"] = [2, 3], ["System.IO.File::OpenText"] = [1], ["System.IO.File::OpenRead"] = [1], ["System.IO.File::OpenWrite"] = [1],
+        ["System.IO.File::Open"] = [2, 3, 4], ["System.IO.File::Create"] = [1, 2, 3, 4], ["System.IO.File::CreateText"] = [1], ["System.IO.File::AppendText"] = [1],
+        ["System.IO.Directory::Exists"] = [1], ["System.IO.Directory::CreateDirectory"] = [1, 2], ["System.IO.Directory::Delete"] = [1, 2],
+        ["System.IO.Directory::GetFiles"] = [1, 2, 3], ["System.IO.Directory::GetDirectories"] = [1, 2, 3], ["System.IO.Directory::GetCurrentDirectory"] = [0],
+    };
+
     // %NAME% in ExpandEnvironmentVariables' text.
     [System.Text.RegularExpressions.GeneratedRegex(@"%(?<name>[^%=]+)%", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex EnvironmentReference();

@@ -776,6 +776,160 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { Convert.ToBase64String(payload), Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(payload)) }));
     }
 
+    /// <summary>
+    /// pypsrp's Client.copy (its copy.ps1 as pypsrp sends it): a script of named blocks with functions, reflection on
+    /// $Host that fails into a warning (the emulator has no transport manager to reach), the file's base64 chunks and
+    /// then its SHA-1 as input objects, the destination and the expand flag as arguments. The newest copy.ps1 ends with
+    /// .NET Core's three-argument File.Move, which Windows PowerShell 5.1 has not: the emulator answers as 5.1 does, and the
+    /// temporary file is still deleted. With an ending 5.1 can run (Remove-Item, then the two-argument Move) the file
+    /// arrives whole at the expanded destination.
+    /// </summary>
+    [TestCase("[System.IO.File]::Move($path, $output_path, $true)", false)]
+    [TestCase("if (Test-Path -LiteralPath $output_path) { Remove-Item -LiteralPath $output_path -Force }; [System.IO.File]::Move($path, $output_path)", true)]
+    public async Task Pypsrps_copy_script_writes_the_input_chunks_to_the_destination(string move, bool moves)
+    {
+        var script = """
+            # Copyright: (c) 2019, Jordan Borean (@jborean93) <jborean93@gmail.com>
+            # MIT License (see LICENSE or https://opensource.org/licenses/MIT)
+
+            begin {
+                $ErrorActionPreference = "Stop"
+                $WarningPreference = "Continue"
+                $path = [System.IO.Path]::GetTempFileName()
+                $fd = [System.IO.File]::Create($path)
+                $algo = [System.Security.Cryptography.SHA1CryptoServiceProvider]::Create()
+                $bytes = $null
+                $expected_hash = ""
+
+                $binding_flags = [System.Reflection.BindingFlags]'NonPublic, Instance'
+                Function Get-Property {
+                    <#
+                    .SYNOPSIS
+                    Gets the private/internal property specified of the object passed in.
+                    #>
+                    Param (
+                        [Parameter(Mandatory=$true, ValueFromPipeline=$true)]
+                        [System.Object]
+                        $Object,
+
+                        [Parameter(Mandatory=$true, Position=1)]
+                        [System.String]
+                        $Name
+                    )
+
+                    $Object.GetType().GetProperty($Name, $binding_flags).GetValue($Object, $null)
+                }
+
+                Function Set-Property {
+                    Param (
+                        [Parameter(Mandatory=$true, ValueFromPipeline=$true)]
+                        [System.Object]
+                        $Object,
+
+                        [Parameter(Mandatory=$true, Position=1)]
+                        [System.String]
+                        $Name,
+
+                        [Parameter(Mandatory=$true, Position=2)]
+                        [AllowNull()]
+                        [System.Object]
+                        $Value
+                    )
+
+                    $Object.GetType().GetProperty($Name, $binding_flags).SetValue($Object, $Value, $null)
+                }
+
+                Function Get-Field {
+                    Param (
+                        [Parameter(Mandatory=$true, ValueFromPipeline=$true)]
+                        [System.Object]
+                        $Object,
+
+                        [Parameter(Mandatory=$true, Position=1)]
+                        [System.String]
+                        $Name
+                    )
+
+                    $Object.GetType().GetField($Name, $binding_flags).GetValue($Object)
+                }
+
+                try {
+                    $Host | Get-Property 'ExternalHost' | `
+                        Get-Field '_transportManager' | `
+                        Get-Property 'Fragmentor' | `
+                        Get-Property 'DeserializationContext' | `
+                        Set-Property 'MaximumAllowedMemory' $null
+                } catch {
+                    $version_info = $PSVersionTable | Out-String
+                    $msg = "Failed to disable MaximumAllowedMemory input size: $($_.Exception.Message)`r`n"
+                    $msg += "Server PS Info:`r`n$version_info"
+                    Write-Warning -Message $msg
+                }
+            } process {
+                if ($null -ne $bytes) {
+                    $algo.TransformBlock($bytes, 0, $bytes.Length, $bytes, 0) > $null
+                    $fd.Write($bytes, 0, $bytes.Length)
+                }
+                $bytes = [System.Convert]::FromBase64String($input)
+            } end {
+                $fd.Close()
+
+                try {
+                    $raw_out_path = $MyInvocation.UnboundArguments[0]
+                    $expand_variables = $MyInvocation.UnboundArguments[1]
+                    if ($expand_variables -eq $true) {
+                        $raw_out_path = [System.Environment]::ExpandEnvironmentVariables($raw_out_path)
+                    }
+                    $output_path = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($raw_out_path)
+                    $dest = New-Object -TypeName System.IO.FileInfo -ArgumentList $output_path
+
+                    $expected_hash = [System.Text.Encoding]::UTF8.GetString($bytes)
+                    $algo.TransformFinalBlock($bytes, 0, 0) > $null
+                    $actual_hash = [System.BitConverter]::ToString($algo.Hash)
+                    $actual_hash = $actual_hash.Replace("-", "").ToLowerInvariant()
+
+                    if ($actual_hash -ne $expected_hash) {
+                        throw "Transport failure, hash mismatch`r`nActual: $actual_hash`r`nExpected: $expected_hash"
+                    }
+
+                    MOVE
+                    $dest.FullName
+                } finally {
+                    [System.IO.File]::Delete($path)
+                }
+            }
+            """.Replace("MOVE", move);
+        var disk = NewDisk(capacity: 4 << 20);
+        var payload = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 13 + (i >> 7))).ToArray();
+        var input = payload.Chunk(32_768).Select(c => (PsValue)PsPrimitive.String(Convert.ToBase64String(c)))
+            .Append(PsPrimitive.String(Convert.ToBase64String(Encoding.UTF8.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(payload))))))
+            .ToArray();
+        var host = new RecordingHost(input) { FileSystem = disk, Automatic = Automatic };
+        host.Environment["USERPROFILE"] = @"C:\Users\psrp";
+        host.Environment["TEMP"] = @"C:\Users\psrp\AppData\Local\Temp";
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [new PipelineArgument(null, PsPrimitive.String(@"%USERPROFILE%\copied.bin")), new PipelineArgument(null, PsPrimitive.Boolean(true))])], NoInput: false);
+
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider(Now));
+
+        TestContext.Out.WriteLine(string.Join("\n", host.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Message)) + outcome.ErrorRecord?.ToDisplayString());
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Has.One.StartsWith("Failed to disable MaximumAllowedMemory input size: "));
+        if (moves)
+        {
+            Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+            Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Users\psrp\copied.bin" }));
+            Assert.That(disk.Read(@"C:\Users\psrp\copied.bin", out var copied), Is.EqualTo(FileSystemFailure.None));
+            Assert.That(copied, Is.EqualTo(payload));
+        }
+        else
+        {
+            Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+            Assert.That(outcome.ErrorRecord?.ToDisplayString(), Is.EqualTo("Cannot find an overload for \"Move\" and the argument count: \"3\"."));
+            Assert.That(disk.Get(@"C:\Users\psrp\copied.bin"), Is.Null);
+        }
+
+        Assert.That(disk.List(@"C:\Users\psrp\AppData\Local\Temp")!.Select(i => i.Name), Is.Empty, "the temporary file is deleted either way");
+    }
+
     [TestCase("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('x\\y.txt'); cd C:\\Windows; $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('..\\a')", @"C:\Users\psrp\Documents\x\y.txt|C:\a")]
     [TestCase("$f = New-Object System.IO.FileInfo 'C:\\Users\\psrp\\a.txt'; $f.Exists; $f.Length; $f.Name; \"$f\"; $s = $f.OpenText(); $s.ReadToEnd(); $s.Close(); $f.Delete(); Test-Path C:\\Users\\psrp\\a.txt", @"True|3|a.txt|C:\Users\psrp\a.txt|abc|False")]
     [TestCase("$f = New-Object IO.FileInfo('C:\\nothing\\x.log'); $f.Exists; $f.DirectoryName; $f.Extension", @"False|C:\nothing|.log")]
