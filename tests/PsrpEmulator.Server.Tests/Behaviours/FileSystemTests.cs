@@ -779,13 +779,13 @@ public class FileSystemTests
     /// <summary>
     /// pypsrp's Client.copy (its copy.ps1 as pypsrp sends it): a script of named blocks with functions, reflection on
     /// $Host that fails into a warning (the emulator has no transport manager to reach), the file's base64 chunks and
-    /// then its SHA-1 as input objects, the destination and the expand flag as arguments. The newest copy.ps1 ends with
-    /// .NET Core's three-argument File.Move, which Windows PowerShell 5.1 has not: the emulator answers as 5.1 does, and the
-    /// temporary file is still deleted. With an ending 5.1 can run (Remove-Item, then the two-argument Move) the file
-    /// arrives whole at the expanded destination.
+    /// then its SHA-1 as input objects, the destination and the expand flag as arguments. One version of copy.ps1 (pypsrp
+    /// commit ab6f109) ends with File.Copy(temp, destination, $true): the file arrives whole at the expanded destination.
+    /// Another (80a187a) ends with .NET Core's three-argument File.Move, which Windows PowerShell 5.1 has not: the
+    /// emulator answers as 5.1 does, and the temporary file is still deleted.
     /// </summary>
     [TestCase("[System.IO.File]::Move($path, $output_path, $true)", false)]
-    [TestCase("if (Test-Path -LiteralPath $output_path) { Remove-Item -LiteralPath $output_path -Force }; [System.IO.File]::Move($path, $output_path)", true)]
+    [TestCase("[System.IO.File]::Copy($path, $output_path, $true)", true)]
     public async Task Pypsrps_copy_script_writes_the_input_chunks_to_the_destination(string move, bool moves)
     {
         var script = """
