@@ -35,6 +35,7 @@ public sealed partial class BehaviourCatalog
     public IBehaviourScript Resolve(CreatePipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline = AsPowerShellRunsIt(pipeline);
         var text = GetCommandText(pipeline);
         // The script as written (Invoke-Command sends a script block's text with its spaces and line breaks): a parse
         // error's position is a place in it.
@@ -114,6 +115,8 @@ public sealed partial class BehaviourCatalog
         }
 
         if (pipeline.Commands.Count == 0 || text.Length == 0) return EmptyScript.Instance;
+        // Several statements of commands (pypsrp's add_cmdlet(...).add_statement()) run as a script of them does.
+        if (!pipeline.Commands[0].IsScript && pipeline.ExtraStatements.Count > 0 && Statements.Split(text) is { Count: > 1 }) return new StatementsScript(text, this, locals);
         if (pipeline.Commands[0].IsScript &&
             (Statements.Split(text) is { Count: > 1 } || Statements.IsExit(text, out _) || Statements.IsReturn(text, out _) || Statements.IsThrow(text, out _) || Statements.ScriptBlockCall(text) is not null || RunContext.JobPipeline(text) is not null || Statements.IsLanguage(text) ||
              Statements.IsWriteOutput(text) || Statements.WriteStreamCommand(text) is not null || Statements.JsonCommand(text) is not null || RunContext.ValueCommand(text) is not null || text == "$?" || Statements.IsStartSleep(text) || Statements.ActionPreferences(text) is not null || RunContext.IsCmdletPipeline(text)))
@@ -145,6 +148,39 @@ public sealed partial class BehaviourCatalog
 
 public sealed partial class BehaviourCatalog
 {
+    /// <summary>
+    /// The pipeline as PowerShell's engine sees its elements: Invoke-Expression sent as a command with its script text
+    /// (pypsrp's execute_ps: <c>Invoke-Expression -Command $script | Out-String -Stream</c>) is that script, run in the
+    /// session's scope; and a script of several statements piped into later commands pipes all of its output (PowerShell's
+    /// AddScript followed by AddCommand), so it is a dot-sourced block in the joined text, not its first statements
+    /// followed by a pipeline of its last.
+    /// </summary>
+    private static CreatePipeline AsPowerShellRunsIt(CreatePipeline pipeline)
+    {
+        if (pipeline.ExtraStatements.Count > 0) return pipeline;
+        var commands = pipeline.Commands;
+        List<PipelineCommand>? changed = null;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var command = commands[i];
+            if (InvokeExpressionScript(command) is { } script) command = command with { Command = script, IsScript = true, Arguments = [] };
+            if (command.IsScript && commands.Count > 1 && Statements.Split(Statements.Code(command.Command)) is { Count: > 1 }) command = command with { Command = ". { " + command.Command.Trim() + " }" };
+            if (ReferenceEquals(command, commands[i])) continue;
+            changed ??= [.. commands];
+            changed[i] = command;
+        }
+
+        return changed is null ? pipeline : pipeline with { Commands = changed };
+    }
+
+    // Invoke-Expression (iex) sent as a command whose one argument, -Command or positional, is the script's text.
+    private static string? InvokeExpressionScript(PipelineCommand command) =>
+        !command.IsScript && command.Command.Trim() is var name && (name.Equals("Invoke-Expression", StringComparison.OrdinalIgnoreCase) || name.Equals("iex", StringComparison.OrdinalIgnoreCase)) &&
+        command.Arguments is [{ Value: PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string script } } argument] &&
+        (argument.Name is null || argument.Name.TrimStart('-').Equals("Command", StringComparison.OrdinalIgnoreCase))
+            ? script
+            : null;
+
     private static readonly Lazy<HashSet<BehaviourRule>> DefaultRules = new(() => [.. DefaultCatalog.Value.rules]);
 
     /// <summary>Whether the rule is one of the embedded default scenario's (the language's), not a user scenario's.</summary>

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Pipelines in the shapes clients build with PowerShell's API rather than as one script: a script followed by
+/// commands, Invoke-Expression sent as a command, statements of commands (pypsrp's add_script, add_cmdlet,
+/// add_parameter, add_statement; PowerShell's AddScript, AddCommand, AddStatement).
+/// </summary>
+public class PipelineShapeTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static PipelineCommand Script(string text) => new(text, IsScript: true, []);
+
+    private static PipelineCommand Command(string name, params (string? Name, PsValue Value)[] arguments) =>
+        new(name, IsScript: false, [.. arguments.Select(a => new PipelineArgument(a.Name, a.Value))]);
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(CreatePipeline pipeline)
+    {
+        var host = new RecordingHost();
+        var outcome = await Default.Resolve(pipeline).RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero)));
+        return (host, outcome);
+    }
+
+    [Test]
+    public async Task A_script_of_several_statements_piped_into_Out_String_gives_it_all_of_its_output()
+    {
+        var (host, outcome) = await RunAsync(new CreatePipeline([Script("\"hello\"; 1"), Command("Out-String")]));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "hello\r\n1\r\n" }));
+    }
+
+    /// <summary>pypsrp's Client.execute_ps: <c>Invoke-Expression -Command $script | Out-String -Stream</c>, each line a string.</summary>
+    [Test]
+    public async Task Invoke_Expression_sent_as_a_command_runs_its_script_in_the_session()
+    {
+        var (host, outcome) = await RunAsync(new CreatePipeline([
+            Command("Invoke-Expression", ("Command", PsPrimitive.String("$n = 2; \"hello\"; Get-Date -Format yyyy; 1..$n"))),
+            Command("Out-String", ("Stream", PsPrimitive.Boolean(true)))]));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "hello", "2026", "1", "2" }));
+    }
+
+    [Test]
+    public async Task Invoke_Expression_alone_with_a_positional_script_is_that_script()
+    {
+        var (host, _) = await RunAsync(new CreatePipeline([Command("iex", (null, PsPrimitive.String("'a'; 'b'")))]));
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "b" }));
+    }
+
+    /// <summary>pypsrp's add_cmdlet('Get-Service').add_parameter('Name', 'WinRM').add_statement() then a script: two statements.</summary>
+    [Test]
+    public async Task Statements_of_commands_run_one_after_the_other()
+    {
+        var service = Command("Get-Service", ("Name", PsPrimitive.String("WinRM")));
+        var pipeline = new CreatePipeline([service]) { ExtraStatements = [[service], [Script("'second statement'")]] };
+
+        var (host, outcome) = await RunAsync(pipeline);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "System.ServiceProcess.ServiceController", "second statement" }));
+        Assert.That(((PsObject)host.Outputs[0])["Name"]?.ToDisplayString(), Is.EqualTo("WinRM"));
+    }
+
+    /// <summary>
+    /// An unknown command in a statement of commands is PowerShell's CommandNotFoundException. Here it is written and the
+    /// next statement runs, as in a script (whether the API's statements go on after it is UNVERIFIED).
+    /// </summary>
+    [Test]
+    public async Task A_command_no_rule_answers_in_a_statement_of_commands_is_CommandNotFoundException()
+    {
+        var unknown = Command("Get-Frobnicator", ("Name", PsPrimitive.String("x")));
+        var pipeline = new CreatePipeline([unknown]) { ExtraStatements = [[unknown], [Script("'after'")]] };
+
+        var (host, _) = await RunAsync(pipeline);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { ("CommandNotFoundException",
+            "The term 'Get-Frobnicator' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.") }));
+    }
+}
