@@ -274,6 +274,76 @@ public sealed class RunspacePoolClient : IAsyncDisposable
 
     private byte[]? _sessionKey;
     private readonly SemaphoreSlim _keyExchange = new(1, 1);
+    private long _nextCallId;
+
+    /// <summary>RunspacePool.GetAvailableRunspaces: GET_AVAILABLE_RUNSPACES, answered by the server's count.</summary>
+    public async Task<long> GetAvailableRunspacesAsync(CancellationToken cancellationToken = default)
+    {
+        var callId = Interlocked.Increment(ref _nextCallId);
+        var response = await PoolCallAsync(new GetAvailableRunspaces(callId), callId, cancellationToken).ConfigureAwait(false);
+        return response.Value is int or long && Convert.ToInt64(response.Value, System.Globalization.CultureInfo.InvariantCulture) is var count
+            ? count
+            : throw new PsrpClientException($"The server answered GET_AVAILABLE_RUNSPACES with {response.ToDisplayString()}, not a count");
+    }
+
+    /// <summary>RunspacePool.SetMaxRunspaces: whether the server took the new maximum.</summary>
+    public async Task<bool> SetMaxRunspacesAsync(int maxRunspaces, CancellationToken cancellationToken = default)
+    {
+        var callId = Interlocked.Increment(ref _nextCallId);
+        return IsTrue(await PoolCallAsync(new SetMaxRunspaces(callId, maxRunspaces), callId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>RunspacePool.SetMinRunspaces: whether the server took the new minimum.</summary>
+    public async Task<bool> SetMinRunspacesAsync(int minRunspaces, CancellationToken cancellationToken = default)
+    {
+        var callId = Interlocked.Increment(ref _nextCallId);
+        return IsTrue(await PoolCallAsync(new SetMinRunspaces(callId, minRunspaces), callId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// RunspacePool.ResetRunspaceState (protocol 2.3): whether the server reset the pool's runspace (Windows refuses for
+    /// a pool of more than one runspace).
+    /// </summary>
+    public async Task<bool> ResetRunspaceStateAsync(CancellationToken cancellationToken = default)
+    {
+        var callId = Interlocked.Increment(ref _nextCallId);
+        return IsTrue(await PoolCallAsync(new ResetRunspaceState(callId), callId, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static bool IsTrue(PsPrimitive response) =>
+        response.Value is bool flag ? flag : throw new PsrpClientException($"The server answered a runspace pool call with {response.ToDisplayString()}, not a Boolean");
+
+    // A pool-level call (a Send), then pool-level Receives until RUNSPACE_AVAILABILITY answers its call id (other pool
+    // messages on the way are handled as usual). One call at a time, as the key exchange.
+    private async Task<PsPrimitive> PoolCallAsync(IPsrpMessageBody request, long callId, CancellationToken cancellationToken)
+    {
+        await _keyExchange.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var message = PsrpMessage.Create(PsrpDestination.Server, Id, Guid.Empty, request);
+            foreach (var fragment in FragmentCodec.Split(NextObjectId(), message.ToArray(), MaxFragmentLength))
+            {
+                await _transport.SendAsync(ShellHeader(WsManActions.Send), new SendBody([new ShellStream("stdin", null, fragment)]), cancellationToken).ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                foreach (var received in await ReceivePoolAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (received.MessageType == PsrpMessageType.RunspaceAvailability && ReadPoolData(received, Protocol.Psrp.RunspaceAvailability.FromPsValue) is { } answer && answer.CallId == callId)
+                    {
+                        return answer.Response;
+                    }
+
+                    HandlePoolMessage(received);
+                }
+            }
+        }
+        finally
+        {
+            _keyExchange.Release();
+        }
+    }
 
     /// <summary>The session key, once exchanged (<see cref="GetSessionKeyAsync"/>); the server's SecureStrings are encrypted with it.</summary>
     public byte[]? SessionKey => Volatile.Read(ref _sessionKey);

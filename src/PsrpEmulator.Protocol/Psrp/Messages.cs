@@ -349,6 +349,17 @@ public sealed record GetAvailableRunspaces(long CallId) : IPsrpMessageBody
         => new(Payload.Of(value, PsrpMessageType.GetAvailableRunspaces).RequireInt64("ci"));
 }
 
+/// <summary>RESET_RUNSPACE_STATE (protocol 2.3): the client asks for the pool's one runspace to be reset; RUNSPACE_AVAILABILITY answers.</summary>
+public sealed record ResetRunspaceState(long CallId) : IPsrpMessageBody
+{
+    public PsrpMessageType MessageType => PsrpMessageType.ResetRunspaceState;
+
+    public PsValue ToPsValue() => new PsObject().With("ci", PsPrimitive.Int64(CallId));
+
+    public static ResetRunspaceState FromPsValue(PsValue value)
+        => new(Payload.Of(value, PsrpMessageType.ResetRunspaceState).RequireInt64("ci"));
+}
+
 /// <summary>SET_MAX_RUNSPACES (2.2.2.6).</summary>
 public sealed record SetMaxRunspaces(long CallId, int MaxRunspaces) : IPsrpMessageBody
 {
@@ -802,6 +813,7 @@ public static class PsrpBodies
         PsrpMessageType.RunspacePoolState => RunspacePoolStateMessage.FromPsValue(value),
         PsrpMessageType.CreatePipeline => CreatePipeline.FromPsValue(value),
         PsrpMessageType.GetAvailableRunspaces => GetAvailableRunspaces.FromPsValue(value),
+        PsrpMessageType.ResetRunspaceState => ResetRunspaceState.FromPsValue(value),
         PsrpMessageType.SetMaxRunspaces => SetMaxRunspaces.FromPsValue(value),
         PsrpMessageType.SetMinRunspaces => SetMinRunspaces.FromPsValue(value),
         PsrpMessageType.RunspaceAvailability => RunspaceAvailability.FromPsValue(value),

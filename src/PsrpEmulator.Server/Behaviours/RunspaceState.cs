@@ -97,6 +97,26 @@ public sealed class RunspaceState(TimeProvider? time = null)
         lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
     }
 
+    /// <summary>
+    /// RESET_RUNSPACE_STATE (PowerShell's LocalRunspace.ResetRunspaceState): the session's variables, functions, types
+    /// and <c>$Error</c> gone, the location back where a session starts. The process's environment variables stay (they
+    /// are the process's, not the session state's), and so do the jobs.
+    /// </summary>
+    internal void ResetSessionState()
+    {
+        lock (Gate)
+        {
+            if (_variables is { } variables)
+            {
+                foreach (var name in variables.Keys.Where(n => !n.StartsWith("env:", StringComparison.OrdinalIgnoreCase)).ToList()) variables.Remove(name);
+            }
+
+            Location = null;
+            LocationStack = null;
+            HasTypeConstraints = false;
+        }
+    }
+
     /// <summary>Remove-Variable: the variable (and any type it kept) gone; false when there was none.</summary>
     internal bool RemoveVariable(string name)
     {

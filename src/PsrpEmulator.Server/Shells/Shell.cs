@@ -384,6 +384,14 @@ internal sealed class Shell
                     if (minOk) MinRunspaces = setMin.MinRunspaces;
                     Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(setMin.CallId, PsPrimitive.Boolean(minOk)));
                     break;
+                case PsrpMessageType.ResetRunspaceState:
+                    // As ServerRunspacePoolDriver: refused (false) for a pool of more than one runspace; else the runspace's
+                    // session state is reset (also refused while a pipeline runs in it: the runspace is busy).
+                    var reset = ResetRunspaceState.FromPsValue(message.ReadData());
+                    var resetOk = MaxRunspaces == 1 && !Pipelines.Any(p => p.Lifecycle == PipelineLifecycle.Running);
+                    if (resetOk) Runspace.ResetSessionState();
+                    Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(reset.CallId, PsPrimitive.Boolean(resetOk)));
+                    break;
                 case PsrpMessageType.PublicKey:
                     // The client needs the session key to encrypt a SecureString (a credential it passes, a host
                     // answer): it waits for ENCRYPTED_SESSION_KEY before it sends anything more, so it is always answered.

@@ -316,6 +316,9 @@ public class PayloadTests
         Assert.That(GetAvailableRunspaces.FromPsValue(new PsObject().With("ci", PsPrimitive.Int64(0))), Is.EqualTo(new GetAvailableRunspaces(0)));
         Assert.That(Obj(new SetMaxRunspaces(3, 2).ToPsValue())["ci"], Is.EqualTo(PsPrimitive.Int64(3)));
         Assert.Throws<PsrpPayloadException>(() => SetMaxRunspaces.FromPsValue(new PsObject().With("MaxRunspaces", 5)));
+        Assert.That(ResetRunspaceState.FromPsValue(new PsObject().With("CI", PsPrimitive.Int64(7))), Is.EqualTo(new ResetRunspaceState(7)));
+        Assert.That(PsrpBodies.FromPsValue(PsrpMessageType.ResetRunspaceState, new ResetRunspaceState(9).ToPsValue()), Is.EqualTo(new ResetRunspaceState(9)));
+        Assert.Throws<PsrpPayloadException>(() => ResetRunspaceState.FromPsValue(new PsObject()));
     }
 
     [Test]
