@@ -40,7 +40,7 @@ public sealed class PowerShellPipeline
     public PSInvocationState State { get; private set; } = PSInvocationState.NotStarted;
 
     /// <param name="createData">The CLIXML of <paramref name="create"/> when the caller has it already (a template's bytes).</param>
-    internal async Task StartAsync(CreatePipeline create, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken, byte[]? createData = null)
+    internal async Task StartAsync(IPsrpMessageBody create, IReadOnlyList<PsValue>? input, bool endInput, CancellationToken cancellationToken, byte[]? createData = null)
     {
         var message = createData is not null
             ? new PsrpMessage(PsrpDestination.Server, PsrpMessageType.CreatePipeline, _pool.Id, Id, createData)

@@ -504,6 +504,33 @@ public sealed class RunspacePoolClient : IAsyncDisposable
         return pipeline;
     }
 
+    /// <summary>
+    /// Command discovery as Import-PSSession asks for it (GET_COMMAND_METADATA instead of CREATE_PIPELINE): the commands
+    /// whose names match <paramref name="names"/> (wildcards) and whose type is in <paramref name="commandTypes"/> (a
+    /// CommandTypes mask), each an object with Name, CommandType, Parameters and the rest. The count the server writes
+    /// first is checked against them.
+    /// </summary>
+    public async Task<IReadOnlyList<PsObject>> GetCommandMetadataAsync(IReadOnlyList<string> names, int commandTypes = GetCommandMetadata.AllCommandTypes, CancellationToken cancellationToken = default)
+    {
+        if (State != RunspacePoolState.Opened) throw new InvalidOperationException($"The RunspacePool is {State}, not Opened.");
+        var pipeline = new PowerShellPipeline(this, WsManIds.NewRandomGuid(), "Get-Command " + string.Join(",", names));
+        Track(pipeline);
+        await pipeline.StartAsync(new GetCommandMetadata(names, commandTypes, [], []), null, endInput: true, cancellationToken).ConfigureAwait(false);
+        var outputs = new List<PsValue>();
+        await foreach (var e in pipeline.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (e is OutputEvent output) outputs.Add(output.Value);
+            if (e is ErrorEvent error) throw new PsrpClientException("Command discovery failed: " + error.Record.ToDisplayString());
+        }
+
+        if (outputs is not [PsObject count, ..] || count["Count"] is not PsPrimitive { Value: int expected } || expected != outputs.Count - 1)
+        {
+            throw new PsrpClientException("The server's command discovery did not start with the count of the commands it then wrote");
+        }
+
+        return [.. outputs.Skip(1).OfType<PsObject>()];
+    }
+
     /// <summary>Runs a script to completion and returns everything it produced.</summary>
     public async Task<IReadOnlyList<PipelineEvent>> InvokeAsync(string script, IReadOnlyList<PsValue>? input = null, CancellationToken cancellationToken = default)
     {

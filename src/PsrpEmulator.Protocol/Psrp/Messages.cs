@@ -349,6 +349,42 @@ public sealed record GetAvailableRunspaces(long CallId) : IPsrpMessageBody
         => new(Payload.Of(value, PsrpMessageType.GetAvailableRunspaces).RequireInt64("ci"));
 }
 
+/// <summary>
+/// GET_COMMAND_METADATA (MS-PSRP 2.2.2.14): the command discovery a client starts instead of CREATE_PIPELINE (Import-PSSession,
+/// pypsrp's get_command_metadata): name patterns, a CommandTypes mask, module names, arguments. Its pipeline's output is
+/// a count, then one object per command.
+/// </summary>
+public sealed record GetCommandMetadata(IReadOnlyList<string> Names, int CommandType, IReadOnlyList<string> Namespace, IReadOnlyList<PsValue> ArgumentList) : IPsrpMessageBody
+{
+    /// <summary>Every CommandTypes value but None (Alias | Function | Filter | Cmdlet | ExternalScript | Application | Script | Workflow | Configuration).</summary>
+    public const int AllCommandTypes = 0x1FF;
+
+    public PsrpMessageType MessageType => PsrpMessageType.GetCommandMetadata;
+
+    public PsValue ToPsValue() => new PsObject()
+        .With("Name", PsrpObjects.List(PsrpObjects.StringListTypeNames, Names.Select(n => (PsValue)PsPrimitive.String(n))))
+        .With("CommandType", PsrpObjects.Enum("System.Management.Automation.CommandTypes", CommandType.ToString(CultureInfo.InvariantCulture), CommandType))
+        .With("Namespace", Namespace.Count == 0 ? PsNil.Instance : PsrpObjects.List(PsrpObjects.StringListTypeNames, Namespace.Select(n => (PsValue)PsPrimitive.String(n))))
+        .With("ArgumentList", ArgumentList.Count == 0 ? PsNil.Instance : PsrpObjects.List(PsrpObjects.PSObjectListTypeNames, ArgumentList));
+
+    public static GetCommandMetadata FromPsValue(PsValue value)
+    {
+        var p = Payload.Of(value, PsrpMessageType.GetCommandMetadata);
+        return new(Strings(p, "Name") is { Count: > 0 } names ? names : ["*"], p.OptionalEnum("CommandType") ?? AllCommandTypes, Strings(p, "Namespace"),
+            p.Get("ArgumentList") is PsObject { Items: var items } ? items : []);
+
+        // A list of strings (or one string); absent or $null is none.
+        static IReadOnlyList<string> Strings(Payload p, string name) => p.Get(name) switch
+        {
+            null or PsNil => [],
+            PsPrimitive { Value: string one } => [one],
+            PsObject list when list.CollectionKind != PsCollectionKind.None && list.CollectionKind != PsCollectionKind.Dictionary =>
+                [.. list.Items.Select(i => i is PsPrimitive { Value: string s } ? s : throw p.Wrong(name, "a list of strings", i))],
+            var other => throw p.Wrong(name, "a list of strings", other),
+        };
+    }
+}
+
 /// <summary>RESET_RUNSPACE_STATE (protocol 2.3): the client asks for the pool's one runspace to be reset; RUNSPACE_AVAILABILITY answers.</summary>
 public sealed record ResetRunspaceState(long CallId) : IPsrpMessageBody
 {
@@ -814,6 +850,7 @@ public static class PsrpBodies
         PsrpMessageType.CreatePipeline => CreatePipeline.FromPsValue(value),
         PsrpMessageType.GetAvailableRunspaces => GetAvailableRunspaces.FromPsValue(value),
         PsrpMessageType.ResetRunspaceState => ResetRunspaceState.FromPsValue(value),
+        PsrpMessageType.GetCommandMetadata => GetCommandMetadata.FromPsValue(value),
         PsrpMessageType.SetMaxRunspaces => SetMaxRunspaces.FromPsValue(value),
         PsrpMessageType.SetMinRunspaces => SetMinRunspaces.FromPsValue(value),
         PsrpMessageType.RunspaceAvailability => RunspaceAvailability.FromPsValue(value),

@@ -157,20 +157,28 @@ public sealed partial class BehaviourCatalog
     /// </summary>
     private static CreatePipeline AsPowerShellRunsIt(CreatePipeline pipeline)
     {
-        if (pipeline.ExtraStatements.Count > 0) return pipeline;
-        var commands = pipeline.Commands;
-        List<PipelineCommand>? changed = null;
-        for (var i = 0; i < commands.Count; i++)
-        {
-            var command = commands[i];
-            if (InvokeExpressionScript(command) is { } script) command = command with { Command = script, IsScript = true, Arguments = [] };
-            if (command.IsScript && commands.Count > 1 && Statements.Split(Statements.Code(command.Command)) is { Count: > 1 }) command = command with { Command = ". { " + command.Command.Trim() + " }" };
-            if (ReferenceEquals(command, commands[i])) continue;
-            changed ??= [.. commands];
-            changed[i] = command;
-        }
+        var commands = Statement(pipeline.Commands);
+        if (pipeline.ExtraStatements.Count == 0) return ReferenceEquals(commands, pipeline.Commands) ? pipeline : pipeline with { Commands = commands };
+        var statements = pipeline.ExtraStatements.Select(Statement).ToList();
+        return ReferenceEquals(commands, pipeline.Commands) && statements.SequenceEqual(pipeline.ExtraStatements, ReferenceEqualityComparer.Instance)
+            ? pipeline
+            : pipeline with { Commands = commands, ExtraStatements = statements };
 
-        return changed is null ? pipeline : pipeline with { Commands = changed };
+        static IReadOnlyList<PipelineCommand> Statement(IReadOnlyList<PipelineCommand> commands)
+        {
+            List<PipelineCommand>? changed = null;
+            for (var i = 0; i < commands.Count; i++)
+            {
+                var command = commands[i];
+                if (InvokeExpressionScript(command) is { } script) command = command with { Command = script, IsScript = true, Arguments = [] };
+                if (command.IsScript && commands.Count > 1 && Statements.Split(Statements.Code(command.Command)) is { Count: > 1 }) command = command with { Command = ". { " + command.Command.Trim() + " }" };
+                if (ReferenceEquals(command, commands[i])) continue;
+                changed ??= [.. commands];
+                changed[i] = command;
+            }
+
+            return changed ?? commands;
+        }
     }
 
     // Invoke-Expression (iex) sent as a command whose one argument, -Command or positional, is the script's text.

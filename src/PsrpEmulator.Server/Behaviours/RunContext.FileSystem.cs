@@ -1053,6 +1053,8 @@ internal sealed partial class RunContext
         foreach (var path in paths)
         {
             var name = path.Length > 4 && path[4] is '\\' or '/' ? path[5..] : path[4..];
+            // New-Item -Path env: -Name X (pypsrp's execute_ps sets variables so): the item's name in the drive.
+            if (name.Length == 0 && command == "New-Item" && arguments["Name"] is { } nameWord) name = PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting));
             var pattern = name.Length == 0 ? "*" : name;
             var regex = !literal && VirtualFileSystem.HasWildcard(pattern) ? VirtualFileSystem.Wildcard(pattern) : null;
             var matches = EnvironmentNow().Where(v => regex?.IsMatch(v.Key) ?? v.Key.Equals(pattern, StringComparison.OrdinalIgnoreCase)).ToList();

@@ -365,7 +365,8 @@ internal sealed partial class RunContext
                 }
 
                 var name = ParameterName(command, parameters, (colon > 0 ? typed[..colon] : typed).TrimEnd(':'));
-                if (fileCommand && FileSwitches.Contains(name) || name == "Force" && colon > 0)
+                // -Name is Get-ChildItem's switch, and New-Item's name of the item (a value).
+                if (fileCommand && FileSwitches.Contains(name) && !(name == "Name" && command == "New-Item") || name == "Force" && colon > 0)
                 {
                     // -Recurse:$false and the like: the switch's value after the colon.
                     if (colon < 0 || !typed[(colon + 1)..].Equals("$false", StringComparison.OrdinalIgnoreCase)) named[name] = null;

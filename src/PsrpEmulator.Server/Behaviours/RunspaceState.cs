@@ -92,6 +92,13 @@ public sealed class RunspaceState(TimeProvider? time = null)
         return set;
     }
 
+    /// <summary>The session's variables whose names start with <paramref name="prefix"/> (<c>function:</c>: its functions), as they are now.</summary>
+    internal List<KeyValuePair<string, PsValue>> VariablesStartingWith(string prefix)
+    {
+        if (Volatile.Read(ref _variables) is null) return [];
+        lock (Gate) return [.. _variables!.Where(v => v.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))];
+    }
+
     internal void SetVariable(string name, PsValue value)
     {
         lock (Gate) (_variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase))[name] = value;

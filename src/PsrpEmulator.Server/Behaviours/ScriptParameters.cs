@@ -358,6 +358,28 @@ internal static partial class ScriptParameters
     private static bool IsSwitchDeclaration(string declaration) =>
         declaration.Contains("[switch]", StringComparison.OrdinalIgnoreCase) || declaration.Contains("SwitchParameter]", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The parameters a function's param block declares, in order: name, .NET type (System.Object when untyped,
+    /// SwitchParameter for a switch), and whether the block makes it advanced (it then has the common parameters too).
+    /// </summary>
+    public static IReadOnlyList<(string Name, string TypeFullName)> Declared(string text, out bool advanced)
+    {
+        advanced = false;
+        var start = ParamStart().Match(text);
+        if (!start.Success || FindClose(text, start.Length) is not { } close) return [];
+        advanced = start.Groups["attribute"].Captures.Any(c => c.Value.Equals("CmdletBinding", StringComparison.OrdinalIgnoreCase)) ||
+                   text.AsSpan(start.Length, close - start.Length).Contains("[Parameter", StringComparison.OrdinalIgnoreCase);
+        var declared = new List<(string, string)>();
+        foreach (var declaration in SplitTopLevel(text[start.Length..close]))
+        {
+            if (ParameterTail().Match(StripAttributes(declaration)) is not { Success: true } m) continue;
+            var type = IsSwitchDeclaration(declaration) ? "System.Management.Automation.SwitchParameter" : AttributesOf(declaration).Type?.FullName ?? "System.Object";
+            declared.Add((m.Groups["name"].Value, type));
+        }
+
+        return declared;
+    }
+
     /// <summary>The names of the switch parameters of a script's or function's param block (they take no value word).</summary>
     public static IReadOnlyList<string> SwitchParameters(string text)
     {

@@ -8,8 +8,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static class WindowsCommands
 {
-    private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
-    {
+    // The commands of Windows PowerShell 5.1's own modules (cmdlets, and the few functions FunctionCommands lists).
+    private static readonly string[] PowerShellModuleCommands =
+    [
         // Microsoft.PowerShell.Core
         "Add-History", "Add-PSSnapin", "Clear-History", "Connect-PSSession", "Debug-Job", "Disable-PSRemoting",
         "Disable-PSSessionConfiguration", "Disconnect-PSSession", "Enable-PSRemoting", "Enable-PSSessionConfiguration",
@@ -69,8 +70,23 @@ internal static class WindowsCommands
         "Remove-CimSession", "Set-CimInstance", "Connect-WSMan", "Disable-WSManCredSSP", "Disconnect-WSMan", "Enable-WSManCredSSP",
         "Get-WSManCredSSP", "Get-WSManInstance", "Invoke-WSManAction", "New-WSManInstance", "New-WSManSessionOption",
         "Remove-WSManInstance", "Set-WSManInstance", "Set-WSManQuickConfig", "Test-WSMan", "Register-ScheduledJob",
-        "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive",
+        "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive"
+    ];
 
+    // The functions among them (the rest are cmdlets).
+    private static readonly HashSet<string> FunctionCommands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Clear-Host", "Get-Verb", "help", "mkdir", "more", "oss", "Pause", "prompt", "TabExpansion2",
+    };
+
+    /// <summary>
+    /// The commands of Windows PowerShell 5.1's own modules (Core, Management, Utility, Security, Diagnostics,
+    /// CimCmdlets, WSMan, PSScheduledJob, Archive), each with whether it is a function (else a cmdlet).
+    /// </summary>
+    public static IEnumerable<(string Name, bool IsFunction)> PowerShellCommands => PowerShellModuleCommands.Select(n => (n, FunctionCommands.Contains(n)));
+
+    private static readonly HashSet<string> Names = new(PowerShellModuleCommands, StringComparer.OrdinalIgnoreCase)
+    {
         // Modules a Windows Server 2019 loads on first use
         "Get-WindowsFeature", "Install-WindowsFeature", "Uninstall-WindowsFeature", "Add-WindowsFeature", "Remove-WindowsFeature",
         "Get-NetIPAddress", "Get-NetIPConfiguration", "Get-NetIPInterface", "Get-NetRoute", "Test-NetConnection", "Get-NetTCPConnection",

@@ -115,6 +115,14 @@ internal sealed class Pipeline : IPipelineHost
                 if (create.NoInput) CompleteInput();
                 Start(create, message.RunspacePoolId);
                 break;
+            case PsrpMessageType.GetCommandMetadata when Lifecycle == PipelineLifecycle.Creating:
+                // Command discovery (Import-PSSession, pypsrp's get_command_metadata): a pipeline of its own, without input,
+                // on the pool's host, as ServerRunspacePoolDriver runs it.
+                var discovery = GetCommandMetadata.FromPsValue(message.ReadData());
+                PipelineId = message.PipelineId;
+                CompleteInput();
+                Start(new CommandMetadataScript(discovery), message.RunspacePoolId, _shell.PoolHostConsole, "Get-Command " + string.Join(",", discovery.Names));
+                break;
             case PsrpMessageType.PipelineInput:
                 WriteInput(message.ReadData());
                 break;
@@ -192,16 +200,22 @@ internal sealed class Pipeline : IPipelineHost
 
     private void Start(CreatePipeline create, Guid runspacePoolId)
     {
+        var console = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
+        Start(_shell.Services.Behaviours.Resolve(create), runspacePoolId, console, create);
+    }
+
+    private void Start(IBehaviourScript script, Guid runspacePoolId, HostConsole console, object description)
+    {
         _runspacePoolId = runspacePoolId;
-        _hostConsole = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
-        var script = _shell.Services.Behaviours.Resolve(create);
+        _hostConsole = console;
         Lifecycle = PipelineLifecycle.Running;
         State = PSInvocationState.Running;
         var logger = _shell.Services.Logger;
         if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
         {
             // The text is made only for a log that will be written.
-            Diagnostics.Log.PipelineStarted(logger, _shell.ShellId, CommandId, string.Join(" | ", create.Commands.Select(c => c.Command)).Trim());
+            var text = description is CreatePipeline create ? string.Join(" | ", create.Commands.Select(c => c.Command)).Trim() : description.ToString() ?? string.Empty;
+            Diagnostics.Log.PipelineStarted(logger, _shell.ShellId, CommandId, text);
         }
         // Runs inline up to its first real wait (a sleep, a full Block buffer, input): a behaviour without waits
         // has buffered all its output before CommandResponse is sent, as a fast command on Windows has.

@@ -174,6 +174,7 @@ public sealed partial class MutatedPsrpRequestTests : EmulatorTestBase
             ]) { MergeMyResult = PipelineResultTypes.Error, MergeToResult = PipelineResultTypes.Output },
             new PipelineCommand("Select-Object", IsScript: false, [new PipelineArgument("First", PsPrimitive.Int32(2))]),
         ], NoInput: true, AddToHistory: true));
+        yield return PsrpMessage.Create(PsrpDestination.Server, pool, pipeline, new GetCommandMetadata(["Get-*", "Write-Output"], 8, ["Microsoft.PowerShell.Utility"], [PsPrimitive.String("x")]));
     }
 
     private static IEnumerable<PsrpMessage> InputSeeds(Guid pool, Guid pipeline)
@@ -188,6 +189,7 @@ public sealed partial class MutatedPsrpRequestTests : EmulatorTestBase
         yield return PsrpMessage.Create(PsrpDestination.Server, pool, Guid.Empty, new SetMaxRunspaces(1, 4));
         yield return PsrpMessage.Create(PsrpDestination.Server, pool, Guid.Empty, new SetMinRunspaces(2, 1));
         yield return PsrpMessage.Create(PsrpDestination.Server, pool, Guid.Empty, new GetAvailableRunspaces(3));
+        yield return PsrpMessage.Create(PsrpDestination.Server, pool, Guid.Empty, new ResetRunspaceState(4));
     }
 
     [Test]

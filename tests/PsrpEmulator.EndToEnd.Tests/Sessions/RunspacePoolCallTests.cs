@@ -1,5 +1,6 @@
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.EndToEnd.Tests.Sessions;
@@ -27,6 +28,39 @@ public class RunspacePoolCallTests : EmulatorTestBase
         var journal = Emulator.Journal.Snapshot();
         Assert.That(journal.Where(e => e.Action == "Send").SelectMany(e => e.RequestMessages), Is.EqualTo(new[] { PsrpMessageType.ResetRunspaceState }));
         Assert.That(journal.Where(e => e.Action == "Receive" && e.CommandId is null).SelectMany(e => e.ResponseMessages), Does.Contain(PsrpMessageType.RunspaceAvailability));
+    }
+
+    /// <summary>
+    /// GET_COMMAND_METADATA (Import-PSSession's discovery, pypsrp's get_command_metadata): the count, then each command
+    /// the patterns and the type mask take, functions before cmdlets, as Get-Command orders them.
+    /// </summary>
+    [Test]
+    public async Task Command_metadata_lists_the_sessions_functions_and_the_cmdlets_the_patterns_match()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await pool.InvokeAsync("function Test-Deploy { [CmdletBinding()] param([string]$Target, [switch]$Force) }; function Get-ServiceReport { param($Name) }");
+
+        var all = await pool.GetCommandMetadataAsync(["Get-Serv*", "Test-Deploy", "Write-Output"]);
+        var functions = await pool.GetCommandMetadataAsync(["*"], commandTypes: 2);
+
+        Assert.That(all.Select(c => (c["Name"]!.ToDisplayString(), c["CommandType"]!.ToDisplayString())), Is.EqualTo(new[]
+        {
+            ("Get-ServiceReport", "Function"), ("Test-Deploy", "Function"), ("Get-Service", "Cmdlet"), ("Write-Output", "Cmdlet"),
+        }));
+        var deploy = (PsObject)all[1]["Parameters"]!;
+        Assert.That(deploy.Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[]
+        {
+            "Target", "Force", "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ErrorVariable", "WarningVariable",
+            "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
+        }), "an advanced function has the common parameters after its own");
+        var force = (PsObject)deploy.Entries[1].Value;
+        Assert.That((force["ParameterType"]!.ToDisplayString(), force["SwitchParameter"]!.ToDisplayString()), Is.EqualTo(("System.Management.Automation.SwitchParameter", "True")));
+        Assert.That(((PsObject)all[0]["Parameters"]!).Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[] { "Name" }), "a plain function has its own only");
+        Assert.That(functions.Select(c => c["Name"]!.ToDisplayString()), Is.SupersetOf(new[] { "Get-ServiceReport", "Test-Deploy", "Clear-Host", "prompt" }));
+        Assert.That(functions.Select(c => c["CommandType"]!.ToDisplayString()).Distinct(), Is.EqualTo(new[] { "Function" }));
+        Assert.That(Emulator.Journal.Snapshot().Where(e => e.Action == "Command").SelectMany(e => e.RequestMessages),
+            Is.EqualTo(new[] { PsrpMessageType.CreatePipeline, PsrpMessageType.GetCommandMetadata, PsrpMessageType.GetCommandMetadata }));
     }
 
     [Test]

@@ -321,6 +321,25 @@ public class PayloadTests
         Assert.Throws<PsrpPayloadException>(() => ResetRunspaceState.FromPsValue(new PsObject()));
     }
 
+    /// <summary>GET_COMMAND_METADATA as pypsrp sends it (a String[] of names, the CommandTypes enum, $null module and arguments), and round trips.</summary>
+    [Test]
+    public void Command_metadata_requests_read_names_types_modules_and_arguments()
+    {
+        var pypsrp = new PsObject()
+            .With("Name", PsObjects.List([PsPrimitive.String("Get-Service")], ["System.String[]", "System.Array", "System.Object"]))
+            .With("CommandType", PsrpObjects.Enum("System.Management.Automation.CommandTypes", "Alias, Function, Filter, Cmdlet", 15))
+            .With("Namespace", PsNil.Instance)
+            .With("ArgumentList", PsNil.Instance);
+        var read = GetCommandMetadata.FromPsValue(pypsrp);
+        Assert.That((read.Names, read.CommandType, read.Namespace.Count, read.ArgumentList.Count), Is.EqualTo((new[] { "Get-Service" }, 15, 0, 0)));
+
+        var full = new GetCommandMetadata(["a*", "b"], 8, ["M"], [PsPrimitive.Int32(1)]);
+        var back = GetCommandMetadata.FromPsValue(full.ToPsValue());
+        Assert.That((back.Names, back.CommandType, back.Namespace, back.ArgumentList), Is.EqualTo((full.Names, 8, full.Namespace, full.ArgumentList)));
+        Assert.That(GetCommandMetadata.FromPsValue(new PsObject()).Names, Is.EqualTo(new[] { "*" }), "no names: every command");
+        Assert.Throws<PsrpPayloadException>(() => GetCommandMetadata.FromPsValue(new PsObject().With("Name", PsObjects.List([PsPrimitive.Int32(1)]))));
+    }
+
     [Test]
     public void Runspace_count_messages_round_trip()
     {

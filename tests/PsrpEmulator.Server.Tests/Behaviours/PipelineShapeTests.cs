@@ -48,6 +48,25 @@ public class PipelineShapeTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "hello", "2026", "1", "2" }));
     }
 
+    /// <summary>pypsrp's Client.execute_ps with environment: a New-Item env: statement per variable, then its Invoke-Expression statement.</summary>
+    [Test]
+    public async Task Invoke_Expression_after_statements_setting_environment_variables_reads_them()
+    {
+        var newItem = new[]
+        {
+            Command("New-Item", ("Path", PsPrimitive.String("env:")), ("Name", PsPrimitive.String("FOO")), ("Value", PsPrimitive.String("bar")), ("Force", PsPrimitive.Boolean(true))),
+            Command("Out-Null"),
+        };
+        var invoke = new[] { Command("Invoke-Expression", ("Command", PsPrimitive.String("$env:FOO"))), Command("Out-String", ("Stream", PsPrimitive.Boolean(true))) };
+        var pipeline = new CreatePipeline(newItem) { ExtraStatements = [newItem, invoke] };
+
+        var (host, outcome) = await RunAsync(pipeline);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "bar" }));
+    }
+
     [Test]
     public async Task Invoke_Expression_alone_with_a_positional_script_is_that_script()
     {

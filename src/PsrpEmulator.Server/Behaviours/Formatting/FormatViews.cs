@@ -262,7 +262,7 @@ internal static class FormatViews
 
     /// <summary>A hashtable's entry as Out-Default enumerates it: a DictionaryEntry (Name is its Key).</summary>
     public static PsObject DictionaryEntryOf(PsValue key, PsValue value) =>
-        new PsObject(["System.Collections.DictionaryEntry", "System.ValueType", "System.Object"]).With("Name", key).With("Key", key).With("Value", value);
+        new PsObject(["System.Collections.DictionaryEntry", "System.ValueType", "System.Object"]) { ToStringValue = "System.Collections.DictionaryEntry" }.With("Name", key).With("Key", key).With("Value", value);
 
     /// <summary>Every property of an object (Format-List without -Property shows them all); null for a scalar.</summary>
     public static IReadOnlyList<string>? AllProperties(PsValue value) =>

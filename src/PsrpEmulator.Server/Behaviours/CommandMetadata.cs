@@ -1,0 +1,96 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// GET_COMMAND_METADATA's pipeline, as Windows PowerShell's server runs it (ServerRunspacePoolDriver.HandleGetCommandMetadata:
+/// <c>Get-Command $names -CommandType $types | Measure-Object | Select-Object Count</c>, then <c>Get-Command ... |
+/// Select-Object Name, Namespace, HelpUri, CommandType, ResolvedCommandName, OutputType, Parameters</c>): a count, then
+/// one object per command. The commands are the session's functions (their param blocks' parameters) and those of
+/// Windows PowerShell 5.1's own modules (the cmdlets with the common parameters only: the emulator does not know each
+/// cmdlet's own). Aliases, the modules Windows loads on first use and <c>-Namespace</c> (modules) are not emulated.
+/// </summary>
+internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehaviourScript
+{
+    private const int AliasType = 1, FunctionType = 2, CmdletType = 8;
+
+    private static readonly string[] CountTypeNames = ["Selected.Microsoft.PowerShell.Commands.GenericMeasureInfo", "System.Management.Automation.PSCustomObject", "System.Object"];
+    private static readonly string[] OutputTypeTypeNames =
+        ["System.Collections.ObjectModel.ReadOnlyCollection`1[[System.Management.Automation.PSTypeName, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];
+    private static readonly string[] ParametersTypeNames =
+        ["System.Collections.Generic.Dictionary`2[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.Management.Automation.ParameterMetadata, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];
+    private static readonly string[] AliasesTypeNames =
+        ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"];
+
+    // The common parameters every cmdlet and advanced function has (Windows PowerShell 5.1), with their aliases.
+    private static readonly (string Name, string Type, string Alias)[] CommonParameters =
+    [
+        ("Verbose", "System.Management.Automation.SwitchParameter", "vb"), ("Debug", "System.Management.Automation.SwitchParameter", "db"),
+        ("ErrorAction", "System.Management.Automation.ActionPreference", "ea"), ("WarningAction", "System.Management.Automation.ActionPreference", "wa"),
+        ("InformationAction", "System.Management.Automation.ActionPreference", "infa"), ("ErrorVariable", "System.String", "ev"),
+        ("WarningVariable", "System.String", "wv"), ("InformationVariable", "System.String", "iv"), ("OutVariable", "System.String", "ov"),
+        ("OutBuffer", "System.Int32", "ob"), ("PipelineVariable", "System.String", "pv"),
+    ];
+
+    public async Task<PipelineOutcome> RunAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var patterns = request.Names.Select(n => VirtualFileSystem.Wildcard(n)).ToList();
+        var found = new List<(string Name, int Type, IReadOnlyList<(string Name, string Type, string? Alias)> Parameters)>();
+        if ((request.CommandType & FunctionType) != 0 && host.ExistingRunspace is { } runspace)
+        {
+            foreach (var (variable, body) in runspace.VariablesStartingWith("function:"))
+            {
+                var name = variable["function:".Length..];
+                if (!patterns.Any(p => p.IsMatch(name))) continue;
+                var declared = ScriptParameters.Declared(body.ToDisplayString(), out var advanced);
+                IEnumerable<(string, string, string?)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (string?)null));
+                if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias)));
+                found.Add((name, FunctionType, [.. parameters]));
+            }
+        }
+
+        foreach (var (name, isFunction) in WindowsCommands.PowerShellCommands)
+        {
+            var type = isFunction ? FunctionType : CmdletType;
+            if ((request.CommandType & type) == 0 || !patterns.Any(p => p.IsMatch(name)) || found.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) continue;
+            found.Add((name, type, isFunction ? [] : [.. CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias))]));
+        }
+
+        // Get-Command's order: by command type, then by name.
+        found.Sort((a, b) => a.Type != b.Type ? a.Type.CompareTo(b.Type) : StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
+        await host.WriteAsync(new PipelineOutput(new PsObject(CountTypeNames).With("Count", found.Count)), cancellationToken).ConfigureAwait(false);
+        foreach (var (name, type, parameters) in found)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await host.WriteAsync(new PipelineOutput(CommandObject(name, type, parameters)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return PipelineOutcome.Completed;
+    }
+
+    private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, string? Alias)> parameters)
+    {
+        var info = type switch { FunctionType => "FunctionInfo", AliasType => "AliasInfo", _ => "CmdletInfo" };
+        var entries = parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Alias))).ToList();
+        return new PsObject([$"Selected.System.Management.Automation.{info}", "System.Management.Automation.PSCustomObject", "System.Object"])
+            .With("Name", name)
+            .With("Namespace", PsNil.Instance)
+            .With("HelpUri", string.Empty)
+            .With("CommandType", PsObjects.Enum("System.Management.Automation.CommandTypes", type switch { FunctionType => "Function", AliasType => "Alias", _ => "Cmdlet" }, type))
+            .With("ResolvedCommandName", PsNil.Instance)
+            .With("OutputType", PsObjects.List([], OutputTypeTypeNames))
+            .With("Parameters", PsObjects.Dictionary(entries, ParametersTypeNames));
+    }
+
+    private static PsObject ParameterObject(string name, string type, string? alias)
+    {
+        var o = new PsObject(["System.Management.Automation.ParameterMetadata", "System.Object"]) { ToStringValue = "System.Management.Automation.ParameterMetadata" };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(name)));
+        o.AdaptedProperties.Add(new PsProperty("ParameterType", PsPrimitive.String(type)));
+        o.AdaptedProperties.Add(new PsProperty("Aliases", PsObjects.List(alias is null ? [] : [PsPrimitive.String(alias)], AliasesTypeNames)));
+        o.AdaptedProperties.Add(new PsProperty("IsDynamic", PsPrimitive.Boolean(false)));
+        o.AdaptedProperties.Add(new PsProperty("SwitchParameter", PsPrimitive.Boolean(type == "System.Management.Automation.SwitchParameter")));
+        return o;
+    }
+}
