@@ -32,6 +32,7 @@ internal sealed partial class RunContext
         ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Invoke-Expression"] = ["Command"],
+        ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
         ["Set-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
@@ -55,6 +56,7 @@ internal sealed partial class RunContext
     private static string? ValueCommandAlias(string word) => word.ToUpperInvariant() switch
     {
         "IEX" => "Invoke-Expression",
+        "GCM" => "Get-Command",
         "GV" => "Get-Variable",
         "SV" or "SET" => "Set-Variable",
         "NV" => "New-Variable",
@@ -102,6 +104,9 @@ internal sealed partial class RunContext
                     return;
                 case "Invoke-Expression":
                     await InvokeExpressionAsync(arguments, to, blockNesting);
+                    return;
+                case "Get-Command":
+                    await GetCommandAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
                     if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } variableValue) await output.WriteAsync(new PipelineOutput(variableValue), cancellationToken);
@@ -373,7 +378,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo")
                 {
                     named[name] = null;
                     continue;
@@ -396,6 +401,7 @@ internal sealed partial class RunContext
             "Add-Member" => ["MemberType", "Name", "Value", "SecondValue"],
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
+            "Get-Command" => ["Name", "ArgumentList"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],

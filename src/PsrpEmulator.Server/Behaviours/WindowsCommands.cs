@@ -9,9 +9,9 @@ namespace PsrpEmulator.Server.Behaviours;
 internal static class WindowsCommands
 {
     // The commands of Windows PowerShell 5.1's own modules (cmdlets, and the few functions FunctionCommands lists).
-    private static readonly string[] PowerShellModuleCommands =
+    // Microsoft.PowerShell.Core
+    private static readonly string[] CoreCommands =
     [
-        // Microsoft.PowerShell.Core
         "Add-History", "Add-PSSnapin", "Clear-History", "Connect-PSSession", "Debug-Job", "Disable-PSRemoting",
         "Disable-PSSessionConfiguration", "Disconnect-PSSession", "Enable-PSRemoting", "Enable-PSSessionConfiguration",
         "Enter-PSHostProcess", "Enter-PSSession", "Exit-PSHostProcess", "Exit-PSSession", "Export-Console", "Export-ModuleMember",
@@ -23,9 +23,12 @@ internal static class WindowsCommands
         "Remove-PSSnapin", "Resume-Job", "Save-Help", "Set-PSDebug", "Set-PSSessionConfiguration", "Set-StrictMode", "Start-Job",
         "Stop-Job", "Suspend-Job", "Test-ModuleManifest", "Test-PSSessionConfigurationFile", "Unregister-PSSessionConfiguration",
         "Update-Help", "Wait-Job", "Where-Object", "Clear-Host", "Get-Verb", "help", "mkdir", "more", "oss", "Pause", "prompt",
-        "TabExpansion2",
+        "TabExpansion2"
+    ];
 
-        // Microsoft.PowerShell.Management
+    // Microsoft.PowerShell.Management
+    private static readonly string[] ManagementCommands =
+    [
         "Add-Computer", "Add-Content", "Checkpoint-Computer", "Clear-Content", "Clear-EventLog", "Clear-Item", "Clear-ItemProperty",
         "Clear-RecycleBin", "Complete-Transaction", "Convert-Path", "Copy-Item", "Copy-ItemProperty", "Debug-Process",
         "Disable-ComputerRestore", "Enable-ComputerRestore", "Get-ChildItem", "Get-Clipboard", "Get-ComputerInfo",
@@ -40,9 +43,12 @@ internal static class WindowsCommands
         "Set-Service", "Set-TimeZone", "Set-WmiInstance", "Show-ControlPanelItem", "Show-EventLog", "Split-Path", "Start-Process",
         "Start-Service", "Start-Transaction", "Stop-Computer", "Stop-Process", "Stop-Service", "Suspend-Service",
         "Test-ComputerSecureChannel", "Test-Connection", "Test-Path", "Undo-Transaction", "Use-Transaction", "Wait-Process",
-        "Write-EventLog",
+        "Write-EventLog"
+    ];
 
-        // Microsoft.PowerShell.Utility
+    // Microsoft.PowerShell.Utility
+    private static readonly string[] UtilityCommands =
+    [
         "Add-Member", "Add-Type", "Clear-Variable", "Compare-Object", "ConvertFrom-Csv", "ConvertFrom-Json", "ConvertFrom-SddlString",
         "ConvertFrom-String", "ConvertFrom-StringData", "Convert-String", "ConvertTo-Csv", "ConvertTo-Html", "ConvertTo-Json",
         "ConvertTo-Xml", "Debug-Runspace", "Disable-PSBreakpoint", "Disable-RunspaceDebug", "Enable-PSBreakpoint",
@@ -59,9 +65,12 @@ internal static class WindowsCommands
         "Set-TraceSource", "Set-Variable", "Show-Command", "Sort-Object", "Start-Sleep", "Tee-Object", "Trace-Command",
         "Unblock-File", "Unregister-Event", "Update-FormatData", "Update-List", "Update-TypeData", "Wait-Debugger", "Wait-Event",
         "Write-Debug", "Write-Error", "Write-Host", "Write-Information", "Write-Output", "Write-Progress", "Write-Verbose",
-        "Write-Warning",
+        "Write-Warning"
+    ];
 
-        // Microsoft.PowerShell.Security, Diagnostics, CimCmdlets, Microsoft.WSMan.Management, PSScheduledJob, Archive
+    // Microsoft.PowerShell.Security, Diagnostics, CimCmdlets, Microsoft.WSMan.Management, PSScheduledJob, Archive
+    private static readonly string[] OtherModuleCommands =
+    [
         "ConvertFrom-SecureString", "ConvertTo-SecureString", "Get-Acl", "Get-AuthenticodeSignature", "Get-CmsMessage",
         "Get-Credential", "Get-ExecutionPolicy", "Get-PfxCertificate", "Protect-CmsMessage", "Set-Acl", "Set-AuthenticodeSignature",
         "Set-ExecutionPolicy", "Unprotect-CmsMessage", "Export-Counter", "Get-Counter", "Get-WinEvent", "Import-Counter",
@@ -73,21 +82,9 @@ internal static class WindowsCommands
         "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive"
     ];
 
-    // The functions among them (the rest are cmdlets).
-    private static readonly HashSet<string> FunctionCommands = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Clear-Host", "Get-Verb", "help", "mkdir", "more", "oss", "Pause", "prompt", "TabExpansion2",
-    };
-
-    /// <summary>
-    /// The commands of Windows PowerShell 5.1's own modules (Core, Management, Utility, Security, Diagnostics,
-    /// CimCmdlets, WSMan, PSScheduledJob, Archive), each with whether it is a function (else a cmdlet).
-    /// </summary>
-    public static IEnumerable<(string Name, bool IsFunction)> PowerShellCommands => PowerShellModuleCommands.Select(n => (n, FunctionCommands.Contains(n)));
-
-    private static readonly HashSet<string> Names = new(PowerShellModuleCommands, StringComparer.OrdinalIgnoreCase)
-    {
-        // Modules a Windows Server 2019 loads on first use
+    // Modules a Windows Server 2019 loads on first use.
+    private static readonly string[] FirstUseCommands =
+    [
         "Get-WindowsFeature", "Install-WindowsFeature", "Uninstall-WindowsFeature", "Add-WindowsFeature", "Remove-WindowsFeature",
         "Get-NetIPAddress", "Get-NetIPConfiguration", "Get-NetIPInterface", "Get-NetRoute", "Test-NetConnection", "Get-NetTCPConnection",
         "Get-NetAdapter", "Enable-NetAdapter", "Disable-NetAdapter", "Get-NetFirewallRule", "New-NetFirewallRule",
@@ -102,8 +99,26 @@ internal static class WindowsCommands
         "Install-Package", "Find-Package", "Get-PackageProvider", "Install-PackageProvider", "Find-Module", "Install-Module",
         "Update-Module", "Get-InstalledModule", "Uninstall-Module", "Save-Module", "Register-PSRepository", "Get-PSRepository",
         "Set-PSRepository", "Publish-Module", "Find-Script", "Install-Script", "Get-Certificate", "Get-BitLockerVolume",
-        "Get-WindowsOptionalFeature", "Enable-WindowsOptionalFeature", "Disable-WindowsOptionalFeature", "Get-AppxPackage",
+        "Get-WindowsOptionalFeature", "Enable-WindowsOptionalFeature", "Disable-WindowsOptionalFeature", "Get-AppxPackage"
+    ];
 
+    // The commands of Windows PowerShell 5.1's own modules (cmdlets, and the few functions FunctionCommands lists).
+    private static readonly string[] PowerShellModuleCommands = [.. CoreCommands, .. ManagementCommands, .. UtilityCommands, .. OtherModuleCommands];
+
+    // The functions among them (the rest are cmdlets).
+    private static readonly HashSet<string> FunctionCommands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Clear-Host", "Get-Verb", "help", "mkdir", "more", "oss", "Pause", "prompt", "TabExpansion2",
+    };
+
+    /// <summary>
+    /// The commands of Windows PowerShell 5.1's own modules (Core, Management, Utility, Security, Diagnostics,
+    /// CimCmdlets, WSMan, PSScheduledJob, Archive), each with whether it is a function (else a cmdlet).
+    /// </summary>
+    public static IEnumerable<(string Name, bool IsFunction)> PowerShellCommands => PowerShellModuleCommands.Select(n => (n, ModuleCommandTable.Value[n].IsFunction));
+
+    private static readonly HashSet<string> Names = new([.. PowerShellModuleCommands, .. FirstUseCommands], StringComparer.OrdinalIgnoreCase)
+    {
         // Windows PowerShell 5.1's default aliases
         "ac", "asnp", "cat", "cd", "CFS", "chdir", "clc", "clear", "clhy", "cli", "clp", "cls", "clv", "cnsn", "compare", "copy", "cp",
         "cpi", "cpp", "curl", "cvpa", "dbp", "del", "diff", "dir", "dnsn", "ebp", "echo", "epal", "epcsv", "epsn", "erase", "etsn",
@@ -143,6 +158,78 @@ internal static class WindowsCommands
         "mkdir", "mklink", "move", "path", "pause", "popd", "prompt", "pushd", "rd", "ren", "rename", "rmdir", "setlocal", "shift",
         "start", "time", "title", "type", "verify", "vol",
     };
+
+    /// <summary>A command of a module Windows has: its name as Windows spells it, whether it is a function, and its module and version.</summary>
+    public sealed record ModuleCommand(string Name, bool IsFunction, string? Module, string? Version);
+
+    private static readonly Lazy<Dictionary<string, ModuleCommand>> ModuleCommandTable = new(BuildModuleCommands);
+
+    /// <summary>
+    /// The commands of Windows PowerShell 5.1's modules and of those a Windows Server 2019 loads on first use, with the
+    /// module each comes from (Get-Command's Source and Version). The own modules' are as Windows has them; the others'
+    /// modules, versions and kinds are the emulator's best knowledge (UNVERIFIED).
+    /// </summary>
+    public static IReadOnlyCollection<ModuleCommand> ModuleCommands => ModuleCommandTable.Value.Values;
+
+    /// <summary>The module command of that name (case aside); null for another (an alias, a program, an unknown name).</summary>
+    public static ModuleCommand? FindModuleCommand(string name) => ModuleCommandTable.Value.GetValueOrDefault(name);
+
+    private static Dictionary<string, ModuleCommand> BuildModuleCommands()
+    {
+        var table = new Dictionary<string, ModuleCommand>(StringComparer.OrdinalIgnoreCase);
+        void Add(IEnumerable<string> names, Func<string, (string? Module, string? Version, bool IsFunction)> of)
+        {
+            foreach (var name in names)
+            {
+                var (module, version, isFunction) = of(name);
+                table[name] = new ModuleCommand(name, isFunction, module, version);
+            }
+        }
+
+        // The session's own functions (Clear-Host, prompt...) come from no module.
+        Add(CoreCommands, n => FunctionCommands.Contains(n) ? (null, null, true) : ("Microsoft.PowerShell.Core", "3.0.0.0", false));
+        Add(ManagementCommands, _ => ("Microsoft.PowerShell.Management", "3.1.0.0", false));
+        Add(UtilityCommands, _ => ("Microsoft.PowerShell.Utility", "3.1.0.0", false));
+        Add(OtherModuleCommands, n => n switch
+        {
+            _ when n.Contains("Cim", StringComparison.Ordinal) => ("CimCmdlets", "1.0.0.0", false),
+            _ when n.Contains("WSMan", StringComparison.Ordinal) => ("Microsoft.WSMan.Management", "3.0.0.0", false),
+            _ when n.EndsWith("ScheduledJob", StringComparison.Ordinal) => ("PSScheduledJob", "1.1.0.0", false),
+            _ when n.EndsWith("-Archive", StringComparison.Ordinal) => ("Microsoft.PowerShell.Archive", "1.0.1.0", true),
+            _ when n.EndsWith("Counter", StringComparison.Ordinal) || n.EndsWith("WinEvent", StringComparison.Ordinal) => ("Microsoft.PowerShell.Diagnostics", "3.0.0.0", false),
+            _ => ("Microsoft.PowerShell.Security", "3.0.0.0", false),
+        });
+        Add(FirstUseCommands, n => n switch
+        {
+            _ when n.EndsWith("WindowsFeature", StringComparison.Ordinal) => ("ServerManager", "2.0.0.0", false),
+            _ when n.StartsWith("Get-NetIP", StringComparison.Ordinal) || n is "Get-NetRoute" or "Test-NetConnection" or "Get-NetTCPConnection" => ("NetTCPIP", "1.0.0.0", true),
+            _ when n.EndsWith("NetAdapter", StringComparison.Ordinal) => ("NetAdapter", "2.0.0.0", true),
+            _ when n.Contains("NetFirewall", StringComparison.Ordinal) => ("NetSecurity", "2.0.0.0", true),
+            "Resolve-DnsName" => ("DnsClient", "1.0.0.0", false),
+            _ when n.Contains("DnsClient", StringComparison.Ordinal) => ("DnsClient", "1.0.0.0", true),
+            _ when n.Contains("ScheduledTask", StringComparison.Ordinal) => ("ScheduledTasks", "1.0.0.0", true),
+            _ when n.EndsWith("Disk", StringComparison.Ordinal) || n.EndsWith("Volume", StringComparison.Ordinal) && !n.Contains("BitLocker", StringComparison.Ordinal) || n.EndsWith("Partition", StringComparison.Ordinal) => ("Storage", "2.0.0.0", true),
+            _ when n.EndsWith("SmbShare", StringComparison.Ordinal) => ("SmbShare", "2.0.0.0", true),
+            _ when n.Contains("LocalUser", StringComparison.Ordinal) || n.Contains("LocalGroup", StringComparison.Ordinal) => ("Microsoft.PowerShell.LocalAccounts", "1.0.0.0", false),
+            _ when n.Contains("-Mp", StringComparison.Ordinal) => ("Defender", "1.0", true),
+            "Get-WindowsUpdateLog" => ("WindowsUpdate", "1.0.0.0", true),
+            _ when n.Contains("Package", StringComparison.Ordinal) && !n.Contains("Appx", StringComparison.Ordinal) => ("PackageManagement", "1.0.0.1", false),
+            _ when n.EndsWith("-Module", StringComparison.Ordinal) || n.EndsWith("InstalledModule", StringComparison.Ordinal) || n.Contains("PSRepository", StringComparison.Ordinal) || n.EndsWith("-Script", StringComparison.Ordinal) => ("PowerShellGet", "1.0.0.1", true),
+            "Get-Certificate" => ("PKI", "1.0.0.0", false),
+            _ when n.Contains("BitLocker", StringComparison.Ordinal) => ("BitLocker", "1.0.0.0", true),
+            _ when n.Contains("WindowsOptionalFeature", StringComparison.Ordinal) => ("Dism", "3.0", false),
+            _ when n.Contains("Appx", StringComparison.Ordinal) => ("Appx", "2.0.1.0", false),
+            _ => (null, null, false),
+        });
+        return table;
+    }
+
+    /// <summary>A program of System32 of that name (without .exe, case aside): its file name as Get-Command shows it; null for another.</summary>
+    public static string? ProgramFile(string name)
+    {
+        var bare = name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
+        return Programs.Contains(bare) ? bare.ToLowerInvariant() + ".exe" : null;
+    }
 
     /// <summary>Whether Windows has a command of that name (case aside): a cmdlet, an alias, a program.</summary>
     public static bool Has(string name) => Names.Contains(name) || Programs.Contains(name);

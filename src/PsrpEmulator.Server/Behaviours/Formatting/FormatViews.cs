@@ -90,6 +90,15 @@ internal static class FormatViews
         new("ProcessName", 0, ColumnAlignment.Left, o => Property(o, "ProcessName", "Name")),
     ]);
 
+    // Get-Command's objects (5.1's CommandInfo view: an alias's name as "name -> definition" is not emulated).
+    private static readonly FormatView CommandInfo = new("System.Management.Automation.CommandInfo", FormatShape.Table,
+    [
+        new("CommandType", 15, ColumnAlignment.Left, o => Property(o, "CommandType")),
+        new("Name", 50, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Version", 10, ColumnAlignment.Left, o => Property(o, "Version")),
+        new("Source", 0, ColumnAlignment.Left, o => Property(o, "Source")),
+    ]);
+
     // A hashtable is written as its entries; each is a DictionaryEntry.
     private static readonly FormatView DictionaryEntry = new("System.Collections.DictionaryEntry", FormatShape.Table,
     [
@@ -215,6 +224,7 @@ internal static class FormatViews
         [PathInfo.Key] = PathInfo,
         [EventLogRecord.Key] = EventLogRecord,
         [HotFix.Key] = HotFix,
+        [CommandInfo.Key] = CommandInfo,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };

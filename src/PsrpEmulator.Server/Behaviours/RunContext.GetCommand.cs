@@ -1,0 +1,125 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Get-Command (gcm): the session's functions, the commands of the modules Windows has (WindowsCommands: Source and
+/// Version), and the programs of System32, as CommandInfo objects in 5.1's table (CommandType, Name, Version, Source).
+/// A name nothing has is CommandNotFoundException, written and gone on from (so <c>if (Get-Command x -ErrorAction
+/// SilentlyContinue)</c> tests for a command as on Windows); a pattern that matches nothing is no error. Aliases are not
+/// emulated.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private const int AliasCommandType = 1, FunctionCommandType = 2, CmdletCommandType = 8, ApplicationCommandType = 32, AllCommandTypes = 0x1FF;
+
+    private static readonly string[] CommandInfoTypeNames = ["System.Management.Automation.CommandInfo", "System.Object"];
+
+    private async ValueTask GetCommandAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var names = arguments["Name"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
+        var types = arguments["CommandType"] is { } typeWord ? CommandTypesOf(await ArgumentTextsAsync(typeWord, to, blockNesting)) : AllCommandTypes;
+        var modules = arguments["Module"] is { } moduleWord ? await ArgumentTextsAsync(moduleWord, to, blockNesting) : null;
+        foreach (var name in names)
+        {
+            var wildcard = VirtualFileSystem.HasWildcard(name);
+            var pattern = VirtualFileSystem.Wildcard(name);
+            var found = new List<PsObject>();
+            foreach (var (variable, body) in scope.Variables.Runspace.VariablesStartingWith("function:"))
+            {
+                var functionName = variable["function:".Length..];
+                if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName)) found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString()));
+            }
+
+            foreach (var command in WindowsCommands.ModuleCommands)
+            {
+                var type = command.IsFunction ? FunctionCommandType : CmdletCommandType;
+                if ((types & type) == 0 || !pattern.IsMatch(command.Name) || found.Any(f => f.ToStringValue!.Equals(command.Name, StringComparison.OrdinalIgnoreCase))) continue;
+                if (modules is not null && !modules.Any(m => command.Module is { } module && VirtualFileSystem.Wildcard(m).IsMatch(module))) continue;
+                found.Add(CommandInfoObject(command.Name, type, command.Module, command.Version, null));
+            }
+
+            // Programs are found by their name (Get-Command * would list the whole PATH: not emulated).
+            if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramFile(name) is { } file)
+            {
+                found.Add(CommandInfoObject(file, ApplicationCommandType, @"C:\Windows\system32\" + file, "10.0.17763.1", @"C:\Windows\system32\" + file));
+            }
+
+            if (found.Count == 0 && !wildcard && WindowsCommands.Has(name) && WindowsCommands.FindModuleCommand(name) is null && WindowsCommands.ProgramFile(name) is null)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command of the alias '{name}' is not emulated: give the command a rule"));
+            }
+
+            if (found.Count == 0 && !wildcard)
+            {
+                await WriteErrorAsync(new ScriptedError(
+                    $"The term '{name}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+                    "CommandNotFoundException,Microsoft.PowerShell.Commands.GetCommandCommand", ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", name)
+                {
+                    Activity = "Get-Command",
+                }, output);
+                continue;
+            }
+
+            // Get-Command's order: by command type, then by name.
+            foreach (var info in found.OrderBy(f => ((PsObject)f["CommandType"]!).BaseValue!.Value).ThenBy(f => f.ToStringValue, StringComparer.OrdinalIgnoreCase))
+            {
+                await output.WriteAsync(new PipelineOutput(info), cancellationToken);
+            }
+        }
+    }
+
+    // -CommandType's names (Cmdlet, Function, Alias, Application, All...; several joined by commas) as a mask.
+    private static int CommandTypesOf(IEnumerable<string> names)
+    {
+        var mask = 0;
+        foreach (var name in names.SelectMany(n => n.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            mask |= name.ToUpperInvariant() switch
+            {
+                "ALIAS" => AliasCommandType,
+                "FUNCTION" => FunctionCommandType,
+                "FILTER" => 4,
+                "CMDLET" => CmdletCommandType,
+                "EXTERNALSCRIPT" => 16,
+                "APPLICATION" => ApplicationCommandType,
+                "SCRIPT" => 64,
+                "WORKFLOW" => 128,
+                "CONFIGURATION" => 256,
+                "ALL" => AllCommandTypes,
+                _ => throw new StatementTerminatedException(ParameterError("Get-Command",
+                    $"Cannot bind parameter 'CommandType'. Cannot convert value \"{name}\" to type \"System.Management.Automation.CommandTypes\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nAlias, Function, Filter, Cmdlet, ExternalScript, Application, Script, Workflow, Configuration, All\"",
+                    "CannotConvertArgumentNoMessage")),
+            };
+        }
+
+        return mask;
+    }
+
+    // A CommandInfo as Get-Command writes it (its text the command's name, as CommandInfo.ToString gives).
+    private static PsObject CommandInfoObject(string name, int type, string? source, string? version, string? definition)
+    {
+        var (typeName, typeText) = type switch
+        {
+            FunctionCommandType => ("System.Management.Automation.FunctionInfo", "Function"),
+            ApplicationCommandType => ("System.Management.Automation.ApplicationInfo", "Application"),
+            _ => ("System.Management.Automation.CmdletInfo", "Cmdlet"),
+        };
+        var info = new PsObject([typeName, .. CommandInfoTypeNames]) { ToStringValue = name }
+            .With("CommandType", PsObjects.Enum("System.Management.Automation.CommandTypes", typeText, type))
+            .With("Name", name)
+            .With("Version", version is null ? PsNil.Instance : PsPrimitive.Version(version))
+            .With("Source", source ?? string.Empty)
+            .With("ModuleName", type == ApplicationCommandType ? string.Empty : source ?? string.Empty)
+            .With("Definition", definition ?? (type == CmdletCommandType ? name : string.Empty))
+            .With("Visibility", PsObjects.Enum("System.Management.Automation.SessionStateEntryVisibility", "Public", 0));
+        if (type == CmdletCommandType && name.IndexOf('-', StringComparison.Ordinal) is var dash and > 0)
+        {
+            info.With("Verb", name[..dash]).With("Noun", name[(dash + 1)..]);
+        }
+
+        if (type == ApplicationCommandType) info.With("Path", source!).With("Extension", ".exe");
+        return info;
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>Get-Command (gcm) in scripts: what provisioning scripts test for a command with, and its objects.</summary>
+public class GetCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script)
+    {
+        var host = new RecordingHost();
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero)));
+        return (host, outcome);
+    }
+
+    [TestCase("if (Get-Command Get-Service -ErrorAction SilentlyContinue) { 'has' } else { 'has not' }", "has")]
+    [TestCase("if (Get-Command choco -ErrorAction SilentlyContinue) { 'has' } else { 'has not' }", "has not")]
+    [TestCase("if (Get-Command Install-WindowsFeature -ErrorAction SilentlyContinue) { 'server' }", "server")]
+    [TestCase("(Get-Command Get-Service).Source; (gcm Get-Date).Version.ToString(); (Get-Command Get-Service).CommandType", "Microsoft.PowerShell.Management|3.1.0.0|Cmdlet")]
+    [TestCase("function Test-Me { 'x' }; (Get-Command Test-Me).CommandType; (Get-Command Test-Me -CommandType Cmdlet -ErrorAction SilentlyContinue) -eq $null", "Function|True")]
+    [TestCase("(Get-Command ping).Source; (Get-Command ipconfig.exe).Name", @"C:\Windows\system32\ping.exe|ipconfig.exe")]
+    [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]
+    [TestCase("Get-Command -Module Microsoft.PowerShell.Security -Name *-Acl | % Name", "Get-Acl|Set-Acl")]
+    public async Task Get_Command_finds_what_Windows_has(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_command_nothing_has_is_Get_Commands_CommandNotFoundException_and_the_script_goes_on()
+    {
+        var (host, _) = await RunAsync("Get-Command choco; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.TargetName, e.Message)), Is.EqualTo(new[]
+        {
+            ("CommandNotFoundException,Microsoft.PowerShell.Commands.GetCommandCommand", ErrorCategory.ObjectNotFound, (string?)"choco",
+                "The term 'choco' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    /// <summary>5.1's CommandInfo view: CommandType 15, Name 50, Version 10, then Source, lines as wide as the remote host's 120 columns.</summary>
+    [Test]
+    public async Task Its_objects_are_CommandInfos_Out_String_shows_in_5_1s_table()
+    {
+        var (host, _) = await RunAsync("Get-Command Get-Service, Write-Output | Out-String");
+
+        string[] lines =
+        [
+            "CommandType     Name                                               Version    Source",
+            "-----------     ----                                               -------    ------",
+            "Cmdlet          Get-Service                                        3.1.0.0    Microsoft.PowerShell.Management",
+            "Cmdlet          Write-Output                                       3.1.0.0    Microsoft.PowerShell.Utility",
+        ];
+        Assert.That(host.OutputTexts.Single(), Is.EqualTo("\r\n" + string.Concat(lines.Select(l => l.PadRight(120) + "\r\n")) + "\r\n\r\n"));
+    }
+
+    [Test]
+    public async Task An_alias_is_not_emulated_and_says_so()
+    {
+        var (host, _) = await RunAsync("Get-Command gci; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("PsrpEmulator.ScenarioError", "Get-Command of the alias 'gci' is not emulated: give the command a rule"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+}
