@@ -1409,15 +1409,35 @@ internal sealed partial class RunContext
 
     /// <summary>
     /// ConvertFrom-Csv: a #TYPE line is skipped, the first line is the header (unless -Header names the properties), and
-    /// every later line a PSCustomObject of strings (a field missing is $null). Blank lines are skipped.
+    /// every later record a PSCustomObject of strings (a field missing is $null). Blank lines are skipped. A quoted field
+    /// may hold line breaks (Export-Csv writes a multi-line value so): its record goes on over the next lines, and the
+    /// value keeps them.
     /// </summary>
     private sealed class ConvertFromCsvStage(char delimiter, List<string>? header) : Stage
     {
         private List<string>? _header = header;
 
+        // The records of a text: lines, but a line break inside quotes belongs to the field (its record's last "\r" goes).
+        private static IEnumerable<string> Records(string text)
+        {
+            var start = 0;
+            var quoted = false;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] == '"') quoted = !quoted;
+                else if (text[i] == '\n' && !quoted)
+                {
+                    yield return text[start..i].TrimEnd('\r');
+                    start = i + 1;
+                }
+            }
+
+            if (start < text.Length) yield return text[start..].TrimEnd('\r');
+        }
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
-            foreach (var line in PipelineVariables.Display(item).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+            foreach (var line in Records(PipelineVariables.Display(item)))
             {
                 if (line.Trim().Length == 0) continue;
                 if (_header is null)
