@@ -151,6 +151,8 @@ internal static partial class ScriptExpressions
         Add("System.IO.Directory");
         Add(FileStreamTypeName);
         types["IO.FileStream"] = types[FileStreamTypeName];
+        Add("System.Net.Dns");
+        types["Net.Dns"] = types["System.Net.Dns"];
         Add("System.IO.FileInfo");
         types["IO.FileInfo"] = types["System.IO.FileInfo"];
         foreach (var enumType in EnumTypes.Keys)
@@ -270,6 +272,9 @@ internal static partial class ScriptExpressions
         return after.StartsWith("::", StringComparison.Ordinal) || after is ['.', var c, ..] && (char.IsLetter(c) || c == '_') ? null : (type, after);
     }
 
+    /// <summary>Whether the emulator answers every static member of the type, so that one it does not is PowerShell's error (not a gap).</summary>
+    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName);
+
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
@@ -277,6 +282,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
+            ("System.Net.Dns", "GETHOSTNAME") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||

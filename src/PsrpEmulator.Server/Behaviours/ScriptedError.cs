@@ -119,9 +119,12 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
 
             if (ScriptExpressions.StaticMemberSyntax(after) is var (member, arguments))
             {
+                // A method is PowerShell's MethodNotFound only on a type whose every member the emulator answers; on
+                // another ([Environment], [System.Net.Dns]) .NET may well have it.
                 return arguments is null
                     ? ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
-                    : MethodNotFound(member, type.FullName);
+                    : ScriptExpressions.AnswersEveryStaticMember(type) ? MethodNotFound(member, type.FullName)
+                    : ScenarioFault($"[{type.FullName}]::{member}() is not emulated: give the command a rule (match: its whole text)");
             }
 
             // [Environment]::OSVersion.Version: a static property the emulator does not know, read further.

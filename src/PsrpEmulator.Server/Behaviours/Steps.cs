@@ -1736,6 +1736,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return scope.Variables.EnvironmentVariable(PipelineVariables.Display(arguments[0])) is { } variable ? PsPrimitive.String(variable) : PsNil.Instance;
             }
 
+            // [System.Net.Dns]::GetHostName(): the computer's name.
+            if (type.FullName == "System.Net.Dns" && member.Equals("GetHostName", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 })
+            {
+                return PsPrimitive.String(scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? "localhost");
+            }
+
             // [Environment]::ExpandEnvironmentVariables('%TEMP%\x'): the session process's variables; an unknown %NAME% stays.
             if (type.FullName == "System.Environment" && member.Equals("ExpandEnvironmentVariables", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 })
             {

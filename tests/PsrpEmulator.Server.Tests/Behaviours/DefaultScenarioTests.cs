@@ -57,6 +57,10 @@ public class DefaultScenarioTests
     [TestCase("Get-Service", "System.ServiceProcess.ServiceController|System.ServiceProcess.ServiceController|System.ServiceProcess.ServiceController")]
     [TestCase("Get-WinEvent -LogName System -MaxEvents 2", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
     [TestCase("Get-WinEvent -LogName 'Windows PowerShell'", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
+    [TestCase("Get-ExecutionPolicy; (Get-ExecutionPolicy) -eq 'RemoteSigned'", "RemoteSigned|True")]
+    [TestCase("(Get-Culture).Name; (Get-Culture).LCID; (Get-TimeZone).Id; (Get-TimeZone).BaseUtcOffset.TotalHours", "en-US|1033|UTC|0")]
+    [TestCase("[System.Net.Dns]::GetHostName(); [Net.Dns]::GetHostName() -eq $env:COMPUTERNAME", "TESTHOST01|True")]
+    [TestCase("Get-Culture | Out-String", "\r\nLCID             Name             DisplayName                             \r\n----             ----             -----------                             \r\n1033             en-US            English (United States)                 \r\n\r\n\r\n")]
     public async Task Default_scenario_answers(string command, string expectedOutputs)
     {
         var (host, outcome) = await Default.RunScriptAsync(command);

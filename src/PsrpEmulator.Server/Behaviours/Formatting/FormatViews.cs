@@ -99,6 +99,14 @@ internal static class FormatViews
         new("Source", 0, ColumnAlignment.Left, o => Property(o, "Source")),
     ]);
 
+    // Get-Culture's view (DotNetTypes.format.ps1xml: LCID 16, Name 16, DisplayName 40).
+    private static readonly FormatView Culture = new("System.Globalization.CultureInfo", FormatShape.Table,
+    [
+        new("LCID", 16, ColumnAlignment.Left, o => Property(o, "LCID")),
+        new("Name", 16, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("DisplayName", 40, ColumnAlignment.Left, o => Property(o, "DisplayName")),
+    ]);
+
     // A hashtable is written as its entries; each is a DictionaryEntry.
     private static readonly FormatView DictionaryEntry = new("System.Collections.DictionaryEntry", FormatShape.Table,
     [
@@ -225,6 +233,7 @@ internal static class FormatViews
         [EventLogRecord.Key] = EventLogRecord,
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
+        [Culture.Key] = Culture,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
