@@ -32,6 +32,7 @@ internal sealed partial class RunContext
         ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Invoke-Expression"] = ["Command"],
+        ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
@@ -57,6 +58,7 @@ internal sealed partial class RunContext
     {
         "IEX" => "Invoke-Expression",
         "GCM" => "Get-Command",
+        "IPMO" => "Import-Module",
         "GV" => "Get-Variable",
         "SV" or "SET" => "Set-Variable",
         "NV" => "New-Variable",
@@ -107,6 +109,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Command":
                     await GetCommandAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Import-Module":
+                    await ImportModuleAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
                     if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } variableValue) await output.WriteAsync(new PipelineOutput(variableValue), cancellationToken);
@@ -378,7 +383,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose")
                 {
                     named[name] = null;
                     continue;
@@ -402,6 +407,7 @@ internal sealed partial class RunContext
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
             "Get-Command" => ["Name", "ArgumentList"],
+            "Import-Module" => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],

@@ -224,6 +224,22 @@ internal static class WindowsCommands
         return table;
     }
 
+    // Modules a Windows Server 2019 has besides those its commands above come from (in-box, UNVERIFIED list).
+    private static readonly string[] OtherInBoxModules =
+    [
+        "Microsoft.PowerShell.Host", "PSReadline", "PSDesiredStateConfiguration", "PSDiagnostics", "Pester", "BitsTransfer",
+        "International", "NetConnection", "NetLbfo", "NetQos", "NetSwitchTeam", "NetworkConnectivityStatus", "PKI", "PnpDevice",
+        "PrintManagement", "TLS", "TroubleshootingPack", "TrustedPlatformModule", "UserAccessLogging", "WindowsErrorReporting",
+        "iSCSI", "MsDtc", "NetEventPacketCapture", "NetNat", "SecureBoot", "ServerCore", "SmbWitness", "StartLayout", "VpnClient",
+        "Wdac", "WindowsSearch", "CimCmdlets", "Microsoft.PowerShell.LocalAccounts", "Microsoft.PowerShell.ODataUtils",
+    ];
+
+    private static readonly Lazy<HashSet<string>> InBoxModules = new(() =>
+        new HashSet<string>(ModuleCommandTable.Value.Values.Select(c => c.Module).OfType<string>().Concat(OtherInBoxModules), StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Whether a Windows Server 2019 has a module of that name (Import-Module finds it).</summary>
+    public static bool HasModule(string name) => InBoxModules.Value.Contains(name);
+
     /// <summary>A program of System32 of that name (without .exe, case aside): its file name as Get-Command shows it; null for another.</summary>
     public static string? ProgramFile(string name)
     {

@@ -63,6 +63,27 @@ public class GetCommandTests
         Assert.That(host.OutputTexts.Single(), Is.EqualTo("\r\n" + string.Concat(lines.Select(l => l.PadRight(120) + "\r\n")) + "\r\n\r\n"));
     }
 
+    [TestCase("Import-Module ServerManager; Import-Module -Name NetTCPIP, Pester -Force -Verbose; ipmo Microsoft.PowerShell.Archive; 'loaded'", "loaded")]
+    public async Task Import_Module_of_a_module_Windows_has_loads_silently(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That((outcome.State, host.Errors.Count, string.Join("|", host.OutputTexts)), Is.EqualTo((PSInvocationState.Completed, 0, expected)));
+    }
+
+    [Test]
+    public async Task Import_Module_of_a_module_Windows_has_not_is_ModuleNotFound_and_the_script_goes_on()
+    {
+        var (host, _) = await RunAsync("Import-Module WebAdministration; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.TargetName, e.Message)), Is.EqualTo(new[]
+        {
+            ("Modules_ModuleNotFound,Microsoft.PowerShell.Commands.ImportModuleCommand", ErrorCategory.ResourceUnavailable, (string?)"WebAdministration",
+                "The specified module 'WebAdministration' was not loaded because no valid module file was found in any module directory."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [Test]
     public async Task An_alias_is_not_emulated_and_says_so()
     {
