@@ -102,12 +102,30 @@ internal sealed class ClixmlWriterCore
             case PsPrimitive p:
                 WritePrimitive(p, name);
                 break;
+            case PsObject o when AsByteArray(o) is { } bytes:
+                // A byte[] is <BA> (MS-PSRP 2.2.5.1.17), however a producer holds it (a list of bytes typed System.Byte[]).
+                WritePrimitive(PsPrimitive.ByteArray(bytes), name);
+                break;
             case PsObject o:
                 WriteObject(o, name);
                 break;
             default:
                 throw new ArgumentException($"Unsupported PsValue type {value.GetType()}.", nameof(value));
         }
+    }
+
+    // A list typed System.Byte[] whose items are all bytes, as its bytes; null for anything else.
+    private static byte[]? AsByteArray(PsObject o)
+    {
+        if (o.CollectionKind != PsCollectionKind.List || o.TypeNames is not ["System.Byte[]", ..] || o.AdaptedProperties.Count > 0 || o.ExtendedProperties.Count > 0) return null;
+        var bytes = new byte[o.Items.Count];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (o.Items[i] is not PsPrimitive { Value: byte b }) return null;
+            bytes[i] = b;
+        }
+
+        return bytes;
     }
 
     private void WriteName(string? name)

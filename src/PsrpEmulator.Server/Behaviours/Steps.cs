@@ -267,7 +267,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.ArrayElements(text) is { } elements)
         {
-            foreach (var element in elements)
+            // A leading comma is the unary comma operator (,$x), not a missing expression.
+            foreach (var element in elements[0].Length == 0 ? elements.Skip(1) : elements)
             {
                 if (element.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
                 CheckExpression(element, catalog, nesting + 1);
@@ -1796,12 +1797,23 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.ArrayElements(text) is { } elements)
         {
+            // The unary comma (,$x; return ,$list): an array of one item, the value as it is (an array stays one item);
+            // ,$a, $b is that array, then $b.
+            if (elements is ["", var only] && only.Length > 0) return PsObjects.List([await EvaluateAsync(only, to, blockNesting + 1)], ListValueTemplate.ArrayTypeNames);
+
             // An array: each element's value (an element that is itself an array stays one item, as in PowerShell).
             var items = new List<PsValue>(elements.Count);
-            foreach (var element in elements)
+            for (var i = 0; i < elements.Count; i++)
             {
-                if (element.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
-                items.Add(await EvaluateAsync(element, to, blockNesting + 1));
+                if (i == 0 && elements[0].Length == 0 && elements[1].Length > 0)
+                {
+                    items.Add(PsObjects.List([await EvaluateAsync(elements[1], to, blockNesting + 1)], ListValueTemplate.ArrayTypeNames));
+                    i++;
+                    continue;
+                }
+
+                if (elements[i].Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
+                items.Add(await EvaluateAsync(elements[i], to, blockNesting + 1));
             }
 
             return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);

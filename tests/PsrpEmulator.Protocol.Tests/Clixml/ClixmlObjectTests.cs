@@ -256,3 +256,25 @@ public class ClixmlObjectTests
         Assert.That(ClixmlSerializer.SerializeToString(ClixmlDeserializer.Deserialize(xml)), Is.EqualTo(xml));
     }
 }
+
+public class ClixmlByteArrayTests
+{
+    /// <summary>A byte[] is &lt;BA&gt; however it is held: as PowerShell's serializer writes one (MS-PSRP 2.2.5.1.17).</summary>
+    [Test]
+    public void A_list_of_bytes_typed_System_Byte_array_is_written_as_BA()
+    {
+        var list = PsObjects.List([PsPrimitive.Byte(1), PsPrimitive.Byte(2), PsPrimitive.Byte(255)], ["System.Byte[]", "System.Array", "System.Object"]);
+        var holder = PsObjects.CustomObject().With("Data", list);
+
+        Assert.That(System.Text.Encoding.UTF8.GetString(ClixmlSerializer.Serialize(list)), Does.Contain("<BA>AQL/</BA>").And.Not.Contain("<LST>"));
+        Assert.That(System.Text.Encoding.UTF8.GetString(ClixmlSerializer.Serialize(holder)), Does.Contain("<BA N=\"Data\">AQL/</BA>"));
+    }
+
+    [Test]
+    public void A_list_typed_System_Byte_array_holding_other_values_stays_a_list()
+    {
+        var odd = PsObjects.List([PsPrimitive.Byte(1), PsPrimitive.Int32(300)], ["System.Byte[]", "System.Array", "System.Object"]);
+
+        Assert.That(System.Text.Encoding.UTF8.GetString(ClixmlSerializer.Serialize(odd)), Does.Contain("<LST>"));
+    }
+}

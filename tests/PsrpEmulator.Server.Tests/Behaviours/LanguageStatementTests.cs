@@ -84,6 +84,13 @@ public class LanguageStatementTests
     public async Task Splatting_writes_a_hashtable_as_named_arguments_and_an_array_as_positional_ones(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$x = ,1; $x.Count; $x[0]", "1|1")]
+    [TestCase(",(1,2) | % { $_.Count }", "2")]
+    [TestCase("function f { return ,@(1,2,3) }; $r = f; $r.Count; $r.GetType().FullName", "3|System.Object[]")]
+    [TestCase("@(,@(1,2)).Count; $a = ,(1,2), 3; $a.Count; $a[0].Count", "1|2|1")]
+    public async Task The_unary_comma_makes_an_array_of_one_item(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("function f { param([switch]$s, $p) \"s=$s p=$p\" }; f -s; f -s:$true; f -s:$false; f; f -s x", "s=True p=|s=True p=|s=False p=|s=False p=|s=True p=x")]
     [TestCase("function f { param([switch]$Force) if ($Force) { 'forced' } else { 'asked' } }; f; f -Force", "asked|forced")]
     public async Task A_switch_parameter_takes_no_value_word_and_is_false_when_absent(string script, string expected) =>
