@@ -67,6 +67,23 @@ public class CommandLineTests
         Assert.That(((NotRecognizedScript)catalog.ResolveCommandLine("frob.exe --x")).Name, Is.EqualTo("frob.exe"));
     }
 
+    /// <summary>cmd.exe's chaining: &amp; runs both, &amp;&amp; on success, || on failure, exit ends the line; quotes protect an &amp;.</summary>
+    [TestCase("cmd.exe /c echo oops 1>&2 & exit /b 3", "", "oops  \r\n", 3)]
+    [TestCase("echo a && echo b", "a \r\nb\r\n", "", 0)]
+    [TestCase("dir C:\\nope && echo never || echo fallback", "fallback\r\n", "File Not Found\r\n", 0)]
+    [TestCase("exit /b 2 & echo never", "", "", 2)]
+    [TestCase("echo \"a & b\"", "\"a & b\"\r\n", "", 0)]
+    [TestCase("echo one & echo two 2>&1", "one \r\ntwo \r\n", "", 0)]
+    public async Task Commands_chained_with_ampersands_and_bars_run_as_cmd_runs_them(string line, string stdout, string stderr, int exitCode)
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout.Contains(stdout), host.Stderr, code), Is.EqualTo((true, stderr, exitCode)), () => $"stdout: {host.Stdout}");
+        if (stdout.Length > 0 && !line.StartsWith("dir", StringComparison.Ordinal)) Assert.That(host.Stdout, Is.EqualTo(stdout));
+    }
+
     [TestCase("netstat -ano", "netstat")]
     [TestCase("cmd /c robocopy a b", "robocopy")]
     [TestCase("tasklist.exe /v", "tasklist.exe")]

@@ -42,6 +42,16 @@ public sealed partial class BehaviourCatalog
     {
         var line = CommandLineText.StripCmdShell(commandLine.Trim());
         if (line.Length == 0) return EmptyCommandLineScript.Instance;
+        // Commands chained with &, && and || (outside quotes): each runs as a command line of its own, as cmd.exe runs
+        // them. A match: rule naming the whole line still wins.
+        if (line.Contains('&') || line.Contains("||", StringComparison.Ordinal))
+        {
+            if (!commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) && ChainedCommandLineScript.Split(line) is { Count: > 1 } chain)
+            {
+                return new ChainedCommandLineScript([.. chain.Select(c => (c.Operator, c.Command, ResolveChained(c.Command)))]);
+            }
+        }
+
         // cmd.exe's redirections (> file, >> file, 2>nul, 2>&1): the command without them, its streams sent on. A
         // match: rule naming the whole line still wins (a regex: rule matches the command, as a pattern such as
         // 'echo (?<text>.*)' would match any redirection too). Only echo keeps the space before the '>' (cmd's echo prints it).
@@ -52,6 +62,15 @@ public sealed partial class BehaviourCatalog
         }
 
         return Resolve(line);
+    }
+
+    // One command of a chain: echo prints the blanks before the next operator ("echo a & echo b" prints "a "), so its
+    // text keeps them; any other command's are trimmed.
+    private ICommandLineScript ResolveChained(string command)
+    {
+        if (!CommandLineText.FirstWord(command).Equals("echo", StringComparison.OrdinalIgnoreCase) || command.TrimEnd().Length == command.Length) return ResolveCommandLine(command);
+        if (CommandLineRedirection.TryParse(command, out var bare, out var redirections)) return new RedirectedCommandLineScript(Resolve(bare.TrimStart()), redirections);
+        return Resolve(command);
     }
 
     private ICommandLineScript Resolve(string line)

@@ -443,3 +443,60 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
 
     private const string VolumeLines = " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n\r\n";
 }
+
+/// <summary>
+/// cmd.exe's command chaining: <c>a &amp; b</c> runs both, <c>a &amp;&amp; b</c> runs b when a exits 0, <c>a || b</c>
+/// when it does not; <c>exit</c> ends the chain. The exit code is the last command's that ran.
+/// </summary>
+internal sealed class ChainedCommandLineScript(IReadOnlyList<(string Operator, string Text, ICommandLineScript Script)> commands) : ICommandLineScript
+{
+    public string Description => string.Join(" ", commands.Select(c => (c.Operator.Length == 0 ? string.Empty : c.Operator + " ") + c.Script.Description));
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var exitCode = 0;
+        var ran = false;
+        foreach (var (op, text, script) in commands)
+        {
+            if (ran && (op == "&&" && exitCode != 0 || op == "||" && exitCode == 0)) continue;
+            exitCode = await script.RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+            ran = true;
+            // exit (or exit /b) ends the line: cmd runs nothing after it.
+            if (CommandLineText.FirstWord(text).Equals("exit", StringComparison.OrdinalIgnoreCase)) break;
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>
+    /// The commands of a line chained with <c>&amp;</c>, <c>&amp;&amp;</c> and <c>||</c> outside double quotes (a
+    /// <c>^</c> escapes the next character; <c>&gt;&amp;</c> is a redirection's), each with the operator before it (the
+    /// first's is empty; a command keeps the blanks before the next operator, which cmd's echo prints); one command when
+    /// the line has none.
+    /// </summary>
+    public static List<(string Operator, string Command)> Split(string line)
+    {
+        var result = new List<(string, string)>();
+        var quoted = false;
+        var start = 0;
+        var op = string.Empty;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '^' && !quoted) { i++; continue; }
+            if (c == '"') { quoted = !quoted; continue; }
+            if (quoted) continue;
+            string? found = null;
+            if (c == '&' && !(i > 0 && line[i - 1] == '>')) found = i + 1 < line.Length && line[i + 1] == '&' ? "&&" : "&";
+            else if (c == '|' && i + 1 < line.Length && line[i + 1] == '|') found = "||";
+            if (found is null) continue;
+            result.Add((op, line[start..i].TrimStart()));
+            op = found;
+            i += found.Length - 1;
+            start = i + 1;
+        }
+
+        result.Add((op, line[start..].TrimStart()));
+        return result.Any(r => ((string)r.Item2).Trim().Length == 0) ? [(string.Empty, line)] : result;
+    }
+}
