@@ -1104,6 +1104,9 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// </summary>
     internal static async Task AnswerHostCallAsync(PowerShellPipeline pipeline, PipelineHostCall call, RemoteHostCallHandler? handler, CancellationToken cancellationToken)
     {
+        // A remote script's exit (SetShouldExit) is not the local host's to act on: PowerShell's client drops it
+        // (ClientRemotePowerShell.ExitHandler) unless an interactive session is pushed, which this client has not.
+        if (call.MethodId == RemoteHostMethodId.SetShouldExit) return;
         var answers = call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(call.MethodId);
         PipelineHostResponse response;
         if (handler is null)

@@ -659,8 +659,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             if (Statements.LoopControl(text) is { } control) throw new LoopControlException(control == "continue");
 
-            // exit is a keyword: the script ends here, Completed, with the statement's code for powershell.exe.
-            if (Statements.IsExit(text, out var value)) throw new ScriptExitException(ExitCodeOf(value));
+            // exit is a keyword: the script ends here, Completed, with the statement's code for powershell.exe. As
+            // PowerShell's pipeline does on its ExitException, the host is told first (SetShouldExit): a remote session's
+            // host sends it to the client's, which is how pypsrp and Ansible's psrp connection read a script's exit code.
+            if (Statements.IsExit(text, out var value))
+            {
+                var code = ExitCodeOf(value);
+                await Host.SendHostCallAsync(RemoteHostMethodId.SetShouldExit, [PsPrimitive.Int32(code)], cancellationToken);
+                throw new ScriptExitException(code);
+            }
 
             // return too: its value is written, then the script (or the block, or run:'s body) ends.
             if (Statements.IsReturn(text, out var returned))
@@ -1884,6 +1891,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     value = PsPrimitive.Boolean(step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase)
                         ? await ShouldProcessAsync(cmdlet, arguments)
                         : await ShouldContinueAsync(arguments));
+                    continue;
+                }
+
+                // $Host.SetShouldExit(n): the void host call, to the client's host.
+                if (value is PsObject { TypeNames: ["System.Management.Automation.Internal.Host.InternalHost", ..] } &&
+                    step.Text.Equals("SetShouldExit", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
+                {
+                    var exitCode = (int)((PsPrimitive)ScriptExpressions.Cast(arguments[0], ScriptExpressions.ResolveType("int")!)).Value;
+                    await Host.SendHostCallAsync(RemoteHostMethodId.SetShouldExit, [PsPrimitive.Int32(exitCode)], cancellationToken);
+                    value = PsNil.Instance;
                     continue;
                 }
 

@@ -9,9 +9,12 @@ public class HostCallBehaviourTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
+    // $Host and the other automatic variables, as a server's session has them.
+    private static readonly Func<string, PsValue?> Automatic = RecordingHost.ServerAutomaticVariables();
+
     private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, Func<PipelineHostCall, PipelineHostResponse>? ui)
     {
-        var host = new RecordingHost { HostUI = ui };
+        var host = new RecordingHost { HostUI = ui, Automatic = Automatic };
         var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
         return (host, outcome);
     }
@@ -137,6 +140,29 @@ public class HostCallBehaviourTests
         var (noUI, _) = await RunAsync("Get-Credential", ui: null);
         Assert.That(noUI.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("HostFunctionNotImplemented,Microsoft.PowerShell.Commands.GetCredentialCommand"));
         Assert.That(noUI.Errors.Single().Message, Does.EndWith("with the following message: Enter your credentials."));
+    }
+
+    /// <summary>
+    /// exit tells the host first, as PowerShell's pipeline does on its ExitException: a void SetShouldExit call with the
+    /// code, which is how pypsrp's host (and Ansible's psrp connection) reads a remote script's exit code. So does
+    /// $Host.SetShouldExit. Without a host UI nothing is sent.
+    /// </summary>
+    [TestCase("'before'; exit 3; 'never'", 3, "before")]
+    [TestCase("function f { exit 7 }; f; 'never'", 7, "")]
+    [TestCase("$Host.SetShouldExit(4); 'after'", 4, "after")]
+    public async Task Exit_sends_the_hosts_SetShouldExit_with_its_code(string script, int code, string output)
+    {
+        var (host, outcome) = await RunAsync(script, Typing());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(output));
+        Assert.That(host.HostCalls.Select(c => (c.CallId, c.MethodId, c.Parameters.Single())), Is.EqualTo(new[]
+        {
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetShouldExit, (PsValue)PsPrimitive.Int32(code)),
+        }));
+
+        var (noUI, _) = await RunAsync(script, ui: null);
+        Assert.That(noUI.HostCalls, Is.Empty);
     }
 
     [Test]

@@ -231,6 +231,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             };
             return method switch
             {
+                // The console host's own (exit's code is the process's, already): nothing to print.
+                RemoteHostMethodId.SetShouldExit or RemoteHostMethodId.FlushInputBuffer => ValueTask.CompletedTask,
                 RemoteHostMethodId.Write1 or RemoteHostMethodId.Write2 => host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken),
                 RemoteHostMethodId.WriteErrorLine => host.WriteTextAsync(WinRsStreams.Stderr, text + "\r\n", cancellationToken),
                 _ => host.WriteTextAsync(WinRsStreams.Stdout, text + "\r\n", cancellationToken),
