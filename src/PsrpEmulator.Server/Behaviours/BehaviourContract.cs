@@ -35,6 +35,12 @@ public sealed partial class BehaviourCatalog
     public IBehaviourScript Resolve(CreatePipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        var script = ResolveCommands(pipeline);
+        return MergedStreamsScript.Of(pipeline) is { } merged ? new MergedStreamsScript(script, merged) : script;
+    }
+
+    private IBehaviourScript ResolveCommands(CreatePipeline pipeline)
+    {
         pipeline = AsPowerShellRunsIt(pipeline);
         var text = GetCommandText(pipeline);
         // The script as written (Invoke-Command sends a script block's text with its spaces and line breaks): a parse

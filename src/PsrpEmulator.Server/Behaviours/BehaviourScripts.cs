@@ -284,3 +284,61 @@ internal sealed class WholeMatch(string text) : IReadOnlyDictionary<string, stri
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
+
+/// <summary>
+/// A pipeline whose commands merge streams into the output (PowerShell's Command.MergeMyResults, pypsrp's merge_error:
+/// MergeMyResult/MergeToResult, or MergeError ... MergeInformation set to Output): the records of those streams are
+/// written as output objects, as <c>2&gt;&amp;1</c> writes them (an ErrorRecord, the other records' messages). The
+/// merge applies to what the whole pipeline writes, not to one command of it.
+/// </summary>
+internal sealed class MergedStreamsScript(IBehaviourScript inner, IReadOnlySet<PipelineResultTypes> merged) : BehaviourScript
+{
+    public override string Description => (inner as BehaviourScript)?.Description + " (streams merged into the output)";
+
+    /// <summary>The streams the pipeline's commands merge into the output; null when none does.</summary>
+    public static IReadOnlySet<PipelineResultTypes>? Of(CreatePipeline pipeline)
+    {
+        HashSet<PipelineResultTypes>? merged = null;
+        foreach (var command in pipeline.ExtraStatements.Count > 0 ? pipeline.ExtraStatements.SelectMany(s => s) : pipeline.Commands)
+        {
+            if (command.MergeToResult == PipelineResultTypes.Output && command.MergeMyResult is PipelineResultTypes.Error or PipelineResultTypes.All)
+            {
+                (merged ??= []).Add(PipelineResultTypes.Error);
+                if (command.MergeMyResult == PipelineResultTypes.All) merged.UnionWith([PipelineResultTypes.Warning, PipelineResultTypes.Verbose, PipelineResultTypes.Debug, PipelineResultTypes.Information]);
+            }
+
+            foreach (var (stream, target) in new[]
+            {
+                (PipelineResultTypes.Error, command.MergeError), (PipelineResultTypes.Warning, command.MergeWarning), (PipelineResultTypes.Verbose, command.MergeVerbose),
+                (PipelineResultTypes.Debug, command.MergeDebug), (PipelineResultTypes.Information, command.MergeInformation),
+            })
+            {
+                if (target == PipelineResultTypes.Output) (merged ??= []).Add(stream);
+            }
+        }
+
+        return merged;
+    }
+
+    protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) =>
+        inner is BehaviourScript own
+            ? own.RunUnguardedAsync(new MergingHost(host, merged), time, cancellationToken)
+            : inner.RunAsync(new MergingHost(host, merged), time, cancellationToken);
+
+    private sealed class MergingHost(IPipelineHost inner, IReadOnlySet<PipelineResultTypes> merged) : ForwardingHost(inner)
+    {
+        public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+        {
+            PsValue? value = record switch
+            {
+                ErrorRecordMessage e when merged.Contains(PipelineResultTypes.Error) => e.Record,
+                WarningRecordMessage w when merged.Contains(PipelineResultTypes.Warning) => PsPrimitive.String(w.Message),
+                VerboseRecordMessage v when merged.Contains(PipelineResultTypes.Verbose) => PsPrimitive.String(v.Message),
+                DebugRecordMessage d when merged.Contains(PipelineResultTypes.Debug) => PsPrimitive.String(d.Message),
+                InformationRecordMessage i when merged.Contains(PipelineResultTypes.Information) => i.MessageData,
+                _ => null,
+            };
+            return Inner.WriteAsync(value is null ? record : new PipelineOutput(value), cancellationToken);
+        }
+    }
+}

@@ -67,6 +67,23 @@ public class PipelineShapeTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "bar" }));
     }
 
+    /// <summary>pypsrp's merge_error("output") (PowerShell's Command.MergeMyResults(Error, Output)): the error records come in the output, in order.</summary>
+    [Test]
+    public async Task A_command_merging_its_errors_into_the_output_writes_them_there_in_order()
+    {
+        var script = Script("Write-Error e1; 'o1'; Write-Warning w1") with
+        {
+            MergeMyResult = PipelineResultTypes.Error, MergeToResult = PipelineResultTypes.Output, MergeError = PipelineResultTypes.Output,
+        };
+
+        var (host, outcome) = await RunAsync(new CreatePipeline([script]));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.Outputs.Select(o => o is PsObject { TypeNames: [var type, ..] } ? type : o.ToDisplayString()), Is.EqualTo(new[] { "System.Management.Automation.ErrorRecord", "o1" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "w1" }), "the warnings are not merged");
+    }
+
     [Test]
     public async Task Invoke_Expression_alone_with_a_positional_script_is_that_script()
     {
