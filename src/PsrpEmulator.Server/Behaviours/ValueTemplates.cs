@@ -247,6 +247,10 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
+        // $Host.UI.RawUI's properties (WindowTitle, BufferSize...): Windows answers them from the host data the client
+        // sent, which the emulator does not keep; a silent $null would be a wrong answer.
+        PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI when rawUI[property] is null =>
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"$Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),

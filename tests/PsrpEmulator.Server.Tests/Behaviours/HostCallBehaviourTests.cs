@@ -166,6 +166,16 @@ public class HostCallBehaviourTests
     }
 
     [Test]
+    public async Task A_RawUI_property_is_a_scenario_error_not_a_silent_null()
+    {
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.WindowTitle", Typing());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.ErrorRecord?.ToDisplayString(), Is.EqualTo("$Host.UI.RawUI.WindowTitle is not emulated: give the statement a rule"));
+        Assert.That(host.OutputTexts, Is.Empty);
+    }
+
+    [Test]
     public async Task WhatIf_writes_ShouldProcess_s_What_if_line_with_the_client_host_s_WriteLine_and_nothing_without_a_host_UI()
     {
         const string Script = "function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param($Name) if ($PSCmdlet.ShouldProcess($Name)) { \"removed $Name\" } }; " +
