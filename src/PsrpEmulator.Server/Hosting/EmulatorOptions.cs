@@ -290,6 +290,17 @@ public sealed class EmulatorOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Endpoints:{name}:MaximumReceivedObjectSizeMB must be from -1 (unlimited) to {EndpointSettings.MaximumMB}.", [nameof(Endpoints)]);
             }
+
+            // As the global IdleTimeout: WinRM's minimum is 60 s (a lower one would be raised at every Create).
+            if (endpoint.IdleTimeout is { } idle && idle < TimeSpan.FromSeconds(60))
+            {
+                yield return new ValidationResult($"Endpoints:{name}:IdleTimeout must be at least 60 seconds.", [nameof(Endpoints)]);
+            }
+
+            if (endpoint.IdleTimeout is { } ownIdle && (endpoint.MaxIdleTimeout ?? MaxIdleTimeout) < ownIdle)
+            {
+                yield return new ValidationResult($"Endpoints:{name}:MaxIdleTimeout must not be below its IdleTimeout.", [nameof(Endpoints)]);
+            }
         }
 
         if (ScenarioFile is { Length: > 0 } && !File.Exists(ScenarioFile))

@@ -105,6 +105,8 @@ public sealed class ScenarioSettings
                         break;
                     case "idleTimeoutSeconds":
                         endpoint.IdleTimeout = Seconds(sourceName, v, text);
+                        // WinRM's minimum (a lower one would be raised at every Create, as the option's start check says).
+                        if (endpoint.IdleTimeout < TimeSpan.FromSeconds(60)) throw Error(sourceName, v, $"idleTimeoutSeconds '{text}' is below WinRM's minimum of 60");
                         break;
                     case "maxIdleTimeoutSeconds":
                         endpoint.MaxIdleTimeout = Seconds(sourceName, v, text);

@@ -66,10 +66,24 @@ public class ScenarioSettingsTests
         Assert.That(errors, Has.One.Contains("Endpoints:ITTasks:MaximumReceivedDataSizePerCommandMB must be from -1 (unlimited)"));
     }
 
+    [Test]
+    public void An_endpoint_entry_with_an_idle_timeout_below_WinRMs_60_seconds_fails_validation_at_start()
+    {
+        var options = new EmulatorOptions();
+        options.Endpoints["ShortIdle"] = new EndpointOptions { IdleTimeout = TimeSpan.FromSeconds(3) };
+        options.Endpoints["Capped"] = new EndpointOptions { IdleTimeout = TimeSpan.FromMinutes(10), MaxIdleTimeout = TimeSpan.FromMinutes(5) };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage).ToList();
+
+        Assert.That(errors, Has.One.EqualTo("Endpoints:ShortIdle:IdleTimeout must be at least 60 seconds."));
+        Assert.That(errors, Has.One.EqualTo("Endpoints:Capped:MaxIdleTimeout must not be below its IdleTimeout."));
+    }
+
     [TestCase("endpoints: { X: { maximumReceivedDataSizePerCommandMB: -2 } }", "not a whole number of MB from -1 (unlimited)")]
     [TestCase("endpoints: { X: { maximumReceivedObjectSizeMB: 2048 } }", "'2048' is not a whole number of MB from -1 (unlimited) to 2047")]
     [TestCase("endpoints: { X: { maximumReceivedDataSizePerCommandMB: 1.5 } }", "'1.5' is not a whole number")]
     [TestCase("endpoints: { X: { bufferMode: Sometimes } }", "bufferMode 'Sometimes' is not Block or Drop")]
+    [TestCase("endpoints: { X: { idleTimeoutSeconds: 30 } }", "idleTimeoutSeconds '30' is below WinRM's minimum of 60")]
     [TestCase("endpoints: { X: { outputBufferCapacity: -1 } }", "not a positive number")]
     [TestCase("endpoints: { X: { colour: blue } }", "unknown endpoint setting 'colour'")]
     [TestCase("endpoints: [a, b]", "must be a mapping")]
