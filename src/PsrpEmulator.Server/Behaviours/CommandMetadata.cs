@@ -9,7 +9,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Select-Object Name, Namespace, HelpUri, CommandType, ResolvedCommandName, OutputType, Parameters</c>): a count, then
 /// one object per command. The commands are the session's functions (their param blocks' parameters) and those of
 /// Windows PowerShell 5.1's own modules (the cmdlets with the common parameters only: the emulator does not know each
-/// cmdlet's own). Aliases, the modules Windows loads on first use and <c>-Namespace</c> (modules) are not emulated.
+/// cmdlet's own), and 5.1's default aliases (ResolvedCommandName, the parameters of what they stand for). The modules
+/// Windows loads on first use and <c>-Namespace</c> (modules) are not emulated.
 /// </summary>
 internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehaviourScript
 {
@@ -37,6 +38,7 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
     {
         var patterns = request.Names.Select(n => VirtualFileSystem.Wildcard(n)).ToList();
         var found = new List<(string Name, int Type, IReadOnlyList<(string Name, string Type, string? Alias)> Parameters)>();
+        var resolved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if ((request.CommandType & FunctionType) != 0 && host.ExistingRunspace is { } runspace)
         {
             foreach (var (variable, body) in runspace.VariablesStartingWith("function:"))
@@ -47,6 +49,17 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
                 IEnumerable<(string, string, string?)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (string?)null));
                 if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias)));
                 found.Add((name, FunctionType, [.. parameters]));
+            }
+        }
+
+        if ((request.CommandType & AliasType) != 0)
+        {
+            foreach (var (alias, target) in WindowsCommands.Aliases)
+            {
+                if (!patterns.Any(p => p.IsMatch(alias))) continue;
+                var cmdlet = WindowsCommands.FindModuleCommand(target) is { IsFunction: false };
+                found.Add((alias, AliasType, cmdlet ? [.. CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias))] : []));
+                resolved[alias] = target;
             }
         }
 
@@ -63,13 +76,13 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
         foreach (var (name, type, parameters) in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await host.WriteAsync(new PipelineOutput(CommandObject(name, type, parameters)), cancellationToken).ConfigureAwait(false);
+            await host.WriteAsync(new PipelineOutput(CommandObject(name, type, parameters, resolved.GetValueOrDefault(name))), cancellationToken).ConfigureAwait(false);
         }
 
         return PipelineOutcome.Completed;
     }
 
-    private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, string? Alias)> parameters)
+    private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, string? Alias)> parameters, string? resolvedName)
     {
         var info = type switch { FunctionType => "FunctionInfo", AliasType => "AliasInfo", _ => "CmdletInfo" };
         var entries = parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Alias))).ToList();
@@ -78,7 +91,7 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
             .With("Namespace", PsNil.Instance)
             .With("HelpUri", string.Empty)
             .With("CommandType", PsObjects.Enum("System.Management.Automation.CommandTypes", type switch { FunctionType => "Function", AliasType => "Alias", _ => "Cmdlet" }, type))
-            .With("ResolvedCommandName", PsNil.Instance)
+            .With("ResolvedCommandName", resolvedName is null ? PsNil.Instance : PsPrimitive.String(resolvedName))
             .With("OutputType", PsObjects.List([], OutputTypeTypeNames))
             .With("Parameters", PsObjects.Dictionary(entries, ParametersTypeNames));
     }

@@ -7,8 +7,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Get-Command (gcm): the session's functions, the commands of the modules Windows has (WindowsCommands: Source and
 /// Version), and the programs of System32, as CommandInfo objects in 5.1's table (CommandType, Name, Version, Source).
 /// A name nothing has is CommandNotFoundException, written and gone on from (so <c>if (Get-Command x -ErrorAction
-/// SilentlyContinue)</c> tests for a command as on Windows); a pattern that matches nothing is no error. Aliases are not
-/// emulated.
+/// SilentlyContinue)</c> tests for a command as on Windows); a pattern that matches nothing is no error. Windows PowerShell
+/// 5.1's default aliases are AliasInfo objects ("gci -> Get-ChildItem").
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -32,6 +32,12 @@ internal sealed partial class RunContext
                 if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName)) found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString()));
             }
 
+            foreach (var (alias, target) in WindowsCommands.Aliases)
+            {
+                if ((types & AliasCommandType) == 0 || modules is not null || !pattern.IsMatch(alias)) continue;
+                found.Add(CommandInfoObject(alias, AliasCommandType, null, null, target));
+            }
+
             foreach (var command in WindowsCommands.ModuleCommands)
             {
                 var type = command.IsFunction ? FunctionCommandType : CmdletCommandType;
@@ -48,7 +54,7 @@ internal sealed partial class RunContext
 
             if (found.Count == 0 && !wildcard && WindowsCommands.Has(name) && WindowsCommands.FindModuleCommand(name) is null && WindowsCommands.ProgramFile(name) is null)
             {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command of the alias '{name}' is not emulated: give the command a rule"));
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command of '{name}' is not emulated: give the command a rule"));
             }
 
             if (found.Count == 0 && !wildcard)
@@ -136,6 +142,7 @@ internal sealed partial class RunContext
     {
         var (typeName, typeText) = type switch
         {
+            AliasCommandType => ("System.Management.Automation.AliasInfo", "Alias"),
             FunctionCommandType => ("System.Management.Automation.FunctionInfo", "Function"),
             ApplicationCommandType => ("System.Management.Automation.ApplicationInfo", "Application"),
             _ => ("System.Management.Automation.CmdletInfo", "Cmdlet"),
@@ -154,6 +161,8 @@ internal sealed partial class RunContext
         }
 
         if (type == ApplicationCommandType) info.With("Path", source!).With("Extension", ".exe");
+        // An alias shows as "gci -> Get-ChildItem" (5.1's view), and resolves to the command it stands for.
+        if (type == AliasCommandType) info.With("DisplayName", $"{name} -> {definition}").With("ResolvedCommandName", definition!).With("ReferencedCommand", definition!);
         return info;
     }
 }

@@ -41,14 +41,16 @@ public class RunspacePoolCallTests : EmulatorTestBase
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
         await pool.InvokeAsync("function Test-Deploy { [CmdletBinding()] param([string]$Target, [switch]$Force) }; function Get-ServiceReport { param($Name) }");
 
-        var all = await pool.GetCommandMetadataAsync(["Get-Serv*", "Test-Deploy", "Write-Output"]);
+        var all = await pool.GetCommandMetadataAsync(["Get-Serv*", "Test-Deploy", "Write-Output", "gsv"]);
         var functions = await pool.GetCommandMetadataAsync(["*"], commandTypes: 2);
 
         Assert.That(all.Select(c => (c["Name"]!.ToDisplayString(), c["CommandType"]!.ToDisplayString())), Is.EqualTo(new[]
         {
-            ("Get-ServiceReport", "Function"), ("Test-Deploy", "Function"), ("Get-Service", "Cmdlet"), ("Write-Output", "Cmdlet"),
+            ("gsv", "Alias"), ("Get-ServiceReport", "Function"), ("Test-Deploy", "Function"), ("Get-Service", "Cmdlet"), ("Write-Output", "Cmdlet"),
         }));
-        var deploy = (PsObject)all[1]["Parameters"]!;
+        Assert.That(all[0]["ResolvedCommandName"]!.ToDisplayString(), Is.EqualTo("Get-Service"), "an alias resolves to the command it stands for");
+        Assert.That(((PsObject)all[0]["Parameters"]!).Entries.Select(e => e.Key.ToDisplayString()), Does.Contain("ErrorAction"), "an alias of a cmdlet has the cmdlet's parameters");
+        var deploy = (PsObject)all[2]["Parameters"]!;
         Assert.That(deploy.Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[]
         {
             "Target", "Force", "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ErrorVariable", "WarningVariable",
@@ -56,7 +58,7 @@ public class RunspacePoolCallTests : EmulatorTestBase
         }), "an advanced function has the common parameters after its own");
         var force = (PsObject)deploy.Entries[1].Value;
         Assert.That((force["ParameterType"]!.ToDisplayString(), force["SwitchParameter"]!.ToDisplayString()), Is.EqualTo(("System.Management.Automation.SwitchParameter", "True")));
-        Assert.That(((PsObject)all[0]["Parameters"]!).Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[] { "Name" }), "a plain function has its own only");
+        Assert.That(((PsObject)all[1]["Parameters"]!).Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[] { "Name" }), "a plain function has its own only");
         Assert.That(functions.Select(c => c["Name"]!.ToDisplayString()), Is.SupersetOf(new[] { "Get-ServiceReport", "Test-Deploy", "Clear-Host", "prompt" }));
         Assert.That(functions.Select(c => c["CommandType"]!.ToDisplayString()).Distinct(), Is.EqualTo(new[] { "Function" }));
         Assert.That(Emulator.Journal.Snapshot().Where(e => e.Action == "Command").SelectMany(e => e.RequestMessages),

@@ -84,15 +84,30 @@ public class GetCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
-    [Test]
-    public async Task An_alias_is_not_emulated_and_says_so()
+    [TestCase("(Get-Command gci).ResolvedCommandName; (gcm dir).CommandType; (Get-Command where).Definition", "Get-ChildItem|Alias|Where-Object")]
+    [TestCase("Get-Command -CommandType Alias -Name g?v | % Name; (Get-Command gsv -CommandType Cmdlet -ErrorAction SilentlyContinue) -eq $null", "gpv|gsv|True")]
+    [TestCase("Get-Command -Module Microsoft.PowerShell.Management -Name gci -ErrorAction SilentlyContinue | Measure-Object | % Count", "0")]
+    public async Task A_default_alias_is_an_AliasInfo_for_the_command_it_stands_for(string script, string expected)
     {
-        var (host, _) = await RunAsync("Get-Command gci; 'next'");
+        var (host, outcome) = await RunAsync(script);
 
-        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    /// <summary>5.1's CommandInfo view shows an alias as "name -> command", with no version or source.</summary>
+    [Test]
+    public async Task An_alias_shows_as_name_arrow_command_in_the_table()
+    {
+        var (host, _) = await RunAsync("Get-Command gci | Out-String");
+
+        var lines = string.Concat(host.OutputTexts).Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+        Assert.That(lines, Is.EqualTo(new[]
         {
-            ("PsrpEmulator.ScenarioError", "Get-Command of the alias 'gci' is not emulated: give the command a rule"),
+            "CommandType     Name                                               Version    Source",
+            "-----------     ----                                               -------    ------",
+            "Alias           gci -> Get-ChildItem",
         }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 }

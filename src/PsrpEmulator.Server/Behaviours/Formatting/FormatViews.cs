@@ -90,11 +90,11 @@ internal static class FormatViews
         new("ProcessName", 0, ColumnAlignment.Left, o => Property(o, "ProcessName", "Name")),
     ]);
 
-    // Get-Command's objects (5.1's CommandInfo view: an alias's name as "name -> definition" is not emulated).
+    // Get-Command's objects (5.1's CommandInfo view: an alias's name as "name -> definition").
     private static readonly FormatView CommandInfo = new("System.Management.Automation.CommandInfo", FormatShape.Table,
     [
         new("CommandType", 15, ColumnAlignment.Left, o => Property(o, "CommandType")),
-        new("Name", 50, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Name", 50, ColumnAlignment.Left, o => Property(o, "DisplayName", "Name")),
         new("Version", 10, ColumnAlignment.Left, o => Property(o, "Version")),
         new("Source", 0, ColumnAlignment.Left, o => Property(o, "Source")),
     ]);
