@@ -218,8 +218,25 @@ internal sealed class Pipeline : IPipelineHost
             Diagnostics.Log.PipelineStarted(logger, _shell.ShellId, CommandId, text);
         }
         // Runs inline up to its first real wait (a sleep, a full Block buffer, input): a behaviour without waits
-        // has buffered all its output before CommandResponse is sent, as a fast command on Windows has.
-        _run = RunAsync(script);
+        // has buffered all its output before CommandResponse is sent, as a fast command on Windows has. When the
+        // pool's runspaces are all busy it waits for one, as in PowerShell's RunspacePool (CommandResponse at once).
+        _run = _shell.TryTakeRunspace() ? RunAsync(script) : RunWhenRunspaceFreeAsync(script);
+    }
+
+    private async Task RunWhenRunspaceFreeAsync(IBehaviourScript script)
+    {
+        try
+        {
+            await _shell.WaitForRunspaceAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped or closed while it waited: it never ran, and it holds no runspace.
+            await FinishAsync(Task.FromCanceled<PipelineOutcome>(_stop.Token), ownScript: false, holdsRunspace: false).ConfigureAwait(false);
+            return;
+        }
+
+        await RunAsync(script).ConfigureAwait(false);
     }
 
     private Task RunAsync(IBehaviourScript script)
@@ -238,10 +255,10 @@ internal sealed class Pipeline : IPipelineHost
         }
 
         // The script object itself is not kept by a waiting pipeline: only its run.
-        return FinishAsync(run, own is not null);
+        return FinishAsync(run, own is not null, holdsRunspace: true);
     }
 
-    private async Task FinishAsync(Task<PipelineOutcome> run, bool ownScript)
+    private async Task FinishAsync(Task<PipelineOutcome> run, bool ownScript, bool holdsRunspace)
     {
         PipelineOutcome outcome;
         try
@@ -272,6 +289,7 @@ internal sealed class Pipeline : IPipelineHost
         var message = PsrpMessage.Create(PsrpDestination.Client, _runspacePoolId, PipelineId, body);
         Output.Complete(new OutboundMessage(_shell.NextObjectId(), message.MessageType, message.ToArray()));
         Diagnostics.Log.PipelineFinished(_shell.Services.Logger, _shell.ShellId, CommandId, outcome.State.ToString());
+        if (holdsRunspace) _shell.ReturnRunspace();
     }
 
     public RunspaceState? Runspace => _shell.Runspace;

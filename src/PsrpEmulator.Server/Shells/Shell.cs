@@ -147,6 +147,63 @@ internal sealed class Shell
     public int MinRunspaces { get; private set; } = 1;
     public int MaxRunspaces { get; private set; } = 1;
 
+    // The pool's runspaces in use, and the pipelines waiting for one (guarded by _lock; the queue is made when a first
+    // pipeline has to wait): as PowerShell's RunspacePool, a pipeline beyond MaxRunspaces starts when a running one ends.
+    private int _runspacesInUse;
+    private Queue<TaskCompletionSource>? _waitingForRunspace;
+
+    /// <summary>Takes a runspace of the pool for a pipeline at once, if one is free and no pipeline waits before it.</summary>
+    public bool TryTakeRunspace()
+    {
+        lock (_lock)
+        {
+            if (_runspacesInUse >= MaxRunspaces || _waitingForRunspace is { Count: > 0 }) return false;
+            _runspacesInUse++;
+            return true;
+        }
+    }
+
+    /// <summary>Waits, in order, for a runspace of the pool; cancelled (the pipeline stopped) it takes none.</summary>
+    public async Task WaitForRunspaceAsync(CancellationToken cancellationToken)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            (_waitingForRunspace ??= new Queue<TaskCompletionSource>()).Enqueue(waiter);
+            GiveFreeRunspaces();
+        }
+
+        // Given and cancelled at once: whichever completes the waiter first wins (given, the pipeline runs and stops).
+        using (cancellationToken.Register(static w => ((TaskCompletionSource)w!).TrySetCanceled(), waiter))
+        {
+            await waiter.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A pipeline that held a runspace ended: the next waiting one, if any, takes it.</summary>
+    public void ReturnRunspace()
+    {
+        lock (_lock)
+        {
+            _runspacesInUse--;
+            GiveFreeRunspaces();
+        }
+    }
+
+    /// <summary>The pool's runspaces in use (GET_AVAILABLE_RUNSPACES answers MaxRunspaces less these).</summary>
+    public int RunspacesInUse
+    {
+        get { lock (_lock) return _runspacesInUse; }
+    }
+
+    private void GiveFreeRunspaces()
+    {
+        while (_runspacesInUse < MaxRunspaces && _waitingForRunspace is { Count: > 0 } waiting)
+        {
+            if (waiting.Dequeue().TrySetResult()) _runspacesInUse++;
+        }
+    }
+
     /// <summary>The console of the pool's host, from INIT_RUNSPACEPOOL's HostInfo (a pipeline using the pool's host reports it).</summary>
     public HostConsole PoolHostConsole { get; private set; }
     public OutputStream PoolOutput { get; }
@@ -369,13 +426,20 @@ internal sealed class Shell
                 case PsrpMessageType.GetAvailableRunspaces:
                     var get = GetAvailableRunspaces.FromPsValue(message.ReadData());
                     // Windows PowerShell answers the count as I32 (recorded), though MS-PSRP 2.2.2.8 says I64.
-                    var busy = Pipelines.Count(p => p.Lifecycle == PipelineLifecycle.Running);
-                    Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(get.CallId, PsPrimitive.Int32(Math.Max(0, MaxRunspaces - busy))));
+                    Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(get.CallId, PsPrimitive.Int32(Math.Max(0, MaxRunspaces - RunspacesInUse))));
                     break;
                 case PsrpMessageType.SetMaxRunspaces:
                     var setMax = SetMaxRunspaces.FromPsValue(message.ReadData());
                     var maxOk = setMax.MaxRunspaces >= MinRunspaces && setMax.MaxRunspaces > 0;
-                    if (maxOk) MaxRunspaces = setMax.MaxRunspaces;
+                    if (maxOk)
+                    {
+                        lock (_lock)
+                        {
+                            MaxRunspaces = setMax.MaxRunspaces;
+                            GiveFreeRunspaces();
+                        }
+                    }
+
                     Enqueue(message.RunspacePoolId, Guid.Empty, new RunspaceAvailability(setMax.CallId, PsPrimitive.Boolean(maxOk)));
                     break;
                 case PsrpMessageType.SetMinRunspaces:

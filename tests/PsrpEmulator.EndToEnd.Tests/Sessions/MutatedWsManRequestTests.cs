@@ -55,6 +55,8 @@ public sealed class MutatedWsManRequestTests : EmulatorTestBase
             await RunspacePoolClient.GetCommandsAsync(transport, pool.ShellId);
             var connected = await RunspacePoolClient.ConnectAsync(transport, pool.ShellId, pool.ResourceUri);
             await connected.ConnectCommandAsync(running.CommandId);
+            // A second runspace, or 'second' would wait for the sleeping command (PowerShell's RunspacePool queues it).
+            await connected.SetMaxRunspacesAsync(2);
             await connected.InvokeAsync("'second'");
             await connected.CloseAsync();
         }

@@ -80,4 +80,92 @@ public class RunspacePoolCallTests : EmulatorTestBase
 
         Assert.That((available, raised, belowMin, minTooHigh, reset, nowAvailable), Is.EqualTo((1L, true, false, false, false, 3L)));
     }
+
+    private async Task<(RunspacePoolClient Pool, PowerShellPipeline Holder, IAsyncEnumerator<PipelineEvent> HolderEvents, PipelineHostCall Call)> HoldTheRunspaceAsync(WsManTransport transport)
+    {
+        // The first pipeline holds the pool's runspace while it waits for the client's Read-Host answer.
+        var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
+        var holder = await pool.StartAsync("$global:shared = Read-Host; 'answered'");
+        var events = holder.ReadAllAsync().GetAsyncEnumerator();
+        while (await events.MoveNextAsync())
+        {
+            if (events.Current is HostCallEvent call) return (pool, holder, events, call.Call);
+        }
+
+        throw new AssertionException("the first pipeline ended without a host call");
+    }
+
+    private static async Task<string[]> OutputsAsync(IAsyncEnumerator<PipelineEvent> events)
+    {
+        var outputs = new List<string>();
+        while (await events.MoveNextAsync())
+        {
+            if (events.Current is OutputEvent output) outputs.Add(output.Value.ToDisplayString());
+        }
+
+        return [.. outputs];
+    }
+
+    private static async Task<(string[] Outputs, PSInvocationState State)> ReadAsync(PowerShellPipeline pipeline)
+    {
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+        return ([.. events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString())], events.OfType<StateEvent>().Last().State);
+    }
+
+    /// <summary>As PowerShell's RunspacePool: a pipeline beyond MaxRunspaces is taken (CommandResponse) and runs when a runspace is free.</summary>
+    [Test]
+    public async Task A_pipeline_beyond_MaxRunspaces_runs_only_when_the_running_one_ends()
+    {
+        using var transport = NewTransport();
+        var (pool, holder, holderEvents, call) = await HoldTheRunspaceAsync(transport);
+        await using var _ = pool;
+        await using var __ = holderEvents;
+
+        var waiting = await pool.StartAsync("\"[$shared]\"");
+        var available = await pool.GetAvailableRunspacesAsync();
+        await holder.SendHostResponseAsync(new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String("x")));
+
+        Assert.That(available, Is.EqualTo(0L));
+        Assert.That(await OutputsAsync(holderEvents), Is.EqualTo(new[] { "answered" }));
+        Assert.That(await ReadAsync(waiting), Is.EqualTo((new[] { "[x]" }, PSInvocationState.Completed)), "it ran after the first set $shared");
+    }
+
+    [Test]
+    public async Task Raising_MaxRunspaces_starts_a_waiting_pipeline_at_once()
+    {
+        using var transport = NewTransport();
+        var (pool, holder, holderEvents, call) = await HoldTheRunspaceAsync(transport);
+        await using var _ = pool;
+        await using var __ = holderEvents;
+
+        var waiting = await pool.StartAsync("\"[$shared]\"");
+        var raised = await pool.SetMaxRunspacesAsync(2);
+        var result = await ReadAsync(waiting);
+        await holder.SendHostResponseAsync(new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String("x")));
+
+        Assert.That((raised, result), Is.EqualTo((true, (new[] { "[]" }, PSInvocationState.Completed))), "it ran while the first still waited");
+        Assert.That(await OutputsAsync(holderEvents), Is.EqualTo(new[] { "answered" }));
+    }
+
+    [Test]
+    public async Task Stopping_a_waiting_pipeline_stops_it_unrun_and_the_runspace_still_serves_the_next()
+    {
+        using var transport = NewTransport();
+        var (pool, holder, holderEvents, call) = await HoldTheRunspaceAsync(transport);
+        await using var _ = pool;
+        await using var __ = holderEvents;
+
+        var stopped = await pool.StartAsync("$global:shared = 'ran'; 'ran'");
+        await stopped.StopAsync();
+        var stoppedResult = await ReadAsync(stopped);
+        await holder.SendHostResponseAsync(new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String("x")));
+        var holderOutputs = await OutputsAsync(holderEvents);
+        var next = await ReadAsync(await pool.StartAsync("\"[$shared]\""));
+
+        Assert.That(stoppedResult, Is.EqualTo((Array.Empty<string>(), PSInvocationState.Stopped)));
+        Assert.That(holderOutputs, Is.EqualTo(new[] { "answered" }));
+        Assert.That(next, Is.EqualTo((new[] { "[x]" }, PSInvocationState.Completed)));
+        Assert.That(await pool.GetAvailableRunspacesAsync(), Is.EqualTo(1L), "every runspace is back in the pool");
+    }
 }
