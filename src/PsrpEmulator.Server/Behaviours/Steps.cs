@@ -1977,12 +1977,34 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 value = ScriptExpressions.Arithmetic(current, op, value);
             }
 
+            if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] })
+            {
+                await SetRawUIPropertyAsync(last.Text, value);
+                return;
+            }
+
             ScriptExpressions.SetElement(container, key, last.IsIndex, value);
         }
         catch (ScriptExpressionException e)
         {
             await WriteStatementErrorAsync(e.Error, output);
         }
+    }
+
+    /// <summary>
+    /// <c>$Host.UI.RawUI.WindowTitle = 'x'</c>: as ServerRemoteHostRawUserInterface, the void SetWindowTitle call to the
+    /// client's host (dropped when it has no UI). The other setters take objects (colours, sizes, coordinates) whose
+    /// encoding is not emulated: a scenario error, as reading a RawUI property is.
+    /// </summary>
+    private async ValueTask SetRawUIPropertyAsync(string property, PsValue value)
+    {
+        if (!property.Equals("WindowTitle", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Setting $Host.UI.RawUI.{property} is not emulated: give the statement a rule"));
+        }
+
+        var title = ScriptExpressions.IsNull(value) ? PsNil.Instance : (PsValue)PsPrimitive.String(PipelineVariables.Display(value));
+        await Host.SendHostCallAsync(RemoteHostMethodId.SetWindowTitle, [title], cancellationToken);
     }
 
     // Holds the jobs a command pipes to the job cmdlets while they run (JobPipeline).

@@ -175,6 +175,30 @@ public class HostCallBehaviourTests
         Assert.That(host.OutputTexts, Is.Empty);
     }
 
+    /// <summary>As ServerRemoteHostRawUserInterface's setter: the void SetWindowTitle call, dropped without a host UI.</summary>
+    [Test]
+    public async Task Setting_the_RawUI_WindowTitle_sends_the_hosts_void_SetWindowTitle()
+    {
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.WindowTitle = \"deploy $(1 + 1)\"; 'after'", Typing());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.HostCalls.Select(c => (c.CallId, c.MethodId, c.Parameters.Single())), Is.EqualTo(new[]
+        {
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetWindowTitle, (PsValue)PsPrimitive.String("deploy 2")),
+        }));
+    }
+
+    [Test]
+    public async Task Setting_another_RawUI_property_is_a_scenario_error()
+    {
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.ForegroundColor = 'Red'; 'after'", Typing());
+
+        Assert.That(host.HostCalls, Is.Empty);
+        Assert.That(outcome.ErrorRecord?.ToDisplayString() ?? host.Errors.Single().Message,
+            Is.EqualTo("Setting $Host.UI.RawUI.ForegroundColor is not emulated: give the statement a rule"));
+    }
+
     [Test]
     public async Task WhatIf_writes_ShouldProcess_s_What_if_line_with_the_client_host_s_WriteLine_and_nothing_without_a_host_UI()
     {
