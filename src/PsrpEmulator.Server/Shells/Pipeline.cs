@@ -201,10 +201,10 @@ internal sealed class Pipeline : IPipelineHost
     private void Start(CreatePipeline create, Guid runspacePoolId)
     {
         var console = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
-        Start(_shell.Services.Behaviours.Resolve(create), runspacePoolId, console, create);
+        Start(_shell.Services.Behaviours.Resolve(create), runspacePoolId, console, create, nested: create.IsNested);
     }
 
-    private void Start(IBehaviourScript script, Guid runspacePoolId, HostConsole console, object description)
+    private void Start(IBehaviourScript script, Guid runspacePoolId, HostConsole console, object description, bool nested = false)
     {
         _runspacePoolId = runspacePoolId;
         _hostConsole = console;
@@ -220,7 +220,10 @@ internal sealed class Pipeline : IPipelineHost
         // Runs inline up to its first real wait (a sleep, a full Block buffer, input): a behaviour without waits
         // has buffered all its output before CommandResponse is sent, as a fast command on Windows has. When the
         // pool's runspaces are all busy it waits for one, as in PowerShell's RunspacePool (CommandResponse at once).
-        _run = _shell.TryTakeRunspace() ? RunAsync(script) : RunWhenRunspaceFreeAsync(script);
+        // A nested pipeline (IsNested: made while its parent waits, in a host call) runs in its parent's runspace and
+        // takes none: waiting for one would wait for the parent, which waits for it.
+        _run = nested ? RunAsync(script, holdsRunspace: false)
+            : _shell.TryTakeRunspace() ? RunAsync(script) : RunWhenRunspaceFreeAsync(script);
     }
 
     private async Task RunWhenRunspaceFreeAsync(IBehaviourScript script)
@@ -239,7 +242,7 @@ internal sealed class Pipeline : IPipelineHost
         await RunAsync(script).ConfigureAwait(false);
     }
 
-    private Task RunAsync(IBehaviourScript script)
+    private Task RunAsync(IBehaviourScript script, bool holdsRunspace = true)
     {
         // The server's clock itself: SleepAsync publishes before a sleep (no publishing clock per pipeline).
         var time = _shell.Services.Time;
@@ -255,7 +258,7 @@ internal sealed class Pipeline : IPipelineHost
         }
 
         // The script object itself is not kept by a waiting pipeline: only its run.
-        return FinishAsync(run, own is not null, holdsRunspace: true);
+        return FinishAsync(run, own is not null, holdsRunspace);
     }
 
     private async Task FinishAsync(Task<PipelineOutcome> run, bool ownScript, bool holdsRunspace)

@@ -148,6 +148,24 @@ public class RunspacePoolCallTests : EmulatorTestBase
         Assert.That(await OutputsAsync(holderEvents), Is.EqualTo(new[] { "answered" }));
     }
 
+    /// <summary>A nested pipeline (IsNested, as a client makes one while its parent waits in a host call) runs in the parent's runspace at once.</summary>
+    [Test]
+    public async Task A_nested_pipeline_runs_at_once_beside_its_waiting_parent()
+    {
+        using var transport = NewTransport();
+        var (pool, holder, holderEvents, call) = await HoldTheRunspaceAsync(transport);
+        await using var _ = pool;
+        await using var __ = holderEvents;
+
+        var nested = await pool.StartAsync(new CreatePipeline([new PipelineCommand("\"[$shared]\"", IsScript: true, [])], IsNested: true, HostInfo: PsrpObjects.DefaultHostInfo()));
+        var result = await ReadAsync(nested);
+        await holder.SendHostResponseAsync(new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String("x")));
+
+        Assert.That(result, Is.EqualTo((new[] { "[]" }, PSInvocationState.Completed)));
+        Assert.That(await OutputsAsync(holderEvents), Is.EqualTo(new[] { "answered" }));
+        Assert.That(await pool.GetAvailableRunspacesAsync(), Is.EqualTo(1L), "the nested pipeline took no runspace of its own");
+    }
+
     [Test]
     public async Task Stopping_a_waiting_pipeline_stops_it_unrun_and_the_runspace_still_serves_the_next()
     {
