@@ -38,7 +38,6 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
     {
         var patterns = request.Names.Select(n => VirtualFileSystem.Wildcard(n)).ToList();
         var found = new List<(string Name, int Type, IReadOnlyList<(string Name, string Type, string? Alias)> Parameters)>();
-        var resolved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if ((request.CommandType & FunctionType) != 0 && host.ExistingRunspace is { } runspace)
         {
             foreach (var (variable, body) in runspace.VariablesStartingWith("function:"))
@@ -59,7 +58,6 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
                 if (!patterns.Any(p => p.IsMatch(alias))) continue;
                 var cmdlet = WindowsCommands.FindModuleCommand(target) is { IsFunction: false };
                 found.Add((alias, AliasType, cmdlet ? [.. CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias))] : []));
-                resolved[alias] = target;
             }
         }
 
@@ -76,7 +74,7 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
         foreach (var (name, type, parameters) in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await host.WriteAsync(new PipelineOutput(CommandObject(name, type, parameters, resolved.GetValueOrDefault(name))), cancellationToken).ConfigureAwait(false);
+            await host.WriteAsync(new PipelineOutput(CommandObject(name, type, parameters, type == AliasType ? WindowsCommands.AliasTarget(name) : null)), cancellationToken).ConfigureAwait(false);
         }
 
         return PipelineOutcome.Completed;

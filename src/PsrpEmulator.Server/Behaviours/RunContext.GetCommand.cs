@@ -32,10 +32,13 @@ internal sealed partial class RunContext
                 if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName)) found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString()));
             }
 
-            foreach (var (alias, target) in WindowsCommands.Aliases)
+            // The default aliases belong to no module.
+            if ((types & AliasCommandType) != 0 && modules is null)
             {
-                if ((types & AliasCommandType) == 0 || modules is not null || !pattern.IsMatch(alias)) continue;
-                found.Add(CommandInfoObject(alias, AliasCommandType, null, null, target));
+                foreach (var (alias, target) in WindowsCommands.Aliases)
+                {
+                    if (pattern.IsMatch(alias)) found.Add(CommandInfoObject(alias, AliasCommandType, null, null, target));
+                }
             }
 
             foreach (var command in WindowsCommands.ModuleCommands)
