@@ -13,7 +13,11 @@ public sealed record OutputEvent(PsValue Value) : PipelineEvent;
 public sealed record ErrorEvent(ErrorRecordInfo Error, PsValue Record) : PipelineEvent;
 
 /// <summary>A warning, verbose or debug record.</summary>
-public sealed record InformationalEvent(PsrpMessageType Stream, string Message) : PipelineEvent;
+public sealed record InformationalEvent(PsrpMessageType Stream, string Message) : PipelineEvent
+{
+    /// <summary>The record as the server sent it (its InvocationInfo notes when the pipeline's RemoteStreamOptions asked for them).</summary>
+    public PsValue? Record { get; init; }
+}
 
 /// <summary>An INFORMATION_RECORD.</summary>
 public sealed record InformationEvent(InformationRecordMessage Record) : PipelineEvent;
@@ -30,5 +34,8 @@ public sealed record HostCallEvent(PipelineHostCall Call) : PipelineEvent;
 /// <summary>PIPELINE_STATE: the last event of a pipeline when terminal.</summary>
 public sealed record StateEvent(PSInvocationState State, ErrorRecordInfo? Reason) : PipelineEvent
 {
+    /// <summary>The terminating error record as the server sent it (ExceptionAsErrorRecord); null without one.</summary>
+    public PsObject? ReasonRecord { get; init; }
+
     public bool IsTerminal => State is PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped;
 }

@@ -486,9 +486,9 @@ public sealed class PowerShellPipeline
             {
                 PsrpMessageType.PipelineOutput => new OutputEvent(ClixmlDeserializer.Deserialize(data)),
                 PsrpMessageType.ErrorRecord => ReadError(ClixmlDeserializer.Deserialize(data)),
-                PsrpMessageType.WarningRecord => new InformationalEvent(type, WarningRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data)).Message),
-                PsrpMessageType.VerboseRecord => new InformationalEvent(type, VerboseRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data)).Message),
-                PsrpMessageType.DebugRecord => new InformationalEvent(type, DebugRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data)).Message),
+                PsrpMessageType.WarningRecord => ReadInformational(type, ClixmlDeserializer.Deserialize(data)),
+                PsrpMessageType.VerboseRecord => ReadInformational(type, ClixmlDeserializer.Deserialize(data)),
+                PsrpMessageType.DebugRecord => ReadInformational(type, ClixmlDeserializer.Deserialize(data)),
                 PsrpMessageType.InformationRecord => new InformationEvent(InformationRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data))),
                 PsrpMessageType.ProgressRecord => new ProgressEvent(ProgressRecordMessage.FromPsValue(ClixmlDeserializer.Deserialize(data))),
                 PsrpMessageType.PipelineState => ReadState(ClixmlDeserializer.Deserialize(data)),
@@ -523,6 +523,13 @@ public sealed class PowerShellPipeline
     private static StateEvent ReadState(PsValue value)
     {
         var state = PipelineStateMessage.FromPsValue(value);
-        return new StateEvent(state.State, state.ExceptionAsErrorRecord is { } record ? ErrorRecords.Read(record) : null);
+        return new StateEvent(state.State, state.ExceptionAsErrorRecord is { } record ? ErrorRecords.Read(record) : null) { ReasonRecord = state.ExceptionAsErrorRecord };
     }
+
+    private static InformationalEvent ReadInformational(PsrpMessageType type, PsValue value) => new(type, type switch
+    {
+        PsrpMessageType.WarningRecord => WarningRecordMessage.FromPsValue(value).Message,
+        PsrpMessageType.VerboseRecord => VerboseRecordMessage.FromPsValue(value).Message,
+        _ => DebugRecordMessage.FromPsValue(value).Message,
+    }) { Record = value };
 }

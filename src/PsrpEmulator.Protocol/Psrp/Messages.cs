@@ -508,12 +508,20 @@ public sealed record PipelineStateMessage(PSInvocationState State, PsObject? Exc
 /// <summary>Serialized InformationalRecord (Debug/Verbose/Warning) helpers.</summary>
 internal static class InformationalRecords
 {
-    public static PsObject Create(string recordType, string message) => new PsObject([recordType, "System.Management.Automation.InformationalRecord", "System.Object"])
+    /// <summary>
+    /// The record as InformationalRecord.ToPSObjectForRemoting writes it: with <paramref name="invocation"/> (the
+    /// pipeline's RemoteStreamOptions asked for it), SerializeInvocationInfo true, the InvocationInfo's notes and
+    /// InformationalRecord_PipelineIterationInfo.
+    /// </summary>
+    public static PsObject Create(string recordType, string message, InvocationInfo? invocation = null)
     {
-        ToStringValue = message,
+        var record = new PsObject([recordType, "System.Management.Automation.InformationalRecord", "System.Object"]) { ToStringValue = message }
+            .With("InformationalRecord_Message", message)
+            .With("InformationalRecord_SerializeInvocationInfo", invocation is not null);
+        if (invocation is null) return record;
+        invocation.AddRemotingNotes(record);
+        return record.With("InformationalRecord_PipelineIterationInfo", InvocationInfo.Iterations(invocation.PipelineIterationInfo, InvocationInfo.IterationCollectionTypeNames));
     }
-    .With("InformationalRecord_Message", message)
-    .With("InformationalRecord_SerializeInvocationInfo", false);
 
     /// <summary>InformationalRecord_Message, else ToString; a bare string is accepted as the message.</summary>
     public static string Read(PsValue value, PsrpMessageType type)
@@ -527,24 +535,33 @@ internal static class InformationalRecords
 /// <summary>DEBUG_RECORD (2.2.2.22).</summary>
 public sealed record DebugRecordMessage(string Message) : IPsrpMessageBody
 {
+    /// <summary>The invocation a server adds when the pipeline's RemoteStreamOptions ask for it (null: none).</summary>
+    public InvocationInfo? Invocation { get; init; }
+
     public PsrpMessageType MessageType => PsrpMessageType.DebugRecord;
-    public PsValue ToPsValue() => InformationalRecords.Create("System.Management.Automation.DebugRecord", Message);
+    public PsValue ToPsValue() => InformationalRecords.Create("System.Management.Automation.DebugRecord", Message, Invocation);
     public static DebugRecordMessage FromPsValue(PsValue value) => new(InformationalRecords.Read(value, PsrpMessageType.DebugRecord));
 }
 
 /// <summary>VERBOSE_RECORD (2.2.2.23).</summary>
 public sealed record VerboseRecordMessage(string Message) : IPsrpMessageBody
 {
+    /// <summary>The invocation a server adds when the pipeline's RemoteStreamOptions ask for it (null: none).</summary>
+    public InvocationInfo? Invocation { get; init; }
+
     public PsrpMessageType MessageType => PsrpMessageType.VerboseRecord;
-    public PsValue ToPsValue() => InformationalRecords.Create("System.Management.Automation.VerboseRecord", Message);
+    public PsValue ToPsValue() => InformationalRecords.Create("System.Management.Automation.VerboseRecord", Message, Invocation);
     public static VerboseRecordMessage FromPsValue(PsValue value) => new(InformationalRecords.Read(value, PsrpMessageType.VerboseRecord));
 }
 
 /// <summary>WARNING_RECORD (2.2.2.24).</summary>
 public sealed record WarningRecordMessage(string Message) : IPsrpMessageBody
 {
+    /// <summary>The invocation a server adds when the pipeline's RemoteStreamOptions ask for it (null: none).</summary>
+    public InvocationInfo? Invocation { get; init; }
+
     public PsrpMessageType MessageType => PsrpMessageType.WarningRecord;
-    public PsValue ToPsValue() => InformationalRecords.Create("System.Management.Automation.WarningRecord", Message);
+    public PsValue ToPsValue() => InformationalRecords.Create("System.Management.Automation.WarningRecord", Message, Invocation);
     public static WarningRecordMessage FromPsValue(PsValue value) => new(InformationalRecords.Read(value, PsrpMessageType.WarningRecord));
 }
 
@@ -725,6 +742,65 @@ public static class ErrorRecords
             .With("ErrorCategory_Message", $"{categoryName}: ({targetName}:{targetType}) [{activity}], {reason}")
             .With("SerializeExtendedInfo", false);
     }
+
+    /// <summary>
+    /// A copy of <paramref name="record"/> as a server sends it once it knows where the error happened: its
+    /// InvocationInfo, then (when <paramref name="serializeExtendedInfo"/>, the pipeline's AddInvocationInfoToErrorRecord)
+    /// SerializeExtendedInfo true with InvocationInfo.ToPSObjectForRemoting's notes and PipelineIterationInfo, then
+    /// ErrorDetails_ScriptStackTrace when there is one, in ErrorRecord.ToPSObjectForRemoting's order.
+    /// </summary>
+    /// <param name="errorStream">
+    /// Written to the error stream, which serializes the record as an object: the <c>writeErrorStream</c> note WriteError
+    /// adds comes first and the PSMessageDetails script property (Nil) last, as Windows sends them; a pipeline's
+    /// terminating error (PIPELINE_STATE) has neither.
+    /// </param>
+    public static PsObject WithInvocation(PsObject record, InvocationInfo invocation, string? scriptStackTrace, bool serializeExtendedInfo,
+        IReadOnlyList<int> pipelineIterationInfo, bool errorStream)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(invocation);
+        ArgumentNullException.ThrowIfNull(pipelineIterationInfo);
+        var copy = new PsObject(record.TypeNames) { ToStringValue = record.ToStringValue };
+        var serialized = invocation.ToPsObject();
+        if (errorStream) copy.With("writeErrorStream", true);
+        foreach (var property in record.ExtendedProperties)
+        {
+            switch (property.Name)
+            {
+                case "writeErrorStream" or "PipelineIterationInfo" or "ErrorDetails_ScriptStackTrace" or "PSMessageDetails" or "SerializeExtent":
+                    break;
+                case var name when name.StartsWith("InvocationInfo_", StringComparison.Ordinal) || name.StartsWith("CommandInfo_", StringComparison.Ordinal):
+                    break;
+                case "InvocationInfo":
+                    copy.With("InvocationInfo", serialized);
+                    break;
+                case "ErrorDetails_Message" or "ErrorDetails_RecommendedAction":
+                    break;
+                case "SerializeExtendedInfo":
+                    // ErrorDetails come before it (Write-Error -RecommendedAction adds them to a record made already).
+                    if (record["ErrorDetails_Message"] is { } details) copy.With("ErrorDetails_Message", details);
+                    if (record["ErrorDetails_RecommendedAction"] is { } action) copy.With("ErrorDetails_RecommendedAction", action);
+                    copy.With("SerializeExtendedInfo", serializeExtendedInfo);
+                    if (serializeExtendedInfo)
+                    {
+                        invocation.AddRemotingNotes(copy, serialized);
+                        copy.With("PipelineIterationInfo", InvocationInfo.Iterations(pipelineIterationInfo, InvocationInfo.IterationCollectionTypeNames));
+                    }
+
+                    break;
+                default:
+                    copy.With(property.Name, property.Value);
+                    break;
+            }
+        }
+
+        if (scriptStackTrace is { Length: > 0 }) copy.With("ErrorDetails_ScriptStackTrace", scriptStackTrace);
+        if (errorStream) copy.With("PSMessageDetails", PsNil.Instance);
+        return copy;
+    }
+
+    /// <summary>Whether a serialized ErrorRecord says where it happened already (its InvocationInfo is not Nil).</summary>
+    public static bool HasInvocationInfo(PsObject record) => record["InvocationInfo"] is { } info and not PsNil;
 
     /// <summary>Reads the interesting fields back from a serialized ErrorRecord.</summary>
     /// <remarks>

@@ -97,8 +97,11 @@ public interface IPipelineHost
     /// <summary>A sleep step: waits <paramref name="delay"/> on <paramref name="time"/>; throws when <paramref name="cancellationToken"/> is cancelled.</summary>
     ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => new(Shells.LongDelays.Delay(delay, time, cancellationToken));
 
-    /// <summary>A top-level statement of the script starts (powershell.exe's exit code follows the last statement's <c>$?</c>).</summary>
-    void StatementStarting()
+    /// <summary>
+    /// A top-level statement of the script starts (powershell.exe's exit code follows the last statement's <c>$?</c>; an
+    /// error's InvocationInfo and ScriptStackTrace place it in the script): <paramref name="statement"/> is its text.
+    /// </summary>
+    void StatementStarting(string statement)
     {
     }
 }
@@ -161,5 +164,5 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
 
     /// <summary>Passed on, except by a wrapper whose statements are not the script's top-level ones.</summary>
-    public virtual void StatementStarting() => inner.StatementStarting();
+    public virtual void StatementStarting(string statement) => inner.StatementStarting(statement);
 }

@@ -610,7 +610,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 foreach (var statement in statements)
                 {
                     if (traps.Count > 0 && Statements.ParseTrap(statement) is not null) continue;
-                    if (depth == 0 && to is null) host.StatementStarting();
+                    if (depth == 0 && to is null) host.StatementStarting(statement);
                     scope.Variables.StatementStarting();
                     if (traps.Count > 0) await RunTrappedAsync(statement, traps, to, blockNesting);
                     else await RunStatementAsync(statement, to, blockNesting);
@@ -2346,7 +2346,7 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
 
 
     // Its statements are one command's, not the script's top-level ones.
-    public override void StatementStarting()
+    public override void StatementStarting(string statement)
     {
     }
 }
@@ -2392,7 +2392,7 @@ internal sealed class CapturingHost(IPipelineHost inner) : ForwardingHost(inner)
     };
 
     // Its statements are an expression's, not the script's top-level ones.
-    public override void StatementStarting()
+    public override void StatementStarting(string statement)
     {
     }
 }

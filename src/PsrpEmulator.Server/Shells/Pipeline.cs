@@ -142,6 +142,53 @@ internal sealed class Pipeline : IPipelineHost
 
     private Guid _runspacePoolId;
 
+    // The client's script (or its command's name) where an error record is placed (ErrorPlacement); null for a
+    // pipeline no CREATE_PIPELINE made. The running top-level statement's place in it (-1: the script is one).
+    private string? _script;
+    private int _statementStart = -1;
+    private int _statementLength;
+    // RemoteStreamOptions' four bits (which records carry their InvocationInfo), and whether the first command is a script.
+    private byte _placement;
+    private byte _commandCount;
+    private const int AllStreamOptions = 0x0F, AddInvocationInfoToErrorRecord = 0x01, AddInvocationInfoToWarningRecord = 0x02,
+        AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10;
+
+    private static string? InvokeExpressionText(PipelineCommand command) =>
+        command.Command.Trim() is var name && (name.Equals("Invoke-Expression", StringComparison.OrdinalIgnoreCase) || name.Equals("iex", StringComparison.OrdinalIgnoreCase)) &&
+        command.Arguments is [{ Value: PsPrimitive { Value: string script } } argument] &&
+        (argument.Name is null || argument.Name.TrimStart('-').Equals("Command", StringComparison.OrdinalIgnoreCase))
+            ? script
+            : null;
+
+    /// <summary>A top-level statement starts: found in the script from where the last one was, its place is where records are placed.</summary>
+    public void StatementStarting(string statement)
+    {
+        if ((_placement & IsScriptFlag) == 0 || _script is not { } script || statement.Length == 0) return;
+        var from = _statementStart < 0 ? 0 : Math.Min(_statementStart + _statementLength, script.Length);
+        var at = script.IndexOf(statement, from, StringComparison.Ordinal);
+        // Not found as written (the interpreter's text differs: a here-string, a joined line): the script is placed whole.
+        (_statementStart, _statementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+    }
+
+    private PsObject Placed(PsObject record, bool errorStream) => _script is { } script
+        ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _statementStart, _statementLength,
+            errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream)
+        : record;
+
+    // A Warning, Verbose or Debug record carries the invocation that wrote it when RemoteStreamOptions ask for it.
+    private IPsrpMessageBody WithInvocation(IPsrpMessageBody record)
+    {
+        if (_script is not { } script) return record;
+        InvocationInfo Invocation() => (_placement & IsScriptFlag) != 0 ? ErrorPlacement.ScriptInvocation(script, _commandCount) : ErrorPlacement.CommandInvocation(script, _commandCount);
+        return record switch
+        {
+            WarningRecordMessage { Invocation: null } warning when (_placement & AddInvocationInfoToWarningRecord) != 0 => warning with { Invocation = Invocation() },
+            VerboseRecordMessage { Invocation: null } verbose when (_placement & AddInvocationInfoToVerboseRecord) != 0 => verbose with { Invocation = Invocation() },
+            DebugRecordMessage { Invocation: null } debug when (_placement & AddInvocationInfoToDebugRecord) != 0 => debug with { Invocation = Invocation() },
+            _ => record,
+        };
+    }
+
     // The console the pipeline's host reports: its own HostInfo's, or the pool's when it uses the pool's host.
     private HostConsole _hostConsole;
 
@@ -200,6 +247,16 @@ internal sealed class Pipeline : IPipelineHost
 
     private void Start(CreatePipeline create, Guid runspacePoolId)
     {
+        // What placing its records needs: the script as the client wrote it (Invoke-Expression's is its argument's),
+        // else the command's name.
+        if (create.Commands is [var first, ..])
+        {
+            var script = first.IsScript ? first.Command : InvokeExpressionText(first);
+            _script = script ?? first.Command.Trim();
+            _placement = (byte)((create.RemoteStreamOptions & AllStreamOptions) | (script is not null ? IsScriptFlag : 0));
+            _commandCount = (byte)Math.Min(create.Commands.Count, byte.MaxValue);
+        }
+
         var console = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
         Start(_shell.Services.Behaviours.Resolve(create), runspacePoolId, console, create, nested: create.IsNested);
     }
@@ -284,6 +341,8 @@ internal sealed class Pipeline : IPipelineHost
                 ErrorRecords.Create("The emulator's behaviour for this command failed: " + e.Message, "EmulatorBehaviourFailed", ErrorCategory.NotSpecified));
         }
 
+        // A terminating error is placed at the statement that raised it.
+        if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } failure } && _script is not null) outcome = outcome with { ErrorRecord = Placed(failure, errorStream: false) };
         State = outcome.State;
         // A terminating error is in $Error too (not a stop the client asked for).
         if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } reason }) _shell.Runspace?.RecordError(reason);
@@ -337,7 +396,16 @@ internal sealed class Pipeline : IPipelineHost
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
-        if (record is ErrorRecordMessage error) _shell.Runspace?.RecordError(error.Record);
+        if (record is ErrorRecordMessage error)
+        {
+            if (_script is not null) record = error = new ErrorRecordMessage(Placed(error.Record, errorStream: true));
+            _shell.Runspace?.RecordError(error.Record);
+        }
+        else if ((_placement & (AllStreamOptions & ~AddInvocationInfoToErrorRecord)) != 0)
+        {
+            record = WithInvocation(record);
+        }
+
         if (_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
             _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput)
         {

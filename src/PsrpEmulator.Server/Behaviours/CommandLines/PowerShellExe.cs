@@ -297,7 +297,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         /// <summary><c>$?</c> after the last statement so far: false once it wrote an error record.</summary>
         public bool LastStatementFailed { get; private set; }
 
-        public void StatementStarting() => LastStatementFailed = false;
+        public void StatementStarting(string statement) => LastStatementFailed = false;
 
         public PsObject ToErrorRecord(ScriptedError error)
         {

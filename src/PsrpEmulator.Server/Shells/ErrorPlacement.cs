@@ -1,0 +1,210 @@
+using System.Globalization;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Shells;
+
+/// <summary>
+/// Where in the client's script a record was written, as Windows PowerShell 5.1 says it: an ErrorRecord's
+/// InvocationInfo and ScriptStackTrace, and the InvocationInfo an InformationalRecord carries when the pipeline's
+/// RemoteStreamOptions ask for it.
+/// </summary>
+/// <remarks>
+/// What the emulator knows is the client's script, the top-level statement running (the interpreter reports each) and
+/// the command that wrote the error (its CategoryInfo's Activity). From those, as Windows gives them:
+/// <list type="bullet">
+/// <item>Write-Error takes the InvocationInfo of its caller (<c>$MyInvocation</c>): at a script's top level, the script
+/// itself (MyCommand the script's text, CommandType Script, no position); a terminating one (-ErrorAction Stop) is placed
+/// at the statement.</item>
+/// <item>Another cmdlet's error: the cmdlet (MyCommand its name, CommandType Cmdlet), placed at the command in the
+/// statement ("At line:1 char:5" and the tildes under it), with the name it was called by.</item>
+/// <item>An error no command wrote (throw, an unknown command, an expression's): no MyCommand, placed at the statement
+/// (an unknown command at its own name).</item>
+/// <item>ScriptStackTrace: "at &lt;ScriptBlock&gt;, &lt;No file&gt;: line N" for a script; none for a command sent as a command.</item>
+/// </list>
+/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; an error inside a
+/// function is placed at the top-level statement that called it, with one frame; HistoryId is always 1 (no history is
+/// kept).
+/// </remarks>
+internal static class ErrorPlacement
+{
+    /// <summary>The InvocationInfo of a script's own <c>$MyInvocation</c> (an InformationalRecord's): from the runspace, one of the pipeline's commands.</summary>
+    public static InvocationInfo ScriptInvocation(string script, int commandCount) => new()
+    {
+        CommandName = string.Empty,
+        CommandType = CommandTypes.Script,
+        Definition = script,
+        FromRunspace = true,
+        PipelineLength = commandCount,
+        PipelinePosition = 1,
+        BoundParametersOfCommand = true,
+        PipelineIterationInfo = Iterations(commandCount),
+    };
+
+    /// <summary>The InvocationInfo of a command sent as a command (not a script): from the runspace, first of the pipeline.</summary>
+    public static InvocationInfo CommandInvocation(string command, int commandCount) => new()
+    {
+        CommandName = command,
+        CommandType = CommandTypes.Cmdlet,
+        Definition = command,
+        InvocationName = command,
+        FromRunspace = true,
+        PipelineLength = commandCount,
+        PipelinePosition = 1,
+        BoundParametersOfCommand = true,
+        PipelineIterationInfo = Iterations(commandCount),
+    };
+
+    /// <summary>A PipelineIterationInfo of a pipeline of <paramref name="commandCount"/> commands: a count for each and one more.</summary>
+    public static int[] Iterations(int commandCount) => new int[Math.Max(commandCount, 1) + 1];
+
+    /// <summary>
+    /// The error record as the server sends it: placed, its ScriptStackTrace added, and (when
+    /// <paramref name="serializeExtendedInfo"/>) the InvocationInfo's notes. A record that is placed already (a remote
+    /// job's, deserialized) or that no PowerShell command made (the emulator's scenario faults, a parse error, a stop)
+    /// is returned as it is.
+    /// </summary>
+    /// <param name="script">The client's script, or the command's name when <paramref name="isScript"/> is false.</param>
+    /// <param name="statementStart">Where the running top-level statement starts in <paramref name="script"/>; -1: the whole script is one.</param>
+    public static PsObject Place(PsObject record, string script, bool isScript, int commandCount, int statementStart, int statementLength,
+        bool serializeExtendedInfo, bool errorStream)
+    {
+        if (ErrorRecords.HasInvocationInfo(record) || !IsPlaceable(record)) return record;
+        var activity = record["ErrorCategory_Activity"] is PsPrimitive { Value: string a } && a.Length > 0 ? a : null;
+        if (!isScript)
+        {
+            // A command sent as a command has no script position; its errors name it.
+            var command = new InvocationInfo { CommandName = activity ?? script, Definition = activity ?? script, InvocationName = activity ?? script };
+            return ErrorRecords.WithInvocation(record, command, null, serializeExtendedInfo, Iterations(commandCount), errorStream);
+        }
+
+        // The statement: the one the interpreter reported, else the whole script (a script of one statement).
+        var (start, length) = statementStart >= 0 && statementStart + statementLength <= script.Length
+            ? (statementStart, statementLength)
+            : TrimmedWhole(script);
+        var (elementStart, elementLength, invocationName) = CommandElement(script, start, length, activity ?? UnknownCommandName(record));
+        var stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, elementStart)}");
+        var terminating = !errorStream;
+        InvocationInfo invocation;
+        if (activity is not null && activity.Equals("Write-Error", StringComparison.OrdinalIgnoreCase))
+        {
+            // Write-Error's record takes its caller's InvocationInfo: the script, placed only when it ends the script.
+            invocation = Positioned(new InvocationInfo { CommandName = string.Empty, CommandType = CommandTypes.Script, Definition = script },
+                script, terminating ? elementStart : -1, elementLength);
+        }
+        else if (activity is not null)
+        {
+            invocation = Positioned(new InvocationInfo { CommandName = activity, CommandType = CommandTypes.Cmdlet, Definition = activity, InvocationName = invocationName ?? activity },
+                script, elementStart, elementLength);
+        }
+        else
+        {
+            invocation = Positioned(new InvocationInfo(), script, elementStart, elementLength);
+        }
+
+        return ErrorRecords.WithInvocation(record, invocation, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
+    }
+
+    // The emulator's own faults and the engine's (a parse error, a stop) have no command and no place here.
+    private static bool IsPlaceable(PsObject record) => record["FullyQualifiedErrorId"] is PsPrimitive { Value: string id } &&
+        id is not ("PsrpEmulator.ScenarioError" or "PipelineStopped" or "EmulatorBehaviourFailed") &&
+        !(record["ErrorCategory_Category"] is PsPrimitive { Value: int category } && category == (int)ErrorCategory.ParserError);
+
+    // An unknown command's error is placed at its name (CommandNotFoundException's TargetName).
+    private static string? UnknownCommandName(PsObject record) =>
+        record["FullyQualifiedErrorId"] is PsPrimitive { Value: "CommandNotFoundException" } && record["ErrorCategory_TargetName"] is PsPrimitive { Value: string name } && name.Length > 0
+            ? name
+            : null;
+
+    private static InvocationInfo Positioned(InvocationInfo invocation, string script, int start, int length)
+    {
+        if (start < 0) return invocation;
+        var lineStart = start == 0 ? 0 : script.LastIndexOf('\n', start - 1) + 1;
+        var lineEnd = script.IndexOf('\n', start);
+        var line = script[lineStart..(lineEnd < 0 ? script.Length : lineEnd)].TrimEnd('\r');
+        return invocation with
+        {
+            ScriptLineNumber = LineNumber(script, start),
+            OffsetInLine = start - lineStart + 1,
+            Line = line,
+            PositionMessage = ScriptPosition.Text(script, start, Math.Min(length, Math.Max(line.Length - (start - lineStart), 0))),
+        };
+    }
+
+    private static int LineNumber(string script, int offset) => 1 + script.AsSpan(0, Math.Clamp(offset, 0, script.Length)).Count('\n');
+
+    private static (int Start, int Length) TrimmedWhole(string script)
+    {
+        var start = 0;
+        while (start < script.Length && char.IsWhiteSpace(script[start])) start++;
+        var end = script.Length;
+        while (end > start && char.IsWhiteSpace(script[end - 1])) end--;
+        return (start, end - start);
+    }
+
+    /// <summary>
+    /// The command <paramref name="name"/> (or an alias of it) within the statement: from its name to the end of its
+    /// pipeline element, and the name it was called by. Not found: the statement, and no name.
+    /// </summary>
+    private static (int Start, int Length, string? InvocationName) CommandElement(string script, int start, int length, string? name)
+    {
+        if (name is null) return (start, length, null);
+        var end = start + length;
+        for (var i = start; i < end; i++)
+        {
+            if (i > start && !IsCommandBoundary(script[i - 1])) continue;
+            var wordEnd = i;
+            while (wordEnd < end && !char.IsWhiteSpace(script[wordEnd]) && script[wordEnd] is not (';' or '|' or '(' or ')' or '{' or '}')) wordEnd++;
+            if (wordEnd == i) continue;
+            var word = script[i..wordEnd];
+            if (!word.Equals(name, StringComparison.OrdinalIgnoreCase) && !string.Equals(WindowsCommands.AliasTarget(word), name, StringComparison.OrdinalIgnoreCase)) continue;
+            var elementEnd = ElementEnd(script, wordEnd, end);
+            return (i, elementEnd - i, word);
+        }
+
+        return (start, length, null);
+    }
+
+    private static bool IsCommandBoundary(char c) => char.IsWhiteSpace(c) || c is ';' or '|' or '(' or '{' or '=' or '&' or '.';
+
+    // A pipeline element ends at the next '|' or ';' outside quotes and brackets, or where a line or the statement does.
+    private static int ElementEnd(string script, int from, int end)
+    {
+        var depth = 0;
+        char quote = '\0';
+        for (var i = from; i < end; i++)
+        {
+            var c = script[i];
+            if (quote != '\0')
+            {
+                if (c == quote) quote = '\0';
+                continue;
+            }
+
+            switch (c)
+            {
+                case '\'' or '"':
+                    quote = c;
+                    break;
+                case '(' or '{' or '[':
+                    depth++;
+                    break;
+                case ')' or '}' or ']':
+                    if (depth == 0) return TrimEnd(script, from, i);
+                    depth--;
+                    break;
+                case '|' or ';' or '\n' when depth == 0:
+                    return TrimEnd(script, from, i);
+            }
+        }
+
+        return TrimEnd(script, from, end);
+    }
+
+    private static int TrimEnd(string script, int from, int end)
+    {
+        while (end > from && char.IsWhiteSpace(script[end - 1])) end--;
+        return end;
+    }
+}

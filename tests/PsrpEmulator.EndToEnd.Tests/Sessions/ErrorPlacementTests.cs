@@ -1,0 +1,167 @@
+using System.Xml.Linq;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.EndToEnd.Tests.Conformance;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>
+/// Where a record was written, as Windows PowerShell 5.1 sends it: an ErrorRecord's InvocationInfo and ScriptStackTrace
+/// always, and the InvocationInfo notes of errors, warnings, verbose and debug records when the pipeline's
+/// RemoteStreamOptions ask for them (pypsrp sends AddInvocationInfo; PowerShell's Invoke-Command sends none). The
+/// recorded Windows traffic is the reference: the same scripts give the same records.
+/// </summary>
+public class ErrorPlacementTests : EmulatorTestBase
+{
+    private static readonly XNamespace Rsp = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell";
+
+    private WsManTransport NewTransport() => new(new WsManClientOptions { ConnectionUri = Emulator.WsManUri, UserName = "psrp", Password = "psrp" });
+
+    [Test]
+    public async Task A_terminating_Write_Error_is_placed_at_its_statement_as_Windows_placed_it()
+    {
+        var recorded = LoadRecorded("test_psrp_error_failed");
+        var windowsReason = recorded.Responses.Select(m => m.ReadData()).OfType<PsObject>().Select(o => o["ExceptionAsErrorRecord"]).OfType<PsObject>().Single();
+
+        var events = await RunAsync(recorded.Create);
+
+        var state = events.OfType<StateEvent>().Last();
+        Assert.That(state.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(Canonical(state.ReasonRecord!), Is.EqualTo(Canonical(windowsReason)));
+    }
+
+    [Test]
+    public async Task With_AddInvocationInfo_error_warning_verbose_and_debug_records_carry_the_scripts_invocation_as_Windows_sent_them()
+    {
+        var recorded = LoadRecorded("test_psrp_stream_output_invocation");
+        Assert.That(recorded.Create.RemoteStreamOptions, Is.EqualTo(15), "the recorded pipeline asked for AddInvocationInfo");
+        var windows = recorded.Responses
+            .Where(m => m.MessageType is PsrpMessageType.ErrorRecord or PsrpMessageType.WarningRecord or PsrpMessageType.VerboseRecord or PsrpMessageType.DebugRecord)
+            .Select(m => (m.MessageType, Canonical(m.ReadData())))
+            .ToList();
+
+        var events = await RunAsync(recorded.Create);
+
+        var emulated = new List<(PsrpMessageType, string)>();
+        foreach (var e in events)
+        {
+            if (e is ErrorEvent error) emulated.Add((PsrpMessageType.ErrorRecord, Canonical(error.Record)));
+            if (e is InformationalEvent { Record: { } record } informational) emulated.Add((informational.Stream, Canonical(record)));
+        }
+
+        Assert.That(windows, Has.Count.EqualTo(4));
+        Assert.That(emulated, Is.EqualTo(windows));
+    }
+
+    [Test]
+    public async Task Without_RemoteStreamOptions_an_error_record_has_its_InvocationInfo_and_stack_trace_but_no_extended_notes()
+    {
+        var events = await RunAsync(Script("$WarningPreference = 'Continue'\nWrite-Warning 'careful'\nWrite-Error 'bad'", streamOptions: 0));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        Assert.That(error["SerializeExtendedInfo"]!.ToDisplayString(), Is.EqualTo("False"));
+        Assert.That(error.ExtendedProperties.Select(p => p.Name), Has.None.StartsWith("InvocationInfo_").And.None.StartsWith("CommandInfo_"));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, <No file>: line 3"));
+        Assert.That(((PsObject)error["InvocationInfo"]!)["MyCommand"]!.ToDisplayString(), Does.StartWith("$WarningPreference"), "Write-Error takes its caller's invocation: the script");
+        var warning = (PsObject)events.OfType<InformationalEvent>().Single().Record!;
+        Assert.That(warning["InformationalRecord_SerializeInvocationInfo"]!.ToDisplayString(), Is.EqualTo("False"));
+        Assert.That(warning.ExtendedProperties.Select(p => p.Name), Has.None.StartsWith("InvocationInfo_"));
+    }
+
+    /// <summary>
+    /// A cmdlet's error names the cmdlet (MyCommand, CommandInfo_Name: what pypsrp's command_name and Ansible's psrp
+    /// error text read) and its place, with the name it was called by.
+    /// </summary>
+    [TestCase("$path = 'C:\\nope'\nGet-Item $path", 2, 1, "Get-Item", "Get-Item $path")]
+    [TestCase("'first'; gi C:\\nope | Out-String", 1, 10, "gi", "gi C:\\nope")]
+    public async Task A_cmdlet_error_names_the_cmdlet_and_its_place_in_the_script(string script, int line, int column, string invocationName, string extent)
+    {
+        var events = await RunAsync(Script(script, streamOptions: 15));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        var lineText = script.Split('\n')[line - 1];
+        Assert.That(invocation["MyCommand"]!.ToDisplayString(), Is.EqualTo("Get-Item"));
+        Assert.That(invocation["InvocationName"]!.ToDisplayString(), Is.EqualTo(invocationName));
+        Assert.That((invocation["ScriptLineNumber"]!.ToDisplayString(), invocation["OffsetInLine"]!.ToDisplayString(), invocation["Line"]!.ToDisplayString()),
+            Is.EqualTo((line.ToString(), column.ToString(), lineText)));
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(),
+            Is.EqualTo($"At line:{line} char:{column}\r\n+ {lineText}\r\n+ {new string(' ', column - 1)}{new string('~', extent.Length)}"));
+        Assert.That((error["CommandInfo_Name"]!.ToDisplayString(), error["CommandInfo_CommandType"]!.ToDisplayString()), Is.EqualTo(("Get-Item", "Cmdlet")));
+        Assert.That(error["InvocationInfo_PositionMessage"]!.ToDisplayString(), Is.EqualTo(invocation["PositionMessage"]!.ToDisplayString()));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo($"at <ScriptBlock>, <No file>: line {line}"));
+    }
+
+    [Test]
+    public async Task An_unknown_command_is_placed_at_its_name_without_a_command()
+    {
+        var events = await RunAsync(Script("'a'; Get-Nothing -X 1", streamOptions: 15));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        Assert.That(invocation["MyCommand"], Is.InstanceOf<PsNil>());
+        Assert.That(invocation["OffsetInLine"]!.ToDisplayString(), Is.EqualTo("6"));
+        Assert.That(error["CommandInfo_Name"], Is.Null, "no command: no CommandInfo notes");
+    }
+
+    [Test]
+    public async Task A_command_sent_as_a_command_names_itself_without_a_script_position_or_stack_trace()
+    {
+        var create = new CreatePipeline([new PipelineCommand("Write-Error", IsScript: false, [new PipelineArgument("Message", PsPrimitive.String("bad"))])],
+            HostInfo: PsrpObjects.DefaultHostInfo()) { RemoteStreamOptions = 15 };
+
+        var events = await RunAsync(create);
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        Assert.That((invocation["MyCommand"]!.ToDisplayString(), invocation["Line"]!.ToDisplayString(), invocation["PositionMessage"]!.ToDisplayString()), Is.EqualTo(("Write-Error", "", "")));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"], Is.Null);
+        Assert.That(error["CommandInfo_Name"]!.ToDisplayString(), Is.EqualTo("Write-Error"), "no caller's $MyInvocation: Write-Error names itself");
+    }
+
+    private static CreatePipeline Script(string script, int streamOptions) =>
+        new([new PipelineCommand(script, IsScript: true, [])], HostInfo: PsrpObjects.DefaultHostInfo()) { RemoteStreamOptions = streamOptions };
+
+    private async Task<List<PipelineEvent>> RunAsync(CreatePipeline create)
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync(create);
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+        return events;
+    }
+
+    // One serializer for both sides: the recorded XML read and written again, and the emulator's record written.
+    private static string Canonical(PsValue value) => ClixmlSerializer.SerializeToString(value);
+
+    private sealed record Recorded(CreatePipeline Create, IReadOnlyList<PsrpMessage> Responses);
+
+    /// <summary>The recorded CREATE_PIPELINE (its script, options and host as pypsrp sent them) and every PSRP message Windows answered.</summary>
+    private static Recorded LoadRecorded(string name)
+    {
+        if (RecordedExchange.FindFolder() is not { } folder)
+        {
+            Assert.Ignore($"{RecordedExchange.RelativeFolder} was not found above {AppContext.BaseDirectory}; the recorded traffic lives outside the repository.");
+            throw new InvalidOperationException();
+        }
+
+        var exchange = RecordedExchange.Load(folder, name);
+        var requests = new Defragmenter();
+        var create = exchange.Messages
+            .SelectMany(m => m.RequestXml.Descendants(Rsp + "Arguments"))
+            .SelectMany(a => requests.Add(Convert.FromBase64String(a.Value)))
+            .Where(m => m.MessageType == PsrpMessageType.CreatePipeline)
+            .Select(m => CreatePipeline.FromPsValue(m.ReadData()))
+            .Single();
+        var responses = new Defragmenter();
+        var messages = exchange.Messages
+            .SelectMany(m => XDocument.Parse(m.Response).Descendants(Rsp + "Stream"))
+            .Where(s => s.Value.Length > 0)
+            .SelectMany(s => responses.Add(Convert.FromBase64String(s.Value)))
+            .ToList();
+        return new(create, messages);
+    }
+}
