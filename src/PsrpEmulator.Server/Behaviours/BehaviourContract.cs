@@ -141,6 +141,19 @@ public sealed partial class BehaviourCatalog
             return new StatementsScript(text, this, locals);
         }
 
+        // Any other command sent as a command (pypsrp's add_cmdlet("Get-ChildItem").add_parameter("Path", ...)): the
+        // emulated cmdlets run it with its arguments as they came (each a variable, never text to parse). A command the
+        // emulator does not know still fails the pipeline, as an unknown command sent as a command does on Windows.
+        if (!first.IsScript && pipeline.ExtraStatements.Count == 0 && CommandsAsStatement(pipeline.Commands) is var (statement, arguments))
+        {
+            var commands = new StatementsScript(statement, this, arguments) { UnansweredFails = true };
+            // A command neither Windows nor a rule has is unknown unless the session defines it as a function by then.
+            var unknown = pipeline.Commands.FirstOrDefault(c => !WindowsCommands.Has(c.Command.Trim()) && Find(RenderCommand(c)) is null);
+            return unknown is null
+                ? commands
+                : new UnknownCommandScript(unknown.Command.Trim(), isScript: false) { Script = commands };
+        }
+
         return first.IsScript
             ? new UnknownCommandScript(RunContext.UnknownCommandOf(text, stage => Find(stage) is not null), isScript: true)
             {
@@ -185,6 +198,54 @@ public sealed partial class BehaviourCatalog
 
             return changed ?? commands;
         }
+    }
+
+    /// <summary>The variables a command sent as a command passes its arguments in (<see cref="CommandsAsStatement"/>).</summary>
+    internal const string CommandArgumentVariable = "PsrpEmulatorCommandArgument";
+
+    /// <summary>
+    /// Commands sent as commands as one statement the interpreter runs: each argument's value in a variable of its own
+    /// (a string stays a string, whatever characters it has), a switch as <c>-Name</c> or <c>-Name:$false</c>, a script
+    /// block as the block it is. Null when a command's name is not a plain command name (a path, a script).
+    /// </summary>
+    internal static (string Statement, IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> Arguments)? CommandsAsStatement(IReadOnlyList<PipelineCommand> commands)
+    {
+        var arguments = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(StringComparer.OrdinalIgnoreCase);
+        var builder = new System.Text.StringBuilder();
+        foreach (var command in commands)
+        {
+            var name = command.Command.Trim();
+            if (command.IsScript || name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return null;
+            if (builder.Length > 0) builder.Append(" | ");
+            builder.Append(name);
+            foreach (var argument in command.Arguments)
+            {
+                if (argument.Name is { Length: > 0 } parameter)
+                {
+                    parameter = parameter.TrimStart('-');
+                    if (!parameter.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return null;
+                    builder.Append(" -").Append(parameter);
+                    if (argument.Value is PsrpEmulator.Protocol.Clixml.PsNil) continue;
+                    if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: bool flag })
+                    {
+                        if (!flag) builder.Append(":$false");
+                        continue;
+                    }
+                }
+
+                if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Type: PsrpEmulator.Protocol.Clixml.PsPrimitiveType.ScriptBlock, Value: string block })
+                {
+                    builder.Append(" { ").Append(block.Trim()).Append(" }");
+                    continue;
+                }
+
+                var variable = CommandArgumentVariable + arguments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                arguments[variable] = argument.Value;
+                builder.Append(" $").Append(variable);
+            }
+        }
+
+        return (builder.ToString(), arguments);
     }
 
     // Invoke-Expression (iex) sent as a command whose one argument, -Command or positional, is the script's text.

@@ -111,6 +111,12 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
 {
     public override string Description => $"statements of '{text}'";
 
+    /// <summary>
+    /// Commands sent as commands: a top-level command nothing answers fails the pipeline (Windows' CommandNotFoundException
+    /// for an unknown command sent as a command), where a script's would be a non-terminating error.
+    /// </summary>
+    public bool UnansweredFails { get; init; }
+
     internal Task<PipelineOutcome> RunCoreForFunctionAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) =>
         RunCoreAsync(host, time, errorRecords, cancellationToken);
 
@@ -118,7 +124,7 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
     {
         var variables = new PipelineVariables(host);
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
-        var context = new RunContext(host, time, errorRecords, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog);
+        var context = new RunContext(host, time, errorRecords, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog) { UnansweredFails = UnansweredFails };
         await context.RunStatementAsync(text);
         return PipelineOutcome.Completed;
     }

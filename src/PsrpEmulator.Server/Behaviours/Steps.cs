@@ -11,6 +11,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     public const int MaxDepth = 32;
 
     public IPipelineHost Host => host;
+
+    /// <summary>The statement is commands sent as commands: one nothing answers fails the pipeline (<see cref="StatementsScript.UnansweredFails"/>).</summary>
+    public bool UnansweredFails { get; init; }
     public BehaviourCatalog Catalog => catalog ?? BehaviourCatalog.Empty;
     public Func<ScriptedError, PsObject> ErrorRecords => errorRecords;
     public int Depth => depth;
@@ -820,8 +823,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            await WriteStatementErrorAsync(ScriptedError.NotAnswered(text,
-                RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null)), output);
+            var unanswered = ScriptedError.NotAnswered(text,
+                RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null));
+            // A command sent as a command that nothing answers fails the pipeline.
+            if (UnansweredFails && depth == 0 && blockNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, unanswered);
+            await WriteStatementErrorAsync(unanswered, output);
             return;
         }
 

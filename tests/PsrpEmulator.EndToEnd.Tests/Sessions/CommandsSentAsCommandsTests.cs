@@ -1,0 +1,109 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>
+/// Commands sent as commands with their parameters, not as a script (pypsrp's add_cmdlet(...).add_parameter(...),
+/// PowerShell's AddCommand/AddParameter): the emulated cmdlets run them with the arguments' values as they came.
+/// </summary>
+public class CommandsSentAsCommandsTests : EmulatorTestBase
+{
+    private WsManTransport NewTransport() => new(new WsManClientOptions { ConnectionUri = Emulator.WsManUri, UserName = "psrp", Password = "psrp" });
+
+    private static CreatePipeline Commands(params PipelineCommand[] commands) => new(commands, HostInfo: PsrpObjects.DefaultHostInfo());
+
+    private static PipelineCommand Command(string name, params (string? Name, PsValue Value)[] arguments) =>
+        new(name, IsScript: false, [.. arguments.Select(a => new PipelineArgument(a.Name, a.Value))]);
+
+    [Test]
+    public async Task A_file_cmdlet_sent_as_a_command_runs_with_its_parameters()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var listing = await RunAsync(pool, Commands(Command("Get-ChildItem", ("Path", PsPrimitive.String(@"C:\Windows")))));
+        var exists = await RunAsync(pool, Commands(Command("Test-Path", ("Path", PsPrimitive.String(@"C:\Windows")))));
+
+        Assert.That(listing.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(listing.Outputs.Select(o => ((PsObject)o)["Name"]?.ToDisplayString()), Does.Contain("System32"));
+        Assert.That((exists.State, exists.Outputs.Single().ToDisplayString()), Is.EqualTo((PSInvocationState.Completed, "True")));
+    }
+
+    /// <summary>An argument's value is data, never code: quotes, ';', '|' and '$(...)' stay the characters they are.</summary>
+    [Test]
+    public async Task An_arguments_value_is_passed_as_it_is_whatever_characters_it_has()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        const string value = "it's a; b | c $(Remove-Item C:\\Windows -Recurse) `n @{x=1}";
+
+        var echoed = await RunAsync(pool, Commands(Command("Write-Output", (null, PsPrimitive.String(value)))));
+        var written = await RunAsync(pool, Commands(Command("Set-Content", ("Path", PsPrimitive.String(@"C:\Users\psrp\a b;c.txt")), ("Value", PsPrimitive.String(value)))));
+        var read = await RunAsync(pool, Commands(Command("Get-Content", ("LiteralPath", PsPrimitive.String(@"C:\Users\psrp\a b;c.txt")))));
+        var windows = await RunAsync(pool, Commands(Command("Test-Path", ("Path", PsPrimitive.String(@"C:\Windows")))));
+
+        Assert.That(echoed.Outputs.Single().ToDisplayString(), Is.EqualTo(value));
+        Assert.That(written.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(read.Outputs.Single().ToDisplayString(), Is.EqualTo(value));
+        Assert.That(windows.Outputs.Single().ToDisplayString(), Is.EqualTo("True"), "the $(...) in the value ran nothing");
+    }
+
+    [Test]
+    public async Task A_switch_parameter_and_an_integer_keep_their_meaning()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await RunAsync(pool, Commands(Command("New-Item", ("Path", PsPrimitive.String(@"C:\Users\psrp\d\e")), ("ItemType", PsPrimitive.String("Directory")))));
+
+        var recursed = await RunAsync(pool, Commands(Command("Get-ChildItem", ("Path", PsPrimitive.String(@"C:\Users\psrp\d")), ("Recurse", PsPrimitive.Boolean(true)))));
+        var first = await RunAsync(pool, Commands(
+            Command("Get-ChildItem", ("Path", PsPrimitive.String(@"C:\Windows"))),
+            Command("Select-Object", ("First", PsPrimitive.Int32(1)))));
+
+        Assert.That(recursed.Outputs.Select(o => ((PsObject)o)["Name"]?.ToDisplayString()), Is.EqualTo(new[] { "e" }));
+        Assert.That((first.State, first.Outputs.Count), Is.EqualTo((PSInvocationState.Completed, 1)));
+    }
+
+    /// <summary>As on Windows, a command sent as a command that does not exist fails the pipeline (a script's would be a non-terminating error).</summary>
+    [Test]
+    public async Task An_unknown_command_sent_as_a_command_still_fails_the_pipeline()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var result = await RunAsync(pool, Commands(Command("Get-Nothing", ("Name", PsPrimitive.String("x")))));
+
+        Assert.That(result.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(result.Reason?.FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
+    }
+
+    /// <summary>A function the session defined is a command too: sent as a command, it runs with its parameters.</summary>
+    [Test]
+    public async Task A_function_of_the_session_sent_as_a_command_runs_with_its_parameters()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await pool.InvokeAsync("function Get-Greeting { param($Name) \"hello $Name\" }");
+
+        var result = await RunAsync(pool, Commands(Command("Get-Greeting", ("Name", PsPrimitive.String("world")))));
+
+        Assert.That((result.State, result.Outputs.Single().ToDisplayString()), Is.EqualTo((PSInvocationState.Completed, "hello world")));
+    }
+
+    private static async Task<(PSInvocationState State, List<PsValue> Outputs, ErrorRecordInfo? Reason)> RunAsync(RunspacePoolClient pool, CreatePipeline create)
+    {
+        var pipeline = await pool.StartAsync(create);
+        var outputs = new List<PsValue>();
+        StateEvent? state = null;
+        await foreach (var e in pipeline.ReadAllAsync())
+        {
+            if (e is OutputEvent output) outputs.Add(output.Value);
+            if (e is StateEvent s) state = s;
+        }
+
+        return (state!.State, outputs, state.Reason);
+    }
+}
