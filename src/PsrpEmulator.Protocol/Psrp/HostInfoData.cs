@@ -103,6 +103,39 @@ public static class HostInfoData
     }
 
     /// <summary>
+    /// Every RawUI value the host's default data carries (HostDefaultDataId 0-9); null when there is no host, UI or
+    /// RawUI, or no default data. A value of the wrong shape is left out, as one the client could not read.
+    /// </summary>
+    public static HostRawUI? RawUI(PsValue? hostInfo)
+    {
+        if (DefaultData(hostInfo) is not { } data) return null;
+        var raw = new HostRawUI();
+        foreach (var (key, value) in data.Entries)
+        {
+            if (key is not PsPrimitive { Value: int id } || value is not PsObject entry || entry["V"] is not { } v) continue;
+            raw = id switch
+            {
+                ForegroundColorKey when v is PsPrimitive { Value: int color } => raw with { ForegroundColor = color },
+                BackgroundColorKey when v is PsPrimitive { Value: int color } => raw with { BackgroundColor = color },
+                2 when Pair(v, "x", "y") is { } cursor => raw with { CursorPosition = cursor },
+                3 when Pair(v, "x", "y") is { } window => raw with { WindowPosition = window },
+                4 when v is PsPrimitive { Value: int size } => raw with { CursorSize = size },
+                BufferSizeKey when Pair(v, "width", "height") is { } buffer => raw with { BufferSize = buffer },
+                6 when Pair(v, "width", "height") is { } window => raw with { WindowSize = window },
+                7 when Pair(v, "width", "height") is { } max => raw with { MaxWindowSize = max },
+                8 when Pair(v, "width", "height") is { } physical => raw with { MaxPhysicalWindowSize = physical },
+                9 when v is PsPrimitive { Value: string title } => raw with { WindowTitle = title },
+                _ => raw,
+            };
+        }
+
+        return raw;
+
+        static (int, int)? Pair(PsValue value, string first, string second) =>
+            value is PsObject o && o[first] is PsPrimitive { Value: int a } && o[second] is PsPrimitive { Value: int b } ? (a, b) : null;
+    }
+
+    /// <summary>
     /// True when the HostInfo describes a host with a UI (<c>_isHostNull</c> and <c>_isHostUINull</c> false): a server
     /// sends such a client host calls; without one (or without a HostInfo) its prompts fail on the server.
     /// </summary>

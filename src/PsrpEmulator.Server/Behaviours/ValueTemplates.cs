@@ -247,8 +247,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
-        // $Host.UI.RawUI's properties (WindowTitle, BufferSize...): Windows answers them from the host data the client
-        // sent, which the emulator does not keep; a silent $null would be a wrong answer.
+        // $Host.UI.RawUI's properties (WindowTitle, BufferSize...) are the values the client's host sent ahead (the
+        // pipeline's $Host carries them); one it did not send Windows asks the client's host for, which the emulator
+        // does not: a silent $null would be a wrong answer.
         PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI when rawUI[property] is null =>
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"$Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
         PsObject obj => obj[property] ?? PsNil.Instance,

@@ -151,7 +151,10 @@ internal sealed class Pipeline : IPipelineHost
     private byte _placement;
     private byte _commandCount;
     private const int AllStreamOptions = 0x0F, AddInvocationInfoToErrorRecord = 0x01, AddInvocationInfoToWarningRecord = 0x02,
-        AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10;
+        AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10, OwnHostFlag = 0x20;
+
+    // The RawUI values of the pipeline's host: its own, or the pool's.
+    private HostRawUI? RawUI => (_placement & OwnHostFlag) != 0 ? _hostCalls?.RawUI : _shell.PoolRawUI;
 
     private static string? InvokeExpressionText(PipelineCommand command) =>
         command.Command.Trim() is var name && (name.Equals("Invoke-Expression", StringComparison.OrdinalIgnoreCase) || name.Equals("iex", StringComparison.OrdinalIgnoreCase)) &&
@@ -255,6 +258,14 @@ internal sealed class Pipeline : IPipelineHost
             _script = script ?? first.Command.Trim();
             _placement = (byte)((create.RemoteStreamOptions & AllStreamOptions) | (script is not null ? IsScriptFlag : 0));
             _commandCount = (byte)Math.Min(create.Commands.Count, byte.MaxValue);
+        }
+
+        // A pipeline with a host of its own answers $Host.UI.RawUI from that host's data (kept beside the host calls'
+        // state: most clients' pipelines use the pool's host).
+        if (!HostInfoData.UsesRunspaceHost(create.HostInfo))
+        {
+            _placement |= OwnHostFlag;
+            if (HostInfoData.RawUI(create.HostInfo) is { } raw) (_hostCalls ??= new()).RawUI = raw;
         }
 
         var console = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
@@ -382,6 +393,7 @@ internal sealed class Pipeline : IPipelineHost
         "PSUICULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(_shell.Locale ?? "en-US"),
         "PSCULTURE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(_shell.DataLocale ?? _shell.Locale ?? "en-US"),
         "PSSENDERINFO" => ShellServices.SenderInfo($"{EnvironmentVariable("USERDOMAIN")}\\{EnvironmentVariable("USERNAME")}", _shell.ConfigurationName, _shell.ConnectionString),
+        "HOST" when RawUI is { } raw && _shell.Services.AutomaticVariable(name, _shell.ProcessId, consoleHost: false) is { } host => ShellServices.WithRawUI(host, raw),
         _ => _shell.Services.AutomaticVariable(name, _shell.ProcessId, consoleHost: false),
     };
 
@@ -621,6 +633,9 @@ internal sealed class HostCallState
     public long LastCallId;
 
     public Defragmenter? Responses;
+
+    /// <summary>The RawUI values of a pipeline's own host (not the pool's), when it sent some.</summary>
+    public HostRawUI? RawUI;
 }
 
 /// <summary>

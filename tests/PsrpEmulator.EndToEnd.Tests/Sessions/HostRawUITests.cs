@@ -1,0 +1,67 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>
+/// <c>$Host.UI.RawUI</c>'s properties answered from the host data the client sent ahead in its HostInfo, as Windows'
+/// ServerRemoteHostRawUserInterface reads its HostDefaultData (pypsrp's host sends WindowTitle and the sizes).
+/// </summary>
+public class HostRawUITests : EmulatorTestBase
+{
+    private static readonly HostRawUI Raw = new()
+    {
+        WindowTitle = "pypsrp-title",
+        BufferSize = (111, 3000),
+        WindowSize = (100, 40),
+        CursorPosition = (0, 12),
+        ForegroundColor = 7,
+        BackgroundColor = 0,
+        CursorSize = 25,
+    };
+
+    private WsManTransport NewTransport() => new(new WsManClientOptions { ConnectionUri = Emulator.WsManUri, UserName = "psrp", Password = "psrp" });
+
+    [Test]
+    public async Task RawUI_properties_are_the_values_the_pools_host_sent()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(Raw) });
+
+        var events = await pool.InvokeAsync(
+            "$raw = $Host.UI.RawUI; $raw.WindowTitle; $raw.BufferSize.Width; $raw.BufferSize.Height; \"$($raw.WindowSize)\"; $raw.CursorPosition.Y; \"$($raw.ForegroundColor)\"; $raw.CursorSize");
+
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[] { "pypsrp-title", "111", "3000", "100,40", "12", "Gray", "25" }));
+    }
+
+    /// <summary>A value the client's host did not send is not made up (Windows would ask the client's host for it).</summary>
+    [Test]
+    public async Task A_RawUI_property_the_host_did_not_send_is_a_scenario_error_not_a_guess()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(Raw) });
+
+        var events = await pool.InvokeAsync("$Host.UI.RawUI.MaxPhysicalWindowSize");
+
+        Assert.That(events.OfType<StateEvent>().Last().Reason?.Message, Is.EqualTo("$Host.UI.RawUI.MaxPhysicalWindowSize is not emulated: give the statement a rule"));
+    }
+
+    [Test]
+    public async Task A_pipeline_with_a_host_of_its_own_answers_from_its_own_host_data()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(Raw) });
+        var own = HostInfoData.ForHost(new HostRawUI { WindowTitle = "pipeline's own" });
+
+        var pipeline = await pool.StartAsync(new CreatePipeline([new PipelineCommand("$Host.UI.RawUI.WindowTitle", IsScript: true, [])], HostInfo: own));
+        var outputs = new List<string>();
+        await foreach (var e in pipeline.ReadAllAsync())
+        {
+            if (e is OutputEvent output) outputs.Add(output.Value.ToDisplayString());
+        }
+
+        Assert.That(outputs, Is.EqualTo(new[] { "pipeline's own" }));
+    }
+}
