@@ -35,6 +35,8 @@ internal sealed partial class RunContext
         ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
+        ["Get-History"] = ["Id", "Count"],
+        ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
         ["Set-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
         ["New-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
@@ -60,6 +62,8 @@ internal sealed partial class RunContext
         "GCM" => "Get-Command",
         "IPMO" => "Import-Module",
         "GV" => "Get-Variable",
+        "H" or "HISTORY" or "GHY" => "Get-History",
+        "CLHY" => "Clear-History",
         "SV" or "SET" => "Set-Variable",
         "NV" => "New-Variable",
         "RV" => "Remove-Variable",
@@ -118,6 +122,12 @@ internal sealed partial class RunContext
                     return;
                 case "Set-StrictMode":
                     await SetStrictModeAsync(arguments, to, blockNesting);
+                    return;
+                case "Get-History":
+                    foreach (var entry in await GetHistoryAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(HistoryInfo(entry)), cancellationToken);
+                    return;
+                case "Clear-History":
+                    await ClearHistoryAsync(arguments, to, blockNesting);
                     return;
                 case "Write-Error":
                     await WriteErrorAsync(await WriteErrorRecordAsync(arguments, to, blockNesting), output);
@@ -410,6 +420,7 @@ internal sealed partial class RunContext
             "Import-Module" => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
+            "Get-History" or "Clear-History" => ["Id", "Count"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
             "Write-Error" => ["Message"],
             "Set-StrictMode" => [],

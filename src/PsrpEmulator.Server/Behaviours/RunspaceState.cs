@@ -144,6 +144,55 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// as PowerShell keeps it: written ones, hidden ones (-ErrorAction SilentlyContinue), caught ones and the reason a
     /// pipeline failed; at most <see cref="MaximumErrorCount"/>.
     /// </summary>
+    /// <summary>Windows PowerShell 5.1's $MaximumHistoryCount: the oldest entries go beyond it.</summary>
+    internal const int MaximumHistoryCount = 4096;
+
+    // The session's history (pipelines the client asked to add to it), made at the first entry.
+    private List<HistoryEntry>? _history;
+    private long _lastHistoryId;
+
+    /// <summary>
+    /// A finished pipeline the client asked to add to the history (CREATE_PIPELINE's AddToHistory), as LocalPipeline
+    /// adds it: the next id, its command line, how it ended, and when it started and ended.
+    /// </summary>
+    internal void AddHistory(string commandLine, PSInvocationState status, DateTimeOffset start, DateTimeOffset end)
+    {
+        lock (Gate)
+        {
+            var history = _history ??= [];
+            history.Add(new HistoryEntry(++_lastHistoryId, commandLine, status, start, end));
+            if (history.Count > MaximumHistoryCount) history.RemoveAt(0);
+        }
+    }
+
+    /// <summary>The id the next history entry gets (an InvocationInfo's HistoryId, as InvocationInfo takes GetNextHistoryId).</summary>
+    internal long NextHistoryId
+    {
+        get
+        {
+            if (Volatile.Read(ref _history) is null) return 1;
+            lock (Gate) return _lastHistoryId + 1;
+        }
+    }
+
+    /// <summary>The history's entries, oldest first.</summary>
+    internal List<HistoryEntry> History()
+    {
+        if (Volatile.Read(ref _history) is null) return [];
+        lock (Gate) return [.. _history!];
+    }
+
+    /// <summary>Clear-History: the entries <paramref name="remove"/> picks from the list, oldest first, go.</summary>
+    internal void ClearHistory(Func<IReadOnlyList<HistoryEntry>, IEnumerable<HistoryEntry>> remove)
+    {
+        if (Volatile.Read(ref _history) is null) return;
+        lock (Gate)
+        {
+            var gone = remove(_history!).ToHashSet();
+            _history!.RemoveAll(gone.Contains);
+        }
+    }
+
     internal void RecordError(PsValue record)
     {
         lock (Gate)
@@ -396,3 +445,6 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
 
     private static PsObject JobStateValue(JobState state) => PsObjects.Enum("System.Management.Automation.JobState", state.ToString(), (int)state);
 }
+
+/// <summary>One entry of the session's history (Get-History's HistoryInfo).</summary>
+internal sealed record HistoryEntry(long Id, string CommandLine, PSInvocationState Status, DateTimeOffset Start, DateTimeOffset End);

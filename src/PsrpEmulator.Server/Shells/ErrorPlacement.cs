@@ -24,8 +24,7 @@ namespace PsrpEmulator.Server.Shells;
 /// <item>ScriptStackTrace: "at &lt;ScriptBlock&gt;, &lt;No file&gt;: line N" for a script; none for a command sent as a command.</item>
 /// </list>
 /// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; an error inside a
-/// function is placed at the top-level statement that called it, with one frame; HistoryId is always 1 (no history is
-/// kept).
+/// function is placed at the top-level statement that called it, with one frame; HistoryId is the session's next history id.
 /// </remarks>
 internal static class ErrorPlacement
 {
@@ -68,14 +67,14 @@ internal static class ErrorPlacement
     /// <param name="script">The client's script, or the command's name when <paramref name="isScript"/> is false.</param>
     /// <param name="statementStart">Where the running top-level statement starts in <paramref name="script"/>; -1: the whole script is one.</param>
     public static PsObject Place(PsObject record, string script, bool isScript, int commandCount, int statementStart, int statementLength,
-        bool serializeExtendedInfo, bool errorStream)
+        bool serializeExtendedInfo, bool errorStream, long historyId = 1)
     {
         if (ErrorRecords.HasInvocationInfo(record) || !IsPlaceable(record)) return record;
         var activity = record["ErrorCategory_Activity"] is PsPrimitive { Value: string a } && a.Length > 0 ? a : null;
         if (!isScript)
         {
             // A command sent as a command has no script position; its errors name it.
-            var command = new InvocationInfo { CommandName = activity ?? script, Definition = activity ?? script, InvocationName = activity ?? script };
+            var command = new InvocationInfo { CommandName = activity ?? script, Definition = activity ?? script, InvocationName = activity ?? script, HistoryId = historyId };
             return ErrorRecords.WithInvocation(record, command, null, serializeExtendedInfo, Iterations(commandCount), errorStream);
         }
 
@@ -103,7 +102,7 @@ internal static class ErrorPlacement
             invocation = Positioned(new InvocationInfo(), script, elementStart, elementLength);
         }
 
-        return ErrorRecords.WithInvocation(record, invocation, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
+        return ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
     }
 
     // The emulator's own faults and the engine's (a parse error, a stop) have no command and no place here.

@@ -149,6 +149,8 @@ internal sealed class Pipeline : IPipelineHost
     private int _statementLength;
     // RemoteStreamOptions' four bits (which records carry their InvocationInfo), and whether the first command is a script.
     private byte _placement;
+    // When the pipeline started, in UTC ticks, if the client asked to add it to the history; 0 if not.
+    private long _historyStart;
     private byte _commandCount;
     private const int AllStreamOptions = 0x0F, AddInvocationInfoToErrorRecord = 0x01, AddInvocationInfoToWarningRecord = 0x02,
         AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10, OwnHostFlag = 0x20;
@@ -175,7 +177,7 @@ internal sealed class Pipeline : IPipelineHost
 
     private PsObject Placed(PsObject record, bool errorStream) => _script is { } script
         ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _statementStart, _statementLength,
-            errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream)
+            errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream, _shell.ExistingRunspace?.NextHistoryId ?? 1)
         : record;
 
     // A Warning, Verbose or Debug record carries the invocation that wrote it when RemoteStreamOptions ask for it.
@@ -259,6 +261,9 @@ internal sealed class Pipeline : IPipelineHost
             _placement = (byte)((create.RemoteStreamOptions & AllStreamOptions) | (script is not null ? IsScriptFlag : 0));
             _commandCount = (byte)Math.Min(create.Commands.Count, byte.MaxValue);
         }
+
+        // The history takes the pipeline when it ends, with the time it started (as LocalPipeline's AddToHistory).
+        if (create.AddToHistory && !create.IsNested) _historyStart = Math.Max(_shell.Services.Time.GetUtcNow().UtcTicks, 1);
 
         // A pipeline with a host of its own answers $Host.UI.RawUI from that host's data (kept beside the host calls'
         // state: most clients' pipelines use the pool's host).
@@ -355,6 +360,11 @@ internal sealed class Pipeline : IPipelineHost
         // A terminating error is placed at the statement that raised it.
         if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } failure } && _script is not null) outcome = outcome with { ErrorRecord = Placed(failure, errorStream: false) };
         State = outcome.State;
+        if (_historyStart != 0)
+        {
+            _shell.Runspace.AddHistory(_script?.Trim() ?? string.Empty, outcome.State, new DateTimeOffset(_historyStart, TimeSpan.Zero), _shell.Services.Time.GetUtcNow());
+        }
+
         // A terminating error is in $Error too (not a stop the client asked for).
         if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } reason }) _shell.Runspace?.RecordError(reason);
         if (Lifecycle == PipelineLifecycle.Running) Lifecycle = PipelineLifecycle.Finished;

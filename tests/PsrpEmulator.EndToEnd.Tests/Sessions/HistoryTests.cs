@@ -1,0 +1,80 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests.Sessions;
+
+/// <summary>
+/// The session's history: a pipeline the client asked to add (AddToHistory: PowerShell's Invoke-Command, pypsrp's
+/// invoke(add_to_history=True)) is an entry once it ends; Get-History and Clear-History read and clear it.
+/// </summary>
+public class HistoryTests : EmulatorTestBase
+{
+    private WsManTransport NewTransport() => new(new WsManClientOptions { ConnectionUri = Emulator.WsManUri, UserName = "psrp", Password = "psrp" });
+
+    private static CreatePipeline Script(string script, bool addToHistory) =>
+        new([new PipelineCommand(script, IsScript: true, [])], AddToHistory: addToHistory, HostInfo: PsrpObjects.DefaultHostInfo());
+
+    [Test]
+    public async Task Get_History_lists_the_pipelines_added_to_the_history_once_they_ended()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await RunAsync(pool, Script("'h1'", addToHistory: true));
+        await RunAsync(pool, Script("'not added'", addToHistory: false));
+        await RunAsync(pool, Script("Get-Nothing", addToHistory: true));
+
+        var (outputs, _) = await RunAsync(pool, Script("Get-History | ForEach-Object { \"$($_.Id) $($_.CommandLine) $($_.ExecutionStatus)\" }; (h).Count", addToHistory: true));
+        var (after, _) = await RunAsync(pool, Script("Clear-History; (Get-History).Count", addToHistory: false));
+
+        Assert.That(outputs, Is.EqualTo(new[] { "1 'h1' Completed", "2 Get-Nothing Completed", "2" }), "the running pipeline is not in its own history");
+        Assert.That(after, Is.EqualTo(new[] { "0" }));
+    }
+
+    [Test]
+    public async Task Get_History_by_id_writes_the_entry_and_an_error_for_an_id_it_has_not()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await RunAsync(pool, Script("'h1'", addToHistory: true));
+
+        var (outputs, errors) = await RunAsync(pool, Script("(Get-History -Id 1, 7).CommandLine", addToHistory: false));
+
+        Assert.That(outputs, Is.EqualTo(new[] { "'h1'" }));
+        Assert.That(errors.Select(e => (e.Message, e.FullyQualifiedErrorId)),
+            Is.EqualTo(new[] { ("Cannot locate history for Id 7.", "GetHistoryNoHistoryForId,Microsoft.PowerShell.Commands.GetHistoryCommand") }));
+    }
+
+    [Test]
+    public async Task An_error_records_HistoryId_is_the_sessions_next_history_id()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await RunAsync(pool, Script("'h1'", addToHistory: true));
+        await RunAsync(pool, Script("'h2'", addToHistory: true));
+
+        var pipeline = await pool.StartAsync(Script("Write-Error 'bad'", addToHistory: true) with { RemoteStreamOptions = 15 });
+        PsObject? record = null;
+        await foreach (var e in pipeline.ReadAllAsync())
+        {
+            if (e is ErrorEvent error) record = (PsObject)error.Record;
+        }
+
+        Assert.That(record!["InvocationInfo_HistoryId"]!.ToDisplayString(), Is.EqualTo("3"));
+    }
+
+    private static async Task<(List<string> Outputs, List<ErrorRecordInfo> Errors)> RunAsync(RunspacePoolClient pool, CreatePipeline create)
+    {
+        var pipeline = await pool.StartAsync(create);
+        var outputs = new List<string>();
+        var errors = new List<ErrorRecordInfo>();
+        await foreach (var e in pipeline.ReadAllAsync())
+        {
+            if (e is OutputEvent output) outputs.Add(output.Value.ToDisplayString());
+            if (e is ErrorEvent error) errors.Add(error.Error);
+        }
+
+        return (outputs, errors);
+    }
+}
