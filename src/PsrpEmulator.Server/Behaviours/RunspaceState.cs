@@ -31,6 +31,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// </summary>
     internal byte[]? LocalSecureStringKey { get; set; }
 
+    /// <summary>The RawUI values the pool's host sent ahead in INIT_RUNSPACEPOOL (<c>$Host.UI.RawUI</c> answers them); null when it sent none.</summary>
+    internal HostRawUI? PoolRawUI { get; set; }
+
     /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
     internal string? Location { get; set; }
 

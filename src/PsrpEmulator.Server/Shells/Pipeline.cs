@@ -20,9 +20,9 @@ internal sealed class Pipeline : IPipelineHost
     private TaskCompletionSource<bool>? _inputWaiter;
     private readonly CancellationTokenSource _stop = new();
     private Defragmenter? _defragmenter;
-    // What host calls need (guarded by Gate), made when the first call or prompt response comes: one field in every
-    // pipeline (thousands of idle shells keep theirs).
-    private HostCallState? _hostCalls;
+    // What host calls, a pipeline's own host and a script's statements need (made under Gate when first needed): one
+    // field in every pipeline (thousands of idle shells keep theirs).
+    private PipelineExtras? _hostCalls;
 
     // The client's input and the defragmenter are guarded by the output buffer's monitor: one lock object fewer per
     // pipeline, and neither side calls into the other while holding it.
@@ -145,18 +145,17 @@ internal sealed class Pipeline : IPipelineHost
     // The client's script (or its command's name) where an error record is placed (ErrorPlacement); null for a
     // pipeline no CREATE_PIPELINE made. The running top-level statement's place in it (-1: the script is one).
     private string? _script;
-    private int _statementStart = -1;
-    private int _statementLength;
     // RemoteStreamOptions' four bits (which records carry their InvocationInfo), and whether the first command is a script.
     private byte _placement;
-    // When the pipeline started, in UTC ticks, if the client asked to add it to the history; 0 if not.
-    private long _historyStart;
+    // When the pipeline started, in milliseconds after its shell was created plus one, if the client asked to add it to
+    // the history (0: it did not). Four bytes, not a time: thousands of idle shells keep a pipeline each.
+    private uint _historyStart;
     private byte _commandCount;
     private const int AllStreamOptions = 0x0F, AddInvocationInfoToErrorRecord = 0x01, AddInvocationInfoToWarningRecord = 0x02,
         AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10, OwnHostFlag = 0x20;
 
     // The RawUI values of the pipeline's host: its own, or the pool's.
-    private HostRawUI? RawUI => (_placement & OwnHostFlag) != 0 ? _hostCalls?.RawUI : _shell.PoolRawUI;
+    private HostRawUI? RawUI => (_placement & OwnHostFlag) != 0 ? _hostCalls?.RawUI : _shell.ExistingRunspace?.PoolRawUI;
 
     private static string? InvokeExpressionText(PipelineCommand command) =>
         command.Command.Trim() is var name && (name.Equals("Invoke-Expression", StringComparison.OrdinalIgnoreCase) || name.Equals("iex", StringComparison.OrdinalIgnoreCase)) &&
@@ -169,14 +168,22 @@ internal sealed class Pipeline : IPipelineHost
     public void StatementStarting(string statement)
     {
         if ((_placement & IsScriptFlag) == 0 || _script is not { } script || statement.Length == 0) return;
-        var from = _statementStart < 0 ? 0 : Math.Min(_statementStart + _statementLength, script.Length);
+        var extras = Extras();
+        var from = extras.StatementStart < 0 ? 0 : Math.Min(extras.StatementStart + extras.StatementLength, script.Length);
         var at = script.IndexOf(statement, from, StringComparison.Ordinal);
         // Not found as written (the interpreter's text differs: a here-string, a joined line): the script is placed whole.
-        (_statementStart, _statementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+        (extras.StatementStart, extras.StatementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+    }
+
+    // The pipeline's extras, made (under the gate, as host calls make them) the first time one is needed.
+    private PipelineExtras Extras()
+    {
+        if (_hostCalls is { } extras) return extras;
+        lock (Gate) return _hostCalls ??= new();
     }
 
     private PsObject Placed(PsObject record, bool errorStream) => _script is { } script
-        ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _statementStart, _statementLength,
+        ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0,
             errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream, _shell.ExistingRunspace?.NextHistoryId ?? 1)
         : record;
 
@@ -263,14 +270,18 @@ internal sealed class Pipeline : IPipelineHost
         }
 
         // The history takes the pipeline when it ends, with the time it started (as LocalPipeline's AddToHistory).
-        if (create.AddToHistory && !create.IsNested) _historyStart = Math.Max(_shell.Services.Time.GetUtcNow().UtcTicks, 1);
+        if (create.AddToHistory && !create.IsNested)
+        {
+            var sinceCreation = (_shell.Services.Time.GetUtcNow() - _shell.CreatedAt).TotalMilliseconds;
+            _historyStart = (uint)Math.Clamp(sinceCreation + 1, 1, uint.MaxValue);
+        }
 
         // A pipeline with a host of its own answers $Host.UI.RawUI from that host's data (kept beside the host calls'
         // state: most clients' pipelines use the pool's host).
         if (!HostInfoData.UsesRunspaceHost(create.HostInfo))
         {
             _placement |= OwnHostFlag;
-            if (HostInfoData.RawUI(create.HostInfo) is { } raw) (_hostCalls ??= new()).RawUI = raw;
+            if (HostInfoData.RawUI(create.HostInfo) is { } raw) Extras().RawUI = raw;
         }
 
         var console = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
@@ -362,7 +373,7 @@ internal sealed class Pipeline : IPipelineHost
         State = outcome.State;
         if (_historyStart != 0)
         {
-            _shell.Runspace.AddHistory(_script?.Trim() ?? string.Empty, outcome.State, new DateTimeOffset(_historyStart, TimeSpan.Zero), _shell.Services.Time.GetUtcNow());
+            _shell.Runspace.AddHistory(_script?.Trim() ?? string.Empty, outcome.State, _shell.CreatedAt.AddMilliseconds(_historyStart - 1), _shell.Services.Time.GetUtcNow());
         }
 
         // A terminating error is in $Error too (not a stop the client asked for).
@@ -633,11 +644,17 @@ internal sealed class Pipeline : IPipelineHost
 }
 
 /// <summary>
-/// A pipeline's host calls: those waiting for the client's answer by call id (PowerShell's ServerDispatchTable, per
-/// pipeline: ids 1, 2, ...), the last id given, and the pr stream's defragmenter.
+/// What some pipelines need and most do not, made at first use: the host calls waiting for the client's answer by call
+/// id (PowerShell's ServerDispatchTable, per pipeline: ids 1, 2, ...), the last id given and the pr stream's
+/// defragmenter; the RawUI values of a pipeline's own host; the place of the running top-level statement in the script.
 /// </summary>
-internal sealed class HostCallState
+internal sealed class PipelineExtras
 {
+    /// <summary>Where the running top-level statement starts in the client's script; -1: the script is one statement.</summary>
+    public int StatementStart = -1;
+
+    public int StatementLength;
+
     public Dictionary<long, TaskCompletionSource<PipelineHostResponse>> Waiting { get; } = [];
 
     public long LastCallId;

@@ -207,8 +207,6 @@ internal sealed class Shell
     /// <summary>The console of the pool's host, from INIT_RUNSPACEPOOL's HostInfo (a pipeline using the pool's host reports it).</summary>
     public HostConsole PoolHostConsole { get; private set; }
 
-    /// <summary>The RawUI values the pool's host sent ahead (<c>$Host.UI.RawUI</c> answers them); null when it sent none.</summary>
-    public HostRawUI? PoolRawUI { get; private set; }
     public OutputStream PoolOutput { get; }
     public ShellServices Services => _services;
 
@@ -422,7 +420,9 @@ internal sealed class Shell
                     MinRunspaces = init.MinRunspaces;
                     MaxRunspaces = init.MaxRunspaces;
                     PoolHostConsole = HostConsole.From(init.HostInfo);
-                    PoolRawUI = HostInfoData.RawUI(init.HostInfo);
+                    // Kept in the runspace (made now only for a client whose host sent RawUI values): thousands of shells of
+                    // a client without a host keep nothing for it.
+                    if (HostInfoData.RawUI(init.HostInfo) is { } rawUI) Runspace.PoolRawUI = rawUI;
                     PoolState = RunspacePoolState.Opened;
                     // Windows answers the state in the Receive after the one carrying the capability (configurable).
                     EnqueueData(PsrpMessageType.RunspacePoolState, message.RunspacePoolId, _services.OpenedState, startsNewBatch: _services.Options.SeparateRunspacePoolState);
