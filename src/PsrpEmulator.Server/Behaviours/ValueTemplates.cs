@@ -252,6 +252,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // does not: a silent $null would be a wrong answer.
         PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI when rawUI[property] is null =>
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"$Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
+        // Any other single object's intrinsic Count and Length are 1, as a scalar's ((Get-Item x).Count).
+        PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single when single[property] is null &&
+            (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(1),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),

@@ -39,9 +39,9 @@ public class HistoryTests : EmulatorTestBase
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
         await RunAsync(pool, Script("'h1'", addToHistory: true));
 
-        var (outputs, errors) = await RunAsync(pool, Script("(Get-History -Id 1, 7).CommandLine", addToHistory: false));
+        var (outputs, errors) = await RunAsync(pool, Script("(Get-History -Id 1, 7).CommandLine; (Get-History).Count", addToHistory: false));
 
-        Assert.That(outputs, Is.EqualTo(new[] { "'h1'" }));
+        Assert.That(outputs, Is.EqualTo(new[] { "'h1'", "1" }), "one entry's Count is a scalar's, 1");
         Assert.That(errors.Select(e => (e.Message, e.FullyQualifiedErrorId)),
             Is.EqualTo(new[] { ("Cannot locate history for Id 7.", "GetHistoryNoHistoryForId,Microsoft.PowerShell.Commands.GetHistoryCommand") }));
     }

@@ -91,6 +91,12 @@ public class LanguageStatementTests
     public async Task The_unary_comma_makes_an_array_of_one_item(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o.Count; $o.Length; (Get-Item C:\\Windows).Count", "1|1|1")]
+    [TestCase("$o = [pscustomobject]@{ Count = 5; Length = 'x' }; $o.Count; $o.Length", "5|x")]
+    [TestCase("$n = $null; $n.Count; 'abc'.Length", "0|3")]
+    public async Task A_single_objects_intrinsic_Count_and_Length_are_one_unless_it_has_such_a_property(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("function f { param([switch]$s, $p) \"s=$s p=$p\" }; f -s; f -s:$true; f -s:$false; f; f -s x", "s=True p=|s=True p=|s=False p=|s=False p=|s=True p=x")]
     [TestCase("function f { param([switch]$Force) if ($Force) { 'forced' } else { 'asked' } }; f; f -Force", "asked|forced")]
     public async Task A_switch_parameter_takes_no_value_word_and_is_false_when_absent(string script, string expected) =>
