@@ -79,7 +79,7 @@ internal static class ErrorPlacement
         }
 
         // The statement: the one the interpreter reported, else the whole script (a script of one statement).
-        var (start, length) = statementStart >= 0 && statementStart + statementLength <= script.Length
+        var (start, length) = statementStart >= 0 && statementLength >= 0 && statementStart <= script.Length - statementLength
             ? (statementStart, statementLength)
             : TrimmedWhole(script);
         var (elementStart, elementLength, invocationName) = CommandElement(script, start, length, activity ?? UnknownCommandName(record));
@@ -118,7 +118,7 @@ internal static class ErrorPlacement
 
     private static InvocationInfo Positioned(InvocationInfo invocation, string script, int start, int length)
     {
-        if (start < 0) return invocation;
+        if (start < 0 || start > script.Length) return invocation;
         var lineStart = start == 0 ? 0 : script.LastIndexOf('\n', start - 1) + 1;
         var lineEnd = script.IndexOf('\n', start);
         var line = script[lineStart..(lineEnd < 0 ? script.Length : lineEnd)].TrimEnd('\r');

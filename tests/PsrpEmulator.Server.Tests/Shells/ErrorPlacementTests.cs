@@ -1,0 +1,77 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Tests.Shells;
+
+/// <summary>Placing an error record in the client's script: what Windows says of where it happened, and never an exception.</summary>
+public class ErrorPlacementTests
+{
+    private static PsObject Record(string? activity, string id = "SomeError", string? target = null) =>
+        ErrorRecords.Create("failed", id, ErrorCategory.NotSpecified, activity: activity, targetName: target);
+
+    private static PsObject Invocation(PsObject placed) => (PsObject)placed["InvocationInfo"]!;
+
+    [Test]
+    public void A_cmdlet_called_by_its_alias_is_placed_at_the_alias_to_the_end_of_its_pipeline_element()
+    {
+        const string script = "$a = 1\n$items = gci C:\\nope -Recurse | Sort-Object Name";
+        var start = script.IndexOf("$items", StringComparison.Ordinal);
+
+        var placed = ErrorPlacement.Place(Record("Get-ChildItem"), script, isScript: true, commandCount: 1, start, script.Length - start, serializeExtendedInfo: false, errorStream: true);
+
+        var invocation = Invocation(placed);
+        Assert.That((invocation["InvocationName"]!.ToDisplayString(), invocation["ScriptLineNumber"]!.ToDisplayString(), invocation["OffsetInLine"]!.ToDisplayString()),
+            Is.EqualTo(("gci", "2", "10")));
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(),
+            Is.EqualTo("At line:2 char:10\r\n+ $items = gci C:\\nope -Recurse | Sort-Object Name\r\n+          ~~~~~~~~~~~~~~~~~~~~"));
+        Assert.That(placed["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, <No file>: line 2"));
+        Assert.That(placed.ExtendedProperties[0].Name, Is.EqualTo("writeErrorStream"), "an error-stream record starts with WriteError's note");
+    }
+
+    [Test]
+    public void A_record_placed_already_or_one_no_command_made_is_left_as_it_is()
+    {
+        var placed = ErrorPlacement.Place(Record("Get-Item"), "Get-Item x", true, 1, -1, 0, false, true);
+        var fault = Record(null, "PsrpEmulator.ScenarioError");
+
+        Assert.That(ErrorPlacement.Place(placed, "Get-Item x", true, 1, -1, 0, true, true), Is.SameAs(placed));
+        Assert.That(ErrorPlacement.Place(fault, "Get-Item x", true, 1, -1, 0, true, true), Is.SameAs(fault));
+    }
+
+    [Test]
+    public void Placing_a_record_leaves_the_original_unchanged()
+    {
+        var original = Record("Get-Item");
+        var before = ClixmlSerializer.SerializeToString(original);
+
+        ErrorPlacement.Place(original, "Get-Item x", true, 1, -1, 0, serializeExtendedInfo: true, errorStream: true);
+
+        Assert.That(ClixmlSerializer.SerializeToString(original), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Random_scripts_statements_and_records_are_placed_without_an_exception()
+    {
+        string[] pieces = ["Get-Item", "gi", "Write-Error", "write", " ", "\n", "\r\n", "\t", ";", "|", "'", "\"", "(", ")", "{", "}", "[", "]", "$x", "=", "x", "Get-Nothing", "é", "#", "`"];
+        string?[] activities = ["Get-Item", "Write-Error", null, "Get-ChildItem", "", "Sort-Object"];
+        var random = new Random(PsrpEmulator.Tests.Fuzz.Seed(20261129));
+        for (var i = 0; i < PsrpEmulator.Tests.Fuzz.Runs(3000); i++)
+        {
+            var script = string.Concat(Enumerable.Range(0, random.Next(0, 20)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var start = random.Next(-2, script.Length + 2);
+            var length = random.Next(-1, script.Length + 2);
+            var activity = activities[random.Next(activities.Length)];
+            var record = random.Next(4) == 0 ? Record(null, "CommandNotFoundException", random.Next(2) == 0 ? "Get-Nothing" : "zz") : Record(activity);
+            try
+            {
+                var placed = ErrorPlacement.Place(record, script, random.Next(4) > 0, random.Next(0, 4), start, length, random.Next(2) == 0, random.Next(2) == 0, random.Next(1, 5));
+                Assert.That(ClixmlSerializer.SerializeToString(placed), Does.Contain("InvocationInfo"));
+            }
+            catch (Exception e) when (e is not AssertionException)
+            {
+                Assert.Fail($"Iteration {i}: {e.GetType().Name} for script <<{script}>> at {start}+{length}, activity {activity}: {e}");
+            }
+        }
+    }
+}
