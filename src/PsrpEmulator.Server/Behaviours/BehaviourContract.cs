@@ -122,7 +122,15 @@ public sealed partial class BehaviourCatalog
 
         if (pipeline.Commands.Count == 0 || text.Length == 0) return EmptyScript.Instance;
         // Several statements of commands (pypsrp's add_cmdlet(...).add_statement()) run as a script of them does.
-        if (!pipeline.Commands[0].IsScript && pipeline.ExtraStatements.Count > 0 && Statements.Split(text) is { Count: > 1 }) return new StatementsScript(text, this, locals);
+        // Statements of commands run as statements; one that fails (an unknown command) ends them, as PowerShell runs no
+        // extra command after a failed one (ServerPowerShellDriver).
+        if (!pipeline.Commands[0].IsScript && pipeline.ExtraStatements.Count > 0 && Statements.Split(text) is { Count: > 1 })
+        {
+            return CommandStatements(pipeline.ExtraStatements) is var (statements, statementArguments)
+                ? new StatementsScript(statements, this, statementArguments) { UnansweredFails = true }
+                : new StatementsScript(text, this, locals);
+        }
+
         if (pipeline.Commands[0].IsScript &&
             (Statements.Split(text) is { Count: > 1 } || Statements.IsExit(text, out _) || Statements.IsReturn(text, out _) || Statements.IsThrow(text, out _) || Statements.ScriptBlockCall(text) is not null || RunContext.JobPipeline(text) is not null || Statements.IsLanguage(text) ||
              Statements.IsWriteOutput(text) || Statements.WriteStreamCommand(text) is not null || Statements.JsonCommand(text) is not null || RunContext.ValueCommand(text) is not null || text == "$?" || Statements.IsStartSleep(text) || Statements.ActionPreferences(text) is not null || RunContext.IsCmdletPipeline(text)))
@@ -204,26 +212,52 @@ public sealed partial class BehaviourCatalog
     internal const string CommandArgumentVariable = "PsrpEmulatorCommandArgument";
 
     /// <summary>
-    /// Commands sent as commands as one statement the interpreter runs: each argument's value in a variable of its own
-    /// (a string stays a string, whatever characters it has), a switch as <c>-Name</c> or <c>-Name:$false</c>, a script
-    /// block as the block it is. Null when a command's name is not a plain command name (a path, a script).
+    /// Commands sent as commands as one statement the interpreter runs, with their arguments as data: a plain word (a
+    /// name, a path without blanks) or a non-negative whole number as it is, so the rules see the text they would see
+    /// typed; any other string single-quoted (its quotes doubled: nothing in it is code); a switch as <c>-Name</c> or
+    /// <c>-Name:$false</c>; a script block as the block it is; any other value (a list, a hashtable, an object) in a
+    /// variable of its own. Null when a command's name is not a plain command name (a path, a script).
     /// </summary>
     internal static (string Statement, IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> Arguments)? CommandsAsStatement(IReadOnlyList<PipelineCommand> commands)
     {
         var arguments = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(StringComparer.OrdinalIgnoreCase);
         var builder = new System.Text.StringBuilder();
-        foreach (var command in commands)
+        return AppendCommands(builder, commands, arguments) ? (builder.ToString(), arguments) : null;
+    }
+
+    /// <summary>
+    /// Statements of commands (AddStatement: pypsrp's <c>add_statement()</c>) as the interpreter's statements, joined
+    /// with "; " (<see cref="CommandsAsStatement"/>); null when a statement has a script or a name that is not plain.
+    /// </summary>
+    internal static (string Statements, IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> Arguments)? CommandStatements(IReadOnlyList<IReadOnlyList<PipelineCommand>> statements)
+    {
+        var arguments = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(StringComparer.OrdinalIgnoreCase);
+        var builder = new System.Text.StringBuilder();
+        foreach (var statement in statements)
         {
+            if (statement.Count == 0) continue;
+            if (builder.Length > 0) builder.Append("; ");
+            if (!AppendCommands(builder, statement, arguments)) return null;
+        }
+
+        return (builder.ToString(), arguments);
+    }
+
+    private static bool AppendCommands(System.Text.StringBuilder builder, IReadOnlyList<PipelineCommand> commands, Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> arguments)
+    {
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var command = commands[i];
             var name = command.Command.Trim();
-            if (command.IsScript || name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return null;
-            if (builder.Length > 0) builder.Append(" | ");
+            if (command.IsScript || name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return false;
+            if (i > 0) builder.Append(" | ");
             builder.Append(name);
             foreach (var argument in command.Arguments)
             {
                 if (argument.Name is { Length: > 0 } parameter)
                 {
                     parameter = parameter.TrimStart('-');
-                    if (!parameter.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return null;
+                    if (!parameter.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
                     builder.Append(" -").Append(parameter);
                     if (argument.Value is PsrpEmulator.Protocol.Clixml.PsNil) continue;
                     if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: bool flag })
@@ -233,10 +267,21 @@ public sealed partial class BehaviourCatalog
                     }
                 }
 
-                if (argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Type: PsrpEmulator.Protocol.Clixml.PsPrimitiveType.ScriptBlock, Value: string block })
+                switch (argument.Value)
                 {
-                    builder.Append(" { ").Append(block.Trim()).Append(" }");
-                    continue;
+                    case PsrpEmulator.Protocol.Clixml.PsPrimitive { Type: PsrpEmulator.Protocol.Clixml.PsPrimitiveType.ScriptBlock, Value: string block }:
+                        builder.Append(" { ").Append(block.Trim()).Append(" }");
+                        continue;
+                    // A text with a line break, a control character or a quote PowerShell also reads as one (‘ ’ “ ”) goes in a variable.
+                    case PsrpEmulator.Protocol.Clixml.PsPrimitive { Type: PsrpEmulator.Protocol.Clixml.PsPrimitiveType.String, Value: string text }
+                        when !text.Any(c => char.IsControl(c) || c is '\u2018' or '\u2019' or '\u201A' or '\u201B' or '\u201C' or '\u201D' or '\u201E'):
+                        builder.Append(' ');
+                        if (IsPlainWord(text)) builder.Append(text);
+                        else builder.Append('\'').Append(text.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+                        continue;
+                    case PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: int or long or byte or short or uint or ulong or ushort or sbyte } number when !number.ToDisplayString().StartsWith('-'):
+                        builder.Append(' ').Append(number.ToDisplayString());
+                        continue;
                 }
 
                 var variable = CommandArgumentVariable + arguments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -245,8 +290,12 @@ public sealed partial class BehaviourCatalog
             }
         }
 
-        return (builder.ToString(), arguments);
+        return true;
     }
+
+    // A word PowerShell reads as the same text whether quoted or not: letters, digits and path characters, not a parameter's dash first.
+    private static bool IsPlainWord(string text) =>
+        text.Length > 0 && text[0] != '-' && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '\\' or '/' or ':' or '*' or '?');
 
     // Invoke-Expression (iex) sent as a command whose one argument, -Command or positional, is the script's text.
     private static string? InvokeExpressionScript(PipelineCommand command) =>

@@ -80,6 +80,44 @@ public class CommandsSentAsCommandsTests : EmulatorTestBase
         Assert.That(result.Reason?.FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
     }
 
+    /// <summary>
+    /// Statements of commands (AddStatement): they run in order, and one that fails (an unknown command) ends them, as
+    /// PowerShell runs no extra command after a failed one (ServerPowerShellDriver).
+    /// </summary>
+    [Test]
+    public async Task Statements_of_commands_stop_at_the_first_that_fails()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        List<IReadOnlyList<PipelineCommand>> statements =
+        [
+            [Command("Write-Output", (null, PsPrimitive.String("first; 'second'")))],
+            [Command("Get-Nothing")],
+            [Command("Write-Output", (null, PsPrimitive.String("never")))],
+        ];
+
+        var result = await RunAsync(pool, new CreatePipeline(statements[0], HostInfo: PsrpObjects.DefaultHostInfo()) { ExtraStatements = statements });
+
+        Assert.That(result.Outputs.Select(o => o.ToDisplayString()), Is.EqualTo(new[] { "first; 'second'" }));
+        Assert.That((result.State, result.Reason?.FullyQualifiedErrorId), Is.EqualTo((PSInvocationState.Failed, "CommandNotFoundException")));
+    }
+
+    /// <summary>A value with a line break or a quote PowerShell reads as one (‘ ’) is data too.</summary>
+    [TestCase("a\nb'; Remove-Item C:\\Windows; '")]
+    [TestCase("it\u2019s; Remove-Item C:\\Windows")]
+    [TestCase("\u201Cq\u201D $(1+1)")]
+    public async Task A_value_with_a_line_break_or_a_typographic_quote_is_passed_as_it_is(string value)
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var echoed = await RunAsync(pool, Commands(Command("Write-Output", ("InputObject", PsPrimitive.String(value)))));
+        var windows = await RunAsync(pool, Commands(Command("Test-Path", ("Path", PsPrimitive.String(@"C:\Windows")))));
+
+        Assert.That(echoed.Outputs.Single().ToDisplayString(), Is.EqualTo(value));
+        Assert.That(windows.Outputs.Single().ToDisplayString(), Is.EqualTo("True"));
+    }
+
     /// <summary>A function the session defined is a command too: sent as a command, it runs with its parameters.</summary>
     [Test]
     public async Task A_function_of_the_session_sent_as_a_command_runs_with_its_parameters()
