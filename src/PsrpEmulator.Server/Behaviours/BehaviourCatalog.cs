@@ -90,8 +90,12 @@ public sealed partial class BehaviourCatalog
                 continue;
             }
 
+            // As it would be typed: a plain word (a name, a path, a number) bare, anything else single-quoted, so a value's
+            // ';', '$(...)' or quotes are text to the rules, never code.
             var value = argument.Value.ToDisplayString();
-            builder.Append(' ').Append(value.Length == 0 || value.Any(char.IsWhiteSpace) ? "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'" : value);
+            builder.Append(' ').Append(IsPlainWord(value) || argument.Value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: int or long or double or decimal or byte or short }
+                ? value
+                : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'");
         }
 
         return builder.ToString();

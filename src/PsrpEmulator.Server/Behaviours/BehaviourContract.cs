@@ -293,9 +293,10 @@ public sealed partial class BehaviourCatalog
         return true;
     }
 
-    // A word PowerShell reads as the same text whether quoted or not: letters, digits and path characters, not a parameter's dash first.
+    // A word PowerShell reads as the same text whether quoted or not: letters, digits and path characters, not a parameter's
+    // dash first, nor a digit or a dot first (1., 1kb, 0x10 are numbers there).
     private static bool IsPlainWord(string text) =>
-        text.Length > 0 && text[0] != '-' && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '\\' or '/' or ':' or '*' or '?');
+        text.Length > 0 && text[0] is not ('-' or '.' or (>= '0' and <= '9')) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '\\' or '/' or ':' or '*' or '?');
 
     // Invoke-Expression (iex) sent as a command whose one argument, -Command or positional, is the script's text.
     private static string? InvokeExpressionScript(PipelineCommand command) =>
