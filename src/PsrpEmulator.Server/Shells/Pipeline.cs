@@ -191,7 +191,8 @@ internal sealed class Pipeline : IPipelineHost
     private IPsrpMessageBody WithInvocation(IPsrpMessageBody record)
     {
         if (_script is not { } script) return record;
-        InvocationInfo Invocation() => (_placement & IsScriptFlag) != 0 ? ErrorPlacement.ScriptInvocation(script, _commandCount) : ErrorPlacement.CommandInvocation(script, _commandCount);
+        InvocationInfo Invocation() => ((_placement & IsScriptFlag) != 0 ? ErrorPlacement.ScriptInvocation(script, _commandCount) : ErrorPlacement.CommandInvocation(script, _commandCount))
+            with { HistoryId = _shell.ExistingRunspace?.NextHistoryId ?? 1 };
         return record switch
         {
             WarningRecordMessage { Invocation: null } warning when (_placement & AddInvocationInfoToWarningRecord) != 0 => warning with { Invocation = Invocation() },
@@ -373,7 +374,8 @@ internal sealed class Pipeline : IPipelineHost
         State = outcome.State;
         if (_historyStart != 0)
         {
-            _shell.Runspace.AddHistory(_script?.Trim() ?? string.Empty, outcome.State, _shell.CreatedAt.AddMilliseconds(_historyStart - 1), _shell.Services.Time.GetUtcNow());
+            // Its command line is the first command's text, as PowerShell's GetCommandStringForHistory takes it.
+            _shell.Runspace.AddHistory(_script ?? string.Empty, outcome.State, _shell.CreatedAt.AddMilliseconds(_historyStart - 1), _shell.Services.Time.GetUtcNow());
         }
 
         // A terminating error is in $Error too (not a stop the client asked for).

@@ -47,21 +47,23 @@ public class HistoryTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task An_error_records_HistoryId_is_the_sessions_next_history_id()
+    public async Task An_InvocationInfos_HistoryId_is_the_sessions_next_history_id()
     {
         using var transport = NewTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
         await RunAsync(pool, Script("'h1'", addToHistory: true));
         await RunAsync(pool, Script("'h2'", addToHistory: true));
 
-        var pipeline = await pool.StartAsync(Script("Write-Error 'bad'", addToHistory: true) with { RemoteStreamOptions = 15 });
-        PsObject? record = null;
+        var pipeline = await pool.StartAsync(Script("Write-Warning 'careful'; Write-Error 'bad'", addToHistory: true) with { RemoteStreamOptions = 15 });
+        PsObject? record = null, warning = null;
         await foreach (var e in pipeline.ReadAllAsync())
         {
             if (e is ErrorEvent error) record = (PsObject)error.Record;
+            if (e is InformationalEvent { Record: PsObject informational }) warning = informational;
         }
 
         Assert.That(record!["InvocationInfo_HistoryId"]!.ToDisplayString(), Is.EqualTo("3"));
+        Assert.That(warning!["InvocationInfo_HistoryId"]!.ToDisplayString(), Is.EqualTo("3"));
     }
 
     private static async Task<(List<string> Outputs, List<ErrorRecordInfo> Errors)> RunAsync(RunspacePoolClient pool, CreatePipeline create)
