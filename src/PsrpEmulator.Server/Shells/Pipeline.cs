@@ -305,9 +305,11 @@ internal sealed class Pipeline : IPipelineHost
         // Runs inline up to its first real wait (a sleep, a full Block buffer, input): a behaviour without waits
         // has buffered all its output before CommandResponse is sent, as a fast command on Windows has. When the
         // pool's runspaces are all busy it waits for one, as in PowerShell's RunspacePool (CommandResponse at once).
-        // A nested pipeline (IsNested: made while its parent waits, in a host call) runs in its parent's runspace and
-        // takes none: waiting for one would wait for the parent, which waits for it.
-        _run = nested ? RunAsync(script, holdsRunspace: false)
+        // A nested pipeline (IsNested: made while its parent waits, in a host call) on a pool of one runspace that a
+        // pipeline holds runs beside it at once and takes none, as ServerRunspacePoolDriver runs it (nested, or as a
+        // steppable pipeline): waiting would wait for the parent, which waits for it. Otherwise (a larger pool, or
+        // nothing running) PowerShell runs it as any other pipeline.
+        _run = nested && _shell.MaxRunspaces == 1 && _shell.RunspacesInUse > 0 ? RunAsync(script, holdsRunspace: false)
             : _shell.TryTakeRunspace() ? RunAsync(script) : RunWhenRunspaceFreeAsync(script);
     }
 

@@ -166,6 +166,34 @@ public class RunspacePoolCallTests : EmulatorTestBase
         Assert.That(await pool.GetAvailableRunspacesAsync(), Is.EqualTo(1L), "the nested pipeline took no runspace of its own");
     }
 
+    /// <summary>
+    /// On a pool of more than one runspace PowerShell runs a nested pipeline as any other (ServerRunspacePoolDriver
+    /// clears its IsNested): it takes a runspace of its own.
+    /// </summary>
+    [Test]
+    public async Task On_a_larger_pool_a_nested_pipeline_takes_a_runspace_as_any_other()
+    {
+        using var transport = NewTransport();
+        var (pool, holder, holderEvents, call) = await HoldTheRunspaceAsync(transport);
+        await using var _ = pool;
+        await using var __ = holderEvents;
+        await pool.SetMaxRunspacesAsync(2);
+
+        var nested = await pool.StartAsync(new CreatePipeline([new PipelineCommand("$null = Read-Host; 'nested'", IsScript: true, [])], IsNested: true,
+            HostInfo: HostInfoData.ForHost(new HostRawUI())));
+        var nestedEvents = nested.ReadAllAsync().GetAsyncEnumerator();
+        await using var ___ = nestedEvents;
+        PipelineHostCall? nestedCall = null;
+        while (nestedCall is null && await nestedEvents.MoveNextAsync()) nestedCall = (nestedEvents.Current as HostCallEvent)?.Call;
+        var available = await pool.GetAvailableRunspacesAsync();
+        await nested.SendHostResponseAsync(new PipelineHostResponse(nestedCall!.CallId, nestedCall.MethodId, PsPrimitive.String("y")));
+        await holder.SendHostResponseAsync(new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.String("x")));
+
+        Assert.That(available, Is.EqualTo(0L), "the parent and the nested pipeline each hold one of the two runspaces");
+        Assert.That(await OutputsAsync(nestedEvents), Is.EqualTo(new[] { "nested" }));
+        Assert.That(await OutputsAsync(holderEvents), Is.EqualTo(new[] { "answered" }));
+    }
+
     [Test]
     public async Task Stopping_a_waiting_pipeline_stops_it_unrun_and_the_runspace_still_serves_the_next()
     {
