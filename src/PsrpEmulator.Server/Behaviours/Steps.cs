@@ -485,7 +485,29 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         };
     }
 
-    private async ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting)
+    private ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting) =>
+        UnansweredFails ? RunCommandStatementAsync(text, to, blockNesting) : RunStatementCoreAsync(text, to, blockNesting);
+
+    // The block nesting of the statement of commands sent as commands running now (0: the commands themselves).
+    private int _commandStatementNesting;
+
+    // Commands sent as commands: a statement-terminating error of the commands themselves (not of a script block
+    // they run) fails the invocation, as a PowerShell invocation of commands fails on one (ParameterBindingException).
+    private async ValueTask RunCommandStatementAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var outer = _commandStatementNesting;
+        _commandStatementNesting = blockNesting;
+        try
+        {
+            await RunStatementCoreAsync(text, to, blockNesting);
+        }
+        finally
+        {
+            _commandStatementNesting = outer;
+        }
+    }
+
+    private async ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = text.Trim();
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
@@ -825,8 +847,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             var unanswered = ScriptedError.NotAnswered(text,
                 RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null));
-            // A command sent as a command that nothing answers fails the pipeline.
-            if (UnansweredFails && depth == 0 && blockNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, unanswered);
+            // A command sent as a command that nothing answers fails the pipeline (WriteStatementErrorAsync).
             await WriteStatementErrorAsync(unanswered, output);
             return;
         }
@@ -1353,6 +1374,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         scope.Variables.ErrorsWritten++;
         if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
+        if (UnansweredFails && depth == 0 && _commandStatementNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
         // $ErrorActionPreference = 'Stop' makes it terminating for the script too.
         if (string.Equals(Preference("ErrorActionPreference"), "Stop", StringComparison.OrdinalIgnoreCase)) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
         return output.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);

@@ -118,6 +118,27 @@ public class CommandsSentAsCommandsTests : EmulatorTestBase
         Assert.That(windows.Outputs.Single().ToDisplayString(), Is.EqualTo("True"));
     }
 
+    /// <summary>
+    /// A binding error of a command sent as a command fails the invocation (a script's would end only its statement);
+    /// an error the command writes and goes on from (a missing path) does not.
+    /// </summary>
+    [Test]
+    public async Task A_binding_error_fails_a_command_sent_as_a_command_and_a_written_error_does_not()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var binding = await RunAsync(pool, Commands(Command("Get-ChildItem", ("Path", PsPrimitive.String(@"C:\Windows")), ("Frob", PsPrimitive.Int32(1)))));
+        var missing = await RunAsync(pool, Commands(Command("Get-ChildItem", ("Path", PsPrimitive.String(@"C:\nope")))));
+        var piped = await RunAsync(pool, Commands(
+            Command("Get-ChildItem", ("Path", PsPrimitive.String(@"C:\Windows"))),
+            Command("ForEach-Object", (null, PsPrimitive.ScriptBlock("[int]::Parse('x'); $_.Name")))));
+
+        Assert.That((binding.State, binding.Reason?.FullyQualifiedErrorId), Is.EqualTo((PSInvocationState.Failed, "NamedParameterNotFound,Microsoft.PowerShell.Commands.GetChildItemCommand")));
+        Assert.That(missing.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That((piped.State, piped.Outputs.Count), Is.EqualTo((PSInvocationState.Completed, 2)), "an error inside a script block the command runs ends only its statement");
+    }
+
     /// <summary>A function the session defined is a command too: sent as a command, it runs with its parameters.</summary>
     [Test]
     public async Task A_function_of_the_session_sent_as_a_command_runs_with_its_parameters()
