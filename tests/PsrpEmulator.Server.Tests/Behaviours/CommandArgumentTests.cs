@@ -36,6 +36,41 @@ public class CommandArgumentTests
         }
     }
 
+    /// <summary>Random commands sent as commands, with random parameters and values: an outcome every time, never an exception.</summary>
+    [Test]
+    public async Task Random_commands_sent_as_commands_end_with_an_outcome()
+    {
+        string[] names = ["Get-ChildItem", "Test-Path", "Get-Content", "Set-Content", "New-Item", "Remove-Item", "Select-Object", "Sort-Object", "Get-Date",
+            "Get-Command", "Get-Variable", "Write-Output", "Get-Nothing", "Write-Error", "Get-History", "ForEach-Object", "Where-Object", "Out-String", "gci", "iex"];
+        string?[] parameters = [null, "Path", "LiteralPath", "Value", "Name", "First", "Property", "InputObject", "ItemType", "Recurse", "Force", "Frob", "Id", "Message", "Stream", "-Path", "a b"];
+        PsValue[] values =
+        [
+            PsPrimitive.String("C:\\Windows"), PsPrimitive.String("x; y"), PsPrimitive.String(""), PsPrimitive.String("$(1)"), PsPrimitive.Int32(-1), PsPrimitive.Int32(3),
+            PsPrimitive.Boolean(true), PsPrimitive.Boolean(false), PsNil.Instance, PsPrimitive.ScriptBlock("$_"), PsPrimitive.ScriptBlock("}{"),
+            PsObjects.List([PsPrimitive.String("a"), PsPrimitive.Int32(1)]), PsPrimitive.Double(1.5),
+        ];
+        var random = new Random(PsrpEmulator.Tests.Fuzz.Seed(20261129));
+        for (var i = 0; i < PsrpEmulator.Tests.Fuzz.Runs(800); i++)
+        {
+            var commands = Enumerable.Range(0, random.Next(1, 4)).Select(_ => new PipelineCommand(names[random.Next(names.Length)], IsScript: false,
+                [.. Enumerable.Range(0, random.Next(0, 4)).Select(_ => new PipelineArgument(parameters[random.Next(parameters.Length)], values[random.Next(values.Length)]))])).ToList();
+            var create = random.Next(4) == 0
+                ? new CreatePipeline(commands) { ExtraStatements = [commands, [commands[0]]] }
+                : new CreatePipeline(commands);
+            var host = new RecordingHost { Runspace = new RunspaceState() };
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            try
+            {
+                var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider(), stop.Token);
+                Assert.That(outcome.State, Is.AnyOf(PSInvocationState.Completed, PSInvocationState.Failed, PSInvocationState.Stopped));
+            }
+            catch (Exception e) when (e is not AssertionException)
+            {
+                Assert.Fail($"Iteration {i}: {e.GetType().Name} for {BehaviourCatalog.GetCommandText(create)}: {e}");
+            }
+        }
+    }
+
     [Test]
     public void A_plain_word_is_rendered_as_typed_and_another_text_quoted_so_rules_see_the_usual_text()
     {
