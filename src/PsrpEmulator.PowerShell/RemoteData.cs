@@ -61,8 +61,15 @@ internal static partial class RemoteData
         var record = new ErrorRecord(new RemoteException(info.Message), info.FullyQualifiedErrorId, (SmaErrorCategory)(int)info.Category, info.TargetName);
         if (!string.IsNullOrEmpty(info.CategoryReason)) record.CategoryInfo.Reason = info.CategoryReason;
         if (!string.IsNullOrEmpty(info.ActivityName)) record.CategoryInfo.Activity = info.ActivityName;
+        // The remote script's stack trace, as ErrorRecord.FromPSObjectForRemoting keeps ErrorDetails_ScriptStackTrace
+        // (RemotingErrorRecord copies it; LockScriptStackTrace then leaves it as it is).
+        if (info.ScriptStackTrace is { } stackTrace) ScriptStackTraceField?.SetValue(record, stackTrace);
         return Preserved(new RemotingErrorRecord(record, new OriginInfo(computerName, runspaceId)));
     }
+
+    // ErrorRecord.ScriptStackTrace has no setter: its backing field, as PowerShell's own rehydration sets it.
+    private static readonly System.Reflection.FieldInfo? ScriptStackTraceField =
+        typeof(ErrorRecord).GetField("_scriptStackTrace", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
 
     // ErrorRecord.PreserveInvocationInfoOnce is internal. PowerShell sets it on every error a remote command or a job
     // hands to a cmdlet (PSStreamObject.WriteStreamObject, Receive-Job): WriteError then leaves the record's invocation

@@ -40,6 +40,7 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(error.FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
         Assert.That(error.CategoryInfo.ToString(), Is.EqualTo("ObjectNotFound: (Get-Nothing:String) [], CommandNotFoundException"));
         Assert.That(error.InvocationInfo, Is.Null);
+        Assert.That(error.ScriptStackTrace, Is.EqualTo("at <ScriptBlock>, <No file>: line 1"), "the remote script's stack trace, as the server sent it");
         Assert.That(((System.Management.Automation.Runspaces.RemotingErrorRecord)error).OriginInfo.PSComputerName, Is.EqualTo("Server01"));
         Assert.That(error.Exception, Is.InstanceOf<System.Management.Automation.RemoteException>());
     }

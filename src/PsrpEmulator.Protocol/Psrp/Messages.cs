@@ -827,7 +827,10 @@ public static class ErrorRecords
 
         var exceptionType = exception?.TypeNames is { Count: > 0 } tn ? StripDeserialized(tn[0]) : null;
         return new ErrorRecordInfo(message, Text(p.Get("FullyQualifiedErrorId")) ?? string.Empty, category,
-            Text(p.Get("ErrorCategory_Reason")), Text(p.Get("ErrorCategory_TargetName")), exceptionType, Text(p.Get("ErrorCategory_Activity")));
+            Text(p.Get("ErrorCategory_Reason")), Text(p.Get("ErrorCategory_TargetName")), exceptionType, Text(p.Get("ErrorCategory_Activity")))
+        {
+            ScriptStackTrace = Text(p.Get("ErrorDetails_ScriptStackTrace")),
+        };
     }
 
     private static string? Text(PsValue? value) => value is PsPrimitive { Value: string s } ? s : null;
@@ -860,7 +863,11 @@ public static class ErrorRecords
 }
 
 /// <summary>The fields of a serialized ErrorRecord a client shows.</summary>
-public sealed record ErrorRecordInfo(string Message, string FullyQualifiedErrorId, ErrorCategory Category, string? CategoryReason, string? TargetName, string? ExceptionType, string? ActivityName);
+public sealed record ErrorRecordInfo(string Message, string FullyQualifiedErrorId, ErrorCategory Category, string? CategoryReason, string? TargetName, string? ExceptionType, string? ActivityName)
+{
+    /// <summary>ErrorDetails_ScriptStackTrace: where in the remote script it happened ("at &lt;ScriptBlock&gt;, &lt;No file&gt;: line 1"); null without one.</summary>
+    public string? ScriptStackTrace { get; init; }
+}
 
 /// <summary>System.Management.Automation.ErrorCategory values.</summary>
 public enum ErrorCategory
