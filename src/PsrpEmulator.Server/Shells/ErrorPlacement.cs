@@ -21,6 +21,8 @@ namespace PsrpEmulator.Server.Shells;
 /// statement ("At line:1 char:5" and the tildes under it), with the name it was called by.</item>
 /// <item>An error no command wrote (throw, an unknown command, an expression's): no MyCommand, placed at the statement
 /// (an unknown command at its own name).</item>
+/// <item>A cmdlet or unknown command the statement does not name (it ran in a function's body, a job, a rule's steps):
+/// no position, rather than the statement's.</item>
 /// <item>ScriptStackTrace: "at &lt;ScriptBlock&gt;, &lt;No file&gt;: line N" for a script; none for a command sent as a command.</item>
 /// </list>
 /// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; an error inside a
@@ -82,7 +84,11 @@ internal static class ErrorPlacement
         var (start, length) = statementStart >= 0 && statementLength >= 0 && statementStart <= script.Length - statementLength
             ? (statementStart, statementLength)
             : TrimmedWhole(script);
-        var (elementStart, elementLength, invocationName) = CommandElement(script, start, length, activity ?? UnknownCommandName(record));
+        var named = activity ?? UnknownCommandName(record);
+        var (elementStart, elementLength, invocationName) = CommandElement(script, start, length, named);
+        // A command the statement does not name ran elsewhere (a function's body, a job, a rule's own steps): its place
+        // is not the statement's, so it is given none rather than a wrong one.
+        var placed = named is null || invocationName is not null;
         var stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, elementStart)}");
         var terminating = !errorStream;
         InvocationInfo invocation;
@@ -95,11 +101,11 @@ internal static class ErrorPlacement
         else if (activity is not null)
         {
             invocation = Positioned(new InvocationInfo { CommandName = activity, CommandType = CommandTypes.Cmdlet, Definition = activity, InvocationName = invocationName ?? activity },
-                script, elementStart, elementLength);
+                script, placed ? elementStart : -1, elementLength);
         }
         else
         {
-            invocation = Positioned(new InvocationInfo(), script, elementStart, elementLength);
+            invocation = Positioned(new InvocationInfo(), script, placed ? elementStart : -1, elementLength);
         }
 
         return ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);

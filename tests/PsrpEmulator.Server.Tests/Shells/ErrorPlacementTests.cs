@@ -29,6 +29,21 @@ public class ErrorPlacementTests
         Assert.That(placed.ExtendedProperties[0].Name, Is.EqualTo("writeErrorStream"), "an error-stream record starts with WriteError's note");
     }
 
+    /// <summary>A cmdlet the statement does not name ran elsewhere (a function's body): no position, rather than a wrong one.</summary>
+    [Test]
+    public void A_cmdlet_the_statement_does_not_name_gets_no_position_and_the_statements_line_in_its_stack_trace()
+    {
+        const string script = "function f { Get-Item C:\\nope }\nf";
+        var start = script.LastIndexOf('f');
+
+        var placed = ErrorPlacement.Place(Record("Get-Item"), script, isScript: true, commandCount: 1, start, 1, serializeExtendedInfo: false, errorStream: true);
+
+        var invocation = Invocation(placed);
+        Assert.That((invocation["MyCommand"]!.ToDisplayString(), invocation["Line"]!.ToDisplayString(), invocation["PositionMessage"]!.ToDisplayString(), invocation["ScriptLineNumber"]!.ToDisplayString()),
+            Is.EqualTo(("Get-Item", "", "", "0")));
+        Assert.That(placed["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, <No file>: line 2"));
+    }
+
     [Test]
     public void A_record_placed_already_or_one_no_command_made_is_left_as_it_is()
     {
