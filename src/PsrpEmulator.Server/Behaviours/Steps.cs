@@ -2020,20 +2020,57 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// <c>$Host.UI.RawUI.WindowTitle = 'x'</c>: as ServerRemoteHostRawUserInterface, the void SetWindowTitle call to the
-    /// client's host (dropped when it has no UI). The other setters take objects (colours, sizes, coordinates) whose
-    /// encoding is not emulated: a scenario error, as reading a RawUI property is.
+    /// Setting a <c>$Host.UI.RawUI</c> property, as ServerRemoteHostRawUserInterface does: a void host call to the
+    /// client's host (dropped when it has no UI) with the value as RemoteHostEncoder encodes it: WindowTitle a string,
+    /// ForegroundColor and BackgroundColor the ConsoleColor's number, CursorSize an Int32, BufferSize and WindowSize a Size
+    /// (width, height), CursorPosition and WindowPosition Coordinates (x, y), each an object of its fields. A value that is
+    /// not one is the assignment's error ("Exception setting ..."); another property (the read-only sizes, KeyAvailable)
+    /// is a scenario error.
     /// </summary>
     private async ValueTask SetRawUIPropertyAsync(string property, PsValue value)
     {
-        if (!property.Equals("WindowTitle", StringComparison.OrdinalIgnoreCase))
+        (RemoteHostMethodId Method, PsValue Argument) call = property.ToUpperInvariant() switch
         {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Setting $Host.UI.RawUI.{property} is not emulated: give the statement a rule"));
+            "WINDOWTITLE" => (RemoteHostMethodId.SetWindowTitle, ScriptExpressions.IsNull(value) ? PsNil.Instance : PsPrimitive.String(PipelineVariables.Display(value))),
+            "FOREGROUNDCOLOR" => (RemoteHostMethodId.SetForegroundColor, PsPrimitive.Int32(RawUIColor(property, value))),
+            "BACKGROUNDCOLOR" => (RemoteHostMethodId.SetBackgroundColor, PsPrimitive.Int32(RawUIColor(property, value))),
+            "CURSORSIZE" => (RemoteHostMethodId.SetCursorSize, PsPrimitive.Int32(ScriptExpressions.AsNumberOrNull(value) is { } size && size == Math.Floor(size) && size is >= int.MinValue and <= int.MaxValue
+                ? (int)size : throw RawUISetError(property, value, "System.Int32"))),
+            "BUFFERSIZE" => (RemoteHostMethodId.SetBufferSize, RawUIPair(property, value, "Width", "Height", "width", "height", "System.Management.Automation.Host.Size")),
+            "WINDOWSIZE" => (RemoteHostMethodId.SetWindowSize, RawUIPair(property, value, "Width", "Height", "width", "height", "System.Management.Automation.Host.Size")),
+            "CURSORPOSITION" => (RemoteHostMethodId.SetCursorPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
+            "WINDOWPOSITION" => (RemoteHostMethodId.SetWindowPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
+            _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Setting $Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
+        };
+        await Host.SendHostCallAsync(call.Method, [call.Argument], cancellationToken);
+    }
+
+    // A ConsoleColor by name or number, as PowerShell converts the value it is given.
+    private static int RawUIColor(string property, PsValue value)
+    {
+        if (ScriptExpressions.AsNumberOrNull(value) is { } number && number == Math.Floor(number) && Enum.IsDefined((ConsoleColor)(int)Math.Clamp(number, -1, 16))) return (int)number;
+        var name = PipelineVariables.Display(value);
+        return HostInformationMessage.ParseColor(name) is { } color ? (int)color : throw new ScriptExpressionException(new ScriptedError(
+            $"Exception setting \"{property}\": \"Cannot convert value \"{name}\" to type \"System.ConsoleColor\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nBlack, DarkBlue, DarkGreen, DarkCyan, DarkRed, DarkMagenta, DarkYellow, Gray, DarkGray, Blue, Green, Cyan, Red, Magenta, Yellow, White\"\"",
+            "ExceptionWhenSetting", ErrorCategory.NotSpecified, "System.Management.Automation.SetValueInvocationException"));
+    }
+
+    // A Size or Coordinates: an object with the two properties (one the RawUI gave, or made with them), encoded as the
+    // struct's fields.
+    private static PsObject RawUIPair(string property, PsValue value, string first, string second, string firstField, string secondField, string typeName)
+    {
+        if (value is PsObject pair && ScriptExpressions.AsNumberOrNull(pair[first] ?? PsNil.Instance) is { } a && ScriptExpressions.AsNumberOrNull(pair[second] ?? PsNil.Instance) is { } b &&
+            a == Math.Floor(a) && b == Math.Floor(b) && a is >= int.MinValue and <= int.MaxValue && b is >= int.MinValue and <= int.MaxValue)
+        {
+            return new PsObject().With(firstField, (int)a).With(secondField, (int)b);
         }
 
-        var title = ScriptExpressions.IsNull(value) ? PsNil.Instance : (PsValue)PsPrimitive.String(PipelineVariables.Display(value));
-        await Host.SendHostCallAsync(RemoteHostMethodId.SetWindowTitle, [title], cancellationToken);
+        throw RawUISetError(property, value, typeName);
     }
+
+    private static ScriptExpressionException RawUISetError(string property, PsValue value, string typeName) => new(new ScriptedError(
+        $"Exception setting \"{property}\": \"Cannot convert the \"{PipelineVariables.Display(value)}\" value of type \"{ScriptExpressions.DotNetTypeName(value)}\" to type \"{typeName}\".\"",
+        "ExceptionWhenSetting", ErrorCategory.NotSpecified, "System.Management.Automation.SetValueInvocationException"));
 
     // Holds the jobs a command pipes to the job cmdlets while they run (JobPipeline).
     private const string PipedJobsVariable = "PsrpEmulatorPipedJobs";

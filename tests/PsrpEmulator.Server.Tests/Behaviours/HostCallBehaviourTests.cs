@@ -189,14 +189,50 @@ public class HostCallBehaviourTests
         }));
     }
 
+    /// <summary>
+    /// The other setters, as ServerRemoteHostRawUserInterface's: void calls with the value as RemoteHostEncoder encodes
+    /// it (a ConsoleColor's number; a Size or Coordinates as an object of the struct's fields).
+    /// </summary>
     [Test]
-    public async Task Setting_another_RawUI_property_is_a_scenario_error()
+    public async Task Setting_RawUI_colours_sizes_and_positions_sends_the_hosts_void_setters()
     {
-        var (host, outcome) = await RunAsync("$Host.UI.RawUI.ForegroundColor = 'Red'; 'after'", Typing());
+        var (host, outcome) = await RunAsync(
+            "$r = $Host.UI.RawUI; $r.ForegroundColor = 'Red'; $r.BackgroundColor = 1; $r.CursorSize = 25; " +
+            "$r.BufferSize = [pscustomobject]@{ Width = 200; Height = 3000 }; $r.CursorPosition = [pscustomobject]@{ X = 0; Y = 5 }; 'after'", Typing());
+
+        Assert.That((outcome.State, host.OutputTexts.Single()), Is.EqualTo((PSInvocationState.Completed, "after")));
+        Assert.That(host.HostCalls.Select(c => (c.CallId, c.MethodId)), Is.EqualTo(new[]
+        {
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetForegroundColor), (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetBackgroundColor),
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetCursorSize), (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetBufferSize),
+            (RemoteHostCalls.VoidCallId, RemoteHostMethodId.SetCursorPosition),
+        }));
+        Assert.That(host.HostCalls.Take(3).Select(c => c.Parameters.Single()), Is.EqualTo(new PsValue[] { PsPrimitive.Int32(12), PsPrimitive.Int32(1), PsPrimitive.Int32(25) }));
+        var size = (PsObject)host.HostCalls[3].Parameters.Single();
+        Assert.That(size.ExtendedProperties.Select(p => (p.Name, p.Value.ToDisplayString())), Is.EqualTo(new[] { ("width", "200"), ("height", "3000") }));
+        var position = (PsObject)host.HostCalls[4].Parameters.Single();
+        Assert.That(position.ExtendedProperties.Select(p => (p.Name, p.Value.ToDisplayString())), Is.EqualTo(new[] { ("x", "0"), ("y", "5") }));
+    }
+
+    [Test]
+    public async Task A_value_a_RawUI_property_cannot_take_is_the_assignments_error_and_the_script_goes_on()
+    {
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.ForegroundColor = 'Purple'; $Host.UI.RawUI.WindowSize = 'big'; 'after'", Typing());
+
+        Assert.That((outcome.State, host.OutputTexts.Single()), Is.EqualTo((PSInvocationState.Completed, "after")));
+        Assert.That(host.HostCalls, Is.Empty);
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "ExceptionWhenSetting", "ExceptionWhenSetting" }));
+        Assert.That(host.Errors[1].Message, Is.EqualTo("Exception setting \"WindowSize\": \"Cannot convert the \"big\" value of type \"System.String\" to type \"System.Management.Automation.Host.Size\".\""));
+    }
+
+    [Test]
+    public async Task Setting_a_read_only_RawUI_property_is_a_scenario_error()
+    {
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.MaxWindowSize = [pscustomobject]@{ Width = 1; Height = 1 }; 'after'", Typing());
 
         Assert.That(host.HostCalls, Is.Empty);
         Assert.That(outcome.ErrorRecord?.ToDisplayString() ?? host.Errors.Single().Message,
-            Is.EqualTo("Setting $Host.UI.RawUI.ForegroundColor is not emulated: give the statement a rule"));
+            Is.EqualTo("Setting $Host.UI.RawUI.MaxWindowSize is not emulated: give the statement a rule"));
     }
 
     [Test]
