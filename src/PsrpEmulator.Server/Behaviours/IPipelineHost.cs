@@ -68,6 +68,14 @@ public interface IPipelineHost
     bool HasHostUI => false;
 
     /// <summary>
+    /// A RawUI property set: the host's data takes the new value, as ServerRemoteHostRawUserInterface's setters update
+    /// HostDefaultData (a later read answers it); a host without a UI keeps nothing.
+    /// </summary>
+    void UpdateRawUI(Func<PsrpEmulator.Protocol.Psrp.HostRawUI, PsrpEmulator.Protocol.Psrp.HostRawUI> update)
+    {
+    }
+
+    /// <summary>
     /// True when the host is the process's own console (powershell.exe in a cmd shell): an error it answers a call with
     /// is its own exception, not a RemoteException from a client.
     /// </summary>
@@ -150,6 +158,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public int? ConsoleWidth => inner.ConsoleWidth;
 
     public bool HasHostUI => inner.HasHostUI;
+
+    public void UpdateRawUI(Func<PsrpEmulator.Protocol.Psrp.HostRawUI, PsrpEmulator.Protocol.Psrp.HostRawUI> update) => inner.UpdateRawUI(update);
 
     public bool HostIsLocal => inner.HostIsLocal;
 

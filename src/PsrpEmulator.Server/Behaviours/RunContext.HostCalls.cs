@@ -275,6 +275,36 @@ internal sealed partial class RunContext
     /// <summary>The type of <c>$Host.UI</c>: its methods run on the client's host.</summary>
     internal const string HostUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostUserInterface";
 
+    /// <summary>
+    /// <c>$Host.UI.RawUI</c>'s properties from the host's values (those it has): the colours as ConsoleColor, the
+    /// positions as Coordinates (X, Y), the sizes as Size (Width, Height), their text "x,y" as theirs is.
+    /// </summary>
+    internal static void FillRawUI(PsObject rawUI, HostRawUI raw)
+    {
+        static PsObject Pair(string type, string first, string second, (int A, int B) value)
+        {
+            var pair = new PsObject([type, "System.ValueType", "System.Object"]) { ToStringValue = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value.A},{value.B}") };
+            pair.AdaptedProperties.Add(new(first, PsPrimitive.Int32(value.A)));
+            pair.AdaptedProperties.Add(new(second, PsPrimitive.Int32(value.B)));
+            return pair;
+        }
+
+        static PsObject Color(int value) => PsObjects.Enum("System.ConsoleColor",
+            Enum.IsDefined((ConsoleColor)value) ? ((ConsoleColor)value).ToString() : value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
+
+        const string Size = "System.Management.Automation.Host.Size", Coordinates = "System.Management.Automation.Host.Coordinates";
+        if (raw.ForegroundColor is { } foreground) rawUI.With("ForegroundColor", Color(foreground));
+        if (raw.BackgroundColor is { } background) rawUI.With("BackgroundColor", Color(background));
+        if (raw.CursorPosition is { } cursor) rawUI.With("CursorPosition", Pair(Coordinates, "X", "Y", cursor));
+        if (raw.WindowPosition is { } window) rawUI.With("WindowPosition", Pair(Coordinates, "X", "Y", window));
+        if (raw.CursorSize is { } cursorSize) rawUI.With("CursorSize", cursorSize);
+        if (raw.BufferSize is { } buffer) rawUI.With("BufferSize", Pair(Size, "Width", "Height", buffer));
+        if (raw.WindowSize is { } windowSize) rawUI.With("WindowSize", Pair(Size, "Width", "Height", windowSize));
+        if (raw.MaxWindowSize is { } max) rawUI.With("MaxWindowSize", Pair(Size, "Width", "Height", max));
+        if (raw.MaxPhysicalWindowSize is { } physical) rawUI.With("MaxPhysicalWindowSize", Pair(Size, "Width", "Height", physical));
+        if (raw.WindowTitle is { } title) rawUI.With("WindowTitle", title);
+    }
+
     /// <summary>The type of <c>$Host.UI.RawUI</c>: its ReadKey and FlushInputBuffer run on the client's host.</summary>
     internal const string HostRawUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostRawUserInterface";
 

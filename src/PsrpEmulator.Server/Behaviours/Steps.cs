@@ -2005,9 +2005,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 value = ScriptExpressions.Arithmetic(current, op, value);
             }
 
-            if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] })
+            if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI)
             {
-                await SetRawUIPropertyAsync(last.Text, value);
+                await SetRawUIPropertyAsync(rawUI, last.Text, value);
                 return;
             }
 
@@ -2027,7 +2027,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// not one is the assignment's error ("Exception setting ..."); another property (the read-only sizes, KeyAvailable)
     /// is a scenario error.
     /// </summary>
-    private async ValueTask SetRawUIPropertyAsync(string property, PsValue value)
+    private async ValueTask SetRawUIPropertyAsync(PsObject rawUI, string property, PsValue value)
     {
         (RemoteHostMethodId Method, PsValue Argument) call = property.ToUpperInvariant() switch
         {
@@ -2042,7 +2042,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             "WINDOWPOSITION" => (RemoteHostMethodId.SetWindowPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
             _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Setting $Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
         };
+        // The host's data takes the value first (a later read answers it, also through this RawUI object), then the
+        // client's host is told.
+        HostRawUI Update(HostRawUI raw) => call.Method switch
+        {
+            RemoteHostMethodId.SetWindowTitle => raw with { WindowTitle = call.Argument.AsString() },
+            RemoteHostMethodId.SetForegroundColor => raw with { ForegroundColor = (int)((PsPrimitive)call.Argument).Value! },
+            RemoteHostMethodId.SetBackgroundColor => raw with { BackgroundColor = (int)((PsPrimitive)call.Argument).Value! },
+            RemoteHostMethodId.SetCursorSize => raw with { CursorSize = (int)((PsPrimitive)call.Argument).Value! },
+            RemoteHostMethodId.SetBufferSize => raw with { BufferSize = Pair(call.Argument) },
+            RemoteHostMethodId.SetWindowSize => raw with { WindowSize = Pair(call.Argument) },
+            RemoteHostMethodId.SetCursorPosition => raw with { CursorPosition = Pair(call.Argument) },
+            RemoteHostMethodId.SetWindowPosition => raw with { WindowPosition = Pair(call.Argument) },
+            _ => raw,
+        };
+        Host.UpdateRawUI(Update);
+        if (Host.HasHostUI) FillRawUI(rawUI, Update(new HostRawUI()));
         await Host.SendHostCallAsync(call.Method, [call.Argument], cancellationToken);
+
+        static (int, int) Pair(PsValue encoded) => encoded is PsObject { ExtendedProperties: [{ Value: PsPrimitive { Value: int a } }, { Value: PsPrimitive { Value: int b } }] } ? (a, b) : default;
     }
 
     // A ConsoleColor by name or number, as PowerShell converts the value it is given.

@@ -248,8 +248,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
         // $Host.UI.RawUI's properties (WindowTitle, BufferSize...) are the values the client's host sent ahead (the
-        // pipeline's $Host carries them); one it did not send Windows asks the client's host for, which the emulator
-        // does not: a silent $null would be a wrong answer.
+        // pipeline's $Host carries them, and a set one its new value); reading one it did not send, Windows throws
+        // RemoteHostMethodNotImplemented, whose text the emulator has not seen: a scenario error, never a silent $null.
         PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI when rawUI[property] is null =>
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"$Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
         // Any other single object's intrinsic Count and Length are 1, as a scalar's ((Get-Item x).Count).

@@ -154,6 +154,21 @@ internal sealed class Pipeline : IPipelineHost
     private const int AllStreamOptions = 0x0F, AddInvocationInfoToErrorRecord = 0x01, AddInvocationInfoToWarningRecord = 0x02,
         AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10, OwnHostFlag = 0x20;
 
+    public void UpdateRawUI(Func<HostRawUI, HostRawUI> update)
+    {
+        if (!HasHostUI) return;
+        if ((_placement & OwnHostFlag) != 0)
+        {
+            var extras = Extras();
+            extras.RawUI = update(extras.RawUI ?? new HostRawUI());
+        }
+        else
+        {
+            var runspace = _shell.Runspace;
+            runspace.PoolRawUI = update(runspace.PoolRawUI ?? new HostRawUI());
+        }
+    }
+
     // The RawUI values of the pipeline's host: its own, or the pool's.
     private HostRawUI? RawUI => (_placement & OwnHostFlag) != 0 ? _hostCalls?.RawUI : _shell.ExistingRunspace?.PoolRawUI;
 

@@ -165,33 +165,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>
     /// <c>$Host</c> whose RawUI answers the values the client's host sent ahead, as ServerRemoteHostRawUserInterface
-    /// reads them from its HostDefaultData (a value not sent stays unanswered: Windows would ask the client's host).
+    /// reads them from its HostDefaultData (a value not sent stays unanswered: Windows throws RemoteHostMethodNotImplemented).
     /// </summary>
     public static Protocol.Clixml.PsValue WithRawUI(Protocol.Clixml.PsValue host, Protocol.Psrp.HostRawUI raw)
     {
-        if (host is not Protocol.Clixml.PsObject { } h || h["UI"] is not Protocol.Clixml.PsObject ui || ui["RawUI"] is not Protocol.Clixml.PsObject rawUI) return host;
-        static Protocol.Clixml.PsObject Pair(string type, string first, string second, (int A, int B) value)
-        {
-            var pair = new Protocol.Clixml.PsObject([type, "System.ValueType", "System.Object"]) { ToStringValue = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value.A},{value.B}") };
-            pair.AdaptedProperties.Add(new(first, Protocol.Clixml.PsPrimitive.Int32(value.A)));
-            pair.AdaptedProperties.Add(new(second, Protocol.Clixml.PsPrimitive.Int32(value.B)));
-            return pair;
-        }
-
-        static Protocol.Clixml.PsObject Color(int value) => Protocol.Clixml.PsObjects.Enum("System.ConsoleColor",
-            Enum.IsDefined((ConsoleColor)value) ? ((ConsoleColor)value).ToString() : value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
-
-        const string Size = "System.Management.Automation.Host.Size", Coordinates = "System.Management.Automation.Host.Coordinates";
-        if (raw.ForegroundColor is { } foreground) rawUI.With("ForegroundColor", Color(foreground));
-        if (raw.BackgroundColor is { } background) rawUI.With("BackgroundColor", Color(background));
-        if (raw.CursorPosition is { } cursor) rawUI.With("CursorPosition", Pair(Coordinates, "X", "Y", cursor));
-        if (raw.WindowPosition is { } window) rawUI.With("WindowPosition", Pair(Coordinates, "X", "Y", window));
-        if (raw.CursorSize is { } cursorSize) rawUI.With("CursorSize", cursorSize);
-        if (raw.BufferSize is { } buffer) rawUI.With("BufferSize", Pair(Size, "Width", "Height", buffer));
-        if (raw.WindowSize is { } windowSize) rawUI.With("WindowSize", Pair(Size, "Width", "Height", windowSize));
-        if (raw.MaxWindowSize is { } max) rawUI.With("MaxWindowSize", Pair(Size, "Width", "Height", max));
-        if (raw.MaxPhysicalWindowSize is { } physical) rawUI.With("MaxPhysicalWindowSize", Pair(Size, "Width", "Height", physical));
-        if (raw.WindowTitle is { } title) rawUI.With("WindowTitle", title);
+        if (host is Protocol.Clixml.PsObject { } h && h["UI"] is Protocol.Clixml.PsObject ui && ui["RawUI"] is Protocol.Clixml.PsObject rawUI) RunContext.FillRawUI(rawUI, raw);
         return host;
     }
 

@@ -36,7 +36,26 @@ public class HostRawUITests : EmulatorTestBase
         Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[] { "pypsrp-title", "111", "3000", "100,40", "12", "Gray", "25" }));
     }
 
-    /// <summary>A value the client's host did not send is not made up (Windows would ask the client's host for it).</summary>
+    /// <summary>
+    /// A set property reads back as set, through $Host and through the RawUI object held, as ServerRemoteHostRawUserInterface's
+    /// setters update HostDefaultData; the client's host gets the void setters.
+    /// </summary>
+    [Test]
+    public async Task A_RawUI_property_set_reads_back_as_set_and_the_client_gets_the_setter()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(Raw) });
+
+        var events = await pool.InvokeAsync(
+            "$Host.UI.RawUI.WindowTitle = 'new title'; $Host.UI.RawUI.WindowTitle; $r = $Host.UI.RawUI; $r.ForegroundColor = 'Red'; \"$($r.ForegroundColor)\"; \"$($Host.UI.RawUI.ForegroundColor)\"");
+        var later = await pool.InvokeAsync("$Host.UI.RawUI.WindowTitle");
+
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[] { "new title", "Red", "Red" }));
+        Assert.That(events.OfType<HostCallEvent>().Select(c => c.Call.MethodId), Is.EqualTo(new[] { RemoteHostMethodId.SetWindowTitle, RemoteHostMethodId.SetForegroundColor }));
+        Assert.That(later.OfType<OutputEvent>().Single().Value.ToDisplayString(), Is.EqualTo("new title"), "the pool's host keeps it for later pipelines");
+    }
+
+    /// <summary>A value the client's host did not send is not made up (Windows throws RemoteHostMethodNotImplemented).</summary>
     [Test]
     public async Task A_RawUI_property_the_host_did_not_send_is_a_scenario_error_not_a_guess()
     {
