@@ -2024,8 +2024,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// client's host (dropped when it has no UI) with the value as RemoteHostEncoder encodes it: WindowTitle a string,
     /// ForegroundColor and BackgroundColor the ConsoleColor's number, CursorSize an Int32, BufferSize and WindowSize a Size
     /// (width, height), CursorPosition and WindowPosition Coordinates (x, y), each an object of its fields. A value that is
-    /// not one is the assignment's error ("Exception setting ..."); another property (the read-only sizes, KeyAvailable)
-    /// is a scenario error.
+    /// not one is the assignment's error ("Exception setting ..."); a read-only property (MaxWindowSize,
+    /// MaxPhysicalWindowSize, KeyAvailable) PowerShell's "is a ReadOnly property", any other PropertyNotFound.
     /// </summary>
     private async ValueTask SetRawUIPropertyAsync(PsObject rawUI, string property, PsValue value)
     {
@@ -2040,7 +2040,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             "WINDOWSIZE" => (RemoteHostMethodId.SetWindowSize, RawUIPair(property, value, "Width", "Height", "width", "height", "System.Management.Automation.Host.Size")),
             "CURSORPOSITION" => (RemoteHostMethodId.SetCursorPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
             "WINDOWPOSITION" => (RemoteHostMethodId.SetWindowPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
-            _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Setting $Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
+            // PSHostRawUserInterface's get-only properties: PowerShell's assignment error.
+            "MAXWINDOWSIZE" or "MAXPHYSICALWINDOWSIZE" or "KEYAVAILABLE" => throw new ScriptExpressionException(new ScriptedError(
+                $"'{ReadOnlyRawUIName(property)}' is a ReadOnly property.", "PropertyAssignmentException", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType)),
+            // PSHostRawUserInterface has no other property.
+            _ => throw new ScriptExpressionException(new ScriptedError(
+                $"The property '{property}' cannot be found on this object. Verify that the property exists and can be set.", "PropertyNotFound",
+                ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType)),
         };
         // The host's data takes the value first (a later read answers it, also through this RawUI object), then the
         // client's host is told.
@@ -2062,6 +2068,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         static (int, int) Pair(PsValue encoded) => encoded is PsObject { ExtendedProperties: [{ Value: PsPrimitive { Value: int a } }, { Value: PsPrimitive { Value: int b } }] } ? (a, b) : default;
     }
+
+    private static string ReadOnlyRawUIName(string property) => property.ToUpperInvariant() switch
+    {
+        "MAXWINDOWSIZE" => "MaxWindowSize",
+        "MAXPHYSICALWINDOWSIZE" => "MaxPhysicalWindowSize",
+        _ => "KeyAvailable",
+    };
 
     // A ConsoleColor by name or number, as PowerShell converts the value it is given.
     private static int RawUIColor(string property, PsValue value)

@@ -226,13 +226,23 @@ public class HostCallBehaviourTests
     }
 
     [Test]
-    public async Task Setting_a_read_only_RawUI_property_is_a_scenario_error()
+    public async Task Setting_a_read_only_RawUI_property_is_PowerShells_assignment_error_and_the_script_goes_on()
     {
-        var (host, outcome) = await RunAsync("$Host.UI.RawUI.MaxWindowSize = [pscustomobject]@{ Width = 1; Height = 1 }; 'after'", Typing());
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.maxwindowsize = [pscustomobject]@{ Width = 1; Height = 1 }; 'after'", Typing());
 
         Assert.That(host.HostCalls, Is.Empty);
-        Assert.That(outcome.ErrorRecord?.ToDisplayString() ?? host.Errors.Single().Message,
-            Is.EqualTo("Setting $Host.UI.RawUI.MaxWindowSize is not emulated: give the statement a rule"));
+        Assert.That((outcome.State, host.OutputTexts.Single()), Is.EqualTo((PSInvocationState.Completed, "after")));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { ("'MaxWindowSize' is a ReadOnly property.", "PropertyAssignmentException") }));
+    }
+
+    [Test]
+    public async Task Setting_a_property_RawUI_has_not_is_PropertyNotFound()
+    {
+        var (host, outcome) = await RunAsync("$Host.UI.RawUI.Frob = 1; 'after'", Typing());
+
+        Assert.That(host.HostCalls, Is.Empty);
+        Assert.That((outcome.State, host.OutputTexts.Single()), Is.EqualTo((PSInvocationState.Completed, "after")));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PropertyNotFound"));
     }
 
     [Test]
