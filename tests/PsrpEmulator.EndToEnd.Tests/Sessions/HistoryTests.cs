@@ -32,6 +32,21 @@ public class HistoryTests : EmulatorTestBase
         Assert.That(after, Is.EqualTo(new[] { "0" }));
     }
 
+    /// <summary>Shown as text, the history is Windows PowerShell 5.1's table: Id (right-aligned) and CommandLine.</summary>
+    [Test]
+    public async Task Get_History_as_text_is_the_Id_and_CommandLine_table()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await RunAsync(pool, Script("'h1'", addToHistory: true));
+        await RunAsync(pool, Script("Get-Date", addToHistory: true));
+
+        var (outputs, _) = await RunAsync(pool, Script("Get-History | Out-String", addToHistory: false));
+
+        // Out-String pads a table's lines to the width, as 5.1's does.
+        Assert.That(outputs.Single().Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0), Is.EqualTo(new[] { "  Id CommandLine", "  -- -----------", "   1 'h1'", "   2 Get-Date" }));
+    }
+
     [Test]
     public async Task Get_History_by_id_writes_the_entry_and_an_error_for_an_id_it_has_not()
     {

@@ -194,6 +194,13 @@ internal static class FormatViews
         new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
     ]);
 
+    // Get-History's HistoryInfo: Windows PowerShell 5.1's history view (PowerShell 7 added a Duration column).
+    private static readonly FormatView HistoryInfo = new("Microsoft.PowerShell.Commands.HistoryInfo", FormatShape.Table,
+    [
+        new("Id", 4, ColumnAlignment.Right, o => Property(o, "Id")),
+        new("CommandLine", 0, ColumnAlignment.Left, o => Property(o, "CommandLine")),
+    ]);
+
     // Select-String's MatchInfo: its text (the line, for pipeline input) between blank lines.
     private static readonly FormatView MatchInfo = new("Microsoft.PowerShell.Commands.MatchInfo", FormatShape.Custom,
         [new("MatchInfo", 0, null, o => o.ToDisplayString())]);
@@ -228,6 +235,7 @@ internal static class FormatViews
         [MatchInfo.Key] = MatchInfo,
         [GroupInfo.Key] = GroupInfo,
         [GroupInfoNoElement.Key] = GroupInfoNoElement,
+        [HistoryInfo.Key] = HistoryInfo,
         [RuntimeType.Key] = RuntimeType,
         [PathInfo.Key] = PathInfo,
         [EventLogRecord.Key] = EventLogRecord,
