@@ -283,6 +283,9 @@ internal sealed class Pipeline : IPipelineHost
             _script = script ?? first.Command.Trim();
             _placement = (byte)((create.RemoteStreamOptions & AllStreamOptions) | (script is not null ? IsScriptFlag : 0));
             _commandCount = (byte)Math.Min(create.Commands.Count, byte.MaxValue);
+            // Invoke-Expression sent as a command is placed in its script, but its history line is the command's text
+            // (GetCommandStringForHistory: the first command's).
+            if (!first.IsScript && script is not null && create.AddToHistory) Extras().HistoryLine = first.Command;
         }
 
         // The history takes the pipeline when it ends, with the time it started (as LocalPipeline's AddToHistory).
@@ -392,7 +395,7 @@ internal sealed class Pipeline : IPipelineHost
         if (_historyStart != 0)
         {
             // Its command line is the first command's text, as PowerShell's GetCommandStringForHistory takes it.
-            _shell.Runspace.AddHistory(_script ?? string.Empty, outcome.State, _shell.CreatedAt.AddMilliseconds(_historyStart - 1), _shell.Services.Time.GetUtcNow());
+            _shell.Runspace.AddHistory(_hostCalls?.HistoryLine ?? _script ?? string.Empty, outcome.State, _shell.CreatedAt.AddMilliseconds(_historyStart - 1), _shell.Services.Time.GetUtcNow());
         }
 
         // A terminating error is in $Error too (not a stop the client asked for).
@@ -669,6 +672,9 @@ internal sealed class Pipeline : IPipelineHost
 /// </summary>
 internal sealed class PipelineExtras
 {
+    /// <summary>The history line when it is not the placed script (Invoke-Expression sent as a command: its name).</summary>
+    public string? HistoryLine;
+
     /// <summary>Where the running top-level statement starts in the client's script; -1: the script is one statement.</summary>
     public int StatementStart = -1;
 

@@ -32,6 +32,20 @@ public class HistoryTests : EmulatorTestBase
         Assert.That(after, Is.EqualTo(new[] { "0" }));
     }
 
+    /// <summary>Invoke-Expression sent as a command (pypsrp's execute_ps) is in the history as the command's text, as GetCommandStringForHistory takes it.</summary>
+    [Test]
+    public async Task Invoke_Expression_sent_as_a_command_is_in_the_history_as_the_commands_text()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        await RunAsync(pool, new CreatePipeline([new PipelineCommand("Invoke-Expression", IsScript: false, [new PipelineArgument("Command", PsPrimitive.String("'from iex'"))])],
+            AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo()));
+
+        var (outputs, _) = await RunAsync(pool, Script("(Get-History).CommandLine", addToHistory: false));
+
+        Assert.That(outputs, Is.EqualTo(new[] { "Invoke-Expression" }));
+    }
+
     /// <summary>Shown as text, the history is Windows PowerShell 5.1's table: Id (right-aligned) and CommandLine.</summary>
     [Test]
     public async Task Get_History_as_text_is_the_Id_and_CommandLine_table()
