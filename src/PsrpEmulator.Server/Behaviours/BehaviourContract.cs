@@ -299,7 +299,7 @@ public sealed partial class BehaviourCatalog
         text.Length > 0 && text[0] is not ('-' or '.' or (>= '0' and <= '9')) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '\\' or '/' or ':' or '*' or '?');
 
     // Invoke-Expression (iex) sent as a command whose one argument, -Command or positional, is the script's text.
-    private static string? InvokeExpressionScript(PipelineCommand command) =>
+    internal static string? InvokeExpressionScript(PipelineCommand command) =>
         !command.IsScript && command.Command.Trim() is var name && (name.Equals("Invoke-Expression", StringComparison.OrdinalIgnoreCase) || name.Equals("iex", StringComparison.OrdinalIgnoreCase)) &&
         command.Arguments is [{ Value: PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string script } } argument] &&
         (argument.Name is null || argument.Name.TrimStart('-').Equals("Command", StringComparison.OrdinalIgnoreCase))

@@ -2029,17 +2029,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     private async ValueTask SetRawUIPropertyAsync(PsObject rawUI, string property, PsValue value)
     {
-        (RemoteHostMethodId Method, PsValue Argument) call = property.ToUpperInvariant() switch
+        const string Size = "System.Management.Automation.Host.Size", Coordinates = "System.Management.Automation.Host.Coordinates";
+        var title = ScriptExpressions.IsNull(value) ? null : PipelineVariables.Display(value);
+        // The setter's call, its argument as RemoteHostEncoder encodes it, and the host data with the value set.
+        (RemoteHostMethodId Method, PsValue Argument, Func<HostRawUI, HostRawUI> Update) call = property.ToUpperInvariant() switch
         {
-            "WINDOWTITLE" => (RemoteHostMethodId.SetWindowTitle, ScriptExpressions.IsNull(value) ? PsNil.Instance : PsPrimitive.String(PipelineVariables.Display(value))),
-            "FOREGROUNDCOLOR" => (RemoteHostMethodId.SetForegroundColor, PsPrimitive.Int32(RawUIColor(property, value))),
-            "BACKGROUNDCOLOR" => (RemoteHostMethodId.SetBackgroundColor, PsPrimitive.Int32(RawUIColor(property, value))),
-            "CURSORSIZE" => (RemoteHostMethodId.SetCursorSize, PsPrimitive.Int32(ScriptExpressions.AsNumberOrNull(value) is { } size && size == Math.Floor(size) && size is >= int.MinValue and <= int.MaxValue
-                ? (int)size : throw RawUISetError(property, value, "System.Int32"))),
-            "BUFFERSIZE" => (RemoteHostMethodId.SetBufferSize, RawUIPair(property, value, "Width", "Height", "width", "height", "System.Management.Automation.Host.Size")),
-            "WINDOWSIZE" => (RemoteHostMethodId.SetWindowSize, RawUIPair(property, value, "Width", "Height", "width", "height", "System.Management.Automation.Host.Size")),
-            "CURSORPOSITION" => (RemoteHostMethodId.SetCursorPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
-            "WINDOWPOSITION" => (RemoteHostMethodId.SetWindowPosition, RawUIPair(property, value, "X", "Y", "x", "y", "System.Management.Automation.Host.Coordinates")),
+            "WINDOWTITLE" => (RemoteHostMethodId.SetWindowTitle, title is null ? PsNil.Instance : PsPrimitive.String(title), raw => raw with { WindowTitle = title }),
+            "FOREGROUNDCOLOR" => Number(RemoteHostMethodId.SetForegroundColor, RawUIColor(property, value), (raw, color) => raw with { ForegroundColor = color }),
+            "BACKGROUNDCOLOR" => Number(RemoteHostMethodId.SetBackgroundColor, RawUIColor(property, value), (raw, color) => raw with { BackgroundColor = color }),
+            "CURSORSIZE" => Number(RemoteHostMethodId.SetCursorSize, ScriptExpressions.AsNumberOrNull(value) is { } size && size == Math.Floor(size) && size is >= int.MinValue and <= int.MaxValue
+                ? (int)size : throw RawUISetError(property, value, "System.Int32"), (raw, cursorSize) => raw with { CursorSize = cursorSize }),
+            "BUFFERSIZE" => Pair(RemoteHostMethodId.SetBufferSize, RawUIPair(property, value, "Width", "Height", Size), "width", "height", (raw, buffer) => raw with { BufferSize = buffer }),
+            "WINDOWSIZE" => Pair(RemoteHostMethodId.SetWindowSize, RawUIPair(property, value, "Width", "Height", Size), "width", "height", (raw, window) => raw with { WindowSize = window }),
+            "CURSORPOSITION" => Pair(RemoteHostMethodId.SetCursorPosition, RawUIPair(property, value, "X", "Y", Coordinates), "x", "y", (raw, cursor) => raw with { CursorPosition = cursor }),
+            "WINDOWPOSITION" => Pair(RemoteHostMethodId.SetWindowPosition, RawUIPair(property, value, "X", "Y", Coordinates), "x", "y", (raw, window) => raw with { WindowPosition = window }),
             // PSHostRawUserInterface's get-only properties: PowerShell's assignment error.
             "MAXWINDOWSIZE" or "MAXPHYSICALWINDOWSIZE" or "KEYAVAILABLE" => throw new ScriptExpressionException(new ScriptedError(
                 $"'{ReadOnlyRawUIName(property)}' is a ReadOnly property.", "PropertyAssignmentException", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType)),
@@ -2048,25 +2051,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 $"The property '{property}' cannot be found on this object. Verify that the property exists and can be set.", "PropertyNotFound",
                 ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType)),
         };
+
         // The host's data takes the value first (a later read answers it, also through this RawUI object), then the
         // client's host is told.
-        HostRawUI Update(HostRawUI raw) => call.Method switch
-        {
-            RemoteHostMethodId.SetWindowTitle => raw with { WindowTitle = call.Argument.AsString() },
-            RemoteHostMethodId.SetForegroundColor => raw with { ForegroundColor = (int)((PsPrimitive)call.Argument).Value! },
-            RemoteHostMethodId.SetBackgroundColor => raw with { BackgroundColor = (int)((PsPrimitive)call.Argument).Value! },
-            RemoteHostMethodId.SetCursorSize => raw with { CursorSize = (int)((PsPrimitive)call.Argument).Value! },
-            RemoteHostMethodId.SetBufferSize => raw with { BufferSize = Pair(call.Argument) },
-            RemoteHostMethodId.SetWindowSize => raw with { WindowSize = Pair(call.Argument) },
-            RemoteHostMethodId.SetCursorPosition => raw with { CursorPosition = Pair(call.Argument) },
-            RemoteHostMethodId.SetWindowPosition => raw with { WindowPosition = Pair(call.Argument) },
-            _ => raw,
-        };
-        Host.UpdateRawUI(Update);
-        if (Host.HasHostUI) FillRawUI(rawUI, Update(new HostRawUI()));
+        Host.UpdateRawUI(call.Update);
+        if (Host.HasHostUI) FillRawUI(rawUI, call.Update(new HostRawUI()));
         await Host.SendHostCallAsync(call.Method, [call.Argument], cancellationToken);
 
-        static (int, int) Pair(PsValue encoded) => encoded is PsObject { ExtendedProperties: [{ Value: PsPrimitive { Value: int a } }, { Value: PsPrimitive { Value: int b } }] } ? (a, b) : default;
+        static (RemoteHostMethodId, PsValue, Func<HostRawUI, HostRawUI>) Number(RemoteHostMethodId method, int number, Func<HostRawUI, int, HostRawUI> set) =>
+            (method, PsPrimitive.Int32(number), raw => set(raw, number));
+
+        // A Size or Coordinates is encoded as an object of the struct's fields.
+        static (RemoteHostMethodId, PsValue, Func<HostRawUI, HostRawUI>) Pair(RemoteHostMethodId method, (int, int) pair, string firstField, string secondField,
+            Func<HostRawUI, (int, int), HostRawUI> set) =>
+            (method, new PsObject().With(firstField, pair.Item1).With(secondField, pair.Item2), raw => set(raw, pair));
     }
 
     private static string ReadOnlyRawUIName(string property) => property.ToUpperInvariant() switch
@@ -2086,14 +2084,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             "ExceptionWhenSetting", ErrorCategory.NotSpecified, "System.Management.Automation.SetValueInvocationException"));
     }
 
-    // A Size or Coordinates: an object with the two properties (one the RawUI gave, or made with them), encoded as the
-    // struct's fields.
-    private static PsObject RawUIPair(string property, PsValue value, string first, string second, string firstField, string secondField, string typeName)
+    // A Size or Coordinates: an object with the two properties (one the RawUI gave, or made with them).
+    private static (int, int) RawUIPair(string property, PsValue value, string first, string second, string typeName)
     {
         if (value is PsObject pair && ScriptExpressions.AsNumberOrNull(pair[first] ?? PsNil.Instance) is { } a && ScriptExpressions.AsNumberOrNull(pair[second] ?? PsNil.Instance) is { } b &&
             a == Math.Floor(a) && b == Math.Floor(b) && a is >= int.MinValue and <= int.MaxValue && b is >= int.MinValue and <= int.MaxValue)
         {
-            return new PsObject().With(firstField, (int)a).With(secondField, (int)b);
+            return ((int)a, (int)b);
         }
 
         throw RawUISetError(property, value, typeName);

@@ -30,26 +30,17 @@ namespace PsrpEmulator.Server.Shells;
 /// </remarks>
 internal static class ErrorPlacement
 {
-    /// <summary>The InvocationInfo of a script's own <c>$MyInvocation</c> (an InformationalRecord's): from the runspace, one of the pipeline's commands.</summary>
-    public static InvocationInfo ScriptInvocation(string script, int commandCount) => new()
+    /// <summary>
+    /// The InvocationInfo of the pipeline's own first command (an InformationalRecord's): a script's <c>$MyInvocation</c>
+    /// (CommandType Script, no name), or a command sent as a command; from the runspace, first of the pipeline.
+    /// </summary>
+    public static InvocationInfo PipelineInvocation(string scriptOrCommand, bool isScript, int commandCount, long historyId) => new()
     {
-        CommandName = string.Empty,
-        CommandType = CommandTypes.Script,
-        Definition = script,
-        FromRunspace = true,
-        PipelineLength = commandCount,
-        PipelinePosition = 1,
-        BoundParametersOfCommand = true,
-        PipelineIterationInfo = Iterations(commandCount),
-    };
-
-    /// <summary>The InvocationInfo of a command sent as a command (not a script): from the runspace, first of the pipeline.</summary>
-    public static InvocationInfo CommandInvocation(string command, int commandCount) => new()
-    {
-        CommandName = command,
-        CommandType = CommandTypes.Cmdlet,
-        Definition = command,
-        InvocationName = command,
+        CommandName = isScript ? string.Empty : scriptOrCommand,
+        CommandType = isScript ? CommandTypes.Script : CommandTypes.Cmdlet,
+        Definition = scriptOrCommand,
+        InvocationName = isScript ? string.Empty : scriptOrCommand,
+        HistoryId = historyId,
         FromRunspace = true,
         PipelineLength = commandCount,
         PipelinePosition = 1,

@@ -172,13 +172,6 @@ internal sealed class Pipeline : IPipelineHost
     // The RawUI values of the pipeline's host: its own, or the pool's.
     private HostRawUI? RawUI => (_placement & OwnHostFlag) != 0 ? _hostCalls?.RawUI : _shell.ExistingRunspace?.PoolRawUI;
 
-    private static string? InvokeExpressionText(PipelineCommand command) =>
-        command.Command.Trim() is var name && (name.Equals("Invoke-Expression", StringComparison.OrdinalIgnoreCase) || name.Equals("iex", StringComparison.OrdinalIgnoreCase)) &&
-        command.Arguments is [{ Value: PsPrimitive { Value: string script } } argument] &&
-        (argument.Name is null || argument.Name.TrimStart('-').Equals("Command", StringComparison.OrdinalIgnoreCase))
-            ? script
-            : null;
-
     /// <summary>A top-level statement starts: found in the script from where the last one was, its place is where records are placed.</summary>
     public void StatementStarting(string statement)
     {
@@ -206,8 +199,7 @@ internal sealed class Pipeline : IPipelineHost
     private IPsrpMessageBody WithInvocation(IPsrpMessageBody record)
     {
         if (_script is not { } script) return record;
-        InvocationInfo Invocation() => ((_placement & IsScriptFlag) != 0 ? ErrorPlacement.ScriptInvocation(script, _commandCount) : ErrorPlacement.CommandInvocation(script, _commandCount))
-            with { HistoryId = _shell.ExistingRunspace?.NextHistoryId ?? 1 };
+        InvocationInfo Invocation() => ErrorPlacement.PipelineInvocation(script, (_placement & IsScriptFlag) != 0, _commandCount, _shell.ExistingRunspace?.NextHistoryId ?? 1);
         return record switch
         {
             WarningRecordMessage { Invocation: null } warning when (_placement & AddInvocationInfoToWarningRecord) != 0 => warning with { Invocation = Invocation() },
@@ -279,7 +271,7 @@ internal sealed class Pipeline : IPipelineHost
         // else the command's name.
         if (create.Commands is [var first, ..])
         {
-            var script = first.IsScript ? first.Command : InvokeExpressionText(first);
+            var script = first.IsScript ? first.Command : BehaviourCatalog.InvokeExpressionScript(first);
             _script = script ?? first.Command.Trim();
             _placement = (byte)((create.RemoteStreamOptions & AllStreamOptions) | (script is not null ? IsScriptFlag : 0));
             _commandCount = (byte)Math.Min(create.Commands.Count, byte.MaxValue);
@@ -297,13 +289,14 @@ internal sealed class Pipeline : IPipelineHost
 
         // A pipeline with a host of its own answers $Host.UI.RawUI from that host's data (kept beside the host calls'
         // state: most clients' pipelines use the pool's host).
-        if (!HostInfoData.UsesRunspaceHost(create.HostInfo))
+        var usesRunspaceHost = HostInfoData.UsesRunspaceHost(create.HostInfo);
+        if (!usesRunspaceHost)
         {
             _placement |= OwnHostFlag;
             if (HostInfoData.RawUI(create.HostInfo) is { } raw) Extras().RawUI = raw;
         }
 
-        var console = HostInfoData.UsesRunspaceHost(create.HostInfo) ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
+        var console = usesRunspaceHost ? _shell.PoolHostConsole : HostConsole.From(create.HostInfo);
         Start(_shell.Services.Behaviours.Resolve(create), runspacePoolId, console, create, nested: create.IsNested);
     }
 
