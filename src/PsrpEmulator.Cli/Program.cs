@@ -141,9 +141,8 @@ invoke.SetAction(async (parse, cancellationToken) =>
                     Console.Error.WriteLine($"    + FullyQualifiedErrorId : {error.Error.FullyQualifiedErrorId}");
                     exit = 1;
                     break;
-                case InformationalEvent record:
-                    Console.Error.WriteLine($"{record.Stream switch { PsrpMessageType.WarningRecord => "WARNING", PsrpMessageType.VerboseRecord => "VERBOSE", _ => "DEBUG" }}: {record.Message}");
-                    break;
+                // Warning, verbose and debug records and Write-Host's: the server also calls this host for each
+                // (WriteWarningLine, WriteLine3, ...), which ConsoleHostCalls shows, as PowerShell shows them once.
                 case StateEvent { State: PSInvocationState.Failed or PSInvocationState.Stopped } state:
                     Console.Error.WriteLine(state.Reason?.Message ?? $"The pipeline {state.State}.");
                     exit = 1;

@@ -89,6 +89,13 @@ internal static partial class RemoteData
     /// Writes every record to the cmdlet in the order the records came (the host path of Invoke-Command and
     /// Receive-PSSession), as PowerShell writes a remote command's output, errors and messages interleaved.
     /// </summary>
+    /// <remarks>
+    /// The remote host showed the warning, verbose and debug messages and Write-Host's text already: on a client
+    /// host with a UI the server calls it for each (a void host call after the record), and those calls run on this
+    /// cmdlet's host. So, as PowerShell's PSStreamObject and PSRemotingChildJob do, a warning only goes to
+    /// -WarningVariable, verbose and debug records go nowhere (<c>3&gt;&amp;1</c> does not take a remote warning, as
+    /// in PowerShell), and a Write-Host record is tagged FORWARDED so that WriteInformation does not show it twice.
+    /// </remarks>
     public static void Write(Cmdlet cmdlet, PSDataStreams streams, string computerName, Guid runspaceId, byte[]? sessionKey = null)
     {
         foreach (var (stream, index) in streams.InOrder())
@@ -97,14 +104,28 @@ internal static partial class RemoteData
             {
                 case PSDataStream.Output: cmdlet.WriteObject(ToObject(streams.Output[index], sessionKey)); break;
                 case PSDataStream.Error: cmdlet.WriteError(ToErrorRecord(streams.Error[index], computerName, runspaceId)); break;
-                case PSDataStream.Warning: cmdlet.WriteWarning(streams.Warning[index]); break;
-                case PSDataStream.Verbose: cmdlet.WriteVerbose(streams.Verbose[index]); break;
-                case PSDataStream.Debug: cmdlet.WriteDebug(streams.Debug[index]); break;
-                case PSDataStream.Information: cmdlet.WriteInformation(ToInformation(streams.Information[index], sessionKey)); break;
-                // Progress goes to jobs only here, as before (a synchronous command's progress is not shown).
+                case PSDataStream.Warning: AppendWarningVarList(cmdlet, new WarningRecord(streams.Warning[index])); break;
+                case PSDataStream.Information: cmdlet.WriteInformation(Forwarded(ToInformation(streams.Information[index], sessionKey))); break;
+                // Verbose, debug and progress records: shown by the host calls only (PowerShell keeps them in the job's streams).
                 default: break;
             }
         }
+    }
+
+    private const string ForwardedTag = "FORWARDED";
+
+    // A Write-Host record the host has shown already (PSRemotingChildJob.HandleInformationAdded).
+    private static InformationRecord Forwarded(InformationRecord record)
+    {
+        if (record.Tags.Contains(PsrpEmulator.Protocol.Psrp.HostInformationMessage.HostTag) && !record.Tags.Contains(ForwardedTag)) record.Tags.Add(ForwardedTag);
+        return record;
+    }
+
+    // MshCommandRuntime.AppendWarningVarList is internal: what PSStreamObject calls for a remote warning.
+    private static void AppendWarningVarList(Cmdlet cmdlet, WarningRecord record)
+    {
+        var runtime = cmdlet.CommandRuntime;
+        runtime?.GetType().GetMethod("AppendWarningVarList", Internal, [typeof(object)])?.Invoke(runtime, [record]);
     }
 
     // Job's internal writers (Job.WriteObject, WriteError, ...): each adds to its stream's collection and to the job's

@@ -42,6 +42,8 @@ internal static class RemoteHostUI
     {
         var p = call.Parameters;
         string Text(int i) => i < p.Count ? p[i].AsString() ?? string.Empty : string.Empty;
+        // A ConsoleColor as RemoteHostEncoder sends it: its number (-1, no colour, from a console that has none).
+        ConsoleColor Color(int i) => (ConsoleColor)(i < p.Count && p[i].AsPrimitive()?.Value is int n ? n : -1);
         switch (call.MethodId)
         {
             case RemoteHostMethodId.ReadLine:
@@ -90,11 +92,26 @@ internal static class RemoteHostUI
             case RemoteHostMethodId.FlushInputBuffer:
                 ui.RawUI.FlushInputBuffer();
                 return null;
+            case RemoteHostMethodId.WriteLine1:
+                ui.WriteLine();
+                return null;
             case RemoteHostMethodId.WriteLine2:
                 ui.WriteLine(Text(0));
                 return null;
+            case RemoteHostMethodId.WriteLine3:
+                ui.WriteLine(Color(0), Color(1), Text(2));
+                return null;
             case RemoteHostMethodId.Write1:
                 ui.Write(Text(0));
+                return null;
+            case RemoteHostMethodId.Write2:
+                ui.Write(Color(0), Color(1), Text(2));
+                return null;
+            case RemoteHostMethodId.WriteVerboseLine:
+                ui.WriteVerboseLine(Text(0));
+                return null;
+            case RemoteHostMethodId.WriteDebugLine:
+                ui.WriteDebugLine(Text(0));
                 return null;
             case RemoteHostMethodId.WriteErrorLine:
                 ui.WriteErrorLine(Text(0));

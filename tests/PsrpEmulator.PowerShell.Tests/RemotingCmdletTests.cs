@@ -46,9 +46,10 @@ public class RemotingCmdletTests : HostedEngineTestBase
     }
 
     /// <summary>
-    /// Write-Host on the remote computer shows on this host (without a new line when asked) and is not output: a
-    /// PSHOST information record whose MessageData is a live HostInformationMessage with the colours, which is what
-    /// PowerShell's host shows (in colour on a console; this test host writes plain text).
+    /// Write-Host on the remote computer shows on this host (without a new line when asked) and is not output: the
+    /// server calls this host (Write2, WriteLine3), and the PSHOST information record, whose MessageData is a live
+    /// HostInformationMessage with the colours, is tagged FORWARDED so that it is not shown twice, as PowerShell's
+    /// PSRemotingChildJob tags it.
     /// </summary>
     [TestCase("Invoke-Command -ComputerName Server01 { Write-Host 'a' -NoNewline -ForegroundColor Green } -InformationVariable iv; Invoke-Command -ComputerName Server01 { Write-Host b }")]
     [TestCase("$s = Invoke-Command -ComputerName Server01 { Write-Host 'a' -NoNewline -ForegroundColor Green } -InDisconnectedSession; Receive-PSSession -Session $s -InformationVariable iv; Invoke-Command -Session $s { Write-Host b }")]
@@ -64,7 +65,31 @@ public class RemotingCmdletTests : HostedEngineTestBase
         var data = await RunAsync(host, "$m = $iv[0].MessageData; $m.GetType().FullName; $m.Message; $m.NoNewLine; $m.ForegroundColor; $m.BackgroundColor; $iv[0].Tags -join ','; $iv[0].Source; $iv[0].Computer; $iv[0].User");
         // The background is the client host's (this test host's Black): New-PSSession sent its RawUI in the HostInfo,
         // as PowerShell does. The remote record's origin: the virtual computer and the session's logon.
-        Assert.That(Lines(data), Is.EqualTo(new[] { "System.Management.Automation.HostInformationMessage", "a", "True", "Green", "Black", "PSHOST", "Write-Host", "SERVER01", "SERVER01\\psrp" }));
+        Assert.That(Lines(data), Is.EqualTo(new[] { "System.Management.Automation.HostInformationMessage", "a", "True", "Green", "Black", "PSHOST,FORWARDED", "Write-Host", "SERVER01", "SERVER01\\psrp" }));
+        Assert.That(result.HostText.Split("ab").Length, Is.EqualTo(2), "shown once");
+    }
+
+    /// <summary>
+    /// A remote warning, verbose or debug message shows once, through the host call the server makes for it; the
+    /// record only fills -WarningVariable: a redirection does not take it, as in PowerShell (PSStreamObject's
+    /// WarningRecord; PowerShell issues 13562 and 3354).
+    /// </summary>
+    [TestCase("Invoke-Command -ComputerName Server01 { Write-Warning 'w1'; Write-Verbose 'v1' -Verbose; $DebugPreference = 'Continue'; Write-Debug 'd1'; 'out' } -WarningVariable wv *>&1")]
+    [TestCase("$s = Invoke-Command -ComputerName Server01 { Write-Warning 'w1'; Write-Verbose 'v1' -Verbose; $DebugPreference = 'Continue'; Write-Debug 'd1'; 'out' } -InDisconnectedSession; Receive-PSSession -Session $s -WarningVariable wv *>&1")]
+    public async Task Remote_warning_verbose_and_debug_messages_show_once_through_host_calls_and_are_not_redirected(string script)
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, script);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "out" }));
+        foreach (var shown in new[] { "WARNING: w1\n", "VERBOSE: v1\n", "DEBUG: d1\n" })
+        {
+            Assert.That(result.HostText.Split(shown).Length, Is.EqualTo(2), $"'{shown.TrimEnd()}' shown once in: {result.HostText}");
+        }
+
+        Assert.That(Lines(await RunAsync(host, "$wv.Count; $wv[0].Message")), Is.EqualTo(new[] { "1", "w1" }));
     }
 
     [Test]

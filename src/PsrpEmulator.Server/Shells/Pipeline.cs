@@ -454,13 +454,66 @@ internal sealed class Pipeline : IPipelineHost
             record = WithInvocation(record);
         }
 
-        if (_shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
-            _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput)
+        var written = _shell.BufferMode == Hosting.OutputBufferMode.Block && _shell.State == ShellConnectionState.Disconnected &&
+            _shell.Services.Options.BlockWhileDisconnected == Hosting.BlockWhileDisconnected.PauseAtNextOutput
+            ? WriteWhenConnectedAsync(record, cancellationToken)
+            : WriteNowAsync(record, cancellationToken);
+        return HasHostUI && HostEcho(record) is { } echo ? ThenAsync(written, echo, cancellationToken) : written;
+    }
+
+    // The record went to the server's host, not to a pipe (a redirection, a merge, a variable capture took it before
+    // here): InternalHostUserInterface adds it to the stream the client gets as a record, then calls the host's UI,
+    // which on a client host with a UI is a void PIPELINE_HOST_CALL after the record (ServerRemoteHostUserInterface).
+    // A client without a host UI gets the records only. PowerShell's own client shows the host call and keeps the
+    // record for -WarningVariable and the job's streams only (PSStreamObject), so nothing shows twice.
+    private static PipelineHostCall? HostEcho(IPsrpMessageBody record) => record switch
+    {
+        WarningRecordMessage warning => VoidCall(RemoteHostMethodId.WriteWarningLine, warning.Message),
+        VerboseRecordMessage verbose => VoidCall(RemoteHostMethodId.WriteVerboseLine, verbose.Message),
+        DebugRecordMessage debug => VoidCall(RemoteHostMethodId.WriteDebugLine, debug.Message),
+        InformationRecordMessage information => HostEcho(information),
+        _ => null,
+    };
+
+    // MshCommandRuntime.WriteInformation: a PSHOST record (Write-Host) not FORWARDED is written to the host in its
+    // colours (one given, the other Gray or Black), without a new line when asked. Write-Information's records are
+    // shown only under InformationPreference Continue, which the record does not carry: not echoed here.
+    private static PipelineHostCall? HostEcho(InformationRecordMessage record)
+    {
+        if (!Contains(record.Tags, HostInformationMessage.HostTag) || Contains(record.Tags, "FORWARDED") ||
+            HostInformationMessage.TryRead(record.MessageData) is not { } message)
         {
-            return WriteWhenConnectedAsync(record, cancellationToken);
+            return null;
         }
 
-        return WriteNowAsync(record, cancellationToken);
+        var noNewLine = message.NoNewLine == true;
+        if (message.ForegroundColor is null && message.BackgroundColor is null)
+        {
+            return VoidCall(noNewLine ? RemoteHostMethodId.Write1 : RemoteHostMethodId.WriteLine2, message.Message);
+        }
+
+        return new PipelineHostCall(RemoteHostCalls.VoidCallId, noNewLine ? RemoteHostMethodId.Write2 : RemoteHostMethodId.WriteLine3,
+            [PsPrimitive.Int32((int)(message.ForegroundColor ?? ConsoleColor.Gray)), PsPrimitive.Int32((int)(message.BackgroundColor ?? ConsoleColor.Black)),
+             PsPrimitive.String(message.Message)]);
+
+        static bool Contains(IReadOnlyList<string> tags, string tag)
+        {
+            for (var i = 0; i < tags.Count; i++)
+            {
+                if (string.Equals(tags[i], tag, StringComparison.Ordinal)) return true;
+            }
+
+            return false;
+        }
+    }
+
+    private static PipelineHostCall VoidCall(RemoteHostMethodId method, string text) =>
+        new(RemoteHostCalls.VoidCallId, method, [PsPrimitive.String(text)]);
+
+    private async ValueTask ThenAsync(ValueTask written, PipelineHostCall echo, CancellationToken cancellationToken)
+    {
+        await written.ConfigureAwait(false);
+        await WriteAsync(echo, cancellationToken).ConfigureAwait(false);
     }
 
     // Block on a disconnected shell: WinRM accepts nothing more until a client connects.
