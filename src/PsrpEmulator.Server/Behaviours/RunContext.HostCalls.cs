@@ -69,7 +69,7 @@ internal sealed partial class RunContext
         // The value of the prompt's own field converts to its String type (LanguagePrimitives.TryConvertTo); any other
         // entry is written as it came.
         static PsValue PromptValue(KeyValuePair<PsValue, PsValue> entry, string field) =>
-            entry.Key.AsString() == field && entry.Value is PsPrimitive { Value: not string } primitive ? PsPrimitive.String(primitive.ToDisplayString()) : entry.Value;
+            entry.Key.AsString() == field && entry.Value is PsPrimitive { Value: not string } primitive ? PsPrimitive.String(primitive.ToWindowsText()) : entry.Value;
     }
 
     // UtilsStrings.PromptForCredential_DefaultCaption / _DefaultMessage of Windows PowerShell 5.1 (UNVERIFIED wording).

@@ -86,7 +86,7 @@ internal sealed partial class RunContext
     /// </summary>
     /// <summary>A primitive in a PSObject wrapper, which can carry note properties (Add-Member, Compare-Object -PassThru).</summary>
     private static PsObject Wrapped(PsPrimitive primitive) =>
-        new([ScriptExpressions.TypeOf(primitive).ToStringValue!, "System.Object"]) { BaseValue = primitive, ToStringValue = primitive.ToDisplayString() };
+        new([ScriptExpressions.TypeOf(primitive).ToStringValue!, "System.Object"]) { BaseValue = primitive, ToStringValue = primitive.ToWindowsText() };
 
     private static PsValue AddMembers(PsValue item, AddMemberSpec spec)
     {

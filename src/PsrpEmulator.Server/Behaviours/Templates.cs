@@ -673,7 +673,7 @@ internal sealed class PipelineVariables
         if (value is not PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null } list)
         {
             if (value is PsrpEmulator.Protocol.Clixml.PsObject custom && IsCustomObject(custom)) return CustomObjectText(custom, 0);
-            return value is PsrpEmulator.Protocol.Clixml.PsObject type && ScriptExpressions.TypeObjectText(type) is { } typeText ? typeText : value.ToDisplayString();
+            return value is PsrpEmulator.Protocol.Clixml.PsObject type && ScriptExpressions.TypeObjectText(type) is { } typeText ? typeText : value.ToWindowsText();
         }
 
         var text = new StringBuilder();
@@ -691,7 +691,7 @@ internal sealed class PipelineVariables
 
         static string ItemText(PsrpEmulator.Protocol.Clixml.PsValue item) => item is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: not PsrpEmulator.Protocol.Clixml.PsCollectionKind.None } nested
             ? nested.ToStringValue ?? (nested.TypeNames is [var typeName, ..] ? typeName : "System.Object[]")
-            : item.ToDisplayString();
+            : item.ToWindowsText();
     }
 
     /// <summary>

@@ -296,7 +296,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
                     .With("IsInstance", true);
             })
             .ToList();
-        return new PsObject(PSObjectTypeNames) { ToStringValue = value.ToDisplayString() }
+        return new PsObject(PSObjectTypeNames) { ToStringValue = value.ToWindowsText() }
             .With("Properties", PsObjects.List(properties, PropertyCollectionTypeNames))
             .With("TypeNames", PsObjects.List([.. (value.TypeNames ?? []).Select(PsPrimitive.String)], ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
             .With("BaseObject", value);

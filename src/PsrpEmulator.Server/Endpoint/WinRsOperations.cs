@@ -100,8 +100,10 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
             throw new WsManFaultException(WsManFaultReason.SchemaValidationError, "Command expects an rsp:CommandLine body.");
         }
 
-        var line = CommandLineText.Join(body.Command, body.TextArguments);
         var skipCmdShell = IsTrue(request.Header.Option("WINRS_SKIP_CMD_SHELL"));
+        var line = CommandLineText.Join(body.Command, body.TextArguments);
+        // cmd.exe /c takes the line's quotes as it does (Ruby's WinRM quotes the whole command).
+        if (!skipCmdShell) line = CommandLineText.CmdSlashC(line);
         if (skipCmdShell && !CommandLineText.IsPath(CommandLineText.FirstWord(line)))
         {
             // Without cmd.exe WinRS starts the program itself, from the working directory and without a PATH search (recorded).

@@ -147,6 +147,20 @@ public class CmdShellTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task A_command_quoted_whole_as_Ruby_s_WinRM_sends_it_runs_as_cmd_c_unquotes_it()
+    {
+        var shellId = await CreateShellAsync();
+
+        var chained = await CommandAsync(shellId, "\"echo hello & echo err 1>&2 & exit /b 2\"");
+        var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, chained);
+        Assert.That((stdout, stderr, exitCode), Is.EqualTo(("hello \r\n", "err  \r\n", (int?)2)), "the spaces around the redirection stay, as cmd.exe echoes them");
+
+        var withArguments = await CommandAsync(shellId, "\"echo\"", "hello", "world");
+        (stdout, _, exitCode) = await ReceiveAllAsync(shellId, withArguments);
+        Assert.That((stdout, exitCode), Is.EqualTo(("hello world\r\n", (int?)0)));
+    }
+
+    [Test]
     public async Task Whoami_prints_the_logon_in_lower_case_as_windows_does()
     {
         var shellId = await CreateShellAsync();

@@ -15,6 +15,21 @@ public class CommandLineTests
     public void A_leading_cmd_c_is_removed_before_matching(string line, string expected) =>
         Assert.That(CommandLineText.StripCmdShell(line), Is.EqualTo(expected));
 
+    // cmd /?: the quotes stay only for exactly two around an executable's name with whitespace and no special
+    // character; otherwise the leading quote goes with the last quote of the line, wherever that is.
+    [TestCase("\"ipconfig\" /all", "ipconfig /all")]
+    [TestCase("\"echo hello & echo err 1>&2 & exit /b 2\"", "echo hello & echo err 1>&2 & exit /b 2")]
+    [TestCase("\"dir /z\"", "dir /z")]
+    [TestCase("  \"echo\" hello world", "echo hello world")]
+    [TestCase(@"""C:\Program Files\Tool\tool.exe""", @"""C:\Program Files\Tool\tool.exe""")]
+    [TestCase(@"""C:\Program Files\Tool\tool.exe"" ""a b""", @"C:\Program Files\Tool\tool.exe"" ""a b")]
+    [TestCase(@"""C:\Program Files\Tool (x86)\tool.exe""", @"C:\Program Files\Tool (x86)\tool.exe")]
+    [TestCase("\"unterminated", "unterminated")]
+    [TestCase("echo \"as is\"", "echo \"as is\"")]
+    [TestCase("", "")]
+    public void Cmd_c_takes_the_quotes_of_its_command_line_as_cmd_exe_does(string rest, string expected) =>
+        Assert.That(CommandLineText.CmdSlashC(rest), Is.EqualTo(expected));
+
     [TestCase("-EncodedCommand")]
     [TestCase("-encodedcommand")]
     [TestCase("-enc")]

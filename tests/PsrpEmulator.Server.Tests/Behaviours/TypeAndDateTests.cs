@@ -33,6 +33,30 @@ public class TypeAndDateTests
         return string.Join("|", host.OutputTexts);
     }
 
+    /// <summary>
+    /// Windows PowerShell 5.1 runs on the .NET Framework, whose Double.ToString() gives 15 significant digits (Single:
+    /// 7): Windows shows 0.333333333333333 and 49.9648722805149 (Ruby WinRM's own test expects that text) where
+    /// PowerShell 7 shows 0.3333333333333333. The value sent as output keeps every digit.
+    /// </summary>
+    [TestCase("\"$(1/3)\"", "0.333333333333333")]
+    [TestCase("(1/3).ToString()", "0.333333333333333")]
+    [TestCase("[string](0.1 + 0.2)", "0.3")]
+    [TestCase("'pi ' + [Math]::PI", "pi 3.14159265358979")]
+    [TestCase("\"$([Math]::pow([Math]::PI * (4.5/2), 2))\"", "49.9648722805149")]
+    [TestCase("(2/3 | Out-String).Trim()", "0.666666666666667")]
+    [TestCase("(123456789012345678.0 | Out-String).Trim()", "1.23456789012346E+17")]
+    [TestCase("\"$([single]1 / [single]3 -as [single])\"", "0.3333333")]
+    [TestCase("([pscustomobject]@{ x = 1/3 } | Out-String).Trim()", "x\r\n                -\r\n0.333333333333333")]
+    public async Task A_double_s_text_has_the_15_digits_of_the_NET_Framework(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_double_sent_as_output_keeps_every_digit()
+    {
+        var (host, _) = await RunAsync("1/3");
+        Assert.That(host.Outputs.Single(), Is.EqualTo(PsPrimitive.Double(1.0 / 3)));
+    }
+
     [TestCase("[int]", "System.Int32")]
     [TestCase("[int].Name", "Int32")]
     [TestCase("[int].FullName", "System.Int32")]

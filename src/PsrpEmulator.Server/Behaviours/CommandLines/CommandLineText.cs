@@ -32,15 +32,40 @@ internal static class CommandLineText
             var t = tokens[i].Value;
             if (t.Equals("/c", StringComparison.OrdinalIgnoreCase) || t.Equals("/k", StringComparison.OrdinalIgnoreCase))
             {
-                var rest = i + 1 < tokens.Count ? line[tokens[i + 1].Start..].Trim() : string.Empty;
-                // cmd.exe strips one pair of quotes around the whole command.
-                return rest.Length >= 2 && rest[0] == '"' && rest[^1] == '"' ? rest[1..^1] : rest;
+                return CmdSlashC(i + 1 < tokens.Count ? line[tokens[i + 1].Start..].Trim() : string.Empty);
             }
 
             if (!t.StartsWith('/')) break;
         }
 
         return line;
+    }
+
+    /// <summary>
+    /// The command cmd.exe runs for <c>cmd /c &lt;rest&gt;</c> (WinRS runs every command line so unless
+    /// WINRS_SKIP_CMD_SHELL), by the quote rules <c>cmd /?</c> gives. The quotes stay when there are exactly two, with
+    /// whitespace and none of <c>&amp;&lt;&gt;()@^|</c> between them, around the name of an executable file (here: a
+    /// name ending .exe, .com, .bat or .cmd; cmd.exe looks for the file). Otherwise a leading quote is removed with
+    /// the last quote of the line, wherever it is: Ruby's WinRM sends <c>"ipconfig" /all</c> and
+    /// <c>"echo a &amp; echo b"</c>, which run as <c>ipconfig /all</c> and <c>echo a &amp; echo b</c>.
+    /// </summary>
+    public static string CmdSlashC(string rest)
+    {
+        rest = rest.TrimStart();
+        if (rest.Length == 0 || rest[0] != '"') return rest;
+        var last = rest.LastIndexOf('"');
+        if (last > 0 && rest.AsSpan(1, last - 1).IndexOf('"') < 0)
+        {
+            var inner = rest.AsSpan(1, last - 1);
+            if (inner.IndexOfAny("&<>()@^|") < 0 && inner.IndexOfAny(" \t") >= 0 &&
+                (inner.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) || inner.EndsWith(".com", StringComparison.OrdinalIgnoreCase) ||
+                 inner.EndsWith(".bat", StringComparison.OrdinalIgnoreCase) || inner.EndsWith(".cmd", StringComparison.OrdinalIgnoreCase)))
+            {
+                return rest;
+            }
+        }
+
+        return last > 0 ? string.Concat(rest.AsSpan(1, last - 1), rest.AsSpan(last + 1)) : rest[1..];
     }
 
     /// <summary>True when <paramref name="token"/> names <paramref name="program"/> (any directory, optional .exe, any case).</summary>

@@ -315,7 +315,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
                 // Write-Host's records (tagged PSHOST) are shown; Write-Information's are not, as $InformationPreference
                 // is SilentlyContinue.
                 case InformationRecordMessage information when information.Tags.Contains(HostInformationMessage.HostTag):
-                    return WriteHostAsync(information.MessageData.ToDisplayString(), HostInformationMessage.TryRead(information.MessageData) is { NoNewLine: true }, cancellationToken);
+                    return WriteHostAsync(information.MessageData.ToWindowsText(), HostInformationMessage.TryRead(information.MessageData) is { NoNewLine: true }, cancellationToken);
                 case ErrorRecordMessage error:
                     LastStatementFailed = true;
                     AddError(error.Record);

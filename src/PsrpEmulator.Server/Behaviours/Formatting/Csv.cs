@@ -50,7 +50,7 @@ internal static class Csv
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } => "System.Object[]",
         PsObject { CollectionKind: PsCollectionKind.Dictionary } => "System.Collections.Hashtable",
         PsObject o => FormatViews.CellText(o),
-        _ => value.ToDisplayString(),
+        _ => value.ToWindowsText(),
     };
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

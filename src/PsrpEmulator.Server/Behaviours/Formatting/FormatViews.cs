@@ -493,10 +493,10 @@ internal static class FormatViews
                 return text.ToString();
             }
             case PsObject o:
-                return o.ToDisplayString() is { Length: > 0 } shown ? shown : (o.TypeNames is { Count: > 0 } t ? StripDeserialized(t[0]) : string.Empty);
+                return o.ToWindowsText() is { Length: > 0 } shown ? shown : (o.TypeNames is { Count: > 0 } t ? StripDeserialized(t[0]) : string.Empty);
         }
 
-        return value.ToDisplayString();
+        return value.ToWindowsText();
     }
 
     // Nested objects and arrays show in full, to a depth and a length that bound the work a deep or shared object
@@ -574,8 +574,8 @@ internal static class FormatViews
     {
         bool b => b ? "True" : "False",
         DateTimeOffset d => d.ToOffset(TimeSpan.Zero).ToString("M/d/yyyy h:mm:ss tt", EnglishUnitedStates),
-        double d => d.ToString(EnglishUnitedStates),
-        float f => f.ToString(EnglishUnitedStates),
+        double d => WindowsText.Double(d),
+        float f => WindowsText.Single(f),
         byte[] bytes => Enumeration(bytes.Take(EnumerationLimit).Select(x => x.ToString(EnglishUnitedStates)), bytes.Length),
         _ => p.ToDisplayString(),
     };
