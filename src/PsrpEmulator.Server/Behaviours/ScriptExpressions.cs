@@ -275,7 +275,7 @@ internal static partial class ScriptExpressions
             {
                 // A date as a computer in UTC shows it; both in the current culture (en-US on a Windows server).
                 var format = Arg(0);
-                return PsPrimitive.String(formattable is DateTimeOffset date ? date.ToOffset(TimeSpan.Zero).ToString(format, EnglishUnitedStates.Culture) : formattable.ToString(format, EnglishUnitedStates.Culture));
+                return PsPrimitive.String(formattable is DateTimeOffset date ? date.ToOffset(TimeSpan.Zero).ToString(format, EnglishUnitedStates.Culture) : WindowsText.Format(formattable, format, EnglishUnitedStates.Culture));
             }
 
             if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
@@ -1029,7 +1029,7 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static PsValue Format(PsValue? format, PsValue? arguments)
     {
-        var values = Enumerate(arguments).Select(v => v is PsPrimitive p ? p.Value : (object)Text(v)).ToArray();
+        var values = Enumerate(arguments).Select(v => v is PsPrimitive p ? WindowsText.ForComposite(p.Value) : Text(v)).ToArray();
         try
         {
             // -f formats in the current culture (en-US on a Windows server): "{0:C}" is $5.00, "{0:P0}" 26%.

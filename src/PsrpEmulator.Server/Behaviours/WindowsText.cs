@@ -22,4 +22,38 @@ internal static class WindowsText
     public static string Double(double value) => value.ToString("G15", CultureInfo.InvariantCulture);
 
     public static string Single(float value) => value.ToString("G7", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A Double or Single formatted as the .NET Framework formats it (<c>-f</c>, <c>.ToString(format)</c>): no format
+    /// or "G" is G15 (G7); "R" is G15 when that reads back as the same value, else G17 (G9); other formats are the same
+    /// in both runtimes. Any other value: its own <see cref="IFormattable.ToString(string?, IFormatProvider?)"/>.
+    /// </summary>
+    public static string Format(IFormattable value, string? format, IFormatProvider provider) => value switch
+    {
+        double d => FormatFloating(d, format, provider, 15, 17, s => double.Parse(s, NumberStyles.Float, provider) == d),
+        float f => FormatFloating(f, format, provider, 7, 9, s => float.Parse(s, NumberStyles.Float, provider) == f),
+        _ => value.ToString(format, provider),
+    };
+
+    private static string FormatFloating(IFormattable value, string? format, IFormatProvider provider, int digits, int roundTripDigits, Func<string, bool> readsBack)
+    {
+        if (string.IsNullOrEmpty(format) || format is "G" or "g") return value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), provider);
+        if (format is "R" or "r")
+        {
+            var shortText = value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), provider);
+            return readsBack(shortText) ? shortText : value.ToString("G" + roundTripDigits.ToString(CultureInfo.InvariantCulture), provider);
+        }
+
+        return value.ToString(format, provider);
+    }
+
+    /// <summary>A value for .NET composite formatting (<c>-f</c>) that formats a Double or Single as the .NET Framework does.</summary>
+    public static object ForComposite(object value) => value is double or float ? new FrameworkFormattable((IFormattable)value) : value;
+
+    private sealed class FrameworkFormattable(IFormattable value) : IFormattable
+    {
+        public string ToString(string? format, IFormatProvider? formatProvider) => Format(value, format, formatProvider ?? CultureInfo.CurrentCulture);
+
+        public override string ToString() => ToString(null, CultureInfo.CurrentCulture);
+    }
 }

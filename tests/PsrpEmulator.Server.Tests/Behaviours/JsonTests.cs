@@ -141,6 +141,7 @@ public class JsonTests
 
     // Status is an enum: 5.1's ConvertTo-Json writes its number (Running is 4).
     [TestCase("Get-Service WinRM | Select-Object Name, Status | ConvertTo-Json", "{\r\n    \"Name\":  \"WinRM\",\r\n    \"Status\":  4\r\n}")]
+    [TestCase("(1/3), 0.5, [single]0.1 | ConvertTo-Json -Compress", "[0.33333333333333331,0.5,0.1]")]
     [TestCase("1, 'two' | ConvertTo-Json -Compress", "[1,\"two\"]")]
     [TestCase("ConvertTo-Json -InputObject @(1) -Compress", "[1]")]
     [TestCase("ConvertTo-Json @{ a = @{ b = 1 } } -Depth 0 -Compress", "{\"a\":\"System.Collections.Hashtable\"}")]

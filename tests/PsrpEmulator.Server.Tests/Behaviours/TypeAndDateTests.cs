@@ -46,6 +46,8 @@ public class TypeAndDateTests
     [TestCase("(2/3 | Out-String).Trim()", "0.666666666666667")]
     [TestCase("(123456789012345678.0 | Out-String).Trim()", "1.23456789012346E+17")]
     [TestCase("\"$([single]1 / [single]3 -as [single])\"", "0.3333333")]
+    [TestCase("'{0}|{0:N2}|{0,20}' -f (1/3)", "0.333333333333333|0.33|   0.333333333333333")]
+    [TestCase("(1/3).ToString('R') + ' ' + (0.5).ToString('R') + ' ' + (1/3).ToString('G')", "0.33333333333333331 0.5 0.333333333333333")]
     [TestCase("([pscustomobject]@{ x = 1/3 } | Out-String).Trim()", "x\r\n                -\r\n0.333333333333333")]
     public async Task A_double_s_text_has_the_15_digits_of_the_NET_Framework(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));

@@ -94,8 +94,9 @@ internal static class Json
         char c => new JsonLiteral(Quote(c.ToString())),
         DateTimeOffset d => new JsonLiteral("\"\\/Date(" + d.ToUnixTimeMilliseconds().ToString(Invariant) + ")\\/\""),
         Guid g => new JsonLiteral(Quote(g.ToString())),
-        double d => new JsonLiteral(d.ToString("R", Invariant)),
-        float f => new JsonLiteral(f.ToString("R", Invariant)),
+        // JavaScriptSerializer writes "r" on the .NET Framework: 15 digits when they read back, else 17.
+        double d => new JsonLiteral(WindowsText.Format(d, "R", Invariant)),
+        float f => new JsonLiteral(WindowsText.Format(f, "R", Invariant)),
         decimal m => new JsonLiteral(m.ToString(Invariant)),
         byte[] bytes => level >= depth ? new JsonLiteral(Quote("System.Byte[]")) : new JsonArray([.. bytes.Select(x => (JsonNode)new JsonLiteral(x.ToString(Invariant)))]),
         TimeSpan t => level > depth ? new JsonLiteral(Quote(t.ToString())) : new JsonObject(
