@@ -527,6 +527,27 @@ public class FileSystemTests
         Assert.That((missing.Host.Stderr, missing.ExitCode), Is.EqualTo(("File Not Found\r\n", 1)));
     }
 
+    [TestCase("dir /z", "z")]
+    [TestCase("dir /b /Z C:\\", "Z")]
+    [TestCase("dir /b/y", "y")]
+    public async Task Cmds_dir_refuses_a_switch_it_has_not_and_lists_nothing(string line, string invalid)
+    {
+        var (host, code) = await RunCmdAsync(NewDisk(), line);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((string.Empty, $"Invalid switch - \"{invalid}\".\r\n", 1)));
+    }
+
+    [TestCase("dir /b/-c C:\\")]
+    [TestCase("dir /B /O:N /A-D C:\\")]
+    [TestCase("dir /b /ta /4 C:\\")]
+    public async Task Cmds_dir_takes_its_switches_together_or_apart_and_with_values(string line)
+    {
+        var (host, code) = await RunCmdAsync(NewDisk(), line);
+
+        Assert.That((host.Stderr, code), Is.EqualTo((string.Empty, 0)));
+        Assert.That(host.Stdout, Does.Contain("setup.log\r\n").And.Not.Contain("Volume"));
+    }
+
     [Test]
     public async Task Cmds_copy_move_and_ren_change_the_disk_and_count_what_they_did()
     {

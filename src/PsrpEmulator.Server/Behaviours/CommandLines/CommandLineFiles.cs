@@ -199,7 +199,20 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
             return 1;
         }
 
-        if (name == "dir") return await DirAsync(host, disk, cd, paths.Count == 0 ? "." : paths[0], switches, cancellationToken).ConfigureAwait(false);
+        if (name == "dir")
+        {
+            // /b/s is two switches; one dir has not is refused before anything is listed (Ruby WinRM's test: dir /z).
+            var given = arguments.Where(a => a.StartsWith('/')).SelectMany(a => a.Split('/', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            if (given.FirstOrDefault(s => !IsDirSwitch(s)) is { } invalid)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, $"Invalid switch - \"{invalid}\".\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            switches = given.Select(s => "/" + s.ToUpperInvariant()).ToHashSet();
+            return await DirAsync(host, disk, cd, paths.Count == 0 ? "." : paths[0], switches, cancellationToken).ConfigureAwait(false);
+        }
+
         if (name is "copy" or "move" or "ren") return await CopyMoveRenameAsync(host, disk, cd, name, paths, cancellationToken).ConfigureAwait(false);
         if (paths.Count == 0)
         {
@@ -292,6 +305,16 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
 
         return exitCode;
+    }
+
+    // dir's switches (dir /?): one letter, /A, /O and /T with their values, any of them turned off with a minus (/-C).
+    // Several letters after one slash (/bs) are refused here; whether cmd.exe takes them is not checked.
+    private static bool IsDirSwitch(string text)
+    {
+        var s = text.StartsWith('-') ? text[1..] : text;
+        if (s.Length == 0) return false;
+        var letter = char.ToUpperInvariant(s[0]);
+        return letter is 'A' or 'O' or 'T' ? true : s.Length == 1 && "BCDLNPQRSWX4".Contains(letter, StringComparison.Ordinal);
     }
 
     /// <summary>
