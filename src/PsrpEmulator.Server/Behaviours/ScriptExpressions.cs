@@ -819,6 +819,12 @@ internal static partial class ScriptExpressions
             }
         }
 
+        // An array on the left has no - / or % (PowerShell looks for the operator's method on its type and finds none).
+        if (IsCollection(left))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodNotFound(op switch { "-" => "op_Subtraction", "/" => "op_Division", _ => "op_Modulus" }, TypeName(left!)));
+        }
+
         var (l, lIntegral, lWide) = Numeric(left);
         var (r, rIntegral, rWide) = Numeric(right);
         if (lIntegral && rIntegral)

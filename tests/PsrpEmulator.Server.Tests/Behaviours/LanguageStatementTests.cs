@@ -398,6 +398,8 @@ public class LanguageStatementTests
     [TestCase("'{1}' -f 'a'", "FormatError", "Error formatting a string: Index (zero based) must be greater than or equal to zero and less than the size of the argument list.")]
     [TestCase("'a' -replace '('", "InvalidRegularExpression", "The regular expression pattern ( is not valid.")]
     [TestCase("5 % 0", "RuntimeException", "Attempted to divide by zero.")]
+    [TestCase("(1, 2) / 3", "MethodNotFound", "Method invocation failed because [System.Object[]] does not contain a method named 'op_Division'.")]
+    [TestCase("$a = 1, 2; $a - 1", "MethodNotFound", "Method invocation failed because [System.Object[]] does not contain a method named 'op_Subtraction'.")]
     [TestCase("1 + 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     public async Task Arithmetic_that_fails_writes_PowerShell_s_error_and_the_script_goes_on(string script, string id, string message)
