@@ -530,7 +530,7 @@ internal static partial class ScriptExpressions
     }
 
     private static ScriptExpressionException MethodError(string method, int count, Exception e) =>
-        new(ScriptedError.MethodInvocation(method, count, e.Message, e.GetType()));
+        new(ScriptedError.MethodInvocation(method, count, WindowsText.FrameworkMessage(e), e.GetType()));
 
     /// <summary>
     /// <c>[Type]value</c>: PowerShell's conversion (LanguagePrimitives.ConvertTo) for the known types. Numbers from

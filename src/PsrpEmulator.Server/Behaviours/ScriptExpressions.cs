@@ -330,7 +330,7 @@ internal static partial class ScriptExpressions
         catch (Exception e) when (e is ArgumentException or NotSupportedException or OverflowException)
         {
             // .NET's exception, as PowerShell reports it: MethodInvocationException.
-            throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, e.Message, e.GetType()));
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, WindowsText.FrameworkMessage(e), e.GetType()));
         }
 
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));

@@ -47,6 +47,21 @@ internal static class WindowsText
         return value.ToString(format, provider);
     }
 
+    /// <summary>
+    /// An exception's message as the .NET Framework words it: an ArgumentException names its parameter on a line of
+    /// its own ("...\r\nParameter name: startIndex") where .NET Core appends " (Parameter 'startIndex')".
+    /// </summary>
+    public static string FrameworkMessage(Exception exception)
+    {
+        var message = exception.Message;
+        if (exception is not ArgumentException { ParamName: { Length: > 0 } name }) return message;
+        var suffix = $" (Parameter '{name}')";
+        var at = message.IndexOf(suffix, StringComparison.Ordinal);
+        if (at < 0) return message;
+        var rest = message[(at + suffix.Length)..].Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        return message[..at] + "\r\nParameter name: " + name + rest;
+    }
+
     /// <summary>A value for .NET composite formatting (<c>-f</c>) that formats a Double or Single as the .NET Framework does.</summary>
     public static object ForComposite(object value) => value is double or float ? new FrameworkFormattable((IFormattable)value) : value;
 

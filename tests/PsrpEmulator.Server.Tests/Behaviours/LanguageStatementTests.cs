@@ -394,7 +394,7 @@ public class LanguageStatementTests
 
     [TestCase("1 / 0", "RuntimeException", "Attempted to divide by zero.")]
     [TestCase("$n = 'abc'; $n.Frobnicate()", "MethodNotFound", "Method invocation failed because [System.String] does not contain a method named 'Frobnicate'.")]
-    [TestCase("$n = 'abc'; $n.Substring(5)", "ArgumentOutOfRangeException", "Exception calling \"Substring\" with \"1\" argument(s): \"startIndex cannot be larger than length of string. (Parameter 'startIndex')\"")]
+    [TestCase("$n = 'abc'; $n.Substring(5)", "ArgumentOutOfRangeException", "Exception calling \"Substring\" with \"1\" argument(s): \"startIndex cannot be larger than length of string.\r\nParameter name: startIndex\"")]
     [TestCase("'{1}' -f 'a'", "FormatError", "Error formatting a string: Index (zero based) must be greater than or equal to zero and less than the size of the argument list.")]
     [TestCase("'a' -replace '('", "InvalidRegularExpression", "The regular expression pattern ( is not valid.")]
     [TestCase("5 % 0", "RuntimeException", "Attempted to divide by zero.")]
