@@ -35,6 +35,9 @@ public sealed class CapturingHost : PSHost
     /// <summary>Returns the screen text and clears it.</summary>
     public string TakeText() => _ui.TakeText();
 
+    /// <summary>Every progress record shown so far, with the source id it came with.</summary>
+    public IReadOnlyList<(long SourceId, ProgressRecord Record)> Progress => _ui.Progress;
+
     /// <summary>Lines the user will type: each ReadLine, and each field of a Prompt, takes the next one.</summary>
     public void Type(params string[] lines) => _ui.Type(lines);
 
@@ -104,8 +107,20 @@ internal sealed class CapturingHostUserInterface(Func<string, string?, System.Ma
     {
     }
 
+    private readonly List<(long, ProgressRecord)> _progress = [];
+
+    public IReadOnlyList<(long SourceId, ProgressRecord Record)> Progress
+    {
+        get
+        {
+            lock (_sync) return [.. _progress];
+        }
+    }
+
+    // Shown as a console shows a bar: not in the text.
     public override void WriteProgress(long sourceId, ProgressRecord record)
     {
+        lock (_sync) _progress.Add((sourceId, record));
     }
 
     private readonly Queue<string> _typed = new();

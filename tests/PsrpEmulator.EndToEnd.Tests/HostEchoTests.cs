@@ -13,7 +13,7 @@ namespace PsrpEmulator.EndToEnd.Tests;
 public sealed class HostEchoTests : EmulatorTestBase
 {
     private const string Script = "Write-Warning 'w1'; Write-Verbose 'v1' -Verbose; $DebugPreference = 'Continue'; Write-Debug 'd1'; " +
-        "Write-Host 'plain'; Write-Host 'green' -ForegroundColor Green -NoNewline; 'out'";
+        "Write-Host 'plain'; Write-Host 'green' -ForegroundColor Green -NoNewline; Write-Progress -Activity 'copy' -PercentComplete 50; 'out'";
 
     private static async Task<List<PipelineEvent>> RunAsync(RunspacePoolClient pool, string script)
     {
@@ -28,6 +28,7 @@ public sealed class HostEchoTests : EmulatorTestBase
         OutputEvent output => "output " + output.Value.AsString(),
         InformationalEvent record => record.Stream + " " + record.Message,
         InformationEvent information => "information " + string.Join(",", information.Record.Tags),
+        ProgressEvent progress => $"progress {progress.Record.Activity} {progress.Record.PercentComplete}",
         HostCallEvent { Call: var call } => $"call {call.CallId} {call.MethodId} " + string.Join("|", call.Parameters.Select(p => p.AsPrimitive()?.Value?.ToString())),
         StateEvent state => "state " + state.State,
         _ => e.GetType().Name,
@@ -52,6 +53,7 @@ public sealed class HostEchoTests : EmulatorTestBase
             "DebugRecord d1", "call -100 WriteDebugLine d1",
             "information PSHOST", "call -100 WriteLine3 7|1|plain",
             "information PSHOST", "call -100 Write2 10|1|green",
+            "progress copy 50", "call -100 WriteProgress 0|",
             "output out",
             "state Completed",
         }));
@@ -65,10 +67,12 @@ public sealed class HostEchoTests : EmulatorTestBase
         var events = await RunAsync(withoutHost, Script);
         Assert.That(events.OfType<HostCallEvent>(), Is.Empty);
         Assert.That(events.OfType<InformationalEvent>().Select(e => e.Message), Is.EqualTo(new[] { "w1", "v1", "d1" }));
+        Assert.That(events.OfType<ProgressEvent>().Count(), Is.EqualTo(1));
 
         await using var withHost = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
         // A host without colours in its default data: Write-Host writes with WriteLine2, Write-Output's text is not the host's.
-        var redirected = await RunAsync(withHost, "Write-Warning 'w2' 3>&1; $v = Write-Verbose 'v2' -Verbose 4>&1; Write-Host 'h2'");
+        var redirected = await RunAsync(withHost, "Write-Warning 'w2' 3>&1; $v = Write-Verbose 'v2' -Verbose 4>&1; Write-Host 'h2'; " +
+            "$ProgressPreference = 'SilentlyContinue'; Write-Progress -Activity 'quiet'");
         Assert.That(redirected.Select(Describe), Is.EqualTo(new[]
         {
             "output w2",

@@ -92,6 +92,19 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(Lines(await RunAsync(host, "$wv.Count; $wv[0].Message")), Is.EqualTo(new[] { "1", "w1" }));
     }
 
+    /// <summary>Remote progress shows on this host through the server's WriteProgress host call (source id 0, as Write-Progress passes it).</summary>
+    [Test]
+    public async Task Remote_progress_shows_on_the_host_through_the_host_call()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "Invoke-Command -ComputerName Server01 { Write-Progress -Activity 'copy' -Status 'half' -PercentComplete 50; 'done' }");
+
+        Assert.That(Lines(result), Is.EqualTo(new[] { "done" }));
+        var (sourceId, record) = host.Host.Progress.Single();
+        Assert.That((sourceId, record.Activity, record.StatusDescription, record.PercentComplete), Is.EqualTo((0L, "copy", "half", 50)));
+    }
+
     [Test]
     public async Task Invoke_Command_writes_each_remote_object_as_it_arrives()
     {

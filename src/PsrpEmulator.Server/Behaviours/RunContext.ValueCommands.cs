@@ -106,7 +106,17 @@ internal sealed partial class RunContext
                     await RunFileCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Write-Progress":
-                    await output.WriteAsync(await ProgressRecordAsync(arguments, to, blockNesting), cancellationToken);
+                    var progress = await ProgressRecordAsync(arguments, to, blockNesting);
+                    // MshCommandRuntime.WriteProgress writes nothing under $ProgressPreference SilentlyContinue or
+                    // Ignore (scripts set it to go faster, Ansible's among them).
+                    if (scope.Variables.Get("ProgressPreference") is { } preference and not PsNil &&
+                        PipelineVariables.Display(preference) is var shown &&
+                        (shown.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) || shown.Equals("Ignore", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        return;
+                    }
+
+                    await output.WriteAsync(progress, cancellationToken);
                     return;
                 case "Invoke-Expression":
                     await InvokeExpressionAsync(arguments, to, blockNesting);

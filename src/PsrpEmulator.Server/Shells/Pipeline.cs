@@ -462,7 +462,8 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     // The record went to the server's host, not to a pipe (a redirection, a merge, a variable capture took it before
-    // here): InternalHostUserInterface adds it to the stream the client gets as a record, then calls the host's UI,
+    // here): InternalHostUserInterface adds it to the stream the client gets as a record, then calls the host's UI
+    // (progress too: its WriteProgress),
     // which on a client host with a UI is a void PIPELINE_HOST_CALL after the record (ServerRemoteHostUserInterface).
     // A client without a host UI gets the records only. PowerShell's own client shows the host call and keeps the
     // record for -WarningVariable and the job's streams only (PSStreamObject), so nothing shows twice.
@@ -472,6 +473,9 @@ internal sealed class Pipeline : IPipelineHost
         VerboseRecordMessage verbose => VoidCall(RemoteHostMethodId.WriteVerboseLine, verbose.Message),
         DebugRecordMessage debug => VoidCall(RemoteHostMethodId.WriteDebugLine, debug.Message),
         InformationRecordMessage information => HostEcho(information),
+        // Write-Progress passes its -SourceId (0 unless given; the emulator sends 0) and the record as
+        // ProgressRecord.ToPSObjectForRemoting makes it, the PROGRESS_RECORD's own body.
+        ProgressRecordMessage progress => new PipelineHostCall(RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteProgress, [PsPrimitive.Int64(0), progress.ToPsValue()]),
         _ => null,
     };
 
