@@ -44,6 +44,9 @@ internal static partial class ScriptExpressions
         ["System.IO.FileShare"] = typeof(System.IO.FileShare),
         ["System.IO.SeekOrigin"] = typeof(System.IO.SeekOrigin),
         ["System.Reflection.BindingFlags"] = typeof(System.Reflection.BindingFlags),
+        // The string methods' comparisons and Split's options ('a'.StartsWith('A', [StringComparison]::OrdinalIgnoreCase)).
+        ["System.StringComparison"] = typeof(StringComparison),
+        ["System.StringSplitOptions"] = typeof(StringSplitOptions),
     };
 
     // After EnumTypes: static fields are set in the order they are written, and BuildTypes reads it.

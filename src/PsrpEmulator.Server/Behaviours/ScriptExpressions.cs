@@ -309,7 +309,7 @@ internal static partial class ScriptExpressions
                     ("STARTSWITH", 1) => PsPrimitive.Boolean(s.StartsWith(Arg(0), ordinal)),
                     ("ENDSWITH", 1) => PsPrimitive.Boolean(s.EndsWith(Arg(0), ordinal)),
                     ("INDEXOF", 1) => PsPrimitive.Int32(s.IndexOf(Arg(0), ordinal)),
-                    ("INDEXOF", 2) => PsPrimitive.Int32(s.IndexOf(Arg(0), Int(1), ordinal)),
+                    ("INDEXOF", 2) => PsPrimitive.Int32(IsComparison(arguments[1]) ? s.IndexOf(Arg(0), Comparison(1)) : s.IndexOf(Arg(0), Int(1), ordinal)),
                     ("LASTINDEXOF", 1) => PsPrimitive.Int32(s.LastIndexOf(Arg(0), ordinal)),
                     ("INSERT", 2) => Limited(s.Insert(Int(0), Arg(1))),
                     ("REMOVE", 1) => PsPrimitive.String(s.Remove(Int(0))),
@@ -319,9 +319,22 @@ internal static partial class ScriptExpressions
                     ("COMPARETO", 1) => PsPrimitive.Int32(Math.Sign(string.Compare(s, Arg(0), CultureInfo.InvariantCulture, CompareOptions.None))),
                     ("SUBSTRING", 1) => PsPrimitive.String(s.Substring(Int(0))),
                     ("SUBSTRING", 2) => PsPrimitive.String(s.Substring(Int(0), Int(1))),
-                    ("SPLIT", 1) => PsObjects.List(s.Split(Arg(0).ToCharArray()).Select(p => (PsValue)PsPrimitive.String(p)).ToList(), ["System.String[]", "System.Array", "System.Object"]),
+                    // The .NET Framework's overloads: Split(params char[]) takes a string's characters each as a
+                    // separator ('a--b'.Split('--') is three pieces), with no argument it splits at white space.
+                    ("SPLIT", 0) => Pieces(s.Split()),
+                    ("SPLIT", 1) => Pieces(s.Split(Arg(0).ToCharArray())),
+                    ("SPLIT", 2) => SplitOptions(arguments[1]) is { } options
+                        ? Pieces(IsCollection(arguments[0]) ? s.Split([.. Enumerate(arguments[0]).Select(Text)], options) : s.Split(Arg(0).ToCharArray(), options))
+                        : Pieces(s.Split(Arg(0).ToCharArray(), Int(1))),
                     ("PADLEFT", 1) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadLeft(Int(0))),
                     ("PADRIGHT", 1) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadRight(Int(0))),
+                    ("PADLEFT", 2) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadLeft(Int(0), OneChar(1))),
+                    ("PADRIGHT", 2) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadRight(Int(0), OneChar(1))),
+                    // StartsWith('he', 'OrdinalIgnoreCase'): a StringComparison by name or number.
+                    ("STARTSWITH", 2) => PsPrimitive.Boolean(s.StartsWith(Arg(0), Comparison(1))),
+                    ("ENDSWITH", 2) => PsPrimitive.Boolean(s.EndsWith(Arg(0), Comparison(1))),
+                    ("EQUALS", 2) => PsPrimitive.Boolean(s.Equals(Arg(0), Comparison(1))),
+                    ("LASTINDEXOF", 2) => PsPrimitive.Int32(IsComparison(arguments[1]) ? s.LastIndexOf(Arg(0), Comparison(1)) : s.LastIndexOf(Arg(0), Int(1), ordinal)),
                     _ => null,
                 };
                 if (result is not null) return result;
@@ -336,6 +349,27 @@ internal static partial class ScriptExpressions
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));
 
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
+        static PsValue Pieces(string[] pieces) => PsObjects.List([.. pieces.Select(p => (PsValue)PsPrimitive.String(p))], ["System.String[]", "System.Array", "System.Object"]);
+
+        // PowerShell converts a one-character string to a char; another text is its conversion error.
+        char OneChar(int i) => Arg(i) is [var c] ? c
+            : throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"paddingChar\", with value: \"{Arg(i)}\", for \"{name}\" to type \"System.Char\": \"Cannot convert value \"{Arg(i)}\" to type \"System.Char\". Error: \"String must be exactly one character long.\"\"",
+                "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+
+        StringComparison Comparison(int i) =>
+            AsNumber(arguments[i]) is { } n && n is >= 0 and <= 5 ? (StringComparison)(int)n
+            : Enum.TryParse<StringComparison>(Arg(i).Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+            : throw new ArgumentException($"The string comparison type passed in is currently not supported.", "comparisonType");
+
+        // A StringComparison (by name, or the enum's value) rather than a start index.
+        static bool IsComparison(PsValue value) =>
+            value is PsPrimitive { Value: string text } ? Enum.TryParse<StringComparison>(text.Trim(), ignoreCase: true, out _) && !int.TryParse(text, out _)
+            : value is PsObject { TypeNames: [var type, ..] } && type.EndsWith("StringComparison", StringComparison.Ordinal);
+
+        static StringSplitOptions? SplitOptions(PsValue value) =>
+            value is PsPrimitive { Value: string text } && Enum.TryParse<StringSplitOptions>(text.Trim(), ignoreCase: true, out var parsed) && parsed <= StringSplitOptions.RemoveEmptyEntries ? parsed
+            : value is PsObject { BaseValue: PsPrimitive { Value: int n } } enumValue && enumValue.TypeNames is [var type, ..] && type.EndsWith("StringSplitOptions", StringComparison.Ordinal) ? (StringSplitOptions)n
+            : null;
     }
 
     // System.DateTime's methods scripts call (its Add* methods and the short and long texts, en-US as a Windows server's

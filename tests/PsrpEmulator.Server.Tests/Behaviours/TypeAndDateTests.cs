@@ -120,7 +120,7 @@ public class TypeAndDateTests
     [TestCase("[System.Net.Dns]::GetHostEntry('localhost')", "PsrpEmulator.ScenarioError", "[System.Net.Dns]::GetHostEntry() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
-    [TestCase("[StringSplitOptions]::RemoveEmptyEntries", "PsrpEmulator.ScenarioError", "[StringSplitOptions] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[xml]'<a/>'", "PsrpEmulator.ScenarioError", "[xml] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
