@@ -918,6 +918,9 @@ internal static partial class ScriptExpressions
                 return (0, true, false);
             case PsPrimitive { Value: bool b }:
                 return (b ? 1 : 0, true, false);
+            // A char counts as its code ([char]'a' + 1 is 98).
+            case PsPrimitive { Value: char c }:
+                return (c, true, false);
             case PsPrimitive { Value: int or short or ushort or byte or sbyte } p:
                 return (Number(p)!.Value, true, false);
             case PsPrimitive { Value: long or uint or ulong } p:

@@ -350,6 +350,7 @@ public class LanguageStatementTests
     [TestCase("'a--b'.Split('--').Count; 'a b  c'.Split().Count; 'a,b,c'.Split(',', 2)[1]", "3|4|b,c")]
     [TestCase("'a--b'.Split([string[]]'--', 'None').Count; 'a,,b'.Split(',', [StringSplitOptions]::RemoveEmptyEntries) -join '+'", "2|a+b")]
     [TestCase("'x'.PadLeft(3, '-'); 'x'.PadRight(3, '.')", "--x|x..")]
+    [TestCase("[char]'a' + 1; 1 + [char]'b'; 'x' + [char]'c'", "98|99|xc")]
     [TestCase("'Hello'.StartsWith('he', 'OrdinalIgnoreCase'); 'Hello'.EndsWith('LO', [StringComparison]::CurrentCultureIgnoreCase); 'Hello'.Equals('HELLO', 'OrdinalIgnoreCase')", "True|True|True")]
     [TestCase("'Hello'.IndexOf('L', [StringComparison]::OrdinalIgnoreCase); 'Hello'.IndexOf('l', 3); 'Hello'.LastIndexOf('L', 'OrdinalIgnoreCase'); 'Hello'.LastIndexOf('l', 2)", "2|3|3|2")]
     [TestCase("(3.14159).ToString('F2'); $a = 1, 2; $a.Contains(2); (7).ToString()", "3.14|True|7")]
