@@ -1370,6 +1370,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
     /// or an expression's error there); elsewhere it is written and the script goes on.
     /// </summary>
+    /// <summary>A statement-terminating error of a step's own statement (see the overload).</summary>
+    internal ValueTask WriteStatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
+
     private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
     {
         scope.Variables.ErrorsWritten++;
@@ -2517,12 +2520,34 @@ internal sealed class OutputStep(ValueTemplate value) : Step
             return context.Host.WriteStringOutputAsync(pieces, verbatim, context.CancellationToken);
         }
 
-        return context.WriteAsync(new PipelineOutput(value.Build(context.Scope)));
+        PsValue built;
+        try
+        {
+            built = value.Build(context.Scope);
+        }
+        catch (ScriptExpressionException e)
+        {
+            // Reading the value failed ($Host.UI.RawUI.KeyAvailable's getter): the statement's error, as in PowerShell.
+            return context.WriteStatementErrorAsync(e.Error);
+        }
+
+        return context.WriteAsync(new PipelineOutput(built));
     }
 
     private async ValueTask WriteAllAsync(RunContext context)
     {
-        foreach (var item in value.BuildForPipeline(context.Scope))
+        IEnumerable<PsValue> items;
+        try
+        {
+            items = value.BuildForPipeline(context.Scope);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await context.WriteStatementErrorAsync(e.Error);
+            return;
+        }
+
+        foreach (var item in items)
         {
             await context.WriteAsync(new PipelineOutput(item));
         }

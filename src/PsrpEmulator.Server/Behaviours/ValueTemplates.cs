@@ -248,10 +248,15 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
         // $Host.UI.RawUI's properties (WindowTitle, BufferSize...) are the values the client's host sent ahead (the
-        // pipeline's $Host carries them, and a set one its new value); reading one it did not send, Windows throws
-        // RemoteHostMethodNotImplemented, whose text the emulator has not seen: a scenario error, never a silent $null.
+        // pipeline's $Host carries them, and a set one its new value). One it did not send (KeyAvailable never comes):
+        // ServerRemoteHostRawUserInterface throws RemoteHostMethodNotImplemented from the getter, which PowerShell
+        // reports as the read's error. Another name is no property: $null, as PowerShell reads a missing one.
         PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI when rawUI[property] is null =>
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"$Host.UI.RawUI.{property} is not emulated: give the statement a rule")),
+            RawUIPropertyName(property) is { } known
+                ? throw new ScriptExpressionException(new ScriptedError(
+                    $"Exception getting \"{known}\": \"Remote host method get_{known} is not implemented.\"", "ExceptionWhenGetting",
+                    ErrorCategory.NotSpecified, "System.Management.Automation.GetValueInvocationException"))
+                : PsNil.Instance,
         // Any other single object's intrinsic Count and Length are 1, as a scalar's ((Get-Item x).Count).
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single when single[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(1),
@@ -264,6 +269,15 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
         _ => PsNil.Instance,
     };
+
+    // PSHostRawUserInterface's properties, as declared.
+    private static readonly string[] RawUIProperties =
+    [
+        "ForegroundColor", "BackgroundColor", "CursorPosition", "WindowPosition", "CursorSize", "BufferSize", "WindowSize",
+        "MaxWindowSize", "MaxPhysicalWindowSize", "KeyAvailable", "WindowTitle",
+    ];
+
+    private static string? RawUIPropertyName(string property) => Array.Find(RawUIProperties, p => p.Equals(property, StringComparison.OrdinalIgnoreCase));
 
     private static readonly string[] PSObjectTypeNames = ["System.Management.Automation.PSObject", "System.Object"];
     private static readonly string[] PropertyCollectionTypeNames = ["System.Management.Automation.PSMemberInfoIntegratingCollection`1[[System.Management.Automation.PSPropertyInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];

@@ -55,16 +55,17 @@ public class HostRawUITests : EmulatorTestBase
         Assert.That(later.OfType<OutputEvent>().Single().Value.ToDisplayString(), Is.EqualTo("new title"), "the pool's host keeps it for later pipelines");
     }
 
-    /// <summary>A value the client's host did not send is not made up (Windows throws RemoteHostMethodNotImplemented).</summary>
+    /// <summary>A value the client's host did not send is not made up: the getter's RemoteHostMethodNotImplemented, as Windows throws it.</summary>
     [Test]
-    public async Task A_RawUI_property_the_host_did_not_send_is_a_scenario_error_not_a_guess()
+    public async Task A_RawUI_property_the_host_did_not_send_is_the_getters_not_implemented_error_not_a_guess()
     {
         using var transport = NewTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(Raw) });
 
         var events = await pool.InvokeAsync("$Host.UI.RawUI.MaxPhysicalWindowSize");
 
-        Assert.That(events.OfType<StateEvent>().Last().Reason?.Message, Is.EqualTo("$Host.UI.RawUI.MaxPhysicalWindowSize is not emulated: give the statement a rule"));
+        Assert.That(events.OfType<ErrorEvent>().Single().Error.Message, Is.EqualTo("Exception getting \"MaxPhysicalWindowSize\": \"Remote host method get_MaxPhysicalWindowSize is not implemented.\""));
+        Assert.That(events.OfType<StateEvent>().Last().State, Is.EqualTo(PSInvocationState.Completed));
     }
 
     [Test]
