@@ -162,6 +162,12 @@ public sealed partial class BehaviourCatalog
                 : new UnknownCommandScript(unknown.Command.Trim(), isScript: false) { Script = commands };
         }
 
+        // A program no rule answers (ipconfig, cmd /c ...): its statement runs it by the computer's command-line rules.
+        if (first.IsScript && !ScriptExpressions.HasPipeline(text) && WindowsCommands.IsProgram(UnknownCommandScript.FirstWordOf(text.Trim())))
+        {
+            return new StatementsScript(text, this, locals);
+        }
+
         return first.IsScript
             ? new UnknownCommandScript(RunContext.UnknownCommandOf(text, stage => Find(stage) is not null), isScript: true)
             {

@@ -845,6 +845,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // A program no rule answers as PowerShell (ipconfig, cmd /c ...): the computer's command-line rules run it.
+            if (!ScriptExpressions.HasPipeline(text) && await TryRunNativeCommandAsync(text, to, output, blockNesting)) return;
+
             var unanswered = ScriptedError.NotAnswered(text,
                 RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null));
             // A command sent as a command that nothing answers fails the pipeline (WriteStatementErrorAsync).

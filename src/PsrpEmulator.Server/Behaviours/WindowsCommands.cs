@@ -282,5 +282,8 @@ internal static class WindowsCommands
     public static bool Has(string name) => Names.Contains(name) || Programs.Contains(name);
 
     /// <summary>Whether a cmd shell finds a command of that name on Windows: cmd.exe's own, or a program.</summary>
+    /// <summary>Whether <paramref name="name"/> is a program of System32 (cmd, ipconfig, netstat...), not a PowerShell command.</summary>
+    public static bool IsProgram(string name) => Programs.Contains(name);
+
     public static bool HasCmdCommand(string name) => CmdInternalCommands.Contains(name) || Programs.Contains(name);
 }

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// A Windows program a PowerShell script runs, as Windows PowerShell 5.1 runs one in a remote session: by the
+/// computer's command-line rules (the default scenario's <c>cmd:</c>), each stdout line a string, each stderr line a
+/// NativeCommandError record, the exit code in $LASTEXITCODE and $? false when it is not 0.
+/// </summary>
+public class NativeCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time) };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, time);
+        return (host, outcome);
+    }
+
+    [Test]
+    public async Task A_program_s_stdout_lines_are_strings_PowerShell_can_use()
+    {
+        var (host, outcome) = await RunAsync("$lines = ipconfig; $lines.Count -gt 3; $lines[1]; ($lines | Where-Object { $_ -like '*IPv4*' }).Count");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "Windows IP Configuration", "1" }));
+    }
+
+    [Test]
+    public async Task Cmd_c_runs_its_line_and_a_program_s_stderr_lines_are_NativeCommandError_records()
+    {
+        var (host, _) = await RunAsync("cmd /c \"echo out & echo err 1>&2 & echo more 1>&2\"; \"code $LASTEXITCODE\"");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "out ", "code 0" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("err  ", "NativeCommandError"),
+            ("more ", "NativeCommandErrorMessage"),
+        }));
+    }
+
+    [Test]
+    public async Task The_exit_code_is_LASTEXITCODE_and_one_not_0_makes_the_statement_fail()
+    {
+        var (host, _) = await RunAsync("cmd /c exit 5; $?; $LASTEXITCODE; cmd.exe /c \"exit 0\"; $?; $LASTEXITCODE");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "5", "True", "0" }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_program_no_rule_answers_is_still_the_scenario_error()
+    {
+        var (host, _) = await RunAsync("netstat -an; 'after'");
+
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+}
