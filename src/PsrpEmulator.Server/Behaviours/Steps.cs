@@ -485,6 +485,50 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         };
     }
 
+    /// <summary>
+    /// <c>&amp; name arguments</c> where the name is a bare word, a quoted string or a variable holding a string: the
+    /// statement as that command's (<c>ipconfig arguments</c>); a name with white space in it is no command the
+    /// emulator has (CommandNotFoundException). Null for anything else (a script block, a variable holding one).
+    /// </summary>
+    private async ValueTask<(string Text, ScriptedError? Error)?> CalledCommandAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var rest = text[1..].TrimStart();
+        if (rest.Length == 0 || rest[0] is '{' or '(' or '&') return null;
+        var words = Statements.SplitArguments(rest);
+        if (words.Count == 0) return null;
+        var token = words[0];
+        var after = rest[(rest.IndexOf(token, StringComparison.Ordinal) + token.Length)..];
+        string name;
+        if (token[0] is '$' or '\'' or '"')
+        {
+            PsValue value;
+            try
+            {
+                value = await ArgumentAsync(token, to, blockNesting);
+            }
+            catch (ScriptExpressionException e)
+            {
+                return (text, e.Error);
+            }
+
+            if (value is not PsPrimitive { Value: string s }) return null;
+            name = s.Trim();
+        }
+        else
+        {
+            name = token;
+        }
+
+        if (name.Length == 0)
+        {
+            return (text, new ScriptedError("The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.",
+                "BadExpression", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+        }
+
+        if (name.AsSpan().IndexOfAny(" \t;|&") >= 0) return (text, ScriptedError.CommandNotFound(name));
+        return (name + after, null);
+    }
+
     private ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting) =>
         UnansweredFails ? RunCommandStatementAsync(text, to, blockNesting) : RunStatementCoreAsync(text, to, blockNesting);
 
@@ -519,6 +563,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // The call operator with a command's name (& ipconfig, & 'cmd.exe' /c ..., & $program args): that command.
+        if (text[0] == '&' && Statements.Split(text).Count <= 1 && Catalog.Find(text) is null && await CalledCommandAsync(text, to, blockNesting) is { } called)
+        {
+            if (called.Error is { } notFound)
+            {
+                await WriteStatementErrorAsync(notFound, to ?? host);
+                return;
+            }
+
+            text = called.Text;
+        }
+
         // Redirections (> file, >> file, 2>$null, 2>&1, *>&1): the statement runs with its streams sent where they say
         // (a rule for the whole text still wins).
         // A pipeline's redirection belongs to its element (the first command's runs as a statement of its own), and an

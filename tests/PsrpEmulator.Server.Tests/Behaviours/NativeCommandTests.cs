@@ -55,6 +55,26 @@ public class NativeCommandTests
         Assert.That(host.Errors, Is.Empty);
     }
 
+    /// <summary>The call operator with a command's name, written out, quoted or in a variable: that command.</summary>
+    [Test]
+    public async Task The_call_operator_runs_the_command_it_names()
+    {
+        var (host, _) = await RunAsync("& cmd /c \"echo hi\"; & 'cmd.exe' /c exit 4; $LASTEXITCODE; $exe = 'cmd'; & $exe /c echo viavar; & Get-Date -Format yyyy; & ipconfig | Select-Object -Skip 1 -First 1");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "hi", "4", "viavar", "2026", "Windows IP Configuration" }));
+    }
+
+    [TestCase("& 'C:\\Program Files\\App\\app.exe' /S; 'after'", "CommandNotFoundException", "The term 'C:\\Program Files\\App\\app.exe' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")]
+    [TestCase("& ''; 'after'", "BadExpression", "The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.")]
+    public async Task The_call_operator_with_no_command_is_PowerShell_s_error_and_the_script_goes_on(string script, string id, string message)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
