@@ -15,13 +15,19 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    // The console of a remote session's process: PowerShell decodes a program's output in the OEM code page.
-    private static readonly Encoding NativeEncoding = CodePagesEncoding(437);
+    // The console of a remote session's process: PowerShell decodes a program's output in the OEM code page. Made the
+    // first time a program runs, not with RunContext's other statics (every pipeline makes a RunContext).
+    private static Encoding NativeEncoding => NativeConsole.Encoding;
 
-    private static Encoding CodePagesEncoding(int codePage)
+    private static class NativeConsole
     {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(codePage);
+        public static readonly Encoding Encoding = CodePagesEncoding(437);
+
+        private static Encoding CodePagesEncoding(int codePage)
+        {
+            System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return System.Text.Encoding.GetEncoding(codePage);
+        }
     }
 
     /// <summary>Runs <paramref name="text"/> as a program when it names one a <c>cmd:</c> rule answers; false otherwise (nothing ran).</summary>
