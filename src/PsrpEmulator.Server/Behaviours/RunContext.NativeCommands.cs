@@ -41,7 +41,18 @@ internal sealed partial class RunContext
         for (var i = 1; i < words.Count; i++)
         {
             var word = words[i];
-            var value = word[0] is '$' or '"' or '\'' or '(' or '@' ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : word;
+            string value;
+            try
+            {
+                value = word[0] is '$' or '"' or '\'' or '(' or '@' ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : word;
+            }
+            catch (ScriptExpressionException e)
+            {
+                // An argument that fails to evaluate ends the statement before the program starts.
+                await WriteStatementErrorAsync(e.Error, output);
+                return true;
+            }
+
             line.Append(' ').Append(value.AsSpan().IndexOfAny(" \t") >= 0 && value[0] != '"' ? "\"" + value + "\"" : value);
         }
 

@@ -75,6 +75,16 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
 
+    /// <summary>An argument's subexpression that fails writes its error and gives nothing, as in PowerShell: cmd's echo then has no text.</summary>
+    [Test]
+    public async Task A_failing_argument_writes_its_error_and_the_program_runs_without_it()
+    {
+        var (host, _) = await RunAsync("cmd /c echo $(1/0); 'after'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Attempted to divide by zero." }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ECHO is on.", "after" }));
+    }
+
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
