@@ -111,6 +111,7 @@ public class RandomScriptTests
         "New-Object byte[] ", "New-Object -TypeName byte[] 1000000", "..", "0..($x - 1)", "$x..$i", "[0..($i - 1)]", "[$i..-1]", "If ($x)\n{", "\n{\n", "ElseIf ($i)\n", "Write-Host \"[DIR]\";",
         "$MyInvocation.UnboundArguments[0]", "$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath(", "New-Object System.IO.FileInfo ", ".OpenRead()", ".Delete()",
         "[Environment]::ExpandEnvironmentVariables('%TEMP%')", "[Reflection.BindingFlags]'NonPublic, Instance'", "[IO.FileMode]", "[IO.File]::Move('C:\\a', 'C:\\b', $true)", ".GetType().GetProperty('x')", "Get-Command ", "gcm *-Acl", " -CommandType Cmdlet,Function", " -Module ", "Import-Module ", "ipmo Pester", "[Net.Dns]::GetHostName()", "Get-Culture", "Get-ExecutionPolicy",
+        "ipconfig", "ipconfig /all", "cmd /c ", "cmd.exe /c \"echo a & echo b 1>&2\"", "'exit 3'", "exit /b ", "$LASTEXITCODE", "& ", "& cmd /c ", "& $x", "& 'a b'", "& ''", "netstat -an", "whoami", " 2>&1 | % { $_ }",
     ];
 
     [Test]
