@@ -112,6 +112,17 @@ public interface IPipelineHost
     void StatementStarting(string statement)
     {
     }
+
+    /// <summary>
+    /// A line a program wrote to stderr, on a local host (<see cref="HostIsLocal"/>: powershell.exe in a cmd shell),
+    /// where the program writes to the console's stderr itself, not through PowerShell's error stream.
+    /// </summary>
+    ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>A program the script ran ended with <paramref name="exitCode"/> (not 0: <c>$?</c> is false after it).</summary>
+    void ProgramExited(int exitCode)
+    {
+    }
 }
 
 /// <summary>The end of a pipeline as a behaviour decided it.</summary>
@@ -175,4 +186,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
 
     /// <summary>Passed on, except by a wrapper whose statements are not the script's top-level ones.</summary>
     public virtual void StatementStarting(string statement) => inner.StatementStarting(statement);
+
+    public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) => inner.WriteProgramStderrAsync(line, cancellationToken);
+
+    public void ProgramExited(int exitCode) => inner.ProgramExited(exitCode);
 }

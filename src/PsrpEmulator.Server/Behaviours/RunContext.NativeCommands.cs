@@ -64,6 +64,7 @@ internal sealed partial class RunContext
         await native.FlushAsync().ConfigureAwait(false);
         scope.Variables.SetGlobal("LASTEXITCODE", PsPrimitive.Int32(exitCode));
         if (exitCode != 0) scope.Variables.ErrorsWritten++;
+        output.ProgramExited(exitCode);
         return true;
     }
 
@@ -132,6 +133,8 @@ internal sealed partial class RunContext
         private ValueTask WriteLineAsync(string lineText, bool error)
         {
             if (!error) return output.WriteAsync(new PipelineOutput(PsPrimitive.String(lineText)), context.CancellationToken);
+            // powershell.exe (a local host): the program's stderr is its console's, not PowerShell's error stream.
+            if (output.HostIsLocal) return output.WriteProgramStderrAsync(lineText, context.CancellationToken);
             var id = _wroteError ? "NativeCommandErrorMessage" : "NativeCommandError";
             _wroteError = true;
             return context.WriteErrorAsync(new ScriptedError(lineText, id, ErrorCategory.NotSpecified, "System.Management.Automation.RemoteException", lineText), output);

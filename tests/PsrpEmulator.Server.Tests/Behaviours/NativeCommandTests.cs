@@ -85,6 +85,21 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ECHO is on.", "after" }));
     }
 
+    /// <summary>
+    /// powershell.exe in a cmd shell: a program it runs writes its stderr on the console itself (raw text, not a CLIXML
+    /// error record), its stdout lines are PowerShell's strings, and its exit code not 0 makes $? false (exit code 1).
+    /// </summary>
+    [Test]
+    public async Task In_powershell_exe_a_program_writes_its_stderr_itself_and_its_exit_code_counts()
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var exitCode = await Default.ResolveCommandLine("powershell.exe -NoProfile -Command \"cmd /c 'echo out& echo err 1>&2& exit 3'\"")
+            .RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("out\r\n", "err \r\n", 1)));
+    }
+
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {

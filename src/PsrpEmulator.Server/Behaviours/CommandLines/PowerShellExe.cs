@@ -299,6 +299,15 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public void StatementStarting(string statement) => LastStatementFailed = false;
 
+        // powershell.exe's console: a program it runs writes its stderr there itself (no record, no CLIXML).
+        public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) =>
+            host.WriteTextAsync(WinRsStreams.Stderr, line + "\r\n", cancellationToken);
+
+        public void ProgramExited(int exitCode)
+        {
+            if (exitCode != 0) LastStatementFailed = true;
+        }
+
         public PsObject ToErrorRecord(ScriptedError error)
         {
             var record = ScriptedError.ToErrorRecord(error);
