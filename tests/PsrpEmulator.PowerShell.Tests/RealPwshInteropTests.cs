@@ -23,6 +23,8 @@ public class RealPwshInteropTests
                 "Invoke-Command -Session $s { 'hello' }; " +
                 // Remote Write-Host shows on pwsh's own console host (stdout here), the -NoNewline text run on.
                 "Invoke-Command -Session $s { Write-Host 'shown' -NoNewline -ForegroundColor Green; Write-Host ' here' }; " +
+                // A remote warning shows once, through the host call pwsh's console host runs (its record only fills -WarningVariable).
+                "Invoke-Command -Session $s { Write-Warning 'careful' } -WarningVariable wv; \"kept $($wv.Count)\"; " +
                 // A remote prompt runs on pwsh's console host, which refuses it under -NonInteractive: its error goes back.
                 "Invoke-Command -Session $s { try { Read-Host 'Name' } catch { 'caught: ' + $_.Exception.Message } }; " +
                 "(Get-Command Invoke-Command).Source; " +
@@ -45,7 +47,7 @@ public class RealPwshInteropTests
             TestContext.Out.WriteLine(await stderr);
 
             var lines = (await stdout).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            Assert.That(lines, Is.EqualTo(new[] { "hello", "shown here", "caught: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.", "PsrpEmulator.PowerShell" }), await stderr);
+            Assert.That(lines, Is.EqualTo(new[] { "hello", "shown here", "WARNING: careful", "kept 1", "caught: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.", "PsrpEmulator.PowerShell" }), await stderr);
             Assert.That(process.ExitCode, Is.Zero);
             Assert.That(emulator.Journal.Snapshot().First(e => e.Action == "Create").Computer, Is.EqualTo("Server01"));
         }
