@@ -60,6 +60,20 @@ public sealed class HostEchoTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Write_Information_s_text_goes_to_the_host_only_under_InformationPreference_Continue()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
+
+        var events = await RunAsync(pool, "Write-Information 'quiet'; $InformationPreference = 'Continue'; Write-Information 'shown'");
+
+        Assert.That(events.Select(Describe), Is.EqualTo(new[]
+        {
+            "information ", "information ", "call -100 WriteLine2 shown", "state Completed",
+        }));
+    }
+
+    [Test]
     public async Task Without_a_host_UI_or_with_the_stream_redirected_only_the_record_comes()
     {
         using var transport = CreateTransport();

@@ -2691,7 +2691,18 @@ internal sealed class InformationStep(ValueTemplate data) : Step
     /// <summary>The Source PowerShell reports for Write-Information.</summary>
     public const string Source = "Write-Information";
 
-    public override ValueTask RunAsync(RunContext context) => context.WriteAsync(Record(context, data.Build(context.Scope), Source, []));
+    public override async ValueTask RunAsync(RunContext context)
+    {
+        var value = data.Build(context.Scope);
+        await context.WriteAsync(Record(context, value, Source, []));
+        // Under $InformationPreference Continue, MshCommandRuntime.WriteInformation also writes the record's text to
+        // the host (WriteLine), which on a client host with a UI is the void host call.
+        if (context.Scope.Variables.Get("InformationPreference") is { } preference and not PsNil &&
+            PipelineVariables.Display(preference).Equals("Continue", StringComparison.OrdinalIgnoreCase))
+        {
+            await context.Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsrpEmulator.Protocol.Clixml.PsPrimitive.String(PipelineVariables.Display(value))], context.CancellationToken);
+        }
+    }
 
     /// <summary>
     /// An INFORMATION_RECORD as the session's process makes it: User is its logon as Windows gives it
