@@ -121,11 +121,14 @@ internal static partial class RemoteData
         return record;
     }
 
-    // MshCommandRuntime.AppendWarningVarList is internal: what PSStreamObject calls for a remote warning.
+    // MshCommandRuntime.AppendWarningVarList is internal: what PSStreamObject calls for a remote warning. Null when
+    // this PowerShell has it not (the warning then goes to no variable; the host call has shown it).
+    private static readonly System.Reflection.MethodInfo? AppendWarningVarListMethod =
+        typeof(Cmdlet).Assembly.GetType("System.Management.Automation.MshCommandRuntime")?.GetMethod("AppendWarningVarList", Internal, [typeof(object)]);
+
     private static void AppendWarningVarList(Cmdlet cmdlet, WarningRecord record)
     {
-        var runtime = cmdlet.CommandRuntime;
-        runtime?.GetType().GetMethod("AppendWarningVarList", Internal, [typeof(object)])?.Invoke(runtime, [record]);
+        if (AppendWarningVarListMethod is { } append && cmdlet.CommandRuntime is { } runtime && append.DeclaringType!.IsInstanceOfType(runtime)) append.Invoke(runtime, [record]);
     }
 
     // Job's internal writers (Job.WriteObject, WriteError, ...): each adds to its stream's collection and to the job's
