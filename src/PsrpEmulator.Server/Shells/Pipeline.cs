@@ -463,8 +463,8 @@ internal sealed class Pipeline : IPipelineHost
 
     // The record went to the server's host, not to a pipe (a redirection, a merge, a variable capture took it before
     // here): InternalHostUserInterface adds it to the stream the client gets as a record, then calls the host's UI
-    // (progress too: its WriteProgress),
-    // which on a client host with a UI is a void PIPELINE_HOST_CALL after the record (ServerRemoteHostUserInterface).
+    // (WriteWarningLine... WriteProgress), which on a client host with a UI is a void PIPELINE_HOST_CALL after the
+    // record (ServerRemoteHostUserInterface).
     // A client without a host UI gets the records only. PowerShell's own client shows the host call and keeps the
     // record for -WarningVariable and the job's streams only (PSStreamObject), so nothing shows twice.
     private static PipelineHostCall? HostEcho(IPsrpMessageBody record) => record switch
@@ -481,7 +481,8 @@ internal sealed class Pipeline : IPipelineHost
 
     // MshCommandRuntime.WriteInformation: a PSHOST record (Write-Host) not FORWARDED is written to the host in its
     // colours (one given, the other Gray or Black), without a new line when asked. Write-Information's records are
-    // shown only under InformationPreference Continue, which the record does not carry: not echoed here.
+    // shown only under InformationPreference Continue, which the record does not carry: InformationStep makes that
+    // call itself.
     private static PipelineHostCall? HostEcho(InformationRecordMessage record)
     {
         if (!Contains(record.Tags, HostInformationMessage.HostTag) || Contains(record.Tags, "FORWARDED") ||
