@@ -102,12 +102,15 @@ internal sealed partial class RunContext
         {
             var error = stream == WinRsStreams.Stderr;
             var pending = error ? _stderr : _stdout;
+            // Only the new text is searched for a line end: a program writing in many small pieces costs no more.
+            var from = pending.Length;
             pending.Append(NativeEncoding.GetString(data.Span));
             int end;
-            while ((end = IndexOfLineEnd(pending)) >= 0)
+            while ((end = IndexOfLineEnd(pending, from)) >= 0)
             {
                 var lineText = pending.ToString(0, end);
                 pending.Remove(0, end + 1);
+                from = 0;
                 await WriteLineAsync(lineText.TrimEnd('\r'), error).ConfigureAwait(false);
             }
         }
@@ -120,9 +123,9 @@ internal sealed partial class RunContext
             _stderr.Clear();
         }
 
-        private static int IndexOfLineEnd(StringBuilder text)
+        private static int IndexOfLineEnd(StringBuilder text, int from)
         {
-            for (var i = 0; i < text.Length; i++)
+            for (var i = from; i < text.Length; i++)
             {
                 if (text[i] == '\n') return i;
             }
