@@ -199,20 +199,23 @@ internal static partial class RemoteData
                     else job.Information.Add(information);
                     break;
                 default:
-                    var p = streams.Progress[index];
-                    var progress = new ProgressRecord(p.ActivityId, p.Activity, string.IsNullOrEmpty(p.StatusDescription) ? " " : p.StatusDescription)
-                    {
-                        PercentComplete = p.PercentComplete,
-                        SecondsRemaining = p.SecondsRemaining,
-                        ParentActivityId = p.ParentActivityId,
-                        CurrentOperation = p.CurrentOperation,
-                    };
+                    var progress = ToProgressRecord(streams.Progress[index]);
                     if (ordered) JobWriteProgress!.Invoke(job, [progress]);
                     else job.Progress.Add(progress);
                     break;
             }
         }
     }
+
+    /// <summary>A remote progress record as PowerShell's (an empty status is one space: ProgressRecord refuses an empty one).</summary>
+    public static ProgressRecord ToProgressRecord(PsrpEmulator.Protocol.Psrp.ProgressRecordMessage p) =>
+        new(p.ActivityId, p.Activity, string.IsNullOrEmpty(p.StatusDescription) ? " " : p.StatusDescription)
+        {
+            PercentComplete = p.PercentComplete,
+            SecondsRemaining = p.SecondsRemaining,
+            ParentActivityId = p.ParentActivityId,
+            CurrentOperation = p.CurrentOperation,
+        };
 
     private static InformationRecord ToInformation(InformationRecordMessage message, byte[]? sessionKey)
     {

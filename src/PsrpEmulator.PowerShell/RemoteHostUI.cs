@@ -114,15 +114,11 @@ internal static class RemoteHostUI
                 ui.WriteDebugLine(Text(0));
                 return null;
             case RemoteHostMethodId.WriteProgress:
-                var p1 = ProgressRecordMessage.FromPsValue(p.Count > 1 ? p[1] : PsNil.Instance);
-                ui.WriteProgress(p.Count > 0 && p[0].AsPrimitive()?.Value is long sourceId ? sourceId : 0, new ProgressRecord(p1.ActivityId, p1.Activity, string.IsNullOrEmpty(p1.StatusDescription) ? " " : p1.StatusDescription)
-                {
-                    PercentComplete = p1.PercentComplete,
-                    SecondsRemaining = p1.SecondsRemaining,
-                    ParentActivityId = p1.ParentActivityId,
-                    CurrentOperation = p1.CurrentOperation,
-                    RecordType = p1.RecordType == PsrpEmulator.Protocol.Psrp.ProgressRecordType.Completed ? System.Management.Automation.ProgressRecordType.Completed : System.Management.Automation.ProgressRecordType.Processing,
-                });
+                var sent = ProgressRecordMessage.FromPsValue(p.Count > 1 ? p[1] : PsNil.Instance);
+                var progress = RemoteData.ToProgressRecord(sent);
+                progress.RecordType = sent.RecordType == PsrpEmulator.Protocol.Psrp.ProgressRecordType.Completed
+                    ? System.Management.Automation.ProgressRecordType.Completed : System.Management.Automation.ProgressRecordType.Processing;
+                ui.WriteProgress(p.Count > 0 && p[0].AsPrimitive()?.Value is long sourceId ? sourceId : 0, progress);
                 return null;
             case RemoteHostMethodId.WriteErrorLine:
                 ui.WriteErrorLine(Text(0));

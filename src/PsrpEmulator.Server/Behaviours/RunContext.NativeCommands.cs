@@ -1,6 +1,7 @@
 using System.Text;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
 using PsrpEmulator.Server.Behaviours.CommandLines;
 using PsrpEmulator.Server.Shells.WinRs;
 
@@ -21,13 +22,7 @@ internal sealed partial class RunContext
 
     private static class NativeConsole
     {
-        public static readonly Encoding Encoding = CodePagesEncoding(437);
-
-        private static Encoding CodePagesEncoding(int codePage)
-        {
-            System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            return System.Text.Encoding.GetEncoding(codePage);
-        }
+        public static readonly Encoding Encoding = WinRsCodePages.TryGet(437) ?? System.Text.Encoding.Latin1;
     }
 
     /// <summary>Runs <paramref name="text"/> as a program when it names one a <c>cmd:</c> rule answers; false otherwise (nothing ran).</summary>
