@@ -19,13 +19,14 @@ var authSchemes = new Option<WsManAuthScheme[]>("--auth") { Description = "Authe
 var allowUnencrypted = new Option<bool?>("--allow-unencrypted") { Description = "Accept plain SOAP bodies over HTTP (default true; Windows' default is false)." };
 var cbtHardeningLevel = new Option<PsrpEmulator.Protocol.Ntlm.CbtHardeningLevel?>("--cbt-hardening-level") { Description = "Channel binding check of Negotiate/NTLM over HTTPS: None, Relaxed (default, as Windows), Strict." };
 
+var record = new Option<string?>("--record") { Description = "Write every request (decrypted) and its response to this YAML file, in the layout of pypsrp's recorded fixtures." };
 var world = new Option<string?>("--world") { Description = "Scenario file whose world (computers, endpoints, users, behaviours) is served; its setup steps run first." };
-var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world, authSchemes, allowUnencrypted, cbtHardeningLevel };
+var serve = new Command("serve", "Run the emulator.") { urls, users, scenario, computerName, configurations, configFile, verbose, world, authSchemes, allowUnencrypted, cbtHardeningLevel, record };
 serve.SetAction(async (parse, cancellationToken) =>
 {
     if (parse.GetValue(world) is { } worldFile)
     {
-        return await PsrpEmulator.Cli.ScenarioCommands.ServeWorldAsync(worldFile, parse.GetValue(urls) ?? [], cancellationToken);
+        return await PsrpEmulator.Cli.ScenarioCommands.ServeWorldAsync(worldFile, parse.GetValue(urls) ?? [], parse.GetValue(record), cancellationToken);
     }
 
     Microsoft.AspNetCore.Builder.WebApplication app;
@@ -48,6 +49,7 @@ serve.SetAction(async (parse, cancellationToken) =>
                 if (parse.GetValue(authSchemes) is { Length: > 0 } schemes) options.Authentication = [.. schemes];
                 if (parse.GetValue(allowUnencrypted) is { } allow) options.AllowUnencrypted = allow;
                 if (parse.GetValue(cbtHardeningLevel) is { } cbt) options.CbtHardeningLevel = cbt;
+                if (parse.GetValue(record) is { } recordFile) options.RecordFile = Path.GetFullPath(recordFile);
             },
             logging: builder => builder.AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)

@@ -72,7 +72,7 @@ internal static class ScenarioCommands
     }
 
     /// <summary><c>serve --world FILE</c>: the scenario's world on real time, its setup steps run, then served until stopped.</summary>
-    public static async Task<int> ServeWorldAsync(string file, string[] urls, CancellationToken cancellationToken)
+    public static async Task<int> ServeWorldAsync(string file, string[] urls, string? recordFile, CancellationToken cancellationToken)
     {
         Scenario scenario;
         try
@@ -85,7 +85,8 @@ internal static class ScenarioCommands
             return 2;
         }
 
-        await using var runner = await ScenarioRunner.StartAsync(scenario, urls, realTime: true);
+        await using var runner = await ScenarioRunner.StartAsync(scenario, urls, realTime: true,
+            configure: recordFile is null ? null : options => options.RecordFile = Path.GetFullPath(recordFile));
         var results = await Task.Run(() => runner.RunSteps(new ConsoleReporter(Console.Out, verbose: true), setupOnly: true), cancellationToken);
         if (results.Any(r => !r.Passed))
         {

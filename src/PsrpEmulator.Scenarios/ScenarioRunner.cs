@@ -87,7 +87,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
 
     /// <summary>Starts the world's emulator on <paramref name="urls"/> (default 127.0.0.1, any port) with a virtual clock, or the real one.</summary>
     public static async Task<ScenarioRunner> StartAsync(Scenario scenario, IEnumerable<string>? urls = null, bool realTime = false,
-        Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
+        Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null, Action<EmulatorOptions>? configure = null)
     {
         var world = scenario.World;
         var clock = realTime ? null : new VirtualClock(world.Start);
@@ -109,6 +109,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 options.Redirects = [.. world.Redirects];
                 options.Faults = [.. world.Faults];
                 options.FaultSeed = world.FaultSeed;
+                configure?.Invoke(options);
             },
             time,
             logging,

@@ -74,4 +74,10 @@ internal static partial class Log
 
     [LoggerMessage(405, LogLevel.Information, "Refused an encrypted body: {Reason} ({Message})")]
     public static partial void EncryptedBodyRefused(ILogger logger, PsrpEmulator.Protocol.Ntlm.NtlmError reason, string message);
+
+    [LoggerMessage(500, LogLevel.Information, "Recording every exchange to {Path}")]
+    public static partial void RecordingStarted(ILogger logger, string path);
+
+    [LoggerMessage(501, LogLevel.Error, "Recording to {Path} failed; later exchanges are not recorded")]
+    public static partial void RecordingFailed(ILogger logger, Exception exception, string path);
 }

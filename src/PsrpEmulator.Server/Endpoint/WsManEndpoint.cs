@@ -14,7 +14,7 @@ namespace PsrpEmulator.Server.Endpoint;
 /// The <c>/wsman</c> endpoint: authentication (Basic, Negotiate/NTLM with message encryption), size limit, streaming envelope parse, dispatch to the
 /// shell operations, and one place where failures become WS-Man faults (never a stack trace on the wire).
 /// </summary>
-internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services, Injector injector, ResponseCache responses, WsManAuthentication authentication)
+internal sealed class WsManEndpoint(ShellOperations operations, ShellServices services, Injector injector, ResponseCache responses, WsManAuthentication authentication, RecorderHolder recording)
 {
     private const string SoapContentType = "application/soap+xml;charset=UTF-8";
 
@@ -126,6 +126,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
                 using (cachedResponse)
                 {
                     Record(user, action, envelope, request, cachedStatus, null, computer, "Retransmission");
+                    recording.Recorder?.Record(body.Span, cachedResponse.Body.Span, cachedStatus, computer, action);
                     await WriteAsync(context, cachedStatus, cachedResponse.Body, encrypted ? auth.Context : null).ConfigureAwait(false);
                 }
 
@@ -223,6 +224,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         // The cache keeps the response (a large one in this very buffer, a small one copied), and sends it from there.
         using var cached = envelope?.Header.OperationId is { } id ? responses.Store(id, status, output) : default;
         var sent = cached.IsEmpty ? output.WrittenMemory : cached.Body;
+        recording.Recorder?.Record(body.Span, sent.Span, status, computer, action);
         switch (injected?.Kind)
         {
             case InjectedFaultKind.DropAfterProcessing:

@@ -207,6 +207,12 @@ public sealed class EmulatorOptions : IValidatableObject
     [Range(4096, int.MaxValue)]
     public int WinRsStdinBufferBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// A file that receives every exchange answered with an envelope (request as received, decrypted; response as
+    /// sent) in the YAML layout of pypsrp's recorded fixtures, which the conformance tests replay. Off when empty.
+    /// </summary>
+    public string? RecordFile { get; set; }
+
     /// <summary>Journal entries kept in memory (oldest are discarded).</summary>
     [Range(1, 1_000_000)]
     public int JournalCapacity { get; set; } = 10_000;
@@ -301,6 +307,11 @@ public sealed class EmulatorOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Endpoints:{name}:MaxIdleTimeout must not be below its IdleTimeout.", [nameof(Endpoints)]);
             }
+        }
+
+        if (RecordFile is { Length: > 0 } && Path.GetDirectoryName(Path.GetFullPath(RecordFile)) is { } recordFolder && !Directory.Exists(recordFolder))
+        {
+            yield return new ValidationResult($"The folder of record file '{RecordFile}' does not exist.", [nameof(RecordFile)]);
         }
 
         if (ScenarioFile is { Length: > 0 } && !File.Exists(ScenarioFile))

@@ -59,8 +59,19 @@ public static class EmulatorServiceCollectionExtensions
         });
         services.TryAddSingleton(new ResponseCache());
         services.TryAddSingleton<WsManAuthentication>();
+        services.TryAddSingleton(sp => new RecorderHolder(sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.RecordFile is { Length: > 0 } path
+            ? StartRecorder(path, sp.GetRequiredService<ILoggerFactory>().CreateLogger("PsrpEmulator"))
+            : null));
+        services.AddHostedService<RecorderStart>();
         services.TryAddSingleton<WsManEndpoint>();
         return services;
+    }
+
+    private static TrafficRecorder StartRecorder(string path, ILogger logger)
+    {
+        var recorder = new TrafficRecorder(Path.GetFullPath(path), logger);
+        Diagnostics.Log.RecordingStarted(logger, Path.GetFullPath(path));
+        return recorder;
     }
 
     /// <summary>Adds a fault rule to a running emulator (what the admin API's POST /faults does).</summary>

@@ -17,9 +17,17 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 /// Virtual time that passes before request #N (key), as the recording's timing says (idle timeouts, ShellInactivity);
 /// the clock moves in 1 s steps so the emulator's heartbeat sees every second.
 /// </param>
+/// <param name="Folder">
+/// Where the fixture is, relative to a folder above the test binaries: pypsrp's recordings from Windows (outside the
+/// repository) or this repository's recordings of third-party clients against the emulator.
+/// </param>
 public sealed record ConformanceFixture(string Name, string? Variant = null, string? Scenario = null, Action<EmulatorOptions>? Configure = null, string? KnownIssue = null,
-    string? KnownValueIssue = null, IReadOnlyList<KnownRequestIssue>? KnownRequestIssues = null, IReadOnlyDictionary<int, TimeSpan>? AdvanceBefore = null)
+    string? KnownValueIssue = null, IReadOnlyList<KnownRequestIssue>? KnownRequestIssues = null, IReadOnlyDictionary<int, TimeSpan>? AdvanceBefore = null,
+    string Folder = RecordedExchange.RelativeFolder)
 {
+    /// <summary>True for a recording against the emulator (a regression check of a client's dialect), false for one from Windows.</summary>
+    public bool RecordedFromEmulator => Folder == RecordedExchange.ThirdPartyFolder;
+
     public override string ToString() => Variant is null ? Name : $"{Name} ({Variant})";
 }
 
@@ -277,6 +285,14 @@ public static class ConformanceFixtures
     /// | disconnected_commands #10 | shells enumerated in another order | WinRM documents no order (disconnect_runspaces #11 lists creation order, disconnected_commands #10 the reverse; both fit descending ShellId); clients match shells by ShellId |
     /// | small_msg_size #0, update_envelope_size_500 #0 | emulator's cfg:Config lacks MaxProviderRequests and the Client, Service, Winrs subtrees | they describe the recording host's WinRM configuration; clients read only cfg:MaxEnvelopeSizekb from this Get, the emulator answers the top-level limits |
     /// </remarks>
+    /// <summary>
+    /// Third-party clients' recordings against the emulator, with the default scenario and options unless said:
+    /// every file of fixtures/third-party-clients must be listed here (a test checks), so none is left unreplayed.
+    /// </summary>
+    public static IReadOnlyList<ConformanceFixture> ThirdParty { get; } =
+    [
+    ];
+
     public static IReadOnlyList<ToleratedDifference> Tolerated { get; } =
     [
         .. new[] { "Shell", "Shell/ShellId", "Shell/ResourceUri", "Shell/Owner", "Shell/ClientIP", "Shell/ProcessId", "Shell/IdleTimeOut",

@@ -32,20 +32,27 @@ public sealed record RecordedMessage(int Index, string Request, string Response,
     private string? HeaderValue(XName name) => RequestXml.Root?.Element(Soap + "Header")?.Element(name)?.Value.Trim();
 }
 
-/// <summary>A pypsrp fixture from <c>shared/fixtures/real-traffic</c>.</summary>
+/// <summary>
+/// A recorded exchange in pypsrp's fixture layout: one of pypsrp's recordings from Windows in
+/// <c>shared/fixtures/real-traffic</c>, or a third-party client's recording against the emulator in this repository's
+/// <c>fixtures/third-party-clients</c>.
+/// </summary>
 public sealed record RecordedExchange(string Name, IReadOnlyList<RecordedMessage> Messages)
 {
     public const string RelativeFolder = "shared/fixtures/real-traffic";
+
+    /// <summary>This repository's recordings of third-party clients (pypsrp, Ruby's WinRM gem) against the emulator.</summary>
+    public const string ThirdPartyFolder = "fixtures/third-party-clients";
 
     /// <summary>
     /// The shared fixture folder, found by walking up from the test binaries (CI: <c>&lt;clone&gt;/</c> with
     /// <c>../shared</c> beside it; locally <c>/work/&lt;worktree&gt;</c> and <c>/work/shared</c>); null when absent.
     /// </summary>
-    public static string? FindFolder()
+    public static string? FindFolder(string relativeFolder = RelativeFolder)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, RelativeFolder);
+            var candidate = Path.Combine(dir.FullName, relativeFolder);
             if (Directory.Exists(candidate)) return candidate;
         }
 

@@ -34,8 +34,11 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
     /// <summary>The same fixtures for the value comparison, with its own known issues.</summary>
     public static IEnumerable<TestCaseData> ValueFixtures() => Cases(f => f.KnownValueIssue);
 
-    private static IEnumerable<TestCaseData> Cases(Func<ConformanceFixture, string?> knownIssue) =>
-        ConformanceFixtures.All.Select(f => knownIssue(f) is not { } issue || Environment.GetEnvironmentVariable("CONFORMANCE_RUN_KNOWN_ISSUES") == "1"
+    /// <summary>Third-party clients' recordings against the emulator (fixtures/third-party-clients).</summary>
+    public static IEnumerable<TestCaseData> ThirdPartyFixtures() => Cases(f => f.KnownIssue, ConformanceFixtures.ThirdParty);
+
+    private static IEnumerable<TestCaseData> Cases(Func<ConformanceFixture, string?> knownIssue, IReadOnlyList<ConformanceFixture>? fixtures = null) =>
+        (fixtures ?? ConformanceFixtures.All).Select(f => knownIssue(f) is not { } issue || Environment.GetEnvironmentVariable("CONFORMANCE_RUN_KNOWN_ISSUES") == "1"
             ? new TestCaseData(f)
             : new TestCaseData(f).Ignore(issue));
 
@@ -70,19 +73,37 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
     public Task Recorded_exchange_replays_with_matching_texts_and_values(ConformanceFixture fixture) =>
         ReplayAsync(fixture, values: true, "element texts");
 
-    private async Task ReplayAsync(ConformanceFixture fixture, bool values, string what)
+    /// <summary>
+    /// The requests a third-party client sent (pypsrp's PSRP, Ruby's WinRM gem), replayed: the emulator still answers
+    /// them as it did when they were recorded, shape and texts (the clients themselves cannot run in CI).
+    /// </summary>
+    [TestCaseSource(nameof(ThirdPartyFixtures))]
+    public Task Third_party_client_recording_replays_with_matching_responses(ConformanceFixture fixture) =>
+        ReplayAsync(fixture, values: null, "responses and element texts");
+
+    /// <param name="values">True: compare element texts only; false: everything else; null: both.</param>
+    private async Task ReplayAsync(ConformanceFixture fixture, bool? values, string what)
     {
-        var runKnownIssues = Environment.GetEnvironmentVariable("CONFORMANCE_RUN_KNOWN_ISSUES") == "1";
-        var knownIssues = (fixture.KnownRequestIssues ?? []).Where(k => k.Values == values).ToDictionary(k => k.Request);
-        var known = new List<string>();
-        var knownSeen = new HashSet<int>();
-        var folder = RecordedExchange.FindFolder();
+        var folder = RecordedExchange.FindFolder(fixture.Folder);
+        if (folder is null && fixture.RecordedFromEmulator)
+        {
+            Assert.Fail($"{fixture.Folder} was not found above {AppContext.BaseDirectory}: it is part of the repository.");
+        }
+
         if (folder is null)
         {
             Assert.Ignore($"{RecordedExchange.RelativeFolder} was not found above {AppContext.BaseDirectory}; the recorded traffic lives outside the repository.");
         }
 
-        var exchange = RecordedExchange.Load(folder, fixture.Name);
+        await ReplayAsync(fixture, RecordedExchange.Load(folder, fixture.Name), values, what);
+    }
+
+    private async Task ReplayAsync(ConformanceFixture fixture, RecordedExchange exchange, bool? values, string what)
+    {
+        var runKnownIssues = Environment.GetEnvironmentVariable("CONFORMANCE_RUN_KNOWN_ISSUES") == "1";
+        var knownIssues = (fixture.KnownRequestIssues ?? []).Where(k => values is null || k.Values == values).ToDictionary(k => k.Request);
+        var known = new List<string>();
+        var knownSeen = new HashSet<int>();
         // Recorded server-assigned ShellId / CommandId -> the one the emulator returned.
         var ids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var problems = new List<string>();
@@ -117,7 +138,7 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
             Learn(ids, recorded.CreatedShellId, actual.CreatedShellId);
             Learn(ids, recorded.CreatedCommandId, actual.CreatedCommandId);
 
-            foreach (var difference in Compare(recorded, actual, ids, message).Where(d => (d.Kind == ValueKind) == values))
+            foreach (var difference in Compare(recorded, actual, ids, message).Where(d => values is null || (d.Kind == ValueKind) == values))
             {
                 var tolerance = ConformanceFixtures.Tolerated.FirstOrDefault(t => t.Covers(fixture.Name, message.Index, difference));
                 var line = $"{fixture.Name} request #{message.Index} ({message.ActionName}): {difference}";
@@ -145,7 +166,7 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
         }
 
         Assert.That(problems, Is.Empty, () =>
-            $"The emulator's {what} differ from those recorded from Windows in {fixture.Name}.yml " +
+            $"The emulator's {what} differ from those recorded {(fixture.RecordedFromEmulator ? "from the emulator" : "from Windows")} in {fixture.Name}.yml " +
             "(later differences may follow from the first):" + Environment.NewLine + string.Join(Environment.NewLine, problems));
     }
 
