@@ -1006,6 +1006,7 @@ internal sealed partial class RunContext
         private readonly Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
         private IReadOnlyDictionary<string, PsValue> _locals = ScriptParameters.None;
         private IReadOnlyList<(string Name, bool ByValue, bool ByPropertyName)> _fromPipeline = [];
+        private readonly Dictionary<string, PsValue> _bound = new(StringComparer.OrdinalIgnoreCase);
         private string? _begin;
         private string? _process;
         private string? _end;
@@ -1031,6 +1032,20 @@ internal sealed partial class RunContext
 
         public override async ValueTask ProcessAsync(PsValue item)
         {
+            // Parameters that take pipeline input get each object (by value) or its property of their name, and keep
+            // the last one bound: the end block (the body of a function without named blocks) sees that.
+            foreach (var (name, byValue, byPropertyName) in _fromPipeline)
+            {
+                if (byValue)
+                {
+                    _bound[name] = item;
+                }
+                else if (byPropertyName && VariableValueTemplate.Member(item, name) is var property && property is not PsNil)
+                {
+                    _bound[name] = property;
+                }
+            }
+
             if (_process is not null)
             {
                 // In a process block $input is the object being processed.
@@ -1061,19 +1076,9 @@ internal sealed partial class RunContext
             {
                 variables.SetLocal("_", item);
                 variables.SetLocal("PSItem", item);
-                // Parameters that take pipeline input get this object (by value) or its property of their name.
-                foreach (var (name, byValue, byPropertyName) in _fromPipeline)
-                {
-                    if (byValue)
-                    {
-                        variables.SetLocal(name, item);
-                    }
-                    else if (byPropertyName && VariableValueTemplate.Member(item, name) is var property && property is not PsNil)
-                    {
-                        variables.SetLocal(name, property);
-                    }
-                }
             }
+
+            foreach (var (name, value) in _bound) variables.SetLocal(name, value);
 
             variables.CallDepth++;
             variables.PushFunctionScope(_scope);

@@ -125,6 +125,19 @@ internal static partial class ScriptParameters
             }
         }
 
+        // Positional arguments go to the positional parameters not named, in position order. As PowerShell's compiler
+        // decides (GetParameterMetaData): every parameter but a switch, in the block's order, unless one of them names a
+        // Position or a parameter set (then only those with a Position) or [CmdletBinding(PositionalBinding=$false)].
+        var automatic = !parameters.Any(p => p.Attributes.CustomSet) && !(start.Success && PositionalBindingOff().IsMatch(text.AsSpan(0, start.Length)));
+        var byPosition = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+        var positionalParameters = automatic
+            ? parameters.Where(p => !p.IsSwitch)
+            : parameters.Where(p => !p.IsSwitch && p.Attributes.Position is not null).OrderBy(p => p.Attributes.Position);
+        foreach (var parameter in positionalParameters)
+        {
+            if (!byParameter.ContainsKey(parameter.Name) && positional.TryDequeue(out var value)) byPosition[parameter.Name] = value;
+        }
+
         foreach (var (name, fallback, isSwitch, attributes) in parameters)
         {
             var named = byParameter.GetValueOrDefault(name);
@@ -136,7 +149,7 @@ internal static partial class ScriptParameters
                 continue;
             }
 
-            PsValue? given = named?.Value ?? (positional.TryDequeue(out var value) ? value : null);
+            PsValue? given = named?.Value ?? byPosition.GetValueOrDefault(name);
             if (given is null)
             {
                 if (attributes.Mandatory && !(pipelineInput && attributes.FromPipeline))
@@ -176,6 +189,12 @@ internal static partial class ScriptParameters
             {
                 Missing = missingFields,
             };
+        }
+
+        if (advanced && error is null && positional.TryPeek(out var extra))
+        {
+            // An advanced script has no $args: an argument no positional parameter takes is an error.
+            error = new BindingError($"A positional parameter cannot be found that accepts argument '{PipelineVariables.Display(extra)}'.", "PositionalParameterNotFound", null);
         }
 
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
@@ -270,7 +289,10 @@ internal static partial class ScriptParameters
     };
 
     /// <summary>What a param block's declaration says besides the name: its type, Mandatory, a ValidateSet.</summary>
-    private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null);
+    /// <param name="Position">The <c>Position=</c> of its [Parameter()], when given.</param>
+    /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
+    private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
+        int? Position = null, bool CustomSet = false);
 
     /// <summary>
     /// A mandatory parameter no argument gave: what PowerShell's binder asks the host for (its name, its type's full name,
@@ -294,6 +316,15 @@ internal static partial class ScriptParameters
     [GeneratedRegex(@"'((?:[^']|'')*)'|""([^""]*)""", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedText();
 
+    [GeneratedRegex(@"\bPosition\s*=\s*(\d{1,9})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PositionArgument();
+
+    [GeneratedRegex(@"\bParameterSetName\s*=\s*(?:'([^']*)'|""([^""]*)"")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterSetNameArgument();
+
+    [GeneratedRegex(@"\[\s*CmdletBinding\s*\([^)]*\bPositionalBinding\s*=\s*\$false", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PositionalBindingOff();
+
     private static Attributes AttributesOf(string declaration)
     {
         ScriptExpressions.KnownType? type = null;
@@ -301,6 +332,8 @@ internal static partial class ScriptParameters
         var fromPipeline = false;
         List<string>? validateSet = null;
         string? helpMessage = null;
+        int? position = null;
+        var customSet = false;
         foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
@@ -313,6 +346,18 @@ internal static partial class ScriptParameters
                 {
                     helpMessage = help.Groups[1].Success ? help.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : help.Groups[2].Value;
                 }
+
+                if (PositionArgument().Match(attribute) is { Success: true } at && int.TryParse(at.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                {
+                    position = value;
+                    customSet = true;
+                }
+
+                if (ParameterSetNameArgument().Match(attribute) is { Success: true } set &&
+                    !(set.Groups[1].Success ? set.Groups[1].Value : set.Groups[2].Value).Equals("__AllParameterSets", StringComparison.OrdinalIgnoreCase))
+                {
+                    customSet = true;
+                }
             }
             else if (attributeName.Equals("ValidateSet", StringComparison.OrdinalIgnoreCase))
             {
@@ -324,7 +369,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet);
     }
 
     /// <summary>The parameter Invoke-Command sends a script's <c>$using:</c> values under (Parser.VERBATIM_ARGUMENT).</summary>

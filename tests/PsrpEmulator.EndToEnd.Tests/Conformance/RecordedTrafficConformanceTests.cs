@@ -138,7 +138,7 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
             Learn(ids, recorded.CreatedShellId, actual.CreatedShellId);
             Learn(ids, recorded.CreatedCommandId, actual.CreatedCommandId);
 
-            foreach (var difference in Compare(recorded, actual, ids, message).Where(d => values is null || (d.Kind == ValueKind) == values))
+            foreach (var difference in Compare(recorded, actual, ids, message, fixture.RecordedFromEmulator).Where(d => values is null || (d.Kind == ValueKind) == values))
             {
                 var tolerance = ConformanceFixtures.Tolerated.FirstOrDefault(t => t.Covers(fixture.Name, message.Index, difference));
                 var line = $"{fixture.Name} request #{message.Index} ({message.ActionName}): {difference}";
@@ -241,8 +241,20 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
         return ResponseShape.Parse(text, (int)response.StatusCode);
     }
 
-    private static IEnumerable<Difference> Compare(ResponseShape recorded, ResponseShape actual, Dictionary<string, string> ids, RecordedMessage message)
+    private static IEnumerable<Difference> Compare(ResponseShape recorded, ResponseShape actual, Dictionary<string, string> ids, RecordedMessage message, bool texts)
     {
+        if (texts && !message.IsCmdShell)
+        {
+            // A recording against the emulator: the messages themselves, not only their types, are what it sent then.
+            var count = Math.Max(recorded.MessageTexts.Count, actual.MessageTexts.Count);
+            for (var i = 0; i < count; i++)
+            {
+                var expected = i < recorded.MessageTexts.Count ? recorded.MessageTexts[i] : "(none)";
+                var ours = i < actual.MessageTexts.Count ? actual.MessageTexts[i] : "(none)";
+                if (expected != ours) yield return new Difference(ValueKind, $"message #{i}", expected, ours);
+            }
+        }
+
         // A recorded fault is an HTTP 500 even where the fixture lost the transport_error key (tolerated separately).
         if (recorded.HttpStatus / 100 != actual.HttpStatus / 100)
         {

@@ -63,4 +63,17 @@ public partial class RecordedTrafficConformanceTests
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>Every recording in fixtures/third-party-clients is replayed: none is added without being listed.</summary>
+    [Test]
+    public void Every_third_party_recording_in_the_repository_is_replayed()
+    {
+        var folder = RecordedExchange.FindFolder(RecordedExchange.ThirdPartyFolder);
+        Assert.That(folder, Is.Not.Null, $"{RecordedExchange.ThirdPartyFolder} is part of the repository");
+        var files = Directory.EnumerateFiles(folder!, "*.yml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder!, f)[..^4].Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+
+        Assert.That(files, Is.EqualTo(ConformanceFixtures.ThirdParty.Select(f => f.Name).Order(StringComparer.Ordinal)));
+    }
 }

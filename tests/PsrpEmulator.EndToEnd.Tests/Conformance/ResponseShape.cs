@@ -73,6 +73,12 @@ public sealed partial class ResponseShape
 
     public IReadOnlyList<string> PsrpMessages => [.. ConnectMessages, .. Streams.SelectMany(s => s.Messages)];
 
+    /// <summary>
+    /// Each PSRP message that starts and ends in this response: its type and CLIXML, with what differs from run to
+    /// run scrubbed (times, GUIDs, process and thread ids). Compared for recordings made against the emulator only.
+    /// </summary>
+    public IReadOnlyList<string> MessageTexts { get; init; } = [];
+
     public static ResponseShape Parse(string xml, int httpStatus)
     {
         var doc = XDocument.Parse(xml);
@@ -98,6 +104,9 @@ public sealed partial class ResponseShape
                 End = string.Equals(s.Attribute("End")?.Value, "true", StringComparison.OrdinalIgnoreCase),
                 Text = Encoding.UTF8.GetString(Convert.FromBase64String(s.Value.Trim())),
             })],
+            MessageTexts = DecodeMessageTexts([
+                .. body.Element(Rsp + "ConnectResponse")?.Elements().Where(e => e.Name.LocalName == "connectResponseXml").Select(e => e.Value) ?? [],
+                .. body.Descendants(Rsp + "Stream").Select(e => e.Value)]),
             ConnectMessages = [.. body.Element(Rsp + "ConnectResponse")?.Elements().Where(e => e.Name.LocalName == "connectResponseXml")
                 .SelectMany(e => DecodeMessages(e.Value)) ?? []],
             Items = [.. body.Elements().Elements().Where(e => e.Name.LocalName == "Items").Elements().Select(item => new EnumerationItem(
@@ -155,6 +164,55 @@ public sealed partial class ResponseShape
 
         return result;
     }
+
+    /// <summary>The messages whose fragments all come in <paramref name="elements"/> (base64 each), reassembled and scrubbed.</summary>
+    public static IReadOnlyList<string> DecodeMessageTexts(IEnumerable<string> elements)
+    {
+        var result = new List<string>();
+        var started = new Dictionary<ulong, List<byte>>();
+        foreach (var element in elements)
+        {
+            ReadOnlyMemory<byte> bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(element.Trim());
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+
+            while (bytes.Length > 0 && FragmentCodec.TryRead(bytes, int.MaxValue, out var fragment, out var consumed, out _))
+            {
+                bytes = bytes[consumed..];
+                if (fragment.IsStart) started[fragment.ObjectId] = [];
+                if (!started.TryGetValue(fragment.ObjectId, out var blob)) continue;
+                blob.AddRange(fragment.Blob.Span);
+                if (!fragment.IsEnd) continue;
+                started.Remove(fragment.ObjectId);
+                var message = PsrpMessage.Parse(blob.ToArray());
+                result.Add($"{message.MessageType}: {Scrub(Encoding.UTF8.GetString(message.Data.Span).TrimStart('\uFEFF'))}");
+            }
+        }
+
+        return result;
+    }
+
+    private static string Scrub(string clixml)
+    {
+        clixml = TimeRegex().Replace(clixml, "<DT$1>(time)</DT>");
+        clixml = GuidRegex().Replace(clixml, "(guid)");
+        return RunIdRegex().Replace(clixml, "<$1 N=\"$2\">(id)</$1>");
+    }
+
+    [GeneratedRegex("<DT( N=\"[^\"]*\")?>[^<]*</DT>")]
+    private static partial Regex TimeRegex();
+
+    [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial Regex GuidRegex();
+
+    [GeneratedRegex("<(U32|I32|I64) N=\"(ProcessId|NativeThreadId|ManagedThreadId)\">[^<]*</\\1>")]
+    private static partial Regex RunIdRegex();
 
     /// <summary>The message type, plus the value that tells recorded outcomes apart (state, primitive output...).</summary>
     public static string Summarize(PsrpMessageType type, ReadOnlySpan<byte> data)

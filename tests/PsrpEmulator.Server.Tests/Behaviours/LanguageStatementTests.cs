@@ -593,11 +593,42 @@ public class LanguageStatementTests
     [TestCase("function f { param([int]$n) $n }; f -n 'abc'", "ParameterArgumentTransformationError,f",
         "Cannot process argument transformation on parameter 'n'. Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     [TestCase("function f { [CmdletBinding()] param($a) $a }; f -b 1", "NamedParameterNotFound,f", "A parameter cannot be found that matches parameter name 'b'.")]
+    [TestCase("function f { param([Parameter(Position=0)] $a, $b) $a }; f 1 2", "PositionalParameterNotFound,f", "A positional parameter cannot be found that accepts argument '2'.")]
+    [TestCase("function f { [CmdletBinding(PositionalBinding=$false)] param($a) $a }; f 1", "PositionalParameterNotFound,f", "A positional parameter cannot be found that accepts argument '1'.")]
     [TestCase("function f { param($Name, $Number) $Name }; f -N x", "AmbiguousParameter,f", "Parameter cannot be processed because the parameter name 'N' is ambiguous. Possible matches include: -Name -Number.")]
     public async Task A_call_its_param_block_refuses_is_the_statements_binding_error(string script, string id, string message) =>
         await AssertOneErrorThenNextAsync(script, id, message);
 
+    /// <summary>
+    /// pypsrp's copy.ps1 reaches the remoting layer's internals by reflection to lift the deserializer's memory limit;
+    /// on Windows PowerShell 5.1 each member exists, so its catch (a warning) never runs. A member that is not there
+    /// is $null, as .NET's GetProperty/GetField answer.
+    /// </summary>
+    [TestCase("$f = [System.Reflection.BindingFlags]'NonPublic, Instance'; $t = $Host.GetType().GetProperty('ExternalHost', $f).GetValue($Host, $null); " +
+        "$m = $t.GetType().GetField('_transportManager', $f).GetValue($t); $g = $m.GetType().GetProperty('Fragmentor', $f).GetValue($m, $null); " +
+        "$c = $g.GetType().GetProperty('DeserializationContext', $f).GetValue($g, $null); $c.GetType().GetProperty('MaximumAllowedMemory', $f).SetValue($c, $null, $null); " +
+        "$t.GetType().FullName; $c.GetType().FullName", "System.Management.Automation.Remoting.ServerRemoteHost|System.Management.Automation.DeserializationContext")]
+    [TestCase("$Host.GetType().GetProperty('NoSuchMember', [System.Reflection.BindingFlags]'NonPublic, Instance') -eq $null; " +
+        "$Host.GetType().GetField('ExternalHost', [System.Reflection.BindingFlags]'NonPublic, Instance') -eq $null", "True|True")]
+    public async Task Reflection_reaches_the_server_hosts_non_public_members_as_on_Windows(string script, string expected)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), Automatic = RecordingHost.ServerAutomaticVariables() };
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [TestCase("function f { param($Name, $Number) \"$Name/$Number\" }; f -Na x -Nu 2", "x/2")]
+    // PowerShell's compiler gives positions in the block's order only when no parameter names a Position or a set;
+    // else only those with a Position are positional, in position order (pypsrp's copy.ps1: Position=1 is the first).
+    [TestCase("function f { param([Parameter(Mandatory=$true, ValueFromPipeline=$true)] $o, [Parameter(Mandatory=$true, Position=1)] [string] $Name) \"$o/$Name\" }; 5 | f abc", "5/abc")]
+    [TestCase("function f { param([Parameter(Position=1)] $b, [Parameter(Position=0)] $a) \"$a/$b\" }; f 1 2", "1/2")]
+    [TestCase("function f { param($a, [switch]$s, $b) \"$a/$s/$b/$args\" }; f 1 2 3", "1/False/2/3")]
+    [TestCase("function f { param([Parameter(ValueFromPipeline=$true)] $o) begin { \"b=$o\" } process { \"p=$o\" } end { \"e=$o\" } }; 5, 6 | f", "b=|p=5|p=6|e=6")]
+    [TestCase("function f { param([Parameter(ValueFromPipeline=$true)] $o) \"o=$o\" }; 5 | f", "o=5")]
     [TestCase("function f { [CmdletBinding()] [OutputType([string])] param([Parameter(ValueFromPipeline)]$i) process { \"<$i>\" } }; 1, 2 | f", "<1>|<2>")]
     [TestCase("function f { [CmdletBinding(SupportsShouldProcess)] param($n) if ($PSCmdlet.ShouldProcess($n, 'Remove')) { \"removed $n\" } else { 'skipped' } }; f -n x; f -n y -WhatIf", "removed x|skipped")]
     public async Task An_advanced_function_takes_unique_prefixes_its_attributes_and_WhatIf(string script, string expected) =>
