@@ -166,6 +166,25 @@ var runVerbose = new Option<bool>("--verbose") { Description = "Also print what 
 var run = new Command("run", "Run scenario files (YAML): a pass/fail line per step, a summary; exit code 0 only if all pass.") { runPaths, runVerbose };
 run.SetAction(async (parse, cancellationToken) => await PsrpEmulator.Cli.ScenarioCommands.RunAsync(parse.GetValue(runPaths) ?? [], parse.GetValue(runVerbose), Console.Out));
 
-var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run };
+var scrubFile = new Argument<string>("file") { Description = "A recording written by serve --record." };
+var scrubOut = new Option<string?>("--out") { Description = "Where to write the scrubbed recording (default: the file itself)." };
+var scrub = new Command("scrub-recording", "Number the GUIDs and zero the times of a recording, to keep it as a golden file.") { scrubFile, scrubOut };
+scrub.SetAction(parse =>
+{
+    var file = parse.GetValue(scrubFile)!;
+    try
+    {
+        var scrubbed = PsrpEmulator.Server.Diagnostics.RecordingScrubber.Scrub(File.ReadAllText(file));
+        File.WriteAllText(parse.GetValue(scrubOut) ?? file, scrubbed, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+    {
+        Console.Error.WriteLine($"psrp-emulator: {file}: {e.Message}");
+        return 2;
+    }
+});
+
+var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run, scrub };
 // No response files: a script starting with @ ("@(1, 2)") is a --command value, not a file name.
 return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

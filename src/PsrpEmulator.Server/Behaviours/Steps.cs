@@ -2706,7 +2706,8 @@ internal sealed class InformationStep(ValueTemplate data) : Step
 
     /// <summary>
     /// An INFORMATION_RECORD as the session's process makes it: User is its logon as Windows gives it
-    /// (USERDOMAIN\USERNAME), Computer the virtual computer's name (not the emulator's own machine and account).
+    /// (USERDOMAIN\USERNAME), Computer the virtual computer's name and ProcessId its process (not the emulator's own
+    /// machine, account and process).
     /// </summary>
     public static InformationRecordMessage Record(RunContext context, PsrpEmulator.Protocol.Clixml.PsValue data, string source, IReadOnlyList<string> tags)
     {
@@ -2715,7 +2716,9 @@ internal sealed class InformationStep(ValueTemplate data) : Step
             ? host.EnvironmentVariable("USERDOMAIN") is { Length: > 0 } domain ? domain + "\\" + name : name
             : Environment.UserName;
         var computer = host.EnvironmentVariable("COMPUTERNAME") ?? Environment.MachineName;
-        return new InformationRecordMessage(data, source, context.Time.GetUtcNow(), tags, user, computer, (uint)Environment.ProcessId);
+        // The session's process ($PID: the emulated wsmprovhost's or powershell.exe's), not the emulator's own.
+        var processId = host.AutomaticVariable("PID") is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: int pid } ? (uint)pid : (uint)Environment.ProcessId;
+        return new InformationRecordMessage(data, source, context.Time.GetUtcNow(), tags, user, computer, processId);
     }
 }
 
