@@ -70,6 +70,11 @@ serve.SetAction(async (parse, cancellationToken) =>
         Console.Error.WriteLine($"psrp-emulator: invalid options: {e.Message} {e.InnerException.Message}");
         return 2;
     }
+    catch (IOException e) when (e.Message.StartsWith("Cannot write the record file", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"psrp-emulator: {e.Message}");
+        return 2;
+    }
     catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
     {
         // The --config file: missing, or not JSON.

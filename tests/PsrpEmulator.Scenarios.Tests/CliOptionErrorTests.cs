@@ -77,6 +77,64 @@ public sealed class CliOptionErrorTests
         }
     }
 
+    /// <summary>A record file that is a folder, in a missing folder, or cannot be created is refused before the emulator listens.</summary>
+    [TestCase("folder", "psrp-emulator: invalid options: ", "is a folder")]
+    [TestCase("missing", "psrp-emulator: invalid options: ", "does not exist")]
+    [TestCase("proc", "psrp-emulator: Cannot write the record file", "/proc/")]
+    public async Task A_record_file_that_cannot_be_written_stops_the_emulator_with_one_line_and_exit_code_2(string kind, string starts, string says)
+    {
+        if (kind == "proc" && !Directory.Exists("/proc/self")) Assert.Ignore("needs Linux's /proc, where no file can be created");
+        var path = kind switch
+        {
+            "folder" => Path.GetTempPath(),
+            "missing" => Path.Combine(Path.GetTempPath(), $"psrpemu-{Guid.NewGuid():N}", "traffic.yml"),
+            _ => "/proc/psrpemu-traffic.yml",
+        };
+
+        var (exitCode, error) = await ServeAsync(new Dictionary<string, string>(), "--record", path);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error.Trim(), Does.StartWith(starts).And.Contain(says));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    private static async Task<(int ExitCode, string Text)> RunCliAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Cli());
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        return (process.ExitCode, await error + await output);
+    }
+
+    [Test]
+    public async Task Scrub_recording_numbers_a_recordings_GUIDs_in_place_and_a_missing_file_is_one_line_and_exit_code_2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"psrpemu-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(file, "messages:\n# 0 Delete (SERVER01)\n- request: \"<s:Envelope><w:Selector Name=\\\"ShellId\\\">9C1F2E3D-4B5A-4978-8695-A4B3C2D1E0F9</w:Selector></s:Envelope>\"\n" +
+            "  response: \"<s:Envelope><a:RelatesTo>uuid:9c1f2e3d-4b5a-4978-8695-a4b3c2d1e0f9</a:RelatesTo></s:Envelope>\"\n");
+        try
+        {
+            var (exitCode, text) = await RunCliAsync("scrub-recording", file);
+
+            Assert.That(exitCode, Is.EqualTo(0), text);
+            var scrubbed = await File.ReadAllTextAsync(file);
+            Assert.That(scrubbed, Does.Contain("00000000-0000-4000-8000-000000000001<").And.Contain("uuid:00000000-0000-4000-8000-000000000001<").And.Not.Contain("9C1F2E3D"));
+            Assert.That(scrubbed, Does.StartWith("messages:\n# 0 Delete (SERVER01)\n"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var (missingExit, missing) = await RunCliAsync("scrub-recording", file);
+        Assert.That(missingExit, Is.EqualTo(2));
+        Assert.That(missing.Trim(), Does.StartWith("psrp-emulator: " + file).And.Not.Contain("   at "));
+    }
+
     /// <summary>A script may start with @ (<c>@(1, 2).Count</c>): it is the --command's value, never a response file.</summary>
     [Test]
     public async Task A_command_starting_with_an_at_sign_is_sent_as_the_script_not_read_as_a_response_file()

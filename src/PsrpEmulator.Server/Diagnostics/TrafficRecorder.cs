@@ -28,7 +28,16 @@ internal sealed class TrafficRecorder : IAsyncDisposable
         _path = path;
         _logger = logger;
         // Created now: a path that cannot be written fails the start, not the first request.
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"Cannot write the record file '{path}': {e.Message}", e);
+        }
+
         _writer = WriteAllAsync(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
     }
 

@@ -309,7 +309,11 @@ public sealed class EmulatorOptions : IValidatableObject
             }
         }
 
-        if (RecordFile is { Length: > 0 } && Path.GetDirectoryName(Path.GetFullPath(RecordFile)) is { } recordFolder && !Directory.Exists(recordFolder))
+        if (RecordFile is { Length: > 0 } && Directory.Exists(RecordFile))
+        {
+            yield return new ValidationResult($"Record file '{RecordFile}' is a folder.", [nameof(RecordFile)]);
+        }
+        else if (RecordFile is { Length: > 0 } && Path.GetDirectoryName(Path.GetFullPath(RecordFile)) is { } recordFolder && !Directory.Exists(recordFolder))
         {
             yield return new ValidationResult($"The folder of record file '{RecordFile}' does not exist.", [nameof(RecordFile)]);
         }
