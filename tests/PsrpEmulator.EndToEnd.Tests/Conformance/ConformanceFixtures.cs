@@ -295,7 +295,7 @@ public static class ConformanceFixtures
         {
             "pypsrp/pool_streams", "pypsrp/commands_arguments_input", "pypsrp/disconnect_connect_new_client",
             "pypsrp/disconnect_reconnect_same_client", "pypsrp/host_calls", "pypsrp/winrs_cmd", "pypsrp/client_copy_fetch",
-            "pypsrp/faults",
+            "pypsrp/pool_operations", "pypsrp/faults",
             "ruby-winrm/powershell_run", "ruby-winrm/powershell_objects_and_programs", "ruby-winrm/cmd_shell",
             "ruby-winrm/negotiate_encrypted",
         }.Select(name => new ConformanceFixture(name, Folder: RecordedExchange.ThirdPartyFolder)),
