@@ -774,6 +774,9 @@ internal static partial class Statements
         return StartsWithKeyword(text, "Write-Verbose") ? "Verbose" : StartsWithKeyword(text, "Write-Debug") ? "Debug" : null;
     }
 
+    /// <summary>A <c>Write-Information</c> statement.</summary>
+    public static bool IsWriteInformation(string statement) => StartsWithKeyword(statement.AsSpan().Trim(), "Write-Information");
+
     /// <summary><c>break</c> or <c>continue</c> (keywords; a loop label is not supported): which, or null.</summary>
     public static string? LoopControl(string statement)
     {

@@ -858,6 +858,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // Write-Information in the forms no rule answers (-Tags, -InformationAction, an expression).
+            if (Statements.IsWriteInformation(text))
+            {
+                await WriteInformationAsync(text, to, output, blockNesting);
+                return;
+            }
+
             // ConvertTo-Json / ConvertFrom-Json given their input as an argument (-InputObject, or first).
             if (Statements.JsonCommand(text) is { } jsonCommand)
             {
@@ -1204,6 +1211,98 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// switch, or else <c>$VerbosePreference</c> / <c>$DebugPreference</c>, is Continue or Inquire (both
     /// SilentlyContinue in a remote session); Stop ends the script with PowerShell's ActionPreferenceStop error.
     /// </summary>
+    /// <summary>
+    /// Write-Information [-MessageData] data [[-Tags] tags] [-InformationAction a] [-InformationVariable v]: the
+    /// information record (its MessageData the object itself), as -InformationAction (else $InformationPreference,
+    /// SilentlyContinue by default) says: Ignore writes nothing; Continue also writes the data's text to the host
+    /// (WriteLine, a void host call for a client with a host UI); Stop writes the record, then ends the script with
+    /// PowerShell's ActionPreferenceStop error. -InformationVariable is taken and not kept.
+    /// </summary>
+    private async ValueTask WriteInformationAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Write-Information";
+        PsValue? data = null;
+        var tags = new List<string>();
+        var tagsGiven = false;
+        string? preference = null;
+        try
+        {
+            var words = Statements.SplitArguments(text);
+            for (var i = 1; i < words.Count; i++)
+            {
+                var word = words[i];
+                string? Value() => ++i < words.Count ? words[i] : null;
+                if (word.StartsWith('-') && word.Length > 1 && !char.IsDigit(word[1]))
+                {
+                    var name = word[1..].TrimEnd(':');
+                    if ("MessageData".StartsWith(name, StringComparison.OrdinalIgnoreCase) || name.Equals("Msg", StringComparison.OrdinalIgnoreCase))
+                    {
+                        data = Value() is { } dataWord ? await ArgumentAsync(dataWord, to, blockNesting) : null;
+                    }
+                    else if ("Tags".StartsWith(name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        tagsGiven = true;
+                        if (Value() is { } tagWord) tags.AddRange(ScriptExpressions.Enumerate(await ArgumentAsync(tagWord, to, blockNesting)).Select(PipelineVariables.Display));
+                    }
+                    else if (name.Equals("InformationAction", StringComparison.OrdinalIgnoreCase) || name.Equals("infa", StringComparison.OrdinalIgnoreCase))
+                    {
+                        preference = Value() is { } actionWord ? PipelineVariables.Display(await ArgumentAsync(actionWord, to, blockNesting)) : null;
+                    }
+                    else if (name.Equals("InformationVariable", StringComparison.OrdinalIgnoreCase) || name.Equals("iv", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Value();
+                    }
+                    else
+                    {
+                        await WriteStatementErrorAsync(ParameterError(command, $"A parameter cannot be found that matches parameter name '{name}'.", "NamedParameterNotFound", name), output);
+                        return;
+                    }
+                }
+                else if (data is null)
+                {
+                    data = await ArgumentAsync(word, to, blockNesting);
+                }
+                else if (!tagsGiven)
+                {
+                    tagsGiven = true;
+                    tags.AddRange(ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display));
+                }
+                else
+                {
+                    await WriteStatementErrorAsync(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{word}'.", "PositionalParameterNotFound", word), output);
+                    return;
+                }
+            }
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
+        if (data is null)
+        {
+            // A remote session cannot prompt for the mandatory MessageData.
+            await WriteStatementErrorAsync(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: MessageData.", "MissingMandatoryParameter"), output);
+            return;
+        }
+
+        preference ??= scope.Variables.Get("InformationPreference") is { } set and not PsNil ? PipelineVariables.Display(set) : "SilentlyContinue";
+        if (preference.Equals("Ignore", StringComparison.OrdinalIgnoreCase)) return;
+        await output.WriteAsync(InformationStep.Record(this, data, InformationStep.Source, tags), cancellationToken);
+        var shown = PipelineVariables.Display(data);
+        if (preference.Equals("Continue", StringComparison.OrdinalIgnoreCase) || preference.Equals("Inquire", StringComparison.OrdinalIgnoreCase))
+        {
+            await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String(shown)], cancellationToken);
+        }
+        else if (preference.Equals("Stop", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ErrorActionStopException(errorRecords(new ScriptedError(
+                $"The running command stopped because the preference variable \"InformationPreference\" or common parameter is set to Stop: {shown}",
+                "ActionPreferenceStop", ErrorCategory.OperationStopped, "System.Management.Automation.ActionPreferenceStopException")));
+        }
+    }
+
     private async ValueTask WriteVerboseOrDebugAsync(string text, string stream, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var command = "Write-" + stream;

@@ -271,6 +271,34 @@ public class HostCallBehaviourTests
         Assert.That((noUI.OutputTexts.Count, noUI.HostCalls.Count, noUI.Errors.Count), Is.EqualTo((1, 0, 0)));
     }
 
+    /// <summary>
+    /// Write-Information's -InformationAction, else $InformationPreference: Ignore writes nothing, SilentlyContinue the
+    /// record only, Continue the record and its text with the host's WriteLine (MshCommandRuntime.WriteInformation),
+    /// Stop the record and then ActionPreferenceStop; the record carries the object itself and its -Tags.
+    /// </summary>
+    [Test]
+    public async Task Write_Information_does_what_its_InformationAction_or_the_preference_says()
+    {
+        var (host, outcome) = await RunAsync(
+            "Write-Information 'quiet' -Tags a,b; Write-Information -MessageData 'ignored' -InformationAction Ignore; " +
+            "Write-Information (1 + 1) -InformationAction Continue; $InformationPreference = 'Continue'; Write-Information shown; " +
+            "Write-Information last -InformationAction Stop; 'not reached'", Typing());
+
+        var records = host.Records.OfType<InformationRecordMessage>().ToList();
+        Assert.That(records.Select(r => r.MessageData.ToDisplayString()), Is.EqualTo(new[] { "quiet", "2", "shown", "last" }));
+        Assert.That(records[0].Tags, Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(records[1].MessageData, Is.EqualTo(PsPrimitive.Int32(2)), "the object, not its text");
+        Assert.That(records.Select(r => r.Source).Distinct(), Is.EqualTo(new[] { "Write-Information" }));
+        Assert.That(host.HostCalls.Select(c => (c.MethodId, c.Parameters.Single().AsString())), Is.EqualTo(new[]
+        {
+            (RemoteHostMethodId.WriteLine2, "2"),
+            (RemoteHostMethodId.WriteLine2, "shown"),
+        }));
+        Assert.That(host.OutputTexts, Is.Empty);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.ErrorRecord?.ToDisplayString(), Does.Contain("is set to Stop: last"));
+    }
+
     [Test]
     public async Task ChoiceDescriptions_are_made_as_PromptForChoice_s_scripts_make_them()
     {
