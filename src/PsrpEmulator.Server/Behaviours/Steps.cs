@@ -1287,6 +1287,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        await WriteInformationAsync(data, tags, preference, output);
+    }
+
+    /// <summary>
+    /// One Write-Information: as <paramref name="preference"/> (its -InformationAction), else $InformationPreference,
+    /// says (see <see cref="WriteInformationAsync(string, IPipelineHost?, IPipelineHost, int)"/>).
+    /// </summary>
+    internal async ValueTask WriteInformationAsync(PsValue data, IReadOnlyList<string> tags, string? preference, IPipelineHost output)
+    {
         preference ??= scope.Variables.Get("InformationPreference") is { } set and not PsNil ? PipelineVariables.Display(set) : "SilentlyContinue";
         if (preference.Equals("Ignore", StringComparison.OrdinalIgnoreCase)) return;
         await output.WriteAsync(InformationStep.Record(this, data, InformationStep.Source, tags), cancellationToken);
@@ -2792,15 +2801,9 @@ internal sealed class InformationStep(ValueTemplate data) : Step
 
     public override async ValueTask RunAsync(RunContext context)
     {
-        var value = data.Build(context.Scope);
-        await context.WriteAsync(Record(context, value, Source, []));
-        // Under $InformationPreference Continue, MshCommandRuntime.WriteInformation also writes the record's text to
-        // the host (WriteLine), which on a client host with a UI is the void host call.
-        if (context.Scope.Variables.Get("InformationPreference") is { } preference and not PsNil &&
-            PipelineVariables.Display(preference).Equals("Continue", StringComparison.OrdinalIgnoreCase))
-        {
-            await context.Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsrpEmulator.Protocol.Clixml.PsPrimitive.String(PipelineVariables.Display(value))], context.CancellationToken);
-        }
+        // As $InformationPreference says: under Continue MshCommandRuntime.WriteInformation also writes the record's
+        // text to the host (WriteLine), which on a client host with a UI is the void host call.
+        await context.WriteInformationAsync(data.Build(context.Scope), [], null, context.Host);
     }
 
     /// <summary>

@@ -297,6 +297,10 @@ public class HostCallBehaviourTests
         Assert.That(host.OutputTexts, Is.Empty);
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         Assert.That(outcome.ErrorRecord?.ToDisplayString(), Does.Contain("is set to Stop: last"));
+
+        // The default rules' plain form follows the preference too.
+        var (ignored, _) = await RunAsync("$InformationPreference = 'Ignore'; Write-Information 'x'; 'after'", Typing());
+        Assert.That((ignored.Records.OfType<InformationRecordMessage>().Count(), ignored.HostCalls.Count, ignored.OutputTexts.Single()), Is.EqualTo((0, 0, "after")));
     }
 
     [Test]
