@@ -1,3 +1,4 @@
+using PsrpEmulator.Client.Replay;
 using PsrpEmulator.Server.Hosting;
 
 namespace PsrpEmulator.EndToEnd.Tests.Conformance;
@@ -23,10 +24,10 @@ namespace PsrpEmulator.EndToEnd.Tests.Conformance;
 /// </param>
 public sealed record ConformanceFixture(string Name, string? Variant = null, string? Scenario = null, Action<EmulatorOptions>? Configure = null, string? KnownIssue = null,
     string? KnownValueIssue = null, IReadOnlyList<KnownRequestIssue>? KnownRequestIssues = null, IReadOnlyDictionary<int, TimeSpan>? AdvanceBefore = null,
-    string Folder = RecordedExchange.RelativeFolder)
+    string Folder = FixtureFolders.RealTraffic)
 {
     /// <summary>True for a recording against the emulator (a regression check of a client's dialect), false for one from Windows.</summary>
-    public bool RecordedFromEmulator => Folder == RecordedExchange.ThirdPartyFolder;
+    public bool RecordedFromEmulator => Folder == FixtureFolders.ThirdParty;
 
     public override string ToString() => Variant is null ? Name : $"{Name} ({Variant})";
 }
@@ -47,12 +48,6 @@ public sealed record ToleratedDifference(string? Fixture, int? Request, string K
     public bool Covers(string fixture, int request, Difference difference) =>
         (Fixture is null || Fixture == fixture) && (Request is null || Request == request) &&
         Kind == difference.Kind && Subject == difference.Subject;
-}
-
-/// <summary>One way the emulator's response differed from the recorded one.</summary>
-public sealed record Difference(string Kind, string Subject, string Expected, string Actual)
-{
-    public override string ToString() => $"{Kind} {Subject}: recorded {Expected}, emulator {Actual}";
 }
 
 /// <summary>The replayed fixtures: behaviours, options, known issues; and the tolerated differences.</summary>
@@ -298,7 +293,7 @@ public static class ConformanceFixtures
             "pypsrp/pool_operations", "pypsrp/faults",
             "ruby-winrm/powershell_run", "ruby-winrm/powershell_objects_and_programs", "ruby-winrm/cmd_shell",
             "ruby-winrm/negotiate_encrypted",
-        }.Select(name => new ConformanceFixture(name, Folder: RecordedExchange.ThirdPartyFolder)),
+        }.Select(name => new ConformanceFixture(name, Folder: FixtureFolders.ThirdParty)),
     ];
 
     public static IReadOnlyList<ToleratedDifference> Tolerated { get; } =

@@ -1,4 +1,5 @@
 using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Replay;
 using PsrpEmulator.Client.Transport;
 
 namespace PsrpEmulator.EndToEnd.Tests.Conformance;
@@ -68,8 +69,8 @@ public partial class RecordedTrafficConformanceTests
     [Test]
     public void Every_third_party_recording_in_the_repository_is_replayed()
     {
-        var folder = RecordedExchange.FindFolder(RecordedExchange.ThirdPartyFolder);
-        Assert.That(folder, Is.Not.Null, $"{RecordedExchange.ThirdPartyFolder} is part of the repository");
+        var folder = FixtureFolders.Find(FixtureFolders.ThirdParty);
+        Assert.That(folder, Is.Not.Null, $"{FixtureFolders.ThirdParty} is part of the repository");
         var files = Directory.EnumerateFiles(folder!, "*.yml", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder!, f)[..^4].Replace('\\', '/'))
             .Order(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Replay;
 using PsrpEmulator.Client.Transport;
 using PsrpEmulator.EndToEnd.Tests.Conformance;
 using PsrpEmulator.Protocol.Clixml;
@@ -142,9 +143,9 @@ public class ErrorPlacementTests : EmulatorTestBase
     /// <summary>The recorded CREATE_PIPELINE (its script, options and host as pypsrp sent them) and every PSRP message Windows answered.</summary>
     private static Recorded LoadRecorded(string name)
     {
-        if (RecordedExchange.FindFolder() is not { } folder)
+        if (FixtureFolders.Find() is not { } folder)
         {
-            Assert.Ignore($"{RecordedExchange.RelativeFolder} was not found above {AppContext.BaseDirectory}; the recorded traffic lives outside the repository.");
+            Assert.Ignore($"{FixtureFolders.RealTraffic} was not found above {AppContext.BaseDirectory}; the recorded traffic lives outside the repository.");
             throw new InvalidOperationException();
         }
 

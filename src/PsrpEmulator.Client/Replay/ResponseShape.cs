@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using PsrpEmulator.Protocol.Psrp;
 
-namespace PsrpEmulator.EndToEnd.Tests.Conformance;
+namespace PsrpEmulator.Client.Replay;
 
 /// <summary>One rsp:Stream of a ReceiveResponse: its attributes and the PSRP messages its start fragments begin.</summary>
 public sealed record StreamShape(string? Name, string? CommandId, IReadOnlyList<string> Messages)
@@ -81,7 +81,7 @@ public sealed partial class ResponseShape
 
     public static ResponseShape Parse(string xml, int httpStatus)
     {
-        var doc = XDocument.Parse(xml);
+        var doc = SafeXml.Parse(xml);
         var header = doc.Root?.Element(Soap + "Header");
         var body = doc.Root?.Element(Soap + "Body") ?? new XElement(Soap + "Body");
         var fault = body.Element(Soap + "Fault");
