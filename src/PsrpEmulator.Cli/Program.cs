@@ -171,6 +171,63 @@ var runVerbose = new Option<bool>("--verbose") { Description = "Also print what 
 var run = new Command("run", "Run scenario files (YAML): a pass/fail line per step, a summary; exit code 0 only if all pass.") { runPaths, runVerbose };
 run.SetAction(async (parse, cancellationToken) => await PsrpEmulator.Cli.ScenarioCommands.RunAsync(parse.GetValue(runPaths) ?? [], parse.GetValue(runVerbose), Console.Out));
 
+var replayFile = new Argument<string>("recording") { Description = "A recording (serve --record, or pypsrp's fixture layout)." };
+var replayUri = new Option<string>("--uri") { Description = "WS-Man endpoint to replay against, e.g. https://server01:5986/wsman.", Required = true };
+var replayUser = new Option<string>("--user") { Description = "User name.", DefaultValueFactory = _ => "psrp" };
+var replayPassword = new Option<string>("--password") { Description = "Password.", DefaultValueFactory = _ => "psrp" };
+var replayAuthentication = new Option<WsManAuthenticationMechanism>("--authentication") { Description = "Basic, Negotiate or Ntlm (default Basic).", DefaultValueFactory = _ => WsManAuthenticationMechanism.Basic };
+var replayMessages = new Option<bool>("--compare-messages") { Description = "Also compare each PSRP message's CLIXML (times, GUIDs and process ids scrubbed)." };
+var replaySkipCertificateCheck = new Option<bool>("--skip-certificate-check") { Description = "Accept any HTTPS certificate (a test server's self-signed one)." };
+var replay = new Command("replay", "Send a recording's requests in order to an endpoint (this emulator, or Windows) and report where its responses differ from the recorded ones.")
+{
+    replayFile, replayUri, replayUser, replayPassword, replayAuthentication, replayMessages, replaySkipCertificateCheck,
+};
+replay.SetAction(async (parse, cancellationToken) =>
+{
+    var file = parse.GetValue(replayFile)!;
+    if (!Uri.TryCreate(parse.GetValue(replayUri), UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+    {
+        Console.Error.WriteLine($"psrp-emulator: --uri '{parse.GetValue(replayUri)}' is not an http or https URI.");
+        return 2;
+    }
+
+    PsrpEmulator.Client.Replay.RecordedExchange recording;
+    try
+    {
+        recording = PsrpEmulator.Client.Replay.RecordedExchange.Parse(Path.GetFileName(file), await File.ReadAllTextAsync(file, cancellationToken));
+    }
+    catch (InvalidDataException e)
+    {
+        Console.Error.WriteLine($"psrp-emulator: {e.Message}");
+        return 2;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"psrp-emulator: {file}: {e.Message}");
+        return 2;
+    }
+
+    using var transport = new WsManTransport(new WsManClientOptions
+    {
+        ConnectionUri = target,
+        UserName = parse.GetValue(replayUser)!,
+        Password = parse.GetValue(replayPassword)!,
+        Authentication = parse.GetValue(replayAuthentication),
+        RobustConnection = false,
+        ServerCertificateValidation = parse.GetValue(replaySkipCertificateCheck) ? (_, _, _, _) => true : null,
+    });
+    var report = await PsrpEmulator.Client.Replay.Replayer.ReplayAsync(recording, transport, parse.GetValue(replayMessages), cancellationToken);
+    foreach (var request in report.Requests)
+    {
+        if (request.Error is { } error) Console.WriteLine($"#{request.Index} {request.Action}: not compared: {error}");
+        foreach (var difference in request.Differences) Console.WriteLine($"#{request.Index} {request.Action}: {difference}");
+    }
+
+    var differing = report.Requests.Count(r => r.Differences.Count > 0);
+    Console.WriteLine($"{report.Name}: {report.Requests.Count} of {report.Recorded} requests replayed, {differing} with differences.");
+    return report.Requests.Any(r => r.Error is not null) ? 2 : report.Identical ? 0 : 1;
+});
+
 var scrubFile = new Argument<string>("file") { Description = "A recording written by serve --record." };
 var scrubOut = new Option<string?>("--out") { Description = "Where to write the scrubbed recording (default: the file itself)." };
 var scrub = new Command("scrub-recording", "Number the GUIDs and zero the times of a recording, to keep it as a golden file.") { scrubFile, scrubOut };
@@ -190,6 +247,6 @@ scrub.SetAction(parse =>
     }
 });
 
-var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run, scrub };
+var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run, scrub, replay };
 // No response files: a script starting with @ ("@(1, 2)") is a --command value, not a file name.
 return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

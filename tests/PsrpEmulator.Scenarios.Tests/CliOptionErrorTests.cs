@@ -135,6 +135,50 @@ public sealed class CliOptionErrorTests
         Assert.That(missing.Trim(), Does.StartWith("psrp-emulator: " + file).And.Not.Contain("   at "));
     }
 
+    /// <summary>
+    /// <c>psrp-emulator replay</c> against a running emulator: a repository fixture replays with no difference (exit
+    /// 0), one made for another emulator set-up reports its differences (exit 1), a file that is no recording is one
+    /// line and exit code 2.
+    /// </summary>
+    [Test]
+    public async Task Replay_reports_a_recordings_differences_with_its_exit_code()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { Cli(), "serve", "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(argument);
+        start.Environment["PSRPEMU_SeparateRunspacePoolState"] = "false";
+        using var serve = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line;
+            while ((line = await serve.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("psrp-emulator listening on ", StringComparison.Ordinal))
+            {
+            }
+
+            Assert.That(line, Is.Not.Null, "the emulator did not start");
+            var uri = line!["psrp-emulator listening on ".Length..];
+            var fixtures = Path.Combine(ScenarioFileTests.RepositoryRoot, "fixtures", "third-party-clients");
+
+            // Ruby's cmd shell never opens a pool: the same answers whatever SeparateRunspacePoolState says.
+            var (same, sameText) = await RunCliAsync("replay", Path.Combine(fixtures, "ruby-winrm", "cmd_shell.yml"), "--uri", uri);
+            Assert.That((same, sameText.Trim()), Is.EqualTo((0, "cmd_shell.yml: 14 of 14 requests replayed, 0 with differences.")));
+
+            // pypsrp's pool was recorded with the pool's state in a Receive of its own.
+            var (differs, differsText) = await RunCliAsync("replay", Path.Combine(fixtures, "pypsrp", "pool_streams.yml"), "--uri", uri, "--compare-messages");
+            Assert.That(differs, Is.EqualTo(1), differsText);
+            Assert.That(differsText, Does.Contain("#1 Receive: psrp messages").And.Contain("pool_streams.yml: 8 of 8 requests replayed"));
+
+            var (notRecording, notText) = await RunCliAsync("replay", Path.Combine(ScenarioFileTests.RepositoryRoot, "README.md"), "--uri", uri);
+            Assert.That(notRecording, Is.EqualTo(2));
+            Assert.That(notText.Trim(), Does.StartWith("psrp-emulator: README.md is not").And.Not.Contain("   at "));
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+    }
+
     /// <summary>A script may start with @ (<c>@(1, 2).Count</c>): it is the --command's value, never a response file.</summary>
     [Test]
     public async Task A_command_starting_with_an_at_sign_is_sent_as_the_script_not_read_as_a_response_file()

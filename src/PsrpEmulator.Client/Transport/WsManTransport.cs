@@ -204,6 +204,53 @@ public sealed class WsManTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Posts a whole SOAP envelope as given (a recording's request, see <see cref="Replay"/>) over this transport's
+    /// connections and authentication, sealed as its other requests are (Negotiate/NTLM over HTTP), and returns the
+    /// HTTP status and the response envelope's text as it came, faults included, without reading it. Nothing is
+    /// filled in or retried. Throws <see cref="WsManTransportException"/> when no envelope came back (refused
+    /// credentials, a redirect, a network failure).
+    /// </summary>
+    public async Task<(int Status, string Envelope)> PostEnvelopeAsync(string envelope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var soap = System.Text.Encoding.UTF8.GetBytes(envelope);
+        var capture = new RawCapture();
+        if (_certificateError is not null) throw new WsManTransportException(_certificateError);
+        if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
+        {
+            var request = NewRequest(soap, SoapContentType);
+            if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
+            else request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+            await ExchangeAsync(_http, request, null, string.Empty, cancellationToken, capture).ConfigureAwait(false);
+        }
+        else
+        {
+            await SendNegotiatedAsync(soap, string.Empty, cancellationToken, capture).ConfigureAwait(false);
+        }
+
+        return (capture.Status, capture.Text);
+    }
+
+    /// <summary>Where <see cref="PostEnvelopeAsync"/> takes a response before it would be read.</summary>
+    private sealed class RawCapture
+    {
+        public int Status { get; set; }
+
+        public string Text { get; set; } = string.Empty;
+    }
+
+    private static readonly WsManEnvelope CapturedEnvelope = new(new WsManHeader(), EmptyBody.Instance);
+
+    /// <summary>An envelope's text: UTF-16 when its byte order mark says so, else UTF-8.</summary>
+    private static string DecodeText(ReadOnlySpan<byte> bytes) => bytes switch
+    {
+        [0xFF, 0xFE, ..] => System.Text.Encoding.Unicode.GetString(bytes[2..]),
+        [0xFE, 0xFF, ..] => System.Text.Encoding.BigEndianUnicode.GetString(bytes[2..]),
+        [0xEF, 0xBB, 0xBF, ..] => System.Text.Encoding.UTF8.GetString(bytes[3..]),
+        _ => System.Text.Encoding.UTF8.GetString(bytes),
+    };
+
     /// <summary>Sends <paramref name="header"/> (complete: see <see cref="Complete"/>) and its body once.</summary>
     private Task<WsManEnvelope> SendOnceUntrackedAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
     {
@@ -258,7 +305,7 @@ public sealed class WsManTransport : IDisposable
     /// Negotiate/NTLM: the request goes over an authenticated channel, sealed over HTTP. A channel whose connection
     /// the server no longer knows (closed while idle and reopened) answers 401: authenticate a new one, once.
     /// </summary>
-    private async Task<WsManEnvelope> SendNegotiatedAsync(ReadOnlyMemory<byte> soap, string messageId, CancellationToken cancellationToken)
+    private async Task<WsManEnvelope> SendNegotiatedAsync(ReadOnlyMemory<byte> soap, string messageId, CancellationToken cancellationToken, RawCapture? capture = null)
     {
         var encrypt = !string.Equals(_requestUri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
         for (var attempt = 0; ; attempt++)
@@ -272,7 +319,7 @@ public sealed class WsManTransport : IDisposable
                 using var request = sealing is null
                     ? NewRequest(soap, SoapContentType)
                     : NewRequest(EncryptedMessage.Encrypt(sealing, soap.Span), EncryptedMessage.ContentType);
-                var envelope = await ExchangeAsync(channel.Http, request, sealing, messageId, cancellationToken).ConfigureAwait(false);
+                var envelope = await ExchangeAsync(channel.Http, request, sealing, messageId, cancellationToken, capture).ConfigureAwait(false);
                 ReturnChannel(channel);
                 return envelope;
             }
@@ -446,7 +493,7 @@ public sealed class WsManTransport : IDisposable
     }
 
     /// <summary>Sends one request (and disposes it) and turns the response into an envelope, a fault, or a transport error.</summary>
-    private async Task<WsManEnvelope> ExchangeAsync(HttpClient http, HttpRequestMessage request, NtlmSecurityContext? sealing, string messageId, CancellationToken cancellationToken)
+    private async Task<WsManEnvelope> ExchangeAsync(HttpClient http, HttpRequestMessage request, NtlmSecurityContext? sealing, string messageId, CancellationToken cancellationToken, RawCapture? capture = null)
     {
         using var sent = request;
         HttpResponseMessage response;
@@ -511,6 +558,14 @@ public sealed class WsManTransport : IDisposable
                 else if (sealing is not null && bytes.Length > 0)
                 {
                     throw new WsManTransportException($"The server answered HTTP {status} with an unencrypted body to an encrypted request.", status);
+                }
+
+                if (capture is not null)
+                {
+                    // A replayed envelope: its answer as it came (decrypted), faults included, not read here.
+                    capture.Status = status;
+                    capture.Text = DecodeText(bytes.Span);
+                    return CapturedEnvelope;
                 }
 
                 try

@@ -117,7 +117,7 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
                 await AdvanceClockAsync(elapsed);
             }
 
-            var request = Substitute(message.Request, ids);
+            var request = Replayer.Substitute(message.Request, ids);
             var recorded = ResponseShape.Parse(message.Response, message.TransportErrorCode ?? 200);
             var actual = await SendAsync(request, message, recorded);
             if (actual is null)
@@ -136,8 +136,8 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
                 break;
             }
 
-            Learn(ids, recorded.CreatedShellId, actual.CreatedShellId);
-            Learn(ids, recorded.CreatedCommandId, actual.CreatedCommandId);
+            Replayer.Learn(ids, recorded.CreatedShellId, actual.CreatedShellId);
+            Replayer.Learn(ids, recorded.CreatedCommandId, actual.CreatedCommandId);
 
             foreach (var difference in ResponseComparer.Compare(recorded, actual, ids, message, fixture.RecordedFromEmulator).Where(d => values is null || (d.Kind == ResponseComparer.ValueKind) == values))
             {
@@ -171,21 +171,6 @@ public partial class RecordedTrafficConformanceTests : EmulatorTestBase
             "(later differences may follow from the first):" + Environment.NewLine + string.Join(Environment.NewLine, problems));
     }
 
-
-    private static void Learn(Dictionary<string, string> ids, string? recorded, string? ours)
-    {
-        if (recorded is { Length: > 0 } && ours is { Length: > 0 }) ids[recorded] = ours;
-    }
-
-    private static string Substitute(string request, Dictionary<string, string> ids)
-    {
-        foreach (var (recorded, ours) in ids)
-        {
-            if (!string.Equals(recorded, ours, StringComparison.OrdinalIgnoreCase)) request = request.Replace(recorded, ours, StringComparison.OrdinalIgnoreCase);
-        }
-
-        return request;
-    }
 
     /// <summary>Posts one request; moves the virtual clock while a Receive waits. Null when no response came.</summary>
     /// <remarks>

@@ -65,6 +65,43 @@ public partial class RecordedTrafficConformanceTests
         }
     }
 
+    /// <summary>
+    /// The replay users run (<c>psrp-emulator replay</c>, <see cref="Replayer"/>) goes through the client transport:
+    /// Ruby's gem's NTLM session, recorded decrypted, replays over NTLM with message encryption as recorded; against
+    /// an emulator set up otherwise (the pool's state in the first Receive) the report names the requests that differ.
+    /// </summary>
+    [Test]
+    public async Task A_recording_replayed_through_the_client_transport_reports_where_responses_differ()
+    {
+        var folder = FixtureFolders.Find(FixtureFolders.ThirdParty);
+        Assert.That(folder, Is.Not.Null);
+        var recording = RecordedExchange.Load(folder!, "ruby-winrm/negotiate_encrypted");
+        await RestartEmulatorAsync(o => o.MaxReceiveHold = TimeSpan.FromHours(1));
+        using var transport = new WsManTransport(new WsManClientOptions
+        {
+            ConnectionUri = Emulator.WsManUri,
+            UserName = "psrp",
+            Password = "psrp",
+            Authentication = WsManAuthenticationMechanism.Negotiate,
+            TimeProvider = Clock!,
+        });
+
+        // Time passes while a Receive waits for what the recording's got after its OperationTimeout.
+        var same = await AdvanceUntilAsync(Replayer.ReplayAsync(recording, transport, compareMessages: true), TimeSpan.FromSeconds(1));
+
+        Assert.That(same.Requests.SelectMany(r => r.Differences.Select(d => $"#{r.Index} {r.Action}: {d}")), Is.Empty);
+        Assert.That((same.Identical, same.Requests.Count), Is.EqualTo((true, recording.Messages.Count)));
+
+        var pool = RecordedExchange.Load(folder!, "pypsrp/pool_streams");
+        await RestartEmulatorAsync(o => o.SeparateRunspacePoolState = false);
+        using var basic = CreateTransport();
+        var other = await AdvanceUntilAsync(Replayer.ReplayAsync(pool, basic, compareMessages: false), TimeSpan.FromSeconds(1));
+
+        Assert.That(other.Identical, Is.False);
+        Assert.That(other.Requests[1].Differences.Select(d => d.Kind), Does.Contain("psrp messages"), "the first Receive carries the pool's state too");
+        Assert.That(other.Requests[0].Differences, Is.Empty);
+    }
+
     /// <summary>Every recording in fixtures/third-party-clients is replayed: none is added without being listed.</summary>
     [Test]
     public void Every_third_party_recording_in_the_repository_is_replayed()
