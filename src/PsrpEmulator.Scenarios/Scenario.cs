@@ -151,6 +151,24 @@ public sealed record RunStep : Step
 }
 
 /// <summary>The named host is replaced by a fresh one (a client restart, "the next day").</summary>
+/// <summary>
+/// A recording's requests replayed against the world (as <c>psrp-emulator replay</c> does): the step passes when every
+/// response is as recorded.
+/// </summary>
+public sealed record ReplayStep : Step
+{
+    /// <summary>The recording's full path (written relative to the scenario file).</summary>
+    public required string File { get; init; }
+
+    /// <summary>The computer it is sent to (default: the world's first).</summary>
+    public string? Computer { get; init; }
+
+    /// <summary>Also compare each PSRP message's CLIXML (times, GUIDs and process ids scrubbed).</summary>
+    public bool CompareMessages { get; init; }
+
+    public override string Describe() => $"replay {Path.GetFileName(File)}";
+}
+
 public sealed record RestartStep : Step
 {
     public required string Host { get; init; }

@@ -257,7 +257,7 @@ public sealed partial class ScenarioParser
         var host = "client";
         foreach (var item in Sequence(node, "'steps:' is a list").Children)
         {
-            var map = Mapping(item, "a step is a mapping: run:, winrs:, restart:, advance: or inject:");
+            var map = Mapping(item, "a step is a mapping: run:, winrs:, replay:, restart:, advance: or inject:");
             var position = Position(item);
             var note = Get(map, "note") is { } n ? Scalar(n) : null;
             if (Get(map, "restart") is { } restart)
@@ -334,9 +334,25 @@ public sealed partial class ScenarioParser
                 if (Get(map, "host") is { } h) host = Scalar(h);
                 steps.Add(ReadWinRs(map, winrs, position, note, host));
             }
+            else if (Get(map, "replay") is { } replay)
+            {
+                CheckKeys(map, ["replay", "computer", "compare-messages", "note", "setup"]);
+                var file = Scalar(replay);
+                if (file.Length == 0) throw Error(replay, "'replay:' needs a recording's path");
+                steps.Add(new ReplayStep
+                {
+                    Position = position,
+                    // Relative to the scenario file, as a reader of it sees the path.
+                    File = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_file)) ?? ".", file)),
+                    Computer = Get(map, "computer") is { } c ? Scalar(c) : null,
+                    CompareMessages = Flag(map, "compare-messages"),
+                    Note = note,
+                    Setup = Flag(map, "setup"),
+                });
+            }
             else
             {
-                throw Error(item, "a step needs 'run:', 'winrs:', 'restart:', 'advance:' or 'inject:'");
+                throw Error(item, "a step needs 'run:', 'winrs:', 'replay:', 'restart:', 'advance:' or 'inject:'");
             }
         }
 

@@ -222,6 +222,8 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 return Run(run, watch);
             case WinRsStep winrs:
                 return RunWinRs(winrs, watch);
+            case ReplayStep replay:
+                return RunReplay(replay, watch);
             default:
                 throw new InvalidOperationException($"unknown step {step}");
         }

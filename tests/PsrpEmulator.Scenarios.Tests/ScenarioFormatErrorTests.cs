@@ -45,6 +45,27 @@ public sealed class ScenarioFormatErrorTests
         Assert.That(e!.Message, Does.StartWith("range.yaml:").And.Contain(message));
     }
 
+    [TestCase("  - replay: \"\"", "'replay:' needs a recording's path")]
+    [TestCase("  - replay: x.yml\n    expect: { output: [] }", "expect")]
+    public void A_replay_step_without_a_path_or_with_a_key_it_has_not_is_a_scenario_format_error(string step, string message)
+    {
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioParser.Parse(Minimal + "\n" + step, "replay.yaml"));
+
+        Assert.That(e!.Message, Does.StartWith("replay.yaml:").And.Contain(message));
+    }
+
+    /// <summary>A recording's path is taken relative to the scenario file, as a reader of the file sees it.</summary>
+    [Test]
+    public void A_replay_steps_path_is_relative_to_the_scenario_file()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "scenarios", "mine");
+        var scenario = ScenarioParser.Parse(Minimal + "\n  - replay: ../recordings/traffic.yml\n    compare-messages: true", Path.Combine(folder, "s.yaml"));
+
+        var step = scenario.Steps.OfType<ReplayStep>().Single();
+        Assert.That(step.File, Is.EqualTo(Path.GetFullPath(Path.Combine(Path.GetTempPath(), "scenarios", "recordings", "traffic.yml"))));
+        Assert.That(step.CompareMessages, Is.True);
+    }
+
     [Test]
     public void The_minimal_scenario_parses()
     {

@@ -217,16 +217,24 @@ public sealed class WsManTransport : IDisposable
         var soap = System.Text.Encoding.UTF8.GetBytes(envelope);
         var capture = new RawCapture();
         if (_certificateError is not null) throw new WsManTransportException(_certificateError);
-        if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
+        Activity?.Invoke(TransportActivity.RequestStarted);
+        try
         {
-            var request = NewRequest(soap, SoapContentType);
-            if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
-            else request.Headers.TryAddWithoutValidation("Authorization", _authorization);
-            await ExchangeAsync(_http, request, null, string.Empty, cancellationToken, capture).ConfigureAwait(false);
+            if (_mutualCertificate || Options.Authentication == WsManAuthenticationMechanism.Basic)
+            {
+                var request = NewRequest(soap, SoapContentType);
+                if (_mutualCertificate) request.Headers.TryAddWithoutValidation("Authorization", MutualCertificateProfile);
+                else request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+                await ExchangeAsync(_http, request, null, string.Empty, cancellationToken, capture).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendNegotiatedAsync(soap, string.Empty, cancellationToken, capture).ConfigureAwait(false);
+            }
         }
-        else
+        finally
         {
-            await SendNegotiatedAsync(soap, string.Empty, cancellationToken, capture).ConfigureAwait(false);
+            Activity?.Invoke(TransportActivity.RequestEnded);
         }
 
         return (capture.Status, capture.Text);
