@@ -65,11 +65,27 @@ public sealed class HostEchoTests : EmulatorTestBase
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
 
-        var events = await RunAsync(pool, "Write-Information 'quiet'; $InformationPreference = 'Continue'; Write-Information 'shown'");
+        var events = await RunAsync(pool, "Write-Information 'quiet'; Write-Information 'asked' -Tags t -InformationAction Continue; " +
+            "Write-Information 'none' -InformationAction Ignore; $InformationPreference = 'Continue'; Write-Information 'shown'");
 
         Assert.That(events.Select(Describe), Is.EqualTo(new[]
         {
-            "information ", "information ", "call -100 WriteLine2 shown", "state Completed",
+            "information ", "information t", "call -100 WriteLine2 asked", "information ", "call -100 WriteLine2 shown", "state Completed",
+        }));
+    }
+
+    /// <summary>Write-Progress passes its -SourceId to the host's WriteProgress, which the PROGRESS_RECORD does not carry.</summary>
+    [Test]
+    public async Task Write_Progress_passes_its_SourceId_to_the_hosts_WriteProgress()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
+
+        var events = await RunAsync(pool, "Write-Progress -Activity copy -PercentComplete 10 -SourceId 42; Write-Progress -Activity copy -PercentComplete 20");
+
+        Assert.That(events.Select(Describe), Is.EqualTo(new[]
+        {
+            "progress copy 10", "call -100 WriteProgress 42|", "progress copy 20", "call -100 WriteProgress 0|", "state Completed",
         }));
     }
 

@@ -629,6 +629,12 @@ public sealed record ProgressRecordMessage(string Activity, int ActivityId, stri
 {
     public PsrpMessageType MessageType => PsrpMessageType.ProgressRecord;
 
+    /// <summary>
+    /// Write-Progress's -SourceId: not part of the PROGRESS_RECORD (nor read from one), it is the first argument of the
+    /// host's WriteProgress call that follows the record (0 unless given).
+    /// </summary>
+    public long SourceId { get; init; }
+
     public PsValue ToPsValue() => new PsObject()
         .With("Activity", Activity)
         .With("ActivityId", ActivityId)

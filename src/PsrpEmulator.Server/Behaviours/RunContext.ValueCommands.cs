@@ -655,8 +655,11 @@ internal sealed partial class RunContext
         var seconds = await NumberOf("SecondsRemaining", -1, int.MinValue, int.MaxValue);
         var parent = await NumberOf("ParentId", -1, -1, int.MaxValue);
         var operation = await TextOf("CurrentOperation");
+        var sourceId = arguments["SourceId"] is { } sourceWord
+            ? (long)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(sourceWord, to, blockNesting), ScriptExpressions.ResolveType("long")!)).Value!
+            : 0;
         return new ProgressRecordMessage(activity, id, status, operation, parent, percent,
-            arguments.Has("Completed") ? ProgressRecordType.Completed : ProgressRecordType.Processing, seconds);
+            arguments.Has("Completed") ? ProgressRecordType.Completed : ProgressRecordType.Processing, seconds) { SourceId = sourceId };
     }
 
     // The separators Windows' FileSystem provider takes; it writes backslashes.

@@ -473,9 +473,9 @@ internal sealed class Pipeline : IPipelineHost
         VerboseRecordMessage verbose => VoidCall(RemoteHostMethodId.WriteVerboseLine, verbose.Message),
         DebugRecordMessage debug => VoidCall(RemoteHostMethodId.WriteDebugLine, debug.Message),
         InformationRecordMessage information => HostEcho(information),
-        // Write-Progress passes its -SourceId (0 unless given; the emulator sends 0) and the record as
-        // ProgressRecord.ToPSObjectForRemoting makes it, the PROGRESS_RECORD's own body.
-        ProgressRecordMessage progress => new PipelineHostCall(RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteProgress, [PsPrimitive.Int64(0), progress.ToPsValue()]),
+        // Write-Progress passes its -SourceId (0 unless given) and the record as ProgressRecord.ToPSObjectForRemoting
+        // makes it, the PROGRESS_RECORD's own body.
+        ProgressRecordMessage progress => new PipelineHostCall(RemoteHostCalls.VoidCallId, RemoteHostMethodId.WriteProgress, [PsPrimitive.Int64(progress.SourceId), progress.ToPsValue()]),
         _ => null,
     };
 
