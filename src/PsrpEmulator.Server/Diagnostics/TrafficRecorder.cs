@@ -112,7 +112,11 @@ internal sealed class TrafficRecorder : IAsyncDisposable
     internal static string Format(int number, Exchange exchange)
     {
         var text = new StringBuilder(exchange.Request.Length + exchange.Response.Length + 128);
-        text.Append("# ").Append(number).Append(' ').Append(exchange.Action).Append(" (").Append(exchange.Computer).Append(')').Append('\n');
+        text.Append("# ").Append(number).Append(' ');
+        AppendCommentText(text, exchange.Action);
+        text.Append(" (");
+        AppendCommentText(text, exchange.Computer);
+        text.Append(')').Append('\n');
         text.Append("- request: ");
         AppendDoubleQuoted(text, exchange.Request);
         text.Append("\n  response: ");
@@ -120,6 +124,16 @@ internal sealed class TrafficRecorder : IAsyncDisposable
         text.Append('\n');
         if (exchange.Status != 200) text.Append("  transport_error: {protocol: http, code: ").Append(exchange.Status).Append("}\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Text the client chose (an action URI's last segment) in a comment line: what would end the line or the comment
+    /// (a line break, any control character) becomes '?', and it is cut at 100 characters.
+    /// </summary>
+    private static void AppendCommentText(StringBuilder text, string value)
+    {
+        var shown = value.Length > 100 ? value[..100] : value;
+        foreach (var c in shown) text.Append(char.IsControl(c) || c is '\u2028' or '\u2029' || char.IsSurrogate(c) ? '?' : c);
     }
 
     /// <summary>

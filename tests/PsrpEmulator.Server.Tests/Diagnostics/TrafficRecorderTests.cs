@@ -62,6 +62,28 @@ public class TrafficRecorderTests
         }
     }
 
+    /// <summary>An action's text is the client's: a line break in it cannot end the comment and write YAML of its own.</summary>
+    [Test]
+    public async Task A_clients_action_text_cannot_break_out_of_its_comment_line()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"recorder-{Guid.NewGuid():N}.yml");
+        try
+        {
+            var recorder = new TrafficRecorder(path, NullLogger.Instance);
+            recorder.Record("<a/>"u8, "<b/>"u8, 200, "SERVER01", "Receive\nmessages: []\r\u2028" + new string('x', 200));
+            await recorder.DisposeAsync();
+
+            var lines = File.ReadAllLines(path);
+            Assert.That(lines[2], Does.StartWith("# 0 Receive?messages: []??xxx").And.EndWith(" (SERVER01)"));
+            Assert.That(lines[2].Length, Is.LessThan(130));
+            Assert.That(ReadMessages(path).Children, Has.Count.EqualTo(1));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public async Task A_recording_without_exchanges_is_an_empty_message_list()
     {
