@@ -236,7 +236,15 @@ scrub.SetAction(parse =>
     var file = parse.GetValue(scrubFile)!;
     try
     {
-        var scrubbed = PsrpEmulator.Server.Diagnostics.RecordingScrubber.Scrub(File.ReadAllText(file));
+        var original = File.ReadAllText(file);
+        if (!original.Contains("\n- request: \"", StringComparison.Ordinal))
+        {
+            // pypsrp's own files write their envelopes as plain scalars, which the scrubber does not rewrite.
+            Console.Error.WriteLine($"psrp-emulator: {file} has no exchange written by serve --record (- request: \"...\"): nothing scrubbed.");
+            return 2;
+        }
+
+        var scrubbed = PsrpEmulator.Server.Diagnostics.RecordingScrubber.Scrub(original);
         File.WriteAllText(parse.GetValue(scrubOut) ?? file, scrubbed, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         return 0;
     }

@@ -133,6 +133,20 @@ public sealed class CliOptionErrorTests
         var (missingExit, missing) = await RunCliAsync("scrub-recording", file);
         Assert.That(missingExit, Is.EqualTo(2));
         Assert.That(missing.Trim(), Does.StartWith("psrp-emulator: " + file).And.Not.Contain("   at "));
+
+        // pypsrp's own layout (plain scalars) is not rewritten: said, not silently left as it was.
+        await File.WriteAllTextAsync(file, "messages:\n- request: <s:Envelope>9C1F2E3D-4B5A-4978-8695-A4B3C2D1E0F9</s:Envelope>\n  response: <s:Envelope/>\n");
+        try
+        {
+            var (plainExit, plain) = await RunCliAsync("scrub-recording", file);
+            Assert.That(plainExit, Is.EqualTo(2));
+            Assert.That(plain.Trim(), Does.EndWith("nothing scrubbed."));
+            Assert.That(await File.ReadAllTextAsync(file), Does.Contain("9C1F2E3D"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>
