@@ -62,41 +62,54 @@ internal sealed class TrafficRecorder : IAsyncDisposable
         await Task.Yield();
         var failed = false;
         var number = 0;
-        await using (writer.ConfigureAwait(false))
+        try
         {
-            try
-            {
-                await writer.WriteAsync("# Recorded by psrp-emulator: requests as received (decrypted) and the responses sent, in the order sent.\nmessages:\n").ConfigureAwait(false);
-                await writer.FlushAsync().ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                failed = Fail(e);
-            }
+            await WriteEveryExchangeAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // The last flush, as the file closes at shutdown (a full disk): logged once, never the host's stop.
+            if (!failed) Fail(e);
+        }
 
-            while (await _exchanges.Reader.WaitToReadAsync().ConfigureAwait(false))
+        async Task WriteEveryExchangeAsync()
+        {
+            await using (writer.ConfigureAwait(false))
             {
-                while (_exchanges.Reader.TryRead(out var exchange))
-                {
-                    if (failed) continue;
-                    try
-                    {
-                        await writer.WriteAsync(Format(number++, exchange)).ConfigureAwait(false);
-                    }
-                    catch (IOException e)
-                    {
-                        failed = Fail(e);
-                    }
-                }
-
-                if (failed) continue;
                 try
                 {
+                    await writer.WriteAsync("# Recorded by psrp-emulator: requests as received (decrypted) and the responses sent, in the order sent.\nmessages:\n").ConfigureAwait(false);
                     await writer.FlushAsync().ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
                     failed = Fail(e);
+                }
+
+                while (await _exchanges.Reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    while (_exchanges.Reader.TryRead(out var exchange))
+                    {
+                        if (failed) continue;
+                        try
+                        {
+                            await writer.WriteAsync(Format(number++, exchange)).ConfigureAwait(false);
+                        }
+                        catch (IOException e)
+                        {
+                            failed = Fail(e);
+                        }
+                    }
+
+                    if (failed) continue;
+                    try
+                    {
+                        await writer.FlushAsync().ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        failed = Fail(e);
+                    }
                 }
             }
         }
