@@ -84,6 +84,34 @@ public class TrafficRecorderTests
         }
     }
 
+    private sealed class CountingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public int Errors { get; private set; }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == Microsoft.Extensions.Logging.LogLevel.Error) Errors++;
+        }
+    }
+
+    /// <summary>A disk that is full (Linux's /dev/full) ends the recording with one logged error; requests and the stop go on.</summary>
+    [Test]
+    public async Task A_full_disk_ends_the_recording_with_one_logged_error_and_never_throws()
+    {
+        if (!File.Exists("/dev/full")) Assert.Ignore("needs Linux's /dev/full");
+        var logger = new CountingLogger();
+        var recorder = new TrafficRecorder("/dev/full", logger);
+
+        for (var i = 0; i < 3; i++) recorder.Record("<a/>"u8, "<b/>"u8, 200, "SERVER01", "Receive");
+        await recorder.DisposeAsync();
+
+        Assert.That(logger.Errors, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task A_recording_without_exchanges_is_an_empty_message_list()
     {
