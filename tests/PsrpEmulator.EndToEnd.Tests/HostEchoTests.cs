@@ -60,17 +60,19 @@ public sealed class HostEchoTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task Write_Information_s_text_goes_to_the_host_only_under_InformationPreference_Continue()
+    public async Task Write_Information_s_text_goes_to_the_host_only_under_Continue_and_not_when_redirected()
     {
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
 
         var events = await RunAsync(pool, "Write-Information 'quiet'; Write-Information 'asked' -Tags t -InformationAction Continue; " +
-            "Write-Information 'none' -InformationAction Ignore; $InformationPreference = 'Continue'; Write-Information 'shown'");
+            "Write-Information 'none' -InformationAction Ignore; Write-Information 'dropped' -InformationAction Continue 6>$null; " +
+            "$InformationPreference = 'Continue'; Write-Information 'shown'; Write-Information 'merged' 6>&1");
 
+        // A redirection takes the record and with it what the host would have shown (6>$null, 6>&1).
         Assert.That(events.Select(Describe), Is.EqualTo(new[]
         {
-            "information ", "information t", "call -100 WriteLine2 asked", "information ", "call -100 WriteLine2 shown", "state Completed",
+            "information ", "information t", "call -100 WriteLine2 asked", "information ", "call -100 WriteLine2 shown", "output merged", "state Completed",
         }));
     }
 

@@ -575,6 +575,12 @@ public sealed record InformationRecordMessage(PsValue MessageData, string Source
 {
     public PsrpMessageType MessageType => PsrpMessageType.InformationRecord;
 
+    /// <summary>
+    /// Write-Information under InformationPreference Continue: the text the server writes to its host (WriteLine) when
+    /// the record reaches the host rather than a redirection. Not part of the INFORMATION_RECORD (nor read from one).
+    /// </summary>
+    public string? HostText { get; init; }
+
     public uint NativeThreadId { get; init; }
 
     public uint ManagedThreadId { get; init; }

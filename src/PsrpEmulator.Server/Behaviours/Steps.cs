@@ -1298,13 +1298,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         preference ??= scope.Variables.Get("InformationPreference") is { } set and not PsNil ? PipelineVariables.Display(set) : "SilentlyContinue";
         if (preference.Equals("Ignore", StringComparison.OrdinalIgnoreCase)) return;
-        await output.WriteAsync(InformationStep.Record(this, data, InformationStep.Source, tags), cancellationToken);
         var shown = PipelineVariables.Display(data);
-        if (preference.Equals("Continue", StringComparison.OrdinalIgnoreCase) || preference.Equals("Inquire", StringComparison.OrdinalIgnoreCase))
-        {
-            await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String(shown)], cancellationToken);
-        }
-        else if (preference.Equals("Stop", StringComparison.OrdinalIgnoreCase))
+        // Under Continue the text goes to the host too, once the record reaches it: a redirection (6>&1, 6>$null)
+        // takes the record, and nothing is shown.
+        var show = preference.Equals("Continue", StringComparison.OrdinalIgnoreCase) || preference.Equals("Inquire", StringComparison.OrdinalIgnoreCase);
+        await output.WriteAsync(InformationStep.Record(this, data, InformationStep.Source, tags) with { HostText = show ? shown : null }, cancellationToken);
+        if (preference.Equals("Stop", StringComparison.OrdinalIgnoreCase))
         {
             throw new ErrorActionStopException(errorRecords(new ScriptedError(
                 $"The running command stopped because the preference variable \"InformationPreference\" or common parameter is set to Stop: {shown}",

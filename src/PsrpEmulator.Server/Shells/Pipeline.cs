@@ -481,10 +481,11 @@ internal sealed class Pipeline : IPipelineHost
 
     // MshCommandRuntime.WriteInformation: a PSHOST record (Write-Host) not FORWARDED is written to the host in its
     // colours (one given, the other Gray or Black), without a new line when asked. Write-Information's records are
-    // shown only under InformationPreference Continue, which the record does not carry: InformationStep makes that
-    // call itself.
+    // shown only under InformationPreference Continue: the behaviour gives such a record its HostText.
     private static PipelineHostCall? HostEcho(InformationRecordMessage record)
     {
+        // Write-Information under Continue: its text with WriteLine (MshCommandRuntime.WriteInformation).
+        if (record.HostText is { } text) return VoidCall(RemoteHostMethodId.WriteLine2, text);
         if (!Contains(record.Tags, HostInformationMessage.HostTag) || Contains(record.Tags, "FORWARDED") ||
             HostInformationMessage.TryRead(record.MessageData) is not { } message)
         {

@@ -321,8 +321,10 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             {
                 case PipelineOutput output:
                     return WriteStdoutAsync(_out.Add(output.Value), cancellationToken);
-                // Write-Host's records (tagged PSHOST) are shown; Write-Information's are not, as $InformationPreference
-                // is SilentlyContinue.
+                // Write-Host's records (tagged PSHOST) are shown; Write-Information's only under InformationPreference
+                // Continue (their HostText), SilentlyContinue by default.
+                case InformationRecordMessage { HostText: { } hostText }:
+                    return WriteHostAsync(hostText, noNewLine: false, cancellationToken);
                 case InformationRecordMessage information when information.Tags.Contains(HostInformationMessage.HostTag):
                     return WriteHostAsync(information.MessageData.ToWindowsText(), HostInformationMessage.TryRead(information.MessageData) is { NoNewLine: true }, cancellationToken);
                 case ErrorRecordMessage error:
