@@ -178,9 +178,14 @@ var replayPassword = new Option<string>("--password") { Description = "Password.
 var replayAuthentication = new Option<WsManAuthenticationMechanism>("--authentication") { Description = "Basic, Negotiate or Ntlm (default Basic).", DefaultValueFactory = _ => WsManAuthenticationMechanism.Basic };
 var replayMessages = new Option<bool>("--compare-messages") { Description = "Also compare each PSRP message's CLIXML (times, GUIDs and process ids scrubbed)." };
 var replaySkipCertificateCheck = new Option<bool>("--skip-certificate-check") { Description = "Accept any HTTPS certificate (a test server's self-signed one)." };
+var replayIgnore = new Option<string[]>("--ignore")
+{
+    Description = "A difference not to report: its kind (value, psrp messages, element order...) or kind:subject (value:Shell/ShellRunTime). Repeatable.",
+    AllowMultipleArgumentsPerToken = false,
+};
 var replay = new Command("replay", "Send a recording's requests in order to an endpoint (this emulator, or Windows) and report where its responses differ from the recorded ones.")
 {
-    replayFile, replayUri, replayUser, replayPassword, replayAuthentication, replayMessages, replaySkipCertificateCheck,
+    replayFile, replayUri, replayUser, replayPassword, replayAuthentication, replayMessages, replaySkipCertificateCheck, replayIgnore,
 };
 replay.SetAction(async (parse, cancellationToken) =>
 {
@@ -217,15 +222,21 @@ replay.SetAction(async (parse, cancellationToken) =>
         ServerCertificateValidation = parse.GetValue(replaySkipCertificateCheck) ? (_, _, _, _) => true : null,
     });
     var report = await PsrpEmulator.Client.Replay.Replayer.ReplayAsync(recording, transport, parse.GetValue(replayMessages), cancellationToken);
+    // What the user expects to differ (a Windows server's own facts): left out of the report and of the exit code.
+    var ignored = parse.GetValue(replayIgnore) ?? [];
+    bool Reported(PsrpEmulator.Client.Replay.Difference d) =>
+        !ignored.Any(i => i.Equals(d.Kind, StringComparison.OrdinalIgnoreCase) || i.Equals($"{d.Kind}:{d.Subject}", StringComparison.OrdinalIgnoreCase));
+    var differing = 0;
     foreach (var request in report.Requests)
     {
         if (request.Error is { } error) Console.WriteLine($"#{request.Index} {request.Action}: not compared: {error}");
-        foreach (var difference in request.Differences) Console.WriteLine($"#{request.Index} {request.Action}: {difference}");
+        var shown = request.Differences.Where(Reported).ToList();
+        if (shown.Count > 0) differing++;
+        foreach (var difference in shown) Console.WriteLine($"#{request.Index} {request.Action}: {difference}");
     }
 
-    var differing = report.Requests.Count(r => r.Differences.Count > 0);
     Console.WriteLine($"{report.Name}: {report.Requests.Count} of {report.Recorded} requests replayed, {differing} with differences.");
-    return report.Requests.Any(r => r.Error is not null) ? 2 : report.Identical ? 0 : 1;
+    return report.Requests.Any(r => r.Error is not null) || report.Requests.Count < report.Recorded ? 2 : differing == 0 ? 0 : 1;
 });
 
 var scrubFile = new Argument<string>("file") { Description = "A recording written by serve --record." };

@@ -180,7 +180,12 @@ public sealed class CliOptionErrorTests
             // pypsrp's pool was recorded with the pool's state in a Receive of its own.
             var (differs, differsText) = await RunCliAsync("replay", Path.Combine(fixtures, "pypsrp", "pool_streams.yml"), "--uri", uri, "--compare-messages");
             Assert.That(differs, Is.EqualTo(1), differsText);
-            Assert.That(differsText, Does.Contain("#1 Receive: psrp messages").And.Contain("pool_streams.yml: 8 of 8 requests replayed"));
+            Assert.That(differsText, Does.Contain("#1 Receive: psrp messages").And.Contain("#1 Receive: value message #2:").And.Contain("pool_streams.yml: 8 of 8 requests replayed"));
+
+            // What the user expects to differ is left out (a kind, or kind:subject).
+            var (_, ignoredText) = await RunCliAsync("replay", Path.Combine(fixtures, "pypsrp", "pool_streams.yml"), "--uri", uri, "--compare-messages",
+                "--ignore", "psrp messages", "--ignore", "value:message #2");
+            Assert.That(ignoredText, Does.Not.Contain(": psrp messages ").And.Not.Contain("value message #2:").And.Contain("pool_streams.yml: 8 of 8 requests replayed"));
 
             var (notRecording, notText) = await RunCliAsync("replay", Path.Combine(ScenarioFileTests.RepositoryRoot, "README.md"), "--uri", uri);
             Assert.That(notRecording, Is.EqualTo(2));
