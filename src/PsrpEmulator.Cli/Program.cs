@@ -108,11 +108,7 @@ var configurationName = new Option<string>("--configuration-name") { Description
 var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName, authentication };
 invoke.SetAction(async (parse, cancellationToken) =>
 {
-    if (!Uri.TryCreate(parse.GetValue(uri), UriKind.Absolute, out var connectionUri) || connectionUri.Scheme is not ("http" or "https"))
-    {
-        Console.Error.WriteLine($"psrp-emulator: --uri '{parse.GetValue(uri)}' is not an http or https URI.");
-        return 2;
-    }
+    if (Endpoint(parse.GetValue(uri)) is not { } connectionUri) return 2;
 
     using var transport = new WsManTransport(new WsManClientOptions
     {
@@ -173,9 +169,6 @@ run.SetAction(async (parse, cancellationToken) => await PsrpEmulator.Cli.Scenari
 
 var replayFile = new Argument<string>("recording") { Description = "A recording (serve --record, or pypsrp's fixture layout)." };
 var replayUri = new Option<string>("--uri") { Description = "WS-Man endpoint to replay against, e.g. https://server01:5986/wsman.", Required = true };
-var replayUser = new Option<string>("--user") { Description = "User name.", DefaultValueFactory = _ => "psrp" };
-var replayPassword = new Option<string>("--password") { Description = "Password.", DefaultValueFactory = _ => "psrp" };
-var replayAuthentication = new Option<WsManAuthenticationMechanism>("--authentication") { Description = "Basic, Negotiate or Ntlm (default Basic).", DefaultValueFactory = _ => WsManAuthenticationMechanism.Basic };
 var replayMessages = new Option<bool>("--compare-messages") { Description = "Also compare each PSRP message's CLIXML (times, GUIDs and process ids scrubbed)." };
 var replaySkipCertificateCheck = new Option<bool>("--skip-certificate-check") { Description = "Accept any HTTPS certificate (a test server's self-signed one)." };
 var replayIgnore = new Option<string[]>("--ignore")
@@ -185,16 +178,12 @@ var replayIgnore = new Option<string[]>("--ignore")
 };
 var replay = new Command("replay", "Send a recording's requests in order to an endpoint (this emulator, or Windows) and report where its responses differ from the recorded ones.")
 {
-    replayFile, replayUri, replayUser, replayPassword, replayAuthentication, replayMessages, replaySkipCertificateCheck, replayIgnore,
+    replayFile, replayUri, user, password, authentication, replayMessages, replaySkipCertificateCheck, replayIgnore,
 };
 replay.SetAction(async (parse, cancellationToken) =>
 {
     var file = parse.GetValue(replayFile)!;
-    if (!Uri.TryCreate(parse.GetValue(replayUri), UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
-    {
-        Console.Error.WriteLine($"psrp-emulator: --uri '{parse.GetValue(replayUri)}' is not an http or https URI.");
-        return 2;
-    }
+    if (Endpoint(parse.GetValue(replayUri)) is not { } target) return 2;
 
     PsrpEmulator.Client.Replay.RecordedExchange recording;
     try
@@ -215,9 +204,9 @@ replay.SetAction(async (parse, cancellationToken) =>
     using var transport = new WsManTransport(new WsManClientOptions
     {
         ConnectionUri = target,
-        UserName = parse.GetValue(replayUser)!,
-        Password = parse.GetValue(replayPassword)!,
-        Authentication = parse.GetValue(replayAuthentication),
+        UserName = parse.GetValue(user)!,
+        Password = parse.GetValue(password)!,
+        Authentication = parse.GetValue(authentication),
         RobustConnection = false,
         ServerCertificateValidation = parse.GetValue(replaySkipCertificateCheck) ? (_, _, _, _) => true : null,
     });
@@ -269,3 +258,11 @@ scrub.SetAction(parse =>
 var root = new RootCommand("PsrpEmulator: a WinRM/PowerShell remoting endpoint emulator and client.") { serve, invoke, run, scrub, replay };
 // No response files: a script starting with @ ("@(1, 2)") is a --command value, not a file name.
 return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
+
+// The endpoint of --uri: an absolute http or https URI, else one line saying so (null).
+static Uri? Endpoint(string? text)
+{
+    if (Uri.TryCreate(text, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https") return endpoint;
+    Console.Error.WriteLine($"psrp-emulator: --uri '{text}' is not an http or https URI.");
+    return null;
+}

@@ -35,20 +35,8 @@ public sealed partial class ScenarioRunner
             return new StepResult(step, false, $"{step.Position}: '{computer}' is not one of the world's computers", string.Empty, [], [], TimeSpan.Zero, watch.Elapsed);
         }
 
-        var world = _scenario.World;
-        var user = world.UserOrDefault;
-        using var transport = new WsManTransport(new WsManClientOptions
-        {
-            ConnectionUri = new Uri($"http://{_address}/wsman"),
-            HostHeader = $"{computer}:5985",
-            UserName = user,
-            Password = world.Users[user],
-            PSVersion = null,
-            OperationTimeout = world.OperationTimeout,
-            HttpTimeout = world.OperationTimeout + TimeSpan.FromMinutes(1),
-            RobustConnection = false,
-            TimeProvider = Time,
-        })
+        // Nothing is retransmitted: each recorded request goes out once.
+        using var transport = new WsManTransport(ClientOptions(computer, robust: false))
         {
             Activity = _clients.Track,
         };

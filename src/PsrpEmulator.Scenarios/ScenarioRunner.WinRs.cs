@@ -214,9 +214,24 @@ public sealed partial class ScenarioRunner
     {
         if (!_scenario.World.Computers.Contains(computer, StringComparer.OrdinalIgnoreCase)) throw new InvalidOperationException($"'{computer}' is not one of the world's computers");
         if (_winRsTransports.TryGetValue((host, computer.ToUpperInvariant()), out var transport)) return transport;
+        transport = new WsManTransport(ClientOptions(computer, robust: true))
+        {
+            Activity = _clients.Track,
+            RetryTimeProvider = RetryClock,
+        };
+        _winRsTransports[(host, computer.ToUpperInvariant())] = transport;
+        return transport;
+    }
+
+    /// <summary>
+    /// A WS-Man client of the world's user for <paramref name="computer"/> (routed by Host header, as the client hosts
+    /// are), on the scenario's clock; robust connections (retransmission after a network failure) when asked.
+    /// </summary>
+    private WsManClientOptions ClientOptions(string computer, bool robust)
+    {
         var world = _scenario.World;
         var user = world.UserOrDefault;
-        transport = new WsManTransport(new WsManClientOptions
+        return new WsManClientOptions
         {
             ConnectionUri = new Uri($"http://{_address}/wsman"),
             HostHeader = $"{computer}:5985",
@@ -225,14 +240,9 @@ public sealed partial class ScenarioRunner
             PSVersion = null,
             OperationTimeout = world.OperationTimeout,
             HttpTimeout = world.OperationTimeout + TimeSpan.FromMinutes(1),
+            RobustConnection = robust,
             TimeProvider = Time,
-        })
-        {
-            Activity = _clients.Track,
-            RetryTimeProvider = RetryClock,
         };
-        _winRsTransports[(host, computer.ToUpperInvariant())] = transport;
-        return transport;
     }
 
     /// <summary>A restarted host is a new client: its shells and sessions are unknown to it (nothing is closed).</summary>

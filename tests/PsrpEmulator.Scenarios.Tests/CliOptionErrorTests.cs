@@ -202,15 +202,8 @@ public sealed class CliOptionErrorTests
     [Test]
     public async Task A_command_starting_with_an_at_sign_is_sent_as_the_script_not_read_as_a_response_file()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Cli());
-        foreach (var argument in new[] { "invoke", "--uri", "http://127.0.0.1:9/wsman", "--command", "@(1, 2).Count" }) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        var (_, text) = await RunCliAsync("invoke", "--uri", "http://127.0.0.1:9/wsman", "--command", "@(1, 2).Count");
 
-        var text = await error + await output;
         Assert.That(text, Does.Not.Contain("Response file"));
         Assert.That(text, Does.Contain("127.0.0.1:9"), "it tried to send the script (nothing listens on port 9)");
     }

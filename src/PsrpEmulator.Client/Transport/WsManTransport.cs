@@ -250,15 +250,6 @@ public sealed class WsManTransport : IDisposable
 
     private static readonly WsManEnvelope CapturedEnvelope = new(new WsManHeader(), EmptyBody.Instance);
 
-    /// <summary>An envelope's text: UTF-16 when its byte order mark says so, else UTF-8.</summary>
-    private static string DecodeText(ReadOnlySpan<byte> bytes) => bytes switch
-    {
-        [0xFF, 0xFE, ..] => System.Text.Encoding.Unicode.GetString(bytes[2..]),
-        [0xFE, 0xFF, ..] => System.Text.Encoding.BigEndianUnicode.GetString(bytes[2..]),
-        [0xEF, 0xBB, 0xBF, ..] => System.Text.Encoding.UTF8.GetString(bytes[3..]),
-        _ => System.Text.Encoding.UTF8.GetString(bytes),
-    };
-
     /// <summary>Sends <paramref name="header"/> (complete: see <see cref="Complete"/>) and its body once.</summary>
     private Task<WsManEnvelope> SendOnceUntrackedAsync(WsManHeader header, WsManBody body, CancellationToken cancellationToken)
     {
@@ -572,7 +563,7 @@ public sealed class WsManTransport : IDisposable
                 {
                     // A replayed envelope: its answer as it came (decrypted), faults included, not read here.
                     capture.Status = status;
-                    capture.Text = DecodeText(bytes.Span);
+                    capture.Text = EnvelopeText.Decode(bytes.Span);
                     return CapturedEnvelope;
                 }
 

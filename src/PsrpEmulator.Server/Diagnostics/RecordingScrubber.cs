@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Psrp;
 using YamlDotNet.RepresentationModel;
 
 namespace PsrpEmulator.Server.Diagnostics;
@@ -72,22 +72,12 @@ public static partial class RecordingScrubber
     private static bool ScrubBytes(byte[] bytes, Dictionary<Guid, int> numbers)
     {
         var changed = false;
-        // PSRP fragments: the RunspacePool and pipeline ids in each message's header (.NET's byte order).
-        if (IsFragments(bytes))
+        // PSRP fragments: the RunspacePool and pipeline ids in each message's header (.NET's byte order), which the
+        // message's first fragment holds.
+        foreach (var blobStart in MessageStarts(bytes))
         {
-            for (var offset = 0; offset < bytes.Length;)
-            {
-                var start = (bytes[offset + 16] & 0x1) != 0;
-                var length = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 17));
-                var blob = bytes.AsSpan(offset + 21, length);
-                if (start && blob.Length >= 40)
-                {
-                    changed |= ReplaceGuid(blob.Slice(8, 16), numbers);
-                    changed |= ReplaceGuid(blob.Slice(24, 16), numbers);
-                }
-
-                offset += 21 + length;
-            }
+            changed |= ReplaceGuid(bytes.AsSpan(blobStart + 8, 16), numbers);
+            changed |= ReplaceGuid(bytes.AsSpan(blobStart + 24, 16), numbers);
         }
 
         // The text inside (CLIXML, a program's output): one byte per character keeps every offset.
@@ -98,18 +88,22 @@ public static partial class RecordingScrubber
         return true;
     }
 
-    private static bool IsFragments(byte[] bytes)
+    /// <summary>
+    /// Where the blob of each message's start fragment begins, when the payload is PSRP fragments end to end (a
+    /// program's output is not); none otherwise.
+    /// </summary>
+    private static List<int> MessageStarts(byte[] bytes)
     {
-        var offset = 0;
-        while (offset < bytes.Length)
+        var starts = new List<int>();
+        ReadOnlyMemory<byte> rest = bytes;
+        while (rest.Length > 0)
         {
-            if (bytes.Length - offset < 21 || (bytes[offset + 16] & ~0x3) != 0) return false;
-            var length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 17));
-            if (length > bytes.Length - offset - 21) return false;
-            offset += 21 + (int)length;
+            if (!FragmentCodec.TryRead(rest, int.MaxValue, out var fragment, out var consumed, out _)) return [];
+            if (fragment.IsStart && fragment.Blob.Length >= PsrpMessage.HeaderLength) starts.Add(bytes.Length - rest.Length + Fragment.HeaderLength);
+            rest = rest[consumed..];
         }
 
-        return bytes.Length > 0;
+        return starts;
     }
 
     private static bool ReplaceGuid(Span<byte> bytes, Dictionary<Guid, int> numbers)

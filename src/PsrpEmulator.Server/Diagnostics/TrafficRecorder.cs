@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using PsrpEmulator.Protocol.WsMan;
 
 namespace PsrpEmulator.Server.Diagnostics;
 
@@ -44,17 +45,8 @@ internal sealed class TrafficRecorder : IAsyncDisposable
     /// <summary>Queues one exchange: the request envelope as received (decrypted) and the response envelope as sent.</summary>
     public void Record(ReadOnlySpan<byte> request, ReadOnlySpan<byte> response, int status, string computer, string action)
     {
-        _exchanges.Writer.TryWrite(new Exchange(Decode(request), Decode(response), status, computer, action));
+        _exchanges.Writer.TryWrite(new Exchange(EnvelopeText.Decode(request), EnvelopeText.Decode(response), status, computer, action));
     }
-
-    /// <summary>An envelope's text: UTF-16 when it starts with a byte order mark saying so (WinRM takes both), else UTF-8.</summary>
-    private static string Decode(ReadOnlySpan<byte> bytes) => bytes switch
-    {
-        [0xFF, 0xFE, ..] => Encoding.Unicode.GetString(bytes[2..]),
-        [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode.GetString(bytes[2..]),
-        [0xEF, 0xBB, 0xBF, ..] => Encoding.UTF8.GetString(bytes[3..]),
-        _ => Encoding.UTF8.GetString(bytes),
-    };
 
     private async Task WriteAllAsync(StreamWriter writer)
     {
