@@ -71,4 +71,38 @@ public class SecureStringTests : EmulatorTestBase
         Assert.That(secure.Type, Is.EqualTo(PsPrimitiveType.SecureString));
         Assert.That(SessionKeys.DecryptSecureString(key, (string)secure.Value), Is.EqualTo("made here"));
     }
+
+    /// <summary>
+    /// The session encrypts a SecureString it outputs before the client has exchanged a key (Windows PowerShell's
+    /// server makes the session key then, GenerateSessionKey), and the client runs the exchange as it reads the value,
+    /// as PowerShell's deserializer does: the key it gets is the one the value was encrypted with.
+    /// </summary>
+    [Test]
+    public async Task A_SecureString_output_before_any_key_exchange_is_read_with_the_key_the_client_then_exchanges()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        Assert.That(pool.SessionKey, Is.Null);
+
+        var events = await pool.InvokeAsync("ConvertTo-SecureString 'made first' -AsPlainText -Force; 'after'");
+
+        var outputs = events.OfType<OutputEvent>().Select(o => o.Value).ToList();
+        Assert.That(outputs, Has.Count.EqualTo(2));
+        var secure = (PsPrimitive)outputs[0];
+        Assert.That(secure.Type, Is.EqualTo(PsPrimitiveType.SecureString));
+        Assert.That(pool.SessionKey, Is.Not.Null, "the client exchanged a key on reading the SecureString");
+        Assert.That(SessionKeys.DecryptSecureString(pool.SessionKey!, (string)secure.Value), Is.EqualTo("made first"));
+        Assert.That(outputs[1], Is.EqualTo(PsPrimitive.String("after")));
+    }
+
+    [Test]
+    public async Task Output_without_a_SecureString_exchanges_no_key()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        await pool.InvokeAsync("'<SS>'; 'SS'");
+
+        Assert.That(pool.SessionKey, Is.Null);
+    }
 }

@@ -31,6 +31,22 @@ public class InvokeCommandStateTests : HostedEngineTestBase
     }
 
     /// <summary>
+    /// A SecureString the remote script outputs comes back readable: the module exchanges the session key as it reads
+    /// it, as PowerShell's client does, and the server sends the key it encrypted the value with.
+    /// </summary>
+    [Test]
+    public async Task A_SecureString_made_remotely_comes_back_readable()
+    {
+        var host = await NewHostAsync();
+        var result = await RunAsync(host, "$s = New-PSSession -ComputerName Server01; " +
+            "$secure = Invoke-Command -Session $s { ConvertTo-SecureString 'made remotely' -AsPlainText -Force }; " +
+            "$secure.GetType().FullName; [pscredential]::new('u', $secure).GetNetworkCredential().Password");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "System.Security.SecureString", "made remotely" }));
+    }
+
+    /// <summary>
     /// <c>$using:</c> values go as PowerShell 5 and later send them to a PSv5 endpoint: the parameter <c>--%</c>, a
     /// Hashtable keyed by each expression's text (PowerShell's own key function, called here by reflection, gives the
     /// same keys); the emulator reads them where the script uses them.

@@ -262,12 +262,18 @@ public sealed class PowerShellPipeline
                 // Messages are lent as header and payload: no PsrpMessage per output object.
                 PsrpClientException? invalid = null;
                 string? broken = null; // why the command's transport failed: a bad fragment, a quota
+                var holdsSecureString = false;
                 void Read(in PsrpMessageHeader header, ReadOnlyMemory<byte> data)
                 {
                     if (invalid is not null) return;
                     try
                     {
-                        if (ToEvent(header.MessageType, data.Span) is { } e) events.Add(e);
+                        if (ToEvent(header.MessageType, data.Span) is { } e)
+                        {
+                            events.Add(e);
+                            // A vectorized byte search, and only until the session has a key.
+                            if (!holdsSecureString && _pool.SessionKey is null) holdsSecureString = data.Span.IndexOf(SecureStringTag) >= 0;
+                        }
                     }
                     catch (PsrpClientException e)
                     {
@@ -316,6 +322,11 @@ public sealed class PowerShellPipeline
                     if (e is StateEvent { IsTerminal: true }) done = true;
                 }
 
+                // PowerShell's client decrypts a SecureString as it deserializes it, and runs the key exchange then if
+                // there was none (PSRemotingCryptoHelperClient.RunKeyExchangeIfRequired): the server made the session
+                // key when it encrypted the value and sends that key to the client's PUBLIC_KEY.
+                if (holdsSecureString) await ExchangeKeyForSecureStringsAsync(cancellationToken).ConfigureAwait(false);
+
                 if (events.Count > 0)
                 {
                     yield return events;
@@ -349,6 +360,26 @@ public sealed class PowerShellPipeline
 
         _pool.Forget(this);
         await TerminateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The CLIXML element of a SecureString (<SS> or <SS N="...">); no other element name starts so.
+    private static ReadOnlySpan<byte> SecureStringTag => "<SS"u8;
+
+    /// <summary>
+    /// The session key exchanged for SecureStrings the command sent. A failed exchange leaves them undecryptable, as
+    /// in PowerShell (its decrypt then gives no SecureString, and no error); the command's own results are unaffected.
+    /// </summary>
+    private async Task ExchangeKeyForSecureStringsAsync(CancellationToken cancellationToken)
+    {
+        if (_pool.IsDisconnectingOrDisconnected) return;
+        try
+        {
+            await _pool.GetSessionKeyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is PsrpClientException or WsManFaultException or HttpRequestException or WsManTransportException)
+        {
+            // As PowerShell's: the values stay encrypted.
+        }
     }
 
     /// <summary>What one Receive brought: a response; nothing yet (TimedOut: ask again); or the pool disconnected.</summary>

@@ -11,8 +11,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// [Runtime.InteropServices.Marshal]::SecureStringToBSTR($secure))</c>, and ones it makes: <c>ConvertTo-SecureString
 /// -AsPlainText -Force</c>, <c>New-Object PSCredential</c> / <c>[pscredential]::new</c>. A SecureString the client sent is
 /// decrypted with the session key it exchanged (PUBLIC_KEY / ENCRYPTED_SESSION_KEY), as Windows PowerShell's
-/// deserializer does; one the session made is encrypted with that key too (or with a key of its own until there is
-/// one). A SecureString that decrypts with neither is the emulator's scenario error: the client sent it without the
+/// deserializer does; one the session makes is encrypted with that key too, made first if the client has exchanged
+/// none yet (the key its later PUBLIC_KEY gets, as on Windows). A SecureString that does not decrypt is the
+/// emulator's scenario error: the client sent it without the
 /// exchange (the PowerShell module on Linux writes them as PowerShell's serializer does there).
 /// </summary>
 internal sealed partial class RunContext
@@ -37,17 +38,15 @@ internal sealed partial class RunContext
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{what}: {PipelineVariables.Display(value)} is not a SecureString"));
         }
 
-        var runspace = scope.Variables.Runspace;
-        foreach (var key in new[] { runspace.SessionKey, runspace.LocalSecureStringKey })
+        if (scope.Variables.Runspace.SessionKey is { } key)
         {
-            if (key is null) continue;
             try
             {
                 return SessionKeys.DecryptSecureString(key, cipher);
             }
             catch (FormatException)
             {
-                // Another key made it: the next one.
+                // Not made with this session's key: the scenario error below.
             }
         }
 
@@ -58,9 +57,7 @@ internal sealed partial class RunContext
     /// <summary>A SecureString the session makes, encrypted as one the client sent would be.</summary>
     private PsPrimitive MakeSecure(string text)
     {
-        var runspace = scope.Variables.Runspace;
-        var key = runspace.SessionKey ?? (runspace.LocalSecureStringKey ??= RandomNumberGenerator.GetBytes(32));
-        return PsPrimitive.SecureString(SessionKeys.EncryptSecureString(key, text));
+        return PsPrimitive.SecureString(SessionKeys.EncryptSecureString(scope.Variables.Runspace.EnsureSessionKey(), text));
     }
 
     private static PsObject Credential(string userName, PsValue password) =>

@@ -19,17 +19,25 @@ public sealed class RunspaceState(TimeProvider? time = null)
     private CancellationTokenSource? _closed;
     private bool _isClosed;
 
-    /// <summary>
-    /// The AES-256 key SecureStrings of this session are encrypted with, made at the client's first PUBLIC_KEY (and
-    /// kept: PowerShell's server generates it once and sends it again to a later key); null until then.
-    /// </summary>
-    internal byte[]? SessionKey { get; set; }
+    private byte[]? _sessionKey;
 
     /// <summary>
-    /// The key of the SecureStrings the session makes itself (ConvertTo-SecureString) while the client has exchanged
-    /// none; made at the first.
+    /// The AES-256 key SecureStrings of this session are encrypted with; null until the session first needs one.
     /// </summary>
-    internal byte[]? LocalSecureStringKey { get; set; }
+    internal byte[]? SessionKey => Volatile.Read(ref _sessionKey);
+
+    /// <summary>
+    /// The session key, made at the first need and kept, as PowerShell's server crypto helper does: a SecureString the
+    /// session serializes for a client of protocol 2.2 or later (GenerateSessionKey: the server never starts the
+    /// exchange with such a client), or the client's first PUBLIC_KEY. A later PUBLIC_KEY (another client connecting
+    /// to the session) gets the same key, so what was sent before the exchange still decrypts after it.
+    /// </summary>
+    internal byte[] EnsureSessionKey()
+    {
+        if (Volatile.Read(ref _sessionKey) is { } key) return key;
+        Interlocked.CompareExchange(ref _sessionKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeys.SessionKeyLength), null);
+        return _sessionKey!;
+    }
 
     /// <summary>The RawUI values the pool's host sent ahead in INIT_RUNSPACEPOOL (<c>$Host.UI.RawUI</c> answers them); null when it sent none.</summary>
     internal HostRawUI? PoolRawUI { get; set; }

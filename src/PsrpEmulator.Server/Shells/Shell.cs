@@ -475,7 +475,7 @@ internal sealed class Shell
                     }
 
                     var runspace = Runspace;
-                    var sessionKey = runspace.SessionKey ??= System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeys.SessionKeyLength);
+                    var sessionKey = runspace.EnsureSessionKey();
                     Enqueue(message.RunspacePoolId, Guid.Empty, new EncryptedSessionKey(Convert.ToBase64String(SessionKeys.WrapSessionKey(rsa, sessionKey))));
                     Diagnostics.Log.SessionKeyExchanged(_services.Logger, ShellId);
                     break;
