@@ -52,6 +52,13 @@ public sealed partial class BehaviourCatalog
             }
         }
 
+        // Commands joined by pipes: side by side, each one's stdout the next one's stdin (a pipe binds tighter than
+        // &, && and ||, which split the line above). A match: rule naming the whole line still wins.
+        if (line.Contains('|') && PipedCommandLineScript.Split(line) is { } piped && !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)))
+        {
+            return new PipedCommandLineScript([.. piped.Select(ResolveChained)]);
+        }
+
         // cmd.exe's redirections (> file, >> file, 2>nul, 2>&1): the command without them, its streams sent on. A
         // match: rule naming the whole line still wins (a regex: rule matches the command, as a pattern such as
         // 'echo (?<text>.*)' would match any redirection too). Only echo keeps the space before the '>' (cmd's echo prints it).
@@ -64,11 +71,16 @@ public sealed partial class BehaviourCatalog
         return Resolve(line);
     }
 
-    // One command of a chain: echo prints the blanks before the next operator ("echo a & echo b" prints "a "), so its
-    // text keeps them; any other command's are trimmed.
+    // One command of a chain or a pipe: echo prints the blanks before the next operator ("echo a & echo b" prints
+    // "a "), so its text keeps them; any other command's are trimmed (and a chained command may be a pipe).
     private ICommandLineScript ResolveChained(string command)
     {
-        if (!CommandLineText.FirstWord(command).Equals("echo", StringComparison.OrdinalIgnoreCase) || command.TrimEnd().Length == command.Length) return ResolveCommandLine(command);
+        if (!CommandLineText.FirstWord(command).Equals("echo", StringComparison.OrdinalIgnoreCase) || command.TrimEnd().Length == command.Length ||
+            PipedCommandLineScript.Split(command) is not null)
+        {
+            return ResolveCommandLine(command);
+        }
+
         if (CommandLineRedirection.TryParse(command, out var bare, out var redirections)) return new RedirectedCommandLineScript(Resolve(bare.TrimStart()), redirections);
         return Resolve(command);
     }
@@ -83,6 +95,7 @@ public sealed partial class BehaviourCatalog
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
         if (FileCommandScript.TryParse(line, out var file)) return file;
+        if (FilterCommandScript.TryParse(line, out var filter)) return filter;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

@@ -1,0 +1,156 @@
+using System.Text;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>cmd.exe's pipes between commands, and the text filters they feed: findstr, find and sort.</summary>
+public class CommandLinePipeTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunAsync(string line, Action<VirtualFileSystem>? seed = null, params string[] stdin)
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        seed?.Invoke(disk);
+        var host = FakeCommandLineHost.OnDisk(disk);
+        foreach (var chunk in stdin) host.Stdin.Enqueue(Encoding.ASCII.GetBytes(chunk));
+        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        return (host, exitCode);
+    }
+
+    private static void Notes(VirtualFileSystem disk) =>
+        disk.Write(@"C:\Users\psrp\notes.txt", "pear\r\nApple\r\nbanana split\r\napple pie\r\nabc\r\na-c\r\n"u8, FileWriteMode.Create);
+
+    [Test]
+    public async Task A_program_s_output_piped_into_findstr_keeps_the_lines_that_match()
+    {
+        var (host, exitCode) = await RunAsync("ipconfig | findstr IPv4");
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("   IPv4 Address. . . . . . . . . . . : 127.0.0.1\r\n", "", 0)));
+    }
+
+    [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4\r\n   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
+    [TestCase("ipconfig | findstr nothing-like-this", "", 1)]
+    [TestCase("ipconfig | find \"Mask\"", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
+    [TestCase("ipconfig | find /c \"Address\"", "2\r\n", 0)]
+    [TestCase("ipconfig | find /i /c \"address\" | findstr 2", "2\r\n", 0)]
+    [TestCase("echo a | findstr a", "a \r\n", 0)]
+    [TestCase("echo one | findstr one & echo two", "one \r\ntwo\r\n", 0)]
+    [TestCase("cmd /c \"ipconfig | findstr 127\"", "   IPv4 Address. . . . . . . . . . . : 127.0.0.1\r\n", 0)]
+    public async Task Pipes_run_as_cmd_runs_them(string line, string stdout, int exitCode)
+    {
+        var (host, code) = await RunAsync(line);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, "", exitCode)));
+    }
+
+    [TestCase("findstr /n /c:\"apple pie\" notes.txt", "4:apple pie\r\n")]
+    [TestCase("findstr /i apple notes.txt", "Apple\r\napple pie\r\n")]
+    [TestCase("findstr \"pear banana\" notes.txt", "pear\r\nbanana split\r\n")]
+    [TestCase("findstr /b /c:\"a\" notes.txt", "apple pie\r\nabc\r\na-c\r\n")]
+    [TestCase("findstr a.c notes.txt", "abc\r\na-c\r\n")]
+    [TestCase("findstr /l a.c notes.txt", "")]
+    [TestCase("findstr /x \"pear\" notes.txt", "pear\r\n")]
+    [TestCase("findstr /v /i a notes.txt", "")]
+    [TestCase("findstr \"^[ab]\" notes.txt", "banana split\r\napple pie\r\nabc\r\na-c\r\n")]
+    [TestCase("findstr \"\\<split\" notes.txt", "banana split\r\n")]
+    [TestCase("findstr /m pear *.txt", "notes.txt\r\nother.txt\r\n")]
+    [TestCase("findstr pear notes.txt other.txt", "notes.txt:pear\r\nother.txt:pear tree\r\n")]
+    public async Task Findstr_reads_files_as_Windows_findstr_does(string line, string stdout)
+    {
+        var (host, _) = await RunAsync(line, disk =>
+        {
+            Notes(disk);
+            disk.Write(@"C:\Users\psrp\other.txt", "pear tree\n"u8, FileWriteMode.Create);
+        });
+
+        Assert.That(host.Stdout, Is.EqualTo(stdout), line);
+        Assert.That(host.Stderr, Is.Empty);
+    }
+
+    [Test]
+    public async Task Findstr_with_several_strings_writes_the_lines_in_their_order_not_grouped_by_string()
+    {
+        var (host, _) = await RunAsync("findstr /r \"^b ^p\" notes.txt", Notes);
+
+        Assert.That(host.Stdout, Is.EqualTo("pear\r\nbanana split\r\n"));
+    }
+
+    [TestCase("find Mask", "FIND: Parameter format not correct\r\n", 2)]
+    [TestCase("findstr", "FINDSTR: Bad command line\r\n", 2)]
+    [TestCase("findstr x missing.txt", "FINDSTR: Cannot open missing.txt\r\n", 1)]
+    [TestCase("find \"x\" missing.txt", "File not found - MISSING.TXT\r\n", 2)]
+    public async Task A_filter_s_wrong_command_line_or_missing_file_is_its_own_error(string line, string stderr, int exitCode)
+    {
+        var (host, code) = await RunAsync(line);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("", stderr, exitCode)));
+    }
+
+    [Test]
+    public async Task Find_of_a_file_prints_its_name_as_a_header_and_n_numbers_the_lines()
+    {
+        var (host, code) = await RunAsync("find /n \"apple\" notes.txt", Notes);
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("\r\n---------- NOTES.TXT\r\n[4]apple pie\r\n", 0)));
+    }
+
+    [TestCase("type notes.txt | sort", "a-c\r\nabc\r\nApple\r\napple pie\r\nbanana split\r\npear\r\n")]
+    [TestCase("sort /r notes.txt", "pear\r\nbanana split\r\napple pie\r\nApple\r\nabc\r\na-c\r\n")]
+    public async Task Sort_orders_lines_ignoring_case(string line, string stdout)
+    {
+        var (host, code) = await RunAsync(line, Notes);
+
+        Assert.That((host.Stdout, code), Is.EqualTo((stdout, 0)));
+    }
+
+    [Test]
+    public async Task The_first_command_of_a_pipe_reads_what_the_client_sends_to_stdin()
+    {
+        var (host, code) = await RunAsync("findstr b | sort", null, "b2\r\na\r\nb1\r\n");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("b1\r\nb2\r\n", 0)));
+    }
+
+    [Test]
+    public async Task Every_command_s_stderr_reaches_the_console_and_the_exit_code_is_the_last_command_s()
+    {
+        var (host, code) = await RunAsync("dir C:\\nope | findstr zzz");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("", "File Not Found\r\n", 1)));
+    }
+
+    /// <summary>A reader that ends early (echo reads nothing) leaves the writer's output nowhere: the writer does not wait for ever.</summary>
+    [Test]
+    public async Task A_command_that_reads_nothing_does_not_hold_up_the_one_writing_to_it()
+    {
+        var chunks = Enumerable.Range(0, 500).Select(i => $"line {i}\r\n").ToArray();
+
+        var (host, code) = await RunAsync("more | echo done", null, chunks);
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("done\r\n", 0)));
+    }
+
+    [Test]
+    public void A_bar_in_quotes_or_escaped_is_text_and_two_bars_are_chaining()
+    {
+        Assert.That(PipedCommandLineScript.Split("echo \"a | b\""), Is.Null);
+        Assert.That(PipedCommandLineScript.Split("echo a ^| b"), Is.Null);
+        Assert.That(PipedCommandLineScript.Split("dir x || echo y"), Is.Null);
+        Assert.That(PipedCommandLineScript.Split("dir |"), Is.Null);
+        Assert.That(PipedCommandLineScript.Split("a | b | c"), Is.EqualTo(new[] { "a ", "b ", "c" }));
+    }
+
+    [TestCase("a.c", "a.c")]
+    [TestCase("^x*$", "^x*$")]
+    [TestCase("a+b", @"a\+b")]
+    [TestCase(@"\.", @"\.")]
+    [TestCase("[^a-c]", "[^a-c]")]
+    [TestCase(@"\<word\>", @"\b(?=\w)word\b(?<=\w)")]
+    [TestCase("x^y", @"x\^y")]
+    [TestCase("[open", @"\[open")]
+    public void Findstr_regular_expressions_become_NET_ones(string findstr, string dotnet) =>
+        Assert.That(FilterCommandScript.FindStrRegex(findstr), Is.EqualTo(dotnet));
+}
