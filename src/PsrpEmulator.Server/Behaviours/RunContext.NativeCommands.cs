@@ -25,8 +25,11 @@ internal sealed partial class RunContext
         public static readonly Encoding Encoding = WinRsCodePages.TryGet(437) ?? System.Text.Encoding.Latin1;
     }
 
-    /// <summary>Runs <paramref name="text"/> as a program when it names one a <c>cmd:</c> rule answers; false otherwise (nothing ran).</summary>
-    private async ValueTask<bool> TryRunNativeCommandAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    /// <summary>
+    /// Runs <paramref name="text"/> as a program when it names one a <c>cmd:</c> rule answers; false otherwise (nothing
+    /// ran). <paramref name="stdin"/>: what the program reads on its stdin (a pipeline's input); none, an empty stdin.
+    /// </summary>
+    private async ValueTask<bool> TryRunNativeCommandAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting, ReadOnlyMemory<byte>? stdin = null)
     {
         var words = Statements.SplitArguments(text.Trim());
         if (words.Count == 0 || !WindowsCommands.IsProgram(words[0])) return false;
@@ -54,7 +57,7 @@ internal sealed partial class RunContext
         var script = Catalog.ResolveCommandLine(line.ToString());
         if (script is NotEmulatedCommandScript or NotRecognizedScript) return false;
 
-        var native = new NativeCommandHost(this, output);
+        var native = new NativeCommandHost(this, output, stdin);
         var exitCode = await script.RunAsync(native, time, cancellationToken).ConfigureAwait(false);
         await native.FlushAsync().ConfigureAwait(false);
         scope.Variables.SetGlobal("LASTEXITCODE", PsPrimitive.Int32(exitCode));
@@ -64,8 +67,10 @@ internal sealed partial class RunContext
     }
 
     /// <summary>The program's console: its stdout lines go out as strings, its stderr lines as error records, as they come.</summary>
-    private sealed class NativeCommandHost(RunContext context, IPipelineHost output) : ICommandLineHost
+    private sealed class NativeCommandHost(RunContext context, IPipelineHost output, ReadOnlyMemory<byte>? stdin) : ICommandLineHost
     {
+        private ReadOnlyMemory<byte>? _stdin = stdin is { IsEmpty: false } ? stdin : null;
+
         private readonly StringBuilder _stdout = new();
         private readonly StringBuilder _stderr = new();
         private bool _wroteError;
@@ -90,8 +95,13 @@ internal sealed partial class RunContext
 
         public VirtualFileSystem? FileSystem => context.Host.FileSystem;
 
-        // A program started by PowerShell gets no input here.
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+        // A program started by PowerShell reads its pipeline's input, else nothing.
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
+        {
+            var chunk = _stdin;
+            _stdin = null;
+            return ValueTask.FromResult(chunk);
+        }
 
         public async ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
@@ -136,6 +146,53 @@ internal sealed partial class RunContext
             var id = _wroteError ? "NativeCommandErrorMessage" : "NativeCommandError";
             _wroteError = true;
             return context.WriteErrorAsync(new ScriptedError(lineText, id, ErrorCategory.NotSpecified, "System.Management.Automation.RemoteException", lineText), output);
+        }
+    }
+
+    /// <summary>
+    /// A program after a pipe (<c>ipconfig | findstr IPv4</c>, <c>$names | sort.exe</c>), as Windows PowerShell 5.1's
+    /// NativeCommandProcessor feeds one: its input objects become text as <c>Out-String -Stream</c> writes them, each
+    /// line written to the program's stdin with CRLF in <c>$OutputEncoding</c> (US-ASCII in 5.1: other characters
+    /// become '?'), once the input has ended (5.1 collects the input and writes it at the end); the program's stdout
+    /// lines go on down the pipeline as strings, its stderr lines are error records, its exit code is $LASTEXITCODE.
+    /// </summary>
+    private sealed class ProgramStage(RunContext context, string text, IPipelineHost? to, int blockNesting) : Stage
+    {
+        private readonly Formatting.OutDefaultWriter _writer = new(context.FormatWidth(to), context.Time);
+        private readonly StringBuilder _input = new();
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Append(_writer.Add(item));
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            Append(_writer.Complete());
+            var output = to ?? context.Host;
+            var stdin = Encoding.ASCII.GetBytes(_input.ToString());
+            _input.Clear();
+            if (!await context.TryRunNativeCommandAsync(text, to, new EmittingHost(output, Emit), blockNesting, stdin))
+            {
+                await context.WriteStatementErrorAsync(ScriptedError.UnknownCommand(UnknownCommandScript.FirstWordOf(text)), output);
+                return;
+            }
+
+            await EndNext();
+        }
+
+        private void Append(string formatted)
+        {
+            foreach (var line in Formatting.OutDefaultWriter.Lines(formatted))
+            {
+                if (_input.Length + line.Length + 2 > FilterCommandScript.MaxInputBytes)
+                {
+                    throw new ScenarioRuntimeException($"a program's pipeline input is limited to {FilterCommandScript.MaxInputBytes} characters in the emulator");
+                }
+
+                _input.Append(line).Append("\r\n");
+            }
         }
     }
 }

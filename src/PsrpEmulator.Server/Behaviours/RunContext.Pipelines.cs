@@ -37,11 +37,16 @@ internal sealed partial class RunContext
             // A function shadows a cmdlet of the same name, as in PowerShell.
             if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
             else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));
+            // A program (findstr, sort.exe, more): its whole text runs by the computer's command-line rules.
+            else if (WindowsCommands.IsProgram(words[0])) stages.Add((ProgramStageCommand, [elements[i].Trim()], null));
             else return null;
         }
 
         return new ParsedPipeline(elements[0], stages);
     }
+
+    /// <summary>The command of a stage that is a program (its one argument the stage's text).</summary>
+    private const string ProgramStageCommand = "(program)";
 
     /// <summary>A pipeline's first command (any statement) and its stages' commands, arguments and function bodies.</summary>
     private sealed record ParsedPipeline(string First, List<(string Command, List<string> Arguments, string? FunctionBody)> Stages);
@@ -249,6 +254,7 @@ internal sealed partial class RunContext
             {
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
+                    : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }

@@ -108,4 +108,51 @@ public class NativeCommandTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
+
+    /// <summary>A program after a pipe reads the pipeline's input on its stdin, and its stdout lines go on down the pipeline.</summary>
+    [Test]
+    public async Task A_program_after_a_pipe_reads_the_pipeline_s_input_and_its_lines_go_on()
+    {
+        var (host, outcome) = await RunAsync("ipconfig | findstr IPv4 | ForEach-Object { $_.Trim() }; 'b', 'a', 'C' | sort.exe; $LASTEXITCODE");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 127.0.0.1", "a", "b", "C", "0" }));
+    }
+
+    /// <summary>
+    /// Objects reach the program as Out-String -Stream's lines, in US-ASCII (Windows PowerShell 5.1's $OutputEncoding):
+    /// a character ASCII has not arrives as '?'.
+    /// </summary>
+    [Test]
+    public async Task Objects_reach_a_program_as_their_formatted_lines_in_ASCII()
+    {
+        var (host, _) = await RunAsync("[pscustomobject]@{ Name = 'n1'; Size = 5 }, [pscustomobject]@{ Name = 'n2'; Size = 6 } | findstr n2; 'caf\u00e9' | findstr caf; 1..12 | findstr /x 1.");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Has.Count.EqualTo(5));
+        Assert.That(host.OutputTexts[0], Does.Match(@"^n2\s+6$"));
+        Assert.That(host.OutputTexts.Skip(1), Is.EqualTo(new[] { "caf?", "10", "11", "12" }));
+    }
+
+    [Test]
+    public async Task A_filter_that_finds_nothing_exits_1_and_the_statement_fails()
+    {
+        var (host, _) = await RunAsync("'x' | findstr zzz; $?; $LASTEXITCODE");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "1" }));
+    }
+
+    /// <summary>
+    /// PowerShell passes an argument's value, so find gets its string without the quotes written around it and refuses
+    /// it, as on Windows (find needs them: '"text"').
+    /// </summary>
+    [Test]
+    public async Task Find_gets_its_string_without_PowerShell_s_quotes_unless_they_are_quoted_again()
+    {
+        var (host, _) = await RunAsync("ipconfig | find /c \"Address\"; ipconfig | find /c '\"Address\"'");
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { ("FIND: Parameter format not correct", "NativeCommandError") }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2" }));
+    }
 }
