@@ -136,7 +136,7 @@ invoke.SetAction(async (parse, cancellationToken) =>
                     await host.AnswerAsync(pipeline, call.Call, cancellationToken);
                     break;
                 case OutputEvent output:
-                    Console.WriteLine(output.Value.ToDisplayString());
+                    Console.WriteLine(PsrpEmulator.Cli.OutputText.Line(output.Value));
                     break;
                 case ErrorEvent error:
                     Console.Error.WriteLine(error.Error.Message);

@@ -31,7 +31,7 @@ public sealed class CliInvokeHostTests
             foreach (var argument in new[]
                      {
                          Cli(), "invoke", "--uri", uri, "--command",
-                         "$n = Read-Host 'Name'; \"Hello $n\"; function f { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('db')) { 'done' } else { 'skipped' } }; f -Confirm; f -WhatIf",
+                         "$n = Read-Host 'Name'; \"Hello $n\"; function f { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('db')) { 'done' } else { 'skipped' } }; f -Confirm; f -WhatIf; [pscustomobject]@{ Name = $n; Size = 3 }",
                      })
             {
                 invoke.ArgumentList.Add(argument);
@@ -49,7 +49,8 @@ public sealed class CliInvokeHostTests
                 "Confirm\nAre you sure you want to perform this action?\nPerforming the operation \"f\" on target \"db\".\n" +
                 "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): " +
                 "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): skipped\n" +
-                "What if: Performing the operation \"f\" on target \"db\".\nskipped\n"), await stderr);
+                "What if: Performing the operation \"f\" on target \"db\".\nskipped\n" +
+                "@{Name=Ada; Size=3}\n"), await stderr);
             Assert.That(client.ExitCode, Is.Zero);
         }
         finally

@@ -123,7 +123,8 @@ public class WinRsClientTests : EmulatorTestBase
     {
         await using var shell = await WinRsShell.OpenAsync(_transport, new WinRsShellOptions());
 
-        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "Get-ChildItem C:\\ | Where-Object PSIsContainer | Select-Object -First 2"]);
+        // The script in double quotes: cmd.exe runs the line, and a bare '|' would be its pipe, as on Windows.
+        var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "\"Get-ChildItem C:\\ | Where-Object PSIsContainer | Select-Object -First 2\""]);
 
         Assert.That(result.StdoutText.Split("\r\n"), Is.EqualTo(new[]
         {

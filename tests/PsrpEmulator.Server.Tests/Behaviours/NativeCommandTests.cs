@@ -103,9 +103,13 @@ public class NativeCommandTests
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
-        var (host, _) = await RunAsync("netstat -an; 'after'");
+        var (host, _) = await RunAsync("netstat -an; whoami /groups; 'after'");
 
-        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("PsrpEmulator.ScenarioError", "netstat is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)"),
+            ("PsrpEmulator.ScenarioError", "whoami is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)"),
+        }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
 
