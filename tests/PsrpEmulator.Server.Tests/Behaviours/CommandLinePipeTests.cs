@@ -151,6 +151,58 @@ public class CommandLinePipeTests
     [TestCase(@"\<word\>", @"\b(?=\w)word\b(?<=\w)")]
     [TestCase("x^y", @"x\^y")]
     [TestCase("[open", @"\[open")]
+    [TestCase("a[", @"a\[")]
+    [TestCase("[]", @"\[]")]
+    [TestCase("*a", @"\*a")]
+    [TestCase("^*a**", @"^\*a*\*")]
     public void Findstr_regular_expressions_become_NET_ones(string findstr, string dotnet) =>
         Assert.That(FilterCommandScript.FindStrRegex(findstr), Is.EqualTo(dotnet));
+}
+
+/// <summary>Seeded random command lines of cmd's pieces (pipes, chains, quotes, escapes, redirections, the filters): an exit code every time.</summary>
+public class RandomCommandLineTests
+{
+    private static readonly string[] Pieces =
+    [
+        " | ", "|", "||", " & ", "&&", "\"", "^", " > out.txt", " 2>&1", " 2>nul", " ", "findstr", "find", "sort", "more", "ipconfig", "echo",
+        "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
+        "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt",
+    ];
+
+    [Test]
+    public async Task Random_command_lines_end_with_an_exit_code_and_never_an_exception()
+    {
+        var catalog = BehaviourCatalog.LoadDefault();
+        var random = new Random(PsrpEmulator.Tests.Fuzz.Seed(20261130));
+        var runs = PsrpEmulator.Tests.Fuzz.Runs(1500);
+        int wrote = 0, piped = 0;
+        for (var i = 0; i < runs; i++)
+        {
+            var line = string.Concat(Enumerable.Range(0, random.Next(1, 10)).Select(_ => Pieces[random.Next(Pieces.Length)]));
+            var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+            disk.CreateDirectory(@"C:\Users\psrp");
+            disk.Write(@"C:\Users\psrp\notes.txt", "a b\r\nx\r\n"u8, FileWriteMode.Create);
+            var host = FakeCommandLineHost.OnDisk(disk);
+            host.Stdin.Enqueue("a\r\nb\r\n"u8.ToArray());
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                var script = catalog.ResolveCommandLine(line);
+                if (script is PipedCommandLineScript) piped++;
+                await script.RunAsync(host, TimeProvider.System, stop.Token);
+                if (host.Stdout.Length > 0) wrote++;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                Assert.Fail($"Iteration {i}: <<{line}>> did not end in 5 s");
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"Iteration {i}: {e.GetType().Name} escaped for <<{line}>>: {e}");
+            }
+        }
+
+        // The campaign reaches the pipes and the commands' output, not only refusals.
+        Assert.That((piped > runs / 20, wrote > runs / 20), Is.EqualTo((true, true)), $"{piped} piped, {wrote} wrote output of {runs}");
+    }
 }

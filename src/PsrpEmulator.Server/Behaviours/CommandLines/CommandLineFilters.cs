@@ -123,9 +123,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
 
         var useRegex = regex ?? strings[0].AsSpan().IndexOfAny(@".*^$[\") >= 0;
         var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        var patterns = strings.Select(s => new Regex(
-            (begin || exact ? "^" : string.Empty) + (useRegex ? FindStrRegex(s) : Regex.Escape(s)) + (end || exact ? "$" : string.Empty),
-            options, TimeSpan.FromSeconds(2))).ToList();
+        var patterns = strings.Select(s => Pattern(s, useRegex, begin || exact, end || exact, options)).ToList();
         bool Matches(string line) => patterns.Any(p => p.IsMatch(line)) != invert;
 
         var found = false;
@@ -184,6 +182,20 @@ internal sealed class FilterCommandScript : ICommandLineScript
         return found ? 0 : 1;
     }
 
+    private static Regex Pattern(string text, bool regex, bool atStart, bool atEnd, RegexOptions options)
+    {
+        string Anchored(string body) => (atStart ? "^" : string.Empty) + body + (atEnd ? "$" : string.Empty);
+        try
+        {
+            return new Regex(Anchored(regex ? FindStrRegex(text) : Regex.Escape(text)), options, TimeSpan.FromSeconds(2));
+        }
+        catch (ArgumentException)
+        {
+            // What .NET cannot read as a pattern is searched for as text.
+            return new Regex(Anchored(Regex.Escape(text)), options, TimeSpan.FromSeconds(2));
+        }
+    }
+
     /// <summary>findstr's regular expression as .NET's: its metacharacters kept, everything else literal.</summary>
     internal static string FindStrRegex(string pattern)
     {
@@ -193,8 +205,12 @@ internal sealed class FilterCommandScript : ICommandLineScript
             var c = pattern[i];
             switch (c)
             {
-                case '.' or '*':
-                    result.Append(c);
+                case '.':
+                    result.Append('.');
+                    break;
+                case '*':
+                    // A '*' repeats the character before it; with none before it (first, after '^', after another '*') it is a literal one.
+                    result.Append(i == 0 || pattern[i - 1] is '*' || (i == 1 && pattern[0] == '^') ? @"\*" : "*");
                     break;
                 case '^' when i == 0:
                     result.Append('^');
@@ -212,17 +228,18 @@ internal sealed class FilterCommandScript : ICommandLineScript
                     });
                     break;
                 case '[':
-                    var close = pattern.IndexOf(']', i + 1 + (i + 1 < pattern.Length && pattern[i + 1] == '^' ? 1 : 0) + 1);
+                    // A class needs a member and its ']'; a '[' without them is a literal one.
+                    var negated = i + 1 < pattern.Length && pattern[i + 1] == '^';
+                    var first = i + (negated ? 2 : 1);
+                    var close = first < pattern.Length - 1 ? pattern.IndexOf(']', first + 1) : -1;
                     if (close < 0)
                     {
                         result.Append(@"\[");
                         break;
                     }
 
-                    var negated = pattern[i + 1] == '^';
-                    var members = pattern[(i + (negated ? 2 : 1))..close];
                     result.Append('[').Append(negated ? "^" : string.Empty);
-                    foreach (var m in members) result.Append(m is '\\' or ']' or '[' or '^' ? "\\" + m : m.ToString());
+                    foreach (var m in pattern.AsSpan(first, close - first)) result.Append(m is '\\' or ']' or '[' or '^' ? "\\" + m : m.ToString());
                     result.Append(']');
                     i = close;
                     break;
