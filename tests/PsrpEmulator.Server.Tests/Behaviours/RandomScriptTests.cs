@@ -16,7 +16,7 @@ public class RandomScriptTests
     [
         "$x", "$y", "$_", "$input", "=", " = ", "|", " | ", "{", "}", "(", ")", "[", "]", "'", "\"", "`", ";", "\n", "#", "@(", "@{", " ",
         "1..3", "5..1", "-2..2", "ForEach-Object", "%", "Start-Job", "Receive-Job", "Get-Job", "-Wait", "-Keep", "Write-Output", "Write-Error",
-        "'text'", "\"a $x b\"", "$_ * 2", "$_ + 1", "param($a)", "$args", "Start-Sleep 1", "Get-Date", "$true", "$null", "hostname", "42", "-1",
+        "'text'", "\"a $x b\"", "$_ * 2", "$_ + 1", "param($a)", "$args", "Start-Sleep 1", "Get-Date", "$true", "$null", "hostname", "42", "-1", " findstr a", "sort.exe", "ipconfig", "find /c",
     ];
 
     [Test]
