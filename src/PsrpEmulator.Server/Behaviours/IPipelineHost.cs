@@ -82,6 +82,13 @@ public interface IPipelineHost
     bool HostIsLocal => false;
 
     /// <summary>
+    /// True when the statement running on this host redirects its error stream (<c>2&gt;&amp;1</c>, <c>2&gt;$null</c>,
+    /// <c>2&gt; file</c>, <c>*&gt;</c>): on a local host a program's stderr then becomes error records, as Windows
+    /// PowerShell's NativeCommandProcessor redirects a program's stderr only then.
+    /// </summary>
+    bool RedirectsErrors => false;
+
+    /// <summary>
     /// Runs <paramref name="method"/> on the client's host (a PIPELINE_HOST_CALL in the pipeline's output) and waits for
     /// its PIPELINE_HOST_RESPONSE, however long that takes (a disconnected client answers once it reconnects); throws
     /// when <paramref name="cancellationToken"/> (the pipeline's stop) is cancelled first. Only for a method that
@@ -173,6 +180,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public void UpdateRawUI(Func<PsrpEmulator.Protocol.Psrp.HostRawUI, PsrpEmulator.Protocol.Psrp.HostRawUI> update) => inner.UpdateRawUI(update);
 
     public bool HostIsLocal => inner.HostIsLocal;
+
+    public virtual bool RedirectsErrors => inner.RedirectsErrors;
 
     public ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsrpEmulator.Protocol.Clixml.PsValue> parameters, CancellationToken cancellationToken) =>
         inner.CallHostAsync(method, parameters, cancellationToken);

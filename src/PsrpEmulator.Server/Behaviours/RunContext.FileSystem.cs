@@ -840,6 +840,8 @@ internal sealed partial class RunContext
     /// <summary>The host of a redirected statement: each record goes where its stream's redirection says.</summary>
     private sealed class RedirectingHost(IPipelineHost inner, List<RedirectionSink> sinks) : ForwardingHost(inner)
     {
+        public override bool RedirectsErrors => sinks.Any(s => s.Stream is '2' or '*') || Inner.RedirectsErrors;
+
         public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
         {
             var stream = record switch

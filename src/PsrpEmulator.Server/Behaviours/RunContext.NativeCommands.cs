@@ -141,8 +141,9 @@ internal sealed partial class RunContext
         private ValueTask WriteLineAsync(string lineText, bool error)
         {
             if (!error) return output.WriteAsync(new PipelineOutput(PsPrimitive.String(lineText)), context.CancellationToken);
-            // powershell.exe (a local host): the program's stderr is its console's, not PowerShell's error stream.
-            if (output.HostIsLocal) return output.WriteProgramStderrAsync(lineText, context.CancellationToken);
+            // powershell.exe (a local host): the program's stderr is its console's, not PowerShell's error stream,
+            // unless the statement redirects its errors (2>&1, 2>$null): then PowerShell reads it as in a remote session.
+            if (output.HostIsLocal && !output.RedirectsErrors) return output.WriteProgramStderrAsync(lineText, context.CancellationToken);
             var id = _wroteError ? "NativeCommandErrorMessage" : "NativeCommandError";
             _wroteError = true;
             return context.WriteErrorAsync(new ScriptedError(lineText, id, ErrorCategory.NotSpecified, "System.Management.Automation.RemoteException", lineText), output);

@@ -100,6 +100,22 @@ public class NativeCommandTests
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("out\r\n", "err \r\n", 1)));
     }
 
+    /// <summary>
+    /// powershell.exe in a cmd shell: a statement that redirects its errors (2>&amp;1, 2>$null) gets the program's stderr
+    /// as error records, as Windows PowerShell redirects a program's stderr only then: <c>$x = prog 2>&amp;1</c> captures both.
+    /// </summary>
+    [Test]
+    public async Task In_powershell_exe_a_program_s_stderr_under_a_redirection_becomes_error_records()
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var exitCode = await Default.ResolveCommandLine("powershell.exe -NoProfile -Command \"$x = cmd /c 'echo out& echo err 1>&2' 2>&1; $x.Count; " +
+                "$x | ForEach-Object { $_.GetType().Name }; cmd /c 'echo dropped 1>&2' 2>$null; 'end'\"")
+            .RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("2\r\nString\r\nErrorRecord\r\nend\r\n", "", 0)));
+    }
+
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
