@@ -162,6 +162,9 @@ internal sealed partial class RunContext
         private readonly Formatting.OutDefaultWriter _writer = new(context.FormatWidth(to), context.Time);
         private readonly StringBuilder _input = new();
 
+        /// <summary>How the input's text becomes the program's stdin bytes ($OutputEncoding: US-ASCII in 5.1).</summary>
+        public Encoding InputEncoding { get; init; } = Encoding.ASCII;
+
         public override ValueTask ProcessAsync(PsValue item)
         {
             Append(_writer.Add(item));
@@ -172,7 +175,7 @@ internal sealed partial class RunContext
         {
             Append(_writer.Complete());
             var output = to ?? context.Host;
-            var stdin = Encoding.ASCII.GetBytes(_input.ToString());
+            var stdin = InputEncoding.GetBytes(_input.ToString());
             _input.Clear();
             if (!await context.TryRunNativeCommandAsync(text, to, new EmittingHost(output, Emit), blockNesting, stdin))
             {

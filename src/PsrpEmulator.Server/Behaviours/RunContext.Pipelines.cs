@@ -37,8 +37,10 @@ internal sealed partial class RunContext
             // A function shadows a cmdlet of the same name, as in PowerShell.
             if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
             else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));
-            // A program (findstr, sort.exe, more): its whole text runs by the computer's command-line rules.
+            // A program (findstr, sort.exe): its whole text runs by the computer's command-line rules.
             else if (WindowsCommands.IsProgram(words[0])) stages.Add((ProgramStageCommand, [elements[i].Trim()], null));
+            // 5.1's more function without paths: `$input | more.com`, in the console's code page ($OutputEncoding set so).
+            else if (words is [var more] && more.Equals("more", StringComparison.OrdinalIgnoreCase)) stages.Add((MoreStageCommand, ["more.com"], null));
             else return null;
         }
 
@@ -47,6 +49,9 @@ internal sealed partial class RunContext
 
     /// <summary>The command of a stage that is a program (its one argument the stage's text).</summary>
     private const string ProgramStageCommand = "(program)";
+
+    /// <summary>The command of a stage that is 5.1's <c>more</c> function (more.com fed in the console's code page).</summary>
+    private const string MoreStageCommand = "(more)";
 
     /// <summary>A pipeline's first command (any statement) and its stages' commands, arguments and function bodies.</summary>
     private sealed record ParsedPipeline(string First, List<(string Command, List<string> Arguments, string? FunctionBody)> Stages);
@@ -255,6 +260,7 @@ internal sealed partial class RunContext
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
+                    : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }

@@ -155,6 +155,16 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts.Skip(1), Is.EqualTo(new[] { "caf?", "10", "11", "12" }));
     }
 
+    /// <summary>5.1's more function pipes its input to more.com in the console's code page: text comes back as it went.</summary>
+    [Test]
+    public async Task More_passes_its_input_through_more_com_in_the_console_s_code_page()
+    {
+        var (host, _) = await RunAsync("'a', 'caf\u00e9' | more; function more { 'mine' }; 'x' | more");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "caf\u00e9", "mine" }));
+    }
+
     [Test]
     public async Task A_filter_that_finds_nothing_exits_1_and_the_statement_fails()
     {
