@@ -257,7 +257,14 @@ public sealed record ConnectResponseBody(string? InputStreams, string? OutputStr
 public sealed record CommandInfo(string CommandId, string? CommandLine, string? CommandState);
 
 /// <summary><c>wsen:Enumerate</c>: OptimizeEnumeration, MaxElements, and a SelectorFilter's selectors.</summary>
-public sealed record EnumerateBody(bool OptimizeEnumeration, int? MaxElements, IReadOnlyDictionary<string, string>? SelectorFilter) : WsManBody;
+public sealed record EnumerateBody(bool OptimizeEnumeration, int? MaxElements, IReadOnlyDictionary<string, string>? SelectorFilter) : WsManBody
+{
+    /// <summary>The filter's dialect when it is not a SelectorFilter (WQL: <see cref="WmiResourceUris.WqlDialect"/>); null without one.</summary>
+    public string? FilterDialect { get; init; }
+
+    /// <summary>The text of a filter that is not a SelectorFilter (a WQL query); null without one.</summary>
+    public string? FilterText { get; init; }
+}
 
 /// <summary><c>wsen:Pull</c>.</summary>
 public sealed record PullBody(string EnumerationContext, int? MaxElements) : WsManBody;
@@ -270,7 +277,11 @@ public sealed record ReleaseBody(string EnumerationContext) : WsManBody;
 /// commands) and EndOfSequence. Enumerate puts items in <c>w:Items</c> / <c>w:EndOfSequence</c>; Pull in
 /// <c>n:Items</c> / <c>n:EndOfSequence</c>.
 /// </summary>
-public sealed record EnumerationResponseBody(bool IsPull, string? EnumerationContext, IReadOnlyList<ShellInfo> Shells, IReadOnlyList<CommandInfo> Commands, bool EndOfSequence) : WsManBody;
+public sealed record EnumerationResponseBody(bool IsPull, string? EnumerationContext, IReadOnlyList<ShellInfo> Shells, IReadOnlyList<CommandInfo> Commands, bool EndOfSequence) : WsManBody
+{
+    /// <summary>WMI instances (an enumeration of a WMI class or a WQL query), after the shells and commands.</summary>
+    public IReadOnlyList<WmiInstance> Instances { get; init; } = [];
+}
 
 /// <summary>A SOAP fault as WinRM writes it (protocol-notes 6.1).</summary>
 public sealed record FaultBody(string Code, string Subcode, string Reason, string? FaultDetail, uint? WsManFaultCode, string? Machine, string? Message) : WsManBody

@@ -1244,6 +1244,7 @@ public static class WsManEnvelopeReader
             var optimize = false;
             int? maxElements = null;
             Dictionary<string, string>? filter = null;
+            string? filterDialect = null, filterText = null;
             var depth = r.Depth;
             if (!r.IsEmptyElement)
             {
@@ -1260,6 +1261,15 @@ public static class WsManEnvelopeReader
                     }
                     else if (Is(Ns.W, "Filter"))
                     {
+                        var dialect = r.GetAttribute("Dialect");
+                        if (dialect is not null && !dialect.EndsWith("/SelectorFilter", StringComparison.OrdinalIgnoreCase))
+                        {
+                            // A text filter (WQL): its dialect and text.
+                            filterDialect = dialect;
+                            filterText = ReadText();
+                            continue;
+                        }
+
                         filter = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                         if (r.IsEmptyElement) continue;
                         var d2 = r.Depth;
@@ -1276,7 +1286,7 @@ public static class WsManEnvelopeReader
                 }
             }
 
-            return new EnumerateBody(optimize, maxElements, filter);
+            return new EnumerateBody(optimize, maxElements, filter) { FilterDialect = filterDialect, FilterText = filterText };
         }
 
         private PullBody ReadPull()

@@ -547,6 +547,13 @@ public static class WsManEnvelopeWriter
                     WriteSelectorSet(w, b.SelectorFilter);
                     w.WriteEndElement();
                 }
+                else if (b.FilterText is not null)
+                {
+                    w.WriteStartElement("w", "Filter", W);
+                    if (b.FilterDialect is { } dialect) w.WriteAttributeString("Dialect", dialect);
+                    w.WriteString(b.FilterText);
+                    w.WriteEndElement();
+                }
 
                 w.WriteEndElement();
                 break;
@@ -563,6 +570,9 @@ public static class WsManEnvelopeWriter
                 break;
             case EnumerationResponseBody b:
                 WriteEnumerationResponse(w, b);
+                break;
+            case WmiInstanceBody b:
+                WriteWmiInstance(w, b.Instance);
                 break;
             case FaultBody b:
                 WriteFault(w, b);
@@ -870,15 +880,57 @@ public static class WsManEnvelopeWriter
         w.WriteStartElement("n", "EnumerationContext", N);
         w.WriteString(b.EnumerationContext ?? "");
         w.WriteFullEndElement();
-        if (b.Shells.Count > 0 || b.Commands.Count > 0)
+        if (b.Shells.Count > 0 || b.Commands.Count > 0 || b.Instances.Count > 0)
         {
             w.WriteStartElement(itemPrefix, "Items", itemNs);
             foreach (var shell in b.Shells) WriteShellInfo(w, shell);
             foreach (var command in b.Commands) WriteCommandInfo(w, command);
+            foreach (var instance in b.Instances) WriteWmiInstance(w, instance);
             w.WriteEndElement();
         }
 
         if (b.EndOfSequence) EmptyElement(w, itemPrefix, "EndOfSequence", itemNs);
+        w.WriteEndElement();
+    }
+
+    private const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
+    private const string CimCommon = "http://schemas.dmtf.org/wbem/wscim/1/common";
+
+    /// <summary>
+    /// A WMI instance as WinRM writes it: the class's element in the class's resource URI (prefix p), xsi and cim
+    /// declared on it, <c>xsi:type="p:Class_Type"</c>; each property an element per value, a null one <c>xsi:nil</c>,
+    /// a datetime or interval inside <c>cim:Datetime</c> / <c>cim:Interval</c>.
+    /// </summary>
+    private static void WriteWmiInstance(XmlWriter w, WmiInstance instance)
+    {
+        w.WriteStartElement("p", instance.ClassName, instance.ResourceUri);
+        w.WriteAttributeString("xmlns", "xsi", null, Xsi);
+        w.WriteAttributeString("xmlns", "cim", null, CimCommon);
+        w.WriteAttributeString("xsi", "type", Xsi, "p:" + instance.ClassName + "_Type");
+        foreach (var property in instance.Properties)
+        {
+            if (property.Kind == WmiValueKind.Null || property.Values.Count == 0)
+            {
+                w.WriteStartElement("p", property.Name, instance.ResourceUri);
+                w.WriteAttributeString("xsi", "nil", Xsi, "true");
+                w.WriteEndElement();
+                continue;
+            }
+
+            foreach (var value in property.Values)
+            {
+                w.WriteStartElement("p", property.Name, instance.ResourceUri);
+                switch (property.Kind)
+                {
+                    case WmiValueKind.Datetime: Element(w, "cim", "Datetime", CimCommon, value); break;
+                    case WmiValueKind.Interval: Element(w, "cim", "Interval", CimCommon, value); break;
+                    default: w.WriteString(value); break;
+                }
+
+                w.WriteFullEndElement();
+            }
+        }
+
         w.WriteEndElement();
     }
 

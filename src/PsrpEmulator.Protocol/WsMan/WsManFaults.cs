@@ -67,6 +67,14 @@ public enum WsManFaultReason
     ReceivedObjectSizeExceeded,
     /// <summary>WinRS cmd shell: with WINRS_SKIP_CMD_SHELL the executable was not found (ERROR_FILE_NOT_FOUND).</summary>
     CmdFileNotFound,
+    /// <summary>WMI: the class (or namespace) does not exist on the computer (WBEM_E_INVALID_CLASS).</summary>
+    WmiInvalidClass,
+    /// <summary>WMI: the WQL query cannot be read, or names a property the class has not (WBEM_E_INVALID_QUERY).</summary>
+    WmiInvalidQuery,
+    /// <summary>WMI: a Get's selectors name no instance of the class.</summary>
+    WmiInstanceNotFound,
+    /// <summary>WMI: an Enumerate of a namespace's <c>*</c> without a WQL filter, or with another dialect.</summary>
+    WmiFilterRequired,
 }
 
 /// <summary>A concrete fault: what to put on the wire and the HTTP status.</summary>
@@ -166,6 +174,19 @@ public static class WsManFaults
         [WsManFaultReason.ReceivedObjectSizeExceeded] = new(WsManFaultReason.ReceivedObjectSizeExceeded, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2152992672, 500,
             "The current deserialized object size of the data received from the remote client computer exceeded the allowed maximum object size. The current deserialized object size is {0}. The allowed maximum object size is {1}.",
             Provider: ProviderFault.PowerShellPlugin),
+        // WMI's own HRESULTs as WinRM's WMI plugin passes them on ("The WS-Management service cannot process the request.
+        // The WMI service or the WMI provider returned an unknown error: HRESULT 0x80041010", as users quote winrm.cmd's
+        // answer for a class that does not exist). Subcode and the invalid-query wording UNVERIFIED.
+        [WsManFaultReason.WmiInvalidClass] = new(WsManFaultReason.WmiInvalidClass, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147749904, 500,
+            "The WS-Management service cannot process the request. The WMI service or the WMI provider returned an unknown error: HRESULT 0x80041010 "),
+        [WsManFaultReason.WmiInvalidQuery] = new(WsManFaultReason.WmiInvalidQuery, WsManActions.Fault, "s:Receiver", "w:InternalError", null, 2147749911, 500,
+            "The WS-Management service cannot process the request. The WMI service or the WMI provider returned an unknown error: HRESULT 0x80041017 ({0}) "),
+        // A Get of an instance WMI does not find: WinRM's invalid-selectors fault (UNVERIFIED for the WMI plugin).
+        [WsManFaultReason.WmiInstanceNotFound] = new(WsManFaultReason.WmiInstanceNotFound, WsManActions.Fault, "s:Sender", "w:InvalidSelectors", Detail + "UnexpectedSelectors", 2150858843, 500,
+            InvalidSelectorsReason),
+        // UNVERIFIED: the emulator's choice of WinRM's parameter fault, naming what is missing.
+        [WsManFaultReason.WmiFilterRequired] = new(WsManFaultReason.WmiFilterRequired, WsManActions.Fault, "s:Sender", "w:InvalidParameter", Detail + "InvalidValue", 87, 500,
+            "The WS-Management service cannot process the request: {0} "),
     };
 
     public static WsManFaultDescriptor Describe(WsManFaultReason reason) => Table[reason];

@@ -11,7 +11,12 @@ public sealed partial class BehaviourCatalog
 {
     /// <summary>Parses a scenario YAML document; throws <see cref="BehaviourLoadException"/> with line information.</summary>
     public static BehaviourCatalog Parse(string yaml, string sourceName = "scenario") =>
-        new(ScenarioParser.Parse(yaml, sourceName)) { commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName), fileSeeds = FileSeedParser.Parse(yaml, sourceName) };
+        new(ScenarioParser.Parse(yaml, sourceName))
+        {
+            commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName),
+            fileSeeds = FileSeedParser.Parse(yaml, sourceName),
+            wmiClasses = WmiClassParser.Parse(yaml, sourceName),
+        };
 
     /// <summary>The function a script of named blocks runs as (a name no script uses).</summary>
     private const string NamedBlocksFunction = "PsrpEmulator-ScriptBlocks";
@@ -24,7 +29,12 @@ public sealed partial class BehaviourCatalog
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(fallback);
-        return new([.. first.rules, .. fallback.rules]) { commandLineRules = [.. first.commandLineRules, .. fallback.commandLineRules], fileSeeds = [.. fallback.fileSeeds, .. first.fileSeeds] };
+        return new([.. first.rules, .. fallback.rules])
+        {
+            commandLineRules = [.. first.commandLineRules, .. fallback.commandLineRules],
+            fileSeeds = [.. fallback.fileSeeds, .. first.fileSeeds],
+            wmiClasses = [.. first.wmiClasses, .. fallback.wmiClasses],
+        };
     }
 
     /// <summary>

@@ -246,6 +246,11 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             return new ConfigBody(Options.MaxEnvelopeSizeKb);
         }
 
+        if (WmiResourceUris.Parse(resourceUri) is var (wmiNamespace, className))
+        {
+            return new WmiInstanceBody(WmiOperations.Get(services.Behaviours, request.Computer, wmiNamespace, className, request.Header.Selectors));
+        }
+
         // A query is not client activity on the shell: it does not reset the idle clock.
         Shell shell;
         try
@@ -327,6 +332,12 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
     {
         var body = request.Envelope.Body as EnumerateBody ?? new EnumerateBody(false, null, null);
         var resourceUri = request.Header.ResourceUri;
+        if (WmiResourceUris.Parse(resourceUri) is var (wmiNamespace, className))
+        {
+            var instances = WmiOperations.Enumerate(services.Behaviours, request.Computer, wmiNamespace, className, body.FilterDialect, body.FilterText);
+            return enumerations.Start(request.User, [], [], body.OptimizeEnumeration, body.MaxElements, Options.EnumerationTimeout, instances);
+        }
+
         if (string.Equals(resourceUri, WsManResourceUris.Shell, StringComparison.OrdinalIgnoreCase))
         {
             var shells = registry.OwnedBy(request.User, request.Computer).Select(s => s.ToShellInfo(includeUsage: true)).ToList();

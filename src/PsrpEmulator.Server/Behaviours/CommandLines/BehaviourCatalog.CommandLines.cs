@@ -9,6 +9,18 @@ public sealed partial class BehaviourCatalog
 
     internal IReadOnlyList<CommandLineRule> CommandLineRules => commandLineRules;
 
+    /// <summary>The <c>wmi:</c> classes of the scenario (the first scenario's first: they win).</summary>
+    private IReadOnlyList<WmiClassSeed> wmiClasses = [];
+
+    /// <summary>
+    /// The class <paramref name="className"/> of <paramref name="wmiNamespace"/> as <paramref name="computer"/> has
+    /// it: the first scenario's definition for that computer (or for every computer); null when no scenario has it.
+    /// </summary>
+    internal WmiClassSeed? FindWmiClass(string wmiNamespace, string className, string computer) =>
+        wmiClasses.FirstOrDefault(c => c.ClassName.Equals(className, StringComparison.OrdinalIgnoreCase) &&
+            c.Namespace.Equals(wmiNamespace.Replace('\\', '/').Trim('/'), StringComparison.OrdinalIgnoreCase) &&
+            (c.Computer is null || c.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>The <c>files:</c> of the scenario (the fallback's first, so the first scenario's win).</summary>
     private IReadOnlyList<FileSeed> fileSeeds = [];
 

@@ -1,0 +1,76 @@
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Shells;
+
+namespace PsrpEmulator.Server.Endpoint;
+
+/// <summary>
+/// WMI over WS-Man, as WinRM's WMI plugin answers it from the scenario's <c>wmi:</c> classes: an Enumerate of a class
+/// (<c>.../wmi/root/cimv2/Win32_Service</c>), or of a namespace's <c>*</c> with a WQL filter (Ruby WinRM's
+/// <c>run_wql</c>, <c>winrm enumerate wmicimv2/* -filter:"select ..."</c>); a Get of one instance by its key
+/// selectors (of the one instance of a singleton class without them).
+/// </summary>
+internal static class WmiOperations
+{
+    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter)
+    {
+        if (filter is not null)
+        {
+            if (dialect is not null && !dialect.Equals(WmiResourceUris.WqlDialect, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"the filter dialect {dialect} is not WQL ({WmiResourceUris.WqlDialect})");
+            }
+
+            WqlQuery query;
+            try
+            {
+                query = WqlQuery.Parse(filter);
+            }
+            catch (WqlException e)
+            {
+                throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, e.Message);
+            }
+
+            var queried = Class(catalog, computer, wmiNamespace, query.ClassName);
+            if (query.UnknownProperties(queried.PropertyNames).FirstOrDefault() is { } unknown)
+            {
+                throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{queried.ClassName} has no property {unknown}");
+            }
+
+            return [.. queried.Instances.Select(i => Substituted(i, computer)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+        }
+
+        if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");
+        var seed = Class(catalog, computer, wmiNamespace, className);
+        return [.. seed.Instances.Select(i => Instance(seed, Substituted(i, computer)))];
+    }
+
+    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors)
+    {
+        var seed = Class(catalog, computer, wmiNamespace, className);
+        // Selectors name key properties; __cimnamespace is the namespace again (winrm.cmd sends it for some classes).
+        var keys = selectors.Where(s => !s.Key.Equals("__cimnamespace", StringComparison.OrdinalIgnoreCase)).ToList();
+        var matches = seed.Instances.Select(i => Substituted(i, computer)).Where(instance => keys.All(selector =>
+            instance.FirstOrDefault(p => p.Name.Equals(selector.Key, StringComparison.OrdinalIgnoreCase)) is { Kind: not WmiValueKind.Null } property &&
+            property.Values.Any(v => v.Equals(selector.Value, StringComparison.OrdinalIgnoreCase)))).ToList();
+        if (keys.Count > 0 && keys.Any(k => !seed.PropertyNames.Contains(k.Key, StringComparer.OrdinalIgnoreCase))) throw new WsManFaultException(WsManFaultReason.WmiInstanceNotFound);
+        // Without selectors only a class of one instance (a singleton: Win32_OperatingSystem) answers.
+        if (matches.Count != 1 || (keys.Count == 0 && seed.Instances.Count != 1)) throw new WsManFaultException(WsManFaultReason.WmiInstanceNotFound);
+        return Instance(seed, matches[0]);
+    }
+
+    private static WmiClassSeed Class(BehaviourCatalog catalog, string computer, string wmiNamespace, string className) =>
+        catalog.FindWmiClass(wmiNamespace, className, computer) ?? throw new WsManFaultException(WsManFaultReason.WmiInvalidClass);
+
+    private static WmiInstance Instance(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties) =>
+        new(WmiResourceUris.Of(seed.Namespace, seed.ClassName), seed.ClassName, properties);
+
+    private static IReadOnlyList<WmiProperty> Substituted(IReadOnlyList<WmiProperty> properties, string computer) =>
+        properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))
+            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => Substitute(v, computer))] })]
+            : properties;
+
+    // {computername} is the computer's name, as in the cmd rules.
+    private static string Substitute(string value, string computer) =>
+        value.Replace("{computername}", computer.ToUpperInvariant(), StringComparison.OrdinalIgnoreCase);
+}
