@@ -61,6 +61,7 @@ public class EnvelopeRoundTripTests
         yield return Case("Enumerate shells", new EnumerateBody(true, 32000, null));
         yield return Case("Enumerate commands", new EnumerateBody(true, 32000, Selectors(ShellId)));
         yield return Case("Enumerate plain", new EnumerateBody(false, null, null));
+        yield return Case("Enumerate WQL", new EnumerateBody(true, 32000, null) { FilterDialect = WmiResourceUris.WqlDialect, FilterText = "select Name from Win32_Service where Name < 'x&y'" });
         yield return Case("Pull", new PullBody("uuid:1D6A6F7F-0000-0000-0000-000000000001", 10));
         yield return Case("EnumerateResponse shells", new EnumerationResponseBody(false, null, [FullShell, FullShell with { ShellId = "01AA3E43-9E21-424B-A7FC-BC16AA34F4CE" }], [], true));
         yield return Case("EnumerateResponse commands", new EnumerationResponseBody(false, null, [], [new CommandInfo(CommandId, "", "Running")], true));

@@ -432,4 +432,34 @@ public class EnvelopeWriterTests
         var withoutActivityId = System.Text.RegularExpressions.Regex.Replace(windows, "<p:ActivityId>[^<]*</p:ActivityId>", "");
         Assert.That(written, Is.EqualTo(withoutActivityId));
     }
+
+    /// <summary>
+    /// A WMI instance as WinRM's WMI plugin writes it (the shape of winrm.cmd's and the Go wsman library's samples): the
+    /// class element in the class's resource URI with xsi:type, a null as xsi:nil, a datetime inside cim:Datetime, an
+    /// array as the property's element repeated.
+    /// </summary>
+    [Test]
+    public void A_WMI_instance_is_written_as_WinRMs_WMI_plugin_writes_it()
+    {
+        const string uri = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Process";
+        var instance = new WmiInstance(uri, "Win32_Process",
+        [
+            new WmiProperty("Caption", WmiValueKind.Text, ["System Idle Process"]),
+            new WmiProperty("CommandLine", WmiValueKind.Null, []),
+            new WmiProperty("CreationDate", WmiValueKind.Datetime, ["2014-04-03T14:45:50.46875+08:00"]),
+            new WmiProperty("Delay", WmiValueKind.Interval, ["P0DT0H1M40S"]),
+            new WmiProperty("IPAddress", WmiValueKind.Text, ["192.168.1.103", "fe80::1"]),
+        ]);
+
+        var xml = Written(new WsManEnvelope(ResponseHeader(WsManActions.EnumerateResponse), new EnumerationResponseBody(false, null, [], [], true) { Instances = [instance] }));
+        var get = Written(new WsManEnvelope(ResponseHeader(WsManActions.GetResponse), new WmiInstanceBody(instance)));
+
+        const string element =
+            "<p:Win32_Process xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:cim=\"http://schemas.dmtf.org/wbem/wscim/1/common\" xsi:type=\"p:Win32_Process_Type\" " +
+            "xmlns:p=\"" + uri + "\"><p:Caption>System Idle Process</p:Caption><p:CommandLine xsi:nil=\"true\" />" +
+            "<p:CreationDate><cim:Datetime>2014-04-03T14:45:50.46875+08:00</cim:Datetime></p:CreationDate><p:Delay><cim:Interval>P0DT0H1M40S</cim:Interval></p:Delay>" +
+            "<p:IPAddress>192.168.1.103</p:IPAddress><p:IPAddress>fe80::1</p:IPAddress></p:Win32_Process>";
+        Assert.That(xml, Does.Contain("<n:EnumerateResponse><n:EnumerationContext></n:EnumerationContext><w:Items>" + element + "</w:Items><w:EndOfSequence /></n:EnumerateResponse>"));
+        Assert.That(get, Does.Contain("<s:Body>" + element + "</s:Body>"));
+    }
 }

@@ -1,0 +1,114 @@
+using System.Text;
+using System.Xml.Linq;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.EndToEnd.Tests.Wmi;
+
+/// <summary>
+/// WMI over WS-Man against the emulator over HTTP: WQL queries as Ruby WinRM's run_wql sends them, a class enumerated
+/// and pulled, an instance got by its keys, and WMI's faults.
+/// </summary>
+public class WmiOverWsManTests : EmulatorTestBase
+{
+    private static readonly XNamespace N = "http://schemas.xmlsoap.org/ws/2004/09/enumeration";
+    private static readonly XNamespace W = "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd";
+    private static readonly XNamespace Xsi = "http://www.w3.org/2001/XMLSchema-instance";
+    private const string CimV2 = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/";
+
+    private async Task<(int Status, XDocument Response)> PostAsync(string action, string resourceUri, WsManBody body, IReadOnlyDictionary<string, string>? selectors = null)
+    {
+        using var transport = CreateTransport();
+        var header = new WsManHeader
+        {
+            Action = action,
+            To = Emulator.WsManUri.ToString(),
+            MessageId = "uuid:" + Guid.NewGuid().ToString().ToUpperInvariant(),
+            ReplyTo = WsManAddresses.Anonymous,
+            ResourceUri = resourceUri,
+            MaxEnvelopeSize = 153600,
+            OperationTimeout = TimeSpan.FromSeconds(60),
+            Selectors = selectors ?? new Dictionary<string, string>(),
+        };
+        var (status, text) = await transport.PostEnvelopeAsync(Encoding.UTF8.GetString(WsManEnvelopeWriter.Write(new WsManEnvelope(header, body))));
+        return (status, XDocument.Parse(text));
+    }
+
+    private static EnumerateBody Wql(string query, bool optimize = true) =>
+        new(optimize, optimize ? 32000 : null, null) { FilterDialect = WmiResourceUris.WqlDialect, FilterText = query };
+
+    private static string? FaultCode(XDocument response) =>
+        response.Descendants(XName.Get("WSManFault", "http://schemas.microsoft.com/wbem/wsman/1/wsmanfault")).SingleOrDefault()?.Attribute("Code")?.Value;
+
+    private static List<XElement> Items(XDocument response) => [.. response.Descendants().Where(e => e.Name.LocalName == "Items").SelectMany(i => i.Elements())];
+
+    private static string? Value(XElement instance, string property) => instance.Elements().FirstOrDefault(e => e.Name.LocalName == property)?.Value;
+
+    [Test]
+    public async Task A_WQL_query_returns_the_matching_instances_with_the_selected_properties_in_one_optimized_response()
+    {
+        var (status, response) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT Name, State FROM Win32_Service WHERE State = 'Running'"));
+
+        Assert.That(status, Is.EqualTo(200), response.ToString());
+        var items = Items(response);
+        Assert.That(items.Select(i => (i.Name.NamespaceName, i.Name.LocalName, (string?)i.Attribute(Xsi + "type"))), Is.All.EqualTo((CimV2 + "Win32_Service", "Win32_Service", "p:Win32_Service_Type")));
+        Assert.That(items.Select(i => string.Join(",", i.Elements().Select(e => e.Name.LocalName + "=" + e.Value))), Is.EqualTo(new[] { "Name=EventLog,State=Running", "Name=WinRM,State=Running" }));
+        Assert.That(response.Descendants(W + "EndOfSequence").Count(), Is.EqualTo(1));
+        Assert.That(response.Descendants(N + "EnumerationContext").Single().Value, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_class_enumerated_without_optimization_is_pulled_an_instance_at_a_time()
+    {
+        var (_, start) = await PostAsync(WsManActions.Enumerate, CimV2 + "Win32_Process", new EnumerateBody(false, null, null));
+        var context = start.Descendants(N + "EnumerationContext").Single().Value;
+        Assert.That(Items(start), Is.Empty, "without OptimizeEnumeration the instances wait for Pulls");
+        Assert.That(context, Does.StartWith("uuid:"));
+
+        var names = new List<string?>();
+        var ended = false;
+        for (var i = 0; i < 10 && !ended; i++)
+        {
+            var (status, pulled) = await PostAsync(WsManActions.Pull, CimV2 + "Win32_Process", new PullBody(context, 1));
+            Assert.That(status, Is.EqualTo(200), pulled.ToString());
+            names.AddRange(Items(pulled).Select(item => Value(item, "Name")));
+            ended = pulled.Descendants(N + "EndOfSequence").Any();
+        }
+
+        Assert.That(names, Is.EqualTo(new[] { "System Idle Process", "System", "svchost.exe", "wsmprovhost.exe" }));
+        var (_, again) = await PostAsync(WsManActions.Pull, CimV2 + "Win32_Process", new PullBody(context, 1));
+        Assert.That(FaultCode(again), Is.EqualTo("2150858771"), "the context ended with its last instance");
+    }
+
+    [Test]
+    public async Task Get_returns_the_singleton_or_the_instance_its_key_selectors_name_with_nulls_and_dates_as_WinRM_writes_them()
+    {
+        var (_, os) = await PostAsync(WsManActions.Get, CimV2 + "Win32_OperatingSystem", EmptyBody.Instance);
+        var (_, service) = await PostAsync(WsManActions.Get, CimV2 + "Win32_Service", EmptyBody.Instance, new Dictionary<string, string> { ["Name"] = "winrm" });
+        var (_, process) = await PostAsync(WsManActions.Get, CimV2 + "Win32_Process", EmptyBody.Instance, new Dictionary<string, string> { ["Handle"] = "4" });
+
+        var osInstance = os.Root!.Descendants().Single(e => e.Name.LocalName == "Win32_OperatingSystem");
+        Assert.That(Value(osInstance, "Caption"), Is.EqualTo("Microsoft Windows Server 2019 Datacenter"));
+        Assert.That(Value(osInstance, "CSName"), Is.Not.Empty.And.Not.Contain("{"));
+        Assert.That(osInstance.Elements().Single(e => e.Name.LocalName == "LastBootUpTime").Elements().Single().Name,
+            Is.EqualTo(XName.Get("Datetime", "http://schemas.dmtf.org/wbem/wscim/1/common")));
+        Assert.That(Value(service.Root!.Descendants().Single(e => e.Name.LocalName == "Win32_Service"), "State"), Is.EqualTo("Running"));
+        Assert.That((string?)process.Root!.Descendants().Single(e => e.Name.LocalName == "CommandLine").Attribute(Xsi + "nil"), Is.EqualTo("true"));
+    }
+
+    [Test]
+    public async Task WMI_s_errors_are_faults_with_its_codes()
+    {
+        var unknownClass = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("select * from Win32_Nope"));
+        var badQuery = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("select * from"));
+        var unknownProperty = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("select Colour from Win32_Service"));
+        var noFilter = await PostAsync(WsManActions.Enumerate, CimV2 + "*", new EnumerateBody(true, 32000, null));
+        var noInstance = await PostAsync(WsManActions.Get, CimV2 + "Win32_Service", EmptyBody.Instance, new Dictionary<string, string> { ["Name"] = "Nope" });
+        var noKey = await PostAsync(WsManActions.Get, CimV2 + "Win32_Service", EmptyBody.Instance);
+        var otherNamespace = await PostAsync(WsManActions.Get, "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/other/Win32_OperatingSystem", EmptyBody.Instance);
+
+        Assert.That(new[] { unknownClass, badQuery, unknownProperty, noFilter, noInstance, noKey, otherNamespace }.Select(r => (r.Status, FaultCode(r.Response))), Is.EqualTo(new[]
+        {
+            (500, "2147749904"), (500, "2147749911"), (500, "2147749911"), (500, "87"), (500, "2150858843"), (500, "2150858843"), (500, "2147749904"),
+        }));
+    }
+}

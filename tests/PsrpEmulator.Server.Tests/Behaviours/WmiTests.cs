@@ -1,0 +1,138 @@
+using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>The scenarios' wmi: classes and the WQL queries run over them.</summary>
+public class WmiTests
+{
+    private const string Services = """
+        wmi:
+          - class: Win32_Service
+            keys: Name
+            instances:
+              - { Name: WinRM, State: Running, ProcessId: "1868", StartMode: Auto, Description: ~, Tags: [a, b] }
+              - { Name: Spooler, State: Stopped, ProcessId: "0", StartMode: Disabled, Description: "Print, queue" }
+              - { Name: wuauserv, State: Stopped, ProcessId: "0", StartMode: Manual }
+        """;
+
+    private static WmiClassSeed Load(string yaml = Services) => WmiClassParser.Parse(yaml, "test.yaml").Single();
+
+    private static string[] Names(string wql)
+    {
+        var seed = Load();
+        var query = WqlQuery.Parse(wql);
+        return [.. seed.Instances.Where(query.Matches).Select(i => i.Single(p => p.Name == "Name").Values[0])];
+    }
+
+    [TestCase("SELECT * FROM Win32_Service", new[] { "WinRM", "Spooler", "wuauserv" })]
+    [TestCase("select * from win32_service where state = 'running'", new[] { "WinRM" })]
+    [TestCase("SELECT Name FROM Win32_Service WHERE State <> \"Running\"", new[] { "Spooler", "wuauserv" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE ProcessId > 100", new[] { "WinRM" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE ProcessId >= 0 AND NOT (StartMode = 'Manual' OR StartMode = 'Auto')", new[] { "Spooler" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE 'w%'", new[] { "WinRM", "wuauserv" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE '_in[A-Z]M'", new[] { "WinRM" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Description IS NULL", new[] { "WinRM", "wuauserv" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Description IS NOT NULL", new[] { "Spooler" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Description = NULL", new string[0])]
+    [TestCase("SELECT * FROM Win32_Service WHERE Tags = 'b'", new[] { "WinRM" })]
+    public void A_WQL_query_selects_the_instances_its_condition_holds_for(string wql, string[] expected) =>
+        Assert.That(Names(wql), Is.EqualTo(expected));
+
+    [TestCase("SELECT * FROM")]
+    [TestCase("SELECT Name Win32_Service")]
+    [TestCase("SELECT * FROM Win32_Service WHERE")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name = 'open")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name ! 'x'")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE 5")]
+    [TestCase("SELECT * FROM Win32_Service extra")]
+    [TestCase("DELETE FROM Win32_Service")]
+    public void A_query_WQL_cannot_read_is_refused(string wql) =>
+        Assert.That(() => WqlQuery.Parse(wql), Throws.InstanceOf<WqlException>());
+
+    [Test]
+    public void A_deeply_nested_condition_is_refused_not_recursed_into() =>
+        Assert.That(() => WqlQuery.Parse("SELECT * FROM C WHERE " + new string('(', 5000) + "a = 1" + new string(')', 5000)), Throws.InstanceOf<WqlException>());
+
+    [Test]
+    public void Names_a_query_uses_that_the_class_has_not_are_found()
+    {
+        var query = WqlQuery.Parse("SELECT Name, Color FROM Win32_Service WHERE Size > 1 AND name = 'x'");
+
+        Assert.That(query.UnknownProperties(Load().PropertyNames), Is.EqualTo(new[] { "Color", "Size" }));
+    }
+
+    /// <summary>Properties in WinRM's order (by name, case ignored); one an instance leaves out is null in it; a projection keeps the named ones.</summary>
+    [Test]
+    public void Instances_have_every_property_in_name_order_and_a_projection_keeps_the_named_ones()
+    {
+        var seed = Load();
+
+        Assert.That(seed.PropertyNames, Is.EqualTo(new[] { "Description", "Name", "ProcessId", "StartMode", "State", "Tags" }));
+        Assert.That(seed.Instances[2].Single(p => p.Name == "Tags").Kind, Is.EqualTo(WmiValueKind.Null));
+        Assert.That(seed.Instances[0].Single(p => p.Name == "Tags").Values, Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(WqlQuery.Parse("select state, NAME from Win32_Service").Project(seed.Instances[0]).Select(p => p.Name), Is.EqualTo(new[] { "Name", "State" }));
+        Assert.That(seed.Keys, Is.EqualTo(new[] { "Name" }));
+    }
+
+    [Test]
+    public void Dates_and_intervals_are_written_as_WinRM_writes_them()
+    {
+        var seed = Load("""
+            wmi:
+              - class: Win32_OperatingSystem
+                namespace: 'root\cimv2'
+                instances:
+                  - { LastBootUpTime: !datetime 2026-01-12T09:35:00Z, Uptime: !timespan '01:02:03', Other: !!timestamp 2026-01-12 10:00:00 }
+            """);
+
+        Assert.That(seed.Namespace, Is.EqualTo("root/cimv2"));
+        Assert.That(seed.Instances[0].Select(p => (p.Name, p.Kind, p.Values[0])), Is.EqualTo(new[]
+        {
+            ("LastBootUpTime", WmiValueKind.Datetime, "2026-01-12T09:35:00Z"),
+            ("Other", WmiValueKind.Datetime, "2026-01-12T10:00:00Z"),
+            ("Uptime", WmiValueKind.Interval, "P0DT1H2M3S"),
+        }));
+    }
+
+    [TestCase("wmi: 5", "'wmi:' is a list")]
+    [TestCase("wmi:\n  - instances: []", "needs 'class:'")]
+    [TestCase("wmi:\n  - class: 'Win32 Service'", "needs 'class:'")]
+    [TestCase("wmi:\n  - class: C\n    color: red", "unknown WMI class key 'color'")]
+    [TestCase("wmi:\n  - class: C\n    keys: Name\n    instances:\n      - { Size: 1 }", "the key 'Name' is not a property")]
+    [TestCase("wmi:\n  - class: C\n    instances:\n      - { Size: !int 1 }", "'!int' is not a WMI value's tag")]
+    [TestCase("wmi:\n  - class: C\n    instances:\n      - { When: !datetime soon }", "'soon' is not a date and time")]
+    [TestCase("wmi:\n  - class: C\n    instances:\n      - { A: [1, x: y] }", "takes a value or a list of values")]
+    [TestCase("wmi:\n  - class: C\n    namespace: 'root//x y'\n    instances: []", "is not a WMI namespace")]
+    public void A_wrong_wmi_section_is_refused_with_its_place(string yaml, string message) =>
+        Assert.That(() => WmiClassParser.Parse(yaml, "test.yaml"), Throws.InstanceOf<BehaviourLoadException>().With.Message.Contains(message).And.Message.Contains("test.yaml, line"));
+
+    [Test]
+    public void The_default_scenario_has_the_classes_scripts_ask_about_most()
+    {
+        var catalog = BehaviourCatalog.LoadDefault();
+
+        foreach (var name in new[] { "Win32_OperatingSystem", "Win32_ComputerSystem", "Win32_Service", "Win32_LogicalDisk", "Win32_Process" })
+        {
+            Assert.That(catalog.FindWmiClass("root/cimv2", name, "Server01")?.Instances, Is.Not.Empty, name);
+        }
+
+        Assert.That(catalog.FindWmiClass(@"root\CIMV2", "win32_operatingsystem", "Server02")!.Instances[0].Single(p => p.Name == "Caption").Values,
+            Is.EqualTo(new[] { "Microsoft Windows Server 2019 Datacenter" }));
+        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Nope", "Server01"), Is.Null);
+    }
+
+    [Test]
+    public void A_scenario_s_class_replaces_the_default_s_for_the_computer_it_names()
+    {
+        var catalog = BehaviourCatalog.Combine(BehaviourCatalog.Parse("""
+            wmi:
+              - class: Win32_Service
+                computer: Server02
+                instances: [ { Name: Custom } ]
+            """), BehaviourCatalog.LoadDefault());
+
+        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "SERVER02")!.Instances, Has.Count.EqualTo(1));
+        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01")!.Instances, Has.Count.EqualTo(3));
+    }
+}
