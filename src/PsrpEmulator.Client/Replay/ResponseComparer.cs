@@ -129,17 +129,31 @@ public static partial class ResponseComparer
     private static partial System.Text.RegularExpressions.Regex ItemFieldRegex();
 
     /// <summary>
-    /// Enumeration items matched by id (through the id map): the same items, in the same order, each with the
-    /// recorded fields in the recorded order, and the recorded values of the fields that describe the shell or
-    /// command rather than the recording host.
+    /// Enumeration items matched by id (through the id map), or for items without one (WMI instances) by their place
+    /// among the items of their kind: the same items, in the same order, each with the recorded fields in the recorded
+    /// order, and the recorded values of the fields that describe the shell, command or instance rather than the
+    /// recording host.
     /// </summary>
     private static IEnumerable<Difference> CompareItems(IReadOnlyList<EnumerationItem> recorded, IReadOnlyList<EnumerationItem> actual, Dictionary<string, string> ids)
     {
         var matched = new List<(EnumerationItem Recorded, EnumerationItem Actual)>();
+        var placeOfKind = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in recorded)
         {
             var id = Map(ids, item.Id);
-            var ours = actual.FirstOrDefault(a => a.Kind == item.Kind && string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));
+            EnumerationItem? ours;
+            if (item.Id is null)
+            {
+                var place = placeOfKind.GetValueOrDefault(item.Kind);
+                placeOfKind[item.Kind] = place + 1;
+                ours = actual.Where(a => a.Kind == item.Kind && a.Id is null).Skip(place).FirstOrDefault();
+                id = $"#{place + 1}";
+            }
+            else
+            {
+                ours = actual.FirstOrDefault(a => a.Kind == item.Kind && string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));
+            }
+
             if (ours is null)
             {
                 yield return new Difference("missing item", $"Items/{item.Kind}", $"{item.Kind} {id}", "absent");
@@ -185,7 +199,9 @@ public static partial class ResponseComparer
             foreach (var (name, value) in item.Fields)
             {
                 if (HostItemFields.Contains(name) || ours.Field(name) is not { } ourValue) continue;
-                var same = name == "ShellInactivity" ? WithinSlack(value, ourValue) : string.Equals(value, ourValue, StringComparison.Ordinal);
+                // A point in time (a WMI instance's cim:Datetime) is the recording host's clock, scrubbed in golden files.
+                var same = name == "ShellInactivity" ? WithinSlack(value, ourValue)
+                    : string.Equals(value, ourValue, StringComparison.Ordinal) || (IsPointInTime(value) && IsPointInTime(ourValue));
                 if (!same) yield return new Difference(ValueKind, $"Items/{item.Kind}/{name}", $"'{value}' in {ours}", $"'{ourValue}'");
             }
         }
@@ -207,6 +223,11 @@ public static partial class ResponseComparer
 
     /// <summary>Leaf values that are durations of the recording's real time (compared within <see cref="ShellTimeSlackSeconds"/>).</summary>
     private static readonly HashSet<string> RealTimeValues = ["Shell/ShellRunTime", "Shell/ShellInactivity"];
+
+    private static bool IsPointInTime(string text) => PointInTimeRegex().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")]
+    private static partial System.Text.RegularExpressions.Regex PointInTimeRegex();
 
     private static bool WithinSlack(string recorded, string ours)
     {

@@ -293,7 +293,7 @@ public static class ConformanceFixtures
             "pypsrp/disconnect_reconnect_same_client", "pypsrp/host_calls", "pypsrp/winrs_cmd", "pypsrp/client_copy_fetch",
             "pypsrp/pool_operations", "pypsrp/faults",
             "ruby-winrm/powershell_run", "ruby-winrm/powershell_objects_and_programs", "ruby-winrm/cmd_shell",
-            "ruby-winrm/negotiate_encrypted",
+            "ruby-winrm/negotiate_encrypted", "ruby-winrm/wql_and_cmd_pipes",
         }.Select(name => new ConformanceFixture(name, Folder: FixtureFolders.ThirdParty)),
     ];
 

@@ -39,4 +39,27 @@ public class ResponseComparerTests
     public void Other_values_compare_exactly() =>
         Assert.That(Differences(CreateResponse("P0DT0H0M0S", "P0DT0H0M0S"), CreateResponse("P0DT0H0M0S", "P0DT0H0M0S").Replace("Connected", "Disconnected", StringComparison.Ordinal)),
             Is.EqualTo(new[] { "value Shell/State" }));
+
+    private static string WmiResponse(params (string Name, string Started)[] processes) =>
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" " +
+        "xmlns:n=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\" xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\"><s:Header>" +
+        "<a:Action>http://schemas.xmlsoap.org/ws/2004/09/enumeration/EnumerateResponse</a:Action></s:Header><s:Body><n:EnumerateResponse><n:EnumerationContext></n:EnumerationContext><w:Items>" +
+        string.Concat(processes.Select(p => "<p:Win32_Process xmlns:p=\"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Process\">" +
+            $"<p:Name>{p.Name}</p:Name><p:CreationDate><cim:Datetime xmlns:cim=\"http://schemas.dmtf.org/wbem/wscim/1/common\">{p.Started}</cim:Datetime></p:CreationDate></p:Win32_Process>")) +
+        "</w:Items><w:EndOfSequence/></n:EnumerateResponse></s:Body></s:Envelope>";
+
+    /// <summary>WMI instances have no id: they match by their place among their class's items; their times are the recording host's.</summary>
+    [Test]
+    public void WMI_instances_match_by_place_and_their_times_are_the_recording_hosts()
+    {
+        var recorded = WmiResponse(("System", "2000-01-01T00:00:00Z"), ("svchost.exe", "2000-01-01T00:00:00Z"), ("extra.exe", "2000-01-01T00:00:00Z"));
+
+        Assert.That(Differences(recorded, WmiResponse(("System", "2026-01-12T09:35:00Z"), ("svchost.exe", "2026-01-12T09:36:00.5+01:00"), ("extra.exe", "2026-01-12T09:35:00Z"))), Is.Empty);
+        Assert.That(Differences(recorded, WmiResponse(("System", "2026-01-12T09:35:00Z"), ("lsass.exe", "soon"))), Is.EqualTo(new[]
+        {
+            "missing item Items/Win32_Process",
+            "value Items/Win32_Process/Name",
+            "value Items/Win32_Process/CreationDate",
+        }));
+    }
 }
