@@ -141,7 +141,19 @@ internal sealed class WqlQuery
 
     private sealed class Like(string name, string pattern) : Condition
     {
-        private readonly Regex _regex = new(LikeRegex(pattern), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        private readonly Regex _regex = Compile(pattern);
+
+        private static Regex Compile(string pattern)
+        {
+            try
+            {
+                return new Regex(LikeRegex(pattern), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException)
+            {
+                throw new WqlException($"'{pattern}' is not a LIKE pattern");
+            }
+        }
 
         public override bool Test(IReadOnlyList<WmiProperty> instance) =>
             Find(instance, name) is { Kind: not WmiValueKind.Null } p && p.Values.Any(_regex.IsMatch);
@@ -158,7 +170,8 @@ internal sealed class WqlQuery
                 {
                     case '%': regex.Append(".*"); break;
                     case '_': regex.Append('.'); break;
-                    case '[' when like.IndexOf(']', i + 1) is var close and > 0:
+                    // A set needs a member before its ']' ([^] and [] are literal brackets).
+                    case '[' when like.IndexOf(']', i + 1) is var close and > 0 && like[(i + 1)..close].TrimStart('^').Length > 0:
                         var set = like[(i + 1)..close];
                         var negated = set.StartsWith('^');
                         if (negated) set = set[1..];

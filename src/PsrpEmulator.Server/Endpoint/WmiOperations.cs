@@ -37,7 +37,14 @@ internal static class WmiOperations
                 throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{queried.ClassName} has no property {unknown}");
             }
 
-            return [.. queried.Instances.Select(i => Substituted(i, computer)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+            try
+            {
+                return [.. queried.Instances.Select(i => Substituted(i, computer)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, "a LIKE pattern took too long to match");
+            }
         }
 
         if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");

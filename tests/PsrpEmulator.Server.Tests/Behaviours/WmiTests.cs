@@ -36,6 +36,7 @@ public class WmiTests
     [TestCase("SELECT * FROM Win32_Service WHERE Description IS NOT NULL", new[] { "Spooler" })]
     [TestCase("SELECT * FROM Win32_Service WHERE Description = NULL", new string[0])]
     [TestCase("SELECT * FROM Win32_Service WHERE Tags = 'b'", new[] { "WinRM" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE '[]%' OR Name LIKE '[^]%'", new string[0])]
     public void A_WQL_query_selects_the_instances_its_condition_holds_for(string wql, string[] expected) =>
         Assert.That(Names(wql), Is.EqualTo(expected));
 
@@ -134,5 +135,62 @@ public class WmiTests
 
         Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "SERVER02")!.Instances, Has.Count.EqualTo(1));
         Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01")!.Instances, Has.Count.EqualTo(3));
+    }
+
+    /// <summary>
+    /// Seeded random queries: conditions grown from WQL's grammar, half of them then cut or spliced with a stray piece.
+    /// Each is read (and runs) or is refused with a WqlException, never another exception.
+    /// </summary>
+    [Test]
+    public void Random_queries_are_read_or_refused_and_nothing_else()
+    {
+        string[] names = ["Name", "State", "ProcessId", "Description", "Tags", "name"];
+        string[] literals = ["'x'", "'Running'", "\"WinRM\"", "1", "-2.5", "TRUE", "NULL", "'it\\'s'"];
+        string[] operators = ["=", "<>", "!=", "<", ">", "<=", ">="];
+        string[] stray = ["(", ")", "'", "AND", "OR", "NOT", "=", "!", "[", "%", "\\", ",", "*", "FROM", "WHERE", "IS"];
+        var seed = Load();
+        var random = new Random(PsrpEmulator.Tests.Fuzz.Seed(20261130));
+        var runs = PsrpEmulator.Tests.Fuzz.Runs(5000);
+        int read = 0, refused = 0;
+
+        string Condition(int depth) => random.Next(depth > 3 ? 3 : 7) switch
+        {
+            0 => $"{names[random.Next(names.Length)]} {operators[random.Next(operators.Length)]} {literals[random.Next(literals.Length)]}",
+            1 => $"{names[random.Next(names.Length)]} IS {(random.Next(2) == 0 ? "NOT " : "")}NULL",
+            2 => $"{names[random.Next(names.Length)]} LIKE '{new string([.. Enumerable.Range(0, random.Next(6)).Select(_ => "%_[]^aW"[random.Next(7)])])}'",
+            3 => $"NOT {Condition(depth + 1)}",
+            4 => $"({Condition(depth + 1)})",
+            5 => $"{Condition(depth + 1)} AND {Condition(depth + 1)}",
+            _ => $"{Condition(depth + 1)} OR {Condition(depth + 1)}",
+        };
+
+        for (var i = 0; i < runs; i++)
+        {
+            var words = $"SELECT {(random.Next(2) == 0 ? "*" : "Name, State")} FROM Win32_Service WHERE {Condition(0)}".Split(' ').ToList();
+            if (random.Next(2) == 0)
+            {
+                var at = random.Next(words.Count);
+                if (random.Next(2) == 0) words.RemoveAt(at);
+                else words.Insert(at, stray[random.Next(stray.Length)]);
+            }
+
+            var text = string.Join(" ", words);
+            try
+            {
+                var query = WqlQuery.Parse(text);
+                _ = seed.Instances.Where(query.Matches).Select(query.Project).ToList();
+                read++;
+            }
+            catch (WqlException)
+            {
+                refused++;
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"Iteration {i}: {e.GetType().Name} for <<{text}>>: {e.Message}");
+            }
+        }
+
+        Assert.That((read > runs / 4, refused > runs / 10), Is.EqualTo((true, true)), $"{read} read, {refused} refused");
     }
 }

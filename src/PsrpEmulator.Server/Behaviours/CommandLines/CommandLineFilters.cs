@@ -124,7 +124,8 @@ internal sealed class FilterCommandScript : ICommandLineScript
         var useRegex = regex ?? strings[0].AsSpan().IndexOfAny(@".*^$[\") >= 0;
         var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
         var patterns = strings.Select(s => Pattern(s, useRegex, begin || exact, end || exact, options)).ToList();
-        bool Matches(string line) => patterns.Any(p => p.IsMatch(line)) != invert;
+        // A pattern that takes too long on a line (a pathological expression) does not match it.
+        bool Matches(string line) => patterns.Any(p => SafeIsMatch(p, line)) != invert;
 
         var found = false;
         var output = new StringBuilder();
@@ -180,6 +181,18 @@ internal sealed class FilterCommandScript : ICommandLineScript
         }
 
         return found ? 0 : 1;
+    }
+
+    private static bool SafeIsMatch(Regex pattern, string line)
+    {
+        try
+        {
+            return pattern.IsMatch(line);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     private static Regex Pattern(string text, bool regex, bool atStart, bool atEnd, RegexOptions options)
