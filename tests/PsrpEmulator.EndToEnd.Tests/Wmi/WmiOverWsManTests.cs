@@ -111,4 +111,52 @@ public class WmiOverWsManTests : EmulatorTestBase
             (500, "2147749904"), (500, "2147749911"), (500, "2147749911"), (500, "87"), (500, "2150858843"), (500, "2150858843"), (500, "2147749904"),
         }));
     }
+
+    private static readonly byte[] Noise = "<>\"'&/=:#09aZ_- ()%[]*\u0001\u00ff"u8.ToArray();
+
+    /// <summary>Seeded byte changes in WMI requests (WQL Enumerate, Pull, Get): each gets an answer or a fault, never the InternalError of an unexpected exception.</summary>
+    [Test]
+    public async Task Mutated_WMI_requests_get_answers_or_faults_and_no_internal_error()
+    {
+        string Envelope(string action, string resourceUri, WsManBody body, IReadOnlyDictionary<string, string>? selectors = null) =>
+            Encoding.UTF8.GetString(WsManEnvelopeWriter.Write(new WsManEnvelope(new WsManHeader
+            {
+                Action = action,
+                To = Emulator.WsManUri.ToString(),
+                MessageId = "uuid:9E1F76E4-EB73-4A6C-AB89-2B1B1E0F7A25",
+                ReplyTo = WsManAddresses.Anonymous,
+                ResourceUri = resourceUri,
+                MaxEnvelopeSize = 153600,
+                OperationTimeout = TimeSpan.FromSeconds(60),
+                Selectors = selectors ?? new Dictionary<string, string>(),
+            }, body)));
+
+        string[] requests =
+        [
+            Envelope(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT Name, State FROM Win32_Service WHERE (State = 'Running' OR ProcessId > 10) AND NOT Name LIKE 'W[a-z]%'")),
+            Envelope(WsManActions.Enumerate, CimV2 + "Win32_Process", new EnumerateBody(false, null, null)),
+            Envelope(WsManActions.Get, CimV2 + "Win32_Service", EmptyBody.Instance, new Dictionary<string, string> { ["Name"] = "WinRM" }),
+            Envelope(WsManActions.Get, CimV2 + "Win32_OperatingSystem", EmptyBody.Instance),
+        ];
+        using var transport = CreateTransport();
+        var journalBefore = Emulator.Journal.Snapshot().Count;
+        var random = new Random(Fuzz.Seed(20261130));
+        for (var i = 0; i < Fuzz.Runs(400); i++)
+        {
+            var chars = requests[random.Next(requests.Length)].ToCharArray();
+            for (var n = random.Next(1, 4); n > 0; n--) chars[random.Next(chars.Length)] = (char)Noise[random.Next(Noise.Length)];
+            try
+            {
+                await transport.PostEnvelopeAsync(new string(chars));
+            }
+            catch (PsrpEmulator.Client.Transport.WsManTransportException)
+            {
+                // An answer that is no envelope (a 400 for bytes that are not XML at all) is an answer too.
+            }
+        }
+
+        var journal = Emulator.Journal.Snapshot().Skip(journalBefore).ToList();
+        Assert.That(journal.Count(e => e.Fault is not null), Is.GreaterThan(0).And.LessThan(journal.Count), "some mutations are refused, some still run");
+        Assert.That(journal.Where(e => e.Fault == WsManFaultReason.InternalError).Select(e => e.ToString()), Is.Empty);
+    }
 }
