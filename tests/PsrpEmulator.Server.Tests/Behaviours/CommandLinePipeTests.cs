@@ -70,6 +70,24 @@ public class CommandLinePipeTests
         Assert.That(host.Stderr, Is.Empty);
     }
 
+    /// <summary>findstr /S searches the folders below too, a folder's files before its subfolders', each named from the current directory.</summary>
+    [Test]
+    public async Task Findstr_s_searches_the_folders_below_and_names_each_file_from_the_current_directory()
+    {
+        var (host, code) = await RunAsync("findstr /s /i /n \"port=\" *.config", disk =>
+        {
+            disk.CreateDirectory(@"C:\Users\psrp\app\conf");
+            disk.Write(@"C:\Users\psrp\web.config", "Port=80\r\n"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\app\app.config", "name=x\r\nport=5985\r\n"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\app\conf\b.config", "none\r\n"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\app\conf\a.txt", "port=1\r\n"u8, FileWriteMode.Create);
+        });
+        var (none, missing) = await RunAsync("findstr /s x *.nothing");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("web.config:1:Port=80\r\napp\\app.config:2:port=5985\r\n", 0)));
+        Assert.That((none.Stderr, missing), Is.EqualTo(("FINDSTR: Cannot open *.nothing\r\n", 1)));
+    }
+
     [Test]
     public async Task Findstr_with_several_strings_writes_the_lines_in_their_order_not_grouped_by_string()
     {
@@ -165,7 +183,7 @@ public class RandomCommandLineTests
     private static readonly string[] Pieces =
     [
         " | ", "|", "||", " & ", "&&", "\"", "^", " > out.txt", " 2>&1", " 2>nul", " ", "findstr", "find", "sort", "more", "ipconfig", "echo",
-        "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
+        "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/s", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
         "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt",
     ];
 

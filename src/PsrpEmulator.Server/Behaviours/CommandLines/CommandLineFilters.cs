@@ -65,11 +65,11 @@ internal sealed class FilterCommandScript : ICommandLineScript
     /// <c>-</c> for <c>/</c>); the strings (space-separated, any one matching, unless given with /C:), and the files.
     /// Regular expressions are findstr's own: <c>. * ^ $ [class] [^class] [a-z] \&lt; \&gt;</c> and <c>\x</c> for a
     /// literal x. Without /L or /R the search is a regular expression when the first string has a metacharacter in it,
-    /// literal otherwise. /S, /F:, /G:, /D:, /A:, /O, /P and /OFF are not emulated (the line says so).
+    /// literal otherwise. /S searches the folders below too. /F:, /G:, /D:, /A:, /O, /P and /OFF are not emulated (the line says so).
     /// </summary>
     private async Task<int> FindStrAsync(ICommandLineHost host, CancellationToken cancellationToken)
     {
-        bool ignoreCase = false, invert = false, numbers = false, namesOnly = false, begin = false, end = false, exact = false;
+        bool ignoreCase = false, invert = false, numbers = false, namesOnly = false, begin = false, end = false, exact = false, subfolders = false;
         bool? regex = null;
         var literals = new List<string>();
         var positional = new List<string>();
@@ -91,6 +91,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
                         case 'V': invert = true; break;
                         case 'N': numbers = true; break;
                         case 'M': namesOnly = true; break;
+                        case 'S': subfolders = true; break;
                         case 'B': begin = true; break;
                         case 'E': end = true; break;
                         case 'X': exact = true; break;
@@ -151,8 +152,9 @@ internal sealed class FilterCommandScript : ICommandLineScript
             return found ? 0 : 1;
         }
 
-        var files = ExpandFiles(host, positional);
-        var prefixNames = files.Count > 1;
+        var files = subfolders ? SearchFiles(host, positional) : ExpandFiles(host, positional);
+        // /S names every file it searched in, even one.
+        var prefixNames = files.Count > 1 || subfolders;
         foreach (var (given, path) in files)
         {
             if (path is null || ReadFile(host, path) is not { } text)
@@ -455,6 +457,60 @@ internal sealed class FilterCommandScript : ICommandLineScript
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// findstr /S: the files matching each name (wildcards allowed in its last part) in its folder (the current
+    /// directory when it names none) and every folder below, a folder's files before its subfolders', each in name
+    /// order; each named as its path from the current directory. A name nothing matches is reported as missing.
+    /// </summary>
+    private static List<(string Given, string? Path)> SearchFiles(ICommandLineHost host, List<string> names)
+    {
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        var result = new List<(string, string?)>();
+        if (host.FileSystem is not { } disk)
+        {
+            result.AddRange(names.Select(n => (n, (string?)null)));
+            return result;
+        }
+
+        foreach (var name in names)
+        {
+            var pattern = VirtualFileSystem.FullPattern(name, cd, out _);
+            var folder = pattern is null ? null : VirtualFileSystem.ParentOf(pattern);
+            if (pattern is null || folder is null)
+            {
+                result.Add((name, null));
+                continue;
+            }
+
+            var wildcard = VirtualFileSystem.Wildcard(VirtualFileSystem.NameOf(pattern));
+            var before = result.Count;
+            var pending = new Stack<string>();
+            pending.Push(folder);
+            var visited = 0;
+            while (pending.Count > 0 && visited++ < 10_000)
+            {
+                var current = pending.Pop();
+                var items = disk.List(current, includeHidden: false) ?? [];
+                foreach (var file in items.Where(f => !f.IsDirectory && wildcard.IsMatch(f.Name)).OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    result.Add((Relative(file.FullName, cd), file.FullName));
+                }
+
+                foreach (var sub in items.Where(f => f.IsDirectory).OrderByDescending(f => f.Name, StringComparer.OrdinalIgnoreCase)) pending.Push(sub.FullName);
+            }
+
+            if (result.Count == before) result.Add((name, null));
+        }
+
+        return result;
+
+        static string Relative(string fullName, string cd)
+        {
+            var prefix = cd.TrimEnd('\\') + "\\";
+            return fullName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? fullName[prefix.Length..] : fullName;
+        }
     }
 
     /// <summary>Files named (wildcards in the last part expanded, in name order): each as given and its full path; null where none.</summary>
