@@ -99,7 +99,7 @@ public class CommandLineTests
         if (stdout.Length > 0 && !line.StartsWith("dir", StringComparison.Ordinal)) Assert.That(host.Stdout, Is.EqualTo(stdout));
     }
 
-    [TestCase("netstat -ano", "netstat")]
+    [TestCase("netstat -rn", "netstat")]
     [TestCase("cmd /c robocopy a b", "robocopy")]
     [TestCase("tasklist.exe /v", "tasklist.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]

@@ -119,7 +119,7 @@ public class NativeCommandTests
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
-        var (host, _) = await RunAsync("netstat -an; whoami /groups; 'after'");
+        var (host, _) = await RunAsync("netstat -s; whoami /groups; 'after'");
 
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
         {
@@ -133,11 +133,12 @@ public class NativeCommandTests
     [Test]
     public async Task A_program_after_a_pipe_reads_the_pipeline_s_input_and_its_lines_go_on()
     {
-        var (host, outcome) = await RunAsync("ipconfig | findstr IPv4 | ForEach-Object { $_.Trim() }; 'b', 'a', 'C' | sort.exe; $LASTEXITCODE");
+        var (host, outcome) = await RunAsync("ipconfig | findstr IPv4 | ForEach-Object { $_.Trim() }; 'b', 'a', 'C' | sort.exe; $LASTEXITCODE; " +
+            "(netstat -an | findstr :5985).Count; tasklist | findstr /b wsmprovhost");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 127.0.0.1", "a", "b", "C", "0" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 127.0.0.1", "a", "b", "C", "0", "2", "wsmprovhost.exe               3120 Services                   0     61,204 K" }));
     }
 
     /// <summary>
