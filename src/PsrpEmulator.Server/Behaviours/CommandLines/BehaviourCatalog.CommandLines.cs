@@ -108,6 +108,7 @@ public sealed partial class BehaviourCatalog
         if (SetCommandScript.TryParse(line, out var set)) return set;
         if (FileCommandScript.TryParse(line, out var file)) return file;
         if (FilterCommandScript.TryParse(line, out var filter)) return filter;
+        if (BatchFileScript.TryParse(this, line, out var batch)) return batch;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

@@ -38,6 +38,14 @@ internal interface ICommandLineHost
 
     /// <summary>The next chunk the client sent to stdin; null once stdin ended (Send with End="true").</summary>
     ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>set NAME=value</c> in the process (null: removed): the commands after it in the same line or batch file see
+    /// it; on a host without a process of its own (a single command) it ends with the command.
+    /// </summary>
+    void SetEnvironmentVariable(string name, string? value)
+    {
+    }
 }
 
 /// <summary>A resolved command-line behaviour, ready to run once; the result is the process exit code.</summary>
@@ -96,7 +104,8 @@ internal sealed class NotEmulatedCommandScript(string name) : ICommandLineScript
 /// <summary>
 /// cmd.exe's <c>set</c> built-in: <c>set</c> lists the environment (<c>NAME=value</c> lines, sorted), <c>set P</c> the
 /// variables whose names start with P (none: "Environment variable P not defined", exit 1), <c>set NAME=value</c>
-/// prints nothing (the change ends with the process: every WinRS command is a new cmd.exe).
+/// prints nothing and sets the variable for the commands after it in the same line or batch file (the change ends
+/// with the process: every WinRS command is a new cmd.exe).
 /// </summary>
 internal sealed class SetCommandScript(string argument) : ICommandLineScript
 {
@@ -118,7 +127,14 @@ internal sealed class SetCommandScript(string argument) : ICommandLineScript
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (argument.Contains('=', StringComparison.Ordinal)) return 0;
+        if (argument.IndexOf('=', StringComparison.Ordinal) is var equals and > 0)
+        {
+            var value = argument[(equals + 1)..];
+            host.SetEnvironmentVariable(argument[..equals], value.Length == 0 ? null : value);
+            return 0;
+        }
+
+        if (argument.StartsWith('=')) return 0;
         var listed = host.Environment.Where(v => v.Key.StartsWith(argument, StringComparison.OrdinalIgnoreCase)).ToList();
         if (listed.Count == 0)
         {

@@ -142,6 +142,8 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
         public VirtualFileSystem? FileSystem => inner.FileSystem;
         public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
 
+        public void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);
+
         public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             var number = stream == WinRsStreams.Stderr ? '2' : '1';
@@ -479,6 +481,8 @@ internal sealed class ChainedCommandLineScript(IReadOnlyList<(string Operator, s
     {
         var exitCode = 0;
         var ran = false;
+        // One cmd.exe runs the whole line: a set in it lasts for the commands after it.
+        host = host as ProcessEnvironmentHost ?? new ProcessEnvironmentHost(host);
         foreach (var (op, text, script) in commands)
         {
             if (ran && (op == "&&" && exitCode != 0 || op == "||" && exitCode == 0)) continue;

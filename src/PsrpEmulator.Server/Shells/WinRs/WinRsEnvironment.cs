@@ -97,7 +97,11 @@ internal sealed class WinRsEnvironment
     /// at one character over it (the caller answers "The command line is too long."), so that many references to
     /// a long variable never build a huge string.
     /// </remarks>
-    public string Expand(string line, string currentDirectory, DateTimeOffset now)
+    public string Expand(string line, string currentDirectory, DateTimeOffset now) =>
+        Expand(line, name => _variables.TryGetValue(name, out var value) ? value : null, currentDirectory, now);
+
+    /// <summary>The same expansion over any variables (a batch file's process environment).</summary>
+    public static string Expand(string line, Func<string, string?> variable, string currentDirectory, DateTimeOffset now)
     {
         if (!line.Contains('%', StringComparison.Ordinal) || line.Length > MaxCommandLineLength) return line;
         var result = new StringBuilder(line.Length);
@@ -120,7 +124,7 @@ internal sealed class WinRsEnvironment
             }
 
             var spec = line[(open + 1)..close];
-            if (spec.Length > 0 && Lookup(spec, currentDirectory, now) is { } value)
+            if (spec.Length > 0 && Lookup(spec, variable, currentDirectory, now) is { } value)
             {
                 result.Append(value);
                 i = close + 1;
@@ -138,12 +142,12 @@ internal sealed class WinRsEnvironment
     /// <summary>The longest line cmd.exe runs (8191 characters, the documented command prompt limit).</summary>
     public const int MaxCommandLineLength = 8191;
 
-    private string? Lookup(string spec, string currentDirectory, DateTimeOffset now)
+    private static string? Lookup(string spec, Func<string, string?> variable, string currentDirectory, DateTimeOffset now)
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var name = colon < 0 ? spec : spec[..colon];
         if (name.Length == 0) return null;
-        var value = _variables.TryGetValue(name, out var v) ? v : Dynamic(name, currentDirectory, now);
+        var value = variable(name) ?? Dynamic(name, currentDirectory, now);
         if (value is null || colon < 0) return value;
         return Modify(value, spec[(colon + 1)..]);
     }

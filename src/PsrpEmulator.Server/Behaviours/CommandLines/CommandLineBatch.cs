@@ -1,0 +1,245 @@
+using System.Text;
+using PsrpEmulator.Server.Shells.WinRs;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>
+/// The console of a cmd.exe process that runs several commands (a chained line, a batch file): <c>set NAME=value</c>
+/// changes its environment for the commands after it; the rest is the command's host.
+/// </summary>
+internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandLineHost
+{
+    private readonly SortedDictionary<string, string?> _changes = new(StringComparer.OrdinalIgnoreCase);
+
+    public Encoding Encoding => inner.Encoding;
+    public int ConsoleWidth => inner.ConsoleWidth;
+    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+    public IReadOnlyDictionary<string, string> Facts => inner.Facts;
+    public VirtualFileSystem? FileSystem => inner.FileSystem;
+    public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
+    public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
+
+    public IReadOnlyList<KeyValuePair<string, string>> Environment
+    {
+        get
+        {
+            if (_changes.Count == 0) return inner.Environment;
+            var merged = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in inner.Environment) merged[name] = value;
+            foreach (var (name, value) in _changes)
+            {
+                if (value is null) merged.Remove(name);
+                else merged[name] = value;
+            }
+
+            return [.. merged];
+        }
+    }
+
+    public void SetEnvironmentVariable(string name, string? value) => _changes[name] = value;
+
+    /// <summary>A variable's value in the process now; null when it has none.</summary>
+    public string? Variable(string name) =>
+        _changes.TryGetValue(name, out var changed) ? changed : inner.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+}
+
+/// <summary>
+/// A batch file (<c>script.bat</c>, <c>"C:/Windows/Temp/script.cmd" a b</c>, <c>call x.bat</c>) on the computer's disk, run
+/// line by line as cmd.exe runs one: each line's <c>%1</c>..<c>%9</c>, <c>%*</c>, <c>%~dp0</c>, <c>%~nx0</c>, <c>%%</c>
+/// and <c>%NAME%</c> (the batch's own environment, <c>%ERRORLEVEL%</c> the last command's exit code) expanded, then
+/// echoed with the prompt while echo is on (a line starting with <c>@</c> never is; <c>echo off</c> / <c>echo on</c>
+/// switch it), then run by the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file,
+/// <c>rem</c> and labels do nothing, <c>setlocal</c> and <c>endlocal</c> are accepted, <c>exit /b N</c> and
+/// <c>goto :eof</c> end the file. <c>if</c>, <c>for</c>, <c>goto label</c> and <c>call :label</c> are not emulated
+/// (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
+/// there is cmd.exe's "not recognized".
+/// </summary>
+internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, string arguments) : ICommandLineScript
+{
+    // Batch files calling batch files: deeper is refused rather than recursed into.
+    private const int MaxDepth = 16;
+    private static readonly AsyncLocal<int> Depth = new();
+
+    public string Description => "batch " + file;
+
+    /// <summary>A line whose command is a .bat or .cmd file (quoted or not, / or \ in its path), or <c>call</c> of one.</summary>
+    public static bool TryParse(BehaviourCatalog catalog, string line, out BatchFileScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count == 0) return false;
+        var first = 0;
+        if (tokens[0].Value.Equals("call", StringComparison.OrdinalIgnoreCase) && tokens.Count > 1) first = 1;
+        var name = tokens[first].Value;
+        if (!name.EndsWith(".bat", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".cmd", StringComparison.OrdinalIgnoreCase)) return false;
+        var end = first + 1 < tokens.Count ? tokens[first + 1].Start : line.Length;
+        script = new BatchFileScript(catalog, name, line[end..].Trim());
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        var path = host.FileSystem is null ? null : VirtualFileSystem.FullPath(file.Replace('/', '\\'), cd, out _);
+        if (path is null || host.FileSystem!.Get(path) is not { IsDirectory: false } || host.FileSystem.Read(path, out var bytes) != FileSystemFailure.None)
+        {
+            return await new NotRecognizedScript(file).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Depth.Value >= MaxDepth)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "Batch files call each other too deeply in the emulator.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        Depth.Value++;
+        try
+        {
+            return await RunLinesAsync(host as ProcessEnvironmentHost ?? new ProcessEnvironmentHost(host), path, host.Encoding.GetString(bytes), cd, time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Depth.Value--;
+        }
+    }
+
+    private async Task<int> RunLinesAsync(ProcessEnvironmentHost process, string path, string text, string cd, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var parameters = CommandLineText.Tokenize(arguments).Select(t => arguments[t.Start..(t.Start + TokenLength(arguments, t.Start))]).ToList();
+        var echo = true;
+        var errorLevel = 0;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine.TrimEnd('\r').TrimStart(' ', '\t');
+            if (line.Length == 0 || line[0] == ':') continue;
+            var quiet = line[0] == '@';
+            if (quiet) line = line[1..].TrimStart(' ', '\t');
+            if (line.Length == 0) continue;
+            var expanded = Expand(line, path, parameters, process, errorLevel, cd, time.GetUtcNow());
+            if (expanded.Length > WinRsEnvironment.MaxCommandLineLength)
+            {
+                errorLevel = await CommandLineTooLongScript.Instance.RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (echo && !quiet)
+            {
+                await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
+            var command = CommandLineText.FirstWord(expanded).ToLowerInvariant();
+            var rest = expanded.Length > command.Length ? expanded[command.Length..].Trim() : string.Empty;
+            switch (command)
+            {
+                case "echo" when rest.Equals("off", StringComparison.OrdinalIgnoreCase):
+                    echo = false;
+                    continue;
+                case "echo" when rest.Equals("on", StringComparison.OrdinalIgnoreCase):
+                    echo = true;
+                    continue;
+                case "rem" or "setlocal" or "endlocal":
+                    continue;
+                case "exit":
+                {
+                    var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    var codeText = words.FirstOrDefault(w => !w.Equals("/b", StringComparison.OrdinalIgnoreCase));
+                    return codeText is not null && int.TryParse(codeText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : errorLevel;
+                }
+
+                case "goto" when rest.TrimStart(':').Equals("eof", StringComparison.OrdinalIgnoreCase):
+                    return errorLevel;
+                case "if" or "for" or "goto" or "shift":
+                case "call" when rest.StartsWith(':'):
+                    await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
+                    errorLevel = 1;
+                    continue;
+            }
+
+            errorLevel = await catalog.ResolveCommandLine(expanded).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return errorLevel;
+    }
+
+    // A token's length in the text as written (quotes kept: %1 is the argument as given).
+    private static int TokenLength(string text, int start)
+    {
+        var quoted = false;
+        var i = start;
+        for (; i < text.Length && (quoted || !char.IsWhiteSpace(text[i])); i++)
+        {
+            if (text[i] == '"') quoted = !quoted;
+        }
+
+        return i - start;
+    }
+
+    /// <summary>A batch line's percent expansion: parameters first (%0..%9, %*, %~dp0, %~nx0, %~f0), %% as %, then %NAME%.</summary>
+    private string Expand(string line, string path, List<string> parameters, ProcessEnvironmentHost process, int errorLevel, string cd, DateTimeOffset now)
+    {
+        if (!line.Contains('%', StringComparison.Ordinal)) return line;
+        var result = new StringBuilder(line.Length);
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c != '%' || i + 1 >= line.Length)
+            {
+                result.Append(c);
+                continue;
+            }
+
+            var next = line[i + 1];
+            if (next == '%')
+            {
+                result.Append('%');
+                i++;
+            }
+            else if (char.IsAsciiDigit(next))
+            {
+                var index = next - '0';
+                result.Append(index == 0 ? file : index <= parameters.Count ? parameters[index - 1] : string.Empty);
+                i++;
+            }
+            else if (next == '*')
+            {
+                result.Append(arguments);
+                i++;
+            }
+            else if (next == '~' && line.AsSpan(i + 2).StartsWith("dp0", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Append(VirtualFileSystem.ParentOf(path)?.TrimEnd('\\') + "\\");
+                i += 4;
+            }
+            else if (next == '~' && line.AsSpan(i + 2).StartsWith("nx0", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Append(VirtualFileSystem.NameOf(path));
+                i += 4;
+            }
+            else if (next == '~' && line.AsSpan(i + 2).StartsWith("f0", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Append(path);
+                i += 3;
+            }
+            else
+            {
+                // %NAME% (and a lone %) as the command line expands it, over what is left of the line.
+                var rest = line[i..];
+                var close = rest.IndexOf('%', 1);
+                if (close < 0)
+                {
+                    result.Append(rest);
+                    break;
+                }
+
+                result.Append(WinRsEnvironment.Expand(rest[..(close + 1)],
+                    name => name.Equals("ERRORLEVEL", StringComparison.OrdinalIgnoreCase) && process.Variable(name) is null
+                        ? errorLevel.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : process.Variable(name),
+                    cd, now));
+                i += close;
+            }
+        }
+
+        return result.ToString();
+    }
+}
