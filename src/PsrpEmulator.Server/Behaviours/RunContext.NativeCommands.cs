@@ -32,7 +32,10 @@ internal sealed partial class RunContext
     private async ValueTask<bool> TryRunNativeCommandAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting, ReadOnlyMemory<byte>? stdin = null)
     {
         var words = Statements.SplitArguments(text.Trim());
-        if (words.Count == 0 || !WindowsCommands.IsProgram(words[0])) return false;
+        if (words.Count == 0) return false;
+        // A batch file PowerShell finds (.\setup.bat, C:\tools\run.cmd) runs through cmd.exe; one that is not there is unknown.
+        var batch = BatchFileScript.IsBatchFileName(words[0]);
+        if (batch ? !BatchFileScript.Exists(Host.FileSystem, words[0], CurrentDirectory) : !WindowsCommands.IsProgram(words[0])) return false;
 
         // PowerShell passes each argument's value, quoted when it has white space in it.
         var line = new StringBuilder(words[0]);

@@ -166,6 +166,23 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "caf\u00e9", "mine" }));
     }
 
+    /// <summary>A batch file PowerShell finds runs through cmd.exe (echo on, its prompt); one that is not there is an unknown command.</summary>
+    [Test]
+    public async Task A_batch_file_runs_through_cmd_and_a_missing_one_is_unknown()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time) };
+        host.FileSystem!.CreateDirectory(@"C:\Users\tester\Documents");
+        host.FileSystem.Write(@"C:\Users\tester\Documents\setup.bat", "@echo off\r\necho setting up %1\r\nexit /b 4\r\n"u8, FileWriteMode.Create);
+        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        var create = new CreatePipeline([new PipelineCommand(".\\setup.bat now; $LASTEXITCODE; .\\missing.cmd", IsScript: true, [])], NoInput: true);
+
+        await Default.Resolve(create).RunTestAsync(host, time);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "setting up now", "4" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+    }
+
     [Test]
     public async Task A_filter_that_finds_nothing_exits_1_and_the_statement_fails()
     {

@@ -62,6 +62,17 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
     public string Description => "batch " + file;
 
+    /// <summary>Whether a command's name is a batch file's (.bat or .cmd), as PowerShell runs one through cmd.exe.</summary>
+    public static bool IsBatchFileName(string word)
+    {
+        var name = word.Trim('"', '\'');
+        return name.EndsWith(".bat", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".cmd", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether the batch file a command names is on <paramref name="disk"/> (relative to <paramref name="cd"/>).</summary>
+    public static bool Exists(VirtualFileSystem? disk, string word, string cd) =>
+        disk is not null && VirtualFileSystem.FullPath(word.Trim('"', '\'').Replace('/', '\\'), cd, out _) is { } path && disk.Get(path) is { IsDirectory: false };
+
     /// <summary>A line whose command is a .bat or .cmd file (quoted or not, / or \ in its path), or <c>call</c> of one.</summary>
     public static bool TryParse(BehaviourCatalog catalog, string line, out BatchFileScript script)
     {
