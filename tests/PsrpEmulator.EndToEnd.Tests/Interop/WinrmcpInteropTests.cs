@@ -69,6 +69,26 @@ public class WinrmcpInteropTests : EmulatorTestBase
         Assert.That(await ReadRemoteAsync(@"C:\inetpub\My Site\css\main.css"), Is.EqualTo("body { margin: 0 }\n"u8.ToArray()));
     }
 
+    /// <summary>
+    /// Packer's windows-shell provisioner: winrmcp uploads the script, then the communicator runs its execute_command
+    /// (the build's variables set before it in the same line) in a cmd shell, and cmd.exe runs the batch file.
+    /// </summary>
+    [Test]
+    public async Task A_batch_file_winrmcp_uploads_runs_as_Packers_windows_shell_provisioner_runs_it()
+    {
+        var file = Path.Combine(_local, "script.bat");
+        await File.WriteAllTextAsync(file, "@echo off\r\necho provisioning %PACKER_BUILD_NAME%\r\nmkdir C:\\provisioned\r\necho done > C:\\provisioned\\marker.txt\r\nexit /b 0\r\n");
+
+        var (exitCode, output) = await CopyAsync(file, "C:/Windows/Temp/script-61c3.bat");
+        Assert.That(exitCode, Is.Zero, output);
+        using var transport = CreateTransport();
+        await using var shell = await PsrpEmulator.Client.WinRs.WinRsShell.OpenAsync(transport, new PsrpEmulator.Client.WinRs.WinRsShellOptions());
+        var result = await shell.RunAsync("set \"PACKER_BUILDER_TYPE=qemu\" && set \"PACKER_BUILD_NAME=win2019\" && \"C:/Windows/Temp/script-61c3.bat\"", []);
+
+        Assert.That((result.StdoutText, result.ExitCode), Is.EqualTo(("provisioning win2019\r\n", 0)), result.StderrText);
+        Assert.That(await ReadRemoteAsync(@"C:\provisioned\marker.txt"), Is.EqualTo("done \r\n"u8.ToArray()));
+    }
+
     [Test]
     public async Task A_target_that_is_a_folder_fails_the_restore_with_its_exit_code()
     {
