@@ -43,14 +43,49 @@ public class BatchFileTests
     }
 
     [Test]
-    public async Task A_batch_file_that_is_not_there_is_not_recognized_and_if_for_goto_are_not_emulated()
+    public async Task A_batch_file_that_is_not_there_is_not_recognized_and_for_is_not_emulated()
     {
         var (missing, missingCode) = await RunAsync("nothere.bat", @"C:\Users\psrp\other.bat", "");
-        var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nif exist a echo b\r\necho after\r\ngoto :eof\r\necho never\r\n");
+        var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nfor %%f in (*) do echo %%f\r\necho after\r\ngoto :eof\r\necho never\r\n");
 
         Assert.That((missing.Stderr, missingCode), Is.EqualTo(("'nothere.bat' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1)));
-        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 0)));
-        Assert.That(host.Stderr, Does.StartWith("if is a command Windows has that the emulator does not emulate as written"));
+        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 0)), "goto :eof ends with the last command's exit code (echo's)");
+        Assert.That(host.Stderr, Does.StartWith("for is a command Windows has that the emulator does not emulate as written"));
+    }
+
+    /// <summary>if (errorlevel, exist, defined, ==, GTR) with blocks over several lines and else, and goto to a label.</summary>
+    [Test]
+    public async Task If_and_goto_steer_a_batch_file_as_cmd_does()
+    {
+        var (host, code) = await RunAsync("check.bat yes", @"C:\Users\psrp\check.bat",
+            "@echo off\r\ntype C:\\nope.txt 2>nul\r\nif errorlevel 1 (\r\n  echo missing\r\n  echo still in block\r\n) else (\r\n  echo found\r\n)\r\n" +
+            "if not exist C:\\Users\\psrp\\check.bat goto :fail\r\nif /i \"%1\"==\"YES\" echo yes given\r\nif defined PATHEXT (echo has pathext) else (echo no pathext)\r\n" +
+            "if 10 GTR 9 echo numbers compare\r\ngoto end\r\necho skipped\r\n:end\r\necho at end\r\nexit /b 0\r\n:fail\r\necho failed\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("missing\r\nstill in block\r\nyes given\r\nno pathext\r\nnumbers compare\r\nat end\r\n", "", 0)));
+    }
+
+    [TestCase("if exist C:\\Users\\psrp\\notes.txt (echo yes & echo two) else echo no", "yes \r\ntwo\r\n", "", 0)]
+    [TestCase("if exist C:\\nope (echo yes) else (echo no)", "no\r\n", "", 0)]
+    [TestCase("type C:\\nope.txt 2>nul & if errorlevel 1 echo failed", "failed\r\n", "", 0)]
+    [TestCase("if \"a\"==\"A\" (echo same) else echo differs", "differs\r\n", "", 0)]
+    [TestCase("if exist", "", "The syntax of the command is incorrect.\r\n", 255)]
+    [TestCase("(echo one & echo two)", "one \r\ntwo\r\n", "", 0)]
+    public async Task If_on_a_command_line_runs_its_command_or_its_else(string line, string stdout, string stderr, int exitCode)
+    {
+        var (host, code) = await RunAsync(line, @"C:\Users\psrp\notes.txt", "x");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, stderr, exitCode)));
+    }
+
+    [Test]
+    public async Task A_goto_loop_that_never_ends_is_stopped_and_a_missing_label_ends_the_file()
+    {
+        var (loop, loopCode) = await RunAsync("loop.bat", @"C:\Users\psrp\loop.bat", "@echo off\r\n:again\r\ngoto again\r\n");
+        var (missing, missingCode) = await RunAsync("miss.bat", @"C:\Users\psrp\miss.bat", "@echo off\r\ngoto nowhere\r\necho never\r\n");
+
+        Assert.That((loop.Stderr, loopCode), Is.EqualTo(("A batch file runs at most 100000 lines in the emulator.\r\n", 1)));
+        Assert.That((missing.Stdout, missing.Stderr, missingCode), Is.EqualTo(("", "The system cannot find the batch label specified - nowhere\r\n", 1)));
     }
 
     [Test]

@@ -184,7 +184,7 @@ public class RandomCommandLineTests
     [
         " | ", "|", "||", " & ", "&&", "\"", "^", " > out.txt", " 2>&1", " 2>nul", " ", "findstr", "find", "sort", "more", "ipconfig", "echo",
         "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/s", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
-        "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt", "x.bat", "call x.bat", "set V=1", "%V%", "%1",
+        "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt", "x.bat", "call x.bat", "set V=1", "%V%", "%1", "if exist notes.txt ", "if errorlevel 1 ", "if not \"a\"==\"b\" ", "if 1 GTR ", " (", ")", " else ", "if defined V ",
     ];
 
     [Test]
@@ -200,7 +200,7 @@ public class RandomCommandLineTests
             var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
             disk.CreateDirectory(@"C:\Users\psrp");
             disk.Write(@"C:\Users\psrp\notes.txt", "a b\r\nx\r\n"u8, FileWriteMode.Create);
-            disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nx.bat\r\nexit /b 2\r\n"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nif errorlevel 1 (\r\n goto end\r\n) else (\r\n x.bat\r\n)\r\n:end\r\nexit /b 2\r\n"u8, FileWriteMode.Create);
             var host = FakeCommandLineHost.OnDisk(disk);
             host.Stdin.Enqueue("a\r\nb\r\n"u8.ToArray());
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -106,6 +106,9 @@ public sealed partial class BehaviourCatalog
         }
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
+        if (IfCommandScript.TryParse(this, line, out var condition)) return condition;
+        // A parenthesized block on its own: its commands, as one line.
+        if (line[0] == '(' && IfCommandScript.MatchingParen(line, 0) == line.Length - 1) return ResolveCommandLine(line[1..^1]);
         if (FileCommandScript.TryParse(line, out var file)) return file;
         if (FilterCommandScript.TryParse(line, out var filter)) return filter;
         if (BatchFileScript.TryParse(this, line, out var batch)) return batch;

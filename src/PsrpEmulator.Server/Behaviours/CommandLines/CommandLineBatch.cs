@@ -38,6 +38,9 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
 
     public void SetEnvironmentVariable(string name, string? value) => _changes[name] = value;
 
+    /// <summary>The exit code of the last command the process ran (<c>if errorlevel</c>, <c>%ERRORLEVEL%</c>).</summary>
+    public int ErrorLevel { get; set; }
+
     /// <summary>A variable's value in the process now; null when it has none.</summary>
     public string? Variable(string name) =>
         _changes.TryGetValue(name, out var changed) ? changed : inner.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
@@ -49,9 +52,10 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
 /// and <c>%NAME%</c> (the batch's own environment, <c>%ERRORLEVEL%</c> the last command's exit code) expanded, then
 /// echoed with the prompt while echo is on (a line starting with <c>@</c> never is; <c>echo off</c> / <c>echo on</c>
 /// switch it), then run by the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file,
-/// <c>rem</c> and labels do nothing, <c>setlocal</c> and <c>endlocal</c> are accepted, <c>exit /b N</c> and
-/// <c>goto :eof</c> end the file. <c>if</c>, <c>for</c>, <c>goto label</c> and <c>call :label</c> are not emulated
-/// (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
+/// <c>rem</c> and labels do nothing, <c>setlocal</c> and <c>endlocal</c> are accepted, <c>goto label</c> jumps,
+/// <c>exit /b N</c> and <c>goto :eof</c> end the file, <c>if</c> runs as on a command line (a block over several lines
+/// runs as one line). <c>for</c>, <c>shift</c> and <c>call :label</c> are not emulated (the emulator's line on stderr,
+/// and the file goes on). The exit code is the last command's. A file that is not
 /// there is cmd.exe's "not recognized".
 /// </summary>
 internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, string arguments) : ICommandLineScript
@@ -114,22 +118,42 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
     }
 
+    // Lines a batch file runs at most (a goto loop that never ends is stopped, not run for ever).
+    private const int MaxLinesRun = 100_000;
+
     private async Task<int> RunLinesAsync(ProcessEnvironmentHost process, string path, string text, string cd, TimeProvider time, CancellationToken cancellationToken)
     {
         var parameters = CommandLineText.Tokenize(arguments).Select(t => arguments[t.Start..(t.Start + TokenLength(arguments, t.Start))]).ToList();
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t')).ToList();
         var echo = true;
-        var errorLevel = 0;
-        foreach (var rawLine in text.Split('\n'))
+        var run = 0;
+        process.ErrorLevel = 0;
+        for (var index = 0; index < lines.Count; index++)
         {
-            var line = rawLine.TrimEnd('\r').TrimStart(' ', '\t');
+            var line = lines[index];
             if (line.Length == 0 || line[0] == ':') continue;
+            // A block opened on this line runs to its closing parenthesis as one line ("if ... (" ... ") else (" ... ")").
+            while (Balance(line) > 0 && index + 1 < lines.Count)
+            {
+                var next = lines[++index];
+                if (next.Length == 0 || next.StartsWith("::", StringComparison.Ordinal) || next.StartsWith("rem ", StringComparison.OrdinalIgnoreCase)) continue;
+                // Each line of the block is a command of its own: no blank before the '&' (echo would print it).
+                line += line.EndsWith('(') || next.StartsWith(')') ? " " + next : "& " + next;
+            }
+
+            if (++run > MaxLinesRun)
+            {
+                await process.WriteTextAsync(WinRsStreams.Stderr, $"A batch file runs at most {MaxLinesRun} lines in the emulator.\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
             var quiet = line[0] == '@';
             if (quiet) line = line[1..].TrimStart(' ', '\t');
             if (line.Length == 0) continue;
-            var expanded = Expand(line, path, parameters, process, errorLevel, cd, time.GetUtcNow());
+            var expanded = Expand(line, path, parameters, process, process.ErrorLevel, cd, time.GetUtcNow());
             if (expanded.Length > WinRsEnvironment.MaxCommandLineLength)
             {
-                errorLevel = await CommandLineTooLongScript.Instance.RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+                process.ErrorLevel = await CommandLineTooLongScript.Instance.RunAsync(process, time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -154,22 +178,56 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 {
                     var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                     var codeText = words.FirstOrDefault(w => !w.Equals("/b", StringComparison.OrdinalIgnoreCase));
-                    return codeText is not null && int.TryParse(codeText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : errorLevel;
+                    return codeText is not null && int.TryParse(codeText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : process.ErrorLevel;
                 }
 
                 case "goto" when rest.TrimStart(':').Equals("eof", StringComparison.OrdinalIgnoreCase):
-                    return errorLevel;
-                case "if" or "for" or "goto" or "shift":
+                    return process.ErrorLevel;
+                case "goto":
+                {
+                    var label = rest.TrimStart(':').Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+                    var target = lines.FindIndex(l => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
+                        l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true);
+                    if (target < 0)
+                    {
+                        // cmd.exe's answer, which ends the batch file.
+                        await process.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the batch label specified - " + label + "\r\n", cancellationToken).ConfigureAwait(false);
+                        return 1;
+                    }
+
+                    index = target;
+                    continue;
+                }
+
+                case "for" or "shift":
                 case "call" when rest.StartsWith(':'):
                     await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
-                    errorLevel = 1;
+                    process.ErrorLevel = 1;
                     continue;
             }
 
-            errorLevel = await catalog.ResolveCommandLine(expanded).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+            process.ErrorLevel = await catalog.ResolveCommandLine(expanded).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
         }
 
-        return errorLevel;
+        return process.ErrorLevel;
+    }
+
+    // Parentheses opened and not closed on a line (outside quotes, not escaped).
+    private static int Balance(string line)
+    {
+        var depth = 0;
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '^' && !quoted) { i++; continue; }
+            if (c == '"') quoted = !quoted;
+            if (quoted) continue;
+            if (c == '(') depth++;
+            else if (c == ')' && depth > 0) depth--;
+        }
+
+        return depth;
     }
 
     // A token's length in the text as written (quotes kept: %1 is the argument as given).

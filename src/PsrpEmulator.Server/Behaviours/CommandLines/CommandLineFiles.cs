@@ -487,6 +487,7 @@ internal sealed class ChainedCommandLineScript(IReadOnlyList<(string Operator, s
         {
             if (ran && (op == "&&" && exitCode != 0 || op == "||" && exitCode == 0)) continue;
             exitCode = await script.RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+            ((ProcessEnvironmentHost)host).ErrorLevel = exitCode;
             ran = true;
             // exit (or exit /b) ends the line: cmd runs nothing after it.
             if (CommandLineText.FirstWord(text).Equals("exit", StringComparison.OrdinalIgnoreCase)) break;
@@ -507,12 +508,17 @@ internal sealed class ChainedCommandLineScript(IReadOnlyList<(string Operator, s
         var quoted = false;
         var start = 0;
         var op = string.Empty;
+        var depth = 0;
         for (var i = 0; i < line.Length; i++)
         {
             var c = line[i];
             if (c == '^' && !quoted) { i++; continue; }
             if (c == '"') { quoted = !quoted; continue; }
             if (quoted) continue;
+            // A parenthesized block (if ... (a & b)) is one command.
+            if (c == '(') { depth++; continue; }
+            if (c == ')' && depth > 0) { depth--; continue; }
+            if (depth > 0) continue;
             string? found = null;
             if (c == '&' && !(i > 0 && line[i - 1] == '>')) found = i + 1 < line.Length && line[i + 1] == '&' ? "&&" : "&";
             else if (c == '|' && i + 1 < line.Length && line[i + 1] == '|') found = "||";
