@@ -65,6 +65,17 @@ public class BatchFileTests
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("missing\r\nstill in block\r\nyes given\r\nno pathext\r\nnumbers compare\r\nat end\r\n", "", 0)));
     }
 
+    /// <summary>exit and goto inside an if's block or a chained line steer the batch file, not only their line.</summary>
+    [Test]
+    public async Task Exit_and_goto_inside_blocks_and_chains_steer_the_batch_file()
+    {
+        var (host, code) = await RunAsync("steer.bat", @"C:\Users\psrp\steer.bat",
+            "@echo off\r\necho one & goto two\r\necho skipped\r\n:two\r\ntype C:\\nope 2>nul || echo type failed\r\n" +
+            "if errorlevel 0 (\r\n  echo in block\r\n  exit /b 5\r\n)\r\necho never\r\n");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("one \r\ntype failed\r\nin block\r\n", 5)));
+    }
+
     [TestCase("if exist C:\\Users\\psrp\\notes.txt (echo yes & echo two) else echo no", "yes \r\ntwo\r\n", "", 0)]
     [TestCase("if exist C:\\nope (echo yes) else (echo no)", "no\r\n", "", 0)]
     [TestCase("type C:\\nope.txt 2>nul & if errorlevel 1 echo failed", "failed\r\n", "", 0)]

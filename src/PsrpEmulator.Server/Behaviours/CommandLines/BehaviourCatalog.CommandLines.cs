@@ -83,6 +83,9 @@ public sealed partial class BehaviourCatalog
         return Resolve(line);
     }
 
+    /// <summary>One command of a chained line (a batch file's too), the blanks before its operator kept for echo.</summary>
+    internal ICommandLineScript ResolveChainMember(string command) => ResolveChained(command);
+
     // One command of a chain or a pipe: echo prints the blanks before the next operator ("echo a & echo b" prints
     // "a "), so its text keeps them; any other command's are trimmed (and a chained command may be a pipe).
     private ICommandLineScript ResolveChained(string command)

@@ -125,7 +125,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     {
         var parameters = CommandLineText.Tokenize(arguments).Select(t => arguments[t.Start..(t.Start + TokenLength(arguments, t.Start))]).ToList();
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t')).ToList();
-        var echo = true;
+        var state = new BatchState();
         var run = 0;
         process.ErrorLevel = 0;
         for (var index = 0; index < lines.Count; index++)
@@ -157,59 +157,120 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 continue;
             }
 
-            if (echo && !quiet)
+            if (state.Echo && !quiet)
             {
                 await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
             }
 
-            var command = CommandLineText.FirstWord(expanded).ToLowerInvariant();
-            var rest = expanded.Length > command.Length ? expanded[command.Length..].Trim() : string.Empty;
-            switch (command)
+            var (flow, label, code) = await RunCommandAsync(expanded, state, process, time, cancellationToken).ConfigureAwait(false);
+            if (flow == Flow.End) return code;
+            if (flow != Flow.Jump) continue;
+            var target = lines.FindIndex(l => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
+                l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true);
+            if (target < 0)
             {
-                case "echo" when rest.Equals("off", StringComparison.OrdinalIgnoreCase):
-                    echo = false;
-                    continue;
-                case "echo" when rest.Equals("on", StringComparison.OrdinalIgnoreCase):
-                    echo = true;
-                    continue;
-                case "rem" or "setlocal" or "endlocal":
-                    continue;
-                case "exit":
-                {
-                    var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    var codeText = words.FirstOrDefault(w => !w.Equals("/b", StringComparison.OrdinalIgnoreCase));
-                    return codeText is not null && int.TryParse(codeText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : process.ErrorLevel;
-                }
-
-                case "goto" when rest.TrimStart(':').Equals("eof", StringComparison.OrdinalIgnoreCase):
-                    return process.ErrorLevel;
-                case "goto":
-                {
-                    var label = rest.TrimStart(':').Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
-                    var target = lines.FindIndex(l => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
-                        l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true);
-                    if (target < 0)
-                    {
-                        // cmd.exe's answer, which ends the batch file.
-                        await process.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the batch label specified - " + label + "\r\n", cancellationToken).ConfigureAwait(false);
-                        return 1;
-                    }
-
-                    index = target;
-                    continue;
-                }
-
-                case "for" or "shift":
-                case "call" when rest.StartsWith(':'):
-                    await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
-                    process.ErrorLevel = 1;
-                    continue;
+                // cmd.exe's answer, which ends the batch file.
+                await process.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the batch label specified - " + label + "\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
             }
 
-            process.ErrorLevel = await catalog.ResolveCommandLine(expanded).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+            index = target;
         }
 
         return process.ErrorLevel;
+    }
+
+    private enum Flow
+    {
+        Next,
+        Jump,
+        End,
+    }
+
+    private sealed class BatchState
+    {
+        public bool Echo = true;
+    }
+
+    /// <summary>
+    /// One command of a batch line: chained ones in turn (&amp;, &amp;&amp;, ||), the batch's own words (echo on/off,
+    /// rem, exit, goto, an if's chosen command or block), anything else by the command-line rules.
+    /// </summary>
+    private async Task<(Flow Flow, string? Label, int Code)> RunCommandAsync(string text, BatchState state, ProcessEnvironmentHost process, TimeProvider time, CancellationToken cancellationToken, int nesting = 0)
+    {
+        // The blanks at its end stay (echo prints those before an '&'); those at its start go.
+        text = text.TrimStart();
+        if (text.Trim().Length == 0) return (Flow.Next, null, 0);
+        if (nesting > 32)
+        {
+            await process.WriteTextAsync(WinRsStreams.Stderr, IfCommandScript.SyntaxError, cancellationToken).ConfigureAwait(false);
+            process.ErrorLevel = 255;
+            return (Flow.Next, null, 0);
+        }
+
+        var chain = ChainedCommandLineScript.Split(text);
+        if (chain.Count > 1)
+        {
+            foreach (var (op, member) in chain)
+            {
+                if (op == "&&" && process.ErrorLevel != 0 || op == "||" && process.ErrorLevel == 0) continue;
+                var result = await RunCommandAsync(member, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+                if (result.Flow != Flow.Next) return result;
+            }
+
+            return (Flow.Next, null, 0);
+        }
+
+        var trimmed = text.TrimEnd();
+        if (trimmed[0] == '(' && IfCommandScript.MatchingParen(trimmed, 0) == trimmed.Length - 1)
+        {
+            return await RunCommandAsync(trimmed[1..^1], state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+        }
+
+        var command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
+        var rest = trimmed.Length > command.Length ? trimmed[command.Length..].Trim() : string.Empty;
+        switch (command)
+        {
+            case "echo" when rest.Equals("off", StringComparison.OrdinalIgnoreCase):
+                state.Echo = false;
+                return (Flow.Next, null, 0);
+            case "echo" when rest.Equals("on", StringComparison.OrdinalIgnoreCase):
+                state.Echo = true;
+                return (Flow.Next, null, 0);
+            case "rem" or "setlocal" or "endlocal":
+                return (Flow.Next, null, 0);
+            case "exit":
+            {
+                var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var codeText = words.FirstOrDefault(w => !w.Equals("/b", StringComparison.OrdinalIgnoreCase));
+                var code = codeText is not null && int.TryParse(codeText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var given)
+                    ? given
+                    : process.ErrorLevel;
+                return (Flow.End, null, code);
+            }
+
+            case "goto" when rest.TrimStart(':').Equals("eof", StringComparison.OrdinalIgnoreCase):
+                return (Flow.End, null, process.ErrorLevel);
+            case "goto":
+                return (Flow.Jump, rest.TrimStart(':').Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty, 0);
+            case "if":
+                if (!IfCommandScript.Choose(rest, process, out var chosen))
+                {
+                    await process.WriteTextAsync(WinRsStreams.Stderr, IfCommandScript.SyntaxError, cancellationToken).ConfigureAwait(false);
+                    process.ErrorLevel = 255;
+                    return (Flow.Next, null, 0);
+                }
+
+                return chosen is null ? (Flow.Next, null, 0) : await RunCommandAsync(chosen, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+            case "for" or "shift":
+            case "call" when rest.StartsWith(':'):
+                await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
+                process.ErrorLevel = 1;
+                return (Flow.Next, null, 0);
+        }
+
+        process.ErrorLevel = await catalog.ResolveChainMember(text).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+        return (Flow.Next, null, 0);
     }
 
     // Parentheses opened and not closed on a line (outside quotes, not escaped).

@@ -20,14 +20,28 @@ internal sealed class IfCommandScript(BehaviourCatalog catalog, string text) : I
         return true;
     }
 
+    public const string SyntaxError = "The syntax of the command is incorrect.\r\n";
+
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Parse(text) is not var (ignoreCase, negate, kind, left, right, thenPart, elsePart))
+        if (!Choose(text, host, out var chosen))
         {
-            await host.WriteTextAsync(WinRsStreams.Stderr, "The syntax of the command is incorrect.\r\n", cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stderr, SyntaxError, cancellationToken).ConfigureAwait(false);
             return 255;
         }
 
+        if (chosen is null) return (host as ProcessEnvironmentHost)?.ErrorLevel ?? 0;
+        return await catalog.ResolveCommandLine(chosen).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The command an <c>if</c> (its text after the word) runs on <paramref name="host"/>: its command or its else
+    /// block (a block without its parentheses), or null when neither runs; false when cmd.exe cannot read it.
+    /// </summary>
+    public static bool Choose(string text, ICommandLineHost host, out string? chosen)
+    {
+        chosen = null;
+        if (Parse(text) is not var (ignoreCase, negate, kind, left, right, thenPart, elsePart)) return false;
         var process = host as ProcessEnvironmentHost;
         var holds = kind switch
         {
@@ -36,9 +50,9 @@ internal sealed class IfCommandScript(BehaviourCatalog catalog, string text) : I
             "defined" => process?.Variable(left) is not null || host.Environment.Any(v => v.Key.Equals(left, StringComparison.OrdinalIgnoreCase)),
             _ => Compare(kind, left, right!, ignoreCase),
         };
-        var chosen = holds != negate ? thenPart : elsePart;
-        if (chosen is null) return process?.ErrorLevel ?? 0;
-        return await catalog.ResolveCommandLine(Unblock(chosen)).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+        var part = holds != negate ? thenPart : elsePart;
+        chosen = part is null ? null : Unblock(part);
+        return true;
     }
 
     private static bool Exists(ICommandLineHost host, string given)
@@ -65,7 +79,7 @@ internal sealed class IfCommandScript(BehaviourCatalog catalog, string text) : I
     }
 
     /// <summary>A block's text without its parentheses (its commands run as one line); any other command as it is.</summary>
-    private static string Unblock(string command)
+    internal static string Unblock(string command)
     {
         var trimmed = command.Trim();
         return trimmed.Length >= 2 && trimmed[0] == '(' && MatchingParen(trimmed, 0) == trimmed.Length - 1 ? trimmed[1..^1].Trim() : trimmed;
