@@ -219,6 +219,16 @@ public sealed class VirtualFileSystem
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline,
         TimeSpan.FromMilliseconds(100));
 
+    /// <summary>
+    /// cmd.exe's wildcards over a name (a program's, dir's, copy's): <c>*</c> and <c>?</c> only; every other character,
+    /// <c>[</c> included, is itself (PowerShell's <see cref="Wildcard"/> reads <c>[a-z]</c> as a set).
+    /// </summary>
+    public static System.Text.RegularExpressions.Regex CmdWildcard(string pattern) => new(
+        "^" + string.Concat(pattern.Select(c => c switch { '*' => ".*", '?' => ".", _ => System.Text.RegularExpressions.Regex.Escape(c.ToString()) })) + "$",
+        // Linear time whatever the stars: no timeout to meet.
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline |
+        System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+
     /// <summary>The directory a full path is in; null for a root.</summary>
     public static string? ParentOf(string fullPath)
     {

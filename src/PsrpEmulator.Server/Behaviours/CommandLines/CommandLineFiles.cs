@@ -341,7 +341,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
         else
         {
-            var regex = pattern is null ? null : VirtualFileSystem.Wildcard(pattern);
+            var regex = pattern is null ? null : VirtualFileSystem.CmdWildcard(pattern);
             items = [.. (disk.List(folder ?? @"C:\", includeHidden: all) ?? []).Where(i => regex is null || regex.IsMatch(i.Name))];
         }
 
@@ -413,7 +413,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         List<FileSystemItem> sources = [];
         if (full is not null && wildcard && VirtualFileSystem.ParentOf(full) is { } folder)
         {
-            var pattern = VirtualFileSystem.Wildcard(VirtualFileSystem.NameOf(full));
+            var pattern = VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(full));
             sources = [.. (disk.List(folder) ?? []).Where(i => !i.IsDirectory && pattern.IsMatch(i.Name))];
         }
         else if (full is not null && disk.Get(full) is { } item && (name != "copy" || !item.IsDirectory))

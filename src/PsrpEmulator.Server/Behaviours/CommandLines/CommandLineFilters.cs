@@ -484,7 +484,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
                 continue;
             }
 
-            var wildcard = VirtualFileSystem.Wildcard(VirtualFileSystem.NameOf(pattern));
+            var wildcard = VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(pattern));
             var before = result.Count;
             var pending = new Stack<string>();
             pending.Push(folder);
@@ -528,7 +528,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
 
             var pattern = VirtualFileSystem.FullPattern(name, cd, out _);
             var folder = pattern is null ? null : VirtualFileSystem.ParentOf(pattern);
-            var wildcard = pattern is null ? null : VirtualFileSystem.Wildcard(VirtualFileSystem.NameOf(pattern));
+            var wildcard = pattern is null ? null : VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(pattern));
             var matched = folder is null || wildcard is null ? null : disk.List(folder, includeHidden: false)?
                 .Where(f => !f.IsDirectory && wildcard.IsMatch(f.Name))
                 .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ToList();
