@@ -1315,12 +1315,9 @@ internal static partial class ScriptExpressions
                 case '?': regex.Append('.'); break;
                 case '`' when i + 1 < pattern.Length: regex.Append(Regex.Escape(pattern[++i].ToString())); break;
                 case '[':
+                    // PowerShell's WildcardPattern refuses a set that is not closed or has nothing in it.
                     var close = pattern.IndexOf(']', i + 1);
-                    if (close < 0)
-                    {
-                        regex.Append(@"\[");
-                        break;
-                    }
+                    if (close < 0 || close == i + 1) throw new ScriptExpressionException(ScriptedError.InvalidWildcardPattern(pattern));
 
                     regex.Append('[').Append(pattern[(i + 1)..close].Replace(@"\", @"\\", StringComparison.Ordinal).Replace("^", @"\^", StringComparison.Ordinal)).Append(']');
                     i = close;

@@ -147,6 +147,13 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         message, id, ErrorCategory.ParserError, "System.Management.Automation.ParseException");
 
     /// <summary><c>-match</c> (or <c>-like</c>) with a pattern .NET cannot use: the statement's terminating error.</summary>
+    /// <summary>
+    /// PowerShell's WildcardPatternException for a pattern with a '[' set that is not closed or is empty (<c>'a' -like
+    /// 'a[b'</c>); escaping from an operator it is a RuntimeException, OperationStopped (UNVERIFIED category).
+    /// </summary>
+    public static ScriptedError InvalidWildcardPattern(string pattern) => new(
+        $"The specified wildcard character pattern is not valid: {pattern}", "RuntimeException", ErrorCategory.OperationStopped, "System.Management.Automation.WildcardPatternException", null);
+
     public static ScriptedError InvalidRegularExpression(string pattern) => new(
         $"The regular expression pattern {pattern} is not valid.", "InvalidRegularExpression", ErrorCategory.InvalidOperation, RuntimeExceptionType, pattern)
     {

@@ -75,6 +75,17 @@ public class LanguageStatementTests
         await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
             $"{command} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");
 
+    /// <summary>PowerShell's WildcardPattern refuses a '[' set that is not closed or is empty; a closed one is a set.</summary>
+    [TestCase("'ab' -like 'a[b'", "a[b")]
+    [TestCase("'a' -like '[]'", "[]")]
+    [TestCase("'x' | Where-Object { $_ -like 'x[' }", "x[")]
+    public async Task A_wildcard_pattern_with_an_open_or_empty_set_is_PowerShells_WildcardPatternException(string statement, string pattern) =>
+        await AssertOneErrorThenNextAsync(statement, "RuntimeException", $"The specified wildcard character pattern is not valid: {pattern}");
+
+    [Test]
+    public async Task A_wildcard_set_matches_one_of_its_characters() =>
+        Assert.That(await OutputOfAsync("'ab' -like 'a[a-c]'; 'ad' -like 'a[a-c]'"), Is.EqualTo(new[] { "True", "False" }));
+
     [TestCase("$p = @{ Name = 'WinRM' }; (Get-Service @p).DisplayName", "Windows Remote Management (WS-Management)")]
     [TestCase("$p = @{ Path = 'C:\\a'; ChildPath = 'b c' }; Join-Path @p", "C:\\a\\b c")]
     [TestCase("function f { param($a, $b, [switch]$s) \"a=$a b=$b s=$s\" }; $h = @{ a = 1; b = 'x y'; s = $true }; f @h; $h.s = $false; f @h", "a=1 b=x y s=True|a=1 b=x y s=False")]
