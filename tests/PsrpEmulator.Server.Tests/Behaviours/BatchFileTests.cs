@@ -43,14 +43,14 @@ public class BatchFileTests
     }
 
     [Test]
-    public async Task A_batch_file_that_is_not_there_is_not_recognized_and_for_is_not_emulated()
+    public async Task A_batch_file_that_is_not_there_is_not_recognized_and_shift_is_not_emulated()
     {
         var (missing, missingCode) = await RunAsync("nothere.bat", @"C:\Users\psrp\other.bat", "");
-        var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nfor %%f in (*) do echo %%f\r\necho after\r\ngoto :eof\r\necho never\r\n");
+        var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nshift\r\necho after\r\ngoto :eof\r\necho never\r\n");
 
         Assert.That((missing.Stderr, missingCode), Is.EqualTo(("'nothere.bat' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1)));
         Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 0)), "goto :eof ends with the last command's exit code (echo's)");
-        Assert.That(host.Stderr, Does.StartWith("for is a command Windows has that the emulator does not emulate as written"));
+        Assert.That(host.Stderr, Does.StartWith("shift is a command Windows has that the emulator does not emulate as written"));
     }
 
     /// <summary>if (errorlevel, exist, defined, ==, GTR) with blocks over several lines and else, and goto to a label.</summary>
@@ -106,5 +106,41 @@ public class BatchFileTests
 
         Assert.That(host.Stderr, Does.Contain("Batch files call each other too deeply in the emulator."));
         Assert.That(code, Is.EqualTo(1));
+    }
+
+    [TestCase("for %f in (a b,c) do echo %f", "a\r\nb\r\nc\r\n", "", 0)]
+    [TestCase("for %f in (*.txt) do @echo file %f", "file notes.txt\r\n", "", 0)]
+    [TestCase("for /l %i in (1,2,5) do echo %i", "1\r\n3\r\n5\r\n", "", 0)]
+    [TestCase("for /f \"tokens=1,2*\" %a in (notes.txt) do echo [%a][%b][%c]", "[one][two][three four]\r\n[x][][]\r\n", "", 0)]
+    [TestCase("for /f \"skip=1\" %a in (\"only\") do echo %a", "", "", 0)]
+    [TestCase("for /f \"tokens=2 delims==\" %a in ('set V') do echo %a", "", "Environment variable V not defined\r\n", 0)]
+    [TestCase("for %f in a do echo %f", "", "The syntax of the command is incorrect.\r\n", 255)]
+    [TestCase("for /r %f in (*) do echo %f", "", "for /r is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n", 255)]
+    public async Task For_on_a_command_line_runs_its_command_for_each_value(string line, string stdout, string stderr, int exitCode)
+    {
+        var (host, code) = await RunAsync(line, @"C:\Users\psrp\notes.txt", "one two three four\r\n;comment\r\nx\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, stderr, exitCode)));
+    }
+
+    /// <summary>A provisioning script's idioms: an address parsed out of ipconfig with for /f, a loop that stops with goto.</summary>
+    [Test]
+    public async Task For_in_a_batch_file_parses_command_output_and_goto_leaves_the_loop()
+    {
+        var (host, code) = await RunAsync("net.bat", @"C:\Users\psrp\net.bat",
+            "@echo off\r\nfor /f \"tokens=2 delims=:\" %%a in ('ipconfig ^| findstr IPv4') do set IP=%%a\r\necho IP is%IP%\r\n" +
+            "for %%s in (alpha beta gamma) do (\r\n  echo checking %%s\r\n  if %%s==beta goto found\r\n)\r\necho not found\r\nexit /b 1\r\n:found\r\necho found beta\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("IP is 127.0.0.1\r\nchecking alpha\r\nchecking beta\r\nfound beta\r\n", "", 0)));
+    }
+
+    /// <summary>Nested loops share one budget of iterations: a loop inside a loop cannot run for ever.</summary>
+    [Test]
+    public async Task Nested_loops_share_one_bounded_budget()
+    {
+        var (host, code) = await RunAsync("for /l %i in (1,1,100000) do @for /l %j in (1,1,100000) do @rem %i %j", @"C:\Users\psrp\n.txt", "")
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("", 0)));
     }
 }

@@ -103,13 +103,18 @@ public sealed partial class BehaviourCatalog
     private ICommandLineScript Resolve(string line)
     {
         if (line.Length == 0) return EmptyCommandLineScript.Instance;
+        // cmd.exe's '@' before a command (not echoed) is accepted on a command line too.
+        if (line[0] == '@' && !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _))) return Resolve(line[1..].TrimStart());
         foreach (var rule in commandLineRules)
         {
             if (rule.TryMatch(line, out var captures)) return new CommandLineBehaviour(rule, captures);
         }
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
+        // rem (a remark) does nothing on a command line either.
+        if (CommandLineText.FirstWord(line).Equals("rem", StringComparison.OrdinalIgnoreCase)) return EmptyCommandLineScript.Instance;
         if (IfCommandScript.TryParse(this, line, out var condition)) return condition;
+        if (ForCommandScript.TryParse(this, line, out var loop)) return loop;
         // A parenthesized block on its own: its commands, as one line.
         if (line[0] == '(' && IfCommandScript.MatchingParen(line, 0) == line.Length - 1) return ResolveCommandLine(line[1..^1]);
         if (FileCommandScript.TryParse(line, out var file)) return file;

@@ -54,8 +54,8 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
 /// switch it), then run by the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file,
 /// <c>rem</c> and labels do nothing, <c>setlocal</c> and <c>endlocal</c> are accepted, <c>goto label</c> jumps,
 /// <c>exit /b N</c> and <c>goto :eof</c> end the file, <c>if</c> runs as on a command line (a block over several lines
-/// runs as one line). <c>for</c>, <c>shift</c> and <c>call :label</c> are not emulated (the emulator's line on stderr,
-/// and the file goes on). The exit code is the last command's. A file that is not
+/// runs as one line), <c>for</c> as on a command line (each iteration's command steering the file as its own line).
+/// <c>shift</c> and <c>call :label</c> are not emulated (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
 /// there is cmd.exe's "not recognized".
 /// </summary>
 internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, string arguments) : ICommandLineScript
@@ -108,6 +108,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
 
         Depth.Value++;
+        ForCommandScript.StartBudget();
         try
         {
             return await RunLinesAsync(host as ProcessEnvironmentHost ?? new ProcessEnvironmentHost(host), path, host.Encoding.GetString(bytes), cd, time, cancellationToken).ConfigureAwait(false);
@@ -262,7 +263,26 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 }
 
                 return chosen is null ? (Flow.Next, null, 0) : await RunCommandAsync(chosen, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
-            case "for" or "shift":
+            case "for":
+            {
+                var (loop, error) = await ForCommandScript.ExpandAsync(catalog, rest, process, time, cancellationToken).ConfigureAwait(false);
+                if (loop is null)
+                {
+                    await process.WriteTextAsync(WinRsStreams.Stderr, error!, cancellationToken).ConfigureAwait(false);
+                    process.ErrorLevel = 255;
+                    return (Flow.Next, null, 0);
+                }
+
+                foreach (var each in loop)
+                {
+                    var result = await RunCommandAsync(each, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+                    if (result.Flow != Flow.Next) return result;
+                }
+
+                return (Flow.Next, null, 0);
+            }
+
+            case "shift":
             case "call" when rest.StartsWith(':'):
                 await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
                 process.ErrorLevel = 1;
