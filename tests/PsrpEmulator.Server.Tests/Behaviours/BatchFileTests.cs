@@ -143,4 +143,15 @@ public class BatchFileTests
 
         Assert.That((host.Stdout, code), Is.EqualTo(("", 0)));
     }
+
+    /// <summary>setlocal enabledelayedexpansion: !NAME! expands as each command runs, so a loop sees what it set.</summary>
+    [Test]
+    public async Task Delayed_expansion_lets_a_loop_see_what_it_set()
+    {
+        var (host, code) = await RunAsync("loop.bat", @"C:\Users\psrp\loop.bat",
+            "@echo off\r\nsetlocal enabledelayedexpansion\r\nfor %%f in (a b c) do (\r\n  set LAST=%%f\r\n  echo now !LAST! was %LAST%\r\n)\r\n" +
+            "if \"!LAST!\"==\"c\" echo last is c\r\necho percent %LAST% bang !LAST! gone !NOPE!\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("now a was \r\nnow b was \r\nnow c was \r\nlast is c\r\npercent c bang c gone \r\n", "", 0)));
+    }
 }

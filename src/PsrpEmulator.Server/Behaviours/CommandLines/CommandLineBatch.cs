@@ -52,7 +52,8 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
 /// and <c>%NAME%</c> (the batch's own environment, <c>%ERRORLEVEL%</c> the last command's exit code) expanded, then
 /// echoed with the prompt while echo is on (a line starting with <c>@</c> never is; <c>echo off</c> / <c>echo on</c>
 /// switch it), then run by the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file,
-/// <c>rem</c> and labels do nothing, <c>setlocal</c> and <c>endlocal</c> are accepted, <c>goto label</c> jumps,
+/// <c>rem</c> and labels do nothing, <c>setlocal enabledelayedexpansion</c> makes <c>!NAME!</c> expand as each command
+/// runs (in an <c>if</c>'s condition when it is tested; not in a <c>for</c>'s set), <c>endlocal</c> is accepted, <c>goto label</c> jumps,
 /// <c>exit /b N</c> and <c>goto :eof</c> end the file, <c>if</c> runs as on a command line (a block over several lines
 /// runs as one line), <c>for</c> as on a command line (each iteration's command steering the file as its own line).
 /// <c>shift</c> and <c>call :label</c> are not emulated (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
@@ -139,7 +140,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 var next = lines[++index];
                 if (next.Length == 0 || next.StartsWith("::", StringComparison.Ordinal) || next.StartsWith("rem ", StringComparison.OrdinalIgnoreCase)) continue;
                 // Each line of the block is a command of its own: no blank before the '&' (echo would print it).
-                line += line.EndsWith('(') || next.StartsWith(')') ? " " + next : "& " + next;
+                line += line.EndsWith('(') ? " " + next : next.StartsWith(')') ? next : "& " + next;
             }
 
             if (++run > MaxLinesRun)
@@ -191,6 +192,32 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     private sealed class BatchState
     {
         public bool Echo = true;
+
+        /// <summary><c>setlocal enabledelayedexpansion</c>: <c>!NAME!</c> expands when each command runs.</summary>
+        public bool Delayed;
+    }
+
+    /// <summary>Delayed expansion: each <c>!NAME!</c> is the variable's value now (nothing when it has none); a lone <c>!</c> goes.</summary>
+    private static string ExpandDelayed(string text, ProcessEnvironmentHost process)
+    {
+        if (!text.Contains('!', StringComparison.Ordinal)) return text;
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '!')
+            {
+                result.Append(text[i]);
+                continue;
+            }
+
+            var close = text.IndexOf('!', i + 1);
+            if (close < 0) break;
+            var name = text[(i + 1)..close];
+            result.Append(name.Length == 0 ? string.Empty : process.Variable(name) ?? string.Empty);
+            i = close;
+        }
+
+        return result.ToString();
     }
 
     /// <summary>
@@ -229,16 +256,29 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
 
         var command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
+        if (state.Delayed && command is not ("if" or "for"))
+        {
+            text = ExpandDelayed(text, process);
+            trimmed = text.TrimEnd();
+            if (trimmed.Length == 0) return (Flow.Next, null, 0);
+            command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
+        }
+
         var rest = trimmed.Length > command.Length ? trimmed[command.Length..].Trim() : string.Empty;
         switch (command)
         {
+            case "setlocal":
+                // enabledelayedexpansion / disabledelayedexpansion among its words; the rest (enableextensions) changes nothing here.
+                if (rest.Contains("enabledelayedexpansion", StringComparison.OrdinalIgnoreCase)) state.Delayed = true;
+                if (rest.Contains("disabledelayedexpansion", StringComparison.OrdinalIgnoreCase)) state.Delayed = false;
+                return (Flow.Next, null, 0);
             case "echo" when rest.Equals("off", StringComparison.OrdinalIgnoreCase):
                 state.Echo = false;
                 return (Flow.Next, null, 0);
             case "echo" when rest.Equals("on", StringComparison.OrdinalIgnoreCase):
                 state.Echo = true;
                 return (Flow.Next, null, 0);
-            case "rem" or "setlocal" or "endlocal":
+            case "rem" or "endlocal":
                 return (Flow.Next, null, 0);
             case "exit":
             {
@@ -255,7 +295,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             case "goto":
                 return (Flow.Jump, rest.TrimStart(':').Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty, 0);
             case "if":
-                if (!IfCommandScript.Choose(rest, process, out var chosen))
+                if (!IfCommandScript.Choose(rest, process, out var chosen, state.Delayed ? operand => ExpandDelayed(operand, process) : null))
                 {
                     await process.WriteTextAsync(WinRsStreams.Stderr, IfCommandScript.SyntaxError, cancellationToken).ConfigureAwait(false);
                     process.ErrorLevel = 255;
@@ -381,11 +421,14 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                     break;
                 }
 
-                result.Append(WinRsEnvironment.Expand(rest[..(close + 1)],
+                var reference = rest[..(close + 1)];
+                var value = WinRsEnvironment.Expand(reference,
                     name => name.Equals("ERRORLEVEL", StringComparison.OrdinalIgnoreCase) && process.Variable(name) is null
                         ? errorLevel.ToString(System.Globalization.CultureInfo.InvariantCulture)
                         : process.Variable(name),
-                    cd, now));
+                    cd, now);
+                // In a batch file a variable that is not defined expands to nothing (on a command line it stays as written).
+                result.Append(value == reference ? string.Empty : value);
                 i += close;
             }
         }

@@ -38,14 +38,21 @@ internal sealed class IfCommandScript(BehaviourCatalog catalog, string text) : I
     /// The command an <c>if</c> (its text after the word) runs on <paramref name="host"/>: its command or its else
     /// block (a block without its parentheses), or null when neither runs; false when cmd.exe cannot read it.
     /// </summary>
-    public static bool Choose(string text, ICommandLineHost host, out string? chosen)
+    public static bool Choose(string text, ICommandLineHost host, out string? chosen, Func<string, string>? expandOperands = null)
     {
         chosen = null;
         if (Parse(text) is not var (ignoreCase, negate, kind, left, right, thenPart, elsePart)) return false;
+        // Delayed expansion (!NAME!) reaches the condition now; the chosen command expands when it runs.
+        if (expandOperands is not null)
+        {
+            left = expandOperands(left);
+            right = right is null ? null : expandOperands(right);
+        }
+
         var process = host as ProcessEnvironmentHost;
         var holds = kind switch
         {
-            "errorlevel" => (process?.ErrorLevel ?? 0) >= int.Parse(left, CultureInfo.InvariantCulture),
+            "errorlevel" => int.TryParse(left, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var level) && (process?.ErrorLevel ?? 0) >= level,
             "exist" => Exists(host, left),
             "defined" => process?.Variable(left) is not null || host.Environment.Any(v => v.Key.Equals(left, StringComparison.OrdinalIgnoreCase)),
             _ => Compare(kind, left, right!, ignoreCase),
