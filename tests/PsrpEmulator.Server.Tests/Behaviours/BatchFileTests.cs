@@ -154,4 +154,16 @@ public class BatchFileTests
 
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("now a was \r\nnow b was \r\nnow c was \r\nlast is c\r\npercent c bang c gone \r\n", "", 0)));
     }
+
+    /// <summary>call :label runs a subroutine with its own arguments and comes back with its exit code.</summary>
+    [Test]
+    public async Task Call_label_runs_a_subroutine_with_its_own_arguments()
+    {
+        var (host, code) = await RunAsync("sub.bat outer", @"C:\Users\psrp\sub.bat",
+            "@echo off\r\ncall :greet world \"two words\"\r\necho back with %ERRORLEVEL% in %1\r\ncall :nope\r\nexit /b 0\r\n" +
+            ":greet\r\necho hello %1 and %~2 all %* from %0\r\nexit /b 4\r\n");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("hello world and two words all world \"two words\" from :greet\r\nback with 4 in outer\r\n", 0)));
+        Assert.That(host.Stderr, Is.EqualTo("The system cannot find the batch label specified - nope\r\n"));
+    }
 }

@@ -185,7 +185,7 @@ public class RandomCommandLineTests
         " | ", "|", "||", " & ", "&&", "\"", "^", " > out.txt", " 2>&1", " 2>nul", " ", "findstr", "find", "sort", "more", "ipconfig", "echo",
         "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/s", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
         "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt", "x.bat", "call x.bat", "set V=1", "%V%", "%1", "if exist notes.txt ", "if errorlevel 1 ", "if not \"a\"==\"b\" ", "if 1 GTR ", " (", ")", " else ", "if defined V ", "for %f in (a *.txt) do ", "for /l %i in (1,1,3) do ", "for /f \"tokens=1* delims=:\" %a in ('ipconfig') do ", "%f", "%a",
-        "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
+        "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "call :sub a", "%~1", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
     ];
 
     [Test]
@@ -201,7 +201,7 @@ public class RandomCommandLineTests
             var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
             disk.CreateDirectory(@"C:\Users\psrp");
             disk.Write(@"C:\Users\psrp\notes.txt", "a b\r\nx\r\n"u8, FileWriteMode.Create);
-            disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\nsetlocal enabledelayedexpansion\r\nfor %%a in (1 2) do (set V=%%a& echo !V! %%a)\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nif errorlevel 1 (\r\n goto end\r\n) else (\r\n x.bat\r\n)\r\n:end\r\nexit /b 2\r\n"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\nsetlocal enabledelayedexpansion\r\nfor %%a in (1 2) do (set V=%%a& echo !V! %%a)\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nif errorlevel 1 (\r\n goto end\r\n) else (\r\n x.bat\r\n)\r\n:end\r\ncall :sub \"q r\"\r\nexit /b 2\r\n:sub\r\necho %~1 %0\r\ncall :sub again\r\n"u8, FileWriteMode.Create);
             var host = FakeCommandLineHost.OnDisk(disk);
             host.Stdin.Enqueue("a\r\nb\r\n"u8.ToArray());
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));

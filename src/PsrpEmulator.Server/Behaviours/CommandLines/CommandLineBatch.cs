@@ -55,8 +55,9 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
 /// <c>rem</c> and labels do nothing, <c>setlocal enabledelayedexpansion</c> makes <c>!NAME!</c> expand as each command
 /// runs (in an <c>if</c>'s condition when it is tested; not in a <c>for</c>'s set), <c>endlocal</c> is accepted, <c>goto label</c> jumps,
 /// <c>exit /b N</c> and <c>goto :eof</c> end the file, <c>if</c> runs as on a command line (a block over several lines
-/// runs as one line), <c>for</c> as on a command line (each iteration's command steering the file as its own line).
-/// <c>shift</c> and <c>call :label</c> are not emulated (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
+/// runs as one line), <c>for</c> as on a command line (each iteration's command steering the file as its own line),
+/// <c>call :label args</c> runs the lines after the label with its own arguments to <c>goto :eof</c> or <c>exit /b</c>.
+/// <c>shift</c> is not emulated (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
 /// there is cmd.exe's "not recognized".
 /// </summary>
 internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, string arguments) : ICommandLineScript
@@ -125,12 +126,27 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
     private async Task<int> RunLinesAsync(ProcessEnvironmentHost process, string path, string text, string cd, TimeProvider time, CancellationToken cancellationToken)
     {
-        var parameters = CommandLineText.Tokenize(arguments).Select(t => arguments[t.Start..(t.Start + TokenLength(arguments, t.Start))]).ToList();
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t')).ToList();
-        var state = new BatchState();
-        var run = 0;
+        var frame = new BatchFrame(
+            [.. text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t'))], path, cd, file, arguments, Parameters(arguments), new BatchState());
         process.ErrorLevel = 0;
-        for (var index = 0; index < lines.Count; index++)
+        return await RunFromAsync(frame, 0, process, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<string> Parameters(string arguments) =>
+        [.. CommandLineText.Tokenize(arguments).Select(t => arguments[t.Start..(t.Start + TokenLength(arguments, t.Start))])];
+
+    /// <summary>
+    /// One running level of a batch file: the file's lines, its %0 and arguments (a <c>call :label</c>'s own), and
+    /// what the whole file shares: echo, delayed expansion, the lines run so far.
+    /// </summary>
+    private sealed record BatchFrame(List<string> Lines, string Path, string Cd, string Zero, string All, List<string> Parameters, BatchState State);
+
+    /// <summary>Runs the frame's lines from <paramref name="start"/> to its end, an exit or goto :eof; the exit code.</summary>
+    private async Task<int> RunFromAsync(BatchFrame frame, int start, ProcessEnvironmentHost process, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var lines = frame.Lines;
+        var state = frame.State;
+        for (var index = start; index < lines.Count; index++)
         {
             var line = lines[index];
             if (line.Length == 0 || line[0] == ':') continue;
@@ -143,7 +159,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 line += line.EndsWith('(') ? " " + next : next.StartsWith(')') ? next : "& " + next;
             }
 
-            if (++run > MaxLinesRun)
+            if (++state.LinesRun > MaxLinesRun)
             {
                 await process.WriteTextAsync(WinRsStreams.Stderr, $"A batch file runs at most {MaxLinesRun} lines in the emulator.\r\n", cancellationToken).ConfigureAwait(false);
                 return 1;
@@ -152,7 +168,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             var quiet = line[0] == '@';
             if (quiet) line = line[1..].TrimStart(' ', '\t');
             if (line.Length == 0) continue;
-            var expanded = Expand(line, path, parameters, process, process.ErrorLevel, cd, time.GetUtcNow());
+            var expanded = Expand(line, frame, process, process.ErrorLevel, time.GetUtcNow());
             if (expanded.Length > WinRsEnvironment.MaxCommandLineLength)
             {
                 process.ErrorLevel = await CommandLineTooLongScript.Instance.RunAsync(process, time, cancellationToken).ConfigureAwait(false);
@@ -161,14 +177,13 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
             if (state.Echo && !quiet)
             {
-                await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
+                await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + frame.Cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
             }
 
-            var (flow, label, code) = await RunCommandAsync(expanded, state, process, time, cancellationToken).ConfigureAwait(false);
+            var (flow, label, code) = await RunCommandAsync(expanded, frame, process, time, cancellationToken).ConfigureAwait(false);
             if (flow == Flow.End) return code;
             if (flow != Flow.Jump) continue;
-            var target = lines.FindIndex(l => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
-                l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true);
+            var target = LabelIndex(lines, label!);
             if (target < 0)
             {
                 // cmd.exe's answer, which ends the batch file.
@@ -182,6 +197,10 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         return process.ErrorLevel;
     }
 
+    private static int LabelIndex(List<string> lines, string label) =>
+        lines.FindIndex(l => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
+            l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true);
+
     private enum Flow
     {
         Next,
@@ -192,6 +211,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     private sealed class BatchState
     {
         public bool Echo = true;
+
+        /// <summary>Lines run so far, across goto jumps and called labels.</summary>
+        public int LinesRun;
 
         /// <summary><c>setlocal enabledelayedexpansion</c>: <c>!NAME!</c> expands when each command runs.</summary>
         public bool Delayed;
@@ -224,8 +246,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     /// One command of a batch line: chained ones in turn (&amp;, &amp;&amp;, ||), the batch's own words (echo on/off,
     /// rem, exit, goto, an if's chosen command or block), anything else by the command-line rules.
     /// </summary>
-    private async Task<(Flow Flow, string? Label, int Code)> RunCommandAsync(string text, BatchState state, ProcessEnvironmentHost process, TimeProvider time, CancellationToken cancellationToken, int nesting = 0)
+    private async Task<(Flow Flow, string? Label, int Code)> RunCommandAsync(string text, BatchFrame frame, ProcessEnvironmentHost process, TimeProvider time, CancellationToken cancellationToken, int nesting = 0)
     {
+        var state = frame.State;
         // The blanks at its end stay (echo prints those before an '&'); those at its start go.
         text = text.TrimStart();
         if (text.Trim().Length == 0) return (Flow.Next, null, 0);
@@ -242,7 +265,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             foreach (var (op, member) in chain)
             {
                 if (op == "&&" && process.ErrorLevel != 0 || op == "||" && process.ErrorLevel == 0) continue;
-                var result = await RunCommandAsync(member, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+                var result = await RunCommandAsync(member, frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
                 if (result.Flow != Flow.Next) return result;
             }
 
@@ -252,7 +275,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         var trimmed = text.TrimEnd();
         if (trimmed[0] == '(' && IfCommandScript.MatchingParen(trimmed, 0) == trimmed.Length - 1)
         {
-            return await RunCommandAsync(trimmed[1..^1], state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+            return await RunCommandAsync(trimmed[1..^1], frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
         }
 
         var command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
@@ -302,7 +325,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                     return (Flow.Next, null, 0);
                 }
 
-                return chosen is null ? (Flow.Next, null, 0) : await RunCommandAsync(chosen, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+                return chosen is null ? (Flow.Next, null, 0) : await RunCommandAsync(chosen, frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
             case "for":
             {
                 var (loop, error) = await ForCommandScript.ExpandAsync(catalog, rest, process, time, cancellationToken).ConfigureAwait(false);
@@ -315,15 +338,47 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
                 foreach (var each in loop)
                 {
-                    var result = await RunCommandAsync(each, state, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
+                    var result = await RunCommandAsync(each, frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
                     if (result.Flow != Flow.Next) return result;
                 }
 
                 return (Flow.Next, null, 0);
             }
 
-            case "shift":
             case "call" when rest.StartsWith(':'):
+            {
+                // A subroutine: the lines after the label, with the call's own arguments, to goto :eof or exit /b.
+                var label = rest[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+                var target = LabelIndex(frame.Lines, label);
+                if (target < 0)
+                {
+                    await process.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the batch label specified - " + label + "\r\n", cancellationToken).ConfigureAwait(false);
+                    process.ErrorLevel = 1;
+                    return (Flow.Next, null, 0);
+                }
+
+                if (Depth.Value >= MaxDepth)
+                {
+                    await process.WriteTextAsync(WinRsStreams.Stderr, "Batch files call each other too deeply in the emulator.\r\n", cancellationToken).ConfigureAwait(false);
+                    process.ErrorLevel = 1;
+                    return (Flow.Next, null, 0);
+                }
+
+                var all = rest[(1 + label.Length)..].Trim();
+                Depth.Value++;
+                try
+                {
+                    process.ErrorLevel = await RunFromAsync(frame with { Zero = ":" + label, All = all, Parameters = Parameters(all) }, target + 1, process, time, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Depth.Value--;
+                }
+
+                return (Flow.Next, null, 0);
+            }
+
+            case "shift":
                 await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
                 process.ErrorLevel = 1;
                 return (Flow.Next, null, 0);
@@ -365,8 +420,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     }
 
     /// <summary>A batch line's percent expansion: parameters first (%0..%9, %*, %~dp0, %~nx0, %~f0), %% as %, then %NAME%.</summary>
-    private string Expand(string line, string path, List<string> parameters, ProcessEnvironmentHost process, int errorLevel, string cd, DateTimeOffset now)
+    private static string Expand(string line, BatchFrame frame, ProcessEnvironmentHost process, int errorLevel, DateTimeOffset now)
     {
+        var (path, parameters, cd) = (frame.Path, frame.Parameters, frame.Cd);
         if (!line.Contains('%', StringComparison.Ordinal)) return line;
         var result = new StringBuilder(line.Length);
         for (var i = 0; i < line.Length; i++)
@@ -387,13 +443,20 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             else if (char.IsAsciiDigit(next))
             {
                 var index = next - '0';
-                result.Append(index == 0 ? file : index <= parameters.Count ? parameters[index - 1] : string.Empty);
+                result.Append(index == 0 ? frame.Zero : index <= parameters.Count ? parameters[index - 1] : string.Empty);
                 i++;
             }
             else if (next == '*')
             {
-                result.Append(arguments);
+                result.Append(frame.All);
                 i++;
+            }
+            else if (next == '~' && i + 2 < line.Length && char.IsAsciiDigit(line[i + 2]) && line[i + 2] != '0')
+            {
+                // %~1: the argument without its quotes.
+                var index = line[i + 2] - '0';
+                result.Append(index <= parameters.Count ? parameters[index - 1].Trim('"') : string.Empty);
+                i += 2;
             }
             else if (next == '~' && line.AsSpan(i + 2).StartsWith("dp0", StringComparison.OrdinalIgnoreCase))
             {
