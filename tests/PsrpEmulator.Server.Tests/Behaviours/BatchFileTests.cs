@@ -166,4 +166,16 @@ public class BatchFileTests
         Assert.That((host.Stdout, code), Is.EqualTo(("hello world and two words all world \"two words\" from :greet\r\nback with 4 in outer\r\n", 0)));
         Assert.That(host.Stderr, Is.EqualTo("The system cannot find the batch label specified - nope\r\n"));
     }
+
+    /// <summary>cd, pushd and popd move the process: the commands after them, the prompt and %CD% follow.</summary>
+    [Test]
+    public async Task Cd_pushd_and_popd_move_the_batch_file_s_process()
+    {
+        var (host, code) = await RunAsync("cd.bat", @"C:\Users\psrp\cd.bat",
+            "@echo off\r\ncd /d C:\\Windows\\Temp\r\necho in %CD%\r\necho x> made.txt\r\npushd C:\\\r\necho in %CD%\r\npopd\r\ntype made.txt\r\ncd C:\\nope\r\necho still %CD%\r\n");
+        var (line, lineCode) = await RunAsync("cd C:\\Windows\\Temp && cd", @"C:\Users\psrp\n.txt", "");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("in C:\\Windows\\Temp\r\nin C:\\\r\nx\r\nstill C:\\Windows\\Temp\r\n", "The system cannot find the path specified.\r\n", 0)));
+        Assert.That((line.Stdout, lineCode), Is.EqualTo(("C:\\Windows\\Temp\r\n", 0)));
+    }
 }

@@ -115,6 +115,7 @@ public sealed partial class BehaviourCatalog
         if (CommandLineText.FirstWord(line).Equals("rem", StringComparison.OrdinalIgnoreCase)) return EmptyCommandLineScript.Instance;
         if (IfCommandScript.TryParse(this, line, out var condition)) return condition;
         if (ForCommandScript.TryParse(this, line, out var loop)) return loop;
+        if (DirectoryCommandScript.TryParse(line, out var directory)) return directory;
         // A parenthesized block on its own: its commands, as one line.
         if (line[0] == '(' && IfCommandScript.MatchingParen(line, 0) == line.Length - 1) return ResolveCommandLine(line[1..^1]);
         if (FileCommandScript.TryParse(line, out var file)) return file;

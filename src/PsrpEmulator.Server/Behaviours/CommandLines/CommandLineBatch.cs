@@ -11,11 +11,23 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
 {
     private readonly SortedDictionary<string, string?> _changes = new(StringComparer.OrdinalIgnoreCase);
 
+    private Dictionary<string, string>? _facts;
+
     public Encoding Encoding => inner.Encoding;
     public int ConsoleWidth => inner.ConsoleWidth;
     public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-    public IReadOnlyDictionary<string, string> Facts => inner.Facts;
+    public IReadOnlyDictionary<string, string> Facts => _facts ?? inner.Facts;
     public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+    /// <summary>pushd's stack of directories.</summary>
+    public Stack<string> DirectoryStack { get; } = new();
+
+    /// <summary><c>cd</c> in the process: the commands after it run there.</summary>
+    public void SetCurrentDirectory(string directory)
+    {
+        _facts ??= new Dictionary<string, string>(inner.Facts, StringComparer.OrdinalIgnoreCase);
+        _facts["cd"] = directory;
+    }
     public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
     public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
 
@@ -168,7 +180,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             var quiet = line[0] == '@';
             if (quiet) line = line[1..].TrimStart(' ', '\t');
             if (line.Length == 0) continue;
-            var expanded = Expand(line, frame, process, process.ErrorLevel, time.GetUtcNow());
+            // cd and pushd move the process: the prompt and %CD% follow it.
+            var cd = process.Facts.GetValueOrDefault("cd") ?? frame.Cd;
+            var expanded = Expand(line, frame with { Cd = cd }, process, process.ErrorLevel, time.GetUtcNow());
             if (expanded.Length > WinRsEnvironment.MaxCommandLineLength)
             {
                 process.ErrorLevel = await CommandLineTooLongScript.Instance.RunAsync(process, time, cancellationToken).ConfigureAwait(false);
@@ -177,7 +191,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
             if (state.Echo && !quiet)
             {
-                await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + frame.Cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
+                await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
             }
 
             var (flow, label, code) = await RunCommandAsync(expanded, frame, process, time, cancellationToken).ConfigureAwait(false);
