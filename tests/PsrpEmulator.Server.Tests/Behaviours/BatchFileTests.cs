@@ -178,4 +178,39 @@ public class BatchFileTests
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("in C:\\Windows\\Temp\r\nin C:\\\r\nx\r\nstill C:\\Windows\\Temp\r\n", "The system cannot find the path specified.\r\n", 0)));
         Assert.That((line.Stdout, lineCode), Is.EqualTo(("C:\\Windows\\Temp\r\n", 0)));
     }
+
+    /// <summary>set /a: a counter loop, operators, hex and octal, division by zero; on a command line it prints its value.</summary>
+    [Test]
+    public async Task Set_a_computes_counters_and_expressions()
+    {
+        var (host, code) = await RunAsync("count.bat", @"C:\Users\psrp\count.bat",
+            "@echo off\r\nset /a COUNT=0\r\n:loop\r\nset /a COUNT+=1\r\nif %COUNT% LSS 3 goto loop\r\necho count %COUNT%\r\n" +
+            "set /a \"R=(7+3)/2 %% 3, H=0x10, O=010, N=-(2)\"\r\necho %R% %H% %O% %N%\r\nset /a Z=1/0\r\necho after %ERRORLEVEL%\r\n");
+        var (line, lineCode) = await RunAsync("set /a 1+2*3", @"C:\Users\psrp\n.txt", "");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("count 3\r\n2 16 8 -2\r\nafter 1073750993\r\n", "Divide by zero error.\r\n", 0)));
+        Assert.That((line.Stdout, lineCode), Is.EqualTo(("7", 0)));
+    }
+
+    /// <summary>Seeded random set /a expressions: a value or cmd's error each time, never an exception.</summary>
+    [Test]
+    public async Task Random_set_a_expressions_end_with_a_value_or_an_error()
+    {
+        string[] pieces = ["1", "0", "-2147483648", "2147483647", "0x10", "010", "09", "x", "y", "+", "-", "*", "/", "%", "(", ")", "=", "+=", "/=", "%=", ",", " ", "--", "abc"];
+        var random = new Random(PsrpEmulator.Tests.Fuzz.Seed(20261130));
+        var catalog = BehaviourCatalog.LoadDefault();
+        for (var i = 0; i < PsrpEmulator.Tests.Fuzz.Runs(3000); i++)
+        {
+            var expression = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 16));
+            try
+            {
+                await catalog.ResolveCommandLine("set /a " + expression).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"Iteration {i}: {e.GetType().Name} for <<set /a {expression}>>: {e.Message}");
+            }
+        }
+    }
 }

@@ -111,6 +111,7 @@ public sealed partial class BehaviourCatalog
         }
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
+        if (SetArithmeticScript.TryParse(line, out var arithmetic)) return arithmetic;
         // rem (a remark) does nothing on a command line either.
         if (CommandLineText.FirstWord(line).Equals("rem", StringComparison.OrdinalIgnoreCase)) return EmptyCommandLineScript.Instance;
         if (IfCommandScript.TryParse(this, line, out var condition)) return condition;

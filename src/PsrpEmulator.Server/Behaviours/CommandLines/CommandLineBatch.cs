@@ -19,6 +19,9 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
     public IReadOnlyDictionary<string, string> Facts => _facts ?? inner.Facts;
     public VirtualFileSystem? FileSystem => inner.FileSystem;
 
+    /// <summary>Whether a batch file runs in the process (set /a then prints nothing).</summary>
+    public bool InBatch { get; set; }
+
     /// <summary>pushd's stack of directories.</summary>
     public Stack<string> DirectoryStack { get; } = new();
 
@@ -138,10 +141,19 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
     private async Task<int> RunLinesAsync(ProcessEnvironmentHost process, string path, string text, string cd, TimeProvider time, CancellationToken cancellationToken)
     {
+        var wasInBatch = process.InBatch;
+        process.InBatch = true;
         var frame = new BatchFrame(
             [.. text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t'))], path, cd, file, arguments, Parameters(arguments), new BatchState());
         process.ErrorLevel = 0;
-        return await RunFromAsync(frame, 0, process, time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunFromAsync(frame, 0, process, time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            process.InBatch = wasInBatch;
+        }
     }
 
     private static List<string> Parameters(string arguments) =>
