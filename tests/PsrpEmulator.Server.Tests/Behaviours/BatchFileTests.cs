@@ -213,4 +213,20 @@ public class BatchFileTests
             }
         }
     }
+
+    /// <summary>set /p: a file's first line (set /p V=&lt;file), or a line of stdin after the prompt.</summary>
+    [Test]
+    public async Task Set_p_reads_a_file_s_first_line_or_a_line_of_stdin()
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        disk.Write(@"C:\Users\psrp\version.txt", "1.2.3\r\nignored\r\n"u8, FileWriteMode.Create);
+        disk.Write(@"C:\Users\psrp\ask.bat", "@echo off\r\nset /p VERSION=<version.txt\r\nset /p NAME=Your name: \r\necho.\r\necho %NAME% runs %VERSION%\r\nset /p MORE=Again: \r\necho code %ERRORLEVEL%\r\n"u8, FileWriteMode.Create);
+        var host = FakeCommandLineHost.OnDisk(disk);
+        host.Stdin.Enqueue("Ada\r\n"u8.ToArray());
+
+        var code = await Default.ResolveCommandLine("ask.bat").RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("Your name: \r\nAda runs 1.2.3\r\nAgain: code 1\r\n", 0)));
+    }
 }

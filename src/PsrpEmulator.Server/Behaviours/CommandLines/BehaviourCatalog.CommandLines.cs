@@ -90,7 +90,9 @@ public sealed partial class BehaviourCatalog
     // "a "), so its text keeps them; any other command's are trimmed (and a chained command may be a pipe).
     private ICommandLineScript ResolveChained(string command)
     {
-        if (!CommandLineText.FirstWord(command).Equals("echo", StringComparison.OrdinalIgnoreCase) || command.TrimEnd().Length == command.Length ||
+        // set keeps them too (set /p's prompt "Name: ").
+        if (!(CommandLineText.FirstWord(command).Equals("echo", StringComparison.OrdinalIgnoreCase) || CommandLineText.FirstWord(command).Equals("set", StringComparison.OrdinalIgnoreCase)) ||
+            command.TrimEnd().Length == command.Length ||
             PipedCommandLineScript.Split(command) is not null)
         {
             return ResolveCommandLine(command);
@@ -112,6 +114,7 @@ public sealed partial class BehaviourCatalog
 
         if (SetCommandScript.TryParse(line, out var set)) return set;
         if (SetArithmeticScript.TryParse(line, out var arithmetic)) return arithmetic;
+        if (SetPromptScript.TryParse(line, out var prompt)) return prompt;
         // rem (a remark) does nothing on a command line either.
         if (CommandLineText.FirstWord(line).Equals("rem", StringComparison.OrdinalIgnoreCase)) return EmptyCommandLineScript.Instance;
         if (IfCommandScript.TryParse(this, line, out var condition)) return condition;

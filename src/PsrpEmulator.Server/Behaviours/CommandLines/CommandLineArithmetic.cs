@@ -203,3 +203,74 @@ internal sealed class SetArithmeticScript(string expression) : ICommandLineScrip
         }
     }
 }
+
+/// <summary>
+/// cmd.exe's <c>set /p NAME=prompt</c>: the prompt on stdout (no line end), then a line of stdin as the variable's value;
+/// <c>set /p NAME=&lt;file</c> (the common idiom) takes the file's first line instead. Nothing to read leaves the
+/// variable as it was, exit code 1. What followed the line in the same stdin chunk is not kept for later reads.
+/// </summary>
+internal sealed class SetPromptScript(string name, string prompt, string? file) : ICommandLineScript
+{
+    public string Description => "set /p " + name;
+
+    public static bool TryParse(string line, out SetPromptScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count < 2 || !tokens[0].Value.Equals("set", StringComparison.OrdinalIgnoreCase) || !tokens[1].Value.Equals("/p", StringComparison.OrdinalIgnoreCase)) return false;
+        // The prompt keeps its trailing blanks ("Name: ").
+        var rest = line[(tokens[1].Start + 2)..].TrimStart();
+        if (rest.TrimEnd().Length >= 2 && rest[0] == '"' && rest.TrimEnd()[^1] == '"') rest = rest.TrimEnd()[1..^1];
+        string? file = null;
+        var input = rest.LastIndexOf('<');
+        if (input >= 0 && rest.IndexOf('"', input) < 0)
+        {
+            file = rest[(input + 1)..].Trim().Trim('"');
+            rest = rest[..input].TrimEnd();
+        }
+
+        var equals = rest.IndexOf('=');
+        if (equals <= 0) return false;
+        script = new SetPromptScript(rest[..equals].Trim(), rest[(equals + 1)..], file);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        string? value;
+        if (file is not null)
+        {
+            var path = VirtualFileSystem.FullPath(file.Replace('/', '\\'), host.Facts.GetValueOrDefault("cd") ?? @"C:\", out _);
+            if (path is null || host.FileSystem?.Get(path) is not { IsDirectory: false } || host.FileSystem.Read(path, out var bytes) != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the file specified.\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            value = FilterCommandScript.Lines(host.Encoding.GetString(bytes)).FirstOrDefault();
+        }
+        else
+        {
+            await host.WriteTextAsync(WinRsStreams.Stdout, prompt, cancellationToken).ConfigureAwait(false);
+            value = await ReadLineAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (string.IsNullOrEmpty(value)) return 1;
+        host.SetEnvironmentVariable(name, value);
+        return 0;
+    }
+
+    private static async Task<string?> ReadLineAsync(ICommandLineHost host, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        while (await host.ReadStdinAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
+        {
+            text.Append(host.Encoding.GetString(chunk.Span));
+            var end = text.ToString().IndexOf('\n', StringComparison.Ordinal);
+            if (end >= 0) return text.ToString(0, end).TrimEnd('\r');
+            if (text.Length > 8191) break;
+        }
+
+        return text.Length == 0 ? null : text.ToString().TrimEnd('\r');
+    }
+}
