@@ -46,6 +46,9 @@ public class CommandLinePipeTests
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, "", exitCode)));
     }
 
+    [TestCase("sort < notes.txt", "a-c\r\nabc\r\nApple\r\napple pie\r\nbanana split\r\npear\r\n")]
+    [TestCase("findstr /n apple < \"notes.txt\"", "4:apple pie\r\n")]
+    [TestCase("more < notes.txt > copy.txt & type copy.txt | find /c \"a\"", "5\r\n")]
     [TestCase("findstr /n /c:\"apple pie\" notes.txt", "4:apple pie\r\n")]
     [TestCase("findstr /i apple notes.txt", "Apple\r\napple pie\r\n")]
     [TestCase("findstr \"pear banana\" notes.txt", "pear\r\nbanana split\r\n")]
@@ -100,6 +103,7 @@ public class CommandLinePipeTests
     [TestCase("findstr", "FINDSTR: Bad command line\r\n", 2)]
     [TestCase("findstr x missing.txt", "FINDSTR: Cannot open missing.txt\r\n", 1)]
     [TestCase("find \"x\" missing.txt", "File not found - MISSING.TXT\r\n", 2)]
+    [TestCase("sort < missing.txt", "The system cannot find the file specified.\r\n", 1)]
     public async Task A_filter_s_wrong_command_line_or_missing_file_is_its_own_error(string line, string stderr, int exitCode)
     {
         var (host, code) = await RunAsync(line);
@@ -185,7 +189,7 @@ public class RandomCommandLineTests
         " | ", "|", "||", " & ", "&&", "\"", "^", " > out.txt", " 2>&1", " 2>nul", " ", "findstr", "find", "sort", "more", "ipconfig", "echo",
         "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/s", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
         "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt", "x.bat", "call x.bat", "set V=1", "%V%", "%1", "if exist notes.txt ", "if errorlevel 1 ", "if not \"a\"==\"b\" ", "if 1 GTR ", " (", ")", " else ", "if defined V ", "for %f in (a *.txt) do ", "for /l %i in (1,1,3) do ", "for /f \"tokens=1* delims=:\" %a in ('ipconfig') do ", "%f", "%a",
-        "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "call :sub a", "%~1", "cd C:\\Windows", "cd /d C:\\", "pushd C:\\Users", "popd", "%CD%", "set /a V+=1", "set /a (1+", "set /a 5/0", "set /a x=0x7fffffff*2, y=-x", "%%", "set /p V=<notes.txt", "set /p V=q: ", "echo.", "<", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
+        "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "call :sub a", "%~1", "cd C:\\Windows", "cd /d C:\\", "pushd C:\\Users", "popd", "%CD%", "set /a V+=1", "set /a (1+", "set /a 5/0", "set /a x=0x7fffffff*2, y=-x", "%%", "set /p V=<notes.txt", "set /p V=q: ", "echo.", "<", " < notes.txt", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
     ];
 
     [Test]
@@ -209,10 +213,11 @@ public class RandomCommandLineTests
             {
                 var script = catalog.ResolveCommandLine(line);
                 if (script is PipedCommandLineScript) piped++;
-                await script.RunAsync(host, TimeProvider.System, stop.Token);
+                // On the thread pool and bounded: a command that spins without awaiting fails the test instead of hanging it.
+                await Task.Run(() => script.RunAsync(host, TimeProvider.System, stop.Token)).WaitAsync(TimeSpan.FromSeconds(10));
                 if (host.Stdout.Length > 0) wrote++;
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && stop.IsCancellationRequested))
             {
                 Assert.Fail($"Iteration {i}: <<{line}>> did not end in 5 s");
             }

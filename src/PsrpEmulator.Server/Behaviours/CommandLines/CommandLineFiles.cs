@@ -4,7 +4,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>
 /// cmd.exe's redirections of a command line: <c>&gt; file</c>, <c>&gt;&gt; file</c>, <c>2&gt; file</c>, <c>2&gt;&amp;1</c>,
-/// <c>&gt; nul</c>. A <c>&gt;</c> inside double quotes is text.
+/// <c>&gt; nul</c>, and <c>&lt; file</c> (stdin). A <c>&gt;</c> or <c>&lt;</c> inside double quotes is text.
 /// </summary>
 internal static class CommandLineRedirection
 {
@@ -19,7 +19,7 @@ internal static class CommandLineRedirection
     {
         bare = line;
         redirections = [];
-        if (!line.Contains('>', StringComparison.Ordinal)) return false;
+        if (!line.Contains('>', StringComparison.Ordinal) && !line.Contains('<', StringComparison.Ordinal)) return false;
         var text = new StringBuilder(line.Length);
         var quoted = false;
         for (var i = 0; i < line.Length; i++)
@@ -30,6 +30,28 @@ internal static class CommandLineRedirection
             {
                 // cmd's escape: ^> is a '>' of the text.
                 text.Append(line[++i]);
+                continue;
+            }
+
+            if (c == '<' && !quoted)
+            {
+                // < file: the command's stdin (stream 0) is the file.
+                var k = i + 1;
+                while (k < line.Length && line[k] is ' ' or '\t') k++;
+                var from = k;
+                if (k < line.Length && line[k] == '"')
+                {
+                    var close = line.IndexOf('"', k + 1);
+                    k = close < 0 ? line.Length : close + 1;
+                }
+                else
+                {
+                    while (k < line.Length && !char.IsWhiteSpace(line[k]) && line[k] is not ('>' or '<' or '&' or '|')) k++;
+                }
+
+                if (k == from) return false;
+                redirections.Add(new Redirection('0', line[from..k].Trim('"'), false, null));
+                i = k - 1;
                 continue;
             }
 
@@ -91,7 +113,18 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         var targets = new Dictionary<char, string?>();
-        foreach (var redirection in redirections.Where(r => r.MergeInto is null))
+        byte[]? stdin = null;
+        foreach (var redirection in redirections.Where(r => r.Stream == '0'))
+        {
+            var path = VirtualFileSystem.FullPath(redirection.Target!, host.Facts.GetValueOrDefault("cd") ?? @"C:\", out _);
+            if (path is null || host.FileSystem?.Get(path) is not { IsDirectory: false } || host.FileSystem.Read(path, out stdin) != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the file specified.\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        foreach (var redirection in redirections.Where(r => r.MergeInto is null && r.Stream != '0'))
         {
             var target = redirection.Target!;
             if (target.Equals("nul", StringComparison.OrdinalIgnoreCase) || target.Equals("nul:", StringComparison.OrdinalIgnoreCase))
@@ -129,18 +162,29 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
             else toConsole[merge.Stream] = merge.MergeInto.Value == '2' ? WinRsStreams.Stderr : WinRsStreams.Stdout;
         }
 
-        return await inner.RunAsync(new RedirectingHost(host, targets, toConsole), time, cancellationToken).ConfigureAwait(false);
+        return await inner.RunAsync(new RedirectingHost(host, targets, toConsole, stdin), time, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets, Dictionary<char, string> toConsole) : ICommandLineHost
+    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets, Dictionary<char, string> toConsole, byte[]? stdin) : ICommandLineHost
     {
+        private byte[]? _stdin = stdin;
+        private readonly bool _redirected = stdin is not null;
+
         public Encoding Encoding => inner.Encoding;
         public int ConsoleWidth => inner.ConsoleWidth;
         public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
         public IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
         public IReadOnlyDictionary<string, string> Facts => inner.Facts;
         public VirtualFileSystem? FileSystem => inner.FileSystem;
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
+        // < file: the file's bytes, then the end of input; without it, the line's stdin.
+        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
+        {
+            if (!_redirected) return inner.ReadStdinAsync(cancellationToken);
+            var chunk = _stdin;
+            _stdin = [];
+            // (A null array would convert to an empty ReadOnlyMemory, not to the end of input.)
+            return ValueTask.FromResult(chunk is { Length: > 0 } ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
+        }
 
         public void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);
 
