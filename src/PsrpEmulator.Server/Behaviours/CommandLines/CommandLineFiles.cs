@@ -549,28 +549,21 @@ internal sealed class ChainedCommandLineScript(IReadOnlyList<(string Operator, s
     public static List<(string Operator, string Command)> Split(string line)
     {
         var result = new List<(string, string)>();
-        var quoted = false;
         var start = 0;
         var op = string.Empty;
-        var depth = 0;
-        for (var i = 0; i < line.Length; i++)
+        // A parenthesized block (if ... (a & b)) is one command.
+        foreach (var i in CommandLineText.TopLevelIndices(line))
         {
+            // The second character of && or || was taken with the first.
+            if (i < start) continue;
             var c = line[i];
-            if (c == '^' && !quoted) { i++; continue; }
-            if (c == '"') { quoted = !quoted; continue; }
-            if (quoted) continue;
-            // A parenthesized block (if ... (a & b)) is one command.
-            if (c == '(') { depth++; continue; }
-            if (c == ')' && depth > 0) { depth--; continue; }
-            if (depth > 0) continue;
             string? found = null;
             if (c == '&' && !(i > 0 && line[i - 1] == '>')) found = i + 1 < line.Length && line[i + 1] == '&' ? "&&" : "&";
             else if (c == '|' && i + 1 < line.Length && line[i + 1] == '|') found = "||";
             if (found is null) continue;
             result.Add((op, line[start..i].TrimStart()));
             op = found;
-            i += found.Length - 1;
-            start = i + 1;
+            start = i + found.Length;
         }
 
         result.Add((op, line[start..].TrimStart()));

@@ -25,19 +25,11 @@ internal sealed class PipedCommandLineScript(IReadOnlyList<ICommandLineScript> s
     {
         if (!line.Contains('|', StringComparison.Ordinal)) return null;
         var result = new List<string>();
-        var quoted = false;
         var start = 0;
-        var depth = 0;
-        for (var i = 0; i < line.Length; i++)
+        // A parenthesized block is one command.
+        foreach (var i in CommandLineText.TopLevelIndices(line))
         {
-            var c = line[i];
-            if (c == '^' && !quoted) { i++; continue; }
-            if (c == '"') { quoted = !quoted; continue; }
-            if (quoted) continue;
-            // A parenthesized block is one command.
-            if (c == '(') { depth++; continue; }
-            if (c == ')' && depth > 0) { depth--; continue; }
-            if (depth > 0 || c != '|') continue;
+            if (line[i] != '|') continue;
             if (i + 1 < line.Length && line[i + 1] == '|') return null;
             result.Add(line[start..i].TrimStart());
             start = i + 1;

@@ -68,6 +68,26 @@ internal static class CommandLineText
         return last > 0 ? string.Concat(rest.AsSpan(1, last - 1), rest.AsSpan(last + 1)) : rest[1..];
     }
 
+    /// <summary>
+    /// The places of a line where cmd.exe's operators count: outside double quotes and parenthesized blocks, not
+    /// escaped with <c>^</c> (the quotes, the escapes and the parentheses themselves are not among them).
+    /// </summary>
+    public static IEnumerable<int> TopLevelIndices(string line)
+    {
+        var quoted = false;
+        var depth = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '^' && !quoted) { i++; continue; }
+            if (c == '"') { quoted = !quoted; continue; }
+            if (quoted) continue;
+            if (c == '(') { depth++; continue; }
+            if (c == ')' && depth > 0) { depth--; continue; }
+            if (depth == 0) yield return i;
+        }
+    }
+
     /// <summary>True when <paramref name="token"/> names <paramref name="program"/> (any directory, optional .exe, any case).</summary>
     public static bool IsProgram(string token, string program)
     {
