@@ -7,17 +7,13 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// The console of a cmd.exe process that runs several commands (a chained line, a batch file): <c>set NAME=value</c>
 /// changes its environment for the commands after it; the rest is the command's host.
 /// </summary>
-internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandLineHost
+internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ForwardingCommandLineHost(inner)
 {
     private readonly SortedDictionary<string, string?> _changes = new(StringComparer.OrdinalIgnoreCase);
 
     private Dictionary<string, string>? _facts;
 
-    public Encoding Encoding => inner.Encoding;
-    public int ConsoleWidth => inner.ConsoleWidth;
-    public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-    public IReadOnlyDictionary<string, string> Facts => _facts ?? inner.Facts;
-    public VirtualFileSystem? FileSystem => inner.FileSystem;
+    public override IReadOnlyDictionary<string, string> Facts => _facts ?? Inner.Facts;
 
     /// <summary>Whether a batch file runs in the process (set /a then prints nothing).</summary>
     public bool InBatch { get; set; }
@@ -28,19 +24,16 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
     /// <summary><c>cd</c> in the process: the commands after it run there.</summary>
     public void SetCurrentDirectory(string directory)
     {
-        _facts ??= new Dictionary<string, string>(inner.Facts, StringComparer.OrdinalIgnoreCase);
+        _facts ??= new Dictionary<string, string>(Inner.Facts, StringComparer.OrdinalIgnoreCase);
         _facts["cd"] = directory;
     }
-    public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
-    public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
-
-    public IReadOnlyList<KeyValuePair<string, string>> Environment
+    public override IReadOnlyList<KeyValuePair<string, string>> Environment
     {
         get
         {
-            if (_changes.Count == 0) return inner.Environment;
+            if (_changes.Count == 0) return Inner.Environment;
             var merged = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, value) in inner.Environment) merged[name] = value;
+            foreach (var (name, value) in Inner.Environment) merged[name] = value;
             foreach (var (name, value) in _changes)
             {
                 if (value is null) merged.Remove(name);
@@ -51,14 +44,14 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : ICommandL
         }
     }
 
-    public void SetEnvironmentVariable(string name, string? value) => _changes[name] = value;
+    public override void SetEnvironmentVariable(string name, string? value) => _changes[name] = value;
 
     /// <summary>The exit code of the last command the process ran (<c>if errorlevel</c>, <c>%ERRORLEVEL%</c>).</summary>
     public int ErrorLevel { get; set; }
 
     /// <summary>A variable's value in the process now; null when it has none.</summary>
     public string? Variable(string name) =>
-        _changes.TryGetValue(name, out var changed) ? changed : inner.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+        _changes.TryGetValue(name, out var changed) ? changed : Inner.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 }
 
 /// <summary>

@@ -48,6 +48,25 @@ internal interface ICommandLineHost
     }
 }
 
+/// <summary>
+/// A console that passes everything to another (a redirection's, a pipe's, a process's): a wrapper overrides only what
+/// it changes.
+/// </summary>
+internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICommandLineHost
+{
+    protected ICommandLineHost Inner => inner;
+
+    public virtual Encoding Encoding => inner.Encoding;
+    public virtual int ConsoleWidth => inner.ConsoleWidth;
+    public virtual PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
+    public virtual IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
+    public virtual IReadOnlyDictionary<string, string> Facts => inner.Facts;
+    public virtual VirtualFileSystem? FileSystem => inner.FileSystem;
+    public virtual ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
+    public virtual ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
+    public virtual void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);
+}
+
 /// <summary>A resolved command-line behaviour, ready to run once; the result is the process exit code.</summary>
 internal interface ICommandLineScript
 {

@@ -165,37 +165,29 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
         return await inner.RunAsync(new RedirectingHost(host, targets, toConsole, stdin), time, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets, Dictionary<char, string> toConsole, byte[]? stdin) : ICommandLineHost
+    private sealed class RedirectingHost(ICommandLineHost inner, Dictionary<char, string?> targets, Dictionary<char, string> toConsole, byte[]? stdin) : ForwardingCommandLineHost(inner)
     {
         private byte[]? _stdin = stdin;
         private readonly bool _redirected = stdin is not null;
 
-        public Encoding Encoding => inner.Encoding;
-        public int ConsoleWidth => inner.ConsoleWidth;
-        public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-        public IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
-        public IReadOnlyDictionary<string, string> Facts => inner.Facts;
-        public VirtualFileSystem? FileSystem => inner.FileSystem;
         // < file: the file's bytes, then the end of input; without it, the line's stdin.
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
+        public override ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
         {
-            if (!_redirected) return inner.ReadStdinAsync(cancellationToken);
+            if (!_redirected) return Inner.ReadStdinAsync(cancellationToken);
             var chunk = _stdin;
             _stdin = [];
             // (A null array would convert to an empty ReadOnlyMemory, not to the end of input.)
             return ValueTask.FromResult(chunk is { Length: > 0 } ? new ReadOnlyMemory<byte>(chunk) : (ReadOnlyMemory<byte>?)null);
         }
 
-        public void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);
-
-        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        public override ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             var number = stream == WinRsStreams.Stderr ? '2' : '1';
-            if (toConsole.TryGetValue(number, out var console)) return inner.WriteAsync(console, data, cancellationToken);
-            if (!targets.TryGetValue(number, out var path)) return inner.WriteAsync(stream, data, cancellationToken);
+            if (toConsole.TryGetValue(number, out var console)) return Inner.WriteAsync(console, data, cancellationToken);
+            if (!targets.TryGetValue(number, out var path)) return Inner.WriteAsync(stream, data, cancellationToken);
             if (path is null) return ValueTask.CompletedTask;
             // A full disk fails the write as cmd.exe's does: the text is lost, the command goes on.
-            inner.FileSystem?.Write(path, data.Span, FileWriteMode.Append);
+            Inner.FileSystem?.Write(path, data.Span, FileWriteMode.Append);
             return ValueTask.CompletedTask;
         }
     }

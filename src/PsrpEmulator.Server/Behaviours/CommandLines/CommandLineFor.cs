@@ -378,25 +378,23 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
     }
 
     /// <summary>A child cmd's console for for /f's 'command': its stdout kept as text, its stderr passed on.</summary>
-    private sealed class CapturingHost(ICommandLineHost inner) : ICommandLineHost
+    private sealed class CapturingHost(ICommandLineHost inner) : ForwardingCommandLineHost(inner)
     {
         private readonly StringBuilder _stdout = new();
 
         public string Text => _stdout.ToString();
 
-        public Encoding Encoding => inner.Encoding;
-        public int ConsoleWidth => inner.ConsoleWidth;
-        public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-        public IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
-        public IReadOnlyDictionary<string, string> Facts => inner.Facts;
-        public VirtualFileSystem? FileSystem => inner.FileSystem;
-
         // The child reads no stdin of the line's.
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+        public override ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
 
-        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        // The child is a cmd.exe of its own: a set in it ends with it.
+        public override void SetEnvironmentVariable(string name, string? value)
         {
-            if (stream != WinRsStreams.Stdout) return inner.WriteAsync(stream, data, cancellationToken);
+        }
+
+        public override ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            if (stream != WinRsStreams.Stdout) return Inner.WriteAsync(stream, data, cancellationToken);
             // Past the filters' input bound the rest is not read (a reader that stops, as a pipe's).
             if (_stdout.Length + data.Length <= FilterCommandScript.MaxInputBytes) _stdout.Append(Encoding.GetString(data.Span));
             return ValueTask.CompletedTask;

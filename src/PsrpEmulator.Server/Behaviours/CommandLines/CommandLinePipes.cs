@@ -120,31 +120,29 @@ internal sealed class PipedCommandLineScript(IReadOnlyList<ICommandLineScript> s
     }
 
     /// <summary>The console of one command of the line: its stdin and stdout ends of the pipes, the rest the line's.</summary>
-    private sealed class StageHost(ICommandLineHost inner, SemaphoreSlim console, Pipe? input, Pipe? output) : ICommandLineHost
+    private sealed class StageHost(ICommandLineHost inner, SemaphoreSlim console, Pipe? input, Pipe? output) : ForwardingCommandLineHost(inner)
     {
         public Pipe? Input => input;
 
         public Pipe? Output => output;
 
-        public Encoding Encoding => inner.Encoding;
-        public int ConsoleWidth => inner.ConsoleWidth;
-        public PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => inner.AutomaticVariable(name);
-        public IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
-        public IReadOnlyDictionary<string, string> Facts => inner.Facts;
-        public VirtualFileSystem? FileSystem => inner.FileSystem;
+        public override ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
+            input is null ? Inner.ReadStdinAsync(cancellationToken) : input.ReadAsync(cancellationToken);
 
-        public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) =>
-            input is null ? inner.ReadStdinAsync(cancellationToken) : input.ReadAsync(cancellationToken);
-
-        public ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        public override ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
             output is not null && stream == WinRsStreams.Stdout ? output.WriteAsync(data, cancellationToken) : WriteToConsoleAsync(stream, data, cancellationToken);
+
+        // Each side of a pipe is a cmd.exe of its own: a set in it ends with it.
+        public override void SetEnvironmentVariable(string name, string? value)
+        {
+        }
 
         private async ValueTask WriteToConsoleAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             await console.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await inner.WriteAsync(stream, data, cancellationToken).ConfigureAwait(false);
+                await Inner.WriteAsync(stream, data, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
