@@ -514,7 +514,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
     }
 
     /// <summary>Files named (wildcards in the last part expanded, in name order): each as given and its full path; null where none.</summary>
-    private static List<(string Given, string? Path)> ExpandFiles(ICommandLineHost host, List<string> names)
+    internal static List<(string Given, string? Path)> ExpandFiles(ICommandLineHost host, List<string> names)
     {
         var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
         var result = new List<(string, string?)>();

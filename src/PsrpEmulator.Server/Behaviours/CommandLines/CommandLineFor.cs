@@ -187,20 +187,9 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
         if (current.Length > 0) yield return current.ToString();
     }
 
-    private static IEnumerable<string> MatchingFiles(ICommandLineHost host, string item)
-    {
-        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
-        var pattern = VirtualFileSystem.FullPattern(item.Trim('"'), cd, out _);
-        var folder = pattern is null ? null : VirtualFileSystem.ParentOf(pattern);
-        if (folder is null || host.FileSystem is not { } disk) yield break;
-        var wildcard = VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(pattern!));
-        // The names as written: a folder given in the item stays in front of each.
-        var prefix = item.Trim('"').LastIndexOfAny(['\\', '/']) is var slash and >= 0 ? item.Trim('"')[..(slash + 1)] : string.Empty;
-        foreach (var file in (disk.List(folder) ?? []).Where(f => !f.IsDirectory && wildcard.IsMatch(f.Name)).OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
-        {
-            yield return prefix + file.Name;
-        }
-    }
+    // The files a wildcard matches in its folder, named as written (findstr's expansion); none is no value.
+    private static IEnumerable<string> MatchingFiles(ICommandLineHost host, string item) =>
+        host.FileSystem is null ? [] : FilterCommandScript.ExpandFiles(host, [item.Trim('"')]).Where(f => f.Path is not null).Select(f => f.Given);
 
     private sealed record ForOptions(List<int> Tokens, bool Rest, string Delims, int Skip, char? Eol, bool UseBackQuote);
 
