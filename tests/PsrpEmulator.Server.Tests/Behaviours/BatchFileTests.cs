@@ -43,14 +43,117 @@ public class BatchFileTests
     }
 
     [Test]
-    public async Task A_batch_file_that_is_not_there_is_not_recognized_and_shift_is_not_emulated()
+    public async Task A_batch_file_that_is_not_there_is_not_recognized()
     {
         var (missing, missingCode) = await RunAsync("nothere.bat", @"C:\Users\psrp\other.bat", "");
-        var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nshift\r\necho after\r\ngoto :eof\r\necho never\r\n");
+        var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nnope.bat\r\necho after\r\ngoto :eof\r\necho never\r\n");
 
         Assert.That((missing.Stderr, missingCode), Is.EqualTo(("'nothere.bat' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1)));
-        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 0)), "goto :eof ends with the last command's exit code (echo's)");
-        Assert.That(host.Stderr, Does.StartWith("shift is a command Windows has that the emulator does not emulate as written"));
+        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 0)), "a missing batch file does not replace the running one; goto :eof ends with echo's exit code");
+    }
+
+    /// <summary>shift moves %2 into %1 (and %1 into %0); shift /n keeps %0..%n-1; %* never changes.</summary>
+    [Test]
+    public async Task Shift_moves_the_arguments_down_and_leaves_all_arguments_alone()
+    {
+        var (host, code) = await RunAsync("args.bat a b c d", @"C:\Users\psrp\args.bat",
+            "@echo off\r\n:loop\r\nif \"%1\"==\"\" goto done\r\necho arg %1\r\nshift\r\ngoto loop\r\n:done\r\necho all %*\r\n" +
+            "call :sub x y z\r\nexit /b\r\n:sub\r\nshift /2\r\necho %0 %1 %2 [%3]\r\nshift\r\necho zero %0 then %~nx0\r\nshift /9\r\n");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("arg a\r\narg b\r\narg c\r\narg d\r\nall a b c d\r\n:sub x z []\r\nzero x then x\r\n", 0)));
+        Assert.That(host.Stderr, Is.EqualTo("The syntax of the command is incorrect.\r\n"), "shift /9 is not one of /0../8");
+    }
+
+    /// <summary>%~ modifiers take a parameter apart (call /?): drive, folder, name, extension, size, attributes, time, PATH search.</summary>
+    [Test]
+    public async Task Path_modifiers_take_a_parameter_apart()
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        disk.CreateDirectory(@"C:\Tools");
+        disk.Write(@"C:\Tools\tool.exe", "12345"u8, FileWriteMode.Create);
+        disk.Write(@"C:\Users\psrp\data.tar.gz", "0123456789"u8, FileWriteMode.Create);
+        disk.Write(@"C:\Users\psrp\parts.cmd", Encoding.ASCII.GetBytes(
+            "@echo off\r\necho [%~d1][%~p1][%~n1][%~x1][%~z1]\r\necho [%~f1][%~dpnx1][%~nx0][%~dp0][%~f0]\r\necho [%~a1][%~t1]\r\n" +
+            "echo [%~f2][%~z2][%~a2][%~2]\r\necho [%~$PATH:3][%~dp$PATH:3][%~$PATH:2]\r\necho [%~ftza1]\r\n"), FileWriteMode.Create);
+        var host = new FakeCommandLineHost
+        {
+            Encoding = Encoding.ASCII,
+            FileSystem = disk,
+            Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
+            Environment = [new("PATH", @"C:\Windows;C:\Tools")],
+        };
+
+        var code = await Default.ResolveCommandLine("parts.cmd data.tar.gz \"..\\missing file.txt\" tool.exe").RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        var time = disk.Get(@"C:\Users\psrp\data.tar.gz")!.LastWriteTime.ToString("MM/dd/yyyy hh:mm tt", EnglishUnitedStates.Culture);
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((
+            "[C:][\\Users\\psrp\\][data.tar][.gz][10]\r\n" +
+            "[C:\\Users\\psrp\\data.tar.gz][C:\\Users\\psrp\\data.tar.gz][parts.cmd][C:\\Users\\psrp\\][C:\\Users\\psrp\\parts.cmd]\r\n" +
+            $"[--a--------][{time}]\r\n" +
+            "[C:\\Users\\missing file.txt][][][..\\missing file.txt]\r\n" +
+            "[C:\\Tools\\tool.exe][C:\\Tools\\][]\r\n" +
+            $"[--a-------- {time} 10 C:\\Users\\psrp\\data.tar.gz]\r\n", "", 0)));
+    }
+
+    /// <summary>for /r walks a folder tree (the top first, then depth first by name), for /d matches folders, and %~ modifiers apply to loop variables.</summary>
+    [Test]
+    public async Task For_r_walks_the_tree_and_for_d_matches_folders()
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        foreach (var folder in new[] { @"C:\src\b", @"C:\src\a\deep", @"C:\Users\psrp" }) disk.CreateDirectory(folder);
+        foreach (var file in new[] { @"C:\src\top.txt", @"C:\src\a\one.txt", @"C:\src\a\deep\two.txt", @"C:\src\b\three.log", @"C:\src\b\four.txt" })
+        {
+            disk.Write(file, "x"u8, FileWriteMode.Create);
+        }
+
+        disk.Write(@"C:\Users\psrp\walk.bat", Encoding.ASCII.GetBytes(
+            "@echo off\r\nfor /r C:\\src %%f in (*.txt) do echo file %%f as %%~nxf in %%~dpf\r\nfor /d %%d in (C:\\src\\*) do echo dir %%d\r\n" +
+            "for /d /r \"C:\\src\" %%d in (*) do echo tree %%~nd\r\npushd C:\\src\\a\r\nfor /r %%f in (.) do echo here %%f\r\nfor /r C:\\nope %%f in (*) do echo never\r\n"), FileWriteMode.Create);
+        var host = FakeCommandLineHost.OnDisk(disk);
+
+        var code = await Default.ResolveCommandLine("walk.bat").RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((
+            "file C:\\src\\top.txt as top.txt in C:\\src\\\r\n" +
+            "file C:\\src\\a\\one.txt as one.txt in C:\\src\\a\\\r\n" +
+            "file C:\\src\\a\\deep\\two.txt as two.txt in C:\\src\\a\\deep\\\r\n" +
+            "file C:\\src\\b\\four.txt as four.txt in C:\\src\\b\\\r\n" +
+            "dir C:\\src\\a\r\ndir C:\\src\\b\r\n" +
+            "tree a\r\ntree b\r\ntree deep\r\n" +
+            "here C:\\src\\a\\.\r\nhere C:\\src\\a\\deep\\.\r\n", "", 0)));
+    }
+
+    /// <summary>
+    /// setlocal keeps the environment, the folder and delayed expansion; endlocal (or the end of the file or call) restores
+    /// them, and "endlocal &amp; set X=%X%" hands a value out because the line was expanded first.
+    /// </summary>
+    [Test]
+    public async Task Setlocal_and_endlocal_restore_what_they_kept()
+    {
+        var (host, code) = await RunAsync("cmd /c \"local.bat & set OUT & cd & set INNER\"", @"C:\Users\psrp\local.bat",
+            "@echo off\r\nset OUT=before\r\nsetlocal enabledelayedexpansion\r\nset OUT=changed\r\nset INNER=1\r\ncd \\Windows\r\necho in !OUT! %CD%\r\n" +
+            "endlocal & set KEPT=%OUT%\r\necho after [%OUT%] [%INNER%] [!OUT!] [%KEPT%] %CD%\r\ncall :sub\r\necho back [%SUB%]\r\nsetlocal\r\nset INNER=leaks not\r\nexit /b 0\r\n" +
+            ":sub\r\nsetlocal\r\nset SUB=inside\r\nendlocal\r\nendlocal\r\nsetlocal\r\nset SUB=again\r\ngoto :eof\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((
+            "in changed C:\\Windows\r\nafter [before] [] [!OUT!] [changed] C:\\Users\\psrp\r\nback []\r\nOUT=before\r\nC:\\Users\\psrp\r\n",
+            "Environment variable INNER not defined\r\n", 1)));
+    }
+
+    /// <summary>A batch file run without call takes the running one's place: the rest of its line runs, the lines after it do not; echo off carries into a called one.</summary>
+    [Test]
+    public async Task A_batch_file_run_without_call_does_not_come_back_and_echo_off_carries_into_call()
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        disk.Write(@"C:\Users\psrp\first.bat", "@echo off\r\ncall second.bat 1\r\nsecond.bat 2 & echo rest of the line\r\necho never\r\n"u8, FileWriteMode.Create);
+        disk.Write(@"C:\Users\psrp\second.bat", "echo second %1\r\nexit /b 3\r\n"u8, FileWriteMode.Create);
+        var host = FakeCommandLineHost.OnDisk(disk);
+
+        var code = await Default.ResolveCommandLine("first.bat & echo then %ERRORLEVEL%").RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("second 1\r\nsecond 2\r\nrest of the line\r\nthen %ERRORLEVEL%\r\n", "", 0)));
     }
 
     /// <summary>if (errorlevel, exist, defined, ==, GTR) with blocks over several lines and else, and goto to a label.</summary>
@@ -115,7 +218,9 @@ public class BatchFileTests
     [TestCase("for /f \"skip=1\" %a in (\"only\") do echo %a", "", "", 0)]
     [TestCase("for /f \"tokens=2 delims==\" %a in ('set V') do echo %a", "", "Environment variable V not defined\r\n", 0)]
     [TestCase("for %f in a do echo %f", "", "The syntax of the command is incorrect.\r\n", 255)]
-    [TestCase("for /r %f in (*) do echo %f", "", "for /r is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n", 255)]
+    [TestCase("for /x %f in (*) do echo %f", "", "/x was unexpected at this time.\r\n", 255)]
+    [TestCase("for /l /d %f in (*) do echo %f", "", "/d was unexpected at this time.\r\n", 255)]
+    [TestCase("for /r %f in (*.txt) do echo %~nf", "notes\r\n", "", 0)]
     public async Task For_on_a_command_line_runs_its_command_for_each_value(string line, string stdout, string stderr, int exitCode)
     {
         var (host, code) = await RunAsync(line, @"C:\Users\psrp\notes.txt", "one two three four\r\n;comment\r\nx\r\n");

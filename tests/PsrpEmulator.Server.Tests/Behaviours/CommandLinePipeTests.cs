@@ -190,6 +190,8 @@ public class RandomCommandLineTests
         "type notes.txt", "/i", "/v", "/c", "/n", "/r", "/x", "/s", "/c:\"a b\"", "\"x\"", "a", "[", "]", ".*", "\\<", "*", "exit /b 3", "dir", "hostname",
         "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt", "x.bat", "call x.bat", "set V=1", "%V%", "%1", "if exist notes.txt ", "if errorlevel 1 ", "if not \"a\"==\"b\" ", "if 1 GTR ", " (", ")", " else ", "if defined V ", "for %f in (a *.txt) do ", "for /l %i in (1,1,3) do ", "for /f \"tokens=1* delims=:\" %a in ('ipconfig') do ", "%f", "%a",
         "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "call :sub a", "%~1", "cd C:\\Windows", "cd /d C:\\", "pushd C:\\Users", "popd", "%CD%", "set /a V+=1", "set /a (1+", "set /a 5/0", "set /a x=0x7fffffff*2, y=-x", "%%", "set /p V=<notes.txt", "set /p V=q: ", "echo.", "<", " < notes.txt", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
+        "for /r ", "for /r C:\\ %f in (*.txt .) do ", "for /d %f in (*) do ", "for /d /r %f in (*) do ", "/d", "%~dpnxf", "%~ftzaf", "%~$PATH:f", "%~", "%~$", "%~$PATH:", "%~nf",
+        "shift", "shift /1", "shift /x", "endlocal", "setlocal", "%~z1", " | sort", "|findstr a",
     ];
 
     [Test]
@@ -205,7 +207,7 @@ public class RandomCommandLineTests
             var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
             disk.CreateDirectory(@"C:\Users\psrp");
             disk.Write(@"C:\Users\psrp\notes.txt", "a b\r\nx\r\n"u8, FileWriteMode.Create);
-            disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\nsetlocal enabledelayedexpansion\r\nfor %%a in (1 2) do (set V=%%a& echo !V! %%a)\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nif errorlevel 1 (\r\n goto end\r\n) else (\r\n x.bat\r\n)\r\n:end\r\ncall :sub \"q r\"\r\nexit /b 2\r\n:sub\r\necho %~1 %0\r\ncall :sub again\r\n"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\nsetlocal enabledelayedexpansion\r\nfor %%a in (1 2) do (set V=%%a& echo !V! %%a)\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nif errorlevel 1 (\r\n goto end\r\n) else (\r\n x.bat\r\n)\r\n:end\r\ncall :sub \"q r\" b\r\nexit /b 2\r\n:sub\r\nsetlocal\r\necho %~1 %0 %~dp0 %~nx1 %~$PATH:1 %~ftza0\r\nshift\r\nfor /r %%f in (*.bat) do echo %%~nxf %%~zf\r\ncall :sub again\r\nendlocal\r\n"u8, FileWriteMode.Create);
             var host = FakeCommandLineHost.OnDisk(disk);
             host.Stdin.Enqueue("a\r\nb\r\n"u8.ToArray());
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -21,6 +21,40 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : Forwardin
     /// <summary>pushd's stack of directories.</summary>
     public Stack<string> DirectoryStack { get; } = new();
 
+    /// <summary>Whether a batch file's lines are echoed (<c>echo off</c> lasts for the batch files it calls, as in one cmd.exe).</summary>
+    public bool Echo { get; set; } = true;
+
+    /// <summary><c>setlocal enabledelayedexpansion</c>: <c>!NAME!</c> expands when each command runs.</summary>
+    public bool DelayedExpansion { get; set; }
+
+    // setlocal's saved states, the newest on top; cmd.exe allows 32 levels.
+    private readonly Stack<(SortedDictionary<string, string?> Changes, Dictionary<string, string>? Facts, bool Delayed)> _locals = new();
+
+    /// <summary>setlocal levels open now.</summary>
+    public int LocalDepth => _locals.Count;
+
+    /// <summary>setlocal: keeps the environment, the current directory and delayed expansion to restore; false past 32 levels.</summary>
+    public bool PushLocal()
+    {
+        if (_locals.Count >= 32) return false;
+        _locals.Push((new SortedDictionary<string, string?>(_changes, StringComparer.OrdinalIgnoreCase),
+            _facts is null ? null : new Dictionary<string, string>(_facts, StringComparer.OrdinalIgnoreCase), DelayedExpansion));
+        return true;
+    }
+
+    /// <summary>endlocal (and the implicit one at the end of a batch file or call): back to what setlocal kept, down to <paramref name="depth"/> levels.</summary>
+    public void PopLocals(int depth)
+    {
+        while (_locals.Count > depth)
+        {
+            var (changes, facts, delayed) = _locals.Pop();
+            _changes.Clear();
+            foreach (var (name, value) in changes) _changes[name] = value;
+            _facts = facts;
+            DelayedExpansion = delayed;
+        }
+    }
+
     /// <summary><c>cd</c> in the process: the commands after it run there.</summary>
     public void SetCurrentDirectory(string directory)
     {
@@ -56,17 +90,20 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : Forwardin
 
 /// <summary>
 /// A batch file (<c>script.bat</c>, <c>"C:/Windows/Temp/script.cmd" a b</c>, <c>call x.bat</c>) on the computer's disk, run
-/// line by line as cmd.exe runs one: each line's <c>%1</c>..<c>%9</c>, <c>%*</c>, <c>%~dp0</c>, <c>%~nx0</c>, <c>%%</c>
-/// and <c>%NAME%</c> (the batch's own environment, <c>%ERRORLEVEL%</c> the last command's exit code) expanded, then
-/// echoed with the prompt while echo is on (a line starting with <c>@</c> never is; <c>echo off</c> / <c>echo on</c>
-/// switch it), then run by the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file,
-/// <c>rem</c> and labels do nothing, <c>setlocal enabledelayedexpansion</c> makes <c>!NAME!</c> expand as each command
-/// runs (in an <c>if</c>'s condition when it is tested; not in a <c>for</c>'s set), <c>endlocal</c> is accepted, <c>goto label</c> jumps,
+/// line by line as cmd.exe runs one: each line's <c>%0</c>..<c>%9</c>, <c>%*</c>, the <c>%~</c> modifiers
+/// (<c>%~dp0</c>, <c>%~nx1</c>: <see cref="CommandLinePathModifiers"/>), <c>%%</c> and <c>%NAME%</c> (the batch's own
+/// environment, <c>%ERRORLEVEL%</c> the last command's exit code) expanded, then echoed with the prompt while echo is on
+/// (a line starting with <c>@</c> never is; <c>echo off</c> / <c>echo on</c> switch it for the process), then run by
+/// the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file, <c>rem</c> and labels do
+/// nothing, <c>setlocal</c> keeps the environment, the current directory and delayed expansion for <c>endlocal</c> (or
+/// the end of the file or call) to restore, <c>setlocal enabledelayedexpansion</c> makes <c>!NAME!</c> expand as each
+/// command runs (in an <c>if</c>'s condition when it is tested; not in a <c>for</c>'s set), <c>goto label</c> jumps,
 /// <c>exit /b N</c> and <c>goto :eof</c> end the file, <c>if</c> runs as on a command line (a block over several lines
 /// runs as one line), <c>for</c> as on a command line (each iteration's command steering the file as its own line),
-/// <c>call :label args</c> runs the lines after the label with its own arguments to <c>goto :eof</c> or <c>exit /b</c>.
-/// <c>shift</c> is not emulated (the emulator's line on stderr, and the file goes on). The exit code is the last command's. A file that is not
-/// there is cmd.exe's "not recognized".
+/// <c>call :label args</c> runs the lines after the label with its own arguments to <c>goto :eof</c> or <c>exit /b</c>,
+/// <c>shift [/n]</c> moves the arguments down. Another batch file run without <c>call</c> takes this one's place once
+/// the line that ran it is done. The exit code is the last command's. A file that is not there is cmd.exe's "not
+/// recognized".
 /// </summary>
 internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, string arguments) : ICommandLineScript
 {
@@ -75,6 +112,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     private static readonly AsyncLocal<int> Depth = new();
 
     public string Description => "batch " + file;
+
+    /// <summary>The batch file as the line names it.</summary>
+    public string FileName => file;
 
     /// <summary>Whether a command's name is a batch file's (.bat or .cmd), as PowerShell runs one through cmd.exe.</summary>
     public static bool IsBatchFileName(string word)
@@ -137,7 +177,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         var wasInBatch = process.InBatch;
         process.InBatch = true;
         var frame = new BatchFrame(
-            [.. text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t'))], path, cd, file, arguments, Parameters(arguments), new BatchState());
+            [.. text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t'))], path, cd, arguments, new BatchArguments(file, arguments), new BatchState());
         process.ErrorLevel = 0;
         try
         {
@@ -149,17 +189,53 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
     }
 
-    private static List<string> Parameters(string arguments) =>
-        [.. CommandLineText.Tokenize(arguments).Select(t => arguments[t.Start..(t.Start + TokenLength(arguments, t.Start))])];
-
     /// <summary>
-    /// One running level of a batch file: the file's lines, its %0 and arguments (a <c>call :label</c>'s own), and
-    /// what the whole file shares: echo, delayed expansion, the lines run so far.
+    /// One running level of a batch file: the file's lines, its arguments (a <c>call :label</c>'s own), and what the
+    /// whole file shares: the lines run so far.
     /// </summary>
-    private sealed record BatchFrame(List<string> Lines, string Path, string Cd, string Zero, string All, List<string> Parameters, BatchState State);
+    private sealed record BatchFrame(List<string> Lines, string Path, string Cd, string All, BatchArguments Arguments, BatchState State);
+
+    /// <summary>A level's %0..%n as shift leaves them, and whether another batch file run without call replaced it.</summary>
+    private sealed class BatchArguments(string zero, string all)
+    {
+        /// <summary>%0, %1, ...: each as written (quotes kept).</summary>
+        public List<string> Values { get; } = [zero, .. CommandLineText.Tokenize(all).Select(t => all[t.Start..(t.Start + TokenLength(all, t.Start))])];
+
+        /// <summary>Whether %0 still names the batch file (%~dp0 is its folder); shift moves an argument into it.</summary>
+        public bool ZeroIsFile { get; set; } = true;
+
+        /// <summary>setlocal levels open when this level began (its endlocal cannot go below them).</summary>
+        public int LocalBase { get; set; }
+
+        /// <summary>A batch file run without call: this level ends once the line that ran it has.</summary>
+        public bool Replaced { get; set; }
+
+        public string this[int index] => index < Values.Count ? Values[index] : string.Empty;
+
+        /// <summary>shift /n: %n takes %n+1's value, and so on; %* does not change.</summary>
+        public void Shift(int from)
+        {
+            if (from < Values.Count) Values.RemoveAt(from);
+            if (from == 0) ZeroIsFile = false;
+        }
+    }
 
     /// <summary>Runs the frame's lines from <paramref name="start"/> to its end, an exit or goto :eof; the exit code.</summary>
     private async Task<int> RunFromAsync(BatchFrame frame, int start, ProcessEnvironmentHost process, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // setlocal without endlocal ends with the level that ran it (a file, or a call :label).
+        var locals = frame.Arguments.LocalBase = process.LocalDepth;
+        try
+        {
+            return await RunLinesFromAsync(frame, start, process, time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            process.PopLocals(locals);
+        }
+    }
+
+    private async Task<int> RunLinesFromAsync(BatchFrame frame, int start, ProcessEnvironmentHost process, TimeProvider time, CancellationToken cancellationToken)
     {
         var lines = frame.Lines;
         var state = frame.State;
@@ -194,13 +270,15 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 continue;
             }
 
-            if (state.Echo && !quiet)
+            if (process.Echo && !quiet)
             {
                 await process.WriteTextAsync(WinRsStreams.Stdout, "\r\n" + cd + ">" + expanded + "\r\n", cancellationToken).ConfigureAwait(false);
             }
 
             var (flow, label, code) = await RunCommandAsync(expanded, frame, process, time, cancellationToken).ConfigureAwait(false);
             if (flow == Flow.End) return code;
+            // The batch file this line ran without call took this one's place: it does not come back here.
+            if (frame.Arguments.Replaced) return process.ErrorLevel;
             if (flow != Flow.Jump) continue;
             var target = LabelIndex(lines, label!);
             if (target < 0)
@@ -229,13 +307,8 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
     private sealed class BatchState
     {
-        public bool Echo = true;
-
         /// <summary>Lines run so far, across goto jumps and called labels.</summary>
         public int LinesRun;
-
-        /// <summary><c>setlocal enabledelayedexpansion</c>: <c>!NAME!</c> expands when each command runs.</summary>
-        public bool Delayed;
     }
 
     /// <summary>Delayed expansion: each <c>!NAME!</c> is the variable's value now (nothing when it has none); a lone <c>!</c> goes.</summary>
@@ -298,7 +371,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
 
         var command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
-        if (state.Delayed && command is not ("if" or "for"))
+        if (process.DelayedExpansion && command is not ("if" or "for"))
         {
             text = ExpandDelayed(text, process);
             trimmed = text.TrimEnd();
@@ -310,17 +383,28 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         switch (command)
         {
             case "setlocal":
+                if (!process.PushLocal())
+                {
+                    await process.WriteTextAsync(WinRsStreams.Stderr, "Maximum setlocal recursion level reached.\r\n", cancellationToken).ConfigureAwait(false);
+                    return (Flow.Next, null, 0);
+                }
+
                 // enabledelayedexpansion / disabledelayedexpansion among its words; the rest (enableextensions) changes nothing here.
-                if (rest.Contains("enabledelayedexpansion", StringComparison.OrdinalIgnoreCase)) state.Delayed = true;
-                if (rest.Contains("disabledelayedexpansion", StringComparison.OrdinalIgnoreCase)) state.Delayed = false;
+                if (rest.Contains("enabledelayedexpansion", StringComparison.OrdinalIgnoreCase)) process.DelayedExpansion = true;
+                if (rest.Contains("disabledelayedexpansion", StringComparison.OrdinalIgnoreCase)) process.DelayedExpansion = false;
+                process.ErrorLevel = 0;
+                return (Flow.Next, null, 0);
+            case "endlocal":
+                // Only this level's own: an endlocal cannot undo its caller's setlocal.
+                if (process.LocalDepth > frame.Arguments.LocalBase) process.PopLocals(process.LocalDepth - 1);
                 return (Flow.Next, null, 0);
             case "echo" when rest.Equals("off", StringComparison.OrdinalIgnoreCase):
-                state.Echo = false;
+                process.Echo = false;
                 return (Flow.Next, null, 0);
             case "echo" when rest.Equals("on", StringComparison.OrdinalIgnoreCase):
-                state.Echo = true;
+                process.Echo = true;
                 return (Flow.Next, null, 0);
-            case "rem" or "endlocal":
+            case "rem":
                 return (Flow.Next, null, 0);
             case "exit":
             {
@@ -337,7 +421,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             case "goto":
                 return (Flow.Jump, rest.TrimStart(':').Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty, 0);
             case "if":
-                if (!IfCommandScript.Choose(rest, process, out var chosen, state.Delayed ? operand => ExpandDelayed(operand, process) : null))
+                if (!IfCommandScript.Choose(rest, process, out var chosen, process.DelayedExpansion ? operand => ExpandDelayed(operand, process) : null))
                 {
                     await process.WriteTextAsync(WinRsStreams.Stderr, IfCommandScript.SyntaxError, cancellationToken).ConfigureAwait(false);
                     process.ErrorLevel = 255;
@@ -387,7 +471,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 Depth.Value++;
                 try
                 {
-                    process.ErrorLevel = await RunFromAsync(frame with { Zero = ":" + label, All = all, Parameters = Parameters(all) }, target + 1, process, time, cancellationToken).ConfigureAwait(false);
+                    process.ErrorLevel = await RunFromAsync(frame with { All = all, Arguments = new BatchArguments(":" + label, all) }, target + 1, process, time, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -398,9 +482,24 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             }
 
             case "shift":
-                await process.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(command), cancellationToken).ConfigureAwait(false);
-                process.ErrorLevel = 1;
+            {
+                // shift /n (n 0..8) keeps %0..%n-1 where they are.
+                var from = 0;
+                if (rest.Length > 0 && !(rest.Length == 2 && rest[0] == '/' && rest[1] is >= '0' and <= '8' && (from = rest[1] - '0') >= 0))
+                {
+                    await process.WriteTextAsync(WinRsStreams.Stderr, IfCommandScript.SyntaxError, cancellationToken).ConfigureAwait(false);
+                    return (Flow.Next, null, 0);
+                }
+
+                frame.Arguments.Shift(from);
                 return (Flow.Next, null, 0);
+            }
+        }
+
+        // Another batch file without call takes this one's place once this line is done (cmd.exe's chaining).
+        if (command != "call" && TryParse(catalog, trimmed, out var chained) && Exists(process.FileSystem, chained.FileName, process.Facts.GetValueOrDefault("cd") ?? frame.Cd))
+        {
+            frame.Arguments.Replaced = true;
         }
 
         process.ErrorLevel = await catalog.ResolveChainMember(text).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
@@ -438,10 +537,10 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         return i - start;
     }
 
-    /// <summary>A batch line's percent expansion: parameters first (%0..%9, %*, %~dp0, %~nx0, %~f0), %% as %, then %NAME%.</summary>
+    /// <summary>A batch line's percent expansion: parameters first (%0..%9, %*, %~[modifiers]N), %% as %, then %NAME%.</summary>
     private static string Expand(string line, BatchFrame frame, ProcessEnvironmentHost process, int errorLevel, DateTimeOffset now)
     {
-        var (path, parameters, cd) = (frame.Path, frame.Parameters, frame.Cd);
+        var (path, cd) = (frame.Path, frame.Cd);
         if (!line.Contains('%', StringComparison.Ordinal)) return line;
         var result = new StringBuilder(line.Length);
         for (var i = 0; i < line.Length; i++)
@@ -461,8 +560,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             }
             else if (char.IsAsciiDigit(next))
             {
-                var index = next - '0';
-                result.Append(index == 0 ? frame.Zero : index <= parameters.Count ? parameters[index - 1] : string.Empty);
+                result.Append(frame.Arguments[next - '0']);
                 i++;
             }
             else if (next == '*')
@@ -470,27 +568,13 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 result.Append(frame.All);
                 i++;
             }
-            else if (next == '~' && i + 2 < line.Length && char.IsAsciiDigit(line[i + 2]) && line[i + 2] != '0')
+            else if (next == '~' && CommandLinePathModifiers.TryRead(line, i + 2, char.IsAsciiDigit, out var modifiers, out var digit, out var end))
             {
-                // %~1: the argument without its quotes.
-                var index = line[i + 2] - '0';
-                result.Append(index <= parameters.Count ? parameters[index - 1].Trim('"') : string.Empty);
-                i += 2;
-            }
-            else if (next == '~' && line.AsSpan(i + 2).StartsWith("dp0", StringComparison.OrdinalIgnoreCase))
-            {
-                result.Append(VirtualFileSystem.ParentOf(path)?.TrimEnd('\\') + "\\");
-                i += 4;
-            }
-            else if (next == '~' && line.AsSpan(i + 2).StartsWith("nx0", StringComparison.OrdinalIgnoreCase))
-            {
-                result.Append(VirtualFileSystem.NameOf(path));
-                i += 4;
-            }
-            else if (next == '~' && line.AsSpan(i + 2).StartsWith("f0", StringComparison.OrdinalIgnoreCase))
-            {
-                result.Append(path);
-                i += 3;
+                // %~dp0 and the like: %0 names the batch file itself (its full path) while shift has not moved it.
+                var index = digit - '0';
+                var value = index == 0 && frame.Arguments.ZeroIsFile && modifiers.Length > 0 ? path : frame.Arguments[index];
+                result.Append(index >= frame.Arguments.Values.Count && index > 0 ? string.Empty : CommandLinePathModifiers.Apply(value, modifiers, process));
+                i = end - 1;
             }
             else
             {

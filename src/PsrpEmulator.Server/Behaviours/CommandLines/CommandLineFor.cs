@@ -8,7 +8,9 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// current directory), <c>for /l %v in (start,step,end) do command</c> and <c>for /f ["options"] %v in (source) do
 /// command</c> over the lines of files, a "string" or a 'command''s output (<c>tokens=</c>, <c>delims=</c>,
 /// <c>skip=</c>, <c>eol=</c>, <c>usebackq</c>), the tokens bound to successive letters from <c>%v</c>. In a batch file
-/// the variable is written <c>%%v</c>. The command (or block) runs once per value, its variables replaced.
+/// the variable is written <c>%%v</c>. <c>for /d</c> matches folders, <c>for /r [folder]</c> takes the set in each
+/// folder of the tree below. The command (or block) runs once per value, its variables replaced (<c>%~nxv</c> and the
+/// other <c>%~</c> modifiers too).
 /// </summary>
 internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : ICommandLineScript
 {
@@ -54,13 +56,39 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
     {
         var rest = text;
         var mode = string.Empty;
-        if (rest.StartsWith('/'))
+        var (directories, recurse) = (false, false);
+        string? root = null;
+        while (rest.StartsWith('/'))
         {
             var end = rest.IndexOfAny([' ', '\t']);
             if (end < 0) return (null, IfCommandScript.SyntaxError);
-            mode = rest[..end].ToLowerInvariant();
+            var option = rest[..end].ToLowerInvariant();
             rest = rest[end..].TrimStart();
-            if (mode is not ("/l" or "/f")) return (null, NotEmulatedCommandScript.MessageFor("for " + mode));
+            // /d and /r go together (for /d /r); /l and /f stand alone.
+            switch (option)
+            {
+                case "/l" or "/f" when mode.Length == 0 && !directories && !recurse:
+                    mode = option;
+                    break;
+                case "/d" when mode.Length == 0 && !directories:
+                    directories = true;
+                    break;
+                case "/r" when mode.Length == 0 && !recurse:
+                    recurse = true;
+                    if (!rest.StartsWith('%') && !rest.StartsWith('/'))
+                    {
+                        // The folder the walk starts from: its own word, quoted or not.
+                        var token = CommandLineText.Tokenize(rest).FirstOrDefault();
+                        if (token.Value is null) return (null, IfCommandScript.SyntaxError);
+                        var after = token.Start + TokenLengthAt(rest, token.Start);
+                        root = token.Value;
+                        rest = rest[after..].TrimStart();
+                    }
+
+                    break;
+                default:
+                    return (null, option + " was unexpected at this time.\r\n");
+            }
         }
 
         string options = string.Empty;
@@ -122,26 +150,84 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
             }
 
             default:
-                foreach (var item in Items(set))
+            {
+                var items = Items(set).ToList();
+                var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+                // for /r: the set in each folder of the tree, the top one first; for /d: wildcards match folders.
+                var folders = recurse ? Tree(host, VirtualFileSystem.FullPath((root ?? ".").Trim('"'), cd, out _)).Select(string? (f) => f) : [null];
+                foreach (var folder in folders)
                 {
-                    if (bindings.Count >= cap) break;
-                    if (item.AsSpan().IndexOfAny("*?") >= 0)
+                    foreach (var item in items)
                     {
-                        foreach (var name in MatchingFiles(host, item)) bindings.Add(new() { [variable] = name });
-                    }
-                    else
-                    {
-                        bindings.Add(new() { [variable] = item });
+                        if (bindings.Count >= cap) break;
+                        var given = folder is null ? item : folder.TrimEnd('\\') + "\\" + item.Trim('"');
+                        if (item.AsSpan().IndexOfAny("*?") >= 0)
+                        {
+                            foreach (var name in directories ? MatchingFolders(host, given) : MatchingFiles(host, given))
+                            {
+                                if (bindings.Count >= cap) break;
+                                bindings.Add(new() { [variable] = name });
+                            }
+                        }
+                        else if (folder is null || !directories)
+                        {
+                            bindings.Add(new() { [variable] = given });
+                        }
                     }
 
+                    if (bindings.Count >= cap) break;
                 }
 
                 break;
+            }
         }
 
         var allowed = Math.Min(bindings.Count, cap);
         budget[0] -= allowed;
-        return ([.. bindings.Take(allowed).Select(b => Substitute(body, b))], null);
+        return ([.. bindings.Take(allowed).Select(b => Substitute(body, b, host))], null);
+    }
+
+    // Folders a for /r walks: the top one, then each folder below it, depth first in name order (hidden ones not).
+    private static IEnumerable<string> Tree(ICommandLineHost host, string? top)
+    {
+        if (top is null || host.FileSystem is not { } disk || disk.Get(top) is not { IsDirectory: true }) yield break;
+        var pending = new Stack<string>();
+        pending.Push(top);
+        var visited = 0;
+        while (pending.Count > 0 && visited++ < MaxFolders)
+        {
+            var current = pending.Pop();
+            yield return current;
+            foreach (var sub in (disk.List(current) ?? []).Where(f => f.IsDirectory).OrderByDescending(f => f.Name, StringComparer.OrdinalIgnoreCase)) pending.Push(sub.FullName);
+        }
+    }
+
+    // Folders one for /r walks at most.
+    private const int MaxFolders = 10_000;
+
+    // The folders a wildcard matches (for /d), named as written.
+    private static IEnumerable<string> MatchingFolders(ICommandLineHost host, string item)
+    {
+        var name = item.Trim('"');
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        if (host.FileSystem is not { } disk || VirtualFileSystem.FullPattern(name, cd, out _) is not { } pattern || VirtualFileSystem.ParentOf(pattern) is not { } folder) return [];
+        var wildcard = VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(pattern));
+        var prefix = name.LastIndexOfAny(['\\', '/']) is var slash and >= 0 ? name[..(slash + 1)] : string.Empty;
+        return (disk.List(folder) ?? []).Where(f => f.IsDirectory && wildcard.IsMatch(f.Name))
+            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).Select(f => prefix + f.Name).ToList();
+    }
+
+    // A word's length as written (quotes kept).
+    private static int TokenLengthAt(string text, int start)
+    {
+        var quoted = false;
+        var i = start;
+        for (; i < text.Length && (quoted || !char.IsWhiteSpace(text[i])); i++)
+        {
+            if (text[i] == '"') quoted = !quoted;
+        }
+
+        return i - start;
     }
 
     // The ')' closing the set: quotes (and a 'command''s own parentheses) kept inside.
@@ -347,8 +433,8 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
         return any ? bound : null;
     }
 
-    // %v (any letter bound) replaced in the command; a letter not bound stays as written.
-    private static string Substitute(string body, Dictionary<char, string> bound)
+    // %v (any letter bound) and %~[modifiers]v replaced in the command; a letter not bound stays as written.
+    private static string Substitute(string body, Dictionary<char, string> bound, ICommandLineHost host)
     {
         var result = new StringBuilder(body.Length);
         for (var i = 0; i < body.Length; i++)
@@ -357,6 +443,14 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
             {
                 result.Append(value);
                 i++;
+                continue;
+            }
+
+            if (body[i] == '%' && i + 1 < body.Length && body[i + 1] == '~' &&
+                CommandLinePathModifiers.TryRead(body, i + 2, bound.ContainsKey, out var modifiers, out var letter, out var end))
+            {
+                result.Append(CommandLinePathModifiers.Apply(bound[letter], modifiers, host));
+                i = end - 1;
                 continue;
             }
 
