@@ -141,6 +141,18 @@ public class BatchFileTests
             "Environment variable INNER not defined\r\n", 1)));
     }
 
+    /// <summary>call runs its command after a second expansion (call set X=%%%NAME%%%); delayed expansion reaches a for's set.</summary>
+    [Test]
+    public async Task Call_expands_its_command_again_and_delayed_expansion_reaches_a_for_set()
+    {
+        var (host, code) = await RunAsync("cmd /c \"two.bat & call :label\"", @"C:\Users\psrp\two.bat",
+            "@echo off\r\nset X=1\r\nset NAME=X\r\ncall echo value %%%NAME%%%\r\ncall set Y=%%X%%\r\necho Y=%Y%\r\ncall echo %%~nx0 %%1 [%%NOPE%%]\r\n" +
+            "setlocal enabledelayedexpansion\r\nset LIST=a b\r\nfor %%i in (!LIST!) do echo item %%i !LIST!\r\n");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("value 1\r\nY=1\r\ntwo.bat  []\r\nitem a a b\r\nitem b a b\r\n", 1)));
+        Assert.That(host.Stderr, Is.EqualTo("Invalid attempt to call batch label outside of batch script.\r\n"));
+    }
+
     /// <summary>A batch file run without call takes the running one's place: the rest of its line runs, the lines after it do not; echo off carries into a called one.</summary>
     [Test]
     public async Task A_batch_file_run_without_call_does_not_come_back_and_echo_off_carries_into_call()

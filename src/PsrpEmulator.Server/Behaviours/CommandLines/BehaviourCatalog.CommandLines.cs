@@ -125,6 +125,8 @@ public sealed partial class BehaviourCatalog
         if (FileCommandScript.TryParse(line, out var file)) return file;
         if (FilterCommandScript.TryParse(line, out var filter)) return filter;
         if (BatchFileScript.TryParse(this, line, out var batch)) return batch;
+        if (CallCommandScript.TryParse(this, line, out var call)) return call;
+        if (PingCommandScript.TryParse(line, out var ping)) return ping;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

@@ -97,7 +97,7 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : Forwardin
 /// the computer's command-line rules. <c>set NAME=value</c> lasts for the rest of the file, <c>rem</c> and labels do
 /// nothing, <c>setlocal</c> keeps the environment, the current directory and delayed expansion for <c>endlocal</c> (or
 /// the end of the file or call) to restore, <c>setlocal enabledelayedexpansion</c> makes <c>!NAME!</c> expand as each
-/// command runs (in an <c>if</c>'s condition when it is tested; not in a <c>for</c>'s set), <c>goto label</c> jumps,
+/// command runs (in an <c>if</c>'s condition when it is tested, in a <c>for</c>'s set before it is split), <c>goto label</c> jumps,
 /// <c>exit /b N</c> and <c>goto :eof</c> end the file, <c>if</c> runs as on a command line (a block over several lines
 /// runs as one line), <c>for</c> as on a command line (each iteration's command steering the file as its own line),
 /// <c>call :label args</c> runs the lines after the label with its own arguments to <c>goto :eof</c> or <c>exit /b</c>,
@@ -431,7 +431,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 return chosen is null ? (Flow.Next, null, 0) : await RunCommandAsync(chosen, frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
             case "for":
             {
-                var (loop, error) = await ForCommandScript.ExpandAsync(catalog, rest, process, time, cancellationToken).ConfigureAwait(false);
+                // With delayed expansion the set's !NAME! expands before it is split (for %%i in (!LIST!)).
+                var (loop, error) = await ForCommandScript.ExpandAsync(catalog, rest, process, time, cancellationToken,
+                    process.DelayedExpansion ? set => ExpandDelayed(set, process) : null).ConfigureAwait(false);
                 if (loop is null)
                 {
                     await process.WriteTextAsync(WinRsStreams.Stderr, error!, cancellationToken).ConfigureAwait(false);
@@ -481,6 +483,10 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 return (Flow.Next, null, 0);
             }
 
+            case "call" when rest.Length > 0 && !TryParse(catalog, trimmed, out _):
+                // call runs a command after a second expansion of its line (call set X=%%%NAME%%%), in batch mode.
+                return await RunCommandAsync(Expand(rest, frame with { Cd = process.Facts.GetValueOrDefault("cd") ?? frame.Cd }, process, process.ErrorLevel, time.GetUtcNow()),
+                    frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
             case "shift":
             {
                 // shift /n (n 0..8) keeps %0..%n-1 where they are.
@@ -600,5 +606,40 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
 
         return result.ToString();
+    }
+}
+
+/// <summary>
+/// cmd.exe's <c>call command</c> on a command line: the command after a second expansion of its <c>%NAME%</c> (one not
+/// defined stays as written, as on a command line). <c>call :label</c> outside a batch file is cmd's error; <c>call
+/// x.bat</c> is the batch file's own.
+/// </summary>
+internal sealed class CallCommandScript(BehaviourCatalog catalog, string command) : ICommandLineScript
+{
+    public string Description => "call " + command;
+
+    public static bool TryParse(BehaviourCatalog catalog, string line, out CallCommandScript script)
+    {
+        script = null!;
+        if (!CommandLineText.FirstWord(line).Equals("call", StringComparison.OrdinalIgnoreCase)) return false;
+        script = new CallCommandScript(catalog, line[4..].Trim());
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (command.Length == 0) return 0;
+        if (command[0] == ':')
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "Invalid attempt to call batch label outside of batch script.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var errorLevel = (host as ProcessEnvironmentHost)?.ErrorLevel ?? 0;
+        var expanded = WinRsEnvironment.Expand(command,
+            name => host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ??
+                (name.Equals("ERRORLEVEL", StringComparison.OrdinalIgnoreCase) ? errorLevel.ToString(System.Globalization.CultureInfo.InvariantCulture) : null),
+            host.Facts.GetValueOrDefault("cd") ?? @"C:\", time.GetUtcNow());
+        return await catalog.ResolveCommandLine(expanded).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
     }
 }

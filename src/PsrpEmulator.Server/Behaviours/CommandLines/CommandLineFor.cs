@@ -52,7 +52,8 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
     /// The commands a <c>for</c> (its text after the word) runs, one per value with its variables replaced; null and
     /// what cmd.exe says when it cannot read it.
     /// </summary>
-    public static async Task<(List<string>? Commands, string? Error)> ExpandAsync(BehaviourCatalog catalog, string text, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<(List<string>? Commands, string? Error)> ExpandAsync(BehaviourCatalog catalog, string text, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken,
+        Func<string, string>? expandSet = null)
     {
         var rest = text;
         var mode = string.Empty;
@@ -109,6 +110,7 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
         var setEnd = SetEnd(rest);
         if (setEnd < 0) return (null, IfCommandScript.SyntaxError);
         var set = rest[1..setEnd];
+        if (expandSet is not null) set = expandSet(set);
         rest = rest[(setEnd + 1)..].TrimStart();
         if (!rest.StartsWith("do", StringComparison.OrdinalIgnoreCase) || rest.Length < 3 || !char.IsWhiteSpace(rest[2])) return (null, IfCommandScript.SyntaxError);
         var body = rest[2..].Trim();
