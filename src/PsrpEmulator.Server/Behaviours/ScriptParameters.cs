@@ -51,6 +51,9 @@ internal static partial class ScriptParameters
     [GeneratedRegex(@"\$(?:[a-z]+:)?(?<name>\w+)\s*(?:=\s*(?<default>.+?))?\s*\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ParameterTail();
 
+    /// <summary>Whether a script's code starts with a <c>param()</c> block (after its attributes).</summary>
+    public static bool HasParamBlock(string text) => text.Contains("param", StringComparison.OrdinalIgnoreCase) && ParamStart().IsMatch(text);
+
     public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body) =>
         Bind(text, arguments, out body, out _);
 

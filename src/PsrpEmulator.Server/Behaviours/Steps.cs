@@ -525,6 +525,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 "BadExpression", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
         }
 
+        // A script file's path may hold blanks (& 'C:\my scripts\setup.ps1').
+        if (name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && ScriptFileCall("'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" + after) is not null)
+        {
+            return ("'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" + after, null);
+        }
+
         if (name.AsSpan().IndexOfAny(" \t;|&") >= 0) return (text, ScriptedError.CommandNotFound(name));
         return (name + after, null);
     }
@@ -564,8 +570,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
         // The call operator with a command's name (& ipconfig, & 'cmd.exe' /c ..., & $program args): that command.
+        var calledByOperator = false;
         if (text[0] == '&' && Statements.Split(text).Count <= 1 && Catalog.Find(text) is null && await CalledCommandAsync(text, to, blockNesting) is { } called)
         {
+            calledByOperator = true;
             if (called.Error is { } notFound)
             {
                 await WriteStatementErrorAsync(notFound, to ?? host);
@@ -573,6 +581,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             text = called.Text;
+        }
+
+        // A script file on the disk (.\setup.ps1 -Name x, . .\helpers.ps1): it runs as PowerShell runs one.
+        if ((text[0] is '.' or '\'' or '"' or '\\' or '/' || text.Length > 2 && text[1] == ':') && text.Contains(".ps1", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Statements.Split(text).Count <= 1 && !ScriptExpressions.HasPipeline(text) && ScriptFileCall(text) is var (scriptPath, scriptArguments, dotSourced) &&
+                (calledByOperator || Catalog.Find(text) is null))
+            {
+                await RunScriptFileAsync(scriptPath, scriptArguments, dotSourced, to, blockNesting);
+                return;
+            }
         }
 
         // Redirections (> file, >> file, 2>$null, 2>&1, *>&1): the statement runs with its streams sent where they say
@@ -746,7 +765,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (Statements.IsExit(text, out var value))
             {
                 var code = ExitCodeOf(value);
-                await Host.SendHostCallAsync(RemoteHostMethodId.SetShouldExit, [PsPrimitive.Int32(code)], cancellationToken);
+                // In a script file, exit ends the file (RunScriptFileAsync), not the host's run.
+                if (_scriptFileDepth == 0) await Host.SendHostCallAsync(RemoteHostMethodId.SetShouldExit, [PsPrimitive.Int32(code)], cancellationToken);
                 throw new ScriptExitException(code);
             }
 

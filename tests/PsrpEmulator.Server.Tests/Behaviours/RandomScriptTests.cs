@@ -17,6 +17,7 @@ public class RandomScriptTests
         "$x", "$y", "$_", "$input", "=", " = ", "|", " | ", "{", "}", "(", ")", "[", "]", "'", "\"", "`", ";", "\n", "#", "@(", "@{", " ",
         "1..3", "5..1", "-2..2", "ForEach-Object", "%", "Start-Job", "Receive-Job", "Get-Job", "-Wait", "-Keep", "Write-Output", "Write-Error",
         "'text'", "\"a $x b\"", "$_ * 2", "$_ + 1", "param($a)", "$args", "Start-Sleep 1", "Get-Date", "$true", "$null", "hostname", "42", "-1", " findstr a", "sort.exe", "ipconfig", "find /c",
+        ".\\r.ps1", "& .\\r.ps1 ", ". .\\r.ps1", "& 'C:\\Users\\Default\\Documents\\r.ps1'", "exit 2", "-a", "$PSScriptRoot",
     ];
 
     [Test]
@@ -40,6 +41,9 @@ public class RandomScriptTests
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
             var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()) };
+            // A script file that runs itself again (call depth ends it) and exits.
+            host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
+            host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
             using var stop = new CancellationTokenSource(stopAfter);
             try
             {

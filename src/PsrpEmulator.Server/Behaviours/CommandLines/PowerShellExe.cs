@@ -74,12 +74,97 @@ internal static class PowerShellExe
                 return true;
             }
 
-            // -File and anything else: not emulated.
+            // -File (PowerShellFileScript) and anything else: no script here.
             return false;
         }
 
         return false;
     }
+
+    /// <summary>
+    /// A <c>powershell.exe [options] -File path [arguments]</c> line: the script file as written and its arguments (each
+    /// a word, its quotes taken off). False for any other line.
+    /// </summary>
+    public static bool TryGetFile(string line, out string path, out List<string> arguments, out bool nonInteractive)
+    {
+        path = string.Empty;
+        arguments = [];
+        nonInteractive = false;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return false;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            var token = tokens[i].Value;
+            if (token.Length < 2 || token[0] is not ('-' or '/')) return false;
+            var name = token[1..].ToLowerInvariant();
+            if (Switches.Any(s => s.StartsWith(name, StringComparison.Ordinal) && name.Length >= 3))
+            {
+                nonInteractive |= "noninteractive".StartsWith(name, StringComparison.Ordinal);
+                continue;
+            }
+
+            if (Valued.Any(v => v.StartsWith(name, StringComparison.Ordinal) && name.Length >= 2 && name != "e"))
+            {
+                i++;
+                continue;
+            }
+
+            if (!"file".StartsWith(name, StringComparison.Ordinal) || i + 1 >= tokens.Count) return false;
+            path = tokens[i + 1].Value;
+            arguments = [.. tokens.Skip(i + 2).Select(t => t.Value)];
+            return true;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// <c>powershell.exe -File script.ps1 args</c>: the script on the computer's disk runs with its arguments bound to its
+/// <c>param()</c> block (a word starting with <c>-</c> names a parameter, any other is a string), <c>$PSScriptRoot</c>
+/// and <c>$PSCommandPath</c> set, rendered as <see cref="PowerShellExeScript"/> renders. The exit code is -File's
+/// (about_PowerShell_exe): the script's <c>exit N</c>, 1 after a terminating error, else 0 whatever <c>$?</c> says. A
+/// file that is not there (checked first, as 5.1's command-line parser does), or has no .ps1 extension, is
+/// powershell.exe's message with exit code -196608 (its stream UNVERIFIED).
+/// </summary>
+internal sealed class PowerShellFileScript(BehaviourCatalog catalog, string file, List<string> arguments, bool nonInteractive) : ICommandLineScript
+{
+    public string Description => $"powershell.exe -File {file}";
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        var path = VirtualFileSystem.FullPath(file, cd, out _);
+        if (path is null || host.FileSystem is not { } disk || disk.Get(path) is not { IsDirectory: false } || disk.Read(path, out var bytes) != FileSystemFailure.None)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr,
+                $"The argument '{file}' to the -File parameter does not exist. Provide the path to an existing '.ps1' file as an argument to the -File parameter.\r\n",
+                cancellationToken).ConfigureAwait(false);
+            return -196608;
+        }
+
+        if (!file.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase))
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr,
+                $"Processing -File '{file}' failed because the file does not have a '.ps1' extension. Specify a valid Windows PowerShell script file name, and then try again.\r\n",
+                cancellationToken).ConfigureAwait(false);
+            return -196608;
+        }
+
+        // Windows PowerShell reads a script without a byte order mark as ANSI.
+        var text = RunContext.DecodeText(bytes, PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(1252) ?? Encoding.Latin1);
+        var call = new StringBuilder()
+            .Append("$PSScriptRoot = ").Append(Quote(VirtualFileSystem.ParentOf(path) ?? path)).Append("; $PSCommandPath = ").Append(Quote(path))
+            .Append("; & {\n").Append(text).Append("\n}");
+        foreach (var argument in arguments) call.Append(' ').Append(IsParameterName(argument) ? argument : Quote(argument));
+        return await new PowerShellExeScript(catalog, call.ToString(), nonInteractive, fileExitCode: true).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    // -Name, -Force, -Count: a parameter's name (a negative number is an argument).
+    private static bool IsParameterName(string word) =>
+        word.Length > 1 && word[0] == '-' && (char.IsAsciiLetter(word[1]) || word[1] == '_') && word.Skip(2).All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':');
 }
 
 /// <summary>
@@ -91,7 +176,7 @@ internal static class PowerShellExe
 /// terminating error, or an error record written by the last statement, such as an unknown command's), else 0
 /// (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
-internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script, bool nonInteractive = false) : ICommandLineScript
+internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script, bool nonInteractive = false, bool fileExitCode = false) : ICommandLineScript
 {
     public const string ClixmlHeader = "#< CLIXML\r\n";
 
@@ -128,7 +213,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         if (outcome.State == PSInvocationState.Failed && outcome.ErrorRecord is { } reason) renderer.AddError(reason, terminating: true);
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.State == PSInvocationState.Failed) return 1;
-        return exitCode ?? outcome.ExitCode ?? (renderer.LastStatementFailed ? 1 : 0);
+        // -File's exit code does not follow $? (only -Command's does).
+        return exitCode ?? outcome.ExitCode ?? (!fileExitCode && renderer.LastStatementFailed ? 1 : 0);
     }
 
     /// <summary>The first top-level <c>exit N</c> statement: the script before it and N.</summary>
