@@ -695,7 +695,7 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>
-    /// PowerShell's expansion of a double-quoted string's text: $name and ${name} become the variables' text;
+    /// PowerShell's expansion of a double-quoted string's text: $name, ${name} and $? become the variables' text;
     /// backtick escapes (`n, `t, `$, ``) are honoured. $(...) subexpressions and $x.Property are not evaluated.
     /// </summary>
     public string Expand(string text)
@@ -721,6 +721,14 @@ internal sealed class PipelineVariables
 
             if (c == '$' && i + 1 < text.Length)
             {
+                // "$?": whether the last statement succeeded, as True or False.
+                if (text[i + 1] == '?')
+                {
+                    sb.Append(LastSucceeded ? "True" : "False");
+                    i++;
+                    continue;
+                }
+
                 string? name = null;
                 var end = i;
                 if (text[i + 1] == '{')

@@ -86,6 +86,10 @@ public class LanguageStatementTests
     public async Task A_wildcard_set_matches_one_of_its_characters() =>
         Assert.That(await OutputOfAsync("'ab' -like 'a[a-c]'; 'ad' -like 'a[a-c]'"), Is.EqualTo(new[] { "True", "False" }));
 
+    [Test]
+    public async Task A_double_quoted_string_expands_the_last_statement_s_success() =>
+        Assert.That(await OutputOfAsync("Get-Item C:\\nope -ErrorAction SilentlyContinue; \"after a failure $?\"; \"then ${x}$?\""), Is.EqualTo(new[] { "after a failure False", "then True" }));
+
     [TestCase("$p = @{ Name = 'WinRM' }; (Get-Service @p).DisplayName", "Windows Remote Management (WS-Management)")]
     [TestCase("$p = @{ Path = 'C:\\a'; ChildPath = 'b c' }; Join-Path @p", "C:\\a\\b c")]
     [TestCase("function f { param($a, $b, [switch]$s) \"a=$a b=$b s=$s\" }; $h = @{ a = 1; b = 'x y'; s = $true }; f @h; $h.s = $false; f @h", "a=1 b=x y s=True|a=1 b=x y s=False")]
