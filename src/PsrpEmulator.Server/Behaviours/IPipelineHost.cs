@@ -36,6 +36,9 @@ public interface IPipelineHost
     /// </summary>
     VirtualFileSystem? FileSystem => null;
 
+    /// <summary>The variables the computer keeps for its later processes (machine and user); null when the host has none.</summary>
+    PersistentEnvironment? PersistentEnvironment => null;
+
     /// <summary>Every environment variable of the session's process, as Windows gave them (Get-ChildItem Env:); none when the host cannot list them.</summary>
     IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => [];
 
@@ -164,6 +167,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
 
     public VirtualFileSystem? FileSystem => inner.FileSystem;
+
+    public PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
 

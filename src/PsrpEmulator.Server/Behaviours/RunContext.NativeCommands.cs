@@ -98,6 +98,8 @@ internal sealed partial class RunContext
 
         public VirtualFileSystem? FileSystem => context.Host.FileSystem;
 
+        public PersistentEnvironment? PersistentEnvironment => context.Host.PersistentEnvironment;
+
         // A program started by PowerShell reads its pipeline's input, else nothing.
         public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
         {

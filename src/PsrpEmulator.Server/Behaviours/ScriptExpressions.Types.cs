@@ -47,6 +47,8 @@ internal static partial class ScriptExpressions
         // The string methods' comparisons and Split's options ('a'.StartsWith('A', [StringComparison]::OrdinalIgnoreCase)).
         ["System.StringComparison"] = typeof(StringComparison),
         ["System.StringSplitOptions"] = typeof(StringSplitOptions),
+        // [Environment]::SetEnvironmentVariable('X', 'y', [EnvironmentVariableTarget]::Machine).
+        ["System.EnvironmentVariableTarget"] = typeof(EnvironmentVariableTarget),
     };
 
     // After EnumTypes: static fields are set in the order they are written, and BuildTypes reads it.
@@ -283,7 +285,7 @@ internal static partial class ScriptExpressions
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Net.Dns", "GETHOSTNAME") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or

@@ -555,7 +555,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^(?:\$(?<var>(?:(?:global|script|local):)?\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?<pre>(?:(?:global|script|local):)?\w+))$",
+        @"^(?:\$(?<var>(?:(?:global|script|local|env):)?\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?<pre>(?:(?:global|script|local):)?\w+))$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
 

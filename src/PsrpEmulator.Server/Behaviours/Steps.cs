@@ -807,7 +807,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 try
                 {
                     var operand = assignment.Value is null ? PsPrimitive.Int32(1) : await EvaluateAsync(assignment.Value, to, blockNesting);
-                    scope.Variables.SetScoped(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(VariableValueTemplate.VariableName(assignment.Variable)), assignment.Operator, operand));
+                    if (assignment.Variable.StartsWith("env:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // $env:Path += ';C:\tools': the process variable's text (nothing when unset) and the value; the result as text.
+                        var name = assignment.Variable[4..];
+                        var current = scope.Variables.EnvironmentVariable(name) is { } currentText ? PsPrimitive.String(currentText) : (PsValue)PsNil.Instance;
+                        var result = ScriptExpressions.Arithmetic(current, assignment.Operator, operand);
+                        scope.Variables.SetGlobal("env:" + name, result is PsNil ? result : PsPrimitive.String(PipelineVariables.Display(result)));
+                    }
+                    else
+                    {
+                        scope.Variables.SetScoped(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(VariableValueTemplate.VariableName(assignment.Variable)), assignment.Operator, operand));
+                    }
                 }
                 catch (ScriptExpressionException e)
                 {
@@ -1455,6 +1466,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return result.ToString();
     }
 
+    /// <summary>
+    /// An EnvironmentVariableTarget argument ('Machine', [EnvironmentVariableTarget]::User, 2): the store it names; null
+    /// for Process. Anything else is PowerShell's conversion error.
+    /// </summary>
+    private static EnvironmentScope? EnvironmentTarget(PsValue value, string method)
+    {
+        var text = PipelineVariables.Display(value).Trim();
+        if (text.Equals("Process", StringComparison.OrdinalIgnoreCase) || text == "0") return null;
+        if (text.Equals("User", StringComparison.OrdinalIgnoreCase) || text == "1") return EnvironmentScope.User;
+        if (text.Equals("Machine", StringComparison.OrdinalIgnoreCase) || text == "2") return EnvironmentScope.Machine;
+        throw new ScriptExpressionException(new ScriptedError(
+            $"Cannot convert argument \"target\", with value: \"{text}\", for \"{method}\" to type \"System.EnvironmentVariableTarget\": \"Cannot convert value \"{text}\" to type \"System.EnvironmentVariableTarget\". " +
+            $"Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nProcess, User, Machine\"\"",
+            "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+    }
+
     // A command argument's value, as command mode reads it: a bare word is a string.
     private async ValueTask<PsValue> ArgumentAsync(string word, IPipelineHost? to, int blockNesting)
     {
@@ -1955,10 +1982,44 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
             }
 
-            // [Environment]::GetEnvironmentVariable('NAME'): the session process's variable, as $env:NAME reads it.
+            // [Environment]::GetEnvironmentVariable('NAME'[, 'Process']): the session process's variable, as $env:NAME
+            // reads it; with 'Machine' or 'User', what the computer keeps for its later processes.
             if (type.FullName == "System.Environment" && member.Equals("GetEnvironmentVariable", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
             {
-                return scope.Variables.EnvironmentVariable(PipelineVariables.Display(arguments[0])) is { } variable ? PsPrimitive.String(variable) : PsNil.Instance;
+                var name = PipelineVariables.Display(arguments[0]);
+                var target = arguments.Count == 2 ? EnvironmentTarget(arguments[1], "GetEnvironmentVariable") : null;
+                var value = target is { } persistentScope
+                    ? Host.PersistentEnvironment?.Get(persistentScope, host.EnvironmentVariable("USERPROFILE") ?? string.Empty, name, host.EnvironmentVariable)
+                    : scope.Variables.EnvironmentVariable(name);
+                return value is not null ? PsPrimitive.String(value) : PsNil.Instance;
+            }
+
+            // [Environment]::SetEnvironmentVariable('NAME', 'value'[, 'Machine' | 'User' | 'Process']): the session process's
+            // variable ($env:NAME), or the machine's or user's for the processes started later (not this one, as on Windows).
+            if (type.FullName == "System.Environment" && member.Equals("SetEnvironmentVariable", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 2 or 3 })
+            {
+                var name = PipelineVariables.Display(arguments[0]);
+                if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal))
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("SetEnvironmentVariable", 3,
+                        name.Length == 0 ? "String cannot be of zero length.\r\nParameter name: variable" : "Environment variable name or value is too long.", typeof(ArgumentException)));
+                }
+
+                var value = arguments[1] is PsNil ? null : PipelineVariables.Display(arguments[1]);
+                if (arguments.Count == 3 && EnvironmentTarget(arguments[2], "SetEnvironmentVariable") is { } persistentScope)
+                {
+                    if (Host.PersistentEnvironment is not { } persistent) throw new ScenarioRuntimeException("[Environment]::SetEnvironmentVariable for the machine or a user needs a computer's session");
+                    if (!persistent.Set(persistentScope, host.EnvironmentVariable("USERPROFILE") ?? string.Empty, name, value))
+                    {
+                        throw new ScriptExpressionException(ScriptedError.MethodInvocation("SetEnvironmentVariable", 3, "Environment variable name or value is too long.", typeof(ArgumentException)));
+                    }
+                }
+                else
+                {
+                    scope.Variables.SetGlobal("env:" + name, value is null ? PsNil.Instance : PsPrimitive.String(value));
+                }
+
+                return PsNil.Instance;
             }
 
             // [System.Net.Dns]::GetHostName(): the computer's name.

@@ -173,7 +173,7 @@ internal static class WindowsCommands
         "notepad", "notepad.exe", "regsvr32", "regsvr32.exe", "rundll32", "rundll32.exe", "sort.exe", "more.com", "tree.com",
         "expand", "expand.exe", "timeout", "timeout.exe", "choice", "choice.exe", "logman", "logman.exe", "typeperf", "typeperf.exe",
         "wusa", "wusa.exe", "cscript", "cscript.exe", "wscript", "wscript.exe", "mstsc", "mstsc.exe", "pathping", "pathping.exe",
-        "find", "find.exe", "hostname", "hostname.exe", "whoami", "whoami.exe",
+        "find", "find.exe", "hostname", "hostname.exe", "whoami", "whoami.exe", "setx", "setx.exe",
     };
 
     // cmd.exe's internal commands (a cmd shell's; echo, cd, dir, ver, set and exit the emulator answers itself).

@@ -66,7 +66,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         var endpoint = Options.ResolveEndpoint("cmd", services.Scenario);
         var idle = ShellOperations.ClampIdleTimeout(body.IdleTimeOut ?? endpoint.IdleTimeout, endpoint.MaxIdleTimeout);
         var bufferMode = ShellOperations.ParseBufferMode(body.BufferMode) ?? endpoint.BufferMode;
-        var context = new WinRsContext(body.Environment, body.WorkingDirectory ?? WinRsEnvironment.ProfileOf(request.User), codePage, noProfile, request.Computer, request.User, Options.WinRsConsoleWidth);
+        var context = new WinRsContext(body.Environment, body.WorkingDirectory ?? WinRsEnvironment.ProfileOf(request.User), codePage, noProfile, request.Computer, request.User, Options.WinRsConsoleWidth, services.EnvironmentOf(request.Computer));
         var shell = new Shell(services, request.Computer, shellId, body.Name, WsManResourceUris.CmdShell, endpoint, request.User,
             request.ClientIp, idle, bufferMode, header.Locale, header.DataLocale, header.SessionId) { WinRs = context };
         request.ShellId = shellId;

@@ -407,15 +407,13 @@ internal sealed class Pipeline : IPipelineHost
     /// The variables Windows gives the user's wsmprovhost process on the shell's computer (COMPUTERNAME, USERNAME,
     /// USERPROFILE, TEMP, SystemRoot...), as a cmd shell's processes get them; made when a behaviour first reads one.
     /// </summary>
-    public string? EnvironmentVariable(string name) =>
-        (_environment ??= new WinRs.WinRsEnvironment(_shell.ComputerName, _shell.Owner, [])).TryGet(name, out var value) ? value : null;
+    public string? EnvironmentVariable(string name) => _shell.ProcessEnvironment.TryGet(name, out var value) ? value : null;
 
-    private WinRs.WinRsEnvironment? _environment;
-
-    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables =>
-        (_environment ??= new WinRs.WinRsEnvironment(_shell.ComputerName, _shell.Owner, [])).Variables;
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => _shell.ProcessEnvironment.Variables;
 
     public VirtualFileSystem? FileSystem => _shell.Services.FileSystemOf(_shell.ComputerName, EnvironmentVariable("USERPROFILE"));
+
+    public PersistentEnvironment? PersistentEnvironment => _shell.Services.EnvironmentOf(_shell.ComputerName);
 
     /// <summary>
     /// <c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports),

@@ -88,6 +88,15 @@ internal sealed class Shell
 
     public TimeSpan MaxIdleTimeout { get; }
     public string Owner { get; }
+
+    private WinRs.WinRsEnvironment? _processEnvironment;
+
+    /// <summary>
+    /// The environment Windows gives the shell's process (wsmprovhost): the user's variables, with what the computer
+    /// kept for later processes (setx, SetEnvironmentVariable) when it was made; made when a behaviour first reads one.
+    /// </summary>
+    public WinRs.WinRsEnvironment ProcessEnvironment =>
+        _processEnvironment ?? Interlocked.CompareExchange(ref _processEnvironment, new WinRs.WinRsEnvironment(ComputerName, Owner, [], Services.EnvironmentOf(ComputerName)), null) ?? _processEnvironment!;
     public string? ClientIp { get; private set; }
     public int ProcessId { get; }
     public DateTimeOffset CreatedAt { get; }

@@ -25,7 +25,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualFileSystem> _disks = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Forgets every computer's disk (the admin API's reset): the next use makes a new one.</summary>
-    public void ResetDisks() => _disks.Clear();
+    public void ResetDisks()
+    {
+        _disks.Clear();
+        _environments.Clear();
+    }
 
     /// <summary>
     /// The disk of a virtual computer (made at its first use, with the scenario's <c>files:</c>), with the profile of
@@ -37,6 +41,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         if (profile is not null) disk.EnsureProfile(profile);
         return disk;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PersistentEnvironment> _environments = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The environment variables a virtual computer keeps for its later processes (machine and users'), made at first use.</summary>
+    public PersistentEnvironment EnvironmentOf(string computer) => _environments.GetOrAdd(computer, static _ => new PersistentEnvironment());
 
     /// <summary>Cancelled when the emulator stops: held Receives end at once instead of delaying shutdown.</summary>
     public CancellationToken Stopping { get; init; }

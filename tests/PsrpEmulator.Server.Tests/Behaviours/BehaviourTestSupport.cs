@@ -39,6 +39,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
     /// <summary>The computer's disk: Windows' folders, as a new virtual computer's (a fresh one per host).</summary>
     public VirtualFileSystem? FileSystem { get; init; } = new(TimeProvider.System, 16 * 1024 * 1024);
 
+    public PersistentEnvironment? PersistentEnvironment { get; init; }
+
     public IReadOnlyList<PsValue> Outputs => [.. records.OfType<PipelineOutput>().Select(o => o.Value)];
 
     /// <summary>Output values as PowerShell would print them.</summary>
@@ -155,6 +157,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public IReadOnlyDictionary<string, string> Facts { get; init; } = new Dictionary<string, string>();
 
     public VirtualFileSystem? FileSystem { get; init; }
+
+    public PersistentEnvironment? PersistentEnvironment { get; init; }
 
     public string Stdout => _stdout.ToString();
 

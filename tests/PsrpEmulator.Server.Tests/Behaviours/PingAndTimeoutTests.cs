@@ -63,3 +63,86 @@ public class PingAndTimeoutTests
         Assert.That((host.Stdout, host.Stderr, code, elapsed), Is.EqualTo(("", "ERROR: Input redirection is not supported, exiting the process immediately.\r\n", 1, TimeSpan.Zero)));
     }
 }
+
+/// <summary>setx and the store of variables a computer keeps for its later processes.</summary>
+public class PersistentEnvironmentTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunAsync(string line, PersistentEnvironment store)
+    {
+        var host = new FakeCommandLineHost
+        {
+            Encoding = System.Text.Encoding.ASCII,
+            Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
+            Environment = [new("USERPROFILE", @"C:\Users\psrp")],
+            PersistentEnvironment = store,
+        };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host, code);
+    }
+
+    [Test]
+    public async Task Setx_keeps_a_user_or_machine_variable_for_later_processes_and_cuts_it_at_1024_characters()
+    {
+        var store = new PersistentEnvironment();
+        var (user, userCode) = await RunAsync("setx TOOLS \"C:\\my tools\"", store);
+        var (machine, machineCode) = await RunAsync("setx LONG " + new string('x', 1030) + " /M", store);
+
+        Assert.That((user.Stdout, userCode), Is.EqualTo(("\r\nSUCCESS: Specified value was saved.\r\n", 0)));
+        Assert.That((machine.Stdout, machineCode), Is.EqualTo(("WARNING: The data being saved is truncated to 1024 characters.\r\n\r\nSUCCESS: Specified value was saved.\r\n", 0)));
+        Assert.That(store.Get(EnvironmentScope.User, @"C:\Users\psrp", "tools", _ => null), Is.EqualTo(@"C:\my tools"));
+        Assert.That(store.Get(EnvironmentScope.Machine, @"C:\Users\psrp", "LONG", _ => null), Has.Length.EqualTo(1024));
+        Assert.That(store.Get(EnvironmentScope.User, @"C:\Users\other", "TOOLS", _ => null), Is.Null, "another user's store");
+    }
+
+    [TestCase("setx")]
+    [TestCase("setx ONLY")]
+    [TestCase("setx A B C")]
+    public async Task Setx_without_a_name_and_a_value_is_invalid_syntax(string line)
+    {
+        var (host, code) = await RunAsync(line, new PersistentEnvironment());
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("", "ERROR: Invalid syntax.\r\nType \"SETX /?\" for usage.\r\n", 1)));
+    }
+
+    [Test]
+    public void A_new_process_gets_the_machine_s_changes_then_the_user_s_and_the_two_paths_joined()
+    {
+        var store = new PersistentEnvironment();
+        store.Set(EnvironmentScope.Machine, @"C:\Users\psrp", "Path", @"C:\Windows\system32;C:\tools");
+        store.Set(EnvironmentScope.Machine, @"C:\Users\psrp", "SHARED", "machine");
+        store.Set(EnvironmentScope.User, @"C:\Users\psrp", "SHARED", "user");
+        store.Set(EnvironmentScope.User, @"C:\Users\psrp", "TEMP", null);
+        var variables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Path"] = "old", ["TEMP"] = @"C:\Temp", ["OS"] = "Windows_NT" };
+
+        store.ApplyTo(variables, @"C:\Users\psrp");
+
+        Assert.That(variables, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["Path"] = @"C:\Windows\system32;C:\tools;C:\Users\psrp\AppData\Local\Microsoft\WindowsApps",
+            ["SHARED"] = "user",
+            ["OS"] = "Windows_NT",
+        }));
+        Assert.That(store.Get(EnvironmentScope.Machine, @"C:\Users\psrp", "TEMP", _ => null), Is.EqualTo(@"C:\Windows\TEMP"), "a default nobody changed");
+    }
+
+    [Test]
+    public async Task A_session_sets_its_own_variables_and_the_stores_for_later_processes_without_seeing_those()
+    {
+        var store = new PersistentEnvironment();
+        var host = new RecordingHost { PersistentEnvironment = store };
+        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        host.Environment["Path"] = @"C:\Windows";
+
+        await Default.Resolve(Behaviour.Script(
+            "$env:Path += ';C:\\bin'; $env:Path; $env:N = 5; $env:N += 1; $env:N; " +
+            "[Environment]::SetEnvironmentVariable('M', 'machine', 'Machine'); [Environment]::SetEnvironmentVariable('U', 'user', [EnvironmentVariableTarget]::User); " +
+            "[Environment]::SetEnvironmentVariable('P', 'process'); \"[$env:M][$env:U][$env:P]\"; [Environment]::GetEnvironmentVariable('M', 'Machine'); " +
+            "[Environment]::GetEnvironmentVariable('Path', 'User'); [Environment]::GetEnvironmentVariable('P', 'Bogus')")).RunTestAsync(host);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Windows;C:\bin", "51", "[][][process]", "machine", @"C:\Users\tester\AppData\Local\Microsoft\WindowsApps" }));
+        Assert.That(store.Get(EnvironmentScope.User, @"C:\Users\tester", "U", _ => null), Is.EqualTo("user"));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "MethodArgumentConversionInvalidCastArgument" }));
+    }
+}

@@ -33,6 +33,9 @@ internal interface ICommandLineHost
     /// <summary>The disk of the shell's computer (cmd.exe's redirections, <c>type</c>, <c>del</c>...); null when there is none.</summary>
     VirtualFileSystem? FileSystem => null;
 
+    /// <summary>The variables the computer keeps for its later processes (<c>setx</c>); null when the host has none.</summary>
+    PersistentEnvironment? PersistentEnvironment => null;
+
     /// <summary>Writes one chunk to <see cref="WinRsStreams.Stdout"/> or <see cref="WinRsStreams.Stderr"/>.</summary>
     ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
@@ -62,6 +65,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual IReadOnlyList<KeyValuePair<string, string>> Environment => inner.Environment;
     public virtual IReadOnlyDictionary<string, string> Facts => inner.Facts;
     public virtual VirtualFileSystem? FileSystem => inner.FileSystem;
+
+    public virtual PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
     public virtual ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
     public virtual ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
     public virtual void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);

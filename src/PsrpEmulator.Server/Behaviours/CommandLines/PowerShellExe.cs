@@ -248,6 +248,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public VirtualFileSystem? FileSystem => host.FileSystem;
 
+        public PersistentEnvironment? PersistentEnvironment => host.PersistentEnvironment;
+
         private readonly StdinLines _stdin = new(host);
 
         public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)

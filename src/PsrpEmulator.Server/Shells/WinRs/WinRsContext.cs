@@ -13,10 +13,11 @@ internal sealed class WinRsContext
 {
     private readonly ConcurrentDictionary<string, WinRsCommand> _commands = new(StringComparer.OrdinalIgnoreCase);
 
-    public WinRsContext(IReadOnlyList<KeyValuePair<string, string>> environment, string workingDirectory, int codePage, bool noProfile, string computerName, string userName, int consoleWidth = 120)
+    public WinRsContext(IReadOnlyList<KeyValuePair<string, string>> environment, string workingDirectory, int codePage, bool noProfile, string computerName, string userName, int consoleWidth = 120,
+        PsrpEmulator.Server.Behaviours.PersistentEnvironment? persistent = null)
     {
         ConsoleWidth = consoleWidth;
-        Environment = new WinRsEnvironment(computerName, userName, environment);
+        Environment = new WinRsEnvironment(computerName, userName, environment, persistent);
         WorkingDirectory = workingDirectory;
         CodePage = codePage;
         NoProfile = noProfile;

@@ -13,12 +13,14 @@ internal sealed class WinRsEnvironment
 {
     private readonly SortedDictionary<string, string> _variables = new(StringComparer.OrdinalIgnoreCase);
 
-    public WinRsEnvironment(string computerName, string userName, IEnumerable<KeyValuePair<string, string>> fromCreate)
+    public WinRsEnvironment(string computerName, string userName, IEnumerable<KeyValuePair<string, string>> fromCreate, PsrpEmulator.Server.Behaviours.PersistentEnvironment? persistent = null)
     {
         var computer = computerName.ToUpperInvariant();
         var (domain, user) = SplitUser(userName, computer);
         var profile = ProfileOf(userName);
         foreach (var (name, value) in Defaults(computer, domain, user, profile)) _variables[name] = value;
+        // What scripts kept for later processes (setx, SetEnvironmentVariable with Machine or User) before this one started.
+        persistent?.ApplyTo(_variables, profile);
         foreach (var (name, value) in fromCreate)
         {
             // A Create may name a variable in another case: Windows keeps one variable, with the new spelling.
