@@ -47,6 +47,8 @@ internal sealed partial class RunContext
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
+        ["Start-Process"] = ["FilePath", "ArgumentList", "Credential", "WorkingDirectory", "LoadUserProfile", "NoNewWindow", "PassThru", "RedirectStandardError",
+            "RedirectStandardInput", "RedirectStandardOutput", "Wait", "WindowStyle", "UseNewEnvironment", "Verb"],
         ["Read-Host"] = ["Prompt", "AsSecureString"],
         ["Get-Credential"] = ["Credential", "UserName", "Message", "Title"],
         ["ConvertTo-SecureString"] = ["String", "AsPlainText", "Force", "SecureKey", "Key"],
@@ -71,6 +73,7 @@ internal sealed partial class RunContext
         "COMPARE" or "DIFF" => "Compare-Object",
         // PowerShell tries "Get-" before a name it cannot find: date is Get-Date.
         "DATE" => "Get-Date",
+        "START" or "SAPS" => "Start-Process",
         _ => null,
     };
 
@@ -120,6 +123,9 @@ internal sealed partial class RunContext
                     return;
                 case "Invoke-Expression":
                     await InvokeExpressionAsync(arguments, to, blockNesting);
+                    return;
+                case "Start-Process":
+                    await StartProcessAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Command":
                     await GetCommandAsync(arguments, to, output, blockNesting);
@@ -403,7 +409,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment")
                 {
                     named[name] = null;
                     continue;
@@ -438,6 +444,7 @@ internal sealed partial class RunContext
             "Get-Date" => ["Date"],
             "Write-Host" => ["Object"],
             "Write-Warning" => ["Message"],
+            "Start-Process" => ["FilePath", "ArgumentList"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],

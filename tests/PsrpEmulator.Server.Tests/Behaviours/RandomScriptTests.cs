@@ -18,6 +18,7 @@ public class RandomScriptTests
         "1..3", "5..1", "-2..2", "ForEach-Object", "%", "Start-Job", "Receive-Job", "Get-Job", "-Wait", "-Keep", "Write-Output", "Write-Error",
         "'text'", "\"a $x b\"", "$_ * 2", "$_ + 1", "param($a)", "$args", "Start-Sleep 1", "Get-Date", "$true", "$null", "hostname", "42", "-1", " findstr a", "sort.exe", "ipconfig", "find /c",
         ".\\r.ps1", "& .\\r.ps1 ", ". .\\r.ps1", "& 'C:\\Users\\Default\\Documents\\r.ps1'", "exit 2", "-a", "$PSScriptRoot",
+        "Start-Process cmd '/c exit 2' -Wait -PassThru", "start ", "-RedirectStandardOutput o.txt", "-Wait", "saps ping '-n 2 localhost'",
     ];
 
     [Test]
