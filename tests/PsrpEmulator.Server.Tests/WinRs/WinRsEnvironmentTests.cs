@@ -98,6 +98,16 @@ public class WinRsEnvironmentTests
     }
 
     [Test]
+    public void Random_is_a_new_number_up_to_32767_at_each_expansion_and_the_extension_version_is_2()
+    {
+        var numbers = Enumerable.Range(0, 50).Select(_ => int.Parse(Expand("%RANDOM%"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+        Assert.That(numbers, Is.All.InRange(0, 32767));
+        Assert.That(numbers.Distinct().Count(), Is.GreaterThan(1));
+        Assert.That(Expand("%CMDEXTVERSION%|%HIGHESTNUMANODENUMBER%|%RANDOM%", ("RANDOM", "fixed")), Is.EqualTo("2|0|fixed"));
+    }
+
+    [Test]
     public void Create_variables_replace_windows_ones_and_the_block_stays_sorted_by_name()
     {
         var environment = Environment(("username", "other"), ("AAA", "1"));

@@ -91,7 +91,7 @@ internal sealed class WinRsEnvironment
     /// cmd.exe's percent expansion of a command line (command-line mode, not batch mode): <c>%NAME%</c> becomes the
     /// variable's value; an undefined name is kept as written and the scan goes on from its closing percent sign (so
     /// <c>%a %b%</c> with only b defined gives <c>%a </c> and b's value); a lone % stays. <c>%NAME:~start,length%</c>
-    /// and <c>%NAME:old=new%</c> work as in cmd.exe. CD, DATE, TIME and ERRORLEVEL are computed when no variable
+    /// and <c>%NAME:old=new%</c> work as in cmd.exe. CD, DATE, TIME, ERRORLEVEL, RANDOM, CMDEXTVERSION and HIGHESTNUMANODENUMBER are computed when no variable
     /// of that name exists; <paramref name="now"/> is the server's local time.
     /// </summary>
     /// <remarks>
@@ -162,6 +162,10 @@ internal sealed class WinRsEnvironment
         "DATE" => now.ToString("ddd MM/dd/yyyy", CultureInfo.InvariantCulture),
         "TIME" => now.Hour.ToString(CultureInfo.InvariantCulture).PadLeft(2) + now.ToString(":mm:ss.", CultureInfo.InvariantCulture) +
                   (now.Millisecond / 10).ToString("00", CultureInfo.InvariantCulture),
+        // A number from 0 to 32767, new at each expansion; the command extensions' version; one NUMA node.
+        "RANDOM" => Random.Shared.Next(32768).ToString(CultureInfo.InvariantCulture),
+        "CMDEXTVERSION" => "2",
+        "HIGHESTNUMANODENUMBER" => "0",
         _ => null,
     };
 
