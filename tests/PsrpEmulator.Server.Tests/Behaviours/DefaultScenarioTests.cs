@@ -310,6 +310,10 @@ public class DefaultScenarioTests
     [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=5\" | Measure-Object).Count; (gcim Win32_LogicalDisk -Filter \"DeviceID='D:'\" | Measure-Object).Count", "0|0")]
     [TestCase("(Get-CimInstance Win32_Processor).LoadPercentage; (gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average; (Get-CimInstance Win32_Processor).NumberOfCores.GetType().Name", "3|3|UInt32")]
     [TestCase("(Get-CimInstance Win32_BIOS).SerialNumber; (gcim Win32_BIOS).ReleaseDate.Year; (gcim Win32_ComputerSystem).TotalPhysicalMemory / 1GB -as [int]", "0000-0011-2233-4455-6677-8899-00|2018|8")]
+    [TestCase("(Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion').ProductName; gpv \"HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" ReleaseId",
+        "Windows Server 2019 Datacenter|1809")]
+    [TestCase("$v = gp -Path 'Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'; '{0}.{1}.{2}.{3}' -f $v.CurrentMajorVersionNumber, $v.CurrentMinorVersionNumber, $v.CurrentBuild, $v.UBR; $v.UBR.GetType().Name; $v.PSChildName",
+        "10.0.17763.1|Int32|CurrentVersion")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
