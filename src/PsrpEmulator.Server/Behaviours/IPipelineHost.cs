@@ -39,6 +39,9 @@ public interface IPipelineHost
     /// <summary>The variables the computer keeps for its later processes (machine and user); null when the host has none.</summary>
     PersistentEnvironment? PersistentEnvironment => null;
 
+    /// <summary>What commands changed of the computer's services (Stop-Service...); null when the host has none.</summary>
+    ServiceStates? ServiceStates => null;
+
     /// <summary>Every environment variable of the session's process, as Windows gave them (Get-ChildItem Env:); none when the host cannot list them.</summary>
     IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => [];
 
@@ -169,6 +172,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public VirtualFileSystem? FileSystem => inner.FileSystem;
 
     public PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
+
+    public ServiceStates? ServiceStates => inner.ServiceStates;
 
     public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
 

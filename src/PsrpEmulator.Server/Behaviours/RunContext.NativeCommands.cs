@@ -100,6 +100,8 @@ internal sealed partial class RunContext
 
         public PersistentEnvironment? PersistentEnvironment => context.Host.PersistentEnvironment;
 
+        public ServiceStates? ServiceStates => context.Host.ServiceStates;
+
         // A program started by PowerShell reads its pipeline's input, else nothing.
         public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
         {

@@ -111,6 +111,10 @@ internal sealed partial class RunContext
         "ADD-CONTENT" or "AC" => "Add-Content",
         "OUT-FILE" => "Out-File",
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
+        "START-SERVICE" or "SASV" => "Start-Service",
+        "STOP-SERVICE" or "SPSV" => "Stop-Service",
+        "RESTART-SERVICE" => "Restart-Service",
+        "SET-SERVICE" => "Set-Service",
         _ => null,
     };
 
@@ -262,6 +266,7 @@ internal sealed partial class RunContext
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }

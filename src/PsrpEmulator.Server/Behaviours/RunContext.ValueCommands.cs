@@ -47,6 +47,10 @@ internal sealed partial class RunContext
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
+        ["Start-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
+        ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
+        ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
+        ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
         ["Start-Process"] = ["FilePath", "ArgumentList", "Credential", "WorkingDirectory", "LoadUserProfile", "NoNewWindow", "PassThru", "RedirectStandardError",
             "RedirectStandardInput", "RedirectStandardOutput", "Wait", "WindowStyle", "UseNewEnvironment", "Verb"],
         ["Read-Host"] = ["Prompt", "AsSecureString"],
@@ -74,6 +78,8 @@ internal sealed partial class RunContext
         // PowerShell tries "Get-" before a name it cannot find: date is Get-Date.
         "DATE" => "Get-Date",
         "START" or "SAPS" => "Start-Process",
+        "SASV" => "Start-Service",
+        "SPSV" => "Stop-Service",
         _ => null,
     };
 
@@ -126,6 +132,9 @@ internal sealed partial class RunContext
                     return;
                 case "Start-Process":
                     await StartProcessAsync(arguments, to, output, blockNesting);
+                    return;
+                case var service when ServiceCommandNames.Contains(service):
+                    await RunServiceCommandAsync(command, arguments, [], to, output, blockNesting);
                     return;
                 case "Get-Command":
                     await GetCommandAsync(arguments, to, output, blockNesting);
@@ -409,7 +418,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm")
                 {
                     named[name] = null;
                     continue;
@@ -445,6 +454,7 @@ internal sealed partial class RunContext
             "Write-Host" => ["Object"],
             "Write-Warning" => ["Message"],
             "Start-Process" => ["FilePath", "ArgumentList"],
+            "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],

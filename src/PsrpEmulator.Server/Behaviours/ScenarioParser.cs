@@ -441,6 +441,23 @@ internal sealed partial class ScenarioParser
         return new LoopStep(from, to, variable, ReadNestedSteps(stepsNode, names.WithLoopVariable(variable)));
     }
 
+    // { $service: { name: Spooler, status: Stopped } }: one facet of a service's state (status, startType, state,
+    // startMode, started), its value until a command changes it.
+    private ServiceValueTemplate ReadServiceValue(YamlNode node, NameScope names)
+    {
+        if (node is not YamlMappingNode map || Get(map, "name") is not { } nameNode || map.Children.Count != 2)
+        {
+            throw Error(node, "$service takes { name: <service>, <facet>: <value until a command changes it> } with one facet of status, startType, state, startMode, started");
+        }
+
+        var (facetKey, facetValue) = map.Children.First(c => !Scalar(c.Key, "$service key").Equals("name", StringComparison.OrdinalIgnoreCase));
+        var facet = Scalar(facetKey, "$service facet");
+        if (!ServiceValueTemplate.IsFacet(facet)) throw Error(facetKey, $"'{facet}' is no $service facet: status, startType, state, startMode or started");
+        var initial = Scalar(facetValue, facet);
+        if (!ServiceValueTemplate.IsValue(facet, initial)) throw Error(facetValue, $"'{initial}' is no service {facet}");
+        return new ServiceValueTemplate(Text(nameNode, names, "name"), facet, initial);
+    }
+
     private ValueTemplate ReadValue(YamlNode node, NameScope names)
     {
         switch (node)
@@ -455,6 +472,8 @@ internal sealed partial class ScenarioParser
                 return new ExpandValueTemplate(Text(expandNode, names, "$expand"));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$env") is { } envNode:
                 return new EnvironmentValueTemplate(Text(envNode, names, "$env"));
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$service") is { } serviceNode:
+                return ReadServiceValue(serviceNode, names);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is YamlMappingNode { Children.Count: 1 } uformatNode &&
                                               Get(uformatNode, "uformat") is { } uformat:
                 // { $now: { uformat: "%Y-%m-%d" } }: Get-Date -UFormat's text.

@@ -429,6 +429,71 @@ internal sealed class EnvironmentValueTemplate(TextTemplate name) : ValueTemplat
 }
 
 /// <summary>
+/// <c>{ $service: { name: Spooler, status: Stopped } }</c>: one facet of a service's state on the session's computer,
+/// the given value until Start-Service, Stop-Service, Restart-Service or Set-Service changes it
+/// (<see cref="Behaviours.ServiceStates"/>). Facets: <c>status</c> (a ServiceControllerStatus enum, as Get-Service
+/// writes it), <c>startType</c> (a ServiceStartMode enum), and Win32_Service's <c>state</c> and <c>startMode</c> (text:
+/// Running, Auto...) and <c>started</c> (a Boolean).
+/// </summary>
+internal sealed class ServiceValueTemplate(TextTemplate name, string facet, string initial) : ValueTemplate
+{
+    internal static readonly string[] StatusTypeNames = ["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"];
+    internal static readonly string[] StartModeTypeNames = ["System.ServiceProcess.ServiceStartMode", "System.Enum", "System.ValueType", "System.Object"];
+
+    private static readonly Dictionary<string, int> Statuses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Stopped"] = 1, ["StartPending"] = 2, ["StopPending"] = 3, ["Running"] = 4, ["ContinuePending"] = 5, ["PausePending"] = 6, ["Paused"] = 7,
+    };
+
+    private static readonly Dictionary<string, int> StartModes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Boot"] = 0, ["System"] = 1, ["Automatic"] = 2, ["Manual"] = 3, ["Disabled"] = 4,
+    };
+
+    public static bool IsFacet(string facet) => facet.ToUpperInvariant() is "STATUS" or "STARTTYPE" or "STATE" or "STARTMODE" or "STARTED";
+
+    public static bool IsValue(string facet, string value) => facet.ToUpperInvariant() switch
+    {
+        "STATUS" or "STATE" => Statuses.ContainsKey(value),
+        "STARTTYPE" => StartModes.ContainsKey(value),
+        "STARTMODE" => value.ToUpperInvariant() is "AUTO" or "MANUAL" or "DISABLED" or "BOOT" or "SYSTEM",
+        _ => bool.TryParse(value, out _),
+    };
+
+    /// <summary>A ServiceControllerStatus as Get-Service writes it (its name, its number inside).</summary>
+    public static PsObject Status(string status) =>
+        new(StatusTypeNames) { ToStringValue = Canonical(Statuses, status), BaseValue = PsPrimitive.Int32(Statuses.GetValueOrDefault(status, 1)) };
+
+    /// <summary>A ServiceStartMode as Get-Service writes it.</summary>
+    public static PsObject StartMode(string startType) =>
+        new(StartModeTypeNames) { ToStringValue = Canonical(StartModes, startType), BaseValue = PsPrimitive.Int32(StartModes.GetValueOrDefault(startType, 3)) };
+
+    private static string Canonical(Dictionary<string, int> names, string value) => names.Keys.FirstOrDefault(k => k.Equals(value, StringComparison.OrdinalIgnoreCase)) ?? value;
+
+    public override PsValue Build(RunScope scope)
+    {
+        var service = name.Evaluate(scope).Trim();
+        var states = scope.Variables.ServiceStates;
+        var status = states?.Status(service);
+        var startType = states?.StartType(service);
+        switch (facet.ToUpperInvariant())
+        {
+            case "STATUS":
+                return Status(status ?? initial);
+            case "STARTTYPE":
+                return StartMode(startType ?? initial);
+            case "STATE":
+                return PsPrimitive.String(Canonical(Statuses, status ?? initial));
+            case "STARTMODE":
+                // Win32_Service says Auto where ServiceStartMode says Automatic.
+                return PsPrimitive.String(startType is null ? initial : startType.Equals("Automatic", StringComparison.OrdinalIgnoreCase) ? "Auto" : Canonical(StartModes, startType));
+            default:
+                return PsPrimitive.Boolean(status is null ? bool.Parse(initial) : status.Equals("Running", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+}
+
+/// <summary>
 /// <c>{ $now: ~ }</c>: the session's clock now (the emulator's clock: virtual when it is), as a DateTime, as Get-Date
 /// returns it; <c>{ $now: "format" }</c>: that time as text in a .NET date format (Get-Date -Format), with the
 /// invariant culture's English names (the emulator runs without culture data; en-US, a Windows server's usual

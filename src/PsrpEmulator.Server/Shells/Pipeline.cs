@@ -415,6 +415,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public PersistentEnvironment? PersistentEnvironment => _shell.Services.EnvironmentOf(_shell.ComputerName);
 
+    public ServiceStates? ServiceStates => _shell.Services.ServicesOf(_shell.ComputerName);
+
     /// <summary>
     /// <c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports),
     /// <c>$PID</c> (the shell's process), <c>$Host</c> (a remote session's ServerRemoteHost), and the session's own:

@@ -29,6 +29,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     {
         _disks.Clear();
         _environments.Clear();
+        _serviceStates.Clear();
     }
 
     /// <summary>
@@ -46,6 +47,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>The environment variables a virtual computer keeps for its later processes (machine and users'), made at first use.</summary>
     public PersistentEnvironment EnvironmentOf(string computer) => _environments.GetOrAdd(computer, static _ => new PersistentEnvironment());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ServiceStates> _serviceStates = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What commands changed of a virtual computer's services, made at first use.</summary>
+    public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static _ => new ServiceStates());
 
     /// <summary>Cancelled when the emulator stops: held Receives end at once instead of delaying shutdown.</summary>
     public CancellationToken Stopping { get; init; }

@@ -67,7 +67,7 @@ public class LanguageStatementTests
     /// </summary>
     [TestCase("Get-Acl C:\\x", "Get-Acl")]
     [TestCase("'a' | Out-Printer", "Out-Printer")]
-    [TestCase("Get-Service Spooler | Start-Service", "Start-Service")]
+    [TestCase("Get-Service Spooler | Suspend-Service", "Suspend-Service")]
     [TestCase("gp HKLM:\\Software -Name x", "gp")]
     [TestCase("netstat -s", "netstat")]
     [TestCase("Get-Service | Format-Wide", "Format-Wide")]

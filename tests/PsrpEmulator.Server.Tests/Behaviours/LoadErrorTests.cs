@@ -36,6 +36,24 @@ public class LoadErrorTests
                 steps:
                   - output: { $type: [My.Status, System.Enum], $value: [4] }
             """, 4, "$value is the primitive the object wraps");
+        yield return Case("a service value without its facet", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $service: { name: Spooler } }
+            """, 4, "$service takes { name: <service>, <facet>:");
+        yield return Case("a service facet that is none", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $service: { name: Spooler, colour: Blue } }
+            """, 4, "'colour' is no $service facet");
+        yield return Case("a service status that is none", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $service: { name: Spooler, status: Sleeping } }
+            """, 4, "'Sleeping' is no service status");
         yield return Case("host colour that is none", """
             behaviours:
               - match: x

@@ -19,6 +19,7 @@ public class RandomScriptTests
         "'text'", "\"a $x b\"", "$_ * 2", "$_ + 1", "param($a)", "$args", "Start-Sleep 1", "Get-Date", "$true", "$null", "hostname", "42", "-1", " findstr a", "sort.exe", "ipconfig", "find /c",
         ".\\r.ps1", "& .\\r.ps1 ", ". .\\r.ps1", "& 'C:\\Users\\Default\\Documents\\r.ps1'", "exit 2", "-a", "$PSScriptRoot",
         "Start-Process cmd '/c exit 2' -Wait -PassThru", "start ", "-RedirectStandardOutput o.txt", "-Wait", "saps ping '-n 2 localhost'",
+        "Stop-Service WinRM", "Start-Service", " Spooler", "| Restart-Service", "Set-Service Spooler -StartupType ", "Manual", "-PassThru", "-WhatIf", "Get-Service",
     ];
 
     [Test]
@@ -41,7 +42,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()) };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates() };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);

@@ -36,6 +36,9 @@ internal interface ICommandLineHost
     /// <summary>The variables the computer keeps for its later processes (<c>setx</c>); null when the host has none.</summary>
     PersistentEnvironment? PersistentEnvironment => null;
 
+    /// <summary>What commands changed of the computer's services; null when the host has none.</summary>
+    ServiceStates? ServiceStates => null;
+
     /// <summary>Writes one chunk to <see cref="WinRsStreams.Stdout"/> or <see cref="WinRsStreams.Stderr"/>.</summary>
     ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
@@ -67,6 +70,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual VirtualFileSystem? FileSystem => inner.FileSystem;
 
     public virtual PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
+
+    public virtual ServiceStates? ServiceStates => inner.ServiceStates;
     public virtual ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
     public virtual ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
     public virtual void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);

@@ -250,6 +250,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public PersistentEnvironment? PersistentEnvironment => host.PersistentEnvironment;
 
+        public ServiceStates? ServiceStates => host.ServiceStates;
+
         private readonly StdinLines _stdin = new(host);
 
         public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)

@@ -75,6 +75,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public PersistentEnvironment? PersistentEnvironment => _shell.Services.EnvironmentOf(_shell.ComputerName);
 
+    public ServiceStates? ServiceStates => _shell.Services.ServicesOf(_shell.ComputerName);
+
     public VirtualFileSystem? FileSystem => _shell.Services.FileSystemOf(_shell.ComputerName, _context.Environment.TryGet("USERPROFILE", out var profile) ? profile : null);
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment => _context.Environment.Variables;

@@ -1,0 +1,149 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Start-Service, Stop-Service, Restart-Service and Set-Service (<c>sasv</c>, <c>spsv</c>) on the services
+/// <c>Get-Service</c> lists (the scenario's rules, the default's EventLog, Spooler and WinRM): by <c>-Name</c> (wildcards),
+/// <c>-DisplayName</c>, <c>-InputObject</c> or piped ServiceControllers and names. The change is the computer's
+/// (<see cref="ServiceStates"/>): a later Get-Service, Win32_Service, in any session, sees it where the objects follow
+/// it (<c>{ $service: ... }</c>, as the default ones do). A Disabled service does not start (5.1's CouldNotStartService);
+/// a name no service has is NoServiceFoundForGivenName; -WhatIf and -Confirm as ShouldProcess asks; -PassThru writes the
+/// service as Get-Service now lists it. Stopping WinRM does not end the session here (on Windows it would).
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal static readonly HashSet<string> ServiceCommandNames = new(StringComparer.Ordinal) { "Start-Service", "Stop-Service", "Restart-Service", "Set-Service" };
+
+    private async ValueTask RunServiceCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var states = Host.ServiceStates ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
+        var services = ScriptExpressions.Enumerate(await CaptureAsync("Get-Service", null, blockNesting + 1)).OfType<PsObject>().Where(s => s["Name"] is not null).ToList();
+        var targets = new List<PsObject>();
+        void Add(PsObject service)
+        {
+            if (!targets.Any(t => Name(t).Equals(Name(service), StringComparison.OrdinalIgnoreCase))) targets.Add(service);
+        }
+
+        async ValueTask ByAsync(string parameter, string property, string what)
+        {
+            if (arguments[parameter] is not { } word) return;
+            foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)))
+            {
+                if (value is PsObject { } given && given["Name"] is not null)
+                {
+                    Add(services.FirstOrDefault(s => Name(s).Equals(Name(given), StringComparison.OrdinalIgnoreCase)) ?? given);
+                    continue;
+                }
+
+                var pattern = PipelineVariables.Display(value);
+                var wildcard = VirtualFileSystem.HasWildcard(pattern) ? VirtualFileSystem.Wildcard(pattern) : null;
+                var matched = services.Where(s => s[property] is { } p && (wildcard?.IsMatch(PipelineVariables.Display(p)) ?? PipelineVariables.Display(p).Equals(pattern, StringComparison.OrdinalIgnoreCase))).ToList();
+                if (matched.Count == 0 && wildcard is null)
+                {
+                    await WriteErrorAsync(new ScriptedError($"Cannot find any service with {what} '{pattern}'.", $"NoServiceFoundForGiven{parameter},{CmdletClass(command)}",
+                        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", pattern) { Activity = command }, output);
+                }
+
+                foreach (var service in matched) Add(service);
+            }
+        }
+
+        await ByAsync("Name", "Name", "service name");
+        await ByAsync("DisplayName", "DisplayName", "display name");
+        await ByAsync("InputObject", "Name", "service name");
+        foreach (var item in piped)
+        {
+            if (item is PsObject { } given && given["Name"] is not null) Add(services.FirstOrDefault(s => Name(s).Equals(Name(given), StringComparison.OrdinalIgnoreCase)) ?? given);
+            else if (item is not PsNil)
+            {
+                var name = PipelineVariables.Display(item);
+                if (services.FirstOrDefault(s => Name(s).Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found) Add(found);
+                else await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
+                    ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command }, output);
+            }
+        }
+
+        var startupType = arguments["StartupType"] is { } typeWord ? StartupType(PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting))) : null;
+        var wantedStatus = arguments["Status"] is { } statusWord ? PipelineVariables.Display(await ArgumentAsync(statusWord, to, blockNesting)) : null;
+        if (wantedStatus is not null && !(wantedStatus.Equals("Running", StringComparison.OrdinalIgnoreCase) || wantedStatus.Equals("Stopped", StringComparison.OrdinalIgnoreCase) || wantedStatus.Equals("Paused", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new StatementTerminatedException(ParameterError(command, $"Cannot validate argument on parameter 'Status'. The argument \"{wantedStatus}\" does not belong to the set \"Running,Stopped,Paused\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
+                "ParameterArgumentValidationError", wantedStatus));
+        }
+
+        foreach (var service in targets)
+        {
+            var name = Name(service);
+            var display = service["DisplayName"] is { } shown ? PipelineVariables.Display(shown) : name;
+            if (await WhatIfAsync(arguments, command, $"{display} ({name})")) continue;
+            var status = states.Status(name) ?? (service["Status"] is { } s ? PipelineVariables.Display(s) : "Stopped");
+            var startType = states.StartType(name) ?? (service["StartType"] is { } t ? PipelineVariables.Display(t) : "Manual");
+            if (command == "Set-Service" && startupType is not null)
+            {
+                states.SetStartType(name, startupType);
+                startType = startupType;
+            }
+
+            var start = command is "Start-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Running", StringComparison.OrdinalIgnoreCase) == true;
+            var stop = command is "Stop-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Stopped", StringComparison.OrdinalIgnoreCase) == true;
+            if (stop) states.SetStatus(name, "Stopped");
+            if (start)
+            {
+                // A running service is left alone (unless it was just stopped to restart).
+                var running = status.Equals("Running", StringComparison.OrdinalIgnoreCase) && !stop;
+                if (startType.Equals("Disabled", StringComparison.OrdinalIgnoreCase) && !running)
+                {
+                    // ServiceController.Start fails on a disabled service: the command's error, and the next service.
+                    await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be started due to the following error: Cannot start service {name} on computer '.'.",
+                        $"CouldNotStartService,{CmdletClass(command)}", ErrorCategory.OpenError, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
+                    { Activity = command, InnerExceptionType = "System.InvalidOperationException" }, output);
+                    continue;
+                }
+
+                states.SetStatus(name, "Running");
+            }
+
+            if (wantedStatus?.Equals("Paused", StringComparison.OrdinalIgnoreCase) == true) states.SetStatus(name, "Paused");
+            if (arguments.Has("PassThru"))
+            {
+                foreach (var now in ScriptExpressions.Enumerate(await CaptureAsync("Get-Service -Name '" + name.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)))
+                {
+                    await output.WriteAsync(new PipelineOutput(now), cancellationToken);
+                }
+            }
+        }
+
+        static string Name(PsObject service) => PipelineVariables.Display(service["Name"]!);
+    }
+
+    // Set-Service -StartupType's values (ServiceStartMode's, and 5.1's Automatic/Manual/Disabled).
+    private static string StartupType(string given) => given.ToUpperInvariant() switch
+    {
+        "AUTOMATIC" or "AUTO" => "Automatic",
+        "MANUAL" => "Manual",
+        "DISABLED" => "Disabled",
+        _ => throw new StatementTerminatedException(ParameterError("Set-Service",
+            $"Cannot bind parameter 'StartupType'. Cannot convert value \"{given}\" to type \"System.ServiceProcess.ServiceStartMode\". Error: \"Unable to match the identifier name {given} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nBoot, System, Automatic, Manual, Disabled\"",
+            "CannotConvertArgumentNoMessage", given)),
+    };
+
+    /// <summary>A service command after a pipe (<c>Get-Service Spooler | Start-Service</c>): the services piped, at the end of the input.</summary>
+    private sealed class ServiceStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Hold(_items, item, command);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            await context.RunServiceCommandAsync(command, arguments, _items, to, new EmittingHost(to ?? context.Host, Emit), blockNesting);
+            await EndNext();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// What Start-Service, Stop-Service, Restart-Service and Set-Service changed of one computer's services: each changed
+/// service's status (Running, Stopped) and start type (Automatic, Manual, Disabled). The scenario's objects follow it
+/// through <c>{ $service: { name: Spooler, status: Stopped } }</c> values (their value until a command changes it),
+/// as the default Get-Service and Win32_Service objects do, so a later Get-Service, in this session or another, sees
+/// the change. Thread-safe: the computer's sessions share it.
+/// </summary>
+public sealed class ServiceStates
+{
+    private readonly ConcurrentDictionary<string, (string? Status, string? StartType)> _changes = new(StringComparer.OrdinalIgnoreCase);
+
+    // Services one computer keeps changes for at most (a script that loops over made-up names cannot grow it without bound).
+    private const int MaxServices = 10_000;
+
+    /// <summary>The service's status a command set; null when none did.</summary>
+    public string? Status(string name) => _changes.TryGetValue(name, out var change) ? change.Status : null;
+
+    /// <summary>The service's start type a command set; null when none did.</summary>
+    public string? StartType(string name) => _changes.TryGetValue(name, out var change) ? change.StartType : null;
+
+    public void SetStatus(string name, string status)
+    {
+        if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;
+        _changes.AddOrUpdate(name, (status, null), (_, old) => (status, old.StartType));
+    }
+
+    public void SetStartType(string name, string startType)
+    {
+        if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;
+        _changes.AddOrUpdate(name, (null, startType), (_, old) => (old.Status, startType));
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>Start-Service, Stop-Service, Restart-Service and Set-Service change the computer's services, which every later Get-Service and Win32_Service sees.</summary>
+public class ServiceCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(string script, ServiceStates states)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), ServiceStates = states, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, null, null) };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
+        return host;
+    }
+
+    [Test]
+    public async Task Stopping_and_starting_a_service_is_what_later_sessions_see_in_Get_Service_and_Win32_Service()
+    {
+        var states = new ServiceStates();
+        var first = await RunAsync("Stop-Service WinRM -PassThru | % { \"$($_.Name) $($_.Status)\" }; spsv -Name EventLog; (Get-Service WinRM).Status", states);
+        var second = await RunAsync(
+            "Get-Service | % { \"$($_.Name) $($_.Status) $($_.StartType)\" }; gcim Win32_Service | % { \"$($_.Name) $($_.State) $($_.Started)\" }; " +
+            "Get-Service WinRM, EventLog | Start-Service; (Get-Service | Where-Object Status -eq Running).Count; (Get-Service WinRM).Status -eq 'Running'", states);
+
+        Assert.That(first.OutputTexts, Is.EqualTo(new[] { "WinRM Stopped", "Stopped" }));
+        Assert.That(second.OutputTexts, Is.EqualTo(new[]
+        {
+            "EventLog Stopped Automatic", "Spooler Stopped Disabled", "WinRM Stopped Automatic",
+            "EventLog Stopped False", "Spooler Stopped False", "WinRM Stopped False",
+            "2", "True",
+        }));
+        Assert.That(first.Errors.Concat(second.Errors), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_disabled_service_does_not_start_until_Set_Service_changes_its_start_type()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "Start-Service Spooler; (Get-Service Spooler).Status; Set-Service -Name Spooler -StartupType Automatic; sasv Spooler -PassThru | % { \"$($_.Status) $($_.StartType)\" }; " +
+            "(Get-WmiObject Win32_Service | ? Name -eq Spooler).StartMode; Set-Service Spooler -Status Stopped; (gsv Spooler).Status", states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Stopped", "Running Automatic", "Auto", "Stopped" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("CouldNotStartService,Microsoft.PowerShell.Commands.StartServiceCommand", "Service 'Print Spooler (Spooler)' cannot be started due to the following error: Cannot start service Spooler on computer '.'."),
+        }));
+    }
+
+    [Test]
+    public async Task Names_no_service_has_are_errors_a_pattern_is_not_and_WhatIf_changes_nothing()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "Stop-Service Nope, WinRM; Restart-Service Zz*; Stop-Service -DisplayName 'Windows Event*' -WhatIf; (Get-Service EventLog).Status; (Get-Service WinRM).Status; " +
+            "'Spooler', 'Missing' | Set-Service -StartupType Manual; (Get-Service Spooler).StartType; Set-Service WinRM -StartupType Sometimes; Set-Service WinRM -Status Asleep; 'end'", states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Running", "Stopped", "Manual", "end" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.StopServiceCommand",
+            "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.SetServiceCommand",
+            "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.SetServiceCommand",
+            "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.SetServiceCommand",
+        }));
+        Assert.That(host.HostCalls.Select(c => PipelineVariables.Display(c.Parameters[0])), Does.Contain("What if: Performing the operation \"Stop-Service\" on target \"Windows Event Log (EventLog)\"."));
+    }
+}
