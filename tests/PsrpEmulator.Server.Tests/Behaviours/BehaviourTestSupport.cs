@@ -160,6 +160,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
 
     public VirtualFileSystem? FileSystem { get; init; }
 
+    public ServiceStates? ServiceStates { get; init; }
+
     public PersistentEnvironment? PersistentEnvironment { get; init; }
 
     public string Stdout => _stdout.ToString();

@@ -69,4 +69,33 @@ public class ServiceCommandTests
         }));
         Assert.That(host.HostCalls.Select(c => PipelineVariables.Display(c.Parameters[0])), Does.Contain("What if: Performing the operation \"Stop-Service\" on target \"Windows Event Log (EventLog)\"."));
     }
+
+    /// <summary>net start / net stop in a cmd shell change the same services, with net's messages and exit code 2 for its errors.</summary>
+    [Test]
+    public async Task Net_start_and_stop_change_the_services_PowerShell_then_lists()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, string Stderr, int Code)> Net(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, host.Stderr, code);
+        }
+
+        var stop = await Net("net stop winrm");
+        var again = await Net("net stop WinRM");
+        var list = await Net("net start");
+        var start = await Net("net start \"Windows Remote Management (WS-Management)\"");
+        var disabled = await Net("net start Spooler");
+        var unknown = await Net("net start Nope");
+        var powershell = await RunAsync("(Get-Service WinRM).Status", states);
+
+        Assert.That(stop, Is.EqualTo(("The Windows Remote Management (WS-Management) service is stopping.\r\nThe Windows Remote Management (WS-Management) service was stopped successfully.\r\n\r\n", "", 0)));
+        Assert.That(again, Is.EqualTo(("", "The Windows Remote Management (WS-Management) service is not started.\r\n\r\nMore help is available by typing NET HELPMSG 3521.\r\n\r\n", 2)));
+        Assert.That(list.Stdout, Is.EqualTo("These Windows services are started:\r\n\r\n   Windows Event Log\r\n\r\nThe command completed successfully.\r\n\r\n"));
+        Assert.That(start.Code, Is.Zero);
+        Assert.That(disabled, Is.EqualTo(("", "System error 1058 has occurred.\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n\r\n", 2)));
+        Assert.That(unknown, Is.EqualTo(("", "The service name is invalid.\r\n\r\nMore help is available by typing NET HELPMSG 2185.\r\n\r\n", 2)));
+        Assert.That(powershell.OutputTexts, Is.EqualTo(new[] { "Running" }));
+    }
 }

@@ -128,6 +128,7 @@ public sealed partial class BehaviourCatalog
         if (CallCommandScript.TryParse(this, line, out var call)) return call;
         if (PingCommandScript.TryParse(line, out var ping)) return ping;
         if (SetxCommandScript.TryParse(line, out var setx)) return setx;
+        if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         if (PowerShellExe.TryGetFile(line, out var scriptFile, out var fileArguments, out nonInteractive)) return new PowerShellFileScript(this, scriptFile, fileArguments, nonInteractive);
         var name = CommandLineText.FirstWord(line);
