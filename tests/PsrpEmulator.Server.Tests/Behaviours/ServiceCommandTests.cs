@@ -98,4 +98,39 @@ public class ServiceCommandTests
         Assert.That(unknown, Is.EqualTo(("", "The service name is invalid.\r\n\r\nMore help is available by typing NET HELPMSG 2185.\r\n\r\n", 2)));
         Assert.That(powershell.OutputTexts, Is.EqualTo(new[] { "Running" }));
     }
+
+    /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
+    [Test]
+    public async Task Sc_queries_starts_stops_and_configures_the_same_services()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, int Code)> Sc(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, code);
+        }
+
+        var query = await Sc("sc query WinRM");
+        var stopped = await Sc("sc stop Spooler");
+        var disabled = await Sc("sc start Spooler");
+        var config = await Sc("sc config Spooler start= demand");
+        var start = await Sc("sc.exe start spooler");
+        var running = await Sc("sc start Spooler");
+        var missing = await Sc("sc query Nope");
+        var all = await Sc("sc query");
+
+        Assert.That(query, Is.EqualTo(("\r\nSERVICE_NAME: WinRM\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n" +
+            "                                (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)\r\n        WIN32_EXIT_CODE    : 0  (0x0)\r\n        SERVICE_EXIT_CODE  : 0  (0x0)\r\n" +
+            "        CHECKPOINT         : 0x0\r\n        WAIT_HINT          : 0x0\r\n", 0)));
+        Assert.That(stopped, Is.EqualTo(("[SC] ControlService FAILED 1062:\r\n\r\nThe service has not been started.\r\n\r\n", 1062)));
+        Assert.That(disabled.Code, Is.EqualTo(1058));
+        Assert.That(config, Is.EqualTo(("[SC] ChangeServiceConfig SUCCESS\r\n", 0)));
+        Assert.That(start.Code, Is.Zero);
+        Assert.That(start.Stdout, Does.Contain("SERVICE_NAME: Spooler\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 2  START_PENDING\r\n"));
+        Assert.That(running, Is.EqualTo(("[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056)));
+        Assert.That(missing, Is.EqualTo(("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
+        Assert.That(all.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(new[] { "SERVICE_NAME: EventLog", "SERVICE_NAME: Spooler", "SERVICE_NAME: WinRM" }));
+        Assert.That((await RunAsync("(Get-Service Spooler).StartType; (Get-Service Spooler).Status", states)).OutputTexts, Is.EqualTo(new[] { "Manual", "Running" }));
+    }
 }

@@ -129,6 +129,7 @@ public sealed partial class BehaviourCatalog
         if (PingCommandScript.TryParse(line, out var ping)) return ping;
         if (SetxCommandScript.TryParse(line, out var setx)) return setx;
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
+        if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         if (PowerShellExe.TryGetFile(line, out var scriptFile, out var fileArguments, out nonInteractive)) return new PowerShellFileScript(this, scriptFile, fileArguments, nonInteractive);
         var name = CommandLineText.FirstWord(line);

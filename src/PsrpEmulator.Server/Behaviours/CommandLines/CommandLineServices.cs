@@ -70,13 +70,13 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
     }
 
     /// <summary>The computer's services as its PowerShell lists them (Get-Service through the rules), in a runspace of their own.</summary>
-    internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken, string command = "Get-Service")
     {
         var runspace = new RunspaceState(time);
         try
         {
             var collector = new Collector(host, runspace);
-            var script = catalog.Resolve(new CreatePipeline([new PipelineCommand("Get-Service", IsScript: true, [])], NoInput: true));
+            var script = catalog.Resolve(new CreatePipeline([new PipelineCommand(command, IsScript: true, [])], NoInput: true));
             await script.RunAsync(collector, time, cancellationToken).ConfigureAwait(false);
             return collector.Services;
         }
@@ -107,5 +107,121 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         }
 
         public ValueTask<PsValue?> ReadInputAsync(CancellationToken cancellationToken) => ValueTask.FromResult<PsValue?>(null);
+    }
+}
+
+/// <summary>
+/// sc.exe's service commands in a cmd shell, on the services Get-Service lists (their type from Win32_Service):
+/// <c>sc query [name]</c> (a block per service; without a name the running ones), <c>sc start name</c> and
+/// <c>sc stop name</c> (the change made, the block with START_PENDING / STOP_PENDING as sc prints it at once), <c>sc config
+/// name start= auto|demand|disabled</c> ("[SC] ChangeServiceConfig SUCCESS"). Failures are sc's "[SC] ... FAILED n:"
+/// with Windows' message and exit code n (1060 no such service, 1056 already running, 1062 not started, 1058 disabled).
+/// The blocks' layout follows Windows' (trailing blanks UNVERIFIED); other sc commands are not emulated.
+/// </summary>
+internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, List<string> words) : ICommandLineScript
+{
+    public string Description => "sc " + verb;
+
+    public static bool TryParse(BehaviourCatalog catalog, string line, out ScServiceScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count < 2 || !(tokens[0].Value.Equals("sc", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("sc.exe", StringComparison.OrdinalIgnoreCase))) return false;
+        var verb = tokens[1].Value.ToLowerInvariant();
+        if (verb is not ("query" or "start" or "stop" or "config")) return false;
+        script = new ScServiceScript(catalog, verb, [.. tokens.Skip(2).Select(t => t.Value)]);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var services = await NetServiceScript.ServicesAsync(catalog, host, time, cancellationToken).ConfigureAwait(false);
+        var types = await NetServiceScript.ServicesAsync(catalog, host, time, cancellationToken, "Get-WmiObject Win32_Service").ConfigureAwait(false);
+        var states = host.ServiceStates;
+        string Status(PsObject s) => states?.Status(Text(s, "Name")) ?? Text(s, "Status");
+        bool Shared(PsObject s) => types.FirstOrDefault(t => Text(t, "Name").Equals(Text(s, "Name"), StringComparison.OrdinalIgnoreCase)) is { } w && Text(w, "ServiceType").StartsWith("Share", StringComparison.OrdinalIgnoreCase);
+        if (verb == "query" && words.Count == 0)
+        {
+            var text = string.Concat(services.Where(s => Status(s).Equals("Running", StringComparison.OrdinalIgnoreCase)).OrderBy(s => Text(s, "Name"), StringComparer.OrdinalIgnoreCase)
+                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"))));
+            await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var operation = verb switch { "query" => "EnumQueryServicesStatus:OpenService", "start" => "StartService: OpenService", "stop" => "ControlService: OpenService", _ => "OpenService" };
+        if (words.Count == 0) return await WriteAsync(host, $"DESCRIPTION:\r\n        sc {verb} is used with a service name.\r\n", 1639, cancellationToken).ConfigureAwait(false);
+        var service = services.FirstOrDefault(s => Text(s, "Name").Equals(words[0], StringComparison.OrdinalIgnoreCase));
+        if (service is null)
+        {
+            return await WriteAsync(host, $"[SC] {operation} FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060, cancellationToken).ConfigureAwait(false);
+        }
+
+        var name = Text(service, "Name");
+        var status = Status(service);
+        var running = status.Equals("Running", StringComparison.OrdinalIgnoreCase);
+        switch (verb)
+        {
+            case "query":
+                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null), 0, cancellationToken).ConfigureAwait(false);
+            case "start" when running:
+                return await WriteAsync(host, "[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056, cancellationToken).ConfigureAwait(false);
+            case "start" when (states?.StartType(name) ?? Text(service, "StartType")).Equals("Disabled", StringComparison.OrdinalIgnoreCase):
+                return await WriteAsync(host, "[SC] StartService FAILED 1058:\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n\r\n", 1058, cancellationToken).ConfigureAwait(false);
+            case "stop" when !running:
+                return await WriteAsync(host, "[SC] ControlService FAILED 1062:\r\n\r\nThe service has not been started.\r\n\r\n", 1062, cancellationToken).ConfigureAwait(false);
+            case "start" or "stop":
+                if (states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc " + verb), 1, cancellationToken).ConfigureAwait(false);
+                states.SetStatus(name, verb == "start" ? "Running" : "Stopped");
+                return await WriteAsync(host, Block(name, Shared(service), verb == "start" ? "StartPending" : "StopPending", includeName: false, display: null, started: verb == "start"), 0, cancellationToken).ConfigureAwait(false);
+            default:
+            {
+                // config: "start=" and its value are two words, as sc wants them.
+                var at = words.FindIndex(w => w.Equals("start=", StringComparison.OrdinalIgnoreCase));
+                var startType = at >= 0 && at + 1 < words.Count ? words[at + 1].ToLowerInvariant() switch { "auto" or "delayed-auto" => "Automatic", "demand" => "Manual", "disabled" => "Disabled", _ => null } : null;
+                if (startType is null || states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc config " + string.Join(' ', words.Skip(1))), 1, cancellationToken).ConfigureAwait(false);
+                states.SetStartType(name, startType);
+                return await WriteAsync(host, "[SC] ChangeServiceConfig SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // A service's block as sc query (and sc start / stop) prints it.
+    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool started = false)
+    {
+        var (number, word, controls) = status.ToUpperInvariant() switch
+        {
+            "RUNNING" => (4, "RUNNING", "STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
+            "STARTPENDING" => (2, "START_PENDING", "NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN"),
+            "STOPPENDING" => (3, "STOP_PENDING", "STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
+            "PAUSED" => (7, "PAUSED", "STOPPABLE, PAUSABLE, ACCEPTS_SHUTDOWN"),
+            _ => (1, "STOPPED", "NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN"),
+        };
+        var text = new System.Text.StringBuilder("\r\nSERVICE_NAME: ").Append(name).Append("\r\n");
+        if (includeName) text.Append("DISPLAY_NAME: ").Append(display).Append("\r\n");
+        text.Append(shared ? "        TYPE               : 20  WIN32_SHARE_PROCESS\r\n" : "        TYPE               : 10  WIN32_OWN_PROCESS\r\n")
+            .Append("        STATE              : ").Append(number).Append("  ").Append(word).Append("\r\n")
+            .Append("                                (").Append(controls).Append(")\r\n")
+            .Append(number == 1 ? "        WIN32_EXIT_CODE    : 1077  (0x435)\r\n" : "        WIN32_EXIT_CODE    : 0  (0x0)\r\n")
+            .Append("        SERVICE_EXIT_CODE  : 0  (0x0)\r\n        CHECKPOINT         : 0x0\r\n")
+            .Append(number is 2 or 3 ? "        WAIT_HINT          : 0x7d0\r\n" : "        WAIT_HINT          : 0x0\r\n");
+        // The new process's id: made up, the same for a service each time.
+        if (started) text.Append("        PID                : ").Append(4 * (1000 + StableHash(name) % 2000)).Append("\r\n        FLAGS              :\r\n");
+        return text.ToString();
+    }
+
+    // FNV-1a of the upper-cased name (string.GetHashCode changes from run to run).
+    private static int StableHash(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var c in name.ToUpperInvariant()) hash = (hash ^ c) * 16777619u;
+        return (int)(hash & 0x7FFFFFFF);
+    }
+
+    private static string Text(PsObject service, string property) => service[property] is { } value ? PipelineVariables.Display(value) : string.Empty;
+
+    private static async Task<int> WriteAsync(ICommandLineHost host, string text, int code, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
+        return code;
     }
 }
