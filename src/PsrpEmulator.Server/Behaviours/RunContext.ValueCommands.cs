@@ -47,6 +47,8 @@ internal sealed partial class RunContext
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
+        ["Test-Connection"] = ["ComputerName", "Count", "BufferSize", "Delay", "Quiet", "Source", "TimeToLive", "AsJob", "Credential", "Impersonation", "Authentication", "ThrottleLimit"],
+        ["Test-NetConnection"] = ["ComputerName", "Port", "CommonTCPPort", "InformationLevel", "TraceRoute", "Hops", "DiagnoseRouting", "ConstrainSourceAddress", "ConstrainInterface"],
         ["Start-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
@@ -79,6 +81,7 @@ internal sealed partial class RunContext
         "DATE" => "Get-Date",
         "START" or "SAPS" => "Start-Process",
         "SASV" => "Start-Service",
+        "TNC" => "Test-NetConnection",
         "SPSV" => "Stop-Service",
         _ => null,
     };
@@ -132,6 +135,12 @@ internal sealed partial class RunContext
                     return;
                 case "Start-Process":
                     await StartProcessAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Test-Connection":
+                    await TestConnectionAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Test-NetConnection":
+                    await TestNetConnectionAsync(arguments, to, output, blockNesting);
                     return;
                 case var service when ServiceCommandNames.Contains(service):
                     await RunServiceCommandAsync(command, arguments, [], to, output, blockNesting);
@@ -418,7 +427,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting")
                 {
                     named[name] = null;
                     continue;
@@ -454,6 +463,8 @@ internal sealed partial class RunContext
             "Write-Host" => ["Object"],
             "Write-Warning" => ["Message"],
             "Start-Process" => ["FilePath", "ArgumentList"],
+            "Test-Connection" => ["ComputerName", "Source"],
+            "Test-NetConnection" => ["ComputerName", "Port"],
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],

@@ -1,5 +1,6 @@
 using PsrpEmulator.Server.Behaviours;
 using PsrpEmulator.Server.Hosting;
+using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
@@ -144,5 +145,53 @@ public class PersistentEnvironmentTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Windows;C:\bin", "51", "[][][process]", "machine", @"C:\Users\tester\AppData\Local\Microsoft\WindowsApps" }));
         Assert.That(store.Get(EnvironmentScope.User, @"C:\Users\tester", "U", _ => null), Is.EqualTo("user"));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "MethodArgumentConversionInvalidCastArgument" }));
+    }
+}
+
+/// <summary>Test-Connection and Test-NetConnection from the computer itself, as ping answers.</summary>
+public class ConnectionTestTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, TimeSpan Elapsed)> RunAsync(string script)
+    {
+        var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        var clock = new VirtualClock(start);
+        var host = new RecordingHost { Runspace = new RunspaceState(clock) };
+        var run = Task.Run(() => Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            if (!clock.AdvanceToNextTimer()) await Task.Yield();
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(1));
+        return (host, clock.GetUtcNow() - start);
+    }
+
+    [Test]
+    public async Task Test_Connection_answers_for_the_computer_itself_a_second_per_echo()
+    {
+        var (host, elapsed) = await RunAsync(
+            "Test-Connection localhost -Count 1 -Quiet; $r = Test-Connection -ComputerName 127.0.0.1, TESTHOST01 -Count 3; $r.Count; $r[0].StatusCode; $r[0].IPV4Address; " +
+            "Test-Connection 10.9.8.7 -Count 1 -Quiet; Test-Connection nosuch -Count 1");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "6", "0", "127.0.0.1", "False" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("TestConnectionException,Microsoft.PowerShell.Commands.TestConnectionCommand", "Testing connection to computer 'nosuch' failed: No such host is known"),
+        }));
+        Assert.That(elapsed, Is.EqualTo(TimeSpan.FromSeconds(2 + 2 + 4)), "a second between echoes; an address that does not answer waits its timeout");
+    }
+
+    [Test]
+    public async Task Test_NetConnection_finds_the_listening_ports_of_the_computer_itself()
+    {
+        var (host, _) = await RunAsync(
+            "$t = Test-NetConnection localhost -Port 5985; \"$($t.PingSucceeded) $($t.TcpTestSucceeded) $($t.RemotePort)\"; tnc 127.0.0.1 -Port 8080 -InformationLevel Quiet; " +
+            "Test-NetConnection -ComputerName localhost -CommonTCPPort SMB -InformationLevel Quiet; Test-NetConnection nosuch -InformationLevel Quiet");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True True 5985", "False", "True", "False" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "TCP connect to (127.0.0.1 : 8080) failed", "Name resolution of nosuch failed" }));
     }
 }

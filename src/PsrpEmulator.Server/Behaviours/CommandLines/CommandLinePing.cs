@@ -77,33 +77,7 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 
         if (target is null) return await FailAsync(host, "IP address must be specified.\r\n", cancellationToken).ConfigureAwait(false);
         var computer = host.Facts.GetValueOrDefault("computername") ?? "localhost";
-        // What the target resolves to, the name shown before it, and whether it answers.
-        string address;
-        string shown;
-        bool answers;
-        if (IPAddress.TryParse(target, out var ip) && target.Count(c => c == '.') is 0 or 3)
-        {
-            address = ip.ToString();
-            shown = address;
-            answers = IPAddress.IsLoopback(ip);
-            if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ipv6Only || ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ipv4Only)
-            {
-                return await FailAsync(host, $"Ping request could not find host {target}. Please check the name and try again.\r\n", cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else if (target.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            address = ipv4Only ? "127.0.0.1" : "::1";
-            shown = $"{computer.ToUpperInvariant()} [{address}]";
-            answers = true;
-        }
-        else if (target.Equals(computer, StringComparison.OrdinalIgnoreCase) || target.Equals(".", StringComparison.Ordinal))
-        {
-            address = ipv4Only ? "127.0.0.1" : LinkLocal;
-            shown = $"{computer.ToUpperInvariant()} [{address}]";
-            answers = true;
-        }
-        else
+        if (Resolve(target, computer, ipv4Only, ipv6Only) is not var (address, shown, answers))
         {
             return await FailAsync(host, $"Ping request could not find host {target}. Please check the name and try again.\r\n", cancellationToken).ConfigureAwait(false);
         }
@@ -128,6 +102,35 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
         if (received > 0) statistics += "Approximate round trip times in milli-seconds:\r\n    Minimum = 0ms, Maximum = 0ms, Average = 0ms\r\n";
         await host.WriteTextAsync(WinRsStreams.Stdout, statistics, cancellationToken).ConfigureAwait(false);
         return received > 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// What a name or address resolves to from the computer itself: the address, the text ping shows for it, and
+    /// whether it answers (loopback, localhost and the computer's own name do; another address does not); null for a
+    /// name not found.
+    /// </summary>
+    internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false)
+    {
+        if (IPAddress.TryParse(target, out var ip) && target.Count(c => c == '.') is 0 or 3)
+        {
+            var family = ip.AddressFamily;
+            if (family == System.Net.Sockets.AddressFamily.InterNetwork && ipv6Only || family == System.Net.Sockets.AddressFamily.InterNetworkV6 && ipv4Only) return null;
+            return (ip.ToString(), ip.ToString(), IPAddress.IsLoopback(ip));
+        }
+
+        if (target.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            var address = ipv4Only ? "127.0.0.1" : "::1";
+            return (address, $"{computer.ToUpperInvariant()} [{address}]", true);
+        }
+
+        if (target.Equals(computer, StringComparison.OrdinalIgnoreCase) || target == ".")
+        {
+            var address = ipv4Only ? "127.0.0.1" : LinkLocal;
+            return (address, $"{computer.ToUpperInvariant()} [{address}]", true);
+        }
+
+        return null;
     }
 
     private static async Task<int> FailAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)

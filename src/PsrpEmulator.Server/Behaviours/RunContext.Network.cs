@@ -1,0 +1,125 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Test-Connection and Test-NetConnection (<c>tnc</c>) from the computer itself, as ping answers (see
+/// <see cref="PingCommandScript"/>): loopback addresses, localhost and the computer's own name answer; another
+/// address does not; another name is not found. Test-Connection writes a Win32_PingStatus per echo (a second apart on
+/// the server's clock; <c>-Count</c>, 4 by default) or, with <c>-Quiet</c>, whether any came back; a target that does
+/// not answer is 5.1's TestConnectionException. Test-NetConnection writes a TestNetConnectionResult (PingSucceeded;
+/// with <c>-Port</c>, TcpTestSucceeded: the computer's listening ports, those netstat lists, 135, 445, 5985, 47001) and
+/// its warnings, or a Boolean with <c>-InformationLevel Quiet</c>. The objects' type names and the warnings' texts
+/// are UNVERIFIED.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private static readonly int[] ListeningPorts = [135, 445, 5985, 47001];
+
+    private string ComputerName => host.EnvironmentVariable("COMPUTERNAME") ?? "localhost";
+
+    private async ValueTask TestConnectionAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        if (arguments["ComputerName"] is not { } targetWord)
+        {
+            throw new StatementTerminatedException(ParameterError("Test-Connection", "Cannot process command because of one or more missing mandatory parameters: ComputerName.", "MissingMandatoryParameter"));
+        }
+
+        var targets = ScriptExpressions.Enumerate(await ArgumentAsync(targetWord, to, blockNesting)).Select(PipelineVariables.Display).ToList();
+        var count = arguments["Count"] is { } countWord && ScriptExpressions.AsNumber(await ArgumentAsync(countWord, to, blockNesting)) is { } n ? (int)Math.Clamp(n, 1, 1_000_000) : 4;
+        var size = arguments["BufferSize"] is { } sizeWord && ScriptExpressions.AsNumber(await ArgumentAsync(sizeWord, to, blockNesting)) is { } b ? (int)Math.Clamp(b, 0, 65500) : 32;
+        var quiet = arguments.Has("Quiet");
+        var computer = ComputerName;
+        foreach (var target in targets)
+        {
+            var resolved = PingCommandScript.Resolve(target, computer);
+            if (resolved is not { Answers: true } answering)
+            {
+                // Each echo waits for its reply in vain (its timeout, as ping's 4 s) before the command gives up.
+                if (resolved is not null) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(4) * count, time, cancellationToken);
+                if (quiet)
+                {
+                    await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(false)), cancellationToken);
+                    continue;
+                }
+
+                var reason = resolved is null ? "No such host is known" : "Error due to lack of resources";
+                await WriteErrorAsync(new ScriptedError($"Testing connection to computer '{target}' failed: {reason}", "TestConnectionException,Microsoft.PowerShell.Commands.TestConnectionCommand",
+                    ErrorCategory.ResourceUnavailable, "System.Net.NetworkInformation.PingException", target) { Activity = "Test-Connection" }, output);
+                continue;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                if (i > 0) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(1), time, cancellationToken);
+                if (quiet) continue;
+                var v4 = answering.Address.Contains('.', StringComparison.Ordinal) ? answering.Address : "127.0.0.1";
+                await output.WriteAsync(new PipelineOutput(new PsObject(["System.Management.ManagementObject#root\\cimv2\\Win32_PingStatus", "System.Management.ManagementObject",
+                        "System.Management.ManagementBaseObject", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"])
+                    { ToStringValue = $"\\\\{computer.ToUpperInvariant()}\\root\\cimv2:Win32_PingStatus.Address=\"{target}\"" }
+                    .With("Source", computer.ToUpperInvariant())
+                    .With("Destination", target)
+                    .With("Address", target)
+                    .With("ProtocolAddress", answering.Address)
+                    .With("IPV4Address", v4)
+                    .With("IPV6Address", answering.Address.Contains(':', StringComparison.Ordinal) ? answering.Address : string.Empty)
+                    .With("BufferSize", PsPrimitive.UInt32((uint)size))
+                    .With("ReplySize", PsPrimitive.UInt32((uint)size))
+                    .With("ResponseTime", PsPrimitive.UInt32(0))
+                    .With("StatusCode", PsPrimitive.UInt32(0))
+                    .With("TimeToLive", PsPrimitive.UInt32(128))
+                    .With("PSComputerName", computer.ToUpperInvariant())), cancellationToken);
+            }
+
+            if (quiet) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(true)), cancellationToken);
+        }
+    }
+
+    private async ValueTask TestNetConnectionAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var target = arguments["ComputerName"] is { } targetWord ? PipelineVariables.Display(await ArgumentAsync(targetWord, to, blockNesting)) : "internetbeacon.msedge.net";
+        int? port = arguments["Port"] is { } portWord && ScriptExpressions.AsNumber(await ArgumentAsync(portWord, to, blockNesting)) is { } p ? (int)p : null;
+        if (port is null && arguments["CommonTCPPort"] is { } commonWord)
+        {
+            port = PipelineVariables.Display(await ArgumentAsync(commonWord, to, blockNesting)).ToUpperInvariant() switch
+            {
+                "HTTP" => 80, "RDP" => 3389, "SMB" => 445, "WINRM" => 5985,
+                var other => throw new StatementTerminatedException(ParameterError("Test-NetConnection", $"Cannot validate argument on parameter 'CommonTCPPort'. The argument \"{other}\" does not belong to the set \"HTTP,RDP,SMB,WINRM\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.", "ParameterArgumentValidationError", other)),
+            };
+        }
+
+        var quiet = arguments["InformationLevel"] is { } levelWord && PipelineVariables.Display(await ArgumentAsync(levelWord, to, blockNesting)).Equals("Quiet", StringComparison.OrdinalIgnoreCase);
+        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true);
+        if (resolved is null)
+        {
+            await output.WriteAsync(new WarningRecordMessage($"Name resolution of {target} failed"), cancellationToken);
+            if (quiet) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(false)), cancellationToken);
+            else await output.WriteAsync(new PipelineOutput(PsObjects.CustomObject().With("ComputerName", target).With("RemoteAddress", PsNil.Instance)
+                .With("PingSucceeded", false).With("TcpTestSucceeded", false)), cancellationToken);
+            return;
+        }
+
+        var (address, _, answers) = resolved.Value;
+        if (!answers) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(port is null ? 4 : 25), time, cancellationToken);
+        var tcp = port is { } open && answers && ListeningPorts.Contains(open);
+        if (port is { } tried && !tcp) await output.WriteAsync(new WarningRecordMessage($"TCP connect to ({address} : {tried}) failed"), cancellationToken);
+        if (!answers) await output.WriteAsync(new WarningRecordMessage($"Ping to {address} failed with status: TimedOut"), cancellationToken);
+        if (quiet)
+        {
+            await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(port is null ? answers : tcp)), cancellationToken);
+            return;
+        }
+
+        var result = new PsObject(["TestNetConnectionResult", "System.Object"]) { ToStringValue = "TestNetConnectionResult" }
+            .With("ComputerName", target)
+            .With("RemoteAddress", address)
+            .With("InterfaceAlias", answers ? "Loopback Pseudo-Interface 1" : "Ethernet")
+            .With("SourceAddress", "127.0.0.1")
+            .With("PingSucceeded", answers)
+            .With("PingReplyDetails (RTT)", answers ? "0 ms" : string.Empty);
+        if (port is { } remote) result = result.With("RemotePort", remote).With("TcpTestSucceeded", tcp);
+        await output.WriteAsync(new PipelineOutput(result), cancellationToken);
+    }
+}
