@@ -42,6 +42,9 @@ public interface IPipelineHost
     /// <summary>What commands changed of the computer's services (Stop-Service...); null when the host has none.</summary>
     ServiceStates? ServiceStates => null;
 
+    /// <summary>The computer's restart (Restart-Computer); null when the host cannot restart one.</summary>
+    IComputerPower? Power => null;
+
     /// <summary>Every environment variable of the session's process, as Windows gave them (Get-ChildItem Env:); none when the host cannot list them.</summary>
     IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => [];
 
@@ -174,6 +177,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public ServiceStates? ServiceStates => inner.ServiceStates;
+
+    public IComputerPower? Power => inner.Power;
 
     public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
 

@@ -102,6 +102,8 @@ internal sealed partial class RunContext
 
         public ServiceStates? ServiceStates => context.Host.ServiceStates;
 
+        public IComputerPower? Power => context.Host.Power;
+
         // A program started by PowerShell reads its pipeline's input, else nothing.
         public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
         {

@@ -122,4 +122,37 @@ internal sealed partial class RunContext
         if (port is { } remote) result = result.With("RemotePort", remote).With("TcpTestSucceeded", tcp);
         await output.WriteAsync(new PipelineOutput(result), cancellationToken);
     }
+
+    /// <summary>
+    /// Restart-Computer of the computer itself (no -ComputerName, or ., localhost, its name): the restart begins at once
+    /// (<see cref="IComputerPower"/>: the session goes with the computer's other shells). -Wait is 5.1's error for the local
+    /// computer; another computer is not emulated; a restart already pending is RestartcomputerFailed.
+    /// </summary>
+    private async ValueTask RestartComputerAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var computer = ComputerName;
+        var names = arguments["ComputerName"] is { } word ? ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display).ToList() : ["localhost"];
+        foreach (var name in names)
+        {
+            if (!(name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(computer, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Restart-Computer -ComputerName {name} is not emulated: another computer restarts from its own session (shutdown /r or Restart-Computer there)"));
+            }
+
+            if (arguments.Has("Wait"))
+            {
+                await WriteErrorAsync(new ScriptedError("Cannot wait for the local computer to restart. The local computer is ignored when the Wait parameter is specified.",
+                    "CannotWaitLocalComputer,Microsoft.PowerShell.Commands.RestartComputerCommand", ErrorCategory.InvalidOperation, "System.InvalidOperationException", "localhost") { Activity = "Restart-Computer" }, output);
+                continue;
+            }
+
+            if (await WhatIfAsync(arguments, "Enable the Remote shutdown access rights and restart the computer.", $"localhost ({computer.ToUpperInvariant()})")) continue;
+            if (Host.Power is not { } power) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Restart-Computer needs a computer's session"));
+            if (!power.ScheduleRestart(TimeSpan.Zero))
+            {
+                await WriteErrorAsync(new ScriptedError($"Failed to restart the computer {computer.ToUpperInvariant()} with the following error message: A system shutdown is in progress.",
+                    "RestartcomputerFailed,Microsoft.PowerShell.Commands.RestartComputerCommand", ErrorCategory.OperationStopped, "System.InvalidOperationException", computer.ToUpperInvariant()) { Activity = "Restart-Computer" }, output);
+            }
+        }
+    }
 }

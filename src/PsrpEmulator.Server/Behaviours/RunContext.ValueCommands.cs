@@ -47,6 +47,7 @@ internal sealed partial class RunContext
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
+        ["Restart-Computer"] = ["ComputerName", "Force", "Wait", "For", "Timeout", "Delay", "Credential", "WsmanAuthentication", "Protocol", "DcomAuthentication", "Impersonation", "AsJob", "ThrottleLimit", "WhatIf", "Confirm"],
         ["Test-Connection"] = ["ComputerName", "Count", "BufferSize", "Delay", "Quiet", "Source", "TimeToLive", "AsJob", "Credential", "Impersonation", "Authentication", "ThrottleLimit"],
         ["Test-NetConnection"] = ["ComputerName", "Port", "CommonTCPPort", "InformationLevel", "TraceRoute", "Hops", "DiagnoseRouting", "ConstrainSourceAddress", "ConstrainInterface"],
         ["Start-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
@@ -138,6 +139,9 @@ internal sealed partial class RunContext
                     return;
                 case "Test-Connection":
                     await TestConnectionAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Restart-Computer":
+                    await RestartComputerAsync(arguments, to, output, blockNesting);
                     return;
                 case "Test-NetConnection":
                     await TestNetConnectionAsync(arguments, to, output, blockNesting);
@@ -427,7 +431,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob")
                 {
                     named[name] = null;
                     continue;
@@ -464,6 +468,7 @@ internal sealed partial class RunContext
             "Write-Warning" => ["Message"],
             "Start-Process" => ["FilePath", "ArgumentList"],
             "Test-Connection" => ["ComputerName", "Source"],
+            "Restart-Computer" => ["ComputerName", "Credential"],
             "Test-NetConnection" => ["ComputerName", "Port"],
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "Read-Host" => ["Prompt"],

@@ -28,6 +28,16 @@ public sealed class ServiceStates
         _changes.AddOrUpdate(name, (status, null), (_, old) => (status, old.StartType));
     }
 
+    /// <summary>A restart: each changed service comes back as its start type says (Automatic running, else stopped; a service whose start type no command changed, as the scenario has it).</summary>
+    public void Restart()
+    {
+        foreach (var (name, (_, startType)) in _changes)
+        {
+            if (startType is null) _changes.TryRemove(name, out _);
+            else _changes[name] = (startType.Equals("Automatic", StringComparison.OrdinalIgnoreCase) ? "Running" : "Stopped", startType);
+        }
+    }
+
     public void SetStartType(string name, string startType)
     {
         if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;

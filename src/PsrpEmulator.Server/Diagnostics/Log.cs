@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Information, "Shell {ShellId} connected by {User} ({How})")]
     public static partial void ShellConnected(ILogger logger, string shellId, string user, string how);
 
+    [LoggerMessage(502, LogLevel.Information, "Computer {Computer} restarted: {Shells} shell(s) gone, no answer for {Duration}")]
+    public static partial void ComputerRestarted(ILogger logger, string computer, int shells, TimeSpan duration);
+
     [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
     public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
 

@@ -166,6 +166,12 @@ internal sealed class Injector
         }
     }
 
+    /// <summary>An outage of the computer from now, for <paramref name="duration"/> (a restart's).</summary>
+    public void BeginOutage(string computer, TimeSpan duration)
+    {
+        lock (_lock) _outages[computer] = _time.GetUtcNow() + duration;
+    }
+
     /// <summary>Whether the computer is inside an outage window now.</summary>
     public bool InOutage(string computer)
     {

@@ -126,6 +126,9 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Lifetime of an unused WS-Enumeration context (WinRM EnumerationTimeoutms, 240000).</summary>
     public TimeSpan EnumerationTimeout { get; set; } = TimeSpan.FromMinutes(4);
 
+    /// <summary>How long a restarted computer answers no request (<c>shutdown /r</c>, Restart-Computer): Windows' reboot.</summary>
+    public TimeSpan RestartDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the heartbeat checks idle timeouts and expired enumerations.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -258,6 +261,7 @@ public sealed class EmulatorOptions : IValidatableObject
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero) yield return new ValidationResult("HeartbeatInterval must be positive.", [nameof(HeartbeatInterval)]);
+        if (RestartDuration < TimeSpan.Zero || RestartDuration > TimeSpan.FromDays(1)) yield return new ValidationResult("RestartDuration must be between 0 and 1 day.", [nameof(RestartDuration)]);
         if (EnumerationTimeout <= TimeSpan.Zero) yield return new ValidationResult("EnumerationTimeout must be positive.", [nameof(EnumerationTimeout)]);
         if (MaxReceiveHold <= TimeSpan.Zero) yield return new ValidationResult("MaxReceiveHold must be positive.", [nameof(MaxReceiveHold)]);
         if (IdleTimeout < TimeSpan.FromSeconds(60)) yield return new ValidationResult("IdleTimeout must be at least 60 seconds.", [nameof(IdleTimeout)]);

@@ -49,6 +49,7 @@ public static class EmulatorServiceCollectionExtensions
         services.TryAddSingleton<ShellRegistry>();
         services.TryAddSingleton(sp => new EnumerationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<Heartbeat>();
+        services.TryAddSingleton<ComputerRestarts>();
         services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
         services.TryAddSingleton<WinRsOperations>();
         services.TryAddSingleton<ShellOperations>();

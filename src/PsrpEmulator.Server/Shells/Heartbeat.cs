@@ -7,8 +7,12 @@ namespace PsrpEmulator.Server.Shells;
 /// One timer on the injected TimeProvider drives every timeout: idle shells auto-disconnect, disconnected shells
 /// past their IdleTimeout expire (deleted with their pipelines and buffered output), stale enumerations go.
 /// </summary>
-internal sealed class Heartbeat(ShellRegistry registry, EnumerationStore enumerations, ShellServices services) : IHostedService, IDisposable
+/// <param name="restarts">Made with the heartbeat, which every emulator starts, so that behaviours can restart computers.</param>
+internal sealed class Heartbeat(ShellRegistry registry, EnumerationStore enumerations, ShellServices services, ComputerRestarts restarts) : IHostedService, IDisposable
 {
+    /// <summary>The computers' restarts (<c>shutdown /r</c>, Restart-Computer).</summary>
+    public ComputerRestarts Restarts => restarts;
+
     private ITimer? _timer;
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -53,6 +53,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>What commands changed of a virtual computer's services, made at first use.</summary>
     public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static _ => new ServiceStates());
 
+    /// <summary>The computers' restarts (set when they are made, with the registry and the injector).</summary>
+    internal ComputerRestarts? Restarts { get; set; }
+
     /// <summary>Cancelled when the emulator stops: held Receives end at once instead of delaying shutdown.</summary>
     public CancellationToken Stopping { get; init; }
 

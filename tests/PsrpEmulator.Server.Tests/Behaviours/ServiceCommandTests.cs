@@ -134,3 +134,87 @@ public class ServiceCommandTests
         Assert.That((await RunAsync("(Get-Service Spooler).StartType; (Get-Service Spooler).Status", states)).OutputTexts, Is.EqualTo(new[] { "Manual", "Running" }));
     }
 }
+
+/// <summary>shutdown.exe's restart and Restart-Computer ask the computer's power for a restart.</summary>
+public class ComputerRestartCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private sealed class FakePower : IComputerPower
+    {
+        public List<TimeSpan> Scheduled { get; } = [];
+
+        public bool ScheduleRestart(TimeSpan delay)
+        {
+            if (Scheduled.Count > 0) return false;
+            Scheduled.Add(delay);
+            return true;
+        }
+
+        public bool AbortRestart()
+        {
+            if (Scheduled.Count == 0) return false;
+            Scheduled.Clear();
+            return true;
+        }
+    }
+
+    private sealed class PowerHost(FakeCommandLineHost inner, IComputerPower power) : PsrpEmulator.Server.Behaviours.CommandLines.ForwardingCommandLineHost(inner)
+    {
+        public override IComputerPower? Power => power;
+    }
+
+    private static async Task<(string Stderr, int Code)> ShutdownAsync(string line, IComputerPower? power)
+    {
+        var inner = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+        var host = power is null ? (PsrpEmulator.Server.Behaviours.CommandLines.ICommandLineHost)inner : new PowerHost(inner, power);
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (inner.Stderr, code);
+    }
+
+    [Test]
+    public async Task Shutdown_r_schedules_a_restart_after_its_delay_and_a_aborts_it()
+    {
+        var power = new FakePower();
+
+        var packer = await ShutdownAsync("shutdown /r /f /t 0 /c \"Packer Restart\"", power);
+        var again = await ShutdownAsync("shutdown -r", power);
+        var scheduled = power.Scheduled.ToList();
+        var abort = await ShutdownAsync("shutdown /a", power);
+        var abortNone = await ShutdownAsync("shutdown /a", power);
+        var byDefault = await ShutdownAsync("shutdown.exe /r", power);
+
+        Assert.That((packer, again), Is.EqualTo((("", 0), ("A system shutdown has already been scheduled.(1190)\r\n", 1190))));
+        Assert.That(scheduled, Is.EqualTo(new[] { TimeSpan.Zero }));
+        Assert.That((abort, abortNone), Is.EqualTo((("", 0), ("Unable to abort the system shutdown because no shutdown was in progress.(1116)\r\n", 1116))));
+        Assert.That((byDefault.Code, power.Scheduled), Is.EqualTo((0, new List<TimeSpan> { TimeSpan.FromSeconds(30) })));
+    }
+
+    [TestCase("shutdown /s /t 0")]
+    [TestCase("shutdown /l")]
+    [TestCase("shutdown")]
+    [TestCase("shutdown /r /a")]
+    public async Task Turning_off_logging_off_and_bad_lines_are_not_emulated(string line)
+    {
+        var power = new FakePower();
+        var (stderr, code) = await ShutdownAsync(line, power);
+
+        Assert.That((stderr, code, power.Scheduled.Count), Is.EqualTo((PsrpEmulator.Server.Behaviours.CommandLines.NotEmulatedCommandScript.MessageFor(line), 1, 0)));
+    }
+
+    [Test]
+    public void A_restart_brings_each_changed_service_back_as_its_start_type_says()
+    {
+        var states = new ServiceStates();
+        states.SetStatus("WinRM", "Stopped");
+        states.SetStartType("Spooler", "Automatic");
+        states.SetStatus("Spooler", "Stopped");
+        states.SetStartType("W3SVC", "Manual");
+        states.SetStatus("W3SVC", "Running");
+
+        states.Restart();
+
+        Assert.That(new[] { states.Status("WinRM"), states.Status("Spooler"), states.Status("W3SVC"), states.StartType("Spooler") },
+            Is.EqualTo(new[] { null, "Running", "Stopped", "Automatic" }));
+    }
+}

@@ -39,6 +39,9 @@ internal interface ICommandLineHost
     /// <summary>What commands changed of the computer's services; null when the host has none.</summary>
     ServiceStates? ServiceStates => null;
 
+    /// <summary>The computer's restart (shutdown /r); null when the host cannot restart one.</summary>
+    IComputerPower? Power => null;
+
     /// <summary>Writes one chunk to <see cref="WinRsStreams.Stdout"/> or <see cref="WinRsStreams.Stderr"/>.</summary>
     ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
@@ -72,6 +75,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public virtual ServiceStates? ServiceStates => inner.ServiceStates;
+
+    public virtual IComputerPower? Power => inner.Power;
     public virtual ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
     public virtual ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
     public virtual void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);

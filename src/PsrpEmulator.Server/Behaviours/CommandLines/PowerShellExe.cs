@@ -252,6 +252,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public ServiceStates? ServiceStates => host.ServiceStates;
 
+        public IComputerPower? Power => host.Power;
+
         private readonly StdinLines _stdin = new(host);
 
         public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)

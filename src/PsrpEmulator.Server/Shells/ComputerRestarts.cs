@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Diagnostics;
+
+namespace PsrpEmulator.Server.Shells;
+
+/// <summary>
+/// Restarts of the virtual computers (<c>shutdown /r /t N</c>, <c>Restart-Computer</c>), as a provisioning tool sees a
+/// Windows reboot: at the restart the computer's shells go (their pipelines stopped, their output lost: a later request
+/// naming one is the shell-not-found fault), the computer answers no request for <c>RestartDuration</c> (connections
+/// dropped, as the injector's Outage), and its services come back as their start types say (Automatic running, the
+/// others stopped). Its disk and the environment kept for later processes stay. One restart per computer is pending at
+/// a time, on the emulator's clock.
+/// </summary>
+internal sealed class ComputerRestarts
+{
+    private readonly ShellRegistry _registry;
+    private readonly Endpoint.Injector _injector;
+    private readonly ShellServices _services;
+    private readonly ConcurrentDictionary<string, ITimer> _pending = new(StringComparer.OrdinalIgnoreCase);
+
+    public ComputerRestarts(ShellRegistry registry, Endpoint.Injector injector, ShellServices services)
+    {
+        _registry = registry;
+        _injector = injector;
+        _services = services;
+        // The hosts reach the restarts through the services every shell has.
+        services.Restarts = this;
+    }
+
+    /// <summary>The restart control of one computer, for its behaviours' hosts.</summary>
+    public IComputerPower For(string computer) => new Power(this, computer);
+
+    private bool Schedule(string computer, TimeSpan delay)
+    {
+        if (_pending.ContainsKey(computer)) return false;
+        var timer = _services.Time.CreateTimer(_ => RestartNow(computer), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (!_pending.TryAdd(computer, timer))
+        {
+            timer.Dispose();
+            return false;
+        }
+
+        timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        return true;
+    }
+
+    private bool Abort(string computer)
+    {
+        if (!_pending.TryRemove(computer, out var timer)) return false;
+        timer.Dispose();
+        return true;
+    }
+
+    /// <summary>The restart itself: the outage begins, the shells go, the services start as configured.</summary>
+    internal void RestartNow(string computer)
+    {
+        if (_pending.TryRemove(computer, out var timer)) timer.Dispose();
+        _injector.BeginOutage(computer, _services.Options.RestartDuration);
+        var closed = 0;
+        foreach (var shell in _registry.Shells)
+        {
+            if (!shell.ComputerName.Equals(computer, StringComparison.OrdinalIgnoreCase) || !_registry.Remove(shell)) continue;
+            shell.Close();
+            closed++;
+        }
+
+        _services.ServicesOf(computer).Restart();
+        Log.ComputerRestarted(_services.Logger, computer, closed, _services.Options.RestartDuration);
+    }
+
+    private sealed class Power(ComputerRestarts restarts, string computer) : IComputerPower
+    {
+        public bool ScheduleRestart(TimeSpan delay) => restarts.Schedule(computer, delay);
+
+        public bool AbortRestart() => restarts.Abort(computer);
+    }
+}
