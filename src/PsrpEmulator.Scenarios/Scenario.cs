@@ -73,6 +73,9 @@ public sealed record World
     /// <summary>The emulator's heartbeat (idle timeouts are checked at this granularity).</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a restarted computer answers nothing (the emulator's RestartDuration); null: its default.</summary>
+    public TimeSpan? RestartDuration { get; init; }
+
     /// <summary>OperationTimeout of <c>$PSSessionOption</c> in every client host.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -15,7 +15,7 @@ public sealed class ScenarioFormatException(string message, Exception? inner = n
 public sealed partial class ScenarioParser
 {
     private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "cmd", "files", "wmi", "normalise", "divergences", "steps"];
-    private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
+    private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "restartSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
     private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "type", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];
     private static readonly string[] BuiltInRules = ["spacing", "underlines", "ids", "guids", "times", "narration", "sessiontable", "jobtable"];
@@ -125,6 +125,7 @@ public sealed partial class ScenarioParser
         }
 
         if (Get(map, "heartbeatSeconds") is { } hb) world = world with { Heartbeat = Seconds(hb) };
+        if (Get(map, "restartSeconds") is { } rs) world = world with { RestartDuration = Seconds(rs) };
         if (Get(map, "operationTimeoutSeconds") is { } ot) world = world with { OperationTimeout = Seconds(ot) };
         if (Get(map, "maxReceiveHoldSeconds") is { } mr) world = world with { MaxReceiveHold = Seconds(mr) };
         if (Get(map, "maxStepTime") is { } ms) world = world with { MaxStepTime = Duration(ms) };

@@ -104,6 +104,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 options.Users = [.. world.Users.Select(u => $"{BareUser(u.Key)}:{u.Value}")];
                 options.MaxReceiveHold = world.MaxReceiveHold;
                 options.HeartbeatInterval = world.Heartbeat;
+                if (world.RestartDuration is { } restart) options.RestartDuration = restart;
                 options.VirtualTime = !realTime;
                 if (world.ProtocolVersion is { } protocolVersion) options.ProtocolVersion = protocolVersion;
                 options.Redirects = [.. world.Redirects];
