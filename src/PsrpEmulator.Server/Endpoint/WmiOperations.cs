@@ -8,11 +8,12 @@ namespace PsrpEmulator.Server.Endpoint;
 /// WMI over WS-Man, as WinRM's WMI plugin answers it from the scenario's <c>wmi:</c> classes: an Enumerate of a class
 /// (<c>.../wmi/root/cimv2/Win32_Service</c>), or of a namespace's <c>*</c> with a WQL filter (Ruby WinRM's
 /// <c>run_wql</c>, <c>winrm enumerate wmicimv2/* -filter:"select ..."</c>); a Get of one instance by its key
-/// selectors (of the one instance of a singleton class without them).
+/// selectors (of the one instance of a singleton class without them). Win32_Service instances follow what
+/// Start-Service, Stop-Service, Set-Service, net and sc changed (State, Started, StartMode), before a WQL filter is applied.
 /// </summary>
 internal static class WmiOperations
 {
-    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter)
+    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter, ServiceStates? services = null)
     {
         if (filter is not null)
         {
@@ -39,7 +40,7 @@ internal static class WmiOperations
 
             try
             {
-                return [.. queried.Instances.Select(i => Substituted(i, computer)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+                return [.. queried.Instances.Select(i => Current(queried, Substituted(i, computer), services)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
@@ -49,15 +50,15 @@ internal static class WmiOperations
 
         if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");
         var seed = Class(catalog, computer, wmiNamespace, className);
-        return [.. seed.Instances.Select(i => Instance(seed, Substituted(i, computer)))];
+        return [.. seed.Instances.Select(i => Instance(seed, Current(seed, Substituted(i, computer), services)))];
     }
 
-    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors)
+    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors, ServiceStates? services = null)
     {
         var seed = Class(catalog, computer, wmiNamespace, className);
         // Selectors name key properties; __cimnamespace is the namespace again (winrm.cmd sends it for some classes).
         var keys = selectors.Where(s => !s.Key.Equals("__cimnamespace", StringComparison.OrdinalIgnoreCase)).ToList();
-        var matches = seed.Instances.Select(i => Substituted(i, computer)).Where(instance => keys.All(selector =>
+        var matches = seed.Instances.Select(i => Current(seed, Substituted(i, computer), services)).Where(instance => keys.All(selector =>
             instance.FirstOrDefault(p => p.Name.Equals(selector.Key, StringComparison.OrdinalIgnoreCase)) is { Kind: not WmiValueKind.Null } property &&
             property.Values.Any(v => v.Equals(selector.Value, StringComparison.OrdinalIgnoreCase)))).ToList();
         if (keys.Count > 0 && keys.Any(k => !seed.PropertyNames.Contains(k.Key, StringComparer.OrdinalIgnoreCase))) throw new WsManFaultException(WsManFaultReason.WmiInstanceNotFound);
@@ -76,6 +77,27 @@ internal static class WmiOperations
         properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))
             ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => Substitute(v, computer))] })]
             : properties;
+
+    // A Win32_Service instance as the commands left the service: State, Started and StartMode from its changed status and start type.
+    private static IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties, ServiceStates? services)
+    {
+        if (services is null || !seed.ClassName.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) ||
+            properties.FirstOrDefault(p => p.Name.Equals("Name", StringComparison.OrdinalIgnoreCase)) is not { Values: [var name] })
+        {
+            return properties;
+        }
+
+        var status = services.Status(name);
+        var startType = services.StartType(name);
+        if (status is null && startType is null) return properties;
+        return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
+        {
+            "STATE" when status is not null => p with { Values = [status] },
+            "STARTED" when status is not null => p with { Values = [status.Equals("Running", StringComparison.OrdinalIgnoreCase) ? "true" : "false"] },
+            "STARTMODE" when startType is not null => p with { Values = [startType.Equals("Automatic", StringComparison.OrdinalIgnoreCase) ? "Auto" : startType] },
+            _ => p,
+        })];
+    }
 
     // {computername} is the computer's name, as in the cmd rules.
     private static string Substitute(string value, string computer) =>

@@ -193,4 +193,22 @@ public class WmiTests
 
         Assert.That((read > runs / 4, refused > runs / 10), Is.EqualTo((true, true)), $"{read} read, {refused} refused");
     }
+
+    /// <summary>Win32_Service over WS-Man follows what the service commands changed, and a WQL filter sees the change.</summary>
+    [Test]
+    public void Win32_Service_instances_follow_the_changed_services_before_the_filter()
+    {
+        var catalog = BehaviourCatalog.LoadDefault();
+        var services = new ServiceStates();
+        services.SetStatus("WinRM", "Stopped");
+        services.SetStartType("Spooler", "Automatic");
+        services.SetStatus("Spooler", "Running");
+
+        var running = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(catalog, "Server01", "root/cimv2", "*", null, "SELECT Name, State, StartMode FROM Win32_Service WHERE Started = true", services);
+        var winrm = PsrpEmulator.Server.Endpoint.WmiOperations.Get(catalog, "Server01", "root/cimv2", "Win32_Service", new Dictionary<string, string> { ["Name"] = "WinRM" }, services);
+
+        Assert.That(running.Select(i => string.Join(",", i.Properties.Select(p => p.Name + "=" + string.Join("|", p.Values)))),
+            Is.EqualTo(new[] { "Name=EventLog,StartMode=Auto,State=Running", "Name=Spooler,StartMode=Auto,State=Running" }));
+        Assert.That(winrm.Properties.Where(p => p.Name is "State" or "Started").Select(p => p.Name + "=" + p.Values[0]), Is.EqualTo(new[] { "Started=false", "State=Stopped" }));
+    }
 }
