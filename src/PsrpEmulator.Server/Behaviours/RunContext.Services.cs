@@ -50,8 +50,14 @@ internal sealed partial class RunContext
             }
         }
 
+        if (command == "Set-Service" && (arguments["DisplayName"] is not null || arguments["Description"] is not null))
+        {
+            // Set-Service's -DisplayName and -Description are new values, not a choice of services.
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Service -DisplayName / -Description is not emulated: give the command a rule (match: its whole text)"));
+        }
+
         await ByAsync("Name", "Name", "service name");
-        await ByAsync("DisplayName", "DisplayName", "display name");
+        if (command != "Set-Service") await ByAsync("DisplayName", "DisplayName", "display name");
         await ByAsync("InputObject", "Name", "service name");
         foreach (var item in piped)
         {
@@ -63,6 +69,14 @@ internal sealed partial class RunContext
                 else await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
                     ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command }, output);
             }
+        }
+
+        // -Include and -Exclude narrow the services chosen by name (wildcards).
+        foreach (var (parameter, keep) in new[] { ("Include", true), ("Exclude", false) })
+        {
+            if (arguments[parameter] is not { } filterWord) continue;
+            var patterns = ScriptExpressions.Enumerate(await ArgumentAsync(filterWord, to, blockNesting)).Select(v => VirtualFileSystem.Wildcard(PipelineVariables.Display(v))).ToList();
+            targets.RemoveAll(t => patterns.Any(p => p.IsMatch(Name(t))) != keep);
         }
 
         var startupType = arguments["StartupType"] is { } typeWord ? StartupType(PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting))) : null;

@@ -70,6 +70,16 @@ public class ServiceCommandTests
         Assert.That(host.HostCalls.Select(c => PipelineVariables.Display(c.Parameters[0])), Does.Contain("What if: Performing the operation \"Stop-Service\" on target \"Windows Event Log (EventLog)\"."));
     }
 
+    [Test]
+    public async Task Include_and_Exclude_narrow_the_services_a_pattern_chose()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync("Stop-Service -Name * -Exclude WinRM -PassThru | % Name; Start-Service * -Include Event*; Get-Service | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "EventLog", "Spooler", "EventLog Running", "Spooler Stopped", "WinRM Running" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }), "Set-Service -DisplayName is a new name, not emulated");
+    }
+
     /// <summary>net start / net stop in a cmd shell change the same services, with net's messages and exit code 2 for its errors.</summary>
     [Test]
     public async Task Net_start_and_stop_change_the_services_PowerShell_then_lists()
