@@ -127,6 +127,17 @@ internal sealed partial class RunContext
             return;
         }
 
+        // Test-Path variable:name (Packer's if (Test-Path variable:global:ProgressPreference)): the session's variables.
+        if (command == "Test-Path" && (arguments["LiteralPath"] ?? arguments["Path"]) is { } variableWord && VariableDrive().IsMatch(variableWord))
+        {
+            foreach (var path in await ArgumentTextsAsync(variableWord, to, blockNesting))
+            {
+                await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(VariableExists(path))), cancellationToken);
+            }
+
+            return;
+        }
+
         if (command == "Set-Item")
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Item is emulated on the Env: drive only: give the command a rule"));
@@ -1029,6 +1040,9 @@ internal sealed partial class RunContext
 
     [GeneratedRegex(@"^['""]?env:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentDrive();
+
+    [GeneratedRegex(@"^['""]?variable:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex VariableDrive();
 
     /// <summary>The session's environment variables as they are now (Windows' and the session's own), by name.</summary>
     private List<KeyValuePair<string, string>> EnvironmentNow()

@@ -253,6 +253,9 @@ internal sealed partial class RunContext
 
         var name = PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting)).TrimStart('$');
         var scopeName = arguments["Scope"] is { } scopeWord ? PipelineVariables.Display(await ArgumentAsync(scopeWord, to, blockNesting)) : null;
+        // A name may carry the Variable: drive and a scope, as a VariablePath does (Packer: -name variable:global:ProgressPreference).
+        (name, var qualifiedScope) = QualifiedVariableName(name);
+        scopeName ??= qualifiedScope;
         var session = scopeName is not null && (scopeName.Equals("Global", StringComparison.OrdinalIgnoreCase) || scopeName.Equals("Script", StringComparison.OrdinalIgnoreCase));
         var variables = scope.Variables;
         var current = variables.Get(name);
@@ -289,5 +292,38 @@ internal sealed partial class RunContext
                 if (!variables.Unset(name)) throw NotFound();
                 return null;
         }
+    }
+
+    /// <summary>A variable's name without the <c>Variable:</c> drive and the scope before it (<c>variable:global:x</c>, <c>global:x</c>, <c>variable:\x</c>), and that scope.</summary>
+    internal static (string Name, string? Scope) QualifiedVariableName(string written)
+    {
+        var name = written;
+        if (name.StartsWith("variable:", StringComparison.OrdinalIgnoreCase)) name = name[9..].TrimStart('\\', '/');
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && name[..colon].ToUpperInvariant() is "GLOBAL" or "SCRIPT" or "LOCAL" or "PRIVATE") return (name[(colon + 1)..], name[..colon]);
+        return (name, null);
+    }
+
+    // Variables every session has before a script sets anything (automatic and preference variables).
+    private static readonly HashSet<string> SessionVariables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ProgressPreference", "ErrorActionPreference", "WarningPreference", "VerbosePreference", "DebugPreference", "InformationPreference",
+        "ConfirmPreference", "WhatIfPreference", "ErrorView", "FormatEnumerationLimit", "OFS", "OutputEncoding", "PSVersionTable", "PSEdition", "HOME",
+        "Host", "PID", "PWD", "PSHOME", "ShellId", "true", "false", "null", "Error", "ExecutionContext", "MaximumHistoryCount", "PSCulture",
+        "PSUICulture", "PSSessionOption", "PSSenderInfo", "PSDefaultParameterValues", "PSModuleAutoLoadingPreference", "NestedPromptLevel", "?", "^", "$",
+    };
+
+    /// <summary>Test-Path of <c>variable:name</c> (a scope before the name, wildcards): whether the session has such a variable.</summary>
+    private bool VariableExists(string path)
+    {
+        var (name, _) = QualifiedVariableName(path);
+        if (VirtualFileSystem.HasWildcard(name))
+        {
+            var pattern = VirtualFileSystem.Wildcard(name);
+            // A pattern is looked for among the automatic and preference variables only.
+            return SessionVariables.Any(pattern.IsMatch);
+        }
+
+        return name.Length == 0 || SessionVariables.Contains(name) || scope.Variables.Get(name) is not null;
     }
 }

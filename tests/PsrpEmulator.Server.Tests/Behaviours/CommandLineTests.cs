@@ -46,6 +46,8 @@ public class CommandLineTests
     [TestCase(@"powershell.exe -Command Get-Process -Name x", "Get-Process -Name x")]
     [TestCase(@"C:\Windows\system32\WindowsPowerShell\v1.0\powershell.exe Write-Host hi", "Write-Host hi")]
     [TestCase(@"PowerShell -NoProfile -c ""Write-Output 1""", "Write-Output 1")]
+    [TestCase(@"powershell -executionpolicy bypass ""& { exit $LastExitCode }""", "& { exit $LastExitCode }")]
+    [TestCase(@"powershell Write-Host ""a b""", "Write-Host a b")]
     public void Powershell_exe_takes_the_command_option_or_bare_words_as_the_script(string line, string expected)
     {
         Assert.That(PowerShellExe.TryGetScript(line, out var script), Is.True);

@@ -86,6 +86,14 @@ public class LanguageStatementTests
     public async Task A_wildcard_set_matches_one_of_its_characters() =>
         Assert.That(await OutputOfAsync("'ab' -like 'a[a-c]'; 'ad' -like 'a[a-c]'"), Is.EqualTo(new[] { "True", "False" }));
 
+    /// <summary>The Variable: drive in Test-Path, and drive- and scope-qualified names in Set-Variable, as Packer's powershell provisioner writes them.</summary>
+    [Test]
+    public async Task Variable_drive_paths_and_qualified_names_reach_the_session_s_variables() =>
+        Assert.That(await OutputOfAsync(
+            "Test-Path variable:global:ProgressPreference; Test-Path variable:nope; $x = 1; Test-Path variable:\\x; Test-Path 'variable:Progress*'; " +
+            "Set-Variable -Name variable:global:ProgressPreference -Value 'SilentlyContinue'; $ProgressPreference; Get-Variable -Name global:x -ValueOnly"),
+            Is.EqualTo(new[] { "True", "False", "True", "True", "SilentlyContinue", "1" }));
+
     [Test]
     public async Task A_double_quoted_string_expands_the_last_statement_s_success() =>
         Assert.That(await OutputOfAsync("Get-Item C:\\nope -ErrorAction SilentlyContinue; \"after a failure $?\"; \"then ${x}$?\""), Is.EqualTo(new[] { "after a failure False", "then True" }));

@@ -35,8 +35,9 @@ internal static class PowerShellExe
             var token = tokens[i].Value;
             if (token.Length < 2 || token[0] is not ('-' or '/'))
             {
-                // Bare words: the rest of the line is the command (powershell.exe's default -Command).
-                script = line[tokens[i].Start..].Trim();
+                // Bare words: powershell.exe's default -Command, the arguments as the C runtime splits them (their
+                // double quotes taken off: powershell "& { ... }" runs the block) joined by blanks.
+                script = string.Join(' ', tokens.Skip(i).Select(t => t.Value));
                 return true;
             }
 
