@@ -26,7 +26,7 @@ public class RandomScriptTests
     public async Task Random_scripts_end_with_an_outcome_and_never_an_exception()
     {
         // Sleeps wait on a clock nobody moves: cancelling is how those end.
-        await RunRandomScriptsAsync(Pieces, seed: 20261128, runs: 1500, maxPieces: 15, stopAfter: TimeSpan.FromMilliseconds(300));
+        await RunRandomScriptsAsync(Pieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261128), runs: PsrpEmulator.Tests.Fuzz.Runs(1500), maxPieces: 15, stopAfter: TimeSpan.FromMilliseconds(300));
     }
 
     /// <summary>
