@@ -36,6 +36,11 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
               - stdout: "step 1\r\n"
               - sleep: 60
               - stdout: "step 2\r\n"
+        files:
+          - path: 'C:\Windows\Temp\packer-ps-env-vars-1.ps1'
+            content: "$env:PACKER_BUILD_NAME=\"win2019\"; "
+          - path: 'C:\Windows\Temp\script-1.ps1'
+            content: "Write-Output \"Provisioning $env:PACKER_BUILD_NAME, progress $ProgressPreference\"\r\nexit 3\r\n"
         """;
 
     // A virtual clock: the tool's minute passes in steps while Receives time out (each held MaxReceiveHold, 3 s).
@@ -83,6 +88,37 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("step 1\r\nstep 2\r\n"));
         Assert.That(result.GetProperty("exitCode").GetInt32(), Is.Zero);
         Assert.That(Emulator.Journal.Snapshot().Count(e => e.Action == "Receive" && e.Fault == PsrpEmulator.Protocol.WsMan.WsManFaultReason.OperationTimedOut), Is.GreaterThanOrEqualTo(2));
+    }
+
+    /// <summary>Packer's powershell provisioner's execute_command, as its Go library sends it: the uploaded script's output and exit code.</summary>
+    [Test]
+    public async Task Packer_s_powershell_execute_command_runs_the_uploaded_script_with_its_variables()
+    {
+        var result = await RunAsync("run", "powershell -executionpolicy bypass \"& { if (Test-Path variable:global:ProgressPreference){set-variable -name variable:global:ProgressPreference -value 'SilentlyContinue'};" +
+            ". c:/Windows/Temp/packer-ps-env-vars-1.ps1; &'c:/Windows/Temp/script-1.ps1'; exit $LastExitCode }\"");
+
+        Assert.That(result.TryGetProperty("error", out var error), Is.False, () => error.GetString() ?? string.Empty);
+        Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("Provisioning win2019, progress SilentlyContinue\r\n"));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(3));
+    }
+
+    /// <summary>
+    /// Packer's windows-restart: shutdown /r /t 0, then commands fail while the computer reboots (connections dropped)
+    /// and work again once it is back, as the provisioner's retry loop expects.
+    /// </summary>
+    [Test]
+    public async Task After_shutdown_r_commands_fail_until_the_computer_is_back()
+    {
+        var restart = await RunAsync("run", "shutdown /r /f /t 0 /c \"packer restart\"");
+        Clock!.Advance(TimeSpan.FromSeconds(1));
+        var during = await RunAsync("run", "echo during");
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var after = await RunAsync("run", "echo after");
+
+        Assert.That(restart.GetProperty("exitCode").GetInt32(), Is.Zero);
+        Assert.That(during.TryGetProperty("error", out _), Is.True, "the rebooting computer answers nothing");
+        Assert.That(after.GetProperty("stdout").GetString(), Is.EqualTo("after\r\n"));
+        Assert.That(Emulator.Journal.Snapshot().Any(e => e.Action == "(outage)"), Is.True);
     }
 
     [Test]
