@@ -27,14 +27,15 @@ internal static class CommandLinePathModifiers
         variable = '\0';
         end = start;
         var i = start;
-        string? search = null;
         while (i < text.Length && Letters.Contains(char.ToLowerInvariant(text[i]), StringComparison.Ordinal)) i++;
         if (i < text.Length && text[i] == '$')
         {
             var colon = text.IndexOf(':', i + 1);
-            if (colon > i + 1 && colon + 1 < text.Length && isVariable(text[colon + 1]))
+            // $NAME: names an environment variable: letters, digits and underscores only.
+            if (colon > i + 1 && colon + 1 < text.Length && isVariable(text[colon + 1]) &&
+                text.AsSpan(i + 1, colon - i - 1).ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") is false)
             {
-                search = text[(i + 1)..colon];
+                var search = text[(i + 1)..colon];
                 modifiers = text[start..i].ToLowerInvariant() + "$" + search + ":";
                 variable = text[colon + 1];
                 end = colon + 2;
