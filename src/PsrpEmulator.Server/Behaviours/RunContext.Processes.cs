@@ -107,9 +107,10 @@ internal sealed partial class RunContext
         {
             await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or ScenarioRuntimeException or ScriptExpressionException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Stopped with its session, or a scenario fault nobody is there to see.
+            // Stopped with its session, a scenario fault or any failure: nobody is there to see it (its console is
+            // not the session's), and a task nobody awaits must not carry an exception.
         }
     }
 

@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(502, LogLevel.Information, "Computer {Computer} restarted: {Shells} shell(s) gone, no answer for {Duration}")]
     public static partial void ComputerRestarted(ILogger logger, string computer, int shells, TimeSpan duration);
 
+    [LoggerMessage(503, LogLevel.Error, "Restarting computer {Computer} failed")]
+    public static partial void ComputerRestartFailed(ILogger logger, string computer, Exception exception);
+
     [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
     public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
 

@@ -34,7 +34,7 @@ internal sealed class ComputerRestarts
     private bool Schedule(string computer, TimeSpan delay)
     {
         if (_pending.ContainsKey(computer)) return false;
-        var timer = _services.Time.CreateTimer(_ => RestartNow(computer), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var timer = _services.Time.CreateTimer(_ => RestartOnTimer(computer), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (!_pending.TryAdd(computer, timer))
         {
             timer.Dispose();
@@ -50,6 +50,19 @@ internal sealed class ComputerRestarts
         if (!_pending.TryRemove(computer, out var timer)) return false;
         timer.Dispose();
         return true;
+    }
+
+    // A timer's callback must not throw (it would end the process): a failed restart is logged.
+    private void RestartOnTimer(string computer)
+    {
+        try
+        {
+            RestartNow(computer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.ComputerRestartFailed(_services.Logger, computer, e);
+        }
     }
 
     /// <summary>The restart itself: the outage begins, the shells go, the services start as configured.</summary>
