@@ -33,6 +33,8 @@ public class CommandLinePipeTests
 
     [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4\r\n   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
     [TestCase("ipconfig | findstr nothing-like-this", "", 1)]
+    [TestCase("systeminfo | findstr /B /C:\"OS Name\" /C:\"OS Version\" /C:\"Total Physical\"",
+        "OS Name:                   Microsoft Windows Server 2019 Datacenter\r\nOS Version:                10.0.17763 N/A Build 17763\r\nTotal Physical Memory:     8,191 MB\r\n", 0)]
     [TestCase("ipconfig | find \"Mask\"", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
     [TestCase("ipconfig | find /c \"Address\"", "2\r\n", 0)]
     [TestCase("ipconfig | find /i /c \"address\" | findstr 2", "2\r\n", 0)]
