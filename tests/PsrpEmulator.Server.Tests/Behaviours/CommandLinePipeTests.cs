@@ -33,6 +33,10 @@ public class CommandLinePipeTests
 
     [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4\r\n   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
     [TestCase("ipconfig | findstr nothing-like-this", "", 1)]
+    [TestCase("reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v CurrentMajorVersionNumber",
+        "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\r\n    CurrentMajorVersionNumber    REG_DWORD    0xa\r\n\r\n", 0)]
+    [TestCase("reg query \"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" | findstr ReleaseId",
+        "    ReleaseId    REG_SZ    1809\r\n", 0)]
     [TestCase("systeminfo | findstr /B /C:\"OS Name\" /C:\"OS Version\" /C:\"Total Physical\"",
         "OS Name:                   Microsoft Windows Server 2019 Datacenter\r\nOS Version:                10.0.17763 N/A Build 17763\r\nTotal Physical Memory:     8,191 MB\r\n", 0)]
     [TestCase("ipconfig | find \"Mask\"", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
@@ -193,7 +197,7 @@ public class RandomCommandLineTests
         "powershell -c \"'a' | findstr a\"", "notes.txt", "*.txt", "x.bat", "call x.bat", "set V=1", "%V%", "%1", "if exist notes.txt ", "if errorlevel 1 ", "if not \"a\"==\"b\" ", "if 1 GTR ", " (", ")", " else ", "if defined V ", "for %f in (a *.txt) do ", "for /l %i in (1,1,3) do ", "for /f \"tokens=1* delims=:\" %a in ('ipconfig') do ", "%f", "%a",
         "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "call :sub a", "%~1", "cd C:\\Windows", "cd /d C:\\", "pushd C:\\Users", "popd", "%CD%", "set /a V+=1", "set /a (1+", "set /a 5/0", "set /a x=0x7fffffff*2, y=-x", "%%", "set /p V=<notes.txt", "set /p V=q: ", "echo.", "<", " < notes.txt", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
         "for /r ", "for /r C:\\ %f in (*.txt .) do ", "for /d %f in (*) do ", "for /d /r %f in (*) do ", "/d", "%~dpnxf", "%~ftzaf", "%~$PATH:f", "%~", "%~$", "%~$PATH:", "%~nf",
-        "shift", "shift /1", "shift /x", "endlocal", "setlocal", "%~z1", " | sort", "|findstr a", "ping -n 1 localhost", "ping -w 1 -n 1 10.0.0.1", "ping -l", "timeout /t 1", "call echo %%V%%", "call :x", "call ", "net start", "net stop WinRM", "net start spooler", "net user", "sc query", "sc stop WinRM", "sc config Spooler start= ", "demand", "sc query nope",
+        "shift", "shift /1", "shift /x", "endlocal", "setlocal", "%~z1", " | sort", "|findstr a", "ping -n 1 localhost", "ping -w 1 -n 1 10.0.0.1", "ping -l", "timeout /t 1", "call echo %%V%%", "call :x", "call ", "net start", "net stop WinRM", "net start spooler", "net user", "sc query", "sc stop WinRM", "sc config Spooler start= ", "demand", "sc query nope", "reg query ", "\"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\"", "/v UBR", "systeminfo", "shutdown /a",
     ];
 
     [Test]

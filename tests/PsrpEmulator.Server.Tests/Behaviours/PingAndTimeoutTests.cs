@@ -55,6 +55,16 @@ public class PingAndTimeoutTests
         Assert.That((host.Stdout, host.Stderr, code, elapsed), Is.EqualTo((host.Stdout.StartsWith(stdoutStart, StringComparison.Ordinal) ? host.Stdout : stdoutStart, "", exitCode, TimeSpan.FromMilliseconds(elapsedMilliseconds))));
     }
 
+    [TestCase("reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v Nope", "ERROR: The system was unable to find the specified registry key or value.\r\n")]
+    [TestCase("reg query HKLM\\SOFTWARE\\Contoso", "reg query HKLM\\SOFTWARE\\Contoso is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
+    [TestCase("reg query HKXX\\SOFTWARE", "ERROR: Invalid key name.\r\nType \"REG QUERY /?\" for usage.\r\n")]
+    public async Task Reg_query_of_a_value_or_key_it_cannot_find_fails_with_exit_code_1(string line, string stderr)
+    {
+        var (host, code, _) = await RunAsync(line);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("", stderr, 1)));
+    }
+
     [TestCase("timeout /t 10 /nobreak > nul")]
     [TestCase("timeout.exe 5")]
     public async Task Timeout_refuses_the_redirected_stdin_of_a_remote_process(string line)

@@ -131,6 +131,7 @@ public sealed partial class BehaviourCatalog
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
+        if (RegQueryScript.TryParse(this, line, out var reg)) return reg;
         if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
         if (PowerShellExe.TryGetFile(line, out var scriptFile, out var fileArguments, out nonInteractive)) return new PowerShellFileScript(this, scriptFile, fileArguments, nonInteractive);
         var name = CommandLineText.FirstWord(line);

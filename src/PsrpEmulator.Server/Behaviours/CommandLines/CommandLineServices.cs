@@ -69,13 +69,17 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         return code;
     }
 
-    /// <summary>The computer's services as its PowerShell lists them (Get-Service through the rules), in a runspace of their own.</summary>
-    internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken, string command = "Get-Service")
+    /// <summary>
+    /// The computer's services as its PowerShell lists them (Get-Service through the rules), in a runspace of their own;
+    /// or the objects another command writes (<paramref name="requireName"/> false: not only those with a Name).
+    /// </summary>
+    internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken, string command = "Get-Service",
+        bool requireName = true)
     {
         var runspace = new RunspaceState(time);
         try
         {
-            var collector = new Collector(host, runspace);
+            var collector = new Collector(host, runspace, requireName);
             var script = catalog.Resolve(new CreatePipeline([new PipelineCommand(command, IsScript: true, [])], NoInput: true));
             await script.RunAsync(collector, time, cancellationToken).ConfigureAwait(false);
             return collector.Services;
@@ -86,7 +90,7 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         }
     }
 
-    private sealed class Collector(ICommandLineHost host, RunspaceState runspace) : IPipelineHost
+    private sealed class Collector(ICommandLineHost host, RunspaceState runspace, bool requireName) : IPipelineHost
     {
         public List<PsObject> Services { get; } = [];
 
@@ -102,7 +106,7 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
 
         public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
         {
-            if (record is PipelineOutput { Value: PsObject service } && service["Name"] is not null && Services.Count < 10_000) Services.Add(service);
+            if (record is PipelineOutput { Value: PsObject service } && (!requireName || service["Name"] is not null) && Services.Count < 10_000) Services.Add(service);
             return ValueTask.CompletedTask;
         }
 
