@@ -45,6 +45,9 @@ public interface IPipelineHost
     /// <summary>The computer's restart (Restart-Computer); null when the host cannot restart one.</summary>
     IComputerPower? Power => null;
 
+    /// <summary>The computer's Windows features (Install-WindowsFeature); null when the host has none.</summary>
+    WindowsFeatureStates? WindowsFeatures => null;
+
     /// <summary>Every environment variable of the session's process, as Windows gave them (Get-ChildItem Env:); none when the host cannot list them.</summary>
     IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => [];
 
@@ -179,6 +182,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ServiceStates? ServiceStates => inner.ServiceStates;
 
     public IComputerPower? Power => inner.Power;
+
+    public WindowsFeatureStates? WindowsFeatures => inner.WindowsFeatures;
 
     public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => inner.EnvironmentVariables;
 

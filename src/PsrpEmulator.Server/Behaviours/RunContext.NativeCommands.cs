@@ -104,6 +104,8 @@ internal sealed partial class RunContext
 
         public IComputerPower? Power => context.Host.Power;
 
+        public WindowsFeatureStates? WindowsFeatures => context.Host.WindowsFeatures;
+
         // A program started by PowerShell reads its pipeline's input, else nothing.
         public ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
         {

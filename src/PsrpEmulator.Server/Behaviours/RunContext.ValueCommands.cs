@@ -47,6 +47,9 @@ internal sealed partial class RunContext
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
+        ["Get-WindowsFeature"] = ["Name", "ComputerName", "Credential", "LogPath", "Vhd"],
+        ["Install-WindowsFeature"] = ["Name", "IncludeAllSubFeature", "IncludeManagementTools", "Restart", "Source", "ComputerName", "Credential", "LogPath", "Vhd", "ConfigurationFilePath", "WhatIf", "Confirm"],
+        ["Uninstall-WindowsFeature"] = ["Name", "IncludeManagementTools", "Remove", "Restart", "ComputerName", "Credential", "LogPath", "Vhd", "WhatIf", "Confirm"],
         ["Restart-Computer"] = ["ComputerName", "Force", "Wait", "For", "Timeout", "Delay", "Credential", "WsmanAuthentication", "Protocol", "DcomAuthentication", "Impersonation", "AsJob", "ThrottleLimit", "WhatIf", "Confirm"],
         ["Test-Connection"] = ["ComputerName", "Count", "BufferSize", "Delay", "Quiet", "Source", "TimeToLive", "AsJob", "Credential", "Impersonation", "Authentication", "ThrottleLimit"],
         ["Test-NetConnection"] = ["ComputerName", "Port", "CommonTCPPort", "InformationLevel", "TraceRoute", "Hops", "DiagnoseRouting", "ConstrainSourceAddress", "ConstrainInterface"],
@@ -83,6 +86,8 @@ internal sealed partial class RunContext
         "START" or "SAPS" => "Start-Process",
         "SASV" => "Start-Service",
         "TNC" => "Test-NetConnection",
+        "ADD-WINDOWSFEATURE" => "Install-WindowsFeature",
+        "REMOVE-WINDOWSFEATURE" => "Uninstall-WindowsFeature",
         "SPSV" => "Stop-Service",
         _ => null,
     };
@@ -142,6 +147,9 @@ internal sealed partial class RunContext
                     return;
                 case "Restart-Computer":
                     await RestartComputerAsync(arguments, to, output, blockNesting);
+                    return;
+                case var feature when FeatureCommandNames.Contains(feature):
+                    await RunFeatureCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Test-NetConnection":
                     await TestNetConnectionAsync(arguments, to, output, blockNesting);
@@ -431,7 +439,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove")
                 {
                     named[name] = null;
                     continue;
@@ -469,6 +477,7 @@ internal sealed partial class RunContext
             "Start-Process" => ["FilePath", "ArgumentList"],
             "Test-Connection" => ["ComputerName", "Source"],
             "Restart-Computer" => ["ComputerName", "Credential"],
+            "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             "Test-NetConnection" => ["ComputerName", "Port"],
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "Read-Host" => ["Prompt"],

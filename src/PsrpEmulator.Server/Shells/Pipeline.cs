@@ -419,6 +419,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public IComputerPower? Power => _shell.Services.Restarts?.For(_shell.ComputerName);
 
+    public WindowsFeatureStates? WindowsFeatures => _shell.Services.FeaturesOf(_shell.ComputerName);
+
     /// <summary>
     /// <c>$PSVersionTable</c> and <c>$PSEdition</c> of the endpoint (the versions its APPLICATION_PRIVATE_DATA reports),
     /// <c>$PID</c> (the shell's process), <c>$Host</c> (a remote session's ServerRemoteHost), and the session's own:

@@ -30,6 +30,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         _disks.Clear();
         _environments.Clear();
         _serviceStates.Clear();
+        _features.Clear();
     }
 
     /// <summary>
@@ -52,6 +53,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>What commands changed of a virtual computer's services, made at first use.</summary>
     public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static _ => new ServiceStates());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's Windows features (what Install-WindowsFeature changed), made at first use.</summary>
+    public WindowsFeatureStates FeaturesOf(string computer) => _features.GetOrAdd(computer, static _ => new WindowsFeatureStates());
 
     /// <summary>The computers' restarts (set when they are made, with the registry and the injector).</summary>
     internal ComputerRestarts? Restarts { get; set; }

@@ -39,6 +39,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
     /// <summary>The computer's disk: Windows' folders, as a new virtual computer's (a fresh one per host).</summary>
     public VirtualFileSystem? FileSystem { get; init; } = new(TimeProvider.System, 16 * 1024 * 1024);
 
+    public WindowsFeatureStates? WindowsFeatures { get; init; }
+
     public ServiceStates? ServiceStates { get; init; }
 
     public PersistentEnvironment? PersistentEnvironment { get; init; }

@@ -20,6 +20,7 @@ public class RandomScriptTests
         ".\\r.ps1", "& .\\r.ps1 ", ". .\\r.ps1", "& 'C:\\Users\\Default\\Documents\\r.ps1'", "exit 2", "-a", "$PSScriptRoot",
         "Start-Process cmd '/c exit 2' -Wait -PassThru", "start ", "-RedirectStandardOutput o.txt", "-Wait", "saps ping '-n 2 localhost'",
         "Stop-Service WinRM", "Start-Service", " Spooler", "| Restart-Service", "Set-Service Spooler -StartupType ", "Manual", "-PassThru", "-WhatIf", "Get-Service",
+        "Install-WindowsFeature Web-Server", "Get-WindowsFeature", " Web-*", "Uninstall-WindowsFeature", "-IncludeAllSubFeature", "Test-Connection localhost -Count 1",
     ];
 
     [Test]
@@ -42,7 +43,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates() };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates() };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);

@@ -228,3 +228,44 @@ public class ComputerRestartCommandTests
             Is.EqualTo(new[] { null, "Running", "Stopped", "Automatic" }));
     }
 }
+
+/// <summary>Server Manager's Get-, Install- and Uninstall-WindowsFeature on the computer's features.</summary>
+public class WindowsFeatureTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(string script, WindowsFeatureStates features)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), WindowsFeatures = features };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
+        return host;
+    }
+
+    [Test]
+    public async Task Installing_IIS_installs_its_default_role_services_and_a_later_session_sees_them()
+    {
+        var features = new WindowsFeatureStates();
+        var install = await RunAsync(
+            "(Get-WindowsFeature Web-Server).InstallState; $r = Install-WindowsFeature -Name Web-Server -IncludeManagementTools; \"$($r.Success) $($r.RestartNeeded) $($r.ExitCode)\"; " +
+            "$r.FeatureResult | Select-Object -First 3 | % Name; (Install-WindowsFeature Web-Server).ExitCode", features);
+        var later = await RunAsync(
+            "Get-WindowsFeature Web-* | ? Installed | Measure-Object | % Count; Get-WindowsFeature Web-Asp-Net45, Web-Mgmt-Console | % { \"$($_.Name) $($_.Installed) $($_.Depth)\" }; " +
+            "(Get-WindowsFeature PowerShell).Installed; (Get-WindowsFeature Nothing-Like-This | Measure-Object).Count", features);
+
+        Assert.That(install.OutputTexts, Is.EqualTo(new[] { "Available", "True No Success", "Web-Server", "Web-WebServer", "Web-Common-Http", "NoChangeNeeded" }));
+        Assert.That(later.OutputTexts, Is.EqualTo(new[] { "15", "Web-Asp-Net45 False 4", "Web-Mgmt-Console True 3", "True", "0" }));
+    }
+
+    [Test]
+    public async Task Removing_a_role_needs_a_restart_and_an_unknown_name_is_NameDoesNotExist()
+    {
+        var features = new WindowsFeatureStates();
+        var host = await RunAsync(
+            "Add-WindowsFeature Web-Static-Content | % { $_.FeatureResult.Count }; (Get-WindowsFeature Web-Server).Installed; $u = Uninstall-WindowsFeature Web-Server; \"$($u.RestartNeeded) $($u.ExitCode)\"; " +
+            "(Get-WindowsFeature Web-Static-Content).Installed; (Install-WindowsFeature Hyper-V -WhatIf | Measure-Object).Count; (Get-WindowsFeature Hyper-V).Installed; Install-WindowsFeature Nope; 'next'", features);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "4", "True", "Yes SuccessRestartRequired", "False", "0", "False", "next" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NameDoesNotExist,Microsoft.Windows.ServerManager.Commands.AddWindowsFeatureCommand" }));
+    }
+}

@@ -42,6 +42,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's restart (shutdown /r); null when the host cannot restart one.</summary>
     IComputerPower? Power => null;
 
+    /// <summary>The computer's Windows features; null when the host has none.</summary>
+    WindowsFeatureStates? WindowsFeatures => null;
+
     /// <summary>Writes one chunk to <see cref="WinRsStreams.Stdout"/> or <see cref="WinRsStreams.Stderr"/>.</summary>
     ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
@@ -77,6 +80,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual ServiceStates? ServiceStates => inner.ServiceStates;
 
     public virtual IComputerPower? Power => inner.Power;
+
+    public virtual WindowsFeatureStates? WindowsFeatures => inner.WindowsFeatures;
     public virtual ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(stream, data, cancellationToken);
     public virtual ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => inner.ReadStdinAsync(cancellationToken);
     public virtual void SetEnvironmentVariable(string name, string? value) => inner.SetEnvironmentVariable(name, value);

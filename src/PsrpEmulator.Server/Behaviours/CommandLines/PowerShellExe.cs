@@ -255,6 +255,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public IComputerPower? Power => host.Power;
 
+        public WindowsFeatureStates? WindowsFeatures => host.WindowsFeatures;
+
         private readonly StdinLines _stdin = new(host);
 
         public async ValueTask<PipelineHostResponse> CallHostAsync(RemoteHostMethodId method, IReadOnlyList<PsValue> parameters, CancellationToken cancellationToken)

@@ -79,6 +79,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public IComputerPower? Power => _shell.Services.Restarts?.For(_shell.ComputerName);
 
+    public WindowsFeatureStates? WindowsFeatures => _shell.Services.FeaturesOf(_shell.ComputerName);
+
     public VirtualFileSystem? FileSystem => _shell.Services.FileSystemOf(_shell.ComputerName, _context.Environment.TryGet("USERPROFILE", out var profile) ? profile : null);
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment => _context.Environment.Variables;
