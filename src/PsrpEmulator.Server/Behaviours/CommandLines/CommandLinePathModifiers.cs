@@ -76,7 +76,9 @@ internal static class CommandLinePathModifiers
         }
         else
         {
-            full = unquoted.Length == 0 ? null : VirtualFileSystem.FullPath(unquoted, cd, out _);
+            full = unquoted.Length == 0 ? null : VirtualFileSystem.FullPath(unquoted, cd, out var failure) ??
+                // Another drive than the disk's C: is taken apart as written (nothing there to ask about).
+                (failure == FileSystemFailure.DriveNotFound && unquoted.Length > 2 && unquoted[1] == ':' ? unquoted.Replace('/', '\\') : null);
         }
 
         if (full is null) return unquoted.Length == 0 ? string.Empty : unquoted;
