@@ -67,7 +67,7 @@ internal sealed partial class RunContext
         {
             if (install)
             {
-                for (var parent = feature.Parent is null ? null : WindowsFeatureStates.Find(feature.Parent); parent is not null; parent = parent.Parent is null ? null : WindowsFeatureStates.Find(parent.Parent)) Visit(parent);
+                foreach (var parent in WindowsFeatureStates.Ancestors(feature)) Visit(parent);
             }
 
             Visit(feature);
@@ -86,9 +86,8 @@ internal sealed partial class RunContext
         foreach (var feature in changed) states.Set(feature, install);
         // Removing a role, and installing one that asks for it (Hyper-V, Containers), needs a restart (UNVERIFIED for removals).
         var restart = changed.Count > 0 && (!install || changed.Any(f => f.NeedsRestart));
-        var ordered = changed.OrderBy(f => WindowsFeatureStates.All.ToList().IndexOf(f)).ToList();
-        var results = ordered.Select(f => new PsObject(["Microsoft.Windows.ServerManager.Commands.FeatureResult", "System.Object"]) { ToStringValue = f.DisplayName }
-            .With("DisplayName", f.DisplayName).With("Name", f.Name).With("Id", WindowsFeatureStates.All.ToList().IndexOf(f) + 1)
+        var results = changed.OrderBy(WindowsFeatureStates.Id).Select(f => new PsObject(["Microsoft.Windows.ServerManager.Commands.FeatureResult", "System.Object"]) { ToStringValue = f.DisplayName }
+            .With("DisplayName", f.DisplayName).With("Name", f.Name).With("Id", WindowsFeatureStates.Id(f))
             .With("RestartNeeded", restart).With("SkipReason", "NotSkipped").With("Success", true)).Cast<PsValue>().ToList();
         var exitCode = changed.Count == 0 ? ("NoChangeNeeded", 1003) : restart ? ("SuccessRestartRequired", 3010) : ("Success", 0);
         var result = new PsObject(["Microsoft.Windows.ServerManager.Commands.FeatureOperationResult", "System.Object"]) { ToStringValue = "Microsoft.Windows.ServerManager.Commands.FeatureOperationResult" }
@@ -103,8 +102,7 @@ internal sealed partial class RunContext
     private static PsObject FeatureObject(WindowsFeature feature, WindowsFeatureStates states)
     {
         var installed = states.IsInstalled(feature);
-        var path = new List<string> { feature.DisplayName };
-        for (var parent = feature.Parent is null ? null : WindowsFeatureStates.Find(feature.Parent); parent is not null; parent = parent.Parent is null ? null : WindowsFeatureStates.Find(parent.Parent)) path.Insert(0, parent.DisplayName);
+        var path = WindowsFeatureStates.Ancestors(feature).Reverse().Select(a => a.DisplayName).Append(feature.DisplayName);
         return new PsObject(FeatureTypeNames) { ToStringValue = feature.DisplayName }
             .With("Name", feature.Name)
             .With("DisplayName", feature.DisplayName)

@@ -526,9 +526,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         // A script file's path may hold blanks (& 'C:\my scripts\setup.ps1').
-        if (name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && ScriptFileCall("'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" + after) is not null)
+        if (name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" + after is var quoted && ScriptFileCall(quoted) is not null)
         {
-            return ("'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" + after, null);
+            return (quoted, null);
         }
 
         if (name.AsSpan().IndexOfAny(" \t;|&") >= 0) return (text, ScriptedError.CommandNotFound(name));

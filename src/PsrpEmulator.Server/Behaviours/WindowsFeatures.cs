@@ -57,20 +57,27 @@ public sealed class WindowsFeatureStates
         new("XPS-Viewer", "XPS Viewer", "Feature", null, true),
     ];
 
+    // After All: each feature's place in the list, from 1.
+    private static readonly Dictionary<string, int> Ids = All.Select((f, i) => (f.Name, Id: i + 1)).ToDictionary(p => p.Name, p => p.Id, StringComparer.OrdinalIgnoreCase);
+
     private readonly ConcurrentDictionary<string, bool> _installed = new(StringComparer.OrdinalIgnoreCase);
 
     internal bool IsInstalled(WindowsFeature feature) => _installed.TryGetValue(feature.Name, out var installed) ? installed : feature.InstalledByDefault;
 
     internal void Set(WindowsFeature feature, bool installed) => _installed[feature.Name] = installed;
 
-    internal static WindowsFeature? Find(string name) => All.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    internal static WindowsFeature? Find(string name) => Ids.TryGetValue(name, out var id) ? All[id - 1] : null;
 
-    internal static int Depth(WindowsFeature feature)
+    /// <summary>The feature's parent, its parent's parent, and so on up to a role or top feature.</summary>
+    internal static IEnumerable<WindowsFeature> Ancestors(WindowsFeature feature)
     {
-        var depth = 1;
-        for (var parent = feature.Parent; parent is not null && depth < 16; parent = Find(parent)?.Parent) depth++;
-        return depth;
+        for (var parent = feature.Parent is null ? null : Find(feature.Parent); parent is not null; parent = parent.Parent is null ? null : Find(parent.Parent)) yield return parent;
     }
+
+    internal static int Depth(WindowsFeature feature) => 1 + Ancestors(feature).Count();
+
+    /// <summary>The feature's place in Server Manager's list, from 1 (a FeatureResult's Id).</summary>
+    internal static int Id(WindowsFeature feature) => Ids[feature.Name];
 
     internal static IEnumerable<WindowsFeature> Children(WindowsFeature feature) => All.Where(f => f.Parent == feature.Name);
 }

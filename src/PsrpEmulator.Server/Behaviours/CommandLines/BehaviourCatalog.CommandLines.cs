@@ -132,8 +132,7 @@ public sealed partial class BehaviourCatalog
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (RegQueryScript.TryParse(this, line, out var reg)) return reg;
-        if (PowerShellExe.TryGetScript(line, out var script, out var nonInteractive)) return new PowerShellExeScript(this, script, nonInteractive);
-        if (PowerShellExe.TryGetFile(line, out var scriptFile, out var fileArguments, out nonInteractive)) return new PowerShellFileScript(this, scriptFile, fileArguments, nonInteractive);
+        if (PowerShellExe.Resolve(this, line) is { } powershell) return powershell;
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);
     }

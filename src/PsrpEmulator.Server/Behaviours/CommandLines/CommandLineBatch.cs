@@ -199,7 +199,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     private sealed class BatchArguments(string zero, string all)
     {
         /// <summary>%0, %1, ...: each as written (quotes kept).</summary>
-        public List<string> Values { get; } = [zero, .. CommandLineText.Tokenize(all).Select(t => all[t.Start..(t.Start + TokenLength(all, t.Start))])];
+        public List<string> Values { get; } = [zero, .. CommandLineText.Tokenize(all).Select(t => all[t.Start..(t.Start + CommandLineText.TokenLength(all, t.Start))])];
 
         /// <summary>Whether %0 still names the batch file (%~dp0 is its folder); shift moves an argument into it.</summary>
         public bool ZeroIsFile { get; set; } = true;
@@ -528,19 +528,6 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
 
         return depth;
-    }
-
-    // A token's length in the text as written (quotes kept: %1 is the argument as given).
-    private static int TokenLength(string text, int start)
-    {
-        var quoted = false;
-        var i = start;
-        for (; i < text.Length && (quoted || !char.IsWhiteSpace(text[i])); i++)
-        {
-            if (text[i] == '"') quoted = !quoted;
-        }
-
-        return i - start;
     }
 
     /// <summary>A batch line's percent expansion: parameters first (%0..%9, %*, %~[modifiers]N), %% as %, then %NAME%.</summary>

@@ -513,8 +513,11 @@ internal sealed class FilterCommandScript : ICommandLineScript
         }
     }
 
-    /// <summary>Files named (wildcards in the last part expanded, in name order): each as given and its full path; null where none.</summary>
-    internal static List<(string Given, string? Path)> ExpandFiles(ICommandLineHost host, List<string> names)
+    /// <summary>
+    /// Files named (wildcards in the last part expanded, in name order; <paramref name="folders"/>: the folders they
+    /// match instead, as for /d): each as given and its full path; null where none.
+    /// </summary>
+    internal static List<(string Given, string? Path)> ExpandFiles(ICommandLineHost host, List<string> names, bool folders = false)
     {
         var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
         var result = new List<(string, string?)>();
@@ -530,7 +533,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
             var folder = pattern is null ? null : VirtualFileSystem.ParentOf(pattern);
             var wildcard = pattern is null ? null : VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(pattern));
             var matched = folder is null || wildcard is null ? null : disk.List(folder, includeHidden: false)?
-                .Where(f => !f.IsDirectory && wildcard.IsMatch(f.Name))
+                .Where(f => f.IsDirectory == folders && wildcard.IsMatch(f.Name))
                 .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ToList();
             if (matched is not { Count: > 0 })
             {

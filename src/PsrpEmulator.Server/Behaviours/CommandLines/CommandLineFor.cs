@@ -81,7 +81,7 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
                         // The folder the walk starts from: its own word, quoted or not.
                         var token = CommandLineText.Tokenize(rest).FirstOrDefault();
                         if (token.Value is null) return (null, IfCommandScript.SyntaxError);
-                        var after = token.Start + TokenLengthAt(rest, token.Start);
+                        var after = token.Start + CommandLineText.TokenLength(rest, token.Start);
                         root = token.Value;
                         rest = rest[after..].TrimStart();
                     }
@@ -165,7 +165,7 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
                         var given = folder is null ? item : folder.TrimEnd('\\') + "\\" + item.Trim('"');
                         if (item.AsSpan().IndexOfAny("*?") >= 0)
                         {
-                            foreach (var name in directories ? MatchingFolders(host, given) : MatchingFiles(host, given))
+                            foreach (var name in MatchingFiles(host, given, directories))
                             {
                                 if (bindings.Count >= cap) break;
                                 bindings.Add(new() { [variable] = name });
@@ -206,31 +206,6 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
 
     // Folders one for /r walks at most.
     private const int MaxFolders = 10_000;
-
-    // The folders a wildcard matches (for /d), named as written.
-    private static IEnumerable<string> MatchingFolders(ICommandLineHost host, string item)
-    {
-        var name = item.Trim('"');
-        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
-        if (host.FileSystem is not { } disk || VirtualFileSystem.FullPattern(name, cd, out _) is not { } pattern || VirtualFileSystem.ParentOf(pattern) is not { } folder) return [];
-        var wildcard = VirtualFileSystem.CmdWildcard(VirtualFileSystem.NameOf(pattern));
-        var prefix = name.LastIndexOfAny(['\\', '/']) is var slash and >= 0 ? name[..(slash + 1)] : string.Empty;
-        return (disk.List(folder) ?? []).Where(f => f.IsDirectory && wildcard.IsMatch(f.Name))
-            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).Select(f => prefix + f.Name).ToList();
-    }
-
-    // A word's length as written (quotes kept).
-    private static int TokenLengthAt(string text, int start)
-    {
-        var quoted = false;
-        var i = start;
-        for (; i < text.Length && (quoted || !char.IsWhiteSpace(text[i])); i++)
-        {
-            if (text[i] == '"') quoted = !quoted;
-        }
-
-        return i - start;
-    }
 
     // The ')' closing the set: quotes (and a 'command''s own parentheses) kept inside.
     private static int SetEnd(string text)
@@ -275,9 +250,9 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
         if (current.Length > 0) yield return current.ToString();
     }
 
-    // The files a wildcard matches in its folder, named as written (findstr's expansion); none is no value.
-    private static IEnumerable<string> MatchingFiles(ICommandLineHost host, string item) =>
-        host.FileSystem is null ? [] : FilterCommandScript.ExpandFiles(host, [item.Trim('"')]).Where(f => f.Path is not null).Select(f => f.Given);
+    // The files (for /d: folders) a wildcard matches in its folder, named as written (findstr's expansion); none is no value.
+    private static IEnumerable<string> MatchingFiles(ICommandLineHost host, string item, bool folders) =>
+        host.FileSystem is null ? [] : FilterCommandScript.ExpandFiles(host, [item.Trim('"')], folders).Where(f => f.Path is not null).Select(f => f.Given);
 
     private sealed record ForOptions(List<int> Tokens, bool Rest, string Delims, int Skip, char? Eol, bool UseBackQuote);
 

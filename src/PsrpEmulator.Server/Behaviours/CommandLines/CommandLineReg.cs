@@ -41,8 +41,8 @@ internal sealed class RegQueryScript(BehaviourCatalog catalog, string key, strin
             return 1;
         }
 
-        var items = await NetServiceScript.ServicesAsync(catalog, host, time, cancellationToken,
-            $"Get-ItemProperty '{(root == "HKEY_LOCAL_MACHINE" ? "HKLM" : "HKCU")}:\\{path.Replace("'", "''", StringComparison.Ordinal)}'", requireName: false).ConfigureAwait(false);
+        var items = await ComputerPowerShell.ObjectsAsync(catalog, host, time, cancellationToken,
+            $"Get-ItemProperty '{(root == "HKEY_LOCAL_MACHINE" ? "HKLM" : "HKCU")}:\\{path.Replace("'", "''", StringComparison.Ordinal)}'").ConfigureAwait(false);
         if (items.Count == 0)
         {
             await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("reg query " + key), cancellationToken).ConfigureAwait(false);

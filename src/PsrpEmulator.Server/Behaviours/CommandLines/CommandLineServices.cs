@@ -1,5 +1,6 @@
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
+using static PsrpEmulator.Server.Behaviours.CommandLines.ComputerPowerShell;
 
 namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
@@ -61,28 +62,36 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         return 0;
     }
 
-    private static string Text(PsObject service, string property) => service[property] is { } value ? PipelineVariables.Display(value) : string.Empty;
-
     private static async Task<int> FailAsync(ICommandLineHost host, string message, int code, CancellationToken cancellationToken)
     {
         await host.WriteTextAsync(WinRsStreams.Stderr, message, cancellationToken).ConfigureAwait(false);
         return code;
     }
+}
 
-    /// <summary>
-    /// The computer's services as its PowerShell lists them (Get-Service through the rules), in a runspace of their own;
-    /// or the objects another command writes (<paramref name="requireName"/> false: not only those with a Name).
-    /// </summary>
-    internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken, string command = "Get-Service",
-        bool requireName = true)
+/// <summary>
+/// What the computer's PowerShell says, for a cmd program that shows the same things (net and sc the services, reg a
+/// registry key): a command run through the rules in a runspace of its own, its output objects kept.
+/// </summary>
+internal static class ComputerPowerShell
+{
+    /// <summary>The computer's services as its PowerShell lists them (Get-Service through the rules).</summary>
+    internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken) =>
+        [.. (await ObjectsAsync(catalog, host, time, cancellationToken, "Get-Service").ConfigureAwait(false)).Where(s => s["Name"] is not null)];
+
+    /// <summary>A property's text ("" when the object has none).</summary>
+    internal static string Text(PsObject item, string property) => item[property] is { } value ? PipelineVariables.Display(value) : string.Empty;
+
+    /// <summary>The objects a PowerShell command writes on the computer, in a runspace of its own.</summary>
+    internal static async Task<List<PsObject>> ObjectsAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken, string command)
     {
         var runspace = new RunspaceState(time);
         try
         {
-            var collector = new Collector(host, runspace, requireName);
+            var collector = new Collector(host, runspace);
             var script = catalog.Resolve(new CreatePipeline([new PipelineCommand(command, IsScript: true, [])], NoInput: true));
             await script.RunAsync(collector, time, cancellationToken).ConfigureAwait(false);
-            return collector.Services;
+            return collector.Objects;
         }
         finally
         {
@@ -90,9 +99,9 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         }
     }
 
-    private sealed class Collector(ICommandLineHost host, RunspaceState runspace, bool requireName) : IPipelineHost
+    private sealed class Collector(ICommandLineHost host, RunspaceState runspace) : IPipelineHost
     {
-        public List<PsObject> Services { get; } = [];
+        public List<PsObject> Objects { get; } = [];
 
         public RunspaceState? Runspace => runspace;
 
@@ -106,7 +115,7 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
 
         public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
         {
-            if (record is PipelineOutput { Value: PsObject service } && (!requireName || service["Name"] is not null) && Services.Count < 10_000) Services.Add(service);
+            if (record is PipelineOutput { Value: PsObject item } && Objects.Count < 10_000) Objects.Add(item);
             return ValueTask.CompletedTask;
         }
 
@@ -139,8 +148,8 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        var services = await NetServiceScript.ServicesAsync(catalog, host, time, cancellationToken).ConfigureAwait(false);
-        var types = await NetServiceScript.ServicesAsync(catalog, host, time, cancellationToken, "Get-WmiObject Win32_Service").ConfigureAwait(false);
+        var services = await ServicesAsync(catalog, host, time, cancellationToken).ConfigureAwait(false);
+        var types = await ObjectsAsync(catalog, host, time, cancellationToken, "Get-WmiObject Win32_Service").ConfigureAwait(false);
         var states = host.ServiceStates;
         string Status(PsObject s) => states?.Status(Text(s, "Name")) ?? Text(s, "Status");
         bool Shared(PsObject s) => types.FirstOrDefault(t => Text(t, "Name").Equals(Text(s, "Name"), StringComparison.OrdinalIgnoreCase)) is { } w && Text(w, "ServiceType").StartsWith("Share", StringComparison.OrdinalIgnoreCase);
@@ -220,8 +229,6 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         foreach (var c in name.ToUpperInvariant()) hash = (hash ^ c) * 16777619u;
         return (int)(hash & 0x7FFFFFFF);
     }
-
-    private static string Text(PsObject service, string property) => service[property] is { } value ? PipelineVariables.Display(value) : string.Empty;
 
     private static async Task<int> WriteAsync(ICommandLineHost host, string text, int code, CancellationToken cancellationToken)
     {

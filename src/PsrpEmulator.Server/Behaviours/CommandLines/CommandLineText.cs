@@ -113,6 +113,19 @@ internal static class CommandLineText
     }
 
     /// <summary>Arguments split as CommandLineToArgvW does (whitespace separates; double quotes group and are removed).</summary>
+    /// <summary>The length of the word at <paramref name="start"/> as written, its quotes kept (a batch file's %1 is the argument as given).</summary>
+    public static int TokenLength(string text, int start)
+    {
+        var quoted = false;
+        var i = start;
+        for (; i < text.Length && (quoted || !char.IsWhiteSpace(text[i])); i++)
+        {
+            if (text[i] == '"') quoted = !quoted;
+        }
+
+        return i - start;
+    }
+
     public static List<(string Value, int Start)> Tokenize(string line)
     {
         var tokens = new List<(string, int)>();

@@ -8,7 +8,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>
 /// <c>powershell.exe</c> on a WinRS command line: <c>-EncodedCommand</c> (UTF-16LE base64) or <c>-Command</c> (or bare
-/// words) give the script; <c>-NoProfile</c>, <c>-NonInteractive</c>, <c>-NoLogo</c>, <c>-ExecutionPolicy X</c>,
+/// words) give the script, <c>-File</c> a script file (<see cref="PowerShellFileScript"/>); <c>-NoProfile</c>, <c>-NonInteractive</c>, <c>-NoLogo</c>, <c>-ExecutionPolicy X</c>,
 /// <c>-OutputFormat X</c>, <c>-InputFormat X</c>, <c>-WindowStyle X</c> are accepted. Parameter names may be
 /// abbreviated, as powershell.exe allows (<c>-enc</c>, <c>-ec</c>, <c>-e</c>, <c>-c</c>, <c>-nop</c>...).
 /// </summary>
@@ -18,18 +18,30 @@ internal static class PowerShellExe
     private static readonly string[] Valued = ["executionpolicy", "outputformat", "inputformat", "windowstyle", "version", "configurationname"];
 
     /// <summary>The script of a powershell.exe command line; false when the line does not run powershell.exe (or runs no script).</summary>
-    public static bool TryGetScript(string line, out string script) => TryGetScript(line, out script, out _);
-
-    /// <summary>
-    /// <see cref="TryGetScript(string, out string)"/>, and whether the line says <c>-NonInteractive</c> (the console
-    /// host then refuses Read-Host and every prompt).
-    /// </summary>
-    public static bool TryGetScript(string line, out string script, out bool nonInteractive)
+    public static bool TryGetScript(string line, out string script)
     {
-        script = string.Empty;
-        nonInteractive = false;
+        var parsed = Parse(line)?.Script;
+        script = parsed ?? string.Empty;
+        return parsed is not null;
+    }
+
+    /// <summary>What a powershell.exe command line runs (its script, or its -File); null for a line that runs neither.</summary>
+    internal static ICommandLineScript? Resolve(BehaviourCatalog catalog, string line) => Parse(line) switch
+    {
+        { Script: { } script } parsed => new PowerShellExeScript(catalog, script, parsed.NonInteractive),
+        { File: { } file } parsed => new PowerShellFileScript(catalog, file, parsed.Arguments, parsed.NonInteractive),
+        _ => null,
+    };
+
+    /// <summary>What a powershell.exe command line runs: a script (-EncodedCommand, -Command, bare words) or a file (-File).</summary>
+    private sealed record CommandLine(string? Script, string? File, List<string> Arguments, bool NonInteractive);
+
+    // The options before the script or file are read once for both; null when the line runs neither.
+    private static CommandLine? Parse(string line)
+    {
+        var nonInteractive = false;
         var tokens = CommandLineText.Tokenize(line);
-        if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return false;
+        if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return null;
         for (var i = 1; i < tokens.Count; i++)
         {
             var token = tokens[i].Value;
@@ -37,8 +49,7 @@ internal static class PowerShellExe
             {
                 // Bare words: powershell.exe's default -Command, the arguments as the C runtime splits them (their
                 // double quotes taken off: powershell "& { ... }" runs the block) joined by blanks.
-                script = string.Join(' ', tokens.Skip(i).Select(t => t.Value));
-                return true;
+                return new CommandLine(string.Join(' ', tokens.Skip(i).Select(t => t.Value)), null, [], nonInteractive);
             }
 
             var name = token[1..].ToLowerInvariant();
@@ -56,67 +67,32 @@ internal static class PowerShellExe
 
             if (name is "e" or "ec" or "en" or "enc" || (name.Length >= 3 && "encodedcommand".StartsWith(name, StringComparison.Ordinal)))
             {
-                if (i + 1 >= tokens.Count) return false;
+                if (i + 1 >= tokens.Count) return null;
                 try
                 {
-                    script = Encoding.Unicode.GetString(Convert.FromBase64String(tokens[i + 1].Value));
-                    return true;
+                    return new CommandLine(Encoding.Unicode.GetString(Convert.FromBase64String(tokens[i + 1].Value)), null, [], nonInteractive);
                 }
                 catch (FormatException)
                 {
-                    return false;
+                    return null;
                 }
             }
 
             if (name is "c" || (name.Length >= 2 && "command".StartsWith(name, StringComparison.Ordinal)))
             {
-                var rest = string.Join(' ', tokens.Skip(i + 1).Select(t => t.Value));
-                script = rest;
-                return true;
+                return new CommandLine(string.Join(' ', tokens.Skip(i + 1).Select(t => t.Value)), null, [], nonInteractive);
             }
 
-            // -File (PowerShellFileScript) and anything else: no script here.
-            return false;
+            if ("file".StartsWith(name, StringComparison.Ordinal) && i + 1 < tokens.Count)
+            {
+                return new CommandLine(null, tokens[i + 1].Value, [.. tokens.Skip(i + 2).Select(t => t.Value)], nonInteractive);
+            }
+
+            // Anything else: no script here.
+            return null;
         }
 
-        return false;
-    }
-
-    /// <summary>
-    /// A <c>powershell.exe [options] -File path [arguments]</c> line: the script file as written and its arguments (each
-    /// a word, its quotes taken off). False for any other line.
-    /// </summary>
-    public static bool TryGetFile(string line, out string path, out List<string> arguments, out bool nonInteractive)
-    {
-        path = string.Empty;
-        arguments = [];
-        nonInteractive = false;
-        var tokens = CommandLineText.Tokenize(line);
-        if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return false;
-        for (var i = 1; i < tokens.Count; i++)
-        {
-            var token = tokens[i].Value;
-            if (token.Length < 2 || token[0] is not ('-' or '/')) return false;
-            var name = token[1..].ToLowerInvariant();
-            if (Switches.Any(s => s.StartsWith(name, StringComparison.Ordinal) && name.Length >= 3))
-            {
-                nonInteractive |= "noninteractive".StartsWith(name, StringComparison.Ordinal);
-                continue;
-            }
-
-            if (Valued.Any(v => v.StartsWith(name, StringComparison.Ordinal) && name.Length >= 2 && name != "e"))
-            {
-                i++;
-                continue;
-            }
-
-            if (!"file".StartsWith(name, StringComparison.Ordinal) || i + 1 >= tokens.Count) return false;
-            path = tokens[i + 1].Value;
-            arguments = [.. tokens.Skip(i + 2).Select(t => t.Value)];
-            return true;
-        }
-
-        return false;
+        return null;
     }
 }
 
