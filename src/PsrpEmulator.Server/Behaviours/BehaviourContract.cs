@@ -15,6 +15,7 @@ public sealed partial class BehaviourCatalog
         {
             commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName),
             fileSeeds = FileSeedParser.Parse(yaml, sourceName),
+            registrySeeds = RegistrySeedParser.Parse(yaml, sourceName),
             wmiClasses = WmiClassParser.Parse(yaml, sourceName),
         };
 
@@ -33,6 +34,7 @@ public sealed partial class BehaviourCatalog
         {
             commandLineRules = [.. first.commandLineRules, .. fallback.commandLineRules],
             fileSeeds = [.. fallback.fileSeeds, .. first.fileSeeds],
+            registrySeeds = [.. fallback.registrySeeds, .. first.registrySeeds],
             wmiClasses = [.. first.wmiClasses, .. fallback.wmiClasses],
         };
     }

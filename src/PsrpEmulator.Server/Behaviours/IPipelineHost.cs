@@ -42,6 +42,9 @@ public interface IPipelineHost
     /// <summary>What commands changed of the computer's services (Stop-Service...); null when the host has none.</summary>
     ServiceStates? ServiceStates => null;
 
+    /// <summary>The computer's registry (the registry cmdlets on HKLM: and HKCU:); null when the host has none.</summary>
+    VirtualRegistry? Registry => null;
+
     /// <summary>The computer's restart (Restart-Computer); null when the host cannot restart one.</summary>
     IComputerPower? Power => null;
 
@@ -180,6 +183,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public ServiceStates? ServiceStates => inner.ServiceStates;
+
+    public VirtualRegistry? Registry => inner.Registry;
 
     public IComputerPower? Power => inner.Power;
 

@@ -25,6 +25,7 @@ internal sealed partial class RunContext
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
         "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive", "New-TemporaryFile", "Clear-Content",
+        "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -58,6 +59,12 @@ internal sealed partial class RunContext
         ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential"],
         ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "InputObject"],
         ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
+        ["Get-ItemProperty"] = ["Path", "LiteralPath", "Name", "Filter", "Include", "Exclude", "Credential"],
+        ["Get-ItemPropertyValue"] = ["Path", "LiteralPath", "Name", "Filter", "Include", "Exclude", "Credential"],
+        ["Set-ItemProperty"] = ["Path", "LiteralPath", "Name", "Value", "Type", "InputObject", "PassThru", "Force", "Filter", "Include", "Exclude", "Credential"],
+        ["New-ItemProperty"] = ["Path", "LiteralPath", "Name", "PropertyType", "Type", "Value", "Force", "Filter", "Include", "Exclude", "Credential"],
+        ["Remove-ItemProperty"] = ["Path", "LiteralPath", "Name", "Force", "Filter", "Include", "Exclude", "Credential"],
+        ["Rename-ItemProperty"] = ["Path", "LiteralPath", "Name", "NewName", "PassThru", "Force", "Filter", "Include", "Exclude", "Credential"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
@@ -78,6 +85,11 @@ internal sealed partial class RunContext
         "CP" or "COPY" or "CPI" => "Copy-Item",
         "MV" or "MOVE" or "MI" => "Move-Item",
         "REN" or "RNI" => "Rename-Item",
+        "GP" => "Get-ItemProperty",
+        "GPV" => "Get-ItemPropertyValue",
+        "SP" => "Set-ItemProperty",
+        "RP" => "Remove-ItemProperty",
+        "RNP" => "Rename-ItemProperty",
         "CD" or "SL" or "CHDIR" => "Set-Location",
         "PUSHD" => "Push-Location",
         "POPD" => "Pop-Location",
@@ -119,6 +131,13 @@ internal sealed partial class RunContext
 
     private async ValueTask RunFileCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        // HKLM:\ and HKCU:\ (and the item-property cmdlets): the computer's registry.
+        if (IsRegistryCommand(command, arguments))
+        {
+            await RunRegistryCommandAsync(command, arguments, [], to, output, blockNesting);
+            return;
+        }
+
         // The Env: drive (Test-Path env:CI, Get-ChildItem env:, Remove-Item env:X): the session's environment variables.
         if (command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Get-Content" or "Remove-Item" or "New-Item" or "Set-Item" &&
             (arguments["LiteralPath"] ?? arguments["Path"]) is { } envWord && EnvironmentDrive().IsMatch(envWord))
@@ -314,6 +333,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> WhatIfCommands = new(StringComparer.Ordinal)
     {
         "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item", "Clear-Content",
+        "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
     };
 
     // The Yes to All / No to All one invocation answered (-Confirm asks once for all its items then).

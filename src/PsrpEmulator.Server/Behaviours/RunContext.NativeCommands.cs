@@ -102,6 +102,8 @@ internal sealed partial class RunContext
 
         public ServiceStates? ServiceStates => context.Host.ServiceStates;
 
+        public VirtualRegistry? Registry => context.Host.Registry;
+
         public IComputerPower? Power => context.Host.Power;
 
         public WindowsFeatureStates? WindowsFeatures => context.Host.WindowsFeatures;

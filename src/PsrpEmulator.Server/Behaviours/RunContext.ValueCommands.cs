@@ -432,7 +432,7 @@ internal sealed partial class RunContext
 
                 var name = ParameterName(command, parameters, (colon > 0 ? typed[..colon] : typed).TrimEnd(':'));
                 // -Name is Get-ChildItem's switch, and New-Item's name of the item (a value).
-                if (fileCommand && FileSwitches.Contains(name) && !(name == "Name" && command == "New-Item") || name == "Force" && colon > 0)
+                if (fileCommand && FileSwitches.Contains(name) && !(name == "Name" && command != "Get-ChildItem") || name == "Force" && colon > 0)
                 {
                     // -Recurse:$false and the like: the switch's value after the colon.
                     if (colon < 0 || !typed[(colon + 1)..].Equals("$false", StringComparison.OrdinalIgnoreCase)) named[name] = null;
@@ -484,6 +484,9 @@ internal sealed partial class RunContext
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],
             "Set-Content" or "Add-Content" => ["Path", "Value"],
+            "Get-ItemProperty" or "Get-ItemPropertyValue" or "Remove-ItemProperty" or "New-ItemProperty" => ["Path", "Name"],
+            "Set-ItemProperty" => ["Path", "Name", "Value"],
+            "Rename-ItemProperty" => ["Path", "Name", "NewName"],
             "Out-File" => ["FilePath", "Encoding"],
             "Get-ChildItem" => ["Path", "Filter"],
             "Copy-Item" or "Move-Item" => ["Path", "Destination"],

@@ -178,10 +178,23 @@ internal static partial class ScriptExpressions
         }
 
         var steps = new List<Accessor>();
+        var quoted = false;
         var i = headEnd + 1;
         while (i < t.Length)
         {
-            if (t[i] == '.')
+            if (t[i] == '.' && i + 1 < t.Length && t[i + 1] is '\'' or '"')
+            {
+                // A quoted member name: $p.'(default)', $x."a b" (a double-quoted one without expansions).
+                var close = Statements.SkipQuotedOrEscaped(t, i + 1);
+                if (close >= t.Length) return null;
+                var literal = t[(i + 1)..(close + 1)];
+                var name = Statements.SingleQuotedLiteral(literal) ?? (literal[0] == '"' && literal.AsSpan(1, literal.Length - 2).IndexOfAny("$`\"") < 0 ? literal[1..^1] : null);
+                if (name is null || name.Length == 0 || (close + 1 < t.Length && t[close + 1] == '(')) return null;
+                steps.Add(new Accessor(false, name));
+                quoted = true;
+                i = close + 1;
+            }
+            else if (t[i] == '.')
             {
                 var end = i + 1;
                 while (end < t.Length && (char.IsLetterOrDigit(t[end]) || t[end] == '_')) end++;
@@ -211,7 +224,7 @@ internal static partial class ScriptExpressions
             }
         }
 
-        if (steps.Count == 0 || (!forAssignment && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
+        if (steps.Count == 0 || (!forAssignment && !quoted && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
         return (t[..(headEnd + 1)], steps);
     }
 

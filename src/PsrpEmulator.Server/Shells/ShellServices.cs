@@ -31,6 +31,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         _environments.Clear();
         _serviceStates.Clear();
         _features.Clear();
+        _registries.Clear();
     }
 
     /// <summary>
@@ -58,6 +59,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>A virtual computer's Windows features (what Install-WindowsFeature changed), made at first use.</summary>
     public WindowsFeatureStates FeaturesOf(string computer) => _features.GetOrAdd(computer, static _ => new WindowsFeatureStates());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualRegistry> _registries = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's registry (the scenario's <c>registry:</c> keys, and what commands changed), made at first use.</summary>
+    public VirtualRegistry RegistryOf(string computer) => _registries.GetOrAdd(computer, static (name, behaviours) => behaviours.NewRegistry(name), Behaviours);
 
     /// <summary>The computers' restarts (set when they are made, with the registry and the injector).</summary>
     internal ComputerRestarts? Restarts { get; set; }

@@ -43,6 +43,9 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ServiceStates? ServiceStates { get; init; }
 
+    /// <summary>The computer's registry: the default scenario's keys, as a new virtual computer's (a fresh one per host).</summary>
+    public VirtualRegistry? Registry { get; init; } = BehaviourCatalog.LoadDefault().NewRegistry("TESTHOST01");
+
     public PersistentEnvironment? PersistentEnvironment { get; init; }
 
     public IReadOnlyList<PsValue> Outputs => [.. records.OfType<PipelineOutput>().Select(o => o.Value)];
@@ -163,6 +166,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public VirtualFileSystem? FileSystem { get; init; }
 
     public ServiceStates? ServiceStates { get; init; }
+
+    public VirtualRegistry? Registry { get; init; } = BehaviourCatalog.LoadDefault().NewRegistry("TESTHOST01");
 
     public PersistentEnvironment? PersistentEnvironment { get; init; }
 

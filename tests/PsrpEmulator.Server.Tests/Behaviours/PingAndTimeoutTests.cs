@@ -56,7 +56,11 @@ public class PingAndTimeoutTests
     }
 
     [TestCase("reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v Nope", "ERROR: The system was unable to find the specified registry key or value.\r\n")]
-    [TestCase("reg query HKLM\\SOFTWARE\\Contoso", "reg query HKLM\\SOFTWARE\\Contoso is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
+    [TestCase("reg query HKLM\\SOFTWARE\\Contoso", "ERROR: The system was unable to find the specified registry key or value.\r\n")]
+    [TestCase("reg delete HKLM\\SOFTWARE\\Contoso /f", "ERROR: The system was unable to find the specified registry key or value.\r\n")]
+    [TestCase("reg add HKLM\\SOFTWARE\\Contoso /v X /t REG_DWORD /d 12x /f", "ERROR: Invalid syntax.\r\nType \"REG ADD /?\" for usage.\r\n")]
+    [TestCase("reg add HKLM\\SOFTWARE\\Contoso /v X /ve", "ERROR: Invalid syntax.\r\nType \"REG ADD /?\" for usage.\r\n")]
+    [TestCase("reg add HKLM:\\SOFTWARE\\Contoso", "ERROR: Invalid key name.\r\nType \"REG ADD /?\" for usage.\r\n")]
     [TestCase("reg query HKXX\\SOFTWARE", "ERROR: Invalid key name.\r\nType \"REG QUERY /?\" for usage.\r\n")]
     public async Task Reg_query_of_a_value_or_key_it_cannot_find_fails_with_exit_code_1(string line, string stderr)
     {

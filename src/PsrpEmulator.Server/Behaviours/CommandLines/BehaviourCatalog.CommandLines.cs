@@ -24,6 +24,13 @@ public sealed partial class BehaviourCatalog
     /// <summary>The <c>files:</c> of the scenario (the fallback's first, so the first scenario's win).</summary>
     private IReadOnlyList<FileSeed> fileSeeds = [];
 
+    /// <summary>The <c>registry:</c> keys of the scenario (the fallback's first, so the first scenario's values win).</summary>
+    private IReadOnlyList<RegistrySeed> registrySeeds = [];
+
+    /// <summary>A new computer's registry: the scenario's <c>registry:</c> keys for <paramref name="computer"/>.</summary>
+    internal VirtualRegistry NewRegistry(string computer) =>
+        new(registrySeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>A new computer's disk: Windows' folders, then the scenario's <c>files:</c> for <paramref name="computer"/>.</summary>
     internal VirtualFileSystem NewFileSystem(string computer, TimeProvider time, long capacity)
     {
@@ -131,7 +138,7 @@ public sealed partial class BehaviourCatalog
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
-        if (RegQueryScript.TryParse(this, line, out var reg)) return reg;
+        if (RegCommandScript.TryParse(line, out var reg)) return reg;
         if (PowerShellExe.Resolve(this, line) is { } powershell) return powershell;
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

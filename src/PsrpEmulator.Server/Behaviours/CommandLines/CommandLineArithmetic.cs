@@ -260,7 +260,7 @@ internal sealed class SetPromptScript(string name, string prompt, string? file) 
         return 0;
     }
 
-    private static async Task<string?> ReadLineAsync(ICommandLineHost host, CancellationToken cancellationToken)
+    internal static async Task<string?> ReadLineAsync(ICommandLineHost host, CancellationToken cancellationToken)
     {
         var text = new System.Text.StringBuilder();
         while (await host.ReadStdinAsync(cancellationToken).ConfigureAwait(false) is { } chunk)

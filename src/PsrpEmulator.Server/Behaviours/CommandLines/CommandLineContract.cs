@@ -39,6 +39,9 @@ internal interface ICommandLineHost
     /// <summary>What commands changed of the computer's services; null when the host has none.</summary>
     ServiceStates? ServiceStates => null;
 
+    /// <summary>The computer's registry (reg.exe); null when the host has none.</summary>
+    VirtualRegistry? Registry => null;
+
     /// <summary>The computer's restart (shutdown /r); null when the host cannot restart one.</summary>
     IComputerPower? Power => null;
 
@@ -78,6 +81,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public virtual ServiceStates? ServiceStates => inner.ServiceStates;
+
+    public virtual VirtualRegistry? Registry => inner.Registry;
 
     public virtual IComputerPower? Power => inner.Power;
 

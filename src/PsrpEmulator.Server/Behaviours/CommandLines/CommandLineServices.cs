@@ -109,6 +109,8 @@ internal static class ComputerPowerShell
 
         public ServiceStates? ServiceStates => host.ServiceStates;
 
+        public VirtualRegistry? Registry => host.Registry;
+
         public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => host.Environment;
 
         public string? EnvironmentVariable(string name) => host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;

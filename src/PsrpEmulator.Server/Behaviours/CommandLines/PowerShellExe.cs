@@ -229,6 +229,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public ServiceStates? ServiceStates => host.ServiceStates;
 
+        public VirtualRegistry? Registry => host.Registry;
+
         public IComputerPower? Power => host.Power;
 
         public WindowsFeatureStates? WindowsFeatures => host.WindowsFeatures;

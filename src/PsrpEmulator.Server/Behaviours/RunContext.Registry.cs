@@ -1,0 +1,522 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The Registry provider on the computer's registry (<see cref="VirtualRegistry"/>): Get-ItemProperty (gp),
+/// Get-ItemPropertyValue (gpv), Set-ItemProperty (sp), New-ItemProperty, Remove-ItemProperty (rp),
+/// Rename-ItemProperty (rnp), and Test-Path, Get-Item, Get-ChildItem, New-Item and Remove-Item on HKLM:\ and HKCU:\
+/// paths (and Registry::HKEY_LOCAL_MACHINE\...). Wildcards in a path choose among existing keys. Values come back as
+/// .NET reads them (REG_DWORD an Int32, REG_QWORD an Int64, REG_MULTI_SZ a String[], REG_BINARY a Byte[], REG_EXPAND_SZ
+/// expanded with the session's environment); a value set without -Type keeps the type it had, or takes one from the
+/// .NET type of what is set (Int32 a DWord, String[] a MultiString, Byte[] Binary, anything else a String), as
+/// RegistryKey.SetValue does. What a command changes is the computer's: other sessions, reg.exe and later sessions see
+/// it.
+/// </summary>
+internal sealed partial class RunContext
+{
+    /// <summary>The item-property cmdlets (registry only here).</summary>
+    internal static readonly HashSet<string> RegistryCommandNames = new(StringComparer.Ordinal)
+    {
+        "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
+    };
+
+    private static readonly HashSet<string> RegistryPathCommands = new(StringComparer.Ordinal) { "Test-Path", "Get-Item", "Get-ChildItem", "New-Item", "Remove-Item" };
+
+    private static readonly string[] RegistryKeyTypeNames = ["Microsoft.Win32.RegistryKey", "System.MarshalByRefObject", "System.Object"];
+
+    /// <summary>Whether the file command's path is on the registry (by its text, or a variable's value): the registry provider runs it.</summary>
+    private bool IsRegistryCommand(string command, StageArguments arguments)
+    {
+        if (RegistryCommandNames.Contains(command)) return true;
+        if (!RegistryPathCommands.Contains(command) || (arguments["LiteralPath"] ?? arguments["Path"]) is not { } word) return false;
+        if (RegistryDrive().IsMatch(word)) return true;
+        // $key or "$key\sub": the variable's text.
+        return RegistryVariable().Match(word) is { Success: true } variable && scope.Variables.Get(variable.Groups["name"].Value) is { } value and not PsNil &&
+            RegistryDrive().IsMatch(PipelineVariables.Display(value));
+    }
+
+    [GeneratedRegex(@"^[""'(]*(?:HKLM:|HKCU:|(?:Microsoft\.PowerShell\.Core\\)?Registry::)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RegistryDrive();
+
+    [GeneratedRegex(@"^""?\$(?<name>\w+)", RegexOptions.CultureInvariant)]
+    private static partial Regex RegistryVariable();
+
+    private VirtualRegistry RegistryOf(string command) => Host.Registry
+        ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs the computer's registry, which this host has not: give the command a rule"));
+
+    // HKCU is the session user's own hive.
+    private string? RegistryUser => Host.EnvironmentVariable("USERNAME");
+
+    private async ValueTask RunRegistryCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var registry = RegistryOf(command);
+        var keys = await RegistryKeysAsync(registry, command, arguments, piped, to, output, blockNesting);
+        switch (command)
+        {
+            case "Test-Path":
+            {
+                // Keys are containers: -PathType Leaf finds none.
+                var leaf = arguments["PathType"] is { } typeWord && PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Equals("Leaf", StringComparison.OrdinalIgnoreCase);
+                foreach (var (path, _) in keys) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(!leaf && path is not null && registry.Get(path.Hive, RegistryUser, path.Path) is not null)), cancellationToken);
+                return;
+            }
+
+            case "New-Item":
+                foreach (var (path, given) in keys) await NewRegistryKeyAsync(registry, arguments, path!, given, to, output, blockNesting);
+                return;
+        }
+
+        // The other commands work on keys that exist: a missing one is PathNotFound (a wildcard that matched nothing, nothing).
+        var names = arguments["Name"] is { } nameWord && command is not ("Get-ChildItem" or "Get-Item" or "Remove-Item") ? await ArgumentTextsAsync(nameWord, to, blockNesting) : null;
+        foreach (var (path, given) in keys)
+        {
+            if (path is null || registry.Get(path.Hive, RegistryUser, path.Path) is not { } key)
+            {
+                if (path is not null || given is not null) await WriteErrorAsync(PathNotFound(command, given ?? path!.FullName), output);
+                continue;
+            }
+
+            switch (command)
+            {
+                case "Get-ItemProperty":
+                    await GetItemPropertyAsync(key, path, names, output);
+                    break;
+                case "Get-ItemPropertyValue":
+                    await GetItemPropertyValueAsync(key, names, output);
+                    break;
+                case "Set-ItemProperty" or "New-ItemProperty":
+                    await SetItemPropertyAsync(registry, command, arguments, path, names, given, to, output, blockNesting);
+                    break;
+                case "Remove-ItemProperty":
+                    foreach (var name in names ?? throw MissingRegistryParameter(command, "Name"))
+                    {
+                        if (await WhatIfAsync(arguments, "Remove Property", $"Item: {path.FullName} Property: {name}")) continue;
+                        // The name as given: "(default)" names no value here (the provider compares the raw names, the default's being "").
+                        if (registry.DeleteValue(path.Hive, RegistryUser, path.Path, name) == RegistryFailure.ValueNotFound) await WriteErrorAsync(PropertyNotFound(command, name, key.Name), output);
+                    }
+
+                    break;
+                case "Rename-ItemProperty":
+                    await RenameItemPropertyAsync(registry, arguments, path, names, given, to, output, blockNesting);
+                    break;
+                case "Get-Item":
+                    await output.WriteAsync(new PipelineOutput(RegistryKeyObject(key, path)), cancellationToken);
+                    break;
+                case "Get-ChildItem":
+                    await GetRegistryChildrenAsync(registry, key, path, arguments.Has("Recurse"), output, 0);
+                    break;
+                case "Remove-Item":
+                    // A key with subkeys and no -Recurse: Remove-Item asks first (ShouldContinue; -Force does not skip it).
+                    if (key.SubKeys.Count > 0 && !arguments.Has("Recurse") && !await ShouldContinueAsync(arguments,
+                        $"The item at {given ?? path.DriveName + ":\\" + path.Path} has children and the Recurse parameter was not specified. If you continue, all children will be removed with the item. Are you sure you want to continue?"))
+                    {
+                        break;
+                    }
+
+                    if (await WhatIfAsync(arguments, "Remove Key", path.FullName)) break;
+                    registry.DeleteKey(path.Hive, RegistryUser, path.Path, recurse: true);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// ShouldContinue's question (Yes, Yes to All, No, No to All): true to go on. A session without a host to ask
+    /// fails as PowerShell's prompt does.
+    /// </summary>
+    private async ValueTask<bool> ShouldContinueAsync(StageArguments arguments, string query)
+    {
+        if (ConfirmedToAll.TryGetValue(arguments, out var all)) return all.Value;
+        switch (await PromptForChoiceAsync("ShouldContinue", 1, ConfirmCaption, query, ConfirmChoices, 0))
+        {
+            case 1:
+                ConfirmedToAll.AddOrUpdate(arguments, new(true));
+                return true;
+            case 2:
+                return false;
+            case 3:
+                ConfirmedToAll.AddOrUpdate(arguments, new(false));
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private static StatementTerminatedException MissingRegistryParameter(string command, string parameter) =>
+        new(ParameterError(command, $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", "MissingMandatoryParameter"));
+
+    /// <summary>
+    /// The keys the command's -Path, -LiteralPath or piped items name, each with the text the user gave (errors show
+    /// it): a wildcard path gives every existing key it matches; a path that is not on the registry is null (with its text).
+    /// </summary>
+    private async ValueTask<List<(RegistryPath? Path, string? Given)>> RegistryKeysAsync(VirtualRegistry registry, string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var literal = arguments["LiteralPath"] is not null;
+        List<string> texts;
+        if (arguments["LiteralPath"] is null && arguments["Path"] is null && piped.Count > 0)
+        {
+            // Piped keys (Get-ChildItem HKLM:\...\Uninstall | Get-ItemProperty): their provider path.
+            texts = [.. piped.Select(item => item is PsObject o && o["PSPath"] is { } pspath ? PipelineVariables.Display(pspath) : PipelineVariables.Display(item))];
+        }
+        else
+        {
+            (texts, literal) = await PathWordsAsync(command, arguments, to, blockNesting);
+        }
+
+        var keys = new List<(RegistryPath?, string?)>();
+        foreach (var text in texts)
+        {
+            if (RegistryPath.Parse(text) is not { } path)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {text}: only the registry (HKLM:, HKCU:) is emulated for this command: give the command a rule"));
+            }
+
+            if (literal || !VirtualFileSystem.HasWildcard(path.Path) || command == "New-Item")
+            {
+                keys.Add((path, text));
+                continue;
+            }
+
+            // Wildcards: the keys below the hive matched segment by segment, in the registry's (sorted) order.
+            var current = new List<RegistryPath> { path with { Path = string.Empty } };
+            foreach (var segment in path.Path.Split('\\'))
+            {
+                var next = new List<RegistryPath>();
+                var regex = VirtualFileSystem.HasWildcard(segment) ? VirtualFileSystem.Wildcard(segment) : null;
+                foreach (var parent in current)
+                {
+                    if (registry.Get(parent.Hive, RegistryUser, parent.Path) is not { } key) continue;
+                    foreach (var sub in key.SubKeys) if (regex?.IsMatch(sub) ?? sub.Equals(segment, StringComparison.OrdinalIgnoreCase)) next.Add(parent.Child(sub));
+                }
+
+                current = next;
+            }
+
+            foreach (var match in current) keys.Add((match, null));
+        }
+
+        return keys;
+    }
+
+    // "(default)" names the key's default value (the empty name).
+    private static string ValueName(string name) => name.Equals("(default)", StringComparison.OrdinalIgnoreCase) ? string.Empty : name;
+
+    private static string ShownName(string name) => name.Length == 0 ? "(default)" : name;
+
+    /// <summary>A value as the provider writes it: REG_EXPAND_SZ expanded with the session's environment variables.</summary>
+    private PsValue RegistryData(RegistryValue value) => value.Data switch
+    {
+        string text when value.Kind == RegistryValueKind.ExpandString => PsPrimitive.String(ExpandEnvironment(text)),
+        string text => PsPrimitive.String(text),
+        int number => PsPrimitive.Int32(number),
+        long number => PsPrimitive.Int64(number),
+        string[] texts => PsObjects.List([.. texts.Select(t => (PsValue)PsPrimitive.String(t))], ["System.String[]", "System.Array", "System.Object"]),
+        byte[] bytes => PsPrimitive.ByteArray(bytes),
+        _ => PsNil.Instance,
+    };
+
+    // %NAME% replaced by the session's variable; an unknown name stays as written (ExpandEnvironmentVariables).
+    private string ExpandEnvironment(string text) => EnvironmentReference().Replace(text, m => scope.Variables.EnvironmentVariable(m.Groups["name"].Value) ?? m.Value);
+
+    /// <summary>The provider's PS* note properties of an item at <paramref name="path"/> (PSDrive only when the path was written on a drive).</summary>
+    private static PsObject WithRegistryItemProperties(PsObject o, RegistryPath path)
+    {
+        o.With("PSPath", path.ProviderPath)
+            .With("PSParentPath", path.Parent is { } parent ? parent.ProviderPath : string.Empty)
+            .With("PSChildName", path.Leaf);
+        if (path.Drive)
+        {
+            var root = path.Hive;
+            o.With("PSDrive", new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = path.DriveName }
+                .With("Name", path.DriveName).With("Root", root));
+        }
+
+        return o.With("PSProvider", new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = @"Microsoft.PowerShell.Core\Registry" }
+            .With("Name", "Registry"));
+    }
+
+    /// <summary>A RegistryKey as Get-Item, Get-ChildItem and New-Item write it: its text the full name, Property the value names.</summary>
+    private static PsObject RegistryKeyObject(RegistryKeySnapshot key, RegistryPath path)
+    {
+        var o = new PsObject(RegistryKeyTypeNames) { ToStringValue = key.Name };
+        o.With("Property", PsObjects.List([.. key.Values.Select(v => (PsValue)PsPrimitive.String(ShownName(v.Name)))], ["System.String[]", "System.Array", "System.Object"]));
+        WithRegistryItemProperties(o, path with { Path = key.Name.Length > path.Hive.Length ? key.Name[(path.Hive.Length + 1)..] : string.Empty });
+        o.With("PSIsContainer", true);
+        o.AdaptedProperties.Add(new PsProperty("SubKeyCount", PsPrimitive.Int32(key.SubKeys.Count)));
+        o.AdaptedProperties.Add(new PsProperty("View", PsObjects.Enum(["Microsoft.Win32.RegistryView", "System.Enum", "System.ValueType", "System.Object"], "Default", 0)));
+        o.AdaptedProperties.Add(new PsProperty("ValueCount", PsPrimitive.Int32(key.Values.Count)));
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(key.Name)));
+        return o;
+    }
+
+    private async ValueTask GetRegistryChildrenAsync(VirtualRegistry registry, RegistryKeySnapshot key, RegistryPath path, bool recurse, IPipelineHost output, int depth)
+    {
+        foreach (var name in key.SubKeys)
+        {
+            var child = path.Child(name);
+            if (registry.Get(child.Hive, RegistryUser, child.Path) is not { } sub) continue;
+            await output.WriteAsync(new PipelineOutput(RegistryKeyObject(sub, child)), cancellationToken);
+            if (recurse && depth < 64) await GetRegistryChildrenAsync(registry, sub, child, recurse, output, depth + 1);
+        }
+    }
+
+    private async ValueTask GetItemPropertyAsync(RegistryKeySnapshot key, RegistryPath path, List<string>? names, IPipelineHost output)
+    {
+        var chosen = new List<RegistryValue>();
+        foreach (var name in names ?? [])
+        {
+            var wildcard = VirtualFileSystem.HasWildcard(name) ? VirtualFileSystem.Wildcard(name) : null;
+            var matched = key.Values.Where(v => wildcard?.IsMatch(ShownName(v.Name)) ?? v.Name.Equals(ValueName(name), StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matched.Count == 0 && wildcard is null) await WriteErrorAsync(PropertyNotFound("Get-ItemProperty", name, key.Name), output);
+            chosen.AddRange(matched.Where(m => !chosen.Contains(m)));
+        }
+
+        // A key without values (or none of the names) writes nothing.
+        if (names is not null ? chosen.Count == 0 : key.Values.Count == 0) return;
+        var o = PsObjects.CustomObject();
+        foreach (var value in names is null ? key.Values : chosen) o.With(ShownName(value.Name), RegistryData(value));
+        await output.WriteAsync(new PipelineOutput(WithRegistryItemProperties(o, path)), cancellationToken);
+    }
+
+    /// <summary>The values alone; a name the key has not ends the statement (the provider's error thrown), and nothing is written.</summary>
+    private async ValueTask GetItemPropertyValueAsync(RegistryKeySnapshot key, List<string>? names, IPipelineHost output)
+    {
+        var values = new List<PsValue>();
+        foreach (var name in names ?? throw MissingRegistryParameter("Get-ItemPropertyValue", "Name"))
+        {
+            values.Add(key.Values.FirstOrDefault(v => v.Name.Equals(ValueName(name), StringComparison.OrdinalIgnoreCase)) is { } value
+                ? RegistryData(value)
+                : throw new StatementTerminatedException(PropertyNotFound("Get-ItemPropertyValue", name, key.Name)));
+        }
+
+        foreach (var value in values) await output.WriteAsync(new PipelineOutput(value), cancellationToken);
+    }
+
+    private static ScriptedError PropertyNotFound(string command, string name, string path) => new(
+        $"Property {name} does not exist at path {path}.", $"System.Management.Automation.PSArgumentException,{CmdletClass(command)}",
+        ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", name)
+    { Activity = command };
+
+    private async ValueTask SetItemPropertyAsync(VirtualRegistry registry, string command, StageArguments arguments, RegistryPath path, List<string>? names, string? given, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        if (names is null) throw MissingRegistryParameter(command, "Name");
+        var hasValue = arguments["Value"] is not null;
+        if (command == "Set-ItemProperty" && !hasValue) throw MissingRegistryParameter(command, "Value");
+        var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
+        var kind = await RegistryKindAsync(command, arguments["PropertyType"] ?? arguments["Type"], to, blockNesting);
+
+        var current = registry.Get(path.Hive, RegistryUser, path.Path);
+        foreach (var name in names)
+        {
+            var valueName = ValueName(name);
+            var existing = current?.Values.FirstOrDefault(v => v.Name.Equals(valueName, StringComparison.OrdinalIgnoreCase));
+            // New-ItemProperty compares the name as given ("(default)" is no value's name there, so it overwrites the default).
+            if (command == "New-ItemProperty" && !arguments.Has("Force") && current?.Values.Any(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) == true)
+            {
+                await WriteErrorAsync(new ScriptedError("The property already exists.", $"System.IO.IOException,{CmdletClass(command)}",
+                    ErrorCategory.ResourceExists, "System.IO.IOException", path.FullName) { Activity = command }, output);
+                continue;
+            }
+
+            if (await WhatIfAsync(arguments, command == "New-ItemProperty" ? "New Property" : "Set Property", $"Item: {path.FullName} Property: {ShownName(valueName)}")) continue;
+            RegistryValue set;
+            try
+            {
+                // Without a type a value keeps the type it had, if what is set converts to it; else its own .NET type decides.
+                set = kind is { } explicitKind ? RegistryValueOf(valueName, value, explicitKind)
+                    : existing is not null && TryRegistryValueOf(valueName, value, existing.Kind) is { } kept ? kept
+                    : RegistryValueOf(valueName, value, null);
+            }
+            catch (FormatException)
+            {
+                await WriteErrorAsync(new ScriptedError($"Cannot convert value \"{PipelineVariables.Display(value)}\" to type \"System.{(kind == RegistryValueKind.QWord ? "UInt64" : kind == RegistryValueKind.DWord ? "UInt32" : "Byte[]")}\". Error: \"Input string was not in a correct format.\"",
+                    $"System.Management.Automation.PSInvalidCastException,{CmdletClass(command)}", ErrorCategory.WriteError, "System.Management.Automation.PSInvalidCastException", path.FullName) { Activity = command }, output);
+                continue;
+            }
+            catch (ArgumentException e)
+            {
+                await WriteErrorAsync(new ScriptedError(e.Message, $"System.ArgumentException,{CmdletClass(command)}", ErrorCategory.WriteError, "System.ArgumentException", path.FullName) { Activity = command }, output);
+                continue;
+            }
+
+            if (registry.SetValue(path.Hive, RegistryUser, path.Path, set) == RegistryFailure.TooLarge)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command}: the computer's registry holds at most {VirtualRegistry.MaxValueBytes} bytes of values in the emulator"));
+            }
+
+            // New-ItemProperty always writes the property it made; Set-ItemProperty with -PassThru.
+            if (command == "New-ItemProperty" || arguments.Has("PassThru"))
+            {
+                var o = PsObjects.CustomObject().With(ShownName(set.Name), RegistryData(set));
+                await output.WriteAsync(new PipelineOutput(WithRegistryItemProperties(o, path)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// -Type (Set-ItemProperty's RegistryValueKind parameter) or -PropertyType (New-ItemProperty's text, which the
+    /// provider parses): the kind, or null for Unknown and none.
+    /// </summary>
+    private async ValueTask<RegistryValueKind?> RegistryKindAsync(string command, string? word, IPipelineHost? to, int blockNesting)
+    {
+        if (word is null) return null;
+        var typeName = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)).Trim();
+        if (typeName.Equals("Unknown", StringComparison.OrdinalIgnoreCase) || typeName.Equals("None", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!int.TryParse(typeName, out _) && Enum.TryParse<RegistryValueKind>(typeName, ignoreCase: true, out var kind)) return kind;
+        if (command == "New-ItemProperty")
+        {
+            throw new StatementTerminatedException(new ScriptedError(
+                $"Could not bind parameter 'Type'. Could not convert \"{typeName}\" to \"Microsoft.Win32.RegistryValueKind\". The possible enumeration values are \"String, ExpandString, Binary, DWord, MultiString, QWord, Unknown\".",
+                $"System.ArgumentException,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.ArgumentException", typeName) { Activity = command });
+        }
+
+        throw new StatementTerminatedException(new ScriptedError(
+            $"Cannot bind parameter 'Type'. Cannot convert value \"{typeName}\" to type \"Microsoft.Win32.RegistryValueKind\". Error: \"Unable to match the identifier name {typeName} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nString, ExpandString, Binary, DWord, MultiString, QWord, Unknown, None\"",
+            $"CannotConvertArgumentNoMessage,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException"));
+    }
+
+    private static RegistryValue? TryRegistryValueOf(string name, PsValue value, RegistryValueKind kind)
+    {
+        try
+        {
+            return RegistryValueOf(name, value, kind);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What the provider stores for <paramref name="value"/>: converted to <paramref name="kind"/> (as PowerShell
+    /// converts: "1" to a DWord 1; a number that does not fit an Int32 as a UInt32's bits), or, with no kind, typed by
+    /// its .NET type as RegistryKey.SetValue types it. FormatException when the text is no number.
+    /// </summary>
+    private static RegistryValue RegistryValueOf(string name, PsValue value, RegistryValueKind? kind)
+    {
+        var nil = ScriptExpressions.IsNull(value);
+        switch (kind)
+        {
+            case RegistryValueKind.DWord:
+                return new(name, RegistryValueKind.DWord, nil ? 0 : unchecked((int)(uint)Integer(value, uint.MaxValue)));
+            case RegistryValueKind.QWord:
+                return new(name, RegistryValueKind.QWord, nil ? 0L : unchecked((long)(ulong)Integer(value, ulong.MaxValue)));
+            case RegistryValueKind.String or RegistryValueKind.ExpandString:
+                return new(name, kind.Value, nil ? string.Empty : PipelineVariables.Display(value));
+            case RegistryValueKind.MultiString:
+                return new(name, RegistryValueKind.MultiString, nil ? Array.Empty<string>() : ScriptExpressions.Enumerate(value).Select(PipelineVariables.Display).ToArray());
+            case RegistryValueKind.Binary:
+                return new(name, RegistryValueKind.Binary, nil ? Array.Empty<byte>() : value is PsPrimitive { Value: byte[] raw } ? raw : ScriptExpressions.Enumerate(value).Select(b => (byte)Integer(b, byte.MaxValue)).ToArray());
+        }
+
+        // No type: the provider's guess from the .NET type (Int32 a DWord, Int64 a QWord, String[] a MultiString,
+        // Byte[] Binary), else RegistryKey.SetValue's (its text; an array of another type is refused).
+        return value switch
+        {
+            PsPrimitive { Value: int number } => new(name, RegistryValueKind.DWord, number),
+            PsPrimitive { Value: long number } => new(name, RegistryValueKind.QWord, number),
+            PsPrimitive { Value: byte[] bytes } => new(name, RegistryValueKind.Binary, bytes),
+            PsObject { TypeNames: ["System.String[]", ..] } => new(name, RegistryValueKind.MultiString, ScriptExpressions.Enumerate(value).Select(PipelineVariables.Display).ToArray()),
+            PsObject { TypeNames: ["System.Byte[]", ..] } => new(name, RegistryValueKind.Binary, ScriptExpressions.Enumerate(value).Select(b => (byte)Integer(b, byte.MaxValue)).ToArray()),
+            PsObject { CollectionKind: not PsCollectionKind.None and not PsCollectionKind.Dictionary } list =>
+                throw new ArgumentException($"RegistryKey.SetValue does not support arrays of type '{(list.TypeNames is [var type, ..] ? type : "System.Object[]")}'. Only Byte[] and String[] are supported."),
+            _ => new(name, RegistryValueKind.String, nil ? string.Empty : PipelineVariables.Display(value)),
+        };
+    }
+
+    // A number as PowerShell converts a value to an integer type (text in decimal or 0x hex, rounding a fraction to even).
+    private static decimal Integer(PsValue value, decimal max)
+    {
+        decimal number;
+        if (value is PsPrimitive { Value: string text })
+        {
+            var trimmed = text.Trim();
+            if (trimmed.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && ulong.TryParse(trimmed.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex)) number = hex;
+            else if (!decimal.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out number)) throw new FormatException(text);
+        }
+        else if (value is PsPrimitive { Value: IConvertible convertible } && convertible is not bool and not string)
+        {
+            number = Convert.ToDecimal(convertible, CultureInfo.InvariantCulture);
+        }
+        else if (value is PsPrimitive { Value: bool flag })
+        {
+            number = flag ? 1 : 0;
+        }
+        else
+        {
+            throw new FormatException(PipelineVariables.Display(value));
+        }
+
+        number = Math.Round(number, MidpointRounding.ToEven);
+        // A negative number keeps its bits (an Int32 -1 is the DWord 0xFFFFFFFF).
+        if (number < 0 && number >= (max == uint.MaxValue ? int.MinValue : long.MinValue)) return max == uint.MaxValue ? unchecked((uint)(int)number) : unchecked((ulong)(long)number);
+        if (number < 0 || number > max) throw new FormatException(PipelineVariables.Display(value));
+        return number;
+    }
+
+    private async ValueTask RenameItemPropertyAsync(VirtualRegistry registry, StageArguments arguments, RegistryPath path, List<string>? names, string? given, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "Rename-ItemProperty";
+        if (names is not [var name]) throw MissingRegistryParameter(Command, "Name");
+        if (arguments["NewName"] is not { } newWord) throw MissingRegistryParameter(Command, "NewName");
+        var newName = PipelineVariables.Display(await ArgumentAsync(newWord, to, blockNesting));
+        if (await WhatIfAsync(arguments, "Rename Property", $"Item: {path.FullName} Source Property: {name} Destination Property: {newName}")) return;
+        switch (registry.RenameValue(path.Hive, RegistryUser, path.Path, ValueName(name), ValueName(newName)))
+        {
+            case RegistryFailure.ValueNotFound:
+                await WriteErrorAsync(PropertyNotFound(Command, name, path.FullName), output);
+                return;
+            case RegistryFailure.ValueExists:
+                await WriteErrorAsync(new ScriptedError("The property already exists.", $"System.IO.IOException,{CmdletClass(Command)}",
+                    ErrorCategory.ResourceExists, "System.IO.IOException", path.ProviderPath) { Activity = Command }, output);
+                return;
+        }
+
+        if (arguments.Has("PassThru") && registry.Get(path.Hive, RegistryUser, path.Path)?.Values.FirstOrDefault(v => v.Name.Equals(ValueName(newName), StringComparison.OrdinalIgnoreCase)) is { } renamed)
+        {
+            await output.WriteAsync(new PipelineOutput(WithRegistryItemProperties(PsObjects.CustomObject().With(ShownName(renamed.Name), RegistryData(renamed)), path)), cancellationToken);
+        }
+    }
+
+    private async ValueTask NewRegistryKeyAsync(VirtualRegistry registry, StageArguments arguments, RegistryPath path, string? given, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "New-Item";
+        if (arguments["Name"] is { } nameWord) path = path.Child(PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting)));
+        if (await WhatIfAsync(arguments, "New Item", "Item: " + path.FullName)) return;
+        var force = arguments.Has("Force");
+        var failure = registry.CreateKey(path.Hive, RegistryUser, path.Path, createParents: force);
+        if (failure == RegistryFailure.KeyExists && force)
+        {
+            // -Force on a key that exists deletes it (its values and subkeys) and makes it anew.
+            registry.DeleteKey(path.Hive, RegistryUser, path.Path, recurse: true);
+            failure = registry.CreateKey(path.Hive, RegistryUser, path.Path, createParents: true);
+        }
+
+        switch (failure)
+        {
+            case RegistryFailure.KeyExists:
+                await WriteErrorAsync(new ScriptedError("A key in this path already exists.", $"System.IO.IOException,{CmdletClass(Command)}",
+                    ErrorCategory.ResourceExists, "System.IO.IOException", path.FullName) { Activity = Command }, output);
+                return;
+            case RegistryFailure.ParentNotFound:
+                await WriteErrorAsync(new ScriptedError("The registry key at the specified path does not exist.", $"System.ArgumentException,{CmdletClass(Command)}",
+                    ErrorCategory.InvalidArgument, "System.ArgumentException", path.Parent?.FullName ?? path.Hive) { Activity = Command }, output);
+                return;
+            case RegistryFailure.TooLarge:
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{Command}: the computer's registry holds at most {VirtualRegistry.MaxKeys} keys in the emulator"));
+        }
+
+        // -Value sets the new key's default value, of the kind -ItemType names (else the value's own).
+        if (arguments["Value"] is { } valueWord)
+        {
+            var kind = await RegistryKindAsync("New-ItemProperty", arguments["ItemType"] ?? arguments["Type"], to, blockNesting);
+            registry.SetValue(path.Hive, RegistryUser, path.Path, RegistryValueOf(string.Empty, await ArgumentAsync(valueWord, to, blockNesting), kind));
+        }
+
+        if (registry.Get(path.Hive, RegistryUser, path.Path) is { } key) await output.WriteAsync(new PipelineOutput(RegistryKeyObject(key, path)), cancellationToken);
+    }
+}

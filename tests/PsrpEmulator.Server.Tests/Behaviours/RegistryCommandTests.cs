@@ -1,0 +1,233 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The registry cmdlets and reg.exe work on one registry per computer: what one changes, the other (and every later
+/// session) reads, with the provider's value types and errors.
+/// </summary>
+public class RegistryCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(string script, VirtualRegistry registry, Func<PipelineHostCall, PipelineHostResponse>? hostUI = null)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, HostUI = hostUI };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
+        return host;
+    }
+
+    private static async Task<(string Stdout, string Stderr, int Code)> RegAsync(string line, VirtualRegistry registry, string? stdin = null)
+    {
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, Registry = registry, Environment = [new("USERNAME", "tester")], Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+        if (stdin is not null) host.Stdin.Enqueue(System.Text.Encoding.ASCII.GetBytes(stdin));
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host.Stdout, host.Stderr, code);
+    }
+
+    private static VirtualRegistry NewRegistry() => Default.NewRegistry("Server01");
+
+    [Test]
+    public async Task A_key_made_and_set_in_one_session_is_read_with_its_types_in_the_next()
+    {
+        var registry = NewRegistry();
+        var first = await RunAsync(
+            "New-Item -Path HKLM:\\SOFTWARE\\Contoso | Out-Null; Set-ItemProperty -Path HKLM:\\SOFTWARE\\Contoso -Name Count -Value 5; " +
+            "Set-ItemProperty HKLM:\\SOFTWARE\\Contoso Name 'app'; New-ItemProperty -Path HKLM:\\SOFTWARE\\Contoso -Name Big -Value 5000000000 | Out-Null; " +
+            "$r = New-ItemProperty HKLM:\\SOFTWARE\\Contoso -Name Paths -Value 'a','b' -PropertyType MultiString; $r.Paths; sp HKLM:\\SOFTWARE\\Contoso Home '%COMPUTERNAME%\\app' -Type ExpandString",
+            registry);
+        var second = await RunAsync(
+            "$p = Get-ItemProperty 'HKLM:\\SOFTWARE\\Contoso'; $p.PSObject.Properties.Name -join ','; " +
+            "$p.Count.GetType().Name; $p.Name.GetType().Name; $p.Big.GetType().Name; $p.Paths.GetType().Name; $p.Home; " +
+            "gpv HKLM:\\SOFTWARE\\Contoso Count; $p.PSPath; $p.PSParentPath; $p.PSChildName; $p.PSDrive.Name",
+            registry);
+
+        Assert.That(first.OutputTexts, Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(second.OutputTexts, Is.EqualTo(new[]
+        {
+            "Count,Name,Big,Paths,Home,PSPath,PSParentPath,PSChildName,PSDrive,PSProvider",
+            "Int32", "String", "Int64", "String[]", @"TESTHOST01\app", "5",
+            @"Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\SOFTWARE\Contoso", @"Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\SOFTWARE", "Contoso", "HKLM",
+        }));
+        Assert.That(first.Errors.Concat(second.Errors), Is.Empty);
+    }
+
+    /// <summary>Without -Type a value keeps its type when what is set converts to it; otherwise the new value's .NET type decides.</summary>
+    [TestCase("sp HKLM:\\SOFTWARE\\Contoso N '7'", "Int32 7")]
+    [TestCase("sp HKLM:\\SOFTWARE\\Contoso N 0x10", "Int32 16")]
+    [TestCase("sp HKLM:\\SOFTWARE\\Contoso N 'seven'", "String seven")]
+    [TestCase("sp HKLM:\\SOFTWARE\\Contoso N 4294967295 -Type DWord", "Int32 -1")]
+    [TestCase("sp HKLM:\\SOFTWARE\\Contoso N 9 -Type String", "String 9")]
+    [TestCase("New-ItemProperty HKLM:\\SOFTWARE\\Contoso -Name N -Value '8' -Force | Out-Null", "Int32 8")]
+    [TestCase("New-ItemProperty HKLM:\\SOFTWARE\\Contoso -Name N -Value 1 -PropertyType QWord -Force | Out-Null", "Int64 1")]
+    [TestCase("sp HKLM:\\SOFTWARE\\Contoso N $true", "Int32 1")]
+    [TestCase("Remove-ItemProperty HKLM:\\SOFTWARE\\Contoso N; sp HKLM:\\SOFTWARE\\Contoso N $true", "String True")]
+    [TestCase("Remove-ItemProperty HKLM:\\SOFTWARE\\Contoso N; sp HKLM:\\SOFTWARE\\Contoso N 2.5", "String 2.5")]
+    public async Task Set_ItemProperty_keeps_the_type_a_value_has_when_it_can(string set, string expected)
+    {
+        var registry = NewRegistry();
+        var host = await RunAsync($"New-Item HKLM:\\SOFTWARE\\Contoso | Out-Null; sp HKLM:\\SOFTWARE\\Contoso N 1; {set}; $v = gpv HKLM:\\SOFTWARE\\Contoso N; \"$($v.GetType().Name) $v\"", registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public async Task Missing_keys_and_values_are_the_providers_errors()
+    {
+        var registry = NewRegistry();
+        var host = await RunAsync(
+            "Get-ItemProperty HKLM:\\SOFTWARE\\Nope; Set-ItemProperty HKLM:\\SOFTWARE\\Nope -Name a -Value 1; Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion' -Name Nope, UBR | % UBR; " +
+            "New-Item HKLM:\\SOFTWARE\\Microsoft | Out-Null; New-Item HKLM:\\SOFTWARE\\A\\B; New-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion' -Name UBR -Value 2; " +
+            "Remove-ItemProperty HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System -Name Nope; 'next'; " +
+            "try { gpv 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion' UBR, Nope } catch { \"caught $($_.FullyQualifiedErrorId)\" }; Test-Path HKLM:\\SOFTWARE\\A",
+            registry);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "next", "caught System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyValueCommand", "False" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand", "Cannot find path 'HKLM:\\SOFTWARE\\Nope' because it does not exist."),
+            ("PathNotFound,Microsoft.PowerShell.Commands.SetItemPropertyCommand", "Cannot find path 'HKLM:\\SOFTWARE\\Nope' because it does not exist."),
+            ("System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand", "Property Nope does not exist at path HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion."),
+            ("System.IO.IOException,Microsoft.PowerShell.Commands.NewItemCommand", "A key in this path already exists."),
+            ("System.ArgumentException,Microsoft.PowerShell.Commands.NewItemCommand", "The registry key at the specified path does not exist."),
+            ("System.IO.IOException,Microsoft.PowerShell.Commands.NewItemPropertyCommand", "The property already exists."),
+            ("System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.RemoveItemPropertyCommand", "Property Nope does not exist at path HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System."),
+        }));
+    }
+
+    /// <summary>
+    /// New-Item -Force makes the keys above a key, and makes an existing key anew (its values and subkeys gone, as the
+    /// provider deletes it first); Get-ChildItem lists subkeys as RegistryKeys, sorted; wildcards choose among keys.
+    /// </summary>
+    [Test]
+    public async Task New_Item_Force_Get_ChildItem_and_wildcards_work_on_keys()
+    {
+        var registry = NewRegistry();
+        var host = await RunAsync(
+            "New-Item HKCU:\\Software\\Contoso\\Zeta\\Deep -Force | Out-Null; $k = New-Item HKCU:\\Software\\Contoso\\Alpha -Value 'dflt'; \"$($k.Name) $($k.ValueCount) $($k.Property)\"; " +
+            "Get-ChildItem HKCU:\\Software\\Contoso | % { \"$($_.PSChildName) $($_.SubKeyCount) $($_.PSIsContainer)\" }; " +
+            "(Get-ItemProperty HKCU:\\Software\\Contoso\\*).'(default)'; (Get-ChildItem HKCU:\\Software\\Contoso -Recurse).Count; " +
+            "New-Item HKCU:\\Software\\Contoso -Force | Out-Null; (Get-ChildItem HKCU:\\Software\\Contoso).Count; Test-Path HKCU:\\Software\\Contoso -PathType Container",
+            registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            @"HKEY_CURRENT_USER\Software\Contoso\Alpha 1 (default)", "Alpha 0 True", "Zeta 1 True", "dflt", "3", "0", "True",
+        }));
+    }
+
+    /// <summary>Removing a key with subkeys and no -Recurse asks first (ShouldContinue): No keeps it, Yes removes it all.</summary>
+    [TestCase(2, true)]
+    [TestCase(0, false)]
+    public async Task Remove_Item_of_a_key_with_subkeys_asks_before_removing_it(int answer, bool kept)
+    {
+        var registry = NewRegistry();
+        var host = await RunAsync(
+            "New-Item HKLM:\\SOFTWARE\\Contoso\\Sub -Force | Out-Null; Remove-Item HKLM:\\SOFTWARE\\Contoso; Test-Path HKLM:\\SOFTWARE\\Contoso",
+            registry, call => new PipelineHostResponse(call.CallId, call.MethodId, PsPrimitive.Int32(answer), null));
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { kept.ToString() }));
+        var prompt = host.HostCalls.Single(c => c.MethodId == RemoteHostMethodId.PromptForChoice);
+        Assert.That(prompt.Parameters[1].ToDisplayString(), Does.StartWith(@"The item at HKLM:\SOFTWARE\Contoso has children and the Recurse parameter was not specified."));
+    }
+
+    [Test]
+    public async Task Reg_add_is_what_PowerShell_reads_and_Set_ItemProperty_what_reg_query_prints()
+    {
+        var registry = NewRegistry();
+        var add = await RegAsync("reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\" /v LocalAccountTokenFilterPolicy /t REG_DWORD /d 1 /f", registry);
+        var read = await RunAsync(
+            "(Get-ItemProperty HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System).LocalAccountTokenFilterPolicy; " +
+            "New-Item HKLM:\\SOFTWARE\\Contoso\\Sub -Force | Out-Null; sp HKLM:\\SOFTWARE\\Contoso Port 8080; sp HKLM:\\SOFTWARE\\Contoso Name x; " +
+            "sp HKLM:\\SOFTWARE\\Contoso Paths ([string[]]('a','b')); sp HKLM:\\SOFTWARE\\Contoso Blob ([byte[]](1,2,255)); sp HKLM:\\SOFTWARE\\Contoso Big 5 -Type QWord",
+            registry);
+        var query = await RegAsync("reg query HKLM\\SOFTWARE\\Contoso", registry);
+        var value = await RegAsync("reg query HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso /v port", registry);
+        var missing = await RegAsync("reg query HKLM\\SOFTWARE\\Contoso /v Nope", registry);
+
+        Assert.That(add, Is.EqualTo(("The operation completed successfully.\r\n", "", 0)));
+        Assert.That(read.OutputTexts, Is.EqualTo(new[] { "1" }));
+        Assert.That(read.Errors, Is.Empty);
+        Assert.That(query, Is.EqualTo((
+            "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\r\n    Port    REG_DWORD    0x1f90\r\n    Name    REG_SZ    x\r\n    Paths    REG_MULTI_SZ    a\\0b\r\n" +
+            "    Blob    REG_BINARY    0102FF\r\n    Big    REG_QWORD    0x5\r\n\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Sub\r\n", "", 0)));
+        Assert.That(value, Is.EqualTo(("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\r\n    Port    REG_DWORD    0x1f90\r\n\r\n", "", 0)));
+        Assert.That(missing, Is.EqualTo(("", "ERROR: The system was unable to find the specified registry key or value.\r\n", 1)));
+    }
+
+    /// <summary>Without /f, reg asks before overwriting or deleting; only y or yes goes on, and the end of stdin is no.</summary>
+    [Test]
+    public async Task Reg_asks_before_overwriting_or_deleting_without_f()
+    {
+        var registry = NewRegistry();
+        await RegAsync("reg add HKCU\\Software\\Contoso /v Level /t REG_DWORD /d 1", registry);
+        var refused = await RegAsync("reg add HKCU\\Software\\Contoso /v Level /t REG_DWORD /d 2", registry, "n\r\n");
+        var overwritten = await RegAsync("reg add HKCU\\Software\\Contoso /v Level /t REG_DWORD /d 0x3", registry, "yes\r\n");
+        var kept = await RegAsync("reg delete HKCU\\Software\\Contoso", registry);
+        var level = await RegAsync("reg query HKCU\\Software\\Contoso /v Level", registry);
+        var deleted = await RegAsync("reg delete HKCU\\Software\\Contoso /v Level", registry, "y\r\n");
+        var gone = await RegAsync("reg query HKCU\\Software\\Contoso /v Level", registry);
+
+        Assert.That(refused, Is.EqualTo(("Value Level exists, overwrite(Yes/No)? The operation was canceled by the user.\r\n", "", 0)));
+        Assert.That(overwritten.Stdout, Does.EndWith("The operation completed successfully.\r\n"));
+        Assert.That(kept.Stdout, Is.EqualTo("Permanently delete the registry key HKEY_CURRENT_USER\\Software\\Contoso (Yes/No)? "));
+        Assert.That(level.Stdout, Does.Contain("    Level    REG_DWORD    0x3\r\n"));
+        Assert.That(deleted.Stdout, Is.EqualTo("Delete the registry value Level (Yes/No)? The operation completed successfully.\r\n"));
+        Assert.That(gone.Code, Is.EqualTo(1));
+    }
+
+    /// <summary>HKCU is each user's own: one user's keys are not another's; HKLM is shared.</summary>
+    [Test]
+    public void Each_user_has_an_HKCU_of_their_own()
+    {
+        var registry = NewRegistry();
+        registry.CreateKey(VirtualRegistry.CurrentUser, "alice", @"Software\Contoso", createParents: true);
+        registry.CreateKey(VirtualRegistry.LocalMachine, "alice", @"SOFTWARE\Contoso", createParents: false);
+
+        Assert.That(registry.Get(VirtualRegistry.CurrentUser, "bob", @"Software\Contoso"), Is.Null);
+        Assert.That(registry.Get(VirtualRegistry.CurrentUser, "bob", @"Environment"), Is.Not.Null, "the scenario's HKCU keys are every user's");
+        Assert.That(registry.Get(VirtualRegistry.LocalMachine, "bob", @"software\contoso")?.Name, Is.EqualTo(@"HKEY_LOCAL_MACHINE\SOFTWARE\Contoso"));
+    }
+
+    [Test]
+    public void The_registry_is_bounded_in_keys()
+    {
+        var registry = new VirtualRegistry();
+        var failures = Enumerable.Range(0, VirtualRegistry.MaxKeys + 5).Select(i => registry.CreateKey(VirtualRegistry.LocalMachine, null, "K" + i, createParents: false)).ToList();
+
+        Assert.That(failures.Count(f => f == RegistryFailure.TooLarge), Is.EqualTo(5));
+        Assert.That(registry.DeleteKey(VirtualRegistry.LocalMachine, null, "K0", recurse: false), Is.EqualTo(RegistryFailure.None));
+        Assert.That(registry.CreateKey(VirtualRegistry.LocalMachine, null, "again", createParents: false), Is.EqualTo(RegistryFailure.None));
+    }
+
+    [TestCase("registry:\n  - key: 'HKXX:\\x'\n", "line 3, column 10")]
+    [TestCase("registry:\n  - key: 'HKLM:\\x'\n    values:\n      a: { dword: 99999999999 }\n", "line 5, column 19")]
+    [TestCase("registry:\n  - key: 'HKLM:\\x'\n    colour: red\n", "unknown registry key field 'colour'")]
+    [TestCase("registry:\n  - key: 'HKLM:\\x'\n    values:\n      a: 1\n      A: 2\n", "the value 'A' is given twice")]
+    public void A_bad_registry_section_is_a_load_error_with_its_place(string yaml, string expected)
+    {
+        var error = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.Parse("behaviours: []\n" + yaml));
+        Assert.That(error!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Registry_values_are_typed_by_their_YAML()
+    {
+        var catalog = BehaviourCatalog.Parse("behaviours: []\nregistry:\n  - key: 'HKLM:\\SOFTWARE\\T'\n    computer: Server02\n    values:\n" +
+            "      d: 7\n      big: 0x1FFFFFFFF\n      s: '7'\n      m: [a, b]\n      e: { expand: '%TEMP%' }\n      b: { binary: AQI= }\n      q: { qword: 1 }\n      (default): x\n");
+        var key = catalog.NewRegistry("server02").Get(VirtualRegistry.LocalMachine, null, @"SOFTWARE\T")!;
+
+        Assert.That(key.Values.Select(v => (v.Name, v.Kind)), Is.EqualTo(new[]
+        {
+            ("d", RegistryValueKind.DWord), ("big", RegistryValueKind.QWord), ("s", RegistryValueKind.String), ("m", RegistryValueKind.MultiString),
+            ("e", RegistryValueKind.ExpandString), ("b", RegistryValueKind.Binary), ("q", RegistryValueKind.QWord), ("", RegistryValueKind.String),
+        }));
+        Assert.That(catalog.NewRegistry("Server01").Get(VirtualRegistry.LocalMachine, null, @"SOFTWARE\T"), Is.Null, "computer: Server02 only");
+    }
+}
