@@ -944,7 +944,11 @@ internal sealed partial class RunContext
     private sealed class FileInputStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
     {
         /// <summary>The cmdlets this stage runs on what is piped to them.</summary>
-        public static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "Set-Content", "Add-Content", "Out-File", "Remove-Item", "Export-Csv", "Export-Clixml" };
+        public static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
+        {
+            "Set-Content", "Add-Content", "Out-File", "Remove-Item", "Export-Csv", "Export-Clixml",
+            "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
+        };
 
         private readonly List<PsValue> _items = [];
 
@@ -957,6 +961,15 @@ internal sealed partial class RunContext
         public override async ValueTask EndAsync()
         {
             var output = new EmittingHost(to ?? context.Host, Emit);
+            // Registry keys piped (Get-ChildItem HKLM:\...\Uninstall | Get-ItemProperty, | Remove-Item): the registry's.
+            if (RegistryCommandNames.Contains(command) ||
+                command == "Remove-Item" && _items.Count > 0 && _items.All(i => i is PsObject o && o["PSPath"] is { } p && RegistryDrive().IsMatch(PipelineVariables.Display(p))))
+            {
+                await context.RunRegistryCommandAsync(command, arguments, _items, to, output, blockNesting);
+                await EndNext();
+                return;
+            }
+
             var disk = context.Disk(command);
             switch (command)
             {

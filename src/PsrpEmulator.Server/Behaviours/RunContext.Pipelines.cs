@@ -115,6 +115,12 @@ internal sealed partial class RunContext
         "STOP-SERVICE" or "SPSV" => "Stop-Service",
         "RESTART-SERVICE" => "Restart-Service",
         "SET-SERVICE" => "Set-Service",
+        "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
+        "GET-ITEMPROPERTYVALUE" or "GPV" => "Get-ItemPropertyValue",
+        "SET-ITEMPROPERTY" or "SP" => "Set-ItemProperty",
+        "NEW-ITEMPROPERTY" => "New-ItemProperty",
+        "REMOVE-ITEMPROPERTY" or "RP" => "Remove-ItemProperty",
+        "RENAME-ITEMPROPERTY" or "RNP" => "Rename-ItemProperty",
         _ => null,
     };
 

@@ -239,8 +239,18 @@ internal sealed partial class RunContext
             .With("Name", "Registry"));
     }
 
-    /// <summary>A RegistryKey as Get-Item, Get-ChildItem and New-Item write it: its text the full name, Property the value names.</summary>
-    private static PsObject RegistryKeyObject(RegistryKeySnapshot key, RegistryPath path)
+    /// <summary>
+    /// A RegistryKey as Get-Item, Get-ChildItem and New-Item write it: its text the full name, Property the value names.
+    /// Its methods (GetValue, GetValueNames, GetSubKeyNames, GetValueKind) read the key as it was when the object was made.
+    /// </summary>
+    private PsObject RegistryKeyObject(RegistryKeySnapshot key, RegistryPath path)
+    {
+        var o = RegistryKeyObjectOf(key, path);
+        RegistryKeyMethods.Remember(o, [.. key.Values.Select(v => (v.Name, v.Kind, RegistryData(v)))], key.SubKeys);
+        return o;
+    }
+
+    private static PsObject RegistryKeyObjectOf(RegistryKeySnapshot key, RegistryPath path)
     {
         var o = new PsObject(RegistryKeyTypeNames) { ToStringValue = key.Name };
         o.With("Property", PsObjects.List([.. key.Values.Select(v => (PsValue)PsPrimitive.String(ShownName(v.Name)))], ["System.String[]", "System.Array", "System.Object"]));
@@ -518,5 +528,46 @@ internal sealed partial class RunContext
         }
 
         if (registry.Get(path.Hive, RegistryUser, path.Path) is { } key) await output.WriteAsync(new PipelineOutput(RegistryKeyObject(key, path)), cancellationToken);
+    }
+}
+
+/// <summary>
+/// The methods scripts call on a RegistryKey in the session (<c>(Get-Item $key).GetValue('Name')</c>): answered from
+/// the key as it was read, kept beside the object (never on the wire: a RegistryKey sent to the client has no values).
+/// </summary>
+internal static class RegistryKeyMethods
+{
+    private sealed record KeyData(IReadOnlyList<(string Name, RegistryValueKind Kind, PsValue Data)> Values, IReadOnlyList<string> SubKeys);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, KeyData> Keys = [];
+
+    public static void Remember(PsObject key, IReadOnlyList<(string Name, RegistryValueKind Kind, PsValue Data)> values, IReadOnlyList<string> subKeys) =>
+        Keys.AddOrUpdate(key, new KeyData(values, subKeys));
+
+    /// <summary>The method's result; null when the object is no RegistryKey read here or the method is not one of these.</summary>
+    public static PsValue? Call(PsObject key, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (!Keys.TryGetValue(key, out var data)) return null;
+        static PsValue Strings(IEnumerable<string> names) => PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]);
+        (string Name, RegistryValueKind Kind, PsValue Data)? Find(PsValue argument)
+        {
+            var wanted = ScriptExpressions.IsNull(argument) ? string.Empty : PipelineVariables.Display(argument);
+            return data.Values.FirstOrDefault(v => v.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found ? found : null;
+        }
+
+        return (name.ToUpperInvariant(), arguments.Count) switch
+        {
+            ("GETVALUE", 1 or 2 or 3) => Find(arguments[0]) is { } value ? value.Data : arguments.Count > 1 ? arguments[1] : PsNil.Instance,
+            ("GETVALUENAMES", 0) => Strings(data.Values.Select(v => v.Name)),
+            ("GETSUBKEYNAMES", 0) => Strings(data.SubKeys),
+            // A value the key has not: .NET's IOException, as PowerShell reports it.
+            ("GETVALUEKIND", 1) => Find(arguments[0]) is { } kind
+                ? PsObjects.Enum(["Microsoft.Win32.RegistryValueKind", "System.Enum", "System.ValueType", "System.Object"], kind.Kind.ToString(), kind.Kind switch
+                {
+                    RegistryValueKind.String => 1, RegistryValueKind.ExpandString => 2, RegistryValueKind.Binary => 3, RegistryValueKind.DWord => 4, RegistryValueKind.MultiString => 7, _ => 11,
+                })
+                : throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 1, "The system cannot find the file specified.", typeof(IOException))),
+            _ => null,
+        };
     }
 }

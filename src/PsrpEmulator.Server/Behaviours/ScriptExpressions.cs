@@ -285,6 +285,7 @@ internal static partial class ScriptExpressions
 
             if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
             if (value is PsObject reflectable && ReflectionMethod(reflectable, name, arguments) is { } reflected) return reflected;
+            if (value is PsObject { TypeNames: ["Microsoft.Win32.RegistryKey", ..] } registryKey && RegistryKeyMethods.Call(registryKey, name, arguments) is { } fromKey) return fromKey;
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable })
             {
                 // A date as a computer in UTC shows it; both in the current culture (en-US on a Windows server).

@@ -122,6 +122,26 @@ public class RegistryCommandTests
         }));
     }
 
+    /// <summary>
+    /// The uninstall-list idiom: keys piped to Get-ItemProperty (by their PSPath) and to Remove-Item; a RegistryKey's
+    /// methods read the key as it was when read.
+    /// </summary>
+    [Test]
+    public async Task Keys_piped_to_Get_ItemProperty_and_Remove_Item_and_a_keys_methods_work_as_in_a_session()
+    {
+        var registry = NewRegistry();
+        const string Uninstall = "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
+        var host = await RunAsync(
+            $"'App1', 'App2' | % {{ New-Item \"{Uninstall}\\$_\" | Out-Null; sp \"{Uninstall}\\$_\" DisplayName \"$_ name\" }}; " +
+            $"Get-ChildItem {Uninstall} | Get-ItemProperty | Select-Object -ExpandProperty DisplayName; " +
+            $"Get-ChildItem {Uninstall} | Where-Object PSChildName -eq App2 | Remove-Item; (Get-ChildItem {Uninstall}).Count; " +
+            $"$k = Get-Item {Uninstall}\\App1; $k.GetValue('DisplayName'); $k.GetValue('Nope', 'none'); $k.GetValueKind('DisplayName'); $k.GetValueNames(); (Get-Item {Uninstall}).GetSubKeyNames()",
+            registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "App1 name", "App2 name", "1", "App1 name", "none", "String", "DisplayName", "App1" }));
+    }
+
     /// <summary>Removing a key with subkeys and no -Recurse asks first (ShouldContinue): No keeps it, Yes removes it all.</summary>
     [TestCase(2, true)]
     [TestCase(0, false)]
