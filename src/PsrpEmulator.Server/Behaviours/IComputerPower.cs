@@ -8,4 +8,7 @@ public interface IComputerPower
 
     /// <summary>Cancels the pending restart (<c>shutdown /a</c>); false when none is pending.</summary>
     bool AbortRestart();
+
+    /// <summary>When the computer last restarted here; null when it never has (the scenario's LastBootUpTime stands).</summary>
+    DateTimeOffset? LastBoot => null;
 }

@@ -109,7 +109,7 @@ internal static class ScalarTags
         };
     }
 
-    private static DateTimeOffset? ParseDateTime(string text)
+    internal static DateTimeOffset? ParseDateTime(string text)
     {
         // xs:dateTime and YAML's timestamp forms (2026-01-12, 2026-01-12 09:35:00, ...T09:35:00Z, ...+01:00). A time
         // without a zone is UTC: the emulated computers keep UTC, as Get-Date on them does.

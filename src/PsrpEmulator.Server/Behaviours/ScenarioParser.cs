@@ -458,6 +458,29 @@ internal sealed partial class ScenarioParser
         return new ServiceValueTemplate(Text(nameNode, names, "name"), facet, initial);
     }
 
+    // { $lastBootUpTime: 2026-01-12T09:35:00Z } or { $lastBootUpTime: { at: ..., format: ... } }: the computer's last boot.
+    private LastBootValueTemplate ReadLastBootValue(YamlNode node)
+    {
+        const string Usage = "$lastBootUpTime takes a date (2026-01-12T09:35:00Z) or { at: <date>, format: <.NET date format> }";
+        var (atNode, formatNode) = node is YamlMappingNode map ? (Get(map, "at"), Get(map, "format")) : (node, null);
+        if (atNode is not YamlScalarNode { Value: { } text } || (node is YamlMappingNode m && (formatNode is null || m.Children.Count != 2))) throw Error(node, Usage);
+        var at = ScalarTags.ParseDateTime(text) ?? throw Error(atNode, $"'{text}' is no date: {Usage}");
+        var format = formatNode is null ? null : Scalar(formatNode, "format");
+        if (format is not null)
+        {
+            try
+            {
+                _ = at.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (FormatException)
+            {
+                throw Error(formatNode!, $"'{format}' is not a date format .NET knows");
+            }
+        }
+
+        return new LastBootValueTemplate(at, format);
+    }
+
     private ValueTemplate ReadValue(YamlNode node, NameScope names)
     {
         switch (node)
@@ -474,6 +497,8 @@ internal sealed partial class ScenarioParser
                 return new EnvironmentValueTemplate(Text(envNode, names, "$env"));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$service") is { } serviceNode:
                 return ReadServiceValue(serviceNode, names);
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$lastBootUpTime") is { } bootNode:
+                return ReadLastBootValue(bootNode);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is YamlMappingNode { Children.Count: 1 } uformatNode &&
                                               Get(uformatNode, "uformat") is { } uformat:
                 // { $now: { uformat: "%Y-%m-%d" } }: Get-Date -UFormat's text.

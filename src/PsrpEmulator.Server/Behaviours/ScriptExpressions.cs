@@ -412,6 +412,9 @@ internal static partial class ScriptExpressions
             ("TOLONGDATESTRING", 0) => PsPrimitive.String(utc.ToString("dddd, MMMM d, yyyy", CultureInfo.InvariantCulture)),
             ("TOSHORTTIMESTRING", 0) => PsPrimitive.String(utc.ToString("h:mm tt", CultureInfo.InvariantCulture)),
             ("TOLONGTIMESTRING", 0) => PsPrimitive.String(utc.ToString("h:mm:ss tt", CultureInfo.InvariantCulture)),
+            // A Windows file time (100 ns since 1601, UTC; the computers keep UTC): Ansible's win_reboot compares boot times so.
+            ("TOFILETIME" or "TOFILETIMEUTC", 0) => PsPrimitive.Int64(utc.UtcDateTime.ToFileTimeUtc()),
+            ("TOBINARY", 0) => PsPrimitive.Int64(utc.UtcDateTime.ToBinary()),
             _ => null,
         };
     }

@@ -409,6 +409,9 @@ internal sealed class PipelineVariables
     /// <summary>What commands changed of the computer's services; null when the host keeps none.</summary>
     public ServiceStates? ServiceStates => host?.ServiceStates;
 
+    /// <summary>The computer's restarts (its last boot); null when the host has none.</summary>
+    public IComputerPower? Power => host?.Power;
+
     public string? EnvironmentVariable(string name)
     {
         if (Existing is { } r && r.TryGetVariable("env:" + name, out var set)) return EnvironmentText(set);

@@ -494,6 +494,21 @@ internal sealed class ServiceValueTemplate(TextTemplate name, string facet, stri
 }
 
 /// <summary>
+/// <c>{ $lastBootUpTime: 2026-01-12T09:35:00Z }</c>: when the session's computer booted, as a DateTime: the given time
+/// until the computer restarts here (<c>shutdown /r</c>, Restart-Computer), then the restart's moment;
+/// <c>{ $lastBootUpTime: { at: ..., format: "yyyyMMddHHmmss.ffffff'+000'" } }</c>: that time as text in a .NET date
+/// format (Get-WmiObject's DMTF text).
+/// </summary>
+internal sealed class LastBootValueTemplate(DateTimeOffset initial, string? format) : ValueTemplate
+{
+    public override PsValue Build(RunScope scope)
+    {
+        var boot = scope.Variables.Power?.LastBoot ?? initial;
+        return format is null ? PsPrimitive.DateTime(boot) : PsPrimitive.String(boot.ToUniversalTime().ToString(format, System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
 /// <c>{ $now: ~ }</c>: the session's clock now (the emulator's clock: virtual when it is), as a DateTime, as Get-Date
 /// returns it; <c>{ $now: "format" }</c>: that time as text in a .NET date format (Get-Date -Format), with the
 /// invariant culture's English names (the emulator runs without culture data; en-US, a Windows server's usual

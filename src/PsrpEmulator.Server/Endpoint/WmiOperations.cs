@@ -13,7 +13,7 @@ namespace PsrpEmulator.Server.Endpoint;
 /// </summary>
 internal static class WmiOperations
 {
-    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter, ServiceStates? services = null)
+    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter, ServiceStates? services = null, DateTimeOffset? lastBoot = null)
     {
         if (filter is not null)
         {
@@ -40,7 +40,7 @@ internal static class WmiOperations
 
             try
             {
-                return [.. queried.Instances.Select(i => Current(queried, Substituted(i, computer), services)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+                return [.. queried.Instances.Select(i => Current(queried, Substituted(i, computer), services, lastBoot)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
@@ -50,15 +50,15 @@ internal static class WmiOperations
 
         if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");
         var seed = Class(catalog, computer, wmiNamespace, className);
-        return [.. seed.Instances.Select(i => Instance(seed, Current(seed, Substituted(i, computer), services)))];
+        return [.. seed.Instances.Select(i => Instance(seed, Current(seed, Substituted(i, computer), services, lastBoot)))];
     }
 
-    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors, ServiceStates? services = null)
+    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors, ServiceStates? services = null, DateTimeOffset? lastBoot = null)
     {
         var seed = Class(catalog, computer, wmiNamespace, className);
         // Selectors name key properties; __cimnamespace is the namespace again (winrm.cmd sends it for some classes).
         var keys = selectors.Where(s => !s.Key.Equals("__cimnamespace", StringComparison.OrdinalIgnoreCase)).ToList();
-        var matches = seed.Instances.Select(i => Current(seed, Substituted(i, computer), services)).Where(instance => keys.All(selector =>
+        var matches = seed.Instances.Select(i => Current(seed, Substituted(i, computer), services, lastBoot)).Where(instance => keys.All(selector =>
             instance.FirstOrDefault(p => p.Name.Equals(selector.Key, StringComparison.OrdinalIgnoreCase)) is { Kind: not WmiValueKind.Null } property &&
             property.Values.Any(v => v.Equals(selector.Value, StringComparison.OrdinalIgnoreCase)))).ToList();
         if (keys.Count > 0 && keys.Any(k => !seed.PropertyNames.Contains(k.Key, StringComparer.OrdinalIgnoreCase))) throw new WsManFaultException(WsManFaultReason.WmiInstanceNotFound);
@@ -78,9 +78,16 @@ internal static class WmiOperations
             ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => Substitute(v, computer))] })]
             : properties;
 
-    // A Win32_Service instance as the commands left the service: State, Started and StartMode from its changed status and start type.
-    private static IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties, ServiceStates? services)
+    // A Win32_Service instance as the commands left the service: State, Started and StartMode from its changed status
+    // and start type; a Win32_OperatingSystem's LastBootUpTime the computer's last restart here.
+    private static IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties, ServiceStates? services, DateTimeOffset? lastBoot)
     {
+        if (lastBoot is { } booted && seed.ClassName.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            return [.. properties.Select(p => p.Name.Equals("LastBootUpTime", StringComparison.OrdinalIgnoreCase) && p.Kind == WmiValueKind.Datetime
+                ? p with { Values = [System.Xml.XmlConvert.ToString(booted.ToUniversalTime())] } : p)];
+        }
+
         if (services is null || !seed.ClassName.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) ||
             properties.FirstOrDefault(p => p.Name.Equals("Name", StringComparison.OrdinalIgnoreCase)) is not { Values: [var name] })
         {

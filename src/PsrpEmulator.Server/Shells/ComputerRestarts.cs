@@ -79,6 +79,8 @@ internal sealed class ComputerRestarts
         }
 
         _services.ServicesOf(computer).Restart();
+        // Its LastBootUpTime is the restart's moment (a tool waiting for the reboot, as Ansible's win_reboot, sees it change).
+        _services.Booted(computer, _services.Time.GetUtcNow());
         Log.ComputerRestarted(_services.Logger, computer, closed, _services.Options.RestartDuration);
     }
 
@@ -87,5 +89,7 @@ internal sealed class ComputerRestarts
         public bool ScheduleRestart(TimeSpan delay) => restarts.Schedule(computer, delay);
 
         public bool AbortRestart() => restarts.Abort(computer);
+
+        public DateTimeOffset? LastBoot => restarts._services.LastBootOf(computer);
     }
 }

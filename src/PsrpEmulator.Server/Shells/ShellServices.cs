@@ -32,6 +32,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         _serviceStates.Clear();
         _features.Clear();
         _registries.Clear();
+        _boots.Clear();
     }
 
     /// <summary>
@@ -64,6 +65,14 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>A virtual computer's registry (the scenario's <c>registry:</c> keys, and what commands changed), made at first use.</summary>
     public VirtualRegistry RegistryOf(string computer) => _registries.GetOrAdd(computer, static (name, behaviours) => behaviours.NewRegistry(name), Behaviours);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _boots = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>When the computer last restarted (its LastBootUpTime from then on); null when it never has.</summary>
+    public DateTimeOffset? LastBootOf(string computer) => _boots.TryGetValue(computer, out var at) ? at : null;
+
+    /// <summary>The computer booted at <paramref name="at"/> (a restart).</summary>
+    public void Booted(string computer, DateTimeOffset at) => _boots[computer] = at;
 
     /// <summary>The computers' restarts (set when they are made, with the registry and the injector).</summary>
     internal ComputerRestarts? Restarts { get; set; }

@@ -43,6 +43,9 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ServiceStates? ServiceStates { get; init; }
 
+    /// <summary>The computer's restarts (its last boot); none by default.</summary>
+    public IComputerPower? Power { get; init; }
+
     /// <summary>The computer's registry: the default scenario's keys, as a new virtual computer's (a fresh one per host).</summary>
     public VirtualRegistry? Registry { get; init; } = BehaviourCatalog.LoadDefault().NewRegistry("TESTHOST01");
 

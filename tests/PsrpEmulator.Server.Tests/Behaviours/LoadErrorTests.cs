@@ -54,6 +54,18 @@ public class LoadErrorTests
                 steps:
                   - output: { $service: { name: Spooler, status: Sleeping } }
             """, 4, "'Sleeping' is no service status");
+        yield return Case("a last boot that is no date", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $lastBootUpTime: yesterday }
+            """, 4, "'yesterday' is no date: $lastBootUpTime takes a date");
+        yield return Case("a last boot format .NET has not", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $lastBootUpTime: { at: 2026-01-12, format: "%" } }
+            """, 4, "'%' is not a date format .NET knows");
         yield return Case("host colour that is none", """
             behaviours:
               - match: x

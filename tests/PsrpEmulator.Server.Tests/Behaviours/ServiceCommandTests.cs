@@ -154,6 +154,8 @@ public class ComputerRestartCommandTests
     {
         public List<TimeSpan> Scheduled { get; } = [];
 
+        public DateTimeOffset? LastBoot { get; init; }
+
         public bool ScheduleRestart(TimeSpan delay)
         {
             if (Scheduled.Count > 0) return false;
@@ -198,6 +200,27 @@ public class ComputerRestartCommandTests
         Assert.That(scheduled, Is.EqualTo(new[] { TimeSpan.Zero }));
         Assert.That((abort, abortNone), Is.EqualTo((("", 0), ("Unable to abort the system shutdown because no shutdown was in progress.(1116)\r\n", 1116))));
         Assert.That((byDefault.Code, power.Scheduled), Is.EqualTo((0, new List<TimeSpan> { TimeSpan.FromSeconds(30) })));
+    }
+
+    /// <summary>The default rules' LastBootUpTime (CIM, WMI's DMTF text, a file time as Ansible's win_reboot reads it) is the computer's last restart once it restarted.</summary>
+    [Test]
+    public async Task LastBootUpTime_is_the_scenarios_until_the_computer_restarts()
+    {
+        async Task<IReadOnlyList<string>> Boot(IComputerPower? power)
+        {
+            var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+            var host = new RecordingHost { Runspace = new RunspaceState(time), Power = power };
+            await Default.Resolve(Behaviour.Script(
+                "(Get-CimInstance -ClassName Win32_OperatingSystem -Property LastBootUpTime).LastBootUpTime.ToFileTime(); (Get-WmiObject Win32_OperatingSystem).LastBootUpTime; (gcim Win32_OperatingSystem).LastBootUpTime.ToString('s')")).RunTestAsync(host, time);
+            Assert.That(host.Errors, Is.Empty);
+            return host.OutputTexts;
+        }
+
+        var fresh = await Boot(null);
+        var restarted = await Boot(new FakePower { LastBoot = new DateTimeOffset(2026, 11, 30, 10, 0, 5, TimeSpan.Zero) });
+
+        Assert.That(fresh, Is.EqualTo(new[] { new DateTime(2026, 1, 12, 9, 35, 0, DateTimeKind.Utc).ToFileTimeUtc().ToString(System.Globalization.CultureInfo.InvariantCulture), "20260112093500.000000+000", "2026-01-12T09:35:00" }));
+        Assert.That(restarted, Is.EqualTo(new[] { new DateTime(2026, 11, 30, 10, 0, 5, DateTimeKind.Utc).ToFileTimeUtc().ToString(System.Globalization.CultureInfo.InvariantCulture), "20261130100005.000000+000", "2026-11-30T10:00:05" }));
     }
 
     [TestCase("shutdown /s /t 0")]

@@ -211,4 +211,20 @@ public class WmiTests
             Is.EqualTo(new[] { "Name=EventLog,StartMode=Auto,State=Running", "Name=Spooler,StartMode=Auto,State=Running" }));
         Assert.That(winrm.Properties.Where(p => p.Name is "State" or "Started").Select(p => p.Name + "=" + p.Values[0]), Is.EqualTo(new[] { "Started=false", "State=Stopped" }));
     }
+
+    /// <summary>After a restart Win32_OperatingSystem's LastBootUpTime is the restart's moment, in a WQL filter too.</summary>
+    [Test]
+    public void Win32_OperatingSystem_gives_the_last_restart_as_LastBootUpTime()
+    {
+        var catalog = BehaviourCatalog.LoadDefault();
+        var booted = new DateTimeOffset(2026, 11, 30, 10, 0, 5, TimeSpan.Zero);
+
+        var before = PsrpEmulator.Server.Endpoint.WmiOperations.Get(catalog, "Server01", "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>());
+        var after = PsrpEmulator.Server.Endpoint.WmiOperations.Get(catalog, "Server01", "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>(), lastBoot: booted);
+        var queried = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(catalog, "Server01", "root/cimv2", "*", null, "SELECT LastBootUpTime FROM Win32_OperatingSystem", lastBoot: booted);
+
+        Assert.That(before.Properties.Single(p => p.Name == "LastBootUpTime").Values, Is.EqualTo(new[] { "2026-01-12T09:35:00Z" }));
+        Assert.That(after.Properties.Single(p => p.Name == "LastBootUpTime").Values, Is.EqualTo(new[] { "2026-11-30T10:00:05Z" }));
+        Assert.That(queried.Single().Properties.Single().Values, Is.EqualTo(new[] { "2026-11-30T10:00:05Z" }));
+    }
 }
