@@ -524,7 +524,17 @@ internal sealed partial class RunContext
         if (arguments["Value"] is { } valueWord)
         {
             var kind = await RegistryKindAsync("New-ItemProperty", arguments["ItemType"] ?? arguments["Type"], to, blockNesting);
-            registry.SetValue(path.Hive, RegistryUser, path.Path, RegistryValueOf(string.Empty, await ArgumentAsync(valueWord, to, blockNesting), kind));
+            try
+            {
+                registry.SetValue(path.Hive, RegistryUser, path.Path, RegistryValueOf(string.Empty, await ArgumentAsync(valueWord, to, blockNesting), kind));
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                // The key stays; the provider says its default value could not be set, and writes no key.
+                await WriteErrorAsync(new ScriptedError($"Key {path.FullName} has been created, but a default value could not be set.", $"System.Management.Automation.PSInvalidCastException,{CmdletClass(Command)}",
+                    ErrorCategory.WriteError, "System.Management.Automation.PSInvalidCastException", path.FullName) { Activity = Command }, output);
+                return;
+            }
         }
 
         if (registry.Get(path.Hive, RegistryUser, path.Path) is { } key) await output.WriteAsync(new PipelineOutput(RegistryKeyObject(key, path)), cancellationToken);

@@ -21,6 +21,10 @@ public class RandomScriptTests
         "Start-Process cmd '/c exit 2' -Wait -PassThru", "start ", "-RedirectStandardOutput o.txt", "-Wait", "saps ping '-n 2 localhost'",
         "Stop-Service WinRM", "Start-Service", " Spooler", "| Restart-Service", "Set-Service Spooler -StartupType ", "Manual", "-PassThru", "-WhatIf", "Get-Service",
         "Install-WindowsFeature Web-Server", "Get-WindowsFeature", " Web-*", "Uninstall-WindowsFeature", "-IncludeAllSubFeature", "Test-Connection localhost -Count 1",
+        "Get-ItemProperty ", "Set-ItemProperty ", "New-ItemProperty ", "gpv ", "Remove-ItemProperty ", "Rename-ItemProperty ", "New-Item ", "Remove-Item ", "Get-ChildItem ", "Test-Path ",
+        " HKLM:\\SOFTWARE\\Contoso", " HKCU:\\Software\\*", " 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'", " Registry::HKEY_LOCAL_MACHINE\\SOFTWARE", " -Name N", " -Name '(default)'",
+        " -Value 5", " -Value 'a','b'", " -Type DWord", " -PropertyType QWord", " -PropertyType Nope", " -NewName M", " -Force", " -Recurse", ".GetValue('N')", ".'(default)'",
+        "reg add HKLM\\SOFTWARE\\Contoso /v N /t REG_DWORD /d 1 /f", "reg query HKLM\\SOFTWARE /s", "reg delete HKLM\\SOFTWARE\\Contoso /f",
     ];
 
     [Test]
@@ -29,6 +33,23 @@ public class RandomScriptTests
         // Sleeps wait on a clock nobody moves: cancelling is how those end.
         await RunRandomScriptsAsync(Pieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261128), runs: PsrpEmulator.Tests.Fuzz.Runs(1500), maxPieces: 15, stopAfter: TimeSpan.FromMilliseconds(300));
     }
+
+    private static readonly string[] RegistryPieces =
+    [
+        "; Get-ItemProperty", "; Set-ItemProperty", "; New-ItemProperty", "; gpv", "; Remove-ItemProperty", "; Rename-ItemProperty", "; New-Item", "; Remove-Item",
+        "; Get-ChildItem", "; Get-Item", "; Test-Path", " | Get-ItemProperty", " | Remove-Item", " | Set-ItemProperty -Name N -Value 1", "; $k = Get-Item HKLM:\\SOFTWARE\\Contoso; $k",
+        " HKLM:\\SOFTWARE\\Contoso", " HKLM:\\SOFTWARE\\Contoso\\Sub", " HKCU:\\Software\\*", " HKLM:\\", " HKLM:", " 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'",
+        " Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso", " HKLM:\\SOFTWARE\\[", " -LiteralPath HKLM:\\SOFTWARE\\C*", " -Name N", " -Name '(default)'", " -Name *", " N", " 5",
+        " -Value 5", " -Value 'a','b'", " -Value $null", " -Value ([byte[]](1,2))", " -Value 4294967296", " -Value ''", " -Type DWord", " -Type Binary", " -Type MultiString", " -Type Nope",
+        " -PropertyType QWord", " -PropertyType ExpandString", " -NewName M", " -Force", " -Recurse", " -PassThru", " -WhatIf", " -Confirm", " -ItemType String", " -PathType Leaf",
+        ".GetValue('N')", ".GetValueKind('N')", ".GetSubKeyNames()", ".'(default)'", ".Property", "; reg add HKLM\\SOFTWARE\\Contoso /v N /t REG_BINARY /d 0g /f",
+        "; reg query HKLM\\SOFTWARE /s", "; reg delete HKLM\\SOFTWARE\\Contoso /va /f", "; reg add HKCU\\x /ve /d 1",
+    ];
+
+    /// <summary>Seeded random registry statements (commands, paths, values, types, switches in any order): an outcome each time.</summary>
+    [Test]
+    public async Task Random_registry_statements_end_with_an_outcome_and_never_an_exception() =>
+        await RunRandomScriptsAsync(RegistryPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261130), runs: PsrpEmulator.Tests.Fuzz.Runs(1000), maxPieces: 8, stopAfter: TimeSpan.FromMilliseconds(300));
 
     /// <summary>
     /// <paramref name="runs"/> scripts of 1 to <paramref name="maxPieces"/> random pieces through the default behaviours,

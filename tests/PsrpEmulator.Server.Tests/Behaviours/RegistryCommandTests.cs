@@ -202,6 +202,20 @@ public class RegistryCommandTests
         Assert.That(gone.Code, Is.EqualTo(1));
     }
 
+    /// <summary>New-Item -Value that does not convert to -ItemType's kind: the key is made, its default value not (found by the random registry statements).</summary>
+    [Test]
+    public async Task A_default_value_that_does_not_convert_leaves_the_new_key_without_it()
+    {
+        var registry = NewRegistry();
+        var host = await RunAsync("New-Item HKLM:\\SOFTWARE\\Contoso -ItemType DWord -Value 'abc'; 'next'; (Get-Item HKLM:\\SOFTWARE\\Contoso).ValueCount", registry);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next", "0" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("System.Management.Automation.PSInvalidCastException,Microsoft.PowerShell.Commands.NewItemCommand", "Key HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso has been created, but a default value could not be set."),
+        }));
+    }
+
     /// <summary>HKCU is each user's own: one user's keys are not another's; HKLM is shared.</summary>
     [Test]
     public void Each_user_has_an_HKCU_of_their_own()
