@@ -246,9 +246,80 @@ internal sealed partial class RunContext
     private PsObject RegistryKeyObject(RegistryKeySnapshot key, RegistryPath path)
     {
         var o = RegistryKeyObjectOf(key, path);
-        RegistryKeyMethods.Remember(o, [.. key.Values.Select(v => (v.Name, v.Kind, RegistryData(v)))], key.SubKeys);
+        RegistryKeyMethods.Remember(o, new RegistryKeyMethods.KeyData(RegistryOf("RegistryKey"), path, RegistryUser, RegistryData, RegistryKeyObjectOf));
         return o;
     }
+
+    /// <summary>
+    /// <c>[Microsoft.Win32.Registry]</c>'s <c>LocalMachine</c> and <c>CurrentUser</c> (RegistryKeys to open subkeys of),
+    /// <c>GetValue(keyName, valueName, default)</c> (null when the key is missing, the default when the value is) and
+    /// <c>SetValue(keyName, valueName, value[, kind])</c> (the key made if missing), on full key names
+    /// (HKEY_LOCAL_MACHINE\...); <c>[Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', view)</c>. Null for another member.
+    /// </summary>
+    private PsValue? RegistryStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (Host.Registry is not { } registry) return null;
+        PsValue Root(string hive) => registry.Get(hive, RegistryUser, string.Empty) is { } root
+            ? RegistryKeyObject(root, new RegistryPath(hive, string.Empty, Drive: false)) : PsNil.Instance;
+        string Text(int i) => ScriptExpressions.IsNull(arguments![i]) ? string.Empty : PipelineVariables.Display(arguments[i]);
+        RegistryPath KeyName(string method)
+        {
+            var text = Text(0);
+            // .NET takes the full base key names only (HKLM is no base key name for it).
+            return text.StartsWith("HKEY_", StringComparison.OrdinalIgnoreCase) && RegistryPath.Parse(text) is { } parsed
+                ? parsed
+                : throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, arguments!.Count, "Registry key name must start with a valid base key name.", typeof(ArgumentException)));
+        }
+
+        if (typeName == "Microsoft.Win32.RegistryKey")
+        {
+            if (!member.Equals("OpenBaseKey", StringComparison.OrdinalIgnoreCase) || arguments is not { Count: 2 }) return null;
+            return Text(0).ToUpperInvariant() switch
+            {
+                "LOCALMACHINE" or "-2147483646" => Root(VirtualRegistry.LocalMachine),
+                "CURRENTUSER" or "-2147483647" => Root(VirtualRegistry.CurrentUser),
+                _ => null,
+            };
+        }
+
+        switch (member.ToUpperInvariant(), arguments?.Count)
+        {
+            case ("LOCALMACHINE", null):
+                return Root(VirtualRegistry.LocalMachine);
+            case ("CURRENTUSER", null):
+                return Root(VirtualRegistry.CurrentUser);
+            case ("GETVALUE", 3):
+            {
+                var key = KeyName("GetValue");
+                if (registry.Get(key.Hive, RegistryUser, key.Path) is not { } found) return PsNil.Instance;
+                var wanted = Text(1);
+                return found.Values.FirstOrDefault(v => v.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase)) is { } value ? RegistryData(value) : arguments![2];
+            }
+
+            case ("SETVALUE", 3 or 4):
+            {
+                var key = KeyName("SetValue");
+                RegistryValueKind? kind = arguments!.Count == 4 && !Text(3).Equals("Unknown", StringComparison.OrdinalIgnoreCase) && Enum.TryParse<RegistryValueKind>(Text(3), true, out var parsed) ? parsed : null;
+                registry.CreateKey(key.Hive, RegistryUser, key.Path, createParents: true);
+                try
+                {
+                    registry.SetValue(key.Hive, RegistryUser, key.Path, RegistryValueOf(Text(1), arguments[2], kind));
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("SetValue", arguments.Count, "The type of the value object did not match the specified RegistryValueKind or the object could not be properly converted.", typeof(ArgumentException)));
+                }
+
+                return PsNil.Instance;
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>What the provider stores for a value (<see cref="RegistryValueOf"/>), for a RegistryKey's SetValue.</summary>
+    internal static RegistryValue RegistryValueFor(string name, PsValue value, RegistryValueKind? kind) => RegistryValueOf(name, value, kind);
 
     private static PsObject RegistryKeyObjectOf(RegistryKeySnapshot key, RegistryPath path)
     {
@@ -542,42 +613,106 @@ internal sealed partial class RunContext
 }
 
 /// <summary>
-/// The methods scripts call on a RegistryKey in the session (<c>(Get-Item $key).GetValue('Name')</c>): answered from
-/// the key as it was read, kept beside the object (never on the wire: a RegistryKey sent to the client has no values).
+/// The methods scripts call on a RegistryKey in the session (<c>(Get-Item $key).GetValue('Name')</c>,
+/// <c>[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SOFTWARE\x')</c>): they read and change the computer's
+/// registry now, through what is kept beside the object (never on the wire: a RegistryKey sent to the client is its
+/// properties only). A key deleted meanwhile reads as empty, as a .NET handle to a deleted key does.
 /// </summary>
 internal static class RegistryKeyMethods
 {
-    private sealed record KeyData(IReadOnlyList<(string Name, RegistryValueKind Kind, PsValue Data)> Values, IReadOnlyList<string> SubKeys);
+    /// <summary>The key an object stands for, and how its values read (REG_EXPAND_SZ expanded in the session).</summary>
+    internal sealed record KeyData(VirtualRegistry Registry, RegistryPath Path, string? User, Func<RegistryValue, PsValue> Data, Func<RegistryKeySnapshot, RegistryPath, PsObject> Object);
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, KeyData> Keys = [];
 
-    public static void Remember(PsObject key, IReadOnlyList<(string Name, RegistryValueKind Kind, PsValue Data)> values, IReadOnlyList<string> subKeys) =>
-        Keys.AddOrUpdate(key, new KeyData(values, subKeys));
+    public static void Remember(PsObject key, KeyData data) => Keys.AddOrUpdate(key, data);
+
+    private static readonly string[] ValueKindTypeNames = ["Microsoft.Win32.RegistryValueKind", "System.Enum", "System.ValueType", "System.Object"];
+
+    private static PsValue Strings(IEnumerable<string> names) => PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]);
+
+    private static string Name(PsValue argument) => ScriptExpressions.IsNull(argument) ? string.Empty : PipelineVariables.Display(argument);
 
     /// <summary>The method's result; null when the object is no RegistryKey read here or the method is not one of these.</summary>
     public static PsValue? Call(PsObject key, string name, IReadOnlyList<PsValue> arguments)
     {
         if (!Keys.TryGetValue(key, out var data)) return null;
-        static PsValue Strings(IEnumerable<string> names) => PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]);
-        (string Name, RegistryValueKind Kind, PsValue Data)? Find(PsValue argument)
+        var now = data.Registry.Get(data.Path.Hive, data.User, data.Path.Path);
+        RegistryValue? Find(PsValue argument) => now?.Values.FirstOrDefault(v => v.Name.Equals(Name(argument), StringComparison.OrdinalIgnoreCase));
+        PsValue Open(string sub, bool create)
         {
-            var wanted = ScriptExpressions.IsNull(argument) ? string.Empty : PipelineVariables.Display(argument);
-            return data.Values.FirstOrDefault(v => v.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found ? found : null;
+            var child = data.Path.Child(string.Join('\\', sub.Split('\\', StringSplitOptions.RemoveEmptyEntries)));
+            if (create) data.Registry.CreateKey(child.Hive, data.User, child.Path, createParents: true);
+            return data.Registry.Get(child.Hive, data.User, child.Path) is { } opened ? Wrap(opened, child) : PsNil.Instance;
         }
 
-        return (name.ToUpperInvariant(), arguments.Count) switch
+        PsObject Wrap(RegistryKeySnapshot snapshot, RegistryPath path)
         {
-            ("GETVALUE", 1 or 2 or 3) => Find(arguments[0]) is { } value ? value.Data : arguments.Count > 1 ? arguments[1] : PsNil.Instance,
-            ("GETVALUENAMES", 0) => Strings(data.Values.Select(v => v.Name)),
-            ("GETSUBKEYNAMES", 0) => Strings(data.SubKeys),
-            // A value the key has not: .NET's IOException, as PowerShell reports it.
-            ("GETVALUEKIND", 1) => Find(arguments[0]) is { } kind
-                ? PsObjects.Enum(["Microsoft.Win32.RegistryValueKind", "System.Enum", "System.ValueType", "System.Object"], kind.Kind.ToString(), kind.Kind switch
+            var o = data.Object(snapshot, path);
+            Remember(o, data with { Path = path });
+            return o;
+        }
+
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("GETVALUE", 1 or 2 or 3):
+                return Find(arguments[0]) is { } value ? data.Data(value) : arguments.Count > 1 ? arguments[1] : PsNil.Instance;
+            case ("GETVALUENAMES", 0):
+                return Strings(now?.Values.Select(v => v.Name) ?? []);
+            case ("GETSUBKEYNAMES", 0):
+                return Strings(now?.SubKeys ?? []);
+            case ("GETVALUEKIND", 1):
+                // A value the key has not: .NET's IOException, as PowerShell reports it.
+                return Find(arguments[0]) is { } kind
+                    ? PsObjects.Enum(ValueKindTypeNames, kind.Kind.ToString(), kind.Kind switch
+                    {
+                        RegistryValueKind.String => 1, RegistryValueKind.ExpandString => 2, RegistryValueKind.Binary => 3, RegistryValueKind.DWord => 4, RegistryValueKind.MultiString => 7, _ => 11,
+                    })
+                    : throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 1, "The system cannot find the file specified.", typeof(IOException)));
+            case ("OPENSUBKEY", 1 or 2):
+                return Open(Name(arguments[0]), create: false);
+            case ("CREATESUBKEY", 1 or 2):
+                return Open(Name(arguments[0]), create: true);
+            case ("SETVALUE", 2 or 3):
+                var kindName = arguments.Count == 3 ? Name(arguments[2]) : null;
+                RegistryValueKind? given = kindName is null || kindName.Equals("Unknown", StringComparison.OrdinalIgnoreCase) ? null
+                    : Enum.TryParse<RegistryValueKind>(kindName, ignoreCase: true, out var parsed) ? parsed
+                    : throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 3, $"Cannot convert argument \"valueKind\", with value: \"{kindName}\", for \"SetValue\" to type \"Microsoft.Win32.RegistryValueKind\"", typeof(ArgumentException)));
+                try
                 {
-                    RegistryValueKind.String => 1, RegistryValueKind.ExpandString => 2, RegistryValueKind.Binary => 3, RegistryValueKind.DWord => 4, RegistryValueKind.MultiString => 7, _ => 11,
-                })
-                : throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 1, "The system cannot find the file specified.", typeof(IOException))),
-            _ => null,
-        };
+                    data.Registry.SetValue(data.Path.Hive, data.User, data.Path.Path, RunContext.RegistryValueFor(Name(arguments[0]), arguments[1], given));
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, "The type of the value object did not match the specified RegistryValueKind or the object could not be properly converted.", typeof(ArgumentException)));
+                }
+
+                return PsNil.Instance;
+            case ("DELETEVALUE", 1 or 2):
+                if (data.Registry.DeleteValue(data.Path.Hive, data.User, data.Path.Path, Name(arguments[0])) == RegistryFailure.ValueNotFound && (arguments.Count == 1 || ScriptExpressions.IsTrue(arguments[1])))
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, "No value exists with that name.", typeof(ArgumentException)));
+                }
+
+                return PsNil.Instance;
+            case ("DELETESUBKEY" or "DELETESUBKEYTREE", 1 or 2):
+                var sub = data.Path.Child(Name(arguments[0]));
+                var failure = data.Registry.DeleteKey(sub.Hive, data.User, sub.Path, recurse: name.Equals("DeleteSubKeyTree", StringComparison.OrdinalIgnoreCase));
+                if (failure == RegistryFailure.HasSubKeys)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, "Registry key has subkeys and recursive removes are not supported by this method.", typeof(InvalidOperationException)));
+                }
+
+                if (failure == RegistryFailure.KeyNotFound && (arguments.Count == 1 || ScriptExpressions.IsTrue(arguments[1])))
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, "Cannot delete a subkey tree because the subkey does not exist.", typeof(ArgumentException)));
+                }
+
+                return PsNil.Instance;
+            case ("CLOSE" or "DISPOSE" or "FLUSH", 0):
+                return PsNil.Instance;
+            default:
+                return null;
+        }
     }
 }

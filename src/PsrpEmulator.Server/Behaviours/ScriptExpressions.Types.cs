@@ -156,6 +156,8 @@ internal static partial class ScriptExpressions
         Add("System.IO.Directory");
         Add(FileStreamTypeName);
         types["IO.FileStream"] = types[FileStreamTypeName];
+        Add("Microsoft.Win32.Registry");
+        Add("Microsoft.Win32.RegistryKey");
         Add("System.Net.Dns");
         types["Net.Dns"] = types["System.Net.Dns"];
         Add("System.IO.FileInfo");
@@ -288,6 +290,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Net.Dns", "GETHOSTNAME") or
+            ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||

@@ -2035,6 +2035,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     m => scope.Variables.EnvironmentVariable(m.Groups["name"].Value) ?? m.Value));
             }
 
+            // [Microsoft.Win32.Registry]::GetValue / SetValue / LocalMachine: the computer's registry.
+            if (type.FullName is "Microsoft.Win32.Registry" or "Microsoft.Win32.RegistryKey" && RegistryStaticMember(type.FullName, member, arguments) is { } inRegistry) return inRegistry;
+
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.

@@ -216,6 +216,33 @@ public class RegistryCommandTests
         }));
     }
 
+    /// <summary>
+    /// .NET's registry API in a session: [Microsoft.Win32.Registry]::GetValue / SetValue on full key names, and
+    /// RegistryKeys from LocalMachine or OpenBaseKey whose methods read and change the registry now.
+    /// </summary>
+    [Test]
+    public async Task The_dotnet_registry_API_reads_and_changes_the_same_keys()
+    {
+        var registry = NewRegistry();
+        var host = await RunAsync(
+            "[Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion', 'CurrentBuild', $null); " +
+            "$null -eq [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\\SOFTWARE\\Nope', 'x', 'd'); [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft', 'x', 'd'); " +
+            "[Microsoft.Win32.Registry]::SetValue('HKEY_CURRENT_USER\\Software\\Contoso', 'Level', 3); " +
+            "$k = [Microsoft.Win32.Registry]::CurrentUser.OpenSubKey('Software\\Contoso', $true); $k.SetValue('Name', 'x'); $k.CreateSubKey('Sub').SetValue('Big', 1, 'QWord'); " +
+            "$k.GetValueNames() -join ','; $k.GetSubKeyNames(); (Get-ItemProperty HKCU:\\Software\\Contoso\\Sub).Big.GetType().Name; " +
+            "$k.DeleteValue('Name'); $k.DeleteSubKeyTree('Sub'); (Get-ChildItem HKCU:\\Software\\Contoso).Count; $k.GetValueNames(); " +
+            "$null -eq [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', 'Registry64').OpenSubKey('SOFTWARE\\Nope'); " +
+            "try { $k.DeleteValue('Nope') } catch { \"$_\" }; try { [Microsoft.Win32.Registry]::GetValue('HKLM\\SOFTWARE', 'x', 1) } catch { $_.FullyQualifiedErrorId }",
+            registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "17763", "True", "d", "Level,Name", "Sub", "Int64", "0", "Level", "True",
+            "Exception calling \"DeleteValue\" with \"1\" argument(s): \"No value exists with that name.\"", "ArgumentException",
+        }));
+    }
+
     /// <summary>HKCU is each user's own: one user's keys are not another's; HKLM is shared.</summary>
     [Test]
     public void Each_user_has_an_HKCU_of_their_own()
