@@ -92,6 +92,49 @@ public sealed class PersistentEnvironment
         }
     }
 
+    // The names Windows Server 2019's registry has in each store, as it spells them (the machine's Environment key, a
+    // user's HKCU\Environment).
+    private static readonly string[] MachineNames = ["ComSpec", "DriverData", "NUMBER_OF_PROCESSORS", "OS", "Path", "PATHEXT", "PROCESSOR_ARCHITECTURE", "PSModulePath", "TEMP", "TMP", "USERNAME", "windir"];
+    private static readonly string[] UserNames = ["Path", "TEMP", "TMP"];
+
+    // The machine values a process's block gives (PersistentEnvironment.Default reads them from the process).
+    private static string? StandardProcessValue(string name) => name.ToUpperInvariant() switch
+    {
+        "COMSPEC" => @"C:\Windows\system32\cmd.exe",
+        "NUMBER_OF_PROCESSORS" => "2",
+        "OS" => "Windows_NT",
+        "PATHEXT" => ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC",
+        "PROCESSOR_ARCHITECTURE" => "AMD64",
+        "WINDIR" => @"C:\Windows",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Every variable of the machine's or the user's store, as its registry key lists them: Windows' defaults in its
+    /// order, then the variables scripts added; a removed one is left out.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> List(EnvironmentScope scope, string profile)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        var defaults = scope == EnvironmentScope.Machine ? MachineNames : UserNames;
+        lock (_lock)
+        {
+            var changes = Changes(scope, profile, create: false);
+            foreach (var name in defaults)
+            {
+                var value = changes is not null && changes.TryGetValue(name, out var changed) ? changed : Default(scope, profile, name, StandardProcessValue);
+                if (value is not null) list.Add(new(name, value));
+            }
+
+            foreach (var (name, value) in changes ?? [])
+            {
+                if (value is not null && !defaults.Contains(name, StringComparer.OrdinalIgnoreCase)) list.Add(new(name, value));
+            }
+        }
+
+        return list;
+    }
+
     private Dictionary<string, string?>? Changes(EnvironmentScope scope, string profile, bool create)
     {
         if (scope == EnvironmentScope.Machine) return _machine;

@@ -48,8 +48,8 @@ internal sealed partial class RunContext
     private VirtualRegistry RegistryOf(string command) => Host.Registry
         ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs the computer's registry, which this host has not: give the command a rule"));
 
-    // HKCU is the session user's own hive.
-    private string? RegistryUser => Host.EnvironmentVariable("USERNAME");
+    // HKCU is the session user's own hive, told apart by the user's profile folder (as the kept environment is).
+    private string? RegistryUser => Host.EnvironmentVariable("USERPROFILE");
 
     private async ValueTask RunRegistryCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {

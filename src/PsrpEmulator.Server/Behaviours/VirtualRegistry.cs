@@ -39,7 +39,8 @@ public sealed record RegistryKeySnapshot(string Name, IReadOnlyList<RegistryValu
 /// ("SOFTWARE\Microsoft\Windows NT\CurrentVersion"), case-insensitively, and keep their values in the order they were
 /// made, as Windows lists them. The scenario's <c>registry:</c> keys are there from the start; what commands change
 /// (Set-ItemProperty, New-Item, reg add...) lasts for the computer's life, restarts included, and every session of the
-/// computer sees it. Thread-safe: one lock (changes are rare and small). Bounded: at most <see cref="MaxKeys"/> keys
+/// computer sees it. The two Environment keys are the environment kept for later processes (<see cref="Environment"/>).
+/// Thread-safe: one lock (changes are rare and small). Bounded: at most <see cref="MaxKeys"/> keys
 /// and <see cref="MaxValueBytes"/> bytes of data per computer, so a script looping over made-up names cannot grow it
 /// without bound.
 /// </summary>
@@ -59,6 +60,37 @@ public sealed class VirtualRegistry
         // The subkeys in the order they were made (Windows lists them sorted; see Snapshot).
         public readonly List<Key> Order = [];
     }
+
+    /// <summary>
+    /// The environment the computer keeps for later processes (<see cref="PersistentEnvironment"/>): on Windows it is
+    /// the registry's Environment keys, so here those two keys are that store seen as values (a user's hive being the
+    /// user's profile folder's). Null: they are plain keys.
+    /// </summary>
+    internal PersistentEnvironment? Environment { get; set; }
+
+    /// <summary>Where the machine's environment variables are (HKLM).</summary>
+    public const string MachineEnvironmentKey = @"SYSTEM\CurrentControlSet\Control\Session Manager\Environment";
+
+    // Which store a key is, when it is one of the Environment keys.
+    private EnvironmentScope? EnvironmentKey(string hive, string path)
+    {
+        if (Environment is null) return null;
+        var normalized = string.Join('\\', Segments(path));
+        if (hive == LocalMachine && normalized.Equals(MachineEnvironmentKey, StringComparison.OrdinalIgnoreCase)) return EnvironmentScope.Machine;
+        return hive == CurrentUser && normalized.Equals("Environment", StringComparison.OrdinalIgnoreCase) ? EnvironmentScope.User : null;
+    }
+
+    private IReadOnlyList<RegistryValue> EnvironmentValues(EnvironmentScope scope, string? user) =>
+        [.. Environment!.List(scope, user ?? string.Empty).Select(v => new RegistryValue(v.Key,
+            v.Key.ToUpperInvariant() is "PATH" or "TEMP" or "TMP" ? RegistryValueKind.ExpandString : RegistryValueKind.String, v.Value))];
+
+    private static string EnvironmentText(RegistryValue value) => value.Data switch
+    {
+        string text => text,
+        string[] texts => string.Join(';', texts),
+        byte[] bytes => Convert.ToHexString(bytes),
+        var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+    };
 
     private readonly object _gate = new();
     private readonly Key _machine = new(LocalMachine);
@@ -189,7 +221,8 @@ public sealed class VirtualRegistry
                 names.Add(at.Name);
             }
 
-            return Snapshot(key, FullName(hive, string.Join('\\', names)));
+            var snapshot = Snapshot(key, FullName(hive, string.Join('\\', names)));
+            return EnvironmentKey(hive, path) is { } scope ? snapshot with { Values = EnvironmentValues(scope, user) } : snapshot;
         }
     }
 
@@ -233,6 +266,8 @@ public sealed class VirtualRegistry
         lock (_gate)
         {
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
+            // An Environment key's value is a variable for the processes started from now on (its text: the store keeps text).
+            if (EnvironmentKey(hive, path) is { } scope) return Environment!.Set(scope, user ?? string.Empty, value.Name, EnvironmentText(value)) ? RegistryFailure.None : RegistryFailure.TooLarge;
             return Set(key, value) ? RegistryFailure.None : RegistryFailure.TooLarge;
         }
     }
@@ -243,6 +278,13 @@ public sealed class VirtualRegistry
         lock (_gate)
         {
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
+            if (EnvironmentKey(hive, path) is { } scope)
+            {
+                if (!EnvironmentValues(scope, user).Any(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return RegistryFailure.ValueNotFound;
+                Environment!.Set(scope, user ?? string.Empty, name, null);
+                return RegistryFailure.None;
+            }
+
             var index = key.Values.FindIndex(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (index < 0) return RegistryFailure.ValueNotFound;
             _bytes -= Size(key.Values[index]);
@@ -257,6 +299,15 @@ public sealed class VirtualRegistry
         lock (_gate)
         {
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
+            if (EnvironmentKey(hive, path) is { } scope)
+            {
+                var values = EnvironmentValues(scope, user);
+                if (values.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is not { } old) return RegistryFailure.ValueNotFound;
+                if (!name.Equals(newName, StringComparison.OrdinalIgnoreCase) && values.Any(v => v.Name.Equals(newName, StringComparison.OrdinalIgnoreCase))) return RegistryFailure.ValueExists;
+                Environment!.Set(scope, user ?? string.Empty, name, null);
+                return Environment.Set(scope, user ?? string.Empty, newName, EnvironmentText(old)) ? RegistryFailure.None : RegistryFailure.TooLarge;
+            }
+
             var index = key.Values.FindIndex(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (index < 0) return RegistryFailure.ValueNotFound;
             if (!name.Equals(newName, StringComparison.OrdinalIgnoreCase) && key.Values.Exists(v => v.Name.Equals(newName, StringComparison.OrdinalIgnoreCase))) return RegistryFailure.ValueExists;

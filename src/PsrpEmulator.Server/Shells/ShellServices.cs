@@ -64,7 +64,13 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualRegistry> _registries = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A virtual computer's registry (the scenario's <c>registry:</c> keys, and what commands changed), made at first use.</summary>
-    public VirtualRegistry RegistryOf(string computer) => _registries.GetOrAdd(computer, static (name, behaviours) => behaviours.NewRegistry(name), Behaviours);
+    public VirtualRegistry RegistryOf(string computer) => _registries.GetOrAdd(computer, static (name, services) =>
+    {
+        var registry = services.Behaviours.NewRegistry(name);
+        // Its Environment keys are the environment the computer keeps for later processes.
+        registry.Environment = services.EnvironmentOf(name);
+        return registry;
+    }, this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _boots = new(StringComparer.OrdinalIgnoreCase);
 

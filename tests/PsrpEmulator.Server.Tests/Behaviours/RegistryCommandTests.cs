@@ -243,6 +243,31 @@ public class RegistryCommandTests
         }));
     }
 
+    /// <summary>
+    /// The Environment keys are the environment the computer keeps for later processes: what
+    /// [Environment]::SetEnvironmentVariable or setx keeps, the registry lists, and a value set there is kept the same way.
+    /// </summary>
+    [Test]
+    public async Task The_environment_keys_are_the_environment_kept_for_later_processes()
+    {
+        var environment = new PersistentEnvironment();
+        var registry = NewRegistry();
+        registry.Environment = environment;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, PersistentEnvironment = environment };
+        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        await Default.Resolve(Behaviour.Script(
+            "[Environment]::SetEnvironmentVariable('TOOLS', 'C:\\tools', 'Machine'); (Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment').TOOLS; " +
+            "Set-ItemProperty HKCU:\\Environment -Name EDITOR -Value notepad; [Environment]::GetEnvironmentVariable('EDITOR', 'User'); (Get-Item HKCU:\\Environment).Property -join ','; $env:EDITOR; " +
+            "Remove-ItemProperty HKCU:\\Environment -Name TEMP; $null -eq [Environment]::GetEnvironmentVariable('TEMP', 'User')")).RunTestAsync(host, time);
+        var reg = await RegAsync("reg query HKCU\\Environment /v EDITOR", registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\tools", "notepad", "Path,TEMP,TMP,EDITOR", "", "True" }), "the running session's $env:EDITOR is unchanged (null)");
+        Assert.That(environment.Get(EnvironmentScope.User, @"C:\Users\tester", "EDITOR", _ => null), Is.EqualTo("notepad"));
+        Assert.That(reg.Code, Is.EqualTo(1), "reg's HKCU is its own user's (the fake host has no profile)");
+    }
+
     /// <summary>HKCU is each user's own: one user's keys are not another's; HKLM is shared.</summary>
     [Test]
     public void Each_user_has_an_HKCU_of_their_own()

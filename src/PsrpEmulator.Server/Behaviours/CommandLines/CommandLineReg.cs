@@ -97,8 +97,8 @@ internal sealed class RegCommandScript(string operation, RegistryPath key, IRead
             return 1;
         }
 
-        // HKCU is the user's hive, the one PowerShell's HKCU: of the same user is (by the process's USERNAME).
-        var user = host.Environment.FirstOrDefault(v => v.Key.Equals("USERNAME", StringComparison.OrdinalIgnoreCase)).Value;
+        // HKCU is the user's hive, the one PowerShell's HKCU: of the same user is (by the process's USERPROFILE).
+        var user = host.Environment.FirstOrDefault(v => v.Key.Equals("USERPROFILE", StringComparison.OrdinalIgnoreCase)).Value;
         return operation switch
         {
             "query" => await QueryAsync(host, registry, user, cancellationToken).ConfigureAwait(false),
