@@ -656,7 +656,11 @@ internal static class RegistryKeyMethods
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("GETVALUE", 1 or 2 or 3):
-                return Find(arguments[0]) is { } value ? data.Data(value) : arguments.Count > 1 ? arguments[1] : PsNil.Instance;
+                // RegistryValueOptions.DoNotExpandEnvironmentNames (1): a REG_EXPAND_SZ as stored.
+                var raw = arguments.Count == 3 && Name(arguments[2]) is var options && (options.Contains("DoNotExpand", StringComparison.OrdinalIgnoreCase) || options == "1");
+                return Find(arguments[0]) is { } value
+                    ? raw && value is { Kind: RegistryValueKind.ExpandString, Data: string stored } ? PsPrimitive.String(stored) : data.Data(value)
+                    : arguments.Count > 1 ? arguments[1] : PsNil.Instance;
             case ("GETVALUENAMES", 0):
                 return Strings(now?.Values.Select(v => v.Name) ?? []);
             case ("GETSUBKEYNAMES", 0):

@@ -229,6 +229,7 @@ public class RegistryCommandTests
             "$null -eq [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\\SOFTWARE\\Nope', 'x', 'd'); [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft', 'x', 'd'); " +
             "[Microsoft.Win32.Registry]::SetValue('HKEY_CURRENT_USER\\Software\\Contoso', 'Level', 3); " +
             "$k = [Microsoft.Win32.Registry]::CurrentUser.OpenSubKey('Software\\Contoso', $true); $k.SetValue('Name', 'x'); $k.CreateSubKey('Sub').SetValue('Big', 1, 'QWord'); " +
+            "$k.SetValue('Home', '%COMPUTERNAME%\\x', 'ExpandString'); $k.GetValue('Home'); $k.GetValue('Home', $null, 'DoNotExpandEnvironmentNames'); $k.DeleteValue('Home'); " +
             "$k.GetValueNames() -join ','; $k.GetSubKeyNames(); (Get-ItemProperty HKCU:\\Software\\Contoso\\Sub).Big.GetType().Name; " +
             "$k.DeleteValue('Name'); $k.DeleteSubKeyTree('Sub'); (Get-ChildItem HKCU:\\Software\\Contoso).Count; $k.GetValueNames(); " +
             "$null -eq [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', 'Registry64').OpenSubKey('SOFTWARE\\Nope'); " +
@@ -238,7 +239,7 @@ public class RegistryCommandTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "17763", "True", "d", "Level,Name", "Sub", "Int64", "0", "Level", "True",
+            "17763", "True", "d", @"TESTHOST01\x", @"%COMPUTERNAME%\x", "Level,Name", "Sub", "Int64", "0", "Level", "True",
             "Exception calling \"DeleteValue\" with \"1\" argument(s): \"No value exists with that name.\"", "ArgumentException",
         }));
     }
