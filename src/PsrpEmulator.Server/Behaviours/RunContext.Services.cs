@@ -10,7 +10,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// (<see cref="ServiceStates"/>): a later Get-Service, Win32_Service, in any session, sees it where the objects follow
 /// it (<c>{ $service: ... }</c>, as the default ones do). A Disabled service does not start (5.1's CouldNotStartService);
 /// a name no service has is NoServiceFoundForGivenName; -WhatIf and -Confirm as ShouldProcess asks; -PassThru writes the
-/// service as Get-Service now lists it. Stopping WinRM does not end the session here (on Windows it would).
+/// service as Get-Service now lists it. Stopping WinRM ends the computer's sessions once the statement is done
+/// (ComputerRestarts.ServiceStopped).
 /// </summary>
 internal sealed partial class RunContext
 {

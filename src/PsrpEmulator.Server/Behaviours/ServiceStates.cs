@@ -22,10 +22,14 @@ public sealed class ServiceStates
     /// <summary>The service's start type a command set; null when none did.</summary>
     public string? StartType(string name) => _changes.TryGetValue(name, out var change) ? change.StartType : null;
 
+    /// <summary>Told the name of a service a command stopped (the computer's WinRM going down ends its sessions).</summary>
+    internal Action<string>? Stopped { get; init; }
+
     public void SetStatus(string name, string status)
     {
         if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;
         _changes.AddOrUpdate(name, (status, null), (_, old) => (status, old.StartType));
+        if (status.Equals("Stopped", StringComparison.OrdinalIgnoreCase)) Stopped?.Invoke(name);
     }
 
     /// <summary>A restart: each changed service comes back as its start type says (Automatic running, else stopped; a service whose start type no command changed, as the scenario has it).</summary>

@@ -48,6 +48,9 @@ internal static partial class Log
     [LoggerMessage(503, LogLevel.Error, "Restarting computer {Computer} failed")]
     public static partial void ComputerRestartFailed(ILogger logger, string computer, Exception exception);
 
+    [LoggerMessage(504, LogLevel.Information, "WinRM of computer {Computer} stopped by a command: {Shells} shell(s) gone; started again: {Restarted}")]
+    public static partial void WinRmStopped(ILogger logger, string computer, int shells, bool restarted);
+
     [LoggerMessage(108, LogLevel.Information, "Shell {ShellId} expired after being idle for {IdleTimeout}")]
     public static partial void ShellExpired(ILogger logger, string shellId, TimeSpan idleTimeout);
 

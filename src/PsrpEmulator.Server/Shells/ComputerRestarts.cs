@@ -84,6 +84,55 @@ internal sealed class ComputerRestarts
         Log.ComputerRestarted(_services.Logger, computer, closed, _services.Options.RestartDuration);
     }
 
+    /// <summary>How long a restarted WinRM service (Restart-Service WinRM) answers no request.</summary>
+    internal static readonly TimeSpan WinRmRestartDuration = TimeSpan.FromSeconds(5);
+
+    // Computers whose WinRM went down, its consequences not yet applied (one timer each).
+    private readonly ConcurrentDictionary<string, ITimer> _winRmDown = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A command stopped a service of the computer (Stop-Service, Restart-Service, net stop, sc stop). WinRM going down
+    /// ends the computer's remote sessions and shells, as the service's end ends their wsmprovhost and winrshost
+    /// processes, once the command's statement is done (a timer due now): stopped, the computer answers no WinRM
+    /// request until it restarts; started again (Restart-Service), it answers after <see cref="WinRmRestartDuration"/>.
+    /// </summary>
+    internal void ServiceStopped(string computer, string service)
+    {
+        if (!service.Equals("WinRM", StringComparison.OrdinalIgnoreCase)) return;
+        var timer = _services.Time.CreateTimer(_ => WinRmDownOnTimer(computer), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (!_winRmDown.TryAdd(computer, timer))
+        {
+            timer.Dispose();
+            return;
+        }
+
+        timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private void WinRmDownOnTimer(string computer)
+    {
+        try
+        {
+            if (_winRmDown.TryRemove(computer, out var timer)) timer.Dispose();
+            var running = _services.ServicesOf(computer).Status("WinRM")?.Equals("Running", StringComparison.OrdinalIgnoreCase) == true;
+            // Stopped for good: no request is answered until a restart starts it again (the restart's own outage replaces this one).
+            _injector.BeginOutage(computer, running ? WinRmRestartDuration : TimeSpan.FromDays(3650));
+            var closed = 0;
+            foreach (var shell in _registry.Shells)
+            {
+                if (!shell.ComputerName.Equals(computer, StringComparison.OrdinalIgnoreCase) || !_registry.Remove(shell)) continue;
+                shell.Close();
+                closed++;
+            }
+
+            Log.WinRmStopped(_services.Logger, computer, closed, running);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.ComputerRestartFailed(_services.Logger, computer, e);
+        }
+    }
+
     private sealed class Power(ComputerRestarts restarts, string computer) : IComputerPower
     {
         public bool ScheduleRestart(TimeSpan delay) => restarts.Schedule(computer, delay);

@@ -54,7 +54,8 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ServiceStates> _serviceStates = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What commands changed of a virtual computer's services, made at first use.</summary>
-    public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static _ => new ServiceStates());
+    public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static (name, services) =>
+        new ServiceStates { Stopped = service => services.Restarts?.ServiceStopped(name, service) }, this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 
