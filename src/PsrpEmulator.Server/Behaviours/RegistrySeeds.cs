@@ -55,7 +55,7 @@ internal static class RegistrySeedParser
         }
 
         if (name is null) throw Error(source, map, "a registry key needs 'key:' (such as 'HKLM:\\SOFTWARE\\Contoso')");
-        if (RegistryPath.Parse(name) is not { } path || path.Path.Length == 0)
+        if (RegistryPath.Parse(name, slashSeparates: false) is not { } path || path.Path.Length == 0)
         {
             throw Error(source, keyNode, $"'{name}' is not a key of HKEY_LOCAL_MACHINE or HKEY_CURRENT_USER (HKLM:\\SOFTWARE\\..., HKCU:\\Software\\...)");
         }
@@ -149,7 +149,11 @@ internal static class RegistrySeedParser
 /// </summary>
 internal sealed record RegistryPath(string Hive, string Path, bool Drive)
 {
-    public static RegistryPath? Parse(string text)
+    /// <param name="slashSeparates">
+    /// Whether a <c>/</c> separates keys, as PowerShell reads a path; for reg.exe, .NET's API and the scenario's keys it
+    /// is part of a key's name (SCHANNEL's <c>Ciphers\RC4 128/128</c>).
+    /// </param>
+    public static RegistryPath? Parse(string text, bool slashSeparates = true)
     {
         var rest = text.Trim();
         var drive = false;
@@ -161,7 +165,7 @@ internal sealed record RegistryPath(string Hive, string Path, bool Drive)
             rest = rest[..4] + rest[5..];
         }
 
-        rest = rest.Replace('/', '\\');
+        if (slashSeparates) rest = rest.Replace('/', '\\');
         var slash = rest.IndexOf('\\');
         var first = slash < 0 ? rest : rest[..slash];
         var below = slash < 0 ? string.Empty : string.Join('\\', rest[(slash + 1)..].Split('\\', StringSplitOptions.RemoveEmptyEntries));

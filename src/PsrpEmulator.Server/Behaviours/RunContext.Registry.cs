@@ -266,7 +266,7 @@ internal sealed partial class RunContext
         {
             var text = Text(0);
             // .NET takes the full base key names only (HKLM is no base key name for it).
-            return text.StartsWith("HKEY_", StringComparison.OrdinalIgnoreCase) && RegistryPath.Parse(text) is { } parsed
+            return text.StartsWith("HKEY_", StringComparison.OrdinalIgnoreCase) && RegistryPath.Parse(text, slashSeparates: false) is { } parsed
                 ? parsed
                 : throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, arguments!.Count, "Registry key name must start with a valid base key name.", typeof(ArgumentException)));
         }

@@ -269,6 +269,28 @@ public class RegistryCommandTests
         Assert.That(reg.Code, Is.EqualTo(1), "reg's HKCU is its own user's (the fake host has no profile)");
     }
 
+    /// <summary>
+    /// A '/' is part of a key's name for reg.exe and .NET (SCHANNEL's "RC4 128/128", as TLS hardening scripts make it),
+    /// while PowerShell's paths read it as a separator, as PowerShell does (so Test-Path of that name is false).
+    /// </summary>
+    [Test]
+    public async Task A_slash_is_part_of_a_key_name_for_reg_and_dotnet_but_separates_keys_in_PowerShell_paths()
+    {
+        var registry = NewRegistry();
+        const string Ciphers = "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Ciphers";
+        var add = await RegAsync($"reg add \"HKLM\\{Ciphers}\\RC4 128/128\" /v Enabled /t REG_DWORD /d 0 /f", registry);
+        var host = await RunAsync(
+            $"$c = (Get-Item HKLM:\\).OpenSubKey('{Ciphers}', $true); $c.CreateSubKey('RC4 40/128').SetValue('Enabled', 0, 'DWord'); $c.GetSubKeyNames() -join '|'; " +
+            $"$c.OpenSubKey('RC4 128/128').GetValue('Enabled'); Test-Path 'HKLM:\\{Ciphers}\\RC4 128/128'; (Get-ChildItem 'HKLM:\\{Ciphers}').Count",
+            registry);
+        var query = await RegAsync($"reg query \"HKLM\\{Ciphers}\\RC4 40/128\" /v Enabled", registry);
+
+        Assert.That(add.Code, Is.Zero);
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "RC4 128/128|RC4 40/128", "0", "False", "2" }));
+        Assert.That(query.Stdout, Does.Contain("    Enabled    REG_DWORD    0x0\r\n"));
+    }
+
     /// <summary>HKCU is each user's own: one user's keys are not another's; HKLM is shared.</summary>
     [Test]
     public void Each_user_has_an_HKCU_of_their_own()

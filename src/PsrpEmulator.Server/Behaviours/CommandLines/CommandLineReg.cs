@@ -52,7 +52,7 @@ internal sealed class RegCommandScript(string operation, RegistryPath key, IRead
         if (tokens.Count < 3) return true;
         var keyName = tokens[2].Value;
         if (keyName.StartsWith(@"\\", StringComparison.Ordinal)) return false; // another computer's registry
-        if (RegistryPath.Parse(keyName) is not { } key || keyName.Contains(':', StringComparison.Ordinal) || keyName.StartsWith("Registry", StringComparison.OrdinalIgnoreCase))
+        if (RegistryPath.Parse(keyName, slashSeparates: false) is not { } key || keyName.Contains(':', StringComparison.Ordinal) || keyName.StartsWith("Registry", StringComparison.OrdinalIgnoreCase))
         {
             // HKCR, HKU, HKCC: real hives the emulator has not.
             var root = keyName.Split('\\')[0].ToUpperInvariant();
@@ -157,7 +157,7 @@ internal sealed class RegCommandScript(string operation, RegistryPath key, IRead
         if (depth >= 64) return;
         foreach (var sub in key.SubKeys)
         {
-            var path = RegistryPath.Parse(key.Name + "\\" + sub)!;
+            var path = RegistryPath.Parse(key.Name + "\\" + sub, slashSeparates: false)!;
             if (registry.Get(path.Hive, user, path.Path) is { } child) Block(registry, user, child, recurse, text, depth + 1);
         }
     }
