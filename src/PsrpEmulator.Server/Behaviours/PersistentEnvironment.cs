@@ -97,17 +97,9 @@ public sealed class PersistentEnvironment
     private static readonly string[] MachineNames = ["ComSpec", "DriverData", "NUMBER_OF_PROCESSORS", "OS", "Path", "PATHEXT", "PROCESSOR_ARCHITECTURE", "PSModulePath", "TEMP", "TMP", "USERNAME", "windir"];
     private static readonly string[] UserNames = ["Path", "TEMP", "TMP"];
 
-    // The machine values a process's block gives (PersistentEnvironment.Default reads them from the process).
-    private static string? StandardProcessValue(string name) => name.ToUpperInvariant() switch
-    {
-        "COMSPEC" => @"C:\Windows\system32\cmd.exe",
-        "NUMBER_OF_PROCESSORS" => "2",
-        "OS" => "Windows_NT",
-        "PATHEXT" => ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC",
-        "PROCESSOR_ARCHITECTURE" => "AMD64",
-        "WINDIR" => @"C:\Windows",
-        _ => null,
-    };
+    // The machine values a process's block gives (Default reads them from a process): Windows' process defaults.
+    private static string? StandardProcessValue(string name) =>
+        Shells.WinRs.WinRsEnvironment.Defaults(string.Empty, string.Empty, string.Empty, string.Empty).FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>
     /// Every variable of the machine's or the user's store, as its registry key lists them: Windows' defaults in its

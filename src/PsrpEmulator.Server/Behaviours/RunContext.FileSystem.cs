@@ -1511,6 +1511,25 @@ internal sealed partial class RunContext
 
     private const string ChildrenQuery = "The item at {0} has children and the Recurse parameter was not specified. If you continue, all children will be removed with the item. Are you sure you want to continue?";
 
+    /// <summary>
+    /// The provider's ShouldContinue before Remove-Item takes an item's children without -Recurse (a folder's files, a
+    /// registry key's subkeys): whether to go on (Yes, Yes to All), and whether the answer was Yes to All, which the
+    /// invocation's later items take without asking. Without a host UI the prompt's exception escapes the cmdlet: the
+    /// statement's error, nothing removed.
+    /// </summary>
+    private async ValueTask<(bool Go, bool YesToAll)> ShouldRemoveChildrenAsync(string path)
+    {
+        var query = string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path);
+        if (!Host.HasHostUI)
+        {
+            throw new StatementTerminatedException(new ScriptedError(HostFunctionPromptNotImplementedMessage + query,
+                "HostFunctionNotImplemented", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException") { Activity = "Remove-Item" });
+        }
+
+        var choice = await PromptForChoiceAsync("ShouldContinue", 2, ConfirmCaption, query, ConfirmChoices, 0);
+        return (choice is not (2 or 3), choice == 1);
+    }
+
     /// <summary>Remove-Item of the paths (or of <paramref name="piped"/> items' paths, in a pipeline).</summary>
     private async ValueTask RemoveItemAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<string> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -1524,17 +1543,10 @@ internal sealed partial class RunContext
             var failure = disk.Delete(path, recurse || yesToAll);
             if (failure == FileSystemFailure.DirectoryNotEmpty)
             {
-                // As the provider: ask the host (ShouldContinue) before removing what the directory holds.
-                if (!Host.HasHostUI)
-                {
-                    // The prompt's exception escapes the cmdlet: the statement's error, nothing removed.
-                    throw new StatementTerminatedException(new ScriptedError(HostFunctionPromptNotImplementedMessage + string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path),
-                        "HostFunctionNotImplemented", ErrorCategory.NotImplemented, "System.Management.Automation.Host.HostException") { Activity = command });
-                }
-
-                var choice = await PromptForChoiceAsync("ShouldContinue", 2, ConfirmCaption, string.Format(System.Globalization.CultureInfo.InvariantCulture, ChildrenQuery, path), ConfirmChoices, 0);
-                if (choice is 2 or 3) continue;
-                yesToAll |= choice == 1;
+                // As the provider: ask the host before removing what the directory holds.
+                var (go, toAll) = await ShouldRemoveChildrenAsync(path);
+                if (!go) continue;
+                yesToAll |= toAll;
                 failure = disk.Delete(path, recurse: true);
             }
 

@@ -61,22 +61,23 @@ internal sealed partial class RunContext
             {
                 // Keys are containers: -PathType Leaf finds none.
                 var leaf = arguments["PathType"] is { } typeWord && PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Equals("Leaf", StringComparison.OrdinalIgnoreCase);
-                foreach (var (path, _) in keys) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(!leaf && path is not null && registry.Get(path.Hive, RegistryUser, path.Path) is not null)), cancellationToken);
+                foreach (var (path, _) in keys) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(!leaf && registry.Get(path.Hive, RegistryUser, path.Path) is not null)), cancellationToken);
                 return;
             }
 
             case "New-Item":
-                foreach (var (path, given) in keys) await NewRegistryKeyAsync(registry, arguments, path!, given, to, output, blockNesting);
+                foreach (var (path, given) in keys) await NewRegistryKeyAsync(registry, arguments, path, given, to, output, blockNesting);
                 return;
         }
 
         // The other commands work on keys that exist: a missing one is PathNotFound (a wildcard that matched nothing, nothing).
         var names = arguments["Name"] is { } nameWord && command is not ("Get-ChildItem" or "Get-Item" or "Remove-Item") ? await ArgumentTextsAsync(nameWord, to, blockNesting) : null;
+        var yesToAll = false;
         foreach (var (path, given) in keys)
         {
-            if (path is null || registry.Get(path.Hive, RegistryUser, path.Path) is not { } key)
+            if (registry.Get(path.Hive, RegistryUser, path.Path) is not { } key)
             {
-                if (path is not null || given is not null) await WriteErrorAsync(PathNotFound(command, given ?? path!.FullName), output);
+                await WriteErrorAsync(PathNotFound(command, given ?? path.FullName), output);
                 continue;
             }
 
@@ -110,11 +111,12 @@ internal sealed partial class RunContext
                     await GetRegistryChildrenAsync(registry, key, path, arguments.Has("Recurse"), output, 0);
                     break;
                 case "Remove-Item":
-                    // A key with subkeys and no -Recurse: Remove-Item asks first (ShouldContinue; -Force does not skip it).
-                    if (key.SubKeys.Count > 0 && !arguments.Has("Recurse") && !await ShouldContinueAsync(arguments,
-                        $"The item at {given ?? path.DriveName + ":\\" + path.Path} has children and the Recurse parameter was not specified. If you continue, all children will be removed with the item. Are you sure you want to continue?"))
+                    // A key with subkeys and no -Recurse: Remove-Item asks first, as for a folder (-Force does not skip it).
+                    if (key.SubKeys.Count > 0 && !arguments.Has("Recurse") && !yesToAll)
                     {
-                        break;
+                        var (go, toAll) = await ShouldRemoveChildrenAsync(given ?? path.DriveName + ":\\" + path.Path);
+                        if (!go) break;
+                        yesToAll = toAll;
                     }
 
                     if (await WhatIfAsync(arguments, "Remove Key", path.FullName)) break;
@@ -124,36 +126,15 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>
-    /// ShouldContinue's question (Yes, Yes to All, No, No to All): true to go on. A session without a host to ask
-    /// fails as PowerShell's prompt does.
-    /// </summary>
-    private async ValueTask<bool> ShouldContinueAsync(StageArguments arguments, string query)
-    {
-        if (ConfirmedToAll.TryGetValue(arguments, out var all)) return all.Value;
-        switch (await PromptForChoiceAsync("ShouldContinue", 1, ConfirmCaption, query, ConfirmChoices, 0))
-        {
-            case 1:
-                ConfirmedToAll.AddOrUpdate(arguments, new(true));
-                return true;
-            case 2:
-                return false;
-            case 3:
-                ConfirmedToAll.AddOrUpdate(arguments, new(false));
-                return false;
-            default:
-                return true;
-        }
-    }
-
     private static StatementTerminatedException MissingRegistryParameter(string command, string parameter) =>
         new(ParameterError(command, $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", "MissingMandatoryParameter"));
 
     /// <summary>
     /// The keys the command's -Path, -LiteralPath or piped items name, each with the text the user gave (errors show
-    /// it): a wildcard path gives every existing key it matches; a path that is not on the registry is null (with its text).
+    /// it; null for a key a wildcard found): a wildcard path gives every existing key it matches. A path that is not on
+    /// the registry is the scenario's error (another provider is not emulated for these commands).
     /// </summary>
-    private async ValueTask<List<(RegistryPath? Path, string? Given)>> RegistryKeysAsync(VirtualRegistry registry, string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    private async ValueTask<List<(RegistryPath Path, string? Given)>> RegistryKeysAsync(VirtualRegistry registry, string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var literal = arguments["LiteralPath"] is not null;
         List<string> texts;
@@ -167,7 +148,7 @@ internal sealed partial class RunContext
             (texts, literal) = await PathWordsAsync(command, arguments, to, blockNesting);
         }
 
-        var keys = new List<(RegistryPath?, string?)>();
+        var keys = new List<(RegistryPath, string?)>();
         foreach (var text in texts)
         {
             if (RegistryPath.Parse(text) is not { } path)
@@ -318,8 +299,6 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>What the provider stores for a value (<see cref="RegistryValueOf"/>), for a RegistryKey's SetValue.</summary>
-    internal static RegistryValue RegistryValueFor(string name, PsValue value, RegistryValueKind? kind) => RegistryValueOf(name, value, kind);
 
     private static PsObject RegistryKeyObjectOf(RegistryKeySnapshot key, RegistryPath path)
     {
@@ -477,7 +456,7 @@ internal sealed partial class RunContext
     /// converts: "1" to a DWord 1; a number that does not fit an Int32 as a UInt32's bits), or, with no kind, typed by
     /// its .NET type as RegistryKey.SetValue types it. FormatException when the text is no number.
     /// </summary>
-    private static RegistryValue RegistryValueOf(string name, PsValue value, RegistryValueKind? kind)
+    internal static RegistryValue RegistryValueOf(string name, PsValue value, RegistryValueKind? kind)
     {
         var nil = ScriptExpressions.IsNull(value);
         switch (kind)
@@ -684,7 +663,7 @@ internal static class RegistryKeyMethods
                     : throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 3, $"Cannot convert argument \"valueKind\", with value: \"{kindName}\", for \"SetValue\" to type \"Microsoft.Win32.RegistryValueKind\"", typeof(ArgumentException)));
                 try
                 {
-                    data.Registry.SetValue(data.Path.Hive, data.User, data.Path.Path, RunContext.RegistryValueFor(Name(arguments[0]), arguments[1], given));
+                    data.Registry.SetValue(data.Path.Hive, data.User, data.Path.Path, RunContext.RegistryValueOf(Name(arguments[0]), arguments[1], given));
                 }
                 catch (Exception e) when (e is FormatException or ArgumentException)
                 {

@@ -70,6 +70,17 @@ internal sealed class ComputerRestarts
     {
         if (_pending.TryRemove(computer, out var timer)) timer.Dispose();
         _injector.BeginOutage(computer, _services.Options.RestartDuration);
+        var closed = CloseShells(computer);
+
+        _services.ServicesOf(computer).Restart();
+        // Its LastBootUpTime is the restart's moment (a tool waiting for the reboot, as Ansible's win_reboot, sees it change).
+        _services.Booted(computer, _services.Time.GetUtcNow());
+        Log.ComputerRestarted(_services.Logger, computer, closed, _services.Options.RestartDuration);
+    }
+
+    /// <summary>Closes the computer's shells (their pipelines stopped, their output lost); how many there were.</summary>
+    private int CloseShells(string computer)
+    {
         var closed = 0;
         foreach (var shell in _registry.Shells)
         {
@@ -78,10 +89,7 @@ internal sealed class ComputerRestarts
             closed++;
         }
 
-        _services.ServicesOf(computer).Restart();
-        // Its LastBootUpTime is the restart's moment (a tool waiting for the reboot, as Ansible's win_reboot, sees it change).
-        _services.Booted(computer, _services.Time.GetUtcNow());
-        Log.ComputerRestarted(_services.Logger, computer, closed, _services.Options.RestartDuration);
+        return closed;
     }
 
     /// <summary>How long a restarted WinRM service (Restart-Service WinRM) answers no request.</summary>
@@ -117,13 +125,7 @@ internal sealed class ComputerRestarts
             var running = _services.ServicesOf(computer).Status("WinRM")?.Equals("Running", StringComparison.OrdinalIgnoreCase) == true;
             // Stopped for good: no request is answered until a restart starts it again (the restart's own outage replaces this one).
             _injector.BeginOutage(computer, running ? WinRmRestartDuration : TimeSpan.FromDays(3650));
-            var closed = 0;
-            foreach (var shell in _registry.Shells)
-            {
-                if (!shell.ComputerName.Equals(computer, StringComparison.OrdinalIgnoreCase) || !_registry.Remove(shell)) continue;
-                shell.Close();
-                closed++;
-            }
+            var closed = CloseShells(computer);
 
             Log.WinRmStopped(_services.Logger, computer, closed, running);
         }

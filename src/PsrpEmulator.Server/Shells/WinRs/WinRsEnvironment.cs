@@ -56,7 +56,7 @@ internal sealed class WinRsEnvironment
         return (computer, logon);
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> Defaults(string computer, string domain, string user, string profile) =>
+    internal static IEnumerable<KeyValuePair<string, string>> Defaults(string computer, string domain, string user, string profile) =>
     [
         new("ALLUSERSPROFILE", @"C:\ProgramData"),
         new("APPDATA", profile + @"\AppData\Roaming"),
