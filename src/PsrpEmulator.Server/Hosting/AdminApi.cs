@@ -21,10 +21,12 @@ internal static class AdminApi
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/_emulator").AddEndpointFilter(Authorize);
-        admin.MapGet("/health", () => Results.Text("Healthy"));
+        // Handlers take the HttpContext and nothing else: parameter binding (and an endpoint filter) would have
+        // ASP.NET compile expression trees for every endpoint of every emulator started, a JIT cost per test host.
+        var admin = new Admin(endpoints);
+        admin.Get("/health", _ => Results.Text("Healthy"));
 
-        admin.MapGet("/shells", (ShellRegistry registry) => registry.Shells.OrderBy(s => s.CreatedAt).Select(s => new
+        admin.Get("/shells", context => Results.Json(Service<ShellRegistry>(context).Shells.OrderBy(s => s.CreatedAt).Select(s => new
         {
             s.ComputerName,
             s.ShellId,
@@ -47,11 +49,12 @@ internal static class AdminApi
                 Capacity = s.OutputBufferCapacity,
                 Dropped = p.DroppedCount,
             }),
-        }));
+        })));
 
-        admin.MapGet("/journal", (Journal journal, string? computer, string? shell, string? action, string? format) =>
+        admin.Get("/journal", context =>
         {
-            var entries = journal.Snapshot().Where(e =>
+            var (computer, shell, action, format) = (Query(context, "computer"), Query(context, "shell"), Query(context, "action"), Query(context, "format"));
+            var entries = Service<Journal>(context).Snapshot().Where(e =>
                 (computer is null || string.Equals(e.Computer, computer, StringComparison.OrdinalIgnoreCase)) &&
                 (shell is null || string.Equals(e.ShellId, shell, StringComparison.OrdinalIgnoreCase)) &&
                 (action is null || string.Equals(e.Action, action, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -72,9 +75,14 @@ internal static class AdminApi
             }));
         });
 
-        admin.MapGet("/clock", (TimeProvider time) => Results.Json(new { Now = time.GetUtcNow(), Virtual = Advancer(time) is not null }));
-        admin.MapPost("/clock/advance", async (HttpContext context, TimeProvider time) =>
+        admin.Get("/clock", context =>
         {
+            var time = Service<TimeProvider>(context);
+            return Results.Json(new { Now = time.GetUtcNow(), Virtual = Advancer(time) is not null });
+        });
+        admin.Post("/clock/advance", async context =>
+        {
+            var time = Service<TimeProvider>(context);
             if (Advancer(time) is not { } advance) return NotVirtual();
             var (request, error) = await ReadJsonAsync<ClockAdvance>(context).ConfigureAwait(false);
             if (error is not null) return error;
@@ -82,8 +90,9 @@ internal static class AdminApi
             advance(TimeSpan.FromSeconds(request.Seconds.Value));
             return Results.Json(new { Now = time.GetUtcNow() });
         });
-        admin.MapPost("/clock/set", async (HttpContext context, TimeProvider time) =>
+        admin.Post("/clock/set", async context =>
         {
+            var time = Service<TimeProvider>(context);
             if (Advancer(time) is not { } advance) return NotVirtual();
             var (request, error) = await ReadJsonAsync<ClockSet>(context).ConfigureAwait(false);
             if (error is not null) return error;
@@ -92,33 +101,40 @@ internal static class AdminApi
             return Results.Json(new { Now = time.GetUtcNow() });
         });
 
-        admin.MapGet("/faults", (Injector injector) => Results.Json(new { Faults = injector.Faults, Redirects = injector.Redirects }));
-        admin.MapPost("/faults", async (HttpContext context, Injector injector) =>
+        admin.Get("/faults", context =>
         {
+            var injector = Service<Injector>(context);
+            return Results.Json(new { Faults = injector.Faults, Redirects = injector.Redirects });
+        });
+        admin.Post("/faults", async context =>
+        {
+            var injector = Service<Injector>(context);
             var (rule, error) = await ReadJsonAsync<FaultRule>(context).ConfigureAwait(false);
             if (error is not null) return error;
             if (rule!.Problem() is { } problem) return Results.Problem($"The fault rule cannot be used: {problem}.", statusCode: 400);
             injector.Add(rule);
             return Results.Json(new { Faults = injector.Faults });
         });
-        admin.MapPost("/redirects", async (HttpContext context, Injector injector) =>
+        admin.Post("/redirects", async context =>
         {
+            var injector = Service<Injector>(context);
             var (rule, error) = await ReadJsonAsync<RedirectRule>(context).ConfigureAwait(false);
             if (error is not null) return error;
             if (string.IsNullOrEmpty(rule!.Location)) return Results.Problem("location is required.", statusCode: 400);
             injector.Add(rule);
             return Results.Json(new { Redirects = injector.Redirects });
         });
-        admin.MapDelete("/faults", (Injector injector) =>
+        admin.Delete("/faults", context =>
         {
-            injector.Clear();
+            Service<Injector>(context).Clear();
             return Results.NoContent();
         });
 
         // A computer's disk: a file's bytes, a folder's items as JSON; PUT writes a file (making its folders), DELETE
         // removes an item and what it holds. The computer defaults to ComputerName.
-        admin.MapGet("/files", (ShellServices services, string? computer, string? path) =>
+        admin.Get("/files", context =>
         {
+            var (services, computer, path) = (Service<ShellServices>(context), Query(context, "computer"), Query(context, "path"));
             if (DiskPath(services, computer, path, out var disk, out var full) is { } problem) return problem;
             var item = disk.Get(full);
             if (item is null) return Results.Problem($"Nothing is at '{full}' on {ComputerOf(services, computer)}.", statusCode: 404);
@@ -130,8 +146,9 @@ internal static class AdminApi
 
             return Results.Json(disk.List(full, includeHidden: true)!.Select(i => new { i.Name, i.FullName, i.IsDirectory, i.Length, i.LastWriteTime }));
         });
-        admin.MapPut("/files", async (HttpContext context, ShellServices services, string? computer, string? path) =>
+        admin.Put("/files", async context =>
         {
+            var (services, computer, path) = (Service<ShellServices>(context), Query(context, "computer"), Query(context, "path"));
             if (DiskPath(services, computer, path, out var disk, out var full) is { } problem) return problem;
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
@@ -139,8 +156,9 @@ internal static class AdminApi
             var failure = disk.Write(full, body.ToArray(), FileWriteMode.Create);
             return failure == FileSystemFailure.None ? Results.NoContent() : Results.Problem($"Cannot write '{full}': {failure}.", statusCode: failure == FileSystemFailure.DiskFull ? 507 : 409);
         });
-        admin.MapDelete("/files", (ShellServices services, string? computer, string? path) =>
+        admin.Delete("/files", context =>
         {
+            var (services, computer, path) = (Service<ShellServices>(context), Query(context, "computer"), Query(context, "path"));
             if (DiskPath(services, computer, path, out var disk, out var full) is { } problem) return problem;
             return disk.Delete(full, recurse: true) switch
             {
@@ -150,17 +168,18 @@ internal static class AdminApi
             };
         });
 
-        admin.MapPost("/reset", (ShellRegistry registry, Journal journal, Injector injector, ResponseCache responses, ShellServices services) =>
+        admin.Post("/reset", context =>
         {
-            services.ResetDisks();
+            var registry = Service<ShellRegistry>(context);
+            Service<ShellServices>(context).ResetDisks();
             foreach (var shell in registry.Shells.ToList())
             {
                 if (registry.Remove(shell)) shell.Close();
             }
 
-            journal.Clear();
-            injector.Clear();
-            responses.Clear();
+            Service<Journal>(context).Clear();
+            Service<Injector>(context).Clear();
+            Service<ResponseCache>(context).Clear();
             return Results.NoContent();
         });
     }
@@ -213,10 +232,17 @@ internal static class AdminApi
 
     private static IResult NotVirtual() => Results.Problem("The emulator runs on the real clock; start it with VirtualTime to move time.", statusCode: 409);
 
-    private static async ValueTask<object?> Authorize(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static T Service<T>(HttpContext context)
+        where T : notnull => context.RequestServices.GetRequiredService<T>();
+
+    // A query parameter as minimal API binding gives a string? (absent: null; repeated: the values joined by commas).
+    private static string? Query(HttpContext context, string name) =>
+        context.Request.Query.TryGetValue(name, out var values) ? (string?)values : null;
+
+    // The admin API's answer to a caller it does not serve, or null to go on.
+    private static IResult? Authorize(HttpContext http)
     {
-        var http = context.HttpContext;
-        var token = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmulatorOptions>>().Value.AdminToken;
+        var token = Service<Microsoft.Extensions.Options.IOptions<EmulatorOptions>>(http).Value.AdminToken;
         if (token is { Length: > 0 })
         {
             var header = http.Request.Headers.Authorization.ToString();
@@ -232,7 +258,28 @@ internal static class AdminApi
             return Results.Problem("The admin API answers loopback clients only unless AdminToken is set.", statusCode: 403);
         }
 
-        return await next(context).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Maps the admin API's routes under <c>/_emulator</c> as plain request delegates, each authorized first.</summary>
+    private sealed class Admin(IEndpointRouteBuilder endpoints)
+    {
+        public void Get(string pattern, Func<HttpContext, IResult> handler) => Map(HttpMethods.Get, pattern, c => Task.FromResult(handler(c)));
+
+        public void Post(string pattern, Func<HttpContext, IResult> handler) => Map(HttpMethods.Post, pattern, c => Task.FromResult(handler(c)));
+
+        public void Post(string pattern, Func<HttpContext, Task<IResult>> handler) => Map(HttpMethods.Post, pattern, handler);
+
+        public void Put(string pattern, Func<HttpContext, Task<IResult>> handler) => Map(HttpMethods.Put, pattern, handler);
+
+        public void Delete(string pattern, Func<HttpContext, IResult> handler) => Map(HttpMethods.Delete, pattern, c => Task.FromResult(handler(c)));
+
+        private void Map(string method, string pattern, Func<HttpContext, Task<IResult>> handler) =>
+            endpoints.MapMethods("/_emulator" + pattern, [method], async context =>
+            {
+                var result = Authorize(context) ?? await handler(context).ConfigureAwait(false);
+                await result.ExecuteAsync(context).ConfigureAwait(false);
+            });
     }
 
     internal sealed record ClockAdvance(double? Seconds);

@@ -24,7 +24,9 @@ public static class EmulatorHost
         IConfiguration? configuration = null,
         Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No appsettings.json reload: its file watcher would watch the whole current folder, recursively (every
+        // bin and obj of a source tree), for each emulator a test or scenario starts; its sources are cleared anyway.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
         if (configuration is not null) builder.Configuration.AddConfiguration(configuration.GetSection(EmulatorOptions.SectionName));
         builder.Configuration.AddEnvironmentVariables("PSRPEMU_");
