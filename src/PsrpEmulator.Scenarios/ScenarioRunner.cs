@@ -623,25 +623,20 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            // Called a few times per millisecond of every clock move: the calling thread's id and the read buffer are
-            // kept, and each stat file is read with one system call into bytes (no stream, reader or string per thread).
+            // Called a few times per millisecond of every clock move: the calling thread's id, the read buffer and an
+            // open handle on each thread's stat file are kept (a read at offset 0 makes the file anew), so a thread
+            // costs one system call per look (no open, no close, no stream, reader or string).
             var self = s_threadSelf ??= "/" + Path.GetFileName(new FileInfo("/proc/thread-self").LinkTarget);
             var buffer = s_statBuffer ??= new byte[1024];
+            var handles = s_statHandles ??= [];
+            var look = ++s_look;
             var runnable = false;
             var compiler = 0;
             foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
             {
                 if (task.EndsWith(self, StringComparison.Ordinal)) continue;
-                int read;
-                try
-                {
-                    using var handle = File.OpenHandle(task + "/stat");
-                    read = RandomAccess.Read(handle, buffer, 0);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    continue; // the thread ended meanwhile
-                }
+                if (!int.TryParse(Path.GetFileName(task.AsSpan()), out var id)) continue;
+                if (ReadStat(handles, id, task, look, buffer) is not { } read) continue; // the thread ended meanwhile
 
                 // "tid (name) S ...": the state follows the last ')'. The runtime's tiered compiler recompiles hot
                 // methods in the background: its work never wakes anyone.
@@ -651,11 +646,19 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
                 if (stat[..close].IndexOf("(.NET Tiered"u8) >= 0)
                 {
                     // Every thread is looked at, to know the compiler's id (see ProcessCpu).
-                    if (compiler == 0) _ = int.TryParse(Path.GetFileName(task.AsSpan()), out compiler);
+                    if (compiler == 0) compiler = id;
                     continue;
                 }
 
                 if (stat[close + 2] == (byte)'R') runnable = true;
+            }
+
+            // Handles of threads that ended are closed.
+            foreach (var (id, entry) in handles)
+            {
+                if (entry.Look == look) continue;
+                entry.Handle.Dispose();
+                handles.Remove(id);
             }
 
             s_tieredCompiler = compiler;
@@ -672,6 +675,49 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
 
     [ThreadStatic]
     private static byte[]? s_statBuffer;
+
+    [ThreadStatic]
+    private static Dictionary<int, (Microsoft.Win32.SafeHandles.SafeFileHandle Handle, long Look)>? s_statHandles;
+
+    [ThreadStatic]
+    private static long s_look;
+
+    /// <summary>
+    /// Reads thread <paramref name="id"/>'s stat file into <paramref name="buffer"/> through its kept handle (opened
+    /// on first use, and again when the id was given to a new thread); null when the thread is gone.
+    /// </summary>
+    private static int? ReadStat(Dictionary<int, (Microsoft.Win32.SafeHandles.SafeFileHandle Handle, long Look)> handles, int id, string task, long look, byte[] buffer)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (!handles.TryGetValue(id, out var entry))
+            {
+                try
+                {
+                    entry = (File.OpenHandle(task + "/stat"), look);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return null;
+                }
+            }
+
+            try
+            {
+                var read = RandomAccess.Read(entry.Handle, buffer, 0);
+                handles[id] = (entry.Handle, look);
+                return read;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The thread this handle was opened on ended: its id may belong to a new thread now.
+                entry.Handle.Dispose();
+                handles.Remove(id);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>CPU time a quiet process may use in one look (timers, the runtime's own housekeeping).</summary>
     private static readonly TimeSpan IdleCpu = TimeSpan.FromMicroseconds(200);

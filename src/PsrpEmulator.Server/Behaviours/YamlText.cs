@@ -14,6 +14,10 @@ public static class YamlText
     /// </summary>
     public static YamlStream Load(string yaml)
     {
+        // A scenario's text is read by each of its section parsers (rules, files, registry, WMI, command lines,
+        // settings, steps) one after another: the last text's documents are kept for the next. Readers never change
+        // the nodes they are given.
+        if (s_last is { } last && ReferenceEquals(last.Text, yaml)) return last.Stream;
         var stream = new YamlStream();
         try
         {
@@ -25,8 +29,13 @@ public static class YamlText
             throw new YamlException(at, at, "The YAML could not be read here (a scalar or indentation the reader does not accept).", e);
         }
 
+        s_last = new Loaded(yaml, stream);
         return stream;
     }
+
+    private sealed record Loaded(string Text, YamlStream Stream);
+
+    private static volatile Loaded? s_last;
 
     /// <summary>
     /// The node of a top-level section of a scenario (<c>cmd:</c>, <c>files:</c>); null when the scenario has none or
