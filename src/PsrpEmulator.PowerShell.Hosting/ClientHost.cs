@@ -40,7 +40,33 @@ public sealed class ClientHost : IAsyncDisposable
 {
     private readonly Runspace _runspace;
 
-    static ClientHost() => Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+    static ClientHost()
+    {
+        Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+        LoadModuleAnalysisCache();
+    }
+
+    /// <summary>
+    /// Reads PowerShell's module analysis cache now, once per process, instead of in the first command lookup that
+    /// falls back to module auto-discovery (on Linux, the Registry view's `Sort` when a RegistryKey is formatted).
+    /// Without a cache file (a fresh machine, CI) that read sleeps 3 × 25 ms of real time on the pipeline thread
+    /// (AnalysisCacheData.Get retries as if the file were locked): a scenario's virtual clock, seeing a blocked
+    /// command in a quiet process, took that sleep for a wait on the clock and moved on (by 30 s, to the next
+    /// heartbeat). The class is internal to PowerShell; when it is not there, nothing is done.
+    /// </summary>
+    private static void LoadModuleAnalysisCache()
+    {
+        var cache = typeof(PSObject).Assembly.GetType("System.Management.Automation.AnalysisCache", throwOnError: false);
+        if (cache is null) return;
+        try
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(cache.TypeHandle);
+        }
+        catch (TypeInitializationException)
+        {
+            // PowerShell's own first lookup will meet (and report) the same failure.
+        }
+    }
 
     public ClientHost(ClientHostOptions? options = null)
     {
