@@ -413,7 +413,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     {
         // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
         // A client that said it waits to retransmit, with nothing on the wire, needs only one quiet look.
-        Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
+        var quiet = Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
         if (task.IsCompleted) return false;
         if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
         {
@@ -423,13 +423,16 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
 
         // A request the clients sent that the emulator has not taken in (or a response it sent that the client has
         // not read yet) is on the wire: time waits for it.
+        var onTheWire = _clients.OnTheWire > _inFlight.Count;
         if (!AllRequestsArrived(task, thread)) return false;
 
         // Waiting on the emulator means a request is held there, and a client waiting to retransmit waits on the
-        // clock: time moves at once. Any other wait must last a little before time moves.
+        // clock: time moves at once, after the quiet looks just made (unless a request was on the wire meanwhile:
+        // then the process is looked at again). Any other wait must last a little before time moves.
         // (A client that started a retransmission wait has nothing else to do: one quiet look suffices.)
         var retrying = _clients.RetryWaits > 0 && _inFlight.Count == 0;
-        if (!retrying)
+        var held = quiet && !onTheWire && _inFlight.Count > 0;
+        if (!retrying && !held)
         {
             Quiesce(task);
             if (task.IsCompleted || (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0) return false;
@@ -577,14 +580,15 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     /// executing shows only there) and no other thread runnable, or <paramref name="task"/> done. Then moving the
     /// clock cannot overtake work in flight.
     /// </summary>
-    private static void Quiesce(Task? task, int looks = 3)
+    /// <returns>True when the looks found the process quiet; false when the task completed or the process stayed busy (2 s).</returns>
+    private static bool Quiesce(Task? task, int looks = 3)
     {
         var real = Stopwatch.StartNew();
         var quiet = 0;
         var last = ThreadPool.CompletedWorkItemCount;
         while (quiet < looks && real.ElapsedMilliseconds < 2000)
         {
-            if (task is { IsCompleted: true }) return;
+            if (task is { IsCompleted: true }) return false;
             var cpu = ProcessCpu(out var tiered);
             Thread.Sleep(1);
             var now = ThreadPool.CompletedWorkItemCount;
@@ -593,6 +597,8 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             quiet = ThreadPool.PendingWorkItemCount == 0 && now == last && !OtherThreadRunnable() && idle ? quiet + 1 : 0;
             last = now;
         }
+
+        return quiet >= looks;
     }
 
     /// <summary>
@@ -730,13 +736,29 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         Settle();
         while (Clock.NextDue is { } next && next <= target)
         {
+            var before = Activity();
             Clock.AdvanceToNextTimer(target);
-            Settle();
+            // Most moves of a long advance fire only timers whose callbacks ran here and started nothing (a heartbeat
+            // with no shell to time out): the process is as quiet as the last look found it, and needs no new looks.
+            if (!WokeNothing(before)) Settle();
         }
 
         Clock.Advance(target - Clock.GetUtcNow() is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
         Settle();
     }
+
+    /// <summary>What a move of the clock may change when its timers start work anywhere but on the moving thread.</summary>
+    private readonly record struct ProcessActivity(long WorkItemsCompleted, ActivityCounts Clients, int OnTheWire, int InFlight, long Journaled);
+
+    private ProcessActivity Activity() => new(ThreadPool.CompletedWorkItemCount, _clients.Counts, _clients.OnTheWire, _inFlight.Count, Journal.LastSequence);
+
+    /// <summary>
+    /// Whether the timers just fired did all their work inline, on this thread: no thread-pool work queued or run, no
+    /// request made or taken in, no other thread woken (a woken thread is runnable until it has run, and what it
+    /// started is work queued, a request, or a thread runnable in turn).
+    /// </summary>
+    private bool WokeNothing(ProcessActivity before) =>
+        ThreadPool.PendingWorkItemCount == 0 && Activity() == before && !OtherThreadRunnable();
 
     /// <summary>Quiet process and nothing on the wire (bounded by <see cref="WireWait"/>): what a timer started has been taken in.</summary>
     private void Settle()
