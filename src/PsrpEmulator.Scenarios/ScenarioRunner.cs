@@ -755,10 +755,11 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     /// <summary>
     /// Whether the timers just fired did all their work inline, on this thread: no thread-pool work queued or run, no
     /// request made or taken in, no other thread woken (a woken thread is runnable until it has run, and what it
-    /// started is work queued, a request, or a thread runnable in turn).
+    /// started is work queued, a request, or a thread runnable in turn). Only where the kernel says which threads are
+    /// runnable (Linux); elsewhere every move is looked at.
     /// </summary>
     private bool WokeNothing(ProcessActivity before) =>
-        ThreadPool.PendingWorkItemCount == 0 && Activity() == before && !OtherThreadRunnable();
+        OperatingSystem.IsLinux() && ThreadPool.PendingWorkItemCount == 0 && Activity() == before && !OtherThreadRunnable();
 
     /// <summary>Quiet process and nothing on the wire (bounded by <see cref="WireWait"/>): what a timer started has been taken in.</summary>
     private void Settle()
