@@ -23,11 +23,11 @@ public enum RunMode
 }
 
 /// <summary>
-/// The performance suite of issue 7: BenchmarkDotNet for the codecs (1, 2), a loopback harness for the rest
-/// (3 to 6), and one table of figures and same-run ratios.
+/// The performance suite of issue 7: BenchmarkDotNet for the codecs (1, 2), a loopback harness for 3 to 6, the
+/// scenario suite's wall time in a process of its own (7), and one table of figures and same-run ratios.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project tests/PsrpEmulator.Benchmarks -- quick|full|dry [--only clixml,protocol,e2e,roundtrip,scale,growth]</c>;
+/// <c>dotnet run -c Release --project tests/PsrpEmulator.Benchmarks -- quick|full|dry [--only clixml,protocol,e2e,roundtrip,scale,growth,scenarios]</c>;
 /// any other arguments go to BenchmarkDotNet's own switcher (for example <c>-- --filter *Envelope*</c>).
 /// </remarks>
 public static class Runner
@@ -84,6 +84,8 @@ public static class Runner
         // More rounds for a profile (perf record) long enough to read.
         if (int.TryParse(Environment.GetEnvironmentVariable("PSRP_BENCH_ROUNDS"), CultureInfo.InvariantCulture, out var rounds) && rounds > 0) size = size with { Rounds = rounds };
         var yaml = Measurements.ScenarioYaml(size);
+        // The scenario suite runs first, in a process of its own, while this one is still idle; its row comes last.
+        Figure? suite = Wanted("scenarios") ? await ScenarioSuiteFigureAsync(mode).ConfigureAwait(false) : null;
         if (Wanted("e2e") || Wanted("e2e-small") || Wanted("e2e-large") || Wanted("roundtrip") || Wanted("growth"))
         {
             await using var server = await BenchServer.StartAsync(o =>
@@ -185,6 +187,8 @@ public static class Runner
                 "on time (≤ 100 ms late)", mode == RunMode.Dry ? null : polls.HeartbeatMaxLateMs <= 100, $"{polls.Beats} beats"));
         }
 
+        if (suite is not null) figures.Add(suite);
+
         // The codec benchmarks (BenchmarkDotNet, in this process) run last, their rows first. Run first, they left the
         // process in a state that cost the loopback parts after them: the 100 B end-to-end leg took 10 % more CPU
         // (42 against 37-38 ms per round) and came out at 0.39-0.41 of the baseline against 0.43-0.45 alone.
@@ -200,6 +204,25 @@ public static class Runner
         }
 
         return figures;
+    }
+
+    /// <summary>
+    /// Benchmark 7: <c>psrp-emulator run scenarios/</c> from start to exit, the median of 3 runs (quick) or 5 (full);
+    /// the dry run times one small file once, to prove the harness.
+    /// </summary>
+    private static async Task<Figure> ScenarioSuiteFigureAsync(RunMode mode)
+    {
+        var runs = await ScenarioSuite.RunAsync(
+            mode == RunMode.Dry ? ["scenarios/edge-cases/02-no-commands.yaml"] : ["scenarios"],
+            mode switch { RunMode.Dry => 1, RunMode.Quick => 3, _ => 5 }).ConfigureAwait(false);
+        var walls = runs.Select(r => r.WallSeconds).Order().ToList();
+        var median = walls[walls.Count / 2];
+        var first = runs[0];
+        var failed = runs.Sum(r => r.ScenariosFailed);
+        var note = FormattableString.Invariant($"{first.Scenarios} scenarios, {first.Steps} steps; {runs.Count} run(s): {string.Join(", ", runs.Select(r => r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s")
+            + (failed > 0 ? $"; {failed} scenario(s) FAILED: the time is not the suite's" : string.Empty);
+        return new Figure("7 Scenario suite", mode == RunMode.Dry ? "psrp-emulator run (one file), wall" : "psrp-emulator run scenarios/, wall (median)",
+            median.ToString("F1", CultureInfo.InvariantCulture) + " s", "≤ 15 s", mode == RunMode.Dry ? null : failed == 0 && median <= 15, note);
     }
 
     private static string FormatBytes(int n) => n >= 1_000_000 ? $"{n / 1_000_000} MB" : n >= 1000 ? $"{n / 1000} KB" : $"{n} B";
