@@ -34,15 +34,16 @@ internal sealed partial class RunContext
         if (RegistryCommandNames.Contains(command)) return true;
         if (!RegistryPathCommands.Contains(command) || (arguments["LiteralPath"] ?? arguments["Path"]) is not { } word) return false;
         if (RegistryDrive().IsMatch(word)) return true;
-        // $key or "$key\sub": the variable's text.
-        return RegistryVariable().Match(word) is { Success: true } variable && scope.Variables.Get(variable.Groups["name"].Value) is { } value and not PsNil &&
-            RegistryDrive().IsMatch(PipelineVariables.Display(value));
+        // $key or "$key\sub": the variable's text; $key.PSPath: that property's (a key's provider path, Registry::...).
+        if (RegistryVariable().Match(word) is not { Success: true } variable || scope.Variables.Get(variable.Groups["name"].Value) is not { } value || value is PsNil) return false;
+        if (variable.Groups["member"].Success) value = value is PsObject item && item[variable.Groups["member"].Value] is { } property ? property : PsNil.Instance;
+        return value is not PsNil && RegistryDrive().IsMatch(PipelineVariables.Display(value));
     }
 
     [GeneratedRegex(@"^[""'(]*(?:HKLM:|HKCU:|(?:Microsoft\.PowerShell\.Core\\)?Registry::)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RegistryDrive();
 
-    [GeneratedRegex(@"^""?\$(?<name>\w+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^""?\$(?<name>\w+)(?:\.(?<member>\w+))?", RegexOptions.CultureInvariant)]
     private static partial Regex RegistryVariable();
 
     private VirtualRegistry RegistryOf(string command) => Host.Registry
