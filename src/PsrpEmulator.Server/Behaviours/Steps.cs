@@ -2009,6 +2009,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (arguments.Count == 3 && EnvironmentTarget(arguments[2], "SetEnvironmentVariable") is { } persistentScope)
                 {
                     if (Host.PersistentEnvironment is not { } persistent) throw new ScenarioRuntimeException("[Environment]::SetEnvironmentVariable for the machine or a user needs a computer's session");
+                    // .NET writes REG_SZ: a Path that was REG_EXPAND_SZ keeps its text but its references are not expanded any more.
                     if (!persistent.Set(persistentScope, host.EnvironmentVariable("USERPROFILE") ?? string.Empty, name, value))
                     {
                         throw new ScriptExpressionException(ScriptedError.MethodInvocation("SetEnvironmentVariable", 3, "Environment variable name or value is too long.", typeof(ArgumentException)));

@@ -81,8 +81,10 @@ public sealed class VirtualRegistry
     }
 
     private IReadOnlyList<RegistryValue> EnvironmentValues(EnvironmentScope scope, string? user) =>
-        [.. Environment!.List(scope, user ?? string.Empty).Select(v => new RegistryValue(v.Key,
-            v.Key.ToUpperInvariant() is "PATH" or "TEMP" or "TMP" ? RegistryValueKind.ExpandString : RegistryValueKind.String, v.Value))];
+        [.. Environment!.List(scope, user ?? string.Empty).Select(v => new RegistryValue(v.Name, v.Expand ? RegistryValueKind.ExpandString : RegistryValueKind.String, v.Text))];
+
+    // A value written into an Environment key keeps its type when it is REG_EXPAND_SZ; any other is kept as its text.
+    private static bool Expands(RegistryValue value) => value.Kind == RegistryValueKind.ExpandString;
 
     private static string EnvironmentText(RegistryValue value) => value.Data switch
     {
@@ -267,7 +269,7 @@ public sealed class VirtualRegistry
         {
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
             // An Environment key's value is a variable for the processes started from now on (its text: the store keeps text).
-            if (EnvironmentKey(hive, path) is { } scope) return Environment!.Set(scope, user ?? string.Empty, value.Name, EnvironmentText(value)) ? RegistryFailure.None : RegistryFailure.TooLarge;
+            if (EnvironmentKey(hive, path) is { } scope) return Environment!.Set(scope, user ?? string.Empty, value.Name, EnvironmentText(value), Expands(value)) ? RegistryFailure.None : RegistryFailure.TooLarge;
             return Set(key, value) ? RegistryFailure.None : RegistryFailure.TooLarge;
         }
     }
@@ -305,7 +307,7 @@ public sealed class VirtualRegistry
                 if (values.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is not { } old) return RegistryFailure.ValueNotFound;
                 if (!name.Equals(newName, StringComparison.OrdinalIgnoreCase) && values.Any(v => v.Name.Equals(newName, StringComparison.OrdinalIgnoreCase))) return RegistryFailure.ValueExists;
                 Environment!.Set(scope, user ?? string.Empty, name, null);
-                return Environment.Set(scope, user ?? string.Empty, newName, EnvironmentText(old)) ? RegistryFailure.None : RegistryFailure.TooLarge;
+                return Environment.Set(scope, user ?? string.Empty, newName, EnvironmentText(old), Expands(old)) ? RegistryFailure.None : RegistryFailure.TooLarge;
             }
 
             var index = key.Values.FindIndex(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -129,7 +129,7 @@ public class PersistentEnvironmentTests
         store.Set(EnvironmentScope.Machine, @"C:\Users\psrp", "SHARED", "machine");
         store.Set(EnvironmentScope.User, @"C:\Users\psrp", "SHARED", "user");
         store.Set(EnvironmentScope.User, @"C:\Users\psrp", "TEMP", null);
-        var variables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Path"] = "old", ["TEMP"] = @"C:\Temp", ["OS"] = "Windows_NT" };
+        var variables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Path"] = "old", ["TEMP"] = @"C:\Temp", ["OS"] = "Windows_NT", ["USERPROFILE"] = @"C:\Users\psrp" };
 
         store.ApplyTo(variables, @"C:\Users\psrp");
 
@@ -138,8 +138,62 @@ public class PersistentEnvironmentTests
             ["Path"] = @"C:\Windows\system32;C:\tools;C:\Users\psrp\AppData\Local\Microsoft\WindowsApps",
             ["SHARED"] = "user",
             ["OS"] = "Windows_NT",
+            ["USERPROFILE"] = @"C:\Users\psrp",
         }));
-        Assert.That(store.Get(EnvironmentScope.Machine, @"C:\Users\psrp", "TEMP", _ => null), Is.EqualTo(@"C:\Windows\TEMP"), "a default nobody changed");
+        Assert.That(store.Get(EnvironmentScope.Machine, @"C:\Users\psrp", "TEMP", n => n == "SystemRoot" ? @"C:\Windows" : null), Is.EqualTo(@"C:\Windows\TEMP"), "a default nobody changed");
+    }
+
+    /// <summary>
+    /// A REG_EXPAND_SZ value's %NAME% references are expanded from the new process's block as Windows builds it, a REG_SZ
+    /// value's are not; the defaults are kept unexpanded, as Windows Server 2019's registry has them.
+    /// </summary>
+    [Test]
+    public void A_new_process_expands_the_stores_REG_EXPAND_SZ_values_and_not_their_REG_SZ_ones()
+    {
+        var store = new PersistentEnvironment();
+        store.Set(EnvironmentScope.Machine, @"C:\Users\psrp", "TOOLS", @"%SystemRoot%\tools", expand: true);
+        store.Set(EnvironmentScope.Machine, @"C:\Users\psrp", "LITERAL", @"%SystemRoot%\tools");
+        store.Set(EnvironmentScope.User, @"C:\Users\psrp", "Path", @"%USERPROFILE%\bin;%NOSUCH%\x", expand: true);
+        var variables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["SystemRoot"] = @"C:\Windows", ["USERPROFILE"] = @"C:\Users\psrp" };
+
+        store.ApplyTo(variables, @"C:\Users\psrp");
+
+        Assert.That(variables["TOOLS"], Is.EqualTo(@"C:\Windows\tools"));
+        Assert.That(variables["LITERAL"], Is.EqualTo(@"%SystemRoot%\tools"));
+        Assert.That(variables["Path"], Is.EqualTo(@"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\Users\psrp\bin;%NOSUCH%\x"));
+        Assert.That(store.List(EnvironmentScope.Machine, @"C:\Users\psrp").Where(v => v.Name is "Path" or "TEMP" or "ComSpec" or "OS"), Is.EqualTo(new[]
+        {
+            new PersistentEnvironment.Variable("ComSpec", @"%SystemRoot%\system32\cmd.exe", true),
+            new PersistentEnvironment.Variable("OS", "Windows_NT", false),
+            new PersistentEnvironment.Variable("Path", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\", true),
+            new PersistentEnvironment.Variable("TEMP", @"%SystemRoot%\TEMP", true),
+        }));
+    }
+
+    [TestCase("abc", "abc")]
+    [TestCase("%A%", "1")]
+    [TestCase("%a%%A%", "11")]
+    [TestCase("x%A", "x%A")]
+    [TestCase("%B%\\%A%", "%B%\\1")]
+    [TestCase("100%%A%", "100%1")]
+    [TestCase("%%", "%%")]
+    public void Expanding_replaces_known_references_and_leaves_the_rest_as_written(string text, string expected)
+    {
+        Assert.That(PersistentEnvironment.Expand(text, n => n.Equals("A", StringComparison.OrdinalIgnoreCase) ? "1" : null), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Setx_keeps_a_value_with_a_percent_sign_as_REG_EXPAND_SZ()
+    {
+        var store = new PersistentEnvironment();
+        await RunAsync("setx TOOLS %SystemRoot%\\tools", store);
+        await RunAsync("setx PLAIN C:\\tools", store);
+
+        Assert.That(store.List(EnvironmentScope.User, @"C:\Users\psrp").Where(v => v.Name is "TOOLS" or "PLAIN"), Is.EqualTo(new[]
+        {
+            new PersistentEnvironment.Variable("TOOLS", @"%SystemRoot%\tools", true),
+            new PersistentEnvironment.Variable("PLAIN", @"C:\tools", false),
+        }));
     }
 
     [Test]

@@ -270,6 +270,39 @@ public class RegistryCommandTests
     }
 
     /// <summary>
+    /// The Environment keys hold REG_EXPAND_SZ values unexpanded, as Windows does: Get-ItemProperty and GetValue expand
+    /// them, GetValue with DoNotExpandEnvironmentNames (what scripts that edit the machine Path use) does not, and
+    /// [Environment]::SetEnvironmentVariable writes REG_SZ, so the Path it writes back is no longer REG_EXPAND_SZ.
+    /// </summary>
+    [Test]
+    public async Task The_environment_keys_keep_REG_EXPAND_SZ_values_unexpanded_until_read()
+    {
+        var environment = new PersistentEnvironment();
+        var registry = NewRegistry();
+        registry.Environment = environment;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, PersistentEnvironment = environment };
+        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        host.Environment["SystemRoot"] = @"C:\Windows";
+        await Default.Resolve(Behaviour.Script(
+            "$k = Get-Item 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'; " +
+            "$k.GetValueKind('Path'); $k.GetValue('Path', $null, 'DoNotExpandEnvironmentNames'); $k.GetValue('TEMP'); (Get-ItemProperty $k.PSPath).ComSpec; " +
+            "(Get-Item HKCU:\\Environment).GetValue('TEMP', $null, 'DoNotExpandEnvironmentNames'); [Environment]::GetEnvironmentVariable('TEMP', 'User'); " +
+            "[Environment]::SetEnvironmentVariable('Path', [Environment]::GetEnvironmentVariable('Path', 'Machine') + ';C:\\tools', 'Machine'); " +
+            "$k = Get-Item $k.PSPath; $k.GetValueKind('Path'); $k.GetValue('Path', $null, 'DoNotExpandEnvironmentNames')")).RunTestAsync(host, time);
+        var reg = await RegAsync("reg query \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment\" /v windir", registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "ExpandString", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\", @"C:\Windows\TEMP",
+            @"C:\Windows\system32\cmd.exe", @"%USERPROFILE%\AppData\Local\Temp", @"C:\Users\tester\AppData\Local\Temp",
+            "String", @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\tools",
+        }));
+        Assert.That(reg.Stdout, Does.Contain("    windir    REG_EXPAND_SZ    %SystemRoot%\r\n"));
+    }
+
+    /// <summary>
     /// A '/' is part of a key's name for reg.exe and .NET (SCHANNEL's "RC4 128/128", as TLS hardening scripts make it),
     /// while PowerShell's paths read it as a separator, as PowerShell does (so Test-Path of that name is false).
     /// </summary>

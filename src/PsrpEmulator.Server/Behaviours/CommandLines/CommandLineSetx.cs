@@ -57,7 +57,9 @@ internal sealed class SetxCommandScript(string arguments) : ICommandLineScript
         }
 
         var profile = host.Environment.FirstOrDefault(v => v.Key.Equals("USERPROFILE", StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
-        if (host.PersistentEnvironment is not { } persistent || !persistent.Set(machine ? EnvironmentScope.Machine : EnvironmentScope.User, profile, name, text))
+        // setx keeps a value with a % (a reference left unexpanded, as ^% in cmd) as REG_EXPAND_SZ, any other as REG_SZ
+        // (UNVERIFIED: from setx's documented behaviour as users report it, not checked against Windows here).
+        if (host.PersistentEnvironment is not { } persistent || !persistent.Set(machine ? EnvironmentScope.Machine : EnvironmentScope.User, profile, name, text, expand: text.Contains('%', StringComparison.Ordinal)))
         {
             await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("setx"), cancellationToken).ConfigureAwait(false);
             return 1;
