@@ -413,7 +413,9 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     {
         // The command waits on the emulator (or a job, or a timer) when its thread is blocked and nothing else runs.
         // A client that said it waits to retransmit, with nothing on the wire, needs only one quiet look.
-        var quiet = Quiesce(task, _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3);
+        var looks = _clients.RetryWaits > 0 && _clients.OnTheWire == 0 && _inFlight.Count == 0 ? 1 : 3;
+        var quiet = Quiesce(task, looks) && looks == 3;
+        var counts = _clients.Counts;
         if (task.IsCompleted) return false;
         if ((thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
         {
@@ -427,11 +429,11 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         if (!AllRequestsArrived(task, thread)) return false;
 
         // Waiting on the emulator means a request is held there, and a client waiting to retransmit waits on the
-        // clock: time moves at once, after the quiet looks just made (unless a request was on the wire meanwhile:
-        // then the process is looked at again). Any other wait must last a little before time moves.
+        // clock: time moves at once, after the three quiet looks just made (unless a request was made or on the wire
+        // meanwhile: then the process is looked at again). Any other wait must last a little before time moves.
         // (A client that started a retransmission wait has nothing else to do: one quiet look suffices.)
         var retrying = _clients.RetryWaits > 0 && _inFlight.Count == 0;
-        var held = quiet && !onTheWire && _inFlight.Count > 0;
+        var held = quiet && !onTheWire && _inFlight.Count > 0 && _clients.Counts == counts;
         if (!retrying && !held)
         {
             Quiesce(task);
