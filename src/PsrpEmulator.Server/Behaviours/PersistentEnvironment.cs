@@ -18,7 +18,7 @@ public enum EnvironmentScope
 /// the machine's Path, a semicolon and the user's, as Windows joins them. Users are told apart by their profile
 /// folder. Thread-safe: sessions of one computer share it.
 /// </summary>
-public sealed class PersistentEnvironment
+public sealed partial class PersistentEnvironment
 {
     // The machine's Path as Windows Server 2019's registry keeps it (REG_EXPAND_SZ; Path is the machine's part only).
     private const string MachinePath = @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\";
@@ -107,35 +107,14 @@ public sealed class PersistentEnvironment
     }
 
     /// <summary>
-    /// <paramref name="text"/> with each %NAME% replaced by <paramref name="lookup"/>'s value (ExpandEnvironmentStrings):
-    /// an unknown name, or a lone %, stays as written.
+    /// <paramref name="text"/> with each %NAME% replaced by <paramref name="lookup"/>'s value (ExpandEnvironmentStrings,
+    /// [Environment]::ExpandEnvironmentVariables): an unknown name, or a lone %, stays as written.
     /// </summary>
-    public static string Expand(string text, Func<string, string?> lookup)
-    {
-        var start = text.IndexOf('%', StringComparison.Ordinal);
-        if (start < 0) return text;
-        var result = new System.Text.StringBuilder(text.Length + 32);
-        var pos = 0;
-        while (start >= 0)
-        {
-            var end = text.IndexOf('%', start + 1);
-            if (end < 0) break;
-            var name = text[(start + 1)..end];
-            if (name.Length > 0 && lookup(name) is { } value)
-            {
-                result.Append(text, pos, start - pos).Append(value);
-                pos = end + 1;
-                start = text.IndexOf('%', pos);
-            }
-            else
-            {
-                // Not a variable: the first % is text, and the second may open a reference.
-                start = end;
-            }
-        }
+    public static string Expand(string text, Func<string, string?> lookup) =>
+        text.Contains('%', StringComparison.Ordinal) ? EnvironmentReference().Replace(text, m => lookup(m.Groups["name"].Value) ?? m.Value) : text;
 
-        return result.Append(text, pos, text.Length - pos).ToString();
-    }
+    [System.Text.RegularExpressions.GeneratedRegex(@"%(?<name>[^%=]+)%", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex EnvironmentReference();
 
     // The names Windows Server 2019's registry has in each store, as it spells them (the machine's Environment key, a
     // user's HKCU\Environment).

@@ -202,7 +202,7 @@ internal sealed partial class RunContext
     };
 
     // %NAME% replaced by the session's variable; an unknown name stays as written (ExpandEnvironmentVariables).
-    private string ExpandEnvironment(string text) => EnvironmentReference().Replace(text, m => scope.Variables.EnvironmentVariable(m.Groups["name"].Value) ?? m.Value);
+    private string ExpandEnvironment(string text) => PersistentEnvironment.Expand(text, scope.Variables.EnvironmentVariable);
 
     /// <summary>The provider's PS* note properties of an item at <paramref name="path"/> (PSDrive only when the path was written on a drive).</summary>
     private static PsObject WithRegistryItemProperties(PsObject o, RegistryPath path)

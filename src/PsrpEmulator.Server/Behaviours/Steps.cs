@@ -2032,8 +2032,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // [Environment]::ExpandEnvironmentVariables('%TEMP%\x'): the session process's variables; an unknown %NAME% stays.
             if (type.FullName == "System.Environment" && member.Equals("ExpandEnvironmentVariables", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 })
             {
-                return PsPrimitive.String(EnvironmentReference().Replace(PipelineVariables.Display(arguments[0]),
-                    m => scope.Variables.EnvironmentVariable(m.Groups["name"].Value) ?? m.Value));
+                return PsPrimitive.String(PersistentEnvironment.Expand(PipelineVariables.Display(arguments[0]), scope.Variables.EnvironmentVariable));
             }
 
             // [Microsoft.Win32.Registry]::GetValue / SetValue / LocalMachine: the computer's registry.
@@ -2562,10 +2561,6 @@ internal sealed partial class RunContext
         ["System.IO.Directory::Exists"] = [1], ["System.IO.Directory::CreateDirectory"] = [1, 2], ["System.IO.Directory::Delete"] = [1, 2],
         ["System.IO.Directory::GetFiles"] = [1, 2, 3], ["System.IO.Directory::GetDirectories"] = [1, 2, 3], ["System.IO.Directory::GetCurrentDirectory"] = [0],
     };
-
-    // %NAME% in ExpandEnvironmentVariables' text.
-    [System.Text.RegularExpressions.GeneratedRegex(@"%(?<name>[^%=]+)%", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex EnvironmentReference();
 
     // $x = ..., [int]$x = ..., $a.b = ...: a statement that assigns (not ==, -eq).
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:\[[\w.\[\]]+\]\s*)?\$[\w:.\[\]'""]+\s*(?:[-+*/%]|\?\?)?=(?!=)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

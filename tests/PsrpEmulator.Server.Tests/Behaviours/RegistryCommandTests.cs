@@ -244,12 +244,8 @@ public class RegistryCommandTests
         }));
     }
 
-    /// <summary>
-    /// The Environment keys are the environment the computer keeps for later processes: what
-    /// [Environment]::SetEnvironmentVariable or setx keeps, the registry lists, and a value set there is kept the same way.
-    /// </summary>
-    [Test]
-    public async Task The_environment_keys_are_the_environment_kept_for_later_processes()
+    /// <summary>A registry whose Environment keys are a kept environment, and a session of user 'tester' on it.</summary>
+    private static (PersistentEnvironment Environment, VirtualRegistry Registry, FakeTimeProvider Time, RecordingHost Host) EnvironmentWorld()
     {
         var environment = new PersistentEnvironment();
         var registry = NewRegistry();
@@ -257,6 +253,17 @@ public class RegistryCommandTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
         var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, PersistentEnvironment = environment };
         host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        return (environment, registry, time, host);
+    }
+
+    /// <summary>
+    /// The Environment keys are the environment the computer keeps for later processes: what
+    /// [Environment]::SetEnvironmentVariable or setx keeps, the registry lists, and a value set there is kept the same way.
+    /// </summary>
+    [Test]
+    public async Task The_environment_keys_are_the_environment_kept_for_later_processes()
+    {
+        var (environment, registry, time, host) = EnvironmentWorld();
         await Default.Resolve(Behaviour.Script(
             "[Environment]::SetEnvironmentVariable('TOOLS', 'C:\\tools', 'Machine'); (Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment').TOOLS; " +
             "Set-ItemProperty HKCU:\\Environment -Name EDITOR -Value notepad; [Environment]::GetEnvironmentVariable('EDITOR', 'User'); (Get-Item HKCU:\\Environment).Property -join ','; $env:EDITOR; " +
@@ -277,12 +284,7 @@ public class RegistryCommandTests
     [Test]
     public async Task The_environment_keys_keep_REG_EXPAND_SZ_values_unexpanded_until_read()
     {
-        var environment = new PersistentEnvironment();
-        var registry = NewRegistry();
-        registry.Environment = environment;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
-        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, PersistentEnvironment = environment };
-        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        var (_, registry, time, host) = EnvironmentWorld();
         host.Environment["SystemRoot"] = @"C:\Windows";
         await Default.Resolve(Behaviour.Script(
             "$k = Get-Item 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'; " +
