@@ -163,10 +163,33 @@ internal static partial class RemoteData
     /// <summary>The records Receive-Job has still to write from a job that uses its results collection.</summary>
     public static int PendingResults(Job job) => JobResults?.GetValue(job) is System.Collections.ICollection results ? results.Count : 0;
 
-    /// <summary>Appends every record to a job, in the order they came (through its results collection when it uses one).</summary>
+    // PSStreamObject's BlockingError entry runs a CmdletMethodInvoker<object>'s Action on Receive-Job's pipeline thread,
+    // with Receive-Job as the cmdlet: how a job's host call runs there, as PowerShell's MethodExecutor entries do
+    // (whose ClientMethodExecutor only PowerShell's own transport can make). Null when this PowerShell has it not.
+    private static readonly Type? CmdletMethodInvoker =
+        typeof(Cmdlet).Assembly.GetType("System.Management.Automation.Remoting.CmdletMethodInvoker`1")?.MakeGenericType(typeof(object));
+    private static readonly System.Reflection.PropertyInfo? InvokerAction = CmdletMethodInvoker?.GetProperty("Action", Internal | System.Reflection.BindingFlags.Public);
+    private static readonly System.Reflection.PropertyInfo? InvokerSyncObject = CmdletMethodInvoker?.GetProperty("SyncObject", Internal | System.Reflection.BindingFlags.Public);
+
+    /// <summary>
+    /// Whether a job's host calls can wait in its results for Receive-Job to run them on its host (as PowerShell's
+    /// remoting jobs do); when not, they run as they come on the host of the cmdlet then running, if any.
+    /// </summary>
+    public static bool RunsJobHostCallsOnReceive =>
+        HasResultsCollection && CmdletMethodInvoker is not null && InvokerAction?.CanWrite == true && InvokerSyncObject?.CanWrite == true &&
+        JobReadAll is not null && StreamObjectWrite is not null;
+
+    /// <summary>
+    /// Appends every record to a job, in the order they came (through its results collection when it uses one). With
+    /// the host calls in the results (<see cref="RunsJobHostCallsOnReceive"/>), the records go where PowerShell's
+    /// PSRemotingChildJob puts them, since the host calls show the messages: a warning only fills -WarningVariable,
+    /// verbose, debug and progress records only the job's streams, a Write-Host record is tagged FORWARDED.
+    /// </summary>
     public static void AddTo(Job job, PSDataStreams streams, string computerName, Guid runspaceId, byte[]? sessionKey = null)
     {
         var ordered = HasResultsCollection && (bool)JobUsesResultsCollection!.GetValue(job)!;
+        var hostCalls = ordered && RunsJobHostCallsOnReceive;
+        var results = ordered ? (PSDataCollection<System.Management.Automation.Remoting.Internal.PSStreamObject>?)JobResults!.GetValue(job) : null;
         foreach (var (stream, index) in streams.InOrder())
         {
             switch (stream)
@@ -181,30 +204,78 @@ internal static partial class RemoteData
                     if (ordered) JobWriteError!.Invoke(job, [error]);
                     else job.Error.Add(error);
                     break;
+                case PSDataStream.Warning when hostCalls && results is not null:
+                    var warning = new WarningRecord(streams.Warning[index]);
+                    job.Warning.Add(warning);
+                    results.Add(new(System.Management.Automation.Remoting.Internal.PSStreamObjectType.WarningRecord, warning));
+                    break;
                 case PSDataStream.Warning:
                     if (ordered) JobWriteWarning!.Invoke(job, [streams.Warning[index]]);
                     else job.Warning.Add(new WarningRecord(streams.Warning[index]));
                     break;
                 case PSDataStream.Verbose:
-                    if (ordered) JobWriteVerbose!.Invoke(job, [streams.Verbose[index]]);
+                    if (ordered && !hostCalls) JobWriteVerbose!.Invoke(job, [streams.Verbose[index]]);
                     else job.Verbose.Add(new VerboseRecord(streams.Verbose[index]));
                     break;
                 case PSDataStream.Debug:
-                    if (ordered) JobWriteDebug!.Invoke(job, [streams.Debug[index]]);
+                    if (ordered && !hostCalls) JobWriteDebug!.Invoke(job, [streams.Debug[index]]);
                     else job.Debug.Add(new DebugRecord(streams.Debug[index]));
                     break;
                 case PSDataStream.Information:
                     var information = ToInformation(streams.Information[index], sessionKey);
+                    if (hostCalls) information = Forwarded(information);
                     if (ordered) JobWriteInformation!.Invoke(job, [information]);
                     else job.Information.Add(information);
                     break;
-                default:
+                case PSDataStream.Progress:
                     var progress = ToProgressRecord(streams.Progress[index]);
-                    if (ordered) JobWriteProgress!.Invoke(job, [progress]);
+                    if (ordered && !hostCalls) JobWriteProgress!.Invoke(job, [progress]);
                     else job.Progress.Add(progress);
+                    break;
+                case PSDataStream.HostCall when hostCalls && results is not null:
+                    results.Add(new(System.Management.Automation.Remoting.Internal.PSStreamObjectType.BlockingError, HostCallInvoker(streams.HostCalls[index])));
+                    break;
+                default:
+                    // Nothing here can run it on a host: a call that waits gets the answer of a client without one.
+                    var call = streams.HostCalls[index];
+                    call.Answer(RemoteHostUI.NoHost(call.Call));
                     break;
             }
         }
+    }
+
+    private static readonly System.Reflection.MethodInfo? JobReadAll = typeof(Job).GetMethod("ReadAll", Internal, Type.EmptyTypes);
+    private static readonly System.Reflection.MethodInfo? StreamObjectWrite =
+        typeof(System.Management.Automation.Remoting.Internal.PSStreamObject).GetMethod("WriteStreamObject", Internal | System.Reflection.BindingFlags.Public, [typeof(Cmdlet), typeof(bool)]);
+
+    /// <summary>Whether <see cref="WriteResults"/> can write a job's results collection (the one its host calls wait in).</summary>
+    public static bool CanWriteResults(Job job) => RunsJobHostCallsOnReceive && (bool)JobUsesResultsCollection!.GetValue(job)!;
+
+    /// <summary>
+    /// Writes (and takes) what a job's results collection holds to <paramref name="cmdlet"/>, host calls run on its
+    /// host, as Receive-PSSession writes the results of a job it connects to the host (PSStreamObject.WriteStreamObject).
+    /// </summary>
+    public static void WriteResults(Cmdlet cmdlet, Job job)
+    {
+        const System.Reflection.BindingFlags Unwrapped = System.Reflection.BindingFlags.DoNotWrapExceptions;
+        if (JobReadAll!.Invoke(job, Unwrapped, null, null, null) is not System.Collections.IEnumerable results) return;
+        foreach (var result in results)
+        {
+            if (result is not null) StreamObjectWrite!.Invoke(result, Unwrapped, null, [cmdlet, false], null);
+        }
+    }
+
+    private static object HostCallInvoker(JobHostCall call)
+    {
+        var invoker = Activator.CreateInstance(CmdletMethodInvoker!, nonPublic: true)!;
+        InvokerSyncObject!.SetValue(invoker, new object());
+        InvokerAction!.SetValue(invoker, new Func<Cmdlet, object?>(cmdlet =>
+        {
+            // RemoteHostUI.Run answers what the host throws; a void call's answer goes nowhere.
+            call.Answer(RemoteHostUI.Run(cmdlet.CommandRuntime?.Host, call.Call, call.Context));
+            return null;
+        }));
+        return invoker;
     }
 
     /// <summary>A remote progress record as PowerShell's (an empty status is one space: ProgressRecord refuses an empty one).</summary>

@@ -95,6 +95,8 @@ public sealed class RemotingContext : IAsyncDisposable
             HostInfo = () => HostInfo,
             // The running cmdlet's host answers (on its pipeline thread); with no cmdlet running, nobody can.
             HostCalls = (call, hostContext, cancellationToken) => HostCallSink is { } sink ? sink(call, hostContext) : Task.FromResult(RemoteHostUI.NoHost(call)),
+            // A job's run when Receive-Job reads them, on its host, as PowerShell's remoting jobs run theirs.
+            QueueJobHostCalls = RemoteData.RunsJobHostCallsOnReceive,
         };
         if (Options.TransportFactory is { } factory) clientOptions = clientOptions with { TransportFactory = factory };
         Client = new PSRemotingClient(clientOptions);

@@ -27,6 +27,8 @@ public class RealPwshInteropTests
                 "Invoke-Command -Session $s { Write-Warning 'careful' } -WarningVariable wv; \"kept $($wv.Count)\"; " +
                 // A remote prompt runs on pwsh's console host, which refuses it under -NonInteractive: its error goes back.
                 "Invoke-Command -Session $s { try { Read-Host 'Name' } catch { 'caught: ' + $_.Exception.Message } }; " +
+                // A job's host calls run on pwsh's console host when Receive-Job reads them, in order with its output.
+                "$j = Invoke-Command -Session $s { $Host.UI.WriteLine('from the job'); Write-Warning 'job warning'; 'job output' } -AsJob; $null = Wait-Job $j; Receive-Job $j; " +
                 "(Get-Command Invoke-Command).Source; " +
                 "Remove-PSSession $s";
             var start = new ProcessStartInfo(pwsh, ["-NoProfile", "-NonInteractive", "-Command", script])
@@ -47,7 +49,8 @@ public class RealPwshInteropTests
             TestContext.Out.WriteLine(await stderr);
 
             var lines = (await stdout).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            Assert.That(lines, Is.EqualTo(new[] { "hello", "shown here", "WARNING: careful", "kept 1", "caught: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.", "PsrpEmulator.PowerShell" }), await stderr);
+            Assert.That(lines, Is.EqualTo(new[] { "hello", "shown here", "WARNING: careful", "kept 1", "caught: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.",
+                "from the job", "WARNING: job warning", "job output", "PsrpEmulator.PowerShell" }), await stderr);
             Assert.That(process.ExitCode, Is.Zero);
             Assert.That(emulator.Journal.Snapshot().First(e => e.Action == "Create").Computer, Is.EqualTo("Server01"));
         }

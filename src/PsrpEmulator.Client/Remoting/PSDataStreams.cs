@@ -14,6 +14,9 @@ public enum PSDataStream
     Debug,
     Information,
     Progress,
+
+    /// <summary>A host method the command called, for the reader to run (a job's, <see cref="PSRemotingClientOptions.QueueJobHostCalls"/>).</summary>
+    HostCall,
 }
 
 /// <summary>
@@ -39,7 +42,9 @@ public sealed class PSDataStreams
 
     public List<ProgressRecordMessage> Progress { get; } = [];
 
-    public bool IsEmpty => Output.Count + Error.Count + Warning.Count + Verbose.Count + Debug.Count + Information.Count + Progress.Count == 0;
+    public List<JobHostCall> HostCalls { get; } = [];
+
+    public bool IsEmpty => Output.Count + Error.Count + Warning.Count + Verbose.Count + Debug.Count + Information.Count + Progress.Count + HostCalls.Count == 0;
 
     /// <summary>The output as PowerShell would display it (ToString of each object).</summary>
     public string[] OutputText => [.. Output.Select(o => o.ToDisplayString())];
@@ -75,6 +80,8 @@ public sealed class PSDataStreams
     /// <summary>An error record after the ones already here (a failed command's reason, written last).</summary>
     public void AddError(ErrorRecordInfo error) => Record(PSDataStream.Error, Error, error);
 
+    internal void AddHostCall(JobHostCall call) => Record(PSDataStream.HostCall, HostCalls, call);
+
     private void Record<T>(PSDataStream stream, List<T> list, T item)
     {
         _order.Add((stream, list.Count));
@@ -87,7 +94,7 @@ public sealed class PSDataStreams
     /// </summary>
     public IEnumerable<(PSDataStream Stream, int Index)> InOrder()
     {
-        Span<int> seen = stackalloc int[7];
+        Span<int> seen = stackalloc int[8];
         var ordered = new List<(PSDataStream, int)>(_order.Count);
         foreach (var (stream, index) in _order)
         {
@@ -97,7 +104,7 @@ public sealed class PSDataStreams
             seen[(int)stream] = Math.Max(seen[(int)stream], index + 1);
         }
 
-        for (var stream = PSDataStream.Output; stream <= PSDataStream.Progress; stream++)
+        for (var stream = PSDataStream.Output; stream <= PSDataStream.HostCall; stream++)
         {
             for (var index = seen[(int)stream]; index < CountOf(stream); index++) ordered.Add((stream, index));
         }
@@ -113,7 +120,8 @@ public sealed class PSDataStreams
         PSDataStream.Verbose => Verbose.Count,
         PSDataStream.Debug => Debug.Count,
         PSDataStream.Information => Information.Count,
-        _ => Progress.Count,
+        PSDataStream.Progress => Progress.Count,
+        _ => HostCalls.Count,
     };
 
     internal void MoveTo(PSDataStreams target, bool keep)
@@ -128,7 +136,8 @@ public sealed class PSDataStreams
                 case PSDataStream.Verbose: target.Record(stream, target.Verbose, Verbose[index]); break;
                 case PSDataStream.Debug: target.Record(stream, target.Debug, Debug[index]); break;
                 case PSDataStream.Information: target.Record(stream, target.Information, Information[index]); break;
-                default: target.Record(stream, target.Progress, Progress[index]); break;
+                case PSDataStream.Progress: target.Record(stream, target.Progress, Progress[index]); break;
+                default: target.Record(stream, target.HostCalls, HostCalls[index]); break;
             }
         }
 
@@ -140,6 +149,7 @@ public sealed class PSDataStreams
         Debug.Clear();
         Information.Clear();
         Progress.Clear();
+        HostCalls.Clear();
         _order.Clear();
     }
 }

@@ -41,6 +41,14 @@ public sealed record PSRemotingClientOptions
     /// client has no host (a server told there is no UI never calls).
     /// </summary>
     public RemoteHostCallHandler? HostCalls { get; init; }
+
+    /// <summary>
+    /// As PowerShell's remoting jobs: a job's host calls wait in its results (<see cref="PSDataStream.HostCall"/>, in
+    /// order with its output) until whoever reads them runs them on its host (Receive-Job), a call that returns
+    /// something keeping the job Blocked until answered. False (the default): <see cref="HostCalls"/> runs them as
+    /// they come.
+    /// </summary>
+    public bool QueueJobHostCalls { get; init; }
 }
 
 /// <summary>Runs one host method a remote command called on this client's host and gives the answer to send back.</summary>
@@ -355,7 +363,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
             if (session.State == RunspaceState.Disconnected && pipelineOf() is { State: PSInvocationState.Disconnected } pipeline)
             {
                 var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), null, session, commandText ?? pipeline.CommandLine, hideComputerName: false,
-                    AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls };
+                    AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls, QueueHostCalls = _options.QueueJobHostCalls };
                 job.AttachDisconnected(pipeline);
                 lock (_sync) _jobs.Add(job);
                 throw new RemoteCommandDisconnectedException(session, job, e);
@@ -410,7 +418,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
     {
         var pool = RequireAvailable(session);
         var pipeline = await pool.StartAsync(script, cancellationToken).ConfigureAwait(false);
-        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName, AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls };
+        var job = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, script.Text, hideComputerName, AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls, QueueHostCalls = _options.QueueJobHostCalls };
         lock (_sync) _jobs.Add(job);
         job.StartReceiving(pipeline);
         return job;
@@ -488,6 +496,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
         {
             // The job running this auto-disconnect sets its own state when the Disconnect returns; waiting for its loop would deadlock.
             if (ReferenceEquals(job, receivingJob)) continue;
+            // A host call still waiting for Receive-Job would hold the loop (and this disconnect) for good.
+            job.AbandonHostCalls();
             await job.ReceiveLoopCompletion.ConfigureAwait(false);
             if (!job.IsFinished) job.SetState(JobState.Disconnected);
         }
@@ -1041,7 +1051,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
 
         var pipeline = await AttachCommandAsync(session, cancellationToken).ConfigureAwait(false);
         var newJob = new PSRemotingJob(Interlocked.Increment(ref _lastJobId), jobName, session, pipeline?.CommandLine ?? string.Empty, hideComputerName: false,
-            AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls };
+            AutoDisconnectForJobAsync) { HostCalls = _options.HostCalls, QueueHostCalls = _options.QueueJobHostCalls };
         lock (_sync) _jobs.Add(newJob);
         if (pipeline is not null) newJob.StartReceiving(pipeline);
         else newJob.SetState(JobState.Completed);

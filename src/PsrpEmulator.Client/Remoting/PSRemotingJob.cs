@@ -38,6 +38,12 @@ public sealed class PSRemotingJob
     /// <summary>The client's host UI, which answers the host calls the job's command makes.</summary>
     internal RemoteHostCallHandler? HostCalls { get; init; }
 
+    /// <summary>Host calls wait in the results for their reader instead (<see cref="PSRemotingClientOptions.QueueJobHostCalls"/>).</summary>
+    internal bool QueueHostCalls { get; init; }
+
+    // Cancelled when the job stops or its session disconnects: a host call waiting for its answer then gets none.
+    private CancellationTokenSource _hostCallWaits = new();
+
     /// <summary>Raised (on a background thread) after new results arrived or the state changed.</summary>
     public event EventHandler? Changed;
 
@@ -129,6 +135,7 @@ public sealed class PSRemotingJob
     {
         var pipeline = _pipeline;
         if (pipeline is null || IsFinished) return;
+        AbandonHostCalls();
         if (State == JobState.Disconnected)
         {
             SetState(JobState.Stopped);
@@ -155,6 +162,7 @@ public sealed class PSRemotingJob
     internal void StartReceiving(PowerShellPipeline pipeline)
     {
         _pipeline = pipeline;
+        if (_hostCallWaits.IsCancellationRequested) _hostCallWaits = new CancellationTokenSource();
         SetState(JobState.Running);
         _loop = Task.Run(() => ReceiveLoopAsync(pipeline));
     }
@@ -193,7 +201,16 @@ public sealed class PSRemotingJob
                     // for it, as PowerShell's remoting job is (which waits for Receive-Job to run the call).
                     var waits = hostCall.Call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(hostCall.Call.MethodId);
                     if (waits) SetState(JobState.Blocked);
-                    await PSRemotingClient.AnswerHostCallAsync(pipeline, hostCall.Call, HostCalls, CancellationToken.None).ConfigureAwait(false);
+                    var abandoned = _hostCallWaits.Token;
+                    try
+                    {
+                        await PSRemotingClient.AnswerHostCallAsync(pipeline, hostCall.Call, QueueHostCalls ? QueueHostCallAsync : HostCalls, abandoned).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (abandoned.IsCancellationRequested)
+                    {
+                        // Stopped or disconnected while the call waited: no answer goes back; the pipeline's end follows.
+                    }
+
                     if (waits) SetState(JobState.Running);
                     continue;
                 }
@@ -242,6 +259,25 @@ public sealed class PSRemotingJob
             Reason = reason;
             lock (_sync) _results.AddError(reason);
             SetState(JobState.Failed);
+        }
+    }
+
+    /// <summary>Gives up waiting for the answers of the host calls the job's command is waiting on (stop, disconnect).</summary>
+    internal void AbandonHostCalls() => _hostCallWaits.Cancel();
+
+    // PowerShell's PSRemotingChildJob.HandleHostCalls: the call joins the results as a method executor Receive-Job runs.
+    private Task<PipelineHostResponse> QueueHostCallAsync(PipelineHostCall call, RemoteHostCallContext context, CancellationToken cancellationToken)
+    {
+        var queued = new JobHostCall(call, context);
+        lock (_sync) _results.AddHostCall(queued);
+        Pulse();
+        if (!queued.ExpectsResponse) return Task.FromResult(new PipelineHostResponse(call.CallId, call.MethodId));
+        return WaitAsync(queued, cancellationToken);
+
+        static async Task<PipelineHostResponse> WaitAsync(JobHostCall queued, CancellationToken cancellationToken)
+        {
+            using var abandon = cancellationToken.Register(queued.Abandon);
+            return await queued.Response.ConfigureAwait(false);
         }
     }
 

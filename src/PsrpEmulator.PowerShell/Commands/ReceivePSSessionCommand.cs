@@ -226,8 +226,29 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
     private ReceivePSSessionResult Receive(Func<CancellationToken, Action<PsrpEmulator.Client.Remoting.PSDataStreams>?, Task<ReceivePSSessionResult>> receive,
         PsrpEmulator.Client.Remoting.PSSession session, RemotingChildJob? previous)
     {
-        if (previous is not null) return Run(ct => receive(ct, null));
         ReceivePSSessionResult? result = null;
+        if (previous is not null && OutTarget == OutTarget.Host && RemoteData.CanWriteResults(previous))
+        {
+            // As PowerShell connects a job to the host (-OutTarget Host; else the job itself is the result): its
+            // results go out as they come, its host calls run on this cmdlet's host (a prompt would otherwise keep the
+            // job Blocked for good).
+            RunStreaming(async (post, ct) =>
+            {
+                void Changed(object? sender, EventArgs e) => post(() => RemoteData.WriteResults(this, previous));
+                previous.ClientJob.Changed += Changed;
+                try
+                {
+                    result = await receive(ct, null).ConfigureAwait(false);
+                }
+                finally
+                {
+                    previous.ClientJob.Changed -= Changed;
+                }
+            });
+            return result!;
+        }
+
+        if (previous is not null) return Run(ct => receive(ct, null));
         RunStreaming(async (post, ct) => result = await receive(ct, chunk => post(() => RemoteData.Write(this, chunk, session.ComputerName, session.InstanceId, session.Pool?.SessionKey))).ConfigureAwait(false));
         return result!;
     }
@@ -252,9 +273,16 @@ public sealed class ReceivePSSessionCommand : PsrpCmdlet
         {
             // The job's results so far, then whatever the client still held, to the host.
             previous.Pump();
-            foreach (var o in previous.Output.ReadAll()) WriteObject(o);
-            foreach (var e in previous.Error.ReadAll()) WriteError(e);
-            foreach (var w in previous.Warning.ReadAll()) WriteWarning(w.Message);
+            if (RemoteData.CanWriteResults(previous))
+            {
+                RemoteData.WriteResults(this, previous);
+            }
+            else
+            {
+                foreach (var o in previous.Output.ReadAll()) WriteObject(o);
+                foreach (var e in previous.Error.ReadAll()) WriteError(e);
+                foreach (var w in previous.Warning.ReadAll()) WriteWarning(w.Message);
+            }
         }
 
         if (result.Results is { } results) RemoteData.Write(this, results, result.Session.ComputerName, result.Session.InstanceId, result.Session.Pool?.SessionKey);

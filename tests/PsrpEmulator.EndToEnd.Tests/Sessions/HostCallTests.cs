@@ -216,6 +216,59 @@ public class HostCallTests : SessionTestBase
     }
 
     [Test]
+    public async Task Queued_job_host_calls_wait_in_the_results_in_order_and_a_prompt_blocks_the_job_until_answered()
+    {
+        var client = new PSRemotingClient(new PSRemotingClientOptions
+        {
+            TimeProvider = Clock!,
+            HostCalls = (call, _, _) => throw new AssertionException($"{call.MethodId} ran as it came instead of waiting in the job's results"),
+            QueueJobHostCalls = true,
+        });
+        var session = await NewSessionAsync(client);
+        var job = await client.InvokeAsJobAsync(session, "'first'; $Host.UI.WriteLine('shown'); Read-Host; 'last'");
+
+        await AdvanceAsync(WaitForAsync(() => job.State == Protocol.Psrp.JobState.Blocked));
+        var waiting = job.ReceiveJob();
+        Assert.That(waiting.InOrder(), Is.EqualTo(new[] { (PSDataStream.Output, 0), (PSDataStream.HostCall, 0), (PSDataStream.HostCall, 1) }));
+        Assert.That(waiting.HostCalls.Select(c => (c.Call.MethodId, c.ExpectsResponse)),
+            Is.EqualTo(new[] { (RemoteHostMethodId.WriteLine2, false), (RemoteHostMethodId.ReadLine, true) }));
+        Assert.That(waiting.HostCalls[0].Answer(new PipelineHostResponse(-100, RemoteHostMethodId.WriteLine2)), Is.False, "a void call takes no answer");
+
+        Assert.That(waiting.HostCalls[1].Answer(new PipelineHostResponse(0, RemoteHostMethodId.ReadLine, PsPrimitive.String("typed"))), Is.True);
+        Assert.That(waiting.HostCalls[1].Answer(new PipelineHostResponse(0, RemoteHostMethodId.ReadLine, PsPrimitive.String("again"))), Is.False, "only the first answer counts");
+        await AdvanceAsync(job.WaitAsync(force: false, CancellationToken.None));
+
+        Assert.That(job.State, Is.EqualTo(Protocol.Psrp.JobState.Completed));
+        Assert.That(job.ReceiveJob().OutputText, Is.EqualTo(new[] { "typed", "last" }));
+    }
+
+    [Test]
+    public async Task Stopping_a_job_whose_queued_prompt_is_unanswered_stops_it_and_the_prompt_takes_no_answer()
+    {
+        var client = new PSRemotingClient(new PSRemotingClientOptions
+        {
+            TimeProvider = Clock!,
+            HostCalls = (call, _, _) => throw new AssertionException($"{call.MethodId} ran as it came"),
+            QueueJobHostCalls = true,
+        });
+        var session = await NewSessionAsync(client);
+        var job = await client.InvokeAsJobAsync(session, "Read-Host; 'never'");
+        await AdvanceAsync(WaitForAsync(() => job.State == Protocol.Psrp.JobState.Blocked));
+
+        await AdvanceAsync(job.StopAsync());
+
+        Assert.That(job.State, Is.EqualTo(Protocol.Psrp.JobState.Stopped));
+        var results = job.ReceiveJob();
+        Assert.That(results.OutputText, Is.Empty);
+        Assert.That(results.HostCalls.Single().Answer(new PipelineHostResponse(0, RemoteHostMethodId.ReadLine, PsPrimitive.String("late"))), Is.False);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        while (!condition()) await Task.Delay(5);
+    }
+
+    [Test]
     public async Task RawUI_ReadKey_waits_for_a_key_of_the_client_s_host_and_FlushInputBuffer_is_a_void_call()
     {
         var calls = new List<PipelineHostCall>();
