@@ -68,16 +68,38 @@ public class JobHostCallTests : HostedEngineTestBase
     }
 
     [Test]
-    public async Task Disconnecting_the_session_of_a_job_waiting_for_its_prompt_does_not_wait_for_the_answer()
+    public async Task A_prompt_a_job_waited_on_when_its_session_disconnected_is_answered_after_Receive_PSSession_reconnects_it()
     {
         var host = await NewHostAsync();
-        await RunAsync(host, "$s = New-PSSession -ComputerName Server01; $j = Invoke-Command -Session $s { Read-Host 'Never answered' } -AsJob");
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01; $j = Invoke-Command -Session $s { $n = Read-Host 'Asked before'; \"got $n\" } -AsJob");
         await WaitForStateAsync(host, "Blocked");
 
         var disconnected = await RunAsync(host, "$s | Disconnect-PSSession | ForEach-Object State; $j.State");
-
         Assert.That(disconnected.Errors, Is.Empty, string.Join("\n", disconnected.Errors));
         Assert.That(Lines(disconnected), Is.EqualTo(new[] { "Disconnected", "Disconnected" }));
+
+        host.Host.Type("Ada");
+        var received = await RunAsync(host, "Receive-PSSession -Session $s -OutTarget Host | Out-Host; $j.State");
+
+        Assert.That(received.Errors, Is.Empty, string.Join("\n", received.Errors));
+        Assert.That(received.HostText, Is.EqualTo("Asked before: Ada\ngot Ada\nCompleted\n"));
+    }
+
+    [Test]
+    public async Task A_prompt_answered_while_the_job_is_disconnected_reaches_the_command_once_the_job_reconnects()
+    {
+        var host = await NewHostAsync();
+        await RunAsync(host, "$s = New-PSSession -ComputerName Server01; $j = Invoke-Command -Session $s { $n = Read-Host 'Asked'; \"got $n\" } -AsJob");
+        await WaitForStateAsync(host, "Blocked");
+        await RunAsync(host, "$null = $s | Disconnect-PSSession");
+
+        host.Host.Type("Ada");
+        var answered = await RunAsync(host, "Receive-Job $j; $j.State");
+        Assert.That(answered.HostText, Is.EqualTo("Asked: Ada\nDisconnected\n"));
+
+        var resumed = await RunAsync(host, "$null = Receive-PSSession -Session $s; $null = Wait-Job $j; Receive-Job $j; $j.State");
+        Assert.That(resumed.Errors, Is.Empty, string.Join("\n", resumed.Errors));
+        Assert.That(Lines(resumed), Is.EqualTo(new[] { "got Ada", "Completed" }));
     }
 
     private async Task WaitForStateAsync(PsrpEmulator.PowerShell.Hosting.ClientHost host, string state)

@@ -26,8 +26,9 @@ public sealed class JobHostCall
     public bool ExpectsResponse => Call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(Call.MethodId);
 
     /// <summary>
-    /// Sends the host's answer to the waiting command. Only the first answer counts (a Receive-Job -Keep runs the call
-    /// again), and none is sent for a void call or once the job stopped or disconnected; false then.
+    /// Sends the host's answer to the waiting command (after a reconnect when the session is disconnected). Only the
+    /// first answer counts (a Receive-Job -Keep runs the call again), and none is sent for a void call or once the job
+    /// finished; false then.
     /// </summary>
     public bool Answer(PipelineHostResponse response) => ExpectsResponse && _response.TrySetResult(response);
 

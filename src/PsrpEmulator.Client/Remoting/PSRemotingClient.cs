@@ -496,7 +496,7 @@ public sealed class PSRemotingClient : IAsyncDisposable
         {
             // The job running this auto-disconnect sets its own state when the Disconnect returns; waiting for its loop would deadlock.
             if (ReferenceEquals(job, receivingJob)) continue;
-            // A host call still waiting for Receive-Job would hold the loop (and this disconnect) for good.
+            // A host call handler still running (HostCalls) would hold the loop and this disconnect: it is asked to give up.
             job.AbandonHostCalls();
             await job.ReceiveLoopCompletion.ConfigureAwait(false);
             if (!job.IsFinished) job.SetState(JobState.Disconnected);

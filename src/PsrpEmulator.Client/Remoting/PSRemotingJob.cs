@@ -41,8 +41,14 @@ public sealed class PSRemotingJob
     /// <summary>Host calls wait in the results for their reader instead (<see cref="PSRemotingClientOptions.QueueJobHostCalls"/>).</summary>
     internal bool QueueHostCalls { get; init; }
 
-    // Cancelled when the job stops or its session disconnects: a host call waiting for its answer then gets none.
+    // Cancelled when the job stops or its session disconnects: a host call handler still running is asked to give up.
     private CancellationTokenSource _hostCallWaits = new();
+
+    // Cancelled when the job finishes: a queued host call still unanswered then takes no answer.
+    private readonly CancellationTokenSource _finishedForHostCalls = new();
+
+    // Queued host calls that wait for an answer (the job is Blocked while there are any).
+    private int _unanswered;
 
     /// <summary>Raised (on a background thread) after new results arrived or the state changed.</summary>
     public event EventHandler? Changed;
@@ -163,7 +169,8 @@ public sealed class PSRemotingJob
     {
         _pipeline = pipeline;
         if (_hostCallWaits.IsCancellationRequested) _hostCallWaits = new CancellationTokenSource();
-        SetState(JobState.Running);
+        // A queued prompt that was waiting when the session disconnected still waits (its answer goes on this pipeline).
+        SetState(Volatile.Read(ref _unanswered) > 0 ? JobState.Blocked : JobState.Running);
         _loop = Task.Run(() => ReceiveLoopAsync(pipeline));
     }
 
@@ -195,6 +202,12 @@ public sealed class PSRemotingJob
         {
             await foreach (var e in pipeline.ReadAllAsync().ConfigureAwait(false))
             {
+                if (e is HostCallEvent { Call: var queuedCall } && QueueHostCalls)
+                {
+                    await QueueHostCallAsync(pipeline, queuedCall).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (e is HostCallEvent hostCall)
                 {
                     // Answered here, with the client's host; the job is Blocked while a call that needs an answer waits
@@ -204,7 +217,7 @@ public sealed class PSRemotingJob
                     var abandoned = _hostCallWaits.Token;
                     try
                     {
-                        await PSRemotingClient.AnswerHostCallAsync(pipeline, hostCall.Call, QueueHostCalls ? QueueHostCallAsync : HostCalls, abandoned).ConfigureAwait(false);
+                        await PSRemotingClient.AnswerHostCallAsync(pipeline, hostCall.Call, HostCalls, abandoned).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (abandoned.IsCancellationRequested)
                     {
@@ -266,25 +279,88 @@ public sealed class PSRemotingJob
     internal void AbandonHostCalls() => _hostCallWaits.Cancel();
 
     // PowerShell's PSRemotingChildJob.HandleHostCalls: the call joins the results as a method executor Receive-Job runs.
-    private Task<PipelineHostResponse> QueueHostCallAsync(PipelineHostCall call, RemoteHostCallContext context, CancellationToken cancellationToken)
+    // The loop goes on meanwhile (the command itself waits for a call's answer), so a stop or a disconnect is seen; a
+    // call still unanswered at a disconnect can be answered after the reconnect, on the same pipeline, as PowerShell's.
+    private async Task QueueHostCallAsync(PowerShellPipeline pipeline, PipelineHostCall call)
     {
-        var queued = new JobHostCall(call, context);
+        // As PSRemotingClient.AnswerHostCallAsync: a remote exit is not this client's to act on.
+        if (call.MethodId == RemoteHostMethodId.SetShouldExit) return;
+        var key = RemoteHostCallContext.NeedsSessionKey(call) ? await pipeline.Pool.GetSessionKeyAsync(_finishedForHostCalls.Token).ConfigureAwait(false) : null;
+        var queued = new JobHostCall(call, new RemoteHostCallContext(key));
+        if (queued.ExpectsResponse)
+        {
+            Interlocked.Increment(ref _unanswered);
+            SetState(JobState.Blocked);
+            _ = SendAnswerAsync(queued);
+        }
+
         lock (_sync) _results.AddHostCall(queued);
         Pulse();
-        if (!queued.ExpectsResponse) return Task.FromResult(new PipelineHostResponse(call.CallId, call.MethodId));
-        return WaitAsync(queued, cancellationToken);
+    }
 
-        static async Task<PipelineHostResponse> WaitAsync(JobHostCall queued, CancellationToken cancellationToken)
+    private async Task SendAnswerAsync(JobHostCall queued)
+    {
+        PipelineHostResponse response;
+        using (_finishedForHostCalls.Token.Register(queued.Abandon))
         {
-            using var abandon = cancellationToken.Register(queued.Abandon);
-            return await queued.Response.ConfigureAwait(false);
+            try
+            {
+                response = await queued.Response.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        // Answered: no longer waiting for the user, even while the answer waits for a reconnect.
+        if (Interlocked.Decrement(ref _unanswered) == 0)
+        {
+            bool unblocked;
+            lock (_sync)
+            {
+                unblocked = _state == JobState.Blocked;
+                if (unblocked) _state = JobState.Running;
+            }
+
+            if (unblocked) Pulse();
+        }
+
+        // Answered while the session is disconnected: it goes once the job is connected again.
+        while (true)
+        {
+            Task changed;
+            lock (_sync)
+            {
+                if (_state != JobState.Disconnected) break;
+                changed = _stateChanged.Task;
+            }
+
+            await changed.ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (!IsFinished && _pipeline is { } pipeline)
+            {
+                await pipeline.SendHostResponseAsync(response with { CallId = queued.Call.CallId, MethodId = queued.Call.MethodId }).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The command is gone (stopped, closed, unreachable): nothing waits for the answer any more.
         }
     }
 
     internal void SetState(JobState state)
     {
         lock (_sync) _state = state;
-        if (state is JobState.Completed or JobState.Failed or JobState.Stopped) _finished.TrySetResult();
+        if (state is JobState.Completed or JobState.Failed or JobState.Stopped)
+        {
+            _finished.TrySetResult();
+            _finishedForHostCalls.Cancel();
+        }
+
         Pulse();
     }
 
