@@ -712,7 +712,17 @@ internal static partial class ScriptExpressions
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
          Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null || TypeOperation(text) is not null ||
          Parenthesized(text) is not null || (text.Contains("''", StringComparison.Ordinal) && Statements.SingleQuotedLiteral(text) is not null) ||
-         (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)));
+         (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)) || (text.TrimStart() is ['{', ..] && ScriptBlockLiteral(text) is not null));
+
+    /// <summary>
+    /// A script block literal (<c>{ statements }</c>, the whole text): its text between the braces, as ScriptBlock's
+    /// ToString gives it; null for anything else.
+    /// </summary>
+    public static string? ScriptBlockLiteral(string text)
+    {
+        var t = text.Trim();
+        return t.Length >= 2 && t[0] == '{' && Statements.MatchingClose(t, 0, '}') == t.Length - 1 ? t[1..^1] : null;
+    }
 
     private static bool HashtableLiteralOrNull(string text)
     {

@@ -535,6 +535,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return (name + after, null);
     }
 
+    // "& $sb args" / ". $sb" with $sb holding a ScriptBlock: "& { its text } args" / ". { its text }"; null otherwise
+    // (a variable holding a command's name is CalledCommandAsync's).
+    private string? ScriptBlockVariableCall(string text)
+    {
+        if (text.Length < 3 || (text[0] == '.' && !char.IsWhiteSpace(text[1]))) return null;
+        var rest = text[1..].TrimStart();
+        if (rest.Length < 2 || rest[0] != '$') return null;
+        var end = 1;
+        while (end < rest.Length && (char.IsLetterOrDigit(rest[end]) || rest[end] is '_' or ':')) end++;
+        if (end < rest.Length && !char.IsWhiteSpace(rest[end])) return null;
+        return scope.Variables.Get(rest[1..end]) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[end..] : null;
+    }
+
     private ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting) =>
         UnansweredFails ? RunCommandStatementAsync(text, to, blockNesting) : RunStatementCoreAsync(text, to, blockNesting);
 
@@ -569,6 +582,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // & $block arguments, . $block: the script block the variable holds, invoked as if written there.
+        if (text[0] is '&' or '.' && Statements.Split(text).Count <= 1 && ScriptBlockVariableCall(text) is { } written) text = written;
         // The call operator with a command's name (& ipconfig, & 'cmd.exe' /c ..., & $program args): that command.
         var calledByOperator = false;
         if (text[0] == '&' && Statements.Split(text).Count <= 1 && Catalog.Find(text) is null && await CalledCommandAsync(text, to, blockNesting) is { } called)
@@ -685,9 +700,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own.
+            // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own; & runs them
+            // in a child scope (its assignments are its own, as a function's), . dot-sources them into this one.
             if (blockNesting < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body)
             {
+                var childScope = text.TrimStart()[0] == '&';
+                if (childScope) scope.Variables.PushFunctionScope();
                 try
                 {
                     await RunStatementAsync(body, to, blockNesting + 1);
@@ -695,6 +713,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 catch (ScriptReturnException)
                 {
                     // return leaves the block, not the script.
+                }
+                finally
+                {
+                    if (childScope) scope.Variables.PopFunctionScope();
                 }
 
                 return;
@@ -1895,6 +1917,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         CheckNesting(blockNesting, "expressions");
         text = text.Trim();
         if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
+        // { statements }: a ScriptBlock, run later by & or . (or shown as its text).
+        if (ScriptExpressions.ScriptBlockLiteral(text) is { } block) return PsPrimitive.ScriptBlock(block);
         // An operand that is a variable: its value as held (an empty array is still an array: @() -is [array]).
         if (HeldVariable(text) is { } held) return held;
         if (text == "$?") return PsPrimitive.Boolean(scope.Variables.LastSucceeded);

@@ -1297,6 +1297,22 @@ public class LanguageStatementTests
     public async Task A_script_block_invoked_with_arguments_binds_them_as_a_functions(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    /// <summary>
+    /// <c>&amp;</c> runs a script block in a child scope (its assignments are its own, it reads its caller's), <c>.</c> in
+    /// the caller's; a block kept in a variable is a ScriptBlock that either runs, and shows as its text. Expected
+    /// values are PowerShell 7.6's.
+    /// </summary>
+    [TestCase("$a = 1; & { $a = 2; $a }; $a", "2|1")]
+    [TestCase("$a = 1; . { $a = 3 }; $a", "3")]
+    [TestCase("$n = 0; & { $n++; $n }; $n", "1|0")]
+    [TestCase("& { $script:c = 7 }; $c", "7")]
+    [TestCase("& { $inner = 'set' }; \"[$inner]\"", "[]")]
+    [TestCase("$sb = { $b = 5; $b }; $b = 1; & $sb; $b; . $sb; $b", "5|1|5|5")]
+    [TestCase("$f = { param($x) \"x=$x\" }; & $f 3; &$f 4", "x=3|x=4")]
+    [TestCase("$s = { 1 + 1 }; $s; $s.GetType().FullName", " 1 + 1 |System.Management.Automation.ScriptBlock")]
+    public async Task A_script_block_runs_in_a_child_scope_with_the_call_operator_and_in_the_caller_s_when_dot_sourced(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$r = Invoke-Command -ScriptBlock { 42 }; $r", "42")]
     [TestCase("Invoke-Command { param($a, $b) $a + $b } -ArgumentList 2, 3", "5")]
     [TestCase("$n = 5; icm { $args[0] * 2 } -Args $n; $PsrpEmulatorInvokeArguments -eq $null", "10|True")]
