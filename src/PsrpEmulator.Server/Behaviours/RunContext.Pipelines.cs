@@ -34,6 +34,15 @@ internal sealed partial class RunContext
         {
             var words = Statements.SplitArguments(elements[i].Trim());
             if (words.Count == 0) return null;
+            // A variable holding a script block (ForEach-Object $sb, Where-Object -FilterScript $sb): the block itself.
+            for (var w = 1; w < words.Count && session is not null; w++)
+            {
+                if (words[w] is ['$', _, ..] variable && session.Get(variable[1..]) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block })
+                {
+                    words[w] = "{" + block + "}";
+                }
+            }
+
             // A function shadows a cmdlet of the same name, as in PowerShell.
             if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
             else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));

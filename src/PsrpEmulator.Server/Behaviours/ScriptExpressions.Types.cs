@@ -289,7 +289,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
-            ("System.Net.Dns", "GETHOSTNAME") or
+            ("System.Net.Dns", "GETHOSTNAME") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -455,6 +455,7 @@ internal static partial class ScriptExpressions
             ("System.DateTime", "TODAY", -1) => PsPrimitive.DateTime(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)),
             ("System.DateTime", "PARSE" or "PARSEEXACT", _) or ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 1) => Parse(type.FullName, name, arguments!),
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
+            ("System.Management.Automation.ScriptBlock", "CREATE", 1) => PsPrimitive.ScriptBlock(Text(arguments![0])),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),
             // The default computers' Windows Server 2019 (as their Win32_OperatingSystem), two processors, 64-bit.

@@ -475,6 +475,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         static string? LiteralText(PsValue value) => value switch
         {
             PsNil => "$null",
+            PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } => "{" + block + "}",
             PsPrimitive { Value: string s } => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
             PsPrimitive { Value: bool b } => b ? "$true" : "$false",
             PsPrimitive { Value: int or long or double or decimal or short or byte } number => Convert.ToString(number.Value, System.Globalization.CultureInfo.InvariantCulture),
@@ -2196,6 +2197,30 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     value = PsPrimitive.Boolean(step.Text.Equals("ShouldProcess", StringComparison.OrdinalIgnoreCase)
                         ? await ShouldProcessAsync(cmdlet, arguments)
                         : await ShouldContinueAsync(arguments));
+                    continue;
+                }
+
+                // $sb.Invoke(args) / $sb.InvokeReturnAsIs(args): the block run with the arguments (in $args or its param
+                // block), in a child scope; Invoke collects what it writes, InvokeReturnAsIs gives it as a pipeline would.
+                if (value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string scriptBlock } &&
+                    step.Text.ToUpperInvariant() is "INVOKE" or "INVOKERETURNASIS")
+                {
+                    const string Splatted = "PsrpEmulatorScriptBlockArguments";
+                    var previous = scope.Variables.Get(Splatted);
+                    scope.Variables.SetLocal(Splatted, PsObjects.List(arguments));
+                    PsValue written;
+                    try
+                    {
+                        written = await CaptureAsync("& {" + scriptBlock + "} @" + Splatted, to, blockNesting);
+                    }
+                    finally
+                    {
+                        scope.Variables.SetLocal(Splatted, previous);
+                    }
+
+                    value = step.Text.Equals("Invoke", StringComparison.OrdinalIgnoreCase)
+                        ? PsObjects.List([.. ScriptExpressions.Enumerate(written)], ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]", "System.Object"])
+                        : written;
                     continue;
                 }
 

@@ -1310,6 +1310,12 @@ public class LanguageStatementTests
     [TestCase("$sb = { $b = 5; $b }; $b = 1; & $sb; $b; . $sb; $b", "5|1|5|5")]
     [TestCase("$f = { param($x) \"x=$x\" }; & $f 3; &$f 4", "x=3|x=4")]
     [TestCase("$s = { 1 + 1 }; $s; $s.GetType().FullName", " 1 + 1 |System.Management.Automation.ScriptBlock")]
+    [TestCase("$sb = { $_ * 2 }; 1..3 | ForEach-Object $sb", "2|4|6")]
+    [TestCase("$w = { $_ -gt 1 }; 1..3 | Where-Object -FilterScript $w", "2|3")]
+    [TestCase("$sb = { param($a, $b) $a + $b }; $r = $sb.Invoke(2, 3); $r; $r.GetType().Name", "5|Collection`1")]
+    [TestCase("$sb = { \"hi $args\" }; $sb.Invoke('x'); $sb.InvokeReturnAsIs('y')", "hi x|hi y")]
+    [TestCase("$sb = [scriptblock]::Create('1 + 2'); & $sb; $sb", "3|1 + 2")]
+    [TestCase("$sb = { param($p) $p }; Invoke-Command -ScriptBlock $sb -ArgumentList 5", "5")]
     public async Task A_script_block_runs_in_a_child_scope_with_the_call_operator_and_in_the_caller_s_when_dot_sourced(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
