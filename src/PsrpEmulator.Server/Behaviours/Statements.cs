@@ -236,7 +236,8 @@ internal static partial class Statements
 
     /// <summary>A <c>function Name { }</c> (or <c>function Name($a, $b) { }</c>) definition: its name and body (the
     /// parenthesized parameters as the body's param block).</summary>
-    internal sealed record FunctionDefinition(string Name, string Body);
+    /// <param name="Global">Written <c>function global:Name</c> or <c>script:Name</c>: the session's, from any scope.</param>
+    internal sealed record FunctionDefinition(string Name, string Body, bool Global = false);
 
     /// <summary>The function definition, or null when the statement does not start with <c>function</c> or <c>filter</c>.</summary>
     public static FunctionDefinition? ParseFunction(string statement)
@@ -261,10 +262,11 @@ internal static partial class Statements
         if (SkipBlank(text, end + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
         // A filter is a function whose body is its process block: it runs once per pipeline object.
         var body = text[(i + 1)..end].Trim();
-        return new FunctionDefinition(m.Groups["name"].Value, parameters + (filter ? "process {\n" + body + "\n}" : body));
+        return new FunctionDefinition(m.Groups["name"].Value, parameters + (filter ? "process {\n" + body + "\n}" : body),
+            m.Groups["scope"].Value is { Length: > 0 } named && !named.Equals("local", StringComparison.OrdinalIgnoreCase));
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:function|filter)\s+(?:(?:global|script|local):)?(?<name>[A-Za-z_][\w-]*)\s*",
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:function|filter)\s+(?:(?<scope>global|script|local):)?(?<name>[A-Za-z_][\w-]*)\s*",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex FunctionHeader();
 

@@ -760,8 +760,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             switch (keyword)
             {
                 case Statements.FunctionDefinition definition:
-                    // Kept in the session, as PowerShell keeps a script's functions in the remote session.
-                    scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
+                    // Kept in the session, as PowerShell keeps a script's functions in the remote session; one defined in
+                    // a function or a & { } block is that scope's own, as PowerShell's (unless global: or script:).
+                    if (definition.Global) scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
+                    else scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     return;
                 case List<Statements.IfClause> clauses:
                     await RunIfAsync(clauses, to, blockNesting);

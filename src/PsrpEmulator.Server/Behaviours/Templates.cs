@@ -398,7 +398,17 @@ internal sealed class PipelineVariables
     /// </summary>
     public string? Function(string name)
     {
-        if (name.Length == 0 || !char.IsLetter(name[0]) || Existing is not { } r) return null;
+        if (name.Length == 0 || !char.IsLetter(name[0])) return null;
+        if (functionScopes is not null)
+        {
+            // A function defined in a function (or a & { } block) running now: the innermost scope's first.
+            for (var i = functionScopes.Count - 1; i >= 0; i--)
+            {
+                if (functionScopes[i].TryGetValue("function:" + name, out var scoped)) return scoped is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string own } ? own : null;
+            }
+        }
+
+        if (Existing is not { } r) return null;
         return r.TryGetVariable("function:" + name, out var body) && body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
     }
 

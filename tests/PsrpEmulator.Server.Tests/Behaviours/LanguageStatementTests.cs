@@ -1319,6 +1319,25 @@ public class LanguageStatementTests
     public async Task A_script_block_runs_in_a_child_scope_with_the_call_operator_and_in_the_caller_s_when_dot_sourced(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    /// <summary>A function defined in a function or a <c>&amp; { }</c> block is that scope's own (PowerShell 7.6), unless written global:.</summary>
+    [TestCase("& { function g { 'g' }; g }; g", "g", "g")]
+    [TestCase("function outer { function inner { 'in' }; inner }; outer; inner", "in", "inner")]
+    public async Task A_function_defined_in_a_child_scope_is_gone_when_the_scope_ends(string script, string output, string unknown)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { output }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+        Assert.That(host.Errors[0].Message, Does.StartWith($"The term '{unknown}' is not recognized"));
+    }
+
+    [TestCase("& { function global:h { 'h' } }; h", "h")]
+    [TestCase("function f { 'f' }; & { f }", "f")]
+    [TestCase("function fact($n) { if ($n -le 1) { 1 } else { $n * (fact ($n - 1)) } }; fact 5", "120")]
+    public async Task A_function_of_an_outer_scope_or_defined_global_is_seen_from_inner_ones(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$r = Invoke-Command -ScriptBlock { 42 }; $r", "42")]
     [TestCase("Invoke-Command { param($a, $b) $a + $b } -ArgumentList 2, 3", "5")]
     [TestCase("$n = 5; icm { $args[0] * 2 } -Args $n; $PsrpEmulatorInvokeArguments -eq $null", "10|True")]
