@@ -26,7 +26,7 @@ internal sealed partial class RunContext
             var wildcard = VirtualFileSystem.HasWildcard(name);
             var pattern = VirtualFileSystem.Wildcard(name);
             var found = new List<PsObject>();
-            foreach (var (variable, body) in scope.Variables.Runspace.VariablesStartingWith("function:"))
+            foreach (var (variable, body) in scope.Variables.VisibleFunctions())
             {
                 var functionName = variable["function:".Length..];
                 if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName)) found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString()));

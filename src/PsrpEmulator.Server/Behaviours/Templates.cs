@@ -413,6 +413,30 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>
+    /// The functions a command sees now (<c>function:</c> names and bodies): those of the running function scopes,
+    /// innermost first, then the session's, each name once (an inner one hides an outer one).
+    /// </summary>
+    public IEnumerable<(string Variable, PsrpEmulator.Protocol.Clixml.PsValue Body)> VisibleFunctions()
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (functionScopes is { } scopes)
+        {
+            for (var i = scopes.Count - 1; i >= 0; i--)
+            {
+                foreach (var (variable, body) in scopes[i])
+                {
+                    if (variable.StartsWith("function:", StringComparison.OrdinalIgnoreCase) && seen.Add(variable)) yield return (variable, body);
+                }
+            }
+        }
+
+        foreach (var (variable, body) in Runspace.VariablesStartingWith("function:"))
+        {
+            if (seen.Add(variable)) yield return (variable, body);
+        }
+    }
+
+    /// <summary>
     /// An environment variable of the session's process (<c>$env:NAME</c>): one the session set (kept among the runspace's
     /// variables as <c>env:NAME</c>, removed by <c>$null</c> or an empty string), else the host's; null when unset.
     /// </summary>

@@ -1332,6 +1332,8 @@ public class LanguageStatementTests
         Assert.That(host.Errors[0].Message, Does.StartWith($"The term '{unknown}' is not recognized"));
     }
 
+    [TestCase("function outer { function inner { 'in' }; (Get-Command inner).CommandType; (Get-Command inn*).Name }; outer; @(Get-Command inner -ErrorAction SilentlyContinue).Count",
+        "Function|inner|0")]
     [TestCase("& { function global:h { 'h' } }; h", "h")]
     [TestCase("function f { 'f' }; & { f }", "f")]
     [TestCase("function fact($n) { if ($n -le 1) { 1 } else { $n * (fact ($n - 1)) } }; fact 5", "120")]
