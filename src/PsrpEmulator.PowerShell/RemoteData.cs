@@ -189,7 +189,8 @@ internal static partial class RemoteData
     {
         var ordered = HasResultsCollection && (bool)JobUsesResultsCollection!.GetValue(job)!;
         var hostCalls = ordered && RunsJobHostCallsOnReceive;
-        var results = ordered ? (PSDataCollection<System.Management.Automation.Remoting.Internal.PSStreamObject>?)JobResults!.GetValue(job) : null;
+        // The results collection itself, for the entries no Job writer makes (a warning for -WarningVariable only, a host call).
+        var results = hostCalls ? (PSDataCollection<System.Management.Automation.Remoting.Internal.PSStreamObject>?)JobResults!.GetValue(job) : null;
         foreach (var (stream, index) in streams.InOrder())
         {
             switch (stream)
@@ -204,7 +205,7 @@ internal static partial class RemoteData
                     if (ordered) JobWriteError!.Invoke(job, [error]);
                     else job.Error.Add(error);
                     break;
-                case PSDataStream.Warning when hostCalls && results is not null:
+                case PSDataStream.Warning when results is not null:
                     var warning = new WarningRecord(streams.Warning[index]);
                     job.Warning.Add(warning);
                     results.Add(new(System.Management.Automation.Remoting.Internal.PSStreamObjectType.WarningRecord, warning));
@@ -232,7 +233,7 @@ internal static partial class RemoteData
                     if (ordered && !hostCalls) JobWriteProgress!.Invoke(job, [progress]);
                     else job.Progress.Add(progress);
                     break;
-                case PSDataStream.HostCall when hostCalls && results is not null:
+                case PSDataStream.HostCall when results is not null:
                     results.Add(new(System.Management.Automation.Remoting.Internal.PSStreamObjectType.BlockingError, HostCallInvoker(streams.HostCalls[index])));
                     break;
                 default:

@@ -23,7 +23,7 @@ public sealed class JobHostCall
     public RemoteHostCallContext Context { get; }
 
     /// <summary>Whether the command waits for an answer (a void call, such as WriteLine, is only run).</summary>
-    public bool ExpectsResponse => Call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(Call.MethodId);
+    public bool ExpectsResponse => Call.ExpectsResponse;
 
     /// <summary>
     /// Sends the host's answer to the waiting command (after a reconnect when the session is disconnected). Only the

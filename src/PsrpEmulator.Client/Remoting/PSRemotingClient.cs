@@ -1114,13 +1114,11 @@ public sealed class PSRemotingClient : IAsyncDisposable
     /// </summary>
     internal static async Task AnswerHostCallAsync(PowerShellPipeline pipeline, PipelineHostCall call, RemoteHostCallHandler? handler, CancellationToken cancellationToken)
     {
-        // A remote script's exit (SetShouldExit) is not the local host's to act on: PowerShell's client drops it
-        // (ClientRemotePowerShell.ExitHandler) unless an interactive session is pushed, which this client has not.
-        if (call.MethodId == RemoteHostMethodId.SetShouldExit) return;
-        var answers = call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(call.MethodId);
+        var answers = call.ExpectsResponse;
         PipelineHostResponse response;
         if (handler is null)
         {
+            // A void call (SetShouldExit among them) is not run.
             if (!answers) return;
             response = new PipelineHostResponse(call.CallId, call.MethodId, null, ErrorRecords.Create(
                 $"The remote host method {call.MethodId} cannot run: this client has no host.", "RemoteHostNullClientHost", ErrorCategory.NotImplemented,
@@ -1130,10 +1128,8 @@ public sealed class PSRemotingClient : IAsyncDisposable
         {
             try
             {
-                // As PowerShell's client when it serializes a SecureString against a server below protocol 2.4: the
-                // session key first (here before the host runs, there when the answer is written).
-                var key = RemoteHostCallContext.NeedsSessionKey(call) ? await pipeline.Pool.GetSessionKeyAsync(cancellationToken).ConfigureAwait(false) : null;
-                response = await handler(call, new RemoteHostCallContext(key), cancellationToken).ConfigureAwait(false);
+                if (await HostCallContextAsync(pipeline, call, cancellationToken).ConfigureAwait(false) is not { } context) return;
+                response = await handler(call, context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
             {
@@ -1144,6 +1140,21 @@ public sealed class PSRemotingClient : IAsyncDisposable
         }
 
         if (answers) await pipeline.SendHostResponseAsync(response with { CallId = call.CallId, MethodId = call.MethodId }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What a host call's answer needs of its session, the session key exchanged first when the answer may hold a
+    /// SecureString; null for a call this client does not run: a remote script's exit (SetShouldExit), which
+    /// PowerShell's client drops (ClientRemotePowerShell.ExitHandler) unless an interactive session is pushed, which
+    /// this client has not.
+    /// </summary>
+    internal static async Task<RemoteHostCallContext?> HostCallContextAsync(PowerShellPipeline pipeline, PipelineHostCall call, CancellationToken cancellationToken)
+    {
+        if (call.MethodId == RemoteHostMethodId.SetShouldExit) return null;
+        // As PowerShell's client when it serializes a SecureString against a server below protocol 2.4: the session key
+        // first (here before the host runs, there when the answer is written).
+        var key = RemoteHostCallContext.NeedsSessionKey(call) ? await pipeline.Pool.GetSessionKeyAsync(cancellationToken).ConfigureAwait(false) : null;
+        return new RemoteHostCallContext(key);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

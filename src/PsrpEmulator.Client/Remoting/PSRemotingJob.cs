@@ -212,7 +212,7 @@ public sealed class PSRemotingJob
                 {
                     // Answered here, with the client's host; the job is Blocked while a call that needs an answer waits
                     // for it, as PowerShell's remoting job is (which waits for Receive-Job to run the call).
-                    var waits = hostCall.Call.CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(hostCall.Call.MethodId);
+                    var waits = hostCall.Call.ExpectsResponse;
                     if (waits) SetState(JobState.Blocked);
                     var abandoned = _hostCallWaits.Token;
                     try
@@ -283,10 +283,8 @@ public sealed class PSRemotingJob
     // call still unanswered at a disconnect can be answered after the reconnect, on the same pipeline, as PowerShell's.
     private async Task QueueHostCallAsync(PowerShellPipeline pipeline, PipelineHostCall call)
     {
-        // As PSRemotingClient.AnswerHostCallAsync: a remote exit is not this client's to act on.
-        if (call.MethodId == RemoteHostMethodId.SetShouldExit) return;
-        var key = RemoteHostCallContext.NeedsSessionKey(call) ? await pipeline.Pool.GetSessionKeyAsync(_finishedForHostCalls.Token).ConfigureAwait(false) : null;
-        var queued = new JobHostCall(call, new RemoteHostCallContext(key));
+        if (await PSRemotingClient.HostCallContextAsync(pipeline, call, _finishedForHostCalls.Token).ConfigureAwait(false) is not { } context) return;
+        var queued = new JobHostCall(call, context);
         if (queued.ExpectsResponse)
         {
             Interlocked.Increment(ref _unanswered);

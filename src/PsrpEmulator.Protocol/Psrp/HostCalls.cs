@@ -185,6 +185,9 @@ public sealed record PipelineHostCall(long CallId, RemoteHostMethodId MethodId, 
 {
     public PsrpMessageType MessageType => PsrpMessageType.PipelineHostCall;
 
+    /// <summary>Whether the caller waits for a PIPELINE_HOST_RESPONSE: a numbered call of a method that returns something.</summary>
+    public bool ExpectsResponse => CallId != RemoteHostCalls.VoidCallId && RemoteHostCalls.ExpectsResponse(MethodId);
+
     public PsValue ToPsValue() => new PsObject()
         .With("ci", PsPrimitive.Int64(CallId))
         .With("mi", RemoteHostCalls.MethodIdObject(MethodId))

@@ -542,11 +542,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         if (text.Length < 3 || (text[0] == '.' && !char.IsWhiteSpace(text[1]))) return null;
         var rest = text[1..].TrimStart();
-        if (rest.Length < 2 || rest[0] != '$') return null;
-        var end = 1;
-        while (end < rest.Length && (char.IsLetterOrDigit(rest[end]) || rest[end] is '_' or ':')) end++;
-        if (end < rest.Length && !char.IsWhiteSpace(rest[end])) return null;
-        return scope.Variables.Get(rest[1..end]) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[end..] : null;
+        if (rest is not ['$', ..] || Statements.SplitArguments(rest) is not [var token, ..]) return null;
+        return HeldVariable(token) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
     }
 
     private ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting) =>

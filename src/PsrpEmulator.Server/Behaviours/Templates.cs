@@ -399,17 +399,9 @@ internal sealed class PipelineVariables
     public string? Function(string name)
     {
         if (name.Length == 0 || !char.IsLetter(name[0])) return null;
-        if (functionScopes is not null)
-        {
-            // A function defined in a function (or a & { } block) running now: the innermost scope's first.
-            for (var i = functionScopes.Count - 1; i >= 0; i--)
-            {
-                if (functionScopes[i].TryGetValue("function:" + name, out var scoped)) return scoped is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string own } ? own : null;
-            }
-        }
-
-        if (Existing is not { } r) return null;
-        return r.TryGetVariable("function:" + name, out var body) && body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
+        // A function defined in a function (or a & { } block) running now first, the innermost scope's, then the session's.
+        var body = Scoped("function:" + name) ?? (Existing is { } r && r.TryGetVariable("function:" + name, out var session) ? session : null);
+        return body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
     }
 
     /// <summary>
@@ -485,6 +477,17 @@ internal sealed class PipelineVariables
     public void PushFunctionScope(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? scope = null) =>
         (functionScopes ??= []).Add(scope ?? new(StringComparer.OrdinalIgnoreCase));
 
+    // The value of the innermost running function scope that has the name; null outside functions or when none has it.
+    private PsrpEmulator.Protocol.Clixml.PsValue? Scoped(string name)
+    {
+        for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            if (functionScopes![i].TryGetValue(name, out var scoped)) return scoped;
+        }
+
+        return null;
+    }
+
     public void PopFunctionScope()
     {
         functionScopes!.RemoveAt(functionScopes.Count - 1);
@@ -501,15 +504,8 @@ internal sealed class PipelineVariables
         }
 
         if (locals is not null && locals.TryGetValue(name, out var local)) return local;
-        if (functionScopes is not null)
-        {
-            // A function sees its own variables, then its callers', then the session's.
-            for (var i = functionScopes.Count - 1; i >= 0; i--)
-            {
-                if (functionScopes[i].TryGetValue(name, out var scoped)) return scoped;
-            }
-        }
-
+        // A function sees its own variables, then its callers', then the session's.
+        if (Scoped(name) is { } scoped) return scoped;
         return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name) ?? WorkingLocation(name);
     }
 
