@@ -146,14 +146,11 @@ internal sealed partial class RunContext
             return;
         }
 
-        // Test-Path variable:name (Packer's if (Test-Path variable:global:ProgressPreference)): the session's variables.
-        if (command == "Test-Path" && (arguments["LiteralPath"] ?? arguments["Path"]) is { } variableWord && VariableDrive().IsMatch(variableWord))
+        // Function:, Variable: and Alias: (Test-Path function:Name, Get-ChildItem variable:, Packer's
+        // Test-Path variable:global:ProgressPreference): what the current scope sees.
+        if (IsSessionStateDriveCommand(command, arguments))
         {
-            foreach (var path in await ArgumentTextsAsync(variableWord, to, blockNesting))
-            {
-                await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(VariableExists(path))), cancellationToken);
-            }
-
+            await SessionStateDriveAsync(command, arguments, to, output, blockNesting);
             return;
         }
 
@@ -1074,9 +1071,6 @@ internal sealed partial class RunContext
     [GeneratedRegex(@"^['""]?env:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentDrive();
 
-    [GeneratedRegex(@"^['""]?variable:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex VariableDrive();
-
     /// <summary>The session's environment variables as they are now (Windows' and the session's own), by name.</summary>
     private List<KeyValuePair<string, string>> EnvironmentNow()
     {
@@ -1134,7 +1128,7 @@ internal sealed partial class RunContext
 
             if (matches.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(pattern)) && name.Length > 0)
             {
-                await WriteErrorAsync(PathNotFound(command, name), output);
+                await WriteErrorAsync(PathNotFound(command, SessionStateMissingPath(command, "Env", name)), output);
                 continue;
             }
 

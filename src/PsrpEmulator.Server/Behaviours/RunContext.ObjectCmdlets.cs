@@ -240,7 +240,7 @@ internal sealed partial class RunContext
     }
     /// <summary>
     /// Get-Variable, Set-Variable, New-Variable, Remove-Variable and Clear-Variable: the variables a script reads as
-    /// <c>$name</c> (one name each, no wildcards); <c>-Scope Global</c> or <c>Script</c> is the session's, anything else
+    /// <c>$name</c> (one name each; Get-Variable without a name or with wildcards lists, see VariablePatternAsync); <c>-Scope Global</c> or <c>Script</c> is the session's, anything else
     /// the current scope. Get-Variable writes a PSVariable (Name, Value, ...) or, with -ValueOnly, the value.
     /// </summary>
     private async ValueTask<PsValue?> VariableCommandAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
@@ -266,12 +266,7 @@ internal sealed partial class RunContext
             case "Get-Variable":
                 if (current is null) throw NotFound();
                 if (arguments.Has("ValueOnly")) return current;
-                return new PsObject(["System.Management.Automation.PSVariable", "System.Object"]) { ToStringValue = "System.Management.Automation.PSVariable" }
-                    .With("Name", name).With("Description", string.Empty).With("Value", current)
-                    .With("Visibility", PsObjects.Enum(["System.Management.Automation.SessionStateEntryVisibility", "System.Enum", "System.ValueType", "System.Object"], "Public", 0))
-                    .With("Module", (string?)null).With("ModuleName", string.Empty)
-                    .With("Options", PsObjects.Enum(["System.Management.Automation.ScopedItemOptions", "System.Enum", "System.ValueType", "System.Object"], "None", 0))
-                    .With("Attributes", PsObjects.List([], ["System.Management.Automation.PSVariableAttributeCollection", "System.Object"]));
+                return PSVariableObject(name, current);
             case "New-Variable" when current is not null && !arguments.Has("Force"):
                 throw new CmdletErrorException(new ScriptedError($"A variable with name '{name}' already exists.", "VariableAlreadyExists," + cmdletName,
                     ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name));
@@ -294,6 +289,54 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// The variable cmdlets over their names: Get-, Remove- and Clear-Variable take several (<c>Remove-Variable a, b</c>),
+    /// each on its own (one not found is its error, and the next goes on); Get-Variable without a name, or with
+    /// wildcards, lists the variables the scope sees by name (none matching is no error).
+    /// </summary>
+    private async ValueTask VariableCommandsAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        if (command is "Set-Variable" or "New-Variable" || (arguments["Name"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : (command == "Get-Variable" ? ["*"] : null)) is not { } names)
+        {
+            if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } value) await output.WriteAsync(new PipelineOutput(value), cancellationToken);
+            return;
+        }
+
+        foreach (var written in names)
+        {
+            var name = QualifiedVariableName(written.TrimStart('$')).Name;
+            if (command == "Get-Variable" && VirtualFileSystem.HasWildcard(name))
+            {
+                var pattern = VirtualFileSystem.Wildcard(name);
+                foreach (var (listedName, listedValue) in scope.Variables.VisibleVariables(SessionVariables).Where(v => pattern.IsMatch(v.Name)).OrderBy(v => v.Name, StringComparer.CurrentCultureIgnoreCase))
+                {
+                    await output.WriteAsync(new PipelineOutput(arguments.Has("ValueOnly") ? listedValue : PSVariableObject(listedName, listedValue)), cancellationToken);
+                }
+
+                continue;
+            }
+
+            var one = new StageArguments(new(arguments.Named, StringComparer.OrdinalIgnoreCase) { ["Name"] = "'" + written.Replace("'", "''", StringComparison.Ordinal) + "'" }, []);
+            try
+            {
+                if (await VariableCommandAsync(command, one, to, blockNesting) is { } value) await output.WriteAsync(new PipelineOutput(value), cancellationToken);
+            }
+            catch (CmdletErrorException e) when (names.Count > 1)
+            {
+                await WriteErrorAsync(e.Error with { Activity = command }, output);
+            }
+        }
+    }
+
+    /// <summary>A PSVariable as Get-Variable and the Variable: drive write it.</summary>
+    private static PsObject PSVariableObject(string name, PsValue value) =>
+        new PsObject(["System.Management.Automation.PSVariable", "System.Object"]) { ToStringValue = "System.Management.Automation.PSVariable" }
+            .With("Name", name).With("Description", string.Empty).With("Value", value)
+            .With("Visibility", PsObjects.Enum(["System.Management.Automation.SessionStateEntryVisibility", "System.Enum", "System.ValueType", "System.Object"], "Public", 0))
+            .With("Module", (string?)null).With("ModuleName", string.Empty)
+            .With("Options", PsObjects.Enum(["System.Management.Automation.ScopedItemOptions", "System.Enum", "System.ValueType", "System.Object"], "None", 0))
+            .With("Attributes", PsObjects.List([], ["System.Management.Automation.PSVariableAttributeCollection", "System.Object"]));
+
     /// <summary>A variable's name without the <c>Variable:</c> drive and the scope before it (<c>variable:global:x</c>, <c>global:x</c>, <c>variable:\x</c>), and that scope.</summary>
     internal static (string Name, string? Scope) QualifiedVariableName(string written)
     {
@@ -312,18 +355,4 @@ internal sealed partial class RunContext
         "Host", "PID", "PWD", "PSHOME", "ShellId", "true", "false", "null", "Error", "ExecutionContext", "MaximumHistoryCount", "PSCulture",
         "PSUICulture", "PSSessionOption", "PSSenderInfo", "PSDefaultParameterValues", "PSModuleAutoLoadingPreference", "NestedPromptLevel", "?", "^", "$",
     };
-
-    /// <summary>Test-Path of <c>variable:name</c> (a scope before the name, wildcards): whether the session has such a variable.</summary>
-    private bool VariableExists(string path)
-    {
-        var (name, _) = QualifiedVariableName(path);
-        if (VirtualFileSystem.HasWildcard(name))
-        {
-            var pattern = VirtualFileSystem.Wildcard(name);
-            // A pattern is looked for among the automatic and preference variables only.
-            return SessionVariables.Any(pattern.IsMatch);
-        }
-
-        return name.Length == 0 || SessionVariables.Contains(name) || scope.Variables.Get(name) is not null;
-    }
 }

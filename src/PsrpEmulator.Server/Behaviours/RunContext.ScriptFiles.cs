@@ -50,14 +50,15 @@ internal sealed partial class RunContext
         _scriptFileDepth++;
         try
         {
-            // Dot-sourced without arguments: its statements in the caller's scope (its functions stay defined).
+            // Dot-sourced: its statements in the caller's scope (its functions and variables stay defined), its
+            // parameters bound there too when it has a param block or arguments.
             if (dotSourced && arguments.Trim().Length == 0 && !ScriptParameters.HasParamBlock(text))
             {
                 await RunStatementAsync(text, to, blockNesting + 1);
             }
             else
             {
-                await RunFunctionAsync("&" + arguments, text, to, blockNesting);
+                await RunFunctionAsync("&" + arguments, text, to, blockNesting, dotSourced);
             }
         }
         catch (ScriptExitException exit)

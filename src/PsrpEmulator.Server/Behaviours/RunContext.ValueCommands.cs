@@ -164,7 +164,7 @@ internal sealed partial class RunContext
                     await ImportModuleAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
-                    if (await VariableCommandAsync(command, arguments, to, blockNesting) is { } variableValue) await output.WriteAsync(new PipelineOutput(variableValue), cancellationToken);
+                    await VariableCommandsAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Set-StrictMode":
                     await SetStrictModeAsync(arguments, to, blockNesting);

@@ -7,8 +7,9 @@ internal static partial class Statements
     /// <summary>
     /// The script's code, as PowerShell's tokenizer reads it: without its comments (<c># ...</c> to the line's end
     /// where a token starts, not inside a word such as <c>a#b</c>; <c>&lt;# ... #&gt;</c>, a space in its place) and
-    /// with its line continuations (a backtick ending a line) joined by a space. Quoted strings and here-strings are
-    /// kept as written. The same instance when there is neither.
+    /// with its line continuations (a backtick ending a line) joined by a space, and a braced variable whose name needs
+    /// no braces (<c>${x}</c>, <c>${env:PATH}</c>) written without them. Quoted strings and here-strings are kept as
+    /// written. The same instance when there is none of these.
     /// </summary>
     /// <remarks>
     /// Scripts arrive as the client wrote them (Invoke-Command sends a script block's text, comment-based help and
@@ -25,7 +26,7 @@ internal static partial class Statements
 
     private static string Code(string text, bool keepPositions)
     {
-        if (text.AsSpan().IndexOfAny(CommentOrEscape) < 0) return text;
+        if (text.AsSpan().IndexOfAny(CommentOrEscape) < 0 && (keepPositions || !text.Contains("${", StringComparison.Ordinal))) return text;
         System.Text.StringBuilder? result = null;
         var copied = 0;
         for (var i = 0; i < text.Length; i++)
@@ -43,6 +44,11 @@ internal static partial class Statements
                     continue;
                 case '\'' or '"' or '`':
                     i = SkipQuotedOrEscaped(text, i);
+                    continue;
+                case '$' when !keepPositions && i + 1 < text.Length && text[i + 1] == '{' && BracedVariable(text, i) is var (name, bracedEnd):
+                    // ${name} of a name that needs no braces is $name, which the rest reads (${x} = 1, ${env:PATH}).
+                    Cut(i, bracedEnd, "$" + name);
+                    i = bracedEnd - 1;
                     continue;
                 case '<' when i + 1 < text.Length && text[i + 1] == '#':
                     var close = text.IndexOf("#>", i + 2, StringComparison.Ordinal);
@@ -71,5 +77,36 @@ internal static partial class Statements
             else result.Append(replacement);
             copied = end;
         }
+    }
+
+    // ${name} at start whose name needs no braces (an optional scope or drive, then letters, digits and _, and no name
+    // character right after the brace): the name and the offset after the closing brace.
+    private static (string Name, int End)? BracedVariable(string text, int start)
+    {
+        var close = text.IndexOf('}', start + 2);
+        if (close < 0 || (close + 1 < text.Length && (char.IsLetterOrDigit(text[close + 1]) || text[close + 1] is '_' or ':'))) return null;
+        var name = text.AsSpan(start + 2, close - start - 2);
+        var colon = name.IndexOf(':');
+        if (colon >= 0)
+        {
+            var prefix = name[..colon];
+            if (!(prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase) ||
+                  prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("private", StringComparison.OrdinalIgnoreCase) ||
+                  prefix.Equals("using", StringComparison.OrdinalIgnoreCase) || prefix.Equals("env", StringComparison.OrdinalIgnoreCase) ||
+                  prefix.Equals("variable", StringComparison.OrdinalIgnoreCase) || prefix.Equals("function", StringComparison.OrdinalIgnoreCase) ||
+                  prefix.Equals("alias", StringComparison.OrdinalIgnoreCase)))
+            {
+                return null;
+            }
+        }
+
+        var bare = name[(colon + 1)..];
+        if (bare.Length == 0 || char.IsDigit(bare[0]) && colon >= 0) return null;
+        foreach (var c in bare)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '_') return null;
+        }
+
+        return (name.ToString(), close + 1);
     }
 }

@@ -666,10 +666,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        // & { param($x) ... } 21: the block runs as a function called with the arguments.
-        if (Statements.ScriptBlockCall(text) is var (blockBody, blockArguments) && Catalog.Find(text) is null)
+        // & { param($x) ... } 21: the block runs as a function called with the arguments; . { param($x) ... } 21 binds
+        // them in this scope.
+        if (Statements.ScriptBlockCall(text) is var (blockBody, blockArguments) && Statements.Split(text).Count <= 1 && Catalog.Find(text) is null)
         {
-            await RunFunctionAsync("& " + blockArguments, blockBody, to, blockNesting);
+            await RunFunctionAsync("& " + blockArguments, blockBody, to, blockNesting, dotSourced: text[0] == '.');
             return;
         }
 
@@ -678,6 +679,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } function && Statements.Split(text).Count <= 1)
         {
             await RunFunctionAsync(text, function, to, blockNesting);
+            return;
+        }
+
+        // . name args: the function dot-sourced (its parameters, variables and functions stay in this scope).
+        if (text is ['.', ' ' or '\t', ..] && scope.Variables.Function(UnknownCommandScript.FirstWordOf(text[1..].TrimStart())) is { } dotted && Statements.Split(text).Count <= 1)
+        {
+            await RunFunctionAsync(text[1..].TrimStart(), dotted, to, blockNesting, dotSourced: true);
             return;
         }
 
@@ -1066,7 +1074,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// parentheses, bare words as strings; <c>-Name value</c> named, <c>-Switch</c> alone $true) bound to its param
     /// block or $args, then its body's statements; return leaves it. Its variables are not a scope of their own.
     /// </summary>
-    private async ValueTask RunFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting)
+    // The automatic variables a dot-sourced call sets for its run only, as PowerShell's CompiledScriptBlock backs them
+    // up and restores them when dotting; its parameters and assignments stay in the caller's scope.
+    private static readonly HashSet<string> DottedAutomaticVariables = new(["_", "args", "input", "this", "PSCmdlet", "PSBoundParameters", "MyInvocation"], StringComparer.OrdinalIgnoreCase);
+
+    private async ValueTask RunFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting, bool dotSourced = false)
     {
         CheckNesting(blockNesting, "function calls");
         if (scope.Variables.CallDepth >= MaxCallDepth)
@@ -1088,10 +1100,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var variables = scope.Variables;
-        var outer = locals.Keys.Select(name => (name, variables.Get(name))).ToList();
-        foreach (var (name, value) in locals) variables.SetLocal(name, value);
+        var outer = locals.Keys.Where(name => !dotSourced || DottedAutomaticVariables.Contains(name)).Select(name => (name, variables.Get(name))).ToList();
+        foreach (var (name, value) in locals)
+        {
+            if (dotSourced && !DottedAutomaticVariables.Contains(name)) variables.Set(name, value);
+            else variables.SetLocal(name, value);
+        }
+
         variables.CallDepth++;
-        variables.PushFunctionScope();
+        if (!dotSourced) variables.PushFunctionScope();
         try
         {
             if (Statements.NamedBlocks(statements) is var (begin, process, end))
@@ -1113,7 +1130,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         finally
         {
-            variables.PopFunctionScope();
+            if (!dotSourced) variables.PopFunctionScope();
             variables.CallDepth--;
             foreach (var (name, value) in outer) variables.SetLocal(name, value);
         }
@@ -2138,10 +2155,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // $true, $false, $null and anything else.
     private static string? VariableHead(string head)
     {
-        if (head.Length < 2 || head[0] != '$' || head.StartsWith("$env:", StringComparison.OrdinalIgnoreCase)) return null;
+        if (head.Length < 2 || head[0] != '$' || head.StartsWith("$env:", StringComparison.OrdinalIgnoreCase) || head.StartsWith("${env:", StringComparison.OrdinalIgnoreCase)) return null;
         var name = VariableValueTemplate.VariableName(head);
-        var plain = name.StartsWith("using:", StringComparison.OrdinalIgnoreCase) ? name[6..] : name;
-        return plain.Length == 0 || !plain.All(c => char.IsLetterOrDigit(c) || c == '_') || plain is "true" or "false" or "null" ? null : name;
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        var plain = colon > 0 && name[..colon] is "using" or "function" or "alias" ? name[(colon + 1)..] : name;
+        // ${name} may hold any character (${function:Get-Thing}); a bare name only letters, digits and _.
+        return plain.Length == 0 || (head[1] != '{' && !plain.All(c => char.IsLetterOrDigit(c) || c == '_')) || plain is "true" or "false" or "null" ? null : name;
     }
 
     /// <summary>

@@ -494,6 +494,48 @@ internal sealed class PipelineVariables
         if (functionScopes.Count == 0) functionScopes = null;
     }
 
+    /// <summary>
+    /// The variables the current scope sees (the Variable: drive), each name once: the call's own, the running function
+    /// scopes' innermost first, the session's, then those of <paramref name="automatic"/> (automatic and preference
+    /// variables).
+    /// </summary>
+    public IEnumerable<(string Name, PsrpEmulator.Protocol.Clixml.PsValue Value)> VisibleVariables(IEnumerable<string> automatic)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // A name with a colon is a function, an environment variable, a type constraint or a $using: value, kept beside them.
+        static bool IsVariable(string name) => !name.Contains(':', StringComparison.Ordinal);
+        foreach (var (name, value) in locals ?? [])
+        {
+            if (IsVariable(name) && seen.Add(name)) yield return (name, Get(name) ?? value);
+        }
+
+        for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            foreach (var (name, value) in functionScopes![i])
+            {
+                if (IsVariable(name) && seen.Add(name)) yield return (name, value);
+            }
+        }
+
+        foreach (var (name, value) in Runspace.VariablesStartingWith(string.Empty))
+        {
+            if (IsVariable(name) && seen.Add(name)) yield return (name, value);
+        }
+
+        foreach (var name in automatic)
+        {
+            var value = name.ToUpperInvariant() switch
+            {
+                "TRUE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.Boolean(true),
+                "FALSE" => PsrpEmulator.Protocol.Clixml.PsPrimitive.Boolean(false),
+                "NULL" => PsrpEmulator.Protocol.Clixml.PsNil.Instance,
+                // Every session has them; the few this runspace holds no value for read as $null.
+                _ => Get(name) ?? PsrpEmulator.Protocol.Clixml.PsNil.Instance,
+            };
+            if (seen.Add(name)) yield return (name, value);
+        }
+    }
+
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
@@ -506,6 +548,12 @@ internal sealed class PipelineVariables
         if (locals is not null && locals.TryGetValue(name, out var local)) return local;
         // A function sees its own variables, then its callers', then the session's.
         if (Scoped(name) is { } scoped) return scoped;
+        // $alias:dir: the command the alias stands for (Windows PowerShell 5.1's default aliases).
+        if (name.StartsWith("alias:", StringComparison.OrdinalIgnoreCase))
+        {
+            return WindowsCommands.Aliases.FirstOrDefault(a => a.Key.Equals(name[6..], StringComparison.OrdinalIgnoreCase)).Value is { } target ? PsrpEmulator.Protocol.Clixml.PsPrimitive.String(target) : null;
+        }
+
         return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name) ?? WorkingLocation(name);
     }
 

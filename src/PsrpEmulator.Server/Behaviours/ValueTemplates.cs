@@ -221,10 +221,17 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     public static string VariableName(string text)
     {
         var name = text.Trim().TrimStart('$');
+        // ${name}: the braced form of the same name.
+        if (name is ['{', .., '}']) name = name[1..^1];
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         if (colon == 5 && name.StartsWith("using", StringComparison.OrdinalIgnoreCase)) return ScriptParameters.UsingLocal(name[(colon + 1)..]);
+        // $function:name and $alias:name read those drives' items (kept under these names); $variable:x is $x.
+        if (colon > 0 && IsItemDrive(name.AsSpan(0, colon))) return name[..colon].ToLowerInvariant() + name[colon..];
         return colon > 0 ? name[(colon + 1)..] : name;
     }
+
+    private static bool IsItemDrive(ReadOnlySpan<char> drive) =>
+        drive.Equals("function", StringComparison.OrdinalIgnoreCase) || drive.Equals("alias", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
     internal static PsValue Member(PsValue value, string property) => value switch

@@ -54,6 +54,16 @@ public class ScriptFileTests
         Assert.That(host.Errors, Is.Empty);
     }
 
+    [Test]
+    public async Task A_file_dot_sourced_with_arguments_binds_them_and_keeps_its_functions_and_variables_in_the_caller_s_scope()
+    {
+        // PowerShell 7.6.9 prints the same for a file of this text dot-sourced with an argument.
+        var host = await RunAsync("Set-Content lib.ps1 'param($Prefix) function Get-Tagged($x) { \"$Prefix-$x\" }; $libLoaded = $true'; . .\\lib.ps1 -Prefix v1; Get-Tagged 7; $libLoaded; $Prefix");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "v1-7", "True", "v1" }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
     [TestCase(".\\deploy\\missing.ps1")]
     [TestCase("setup.ps1")]
     public async Task A_script_file_that_is_not_there_or_has_no_folder_is_an_unknown_command(string call)

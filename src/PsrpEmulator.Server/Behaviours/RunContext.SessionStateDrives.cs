@@ -1,0 +1,202 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The session-state drives Function:, Variable: and Alias: under the item cmdlets (Test-Path, Get-Item, Get-ChildItem,
+/// Get-Content, New-Item, Set-Item, Remove-Item), as PowerShell's SessionStateProviderBase serves them: a drive's items
+/// are what the current scope sees (a running function's own functions and variables too), listed in name order; a name
+/// after the drive may carry wildcards, and a scope (<c>function:global:Name</c>). Function items are FunctionInfo
+/// objects (their ScriptBlock), Variable items PSVariables, Alias items AliasInfo objects (Windows PowerShell 5.1's
+/// default aliases; Set-Alias is not emulated, so the Alias: drive cannot change).
+/// </summary>
+internal sealed partial class RunContext
+{
+    [GeneratedRegex(@"^['""]?(?<drive>function|variable|alias):", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SessionStateDrive();
+
+    /// <summary>
+    /// Windows PowerShell 5.1's own functions in every session (InitialSessionState's built-in functions: the drive
+    /// letters, <c>cd..</c>, <c>cd\</c> and the rest), with the definitions known here (the others' texts are not
+    /// recorded: their Definition is empty).
+    /// </summary>
+    private static readonly (string Name, string Definition)[] BuiltInFunctions =
+    [
+        .. Enumerable.Range('A', 26).Select(letter => ($"{(char)letter}:", "Set-Location $MyInvocation.MyCommand.Name")),
+        ("cd..", "Set-Location .."), ("cd\\", "Set-Location \\"), ("Clear-Host", string.Empty), ("Get-Verb", string.Empty), ("help", string.Empty),
+        ("ImportSystemModules", string.Empty), ("mkdir", string.Empty), ("more", string.Empty), ("oss", string.Empty),
+        ("Pause", "$null = Read-Host 'Press Enter to continue...'"), ("prompt", string.Empty), ("TabExpansion2", string.Empty),
+    ];
+
+    private static bool IsSessionStateDriveCommand(string command, StageArguments arguments) =>
+        command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Get-Content" or "Remove-Item" or "New-Item" or "Set-Item" &&
+        (arguments["LiteralPath"] ?? arguments["Path"]) is { } word && SessionStateDrive().IsMatch(word);
+
+    private async ValueTask SessionStateDriveAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var literal = arguments["LiteralPath"] is not null;
+        foreach (var path in await ArgumentTextsAsync(arguments["LiteralPath"] ?? arguments["Path"], to, blockNesting))
+        {
+            var colon = path.IndexOf(':', StringComparison.Ordinal);
+            var drive = path[..colon].ToUpperInvariant();
+            var name = path[(colon + 1)..].TrimStart('\\', '/');
+            // New-Item -Path function: -Name x: the item's name in the drive.
+            if (name.Length == 0 && command is "New-Item" && arguments["Name"] is { } nameWord) name = PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting));
+            var (plain, scopeName) = QualifiedVariableName(name);
+            var session = scopeName is not null && (scopeName.Equals("Global", StringComparison.OrdinalIgnoreCase) || scopeName.Equals("Script", StringComparison.OrdinalIgnoreCase));
+            if (command is "New-Item" or "Set-Item")
+            {
+                await SetSessionStateItemAsync(command, drive, plain, session, arguments, to, output, blockNesting);
+                continue;
+            }
+
+            var wild = !literal && VirtualFileSystem.HasWildcard(plain);
+            var pattern = wild ? VirtualFileSystem.Wildcard(plain) : null;
+            var items = SessionStateItems(drive)
+                .Where(item => plain.Length == 0 || (pattern?.IsMatch(item.Name) ?? item.Name.Equals(plain, StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(item => item.Name, StringComparer.CurrentCultureIgnoreCase)
+                .ToList();
+            if (command == "Test-Path")
+            {
+                await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(plain.Length == 0 || items.Count > 0)), cancellationToken);
+                continue;
+            }
+
+            if (items.Count == 0 && !wild && plain.Length > 0)
+            {
+                await WriteErrorAsync(PathNotFound(command, SessionStateMissingPath(command, DriveName(drive), plain)), output);
+                continue;
+            }
+
+            foreach (var (itemName, value) in items)
+            {
+                switch (command)
+                {
+                    case "Get-Content":
+                        // A function's content is its ScriptBlock, a variable's its value, an alias's the command it stands for.
+                        await output.WriteAsync(new PipelineOutput(drive == "ALIAS" ? PsPrimitive.String(AliasTarget(value)) : value), cancellationToken);
+                        break;
+                    case "Remove-Item":
+                        if (drive == "ALIAS") throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Remove-Item {path}: changing the Alias: drive is not emulated: give the command a rule"));
+                        if (await WhatIfAsync(arguments, "Remove Item", $"Item: {itemName}")) break;
+                        if (!scope.Variables.Unset(drive == "FUNCTION" ? "function:" + itemName : itemName) && drive == "FUNCTION" && IsBuiltInFunction(itemName))
+                        {
+                            // A built-in function the session has not redefined: gone for the rest of the session.
+                            scope.Variables.Runspace.SetVariable("function:" + itemName, PsNil.Instance);
+                        }
+
+                        break;
+                    default:
+                        await output.WriteAsync(new PipelineOutput(SessionStateItemObject(drive, itemName, value)), cancellationToken);
+                        break;
+                }
+            }
+        }
+    }
+
+    // New-Item / Set-Item function:Name -Value { ... } (a function defined by a script that builds its name), and
+    // variable:Name -Value x (New-Item refuses one that exists without -Force, as New-Variable).
+    private async ValueTask SetSessionStateItemAsync(string command, string drive, string name, bool session, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        if (drive == "ALIAS" || name.Length == 0 || VirtualFileSystem.HasWildcard(name))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {drive.ToLowerInvariant()}:{name}: only one named function or variable can be set: give the command a rule"));
+        }
+
+        var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
+        var key = drive == "FUNCTION" ? "function:" + name : name;
+        if (drive == "FUNCTION")
+        {
+            if (value is PsNil)
+            {
+                await WriteErrorAsync(new ScriptedError("Value cannot be null.\r\nParameter name: value", $"NewItemValueNotSpecified,{CmdletClass(command)}",
+                    ErrorCategory.InvalidArgument, "System.ArgumentNullException", name) { Activity = command }, output);
+                return;
+            }
+
+            // A string value is the function's text, as FunctionProvider makes a ScriptBlock of it.
+            value = PsPrimitive.ScriptBlock(
+                arguments["Value"] is { } blockWord && ScriptExpressions.ScriptBlockLiteral(blockWord) is { } literal ? literal
+                : value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? body
+                : PipelineVariables.Display(value));
+        }
+
+        if (command == "New-Item" && scope.Variables.Get(key) is { } existing && existing is not PsNil && !arguments.Has("Force"))
+        {
+            await WriteErrorAsync(new ScriptedError($"The item at path '{name}' already exists.", $"NewItemAlreadyExists,{CmdletClass(command)}",
+                ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name) { Activity = command }, output);
+            return;
+        }
+
+        if (await WhatIfAsync(arguments, command == "New-Item" ? "New Item" : "Set Item", $"Item: {name} Value: {PipelineVariables.Display(value)}")) return;
+        if (session) scope.Variables.SetGlobal(key, value);
+        else scope.Variables.Set(key, value);
+        if (command == "New-Item" || arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(SessionStateItemObject(drive, name, value)), cancellationToken);
+    }
+
+    private static string DriveName(string drive) => drive switch
+    {
+        "FUNCTION" => "Function",
+        "VARIABLE" => "Variable",
+        _ => "Alias",
+    };
+
+    /// <summary>
+    /// The path a session-state drive's "Cannot find path" names: Get-ChildItem the name as given, the other item
+    /// cmdlets the drive-qualified path (PowerShell 7.6 on Linux: 'Env:/nope'; Windows' separator is \).
+    /// </summary>
+    private static string SessionStateMissingPath(string command, string drive, string name) => command == "Get-ChildItem" ? name : $"{drive}:\\{name}";
+
+    // The provider's notes on an item it writes, as PowerShell's WriteItemObject adds them (PSDrive and PSProvider as the
+    // serializer writes them at depth 1: their text).
+    private static PsObject WithProviderNotes(PsObject item, string drive, string name) => item
+        .With("PSPath", $"Microsoft.PowerShell.Core\\{drive}::{name}")
+        .With("PSDrive", drive)
+        .With("PSProvider", $"Microsoft.PowerShell.Core\\{drive}")
+        .With("PSIsContainer", PsPrimitive.Boolean(false));
+
+    private static bool IsBuiltInFunction(string name) => BuiltInFunctions.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    private static string AliasTarget(PsValue value) => PipelineVariables.Display(value);
+
+    /// <summary>A drive's items as the current scope sees them (FUNCTION, VARIABLE, ALIAS): names and values.</summary>
+    private IEnumerable<(string Name, PsValue Value)> SessionStateItems(string drive)
+    {
+        switch (drive)
+        {
+            case "FUNCTION":
+            {
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var (variable, body) in scope.Variables.VisibleFunctions())
+                {
+                    var name = variable["function:".Length..];
+                    // A removed built-in function is held as $null.
+                    if (seen.Add(name) && body is not PsNil) yield return (name, body);
+                }
+
+                foreach (var (name, definition) in BuiltInFunctions)
+                {
+                    if (seen.Add(name)) yield return (name, PsPrimitive.ScriptBlock(definition));
+                }
+
+                break;
+            }
+
+            case "VARIABLE":
+                foreach (var item in scope.Variables.VisibleVariables(SessionVariables)) yield return item;
+                break;
+            default:
+                foreach (var (alias, target) in WindowsCommands.Aliases) yield return (alias, PsPrimitive.String(target));
+                break;
+        }
+    }
+
+    private static PsObject SessionStateItemObject(string drive, string name, PsValue value) => WithProviderNotes(drive switch
+    {
+        "FUNCTION" => CommandInfoObject(name, FunctionCommandType, null, null, PipelineVariables.Display(value)).With("ScriptBlock", value),
+        "VARIABLE" => PSVariableObject(name, value),
+        _ => CommandInfoObject(name, AliasCommandType, null, null, AliasTarget(value)),
+    }, DriveName(drive), name);
+}
