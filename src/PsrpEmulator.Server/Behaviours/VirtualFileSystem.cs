@@ -93,6 +93,16 @@ public sealed class VirtualFileSystem
             node.ReadOnly = readOnly;
         }
 
+        // The hosts file every Windows has (provisioning scripts read it and add lines to it): Windows' own 824 bytes.
+        // Its time is the release build's (UNVERIFIED, as PerfLogs'); it is made before System32's time is set below.
+        CreateDirectory(@"C:\Windows\System32\drivers\etc");
+        Write(@"C:\Windows\System32\drivers\etc\hosts", Encoding.ASCII.GetBytes(HostsFile), FileWriteMode.Create);
+        foreach (var path in new[] { @"C:\Windows\System32\drivers\etc\hosts", @"C:\Windows\System32\drivers\etc", @"C:\Windows\System32\drivers" })
+        {
+            var seeded = Find(path)!;
+            seeded.Created = seeded.Written = new DateTimeOffset(2018, 9, 15, 7, 31, 0, TimeSpan.Zero);
+        }
+
         Write(@"C:\setup.log", Encoding.ASCII.GetBytes(SetupLog()), FileWriteMode.Create);
         var log = _root.Children!["setup.log"];
         log.Created = log.Written = new DateTimeOffset(2026, 1, 12, 9, 40, 0, TimeSpan.Zero);
@@ -105,6 +115,14 @@ public sealed class VirtualFileSystem
 
     /// <summary>The bytes the files hold now.</summary>
     public long UsedBytes { get; private set; }
+
+    private const string HostsFile =
+        "# Copyright (c) 1993-2009 Microsoft Corp.\r\n#\r\n# This is a sample HOSTS file used by Microsoft TCP/IP for Windows.\r\n#\r\n" +
+        "# This file contains the mappings of IP addresses to host names. Each\r\n# entry should be kept on an individual line. The IP address should\r\n" +
+        "# be placed in the first column followed by the corresponding host name.\r\n# The IP address and the host name should be separated by at least one\r\n" +
+        "# space.\r\n#\r\n# Additionally, comments (such as these) may be inserted on individual\r\n# lines or following the machine name denoted by a '#' symbol.\r\n" +
+        "#\r\n# For example:\r\n#\r\n#      102.54.94.97     rhino.acme.com          # source server\r\n#       38.25.63.10     x.acme.com              # x client host\r\n" +
+        "\r\n# localhost name resolution is handled within DNS itself.\r\n#\t127.0.0.1       localhost\r\n#\t::1             localhost\r\n";
 
     // 2048 bytes of a setup log, the size the default scenario's listing gives C:\setup.log.
     private static string SetupLog()

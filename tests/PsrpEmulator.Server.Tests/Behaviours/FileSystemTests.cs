@@ -138,6 +138,9 @@ public class FileSystemTests
     [TestCase("Set-Content C:\\h.txt 'abc' -NoNewline; Get-FileHash C:\\h.txt | % Hash; (Get-FileHash C:\\h.txt -Algorithm MD5).Hash", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD|900150983CD24FB0D6963F7D28E17F72")]
     [TestCase("Set-Content C:\\1.tmp a; Set-Content C:\\2.tmp b; Remove-Item C:\\*.tmp; @(Get-ChildItem C:\\ -File).Count; Get-ChildItem C:\\ -File | Remove-Item; @(Get-ChildItem C:\\ -File).Count", "1|0")]
     [TestCase("Get-Location | % Path; cd C:\\Windows; $PWD.Path; Set-Content x.txt 1; Test-Path C:\\Windows\\x.txt; cd ..; (gl).Path; cd; (pwd).Path; cd ~\\Desktop; $PWD.Path", "C:\\Users\\psrp\\Documents|C:\\Windows|True|C:\\|C:\\|C:\\Users\\psrp\\Desktop")]
+    // Windows' hosts file, 824 bytes of comments; a provisioning script adds an entry and reads it back.
+    [TestCase("$h = 'C:\\Windows\\System32\\drivers\\etc\\hosts'; (Get-Item $h).Length; (Get-Content $h)[0]; Get-Content $h -Tail 1; Add-Content $h '10.0.0.5`tdb01'; Select-String -Path $h -Pattern db01 | % LineNumber",
+        "824|# Copyright (c) 1993-2009 Microsoft Corp.|#\t::1             localhost|22")]
     [TestCase("pushd C:\\Windows\\System32; (gl).Path; popd; (gl).Path; popd; (gl).Path; Set-Location C:\\Users -PassThru | % Path", "C:\\Windows\\System32|C:\\Users\\psrp\\Documents|C:\\Users\\psrp\\Documents|C:\\Users")]
     [TestCase("Resolve-Path C:\\Win* | % Path; Convert-Path C:\\Users\\..\\setup.log; cd C:\\Windows; Resolve-Path C:\\Windows\\System32 -Relative; Resolve-Path ..\\setup.log -Relative", "C:\\Windows|C:\\setup.log|.\\System32|..\\setup.log")]
     [TestCase("Join-Path C:\\ Windows -Resolve; Split-Path C:\\Windows\\System32 -Resolve; Join-Path C:\\ W* -Resolve", "C:\\Windows|C:\\Windows|C:\\Windows")]
@@ -521,7 +524,8 @@ public class FileSystemTests
             "11/29/2026  10:30 AM    <DIR>          Documents\r\n" +
             "11/29/2026  10:30 AM    <DIR>          Downloads\r\n" +
             "               0 File(s)              0 bytes\r\n" +
-            $"               6 Dir(s) {1048576 - 2048,15:N0} bytes free\r\n"));
+            // The disk holds setup.log (2,048 bytes) and the hosts file (824).
+            $"               6 Dir(s) {1048576 - 2048 - 824,15:N0} bytes free\r\n"));
         Assert.That(bare.Host.Stdout, Is.EqualTo("PerfLogs\r\nProgram Files\r\nProgram Files (x86)\r\nsetup.log\r\nUsers\r\nWindows\r\n"));
         Assert.That(logs.Host.Stdout, Does.Contain("01/12/2026  09:40 AM             2,048 setup.log\r\n               1 File(s)          2,048 bytes\r\n"));
         Assert.That((missing.Host.Stderr, missing.ExitCode), Is.EqualTo(("File Not Found\r\n", 1)));
