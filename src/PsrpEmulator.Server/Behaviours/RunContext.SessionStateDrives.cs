@@ -30,6 +30,79 @@ internal sealed partial class RunContext
         ("Pause", "$null = Read-Host 'Press Enter to continue...'"), ("prompt", string.Empty), ("TabExpansion2", string.Empty),
     ];
 
+    /// <summary>
+    /// A Windows Server 2019 remote session's drives (Get-PSDrive in the Microsoft.PowerShell endpoint), in name order:
+    /// name, provider, root and description (the descriptions are UNVERIFIED).
+    /// </summary>
+    private static readonly (string Name, string Provider, string Root, string Description)[] SessionDrives =
+    [
+        ("Alias", @"Microsoft.PowerShell.Core\Alias", string.Empty, "Drive containing a view of the aliases stored in session state."),
+        ("C", @"Microsoft.PowerShell.Core\FileSystem", @"C:\", string.Empty),
+        ("Cert", @"Microsoft.PowerShell.Security\Certificate", @"\", "X509 Certificate Provider"),
+        ("Env", @"Microsoft.PowerShell.Core\Environment", string.Empty, "Drive containing a view of the environment variables for the process."),
+        ("Function", @"Microsoft.PowerShell.Core\Function", string.Empty, "Drive containing a view of the functions stored in session state."),
+        ("HKCU", @"Microsoft.PowerShell.Core\Registry", "HKEY_CURRENT_USER", "The software settings for the current user"),
+        ("HKLM", @"Microsoft.PowerShell.Core\Registry", "HKEY_LOCAL_MACHINE", "The configuration settings for the local computer"),
+        ("Variable", @"Microsoft.PowerShell.Core\Variable", string.Empty, "Drive containing a view of the variables stored in session state."),
+        ("WSMan", @"Microsoft.WSMan.Management\WSMan", string.Empty, "Root of WSMan Config Storage."),
+    ];
+
+    /// <summary>
+    /// Get-PSDrive (<c>gdr</c>): PSDriveInfo objects of the session's drives (<c>-Name</c>, wildcards; <c>-PSProvider</c>,
+    /// a provider's name or qualified name). The C: drive's Used and Free are the computer's disk's (what <c>dir</c> reports
+    /// free), its CurrentLocation the session's location under it; the other drives have neither. A name no drive has is
+    /// DriveNotFound, a provider no drive has ProviderNotFound, each written and gone on from.
+    /// </summary>
+    private async ValueTask GetPSDriveAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Get-PSDrive";
+        var names = (arguments["Name"] ?? arguments["LiteralPath"]) is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
+        var literal = arguments["LiteralPath"] is not null;
+        var provider = arguments["PSProvider"] is { } providerWord ? PipelineVariables.Display(await ArgumentAsync(providerWord, to, blockNesting)) : null;
+        // A provider by its name or its qualified name (Microsoft.PowerShell.Core\FileSystem), as GetSingleProvider finds one.
+        var drives = provider is null ? SessionDrives
+            : [.. SessionDrives.Where(d => d.Provider.Equals(provider, StringComparison.OrdinalIgnoreCase) || d.Provider.EndsWith("\\" + provider, StringComparison.OrdinalIgnoreCase))];
+        var disk = Host.FileSystem;
+        var location = CurrentDirectory;
+        foreach (var name in names)
+        {
+            if (drives.Length == 0)
+            {
+                // GetPSDriveCommand reports the ProviderNotFoundException under the drive's error id.
+                await WriteErrorAsync(new ScriptedError($"Cannot find a provider with the name '{provider}'.", "GetLocationNoMatchingDrive,Microsoft.PowerShell.Commands.GetPSDriveCommand",
+                    ErrorCategory.ObjectNotFound, "System.Management.Automation.ProviderNotFoundException", provider) { Activity = command }, output);
+                continue;
+            }
+
+            var wild = !literal && VirtualFileSystem.HasWildcard(name);
+            var pattern = VirtualFileSystem.Wildcard(wild ? name : name.TrimEnd(':'));
+            var found = drives.Where(d => wild ? pattern.IsMatch(d.Name) : d.Name.Equals(name.TrimEnd(':'), StringComparison.OrdinalIgnoreCase)).ToList();
+            if (found.Count == 0 && !wild)
+            {
+                await WriteErrorAsync(new ScriptedError($"Cannot find drive. A drive with the name '{name}' does not exist.", "GetLocationNoMatchingDrive,Microsoft.PowerShell.Commands.GetPSDriveCommand",
+                    ErrorCategory.ObjectNotFound, "System.Management.Automation.DriveNotFoundException", name) { Activity = command }, output);
+                continue;
+            }
+
+            foreach (var (driveName, driveProvider, root, description) in found)
+            {
+                var fileSystem = driveProvider.EndsWith("\\FileSystem", StringComparison.Ordinal) && disk is not null;
+                var current = fileSystem && location.StartsWith(root, StringComparison.OrdinalIgnoreCase) ? location[root.Length..] : string.Empty;
+                await output.WriteAsync(new PipelineOutput(new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = driveName }
+                    .With("Used", fileSystem ? PsPrimitive.Int64(disk!.UsedBytes) : PsNil.Instance)
+                    .With("Free", fileSystem ? PsPrimitive.Int64(disk!.Capacity - disk.UsedBytes) : PsNil.Instance)
+                    .With("CurrentLocation", current)
+                    .With("Name", driveName)
+                    .With("Provider", driveProvider)
+                    .With("Root", root)
+                    .With("Description", description)
+                    .With("MaximumSize", PsNil.Instance)
+                    .With("Credential", "System.Management.Automation.PSCredential")
+                    .With("DisplayRoot", PsNil.Instance)), cancellationToken);
+            }
+        }
+    }
+
     private static bool IsSessionStateDriveCommand(string command, StageArguments arguments) =>
         command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Get-Content" or "Remove-Item" or "New-Item" or "Set-Item" &&
         (arguments["LiteralPath"] ?? arguments["Path"]) is { } word && SessionStateDrive().IsMatch(word);

@@ -35,6 +35,7 @@ internal sealed partial class RunContext
         ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
+        ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralPath", "UseTransaction"],
         ["Get-History"] = ["Id", "Count"],
         ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
@@ -73,6 +74,7 @@ internal sealed partial class RunContext
         "IEX" => "Invoke-Expression",
         "GCM" => "Get-Command",
         "IPMO" => "Import-Module",
+        "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
         "H" or "HISTORY" or "GHY" => "Get-History",
         "CLHY" => "Clear-History",
@@ -159,6 +161,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Command":
                     await GetCommandAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-PSDrive":
+                    await GetPSDriveAsync(arguments, to, output, blockNesting);
                     return;
                 case "Import-Module":
                     await ImportModuleAsync(arguments, to, output, blockNesting);
@@ -463,6 +468,7 @@ internal sealed partial class RunContext
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
             "Get-Command" => ["Name", "ArgumentList"],
+            "Get-PSDrive" => ["Name"],
             "Import-Module" => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],

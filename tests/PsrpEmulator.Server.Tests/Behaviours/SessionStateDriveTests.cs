@@ -116,4 +116,37 @@ public class SessionStateDriveTests
     [TestCase("$x = 1; @(Get-Variable | Where-Object Name -eq 'x').Count; (Get-Variable | Where-Object Name -eq 'true').Value", "1|True")]
     public async Task Get_Variable_without_a_name_or_with_wildcards_lists_the_variables(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("Get-PSDrive | ForEach-Object Name", "Alias|C|Cert|Env|Function|HKCU|HKLM|Variable|WSMan")]
+    [TestCase("$c = Get-PSDrive C; $c.Used; $c.Used + $c.Free; $c.Root; $c.Provider; $c.GetType().Name", "2872|16777216|C:\\|Microsoft.PowerShell.Core\\FileSystem|PSDriveInfo")]
+    [TestCase("Set-Content C:\\big.txt ('x' * 1000) -NoNewline; (gdr C).Used; Set-Location C:\\Windows; (Get-PSDrive -Name C:).CurrentLocation", "3872|Windows")]
+    [TestCase("Get-PSDrive -PSProvider FileSystem | % Name; Get-PSDrive -PSProvider Microsoft.PowerShell.Core\\Registry | % Name; Get-PSDrive H* | % Root; (Get-PSDrive Env).Used -eq $null", "C|HKCU|HKLM|HKEY_CURRENT_USER|HKEY_LOCAL_MACHINE|True")]
+    public async Task Get_PSDrive_writes_the_session_s_drives_with_the_disk_s_use(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("Get-PSDrive Q", "Cannot find drive. A drive with the name 'Q' does not exist.")]
+    [TestCase("Get-PSDrive -PSProvider Nope", "Cannot find a provider with the name 'Nope'.")]
+    public async Task Get_PSDrive_of_a_drive_or_provider_the_session_has_not_is_its_error_and_the_script_goes_on(string statement, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { (message, "GetLocationNoMatchingDrive,Microsoft.PowerShell.Commands.GetPSDriveCommand") }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task Get_PSDrive_and_Get_Variable_show_as_Windows_PowerShell_5_1_s_tables()
+    {
+        var (host, _) = await RunAsync("Get-PSDrive C, Env | Out-String; $a = 1; Get-Variable a | Out-String");
+        var lines = string.Join("\r\n", host.OutputTexts).Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+
+        // PowerShellCore.format.ps1xml's "drive" view (Name 10, Used/Free 13 right-aligned, Provider 13, Root 35,
+        // CurrentLocation right-aligned) and its PSVariable view (Name 30, Value).
+        Assert.That(lines[0], Is.EqualTo("Name           Used (GB)     Free (GB) Provider      Root                                                CurrentLocation"));
+        Assert.That(lines[2], Does.Match(@"^C\s{19}0\.00 {10}0\.02 FileSystem    C:\\ +Users\\Default\\Documents$"));
+        Assert.That(lines[3], Is.EqualTo("Env                                    Environment"));
+        Assert.That(lines[4], Is.EqualTo("Name                           Value"));
+        Assert.That(lines[6], Is.EqualTo("a                              1"));
+    }
 }

@@ -220,6 +220,24 @@ internal static class FormatViews
         new("Path", 0, ColumnAlignment.Left, o => Property(o, "Path")),
     ]);
 
+    // Get-PSDrive's objects (the "drive" view): Used and Free in GB for a drive that has them, the provider's name.
+    private static readonly FormatView Drive = new("System.Management.Automation.PSDriveInfo", FormatShape.Table,
+    [
+        new("Name", 10, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Used (GB)", 13, ColumnAlignment.Right, o => DriveGigabytes(o, "Used")),
+        new("Free (GB)", 13, ColumnAlignment.Right, o => DriveGigabytes(o, "Free")),
+        new("Provider", 13, ColumnAlignment.Left, o => Property(o, "Provider") is var provider ? provider[(provider.LastIndexOf('\\') + 1)..] : string.Empty),
+        new("Root", 35, ColumnAlignment.Left, o => o is PsObject { } d && d["DisplayRoot"] is { } shown and not PsNil ? CellText(shown) : Property(o, "Root")),
+        new("CurrentLocation", 0, ColumnAlignment.Right, o => Property(o, "CurrentLocation")),
+    ]);
+
+    // Get-Variable's PSVariables: 5.1's table of Name (30) and Value.
+    private static readonly FormatView Variable = new("System.Management.Automation.PSVariable", FormatShape.Table,
+    [
+        new("Name", 30, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Value", 0, ColumnAlignment.Left, o => Property(o, "Value")),
+    ]);
+
     private static readonly FormatView Scalar = new("scalar", FormatShape.Scalar, []);
 
     private static readonly Dictionary<string, FormatView> ByTypeName = new(StringComparer.OrdinalIgnoreCase)
@@ -242,6 +260,8 @@ internal static class FormatViews
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
         [Culture.Key] = Culture,
+        [Drive.Key] = Drive,
+        [Variable.Key] = Variable,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
@@ -374,6 +394,13 @@ internal static class FormatViews
         if (value is not PsObject o) return string.Empty;
         var v = o[name] ?? (alias is null ? null : o[alias]);
         return CellText(v);
+    }
+
+    // if ($_.Used -or $_.Free) { "{0:###0.00}" -f ($_.Used / 1GB) }: empty for a drive without either.
+    private static string DriveGigabytes(PsValue value, string name)
+    {
+        if (value is not PsObject o || (o["Used"].AsInt64() ?? 0) == 0 && (o["Free"].AsInt64() ?? 0) == 0) return string.Empty;
+        return ((o[name].AsInt64() ?? 0) / 1073741824.0).ToString("###0.00", EnglishUnitedStates);
     }
 
     private static string Kilobytes(PsValue value, string name, string alias)
