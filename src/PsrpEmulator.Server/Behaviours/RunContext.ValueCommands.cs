@@ -622,6 +622,9 @@ internal sealed partial class RunContext
             case ScriptExpressions.NetworkCredentialTypeName when constructorArguments.Count is 0 or 2 or 3:
                 value = NewNetworkCredential(constructorArguments);
                 break;
+            case ScriptExpressions.WindowsPrincipalTypeName when constructorArguments.Count == 1:
+                value = ScriptExpressions.WindowsPrincipal(constructorArguments[0]);
+                break;
             case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
                 value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
                 break;

@@ -49,6 +49,8 @@ internal static partial class ScriptExpressions
         ["System.StringSplitOptions"] = typeof(StringSplitOptions),
         // [Environment]::SetEnvironmentVariable('X', 'y', [EnvironmentVariableTarget]::Machine).
         ["System.EnvironmentVariableTarget"] = typeof(EnvironmentVariableTarget),
+        // $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator).
+        ["System.Security.Principal.WindowsBuiltInRole"] = typeof(System.Security.Principal.WindowsBuiltInRole),
     };
 
     // After EnumTypes: static fields are set in the order they are written, and BuildTypes reads it.
@@ -161,6 +163,10 @@ internal static partial class ScriptExpressions
         Add("System.Net.Dns");
         types["Net.Dns"] = types["System.Net.Dns"];
         Add("System.IO.FileInfo");
+        Add(WindowsIdentityTypeName);
+        types["Security.Principal.WindowsIdentity"] = types[WindowsIdentityTypeName];
+        Add(WindowsPrincipalTypeName);
+        types["Security.Principal.WindowsPrincipal"] = types[WindowsPrincipalTypeName];
         types["IO.FileInfo"] = types["System.IO.FileInfo"];
         foreach (var enumType in EnumTypes.Keys)
         {
@@ -289,7 +295,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
-            ("System.Net.Dns", "GETHOSTNAME") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.Net.Dns", "GETHOSTNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -303,6 +309,23 @@ internal static partial class ScriptExpressions
     internal const string PSCredentialTypeName = "System.Management.Automation.PSCredential";
     internal const string NetworkCredentialTypeName = "System.Net.NetworkCredential";
     internal const string MarshalTypeName = "System.Runtime.InteropServices.Marshal";
+    internal const string WindowsIdentityTypeName = "System.Security.Principal.WindowsIdentity";
+    internal const string WindowsPrincipalTypeName = "System.Security.Principal.WindowsPrincipal";
+
+    /// <summary>
+    /// <c>[Security.Principal.WindowsPrincipal]$identity</c> (or its constructor): the principal of a WindowsIdentity the
+    /// emulator made (<c>[Security.Principal.WindowsIdentity]::GetCurrent()</c>), its Identity that one.
+    /// </summary>
+    internal static PsObject WindowsPrincipal(PsValue? identity)
+    {
+        if (identity is not PsObject { TypeNames: [WindowsIdentityTypeName, ..] } windowsIdentity)
+        {
+            throw CannotConvert(identity, Types[WindowsPrincipalTypeName], null, "ConvertToFinalInvalidCastException", withError: false);
+        }
+
+        return new PsObject([WindowsPrincipalTypeName, "System.Security.Claims.ClaimsPrincipal", "System.Object"]) { ToStringValue = WindowsPrincipalTypeName }
+            .With("Identity", windowsIdentity);
+    }
 
     /// <summary>A ChoiceDescription as a script sees one (Label, HelpMessage), for $Host.UI.PromptForChoice.</summary>
     internal static PsObject ChoiceDescription(string label, string helpMessage) =>
@@ -685,6 +708,8 @@ internal static partial class ScriptExpressions
                 if (value is PsObject { TypeNames: [ChoiceDescriptionTypeName, ..] }) return value;
                 if (value is PsPrimitive { Value: string label }) return ChoiceDescription(label, string.Empty);
                 throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
+            case WindowsPrincipalTypeName:
+                return value is PsObject { TypeNames: [WindowsPrincipalTypeName, ..] } ? value : WindowsPrincipal(value);
             case "System.Collections.ArrayList":
                 // A new list of the items, which Add and Remove change in place.
                 return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);

@@ -2064,6 +2064,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return PsNil.Instance;
             }
 
+            // [Security.Principal.WindowsIdentity]::GetCurrent(): the session's logon.
+            if (WindowsIdentityStaticMember(type.FullName, member, arguments) is { } identity) return identity;
+
             // [System.Net.Dns]::GetHostName(): the computer's name.
             if (type.FullName == "System.Net.Dns" && member.Equals("GetHostName", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 })
             {
@@ -2256,6 +2259,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     await HostUserInterfaceMethodAsync(step.Text, arguments, raw: ui.TypeNames[0] == HostRawUserInterfaceTypeName) is { } answered)
                 {
                     value = answered;
+                    continue;
+                }
+
+                if (PrincipalMethod(value, step.Text, arguments) is { } inRole)
+                {
+                    value = inRole;
                     continue;
                 }
 
