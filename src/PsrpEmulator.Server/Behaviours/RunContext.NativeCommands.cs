@@ -45,7 +45,7 @@ internal sealed partial class RunContext
             string value;
             try
             {
-                value = word[0] is '$' or '"' or '\'' or '(' or '@' ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : word;
+                value = word[0] is '$' or '"' or '\'' or '(' or '@' || word.AsSpan().IndexOfAny('"', '\'') >= 0 ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : word;
             }
             catch (ScriptExpressionException e)
             {
@@ -54,7 +54,7 @@ internal sealed partial class RunContext
                 return true;
             }
 
-            line.Append(' ').Append(value.AsSpan().IndexOfAny(" \t") >= 0 && value[0] != '"' ? "\"" + value + "\"" : value);
+            line.Append(' ').Append(NeedQuotes(value) ? "\"" + value + "\"" : value);
         }
 
         var script = Catalog.ResolveCommandLine(line.ToString());
@@ -67,6 +67,22 @@ internal sealed partial class RunContext
         if (exitCode != 0) scope.Variables.ErrorsWritten++;
         output.ProgramExited(exitCode);
         return true;
+    }
+
+    // Windows PowerShell 5.1's NativeCommandParameterBinder.NeedQuotes: white space outside a pair of double quotes
+    // (a quote after a backslash does not count).
+    private static bool NeedQuotes(string value)
+    {
+        var quotes = 0;
+        var followingBackslash = false;
+        foreach (var c in value)
+        {
+            if (c == '"' && !followingBackslash) quotes++;
+            else if (char.IsWhiteSpace(c) && quotes % 2 == 0) return true;
+            followingBackslash = c == '\\';
+        }
+
+        return false;
     }
 
     /// <summary>The program's console: its stdout lines go out as strings, its stderr lines as error records, as they come.</summary>

@@ -1537,9 +1537,38 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
         if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
-        // A bare word is expandable, as a double-quoted string without its quotes: a$x, C:\Users\$env:USERNAME, a`tb.
+        // A bare word is expandable, as a double-quoted string without its quotes: a$x, C:\Users\$env:USERNAME, a`tb;
+        // quoted parts in it are strings of their own kind, their quotes gone (/C:"OS Name" is /C:OS Name).
+        if (word.AsSpan().IndexOfAny('"', '\'') >= 0) return PsPrimitive.String(await BareWordAsync(word, to, blockNesting));
         if (word.AsSpan().IndexOfAny('$', '`') >= 0) return PsPrimitive.String(await ExpandAsync(word, to, blockNesting));
         return PsPrimitive.String(word);
+    }
+
+    // A bare word with quoted parts (/C:"OS Name", a'b c'd): each part's value, joined, as PowerShell's tokenizer reads
+    // a generic token: a double-quoted part expanded, a single-quoted one literal, the rest expandable.
+    private async ValueTask<string> BareWordAsync(string word, IPipelineHost? to, int blockNesting)
+    {
+        var text = new System.Text.StringBuilder(word.Length);
+        var start = 0;
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (word[i] == '`')
+            {
+                i++;
+                continue;
+            }
+
+            if (word[i] is not ('"' or '\'')) continue;
+            if (i > start) text.Append(await ExpandAsync(word[start..i], to, blockNesting));
+            var close = Math.Min(Statements.SkipQuotedOrEscaped(word, i), word.Length - 1);
+            var inner = close > i ? word[(i + 1)..close] : string.Empty;
+            text.Append(word[i] == '"' ? await ExpandAsync(inner, to, blockNesting) : inner.Replace("''", "'", StringComparison.Ordinal));
+            start = i = close + 1;
+            i--;
+        }
+
+        if (start < word.Length) text.Append(await ExpandAsync(word[start..], to, blockNesting));
+        return text.ToString();
     }
 
     /// <summary>

@@ -55,6 +55,23 @@ public class NativeCommandTests
         Assert.That(host.Errors, Is.Empty);
     }
 
+    /// <summary>
+    /// A bare word's quoted parts lose their quotes (<c>/C:"OS Name"</c> is <c>/C:OS Name</c>) and PowerShell quotes an
+    /// argument with white space outside quotes, as 5.1's NativeCommandParameterBinder: findstr gets one search string.
+    /// </summary>
+    [TestCase("cmd /c echo /C:\"OS Name\"", "\"/C:OS Name\"")]
+    [TestCase("systeminfo | findstr /B /C:\"OS Name\" /C:\"OS Version\"", "OS Name:                   Microsoft Windows Server 2019 Datacenter|OS Version:                10.0.17763 N/A Build 17763")]
+    [TestCase("ipconfig | findstr /C:\"IPv4 Address\"", "   IPv4 Address. . . . . . . . . . . : 127.0.0.1")]
+    [TestCase("$v = '\"a b\"'; cmd /c echo $v; cmd /c echo 'x y'", "\"a b\"|\"x y\"")]
+    [TestCase("$n = 7; Write-Output /C:\"OS Name\" a'b c'd pre\"$n\".Length", "/C:OS Name|ab cd|pre7.Length")]
+    public async Task A_program_gets_each_argument_as_PowerShell_passes_it(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     /// <summary>The call operator with a command's name, written out, quoted or in a variable: that command.</summary>
     [Test]
     public async Task The_call_operator_runs_the_command_it_names()
