@@ -285,14 +285,15 @@ public sealed class PSRemotingJob
     {
         if (await PSRemotingClient.HostCallContextAsync(pipeline, call, _finishedForHostCalls.Token).ConfigureAwait(false) is not { } context) return;
         var queued = new JobHostCall(call, context);
+        if (queued.ExpectsResponse) Interlocked.Increment(ref _unanswered);
+        // In the results before the job is Blocked: whoever sees Blocked finds the call it waits on.
+        lock (_sync) _results.AddHostCall(queued);
         if (queued.ExpectsResponse)
         {
-            Interlocked.Increment(ref _unanswered);
             SetState(JobState.Blocked);
             _ = SendAnswerAsync(queued);
         }
 
-        lock (_sync) _results.AddHostCall(queued);
         Pulse();
     }
 
