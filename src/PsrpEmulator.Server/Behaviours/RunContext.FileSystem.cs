@@ -156,7 +156,7 @@ internal sealed partial class RunContext
 
         if (command == "Set-Item")
         {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Item is emulated on the Env: drive only: give the command a rule"));
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Item is emulated on the Env:, Function: and Variable: drives only: give the command a rule"));
         }
 
         var disk = Disk(command);
@@ -391,6 +391,8 @@ internal sealed partial class RunContext
     /// </summary>
     private List<string> ExpandPath(VirtualFileSystem disk, string command, string path, bool literal, out ScriptedError? error)
     {
+        // WSMan:\localhost\..., Cert:\...: not a missing file but a drive the emulator has no items for.
+        CheckDiskDrive(command, path);
         error = null;
         var wild = !literal && VirtualFileSystem.HasWildcard(path);
         var full = wild ? VirtualFileSystem.FullPattern(path, CurrentDirectory, out var failure) : VirtualFileSystem.FullPath(path, CurrentDirectory, out failure);

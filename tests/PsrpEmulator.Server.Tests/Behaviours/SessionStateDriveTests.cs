@@ -149,4 +149,15 @@ public class SessionStateDriveTests
         Assert.That(lines[4], Is.EqualTo("Name                           Value"));
         Assert.That(lines[6], Is.EqualTo("a                              1"));
     }
+
+    /// <summary>The WSMan: and Cert: drives exist on Windows but hold nothing here: the scenario error says so, not a missing path.</summary>
+    [TestCase("Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb", "Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb: the WSMan: drive is not emulated: give the command a rule")]
+    [TestCase("Get-ChildItem Cert:\\LocalMachine\\My", "Get-ChildItem Cert:\\LocalMachine\\My: the Cert: drive is not emulated: give the command a rule")]
+    [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*'", "Set-Item is emulated on the Env:, Function: and Variable: drives only: give the command a rule")]
+    public async Task A_drive_the_emulator_has_no_items_for_is_the_scenario_error(string statement, string message)
+    {
+        var (host, _) = await RunAsync(statement);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { ("PsrpEmulator.ScenarioError", message) }));
+    }
 }
