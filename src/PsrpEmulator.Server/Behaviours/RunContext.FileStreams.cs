@@ -18,6 +18,22 @@ internal sealed partial class RunContext
 {
     internal const string FileTypeName = "System.IO.File", DirectoryTypeName = "System.IO.Directory";
 
+    /// <summary>
+    /// <c>$xml.Save(path)</c>: the document's bytes written on the computer's disk, a relative path against the
+    /// process's directory as .NET resolves it (not the session's location: the well-known surprise); a failure is
+    /// .NET's exception through PowerShell's "Exception calling".
+    /// </summary>
+    private PsValue SaveXmlDocument(System.Xml.XmlDocument document, IReadOnlyList<PsValue> arguments)
+    {
+        const string member = "Save";
+        var disk = Disk("XmlDocument.Save");
+        var text = PipelineVariables.Display(arguments[0]);
+        if (text.Length == 0) throw DotNetFailure(member, 1, "The path is not of a legal form.", typeof(ArgumentException));
+        var path = VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(member, 1, failure, text);
+        var written = disk.Write(path, XmlNodes.SavedBytes(document), FileWriteMode.Create);
+        return written == FileSystemFailure.None ? PsNil.Instance : throw FailureOf(member, 1, written, path);
+    }
+
     /// <summary>.NET's current directory in a remote session's process (<c>[Environment]::CurrentDirectory</c>).</summary>
     private const string ProcessDirectory = @"C:\Windows\system32";
 

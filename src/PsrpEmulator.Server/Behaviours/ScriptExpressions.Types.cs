@@ -163,6 +163,8 @@ internal static partial class ScriptExpressions
         Add("System.Net.Dns");
         types["Net.Dns"] = types["System.Net.Dns"];
         Add("System.IO.FileInfo");
+        Add(XmlNodes.DocumentTypeName, "xml", "xmldocument");
+        types["Xml.XmlDocument"] = types[XmlNodes.DocumentTypeName];
         Add(WindowsIdentityTypeName);
         types["Security.Principal.WindowsIdentity"] = types[WindowsIdentityTypeName];
         Add(WindowsPrincipalTypeName);
@@ -226,13 +228,13 @@ internal static partial class ScriptExpressions
         return false;
     }
 
-    // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([xml] is System.Xml.XmlDocument).
+    // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([adsi] is System.DirectoryServices.DirectoryEntry).
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
     {
-        "xml", "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
+        "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
         "uri", "cultureinfo", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
         "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
-        "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref", "xmldocument",
+        "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref",
     };
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
@@ -708,6 +710,8 @@ internal static partial class ScriptExpressions
                 if (value is PsObject { TypeNames: [ChoiceDescriptionTypeName, ..] }) return value;
                 if (value is PsPrimitive { Value: string label }) return ChoiceDescription(label, string.Empty);
                 throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
+            case XmlNodes.DocumentTypeName:
+                return XmlNodes.Parse(value);
             case WindowsPrincipalTypeName:
                 return value is PsObject { TypeNames: [WindowsPrincipalTypeName, ..] } ? value : WindowsPrincipal(value);
             case "System.Collections.ArrayList":
@@ -930,6 +934,9 @@ internal static partial class ScriptExpressions
                 return;
             }
 
+            case PsObject xml when !isIndex && XmlNodes.TryGet(xml, out var node):
+                XmlNodes.SetMember(node, Text(key), value);
+                return;
             case PsObject obj when !isIndex:
             {
                 var name = Text(key);

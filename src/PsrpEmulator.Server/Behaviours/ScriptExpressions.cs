@@ -265,6 +265,8 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static PsValue Method(PsValue? value, string name, IReadOnlyList<PsValue> arguments)
     {
+        // An [xml] node's methods (SelectNodes, SetAttribute, AppendChild...).
+        if (XmlNodes.TryGet(value, out var xmlNode) && XmlNodes.Method(xmlNode, name, arguments) is { } xmlResult) return xmlResult;
         string Arg(int i) => i < arguments.Count ? Text(arguments[i]) : string.Empty;
         int Int(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : 0;
         if (IsNull(value))
@@ -1002,7 +1004,7 @@ internal static partial class ScriptExpressions
         _ => [value],
     };
 
-    private static bool IsCollection(PsValue? value) =>
+    internal static bool IsCollection(PsValue? value) =>
         value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue };
 
     /// <summary>

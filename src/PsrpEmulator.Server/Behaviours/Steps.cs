@@ -2321,6 +2321,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (XmlNodes.TryGet(value, out var xmlNode) && xmlNode is System.Xml.XmlDocument xmlDocument && step.Text.Equals("Save", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
+                {
+                    value = SaveXmlDocument(xmlDocument, arguments);
+                    continue;
+                }
+
                 value = ScriptExpressions.Method(value, step.Text, arguments);
                 continue;
             }

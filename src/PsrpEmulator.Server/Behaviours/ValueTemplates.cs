@@ -236,6 +236,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
     internal static PsValue Member(PsValue value, string property) => value switch
     {
+        // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.
+        PsObject when XmlNodes.TryGet(value, out var node) => XmlNodes.Member(node, property),
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),

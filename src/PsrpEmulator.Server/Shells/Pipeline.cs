@@ -450,6 +450,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
+        // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
+        if (record is PipelineOutput { Value: PsObject } output && Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = new PipelineOutput(xml);
         if (record is ErrorRecordMessage error)
         {
             if (_script is not null) record = error = new ErrorRecordMessage(Placed(error.Record, errorStream: true));

@@ -121,7 +121,7 @@ public class TypeAndDateTests
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
-    [TestCase("[xml]'<a/>'", "PsrpEmulator.ScenarioError", "[xml] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[adsi]'WinNT://./Administrators'", "PsrpEmulator.ScenarioError", "[adsi] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("[hashtable]5", "ConvertToFinalInvalidCastException", "Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Collections.Hashtable\".")]

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// <c>[xml]</c> documents as scripts edit configuration files with them: navigation by element and attribute names,
+/// XPath, changes through properties and methods, and Save on the computer's disk. Expected values are what PowerShell
+/// 7.6.9 printed for the same scripts.
+/// </summary>
+public class XmlDocumentTests
+{
+    private const string Config = "[xml]$x = '<configuration><appSettings><add key=\"A\" value=\"1\"/><add key=\"B\" value=\"2\"/></appSettings><name>svc</name><empty/></configuration>'; ";
+
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var outcome = await Default.Resolve(Behaviour.Script(text)).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string text)
+    {
+        var (host, outcome) = await RunAsync(text);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("\"[$($x.configuration)]\"; $x.configuration.name; $x.configuration.name.GetType().Name; \"[$($x.configuration.empty)]\"", "[System.Xml.XmlElement]|svc|String|[]")]
+    [TestCase("$x.configuration.appSettings.add.Count; ($x.configuration.appSettings.add | Where-Object key -eq B).value; $x.configuration.appSettings.add[0].key", "2|2|A")]
+    // A child element named "name" hides XmlNode's Name, as the adapter's properties come first.
+    [TestCase("$x.GetType().FullName; $x.configuration.GetType().FullName; $x.DocumentElement.Name; $x.DocumentElement.LocalName; $x.configuration.ChildNodes.Count", "System.Xml.XmlDocument|System.Xml.XmlElement|svc|configuration|3")]
+    [TestCase("$x.SelectNodes('//add').Count; $x.SelectSingleNode(\"//add[@key='B']\").GetAttribute('value'); $x.SelectSingleNode('//nope') -eq $null", "2|2|True")]
+    public async Task An_xml_document_reads_by_element_and_attribute_names(string script, string expected) =>
+        Assert.That(await OutputOfAsync(Config + script), Is.EqualTo(expected));
+
+    [TestCase("$n = $x.SelectSingleNode(\"//add[@key='A']\"); $n.value = '9'; $x.configuration.appSettings.add[0].value; $x.configuration.name = 'new'; $x.configuration.name",
+        "9|new")]
+    [TestCase("$x.configuration.appSettings.add[1].value = 5; $x.configuration.appSettings.OuterXml", "<appSettings><add key=\"A\" value=\"1\" /><add key=\"B\" value=\"5\" /></appSettings>")]
+    [TestCase("$e = $x.CreateElement('add'); $e.SetAttribute('key', 'C'); [void]$x.configuration.appSettings.AppendChild($e); $x.configuration.appSettings.add.Count; [void]$x.configuration.RemoveChild($x.configuration.SelectSingleNode('empty')); $x.OuterXml",
+        "3|<configuration><appSettings><add key=\"A\" value=\"1\" /><add key=\"B\" value=\"2\" /><add key=\"C\" /></appSettings><name>svc</name></configuration>")]
+    public async Task Changes_through_properties_and_methods_are_the_document_s(string script, string expected) =>
+        Assert.That(await OutputOfAsync(Config + script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_config_file_read_changed_and_saved_is_written_indented_with_its_declaration()
+    {
+        var output = await OutputOfAsync(
+            "New-Item C:\\app -ItemType Directory | Out-Null; Set-Content C:\\app\\web.config '<?xml version=\"1.0\" encoding=\"utf-8\"?><configuration><appSettings><add key=\"Mode\" value=\"dev\"/></appSettings></configuration>'; " +
+            "$path = 'C:\\app\\web.config'; [xml]$cfg = Get-Content $path; $cfg.configuration.appSettings.add.value = 'prod'; $new = $cfg.CreateElement('add'); $new.SetAttribute('key', 'Port'); $new.SetAttribute('value', '80'); " +
+            "[void]$cfg.configuration.appSettings.AppendChild($new); $cfg.Save($path); Get-Content $path; [IO.File]::ReadAllBytes($path)[0..2] -join ','; $cfg.xml");
+
+        Assert.That(output.Split('|'), Is.EqualTo(new[]
+        {
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<configuration>", "  <appSettings>", "    <add key=\"Mode\" value=\"prod\" />", "    <add key=\"Port\" value=\"80\" />", "  </appSettings>", "</configuration>",
+            "239,187,191", "version=\"1.0\" encoding=\"utf-8\"",
+        }));
+    }
+
+    [Test]
+    public async Task Save_to_a_relative_path_writes_in_the_process_s_directory_not_the_session_s_location() =>
+        Assert.That(await OutputOfAsync(Config + "Set-Location C:\\; $x.Save('out.xml'); Test-Path C:\\out.xml; Test-Path C:\\Windows\\system32\\out.xml"), Is.EqualTo("False|True"));
+
+    [TestCase("[xml]'<a>'", "InvalidCastToXmlDocument", "Cannot convert value \"<a>\" to type \"System.Xml.XmlDocument\". Error: \"Data at the root level is invalid. Line 1, position 1.\"")]
+    [TestCase(Config + "$x.configuration.appSettings.add[0].nope = 1", "ExceptionWhenSetting", "Exception setting \"nope\": \"The property 'nope' cannot be found on this object. Verify that the property exists and can be set.\"")]
+    [TestCase(Config + "$x.SelectNodes('//[')", "XPathException", "Exception calling \"SelectNodes\" with \"1\" argument(s): \"Expression must evaluate to a node-set.\"")]
+    public async Task Bad_xml_a_missing_property_or_a_bad_XPath_is_the_statement_s_error_and_the_script_goes_on(string statement, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    /// <summary>A DTD is refused, entities and all (the emulator's parsers prohibit DTDs; PowerShell would expand this one).</summary>
+    [Test]
+    public async Task A_document_type_definition_is_refused()
+    {
+        var (host, _) = await RunAsync("[xml]'<!DOCTYPE x [<!ENTITY e \"v\">]><x>&e;</x>'");
+
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("InvalidCastToXmlDocument"));
+        Assert.That(host.Errors.Single().Message, Does.Contain("DTD is prohibited"));
+    }
+}
