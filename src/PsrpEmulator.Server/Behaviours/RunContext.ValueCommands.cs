@@ -833,11 +833,11 @@ internal sealed partial class RunContext
         return resolved.Count == 1 ? resolved[0] : PsObjects.List(resolved, ["System.String[]", "System.Array", "System.Object"]);
     }
 
-    // Windows PowerShell's drives on a server; a path on another drive is its DriveNotFound error.
-    private static readonly HashSet<string> Drives = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "C", "HKLM", "HKCU", "Env", "Function", "Variable", "Alias", "Cert", "WSMan",
-    };
+    // Windows PowerShell's drives on a server (Get-PSDrive's); a path on another drive is its DriveNotFound error. Made
+    // at first use: SessionDrives is another file's static field, whose initializer may run after this file's.
+    private static HashSet<string>? _drives;
+
+    private static HashSet<string> Drives => _drives ??= new(SessionDrives.Select(d => d.Name), StringComparer.OrdinalIgnoreCase);
 
     private static void CheckDrive(string command, string path)
     {
