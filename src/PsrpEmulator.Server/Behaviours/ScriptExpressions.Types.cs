@@ -216,6 +216,9 @@ internal static partial class ScriptExpressions
         var t = name.Trim();
         if (t.StartsWith("System.", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)) return true;
         if (UnemulatedAccelerators.Contains(t)) return true;
+        // A name in one of System's namespaces without its "System." ([Security.Principal.NTAccount], [Net.WebClient]),
+        // which PowerShell finds by that prefix, also in an assembly this process has not loaded.
+        if (t.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 && SystemNamespaces.Contains(t[..dot])) return true;
         // A name without a namespace is System's when System has it ([Convert], [StringSplitOptions]), as PowerShell
         // looks it up; another ([Foo]) is TypeNotFound.
         if (t.Length > 256 || !t.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_')) return false;
@@ -227,6 +230,14 @@ internal static partial class ScriptExpressions
 
         return false;
     }
+
+    // The namespaces under System that scripts name without it.
+    private static readonly HashSet<string> SystemNamespaces = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Security", "Net", "IO", "Text", "Collections", "Diagnostics", "Management", "Web", "Xml", "Data", "DirectoryServices", "Windows",
+        "Threading", "Reflection", "Runtime", "Globalization", "ServiceProcess", "Drawing", "Configuration", "Transactions", "Timers",
+        "Numerics", "Linq", "Resources", "ComponentModel", "Buffers", "IdentityModel", "Printing", "Messaging", "Deployment",
+    };
 
     // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([adsi] is System.DirectoryServices.DirectoryEntry).
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)

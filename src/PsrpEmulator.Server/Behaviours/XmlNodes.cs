@@ -20,6 +20,9 @@ internal static class XmlNodes
     // The most characters a document a script parses may have (a config file is a few KB).
     private const long MaxCharacters = 8 * 1024 * 1024;
 
+    // The deepest nesting a parsed document may have.
+    private const int MaxDepth = 256;
+
     private static readonly ConditionalWeakTable<PsObject, XmlNode> Bound = [];
 
     private static readonly string[] NodeListTypeNames = ["System.Xml.XPathNodeList", "System.Xml.XmlNodeList", "System.Object"];
@@ -51,6 +54,15 @@ internal static class XmlNodes
         var document = new XmlDocument { XmlResolver = null };
         try
         {
+            // A first pass bounds the nesting: XmlNode's writers (OuterXml, Save) recurse once per level.
+            using (var scan = XmlReader.Create(new StringReader(text), settings))
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth > MaxDepth) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[xml]: the document nests deeper than {MaxDepth} levels, more than the emulator reads"));
+                }
+            }
+
             using var reader = XmlReader.Create(new StringReader(text), settings);
             document.Load(reader);
         }
@@ -96,7 +108,8 @@ internal static class XmlNodes
 
         foreach (var name in PropertyNames(node))
         {
-            var values = Named(node, name).Select(n => ReadValue(n) is var v && v is PsObject ? PsPrimitive.String(n.Name) : v).ToList();
+            // Without wrapping the children: a wrap makes its own properties, and the whole tree would be walked.
+            var values = Named(node, name).Select(n => IsText(n) ? PsPrimitive.String(TextOf(n)) : PsPrimitive.String(n.Name)).Cast<PsValue>().ToList();
             yield return (name, values.Count == 1 ? values[0] : PsObjects.List(values, ListValueTemplate.ArrayTypeNames));
         }
     }
@@ -142,13 +155,13 @@ internal static class XmlNodes
     // A node read through a property, as XmlNodeAdapter's GetNodeObject reads one: a text node's text; a node with
     // attributes the node; one without children (an empty element, the declaration, a comment), or with one text node
     // alone (an attribute's value, an element of text), its text; any other the node.
-    private static PsValue ReadValue(XmlNode node)
-    {
-        if (node is XmlText) return PsPrimitive.String(node.InnerText);
-        if (node.Attributes is { Count: > 0 }) return Wrap(node);
-        if (!node.HasChildNodes || (node.ChildNodes.Count == 1 && node.FirstChild!.NodeType == XmlNodeType.Text)) return PsPrimitive.String(node.InnerText);
-        return node is XmlAttribute attribute ? PsPrimitive.String(attribute.Value) : Wrap(node);
-    }
+    private static PsValue ReadValue(XmlNode node) => IsText(node) ? PsPrimitive.String(TextOf(node)) : Wrap(node);
+
+    private static bool IsText(XmlNode node) =>
+        node is XmlText or XmlAttribute ||
+        node.Attributes is not { Count: > 0 } && (!node.HasChildNodes || (node.ChildNodes.Count == 1 && node.FirstChild!.NodeType == XmlNodeType.Text));
+
+    private static string TextOf(XmlNode node) => node is XmlAttribute attribute ? attribute.Value : node.InnerText;
 
     /// <summary>A property of a node: the adapter's (attributes, child nodes), else XmlNode's own; $null for neither.</summary>
     public static PsValue Member(XmlNode node, string name)

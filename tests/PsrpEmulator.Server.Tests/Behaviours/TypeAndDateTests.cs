@@ -121,6 +121,8 @@ public class TypeAndDateTests
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Security.Principal.NTAccount]'Users'", "PsrpEmulator.ScenarioError", "[Security.Principal.NTAccount] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Web.HttpUtility]::UrlEncode('a b')", "PsrpEmulator.ScenarioError", "[Web.HttpUtility] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[adsi]'WinNT://./Administrators'", "PsrpEmulator.ScenarioError", "[adsi] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]

@@ -86,4 +86,16 @@ public class XmlDocumentTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("InvalidCastToXmlDocument"));
         Assert.That(host.Errors.Single().Message, Does.Contain("DTD is prohibited"));
     }
+
+    [Test]
+    public async Task A_document_nested_deeper_than_the_emulator_reads_is_the_scenario_error()
+    {
+        var (host, _) = await RunAsync("[xml](('<a>' * 300) + ('</a>' * 300)); [xml](('<a>' * 200) + ('</a>' * 200)) | ForEach-Object { $_.OuterXml.Length }");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("PsrpEmulator.ScenarioError", "[xml]: the document nests deeper than 256 levels, more than the emulator reads"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1400" }));
+    }
 }
