@@ -75,8 +75,8 @@ internal sealed partial class RunContext
             }
 
             var wild = !literal && VirtualFileSystem.HasWildcard(name);
-            var pattern = VirtualFileSystem.Wildcard(wild ? name : name.TrimEnd(':'));
-            var found = drives.Where(d => wild ? pattern.IsMatch(d.Name) : d.Name.Equals(name.TrimEnd(':'), StringComparison.OrdinalIgnoreCase)).ToList();
+            var pattern = wild ? VirtualFileSystem.Wildcard(name) : null;
+            var found = drives.Where(d => pattern?.IsMatch(d.Name) ?? d.Name.Equals(name.TrimEnd(':'), StringComparison.OrdinalIgnoreCase)).ToList();
             if (found.Count == 0 && !wild)
             {
                 await WriteErrorAsync(new ScriptedError($"Cannot find drive. A drive with the name '{name}' does not exist.", "GetLocationNoMatchingDrive,Microsoft.PowerShell.Commands.GetPSDriveCommand",
@@ -149,7 +149,7 @@ internal sealed partial class RunContext
                 {
                     case "Get-Content":
                         // A function's content is its ScriptBlock, a variable's its value, an alias's the command it stands for.
-                        await output.WriteAsync(new PipelineOutput(drive == "ALIAS" ? PsPrimitive.String(AliasTarget(value)) : value), cancellationToken);
+                        await output.WriteAsync(new PipelineOutput(value), cancellationToken);
                         break;
                     case "Remove-Item":
                         if (drive == "ALIAS") throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Remove-Item {path}: changing the Alias: drive is not emulated: give the command a rule"));
@@ -232,8 +232,6 @@ internal sealed partial class RunContext
 
     private static bool IsBuiltInFunction(string name) => BuiltInFunctions.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    private static string AliasTarget(PsValue value) => PipelineVariables.Display(value);
-
     /// <summary>A drive's items as the current scope sees them (FUNCTION, VARIABLE, ALIAS): names and values.</summary>
     private IEnumerable<(string Name, PsValue Value)> SessionStateItems(string drive)
     {
@@ -270,6 +268,6 @@ internal sealed partial class RunContext
     {
         "FUNCTION" => CommandInfoObject(name, FunctionCommandType, null, null, PipelineVariables.Display(value)).With("ScriptBlock", value),
         "VARIABLE" => PSVariableObject(name, value),
-        _ => CommandInfoObject(name, AliasCommandType, null, null, AliasTarget(value)),
+        _ => CommandInfoObject(name, AliasCommandType, null, null, PipelineVariables.Display(value)),
     }, DriveName(drive), name);
 }
