@@ -79,40 +79,6 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>
-    /// Import-Module (ipmo) of modules by name: one a Windows Server 2019 has loads (nothing to write: its commands are
-    /// answered as before); another is 5.1's ModuleNotFound error, written and gone on from. A path, -PassThru and the
-    /// module objects are not emulated.
-    /// </summary>
-    private async ValueTask ImportModuleAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
-    {
-        if (arguments["Name"] is not { } nameWord)
-        {
-            throw new StatementTerminatedException(ParameterError("Import-Module", "Cannot process command because of one or more missing mandatory parameters: Name.", "MissingMandatoryParameter"));
-        }
-
-        if (arguments.Has("PassThru") || arguments.Has("AsCustomObject"))
-        {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Import-Module -PassThru is not emulated: give the command a rule"));
-        }
-
-        foreach (var name in await ArgumentTextsAsync(nameWord, to, blockNesting))
-        {
-            if (name.IndexOfAny(['\\', '/']) >= 0 || name.EndsWith(".psm1", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Import-Module of a module file ('{name}') is not emulated: give the command a rule"));
-            }
-
-            if (WindowsCommands.HasModule(name)) continue;
-            await WriteErrorAsync(new ScriptedError(
-                $"The specified module '{name}' was not loaded because no valid module file was found in any module directory.",
-                "Modules_ModuleNotFound,Microsoft.PowerShell.Commands.ImportModuleCommand", ErrorCategory.ResourceUnavailable, "System.IO.FileNotFoundException", name)
-            {
-                Activity = "Import-Module",
-            }, output);
-        }
-    }
-
     // -CommandType's names (Cmdlet, Function, Alias, Application, All...; several joined by commas) as a mask.
     private static int CommandTypesOf(IEnumerable<string> names)
     {

@@ -33,6 +33,8 @@ internal sealed partial class RunContext
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Invoke-Expression"] = ["Command"],
         ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
+        ["Get-Module"] = ["Name", "ListAvailable", "All", "Refresh", "PSEdition", "FullyQualifiedName", "PSSession", "CimSession", "CimResourceUri", "CimNamespace"],
+        ["Remove-Module"] = ["Name", "FullyQualifiedName", "ModuleInfo", "Force", "WhatIf", "Confirm"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
         ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralPath", "UseTransaction"],
@@ -74,6 +76,8 @@ internal sealed partial class RunContext
         "IEX" => "Invoke-Expression",
         "GCM" => "Get-Command",
         "IPMO" => "Import-Module",
+        "GMO" => "Get-Module",
+        "RMO" => "Remove-Module",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
         "H" or "HISTORY" or "GHY" => "Get-History",
@@ -167,6 +171,12 @@ internal sealed partial class RunContext
                     return;
                 case "Import-Module":
                     await ImportModuleAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-Module":
+                    await GetModuleAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Remove-Module":
+                    await RemoveModuleAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Variable" or "Set-Variable" or "New-Variable" or "Remove-Variable" or "Clear-Variable":
                     await VariableCommandsAsync(command, arguments, to, output, blockNesting);
@@ -444,7 +454,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh")
                 {
                     named[name] = null;
                     continue;
@@ -469,7 +479,7 @@ internal sealed partial class RunContext
             "Invoke-Expression" => ["Command"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
-            "Import-Module" => ["Name"],
+            "Import-Module" or "Get-Module" or "Remove-Module" => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Get-History" or "Clear-History" => ["Id", "Count"],

@@ -147,14 +147,36 @@ public sealed class RunspaceState(TimeProvider? time = null)
         }
     }
 
+    // The modules the session imported (Import-Module), made at the first.
+    private List<string>? _modules;
+
+    /// <summary>Import-Module: the module joins the session's (once).</summary>
+    internal void ImportModule(string name)
+    {
+        lock (Gate)
+        {
+            var modules = _modules ??= [];
+            if (!modules.Contains(name, StringComparer.OrdinalIgnoreCase)) modules.Add(name);
+        }
+    }
+
+    /// <summary>Remove-Module: the module leaves the session; false when the session had not imported it.</summary>
+    internal bool RemoveModule(string name)
+    {
+        if (Volatile.Read(ref _modules) is null) return false;
+        lock (Gate) return _modules!.RemoveAll(m => m.Equals(name, StringComparison.OrdinalIgnoreCase)) > 0;
+    }
+
+    /// <summary>The modules the session imported, in the order it imported them.</summary>
+    internal List<string> ImportedModules()
+    {
+        if (Volatile.Read(ref _modules) is null) return [];
+        lock (Gate) return [.. _modules!];
+    }
+
     /// <summary>$MaximumErrorCount: the error records <c>$Error</c> keeps.</summary>
     internal const int MaximumErrorCount = 256;
 
-    /// <summary>
-    /// An error record the session saw, most recent first in <c>$Error</c> (an ArrayList, made at the first error),
-    /// as PowerShell keeps it: written ones, hidden ones (-ErrorAction SilentlyContinue), caught ones and the reason a
-    /// pipeline failed; at most <see cref="MaximumErrorCount"/>.
-    /// </summary>
     /// <summary>Windows PowerShell 5.1's $MaximumHistoryCount: the oldest entries go beyond it.</summary>
     internal const int MaximumHistoryCount = 4096;
 
@@ -204,6 +226,11 @@ public sealed class RunspaceState(TimeProvider? time = null)
         }
     }
 
+    /// <summary>
+    /// An error record the session saw, most recent first in <c>$Error</c> (an ArrayList, made at the first error),
+    /// as PowerShell keeps it: written ones, hidden ones (-ErrorAction SilentlyContinue), caught ones and the reason a
+    /// pipeline failed; at most <see cref="MaximumErrorCount"/>.
+    /// </summary>
     internal void RecordError(PsValue record)
     {
         lock (Gate)

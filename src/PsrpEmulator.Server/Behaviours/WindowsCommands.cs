@@ -249,18 +249,8 @@ internal static class WindowsCommands
         return table;
     }
 
-    // Modules a Windows Server 2019 has besides those its commands above come from (in-box, UNVERIFIED list).
-    private static readonly string[] OtherInBoxModules =
-    [
-        "Microsoft.PowerShell.Host", "PSReadline", "PSDesiredStateConfiguration", "PSDiagnostics", "Pester", "BitsTransfer",
-        "International", "NetConnection", "NetLbfo", "NetQos", "NetSwitchTeam", "NetworkConnectivityStatus", "PKI", "PnpDevice",
-        "PrintManagement", "TLS", "TroubleshootingPack", "TrustedPlatformModule", "UserAccessLogging", "WindowsErrorReporting",
-        "iSCSI", "MsDtc", "NetEventPacketCapture", "NetNat", "SecureBoot", "ServerCore", "SmbWitness", "StartLayout", "VpnClient",
-        "Wdac", "WindowsSearch", "CimCmdlets", "Microsoft.PowerShell.LocalAccounts", "Microsoft.PowerShell.ODataUtils",
-    ];
-
     private static readonly Lazy<HashSet<string>> InBoxModules = new(() =>
-        new HashSet<string>(ModuleCommandTable.Value.Values.Select(c => c.Module).OfType<string>().Concat(OtherInBoxModules), StringComparer.OrdinalIgnoreCase));
+        new HashSet<string>(ModuleCommandTable.Value.Values.Select(c => c.Module).OfType<string>().Concat(WindowsModules.All.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase));
 
 
     /// <summary>The command a default alias of Windows PowerShell 5.1 stands for; null for another name.</summary>

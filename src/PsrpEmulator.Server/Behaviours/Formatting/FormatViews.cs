@@ -99,6 +99,23 @@ internal static class FormatViews
         new("Source", 0, ColumnAlignment.Left, o => Property(o, "Source")),
     ]);
 
+    // Get-Module's modules: 5.1's "Module" table (ModuleType 10, Version 10, Name 35, $_.ExportedCommands.Keys).
+    private static readonly FormatView Module = new("System.Management.Automation.PSModuleInfo", FormatShape.Table,
+    [
+        new("ModuleType", 10, ColumnAlignment.Left, o => Property(o, "ModuleType")),
+        new("Version", 10, ColumnAlignment.Left, o => Property(o, "Version")),
+        new("Name", 35, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("ExportedCommands", 0, ColumnAlignment.Left, ExportedCommandNames),
+    ]);
+
+    // Get-Module -ListAvailable's: the same table grouped by the module folder (the parent of the module's folder, or
+    // of its version folder) under a "    Directory: " line.
+    private static readonly FormatView ModuleInfoGrouping = Module with
+    {
+        Key = "ModuleInfoGrouping",
+        GroupHeader = o => "    Directory: " + ModuleFolder(o),
+    };
+
     // Get-Culture's view (DotNetTypes.format.ps1xml: LCID 16, Name 16, DisplayName 40).
     private static readonly FormatView Culture = new("System.Globalization.CultureInfo", FormatShape.Table,
     [
@@ -259,6 +276,8 @@ internal static class FormatViews
         [EventLogRecord.Key] = EventLogRecord,
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
+        [Module.Key] = Module,
+        [ModuleInfoGrouping.Key] = ModuleInfoGrouping,
         [Culture.Key] = Culture,
         [Drive.Key] = Drive,
         [Variable.Key] = Variable,
@@ -468,6 +487,22 @@ internal static class FormatViews
         if (time is not { } t) return CellText(value);
         var utc = t.ToOffset(TimeSpan.Zero);
         return string.Format(EnglishUnitedStates, "{0,10}  {1,8}", utc.ToString("M/d/yyyy", EnglishUnitedStates), utc.ToString("h:mm tt", EnglishUnitedStates));
+    }
+
+    private static string ExportedCommandNames(PsValue value)
+    {
+        if (value is not PsObject o || o["ExportedCommands"] is not PsObject { Entries: var entries }) return string.Empty;
+        return Enumeration(entries.Select(e => CellText(e.Key)), entries.Count);
+    }
+
+    // Split-Path -Parent $_.Path, past a version folder ([Version]::TryParse of its name), then its parent.
+    private static string ModuleFolder(PsValue value)
+    {
+        if (value is not PsObject o || o["Path"].AsString() is not { } path) return string.Empty;
+        static string Parent(string p) => p.LastIndexOf('\\') is var slash and > 0 ? p[..slash] : string.Empty;
+        var folder = Parent(path);
+        if (System.Version.TryParse(folder[(folder.LastIndexOf('\\') + 1)..], out _)) folder = Parent(folder);
+        return Parent(folder);
     }
 
     // PSParentPath without its provider ("Microsoft.PowerShell.Core\FileSystem::C:\x" is "C:\x"), else the
