@@ -42,6 +42,9 @@ public interface IPipelineHost
     /// <summary>What commands changed of the computer's services (Stop-Service...); null when the host has none.</summary>
     ServiceStates? ServiceStates => null;
 
+    /// <summary>The computer's local users and groups (the LocalAccounts cmdlets, net user); null when the host has none.</summary>
+    LocalAccounts? LocalAccounts => null;
+
     /// <summary>The computer's registry (the registry cmdlets on HKLM: and HKCU:); null when the host has none.</summary>
     VirtualRegistry? Registry => null;
 
@@ -183,6 +186,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public ServiceStates? ServiceStates => inner.ServiceStates;
+
+    public LocalAccounts? LocalAccounts => inner.LocalAccounts;
 
     public VirtualRegistry? Registry => inner.Registry;
 

@@ -118,6 +118,8 @@ internal sealed partial class RunContext
 
         public ServiceStates? ServiceStates => context.Host.ServiceStates;
 
+        public LocalAccounts? LocalAccounts => context.Host.LocalAccounts;
+
         public VirtualRegistry? Registry => context.Host.Registry;
 
         public IComputerPower? Power => context.Host.Power;

@@ -35,6 +35,18 @@ internal sealed partial class RunContext
         ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
         ["Get-Module"] = ["Name", "ListAvailable", "All", "Refresh", "PSEdition", "FullyQualifiedName", "PSSession", "CimSession", "CimResourceUri", "CimNamespace"],
         ["Remove-Module"] = ["Name", "FullyQualifiedName", "ModuleInfo", "Force", "WhatIf", "Confirm"],
+        ["Get-LocalUser"] = ["Name", "SID"],
+        ["New-LocalUser"] = ["Name", "Password", "NoPassword", "Description", "FullName", "Disabled", "AccountExpires", "AccountNeverExpires", "PasswordNeverExpires", "UserMayNotChangePassword", "WhatIf", "Confirm"],
+        ["Remove-LocalUser"] = ["Name", "InputObject", "SID", "WhatIf", "Confirm"],
+        ["Enable-LocalUser"] = ["Name", "InputObject", "SID", "WhatIf", "Confirm"],
+        ["Disable-LocalUser"] = ["Name", "InputObject", "SID", "WhatIf", "Confirm"],
+        ["Set-LocalUser"] = ["Name", "InputObject", "SID", "Password", "Description", "FullName", "AccountExpires", "AccountNeverExpires", "PasswordNeverExpires", "UserMayChangePassword", "WhatIf", "Confirm"],
+        ["Get-LocalGroup"] = ["Name", "SID"],
+        ["New-LocalGroup"] = ["Name", "Description", "WhatIf", "Confirm"],
+        ["Remove-LocalGroup"] = ["Name", "InputObject", "SID", "WhatIf", "Confirm"],
+        ["Get-LocalGroupMember"] = ["Name", "Member", "Group", "SID"],
+        ["Add-LocalGroupMember"] = ["Name", "Member", "Group", "SID", "WhatIf", "Confirm"],
+        ["Remove-LocalGroupMember"] = ["Name", "Member", "Group", "SID", "WhatIf", "Confirm"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
         ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralPath", "UseTransaction"],
@@ -77,6 +89,19 @@ internal sealed partial class RunContext
         "GCM" => "Get-Command",
         "IPMO" => "Import-Module",
         "GMO" => "Get-Module",
+        // LocalAccounts' aliases.
+        "GLU" => "Get-LocalUser",
+        "NLU" => "New-LocalUser",
+        "RLU" => "Remove-LocalUser",
+        "ELU" => "Enable-LocalUser",
+        "DLU" => "Disable-LocalUser",
+        "SLU" => "Set-LocalUser",
+        "GLG" => "Get-LocalGroup",
+        "NLG" => "New-LocalGroup",
+        "RLG" => "Remove-LocalGroup",
+        "GLGM" => "Get-LocalGroupMember",
+        "ALGM" => "Add-LocalGroupMember",
+        "RLGM" => "Remove-LocalGroupMember",
         "RMO" => "Remove-Module",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
@@ -171,6 +196,9 @@ internal sealed partial class RunContext
                     return;
                 case "Import-Module":
                     await ImportModuleAsync(arguments, to, output, blockNesting);
+                    return;
+                case var account when LocalAccountCommandNames.Contains(account):
+                    await RunLocalAccountCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Get-Module":
                     await GetModuleAsync(arguments, to, output, blockNesting);
@@ -454,7 +482,8 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh")
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" ||
+                    name == "PasswordNeverExpires" && command == "New-LocalUser")
                 {
                     named[name] = null;
                     continue;
@@ -480,6 +509,8 @@ internal sealed partial class RunContext
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
             "Import-Module" or "Get-Module" or "Remove-Module" => ["Name"],
+            "Get-LocalGroupMember" or "Add-LocalGroupMember" or "Remove-LocalGroupMember" => ["Name", "Member"],
+            _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Get-History" or "Clear-History" => ["Id", "Count"],

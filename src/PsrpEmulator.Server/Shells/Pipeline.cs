@@ -417,6 +417,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public ServiceStates? ServiceStates => _shell.Services.ServicesOf(_shell.ComputerName);
 
+    public LocalAccounts? LocalAccounts => _shell.Services.AccountsOf(_shell.ComputerName);
+
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);
 
     public IComputerPower? Power => _shell.Services.Restarts?.For(_shell.ComputerName);

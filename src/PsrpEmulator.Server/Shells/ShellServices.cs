@@ -57,6 +57,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static (name, services) =>
         new ServiceStates { Stopped = service => services.Restarts?.ServiceStopped(name, service) }, this);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LocalAccounts> _accounts = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's local users and groups (the emulator's users its administrators), made at first use.</summary>
+    public LocalAccounts AccountsOf(string computer) => _accounts.GetOrAdd(computer, static (name, services) => new LocalAccounts(name, services.Options.EffectiveUsers.Keys), this);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A virtual computer's Windows features (what Install-WindowsFeature changed), made at first use.</summary>

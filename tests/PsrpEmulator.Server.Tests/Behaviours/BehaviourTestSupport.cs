@@ -43,6 +43,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ServiceStates? ServiceStates { get; init; }
 
+    public LocalAccounts? LocalAccounts { get; init; }
+
     /// <summary>The computer's restarts (its last boot); none by default.</summary>
     public IComputerPower? Power { get; init; }
 
@@ -169,6 +171,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public VirtualFileSystem? FileSystem { get; init; }
 
     public ServiceStates? ServiceStates { get; init; }
+
+    public LocalAccounts? LocalAccounts { get; init; }
 
     public VirtualRegistry? Registry { get; init; } = BehaviourCatalog.LoadDefault().NewRegistry("TESTHOST01");
 

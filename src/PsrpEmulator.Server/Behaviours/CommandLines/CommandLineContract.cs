@@ -39,6 +39,9 @@ internal interface ICommandLineHost
     /// <summary>What commands changed of the computer's services; null when the host has none.</summary>
     ServiceStates? ServiceStates => null;
 
+    /// <summary>The computer's local users and groups (net user, net localgroup); null when the host has none.</summary>
+    LocalAccounts? LocalAccounts => null;
+
     /// <summary>The computer's registry (reg.exe); null when the host has none.</summary>
     VirtualRegistry? Registry => null;
 
@@ -81,6 +84,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual PersistentEnvironment? PersistentEnvironment => inner.PersistentEnvironment;
 
     public virtual ServiceStates? ServiceStates => inner.ServiceStates;
+
+    public virtual LocalAccounts? LocalAccounts => inner.LocalAccounts;
 
     public virtual VirtualRegistry? Registry => inner.Registry;
 

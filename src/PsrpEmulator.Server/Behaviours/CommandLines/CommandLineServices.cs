@@ -109,6 +109,8 @@ internal static class ComputerPowerShell
 
         public ServiceStates? ServiceStates => host.ServiceStates;
 
+        public LocalAccounts? LocalAccounts => host.LocalAccounts;
+
         public VirtualRegistry? Registry => host.Registry;
 
         public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => host.Environment;

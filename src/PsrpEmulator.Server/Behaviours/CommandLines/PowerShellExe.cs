@@ -229,6 +229,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public ServiceStates? ServiceStates => host.ServiceStates;
 
+        public LocalAccounts? LocalAccounts => host.LocalAccounts;
+
         public VirtualRegistry? Registry => host.Registry;
 
         public IComputerPower? Power => host.Power;

@@ -116,6 +116,28 @@ internal static class FormatViews
         GroupHeader = o => "    Directory: " + ModuleFolder(o),
     };
 
+    // The LocalAccounts cmdlets' objects: LocalAccounts.format.ps1xml's tables (headers without labels or widths:
+    // the property names, columns as wide as their contents).
+    private static readonly FormatView LocalUser = new("Microsoft.PowerShell.Commands.LocalUser", FormatShape.Table,
+    [
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Enabled", 0, ColumnAlignment.Left, o => Property(o, "Enabled")),
+        new("Description", 0, ColumnAlignment.Left, o => Property(o, "Description")),
+    ]);
+
+    private static readonly FormatView LocalGroup = new("Microsoft.PowerShell.Commands.LocalGroup", FormatShape.Table,
+    [
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Description", 0, ColumnAlignment.Left, o => Property(o, "Description")),
+    ]);
+
+    private static readonly FormatView LocalPrincipal = new("Microsoft.PowerShell.Commands.LocalPrincipal", FormatShape.Table,
+    [
+        new("ObjectClass", 0, ColumnAlignment.Left, o => Property(o, "ObjectClass")),
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("PrincipalSource", 0, ColumnAlignment.Left, o => Property(o, "PrincipalSource")),
+    ]);
+
     // Get-Culture's view (DotNetTypes.format.ps1xml: LCID 16, Name 16, DisplayName 40).
     private static readonly FormatView Culture = new("System.Globalization.CultureInfo", FormatShape.Table,
     [
@@ -277,6 +299,9 @@ internal static class FormatViews
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
         [Module.Key] = Module,
+        [LocalUser.Key] = LocalUser,
+        [LocalGroup.Key] = LocalGroup,
+        [LocalPrincipal.Key] = LocalPrincipal,
         [ModuleInfoGrouping.Key] = ModuleInfoGrouping,
         [Culture.Key] = Culture,
         [Drive.Key] = Drive,

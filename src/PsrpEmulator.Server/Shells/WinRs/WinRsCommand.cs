@@ -77,6 +77,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public ServiceStates? ServiceStates => _shell.Services.ServicesOf(_shell.ComputerName);
 
+    public LocalAccounts? LocalAccounts => _shell.Services.AccountsOf(_shell.ComputerName);
+
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);
 
     public IComputerPower? Power => _shell.Services.Restarts?.For(_shell.ComputerName);

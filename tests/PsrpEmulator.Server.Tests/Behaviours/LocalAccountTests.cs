@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The LocalAccounts cmdlets over a computer's users and groups: what provisioning scripts do to make a service account
+/// (New-LocalUser, Add-LocalGroupMember) and check it, with the module's objects, order and errors (its source's).
+/// </summary>
+public class LocalAccountTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, LocalAccounts? accounts = null)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), LocalAccounts = accounts ?? new LocalAccounts("TESTHOST01", ["tester"]) };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(Now));
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string script, LocalAccounts? accounts = null)
+    {
+        var (host, outcome) = await RunAsync(script, accounts);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("Get-LocalUser | ForEach-Object Name", "Administrator|DefaultAccount|Guest|tester|WDAGUtilityAccount")]
+    [TestCase("Get-LocalUser | Where-Object Enabled | ForEach-Object Name", "Administrator|tester")]
+    [TestCase("(Get-LocalUser Administrator).SID.EndsWith('-500'); (glu Guest).SID.EndsWith('-501'); (Get-LocalUser tester).SID -like 'S-1-5-21-*-1000'", "True|True|True")]
+    [TestCase("Get-LocalUser -Name Adm*, G* | ForEach-Object Name; @(Get-LocalUser nothing*).Count", "Administrator|Guest|0")]
+    [TestCase("Get-LocalGroupMember -Group Administrators | ForEach-Object { $_.ObjectClass + ' ' + $_.Name + ' ' + $_.PrincipalSource }", @"User TESTHOST01\Administrator Local|User TESTHOST01\tester Local")]
+    [TestCase("Get-LocalGroupMember Users | ForEach-Object Name", @"NT AUTHORITY\Authenticated Users|NT AUTHORITY\INTERACTIVE|TESTHOST01\tester")]
+    [TestCase("(Get-LocalGroup Administrators).SID; (Get-LocalGroup -Name 'Remote Management Users').SID; @(Get-LocalGroup).Count", "S-1-5-32-544|S-1-5-32-580|24")]
+    public async Task A_Windows_Server_2019s_accounts_are_there_with_the_emulators_users_as_administrators(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task New_LocalUser_and_Add_LocalGroupMember_make_a_service_account_that_later_sessions_see()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var created = await OutputOfAsync(
+            "$pw = ConvertTo-SecureString 'P@ssw0rd!' -AsPlainText -Force; " +
+            "$u = New-LocalUser -Name svc_app -Password $pw -FullName 'App Service' -Description 'Runs the app' -PasswordNeverExpires; " +
+            "$u.Name; $u.Enabled; $u.PasswordRequired; $u.PasswordExpires -eq $null; $u.PasswordLastSet.ToString('o'); " +
+            "Add-LocalGroupMember -Group Administrators -Member svc_app", accounts);
+        var seen = await OutputOfAsync(
+            "Get-LocalGroupMember Administrators -Member svc_app | ForEach-Object Name; (Get-LocalUser svc_app).FullName; " +
+            "@(Get-LocalGroupMember Users | Where-Object Name -like '*svc_app').Count", accounts);
+
+        Assert.That(created, Is.EqualTo("svc_app|True|False|True|2026-11-30T10:00:00.0000000+00:00"));
+        // NewLocalUserCommand puts the user in no group (net user /add puts it in Users).
+        Assert.That(seen, Is.EqualTo(@"TESTHOST01\svc_app|App Service|0"));
+    }
+
+    [Test]
+    public async Task A_new_users_password_expires_after_the_policys_42_days_unless_it_never_does()
+    {
+        var output = await OutputOfAsync("$u = New-LocalUser temp -Password (ConvertTo-SecureString 'x' -AsPlainText -Force); $u.PasswordExpires.ToString('yyyy-MM-dd'); $u.PasswordChangeableDate.ToString('yyyy-MM-dd')");
+
+        Assert.That(output, Is.EqualTo("2027-01-11|2026-11-30"));
+    }
+
+    [Test]
+    public async Task Its_objects_are_LocalAccounts_types_with_5_1s_properties()
+    {
+        var (host, _) = await RunAsync("Get-LocalUser Administrator; Get-LocalGroup Users; Get-LocalGroupMember Guests");
+
+        var user = (PsObject)host.Outputs[0];
+        Assert.That(user.TypeNames, Is.EqualTo(new[] { "Microsoft.PowerShell.Commands.LocalUser", "Microsoft.PowerShell.Commands.LocalPrincipal", "System.Object" }));
+        Assert.That(user.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[]
+        {
+            "AccountExpires", "Description", "Enabled", "FullName", "PasswordChangeableDate", "PasswordExpires", "UserMayChangePassword",
+            "PasswordRequired", "PasswordLastSet", "LastLogon", "Name", "SID", "PrincipalSource", "ObjectClass",
+        }));
+        Assert.That(((PsObject)host.Outputs[1]).TypeNames![0], Is.EqualTo("Microsoft.PowerShell.Commands.LocalGroup"));
+        var member = (PsObject)host.Outputs[2];
+        Assert.That((member.TypeNames![0], member.ToDisplayString(), member["ObjectClass"].AsString()), Is.EqualTo(("Microsoft.PowerShell.Commands.LocalPrincipal", @"TESTHOST01\Guest", "User")));
+    }
+
+    [Test]
+    public async Task Out_String_shows_LocalAccounts_tables()
+    {
+        var (host, _) = await RunAsync("Get-LocalUser | Out-String; Get-LocalGroupMember Administrators | Out-String");
+
+        Assert.That(host.OutputTexts[0].Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0), Is.EqualTo(new[]
+        {
+            "Name               Enabled Description",
+            "----               ------- -----------",
+            "Administrator      True    Built-in account for administering the computer/domain",
+            "DefaultAccount     False   A user account managed by the system.",
+            "Guest              False   Built-in account for guest access to the computer/domain",
+            "tester             True",
+            "WDAGUtilityAccount False   A user account managed and used by the system for Windows Defender Application Guard scena...",
+        }));
+        Assert.That(host.OutputTexts[1].Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0), Is.EqualTo(new[]
+        {
+            "ObjectClass Name                     PrincipalSource",
+            "----------- ----                     ---------------",
+            @"User        TESTHOST01\Administrator Local",
+            @"User        TESTHOST01\tester        Local",
+        }));
+    }
+
+    [Test]
+    public async Task The_modules_errors_carry_its_ids_categories_and_targets_and_the_script_goes_on()
+    {
+        var (host, _) = await RunAsync(
+            "Get-LocalUser nobody; Get-LocalGroup nogroup; New-LocalUser Administrator -NoPassword; " +
+            "Add-LocalGroupMember -Group Administrators -Member tester; Add-LocalGroupMember Administrators ghost; " +
+            "Remove-LocalGroupMember Guests tester; Remove-LocalUser ghost; Add-LocalGroupMember nogroup tester; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.TargetName, e.Message)), Is.EqualTo(new[]
+        {
+            ("UserNotFound,Microsoft.PowerShell.Commands.GetLocalUserCommand", ErrorCategory.ObjectNotFound, (string?)"nobody", "User nobody was not found."),
+            ("GroupNotFound,Microsoft.PowerShell.Commands.GetLocalGroupCommand", ErrorCategory.ObjectNotFound, "nogroup", "Group nogroup was not found."),
+            ("UserExists,Microsoft.PowerShell.Commands.NewLocalUserCommand", ErrorCategory.ResourceExists, "Administrator", "User Administrator already exists."),
+            ("MemberExists,Microsoft.PowerShell.Commands.AddLocalGroupMemberCommand", ErrorCategory.ResourceExists, "Administrators", @"TESTHOST01\tester is already a member of group Administrators."),
+            ("PrincipalNotFound,Microsoft.PowerShell.Commands.AddLocalGroupMemberCommand", ErrorCategory.ObjectNotFound, "ghost", "Principal ghost was not found."),
+            ("MemberNotFound,Microsoft.PowerShell.Commands.RemoveLocalGroupMemberCommand", ErrorCategory.ObjectNotFound, @"TESTHOST01\tester", @"Member TESTHOST01\tester was not found in group Guests."),
+            ("UserNotFound,Microsoft.PowerShell.Commands.RemoveLocalUserCommand", ErrorCategory.ObjectNotFound, "ghost", "User ghost was not found."),
+            ("GroupNotFound,Microsoft.PowerShell.Commands.AddLocalGroupMemberCommand", ErrorCategory.ObjectNotFound, "nogroup", "Group nogroup was not found."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("New-LocalUser abcdefghijklmnopqrstu -NoPassword",
+        "Cannot validate argument on parameter 'Name'. The character length of the 21 argument is too long. Shorten the character length of the argument so it is fewer than or equal to \"20\" characters, and then try the command again.")]
+    [TestCase("New-LocalUser bob -Password 'plain'",
+        "Cannot bind parameter 'Password'. Cannot convert the \"plain\" value of type \"System.String\" to type \"System.Security.SecureString\".")]
+    [TestCase("New-LocalUser bob", "Cannot process command because of one or more missing mandatory parameters: Password.")]
+    public async Task New_LocalUser_binds_its_parameters_as_PowerShell_does(string statement, string message)
+    {
+        var (host, _) = await RunAsync(statement + "; 'next'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task Users_are_enabled_disabled_changed_and_removed_and_a_removed_user_leaves_its_groups()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var output = await OutputOfAsync(
+            "New-LocalUser temp -NoPassword | Out-Null; Add-LocalGroupMember 'Remote Desktop Users' temp; Disable-LocalUser temp; (Get-LocalUser temp).Enabled; " +
+            "Enable-LocalUser -Name temp; Set-LocalUser temp -Description 'changed' -PasswordNeverExpires $true; $u = Get-LocalUser temp; $u.Enabled; $u.Description; " +
+            "Remove-LocalUser temp; @(Get-LocalGroupMember 'Remote Desktop Users').Count; @(Get-LocalUser temp -ErrorAction SilentlyContinue).Count", accounts);
+
+        Assert.That(output, Is.EqualTo("False|True|changed|0|0"));
+    }
+
+    [Test]
+    public async Task A_group_is_created_listed_before_the_builtin_ones_and_removed()
+    {
+        var output = await OutputOfAsync(
+            "New-LocalGroup -Name AppAdmins -Description 'App admins' | ForEach-Object Name; (Get-LocalGroup)[0].Name; (Get-LocalGroup AppAdmins).SID -like 'S-1-5-21-*'; " +
+            "Add-LocalGroupMember AppAdmins -Member tester, 'NT AUTHORITY\\SYSTEM'; Get-LocalGroupMember AppAdmins | ForEach-Object Name; Remove-LocalGroup AppAdmins; @(Get-LocalGroup App*).Count");
+
+        Assert.That(output, Is.EqualTo(@"AppAdmins|AppAdmins|True|NT AUTHORITY\SYSTEM|TESTHOST01\tester|0"));
+    }
+
+    [Test]
+    public void The_computers_SID_is_made_from_its_name_and_the_same_on_every_start()
+    {
+        var first = new LocalAccounts("server01", []);
+        var again = new LocalAccounts("SERVER01", []);
+        var other = new LocalAccounts("SERVER02", []);
+
+        Assert.That(first.ComputerSid, Does.Match(@"^S-1-5-21-\d+-\d+-\d+$"));
+        Assert.That(again.ComputerSid, Is.EqualTo(first.ComputerSid));
+        Assert.That(other.ComputerSid, Is.Not.EqualTo(first.ComputerSid));
+    }
+}
