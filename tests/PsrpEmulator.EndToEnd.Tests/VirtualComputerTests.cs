@@ -1,5 +1,6 @@
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Client.WinRs;
 using PsrpEmulator.EndToEnd.Tests.Disconnected;
 using PsrpEmulator.Server.Hosting;
 
@@ -48,6 +49,32 @@ public class VirtualComputerTests : EmulatorTestBase
         var script = "hostname; $env:COMPUTERNAME; $env:USERNAME; $env:USERPROFILE";
         Assert.That(Outputs(await first.InvokeAsync(script)), Is.EqualTo(new[] { "SERVER01", "SERVER01", "psrp", @"C:\Users\psrp" }));
         Assert.That(Outputs(await second.InvokeAsync(script)), Is.EqualTo(new[] { "SERVER02", "SERVER02", "psrp", @"C:\Users\psrp" }));
+    }
+
+    /// <summary>
+    /// A computer's local accounts: the emulator's user an administrator on each, a user one session creates seen by the
+    /// computer's later sessions and its cmd shells' net user, and not by the other computer.
+    /// </summary>
+    [Test]
+    public async Task A_local_user_a_session_creates_is_that_computers_and_its_cmd_shells_see_it()
+    {
+        using var server01 = For("Server01");
+        using var server02 = For("Server02");
+        await using (var first = await RunspacePoolClient.OpenAsync(server01))
+        {
+            Assert.That(Outputs(await first.InvokeAsync("Get-LocalGroupMember Administrators | ForEach-Object Name")), Is.EqualTo(new[] { @"SERVER01\Administrator", @"SERVER01\psrp" }));
+            await first.InvokeAsync("New-LocalUser svc_ci -NoPassword | Out-Null; Add-LocalGroupMember -Group 'Remote Management Users' -Member svc_ci");
+        }
+
+        await using var later = await RunspacePoolClient.OpenAsync(server01);
+        await using var other = await RunspacePoolClient.OpenAsync(server02);
+        await using var cmd = await WinRsShell.OpenAsync(server01, new WinRsShellOptions());
+        var net = await cmd.RunAsync("net", ["localgroup", "\"Remote Management Users\""]);
+
+        Assert.That(Outputs(await later.InvokeAsync("(Get-LocalGroupMember 'Remote Management Users').Name")), Is.EqualTo(new[] { @"SERVER01\svc_ci" }));
+        Assert.That(Outputs(await other.InvokeAsync("@(Get-LocalUser svc_ci -ErrorAction SilentlyContinue).Count")), Is.EqualTo(new[] { "0" }));
+        Assert.That(net.ExitCode, Is.Zero);
+        Assert.That(net.StdoutText, Does.Contain("\r\nsvc_ci\r\nThe command completed successfully."));
     }
 
     [Test]

@@ -165,6 +165,66 @@ public class LocalAccountTests
         Assert.That(output, Is.EqualTo(@"AppAdmins|AppAdmins|True|NT AUTHORITY\SYSTEM|TESTHOST01\tester|0"));
     }
 
+    private static async Task<(string Stdout, string Stderr, int Code)> NetAsync(LocalAccounts accounts, string line)
+    {
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, LocalAccounts = accounts, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+        return (host.Stdout, host.Stderr, code);
+    }
+
+    /// <summary>net user and net localgroup in a cmd shell: the same accounts, net's layout, messages and exit codes.</summary>
+    [Test]
+    public async Task Net_user_and_net_localgroup_list_and_change_the_same_accounts()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        const string done = "The command completed successfully.\r\n\r\n";
+        const string rule = "-------------------------------------------------------------------------------\r\n";
+
+        var list = await NetAsync(accounts, "net user");
+        var added = await NetAsync(accounts, "net user deploy S3cret! /add /comment:\"CI deploy\"");
+        var again = await NetAsync(accounts, "net user deploy other /add");
+        var joined = await NetAsync(accounts, "net localgroup Administrators deploy /add");
+        var twice = await NetAsync(accounts, "net localgroup administrators deploy /add");
+        var members = await NetAsync(accounts, "net localgroup administrators");
+        var nobody = await NetAsync(accounts, "net localgroup administrators ghost /add");
+        var noGroup = await NetAsync(accounts, "net localgroup nogroup");
+        var powershell = await OutputOfAsync("(Get-LocalUser deploy).Description; Get-LocalGroupMember Users -Member deploy | % Name", accounts);
+        var deleted = await NetAsync(accounts, "net user deploy /delete");
+        var gone = await NetAsync(accounts, "net user deploy");
+
+        Assert.That(list, Is.EqualTo(("\r\nUser accounts for \\\\TESTHOST01\r\n\r\n" + rule +
+            "Administrator            DefaultAccount           Guest                    \r\n" +
+            "tester                   WDAGUtilityAccount       \r\n" + done, "", 0)));
+        Assert.That(added, Is.EqualTo((done, "", 0)));
+        Assert.That(again, Is.EqualTo(("", "The account already exists.\r\n\r\nMore help is available by typing NET HELPMSG 2224.\r\n\r\n", 2)));
+        Assert.That(joined, Is.EqualTo((done, "", 0)));
+        Assert.That(twice, Is.EqualTo(("", "System error 1378 has occurred.\r\n\r\nThe specified account name is already a member of the group.\r\n\r\n", 2)));
+        Assert.That(members, Is.EqualTo(("Alias name     administrators\r\nComment        Administrators have complete and unrestricted access to the computer/domain\r\n\r\nMembers\r\n\r\n" + rule +
+            "Administrator\r\ndeploy\r\ntester\r\n" + done, "", 0)));
+        Assert.That(nobody, Is.EqualTo(("", "There is no such global user or group: ghost.\r\n\r\nMore help is available by typing NET HELPMSG 3783.\r\n\r\n", 2)));
+        Assert.That(noGroup, Is.EqualTo(("", "System error 1376 has occurred.\r\n\r\nThe specified local group does not exist.\r\n\r\n", 2)));
+        // NetUserAdd puts the user in Users.
+        Assert.That(powershell, Is.EqualTo(@"CI deploy|TESTHOST01\deploy"));
+        Assert.That(deleted, Is.EqualTo((done, "", 0)));
+        Assert.That(gone, Is.EqualTo(("", "The user name could not be found.\r\n\r\nMore help is available by typing NET HELPMSG 2221.\r\n\r\n", 2)));
+    }
+
+    [Test]
+    public async Task Net_user_of_one_user_shows_its_details_and_group_memberships()
+    {
+        var (stdout, _, code) = await NetAsync(new LocalAccounts("TESTHOST01", ["tester"]), "net user tester");
+
+        var lines = stdout.Split("\r\n");
+        Assert.That(code, Is.Zero);
+        Assert.That(lines[0], Is.EqualTo("User name                    tester"));
+        Assert.That(lines, Does.Contain("Account active               Yes"));
+        Assert.That(lines, Does.Contain("Password last set            1/12/2026 9:38:00 AM"));
+        Assert.That(lines, Does.Contain("Password expires             Never"));
+        Assert.That(lines, Does.Contain("Local Group Memberships      *Administrators       *Users                "));
+        Assert.That(lines, Does.Contain("Global Group memberships     *None                 "));
+        Assert.That(stdout, Does.EndWith("The command completed successfully.\r\n\r\n"));
+    }
+
     [Test]
     public void The_computers_SID_is_made_from_its_name_and_the_same_on_every_start()
     {

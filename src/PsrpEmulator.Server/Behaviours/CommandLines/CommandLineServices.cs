@@ -9,8 +9,8 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <c>net start X</c> / <c>net stop X</c> start or stop one (by name or display name) as Start-Service and Stop-Service
 /// do (<see cref="ServiceStates"/>), with net's messages: "The X service is starting." / "... was started successfully.",
 /// and its errors on stderr with exit code 2 (already started: NET HELPMSG 2182; not started: 3521; no such service:
-/// 2185; disabled: System error 1058). The services are those Get-Service lists (the PowerShell rules'). Other net
-/// commands (user, use, localgroup...) are not emulated.
+/// 2185; disabled: System error 1058). The services are those Get-Service lists (the PowerShell rules'). net user and
+/// net localgroup are NetAccountsScript's; other net commands (use, share...) are not emulated.
 /// </summary>
 internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, string service) : ICommandLineScript
 {

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>
+/// net.exe's account commands over the computer's users and groups (<see cref="LocalAccounts"/>, what the LocalAccounts
+/// cmdlets see): <c>net user</c> (the list, three names a row), <c>net user NAME</c> (its details), <c>net user NAME
+/// [PASSWORD] /add</c> (a new user, in Users as NetUserAdd puts it), <c>net user NAME /delete</c>, <c>net user NAME
+/// /active:yes|no</c>, <c>net user NAME PASSWORD</c>; <c>net localgroup</c>, <c>net localgroup NAME</c> (its members),
+/// <c>net localgroup NAME [/comment:"text"] /add</c>, <c>/delete</c>, and <c>net localgroup NAME MEMBER... /add</c> or
+/// <c>/delete</c>. Errors go to stderr with exit code 2 and net's messages (NET HELPMSG numbers, system errors). The
+/// layout of the lists and details is net's as remembered (UNVERIFIED spacing); no password policy is enforced, and
+/// <c>*</c> (a password prompt), /domain and the other options are not emulated.
+/// </summary>
+internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> arguments, IReadOnlyList<string> options) : ICommandLineScript
+{
+    private const string Completed = "The command completed successfully.\r\n\r\n";
+    private const string Rule = "-------------------------------------------------------------------------------\r\n";
+    private static readonly CultureInfo EnUs = EnglishUnitedStates.Culture;
+
+    public string Description => $"net {(group ? "localgroup" : "user")}";
+
+    public static bool TryParse(string line, out NetAccountsScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count < 2 || !(tokens[0].Value.Equals("net", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("net.exe", StringComparison.OrdinalIgnoreCase))) return false;
+        var verb = tokens[1].Value.ToLowerInvariant();
+        if (verb is not ("user" or "users" or "localgroup")) return false;
+        var rest = tokens.Skip(2).Select(t => t.Value).ToList();
+        script = new NetAccountsScript(verb == "localgroup", [.. rest.Where(t => !t.StartsWith('/'))], [.. rest.Where(t => t.StartsWith('/'))]);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (host.LocalAccounts is not { } accounts)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("net " + (group ? "localgroup" : "user")), cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var add = HasOption("/add");
+        var delete = HasOption("/delete") || HasOption("/del");
+        var unknown = options.FirstOrDefault(o => !IsKnownOption(o));
+        if (unknown is not null || (add && delete))
+        {
+            return await FailAsync(host, $"The option {(unknown ?? "/delete").ToUpperInvariant()} is unknown.\r\n\r\nThe syntax of this command is:\r\n\r\nNET {(group ? "LOCALGROUP" : "USER")}\r\n\r\nMore help is available by typing NET HELPMSG 3506.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        var (text, code) = group ? await LocalGroupAsync(accounts, add, delete, host, cancellationToken).ConfigureAwait(false)
+            : await UserAsync(accounts, add, delete, time, host, cancellationToken).ConfigureAwait(false);
+        if (text is not null) await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
+        return code;
+    }
+
+    private bool HasOption(string name) => options.Any(o => o.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    private string? OptionValue(string name) =>
+        options.FirstOrDefault(o => o.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase)) is { } option ? option[(name.Length + 1)..] : null;
+
+    private bool IsKnownOption(string option)
+    {
+        var name = option.Split(':')[0].ToLowerInvariant();
+        return name is "/add" or "/delete" or "/del" || (group ? name is "/comment" : name is "/active" or "/comment" or "/fullname" or "/expires" or "/passwordreq" or "/passwordchg");
+    }
+
+    // net user ...: the text to write and the exit code (no text when an error was written).
+    private async Task<(string? Text, int Code)> UserAsync(LocalAccounts accounts, bool add, bool delete, TimeProvider time, ICommandLineHost host, CancellationToken cancellationToken)
+    {
+        if (arguments.Count == 0)
+        {
+            if (add || delete) return await SyntaxAsync(host, cancellationToken).ConfigureAwait(false);
+            return ($"\r\nUser accounts for \\\\{accounts.ComputerName}\r\n\r\n{Rule}{Columns(accounts.Users().Select(u => u.Name), 25, 3)}{Completed}", 0);
+        }
+
+        var name = arguments[0];
+        if (arguments.Count > 2 || arguments.Count == 2 && arguments[1] == "*") return await SyntaxAsync(host, cancellationToken).ConfigureAwait(false);
+        var password = arguments.Count == 2 ? arguments[1] : null;
+        var comment = OptionValue("/comment");
+        var fullName = OptionValue("/fullname");
+        if (add)
+        {
+            if (!LocalAccounts.IsValidName(name))
+            {
+                return await SyntaxAsync(host, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = time.GetUtcNow();
+            if (!accounts.TryAddUser(name, u => u with
+            {
+                Description = comment ?? string.Empty,
+                FullName = fullName ?? string.Empty,
+                PasswordLastSet = now,
+                Enabled = !string.Equals(OptionValue("/active"), "no", StringComparison.OrdinalIgnoreCase),
+            }, out var user))
+            {
+                return await ErrorAsync(host, "The account already exists.\r\n\r\nMore help is available by typing NET HELPMSG 2224.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
+            // NetUserAdd puts a new user in Users (New-LocalUser does not).
+            if (accounts.Resolve(name) is { } principal) accounts.AddMember("Users", principal);
+            return (Completed, 0);
+        }
+
+        if (accounts.FindUser(name) is not { } existing)
+        {
+            return await ErrorAsync(host, "The user name could not be found.\r\n\r\nMore help is available by typing NET HELPMSG 2221.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (delete)
+        {
+            accounts.RemoveUser(name);
+            return (Completed, 0);
+        }
+
+        var active = OptionValue("/active");
+        if (password is null && active is null && comment is null && fullName is null) return (Details(accounts, existing), 0);
+        accounts.TryUpdateUser(name, u => u with
+        {
+            PasswordLastSet = password is null ? u.PasswordLastSet : time.GetUtcNow(),
+            Enabled = active is null ? u.Enabled : !active.Equals("no", StringComparison.OrdinalIgnoreCase),
+            Description = comment ?? u.Description,
+            FullName = fullName ?? u.FullName,
+        }, out _);
+        return (Completed, 0);
+    }
+
+    // net user NAME: its details, label column 29 wide, dates as en-US's general format.
+    private static string Details(LocalAccounts accounts, LocalAccounts.User user)
+    {
+        static string Date(DateTimeOffset? value) => value is { } v ? v.ToOffset(TimeSpan.Zero).ToString("M/d/yyyy h:mm:ss tt", EnUs) : "Never";
+        var expires = user.PasswordNeverExpires || user.PasswordLastSet is null ? (DateTimeOffset?)null : user.PasswordLastSet + TimeSpan.FromDays(42);
+        var memberships = accounts.Groups().Where(g => accounts.Members(g.Name)?.Any(m => m.Sid == accounts.UserSid(user)) == true).Select(g => g.Name).ToList();
+        var text = new StringBuilder();
+        void Line(string label, string value) => text.Append(label.PadRight(29)).Append(value).Append("\r\n");
+        Line("User name", user.Name);
+        Line("Full Name", user.FullName);
+        Line("Comment", user.Description);
+        Line("User's comment", string.Empty);
+        Line("Country/region code", "000 (System Default)");
+        Line("Account active", user.Enabled ? "Yes" : "No");
+        Line("Account expires", Date(user.AccountExpires));
+        text.Append("\r\n");
+        Line("Password last set", Date(user.PasswordLastSet));
+        Line("Password expires", Date(expires));
+        Line("Password changeable", Date(user.PasswordLastSet));
+        Line("Password required", user.PasswordRequired ? "Yes" : "No");
+        Line("User may change password", user.UserMayChangePassword ? "Yes" : "No");
+        text.Append("\r\n");
+        Line("Workstations allowed", "All");
+        Line("Logon script", string.Empty);
+        Line("User profile", string.Empty);
+        Line("Home directory", string.Empty);
+        Line("Last logon", Date(user.LastLogon));
+        text.Append("\r\n");
+        Line("Logon hours allowed", "All");
+        text.Append("\r\n");
+        text.Append(Memberships("Local Group Memberships", memberships.Count == 0 ? ["None"] : memberships));
+        text.Append(Memberships("Global Group memberships", ["None"]));
+        return text.Append(Completed).ToString();
+
+        // Two "*name" entries a line, each 22 wide, under a 29-wide label.
+        static string Memberships(string label, IReadOnlyList<string> names)
+        {
+            var lines = new StringBuilder();
+            for (var i = 0; i < names.Count; i += 2)
+            {
+                lines.Append((i == 0 ? label : string.Empty).PadRight(29));
+                foreach (var name in names.Skip(i).Take(2)) lines.Append(("*" + name).PadRight(22));
+                lines.Append("\r\n");
+            }
+
+            return lines.ToString();
+        }
+    }
+
+    // net localgroup ...: the text to write and the exit code (no text when an error was written).
+    private async Task<(string? Text, int Code)> LocalGroupAsync(LocalAccounts accounts, bool add, bool delete, ICommandLineHost host, CancellationToken cancellationToken)
+    {
+        if (arguments.Count == 0)
+        {
+            if (add || delete) return await SyntaxAsync(host, cancellationToken).ConfigureAwait(false);
+            return ($"\r\nAliases for \\\\{accounts.ComputerName}\r\n\r\n{Rule}{string.Concat(accounts.Groups().Select(g => "*" + g.Name + "\r\n"))}{Completed}", 0);
+        }
+
+        var name = arguments[0];
+        var members = arguments.Skip(1).ToList();
+        if (members.Count == 0 && add)
+        {
+            if (!LocalAccounts.IsValidName(name, 256) || !accounts.TryAddGroup(name, OptionValue("/comment") ?? string.Empty, out _))
+            {
+                return await ErrorAsync(host, $"System error 1379 has occurred.\r\n\r\nThe specified local group already exists.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
+            return (Completed, 0);
+        }
+
+        if (accounts.FindGroup(name) is not { } target)
+        {
+            return await ErrorAsync(host, "System error 1376 has occurred.\r\n\r\nThe specified local group does not exist.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (members.Count == 0 && delete)
+        {
+            accounts.RemoveGroup(target.Name);
+            return (Completed, 0);
+        }
+
+        if (members.Count == 0)
+        {
+            var list = accounts.Members(target.Name) ?? [];
+            var prefix = accounts.ComputerName + "\\";
+            // Members of the computer's own are shown by their bare names.
+            var shown = list.Select(m => m.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? m.Name[prefix.Length..] : m.Name);
+            return ($"Alias name     {name}\r\nComment        {target.Description}\r\n\r\nMembers\r\n\r\n{Rule}{string.Concat(shown.Select(m => m + "\r\n"))}{Completed}", 0);
+        }
+
+        if (!add && !delete) return await SyntaxAsync(host, cancellationToken).ConfigureAwait(false);
+        foreach (var member in members)
+        {
+            if (accounts.Resolve(member) is not { } principal)
+            {
+                return await ErrorAsync(host, $"There is no such global user or group: {member}.\r\n\r\nMore help is available by typing NET HELPMSG 3783.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (add && !accounts.AddMember(target.Name, principal))
+            {
+                return await ErrorAsync(host, "System error 1378 has occurred.\r\n\r\nThe specified account name is already a member of the group.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (delete && !accounts.RemoveMember(target.Name, principal))
+            {
+                return await ErrorAsync(host, "System error 1377 has occurred.\r\n\r\nThe specified account name is not a member of the group.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (Completed, 0);
+    }
+
+    // Names in rows of so many columns, each padded to the width.
+    private static string Columns(IEnumerable<string> names, int width, int perRow)
+    {
+        var text = new StringBuilder();
+        var column = 0;
+        foreach (var name in names)
+        {
+            text.Append(name.PadRight(width));
+            if (++column == perRow)
+            {
+                text.Append("\r\n");
+                column = 0;
+            }
+        }
+
+        if (column > 0) text.Append("\r\n");
+        return text.ToString();
+    }
+
+    // A command net cannot read: its usage, exit code 1.
+    private async Task<(string? Text, int Code)> SyntaxAsync(ICommandLineHost host, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, $"The syntax of this command is:\r\n\r\nNET {(group ? "LOCALGROUP" : "USER")}\r\n\r\nMore help is available by typing NET HELPMSG 3505.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+        return (null, 1);
+    }
+
+    // An error net reports after trying: its message, exit code 2.
+    private static async Task<(string? Text, int Code)> ErrorAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, message, cancellationToken).ConfigureAwait(false);
+        return (null, 2);
+    }
+
+    private static async Task<int> FailAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, message, cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+}
