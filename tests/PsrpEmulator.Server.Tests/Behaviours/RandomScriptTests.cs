@@ -64,7 +64,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates() };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]) };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -140,6 +140,8 @@ public class RandomScriptTests
         "$MyInvocation.UnboundArguments[0]", "$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath(", "New-Object System.IO.FileInfo ", ".OpenRead()", ".Delete()",
         "[Environment]::ExpandEnvironmentVariables('%TEMP%')", "[Reflection.BindingFlags]'NonPublic, Instance'", "[IO.FileMode]", "[IO.File]::Move('C:\\a', 'C:\\b', $true)", ".GetType().GetProperty('x')", "Get-Command ", "gcm *-Acl", " -CommandType Cmdlet,Function", " -Module ", "Import-Module ", "ipmo Pester", "[Net.Dns]::GetHostName()", "Get-Culture", "Get-ExecutionPolicy",
         "ipconfig", "ipconfig /all", "cmd /c ", "cmd.exe /c \"echo a & echo b 1>&2\"", "'exit 3'", "exit /b ", "$LASTEXITCODE", "& ", "& cmd /c ", "& $x", "& 'a b'", "& ''", "netstat -an", "whoami", " 2>&1 | % { $_ }",
+        "Get-Module -ListAvailable ", "Get-Module ", "Remove-Module ", " -PassThru", "Get-LocalUser ", "New-LocalUser x -NoPassword", "Add-LocalGroupMember Administrators ", "Remove-LocalGroupMember ",
+        "Get-LocalGroupMember Users", "Set-LocalUser x -Description ", "net user ", "net user x /add", "net localgroup ", " /delete", " /active:no",
     ];
 
     [Test]
