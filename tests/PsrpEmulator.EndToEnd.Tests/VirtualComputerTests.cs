@@ -77,6 +77,62 @@ public class VirtualComputerTests : EmulatorTestBase
         Assert.That(net.StdoutText, Does.Contain("\r\nsvc_ci\r\nThe command completed successfully."));
     }
 
+    private WsManTransport As(string computer, string user, string password, WsManAuthenticationMechanism mechanism = WsManAuthenticationMechanism.Basic) => new(new WsManClientOptions
+    {
+        ConnectionUri = Emulator.WsManUri,
+        UserName = user,
+        Password = password,
+        HostHeader = $"{computer}:5985",
+        Authentication = mechanism,
+        RobustConnection = false,
+    });
+
+    /// <summary>
+    /// A local user a command creates logs on to that computer's remote sessions once it may (enabled, with a password,
+    /// in Administrators or Remote Management Users, as the default endpoint's permissions say), with Basic and with
+    /// Negotiate, and only to that computer.
+    /// </summary>
+    [Test]
+    public async Task A_local_user_in_Remote_Management_Users_logs_on_to_that_computer_only()
+    {
+        using var admin = For("Server01");
+        await using (var pool = await RunspacePoolClient.OpenAsync(admin))
+        {
+            await pool.InvokeAsync("New-LocalUser svc_ci -Password (ConvertTo-SecureString 'Ci-Pass-1' -AsPlainText -Force) | Out-Null");
+        }
+
+        using (var notYet = As("Server01", "svc_ci", "Ci-Pass-1"))
+        {
+            var refused = await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(notYet));
+            Assert.That(refused!.HttpStatus, Is.EqualTo(401));
+        }
+
+        await using (var pool = await RunspacePoolClient.OpenAsync(admin))
+        {
+            await pool.InvokeAsync("Add-LocalGroupMember -Group 'Remote Management Users' -Member svc_ci");
+        }
+
+        foreach (var mechanism in new[] { WsManAuthenticationMechanism.Basic, WsManAuthenticationMechanism.Negotiate })
+        {
+            using var transport = As("Server01", @"SERVER01\svc_ci", "Ci-Pass-1", mechanism);
+            await using var session = await RunspacePoolClient.OpenAsync(transport);
+            Assert.That(Outputs(await session.InvokeAsync("$env:USERNAME")), Is.EqualTo(new[] { "svc_ci" }), mechanism.ToString());
+        }
+
+        using var wrong = As("Server01", "svc_ci", "other");
+        using var elsewhere = As("Server02", "svc_ci", "Ci-Pass-1");
+        Assert.That((await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(wrong)))!.HttpStatus, Is.EqualTo(401));
+        Assert.That((await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(elsewhere)))!.HttpStatus, Is.EqualTo(401));
+
+        await using (var pool = await RunspacePoolClient.OpenAsync(admin))
+        {
+            await pool.InvokeAsync("Disable-LocalUser svc_ci");
+        }
+
+        using var disabled = As("Server01", "svc_ci", "Ci-Pass-1");
+        Assert.That((await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(disabled)))!.HttpStatus, Is.EqualTo(401));
+    }
+
     [Test]
     public async Task An_unknown_host_name_reaches_the_default_computer()
     {

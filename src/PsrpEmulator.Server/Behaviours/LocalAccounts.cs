@@ -25,6 +25,12 @@ public sealed class LocalAccounts
         public bool PasswordRequired { get; init; } = true;
         public DateTimeOffset? AccountExpires { get; init; }
         public DateTimeOffset? LastLogon { get; init; }
+
+        /// <summary>The password a command gave it (null: none, or the emulator's own user, whose password is the configuration's).</summary>
+        public string? Password { get; init; }
+
+        // Never shown: a record's generated text would print the password.
+        public override string ToString() => Name;
     }
 
     /// <summary>A local group (a BUILTIN alias or one a command created) and its description.</summary>
@@ -167,6 +173,21 @@ public sealed class LocalAccounts
         lock (_gate) return _groups.GetValueOrDefault(name);
     }
 
+    /// <summary>
+    /// The password a user a command created logs on with over the network, as Windows lets a local account into a remote
+    /// session: enabled, with a password (a blank one is for the console only), and a member of Administrators or Remote
+    /// Management Users (the default endpoint's permissions); null for another (or a name no command created).
+    /// </summary>
+    public string? LogonPassword(string name)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(name, out var user) || !user.Enabled || string.IsNullOrEmpty(user.Password)) return null;
+            var sid = SidOf(user);
+            return _members["Administrators"].Contains(sid) || _members["Remote Management Users"].Contains(sid) ? user.Password : null;
+        }
+    }
+
     /// <summary>The user's SID.</summary>
     public string UserSid(User user) => SidOf(user);
 
@@ -196,12 +217,18 @@ public sealed class LocalAccounts
         }
     }
 
-    /// <summary>The user gone, and from every group; false when there was none of that name.</summary>
+    /// <summary>Whether the account is one of Windows' own (a built-in user, a BUILTIN group): SAM deletes none of them.</summary>
+    public static bool IsBuiltIn(User user) => user.Rid < 1000;
+
+    public static bool IsBuiltIn(Group group) => group.Sid.StartsWith("S-1-5-32-", StringComparison.Ordinal);
+
+    /// <summary>The user gone, and from every group; false when there was none of that name (or it is a built-in one).</summary>
     public bool RemoveUser(string name)
     {
         lock (_gate)
         {
-            if (!_users.Remove(name, out var user)) return false;
+            if (!_users.TryGetValue(name, out var user) || IsBuiltIn(user)) return false;
+            _users.Remove(name);
             var sid = SidOf(user);
             foreach (var members in _members.Values) members.Remove(sid);
             return true;
@@ -222,12 +249,13 @@ public sealed class LocalAccounts
         }
     }
 
-    /// <summary>The group gone; false when there was none of that name.</summary>
+    /// <summary>The group gone; false when there was none of that name (or it is a BUILTIN one).</summary>
     public bool RemoveGroup(string name)
     {
         lock (_gate)
         {
-            if (!_groups.Remove(name)) return false;
+            if (!_groups.TryGetValue(name, out var group) || IsBuiltIn(group)) return false;
+            _groups.Remove(name);
             _members.Remove(name);
             return true;
         }

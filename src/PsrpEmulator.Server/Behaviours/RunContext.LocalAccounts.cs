@@ -56,6 +56,14 @@ internal sealed partial class RunContext
                 Activity = command,
             }, output);
 
+        // SAM's STATUS_SPECIAL_ACCOUNT for a built-in account: an InvalidOperationException, which the module reports
+        // under its "unspecified" id (UNVERIFIED: the mapping is not in the source's visible paths).
+        ValueTask SpecialAccountAsync(string message) =>
+            WriteErrorAsync(new ScriptedError(message, $"An unspecified error occurred.,{CmdletClass(command)}", ErrorCategory.NotSpecified, "System.InvalidOperationException")
+            {
+                Activity = command,
+            }, output);
+
         switch (command)
         {
             case "Get-LocalUser":
@@ -189,7 +197,7 @@ internal sealed partial class RunContext
                         throw new StatementTerminatedException(ParameterError(command, $"Cannot validate argument on parameter 'Name'. {reason}", "ParameterArgumentValidationError"));
                     }
 
-                    if (arguments["Password"] is { } passwordWord) await CheckSecureStringAsync(command, "Password", passwordWord, to, blockNesting);
+                    var newPassword = arguments["Password"] is { } passwordWord ? await PasswordAsync(command, passwordWord, to, blockNesting) : null;
                     if (!LocalAccounts.IsValidName(name))
                     {
                         await Error("InvalidName", $"The name {name} is invalid.", ErrorCategory.InvalidArgument, name);
@@ -209,6 +217,7 @@ internal sealed partial class RunContext
                         PasswordRequired = false,
                         PasswordNeverExpires = arguments.Has("PasswordNeverExpires"),
                         UserMayChangePassword = !arguments.Has("UserMayNotChangePassword"),
+                        Password = newPassword,
                     }, out var user))
                     {
                         if (accounts.FindGroup(name) is not null && accounts.FindUser(name) is null) await Error("NameInUse", $"The name {name} is already in use.", ErrorCategory.InvalidArgument, name);
@@ -244,7 +253,8 @@ internal sealed partial class RunContext
             case "Remove-LocalGroup":
                 foreach (var name in await Names("Name"))
                 {
-                    if (!accounts.RemoveGroup(name)) await Error("GroupNotFound", $"Group {name} was not found.", ErrorCategory.ObjectNotFound, name);
+                    if (accounts.FindGroup(name) is { } builtIn && LocalAccounts.IsBuiltIn(builtIn)) await SpecialAccountAsync($"The operation is not allowed for group {builtIn.Name}.");
+                    else if (!accounts.RemoveGroup(name)) await Error("GroupNotFound", $"Group {name} was not found.", ErrorCategory.ObjectNotFound, name);
                 }
 
                 return;
@@ -252,7 +262,8 @@ internal sealed partial class RunContext
             case "Remove-LocalUser":
                 foreach (var name in await Names("Name"))
                 {
-                    if (!accounts.RemoveUser(name)) await Error("UserNotFound", $"User {name} was not found.", ErrorCategory.ObjectNotFound, name);
+                    if (accounts.FindUser(name) is { } builtIn && LocalAccounts.IsBuiltIn(builtIn)) await SpecialAccountAsync($"The operation is not allowed for user {builtIn.Name}.");
+                    else if (!accounts.RemoveUser(name)) await Error("UserNotFound", $"User {name} was not found.", ErrorCategory.ObjectNotFound, name);
                 }
 
                 return;
@@ -270,15 +281,16 @@ internal sealed partial class RunContext
                 {
                     // Set-LocalUser: the properties given, each as its parameter says.
                     var name = (await Names("Name")).FirstOrDefault() ?? string.Empty;
-                    if (arguments["Password"] is { } passwordWord) await CheckSecureStringAsync(command, "Password", passwordWord, to, blockNesting);
+                    var newPassword = arguments["Password"] is { } passwordWord ? await PasswordAsync(command, passwordWord, to, blockNesting) : null;
                     string? description = arguments["Description"] is { } d ? PipelineVariables.Display(await ArgumentAsync(d, to, blockNesting)) : null;
                     string? fullName = arguments["FullName"] is { } f ? PipelineVariables.Display(await ArgumentAsync(f, to, blockNesting)) : null;
                     bool? neverExpires = arguments["PasswordNeverExpires"] is { } n ? ScriptExpressions.IsTrue(await ArgumentAsync(n, to, blockNesting)) : null;
                     bool? mayChange = arguments["UserMayChangePassword"] is { } m ? ScriptExpressions.IsTrue(await ArgumentAsync(m, to, blockNesting)) : null;
                     var now = time.GetUtcNow();
-                    var password = arguments.Has("Password");
+                    var password = newPassword is not null;
                     if (!accounts.TryUpdateUser(name, u => u with
                     {
+                        Password = newPassword ?? u.Password,
                         Description = description ?? u.Description,
                         FullName = fullName ?? u.FullName,
                         PasswordNeverExpires = neverExpires ?? u.PasswordNeverExpires,
@@ -295,12 +307,13 @@ internal sealed partial class RunContext
         }
     }
 
-    // -Password takes a SecureString (ConvertTo-SecureString, Read-Host -AsSecureString); text is the binder's conversion error.
-    private async ValueTask CheckSecureStringAsync(string command, string parameter, string word, IPipelineHost? to, int blockNesting)
+    // -Password takes a SecureString (ConvertTo-SecureString, Read-Host -AsSecureString, one the client sent): its
+    // text; other text is the binder's conversion error.
+    private async ValueTask<string> PasswordAsync(string command, string word, IPipelineHost? to, int blockNesting)
     {
+        const string parameter = "Password";
         var value = await ArgumentAsync(word, to, blockNesting);
-        if (value is PsPrimitive { Type: PsPrimitiveType.SecureString }) return;
-        if (value is PsObject { TypeNames: { } names } && names.Contains("System.Security.SecureString")) return;
+        if (value is PsPrimitive { Type: PsPrimitiveType.SecureString }) return SecureText(value, command + " -Password");
         var shown = PipelineVariables.Display(value);
         var type = value is PsPrimitive { Type: PsPrimitiveType.String } ? "System.String" : (value as PsObject)?.TypeNames?.FirstOrDefault() ?? "System.Object";
         throw new StatementTerminatedException(ParameterError(command,

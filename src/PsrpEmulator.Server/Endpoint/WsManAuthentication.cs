@@ -64,7 +64,7 @@ internal sealed class WsManAuthentication(ShellServices services)
         {
             // Basic over HTTP sends the password in the clear: refused unless AllowUnencrypted.
             if (!context.Request.IsHttps && !Options.AllowUnencrypted) return AuthenticationOutcome.RefusedBecause("BasicNeedsAllowUnencrypted");
-            var user = Basic(header.Parameter);
+            var user = Basic(header.Parameter, computer);
             if (user is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
             if (user is null) return AuthenticationOutcome.RefusedBecause("WrongCredentials");
             var outcome = new AuthenticationOutcome(user, null, false, null);
@@ -89,7 +89,7 @@ internal sealed class WsManAuthentication(ShellServices services)
         if (connection.Acceptor is null || connection.Acceptor.IsCompleted)
         {
             connection.Reset();
-            connection.Acceptor = new NegotiateAcceptor(new NtlmAcceptor(computer, PasswordOf, () => services.Time.GetUtcNow())
+            connection.Acceptor = new NegotiateAcceptor(new NtlmAcceptor(computer, user => PasswordOf(user, computer), () => services.Time.GetUtcNow())
             {
                 ChannelBindingsHash = TlsChannelBindings(context),
                 CbtHardeningLevel = Options.CbtHardeningLevel,
@@ -157,7 +157,16 @@ internal sealed class WsManAuthentication(ShellServices services)
         }),
     ];
 
-    private string? PasswordOf(string user) => Options.EffectiveUsers.TryGetValue(EmulatorOptions.BareUserName(user), out var password) ? password : null;
+    /// <summary>
+    /// The password a user logs on to the computer with: the configuration's for the emulator's users (whatever commands
+    /// did to their accounts), else that of a local user a command created and let into remote sessions (LocalAccounts).
+    /// </summary>
+    private string? PasswordOf(string user, string computer)
+    {
+        var bare = EmulatorOptions.BareUserName(user);
+        if (Options.EffectiveUsers.TryGetValue(bare, out var password)) return password;
+        return services.ExistingAccountsOf(computer)?.LogonPassword(bare);
+    }
 
     private static WsManAuthScheme? Parse(string scheme) => scheme.ToUpperInvariant() switch
     {
@@ -167,7 +176,7 @@ internal sealed class WsManAuthentication(ShellServices services)
         _ => null,
     };
 
-    private string? Basic(string? parameter)
+    private string? Basic(string? parameter, string computer)
     {
         if (parameter is null) return null;
         string decoded;
@@ -184,7 +193,7 @@ internal sealed class WsManAuthentication(ShellServices services)
         if (colon <= 0) return null;
         // A DOMAIN\user or user@domain login matches the configured user name.
         var bare = EmulatorOptions.BareUserName(decoded[..colon]);
-        return Options.EffectiveUsers.TryGetValue(bare, out var expected) &&
+        return PasswordOf(bare, computer) is { } expected &&
                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(decoded[(colon + 1)..]))
             ? bare
             : null;

@@ -60,6 +60,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LocalAccounts> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A virtual computer's local users and groups (the emulator's users its administrators), made at first use.</summary>
+    /// <summary>A virtual computer's local users and groups if a session or shell has used them; null before.</summary>
+    public LocalAccounts? ExistingAccountsOf(string computer) => _accounts.GetValueOrDefault(computer);
+
     public LocalAccounts AccountsOf(string computer) => _accounts.GetOrAdd(computer, static (name, services) => new LocalAccounts(name, services.Options.EffectiveUsers.Keys), this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);

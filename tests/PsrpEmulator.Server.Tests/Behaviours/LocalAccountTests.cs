@@ -226,6 +226,44 @@ public class LocalAccountTests
     }
 
     [Test]
+    public async Task Windows_own_accounts_are_not_removed()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var (host, _) = await RunAsync("Remove-LocalUser Administrator; Remove-LocalGroup Administrators; @(Get-LocalUser Administrator).Count; @(Get-LocalGroup Administrators).Count", accounts);
+        var net = await NetAsync(accounts, "net user Guest /delete");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("An unspecified error occurred.,Microsoft.PowerShell.Commands.RemoveLocalUserCommand", "The operation is not allowed for user Administrator."),
+            ("An unspecified error occurred.,Microsoft.PowerShell.Commands.RemoveLocalGroupCommand", "The operation is not allowed for group Administrators."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "1" }));
+        Assert.That(net, Is.EqualTo(("", "System error 1371 has occurred.\r\n\r\nCannot perform this operation on built-in accounts.\r\n\r\n", 2)));
+    }
+
+    /// <summary>A local account reaches a remote session as on Windows: enabled, with a password, and allowed by the default endpoint's groups.</summary>
+    [Test]
+    public async Task A_created_user_logs_on_remotely_only_enabled_with_a_password_and_in_an_allowed_group()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        await OutputOfAsync("New-LocalUser svc -Password (ConvertTo-SecureString 'pw-1' -AsPlainText -Force) | Out-Null; New-LocalUser blank -NoPassword | Out-Null; Add-LocalGroupMember Administrators blank", accounts);
+        var notAllowed = accounts.LogonPassword("svc");
+        await OutputOfAsync("Add-LocalGroupMember 'Remote Management Users' svc", accounts);
+        var allowed = accounts.LogonPassword("SVC");
+        await OutputOfAsync("Set-LocalUser svc -Password (ConvertTo-SecureString 'pw-2' -AsPlainText -Force)", accounts);
+        var changed = accounts.LogonPassword("svc");
+        await NetAsync(accounts, "net user svc pw-3");
+        var byNet = accounts.LogonPassword("svc");
+        await OutputOfAsync("Disable-LocalUser svc", accounts);
+
+        Assert.That((notAllowed, allowed, changed, byNet), Is.EqualTo(((string?)null, "pw-1", "pw-2", "pw-3")));
+        Assert.That(accounts.LogonPassword("svc"), Is.Null, "disabled");
+        Assert.That(accounts.LogonPassword("blank"), Is.Null, "no password: the console only");
+        Assert.That(accounts.LogonPassword("tester"), Is.Null, "the emulator's own users log on with the configuration's password");
+        Assert.That(accounts.FindUser("svc")!.ToString(), Is.EqualTo("svc"), "the record's text shows no password");
+    }
+
+    [Test]
     public void The_computers_SID_is_made_from_its_name_and_the_same_on_every_start()
     {
         var first = new LocalAccounts("server01", []);

@@ -94,6 +94,7 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
                 Description = comment ?? string.Empty,
                 FullName = fullName ?? string.Empty,
                 PasswordLastSet = now,
+                Password = password,
                 Enabled = !string.Equals(OptionValue("/active"), "no", StringComparison.OrdinalIgnoreCase),
             }, out var user))
             {
@@ -112,7 +113,11 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
 
         if (delete)
         {
-            accounts.RemoveUser(name);
+            if (!accounts.RemoveUser(name))
+            {
+                return await ErrorAsync(host, "System error 1371 has occurred.\r\n\r\nCannot perform this operation on built-in accounts.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
             return (Completed, 0);
         }
 
@@ -121,6 +126,7 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
         accounts.TryUpdateUser(name, u => u with
         {
             PasswordLastSet = password is null ? u.PasswordLastSet : time.GetUtcNow(),
+            Password = password ?? u.Password,
             Enabled = active is null ? u.Enabled : !active.Equals("no", StringComparison.OrdinalIgnoreCase),
             Description = comment ?? u.Description,
             FullName = fullName ?? u.FullName,
@@ -205,7 +211,11 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
 
         if (members.Count == 0 && delete)
         {
-            accounts.RemoveGroup(target.Name);
+            if (!accounts.RemoveGroup(target.Name))
+            {
+                return await ErrorAsync(host, "System error 1371 has occurred.\r\n\r\nCannot perform this operation on built-in accounts.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            }
+
             return (Completed, 0);
         }
 
