@@ -188,6 +188,16 @@ public sealed class LocalAccounts
         }
     }
 
+    /// <summary>The SIDs of the groups the user is a member of, in the order Get-LocalGroup lists them.</summary>
+    public IReadOnlyList<string> GroupSidsOf(User user)
+    {
+        lock (_gate)
+        {
+            var sid = SidOf(user);
+            return [.. _groups.Values.OrderBy(g => IsBuiltIn(g)).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase).Where(g => _members[g.Name].Contains(sid)).Select(g => g.Sid)];
+        }
+    }
+
     /// <summary>The user's SID.</summary>
     public string UserSid(User user) => SidOf(user);
 

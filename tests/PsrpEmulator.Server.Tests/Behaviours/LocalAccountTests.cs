@@ -263,6 +263,25 @@ public class LocalAccountTests
         Assert.That(accounts.FindUser("svc")!.ToString(), Is.EqualTo("svc"), "the record's text shows no password");
     }
 
+    /// <summary>WindowsPrincipal.IsInRole asks the session user's local groups: a user in Remote Management Users only is no administrator.</summary>
+    [TestCase("tester", "True|True|False|True")]
+    [TestCase("svc", "False|False|True|True")]
+    public async Task IsInRole_follows_the_session_users_local_groups(string user, string expected)
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        await OutputOfAsync("New-LocalUser svc -NoPassword | Out-Null; Add-LocalGroupMember 'Remote Management Users' svc", accounts);
+        var host = new RecordingHost { Runspace = new RunspaceState(), LocalAccounts = accounts };
+        host.Environment["USERNAME"] = user;
+
+        await Default.Resolve(Behaviour.Script(
+            "$id = [Security.Principal.WindowsIdentity]::GetCurrent(); $p = [Security.Principal.WindowsPrincipal]$id; " +
+            "$p.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator); $p.IsInRole('BUILTIN\\Administrators'); $p.IsInRole('Remote Management Users'); " +
+            "$id.Groups -contains 'S-1-5-11'")).RunTestAsync(host, new FakeTimeProvider(Now));
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public void The_computers_SID_is_made_from_its_name_and_the_same_on_every_start()
     {
