@@ -45,6 +45,25 @@ public class AdminFilesTests : EmulatorTestBase
         Assert.That(await got.Content.ReadAsByteArrayAsync(), Is.EqualTo("done\r\n"u8.ToArray()));
     }
 
+    /// <summary>Windows' program files are listed with their sizes; their bytes, which the emulator does not hold, are a 409, and they are not removed.</summary>
+    [Test]
+    public async Task A_program_file_of_Windows_is_listed_but_its_bytes_are_a_conflict_and_it_is_not_removed()
+    {
+        using var admin = Admin();
+
+        using var listed = await admin.GetAsync(Query(@"C:\Windows\System32"));
+        var names = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToList();
+        using var read = await admin.GetAsync(Query(@"C:\Windows\System32\cmd.exe"));
+        using var deleted = await admin.DeleteAsync(Query(@"C:\Windows\System32\cmd.exe"));
+        using var still = await admin.GetAsync(Query(@"C:\Windows\System32"));
+
+        Assert.That(names, Does.Contain("cmd.exe").And.Contain("drivers"));
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await read.Content.ReadAsStringAsync(), Does.Contain("is not emulated"));
+        Assert.That(deleted.IsSuccessStatusCode, Is.False);
+        Assert.That(await still.Content.ReadAsStringAsync(), Does.Contain("cmd.exe"));
+    }
+
     [Test]
     public async Task A_folder_is_listed_as_json_and_a_delete_removes_it_with_what_it_holds()
     {

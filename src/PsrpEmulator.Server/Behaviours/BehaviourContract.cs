@@ -177,6 +177,7 @@ public sealed partial class BehaviourCatalog
         // A program no rule answers (ipconfig, cmd /c ...): its statement runs it by the computer's command-line rules.
         // The call operator with a name (& ipconfig, & $exe): the statement finds the command it names.
         if (first.IsScript && ((!ScriptExpressions.HasPipeline(text) && (WindowsCommands.IsProgram(UnknownCommandScript.FirstWordOf(text.Trim())) ||
+                WindowsCommands.ProgramOfPath(UnknownCommandScript.FirstWordOf(text.Trim())) is not null ||
                 CommandLines.BatchFileScript.IsBatchFileName(UnknownCommandScript.FirstWordOf(text.Trim())))) ||
             text.TrimStart() is ['&', .. var called] && called.TrimStart() is [not '{', ..]))
         {

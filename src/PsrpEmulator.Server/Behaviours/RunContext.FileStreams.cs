@@ -78,7 +78,8 @@ internal sealed partial class RunContext
     {
         FileSystemFailure.NotFound => DotNetFailure(member, count, $"Could not find file '{path}'.", typeof(FileNotFoundException)),
         FileSystemFailure.ParentNotFound => DotNetFailure(member, count, $"Could not find a part of the path '{path}'.", typeof(DirectoryNotFoundException)),
-        FileSystemFailure.IsDirectory or FileSystemFailure.Root => DotNetFailure(member, count, $"Access to the path '{path}' is denied.", typeof(UnauthorizedAccessException)),
+        FileSystemFailure.IsDirectory or FileSystemFailure.Root or FileSystemFailure.AccessDenied => DotNetFailure(member, count, $"Access to the path '{path}' is denied.", typeof(UnauthorizedAccessException)),
+        FileSystemFailure.ContentNotHeld => new ScriptExpressionException(ProgramContentNotEmulated(DotNetName(member), path)),
         FileSystemFailure.AlreadyExists => DotNetFailure(member, count, $"The file '{path}' already exists.", typeof(IOException)),
         FileSystemFailure.DiskFull => DotNetFailure(member, count, "There is not enough space on the disk.\r\n", typeof(IOException)),
         FileSystemFailure.DirectoryNotEmpty => DotNetFailure(member, count, "The directory is not empty.\r\n", typeof(IOException)),

@@ -447,10 +447,11 @@ internal sealed partial class RunContext
     // A provider's .NET failure as the cmdlet writes it (IOException and its kin, with .NET Framework's texts).
     private static ScriptedError IoError(string command, string id, FileSystemFailure failure, string fullPath)
     {
+        if (failure == FileSystemFailure.ContentNotHeld) return ProgramContentNotEmulated(command, fullPath);
         var (message, exception, category) = failure switch
         {
             FileSystemFailure.ParentNotFound => ($"Could not find a part of the path '{fullPath}'.", "System.IO.DirectoryNotFoundException", ErrorCategory.ObjectNotFound),
-            FileSystemFailure.IsDirectory or FileSystemFailure.Root => ($"Access to the path '{fullPath}' is denied.", "System.UnauthorizedAccessException", ErrorCategory.PermissionDenied),
+            FileSystemFailure.IsDirectory or FileSystemFailure.Root or FileSystemFailure.AccessDenied => ($"Access to the path '{fullPath}' is denied.", "System.UnauthorizedAccessException", ErrorCategory.PermissionDenied),
             FileSystemFailure.DiskFull => ("There is not enough space on the disk.\r\n", "System.IO.IOException", ErrorCategory.WriteError),
             FileSystemFailure.AlreadyExists => ("Cannot create a file when that file already exists.\r\n", "System.IO.IOException", ErrorCategory.WriteError),
             FileSystemFailure.NotFound => ($"Could not find file '{fullPath}'.", "System.IO.FileNotFoundException", ErrorCategory.ObjectNotFound),
@@ -464,6 +465,10 @@ internal sealed partial class RunContext
         };
         return new ScriptedError(message, $"{id}{suffix},{CmdletClass(command)}", category, exception, fullPath) { Activity = command };
     }
+
+    /// <summary>The scenario error for the bytes of one of Windows' program files, which the emulator does not hold.</summary>
+    internal static ScriptedError ProgramContentNotEmulated(string command, string fullPath) =>
+        ScriptedError.ScenarioFault($"{command}: the content of {fullPath} (a program file of Windows) is not emulated: give the command a rule");
 
     /// <summary>The words of -Path (or -LiteralPath), their texts.</summary>
     private async ValueTask<(List<string> Paths, bool Literal)> PathWordsAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting, string pathParameter = "Path", string? fallback = null)

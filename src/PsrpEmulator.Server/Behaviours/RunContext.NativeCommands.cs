@@ -34,11 +34,13 @@ internal sealed partial class RunContext
         var words = Statements.SplitArguments(text.Trim());
         if (words.Count == 0) return false;
         // A batch file PowerShell finds (.\setup.bat, C:\tools\run.cmd) runs through cmd.exe; one that is not there is unknown.
-        var batch = BatchFileScript.IsBatchFileName(words[0]);
-        if (batch ? !BatchFileScript.Exists(Host.FileSystem, words[0], CurrentDirectory) : !WindowsCommands.IsProgram(words[0])) return false;
+        // A program named by its path (C:\Windows\System32\ipconfig.exe) runs as cmd runs the program of that name (ipconfig).
+        var program = WindowsCommands.ProgramOfPath(words[0]) is { } file ? System.IO.Path.GetFileNameWithoutExtension(file) : null;
+        var batch = program is null && BatchFileScript.IsBatchFileName(words[0]);
+        if (batch ? !BatchFileScript.Exists(Host.FileSystem, words[0], CurrentDirectory) : program is null && !WindowsCommands.IsProgram(words[0])) return false;
 
         // PowerShell passes each argument's value, quoted when it has white space in it.
-        var line = new StringBuilder(words[0]);
+        var line = new StringBuilder(program ?? words[0]);
         for (var i = 1; i < words.Count; i++)
         {
             var word = words[i];

@@ -47,7 +47,7 @@ internal sealed partial class RunContext
             if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
             else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));
             // A program (findstr, sort.exe): its whole text runs by the computer's command-line rules.
-            else if (WindowsCommands.IsProgram(words[0])) stages.Add((ProgramStageCommand, [elements[i].Trim()], null));
+            else if (WindowsCommands.IsProgram(words[0]) || WindowsCommands.ProgramOfPath(words[0]) is not null) stages.Add((ProgramStageCommand, [elements[i].Trim()], null));
             // 5.1's more function without paths: `$input | more.com`, in the console's code page ($OutputEncoding set so).
             else if (words is [var more] && more.Equals("more", StringComparison.OrdinalIgnoreCase)) stages.Add((MoreStageCommand, ["more.com"], null));
             else return null;

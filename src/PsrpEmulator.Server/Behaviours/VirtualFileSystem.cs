@@ -26,6 +26,10 @@ public enum FileSystemFailure
     DiskFull,
     /// <summary>A drive's root, which cannot be removed, moved or written.</summary>
     Root,
+    /// <summary>A file Windows protects (a program of System32, TrustedInstaller's): not written, moved or removed.</summary>
+    AccessDenied,
+    /// <summary>A program file whose bytes the emulator does not hold: its size and times are there, its content is not emulated.</summary>
+    ContentNotHeld,
 }
 
 /// <summary>A file or directory as a listing sees it at one moment.</summary>
@@ -59,6 +63,8 @@ public sealed class VirtualFileSystem
         public DateTimeOffset Written = now;
         public bool ReadOnly;
         public bool Hidden;
+        // A program image of Windows: its length without its bytes (protected: TrustedInstaller's).
+        public bool Image;
     }
 
     /// <summary>The user profiles' folders Windows makes at a user's first logon.</summary>
@@ -103,12 +109,29 @@ public sealed class VirtualFileSystem
             seeded.Created = seeded.Written = new DateTimeOffset(2018, 9, 15, 7, 31, 0, TimeSpan.Zero);
         }
 
+        // System32's programs (those a script runs: cmd, ipconfig, ping...), their sizes without their bytes.
+        foreach (var (path, length) in WindowsCommands.ProgramImages)
+        {
+            CreateDirectory(ParentOf(path)!);
+            var parent = Find(ParentOf(path)!)!;
+            parent.Children![NameOf(path)] = new Node(NameOf(path), isDirectory: false, ProgramImageTime) { Parent = parent, Length = length, Image = true };
+        }
+
+        foreach (var folder in new[] { @"C:\Windows\System32\WindowsPowerShell\v1.0", @"C:\Windows\System32\WindowsPowerShell", @"C:\Windows\System32\wbem" })
+        {
+            var seeded = Find(folder)!;
+            seeded.Created = seeded.Written = ProgramImageTime;
+        }
+
         Write(@"C:\setup.log", Encoding.ASCII.GetBytes(SetupLog()), FileWriteMode.Create);
         var log = _root.Children!["setup.log"];
         log.Created = log.Written = new DateTimeOffset(2026, 1, 12, 9, 40, 0, TimeSpan.Zero);
         // ProgramData is hidden on Windows: Get-ChildItem C:\ lists it only with -Force.
         _root.Children["ProgramData"].Hidden = true;
     }
+
+    // When Windows Server 2019's release wrote its programs (UNVERIFIED, as PerfLogs' time).
+    private static readonly DateTimeOffset ProgramImageTime = new(2018, 9, 15, 7, 28, 0, TimeSpan.Zero);
 
     /// <summary>The bytes the files may hold together.</summary>
     public long Capacity { get; }
@@ -315,6 +338,8 @@ public sealed class VirtualFileSystem
                     return Find(ParentOf(fullPath) ?? fullPath) is { IsDirectory: true } ? FileSystemFailure.NotFound : FileSystemFailure.ParentNotFound;
                 case { IsDirectory: true }:
                     return FileSystemFailure.IsDirectory;
+                case { Image: true }:
+                    return FileSystemFailure.ContentNotHeld;
                 case var file:
                     content = file.Content.AsSpan(0, file.Length).ToArray();
                     return FileSystemFailure.None;
@@ -336,6 +361,7 @@ public sealed class VirtualFileSystem
             var name = NameOf(fullPath);
             parent.Children!.TryGetValue(name, out var file);
             if (file is { IsDirectory: true }) return FileSystemFailure.IsDirectory;
+            if (file is { Image: true }) return FileSystemFailure.AccessDenied;
             if (file is not null && mode == FileWriteMode.CreateNew) return FileSystemFailure.AlreadyExists;
             var start = file is null ? 0 : mode switch
             {
@@ -405,10 +431,14 @@ public sealed class VirtualFileSystem
             if (Find(fullPath) is not { } node) return FileSystemFailure.NotFound;
             if (node.Parent is null) return FileSystemFailure.Root;
             if (node.Children is { Count: > 0 } && !recurse) return FileSystemFailure.DirectoryNotEmpty;
+            if (HoldsImage(node)) return FileSystemFailure.AccessDenied;
             Detach(node);
             return FileSystemFailure.None;
         }
     }
+
+    // Whether the node is, or holds, a program image (Windows refuses to remove or move those).
+    private static bool HoldsImage(Node node) => node.Image || node.Children is { } children && children.Values.Any(HoldsImage);
 
     private void Detach(Node node)
     {
@@ -417,7 +447,7 @@ public sealed class VirtualFileSystem
         node.Parent.Written = _time.GetUtcNow();
         node.Parent = null;
 
-        static long Size(Node n) => n.Children is { } children ? children.Values.Sum(Size) : n.Length;
+        static long Size(Node n) => n.Children is { } children ? children.Values.Sum(Size) : n.Image ? 0 : n.Length;
     }
 
     /// <summary>
@@ -430,6 +460,7 @@ public sealed class VirtualFileSystem
         {
             if (Find(fromPath) is not { } node) return FileSystemFailure.NotFound;
             if (node.Parent is null || toPath.Length <= 3) return FileSystemFailure.Root;
+            if (HoldsImage(node)) return FileSystemFailure.AccessDenied;
             if (Find(ParentOf(toPath)!) is not { IsDirectory: true } parent) return FileSystemFailure.ParentNotFound;
             // A directory cannot go into itself.
             for (var p = parent; p is not null; p = p.Parent) if (ReferenceEquals(p, node)) return FileSystemFailure.InvalidPath;
@@ -437,6 +468,7 @@ public sealed class VirtualFileSystem
             if (parent.Children!.TryGetValue(name, out var existing) && !ReferenceEquals(existing, node))
             {
                 if (!overwrite || existing.IsDirectory || node.IsDirectory) return FileSystemFailure.AlreadyExists;
+                if (existing.Image) return FileSystemFailure.AccessDenied;
                 Detach(existing);
             }
 

@@ -263,6 +263,66 @@ internal static class WindowsCommands
     /// <summary>Whether a Windows Server 2019 has a module of that name (Import-Module finds it).</summary>
     public static bool HasModule(string name) => InBoxModules.Value.Contains(name);
 
+    private const string System32 = @"C:\Windows\System32";
+
+    /// <summary>
+    /// The program files of <see cref="Programs"/> on a computer's disk, with their sizes (approximate: Windows Server
+    /// 2019's build 17763 files as remembered, UNVERIFIED): System32's, wbem's WMIC and WindowsPowerShell\v1.0's powershell.
+    /// </summary>
+    public static IEnumerable<(string Path, int Length)> ProgramImages
+    {
+        get
+        {
+            foreach (var (file, length) in ImageSizes) yield return (ImagePath(file), length);
+        }
+    }
+
+    private static string ImagePath(string file) => file.ToLowerInvariant() switch
+    {
+        "powershell.exe" => System32 + @"\WindowsPowerShell\v1.0\powershell.exe",
+        "wmic.exe" => System32 + @"\wbem\WMIC.exe",
+        _ => System32 + "\\" + file,
+    };
+
+    private static readonly (string File, int Length)[] ImageSizes =
+    [
+        ("ARP.EXE", 30720), ("attrib.exe", 20480), ("auditpol.exe", 48640), ("bcdedit.exe", 360448), ("certutil.exe", 1335296),
+        ("choice.exe", 31744), ("cmd.exe", 280064), ("cscript.exe", 144896), ("diskpart.exe", 163840), ("Dism.exe", 221184),
+        ("expand.exe", 62976), ("find.exe", 16896), ("findstr.exe", 35328), ("fsutil.exe", 190464), ("getmac.exe", 68096),
+        ("gpresult.exe", 216064), ("gpupdate.exe", 30208), ("HOSTNAME.EXE", 14848), ("icacls.exe", 36352), ("ipconfig.exe", 32768),
+        ("klist.exe", 38400), ("logman.exe", 120832), ("more.com", 28672), ("msiexec.exe", 66048), ("mstsc.exe", 1087488),
+        ("net.exe", 57344), ("netsh.exe", 92672), ("NETSTAT.EXE", 39936), ("nltest.exe", 446464), ("notepad.exe", 254464),
+        ("nslookup.exe", 92672), ("PATHPING.EXE", 25600), ("PING.EXE", 18432), ("powershell.exe", 452608), ("quser.exe", 30208),
+        ("query.exe", 28160), ("reg.exe", 72704), ("regsvr32.exe", 25600), ("Robocopy.exe", 133632), ("ROUTE.EXE", 25600),
+        ("rundll32.exe", 71680), ("sc.exe", 71680), ("schtasks.exe", 229376), ("setspn.exe", 88576), ("setx.exe", 51712),
+        ("sfc.exe", 42496), ("shutdown.exe", 30208), ("sort.exe", 32256), ("systeminfo.exe", 85504), ("takeown.exe", 50688),
+        ("taskkill.exe", 86528), ("tasklist.exe", 105472), ("timeout.exe", 30208), ("TRACERT.EXE", 17920), ("tree.com", 16384),
+        ("typeperf.exe", 47104), ("w32tm.exe", 104960), ("wevtutil.exe", 240640), ("where.exe", 51200), ("whoami.exe", 75264),
+        ("winrm.cmd", 35), ("wmic.exe", 503296), ("wscript.exe", 170496), ("wusa.exe", 309248), ("xcopy.exe", 46592),
+    ];
+
+    private static readonly Lazy<Dictionary<string, string>> ProgramsByPath = new(() =>
+        ImageSizes.ToDictionary(i => ImagePath(i.File), i => i.File.ToLowerInvariant(), StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The program a full path names (<c>C:\Windows\System32\cmd.exe</c>, <c>C:\WINDOWS\system32\PING</c>): its file name
+    /// (cmd.exe, ping.exe: a name PowerShell runs the program by, where a bare sc would be Set-Content); null for another
+    /// path or a bare name.
+    /// </summary>
+    public static string? ProgramOfPath(string path)
+    {
+        if (path.IndexOfAny(['\\', '/']) < 0) return null;
+        var full = path.Replace('/', '\\');
+        if (ProgramsByPath.Value.TryGetValue(full, out var program)) return program;
+        // A program named without its extension, as PowerShell finds it through PATHEXT.
+        foreach (var extension in (string[])[".exe", ".com", ".cmd"])
+        {
+            if (ProgramsByPath.Value.TryGetValue(full + extension, out program)) return program;
+        }
+
+        return null;
+    }
+
     /// <summary>A program of System32 of that name (without .exe, case aside): its file name as Get-Command shows it; null for another.</summary>
     public static string? ProgramFile(string name)
     {

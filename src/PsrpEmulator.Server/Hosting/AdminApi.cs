@@ -140,8 +140,10 @@ internal static class AdminApi
             if (item is null) return Results.Problem($"Nothing is at '{full}' on {ComputerOf(services, computer)}.", statusCode: 404);
             if (!item.IsDirectory)
             {
-                disk.Read(full, out var bytes);
-                return Results.Bytes(bytes, "application/octet-stream");
+                // A program file of Windows has a size but no bytes here: 409, not an empty file.
+                return disk.Read(full, out var bytes) == FileSystemFailure.ContentNotHeld
+                    ? Results.Problem($"The content of '{full}' (a program file of Windows) is not emulated.", statusCode: 409)
+                    : Results.Bytes(bytes, "application/octet-stream");
             }
 
             return Results.Json(disk.List(full, includeHidden: true)!.Select(i => new { i.Name, i.FullName, i.IsDirectory, i.Length, i.LastWriteTime }));

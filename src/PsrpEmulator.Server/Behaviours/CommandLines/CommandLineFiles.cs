@@ -141,7 +141,7 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
             {
                 var message = failure switch
                 {
-                    FileSystemFailure.IsDirectory or FileSystemFailure.Root => "Access is denied.\r\n",
+                    FileSystemFailure.IsDirectory or FileSystemFailure.Root or FileSystemFailure.AccessDenied => "Access is denied.\r\n",
                     FileSystemFailure.DiskFull => "There is not enough space on the disk.\r\n",
                     _ => "The system cannot find the path specified.\r\n",
                 };
@@ -306,9 +306,10 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
                         // wildcard matching nothing; for one missing file UNVERIFIED).
                         await host.WriteTextAsync(WinRsStreams.Stderr, $"Could Not Find {path ?? given}\r\n", cancellationToken).ConfigureAwait(false);
                     }
-                    else
+                    else if (disk.Delete(path!, recurse: false) == FileSystemFailure.AccessDenied)
                     {
-                        disk.Delete(path!, recurse: false);
+                        // A protected file (a program of System32): del names it and says access is denied, and exits 0.
+                        await host.WriteTextAsync(WinRsStreams.Stderr, $"{path}\r\nAccess is denied.\r\n", cancellationToken).ConfigureAwait(false);
                     }
 
                     break;
