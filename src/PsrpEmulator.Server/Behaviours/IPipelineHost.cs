@@ -45,6 +45,9 @@ public interface IPipelineHost
     /// <summary>The computer's local users and groups (the LocalAccounts cmdlets, net user); null when the host has none.</summary>
     LocalAccounts? LocalAccounts => null;
 
+    /// <summary>The computer's WinRM configuration (the WSMan: drive); null when the host has none.</summary>
+    IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
+
     /// <summary>The computer's registry (the registry cmdlets on HKLM: and HKCU:); null when the host has none.</summary>
     VirtualRegistry? Registry => null;
 
@@ -188,6 +191,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ServiceStates? ServiceStates => inner.ServiceStates;
 
     public LocalAccounts? LocalAccounts => inner.LocalAccounts;
+
+    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 
     public VirtualRegistry? Registry => inner.Registry;
 

@@ -146,6 +146,13 @@ internal sealed partial class RunContext
             return;
         }
 
+        // WSMan: (Get-Item WSMan:\localhost\MaxEnvelopeSizekb): the computer's WinRM configuration, read-only.
+        if (IsWsManDriveCommand(command, arguments))
+        {
+            await WsManDriveAsync(command, arguments, to, output, blockNesting);
+            return;
+        }
+
         // Function:, Variable: and Alias: (Test-Path function:Name, Get-ChildItem variable:, Packer's
         // Test-Path variable:global:ProgressPreference): what the current scope sees.
         if (IsSessionStateDriveCommand(command, arguments))

@@ -150,10 +150,13 @@ public class SessionStateDriveTests
         Assert.That(lines[6], Is.EqualTo("a                              1"));
     }
 
-    /// <summary>The WSMan: and Cert: drives exist on Windows but hold nothing here: the scenario error says so, not a missing path.</summary>
-    [TestCase("Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb", "Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb: the WSMan: drive is not emulated: give the command a rule")]
+    /// <summary>
+    /// The Cert: drive exists on Windows but holds nothing here, and the WSMan: drive (read in a computer's session) is
+    /// not changed: the scenario error says so, not a missing path.
+    /// </summary>
+    [TestCase("Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb", "Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb: the WSMan: drive needs a computer's session")]
     [TestCase("Get-ChildItem Cert:\\LocalMachine\\My", "Get-ChildItem Cert:\\LocalMachine\\My: the Cert: drive is not emulated: give the command a rule")]
-    [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*'", "Set-Item is emulated on the Env:, Function: and Variable: drives only: give the command a rule")]
+    [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*'", "Set-Item WSMan:\\localhost\\Client\\TrustedHosts: changing the WinRM configuration is not emulated (the emulator's settings are its configuration's): give the command a rule")]
     public async Task A_drive_the_emulator_has_no_items_for_is_the_scenario_error(string statement, string message)
     {
         var (host, _) = await RunAsync(statement);

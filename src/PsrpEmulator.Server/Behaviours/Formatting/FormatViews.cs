@@ -138,6 +138,38 @@ internal static class FormatViews
         new("PrincipalSource", 0, ColumnAlignment.Left, o => Property(o, "PrincipalSource")),
     ]);
 
+    // The WSMan: drive's items: WSMan.format.ps1xml's tables, grouped by PSParentPath under "   WSManConfig: ...". The
+    // leaf and container views share a key: a listing of both stays one table in its first object's view, as on Windows.
+    private static FormatView WsManView(params FormatColumn[] columns) => new("WSManConfig|" + columns[0].Label + columns[1].Label, FormatShape.Table, columns)
+    {
+        GroupHeader = o => "   WSManConfig: " + Property(o, "PSParentPath"),
+        GroupBlankLines = 1,
+    };
+
+    private static readonly FormatView WsManLeaf = WsManView(
+        new("Type", 15, ColumnAlignment.Left, o => Property(o, "TypeNameOfElement")),
+        new("Name", 30, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("SourceOfValue", 15, ColumnAlignment.Left, o => Property(o, "SourceOfValue")),
+        new("Value", 0, ColumnAlignment.Left, o => Property(o, "Value")));
+
+    private static readonly FormatView WsManContainer = WsManLeaf with
+    {
+        Columns =
+        [
+            new("Type", 15, ColumnAlignment.Left, o => Property(o, "TypeNameOfElement")),
+            new("Keys", 35, ColumnAlignment.Left, o => Property(o, "Keys")),
+            new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        ],
+    };
+
+    private static readonly FormatView WsManComputer = WsManView(
+        new("ComputerName", 45, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Type", 20, ColumnAlignment.Left, o => Property(o, "TypeNameOfElement")));
+
+    private static readonly FormatView WsManInitParams = WsManView(
+        new("ParamName", 30, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("ParamValue", 20, ColumnAlignment.Left, o => Property(o, "Value")));
+
     // Get-Culture's view (DotNetTypes.format.ps1xml: LCID 16, Name 16, DisplayName 40).
     private static readonly FormatView Culture = new("System.Globalization.CultureInfo", FormatShape.Table,
     [
@@ -299,6 +331,10 @@ internal static class FormatViews
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
         [Module.Key] = Module,
+        ["Microsoft.WSMan.Management.WSManConfigLeafElement"] = WsManLeaf,
+        ["Microsoft.WSMan.Management.WSManConfigContainerElement"] = WsManContainer,
+        ["Microsoft.WSMan.Management.WSManConfigContainerElement#ComputerLevel"] = WsManComputer,
+        ["Microsoft.WSMan.Management.WSManConfigLeafElement#InitParams"] = WsManInitParams,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

@@ -1,0 +1,151 @@
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The WSMan: drive (Microsoft.WSMan.Management's WSMan provider), read-only: Test-Path, Get-Item and Get-ChildItem
+/// (-Recurse, wildcards) of <c>WSMan:\localhost</c> and its containers, over the computer's WinRM configuration as
+/// this emulator runs it (<see cref="WsManConfigEntry"/>), with WSManConfigLeafElement / WSManConfigContainerElement
+/// objects as a 5.1 server serializes them and the provider's notes (PSPath, PSParentPath...). Changing it (Set-Item,
+/// New-Item, Remove-Item: a listener, a quota) is not emulated: the emulator's settings come from its configuration.
+/// </summary>
+internal sealed partial class RunContext
+{
+    [GeneratedRegex(@"^['""]?wsman:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex WsManDrive();
+
+    private const string WsManProvider = @"Microsoft.WSMan.Management\WSMan";
+
+    private static readonly string[] WsManLeafTypeNames = ["Microsoft.WSMan.Management.WSManConfigLeafElement", "Microsoft.WSMan.Management.WSManConfigElement", "System.Object"];
+    private static readonly string[] WsManContainerTypeNames = ["Microsoft.WSMan.Management.WSManConfigContainerElement", "Microsoft.WSMan.Management.WSManConfigElement", "System.Object"];
+
+    private static bool IsWsManDriveCommand(string command, StageArguments arguments) =>
+        command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Set-Item" or "New-Item" or "Remove-Item" or "Clear-Item" &&
+        (arguments["LiteralPath"] ?? arguments["Path"]) is { } word && WsManDrive().IsMatch(word);
+
+    private async ValueTask WsManDriveAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var literal = arguments["LiteralPath"] is not null;
+        foreach (var path in await ArgumentTextsAsync(arguments["LiteralPath"] ?? arguments["Path"], to, blockNesting))
+        {
+            if (command is not ("Test-Path" or "Get-Item" or "Get-ChildItem"))
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                    $"{command} {path}: changing the WinRM configuration is not emulated (the emulator's settings are its configuration's): give the command a rule"));
+            }
+
+            var entries = Host.WsManConfiguration ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {path}: the WSMan: drive needs a computer's session"));
+            // WSMan:\localhost\Shell\IdleTimeout: the computer's part and the path below it.
+            var parts = path[(path.IndexOf(':', StringComparison.Ordinal) + 1)..].Replace('/', '\\').Split('\\', StringSplitOptions.RemoveEmptyEntries);
+            var matched = new List<(string Path, WsManConfigEntry? Entry)>();
+            if (parts.Length == 0)
+            {
+                matched.Add((string.Empty, null));
+            }
+            else if (!(literal ? parts[0].Equals("localhost", StringComparison.OrdinalIgnoreCase) : VirtualFileSystem.Wildcard(parts[0]).IsMatch("localhost")))
+            {
+                // WinRM's configuration of another computer (WSMan:\server02) needs Connect-WSMan.
+                if (command == "Test-Path") await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(false)), cancellationToken);
+                else if (literal || !VirtualFileSystem.HasWildcard(parts[0])) await WriteErrorAsync(PathNotFound(command, path), output);
+                continue;
+            }
+            else if (parts.Length == 1)
+            {
+                matched.Add(("localhost", null));
+            }
+            else
+            {
+                var below = string.Join('\\', parts[1..]);
+                var wild = !literal && VirtualFileSystem.HasWildcard(below);
+                var pattern = wild ? VirtualFileSystem.Wildcard(below) : null;
+                foreach (var entry in entries)
+                {
+                    if (pattern?.IsMatch(entry.Path) ?? entry.Path.Equals(below, StringComparison.OrdinalIgnoreCase)) matched.Add(("localhost\\" + entry.Path, entry));
+                }
+
+                if (matched.Count == 0 && !wild)
+                {
+                    if (command == "Test-Path") await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(false)), cancellationToken);
+                    else await WriteErrorAsync(PathNotFound(command, path), output);
+                    continue;
+                }
+            }
+
+            if (command == "Test-Path")
+            {
+                await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(matched.Count > 0)), cancellationToken);
+                continue;
+            }
+
+            foreach (var (itemPath, entry) in matched)
+            {
+                if (command == "Get-Item" || entry is { IsContainer: false })
+                {
+                    await output.WriteAsync(new PipelineOutput(WsManElement(itemPath, entry)), cancellationToken);
+                    continue;
+                }
+
+                await WsManChildrenAsync(entries, itemPath, entry, arguments.Has("Recurse"), output);
+            }
+        }
+    }
+
+    // A container's children in WinRM's order (with -Recurse each container's own after it).
+    private async ValueTask WsManChildrenAsync(IReadOnlyList<WsManConfigEntry> entries, string itemPath, WsManConfigEntry? entry, bool recurse, IPipelineHost output)
+    {
+        if (itemPath.Length == 0)
+        {
+            await output.WriteAsync(new PipelineOutput(WsManElement("localhost", null)), cancellationToken);
+            if (recurse) await WsManChildrenAsync(entries, "localhost", null, recurse, output);
+            return;
+        }
+
+        var parent = entry?.Path ?? string.Empty;
+        var children = entries.Where(e => e.Parent.Equals(parent, StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var child in children) await output.WriteAsync(new PipelineOutput(WsManElement("localhost\\" + child.Path, child)), cancellationToken);
+        if (!recurse) return;
+        foreach (var child in children.Where(c => c.IsContainer)) await WsManChildrenAsync(entries, "localhost\\" + child.Path, child, recurse, output);
+    }
+
+    /// <summary>
+    /// A configuration item as the WSMan provider writes it: a leaf's Value (text, as WinRM keeps every value), a
+    /// container's Keys, and the provider's notes.
+    /// </summary>
+    private static PsObject WsManElement(string itemPath, WsManConfigEntry? entry)
+    {
+        var container = entry is null || entry.IsContainer;
+        var name = itemPath[(itemPath.LastIndexOf('\\') + 1)..];
+        var parent = itemPath.LastIndexOf('\\') is var slash and > 0 ? itemPath[..slash] : string.Empty;
+        var type = container ? "Container" : "System.String";
+        // The provider marks localhost (WSMan:\'s one item) and a plugin's initialization parameters for views of their own.
+        string[] typeNames = container ? WsManContainerTypeNames : WsManLeafTypeNames;
+        if (entry is null && itemPath == "localhost") typeNames = [typeNames[0] + "#ComputerLevel", .. typeNames];
+        else if (entry is { IsContainer: false } && entry.Parent.EndsWith(@"\InitializationParameters", StringComparison.OrdinalIgnoreCase)) typeNames = [typeNames[0] + "#InitParams", .. typeNames];
+        var o = new PsObject(typeNames) { ToStringValue = typeNames[^3] };
+        if (container)
+        {
+            o.AdaptedProperties.Add(new("Keys", entry?.Keys is { } keys ? PsObjects.List([.. keys.Select(PsPrimitive.String)], ["System.String[]", "System.Array", "System.Object"]) : PsNil.Instance));
+        }
+        else
+        {
+            o.AdaptedProperties.Add(new("SourceOfValue", PsNil.Instance));
+            o.AdaptedProperties.Add(new("Value", PsPrimitive.String(entry!.Value!)));
+        }
+
+        o.AdaptedProperties.AddRange(
+        [
+            new("Name", PsPrimitive.String(name)),
+            new("Type", PsPrimitive.String(type)),
+            new("TypeNameOfElement", PsPrimitive.String(type)),
+        ]);
+        o.With("PSPath", $@"{WsManProvider}::{itemPath}")
+            .With("PSParentPath", $@"{WsManProvider}::{parent}")
+            .With("PSChildName", name)
+            .With("PSDrive", "WSMan")
+            .With("PSProvider", WsManProvider)
+            .With("PSIsContainer", container);
+        return o;
+    }
+}

@@ -1,0 +1,69 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+/// <summary>
+/// The WSMan: drive in a remote session shows the WinRM configuration this emulator runs with: its envelope size,
+/// idle timeouts, authentication and each endpoint's buffering mode and quotas, as a script reads them on Windows.
+/// </summary>
+public class WsManDriveTests : EmulatorTestBase
+{
+    protected override void Configure(EmulatorOptions options)
+    {
+        options.MaxEnvelopeSizeKb = 1024;
+        options.IdleTimeout = TimeSpan.FromMinutes(10);
+        options.Authentication = [WsManAuthScheme.Basic];
+        options.Endpoints["ITTasks"] = new EndpointOptions { BufferMode = OutputBufferMode.Drop, IdleTimeout = TimeSpan.FromSeconds(90) };
+    }
+
+    [Test]
+    public async Task Its_values_are_the_emulators_configuration()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var values = Outputs(await pool.InvokeAsync(
+            @"(Get-Item WSMan:\localhost\MaxEnvelopeSizekb).Value; (Get-Item WSMan:\localhost\Shell\IdleTimeout).Value; " +
+            @"(Get-Item WSMan:\localhost\Service\Auth\Basic).Value; (Get-Item WSMan:\localhost\Service\Auth\Negotiate).Value; " +
+            @"(Get-Item WSMan:\localhost\Plugin\ITTasks\OutputBufferingMode).Value; (Get-Item WSMan:\localhost\Plugin\ITTasks\Quotas\IdleTimeoutms).Value; " +
+            @"(Get-Item WSMan:\localhost\Plugin\microsoft.powershell\OutputBufferingMode).Value"));
+
+        Assert.That(values, Is.EqualTo(new[] { "1024", "600000", "true", "false", "Drop", "90000", "Block" }));
+    }
+
+    [Test]
+    public async Task Its_items_are_listed_tested_and_their_objects_carry_the_providers_notes()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var listed = Outputs(await pool.InvokeAsync(@"Get-ChildItem WSMan:\localhost | ForEach-Object Name"));
+        var plugins = Outputs(await pool.InvokeAsync(@"(Get-ChildItem WSMan:\localhost\Plugin).Name -contains 'ITTasks'; Test-Path WSMan:\localhost\Shell; Test-Path WSMan:\localhost\Nope"));
+        var item = Outputs(await pool.InvokeAsync(
+            @"$i = Get-Item WSMan:\localhost\Shell\MaxShellsPerUser; $i.PSPath; $i.PSParentPath; $i.TypeNameOfElement; $i.PSIsContainer; $i.PSObject.TypeNames[0]"));
+        var recursed = Outputs(await pool.InvokeAsync(@"@(Get-ChildItem WSMan:\localhost\Service -Recurse | Where-Object Name -eq 'Basic').Count"));
+
+        Assert.That(listed, Is.EqualTo(new[] { "MaxEnvelopeSizekb", "MaxTimeoutms", "MaxBatchItems", "MaxProviderRequests", "Client", "Service", "Shell", "Listener", "Plugin", "ClientCertificate" }));
+        Assert.That(plugins, Is.EqualTo(new[] { "True", "True", "False" }));
+        Assert.That(item, Is.EqualTo(new[]
+        {
+            @"Microsoft.WSMan.Management\WSMan::localhost\Shell\MaxShellsPerUser", @"Microsoft.WSMan.Management\WSMan::localhost\Shell",
+            "System.String", "False", "Microsoft.WSMan.Management.WSManConfigLeafElement",
+        }));
+        Assert.That(recursed, Is.EqualTo(new[] { "1" }));
+    }
+
+    [Test]
+    public async Task A_missing_item_is_PathNotFound_and_a_change_is_the_scenario_error()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(@"Get-Item WSMan:\localhost\Nope; Set-Item WSMan:\localhost\MaxEnvelopeSizekb 2048; 'next'");
+
+        Assert.That(events.OfType<ErrorEvent>().Select(e => e.Error.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", "PsrpEmulator.ScenarioError" }));
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "next" }));
+    }
+}
