@@ -55,6 +55,26 @@ public class WsManDriveTests : EmulatorTestBase
         Assert.That(recursed, Is.EqualTo(new[] { "1" }));
     }
 
+    /// <summary>Get-PSSessionConfiguration reads the same plugins, as 5.1's script does: each PowerShell endpoint with its values.</summary>
+    [Test]
+    public async Task Get_PSSessionConfiguration_shows_each_endpoints_buffering_mode_and_timeouts()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync(
+            "$c = Get-PSSessionConfiguration -Name ITTasks; $c.Name; $c.OutputBufferingMode; $c.IdleTimeoutms; $c.PSVersion; $c.Permission; " +
+            "$c.PSObject.TypeNames[0]; (Get-PSSessionConfiguration).Name -contains 'microsoft.powershell'; @(Get-PSSessionConfiguration 'WMI*').Count; " +
+            "Get-PSSessionConfiguration NoSuchEndpoint; 'next'");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[]
+        {
+            "ITTasks", "Drop", "90000", "5.1", @"NT AUTHORITY\INTERACTIVE AccessAllowed, BUILTIN\Administrators AccessAllowed, BUILTIN\Remote Management Users AccessAllowed",
+            "Microsoft.PowerShell.Commands.PSSessionConfigurationCommands#PSSessionConfiguration", "True", "0", "next",
+        }));
+        Assert.That(events.OfType<ErrorEvent>().Select(e => e.Error.Message), Is.EqualTo(new[] { "No session configuration matches criteria \"NoSuchEndpoint\"." }));
+    }
+
     [Test]
     public async Task A_missing_item_is_PathNotFound_and_a_change_is_the_scenario_error()
     {

@@ -33,6 +33,7 @@ internal sealed partial class RunContext
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
         ["Invoke-Expression"] = ["Command"],
         ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
+        ["Get-PSSessionConfiguration"] = ["Name", "Force"],
         ["Get-Module"] = ["Name", "ListAvailable", "All", "Refresh", "PSEdition", "FullyQualifiedName", "PSSession", "CimSession", "CimResourceUri", "CimNamespace"],
         ["Remove-Module"] = ["Name", "FullyQualifiedName", "ModuleInfo", "Force", "WhatIf", "Confirm"],
         ["Get-LocalUser"] = ["Name", "SID"],
@@ -199,6 +200,9 @@ internal sealed partial class RunContext
                     return;
                 case var account when LocalAccountCommandNames.Contains(account):
                     await RunLocalAccountCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case "Get-PSSessionConfiguration":
+                    await GetPSSessionConfigurationAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Module":
                     await GetModuleAsync(arguments, to, output, blockNesting);
@@ -508,7 +512,7 @@ internal sealed partial class RunContext
             "Invoke-Expression" => ["Command"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
-            "Import-Module" or "Get-Module" or "Remove-Module" => ["Name"],
+            "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
             "Get-LocalGroupMember" or "Add-LocalGroupMember" or "Remove-LocalGroupMember" => ["Name", "Member"],
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Out-Null" => ["InputObject"],

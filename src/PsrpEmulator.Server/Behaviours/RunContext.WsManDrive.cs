@@ -149,3 +149,53 @@ internal sealed partial class RunContext
         return o;
     }
 }
+
+/// <summary>
+/// Get-PSSessionConfiguration, as 5.1's script makes its objects: for each plugin of WSMan:\localhost\Plugin whose
+/// Filename is pwrshplugin.dll (a PowerShell endpoint) and whose name matches, an object of type
+/// PSSessionConfigurationCommands#PSSessionConfiguration with a note property per configuration value under the plugin
+/// (the last of a name wins, sddl as SecurityDescriptorSddl) and types.ps1xml's Permission; a name without wildcards that
+/// matches none is Write-Error's "No session configuration matches criteria".
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal const string SessionConfigurationTypeName = "Microsoft.PowerShell.Commands.PSSessionConfigurationCommands#PSSessionConfiguration";
+
+    // What types.ps1xml's Permission shows for the default endpoint's security descriptor.
+    private const string DefaultEndpointPermission = @"NT AUTHORITY\INTERACTIVE AccessAllowed, BUILTIN\Administrators AccessAllowed, BUILTIN\Remote Management Users AccessAllowed";
+
+    private async ValueTask GetPSSessionConfigurationAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var entries = Host.WsManConfiguration ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault("Get-PSSessionConfiguration needs a computer's session"));
+        var names = arguments["Name"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
+        var plugins = entries.Where(e => e.IsContainer && e.Parent.Equals("Plugin", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var filter in names)
+        {
+            var pattern = VirtualFileSystem.Wildcard(filter);
+            var found = 0;
+            foreach (var plugin in plugins.Where(p => pattern.IsMatch(p.Name)))
+            {
+                var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                var order = new List<string>();
+                foreach (var leaf in entries.Where(e => !e.IsContainer && e.Path.StartsWith(plugin.Path + "\\", StringComparison.OrdinalIgnoreCase)))
+                {
+                    if (!values.ContainsKey(leaf.Name)) order.Add(leaf.Name);
+                    values[leaf.Name] = leaf.Value!;
+                }
+
+                if (!values.TryGetValue("Filename", out var file) || !file.Contains("pwrshplugin.dll", StringComparison.OrdinalIgnoreCase)) continue;
+                found++;
+                var configuration = new PsObject([SessionConfigurationTypeName, "System.Object"]) { ToStringValue = "System.Object" };
+                foreach (var name in order) configuration.With(name.Equals("sddl", StringComparison.OrdinalIgnoreCase) ? "SecurityDescriptorSddl" : name, values[name]);
+                configuration.With("Permission", DefaultEndpointPermission);
+                await output.WriteAsync(new PipelineOutput(configuration), cancellationToken);
+            }
+
+            if (found == 0 && !VirtualFileSystem.HasWildcard(filter))
+            {
+                await WriteErrorAsync(new ScriptedError($"No session configuration matches criteria \"{filter}\".", "Microsoft.PowerShell.Commands.WriteErrorException",
+                    ErrorCategory.NotSpecified, "Microsoft.PowerShell.Commands.WriteErrorException") { Activity = "Write-Error" }, output);
+            }
+        }
+    }
+}

@@ -14,6 +14,17 @@ internal static class WsManConfigTree
 {
     private static string Flag(bool value) => value ? "true" : "false";
 
+    /// <summary>The default PowerShell endpoint's permissions: Administrators, INTERACTIVE and Remote Management Users.</summary>
+    public const string DefaultEndpointSddl = "O:NSG:BAD:P(A;;GA;;;BA)(A;;GA;;;IU)(A;;GA;;;RM)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)";
+
+    // WinRM names a resource's and a security's container by a number of its own; a stable one per name here (UNVERIFIED).
+    private static string ResourceId(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var c in name.ToLowerInvariant()) hash = (hash ^ c) * 16777619u;
+        return (hash % 900_000_000 + 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static string Milliseconds(TimeSpan span) => ((long)Math.Min(span.TotalMilliseconds, uint.MaxValue)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static IReadOnlyList<WsManConfigEntry> For(ShellServices services)
@@ -99,15 +110,37 @@ internal static class WsManConfigTree
             Leaf(path + @"\Enabled", "true");
             if (!powershell) continue;
             var endpoint = options.ResolveEndpoint(plugin, services.Scenario);
-            Leaf(path + @"\Filename", @"C:\Windows\system32\pwrshplugin.dll");
+            Leaf(path + @"\Name", plugin);
+            Leaf(path + @"\Filename", @"%windir%\system32\pwrshplugin.dll");
             Leaf(path + @"\SDKVersion", "2");
             Leaf(path + @"\XmlRenderingType", "text");
             Leaf(path + @"\lang", "en-US");
             Leaf(path + @"\OutputBufferingMode", endpoint.BufferMode.ToString());
             Leaf(path + @"\Architecture", plugin.EndsWith("32", StringComparison.Ordinal) ? "32" : "64");
+            Leaf(path + @"\UseSharedProcess", "false");
+            Leaf(path + @"\ProcessIdleTimeoutSec", "0");
+            Leaf(path + @"\RunAsUser", string.Empty);
+            Leaf(path + @"\RunAsPassword", string.Empty);
+            Leaf(path + @"\RunAsVirtualAccount", "false");
+            Leaf(path + @"\RunAsVirtualAccountGroups", string.Empty);
+            Leaf(path + @"\AutoRestart", "false");
             Container(path + @"\InitializationParameters");
             Leaf(path + @"\InitializationParameters\PSVersion", "5.1");
+            // Its resource (the URI clients name) and its security (the default endpoint's: Administrators, INTERACTIVE,
+            // Remote Management Users).
             Container(path + @"\Resources");
+            var resource = path + @"\Resources\Resource_" + ResourceId(plugin);
+            var uri = "http://schemas.microsoft.com/powershell/" + plugin;
+            Container(resource, ["ResourceUri=" + uri]);
+            Leaf(resource + @"\ResourceUri", uri);
+            Leaf(resource + @"\SupportsOptions", "true");
+            Leaf(resource + @"\ExactMatch", "true");
+            Leaf(resource + @"\Capability", "Shell");
+            var security = resource + @"\Security_" + ResourceId(uri);
+            Container(security, ["Uri="]);
+            Leaf(security + @"\Uri", string.Empty);
+            Leaf(security + @"\Sddl", DefaultEndpointSddl);
+            Leaf(security + @"\ExactMatch", "false");
             Container(path + @"\Quotas");
             Leaf(path + @"\Quotas\MaxIdleTimeoutms", Milliseconds(endpoint.MaxIdleTimeout));
             Leaf(path + @"\Quotas\IdleTimeoutms", Milliseconds(endpoint.IdleTimeout));

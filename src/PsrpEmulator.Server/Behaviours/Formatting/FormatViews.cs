@@ -170,6 +170,10 @@ internal static class FormatViews
         new("ParamName", 30, ColumnAlignment.Left, o => Property(o, "Name")),
         new("ParamValue", 20, ColumnAlignment.Left, o => Property(o, "Value")));
 
+    // Get-PSSessionConfiguration's endpoints: 5.1's list of Name, PSVersion, StartupScript, RunAsUser, Permission.
+    private static readonly FormatView SessionConfiguration = new("Microsoft.PowerShell.Commands.PSSessionConfigurationCommands#PSSessionConfiguration", FormatShape.List,
+        [.. ((string[])["Name", "PSVersion", "StartupScript", "RunAsUser", "Permission"]).Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
+
     // Get-Culture's view (DotNetTypes.format.ps1xml: LCID 16, Name 16, DisplayName 40).
     private static readonly FormatView Culture = new("System.Globalization.CultureInfo", FormatShape.Table,
     [
@@ -331,6 +335,7 @@ internal static class FormatViews
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
         [Module.Key] = Module,
+        [SessionConfiguration.Key] = SessionConfiguration,
         ["Microsoft.WSMan.Management.WSManConfigLeafElement"] = WsManLeaf,
         ["Microsoft.WSMan.Management.WSManConfigContainerElement"] = WsManContainer,
         ["Microsoft.WSMan.Management.WSManConfigContainerElement#ComputerLevel"] = WsManComputer,
