@@ -1,4 +1,5 @@
 using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.WinRs;
 using PsrpEmulator.EndToEnd.Tests.Disconnected;
 using PsrpEmulator.Server.Hosting;
 
@@ -73,6 +74,28 @@ public class WsManDriveTests : EmulatorTestBase
             "Microsoft.PowerShell.Commands.PSSessionConfigurationCommands#PSSessionConfiguration", "True", "0", "next",
         }));
         Assert.That(events.OfType<ErrorEvent>().Select(e => e.Error.Message), Is.EqualTo(new[] { "No session configuration matches criteria \"NoSuchEndpoint\"." }));
+    }
+
+    /// <summary>winrm.cmd in a cmd shell reads the same configuration, in winrm's layout.</summary>
+    [Test]
+    public async Task Winrm_get_in_a_cmd_shell_prints_the_same_configuration()
+    {
+        using var transport = CreateTransport();
+        await using var shell = await WinRsShell.OpenAsync(transport, new WinRsShellOptions());
+
+        var winrs = await shell.RunAsync("winrm", ["get", "winrm/config/winrs"]);
+        var auth = await shell.RunAsync("winrm", ["g", "winrm/config/service/auth"]);
+        var listener = await shell.RunAsync("winrm", ["enumerate", "winrm/config/listener"]);
+        var change = await shell.RunAsync("winrm", ["set", "winrm/config", "@{MaxEnvelopeSizekb=\"2048\"}"]);
+
+        Assert.That(winrs.StdoutText, Is.EqualTo(
+            "Winrs\r\n    AllowRemoteShellAccess = true\r\n    IdleTimeout = 600000\r\n    MaxConcurrentUsers = 2147483647\r\n    MaxShellRunTime = 2147483647\r\n" +
+            "    MaxProcessesPerShell = 2147483647\r\n    MaxMemoryPerShellMB = 2147483647\r\n    MaxShellsPerUser = 25\r\n\r\n"));
+        Assert.That(auth.StdoutText, Does.StartWith("Auth\r\n    Basic = true\r\n    Kerberos = false\r\n    Negotiate = false\r\n"));
+        Assert.That(listener.StdoutText, Does.Contain("    Transport = HTTP\r\n    Port = 5985\r\n"));
+        Assert.That((winrs.ExitCode, auth.ExitCode, listener.ExitCode), Is.EqualTo((0, 0, 0)));
+        Assert.That(change.ExitCode, Is.Not.Zero);
+        Assert.That(change.StderrText, Does.Contain("not emulate"));
     }
 
     [Test]

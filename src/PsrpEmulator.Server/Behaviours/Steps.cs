@@ -499,7 +499,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (words.Count == 0) return null;
         var token = words[0];
         // A pipe right after the name ends it (& "C:\x\tool.exe"| Select ...), as PowerShell's tokenizer ends a word there.
-        if (Statements.SplitTopLevel(token, c => c == '|') is [var beforePipe, ..] && beforePipe.Length < token.Length) token = beforePipe;
+        if (Statements.SplitTopLevel(token, c => c == '|') is [{ Length: > 0 } beforePipe, ..] && beforePipe.Length < token.Length) token = beforePipe;
         var after = rest[(rest.IndexOf(token, StringComparison.Ordinal) + token.Length)..];
         string name;
         if (token[0] is '$' or '\'' or '"')

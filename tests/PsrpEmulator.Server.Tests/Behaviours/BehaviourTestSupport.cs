@@ -45,6 +45,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public LocalAccounts? LocalAccounts { get; init; }
 
+    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
+
     /// <summary>The computer's restarts (its last boot); none by default.</summary>
     public IComputerPower? Power { get; init; }
 
@@ -173,6 +175,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public ServiceStates? ServiceStates { get; init; }
 
     public LocalAccounts? LocalAccounts { get; init; }
+
+    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 
     public VirtualRegistry? Registry { get; init; } = BehaviourCatalog.LoadDefault().NewRegistry("TESTHOST01");
 

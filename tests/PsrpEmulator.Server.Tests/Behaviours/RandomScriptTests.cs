@@ -64,7 +64,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]) };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), WsManConfiguration = FuzzWsManConfiguration };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -142,6 +142,16 @@ public class RandomScriptTests
         "ipconfig", "ipconfig /all", "cmd /c ", "cmd.exe /c \"echo a & echo b 1>&2\"", "'exit 3'", "exit /b ", "$LASTEXITCODE", "& ", "& cmd /c ", "& $x", "& 'a b'", "& ''", "netstat -an", "whoami", " 2>&1 | % { $_ }",
         "Get-Module -ListAvailable ", "Get-Module ", "Remove-Module ", " -PassThru", "Get-LocalUser ", "New-LocalUser x -NoPassword", "Add-LocalGroupMember Administrators ", "Remove-LocalGroupMember ",
         "Get-LocalGroupMember Users", "Set-LocalUser x -Description ", "net user ", "net user x /add", "net localgroup ", " /delete", " /active:no",
+        "Get-ChildItem WSMan:\\localhost -Recurse", "Get-Item WSMan:\\localhost\\Shell\\", "Get-PSSessionConfiguration ", "winrm get winrm/config", "winrm e winrm/config/listener",
+        "C:\\Windows\\System32\\", "cmd.exe", "& 'C:\\Windows\\System32\\whoami.exe'|", "$env:windir\\system32\\",
+    ];
+
+    // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.
+    private static readonly WsManConfigEntry[] FuzzWsManConfiguration =
+    [
+        new("MaxEnvelopeSizekb", "500"), new("Shell", null), new(@"Shell\IdleTimeout", "7200000"), new("Listener", null),
+        new(@"Listener\Listener_1", null, ["Transport=HTTP"]), new(@"Listener\Listener_1\Port", "5985"), new("Plugin", null),
+        new(@"Plugin\microsoft.powershell", null), new(@"Plugin\microsoft.powershell\Filename", "pwrshplugin.dll"), new(@"Plugin\microsoft.powershell\Name", ""),
     ];
 
     [Test]

@@ -58,6 +58,17 @@ public class SystemProgramFileTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    /// <summary>The call operator's name ends at a pipe; with no name before it, the statement is an error, not a crash (a fuzzing find).</summary>
+    [Test]
+    public async Task A_call_operator_with_a_pipe_and_no_name_is_an_error()
+    {
+        var (host, outcome) = await RunAsync("& | Sort-Object; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Has.Count.EqualTo(1));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     /// <summary>TrustedInstaller owns System32's programs: an administrator cannot write, move or remove them.</summary>
     [Test]
     public async Task Program_files_are_not_written_moved_or_removed()

@@ -137,6 +137,7 @@ public sealed partial class BehaviourCatalog
         if (SetxCommandScript.TryParse(line, out var setx)) return setx;
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (NetAccountsScript.TryParse(line, out var netAccounts)) return netAccounts;
+        if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (RegCommandScript.TryParse(line, out var reg)) return reg;

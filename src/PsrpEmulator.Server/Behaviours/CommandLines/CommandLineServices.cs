@@ -111,6 +111,8 @@ internal static class ComputerPowerShell
 
         public LocalAccounts? LocalAccounts => host.LocalAccounts;
 
+        public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
+
         public VirtualRegistry? Registry => host.Registry;
 
         public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables => host.Environment;
