@@ -6,9 +6,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// Modules by name, over the modules a Windows Server 2019 has (<see cref="WindowsModules"/>): Import-Module (ipmo),
 /// Get-Module (gmo) of the session's modules or -ListAvailable of the computer's, and Remove-Module (rmo), with
-/// PSModuleInfo objects as 5.1 serializes them. A session's modules are those it imported: the modules PowerShell loads
-/// on a command's first use are not tracked (a session that ran Get-Service without importing its module has no
-/// Microsoft.PowerShell.Management in Get-Module, where Windows would list it). Module files and paths, other
+/// PSModuleInfo objects as 5.1 serializes them. A session's modules are those it imported and those its commands
+/// loaded on first use (<see cref="NoteModuleCommands"/>: a command where a statement, a pipeline element or an
+/// assignment's value starts; one deeper in an expression loads nothing here). Module files and paths, other
 /// sessions' and CIM sessions' modules are not emulated.
 /// </summary>
 internal sealed partial class RunContext
@@ -114,6 +114,33 @@ internal sealed partial class RunContext
                 Activity = "Remove-Module",
             }, output);
         }
+    }
+
+    /// <summary>
+    /// PowerShell's module autoloading: a statement that starts with a command of a module (Get-Service, an alias of one),
+    /// or has one as a pipeline element or as an assignment's value, loads the module into the session, as its first use
+    /// does on Windows (Get-Module then lists it). Core's commands (a snap-in's) load nothing.
+    /// </summary>
+    private void NoteModuleCommands(string text)
+    {
+        NoteModuleCommand(UnknownCommandScript.FirstWordOf(text));
+        // $x = Get-Service ...: the command after the assignment.
+        if (text[0] == '$' && text.IndexOf('=', StringComparison.Ordinal) is var equals and > 0 && equals + 1 < text.Length && text[equals + 1] != '=')
+        {
+            NoteModuleCommand(UnknownCommandScript.FirstWordOf(text[(equals + 1)..].TrimStart()));
+        }
+
+        if (text.Contains('|', StringComparison.Ordinal))
+        {
+            foreach (var word in LaterPipelineCommands(text)) NoteModuleCommand(word);
+        }
+    }
+
+    private void NoteModuleCommand(string word)
+    {
+        if (word.Length < 2 || !char.IsAsciiLetter(word[0])) return;
+        var name = WindowsCommands.AliasTarget(word) ?? word;
+        if (WindowsCommands.FindModuleCommand(name) is { Module: { } module } && module != "Microsoft.PowerShell.Core") scope.Variables.Runspace.ImportModule(module);
     }
 
     // A module file or folder named by its path is not emulated (the computer's disk has no module files).

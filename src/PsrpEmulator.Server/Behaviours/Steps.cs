@@ -598,6 +598,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             text = called.Text;
         }
 
+        NoteModuleCommands(text);
+
         // A script file on the disk (.\setup.ps1 -Name x, . .\helpers.ps1): it runs as PowerShell runs one.
         if ((text[0] is '.' or '\'' or '"' or '\\' or '/' || text.Length > 2 && text[1] == ':') && text.Contains(".ps1", StringComparison.OrdinalIgnoreCase))
         {

@@ -135,6 +135,18 @@ public class ModuleTests
         Assert.That(second.OutputTexts, Is.EqualTo(new[] { "Microsoft.PowerShell.Archive", "NetTCPIP", "6", "True" }));
     }
 
+    /// <summary>A module's command loads the module on first use (autoloading): Get-Module lists it after, as on Windows.</summary>
+    [TestCase("Get-Service WinRM | Out-Null; (Get-Module).Name", "Microsoft.PowerShell.Management")]
+    [TestCase("$d = Get-Date; gsv WinRM | Select-Object -First 1 | Out-Null; (Get-Module).Name -join ','", "Microsoft.PowerShell.Management,Microsoft.PowerShell.Utility")]
+    [TestCase("Out-Null; ForEach-Object { }; 'text'; @(Get-Module).Count", "text|0")]
+    public async Task A_modules_command_loads_the_module_on_first_use(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Import_Module_PassThru_writes_the_module_it_imported()
     {
