@@ -124,6 +124,13 @@ internal sealed partial class RunContext
         "STOP-SERVICE" or "SPSV" => "Stop-Service",
         "RESTART-SERVICE" => "Restart-Service",
         "SET-SERVICE" => "Set-Service",
+        "REMOVE-LOCALUSER" or "RLU" => "Remove-LocalUser",
+        "ENABLE-LOCALUSER" or "ELU" => "Enable-LocalUser",
+        "DISABLE-LOCALUSER" or "DLU" => "Disable-LocalUser",
+        "SET-LOCALUSER" or "SLU" => "Set-LocalUser",
+        "REMOVE-LOCALGROUP" or "RLG" => "Remove-LocalGroup",
+        "ADD-LOCALGROUPMEMBER" or "ALGM" => "Add-LocalGroupMember",
+        "REMOVE-LOCALGROUPMEMBER" or "RLGM" => "Remove-LocalGroupMember",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
         "GET-ITEMPROPERTYVALUE" or "GPV" => "Get-ItemPropertyValue",
         "SET-ITEMPROPERTY" or "SP" => "Set-ItemProperty",
@@ -282,6 +289,7 @@ internal sealed partial class RunContext
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : LocalAccountCommandNames.Contains(command) ? new LocalAccountStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }

@@ -155,6 +155,18 @@ public class LocalAccountTests
         Assert.That(output, Is.EqualTo("False|True|changed|0|0"));
     }
 
+    /// <summary>Accounts piped in are the cmdlets' -InputObject, or the group cmdlets' -Member.</summary>
+    [Test]
+    public async Task Accounts_piped_into_the_cmdlets_are_what_they_act_on()
+    {
+        var output = await OutputOfAsync(
+            "New-LocalUser tmp -NoPassword | Add-LocalGroupMember -Group Administrators; (Get-LocalGroupMember Administrators).Name -join ','; " +
+            "Get-LocalUser tmp | Disable-LocalUser; (Get-LocalUser tmp).Enabled; 'tmp' | Remove-LocalGroupMember -Group Administrators; " +
+            "Get-LocalUser tmp | Remove-LocalUser; @(Get-LocalUser tmp -ErrorAction SilentlyContinue).Count; @(Get-LocalGroupMember Administrators).Count");
+
+        Assert.That(output, Is.EqualTo(@"TESTHOST01\Administrator,TESTHOST01\tester,TESTHOST01\tmp|False|0|2"));
+    }
+
     [Test]
     public async Task A_group_is_created_listed_before_the_builtin_ones_and_removed()
     {
