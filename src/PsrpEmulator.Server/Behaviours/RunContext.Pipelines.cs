@@ -124,6 +124,8 @@ internal sealed partial class RunContext
         "STOP-SERVICE" or "SPSV" => "Stop-Service",
         "RESTART-SERVICE" => "Restart-Service",
         "SET-SERVICE" => "Set-Service",
+        "IMPORT-MODULE" or "IPMO" => "Import-Module",
+        "REMOVE-MODULE" or "RMO" => "Remove-Module",
         "REMOVE-LOCALUSER" or "RLU" => "Remove-LocalUser",
         "ENABLE-LOCALUSER" or "ELU" => "Enable-LocalUser",
         "DISABLE-LOCALUSER" or "DLU" => "Disable-LocalUser",
@@ -290,6 +292,7 @@ internal sealed partial class RunContext
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : LocalAccountCommandNames.Contains(command) ? new LocalAccountStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : command is "Import-Module" or "Remove-Module" ? new ModuleStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }

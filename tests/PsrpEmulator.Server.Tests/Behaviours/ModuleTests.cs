@@ -148,6 +148,16 @@ public class ModuleTests
     }
 
     [Test]
+    public async Task Modules_piped_into_Import_Module_and_Remove_Module_are_their_names()
+    {
+        var (host, outcome) = await RunAsync("Get-Module -ListAvailable PowerShellGet, NetTCPIP | Import-Module; (Get-Module).Name -join ','; Get-Module Net* | Remove-Module; (Get-Module).Name -join ','");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "NetTCPIP,PowerShellGet", "PowerShellGet" }));
+    }
+
+    [Test]
     public async Task Import_Module_PassThru_writes_the_module_it_imported()
     {
         var (host, outcome) = await RunAsync("$m = Import-Module ServerManager -PassThru; $m.Name; $m.Version.ToString(); $m.PSObject.TypeNames[0]; Import-Module Pester -PassThru | Out-Null");
