@@ -374,35 +374,4 @@ internal sealed partial class RunContext
         ]);
         return o;
     }
-
-    /// <summary>
-    /// A LocalAccounts cmdlet after a pipe (<c>Get-LocalUser tmp | Remove-LocalUser</c>, <c>Get-LocalUser bob |
-    /// Add-LocalGroupMember -Group Administrators</c>): the accounts piped in (a LocalUser or LocalGroup, or a name) are
-    /// its -InputObject, or the group cmdlets' -Member.
-    /// </summary>
-    private sealed class LocalAccountStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
-    {
-        private readonly List<PsValue> _items = [];
-
-        public override ValueTask ProcessAsync(PsValue item)
-        {
-            Hold(_items, item, command);
-            return ValueTask.CompletedTask;
-        }
-
-        public override async ValueTask EndAsync()
-        {
-            if (_items.Count > 0)
-            {
-                var parameter = command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject";
-                var named = new Dictionary<string, string?>(arguments.Named, StringComparer.OrdinalIgnoreCase)
-                {
-                    [parameter] = string.Join(",", _items.Select(i => "'" + PipelineVariables.Display(i).Replace("'", "''", StringComparison.Ordinal) + "'")),
-                };
-                await context.RunLocalAccountCommandAsync(command, new StageArguments(named, []), to, new EmittingHost(to ?? context.Host, Emit), blockNesting);
-            }
-
-            await EndNext();
-        }
-    }
 }

@@ -235,36 +235,4 @@ internal sealed partial class RunContext
     }
 
     private static readonly string[] ModuleInfoTypeNames = ["System.Management.Automation.PSModuleInfo", "System.Object"];
-
-    /// <summary>
-    /// Import-Module or Remove-Module after a pipe (<c>Get-Module -ListAvailable PowerShellGet | Import-Module</c>,
-    /// <c>Get-Module Net* | Remove-Module</c>): the modules piped in (PSModuleInfo objects, whose text is their name, or
-    /// names) are its -Name.
-    /// </summary>
-    private sealed class ModuleStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
-    {
-        private readonly List<PsValue> _items = [];
-
-        public override ValueTask ProcessAsync(PsValue item)
-        {
-            Hold(_items, item, command);
-            return ValueTask.CompletedTask;
-        }
-
-        public override async ValueTask EndAsync()
-        {
-            if (_items.Count > 0)
-            {
-                var named = new Dictionary<string, string?>(arguments.Named, StringComparer.OrdinalIgnoreCase)
-                {
-                    ["Name"] = string.Join(",", _items.Select(i => "'" + PipelineVariables.Display(i).Replace("'", "''", StringComparison.Ordinal) + "'")),
-                };
-                var output = new EmittingHost(to ?? context.Host, Emit);
-                if (command == "Import-Module") await context.ImportModuleAsync(new StageArguments(named, []), to, output, blockNesting);
-                else await context.RemoveModuleAsync(new StageArguments(named, []), to, output, blockNesting);
-            }
-
-            await EndNext();
-        }
-    }
 }

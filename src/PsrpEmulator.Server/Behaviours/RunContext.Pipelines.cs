@@ -270,6 +270,36 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// A command after a pipe that takes what is piped in by name (<c>Get-LocalUser tmp | Remove-LocalUser</c>,
+    /// <c>Get-Module Net* | Remove-Module</c>): the objects' texts (a LocalUser's, a PSModuleInfo's: their names) are
+    /// the <paramref name="parameter"/> it runs with, once, after its input.
+    /// </summary>
+    private sealed class NamesInputStage(string command, StageArguments arguments, string parameter, Func<StageArguments, IPipelineHost, ValueTask> run, IPipelineHost output) : Stage
+    {
+        private readonly List<PsValue> _items = [];
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Hold(_items, item, command);
+            return ValueTask.CompletedTask;
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            if (_items.Count > 0)
+            {
+                var named = new Dictionary<string, string?>(arguments.Named, StringComparer.OrdinalIgnoreCase)
+                {
+                    [parameter] = string.Join(",", _items.Select(i => "'" + PipelineVariables.Display(i).Replace("'", "''", StringComparison.Ordinal) + "'")),
+                };
+                await run(new StageArguments(named, []), new EmittingHost(output, Emit));
+            }
+
+            await EndNext();
+        }
+    }
+
     /// <summary>Select-Object -First has what it wants: the commands before it stop, as PowerShell's StopUpstreamCommandsException.</summary>
     private sealed class StopUpstreamException(Stage stage) : Exception("stop upstream")
     {
@@ -291,8 +321,10 @@ internal sealed partial class RunContext
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
-                    : LocalAccountCommandNames.Contains(command) ? new LocalAccountStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
-                    : command is "Import-Module" or "Remove-Module" ? new ModuleStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                    : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
+                        (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), to ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }
