@@ -8,7 +8,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// (<see cref="LocalAccounts"/>): Get-/New-/Remove-/Enable-/Disable-/Set-LocalUser, Get-/New-/Remove-LocalGroup,
 /// Get-/Add-/Remove-LocalGroupMember, with LocalUser, LocalGroup and LocalPrincipal objects as a 5.1 server serializes
 /// them, and the module's errors (UserNotFound, MemberExists...: the exception's name without "Exception", its category,
-/// the name as target). Objects piped into them, -SID and -WhatIf are not emulated.
+/// the name as target); accounts piped in are their -InputObject or -Member (NamesInputStage). -SID, -WhatIf and
+/// -Confirm (a prompt) are not emulated; -Confirm:$false is what they do anyway.
 /// </summary>
 internal sealed partial class RunContext
 {

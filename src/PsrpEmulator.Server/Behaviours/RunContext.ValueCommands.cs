@@ -477,6 +477,13 @@ internal sealed partial class RunContext
                     continue;
                 }
 
+                // -Confirm:$false and -WhatIf:$false ask for what the command does anyway (no prompt, a real change).
+                if (!fileCommand && (typed.Equals("Confirm:$false", StringComparison.OrdinalIgnoreCase) || typed.Equals("WhatIf:$false", StringComparison.OrdinalIgnoreCase)) &&
+                    parameters.Contains(typed[..colon], StringComparer.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
                 var name = ParameterName(command, parameters, (colon > 0 ? typed[..colon] : typed).TrimEnd(':'));
                 // -Name is Get-ChildItem's switch, and New-Item's name of the item (a value).
                 if (fileCommand && FileSwitches.Contains(name) && !(name == "Name" && command != "Get-ChildItem") || name == "Force" && colon > 0)

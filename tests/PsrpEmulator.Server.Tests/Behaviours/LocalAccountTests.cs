@@ -162,7 +162,7 @@ public class LocalAccountTests
         var output = await OutputOfAsync(
             "New-LocalUser tmp -NoPassword | Add-LocalGroupMember -Group Administrators; (Get-LocalGroupMember Administrators).Name -join ','; " +
             "Get-LocalUser tmp | Disable-LocalUser; (Get-LocalUser tmp).Enabled; 'tmp' | Remove-LocalGroupMember -Group Administrators; " +
-            "Get-LocalUser tmp | Remove-LocalUser; @(Get-LocalUser tmp -ErrorAction SilentlyContinue).Count; @(Get-LocalGroupMember Administrators).Count");
+            "Get-LocalUser tmp | Remove-LocalUser -Confirm:$false; @(Get-LocalUser tmp -ErrorAction SilentlyContinue).Count; @(Get-LocalGroupMember Administrators).Count");
 
         Assert.That(output, Is.EqualTo(@"TESTHOST01\Administrator,TESTHOST01\tester,TESTHOST01\tmp|False|0|2"));
     }
