@@ -49,10 +49,15 @@ internal sealed partial class RunContext
                 found.Add(CommandInfoObject(command.Name, type, command.Module, command.Version, null));
             }
 
-            // Programs are found by their name (Get-Command * would list the whole PATH: not emulated).
+            // Programs are found by their name (Get-Command * would list the whole PATH: not emulated), or by their path.
             if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramFile(name) is { } file)
             {
                 found.Add(CommandInfoObject(file, ApplicationCommandType, @"C:\Windows\system32\" + file, "10.0.17763.1", @"C:\Windows\system32\" + file));
+            }
+            else if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramOfPath(name) is { } programFile &&
+                Host.FileSystem?.Get(VirtualFileSystem.FullPath(name, CurrentDirectory, out _) ?? name) is { IsDirectory: false } image)
+            {
+                found.Add(CommandInfoObject(image.Name, ApplicationCommandType, image.FullName, "10.0.17763.1", image.FullName));
             }
 
             if (found.Count == 0 && !wildcard && WindowsCommands.Has(name) && WindowsCommands.FindModuleCommand(name) is null && WindowsCommands.ProgramFile(name) is null)

@@ -26,6 +26,7 @@ public class SystemProgramFileTests
     [TestCase(@"Test-Path C:\Windows\System32\cmd.exe; Test-Path ""$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe""; Test-Path C:\Windows\System32\wbem\WMIC.exe; Test-Path C:\Windows\System32\nothere.exe", "True|True|True|False")]
     [TestCase(@"$f = Get-Item C:\Windows\System32\ipconfig.exe; $f.Length -gt 0; $f.LastWriteTime.Year; $f.Name", "True|2018|ipconfig.exe")]
     [TestCase(@"(Get-ChildItem C:\Windows\System32 -Filter *.exe | Where-Object Name -in 'cmd.exe', 'whoami.exe').Name", "cmd.exe|whoami.exe")]
+    [TestCase(@"$c = Get-Command C:\Windows\System32\WHOAMI.EXE; $c.CommandType; $c.Name; $c.Source", @"Application|whoami.exe|C:\Windows\System32\whoami.exe")]
     public async Task Windows_program_files_are_on_the_disk(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
