@@ -294,6 +294,30 @@ public class LocalAccountTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>whoami /groups lists the token's groups: an administrator's is High integrity (S-1-16-12288, what batch files look for), another's Medium.</summary>
+    [TestCase("tester", true)]
+    [TestCase("svc", false)]
+    public async Task Whoami_groups_lists_the_users_groups_and_its_integrity_level(string user, bool administrator)
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        await OutputOfAsync("New-LocalUser svc -NoPassword | Out-Null; Add-LocalGroupMember 'Remote Management Users' svc", accounts);
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, LocalAccounts = accounts, Facts = new Dictionary<string, string> { ["cd"] = @"C:\", ["username"] = user } };
+
+        var code = await Default.ResolveCommandLine("whoami /groups").RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+
+        var lines = host.Stdout.Split("\r\n");
+        Assert.That(code, Is.Zero);
+        Assert.That(lines[1..4], Is.EqualTo(new[] { "GROUP INFORMATION", "-----------------", "" }));
+        Assert.That(lines[4], Does.Match("^Group Name +Type +SID +Attributes$"));
+        Assert.That(lines.Any(l => l.StartsWith(@"BUILTIN\Administrators ", StringComparison.Ordinal)), Is.EqualTo(administrator));
+        Assert.That(lines.Any(l => l.StartsWith(@"BUILTIN\Remote Management Users ", StringComparison.Ordinal)), Is.EqualTo(!administrator));
+        Assert.That(lines.Any(l => l.StartsWith(@"Mandatory Label\High Mandatory Level ", StringComparison.Ordinal) && l.EndsWith("S-1-16-12288", StringComparison.Ordinal)), Is.EqualTo(administrator));
+        Assert.That(lines.Any(l => l.Contains("S-1-16-8192", StringComparison.Ordinal)), Is.EqualTo(!administrator));
+        // Every row's SID starts where the header's does.
+        var sidColumn = lines[4].IndexOf("SID", StringComparison.Ordinal);
+        Assert.That(lines.Skip(6).Where(l => l.Length > 0).Select(l => l[sidColumn..(sidColumn + 4)]), Is.All.StartsWith("S-1-"));
+    }
+
     [Test]
     public void The_computers_SID_is_made_from_its_name_and_the_same_on_every_start()
     {

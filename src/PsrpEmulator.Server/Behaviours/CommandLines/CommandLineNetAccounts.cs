@@ -289,3 +289,64 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
         return 1;
     }
 }
+
+/// <summary>
+/// <c>whoami /groups</c>: the logon's token groups as whoami.exe lists them (GROUP INFORMATION, a table of Group Name,
+/// Type, SID and Attributes, each column as wide as its longest value): Everyone, the user's local groups (from
+/// <see cref="LocalAccounts"/>), the network logon's well-known groups, and its mandatory label, High for an
+/// administrator (a remote session's token is not filtered by UAC: the S-1-16-12288 scripts look for to tell an
+/// elevated one), else Medium. The attributes' wording and the spacing are as remembered (UNVERIFIED).
+/// </summary>
+internal sealed class WhoamiGroupsScript : ICommandLineScript
+{
+    public string Description => "whoami /groups";
+
+    private const string Enabled = "Mandatory group, Enabled by default, Enabled group";
+
+    public static bool TryParse(string line, out WhoamiGroupsScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count != 2 || !CommandLineText.IsProgram(tokens[0].Value, "whoami") || !tokens[1].Value.Equals("/groups", StringComparison.OrdinalIgnoreCase)) return false;
+        script = new WhoamiGroupsScript();
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var user = host.Facts.GetValueOrDefault("username") ?? host.Environment.FirstOrDefault(e => e.Key.Equals("USERNAME", StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
+        var accounts = host.LocalAccounts;
+        IReadOnlyList<string> sids = accounts?.FindUser(user) is { } account ? accounts.GroupSidsOf(account) : ["S-1-5-32-544", "S-1-5-32-545"];
+        var administrator = sids.Contains("S-1-5-32-544");
+        var rows = new List<(string Name, string Type, string Sid, string Attributes)> { ("Everyone", "Well-known group", "S-1-1-0", Enabled) };
+        foreach (var sid in sids)
+        {
+            var group = accounts?.Groups().FirstOrDefault(g => g.Sid == sid);
+            var name = group is null ? (sid == "S-1-5-32-544" ? "Administrators" : "Users") : group.Name;
+            var builtIn = sid.StartsWith("S-1-5-32-", StringComparison.Ordinal);
+            rows.Add(((builtIn ? "BUILTIN\\" : (accounts?.ComputerName ?? string.Empty) + "\\") + name, "Alias", sid, sid == "S-1-5-32-544" ? Enabled + ", Group owner" : Enabled));
+        }
+
+        rows.Add((@"NT AUTHORITY\NETWORK", "Well-known group", "S-1-5-2", Enabled));
+        rows.Add((@"NT AUTHORITY\Authenticated Users", "Well-known group", "S-1-5-11", Enabled));
+        rows.Add((@"NT AUTHORITY\This Organization", "Well-known group", "S-1-5-15", Enabled));
+        rows.Add((@"NT AUTHORITY\Local account", "Well-known group", "S-1-5-113", Enabled));
+        if (administrator) rows.Add((@"NT AUTHORITY\Local account and member of Administrators group", "Well-known group", "S-1-5-114", Enabled));
+        rows.Add((@"NT AUTHORITY\NTLM Authentication", "Well-known group", "S-1-5-64-10", Enabled));
+        rows.Add(administrator ? (@"Mandatory Label\High Mandatory Level", "Label", "S-1-16-12288", string.Empty) : (@"Mandatory Label\Medium Mandatory Level", "Label", "S-1-16-8192", string.Empty));
+
+        string[] headers = ["Group Name", "Type", "SID", "Attributes"];
+        int[] widths =
+        [
+            Math.Max(headers[0].Length, rows.Max(r => r.Name.Length)), Math.Max(headers[1].Length, rows.Max(r => r.Type.Length)),
+            Math.Max(headers[2].Length, rows.Max(r => r.Sid.Length)), Math.Max(headers[3].Length, rows.Max(r => r.Attributes.Length)),
+        ];
+        var text = new StringBuilder("\r\nGROUP INFORMATION\r\n-----------------\r\n\r\n");
+        void Row(params string[] cells) => text.Append(string.Join(' ', cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append("\r\n");
+        Row(headers);
+        Row([.. widths.Select(w => new string('=', w))]);
+        foreach (var (name, type, sid, attributes) in rows) Row(name, type, sid, attributes);
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}
