@@ -133,6 +133,28 @@ public class VirtualComputerTests : EmulatorTestBase
         Assert.That((await Assert.ThrowsAsync<WsManTransportException>(() => RunspacePoolClient.OpenAsync(disabled)))!.HttpStatus, Is.EqualTo(401));
     }
 
+    /// <summary>A local account's Basic credentials are checked on every request: disabled, its open connection's next request is refused.</summary>
+    [Test]
+    public async Task A_local_user_disabled_meanwhile_is_refused_on_its_open_connection()
+    {
+        using var admin = For("Server01");
+        await using (var pool = await RunspacePoolClient.OpenAsync(admin))
+        {
+            await pool.InvokeAsync("New-LocalUser svc_ci -Password (ConvertTo-SecureString 'Ci-Pass-1' -AsPlainText -Force) | Out-Null; Add-LocalGroupMember Administrators svc_ci");
+        }
+
+        using var transport = As("Server01", "svc_ci", "Ci-Pass-1");
+        var session = await RunspacePoolClient.OpenAsync(transport);
+        Assert.That(Outputs(await session.InvokeAsync("'before'")), Is.EqualTo(new[] { "before" }));
+        await using (var pool = await RunspacePoolClient.OpenAsync(admin))
+        {
+            await pool.InvokeAsync("Disable-LocalUser svc_ci");
+        }
+
+        var refused = await Assert.ThrowsAsync<WsManTransportException>(() => session.InvokeAsync("'after'"));
+        Assert.That(refused!.HttpStatus, Is.EqualTo(401));
+    }
+
     [Test]
     public async Task An_unknown_host_name_reaches_the_default_computer()
     {

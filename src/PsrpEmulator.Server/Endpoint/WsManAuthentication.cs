@@ -68,7 +68,9 @@ internal sealed class WsManAuthentication(ShellServices services)
             if (user is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
             if (user is null) return AuthenticationOutcome.RefusedBecause("WrongCredentials");
             var outcome = new AuthenticationOutcome(user, null, false, null);
-            if (connection is not null) connection.BasicAuthorization = new BasicCredentials(authorization, outcome);
+            // Only a configured user's proof is kept for the connection: a local account's can stop holding (disabled,
+            // its password changed, out of its groups), so each of its requests is checked again, as Windows checks one.
+            if (connection is not null && Options.EffectiveUsers.ContainsKey(user)) connection.BasicAuthorization = new BasicCredentials(authorization, outcome);
             return outcome;
         }
 
