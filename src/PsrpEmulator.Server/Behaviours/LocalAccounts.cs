@@ -159,7 +159,7 @@ public sealed class LocalAccounts
     {
         lock (_gate)
         {
-            return [.. _groups.Values.OrderBy(g => g.Sid.StartsWith("S-1-5-32-", StringComparison.Ordinal)).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase)];
+            return [.. OrderedGroups()];
         }
     }
 
@@ -188,13 +188,22 @@ public sealed class LocalAccounts
         }
     }
 
+    // The computer's own groups by name, then the BUILTIN ones by name (callers hold the lock).
+    private IEnumerable<Group> OrderedGroups() => _groups.Values.OrderBy(IsBuiltIn).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A standalone server's password policy: passwords last 42 days.</summary>
+    public static readonly TimeSpan MaximumPasswordAge = TimeSpan.FromDays(42);
+
+    /// <summary>When the user's password must change: its last setting plus the policy's age; null when it never expires (or was never set).</summary>
+    public static DateTimeOffset? PasswordExpires(User user) => user.PasswordNeverExpires || user.PasswordLastSet is null ? null : user.PasswordLastSet + MaximumPasswordAge;
+
     /// <summary>The SIDs of the groups the user is a member of, in the order Get-LocalGroup lists them.</summary>
     public IReadOnlyList<string> GroupSidsOf(User user)
     {
         lock (_gate)
         {
             var sid = SidOf(user);
-            return [.. _groups.Values.OrderBy(g => IsBuiltIn(g)).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase).Where(g => _members[g.Name].Contains(sid)).Select(g => g.Sid)];
+            return [.. OrderedGroups().Where(g => _members[g.Name].Contains(sid)).Select(g => g.Sid)];
         }
     }
 
@@ -289,7 +298,7 @@ public sealed class LocalAccounts
             if (domain is null || domain == "." || domain.Equals(_computer, StringComparison.OrdinalIgnoreCase))
             {
                 if (_users.TryGetValue(bare, out var user)) found = UserPrincipal(user);
-                else if (_groups.TryGetValue(bare, out var own) && !own.Sid.StartsWith("S-1-5-32-", StringComparison.Ordinal)) found = GroupPrincipal(own);
+                else if (_groups.TryGetValue(bare, out var own) && !IsBuiltIn(own)) found = GroupPrincipal(own);
             }
 
             if (found is null && (domain is null || domain.Equals("BUILTIN", StringComparison.OrdinalIgnoreCase)) && _groups.TryGetValue(bare, out var group)) found = GroupPrincipal(group);
@@ -331,7 +340,7 @@ public sealed class LocalAccounts
     private Principal UserPrincipal(User user) => new($@"{_computer}\{user.Name}", SidOf(user), "User", "Local");
 
     private Principal GroupPrincipal(Group group) =>
-        group.Sid.StartsWith("S-1-5-32-", StringComparison.Ordinal) ? new($@"BUILTIN\{group.Name}", group.Sid, "Group", "Local") : new($@"{_computer}\{group.Name}", group.Sid, "Group", "Local");
+        IsBuiltIn(group) ? new($@"BUILTIN\{group.Name}", group.Sid, "Group", "Local") : new($@"{_computer}\{group.Name}", group.Sid, "Group", "Local");
 
     private IEnumerable<Principal> AllPrincipals() =>
         _users.Values.Select(UserPrincipal).Concat(_groups.Values.Select(GroupPrincipal)).Concat(WellKnown);

@@ -25,9 +25,6 @@ internal sealed partial class RunContext
     private static readonly string[] LocalGroupTypeNames = ["Microsoft.PowerShell.Commands.LocalGroup", "Microsoft.PowerShell.Commands.LocalPrincipal", "System.Object"];
     private static readonly string[] LocalPrincipalTypeNames = ["Microsoft.PowerShell.Commands.LocalPrincipal", "System.Object"];
 
-    // A standalone server's password policy: passwords last 42 days, and may be changed at once.
-    private static readonly TimeSpan MaximumPasswordAge = TimeSpan.FromDays(42);
-
     private async ValueTask RunLocalAccountCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var accounts = Host.LocalAccounts ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
@@ -325,7 +322,8 @@ internal sealed partial class RunContext
     /// <summary>A LocalUser as a 5.1 server serializes it (SID as its text, PrincipalSource as its name).</summary>
     internal static PsObject LocalUserObject(LocalAccounts accounts, LocalAccounts.User user)
     {
-        var expires = user.PasswordNeverExpires || user.PasswordLastSet is null ? (DateTimeOffset?)null : user.PasswordLastSet + MaximumPasswordAge;
+        // The policy lets a password change at once: it is changeable from when it was set.
+        var expires = LocalAccounts.PasswordExpires(user);
         var o = new PsObject(LocalUserTypeNames) { ToStringValue = user.Name };
         o.AdaptedProperties.AddRange(
         [

@@ -138,8 +138,9 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
     private static string Details(LocalAccounts accounts, LocalAccounts.User user)
     {
         static string Date(DateTimeOffset? value) => value is { } v ? v.ToOffset(TimeSpan.Zero).ToString("M/d/yyyy h:mm:ss tt", EnUs) : "Never";
-        var expires = user.PasswordNeverExpires || user.PasswordLastSet is null ? (DateTimeOffset?)null : user.PasswordLastSet + TimeSpan.FromDays(42);
-        var memberships = accounts.Groups().Where(g => accounts.Members(g.Name)?.Any(m => m.Sid == accounts.UserSid(user)) == true).Select(g => g.Name).ToList();
+        var expires = LocalAccounts.PasswordExpires(user);
+        var groups = accounts.Groups();
+        var memberships = accounts.GroupSidsOf(user).Select(sid => groups.First(g => g.Sid == sid).Name).ToList();
         var text = new StringBuilder();
         void Line(string label, string value) => text.Append(label.PadRight(29)).Append(value).Append("\r\n");
         Line("User name", user.Name);
