@@ -255,6 +255,62 @@ internal static class FormatViews
         new("InstalledOn", 0, ColumnAlignment.Left, o => Property(o, "InstalledOn")),
     ]);
 
+    // The network cmdlets' CIM instances (NetAdapter's and NetTCPIP's format files): Get-NetAdapter's table, the
+    // MSFT_NetIPAddress list (a lifetime of TimeSpan.MaxValue shown as the view writes it) and Get-NetIPConfiguration's
+    // lines (its objects' addresses, gateways' next hops and DNS servers, one per line). Widths UNVERIFIED.
+    private const string CimInstancePrefix = "Microsoft.Management.Infrastructure.CimInstance#";
+
+    private static readonly FormatView NetAdapter = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapter", FormatShape.Table,
+    [
+        new("Name", 25, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("InterfaceDescription", 39, ColumnAlignment.Left, o => Property(o, "InterfaceDescription")),
+        new("ifIndex", 7, ColumnAlignment.Right, o => Property(o, "ifIndex", "InterfaceIndex")),
+        new("Status", 12, ColumnAlignment.Left, o => Property(o, "Status")),
+        new("MacAddress", 22, ColumnAlignment.Left, o => Property(o, "MacAddress")),
+        new("LinkSpeed", 10, ColumnAlignment.Right, o => Property(o, "LinkSpeed")),
+    ]);
+
+    private static readonly FormatView NetIPAddress = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetIPAddress", FormatShape.List,
+    [
+        .. ((string[])["IPAddress", "InterfaceIndex", "InterfaceAlias", "AddressFamily", "Type", "PrefixLength", "PrefixOrigin", "SuffixOrigin", "AddressState"])
+            .Select(name => new FormatColumn(name, 0, null, o => Property(o, name))),
+        new("ValidLifetime", 0, null, o => Lifetime(o, "ValidLifetime")),
+        new("PreferredLifetime", 0, null, o => Lifetime(o, "PreferredLifetime")),
+        new("SkipAsSource", 0, null, o => Property(o, "SkipAsSource")),
+        new("PolicyStore", 0, null, o => Property(o, "PolicyStore")),
+    ]);
+
+    private static readonly FormatView NetIPConfiguration = new("NetIPConfiguration", FormatShape.List,
+    [
+        new("InterfaceAlias", 0, null, o => Property(o, "InterfaceAlias")),
+        new("InterfaceIndex", 0, null, o => Property(o, "InterfaceIndex")),
+        new("InterfaceDescription", 0, null, o => Property(o, "InterfaceDescription")),
+        new("NetProfile.Name", 0, null, o => o is PsObject c && c["NetProfile"] is PsObject profile ? Property(profile, "Name") : string.Empty),
+        new("IPv4Address", 0, null, o => Lines(o, "IPv4Address", "IPAddress")),
+        new("IPv6DefaultGateway", 0, null, o => Lines(o, "IPv6DefaultGateway", "NextHop")),
+        new("IPv4DefaultGateway", 0, null, o => Lines(o, "IPv4DefaultGateway", "NextHop")),
+        new("DNSServer", 0, null, o => Lines(o, "DNSServer", "ServerAddresses")),
+    ]);
+
+    // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
+    private static string Lifetime(PsValue value, string name) =>
+        value is PsObject o && o[name]?.AsTimeSpan() is { } span && span == TimeSpan.MaxValue ? "Infinite ([TimeSpan]::MaxValue)" : Property(value, name);
+
+    // A property's objects' (or an object's) values of one property, each on a line of its own.
+    private static string Lines(PsValue value, string name, string inner)
+    {
+        if (value is not PsObject o || o[name] is not PsObject items) return string.Empty;
+        var values = new List<string>();
+        foreach (var item in items.CollectionKind == PsCollectionKind.None ? [items] : items.Items)
+        {
+            if (item is not PsObject element || element[inner] is not { } v || v.IsNil()) continue;
+            if (v is PsObject { CollectionKind: not PsCollectionKind.None } list) values.AddRange(list.Items.Select(i => CellText(i)));
+            else values.Add(CellText(v));
+        }
+
+        return string.Join("\r\n", values);
+    }
+
     // Group-Object's GroupInfo: Count, Name and the group's first items.
     private static readonly FormatView GroupInfo = new("Microsoft.PowerShell.Commands.GroupInfo", FormatShape.Table,
     [
@@ -340,6 +396,9 @@ internal static class FormatViews
         ["Microsoft.WSMan.Management.WSManConfigContainerElement"] = WsManContainer,
         ["Microsoft.WSMan.Management.WSManConfigContainerElement#ComputerLevel"] = WsManComputer,
         ["Microsoft.WSMan.Management.WSManConfigLeafElement#InitParams"] = WsManInitParams,
+        [NetAdapter.Key] = NetAdapter,
+        [NetIPAddress.Key] = NetIPAddress,
+        [NetIPConfiguration.Key] = NetIPConfiguration,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

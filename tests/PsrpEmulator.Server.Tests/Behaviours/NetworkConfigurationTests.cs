@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The computer's network as provisioning scripts read it: Get-NetAdapter, Get-NetIPAddress and Get-NetIPConfiguration
+/// (NetAdapter's and NetTCPIP's CIM instances) agree with each other and with ipconfig and ipconfig /all.
+/// </summary>
+public class NetworkConfigurationTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    [TestCase("$a = Get-NetAdapter; $a.Name; $a.InterfaceDescription; $a.ifIndex; $a.Status; $a.MacAddress; $a.LinkSpeed",
+        "Ethernet|Microsoft Hyper-V Network Adapter|4|Up|00-15-5D-0A-01-04|10 Gbps")]
+    [TestCase("(Get-NetAdapter -Name Eth* -Physical).Name; (Get-NetAdapter 'ethernet').ifIndex; (Get-NetAdapter -InterfaceIndex 4).Name", "Ethernet|4|Ethernet")]
+    [TestCase("@(Get-NetAdapter -Name Wi-Fi*).Count; (Get-NetAdapter -InterfaceDescription 'Microsoft Hyper-V*').Name", "0|Ethernet")]
+    [TestCase("(Get-NetAdapter | Where-Object Status -eq 'Up' | Select-Object -First 1).Name", "Ethernet")]
+    [TestCase("(Get-NetAdapter).PSObject.TypeNames[0]", "Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetAdapter")]
+    public async Task Get_NetAdapter_gives_the_one_adapter_by_name_pattern_index_or_description(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task An_adapter_name_or_index_the_computer_has_not_is_the_cmdletization_not_found_error()
+    {
+        var (host, _) = await RunAsync("Get-NetAdapter -Name 'Wi-Fi'; Get-NetAdapter -InterfaceIndex 12; 'went on'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.TargetName, e.Message)), Is.EqualTo(new[]
+        {
+            ("CmdletizationQuery_NotFound_Name,Get-NetAdapter", ErrorCategory.ObjectNotFound, (string?)"Wi-Fi",
+                "No MSFT_NetAdapter objects found with property 'Name' equal to 'Wi-Fi'.  Verify the value of the property and retry."),
+            ("CmdletizationQuery_NotFound_InterfaceIndex,Get-NetAdapter", ErrorCategory.ObjectNotFound, "12",
+                "No MSFT_NetAdapter objects found with property 'InterfaceIndex' equal to '12'.  Verify the value of the property and retry."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "went on" }));
+    }
+
+    [TestCase("(Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet).IPAddress", "127.0.0.1")]
+    [TestCase("Get-NetIPAddress -InterfaceAlias Ethernet -AddressFamily IPv6 | ForEach-Object { $_.IPAddress + '/' + $_.PrefixLength }", "fe80::5efe:7f00:1%4/64")]
+    [TestCase("Get-NetIPAddress | ForEach-Object { $_.InterfaceAlias + ' ' + $_.AddressFamily + ' ' + $_.IPAddress }",
+        "Ethernet IPv6 fe80::5efe:7f00:1%4|Loopback Pseudo-Interface 1 IPv6 ::1|Ethernet IPv4 127.0.0.1|Loopback Pseudo-Interface 1 IPv4 127.0.0.1")]
+    [TestCase("(Get-NetIPAddress -ifIndex 1 -AddressFamily IPv6).IPAddress; @(Get-NetIPAddress -InterfaceAlias 'Wi*').Count", "::1|0")]
+    [TestCase("Get-NetIPAddress -AddressFamily IPv4 | Where-Object InterfaceAlias -notlike 'Loopback*' | Select-Object -ExpandProperty PrefixOrigin", "Manual")]
+    public async Task Get_NetIPAddress_lists_the_adapter_and_loopback_addresses_and_filters_them(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task An_interface_no_address_is_on_is_the_query_error_with_the_modules_WHERE_clause()
+    {
+        var (host, _) = await RunAsync("Get-NetIPAddress -InterfaceAlias 'Ethernet 2' -AddressFamily IPv4; Get-NetIPAddress -InterfaceIndex 9; $null -eq $PsrpEmulatorWhere");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.Message)), Is.EqualTo(new[]
+        {
+            ("CmdletizationQuery_NotFound,Get-NetIPAddress", ErrorCategory.ObjectNotFound,
+                "No matching MSFT_NetIPAddress objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetIPAddress class on the  CIM server: " +
+                "SELECT * FROM MSFT_NetIPAddress  WHERE ((InterfaceAlias LIKE 'Ethernet 2')) AND ((AddressFamily = 2)). Verify query parameters and retry."),
+            ("CmdletizationQuery_NotFound,Get-NetIPAddress", ErrorCategory.ObjectNotFound,
+                "No matching MSFT_NetIPAddress objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetIPAddress class on the  CIM server: " +
+                "SELECT * FROM MSFT_NetIPAddress  WHERE ((InterfaceIndex = 9)). Verify query parameters and retry."),
+        }));
+        // The rules' own variables are gone afterwards.
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True" }));
+    }
+
+    [Test]
+    public async Task Get_NetIPConfiguration_holds_the_adapter_its_address_objects_and_the_default_DNS_servers()
+    {
+        var (host, outcome) = await RunAsync(
+            "$c = Get-NetIPConfiguration; $c.InterfaceAlias; $c.NetAdapter.MacAddress; $c.IPv4Address.IPAddress; $c.IPv4Address.PrefixLength; " +
+            "$c.IPv6LinkLocalAddress.IPAddress; $c.NetProfile.Name; $null -eq $c.IPv4DefaultGateway; $c.DNSServer.ServerAddresses -join ','");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Ethernet", "00-15-5D-0A-01-04", "127.0.0.1", "8", "fe80::5efe:7f00:1%4", "Unidentified network", "True",
+            "fec0:0:0:ffff::1,fec0:0:0:ffff::2,fec0:0:0:ffff::3",
+        }));
+    }
+
+    [Test]
+    public async Task The_network_objects_are_laid_out_as_their_modules_format_files_lay_them_out()
+    {
+        var (host, _) = await RunAsync("Get-NetAdapter | Out-String; Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet | Out-String; Get-NetIPConfiguration | Out-String");
+
+        var text = string.Join(string.Empty, host.OutputTexts);
+        Assert.That(text, Does.Contain(
+            "Name                      InterfaceDescription                    ifIndex Status       MacAddress              LinkSpeed\r\n" +
+            "----                      --------------------                    ------- ------       ----------              ---------\r\n" +
+            "Ethernet                  Microsoft Hyper-V Network Adapter             4 Up           00-15-5D-0A-01-04         10 Gbps\r\n"));
+        Assert.That(text, Does.Contain(
+            "IPAddress         : 127.0.0.1\r\nInterfaceIndex    : 4\r\nInterfaceAlias    : Ethernet\r\nAddressFamily     : IPv4\r\nType              : Unicast\r\n" +
+            "PrefixLength      : 8\r\nPrefixOrigin      : Manual\r\nSuffixOrigin      : Manual\r\nAddressState      : Preferred\r\n" +
+            "ValidLifetime     : Infinite ([TimeSpan]::MaxValue)\r\nPreferredLifetime : Infinite ([TimeSpan]::MaxValue)\r\nSkipAsSource      : False\r\nPolicyStore       : ActiveStore\r\n"));
+        Assert.That(text, Does.Contain(
+            "InterfaceAlias       : Ethernet\r\nInterfaceIndex       : 4\r\nInterfaceDescription : Microsoft Hyper-V Network Adapter\r\n" +
+            "NetProfile.Name      : Unidentified network\r\nIPv4Address          : 127.0.0.1\r\nIPv6DefaultGateway   : \r\nIPv4DefaultGateway   : \r\n" +
+            "DNSServer            : fec0:0:0:ffff::1\r\n                       fec0:0:0:ffff::2\r\n                       fec0:0:0:ffff::3\r\n"));
+    }
+
+    [Test]
+    public async Task ipconfig_all_shows_the_adapter_Get_NetAdapter_shows_and_ipconfig_the_same_addresses()
+    {
+        var host = new FakeCommandLineHost
+        {
+            Encoding = System.Text.Encoding.ASCII,
+            Environment = [new("COMPUTERNAME", "SERVER02")],
+            Facts = new Dictionary<string, string> { ["computername"] = "SERVER02", ["cd"] = @"C:\Users\psrp" },
+        };
+
+        var all = await Default.ResolveCommandLine("ipconfig /all").RunAsync(host, TimeProvider.System, CancellationToken.None);
+        var allText = host.Stdout;
+
+        Assert.That(all, Is.EqualTo(0));
+        Assert.That(allText, Does.StartWith("\r\nWindows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : SERVER02\r\n"));
+        Assert.That(allText, Does.Contain("   Description . . . . . . . . . . . : Microsoft Hyper-V Network Adapter\r\n   Physical Address. . . . . . . . . : 00-15-5D-0A-01-04\r\n"));
+        Assert.That(allText, Does.Contain("   IPv4 Address. . . . . . . . . . . : 127.0.0.1(Preferred) \r\n   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n"));
+        Assert.That(allText, Does.Contain("   DNS Servers . . . . . . . . . . . : fec0:0:0:ffff::1%1\r\n                                       fec0:0:0:ffff::2%1\r\n"));
+        Assert.That(allText, Does.EndWith("   NetBIOS over Tcpip. . . . . . . . : Enabled\r\n"));
+    }
+}
