@@ -45,6 +45,9 @@ public interface IPipelineHost
     /// <summary>The computer's local users and groups (the LocalAccounts cmdlets, net user); null when the host has none.</summary>
     LocalAccounts? LocalAccounts => null;
 
+    /// <summary>The computer's firewall rules (NetSecurity's cmdlets, netsh advfirewall); null when the host has none.</summary>
+    FirewallRules? FirewallRules => null;
+
     /// <summary>The computer's WinRM configuration (the WSMan: drive); null when the host has none.</summary>
     IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
 
@@ -191,6 +194,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ServiceStates? ServiceStates => inner.ServiceStates;
 
     public LocalAccounts? LocalAccounts => inner.LocalAccounts;
+
+    public FirewallRules? FirewallRules => inner.FirewallRules;
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 

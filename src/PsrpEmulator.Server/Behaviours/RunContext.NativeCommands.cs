@@ -122,6 +122,8 @@ internal sealed partial class RunContext
 
         public LocalAccounts? LocalAccounts => context.Host.LocalAccounts;
 
+        public FirewallRules? FirewallRules => context.Host.FirewallRules;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => context.Host.WsManConfiguration;
 
         public VirtualRegistry? Registry => context.Host.Registry;

@@ -133,6 +133,11 @@ internal sealed partial class RunContext
         "REMOVE-LOCALGROUP" or "RLG" => "Remove-LocalGroup",
         "ADD-LOCALGROUPMEMBER" or "ALGM" => "Add-LocalGroupMember",
         "REMOVE-LOCALGROUPMEMBER" or "RLGM" => "Remove-LocalGroupMember",
+        "SET-NETFIREWALLRULE" => "Set-NetFirewallRule",
+        "REMOVE-NETFIREWALLRULE" => "Remove-NetFirewallRule",
+        "ENABLE-NETFIREWALLRULE" => "Enable-NetFirewallRule",
+        "DISABLE-NETFIREWALLRULE" => "Disable-NetFirewallRule",
+        "GET-NETFIREWALLPORTFILTER" => "Get-NetFirewallPortFilter",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
         "GET-ITEMPROPERTYVALUE" or "GPV" => "Get-ItemPropertyValue",
         "SET-ITEMPROPERTY" or "SP" => "Set-ItemProperty",
@@ -323,6 +328,8 @@ internal sealed partial class RunContext
                     : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                    : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
                         (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), to ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));

@@ -48,6 +48,15 @@ internal sealed partial class RunContext
         ["Get-LocalGroupMember"] = ["Name", "Member", "Group", "SID"],
         ["Add-LocalGroupMember"] = ["Name", "Member", "Group", "SID", "WhatIf", "Confirm"],
         ["Remove-LocalGroupMember"] = ["Name", "Member", "Group", "SID", "WhatIf", "Confirm"],
+        ["Get-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "Enabled", "Direction", "Action", "All", "PolicyStore", "GPOSession", "CimSession", "AsJob", "AssociatedNetFirewallPortFilter"],
+        ["New-NetFirewallRule"] = ["DisplayName", "Name", "Description", "Group", "Enabled", "Profile", "Direction", "Action", "Protocol", "LocalPort", "RemotePort",
+            "RemoteAddress", "LocalAddress", "Program", "IcmpType", "EdgeTraversalPolicy", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Set-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "NewDisplayName", "Description", "Enabled", "Profile", "Direction", "Action",
+            "Protocol", "LocalPort", "RemotePort", "RemoteAddress", "LocalAddress", "Program", "IcmpType", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Remove-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Enable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Disable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Get-NetFirewallPortFilter"] = ["AssociatedNetFirewallRule", "Protocol", "All", "PolicyStore", "GPOSession", "CimSession", "AsJob"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
         ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralPath", "UseTransaction"],
@@ -200,6 +209,9 @@ internal sealed partial class RunContext
                     return;
                 case var account when LocalAccountCommandNames.Contains(account):
                     await RunLocalAccountCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var firewall when FirewallCommandNames.Contains(firewall):
+                    await RunFirewallCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Get-PSSessionConfiguration":
                     await GetPSSessionConfigurationAsync(arguments, to, output, blockNesting);
@@ -522,6 +534,8 @@ internal sealed partial class RunContext
             "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
             "Get-LocalGroupMember" or "Add-LocalGroupMember" or "Remove-LocalGroupMember" => ["Name", "Member"],
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
+            "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
+            _ when FirewallCommandNames.Contains(command) => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Get-History" or "Clear-History" => ["Id", "Count"],

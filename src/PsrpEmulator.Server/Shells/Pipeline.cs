@@ -419,6 +419,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public LocalAccounts? LocalAccounts => _shell.Services.AccountsOf(_shell.ComputerName);
 
+    public FirewallRules? FirewallRules => _shell.Services.FirewallRulesOf(_shell.ComputerName);
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => WsManConfigTree.For(_shell.Services);
 
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);

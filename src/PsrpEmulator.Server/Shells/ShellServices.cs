@@ -59,11 +59,16 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LocalAccounts> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A virtual computer's local users and groups (the emulator's users its administrators), made at first use.</summary>
     /// <summary>A virtual computer's local users and groups if a session or shell has used them; null before.</summary>
     public LocalAccounts? ExistingAccountsOf(string computer) => _accounts.GetValueOrDefault(computer);
 
+    /// <summary>A virtual computer's local users and groups (the emulator's users its administrators), made at first use.</summary>
     public LocalAccounts AccountsOf(string computer) => _accounts.GetOrAdd(computer, static (name, services) => new LocalAccounts(name, services.Options.EffectiveUsers.Keys), this);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FirewallRules> _firewalls = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's firewall rules, made at first use (commands change them for every session of the computer).</summary>
+    public FirewallRules FirewallRulesOf(string computer) => _firewalls.GetOrAdd(computer, static _ => new FirewallRules());
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 

@@ -45,6 +45,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public LocalAccounts? LocalAccounts { get; init; }
 
+    public FirewallRules? FirewallRules { get; init; }
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 
     /// <summary>The computer's restarts (its last boot); none by default.</summary>
@@ -175,6 +177,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public ServiceStates? ServiceStates { get; init; }
 
     public LocalAccounts? LocalAccounts { get; init; }
+
+    public FirewallRules? FirewallRules { get; init; }
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 

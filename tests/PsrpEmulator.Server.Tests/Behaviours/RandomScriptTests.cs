@@ -64,7 +64,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), WsManConfiguration = FuzzWsManConfiguration };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), WsManConfiguration = FuzzWsManConfiguration };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -144,6 +144,8 @@ public class RandomScriptTests
         "Get-LocalGroupMember Users", "Set-LocalUser x -Description ", "net user ", "net user x /add", "net localgroup ", " /delete", " /active:no",
         "Get-ChildItem WSMan:\\localhost -Recurse", "Get-Item WSMan:\\localhost\\Shell\\", "Get-PSSessionConfiguration ", "winrm get winrm/config", "winrm e winrm/config/listener",
         "C:\\Windows\\System32\\", "cmd.exe", "& 'C:\\Windows\\System32\\whoami.exe'|", "$env:windir\\system32\\",
+        "Get-NetAdapter ", "Get-NetIPAddress -AddressFamily IPv4 ", "-InterfaceAlias ", "Get-NetIPConfiguration", "Get-NetFirewallRule -DisplayGroup ", "New-NetFirewallRule -DisplayName ",
+        " -LocalPort 80,443", "| Enable-NetFirewallRule", "| Get-NetFirewallPortFilter", "Remove-NetFirewallRule -Name ", "netsh advfirewall firewall show rule name=all", "netsh advfirewall firewall add rule name=x dir=in action=allow",
     ];
 
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.

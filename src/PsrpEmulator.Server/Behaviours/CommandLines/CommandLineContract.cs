@@ -42,6 +42,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's local users and groups (net user, net localgroup); null when the host has none.</summary>
     LocalAccounts? LocalAccounts => null;
 
+    /// <summary>The computer's firewall rules (netsh advfirewall firewall); null when the host has none.</summary>
+    FirewallRules? FirewallRules => null;
+
     /// <summary>The computer's WinRM configuration (winrm get winrm/config); null when the host has none.</summary>
     IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
 
@@ -89,6 +92,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual ServiceStates? ServiceStates => inner.ServiceStates;
 
     public virtual LocalAccounts? LocalAccounts => inner.LocalAccounts;
+
+    public virtual FirewallRules? FirewallRules => inner.FirewallRules;
 
     public virtual IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 

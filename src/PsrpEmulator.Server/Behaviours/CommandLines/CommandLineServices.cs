@@ -111,6 +111,8 @@ internal static class ComputerPowerShell
 
         public LocalAccounts? LocalAccounts => host.LocalAccounts;
 
+        public FirewallRules? FirewallRules => host.FirewallRules;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
 
         public VirtualRegistry? Registry => host.Registry;

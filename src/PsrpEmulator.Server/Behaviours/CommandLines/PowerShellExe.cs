@@ -231,6 +231,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public LocalAccounts? LocalAccounts => host.LocalAccounts;
 
+        public FirewallRules? FirewallRules => host.FirewallRules;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
 
         public VirtualRegistry? Registry => host.Registry;

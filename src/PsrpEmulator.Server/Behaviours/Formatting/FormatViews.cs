@@ -292,6 +292,17 @@ internal static class FormatViews
         new("DNSServer", 0, null, o => Lines(o, "DNSServer", "ServerAddresses")),
     ]);
 
+    // NetSecurity's lists of a firewall rule and of its port filter (the format file's properties, not the instance's all).
+    private static readonly FormatView NetFirewallRule = new(CimInstancePrefix + "root/standardcimv2/MSFT_NetFirewallRule", FormatShape.List,
+    [
+        .. ((string[])["Name", "DisplayName", "Description", "DisplayGroup", "Group", "Enabled", "Profile", "Platform", "Direction", "Action",
+            "EdgeTraversalPolicy", "LooseSourceMapping", "LocalOnlyMapping", "Owner", "PrimaryStatus", "Status", "EnforcementStatus", "PolicyStoreSource",
+            "PolicyStoreSourceType"]).Select(name => new FormatColumn(name, 0, null, o => Property(o, name))),
+    ]);
+
+    private static readonly FormatView NetProtocolPortFilter = new(CimInstancePrefix + "root/standardcimv2/MSFT_NetProtocolPortFilter", FormatShape.List,
+        [.. ((string[])["Protocol", "LocalPort", "RemotePort", "IcmpType", "DynamicTarget"]).Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
+
     // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
     private static string Lifetime(PsValue value, string name) =>
         value is PsObject o && o[name]?.AsTimeSpan() is { } span && span == TimeSpan.MaxValue ? "Infinite ([TimeSpan]::MaxValue)" : Property(value, name);
@@ -399,6 +410,8 @@ internal static class FormatViews
         [NetAdapter.Key] = NetAdapter,
         [NetIPAddress.Key] = NetIPAddress,
         [NetIPConfiguration.Key] = NetIPConfiguration,
+        [NetFirewallRule.Key] = NetFirewallRule,
+        [NetProtocolPortFilter.Key] = NetProtocolPortFilter,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

@@ -79,6 +79,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public LocalAccounts? LocalAccounts => _shell.Services.AccountsOf(_shell.ComputerName);
 
+    public FirewallRules? FirewallRules => _shell.Services.FirewallRulesOf(_shell.ComputerName);
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => WsManConfigTree.For(_shell.Services);
 
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);

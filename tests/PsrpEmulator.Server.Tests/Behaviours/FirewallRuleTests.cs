@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The computer's firewall rules as provisioning scripts change them: NetSecurity's cmdlets and netsh advfirewall
+/// firewall over one store, so a rule one adds the other sees.
+/// </summary>
+public class FirewallRuleTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, FirewallRules rules)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), FirewallRules = rules };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string script, FirewallRules rules)
+    {
+        var (host, outcome) = await RunAsync(script, rules);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        return string.Join("|", host.OutputTexts);
+    }
+
+    private static async Task<(string Stdout, int ExitCode)> NetshAsync(string line, FirewallRules rules)
+    {
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, FirewallRules = rules };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        Assert.That(host.Stderr, Is.Empty);
+        return (host.Stdout, code);
+    }
+
+    [TestCase("(Get-NetFirewallRule -DisplayGroup 'Windows Remote Management').Name -join ','", "WINRM-HTTP-In-TCP,WINRM-HTTP-In-TCP-PUBLIC")]
+    [TestCase("$r = Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC; $r.Enabled; $r.Profile; $r.Direction; $r.Action; ($r | Get-NetFirewallPortFilter).LocalPort",
+        "True|Public|Inbound|Allow|5985")]
+    [TestCase("(Get-NetFirewallRule -Enabled False | ForEach-Object Name) -join ','", "RemoteDesktop-UserMode-In-TCP,RemoteDesktop-UserMode-In-UDP,FPS-ICMP4-ERQ-In")]
+    [TestCase("@(Get-NetFirewallRule -DisplayName 'Nothing like it*').Count; (Get-NetFirewallRule -Name RemoteDesktop*).Count", "0|2")]
+    [TestCase("(Get-NetFirewallRule -Name WINRM-HTTP-In-TCP).PSObject.TypeNames[0]", "Microsoft.Management.Infrastructure.CimInstance#root/standardcimv2/MSFT_NetFirewallRule")]
+    public async Task A_fresh_computer_has_WinRMs_rules_enabled_and_Remote_Desktops_disabled(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script, new FirewallRules()), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_rule_a_script_adds_is_there_for_later_sessions_with_its_port_filter_and_can_be_removed()
+    {
+        var rules = new FirewallRules();
+
+        var made = await OutputOfAsync(
+            "$r = New-NetFirewallRule -DisplayName 'Web 8080' -Direction Inbound -Protocol TCP -LocalPort 8080,8443 -Action Allow -Profile Domain,Private; " +
+            "$r.Name -match '^\\{[0-9a-f-]{36}\\}$'; $r.Enabled; $r.Profile", rules);
+        var later = await OutputOfAsync("(Get-NetFirewallRule -DisplayName 'Web 8080' | Get-NetFirewallPortFilter).LocalPort -join ','; " +
+            "Get-NetFirewallRule -DisplayName 'Web*' | Remove-NetFirewallRule; @(Get-NetFirewallRule -DisplayName 'Web*').Count", rules);
+
+        Assert.That(made, Is.EqualTo("True|True|Domain, Private"));
+        Assert.That(later, Is.EqualTo("8080,8443|0"));
+        Assert.That(rules.All(), Has.Count.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Enabling_a_group_setting_a_rule_and_disabling_piped_rules_change_the_store()
+    {
+        var rules = new FirewallRules();
+
+        var output = await OutputOfAsync(
+            "Enable-NetFirewallRule -DisplayGroup 'Remote Desktop'; Set-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC -RemoteAddress Any -PassThru | ForEach-Object Name; " +
+            "Get-NetFirewallRule -Name FPS* | Disable-NetFirewallRule -PassThru | ForEach-Object Enabled", rules);
+
+        Assert.That(output, Is.EqualTo("WINRM-HTTP-In-TCP-PUBLIC|False"));
+        Assert.That(rules.All().Where(r => r.DisplayGroup == "Remote Desktop").Select(r => r.Enabled), Is.All.True);
+        Assert.That(rules.Find("WINRM-HTTP-In-TCP-PUBLIC")!.RemoteAddress, Is.EqualTo("Any"));
+    }
+
+    [Test]
+    public async Task Names_no_rule_has_a_taken_name_and_a_bad_enum_value_are_the_modules_errors()
+    {
+        var (host, _) = await RunAsync(
+            "Get-NetFirewallRule -Name nope; Remove-NetFirewallRule -DisplayName ghost; New-NetFirewallRule -Name WINRM-HTTP-In-TCP -DisplayName again; " +
+            "try { New-NetFirewallRule -DisplayName x -Direction Sideways } catch { $_.FullyQualifiedErrorId }; 'went on'", new FirewallRules());
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.Message)), Is.EqualTo(new[]
+        {
+            ("CmdletizationQuery_NotFound_InstanceID,Get-NetFirewallRule", ErrorCategory.ObjectNotFound,
+                "No MSFT_NetFirewallRule objects found with property 'InstanceID' equal to 'nope'.  Verify the value of the property and retry."),
+            ("CmdletizationQuery_NotFound_DisplayName,Remove-NetFirewallRule", ErrorCategory.ObjectNotFound,
+                "No MSFT_NetFirewallRule objects found with property 'DisplayName' equal to 'ghost'.  Verify the value of the property and retry."),
+            ("Windows System Error 183,New-NetFirewallRule", ErrorCategory.ResourceExists, "Cannot create a file when that file already exists."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ParameterArgumentTransformationError,New-NetFirewallRule", "went on" }));
+    }
+
+    [Test]
+    public async Task The_rules_are_laid_out_as_NetSecuritys_lists()
+    {
+        var text = await OutputOfAsync("Get-NetFirewallRule -Name WINRM-HTTP-In-TCP | Out-String; Get-NetFirewallRule -Name WINRM-HTTP-In-TCP | Get-NetFirewallPortFilter | Out-String", new FirewallRules());
+
+        Assert.That(text, Does.Contain(
+            "Name                  : WINRM-HTTP-In-TCP\r\nDisplayName           : Windows Remote Management (HTTP-In)\r\n" +
+            "Description           : Inbound rule for Windows Remote Management via WS-Management. [TCP 5985]\r\nDisplayGroup          : Windows Remote Management\r\n" +
+            "Group                 : @FirewallAPI.dll,-35002\r\nEnabled               : True\r\nProfile               : Domain, Private\r\nPlatform              : {}\r\n" +
+            "Direction             : Inbound\r\nAction                : Allow\r\nEdgeTraversalPolicy   : Block\r\nLooseSourceMapping    : False\r\n" +
+            "LocalOnlyMapping      : False\r\nOwner                 : \r\nPrimaryStatus         : OK\r\n" +
+            "Status                : The rule was parsed successfully from the store. (65536)\r\nEnforcementStatus     : NotApplicable\r\n" +
+            "PolicyStoreSource     : PersistentStore\r\nPolicyStoreSourceType : Local\r\n"));
+        Assert.That(text, Does.Contain("Protocol      : TCP\r\nLocalPort     : 5985\r\nRemotePort    : Any\r\nIcmpType      : Any\r\nDynamicTarget : Any\r\n"));
+    }
+
+    /// <summary>Ansible's ConfigureRemotingForAnsible.ps1: show the rule, add it when show printed under five lines.</summary>
+    [Test]
+    public async Task Netsh_adds_a_rule_that_show_then_prints_and_the_cmdlets_see()
+    {
+        var rules = new FirewallRules();
+
+        var before = await NetshAsync("netsh advfirewall firewall show rule name=\"Allow WinRM HTTPS\"", rules);
+        var add = await NetshAsync("netsh advfirewall firewall add rule profile=any name=\"Allow WinRM HTTPS\" dir=in localport=5986 protocol=TCP action=allow", rules);
+        var after = await NetshAsync("netsh advfirewall firewall show rule name=\"Allow WinRM HTTPS\"", rules);
+        var seen = await OutputOfAsync("$r = Get-NetFirewallRule -DisplayName 'Allow WinRM HTTPS'; $r.Profile; ($r | Get-NetFirewallPortFilter).LocalPort", rules);
+
+        Assert.That(before, Is.EqualTo(("No rules match the specified criteria.\r\n", 1)));
+        Assert.That(add, Is.EqualTo(("Ok.\r\n\r\n", 0)));
+        Assert.That(after.Stdout, Is.EqualTo(
+            "\r\nRule Name:                            Allow WinRM HTTPS\r\n" + new string('-', 70) + "\r\n" +
+            "Enabled:                              Yes\r\nDirection:                            In\r\nProfiles:                             Domain,Private,Public\r\n" +
+            "Grouping:                             \r\nLocalIP:                              Any\r\nRemoteIP:                             Any\r\n" +
+            "Protocol:                             TCP\r\nLocalPort:                            5986\r\nRemotePort:                           Any\r\n" +
+            "Edge traversal:                       No\r\nAction:                               Allow\r\nOk.\r\n\r\n"));
+        Assert.That(after.ExitCode, Is.EqualTo(0));
+        Assert.That(seen, Is.EqualTo("Any|5986"));
+    }
+
+    [Test]
+    public async Task Netsh_sets_a_group_and_deletes_by_name_saying_how_many_rules_it_changed()
+    {
+        var rules = new FirewallRules();
+
+        var set = await NetshAsync("netsh advfirewall firewall set rule group=\"remote desktop\" new enable=Yes", rules);
+        var delete = await NetshAsync("netsh advfirewall firewall delete rule name=\"Windows Remote Management (HTTP-In)\" profile=public", rules);
+        var again = await NetshAsync("netsh advfirewall firewall delete rule name=\"Windows Remote Management (HTTP-In)\" profile=public", rules);
+
+        Assert.That(set, Is.EqualTo(("\r\nUpdated 2 rule(s).\r\nOk.\r\n\r\n", 0)));
+        Assert.That(rules.All().Where(r => r.DisplayGroup == "Remote Desktop").Select(r => r.Enabled), Is.All.True);
+        Assert.That(delete, Is.EqualTo(("\r\nDeleted 1 rule(s).\r\nOk.\r\n\r\n", 0)));
+        Assert.That(rules.All().Select(r => r.Name), Does.Contain("WINRM-HTTP-In-TCP").And.Not.Contain("WINRM-HTTP-In-TCP-PUBLIC"));
+        Assert.That(again, Is.EqualTo(("\r\nNo rules match the specified criteria.\r\n\r\n", 1)));
+    }
+}
