@@ -72,6 +72,22 @@ public sealed class FirewallRules
         },
     ];
 
+    /// <summary>The firewall's profiles, in the order Windows lists them.</summary>
+    public static readonly string[] Profiles = ["Domain", "Private", "Public"];
+
+    // Each profile's state (Set-NetFirewallProfile -Enabled, netsh advfirewall set ... state): on, as on a fresh server.
+    private readonly Dictionary<string, bool> _profileEnabled = new(StringComparer.OrdinalIgnoreCase) { ["Domain"] = true, ["Private"] = true, ["Public"] = true };
+
+    public bool IsProfileEnabled(string profile)
+    {
+        lock (_gate) return _profileEnabled[profile];
+    }
+
+    public void SetProfileEnabled(string profile, bool enabled)
+    {
+        lock (_gate) _profileEnabled[profile] = enabled;
+    }
+
     /// <summary>Every rule, in the store's order.</summary>
     public IReadOnlyList<Rule> All()
     {

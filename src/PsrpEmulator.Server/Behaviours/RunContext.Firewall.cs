@@ -17,7 +17,7 @@ internal sealed partial class RunContext
     internal static readonly string[] FirewallCommands =
     [
         "Get-NetFirewallRule", "New-NetFirewallRule", "Set-NetFirewallRule", "Remove-NetFirewallRule", "Enable-NetFirewallRule",
-        "Disable-NetFirewallRule", "Get-NetFirewallPortFilter",
+        "Disable-NetFirewallRule", "Get-NetFirewallPortFilter", "Get-NetFirewallProfile", "Set-NetFirewallProfile",
     ];
 
     private static readonly HashSet<string> FirewallCommandNames = new(FirewallCommands, StringComparer.Ordinal);
@@ -26,6 +26,9 @@ internal sealed partial class RunContext
 
     private static readonly string[] FirewallRuleTypeNames =
         [FirewallNamespace + "MSFT_NetFirewallRule", "Microsoft.Management.Infrastructure.CimInstance#MSFT_NetFirewallRule", "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
+
+    private static readonly string[] ProfileTypeNames =
+        [FirewallNamespace + "MSFT_NetFirewallProfile", "Microsoft.Management.Infrastructure.CimInstance#MSFT_NetFirewallProfile", "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
 
     private static readonly string[] PortFilterTypeNames =
         [FirewallNamespace + "MSFT_NetProtocolPortFilter", "Microsoft.Management.Infrastructure.CimInstance#MSFT_NetProtocolPortFilter", "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
@@ -129,6 +132,53 @@ internal sealed partial class RunContext
 
         switch (command)
         {
+            case "Get-NetFirewallProfile" or "Set-NetFirewallProfile":
+                {
+                    // -Name (or its alias -Profile) picks profiles by name or pattern; a name no profile has is the not-found error.
+                    var chosen = new List<string>();
+                    var names = await Texts("Name") ?? await Texts("Profile") ?? (await Texts("InputObject"))?.Select(InstanceIdOf).ToList();
+                    if (names is not null)
+                    {
+                        foreach (var name in names.SelectMany(n => n.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+                        {
+                            var pattern = VirtualFileSystem.Wildcard(name);
+                            var found = FirewallRules.Profiles.Where(p => pattern.IsMatch(p)).ToList();
+                            if (found.Count == 0 && !VirtualFileSystem.HasWildcard(name))
+                            {
+                                await WriteErrorAsync(new ScriptedError(
+                                    $"No MSFT_NetFirewallProfile objects found with property 'Name' equal to '{name}'.  Verify the value of the property and retry.",
+                                    $"CmdletizationQuery_NotFound_Name,{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", name)
+                                {
+                                    Activity = command,
+                                }, output);
+                            }
+
+                            chosen.AddRange(found.Where(p => !chosen.Contains(p)));
+                        }
+                    }
+                    else
+                    {
+                        chosen.AddRange(FirewallRules.Profiles);
+                    }
+
+                    if (command == "Get-NetFirewallProfile")
+                    {
+                        foreach (var profile in chosen) await Write(FirewallProfileObject(profile, rules.IsProfileEnabled(profile)));
+                        return;
+                    }
+
+                    var other = arguments.Named.Keys.FirstOrDefault(k => k is not ("Name" or "Profile" or "InputObject" or "Enabled" or "PassThru"));
+                    if (other is not null) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{other} is not emulated: give the command a rule"));
+                    var enabled = await EnumValue("Enabled");
+                    foreach (var profile in chosen)
+                    {
+                        if (enabled is not null) rules.SetProfileEnabled(profile, enabled == "True");
+                        if (arguments.Has("PassThru")) await Write(FirewallProfileObject(profile, rules.IsProfileEnabled(profile)));
+                    }
+
+                    return;
+                }
+
             case "Get-NetFirewallRule":
                 {
                     var filter = await Filter();
@@ -276,6 +326,34 @@ internal sealed partial class RunContext
             new("EnforcementStatus", PsPrimitive.String("NotApplicable")),
             new("PolicyStoreSource", PsPrimitive.String("PersistentStore")),
             new("PolicyStoreSourceType", PsPrimitive.String("Local")),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+
+    // A profile as Get-NetFirewallProfile writes it from the persistent store: its state, the rest NotConfigured.
+    internal static PsObject FirewallProfileObject(string profile, bool enabled)
+    {
+        var o = new PsObject(ProfileTypeNames) { ToStringValue = $"MSFT_NetFirewallProfile (InstanceID = \"{profile}\")" };
+        o.AdaptedProperties.Add(new("Name", PsPrimitive.String(profile)));
+        o.AdaptedProperties.Add(new("Enabled", PsPrimitive.String(enabled ? "True" : "False")));
+        foreach (var setting in (string[])["DefaultInboundAction", "DefaultOutboundAction", "AllowInboundRules", "AllowLocalFirewallRules", "AllowLocalIPsecRules",
+            "AllowUserApps", "AllowUserPorts", "AllowUnicastResponseToMulticast"])
+        {
+            o.AdaptedProperties.Add(new(setting, PsPrimitive.String("NotConfigured")));
+        }
+
+        o.AdaptedProperties.AddRange(
+        [
+            new("NotifyOnListen", PsPrimitive.String("False")),
+            new("EnableStealthModeForIPsec", PsPrimitive.String("NotConfigured")),
+            new("LogFileName", PsPrimitive.String(@"%systemroot%\system32\LogFiles\Firewall\pfirewall.log")),
+            new("LogMaxSizeKilobytes", PsPrimitive.UInt64(4096)),
+            new("LogAllowed", PsPrimitive.String("False")),
+            new("LogBlocked", PsPrimitive.String("False")),
+            new("LogIgnored", PsPrimitive.String("NotConfigured")),
+            new("DisabledInterfaceAliases", PsObjects.List([PsPrimitive.String("NotConfigured")], ["System.String[]", "System.Array", "System.Object"])),
+            new("InstanceID", PsPrimitive.String(profile)),
             new("PSComputerName", PsNil.Instance),
         ]);
         return o;

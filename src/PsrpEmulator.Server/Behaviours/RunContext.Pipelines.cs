@@ -138,6 +138,7 @@ internal sealed partial class RunContext
         "ENABLE-NETFIREWALLRULE" => "Enable-NetFirewallRule",
         "DISABLE-NETFIREWALLRULE" => "Disable-NetFirewallRule",
         "GET-NETFIREWALLPORTFILTER" => "Get-NetFirewallPortFilter",
+        "SET-NETFIREWALLPROFILE" => "Set-NetFirewallProfile",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
         "GET-ITEMPROPERTYVALUE" or "GPV" => "Get-ItemPropertyValue",
         "SET-ITEMPROPERTY" or "SP" => "Set-ItemProperty",

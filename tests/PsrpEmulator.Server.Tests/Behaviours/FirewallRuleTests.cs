@@ -149,4 +149,33 @@ public class FirewallRuleTests
         Assert.That(rules.All().Select(r => r.Name), Does.Contain("WINRM-HTTP-In-TCP").And.Not.Contain("WINRM-HTTP-In-TCP-PUBLIC"));
         Assert.That(again, Is.EqualTo(("\r\nNo rules match the specified criteria.\r\n\r\n", 1)));
     }
+
+    [Test]
+    public async Task Turning_the_profiles_off_and_one_back_on_shows_in_both_the_cmdlets_and_netsh()
+    {
+        var rules = new FirewallRules();
+
+        var cmdlets = await OutputOfAsync(
+            "Set-NetFirewallProfile -Profile Domain,Public,Private -Enabled False; Get-NetFirewallProfile -Name Public | Set-NetFirewallProfile -Enabled True; " +
+            "Get-NetFirewallProfile | ForEach-Object { $_.Name + '=' + $_.Enabled }", rules);
+        var netsh = await NetshAsync("netsh advfirewall show allprofiles state", rules);
+        var off = await NetshAsync("netsh advfirewall set currentprofile state off", rules);
+
+        Assert.That(cmdlets, Is.EqualTo("Domain=False|Private=False|Public=True"));
+        Assert.That(netsh, Is.EqualTo((
+            "\r\nDomain Profile Settings: \r\n" + new string('-', 70) + "\r\nState                                 OFF\r\n" +
+            "\r\nPrivate Profile Settings: \r\n" + new string('-', 70) + "\r\nState                                 OFF\r\n" +
+            "\r\nPublic Profile Settings: \r\n" + new string('-', 70) + "\r\nState                                 ON\r\nOk.\r\n\r\n", 0)));
+        Assert.That(off, Is.EqualTo(("Ok.\r\n\r\n", 0)));
+        Assert.That(FirewallRules.Profiles.Select(rules.IsProfileEnabled), Is.All.False);
+    }
+
+    [Test]
+    public async Task A_profile_no_firewall_has_is_the_not_found_error_and_settings_besides_the_state_are_not_emulated()
+    {
+        var (host, _) = await RunAsync("Get-NetFirewallProfile -Name Work; Set-NetFirewallProfile -Name Public -DefaultInboundAction Block", new FirewallRules());
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_Name,Get-NetFirewallProfile", "PsrpEmulator.ScenarioError" }));
+        Assert.That(host.Errors[1].Message, Is.EqualTo("Set-NetFirewallProfile -DefaultInboundAction is not emulated: give the command a rule"));
+    }
 }

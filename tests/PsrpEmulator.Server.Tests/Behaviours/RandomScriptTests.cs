@@ -146,6 +146,7 @@ public class RandomScriptTests
         "C:\\Windows\\System32\\", "cmd.exe", "& 'C:\\Windows\\System32\\whoami.exe'|", "$env:windir\\system32\\",
         "Get-NetAdapter ", "Get-NetIPAddress -AddressFamily IPv4 ", "-InterfaceAlias ", "Get-NetIPConfiguration", "Get-NetFirewallRule -DisplayGroup ", "New-NetFirewallRule -DisplayName ",
         " -LocalPort 80,443", "| Enable-NetFirewallRule", "| Get-NetFirewallPortFilter", "Remove-NetFirewallRule -Name ", "netsh advfirewall firewall show rule name=all", "netsh advfirewall firewall add rule name=x dir=in action=allow",
+        "Set-NetFirewallProfile -Profile Domain,Public -Enabled False", "Get-NetFirewallProfile ", "netsh advfirewall show allprofiles", "netsh advfirewall set allprofiles state off",
     ];
 
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.

@@ -219,3 +219,81 @@ internal sealed class NetshFirewallScript(string verb, IReadOnlyList<(string Key
         return 1;
     }
 }
+
+/// <summary>
+/// <c>netsh advfirewall set &lt;profile&gt; state on|off</c> and <c>netsh advfirewall show &lt;profile&gt; [state]</c> over
+/// the computer's firewall profiles (what Get-/Set-NetFirewallProfile see): <c>allprofiles</c>, <c>domainprofile</c>,
+/// <c>privateprofile</c>, <c>publicprofile</c>, and <c>currentprofile</c>, Public (the network without a gateway is an
+/// "Unidentified network", a public one). show's other settings are a fresh server's (UNVERIFIED layout); setting them
+/// (<c>firewallpolicy</c>, <c>logging</c>...) is not emulated.
+/// </summary>
+internal sealed class NetshProfileScript(bool set, IReadOnlyList<string> profiles, bool? state, bool stateOnly) : ICommandLineScript
+{
+    public string Description => set ? "netsh advfirewall set state" : "netsh advfirewall show";
+
+    public static bool TryParse(string line, out NetshProfileScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line).Select(t => t.Value.ToLowerInvariant()).ToList();
+        if (tokens.Count < 4 || !CommandLineText.IsProgram(tokens[0], "netsh") || tokens[1] != "advfirewall" || tokens[2] is not ("set" or "show")) return false;
+        string[]? profiles = tokens[3] switch
+        {
+            "allprofiles" => FirewallRules.Profiles,
+            "domainprofile" => ["Domain"],
+            "privateprofile" => ["Private"],
+            "publicprofile" or "currentprofile" => ["Public"],
+            _ => null,
+        };
+        if (profiles is null) return false;
+        if (tokens[2] == "set")
+        {
+            if (tokens.Count != 6 || tokens[4] != "state" || tokens[5] is not ("on" or "off")) return false;
+            script = new NetshProfileScript(true, profiles, tokens[5] == "on", false);
+            return true;
+        }
+
+        if (tokens.Count > 5 || tokens.Count == 5 && tokens[4] != "state") return false;
+        script = new NetshProfileScript(false, profiles, null, tokens.Count == 5);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (host.FirewallRules is not { } rules)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("netsh"), cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        if (set)
+        {
+            foreach (var profile in profiles) rules.SetProfileEnabled(profile, state!.Value);
+            await host.WriteTextAsync(WinRsStreams.Stdout, "Ok.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var text = new StringBuilder();
+        void Line(string label, string value) => text.Append(label.PadRight(38)).Append(value).Append("\r\n");
+        for (var i = 0; i < profiles.Count; i++)
+        {
+            text.Append(i == 0 ? "\r\n" : "\r\n").Append(profiles[i]).Append(" Profile Settings: \r\n").Append('-', 70).Append("\r\n");
+            Line("State", rules.IsProfileEnabled(profiles[i]) ? "ON" : "OFF");
+            if (stateOnly) continue;
+            Line("Firewall Policy", "BlockInbound,AllowOutbound");
+            Line("LocalFirewallRules", "N/A (GPO-store only)");
+            Line("LocalConSecRules", "N/A (GPO-store only)");
+            Line("InboundUserNotification", "Disable");
+            Line("RemoteManagement", "Disable");
+            Line("UnicastResponseToMulticast", "Enable");
+            text.Append("\r\nLogging:\r\n");
+            Line("LogAllowedConnections", "Disable");
+            Line("LogDroppedConnections", "Disable");
+            Line("FileName", @"%systemroot%\system32\LogFiles\Firewall\pfirewall.log");
+            Line("MaxFileSize", "4096");
+        }
+
+        text.Append("Ok.\r\n\r\n");
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}

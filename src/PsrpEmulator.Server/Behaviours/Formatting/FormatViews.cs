@@ -303,6 +303,13 @@ internal static class FormatViews
     private static readonly FormatView NetProtocolPortFilter = new(CimInstancePrefix + "root/standardcimv2/MSFT_NetProtocolPortFilter", FormatShape.List,
         [.. ((string[])["Protocol", "LocalPort", "RemotePort", "IcmpType", "DynamicTarget"]).Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
 
+    private static readonly FormatView NetFirewallProfile = new(CimInstancePrefix + "root/standardcimv2/MSFT_NetFirewallProfile", FormatShape.List,
+    [
+        .. ((string[])["Name", "Enabled", "DefaultInboundAction", "DefaultOutboundAction", "AllowInboundRules", "AllowLocalFirewallRules", "AllowLocalIPsecRules",
+            "AllowUserApps", "AllowUserPorts", "AllowUnicastResponseToMulticast", "NotifyOnListen", "EnableStealthModeForIPsec", "LogFileName", "LogMaxSizeKilobytes",
+            "LogAllowed", "LogBlocked", "LogIgnored", "DisabledInterfaceAliases"]).Select(name => new FormatColumn(name, 0, null, o => Property(o, name))),
+    ]);
+
     // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
     private static string Lifetime(PsValue value, string name) =>
         value is PsObject o && o[name]?.AsTimeSpan() is { } span && span == TimeSpan.MaxValue ? "Infinite ([TimeSpan]::MaxValue)" : Property(value, name);
@@ -412,6 +419,7 @@ internal static class FormatViews
         [NetIPConfiguration.Key] = NetIPConfiguration,
         [NetFirewallRule.Key] = NetFirewallRule,
         [NetProtocolPortFilter.Key] = NetProtocolPortFilter,
+        [NetFirewallProfile.Key] = NetFirewallProfile,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,
