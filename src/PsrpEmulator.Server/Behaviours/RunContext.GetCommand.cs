@@ -76,6 +76,10 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            // A module command asked for by its name loads its module, as PowerShell's command discovery does (a
+            // pattern only reads the module analysis cache).
+            if (!wildcard && found.Count > 0) NoteModuleCommand(name);
+
             // Get-Command's order: by command type, then by name.
             foreach (var info in found.OrderBy(f => ((PsObject)f["CommandType"]!).BaseValue!.Value).ThenBy(f => f.ToStringValue, StringComparer.OrdinalIgnoreCase))
             {

@@ -139,6 +139,8 @@ public class ModuleTests
     [TestCase("Get-Service WinRM | Out-Null; (Get-Module).Name", "Microsoft.PowerShell.Management")]
     [TestCase("$d = Get-Date; gsv WinRM | Select-Object -First 1 | Out-Null; (Get-Module).Name -join ','", "Microsoft.PowerShell.Management,Microsoft.PowerShell.Utility")]
     [TestCase("Out-Null; ForEach-Object { }; 'text'; @(Get-Module).Count", "text|0")]
+    [TestCase("Get-Command Get-Net* | Out-Null; @(Get-Module).Count; Get-Command Get-NetAdapter | Out-Null; (Get-Module).Name", "0|NetAdapter")]
+    [TestCase("if (Get-Command New-NetFirewallRule -ErrorAction SilentlyContinue) { (Get-Module).Name }", "NetSecurity")]
     public async Task A_modules_command_loads_the_module_on_first_use(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
