@@ -48,6 +48,9 @@ public interface IPipelineHost
     /// <summary>The computer's firewall rules (NetSecurity's cmdlets, netsh advfirewall); null when the host has none.</summary>
     FirewallRules? FirewallRules => null;
 
+    /// <summary>The computer's scheduled tasks (the ScheduledTasks cmdlets, schtasks); null when the host has none.</summary>
+    ScheduledTasks? ScheduledTasks => null;
+
     /// <summary>The computer's WinRM configuration (the WSMan: drive); null when the host has none.</summary>
     IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
 
@@ -196,6 +199,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public LocalAccounts? LocalAccounts => inner.LocalAccounts;
 
     public FirewallRules? FirewallRules => inner.FirewallRules;
+
+    public ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 

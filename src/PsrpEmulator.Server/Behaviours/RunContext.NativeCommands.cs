@@ -124,6 +124,8 @@ internal sealed partial class RunContext
 
         public FirewallRules? FirewallRules => context.Host.FirewallRules;
 
+        public ScheduledTasks? ScheduledTasks => context.Host.ScheduledTasks;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => context.Host.WsManConfiguration;
 
         public VirtualRegistry? Registry => context.Host.Registry;

@@ -139,6 +139,11 @@ internal sealed partial class RunContext
         "DISABLE-NETFIREWALLRULE" => "Disable-NetFirewallRule",
         "GET-NETFIREWALLPORTFILTER" => "Get-NetFirewallPortFilter",
         "SET-NETFIREWALLPROFILE" => "Set-NetFirewallProfile",
+        "UNREGISTER-SCHEDULEDTASK" => "Unregister-ScheduledTask",
+        "ENABLE-SCHEDULEDTASK" => "Enable-ScheduledTask",
+        "DISABLE-SCHEDULEDTASK" => "Disable-ScheduledTask",
+        "START-SCHEDULEDTASK" => "Start-ScheduledTask",
+        "GET-SCHEDULEDTASKINFO" => "Get-ScheduledTaskInfo",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
         "GET-ITEMPROPERTYVALUE" or "GPV" => "Get-ItemPropertyValue",
         "SET-ITEMPROPERTY" or "SP" => "Set-ItemProperty",
@@ -329,6 +334,8 @@ internal sealed partial class RunContext
                     : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                    : ScheduledTaskCommandNames.Contains(command) && !command.StartsWith("New-", StringComparison.Ordinal) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",

@@ -56,6 +56,18 @@ internal sealed partial class RunContext
         ["Remove-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Enable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["New-ScheduledTaskAction"] = ["Execute", "Argument", "WorkingDirectory", "Id", "CimSession"],
+        ["New-ScheduledTaskTrigger"] = ["AtStartup", "AtLogOn", "Once", "Daily", "Weekly", "At", "User", "RandomDelay", "RepetitionInterval", "RepetitionDuration", "DaysInterval", "CimSession"],
+        ["New-ScheduledTaskPrincipal"] = ["UserId", "GroupId", "LogonType", "RunLevel", "Id", "ProcessTokenSidType", "RequiredPrivilege", "CimSession"],
+        ["New-ScheduledTaskSettingsSet"] = ["AllowStartIfOnBatteries", "DontStopIfGoingOnBatteries", "StartWhenAvailable", "Hidden", "Disable", "ExecutionTimeLimit", "RestartCount",
+            "RestartInterval", "MultipleInstances", "Priority", "RunOnlyIfNetworkAvailable", "WakeToRun", "DontStopOnIdleEnd", "CimSession"],
+        ["Register-ScheduledTask"] = ["TaskName", "TaskPath", "Action", "Trigger", "Principal", "Settings", "User", "Password", "RunLevel", "Description", "Force", "InputObject", "Xml", "CimSession", "AsJob"],
+        ["Get-ScheduledTask"] = ["TaskName", "TaskPath", "CimSession", "AsJob"],
+        ["Unregister-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob", "PassThru", "WhatIf", "Confirm"],
+        ["Enable-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
+        ["Disable-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
+        ["Start-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
+        ["Get-ScheduledTaskInfo"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
         ["Get-NetFirewallProfile"] = ["Name", "Profile", "All", "PolicyStore", "GPOSession", "CimSession", "AsJob"],
         ["Set-NetFirewallProfile"] = ["Name", "Profile", "InputObject", "Enabled", "DefaultInboundAction", "DefaultOutboundAction", "AllowInboundRules", "AllowLocalFirewallRules",
             "AllowLocalIPsecRules", "AllowUserApps", "AllowUserPorts", "AllowUnicastResponseToMulticast", "NotifyOnListen", "LogFileName", "LogMaxSizeKilobytes",
@@ -213,6 +225,9 @@ internal sealed partial class RunContext
                     return;
                 case var account when LocalAccountCommandNames.Contains(account):
                     await RunLocalAccountCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var scheduled when ScheduledTaskCommandNames.Contains(scheduled):
+                    await RunScheduledTaskCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case var firewall when FirewallCommandNames.Contains(firewall):
                     await RunFirewallCommandAsync(command, arguments, to, output, blockNesting);
@@ -509,7 +524,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" ||
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser")
                 {
                     named[name] = null;
@@ -540,6 +555,10 @@ internal sealed partial class RunContext
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
+            "New-ScheduledTaskAction" => ["Execute", "Argument", "WorkingDirectory"],
+            "Register-ScheduledTask" => ["TaskName", "TaskPath", "Action", "Trigger", "Settings"],
+            "New-ScheduledTaskTrigger" or "New-ScheduledTaskPrincipal" or "New-ScheduledTaskSettingsSet" => [],
+            _ when ScheduledTaskCommandNames.Contains(command) => ["TaskName", "TaskPath"],
             _ when FirewallCommandNames.Contains(command) => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],

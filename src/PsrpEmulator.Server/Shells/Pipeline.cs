@@ -421,6 +421,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public FirewallRules? FirewallRules => _shell.Services.FirewallRulesOf(_shell.ComputerName);
 
+    public ScheduledTasks? ScheduledTasks => _shell.Services.ScheduledTasksOf(_shell.ComputerName);
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => WsManConfigTree.For(_shell.Services);
 
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);

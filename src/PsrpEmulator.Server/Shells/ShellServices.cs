@@ -70,6 +70,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>A virtual computer's firewall rules, made at first use (commands change them for every session of the computer).</summary>
     public FirewallRules FirewallRulesOf(string computer) => _firewalls.GetOrAdd(computer, static _ => new FirewallRules());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScheduledTasks> _scheduledTasks = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's scheduled tasks, made at first use (commands change them for every session of the computer).</summary>
+    public ScheduledTasks ScheduledTasksOf(string computer) => _scheduledTasks.GetOrAdd(computer, static _ => new ScheduledTasks());
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A virtual computer's Windows features (what Install-WindowsFeature changed), made at first use.</summary>

@@ -47,6 +47,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public FirewallRules? FirewallRules { get; init; }
 
+    public ScheduledTasks? ScheduledTasks { get; init; }
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 
     /// <summary>The computer's restarts (its last boot); none by default.</summary>
@@ -179,6 +181,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public LocalAccounts? LocalAccounts { get; init; }
 
     public FirewallRules? FirewallRules { get; init; }
+
+    public ScheduledTasks? ScheduledTasks { get; init; }
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 

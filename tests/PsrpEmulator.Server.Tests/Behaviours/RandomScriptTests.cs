@@ -64,7 +64,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), WsManConfiguration = FuzzWsManConfiguration };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), WsManConfiguration = FuzzWsManConfiguration };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -147,6 +147,8 @@ public class RandomScriptTests
         "Get-NetAdapter ", "Get-NetIPAddress -AddressFamily IPv4 ", "-InterfaceAlias ", "Get-NetIPConfiguration", "Get-NetFirewallRule -DisplayGroup ", "New-NetFirewallRule -DisplayName ",
         " -LocalPort 80,443", "| Enable-NetFirewallRule", "| Get-NetFirewallPortFilter", "Remove-NetFirewallRule -Name ", "netsh advfirewall firewall show rule name=all", "netsh advfirewall firewall add rule name=x dir=in action=allow",
         "Set-NetFirewallProfile -Profile Domain,Public -Enabled False", "Get-NetFirewallProfile ", "netsh advfirewall show allprofiles", "netsh advfirewall set allprofiles state off",
+        "New-ScheduledTaskAction -Execute cmd.exe", "New-ScheduledTaskTrigger -AtStartup", "Register-ScheduledTask x -Action ", "Get-ScheduledTask ", "| Unregister-ScheduledTask -Confirm:$false",
+        "schtasks /create /tn x /tr cmd /sc onstart /f", "schtasks /query", "schtasks /delete /tn x /f",
     ];
 
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.

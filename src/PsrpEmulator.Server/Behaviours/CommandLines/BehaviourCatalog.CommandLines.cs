@@ -140,6 +140,7 @@ public sealed partial class BehaviourCatalog
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;
         if (NetshProfileScript.TryParse(line, out var netshProfile)) return netshProfile;
+        if (SchtasksScript.TryParse(line, out var schtasks)) return schtasks;
         if (WhoamiGroupsScript.TryParse(line, out var whoamiGroups)) return whoamiGroups;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;

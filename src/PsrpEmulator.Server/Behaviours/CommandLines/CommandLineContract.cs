@@ -45,6 +45,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's firewall rules (netsh advfirewall firewall); null when the host has none.</summary>
     FirewallRules? FirewallRules => null;
 
+    /// <summary>The computer's scheduled tasks (schtasks); null when the host has none.</summary>
+    ScheduledTasks? ScheduledTasks => null;
+
     /// <summary>The computer's WinRM configuration (winrm get winrm/config); null when the host has none.</summary>
     IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
 
@@ -94,6 +97,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual LocalAccounts? LocalAccounts => inner.LocalAccounts;
 
     public virtual FirewallRules? FirewallRules => inner.FirewallRules;
+
+    public virtual ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
 
     public virtual IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 

@@ -113,6 +113,8 @@ internal static class ComputerPowerShell
 
         public FirewallRules? FirewallRules => host.FirewallRules;
 
+        public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
 
         public VirtualRegistry? Registry => host.Registry;

@@ -233,6 +233,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public FirewallRules? FirewallRules => host.FirewallRules;
 
+        public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
 
         public VirtualRegistry? Registry => host.Registry;

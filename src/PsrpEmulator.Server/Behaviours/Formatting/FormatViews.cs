@@ -310,6 +310,14 @@ internal static class FormatViews
             "LogAllowed", "LogBlocked", "LogIgnored", "DisabledInterfaceAliases"]).Select(name => new FormatColumn(name, 0, null, o => Property(o, name))),
     ]);
 
+    // ScheduledTasks' table of its tasks (widths UNVERIFIED).
+    private static readonly FormatView ScheduledTask = new(CimInstancePrefix + "Root/Microsoft/Windows/TaskScheduler/MSFT_ScheduledTask", FormatShape.Table,
+    [
+        new("TaskPath", 46, ColumnAlignment.Left, o => Property(o, "TaskPath")),
+        new("TaskName", 33, ColumnAlignment.Left, o => Property(o, "TaskName")),
+        new("State", 0, ColumnAlignment.Left, o => Property(o, "State")),
+    ]);
+
     // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
     private static string Lifetime(PsValue value, string name) =>
         value is PsObject o && o[name]?.AsTimeSpan() is { } span && span == TimeSpan.MaxValue ? "Infinite ([TimeSpan]::MaxValue)" : Property(value, name);
@@ -420,6 +428,7 @@ internal static class FormatViews
         [NetFirewallRule.Key] = NetFirewallRule,
         [NetProtocolPortFilter.Key] = NetProtocolPortFilter,
         [NetFirewallProfile.Key] = NetFirewallProfile,
+        [ScheduledTask.Key] = ScheduledTask,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

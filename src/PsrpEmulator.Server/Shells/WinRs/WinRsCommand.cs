@@ -81,6 +81,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public FirewallRules? FirewallRules => _shell.Services.FirewallRulesOf(_shell.ComputerName);
 
+    public ScheduledTasks? ScheduledTasks => _shell.Services.ScheduledTasksOf(_shell.ComputerName);
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => WsManConfigTree.For(_shell.Services);
 
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>
+/// schtasks.exe over the computer's task library (<see cref="ScheduledTasks"/>, what the ScheduledTasks cmdlets see):
+/// <c>/create</c> (<c>/tn</c>, <c>/tr</c>, <c>/sc ONSTART|ONLOGON|ONCE|DAILY</c>, <c>/st</c>, <c>/ru</c>, <c>/rl</c>,
+/// <c>/f</c>), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST</c>), <c>/delete /tn ... /f</c>, <c>/run</c> (a run
+/// recorded, the program not run) and <c>/change /enable|/disable</c>, with schtasks' SUCCESS lines and its errors on
+/// stderr with exit code 1 ("ERROR: The system cannot find the file specified." for a task it has not). What would ask
+/// on the console (replacing without <c>/f</c>, deleting without it), other schedules, <c>/xml</c>, <c>/v</c> and other
+/// computers (<c>/s</c>) get the emulator's not-emulated message. Layouts from Windows Server 2019 (UNVERIFIED widths).
+/// </summary>
+internal sealed class SchtasksScript(string verb, IReadOnlyDictionary<string, string?> options) : ICommandLineScript
+{
+    public string Description => "schtasks " + verb;
+
+    private static readonly HashSet<string> Verbs = new(StringComparer.OrdinalIgnoreCase) { "/create", "/query", "/delete", "/run", "/change" };
+
+    // The options that take a value (the others are switches).
+    private static readonly HashSet<string> ValueOptions = new(StringComparer.OrdinalIgnoreCase) { "/tn", "/tr", "/sc", "/st", "/sd", "/ru", "/rp", "/rl", "/fo", "/mo", "/d", "/delay" };
+
+    public static bool TryParse(string line, out SchtasksScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line).Select(t => t.Value).ToList();
+        if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0], "schtasks")) return false;
+        var verb = tokens.Count > 1 && Verbs.Contains(tokens[1]) ? tokens[1].ToLowerInvariant() : tokens.Count == 1 ? "/query" : null;
+        if (verb is null) return false;
+        var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 2; i < tokens.Count; i++)
+        {
+            var option = tokens[i].Replace('-', '/');
+            if (!option.StartsWith('/')) return false;
+            if (ValueOptions.Contains(option))
+            {
+                if (i + 1 >= tokens.Count) return false;
+                options[option] = tokens[++i];
+            }
+            else
+            {
+                options[option] = null;
+            }
+        }
+
+        script = new SchtasksScript(verb, options);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (host.ScheduledTasks is not { } tasks || options.ContainsKey("/s") || options.ContainsKey("/xml") || options.ContainsKey("/v"))
+        {
+            return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? Option(string name) => options.TryGetValue(name, out var value) ? value : null;
+        var (path, name) = Split(Option("/tn"));
+
+        if (verb == "/query")
+        {
+            if (name is not null && tasks.Find(name, path) is not { } one) return await ErrorAsync(host, "ERROR: The system cannot find the file specified.", cancellationToken).ConfigureAwait(false);
+            var shown = name is null ? tasks.All() : [tasks.Find(name, path)!];
+            var list = Option("/fo")?.Equals("list", StringComparison.OrdinalIgnoreCase) == true;
+            if (Option("/fo") is { } format && !format.Equals("list", StringComparison.OrdinalIgnoreCase) && !format.Equals("table", StringComparison.OrdinalIgnoreCase))
+            {
+                return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+            }
+
+            var text = new StringBuilder();
+            foreach (var folder in shown.GroupBy(t => t.Path, StringComparer.OrdinalIgnoreCase))
+            {
+                text.Append("\r\nFolder: ").Append(folder.Key.Length > 1 ? folder.Key.TrimEnd('\\') : folder.Key).Append("\r\n");
+                if (!list)
+                {
+                    text.Append("TaskName                                 Next Run Time          Status         \r\n");
+                    text.Append("======================================== ====================== ===============\r\n");
+                }
+
+                foreach (var task in folder)
+                {
+                    var status = task.Enabled ? "Ready" : "Disabled";
+                    if (list)
+                    {
+                        text.Append("HostName:      ").Append(host.Facts.GetValueOrDefault("computername") ?? string.Empty).Append("\r\n");
+                        text.Append("TaskName:      ").Append(task.FullName).Append("\r\nNext Run Time: N/A\r\nStatus:        ").Append(status)
+                            .Append("\r\nLogon Mode:    Interactive/Background\r\n\r\n");
+                    }
+                    else
+                    {
+                        text.Append(task.Name.PadRight(40)).Append(' ').Append("N/A".PadRight(22)).Append(' ').Append(status.PadRight(15)).Append("\r\n");
+                    }
+                }
+            }
+
+            await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        if (name is null) return await ErrorAsync(host, $"ERROR: Invalid syntax. Mandatory option 'tn' is missing.\r\nType \"SCHTASKS {verb.ToUpperInvariant()} /?\" for usage.", cancellationToken).ConfigureAwait(false);
+
+        if (verb == "/create")
+        {
+            if (Option("/sc") is not { } schedule) return await ErrorAsync(host, "ERROR: Invalid syntax. Mandatory option 'sc' is missing.\r\nType \"SCHTASKS /CREATE /?\" for usage.", cancellationToken).ConfigureAwait(false);
+            if (Option("/tr") is not { } run) return await ErrorAsync(host, "ERROR: Invalid syntax. Mandatory option 'tr' is missing.\r\nType \"SCHTASKS /CREATE /?\" for usage.", cancellationToken).ConfigureAwait(false);
+            var kind = schedule.ToUpperInvariant() switch { "ONSTART" => "Boot", "ONLOGON" => "Logon", "ONCE" => "Time", "DAILY" => "Daily", _ => null };
+            if (kind is null || tasks.Find(name, path ?? @"\") is not null && !options.ContainsKey("/f")) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset? start = null;
+            if (kind is "Time" or "Daily")
+            {
+                if (Option("/st") is not { } at || !TimeSpan.TryParseExact(at, ["hh\\:mm", "h\\:mm", "hh\\:mm\\:ss"], CultureInfo.InvariantCulture, out var timeOfDay))
+                {
+                    return await ErrorAsync(host, "ERROR: Invalid Start Time.", cancellationToken).ConfigureAwait(false);
+                }
+
+                start = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date + timeOfDay, TimeSpan.Zero);
+            }
+
+            // /tr's program is its first word (quoted when it has spaces), its arguments the rest.
+            var (execute, arguments) = SplitCommand(run);
+            var user = Option("/ru");
+            var system = user is null || user.Equals("SYSTEM", StringComparison.OrdinalIgnoreCase) || user.Equals(@"NT AUTHORITY\SYSTEM", StringComparison.OrdinalIgnoreCase);
+            var task = new ScheduledTasks.ScheduledTask(path ?? @"\", name)
+            {
+                Actions = [new ScheduledTasks.ExecAction(execute, arguments, null)],
+                Triggers = [new ScheduledTasks.Trigger(kind, start)],
+                UserId = system ? "SYSTEM" : user!,
+                LogonType = system ? "ServiceAccount" : options.ContainsKey("/rp") ? "Password" : "InteractiveOrPassword",
+                RunLevel = Option("/rl")?.Equals("highest", StringComparison.OrdinalIgnoreCase) == true ? "Highest" : "Limited",
+            };
+            tasks.TryRegister(task, replace: true);
+            await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: The scheduled task \"{name}\" has successfully been created.\r\n", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        if (tasks.Find(name, path) is not { } found) return await ErrorAsync(host, "ERROR: The system cannot find the file specified.", cancellationToken).ConfigureAwait(false);
+        switch (verb)
+        {
+            case "/delete":
+                if (!options.ContainsKey("/f")) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+                tasks.Remove(found);
+                await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: The scheduled task \"{name}\" was successfully deleted.\r\n", cancellationToken).ConfigureAwait(false);
+                return 0;
+            case "/run":
+                tasks.Update(found, t => t with { LastRunTime = time.GetUtcNow(), LastTaskResult = 0 });
+                await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: Attempted to run the scheduled task \"{name}\".\r\n", cancellationToken).ConfigureAwait(false);
+                return 0;
+            default:
+                var enable = options.ContainsKey("/enable");
+                if (enable == options.ContainsKey("/disable")) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+                tasks.Update(found, t => t with { Enabled = enable });
+                await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: The parameters of scheduled task \"{name}\" have been changed.\r\n", cancellationToken).ConfigureAwait(false);
+                return 0;
+        }
+    }
+
+    // /tn's folder and name (\Folder\Name; a name alone is in the root, where schtasks looks it up first).
+    private static (string? Path, string? Name) Split(string? taskName)
+    {
+        if (taskName is null) return (null, null);
+        var slash = taskName.LastIndexOf('\\');
+        return slash < 0 ? (null, taskName) : (ScheduledTasks.NormalizePath(taskName[..slash]), taskName[(slash + 1)..]);
+    }
+
+    private static (string Execute, string? Arguments) SplitCommand(string run)
+    {
+        var trimmed = run.Trim();
+        if (trimmed.StartsWith('"') && trimmed.IndexOf('"', 1) is var close and > 0)
+        {
+            var rest = trimmed[(close + 1)..].Trim();
+            return (trimmed[1..close], rest.Length > 0 ? rest : null);
+        }
+
+        var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (trimmed, null) : (trimmed[..space], trimmed[(space + 1)..].Trim());
+    }
+
+    private static async Task<int> ErrorAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, message + "\r\n", cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+
+    private Task<int> NotEmulatedAsync(ICommandLineHost host, CancellationToken cancellationToken) =>
+        new NotEmulatedCommandScript("schtasks").RunAsync(host, TimeProvider.System, cancellationToken);
+}

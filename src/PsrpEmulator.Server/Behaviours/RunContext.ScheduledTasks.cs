@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The ScheduledTasks module's cmdlets over the computer's task library (<see cref="ScheduledTasks"/>): the
+/// New-ScheduledTaskAction / -Trigger / -Principal / -SettingsSet objects a script builds, Register-ScheduledTask
+/// (-Force replaces), Get-, Unregister-, Enable-, Disable-, Start-ScheduledTask and Get-ScheduledTaskInfo, with the
+/// module's CIM instances (MSFT_ScheduledTask in its table) and errors (the cmdletization's not-found error for a name
+/// no task has, HRESULT 0x800700b7 for a task that exists). Tasks piped in are their -InputObject. Start-ScheduledTask
+/// records a run without running the action; Unregister-ScheduledTask does not ask for confirmation (Windows asks
+/// without -Confirm:$false); -CimSession, -Xml and the other triggers' settings are not emulated.
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal static readonly string[] ScheduledTaskCommands =
+    [
+        "New-ScheduledTaskAction", "New-ScheduledTaskTrigger", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet", "Register-ScheduledTask",
+        "Get-ScheduledTask", "Unregister-ScheduledTask", "Enable-ScheduledTask", "Disable-ScheduledTask", "Start-ScheduledTask", "Get-ScheduledTaskInfo",
+    ];
+
+    private static readonly HashSet<string> ScheduledTaskCommandNames = new(ScheduledTaskCommands, StringComparer.Ordinal);
+
+    // The module's switches (Force and PassThru are every command's).
+    private static readonly HashSet<string> ScheduledTaskSwitches = new(StringComparer.Ordinal)
+    {
+        "AtStartup", "AtLogOn", "Once", "Daily", "Weekly", "AllowStartIfOnBatteries", "DontStopIfGoingOnBatteries", "StartWhenAvailable", "Hidden", "Disable",
+        "RunOnlyIfNetworkAvailable", "WakeToRun", "DontStopOnIdleEnd",
+    };
+
+    private const string TaskSchedulerNamespace = "Microsoft.Management.Infrastructure.CimInstance#Root/Microsoft/Windows/TaskScheduler/";
+
+    private static string[] TaskTypeNames(string cimClass) =>
+        [TaskSchedulerNamespace + cimClass, "Microsoft.Management.Infrastructure.CimInstance#" + cimClass, "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
+
+    // The triggers New-ScheduledTaskTrigger makes, by switch.
+    private static readonly (string Switch, string Kind, string CimClass)[] TriggerKinds =
+        [("AtStartup", "Boot", "MSFT_TaskBootTrigger"), ("AtLogOn", "Logon", "MSFT_TaskLogonTrigger"), ("Once", "Time", "MSFT_TaskTimeTrigger"), ("Daily", "Daily", "MSFT_TaskDailyTrigger")];
+
+    private async ValueTask RunScheduledTaskCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        foreach (var unsupported in (string[])["CimSession", "Xml", "AsJob", "WhatIf", "InputObjectXml"])
+        {
+            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
+        }
+
+        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+
+        async ValueTask<string?> Text(string parameter) => arguments[parameter] is { } word ? (await ArgumentTextsAsync(word, to, blockNesting)).FirstOrDefault() : null;
+
+        async ValueTask<PsValue?> Value(string parameter) => arguments[parameter] is { } word ? await ArgumentAsync(word, to, blockNesting) : null;
+
+        ScriptedError Missing(string parameter) => new(
+            $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", $"MissingMandatoryParameter,{command}",
+            ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException") { Activity = command };
+
+        switch (command)
+        {
+            case "New-ScheduledTaskAction":
+                {
+                    var execute = await Text("Execute") ?? throw new StatementTerminatedException(Missing("Execute"));
+                    await Write(TaskActionObject(new ScheduledTasks.ExecAction(execute, await Text("Argument"), await Text("WorkingDirectory"))));
+                    return;
+                }
+
+            case "New-ScheduledTaskTrigger":
+                {
+                    var kind = TriggerKinds.FirstOrDefault(k => arguments.Has(k.Switch));
+                    if (kind.Kind is null || arguments.Has("Weekly")) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of that schedule is not emulated: give the command a rule"));
+                    DateTimeOffset? at = null;
+                    if (kind.Kind is "Time" or "Daily")
+                    {
+                        at = (await Value("At"))?.AsDateTime() ?? ParseTime(await Text("At")) ?? throw new StatementTerminatedException(Missing("At"));
+                    }
+
+                    await Write(TaskTriggerObject(new ScheduledTasks.Trigger(kind.Kind, at, await Text("User"))));
+                    return;
+                }
+
+            case "New-ScheduledTaskPrincipal":
+                {
+                    var user = await Text("UserId") ?? await Text("GroupId") ?? throw new StatementTerminatedException(Missing("UserId"));
+                    var task = new ScheduledTasks.ScheduledTask(@"\", string.Empty) { UserId = user, LogonType = await Text("LogonType") ?? (arguments.Has("GroupId") ? "Group" : "Interactive"), RunLevel = await Text("RunLevel") ?? "Limited" };
+                    await Write(TaskPrincipalObject(task));
+                    return;
+                }
+
+            case "New-ScheduledTaskSettingsSet":
+                {
+                    var settings = new PsObject(TaskTypeNames("MSFT_TaskSettings3")) { ToStringValue = "MSFT_TaskSettings3" };
+                    settings.AdaptedProperties.AddRange(
+                    [
+                        new("AllowDemandStart", PsPrimitive.Boolean(true)),
+                        new("DisallowStartIfOnBatteries", PsPrimitive.Boolean(!arguments.Has("AllowStartIfOnBatteries"))),
+                        new("Enabled", PsPrimitive.Boolean(!arguments.Has("Disable"))),
+                        new("ExecutionTimeLimit", PsPrimitive.String("PT72H")),
+                        new("Hidden", PsPrimitive.Boolean(arguments.Has("Hidden"))),
+                        new("MultipleInstances", PsPrimitive.String("IgnoreNew")),
+                        new("Priority", PsPrimitive.Int32(7)),
+                        new("StartWhenAvailable", PsPrimitive.Boolean(arguments.Has("StartWhenAvailable"))),
+                        new("StopIfGoingOnBatteries", PsPrimitive.Boolean(!arguments.Has("DontStopIfGoingOnBatteries"))),
+                    ]);
+                    await Write(settings);
+                    return;
+                }
+        }
+
+        var tasks = Host.ScheduledTasks ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
+        var path = await Text("TaskPath") is { } givenPath ? ScheduledTasks.NormalizePath(givenPath) : null;
+
+        if (command == "Register-ScheduledTask")
+        {
+            var name = await Text("TaskName") ?? throw new StatementTerminatedException(Missing("TaskName"));
+            var actions = Objects(await Value("Action")).Select(ActionOf).OfType<ScheduledTasks.ExecAction>().ToList();
+            if (actions.Count == 0) throw new StatementTerminatedException(Missing("Action"));
+            var task = new ScheduledTasks.ScheduledTask(path ?? @"\", name)
+            {
+                Actions = actions,
+                Triggers = [.. Objects(await Value("Trigger")).Select(TriggerOf).OfType<ScheduledTasks.Trigger>()],
+                Description = await Text("Description") ?? string.Empty,
+                Author = Host.EnvironmentVariable("USERDOMAIN") is { } domain && Host.EnvironmentVariable("USERNAME") is { } author ? domain + "\\" + author : null,
+            };
+            if (Objects(await Value("Principal")).FirstOrDefault() is PsObject principal)
+            {
+                task = task with
+                {
+                    UserId = principal["UserId"]?.ToWindowsText() ?? task.UserId,
+                    LogonType = principal["LogonType"]?.ToWindowsText() ?? task.LogonType,
+                    RunLevel = principal["RunLevel"]?.ToWindowsText() ?? task.RunLevel,
+                };
+            }
+            else
+            {
+                var user = await Text("User");
+                task = task with
+                {
+                    UserId = user ?? Host.EnvironmentVariable("USERNAME") ?? "SYSTEM",
+                    LogonType = user is null or "SYSTEM" or "NT AUTHORITY\\SYSTEM" ? (user is null ? "Interactive" : "ServiceAccount") : arguments.Has("Password") ? "Password" : "Interactive",
+                    RunLevel = await Text("RunLevel") ?? "Limited",
+                };
+            }
+
+            if (Objects(await Value("Settings")).FirstOrDefault() is PsObject { } settings && settings["Enabled"]?.AsBoolean() == false) task = task with { Enabled = false };
+            if (!tasks.TryRegister(task, arguments.Has("Force")))
+            {
+                await WriteErrorAsync(new ScriptedError("Cannot create a file when that file already exists.", $"HRESULT 0x800700b7,{command}", ErrorCategory.ResourceExists,
+                    "Microsoft.Management.Infrastructure.CimException", "MSFT_ScheduledTask")
+                {
+                    Activity = command,
+                }, output);
+                return;
+            }
+
+            await Write(ScheduledTaskObject(task));
+            return;
+        }
+
+        // The tasks the call names: -TaskName (names or patterns) in -TaskPath, or tasks piped in (-InputObject).
+        var chosen = new List<ScheduledTasks.ScheduledTask>();
+        var names = arguments["TaskName"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : null;
+        if (arguments["InputObject"] is { } inputWord)
+        {
+            foreach (var text in await ArgumentTextsAsync(inputWord, to, blockNesting))
+            {
+                if (TaskKeyText().Match(text) is { Success: true } key && tasks.Find(key.Groups["name"].Value, key.Groups["path"].Value) is { } piped) chosen.Add(piped);
+            }
+        }
+        else if (names is null)
+        {
+            if (command != "Get-ScheduledTask") throw new StatementTerminatedException(Missing("TaskName"));
+            chosen.AddRange(tasks.All().Where(t => path is null || VirtualFileSystem.Wildcard(path).IsMatch(t.Path)));
+        }
+        else
+        {
+            foreach (var name in names)
+            {
+                var pattern = VirtualFileSystem.Wildcard(name);
+                var found = tasks.All().Where(t => pattern.IsMatch(t.Name) && (path is null || VirtualFileSystem.Wildcard(path).IsMatch(t.Path))).ToList();
+                if (found.Count == 0 && !VirtualFileSystem.HasWildcard(name))
+                {
+                    await WriteErrorAsync(new ScriptedError(
+                        $"No MSFT_ScheduledTask objects found with property 'TaskName' equal to '{name}'.  Verify the value of the property and retry.",
+                        $"CmdletizationQuery_NotFound_TaskName,{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", name)
+                    {
+                        Activity = command,
+                    }, output);
+                }
+
+                chosen.AddRange(found.Where(t => !chosen.Contains(t)));
+            }
+        }
+
+        foreach (var task in chosen)
+        {
+            switch (command)
+            {
+                case "Get-ScheduledTask":
+                    await Write(ScheduledTaskObject(task));
+                    break;
+                case "Get-ScheduledTaskInfo":
+                    await Write(TaskInfoObject(task));
+                    break;
+                case "Unregister-ScheduledTask":
+                    tasks.Remove(task);
+                    break;
+                case "Start-ScheduledTask":
+                    tasks.Update(task, t => t with { LastRunTime = Time.GetUtcNow(), LastTaskResult = 0 });
+                    break;
+                default:
+                    if (tasks.Update(task, t => t with { Enabled = command == "Enable-ScheduledTask" }) is { } changed) await Write(ScheduledTaskObject(changed));
+                    break;
+            }
+        }
+    }
+
+    // A task piped in is its instance's text: MSFT_ScheduledTask (TaskName = "x", TaskPath = "\").
+    [GeneratedRegex("""^MSFT_ScheduledTask \(TaskName = "(?<name>[^"]*)", TaskPath = "(?<path>[^"]*)"\)$""", RegexOptions.CultureInvariant)]
+    private static partial Regex TaskKeyText();
+
+    private static IEnumerable<PsValue> Objects(PsValue? value) =>
+        value is PsObject { CollectionKind: not PsCollectionKind.None } list ? list.Items : value is null or PsNil ? [] : [value];
+
+    private static ScheduledTasks.ExecAction? ActionOf(PsValue value) =>
+        value is PsObject o && o["Execute"] is { } execute && !execute.IsNil()
+            ? new ScheduledTasks.ExecAction(execute.ToWindowsText(), o["Arguments"] is { } a && !a.IsNil() ? a.ToWindowsText() : null, o["WorkingDirectory"] is { } w && !w.IsNil() ? w.ToWindowsText() : null)
+            : null;
+
+    private static ScheduledTasks.Trigger? TriggerOf(PsValue value)
+    {
+        if (value is not PsObject { TypeNames: [var first, ..] } o) return null;
+        var cimClass = first[(first.LastIndexOf('/') + 1)..];
+        var kind = TriggerKinds.FirstOrDefault(k => k.CimClass == cimClass).Kind;
+        if (kind is null) return null;
+        var start = o["StartBoundary"] is { } s && DateTimeOffset.TryParse(s.ToWindowsText(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : (DateTimeOffset?)null;
+        return new ScheduledTasks.Trigger(kind, start, o["UserId"] is { } u && !u.IsNil() ? u.ToWindowsText() : null);
+    }
+
+    // -At's text as PowerShell converts it to a DateTime ("3am", "03:00", "2026-12-01 03:00").
+    private DateTimeOffset? ParseTime(string? text)
+    {
+        if (text is null) return null;
+        var compact = Regex.Replace(text.Trim(), @"(?i)^(\d{1,2})\s*(am|pm)$", "$1:00 $2");
+        if (!DateTime.TryParse(compact, EnglishUnitedStates.Culture, DateTimeStyles.None, out var when)) return null;
+        // A time alone is today's, on the computer's clock.
+        var dated = text.Contains('-', StringComparison.Ordinal) || text.Contains('/', StringComparison.Ordinal);
+        return new DateTimeOffset(DateTime.SpecifyKind(dated ? when : Time.GetUtcNow().UtcDateTime.Date + when.TimeOfDay, DateTimeKind.Unspecified), TimeSpan.Zero);
+    }
+
+    private static string Boundary(DateTimeOffset? when) => when is { } w ? w.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) : string.Empty;
+
+    internal static PsObject TaskActionObject(ScheduledTasks.ExecAction action)
+    {
+        var o = new PsObject(TaskTypeNames("MSFT_TaskExecAction")) { ToStringValue = "MSFT_TaskExecAction" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("Id", PsNil.Instance),
+            new("Arguments", action.Arguments is { } a ? PsPrimitive.String(a) : PsNil.Instance),
+            new("Execute", PsPrimitive.String(action.Execute)),
+            new("WorkingDirectory", action.WorkingDirectory is { } w ? PsPrimitive.String(w) : PsNil.Instance),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+
+    internal static PsObject TaskTriggerObject(ScheduledTasks.Trigger trigger)
+    {
+        var cimClass = TriggerKinds.First(k => k.Kind == trigger.Kind).CimClass;
+        var o = new PsObject(TaskTypeNames(cimClass)) { ToStringValue = cimClass };
+        o.AdaptedProperties.AddRange(
+        [
+            new("Enabled", PsPrimitive.Boolean(true)),
+            new("EndBoundary", PsNil.Instance),
+            new("ExecutionTimeLimit", PsNil.Instance),
+            new("Id", PsNil.Instance),
+            new("Repetition", PsNil.Instance),
+            new("StartBoundary", trigger.StartBoundary is { } start ? PsPrimitive.String(Boundary(start)) : PsNil.Instance),
+        ]);
+        switch (trigger.Kind)
+        {
+            case "Boot":
+                o.AdaptedProperties.Add(new("Delay", PsNil.Instance));
+                break;
+            case "Logon":
+                o.AdaptedProperties.Add(new("Delay", PsNil.Instance));
+                o.AdaptedProperties.Add(new("UserId", trigger.UserId is { } u ? PsPrimitive.String(u) : PsNil.Instance));
+                break;
+            case "Daily":
+                o.AdaptedProperties.Add(new("DaysInterval", PsPrimitive.Int16(1)));
+                o.AdaptedProperties.Add(new("RandomDelay", PsNil.Instance));
+                break;
+            default:
+                o.AdaptedProperties.Add(new("RandomDelay", PsNil.Instance));
+                break;
+        }
+
+        o.AdaptedProperties.Add(new("PSComputerName", PsNil.Instance));
+        return o;
+    }
+
+    private static PsObject TaskPrincipalObject(ScheduledTasks.ScheduledTask task)
+    {
+        var o = new PsObject(TaskTypeNames("MSFT_TaskPrincipal2")) { ToStringValue = "MSFT_TaskPrincipal2" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("DisplayName", PsNil.Instance),
+            new("GroupId", task.LogonType == "Group" ? PsPrimitive.String(task.UserId) : PsNil.Instance),
+            new("Id", PsPrimitive.String("Author")),
+            new("LogonType", PsPrimitive.String(task.LogonType)),
+            new("RunLevel", PsPrimitive.String(task.RunLevel)),
+            new("UserId", task.LogonType == "Group" ? PsNil.Instance : PsPrimitive.String(task.UserId)),
+            new("ProcessTokenSidType", PsPrimitive.String("Default")),
+            new("RequiredPrivilege", PsNil.Instance),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+
+    internal static PsObject ScheduledTaskObject(ScheduledTasks.ScheduledTask task)
+    {
+        var o = new PsObject(TaskTypeNames("MSFT_ScheduledTask")) { ToStringValue = $"MSFT_ScheduledTask (TaskName = \"{task.Name}\", TaskPath = \"{task.Path}\")" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("Actions", PsObjects.List(task.Actions.Select(a => (PsValue)TaskActionObject(a)), ["Microsoft.Management.Infrastructure.CimInstance[]", "System.Array", "System.Object"])),
+            new("Author", task.Author is { } author ? PsPrimitive.String(author) : PsNil.Instance),
+            new("Date", PsNil.Instance),
+            new("Description", task.Description.Length > 0 ? PsPrimitive.String(task.Description) : PsNil.Instance),
+            new("Documentation", PsNil.Instance),
+            new("Principal", TaskPrincipalObject(task)),
+            new("SecurityDescriptor", PsNil.Instance),
+            new("Settings", PsNil.Instance),
+            new("Source", PsNil.Instance),
+            new("State", PsPrimitive.String(task.Enabled ? "Ready" : "Disabled")),
+            new("TaskName", PsPrimitive.String(task.Name)),
+            new("TaskPath", PsPrimitive.String(task.Path)),
+            new("Triggers", PsObjects.List(task.Triggers.Select(t => (PsValue)TaskTriggerObject(t)), ["Microsoft.Management.Infrastructure.CimInstance[]", "System.Array", "System.Object"])),
+            new("URI", PsPrimitive.String(task.FullName)),
+            new("Version", PsNil.Instance),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+
+    private static PsObject TaskInfoObject(ScheduledTasks.ScheduledTask task)
+    {
+        var o = new PsObject(TaskTypeNames("MSFT_TaskDynamicInfo")) { ToStringValue = "MSFT_TaskDynamicInfo" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("LastRunTime", task.LastRunTime is { } last ? PsPrimitive.DateTime(last) : PsNil.Instance),
+            new("LastTaskResult", PsPrimitive.UInt32((uint)task.LastTaskResult)),
+            new("NextRunTime", PsNil.Instance),
+            new("NumberOfMissedRuns", PsPrimitive.UInt32(0)),
+            new("TaskName", PsPrimitive.String(task.Name)),
+            new("TaskPath", PsPrimitive.String(task.Path)),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+}

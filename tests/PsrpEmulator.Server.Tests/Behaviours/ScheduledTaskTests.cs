@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The computer's scheduled tasks as provisioning scripts make them (a task that runs a script at startup): the
+/// ScheduledTasks cmdlets and schtasks over one library, so a task one registers the other sees.
+/// </summary>
+public class ScheduledTaskTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private const string RegisterDeploy =
+        "$a = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument '-File C:\\deploy\\run.ps1'; $t = New-ScheduledTaskTrigger -AtStartup; " +
+        "$p = New-ScheduledTaskPrincipal -UserId SYSTEM -LogonType ServiceAccount -RunLevel Highest; ";
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, ScheduledTasks tasks, FakeTimeProvider? time = null)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), ScheduledTasks = tasks };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time ?? new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string script, ScheduledTasks tasks, FakeTimeProvider? time = null)
+    {
+        var (host, outcome) = await RunAsync(script, tasks, time);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        return string.Join("|", host.OutputTexts);
+    }
+
+    private static async Task<(string Stdout, string Stderr, int ExitCode)> SchtasksAsync(string line, ScheduledTasks tasks)
+    {
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ScheduledTasks = tasks, Facts = new Dictionary<string, string> { ["computername"] = "SERVER01" } };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero)), CancellationToken.None);
+        return (host.Stdout, host.Stderr, code);
+    }
+
+    [Test]
+    public async Task A_registered_task_keeps_its_action_trigger_and_principal_and_is_in_the_modules_table()
+    {
+        var tasks = new ScheduledTasks();
+
+        var registered = await OutputOfAsync(RegisterDeploy + "Register-ScheduledTask -TaskName Deploy -Action $a -Trigger $t -Principal $p | Out-String", tasks);
+        var read = await OutputOfAsync(
+            "$task = Get-ScheduledTask -TaskName Deploy; $task.State; $task.Actions.Execute; $task.Actions.Arguments; $task.Principal.UserId; $task.Principal.RunLevel; " +
+            "$task.Triggers[0].PSObject.TypeNames[0]; $task.URI", tasks);
+
+        Assert.That(registered, Is.EqualTo(
+            "\r\nTaskPath                                       TaskName                          State" + new string(' ', 34) + "\r\n" +
+            "--------                                       --------                          -----" + new string(' ', 34) + "\r\n" +
+            "\\                                              Deploy                            Ready" + new string(' ', 34) + "\r\n\r\n\r\n"));
+        Assert.That(read, Is.EqualTo(
+            "Ready|powershell.exe|-File C:\\deploy\\run.ps1|SYSTEM|Highest|Microsoft.Management.Infrastructure.CimInstance#Root/Microsoft/Windows/TaskScheduler/MSFT_TaskBootTrigger|\\Deploy"));
+    }
+
+    [Test]
+    public async Task Disabling_starting_and_unregistering_change_the_library_and_piped_tasks_are_their_input()
+    {
+        var tasks = new ScheduledTasks();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero));
+
+        var output = await OutputOfAsync(RegisterDeploy + "Register-ScheduledTask Deploy -Action $a -Trigger $t -User SYSTEM -RunLevel Highest | Out-Null; " +
+            "(Get-ScheduledTaskInfo -TaskName Deploy).LastTaskResult; Get-ScheduledTask Deploy | Disable-ScheduledTask | ForEach-Object State; " +
+            "(Enable-ScheduledTask -TaskName Deploy).State; Start-ScheduledTask -TaskName Deploy; $info = Get-ScheduledTask Deploy | Get-ScheduledTaskInfo; " +
+            "$info.LastTaskResult; $info.LastRunTime.ToString('o'); Get-ScheduledTask Deploy | Unregister-ScheduledTask -Confirm:$false; @(Get-ScheduledTask -TaskName Dep*).Count", tasks, time);
+
+        Assert.That(output, Is.EqualTo("267011|Disabled|Ready|0|2026-12-01T08:30:00.0000000+00:00|0"));
+        Assert.That(tasks.Find("Deploy"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_task_name_taken_or_missing_is_the_modules_error()
+    {
+        var tasks = new ScheduledTasks();
+
+        var (host, _) = await RunAsync(RegisterDeploy + "Register-ScheduledTask Deploy -Action $a | Out-Null; Register-ScheduledTask Deploy -Action $a; " +
+            "Register-ScheduledTask Deploy -Action $a -Trigger $t -Force | ForEach-Object { $_.Triggers.Count }; Get-ScheduledTask -TaskName Nope; 'went on'", tasks);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.Message)), Is.EqualTo(new[]
+        {
+            ("HRESULT 0x800700b7,Register-ScheduledTask", ErrorCategory.ResourceExists, "Cannot create a file when that file already exists."),
+            ("CmdletizationQuery_NotFound_TaskName,Get-ScheduledTask", ErrorCategory.ObjectNotFound,
+                "No MSFT_ScheduledTask objects found with property 'TaskName' equal to 'Nope'.  Verify the value of the property and retry."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "went on" }));
+    }
+
+    [Test]
+    public async Task A_daily_trigger_at_a_time_alone_starts_today_on_the_computers_clock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+
+        Assert.That(await OutputOfAsync("(New-ScheduledTaskTrigger -Daily -At 3am).StartBoundary; (New-ScheduledTaskTrigger -Once -At '2026-12-24 18:30').StartBoundary", new ScheduledTasks(), time),
+            Is.EqualTo("2026-12-01T03:00:00|2026-12-24T18:30:00"));
+    }
+
+    [Test]
+    public async Task Schtasks_creates_a_task_the_cmdlets_see_and_queries_changes_runs_and_deletes_it()
+    {
+        var tasks = new ScheduledTasks();
+
+        var missing = await SchtasksAsync("schtasks /query /tn Deploy", tasks);
+        var create = await SchtasksAsync("schtasks /create /tn Deploy /tr \"powershell.exe -File C:\\run.ps1\" /sc onstart /ru SYSTEM /rl HIGHEST /f", tasks);
+        var query = await SchtasksAsync("schtasks /query /tn Deploy", tasks);
+        var seen = await OutputOfAsync("$t = Get-ScheduledTask Deploy; $t.Actions.Execute; $t.Actions.Arguments; $t.Principal.RunLevel", tasks);
+        var disable = await SchtasksAsync("schtasks /change /tn Deploy /disable", tasks);
+        var run = await SchtasksAsync("schtasks /run /tn Deploy", tasks);
+        var delete = await SchtasksAsync("schtasks /delete /tn Deploy /f", tasks);
+
+        Assert.That(missing, Is.EqualTo((string.Empty, "ERROR: The system cannot find the file specified.\r\n", 1)));
+        Assert.That(create, Is.EqualTo(("SUCCESS: The scheduled task \"Deploy\" has successfully been created.\r\n", string.Empty, 0)));
+        Assert.That(query.Stdout, Is.EqualTo(
+            "\r\nFolder: \\\r\nTaskName                                 Next Run Time          Status         \r\n" +
+            "======================================== ====================== ===============\r\n" +
+            "Deploy                                   N/A                    Ready          \r\n"));
+        Assert.That(seen, Is.EqualTo("powershell.exe|-File C:\\run.ps1|Highest"));
+        Assert.That(disable.Stdout, Is.EqualTo("SUCCESS: The parameters of scheduled task \"Deploy\" have been changed.\r\n"));
+        Assert.That(run.Stdout, Is.EqualTo("SUCCESS: Attempted to run the scheduled task \"Deploy\".\r\n"));
+        Assert.That(delete.Stdout, Is.EqualTo("SUCCESS: The scheduled task \"Deploy\" was successfully deleted.\r\n"));
+        Assert.That(tasks.Find("Deploy"), Is.Null);
+    }
+
+    [Test]
+    public async Task Schtasks_create_without_a_schedule_is_its_syntax_error()
+    {
+        var result = await SchtasksAsync("schtasks /create /tn X /tr cmd.exe", new ScheduledTasks());
+
+        Assert.That(result, Is.EqualTo((string.Empty, "ERROR: Invalid syntax. Mandatory option 'sc' is missing.\r\nType \"SCHTASKS /CREATE /?\" for usage.\r\n", 1)));
+    }
+}
