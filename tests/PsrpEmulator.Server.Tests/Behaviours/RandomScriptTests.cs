@@ -149,6 +149,7 @@ public class RandomScriptTests
         "Set-NetFirewallProfile -Profile Domain,Public -Enabled False", "Get-NetFirewallProfile ", "netsh advfirewall show allprofiles", "netsh advfirewall set allprofiles state off",
         "New-ScheduledTaskAction -Execute cmd.exe", "New-ScheduledTaskTrigger -AtStartup", "Register-ScheduledTask x -Action ", "Get-ScheduledTask ", "| Unregister-ScheduledTask -Confirm:$false",
         "schtasks /create /tn x /tr cmd /sc onstart /f", "schtasks /query", "schtasks /delete /tn x /f",
+        "Get-ComputerInfo", "Get-ComputerInfo -Property Os*", "(Get-ComputerInfo).OsUptime",
     ];
 
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.
