@@ -531,6 +531,13 @@ internal sealed partial class RunContext
                     continue;
                 }
 
+                // -Name:value: the value is the rest of the word (-Name: value takes the next word, as without the colon).
+                if (colon > 0 && colon + 1 < typed.Length)
+                {
+                    named[name] = typed[(colon + 1)..];
+                    continue;
+                }
+
                 if (i + 1 >= words.Count) throw new StatementTerminatedException(ParameterError(command, $"Missing an argument for parameter '{name}'. Specify a parameter of type '{ValueParameterType(name)}' and try again.", "MissingArgument"));
                 named[name] = words[++i];
                 continue;

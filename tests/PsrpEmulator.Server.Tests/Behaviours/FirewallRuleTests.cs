@@ -42,7 +42,8 @@ public class FirewallRuleTests
     [TestCase("(Get-NetFirewallRule -Enabled False | ForEach-Object Name) -join ','", "RemoteDesktop-UserMode-In-TCP,RemoteDesktop-UserMode-In-UDP,FPS-ICMP4-ERQ-In")]
     [TestCase("@(Get-NetFirewallRule -DisplayName 'Nothing like it*').Count; (Get-NetFirewallRule -Name RemoteDesktop*).Count", "0|2")]
     [TestCase("(Get-NetFirewallRule -Name WINRM-HTTP-In-TCP).PSObject.TypeNames[0]", "Microsoft.Management.Infrastructure.CimInstance#root/standardcimv2/MSFT_NetFirewallRule")]
-    public async Task A_fresh_computer_has_WinRMs_rules_enabled_and_Remote_Desktops_disabled(string script, string expected)
+    [TestCase("Set-NetFirewallRule -Name:RemoteDesktop-UserMode-In-TCP -Enabled:$true; (Get-NetFirewallRule -Name RemoteDesktop-UserMode-In-TCP).Enabled", "True")]
+    public async Task A_fresh_computer_has_WinRMs_rules_enabled_and_Remote_Desktops_disabled_and_a_parameter_takes_its_value_after_a_colon(string script, string expected)
     {
         Assert.That(await OutputOfAsync(script, new FirewallRules()), Is.EqualTo(expected));
     }
