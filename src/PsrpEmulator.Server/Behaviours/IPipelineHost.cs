@@ -51,6 +51,9 @@ public interface IPipelineHost
     /// <summary>The computer's scheduled tasks (the ScheduledTasks cmdlets, schtasks); null when the host has none.</summary>
     ScheduledTasks? ScheduledTasks => null;
 
+    /// <summary>What commands changed of the computer's network (its DNS servers); null when the host has none.</summary>
+    NetworkSettings? NetworkSettings => null;
+
     /// <summary>The computer's WinRM configuration (the WSMan: drive); null when the host has none.</summary>
     IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
 
@@ -201,6 +204,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public FirewallRules? FirewallRules => inner.FirewallRules;
 
     public ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
+
+    public NetworkSettings? NetworkSettings => inner.NetworkSettings;
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 

@@ -245,8 +245,10 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             TableKeys.Find(entries, PsPrimitive.String(property)) < 0 => Integer(entries.Entries.Count),
         PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(0),
         PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
+        // Member enumeration: each item's value, a collection's elements one by one ((Get-Process).Modules is one flat list).
         PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
-            PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil), ListValueTemplate.ArrayTypeNames),
+            PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil)
+                .SelectMany(v => v is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } inner ? inner.Items : [v]), ListValueTemplate.ArrayTypeNames),
         // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell; without such a key, Keys
         // and Values are its keys and values.
         PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table[property] is null =>

@@ -75,6 +75,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>A virtual computer's scheduled tasks, made at first use (commands change them for every session of the computer).</summary>
     public ScheduledTasks ScheduledTasksOf(string computer) => _scheduledTasks.GetOrAdd(computer, static _ => new ScheduledTasks());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NetworkSettings> _networks = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What commands changed of a virtual computer's network, made at first use.</summary>
+    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static _ => new NetworkSettings());
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A virtual computer's Windows features (what Install-WindowsFeature changed), made at first use.</summary>

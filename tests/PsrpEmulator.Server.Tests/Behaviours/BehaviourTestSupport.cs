@@ -49,6 +49,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ScheduledTasks? ScheduledTasks { get; init; }
 
+    public NetworkSettings? NetworkSettings { get; init; }
+
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 
     /// <summary>The computer's restarts (its last boot); none by default.</summary>
@@ -183,6 +185,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public FirewallRules? FirewallRules { get; init; }
 
     public ScheduledTasks? ScheduledTasks { get; init; }
+
+    public NetworkSettings? NetworkSettings { get; init; }
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
 

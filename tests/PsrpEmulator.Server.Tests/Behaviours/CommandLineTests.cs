@@ -79,7 +79,8 @@ public class CommandLineTests
         var catalog = BehaviourCatalog.LoadDefault();
 
         Assert.That(catalog.ResolveCommandLine("cmd.exe /c echo hi"), Is.InstanceOf<CommandLineBehaviour>());
-        Assert.That(catalog.ResolveCommandLine("ipconfig /all"), Is.InstanceOf<CommandLineBehaviour>());
+        Assert.That(catalog.ResolveCommandLine("ipconfig"), Is.InstanceOf<CommandLineBehaviour>());
+        Assert.That(catalog.ResolveCommandLine("ipconfig /all"), Is.InstanceOf<IpconfigAllScript>());
         Assert.That(catalog.ResolveCommandLine("powershell -c 'x'"), Is.InstanceOf<PowerShellExeScript>());
         Assert.That(((NotRecognizedScript)catalog.ResolveCommandLine("frob.exe --x")).Name, Is.EqualTo("frob.exe"));
     }

@@ -114,6 +114,10 @@ public class LanguageStatementTests
     public async Task The_unary_comma_makes_an_array_of_one_item(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$l = @([pscustomobject]@{ a = 1, 2 }, [pscustomobject]@{ a = 3 }, [pscustomobject]@{ b = 4 }); $l.a -join ','; $l.a.Count", "1,2,3|3")]
+    public async Task Member_enumeration_gives_each_items_value_and_a_collections_elements_one_by_one(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$o = [pscustomobject]@{ a = 1 }; $o.Count; $o.Length; (Get-Item C:\\Windows).Count", "1|1|1")]
     [TestCase("$o = [pscustomobject]@{ Count = 5; Length = 'x' }; $o.Count; $o.Length", "5|x")]
     [TestCase("$n = $null; $n.Count; 'abc'.Length", "0|3")]

@@ -138,4 +138,43 @@ public class NetworkConfigurationTests
         Assert.That(allText, Does.Contain("   DNS Servers . . . . . . . . . . . : fec0:0:0:ffff::1%1\r\n                                       fec0:0:0:ffff::2%1\r\n"));
         Assert.That(allText, Does.EndWith("   NetBIOS over Tcpip. . . . . . . . : Enabled\r\n"));
     }
+
+    [Test]
+    public async Task Dns_servers_a_script_sets_are_what_Get_DnsClientServerAddress_Get_NetIPConfiguration_and_ipconfig_all_show()
+    {
+        var network = new NetworkSettings();
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
+
+        var outcome = await Default.Resolve(Behaviour.Script(
+            "Set-DnsClientServerAddress -InterfaceAlias Ethernet -ServerAddresses ('10.0.0.10', '10.0.0.11'); " +
+            "(Get-DnsClientServerAddress -InterfaceAlias Ethernet -AddressFamily IPv4).ServerAddresses -join ','; " +
+            "(Get-DnsClientServerAddress -InterfaceIndex 1 -AddressFamily IPv4).ServerAddresses.Count; Get-NetIPConfiguration | Out-String")).RunTestAsync(host, new FakeTimeProvider());
+        var command = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = network, Facts = new Dictionary<string, string> { ["computername"] = "SERVER01" } };
+        await Default.ResolveCommandLine("ipconfig /all").RunAsync(command, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.OutputTexts.Take(2), Is.EqualTo(new[] { "10.0.0.10,10.0.0.11", "0" }));
+        Assert.That(host.OutputTexts[2], Does.Contain("DNSServer            : 10.0.0.10\r\n                       10.0.0.11\r\n\r\n"));
+        Assert.That(command.Stdout, Does.Contain("   DNS Servers . . . . . . . . . . . : 10.0.0.10\r\n                                       10.0.0.11\r\n   NetBIOS over Tcpip"));
+    }
+
+    [Test]
+    public async Task Resetting_the_dns_servers_brings_back_the_defaults_and_an_interface_the_computer_has_not_is_not_found()
+    {
+        var network = new NetworkSettings();
+        network.SetDnsServers(NetworkSettings.Interfaces[0], [System.Net.IPAddress.Parse("10.0.0.10")]);
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
+
+        await Default.Resolve(Behaviour.Script(
+            "Set-DnsClientServerAddress -InterfaceIndex 4 -ResetServerAddresses; Get-DnsClientServerAddress -InterfaceAlias Ethernet | Out-String; Get-DnsClientServerAddress -InterfaceAlias Wi-Fi"))
+            .RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.OutputTexts.Single(), Is.EqualTo(
+            "\r\nInterfaceAlias               Interface Address ServerAddresses" + new string(' ', 58) + "\r\n" +
+            "                                 Index Family" + new string(' ', 75) + "\r\n" +
+            "--------------               --------- ------- ---------------" + new string(' ', 58) + "\r\n" +
+            "Ethernet                             4 IPv4    {}" + new string(' ', 71) + "\r\n" +
+            "Ethernet                             4 IPv6    {fec0:0:0:ffff::1, fec0:0:0:ffff::2, fec0:0:0:ffff::3}" + new string(' ', 19) + "\r\n\r\n\r\n"));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_InterfaceAlias,Get-DnsClientServerAddress" }));
+    }
 }

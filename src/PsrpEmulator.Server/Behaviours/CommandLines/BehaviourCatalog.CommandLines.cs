@@ -141,6 +141,7 @@ public sealed partial class BehaviourCatalog
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;
         if (NetshProfileScript.TryParse(line, out var netshProfile)) return netshProfile;
         if (SchtasksScript.TryParse(line, out var schtasks)) return schtasks;
+        if (IpconfigAllScript.TryParse(line, out var ipconfigAll)) return ipconfigAll;
         if (WhoamiGroupsScript.TryParse(line, out var whoamiGroups)) return whoamiGroups;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;

@@ -48,6 +48,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's scheduled tasks (schtasks); null when the host has none.</summary>
     ScheduledTasks? ScheduledTasks => null;
 
+    /// <summary>What commands changed of the computer's network (ipconfig /all); null when the host has none.</summary>
+    NetworkSettings? NetworkSettings => null;
+
     /// <summary>The computer's WinRM configuration (winrm get winrm/config); null when the host has none.</summary>
     IReadOnlyList<WsManConfigEntry>? WsManConfiguration => null;
 
@@ -99,6 +102,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual FirewallRules? FirewallRules => inner.FirewallRules;
 
     public virtual ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
+
+    public virtual NetworkSettings? NetworkSettings => inner.NetworkSettings;
 
     public virtual IReadOnlyList<WsManConfigEntry>? WsManConfiguration => inner.WsManConfiguration;
 

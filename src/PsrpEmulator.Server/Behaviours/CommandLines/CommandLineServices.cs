@@ -115,6 +115,8 @@ internal static class ComputerPowerShell
 
         public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
 
+        public NetworkSettings? NetworkSettings => host.NetworkSettings;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
 
         public VirtualRegistry? Registry => host.Registry;

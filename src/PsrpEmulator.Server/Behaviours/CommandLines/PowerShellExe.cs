@@ -235,6 +235,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
 
+        public NetworkSettings? NetworkSettings => host.NetworkSettings;
+
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;
 
         public VirtualRegistry? Registry => host.Registry;

@@ -289,7 +289,7 @@ internal static class FormatViews
         new("IPv4Address", 0, null, o => Lines(o, "IPv4Address", "IPAddress")),
         new("IPv6DefaultGateway", 0, null, o => Lines(o, "IPv6DefaultGateway", "NextHop")),
         new("IPv4DefaultGateway", 0, null, o => Lines(o, "IPv4DefaultGateway", "NextHop")),
-        new("DNSServer", 0, null, o => Lines(o, "DNSServer", "ServerAddresses")),
+        new("DNSServer", 0, null, DnsServerLines),
     ]);
 
     // NetSecurity's lists of a firewall rule and of its port filter (the format file's properties, not the instance's all).
@@ -318,9 +318,32 @@ internal static class FormatViews
         new("State", 0, ColumnAlignment.Left, o => Property(o, "State")),
     ]);
 
+    // DnsClient's table of an interface's DNS servers per family (its AddressFamily number as the family's name).
+    private static readonly FormatView DnsClientServerAddress = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClientServerAddress", FormatShape.Table,
+    [
+        new("InterfaceAlias", 28, ColumnAlignment.Left, o => Property(o, "InterfaceAlias")),
+        new("Interface Index", 9, ColumnAlignment.Right, o => Property(o, "InterfaceIndex")),
+        new("Address Family", 7, ColumnAlignment.Left, o => Property(o, "AddressFamily") switch { "2" => "IPv4", "23" => "IPv6", var other => other }),
+        new("ServerAddresses", 0, ColumnAlignment.Left, o => Property(o, "ServerAddresses")),
+    ]);
+
     // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
     private static string Lifetime(PsValue value, string name) =>
         value is PsObject o && o[name]?.AsTimeSpan() is { } span && span == TimeSpan.MaxValue ? "Infinite ([TimeSpan]::MaxValue)" : Property(value, name);
+
+    // Get-NetIPConfiguration's DNS servers, a line each: the interface's IPv4 ones, then its IPv6 ones unless those are
+    // only the fec0 defaults beside an IPv4 one (as ipconfig /all shows them; UNVERIFIED).
+    private static string DnsServerLines(PsValue value)
+    {
+        if (value is not PsObject o || o["DNSServer"] is not PsObject items) return string.Empty;
+        var families = (items.CollectionKind == PsCollectionKind.None ? [items] : items.Items).OfType<PsObject>()
+            .Select(i => (IPv6: CellText(i["AddressFamily"]) == "23", Servers: i["ServerAddresses"] is PsObject { CollectionKind: not PsCollectionKind.None } list ? list.Items.Select(a => CellText(a)).ToList() : []))
+            .ToList();
+        var v4 = families.Where(f => !f.IPv6).SelectMany(f => f.Servers).ToList();
+        var v6 = families.Where(f => f.IPv6).SelectMany(f => f.Servers).ToList();
+        if (v4.Count > 0 && v6.All(a => a.StartsWith("fec0:0:0:ffff::", StringComparison.OrdinalIgnoreCase))) v6.Clear();
+        return string.Join("\r\n", v4.Concat(v6));
+    }
 
     // A property's objects' (or an object's) values of one property, each on a line of its own.
     private static string Lines(PsValue value, string name, string inner)
@@ -429,6 +452,7 @@ internal static class FormatViews
         [NetProtocolPortFilter.Key] = NetProtocolPortFilter,
         [NetFirewallProfile.Key] = NetFirewallProfile,
         [ScheduledTask.Key] = ScheduledTask,
+        [DnsClientServerAddress.Key] = DnsClientServerAddress,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

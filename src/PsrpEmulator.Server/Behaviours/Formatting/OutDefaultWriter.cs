@@ -339,7 +339,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         var lines = 1;
         for (var c = 0; c < columns.Count; c++)
         {
-            if (_widths![c] > 0) lines = Math.Max(lines, (columns[c].Label.Length + _widths[c] - 1) / Math.Max(1, _widths[c]));
+            if (_widths![c] > 0) lines = Math.Max(lines, WrapText(columns[c].Label, _widths[c]).Count);
         }
 
         for (var line = 0; line < lines; line++)
@@ -351,11 +351,14 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         return text.ToString();
     }
 
+    // A label too long for its column goes on over more lines, broken at a space as 5.1's table writer breaks it
+    // ("Interface Index" in 9 columns: "Interface", "Index"), else cut.
     private static string LabelPart(string label, int width, int line)
     {
         if (width <= 0) return string.Empty;
-        var start = line * width;
-        return start >= label.Length ? string.Empty : label.Substring(start, Math.Min(width, label.Length - start));
+        if (label.Length <= width) return line == 0 ? label : string.Empty;
+        var lines = WrapText(label, width);
+        return line < lines.Count ? lines[line] : string.Empty;
     }
 
     private void WriteRow(StringBuilder text, FormatView view, PsValue value)

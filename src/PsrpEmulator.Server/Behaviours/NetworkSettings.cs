@@ -1,0 +1,69 @@
+using System.Net;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// What commands change of one computer's network: its interfaces' DNS servers (Set-DnsClientServerAddress), which
+/// Get-DnsClientServerAddress, Get-NetIPConfiguration and <c>ipconfig /all</c> show. The computer's two interfaces are
+/// the adapter (Ethernet, ifIndex 4) and the loopback pseudo-interface (ifIndex 1), as Get-NetAdapter and
+/// Get-NetIPAddress list them; each starts without IPv4 DNS servers and with the three fec0 site-local ones Windows
+/// lists for IPv6 when none is configured. Thread-safe: the computer's sessions share it.
+/// </summary>
+public sealed class NetworkSettings
+{
+    /// <summary>An interface: its alias and index.</summary>
+    public sealed record Interface(string Alias, int Index);
+
+    public static readonly IReadOnlyList<Interface> Interfaces = [new("Ethernet", 4), new("Loopback Pseudo-Interface 1", 1)];
+
+    /// <summary>The IPv6 DNS servers Windows lists for an interface that has none configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultIPv6Servers = ["fec0:0:0:ffff::1", "fec0:0:0:ffff::2", "fec0:0:0:ffff::3"];
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(int Index, bool IPv6), IReadOnlyList<string>> _servers = [];
+
+    /// <summary>An interface's DNS servers of one family (the configured ones, else the defaults).</summary>
+    public IReadOnlyList<string> DnsServers(Interface @interface, bool ipv6)
+    {
+        lock (_gate) return _servers.TryGetValue((@interface.Index, ipv6), out var servers) ? servers : ipv6 ? DefaultIPv6Servers : [];
+    }
+
+    /// <summary>Whether the interface has DNS servers configured for <paramref name="ipv6"/> (not the defaults).</summary>
+    public bool HasConfiguredDnsServers(Interface @interface, bool ipv6)
+    {
+        lock (_gate) return _servers.ContainsKey((@interface.Index, ipv6));
+    }
+
+    /// <summary>Sets an interface's DNS servers: each address to its family's list (a family none is given for is unchanged).</summary>
+    public void SetDnsServers(Interface @interface, IReadOnlyList<IPAddress> addresses)
+    {
+        lock (_gate)
+        {
+            var v4 = addresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork).Select(a => a.ToString()).ToList();
+            var v6 = addresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6).Select(a => a.ToString()).ToList();
+            if (v4.Count > 0) _servers[(@interface.Index, false)] = v4;
+            if (v6.Count > 0) _servers[(@interface.Index, true)] = v6;
+        }
+    }
+
+    /// <summary>-ResetServerAddresses: back to none for IPv4 and the defaults for IPv6.</summary>
+    public void ResetDnsServers(Interface @interface)
+    {
+        lock (_gate)
+        {
+            _servers.Remove((@interface.Index, false));
+            _servers.Remove((@interface.Index, true));
+        }
+    }
+
+    /// <summary>
+    /// The DNS servers ipconfig /all and Get-NetIPConfiguration list for an interface: its IPv6 ones, then its IPv4 ones;
+    /// the fec0 defaults only while it has no IPv4 server (UNVERIFIED: Windows' choice between them).
+    /// </summary>
+    public IReadOnlyList<string> ShownDnsServers(Interface @interface)
+    {
+        var v4 = DnsServers(@interface, ipv6: false);
+        var v6 = HasConfiguredDnsServers(@interface, ipv6: true) || v4.Count == 0 ? DnsServers(@interface, ipv6: true) : [];
+        return [.. v6, .. v4];
+    }
+}

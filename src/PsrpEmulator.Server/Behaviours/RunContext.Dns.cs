@@ -1,0 +1,126 @@
+using System.Net;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// DnsClient's Get-DnsClientServerAddress and Set-DnsClientServerAddress over the computer's network settings
+/// (<see cref="NetworkSettings"/>): MSFT_DNSClientServerAddress instances per interface and family (IPv4's first),
+/// <c>-ServerAddresses</c> setting each address's family's list, <c>-ResetServerAddresses</c>, and the cmdletization's
+/// not-found error for an interface the computer has not. -Validate and -CimSession are not emulated.
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress"];
+
+    private static readonly HashSet<string> DnsClientCommandNames = new(DnsClientCommands, StringComparer.Ordinal);
+
+    private async ValueTask RunDnsClientCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        foreach (var unsupported in (string[])["Validate", "CimSession", "AsJob", "WhatIf", "Confirm"])
+        {
+            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
+        }
+
+        // A host without the computer's settings (a test's) reads a fresh computer's.
+        var settings = Host.NetworkSettings ?? (command == "Get-DnsClientServerAddress" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
+        async ValueTask<List<string>?> Texts(string parameter) => arguments[parameter] is { } word ? await ArgumentTextsAsync(word, to, blockNesting) : null;
+
+        ValueTask NotFound(string property, string value) =>
+            WriteErrorAsync(new ScriptedError(
+                $"No MSFT_DNSClientServerAddress objects found with property '{property}' equal to '{value}'.  Verify the value of the property and retry.",
+                $"CmdletizationQuery_NotFound_{property},{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", value)
+            {
+                Activity = command,
+            }, output);
+
+        // The interfaces the call names (-InterfaceAlias names or patterns, -InterfaceIndex), else all of them.
+        var interfaces = new List<NetworkSettings.Interface>();
+        var aliases = await Texts("InterfaceAlias");
+        var indexes = await Texts("InterfaceIndex");
+        foreach (var alias in aliases ?? [])
+        {
+            var pattern = VirtualFileSystem.Wildcard(alias);
+            var found = NetworkSettings.Interfaces.Where(i => pattern.IsMatch(i.Alias)).ToList();
+            if (found.Count == 0 && !VirtualFileSystem.HasWildcard(alias)) await NotFound("InterfaceAlias", alias);
+            interfaces.AddRange(found.Where(i => !interfaces.Contains(i)));
+        }
+
+        foreach (var index in indexes ?? [])
+        {
+            var found = NetworkSettings.Interfaces.Where(i => i.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) == index).ToList();
+            if (found.Count == 0) await NotFound("InterfaceIndex", index);
+            interfaces.AddRange(found.Where(i => !interfaces.Contains(i)));
+        }
+
+        if (aliases is null && indexes is null)
+        {
+            if (command == "Set-DnsClientServerAddress")
+            {
+                throw new StatementTerminatedException(new ScriptedError(
+                    "Cannot process command because of one or more missing mandatory parameters: InterfaceIndex.", $"MissingMandatoryParameter,{command}",
+                    ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException") { Activity = command });
+            }
+
+            interfaces.AddRange(NetworkSettings.Interfaces);
+        }
+
+        if (command == "Get-DnsClientServerAddress")
+        {
+            var families = (await Texts("AddressFamily"))?.Select(f => f.ToUpperInvariant()).ToList();
+            foreach (var @interface in interfaces)
+            {
+                foreach (var ipv6 in (bool[])[false, true])
+                {
+                    if (families is not null && !families.Contains(ipv6 ? "IPV6" : "IPV4")) continue;
+                    await output.WriteAsync(new PipelineOutput(DnsServerAddressObject(@interface, ipv6, settings.DnsServers(@interface, ipv6))), cancellationToken);
+                }
+            }
+
+            return;
+        }
+
+        if (arguments.Has("ResetServerAddresses"))
+        {
+            foreach (var @interface in interfaces) settings.ResetDnsServers(@interface);
+            return;
+        }
+
+        var addresses = new List<IPAddress>();
+        foreach (var text in (await Texts("ServerAddresses") ?? []).SelectMany(t => t.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!IPAddress.TryParse(text, out var address))
+            {
+                // The DNS client refuses an address it cannot read (UNVERIFIED: the id and category).
+                await WriteErrorAsync(new ScriptedError("The parameter is incorrect.", $"Windows System Error 87,{command}", ErrorCategory.InvalidArgument,
+                    "Microsoft.Management.Infrastructure.CimException", "MSFT_DNSClientServerAddress") { Activity = command }, output);
+                return;
+            }
+
+            addresses.Add(address);
+        }
+
+        foreach (var @interface in interfaces) settings.SetDnsServers(@interface, addresses);
+    }
+
+    private static PsObject DnsServerAddressObject(NetworkSettings.Interface @interface, bool ipv6, IReadOnlyList<string> servers)
+    {
+        const string Class = "MSFT_DNSClientServerAddress";
+        var o = new PsObject(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + Class, "Microsoft.Management.Infrastructure.CimInstance#" + Class,
+            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
+        {
+            ToStringValue = $"{Class} (Name = \"{@interface.Index}\", CreationClassName = \"\", SystemCreationClassName = \"\", SystemName = \"{(ipv6 ? 23 : 2)}\")",
+        };
+        o.AdaptedProperties.AddRange(
+        [
+            new("InterfaceAlias", PsPrimitive.String(@interface.Alias)),
+            new("InterfaceIndex", PsPrimitive.UInt32((uint)@interface.Index)),
+            new("AddressFamily", PsPrimitive.UInt16(ipv6 ? (ushort)23 : (ushort)2)),
+            new("ServerAddresses", PsObjects.List(servers.Select(s => (PsValue)PsPrimitive.String(s)), ["System.String[]", "System.Array", "System.Object"])),
+            new("ElementName", PsPrimitive.String(@interface.Alias)),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+}
