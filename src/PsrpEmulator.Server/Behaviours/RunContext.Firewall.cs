@@ -71,7 +71,7 @@ internal sealed partial class RunContext
                 {
                     throw new StatementTerminatedException(new ScriptedError(
                         $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"{value}\" to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetSecurity.{parameter}\". " +
-                        $"Error: \"Unable to match the identifier name {value} to a valid enumerator name. Specify one of the following enumerator names and try again:{Environment.NewLine}{string.Join(", ", names)}\"",
+                        $"Error: \"Unable to match the identifier name {value} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", names)}\"",
                         $"ParameterArgumentTransformationError,{command}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingArgumentTransformationException")
                     {
                         Activity = command,

@@ -83,7 +83,7 @@ public class FirewallRuleTests
     {
         var (host, _) = await RunAsync(
             "Get-NetFirewallRule -Name nope; Remove-NetFirewallRule -DisplayName ghost; New-NetFirewallRule -Name WINRM-HTTP-In-TCP -DisplayName again; " +
-            "try { New-NetFirewallRule -DisplayName x -Direction Sideways } catch { $_.FullyQualifiedErrorId }; 'went on'", new FirewallRules());
+            "try { New-NetFirewallRule -DisplayName x -Direction Sideways } catch { $_.FullyQualifiedErrorId; $_.ToString().Contains(\"try again:`r`nInbound, Outbound\") }; 'went on'", new FirewallRules());
 
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.Message)), Is.EqualTo(new[]
         {
@@ -93,7 +93,7 @@ public class FirewallRuleTests
                 "No MSFT_NetFirewallRule objects found with property 'DisplayName' equal to 'ghost'.  Verify the value of the property and retry."),
             ("Windows System Error 183,New-NetFirewallRule", ErrorCategory.ResourceExists, "Cannot create a file when that file already exists."),
         }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ParameterArgumentTransformationError,New-NetFirewallRule", "went on" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ParameterArgumentTransformationError,New-NetFirewallRule", "True", "went on" }));
     }
 
     [Test]
