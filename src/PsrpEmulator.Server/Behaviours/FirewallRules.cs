@@ -88,6 +88,23 @@ public sealed class FirewallRules
         lock (_gate) _profileEnabled[profile] = enabled;
     }
 
+    // The Profile enum's flags in the order its text lists them.
+    private static readonly string[] ProfileOrder = ["Domain", "Private", "Public", "NotApplicable"];
+
+    /// <summary>Profiles (names already checked, any case) as the Profile enum's text writes them: "Domain, Private", or Any.</summary>
+    public static string ProfileText(IReadOnlyCollection<string> names) =>
+        names.Contains("Any", StringComparer.OrdinalIgnoreCase) ? "Any" : string.Join(", ", ProfileOrder.Where(p => names.Contains(p, StringComparer.OrdinalIgnoreCase)));
+
+    /// <summary>TCP, UDP, ICMPv4 or ICMPv6 as a rule writes it, whatever the case it was given in; null for another protocol.</summary>
+    public static string? ProtocolName(string text) => text.ToUpperInvariant() switch
+    {
+        "TCP" => "TCP",
+        "UDP" => "UDP",
+        "ICMPV4" => "ICMPv4",
+        "ICMPV6" => "ICMPv6",
+        _ => null,
+    };
+
     /// <summary>Every rule, in the store's order.</summary>
     public IReadOnlyList<Rule> All()
     {

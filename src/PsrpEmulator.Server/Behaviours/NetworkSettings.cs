@@ -28,12 +28,6 @@ public sealed class NetworkSettings
         lock (_gate) return _servers.TryGetValue((@interface.Index, ipv6), out var servers) ? servers : ipv6 ? DefaultIPv6Servers : [];
     }
 
-    /// <summary>Whether the interface has DNS servers configured for <paramref name="ipv6"/> (not the defaults).</summary>
-    public bool HasConfiguredDnsServers(Interface @interface, bool ipv6)
-    {
-        lock (_gate) return _servers.ContainsKey((@interface.Index, ipv6));
-    }
-
     /// <summary>Sets an interface's DNS servers: each address to its family's list (a family none is given for is unchanged).</summary>
     public void SetDnsServers(Interface @interface, IReadOnlyList<IPAddress> addresses)
     {
@@ -57,13 +51,16 @@ public sealed class NetworkSettings
     }
 
     /// <summary>
-    /// The DNS servers ipconfig /all and Get-NetIPConfiguration list for an interface: its IPv6 ones, then its IPv4 ones;
-    /// the fec0 defaults only while it has no IPv4 server (UNVERIFIED: Windows' choice between them).
+    /// The IPv6 DNS servers ipconfig /all and Get-NetIPConfiguration list beside <paramref name="ipv4"/> ones: none when
+    /// they are only the fec0 defaults and there is an IPv4 server (UNVERIFIED: Windows' choice between them).
     /// </summary>
+    public static IReadOnlyList<string> ShownIPv6Servers(IReadOnlyList<string> ipv4, IReadOnlyList<string> ipv6) =>
+        ipv4.Count > 0 && ipv6.SequenceEqual(DefaultIPv6Servers, StringComparer.OrdinalIgnoreCase) ? [] : ipv6;
+
+    /// <summary>The DNS servers ipconfig /all lists for an interface: its IPv6 ones (<see cref="ShownIPv6Servers"/>), then its IPv4 ones.</summary>
     public IReadOnlyList<string> ShownDnsServers(Interface @interface)
     {
         var v4 = DnsServers(@interface, ipv6: false);
-        var v6 = HasConfiguredDnsServers(@interface, ipv6: true) || v4.Count == 0 ? DnsServers(@interface, ipv6: true) : [];
-        return [.. v6, .. v4];
+        return [.. ShownIPv6Servers(v4, DnsServers(@interface, ipv6: true)), .. v4];
     }
 }

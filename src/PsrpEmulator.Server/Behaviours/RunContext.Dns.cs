@@ -18,22 +18,13 @@ internal sealed partial class RunContext
 
     private async ValueTask RunDnsClientCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        foreach (var unsupported in (string[])["Validate", "CimSession", "AsJob", "WhatIf", "Confirm"])
-        {
-            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
-        }
+        RefuseNotEmulated(command, arguments, "Validate", "CimSession", "AsJob", "WhatIf", "Confirm");
 
         // A host without the computer's settings (a test's) reads a fresh computer's.
         var settings = Host.NetworkSettings ?? (command == "Get-DnsClientServerAddress" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
-        async ValueTask<List<string>?> Texts(string parameter) => arguments[parameter] is { } word ? await ArgumentTextsAsync(word, to, blockNesting) : null;
+        ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 
-        ValueTask NotFound(string property, string value) =>
-            WriteErrorAsync(new ScriptedError(
-                $"No MSFT_DNSClientServerAddress objects found with property '{property}' equal to '{value}'.  Verify the value of the property and retry.",
-                $"CmdletizationQuery_NotFound_{property},{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", value)
-            {
-                Activity = command,
-            }, output);
+        ValueTask NotFound(string property, string value) => WriteErrorAsync(CimNotFound(command, "MSFT_DNSClientServerAddress", property, value), output);
 
         // The interfaces the call names (-InterfaceAlias names or patterns, -InterfaceIndex), else all of them.
         var interfaces = new List<NetworkSettings.Interface>();
@@ -58,9 +49,7 @@ internal sealed partial class RunContext
         {
             if (command == "Set-DnsClientServerAddress")
             {
-                throw new StatementTerminatedException(new ScriptedError(
-                    "Cannot process command because of one or more missing mandatory parameters: InterfaceIndex.", $"MissingMandatoryParameter,{command}",
-                    ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException") { Activity = command });
+                throw new StatementTerminatedException(FunctionMissingParameter(command, "InterfaceIndex"));
             }
 
             interfaces.AddRange(NetworkSettings.Interfaces);
@@ -117,7 +106,7 @@ internal sealed partial class RunContext
             new("InterfaceAlias", PsPrimitive.String(@interface.Alias)),
             new("InterfaceIndex", PsPrimitive.UInt32((uint)@interface.Index)),
             new("AddressFamily", PsPrimitive.UInt16(ipv6 ? (ushort)23 : (ushort)2)),
-            new("ServerAddresses", PsObjects.List(servers.Select(s => (PsValue)PsPrimitive.String(s)), ["System.String[]", "System.Array", "System.Object"])),
+            new("ServerAddresses", PsObjects.List(servers.Select(s => (PsValue)PsPrimitive.String(s)), ScriptExpressions.StringArrayTypeNames)),
             new("ElementName", PsPrimitive.String(@interface.Alias)),
             new("PSComputerName", PsNil.Instance),
         ]);

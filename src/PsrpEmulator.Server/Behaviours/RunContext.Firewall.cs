@@ -47,14 +47,11 @@ internal sealed partial class RunContext
     private async ValueTask RunFirewallCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var rules = Host.FirewallRules ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
-        foreach (var unsupported in (string[])["PolicyStore", "GPOSession", "CimSession", "WhatIf", "Confirm", "AsJob"])
-        {
-            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
-        }
+        RefuseNotEmulated(command, arguments, "PolicyStore", "GPOSession", "CimSession", "WhatIf", "Confirm", "AsJob");
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
 
-        async ValueTask<List<string>?> Texts(string parameter) => arguments[parameter] is { } word ? await ArgumentTextsAsync(word, to, blockNesting) : null;
+        ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 
         // An enum parameter's value by its name (any case), else the module's transformation error.
         async ValueTask<string?> EnumValue(string parameter)
@@ -81,17 +78,10 @@ internal sealed partial class RunContext
                 if (!chosen.Contains(name)) chosen.Add(name);
             }
 
-            // Profiles in the enum's order (its flags' text); Any alone stands for all.
-            return parameter == "Profile" && !chosen.Contains("Any") ? string.Join(", ", names.Where(chosen.Contains)) : chosen.Contains("Any") ? "Any" : chosen.LastOrDefault();
+            return parameter == "Profile" ? FirewallRules.ProfileText(chosen) : chosen.LastOrDefault();
         }
 
-        ValueTask NotFound(string property, string value) =>
-            WriteErrorAsync(new ScriptedError(
-                $"No MSFT_NetFirewallRule objects found with property '{property}' equal to '{value}'.  Verify the value of the property and retry.",
-                $"CmdletizationQuery_NotFound_{property},{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", value)
-            {
-                Activity = command,
-            }, output);
+        ValueTask NotFound(string property, string value) => WriteErrorAsync(CimNotFound(command, "MSFT_NetFirewallRule", property, value), output);
 
         // The rules the call names: -Name (the rule's InstanceID), -DisplayName, -DisplayGroup, -InputObject (rules
         // piped in); each name or pattern in turn, a name no rule has its not-found error. Null: the call names none.
@@ -145,12 +135,7 @@ internal sealed partial class RunContext
                             var found = FirewallRules.Profiles.Where(p => pattern.IsMatch(p)).ToList();
                             if (found.Count == 0 && !VirtualFileSystem.HasWildcard(name))
                             {
-                                await WriteErrorAsync(new ScriptedError(
-                                    $"No MSFT_NetFirewallProfile objects found with property 'Name' equal to '{name}'.  Verify the value of the property and retry.",
-                                    $"CmdletizationQuery_NotFound_Name,{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", name)
-                                {
-                                    Activity = command,
-                                }, output);
+                                await WriteErrorAsync(CimNotFound(command, "MSFT_NetFirewallProfile", "Name", name), output);
                             }
 
                             chosen.AddRange(found.Where(p => !chosen.Contains(p)));
@@ -202,9 +187,7 @@ internal sealed partial class RunContext
                 {
                     if (await Texts("DisplayName") is not [var displayName, ..])
                     {
-                        throw new StatementTerminatedException(new ScriptedError(
-                            "Cannot process command because of one or more missing mandatory parameters: DisplayName.", $"MissingMandatoryParameter,{command}",
-                            ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException") { Activity = command });
+                        throw new StatementTerminatedException(FunctionMissingParameter(command, "DisplayName"));
                     }
 
                     var name = (await Texts("Name"))?.FirstOrDefault() ?? "{" + Guid.NewGuid().ToString() + "}";
@@ -228,9 +211,7 @@ internal sealed partial class RunContext
                 {
                     if (await Selected() is not { } chosen)
                     {
-                        throw new StatementTerminatedException(new ScriptedError(
-                            "Cannot process command because of one or more missing mandatory parameters: Name.", $"MissingMandatoryParameter,{command}",
-                            ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException") { Activity = command });
+                        throw new StatementTerminatedException(FunctionMissingParameter(command, "Name"));
                     }
 
                     foreach (var rule in chosen)
@@ -279,7 +260,7 @@ internal sealed partial class RunContext
                 {
                     "Description" => rule with { Description = text },
                     "Group" => rule with { Group = text, DisplayGroup = text },
-                    "Protocol" => rule with { Protocol = text.ToUpperInvariant() is "TCP" or "UDP" ? text.ToUpperInvariant() : text.Equals("ICMPv4", StringComparison.OrdinalIgnoreCase) ? "ICMPv4" : text.Equals("ICMPv6", StringComparison.OrdinalIgnoreCase) ? "ICMPv6" : text },
+                    "Protocol" => rule with { Protocol = FirewallRules.ProtocolName(text) ?? text },
                     "LocalPort" => rule with { LocalPort = text },
                     "RemotePort" => rule with { RemotePort = text },
                     "RemoteAddress" => rule with { RemoteAddress = text },
@@ -314,7 +295,7 @@ internal sealed partial class RunContext
             new("Group", rule.Group.Length > 0 ? PsPrimitive.String(rule.Group) : PsNil.Instance),
             new("Enabled", PsPrimitive.String(rule.Enabled ? "True" : "False")),
             new("Profile", PsPrimitive.String(rule.Profile)),
-            new("Platform", PsObjects.List([], ["System.String[]", "System.Array", "System.Object"])),
+            new("Platform", PsObjects.List([], ScriptExpressions.StringArrayTypeNames)),
             new("Direction", PsPrimitive.String(rule.Direction)),
             new("Action", PsPrimitive.String(rule.Action)),
             new("EdgeTraversalPolicy", PsPrimitive.String("Block")),
@@ -352,7 +333,7 @@ internal sealed partial class RunContext
             new("LogAllowed", PsPrimitive.String("False")),
             new("LogBlocked", PsPrimitive.String("False")),
             new("LogIgnored", PsPrimitive.String("NotConfigured")),
-            new("DisabledInterfaceAliases", PsObjects.List([PsPrimitive.String("NotConfigured")], ["System.String[]", "System.Array", "System.Object"])),
+            new("DisabledInterfaceAliases", PsObjects.List([PsPrimitive.String("NotConfigured")], ScriptExpressions.StringArrayTypeNames)),
             new("InstanceID", PsPrimitive.String(profile)),
             new("PSComputerName", PsNil.Instance),
         ]);
@@ -377,7 +358,7 @@ internal sealed partial class RunContext
         // One port is its text; several (80,443) an array of them, as the filter's string[] holds them.
         static PsValue Ports(string ports) =>
             ports.Contains(',', StringComparison.Ordinal)
-                ? PsObjects.List(ports.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => (PsValue)PsPrimitive.String(p)), ["System.String[]", "System.Array", "System.Object"])
+                ? PsObjects.List(ports.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => (PsValue)PsPrimitive.String(p)), ScriptExpressions.StringArrayTypeNames)
                 : PsPrimitive.String(ports);
     }
 }

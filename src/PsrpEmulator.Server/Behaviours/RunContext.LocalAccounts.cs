@@ -28,10 +28,7 @@ internal sealed partial class RunContext
     private async ValueTask RunLocalAccountCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var accounts = Host.LocalAccounts ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
-        foreach (var unsupported in (string[])["SID", "WhatIf", "Confirm"])
-        {
-            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
-        }
+        RefuseNotEmulated(command, arguments, "SID", "WhatIf", "Confirm");
 
         // -Group (a LocalGroup, or text: LocalGroup has a constructor of a name) and -InputObject (a LocalUser or
         // LocalGroup, whose text is its name) name the account as -Name does.

@@ -42,20 +42,15 @@ internal sealed partial class RunContext
 
     private async ValueTask RunScheduledTaskCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        foreach (var unsupported in (string[])["CimSession", "Xml", "AsJob", "WhatIf", "InputObjectXml"])
-        {
-            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
-        }
+        RefuseNotEmulated(command, arguments, "CimSession", "Xml", "AsJob", "WhatIf", "InputObjectXml");
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
 
-        async ValueTask<string?> Text(string parameter) => arguments[parameter] is { } word ? (await ArgumentTextsAsync(word, to, blockNesting)).FirstOrDefault() : null;
+        async ValueTask<string?> Text(string parameter) => (await OptionalTextsAsync(arguments, parameter, to, blockNesting))?.FirstOrDefault();
 
         async ValueTask<PsValue?> Value(string parameter) => arguments[parameter] is { } word ? await ArgumentAsync(word, to, blockNesting) : null;
 
-        ScriptedError Missing(string parameter) => new(
-            $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", $"MissingMandatoryParameter,{command}",
-            ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException") { Activity = command };
+        ScriptedError Missing(string parameter) => FunctionMissingParameter(command, parameter);
 
         switch (command)
         {
@@ -181,12 +176,7 @@ internal sealed partial class RunContext
                 var found = tasks.All().Where(t => pattern.IsMatch(t.Name) && (path is null || VirtualFileSystem.Wildcard(path).IsMatch(t.Path))).ToList();
                 if (found.Count == 0 && !VirtualFileSystem.HasWildcard(name))
                 {
-                    await WriteErrorAsync(new ScriptedError(
-                        $"No MSFT_ScheduledTask objects found with property 'TaskName' equal to '{name}'.  Verify the value of the property and retry.",
-                        $"CmdletizationQuery_NotFound_TaskName,{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", name)
-                    {
-                        Activity = command,
-                    }, output);
+                    await WriteErrorAsync(CimNotFound(command, "MSFT_ScheduledTask", "TaskName", name), output);
                 }
 
                 chosen.AddRange(found.Where(t => !chosen.Contains(t)));

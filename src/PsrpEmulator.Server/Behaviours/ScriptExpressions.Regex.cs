@@ -16,7 +16,7 @@ internal static partial class ScriptExpressions
     private static readonly string[] MatchTypeNames = ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"];
     private static readonly string[] GroupTypeNames = ["System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"];
     private static readonly string[] MatchCollectionTypeNames = ["System.Text.RegularExpressions.MatchCollection", "System.Object"];
-    private static readonly string[] StringArrayTypeNames = ["System.String[]", "System.Array", "System.Object"];
+    internal static readonly string[] StringArrayTypeNames = ["System.String[]", "System.Array", "System.Object"];
     private static readonly string[] GroupCollectionTypeNames = ["System.Text.RegularExpressions.GroupCollection", "System.Object"];
 
     private static PsValue? RegexStaticMember(string method, IReadOnlyList<PsValue>? arguments)

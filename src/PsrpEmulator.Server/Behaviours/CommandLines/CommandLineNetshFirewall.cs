@@ -140,15 +140,8 @@ internal sealed class NetshFirewallScript(string verb, IReadOnlyList<(string Key
                 "action" => value.ToLowerInvariant() switch { "allow" => rule with { Action = "Allow" }, "block" => rule with { Action = "Block" }, _ => null },
                 "enable" => value.ToLowerInvariant() switch { "yes" => rule with { Enabled = true }, "no" => rule with { Enabled = false }, _ => null },
                 "profile" => Profile(value) is { } profile ? rule with { Profile = profile } : null,
-                "protocol" => value.ToLowerInvariant() switch
-                {
-                    "tcp" => rule with { Protocol = "TCP" },
-                    "udp" => rule with { Protocol = "UDP" },
-                    "icmpv4" => rule with { Protocol = "ICMPv4" },
-                    "icmpv6" => rule with { Protocol = "ICMPv6" },
-                    "any" => rule with { Protocol = "Any" },
-                    _ => null,
-                },
+                "protocol" => value.Equals("any", StringComparison.OrdinalIgnoreCase) ? rule with { Protocol = "Any" }
+                    : FirewallRules.ProtocolName(value) is { } protocol ? rule with { Protocol = protocol } : null,
                 "localport" => rule with { LocalPort = Any(value) },
                 "remoteport" => rule with { RemotePort = Any(value) },
                 "remoteip" => rule with { RemoteAddress = Any(value) },
@@ -174,8 +167,7 @@ internal sealed class NetshFirewallScript(string verb, IReadOnlyList<(string Key
     {
         var names = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(v => v.ToLowerInvariant()).ToList();
         if (names.Count == 0 || names.Any(n => n is not ("any" or "domain" or "private" or "public"))) return null;
-        if (names.Contains("any")) return "Any";
-        return string.Join(", ", ((string[])["domain", "private", "public"]).Where(names.Contains).Select(n => char.ToUpperInvariant(n[0]) + n[1..]));
+        return FirewallRules.ProfileText(names);
     }
 
     // show rule's block: the labels 38 wide, then its values as netsh writes them.

@@ -331,8 +331,8 @@ internal static class FormatViews
     private static string Lifetime(PsValue value, string name) =>
         value is PsObject o && o[name]?.AsTimeSpan() is { } span && span == TimeSpan.MaxValue ? "Infinite ([TimeSpan]::MaxValue)" : Property(value, name);
 
-    // Get-NetIPConfiguration's DNS servers, a line each: the interface's IPv4 ones, then its IPv6 ones unless those are
-    // only the fec0 defaults beside an IPv4 one (as ipconfig /all shows them; UNVERIFIED).
+    // Get-NetIPConfiguration's DNS servers, a line each: the interface's IPv4 ones, then the IPv6 ones ipconfig /all shows
+    // beside them (NetworkSettings.ShownIPv6Servers).
     private static string DnsServerLines(PsValue value)
     {
         if (value is not PsObject o || o["DNSServer"] is not PsObject items) return string.Empty;
@@ -341,8 +341,7 @@ internal static class FormatViews
             .ToList();
         var v4 = families.Where(f => !f.IPv6).SelectMany(f => f.Servers).ToList();
         var v6 = families.Where(f => f.IPv6).SelectMany(f => f.Servers).ToList();
-        if (v4.Count > 0 && v6.All(a => a.StartsWith("fec0:0:0:ffff::", StringComparison.OrdinalIgnoreCase))) v6.Clear();
-        return string.Join("\r\n", v4.Concat(v6));
+        return string.Join("\r\n", v4.Concat(NetworkSettings.ShownIPv6Servers(v4, v6)));
     }
 
     // A property's objects' (or an object's) values of one property, each on a line of its own.

@@ -335,30 +335,18 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     // The labels (a label wider than its column goes on over more lines) and the dashes under them.
     private string Header(IReadOnlyList<FormatColumn> columns)
     {
+        // A label too long for its column goes on over more lines, broken at a space as 5.1's table writer breaks it
+        // ("Interface Index" in 9 columns: "Interface", "Index"), else cut.
+        var labels = columns.Select((column, c) => _widths![c] > 0 ? WrapText(column.Label, _widths[c]) : [string.Empty]).ToList();
         var text = new StringBuilder();
-        var lines = 1;
-        for (var c = 0; c < columns.Count; c++)
-        {
-            if (_widths![c] > 0) lines = Math.Max(lines, WrapText(columns[c].Label, _widths[c]).Count);
-        }
-
+        var lines = labels.Select(l => l.Count).DefaultIfEmpty(1).Max();
         for (var line = 0; line < lines; line++)
         {
-            AppendLine(text, [.. columns.Select((column, c) => LabelPart(column.Label, _widths![c], line))], cut: false);
+            AppendLine(text, [.. labels.Select(l => line < l.Count ? l[line] : string.Empty)], cut: false);
         }
 
         AppendLine(text, [.. columns.Select((column, c) => new string('-', Math.Min(column.Label.Length, Math.Max(0, _widths![c]))))], cut: false);
         return text.ToString();
-    }
-
-    // A label too long for its column goes on over more lines, broken at a space as 5.1's table writer breaks it
-    // ("Interface Index" in 9 columns: "Interface", "Index"), else cut.
-    private static string LabelPart(string label, int width, int line)
-    {
-        if (width <= 0) return string.Empty;
-        if (label.Length <= width) return line == 0 ? label : string.Empty;
-        var lines = WrapText(label, width);
-        return line < lines.Count ? lines[line] : string.Empty;
     }
 
     private void WriteRow(StringBuilder text, FormatView view, PsValue value)

@@ -1,0 +1,43 @@
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// What the CIM-based modules' functions (NetSecurity, DnsClient, ScheduledTasks: CDXML cmdletization) and the other
+/// value commands over a computer's state have in common: parameters the emulation does not cover, the cmdletization's
+/// not-found error, a function's missing mandatory parameter, and an optional parameter's texts.
+/// </summary>
+internal sealed partial class RunContext
+{
+    /// <summary>Any of <paramref name="parameters"/> given is the scenario error, before the command changes anything.</summary>
+    private static void RefuseNotEmulated(string command, StageArguments arguments, params string[] parameters)
+    {
+        foreach (var unsupported in parameters)
+        {
+            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule"));
+        }
+    }
+
+    /// <summary>
+    /// The cmdletization's error for a query value that matched no instance (a name, not a pattern: a pattern that
+    /// matches none is nothing).
+    /// </summary>
+    private static ScriptedError CimNotFound(string command, string cimClass, string property, string value) => new(
+        $"No {cimClass} objects found with property '{property}' equal to '{value}'.  Verify the value of the property and retry.",
+        $"CmdletizationQuery_NotFound_{property},{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", value)
+    {
+        Activity = command,
+    };
+
+    /// <summary>A module function's missing mandatory parameter (its id qualified by the function's name, not a cmdlet class).</summary>
+    private static ScriptedError FunctionMissingParameter(string command, string parameter) => new(
+        $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", $"MissingMandatoryParameter,{command}",
+        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException")
+    {
+        Activity = command,
+    };
+
+    /// <summary>A parameter's texts (an array's items), or null when the call does not give it.</summary>
+    private async ValueTask<List<string>?> OptionalTextsAsync(StageArguments arguments, string parameter, IPipelineHost? to, int blockNesting) =>
+        arguments[parameter] is { } word ? await ArgumentTextsAsync(word, to, blockNesting) : null;
+}
