@@ -512,7 +512,7 @@ internal sealed partial class RunContext
     }
 
     /// <summary>The existing items the command's paths name; a path naming none is the cmdlet's PathNotFound error, written and gone on from.</summary>
-    private async ValueTask<List<string>> PathsAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string? fallback = null)
+    private async ValueTask<List<string>> PathsAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string? fallback = null, string? resolvedBy = null)
     {
         var (words, literal) = await PathWordsAsync(command, arguments, to, blockNesting, fallback: fallback);
         var found = new List<string>();
@@ -526,7 +526,7 @@ internal sealed partial class RunContext
             }
 
             var existing = expanded.Where(p => disk.Get(p) is not null).ToList();
-            if (existing.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(path))) await WriteErrorAsync(PathNotFound(command, expanded.FirstOrDefault() ?? path), output);
+            if (existing.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(path))) await WriteErrorAsync(PathNotFound(resolvedBy ?? command, expanded.FirstOrDefault() ?? path), output);
             found.AddRange(existing);
         }
 
@@ -1170,7 +1170,10 @@ internal sealed partial class RunContext
         var disk = Disk("switch -File");
         var given = PipelineVariables.Display(await ArgumentAsync(fileWord, to, blockNesting));
         var path = VirtualFileSystem.FullPath(given, CurrentDirectory, out _);
-        if (path is null || disk.Read(path, out var bytes) != FileSystemFailure.None)
+        byte[] bytes = [];
+        var failure = path is null ? FileSystemFailure.InvalidPath : disk.Read(path, out bytes);
+        if (failure == FileSystemFailure.ContentNotHeld) throw new ScriptExpressionException(ProgramContentNotEmulated("switch -File", path!));
+        if (failure != FileSystemFailure.None)
         {
             // The switch statement's own error for a file it cannot open (UNVERIFIED id).
             throw new ScriptExpressionException(new ScriptedError($"Cannot find path '{path ?? given}' because it does not exist.", "FileReadError",
@@ -1206,8 +1209,10 @@ internal sealed partial class RunContext
         {
             foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
             {
-                // A folder among the files is skipped, as 5.1 skips it.
-                if (disk.Read(path, out var bytes) != FileSystemFailure.None) continue;
+                // A folder among the files is skipped, as 5.1 skips it; a Windows program file's bytes are not held here.
+                var failure = disk.Read(path, out var bytes);
+                if (failure == FileSystemFailure.ContentNotHeld) throw new StatementTerminatedException(ProgramContentNotEmulated(command, path));
+                if (failure != FileSystemFailure.None) continue;
                 await stage.ProcessFileAsync(path, SplitLines(DecodeText(bytes, Ansi)));
             }
         }
@@ -1230,7 +1235,10 @@ internal sealed partial class RunContext
         const string command = "Expand-Archive";
         var (paths, _) = await PathWordsAsync(command, arguments, to, blockNesting);
         var source = VirtualFileSystem.FullPath(paths[0], CurrentDirectory, out _);
-        if (source is null || disk.Read(source, out var zip) != FileSystemFailure.None)
+        byte[] zip = [];
+        var sourceRead = source is null ? FileSystemFailure.InvalidPath : disk.Read(source, out zip);
+        if (sourceRead == FileSystemFailure.ContentNotHeld) throw new StatementTerminatedException(ProgramContentNotEmulated(command, source!));
+        if (source is null || sourceRead != FileSystemFailure.None)
         {
             throw new StatementTerminatedException(ArchiveError(command, $"The path '{paths[0]}' either does not exist or is not a valid file system path.",
                 "ArchiveCmdletPathNotFound", ErrorCategory.InvalidArgument, paths[0]));
@@ -1358,7 +1366,7 @@ internal sealed partial class RunContext
         void Add(System.IO.Compression.ZipArchive archive, string path, string name)
         {
             if (archive.Mode == System.IO.Compression.ZipArchiveMode.Update) archive.GetEntry(name)?.Delete();
-            disk.Read(path, out var bytes);
+            if (disk.Read(path, out var bytes) == FileSystemFailure.ContentNotHeld) throw new StatementTerminatedException(ProgramContentNotEmulated(command, path));
             var entry = archive.CreateEntry(name, System.IO.Compression.CompressionLevel.Optimal);
             entry.LastWriteTime = disk.Get(path)!.LastWriteTime;
             using var stream = entry.Open();
@@ -1709,13 +1717,19 @@ internal sealed partial class RunContext
             "SHA384" => SHA384.HashData,
             "SHA512" => SHA512.HashData,
             "MD5" => MD5.HashData,
+            "MACTRIPLEDES" or "RIPEMD160" => throw new StatementTerminatedException(ScriptedError.ScenarioFault(
+                $"{command} -Algorithm {algorithm} is not emulated (.NET has no {algorithm} here): give the command a rule")),
             _ => throw new StatementTerminatedException(new ScriptedError(
                 $"Cannot validate argument on parameter 'Algorithm'. The argument \"{algorithm}\" does not belong to the set \"SHA1,SHA256,SHA384,SHA512,MACTripleDES,MD5,RIPEMD160\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
                 $"ParameterArgumentValidationError,{CmdletClass(command)}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException")),
         };
-        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
+        // 5.1's function resolves its paths with Resolve-Path, whose error a missing one is.
+        foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting, resolvedBy: "Resolve-Path"))
         {
-            if (disk.Read(path, out var bytes) != FileSystemFailure.None) continue;
+            // A folder is skipped, as 5.1's function skips it; a Windows program file's bytes are not held here.
+            var failure = disk.Read(path, out var bytes);
+            if (failure == FileSystemFailure.ContentNotHeld) throw new StatementTerminatedException(ProgramContentNotEmulated(command, path));
+            if (failure != FileSystemFailure.None) continue;
             await output.WriteAsync(new PipelineOutput(new PsObject(["Microsoft.PowerShell.Commands.FileHashInfo", "System.Object"]) { ToStringValue = "Microsoft.PowerShell.Commands.FileHashInfo" }
                 .With("Algorithm", algorithm)
                 .With("Hash", Convert.ToHexString(hash(bytes)))

@@ -248,7 +248,10 @@ internal sealed partial class RunContext
 
     // A cmdlet's parameter binding error, as PowerShell words its id (NamedParameterNotFound,Microsoft...SelectObjectCommand).
     /// <summary>The .NET class of a cmdlet (New-Object: Microsoft.PowerShell.Commands.NewObjectCommand), which its error ids end in.</summary>
-    private static string CmdletClass(string command) => $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+    // A function's errors name the function (5.1's Get-FileHash, New-Guid... are script functions), a cmdlet's its class.
+    private static string CmdletClass(string command) => WindowsCommands.FindModuleCommand(command) is { IsFunction: true }
+        ? command
+        : $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
 
     private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(
         message, $"{id},{CmdletClass(command)}",

@@ -110,6 +110,8 @@ internal static class WindowsCommands
     private static readonly HashSet<string> FunctionCommands = new(StringComparer.OrdinalIgnoreCase)
     {
         "Clear-Host", "Get-Verb", "help", "mkdir", "more", "oss", "Pause", "prompt", "TabExpansion2",
+        // Microsoft.PowerShell.Utility.psd1's FunctionsToExport in 5.1 (script functions there; cmdlets since PowerShell 6).
+        "ConvertFrom-SddlString", "Format-Hex", "Get-FileHash", "Import-PowerShellDataFile", "New-Guid", "New-TemporaryFile",
     };
 
     /// <summary>
@@ -215,7 +217,7 @@ internal static class WindowsCommands
         // The session's own functions (Clear-Host, prompt...) come from no module.
         Add(CoreCommands, n => FunctionCommands.Contains(n) ? (null, null, true) : ("Microsoft.PowerShell.Core", "3.0.0.0", false));
         Add(ManagementCommands, _ => ("Microsoft.PowerShell.Management", "3.1.0.0", false));
-        Add(UtilityCommands, _ => ("Microsoft.PowerShell.Utility", "3.1.0.0", false));
+        Add(UtilityCommands, n => ("Microsoft.PowerShell.Utility", "3.1.0.0", FunctionCommands.Contains(n)));
         Add(OtherModuleCommands, n => n switch
         {
             _ when n.Contains("Cim", StringComparison.Ordinal) => ("CimCmdlets", "1.0.0.0", false),

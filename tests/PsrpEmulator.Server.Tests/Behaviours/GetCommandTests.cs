@@ -21,6 +21,8 @@ public class GetCommandTests
     [TestCase("if (Get-Command choco -ErrorAction SilentlyContinue) { 'has' } else { 'has not' }", "has not")]
     [TestCase("if (Get-Command Install-WindowsFeature -ErrorAction SilentlyContinue) { 'server' }", "server")]
     [TestCase("(Get-Command Get-Service).Source; (gcm Get-Date).Version.ToString(); (Get-Command Get-Service).CommandType", "Microsoft.PowerShell.Management|3.1.0.0|Cmdlet")]
+    // Six of 5.1's Utility commands are the module's script functions (cmdlets only since PowerShell 6).
+    [TestCase("(Get-Command Get-FileHash).CommandType; (gcm New-Guid).CommandType; (gcm New-Guid).Source; (gcm Get-Date).CommandType", "Function|Function|Microsoft.PowerShell.Utility|Cmdlet")]
     [TestCase("function Test-Me { 'x' }; (Get-Command Test-Me).CommandType; (Get-Command Test-Me -CommandType Cmdlet -ErrorAction SilentlyContinue) -eq $null", "Function|True")]
     [TestCase("(Get-Command ping).Source; (Get-Command ipconfig.exe).Name", @"C:\Windows\system32\ping.exe|ipconfig.exe")]
     [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]

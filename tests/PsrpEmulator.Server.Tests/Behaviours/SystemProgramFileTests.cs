@@ -94,6 +94,12 @@ public class SystemProgramFileTests
 
     [TestCase(@"Get-Content C:\Windows\System32\cmd.exe", @"Get-Content: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
     [TestCase(@"[IO.File]::ReadAllBytes('C:\Windows\System32\cmd.exe')", @"ReadAllBytes: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
+    // Every reader of a file's bytes says so: none passes over the file as if it were empty or missing.
+    [TestCase(@"Get-FileHash C:\Windows\System32\cmd.exe", @"Get-FileHash: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
+    [TestCase(@"Select-String -Path C:\Windows\System32\cmd.exe -Pattern MZ", @"Select-String: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
+    [TestCase(@"switch -File C:\Windows\System32\cmd.exe { default { $_ } }", @"switch -File: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
+    [TestCase(@"Compress-Archive C:\Windows\System32\cmd.exe C:\cmd.zip; Test-Path C:\cmd.zip", @"Compress-Archive: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
+    [TestCase(@"Expand-Archive C:\Windows\System32\cmd.exe C:\x", @"Expand-Archive: the content of C:\Windows\System32\cmd.exe (a program file of Windows) is not emulated: give the command a rule")]
     public async Task A_program_files_bytes_are_the_scenario_error(string statement, string message)
     {
         var (host, _) = await RunAsync(statement);
