@@ -358,8 +358,35 @@ internal sealed partial class RunContext
             return true;
         }
 
-        if (!arguments.Has("Confirm")) return false;
-        if (ConfirmedToAll.TryGetValue(arguments, out var all)) return !all.Value;
+        return arguments.Has("Confirm") && !await ConfirmAsync(arguments, description);
+    }
+
+    /// <summary>
+    /// A cmdlet's ShouldProcess at ConfirmImpact High (Unregister-ScheduledTask): the host is asked unless
+    /// <c>-Confirm:$false</c> was given or <c>$ConfirmPreference</c> is None (-Confirm asks whatever the preference);
+    /// true when the change goes ahead.
+    /// </summary>
+    private async ValueTask<bool> ShouldProcessHighImpactAsync(StageArguments arguments, string operation, string target)
+    {
+        if (arguments.Named.TryGetValue("Confirm", out var given))
+        {
+            if (given is not null) return true;
+        }
+        else if (ScriptParameters.ConfirmImpactLevel(scope.Variables.Get("ConfirmPreference")) is 0 or > 3)
+        {
+            return true;
+        }
+
+        return await ConfirmAsync(arguments, $"Performing the operation \"{operation}\" on target \"{target}\".");
+    }
+
+    /// <summary>
+    /// Asks the host (Yes, Yes to All, No, No to All: 5.1's confirmation, no Suspend remotely) and says whether to go on;
+    /// a Yes to All or No to All answers the rest of the invocation's items. No host UI: HostException, as 5.1's.
+    /// </summary>
+    private async ValueTask<bool> ConfirmAsync(StageArguments arguments, string description)
+    {
+        if (ConfirmedToAll.TryGetValue(arguments, out var all)) return all.Value;
         if (!Host.HasHostUI)
         {
             throw new StatementTerminatedException(new ScriptedError(HostFunctionPromptNotImplementedMessage + ConfirmMessage + description,
@@ -370,14 +397,14 @@ internal sealed partial class RunContext
         {
             case 1:
                 ConfirmedToAll.AddOrUpdate(arguments, new(true));
-                return false;
-            case 2:
                 return true;
+            case 2:
+                return false;
             case 3:
                 ConfirmedToAll.AddOrUpdate(arguments, new(false));
-                return true;
-            default:
                 return false;
+            default:
+                return true;
         }
     }
 

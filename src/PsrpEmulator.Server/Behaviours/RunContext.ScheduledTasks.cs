@@ -11,8 +11,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// (-Force replaces), Get-, Unregister-, Enable-, Disable-, Start-ScheduledTask and Get-ScheduledTaskInfo, with the
 /// module's CIM instances (MSFT_ScheduledTask in its table) and errors (the cmdletization's not-found error for a name
 /// no task has, HRESULT 0x800700b7 for a task that exists). Tasks piped in are their -InputObject. Start-ScheduledTask
-/// records a run without running the action; Unregister-ScheduledTask does not ask for confirmation (Windows asks
-/// without -Confirm:$false); -CimSession, -Xml and the other triggers' settings are not emulated.
+/// records a run without running the action; Unregister-ScheduledTask asks for confirmation without -Confirm:$false
+/// (ConfirmImpact High); -CimSession, -Xml and the other triggers' settings are not emulated.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -23,6 +23,9 @@ internal sealed partial class RunContext
     ];
 
     private static readonly HashSet<string> ScheduledTaskCommandNames = new(ScheduledTaskCommands, StringComparer.Ordinal);
+
+    // The value commands whose ConfirmImpact is High: they ask before a change unless -Confirm:$false ($ConfirmPreference High).
+    private static readonly HashSet<string> HighImpactCommands = new(StringComparer.Ordinal) { "Unregister-ScheduledTask" };
 
     // The module's switches (Force and PassThru are every command's).
     private static readonly HashSet<string> ScheduledTaskSwitches = new(StringComparer.Ordinal)
@@ -194,7 +197,8 @@ internal sealed partial class RunContext
                     await Write(TaskInfoObject(task));
                     break;
                 case "Unregister-ScheduledTask":
-                    tasks.Remove(task);
+                    // ConfirmImpact High: scripts pass -Confirm:$false (the operation's name and target texts are UNVERIFIED).
+                    if (await ShouldProcessHighImpactAsync(arguments, "Delete", ScheduledTaskObject(task).ToStringValue!)) tasks.Remove(task);
                     break;
                 case "Start-ScheduledTask":
                     tasks.Update(task, t => t with { LastRunTime = Time.GetUtcNow(), LastTaskResult = 0 });

@@ -513,6 +513,13 @@ internal sealed partial class RunContext
                     continue;
                 }
 
+                // -Confirm:$false is kept for a command that asks without it (ConfirmImpact High).
+                if (!fileCommand && typed.Equals("Confirm:$false", StringComparison.OrdinalIgnoreCase) && HighImpactCommands.Contains(command))
+                {
+                    named["Confirm"] = "$false";
+                    continue;
+                }
+
                 // -Confirm:$false and -WhatIf:$false ask for what the command does anyway (no prompt, a real change).
                 if (!fileCommand && (typed.Equals("Confirm:$false", StringComparison.OrdinalIgnoreCase) || typed.Equals("WhatIf:$false", StringComparison.OrdinalIgnoreCase)) &&
                     parameters.Contains(typed[..colon], StringComparer.OrdinalIgnoreCase))

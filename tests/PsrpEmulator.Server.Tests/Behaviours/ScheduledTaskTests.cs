@@ -72,6 +72,44 @@ public class ScheduledTaskTests
         Assert.That(tasks.Find("Deploy"), Is.Null);
     }
 
+    // ConfirmImpact High: without -Confirm:$false Windows asks, which a client without a host UI cannot answer.
+    [Test]
+    public async Task Unregistering_without_Confirm_false_for_a_client_without_a_host_UI_fails_and_keeps_the_task()
+    {
+        var tasks = new ScheduledTasks();
+
+        var (host, _) = await RunAsync(RegisterDeploy + "Register-ScheduledTask Deploy -Action $a | Out-Null; Unregister-ScheduledTask -TaskName Deploy; 'next'", tasks);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[] { ("HostFunctionNotImplemented", ErrorCategory.NotImplemented) }));
+        Assert.That(host.Errors[0].Message, Does.EndWith("Are you sure you want to perform this action?\r\nPerforming the operation \"Delete\" on target \"MSFT_ScheduledTask (TaskName = \"Deploy\", TaskPath = \"\\\")\"."));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(tasks.Find("Deploy"), Is.Not.Null);
+    }
+
+    [TestCase("Unregister-ScheduledTask -TaskName Deploy, Backup", new[] { 2, 0 }, 2, "Deploy")]
+    [TestCase("Unregister-ScheduledTask -TaskName Deploy, Backup", new[] { 1 }, 1, "")]
+    [TestCase("Unregister-ScheduledTask -TaskName Deploy, Backup", new[] { 3 }, 1, "Backup|Deploy")]
+    [TestCase("$ConfirmPreference = 'None'; Unregister-ScheduledTask -TaskName Deploy, Backup", new int[0], 0, "")]
+    [TestCase("$ConfirmPreference = 'None'; Unregister-ScheduledTask -TaskName Deploy -Confirm", new[] { 2 }, 1, "Backup|Deploy")]
+    [TestCase("Get-ScheduledTask -TaskName Deploy | Unregister-ScheduledTask -Confirm:$false", new int[0], 0, "Backup")]
+    public async Task Unregistering_asks_the_host_for_each_task_unless_told_not_to(string statement, int[] answers, int prompts, string left)
+    {
+        var tasks = new ScheduledTasks();
+        var next = 0;
+        var host = new RecordingHost
+        {
+            Runspace = new RunspaceState(), ScheduledTasks = tasks,
+            HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, call.MethodId == RemoteHostMethodId.PromptForChoice ? PsPrimitive.Int32(answers[next++]) : null),
+        };
+
+        await Default.Resolve(Behaviour.Script(RegisterDeploy + "Register-ScheduledTask Deploy -Action $a | Out-Null; Register-ScheduledTask Backup -Action $a | Out-Null; " + statement))
+            .RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.HostCalls.Count(c => c.MethodId == RemoteHostMethodId.PromptForChoice), Is.EqualTo(prompts));
+        Assert.That(string.Join("|", tasks.All().Where(t => t.Name is "Deploy" or "Backup").Select(t => t.Name).Order(StringComparer.Ordinal)), Is.EqualTo(left));
+    }
+
     [Test]
     public async Task A_task_name_taken_or_missing_is_the_modules_error()
     {
