@@ -41,6 +41,12 @@ internal sealed partial class RunContext
             return;
         }
 
+        if (ExecutionPolicyRefusal(path) is { } refusal)
+        {
+            await WriteStatementErrorAsync(refusal, to ?? host);
+            return;
+        }
+
         var text = Statements.Code(DecodeText(bytes, Ansi)).Trim();
         var variables = scope.Variables;
         var outerRoot = variables.Get("PSScriptRoot");

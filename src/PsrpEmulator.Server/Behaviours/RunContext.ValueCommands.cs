@@ -56,6 +56,8 @@ internal sealed partial class RunContext
         ["Remove-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Enable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Get-ExecutionPolicy"] = ["Scope", "List"],
+        ["Set-ExecutionPolicy"] = ["ExecutionPolicy", "Scope", "Force", "WhatIf", "Confirm"],
         ["Get-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "AddressFamily", "CimSession", "AsJob"],
         ["Set-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "ServerAddresses", "ResetServerAddresses", "Validate", "PassThru", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["New-ScheduledTaskAction"] = ["Execute", "Argument", "WorkingDirectory", "Id", "CimSession"],
@@ -230,6 +232,9 @@ internal sealed partial class RunContext
                     return;
                 case var dns when DnsClientCommandNames.Contains(dns):
                     await RunDnsClientCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var policy when ExecutionPolicyCommandNames.Contains(policy):
+                    await RunExecutionPolicyCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case var scheduled when ScheduledTaskCommandNames.Contains(scheduled):
                     await RunScheduledTaskCommandAsync(command, arguments, to, output, blockNesting);
@@ -536,7 +541,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" ||
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command == "Get-ExecutionPolicy" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser")
                 {
                     named[name] = null;
@@ -574,6 +579,8 @@ internal sealed partial class RunContext
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
+            "Get-ExecutionPolicy" => ["Scope"],
+            "Set-ExecutionPolicy" => ["ExecutionPolicy", "Scope"],
             "Get-DnsClientServerAddress" or "Set-DnsClientServerAddress" => ["InterfaceAlias"],
             "New-ScheduledTaskAction" => ["Execute", "Argument", "WorkingDirectory"],
             "Register-ScheduledTask" => ["TaskName", "TaskPath", "Action", "Trigger", "Settings"],

@@ -28,18 +28,23 @@ internal static class PowerShellExe
     /// <summary>What a powershell.exe command line runs (its script, or its -File); null for a line that runs neither.</summary>
     internal static ICommandLineScript? Resolve(BehaviourCatalog catalog, string line) => Parse(line) switch
     {
-        { Script: { } script } parsed => new PowerShellExeScript(catalog, script, parsed.NonInteractive),
-        { File: { } file } parsed => new PowerShellFileScript(catalog, file, parsed.Arguments, parsed.NonInteractive),
+        { Script: { } script } parsed => new PowerShellExeScript(catalog, script, parsed.NonInteractive, executionPolicy: parsed.ExecutionPolicy),
+        { File: { } file } parsed => new PowerShellFileScript(catalog, file, parsed.Arguments, parsed.NonInteractive, parsed.ExecutionPolicy),
         _ => null,
     };
 
     /// <summary>What a powershell.exe command line runs: a script (-EncodedCommand, -Command, bare words) or a file (-File).</summary>
-    private sealed record CommandLine(string? Script, string? File, List<string> Arguments, bool NonInteractive);
+    private sealed record CommandLine(string? Script, string? File, List<string> Arguments, bool NonInteractive)
+    {
+        /// <summary>-ExecutionPolicy's value: the process's own policy (its PSExecutionPolicyPreference).</summary>
+        public string? ExecutionPolicy { get; init; }
+    }
 
     // The options before the script or file are read once for both; null when the line runs neither.
     private static CommandLine? Parse(string line)
     {
         var nonInteractive = false;
+        string? executionPolicy = null;
         var tokens = CommandLineText.Tokenize(line);
         if (tokens.Count == 0 || !CommandLineText.IsProgram(tokens[0].Value, "powershell")) return null;
         for (var i = 1; i < tokens.Count; i++)
@@ -49,7 +54,7 @@ internal static class PowerShellExe
             {
                 // Bare words: powershell.exe's default -Command, the arguments as the C runtime splits them (their
                 // double quotes taken off: powershell "& { ... }" runs the block) joined by blanks.
-                return new CommandLine(string.Join(' ', tokens.Skip(i).Select(t => t.Value)), null, [], nonInteractive);
+                return new CommandLine(string.Join(' ', tokens.Skip(i).Select(t => t.Value)), null, [], nonInteractive) { ExecutionPolicy = executionPolicy };
             }
 
             var name = token[1..].ToLowerInvariant();
@@ -61,6 +66,7 @@ internal static class PowerShellExe
 
             if (Valued.Any(v => v.StartsWith(name, StringComparison.Ordinal) && name.Length >= 2 && name != "e"))
             {
+                if ("executionpolicy".StartsWith(name, StringComparison.Ordinal) && i + 1 < tokens.Count) executionPolicy = tokens[i + 1].Value;
                 i++;
                 continue;
             }
@@ -70,7 +76,7 @@ internal static class PowerShellExe
                 if (i + 1 >= tokens.Count) return null;
                 try
                 {
-                    return new CommandLine(Encoding.Unicode.GetString(Convert.FromBase64String(tokens[i + 1].Value)), null, [], nonInteractive);
+                    return new CommandLine(Encoding.Unicode.GetString(Convert.FromBase64String(tokens[i + 1].Value)), null, [], nonInteractive) { ExecutionPolicy = executionPolicy };
                 }
                 catch (FormatException)
                 {
@@ -80,12 +86,12 @@ internal static class PowerShellExe
 
             if (name is "c" || (name.Length >= 2 && "command".StartsWith(name, StringComparison.Ordinal)))
             {
-                return new CommandLine(string.Join(' ', tokens.Skip(i + 1).Select(t => t.Value)), null, [], nonInteractive);
+                return new CommandLine(string.Join(' ', tokens.Skip(i + 1).Select(t => t.Value)), null, [], nonInteractive) { ExecutionPolicy = executionPolicy };
             }
 
             if ("file".StartsWith(name, StringComparison.Ordinal) && i + 1 < tokens.Count)
             {
-                return new CommandLine(null, tokens[i + 1].Value, [.. tokens.Skip(i + 2).Select(t => t.Value)], nonInteractive);
+                return new CommandLine(null, tokens[i + 1].Value, [.. tokens.Skip(i + 2).Select(t => t.Value)], nonInteractive) { ExecutionPolicy = executionPolicy };
             }
 
             // Anything else: no script here.
@@ -104,7 +110,7 @@ internal static class PowerShellExe
 /// file that is not there (checked first, as 5.1's command-line parser does), or has no .ps1 extension, is
 /// powershell.exe's message with exit code -196608 (its stream UNVERIFIED).
 /// </summary>
-internal sealed class PowerShellFileScript(BehaviourCatalog catalog, string file, List<string> arguments, bool nonInteractive) : ICommandLineScript
+internal sealed class PowerShellFileScript(BehaviourCatalog catalog, string file, List<string> arguments, bool nonInteractive, string? executionPolicy = null) : ICommandLineScript
 {
     public string Description => $"powershell.exe -File {file}";
 
@@ -128,14 +134,25 @@ internal sealed class PowerShellFileScript(BehaviourCatalog catalog, string file
             return -196608;
         }
 
+        // The execution policy is asked first: under Restricted or AllSigned the file is refused as any script file is
+        // (the session's PSSecurityException, exit code 1).
+        var process = executionPolicy ?? Environment(host, RunContext.PolicyEnvironmentVariable);
+        if (!RunContext.ExecutionPolicyAllowsScripts(host.Registry, Environment(host, "USERPROFILE"), process))
+        {
+            return await new PowerShellExeScript(catalog, "& " + Quote(path), nonInteractive, executionPolicy: executionPolicy).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+        }
+
         // Windows PowerShell reads a script without a byte order mark as ANSI.
         var text = RunContext.DecodeText(bytes, PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(1252) ?? Encoding.Latin1);
         var call = new StringBuilder()
             .Append("$PSScriptRoot = ").Append(Quote(VirtualFileSystem.ParentOf(path) ?? path)).Append("; $PSCommandPath = ").Append(Quote(path))
             .Append("; & {\n").Append(text).Append("\n}");
         foreach (var argument in arguments) call.Append(' ').Append(IsParameterName(argument) ? argument : Quote(argument));
-        return await new PowerShellExeScript(catalog, call.ToString(), nonInteractive, fileExitCode: true).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
+        return await new PowerShellExeScript(catalog, call.ToString(), nonInteractive, fileExitCode: true, executionPolicy).RunAsync(host, time, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string? Environment(ICommandLineHost host, string name) =>
+        host.Environment.FirstOrDefault(v => string.Equals(v.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
@@ -153,7 +170,7 @@ internal sealed class PowerShellFileScript(BehaviourCatalog catalog, string file
 /// terminating error, or an error record written by the last statement, such as an unknown command's), else 0
 /// (about_PowerShell_exe; ConsoleHost reads <c>$global:?</c>).
 /// </summary>
-internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script, bool nonInteractive = false, bool fileExitCode = false) : ICommandLineScript
+internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, string script, bool nonInteractive = false, bool fileExitCode = false, string? executionPolicy = null) : ICommandLineScript
 {
     public const string ClixmlHeader = "#< CLIXML\r\n";
 
@@ -174,7 +191,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         // A script that reads its input ($input, a process block) gets stdin's lines; another runs without input.
         var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: !Statements.ReadsInput(text));
         var resolved = catalog.Resolve(pipeline);
-        var renderer = new Renderer(host, time, nonInteractive);
+        var renderer = new Renderer(host, time, nonInteractive, executionPolicy);
         PipelineOutcome outcome;
         if (resolved is BehaviourScript behaviour)
         {
@@ -215,7 +232,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
     private static partial System.Text.RegularExpressions.Regex ExitStatement();
 
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
-    private sealed class Renderer(ICommandLineHost host, TimeProvider time, bool nonInteractive) : IPipelineHost
+    private sealed class Renderer(ICommandLineHost host, TimeProvider time, bool nonInteractive, string? executionPolicy) : IPipelineHost
     {
         // The console host's prompts (Read-Host, $Host.UI, -Confirm) on a redirected console: the question on stdout,
         // each answer a line of stdin, echoed as the console host echoes what it reads from a redirected stdin.
@@ -362,9 +379,10 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public PsValue? AutomaticVariable(string name) => host.AutomaticVariable(name);
 
-        /// <summary>powershell.exe's environment is its cmd shell's: Windows' variables and the Create's.</summary>
+        /// <summary>powershell.exe's environment is its cmd shell's: Windows' variables and the Create's (-ExecutionPolicy its PSExecutionPolicyPreference).</summary>
         public string? EnvironmentVariable(string name)
         {
+            if (executionPolicy is not null && string.Equals(name, RunContext.PolicyEnvironmentVariable, StringComparison.OrdinalIgnoreCase)) return executionPolicy;
             foreach (var (key, value) in host.Environment)
             {
                 if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return value;
