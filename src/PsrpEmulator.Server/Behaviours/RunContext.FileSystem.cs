@@ -1345,6 +1345,17 @@ internal sealed partial class RunContext
     private async ValueTask CompressArchiveAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         const string command = "Compress-Archive";
+        // 5.1's GetResolvedPathHelper: a path that resolves to nothing stops the command (ArchiveCmdletPathNotFound).
+        var (words, literal) = await PathWordsAsync(command, arguments, to, blockNesting);
+        foreach (var word in words)
+        {
+            if (ExpandPath(disk, command, word, literal, out var invalid) is var expanded && (invalid is not null || !expanded.Any(p => disk.Get(p) is not null)))
+            {
+                throw new StatementTerminatedException(new ScriptedError($"The path '{word}' either does not exist or is not a valid file system path.",
+                    $"ArchiveCmdletPathNotFound,{command}", ErrorCategory.InvalidArgument, "System.InvalidOperationException", word) { Activity = command });
+            }
+        }
+
         var sources = await PathsAsync(disk, command, arguments, to, output, blockNesting);
         var destinationText = arguments["DestinationPath"] is { } destinationWord ? PipelineVariables.Display(await ArgumentAsync(destinationWord, to, blockNesting))
             : throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: DestinationPath.", "MissingMandatoryParameter"));

@@ -404,6 +404,18 @@ public class FileSystemTests
         Assert.That(written, Is.EqualTo(payload));
     }
 
+    // The archive cmdlets are 5.1's script functions: a source that resolves to nothing stops the call with their own error.
+    [TestCase("Compress-Archive C:\\nope C:\\n.zip", "ArchiveCmdletPathNotFound,Compress-Archive", "The path 'C:\\nope' either does not exist or is not a valid file system path.")]
+    [TestCase("Compress-Archive C:\\setup.log, C:\\Win*\\none* C:\\n.zip", "ArchiveCmdletPathNotFound,Compress-Archive", "The path 'C:\\Win*\\none*' either does not exist or is not a valid file system path.")]
+    [TestCase("Expand-Archive C:\\nope.zip C:\\x", "ArchiveCmdletPathNotFound,Expand-Archive", "The path 'C:\\nope.zip' either does not exist or is not a valid file system path.")]
+    public async Task An_archive_source_that_is_not_there_stops_the_call_and_makes_nothing(string statement, string id, string message)
+    {
+        var (host, _) = await RunAsync(statement + "; 'next'; Test-Path C:\\n.zip");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next", "False" }));
+    }
+
     /// <summary>What a script may do wrong with files and streams is PowerShell's error (or the emulator's), never an exception out of the run.</summary>
     [TestCase("$r = [IO.File]::OpenRead('C:\\setup.log'); $b = [Convert]::FromBase64String('AAAA'); $r.Read($b, -1, 2); $r.Read($b, 2, 5)")]
     [TestCase("$w = [IO.File]::OpenWrite('C:\\w'); $w.Write([Convert]::FromBase64String('AAAA'), 2, 9); $w.WriteByte(300); $w.Close(); $w.Write('x', 0, 1)")]
