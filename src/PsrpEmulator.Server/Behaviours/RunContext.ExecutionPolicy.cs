@@ -26,7 +26,7 @@ internal sealed partial class RunContext
     private static readonly string[] PolicyEnumNames = ["Unrestricted", "RemoteSigned", "AllSigned", "Restricted", "Default", "Bypass", "Undefined"];
     private static readonly string[] ScopeNames = ["Process", "CurrentUser", "LocalMachine", "UserPolicy", "MachinePolicy"];
 
-    private const int Restricted = 3, Undefined = 5, AllSigned = 2;
+    private const int RemoteSigned = 1, AllSigned = 2, Restricted = 3, Undefined = 5;
     private const int ProcessScope = 0, CurrentUserScope = 1, LocalMachineScope = 2, UserPolicyScope = 3, MachinePolicyScope = 4;
 
     // SecuritySupport.ExecutionPolicyScopePreferences: the most specific first.
@@ -74,7 +74,7 @@ internal sealed partial class RunContext
                 return process is { Length: > 0 } ? ParsePolicy(process) : Undefined;
             case LocalMachineScope when registry is null:
                 // A host without the computer's registry (a test's) has a fresh server's RemoteSigned.
-                return 1;
+                return RemoteSigned;
             case CurrentUserScope or LocalMachineScope:
                 var hive = at == CurrentUserScope ? VirtualRegistry.CurrentUser : VirtualRegistry.LocalMachine;
                 return Value(hive, ShellIdsKey, "ExecutionPolicy") is { Length: > 0 } local ? ParsePolicy(local) : Undefined;
@@ -134,10 +134,7 @@ internal sealed partial class RunContext
             if (value.AsPrimitive()?.Value is int number && number >= 0 && number < names.Length) return number;
             var text = PipelineVariables.Display(value).Trim();
             var index = Array.FindIndex(names, n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
-            if (index >= 0) return index;
-            throw new StatementTerminatedException(ParameterError(command,
-                $"Cannot bind parameter '{parameter}'. Cannot convert value \"{text}\" to type \"{typeName}\". Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", names)}\"",
-                "CannotConvertArgumentNoMessage"));
+            return index >= 0 ? index : throw new StatementTerminatedException(EnumParameterError(command, parameter, text, typeName, names));
         }
 
         var scopeGiven = await EnumArgument("Scope", "Microsoft.PowerShell.ExecutionPolicyScope", ScopeNames);

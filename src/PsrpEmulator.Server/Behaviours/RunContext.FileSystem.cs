@@ -372,7 +372,7 @@ internal sealed partial class RunContext
         {
             if (given is not null) return true;
         }
-        else if (ScriptParameters.ConfirmImpactLevel(scope.Variables.Get("ConfirmPreference")) is 0 or > 3)
+        else if (ScriptParameters.ConfirmImpactLevel(scope.Variables.Get("ConfirmPreference")) is 0)
         {
             return true;
         }

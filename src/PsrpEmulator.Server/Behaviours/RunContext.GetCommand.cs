@@ -106,9 +106,8 @@ internal sealed partial class RunContext
                 "WORKFLOW" => 128,
                 "CONFIGURATION" => 256,
                 "ALL" => AllCommandTypes,
-                _ => throw new StatementTerminatedException(ParameterError("Get-Command",
-                    $"Cannot bind parameter 'CommandType'. Cannot convert value \"{name}\" to type \"System.Management.Automation.CommandTypes\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nAlias, Function, Filter, Cmdlet, ExternalScript, Application, Script, Workflow, Configuration, All\"",
-                    "CannotConvertArgumentNoMessage")),
+                _ => throw new StatementTerminatedException(EnumParameterError("Get-Command", "CommandType", name, "System.Management.Automation.CommandTypes",
+                    ["Alias", "Function", "Filter", "Cmdlet", "ExternalScript", "Application", "Script", "Workflow", "Configuration", "All"])),
             };
         }
 

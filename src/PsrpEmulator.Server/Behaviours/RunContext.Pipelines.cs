@@ -257,6 +257,11 @@ internal sealed partial class RunContext
         message, $"{id},{CmdletClass(command)}",
         ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", target);
 
+    /// <summary>The binder's error for a cmdlet's enum parameter given a name the enum has not (CannotConvertArgumentNoMessage).</summary>
+    private static ScriptedError EnumParameterError(string command, string parameter, string text, string typeName, IEnumerable<string> names) => ParameterError(command,
+        $"Cannot bind parameter '{parameter}'. Cannot convert value \"{text}\" to type \"{typeName}\". Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", names)}\"",
+        "CannotConvertArgumentNoMessage");
+
     /// <summary>One stage: takes objects one at a time, hands what it writes to the next, and ends after its input.</summary>
     private abstract class Stage
     {

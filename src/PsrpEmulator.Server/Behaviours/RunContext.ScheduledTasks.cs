@@ -198,7 +198,7 @@ internal sealed partial class RunContext
                     break;
                 case "Unregister-ScheduledTask":
                     // ConfirmImpact High: scripts pass -Confirm:$false (the operation's name and target texts are UNVERIFIED).
-                    if (await ShouldProcessHighImpactAsync(arguments, "Delete", ScheduledTaskObject(task).ToStringValue!)) tasks.Remove(task);
+                    if (await ShouldProcessHighImpactAsync(arguments, "Delete", ScheduledTaskText(task))) tasks.Remove(task);
                     break;
                 case "Start-ScheduledTask":
                     tasks.Update(task, t => t with { LastRunTime = Time.GetUtcNow(), LastTaskResult = 0 });
@@ -312,9 +312,12 @@ internal sealed partial class RunContext
         return o;
     }
 
+    // A task's instance text (its CIM key), which a task piped in is read back from (TaskKeyText).
+    private static string ScheduledTaskText(ScheduledTasks.ScheduledTask task) => $"MSFT_ScheduledTask (TaskName = \"{task.Name}\", TaskPath = \"{task.Path}\")";
+
     internal static PsObject ScheduledTaskObject(ScheduledTasks.ScheduledTask task)
     {
-        var o = new PsObject(TaskTypeNames("MSFT_ScheduledTask")) { ToStringValue = $"MSFT_ScheduledTask (TaskName = \"{task.Name}\", TaskPath = \"{task.Path}\")" };
+        var o = new PsObject(TaskTypeNames("MSFT_ScheduledTask")) { ToStringValue = ScheduledTaskText(task) };
         o.AdaptedProperties.AddRange(
         [
             new("Actions", PsObjects.List(task.Actions.Select(a => (PsValue)TaskActionObject(a)), ["Microsoft.Management.Infrastructure.CimInstance[]", "System.Array", "System.Object"])),

@@ -443,9 +443,7 @@ internal sealed partial class RunContext
         if (await TextAsync("Category") is { } categoryText &&
             (!Enum.TryParse(categoryText.Trim(), ignoreCase: true, out category) || !Enum.IsDefined(category)))
         {
-            throw new StatementTerminatedException(ParameterError(command,
-                $"Cannot bind parameter 'Category'. Cannot convert value \"{categoryText}\" to type \"System.Management.Automation.ErrorCategory\". Error: \"Unable to match the identifier name {categoryText} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames<ErrorCategory>())}\"",
-                "CannotConvertArgumentNoMessage"));
+            throw new StatementTerminatedException(EnumParameterError(command, "Category", categoryText, "System.Management.Automation.ErrorCategory", Enum.GetNames<ErrorCategory>()));
         }
 
         var target = arguments["TargetObject"] is { } targetWord ? await ArgumentAsync(targetWord, to, blockNesting) : null;
