@@ -16,6 +16,7 @@ public sealed partial class BehaviourCatalog
             commandLineRules = CommandLines.CommandLineParser.Parse(yaml, sourceName),
             fileSeeds = FileSeedParser.Parse(yaml, sourceName),
             registrySeeds = RegistrySeedParser.Parse(yaml, sourceName),
+            eventLogSeeds = EventLogSeedParser.Parse(yaml, sourceName),
             wmiClasses = WmiClassParser.Parse(yaml, sourceName),
         };
 
@@ -35,6 +36,7 @@ public sealed partial class BehaviourCatalog
             commandLineRules = [.. first.commandLineRules, .. fallback.commandLineRules],
             fileSeeds = [.. fallback.fileSeeds, .. first.fileSeeds],
             registrySeeds = [.. fallback.registrySeeds, .. first.registrySeeds],
+            eventLogSeeds = [.. fallback.eventLogSeeds, .. first.eventLogSeeds],
             wmiClasses = [.. first.wmiClasses, .. fallback.wmiClasses],
         };
     }

@@ -51,6 +51,9 @@ public interface IPipelineHost
     /// <summary>The computer's scheduled tasks (the ScheduledTasks cmdlets, schtasks); null when the host has none.</summary>
     ScheduledTasks? ScheduledTasks => null;
 
+    /// <summary>The computer's classic event logs (Get-EventLog, Write-EventLog, Get-WinEvent); null when the host has none.</summary>
+    EventLogs? EventLogs => null;
+
     /// <summary>What commands changed of the computer's network (its DNS servers); null when the host has none.</summary>
     NetworkSettings? NetworkSettings => null;
 
@@ -204,6 +207,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public FirewallRules? FirewallRules => inner.FirewallRules;
 
     public ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
+
+    public EventLogs? EventLogs => inner.EventLogs;
 
     public NetworkSettings? NetworkSettings => inner.NetworkSettings;
 

@@ -126,6 +126,8 @@ internal sealed partial class RunContext
 
         public ScheduledTasks? ScheduledTasks => context.Host.ScheduledTasks;
 
+        public EventLogs? EventLogs => context.Host.EventLogs;
+
         public NetworkSettings? NetworkSettings => context.Host.NetworkSettings;
 
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => context.Host.WsManConfiguration;

@@ -148,7 +148,12 @@ internal sealed partial class RunContext
 
             if (await WhatIfAsync(arguments, "Enable the Remote shutdown access rights and restart the computer.", $"localhost ({computer.ToUpperInvariant()})")) continue;
             if (Host.Power is not { } power) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Restart-Computer needs a computer's session"));
-            if (!power.ScheduleRestart(TimeSpan.Zero))
+            if (power.ScheduleRestart(TimeSpan.Zero))
+            {
+                // Restart-Computer asks WMI's Win32Shutdown: the System log's 1074 names WMI's provider host (UNVERIFIED).
+                Host.EventLogs?.RestartRequested(computer, EventLogUser(), @"C:\Windows\system32\wbem\wmiprvse.exe");
+            }
+            else
             {
                 await WriteErrorAsync(new ScriptedError($"Failed to restart the computer {computer.ToUpperInvariant()} with the following error message: A system shutdown is in progress.",
                     "RestartcomputerFailed,Microsoft.PowerShell.Commands.RestartComputerCommand", ErrorCategory.OperationStopped, "System.InvalidOperationException", computer.ToUpperInvariant()) { Activity = "Restart-Computer" }, output);

@@ -103,7 +103,8 @@ internal sealed partial class RunContext
 
             var start = command is "Start-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Running", StringComparison.OrdinalIgnoreCase) == true;
             var stop = command is "Stop-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Stopped", StringComparison.OrdinalIgnoreCase) == true;
-            if (stop) states.SetStatus(name, "Stopped");
+            // A change of state is the System log's entry (a service already stopped writes none).
+            if (stop) states.SetStatus(name, "Stopped", status.Equals("Stopped", StringComparison.OrdinalIgnoreCase) ? null : display);
             if (start)
             {
                 // A running service is left alone (unless it was just stopped to restart).
@@ -117,10 +118,10 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                states.SetStatus(name, "Running");
+                states.SetStatus(name, "Running", running ? null : display);
             }
 
-            if (wantedStatus?.Equals("Paused", StringComparison.OrdinalIgnoreCase) == true) states.SetStatus(name, "Paused");
+            if (wantedStatus?.Equals("Paused", StringComparison.OrdinalIgnoreCase) == true) states.SetStatus(name, "Paused", display);
             if (arguments.Has("PassThru"))
             {
                 foreach (var now in ScriptExpressions.Enumerate(await CaptureAsync("Get-Service -Name '" + name.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)))

@@ -56,6 +56,13 @@ internal sealed partial class RunContext
         ["Remove-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Enable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
+        ["Write-EventLog"] = ["LogName", "Source", "EventId", "EntryType", "Message", "Category", "RawData", "ComputerName"],
+        ["New-EventLog"] = ["LogName", "Source", "ComputerName", "CategoryResourceFile", "MessageResourceFile", "ParameterResourceFile"],
+        ["Remove-EventLog"] = ["LogName", "Source", "ComputerName", "WhatIf", "Confirm"],
+        ["Clear-EventLog"] = ["LogName", "ComputerName", "WhatIf", "Confirm"],
+        ["Limit-EventLog"] = ["LogName", "ComputerName", "RetentionDays", "OverflowAction", "MaximumSize", "WhatIf", "Confirm"],
+        ["Get-WinEvent"] = ["ListLog", "LogName", "ListProvider", "ProviderName", "Path", "MaxEvents", "ComputerName", "Credential", "FilterXPath", "Force", "Oldest", "FilterXml", "FilterHashtable"],
         ["Get-ExecutionPolicy"] = ["Scope", "List"],
         ["Set-ExecutionPolicy"] = ["ExecutionPolicy", "Scope", "Force", "WhatIf", "Confirm"],
         ["Get-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "AddressFamily", "CimSession", "AsJob"],
@@ -232,6 +239,9 @@ internal sealed partial class RunContext
                     return;
                 case var dns when DnsClientCommandNames.Contains(dns):
                     await RunDnsClientCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var eventLog when EventLogCommandNames.Contains(eventLog):
+                    await RunEventLogCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case var policy when ExecutionPolicyCommandNames.Contains(policy):
                     await RunExecutionPolicyCommandAsync(command, arguments, to, output, blockNesting);
@@ -539,7 +549,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command == "Get-ExecutionPolicy" ||
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser")
                 {
                     named[name] = null;
@@ -577,6 +587,12 @@ internal sealed partial class RunContext
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
+            "Get-EventLog" => ["LogName", "InstanceId"],
+            "Write-EventLog" => ["LogName", "Source", "EventId", "EntryType", "Message"],
+            "New-EventLog" => ["LogName", "Source", "ComputerName"],
+            "Remove-EventLog" or "Clear-EventLog" => ["LogName", "ComputerName"],
+            "Limit-EventLog" => ["LogName"],
+            "Get-WinEvent" => ["LogName"],
             "Get-ExecutionPolicy" => ["Scope"],
             "Set-ExecutionPolicy" => ["ExecutionPolicy", "Scope"],
             "Get-DnsClientServerAddress" or "Set-DnsClientServerAddress" => ["InterfaceAlias"],

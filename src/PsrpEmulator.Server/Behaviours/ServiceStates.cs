@@ -25,10 +25,15 @@ public sealed class ServiceStates
     /// <summary>Told the name of a service a command stopped (the computer's WinRM going down ends its sessions).</summary>
     internal Action<string>? Stopped { get; init; }
 
-    public void SetStatus(string name, string status)
+    /// <summary>Told a service's display name and new status (the System log's Service Control Manager entry).</summary>
+    internal Action<string, string>? Entered { get; init; }
+
+    /// <param name="displayName">The service's display name, for the System log's entry (none without it).</param>
+    public void SetStatus(string name, string status, string? displayName = null)
     {
         if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;
         _changes.AddOrUpdate(name, (status, null), (_, old) => (status, old.StartType));
+        if (displayName is not null) Entered?.Invoke(displayName, status);
         if (status.Equals("Stopped", StringComparison.OrdinalIgnoreCase)) Stopped?.Invoke(name);
     }
 

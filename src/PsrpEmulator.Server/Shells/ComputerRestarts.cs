@@ -75,6 +75,7 @@ internal sealed class ComputerRestarts
         _services.ServicesOf(computer).Restart();
         // Its LastBootUpTime is the restart's moment (a tool waiting for the reboot, as Ansible's win_reboot, sees it change).
         _services.Booted(computer, _services.Time.GetUtcNow());
+        _services.ExistingEventLogsOf(computer)?.Restarted(_services.Time.GetUtcNow());
         Log.ComputerRestarted(_services.Logger, computer, closed, _services.Options.RestartDuration);
     }
 

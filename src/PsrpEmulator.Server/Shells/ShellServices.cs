@@ -55,7 +55,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>What commands changed of a virtual computer's services, made at first use.</summary>
     public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static (name, services) =>
-        new ServiceStates { Stopped = service => services.Restarts?.ServiceStopped(name, service) }, this);
+        new ServiceStates
+        {
+            Stopped = service => services.Restarts?.ServiceStopped(name, service),
+            Entered = (displayName, status) => services.EventLogsOf(name).ServiceEntered(displayName, status),
+        }, this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LocalAccounts> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -74,6 +78,18 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     /// <summary>A virtual computer's scheduled tasks, made at first use (commands change them for every session of the computer).</summary>
     public ScheduledTasks ScheduledTasksOf(string computer) => _scheduledTasks.GetOrAdd(computer, static _ => new ScheduledTasks());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EventLogs> _eventLogs = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A virtual computer's classic event logs, made at first use: the boot's entries at the default scenario's boot time
+    /// (or the computer's last restart), then the scenario's <c>eventLog:</c> entries for it.
+    /// </summary>
+    public EventLogs EventLogsOf(string computer) => _eventLogs.GetOrAdd(computer, static (name, services) =>
+        new EventLogs(services.Time, services.LastBootOf(name) ?? EventLogs.DefaultBoot, services.Behaviours.EventLogSeeds(name)), this);
+
+    /// <summary>A virtual computer's event logs if something has used them; null before.</summary>
+    internal EventLogs? ExistingEventLogsOf(string computer) => _eventLogs.GetValueOrDefault(computer);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NetworkSettings> _networks = new(StringComparer.OrdinalIgnoreCase);
 

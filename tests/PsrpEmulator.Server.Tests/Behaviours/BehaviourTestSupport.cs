@@ -49,6 +49,9 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ScheduledTasks? ScheduledTasks { get; init; }
 
+    /// <summary>The computer's classic event logs: a new virtual computer's (a fresh one per host).</summary>
+    public EventLogs? EventLogs { get; init; } = new(TimeProvider.System, EventLogs.DefaultBoot);
+
     public NetworkSettings? NetworkSettings { get; init; }
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }

@@ -56,7 +56,7 @@ public class DefaultScenarioTests
     [TestCase("gps pwsh", "System.Diagnostics.Process (pwsh)")]
     [TestCase("Get-Service", "System.ServiceProcess.ServiceController|System.ServiceProcess.ServiceController|System.ServiceProcess.ServiceController")]
     [TestCase("Get-WinEvent -LogName System -MaxEvents 2", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
-    [TestCase("Get-WinEvent -LogName 'Windows PowerShell'", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
+    [TestCase("Get-WinEvent -LogName System", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
     [TestCase("Get-ExecutionPolicy; (Get-ExecutionPolicy) -eq 'RemoteSigned'", "RemoteSigned|True")]
     [TestCase("(Get-Culture).Name; (Get-Culture).LCID; (Get-TimeZone).Id; (Get-TimeZone).BaseUtcOffset.TotalHours", "en-US|1033|UTC|0")]
     [TestCase("[System.Net.Dns]::GetHostName(); [Net.Dns]::GetHostName() -eq $env:COMPUTERNAME", "TESTHOST01|True")]
@@ -415,14 +415,15 @@ public class DefaultScenarioTests
     }
 
     [Test]
-    public async Task Get_WinEvent_numbers_its_events()
+    public async Task Get_WinEvent_reads_the_System_log_newest_first_with_its_record_numbers()
     {
-        var (host, _) = await Default.RunScriptAsync("Get-WinEvent -LogName \"Windows PowerShell\" -MaxEvents 3");
+        var (host, _) = await Default.RunScriptAsync("Get-WinEvent -LogName \"System\" -MaxEvents 3");
         Assert.That(host.Outputs.Select(o => ((PsObject)o)["Message"]!.ToDisplayString()), Is.EqualTo(new[]
         {
-            "Emulated event 1 of Windows PowerShell.", "Emulated event 2 of Windows PowerShell.", "Emulated event 3 of Windows PowerShell.",
+            "The Windows Remote Management (WS-Management) service entered the running state.", "The Event log service was started.",
+            "Microsoft (R) Windows (R) 10.00. 17763  Multiprocessor Free.",
         }));
-        Assert.That(((PsObject)host.Outputs[0])["RecordId"], Is.EqualTo(PsPrimitive.Int32(1)));
+        Assert.That(host.Outputs.Select(o => ((PsObject)o)["RecordId"]), Is.EqualTo(new[] { PsPrimitive.Int64(3), PsPrimitive.Int64(2), PsPrimitive.Int64(1) }));
     }
 
     [TestCase("Get-Nothing")]

@@ -27,6 +27,13 @@ public sealed partial class BehaviourCatalog
     /// <summary>The <c>registry:</c> keys of the scenario (the fallback's first, so the first scenario's values win).</summary>
     private IReadOnlyList<RegistrySeed> registrySeeds = [];
 
+    /// <summary>The <c>eventLog:</c> entries of the scenario (the fallback's first).</summary>
+    private IReadOnlyList<EventLogs.Seed> eventLogSeeds = [];
+
+    /// <summary>The scenario's <c>eventLog:</c> entries for <paramref name="computer"/>.</summary>
+    internal IEnumerable<EventLogs.Seed> EventLogSeeds(string computer) =>
+        eventLogSeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>A new computer's registry: the scenario's <c>registry:</c> keys for <paramref name="computer"/>.</summary>
     internal VirtualRegistry NewRegistry(string computer) =>
         new(registrySeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));

@@ -48,6 +48,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's scheduled tasks (schtasks); null when the host has none.</summary>
     ScheduledTasks? ScheduledTasks => null;
 
+    /// <summary>The computer's classic event logs (powershell.exe's Get-EventLog; net start's service entries); null when the host has none.</summary>
+    EventLogs? EventLogs => null;
+
     /// <summary>What commands changed of the computer's network (ipconfig /all); null when the host has none.</summary>
     NetworkSettings? NetworkSettings => null;
 
@@ -102,6 +105,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual FirewallRules? FirewallRules => inner.FirewallRules;
 
     public virtual ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
+
+    public virtual EventLogs? EventLogs => inner.EventLogs;
 
     public virtual NetworkSettings? NetworkSettings => inner.NetworkSettings;
 

@@ -56,7 +56,7 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         }
 
         if (states is null) return await FailAsync(host, NotEmulatedCommandScript.MessageFor("net " + (start ? "start" : "stop")), 1, cancellationToken).ConfigureAwait(false);
-        states.SetStatus(name, start ? "Running" : "Stopped");
+        states.SetStatus(name, start ? "Running" : "Stopped", display);
         var (doing, done) = start ? ("starting", "started") : ("stopping", "stopped");
         await host.WriteTextAsync(WinRsStreams.Stdout, $"The {display} service is {doing}.\r\nThe {display} service was {done} successfully.\r\n\r\n", cancellationToken).ConfigureAwait(false);
         return 0;
@@ -114,6 +114,8 @@ internal static class ComputerPowerShell
         public FirewallRules? FirewallRules => host.FirewallRules;
 
         public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
+
+        public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;
 
@@ -196,7 +198,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
                 return await WriteAsync(host, "[SC] ControlService FAILED 1062:\r\n\r\nThe service has not been started.\r\n\r\n", 1062, cancellationToken).ConfigureAwait(false);
             case "start" or "stop":
                 if (states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc " + verb), 1, cancellationToken).ConfigureAwait(false);
-                states.SetStatus(name, verb == "start" ? "Running" : "Stopped");
+                states.SetStatus(name, verb == "start" ? "Running" : "Stopped", Text(service, "DisplayName"));
                 return await WriteAsync(host, Block(name, Shared(service), verb == "start" ? "StartPending" : "StopPending", includeName: false, display: null, started: verb == "start"), 0, cancellationToken).ConfigureAwait(false);
             default:
             {

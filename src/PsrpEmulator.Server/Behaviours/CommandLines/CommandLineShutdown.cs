@@ -60,7 +60,13 @@ internal sealed class ShutdownCommandScript(string arguments) : ICommandLineScri
             return 1116;
         }
 
-        if (power.ScheduleRestart(delay)) return 0;
+        if (power.ScheduleRestart(delay))
+        {
+            string Variable(string name) => host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
+            host.EventLogs?.RestartRequested(Variable("COMPUTERNAME"), $"{Variable("USERDOMAIN")}\\{Variable("USERNAME")}", @"C:\Windows\system32\shutdown.exe");
+            return 0;
+        }
+
         await host.WriteTextAsync(WinRsStreams.Stderr, "A system shutdown has already been scheduled.(1190)\r\n", cancellationToken).ConfigureAwait(false);
         return 1190;
     }

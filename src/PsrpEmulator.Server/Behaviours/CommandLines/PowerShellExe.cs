@@ -252,6 +252,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
 
+        public EventLogs? EventLogs => host.EventLogs;
+
         public NetworkSettings? NetworkSettings => host.NetworkSettings;
 
         public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => host.WsManConfiguration;

@@ -238,6 +238,41 @@ internal static class FormatViews
         new("Message", 0, ColumnAlignment.Left, o => Property(o, "Message")),
     ]), "ProviderName");
 
+    // Get-EventLog's entries: DotNetTypes.format.ps1xml's table (Time is TimeGenerated as "MMM dd HH:mm").
+    private static readonly FormatView EventLogEntry = new("System.Diagnostics.EventLogEntry", FormatShape.Table,
+    [
+        new("Index", 8, ColumnAlignment.Right, o => Property(o, "Index")),
+        new("Time", 13, ColumnAlignment.Left, o => o is PsObject e && e["TimeGenerated"].AsDateTime() is { } at
+            ? at.ToString("MMM dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : string.Empty),
+        new("EntryType", 11, ColumnAlignment.Left, o => Property(o, "EntryType")),
+        new("Source", 20, ColumnAlignment.Left, o => Property(o, "Source")),
+        new("InstanceID", 12, ColumnAlignment.Right, o => Property(o, "InstanceId")),
+        new("Message", 0, ColumnAlignment.Left, o => Property(o, "Message")),
+    ]);
+
+    // Get-EventLog -List's logs: Max(K) and Entries with thousands separators.
+    private static readonly FormatView EventLog = new("System.Diagnostics.EventLog", FormatShape.Table,
+    [
+        new("Max(K)", 8, ColumnAlignment.Right, o => Thousands(o is PsObject e ? e["MaximumKilobytes"] : null)),
+        new("Retain", 6, ColumnAlignment.Right, o => Property(o, "MinimumRetentionDays")),
+        new("OverflowAction", 18, ColumnAlignment.Left, o => Property(o, "OverflowAction")),
+        new("Entries", 10, ColumnAlignment.Right, o => Thousands(o is PsObject e && e["Entries"] is PsObject entries ? entries["Count"] : null)),
+        new("Log", 0, ColumnAlignment.Left, o => Property(o, "Log")),
+    ]);
+
+    // Get-WinEvent -ListLog's logs.
+    private static readonly FormatView EventLogConfiguration = new("System.Diagnostics.Eventing.Reader.EventLogConfiguration", FormatShape.Table,
+    [
+        new("LogMode", 9, ColumnAlignment.Left, o => Property(o, "LogMode")),
+        new("MaximumSizeInBytes", 18, ColumnAlignment.Right, o => Property(o, "MaximumSizeInBytes")),
+        new("RecordCount", 11, ColumnAlignment.Right, o => Property(o, "RecordCount")),
+        new("LogName", 0, ColumnAlignment.Left, o => Property(o, "LogName")),
+    ]);
+
+    // A number's "N0" text (1,234); empty for none.
+    private static string Thousands(PsValue? value) =>
+        value?.AsPrimitive()?.Value is { } n and (int or long or short) ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
     /// <summary>
     /// The view grouped by a property's value (a view's GroupBy label, Format-Table / Format-List -GroupBy): a group
     /// under a "   Property: value" line and one blank line, each time the value changes.
@@ -436,6 +471,9 @@ internal static class FormatViews
         [RuntimeType.Key] = RuntimeType,
         [PathInfo.Key] = PathInfo,
         [EventLogRecord.Key] = EventLogRecord,
+        [EventLogEntry.Key] = EventLogEntry,
+        [EventLog.Key] = EventLog,
+        [EventLogConfiguration.Key] = EventLogConfiguration,
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
         [Module.Key] = Module,
