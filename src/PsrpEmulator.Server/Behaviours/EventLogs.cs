@@ -79,6 +79,9 @@ public sealed class EventLogs
     private readonly List<Log> _logs = [];
     private readonly Dictionary<string, string> _sources = new(StringComparer.OrdinalIgnoreCase);
 
+    // The sources eventcreate registered (it writes only to those, and to sources it has not met).
+    private readonly HashSet<string> _customSources = new(StringComparer.OrdinalIgnoreCase);
+
     /// <param name="boot">When the computer booted: the boot's entries' time.</param>
     /// <param name="seeds">The scenario's entries for this computer (their source registered to their log if new).</param>
     public EventLogs(TimeProvider time, DateTimeOffset boot, IEnumerable<Seed>? seeds = null)
@@ -210,6 +213,26 @@ public sealed class EventLogs
         }
     }
 
+    /// <summary>
+    /// eventcreate's source: registered to <paramref name="log"/> as a custom source at first use; one registered by
+    /// another program (New-EventLog, Windows), or to another log, is <see cref="RegisterResult.SourceExists"/>.
+    /// </summary>
+    public RegisterResult RegisterCustom(string log, string source)
+    {
+        lock (_gate)
+        {
+            if (_sources.TryGetValue(source, out var registered))
+            {
+                return _customSources.Contains(source) && registered.Equals(log, StringComparison.OrdinalIgnoreCase) ? RegisterResult.Registered : RegisterResult.SourceExists;
+            }
+
+            if (_sources.Count >= MaxSources || FindLog(log) is not { } found) return RegisterResult.Full;
+            _sources[source] = found.Name;
+            _customSources.Add(source);
+            return RegisterResult.Registered;
+        }
+    }
+
     /// <summary>Removes a log with its sources (Remove-EventLog -LogName); false when there is none.</summary>
     public bool RemoveLog(string name)
     {
@@ -217,7 +240,12 @@ public sealed class EventLogs
         {
             if (FindLog(name) is not { } log) return false;
             _logs.Remove(log);
-            foreach (var source in _sources.Where(s => s.Value.Equals(log.Name, StringComparison.OrdinalIgnoreCase)).Select(s => s.Key).ToList()) _sources.Remove(source);
+            foreach (var source in _sources.Where(s => s.Value.Equals(log.Name, StringComparison.OrdinalIgnoreCase)).Select(s => s.Key).ToList())
+            {
+                _sources.Remove(source);
+                _customSources.Remove(source);
+            }
+
             return true;
         }
     }
@@ -225,7 +253,11 @@ public sealed class EventLogs
     /// <summary>Unregisters a source (Remove-EventLog -Source); false when it is not registered.</summary>
     public bool RemoveSource(string source)
     {
-        lock (_gate) return _sources.Remove(source);
+        lock (_gate)
+        {
+            _customSources.Remove(source);
+            return _sources.Remove(source);
+        }
     }
 
     /// <summary>Empties a log (Clear-EventLog); false when there is none. Record numbers go on from where they were.</summary>

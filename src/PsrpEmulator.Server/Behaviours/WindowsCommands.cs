@@ -176,7 +176,7 @@ internal static class WindowsCommands
         "notepad", "notepad.exe", "regsvr32", "regsvr32.exe", "rundll32", "rundll32.exe", "sort.exe", "more.com", "tree.com",
         "expand", "expand.exe", "timeout", "timeout.exe", "choice", "choice.exe", "logman", "logman.exe", "typeperf", "typeperf.exe",
         "wusa", "wusa.exe", "cscript", "cscript.exe", "wscript", "wscript.exe", "mstsc", "mstsc.exe", "pathping", "pathping.exe",
-        "find", "find.exe", "hostname", "hostname.exe", "whoami", "whoami.exe", "setx", "setx.exe",
+        "find", "find.exe", "hostname", "hostname.exe", "whoami", "whoami.exe", "setx", "setx.exe", "eventcreate", "eventcreate.exe",
     };
 
     // cmd.exe's internal commands (a cmd shell's; echo, cd, dir, ver, set and exit the emulator answers itself).
@@ -290,7 +290,7 @@ internal static class WindowsCommands
     [
         ("ARP.EXE", 30720), ("attrib.exe", 20480), ("auditpol.exe", 48640), ("bcdedit.exe", 360448), ("certutil.exe", 1335296),
         ("choice.exe", 31744), ("cmd.exe", 280064), ("cscript.exe", 144896), ("diskpart.exe", 163840), ("Dism.exe", 221184),
-        ("expand.exe", 62976), ("find.exe", 16896), ("findstr.exe", 35328), ("fsutil.exe", 190464), ("getmac.exe", 68096),
+        ("eventcreate.exe", 39424), ("expand.exe", 62976), ("find.exe", 16896), ("findstr.exe", 35328), ("fsutil.exe", 190464), ("getmac.exe", 68096),
         ("gpresult.exe", 216064), ("gpupdate.exe", 30208), ("HOSTNAME.EXE", 14848), ("icacls.exe", 36352), ("ipconfig.exe", 32768),
         ("klist.exe", 38400), ("logman.exe", 120832), ("more.com", 28672), ("msiexec.exe", 66048), ("mstsc.exe", 1087488),
         ("net.exe", 57344), ("netsh.exe", 92672), ("NETSTAT.EXE", 39936), ("nltest.exe", 446464), ("notepad.exe", 254464),

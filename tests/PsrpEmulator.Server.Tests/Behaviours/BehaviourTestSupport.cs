@@ -189,6 +189,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
 
     public ScheduledTasks? ScheduledTasks { get; init; }
 
+    public EventLogs? EventLogs { get; init; }
+
     public NetworkSettings? NetworkSettings { get; init; }
 
     public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }

@@ -280,4 +280,65 @@ public class EventLogTests
         var error = Assert.Throws<BehaviourLoadException>(() => EventLogSeedParser.Parse(yaml, "bad.yaml"));
         Assert.That(error!.Message, Does.StartWith("bad.yaml, line ").And.Contain(complaint));
     }
+
+    private static async Task<(string Stdout, string Stderr, int Code)> CmdAsync(string line, EventLogs logs)
+    {
+        var host = new FakeCommandLineHost
+        {
+            Encoding = System.Text.Encoding.ASCII, EventLogs = logs, Environment = [new("COMPUTERNAME", "SERVER01")],
+            Facts = new Dictionary<string, string> { ["cd"] = @"C:\" },
+        };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host.Stdout, host.Stderr, code);
+    }
+
+    [Test]
+    public async Task Eventcreate_writes_to_Application_as_EventCreate_or_a_custom_source_and_refuses_an_installed_application_s()
+    {
+        var logs = NewLogs();
+
+        var plain = await CmdAsync("eventcreate /t error /id 100 /d \"Backup failed\"", logs);
+        var custom = await CmdAsync("eventcreate /T INFORMATION /ID 1000 /L APPLICATION /SO Nightly /D \"Nightly processing completed\"", logs);
+        var again = await CmdAsync("eventcreate /T WARNING /ID 2 /L Application /SO Nightly /D again", logs);
+        var installed = await CmdAsync("eventcreate /T ERROR /ID 1 /L System /SO \"Service Control Manager\" /D x", logs);
+        var badId = await CmdAsync("eventcreate /T ERROR /ID 1001 /D x", logs);
+        var noType = await CmdAsync("eventcreate /ID 1 /D x", logs);
+
+        Assert.That(plain, Is.EqualTo(("SUCCESS: An event of type 'ERROR' was created in the 'Application' log with 'EventCreate' as the source.\r\n", "", 0)));
+        Assert.That(custom, Is.EqualTo(("SUCCESS: An event of type 'INFORMATION' was created in the 'Application' log with 'Nightly' as the source.\r\n", "", 0)));
+        Assert.That(again.Code, Is.EqualTo(0));
+        Assert.That(installed, Is.EqualTo(("", "ERROR: Source parameter is used to identify custom applications/scripts only (not installed applications).\r\n", 1)));
+        Assert.That(badId, Is.EqualTo(("", "ERROR: Invalid ID. The ID must be in the range of 1 - 1000.\r\n", 1)));
+        Assert.That(noType, Is.EqualTo(("", "ERROR: Invalid syntax.\r\nType \"EVENTCREATE /?\" for usage.\r\n", 1)));
+        Assert.That(logs.Entries("Application").Select(e => (e.Source, e.EventId, e.Type, e.Message)), Is.EqualTo(new[]
+        {
+            ("Nightly", 2, EventLogs.EntryType.Warning, "again"), ("Nightly", 1000, EventLogs.EntryType.Information, "Nightly processing completed"),
+            ("EventCreate", 100, EventLogs.EntryType.Error, "Backup failed"),
+        }));
+    }
+
+    [Test]
+    public async Task Wevtutil_lists_clears_and_queries_the_classic_logs_in_its_text_layout()
+    {
+        var logs = NewLogs();
+
+        var list = await CmdAsync("wevtutil el", logs);
+        var query = await CmdAsync("wevtutil qe System /c:2 /rd:true /f:text", logs);
+        var clear = await CmdAsync("wevtutil cl System", logs);
+        var missing = await CmdAsync("wevtutil cl Microsoft-Windows-Foo/Debug", logs);
+        var xml = await CmdAsync("wevtutil qe System /c:1", logs);
+
+        Assert.That(list, Is.EqualTo(("Application\r\nHardwareEvents\r\nInternet Explorer\r\nKey Management Service\r\nSecurity\r\nSystem\r\nWindows PowerShell\r\n", "", 0)));
+        Assert.That(query.Stdout, Is.EqualTo(
+            "Event[0]:\r\n  Log Name: System\r\n  Source: Service Control Manager\r\n  Date: 2026-01-12T09:35:20.000\r\n  Event ID: 7036\r\n  Task: N/A\r\n  Level: Information\r\n" +
+            "  Opcode: N/A\r\n  Keyword: Classic\r\n  User: N/A\r\n  User Name: N/A\r\n  Computer: SERVER01\r\n  Description: \r\nThe Windows Remote Management (WS-Management) service entered the running state.\r\n\r\n" +
+            "Event[1]:\r\n  Log Name: System\r\n  Source: EventLog\r\n  Date: 2026-01-12T09:35:00.000\r\n  Event ID: 6005\r\n  Task: N/A\r\n  Level: Information\r\n" +
+            "  Opcode: N/A\r\n  Keyword: Classic\r\n  User: N/A\r\n  User Name: N/A\r\n  Computer: SERVER01\r\n  Description: \r\nThe Event log service was started.\r\n\r\n"));
+        Assert.That(clear, Is.EqualTo(("", "", 0)));
+        Assert.That(logs.Entries("System"), Is.Empty);
+        Assert.That(missing, Is.EqualTo(("", "Failed to clear log Microsoft-Windows-Foo/Debug. The specified channel could not be found.\r\n", 15007)));
+        Assert.That((xml.Code, xml.Stderr), Is.EqualTo((1, NotEmulatedMessage("wevtutil qe /c"))));
+    }
+
+    private static string NotEmulatedMessage(string command) => PsrpEmulator.Server.Behaviours.CommandLines.NotEmulatedCommandScript.MessageFor(command);
 }
