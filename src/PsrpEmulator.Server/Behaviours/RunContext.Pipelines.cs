@@ -144,6 +144,9 @@ internal sealed partial class RunContext
         "DISABLE-SCHEDULEDTASK" => "Disable-ScheduledTask",
         "START-SCHEDULEDTASK" => "Start-ScheduledTask",
         "GET-SCHEDULEDTASKINFO" => "Get-ScheduledTaskInfo",
+        "GET-VOLUME" => "Get-Volume",
+        "GET-PARTITION" => "Get-Partition",
+        "GET-DISK" => "Get-Disk",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
         "GET-ITEMPROPERTYVALUE" or "GPV" => "Get-ItemPropertyValue",
         "SET-ITEMPROPERTY" or "SP" => "Set-ItemProperty",
@@ -346,6 +349,8 @@ internal sealed partial class RunContext
                         "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                    : StorageCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        command == "Get-Partition" ? "Volume" : "Partition", (a, output) => RunStorageCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
                         (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), to ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
@@ -792,6 +797,13 @@ internal sealed partial class RunContext
                 {
                     value = PsNil.Instance;
                 }
+            }
+
+            // A collection is unrolled, as ForEachObjectCommand's WriteToPipelineWithUnrolling writes it (% Modules).
+            if (value is PsObject { CollectionKind: not PsCollectionKind.None and not PsCollectionKind.Dictionary })
+            {
+                foreach (var element in ScriptExpressions.Enumerate(value)) await Emit(element);
+                return;
             }
 
             await Emit(value);

@@ -56,6 +56,9 @@ internal sealed partial class RunContext
         ["Remove-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Enable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
+        ["Get-Volume"] = ["DriveLetter", "ObjectId", "UniqueId", "Path", "FileSystemLabel", "Partition", "DiskImage", "FilePath", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Get-Disk"] = ["Number", "UniqueId", "FriendlyName", "SerialNumber", "Path", "Partition", "VirtualDisk", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Get-Partition"] = ["DiskNumber", "PartitionNumber", "DiskId", "Offset", "DriveLetter", "Disk", "Volume", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
         ["Write-EventLog"] = ["LogName", "Source", "EventId", "EntryType", "Message", "Category", "RawData", "ComputerName"],
         ["New-EventLog"] = ["LogName", "Source", "ComputerName", "CategoryResourceFile", "MessageResourceFile", "ParameterResourceFile"],
@@ -239,6 +242,9 @@ internal sealed partial class RunContext
                     return;
                 case var dns when DnsClientCommandNames.Contains(dns):
                     await RunDnsClientCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var storage when StorageCommandNames.Contains(storage):
+                    await RunStorageCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case var eventLog when EventLogCommandNames.Contains(eventLog):
                     await RunEventLogCommandAsync(command, arguments, to, output, blockNesting);
@@ -587,6 +593,9 @@ internal sealed partial class RunContext
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
+            "Get-Volume" => ["DriveLetter"],
+            "Get-Disk" => ["Number"],
+            "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-EventLog" => ["LogName", "InstanceId"],
             "Write-EventLog" => ["LogName", "Source", "EventId", "EntryType", "Message"],
             "New-EventLog" => ["LogName", "Source", "ComputerName"],

@@ -269,6 +269,52 @@ internal static class FormatViews
         new("LogName", 0, ColumnAlignment.Left, o => Property(o, "LogName")),
     ]);
 
+    private const string StoragePrefix = CimInstancePrefix + "ROOT/Microsoft/Windows/Storage/";
+
+    // The Storage module's tables (Storage.format.ps1xml): Get-Volume's sized to its rows (the view gives no widths).
+    private static readonly FormatView Volume = new(StoragePrefix + "MSFT_Volume", FormatShape.Table,
+    [
+        new("DriveLetter", 0, ColumnAlignment.Left, o => Property(o, "DriveLetter")),
+        new("FriendlyName", 0, ColumnAlignment.Left, o => Property(o, "FileSystemLabel")),
+        new("FileSystemType", 0, ColumnAlignment.Left, o => Property(o, "FileSystemType")),
+        new("DriveType", 0, ColumnAlignment.Left, o => Property(o, "DriveType")),
+        new("HealthStatus", 0, ColumnAlignment.Left, o => Property(o, "HealthStatus")),
+        new("OperationalStatus", 0, ColumnAlignment.Left, o => Property(o, "OperationalStatus")),
+        new("SizeRemaining", 0, ColumnAlignment.Right, o => StorageSize(o, "SizeRemaining")),
+        new("Size", 0, ColumnAlignment.Right, o => StorageSize(o, "Size")),
+    ]);
+
+    private static readonly FormatView Disk = new(StoragePrefix + "MSFT_Disk", FormatShape.Table,
+    [
+        new("Number", 6, ColumnAlignment.Left, o => Property(o, "Number")),
+        new("Friendly Name", 0, ColumnAlignment.Left, o => Property(o, "FriendlyName")),
+        new("Serial Number", 32, ColumnAlignment.Left, o => Property(o, "SerialNumber")),
+        new("HealthStatus", 20, ColumnAlignment.Left, o => Property(o, "HealthStatus")),
+        new("OperationalStatus", 20, ColumnAlignment.Left, o => Property(o, "OperationalStatus")),
+        new("Total Size", 12, ColumnAlignment.Right, o => StorageSize(o, "Size")),
+        new("Partition Style", 10, ColumnAlignment.Left, o => Property(o, "PartitionStyle")),
+    ]);
+
+    private static readonly FormatView Partition = GroupedBy(new(StoragePrefix + "MSFT_Partition", FormatShape.Table,
+    [
+        new("PartitionNumber", 16, ColumnAlignment.Left, o => Property(o, "PartitionNumber")),
+        new("DriveLetter", 11, ColumnAlignment.Left, o => o is PsObject p && p["DriveLetter"]?.AsPrimitive()?.Value is char c && c != '\0' ? c.ToString() : string.Empty),
+        new("Offset", 0, ColumnAlignment.Left, o => Property(o, "Offset")),
+        new("Size", 10, ColumnAlignment.Right, o => StorageSize(o, "Size")),
+        new("Type", 0, ColumnAlignment.Left, o => Property(o, "Type")),
+    ]), "DiskPath");
+
+    // The Storage views' size script: the value in B, KB... PB (1024 each), rounded to two decimals (half to even), trailing zeros gone.
+    private static string StorageSize(PsValue value, string name)
+    {
+        if (value is not PsObject o || o[name]?.AsPrimitive()?.Value is not { } raw || raw is string || raw is bool) return string.Empty;
+        var size = Convert.ToDouble(raw, System.Globalization.CultureInfo.InvariantCulture);
+        string[] postfixes = ["B", "KB", "MB", "GB", "TB", "PB"];
+        var i = 0;
+        for (; size >= 1024 && i < postfixes.Length; i++) size /= 1024;
+        return WindowsText.Double(Math.Round(size, 2)) + " " + (i < postfixes.Length ? postfixes[i] : string.Empty);
+    }
+
     // A number's "N0" text (1,234); empty for none.
     private static string Thousands(PsValue? value) =>
         value?.AsPrimitive()?.Value is { } n and (int or long or short) ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
@@ -474,6 +520,9 @@ internal static class FormatViews
         [EventLogEntry.Key] = EventLogEntry,
         [EventLog.Key] = EventLog,
         [EventLogConfiguration.Key] = EventLogConfiguration,
+        [Volume.Key] = Volume,
+        [Disk.Key] = Disk,
+        [Partition.Key] = Partition,
         [HotFix.Key] = HotFix,
         [CommandInfo.Key] = CommandInfo,
         [Module.Key] = Module,
