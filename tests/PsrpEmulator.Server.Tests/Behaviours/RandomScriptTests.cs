@@ -64,7 +64,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), WsManConfiguration = FuzzWsManConfiguration };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -150,6 +150,9 @@ public class RandomScriptTests
         "New-ScheduledTaskAction -Execute cmd.exe", "New-ScheduledTaskTrigger -AtStartup", "Register-ScheduledTask x -Action ", "Get-ScheduledTask ", "| Unregister-ScheduledTask -Confirm:$false",
         "schtasks /create /tn x /tr cmd /sc onstart /f", "schtasks /query", "schtasks /delete /tn x /f",
         "Get-ComputerInfo", "Get-ComputerInfo -Property Os*", "(Get-ComputerInfo).OsUptime",
+        "Get-EventLog System ", "Get-EventLog -List", " -Newest 2", " -EntryType Error", " -Source Event*", "Get-WinEvent System", "Get-WinEvent @{ LogName = 'System'; Id = 7036 }",
+        " -MaxEvents ", "Write-EventLog Application EventCreate 1 -Message ", "New-EventLog Application x", "Clear-EventLog ", "Limit-EventLog Application -OverflowAction ",
+        "Remove-EventLog -Source ", "eventcreate /T ERROR /ID 1 /D ", "wevtutil qe System /f:text /c:", "wevtutil el", "Get-Volume ", "Get-Partition ", "Get-Disk ", "| Get-Volume", "| Get-Partition",
     ];
 
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.
