@@ -7,7 +7,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// the entries the computer's boot wrote (UNVERIFIED: a real server has thousands), the scenario's <c>eventLog:</c>
 /// entries, and what happens later: a service entering the running or stopped state (Service Control Manager 7036),
 /// a restart (User32 1074, EventLog 6006, then the boot's entries), Write-EventLog. A log keeps at most
-/// <see cref="MaxEntriesPerLog"/> entries, overwriting the oldest (OverwriteAsNeeded; its Max(K) is not enforced).
+/// <see cref="MaxEntriesPerLog"/> entries and its Max(K) of bytes, overwriting the oldest whatever its OverflowAction.
 /// Thread-safe: the computer's sessions share it.
 /// </summary>
 public sealed class EventLogs
@@ -43,7 +43,13 @@ public sealed class EventLogs
     public const int MaxEntriesPerLog = 10_000;
 
     /// <summary>Logs a computer has at most (New-EventLog with made-up names cannot grow it without bound).</summary>
-    public const int MaxLogs = 1_000;
+    public const int MaxLogs = 256;
+
+    /// <summary>Bytes one log keeps at most, whatever Limit-EventLog set (its Max(K) when smaller).</summary>
+    public const long MaxBytesPerLog = 20L * 1024 * 1024;
+
+    /// <summary>Bytes a computer's logs keep together at most.</summary>
+    public const long MaxBytes = 32L * 1024 * 1024;
 
     /// <summary>Sources a computer has at most.</summary>
     public const int MaxSources = 10_000;
@@ -55,6 +61,7 @@ public sealed class EventLogs
         public string OverflowAction { get; set; } = overflowAction;
         public int MinimumRetentionDays { get; set; } = retentionDays;
         public Queue<Entry> Entries { get; } = new();
+        public long Bytes { get; set; }
         public int NextIndex { get; set; } = 1;
     }
 
@@ -78,6 +85,7 @@ public sealed class EventLogs
     private readonly TimeProvider _time;
     private readonly List<Log> _logs = [];
     private readonly Dictionary<string, string> _sources = new(StringComparer.OrdinalIgnoreCase);
+    private long _totalBytes;
 
     // The sources eventcreate registered (it writes only to those, and to sources it has not met).
     private readonly HashSet<string> _customSources = new(StringComparer.OrdinalIgnoreCase);
@@ -240,6 +248,7 @@ public sealed class EventLogs
         {
             if (FindLog(name) is not { } log) return false;
             _logs.Remove(log);
+            _totalBytes -= log.Bytes;
             foreach (var source in _sources.Where(s => s.Value.Equals(log.Name, StringComparison.OrdinalIgnoreCase)).Select(s => s.Key).ToList())
             {
                 _sources.Remove(source);
@@ -266,6 +275,8 @@ public sealed class EventLogs
         lock (_gate)
         {
             if (FindLog(name) is not { } log) return false;
+            _totalBytes -= log.Bytes;
+            log.Bytes = 0;
             log.Entries.Clear();
             return true;
         }
@@ -299,12 +310,29 @@ public sealed class EventLogs
 
     private static LogInfo Info(Log log) => new(log.Name, log.MaximumKilobytes, log.OverflowAction, log.MinimumRetentionDays, log.Entries.Count, []);
 
-    private static Entry Append(Log log, string source, long instanceId, EntryType type, short category, string message, IReadOnlyList<string> replacementStrings,
+    private Entry Append(Log log, string source, long instanceId, EntryType type, short category, string message, IReadOnlyList<string> replacementStrings,
         byte[] data, DateTimeOffset at, string? user)
     {
         var entry = new Entry(log.NextIndex++, log.Name, source, instanceId, type, category, message, replacementStrings, data, at, user);
         log.Entries.Enqueue(entry);
-        while (log.Entries.Count > MaxEntriesPerLog) log.Entries.Dequeue();
+        log.Bytes += SizeOf(entry);
+        _totalBytes += SizeOf(entry);
+        // A full log overwrites its oldest entries (its Max(K), at most MaxBytesPerLog); the computer's logs together
+        // keep MaxBytes at most, the largest giving up its oldest first.
+        var logLimit = Math.Min(log.MaximumKilobytes * 1024L, MaxBytesPerLog);
+        while (log.Entries.Count > 1 && (log.Entries.Count > MaxEntriesPerLog || log.Bytes > logLimit)) Drop(log);
+        while (_totalBytes > MaxBytes && _logs.MaxBy(l => l.Bytes) is { Entries.Count: > 1 } largest) Drop(largest);
         return entry;
     }
+
+    private void Drop(Log log)
+    {
+        var size = SizeOf(log.Entries.Dequeue());
+        log.Bytes -= size;
+        _totalBytes -= size;
+    }
+
+    // What an entry costs a log (its record's size, roughly: its texts as UTF-16, its data, a fixed part).
+    private static long SizeOf(Entry entry) =>
+        96 + 2L * (entry.Message.Length + entry.Source.Length + entry.ReplacementStrings.Sum(r => r.Length)) + entry.Data.Length;
 }

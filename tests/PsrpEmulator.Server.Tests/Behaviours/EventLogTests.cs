@@ -243,11 +243,38 @@ public class EventLogTests
     {
         var logs = NewLogs();
         logs.Register("Flood", "Loop");
+        logs.Limit("Flood", 20_480, null, null);
 
         for (var i = 0; i < EventLogs.MaxEntriesPerLog + 5; i++) logs.Write("Loop", 1, EventLogs.EntryType.Information, 0, "m", [], null);
 
         var entries = logs.Entries("Flood");
         Assert.That((entries.Count, entries[0].Index, entries[^1].Index), Is.EqualTo((EventLogs.MaxEntriesPerLog, EventLogs.MaxEntriesPerLog + 5, 6)));
+    }
+
+    [Test]
+    public void A_log_keeps_its_Max_K_of_bytes_and_the_computer_s_logs_together_at_most_their_budget()
+    {
+        var logs = NewLogs();
+        logs.Register("Small", "S");
+        logs.Register("Big1", "B1");
+        logs.Register("Big2", "B2");
+        logs.Limit("Big1", 4 * 1024 * 1024, null, null);
+        logs.Limit("Big2", 4 * 1024 * 1024, null, null);
+        var message = new string('x', 30_000);
+
+        for (var i = 0; i < 100; i++) logs.Write("S", 1, EventLogs.EntryType.Information, 0, message, [], null);
+        for (var i = 0; i < 1_000; i++)
+        {
+            logs.Write("B1", 1, EventLogs.EntryType.Information, 0, message, [], null);
+            logs.Write("B2", 1, EventLogs.EntryType.Information, 0, message, [], null);
+        }
+
+        // 120 KB an entry: Small's 512 KB hold 4; Big1 and Big2 share 32 MB less Small's (20 MB each would be more).
+        var (small, big1, big2) = (logs.Entries("Small").Count, logs.Entries("Big1").Count, logs.Entries("Big2").Count);
+        Assert.That(small, Is.EqualTo(4));
+        Assert.That(big1 + big2, Is.InRange(260, 275));
+        Assert.That(Math.Abs(big1 - big2), Is.LessThanOrEqualTo(1));
+        Assert.That(logs.Entries("Big1")[0].Index, Is.EqualTo(1_000));
     }
 
     [Test]
