@@ -1348,7 +1348,7 @@ internal static partial class ScriptExpressions
                     var close = pattern.IndexOf(']', i + 1);
                     if (close < 0 || close == i + 1) throw new ScriptExpressionException(ScriptedError.InvalidWildcardPattern(pattern));
 
-                    regex.Append('[').Append(pattern[(i + 1)..close].Replace(@"\", @"\\", StringComparison.Ordinal).Replace("^", @"\^", StringComparison.Ordinal)).Append(']');
+                    regex.Append(WildcardSet(pattern.AsSpan(i + 1, close - i - 1)));
                     i = close;
                     break;
                 default: regex.Append(Regex.Escape(c.ToString())); break;
@@ -1356,6 +1356,27 @@ internal static partial class ScriptExpressions
         }
 
         return regex.Append('$').ToString();
+    }
+
+    // A wildcard's [set] as a regex class: its characters and a-z ranges; a range whose ends are the wrong way round
+    // matches nothing, as WildcardPatternMatcher's bracket element compares both ends.
+    private static string WildcardSet(ReadOnlySpan<char> body)
+    {
+        static string Escape(char c) => c is '\\' or ']' or '[' or '^' or '-' ? "\\" + c : c.ToString();
+        var set = new StringBuilder();
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (i + 2 < body.Length && body[i + 1] == '-')
+            {
+                if (body[i] <= body[i + 2]) set.Append(Escape(body[i])).Append('-').Append(Escape(body[i + 2]));
+                i += 2;
+                continue;
+            }
+
+            set.Append(Escape(body[i]));
+        }
+
+        return set.Length == 0 ? "(?!)" : "[" + set + "]";
     }
 
     private static bool Match(string value, string pattern, bool caseSensitive, bool singleline = false)

@@ -86,6 +86,12 @@ public class LanguageStatementTests
     public async Task A_wildcard_set_matches_one_of_its_characters() =>
         Assert.That(await OutputOfAsync("'ab' -like 'a[a-c]'; 'ad' -like 'a[a-c]'"), Is.EqualTo(new[] { "True", "False" }));
 
+    /// <summary>A range the wrong way round matches nothing (WildcardPatternMatcher compares both ends), never a regex error; '-', '^' and '\' are themselves.</summary>
+    [Test]
+    public async Task A_wildcard_set_with_a_reversed_range_or_regex_characters_matches_as_PowerShell_s_matcher() =>
+        Assert.That(await OutputOfAsync("'y' -like '[z-a]'; 'y' -like '[z-ay]'; '-' -like '[a-]'; '^' -like '[^x]'; 'x' -like '[^x]'; '\\' -like '[\\]'; Get-ChildItem 'C:\\[; x -V (y' -ErrorAction SilentlyContinue; 'done'"),
+            Is.EqualTo(new[] { "False", "True", "True", "True", "True", "True", "done" }));
+
     /// <summary>The Variable: drive in Test-Path, and drive- and scope-qualified names in Set-Variable, as Packer's powershell provisioner writes them.</summary>
     [Test]
     public async Task Variable_drive_paths_and_qualified_names_reach_the_session_s_variables() =>
