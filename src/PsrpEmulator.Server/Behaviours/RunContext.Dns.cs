@@ -12,12 +12,82 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress"];
+    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName"];
+
+    // Resolve-DnsName's record types the emulator answers (A_AAAA, its default, is both).
+    private static readonly string[] DnsRecordTypes = ["A_AAAA", "A", "AAAA", "ALL", "ANY"];
+
+    /// <summary>
+    /// Resolve-DnsName as the computer resolves names without a DNS server that knows them: localhost (::1, 127.0.0.1)
+    /// and the computer's own name (the link-local address ipconfig shows, and its Ethernet address), answered locally
+    /// (Section Question, TTL 1200, as the hosts file and LLMNR answer); any other name is DNS_ERROR_RCODE_NAME_ERROR, as
+    /// ping finds no such host. Record types A, AAAA, A_AAAA (default), ANY/ALL; others, an address (a PTR query),
+    /// -Server and -CacheOnly are not emulated (the layout of the computer's own name's records UNVERIFIED).
+    /// </summary>
+    private async ValueTask ResolveDnsNameAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "Resolve-DnsName";
+        RefuseNotEmulated(Command, arguments, "Server", "CacheOnly", "DnssecOk", "DnssecCd", "TcpOnly");
+        var names = await OptionalTextsAsync(arguments, "Name", to, blockNesting)
+            ?? throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: Name.", "MissingMandatoryParameter"));
+        var type = (await OptionalTextsAsync(arguments, "Type", to, blockNesting))?.FirstOrDefault() ?? "A_AAAA";
+        if (!DnsRecordTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Resolve-DnsName -Type {type} is not emulated: give the command a rule"));
+        }
+
+        var computer = ComputerName;
+        foreach (var name in names)
+        {
+            if (IPAddress.TryParse(name, out _)) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Resolve-DnsName of an address (a PTR query) is not emulated: give the command a rule"));
+            var trimmed = name.TrimEnd('.');
+            (string V6, string V4)? answer = trimmed.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ("::1", "127.0.0.1")
+                : trimmed.Equals(computer, StringComparison.OrdinalIgnoreCase) ? ("fe80::5efe:7f00:1", "127.0.0.1")
+                : null;
+            if (answer is not { } found)
+            {
+                await WriteErrorAsync(new ScriptedError($"{name} : DNS name does not exist", $"DNS_ERROR_RCODE_NAME_ERROR,{CmdletClass(Command)}", ErrorCategory.ResourceUnavailable,
+                    "System.ComponentModel.Win32Exception", name) { Activity = Command }, output);
+                continue;
+            }
+
+            var shown = trimmed.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? trimmed : computer.ToUpperInvariant();
+            if (!type.Equals("A", StringComparison.OrdinalIgnoreCase)) await output.WriteAsync(new PipelineOutput(DnsRecord(shown, "AAAA", found.V6)), cancellationToken);
+            if (!type.Equals("AAAA", StringComparison.OrdinalIgnoreCase)) await output.WriteAsync(new PipelineOutput(DnsRecord(shown, "A", found.V4)), cancellationToken);
+        }
+    }
+
+    // A DnsRecord_A or DnsRecord_AAAA as DnsClient writes it.
+    private static PsObject DnsRecord(string name, string type, string address)
+    {
+        var v6 = type == "AAAA";
+        var o = new PsObject([$"Microsoft.DnsClient.Commands.DnsRecord_{type}", "Microsoft.DnsClient.Commands.DnsRecord", "System.Object"]) { ToStringValue = $"Microsoft.DnsClient.Commands.DnsRecord_{type}" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("Address", PsPrimitive.String(address)),
+            new("IPAddress", PsPrimitive.String(address)),
+            new("QueryType", PsObjects.Enum("Microsoft.DnsClient.Commands.RecordType", type, v6 ? 28 : 1)),
+            new(v6 ? "IP6Address" : "IP4Address", PsPrimitive.String(address)),
+            new("Name", PsPrimitive.String(name)),
+            new("Type", PsObjects.Enum("Microsoft.DnsClient.Commands.RecordType", type, v6 ? 28 : 1)),
+            new("CharacterSet", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSCharset", "Unicode", 0)),
+            new("Section", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSSection", "Question", 0)),
+            new("DataLength", PsPrimitive.UInt16((ushort)(v6 ? 16 : 4))),
+            new("TTL", PsPrimitive.UInt32(1200)),
+        ]);
+        return o;
+    }
 
     private static readonly HashSet<string> DnsClientCommandNames = new(DnsClientCommands, StringComparer.Ordinal);
 
     private async ValueTask RunDnsClientCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (command == "Resolve-DnsName")
+        {
+            await ResolveDnsNameAsync(arguments, to, output, blockNesting);
+            return;
+        }
+
         RefuseNotEmulated(command, arguments, "Validate", "CimSession", "AsJob", "WhatIf", "Confirm");
 
         // A host without the computer's settings (a test's) reads a fresh computer's.

@@ -254,6 +254,7 @@ internal sealed partial class RunContext
     // A function's errors name the function (5.1's Get-FileHash, New-Guid... are script functions), a cmdlet's its class.
     private static string CmdletClass(string command) => WindowsCommands.FindModuleCommand(command) is { IsFunction: true }
         ? command
+        : command == "Resolve-DnsName" ? "Microsoft.DnsClient.Commands.ResolveDnsName"
         : $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
 
     private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(

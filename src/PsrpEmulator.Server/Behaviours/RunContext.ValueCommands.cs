@@ -68,6 +68,7 @@ internal sealed partial class RunContext
         ["Get-WinEvent"] = ["ListLog", "LogName", "ListProvider", "ProviderName", "Path", "MaxEvents", "ComputerName", "Credential", "FilterXPath", "Force", "Oldest", "FilterXml", "FilterHashtable"],
         ["Get-ExecutionPolicy"] = ["Scope", "List"],
         ["Set-ExecutionPolicy"] = ["ExecutionPolicy", "Scope", "Force", "WhatIf", "Confirm"],
+        ["Resolve-DnsName"] = ["Name", "Type", "Server", "DnsOnly", "CacheOnly", "DnssecOk", "DnssecCd", "NoHostsFile", "LlmnrNetbiosOnly", "LlmnrFallback", "LlmnrOnly", "NetbiosFallback", "NoIdn", "NoRecursion", "QuickTimeout", "TcpOnly"],
         ["Get-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "AddressFamily", "CimSession", "AsJob"],
         ["Set-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "ServerAddresses", "ResetServerAddresses", "Validate", "PassThru", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["New-ScheduledTaskAction"] = ["Execute", "Argument", "WorkingDirectory", "Id", "CimSession"],
@@ -555,7 +556,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" ||
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser")
                 {
                     named[name] = null;
@@ -604,6 +605,7 @@ internal sealed partial class RunContext
             "Get-WinEvent" => ["LogName"],
             "Get-ExecutionPolicy" => ["Scope"],
             "Set-ExecutionPolicy" => ["ExecutionPolicy", "Scope"],
+            "Resolve-DnsName" => ["Name", "Type"],
             "Get-DnsClientServerAddress" or "Set-DnsClientServerAddress" => ["InterfaceAlias"],
             "New-ScheduledTaskAction" => ["Execute", "Argument", "WorkingDirectory"],
             "Register-ScheduledTask" => ["TaskName", "TaskPath", "Action", "Trigger", "Settings"],

@@ -177,4 +177,27 @@ public class NetworkConfigurationTests
             "Ethernet                             4 IPv6    {fec0:0:0:ffff::1, fec0:0:0:ffff::2, fec0:0:0:ffff::3}" + new string(' ', 19) + "\r\n\r\n\r\n"));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_InterfaceAlias,Get-DnsClientServerAddress" }));
     }
+
+    [TestCase("Resolve-DnsName localhost | ForEach-Object { \"$($_.Name) $($_.Type) $($_.TTL) $($_.Section) $($_.IPAddress)\" }", "localhost AAAA 1200 Question ::1|localhost A 1200 Question 127.0.0.1")]
+    [TestCase("(Resolve-DnsName $env:COMPUTERNAME -Type A).IPAddress; (Resolve-DnsName testhost01 AAAA).Name", "127.0.0.1|TESTHOST01")]
+    [TestCase("(Resolve-DnsName localhost -DnsOnly -Type A).PSObject.TypeNames[0]", "Microsoft.DnsClient.Commands.DnsRecord_A")]
+    public async Task Resolve_DnsName_answers_localhost_and_the_computer_s_own_name_locally(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Resolve_DnsName_of_another_name_is_DnsClient_s_name_error_written_and_gone_on_from()
+    {
+        var (host, _) = await RunAsync("Resolve-DnsName server02.contoso.com, localhost -Type A | ForEach-Object IPAddress; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.Category, e.ExceptionType)), Is.EqualTo(new[]
+        {
+            ("DNS_ERROR_RCODE_NAME_ERROR,Microsoft.DnsClient.Commands.ResolveDnsName", "server02.contoso.com : DNS name does not exist", ErrorCategory.ResourceUnavailable, "System.ComponentModel.Win32Exception"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "127.0.0.1", "next" }));
+    }
 }

@@ -315,6 +315,16 @@ internal static class FormatViews
         return WindowsText.Double(Math.Round(size, 2)) + " " + (i < postfixes.Length ? postfixes[i] : string.Empty);
     }
 
+    // Resolve-DnsName's records (DnsClient's format file; IPAddress the A/AAAA records' column).
+    private static readonly FormatView DnsRecord = new("Microsoft.DnsClient.Commands.DnsRecord", FormatShape.Table,
+    [
+        new("Name", 46, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Type", 6, ColumnAlignment.Left, o => Property(o, "Type")),
+        new("TTL", 5, ColumnAlignment.Left, o => Property(o, "TTL")),
+        new("Section", 10, ColumnAlignment.Left, o => Property(o, "Section")),
+        new("IPAddress", 0, ColumnAlignment.Left, o => Property(o, "IPAddress")),
+    ]);
+
     // A number's "N0" text (1,234); empty for none.
     private static string Thousands(PsValue? value) =>
         value?.AsPrimitive()?.Value is { } n and (int or long or short) ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
@@ -521,6 +531,7 @@ internal static class FormatViews
         [EventLog.Key] = EventLog,
         [EventLogConfiguration.Key] = EventLogConfiguration,
         [Volume.Key] = Volume,
+        [DnsRecord.Key] = DnsRecord,
         [Disk.Key] = Disk,
         [Partition.Key] = Partition,
         [HotFix.Key] = HotFix,
