@@ -499,6 +499,17 @@ internal sealed partial class ScenarioParser
                 return ReadServiceValue(serviceNode, names);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$lastBootUpTime") is { } bootNode:
                 return ReadLastBootValue(bootNode);
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$disk") is { } diskNode:
+                {
+                    // { $disk: size } or { $disk: freeSpace }: the computer's C: disk (a plain number: what a host without one reads).
+                    const string Usage = "$disk takes size or freeSpace";
+                    return Scalar(diskNode, "$disk") switch
+                    {
+                        "size" => new DiskValueTemplate(free: false, 0),
+                        "freeSpace" => new DiskValueTemplate(free: true, 0),
+                        _ => throw Error(diskNode, Usage),
+                    };
+                }
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is YamlMappingNode { Children.Count: 1 } uformatNode &&
                                               Get(uformatNode, "uformat") is { } uformat:
                 // { $now: { uformat: "%Y-%m-%d" } }: Get-Date -UFormat's text.

@@ -438,6 +438,9 @@ internal sealed class PipelineVariables
     /// <summary>The computer's restarts (its last boot); null when the host has none.</summary>
     public IComputerPower? Power => host?.Power;
 
+    /// <summary>The computer's disk; null when the host has none.</summary>
+    public VirtualFileSystem? FileSystem => host?.FileSystem;
+
     public string? EnvironmentVariable(string name)
     {
         if (Existing is { } r && r.TryGetVariable("env:" + name, out var set)) return EnvironmentText(set);

@@ -520,6 +520,18 @@ internal sealed class LastBootValueTemplate(DateTimeOffset initial, string? form
 }
 
 /// <summary>
+/// <c>{ $disk: size }</c> / <c>{ $disk: freeSpace }</c>: the session's computer's C: disk (<see cref="VirtualFileSystem"/>),
+/// its capacity or what is left of it, as a UInt64 (Win32_LogicalDisk's Size and FreeSpace agree with dir, Get-PSDrive
+/// and Get-Volume); <paramref name="fallback"/> on a host without a disk.
+/// </summary>
+internal sealed class DiskValueTemplate(bool free, ulong fallback) : ValueTemplate
+{
+    public override PsValue Build(RunScope scope) => PsPrimitive.UInt64(scope.Variables.FileSystem is { } disk
+        ? (ulong)Math.Max(0, free ? disk.Capacity - disk.UsedBytes : disk.Capacity)
+        : fallback);
+}
+
+/// <summary>
 /// <c>{ $now: ~ }</c>: the session's clock now (the emulator's clock: virtual when it is), as a DateTime, as Get-Date
 /// returns it; <c>{ $now: "format" }</c>: that time as text in a .NET date format (Get-Date -Format), with the
 /// invariant culture's English names (the emulator runs without culture data; en-US, a Windows server's usual

@@ -13,7 +13,7 @@ namespace PsrpEmulator.Server.Endpoint;
 /// </summary>
 internal static class WmiOperations
 {
-    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter, ServiceStates? services = null, DateTimeOffset? lastBoot = null)
+    public static List<WmiInstance> Enumerate(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, string? dialect, string? filter, ServiceStates? services = null, DateTimeOffset? lastBoot = null, VirtualFileSystem? disk = null)
     {
         if (filter is not null)
         {
@@ -40,7 +40,7 @@ internal static class WmiOperations
 
             try
             {
-                return [.. queried.Instances.Select(i => Current(queried, Substituted(i, computer), services, lastBoot)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+                return [.. queried.Instances.Select(i => Current(queried, Substituted(i, computer), services, lastBoot, disk)).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
@@ -50,15 +50,15 @@ internal static class WmiOperations
 
         if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");
         var seed = Class(catalog, computer, wmiNamespace, className);
-        return [.. seed.Instances.Select(i => Instance(seed, Current(seed, Substituted(i, computer), services, lastBoot)))];
+        return [.. seed.Instances.Select(i => Instance(seed, Current(seed, Substituted(i, computer), services, lastBoot, disk)))];
     }
 
-    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors, ServiceStates? services = null, DateTimeOffset? lastBoot = null)
+    public static WmiInstance Get(BehaviourCatalog catalog, string computer, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors, ServiceStates? services = null, DateTimeOffset? lastBoot = null, VirtualFileSystem? disk = null)
     {
         var seed = Class(catalog, computer, wmiNamespace, className);
         // Selectors name key properties; __cimnamespace is the namespace again (winrm.cmd sends it for some classes).
         var keys = selectors.Where(s => !s.Key.Equals("__cimnamespace", StringComparison.OrdinalIgnoreCase)).ToList();
-        var matches = seed.Instances.Select(i => Current(seed, Substituted(i, computer), services, lastBoot)).Where(instance => keys.All(selector =>
+        var matches = seed.Instances.Select(i => Current(seed, Substituted(i, computer), services, lastBoot, disk)).Where(instance => keys.All(selector =>
             instance.FirstOrDefault(p => p.Name.Equals(selector.Key, StringComparison.OrdinalIgnoreCase)) is { Kind: not WmiValueKind.Null } property &&
             property.Values.Any(v => v.Equals(selector.Value, StringComparison.OrdinalIgnoreCase)))).ToList();
         if (keys.Count > 0 && keys.Any(k => !seed.PropertyNames.Contains(k.Key, StringComparer.OrdinalIgnoreCase))) throw new WsManFaultException(WsManFaultReason.WmiInstanceNotFound);
@@ -80,8 +80,20 @@ internal static class WmiOperations
 
     // A Win32_Service instance as the commands left the service: State, Started and StartMode from its changed status
     // and start type; a Win32_OperatingSystem's LastBootUpTime the computer's last restart here.
-    private static IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties, ServiceStates? services, DateTimeOffset? lastBoot)
+    private static IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties, ServiceStates? services, DateTimeOffset? lastBoot, VirtualFileSystem? disk)
     {
+        // C:'s Size and FreeSpace are the computer's disk's (what dir, Get-PSDrive and Get-Volume report).
+        if (disk is not null && seed.ClassName.Equals("Win32_LogicalDisk", StringComparison.OrdinalIgnoreCase) &&
+            properties.Any(p => p.Name.Equals("DeviceID", StringComparison.OrdinalIgnoreCase) && p.Values is [var device] && device.Equals("C:", StringComparison.OrdinalIgnoreCase)))
+        {
+            return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
+            {
+                "SIZE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture)] },
+                "FREESPACE" when p.Kind != WmiValueKind.Null => p with { Values = [(disk.Capacity - disk.UsedBytes).ToString(System.Globalization.CultureInfo.InvariantCulture)] },
+                _ => p,
+            })];
+        }
+
         if (lastBoot is { } booted && seed.ClassName.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase))
         {
             return [.. properties.Select(p => p.Name.Equals("LastBootUpTime", StringComparison.OrdinalIgnoreCase) && p.Kind == WmiValueKind.Datetime

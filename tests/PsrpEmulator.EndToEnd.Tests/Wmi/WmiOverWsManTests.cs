@@ -57,6 +57,18 @@ public class WmiOverWsManTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Win32_LogicalDisk_s_C_is_the_computer_s_disk_in_its_values_and_in_WQL_conditions()
+    {
+        var (_, all) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT DeviceID, Size, FreeSpace FROM Win32_LogicalDisk"));
+        var (_, roomy) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT DeviceID FROM Win32_LogicalDisk WHERE FreeSpace > 1000000000"));
+
+        var disk = Items(all).Single();
+        Assert.That((Value(disk, "DeviceID"), Value(disk, "Size")), Is.EqualTo(("C:", "134217728")), "the emulator's default DiskCapacityBytes");
+        Assert.That(long.Parse(Value(disk, "FreeSpace")!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(1, 134217728));
+        Assert.That(Items(roomy), Is.Empty, "a 128 MiB disk has not a gigabyte free");
+    }
+
+    [Test]
     public async Task A_class_enumerated_without_optimization_is_pulled_an_instance_at_a_time()
     {
         var (_, start) = await PostAsync(WsManActions.Enumerate, CimV2 + "Win32_Process", new EnumerateBody(false, null, null));

@@ -301,8 +301,8 @@ public class DefaultScenarioTests
     [TestCase("(gwmi win32_operatingsystem).Version; (Get-WmiObject -Class Win32_OperatingSystem).GetType().Name", "10.0.17763|ManagementObject")]
     [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (gwmi Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
         "WORKGROUP|False|Microsoft.Management.Infrastructure.CimInstance")]
-    [TestCase("Get-CimInstance Win32_LogicalDisk | % { '{0} {1:N1} GB free of {2:N1} GB' -f $_.DeviceID, ($_.FreeSpace / 1GB), ($_.Size / 1GB) }", "C: 91.7 GB free of 127.4 GB")]
-    [TestCase("gcim -ClassName Win32_LogicalDisk -Filter \"DriveType=3\" | % DeviceID; gwmi Win32_LogicalDisk -Filter \"DeviceID='C:'\" | % { [math]::Round($_.FreeSpace / $_.Size * 100, 1) }", "C:|72")]
+    [TestCase("Get-CimInstance Win32_LogicalDisk | % { '{0} {1} {2} {3}' -f $_.DeviceID, $_.Size, ($_.Size -eq (Get-Volume C).Size), ($_.FreeSpace -eq (Get-PSDrive C).Free) }", "C: 16777216 True True")]
+    [TestCase("gcim -ClassName Win32_LogicalDisk -Filter \"DriveType=3\" | % DeviceID; $before = (gwmi Win32_LogicalDisk -Filter \"DeviceID='C:'\").FreeSpace; Set-Content C:\\f.txt ('x' * 998); $before - (gcim Win32_LogicalDisk).FreeSpace", "C:|1000")]
     [TestCase("(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=5' | Measure-Object).Count; (Get-WmiObject Win32_LogicalDisk).GetType().Name; (gcim Win32_LogicalDisk).Size.GetType().Name", "0|ManagementObject|UInt64")]
     [TestCase("(Get-CimInstance Win32_OperatingSystem).FreePhysicalMemory.GetType().Name; (Get-CimInstance Win32_OperatingSystem).NumberOfProcesses.GetType().Name", "UInt64|UInt32")]
     [TestCase("Get-CimInstance Win32_Service -Filter \"Name='WinRM'\" | % { $_.StartMode + ' ' + $_.State + ' ' + $_.StartName }", "Auto Running NT AUTHORITY\\NetworkService")]
