@@ -162,7 +162,7 @@ internal sealed partial class RunContext
         ["Where-Object"] = ["FilterScript", "Property", "Value", "EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch", "Contains",
             "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
             "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
-        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject"],
+        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject", "Index", "ExcludeProperty"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
@@ -483,9 +483,29 @@ internal sealed partial class RunContext
 
             case "Select-Object":
             {
+                if (arguments.Has("ExcludeProperty")) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Select-Object -ExcludeProperty is not emulated: give the command a rule"));
                 var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                // -Index is a parameter set of its own (without -First, -Last, -Skip): the objects at those places, in input order.
+                SortedSet<int>? indexes = null;
+                if (arguments["Index"] is { } indexWord)
+                {
+                    if (arguments.Has("First") || arguments.Has("Last") || arguments.Has("Skip"))
+                    {
+                        throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+                    }
+
+                    indexes = [];
+                    foreach (var element in ScriptExpressions.ArrayElements(indexWord) ?? [indexWord])
+                    {
+                        foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(element, to, blockNesting)))
+                        {
+                            indexes.Add((int)((PsPrimitive)ScriptExpressions.Cast(value, ScriptExpressions.ResolveType("int")!)).Value!);
+                        }
+                    }
+                }
+
                 return new SelectStage(this, properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
-                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting);
+                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting) { Indexes = indexes };
             }
 
             case "Group-Object":
@@ -860,8 +880,21 @@ internal sealed partial class RunContext
         private int _index;
         private int _emitted;
 
+        /// <summary>-Index: the places of the objects to write (a negative one selects nothing: UNVERIFIED for 5.1); null without it.</summary>
+        public SortedSet<int>? Indexes { get; init; }
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
+            if (Indexes is { } indexes)
+            {
+                var at = _index++;
+                if (indexes.Count == 0 || at > indexes.Max) throw new StopUpstreamException(this);
+                if (!indexes.Contains(at)) return;
+                await EmitAll(await SelectAsync(item));
+                if (at == indexes.Max) throw new StopUpstreamException(this);
+                return;
+            }
+
             if (expand is not null && VariableValueTemplate.Member(item, expand) is PsNil)
             {
                 // Each object without the property is an error of its own; the others go on.

@@ -37,6 +37,7 @@ public class DefaultScenarioTests
     [TestCase("1..2 | foreach { 'same' }", "same|same")]
     [TestCase("1..2 | ForEach-Object -Process { \"no var\" }", "no var|no var")]
     [TestCase("1..3 | % { $_ }", "1|2|3")]
+    [TestCase("1..10 | Select-Object -Index 5, 2, 5 | % { \"<$_>\" }; 'a', 'b' | select -Index 7; (1..3 | Select-Object -Index 1 -Property @{ n = 'v'; e = { $_ * 10 } }).v", "<3>|<6>|20")]
     [TestCase("[pscustomobject]@{ a = 1, 2 }, [pscustomobject]@{ a = 3 } | ForEach-Object a | ForEach-Object { \"<$_>\" }", "<1>|<2>|<3>")]
     [TestCase("@{ k = 'v' } | ForEach-Object k; ([pscustomobject]@{ a = 'xy' } | ForEach-Object a).Length", "v|2")]
     [TestCase("Write-Output 'hi'", "hi")]

@@ -124,6 +124,7 @@ public class ValueCommandTests
     [TestCase(@"Join-Path C:\a b -Foo", "NamedParameterNotFound,Microsoft.PowerShell.Commands.JoinPathCommand", "A parameter cannot be found that matches parameter name 'Foo'.")]
     [TestCase(@"Join-Path C:\a", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot process command because of one or more missing mandatory parameters: ChildPath.")]
     [TestCase("New-TimeSpan -Days 1 -Start (Get-Date)", "AmbiguousParameterSet,Microsoft.PowerShell.Commands.NewTimeSpanCommand", "Parameter set cannot be resolved using the specified named parameters.")]
+    [TestCase("1..3 | Select-Object -Index 1 -First 1", "AmbiguousParameterSet,Microsoft.PowerShell.Commands.SelectObjectCommand", "Parameter set cannot be resolved using the specified named parameters.")]
     public async Task Bad_arguments_are_the_cmdlets_errors_and_the_script_goes_on(string statement, string id, string message)
     {
         var (host, outcome) = await RunAsync(statement + "; 'next'");
