@@ -59,6 +59,7 @@ internal sealed partial class RunContext
         ["Get-Volume"] = ["DriveLetter", "ObjectId", "UniqueId", "Path", "FileSystemLabel", "Partition", "DiskImage", "FilePath", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Disk"] = ["Number", "UniqueId", "FriendlyName", "SerialNumber", "Path", "Partition", "VirtualDisk", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Partition"] = ["DiskNumber", "PartitionNumber", "DiskId", "Offset", "DriveLetter", "Disk", "Volume", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Get-Counter"] = ["Counter", "ListSet", "SampleInterval", "MaxSamples", "Continuous", "ComputerName"],
         ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
         ["Write-EventLog"] = ["LogName", "Source", "EventId", "EntryType", "Message", "Category", "RawData", "ComputerName"],
         ["New-EventLog"] = ["LogName", "Source", "ComputerName", "CategoryResourceFile", "MessageResourceFile", "ParameterResourceFile"],
@@ -246,6 +247,9 @@ internal sealed partial class RunContext
                     return;
                 case var storage when StorageCommandNames.Contains(storage):
                     await RunStorageCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case "Get-Counter":
+                    await GetCounterAsync(arguments, to, output, blockNesting);
                     return;
                 case var eventLog when EventLogCommandNames.Contains(eventLog):
                     await RunEventLogCommandAsync(command, arguments, to, output, blockNesting);
@@ -556,7 +560,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
+                if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser")
                 {
                     named[name] = null;
@@ -597,6 +601,7 @@ internal sealed partial class RunContext
             "Get-Volume" => ["DriveLetter"],
             "Get-Disk" => ["Number"],
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
+            "Get-Counter" => ["Counter"],
             "Get-EventLog" => ["LogName", "InstanceId"],
             "Write-EventLog" => ["LogName", "Source", "EventId", "EntryType", "Message"],
             "New-EventLog" => ["LogName", "Source", "ComputerName"],

@@ -325,6 +325,21 @@ internal static class FormatViews
         new("IPAddress", 0, ColumnAlignment.Left, o => Property(o, "IPAddress")),
     ]);
 
+    // Get-Counter's sample sets: the Readings under a "CounterSamples" label, wrapped (Diagnostics.format.ps1xml).
+    private static readonly FormatView CounterSampleSet = new("Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSampleSet", FormatShape.Table,
+    [
+        new("Timestamp", 26, ColumnAlignment.Left, o => Property(o, "Timestamp")),
+        new("CounterSamples", 100, ColumnAlignment.Left, o => (o is PsObject set && set["Readings"]?.AsString() is { } readings && readings.EndsWith('\n') ? readings[..^1] : string.Empty)
+            .Replace("\n", "\r\n", StringComparison.Ordinal)),
+    ])
+    {
+        Wrap = true,
+    };
+
+    // A sample's DefaultDisplayPropertySet (Path, InstanceName, CookedValue) as a table sized to its rows.
+    private static readonly FormatView CounterSample = new("Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSample", FormatShape.Table,
+        [.. ((string[])["Path", "InstanceName", "CookedValue"]).Select(Column)]);
+
     // A number's "N0" text (1,234); empty for none.
     private static string Thousands(PsValue? value) =>
         value?.AsPrimitive()?.Value is { } n and (int or long or short) ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
@@ -532,6 +547,8 @@ internal static class FormatViews
         [EventLogConfiguration.Key] = EventLogConfiguration,
         [Volume.Key] = Volume,
         [DnsRecord.Key] = DnsRecord,
+        [CounterSampleSet.Key] = CounterSampleSet,
+        [CounterSample.Key] = CounterSample,
         [Disk.Key] = Disk,
         [Partition.Key] = Partition,
         [HotFix.Key] = HotFix,
@@ -648,6 +665,7 @@ internal static class FormatViews
             {
                 case "System.ServiceProcess.ServiceController": return ["Status", "Name", "DisplayName"];
                 case "System.Diagnostics.Process": return ["Id", "Handles", "CPU", "SI", "Name"];
+                case "Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSample": return ["Path", "InstanceName", "CookedValue"];
             }
         }
 

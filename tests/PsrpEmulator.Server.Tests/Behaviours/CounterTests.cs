@@ -1,0 +1,114 @@
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Hosting;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Get-Counter: sample sets an interval apart on the session's clock, the counters' values agreeing with the
+/// computer's other commands, lower-case paths and Readings, the cmdlet's table, and PDH's errors for paths the
+/// computer has not.
+/// </summary>
+public class CounterTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+
+    private static async Task<(RecordingHost Host, TimeSpan Elapsed)> RunAsync(string script)
+    {
+        var clock = new VirtualClock(Start);
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), FileSystem = new VirtualFileSystem(clock, 64L * 1024 * 1024) };
+        var run = Task.Run(() => Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            if (!clock.AdvanceToNextTimer()) await Task.Yield();
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(1));
+        return (host, clock.GetUtcNow() - Start);
+    }
+
+    [Test]
+    public async Task Each_sample_set_comes_an_interval_after_the_last_with_the_computer_s_values()
+    {
+        var (host, elapsed) = await RunAsync("$s = Get-Counter '\\Processor(_Total)\\% Processor Time', '\\Memory\\Available MBytes', '\\LogicalDisk(C:)\\% Free Space' -SampleInterval 5 -MaxSamples 3; " +
+            "$s.Count; $s[0].Timestamp.ToString('s'); $s[2].Timestamp.ToString('s'); $s[0].CounterSamples | ForEach-Object { \"$($_.Path)=$($_.CookedValue) $($_.InstanceName) $($_.CounterType)\" }; " +
+            "[math]::Round(($s[0].CounterSamples[2].CookedValue / 100) * (Get-Volume C).Size) -eq (Get-Volume C).SizeRemaining");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts.Where((_, i) => i != 5), Is.EqualTo(new[]
+        {
+            "3", "2026-11-30T08:00:05", "2026-11-30T08:00:15",
+            @"\\testhost01\processor(_total)\% processor time=3 _total Timer100NsInverse",
+            @"\\testhost01\memory\available mbytes=5120  NumberOfItems64",
+            "True",
+        }));
+        Assert.That(host.OutputTexts[5], Does.Match(@"^\\\\testhost01\\logicaldisk\(c:\)\\% free space=99\.\d+ c: RawFraction$"));
+        Assert.That(elapsed, Is.EqualTo(TimeSpan.FromSeconds(15)), "the baseline, then a sample every five seconds");
+    }
+
+    [Test]
+    public async Task Wildcards_choose_instances_and_counters_and_no_path_is_the_cmdlet_s_default_counters()
+    {
+        var (host, _) = await RunAsync("(Get-Counter '\\Processor(*)\\% Processor Time').CounterSamples.InstanceName -join ','; " +
+            "(Get-Counter '\\System\\*').CounterSamples.Path -join ','; (Get-Counter).CounterSamples.Count; (Get-Counter).Readings.Split(\"`n\")[0]");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "0,1,_total", @"\\testhost01\system\processor queue length,\\testhost01\system\system up time,\\testhost01\system\processes", "6",
+            @"\\testhost01\network interface(microsoft hyper-v network adapter)\bytes total/sec :",
+        }));
+    }
+
+    [Test]
+    public async Task Paths_the_computer_has_not_are_PDH_s_errors_and_the_others_are_sampled()
+    {
+        var (host, _) = await RunAsync("(Get-Counter '\\Foo\\Bar', '\\Processor(9)\\% Processor Time', '\\Memory\\Nope', 'bad', '\\Memory\\Available MBytes').CounterSamples.Count; " +
+            "Get-Counter '\\Foo\\Bar' -ErrorAction SilentlyContinue; 'none'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.Category)), Is.EqualTo(new[]
+        {
+            ("CounterApiError,Microsoft.PowerShell.Commands.GetCounterCommand", "The specified object was not found on the computer.", ErrorCategory.InvalidResult),
+            ("CounterApiError,Microsoft.PowerShell.Commands.GetCounterCommand", "The specified instance is not present.", ErrorCategory.InvalidResult),
+            ("CounterApiError,Microsoft.PowerShell.Commands.GetCounterCommand", "The specified counter could not be found.", ErrorCategory.InvalidResult),
+            ("CounterApiError,Microsoft.PowerShell.Commands.GetCounterCommand", "Unable to parse the counter path. Check the format and syntax of the specified path.", ErrorCategory.InvalidResult),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "none" }));
+    }
+
+    [TestCase("Get-Counter -Continuous -MaxSamples 2", "CounterContinuousOrMaxSamples,Microsoft.PowerShell.Commands.GetCounterCommand", "The Continuous parameter and the MaxSamples parameter cannot be used in the same command.")]
+    [TestCase("Get-Counter -MaxSamples 0", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.GetCounterCommand",
+        "Cannot validate argument on parameter 'MaxSamples'. The 0 argument is less than the minimum allowed range of 1. Supply an argument that is greater than or equal to 1 and then try the command again.")]
+    public async Task Bad_parameters_end_the_statement_with_the_cmdlet_s_error(string script, string fullyQualifiedErrorId, string message)
+    {
+        var (host, _) = await RunAsync(script + "; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (fullyQualifiedErrorId, message) }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task Out_Default_shows_the_sample_sets_Readings_under_CounterSamples_and_samples_as_a_table()
+    {
+        var (host, _) = await RunAsync("Get-Counter '\\Processor(_Total)\\% Processor Time', '\\Memory\\Available MBytes' | Out-String; (Get-Counter '\\Processor(*)\\% Processor Time').CounterSamples | Out-String");
+
+        var lines = string.Join("\r\n", host.OutputTexts).Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "Timestamp                  CounterSamples",
+            "---------                  --------------",
+            @"11/30/2026 8:00:01 AM      \\testhost01\processor(_total)\% processor time :",
+            "                           3",
+            @"                           \\testhost01\memory\available mbytes :",
+            "                           5120",
+            "Path                                            InstanceName CookedValue",
+            "----                                            ------------ -----------",
+            @"\\testhost01\processor(0)\% processor time      0                      3",
+            @"\\testhost01\processor(1)\% processor time      1                      3",
+            @"\\testhost01\processor(_total)\% processor time _total                 3",
+        }));
+    }
+}
