@@ -68,9 +68,11 @@ internal sealed class PipedCommandLineScript(IReadOnlyList<ICommandLineScript> s
         return await runs[^1].ConfigureAwait(false);
     }
 
+    // Each stage runs inline up to its first real wait (a full or empty pipe, the clock), then the next starts: a line of
+    // quick commands is done before the Command's response, as a single command is, so a Receive finds all of its output
+    // (side by side on the thread pool, a Receive could take a first chunk while the line still ran).
     private static async Task<int> RunStageAsync(ICommandLineScript stage, StageHost host, TimeProvider time, CancellationTokenSource failed)
     {
-        await Task.Yield();
         try
         {
             return await stage.RunAsync(host, time, failed.Token).ConfigureAwait(false);
