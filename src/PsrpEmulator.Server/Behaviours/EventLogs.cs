@@ -74,7 +74,7 @@ public sealed class EventLogs
         ("Internet Explorer", 512, "OverwriteOlder", 7, []),
         ("Key Management Service", 20_480, "OverwriteAsNeeded", 0, []),
         ("Security", 20_480, "OverwriteAsNeeded", 0, ["Microsoft-Windows-Security-Auditing", "Security"]),
-        ("System", 20_480, "OverwriteAsNeeded", 0, ["System", "Service Control Manager", "EventLog", "User32", "Microsoft-Windows-Kernel-General", "Microsoft-Windows-WinRM"]),
+        ("System", 20_480, "OverwriteAsNeeded", 0, ["System", "Service Control Manager", "EventLog", "User32", "Microsoft-Windows-Kernel-General", "Microsoft-Windows-WinRM", "Microsoft-Windows-Eventlog"]),
         ("Windows PowerShell", 15_360, "OverwriteAsNeeded", 0, ["PowerShell"]),
     ];
 
@@ -269,8 +269,12 @@ public sealed class EventLogs
         }
     }
 
-    /// <summary>Empties a log (Clear-EventLog); false when there is none. Record numbers go on from where they were.</summary>
-    public bool Clear(string name)
+    /// <summary>
+    /// Empties a log (Clear-EventLog, wevtutil cl); false when there is none. Record numbers go on from where they were.
+    /// The event log service says so, as Windows does: the System log's 104 ("The Application log file was cleared.")
+    /// naming <paramref name="user"/>, or for Security the audit 1102 in the cleared log itself.
+    /// </summary>
+    public bool Clear(string name, string? user = null)
     {
         lock (_gate)
         {
@@ -278,6 +282,16 @@ public sealed class EventLogs
             _totalBytes -= log.Bytes;
             log.Bytes = 0;
             log.Entries.Clear();
+            var now = _time.GetUtcNow();
+            if (log.Name.Equals("Security", StringComparison.OrdinalIgnoreCase))
+            {
+                Append(log, "Microsoft-Windows-Eventlog", 1102, EntryType.SuccessAudit, 104, "The audit log was cleared.", [], [], now, user);
+            }
+            else
+            {
+                Append(FindLog("System")!, "Microsoft-Windows-Eventlog", 104, EntryType.Information, 0, $"The {log.Name} log file was cleared.", [log.Name], [], now, user);
+            }
+
             return true;
         }
     }

@@ -206,7 +206,7 @@ internal sealed partial class RunContext
                     }
 
                     if (await WhatIfAsync(arguments, command, $"Do you want to clear the \"{logName}\" log on the computer \"localhost\"?")) continue;
-                    logs.Clear(logName);
+                    logs.Clear(logName, EventLogUser());
                 }
 
                 return;

@@ -207,6 +207,19 @@ public class EventLogTests
     }
 
     [Test]
+    public async Task Clearing_a_log_is_the_System_log_s_104_naming_the_user_and_clearing_Security_its_own_audit_1102()
+    {
+        var host = await RunAsync("Clear-EventLog Application, Security; Get-EventLog System -Newest 1 | ForEach-Object { \"$($_.Source) $($_.EventID) $($_.UserName): $($_.Message)\" }; " +
+            "Get-EventLog Security | ForEach-Object { \"$($_.EntryType) $($_.EventID) $($_.Message)\" }; Clear-EventLog System -WhatIf; (Get-EventLog System).Count");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            @"Microsoft-Windows-Eventlog 104 TESTHOST01\tester: The Application log file was cleared.", "SuccessAudit 1102 The audit log was cleared.", "4",
+        }));
+    }
+
+    [Test]
     public async Task Limit_EventLog_changes_the_overflow_policy_and_size_as_ModifyOverflowPolicy_does_and_WhatIf_changes_nothing()
     {
         var logs = NewLogs();
@@ -362,7 +375,7 @@ public class EventLogTests
             "Event[1]:\r\n  Log Name: System\r\n  Source: EventLog\r\n  Date: 2026-01-12T09:35:00.000\r\n  Event ID: 6005\r\n  Task: N/A\r\n  Level: Information\r\n" +
             "  Opcode: N/A\r\n  Keyword: Classic\r\n  User: N/A\r\n  User Name: N/A\r\n  Computer: SERVER01\r\n  Description: \r\nThe Event log service was started.\r\n\r\n"));
         Assert.That(clear, Is.EqualTo(("", "", 0)));
-        Assert.That(logs.Entries("System"), Is.Empty);
+        Assert.That(logs.Entries("System").Select(e => (e.Source, e.EventId, e.Message)), Is.EqualTo(new[] { ("Microsoft-Windows-Eventlog", 104, "The System log file was cleared.") }));
         Assert.That(missing, Is.EqualTo(("", "Failed to clear log Microsoft-Windows-Foo/Debug. The specified channel could not be found.\r\n", 15007)));
         Assert.That((xml.Code, xml.Stderr), Is.EqualTo((1, NotEmulatedMessage("wevtutil qe /c"))));
     }

@@ -180,7 +180,8 @@ internal sealed class WevtutilScript(string verb, string? log, IReadOnlyDictiona
         switch (verb)
         {
             case "cl":
-                logs.Clear(found.Name);
+                string Variable(string name) => host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
+                logs.Clear(found.Name, $"{Variable("USERDOMAIN")}\\{Variable("USERNAME")}");
                 return 0;
             case "gl":
                 await host.WriteTextAsync(WinRsStreams.Stdout,
