@@ -25,6 +25,9 @@ internal static class ExceptionTypes
     private static readonly Dictionary<string, string> ExceptionBases = new(StringComparer.Ordinal)
     {
         ["System.SystemException"] = "System.Exception",
+        // The CIM cmdlets' failures: a method's (CimException) and the cmdletization's query matching nothing (CimJobException).
+        ["Microsoft.Management.Infrastructure.CimException"] = "System.SystemException",
+        ["Microsoft.PowerShell.Cmdletization.Cim.CimJobException"] = "System.SystemException",
         ["System.NotImplementedException"] = "System.SystemException",
         ["System.ArithmeticException"] = "System.SystemException",
         ["System.DivideByZeroException"] = "System.ArithmeticException",

@@ -20,11 +20,11 @@ internal sealed partial class RunContext
 
     /// <summary>
     /// The cmdletization's error for a query value that matched no instance (a name, not a pattern: a pattern that
-    /// matches none is nothing).
+    /// matches none is nothing): a CimJobException, as captured Get-Disk, Get-Partition and Get-NetTCPConnection errors show.
     /// </summary>
     private static ScriptedError CimNotFound(string command, string cimClass, string property, string value) => new(
         $"No {cimClass} objects found with property '{property}' equal to '{value}'.  Verify the value of the property and retry.",
-        $"CmdletizationQuery_NotFound_{property},{command}", ErrorCategory.ObjectNotFound, "Microsoft.Management.Infrastructure.CimException", value)
+        $"CmdletizationQuery_NotFound_{property},{command}", ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException", value)
     {
         Activity = command,
     };

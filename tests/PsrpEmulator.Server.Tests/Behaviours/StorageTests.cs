@@ -64,7 +64,8 @@ public class StorageTests
     {
         var host = await RunAsync(script);
 
-        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.Category)), Is.EqualTo(new[] { (fullyQualifiedErrorId, message, ErrorCategory.ObjectNotFound) }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.Category, e.ExceptionType)),
+            Is.EqualTo(new[] { (fullyQualifiedErrorId, message, ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException") }));
         Assert.That(host.Outputs, Is.Empty);
     }
 
