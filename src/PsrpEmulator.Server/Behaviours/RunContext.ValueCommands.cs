@@ -59,6 +59,7 @@ internal sealed partial class RunContext
         ["Get-Volume"] = ["DriveLetter", "ObjectId", "UniqueId", "Path", "FileSystemLabel", "Partition", "DiskImage", "FilePath", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Disk"] = ["Number", "UniqueId", "FriendlyName", "SerialNumber", "Path", "Partition", "VirtualDisk", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Partition"] = ["DiskNumber", "PartitionNumber", "DiskId", "Offset", "DriveLetter", "Disk", "Volume", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Counter"] = ["Counter", "ListSet", "SampleInterval", "MaxSamples", "Continuous", "ComputerName"],
         ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
         ["Write-EventLog"] = ["LogName", "Source", "EventId", "EntryType", "Message", "Category", "RawData", "ComputerName"],
@@ -247,6 +248,9 @@ internal sealed partial class RunContext
                     return;
                 case var storage when StorageCommandNames.Contains(storage):
                     await RunStorageCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case "Get-NetTCPConnection":
+                    await GetNetTcpConnectionAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Counter":
                     await GetCounterAsync(arguments, to, output, blockNesting);
@@ -601,6 +605,7 @@ internal sealed partial class RunContext
             "Get-Volume" => ["DriveLetter"],
             "Get-Disk" => ["Number"],
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
+            "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],
             "Get-Counter" => ["Counter"],
             "Get-EventLog" => ["LogName", "InstanceId"],
             "Write-EventLog" => ["LogName", "Source", "EventId", "EntryType", "Message"],

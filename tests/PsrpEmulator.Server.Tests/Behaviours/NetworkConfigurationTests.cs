@@ -200,4 +200,29 @@ public class NetworkConfigurationTests
         }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "127.0.0.1", "next" }));
     }
+
+    [TestCase("(Get-NetTCPConnection | ForEach-Object { \"$($_.LocalAddress):$($_.LocalPort)\" }) -join ','", ":::47001,:::5985,:::445,:::135,0.0.0.0:47001,0.0.0.0:5985,0.0.0.0:445,0.0.0.0:135")]
+    [TestCase("Get-NetTCPConnection -LocalPort 5985 -State Listen -LocalAddress 0.0.0.0 | ForEach-Object { \"$($_.State) $($_.OwningProcess) $($_.RemotePort) $($_.LocalPort.GetType().Name)\" }", "Listen 4 0 UInt16")]
+    [TestCase("(Get-NetTCPConnection -OwningProcess 900).LocalPort; @(Get-NetTCPConnection -State Established).Count; @(Get-NetTCPConnection -LocalAddress '10.*').Count", "135|135|0|0")]
+    public async Task Get_NetTCPConnection_lists_the_listeners_netstat_shows(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Get_NetTCPConnection_that_finds_no_port_is_the_cmdletization_s_query_error_with_its_WHERE_clause()
+    {
+        var (host, _) = await RunAsync("Get-NetTCPConnection -LocalPort 8080, 8443 -State Listen; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.Category, e.ExceptionType)), Is.EqualTo(new[]
+        {
+            ("CmdletizationQuery_NotFound,Get-NetTCPConnection",
+                "No matching MSFT_NetTCPConnection objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetTCPConnection class on the  CIM server: SELECT * FROM MSFT_NetTCPConnection  WHERE ((LocalPort = 8080) OR (LocalPort = 8443)) AND ((State = 2)). Verify query parameters and retry.",
+                ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
 }

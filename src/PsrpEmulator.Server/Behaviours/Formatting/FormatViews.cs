@@ -340,6 +340,18 @@ internal static class FormatViews
     private static readonly FormatView CounterSample = new("Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSample", FormatShape.Table,
         [.. ((string[])["Path", "InstanceName", "CookedValue"]).Select(Column)]);
 
+    // NetTCPIP's table of TCP connections (widths as Windows Server 2019 prints them, UNVERIFIED).
+    private static readonly FormatView NetTcpConnection = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetTCPConnection", FormatShape.Table,
+    [
+        new("LocalAddress", 35, ColumnAlignment.Left, o => Property(o, "LocalAddress")),
+        new("LocalPort", 9, ColumnAlignment.Left, o => Property(o, "LocalPort")),
+        new("RemoteAddress", 35, ColumnAlignment.Left, o => Property(o, "RemoteAddress")),
+        new("RemotePort", 10, ColumnAlignment.Left, o => Property(o, "RemotePort")),
+        new("State", 11, ColumnAlignment.Left, o => Property(o, "State")),
+        new("AppliedSetting", 14, ColumnAlignment.Left, o => Property(o, "AppliedSetting")),
+        new("OwningProcess", 0, ColumnAlignment.Left, o => Property(o, "OwningProcess")),
+    ]);
+
     // A number's "N0" text (1,234); empty for none.
     private static string Thousands(PsValue? value) =>
         value?.AsPrimitive()?.Value is { } n and (int or long or short) ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
@@ -549,6 +561,7 @@ internal static class FormatViews
         [DnsRecord.Key] = DnsRecord,
         [CounterSampleSet.Key] = CounterSampleSet,
         [CounterSample.Key] = CounterSample,
+        [NetTcpConnection.Key] = NetTcpConnection,
         [Disk.Key] = Disk,
         [Partition.Key] = Partition,
         [HotFix.Key] = HotFix,
