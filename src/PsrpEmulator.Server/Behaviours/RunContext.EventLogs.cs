@@ -405,7 +405,8 @@ internal sealed partial class RunContext
                     // A provider's log: where its source is registered (a pattern: every matching source's).
                     foreach (var provider in providers)
                     {
-                        var providerLogs = logs.Logs().Where(l => logs.Entries(l.Name).Any(e => VirtualFileSystem.Wildcard(provider).IsMatch(e.Source)) ||
+                        var pattern = VirtualFileSystem.Wildcard(provider);
+                        var providerLogs = logs.Logs().Where(l => logs.Entries(l.Name).Any(e => pattern.IsMatch(e.Source)) ||
                             logs.LogOfSource(provider) is { } own && own.Equals(l.Name, StringComparison.OrdinalIgnoreCase)).Select(l => l.Name).ToList();
                         if (providerLogs.Count == 0)
                         {

@@ -1376,7 +1376,8 @@ internal static partial class ScriptExpressions
             set.Append(Escape(body[i]));
         }
 
-        return set.Length == 0 ? "(?!)" : "[" + set + "]";
+        // A class that matches nothing (no lookaround: the pattern may run without backtracking).
+        return set.Length == 0 ? @"[^\s\S]" : "[" + set + "]";
     }
 
     private static bool Match(string value, string pattern, bool caseSensitive, bool singleline = false)

@@ -207,6 +207,21 @@ public class EventLogTests
     }
 
     [Test]
+    public async Task A_message_pattern_of_many_stars_against_long_messages_matches_in_linear_time()
+    {
+        var logs = NewLogs();
+        logs.Register("Big", "B");
+        logs.Limit("Big", 4_096, null, null);
+        var message = new string('a', 32_000);
+        for (var i = 0; i < 20; i++) logs.Write("B", 1, EventLogs.EntryType.Information, 0, message, [], null);
+
+        var host = await RunAsync("@(Get-EventLog Big -Message ('*a' * 30 + '*b')).Count; @(Get-EventLog Big -Message ('*a' * 30 + '*')).Count", logs);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "20" }));
+    }
+
+    [Test]
     public async Task Clearing_a_log_is_the_System_log_s_104_naming_the_user_and_clearing_Security_its_own_audit_1102()
     {
         var host = await RunAsync("Clear-EventLog Application, Security; Get-EventLog System -Newest 1 | ForEach-Object { \"$($_.Source) $($_.EventID) $($_.UserName): $($_.Message)\" }; " +
