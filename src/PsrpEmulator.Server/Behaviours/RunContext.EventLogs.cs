@@ -36,7 +36,7 @@ internal sealed partial class RunContext
 
     private async ValueTask RunEventLogCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated(command, arguments, "Credential", "Path", "FilterXml", "FilterXPath", "ListProvider", "CategoryResourceFile", "MessageResourceFile", "ParameterResourceFile");
+        RefuseNotEmulated(command, arguments, "Credential", "Path", "FilterXml", "ListProvider", "CategoryResourceFile", "MessageResourceFile", "ParameterResourceFile");
         var logs = Host.EventLogs ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         foreach (var computer in await OptionalTextsAsync(arguments, "ComputerName", to, blockNesting) ?? [])
         {
@@ -374,13 +374,12 @@ internal sealed partial class RunContext
                     selections.Add(HashtableSelection(dictionary));
                 }
             }
-            else if (arguments["ProviderName"] is not null)
-            {
-                selections.Add(([], await Texts("ProviderName"), _ => true));
-            }
             else
             {
-                selections.Add((arguments["LogName"] is null ? ["*"] : await Texts("LogName"), [], _ => true));
+                // -FilterXPath narrows the logs' or providers' events (the System element's tests WEvtUtil's queries use).
+                var xpath = (await Texts("FilterXPath")).FirstOrDefault() is { } text ? EventXPath.Parse(text, time) : _ => true;
+                if (arguments["ProviderName"] is not null) selections.Add(([], await Texts("ProviderName"), xpath));
+                else selections.Add((arguments["LogName"] is null ? ["*"] : await Texts("LogName"), [], xpath));
             }
 
             var found = 0L;
@@ -663,4 +662,194 @@ internal sealed partial class RunContext
             .With("RecordCount", PsPrimitive.Int64(entries.Count));
         return o;
     }
+}
+
+/// <summary>
+/// The part of the event log's XPath 1.0 queries that Get-WinEvent -FilterXPath scripts use: <c>*</c>, or
+/// <c>*[System[...]]</c> over EventID, Level, Task and EventRecordID comparisons, <c>Provider[@Name='x']</c>,
+/// <c>TimeCreated[timediff(@SystemTime) &lt;= ms]</c> and <c>TimeCreated[@SystemTime &gt;= 'date']</c>, joined by
+/// <c>and</c>, <c>or</c> and parentheses. Another query (EventData, functions, other elements) is a scenario error: the
+/// emulator does not read it.
+/// </summary>
+internal static class EventXPath
+{
+    public static Func<EventLogs.Entry, bool> Parse(string xpath, TimeProvider time)
+    {
+        var tokens = Tokenize(xpath);
+        var at = 0;
+        string Peek() => at < tokens.Count ? tokens[at] : string.Empty;
+        string Next() => at < tokens.Count ? tokens[at++] : throw NotEmulated(xpath);
+        void Expect(string token)
+        {
+            if (!Next().Equals(token, StringComparison.OrdinalIgnoreCase)) throw NotEmulated(xpath);
+        }
+
+        // The path's step: any element, or Event.
+        if (Next() is not ("*" or "Event")) throw NotEmulated(xpath);
+        if (at == tokens.Count) return _ => true;
+        Expect("[");
+        Expect("System");
+        Expect("[");
+        var filter = Or();
+        Expect("]");
+        Expect("]");
+        if (at != tokens.Count) throw NotEmulated(xpath);
+        return filter;
+
+        Func<EventLogs.Entry, bool> Or()
+        {
+            var left = And();
+            while (Peek().Equals("or", StringComparison.OrdinalIgnoreCase))
+            {
+                at++;
+                var (a, b) = (left, And());
+                left = e => a(e) || b(e);
+            }
+
+            return left;
+        }
+
+        Func<EventLogs.Entry, bool> And()
+        {
+            var left = Primary();
+            while (Peek().Equals("and", StringComparison.OrdinalIgnoreCase))
+            {
+                at++;
+                var (a, b) = (left, Primary());
+                left = e => a(e) && b(e);
+            }
+
+            return left;
+        }
+
+        Func<EventLogs.Entry, bool> Primary()
+        {
+            var token = Next();
+            if (token == "(")
+            {
+                var inner = Or();
+                Expect(")");
+                return inner;
+            }
+
+            switch (token)
+            {
+                case "EventID" or "Level" or "Task" or "EventRecordID":
+                    {
+                        var op = Next();
+                        var number = long.TryParse(Next(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw NotEmulated(xpath);
+                        Func<EventLogs.Entry, long> value = token switch
+                        {
+                            "EventID" => e => e.EventId & 0xFFFF,
+                            "Level" => e => e.Type switch { EventLogs.EntryType.Error => 2, EventLogs.EntryType.Warning => 3, EventLogs.EntryType.Information => 4, _ => 0 },
+                            "Task" => e => e.Category,
+                            _ => e => e.Index,
+                        };
+                        var compare = Comparison(op, xpath);
+                        return e => compare(value(e).CompareTo(number));
+                    }
+
+                case "Provider":
+                    {
+                        Expect("[");
+                        Expect("@Name");
+                        Expect("=");
+                        var name = Unquote(Next(), xpath);
+                        Expect("]");
+                        return e => e.Source.Equals(name, StringComparison.OrdinalIgnoreCase);
+                    }
+
+                case "TimeCreated":
+                    {
+                        Expect("[");
+                        Func<EventLogs.Entry, bool> test;
+                        if (Peek() == "timediff")
+                        {
+                            at++;
+                            Expect("(");
+                            Expect("@SystemTime");
+                            Expect(")");
+                            var compare = Comparison(Next(), xpath);
+                            var milliseconds = double.TryParse(Next(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : throw NotEmulated(xpath);
+                            test = e => compare((time.GetUtcNow() - e.TimeGenerated).TotalMilliseconds.CompareTo(milliseconds));
+                        }
+                        else
+                        {
+                            Expect("@SystemTime");
+                            var compare = Comparison(Next(), xpath);
+                            var when = DateTimeOffset.TryParse(Unquote(Next(), xpath), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var d)
+                                ? d : throw NotEmulated(xpath);
+                            test = e => compare(e.TimeGenerated.CompareTo(when));
+                        }
+
+                        Expect("]");
+                        return test;
+                    }
+
+                default:
+                    throw NotEmulated(xpath);
+            }
+        }
+    }
+
+    private static Func<int, bool> Comparison(string op, string xpath) => op switch
+    {
+        "=" => c => c == 0,
+        "!=" => c => c != 0,
+        "<" => c => c < 0,
+        "<=" => c => c <= 0,
+        ">" => c => c > 0,
+        ">=" => c => c >= 0,
+        _ => throw NotEmulated(xpath),
+    };
+
+    private static string Unquote(string token, string xpath) =>
+        token.Length >= 2 && token[0] is '\'' or '"' && token[^1] == token[0] ? token[1..^1] : throw NotEmulated(xpath);
+
+    private static List<string> Tokenize(string xpath)
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < xpath.Length;)
+        {
+            var c = xpath[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+                continue;
+            }
+
+            if (c is '\'' or '"')
+            {
+                var end = xpath.IndexOf(c, i + 1);
+                if (end < 0) throw NotEmulated(xpath);
+                tokens.Add(xpath[i..(end + 1)]);
+                i = end + 1;
+                continue;
+            }
+
+            if (c is '<' or '>' or '!' && i + 1 < xpath.Length && xpath[i + 1] == '=')
+            {
+                tokens.Add(xpath.Substring(i, 2));
+                i += 2;
+                continue;
+            }
+
+            if (c is '[' or ']' or '(' or ')' or '=' or '<' or '>' or '*')
+            {
+                tokens.Add(c.ToString());
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < xpath.Length && (char.IsLetterOrDigit(xpath[i]) || xpath[i] is '@' or '.' or '-' or '_')) i++;
+            if (i == start) throw NotEmulated(xpath);
+            tokens.Add(xpath[start..i]);
+        }
+
+        return tokens;
+    }
+
+    private static ScriptExpressionException NotEmulated(string xpath) =>
+        new(ScriptedError.ScenarioFault($"Get-WinEvent -FilterXPath \"{xpath}\" is a query the emulator does not read: give the command a rule"));
 }

@@ -149,6 +149,33 @@ public class EventLogTests
         }));
     }
 
+    [TestCase("*[System[(EventID=7036)]]", "7036")]
+    [TestCase("Event[System[Provider[@Name='EventLog'] and (EventID=6005 or EventID = 6009)]]", "6005,6009")]
+    [TestCase("*[System[Level=4 and EventRecordID>=2 and EventRecordID<4]]", "7036,6005")]
+    [TestCase("*[System[TimeCreated[@SystemTime>='2026-01-12T09:35:10.000Z'] and Provider[@Name='Service Control Manager']]]", "7036")]
+    [TestCase("*[System[TimeCreated[timediff(@SystemTime) <= 86400000]]]", "1000")]
+    [TestCase("*", "1000,7036,6005,6009")]
+    public async Task Get_WinEvent_FilterXPath_reads_the_System_element_s_tests(string xpath, string ids)
+    {
+        var logs = NewLogs();
+        logs.Register("System", "Deploy");
+        logs.Write("Deploy", 1000, EventLogs.EntryType.Information, 0, "now", [], null);
+
+        var host = await RunAsync($"(Get-WinEvent -LogName System -FilterXPath \"{xpath}\" | ForEach-Object Id) -join ','", logs);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { ids }));
+    }
+
+    [Test]
+    public async Task A_FilterXPath_the_emulator_does_not_read_is_a_scenario_error_and_one_matching_nothing_NoMatchingEventsFound()
+    {
+        var host = await RunAsync("Get-WinEvent System -FilterXPath \"*[EventData[Data='x']]\"; Get-WinEvent System -FilterXPath '*[System[Level=1]]'; 'next'");
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError", "NoMatchingEventsFound,Microsoft.PowerShell.Commands.GetWinEventCommand" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [Test]
     public async Task A_service_entering_another_state_is_Service_Control_Manager_s_7036_and_one_already_there_writes_none()
     {
