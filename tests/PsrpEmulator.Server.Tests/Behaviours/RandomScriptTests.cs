@@ -153,6 +153,8 @@ public class RandomScriptTests
         "Get-EventLog System ", "Get-EventLog -List", " -Newest 2", " -EntryType Error", " -Source Event*", "Get-WinEvent System", "Get-WinEvent @{ LogName = 'System'; Id = 7036 }",
         " -MaxEvents ", "Write-EventLog Application EventCreate 1 -Message ", "New-EventLog Application x", "Clear-EventLog ", "Limit-EventLog Application -OverflowAction ",
         "Remove-EventLog -Source ", "eventcreate /T ERROR /ID 1 /D ", "wevtutil qe System /f:text /c:", "wevtutil el", "Get-Volume ", "Get-Partition ", "Get-Disk ", "| Get-Volume", "| Get-Partition",
+        " -FilterXPath '*[System[(EventID=7036 or Level=2)]]'", " -FilterXPath \"*[System[TimeCreated[timediff(@SystemTime) <= ", "Get-NetTCPConnection -LocalPort ", " -State Listen",
+        "Get-Counter '\\Processor(*)\\% Processor Time'", " -MaxSamples ", "Resolve-DnsName ", " -Type A", "Select-Object -Index ",
     ];
 
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.
