@@ -68,11 +68,5 @@ internal static class EventLogSeedParser
             time, fields.TryGetValue("computer", out var computer) ? computer.Value : null);
     }
 
-    private static BehaviourLoadException Error(string source, YamlNode node, string message) =>
-        new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
-        {
-            SourceName = source,
-            Line = (int)node.Start.Line,
-            Column = (int)node.Start.Column,
-        };
+    private static BehaviourLoadException Error(string source, YamlNode node, string message) => YamlText.LoadError(source, node, message);
 }

@@ -34,7 +34,7 @@ public sealed class EventLogs
     }
 
     /// <summary>A log's settings (Limit-EventLog's) and how many entries it holds.</summary>
-    public sealed record LogInfo(string Name, int MaximumKilobytes, string OverflowAction, int MinimumRetentionDays, int Count, IReadOnlyList<string> Sources);
+    public sealed record LogInfo(string Name, int MaximumKilobytes, string OverflowAction, int MinimumRetentionDays, int Count);
 
     /// <summary>An entry the scenario puts in a log before any session starts.</summary>
     public sealed record Seed(string Log, string Source, long InstanceId, EntryType Type, short Category, string Message, DateTimeOffset? Time, string? Computer);
@@ -322,7 +322,7 @@ public sealed class EventLogs
         return log;
     }
 
-    private static LogInfo Info(Log log) => new(log.Name, log.MaximumKilobytes, log.OverflowAction, log.MinimumRetentionDays, log.Entries.Count, []);
+    private static LogInfo Info(Log log) => new(log.Name, log.MaximumKilobytes, log.OverflowAction, log.MinimumRetentionDays, log.Entries.Count);
 
     private Entry Append(Log log, string source, long instanceId, EntryType type, short category, string message, IReadOnlyList<string> replacementStrings,
         byte[] data, DateTimeOffset at, string? user)

@@ -69,11 +69,5 @@ internal static class FileSeedParser
         return new FileSeed(full, bytes, computer);
     }
 
-    private static BehaviourLoadException Error(string source, YamlNode node, string message) =>
-        new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
-        {
-            SourceName = source,
-            Line = (int)node.Start.Line,
-            Column = (int)node.Start.Column,
-        };
+    private static BehaviourLoadException Error(string source, YamlNode node, string message) => YamlText.LoadError(source, node, message);
 }

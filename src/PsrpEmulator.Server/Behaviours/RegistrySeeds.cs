@@ -132,13 +132,7 @@ internal static class RegistrySeedParser
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
 
-    private static BehaviourLoadException Error(string source, YamlNode node, string message) =>
-        new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
-        {
-            SourceName = source,
-            Line = (int)node.Start.Line,
-            Column = (int)node.Start.Column,
-        };
+    private static BehaviourLoadException Error(string source, YamlNode node, string message) => YamlText.LoadError(source, node, message);
 }
 
 /// <summary>

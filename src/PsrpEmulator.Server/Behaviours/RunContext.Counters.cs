@@ -49,7 +49,7 @@ internal sealed partial class RunContext
         const double TotalKb = 8_388_148, FreeKb = 5_242_880, Load = 3;
         var disk = Host.FileSystem;
         double capacity = disk?.Capacity ?? 0, free = disk is null ? 0 : disk.Capacity - disk.UsedBytes;
-        const double ReservedSize = 524_288_000, ReservedFree = 170_790_912;
+        // System Reserved's volume (HarddiskVolume1) as Get-Volume reports it.
         var boot = Host.Power?.LastBoot ?? EventLogs.DefaultBoot;
         var upTime = Math.Max(0, (time.GetUtcNow() - boot).TotalSeconds);
         double Percent(double part, double whole) => whole <= 0 ? 0 : part / whole * 100;
@@ -94,24 +94,13 @@ internal sealed partial class RunContext
         RefuseNotEmulated(Command, arguments, "ListSet");
         foreach (var computer in await OptionalTextsAsync(arguments, "ComputerName", to, blockNesting) ?? [])
         {
-            if (!(computer is "." || computer.Equals("localhost", StringComparison.OrdinalIgnoreCase) || computer.Equals(ComputerName, StringComparison.OrdinalIgnoreCase)))
+            if (!IsThisComputer(computer))
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Counter -ComputerName {computer} is not emulated: another computer's counters are read from its own session"));
             }
         }
 
-        async ValueTask<long?> Number(string parameter, long minimum)
-        {
-            if (arguments[parameter] is not { } word) return null;
-            var number = (long)Convert.ToDecimal(((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("long")!)).Value, CultureInfo.InvariantCulture);
-            if (number < minimum)
-            {
-                throw new StatementTerminatedException(ParameterError(Command, $"Cannot validate argument on parameter '{parameter}'. The {number} argument is less than the minimum allowed range of {minimum}. Supply an argument that is greater than or equal to {minimum} and then try the command again.",
-                    "ParameterArgumentValidationError"));
-            }
-
-            return number;
-        }
+        ValueTask<long?> Number(string parameter, long minimum) => RangedArgumentAsync(Command, arguments, parameter, minimum, long.MaxValue, to, blockNesting);
 
         var interval = await Number("SampleInterval", 1) ?? 1;
         var maxSamples = await Number("MaxSamples", 1);

@@ -42,7 +42,7 @@ internal sealed partial class RunContext
             if (IPAddress.TryParse(name, out _)) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Resolve-DnsName of an address (a PTR query) is not emulated: give the command a rule"));
             var trimmed = name.TrimEnd('.');
             (string V6, string V4)? answer = trimmed.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ("::1", "127.0.0.1")
-                : trimmed.Equals(computer, StringComparison.OrdinalIgnoreCase) ? ("fe80::5efe:7f00:1", "127.0.0.1")
+                : trimmed.Equals(computer, StringComparison.OrdinalIgnoreCase) ? (CommandLines.PingCommandScript.LinkLocal.Split('%')[0], "127.0.0.1")
                 : null;
             if (answer is not { } found)
             {

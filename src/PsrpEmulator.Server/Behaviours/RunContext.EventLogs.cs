@@ -40,7 +40,7 @@ internal sealed partial class RunContext
         var logs = Host.EventLogs ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         foreach (var computer in await OptionalTextsAsync(arguments, "ComputerName", to, blockNesting) ?? [])
         {
-            if (!(computer is "." || computer.Equals("localhost", StringComparison.OrdinalIgnoreCase) || computer.Equals(ComputerName, StringComparison.OrdinalIgnoreCase)))
+            if (!IsThisComputer(computer))
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -ComputerName {computer} is not emulated: another computer's logs are read from its own session"));
             }
@@ -51,26 +51,22 @@ internal sealed partial class RunContext
         ValueTask Error(string message, string id, ErrorCategory category, string exception, string? target = null) =>
             WriteErrorAsync(new ScriptedError(message, id.Length == 0 ? CmdletClass(command) : $"{id},{CmdletClass(command)}", category, exception, target) { Activity = command }, output);
 
+        // EventLog.cs's InvalidOperationExceptions (no error id: the id is the cmdlet's class) and GetEventCommand's.
+        ValueTask SourceDoesNotExist(string source) =>
+            Error($"The source name \"{source}\" does not exist on computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+
+        ValueTask LogDoesNotExist(string log) =>
+            Error($"The Log name \"{log}\" does not exist in the computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+
+        ValueTask NoMatchingLogs(string pattern) =>
+            Error($"There is not an event log on the localhost computer that matches \"{pattern}\".", "NoMatchingLogsFound", ErrorCategory.ObjectNotFound, "System.Exception");
+
         async ValueTask<List<string>> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting) ?? [];
 
         async ValueTask<string> Required(string parameter) => (await Texts(parameter)).FirstOrDefault()
             ?? throw new StatementTerminatedException(ParameterError(command, $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", "MissingMandatoryParameter"));
 
-        async ValueTask<long?> Number(string parameter, long minimum, long maximum)
-        {
-            if (arguments[parameter] is not { } word) return null;
-            var value = await ArgumentAsync(word, to, blockNesting);
-            var number = (long)Convert.ToDecimal(((PsPrimitive)ScriptExpressions.Cast(value, ScriptExpressions.ResolveType("long")!)).Value, CultureInfo.InvariantCulture);
-            if (number < minimum || number > maximum)
-            {
-                var bound = number < minimum
-                    ? $"less than the minimum allowed range of {minimum}. Supply an argument that is greater than or equal to {minimum}"
-                    : $"greater than the maximum allowed range of {maximum}. Supply an argument that is less than or equal to {maximum}";
-                throw new StatementTerminatedException(ParameterError(command, $"Cannot validate argument on parameter '{parameter}'. The {number} argument is {bound} and then try the command again.", "ParameterArgumentValidationError"));
-            }
-
-            return number;
-        }
+        ValueTask<long?> Number(string parameter, long minimum, long maximum) => RangedArgumentAsync(command, arguments, parameter, minimum, maximum, to, blockNesting);
 
         void ValidateSet(string parameter, IEnumerable<string> values, string[] set)
         {
@@ -114,13 +110,13 @@ internal sealed partial class RunContext
                     var data = arguments["RawData"] is { } rawWord ? BytesOf(await ArgumentAsync(rawWord, to, blockNesting)) : [];
                     if (logs.LogOfSource(source) is not { } registered)
                     {
-                        await Error($"The source name \"{source}\" does not exist on computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+                        await SourceDoesNotExist(source);
                         return;
                     }
 
                     if (logs.Find(logName) is null)
                     {
-                        await Error($"The Log name \"{logName}\" does not exist in the computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+                        await LogDoesNotExist(logName);
                         return;
                     }
 
@@ -165,7 +161,7 @@ internal sealed partial class RunContext
                         {
                             if (logs.LogOfSource(source) is null)
                             {
-                                await Error($"The source name \"{source}\" does not exist on computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+                                await SourceDoesNotExist(source);
                                 continue;
                             }
 
@@ -180,7 +176,7 @@ internal sealed partial class RunContext
                     {
                         if (logs.Find(logName) is null)
                         {
-                            await Error($"The Log name \"{logName}\" does not exist in the computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+                            await LogDoesNotExist(logName);
                             continue;
                         }
 
@@ -201,7 +197,7 @@ internal sealed partial class RunContext
                 {
                     if (logs.Find(logName) is null)
                     {
-                        await Error($"The Log name \"{logName}\" does not exist in the computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+                        await LogDoesNotExist(logName);
                         continue;
                     }
 
@@ -222,7 +218,7 @@ internal sealed partial class RunContext
                     {
                         if (logs.Find(logName) is not { } log)
                         {
-                            await Error($"The Log name \"{logName}\" does not exist in the computer \"localhost\".", string.Empty, ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+                            await LogDoesNotExist(logName);
                             continue;
                         }
 
@@ -347,7 +343,7 @@ internal sealed partial class RunContext
                     var matching = logs.Logs().Where(l => wildcard.IsMatch(l.Name)).ToList();
                     if (matching.Count == 0)
                     {
-                        await Error($"There is not an event log on the localhost computer that matches \"{pattern}\".", "NoMatchingLogsFound", ErrorCategory.ObjectNotFound, "System.Exception");
+                        await NoMatchingLogs(pattern);
                         continue;
                     }
 
@@ -393,7 +389,7 @@ internal sealed partial class RunContext
                     var matching = logs.Logs().Where(l => wildcard.IsMatch(l.Name)).Select(l => l.Name).ToList();
                     if (matching.Count == 0)
                     {
-                        await Error($"There is not an event log on the localhost computer that matches \"{pattern}\".", "NoMatchingLogsFound", ErrorCategory.ObjectNotFound, "System.Exception");
+                        await NoMatchingLogs(pattern);
                     }
 
                     names.AddRange(matching.Where(m => !names.Contains(m, StringComparer.OrdinalIgnoreCase)));

@@ -20,6 +20,10 @@ internal sealed partial class RunContext
 
     private string ComputerName => host.EnvironmentVariable("COMPUTERNAME") ?? "localhost";
 
+    /// <summary>Whether a -ComputerName value names the session's own computer ('.', localhost or its name).</summary>
+    private bool IsThisComputer(string name) =>
+        name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(ComputerName, StringComparison.OrdinalIgnoreCase);
+
     private async ValueTask TestConnectionAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         if (arguments["ComputerName"] is not { } targetWord)
@@ -134,7 +138,7 @@ internal sealed partial class RunContext
         var names = arguments["ComputerName"] is { } word ? ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display).ToList() : ["localhost"];
         foreach (var name in names)
         {
-            if (!(name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(computer, StringComparison.OrdinalIgnoreCase)))
+            if (!IsThisComputer(name))
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Restart-Computer -ComputerName {name} is not emulated: another computer restarts from its own session (shutdown /r or Restart-Computer there)"));
             }

@@ -428,6 +428,26 @@ internal sealed partial class RunContext
     private async ValueTask<int> IntegerArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
         (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!;
 
+    /// <summary>
+    /// An integer parameter's value as the binder converts it (to Int64), checked against the parameter's ValidateRange
+    /// (the binder's ParameterArgumentValidationError outside it); null when the call does not give it.
+    /// </summary>
+    private async ValueTask<long?> RangedArgumentAsync(string command, StageArguments arguments, string parameter, long minimum, long maximum, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments[parameter] is not { } word) return null;
+        var value = await ArgumentAsync(word, to, blockNesting);
+        var number = (long)Convert.ToDecimal(((PsPrimitive)ScriptExpressions.Cast(value, ScriptExpressions.ResolveType("long")!)).Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (number < minimum || number > maximum)
+        {
+            var bound = number < minimum
+                ? $"less than the minimum allowed range of {minimum}. Supply an argument that is greater than or equal to {minimum}"
+                : $"greater than the maximum allowed range of {maximum}. Supply an argument that is less than or equal to {maximum}";
+            throw new StatementTerminatedException(ParameterError(command, $"Cannot validate argument on parameter '{parameter}'. The {number} argument is {bound} and then try the command again.", "ParameterArgumentValidationError"));
+        }
+
+        return number;
+    }
+
     /// <summary>An argument converted to a DateTime parameter's value (a string in the invariant culture).</summary>
     private async ValueTask<DateTimeOffset?> DateArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
         ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?;

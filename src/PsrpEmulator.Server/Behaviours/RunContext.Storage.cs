@@ -27,6 +27,9 @@ internal sealed partial class RunContext
 
     private const long ReservedOffset = 1_048_576, ReservedSize = 524_288_000, SystemOffset = ReservedOffset + ReservedSize;
 
+    // What System Reserved has free (UNVERIFIED: a fresh server's boot files leave about a third of it).
+    private const long ReservedFree = 170_790_912;
+
     // The volumes' GUIDs (their \\?\Volume{...}\ paths), the same on every computer as on VMs made from one image.
     private const string ReservedVolume = @"\\?\Volume{5b6f4c1e-0000-0000-0000-100000000000}\", SystemVolume = @"\\?\Volume{5b6f4c1e-0000-0000-0000-501f00000000}\";
 
@@ -39,7 +42,7 @@ internal sealed partial class RunContext
         var size = disk.Capacity;
         StorageVolume[] volumes =
         [
-            new(null, "System Reserved", ReservedVolume, ReservedSize, 170_790_912, 1),
+            new(null, "System Reserved", ReservedVolume, ReservedSize, ReservedFree, 1),
             new('C', string.Empty, SystemVolume, size, size - disk.UsedBytes, 2),
         ];
 
@@ -51,6 +54,16 @@ internal sealed partial class RunContext
 
         // The drive letters asked for: each character of each value (a [char[]] parameter).
         async ValueTask<List<char>?> Letters() => await Texts("DriveLetter") is { } texts ? [.. texts.SelectMany(t => t)] : null;
+
+        // The volumes (or their partitions) of drive letters, in the order asked; a letter none has is the not-found error.
+        async ValueTask ByLettersAsync(List<char> letters, List<StorageVolume> chosen, string cimClass, Func<StorageVolume, PsObject> make)
+        {
+            foreach (var letter in letters)
+            {
+                if (chosen.FirstOrDefault(v => v.Letter is { } l && char.ToUpperInvariant(l) == char.ToUpperInvariant(letter)) is { } volume) await Write(make(volume));
+                else await NotFound(cimClass, "DriveLetter", letter.ToString());
+            }
+        }
 
         // Piped or given objects: which volumes or partitions they are (by their paths in the instance's text).
         async ValueTask<List<int>?> PartitionsOf(string parameter)
@@ -82,12 +95,7 @@ internal sealed partial class RunContext
 
                     if (await Letters() is { } letters)
                     {
-                        foreach (var letter in letters)
-                        {
-                            if (chosen.FirstOrDefault(v => v.Letter is { } l && char.ToUpperInvariant(l) == char.ToUpperInvariant(letter)) is { } volume) await Write(VolumeObject(volume));
-                            else await NotFound("MSFT_Volume", "DriveLetter", letter.ToString());
-                        }
-
+                        await ByLettersAsync(letters, chosen, "MSFT_Volume", VolumeObject);
                         return;
                     }
 
@@ -132,12 +140,7 @@ internal sealed partial class RunContext
                     if (await Texts("Disk") is { } disks && !disks.Any(d => d.Contains("MSFT_Disk", StringComparison.Ordinal))) chosen = [];
                     if (await Letters() is { } letters)
                     {
-                        foreach (var letter in letters)
-                        {
-                            if (chosen.FirstOrDefault(v => v.Letter is { } l && char.ToUpperInvariant(l) == char.ToUpperInvariant(letter)) is { } volume) await Write(PartitionObject(volume));
-                            else await NotFound("MSFT_Partition", "DriveLetter", letter.ToString());
-                        }
-
+                        await ByLettersAsync(letters, chosen, "MSFT_Partition", PartitionObject);
                         return;
                     }
 

@@ -501,13 +501,12 @@ internal sealed partial class ScenarioParser
                 return ReadLastBootValue(bootNode);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$disk") is { } diskNode:
                 {
-                    // { $disk: size } or { $disk: freeSpace }: the computer's C: disk (a plain number: what a host without one reads).
-                    const string Usage = "$disk takes size or freeSpace";
+                    // { $disk: size } or { $disk: freeSpace }: the computer's C: disk.
                     return Scalar(diskNode, "$disk") switch
                     {
-                        "size" => new DiskValueTemplate(free: false, 0),
-                        "freeSpace" => new DiskValueTemplate(free: true, 0),
-                        _ => throw Error(diskNode, Usage),
+                        "size" => new DiskValueTemplate(free: false),
+                        "freeSpace" => new DiskValueTemplate(free: true),
+                        _ => throw Error(diskNode, "$disk takes size or freeSpace"),
                     };
                 }
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$now") is YamlMappingNode { Children.Count: 1 } uformatNode &&

@@ -522,13 +522,13 @@ internal sealed class LastBootValueTemplate(DateTimeOffset initial, string? form
 /// <summary>
 /// <c>{ $disk: size }</c> / <c>{ $disk: freeSpace }</c>: the session's computer's C: disk (<see cref="VirtualFileSystem"/>),
 /// its capacity or what is left of it, as a UInt64 (Win32_LogicalDisk's Size and FreeSpace agree with dir, Get-PSDrive
-/// and Get-Volume); <paramref name="fallback"/> on a host without a disk.
+/// and Get-Volume); 0 on a host without a disk.
 /// </summary>
-internal sealed class DiskValueTemplate(bool free, ulong fallback) : ValueTemplate
+internal sealed class DiskValueTemplate(bool free) : ValueTemplate
 {
     public override PsValue Build(RunScope scope) => PsPrimitive.UInt64(scope.Variables.FileSystem is { } disk
         ? (ulong)Math.Max(0, free ? disk.Capacity - disk.UsedBytes : disk.Capacity)
-        : fallback);
+        : 0);
 }
 
 /// <summary>

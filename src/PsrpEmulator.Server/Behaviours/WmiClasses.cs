@@ -145,11 +145,5 @@ internal static class WmiClassParser
 
     private static bool IsName(string text) => text.Length > 0 && !char.IsDigit(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
-    private static BehaviourLoadException Error(string source, YamlNode node, string message) =>
-        new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
-        {
-            SourceName = source,
-            Line = (int)node.Start.Line,
-            Column = (int)node.Start.Column,
-        };
+    private static BehaviourLoadException Error(string source, YamlNode node, string message) => YamlText.LoadError(source, node, message);
 }

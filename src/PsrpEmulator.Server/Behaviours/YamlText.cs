@@ -37,6 +37,15 @@ public static class YamlText
 
     private static volatile Loaded? s_last;
 
+    /// <summary>A complaint about a scenario section's node, naming the file, line and column (the seed parsers').</summary>
+    internal static BehaviourLoadException LoadError(string source, YamlNode node, string message) =>
+        new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
+        {
+            SourceName = source,
+            Line = (int)node.Start.Line,
+            Column = (int)node.Start.Column,
+        };
+
     /// <summary>
     /// The node of a top-level section of a scenario (<c>cmd:</c>, <c>files:</c>); null when the scenario has none or
     /// cannot be read (the behaviours parser reports a YAML syntax error with its position).

@@ -136,6 +136,13 @@ internal static class CommandLineHostExtensions
 {
     public static ValueTask WriteTextAsync(this ICommandLineHost host, string stream, string text, CancellationToken cancellationToken) =>
         text.Length == 0 ? ValueTask.CompletedTask : host.WriteAsync(stream, host.Encoding.GetBytes(text), cancellationToken);
+
+    /// <summary>A variable of the process's environment (its name in any case); null when unset.</summary>
+    public static string? EnvironmentVariable(this ICommandLineHost host, string name) =>
+        host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>The process's user as the event log names one: <c>USERDOMAIN\USERNAME</c>.</summary>
+    public static string LogonName(this ICommandLineHost host) => $"{host.EnvironmentVariable("USERDOMAIN")}\\{host.EnvironmentVariable("USERNAME")}";
 }
 
 /// <summary>cmd.exe's answer to a command it cannot find: two lines on stderr, exit code 1.</summary>

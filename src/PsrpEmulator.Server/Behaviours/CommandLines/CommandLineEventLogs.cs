@@ -180,8 +180,7 @@ internal sealed class WevtutilScript(string verb, string? log, IReadOnlyDictiona
         switch (verb)
         {
             case "cl":
-                string Variable(string name) => host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
-                logs.Clear(found.Name, $"{Variable("USERDOMAIN")}\\{Variable("USERNAME")}");
+                logs.Clear(found.Name, host.LogonName());
                 return 0;
             case "gl":
                 await host.WriteTextAsync(WinRsStreams.Stdout,
@@ -194,7 +193,7 @@ internal sealed class WevtutilScript(string verb, string? log, IReadOnlyDictiona
         var count = Option("c", "count") is { } c && int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
         var newestFirst = Option("rd", "reversedirection") is { } rd && rd.Equals("true", StringComparison.OrdinalIgnoreCase);
         var entries = logs.Entries(found.Name);
-        var computer = host.Environment.FirstOrDefault(v => v.Key.Equals("COMPUTERNAME", StringComparison.OrdinalIgnoreCase)).Value ?? "localhost";
+        var computer = host.EnvironmentVariable("COMPUTERNAME") ?? "localhost";
         var text = new StringBuilder();
         var index = 0;
         foreach (var entry in (newestFirst ? entries : entries.Reverse()).Take(count))

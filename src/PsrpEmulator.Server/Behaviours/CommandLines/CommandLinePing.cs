@@ -15,7 +15,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 {
     // The link-local address the default ipconfig shows (the computer's own name resolves to it).
-    private const string LinkLocal = "fe80::5efe:7f00:1%4";
+    internal const string LinkLocal = "fe80::5efe:7f00:1%4";
 
     public string Description => "ping " + arguments;
 

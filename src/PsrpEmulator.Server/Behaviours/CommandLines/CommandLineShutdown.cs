@@ -62,8 +62,7 @@ internal sealed class ShutdownCommandScript(string arguments) : ICommandLineScri
 
         if (power.ScheduleRestart(delay))
         {
-            string Variable(string name) => host.Environment.FirstOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
-            host.EventLogs?.RestartRequested(Variable("COMPUTERNAME"), $"{Variable("USERDOMAIN")}\\{Variable("USERNAME")}", @"C:\Windows\system32\shutdown.exe");
+            host.EventLogs?.RestartRequested(host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty, host.LogonName(), @"C:\Windows\system32\shutdown.exe");
             return 0;
         }
 
