@@ -188,6 +188,9 @@ public class InjectionTests : EmulatorTestBase
         using var transport = CreateTransport();
         var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { BufferMode = "Drop", Name = "S1" });
         var pipeline = await pool.StartAsync("Emit-Range 5");
+        // Drop discards while no client is connected.
+        await transport.DisconnectAsync(pool.ShellId);
+        for (var i = 0; i < 1000 && Emulator.Journal.Snapshot().Count(e => e.Action == "OutputDropped") < 3; i++) await Task.Delay(10);
 
         using var admin = Admin;
         using var document = JsonDocument.Parse(await admin.GetStringAsync("/_emulator/shells"));

@@ -397,6 +397,39 @@ internal sealed class OutputStream : ReceiveGate
         }
     }
 
+    /// <summary>Whether writers wait for room (BufferMode Block, or Drop while a client was connected).</summary>
+    public bool HasBlockedWriters
+    {
+        get
+        {
+            lock (Gate) return _blocked is { Count: > 0 };
+        }
+    }
+
+    /// <summary>
+    /// Discards the message of the first writer waiting for room, which goes on as if it was written (BufferMode Drop,
+    /// Newest policy, on a disconnect); false when no writer waits.
+    /// </summary>
+    public bool TryDiscardBlocked(out PsrpMessageType discarded)
+    {
+        lock (Gate)
+        {
+            if (_blocked is not { Count: > 0 } blocked)
+            {
+                discarded = default;
+                return false;
+            }
+
+            var (message, written) = blocked[0];
+            blocked.RemoveAt(0);
+            if (blocked.Count == 0) _blocked = null;
+            discarded = message.Type;
+            message.Unlink(); // never buffered: a pooled array goes back now
+            written.TrySetResult();
+            return true;
+        }
+    }
+
     /// <summary>
     /// A connecting client cannot use the rest of a message another connection half received (PowerShell drops
     /// partial fragments on connect): that message is sent again from its first fragment.

@@ -586,7 +586,7 @@ internal sealed class Pipeline : IPipelineHost
     private ValueTask WriteNowAsync(OutboundMessage outbound, CancellationToken cancellationToken)
     {
         if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;
-        if (_shell.BufferMode == Hosting.OutputBufferMode.Drop)
+        if (DropApplies)
         {
             Drop(outbound);
             return ValueTask.CompletedTask;
@@ -594,7 +594,39 @@ internal sealed class Pipeline : IPipelineHost
 
         Diagnostics.Log.BufferBlocked(_shell.Services.Logger, CommandId);
         Output.Publish();
-        return Output.WriteAsync(outbound, cancellationToken);
+        var written = Output.WriteAsync(outbound, cancellationToken);
+        // The shell was disconnected with Drop after the test above: the disconnect's release may have looked before
+        // this writer waited, so it releases itself.
+        if (!written.IsCompleted && DropApplies) ReleaseBlockedWriters();
+        return written;
+    }
+
+    // BufferMode Drop governs a shell no client is connected to (MS-WSMV 2.2.5.10: "while the client is disconnected";
+    // the OutputBufferingMode docs: "in disconnected sessions"); a connected client's Receives pace the writers, as
+    // Block does, and nothing is lost while it receives.
+    private bool DropApplies => _shell.BufferMode == Hosting.OutputBufferMode.Drop && _shell.State == ShellConnectionState.Disconnected;
+
+    /// <summary>
+    /// The shell is now disconnected with BufferMode Drop: writers waiting for room (the buffer filled while a client
+    /// was connected) stop waiting, the oldest buffered objects (or, by the Newest policy, their own) dropped for them.
+    /// </summary>
+    internal void ReleaseBlockedWriters()
+    {
+        while (DropApplies && Output.HasBlockedWriters)
+        {
+            if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
+            {
+                RecordDrop(oldest);
+            }
+            else if (Output.TryDiscardBlocked(out var newest))
+            {
+                RecordDrop(newest);
+            }
+            else
+            {
+                break;
+            }
+        }
     }
 
     // Drop never waits: whole objects are discarded (oldest by default), state messages never (they bypass the buffer).
@@ -602,21 +634,21 @@ internal sealed class Pipeline : IPipelineHost
     {
         if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
         {
-            Record(oldest);
+            RecordDrop(oldest);
             if (Output.TryWrite(outbound)) return;
         }
 
         // Newest policy, or a concurrent writer took the freed slot: the new object is the one lost.
-        Record(outbound.Type);
+        RecordDrop(outbound.Type);
         outbound.Unlink(); // never buffered: a pooled array goes back now
+    }
 
-        void Record(PsrpMessageType dropped)
-        {
-            var count = Interlocked.Increment(ref _dropped);
-            Diagnostics.Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, dropped, count);
-            _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
-                _shell.ShellId, CommandId, [dropped], [], 0, null));
-        }
+    private void RecordDrop(PsrpMessageType dropped)
+    {
+        var count = Interlocked.Increment(ref _dropped);
+        Diagnostics.Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, dropped, count);
+        _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
+            _shell.ShellId, CommandId, [dropped], [], 0, null));
     }
 
     // The sleep the behaviour is in, if any: Stop and Terminate end it directly (no registration on the stop token

@@ -262,6 +262,12 @@ internal sealed class Shell
 
         released?.Cancel();
         released?.Dispose();
+        if (BufferMode == OutputBufferMode.Drop)
+        {
+            // Writers waiting for a connected client's Receives now drop instead.
+            // (A WinRS command's writer waits on ConnectionToken, cancelled above.)
+            foreach (var pipeline in Pipelines) pipeline.ReleaseBlockedWriters();
+        }
     }
 
     /// <summary>

@@ -114,7 +114,13 @@ public class DisconnectedShellTests : EmulatorTestBase
         using var transport = CreateTransport();
         var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { BufferMode = "Drop" });
 
+        // Connected, the script waits at n4 for room; disconnected, it goes on and Drop discards.
         var pipeline = await pool.StartAsync("Emit-Range 10");
+        Assert.That(Drops(), Is.Zero, "nothing is dropped while a client is connected");
+        await transport.DisconnectAsync(pool.ShellId);
+        await WaitUntilAsync(() => Drops() == 7);
+        await transport.ReconnectAsync(pool.ShellId);
+        await transport.ReconnectAsync(pool.ShellId, pipeline.CommandId);
         var (output, state) = await transport.ReceiveAllAsync(pool.ShellId, pipeline.CommandId);
 
         Assert.That(output, Is.EqualTo(expected));
@@ -124,6 +130,25 @@ public class DisconnectedShellTests : EmulatorTestBase
         Assert.That(drops.SelectMany(d => d.RequestMessages), Is.All.EqualTo(PsrpMessageType.PipelineOutput));
     }
 
+    /// <summary>
+    /// MS-WSMV 2.2.5.10 and the OutputBufferingMode docs give Drop to a disconnected shell: while a client is connected
+    /// its Receives pace the script, whatever the mode.
+    /// </summary>
+    [Test]
+    public async Task Drop_while_a_client_is_connected_waits_for_its_receives_and_loses_nothing()
+    {
+        await RestartAsync(o => o.OutputBufferCapacity = 3);
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { BufferMode = "Drop" });
+
+        var pipeline = await pool.StartAsync("Emit-Range 50");
+        var (output, state) = await transport.ReceiveAllAsync(pool.ShellId, pipeline.CommandId);
+
+        Assert.That(output, Is.EqualTo(Enumerable.Range(1, 50).Select(i => $"n{i}")));
+        Assert.That(state, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(Drops(), Is.Zero);
+    }
+
     [Test]
     public async Task A_scenario_endpoint_brings_its_own_buffer_mode_capacity_and_idle_timeout()
     {
@@ -131,6 +156,10 @@ public class DisconnectedShellTests : EmulatorTestBase
         var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { ConfigurationName = "ITTasks" });
 
         var pipeline = await pool.StartAsync("Emit-Range 5");
+        await transport.DisconnectAsync(pool.ShellId, resourceUri: pool.ResourceUri);
+        await WaitUntilAsync(() => Drops() == 3);
+        await transport.ReconnectAsync(pool.ShellId, resourceUri: pool.ResourceUri);
+        await transport.ReconnectAsync(pool.ShellId, pipeline.CommandId, resourceUri: pool.ResourceUri);
         var (output, _) = await transport.ReceiveAllAsync(pool.ShellId, pipeline.CommandId, pool.ResourceUri);
 
         Assert.That(pool.Shell!.BufferMode, Is.EqualTo("Drop"));
@@ -358,6 +387,15 @@ public class DisconnectedShellTests : EmulatorTestBase
             Configure(o);
             configure(o);
         });
+    }
+
+    private int Drops() => Emulator.Journal.Snapshot().Count(e => e.Action == "OutputDropped");
+
+    /// <summary>Waits (bounded, real time) for the script to get where the test looks: it runs on without the test.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10);
+        Assert.That(condition(), Is.True, "the condition never held");
     }
 
     private static async Task WaitForJournalAsync(Func<bool> condition, Task pending)

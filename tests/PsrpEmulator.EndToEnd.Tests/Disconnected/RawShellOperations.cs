@@ -20,11 +20,12 @@ internal static class RawShellOperations
         Options = options ?? [],
     };
 
-    public static Task DisconnectAsync(this WsManTransport transport, string shellId, TimeSpan? idleTimeout = null, string? bufferMode = null) =>
-        transport.SendAsync(Header(WsManActions.Disconnect, shellId), new DisconnectBody(idleTimeout, bufferMode));
+    public static Task DisconnectAsync(this WsManTransport transport, string shellId, TimeSpan? idleTimeout = null, string? bufferMode = null,
+        string resourceUri = WsManResourceUris.DefaultPowerShell) =>
+        transport.SendAsync(Header(WsManActions.Disconnect, shellId, resourceUri), new DisconnectBody(idleTimeout, bufferMode));
 
-    public static Task ReconnectAsync(this WsManTransport transport, string shellId, string? commandId = null) =>
-        transport.SendAsync(Header(WsManActions.Reconnect, shellId), new ReconnectBody(commandId, null));
+    public static Task ReconnectAsync(this WsManTransport transport, string shellId, string? commandId = null, string resourceUri = WsManResourceUris.DefaultPowerShell) =>
+        transport.SendAsync(Header(WsManActions.Reconnect, shellId, resourceUri), new ReconnectBody(commandId, null));
 
     public static async Task<IReadOnlyList<ShellInfo>> EnumerateShellsAsync(this WsManTransport transport)
     {

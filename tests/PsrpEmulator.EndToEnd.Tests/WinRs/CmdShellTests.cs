@@ -250,6 +250,49 @@ public class CmdShellTests : EmulatorTestBase
         Assert.That(Encoding.UTF8.GetString(afterReconnect.Streams.Single().Data.Span), Is.EqualTo("started\r\n"));
     }
 
+    /// <summary>
+    /// BufferMode Drop governs a disconnected shell (MS-WSMV 2.2.5.10): a connected client's Receives pace the program,
+    /// and once it disconnects the program goes on and the oldest output is dropped.
+    /// </summary>
+    [Test]
+    public async Task A_drop_mode_cmd_shell_loses_nothing_while_connected_and_drops_the_oldest_once_disconnected()
+    {
+        await RestartEmulatorAsync(o =>
+        {
+            Configure(o);
+            o.OutputBufferCapacity = 3;
+        });
+        _transport.Dispose();
+        _transport = CreateTransport();
+        var shellId = await CreateShellAsync();
+        await _transport.SendAsync(Header(WsManActions.Disconnect, shellId), new DisconnectBody(null, "Drop"));
+        await _transport.SendAsync(Header(WsManActions.Reconnect, shellId), new ReconnectBody(null, null));
+        const string Lines = "for /l %i in (1,1,20) do @echo line%i";
+        var all = string.Concat(Enumerable.Range(1, 20).Select(i => $"line{i}\r\n"));
+
+        var (connected, _, _) = await ReceiveAllAsync(shellId, await CommandAsync(shellId, Lines));
+        Assert.That(connected, Is.EqualTo(all));
+        Assert.That(Drops(), Is.Zero);
+
+        var commandId = await CommandAsync(shellId, Lines);
+        await _transport.SendAsync(Header(WsManActions.Disconnect, shellId), new DisconnectBody(null, null));
+        for (var i = 0; i < 1000 && !(Emulator.Journal.Snapshot().Any(e => e.Action == "OutputDropped") && (await _transport.EnumerateCommandsAsync(shellId)).Single(c => c.CommandId == commandId).CommandState == "Done"); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        await _transport.SendAsync(Header(WsManActions.Reconnect, shellId), new ReconnectBody(null, null));
+        var (disconnected, _, exitCode) = await ReceiveAllAsync(shellId, commandId);
+
+        Assert.That(Drops(), Is.GreaterThan(0));
+        Assert.That(disconnected, Does.EndWith("line20\r\n"), "the newest output is kept");
+        Assert.That(all, Does.EndWith(disconnected), "what is left is the end of the output, in order");
+        Assert.That(disconnected.Length, Is.LessThan(all.Length));
+        Assert.That(exitCode, Is.Zero);
+
+        int Drops() => Emulator.Journal.Snapshot().Count(e => e.Action == "OutputDropped");
+    }
+
     [Test]
     public async Task A_new_client_connects_to_a_disconnected_cmd_shell_and_receives_its_output()
     {

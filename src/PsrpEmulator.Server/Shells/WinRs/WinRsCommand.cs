@@ -148,7 +148,7 @@ internal sealed class WinRsCommand : ICommandLineHost
     {
         var chunk = new WinRsChunk(stream, data.ToArray());
         if (Output.TryWrite(chunk)) return ValueTask.CompletedTask;
-        if (_shell.BufferMode == Hosting.OutputBufferMode.Drop)
+        if (DropApplies)
         {
             Drop(chunk);
             return ValueTask.CompletedTask;
@@ -156,26 +156,57 @@ internal sealed class WinRsCommand : ICommandLineHost
 
         Log.BufferBlocked(_shell.Services.Logger, CommandId);
         Output.Publish();
-        return Output.WriteAsync(chunk, cancellationToken);
+        return WriteWhenRoomAsync(chunk, cancellationToken);
+    }
+
+    // BufferMode Drop governs a shell no client is connected to (MS-WSMV 2.2.5.10); a connected client's Receives pace
+    // the program, as Block does.
+    private bool DropApplies => _shell.BufferMode == Hosting.OutputBufferMode.Drop && _shell.State == ShellConnectionState.Disconnected;
+
+    private async ValueTask WriteWhenRoomAsync(WinRsChunk chunk, CancellationToken cancellationToken)
+    {
+        // The wait ends with room, or when the shell disconnects: under Drop the chunk then goes in as Drop puts it.
+        var connection = _shell.ConnectionToken;
+        if (!connection.IsCancellationRequested)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection);
+            try
+            {
+                await Output.WriteAsync(chunk, linked.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Disconnected while waiting (a cancelled channel write wrote nothing).
+            }
+
+            if (DropApplies)
+            {
+                Drop(chunk);
+                return;
+            }
+        }
+
+        await Output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
     }
 
     private void Drop(WinRsChunk chunk)
     {
         if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
         {
-            Record();
+            RecordDrop();
             if (Output.TryWrite(chunk)) return;
         }
 
-        Record();
+        RecordDrop();
+    }
 
-        void Record()
-        {
-            var count = Interlocked.Increment(ref _dropped);
-            Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, Protocol.Psrp.PsrpMessageType.PipelineOutput, count);
-            _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
-                _shell.ShellId, CommandId, [], [], 0, null));
-        }
+    private void RecordDrop()
+    {
+        var count = Interlocked.Increment(ref _dropped);
+        Log.OutputDropped(_shell.Services.Logger, _shell.ShellId, CommandId, Protocol.Psrp.PsrpMessageType.PipelineOutput, count);
+        _shell.Services.Journal.Add(seq => new JournalEntry(seq, _shell.Services.Time.GetUtcNow(), _shell.Owner, "OutputDropped", _shell.ResourceUri,
+            _shell.ShellId, CommandId, [], [], 0, null));
     }
 
     public async ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken)
