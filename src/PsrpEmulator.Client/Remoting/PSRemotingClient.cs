@@ -471,6 +471,13 @@ public sealed class PSRemotingClient : IAsyncDisposable
         RunspacePoolClient.ValidateIdleTimeout(session.Name, idle, session.MaxIdleTimeout ?? pool.Shell?.MaxIdleTimeOut);
         var mode = outputBufferingMode ?? session.Option.OutputBufferingMode;
 
+        // A command whose end has arrived sends its Signal Terminate before the shell disconnects (WSManDisconnectShell
+        // completes the shell's signals first): a command left un-ended would be one a later client connects to.
+        foreach (var job in JobsOf(session))
+        {
+            if (job.IsFinished && !ReferenceEquals(job, receivingJob)) await job.ReceiveLoopCompletion.ConfigureAwait(false);
+        }
+
         session.State = RunspaceState.Disconnecting;
         try
         {

@@ -284,7 +284,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             // Per-command Reconnect: the shell must be connected again already; the command's output resumes.
             request.CommandId = commandId;
             shell.EnsureConnected();
-            await shell.GetPipeline(commandId).Output.RestartPartialMessageAsync().ConfigureAwait(false);
+            await shell.GetPipeline(commandId).Output.ResumeForConnectingClientAsync().ConfigureAwait(false);
             return EmptyBody.Instance;
         }
 
@@ -307,7 +307,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
             request.CommandId = commandId;
             shell.EnsureConnected();
             var pipeline = shell.GetPipeline(commandId);
-            await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
+            await pipeline.Output.ResumeForConnectingClientAsync().ConfigureAwait(false);
             return new ConnectResponseBody(null, null, null);
         }
 

@@ -218,7 +218,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         {
             request.CommandId = commandId;
             shell.EnsureConnected();
-            context.Get(shell.ShellId, commandId);
+            await context.Get(shell.ShellId, commandId).Output.ResumeForConnectingClientAsync().ConfigureAwait(false);
             return EmptyBody.Instance;
         }
 
@@ -235,7 +235,7 @@ internal sealed class WinRsOperations(ShellRegistry registry, ShellServices serv
         {
             request.CommandId = commandId;
             shell.EnsureConnected();
-            context.Get(shell.ShellId, commandId);
+            await context.Get(shell.ShellId, commandId).Output.ResumeForConnectingClientAsync().ConfigureAwait(false);
             return new ConnectResponseBody(null, null, null);
         }
 

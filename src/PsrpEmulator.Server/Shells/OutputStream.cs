@@ -443,6 +443,36 @@ internal sealed class OutputStream : ReceiveGate
         }
     });
 
+    /// <summary>
+    /// A client connects to this command (Connect or Reconnect with its CommandId): the rest of a half-received message
+    /// is sent again whole (<see cref="RestartPartialMessageAsync"/>), and when an earlier connection already took the
+    /// command's final state without ending the command (it disconnected before its Signal Terminate), that state is
+    /// sent again, so the connecting client learns how the command ended instead of waiting for it for ever. Output is
+    /// never sent twice.
+    /// </summary>
+    public async Task ResumeForConnectingClientAsync()
+    {
+        await Gate.RunExclusiveAsync(() =>
+        {
+            lock (Gate)
+            {
+                if (_partial is { Sent: > 0 } partial)
+                {
+                    partial.Sent = 0;
+                    partial.NextFragmentId = 0;
+                }
+
+                if (_finalSent && _partial is null && _final is { } final)
+                {
+                    final.Sent = 0;
+                    final.NextFragmentId = 0;
+                    _finalSent = false;
+                }
+            }
+        }).ConfigureAwait(false);
+        Publish();
+    }
+
     /// <summary>Throws away everything buffered that is not the final message (stale pool replies for a previous client).</summary>
     public Task ClearAsync() => Gate.RunExclusiveAsync(() =>
     {

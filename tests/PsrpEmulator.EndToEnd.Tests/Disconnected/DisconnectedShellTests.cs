@@ -81,6 +81,31 @@ public class DisconnectedShellTests : EmulatorTestBase
         Assert.That(state, Is.EqualTo(PSInvocationState.Completed));
     }
 
+    /// <summary>
+    /// The first client took the command's end and disconnected before its Signal Terminate: a client connecting to
+    /// the command gets the final state again (no output twice) instead of waiting for ever.
+    /// </summary>
+    [Test]
+    public async Task A_client_connecting_to_a_command_whose_end_was_taken_but_not_terminated_gets_the_final_state_again()
+    {
+        using var first = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(first);
+        var pipeline = await pool.StartAsync("Emit-Range 2");
+        var (taken, takenState) = await first.ReceiveAllAsync(pool.ShellId, pipeline.CommandId);
+        await first.DisconnectAsync(pool.ShellId);
+
+        using var second = CreateTransport();
+        await second.ConnectPoolAsync(pool.ShellId);
+        await second.ReceiveOnceAsync(pool.ShellId, null, new Defragmenter());
+        await second.ConnectCommandAsync(pool.ShellId, pipeline.CommandId);
+        var receive = second.ReceiveAllAsync(pool.ShellId, pipeline.CommandId);
+        var (rest, state) = await receive.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That((taken, takenState), Is.EqualTo((new List<string> { "n1", "n2" }, PSInvocationState.Completed)));
+        Assert.That(rest, Is.Empty, "no output twice");
+        Assert.That(state, Is.EqualTo(PSInvocationState.Completed));
+    }
+
     [Test]
     public async Task Block_pauses_the_script_while_the_buffer_is_full_and_loses_nothing()
     {

@@ -293,6 +293,29 @@ public class CmdShellTests : EmulatorTestBase
         int Drops() => Emulator.Journal.Snapshot().Count(e => e.Action == "OutputDropped");
     }
 
+    /// <summary>
+    /// The first client took the command's end and disconnected before its Signal Terminate: a client connecting to
+    /// the command gets the end and exit code again (no output twice) instead of waiting for ever.
+    /// </summary>
+    [Test]
+    public async Task A_client_connecting_to_a_cmd_command_whose_end_was_taken_but_not_terminated_gets_the_end_again()
+    {
+        var shellId = await CreateShellAsync();
+        var commandId = await CommandAsync(shellId, "cmd /c exit 3");
+        var (_, _, firstExitCode) = await ReceiveAllAsync(shellId, commandId);
+        await _transport.SendAsync(Header(WsManActions.Disconnect, shellId), new DisconnectBody(null, null));
+
+        using var other = CreateTransport();
+        await other.SendAsync(Header(WsManActions.Connect, shellId), new ConnectBody(null, null, null));
+        await other.SendAsync(Header(WsManActions.Connect, shellId), new ConnectBody(commandId, null, null));
+        var receive = other.SendAsync(Header(WsManActions.Receive, shellId), new ReceiveBody("stdout stderr", commandId));
+        var response = (ReceiveResponseBody)(await receive.WaitAsync(TimeSpan.FromSeconds(10))).Body;
+
+        Assert.That(firstExitCode, Is.EqualTo(3));
+        Assert.That(response.Streams.Where(s => s.Data.Length > 0), Is.Empty, "no output twice");
+        Assert.That((response.CommandState?.State, response.CommandState?.ExitCode), Is.EqualTo((WsManCommandStates.Done, (int?)3)));
+    }
+
     [Test]
     public async Task A_new_client_connects_to_a_disconnected_cmd_shell_and_receives_its_output()
     {

@@ -56,6 +56,20 @@ internal sealed class WinRsOutput
         Publish();
     }
 
+    /// <summary>
+    /// A client connects to this command: when an earlier connection already took the end of the streams without
+    /// ending the command (it disconnected before its Signal Terminate), the end and exit code are sent again, so the
+    /// connecting client does not wait for them for ever. Output is never sent twice.
+    /// </summary>
+    public async Task ResumeForConnectingClientAsync()
+    {
+        await _gate.RunExclusiveAsync(() =>
+        {
+            if (EndSent && _partial is null) EndSent = false;
+        }).ConfigureAwait(false);
+        Publish();
+    }
+
     /// <summary>Wakes a waiting Receive (writers publish when they pause, so a burst goes out in one response).</summary>
     public void Publish() => _gate.Publish();
 
