@@ -233,6 +233,10 @@ public class BatchFileTests
     [TestCase("for /x %f in (*) do echo %f", "", "/x was unexpected at this time.\r\n", 255)]
     [TestCase("for /l /d %f in (*) do echo %f", "", "/d was unexpected at this time.\r\n", 255)]
     [TestCase("for /r %f in (*.txt) do echo %~nf", "notes\r\n", "", 0)]
+    [TestCase("for /l %i in (1,1,3) do @(echo n%i& echo hidden%i >nul)", "n1\r\nn2\r\nn3\r\n", "", 0)]
+    [TestCase("@(echo a& echo b)", "a\r\nb\r\n", "", 0)]
+    [TestCase("for %f in (a b) do @echo %f& echo x", "a\r\nx\r\nb\r\nx\r\n", "", 0)]
+    [TestCase("for %f in (a b) do @echo %f >>log.txt& type log.txt", "a \r\na \r\nb \r\n", "", 0)]
     public async Task For_on_a_command_line_runs_its_command_for_each_value(string line, string stdout, string stderr, int exitCode)
     {
         var (host, code) = await RunAsync(line, @"C:\Users\psrp\notes.txt", "one two three four\r\n;comment\r\nx\r\n");

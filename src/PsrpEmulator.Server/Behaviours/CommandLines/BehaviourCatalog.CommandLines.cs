@@ -68,6 +68,25 @@ public sealed partial class BehaviourCatalog
     {
         var line = CommandLineText.StripCmdShell(commandLine.Trim());
         if (line.Length == 0) return EmptyCommandLineScript.Instance;
+        // A parenthesized block on its own, quiet or not (a for's "do @(echo %i& ping -n 2 ... >nul)"): its commands,
+        // as one line, a redirection inside it its own command's. A match: rule naming the whole line still wins.
+        var block = line[0] == '@' ? line[1..].TrimStart() : line;
+        if (block.Length > 1 && block[0] == '(' && IfCommandScript.MatchingParen(block, 0) == block.Length - 1 &&
+            !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)))
+        {
+            return ResolveCommandLine(block[1..^1]);
+        }
+
+        // for and if take the rest of the line as their command, with its &, &&, ||, pipes and redirections: cmd.exe
+        // runs "for %i in (a b) do echo %i & echo x" as both commands for each value, "for ... do echo %i >>log" appends
+        // each. Their commands are resolved as lines of their own when they run.
+        if (CommandLineText.FirstWord(block) is var first && (first.Equals("for", StringComparison.OrdinalIgnoreCase) || first.Equals("if", StringComparison.OrdinalIgnoreCase)) &&
+            !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) &&
+            (ForCommandScript.TryParse(this, block, out _) || IfCommandScript.TryParse(this, block, out _)))
+        {
+            return Resolve(line);
+        }
+
         // Commands chained with &, && and || (outside quotes): each runs as a command line of its own, as cmd.exe runs
         // them. A match: rule naming the whole line still wins.
         if (line.Contains('&') || line.Contains("||", StringComparison.Ordinal))
@@ -90,8 +109,7 @@ public sealed partial class BehaviourCatalog
         // 'echo (?<text>.*)' would match any redirection too). Only echo keeps the space before the '>' (cmd's echo prints it).
         if (!commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) && CommandLineRedirection.TryParse(line, out var bare, out var redirections))
         {
-            var command = CommandLineText.FirstWord(bare);
-            return new RedirectedCommandLineScript(Resolve(command.Equals("echo", StringComparison.OrdinalIgnoreCase) ? bare.TrimStart() : bare.Trim()), redirections);
+            return new RedirectedCommandLineScript(Resolve(IsEcho(bare) ? bare.TrimStart() : bare.Trim()), redirections);
         }
 
         return Resolve(line);
@@ -105,7 +123,7 @@ public sealed partial class BehaviourCatalog
     private ICommandLineScript ResolveChained(string command)
     {
         // set keeps them too (set /p's prompt "Name: ").
-        if (!(CommandLineText.FirstWord(command).Equals("echo", StringComparison.OrdinalIgnoreCase) || CommandLineText.FirstWord(command).Equals("set", StringComparison.OrdinalIgnoreCase)) ||
+        if (!(IsEcho(command) || CommandLineText.FirstWord(command).Equals("set", StringComparison.OrdinalIgnoreCase)) ||
             command.TrimEnd().Length == command.Length ||
             PipedCommandLineScript.Split(command) is not null)
         {
@@ -115,6 +133,10 @@ public sealed partial class BehaviourCatalog
         if (CommandLineRedirection.TryParse(command, out var bare, out var redirections)) return new RedirectedCommandLineScript(Resolve(bare.TrimStart()), redirections);
         return Resolve(command);
     }
+
+    // echo, quiet or not ("@echo a >x" writes "a ").
+    private static bool IsEcho(string command) =>
+        CommandLineText.FirstWord(command.TrimStart().TrimStart('@')).Equals("echo", StringComparison.OrdinalIgnoreCase);
 
     private ICommandLineScript Resolve(string line)
     {
