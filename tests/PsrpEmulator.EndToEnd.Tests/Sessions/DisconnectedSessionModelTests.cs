@@ -93,7 +93,7 @@ public class DisconnectedSessionModelTests : SessionTestBase
 
             for (var step = 0; step < 14 && !_gone; step++)
             {
-                await StepAsync(random.Next(10));
+                await StepAsync(random.Next(11));
             }
 
             await DrainAsync();
@@ -171,6 +171,11 @@ public class DisconnectedSessionModelTests : SessionTestBase
                     Note($"Disconnect-PSSession by {_holder} racing Receive-PSSession -ComputerName -Name from a new client B");
                     await RaceAsync();
                     break;
+                case 9:
+                    if (_holder != Holder.None) break;
+                    Note("two new clients race to Receive-PSSession -ComputerName -Name");
+                    await RaceTwoReceiversAsync();
+                    break;
                 default:
                     if (_holder == Holder.None || random.Next(3) != 0) break;
                     Note($"Remove-PSSession by {_holder}");
@@ -204,6 +209,18 @@ public class DisconnectedSessionModelTests : SessionTestBase
             Note("  B connected after the disconnect");
             Track(won.Job!);
             (_b, _bSession, _holder) = (racer, won.Session, Holder.B);
+        }
+
+        /// <summary>Two clients connect to the disconnected session at once: exactly one gets it, the other a PowerShell error.</summary>
+        private async Task RaceTwoReceiversAsync()
+        {
+            var (first, second) = (test.NewClient(), test.NewClient());
+            var results = await Quick(Task.WhenAll(TryReceiveAsync(first), TryReceiveAsync(second)));
+            Assert.That(results.Count(r => r is not null), Is.EqualTo(1), "exactly one client connects");
+            var won = results.Single(r => r is not null)!;
+            Note($"  client {(results[0] is null ? "2" : "1")} connected");
+            Track(won.Job!);
+            (_b, _bSession, _holder) = (results[0] is null ? second : first, won.Session, Holder.B);
         }
 
         private async Task<ReceivePSSessionResult?> TryReceiveAsync(PSRemotingClient client)
