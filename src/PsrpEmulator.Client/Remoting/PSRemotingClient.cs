@@ -1012,7 +1012,14 @@ public sealed class PSRemotingClient : IAsyncDisposable
     private PSRemotingJob? FindJobForSession(PSSession session)
     {
         if (session.RemoteCommand is not null) return null;
-        lock (_sync) return _jobs.FirstOrDefault(j => j.Session.InstanceId == session.InstanceId && j.State == JobState.Disconnected);
+        // A job whose command lives on a pool the session no longer has (the session was reconnected through another
+        // client's Connect since, and a newer job took the command) cannot be reconnected: PowerShell's would fail on
+        // its old runspace. The job on the session's pool is the one.
+        lock (_sync)
+        {
+            return _jobs.FirstOrDefault(j => j.Session.InstanceId == session.InstanceId && j.State == JobState.Disconnected &&
+                (j.Pipeline is null || session.Pool is null || ReferenceEquals(j.Pipeline.Pool, session.Pool)));
+        }
     }
 
     /// <summary>The command to attach for output when there is no job: the queried running command, or a disconnected command of this pool.</summary>

@@ -65,6 +65,8 @@ public class DisconnectedSessionModelTests : SessionTestBase
         private bool _gone;
         private bool _lost;
         private bool _everDisconnected;
+        private bool _stopped;
+        private PSRemotingJob _holderJob = null!;
         private TimeSpan _idle;
         private TimeSpan _disconnectedFor;
         private int _count;
@@ -89,11 +91,11 @@ public class DisconnectedSessionModelTests : SessionTestBase
 
             _a = test.NewClient();
             _aSession = await Quick(_a.NewSessionAsync(test.Target, Credential, name: name, sessionOption: Option with { OutputBufferingMode = mode }));
-            _jobs.Add(await Quick(_a.InvokeAsJobAsync(_aSession, script)));
+            Track(await Quick(_a.InvokeAsJobAsync(_aSession, script)));
 
             for (var step = 0; step < 14 && !_gone; step++)
             {
-                await StepAsync(random.Next(11));
+                await StepAsync(random.Next(12));
             }
 
             await DrainAsync();
@@ -176,6 +178,13 @@ public class DisconnectedSessionModelTests : SessionTestBase
                     Note("two new clients race to Receive-PSSession -ComputerName -Name");
                     await RaceTwoReceiversAsync();
                     break;
+                case 10:
+                    if (_holder == Holder.None || random.Next(2) != 0) break;
+                    Note($"Stop-Job of {_holder}'s job ({_holderJob.State})");
+                    await Quick(_holderJob.StopAsync());
+                    Assert.That(_holderJob.IsFinished, Is.True, "a stopped job has ended");
+                    _stopped = true;
+                    break;
                 default:
                     if (_holder == Holder.None || random.Next(3) != 0) break;
                     Note($"Remove-PSSession by {_holder}");
@@ -255,7 +264,7 @@ public class DisconnectedSessionModelTests : SessionTestBase
             else if (!_gone)
             {
                 Note($"drain: {_holder}'s job to its end");
-                var job = _jobs[^1];
+                var job = _holderJob;
                 await Finished(job.WaitAsync(force: true));
                 CollectAll();
                 await Quick(_holder == Holder.A ? _a.RemoveAsync(_aSession) : _b!.RemoveAsync(_bSession!));
@@ -271,14 +280,16 @@ public class DisconnectedSessionModelTests : SessionTestBase
             Assert.That(_collected, Is.Unique, "no output arrives twice");
             Assert.That(_collected, Is.All.InRange(1, _count));
             // Drop discards only while no client is connected (MS-WSMV 2.2.5.10).
-            if (!_lost && (mode == OutputBufferingMode.Block || !_everDisconnected))
+            if (!_lost && !_stopped && (mode == OutputBufferingMode.Block || !_everDisconnected))
             {
                 Assert.That(_collected.Order(), Is.EqualTo(Enumerable.Range(1, _count)), "nothing is lost");
             }
         }
 
+        /// <summary>The job of the client that now holds the session.</summary>
         private void Track(PSRemotingJob job)
         {
+            _holderJob = job;
             if (!_jobs.Contains(job)) _jobs.Add(job);
         }
 

@@ -301,4 +301,34 @@ public class DisconnectedSessionTests : SessionTestBase
         var received = await other.ReceiveAsync(seen);
         Assert.That(received.Results!.IsEmpty, Is.True, "connecting a session without a command returns nothing");
     }
+
+    /// <summary>
+    /// Another client took the session and let it go: the first client's Receive-PSSession -Session reconstructs it
+    /// with a new job (PowerShell's FindJobForSession gives none for a reconstructed session); after a second
+    /// disconnect the newer job reconnects, not the first one, whose command lived on the pool the session lost.
+    /// </summary>
+    [Test]
+    public async Task After_another_client_held_the_session_the_newer_job_reconnects_and_nothing_arrives_twice()
+    {
+        var first = NewClient();
+        var session = await NewSessionAsync(first);
+        var original = await first.InvokeAsJobAsync(session, "1..6 | ForEach-Object { \"n$_\"; Start-Sleep -Seconds 1 }");
+        await AdvanceAsync(original.WaitForOutputAsync(1));
+        await first.DisconnectAsync(session, idleTimeoutSec: 600);
+
+        var second = NewClient();
+        var taken = await AdvanceAsync(second.ReceiveAsync(Target, Credential, name: session.Name, outTarget: OutTarget.Job, sessionOption: Option));
+        await second.DisconnectAsync(taken!.Session, idleTimeoutSec: 600);
+        var reconstructed = await first.ReceiveAsync(session, OutTarget.Job);
+        await first.DisconnectAsync(session, idleTimeoutSec: 600);
+        var reconnected = await first.ReceiveAsync(session, OutTarget.Job);
+        await AdvanceAsync(reconnected.Job!.WaitAsync());
+
+        Assert.That(reconstructed.Job, Is.Not.SameAs(original));
+        Assert.That(reconnected.Job, Is.SameAs(reconstructed.Job));
+        Assert.That(original.State, Is.EqualTo(JobState.Disconnected), "the first job's command is on a pool the session lost");
+        var all = original.ReceiveJob().OutputText.Concat(taken.Job!.ReceiveJob().OutputText).Concat(reconnected.Job.ReceiveJob().OutputText);
+        Assert.That(all, Is.EqualTo(Enumerable.Range(1, 6).Select(i => $"n{i}")));
+        Assert.That(reconnected.Job.State, Is.EqualTo(JobState.Completed));
+    }
 }
