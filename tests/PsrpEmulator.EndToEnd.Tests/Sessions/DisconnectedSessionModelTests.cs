@@ -66,7 +66,7 @@ public class DisconnectedSessionModelTests : SessionTestBase
         private bool _lost;
         private bool _everDisconnected;
         private bool _stopped;
-        private PSRemotingJob _holderJob = null!;
+        private PSRemotingJob? _holderJob;
         private TimeSpan _idle;
         private TimeSpan _disconnectedFor;
         private int _count;
@@ -90,8 +90,19 @@ public class DisconnectedSessionModelTests : SessionTestBase
             Note($"{name}: {mode}, {script}");
 
             _a = test.NewClient();
-            _aSession = await Quick(_a.NewSessionAsync(test.Target, Credential, name: name, sessionOption: Option with { OutputBufferingMode = mode }));
-            Track(await Quick(_a.InvokeAsJobAsync(_aSession, script)));
+            var option = Option with { OutputBufferingMode = mode, IdleTimeout = TimeSpan.FromSeconds(random.Next(60, 300)) };
+            if (random.Next(3) == 0)
+            {
+                // Invoke-Command -InDisconnectedSession: no job until a Receive-PSSession makes one.
+                Note("Invoke-Command -InDisconnectedSession");
+                _aSession = await Quick(_a.InvokeInDisconnectedSessionAsync(test.Target, Credential, script, name, sessionOption: option));
+                (_holder, _idle, _everDisconnected) = (Holder.None, option.IdleTimeout!.Value, true);
+            }
+            else
+            {
+                _aSession = await Quick(_a.NewSessionAsync(test.Target, Credential, name: name, sessionOption: option));
+                Track(await Quick(_a.InvokeAsJobAsync(_aSession, script)));
+            }
 
             for (var step = 0; step < 14 && !_gone; step++)
             {
@@ -179,7 +190,7 @@ public class DisconnectedSessionModelTests : SessionTestBase
                     await RaceTwoReceiversAsync();
                     break;
                 case 10:
-                    if (_holder == Holder.None || random.Next(2) != 0) break;
+                    if (_holder == Holder.None || _holderJob is null || random.Next(2) != 0) break;
                     Note($"Stop-Job of {_holder}'s job ({_holderJob.State})");
                     await Quick(_holderJob.StopAsync());
                     Assert.That(_holderJob.IsFinished, Is.True, "a stopped job has ended");
@@ -264,7 +275,7 @@ public class DisconnectedSessionModelTests : SessionTestBase
             else if (!_gone)
             {
                 Note($"drain: {_holder}'s job to its end");
-                var job = _holderJob;
+                var job = _holderJob!;
                 await Finished(job.WaitAsync(force: true));
                 CollectAll();
                 await Quick(_holder == Holder.A ? _a.RemoveAsync(_aSession) : _b!.RemoveAsync(_bSession!));
