@@ -66,6 +66,8 @@ public partial class CmdShellModelTests : EmulatorTestBase
         private bool _done;
         private bool _lost;
         private bool _everDisconnected;
+        private bool _interrupted;
+        private int? _exitCode;
         private TimeSpan _idle;
         private TimeSpan _disconnectedFor;
 
@@ -89,7 +91,7 @@ public partial class CmdShellModelTests : EmulatorTestBase
 
             for (var step = 0; step < 14 && !_lost; step++)
             {
-                await StepAsync(random.Next(8));
+                await StepAsync(random.Next(9));
             }
 
             if (!_lost)
@@ -103,10 +105,14 @@ public partial class CmdShellModelTests : EmulatorTestBase
 
             Note($"received {string.Join(",", _received)}");
             for (var i = 1; i < _received.Count; i++) Assert.That(_received[i], Is.GreaterThan(_received[i - 1]), "no line twice or out of order");
-            if (!_lost && (bufferMode == "Block" || !_everDisconnected))
+            if (!_lost && !_interrupted && (bufferMode == "Block" || !_everDisconnected))
             {
                 Assert.That(_received, Is.EqualTo(Enumerable.Range(1, _count)), "nothing is lost");
+                Assert.That(_exitCode, Is.Zero);
             }
+
+            // ctrl_c ends cmd with STATUS_CONTROL_C_EXIT unless the line had ended already.
+            if (!_lost && _interrupted && _received.Count < _count) Assert.That(_exitCode, Is.EqualTo(unchecked((int)0xC000013A)));
         }
 
         private async Task StepAsync(int choice)
@@ -155,6 +161,12 @@ public partial class CmdShellModelTests : EmulatorTestBase
                     var gone = await Fault(_clients[_disconnectedBy].SendAsync(Header(WsManActions.Reconnect, _shellId), new ReconnectBody(null, null)));
                     Assert.That(gone.Code, Is.EqualTo(2150858843u), "an expired shell is gone");
                     break;
+                case 7:
+                    if (_holder is not { } signaller || _done || _interrupted || random.Next(2) != 0) break;
+                    Note($"client {signaller} sends ctrl_c");
+                    await Quick(_clients[signaller].SendAsync(Header(WsManActions.Signal, _shellId), new SignalBody(_commandId, WsManSignalCodes.CtrlC)));
+                    _interrupted = true;
+                    break;
                 default:
                     if (_holder is not { } owner || random.Next(3) != 0) break;
                     Note($"client {owner} deletes the shell");
@@ -177,7 +189,7 @@ public partial class CmdShellModelTests : EmulatorTestBase
             Note($"client {_holder} receives {string.Join(",", numbers)}{(response.CommandState?.State == WsManCommandStates.Done ? " and the end" : "")}");
             Assert.That(stderr, Is.Empty, "the line runs without errors");
             _received.AddRange(numbers);
-            if (response.CommandState?.State == WsManCommandStates.Done) _done = true;
+            if (response.CommandState?.State == WsManCommandStates.Done) (_done, _exitCode) = (true, response.CommandState.ExitCode);
         }
 
         private async Task ReconnectAsync(int client, bool allowed)
