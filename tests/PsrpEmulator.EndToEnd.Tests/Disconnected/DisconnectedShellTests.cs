@@ -174,6 +174,36 @@ public class DisconnectedShellTests : EmulatorTestBase
         Assert.That(Drops(), Is.Zero);
     }
 
+    /// <summary>A connected client that goes silent is disconnected by the idle timeout; from then on Drop discards.</summary>
+    [Test]
+    public async Task A_silent_client_is_auto_disconnected_and_drop_then_discards_what_its_script_writes()
+    {
+        await RestartAsync(o =>
+        {
+            o.OutputBufferCapacity = 3;
+            o.IdleTimeout = TimeSpan.FromSeconds(60);
+        });
+        using var transport = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { BufferMode = "Drop" });
+        await pool.StartAsync("Emit-Range 10");
+
+        for (var second = 0; second < 30; second++)
+        {
+            Clock!.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(2);
+        }
+
+        Assert.That(Drops(), Is.Zero, "connected: the script waits for the client");
+        for (var second = 0; second < 90 && Drops() < 7; second++)
+        {
+            Clock!.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        await WaitUntilAsync(() => Drops() == 7);
+        Assert.That((await transport.EnumerateShellsAsync()).Single().State, Is.EqualTo("Disconnected"));
+    }
+
     [Test]
     public async Task A_scenario_endpoint_brings_its_own_buffer_mode_capacity_and_idle_timeout()
     {
