@@ -359,7 +359,15 @@ public sealed class PowerShellPipeline
         }
 
         _pool.Forget(this);
-        await TerminateAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await TerminateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (done && e is WsManFaultException or WsManTransportException)
+        {
+            // The command has ended and its end was handed out: a Terminate the server refuses (the shell was
+            // disconnected first, say) changes nothing here; a client that connects to the command gets its end again.
+        }
     }
 
     // The CLIXML element of a SecureString (<SS> or <SS N="...">); no other element name starts so.

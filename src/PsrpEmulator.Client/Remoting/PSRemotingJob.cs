@@ -192,6 +192,13 @@ public sealed class PSRemotingJob
     {
         if (State != JobState.Disconnected || _pipeline is null) return;
         await _loop.ConfigureAwait(false);
+        if (_pipeline.State is PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped)
+        {
+            // Its end arrived before the disconnect took the job: nothing left to receive.
+            SetState(JobStateOf(_pipeline.State));
+            return;
+        }
+
         if (_pipeline.State == PSInvocationState.Disconnected) await _pipeline.ReconnectAsync(cancellationToken).ConfigureAwait(false);
         StartReceiving(_pipeline);
     }
@@ -238,13 +245,7 @@ public sealed class PSRemotingJob
                 Pulse();
             }
 
-            SetState(pipeline.State switch
-            {
-                PSInvocationState.Disconnected => JobState.Disconnected,
-                PSInvocationState.Failed => JobState.Failed,
-                PSInvocationState.Stopped => JobState.Stopped,
-                _ => JobState.Completed,
-            });
+            SetState(JobStateOf(pipeline.State));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -274,6 +275,14 @@ public sealed class PSRemotingJob
             SetState(JobState.Failed);
         }
     }
+
+    private static JobState JobStateOf(PSInvocationState state) => state switch
+    {
+        PSInvocationState.Disconnected => JobState.Disconnected,
+        PSInvocationState.Failed => JobState.Failed,
+        PSInvocationState.Stopped => JobState.Stopped,
+        _ => JobState.Completed,
+    };
 
     /// <summary>Gives up waiting for the answers of the host calls the job's command is waiting on (stop, disconnect).</summary>
     internal void AbandonHostCalls() => _hostCallWaits.Cancel();

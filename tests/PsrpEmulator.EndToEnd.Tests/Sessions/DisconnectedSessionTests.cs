@@ -331,4 +331,25 @@ public class DisconnectedSessionTests : SessionTestBase
         Assert.That(all, Is.EqualTo(Enumerable.Range(1, 6).Select(i => $"n{i}")));
         Assert.That(reconnected.Job.State, Is.EqualTo(JobState.Completed));
     }
+
+    /// <summary>
+    /// The command's end arrived; the Signal Terminate that follows is refused (as when a Disconnect reaches the
+    /// server first): the job has ended Completed with its output, not Failed or Disconnected.
+    /// </summary>
+    [Test]
+    public async Task A_refused_terminate_after_the_commands_end_leaves_the_job_completed()
+    {
+        var client = NewClient();
+        var session = await NewSessionAsync(client);
+        await AddFaultAsync(new { kind = "HttpError", action = "Signal", count = 1 });
+
+        var job = await client.InvokeAsJobAsync(session, "'a'");
+        await AdvanceAsync(job.WaitAsync());
+
+        Assert.That(job.State, Is.EqualTo(JobState.Completed));
+        var results = job.ReceiveJob();
+        Assert.That(results.OutputText, Is.EqualTo(new[] { "a" }));
+        Assert.That(results.Error, Is.Empty);
+        Assert.That(Emulator.Journal.Snapshot().Count(e => e.Injected == "HttpError"), Is.EqualTo(1), "the Terminate was refused");
+    }
 }
