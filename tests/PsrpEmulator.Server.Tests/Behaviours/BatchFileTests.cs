@@ -42,6 +42,16 @@ public class BatchFileTests
         Assert.That((host.Stdout, code), Is.EqualTo(("\r\nC:\\Users\\psrp>echo hello\r\nhello\r\nquiet\r\n\r\nC:\\Users\\psrp>ver\r\n\r\nMicrosoft Windows [Version 10.0.17763.1]\r\n", 0)));
     }
 
+    /// <summary>As on a command line, a batch file's for takes the rest of its line as its command, chained commands and blocks included.</summary>
+    [Test]
+    public async Task A_batch_files_for_runs_the_rest_of_its_line_for_each_value()
+    {
+        var (host, code) = await RunAsync("cmd /c loop.cmd", @"C:\Users\psrp\loop.cmd",
+            "@echo off\r\nfor %%f in (a b) do echo %%f& echo x\r\nfor /l %%i in (1,1,2) do @(echo n%%i& echo hidden >nul)\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("a\r\nx\r\nb\r\nx\r\nn1\r\nn2\r\n", "", 0)));
+    }
+
     [Test]
     public async Task A_batch_file_that_is_not_there_is_not_recognized()
     {

@@ -351,7 +351,11 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             return (Flow.Next, null, 0);
         }
 
-        var chain = ChainedCommandLineScript.Split(text);
+        // for and if take the rest of the line as their command, chained commands included: cmd.exe runs them for each
+        // value, or when the condition holds.
+        var chain = CommandLineText.FirstWord(text.TrimStart('@').TrimStart()).ToLowerInvariant() is "for" or "if"
+            ? [(string.Empty, text)]
+            : ChainedCommandLineScript.Split(text);
         if (chain.Count > 1)
         {
             foreach (var (op, member) in chain)
