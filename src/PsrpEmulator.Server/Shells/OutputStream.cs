@@ -434,14 +434,16 @@ internal sealed class OutputStream : ReceiveGate
     /// A connecting client cannot use the rest of a message another connection half received (PowerShell drops
     /// partial fragments on connect): that message is sent again from its first fragment.
     /// </summary>
-    public Task RestartPartialMessageAsync() => Gate.RunExclusiveAsync(() =>
+    public Task RestartPartialMessageAsync() => Gate.RunExclusiveAsync(RestartPartialMessage);
+
+    private void RestartPartialMessage()
     {
         if (_partial is { Sent: > 0 } partial)
         {
             partial.Sent = 0;
             partial.NextFragmentId = 0;
         }
-    });
+    }
 
     /// <summary>
     /// A client connects to this command (Connect or Reconnect with its CommandId): the rest of a half-received message
@@ -456,12 +458,7 @@ internal sealed class OutputStream : ReceiveGate
         {
             lock (Gate)
             {
-                if (_partial is { Sent: > 0 } partial)
-                {
-                    partial.Sent = 0;
-                    partial.NextFragmentId = 0;
-                }
-
+                RestartPartialMessage();
                 if (_finalSent && _partial is null && _final is { } final)
                 {
                     final.Sent = 0;

@@ -586,7 +586,7 @@ internal sealed class Pipeline : IPipelineHost
     private ValueTask WriteNowAsync(OutboundMessage outbound, CancellationToken cancellationToken)
     {
         if (Output.TryWrite(outbound)) return ValueTask.CompletedTask;
-        if (DropApplies)
+        if (_shell.DropsOutput)
         {
             Drop(outbound);
             return ValueTask.CompletedTask;
@@ -597,14 +597,9 @@ internal sealed class Pipeline : IPipelineHost
         var written = Output.WriteAsync(outbound, cancellationToken);
         // The shell was disconnected with Drop after the test above: the disconnect's release may have looked before
         // this writer waited, so it releases itself.
-        if (!written.IsCompleted && DropApplies) ReleaseBlockedWriters();
+        if (!written.IsCompleted && _shell.DropsOutput) ReleaseBlockedWriters();
         return written;
     }
-
-    // BufferMode Drop governs a shell no client is connected to (MS-WSMV 2.2.5.10: "while the client is disconnected";
-    // the OutputBufferingMode docs: "in disconnected sessions"); a connected client's Receives pace the writers, as
-    // Block does, and nothing is lost while it receives.
-    private bool DropApplies => _shell.BufferMode == Hosting.OutputBufferMode.Drop && _shell.State == ShellConnectionState.Disconnected;
 
     /// <summary>
     /// The shell is now disconnected with BufferMode Drop: writers waiting for room (the buffer filled while a client
@@ -612,7 +607,7 @@ internal sealed class Pipeline : IPipelineHost
     /// </summary>
     internal void ReleaseBlockedWriters()
     {
-        while (DropApplies && Output.HasBlockedWriters)
+        while (_shell.DropsOutput && Output.HasBlockedWriters)
         {
             if (_shell.Services.Options.DropPolicy == Hosting.DropPolicy.Oldest && Output.TryDiscardOldest(out var oldest))
             {

@@ -103,6 +103,13 @@ internal sealed class Shell
     public DateTimeOffset LastActivity { get; private set; }
     public TimeSpan IdleTimeout { get; private set; }
     public OutputBufferMode BufferMode { get; private set; }
+
+    /// <summary>
+    /// Whether a full output buffer discards instead of waiting: BufferMode Drop governs a shell no client is connected
+    /// to (MS-WSMV 2.2.5.10: "while the client is disconnected"; the OutputBufferingMode docs: "in disconnected
+    /// sessions"); a connected client's Receives pace the writers, as Block does, and nothing is lost while it receives.
+    /// </summary>
+    public bool DropsOutput => BufferMode == OutputBufferMode.Drop && State == ShellConnectionState.Disconnected;
     public string? Locale { get; }
 
     /// <summary>The URL the client created the shell at (its wsa:To, e.g. <c>http://server01:5985/wsman?PSVersion=7.6.9</c>); null for a cmd shell.</summary>

@@ -68,11 +68,13 @@ public sealed partial class BehaviourCatalog
     {
         var line = CommandLineText.StripCmdShell(commandLine.Trim());
         if (line.Length == 0) return EmptyCommandLineScript.Instance;
+        bool RuleNamesWholeLine() => commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _));
+
         // A parenthesized block on its own, quiet or not (a for's "do @(echo %i& ping -n 2 ... >nul)"): its commands,
         // as one line, a redirection inside it its own command's. A match: rule naming the whole line still wins.
         var block = line[0] == '@' ? line[1..].TrimStart() : line;
         if (block.Length > 1 && block[0] == '(' && IfCommandScript.MatchingParen(block, 0) == block.Length - 1 &&
-            !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)))
+            !RuleNamesWholeLine())
         {
             return ResolveCommandLine(block[1..^1]);
         }
@@ -80,8 +82,7 @@ public sealed partial class BehaviourCatalog
         // for and if take the rest of the line as their command, with its &, &&, ||, pipes and redirections: cmd.exe
         // runs "for %i in (a b) do echo %i & echo x" as both commands for each value, "for ... do echo %i >>log" appends
         // each. Their commands are resolved as lines of their own when they run.
-        if (CommandLineText.FirstWord(block) is var first && (first.Equals("for", StringComparison.OrdinalIgnoreCase) || first.Equals("if", StringComparison.OrdinalIgnoreCase)) &&
-            !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) &&
+        if (CommandLineText.CommandWord(block) is "for" or "if" && !RuleNamesWholeLine() &&
             (ForCommandScript.TryParse(this, block, out _) || IfCommandScript.TryParse(this, block, out _)))
         {
             return Resolve(line);
@@ -91,7 +92,7 @@ public sealed partial class BehaviourCatalog
         // them. A match: rule naming the whole line still wins.
         if (line.Contains('&') || line.Contains("||", StringComparison.Ordinal))
         {
-            if (!commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) && ChainedCommandLineScript.Split(line) is { Count: > 1 } chain)
+            if (!RuleNamesWholeLine() && ChainedCommandLineScript.Split(line) is { Count: > 1 } chain)
             {
                 return new ChainedCommandLineScript([.. chain.Select(c => (c.Operator, c.Command, ResolveChained(c.Command)))]);
             }
@@ -99,7 +100,7 @@ public sealed partial class BehaviourCatalog
 
         // Commands joined by pipes: side by side, each one's stdout the next one's stdin (a pipe binds tighter than
         // &, && and ||, which split the line above). A match: rule naming the whole line still wins.
-        if (line.Contains('|') && PipedCommandLineScript.Split(line) is { } piped && !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)))
+        if (line.Contains('|') && PipedCommandLineScript.Split(line) is { } piped && !RuleNamesWholeLine())
         {
             return new PipedCommandLineScript([.. piped.Select(ResolveChained)]);
         }
@@ -107,7 +108,7 @@ public sealed partial class BehaviourCatalog
         // cmd.exe's redirections (> file, >> file, 2>nul, 2>&1): the command without them, its streams sent on. A
         // match: rule naming the whole line still wins (a regex: rule matches the command, as a pattern such as
         // 'echo (?<text>.*)' would match any redirection too). Only echo keeps the space before the '>' (cmd's echo prints it).
-        if (!commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)) && CommandLineRedirection.TryParse(line, out var bare, out var redirections))
+        if (!RuleNamesWholeLine() && CommandLineRedirection.TryParse(line, out var bare, out var redirections))
         {
             return new RedirectedCommandLineScript(Resolve(IsEcho(bare) ? bare.TrimStart() : bare.Trim()), redirections);
         }
@@ -135,8 +136,7 @@ public sealed partial class BehaviourCatalog
     }
 
     // echo, quiet or not ("@echo a >x" writes "a ").
-    private static bool IsEcho(string command) =>
-        CommandLineText.FirstWord(command.TrimStart().TrimStart('@')).Equals("echo", StringComparison.OrdinalIgnoreCase);
+    private static bool IsEcho(string command) => CommandLineText.CommandWord(command) == "echo";
 
     private ICommandLineScript Resolve(string line)
     {

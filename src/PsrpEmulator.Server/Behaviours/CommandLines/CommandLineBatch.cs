@@ -353,7 +353,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
         // for and if take the rest of the line as their command, chained commands included: cmd.exe runs them for each
         // value, or when the condition holds.
-        var chain = CommandLineText.FirstWord(text.TrimStart('@').TrimStart()).ToLowerInvariant() is "for" or "if"
+        var chain = CommandLineText.CommandWord(text) is "for" or "if"
             ? [(string.Empty, text)]
             : ChainedCommandLineScript.Split(text);
         if (chain.Count > 1)

@@ -105,6 +105,9 @@ internal static class CommandLineText
     /// <summary>True for a program path CreateProcess can open without searching (drive or UNC rooted, or relative with a directory).</summary>
     public static bool IsPath(string token) => token.Contains('\\', StringComparison.Ordinal) || token.Contains('/', StringComparison.Ordinal) || token.Contains(':', StringComparison.Ordinal);
 
+    /// <summary>The command's name, lower case: its first word after cmd's '@' (which only stops the echo).</summary>
+    public static string CommandWord(string command) => FirstWord(command.TrimStart().TrimStart('@')).ToLowerInvariant();
+
     /// <summary>The name cmd.exe complains about: the first word, without quotes.</summary>
     public static string FirstWord(string line)
     {

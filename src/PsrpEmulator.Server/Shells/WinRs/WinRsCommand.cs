@@ -148,7 +148,7 @@ internal sealed class WinRsCommand : ICommandLineHost
     {
         var chunk = new WinRsChunk(stream, data.ToArray());
         if (Output.TryWrite(chunk)) return ValueTask.CompletedTask;
-        if (DropApplies)
+        if (_shell.DropsOutput)
         {
             Drop(chunk);
             return ValueTask.CompletedTask;
@@ -158,10 +158,6 @@ internal sealed class WinRsCommand : ICommandLineHost
         Output.Publish();
         return WriteWhenRoomAsync(chunk, cancellationToken);
     }
-
-    // BufferMode Drop governs a shell no client is connected to (MS-WSMV 2.2.5.10); a connected client's Receives pace
-    // the program, as Block does.
-    private bool DropApplies => _shell.BufferMode == Hosting.OutputBufferMode.Drop && _shell.State == ShellConnectionState.Disconnected;
 
     private async ValueTask WriteWhenRoomAsync(WinRsChunk chunk, CancellationToken cancellationToken)
     {
@@ -180,7 +176,7 @@ internal sealed class WinRsCommand : ICommandLineHost
                 // Disconnected while waiting (a cancelled channel write wrote nothing).
             }
 
-            if (DropApplies)
+            if (_shell.DropsOutput)
             {
                 Drop(chunk);
                 return;
