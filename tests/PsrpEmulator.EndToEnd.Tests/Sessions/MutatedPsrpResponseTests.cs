@@ -372,7 +372,8 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
         var random = new Random(Fuzz.Seed(6985));
         var outcomes = new Outcomes();
         var mutated = new StrongBox<int>();
-        for (var i = 0; i < Fuzz.Runs(200); i++)
+        var runs = Fuzz.Runs(200);
+        for (var i = 0; i < runs; i++)
         {
             using var transport = TransportThrough(new MutatingHandler(random, everyNth: 3, mutated));
 
@@ -398,7 +399,7 @@ public sealed class MutatedPsrpResponseTests : EmulatorTestBase
 
         TestContext.Out.WriteLine(outcomes);
         Assert.That(outcomes.Unexpected, Is.Empty);
-        Assert.That(mutated.Value, Is.GreaterThan(100));
+        Assert.That(mutated.Value, Is.GreaterThan(runs / 2), "responses mutated (every third)");
         Assert.That(outcomes["completed"], Is.GreaterThan(0), "some runs still complete");
         Assert.That(outcomes.Names.Count(k => k is not "completed" and not nameof(OperationCanceledException) and not nameof(TaskCanceledException)), Is.GreaterThan(0), "some runs fail on bad data");
 
