@@ -75,6 +75,11 @@ serve.SetAction(async (parse, cancellationToken) =>
         Console.Error.WriteLine($"psrp-emulator: {e.Message}");
         return 2;
     }
+    catch (Exception e) when (PsrpEmulator.Cli.ListenFailure.Describe(e) is { } reason)
+    {
+        Console.Error.WriteLine($"psrp-emulator: cannot listen: {reason}");
+        return 1;
+    }
     catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
     {
         // The --config file: missing, or not JSON.

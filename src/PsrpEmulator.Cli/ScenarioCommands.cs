@@ -85,8 +85,24 @@ internal static class ScenarioCommands
             return 2;
         }
 
-        await using var runner = await ScenarioRunner.StartAsync(scenario, urls, realTime: true,
-            configure: recordFile is null ? null : options => options.RecordFile = Path.GetFullPath(recordFile));
+        ScenarioRunner started;
+        try
+        {
+            started = await ScenarioRunner.StartAsync(scenario, urls, realTime: true,
+                configure: recordFile is null ? null : options => options.RecordFile = Path.GetFullPath(recordFile));
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            Console.Error.WriteLine($"psrp-emulator: invalid options: {string.Join("; ", e.Failures)}");
+            return 2;
+        }
+        catch (Exception e) when (ListenFailure.Describe(e) is { } reason)
+        {
+            Console.Error.WriteLine($"psrp-emulator: cannot listen: {reason}");
+            return 1;
+        }
+
+        await using var runner = started;
         var results = await Task.Run(() => runner.RunSteps(new ConsoleReporter(Console.Out, verbose: true), setupOnly: true), cancellationToken);
         if (results.Any(r => !r.Passed))
         {

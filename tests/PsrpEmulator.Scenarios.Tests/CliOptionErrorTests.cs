@@ -18,13 +18,16 @@ public sealed class CliOptionErrorTests
         return path;
     }
 
-    private static async Task<(int ExitCode, string Error)> ServeAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    private static Task<(int ExitCode, string Error)> ServeAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ServeOnAsync("http://127.0.0.1:0", environment, arguments);
+
+    private static async Task<(int ExitCode, string Error)> ServeOnAsync(string url, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(Cli());
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(url);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
@@ -54,6 +57,36 @@ public sealed class CliOptionErrorTests
 
         Assert.That(exitCode, Is.EqualTo(2));
         Assert.That(error.Trim(), Does.StartWith("psrp-emulator: invalid options: ").And.Contain(says));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    /// <summary>Kestrel's own complaints about an address come as unhandled exceptions when it binds: checked first.</summary>
+    [TestCase("notaurl", "'notaurl' is not an address to listen on")]
+    [TestCase("http://127.0.0.1:99999", "the port must be 0 to 65535")]
+    [TestCase("http://127.0.0.1:0/wsman", "has no path")]
+    [TestCase("ftp://127.0.0.1:0", "the scheme must be http or https")]
+    public async Task An_address_kestrel_cannot_listen_on_stops_the_emulator_with_one_line_and_exit_code_2(string url, string says)
+    {
+        var (exitCode, error) = await ServeOnAsync(url, new Dictionary<string, string>());
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error.Trim(), Does.StartWith("psrp-emulator: invalid options: ").And.Contain(says));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_port_in_use_stops_the_emulator_with_one_line_and_exit_code_1(bool world)
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)holder.LocalEndpoint).Port}";
+        string[] arguments = world ? ["--world", Path.Combine(ScenarioFileTests.RepositoryRoot, "scenarios", "receive-pssession", "example-1.yaml")] : [];
+
+        var (exitCode, error) = await ServeOnAsync(url, new Dictionary<string, string>(), arguments);
+
+        Assert.That(exitCode, Is.EqualTo(1), error);
+        Assert.That(error.Trim(), Does.StartWith($"psrp-emulator: cannot listen: Failed to bind to address {url}").And.Contain("address already in use"));
         Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
     }
 

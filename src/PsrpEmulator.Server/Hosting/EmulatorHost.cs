@@ -13,6 +13,45 @@ namespace PsrpEmulator.Server.Hosting;
 public static class EmulatorHost
 {
     /// <summary>
+    /// What is wrong with addresses to listen on, checked before Kestrel sees them: Kestrel's own complaints come only
+    /// when it binds, as an unhandled FormatException or ArgumentOutOfRangeException with a stack trace.
+    /// </summary>
+    public static IReadOnlyList<string> ListenAddressFailures(IEnumerable<string> urls)
+    {
+        var failures = new List<string>();
+        foreach (var url in urls)
+        {
+            Microsoft.AspNetCore.Http.BindingAddress address;
+            try
+            {
+                address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                failures.Add($"'{url}' is not an address to listen on (http://HOST:PORT or https://HOST:PORT).");
+                continue;
+            }
+
+            if (address.IsNamedPipe || address.IsUnixPipe) continue;
+            if (!address.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !address.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"'{url}': the scheme must be http or https.");
+            }
+            else if (address.Port is < 0 or > 65535)
+            {
+                failures.Add($"'{url}': the port must be 0 to 65535.");
+            }
+            else if (address.PathBase.Length > 0)
+            {
+                // Kestrel refuses a path in an address; the emulator serves /wsman (and the computers' paths) itself.
+                failures.Add($"'{url}': an address to listen on has no path (the emulator serves /wsman on it).");
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>
     /// Creates the application. Configuration layers, later wins: the <c>PsrpEmulator</c> section of
     /// <paramref name="configuration"/>, <c>PSRPEMU_</c> environment variables, then <paramref name="configure"/>.
     /// </summary>
@@ -38,6 +77,11 @@ public static class EmulatorHost
         builder.Configuration.Bind(probe);
         configure?.Invoke(probe);
         var listen = urls.ToList();
+        if (ListenAddressFailures(listen) is { Count: > 0 } failures)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(EmulatorOptions), typeof(EmulatorOptions), failures);
+        }
+
         if (listen.Count > 0 && Uri.TryCreate(listen[0], UriKind.Absolute, out var first))
         {
             foreach (var computer in probe.Computers.Values)
