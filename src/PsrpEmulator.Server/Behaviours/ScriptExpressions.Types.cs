@@ -51,7 +51,12 @@ internal static partial class ScriptExpressions
         ["System.EnvironmentVariableTarget"] = typeof(EnvironmentVariableTarget),
         // $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator).
         ["System.Security.Principal.WindowsBuiltInRole"] = typeof(System.Security.Principal.WindowsBuiltInRole),
+        // $items.Where({ ... }, [System.Management.Automation.WhereOperatorSelectionMode]::Split).
+        ["System.Management.Automation.WhereOperatorSelectionMode"] = typeof(WhereOperatorSelectionMode),
     };
+
+    // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).
+    private static string EnumTypeName(Type type) => EnumTypes.FirstOrDefault(e => e.Value == type).Key ?? type.FullName!;
 
     // After EnumTypes: static fields are set in the order they are written, and BuildTypes reads it.
     private static readonly Dictionary<string, KnownType> Types = BuildTypes();
@@ -71,7 +76,7 @@ internal static partial class ScriptExpressions
     {
         if (!EnumTypes.TryGetValue(typeName, out var type)) return null;
         var converted = EnumValue(type, value) ?? throw new ScriptExpressionException(new ScriptedError(
-            $"Cannot convert value \"{Text(value)}\" to type \"{type.FullName}\". Error: \"Unable to match the identifier name {Text(value)} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames(type))}\"",
+            $"Cannot convert value \"{Text(value)}\" to type \"{typeName}\". Error: \"Unable to match the identifier name {Text(value)} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames(type))}\"",
             "InvalidCastFromStringToEnum", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
         return PsObjects.Enum(typeName, converted.ToString()!, Convert.ToInt32(converted, CultureInfo.InvariantCulture));
     }
@@ -91,7 +96,7 @@ internal static partial class ScriptExpressions
         if (EnumValue(typeof(T), value) is { } converted) return (T)converted;
         var text = Text(value);
         throw new ScriptExpressionException(new ScriptedError(
-            $"Cannot convert argument \"{parameter}\", with value: \"{text}\", for \"{method}\" to type \"{typeof(T).FullName}\": \"Cannot convert value \"{text}\" to type \"{typeof(T).FullName}\". Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames<T>())}\"\"",
+            $"Cannot convert argument \"{parameter}\", with value: \"{text}\", for \"{method}\" to type \"{EnumTypeName(typeof(T))}\": \"Cannot convert value \"{text}\" to type \"{EnumTypeName(typeof(T))}\". Error: \"Unable to match the identifier name {text} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames<T>())}\"\"",
             "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
     }
 

@@ -208,6 +208,17 @@ internal static partial class ScriptExpressions
                     continue;
                 }
 
+                if (end < t.Length && t[end] == '{' && t.AsSpan(i + 1, end - i - 1) is var intrinsic &&
+                    (intrinsic.Equals("Where", StringComparison.OrdinalIgnoreCase) || intrinsic.Equals("ForEach", StringComparison.OrdinalIgnoreCase)))
+                {
+                    // .Where{ ... } and .ForEach{ ... }: PowerShell's call of the two with a script block, without parentheses.
+                    var close = Statements.MatchingClose(t, end, '}');
+                    if (close < 0) return null;
+                    steps.Add(new Accessor(false, t[(i + 1)..end], t[end..(close + 1)]));
+                    i = close + 1;
+                    continue;
+                }
+
                 steps.Add(new Accessor(false, t[(i + 1)..end]));
                 i = end;
             }

@@ -577,6 +577,21 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
 
     /// <summary>
+    /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the
+    /// value's text; null for anything else.
+    /// </summary>
+    public static (List<string> Variables, string Value)? MultipleAssignment(string statement)
+    {
+        var m = MultipleAssignmentSyntax().Match(statement.Trim());
+        return m.Success ? ([.. m.Groups["var"].Captures.Select(c => c.Value)], m.Groups["value"].Value) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^\$(?<var>(?:(?:global|script|local):)?\w+)(?:\s*,\s*\$(?<var>(?:(?:global|script|local):)?\w+))+\s*=(?!=)\s*(?<value>\S.*)$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MultipleAssignmentSyntax();
+
+    /// <summary>
     /// <c>[Type]$x = value</c>: the type's name, the variable (without a scope prefix) and the value's text; null for
     /// anything else.
     /// </summary>

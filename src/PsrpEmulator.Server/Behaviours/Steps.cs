@@ -165,6 +165,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        if (Statements.MultipleAssignment(text) is var (_, multipleValue))
+        {
+            CheckStatement(multipleValue, catalog, nesting + 1);
+            return;
+        }
+
         if (Statements.ElementAssignmentOf(text) is { } element)
         {
             CheckExpression(element.TargetText, catalog, nesting + 1);
@@ -330,6 +336,31 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return await CaptureAsync(text, to, blockNesting);
+    }
+
+    /// <summary>
+    /// <c>$a, $b = value</c>: the value's items to the variables in turn, the last one taking the rest (an array when
+    /// more than one is left, $null when none), as PowerShell's multiple assignment does.
+    /// </summary>
+    private async ValueTask RunMultipleAssignmentAsync(List<string> variables, string valueText, IPipelineHost? to, int blockNesting)
+    {
+        try
+        {
+            if (await AssignedValueAsync(valueText, to, blockNesting) is not { } value) return;
+            var items = ScriptExpressions.Enumerate(value);
+            for (var i = 0; i < variables.Count - 1; i++) scope.Variables.SetScoped(variables[i], i < items.Count ? items[i] : PsNil.Instance);
+            var left = items.Skip(variables.Count - 1).ToList();
+            scope.Variables.SetScoped(variables[^1], left.Count switch
+            {
+                0 => PsNil.Instance,
+                1 => left[0],
+                _ => PsObjects.List(left, ListValueTemplate.ArrayTypeNames),
+            });
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, to ?? host);
+        }
     }
 
     /// <summary>
@@ -660,6 +691,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     return;
                 }
             }
+        }
+
+        // $a, $b = value (a rule for the whole text still wins): the whole right-hand side, a pipeline too, is the value.
+        if (Statements.MultipleAssignment(text) is var (variables, multipleText) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null)
+        {
+            await RunMultipleAssignmentAsync(variables, multipleText, to, blockNesting);
+            return;
         }
 
         // A pipeline into ForEach-Object, Where-Object, Select-Object, Sort-Object, Measure-Object or Out-Null (a rule
@@ -2211,28 +2249,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         foreach (var step in accessors)
         {
-            if (step.IsMethod && step.Text.ToUpperInvariant() is "WHERE" or "FOREACH" && Statements.ScriptBlockText(step.Arguments!) is { } block)
+            if (step.IsMethod && step.Text.ToUpperInvariant() is "WHERE" or "FOREACH" && await IntrinsicMethodAsync(value, step, to, blockNesting) is { } intrinsic)
             {
-                // The intrinsic .Where({ }) and .ForEach({ }) of any value: the block runs with $_ each item (a single
-                // value is one item); Where keeps the items for which it is true, ForEach collects what it writes.
-                var results = new List<PsValue>();
-                foreach (var item in ScriptExpressions.Enumerate(value).ToArray())
-                {
-                    var capture = new CapturingHost(to ?? host);
-                    await RunWithItemAsync(block, item, capture, blockNesting);
-                    if (step.Text.Equals("Where", StringComparison.OrdinalIgnoreCase))
-                    {
-                        if (ScriptExpressions.IsTrue(capture.Value)) results.Add(item);
-                    }
-                    else
-                    {
-                        results.AddRange(capture.Output);
-                    }
-
-                    if (results.Count > CapturingHost.MaxValues) throw new ScenarioRuntimeException($"an assignment keeps at most {CapturingHost.MaxValues} objects in the emulator");
-                }
-
-                value = PsObjects.List(results, ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]", "System.Object"]);
+                value = intrinsic;
                 continue;
             }
 
