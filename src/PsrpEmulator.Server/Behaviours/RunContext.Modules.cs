@@ -82,7 +82,7 @@ internal sealed partial class RunContext
         var loaded = scope.Variables.Runspace.ImportedModules()
             .Select(WindowsModules.Find).OfType<WindowsModules.Module>()
             .Where(m => Matches(m.Name))
-            .OrderBy(m => m.Name, StringComparer.Create(EnglishUnitedStates.Culture, ignoreCase: false));
+            .OrderBy(m => m.Name, WindowsCollation.WithCase);
         foreach (var module in loaded) await output.WriteAsync(new PipelineOutput(ModuleInfoObject(module, listAvailable: false)), cancellationToken);
     }
 

@@ -317,6 +317,7 @@ internal static partial class ScriptExpressions
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
+            ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
@@ -512,6 +513,11 @@ internal static partial class ScriptExpressions
             (EncodingTypeName, _, _) when EncodingStaticMember(name, arguments) is { } encoding => encoding,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
+            // [Array]::Sort($a), [Array]::Reverse($a): the array itself, in place; IndexOf the first equal item's index.
+            ("System.Array", "SORT", 1) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.List } array => SortInPlace(array.Items),
+            ("System.Array", "REVERSE", 1) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.List } array => ReverseInPlace(array.Items),
+            ("System.Array", "INDEXOF", 2) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.List } array =>
+                PsPrimitive.Int32(array.Items.FindIndex(item => ScalarEquals(item, arguments[1], caseSensitive: true))),
             // BitConverter.ToString: the bytes as upper-case hex pairs joined with dashes.
             ("System.BitConverter", "TOSTRING", 1) => PsPrimitive.String(string.Join('-', BytesOf(arguments![0]).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)))),
             (_, "CREATE" or "NEW", 0) when RunContext.NewHashAlgorithm(type.FullName) is { } algorithm => algorithm,
@@ -528,6 +534,20 @@ internal static partial class ScriptExpressions
         throw new ScriptExpressionException(count < 0
             ? ScriptedError.ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
             : ScriptedError.MethodNotFound(member, type.FullName));
+
+        static PsValue SortInPlace(List<PsValue> items)
+        {
+            List<PsValue> ordered = [.. items.Order(DefaultComparer)];
+            items.Clear();
+            items.AddRange(ordered);
+            return PsNil.Instance;
+        }
+
+        static PsValue ReverseInPlace(List<PsValue> items)
+        {
+            items.Reverse();
+            return PsNil.Instance;
+        }
 
         // Max, Min and Abs keep integers integers, as their Int32 overloads do.
         static PsValue SameKind(PsValue first, double value, PsValue? second = null) =>

@@ -344,7 +344,7 @@ internal static partial class ScriptExpressions
                     ("REMOVE", 2) => PsPrimitive.String(s.Remove(Int(0), Int(1))),
                     ("TOCHARARRAY", 0) => PsObjects.List(s.Select(c => (PsValue)PsPrimitive.Char(c)).ToList(), ["System.Char[]", "System.Array", "System.Object"]),
                     ("EQUALS", 1) => PsPrimitive.Boolean(s.Equals(Arg(0), ordinal)),
-                    ("COMPARETO", 1) => PsPrimitive.Int32(Math.Sign(string.Compare(s, Arg(0), CultureInfo.InvariantCulture, CompareOptions.None))),
+                    ("COMPARETO", 1) => PsPrimitive.Int32(WindowsCollation.Compare(s, Arg(0), ignoreCase: false)),
                     ("SUBSTRING", 1) => PsPrimitive.String(s.Substring(Int(0))),
                     ("SUBSTRING", 2) => PsPrimitive.String(s.Substring(Int(0), Int(1))),
                     // The .NET Framework's overloads: Split(params char[]) takes a string's characters each as a
@@ -504,9 +504,46 @@ internal static partial class ScriptExpressions
             ("REMOVEAT", 1) => Position(0) is var at && (at < 0 || at >= items.Count) ? throw new ArgumentOutOfRangeException("index", "Index was out of range. Must be non-negative and less than the size of the collection.") : Remove(items, at),
             ("INSERT", 2) => Position(0) is var at && (at < 0 || at > items.Count) ? throw new ArgumentOutOfRangeException("index", "Insertion index was out of range. Must be non-negative and less than or equal to size.") : Insert(items, at, arguments[1]),
             ("CLEAR", 0) => Clear(items),
+            ("LASTINDEXOF", 1) => PsPrimitive.Int32(items.FindLastIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
+            // List[T] and ArrayList in place: Sort by the default comparer (numbers as numbers, text with case), Reverse,
+            // AddRange of a collection's items, GetRange and RemoveRange of index and count.
+            ("SORT", 0) when growable => Replace(items, [.. items.Order(DefaultComparer)]),
+            ("REVERSE", 0) when growable => Replace(items, [.. Enumerable.Reverse(items)]),
+            ("ADDRANGE", 1) when growable => Enumerate(arguments[0]) is var added && items.Count + added.Count > MaxCollectionItems ? throw CollectionTooLarge()
+                : GenericListElement(list) is { } element ? AddRange(items, [.. added.Select(a => Cast(a, element))]) : AddRange(items, added),
+            ("GETRANGE", 2) when growable => Range(items, Position(0), Position(1)) is var (from, count)
+                ? PsObjects.List(items.GetRange(from, count), list.TypeNames) : PsNil.Instance,
+            ("REMOVERANGE", 2) when growable => Range(items, Position(0), Position(1)) is var (from, count) ? RemoveRange(items, from, count) : PsNil.Instance,
             _ => null,
         };
         return result;
+
+        static (int From, int Count) Range(List<PsValue> items, int from, int count)
+        {
+            if (from < 0) throw new ArgumentOutOfRangeException("index", "Non-negative number required.");
+            if (count < 0) throw new ArgumentOutOfRangeException("count", "Non-negative number required.");
+            if (items.Count - from < count) throw new ArgumentException("Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.");
+            return (from, count);
+        }
+
+        static PsValue Replace(List<PsValue> items, List<PsValue> ordered)
+        {
+            items.Clear();
+            items.AddRange(ordered);
+            return PsNil.Instance;
+        }
+
+        static PsValue AddRange(List<PsValue> items, IReadOnlyList<PsValue> added)
+        {
+            items.AddRange(added);
+            return PsNil.Instance;
+        }
+
+        static PsValue RemoveRange(List<PsValue> items, int from, int count)
+        {
+            items.RemoveRange(from, count);
+            return PsNil.Instance;
+        }
 
         static PsValue Add(List<PsValue> items, PsValue item)
         {
@@ -1290,6 +1327,15 @@ internal static partial class ScriptExpressions
         return converted is PsPrimitive p ? CompareAs(left, p) : 1; // $null: every value is greater
     }
 
+    /// <summary>
+    /// .NET's default comparer as List.Sort and Array.Sort use it on the values scripts sort: text by the culture's rules
+    /// with case (a, b, C), numbers as numbers, others as the comparison operators compare them.
+    /// </summary>
+    internal static readonly IComparer<PsValue> DefaultComparer = Comparer<PsValue>.Create((a, b) =>
+        a is PsPrimitive { Value: string x } && b is PsPrimitive { Value: string y }
+            ? WindowsCollation.Compare(x, y, ignoreCase: false)
+            : ScalarCompare(a, b, caseSensitive: true));
+
     private static int ScalarCompare(PsValue? left, PsValue? right, bool caseSensitive)
     {
         if (IsNull(left)) return IsNull(right) ? 0 : -1;
@@ -1308,7 +1354,7 @@ internal static partial class ScriptExpressions
     }
 
     private static int TextCompare(PsValue? left, PsValue? right, bool caseSensitive) =>
-        string.Compare(Text(left), Text(right), CultureInfo.InvariantCulture, caseSensitive ? CompareOptions.None : CompareOptions.IgnoreCase);
+        WindowsCollation.Compare(Text(left), Text(right), ignoreCase: !caseSensitive);
 
     /// <summary>PowerShell's wildcards: <c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>`</c> escaping the next character.</summary>
     /// <summary>

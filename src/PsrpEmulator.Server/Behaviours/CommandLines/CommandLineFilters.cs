@@ -413,7 +413,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
             lines = Lines(text);
         }
 
-        var comparer = StringComparer.Create(EnglishUnitedStates.Culture, ignoreCase: true);
+        var comparer = WindowsCollation.IgnoreCase;
         // A stable sort: equal lines keep their order.
         var sorted = lines.Select((line, index) => (line, index)).OrderBy(l => l.line, comparer).ThenBy(l => l.index).Select(l => l.line).ToList();
         if (reverse) sorted.Reverse();
