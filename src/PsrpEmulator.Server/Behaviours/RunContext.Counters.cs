@@ -48,7 +48,7 @@ internal sealed partial class RunContext
         // The default scenario's Win32_OperatingSystem: 8,388,148 KB of memory, 5,242,880 KB free; Win32_Processor's load 3 %.
         const double TotalKb = 8_388_148, FreeKb = 5_242_880, Load = 3;
         var disk = Host.FileSystem;
-        double capacity = disk?.Capacity ?? 0, free = disk is null ? 0 : disk.Capacity - disk.UsedBytes;
+        double capacity = disk?.Size ?? 0, free = disk?.FreeBytes ?? 0;
         // System Reserved's volume (HarddiskVolume1) as Get-Volume reports it.
         var boot = Host.Power?.LastBoot ?? EventLogs.DefaultBoot;
         var upTime = Math.Max(0, (time.GetUtcNow() - boot).TotalSeconds);

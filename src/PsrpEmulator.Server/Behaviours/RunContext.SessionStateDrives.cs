@@ -89,8 +89,8 @@ internal sealed partial class RunContext
                 var fileSystem = driveProvider.EndsWith("\\FileSystem", StringComparison.Ordinal) && disk is not null;
                 var current = fileSystem && location.StartsWith(root, StringComparison.OrdinalIgnoreCase) ? location[root.Length..] : string.Empty;
                 await output.WriteAsync(new PipelineOutput(new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = driveName }
-                    .With("Used", fileSystem ? PsPrimitive.Int64(disk!.UsedBytes) : PsNil.Instance)
-                    .With("Free", fileSystem ? PsPrimitive.Int64(disk!.Capacity - disk.UsedBytes) : PsNil.Instance)
+                    .With("Used", fileSystem ? PsPrimitive.Int64(disk!.Size - disk.FreeBytes) : PsNil.Instance)
+                    .With("Free", fileSystem ? PsPrimitive.Int64(disk!.FreeBytes) : PsNil.Instance)
                     .With("CurrentLocation", current)
                     .With("Name", driveName)
                     .With("Provider", driveProvider)

@@ -8,7 +8,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// The Storage module's Get-Disk, Get-Partition and Get-Volume over the computer's one disk, as a Hyper-V VM of Windows
 /// Server 2019 installed on BIOS has it: disk 0, a "Msft Virtual Disk" on SCSI with an MBR table of two partitions, the
 /// 500 MB System Reserved one (active, no drive letter) and C:, whose size and free space are the computer's disk's
-/// (<see cref="VirtualFileSystem.Capacity"/>, what <c>dir</c> and Get-PSDrive report). Objects are the module's CIM
+/// (<see cref="VirtualFileSystem.Size"/> and <see cref="VirtualFileSystem.FreeBytes"/>, what <c>dir</c> and Get-PSDrive report). Objects are the module's CIM
 /// instances with the display values its types file gives (DriveType "Fixed", HealthStatus "Healthy", Type "IFS"),
 /// in its tables; a value no instance has is the cmdletization's not-found error (a drive letter is a character each:
 /// <c>-DriveLetter C:</c> looks for 'C' and ':'). Disks, partitions and volumes piped in choose what they hold. The
@@ -39,11 +39,11 @@ internal sealed partial class RunContext
     {
         RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "DiskImage", "FilePath", "VirtualDisk", "StorageSubSystem", "ObjectId", "UniqueId", "Path", "DiskId", "Offset");
         var disk = Host.FileSystem ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
-        var size = disk.Capacity;
+        var size = disk.Size;
         StorageVolume[] volumes =
         [
             new(null, "System Reserved", ReservedVolume, ReservedSize, ReservedFree, 1),
-            new('C', string.Empty, SystemVolume, size, size - disk.UsedBytes, 2),
+            new('C', string.Empty, SystemVolume, size, disk.FreeBytes, 2),
         ];
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);

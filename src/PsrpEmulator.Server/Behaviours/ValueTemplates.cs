@@ -527,7 +527,7 @@ internal sealed class LastBootValueTemplate(DateTimeOffset initial, string? form
 internal sealed class DiskValueTemplate(bool free) : ValueTemplate
 {
     public override PsValue Build(RunScope scope) => PsPrimitive.UInt64(scope.Variables.FileSystem is { } disk
-        ? (ulong)Math.Max(0, free ? disk.Capacity - disk.UsedBytes : disk.Capacity)
+        ? (ulong)(free ? disk.FreeBytes : disk.Size)
         : 0);
 }
 

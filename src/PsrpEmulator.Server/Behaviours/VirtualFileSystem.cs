@@ -75,10 +75,15 @@ public sealed class VirtualFileSystem
     private readonly TimeProvider _time;
     private readonly HashSet<string> _profiles = new(StringComparer.OrdinalIgnoreCase);
 
-    public VirtualFileSystem(TimeProvider time, long capacity)
+    /// <param name="capacity">The bytes scripts' files may hold together (the emulator keeps them in memory).</param>
+    /// <param name="size">The C: volume's size Windows reports; <paramref name="capacity"/> when not given.</param>
+    /// <param name="freeAtStart">The free bytes Windows reports before any file is written; <paramref name="capacity"/> when not given.</param>
+    public VirtualFileSystem(TimeProvider time, long capacity, long? size = null, long? freeAtStart = null)
     {
         _time = time;
         Capacity = capacity;
+        Size = size ?? capacity;
+        _freeAtStart = freeAtStart ?? capacity;
         _root = new Node("C:", isDirectory: true, time.GetUtcNow());
         // A Windows Server 2019's top level, as the default scenario's computers show it (Program Files and Users read-only).
         foreach (var (folder, written, readOnly) in new[]
@@ -133,8 +138,19 @@ public sealed class VirtualFileSystem
     // When Windows Server 2019's release wrote its programs (UNVERIFIED, as PerfLogs' time).
     private static readonly DateTimeOffset ProgramImageTime = new(2018, 9, 15, 7, 28, 0, TimeSpan.Zero);
 
-    /// <summary>The bytes the files may hold together.</summary>
+    /// <summary>The bytes the files may hold together: past it a write fails as a full disk does.</summary>
     public long Capacity { get; }
+
+    /// <summary>The C: volume's size as Windows reports it (dir, Get-PSDrive, Get-Volume, Win32_LogicalDisk).</summary>
+    public long Size { get; }
+
+    private readonly long _freeAtStart;
+
+    /// <summary>
+    /// The free bytes Windows reports: what was free before any file was written, less what the files hold now (so
+    /// free space falls as scripts write); 0 at the least.
+    /// </summary>
+    public long FreeBytes => Math.Max(0, _freeAtStart - UsedBytes);
 
     /// <summary>The bytes the files hold now.</summary>
     public long UsedBytes { get; private set; }

@@ -88,8 +88,8 @@ internal static class WmiOperations
         {
             return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
             {
-                "SIZE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture)] },
-                "FREESPACE" when p.Kind != WmiValueKind.Null => p with { Values = [(disk.Capacity - disk.UsedBytes).ToString(System.Globalization.CultureInfo.InvariantCulture)] },
+                "SIZE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)] },
+                "FREESPACE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.FreeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)] },
                 _ => p,
             })];
         }

@@ -115,6 +115,20 @@ public sealed class EmulatorOptions : IValidatableObject
     [Range(1024, 16L * 1024 * 1024 * 1024)]
     public long DiskCapacityBytes { get; set; } = 128L * 1024 * 1024;
 
+    /// <summary>
+    /// The C: volume's size the computers report (Get-PSDrive, Get-Volume, Win32_LogicalDisk, dir, the counters):
+    /// default 127 GiB, a Windows Server 2019 VM's OS disk, whatever <see cref="DiskCapacityBytes"/> lets scripts write.
+    /// </summary>
+    [Range(1024, 1L << 50)]
+    public long DiskSizeBytes { get; set; } = 127L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The free bytes the computers report before scripts write anything (falling as they write): default 108 GiB,
+    /// what a fresh Windows Server 2019 leaves of 127 GiB (UNVERIFIED: the installation's size varies).
+    /// </summary>
+    [Range(0, 1L << 50)]
+    public long DiskFreeBytes { get; set; } = 108L * 1024 * 1024 * 1024;
+
     /// <summary>WinRM MaxShellsPerUser (Windows default 25).</summary>
     [Range(1, 1_000_000)]
     public int MaxShellsPerUser { get; set; } = 25;
@@ -266,6 +280,7 @@ public sealed class EmulatorOptions : IValidatableObject
         if (MaxReceiveHold <= TimeSpan.Zero) yield return new ValidationResult("MaxReceiveHold must be positive.", [nameof(MaxReceiveHold)]);
         if (IdleTimeout < TimeSpan.FromSeconds(60)) yield return new ValidationResult("IdleTimeout must be at least 60 seconds.", [nameof(IdleTimeout)]);
         if (MaxIdleTimeout < IdleTimeout) yield return new ValidationResult("MaxIdleTimeout must not be below IdleTimeout.", [nameof(MaxIdleTimeout)]);
+        if (DiskFreeBytes > DiskSizeBytes) yield return new ValidationResult("DiskFreeBytes must not be above DiskSizeBytes.", [nameof(DiskFreeBytes)]);
         if (!System.Version.TryParse(ProtocolVersion, out var v) || v.Major != 2)
         {
             yield return new ValidationResult($"ProtocolVersion '{ProtocolVersion}' must be 2.x.", [nameof(ProtocolVersion)]);

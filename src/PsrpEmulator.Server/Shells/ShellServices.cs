@@ -41,7 +41,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// </summary>
     public VirtualFileSystem FileSystemOf(string computer, string? profile)
     {
-        var disk = _disks.GetOrAdd(computer, static (name, services) => services.Behaviours.NewFileSystem(name, services.Time, services.Options.DiskCapacityBytes), this);
+        var disk = _disks.GetOrAdd(computer, static (name, services) => services.Behaviours.NewFileSystem(name, services.Time, services.Options.DiskCapacityBytes, services.Options.DiskSizeBytes, services.Options.DiskFreeBytes), this);
         if (profile is not null) disk.EnsureProfile(profile);
         return disk;
     }

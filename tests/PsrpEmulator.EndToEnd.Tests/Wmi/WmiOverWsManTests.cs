@@ -60,12 +60,15 @@ public class WmiOverWsManTests : EmulatorTestBase
     public async Task Win32_LogicalDisk_s_C_is_the_computer_s_disk_in_its_values_and_in_WQL_conditions()
     {
         var (_, all) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT DeviceID, Size, FreeSpace FROM Win32_LogicalDisk"));
-        var (_, roomy) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT DeviceID FROM Win32_LogicalDisk WHERE FreeSpace > 1000000000"));
+        var (_, roomy) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT DeviceID FROM Win32_LogicalDisk WHERE FreeSpace > 100000000000"));
+        var (_, huge) = await PostAsync(WsManActions.Enumerate, CimV2 + "*", Wql("SELECT DeviceID FROM Win32_LogicalDisk WHERE FreeSpace > 200000000000"));
 
         var disk = Items(all).Single();
-        Assert.That((Value(disk, "DeviceID"), Value(disk, "Size")), Is.EqualTo(("C:", "134217728")), "the emulator's default DiskCapacityBytes");
-        Assert.That(long.Parse(Value(disk, "FreeSpace")!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(1, 134217728));
-        Assert.That(Items(roomy), Is.Empty, "a 128 MiB disk has not a gigabyte free");
+        Assert.That((Value(disk, "DeviceID"), Value(disk, "Size")), Is.EqualTo(("C:", "136365211648")), "the emulator's default DiskSizeBytes, 127 GiB");
+        Assert.That(long.Parse(Value(disk, "FreeSpace")!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(108L * 1024 * 1024 * 1024 - 1024 * 1024, 108L * 1024 * 1024 * 1024),
+            "DiskFreeBytes, less the seeded files");
+        Assert.That(Items(roomy).Select(i => Value(i, "DeviceID")), Is.EqualTo(new[] { "C:" }));
+        Assert.That(Items(huge), Is.Empty, "a 127 GiB disk has not 200 GB free");
     }
 
     [Test]

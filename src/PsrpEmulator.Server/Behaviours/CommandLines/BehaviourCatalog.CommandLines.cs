@@ -39,9 +39,9 @@ public sealed partial class BehaviourCatalog
         new(registrySeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>A new computer's disk: Windows' folders, then the scenario's <c>files:</c> for <paramref name="computer"/>.</summary>
-    internal VirtualFileSystem NewFileSystem(string computer, TimeProvider time, long capacity)
+    internal VirtualFileSystem NewFileSystem(string computer, TimeProvider time, long capacity, long? size = null, long? freeAtStart = null)
     {
-        var disk = new VirtualFileSystem(time, capacity);
+        var disk = new VirtualFileSystem(time, capacity, size, freeAtStart);
         foreach (var seed in fileSeeds)
         {
             if (seed.Computer is { } only && !only.Equals(computer, StringComparison.OrdinalIgnoreCase)) continue;

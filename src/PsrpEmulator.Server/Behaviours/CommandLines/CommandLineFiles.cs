@@ -426,7 +426,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
 
         text.Append(files.ToString(culture).PadLeft(16)).Append(" File(s) ").Append(bytes.ToString("N0", culture).PadLeft(14)).Append(" bytes\r\n");
-        text.Append(directories.ToString(culture).PadLeft(16)).Append(" Dir(s) ").Append((disk.Capacity - disk.UsedBytes).ToString("N0", culture).PadLeft(15)).Append(" bytes free\r\n");
+        text.Append(directories.ToString(culture).PadLeft(16)).Append(" Dir(s) ").Append(disk.FreeBytes.ToString("N0", culture).PadLeft(15)).Append(" bytes free\r\n");
         await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
         return 0;
     }
