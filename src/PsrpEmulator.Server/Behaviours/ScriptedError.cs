@@ -134,8 +134,28 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             }
         }
 
+        // Keywords of Windows PowerShell 5.1's language the emulator does not run: what PowerShell would parse is not
+        // an unknown command (CommandNotFoundException would say Windows has no such thing).
+        if (NotEmulatedKeyword().Match(text) is { Success: true } keyword)
+        {
+            var what = keyword.Groups["keyword"].Value.ToLowerInvariant() switch
+            {
+                "class" => "A class definition",
+                "enum" => "An enum definition",
+                "configuration" => "A DSC configuration",
+                _ => "'using " + keyword.Groups["what"].Value.ToLowerInvariant() + "'",
+            };
+            return ScenarioFault($"{what} is PowerShell the emulator does not run: give the script a rule (match: its whole text)");
+        }
+
         return UnknownCommand(commandName ?? UnknownCommandScript.FirstWordOf(text));
     }
+
+    // class Name { } / class Name : Base { }, enum Name { }, using namespace/module/assembly, configuration Name { } (DSC).
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^\s*(?:(?<keyword>class)\s+\w+\s*(?:\{|:)|(?<keyword>enum)\s+\w+\s*\{|(?<keyword>using)\s+(?<what>namespace|module|assembly)\b|(?<keyword>configuration)\s+\w+\s*\{)",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex NotEmulatedKeyword();
 
     /// <summary>The reason PowerShell gives for a pipeline stopped by the client (Ctrl+C / Stop()).</summary>
     public static readonly ScriptedError PipelineStopped = new(

@@ -41,6 +41,20 @@ public class LanguageStatementTests
     }
 
     /// <summary>
+    /// Windows PowerShell 5.1's keywords the emulator does not run (classes, enums, using, DSC configurations) are said
+    /// to be so, not reported as a command Windows would not find.
+    /// </summary>
+    [TestCase("class Foo { [int]$A }", "A class definition")]
+    [TestCase("class Foo : System.Exception { }", "A class definition")]
+    [TestCase("enum Color { Red; Green }", "An enum definition")]
+    [TestCase("using namespace System.Text", "'using namespace'")]
+    [TestCase("Configuration Web { Node localhost { } }", "A DSC configuration")]
+    public async Task A_language_keyword_the_emulator_does_not_run_is_a_scenario_error_saying_so(string statement, string what)
+    {
+        await AssertOneErrorThenNextAsync(statement, "PsrpEmulator.ScenarioError", what + " is PowerShell the emulator does not run: give the script a rule (match: its whole text)");
+    }
+
+    /// <summary>
     /// PowerShell looks a pipeline's commands up left to right and names the first it cannot find; an expression
     /// first (<c>"a" | ...</c>) is no command, and a command a rule answers is found.
     /// </summary>
