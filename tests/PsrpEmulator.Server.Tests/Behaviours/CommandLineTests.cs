@@ -104,7 +104,7 @@ public class CommandLineTests
 
     [TestCase("netstat -rn", "netstat")]
     [TestCase("cmd /c robocopy a b", "robocopy")]
-    [TestCase("tasklist.exe /v", "tasklist.exe")]
+    [TestCase("wmic.exe os get caption", "wmic.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]
     [TestCase("whoami /priv", "whoami")]
     [TestCase("hostname.exe -s", "hostname.exe")]

@@ -174,6 +174,7 @@ public sealed partial class BehaviourCatalog
         if (WhoamiGroupsScript.TryParse(line, out var whoamiGroups)) return whoamiGroups;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
+        if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
         if (EventCreateScript.TryParse(line, out var eventCreate)) return eventCreate;
         if (WevtutilScript.TryParse(line, out var wevtutil)) return wevtutil;
         if (RegCommandScript.TryParse(line, out var reg)) return reg;

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text;
+
+namespace PsrpEmulator.Server.Behaviours.CommandLines;
+
+/// <summary>
+/// tasklist.exe over a fresh server's processes (the default scenario's Win32_Process instances: System Idle Process,
+/// System, svchost.exe, wsmprovhost.exe), as scripts check whether a program runs: <c>/FI "IMAGENAME eq name"</c> (a
+/// trailing <c>*</c> a wildcard), <c>PID</c>, <c>SESSION</c> and <c>MEMUSAGE</c> (in KB) with eq, ne, gt, lt, ge, le,
+/// <c>SESSIONNAME</c>, <c>STATUS</c> and <c>USERNAME</c> with eq and ne, several filters all applying; <c>/FO TABLE</c>
+/// (the default), <c>LIST</c> or <c>CSV</c>, <c>/NH</c>. No process left is tasklist's INFO line on stdout with exit
+/// code 0; a filter it cannot read its "The search filter cannot be recognized." with 1. <c>/SVC</c>, <c>/V</c>,
+/// <c>/M</c> and the remote options are not emulated. The layouts are Windows'; LIST's spacing UNVERIFIED.
+/// </summary>
+internal sealed class TasklistScript(string arguments) : ICommandLineScript
+{
+    private sealed record Process(string ImageName, int Pid, int MemoryKb, bool System);
+
+    private static readonly Process[] Processes =
+    [
+        new("System Idle Process", 0, 8, true),
+        new("System", 4, 144, true),
+        new("svchost.exe", 1868, 12_544, true),
+        // The remote session's own host process runs as the connected user.
+        new("wsmprovhost.exe", 3120, 61_204, false),
+    ];
+
+    public string Description => ("tasklist " + arguments).Trim();
+
+    public static bool TryParse(string line, out TasklistScript script)
+    {
+        script = null!;
+        var name = CommandLineText.FirstWord(line);
+        if (!name.Equals("tasklist", StringComparison.OrdinalIgnoreCase) && !name.Equals("tasklist.exe", StringComparison.OrdinalIgnoreCase)) return false;
+        script = new TasklistScript(line[name.Length..].Trim());
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var words = CommandLineText.Tokenize(arguments).Select(t => t.Value).ToList();
+        var format = "TABLE";
+        var noHeader = false;
+        var filters = new List<Func<Process, bool>>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            var option = words[i].ToUpperInvariant().Replace('-', '/');
+            switch (option)
+            {
+                case "/NH":
+                    noHeader = true;
+                    break;
+                case "/FO" when i + 1 < words.Count && words[i + 1].ToUpperInvariant() is "TABLE" or "LIST" or "CSV":
+                    format = words[++i].ToUpperInvariant();
+                    break;
+                case "/FI" when i + 1 < words.Count:
+                    if (Filter(words[++i], host.LogonName()) is not { } filter)
+                    {
+                        await host.WriteTextAsync(WinRsStreams.Stderr, "ERROR: The search filter cannot be recognized.\r\n", cancellationToken).ConfigureAwait(false);
+                        return 1;
+                    }
+
+                    filters.Add(filter);
+                    break;
+                case "/SVC" or "/V" or "/M" or "/S" or "/U" or "/P" or "/APPS":
+                    await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
+                    return 1;
+                default:
+                    await host.WriteTextAsync(WinRsStreams.Stderr, $"ERROR: Invalid argument/option - '{words[i]}'.\r\nType \"TASKLIST /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
+                    return 1;
+            }
+        }
+
+        if (noHeader && format == "LIST")
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "ERROR: /NH switch cannot be used with the LIST format.\r\nType \"TASKLIST /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var found = Processes.Where(p => filters.TrueForAll(f => f(p))).ToList();
+        if (found.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stdout, "INFO: No tasks are running which match the specified criteria.\r\n", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stdout, Render(found, format, noHeader), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string Memory(Process p) => p.MemoryKb.ToString("N0", CultureInfo.InvariantCulture) + " K";
+
+    private static string Render(List<Process> found, string format, bool noHeader)
+    {
+        var text = new StringBuilder();
+        switch (format)
+        {
+            case "CSV":
+                if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n");
+                foreach (var p in found) text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"Services\",\"0\",\"{Memory(p)}\"\r\n");
+                break;
+            case "LIST":
+                foreach (var p in found)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name:   {p.ImageName}\r\nPID:          {p.Pid}\r\nSession Name: Services\r\nSession#:     0\r\nMem Usage:    {Memory(p)}\r\n");
+                }
+
+                break;
+            default:
+                text.Append("\r\n");
+                if (!noHeader)
+                {
+                    text.Append("Image Name                     PID Session Name        Session#    Mem Usage\r\n");
+                    text.Append("========================= ======== ================ =========== ============\r\n");
+                }
+
+                foreach (var p in found)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {"Services",-16} {0,11} {Memory(p),12}\r\n");
+                }
+
+                break;
+        }
+
+        return text.ToString();
+    }
+
+    // "NAME OP VALUE": the test of one filter; null for one tasklist does not recognize.
+    private static Func<Process, bool>? Filter(string text, string logon)
+    {
+        var parts = text.Trim().Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 3) return null;
+        var (name, op, value) = (parts[0].ToUpperInvariant(), parts[1].ToUpperInvariant(), parts[2].Trim());
+        bool? Text(string actual) => op switch
+        {
+            "EQ" => Like(actual, value),
+            "NE" => !Like(actual, value),
+            _ => null,
+        };
+        bool? Number(long actual) => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? op switch
+        {
+            "EQ" => actual == n,
+            "NE" => actual != n,
+            "GT" => actual > n,
+            "LT" => actual < n,
+            "GE" => actual >= n,
+            "LE" => actual <= n,
+            _ => null,
+        } : null;
+
+        // Each filter is checked once against a process to see whether tasklist reads it at all.
+        Func<Process, bool?> test = name switch
+        {
+            "IMAGENAME" => p => Text(p.ImageName),
+            "PID" => p => Number(p.Pid),
+            "SESSION" => _ => Number(0),
+            "MEMUSAGE" => p => Number(p.MemoryKb),
+            "SESSIONNAME" => _ => Text("Services"),
+            "STATUS" => _ => Text("Running"),
+            "USERNAME" => p =>
+            {
+                var user = p.System ? @"NT AUTHORITY\SYSTEM" : logon;
+                var matches = Like(user, value) || Like(user[(user.IndexOf('\\') + 1)..], value);
+                return op switch { "EQ" => matches, "NE" => !matches, _ => null };
+            },
+            _ => _ => null,
+        };
+        if (test(Processes[0]) is null) return null;
+        return p => test(p) is true;
+    }
+
+    // tasklist compares without case; a value ending in * matches what starts with the rest.
+    private static bool Like(string actual, string pattern) =>
+        pattern.EndsWith('*') ? actual.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase) : actual.Equals(pattern, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,73 @@
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>tasklist.exe over the computer's processes, with the filters and formats scripts use to find a program.</summary>
+public class TasklistTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private const string Header =
+        "\r\nImage Name                     PID Session Name        Session#    Mem Usage\r\n========================= ======== ================ =========== ============\r\n";
+
+    private const string Wsmprovhost = "wsmprovhost.exe               3120 Services                   0     61,204 K\r\n";
+
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunAsync(string line)
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        var host = new FakeCommandLineHost
+        {
+            Encoding = System.Text.Encoding.ASCII,
+            FileSystem = disk,
+            Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
+            Environment = [new("USERDOMAIN", "SERVER01"), new("USERNAME", "tester")],
+        };
+        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        return (host, exitCode);
+    }
+
+    [Test]
+    public async Task Tasklist_lists_the_processes_in_its_table()
+    {
+        var (host, exitCode) = await RunAsync("tasklist");
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((Header +
+            "System Idle Process              0 Services                   0          8 K\r\n" +
+            "System                           4 Services                   0        144 K\r\n" +
+            "svchost.exe                   1868 Services                   0     12,544 K\r\n" + Wsmprovhost, "", 0)));
+    }
+
+    [TestCase("tasklist /FI \"IMAGENAME eq wsmprovhost.exe\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /fi \"imagename eq WSMPROV*\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /FI \"IMAGENAME eq wsmprovhost.exe\" /NH", "\r\n" + Wsmprovhost)]
+    [TestCase("tasklist /FI \"PID gt 100\" /FI \"IMAGENAME ne svchost.exe\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /FI \"MEMUSAGE ge 50000\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /FI \"USERNAME eq tester\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /FI \"USERNAME ne tester\" /NH /FO CSV", "\"System Idle Process\",\"0\",\"Services\",\"0\",\"8 K\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"12,544 K\"\r\n")]
+    [TestCase("tasklist /FI \"IMAGENAME eq notepad.exe\"", "INFO: No tasks are running which match the specified criteria.\r\n")]
+    [TestCase("tasklist /FO CSV /FI \"PID eq 4\"", "\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
+    [TestCase("tasklist /FO CSV /NH /FI \"PID eq 4\"", "\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
+    [TestCase("tasklist /FO LIST /FI \"PID eq 3120\"", "\r\nImage Name:   wsmprovhost.exe\r\nPID:          3120\r\nSession Name: Services\r\nSession#:     0\r\nMem Usage:    61,204 K\r\n")]
+    [TestCase("tasklist | findstr /i wsmprovhost", Wsmprovhost)]
+    public async Task Filters_and_formats_pick_and_print_the_processes(string line, string stdout)
+    {
+        var (host, exitCode) = await RunAsync(line);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((stdout, "", 0)));
+    }
+
+    [TestCase("tasklist /FI \"BOGUS eq 1\"", "ERROR: The search filter cannot be recognized.\r\n")]
+    [TestCase("tasklist /FI \"PID eq abc\"", "ERROR: The search filter cannot be recognized.\r\n")]
+    [TestCase("tasklist /FI \"IMAGENAME gt a\"", "ERROR: The search filter cannot be recognized.\r\n")]
+    [TestCase("tasklist /X", "ERROR: Invalid argument/option - '/X'.\r\nType \"TASKLIST /?\" for usage.\r\n")]
+    [TestCase("tasklist /FO LIST /NH", "ERROR: /NH switch cannot be used with the LIST format.\r\nType \"TASKLIST /?\" for usage.\r\n")]
+    [TestCase("tasklist /SVC", "tasklist /SVC is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
+    public async Task What_tasklist_cannot_take_is_its_error_on_stderr_with_exit_code_1(string line, string stderr)
+    {
+        var (host, exitCode) = await RunAsync(line);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("", stderr, 1)));
+    }
+}
