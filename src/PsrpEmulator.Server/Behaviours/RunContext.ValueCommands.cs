@@ -28,6 +28,8 @@ internal sealed partial class RunContext
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
+        ["Measure-Command"] = ["Expression", "InputObject"],
+        ["Get-Host"] = [],
         ["Write-Progress"] = ["Activity", "Status", "Id", "PercentComplete", "SecondsRemaining", "CurrentOperation", "ParentId", "Completed", "SourceId"],
         ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
@@ -319,6 +321,12 @@ internal sealed partial class RunContext
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
                     return;
+                case "Measure-Command":
+                    await output.WriteAsync(new PipelineOutput(await MeasureCommandAsync(arguments, to, blockNesting)), cancellationToken);
+                    return;
+                case "Get-Host":
+                    await output.WriteAsync(new PipelineOutput(await EvaluateAsync("$Host", to, blockNesting + 1)), cancellationToken);
+                    return;
                 case "Add-Member":
                 {
                     var spec = await AddMemberSpecAsync(arguments, to, blockNesting);
@@ -595,6 +603,7 @@ internal sealed partial class RunContext
             "Add-Member" => ["MemberType", "Name", "Value", "SecondValue"],
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
+            "Measure-Command" => ["Expression"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
             "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
@@ -1000,6 +1009,41 @@ internal sealed partial class RunContext
         throw new CmdletErrorException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
             $"DriveNotFound,{CmdletClass(command)}", ErrorCategory.ObjectNotFound,
             "System.Management.Automation.DriveNotFoundException", drive));
+    }
+
+    /// <summary>
+    /// Measure-Command { ... }: the block run in this scope (as 5.1 runs it: what it sets stays), its output dropped, its
+    /// errors and messages written; the time it took on the session's clock (virtual time moves by its sleeps) as a
+    /// TimeSpan.
+    /// </summary>
+    private async ValueTask<PsValue> MeasureCommandAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["Expression"] is not { } word || Statements.ScriptBlockText(word) is not { } body)
+        {
+            var given = arguments["Expression"] is { } other ? await ArgumentAsync(other, to, blockNesting) : null;
+            if (given is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string held }) body = held;
+            else throw new StatementTerminatedException(ParameterError("Measure-Command", "Cannot process command because of one or more missing mandatory parameters: Expression.", "MissingMandatoryParameter"));
+        }
+
+        var started = time.GetUtcNow();
+        var discard = new OutputDroppingHost(to ?? host);
+        try
+        {
+            await RunStatementAsync(body, discard, blockNesting + 1);
+        }
+        catch (ScriptReturnException)
+        {
+            // return leaves the block.
+        }
+
+        return PsPrimitive.Duration(time.GetUtcNow() - started);
+    }
+
+    // Drops a block's output objects (Measure-Command's); its errors and other records go on.
+    private sealed class OutputDroppingHost(IPipelineHost inner) : ForwardingHost(inner)
+    {
+        public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
+            record is PipelineOutput ? ValueTask.CompletedTask : Inner.WriteAsync(record, cancellationToken);
     }
 
     /// <summary>New-TimeSpan: End − Start (each the session's now when not given), or the -Days, -Hours, -Minutes, -Seconds given.</summary>

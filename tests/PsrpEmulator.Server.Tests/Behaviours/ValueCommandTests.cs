@@ -29,6 +29,38 @@ public class ValueCommandTests
         return string.Join("|", host.OutputTexts);
     }
 
+    /// <summary>
+    /// Measure-Command runs its block in the script's scope with the output dropped and gives the time on the session's
+    /// clock (a clock nobody moves here: zero); Get-Host is $Host.
+    /// </summary>
+    [TestCase("$t = Measure-Command { 'dropped'; $x = 5 }; $t.GetType().FullName; $t.Ticks; $x", "System.TimeSpan|0|5")]
+    [TestCase("Measure-Command -Expression { 1..3 } | ForEach-Object { $_.TotalSeconds }", "0")]
+    [TestCase("$b = { 'x' }; (Measure-Command $b).TotalMilliseconds", "0")]
+    public async Task Measure_command_and_get_host_give_their_values(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Get_host_is_the_sessions_host()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), Automatic = RecordingHost.ServerAutomaticVariables() };
+        var create = new CreatePipeline([new PipelineCommand("(Get-Host).Name; (Get-Host).InstanceId -eq $Host.InstanceId", IsScript: true, [])], NoInput: true);
+        await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ServerRemoteHost", "True" }));
+    }
+
+    [Test]
+    public async Task Measure_command_writes_its_blocks_errors()
+    {
+        var (host, outcome) = await RunAsync("(Measure-Command { Write-Error 'inside' }).Ticks");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "inside" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0" }));
+    }
+
     // Expected orders are CompareObjectCommand's (Windows PowerShell 5.1): difference-only objects held back are written
     // at the end before reference-only ones; a match as it is found.
     private const string Sides = " | ForEach-Object { \"$($_.InputObject)$($_.SideIndicator)\" }";
