@@ -53,6 +53,8 @@ internal static partial class ScriptExpressions
         ["System.Security.Principal.WindowsBuiltInRole"] = typeof(System.Security.Principal.WindowsBuiltInRole),
         // $items.Where({ ... }, [System.Management.Automation.WhereOperatorSelectionMode]::Split).
         ["System.Management.Automation.WhereOperatorSelectionMode"] = typeof(WhereOperatorSelectionMode),
+        // [Environment]::GetFolderPath([Environment+SpecialFolder]::MyDocuments).
+        ["System.Environment+SpecialFolder"] = typeof(Environment.SpecialFolder),
     };
 
     // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).
@@ -311,7 +313,7 @@ internal static partial class ScriptExpressions
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
             ("System.Net.Dns", "GETHOSTNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
@@ -321,7 +323,7 @@ internal static partial class ScriptExpressions
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
 
     internal const string ChoiceDescriptionTypeName = "System.Management.Automation.Host.ChoiceDescription";

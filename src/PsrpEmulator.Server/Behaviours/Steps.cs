@@ -2144,6 +2144,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return PsPrimitive.String(scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? "localhost");
             }
 
+            // [Environment]::UserDomainName, SystemDirectory, CurrentDirectory (wsmprovhost's: system32, not the
+            // session's location) and GetFolderPath('ProgramFiles'): the session's user's and Windows' folders.
+            if (type.FullName == "System.Environment" && EnvironmentStaticMember(member, arguments) is { } environment) return environment;
+
             // [Environment]::ExpandEnvironmentVariables('%TEMP%\x'): the session process's variables; an unknown %NAME% stays.
             if (type.FullName == "System.Environment" && member.Equals("ExpandEnvironmentVariables", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 })
             {
@@ -2243,6 +2247,51 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     private PsValue? HeldVariable(string text) =>
         VariableHead(text.Trim()) is { } name && scope.Variables.Get(name) is { } held ? VariableValueTemplate.Current(held, scope.Variables.Runspace) : null;
+
+    private PsValue? EnvironmentStaticMember(string member, IReadOnlyList<PsValue>? arguments)
+    {
+        switch (member.ToUpperInvariant(), arguments?.Count ?? -1)
+        {
+            case ("USERDOMAINNAME", -1):
+                return PsPrimitive.String(scope.Variables.EnvironmentVariable("USERDOMAIN") ?? scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? string.Empty);
+            case ("SYSTEMDIRECTORY", -1) or ("CURRENTDIRECTORY", -1):
+                return PsPrimitive.String(@"C:\Windows\system32");
+            case ("GETFOLDERPATH", 1):
+                var folder = PipelineVariables.Display(arguments![0]);
+                var profile = scope.Variables.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\" + (scope.Variables.EnvironmentVariable("USERNAME") ?? "Default");
+                // Environment.SpecialFolder's names (or numbers) for the folders a Windows Server 2019 has.
+                string? path = folder.ToUpperInvariant() switch
+                {
+                    "DESKTOP" or "0" or "DESKTOPDIRECTORY" or "16" => profile + @"\Desktop",
+                    "MYDOCUMENTS" or "PERSONAL" or "5" => profile + @"\Documents",
+                    "APPLICATIONDATA" or "26" => profile + @"\AppData\Roaming",
+                    "LOCALAPPLICATIONDATA" or "28" => profile + @"\AppData\Local",
+                    "USERPROFILE" or "40" => profile,
+                    "PROGRAMFILES" or "38" => @"C:\Program Files",
+                    "PROGRAMFILESX86" or "42" => @"C:\Program Files (x86)",
+                    "COMMONPROGRAMFILES" or "43" => @"C:\Program Files\Common Files",
+                    "COMMONAPPLICATIONDATA" or "35" => @"C:\ProgramData",
+                    "WINDOWS" or "36" => @"C:\Windows",
+                    "SYSTEM" or "37" => @"C:\Windows\system32",
+                    "SYSTEMX86" or "41" => @"C:\Windows\SysWOW64",
+                    "COMMONDESKTOPDIRECTORY" or "25" => @"C:\Users\Public\Desktop",
+                    "COMMONDOCUMENTS" or "46" => @"C:\Users\Public\Documents",
+                    "FONTS" or "20" => @"C:\Windows\Fonts",
+                    "STARTMENU" or "11" => profile + @"\AppData\Roaming\Microsoft\Windows\Start Menu",
+                    "PROGRAMS" or "2" => profile + @"\AppData\Roaming\Microsoft\Windows\Start Menu\Programs",
+                    "STARTUP" or "7" => profile + @"\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Startup",
+                    "COMMONSTARTMENU" or "22" => @"C:\ProgramData\Microsoft\Windows\Start Menu",
+                    "COMMONPROGRAMS" or "23" => @"C:\ProgramData\Microsoft\Windows\Start Menu\Programs",
+                    "COMMONSTARTUP" or "24" => @"C:\ProgramData\Microsoft\Windows\Start Menu\Programs\Startup",
+                    _ => null,
+                };
+                return path is null
+                    ? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[Environment]::GetFolderPath('{folder}') is not emulated: give the command a rule (match: its whole text)"))
+                    : PsPrimitive.String(path);
+            default:
+                return null;
+        }
+    }
 
     // Members, indexes and method calls after a value, in order.
     private async ValueTask<PsValue> ApplyAccessorsAsync(PsValue value, IEnumerable<ScriptExpressions.Accessor> accessors, IPipelineHost? to, int blockNesting)

@@ -976,6 +976,9 @@ public class FileSystemTests
     [TestCase("$f = New-Object System.IO.FileInfo 'C:\\Users\\psrp\\a.txt'; $f.Exists; $f.Length; $f.Name; \"$f\"; $s = $f.OpenText(); $s.ReadToEnd(); $s.Close(); $f.Delete(); Test-Path C:\\Users\\psrp\\a.txt", @"True|3|a.txt|C:\Users\psrp\a.txt|abc|False")]
     [TestCase("$f = New-Object IO.FileInfo('C:\\nothing\\x.log'); $f.Exists; $f.DirectoryName; $f.Extension", @"False|C:\nothing|.log")]
     [TestCase("[Environment]::ExpandEnvironmentVariables('%USERPROFILE%\\x %NOPE%')", @"C:\Users\psrp\x %NOPE%")]
+    [TestCase("[Environment]::GetFolderPath('ProgramFiles'); [Environment]::GetFolderPath([Environment+SpecialFolder]::MyDocuments); [System.Environment]::GetFolderPath('LocalApplicationData')",
+        @"C:\Program Files|C:\Users\psrp\Documents|C:\Users\psrp\AppData\Local")]
+    [TestCase("[Environment]::GetFolderPath(38); [Environment]::GetFolderPath('CommonApplicationData'); [Environment]::SystemDirectory; [Environment]::UserDomainName", @"C:\Program Files|C:\ProgramData|C:\Windows\system32|TESTHOST01")]
     public async Task The_session_state_path_FileInfo_and_environment_expansion_answer_from_the_session(string script, string expected)
     {
         var disk = NewDisk();
