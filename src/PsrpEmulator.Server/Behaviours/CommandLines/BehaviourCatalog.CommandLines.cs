@@ -175,6 +175,7 @@ public sealed partial class BehaviourCatalog
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
+        if (XcopyScript.TryParse(line, out var xcopy)) return xcopy;
         if (EventCreateScript.TryParse(line, out var eventCreate)) return eventCreate;
         if (WevtutilScript.TryParse(line, out var wevtutil)) return wevtutil;
         if (RegCommandScript.TryParse(line, out var reg)) return reg;

@@ -348,6 +348,47 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
 
     // dir's switches (dir /?): one letter, /A, /O and /T with their values, any of them turned off with a minus (/-C).
     // Several letters after one slash (/bs) are refused here; whether cmd.exe takes them is not checked.
+    /// <summary>
+    /// <c>dir /s /b</c>: the full paths of the items a folder and every folder below it hold (matching the pattern, when
+    /// one is given, at every level), folder by folder: a folder's items in name order, then each subfolder's.
+    /// </summary>
+    private static async Task<int> DirRecursiveBareAsync(ICommandLineHost host, VirtualFileSystem disk, string folder, string? pattern, bool all, CancellationToken cancellationToken)
+    {
+        var regex = pattern is null ? null : VirtualFileSystem.CmdWildcard(pattern);
+        var text = new StringBuilder();
+        var found = 0;
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            var children = disk.List(current, includeHidden: all) ?? [];
+            foreach (var child in children.Where(c => regex is null || regex.IsMatch(c.Name)))
+            {
+                text.Append(child.FullName).Append("\r\n");
+                found++;
+            }
+
+            // Depth first, the subfolders in name order (pushed in reverse).
+            foreach (var sub in children.Where(c => c.IsDirectory).Reverse()) pending.Push(sub.FullName);
+        }
+
+        if (found == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "File Not Found\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> NotEmulatedDirAsync(ICommandLineHost host, HashSet<string> switches, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("dir " + string.Join(' ', switches.Order(StringComparer.Ordinal)).ToLowerInvariant() + " (without /b)"), cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+
     private static bool IsDirSwitch(string text)
     {
         var s = text.StartsWith('-') ? text[1..] : text;
@@ -383,6 +424,19 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
 
         var bare = switches.Contains("/B");
+        if (switches.Contains("/S"))
+        {
+            if (!bare || item is null || folder is null)
+            {
+                // dir /s's listing by folder, with its totals, is not emulated; /s /b is.
+                if (!bare) return await NotEmulatedDirAsync(host, switches, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                return await DirRecursiveBareAsync(host, disk, item.IsDirectory ? folder : item.ParentPath, pattern ?? (item.IsDirectory ? null : item.Name), all, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (item is null || items.Count == 0 && (pattern is not null || item is { IsDirectory: false }))
         {
             if (!bare) await host.WriteTextAsync(WinRsStreams.Stdout, VolumeLines + (item is null ? string.Empty : $" Directory of {folder}\r\n\r\n"), cancellationToken).ConfigureAwait(false);
