@@ -199,6 +199,7 @@ public class RandomCommandLineTests
         "for /f %a in (notes.txt) do ", "setlocal enabledelayedexpansion", "!V!", "!", "call :sub a", "%~1", "cd C:\\Windows", "cd /d C:\\", "pushd C:\\Users", "popd", "%CD%", "set /a V+=1", "set /a (1+", "set /a 5/0", "set /a x=0x7fffffff*2, y=-x", "%%", "set /p V=<notes.txt", "set /p V=q: ", "echo.", "<", " < notes.txt", "for /f \"usebackq skip=1 eol=x\" %a in (`type notes.txt`) do ",
         "for /r ", "for /r C:\\ %f in (*.txt .) do ", "for /d %f in (*) do ", "for /d /r %f in (*) do ", "/d", "%~dpnxf", "%~ftzaf", "%~$PATH:f", "%~", "%~$", "%~$PATH:", "%~nf",
         "shift", "shift /1", "shift /x", "endlocal", "setlocal", "%~z1", " | sort", "|findstr a", "ping -n 1 localhost", "ping -w 1 -n 1 10.0.0.1", "ping -l", "timeout /t 1", "call echo %%V%%", "call :x", "call ", "net start", "net stop WinRM", "net start spooler", "net user", "sc query", "sc stop WinRM", "sc config Spooler start= ", "demand", "sc query nope", "reg query ", "\"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\"", "/v UBR", "systeminfo", "shutdown /a",
+        "tasklist", " /FI \"IMAGENAME eq cmd*\"", " /FI \"PID gt 4\"", " /FO CSV", " /NH", " /FO LIST", "xcopy ", "xcopy notes.txt C:\\copy\\ /Y", " C:\\Users", " C:\\dst", " /E /I", " /S", " /Y /Q", "dir /s /b", " *.txt", "where ", "where.exe ", "cmd", " /q", " notes",
     ];
 
     [Test]
