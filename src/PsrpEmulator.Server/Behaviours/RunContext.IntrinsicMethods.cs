@@ -14,8 +14,8 @@ internal sealed partial class RunContext
         "System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]";
 
     /// <summary>
-    /// <c>value.Where(...)</c> or <c>value.ForEach(...)</c>; null when the call is not one of theirs (no argument, or a
-    /// first argument of a kind neither takes), for the ordinary method lookup to answer.
+    /// <c>value.Where(...)</c> or <c>value.ForEach(...)</c>; null without an argument, for the ordinary method lookup to
+    /// answer (PowerShell's error for the count).
     /// </summary>
     private async ValueTask<PsValue?> IntrinsicMethodAsync(PsValue value, ScriptExpressions.Accessor step, IPipelineHost? to, int blockNesting)
     {
@@ -36,12 +36,23 @@ internal sealed partial class RunContext
         var items = ScriptExpressions.Enumerate(value).ToArray();
         if (step.Text.Equals("Where", StringComparison.OrdinalIgnoreCase))
         {
-            return block is null || rest.Count > 2 ? null : await WhereAsync(items, block, rest, to, blockNesting);
+            if (rest.Count > 2) throw new ScriptExpressionException(ScriptedError.MethodCount("Where", pieces.Count));
+            if (block is null)
+            {
+                // Where's one overload takes a script block; another value does not convert to one (the text UNVERIFIED).
+                var given = PipelineVariables.Display(first ?? PsNil.Instance);
+                throw new ScriptExpressionException(new ScriptedError(
+                    $"Cannot convert argument \"expression\", with value: \"{given}\", for \"Where\" to type \"System.Management.Automation.ScriptBlock\": \"Cannot convert the \"{given}\" value of type \"{ScriptExpressions.TypeOf(first ?? PsNil.Instance).ToStringValue}\" to type \"System.Management.Automation.ScriptBlock\".\"",
+                    "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+            }
+
+            return await WhereAsync(items, block, rest, to, blockNesting);
         }
 
         if (block is not null) return await ForEachBlockAsync(items, block, rest, to, blockNesting);
         if (first is PsObject { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: { } typeName }) return ForEachType(items, typeName);
-        return first is PsPrimitive { Value: string member } ? await ForEachMemberAsync(items, member, rest, to, blockNesting) : null;
+        // Any other value is a member's name, as ForEach converts it to a string.
+        return await ForEachMemberAsync(items, PipelineVariables.Display(first ?? PsNil.Instance), rest, to, blockNesting);
     }
 
     // Where(block [, mode [, numberToReturn]]): EnumerableOps.Where's loop, mode by mode.

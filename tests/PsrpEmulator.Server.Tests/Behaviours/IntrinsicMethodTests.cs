@@ -64,6 +64,9 @@ public class IntrinsicMethodTests
         "Cannot convert value \"Sometimes\" to type \"System.Management.Automation.WhereOperatorSelectionMode\". Error: \"Unable to match the identifier name Sometimes to a valid enumerator name. Specify one of the following enumerator names and try again:\r\nDefault, First, Last, SkipUntil, Until, Split\"")]
     [TestCase("(1..3).Where({ $_ }, 'First', -1)", "ArgumentOutOfRangeException",
         "The 'numberToReturn' value provided to the third argument of the Where() operator must be greater than zero. Please correct the argument's value and try again.\r\nParameter name: numberToReturn\r\nActual value was -1.")]
+    [TestCase("(1..3).Where('x')", "MethodArgumentConversionInvalidCastArgument",
+        "Cannot convert argument \"expression\", with value: \"x\", for \"Where\" to type \"System.Management.Automation.ScriptBlock\": \"Cannot convert the \"x\" value of type \"System.String\" to type \"System.Management.Automation.ScriptBlock\".\"")]
+    [TestCase("(1..3).Where({ $_ }, 'First', 1, 2)", "MethodCountCouldNotFindBest", "Cannot find an overload for \"Where\" and the argument count: \"4\".")]
     public async Task A_mode_or_count_where_cannot_take_is_the_statements_error(string script, string id, string message)
     {
         var (host, outcome) = await RunAsync(script + "; 'next'");
@@ -86,6 +89,7 @@ public class IntrinsicMethodTests
     [TestCase("$o = [pscustomobject]@{ N = 1 }; @($o).ForEach('N', 7); $o.N", "7")]
     [TestCase("$o = [pscustomobject]@{ N = 1 }; @($o, $o).ForEach('N')", "1,1")]
     [TestCase("(1, 2).ForEach('Nope').Count", "2")]
+    [TestCase("(1, 2).ForEach(5).Count", "2")]
     public async Task ForEach_runs_a_block_converts_or_reads_sets_and_calls_a_member(string script, string expected)
     {
         Assert.That(string.Join(",", await OutputOfAsync(script)), Is.EqualTo(expected));
