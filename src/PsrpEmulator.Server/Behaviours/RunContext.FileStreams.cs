@@ -463,6 +463,50 @@ internal sealed partial class RunContext
         return StreamObject(handle);
     }
 
+    private const string FromBase64TransformTypeName = "System.Security.Cryptography.FromBase64Transform";
+    private const string CryptoStreamTypeName = "System.Security.Cryptography.CryptoStream";
+
+    /// <summary>
+    /// New-Object of a FromBase64Transform, or of a CryptoStream reading a FileStream through one (winrm-fs decodes its
+    /// uploads so): a stream of the decoded bytes of what the file had left to read. Another CryptoStream (writing, over
+    /// another stream or transform) is a scenario error; null for any other type.
+    /// </summary>
+    private static PsValue? NewCryptoObject(string typeName, IReadOnlyList<PsValue> arguments)
+    {
+        var full = typeName.StartsWith("System.", StringComparison.OrdinalIgnoreCase) ? typeName : "System." + typeName;
+        if (full.Equals(FromBase64TransformTypeName, StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
+        {
+            return new PsObject([FromBase64TransformTypeName, "System.Object"]) { ToStringValue = FromBase64TransformTypeName }
+                .With("InputBlockSize", 1).With("OutputBlockSize", 3).With("CanTransformMultipleBlocks", false).With("CanReuseTransform", true);
+        }
+
+        if (!full.Equals(CryptoStreamTypeName, StringComparison.OrdinalIgnoreCase)) return null;
+        if (arguments is not [PsObject stream, PsObject { TypeNames: [FromBase64TransformTypeName, ..] }, var mode] || !Handles.TryGetValue(stream, out var source) ||
+            PipelineVariables.Display(mode) is not ("Read" or "0") || !source.CanRead || source.Bytes is not { } bytes)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                "New-Object CryptoStream is emulated only to read a FileStream opened for reading through a FromBase64Transform: give the command a rule"));
+        }
+
+        if (source.Closed) throw DotNetFailure("CryptoStream", 3, "Cannot access a closed file.", typeof(ObjectDisposedException));
+        // FromBase64Transform skips white space; what is left must be base64.
+        var text = new string([.. bytes.Skip((int)Math.Min(source.Position, bytes.Length)).Select(b => (char)b).Where(c => !char.IsWhiteSpace(c))]);
+        byte[] decoded;
+        try
+        {
+            decoded = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw DotNetFailure("Read", 3, "Invalid character in a Base-64 string.", typeof(FormatException));
+        }
+
+        source.Position = bytes.Length;
+        var handle = new FileHandle(source.Disk, source.Path, null) { CanRead = true, Bytes = decoded };
+        return Opened([CryptoStreamTypeName, "System.IO.Stream", "System.MarshalByRefObject", "System.Object"], handle)
+            .With("CanRead", true).With("CanWrite", false).With("CanSeek", false);
+    }
+
     private static PsObject Opened(string[] typeNames, FileHandle handle)
     {
         var o = new PsObject(typeNames) { ToStringValue = typeNames[0] };

@@ -82,6 +82,18 @@ internal sealed partial class RunContext
                 return ScriptExpressions.ByteArray(segment);
             }
 
+            case ("COMPUTEHASH", 1) when arguments[0] is PsObject stream && Handles.TryGetValue(stream, out var file):
+            {
+                // ComputeHash(Stream): what the stream has left to read, read to its end (winrm-fs hashes (Get-Item $f).OpenRead()).
+                if (file.Closed) throw DotNetFailure(name, 1, "Cannot access a closed file.", typeof(ObjectDisposedException));
+                if (!file.CanRead || file.Bytes is not { } bytes) throw DotNetFailure(name, 1, "Stream does not support reading.", typeof(NotSupportedException));
+                hash.AppendData(bytes.AsSpan((int)Math.Min(file.Position, bytes.Length)));
+                file.Position = bytes.Length;
+                var streamed = hash.GetHashAndReset();
+                value.With("Hash", ScriptExpressions.ByteArray(streamed));
+                return ScriptExpressions.ByteArray(streamed);
+            }
+
             case ("COMPUTEHASH", 1):
             {
                 hash.AppendData(ScriptExpressions.BytesOf(arguments[0]));

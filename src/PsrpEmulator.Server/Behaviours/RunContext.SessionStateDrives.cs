@@ -10,7 +10,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// are what the current scope sees (a running function's own functions and variables too), listed in name order; a name
 /// after the drive may carry wildcards, and a scope (<c>function:global:Name</c>). Function items are FunctionInfo
 /// objects (their ScriptBlock), Variable items PSVariables, Alias items AliasInfo objects (Windows PowerShell 5.1's
-/// default aliases; Set-Alias is not emulated, so the Alias: drive cannot change).
+/// default aliases; the aliases Set-Alias and New-Alias define run, but the Alias: drive does not list them).
 /// </summary>
 internal sealed partial class RunContext
 {

@@ -29,6 +29,8 @@ internal sealed partial class RunContext
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
         ["Measure-Command"] = ["Expression", "InputObject"],
+        ["Set-Alias"] = ["Name", "Value", "Description", "Option", "PassThru", "Scope", "Force", "WhatIf", "Confirm"],
+        ["New-Alias"] = ["Name", "Value", "Description", "Option", "PassThru", "Scope", "Force", "WhatIf", "Confirm"],
         ["Get-Host"] = [],
         ["Write-Progress"] = ["Activity", "Status", "Id", "PercentComplete", "SecondsRemaining", "CurrentOperation", "ParentId", "Completed", "SourceId"],
         ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
@@ -148,6 +150,8 @@ internal sealed partial class RunContext
         "ALGM" => "Add-LocalGroupMember",
         "RLGM" => "Remove-LocalGroupMember",
         "RMO" => "Remove-Module",
+        "SAL" => "Set-Alias",
+        "NAL" => "New-Alias",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
         "H" or "HISTORY" or "GHY" => "Get-History",
@@ -320,6 +324,9 @@ internal sealed partial class RunContext
                     return;
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
+                    return;
+                case "Set-Alias" or "New-Alias":
+                    await SetAliasAsync(command, arguments, to, blockNesting);
                     return;
                 case "Measure-Command":
                     await output.WriteAsync(new PipelineOutput(await MeasureCommandAsync(arguments, to, blockNesting)), cancellationToken);
@@ -604,6 +611,7 @@ internal sealed partial class RunContext
             "Get-Random" => ["Maximum"],
             "Invoke-Expression" => ["Command"],
             "Measure-Command" => ["Expression"],
+            "Set-Alias" or "New-Alias" => ["Name", "Value"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
             "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
@@ -758,6 +766,7 @@ internal sealed partial class RunContext
         // "[Type]" as well as "Type"; a generic's own brackets (List[string]) stay.
         if (typeName.StartsWith('[') && typeName.EndsWith(']')) typeName = typeName[1..^1].Trim();
         var type = ScriptExpressions.ResolveType(typeName);
+        if (type is null && NewCryptoObject(typeName, constructorArguments) is { } crypto) return crypto;
         PsObject? created = null;
         PsValue value;
         switch (type?.FullName)
@@ -1009,6 +1018,32 @@ internal sealed partial class RunContext
         throw new CmdletErrorException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
             $"DriveNotFound,{CmdletClass(command)}", ErrorCategory.ObjectNotFound,
             "System.Management.Automation.DriveNotFoundException", drive));
+    }
+
+    /// <summary>
+    /// Set-Alias and New-Alias: the alias kept in the session (as <c>alias:name</c>, what <c>$alias:name</c> and the
+    /// command lookup read), in the script's scope or, with <c>-Scope Global</c>, the session's. New-Alias of a name
+    /// that is an alias already is PowerShell's AliasAlreadyExists unless <c>-Force</c>.
+    /// </summary>
+    private async ValueTask SetAliasAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["Name"] is not { } nameWord || arguments["Value"] is not { } valueWord)
+        {
+            throw new StatementTerminatedException(ParameterError(command, $"Cannot process command because of one or more missing mandatory parameters: {(arguments["Name"] is null ? "Name" : "Value")}.", "MissingMandatoryParameter"));
+        }
+
+        var name = PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting));
+        var target = PipelineVariables.Display(await ArgumentAsync(valueWord, to, blockNesting));
+        var exists = scope.Variables.SessionAlias(name) is not null || WindowsCommands.Aliases.Any(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase));
+        if (command == "New-Alias" && exists && !arguments.Has("Force"))
+        {
+            throw new CmdletErrorException(new ScriptedError($"The alias is not allowed, because an alias with the name '{name}' already exists.",
+                "AliasAlreadyExists,Microsoft.PowerShell.Commands.NewAliasCommand", ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name));
+        }
+
+        var global = arguments["Scope"] is { } scopeWord && PipelineVariables.Display(await ArgumentAsync(scopeWord, to, blockNesting)).Equals("Global", StringComparison.OrdinalIgnoreCase);
+        if (global) scope.Variables.SetGlobal("alias:" + name, PsPrimitive.String(target));
+        else scope.Variables.Set("alias:" + name, PsPrimitive.String(target));
     }
 
     /// <summary>

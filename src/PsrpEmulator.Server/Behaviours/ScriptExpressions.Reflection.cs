@@ -71,6 +71,24 @@ internal static partial class ScriptExpressions
             return info;
         }
 
+        if (value is { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } ofType } && name.Equals("GetMethod", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
+        {
+            // GetMethod('Dispose'), as winrm-fs's Cleanup asks before disposing: the methods every object has, and
+            // Dispose of the disposable types the emulator makes (streams, readers, writers, hashes, transforms);
+            // $null for any other (the emulator knows no other method infos).
+            var method = Text(arguments[0]);
+            var known = method.ToUpperInvariant() switch
+            {
+                "TOSTRING" or "GETTYPE" or "EQUALS" or "GETHASHCODE" => true,
+                "DISPOSE" or "CLOSE" => IsDisposableTypeName(ofType),
+                _ => false,
+            };
+            return known ? new PsObject(["System.Reflection.RuntimeMethodInfo", "System.Reflection.MethodInfo", "System.Reflection.MethodBase", "System.Reflection.MemberInfo", "System.Object"])
+            {
+                ToStringValue = method.Equals("ToString", StringComparison.OrdinalIgnoreCase) ? "System.String ToString()" : "Void " + method,
+            }.With("Name", method).With("DeclaringType", ofType) : PsNil.Instance;
+        }
+
         if (!MemberInfos.TryGetValue(value, out var reflected)) return null;
         if (name.Equals("GetValue", StringComparison.OrdinalIgnoreCase) && arguments.Count is 1 or 2)
         {
@@ -90,6 +108,11 @@ internal static partial class ScriptExpressions
 
         return null;
     }
+
+    private static bool IsDisposableTypeName(string typeName) =>
+        typeName.EndsWith("Stream", StringComparison.Ordinal) || typeName.EndsWith("Reader", StringComparison.Ordinal) || typeName.EndsWith("Writer", StringComparison.Ordinal) ||
+        typeName.EndsWith("CryptoServiceProvider", StringComparison.Ordinal) || typeName.EndsWith("Managed", StringComparison.Ordinal) ||
+        typeName.EndsWith("Transform", StringComparison.Ordinal) || typeName.StartsWith("System.Security.Cryptography.HMAC", StringComparison.Ordinal);
 
     // .NET's TargetException for an instance member read from no object.
     private static ScriptExpressionException TargetRequired(string method, int count, bool field) => new(ScriptedError.MethodInvocation(

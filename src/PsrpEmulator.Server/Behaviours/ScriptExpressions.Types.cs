@@ -55,6 +55,8 @@ internal static partial class ScriptExpressions
         ["System.Management.Automation.WhereOperatorSelectionMode"] = typeof(WhereOperatorSelectionMode),
         // [Environment]::GetFolderPath([Environment+SpecialFolder]::MyDocuments).
         ["System.Environment+SpecialFolder"] = typeof(Environment.SpecialFolder),
+        // New-Object System.Security.Cryptography.CryptoStream $in, $transform, [System.Security.Cryptography.CryptoStreamMode]::Read.
+        ["System.Security.Cryptography.CryptoStreamMode"] = typeof(System.Security.Cryptography.CryptoStreamMode),
     };
 
     // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).

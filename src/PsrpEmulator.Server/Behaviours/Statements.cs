@@ -577,6 +577,21 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
 
     /// <summary>
+    /// The variable an assignment sets, as written (<c>$x</c>, <c>$script:x</c>): of <c>$x = v</c>, <c>[int]$x = v</c>
+    /// and <c>$x += v</c> (and the other compound operators); null for any other statement.
+    /// </summary>
+    public static string? AssignedVariable(string statement)
+    {
+        var m = AssignedVariableSyntax().Match(statement.Trim());
+        return m.Success ? "$" + m.Groups["var"].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^(?:\[\s*[A-Za-z_][\w.]*(?:\[\])?\s*\]\s*)?\$(?<var>(?:(?:global|script|local):)?\w+)\s*[-+*/%]?=(?!=)\s*\S",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AssignedVariableSyntax();
+
+    /// <summary>
     /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the
     /// value's text; null for anything else.
     /// </summary>

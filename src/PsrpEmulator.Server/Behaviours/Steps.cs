@@ -339,6 +339,47 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
+    /// The statement with the aliases the session defined replaced by their commands, at the start of the statement and
+    /// of each of its pipeline's stages; null when there is none (or the text is more than one statement).
+    /// </summary>
+    private string? SessionAliased(string text)
+    {
+        if (text.Length == 0) return null;
+        if (!text.Contains('|', StringComparison.Ordinal))
+        {
+            // One command (the common case): its first word only, without splitting.
+            if (!char.IsLetter(text[0])) return null;
+            var first = UnknownCommandScript.FirstWordOf(text);
+            return scope.Variables.SessionAlias(first) is { } only && Statements.Split(text).Count <= 1 ? only + text[first.Length..] : null;
+        }
+
+        var cuts = Statements.TopLevelPositions(text, c => c == '|').ToList();
+        var result = new System.Text.StringBuilder();
+        var changed = false;
+        var start = 0;
+        foreach (var end in cuts.Append(text.Length))
+        {
+            var stage = text[start..end];
+            var lead = stage.Length - stage.TrimStart().Length;
+            var word = UnknownCommandScript.FirstWordOf(stage.TrimStart());
+            if (word.Length > 0 && scope.Variables.SessionAlias(word) is { } command)
+            {
+                result.Append(stage, 0, lead).Append(command).Append(stage, lead + word.Length, stage.Length - lead - word.Length);
+                changed = true;
+            }
+            else
+            {
+                result.Append(stage);
+            }
+
+            if (end < text.Length) result.Append('|');
+            start = end + 1;
+        }
+
+        return changed && Statements.Split(text).Count <= 1 ? result.ToString() : null;
+    }
+
+    /// <summary>
     /// <c>$a, $b = value</c>: the value's items to the variables in turn, the last one taking the rest (an array when
     /// more than one is left, $null when none), as PowerShell's multiple assignment does.
     /// </summary>
@@ -613,6 +654,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // An alias the session defined (Set-Alias rpp Resolve-Path) stands for its command where a command's name stands.
+        if (SessionAliased(text) is { } aliased) text = aliased;
         // & $block arguments, . $block: the script block the variable holds, invoked as if written there.
         if (text[0] is '&' or '.' && Statements.Split(text).Count <= 1 && ScriptBlockVariableCall(text) is { } written) text = written;
         // The call operator with a command's name (& ipconfig, & 'cmd.exe' /c ..., & $program args): that command.
@@ -1579,6 +1622,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
         if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
+        // { ... }: a script block (a function's [scriptblock] parameter, one it runs with &), not text.
+        if (word[0] == '{' && Statements.ScriptBlockText(word) is { } block) return PsPrimitive.ScriptBlock(block);
         // A bare word is expandable, as a double-quoted string without its quotes: a$x, C:\Users\$env:USERNAME, a`tb;
         // quoted parts in it are strings of their own kind, their quotes gone (/C:"OS Name" is /C:OS Name).
         if (word.AsSpan().IndexOfAny('"', '\'') >= 0) return PsPrimitive.String(await BareWordAsync(word, to, blockNesting));
@@ -2004,7 +2049,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         CheckNesting(blockNesting, "expressions");
         text = text.Trim();
-        if (ScriptExpressions.Parenthesized(text) is { } inner) return await EvaluateAsync(inner, to, blockNesting + 1);
+        if (ScriptExpressions.Parenthesized(text) is { } inner)
+        {
+            // ($x = 5): the assignment runs, and the expression's value is what it assigned, as in PowerShell
+            // (winrm-fs passes ($decoded = "$in.ps1") as an argument and uses $decoded after).
+            if (Statements.AssignedVariable(inner) is { } assigned && Statements.Split(inner).Count == 1)
+            {
+                await RunStatementAsync(inner, to, blockNesting + 1);
+                return await EvaluateAsync(assigned, to, blockNesting + 1);
+            }
+
+            return await EvaluateAsync(inner, to, blockNesting + 1);
+        }
+
         // { statements }: a ScriptBlock, run later by & or . (or shown as its text).
         if (ScriptExpressions.ScriptBlockLiteral(text) is { } block) return PsPrimitive.ScriptBlock(block);
         // An operand that is a variable: its value as held (an empty array is still an array: @() -is [array]).

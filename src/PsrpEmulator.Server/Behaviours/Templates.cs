@@ -405,6 +405,17 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>
+    /// The command an alias the session defined (Set-Alias, New-Alias: <c>alias:name</c> among the runspace's
+    /// variables) stands for; null for any other name, Windows' default aliases too (their commands run under them).
+    /// </summary>
+    public string? SessionAlias(string name)
+    {
+        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_')) return null;
+        var target = Scoped("alias:" + name) ?? (Existing is { } r && r.TryGetVariable("alias:" + name, out var session) ? session : null);
+        return target is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } && text.Length > 0 ? text : null;
+    }
+
+    /// <summary>
     /// The functions a command sees now (<c>function:</c> names and bodies): those of the running function scopes,
     /// innermost first, then the session's, each name once (an inner one hides an outer one).
     /// </summary>

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// The idioms file-transfer clients' scripts use (Ruby's winrm-fs, which Vagrant and Test Kitchen upload with): an alias
+/// the script defines, a helper taking a script block, assignments in parentheses as arguments, a base64 file decoded
+/// through a CryptoStream, an MD5 of a FileStream, disposal after GetMethod('Dispose').
+/// </summary>
+public class FileTransferIdiomTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, VirtualFileSystem? disk = null)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = disk ?? Disk() };
+        host.Environment["TEMP"] = @"C:\Users\psrp\AppData\Local\Temp";
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static VirtualFileSystem Disk()
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp\AppData\Local\Temp");
+        return disk;
+    }
+
+    private static async Task<string> OutputOfAsync(string script, VirtualFileSystem? disk = null)
+    {
+        var (host, outcome) = await RunAsync(script, disk);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("function Get-Doubled { $input | % { $_ * 2 } }; Set-Alias dbl -Value Get-Doubled; 1, 2 | dbl", "2|4")]
+    [TestCase("sal now Get-Date; (now).GetType().Name", "DateTime")]
+    [TestCase("New-Alias -Name when -Value Get-Date; (when).GetType().Name; New-Alias when Get-Random -Force; (when -Maximum 5).GetType().Name", "DateTime|Int32")]
+    [TestCase("function f { Set-Alias inner Get-Date; (inner).Year -gt 2000 }; f", "True")]
+    public async Task An_alias_the_script_sets_runs_its_command(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task New_alias_of_a_name_that_is_an_alias_is_powershell_s_error()
+    {
+        var (host, outcome) = await RunAsync("New-Alias gci Get-Date; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("AliasAlreadyExists,Microsoft.PowerShell.Commands.NewAliasCommand", "The alias is not allowed, because an alias with the name 'gci' already exists."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [TestCase("function run($o, [scriptblock]$sb) { & $sb }; run 1 { 'in block' }", "in block")]
+    [TestCase("function run($o, [scriptblock]$sb) { & $sb }; run -o 1 -sb { 'named' }", "named")]
+    [TestCase("function kind($a, $b) { $b.GetType().Name }; kind 1 { 'x' }", "ScriptBlock")]
+    [TestCase("function use($o, [scriptblock]$sb) { try { & $sb } finally { 'disposed' } }; use ($c = 5) { \"c=$c\" }", "c=5|disposed")]
+    public async Task A_script_block_argument_reaches_the_function_as_a_script_block(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [TestCase("function f($a) { \"a=$a\" }; f ($x = 5); $x", "a=5|5")]
+    [TestCase("($y = 7)", "7")]
+    [TestCase("$z = ($w = 3) + 1; \"$z $w\"", "4 3")]
+    [TestCase("$q = 1; ($q += 2)", "3")]
+    [TestCase("if (($n = 4) -gt 3) { \"n=$n\" }", "n=4")]
+    [TestCase("([int]$t = '9') + 1", "10")]
+    public async Task An_assignment_in_parentheses_is_the_value_it_assigns(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_base64_file_decoded_through_a_crypto_stream_and_its_md5_read_from_a_file_stream()
+    {
+        var disk = Disk();
+        disk.Write(@"C:\Users\psrp\AppData\Local\Temp\up.b64", System.Text.Encoding.ASCII.GetBytes("aGVsbG8g\r\nd2lucm0tZnM=\r\n"), FileWriteMode.Create);
+
+        var output = await OutputOfAsync("""
+            function Cleanup($o) { if (($o -ne $null) -and ($o.GetType().GetMethod('Dispose') -ne $null)) { $o.Dispose(); 'disposed' } }
+            function Copy-Stream($src, $dst) { $b = New-Object Byte[] 4; while (($i = $src.Read($b, 0, $b.Length)) -ne 0) { $dst.Write($b, 0, $i) } }
+            $in = (Get-Item "$env:TEMP\up.b64").OpenRead()
+            $b64 = New-Object -TypeName System.Security.Cryptography.FromBase64Transform
+            $d = New-Object -TypeName System.Security.Cryptography.CryptoStream $in, $b64, ([System.Security.Cryptography.CryptoStreamMode]::Read)
+            Copy-Stream $d ($out = [System.IO.File]::OpenWrite('C:\f.txt'))
+            Cleanup $in; Cleanup $out; Cleanup $d
+            Get-Content C:\f.txt
+            $c = New-Object -TypeName System.Security.Cryptography.MD5CryptoServiceProvider
+            ([BitConverter]::ToString($c.ComputeHash(($s = (Get-Item C:\f.txt).OpenRead())))).Replace('-', '').ToLower()
+            $s.Dispose()
+            $null -eq 'text'.GetType().GetMethod('Dispose')
+            """, disk);
+
+        Assert.That(output, Is.EqualTo("disposed|disposed|disposed|hello winrm-fs|ad4d77ee637aed51dba6a948551d0351|True"));
+    }
+
+    [Test]
+    public async Task A_crypto_stream_the_emulator_does_not_run_is_said_so()
+    {
+        var (host, _) = await RunAsync("$m = New-Object IO.MemoryStream; New-Object System.Security.Cryptography.CryptoStream $m, (New-Object Security.Cryptography.FromBase64Transform), 'Write'; 'next'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Has.Some.Contains("CryptoStream is emulated only to read a FileStream"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+}
