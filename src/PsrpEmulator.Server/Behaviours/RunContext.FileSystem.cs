@@ -984,7 +984,7 @@ internal sealed partial class RunContext
         /// <summary>The cmdlets this stage runs on what is piped to them.</summary>
         public static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
         {
-            "Set-Content", "Add-Content", "Out-File", "Remove-Item", "Export-Csv", "Export-Clixml",
+            "Set-Content", "Add-Content", "Out-File", "Remove-Item", "Copy-Item", "Move-Item", "Export-Csv", "Export-Clixml",
             "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
         };
 
@@ -1027,6 +1027,22 @@ internal sealed partial class RunContext
                     await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))
                         .Select(p => VirtualFileSystem.FullPath(p, context.CurrentDirectory, out _) ?? p)], to, output, blockNesting);
                     break;
+                case "Copy-Item" or "Move-Item":
+                {
+                    // Items piped in (Get-ChildItem $dir | Copy-Item -Destination $to): each as the -LiteralPath; a
+                    // destination written without its name is the first positional word (our reading, UNVERIFIED).
+                    var named = new Dictionary<string, string?>(arguments.Named, StringComparer.OrdinalIgnoreCase);
+                    if (!named.ContainsKey("Destination") && arguments.Positional.Count > 0) named["Destination"] = arguments.Positional[0];
+                    foreach (var item in _items)
+                    {
+                        var path = item is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(item);
+                        named["LiteralPath"] = "'" + path.Replace("'", "''", StringComparison.Ordinal) + "'";
+                        named.Remove("Path");
+                        await context.CopyOrMoveAsync(disk, command, new StageArguments(new Dictionary<string, string?>(named, StringComparer.OrdinalIgnoreCase), []), to, output, blockNesting);
+                    }
+
+                    break;
+                }
             }
 
             await EndNext();

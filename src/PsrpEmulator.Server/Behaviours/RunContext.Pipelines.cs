@@ -120,6 +120,8 @@ internal sealed partial class RunContext
         "ADD-CONTENT" or "AC" => "Add-Content",
         "OUT-FILE" => "Out-File",
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
+        "COPY-ITEM" or "CP" or "COPY" or "CPI" => "Copy-Item",
+        "MOVE-ITEM" or "MV" or "MOVE" or "MI" => "Move-Item",
         "START-SERVICE" or "SASV" => "Start-Service",
         "STOP-SERVICE" or "SPSV" => "Stop-Service",
         "RESTART-SERVICE" => "Restart-Service",

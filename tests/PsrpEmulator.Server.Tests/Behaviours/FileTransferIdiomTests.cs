@@ -104,6 +104,26 @@ public class FileTransferIdiomTests
     }
 
     [Test]
+    public async Task Items_piped_into_copy_item_and_move_item_are_copied_and_moved()
+    {
+        var disk = Disk();
+        disk.CreateDirectory(@"C:\src\sub");
+        disk.CreateDirectory(@"C:\dst");
+        disk.Write(@"C:\src\a.txt", "a"u8, FileWriteMode.Create);
+        disk.Write(@"C:\src\sub\b.txt", "b"u8, FileWriteMode.Create);
+
+        var output = await OutputOfAsync("""
+            Get-ChildItem C:\src | Copy-Item -Destination C:\dst -Recurse -Force
+            (Get-ChildItem C:\dst -Recurse | ForEach-Object FullName) -join ','
+            'C:\dst\a.txt' | Copy-Item -Destination C:\dst\c.txt -PassThru | ForEach-Object Name
+            Get-Item C:\dst\c.txt | mv -dest C:\moved.txt
+            "$(Test-Path C:\dst\c.txt) $(Test-Path C:\moved.txt)"
+            """, disk);
+
+        Assert.That(output, Is.EqualTo(@"C:\dst\sub,C:\dst\a.txt,C:\dst\sub\b.txt|c.txt|False True"));
+    }
+
+    [Test]
     public async Task A_crypto_stream_the_emulator_does_not_run_is_said_so()
     {
         var (host, _) = await RunAsync("$m = New-Object IO.MemoryStream; New-Object System.Security.Cryptography.CryptoStream $m, (New-Object Security.Cryptography.FromBase64Transform), 'Write'; 'next'");
