@@ -183,6 +183,99 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// <c>[IO.Compression.ZipFile]::ExtractToDirectory(zip, folder)</c> and <c>CreateFromDirectory(folder, zip)</c> on the
+    /// computer's disk (winrm-fs unpacks its uploads so): .NET Framework 4.5's behaviour, an entry whose file exists an
+    /// IOException ("The file '...' already exists."), a zip file that exists for CreateFromDirectory likewise.
+    /// </summary>
+    private PsValue? ZipFileStaticMember(string member, IReadOnlyList<PsValue> arguments)
+    {
+        var method = member.ToUpperInvariant() switch { "EXTRACTTODIRECTORY" => "ExtractToDirectory", "CREATEFROMDIRECTORY" => "CreateFromDirectory", _ => null };
+        if (method is null) return null;
+        var disk = Disk($"[System.IO.Compression.ZipFile]::{method}");
+        string PathOf(int i)
+        {
+            var text = PipelineVariables.Display(arguments[i]);
+            if (text.Length == 0) throw DotNetFailure(method, 2, "The path is not of a legal form.", typeof(ArgumentException));
+            return VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(method, 2, failure, text);
+        }
+
+        if (method == "ExtractToDirectory")
+        {
+            var zipPath = PathOf(0);
+            var folder = PathOf(1);
+            if (disk.Read(zipPath, out var zip) != FileSystemFailure.None) throw DotNetFailure(method, 2, $"Could not find file '{zipPath}'.", typeof(FileNotFoundException));
+            System.IO.Compression.ZipArchive archive;
+            try
+            {
+                archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip, writable: false), System.IO.Compression.ZipArchiveMode.Read);
+            }
+            catch (InvalidDataException)
+            {
+                throw DotNetFailure(method, 2, "End of Central Directory record could not be found.", typeof(InvalidDataException));
+            }
+
+            using (archive)
+            {
+                disk.CreateDirectory(folder);
+                foreach (var entry in archive.Entries)
+                {
+                    var relative = entry.FullName.Replace('/', '\\');
+                    if (relative.Split('\\').Any(part => part == "..")) throw DotNetFailure(method, 2, "Extracting Zip entry would have resulted in a file outside the specified destination directory.", typeof(IOException));
+                    var target = folder.TrimEnd('\\') + "\\" + relative.TrimEnd('\\');
+                    if (entry.FullName.EndsWith('/'))
+                    {
+                        disk.CreateDirectory(target);
+                        continue;
+                    }
+
+                    if (disk.Get(target) is not null) throw DotNetFailure(method, 2, $"The file '{target}' already exists.", typeof(IOException));
+                    if (VirtualFileSystem.ParentOf(target) is { } parent) disk.CreateDirectory(parent);
+                    if (entry.Length > disk.Capacity) throw DotNetFailure(method, 2, "There is not enough space on the disk.\r\n", typeof(IOException));
+                    using var content = new MemoryStream();
+                    using (var stream = entry.Open()) stream.CopyTo(content);
+                    var written = disk.Write(target, content.ToArray(), FileWriteMode.Create);
+                    if (written != FileSystemFailure.None) throw FailureOf(method, 2, written, target);
+                }
+            }
+
+            return PsNil.Instance;
+        }
+
+        var source = PathOf(0);
+        var destination = PathOf(1);
+        if (disk.Get(source) is not { IsDirectory: true }) throw DotNetFailure(method, 2, $"Could not find a part of the path '{source}'.", typeof(DirectoryNotFoundException));
+        if (disk.Get(destination) is not null) throw DotNetFailure(method, 2, $"The file '{destination}' already exists.", typeof(IOException));
+        using var zipped = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zipped, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var pending = new Stack<string>();
+            pending.Push(source);
+            while (pending.Count > 0)
+            {
+                var current = pending.Pop();
+                foreach (var child in disk.List(current, includeHidden: true) ?? [])
+                {
+                    var name = child.FullName[(source.TrimEnd('\\').Length + 1)..].Replace('\\', '/');
+                    if (child.IsDirectory)
+                    {
+                        pending.Push(child.FullName);
+                        if (disk.List(child.FullName, includeHidden: true) is { Count: 0 }) archive.CreateEntry(name + "/");
+                        continue;
+                    }
+
+                    if (disk.Read(child.FullName, out var bytes) != FileSystemFailure.None) continue;
+                    using var entry = archive.CreateEntry(name).Open();
+                    entry.Write(bytes);
+                }
+            }
+        }
+
+        var failure = disk.Write(destination, zipped.ToArray(), FileWriteMode.CreateNew);
+        if (failure != FileSystemFailure.None) throw FailureOf(method, 2, failure, destination);
+        return PsNil.Instance;
+    }
+
     private PsValue? FileSystemStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments)
     {
         if (typeName == "System.IO.Path")

@@ -29,6 +29,8 @@ internal sealed partial class RunContext
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
         ["Measure-Command"] = ["Expression", "InputObject"],
+        ["Add-Type"] = ["AssemblyName", "TypeDefinition", "MemberDefinition", "Name", "Namespace", "Path", "LiteralPath", "Language", "ReferencedAssemblies",
+            "OutputAssembly", "OutputType", "PassThru", "IgnoreWarnings", "UsingNamespace", "CodeDomProvider", "CompilerParameters"],
         ["Set-Alias"] = ["Name", "Value", "Description", "Option", "PassThru", "Scope", "Force", "WhatIf", "Confirm"],
         ["New-Alias"] = ["Name", "Value", "Description", "Option", "PassThru", "Scope", "Force", "WhatIf", "Confirm"],
         ["Get-Host"] = [],
@@ -325,6 +327,9 @@ internal sealed partial class RunContext
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
                     return;
+                case "Add-Type":
+                    await AddTypeAsync(arguments, to, blockNesting);
+                    return;
                 case "Set-Alias" or "New-Alias":
                     await SetAliasAsync(command, arguments, to, blockNesting);
                     return;
@@ -612,6 +617,7 @@ internal sealed partial class RunContext
             "Invoke-Expression" => ["Command"],
             "Measure-Command" => ["Expression"],
             "Set-Alias" or "New-Alias" => ["Name", "Value"],
+            "Add-Type" => ["TypeDefinition"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
             "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
@@ -1018,6 +1024,38 @@ internal sealed partial class RunContext
         throw new CmdletErrorException(new ScriptedError($"Cannot find drive. A drive with the name '{drive}' does not exist.",
             $"DriveNotFound,{CmdletClass(command)}", ErrorCategory.ObjectNotFound,
             "System.Management.Automation.DriveNotFoundException", drive));
+    }
+
+    // The .NET Framework 4.x assemblies a Windows Server 2019 has in its GAC that scripts load by name.
+    private static readonly HashSet<string> FrameworkAssemblies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mscorlib", "System", "System.Core", "System.Data", "System.Xml", "System.Xml.Linq", "System.Numerics", "System.Configuration",
+        "System.IO.Compression", "System.IO.Compression.FileSystem", "System.Net.Http", "System.Web", "System.Web.Extensions",
+        "System.Windows.Forms", "System.Drawing", "System.Security", "System.Management", "System.ServiceProcess",
+        "System.DirectoryServices", "System.DirectoryServices.AccountManagement", "System.Runtime.Serialization", "System.Transactions",
+        "Microsoft.VisualBasic", "PresentationFramework", "PresentationCore", "WindowsBase",
+    };
+
+    /// <summary>
+    /// Add-Type -AssemblyName: loading one of the .NET Framework assemblies a server has does nothing the emulator needs
+    /// (the types it emulates are there already); another name is PowerShell's ASSEMBLY_NOT_FOUND. Compiling C# in the
+    /// session (-TypeDefinition, -MemberDefinition, -Path) is not emulated.
+    /// </summary>
+    private async ValueTask AddTypeAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["AssemblyName"] is not { } namesWord)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Add-Type compiling code in the session (-TypeDefinition, -MemberDefinition, -Path) is not emulated: give the command a rule"));
+        }
+
+        foreach (var name in ScriptExpressions.Enumerate(await ArgumentAsync(namesWord, to, blockNesting)).Select(PipelineVariables.Display))
+        {
+            // A full name (System.Web, Version=4.0.0.0, ...) by its simple name.
+            var simple = name.Split(',')[0].Trim();
+            if (FrameworkAssemblies.Contains(simple)) continue;
+            throw new CmdletErrorException(new ScriptedError($"Cannot add type. The assembly '{name}' could not be found.",
+                "ASSEMBLY_NOT_FOUND,Microsoft.PowerShell.Commands.AddTypeCommand", ErrorCategory.ObjectNotFound, "System.Exception", name));
+        }
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ internal static partial class ScriptExpressions
 
 
     internal const string FileStreamTypeName = "System.IO.FileStream";
+    internal const string ZipFileTypeName = "System.IO.Compression.ZipFile";
 
     /// <summary>
     /// The enums scripts name in the arguments of the emulated .NET calls (<c>[IO.FileMode]::Open</c>), with .NET's own
@@ -166,6 +167,8 @@ internal static partial class ScriptExpressions
         Add("System.IO.File");
         Add("System.IO.Directory");
         Add(FileStreamTypeName);
+        Add(ZipFileTypeName);
+        types["IO.Compression.ZipFile"] = types[ZipFileTypeName];
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add("Microsoft.Win32.Registry");
         Add("Microsoft.Win32.RegistryKey");
@@ -322,6 +325,7 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
+            (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
         ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 

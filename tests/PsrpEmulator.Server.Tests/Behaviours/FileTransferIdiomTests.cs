@@ -124,6 +124,40 @@ public class FileTransferIdiomTests
     }
 
     [Test]
+    public async Task A_folder_zipped_and_extracted_with_zip_file_s_static_methods_comes_back_whole()
+    {
+        var disk = Disk();
+        disk.CreateDirectory(@"C:\src\sub");
+        disk.Write(@"C:\src\a.txt", "a"u8, FileWriteMode.Create);
+        disk.Write(@"C:\src\sub\b.txt", "bb"u8, FileWriteMode.Create);
+
+        var (host, outcome) = await RunAsync("""
+            Add-Type -AssemblyName System.IO.Compression.FileSystem
+            [IO.Compression.ZipFile]::CreateFromDirectory('C:\src', 'C:\t.zip')
+            [System.IO.Compression.ZipFile]::ExtractToDirectory('C:\t.zip', 'C:\out')
+            (Get-ChildItem C:\out -Recurse -File | ForEach-Object { "$($_.FullName)=$(Get-Content $_.FullName)" } | Sort-Object) -join ','
+            [IO.Compression.ZipFile]::ExtractToDirectory('C:\t.zip', 'C:\out')
+            [IO.Compression.ZipFile]::CreateFromDirectory('C:\src', 'C:\t.zip')
+            'next'
+            """, disk);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\out\a.txt=a,C:\out\sub\b.txt=bb", "next" }));
+        Assert.That(host.Errors.Select(e => e.Message).ToList(), Has.Count.EqualTo(2).And.All.Contains("already exists"));
+    }
+
+    [TestCase("Add-Type -AssemblyName System.Web, 'System.Windows.Forms'; 'loaded'", "loaded", null)]
+    [TestCase("Add-Type -AssemblyName Contoso.Tools; 'next'", "next", "Cannot add type. The assembly 'Contoso.Tools' could not be found.")]
+    [TestCase("Add-Type -TypeDefinition 'public class X {}'; 'next'", "next", "Add-Type compiling code in the session (-TypeDefinition, -MemberDefinition, -Path) is not emulated: give the command a rule")]
+    public async Task Add_type_loads_the_framework_s_assemblies_by_name_only(string script, string output, string? error)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { output }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(error is null ? Array.Empty<string>() : new[] { error }));
+    }
+
+    [Test]
     public async Task A_crypto_stream_the_emulator_does_not_run_is_said_so()
     {
         var (host, _) = await RunAsync("$m = New-Object IO.MemoryStream; New-Object System.Security.Cryptography.CryptoStream $m, (New-Object Security.Cryptography.FromBase64Transform), 'Write'; 'next'");
