@@ -562,10 +562,12 @@ internal sealed class PipelineVariables
         if (locals is not null && locals.TryGetValue(name, out var local)) return local;
         // A function sees its own variables, then its callers', then the session's.
         if (Scoped(name) is { } scoped) return scoped;
-        // $alias:dir: the command the alias stands for (Windows PowerShell 5.1's default aliases).
-        if (name.StartsWith("alias:", StringComparison.OrdinalIgnoreCase))
+        // $alias:dir: the command the alias stands for (Windows PowerShell 5.1's default aliases; one the session set is
+        // among its variables, read below).
+        if (name.StartsWith("alias:", StringComparison.OrdinalIgnoreCase) &&
+            WindowsCommands.Aliases.FirstOrDefault(a => a.Key.Equals(name[6..], StringComparison.OrdinalIgnoreCase)).Value is { } target)
         {
-            return WindowsCommands.Aliases.FirstOrDefault(a => a.Key.Equals(name[6..], StringComparison.OrdinalIgnoreCase)).Value is { } target ? PsrpEmulator.Protocol.Clixml.PsPrimitive.String(target) : null;
+            return PsrpEmulator.Protocol.Clixml.PsPrimitive.String(target);
         }
 
         return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name) ?? WorkingLocation(name);
@@ -841,7 +843,7 @@ internal sealed class PipelineVariables
                 else
                 {
                     var j = ScanName(text, i + 1);
-                    if (j < text.Length - 1 && text[j] == ':' && (IsScope(text[(i + 1)..j]) || IsEnvironment(text[(i + 1)..j])) && char.IsLetter(text[j + 1])) j = ScanName(text, j + 1);
+                    if (j < text.Length - 1 && text[j] == ':' && (IsScope(text[(i + 1)..j]) || IsEnvironment(text[(i + 1)..j]) || IsItemDrive(text[(i + 1)..j])) && char.IsLetter(text[j + 1])) j = ScanName(text, j + 1);
                     if (j > i + 1)
                     {
                         name = text[(i + 1)..j];
@@ -860,7 +862,8 @@ internal sealed class PipelineVariables
                         continue;
                     }
 
-                    if (colon > 0 && IsScope(name[..colon])) name = VariableValueTemplate.VariableName(name);
+                    // "$global:x" is $x; "$function:f", "$alias:gci", "$variable:x" read those drives' items, as outside a string.
+                    if (colon > 0 && (IsScope(name[..colon]) || IsItemDrive(name[..colon]))) name = VariableValueTemplate.VariableName(name);
                     if (Get(name) is { } value) sb.Append(Display(value));
                     i = end;
                     continue;
@@ -881,6 +884,10 @@ internal sealed class PipelineVariables
     }
 
     private static bool IsEnvironment(string prefix) => prefix.Equals("env", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsItemDrive(string prefix) =>
+        prefix.Equals("function", StringComparison.OrdinalIgnoreCase) || prefix.Equals("alias", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("variable", StringComparison.OrdinalIgnoreCase);
 
     // $global:x, $script:x, $local:x, $using:x name the same variable here.
     private static bool IsScope(string prefix) =>
