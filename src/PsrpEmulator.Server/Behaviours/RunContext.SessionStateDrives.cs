@@ -10,7 +10,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// are what the current scope sees (a running function's own functions and variables too), listed in name order; a name
 /// after the drive may carry wildcards, and a scope (<c>function:global:Name</c>). Function items are FunctionInfo
 /// objects (their ScriptBlock), Variable items PSVariables, Alias items AliasInfo objects (Windows PowerShell 5.1's
-/// default aliases; the aliases Set-Alias and New-Alias define run, but the Alias: drive does not list them).
+/// default aliases and the session's Set-Alias and New-Alias ones).
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -259,8 +259,54 @@ internal sealed partial class RunContext
                 foreach (var item in scope.Variables.VisibleVariables(SessionVariables)) yield return item;
                 break;
             default:
-                foreach (var (alias, target) in WindowsCommands.Aliases) yield return (alias, PsPrimitive.String(target));
+            {
+                // The aliases the session set (Set-Alias, New-Alias), then Windows PowerShell 5.1's defaults.
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var (variable, target) in scope.Variables.Runspace.VariablesStartingWith("alias:"))
+                {
+                    if (target is PsPrimitive { Value: string { Length: > 0 } } && seen.Add(variable["alias:".Length..])) yield return (variable["alias:".Length..], target);
+                }
+
+                foreach (var (alias, target) in WindowsCommands.Aliases)
+                {
+                    if (seen.Add(alias)) yield return (alias, PsPrimitive.String(target));
+                }
+
                 break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Get-Alias [[-Name] patterns] [-Definition patterns] [-Exclude patterns]: the Alias: drive's items that match, in
+    /// name order; a name without wildcards that none matches is PowerShell's ItemNotFoundException.
+    /// </summary>
+    private async ValueTask GetAliasAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        async ValueTask<List<string>> Patterns(string parameter) => arguments[parameter] is { } word
+            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display)]
+            : [];
+        var names = await Patterns("Name");
+        var definitions = await Patterns("Definition");
+        var excluded = await Patterns("Exclude");
+        if (names.Count == 0) names.Add("*");
+        var items = SessionStateItems("ALIAS").OrderBy(item => item.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+        bool Matches(string text, IEnumerable<string> patterns) => patterns.Any(p => VirtualFileSystem.Wildcard(p).IsMatch(text));
+        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pattern in names)
+        {
+            var found = items.Where(i => Matches(i.Name, [pattern]) && (definitions.Count == 0 || Matches(PipelineVariables.Display(i.Value), definitions)) && !Matches(i.Name, excluded)).ToList();
+            if (found.Count == 0 && !VirtualFileSystem.HasWildcard(pattern) && definitions.Count == 0)
+            {
+                await WriteErrorAsync(new ScriptedError($"This command cannot find a matching alias because an alias with the name '{pattern}' does not exist.",
+                    "ItemNotFoundException,Microsoft.PowerShell.Commands.GetAliasCommand", ErrorCategory.ObjectNotFound, "System.Management.Automation.ItemNotFoundException", pattern), output);
+                continue;
+            }
+
+            foreach (var (name, value) in found)
+            {
+                if (written.Add(name)) await output.WriteAsync(new PipelineOutput(SessionStateItemObject("ALIAS", name, value)), cancellationToken);
+            }
         }
     }
 

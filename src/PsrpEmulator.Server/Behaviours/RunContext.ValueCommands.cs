@@ -31,6 +31,7 @@ internal sealed partial class RunContext
         ["Measure-Command"] = ["Expression", "InputObject"],
         ["Add-Type"] = ["AssemblyName", "TypeDefinition", "MemberDefinition", "Name", "Namespace", "Path", "LiteralPath", "Language", "ReferencedAssemblies",
             "OutputAssembly", "OutputType", "PassThru", "IgnoreWarnings", "UsingNamespace", "CodeDomProvider", "CompilerParameters"],
+        ["Get-Alias"] = ["Name", "Definition", "Exclude", "Scope"],
         ["Set-Alias"] = ["Name", "Value", "Description", "Option", "PassThru", "Scope", "Force", "WhatIf", "Confirm"],
         ["New-Alias"] = ["Name", "Value", "Description", "Option", "PassThru", "Scope", "Force", "WhatIf", "Confirm"],
         ["Get-Host"] = [],
@@ -153,6 +154,7 @@ internal sealed partial class RunContext
         "RLGM" => "Remove-LocalGroupMember",
         "RMO" => "Remove-Module",
         "SAL" => "Set-Alias",
+        "GAL" => "Get-Alias",
         "NAL" => "New-Alias",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
@@ -326,6 +328,9 @@ internal sealed partial class RunContext
                     return;
                 case "Compare-Object":
                     foreach (var compared in await CompareObjectAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(compared), cancellationToken);
+                    return;
+                case "Get-Alias":
+                    await GetAliasAsync(arguments, to, output, blockNesting);
                     return;
                 case "Add-Type":
                     await AddTypeAsync(arguments, to, blockNesting);
@@ -617,6 +622,7 @@ internal sealed partial class RunContext
             "Invoke-Expression" => ["Command"],
             "Measure-Command" => ["Expression"],
             "Set-Alias" or "New-Alias" => ["Name", "Value"],
+            "Get-Alias" => ["Name"],
             "Add-Type" => ["TypeDefinition"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],

@@ -48,6 +48,27 @@ public class FileTransferIdiomTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
     }
 
+    [TestCase("Set-Alias rpp Resolve-Path; (Get-Alias rpp, gci | ForEach-Object { \"$($_.Name)=$($_.Definition)\" }) -join ','", "rpp=Resolve-Path,gci=Get-ChildItem")]
+    [TestCase("(Get-Alias -Definition Get-ChildItem | ForEach-Object Name) -join ','", "dir,gci,ls")]
+    [TestCase("(gal -Name g? -Exclude gc, gi | ForEach-Object Name) -join ','", "gl,gm,gp,gu,gv")]
+    [TestCase("sal zz Get-Date; (Get-ChildItem alias:zz).Definition; Test-Path alias:zz", "Get-Date|True")]
+    public async Task Get_alias_and_the_alias_drive_list_the_defaults_and_the_session_s(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Get_alias_of_a_name_no_alias_has_is_powershell_s_error()
+    {
+        var (host, _) = await RunAsync("Get-Alias nosuch; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("ItemNotFoundException,Microsoft.PowerShell.Commands.GetAliasCommand", "This command cannot find a matching alias because an alias with the name 'nosuch' does not exist."),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [Test]
     public async Task New_alias_of_a_name_that_is_an_alias_is_powershell_s_error()
     {
