@@ -59,10 +59,10 @@ serve.SetAction(async (parse, cancellationToken) =>
             configuration: configuration);
         await app.StartAsync(cancellationToken);
     }
-    catch (Microsoft.Extensions.Options.OptionsValidationException e)
+    catch (Exception e) when (PsrpEmulator.Cli.StartFailure.Of(e) is var (line, exitCode))
     {
-        Console.Error.WriteLine($"psrp-emulator: invalid options: {string.Join("; ", e.Failures)}");
-        return 2;
+        Console.Error.WriteLine(line);
+        return exitCode;
     }
     catch (InvalidOperationException e) when (e.InnerException is FormatException or ArgumentException or OverflowException)
     {
@@ -74,11 +74,6 @@ serve.SetAction(async (parse, cancellationToken) =>
     {
         Console.Error.WriteLine($"psrp-emulator: {e.Message}");
         return 2;
-    }
-    catch (Exception e) when (PsrpEmulator.Cli.ListenFailure.Describe(e) is { } reason)
-    {
-        Console.Error.WriteLine($"psrp-emulator: cannot listen: {reason}");
-        return 1;
     }
     catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
     {

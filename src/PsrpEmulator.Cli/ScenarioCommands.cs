@@ -91,15 +91,10 @@ internal static class ScenarioCommands
             started = await ScenarioRunner.StartAsync(scenario, urls, realTime: true,
                 configure: recordFile is null ? null : options => options.RecordFile = Path.GetFullPath(recordFile));
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        catch (Exception e) when (StartFailure.Of(e) is var (line, exitCode))
         {
-            Console.Error.WriteLine($"psrp-emulator: invalid options: {string.Join("; ", e.Failures)}");
-            return 2;
-        }
-        catch (Exception e) when (ListenFailure.Describe(e) is { } reason)
-        {
-            Console.Error.WriteLine($"psrp-emulator: cannot listen: {reason}");
-            return 1;
+            Console.Error.WriteLine(line);
+            return exitCode;
         }
 
         await using var runner = started;

@@ -188,7 +188,7 @@ internal sealed partial class RunContext
     /// computer's disk (winrm-fs unpacks its uploads so): .NET Framework 4.5's behaviour, an entry whose file exists an
     /// IOException ("The file '...' already exists."), a zip file that exists for CreateFromDirectory likewise.
     /// </summary>
-    private PsValue? ZipFileStaticMember(string member, IReadOnlyList<PsValue> arguments)
+    private async ValueTask<PsValue?> ZipFileStaticMemberAsync(string member, IReadOnlyList<PsValue> arguments)
     {
         var method = member.ToUpperInvariant() switch { "EXTRACTTODIRECTORY" => "ExtractToDirectory", "CREATEFROMDIRECTORY" => "CreateFromDirectory", _ => null };
         if (method is null) return null;
@@ -220,9 +220,8 @@ internal sealed partial class RunContext
                 disk.CreateDirectory(folder);
                 foreach (var entry in archive.Entries)
                 {
-                    var relative = entry.FullName.Replace('/', '\\');
-                    if (relative.Split('\\').Any(part => part == "..")) throw DotNetFailure(method, 2, "Extracting Zip entry would have resulted in a file outside the specified destination directory.", typeof(IOException));
-                    var target = folder.TrimEnd('\\') + "\\" + relative.TrimEnd('\\');
+                    var target = EntryTarget(entry, folder)
+                        ?? throw DotNetFailure(method, 2, "Extracting Zip entry would have resulted in a file outside the specified destination directory.", typeof(IOException));
                     if (entry.FullName.EndsWith('/'))
                     {
                         disk.CreateDirectory(target);
@@ -231,10 +230,8 @@ internal sealed partial class RunContext
 
                     if (disk.Get(target) is not null) throw DotNetFailure(method, 2, $"The file '{target}' already exists.", typeof(IOException));
                     if (VirtualFileSystem.ParentOf(target) is { } parent) disk.CreateDirectory(parent);
-                    if (entry.Length > disk.Capacity) throw DotNetFailure(method, 2, "There is not enough space on the disk.\r\n", typeof(IOException));
-                    using var content = new MemoryStream();
-                    using (var stream = entry.Open()) stream.CopyTo(content);
-                    var written = disk.Write(target, content.ToArray(), FileWriteMode.Create);
+                    var content = await EntryWithinRoomAsync(disk, entry, target) ?? throw DotNetFailure(method, 2, "There is not enough space on the disk.\r\n", typeof(IOException));
+                    var written = disk.Write(target, content, FileWriteMode.Create);
                     if (written != FileSystemFailure.None) throw FailureOf(method, 2, written, target);
                 }
             }
@@ -249,17 +246,14 @@ internal sealed partial class RunContext
         using var zipped = new MemoryStream();
         using (var archive = new System.IO.Compression.ZipArchive(zipped, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
         {
-            var pending = new Stack<string>();
-            pending.Push(source);
-            while (pending.Count > 0)
+            foreach (var current in disk.FolderTree(source, includeHidden: true))
             {
-                var current = pending.Pop();
                 foreach (var child in disk.List(current, includeHidden: true) ?? [])
                 {
                     var name = child.FullName[(source.TrimEnd('\\').Length + 1)..].Replace('\\', '/');
                     if (child.IsDirectory)
                     {
-                        pending.Push(child.FullName);
+                        // An empty folder is an entry of its own; the others come with their files.
                         if (disk.List(child.FullName, includeHidden: true) is { Count: 0 }) archive.CreateEntry(name + "/");
                         continue;
                     }

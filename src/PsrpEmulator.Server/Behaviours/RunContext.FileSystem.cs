@@ -1306,8 +1306,7 @@ internal sealed partial class RunContext
             disk.CreateDirectory(destination);
             foreach (var entry in archive.Entries)
             {
-                var target = VirtualFileSystem.FullPath(entry.FullName.Replace('/', '\\'), destination, out _);
-                if (target is null || !(target + "\\").StartsWith(destination.TrimEnd('\\') + "\\", StringComparison.OrdinalIgnoreCase))
+                if (EntryTarget(entry, destination) is not { } target)
                 {
                     await WriteErrorAsync(ArchiveError(command, $"The archive entry '{entry.FullName}' is outside the destination '{destination}'.", "ArchiveEntryOutsideDestination", ErrorCategory.InvalidData, entry.FullName), output);
                     continue;
@@ -1326,32 +1325,43 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                // Read at most what the disk still holds (an entry's declared length may lie): more is a full disk.
-                var room = disk.Capacity - disk.UsedBytes + (disk.Get(target)?.Length ?? 0);
-                using var content = new MemoryStream();
-                await using (var stream = entry.Open())
+                if (await EntryWithinRoomAsync(disk, entry, target) is not { } content)
                 {
-                    var buffer = new byte[81920];
-                    int read;
-                    while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                    {
-                        if (content.Length + read > room) break;
-                        content.Write(buffer, 0, read);
-                    }
-
-                    if (read > 0)
-                    {
-                        await WriteErrorAsync(IoError(command, "ExpandArchive", FileSystemFailure.DiskFull, target), output);
-                        return;
-                    }
+                    await WriteErrorAsync(IoError(command, "ExpandArchive", FileSystemFailure.DiskFull, target), output);
+                    return;
                 }
 
                 disk.CreateDirectory(VirtualFileSystem.ParentOf(target)!);
-                var failure = disk.Write(target, content.ToArray(), FileWriteMode.Create);
+                var failure = disk.Write(target, content, FileWriteMode.Create);
                 if (failure != FileSystemFailure.None) await WriteErrorAsync(IoError(command, "ExpandArchive", failure, target), output);
                 else if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(target)!, nameText: false)), cancellationToken);
             }
         }
+    }
+
+    /// <summary>Where an archive entry goes below <paramref name="folder"/>; null for one whose name leads outside it.</summary>
+    private static string? EntryTarget(System.IO.Compression.ZipArchiveEntry entry, string folder) =>
+        VirtualFileSystem.FullPath(entry.FullName.Replace('/', '\\'), folder, out _) is { } target &&
+        (target + "\\").StartsWith(folder.TrimEnd('\\') + "\\", StringComparison.OrdinalIgnoreCase) ? target : null;
+
+    /// <summary>
+    /// An entry's bytes, read at most to what the disk still holds for <paramref name="target"/> (an entry's declared
+    /// length may lie: more is a full disk, null).
+    /// </summary>
+    private async ValueTask<byte[]?> EntryWithinRoomAsync(VirtualFileSystem disk, System.IO.Compression.ZipArchiveEntry entry, string target)
+    {
+        var room = disk.Capacity - disk.UsedBytes + (disk.Get(target)?.Length ?? 0);
+        using var content = new MemoryStream();
+        await using var stream = entry.Open();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (content.Length + read > room) return null;
+            content.Write(buffer, 0, read);
+        }
+
+        return content.ToArray();
     }
 
     /// <summary>

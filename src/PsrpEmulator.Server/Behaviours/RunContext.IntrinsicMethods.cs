@@ -22,14 +22,9 @@ internal sealed partial class RunContext
         var text = step.Arguments!;
         if (text.Trim().Length == 0) return null;
         var pieces = ScriptExpressions.ArrayElements(text) ?? [text.Trim()];
-        // The first argument: a script block written there, or a value (a variable holding a block, a type, a name).
-        var block = Statements.ScriptBlockText(pieces[0]);
-        PsValue? first = null;
-        if (block is null)
-        {
-            first = await EvaluateAsync(pieces[0], to, blockNesting + 1);
-            if (first is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string held }) block = held;
-        }
+        // The first argument: a script block (written there or held in a variable), a type, or a name.
+        var first = await EvaluateAsync(pieces[0], to, blockNesting + 1);
+        var block = first is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string held } ? held : null;
 
         var rest = new List<PsValue>();
         foreach (var piece in pieces.Skip(1)) rest.Add(await EvaluateAsync(piece, to, blockNesting + 1));
@@ -40,9 +35,9 @@ internal sealed partial class RunContext
             if (block is null)
             {
                 // Where's one overload takes a script block; another value does not convert to one (the text UNVERIFIED).
-                var given = PipelineVariables.Display(first ?? PsNil.Instance);
+                var given = PipelineVariables.Display(first);
                 throw new ScriptExpressionException(new ScriptedError(
-                    $"Cannot convert argument \"expression\", with value: \"{given}\", for \"Where\" to type \"System.Management.Automation.ScriptBlock\": \"Cannot convert the \"{given}\" value of type \"{ScriptExpressions.TypeOf(first ?? PsNil.Instance).ToStringValue}\" to type \"System.Management.Automation.ScriptBlock\".\"",
+                    $"Cannot convert argument \"expression\", with value: \"{given}\", for \"Where\" to type \"System.Management.Automation.ScriptBlock\": \"Cannot convert the \"{given}\" value of type \"{ScriptExpressions.TypeOf(first).ToStringValue}\" to type \"System.Management.Automation.ScriptBlock\".\"",
                     "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
             }
 
@@ -52,7 +47,7 @@ internal sealed partial class RunContext
         if (block is not null) return await ForEachBlockAsync(items, block, rest, to, blockNesting);
         if (first is PsObject { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: { } typeName }) return ForEachType(items, typeName);
         // Any other value is a member's name, as ForEach converts it to a string.
-        return await ForEachMemberAsync(items, PipelineVariables.Display(first ?? PsNil.Instance), rest, to, blockNesting);
+        return await ForEachMemberAsync(items, PipelineVariables.Display(first), rest, to, blockNesting);
     }
 
     // Where(block [, mode [, numberToReturn]]): EnumerableOps.Where's loop, mode by mode.

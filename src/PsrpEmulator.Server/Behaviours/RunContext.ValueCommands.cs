@@ -1097,11 +1097,10 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<PsValue> MeasureCommandAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
-        if (arguments["Expression"] is not { } word || Statements.ScriptBlockText(word) is not { } body)
+        // A block written there or held in a variable: ArgumentAsync gives both as a ScriptBlock.
+        if (arguments["Expression"] is not { } word || await ArgumentAsync(word, to, blockNesting) is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body })
         {
-            var given = arguments["Expression"] is { } other ? await ArgumentAsync(other, to, blockNesting) : null;
-            if (given is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string held }) body = held;
-            else throw new StatementTerminatedException(ParameterError("Measure-Command", "Cannot process command because of one or more missing mandatory parameters: Expression.", "MissingMandatoryParameter"));
+            throw new StatementTerminatedException(ParameterError("Measure-Command", "Cannot process command because of one or more missing mandatory parameters: Expression.", "MissingMandatoryParameter"));
         }
 
         var started = time.GetUtcNow();

@@ -543,20 +543,6 @@ internal static partial class ScriptExpressions
             ? ScriptedError.ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
             : ScriptedError.MethodNotFound(member, type.FullName));
 
-        static PsValue SortInPlace(List<PsValue> items)
-        {
-            List<PsValue> ordered = [.. items.Order(DefaultComparer)];
-            items.Clear();
-            items.AddRange(ordered);
-            return PsNil.Instance;
-        }
-
-        static PsValue ReverseInPlace(List<PsValue> items)
-        {
-            items.Reverse();
-            return PsNil.Instance;
-        }
-
         // Max, Min and Abs keep integers integers, as their Int32 overloads do.
         static PsValue SameKind(PsValue first, double value, PsValue? second = null) =>
             first is PsPrimitive { Value: int } && (second is null || second is PsPrimitive { Value: int }) && value is >= int.MinValue and <= int.MaxValue

@@ -507,8 +507,8 @@ internal static partial class ScriptExpressions
             ("LASTINDEXOF", 1) => PsPrimitive.Int32(items.FindLastIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
             // List[T] and ArrayList in place: Sort by the default comparer (numbers as numbers, text with case), Reverse,
             // AddRange of a collection's items, GetRange and RemoveRange of index and count.
-            ("SORT", 0) when growable => Replace(items, [.. items.Order(DefaultComparer)]),
-            ("REVERSE", 0) when growable => Replace(items, [.. Enumerable.Reverse(items)]),
+            ("SORT", 0) when growable => SortInPlace(items),
+            ("REVERSE", 0) when growable => ReverseInPlace(items),
             ("ADDRANGE", 1) when growable => Enumerate(arguments[0]) is var added && items.Count + added.Count > MaxCollectionItems ? throw CollectionTooLarge()
                 : GenericListElement(list) is { } element ? AddRange(items, [.. added.Select(a => Cast(a, element))]) : AddRange(items, added),
             ("GETRANGE", 2) when growable => Range(items, Position(0), Position(1)) is var (from, count)
@@ -524,13 +524,6 @@ internal static partial class ScriptExpressions
             if (count < 0) throw new ArgumentOutOfRangeException("count", "Non-negative number required.");
             if (items.Count - from < count) throw new ArgumentException("Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.");
             return (from, count);
-        }
-
-        static PsValue Replace(List<PsValue> items, List<PsValue> ordered)
-        {
-            items.Clear();
-            items.AddRange(ordered);
-            return PsNil.Instance;
         }
 
         static PsValue AddRange(List<PsValue> items, IReadOnlyList<PsValue> added)
@@ -1331,10 +1324,23 @@ internal static partial class ScriptExpressions
     /// .NET's default comparer as List.Sort and Array.Sort use it on the values scripts sort: text by the culture's rules
     /// with case (a, b, C), numbers as numbers, others as the comparison operators compare them.
     /// </summary>
-    internal static readonly IComparer<PsValue> DefaultComparer = Comparer<PsValue>.Create((a, b) =>
-        a is PsPrimitive { Value: string x } && b is PsPrimitive { Value: string y }
-            ? WindowsCollation.Compare(x, y, ignoreCase: false)
-            : ScalarCompare(a, b, caseSensitive: true));
+    internal static readonly IComparer<PsValue> DefaultComparer = Comparer<PsValue>.Create((a, b) => ScalarCompare(a, b, caseSensitive: true));
+
+    // List.Sort, ArrayList.Sort and [Array]::Sort in place (stably: equal items keep their order); they return nothing.
+    private static PsValue SortInPlace(List<PsValue> items)
+    {
+        List<PsValue> ordered = [.. items.Order(DefaultComparer)];
+        items.Clear();
+        items.AddRange(ordered);
+        return PsNil.Instance;
+    }
+
+    // Reverse of a list or [Array]::Reverse, in place.
+    private static PsValue ReverseInPlace(List<PsValue> items)
+    {
+        items.Reverse();
+        return PsNil.Instance;
+    }
 
     private static int ScalarCompare(PsValue? left, PsValue? right, bool caseSensitive)
     {

@@ -572,7 +572,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\$(?:(?:global|script|local):)?\w+\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^\$(?<var>(?:(?:global|script|local):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
 
@@ -580,16 +580,11 @@ internal static partial class Statements
     /// The variable an assignment sets, as written (<c>$x</c>, <c>$script:x</c>): of <c>$x = v</c>, <c>[int]$x = v</c>
     /// and <c>$x += v</c> (and the other compound operators); null for any other statement.
     /// </summary>
-    public static string? AssignedVariable(string statement)
-    {
-        var m = AssignedVariableSyntax().Match(statement.Trim());
-        return m.Success ? "$" + m.Groups["var"].Value : null;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(
-        @"^(?:\[\s*[A-Za-z_][\w.]*(?:\[\])?\s*\]\s*)?\$(?<var>(?:(?:global|script|local):)?\w+)\s*[-+*/%]?=(?!=)\s*\S",
-        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex AssignedVariableSyntax();
+    public static string? AssignedVariable(string statement) =>
+        AssignmentSyntax().Match(statement.Trim()) is { Success: true } plain ? "$" + plain.Groups["var"].Value
+        : TypedAssignment(statement) is var (_, typed, _) ? "$" + typed
+        : CompoundAssignment(statement) is { Value: not null } compound ? "$" + compound.Variable
+        : null;
 
     /// <summary>
     /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the

@@ -324,6 +324,25 @@ public sealed class VirtualFileSystem
     private static FileSystemItem ItemOf(Node node) =>
         new(PathOf(node), node.Parent is null ? @"C:\" : node.Name, node.IsDirectory, node.IsDirectory ? 0 : node.Length, node.Created, node.Written, node.ReadOnly) { IsHidden = node.Hidden };
 
+    /// <summary>
+    /// A folder and every folder below it, depth first in name order (cmd's for /r, dir /s, a zip of a folder): the
+    /// top one first, hidden ones only with <paramref name="includeHidden"/>, at most <paramref name="maxFolders"/>;
+    /// nothing when <paramref name="top"/> is not a folder.
+    /// </summary>
+    public IEnumerable<string> FolderTree(string? top, bool includeHidden = false, int maxFolders = 10_000)
+    {
+        if (top is null || Get(top) is not { IsDirectory: true }) yield break;
+        var pending = new Stack<string>();
+        pending.Push(top);
+        var visited = 0;
+        while (pending.Count > 0 && visited++ < maxFolders)
+        {
+            var current = pending.Pop();
+            yield return current;
+            foreach (var sub in (List(current, includeHidden) ?? []).Where(f => f.IsDirectory).Reverse()) pending.Push(sub.FullName);
+        }
+    }
+
     /// <summary>The item at a full path; null when there is none.</summary>
     public FileSystemItem? Get(string fullPath)
     {

@@ -357,20 +357,13 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         var regex = pattern is null ? null : VirtualFileSystem.CmdWildcard(pattern);
         var text = new StringBuilder();
         var found = 0;
-        var pending = new Stack<string>();
-        pending.Push(folder);
-        while (pending.Count > 0)
+        foreach (var current in disk.FolderTree(folder, includeHidden: all))
         {
-            var current = pending.Pop();
-            var children = disk.List(current, includeHidden: all) ?? [];
-            foreach (var child in children.Where(c => regex is null || regex.IsMatch(c.Name)))
+            foreach (var child in (disk.List(current, includeHidden: all) ?? []).Where(c => regex is null || regex.IsMatch(c.Name)))
             {
                 text.Append(child.FullName).Append("\r\n");
                 found++;
             }
-
-            // Depth first, the subfolders in name order (pushed in reverse).
-            foreach (var sub in children.Where(c => c.IsDirectory).Reverse()) pending.Push(sub.FullName);
         }
 
         if (found == 0)
@@ -426,12 +419,9 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         var bare = switches.Contains("/B");
         if (switches.Contains("/S"))
         {
-            if (!bare || item is null || folder is null)
-            {
-                // dir /s's listing by folder, with its totals, is not emulated; /s /b is.
-                if (!bare) return await NotEmulatedDirAsync(host, switches, cancellationToken).ConfigureAwait(false);
-            }
-            else
+            // dir /s's listing by folder, with its totals, is not emulated; /s /b is.
+            if (!bare) return await NotEmulatedDirAsync(host, switches, cancellationToken).ConfigureAwait(false);
+            if (item is not null && folder is not null)
             {
                 return await DirRecursiveBareAsync(host, disk, item.IsDirectory ? folder : item.ParentPath, pattern ?? (item.IsDirectory ? null : item.Name), all, cancellationToken).ConfigureAwait(false);
             }

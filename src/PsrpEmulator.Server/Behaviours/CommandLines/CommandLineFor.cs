@@ -156,7 +156,7 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
                 var items = Items(set).ToList();
                 var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
                 // for /r: the set in each folder of the tree, the top one first; for /d: wildcards match folders.
-                var folders = recurse ? Tree(host, VirtualFileSystem.FullPath((root ?? ".").Trim('"'), cd, out _)).Select(string? (f) => f) : [null];
+                var folders = recurse ? (host.FileSystem?.FolderTree(VirtualFileSystem.FullPath((root ?? ".").Trim('"'), cd, out _)) ?? []).Select(string? (f) => f) : [null];
                 foreach (var folder in folders)
                 {
                     foreach (var item in items)
@@ -188,24 +188,6 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
         budget[0] -= allowed;
         return ([.. bindings.Take(allowed).Select(b => Substitute(body, b, host))], null);
     }
-
-    // Folders a for /r walks: the top one, then each folder below it, depth first in name order (hidden ones not).
-    private static IEnumerable<string> Tree(ICommandLineHost host, string? top)
-    {
-        if (top is null || host.FileSystem is not { } disk || disk.Get(top) is not { IsDirectory: true }) yield break;
-        var pending = new Stack<string>();
-        pending.Push(top);
-        var visited = 0;
-        while (pending.Count > 0 && visited++ < MaxFolders)
-        {
-            var current = pending.Pop();
-            yield return current;
-            foreach (var sub in (disk.List(current) ?? []).Where(f => f.IsDirectory).OrderByDescending(f => f.Name, StringComparer.OrdinalIgnoreCase)) pending.Push(sub.FullName);
-        }
-    }
-
-    // Folders one for /r walks at most.
-    private const int MaxFolders = 10_000;
 
     // The ')' closing the set: quotes (and a 'command''s own parentheses) kept inside.
     private static int SetEnd(string text)

@@ -24,16 +24,16 @@ internal sealed class WhereScript(IReadOnlyList<string> arguments) : ICommandLin
     {
         var quiet = arguments.Any(a => a.Equals("/Q", StringComparison.OrdinalIgnoreCase));
         var patterns = arguments.Where(a => !a.StartsWith('/')).ToList();
-        if (host.FileSystem is not { } disk || arguments.Any(a => a.StartsWith('/') && !a.Equals("/Q", StringComparison.OrdinalIgnoreCase)) || patterns.Count == 0)
+        if (host.FileSystem is not { } disk || arguments.Any(a => a.StartsWith('/') && !a.Equals("/Q", StringComparison.OrdinalIgnoreCase)))
         {
-            if (patterns.Count == 0 && host.FileSystem is not null && !arguments.Any(a => a.StartsWith('/') && !a.Equals("/Q", StringComparison.OrdinalIgnoreCase)))
-            {
-                await host.WriteTextAsync(WinRsStreams.Stderr, "ERROR: A search pattern must be specified.\r\nType \"WHERE /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
-                return 2;
-            }
-
             await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
             return 1;
+        }
+
+        if (patterns.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "ERROR: A search pattern must be specified.\r\nType \"WHERE /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
+            return 2;
         }
 
         var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
