@@ -122,6 +122,9 @@ internal sealed partial class RunContext
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
         "COPY-ITEM" or "CP" or "COPY" or "CPI" => "Copy-Item",
         "MOVE-ITEM" or "MV" or "MOVE" or "MI" => "Move-Item",
+        "GET-PROCESS" or "GPS" or "PS" => "Get-Process",
+        "STOP-PROCESS" or "SPPS" or "KILL" => "Stop-Process",
+        "WAIT-PROCESS" => "Wait-Process",
         "START-SERVICE" or "SASV" => "Start-Service",
         "STOP-SERVICE" or "SPSV" => "Stop-Service",
         "RESTART-SERVICE" => "Restart-Service",
@@ -345,6 +348,7 @@ internal sealed partial class RunContext
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : ProcessCommandNames.Contains(command) ? new ProcessStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)

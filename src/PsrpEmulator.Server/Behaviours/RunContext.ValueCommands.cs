@@ -122,6 +122,9 @@ internal sealed partial class RunContext
         ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
+        ["Get-Process"] = ["Name", "ProcessName", "Id", "PID", "InputObject", "IncludeUserName", "Module", "FileVersionInfo", "ComputerName"],
+        ["Stop-Process"] = ["Id", "Name", "ProcessName", "InputObject", "PassThru", "Force", "WhatIf", "Confirm"],
+        ["Wait-Process"] = ["Name", "ProcessName", "Id", "PID", "ProcessId", "InputObject", "Timeout", "TimeoutSec"],
         ["Start-Process"] = ["FilePath", "ArgumentList", "Credential", "WorkingDirectory", "LoadUserProfile", "NoNewWindow", "PassThru", "RedirectStandardError",
             "RedirectStandardInput", "RedirectStandardOutput", "Wait", "WindowStyle", "UseNewEnvironment", "Verb"],
         ["Read-Host"] = ["Prompt", "AsSecureString"],
@@ -168,6 +171,8 @@ internal sealed partial class RunContext
         // PowerShell tries "Get-" before a name it cannot find: date is Get-Date.
         "DATE" => "Get-Date",
         "START" or "SAPS" => "Start-Process",
+        "GPS" or "PS" => "Get-Process",
+        "SPPS" or "KILL" => "Stop-Process",
         "SASV" => "Start-Service",
         "TNC" => "Test-NetConnection",
         "ADD-WINDOWSFEATURE" => "Install-WindowsFeature",
@@ -225,6 +230,9 @@ internal sealed partial class RunContext
                     return;
                 case "Start-Process":
                     await StartProcessAsync(arguments, to, output, blockNesting);
+                    return;
+                case var process when ProcessCommandNames.Contains(process):
+                    await RunProcessCommandAsync(command, arguments, [], to, output, blockNesting);
                     return;
                 case "Test-Connection":
                     await TestConnectionAsync(arguments, to, output, blockNesting);
@@ -590,7 +598,7 @@ internal sealed partial class RunContext
                 }
 
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
-                    name == "PasswordNeverExpires" && command == "New-LocalUser")
+                    name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo")
                 {
                     named[name] = null;
                     continue;
@@ -662,6 +670,9 @@ internal sealed partial class RunContext
             "Write-Host" => ["Object"],
             "Write-Warning" => ["Message"],
             "Start-Process" => ["FilePath", "ArgumentList"],
+            "Get-Process" => ["Name"],
+            "Stop-Process" => ["Id"],
+            "Wait-Process" => ["Name", "Timeout"],
             "Test-Connection" => ["ComputerName", "Source"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],

@@ -13,9 +13,11 @@ public class PipelineCmdletTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
+    private static readonly Func<string, PsrpEmulator.Protocol.Clixml.PsValue?> Automatic = RecordingHost.ServerAutomaticVariables();
+
     private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text)
     {
-        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var host = new RecordingHost { Runspace = new RunspaceState(), Automatic = Automatic };
         var outcome = await Default.Resolve(Behaviour.Script(text)).RunTestAsync(host, new FakeTimeProvider());
         return (host, outcome);
     }
@@ -33,7 +35,7 @@ public class PipelineCmdletTests
     [TestCase("Get-Service | ? Status -NE 'Running' | % Name", "Spooler")]
     [TestCase("Get-Service | Where-Object -Property Name -Like 'Win*' | ForEach-Object -MemberName DisplayName", "Windows Remote Management (WS-Management)")]
     [TestCase("Get-Process | Sort-Object CPU -Descending | Select-Object -First 2 -ExpandProperty Name", "System|svchost")]
-    [TestCase("Get-Process | Sort-Object -Property Name | Select -Last 1 -Exp Id", "4711")]
+    [TestCase("Get-Process | Sort-Object -Property Name | Select -Last 1 -Exp Id", "4242")]
     [TestCase("Get-Process | Measure-Object -Property Handles -Sum -Maximum | ForEach-Object { \"$($_.Count) $($_.Sum) $($_.Maximum)\" }", "4 4256 3125")]
     [TestCase("Get-Service | Measure-Object | ForEach-Object Count", "3")]
     [TestCase("Get-Service | Tee-Object -Variable all | Where-Object Status -eq Stopped | ForEach-Object Name; $all.Count; $all[0].Name", "Spooler|3|EventLog")]
@@ -58,7 +60,7 @@ public class PipelineCmdletTests
     [TestCase("function Forever { while ($true) { 'tick' } }; Forever | Select-Object -First 2; 'done'", "tick|tick|done")]
     [TestCase("function Double { process { $_ * 2 } }; 1..3 | Double", "2|4|6")]
     [TestCase("function Total { begin { $sum = 0 } process { $sum += $_ } end { \"total $sum\" } }; 1..4 | Total; \"[$sum]\"", "total 10|[]")]
-    [TestCase("Get-Process | Select-Object Name, @{ Name = 'Double'; Expression = { $_.Handles * 2 } } -First 2 | ForEach-Object { \"$($_.Name):$($_.Double)\" }", "Idle:0|System:6250")]
+    [TestCase("Get-Process | Select-Object Name, @{ Name = 'Double'; Expression = { $_.Handles * 2 } } -First 2 | ForEach-Object { \"$($_.Name):$($_.Double)\" }", "Idle:0|svchost:1484")]
     [TestCase("Get-Service | Select-Object @{ n = 'Service'; e = 'Name' } | ForEach-Object Service", "EventLog|Spooler|WinRM")]
     [TestCase("Get-Service | Group-Object Status | ForEach-Object { \"$($_.Name)=$($_.Count)\" }", "Running=2|Stopped=1")]
     // The keys are the enum values, which a string does not find (PowerShell's gotcha); -AsString makes them strings.
@@ -202,6 +204,16 @@ public class PipelineCmdletTests
     }
 
     [Test]
+    public async Task Process_ids_agree_between_Get_Process_PID_and_the_services_WMI_reports()
+    {
+        // The session's own process is the wsmprovhost Get-Process lists, and a service's ProcessId is a listed svchost:
+        // scripts join them by id.
+        Assert.That(await OutputOfAsync("(Get-Process | Where-Object Id -eq $PID).Name"), Is.EqualTo("wsmprovhost"));
+        Assert.That(await OutputOfAsync("$p = (Get-CimInstance Win32_Service | Where-Object Name -eq 'WinRM').ProcessId; (Get-Process -Id $p).Name"), Is.EqualTo("svchost"));
+        Assert.That(await OutputOfAsync("$p = (Get-WmiObject Win32_Service | Where-Object Name -eq 'EventLog').ProcessId; (Get-Process | Where-Object Id -eq $p).ProcessName"), Is.EqualTo("svchost"));
+    }
+
+    [Test]
     public async Task Format_Table_with_properties_and_a_calculated_column_writes_text_lines_numbers_aligned_right()
     {
         var output = await OutputOfAsync("Get-Process | Format-Table Name, Id, @{Label = 'WS(MB)'; Expression = { $_.WS / 1MB }} -AutoSize");
@@ -212,9 +224,9 @@ public class PipelineCmdletTests
             "Name          Id    WS(MB)",
             "----          --    ------",
             "Idle           0 0.0078125",
+            "svchost     1868 19.484375",
             "System         4  0.140625",
-            "svchost     1032 19.484375",
-            "wsmprovhost 4711        60",
+            "wsmprovhost 4242        60",
             "",
             "",
         }));
@@ -378,8 +390,8 @@ public class PipelineCmdletTests
             "Name              CPU",
             "----              ---",
             "Idle              0.0",
-            "System          812.5",
             "svchost          25.1",
+            "System          812.5",
             "wsmprovhost       1.2",
             "",
             "")));

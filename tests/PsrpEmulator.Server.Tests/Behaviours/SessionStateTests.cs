@@ -111,7 +111,7 @@ public class SessionStateTests
     {
         var runspace = new RunspaceState();
         await RunAsync(runspace, "$p = Get-Process");
-        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "Idle", "System", "svchost", "wsmprovhost" }));
+        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "Idle", "svchost", "System", "wsmprovhost" }));
     }
 
     [Test]

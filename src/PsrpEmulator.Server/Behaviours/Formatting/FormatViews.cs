@@ -90,6 +90,17 @@ internal static class FormatViews
         new("ProcessName", 0, ColumnAlignment.Left, o => Property(o, "ProcessName", "Name")),
     ]);
 
+    // Get-Process -IncludeUserName's (5.1's ProcessWithUserName view; the UserName column's width UNVERIFIED, PowerShell 7's).
+    private static readonly FormatView ProcessWithUserName = new("System.Diagnostics.Process#IncludeUserName", FormatShape.Table,
+    [
+        new("Handles", 7, ColumnAlignment.Right, o => Property(o, "Handles", "HandleCount")),
+        new("WS(K)", 10, ColumnAlignment.Right, o => Kilobytes(o, "WS", "WorkingSet64")),
+        new("CPU(s)", 8, ColumnAlignment.Right, o => Number(o, "CPU")),
+        new("Id", 6, ColumnAlignment.Right, o => Property(o, "Id")),
+        new("UserName", 30, ColumnAlignment.Left, o => Property(o, "UserName")),
+        new("ProcessName", 0, ColumnAlignment.Left, o => Property(o, "ProcessName", "Name")),
+    ]);
+
     // Get-Command's objects (5.1's CommandInfo view: an alias's name as "name -> definition").
     private static readonly FormatView CommandInfo = new("System.Management.Automation.CommandInfo", FormatShape.Table,
     [
@@ -541,6 +552,7 @@ internal static class FormatViews
     {
         [Service.Key] = Service,
         [Process.Key] = Process,
+        [ProcessWithUserName.Key] = ProcessWithUserName,
         [DictionaryEntry.Key] = DictionaryEntry,
         [Version.Key] = Version,
         [Guid.Key] = Guid,

@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Get-Process with its parameters, Stop-Process and Wait-Process over the processes the computer lists, as scripts
+/// check whether a program runs and stop it: names with wildcards, ids, piped processes, and ProcessBaseCommand's errors.
+/// </summary>
+public class ProcessCommandTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static readonly Func<string, PsValue?> Automatic = RecordingHost.ServerAutomaticVariables();
+
+    private static RecordingHost NewHost()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), Automatic = Automatic, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, null) };
+        host.Environment["COMPUTERNAME"] = "SERVER01";
+        host.Environment["USERDOMAIN"] = "SERVER01";
+        host.Environment["USERNAME"] = "psrp";
+        return host;
+    }
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, FakeTimeProvider? time = null)
+    {
+        var host = NewHost();
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time ?? new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [TestCase("Get-Process | % Name", "Idle|svchost|System|wsmprovhost")]
+    [TestCase("Get-Process -Name svchost | % Id", "1868")]
+    [TestCase("Get-Process sys*, svc* | % Name", "svchost|System")]
+    [TestCase("gps -Name W*, SVCHOST, *host | % Name", "svchost|wsmprovhost")]
+    [TestCase("Get-Process -Id 4, 1868 | % Name", "svchost|System")]
+    [TestCase("$id = 1868; (Get-Process -Id $id).ProcessName", "svchost")]
+    [TestCase("(Get-Process -Id $PID).Name; (Get-Process -Id $PID).Path", "wsmprovhost|C:\\Windows\\system32\\wsmprovhost.exe")]
+    [TestCase("Get-Process -ProcessName svc* -ErrorAction Stop | % Id", "1868")]
+    [TestCase("ps -PID 4 | % Name", "System")]
+    [TestCase("Get-Process nothing* | % Name; 'none'", "none")]
+    [TestCase("$p = Get-Process svchost; Get-Process -InputObject $p | % Id", "1868")]
+    [TestCase("(Get-Process -Name svchost -ComputerName localhost).Id", "1868")]
+    public async Task Get_Process_chooses_by_name_pattern_id_or_input_and_writes_them_by_name(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Get_Process_of_a_name_no_process_has_is_NoProcessFoundForGivenName_and_the_others_are_still_written()
+    {
+        var (host, outcome) = await RunAsync("Get-Process notepad, svchost | % Name; 'next'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "svchost", "next" }));
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName), Is.EqualTo((
+            "Cannot find a process with the name \"notepad\". Verify the process name and call the cmdlet again.",
+            "NoProcessFoundForGivenName,Microsoft.PowerShell.Commands.GetProcessCommand", ErrorCategory.ObjectNotFound,
+            "Microsoft.PowerShell.Commands.ProcessCommandException", "notepad")));
+    }
+
+    [Test]
+    public async Task A_check_for_a_running_program_with_SilentlyContinue_finds_nothing_and_writes_no_error()
+    {
+        var output = await OutputOfAsync("if (Get-Process -Name myapp -ErrorAction SilentlyContinue) { 'running' } else { 'not running' }");
+
+        Assert.That(output, Is.EqualTo("not running"));
+    }
+
+    [Test]
+    public async Task Get_Process_of_an_id_no_process_has_is_NoProcessFoundForGivenId()
+    {
+        var (host, _) = await RunAsync("Get-Process -Id 99999");
+
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category), Is.EqualTo((
+            "Cannot find a process with the process identifier 99999.", "NoProcessFoundForGivenId,Microsoft.PowerShell.Commands.GetProcessCommand", ErrorCategory.ObjectNotFound)));
+    }
+
+    [Test]
+    public async Task Get_Process_IncludeUserName_adds_each_owner_and_its_own_type_name()
+    {
+        var (host, _) = await RunAsync("Get-Process -IncludeUserName");
+
+        var processes = host.Outputs.Cast<PsObject>().ToList();
+        Assert.That(processes.Select(p => p["UserName"]?.ToDisplayString()), Is.EqualTo(new[] { "", @"NT AUTHORITY\NETWORK SERVICE", @"NT AUTHORITY\SYSTEM", @"SERVER01\psrp" }));
+        Assert.That(processes[1].TypeNames![0], Is.EqualTo("System.Diagnostics.Process#IncludeUserName"));
+        Assert.That(processes[1].TypeNames![1], Is.EqualTo("System.Diagnostics.Process"));
+    }
+
+    [Test]
+    public async Task Get_Process_IncludeUserName_is_shown_in_the_ProcessWithUserName_table()
+    {
+        var output = await OutputOfAsync("Get-Process svchost -IncludeUserName | Out-String");
+
+        Assert.That(output.Split("\r\n").Where(l => l.Length > 0).Select(l => l.TrimEnd()), Is.EqualTo(new[]
+        {
+            "Handles      WS(K)   CPU(s)     Id UserName                       ProcessName",
+            "-------      -----   ------     -- --------                       -----------",
+            "    742      19952    25.13   1868 NT AUTHORITY\\NETWORK SERVICE   svchost",
+        }));
+    }
+
+    [TestCase("Stop-Process -Name notepad -Force -ErrorAction SilentlyContinue; 'after'")]
+    [TestCase("Get-Process notepad -ErrorAction SilentlyContinue | Stop-Process -Force; 'after'")]
+    public async Task Stopping_a_program_that_is_not_running_quietly_goes_on(string script) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo("after"));
+
+    [Test]
+    public async Task Stop_Process_of_a_name_or_id_no_process_has_writes_StopProcessCommands_errors()
+    {
+        var (host, _) = await RunAsync("Stop-Process -Name notepad; Stop-Process -Id 77; kill 78");
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Cannot find a process with the name \"notepad\". Verify the process name and call the cmdlet again.", "NoProcessFoundForGivenName,Microsoft.PowerShell.Commands.StopProcessCommand"),
+            ("Cannot find a process with the process identifier 77.", "NoProcessFoundForGivenId,Microsoft.PowerShell.Commands.StopProcessCommand"),
+            ("Cannot find a process with the process identifier 78.", "NoProcessFoundForGivenId,Microsoft.PowerShell.Commands.StopProcessCommand"),
+        }));
+    }
+
+    [Test]
+    public async Task Stop_Process_with_a_name_given_positionally_is_a_binding_error_as_its_first_position_is_Id()
+    {
+        var (host, _) = await RunAsync("Stop-Process notepad; 'next'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Cannot bind parameter 'Id'. Cannot convert value \"notepad\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
+                "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.StopProcessCommand"),
+        }));
+    }
+
+    [Test]
+    public async Task Stop_Process_of_the_System_process_is_access_denied()
+    {
+        var (host, _) = await RunAsync("Stop-Process -Id 4 -Force");
+
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category, error.TargetName), Is.EqualTo((
+            "Cannot stop process \"System (4)\" because of the following error: Access is denied",
+            "CouldNotStopProcess,Microsoft.PowerShell.Commands.StopProcessCommand", ErrorCategory.CloseError, "System.Diagnostics.Process (System)")));
+    }
+
+    [Test]
+    public async Task Stop_Process_WhatIf_says_what_it_would_stop_and_stops_nothing()
+    {
+        var (host, outcome) = await RunAsync("Get-Process svchost | Stop-Process -WhatIf; (Get-Process svchost).Id");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.HostCalls.Select(c => c.Parameters[0].AsString()), Is.EqualTo(new[] { "What if: Performing the operation \"Stop-Process\" on target \"svchost (1868)\"." }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1868" }));
+    }
+
+    [TestCase("Stop-Process -Id $PID")]
+    [TestCase("Get-Process svchost | Stop-Process -Force")]
+    public async Task Stopping_a_running_process_is_a_scenario_error_as_the_emulated_processes_do_not_end(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        // A statement's scenario error is written; a pipeline stage's fails the pipeline (as any stage's does).
+        var error = host.Errors.Count > 0 ? host.Errors.Single() : outcome.OutcomeError();
+        Assert.That(error.FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(error.Message, Does.StartWith("Stop-Process of "));
+    }
+
+    [Test]
+    public async Task Wait_Process_with_a_timeout_waits_that_long_in_virtual_time_then_writes_ProcessNotTerminated()
+    {
+        var time = new FakeTimeProvider();
+        var host = NewHost();
+        var run = Default.Resolve(Behaviour.Script("Wait-Process -Name svchost -Timeout 30; 'after'")).RunTestAsync(host, time);
+        Assert.That(run.IsCompleted, Is.False, "it waits");
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(run.IsCompleted, Is.False, "it waits the whole timeout");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var outcome = await run;
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType), Is.EqualTo((
+            "This command stopped operation because process \"svchost (1868)\" is not stopped in the specified time-out.",
+            "ProcessNotTerminated,Microsoft.PowerShell.Commands.WaitProcessCommand", ErrorCategory.CloseError, "System.TimeoutException")));
+    }
+
+    [TestCase("Wait-Process -Id 0", "WaitOnIdleProcess,Microsoft.PowerShell.Commands.WaitProcessCommand")]
+    [TestCase("Get-Process -Id $PID | Wait-Process", "WaitOnItself,Microsoft.PowerShell.Commands.WaitProcessCommand")]
+    [TestCase("Wait-Process -Name notepad", "NoProcessFoundForGivenName,Microsoft.PowerShell.Commands.WaitProcessCommand")]
+    public async Task Wait_Process_on_Idle_itself_or_a_missing_process_writes_its_error_without_waiting(string script, string errorId)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo(errorId));
+    }
+
+    [TestCase("Get-Process -Module")]
+    [TestCase("Get-Process -FileVersionInfo")]
+    [TestCase("Get-Process -ComputerName Server02")]
+    public async Task What_is_not_emulated_is_a_scenario_error(string script)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+    }
+}
