@@ -35,6 +35,23 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task Remote_dates_arrive_in_PowerShell_with_the_Kind_Windows_gives_them()
+    {
+        var host = await NewHostAsync();
+
+        // Get-Date travels with the computer's offset (a Local DateTime here), UtcNow with Z (Utc), parsed text without a
+        // zone (Unspecified): PowerShell's deserializer makes them so.
+        var result = await RunAsync(host, """
+            $dates = Invoke-Command -ComputerName Server01 { Get-Date; [datetime]::UtcNow; [datetime]'2020-01-02' }
+            $dates | ForEach-Object { $_.Kind.ToString() }
+            $dates[2].ToString('yyyy-MM-dd HH:mm')
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Local", "Utc", "Unspecified", "2020-01-02 00:00" }));
+    }
+
+    [Test]
     public async Task A_commented_script_block_runs_remotely_as_its_code_and_PowerShell_7_operators_fail_on_the_5_1_endpoint()
     {
         var host = await NewHostAsync();

@@ -86,7 +86,7 @@ internal static class ClixmlTags
             {
                 PsPrimitiveType.Char => ((int)Convert.ToChar(v, inv)).ToString(inv),
                 PsPrimitiveType.Boolean => Convert.ToBoolean(v, inv) ? "true" : "false",
-                PsPrimitiveType.DateTime => FormatDateTime(v),
+                PsPrimitiveType.DateTime => FormatDateTime(v, p.DateKind),
                 PsPrimitiveType.Duration => XmlConvert.ToString(v is TimeSpan ts ? ts : throw Mismatch(p)),
                 PsPrimitiveType.Byte => Convert.ToByte(v, inv).ToString(inv),
                 PsPrimitiveType.SByte => Convert.ToSByte(v, inv).ToString(inv),
@@ -116,14 +116,20 @@ internal static class ClixmlTags
     private static ArgumentException Mismatch(PsPrimitive p)
         => new($"Value of type {p.Value.GetType()} cannot be written as {p.Type}.", nameof(p));
 
-    private static string FormatDateTime(object v)
+    private static string FormatDateTime(object v, DateTimeKind kind)
     {
         const string Body = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff";
         var inv = CultureInfo.InvariantCulture;
         switch (v)
         {
+            // As XmlConvert RoundtripKind writes the DateTime the value stands for.
             case DateTimeOffset dto:
-                return dto.Offset == TimeSpan.Zero ? dto.ToString(Body + "'Z'", inv) : dto.ToString(Body + "zzz", inv);
+                return kind switch
+                {
+                    DateTimeKind.Utc => dto.UtcDateTime.ToString(Body + "'Z'", inv),
+                    DateTimeKind.Local => dto.ToString(Body + "zzz", inv),
+                    _ => dto.DateTime.ToString(Body, inv),
+                };
             case DateTime dt:
                 // As XmlConvert RoundtripKind: Utc → Z, Local → offset, Unspecified → no zone.
                 return dt.Kind switch
@@ -142,13 +148,14 @@ internal static class ClixmlTags
     {
         var inv = CultureInfo.InvariantCulture;
         const NumberStyles Int = NumberStyles.Integer;
+        var dateKind = DateTimeKind.Local;
         try
         {
             object value = type switch
             {
                 PsPrimitiveType.Char => (char)ushort.Parse(text, Int, inv),
                 PsPrimitiveType.Boolean => XmlConvert.ToBoolean(text),
-                PsPrimitiveType.DateTime => ParseDateTime(text),
+                PsPrimitiveType.DateTime => ParseDateTime(text, out dateKind),
                 PsPrimitiveType.Duration => XmlConvert.ToTimeSpan(text),
                 PsPrimitiveType.Byte => byte.Parse(text, Int, inv),
                 PsPrimitiveType.SByte => sbyte.Parse(text, Int, inv),
@@ -165,7 +172,7 @@ internal static class ClixmlTags
                 PsPrimitiveType.Guid => Guid.Parse(text.Trim()),
                 _ => ClixmlString.Decode(text),
             };
-            return new PsPrimitive(type, value);
+            return type == PsPrimitiveType.DateTime ? PsPrimitive.DateTime((DateTimeOffset)value, dateKind) : new PsPrimitive(type, value);
         }
         catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
         {
@@ -174,10 +181,11 @@ internal static class ClixmlTags
         }
     }
 
-    private static DateTimeOffset ParseDateTime(string text)
+    private static DateTimeOffset ParseDateTime(string text, out DateTimeKind kind)
     {
-        // Strict xs:dateTime. A value without a zone (DateTimeKind.Unspecified on the sender) is taken as UTC.
+        // Strict xs:dateTime: Z is a Utc DateTime, an offset a Local one, no zone an Unspecified one (its time taken as UTC's).
         var dt = XmlConvert.ToDateTime(text, XmlDateTimeSerializationMode.RoundtripKind);
+        kind = dt.Kind;
         return dt.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(dt, TimeSpan.Zero) : XmlConvert.ToDateTimeOffset(text);
     }
 

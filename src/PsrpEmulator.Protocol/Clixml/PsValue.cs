@@ -60,6 +60,14 @@ public sealed class PsPrimitive : PsValue
     public PsPrimitiveType Type { get; }
     public object Value { get; }
 
+    /// <summary>
+    /// A DateTime's Kind, which decides the zone its DT text carries (Local: the offset; Utc: Z; Unspecified: none) and
+    /// so what a PowerShell client turns it into. Local is what most dates a Windows computer gives are (Get-Date, file
+    /// and event times); Utc is UtcNow's and ToUniversalTime's; Unspecified a parsed text's without a zone. Not part of
+    /// equality, as DateTime.Equals ignores it.
+    /// </summary>
+    public DateTimeKind DateKind { get; private init; } = DateTimeKind.Local;
+
     public static PsPrimitive String(string value) => new(PsPrimitiveType.String, value);
     public static PsPrimitive Boolean(bool value) => new(PsPrimitiveType.Boolean, value);
     public static PsPrimitive Int32(int value) => new(PsPrimitiveType.Int32, value);
@@ -69,6 +77,7 @@ public sealed class PsPrimitive : PsValue
     public static PsPrimitive Version(string value) => new(PsPrimitiveType.Version, value);
     public static PsPrimitive Guid(Guid value) => new(PsPrimitiveType.Guid, value);
     public static PsPrimitive DateTime(DateTimeOffset value) => new(PsPrimitiveType.DateTime, value);
+    public static PsPrimitive DateTime(DateTimeOffset value, DateTimeKind kind) => new(PsPrimitiveType.DateTime, value) { DateKind = kind };
     public static PsPrimitive ByteArray(byte[] value) => new(PsPrimitiveType.ByteArray, value);
     public static PsPrimitive Char(char value) => new(PsPrimitiveType.Char, value);
     // Immutable, so the 256 bytes are made once: a script's byte[] of 512 KB is a list of references to them.

@@ -598,11 +598,11 @@ internal sealed partial class RunContext
             .With("FullName", item.FullName)
             .With("Extension", extension)
             .With("CreationTime", PsPrimitive.DateTime(item.CreationTime))
-            .With("CreationTimeUtc", PsPrimitive.DateTime(item.CreationTime))
+            .With("CreationTimeUtc", PsPrimitive.DateTime(item.CreationTime, DateTimeKind.Utc))
             .With("LastAccessTime", PsPrimitive.DateTime(item.LastWriteTime))
-            .With("LastAccessTimeUtc", PsPrimitive.DateTime(item.LastWriteTime))
+            .With("LastAccessTimeUtc", PsPrimitive.DateTime(item.LastWriteTime, DateTimeKind.Utc))
             .With("LastWriteTime", PsPrimitive.DateTime(item.LastWriteTime))
-            .With("LastWriteTimeUtc", PsPrimitive.DateTime(item.LastWriteTime))
+            .With("LastWriteTimeUtc", PsPrimitive.DateTime(item.LastWriteTime, DateTimeKind.Utc))
             .With("Attributes", PsObjects.Enum(["System.IO.FileAttributes", "System.Enum", "System.ValueType", "System.Object"],
                 string.Join(", ", new[] { item.IsReadOnly ? "ReadOnly" : null, item.IsHidden ? "Hidden" : null, item.IsDirectory ? "Directory" : "Archive" }.OfType<string>()),
                 (item.IsReadOnly ? 1 : 0) | (item.IsHidden ? 2 : 0) | (item.IsDirectory ? 16 : 32)));

@@ -72,7 +72,8 @@ internal static class ScalarTags
         var inv = CultureInfo.InvariantCulture;
         PsPrimitive? value = type switch
         {
-            PsPrimitiveType.DateTime => ParseDateTime(trimmed) is { } dt ? PsPrimitive.DateTime(dt) : null,
+            // Z is a Utc DateTime; a time without it the computer's local time (UTC), as most dates Windows gives are.
+            PsPrimitiveType.DateTime => ParseDateTime(trimmed) is { } dt ? PsPrimitive.DateTime(dt, trimmed.EndsWith('Z') || trimmed.EndsWith('z') ? DateTimeKind.Utc : DateTimeKind.Local) : null,
             PsPrimitiveType.Duration => ParseTimeSpan(trimmed) is { } ts ? PsPrimitive.Duration(ts) : null,
             // A char is the character itself ("!char A"); its number only as CLIXML writes it is not what people mean.
             PsPrimitiveType.Char => text.Length == 1 ? PsPrimitive.Char(text[0]) : null,

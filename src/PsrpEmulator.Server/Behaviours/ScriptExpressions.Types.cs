@@ -48,6 +48,8 @@ internal static partial class ScriptExpressions
         // The string methods' comparisons and Split's options ('a'.StartsWith('A', [StringComparison]::OrdinalIgnoreCase)).
         ["System.StringComparison"] = typeof(StringComparison),
         ["System.StringSplitOptions"] = typeof(StringSplitOptions),
+        // [datetime]::SpecifyKind($date, [DateTimeKind]::Utc), $date.Kind -eq [DateTimeKind]::Local.
+        ["System.DateTimeKind"] = typeof(DateTimeKind),
         // [Environment]::SetEnvironmentVariable('X', 'y', [EnvironmentVariableTarget]::Machine).
         ["System.EnvironmentVariableTarget"] = typeof(EnvironmentVariableTarget),
         // $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator).
@@ -501,7 +503,12 @@ internal static partial class ScriptExpressions
             ("System.String", "JOIN", >= 2) => PsPrimitive.String(string.Join(Text(arguments![0]), (count == 2 ? Enumerate(arguments[1]) : arguments.Skip(1)).Select(Text))),
             ("System.String", "CONCAT", >= 1) => PsPrimitive.String(string.Concat((count == 1 ? Enumerate(arguments![0]) : arguments!).Select(Text))),
             ("System.String", "FORMAT", >= 1) => Format(arguments![0], PsObjects.List(count == 2 && IsCollection(arguments[1]) ? Enumerate(arguments[1]) : arguments.Skip(1))),
-            ("System.DateTime", "NOW" or "UTCNOW", -1) => PsPrimitive.DateTime(now),
+            ("System.DateTime", "NOW", -1) => PsPrimitive.DateTime(now, DateTimeKind.Local),
+            ("System.DateTime", "UTCNOW", -1) => PsPrimitive.DateTime(now, DateTimeKind.Utc),
+            ("System.DateTime", "SPECIFYKIND", 2) when arguments![0] is PsPrimitive { Value: DateTimeOffset date } =>
+                PsPrimitive.DateTime(date, Enum.TryParse<DateTimeKind>(Text(arguments[1]).Trim(), ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind
+                    : throw new ScriptExpressionException(ScriptedError.MethodInvocation("SpecifyKind", 2,
+                        $"Cannot convert argument \"kind\", with value: \"{Text(arguments[1])}\", for \"SpecifyKind\" to type \"System.DateTimeKind\"", typeof(ArgumentException)))),
             ("System.DateTime", "TODAY", -1) => PsPrimitive.DateTime(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)),
             ("System.DateTime", "PARSE" or "PARSEEXACT", _) or ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 1) => Parse(type.FullName, name, arguments!),
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
@@ -576,9 +583,11 @@ internal static partial class ScriptExpressions
                 case ("System.Double", _):
                     return PsPrimitive.Double(double.Parse(text, NumberStyles.Float | NumberStyles.AllowThousands, culture));
                 case (_, 1 or 2) when method == "PARSE":
-                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.Parse(text, culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero));
+                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.Parse(text, culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero),
+                        DateKinds.ParsedKind(text, culture));
                 case (_, 3) when method == "PARSEEXACT":
-                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero));
+                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero),
+                        DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.RoundtripKind).Kind == DateTimeKind.Unspecified ? DateTimeKind.Unspecified : DateTimeKind.Local);
                 default:
                     throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
             }
@@ -718,7 +727,7 @@ internal static partial class ScriptExpressions
                 if (value is PsPrimitive { Value: string date } &&
                     DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsedDate))
                 {
-                    return PsPrimitive.DateTime(parsedDate);
+                    return PsPrimitive.DateTime(parsedDate, DateKinds.ParsedKind(date, CultureInfo.InvariantCulture));
                 }
 
                 throw CannotConvert(value, type, "String was not recognized as a valid DateTime.", "InvalidCastParseTargetInvocationWithFormatProvider");

@@ -293,17 +293,19 @@ internal static partial class ScriptExpressions
                 // A type's own ToString is its full name; in a string PowerShell writes its accelerator (int). A
                 // PSCustomObject's ToString() is empty (its "@{a=1}" is the text a string or -join gives it).
                 if (value is PsObject custom && PipelineVariables.IsCustomObject(custom)) return PsPrimitive.String(string.Empty);
+                // A date's ToString() is the current culture's (en-US: 12/1/2026 11:09:28 AM); "$date" the invariant one.
+                if (value is PsPrimitive { Value: DateTimeOffset } date) return PsPrimitive.String(DateKinds.Format(date, null, EnglishUnitedStates.Culture));
                 return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? fullName : Text(value));
             }
 
             if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
             if (value is PsObject reflectable && ReflectionMethod(reflectable, name, arguments) is { } reflected) return reflected;
             if (value is PsObject { TypeNames: ["Microsoft.Win32.RegistryKey", ..] } registryKey && RegistryKeyMethods.Call(registryKey, name, arguments) is { } fromKey) return fromKey;
-            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable })
+            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable } formatted)
             {
-                // A date as a computer in UTC shows it; both in the current culture (en-US on a Windows server).
+                // A date as a computer in UTC shows it (its Kind deciding the zone); both in the current culture (en-US on a Windows server).
                 var format = Arg(0);
-                return PsPrimitive.String(formattable is DateTimeOffset date ? date.ToOffset(TimeSpan.Zero).ToString(format, EnglishUnitedStates.Culture) : WindowsText.Format(formattable, format, EnglishUnitedStates.Culture));
+                return PsPrimitive.String(formattable is DateTimeOffset ? DateKinds.Format(formatted, format, EnglishUnitedStates.Culture) : WindowsText.Format(formattable, format, EnglishUnitedStates.Culture));
             }
 
             if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
@@ -315,7 +317,7 @@ internal static partial class ScriptExpressions
             if (value is PsObject { TypeNames: [_, EncodingTypeName, ..] } encoding && EncodingMethod(encoding, name, arguments) is { } encoded) return encoded;
             if (value is PsObject list && IsCollection(list) && ListMethod(list, name, arguments) is { } listResult) return listResult;
 
-            if (value is PsPrimitive { Value: DateTimeOffset dateValue } && DateMethod(dateValue, name, arguments) is { } dateResult) return dateResult;
+            if (value is PsPrimitive { Value: DateTimeOffset } datePrimitive && DateMethod(datePrimitive, name, arguments) is { } dateResult) return dateResult;
 
             if (value is PsPrimitive { Value: string s })
             {
@@ -402,25 +404,26 @@ internal static partial class ScriptExpressions
 
     // System.DateTime's methods scripts call (its Add* methods and the short and long texts, en-US as a Windows server's
     // usual culture writes them); null for another. The emulated computers keep UTC: ToUniversalTime and ToLocalTime
-    // give the same time.
-    private static PsValue? DateMethod(DateTimeOffset date, string name, IReadOnlyList<PsValue> arguments)
+    // give the same time, of Kind Utc and Local; the others keep the date's Kind.
+    private static PsValue? DateMethod(PsPrimitive date, string name, IReadOnlyList<PsValue> arguments)
     {
         double Amount() => AsNumber(arguments[0]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[0])));
-        var utc = date.ToOffset(TimeSpan.Zero);
+        var utc = ((DateTimeOffset)date.Value).ToOffset(TimeSpan.Zero);
         return (name.ToUpperInvariant(), arguments.Count) switch
         {
-            ("ADDYEARS", 1) => PsPrimitive.DateTime(utc.AddYears(checked((int)Amount()))),
-            ("ADDMONTHS", 1) => PsPrimitive.DateTime(utc.AddMonths(checked((int)Amount()))),
-            ("ADDDAYS", 1) => PsPrimitive.DateTime(utc.AddDays(Amount())),
-            ("ADDHOURS", 1) => PsPrimitive.DateTime(utc.AddHours(Amount())),
-            ("ADDMINUTES", 1) => PsPrimitive.DateTime(utc.AddMinutes(Amount())),
-            ("ADDSECONDS", 1) => PsPrimitive.DateTime(utc.AddSeconds(Amount())),
-            ("ADDMILLISECONDS", 1) => PsPrimitive.DateTime(utc.AddMilliseconds(Amount())),
-            ("ADDTICKS", 1) => PsPrimitive.DateTime(utc.AddTicks(checked((long)Amount()))),
-            ("ADD", 1) when arguments[0] is PsPrimitive { Value: TimeSpan span } => PsPrimitive.DateTime(utc + span),
-            ("SUBTRACT", 1) when arguments[0] is PsPrimitive { Value: TimeSpan span } => PsPrimitive.DateTime(utc - span),
+            ("ADDYEARS", 1) => DateKinds.With(date, utc.AddYears(checked((int)Amount()))),
+            ("ADDMONTHS", 1) => DateKinds.With(date, utc.AddMonths(checked((int)Amount()))),
+            ("ADDDAYS", 1) => DateKinds.With(date, utc.AddDays(Amount())),
+            ("ADDHOURS", 1) => DateKinds.With(date, utc.AddHours(Amount())),
+            ("ADDMINUTES", 1) => DateKinds.With(date, utc.AddMinutes(Amount())),
+            ("ADDSECONDS", 1) => DateKinds.With(date, utc.AddSeconds(Amount())),
+            ("ADDMILLISECONDS", 1) => DateKinds.With(date, utc.AddMilliseconds(Amount())),
+            ("ADDTICKS", 1) => DateKinds.With(date, utc.AddTicks(checked((long)Amount()))),
+            ("ADD", 1) when arguments[0] is PsPrimitive { Value: TimeSpan span } => DateKinds.With(date, utc + span),
+            ("SUBTRACT", 1) when arguments[0] is PsPrimitive { Value: TimeSpan span } => DateKinds.With(date, utc - span),
             ("SUBTRACT", 1) when arguments[0] is PsPrimitive { Value: DateTimeOffset other } => PsPrimitive.Duration(utc - other),
-            ("TOUNIVERSALTIME" or "TOLOCALTIME", 0) => PsPrimitive.DateTime(utc),
+            ("TOUNIVERSALTIME", 0) => PsPrimitive.DateTime(utc, DateTimeKind.Utc),
+            ("TOLOCALTIME", 0) => PsPrimitive.DateTime(utc, DateTimeKind.Local),
             ("TOSHORTDATESTRING", 0) => PsPrimitive.String(utc.ToString("M/d/yyyy", CultureInfo.InvariantCulture)),
             ("TOLONGDATESTRING", 0) => PsPrimitive.String(utc.ToString("dddd, MMMM d, yyyy", CultureInfo.InvariantCulture)),
             ("TOSHORTTIMESTRING", 0) => PsPrimitive.String(utc.ToString("h:mm tt", CultureInfo.InvariantCulture)),
@@ -892,8 +895,8 @@ internal static partial class ScriptExpressions
             // (past DateTime's or TimeSpan's range: .NET's error, as PowerShell reports it).
             case "-" when left is PsPrimitive { Value: DateTimeOffset from } && right is PsPrimitive { Value: DateTimeOffset to }:
                 return PsPrimitive.Duration(from - to);
-            case "+" or "-" when left is PsPrimitive { Value: DateTimeOffset date } && right is PsPrimitive { Value: TimeSpan span }:
-                return DateOrTimeArithmetic(() => PsPrimitive.DateTime(op == "+" ? date + span : date - span));
+            case "+" or "-" when left is PsPrimitive { Value: DateTimeOffset date } moved && right is PsPrimitive { Value: TimeSpan span }:
+                return DateOrTimeArithmetic(() => DateKinds.With(moved, op == "+" ? date + span : date - span));
             case "+" or "-" when left is PsPrimitive { Value: TimeSpan first } && right is PsPrimitive { Value: TimeSpan second }:
                 return DateOrTimeArithmetic(() => PsPrimitive.Duration(op == "+" ? first + second : first - second));
 
@@ -1143,7 +1146,7 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static PsValue Format(PsValue? format, PsValue? arguments)
     {
-        var values = Enumerate(arguments).Select(v => v is PsPrimitive p ? WindowsText.ForComposite(p.Value) : Text(v)).ToArray();
+        var values = Enumerate(arguments).Select(v => v is PsPrimitive { Value: DateTimeOffset } date ? DateKinds.Formattable(date) : v is PsPrimitive p ? WindowsText.ForComposite(p.Value) : Text(v)).ToArray();
         try
         {
             // -f formats in the current culture (en-US on a Windows server): "{0:C}" is $5.00, "{0:P0}" 26%.

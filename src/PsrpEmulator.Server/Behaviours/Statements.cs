@@ -1055,6 +1055,13 @@ internal static partial class Statements
         return t[1..^1].Replace("''", "'", StringComparison.Ordinal);
     }
 
+    // Strings in subexpressions in strings nest as deep as this (a hostile script's thousands do not exhaust the stack;
+    // past it a subexpression's quotes end the string, as they did before subexpressions were read).
+    private const int MaxSubexpressionDepth = 32;
+
+    [ThreadStatic]
+    private static int s_subexpressionDepth;
+
     internal static int SkipQuotedOrEscaped(string text, int i)
     {
         switch (text[i])
@@ -1067,10 +1074,23 @@ internal static partial class Statements
 
                 return i;
             case '"':
-                // A doubled quote ("") is one quote of the text, as a backtick-escaped one is.
+                // A doubled quote ("") is one quote of the text, as a backtick-escaped one is. A subexpression $( ... )
+                // is script to its closing parenthesis, quotes of its own in it ("x $($h["key"]) y").
                 for (i++; i < text.Length && !(text[i] == '"' && (i + 1 >= text.Length || text[i + 1] != '"')); i++)
                 {
                     if (text[i] is '`' or '"') i++;
+                    else if (text[i] == '$' && i + 1 < text.Length && text[i + 1] == '(' && s_subexpressionDepth < MaxSubexpressionDepth)
+                    {
+                        s_subexpressionDepth++;
+                        try
+                        {
+                            if (MatchingClose(text, i + 1, ')') is var close and > 0) i = close;
+                        }
+                        finally
+                        {
+                            s_subexpressionDepth--;
+                        }
+                    }
                 }
 
                 return i;

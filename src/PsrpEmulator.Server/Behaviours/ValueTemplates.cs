@@ -274,6 +274,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
+        PsPrimitive { Value: DateTimeOffset } date when property.Equals("Kind", StringComparison.OrdinalIgnoreCase) => DateKinds.KindValue(date.DateKind),
+        PsPrimitive { Value: DateTimeOffset } date when property.Equals("Date", StringComparison.OrdinalIgnoreCase) =>
+            DateKinds.With(date, new DateTimeOffset(((DateTimeOffset)date.Value).ToOffset(TimeSpan.Zero).DateTime.Date, TimeSpan.Zero)),
         PsPrimitive { Value: DateTimeOffset date } => DatePart(date.ToOffset(TimeSpan.Zero).DateTime, property),
         PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
         // PowerShell's Guid ETS property: the text.

@@ -19,8 +19,12 @@ public class ClixmlPrimitiveTests
         yield return Case(PsPrimitive.Boolean(false), "<B>false</B>");
         yield return Case(PsPrimitive.DateTime(new DateTimeOffset(2012, 6, 1, 9, 36, 28, TimeSpan.FromHours(-7)).AddTicks(3561298)),
             "<DT>2012-06-01T09:36:28.3561298-07:00</DT>");
-        yield return Case(PsPrimitive.DateTime(new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.Zero)),
+        yield return Case(PsPrimitive.DateTime(new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.Zero), DateTimeKind.Utc),
             "<DT>2024-02-29T23:59:59.0000000Z</DT>");
+        yield return Case(PsPrimitive.DateTime(new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.Zero)),
+            "<DT>2024-02-29T23:59:59.0000000+00:00</DT>");
+        yield return Case(PsPrimitive.DateTime(new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.Zero), DateTimeKind.Unspecified),
+            "<DT>2024-02-29T23:59:59.0000000</DT>");
         yield return Case(PsPrimitive.DateTime(new DateTimeOffset(2001, 1, 2, 3, 4, 5, TimeSpan.FromMinutes(330))),
             "<DT>2001-01-02T03:04:05.0000000+05:30</DT>");
         yield return Case(PsPrimitive.Duration(TimeSpan.FromTicks(90269026)), "<TS>PT9.0269026S</TS>");
@@ -65,6 +69,18 @@ public class ClixmlPrimitiveTests
         Assert.That(back, Is.TypeOf<PsPrimitive>());
         Assert.That(((PsPrimitive)back).Value.GetType(), Is.EqualTo(value.Value.GetType()));
         Assert.That(ClixmlSerializer.SerializeToString(back), Is.EqualTo(xml), "re-serialized text (keeps offset, scale, NaN)");
+    }
+
+    [TestCase("<DT>2024-02-29T23:59:59.0000000Z</DT>", DateTimeKind.Utc)]
+    [TestCase("<DT>2024-02-29T23:59:59.0000000+00:00</DT>", DateTimeKind.Local)]
+    [TestCase("<DT>2024-02-29T23:59:59.0000000-07:00</DT>", DateTimeKind.Local)]
+    [TestCase("<DT>2024-02-29T23:59:59.0000000</DT>", DateTimeKind.Unspecified)]
+    public void A_DateTime_reads_its_Kind_from_its_zone_as_XmlConvert_RoundtripKind_does(string xml, DateTimeKind kind)
+    {
+        var date = (PsPrimitive)ClixmlDeserializer.Deserialize(xml);
+
+        Assert.That(date.DateKind, Is.EqualTo(kind));
+        Assert.That(ClixmlSerializer.SerializeToString(date), Is.EqualTo(xml));
     }
 
     [Test]

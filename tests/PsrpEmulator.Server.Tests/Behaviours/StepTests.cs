@@ -46,8 +46,8 @@ public class StepTests
     }
 
     [TestCase("!!timestamp 2018-09-15T07:19:00Z", "DT", "2018-09-15T07:19:00.0000000Z")]
-    [TestCase("!!timestamp 2018-09-15", "DT", "2018-09-15T00:00:00.0000000Z")]
-    [TestCase("!!timestamp 2018-09-15 07:19:00", "DT", "2018-09-15T07:19:00.0000000Z")]
+    [TestCase("!!timestamp 2018-09-15", "DT", "2018-09-15T00:00:00.0000000+00:00")]
+    [TestCase("!!timestamp 2018-09-15 07:19:00", "DT", "2018-09-15T07:19:00.0000000+00:00")]
     [TestCase("!datetime 2018-09-15T07:19:00.5-05:00", "DT", "2018-09-15T07:19:00.5000000-05:00")]
     [TestCase("!timespan 1.02:03:04", "TS", "P1DT2H3M4S")]
     [TestCase("!TimeSpan 00:30:00", "TS", "PT30M")]
