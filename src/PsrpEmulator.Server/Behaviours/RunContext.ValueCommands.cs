@@ -824,6 +824,9 @@ internal sealed partial class RunContext
             case FileInfoTypeName when constructorArguments.Count == 1:
                 value = NewFileInfo(constructorArguments[0]);
                 break;
+            case ScriptExpressions.StopwatchTypeName when constructorArguments.Count == 0:
+                value = NewStopwatch(running: false);
+                break;
             case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
                 value = NewFileStream(constructorArguments);
                 break;

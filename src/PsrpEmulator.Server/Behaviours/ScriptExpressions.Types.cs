@@ -33,6 +33,7 @@ internal static partial class ScriptExpressions
 
     internal const string FileStreamTypeName = "System.IO.FileStream";
     internal const string ZipFileTypeName = "System.IO.Compression.ZipFile";
+    internal const string StopwatchTypeName = "System.Diagnostics.Stopwatch";
 
     /// <summary>
     /// The enums scripts name in the arguments of the emulated .NET calls (<c>[IO.FileMode]::Open</c>), with .NET's own
@@ -172,6 +173,8 @@ internal static partial class ScriptExpressions
         Add(ZipFileTypeName);
         types["IO.Compression.ZipFile"] = types[ZipFileTypeName];
         types["IO.FileStream"] = types[FileStreamTypeName];
+        Add(StopwatchTypeName);
+        types["Diagnostics.Stopwatch"] = types[StopwatchTypeName];
         Add("Microsoft.Win32.Registry");
         Add("Microsoft.Win32.RegistryKey");
         Add("System.Net.Dns");
@@ -319,6 +322,7 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
+        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or

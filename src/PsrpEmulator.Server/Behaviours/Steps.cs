@@ -2217,6 +2217,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             if (type.FullName == ScriptExpressions.ZipFileTypeName && arguments is { Count: 2 } && await ZipFileStaticMemberAsync(member, arguments) is { } zipped) return zipped;
+            if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")
@@ -2436,6 +2437,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject algorithm && HashMethod(algorithm, step.Text, arguments) is { } hashed)
                 {
                     value = hashed;
+                    continue;
+                }
+
+                if (value is PsObject watched && StopwatchMethod(watched, step.Text, arguments) is { } timed)
+                {
+                    value = timed;
                     continue;
                 }
 

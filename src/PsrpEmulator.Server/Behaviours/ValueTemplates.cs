@@ -238,6 +238,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     {
         // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.
         PsObject when XmlNodes.TryGet(value, out var node) => XmlNodes.Member(node, property),
+        PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
