@@ -42,6 +42,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The RawUI values the pool's host sent ahead in INIT_RUNSPACEPOOL (<c>$Host.UI.RawUI</c> answers them); null when it sent none.</summary>
     internal HostRawUI? PoolRawUI { get; set; }
 
+    /// <summary>The .NET static properties the session's scripts set (<c>[Net.ServicePointManager]::SecurityProtocol</c>): its process's.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, PsValue> StaticProperties { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
     internal string? Location { get; set; }
 

@@ -34,6 +34,7 @@ internal static partial class ScriptExpressions
     internal const string FileStreamTypeName = "System.IO.FileStream";
     internal const string ZipFileTypeName = "System.IO.Compression.ZipFile";
     internal const string StopwatchTypeName = "System.Diagnostics.Stopwatch";
+    internal const string ServicePointManagerTypeName = "System.Net.ServicePointManager";
 
     /// <summary>
     /// The enums scripts name in the arguments of the emulated .NET calls (<c>[IO.FileMode]::Open</c>), with .NET's own
@@ -49,6 +50,8 @@ internal static partial class ScriptExpressions
         // The string methods' comparisons and Split's options ('a'.StartsWith('A', [StringComparison]::OrdinalIgnoreCase)).
         ["System.StringComparison"] = typeof(StringComparison),
         ["System.StringSplitOptions"] = typeof(StringSplitOptions),
+        // [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12.
+        ["System.Net.SecurityProtocolType"] = typeof(System.Net.SecurityProtocolType),
         // [datetime]::SpecifyKind($date, [DateTimeKind]::Utc), $date.Kind -eq [DateTimeKind]::Local.
         ["System.DateTimeKind"] = typeof(DateTimeKind),
         // [Environment]::SetEnvironmentVariable('X', 'y', [EnvironmentVariableTarget]::Machine).
@@ -76,11 +79,13 @@ internal static partial class ScriptExpressions
         if (value is PsObject { BaseValue: { Value: int number } } && (flags || Enum.IsDefined(type, number))) return Enum.ToObject(type, number);
         if (AsNumber(value) is { } n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue && (flags || Enum.IsDefined(type, (int)n))) return Enum.ToObject(type, (int)n);
         var text = Text(value);
-        return text.Length > 0 && !text.Any(char.IsDigit) && Enum.TryParse(type, text, ignoreCase: true, out var parsed) ? parsed : null;
+        // Names only (Enum.TryParse would take "7" for any number): "Tls11, Tls12" is two of them.
+        return text.Length > 0 && !text.Split(',').Any(part => double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) &&
+            Enum.TryParse(type, text, ignoreCase: true, out var parsed) ? parsed : null;
     }
 
     /// <summary>A cast to an enum the emulator knows (<c>[Reflection.BindingFlags]'NonPublic, Instance'</c>): its value as PowerShell shows one.</summary>
-    private static PsObject? EnumCast(string typeName, PsValue? value)
+    internal static PsObject? EnumCast(string typeName, PsValue? value)
     {
         if (!EnumTypes.TryGetValue(typeName, out var type)) return null;
         var converted = EnumValue(type, value) ?? throw new ScriptExpressionException(new ScriptedError(
@@ -174,6 +179,8 @@ internal static partial class ScriptExpressions
         types["IO.Compression.ZipFile"] = types[ZipFileTypeName];
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
+        Add(ServicePointManagerTypeName);
+        types["Net.ServicePointManager"] = types[ServicePointManagerTypeName];
         types["Diagnostics.Stopwatch"] = types[StopwatchTypeName];
         Add("Microsoft.Win32.Registry");
         Add("Microsoft.Win32.RegistryKey");
@@ -323,6 +330,7 @@ internal static partial class ScriptExpressions
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") ||
+        (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
@@ -909,6 +917,13 @@ internal static partial class ScriptExpressions
             "bor" => a | b,
             _ => a ^ b,
         };
+        // An enum on the left gives its own type, as PowerShell's enum operators do (Tls12 -bor 768 is "Tls11, Tls12").
+        if (left is PsObject { TypeNames: [var enumType, ..] } && EnumTypes.ContainsKey(enumType) && result is >= int.MinValue and <= int.MaxValue &&
+            EnumCast(enumType, PsPrimitive.Int32((int)result)) is { } flags)
+        {
+            return flags;
+        }
+
         return wide ? PsPrimitive.Int64(result) : PsPrimitive.Int32((int)result);
     }
 

@@ -1001,6 +1001,9 @@ internal static partial class ScriptExpressions
                 return (Number(p)!.Value, true, true);
             case PsPrimitive p when Number(p) is { } n:
                 return (n, false, false);
+            // An enum's value counts as its number ([Net.SecurityProtocolType]::Tls12 -bor 768).
+            case PsObject when EnumNumber(value) is { } member:
+                return (member, true, false);
             case PsPrimitive { Value: string s }:
                 var t = s.Trim();
                 if (t.Length == 0) return (0, true, false);

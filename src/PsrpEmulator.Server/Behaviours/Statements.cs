@@ -532,7 +532,7 @@ internal static partial class Statements
     public static bool IsLanguage(string statement)
     {
         var text = statement.Trim();
-        if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null) return true;
+        if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null || StaticPropertyAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "filter") || StartsWithKeyword(text, "switch")) return true;
         if (DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal)) return true;
@@ -590,6 +590,21 @@ internal static partial class Statements
     /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the
     /// value's text; null for anything else.
     /// </summary>
+    /// <summary>
+    /// <c>[Type]::Member = value</c> (or <c>+=</c>, <c>-=</c>): a .NET static property set; the type's text, the member,
+    /// the operator and the value's text; null for anything else.
+    /// </summary>
+    public static (string Type, string Member, string Operator, string Value)? StaticPropertyAssignment(string statement)
+    {
+        var m = StaticPropertyAssignmentSyntax().Match(statement.Trim());
+        return m.Success ? (m.Groups["type"].Value.Trim(), m.Groups["member"].Value, m.Groups["op"].Value, m.Groups["value"].Value) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^\[(?<type>[\w.+ ]+)\]::(?<member>\w+)\s*(?<op>=|\+=|-=)(?!=)\s*(?<value>\S.*)$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex StaticPropertyAssignmentSyntax();
+
     public static (List<string> Variables, string Value)? MultipleAssignment(string statement)
     {
         var m = MultipleAssignmentSyntax().Match(statement.Trim());

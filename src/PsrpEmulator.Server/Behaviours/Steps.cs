@@ -171,6 +171,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        if (Statements.StaticPropertyAssignment(text) is var (_, _, _, staticValue))
+        {
+            CheckStatement(staticValue, catalog, nesting + 1);
+            return;
+        }
+
         if (Statements.ElementAssignmentOf(text) is { } element)
         {
             CheckExpression(element.TargetText, catalog, nesting + 1);
@@ -734,6 +740,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     return;
                 }
             }
+        }
+
+        // [Net.ServicePointManager]::SecurityProtocol = ... (a rule for the whole text still wins).
+        if (Statements.StaticPropertyAssignment(text) is var (staticType, staticMember, staticOperator, staticText) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null)
+        {
+            try
+            {
+                await SetStaticPropertyAsync(staticType, staticMember, staticOperator, staticText, to, blockNesting);
+            }
+            catch (ScriptExpressionException e)
+            {
+                await WriteStatementErrorAsync(e.Error, to ?? host);
+            }
+
+            return;
         }
 
         // $a, $b = value (a rule for the whole text still wins): the whole right-hand side, a pipeline too, is the value.
@@ -2218,6 +2239,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             if (type.FullName == ScriptExpressions.ZipFileTypeName && arguments is { Count: 2 } && await ZipFileStaticMemberAsync(member, arguments) is { } zipped) return zipped;
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
+            if (type.FullName == ScriptExpressions.ServicePointManagerTypeName && arguments is null && ServicePointManagerProperty(member) is { } setting) return setting;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")
