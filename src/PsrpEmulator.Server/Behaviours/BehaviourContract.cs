@@ -91,6 +91,12 @@ public sealed partial class BehaviourCatalog
             }
         }
         var found = Find(text);
+        // ${env:ProgramFiles(x86)} and the like, where no rule answers the text as written.
+        if (found is null && pipeline.Commands is [{ IsScript: true }, ..] && Statements.BracedVariables(text) is var braced && braced != text)
+        {
+            text = braced;
+            found = Find(text);
+        }
 
         // A script of named blocks only (begin { } process { } end { }) runs as a function's do: its input objects go
         // through the process block one by one.

@@ -591,6 +591,57 @@ internal static partial class Statements
     /// value's text; null for anything else.
     /// </summary>
     /// <summary>
+    /// A statement with its braced variables (<c>${name}</c>, outside strings, which expand them themselves) written as
+    /// the emulator reads variables: <c>${x}</c> and <c>${env:Path}</c> as <c>$x</c> and <c>$env:Path</c>; an environment
+    /// variable whose name has other characters (<c>${env:ProgramFiles(x86)}</c>) as the process variable's value; other
+    /// names (<c>${my var}</c>) are left as written.
+    /// </summary>
+    public static string BracedVariables(string statement)
+    {
+        if (!statement.Contains("${", StringComparison.Ordinal)) return statement;
+        var result = new System.Text.StringBuilder(statement.Length);
+        for (var i = 0; i < statement.Length; i++)
+        {
+            var c = statement[i];
+            if (c is '\'' or '"' or '`')
+            {
+                var end = Math.Min(SkipQuotedOrEscaped(statement, i), statement.Length - 1);
+                result.Append(statement, i, end - i + 1);
+                i = end;
+                continue;
+            }
+
+            // Not inside a bare word (pre${x}post expands as a string does, which reads the braces itself).
+            if (c == '$' && i + 1 < statement.Length && statement[i + 1] == '{' && statement.IndexOf('}', i + 2) is var close and > 0 &&
+                (i == 0 || !(char.IsLetterOrDigit(statement[i - 1]) || statement[i - 1] is '_' or '\\' or '.' or ':')) &&
+                (close + 1 >= statement.Length || !(char.IsLetterOrDigit(statement[close + 1]) || statement[close + 1] is '_' or '\\')))
+            {
+                var name = statement[(i + 2)..close];
+                if (BracedSimpleName().IsMatch(name))
+                {
+                    result.Append('$').Append(name);
+                    i = close;
+                    continue;
+                }
+
+                if (name.StartsWith("env:", StringComparison.OrdinalIgnoreCase) && name.Length > 4 && name.AsSpan(4).IndexOfAny("'{}") < 0)
+                {
+                    result.Append("([Environment]::GetEnvironmentVariable('").Append(name.AsSpan(4)).Append("'))");
+                    i = close;
+                    continue;
+                }
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?:global|script|local|private|env|variable|function|alias|using):)?[A-Za-z_][\w]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BracedSimpleName();
+
+    /// <summary>
     /// <c>[Type]::Member = value</c> (or <c>+=</c>, <c>-=</c>): a .NET static property set; the type's text, the member,
     /// the operator and the value's text; null for anything else.
     /// </summary>

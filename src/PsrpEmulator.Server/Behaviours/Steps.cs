@@ -78,7 +78,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     private static void CheckStatement(string text, BehaviourCatalog catalog, int nesting)
     {
-        text = text.Trim();
+        text = Statements.BracedVariables(text.Trim());
         if (text.Length == 0 || !CanCheck(nesting)) return;
         if (Statements.Split(text) is { Count: > 1 } statements)
         {
@@ -650,7 +650,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     private async ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting)
     {
-        text = text.Trim();
+        text = Statements.BracedVariables(text.Trim());
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
         if (text.EndsWith(';') && Statements.Split(text) is [var single]) text = single;
         if (text.Length == 0) return;

@@ -51,6 +51,20 @@ public sealed record FileSystemItem(string FullName, string Name, bool IsDirecto
 /// </summary>
 public sealed class VirtualFileSystem
 {
+    // The folders a Windows Server 2019 has that scripts look for or write into (besides the programs' own): where modules,
+    // .NET Framework and 32-bit programs go, the logs and fonts. Their times are the computer's first.
+    private static readonly string[] SeededFolders =
+    [
+        @"Program Files\Common Files", @"Program Files\Internet Explorer", @"Program Files\Windows Defender", @"Program Files\Windows NT",
+        @"Program Files\WindowsPowerShell\Modules",
+        @"Program Files (x86)\Common Files", @"Program Files (x86)\Internet Explorer", @"Program Files (x86)\Windows Defender",
+        @"Program Files (x86)\WindowsPowerShell\Modules",
+        @"ProgramData\Microsoft",
+        @"Users\Public",
+        @"Windows\Fonts", @"Windows\INF", @"Windows\Logs", @"Windows\Microsoft.NET\Framework\v4.0.30319", @"Windows\Microsoft.NET\Framework64\v4.0.30319",
+        @"Windows\Panther", @"Windows\servicing", @"Windows\System32", @"Windows\SysWOW64", @"Windows\Temp", @"Windows\WinSxS",
+    ];
+
     private sealed class Node(string name, bool isDirectory, DateTimeOffset now)
     {
         public string Name = name;
@@ -97,7 +111,7 @@ public sealed class VirtualFileSystem
         })
         {
             // Their folders first: making one changes its parent's time.
-            foreach (var inner in new[] { @"Users\Public", @"Windows\System32", @"Windows\Temp" }) if (inner.StartsWith(folder + "\\", StringComparison.Ordinal)) CreateDirectory(@"C:\" + inner);
+            foreach (var inner in SeededFolders) if (inner.StartsWith(folder + "\\", StringComparison.Ordinal)) CreateDirectory(@"C:\" + inner);
             CreateDirectory(@"C:\" + folder);
             var node = _root.Children![folder];
             node.Created = node.Written = written;

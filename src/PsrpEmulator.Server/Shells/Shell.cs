@@ -96,7 +96,8 @@ internal sealed class Shell
     /// kept for later processes (setx, SetEnvironmentVariable) when it was made; made when a behaviour first reads one.
     /// </summary>
     public WinRs.WinRsEnvironment ProcessEnvironment =>
-        _processEnvironment ?? Interlocked.CompareExchange(ref _processEnvironment, new WinRs.WinRsEnvironment(ComputerName, Owner, [], Services.EnvironmentOf(ComputerName)), null) ?? _processEnvironment!;
+        _processEnvironment ?? Interlocked.CompareExchange(ref _processEnvironment, new WinRs.WinRsEnvironment(ComputerName, Owner, [], Services.EnvironmentOf(ComputerName),
+            powerShell: !ResourceUri.Equals(Protocol.WsMan.WsManResourceUris.CmdShell, StringComparison.OrdinalIgnoreCase)), null) ?? _processEnvironment!;
     public string? ClientIp { get; private set; }
     public int ProcessId { get; }
     public DateTimeOffset CreatedAt { get; }

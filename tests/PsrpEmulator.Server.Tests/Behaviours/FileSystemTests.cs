@@ -120,6 +120,9 @@ public class FileSystemTests
 
     // ---- cmdlets ----
 
+    // The folders install scripts look for or write into, as a Windows Server 2019 has them.
+    [TestCase("Test-Path 'C:\\Program Files\\Common Files'; Test-Path 'C:\\Program Files (x86)\\Common Files'; Test-Path 'C:\\Program Files\\WindowsPowerShell\\Modules'; Test-Path C:\\Windows\\SysWOW64; " +
+        "Test-Path C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319; Test-Path C:\\ProgramData\\Microsoft; Test-Path ([Environment]::GetFolderPath('Fonts'))", "True|True|True|True|True|True|True")]
     [TestCase("Test-Path C:\\Windows; Test-Path C:\\nope; Test-Path C:\\Windows -PathType Leaf; Test-Path C:\\setup.log -PathType Leaf; Test-Path D:\\x", "True|False|False|True|False")]
     [TestCase("Test-Path C:\\Win*; Test-Path C:\\*.log -PathType Leaf; Test-Path 'C:\\a|b' -IsValid; Test-Path C:\\new\\x -IsValid", "True|True|False|True")]
     [TestCase("Set-Content C:\\a.txt 'hello','world'; Get-Content C:\\a.txt; (Get-Content C:\\a.txt -Raw).Length; (Get-Item C:\\a.txt).Length", "hello|world|14|14")]

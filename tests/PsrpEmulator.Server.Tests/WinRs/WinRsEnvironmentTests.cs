@@ -37,6 +37,16 @@ public class WinRsEnvironmentTests
         Assert.That(WinRsEnvironment.WhoAmI(logon, "Server01"), Is.EqualTo($@"{domain}\{user}".ToLowerInvariant()));
     }
 
+    [Test]
+    public void PSModulePath_is_the_machines_in_cmd_and_has_the_users_modules_folder_first_in_Windows_PowerShell()
+    {
+        const string Machine = @"C:\Program Files\WindowsPowerShell\Modules;C:\Windows\system32\WindowsPowerShell\v1.0\Modules";
+
+        Assert.That(new WinRsEnvironment("Server01", "psrp", []).Expand("%PSModulePath%", @"C:\work", Now), Is.EqualTo(Machine));
+        Assert.That(new WinRsEnvironment("Server01", @"Domain01\Admin01", [], powerShell: true).Expand("%PSModulePath%", @"C:\work", Now),
+            Is.EqualTo(@"C:\Users\Admin01\Documents\WindowsPowerShell\Modules;" + Machine));
+    }
+
     [TestCase("echo %NOPE%", "echo %NOPE%")]
     [TestCase("echo 100%", "echo 100%")]
     [TestCase("echo %", "echo %")]

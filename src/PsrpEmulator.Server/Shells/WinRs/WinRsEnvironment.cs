@@ -13,7 +13,9 @@ internal sealed class WinRsEnvironment
 {
     private readonly SortedDictionary<string, string> _variables = new(StringComparer.OrdinalIgnoreCase);
 
-    public WinRsEnvironment(string computerName, string userName, IEnumerable<KeyValuePair<string, string>> fromCreate, PsrpEmulator.Server.Behaviours.PersistentEnvironment? persistent = null)
+    /// <param name="powerShell">The process is Windows PowerShell's (wsmprovhost): it puts the user's modules folder first in PSModulePath.</param>
+    public WinRsEnvironment(string computerName, string userName, IEnumerable<KeyValuePair<string, string>> fromCreate, PsrpEmulator.Server.Behaviours.PersistentEnvironment? persistent = null,
+        bool powerShell = false)
     {
         var computer = computerName.ToUpperInvariant();
         var (domain, user) = SplitUser(userName, computer);
@@ -27,6 +29,12 @@ internal sealed class WinRsEnvironment
             if (name.Length == 0) continue;
             _variables.Remove(name);
             _variables[name] = value;
+        }
+
+        if (powerShell)
+        {
+            var own = profile + @"\Documents\WindowsPowerShell\Modules";
+            _variables["PSModulePath"] = _variables.TryGetValue("PSModulePath", out var machine) && machine.Length > 0 ? own + ";" + machine : own;
         }
     }
 
@@ -76,6 +84,8 @@ internal sealed class WinRsEnvironment
         new("ProgramFiles(x86)", @"C:\Program Files (x86)"),
         new("ProgramW6432", @"C:\Program Files"),
         new("PROMPT", "$P$G"),
+        // The machine's value (%ProgramFiles% and %SystemRoot% expanded); Windows PowerShell puts the user's own folder first.
+        new("PSModulePath", @"C:\Program Files\WindowsPowerShell\Modules;C:\Windows\system32\WindowsPowerShell\v1.0\Modules"),
         new("PUBLIC", @"C:\Users\Public"),
         new("SystemDrive", "C:"),
         new("SystemRoot", @"C:\Windows"),
