@@ -334,6 +334,12 @@ internal sealed partial class RunContext
         public Stage Stage => stage;
     }
 
+    private HeldInputStage HeldInput(string command, List<string> words, Func<StageArguments, IReadOnlyList<PsValue>, IPipelineHost, ValueTask> run, IPipelineHost? to, bool needsInput)
+    {
+        var arguments = BindValueCommand(command, StripCommonParameters(words));
+        return new HeldInputStage(command, (items, output) => run(arguments, items, output), to ?? Host, needsInput);
+    }
+
     /// <summary>Runs <c>first | stage | stage ...</c>, as <see cref="PipelineStages"/> read it.</summary>
     private async ValueTask RunPipelineAsync(ParsedPipeline pipeline, IPipelineHost? to, int blockNesting)
     {
@@ -348,8 +354,8 @@ internal sealed partial class RunContext
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
-                    : ProcessCommandNames.Contains(command) ? new ProcessStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
-                    : ServiceCommandNames.Contains(command) ? new ServiceStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
+                    : ProcessCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunProcessCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
+                    : ServiceCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunServiceCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: false)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : ScheduledTaskCommandNames.Contains(command) && !command.StartsWith("New-", StringComparison.Ordinal) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),

@@ -232,23 +232,4 @@ internal sealed partial class RunContext
     private static int? ProcessId(PsObject process) => process["Id"] is { } id && ScriptExpressions.AsNumberOrNull(id) is { } n ? (int)n : null;
 
     private static string ProcessName(PsObject process) => (process["ProcessName"] ?? process["Name"]) is { } name ? PipelineVariables.Display(name) : string.Empty;
-
-    /// <summary>A process command after a pipe (<c>Get-Process app | Stop-Process</c>): the processes piped, at the end of the input.</summary>
-    private sealed class ProcessStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
-    {
-        private readonly List<PsValue> _items = [];
-
-        public override ValueTask ProcessAsync(PsValue item)
-        {
-            Hold(_items, item, command);
-            return ValueTask.CompletedTask;
-        }
-
-        public override async ValueTask EndAsync()
-        {
-            // No input, no ProcessRecord: `Get-Process app -ErrorAction SilentlyContinue | Stop-Process` stops nothing.
-            if (_items.Count > 0) await context.RunProcessCommandAsync(command, arguments, _items, to, new EmittingHost(to ?? context.Host, Emit), blockNesting);
-            await EndNext();
-        }
-    }
 }

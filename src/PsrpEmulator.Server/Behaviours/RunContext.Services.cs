@@ -145,8 +145,12 @@ internal sealed partial class RunContext
             "CannotConvertArgumentNoMessage", given)),
     };
 
-    /// <summary>A service command after a pipe (<c>Get-Service Spooler | Start-Service</c>): the services piped, at the end of the input.</summary>
-    private sealed class ServiceStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
+    /// <summary>
+    /// A command after a pipe that takes what is piped whole (<c>Get-Service Spooler | Start-Service</c>,
+    /// <c>Get-Process app | Stop-Process</c>): the items, at the end of the input; with none, a command that needs input
+    /// does not run (PowerShell calls no ProcessRecord).
+    /// </summary>
+    private sealed class HeldInputStage(string command, Func<IReadOnlyList<PsValue>, IPipelineHost, ValueTask> run, IPipelineHost output, bool needsInput) : Stage
     {
         private readonly List<PsValue> _items = [];
 
@@ -158,7 +162,7 @@ internal sealed partial class RunContext
 
         public override async ValueTask EndAsync()
         {
-            await context.RunServiceCommandAsync(command, arguments, _items, to, new EmittingHost(to ?? context.Host, Emit), blockNesting);
+            if (_items.Count > 0 || !needsInput) await run(_items, new EmittingHost(output, Emit));
             await EndNext();
         }
     }
