@@ -1128,6 +1128,25 @@ internal static partial class Statements
     [ThreadStatic]
     private static int s_subexpressionDepth;
 
+    // The characters subexpression scans of one text have covered: past a few times its length (many strings, each
+    // scanning far), its subexpressions are not read any more, so no text costs more than linear time.
+    [ThreadStatic]
+    private static string? s_subexpressionText;
+
+    [ThreadStatic]
+    private static long s_subexpressionScanned;
+
+    private static bool WithinSubexpressionBudget(string text)
+    {
+        if (!ReferenceEquals(text, s_subexpressionText))
+        {
+            s_subexpressionText = text;
+            s_subexpressionScanned = 0;
+        }
+
+        return s_subexpressionScanned <= 8L * text.Length + 4096;
+    }
+
     internal static int SkipQuotedOrEscaped(string text, int i)
     {
         switch (text[i])
@@ -1141,16 +1160,21 @@ internal static partial class Statements
                 return i;
             case '"':
                 // A doubled quote ("") is one quote of the text, as a backtick-escaped one is. A subexpression $( ... )
-                // is script to its closing parenthesis, quotes of its own in it ("x $($h["key"]) y").
+                // is script to its closing parenthesis, quotes of its own in it ("x $($h["key"]) y"); after one that
+                // does not close, none is looked for again (each would scan the rest: quadratic in a hostile script).
+                var subexpressions = true;
                 for (i++; i < text.Length && !(text[i] == '"' && (i + 1 >= text.Length || text[i + 1] != '"')); i++)
                 {
                     if (text[i] is '`' or '"') i++;
-                    else if (text[i] == '$' && i + 1 < text.Length && text[i + 1] == '(' && s_subexpressionDepth < MaxSubexpressionDepth)
+                    else if (subexpressions && text[i] == '$' && i + 1 < text.Length && text[i + 1] == '(' && s_subexpressionDepth < MaxSubexpressionDepth && WithinSubexpressionBudget(text))
                     {
                         s_subexpressionDepth++;
                         try
                         {
-                            if (MatchingClose(text, i + 1, ')') is var close and > 0) i = close;
+                            var close = MatchingClose(text, i + 1, ')');
+                            s_subexpressionScanned += (close > 0 ? close : text.Length) - i;
+                            if (close > 0) i = close;
+                            else subexpressions = false;
                         }
                         finally
                         {

@@ -87,6 +87,22 @@ public class DateKindTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
+    public void A_string_of_many_unclosed_subexpressions_is_read_in_one_pass()
+    {
+        // Each unclosed $( would otherwise scan the rest of the text again (200,000 of them: minutes of one core).
+        var text = "\"" + string.Concat(Enumerable.Repeat("$( ", 200_000)) + "\"; 'next'";
+
+        var statements = Statements.Split(text);
+
+        Assert.That(statements, Has.Count.EqualTo(2));
+        Assert.That(statements[1].Trim(), Is.EqualTo("'next'"));
+
+        // So do many strings, each with a subexpression that runs to the end of the text.
+        var many = string.Concat(Enumerable.Repeat("\"$(\" ", 100_000));
+        Assert.That(Statements.Split(many + "; 'next'"), Is.Not.Empty);
+    }
+
+    [Test]
     public async Task Subexpressions_nested_past_the_limit_end_in_an_error_not_a_crashed_process()
     {
         var script = string.Concat(Enumerable.Repeat("\"$(", 5_000)) + "1" + string.Concat(Enumerable.Repeat(")\"", 5_000));
