@@ -28,6 +28,14 @@ internal static class DateKinds
             ? DateTimeKind.Local
             : DateTimeKind.Unspecified;
 
+    /// <summary>
+    /// A date .NET parsed with AdjustToUniversal (a text with a zone gives a Utc DateTime, one without an Unspecified
+    /// one): DateTime.Parse's Kind, Local for a zone, else Unspecified.
+    /// </summary>
+    public static PsPrimitive Parsed(DateTime adjusted) => PsPrimitive.DateTime(
+        new DateTimeOffset(DateTime.SpecifyKind(adjusted, DateTimeKind.Unspecified), TimeSpan.Zero),
+        adjusted.Kind == DateTimeKind.Unspecified ? DateTimeKind.Unspecified : DateTimeKind.Local);
+
     /// <summary>The date's text in a .NET format (null: the general "G"), as its DateTime writes it on a computer in UTC.</summary>
     public static string Format(PsPrimitive date, string? format, IFormatProvider culture)
     {

@@ -595,11 +595,9 @@ internal static partial class ScriptExpressions
                 case ("System.Double", _):
                     return PsPrimitive.Double(double.Parse(text, NumberStyles.Float | NumberStyles.AllowThousands, culture));
                 case (_, 1 or 2) when method == "PARSE":
-                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.Parse(text, culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero),
-                        DateKinds.ParsedKind(text, culture));
+                    return DateKinds.Parsed(DateTime.Parse(text, culture, DateTimeStyles.AdjustToUniversal));
                 case (_, 3) when method == "PARSEEXACT":
-                    return PsPrimitive.DateTime(new DateTimeOffset(DateTime.SpecifyKind(DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.AdjustToUniversal), DateTimeKind.Unspecified), TimeSpan.Zero),
-                        DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.RoundtripKind).Kind == DateTimeKind.Unspecified ? DateTimeKind.Unspecified : DateTimeKind.Local);
+                    return DateKinds.Parsed(DateTime.ParseExact(text, Text(arguments[1]), culture, DateTimeStyles.AdjustToUniversal));
                 default:
                     throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
             }

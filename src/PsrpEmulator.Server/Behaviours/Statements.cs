@@ -587,10 +587,6 @@ internal static partial class Statements
         : null;
 
     /// <summary>
-    /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the
-    /// value's text; null for anything else.
-    /// </summary>
-    /// <summary>
     /// A statement with its braced variables (<c>${name}</c>, outside strings, which expand them themselves) written as
     /// the emulator reads variables: <c>${x}</c> and <c>${env:Path}</c> as <c>$x</c> and <c>$env:Path</c>; an environment
     /// variable whose name has other characters (<c>${env:ProgramFiles(x86)}</c>) as the process variable's value; other
@@ -656,6 +652,10 @@ internal static partial class Statements
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex StaticPropertyAssignmentSyntax();
 
+    /// <summary>
+    /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the
+    /// value's text; null for anything else.
+    /// </summary>
     public static (List<string> Variables, string Value)? MultipleAssignment(string statement)
     {
         var m = MultipleAssignmentSyntax().Match(statement.Trim());

@@ -275,10 +275,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
-        PsPrimitive { Value: DateTimeOffset } date when property.Equals("Kind", StringComparison.OrdinalIgnoreCase) => DateKinds.KindValue(date.DateKind),
-        PsPrimitive { Value: DateTimeOffset } date when property.Equals("Date", StringComparison.OrdinalIgnoreCase) =>
-            DateKinds.With(date, new DateTimeOffset(((DateTimeOffset)date.Value).ToOffset(TimeSpan.Zero).DateTime.Date, TimeSpan.Zero)),
-        PsPrimitive { Value: DateTimeOffset date } => DatePart(date.ToOffset(TimeSpan.Zero).DateTime, property),
+        PsPrimitive { Value: DateTimeOffset } date => DatePart(date, property),
         PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
         // PowerShell's Guid ETS property: the text.
         PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
@@ -365,23 +362,29 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
 
     private static readonly string[] DayOfWeekTypeNames = ["System.DayOfWeek", "System.Enum", "System.ValueType", "System.Object"];
 
-    // System.DateTime's properties (the emulated computers keep UTC, so a date's parts are its UTC parts).
-    private static PsValue DatePart(DateTime date, string property) => property.ToUpperInvariant() switch
+    // System.DateTime's properties (the emulated computers keep UTC, so a date's parts are its UTC parts; Date keeps
+    // its Kind).
+    private static PsValue DatePart(PsPrimitive value, string property)
     {
-        "YEAR" => Integer(date.Year),
-        "MONTH" => Integer(date.Month),
-        "DAY" => Integer(date.Day),
-        "HOUR" => Integer(date.Hour),
-        "MINUTE" => Integer(date.Minute),
-        "SECOND" => Integer(date.Second),
-        "MILLISECOND" => Integer(date.Millisecond),
-        "DAYOFYEAR" => Integer(date.DayOfYear),
-        "DAYOFWEEK" => PsObjects.Enum(DayOfWeekTypeNames, date.DayOfWeek.ToString(), (int)date.DayOfWeek),
-        "DATE" => PsPrimitive.DateTime(new DateTimeOffset(date.Date, TimeSpan.Zero)),
-        "TIMEOFDAY" => PsPrimitive.Duration(date.TimeOfDay),
-        "TICKS" => PsPrimitive.Int64(date.Ticks),
-        _ => PsNil.Instance,
-    };
+        var date = ((DateTimeOffset)value.Value).ToOffset(TimeSpan.Zero).DateTime;
+        return property.ToUpperInvariant() switch
+        {
+            "YEAR" => Integer(date.Year),
+            "MONTH" => Integer(date.Month),
+            "DAY" => Integer(date.Day),
+            "HOUR" => Integer(date.Hour),
+            "MINUTE" => Integer(date.Minute),
+            "SECOND" => Integer(date.Second),
+            "MILLISECOND" => Integer(date.Millisecond),
+            "DAYOFYEAR" => Integer(date.DayOfYear),
+            "DAYOFWEEK" => PsObjects.Enum(DayOfWeekTypeNames, date.DayOfWeek.ToString(), (int)date.DayOfWeek),
+            "DATE" => DateKinds.With(value, new DateTimeOffset(date.Date, TimeSpan.Zero)),
+            "TIMEOFDAY" => PsPrimitive.Duration(date.TimeOfDay),
+            "TICKS" => PsPrimitive.Int64(date.Ticks),
+            "KIND" => DateKinds.KindValue(value.DateKind),
+            _ => PsNil.Instance,
+        };
+    }
 
     // System.TimeSpan's properties.
     private static PsValue SpanPart(TimeSpan span, string property) => property.ToUpperInvariant() switch
