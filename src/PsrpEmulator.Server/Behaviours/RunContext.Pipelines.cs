@@ -169,7 +169,7 @@ internal sealed partial class RunContext
             "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
         ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject", "Index", "ExcludeProperty"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
-        ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "InputObject"],
+        ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "Line", "Word", "Character", "IgnoreWhiteSpace", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
         ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "GroupBy", "InputObject"],
@@ -190,7 +190,7 @@ internal sealed partial class RunContext
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
-        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append",
+        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -549,8 +549,17 @@ internal sealed partial class RunContext
                 return new SortStage(this, await SortKeysAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
                     arguments.Has("Descending"), arguments.Has("Unique"), arguments.Has("CaseSensitive"), to, blockNesting);
             case "Measure-Object":
-                return new MeasureStage(this, (await NamesAsync(arguments["Property"] ?? arguments.Positional.FirstOrDefault())).FirstOrDefault(),
-                    arguments.Has("Sum"), arguments.Has("Average"), arguments.Has("Maximum"), arguments.Has("Minimum"), to);
+            {
+                var request = new MeasureRequest(arguments.Has("Sum"), arguments.Has("Average"), arguments.Has("Maximum"), arguments.Has("Minimum"),
+                    arguments.Has("Line"), arguments.Has("Word"), arguments.Has("Character"), arguments.Has("IgnoreWhiteSpace"));
+                if ((request.Sum || request.Average || request.Maximum || request.Minimum) && request.IsText)
+                {
+                    throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+                }
+
+                var propertyText = arguments["Property"] ?? arguments.Positional.FirstOrDefault();
+                return new MeasureStage(this, propertyText is null ? null : await NamesAsync(propertyText), request, to);
+            }
             case "Format-Table" or "Format-List":
             {
                 var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
@@ -1129,46 +1138,208 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>Measure-Object: a GenericMeasureInfo with Count and the statistics asked for (null for the others).</summary>
-    private sealed class MeasureStage(RunContext context, string? property, bool sum, bool average, bool maximum, bool minimum, IPipelineHost? to) : Stage
+    /// <summary>The statistics Measure-Object keeps for one property (or for the objects themselves).</summary>
+    private sealed class MeasureStatistics
     {
-        private int _count;
-        private double _sum;
-        private double? _max;
-        private double? _min;
+        public int Count;
+        public double Sum;
+        public PsValue? Maximum;
+        public PsValue? Minimum;
+        public int Lines;
+        public int Words;
+        public int Characters;
+    }
+
+    /// <summary>What Measure-Object measures: the generic statistics, or lines, words and characters of text.</summary>
+    private sealed record MeasureRequest(bool Sum, bool Average, bool Maximum, bool Minimum, bool Line, bool Word, bool Character, bool IgnoreWhiteSpace)
+    {
+        // Text's parameter set (IgnoreWhiteSpace alone chooses it too).
+        public bool IsText => Line || Word || Character || IgnoreWhiteSpace;
+    }
+
+    /// <summary>
+    /// Measure-Object as Windows PowerShell's MeasureObjectCommand: one GenericMeasureInfo (or TextMeasureInfo, with
+    /// -Line, -Word, -Character) per property measured, in the order first seen (wildcards stand for the object's
+    /// properties), or one for the objects themselves. $null input is not counted. -Sum and -Average need numbers (one
+    /// that is not is an error, and then neither is given); -Maximum and -Minimum take anything comparable: texts give a
+    /// GenericObjectMeasureInfo that keeps them. A property no object had is an error at the end, and without input
+    /// only Measure-Object without -Property writes a (zero) result.
+    /// </summary>
+    private sealed class MeasureStage(RunContext context, IReadOnlyList<string>? properties, MeasureRequest request, IPipelineHost? to) : Stage
+    {
+        private const string ObjectItself = "$_";
+        private readonly Dictionary<string, MeasureStatistics> _statistics = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<string> _order = [];
+        private bool _nonNumeric;
+        private int _total;
 
         public override async ValueTask ProcessAsync(PsValue item)
         {
-            var value = property is null ? item : VariableValueTemplate.Member(item, property);
-            if (property is not null && value is PsNil) return;
-            _count++;
-            if (!sum && !average && !maximum && !minimum) return;
-            if (ScriptExpressions.AsNumberOrNull(value) is not { } number)
+            if (item is PsNil) return;
+            _total++;
+            if (properties is null)
             {
-                var shown = PipelineVariables.Display(value);
-                await context.WriteErrorAsync(new ScriptedError(
-                    $"Input object \"{shown}\" is not numeric.", "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand",
-                    ErrorCategory.InvalidType, "System.Management.Automation.PSInvalidOperationException", shown), to ?? context.Host);
+                await AnalyzeAsync(ObjectItself, item);
                 return;
             }
 
-            _sum += number;
-            _max = _max is { } m ? Math.Max(m, number) : number;
-            _min = _min is { } n ? Math.Min(n, number) : number;
+            var counted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in properties)
+            {
+                var resolved = property.IndexOfAny(['*', '?']) >= 0
+                    ? ScriptExpressions.ExpandPropertyNames(item, [property])
+                    : MemberName(item, property) is { } own ? [own] : [];
+                if (resolved.Count == 0)
+                {
+                    // A name no object has is remembered, to be reported at the end; a pattern that matches nothing is not.
+                    if (property.IndexOfAny(['*', '?']) < 0) Entry(property);
+                    continue;
+                }
+
+                foreach (var name in resolved)
+                {
+                    if (counted.Add(name)) await AnalyzeAsync(name, VariableValueTemplate.Member(item, name));
+                }
+            }
         }
+
+        // The object's own spelling of a property it has (PowerShell reports "Length" for -Property length), or null.
+        private static string? MemberName(PsValue item, string property)
+        {
+            // An object's intrinsic Count and Length are no members: a folder has no Length to measure.
+            if (item is PsObject { CollectionKind: PsCollectionKind.None } obj && !XmlNodes.TryGet(item, out _))
+            {
+                return obj.AdaptedProperties.Concat(obj.ExtendedProperties).FirstOrDefault(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase))?.Name;
+            }
+
+            return VariableValueTemplate.Member(item, property) is PsNil ? null : property;
+        }
+
+        private MeasureStatistics Entry(string name)
+        {
+            if (!_statistics.TryGetValue(name, out var statistics))
+            {
+                _statistics[name] = statistics = new MeasureStatistics();
+                _order.Add(name);
+            }
+
+            return statistics;
+        }
+
+        private async ValueTask AnalyzeAsync(string name, PsValue value)
+        {
+            var statistics = Entry(name);
+            statistics.Count++;
+            if (request.IsText)
+            {
+                var text = value is PsNil ? string.Empty : value.ToWindowsText();
+                if (request.Character) statistics.Characters += request.IgnoreWhiteSpace ? text.Count(c => !char.IsWhiteSpace(c)) : text.Length;
+                if (request.Word) statistics.Words += Words(text);
+                if (request.Line) statistics.Lines += Lines(text);
+            }
+
+            if (request.Sum || request.Average)
+            {
+                // $null counts as 0, as LanguagePrimitives converts it.
+                if ((value is PsNil ? 0 : ScriptExpressions.AsNumberOrNull(value)) is not { } number)
+                {
+                    _nonNumeric = true;
+                    var shown = PipelineVariables.Display(value);
+                    await context.WriteErrorAsync(new ScriptedError(
+                        $"Input object \"{shown}\" is not numeric.", "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand",
+                        ErrorCategory.InvalidType, "System.Management.Automation.PSInvalidOperationException", shown), to ?? context.Host);
+                    return;
+                }
+
+                statistics.Sum += number;
+            }
+
+            if (request.Minimum) statistics.Minimum = Pick(value, statistics.Minimum, minimum: true);
+            if (request.Maximum) statistics.Maximum = Pick(value, statistics.Maximum, minimum: false);
+        }
+
+        // MeasureObjectCommand.Compare: numbers as numbers, values of different types by their texts; a null kept value
+        // gives way to any, and $null is below everything (so it can become the minimum, and then gives way again).
+        private static PsValue? Pick(PsValue value, PsValue? kept, bool minimum)
+        {
+            if (kept is null) return value is PsNil ? null : value;
+            if (value is PsNil) return minimum ? null : kept;
+            int comparison;
+            if (ScriptExpressions.AsNumberOrNull(value) is { } number && ScriptExpressions.AsNumberOrNull(kept) is { } keptNumber) comparison = keptNumber.CompareTo(number);
+            else if (value is PsPrimitive { Type: var type } && kept is PsPrimitive { Type: var keptType } && type == keptType) comparison = ScriptExpressions.DefaultComparer.Compare(kept, value);
+            else comparison = WindowsCollation.Compare(PipelineVariables.Display(kept), PipelineVariables.Display(value), ignoreCase: false);
+            return (minimum ? comparison : -comparison) > 0 ? value : kept;
+        }
+
+        // TextCountUtilities: words are runs of non-white-space; lines are line feeds, plus one for text not ending in one.
+        private static int Words(string text)
+        {
+            var words = 0;
+            var inWhiteSpace = true;
+            foreach (var c in text)
+            {
+                if (char.IsWhiteSpace(c)) inWhiteSpace = true;
+                else if (inWhiteSpace)
+                {
+                    words++;
+                    inWhiteSpace = false;
+                }
+            }
+
+            return words;
+        }
+
+        private static int Lines(string text) => text.Length == 0 ? 0 : text.Count(c => c == '\n') + (text[^1] == '\n' ? 0 : 1);
 
         public override async ValueTask EndAsync()
         {
-            var info = new PsObject(["Microsoft.PowerShell.Commands.GenericMeasureInfo", "Microsoft.PowerShell.Commands.MeasureInfo", "System.Object"]);
-            PsValue Stat(bool asked, double? value) => asked && value is { } v ? PsPrimitive.Double(v) : PsNil.Instance;
-            info.AdaptedProperties.Add(new PsProperty("Count", PsPrimitive.Int32(_count)));
-            info.AdaptedProperties.Add(new PsProperty("Average", Stat(average, _count > 0 ? _sum / _count : null)));
-            info.AdaptedProperties.Add(new PsProperty("Sum", Stat(sum, _sum)));
-            info.AdaptedProperties.Add(new PsProperty("Maximum", Stat(maximum, _max)));
-            info.AdaptedProperties.Add(new PsProperty("Minimum", Stat(minimum, _min)));
-            info.AdaptedProperties.Add(new PsProperty("Property", property is null ? PsNil.Instance : PsPrimitive.String(property)));
-            await Emit(info);
+            if (_total == 0 && properties is null) Entry(ObjectItself);
+            foreach (var name in _order)
+            {
+                var statistics = _statistics[name];
+                if (statistics.Count == 0 && properties is not null)
+                {
+                    await context.WriteErrorAsync(new ScriptedError(
+                        $"The property \"{name}\" cannot be found in the input for any objects.",
+                        (request.IsText ? "TextMeasurePropertyNotFound" : "GenericMeasurePropertyNotFound") + ",Microsoft.PowerShell.Commands.MeasureObjectCommand",
+                        ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException"), to ?? context.Host);
+                    continue;
+                }
+
+                var info = request.IsText ? TextInfo(statistics) : GenericInfo(statistics);
+                info.AdaptedProperties.Add(new PsProperty("Property", properties is null ? PsNil.Instance : PsPrimitive.String(name)));
+                await Emit(info);
+            }
+
             await EndNext();
+        }
+
+        private PsObject GenericInfo(MeasureStatistics statistics)
+        {
+            // Extremes that are numbers are given as doubles (GenericMeasureInfo); others as they are (GenericObjectMeasureInfo).
+            var numeric = statistics.Minimum is null or PsNil || ScriptExpressions.AsNumberOrNull(statistics.Minimum) is not null;
+            numeric &= statistics.Maximum is null or PsNil || ScriptExpressions.AsNumberOrNull(statistics.Maximum) is not null;
+            var info = new PsObject([numeric ? "Microsoft.PowerShell.Commands.GenericMeasureInfo" : "Microsoft.PowerShell.Commands.GenericObjectMeasureInfo",
+                "Microsoft.PowerShell.Commands.MeasureInfo", "System.Object"]);
+            PsValue Statistic(bool asked, double? value) => asked && !_nonNumeric && value is { } v ? PsPrimitive.Double(v) : PsNil.Instance;
+            PsValue Extreme(bool asked, PsValue? value) => !asked || value is null ? PsNil.Instance
+                : numeric ? PsPrimitive.Double(ScriptExpressions.AsNumberOrNull(value)!.Value) : value;
+            info.AdaptedProperties.Add(new PsProperty("Count", PsPrimitive.Int32(statistics.Count)));
+            info.AdaptedProperties.Add(new PsProperty("Average", Statistic(request.Average, statistics.Count > 0 ? statistics.Sum / statistics.Count : null)));
+            info.AdaptedProperties.Add(new PsProperty("Sum", Statistic(request.Sum, statistics.Sum)));
+            info.AdaptedProperties.Add(new PsProperty("Maximum", Extreme(request.Maximum, statistics.Maximum)));
+            info.AdaptedProperties.Add(new PsProperty("Minimum", Extreme(request.Minimum, statistics.Minimum)));
+            return info;
+        }
+
+        private PsObject TextInfo(MeasureStatistics statistics)
+        {
+            var info = new PsObject(["Microsoft.PowerShell.Commands.TextMeasureInfo", "Microsoft.PowerShell.Commands.MeasureInfo", "System.Object"]);
+            PsValue Statistic(bool asked, int value) => asked ? PsPrimitive.Int32(value) : PsNil.Instance;
+            info.AdaptedProperties.Add(new PsProperty("Lines", Statistic(request.Line, statistics.Lines)));
+            info.AdaptedProperties.Add(new PsProperty("Words", Statistic(request.Word, statistics.Words)));
+            info.AdaptedProperties.Add(new PsProperty("Characters", Statistic(request.Character, statistics.Characters)));
+            return info;
         }
     }
 
