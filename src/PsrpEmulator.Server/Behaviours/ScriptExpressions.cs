@@ -1368,6 +1368,7 @@ internal static partial class ScriptExpressions
     private static int TextCompare(PsValue? left, PsValue? right, bool caseSensitive) =>
         WindowsCollation.Compare(Text(left), Text(right), ignoreCase: !caseSensitive);
 
+    /// <summary>
     /// Property names as Select-Object and the Format cmdlets take them: a name with a wildcard (<c>*</c>, <c>?</c>)
     /// stands for the object's properties that match it, in the object's order; others are themselves.
     /// </summary>
