@@ -989,7 +989,10 @@ internal sealed partial class RunContext
         private async ValueTask<PsValue> SelectAsync(PsValue item)
         {
             if (expand is not null) return VariableValueTemplate.Member(item, expand);
-            if (properties.Count == 0 || properties is [{ Name: "*", Expression: null }]) return item;
+            if (properties.Count == 0) return item;
+            // Select-Object * copies an object's properties into a Selected.Type object (which no type's view formats,
+            // so it shows as a list of them all); a scalar or a collection is written as it is.
+            if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null }) return item;
             return await context.ProjectAsync(item, properties, to, blockNesting);
         }
     }

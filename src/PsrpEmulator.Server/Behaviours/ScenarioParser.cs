@@ -442,20 +442,32 @@ internal sealed partial class ScenarioParser
     }
 
     // { $service: { name: Spooler, status: Stopped } }: one facet of a service's state (status, startType, state,
-    // startMode, started), its value until a command changes it.
+    // startMode, started), its value until a command changes it; a control it accepts (canStop, canShutdown,
+    // canPauseAndContinue) goes with its status: { name: WinRM, status: Running, canStop: true }.
     private ServiceValueTemplate ReadServiceValue(YamlNode node, NameScope names)
     {
-        if (node is not YamlMappingNode map || Get(map, "name") is not { } nameNode || map.Children.Count != 2)
+        const string Usage = "$service takes { name: <service>, <facet>: <value until a command changes it> } with one facet of status, startType, state, startMode, started, " +
+            "or { name: <service>, status: <status>, <control>: true|false } with a control of canStop, canShutdown, canPauseAndContinue";
+        if (node is not YamlMappingNode map || Get(map, "name") is not { } nameNode || map.Children.Count is not (2 or 3)) throw Error(node, Usage);
+        var facets = map.Children.Where(c => !Scalar(c.Key, "$service key").Equals("name", StringComparison.OrdinalIgnoreCase)).ToList();
+        string? initialStatus = null;
+        if (facets.Count == 2)
         {
-            throw Error(node, "$service takes { name: <service>, <facet>: <value until a command changes it> } with one facet of status, startType, state, startMode, started");
+            // The status goes with a control only.
+            var status = facets.FindIndex(c => Scalar(c.Key, "$service key").Equals("status", StringComparison.OrdinalIgnoreCase));
+            if (status < 0 || !ServiceValueTemplate.IsControl(Scalar(facets[1 - status].Key, "$service facet"))) throw Error(node, Usage);
+            initialStatus = Scalar(facets[status].Value, "status");
+            if (!ServiceValueTemplate.IsValue("status", initialStatus)) throw Error(facets[status].Value, $"'{initialStatus}' is no service status");
+            facets.RemoveAt(status);
         }
 
-        var (facetKey, facetValue) = map.Children.First(c => !Scalar(c.Key, "$service key").Equals("name", StringComparison.OrdinalIgnoreCase));
+        var (facetKey, facetValue) = facets[0];
         var facet = Scalar(facetKey, "$service facet");
-        if (!ServiceValueTemplate.IsFacet(facet)) throw Error(facetKey, $"'{facet}' is no $service facet: status, startType, state, startMode or started");
+        if (!ServiceValueTemplate.IsFacet(facet)) throw Error(facetKey, $"'{facet}' is no $service facet: status, startType, state, startMode, started, canStop, canShutdown or canPauseAndContinue");
+        if (ServiceValueTemplate.IsControl(facet) && initialStatus is null) throw Error(node, $"$service's {facet} goes with the service's status: {{ name: <service>, status: Running, {facet}: true }}");
         var initial = Scalar(facetValue, facet);
         if (!ServiceValueTemplate.IsValue(facet, initial)) throw Error(facetValue, $"'{initial}' is no service {facet}");
-        return new ServiceValueTemplate(Text(nameNode, names, "name"), facet, initial);
+        return new ServiceValueTemplate(Text(nameNode, names, "name"), facet, initial, initialStatus);
     }
 
     // { $lastBootUpTime: 2026-01-12T09:35:00Z } or { $lastBootUpTime: { at: ..., format: ... } }: the computer's last boot.

@@ -451,9 +451,11 @@ internal sealed class EnvironmentValueTemplate(TextTemplate name) : ValueTemplat
 /// the given value until Start-Service, Stop-Service, Restart-Service or Set-Service changes it
 /// (<see cref="Behaviours.ServiceStates"/>). Facets: <c>status</c> (a ServiceControllerStatus enum, as Get-Service
 /// writes it), <c>startType</c> (a ServiceStartMode enum), and Win32_Service's <c>state</c> and <c>startMode</c> (text:
-/// Running, Auto...) and <c>started</c> (a Boolean).
+/// Running, Auto...) and <c>started</c> (a Boolean). ServiceController's <c>canStop</c>, <c>canShutdown</c> and
+/// <c>canPauseAndContinue</c> say whether the service accepts that control, with its <c>status</c> until then: a
+/// service that is not running accepts none (<c>{ $service: { name: WinRM, status: Running, canStop: true } }</c>).
 /// </summary>
-internal sealed class ServiceValueTemplate(TextTemplate name, string facet, string initial) : ValueTemplate
+internal sealed class ServiceValueTemplate(TextTemplate name, string facet, string initial, string? initialStatus = null) : ValueTemplate
 {
     internal static readonly string[] StatusTypeNames = ["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"];
     internal static readonly string[] StartModeTypeNames = ["System.ServiceProcess.ServiceStartMode", "System.Enum", "System.ValueType", "System.Object"];
@@ -468,7 +470,10 @@ internal sealed class ServiceValueTemplate(TextTemplate name, string facet, stri
         ["Boot"] = 0, ["System"] = 1, ["Automatic"] = 2, ["Manual"] = 3, ["Disabled"] = 4,
     };
 
-    public static bool IsFacet(string facet) => facet.ToUpperInvariant() is "STATUS" or "STARTTYPE" or "STATE" or "STARTMODE" or "STARTED";
+    public static bool IsFacet(string facet) => facet.ToUpperInvariant() is "STATUS" or "STARTTYPE" or "STATE" or "STARTMODE" or "STARTED" || IsControl(facet);
+
+    /// <summary>Whether the facet is a control the service accepts while it runs (it needs the service's status).</summary>
+    public static bool IsControl(string facet) => facet.ToUpperInvariant() is "CANSTOP" or "CANSHUTDOWN" or "CANPAUSEANDCONTINUE";
 
     public static bool IsValue(string facet, string value) => facet.ToUpperInvariant() switch
     {
@@ -505,8 +510,11 @@ internal sealed class ServiceValueTemplate(TextTemplate name, string facet, stri
             case "STARTMODE":
                 // Win32_Service says Auto where ServiceStartMode says Automatic.
                 return PsPrimitive.String(startType is null ? initial : startType.Equals("Automatic", StringComparison.OrdinalIgnoreCase) ? "Auto" : Canonical(StartModes, startType));
-            default:
+            case "STARTED":
                 return PsPrimitive.Boolean(status is null ? bool.Parse(initial) : status.Equals("Running", StringComparison.OrdinalIgnoreCase));
+            default:
+                // A stopped service accepts no control (ServiceController reads SERVICE_STATUS.dwControlsAccepted).
+                return PsPrimitive.Boolean(bool.Parse(initial) && !(status ?? initialStatus ?? "Stopped").Equals("Stopped", StringComparison.OrdinalIgnoreCase));
         }
     }
 }

@@ -48,6 +48,18 @@ public class LoadErrorTests
                 steps:
                   - output: { $service: { name: Spooler, colour: Blue } }
             """, 4, "'colour' is no $service facet");
+        yield return Case("a service control without the service's status", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $service: { name: WinRM, canStop: true } }
+            """, 4, "$service's canStop goes with the service's status");
+        yield return Case("a service status beside a facet that is no control", """
+            behaviours:
+              - match: x
+                steps:
+                  - output: { $service: { name: WinRM, status: Running, started: true } }
+            """, 4, "$service takes { name: <service>, <facet>:");
         yield return Case("a service status that is none", """
             behaviours:
               - match: x

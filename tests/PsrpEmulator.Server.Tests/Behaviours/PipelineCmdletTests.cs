@@ -368,7 +368,7 @@ public class PipelineCmdletTests
     public async Task Wildcard_property_names_stand_for_the_properties_they_match()
     {
         Assert.That(await OutputOfAsync("Get-Service | Select-Object -Last 1 | Select-Object *Name | ConvertTo-Json -Compress"),
-            Is.EqualTo("{\"Name\":\"WinRM\",\"DisplayName\":\"Windows Remote Management (WS-Management)\"}"));
+            Is.EqualTo("{\"Name\":\"WinRM\",\"DisplayName\":\"Windows Remote Management (WS-Management)\",\"MachineName\":\".\",\"ServiceName\":\"WinRM\"}"));
         Assert.That(await OutputOfAsync("Get-Service | Select-Object -Last 1 | Format-List Disp*, Stat? | Out-String"), Is.EqualTo(Lines("", "", "DisplayName : Windows Remote Management (WS-Management)", "", "", "")));
         Assert.That(await OutputOfAsync("Get-Service | Select-Object -Last 1 | Format-List Disp*, Stat* | Out-String"),
             Is.EqualTo(Lines("", "", "DisplayName : Windows Remote Management (WS-Management)", "Status      : Running", "", "", "")));

@@ -37,6 +37,50 @@ public class ServiceCommandTests
     }
 
     [Test]
+    public async Task The_controls_a_service_accepts_follow_its_status()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "Get-Service | % { \"$($_.ServiceName) $($_.CanStop) $($_.CanShutdown) $($_.CanPauseAndContinue)\" }; Stop-Service WinRM, EventLog; " +
+            "Get-Service | % { \"$($_.Name) $($_.CanStop) $($_.CanShutdown)\" }; Start-Service EventLog; (Get-Service EventLog).CanShutdown", states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "EventLog True True False", "Spooler False False False", "WinRM True False False",
+            "EventLog False False", "Spooler False False", "WinRM False False",
+            "True",
+        }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_service_has_ServiceController_s_properties_and_its_dependencies_show_by_name()
+    {
+        var host = await RunAsync(
+            "(Get-Service WinRM).RequiredServices.Name -join ','; (Get-Service Spooler).ServicesDependedOn.Count; (Get-Service EventLog).DependentServices.Name; " +
+            "(Get-Service WinRM).ServiceType; [int](Get-Service Spooler).ServiceType; (Get-Service WinRM).MachineName; " +
+            "Get-Service WinRM | Format-List RequiredServices, DependentServices | Out-String", new ServiceStates());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "RPCSS,HTTP", "2", "Wecsvc", "Win32ShareProcess", "16", ".",
+            "\r\n\r\nRequiredServices  : {RPCSS, HTTP}\r\nDependentServices : {}\r\n\r\n\r\n\r\n",
+        }));
+    }
+
+    [Test]
+    public async Task Select_Object_star_copies_a_service_s_properties_into_a_Selected_object_shown_as_a_list()
+    {
+        var host = await RunAsync("$s = Get-Service WinRM | Select-Object *; $s.PSObject.TypeNames[0]; $s.PSObject.Properties.Name.Count; ($s | Out-String) -split \"`r`n\" | Select-Object -Skip 2 -First 3", new ServiceStates());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Selected.System.ServiceProcess.ServiceController", "16",
+            "Name                : WinRM", "RequiredServices    : {RPCSS, HTTP}", "CanPauseAndContinue : False",
+        }));
+    }
+
+    [Test]
     public async Task A_disabled_service_does_not_start_until_Set_Service_changes_its_start_type()
     {
         var states = new ServiceStates();

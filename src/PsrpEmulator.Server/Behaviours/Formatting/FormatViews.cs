@@ -862,7 +862,7 @@ internal static class FormatViews
             case PsObject { ToStringValue: { } text } o when o.CollectionKind == PsCollectionKind.None:
                 return text;
             case PsObject o when o.CollectionKind is PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue:
-                return depth > 0 ? (o.ToStringValue ?? "System.Object[]") : Enumeration(o.Items.Select(i => CellText(i, depth + 1)), o.Items.Count);
+                return depth > 0 ? (o.ToStringValue ?? "System.Object[]") : Enumeration(o.Items.Select(i => ItemName(i) ?? CellText(i, depth + 1)), o.Items.Count);
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } o:
                 return depth > 0 ? (o.ToStringValue ?? "System.Collections.Hashtable") : Enumeration(o.Entries.Select(e => $"[{CellText(e.Key, 1)}, {CellText(e.Value, 1)}]"), o.Entries.Count);
             case PsObject { BaseValue: { } b }:
@@ -879,6 +879,34 @@ internal static class FormatViews
 
         return value.ToWindowsText();
     }
+
+    /// <summary>
+    /// An item of a collection in a cell, when its type keeps Object's ToString (its text is its type's name): its name,
+    /// as PowerShell's formatter shows one (GetObjectName: the first property matching name, id, key, *key, *name, *id),
+    /// so a service's RequiredServices read {RPCSS, HTTP}. Null for other items, and for deserialized objects, whose
+    /// ToString is the text they came with.
+    /// </summary>
+    private static string? ItemName(PsValue? item)
+    {
+        if (item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null, ToStringValue: { } text, TypeNames: [var typeName, ..] } o ||
+            text != typeName || typeName.StartsWith("Deserialized.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var names = DisplayProperties(o);
+        foreach (var pattern in NamePatterns)
+        {
+            if (names.FirstOrDefault(n => pattern[0] == '*' ? n.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase) : n.Equals(pattern, StringComparison.OrdinalIgnoreCase)) is { } name)
+            {
+                return CellText(o[name], 1);
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly string[] NamePatterns = ["name", "id", "key", "*key", "*name", "*id"];
 
     // Nested objects and arrays show in full, to a depth and a length that bound the work a deep or shared object
     // (CLIXML references can make one) can cause.
