@@ -463,7 +463,14 @@ internal sealed class Pipeline : IPipelineHost
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
-        if (record is PipelineOutput { Value: PsObject } output && Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = new PipelineOutput(xml);
+        if (record is PipelineOutput { Value: PsObject } output)
+        {
+            if (Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = output = new PipelineOutput(xml);
+            // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text.
+            var serialized = RemotingDepth.Apply(output.Value, WireText);
+            if (!ReferenceEquals(serialized, output.Value)) record = new PipelineOutput(serialized);
+        }
+
         if (record is ErrorRecordMessage error)
         {
             if (_script is not null) record = error = new ErrorRecordMessage(Placed(error.Record, errorStream: true));
@@ -480,6 +487,8 @@ internal sealed class Pipeline : IPipelineHost
             : WriteNowAsync(record, cancellationToken);
         return HasHostUI && HostEcho(record) is { } echo ? ThenAsync(written, echo, cancellationToken) : written;
     }
+
+    private static readonly Func<PsObject, string> WireText = value => PipelineVariables.Display(value);
 
     // The record went to the server's host, not to a pipe (a redirection, a merge, a variable capture took it before
     // here): InternalHostUserInterface adds it to the stream the client gets as a record, then calls the host's UI

@@ -1,0 +1,51 @@
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.EndToEnd.Tests;
+
+/// <summary>
+/// Output reaches the client serialized to depth 1, as a Windows endpoint sends it: a .NET object's nested objects as
+/// their text, a PSCustomObject's nested PSCustomObjects whole.
+/// </summary>
+public class SerializationDepthTests : EmulatorTestBase
+{
+    private async Task<List<PsValue>> OutputsAsync(string script)
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var pipeline = await pool.StartAsync(new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true));
+        var outputs = new List<PsValue>();
+        await foreach (var e in pipeline.ReadAllAsync())
+        {
+            if (e is OutputEvent output) outputs.Add(output.Value);
+        }
+
+        return outputs;
+    }
+
+    [Test]
+    public async Task A_service_s_dependencies_reach_the_client_as_texts_while_the_session_reads_them_as_services()
+    {
+        var outputs = await OutputsAsync("Get-Service WinRM; (Get-Service WinRM).RequiredServices.Name -join ','");
+
+        var service = (PsObject)outputs[0];
+        var required = (PsObject)service["RequiredServices"]!;
+        Assert.That(required.Items.Select(i => i.ToDisplayString()), Is.EqualTo(new[] { "System.ServiceProcess.ServiceController", "System.ServiceProcess.ServiceController" }));
+        Assert.That(service["ServiceName"]?.ToDisplayString(), Is.EqualTo("WinRM"));
+        Assert.That(outputs[1].ToDisplayString(), Is.EqualTo("RPCSS,HTTP"), "inside the session they are ServiceControllers");
+    }
+
+    [Test]
+    public async Task Nested_PSCustomObjects_reach_the_client_whole_and_a_net_object_in_one_keeps_its_own_properties()
+    {
+        var outputs = await OutputsAsync("[pscustomobject]@{ a = [pscustomobject]@{ b = [pscustomobject]@{ c = 3 } }; svc = Get-Service WinRM }");
+
+        var top = (PsObject)outputs.Single();
+        var c = ((PsObject)((PsObject)top["a"]!)["b"]!)["c"];
+        Assert.That(c, Is.EqualTo(PsPrimitive.Int32(3)));
+        var service = (PsObject)top["svc"]!;
+        Assert.That(service["Name"]?.ToDisplayString(), Is.EqualTo("WinRM"));
+        Assert.That(service["RequiredServices"], Is.InstanceOf<PsObject>().And.Property(nameof(PsObject.Items)).All.InstanceOf<PsPrimitive>());
+    }
+}
