@@ -33,6 +33,7 @@ public class SerializationDepthTests : EmulatorTestBase
         var required = (PsObject)service["RequiredServices"]!;
         Assert.That(required.Items.Select(i => i.ToDisplayString()), Is.EqualTo(new[] { "System.ServiceProcess.ServiceController", "System.ServiceProcess.ServiceController" }));
         Assert.That(service["ServiceName"]?.ToDisplayString(), Is.EqualTo("WinRM"));
+        Assert.That(service["Status"], Is.EqualTo(PsPrimitive.String("Running")), "an enum below the top goes as its name");
         Assert.That(outputs[1].ToDisplayString(), Is.EqualTo("RPCSS,HTTP"), "inside the session they are ServiceControllers");
     }
 

@@ -6,7 +6,7 @@ namespace PsrpEmulator.Protocol.Clixml;
 /// properties (<c>Props</c>) are written one level less deep, its instance members (<c>MS</c>: a PSCustomObject's
 /// notes, Add-Member's) at its own depth; containers (LST, DCT, ...) do not count, their items are written at the
 /// container's depth; a complex object with no depth left is its text (<c>&lt;S&gt;</c>), or that text with its notes
-/// around it (an <c>Obj</c> wrapping the string). So Windows sends <c>(Get-Service WinRM).RequiredServices</c> as
+/// around it (an <c>Obj</c> wrapping the string); an enum is such an object too. So Windows sends <c>(Get-Service WinRM).RequiredServices</c> as
 /// texts, and a PSCustomObject's nested PSCustomObjects whole. Some objects choose their own depth whatever the
 /// current one (GetDepthOfSerialization): CIM instances and PSCredentials 1, PSSenderInfo 4, the SerializationDepth of
 /// the built-in types.ps1xml and typesv3.ps1xml (a FileSystemSecurity 1, so Get-Acl's Access rules go as texts; a Job
@@ -73,7 +73,8 @@ public static class RemotingDepth
             else Written[obj] = obj;
 
             depth = DepthOf(obj, depth);
-            if (obj.CollectionKind == PsCollectionKind.None && obj.BaseValue is null && depth <= 0) return AsText(obj, level);
+            // An enum is no primitive to the serializer: with no depth left it is its name, like any complex object.
+            if (obj.CollectionKind == PsCollectionKind.None && (obj.BaseValue is null || IsEnum(obj)) && depth <= 0) return AsText(obj, level);
             PsObject? copy = null;
             for (var i = 0; i < obj.Items.Count; i++)
             {
@@ -157,6 +158,8 @@ public static class RemotingDepth
             foreach (var property in obj.ExtendedProperties) wrapped.ExtendedProperties.Add(property with { Value = Write(property.Value, 0, level + 1) });
             return wrapped;
         }
+
+        private static bool IsEnum(PsObject obj) => obj.TypeNames is { } names && names.Contains("System.Enum");
 
         // Select-Object's type names are added to the object's own, so the serializer writes them (a modified TN).
         private static bool IsSelected(PsObject obj) => obj.TypeNames is [var first, ..] && first.StartsWith("Selected.", StringComparison.Ordinal);

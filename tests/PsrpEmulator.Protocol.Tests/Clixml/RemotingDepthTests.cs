@@ -51,12 +51,25 @@ public class RemotingDepthTests
     [Test]
     public void An_object_with_nothing_to_cut_is_written_as_it_is()
     {
-        var flat = Service("WinRM", new PsProperty("Status", new PsObject(["System.ServiceProcess.ServiceControllerStatus", "System.Enum"]) { ToStringValue = "Running", BaseValue = PsPrimitive.Int32(4) }));
+        var flat = Service("WinRM", new PsProperty("Length", PsPrimitive.Int64(3)), new PsProperty("Tags", PsObjects.List([PsPrimitive.String("a")])));
         var custom = Custom(new PsProperty("a", Custom(new PsProperty("b", Custom(new PsProperty("c", PsPrimitive.Int32(1)))))));
 
-        Assert.That(RemotingDepth.Apply(flat, Text), Is.SameAs(flat), "an enum is a primitive with its type");
+        Assert.That(RemotingDepth.Apply(flat, Text), Is.SameAs(flat), "primitives and lists of them are kept");
         Assert.That(RemotingDepth.Apply(custom, Text), Is.SameAs(custom), "a PSCustomObject's notes keep their depth, so nested ones go whole");
         Assert.That(RemotingDepth.Apply(PsPrimitive.Int32(3), Text), Is.EqualTo(PsPrimitive.Int32(3)));
+    }
+
+    [Test]
+    public void An_enum_in_an_object_s_properties_is_its_name_and_an_enum_at_the_top_stays_an_enum()
+    {
+        static PsObject Running() => new(["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"]) { ToStringValue = "Running", BaseValue = PsPrimitive.Int32(4) };
+        var status = Running();
+        var service = Service("WinRM", new PsProperty("Status", Running()));
+
+        Assert.That(((PsObject)RemotingDepth.Apply(service, Text))["Status"], Is.EqualTo(PsPrimitive.String("Running")));
+        Assert.That(RemotingDepth.Apply(status, Text), Is.SameAs(status));
+        Assert.That(RemotingDepth.Apply(Custom(new PsProperty("s", status)), Text), Is.InstanceOf<PsObject>().And.Property("ExtendedProperties").Count.EqualTo(1));
+        Assert.That(((PsObject)RemotingDepth.Apply(Custom(new PsProperty("s", status)), Text))["s"], Is.SameAs(status), "a note keeps its depth");
     }
 
     [Test]
