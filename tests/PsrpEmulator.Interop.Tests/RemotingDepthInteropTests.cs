@@ -44,4 +44,18 @@ public sealed class RemotingDepthInteropTests
         Assert.That(folder["Parent"], Is.InstanceOf<PsPrimitive>());
         Assert.That(((PsObject)((PsObject)((PsObject)ours)["nested"]!)["inner"]!)["c"], Is.EqualTo(PsPrimitive.Int32(3)));
     }
+
+    [Test]
+    public void Values_nested_past_the_serializer_s_limit_are_its_text_as_PowerShell_writes_them()
+    {
+        object value = 7;
+        for (var i = 0; i < 55; i++) value = Custom(("n", value));
+
+        var theirs = Read(PSSerializer.Serialize(value, 1));
+        var ours = RemotingDepth.Apply(Read(PSSerializer.Serialize(value, 1).Replace(
+            "<S N=\"n\">" + RemotingDepth.TooDeepText + "</S>", "<I32 N=\"n\">7</I32>", StringComparison.Ordinal)), o => o.ToStringValue ?? string.Empty);
+
+        Assert.That(Written(theirs), Does.Contain(RemotingDepth.TooDeepText), "PowerShell cut it");
+        Assert.That(Written(ours), Is.EqualTo(Written(theirs)));
+    }
 }

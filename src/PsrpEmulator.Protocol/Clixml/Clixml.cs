@@ -5,8 +5,12 @@ public sealed record ClixmlLimits
 {
     public static readonly ClixmlLimits Default = new();
 
-    /// <summary>Maximum element nesting depth.</summary>
-    public int MaxDepth { get; init; } = 64;
+    /// <summary>
+    /// Maximum element nesting depth. PowerShell's serializer and deserializer allow 49 levels of values below the top
+    /// (<see cref="RemotingDepth.MaxDepthBelowTopLevel"/>), and a level takes up to three elements (Obj, DCT, En), so
+    /// what a Windows endpoint may send, inside a message's own few levels, fits in 200.
+    /// </summary>
+    public int MaxDepth { get; init; } = 200;
 
     /// <summary>Maximum number of Obj elements (including referenced ones) in one document.</summary>
     public int MaxObjects { get; init; } = 100_000;

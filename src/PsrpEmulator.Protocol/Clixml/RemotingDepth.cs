@@ -21,8 +21,8 @@ public static class RemotingDepth
     /// <summary>InternalSerializer.MaxDepthBelowTopLevel.</summary>
     public const int MaxDepthBelowTopLevel = 50;
 
-    /// <summary>What the serializer writes at <see cref="MaxDepthBelowTopLevel"/> (Serialization.DeserializationTooDeep; UNVERIFIED text).</summary>
-    public const string TooDeepText = "Too many nested objects.";
+    /// <summary>What the serializer writes at <see cref="MaxDepthBelowTopLevel"/> (Serialization.resx's DeserializationTooDeep).</summary>
+    public const string TooDeepText = "Serialized XML is nested too deeply.";
 
     // The SerializationDepth of the built-in type data (types.ps1xml, typesv3.ps1xml; GetEvent.types.ps1xml has none),
     // by type name: the first of an object's type names that has one gives it, as TypeTable.GetSerializationDepth.
@@ -66,8 +66,10 @@ public static class RemotingDepth
 
         public PsValue Write(PsValue value, int depth, int level)
         {
+            // The serializer counts every value it writes but $null; the top is level 1 to it.
+            if (value is PsNil) return value;
+            if (level + 1 >= MaxDepthBelowTopLevel) return PsPrimitive.String(TooDeepText);
             if (value is not PsObject obj) return value;
-            if (level >= MaxDepthBelowTopLevel) return PsPrimitive.String(TooDeepText);
             if (level == 0) _top = obj;
             else if (Written.TryGetValue(obj, out var done)) return done;
             else Written[obj] = obj;

@@ -148,7 +148,7 @@ public class RemotingDepthTests
     }
 
     [Test]
-    public void Objects_nested_50_levels_below_the_top_are_a_fixed_text()
+    public void Values_nested_50_levels_deep_are_a_fixed_text()
     {
         PsValue value = PsPrimitive.Int32(0);
         for (var i = 0; i < 60; i++) value = Custom(new PsProperty("n", value));
@@ -163,7 +163,7 @@ public class RemotingDepthTests
         }
 
         Assert.That(written, Is.EqualTo(PsPrimitive.String(RemotingDepth.TooDeepText)));
-        Assert.That(level, Is.EqualTo(RemotingDepth.MaxDepthBelowTopLevel));
+        Assert.That(level, Is.EqualTo(RemotingDepth.MaxDepthBelowTopLevel - 1), "the top is the serializer's level 1");
     }
 
     [Test]
