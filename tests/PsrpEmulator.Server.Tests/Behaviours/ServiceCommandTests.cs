@@ -69,6 +69,17 @@ public class ServiceCommandTests
     }
 
     [Test]
+    public async Task Get_Service_RequiredServices_and_DependentServices_write_the_services_a_service_needs_or_is_needed_by()
+    {
+        var host = await RunAsync(
+            "Get-Service WinRM -RequiredServices | % Name; Get-Service -DependentServices -Name EventLog | % Name; (gsv -RS Spooler).Count; Get-Service Nope -DependentServices; 'end'",
+            new ServiceStates());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "RPCSS", "HTTP", "Wecsvc", "2", "end" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand" }));
+    }
+
+    [Test]
     public async Task Select_Object_star_copies_a_service_s_properties_into_a_Selected_object_shown_as_a_list()
     {
         var host = await RunAsync("$s = Get-Service WinRM | Select-Object *; $s.PSObject.TypeNames[0]; $s.PSObject.Properties.Name.Count; ($s | Out-String) -split \"`r`n\" | Select-Object -Skip 2 -First 3", new ServiceStates());
