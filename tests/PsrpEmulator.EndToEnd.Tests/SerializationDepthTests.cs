@@ -10,18 +10,27 @@ namespace PsrpEmulator.EndToEnd.Tests;
 /// </summary>
 public class SerializationDepthTests : EmulatorTestBase
 {
-    private async Task<List<PsValue>> OutputsAsync(string script)
+    private async Task<List<PsValue>> OutputsAsync(string script) => (await EventsAsync(script)).OfType<OutputEvent>().Select(o => o.Value).ToList();
+
+    private async Task<List<PipelineEvent>> EventsAsync(string script)
     {
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
         var pipeline = await pool.StartAsync(new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true));
-        var outputs = new List<PsValue>();
-        await foreach (var e in pipeline.ReadAllAsync())
-        {
-            if (e is OutputEvent output) outputs.Add(output.Value);
-        }
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+        return events;
+    }
 
-        return outputs;
+    [Test]
+    public async Task An_information_record_s_object_is_cut_as_the_record_s_note()
+    {
+        var events = await EventsAsync("Write-Information -MessageData (Get-Service WinRM)");
+
+        var data = (PsObject)events.OfType<InformationEvent>().Single().Record.MessageData;
+        Assert.That(data["Name"]?.ToDisplayString(), Is.EqualTo("WinRM"));
+        Assert.That(data["Status"], Is.EqualTo(PsPrimitive.String("Running")));
+        Assert.That(((PsObject)data["RequiredServices"]!).Items, Is.All.InstanceOf<PsPrimitive>());
     }
 
     [Test]

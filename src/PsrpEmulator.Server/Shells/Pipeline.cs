@@ -470,6 +470,11 @@ internal sealed class Pipeline : IPipelineHost
             var serialized = RemotingDepth.Apply(output.Value, WireText);
             if (!ReferenceEquals(serialized, output.Value)) record = new PipelineOutput(serialized);
         }
+        else if (record is InformationRecordMessage information && RemotingDepth.Apply(information.MessageData, WireText) is var data && !ReferenceEquals(data, information.MessageData))
+        {
+            // The record goes as a PSObject whose MessageData note is at the record's depth (ToPSObjectForRemoting).
+            record = information with { MessageData = data };
+        }
 
         if (record is ErrorRecordMessage error)
         {

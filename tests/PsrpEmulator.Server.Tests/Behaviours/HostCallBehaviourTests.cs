@@ -301,6 +301,18 @@ public class HostCallBehaviourTests
         Assert.That((ignored.Records.OfType<InformationRecordMessage>().Count(), ignored.OutputTexts.Single()), Is.EqualTo((0, "after")));
     }
 
+    // A script that is Write-Information alone in a form no rule answers runs as the statement does in a longer script.
+    [TestCase("Write-Information -MessageData 'x' -Tags a", "x")]
+    [TestCase("Write-Information (Get-Service WinRM).Name", "WinRM")]
+    [TestCase("Write-Information -MessageData (1 + 2) -InformationAction SilentlyContinue", "3")]
+    public async Task Write_Information_alone_in_a_script_writes_its_record(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script, Typing());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.Records.OfType<InformationRecordMessage>().Select(r => r.MessageData.ToDisplayString()), Is.EqualTo(new[] { expected }));
+    }
+
     [Test]
     public async Task ChoiceDescriptions_are_made_as_PromptForChoice_s_scripts_make_them()
     {
