@@ -127,6 +127,14 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
                     : ScenarioFault($"[{type.FullName}]::{member}() is not emulated: give the command a rule (match: its whole text)");
             }
 
+            // [Environment]::Foo().Count: a static method's result read further is the method's own error.
+            if (StaticMethodChain().Match(after) is { Success: true } call)
+            {
+                var method = call.Groups["member"].Value;
+                return ScriptExpressions.AnswersEveryStaticMember(type) ? MethodNotFound(method, type.FullName)
+                    : ScenarioFault($"[{type.FullName}]::{method}() is not emulated: give the command a rule (match: its whole text)");
+            }
+
             // [Environment]::OSVersion.Version: a static property the emulator does not know, read further.
             if (StaticPropertyChain().Match(after) is { Success: true } chain)
             {
@@ -236,4 +244,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^::(?<member>\w+)\.\w", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex StaticPropertyChain();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^::(?<member>\w+)\(", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex StaticMethodChain();
 }

@@ -2184,6 +2184,23 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return value is not null ? PsPrimitive.String(value) : PsNil.Instance;
             }
 
+            // [Environment]::GetEnvironmentVariables(['Machine' | 'User' | 'Process']): a Hashtable of them all, the
+            // process's as $env: reads them, the machine's or user's as their registry keys hold them (expanded).
+            if (type.FullName == "System.Environment" && member.Equals("GetEnvironmentVariables", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 or 1 })
+            {
+                var target = arguments.Count == 1 ? EnvironmentTarget(arguments[0], "GetEnvironmentVariables") : null;
+                IEnumerable<KeyValuePair<string, string>> variables = EnvironmentNow();
+                if (target is { } persistentScope)
+                {
+                    var persistent = Host.PersistentEnvironment ?? throw new ScenarioRuntimeException("[Environment]::GetEnvironmentVariables for the machine or a user needs a computer's session");
+                    variables = persistent.List(persistentScope, host.EnvironmentVariable("USERPROFILE") ?? string.Empty)
+                        .Select(v => KeyValuePair.Create(v.Name, v.Expand ? PersistentEnvironment.Expand(v.Text, host.EnvironmentVariable) : v.Text));
+                }
+
+                return PsObjects.Dictionary(variables.Select(v => KeyValuePair.Create<PsValue, PsValue>(PsPrimitive.String(v.Key), PsPrimitive.String(v.Value))),
+                    ["System.Collections.Hashtable", "System.Object"]);
+            }
+
             // [Environment]::SetEnvironmentVariable('NAME', 'value'[, 'Machine' | 'User' | 'Process']): the session process's
             // variable ($env:NAME), or the machine's or user's for the processes started later (not this one, as on Windows).
             if (type.FullName == "System.Environment" && member.Equals("SetEnvironmentVariable", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 2 or 3 })

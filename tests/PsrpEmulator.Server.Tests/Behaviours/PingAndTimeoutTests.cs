@@ -214,6 +214,22 @@ public class PersistentEnvironmentTests
         Assert.That(store.Get(EnvironmentScope.User, @"C:\Users\tester", "U", _ => null), Is.EqualTo("user"));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "MethodArgumentConversionInvalidCastArgument" }));
     }
+
+    [Test]
+    public async Task GetEnvironmentVariables_is_a_hashtable_of_the_process_s_or_a_store_s_variables()
+    {
+        var store = new PersistentEnvironment();
+        var host = new RecordingHost { PersistentEnvironment = store };
+        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+
+        await Default.Resolve(Behaviour.Script(
+            "$env:N = 'new'; $all = [Environment]::GetEnvironmentVariables(); $all.GetType().FullName; $all['N']; $all['COMPUTERNAME']; " +
+            "[Environment]::SetEnvironmentVariable('M', 'machine', 'Machine'); $machine = [Environment]::GetEnvironmentVariables('Machine'); $machine['M']; " +
+            "$machine.ContainsKey('Path'); [Environment]::GetEnvironmentVariables([EnvironmentVariableTarget]::User)['TEMP']; [Environment]::GetEnvironmentVariables('Process').Count -eq $all.Count")).RunTestAsync(host);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "System.Collections.Hashtable", "new", "TESTHOST01", "machine", "True", @"C:\Users\tester\AppData\Local\Temp", "True" }));
+    }
 }
 
 /// <summary>Test-Connection and Test-NetConnection from the computer itself, as ping answers.</summary>

@@ -119,6 +119,8 @@ public class TypeAndDateTests
     [TestCase("[System.Net.Sockets.TcpClient]::new('localhost', 80)", "PsrpEmulator.ScenarioError", "[System.Net.Sockets.TcpClient] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[System.Net.Dns]::GetHostEntry('localhost')", "PsrpEmulator.ScenarioError", "[System.Net.Dns]::GetHostEntry() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
+    [TestCase("[Math]::Frobnicate(1).Length", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
+    [TestCase("[Environment]::GetLogicalDrives().Count", "PsrpEmulator.ScenarioError", "[System.Environment]::GetLogicalDrives() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Security.Principal.NTAccount]'Users'", "PsrpEmulator.ScenarioError", "[Security.Principal.NTAccount] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
