@@ -462,7 +462,11 @@ internal sealed partial class RunContext
 
     /// <summary>An argument converted to a DateTime parameter's value (a string in the invariant culture).</summary>
     private async ValueTask<DateTimeOffset?> DateArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
-        ((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!)).Value as DateTimeOffset?;
+        (await DatePrimitiveArgumentAsync(word, to, blockNesting)).Value as DateTimeOffset?;
+
+    // The argument as a [datetime], with its Kind (a parsed text's Unspecified, UtcNow's Utc).
+    private async ValueTask<PsPrimitive> DatePrimitiveArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
+        (PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!);
 
     private async ValueTask<Stage> BuildStageAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
     {

@@ -1215,13 +1215,16 @@ internal sealed partial class RunContext
     /// Get-Date with its parameters, as Windows PowerShell 5.1's GetDateCommand: <c>-Date</c> (first position; a string
     /// converted as PowerShell converts it, in the invariant culture) else the session's clock; <c>-Year</c> ...
     /// <c>-Millisecond</c> move that part (in their ranges); <c>-UFormat</c> or <c>-Format</c> (FileDate, FileDateTime
-    /// and their Universal forms included) make text, in en-US; else the DateTime. Its DisplayHint is not emulated.
+    /// and their Universal forms included) make text, in en-US; else the DateTime (of -Date's Kind, else Local). Its
+/// DisplayHint is not emulated.
     /// </summary>
     private async ValueTask<PsValue> GetDateAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
         const string command = "Get-Date";
-        var date = (arguments["Date"] is { } dateWord ? await DateArgumentAsync(dateWord, to, blockNesting) : null)
-            ?? (scope.Variables.Runspace.Time ?? time).GetUtcNow(); // the session's clock, as the Get-Date rule's
+        // -Date keeps its Kind (GetDateCommand moves the given DateTime); the clock's date is Local.
+        var given = arguments["Date"] is { } dateWord ? await DatePrimitiveArgumentAsync(dateWord, to, blockNesting) : null;
+        var kind = given?.DateKind ?? DateTimeKind.Local;
+        var date = given?.Value as DateTimeOffset? ?? (scope.Variables.Runspace.Time ?? time).GetUtcNow(); // the session's clock, as the Get-Date rule's
         var day = date.ToOffset(TimeSpan.Zero).DateTime;
         foreach (var (part, minimum, maximum) in new[] { ("Year", 1, 9999), ("Month", 1, 12), ("Day", 1, 31), ("Hour", 0, 23), ("Minute", 0, 59), ("Second", 0, 59), ("Millisecond", 0, 999) })
         {
@@ -1263,7 +1266,7 @@ internal sealed partial class RunContext
             }
         }
 
-        return PsPrimitive.DateTime(result);
+        return PsPrimitive.DateTime(result, kind);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?<type>[A-Za-z_][\w.]*(?:\[[\w.,\s\[\]]*\])?)\((?<arguments>.*)\)$", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

@@ -58,6 +58,8 @@ public class DateKindTests
     [TestCase("([datetime]::UtcNow + (New-TimeSpan -Hours 1)).Kind", "Utc")]
     [TestCase("(Get-Item C:\\).LastWriteTimeUtc.Kind; (Get-Item C:\\).LastWriteTime.Kind", "Utc|Local")]
     [TestCase("[datetime]::UtcNow.Kind -eq [DateTimeKind]::Utc", "True")]
+    // Get-Date -Date moves the DateTime it is given, Kind and all; a text is converted first (Unspecified).
+    [TestCase("(Get-Date -Date ([datetime]::UtcNow)).Kind; (Get-Date ([datetime]::UtcNow) -Hour 3).Kind; (Get-Date -Date '2020-01-02').Kind; (Get-Date -Date (Get-Date)).Kind", "Utc|Utc|Unspecified|Local")]
     public async Task A_dates_Kind_is_the_one_Windows_gives(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
