@@ -168,7 +168,7 @@ public static class RemotingDepth
 
         private PsValue Remember(PsObject obj, PsValue written)
         {
-            if (!ReferenceEquals(obj, _top)) Written[obj] = written;
+            Written[obj] = written;
             return written;
         }
 
@@ -180,7 +180,7 @@ public static class RemotingDepth
             copy.ExtendedProperties.AddRange(obj.ExtendedProperties);
             copy.Items.AddRange(obj.Items);
             copy.Entries.AddRange(obj.Entries);
-            if (_written is not null || !ReferenceEquals(obj, _top)) Written[obj] = copy;
+            Written[obj] = copy;
             return copy;
         }
     }

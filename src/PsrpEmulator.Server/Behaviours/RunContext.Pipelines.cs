@@ -1193,13 +1193,12 @@ internal sealed partial class RunContext
             var counted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var property in properties)
             {
-                var resolved = property.IndexOfAny(['*', '?']) >= 0
-                    ? ScriptExpressions.ExpandPropertyNames(item, [property])
-                    : MemberName(item, property) is { } own ? [own] : [];
+                var isPattern = property.IndexOfAny(['*', '?']) >= 0;
+                var resolved = isPattern ? ScriptExpressions.ExpandPropertyNames(item, [property]) : MemberName(item, property) is { } own ? [own] : [];
                 if (resolved.Count == 0)
                 {
                     // A name no object has is remembered, to be reported at the end; a pattern that matches nothing is not.
-                    if (property.IndexOfAny(['*', '?']) < 0) Entry(property);
+                    if (!isPattern) Entry(property);
                     continue;
                 }
 

@@ -117,23 +117,19 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
                     : new($"Unable to find type [{typeName}].", "TypeNotFound", ErrorCategory.InvalidOperation, RuntimeExceptionType, typeName);
             }
 
+            // A method is PowerShell's MethodNotFound only on a type whose every member the emulator answers; on
+            // another ([Environment], [System.Net.Dns]) .NET may well have it.
+            ScriptedError StaticMethodError(string method) => ScriptExpressions.AnswersEveryStaticMember(type)
+                ? MethodNotFound(method, type.FullName)
+                : ScenarioFault($"[{type.FullName}]::{method}() is not emulated: give the command a rule (match: its whole text)");
+
             if (ScriptExpressions.StaticMemberSyntax(after) is var (member, arguments))
             {
-                // A method is PowerShell's MethodNotFound only on a type whose every member the emulator answers; on
-                // another ([Environment], [System.Net.Dns]) .NET may well have it.
-                return arguments is null
-                    ? ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
-                    : ScriptExpressions.AnswersEveryStaticMember(type) ? MethodNotFound(member, type.FullName)
-                    : ScenarioFault($"[{type.FullName}]::{member}() is not emulated: give the command a rule (match: its whole text)");
+                return arguments is null ? ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}") : StaticMethodError(member);
             }
 
             // [Environment]::Foo().Count: a static method's result read further is the method's own error.
-            if (StaticMethodChain().Match(after) is { Success: true } call)
-            {
-                var method = call.Groups["member"].Value;
-                return ScriptExpressions.AnswersEveryStaticMember(type) ? MethodNotFound(method, type.FullName)
-                    : ScenarioFault($"[{type.FullName}]::{method}() is not emulated: give the command a rule (match: its whole text)");
-            }
+            if (StaticMethodChain().Match(after) is { Success: true } call) return StaticMethodError(call.Groups["member"].Value);
 
             // [Environment]::OSVersion.Version: a static property the emulator does not know, read further.
             if (StaticPropertyChain().Match(after) is { Success: true } chain)
