@@ -58,4 +58,18 @@ public class SerializationDepthTests : EmulatorTestBase
         Assert.That(service["Name"]?.ToDisplayString(), Is.EqualTo("WinRM"));
         Assert.That(service["RequiredServices"], Is.InstanceOf<PsObject>().And.Property(nameof(PsObject.Items)).All.InstanceOf<PsPrimitive>());
     }
+
+    [Test]
+    public async Task An_error_record_s_target_object_is_cut_as_the_record_s_note_while_Error_keeps_it_whole()
+    {
+        var events = await EventsAsync("Write-Error -Message 'bad' -TargetObject (Get-Service WinRM); $Error[0].TargetObject.RequiredServices.Name -join ','");
+
+        var record = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var target = (PsObject)record["TargetObject"]!;
+        Assert.That(target["Name"]?.ToDisplayString(), Is.EqualTo("WinRM"));
+        Assert.That(target["Status"], Is.EqualTo(PsPrimitive.String("Running")));
+        Assert.That(((PsObject)target["RequiredServices"]!).Items, Is.All.InstanceOf<PsPrimitive>());
+        Assert.That(record["ErrorCategory_TargetName"]?.ToDisplayString(), Is.EqualTo("System.ServiceProcess.ServiceController"));
+        Assert.That(events.OfType<OutputEvent>().Single().Value.ToDisplayString(), Is.EqualTo("RPCSS,HTTP"), "in the session it is a ServiceController");
+    }
 }

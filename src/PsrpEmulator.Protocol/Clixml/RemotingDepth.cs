@@ -57,6 +57,39 @@ public static class RemotingDepth
     public static PsValue Apply(PsValue value, Func<PsObject, string> text, int depth = ForRemoting) =>
         value is PsObject ? new Walker(text).Write(value, depth, 0) : value;
 
+    /// <summary>
+    /// <paramref name="owner"/> with its instance member <paramref name="name"/> cut as the serializer writes a note of
+    /// an object at depth <paramref name="depth"/> (a note keeps its owner's depth): an ErrorRecord's TargetObject,
+    /// which ErrorRecord.ToPSObjectForRemoting adds as a note. The same instance when nothing is cut, else a shallow
+    /// copy (the owner may be kept whole elsewhere, as in <c>$Error</c>).
+    /// </summary>
+    public static PsObject ApplyToNote(PsObject owner, string name, Func<PsObject, string> text, int depth = ForRemoting)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        for (var i = 0; i < owner.ExtendedProperties.Count; i++)
+        {
+            var property = owner.ExtendedProperties[i];
+            if (property.Value is not PsObject || !string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
+            var written = new Walker(text).Write(property.Value, depth, 1);
+            if (ReferenceEquals(written, property.Value)) return owner;
+            var copy = ShallowCopy(owner);
+            copy.ExtendedProperties[i] = property with { Value = written };
+            return copy;
+        }
+
+        return owner;
+    }
+
+    private static PsObject ShallowCopy(PsObject obj)
+    {
+        var copy = new PsObject(obj.TypeNames) { ToStringValue = obj.ToStringValue, BaseValue = obj.BaseValue, CollectionKind = obj.CollectionKind };
+        copy.AdaptedProperties.AddRange(obj.AdaptedProperties);
+        copy.ExtendedProperties.AddRange(obj.ExtendedProperties);
+        copy.Items.AddRange(obj.Items);
+        copy.Entries.AddRange(obj.Entries);
+        return copy;
+    }
+
     private sealed class Walker(Func<PsObject, string> text)
     {
         // Objects already written, by reference: a second occurrence (or a cycle) is the first one's result, as the
@@ -175,11 +208,7 @@ public static class RemotingDepth
         // A shallow copy, which later references to the original get.
         private PsObject Copy(PsObject obj)
         {
-            var copy = new PsObject(obj.TypeNames) { ToStringValue = obj.ToStringValue, BaseValue = obj.BaseValue, CollectionKind = obj.CollectionKind };
-            copy.AdaptedProperties.AddRange(obj.AdaptedProperties);
-            copy.ExtendedProperties.AddRange(obj.ExtendedProperties);
-            copy.Items.AddRange(obj.Items);
-            copy.Entries.AddRange(obj.Entries);
+            var copy = ShallowCopy(obj);
             Written[obj] = copy;
             return copy;
         }

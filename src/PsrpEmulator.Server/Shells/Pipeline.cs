@@ -480,6 +480,9 @@ internal sealed class Pipeline : IPipelineHost
         {
             if (_script is not null) record = error = new ErrorRecordMessage(Placed(error.Record, errorStream: true));
             _shell.Runspace?.RecordError(error.Record);
+            // $Error keeps the target whole; the wire gets it to the record's depth, as a note of the record.
+            var cut = RemotingDepth.ApplyToNote(error.Record, "TargetObject", WireText);
+            if (!ReferenceEquals(cut, error.Record)) record = new ErrorRecordMessage(cut);
         }
         else if ((_placement & (AllStreamOptions & ~AddInvocationInfoToErrorRecord)) != 0)
         {

@@ -179,4 +179,29 @@ public class RemotingDepthTests
         Assert.That(texts, Is.EqualTo(1), "the owner is made text once, not once per path");
         Assert.That(written, Is.Not.SameAs(value));
     }
+
+    [Test]
+    public void A_note_is_cut_at_its_owner_s_depth_in_a_copy_and_an_owner_with_nothing_to_cut_is_kept()
+    {
+        var target = Service("WinRM", new PsProperty("RequiredServices", PsObjects.List([Service("RPCSS")])));
+        var record = new PsObject(["System.Management.Automation.ErrorRecord", "System.Object"]) { ToStringValue = "bad" }
+            .With("Exception", PsPrimitive.String("x"))
+            .With("TargetObject", target)
+            .With("FullyQualifiedErrorId", "Id");
+
+        var written = RemotingDepth.ApplyToNote(record, "targetobject", Text);
+
+        Assert.That(written, Is.Not.SameAs(record));
+        Assert.That(record["TargetObject"], Is.SameAs(target), "the owner is left as it was");
+        Assert.That(written.ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "Exception", "TargetObject", "FullyQualifiedErrorId" }));
+        Assert.That(written.ToStringValue, Is.EqualTo("bad"));
+        var cut = (PsObject)written["TargetObject"]!;
+        Assert.That(cut["Name"], Is.EqualTo(PsPrimitive.String("WinRM")));
+        Assert.That(((PsObject)cut["RequiredServices"]!).Items, Is.EqualTo(new PsValue[] { PsPrimitive.String("System.ServiceProcess.ServiceController") }));
+
+        var flat = new PsObject(["System.Management.Automation.ErrorRecord", "System.Object"]).With("TargetObject", Service("WinRM"));
+        Assert.That(RemotingDepth.ApplyToNote(flat, "TargetObject", Text), Is.SameAs(flat));
+        Assert.That(RemotingDepth.ApplyToNote(record, "Missing", Text), Is.SameAs(record));
+    }
 }
+
