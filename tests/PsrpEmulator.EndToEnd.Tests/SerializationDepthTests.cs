@@ -72,4 +72,21 @@ public class SerializationDepthTests : EmulatorTestBase
         Assert.That(record["ErrorCategory_TargetName"]?.ToDisplayString(), Is.EqualTo("System.ServiceProcess.ServiceController"));
         Assert.That(events.OfType<OutputEvent>().Single().Value.ToDisplayString(), Is.EqualTo("RPCSS,HTTP"), "in the session it is a ServiceController");
     }
+
+    [Test]
+    public async Task Get_Date_s_output_goes_with_its_DisplayHint_note_wherever_it_is_and_another_date_without()
+    {
+        var outputs = await OutputsAsync("Get-Date -DisplayHint Date; [datetime]::UtcNow; [pscustomobject]@{ When = Get-Date }");
+
+        var date = (PsObject)outputs[0];
+        Assert.That(date.BaseValue?.Type, Is.EqualTo(PsPrimitiveType.DateTime));
+        Assert.That(date.TypeNames, Is.Null, "a primitive's type goes in its element");
+        var hint = (PsObject)date["DisplayHint"]!;
+        Assert.That(hint.TypeNames![0], Is.EqualTo("Microsoft.PowerShell.Commands.DisplayHintType"));
+        Assert.That((hint.ToStringValue, hint.BaseValue), Is.EqualTo(("Date", PsPrimitive.Int32(0))));
+        Assert.That(outputs[1], Is.InstanceOf<PsPrimitive>(), "[datetime]::UtcNow has no note");
+        var when = (PsObject)((PsObject)outputs[2])["When"]!;
+        Assert.That(((PsObject)when["DisplayHint"]!).ToStringValue, Is.EqualTo("DateTime"));
+    }
 }
+

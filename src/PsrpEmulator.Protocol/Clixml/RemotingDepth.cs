@@ -52,10 +52,12 @@ public static class RemotingDepth
 
     /// <summary>
     /// <paramref name="value"/> as a Windows endpoint would write it to depth <paramref name="depth"/>: the same
-    /// instance when nothing in it is cut. <paramref name="text"/> gives a complex object's ToString.
+    /// instance when nothing in it is cut. <paramref name="text"/> gives a complex object's ToString;
+    /// <paramref name="wrapped"/>, when given, a primitive's PSObject when PowerShell added instance members to it
+    /// (Get-Date's DisplayHint), else null.
     /// </summary>
-    public static PsValue Apply(PsValue value, Func<PsObject, string> text, int depth = ForRemoting) =>
-        value is PsObject ? new Walker(text).Write(value, depth, 0) : value;
+    public static PsValue Apply(PsValue value, Func<PsObject, string> text, int depth = ForRemoting, Func<PsPrimitive, PsObject?>? wrapped = null) =>
+        value is PsObject || (wrapped is not null && value is PsPrimitive) ? new Walker(text, wrapped).Write(value, depth, 0) : value;
 
     /// <summary>
     /// <paramref name="owner"/> with its instance member <paramref name="name"/> cut as the serializer writes a note of
@@ -63,14 +65,14 @@ public static class RemotingDepth
     /// which ErrorRecord.ToPSObjectForRemoting adds as a note. The same instance when nothing is cut, else a shallow
     /// copy (the owner may be kept whole elsewhere, as in <c>$Error</c>).
     /// </summary>
-    public static PsObject ApplyToNote(PsObject owner, string name, Func<PsObject, string> text, int depth = ForRemoting)
+    public static PsObject ApplyToNote(PsObject owner, string name, Func<PsObject, string> text, int depth = ForRemoting, Func<PsPrimitive, PsObject?>? wrapped = null)
     {
         ArgumentNullException.ThrowIfNull(owner);
         for (var i = 0; i < owner.ExtendedProperties.Count; i++)
         {
             var property = owner.ExtendedProperties[i];
-            if (property.Value is not PsObject || !string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
-            var written = new Walker(text).Write(property.Value, depth, 1);
+            if (property.Value is not (PsObject or PsPrimitive) || !string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
+            var written = new Walker(text, wrapped).Write(property.Value, depth, 1);
             if (ReferenceEquals(written, property.Value)) return owner;
             var copy = ShallowCopy(owner);
             copy.ExtendedProperties[i] = property with { Value = written };
@@ -90,7 +92,7 @@ public static class RemotingDepth
         return copy;
     }
 
-    private sealed class Walker(Func<PsObject, string> text)
+    private sealed class Walker(Func<PsObject, string> text, Func<PsPrimitive, PsObject?>? wrapped)
     {
         // Objects already written, by reference: a second occurrence (or a cycle) is the first one's result, as the
         // serializer writes a <Ref> to it. Made at the first nested object, so a flat object costs nothing.
@@ -102,6 +104,7 @@ public static class RemotingDepth
             // The serializer counts every value it writes but $null; the top is level 1 to it.
             if (value is PsNil) return value;
             if (level + 1 >= MaxDepthBelowTopLevel) return PsPrimitive.String(TooDeepText);
+            if (value is PsPrimitive primitive && wrapped?.Invoke(primitive) is { } members) value = members;
             if (value is not PsObject obj) return value;
             if (level == 0) _top = obj;
             else if (Written.TryGetValue(obj, out var done)) return done;

@@ -1215,8 +1215,8 @@ internal sealed partial class RunContext
     /// Get-Date with its parameters, as Windows PowerShell 5.1's GetDateCommand: <c>-Date</c> (first position; a string
     /// converted as PowerShell converts it, in the invariant culture) else the session's clock; <c>-Year</c> ...
     /// <c>-Millisecond</c> move that part (in their ranges); <c>-UFormat</c> or <c>-Format</c> (FileDate, FileDateTime
-    /// and their Universal forms included) make text, in en-US; else the DateTime (of -Date's Kind, else Local). Its
-/// DisplayHint is not emulated.
+    /// and their Universal forms included) make text, in en-US; else the DateTime (of -Date's Kind, else Local) with
+    /// its DisplayHint note (<c>-DisplayHint</c> Date, Time or DateTime, the default; <see cref="DateDisplayHints"/>).
     /// </summary>
     private async ValueTask<PsValue> GetDateAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
@@ -1252,6 +1252,15 @@ internal sealed partial class RunContext
         }
 
         var result = new DateTimeOffset(DateTime.SpecifyKind(day, DateTimeKind.Unspecified), TimeSpan.Zero);
+        var hint = 2;
+        if (arguments["DisplayHint"] is { } hintWord)
+        {
+            var name = PipelineVariables.Display(await ArgumentAsync(hintWord, to, blockNesting));
+            hint = DateDisplayHints.Parse(name) ?? throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot bind parameter 'DisplayHint'. Cannot convert value \"{name}\" to type \"Microsoft.PowerShell.Commands.DisplayHintType\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", DateDisplayHints.Names)}\"",
+                "CannotConvertArgumentNoMessage"));
+        }
+
         if (arguments["UFormat"] is { } uformatWord) return PsPrimitive.String(NowValueTemplate.UFormat(result, PipelineVariables.Display(await ArgumentAsync(uformatWord, to, blockNesting))));
         if (arguments["Format"] is { } formatWord)
         {
@@ -1266,7 +1275,7 @@ internal sealed partial class RunContext
             }
         }
 
-        return PsPrimitive.DateTime(result, kind);
+        return DateDisplayHints.With(PsPrimitive.DateTime(result, kind), hint);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?<type>[A-Za-z_][\w.]*(?:\[[\w.,\s\[\]]*\])?)\((?<arguments>.*)\)$", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

@@ -382,6 +382,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             "TIMEOFDAY" => PsPrimitive.Duration(date.TimeOfDay),
             "TICKS" => PsPrimitive.Int64(date.Ticks),
             "KIND" => DateKinds.KindValue(value.DateKind),
+            // types.ps1xml's script property, and Get-Date's note.
+            "DATETIME" => PsPrimitive.String(DateDisplayHints.DateTimeText(value)),
+            "DISPLAYHINT" => (PsValue?)DateDisplayHints.Of(value) ?? PsNil.Instance,
             _ => PsNil.Instance,
         };
     }

@@ -463,14 +463,14 @@ internal sealed class Pipeline : IPipelineHost
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
-        if (record is PipelineOutput { Value: PsObject } output)
+        if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {
             if (Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = output = new PipelineOutput(xml);
             // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text.
-            var serialized = RemotingDepth.Apply(output.Value, WireText);
+            var serialized = RemotingDepth.Apply(output.Value, WireText, wrapped: WireMembers);
             if (!ReferenceEquals(serialized, output.Value)) record = new PipelineOutput(serialized);
         }
-        else if (record is InformationRecordMessage information && RemotingDepth.Apply(information.MessageData, WireText) is var data && !ReferenceEquals(data, information.MessageData))
+        else if (record is InformationRecordMessage information && RemotingDepth.Apply(information.MessageData, WireText, wrapped: WireMembers) is var data && !ReferenceEquals(data, information.MessageData))
         {
             // The record goes as a PSObject whose MessageData note is at the record's depth (ToPSObjectForRemoting).
             record = information with { MessageData = data };
@@ -481,7 +481,7 @@ internal sealed class Pipeline : IPipelineHost
             if (_script is not null) record = error = new ErrorRecordMessage(Placed(error.Record, errorStream: true));
             _shell.Runspace?.RecordError(error.Record);
             // $Error keeps the target whole; the wire gets it to the record's depth, as a note of the record.
-            var cut = RemotingDepth.ApplyToNote(error.Record, "TargetObject", WireText);
+            var cut = RemotingDepth.ApplyToNote(error.Record, "TargetObject", WireText, wrapped: WireMembers);
             if (!ReferenceEquals(cut, error.Record)) record = new ErrorRecordMessage(cut);
         }
         else if ((_placement & (AllStreamOptions & ~AddInvocationInfoToErrorRecord)) != 0)
@@ -497,6 +497,9 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     private static readonly Func<PsObject, string> WireText = value => PipelineVariables.Display(value);
+
+    // A date Get-Date wrote goes with its DisplayHint note, as the PSObject GetDateCommand wrapped it in.
+    private static readonly Func<PsPrimitive, PsObject?> WireMembers = value => value.Type == PsPrimitiveType.DateTime ? Behaviours.DateDisplayHints.ForWire(value) : null;
 
     // The record went to the server's host, not to a pipe (a redirection, a merge, a variable capture took it before
     // here): InternalHostUserInterface adds it to the stream the client gets as a record, then calls the host's UI

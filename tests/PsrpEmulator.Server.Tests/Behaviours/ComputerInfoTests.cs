@@ -11,7 +11,8 @@ public class ComputerInfoTests
 
     private static async Task<string> OutputOfAsync(string script, FakeTimeProvider time)
     {
-        var host = new RecordingHost { Runspace = new RunspaceState() };
+        // The session's clock is the run's, as in a shell.
+        var host = new RecordingHost { Runspace = new RunspaceState(time) };
         var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, time);
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
@@ -21,7 +22,7 @@ public class ComputerInfoTests
     [Test]
     public async Task Get_ComputerInfo_agrees_with_the_registry_and_the_CIM_classes_and_counts_uptime_from_the_last_boot_to_its_clock()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero));
 
         var output = await OutputOfAsync(
             "$i = Get-ComputerInfo; $r = Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'; $os = Get-CimInstance Win32_OperatingSystem; " +

@@ -213,10 +213,10 @@ internal static class FormatViews
         new("Guid", 0, ColumnAlignment.Left, o => o is PsPrimitive ? CellText(o) : Property(o, "Guid")),
     ]);
 
-    // Get-Date: the DateTime script property, "Sunday, November 29, 2026 8:31:06 AM".
+    // Get-Date: the DateTime script property, "Sunday, November 29, 2026 8:31:06 AM" (a part of it with -DisplayHint).
     private static readonly FormatView DateTime = new("System.DateTime", FormatShape.Custom,
     [
-        new("DateTime", 0, null, o => o.AsDateTime() is { } d ? LongDateTime(d) : Property(o, "DateTime")),
+        new("DateTime", 0, null, o => o.AsPrimitive() is { Value: DateTimeOffset } d ? DateDisplayHints.DateTimeText(d) : Property(o, "DateTime")),
     ]);
 
     // TimeSpan: 5.1's list view of its parts and totals.
@@ -842,10 +842,6 @@ internal static class FormatViews
 
         return string.Empty;
     }
-
-    /// <summary>The DateTime script property: en-US long date and long time.</summary>
-    public static string LongDateTime(DateTimeOffset value) =>
-        value.ToOffset(TimeSpan.Zero).ToString("dddd, MMMM d, yyyy h:mm:ss tt", EnglishUnitedStates);
 
     /// <summary>
     /// A value as a table cell or list entry shows it: its text (en-US numbers and dates), a collection as
