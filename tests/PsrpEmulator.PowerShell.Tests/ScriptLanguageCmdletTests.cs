@@ -52,6 +52,25 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task A_remote_Get_Date_s_DisplayHint_reaches_PowerShell_as_the_date_s_note()
+    {
+        var host = await NewHostAsync();
+
+        // PowerShell's deserializer rebuilds the note (a Deserialized DisplayHintType, its name as ToString). Observed:
+        // PowerShell 7.6's DateTime script property and view still show the date and the time for it (the note's
+        // -ieq "Time" test does not match the rebuilt enum, it seems), so no formatting is asserted here.
+        var result = await RunAsync(host, """
+            $d = Invoke-Command -ComputerName Server01 { Get-Date -DisplayHint Time; [datetime]::UtcNow }
+            $d[0].DisplayHint.ToString()
+            $d[0] -is [datetime]
+            $null -eq $d[1].DisplayHint
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Time", "True", "True" }));
+    }
+
+    [Test]
     public async Task A_commented_script_block_runs_remotely_as_its_code_and_PowerShell_7_operators_fail_on_the_5_1_endpoint()
     {
         var host = await NewHostAsync();
