@@ -36,7 +36,7 @@ internal static class DateDisplayHints
     public static int? Parse(string name)
     {
         name = name.Trim();
-        if (int.TryParse(name, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)) return number is >= 0 and <= 2 ? number : null;
+        if (int.TryParse(name, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)) return number >= 0 && number < Names.Length ? number : null;
         return Array.FindIndex(Names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? i : null;
     }
 
@@ -59,11 +59,5 @@ internal static class DateDisplayHints
     /// A date as the serializer writes the object Get-Date wrote: the DateTime with its note (a date without one is
     /// null: written as it is).
     /// </summary>
-    public static PsObject? ForWire(PsPrimitive date)
-    {
-        if (!Hints.TryGetValue(date, out var hint)) return null;
-        var wrapped = new PsObject { BaseValue = date };
-        wrapped.ExtendedProperties.Add(new PsProperty("DisplayHint", Enum(hint.Value)));
-        return wrapped;
-    }
+    public static PsObject? ForWire(PsPrimitive date) => Of(date) is { } hint ? new PsObject { BaseValue = date }.With("DisplayHint", hint) : null;
 }
