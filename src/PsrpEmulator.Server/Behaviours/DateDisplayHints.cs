@@ -30,6 +30,9 @@ internal static class DateDisplayHints
     /// <summary>The DisplayHint enum of a date Get-Date wrote, else null.</summary>
     public static PsObject? Of(PsValue? value) => value is PsPrimitive date && Hints.TryGetValue(date, out var hint) ? Enum(hint.Value) : null;
 
+    /// <summary>Whether Get-Date wrote this date (it has the note).</summary>
+    public static bool Has(PsPrimitive date) => Hints.TryGetValue(date, out _);
+
     private static PsObject Enum(int hint) => PsObjects.Enum(TypeNames, Names[hint], hint);
 
     /// <summary>DisplayHintType's value of a name (any case) or a number, as PowerShell converts one, else null.</summary>

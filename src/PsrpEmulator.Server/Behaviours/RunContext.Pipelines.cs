@@ -995,8 +995,10 @@ internal sealed partial class RunContext
             if (expand is not null) return VariableValueTemplate.Member(item, expand);
             if (properties.Count == 0) return item;
             // Select-Object * copies an object's properties into a Selected.Type object (which no type's view formats,
-            // so it shows as a list of them all); a scalar or a collection is written as it is.
-            if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null }) return item;
+            // so it shows as a list of them all), a primitive's too ("abc" gives @{Length=3}, 5 an object without any).
+            // A collection, an enum and a primitive whose properties are not modelled are written as they are.
+            if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } &&
+                !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null)) return item;
             return await context.ProjectAsync(item, properties, to, blockNesting);
         }
     }
@@ -1013,7 +1015,7 @@ internal sealed partial class RunContext
     /// <summary>A Selected.Type object of <paramref name="item"/>'s properties: named ones copied, calculated ones worked out.</summary>
     private async ValueTask<PsObject> ProjectAsync(PsValue item, List<SelectProperty> properties, IPipelineHost? to, int blockNesting)
     {
-        var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? "System." + p.Type : "System.Object";
+        var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? ScriptExpressions.TypeName(p) : "System.Object";
         var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
         // A name with a wildcard stands for the item's properties it matches (Select-Object Name, *Time).
         if (properties.Any(p => p.Expression is null && p.CopiedFrom is null && p.Name.IndexOfAny(['*', '?']) >= 0))
@@ -1850,7 +1852,8 @@ internal sealed partial class RunContext
             _calculated = properties.Any(p => p.Expression is not null || p.CopiedFrom is not null);
             _to = to;
             _blockNesting = blockNesting;
-            IReadOnlyList<string>? names = properties.Count == 0 || properties is [{ Name: "*", Expression: null, CopiedFrom: null }] ? null : [.. properties.Select(p => p.Name)];
+            var star = properties is [{ Name: "*", Expression: null, CopiedFrom: null }];
+            IReadOnlyList<string>? names = properties.Count == 0 || star ? null : [.. properties.Select(p => p.Name)];
             // Names with wildcards stand for the properties of each object they match (Format-List Name, Disp*).
             var wildcards = names is not null && names.Any(n => n.IndexOfAny(['*', '?']) >= 0);
             // Columns with a Width, an Alignment or a FormatString of their own make a table of exactly those columns.
@@ -1862,7 +1865,9 @@ internal sealed partial class RunContext
             {
                 ForcedView = value =>
                 {
-                    var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!) : names;
+                    // Format-List * of a primitive lists its properties ("abc": Length); without names it is its text.
+                    var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!)
+                        : star && value is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is { Count: > 0 } own ? own : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
                         : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
                     return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;

@@ -1384,7 +1384,12 @@ internal static partial class ScriptExpressions
                 continue;
             }
 
-            own ??= item is PsObject { BaseValue: null } o ? Formatting.FormatViews.DisplayProperties(o) : [];
+            own ??= item switch
+            {
+                PsObject { BaseValue: null } o => Formatting.FormatViews.DisplayProperties(o),
+                PsPrimitive p when PrimitiveProperties.Of(p) is { } primitiveNames => [.. primitiveNames],
+                _ => [],
+            };
             foreach (var property in own)
             {
                 if (Like(property, name, caseSensitive: false) && !expanded.Contains(property, StringComparer.OrdinalIgnoreCase)) expanded.Add(property);

@@ -273,6 +273,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single when single[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(1),
         PsObject obj => obj[property] ?? PsNil.Instance,
+        PsPrimitive primitive when property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) && PrimitiveProperties.Of(primitive) is { } names => PSObjectView(primitive, names),
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
         PsPrimitive { Value: DateTimeOffset } date => DatePart(date, property),
@@ -302,31 +303,59 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     private static PsObject PSObjectView(PsObject value)
     {
         var isCustom = value.TypeNames is [PsObjects.PSCustomObjectTypeName, ..];
-        var memberType = PsObjects.Enum("System.Management.Automation.PSMemberTypes", isCustom ? "NoteProperty" : "Property", isCustom ? 2 : 4);
         var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(p =>
-            {
-                var typeName = ScriptExpressions.DotNetTypeName(p.Value);
-                return (PsValue)new PsObject([isCustom ? "System.Management.Automation.PSNoteProperty" : "System.Management.Automation.PSProperty", "System.Management.Automation.PSPropertyInfo", "System.Management.Automation.PSMemberInfo", "System.Object"])
-                    {
-                        // PSPropertyInfo's text: the type as PowerShell writes it short ("int a=1").
-                        ToStringValue = $"{ShortTypeName(typeName)} {p.Name}={PipelineVariables.Display(p.Value)}",
-                    }
-                    .With("Name", p.Name)
-                    .With("Value", p.Value)
-                    .With("MemberType", memberType)
-                    .With("TypeNameOfValue", typeName)
-                    .With("IsSettable", true)
-                    .With("IsGettable", true)
-                    .With("IsInstance", true);
-            })
-            .ToList();
-        return new PsObject(PSObjectTypeNames) { ToStringValue = value.ToWindowsText() }
-            .With("Properties", PsObjects.List(properties, PropertyCollectionTypeNames))
-            .With("TypeNames", PsObjects.List([.. (value.TypeNames ?? []).Select(PsPrimitive.String)], ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
-            .With("BaseObject", value);
+            .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? NoteProperty : DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
+        return PSObjectView(value, value.ToWindowsText(), properties, value.TypeNames ?? []);
     }
+
+    /// <summary>
+    /// <c>$value.PSObject</c> of a primitive: its properties (<see cref="PrimitiveProperties"/>): .NET ones read-only
+    /// ("int Day {get;}"), Get-Date's DisplayHint a note and DateTime types.ps1xml's script property.
+    /// </summary>
+    private static PsObject PSObjectView(PsPrimitive value, IReadOnlyList<string> names)
+    {
+        var properties = names.Select(name =>
+        {
+            var member = Member(value, name);
+            var typeName = ScriptExpressions.DotNetTypeName(member);
+            var kind = PrimitiveProperties.MemberType(value, name);
+            return kind.Value switch
+            {
+                2 => PropertyInfo(name, member, kind, settable: true, $"{typeName} {name}={PipelineVariables.Display(member)}"),
+                // PSScriptProperty's text: its getter script (types.ps1xml's; its whitespace there is UNVERIFIED).
+                16 => PropertyInfo(name, member, kind, settable: false, "System.Object DateTime {get=" + DateTimeGetter + ";}", instance: false),
+                _ => PropertyInfo(name, member, kind, settable: false, $"{ShortTypeName(typeName)} {name} {{get;}}"),
+            };
+        });
+        var type = ScriptExpressions.TypeName(value);
+        string[] typeNames = value.Value is string || value.Type == PsPrimitiveType.Version ? [type, "System.Object"] : [type, "System.ValueType", "System.Object"];
+        return PSObjectView(value, PipelineVariables.Display(value), properties, typeNames);
+    }
+
+    private const string DateTimeGetter = "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\") { \"{0}\" -f $this.ToLongDateString() } " +
+        "elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\") { \"{0}\" -f  $this.ToLongTimeString() } " +
+        "else { \"{0} {1}\" -f $this.ToLongDateString(), $this.ToLongTimeString() }";
+
+    private static readonly (string Name, int Value, string InfoType) NoteProperty = ("NoteProperty", 2, "System.Management.Automation.PSNoteProperty");
+    private static readonly (string Name, int Value, string InfoType) DotNetProperty = ("Property", 4, "System.Management.Automation.PSProperty");
+
+    // A PSPropertyInfo as scripts read it: Name, Value, MemberType, TypeNameOfValue, IsSettable, IsGettable, IsInstance.
+    private static PsValue PropertyInfo(string name, PsValue value, (string Name, int Value, string InfoType) kind, bool settable, string text, bool instance = true) =>
+        new PsObject([kind.InfoType, "System.Management.Automation.PSPropertyInfo", "System.Management.Automation.PSMemberInfo", "System.Object"]) { ToStringValue = text }
+            .With("Name", name)
+            .With("Value", value)
+            .With("MemberType", PsObjects.Enum("System.Management.Automation.PSMemberTypes", kind.Name, kind.Value))
+            .With("TypeNameOfValue", ScriptExpressions.DotNetTypeName(value))
+            .With("IsSettable", settable)
+            .With("IsGettable", true)
+            .With("IsInstance", instance);
+
+    private static PsObject PSObjectView(PsValue value, string text, IEnumerable<PsValue> properties, IEnumerable<string> typeNames) =>
+        new PsObject(PSObjectTypeNames) { ToStringValue = text }
+            .With("Properties", PsObjects.List([.. properties], PropertyCollectionTypeNames))
+            .With("TypeNames", PsObjects.List([.. typeNames.Select(PsPrimitive.String)], ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
+            .With("BaseObject", value);
 
     private static string ShortTypeName(string typeName) => typeName switch
     {
@@ -413,6 +442,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         "MINOR" => Integer(version.Minor),
         "BUILD" => Integer(version.Build),
         "REVISION" => Integer(version.Revision),
+        // Int16 halves of Revision (-1 without one, as .NET's casts give).
+        "MAJORREVISION" => PsPrimitive.Int16((short)(version.Revision >> 16)),
+        "MINORREVISION" => PsPrimitive.Int16((short)(version.Revision & 0xFFFF)),
         _ => PsNil.Instance,
     };
 

@@ -729,6 +729,8 @@ internal static class FormatViews
     private static string Property(PsValue value, string name, string? alias = null)
     {
         if (value.AsTimeSpan() is { } span && value is PsPrimitive) return TimeSpanPart(span, name);
+        // A primitive's own properties (Format-List * of a string: its Length).
+        if (value is PsPrimitive primitive) return CellText(VariableValueTemplate.Member(primitive, name));
         if (value is not PsObject o) return string.Empty;
         var v = o[name] ?? (alias is null ? null : o[alias]);
         return CellText(v);
@@ -863,7 +865,8 @@ internal static class FormatViews
                 return depth > 0 ? (o.ToStringValue ?? "System.Collections.Hashtable") : Enumeration(o.Entries.Select(e => $"[{CellText(e.Key, 1)}, {CellText(e.Value, 1)}]"), o.Entries.Count);
             case PsObject { BaseValue: { } b }:
                 return PrimitiveText(b);
-            case PsObject o when o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) == PsObjects.PSCustomObjectTypeName:
+            // A PSCustomObject, a Select-Object one (Selected.Type first) too: PSObject's "@{Name=...}".
+            case PsObject o when o.TypeNames is { Count: > 0 } names && names.Any(n => StripDeserialized(n) == PsObjects.PSCustomObjectTypeName):
             {
                 var text = new StringBuilder();
                 AppendObject(text, o, 0);

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// A primitive's properties as PowerShell lists them: Select-Object * and a wildcard copy them into a Selected object,
+/// Format-List * shows them, and .PSObject.Properties names them, in Windows PowerShell 5.1's order.
+/// </summary>
+public class PrimitivePropertyTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 30, 15, TimeSpan.Zero);
+
+    private static async Task<RecordingHost> RunAsync(string script)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(new FakeTimeProvider(Now)) };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(Now));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        return host;
+    }
+
+    private static PsObject Single(RecordingHost host) => host.Outputs.Single() as PsObject ?? throw new AssertionException("not an object: " + host.Outputs.Single());
+
+    private static string Names(PsObject selected) => string.Join(",", selected.ExtendedProperties.Select(p => p.Name));
+
+    [TestCase("'abc' | Select-Object *", "Selected.System.String", "Length")]
+    [TestCase("Get-Date | Select-Object *", "Selected.System.DateTime",
+        "DisplayHint,DateTime,Date,Day,DayOfWeek,DayOfYear,Hour,Kind,Millisecond,Minute,Month,Second,Ticks,TimeOfDay,Year")]
+    [TestCase("[datetime]::Now | Select-Object *", "Selected.System.DateTime",
+        "DateTime,Date,Day,DayOfWeek,DayOfYear,Hour,Kind,Millisecond,Minute,Month,Second,Ticks,TimeOfDay,Year")]
+    [TestCase("New-TimeSpan -Minutes 90 | Select-Object *", "Selected.System.TimeSpan",
+        "Ticks,Days,Hours,Milliseconds,Minutes,Seconds,TotalDays,TotalHours,TotalMilliseconds,TotalMinutes,TotalSeconds")]
+    [TestCase("[version]'5.1.17763.1' | Select-Object *", "Selected.System.Version", "Major,Minor,Build,Revision,MajorRevision,MinorRevision")]
+    [TestCase("[guid]::Empty | Select-Object *", "Selected.System.Guid", "Guid")]
+    [TestCase("5 | Select-Object *", "Selected.System.Int32", "")]
+    [TestCase("$true | Select-Object *", "Selected.System.Boolean", "")]
+    [TestCase("Get-Date | Select-Object Day*", "Selected.System.DateTime", "Day,DayOfWeek,DayOfYear")]
+    [TestCase("'abc' | Select-Object L*, Nope*", "Selected.System.String", "Length")]
+    public async Task Select_Object_star_copies_a_primitive_s_properties_in_PowerShell_s_order(string script, string typeName, string names)
+    {
+        var selected = Single(await RunAsync(script));
+
+        Assert.That(selected.TypeNames![0], Is.EqualTo(typeName));
+        Assert.That(Names(selected), Is.EqualTo(names));
+    }
+
+    [Test]
+    public async Task The_copied_properties_hold_the_values_the_primitive_has()
+    {
+        var host = await RunAsync(
+            "$s = 'abc' | Select-Object *; $s.Length; " +
+            "$d = Get-Date -DisplayHint Date | Select-Object *; $d.DisplayHint; $d.DateTime; $d.DayOfWeek; $d.TimeOfDay.ToString(); $d.Ticks.GetType().Name; " +
+            "$v = [version]'1.2.3.65539' | Select-Object *; $v.MajorRevision; $v.MinorRevision; $v.MinorRevision.GetType().Name; " +
+            "$w = [version]'1.2' | Select-Object *; $w.Build; $w.MajorRevision; $w.MinorRevision");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "3", "Date", "Tuesday, December 1, 2026", "Tuesday", "09:30:15", "Int64", "1", "3", "Int16", "-1", "-1", "-1",
+        }));
+    }
+
+    [Test]
+    public async Task Format_List_star_lists_a_string_s_Length_while_Format_List_alone_shows_the_text()
+    {
+        var star = await RunAsync("'abc' | Format-List * | Out-String");
+        var alone = await RunAsync("'abc' | Format-List | Out-String");
+
+        Assert.That(star.OutputTexts.Single().Trim(), Is.EqualTo("Length : 3"));
+        Assert.That(alone.OutputTexts.Single().Trim(), Is.EqualTo("abc"));
+    }
+
+    [Test]
+    public async Task Format_List_star_of_a_version_lists_its_parts()
+    {
+        var host = await RunAsync("[version]'5.1.17763.1' | Format-List * | Out-String");
+
+        var lines = host.OutputTexts.Single().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "Major         : 5", "Minor         : 1", "Build         : 17763", "Revision      : 1", "MajorRevision : 0", "MinorRevision : 1",
+        }));
+    }
+
+    [TestCase("(Get-Date).PSObject.Properties.Name -join ','",
+        "DisplayHint,DateTime,Date,Day,DayOfWeek,DayOfYear,Hour,Kind,Millisecond,Minute,Month,Second,Ticks,TimeOfDay,Year")]
+    [TestCase("'abc'.PSObject.Properties | ForEach-Object { \"$($_.Name)=$($_.Value) $($_.MemberType) $($_.IsSettable)\" }", "Length=3 Property False")]
+    [TestCase("(Get-Date).PSObject.Properties | Select-Object -First 2 | ForEach-Object { \"$($_.MemberType) $($_.IsInstance)\" }", "NoteProperty True|ScriptProperty False")]
+    [TestCase("'abc'.PSObject.Properties | ForEach-Object { $_.ToString() }", "int Length {get;}")]
+    [TestCase("(Get-Date).PSObject.TypeNames -join ','", "System.DateTime,System.ValueType,System.Object")]
+    [TestCase("'abc'.PSObject.TypeNames -join ','; 'abc'.PSObject.BaseObject", "System.String,System.Object|abc")]
+    [TestCase("@((5).PSObject.Properties).Count", "0")]
+    public async Task PSObject_of_a_primitive_names_the_same_properties(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_number_s_Selected_object_has_no_properties_and_prints_as_an_empty_custom_object()
+    {
+        var host = await RunAsync("5 | Select-Object * | Out-String; \"[$(5 | Select-Object *)]\"; (Get-Service WinRM | Select-Object Name | Format-Table @{ n = 'S'; e = { $_ } } | Out-String).Trim()");
+
+        Assert.That(host.OutputTexts[0].Trim(), Is.EqualTo("@{}"), "as [pscustomobject]@{} prints here, not its type name");
+        Assert.That(host.OutputTexts[1], Is.EqualTo("[@{}]"));
+        Assert.That(host.OutputTexts[2], Does.EndWith("@{Name=WinRM}"), "a Selected object in a cell is its @{...} text");
+    }
+
+    [TestCase("@(1, 2) | Select-Object * | ForEach-Object { $_.PSObject.TypeNames[0] }", "Selected.System.Int32|Selected.System.Int32")]
+    [TestCase(",@(1, 2) | Select-Object * | ForEach-Object { $_.GetType().Name }", "Object[]")]
+    public async Task Each_item_of_a_pipeline_is_projected_and_a_nested_collection_is_written_as_it_is(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+}
