@@ -160,6 +160,17 @@ public sealed class PsObject : PsValue
     /// <summary>Entries of DCT (key, value), in wire order.</summary>
     public List<KeyValuePair<PsValue, PsValue>> Entries { get; } = [];
 
+    /// <summary>A new object with the same type names, text, base value, properties, items and entries (the values themselves shared).</summary>
+    public PsObject ShallowCopy()
+    {
+        var copy = new PsObject(TypeNames) { ToStringValue = ToStringValue, BaseValue = BaseValue, CollectionKind = CollectionKind };
+        copy.AdaptedProperties.AddRange(AdaptedProperties);
+        copy.ExtendedProperties.AddRange(ExtendedProperties);
+        copy.Items.AddRange(Items);
+        copy.Entries.AddRange(Entries);
+        return copy;
+    }
+
     /// <summary>Looks a property up by name (extended first, then adapted), ordinal-ignore-case as PowerShell does.</summary>
     public PsValue? this[string name]
     {

@@ -74,22 +74,12 @@ public static class RemotingDepth
             if (property.Value is not (PsObject or PsPrimitive) || !string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
             var written = new Walker(text, wrapped).Write(property.Value, depth, 1);
             if (ReferenceEquals(written, property.Value)) return owner;
-            var copy = ShallowCopy(owner);
+            var copy = owner.ShallowCopy();
             copy.ExtendedProperties[i] = property with { Value = written };
             return copy;
         }
 
         return owner;
-    }
-
-    private static PsObject ShallowCopy(PsObject obj)
-    {
-        var copy = new PsObject(obj.TypeNames) { ToStringValue = obj.ToStringValue, BaseValue = obj.BaseValue, CollectionKind = obj.CollectionKind };
-        copy.AdaptedProperties.AddRange(obj.AdaptedProperties);
-        copy.ExtendedProperties.AddRange(obj.ExtendedProperties);
-        copy.Items.AddRange(obj.Items);
-        copy.Entries.AddRange(obj.Entries);
-        return copy;
     }
 
     private sealed class Walker(Func<PsObject, string> text, Func<PsPrimitive, PsObject?>? wrapped)
@@ -211,7 +201,7 @@ public static class RemotingDepth
         // A shallow copy, which later references to the original get.
         private PsObject Copy(PsObject obj)
         {
-            var copy = ShallowCopy(obj);
+            var copy = obj.ShallowCopy();
             Written[obj] = copy;
             return copy;
         }

@@ -84,9 +84,12 @@ internal sealed partial class RunContext
     /// variable that holds it); a primitive gets a wrapper with them, which only -PassThru hands on. A member the object
     /// has already is PowerShell's MemberAlreadyExists unless -Force (then it is replaced).
     /// </summary>
-    /// <summary>A primitive in a PSObject wrapper, which can carry note properties (Add-Member, Compare-Object -PassThru).</summary>
-    private static PsObject Wrapped(PsPrimitive primitive) =>
-        new([ScriptExpressions.TypeOf(primitive).ToStringValue!, "System.Object"]) { BaseValue = primitive, ToStringValue = primitive.ToWindowsText() };
+    /// <summary>
+    /// A primitive in a PSObject wrapper, which can carry note properties (Add-Member, Compare-Object -PassThru,
+    /// Select-Object -ExpandProperty with -Property). Its type names and text are the primitive's, so it has none of
+    /// its own: the serializer writes such a PSObject as <c>&lt;Obj&gt;&lt;S&gt;…&lt;/S&gt;&lt;MS&gt;…</c>, without TN or ToString.
+    /// </summary>
+    private static PsObject Wrapped(PsPrimitive primitive) => new() { BaseValue = primitive };
 
     private static PsValue AddMembers(PsValue item, AddMemberSpec spec)
     {

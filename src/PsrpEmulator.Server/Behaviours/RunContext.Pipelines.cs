@@ -519,8 +519,10 @@ internal sealed partial class RunContext
 
             case "Select-Object":
             {
-                if (arguments.Has("ExcludeProperty")) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Select-Object -ExcludeProperty is not emulated: give the command a rule"));
                 var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                // -ExcludeProperty: names and patterns left out of what -Property picks, which it makes * when not given.
+                List<string>? exclude = arguments["ExcludeProperty"] is { } excludeWord ? await NamesAsync(excludeWord) : null;
+                if (exclude is not null && properties.Count == 0) properties = [new SelectProperty("*", null, null)];
                 // -Index is a parameter set of its own (without -First, -Last, -Skip): the objects at those places, in input order.
                 SortedSet<int>? indexes = null;
                 if (arguments["Index"] is { } indexWord)
@@ -541,7 +543,7 @@ internal sealed partial class RunContext
                 }
 
                 return new SelectStage(this, properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
-                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting) { Indexes = indexes };
+                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting) { Indexes = indexes, Exclude = exclude };
             }
 
             case "Group-Object":
@@ -928,6 +930,9 @@ internal sealed partial class RunContext
         /// <summary>-Index: the places of the objects to write (a negative one selects nothing: UNVERIFIED for 5.1); null without it.</summary>
         public SortedSet<int>? Indexes { get; init; }
 
+        /// <summary>-ExcludeProperty's names and patterns; null without it.</summary>
+        public List<string>? Exclude { get; init; }
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
             if (Indexes is { } indexes)
@@ -992,14 +997,57 @@ internal sealed partial class RunContext
 
         private async ValueTask<PsValue> SelectAsync(PsValue item)
         {
-            if (expand is not null) return VariableValueTemplate.Member(item, expand);
+            if (expand is not null) return properties.Count == 0 ? VariableValueTemplate.Member(item, expand) : await ExpandWithNotesAsync(item);
             if (properties.Count == 0) return item;
             // Select-Object * copies an object's properties into a Selected.Type object (which no type's view formats,
             // so it shows as a list of them all), a primitive's too ("abc" gives @{Length=3}, 5 an object without any).
             // A collection, an enum and a primitive whose properties are not modelled are written as they are.
             if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } &&
                 !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null)) return item;
-            return await context.ProjectAsync(item, properties, to, blockNesting);
+            return await context.ProjectAsync(item, properties, to, blockNesting, Exclude);
+        }
+
+        // -Property with -ExpandProperty: each expanded value carries the selected properties as notes (a copy of an
+        // object, a wrapper of a primitive, as PSObject.AsPSObject keeps them off the base object). A note the value
+        // has already is AlreadyExistingUserSpecifiedPropertyExpand, once per note, and the value goes on without it.
+        private async ValueTask<PsValue> ExpandWithNotesAsync(PsValue item)
+        {
+            var notes = await context.ProjectAsync(item, properties, to, blockNesting, Exclude);
+            var expanded = VariableValueTemplate.Member(item, expand!);
+            var values = new List<PsValue>();
+            foreach (var value in ScriptExpressions.Enumerate(expanded))
+            {
+                if (value is PsNil) continue;
+                var carrier = value switch
+                {
+                    PsPrimitive primitive => Wrapped(primitive),
+                    PsObject { CollectionKind: PsCollectionKind.None } o => o.ShallowCopy(),
+                    _ => null,
+                };
+                if (carrier is null)
+                {
+                    values.Add(value);
+                    continue;
+                }
+
+                foreach (var note in notes.ExtendedProperties)
+                {
+                    var has = carrier[note.Name] is not null || carrier.BaseValue is PsPrimitive wrapped && PrimitiveProperties.Of(wrapped) is { } own && own.Contains(note.Name, StringComparer.OrdinalIgnoreCase);
+                    if (has)
+                    {
+                        await context.WriteErrorAsync(new ScriptedError(
+                            $"The property cannot be processed because the property \"{note.Name}\" already exists.", "AlreadyExistingUserSpecifiedPropertyExpand,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                            ErrorCategory.InvalidOperation, "System.Management.Automation.PSArgumentException", PipelineVariables.Display(item)), to ?? context.Host);
+                        continue;
+                    }
+
+                    carrier.ExtendedProperties.Add(new PsProperty(note.Name, note.Value));
+                }
+
+                values.Add(carrier);
+            }
+
+            return PsObjects.List(values, ListValueTemplate.ArrayTypeNames);
         }
     }
 
@@ -1013,7 +1061,7 @@ internal sealed partial class RunContext
     }
 
     /// <summary>A Selected.Type object of <paramref name="item"/>'s properties: named ones copied, calculated ones worked out.</summary>
-    private async ValueTask<PsObject> ProjectAsync(PsValue item, List<SelectProperty> properties, IPipelineHost? to, int blockNesting)
+    private async ValueTask<PsObject> ProjectAsync(PsValue item, List<SelectProperty> properties, IPipelineHost? to, int blockNesting, List<string>? exclude = null)
     {
         var typeName = item is PsObject { TypeNames: [var own, ..] } ? own : item is PsPrimitive p ? ScriptExpressions.TypeName(p) : "System.Object";
         var selected = new PsObject(["Selected." + typeName, PsObjects.PSCustomObjectTypeName, "System.Object"]);
@@ -1027,6 +1075,8 @@ internal sealed partial class RunContext
 
         foreach (var property in properties)
         {
+            // -ExcludeProperty leaves out a property it matches, by the name it is read by (a calculated one's script is no name).
+            if (exclude is not null && property.Expression is null && exclude.Any(pattern => ScriptExpressions.Like(property.CopiedFrom ?? property.Name, pattern))) continue;
             var value = await ItemValueAsync(item, property.Expression, property.CopiedFrom ?? property.Name, to, blockNesting);
             selected.ExtendedProperties.Add(new PsProperty(property.Name, value));
         }

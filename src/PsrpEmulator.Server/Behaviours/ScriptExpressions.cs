@@ -286,6 +286,8 @@ internal static partial class ScriptExpressions
                 Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
         }
 
+        // A primitive's wrapper (a string with notes) has the primitive's methods.
+        if (value is PsObject { TypeNames: null or [], BaseValue: { } inner, CollectionKind: PsCollectionKind.None }) value = inner;
         try
         {
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
@@ -608,6 +610,8 @@ internal static partial class ScriptExpressions
             var type => "System." + type,
         },
         PsObject { TypeNames: [var first, ..] } => first,
+        // A primitive's wrapper without type names of its own (notes added to a string) is of the primitive's type.
+        PsObject { BaseValue: { } inner } => TypeName(inner),
         _ => "System.Object",
     };
 
@@ -1398,6 +1402,9 @@ internal static partial class ScriptExpressions
 
         return expanded;
     }
+
+    /// <summary>PowerShell's -like, case-insensitive: a wildcard pattern matched against the whole text.</summary>
+    internal static bool Like(string value, string pattern) => Like(value, pattern, caseSensitive: false);
 
     private static bool Like(string value, string pattern, bool caseSensitive) => Match(value, WildcardRegexText(pattern), caseSensitive, singleline: true);
 

@@ -272,6 +272,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // Any other single object's intrinsic Count and Length are 1, as a scalar's ((Get-Item x).Count).
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single when single[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(1),
+        // A primitive in a wrapper (a string with notes): its notes, then the primitive's own members.
+        PsObject { CollectionKind: PsCollectionKind.None, BaseValue: { } inner } wrapper when wrapper[property] is null => Member(inner, property),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive primitive when property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) && PrimitiveProperties.Of(primitive) is { } names => PSObjectView(primitive, names),
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
@@ -306,7 +308,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? NoteProperty : DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
-        return PSObjectView(value, value.ToWindowsText(), properties, value.TypeNames ?? []);
+        return PSObjectView(value, value.ToWindowsText(), properties, value.TypeNames ?? (value.BaseValue is { } inner ? PrimitiveTypeNames(inner) : []));
     }
 
     /// <summary>
@@ -328,10 +330,13 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
                 _ => PropertyInfo(name, member, kind, settable: false, $"{ShortTypeName(typeName)} {name} {{get;}}"),
             };
         });
-        var type = ScriptExpressions.TypeName(value);
-        string[] typeNames = value.Value is string || value.Type == PsPrimitiveType.Version ? [type, "System.Object"] : [type, "System.ValueType", "System.Object"];
-        return PSObjectView(value, PipelineVariables.Display(value), properties, typeNames);
+        return PSObjectView(value, PipelineVariables.Display(value), properties, PrimitiveTypeNames(value));
     }
+
+    // A primitive's type and the types it derives from, as its PSObject lists them.
+    private static string[] PrimitiveTypeNames(PsPrimitive value) => value.Value is string || value.Type is PsPrimitiveType.Version or PsPrimitiveType.ByteArray
+        ? [ScriptExpressions.TypeName(value), .. value.Type == PsPrimitiveType.ByteArray ? (string[])["System.Array"] : [], "System.Object"]
+        : [ScriptExpressions.TypeName(value), "System.ValueType", "System.Object"];
 
     private const string DateTimeGetter = "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\") { \"{0}\" -f $this.ToLongDateString() } " +
         "elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\") { \"{0}\" -f  $this.ToLongTimeString() } " +
