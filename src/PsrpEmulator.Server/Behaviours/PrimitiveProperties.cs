@@ -3,10 +3,12 @@ using PsrpEmulator.Protocol.Clixml;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// The properties PowerShell lists for a primitive value (<c>"abc" | Select-Object *</c>, <c>Format-List *</c>,
-/// <c>.PSObject.Properties</c>), in the order Windows PowerShell 5.1 on .NET Framework lists them: instance members
-/// first (Get-Date's DisplayHint note), then types.ps1xml's (DateTime's DateTime script property), then the .NET
-/// properties in reflection order. Numbers, Boolean and Char have none.
+/// The properties PowerShell lists for a primitive value, in Windows PowerShell 5.1's orders (.NET Framework: no
+/// DateTime Microsecond or Nanosecond). A PSObject's own order (<c>.PSObject.Properties</c>, <c>Select-Object *</c>,
+/// <c>Format-List *</c>) is its extended members, instance ones (Get-Date's DisplayHint note) before types.ps1xml's
+/// (DateTime's DateTime, Guid's Guid script properties), then the .NET properties in reflection order. Format-List
+/// without names lists an object with no list view the other way round (AssociationManager.ExpandAll: adapted, then
+/// extended). Numbers, Boolean and Char have no properties.
 /// </summary>
 internal static class PrimitiveProperties
 {
@@ -15,31 +17,41 @@ internal static class PrimitiveProperties
     private static readonly string[] GuidProperties = ["Guid"];
     private static readonly string[] VersionProperties = ["Major", "Minor", "Build", "Revision", "MajorRevision", "MinorRevision"];
 
-    // .NET Framework's DateTime has no Microsecond or Nanosecond (PowerShell 7 on .NET 7+ lists them after Millisecond).
     private static readonly string[] DateProperties =
-        ["DateTime", "Date", "Day", "DayOfWeek", "DayOfYear", "Hour", "Kind", "Millisecond", "Minute", "Month", "Second", "Ticks", "TimeOfDay", "Year"];
+        ["Date", "Day", "DayOfWeek", "DayOfYear", "Hour", "Kind", "Millisecond", "Minute", "Month", "Second", "Ticks", "TimeOfDay", "Year"];
 
-    private static readonly string[] HintedDateProperties = ["DisplayHint", .. DateProperties];
+    private static readonly string[] DateScriptProperty = ["DateTime"];
+    private static readonly string[] HintedDateExtended = ["DisplayHint", "DateTime"];
 
     // TimeSpan's declaration order, which is not its view's (Days, Hours, Minutes, Seconds, Milliseconds, Ticks, ...).
     private static readonly string[] TimeSpanProperties =
         ["Ticks", "Days", "Hours", "Milliseconds", "Minutes", "Seconds", "TotalDays", "TotalHours", "TotalMilliseconds", "TotalMinutes", "TotalSeconds"];
 
     /// <summary>
-    /// The value's property names, or null for a type whose properties the emulator does not model (Uri, byte[],
-    /// ScriptBlock, XmlDocument, SecureString, SemanticVersion).
+    /// The value's properties as its PSObject lists them, or null for a type whose properties the emulator does not
+    /// model (Uri, byte[], ScriptBlock, XmlDocument, SecureString, SemanticVersion).
     /// </summary>
-    public static IReadOnlyList<string>? Of(PsPrimitive value) => value.Type switch
+    public static IReadOnlyList<string>? Of(PsPrimitive value) => Split(value) is var (extended, adapted) && extended is not null
+        ? (extended.Length == 0 ? adapted! : adapted!.Length == 0 ? extended : [.. extended, .. adapted])
+        : null;
+
+    /// <summary>Format-List's properties for the value without names (adapted first, then extended); null when not modelled.</summary>
+    public static IReadOnlyList<string>? ForList(PsPrimitive value) => Split(value) is var (extended, adapted) && extended is not null
+        ? (extended.Length == 0 ? adapted! : adapted!.Length == 0 ? extended : [.. adapted, .. extended])
+        : null;
+
+    // The extended members (instance, then types.ps1xml's) and the .NET properties.
+    private static (string[]? Extended, string[]? Adapted) Split(PsPrimitive value) => value.Type switch
     {
-        PsPrimitiveType.String => StringProperties,
-        PsPrimitiveType.Guid => GuidProperties,
-        PsPrimitiveType.Version => VersionProperties,
-        PsPrimitiveType.Duration => TimeSpanProperties,
-        PsPrimitiveType.DateTime => DateDisplayHints.Has(value) ? HintedDateProperties : DateProperties,
+        PsPrimitiveType.String => (None, StringProperties),
+        PsPrimitiveType.Guid => (GuidProperties, None),
+        PsPrimitiveType.Version => (None, VersionProperties),
+        PsPrimitiveType.Duration => (None, TimeSpanProperties),
+        PsPrimitiveType.DateTime => (DateDisplayHints.Has(value) ? HintedDateExtended : DateScriptProperty, DateProperties),
         PsPrimitiveType.Char or PsPrimitiveType.Boolean or PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.UInt16 or
             PsPrimitiveType.Int16 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int32 or PsPrimitiveType.UInt64 or PsPrimitiveType.Int64 or
-            PsPrimitiveType.Single or PsPrimitiveType.Double or PsPrimitiveType.Decimal => None,
-        _ => null,
+            PsPrimitiveType.Single or PsPrimitiveType.Double or PsPrimitiveType.Decimal => (None, None),
+        _ => (null, null),
     };
 
     /// <summary>How PowerShell's member collection calls the property: a note, a script property or a .NET one.</summary>
@@ -47,6 +59,7 @@ internal static class PrimitiveProperties
     {
         "DisplayHint" when value.Type == PsPrimitiveType.DateTime => ("NoteProperty", 2, "System.Management.Automation.PSNoteProperty"),
         "DateTime" when value.Type == PsPrimitiveType.DateTime => ("ScriptProperty", 16, "System.Management.Automation.PSScriptProperty"),
+        "Guid" when value.Type == PsPrimitiveType.Guid => ("ScriptProperty", 16, "System.Management.Automation.PSScriptProperty"),
         _ => ("Property", 4, "System.Management.Automation.PSProperty"),
     };
 }

@@ -326,7 +326,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             {
                 2 => PropertyInfo(name, member, kind, settable: true, $"{typeName} {name}={PipelineVariables.Display(member)}"),
                 // PSScriptProperty's text: its getter script (types.ps1xml's; its whitespace there is UNVERIFIED).
-                16 => PropertyInfo(name, member, kind, settable: false, "System.Object DateTime {get=" + DateTimeGetter + ";}", instance: false),
+                16 => PropertyInfo(name, member, kind, settable: false, $"System.Object {name} {{get={(name == "Guid" ? "$this.ToString()" : DateTimeGetter)};}}", instance: false),
                 _ => PropertyInfo(name, member, kind, settable: false, $"{ShortTypeName(typeName)} {name} {{get;}}"),
             };
         });

@@ -86,6 +86,31 @@ public class PrimitivePropertyTests
         }));
     }
 
+    [Test]
+    public async Task Format_List_alone_lists_a_date_s_NET_properties_first_and_its_note_and_script_property_last()
+    {
+        var host = await RunAsync("Get-Date -DisplayHint Date | Format-List | Out-String");
+
+        var lines = host.OutputTexts.Single().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "Date        : 12/1/2026 12:00:00 AM", "Day         : 1", "DayOfWeek   : Tuesday", "DayOfYear   : 335", "Hour        : 9",
+            "Kind        : Local", "Millisecond : 0", "Minute      : 30", "Month       : 12", "Second      : 15", "Ticks       : 639317142150000000",
+            "TimeOfDay   : 09:30:15", "Year        : 2026", "DisplayHint : Date", "DateTime    : Tuesday, December 1, 2026",
+        }));
+    }
+
+    [TestCase("[guid]::Empty | Format-List | Out-String", "Guid : 00000000-0000-0000-0000-000000000000")]
+    [TestCase("[version]'1.2' | Format-List | Out-String", "Major         : 1|Minor         : 2|Build         : -1|Revision      : -1|MajorRevision : -1|MinorRevision : -1")]
+    [TestCase("'abc' | Format-List | Out-String", "abc")]
+    public async Task Format_List_alone_lists_a_primitive_without_a_list_view_and_shows_a_scalar_s_text(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts.Single().Split("\r\n", StringSplitOptions.RemoveEmptyEntries)), Is.EqualTo(expected));
+    }
+
+    [TestCase("([guid]::Empty).PSObject.Properties | ForEach-Object { \"$($_.MemberType) $($_.IsInstance) $_\" }", "ScriptProperty False System.Object Guid {get=$this.ToString();}")]
     [TestCase("(Get-Date).PSObject.Properties.Name -join ','",
         "DisplayHint,DateTime,Date,Day,DayOfWeek,DayOfYear,Hour,Kind,Millisecond,Minute,Month,Second,Ticks,TimeOfDay,Year")]
     [TestCase("'abc'.PSObject.Properties | ForEach-Object { \"$($_.Name)=$($_.Value) $($_.MemberType) $($_.IsSettable)\" }", "Length=3 Property False")]

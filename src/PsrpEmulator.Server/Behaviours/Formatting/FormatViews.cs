@@ -649,8 +649,14 @@ internal static class FormatViews
         new PsObject(["System.Collections.DictionaryEntry", "System.ValueType", "System.Object"]) { ToStringValue = "System.Collections.DictionaryEntry" }.With("Name", key).With("Key", key).With("Value", value);
 
     /// <summary>Every property of an object (Format-List without -Property shows them all); null for a scalar.</summary>
-    public static IReadOnlyList<string>? AllProperties(PsValue value) =>
-        value.AsTimeSpan() is not null && value is PsPrimitive ? TimeSpanProperties : value is PsObject { BaseValue: null } o ? DisplayProperties(o) : null;
+    public static IReadOnlyList<string>? AllProperties(PsValue value) => value switch
+    {
+        PsPrimitive when value.AsTimeSpan() is not null => TimeSpanProperties,
+        // No list view for these (their views are a custom one and tables): all their properties, .NET ones first.
+        PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Version or PsPrimitiveType.Guid } primitive => PrimitiveProperties.ForList(primitive),
+        PsObject { BaseValue: null } o => DisplayProperties(o),
+        _ => null,
+    };
 
     /// <summary>A list of an object's properties (Format-List, and an object written out of band): its type's default display set, else all of them.</summary>
     public static FormatView ListOf(PsValue value, IReadOnlyList<string>? properties = null)
