@@ -71,6 +71,26 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
     }
 
     [Test]
+    public async Task Remote_Select_Object_star_and_ExpandProperty_with_notes_reach_PowerShell_as_it_would_read_Windows_output()
+    {
+        var host = await NewHostAsync();
+
+        // A string with notes comes as <Obj><S>..</S><MS>..</MS></Obj>: PowerShell rebuilds a string carrying the note.
+        var result = await RunAsync(host, """
+            $m = Invoke-Command -ComputerName Server01 { [pscustomobject]@{ Name = 'admins'; Members = 'ann', 'bob' } | Select-Object Name -ExpandProperty Members }
+            $m[1]
+            $m[1] -is [string]
+            $m[1].Name
+            $s = Invoke-Command -ComputerName Server01 { 'abc' | Select-Object * }
+            $s.Length
+            $s.PSObject.TypeNames[0]
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "bob", "True", "admins", "3", "Deserialized.Selected.System.String" }));
+    }
+
+    [Test]
     public async Task A_commented_script_block_runs_remotely_as_its_code_and_PowerShell_7_operators_fail_on_the_5_1_endpoint()
     {
         var host = await NewHostAsync();
