@@ -167,7 +167,7 @@ internal sealed partial class RunContext
         ["Where-Object"] = ["FilterScript", "Property", "Value", "EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch", "Contains",
             "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
             "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
-        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject", "Index", "ExcludeProperty"],
+        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject", "Index", "ExcludeProperty", "Wait"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "Line", "Word", "Character", "IgnoreWhiteSpace", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
@@ -190,7 +190,7 @@ internal sealed partial class RunContext
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
-        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace",
+        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -543,7 +543,7 @@ internal sealed partial class RunContext
                 }
 
                 return new SelectStage(this, properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
-                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting) { Indexes = indexes, Exclude = exclude };
+                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting) { Indexes = indexes, Exclude = exclude, Wait = arguments.Has("Wait") };
             }
 
             case "Group-Object":
@@ -933,15 +933,24 @@ internal sealed partial class RunContext
         /// <summary>-ExcludeProperty's names and patterns; null without it.</summary>
         public List<string>? Exclude { get; init; }
 
+        /// <summary>-Wait: the commands before go on to their end after -First or -Index has what it wants (their output dropped).</summary>
+        public bool Wait { get; init; }
+
+        private bool _done;
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
+            if (_done) return;
             if (Indexes is { } indexes)
             {
                 var at = _index++;
-                if (indexes.Count == 0 || at > indexes.Max) throw new StopUpstreamException(this);
-                if (!indexes.Contains(at)) return;
-                await EmitAll(await SelectAsync(item));
-                if (at == indexes.Max) throw new StopUpstreamException(this);
+                if (indexes.Count == 0 || at > indexes.Max) Stop();
+                else if (indexes.Contains(at))
+                {
+                    await EmitAll(await SelectAsync(item));
+                    if (at == indexes.Max) Stop();
+                }
+
                 return;
             }
 
@@ -971,10 +980,23 @@ internal sealed partial class RunContext
                 return;
             }
 
-            if (first is { } limit && _emitted >= limit) throw new StopUpstreamException(this);
+            if (first is { } limit && _emitted >= limit)
+            {
+                Stop();
+                return;
+            }
+
             _emitted++;
             await EmitAll(selected);
-            if (first is { } stop && _emitted >= stop) throw new StopUpstreamException(this);
+            if (first is { } stop && _emitted >= stop) Stop();
+        }
+
+        // Stops the commands before (as SelectObjectCommand's StopUpstreamCommandsException), or with -Wait lets them
+        // run on while this stage drops what comes.
+        private void Stop()
+        {
+            _done = true;
+            if (!Wait) throw new StopUpstreamException(this);
         }
 
         public override async ValueTask EndAsync()

@@ -6,10 +6,10 @@ using PsrpEmulator.Server.Behaviours;
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
-/// Select-Object -ExcludeProperty (names and patterns left out; * when -Property is not given) and -Property with
-/// -ExpandProperty (each expanded value carries the selected properties as notes), as SelectObjectCommand does.
+/// Select-Object -ExcludeProperty (names and patterns left out; * when -Property is not given), -Property with
+/// -ExpandProperty (each expanded value carries the selected properties as notes) and -Wait, as SelectObjectCommand does.
 /// </summary>
-public class SelectObjectExcludeAndExpandTests
+public class SelectObjectParameterTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
@@ -92,5 +92,18 @@ public class SelectObjectExcludeAndExpandTests
         Assert.That(written.TypeNames, Is.Null, "the serializer writes no TN for a primitive whose type names are its own");
         Assert.That(written.ToStringValue, Is.Null, "nor a ToString it did not override");
         Assert.That(written.ExtendedProperties.Select(p => (p.Name, p.Value.ToDisplayString())), Is.EqualTo(new[] { ("Name", "group") }));
+    }
+
+    [TestCase("$n = 0; 1..5 | ForEach-Object { $n++; $_ } | Select-Object -First 2; $n", "1|2|2")]
+    [TestCase("$n = 0; 1..5 | ForEach-Object { $n++; $_ } | Select-Object -First 2 -Wait; $n", "1|2|5")]
+    [TestCase("$n = 0; 1..5 | ForEach-Object { $n++; $_ } | Select-Object -Index 1 -Wait; $n", "2|5")]
+    [TestCase("$n = 0; 1..5 | ForEach-Object { $n++; $_ } | Select-Object -Index 1; $n", "2|2")]
+    [TestCase("$n = 0; 1..5 | ForEach-Object { $n++; $_ } | Select-Object -First 0 -Wait; $n", "5")]
+    public async Task Wait_lets_the_commands_before_run_to_their_end_after_First_or_Index_has_its_objects(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(Joined(host), Is.EqualTo(expected));
     }
 }
