@@ -829,7 +829,7 @@ internal sealed partial class RunContext
         }
         else
         {
-            var writer = new Formatting.OutDefaultWriter(width - 1, time);
+            var writer = new Formatting.OutDefaultWriter(width - 1, time) { EnumerationLimit = FormatEnumerationLimit() };
             var builder = new StringBuilder();
             foreach (var value in values) builder.Append(writer.Add(value));
             text = builder.Append(writer.Complete()).ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);

@@ -586,7 +586,7 @@ internal sealed partial class RunContext
                         "ParameterArgumentValidationError", width.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 }
 
-                return new OutStringStage(new Formatting.OutDefaultWriter(width, time), arguments.Has("Stream"));
+                return new OutStringStage(new Formatting.OutDefaultWriter(width, time) { EnumerationLimit = FormatEnumerationLimit() }, arguments.Has("Stream"));
             }
 
             case "ConvertTo-Json":
@@ -1072,6 +1072,13 @@ internal sealed partial class RunContext
             return PsObjects.List(values, ListValueTemplate.ArrayTypeNames);
         }
     }
+
+    /// <summary>
+    /// $FormatEnumerationLimit as a Format or Out cmdlet reads it when it starts: an Int32 (negative for no limit), else
+    /// the default 4, as InnerFormatShapeCommand takes only an int.
+    /// </summary>
+    private int FormatEnumerationLimit() =>
+        scope.Variables.Get("FormatEnumerationLimit") is PsPrimitive { Value: int limit } ? limit : Formatting.FormatViews.EnumerationLimit;
 
     /// <summary>A value of an item: its script block's output (with $_ the item), else its property of that name.</summary>
     private async ValueTask<PsValue> ItemValueAsync(PsValue item, string? expression, string name, IPipelineHost? to, int blockNesting)
@@ -1935,6 +1942,7 @@ internal sealed partial class RunContext
                 : null;
             _writer = new Formatting.OutDefaultWriter(width, context.Time)
             {
+                EnumerationLimit = context.FormatEnumerationLimit(),
                 ForcedView = value =>
                 {
                     // Format-List * of a primitive lists its properties ("abc": Length); without names it is its text.

@@ -407,4 +407,21 @@ public class PipelineCmdletTests
 
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { id }));
     }
+
+    [TestCase("", "{1, 2, 3, 4...}")]
+    [TestCase("$FormatEnumerationLimit = 2; ", "{1, 2...}")]
+    [TestCase("$FormatEnumerationLimit = -1; ", "{1, 2, 3, 4, 5, 6}")]
+    [TestCase("$FormatEnumerationLimit = 0; ", "{...}")]
+    [TestCase("$FormatEnumerationLimit = 6; ", "{1, 2, 3, 4, 5, 6}")]
+    [TestCase("$FormatEnumerationLimit = '1'; ", "{1, 2, 3, 4...}")]
+    public async Task FormatEnumerationLimit_decides_how_many_items_a_cell_shows(string setting, string cell)
+    {
+        var table = await OutputOfAsync(setting + "[pscustomobject]@{ a = 1..6 } | Format-Table | Out-String");
+        var list = await OutputOfAsync(setting + "[pscustomobject]@{ a = 1..6 } | Format-List | Out-String -Stream | Where-Object { $_ }");
+        var text = await OutputOfAsync(setting + "[pscustomobject]@{ a = 1..6 } | Out-String");
+
+        Assert.That(table, Does.Contain(cell), "Format-Table");
+        Assert.That(list, Is.EqualTo("a : " + cell), "Format-List");
+        Assert.That(text, Does.Contain(cell), "Out-String");
+    }
 }

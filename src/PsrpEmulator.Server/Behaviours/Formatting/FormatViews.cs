@@ -63,8 +63,28 @@ internal sealed record FormatView(string Key, FormatShape Shape, IReadOnlyList<F
 /// </summary>
 internal static class FormatViews
 {
-    /// <summary>$FormatEnumerationLimit: a collection in a cell shows this many items, then "...".</summary>
+    /// <summary>$FormatEnumerationLimit's default: a collection in a cell shows this many items, then "...".</summary>
     public const int EnumerationLimit = 4;
+
+    // The limit of the writer formatting on this thread now (OutDefaultWriter sets it around its synchronous work).
+    [ThreadStatic]
+    private static int? t_enumerationLimit;
+
+    /// <summary>$FormatEnumerationLimit as the running Format or Out cmdlet read it at its start (negative: no limit).</summary>
+    internal static int CurrentEnumerationLimit => t_enumerationLimit ?? EnumerationLimit;
+
+    /// <summary>Formats with <paramref name="limit"/> until the result is disposed.</summary>
+    internal static EnumerationLimitScope WithEnumerationLimit(int limit)
+    {
+        var previous = t_enumerationLimit;
+        t_enumerationLimit = limit;
+        return new EnumerationLimitScope(previous);
+    }
+
+    internal readonly struct EnumerationLimitScope(int? previous) : IDisposable
+    {
+        public void Dispose() => t_enumerationLimit = previous;
+    }
 
     private static readonly CultureInfo EnglishUnitedStates = Behaviours.EnglishUnitedStates.Culture;
 
@@ -978,10 +998,13 @@ internal static class FormatViews
         }
     }
 
+    // PSObjectHelper.SmartToString: up to $FormatEnumerationLimit items, then "..." when more come; all of them when
+    // the limit is negative.
     private static string Enumeration(IEnumerable<string> items, int count)
     {
-        var shown = items.Take(EnumerationLimit);
-        return "{" + string.Join(", ", shown) + (count > EnumerationLimit ? "...}" : "}");
+        var limit = CurrentEnumerationLimit;
+        if (limit < 0) return "{" + string.Join(", ", items) + "}";
+        return "{" + string.Join(", ", items.Take(limit)) + (count > limit ? "...}" : "}");
     }
 
     public static string PrimitiveText(PsPrimitive p) => p.Value switch
@@ -990,7 +1013,7 @@ internal static class FormatViews
         DateTimeOffset d => d.ToOffset(TimeSpan.Zero).ToString("M/d/yyyy h:mm:ss tt", EnglishUnitedStates),
         double d => WindowsText.Double(d),
         float f => WindowsText.Single(f),
-        byte[] bytes => Enumeration(bytes.Take(EnumerationLimit).Select(x => x.ToString(EnglishUnitedStates)), bytes.Length),
+        byte[] bytes => Enumeration(bytes.Select(x => x.ToString(EnglishUnitedStates)), bytes.Length),
         _ => p.ToDisplayString(),
     };
 

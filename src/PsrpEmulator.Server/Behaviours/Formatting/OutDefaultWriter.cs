@@ -70,6 +70,9 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     /// <summary>Wraps text too long for its column onto more lines instead of cutting it (Format-Table -Wrap).</summary>
     public bool Wrap { get; init; }
 
+    /// <summary>$FormatEnumerationLimit as the cmdlet read it: the items of a collection a cell shows (negative: all).</summary>
+    public int EnumerationLimit { get; init; } = FormatViews.EnumerationLimit;
+
     /// <summary>Text as the lines a Format cmdlet or <c>Out-String -Stream</c> writes (each line's break removed).</summary>
     public static IEnumerable<string> Lines(string text)
     {
@@ -91,6 +94,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     /// <summary>Adds one object; returns the text to write now (empty while a table waits for its window).</summary>
     public string Add(PsValue value)
     {
+        using var limit = FormatViews.WithEnumerationLimit(EnumerationLimit);
         var text = new StringBuilder();
         _enumerated = 0;
         AddTo(text, value);
@@ -101,6 +105,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     public string Complete()
     {
         if (_view is null) return string.Empty;
+        using var limit = FormatViews.WithEnumerationLimit(EnumerationLimit);
         var text = new StringBuilder();
         if (_view.Shape == FormatShape.Table && _widths is null) ReleaseTable(text);
         // The group's end and the format's end: a blank line each.
@@ -116,6 +121,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     public static string Format(IEnumerable<PsValue> values, int width, Func<PsValue, FormatView?>? forcedView = null, bool autoSize = false)
     {
         var writer = new OutDefaultWriter(width) { ForcedView = forcedView, AutoSize = autoSize };
+        using var limit = FormatViews.WithEnumerationLimit(writer.EnumerationLimit);
         var text = new StringBuilder();
         foreach (var value in values)
         {
