@@ -1601,7 +1601,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (close < 0) break; // unclosed: the rest is text, as Expand leaves it
             result.Append(scope.Variables.Expand(text[segment..i]));
             var value = await CaptureAsync(text[(i + 2)..close], to, blockNesting);
-            result.Append(PipelineVariables.Display(value));
+            result.Append(scope.Variables.DisplayInString(value));
             if (result.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException("an expanded string is limited to 10000000 characters in the emulator");
             segment = close + 1;
             i = close;

@@ -80,7 +80,7 @@ internal sealed class RunScope
         loopVariables is { Count: > 0 } loops ? loops[^1].Value : captures.TryGetValue("_", out var value) ? value : string.Empty;
 
     /// <summary><c>{$name}</c> (<paramref name="name"/> without the $): the PowerShell variable's text.</summary>
-    public string LookupVariable(string name) => Variables.Get(name) is { } variable ? PipelineVariables.Display(variable) : string.Empty;
+    public string LookupVariable(string name) => Variables.Get(name) is { } variable ? Variables.DisplayInString(variable) : string.Empty;
 }
 
 /// <summary>One loop's variable: its name and its value this time round.</summary>
@@ -768,7 +768,10 @@ internal sealed class PipelineVariables
     /// are their ToString, not their own items, as in PowerShell (<c>"$(1, (2, 3))"</c> is <c>1 System.Object[]</c>): so
     /// a list that holds itself, or one array many times over, is a string of bounded work.
     /// </summary>
-    public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value)
+    public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value) => Display(value, " ");
+
+    /// <summary><see cref="Display(PsrpEmulator.Protocol.Clixml.PsValue)"/> with the items joined by <paramref name="separator"/> ($OFS in a string).</summary>
+    public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value, string separator)
     {
         if (value is not PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null } list)
         {
@@ -779,7 +782,7 @@ internal sealed class PipelineVariables
         var text = new StringBuilder();
         for (var i = 0; i < list.Items.Count; i++)
         {
-            if (i > 0) text.Append(' ');
+            if (i > 0) text.Append(separator);
             text.Append(ItemText(list.Items[i]));
             if (text.Length > ScriptExpressions.MaxArithmeticLength)
             {
@@ -798,6 +801,18 @@ internal sealed class PipelineVariables
     /// PowerShell's expansion of a double-quoted string's text: $name, ${name} and $? become the variables' text;
     /// backtick escapes (`n, `t, `$, ``) are honoured. $(...) subexpressions and $x.Property are not evaluated.
     /// </summary>
+    /// <summary>
+    /// $OFS: what joins an array's items when a string takes it (<c>"$list"</c>, <c>"$(...)"</c>); a space when it is
+    /// not set or $null.
+    /// </summary>
+    public string OutputFieldSeparator => Get("OFS") is { } separator and not PsrpEmulator.Protocol.Clixml.PsNil ? Display(separator) : " ";
+
+    /// <summary>A value as a string takes it: <see cref="Display(PsrpEmulator.Protocol.Clixml.PsValue)"/>, a list's items joined by $OFS.</summary>
+    public string DisplayInString(PsrpEmulator.Protocol.Clixml.PsValue value) =>
+        value is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null }
+            ? Display(value, OutputFieldSeparator)
+            : Display(value);
+
     public string Expand(string text)
     {
         var sb = new StringBuilder(text.Length);
@@ -864,7 +879,7 @@ internal sealed class PipelineVariables
 
                     // "$global:x" is $x; "$function:f", "$alias:gci", "$variable:x" read those drives' items, as outside a string.
                     if (colon > 0 && (IsScope(name[..colon]) || IsItemDrive(name[..colon]))) name = VariableValueTemplate.VariableName(name);
-                    if (Get(name) is { } value) sb.Append(Display(value));
+                    if (Get(name) is { } value) sb.Append(DisplayInString(value));
                     i = end;
                     continue;
                 }

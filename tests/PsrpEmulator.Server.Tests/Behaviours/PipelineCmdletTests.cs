@@ -424,4 +424,15 @@ public class PipelineCmdletTests
         Assert.That(list, Is.EqualTo("a : " + cell), "Format-List");
         Assert.That(text, Does.Contain(cell), "Out-String");
     }
+
+    [TestCase("$a = 1, 2, 3; \"$a\"", "1 2 3")]
+    [TestCase("$OFS = '-'; $a = 1, 2, 3; \"$a\"", "1-2-3")]
+    [TestCase("$OFS = '-'; \"[$(1, 2, 3)]\"", "[1-2-3]")]
+    [TestCase("$OFS = ''; $a = 'a', 'b'; \"$a\"", "ab")]
+    [TestCase("$OFS = $null; $a = 1, 2; \"$a\"", "1 2")]
+    [TestCase("$OFS = '-'; $a = 1, 2; $a -join '+'", "1+2")]
+    public async Task OFS_joins_an_array_s_items_in_an_expandable_string(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
 }
