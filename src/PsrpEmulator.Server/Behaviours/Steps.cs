@@ -948,12 +948,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                         // $env:Path += ';C:\tools': the process variable's text (nothing when unset) and the value; the result as text.
                         var name = assignment.Variable[4..];
                         var current = scope.Variables.EnvironmentVariable(name) is { } currentText ? PsPrimitive.String(currentText) : (PsValue)PsNil.Instance;
-                        var result = ScriptExpressions.Arithmetic(current, assignment.Operator, operand);
+                        var result = Arithmetic(current, assignment.Operator, operand);
                         scope.Variables.SetGlobal("env:" + name, result is PsNil ? result : PsPrimitive.String(PipelineVariables.Display(result)));
                     }
                     else
                     {
-                        scope.Variables.SetScoped(assignment.Variable, ScriptExpressions.Arithmetic(scope.Variables.Get(VariableValueTemplate.VariableName(assignment.Variable)), assignment.Operator, operand));
+                        scope.Variables.SetScoped(assignment.Variable, Arithmetic(scope.Variables.Get(VariableValueTemplate.VariableName(assignment.Variable)), assignment.Operator, operand));
                     }
                 }
                 catch (ScriptExpressionException e)
@@ -1579,6 +1579,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
+    /// <see cref="ScriptExpressions.Arithmetic"/>, where a string plus an array takes the array's items joined by $OFS
+    /// (<c>'x' + $list</c>, <c>$s += $list</c>), as PowerShell converts the array to a string.
+    /// </summary>
+    private PsValue Arithmetic(PsValue? left, string op, PsValue? right) =>
+        op == "+" && left is PsPrimitive { Value: string } && right is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null } list
+            ? ScriptExpressions.Arithmetic(left, op, PsPrimitive.String(scope.Variables.DisplayInString(list)))
+            : ScriptExpressions.Arithmetic(left, op, right);
+
+    /// <summary>
     /// A double-quoted string's text: $( ... ) subexpressions run as statements and their output takes their place
     /// (several objects joined by spaces); variables and backtick escapes expand as <see cref="PipelineVariables.Expand"/>.
     /// </summary>
@@ -2128,8 +2137,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (after.Length == 0) return ScriptExpressions.TypeObject(type.FullName);
             if (ScriptExpressions.StaticMemberSyntax(after) is not var (member, argumentText))
             {
-                // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members).
-                return ScriptExpressions.Cast(await EvaluateAsync(after, to, blockNesting + 1), type);
+                // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members);
+                // [string] of an array joins its items with $OFS.
+                var operand = await EvaluateAsync(after, to, blockNesting + 1);
+                if (type.FullName == "System.String" && operand is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null })
+                {
+                    return PsPrimitive.String(scope.Variables.DisplayInString(operand));
+                }
+
+                return ScriptExpressions.Cast(operand, type);
             }
 
             // [int]::TryParse('5', [ref]$n): Parse's answer into the variable (0, or DateTime's MinValue, when it
@@ -2542,7 +2558,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (assignment.Operator is { } op)
             {
                 var current = last.IsIndex ? ScriptExpressions.Index(container, key) : VariableValueTemplate.Member(container, last.Text);
-                value = ScriptExpressions.Arithmetic(current, op, value);
+                value = Arithmetic(current, op, value);
             }
 
             if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI)
@@ -2687,7 +2703,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             ScriptExpressions.IsTrue(await EvaluateAsync(or.Left, to, blockNesting + 1)) || ScriptExpressions.IsTrue(await EvaluateAsync(or.Right, to, blockNesting + 1))),
         BinaryNode { Operator: "xor" } xor => PsPrimitive.Boolean(
             ScriptExpressions.IsTrue(await EvaluateAsync(xor.Left, to, blockNesting + 1)) ^ ScriptExpressions.IsTrue(await EvaluateAsync(xor.Right, to, blockNesting + 1))),
-        BinaryNode arithmetic when ScriptExpressions.ArithmeticLevel(arithmetic.Operator) > 0 => ScriptExpressions.Arithmetic(
+        BinaryNode arithmetic when ScriptExpressions.ArithmeticLevel(arithmetic.Operator) > 0 => Arithmetic(
             await EvaluateAsync(arithmetic.Left, to, blockNesting + 1), arithmetic.Operator, await EvaluateAsync(arithmetic.Right, to, blockNesting + 1)),
         BinaryNode { Operator: "match" or "imatch" or "cmatch" } match => await MatchAsync(match, to, blockNesting),
         BinaryNode { Operator: "is" or "isnot" or "as" } typeTest => await TypeTestAsync(typeTest, to, blockNesting),

@@ -431,7 +431,11 @@ public class PipelineCmdletTests
     [TestCase("$OFS = ''; $a = 'a', 'b'; \"$a\"", "ab")]
     [TestCase("$OFS = $null; $a = 1, 2; \"$a\"", "1 2")]
     [TestCase("$OFS = '-'; $a = 1, 2; $a -join '+'", "1+2")]
-    public async Task OFS_joins_an_array_s_items_in_an_expandable_string(string script, string expected)
+    [TestCase("$OFS = '-'; $a = 1, 2; [string]$a", "1-2")]
+    [TestCase("$a = 1, 2; [string]$a; [string](3, 4)", "1 2|3 4")]
+    [TestCase("$OFS = '-'; $a = 1, 2; 'x' + $a; $s = 'y'; $s += $a; $s", "x1-2|y1-2")]
+    [TestCase("$OFS = '-'; $a = 1, 2; ($a + 'z') -join ','", "1,2,z")]
+    public async Task OFS_joins_an_array_s_items_where_a_string_takes_it(string script, string expected)
     {
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
     }
