@@ -54,6 +54,15 @@ internal static class PrimitiveProperties
         _ => (null, null),
     };
 
+    private static readonly string[] EnumProperties = ["value__"];
+
+    /// <summary>Whether the object is an enum value (its number as BaseValue, System.Enum among its type names).</summary>
+    public static bool IsEnum(PsObject value) =>
+        value is { BaseValue: not null, CollectionKind: PsCollectionKind.None, TypeNames: { } names } && (names.Contains("System.Enum") || names.Contains("Deserialized.System.Enum"));
+
+    /// <summary>An enum's one property, the public field every enum has: value__, its number.</summary>
+    public static IReadOnlyList<string>? Of(PsObject value) => IsEnum(value) ? EnumProperties : null;
+
     /// <summary>How PowerShell's member collection calls the property: a note, a script property or a .NET one.</summary>
     public static (string Name, int Value, string InfoType) MemberType(PsPrimitive value, string property) => property switch
     {

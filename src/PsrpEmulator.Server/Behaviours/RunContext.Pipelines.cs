@@ -1023,9 +1023,9 @@ internal sealed partial class RunContext
             if (properties.Count == 0) return item;
             // Select-Object * copies an object's properties into a Selected.Type object (which no type's view formats,
             // so it shows as a list of them all), a primitive's too ("abc" gives @{Length=3}, 5 an object without any).
-            // A collection, an enum and a primitive whose properties are not modelled are written as they are.
+            // An enum gives its value__. A collection and a primitive whose properties are not modelled are written as they are.
             if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } &&
-                !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null)) return item;
+                !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null) && !(item is PsObject enumValue && PrimitiveProperties.IsEnum(enumValue))) return item;
             return await context.ProjectAsync(item, properties, to, blockNesting, Exclude);
         }
 
@@ -1947,7 +1947,8 @@ internal sealed partial class RunContext
                 {
                     // Format-List * of a primitive lists its properties ("abc": Length); without names it is its text.
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!)
-                        : star && value is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is { Count: > 0 } own ? own : names;
+                        : star && value is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is { Count: > 0 } own ? own
+                        : star && value is PsObject enumValue && PrimitiveProperties.Of(enumValue) is { } enumNames ? enumNames : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
                         : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
                     return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;

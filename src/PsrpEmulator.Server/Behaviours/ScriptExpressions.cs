@@ -1391,6 +1391,7 @@ internal static partial class ScriptExpressions
             own ??= item switch
             {
                 PsObject { BaseValue: null } o => Formatting.FormatViews.DisplayProperties(o),
+                PsObject o when PrimitiveProperties.Of(o) is { } enumNames => [.. enumNames],
                 PsPrimitive p when PrimitiveProperties.Of(p) is { } primitiveNames => [.. primitiveNames],
                 _ => [],
             };

@@ -272,6 +272,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // Any other single object's intrinsic Count and Length are 1, as a scalar's ((Get-Item x).Count).
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single when single[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(1),
+        // An enum's value__ field: its number ((Get-Service WinRM).Status.value__ is 4).
+        PsObject { BaseValue: { } number } enumValue when property.Equals("value__", StringComparison.OrdinalIgnoreCase) && PrimitiveProperties.IsEnum(enumValue) => number,
         // A primitive in a wrapper (a string with notes): its notes, then the primitive's own members.
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: { } inner } wrapper when wrapper[property] is null => Member(inner, property),
         PsObject obj => obj[property] ?? PsNil.Instance,
@@ -308,6 +310,12 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? NoteProperty : DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
+        // An enum's value__ field, a .NET property to PowerShell's adapter ("int value__ {get;set;}").
+        if (PrimitiveProperties.IsEnum(value))
+        {
+            properties = properties.Append(PropertyInfo("value__", value.BaseValue!, DotNetProperty, settable: true, $"{ShortTypeName(ScriptExpressions.DotNetTypeName(value.BaseValue))} value__ {{get;set;}}"));
+        }
+
         return PSObjectView(value, value.ToWindowsText(), properties, value.TypeNames ?? (value.BaseValue is { } inner ? PrimitiveTypeNames(inner) : []));
     }
 

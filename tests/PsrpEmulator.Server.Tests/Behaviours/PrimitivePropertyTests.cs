@@ -144,4 +144,17 @@ public class PrimitivePropertyTests
 
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
+
+    [Test]
+    public async Task An_enum_s_one_property_is_its_value__field()
+    {
+        var host = await RunAsync(
+            "$s = (Get-Service WinRM).Status; $s.value__; ($s | Select-Object *).value__; ($s | Select-Object *).PSObject.TypeNames[0]; " +
+            "$s.PSObject.Properties | ForEach-Object { \"$($_.Name) $($_.MemberType) $_\" }; ($s | Format-List * | Out-String).Trim(); ($s | Format-List | Out-String).Trim()");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "4", "4", "Selected.System.ServiceProcess.ServiceControllerStatus", "value__ Property int value__ {get;set;}", "value__ : 4", "Running",
+        }));
+    }
 }

@@ -758,6 +758,7 @@ internal static class FormatViews
         // A primitive's own properties (Format-List * of a string: its Length).
         if (value is PsPrimitive primitive) return CellText(VariableValueTemplate.Member(primitive, name));
         if (value is not PsObject o) return string.Empty;
+        if (PrimitiveProperties.IsEnum(o) && name.Equals("value__", StringComparison.OrdinalIgnoreCase)) return CellText(o.BaseValue);
         var v = o[name] ?? (alias is null ? null : o[alias]);
         return CellText(v);
     }
