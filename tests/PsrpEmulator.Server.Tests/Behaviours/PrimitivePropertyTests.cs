@@ -157,4 +157,18 @@ public class PrimitivePropertyTests
             "4", "4", "Selected.System.ServiceProcess.ServiceControllerStatus", "value__ Property int value__ {get;set;}", "value__ : 4", "Running",
         }));
     }
+
+    [Test]
+    public async Task Format_Table_of_a_date_shows_its_first_ten_properties_numbers_and_enums_right_aligned()
+    {
+        var host = await RunAsync("Get-Date | Format-Table | Out-String -Width 200");
+
+        var lines = host.OutputTexts.Single().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "Date                  Day DayOfWeek DayOfYear Hour  Kind Millisecond Minute Month Second",
+            "----                  --- --------- --------- ----  ---- ----------- ------ ----- ------",
+            "12/1/2026 12:00:00 AM   1   Tuesday       335    9 Local           0     30    12     15",
+        }));
+    }
 }

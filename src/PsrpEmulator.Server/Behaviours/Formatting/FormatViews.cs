@@ -696,7 +696,13 @@ internal static class FormatViews
         {
             var view = For(value);
             if (view.Shape is FormatShape.Table or FormatShape.Scalar) return view.Shape == FormatShape.Table ? view : null;
-            properties = value is PsObject { BaseValue: null } o ? [.. DisplayProperties(o).Take(10)] : [];
+            // No table view: the first ten properties, a date's as Format-List lists them (AssociationManager.ExpandAll).
+            properties = value switch
+            {
+                PsObject { BaseValue: null } o => [.. DisplayProperties(o).Take(10)],
+                PsPrimitive { Type: PsPrimitiveType.DateTime } date => [.. PrimitiveProperties.ForList(date)!.Take(10)],
+                _ => [],
+            };
             if (properties.Count == 0) return null;
         }
 

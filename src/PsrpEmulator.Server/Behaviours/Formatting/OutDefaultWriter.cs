@@ -268,7 +268,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         for (var c = 0; c < columns.Count; c++)
         {
             var column = columns[c];
-            _alignments[c] = column.Alignment ?? (held.Count > 0 && column.Property is { } p && held[0] is PsObject first && FormatViews.AlignsRight(first[p])
+            _alignments[c] = column.Alignment ?? (held.Count > 0 && column.Property is { } p && FirstValue(held[0], p) is { } firstValue && FormatViews.AlignsRight(firstValue)
                 ? ColumnAlignment.Right
                 : ColumnAlignment.Left);
             if (!sized)
@@ -294,6 +294,14 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         _held = null;
     }
+
+    // A property of the table's first object, whose type aligns the column (a primitive's own: a date's Day).
+    private static PsValue? FirstValue(PsValue first, string property) => first switch
+    {
+        PsObject o => o[property],
+        PsPrimitive primitive => VariableValueTemplate.Member(primitive, property),
+        _ => null,
+    };
 
     // A cell's text up to its first line break (the rest is cut).
     private static int CellLength(string text)
