@@ -60,8 +60,18 @@ internal static class PrimitiveProperties
     public static bool IsEnum(PsObject value) =>
         value is { BaseValue: not null, CollectionKind: PsCollectionKind.None, TypeNames: { } names } && (names.Contains("System.Enum") || names.Contains("Deserialized.System.Enum"));
 
-    /// <summary>An enum's one property, the public field every enum has: value__, its number.</summary>
-    public static IReadOnlyList<string>? Of(PsObject value) => IsEnum(value) ? EnumProperties : null;
+    // System.Collections.Hashtable's .NET properties, in .NET Framework's order (a key is no property).
+    private static readonly string[] HashtableProperties = ["IsReadOnly", "IsFixedSize", "IsSynchronized", "Keys", "Values", "SyncRoot", "Count"];
+
+    /// <summary>Whether the object is a Hashtable (not an [ordered] one, whose properties are not modelled).</summary>
+    public static bool IsHashtable(PsObject value) =>
+        value is { CollectionKind: PsCollectionKind.Dictionary, TypeNames: [PsObjects.HashtableTypeName, ..] };
+
+    /// <summary>
+    /// An enum's one property, the public field every enum has (value__, its number); a Hashtable's .NET properties;
+    /// null for other objects.
+    /// </summary>
+    public static IReadOnlyList<string>? Of(PsObject value) => IsEnum(value) ? EnumProperties : IsHashtable(value) ? HashtableProperties : null;
 
     /// <summary>How PowerShell's member collection calls the property: a note, a script property or a .NET one.</summary>
     public static (string Name, int Value, string InfoType) MemberType(PsPrimitive value, string property) => property switch

@@ -1023,9 +1023,10 @@ internal sealed partial class RunContext
             if (properties.Count == 0) return item;
             // Select-Object * copies an object's properties into a Selected.Type object (which no type's view formats,
             // so it shows as a list of them all), a primitive's too ("abc" gives @{Length=3}, 5 an object without any).
-            // An enum gives its value__. A collection and a primitive whose properties are not modelled are written as they are.
+            // An enum gives its value__, a Hashtable its .NET properties (IsReadOnly … Count, not its keys). Another
+            // collection and a primitive whose properties are not modelled are written as they are.
             if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } &&
-                !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null) && !(item is PsObject enumValue && PrimitiveProperties.IsEnum(enumValue))) return item;
+                !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null) && !(item is PsObject own && PrimitiveProperties.Of(own) is not null)) return item;
             return await context.ProjectAsync(item, properties, to, blockNesting, Exclude);
         }
 

@@ -1390,8 +1390,8 @@ internal static partial class ScriptExpressions
 
             own ??= item switch
             {
+                PsObject o when PrimitiveProperties.Of(o) is { } ownNames => [.. ownNames],
                 PsObject { BaseValue: null } o => Formatting.FormatViews.DisplayProperties(o),
-                PsObject o when PrimitiveProperties.Of(o) is { } enumNames => [.. enumNames],
                 PsPrimitive p when PrimitiveProperties.Of(p) is { } primitiveNames => [.. primitiveNames],
                 _ => [],
             };

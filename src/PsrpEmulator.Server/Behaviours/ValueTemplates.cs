@@ -256,6 +256,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (TableKeys.Find(table, PsPrimitive.String(property)) is var at and >= 0 ? table.Entries[at].Value : null) ??
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
+             : PrimitiveProperties.IsHashtable(table) ? HashtableProperty(property)
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
@@ -284,6 +285,15 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
         // PowerShell's Guid ETS property: the text.
         PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
+        _ => PsNil.Instance,
+    };
+
+    // A Hashtable's other .NET properties: a hashtable a script makes is writable, growable and not synchronized; its
+    // SyncRoot is a plain System.Object.
+    private static PsValue HashtableProperty(string property) => property.ToUpperInvariant() switch
+    {
+        "ISREADONLY" or "ISFIXEDSIZE" or "ISSYNCHRONIZED" => PsPrimitive.Boolean(false),
+        "SYNCROOT" => new PsObject(["System.Object"]) { ToStringValue = "System.Object" },
         _ => PsNil.Instance,
     };
 

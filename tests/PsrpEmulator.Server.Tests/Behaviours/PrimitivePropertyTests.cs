@@ -171,4 +171,18 @@ public class PrimitivePropertyTests
             "12/1/2026 12:00:00 AM   1   Tuesday       335    9 Local           0     30    12     15",
         }));
     }
+
+    [Test]
+    public async Task Select_Object_star_of_a_hashtable_gives_its_NET_properties_not_its_keys()
+    {
+        var host = await RunAsync(
+            "$s = @{ a = 1; b = 2 } | Select-Object *; $s.PSObject.Properties.Name -join ','; $s.PSObject.TypeNames[0]; " +
+            "$s.IsReadOnly; $s.Count; $s.Keys -join ','; \"$($s.SyncRoot)\"; @{ IsReadOnly = 'key' }.IsReadOnly; ([ordered]@{ a = 1 } | Select-Object *).GetType().Name");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "IsReadOnly,IsFixedSize,IsSynchronized,Keys,Values,SyncRoot,Count", "Selected.System.Collections.Hashtable", "False", "2", "a,b",
+            "System.Object", "key", "OrderedDictionary",
+        }));
+    }
 }
