@@ -1026,7 +1026,7 @@ internal sealed partial class RunContext
             // An enum gives its value__, a Hashtable its .NET properties (IsReadOnly … Count, not its keys). Another
             // collection and a primitive whose properties are not modelled are written as they are.
             if (properties is [{ Name: "*", Expression: null }] && item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } &&
-                !(item is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is not null) && !(item is PsObject own && PrimitiveProperties.Of(own) is not null)) return item;
+                !(item is PsPrimitive primitive && ValueProperties.Of(primitive) is not null) && !(item is PsObject own && ValueProperties.Of(own) is not null)) return item;
             return await context.ProjectAsync(item, properties, to, blockNesting, Exclude);
         }
 
@@ -1055,7 +1055,7 @@ internal sealed partial class RunContext
 
                 foreach (var note in notes.ExtendedProperties)
                 {
-                    var has = carrier[note.Name] is not null || carrier.BaseValue is PsPrimitive wrapped && PrimitiveProperties.Of(wrapped) is { } own && own.Contains(note.Name, StringComparer.OrdinalIgnoreCase);
+                    var has = carrier[note.Name] is not null || carrier.BaseValue is PsPrimitive wrapped && ValueProperties.Of(wrapped) is { } own && own.Contains(note.Name, StringComparer.OrdinalIgnoreCase);
                     if (has)
                     {
                         await context.WriteErrorAsync(new ScriptedError(
@@ -1948,8 +1948,8 @@ internal sealed partial class RunContext
                 {
                     // Format-List * of a primitive lists its properties ("abc": Length); without names it is its text.
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!)
-                        : star && value is PsPrimitive primitive && PrimitiveProperties.Of(primitive) is { Count: > 0 } own ? own
-                        : star && value is PsObject enumValue && PrimitiveProperties.Of(enumValue) is { } enumNames ? enumNames : names;
+                        : star && value is PsPrimitive primitive && ValueProperties.Of(primitive) is { Count: > 0 } own ? own
+                        : star && value is PsObject enumValue && ValueProperties.Of(enumValue) is { } enumNames ? enumNames : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
                         : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
                     return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;

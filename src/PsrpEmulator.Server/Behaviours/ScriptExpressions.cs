@@ -1390,9 +1390,9 @@ internal static partial class ScriptExpressions
 
             own ??= item switch
             {
-                PsObject o when PrimitiveProperties.Of(o) is { } ownNames => [.. ownNames],
+                PsObject o when ValueProperties.Of(o) is { } ownNames => [.. ownNames],
                 PsObject { BaseValue: null } o => Formatting.FormatViews.DisplayProperties(o),
-                PsPrimitive p when PrimitiveProperties.Of(p) is { } primitiveNames => [.. primitiveNames],
+                PsPrimitive p when ValueProperties.Of(p) is { } primitiveNames => [.. primitiveNames],
                 _ => [],
             };
             foreach (var property in own)

@@ -256,7 +256,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (TableKeys.Find(table, PsPrimitive.String(property)) is var at and >= 0 ? table.Entries[at].Value : null) ??
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
-             : PrimitiveProperties.IsHashtable(table) ? HashtableProperty(property)
+             : ValueProperties.IsHashtable(table) ? HashtableProperty(property)
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
@@ -274,11 +274,11 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single when single[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(1),
         // An enum's value__ field: its number ((Get-Service WinRM).Status.value__ is 4).
-        PsObject { BaseValue: { } number } enumValue when property.Equals("value__", StringComparison.OrdinalIgnoreCase) && PrimitiveProperties.IsEnum(enumValue) => number,
+        PsObject { BaseValue: { } number } enumValue when property.Equals("value__", StringComparison.OrdinalIgnoreCase) && ValueProperties.IsEnum(enumValue) => number,
         // A primitive in a wrapper (a string with notes): its notes, then the primitive's own members.
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: { } inner } wrapper when wrapper[property] is null => Member(inner, property),
         PsObject obj => obj[property] ?? PsNil.Instance,
-        PsPrimitive primitive when property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) && PrimitiveProperties.Of(primitive) is { } names => PSObjectView(primitive, names),
+        PsPrimitive primitive when property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) && ValueProperties.Of(primitive) is { } names => PSObjectView(primitive, names),
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
         PsPrimitive { Value: DateTimeOffset } date => DatePart(date, property),
@@ -321,7 +321,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? NoteProperty : DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
         // An enum's value__ field, a .NET property to PowerShell's adapter ("int value__ {get;set;}").
-        if (PrimitiveProperties.IsEnum(value))
+        if (ValueProperties.IsEnum(value))
         {
             properties = properties.Append(PropertyInfo("value__", value.BaseValue!, DotNetProperty, settable: true, $"{ShortTypeName(ScriptExpressions.DotNetTypeName(value.BaseValue))} value__ {{get;set;}}"));
         }
@@ -330,7 +330,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     }
 
     /// <summary>
-    /// <c>$value.PSObject</c> of a primitive: its properties (<see cref="PrimitiveProperties"/>): .NET ones read-only
+    /// <c>$value.PSObject</c> of a primitive: its properties (<see cref="ValueProperties"/>): .NET ones read-only
     /// ("int Day {get;}"), Get-Date's DisplayHint a note and DateTime types.ps1xml's script property.
     /// </summary>
     private static PsObject PSObjectView(PsPrimitive value, IReadOnlyList<string> names)
@@ -339,7 +339,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         {
             var member = Member(value, name);
             var typeName = ScriptExpressions.DotNetTypeName(member);
-            var kind = PrimitiveProperties.MemberType(value, name);
+            var kind = ValueProperties.MemberType(value, name);
             return kind.Value switch
             {
                 2 => PropertyInfo(name, member, kind, settable: true, $"{typeName} {name}={PipelineVariables.Display(member)}"),

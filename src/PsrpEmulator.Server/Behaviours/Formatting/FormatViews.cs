@@ -673,7 +673,7 @@ internal static class FormatViews
     {
         PsPrimitive when value.AsTimeSpan() is not null => TimeSpanProperties,
         // No list view for these (their views are a custom one and tables): all their properties, .NET ones first.
-        PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Version or PsPrimitiveType.Guid } primitive => PrimitiveProperties.ForList(primitive),
+        PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Version or PsPrimitiveType.Guid } primitive => ValueProperties.ForList(primitive),
         PsObject { BaseValue: null } o => DisplayProperties(o),
         _ => null,
     };
@@ -700,7 +700,7 @@ internal static class FormatViews
             properties = value switch
             {
                 PsObject { BaseValue: null } o => [.. DisplayProperties(o).Take(10)],
-                PsPrimitive { Type: PsPrimitiveType.DateTime } date => [.. PrimitiveProperties.ForList(date)!.Take(10)],
+                PsPrimitive { Type: PsPrimitiveType.DateTime } date => [.. ValueProperties.ForList(date)!.Take(10)],
                 _ => [],
             };
             if (properties.Count == 0) return null;
@@ -764,7 +764,7 @@ internal static class FormatViews
         // A primitive's own properties (Format-List * of a string: its Length).
         if (value is PsPrimitive primitive) return CellText(VariableValueTemplate.Member(primitive, name));
         if (value is not PsObject o) return string.Empty;
-        if (PrimitiveProperties.IsEnum(o) && name.Equals("value__", StringComparison.OrdinalIgnoreCase)) return CellText(o.BaseValue);
+        if (ValueProperties.IsEnum(o) && name.Equals("value__", StringComparison.OrdinalIgnoreCase)) return CellText(o.BaseValue);
         var v = o[name] ?? (alias is null ? null : o[alias]);
         return CellText(v);
     }

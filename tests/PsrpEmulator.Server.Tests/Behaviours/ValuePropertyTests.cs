@@ -6,10 +6,11 @@ using PsrpEmulator.Server.Behaviours;
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
-/// A primitive's properties as PowerShell lists them: Select-Object * and a wildcard copy them into a Selected object,
-/// Format-List * shows them, and .PSObject.Properties names them, in Windows PowerShell 5.1's order.
+/// The properties of a primitive, an enum and a Hashtable as PowerShell lists them: Select-Object * and a wildcard copy
+/// them into a Selected object, Format-List and Format-Table show them, and .PSObject.Properties names them, in
+/// Windows PowerShell 5.1's order.
 /// </summary>
-public class PrimitivePropertyTests
+public class ValuePropertyTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 

@@ -3,14 +3,15 @@ using PsrpEmulator.Protocol.Clixml;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// The properties PowerShell lists for a primitive value, in Windows PowerShell 5.1's orders (.NET Framework: no
-/// DateTime Microsecond or Nanosecond). A PSObject's own order (<c>.PSObject.Properties</c>, <c>Select-Object *</c>,
+/// The properties PowerShell lists for the values the emulator keeps without a property list of their own: a
+/// primitive, an enum (value__) and a Hashtable (its .NET properties, not its keys). A primitive's are in Windows
+/// PowerShell 5.1's orders (.NET Framework: no DateTime Microsecond or Nanosecond). A PSObject's own order (<c>.PSObject.Properties</c>, <c>Select-Object *</c>,
 /// <c>Format-List *</c>) is its extended members, instance ones (Get-Date's DisplayHint note) before types.ps1xml's
 /// (DateTime's DateTime, Guid's Guid script properties), then the .NET properties in reflection order. Format-List
 /// without names lists an object with no list view the other way round (AssociationManager.ExpandAll: adapted, then
 /// extended). Numbers, Boolean and Char have no properties.
 /// </summary>
-internal static class PrimitiveProperties
+internal static class ValueProperties
 {
     private static readonly string[] None = [];
     private static readonly string[] StringProperties = ["Length"];
