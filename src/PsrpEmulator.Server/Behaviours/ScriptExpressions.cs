@@ -317,6 +317,7 @@ internal static partial class ScriptExpressions
 
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
             if (value is PsObject { TypeNames: [_, EncodingTypeName, ..] } encoding && EncodingMethod(encoding, name, arguments) is { } encoded) return encoded;
+            if (value is PsObject members && IsMemberCollection(members) && MemberCollectionMethod(members, name, arguments) is { } membersResult) return membersResult;
             if (value is PsObject list && IsCollection(list) && ListMethod(list, name, arguments) is { } listResult) return listResult;
 
             if (value is PsPrimitive { Value: DateTimeOffset } datePrimitive && DateMethod(datePrimitive, name, arguments) is { } dateResult) return dateResult;
@@ -666,6 +667,9 @@ internal static partial class ScriptExpressions
         {
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
                 return FindEntry(table, index) is var entry and >= 0 ? table.Entries[entry].Value : PsNil.Instance;
+            // $o.PSObject.Properties['Name']: the property of that name (any case), else $null.
+            case PsObject members when IsMemberCollection(members) && index is PsPrimitive { Value: string name }:
+                return MemberNamed(members, name);
             case PsObject list when IsCollection(list):
                 return AsNumber(index) is { } n && Position(n, list.Items.Count) is { } at ? list.Items[at] : PsNil.Instance;
             case PsPrimitive { Value: string s }:
@@ -683,6 +687,24 @@ internal static partial class ScriptExpressions
             if (i < 0) i += count;
             return i >= 0 && i < count ? (int)i : null;
         }
+    }
+
+    // A PSObject's member collection (.PSObject.Properties), whose items are PSPropertyInfo objects with a Name.
+    private static bool IsMemberCollection(PsObject value) =>
+        value.TypeNames is [var first, ..] && first.StartsWith("System.Management.Automation.PSMemberInfoIntegratingCollection", StringComparison.Ordinal);
+
+    private static PsValue MemberNamed(PsObject members, string name) =>
+        members.Items.FirstOrDefault(i => i is PsObject member && string.Equals(member["Name"]?.ToDisplayString(), name, StringComparison.OrdinalIgnoreCase)) ?? PsNil.Instance;
+
+    // The member collection's methods: Item(name) as its indexer, Match(pattern) the members whose names match.
+    private static PsValue? MemberCollectionMethod(PsObject members, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (arguments.Count != 1) return null;
+        if (name.Equals("Item", StringComparison.OrdinalIgnoreCase)) return MemberNamed(members, Text(arguments[0]));
+        if (!name.Equals("Match", StringComparison.OrdinalIgnoreCase)) return null;
+        var pattern = Text(arguments[0]);
+        return PsObjects.List([.. members.Items.Where(i => i is PsObject member && Like(member["Name"]?.ToDisplayString() ?? string.Empty, pattern))],
+            ["System.Management.Automation.ReadOnlyPSMemberInfoCollection`1[[System.Management.Automation.PSPropertyInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]);
     }
 
     /// <summary>

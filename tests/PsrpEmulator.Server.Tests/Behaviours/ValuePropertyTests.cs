@@ -186,4 +186,15 @@ public class ValuePropertyTests
             "System.Object", "key", "OrderedDictionary",
         }));
     }
+
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o.PSObject.Properties['A'].Value; $null -eq $o.PSObject.Properties['zz']; if ($o.PSObject.Properties['a']) { 'has a' }", "1|True|has a")]
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o.PSObject.Properties.Item('a').Value", "1")]
+    [TestCase("(Get-Date).PSObject.Properties['Year'].Value; (Get-Date).PSObject.Properties.Match('Day*').Name -join ','", "2026|Day,DayOfWeek,DayOfYear")]
+    [TestCase("(Get-Service WinRM).PSObject.Properties.Match('*Name').Count", "4")]
+    public async Task A_PSObject_s_properties_are_found_by_name_and_matched_by_pattern(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
 }
