@@ -696,11 +696,21 @@ internal static partial class ScriptExpressions
     private static PsValue MemberNamed(PsObject members, string name) =>
         members.Items.FirstOrDefault(i => i is PsObject member && string.Equals(member["Name"]?.ToDisplayString(), name, StringComparison.OrdinalIgnoreCase)) ?? PsNil.Instance;
 
-    // The member collection's methods: Item(name) as its indexer, Match(pattern) the members whose names match.
+    // The member collection's methods: Item(name) as its indexer, Match(pattern) the members whose names match,
+    // Remove(name) an instance member of the object.
     private static PsValue? MemberCollectionMethod(PsObject members, string name, IReadOnlyList<PsValue> arguments)
     {
         if (arguments.Count != 1) return null;
         if (name.Equals("Item", StringComparison.OrdinalIgnoreCase)) return MemberNamed(members, Text(arguments[0]));
+        if (name.Equals("Remove", StringComparison.OrdinalIgnoreCase))
+        {
+            // A primitive's collection knows no object to change: say so rather than change nothing.
+            return VariableValueTemplate.RemoveProperty(members, Text(arguments[0]))
+                ? PsNil.Instance
+                : throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                    "PSObject.Properties.Remove is emulated on an object's own collection ($o.PSObject.Properties.Remove('name')), not on a primitive's"));
+        }
+
         if (!name.Equals("Match", StringComparison.OrdinalIgnoreCase)) return null;
         var pattern = Text(arguments[0]);
         return PsObjects.List([.. members.Items.Where(i => i is PsObject member && Like(member["Name"]?.ToDisplayString() ?? string.Empty, pattern))],

@@ -374,11 +374,35 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             .With("IsGettable", true)
             .With("IsInstance", instance);
 
-    private static PsObject PSObjectView(PsValue value, string text, IEnumerable<PsValue> properties, IEnumerable<string> typeNames) =>
-        new PsObject(PSObjectTypeNames) { ToStringValue = text }
-            .With("Properties", PsObjects.List([.. properties], PropertyCollectionTypeNames))
+    private static PsObject PSObjectView(PsValue value, string text, IEnumerable<PsValue> properties, IEnumerable<string> typeNames)
+    {
+        var collection = PsObjects.List([.. properties], PropertyCollectionTypeNames);
+        if (value is PsObject owner) PropertyOwners.AddOrUpdate(collection, owner);
+        return new PsObject(PSObjectTypeNames) { ToStringValue = text }
+            .With("Properties", collection)
             .With("TypeNames", PsObjects.List([.. typeNames.Select(PsPrimitive.String)], ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
             .With("BaseObject", value);
+    }
+
+    // The object whose .PSObject.Properties a collection is, so that its Remove changes that object.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, PsObject> PropertyOwners = [];
+
+    /// <summary>
+    /// <c>$o.PSObject.Properties.Remove('name')</c>: removes the instance member of that name (a PSCustomObject's note,
+    /// Add-Member's) from the object itself, as PSMemberInfoIntegratingCollection.Remove does; its .NET properties stay,
+    /// and a name it does not have is no error. False when the collection belongs to no object (a primitive's).
+    /// </summary>
+    internal static bool RemoveProperty(PsObject collection, string name)
+    {
+        if (!PropertyOwners.TryGetValue(collection, out var owner)) return false;
+        if (owner.ExtendedProperties.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) > 0 &&
+            owner[name] is null)
+        {
+            collection.Items.RemoveAll(i => i is PsObject info && string.Equals(info["Name"]?.ToDisplayString(), name, StringComparison.OrdinalIgnoreCase));
+        }
+
+        return true;
+    }
 
     private static string ShortTypeName(string typeName) => typeName switch
     {

@@ -191,6 +191,8 @@ public class ValuePropertyTests
     [TestCase("$o = [pscustomobject]@{ a = 1 }; $o.PSObject.Properties.Item('a').Value", "1")]
     [TestCase("(Get-Date).PSObject.Properties['Year'].Value; (Get-Date).PSObject.Properties.Match('Day*').Name -join ','", "2026|Day,DayOfWeek,DayOfYear")]
     [TestCase("(Get-Service WinRM).PSObject.Properties.Match('*Name').Count", "4")]
+    [TestCase("$o = [pscustomobject]@{ a = 1; b = 2 }; $o.PSObject.Properties.Remove('A'); $o.PSObject.Properties.Remove('zz'); \"$o\"; $o.PSObject.Properties.Name -join ','", "@{b=2}|b")]
+    [TestCase("$s = Get-Service WinRM; $s.PSObject.Properties.Remove('Status'); $s.Status", "Running")]
     public async Task A_PSObject_s_properties_are_found_by_name_and_matched_by_pattern(string script, string expected)
     {
         var host = await RunAsync(script);
