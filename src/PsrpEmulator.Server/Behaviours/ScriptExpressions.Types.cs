@@ -875,7 +875,7 @@ internal static partial class ScriptExpressions
         var full = ResolveType(typeName)?.FullName ?? typeName.Trim();
         if (full == "System.Object") return true;
         // A wrapped primitive (a string with notes) is of the primitive's types, and a PSObject.
-        if (value is PsObject { TypeNames: null or [], BaseValue: { } inner } && full != "System.Management.Automation.PSObject") return Is(inner, typeName);
+        if (WrappedPrimitive(value) is { } inner && full != "System.Management.Automation.PSObject") return Is(inner, typeName);
         var own = TypeName(value);
         if (value is PsPrimitive primitive)
         {

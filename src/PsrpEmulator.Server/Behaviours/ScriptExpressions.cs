@@ -287,7 +287,7 @@ internal static partial class ScriptExpressions
         }
 
         // A primitive's wrapper (a string with notes) has the primitive's methods.
-        if (value is PsObject { TypeNames: null or [], BaseValue: { } inner, CollectionKind: PsCollectionKind.None }) value = inner;
+        if (WrappedPrimitive(value) is { } inner) value = inner;
         try
         {
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
@@ -688,6 +688,13 @@ internal static partial class ScriptExpressions
             return i >= 0 && i < count ? (int)i : null;
         }
     }
+
+    /// <summary>
+    /// The primitive of a wrapper with no type names or text of its own (notes added to a string: Add-Member,
+    /// Select-Object -Property with -ExpandProperty), which is of the primitive's type and has its methods; else null.
+    /// </summary>
+    internal static PsPrimitive? WrappedPrimitive(PsValue? value) =>
+        value is PsObject { TypeNames: null or [], BaseValue: { } inner, CollectionKind: PsCollectionKind.None } ? inner : null;
 
     // A PSObject's member collection (.PSObject.Properties), whose items are PSPropertyInfo objects with a Name.
     private static bool IsMemberCollection(PsObject value) =>

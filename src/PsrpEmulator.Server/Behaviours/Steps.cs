@@ -1583,8 +1583,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// (<c>'x' + $list</c>, <c>$s += $list</c>), as PowerShell converts the array to a string.
     /// </summary>
     private PsValue Arithmetic(PsValue? left, string op, PsValue? right) =>
-        op == "+" && left is PsPrimitive { Value: string } && right is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null } list
-            ? ScriptExpressions.Arithmetic(left, op, PsPrimitive.String(scope.Variables.DisplayInString(list)))
+        op == "+" && left is PsPrimitive { Value: string } && PipelineVariables.IsJoinedList(right)
+            ? ScriptExpressions.Arithmetic(left, op, PsPrimitive.String(scope.Variables.DisplayInString(right!)))
             : ScriptExpressions.Arithmetic(left, op, right);
 
     /// <summary>
@@ -2140,12 +2140,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members);
                 // [string] of an array joins its items with $OFS.
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
-                if (type.FullName == "System.String" && operand is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, ToStringValue: null })
-                {
-                    return PsPrimitive.String(scope.Variables.DisplayInString(operand));
-                }
-
-                return ScriptExpressions.Cast(operand, type);
+                return type.FullName == "System.String" && PipelineVariables.IsJoinedList(operand)
+                    ? PsPrimitive.String(scope.Variables.DisplayInString(operand))
+                    : ScriptExpressions.Cast(operand, type);
             }
 
             // [int]::TryParse('5', [ref]$n): Parse's answer into the variable (0, or DateTime's MinValue, when it

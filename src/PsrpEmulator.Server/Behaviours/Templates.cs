@@ -773,7 +773,7 @@ internal sealed class PipelineVariables
     /// <summary><see cref="Display(PsrpEmulator.Protocol.Clixml.PsValue)"/> with the items joined by <paramref name="separator"/> ($OFS in a string).</summary>
     public static string Display(PsrpEmulator.Protocol.Clixml.PsValue value, string separator)
     {
-        if (value is not PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null } list)
+        if (!IsJoinedList(value) || value is not PsrpEmulator.Protocol.Clixml.PsObject list)
         {
             if (value is PsrpEmulator.Protocol.Clixml.PsObject custom && IsCustomObject(custom)) return CustomObjectText(custom, 0);
             return value is PsrpEmulator.Protocol.Clixml.PsObject type && ScriptExpressions.TypeObjectText(type) is { } typeText ? typeText : value.ToWindowsText();
@@ -798,21 +798,22 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>
-    /// PowerShell's expansion of a double-quoted string's text: $name, ${name} and $? become the variables' text;
-    /// backtick escapes (`n, `t, `$, ``) are honoured. $(...) subexpressions and $x.Property are not evaluated.
-    /// </summary>
-    /// <summary>
     /// $OFS: what joins an array's items when a string takes it (<c>"$list"</c>, <c>"$(...)"</c>); a space when it is
     /// not set or $null.
     /// </summary>
     public string OutputFieldSeparator => Get("OFS") is { } separator and not PsrpEmulator.Protocol.Clixml.PsNil ? Display(separator) : " ";
 
     /// <summary>A value as a string takes it: <see cref="Display(PsrpEmulator.Protocol.Clixml.PsValue)"/>, a list's items joined by $OFS.</summary>
-    public string DisplayInString(PsrpEmulator.Protocol.Clixml.PsValue value) =>
-        value is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null }
-            ? Display(value, OutputFieldSeparator)
-            : Display(value);
+    public string DisplayInString(PsrpEmulator.Protocol.Clixml.PsValue value) => IsJoinedList(value) ? Display(value, OutputFieldSeparator) : Display(value);
 
+    /// <summary>Whether a string takes the value's items joined (an array or enumerable without a text of its own).</summary>
+    public static bool IsJoinedList(PsrpEmulator.Protocol.Clixml.PsValue? value) =>
+        value is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null };
+
+    /// <summary>
+    /// PowerShell's expansion of a double-quoted string's text: $name, ${name} and $? become the variables' text;
+    /// backtick escapes (`n, `t, `$, ``) are honoured. $(...) subexpressions and $x.Property are not evaluated.
+    /// </summary>
     public string Expand(string text)
     {
         var sb = new StringBuilder(text.Length);

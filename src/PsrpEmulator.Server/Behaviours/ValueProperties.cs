@@ -5,14 +5,23 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// The properties PowerShell lists for the values the emulator keeps without a property list of their own: a
 /// primitive, an enum (value__) and a Hashtable (its .NET properties, not its keys). A primitive's are in Windows
-/// PowerShell 5.1's orders (.NET Framework: no DateTime Microsecond or Nanosecond). A PSObject's own order (<c>.PSObject.Properties</c>, <c>Select-Object *</c>,
-/// <c>Format-List *</c>) is its extended members, instance ones (Get-Date's DisplayHint note) before types.ps1xml's
-/// (DateTime's DateTime, Guid's Guid script properties), then the .NET properties in reflection order. Format-List
-/// without names lists an object with no list view the other way round (AssociationManager.ExpandAll: adapted, then
-/// extended). Numbers, Boolean and Char have no properties.
+/// PowerShell 5.1's orders (.NET Framework: no DateTime Microsecond or Nanosecond). A PSObject's own order
+/// (<c>.PSObject.Properties</c>, <c>Select-Object *</c>, <c>Format-List *</c>) is its extended members, instance ones
+/// (Get-Date's DisplayHint note) before types.ps1xml's (DateTime's DateTime, Guid's Guid script properties), then the
+/// .NET properties in reflection order. Format-List without names lists an object with no list view the other way round
+/// (AssociationManager.ExpandAll: adapted, then extended). Numbers, Boolean and Char have no properties.
 /// </summary>
 internal static class ValueProperties
 {
+    /// <summary>The kinds of member a PSObject's property collection holds: the MemberType's name and number, and its PSPropertyInfo type.</summary>
+    public static readonly (string Name, int Value, string InfoType) NoteProperty = ("NoteProperty", 2, "System.Management.Automation.PSNoteProperty");
+
+    /// <inheritdoc cref="NoteProperty"/>
+    public static readonly (string Name, int Value, string InfoType) DotNetProperty = ("Property", 4, "System.Management.Automation.PSProperty");
+
+    /// <inheritdoc cref="NoteProperty"/>
+    public static readonly (string Name, int Value, string InfoType) ScriptProperty = ("ScriptProperty", 16, "System.Management.Automation.PSScriptProperty");
+
     private static readonly string[] None = [];
     private static readonly string[] StringProperties = ["Length"];
     private static readonly string[] GuidProperties = ["Guid"];
@@ -28,21 +37,24 @@ internal static class ValueProperties
     private static readonly string[] TimeSpanProperties =
         ["Ticks", "Days", "Hours", "Milliseconds", "Minutes", "Seconds", "TotalDays", "TotalHours", "TotalMilliseconds", "TotalMinutes", "TotalSeconds"];
 
+    private static readonly string[] EnumProperties = ["value__"];
+
+    // System.Collections.Hashtable's .NET properties, in .NET Framework's order (a key is no property).
+    private static readonly string[] HashtableProperties = ["IsReadOnly", "IsFixedSize", "IsSynchronized", "Keys", "Values", "SyncRoot", "Count"];
+
     /// <summary>
     /// The value's properties as its PSObject lists them, or null for a type whose properties the emulator does not
     /// model (Uri, byte[], ScriptBlock, XmlDocument, SecureString, SemanticVersion).
     /// </summary>
-    public static IReadOnlyList<string>? Of(PsPrimitive value) => Split(value) is var (extended, adapted) && extended is not null
-        ? (extended.Length == 0 ? adapted! : adapted!.Length == 0 ? extended : [.. extended, .. adapted])
-        : null;
+    public static IReadOnlyList<string>? Of(PsPrimitive value) => Split(value) is var (extended, adapted) ? Joined(extended, adapted) : null;
 
     /// <summary>Format-List's properties for the value without names (adapted first, then extended); null when not modelled.</summary>
-    public static IReadOnlyList<string>? ForList(PsPrimitive value) => Split(value) is var (extended, adapted) && extended is not null
-        ? (extended.Length == 0 ? adapted! : adapted!.Length == 0 ? extended : [.. adapted, .. extended])
-        : null;
+    public static IReadOnlyList<string>? ForList(PsPrimitive value) => Split(value) is var (extended, adapted) ? Joined(adapted, extended) : null;
 
-    // The extended members (instance, then types.ps1xml's) and the .NET properties.
-    private static (string[]? Extended, string[]? Adapted) Split(PsPrimitive value) => value.Type switch
+    private static string[] Joined(string[] first, string[] second) => first.Length == 0 ? second : second.Length == 0 ? first : [.. first, .. second];
+
+    // The extended members (instance, then types.ps1xml's) and the .NET properties; null when not modelled.
+    private static (string[] Extended, string[] Adapted)? Split(PsPrimitive value) => value.Type switch
     {
         PsPrimitiveType.String => (None, StringProperties),
         PsPrimitiveType.Guid => (GuidProperties, None),
@@ -52,17 +64,12 @@ internal static class ValueProperties
         PsPrimitiveType.Char or PsPrimitiveType.Boolean or PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.UInt16 or
             PsPrimitiveType.Int16 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int32 or PsPrimitiveType.UInt64 or PsPrimitiveType.Int64 or
             PsPrimitiveType.Single or PsPrimitiveType.Double or PsPrimitiveType.Decimal => (None, None),
-        _ => (null, null),
+        _ => null,
     };
-
-    private static readonly string[] EnumProperties = ["value__"];
 
     /// <summary>Whether the object is an enum value (its number as BaseValue, System.Enum among its type names).</summary>
     public static bool IsEnum(PsObject value) =>
         value is { BaseValue: not null, CollectionKind: PsCollectionKind.None, TypeNames: { } names } && (names.Contains("System.Enum") || names.Contains("Deserialized.System.Enum"));
-
-    // System.Collections.Hashtable's .NET properties, in .NET Framework's order (a key is no property).
-    private static readonly string[] HashtableProperties = ["IsReadOnly", "IsFixedSize", "IsSynchronized", "Keys", "Values", "SyncRoot", "Count"];
 
     /// <summary>Whether the object is a Hashtable (not an [ordered] one, whose properties are not modelled).</summary>
     public static bool IsHashtable(PsObject value) =>
@@ -74,12 +81,12 @@ internal static class ValueProperties
     /// </summary>
     public static IReadOnlyList<string>? Of(PsObject value) => IsEnum(value) ? EnumProperties : IsHashtable(value) ? HashtableProperties : null;
 
-    /// <summary>How PowerShell's member collection calls the property: a note, a script property or a .NET one.</summary>
+    /// <summary>How PowerShell's member collection calls a primitive's property: a note, a script property or a .NET one.</summary>
     public static (string Name, int Value, string InfoType) MemberType(PsPrimitive value, string property) => property switch
     {
-        "DisplayHint" when value.Type == PsPrimitiveType.DateTime => ("NoteProperty", 2, "System.Management.Automation.PSNoteProperty"),
-        "DateTime" when value.Type == PsPrimitiveType.DateTime => ("ScriptProperty", 16, "System.Management.Automation.PSScriptProperty"),
-        "Guid" when value.Type == PsPrimitiveType.Guid => ("ScriptProperty", 16, "System.Management.Automation.PSScriptProperty"),
-        _ => ("Property", 4, "System.Management.Automation.PSProperty"),
+        "DisplayHint" when value.Type == PsPrimitiveType.DateTime => NoteProperty,
+        "DateTime" when value.Type == PsPrimitiveType.DateTime => ScriptProperty,
+        "Guid" when value.Type == PsPrimitiveType.Guid => ScriptProperty,
+        _ => DotNetProperty,
     };
 }

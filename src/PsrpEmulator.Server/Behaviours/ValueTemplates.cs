@@ -319,11 +319,11 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         var isCustom = value.TypeNames is [PsObjects.PSCustomObjectTypeName, ..];
         var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? NoteProperty : DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
+            .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? ValueProperties.NoteProperty : ValueProperties.DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
         // An enum's value__ field, a .NET property to PowerShell's adapter ("int value__ {get;set;}").
         if (ValueProperties.IsEnum(value))
         {
-            properties = properties.Append(PropertyInfo("value__", value.BaseValue!, DotNetProperty, settable: true, $"{ShortTypeName(ScriptExpressions.DotNetTypeName(value.BaseValue))} value__ {{get;set;}}"));
+            properties = properties.Append(PropertyInfo("value__", value.BaseValue!, ValueProperties.DotNetProperty, settable: true, $"{ShortTypeName(ScriptExpressions.DotNetTypeName(value.BaseValue))} value__ {{get;set;}}"));
         }
 
         return PSObjectView(value, value.ToWindowsText(), properties, value.TypeNames ?? (value.BaseValue is { } inner ? PrimitiveTypeNames(inner) : []));
@@ -340,13 +340,10 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             var member = Member(value, name);
             var typeName = ScriptExpressions.DotNetTypeName(member);
             var kind = ValueProperties.MemberType(value, name);
-            return kind.Value switch
-            {
-                2 => PropertyInfo(name, member, kind, settable: true, $"{typeName} {name}={PipelineVariables.Display(member)}"),
-                // PSScriptProperty's text: its getter script (types.ps1xml's; its whitespace there is UNVERIFIED).
-                16 => PropertyInfo(name, member, kind, settable: false, $"System.Object {name} {{get={(name == "Guid" ? "$this.ToString()" : DateTimeGetter)};}}", instance: false),
-                _ => PropertyInfo(name, member, kind, settable: false, $"{ShortTypeName(typeName)} {name} {{get;}}"),
-            };
+            if (kind == ValueProperties.NoteProperty) return PropertyInfo(name, member, kind, settable: true, $"{typeName} {name}={PipelineVariables.Display(member)}");
+            // PSScriptProperty's text: its getter script (types.ps1xml's; its whitespace there is UNVERIFIED).
+            if (kind == ValueProperties.ScriptProperty) return PropertyInfo(name, member, kind, settable: false, $"System.Object {name} {{get={(name == "Guid" ? "$this.ToString()" : DateTimeGetter)};}}", instance: false);
+            return PropertyInfo(name, member, kind, settable: false, $"{ShortTypeName(typeName)} {name} {{get;}}");
         });
         return PSObjectView(value, PipelineVariables.Display(value), properties, PrimitiveTypeNames(value));
     }
@@ -359,9 +356,6 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     private const string DateTimeGetter = "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\") { \"{0}\" -f $this.ToLongDateString() } " +
         "elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\") { \"{0}\" -f  $this.ToLongTimeString() } " +
         "else { \"{0} {1}\" -f $this.ToLongDateString(), $this.ToLongTimeString() }";
-
-    private static readonly (string Name, int Value, string InfoType) NoteProperty = ("NoteProperty", 2, "System.Management.Automation.PSNoteProperty");
-    private static readonly (string Name, int Value, string InfoType) DotNetProperty = ("Property", 4, "System.Management.Automation.PSProperty");
 
     // A PSPropertyInfo as scripts read it: Name, Value, MemberType, TypeNameOfValue, IsSettable, IsGettable, IsInstance.
     private static PsValue PropertyInfo(string name, PsValue value, (string Name, int Value, string InfoType) kind, bool settable, string text, bool instance = true) =>
