@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Hosting;
 
 namespace PsrpEmulator.EndToEnd.Tests;
 
@@ -144,13 +145,26 @@ public class BadInputTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task A_request_without_credentials_gets_401_listing_basic()
+    public async Task A_request_without_credentials_gets_401_listing_negotiate_then_basic_as_winrm_does()
     {
         using var anonymous = new HttpClient();
         using var content = new StringContent(Envelope(WsManActions.Get, string.Empty), Encoding.UTF8, "application/soap+xml");
         using var response = await anonymous.PostAsync(Emulator.WsManUri, content);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That(response.Headers.WwwAuthenticate.Select(h => h.Scheme), Does.Contain("Basic"));
+        // Windows: Negotiate, Kerberos, Basic realm="WSMAN", CredSSP (Kerberos and CredSSP are not emulated).
+        Assert.That(response.Headers.WwwAuthenticate.Select(h => h.ToString()), Is.EqualTo(new[] { "Negotiate", "Basic realm=\"WSMAN\"" }));
+    }
+
+    [Test]
+    public async Task The_401_lists_schemes_in_winrm_s_order_whatever_the_configured_order()
+    {
+        await RestartEmulatorAsync(options => options.Authentication = [WsManAuthScheme.Basic, WsManAuthScheme.Ntlm, WsManAuthScheme.Negotiate]);
+        using var anonymous = new HttpClient();
+        using var content = new StringContent(Envelope(WsManActions.Get, string.Empty), Encoding.UTF8, "application/soap+xml");
+
+        using var response = await anonymous.PostAsync(Emulator.WsManUri, content);
+
+        Assert.That(response.Headers.WwwAuthenticate.Select(h => h.ToString()), Is.EqualTo(new[] { "Negotiate", "NTLM", "Basic realm=\"WSMAN\"" }));
     }
 
     [Test]

@@ -148,10 +148,19 @@ internal sealed class WsManAuthentication(ShellServices services)
     /// <summary>The Authorization value of WS-Management's mutual-certificate security profile (DSP0226).</summary>
     internal const string MutualCertificateProfile = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual";
 
-    /// <summary>The WWW-Authenticate values of a 401 that is not a handshake leg: every offered scheme.</summary>
+    /// <summary>
+    /// The WWW-Authenticate values of a 401 that is not a handshake leg: every offered scheme, in WinRM's order whatever
+    /// the configuration's (Windows sends Negotiate, Kerberos, Basic, CredSSP; the raw NTLM scheme it never offers goes
+    /// after Negotiate). Clients that read the first value (go-ntlmssp decodes it as a token) depend on that order.
+    /// </summary>
     public string[] Offers() =>
     [
-        .. Options.EffectiveAuthentication.Select(scheme => scheme switch
+        .. Options.EffectiveAuthentication.OrderBy(scheme => scheme switch
+        {
+            WsManAuthScheme.Negotiate => 0,
+            WsManAuthScheme.Ntlm => 1,
+            _ => 2,
+        }).Select(scheme => scheme switch
         {
             WsManAuthScheme.Basic => "Basic realm=\"WSMAN\"",
             WsManAuthScheme.Ntlm => "NTLM",
