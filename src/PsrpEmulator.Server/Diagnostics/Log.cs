@@ -72,8 +72,12 @@ internal static partial class Log
     [LoggerMessage(401, LogLevel.Error, "Unexpected failure handling {Action}")]
     public static partial void UnexpectedFailure(ILogger logger, Exception exception, string action);
 
-    [LoggerMessage(402, LogLevel.Information, "Authentication failed for {User}")]
-    public static partial void AuthenticationFailed(ILogger logger, string? user);
+    [LoggerMessage(402, LogLevel.Information, "Refused with 401: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string reason);
+
+    // Every Negotiate client's first request, and any probe: no failure, so below Information.
+    [LoggerMessage(406, LogLevel.Debug, "A request without credentials: 401 offering {Schemes}")]
+    public static partial void CredentialsAsked(ILogger logger, string schemes);
 
     [LoggerMessage(403, LogLevel.Information, "{Scheme} authentication failed for {User}: {Reason} ({Message})")]
     public static partial void NegotiateFailed(ILogger logger, string scheme, string? user, PsrpEmulator.Protocol.Ntlm.NtlmError reason, string message);

@@ -65,7 +65,6 @@ internal sealed class WsManAuthentication(ShellServices services)
             // Basic over HTTP sends the password in the clear: refused unless AllowUnencrypted.
             if (!context.Request.IsHttps && !Options.AllowUnencrypted) return AuthenticationOutcome.RefusedBecause("BasicNeedsAllowUnencrypted");
             var user = Basic(header.Parameter, computer);
-            if (user is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
             if (user is null) return AuthenticationOutcome.RefusedBecause("WrongCredentials");
             var outcome = new AuthenticationOutcome(user, null, false, null);
             // Only a configured user's proof is kept for the connection: a local account's can stop holding (disabled,

@@ -34,7 +34,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         var auth = authentication.Authenticate(context, computer);
         if (!auth.Authenticated)
         {
-            Refuse(context, auth.Challenge);
+            Refuse(context, auth.Challenge, auth.Refusal);
             Record(null, auth.Challenge is not null ? "(authenticating)" : auth.Refusal is not null ? "(refused)" : "(unauthenticated)", null, null, 401, null, refusal: auth.Refusal);
             return;
         }
@@ -74,7 +74,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
             if (auth.Context is null)
             {
                 // Sealed for a context this connection does not have (a new connection, or Basic).
-                Refuse(context, null);
+                Refuse(context, null, "NotDecryptable (sealed for a context this connection does not have)");
                 Record(user, "(not decryptable)", null, null, 401, null);
                 return;
             }
@@ -102,7 +102,7 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
         else if (!context.Request.IsHttps && !Options.AllowUnencrypted)
         {
             // Windows with AllowUnencrypted=false keeps answering 401 to plain bodies over HTTP.
-            Refuse(context, null);
+            Refuse(context, null, "Unencrypted (a plain body over HTTP with AllowUnencrypted=false)");
             Record(user, "(unencrypted)", null, null, 401, null);
             return;
         }
@@ -273,12 +273,21 @@ internal sealed class WsManEndpoint(ShellOperations operations, ShellServices se
     /// <summary>Room for the multipart headers, signature and boundaries around an encrypted envelope.</summary>
     private const int EncryptionOverhead = 1024;
 
-    private void Refuse(HttpContext context, string? challenge)
+    /// <param name="challenge">A handshake leg's token (no failure), else null: the offered schemes are listed.</param>
+    /// <param name="refusal">Why presented credentials were refused; null when there were none.</param>
+    private void Refuse(HttpContext context, string? challenge, string? refusal)
     {
-        // A handshake leg (401 carrying the CHALLENGE) is no failure.
-        if (challenge is null) Diagnostics.Log.AuthenticationFailed(services.Logger, null);
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = challenge is not null ? challenge : authentication.Offers();
+        if (challenge is not null)
+        {
+            context.Response.Headers.WWWAuthenticate = challenge;
+            return;
+        }
+
+        var offers = authentication.Offers();
+        if (refusal is not null) Diagnostics.Log.AuthenticationFailed(services.Logger, refusal);
+        else if (services.Logger.IsEnabled(LogLevel.Debug)) Diagnostics.Log.CredentialsAsked(services.Logger, string.Join(", ", offers));
+        context.Response.Headers.WWWAuthenticate = offers;
     }
 
     /// <summary>The response body as sent: sealed into WinRM's multipart/encrypted layout when the request was.</summary>
