@@ -181,11 +181,14 @@ internal sealed partial class RunContext
         _ => null,
     };
 
-    /// <summary>The value command a statement starts with (its canonical name); null for another statement.</summary>
+    /// <summary>
+    /// The value command a statement is (its canonical name); null for another statement, and for a pipeline: one the
+    /// pipeline cmdlets do not run has a later command no one answers, which is that command's error, not arguments.
+    /// </summary>
     internal static string? ValueCommand(string statement)
     {
         var words = Statements.SplitArguments(statement.Trim());
-        if (words.Count == 0) return null;
+        if (words.Count == 0 || ScriptExpressions.HasPipeline(statement)) return null;
         return ValueCommandNames.GetValueOrDefault(words[0]) ?? ValueCommandAlias(words[0]) ?? FileCommandAlias(words[0]) ??
             (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase) ? "New-Item" : null);
     }

@@ -129,6 +129,29 @@ public class PipelineCmdletTests
         Assert.That(TestErrors.Read((Protocol.Clixml.PsObject)outcome.ErrorRecord!).FullyQualifiedErrorId, Is.EqualTo("CommandNotFoundException"));
     }
 
+    [TestCase("Get-Process | Get-Frob -X 1", "Get-Frob")]
+    [TestCase("Get-Service | Where-Object Status -eq Running | Get-Frob", "Get-Frob")]
+    [TestCase("Get-ChildItem 'C:\\' | Frob", "Frob")]
+    public async Task A_script_pipeline_with_an_unknown_later_command_reports_that_command_not_found(string script, string unknown)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.OutputTexts, Is.Empty, "PowerShell finds every command before the pipeline runs");
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+        Assert.That(host.Errors[0].Message, Does.StartWith($"The term '{unknown}' is not recognized"));
+    }
+
+    [TestCase("Get-Process | Get-Member", "Get-Member")]
+    [TestCase("Get-ChildItem 'C:\\' | Format-Wide Name", "Format-Wide")]
+    [TestCase("Get-Service | gm -MemberType Property", "gm")]
+    public async Task A_script_pipeline_with_a_windows_command_not_emulated_says_so_by_its_name(string script, string command)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.OutputTexts, Is.Empty);
+        Assert.That(host.Errors.Select(e => e.Message).Single(), Does.StartWith($"{command} is a command Windows has that the emulator does not emulate"));
+    }
+
     [Test]
     public async Task Each_object_goes_through_every_stage_before_the_next_starts()
     {
