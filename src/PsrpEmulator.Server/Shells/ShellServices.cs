@@ -267,7 +267,10 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         {
             CollectionKind = Protocol.Clixml.PsCollectionKind.Dictionary,
         };
-        table.Entries.AddRange(reported.Entries);
+        // In the order Windows PowerShell 5.1 lists its own table: BuildVersion before CLRVersion. The wire's copy (a
+        // PSPrimitiveDictionary, a Hashtable of another size) enumerates them the other way round, as recorded.
+        string[] order = ["PSVersion", "PSEdition", "PSCompatibleVersions", "BuildVersion", "CLRVersion", "WSManStackVersion", "PSRemotingProtocolVersion", "SerializationVersion"];
+        table.Entries.AddRange(reported.Entries.OrderBy(e => e.Key is Protocol.Clixml.PsPrimitive { Value: string key } && Array.IndexOf(order, key) is var i and >= 0 ? i : order.Length));
         return table;
     }
 

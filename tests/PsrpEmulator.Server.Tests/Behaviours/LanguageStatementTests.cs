@@ -1222,6 +1222,20 @@ public class LanguageStatementTests
         Assert.That(PsrpEmulator.Protocol.Psrp.PsrpObjects.GetEntry(second, "PSEdition")?.ToDisplayString(), Is.Not.EqualTo("Changed"));
     }
 
+    [Test]
+    public void PSVersionTable_lists_its_keys_in_Windows_PowerShell_5_1_s_order_not_the_wire_copy_s()
+    {
+        var automatic = new PsrpEmulator.Server.Shells.ShellServices(new PsrpEmulator.Server.Hosting.EmulatorOptions(), Default, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            new PsrpEmulator.Server.Diagnostics.Journal(100), PsrpEmulator.Server.Hosting.ScenarioSettings.Empty);
+
+        var table = (PsObject)automatic.AutomaticVariable("PSVersionTable")!;
+
+        Assert.That(table.Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[]
+        {
+            "PSVersion", "PSEdition", "PSCompatibleVersions", "BuildVersion", "CLRVersion", "WSManStackVersion", "PSRemotingProtocolVersion", "SerializationVersion",
+        }));
+    }
+
     [TestCase("Get-Frob; $?; 'ok'; $?", "False|ok|True")]
     [TestCase("Write-Error 'bad'; if (-not $?) { 'failed' } else { 'fine' }", "failed")]
     [TestCase("$x = Get-Frob; $?", "False")]
