@@ -87,8 +87,10 @@ internal sealed partial class RunContext
             if (!ScriptExpressions.IsCommandMode(stage)) continue;
             var name = UnknownCommandScript.FirstWordOf(stage);
             // A stage with -ErrorAction (-WarningAction) is answered as the rules answer it without them.
-            // So is a command the emulated cmdlets run (Get-ChildItem, Get-Process with their parameters).
-            if (CanonicalCmdlet(name) is null && ValueCommand(stage) is null && !answered(stage) && !(Statements.ActionPreferences(stage) is { } bare && answered(bare.Bare))) return name;
+            // So is a command the emulated cmdlets run (Get-ChildItem, Get-Process with their parameters), and one the
+            // statements run themselves (Write-Output, Start-Sleep, Write-Verbose, ConvertTo-Json).
+            if (CanonicalCmdlet(name) is null && ValueCommand(stage) is null && !Statements.IsStatementCommand(stage) && !answered(stage) &&
+                !(Statements.ActionPreferences(stage) is { } bare && answered(bare.Bare))) return name;
         }
 
         return UnknownCommandScript.FirstWordOf(text.Trim());

@@ -867,6 +867,10 @@ internal static partial class Statements
         return StartsWithKeyword(text, "Write-Verbose") ? "Verbose" : StartsWithKeyword(text, "Write-Debug") ? "Debug" : null;
     }
 
+    /// <summary>A command the statements run themselves, not a rule: Write-Output, Start-Sleep, Write-Verbose/-Debug/-Information, the JSON cmdlets.</summary>
+    public static bool IsStatementCommand(string statement) =>
+        IsWriteOutput(statement) || IsStartSleep(statement) || WriteStreamCommand(statement) is not null || IsWriteInformation(statement) || JsonCommand(statement) is not null;
+
     /// <summary>A <c>Write-Information</c> statement.</summary>
     public static bool IsWriteInformation(string statement) => StartsWithKeyword(statement.AsSpan().Trim(), "Write-Information");
 

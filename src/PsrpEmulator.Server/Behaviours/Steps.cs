@@ -1011,29 +1011,33 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // A pipeline the pipeline cmdlets do not run has a command nobody answers (reported below): its first command
+            // is no statement of its own, with the rest of the pipeline for its arguments.
+            var piped = ScriptExpressions.HasPipeline(text);
+
             // Start-Sleep in the forms no rule answers (-Milliseconds, a variable, an expression).
-            if (Statements.IsStartSleep(text))
+            if (!piped && Statements.IsStartSleep(text))
             {
                 await StartSleepAsync(text, to, output, blockNesting);
                 return;
             }
 
             // Write-Verbose / Write-Debug no rule answers: written as their preference says (remotely, by default, not).
-            if (Statements.WriteStreamCommand(text) is { } stream)
+            if (!piped && Statements.WriteStreamCommand(text) is { } stream)
             {
                 await WriteVerboseOrDebugAsync(text, stream, to, output, blockNesting);
                 return;
             }
 
             // Write-Information in the forms no rule answers (-Tags, -InformationAction, an expression).
-            if (Statements.IsWriteInformation(text))
+            if (!piped && Statements.IsWriteInformation(text))
             {
                 await WriteInformationAsync(text, to, output, blockNesting);
                 return;
             }
 
             // ConvertTo-Json / ConvertFrom-Json given their input as an argument (-InputObject, or first).
-            if (Statements.JsonCommand(text) is { } jsonCommand)
+            if (!piped && Statements.JsonCommand(text) is { } jsonCommand)
             {
                 await RunJsonCommandAsync(jsonCommand, text, to, output, blockNesting);
                 return;
@@ -1048,7 +1052,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             // Write-Output (echo, write) of what no rule answers: its arguments' values, each enumerated one level.
-            if (Statements.IsWriteOutput(text))
+            if (!piped && Statements.IsWriteOutput(text))
             {
                 await WriteOutputAsync(text, to, output, blockNesting);
                 return;
@@ -1076,7 +1080,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             // A program no rule answers as PowerShell (ipconfig, cmd /c ...): the computer's command-line rules run it.
-            if (!ScriptExpressions.HasPipeline(text) && await TryRunNativeCommandAsync(text, to, output, blockNesting)) return;
+            if (!piped && await TryRunNativeCommandAsync(text, to, output, blockNesting)) return;
 
             var unanswered = ScriptedError.NotAnswered(text,
                 RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null));

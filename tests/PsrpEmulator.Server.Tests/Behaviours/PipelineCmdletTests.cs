@@ -132,6 +132,12 @@ public class PipelineCmdletTests
     [TestCase("Get-Process | Get-Frob -X 1", "Get-Frob")]
     [TestCase("Get-Service | Where-Object Status -eq Running | Get-Frob", "Get-Frob")]
     [TestCase("Get-ChildItem 'C:\\' | Frob", "Frob")]
+    [TestCase("Write-Output 1 | Get-Frob", "Get-Frob")]
+    [TestCase("echo 1 2 | Frob-It -Now", "Frob-It")]
+    [TestCase("ConvertTo-Json 1 | Get-Frob", "Get-Frob")]
+    [TestCase("Start-Sleep -Milliseconds $n | Get-Frob", "Get-Frob")]
+    [TestCase("Write-Verbose 'v' | Get-Frob", "Get-Frob")]
+    [TestCase("New-Object PSObject | Get-Frob", "Get-Frob")]
     public async Task A_script_pipeline_with_an_unknown_later_command_reports_that_command_not_found(string script, string unknown)
     {
         var (host, _) = await RunAsync(script);
