@@ -107,6 +107,7 @@ internal sealed partial class RunContext
         "OUT-NULL" => "Out-Null",
         "FORMAT-TABLE" or "FT" => "Format-Table",
         "FORMAT-LIST" or "FL" => "Format-List",
+        "FORMAT-WIDE" or "FW" => "Format-Wide",
         "OUT-STRING" => "Out-String",
         "CONVERTTO-JSON" => "ConvertTo-Json",
         "CONVERTFROM-JSON" => "ConvertFrom-Json",
@@ -177,6 +178,7 @@ internal sealed partial class RunContext
         ["Out-Null"] = ["InputObject"],
         ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "GroupBy", "InputObject"],
         ["Format-List"] = ["Property", "GroupBy", "InputObject"],
+        ["Format-Wide"] = ["Property", "AutoSize", "Column", "InputObject"],
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-Json"] = ["InputObject"],
@@ -579,6 +581,28 @@ internal sealed partial class RunContext
                 };
             }
 
+            case "Format-Wide":
+            {
+                var columns = await IntegerAsync("Column");
+                if (columns is < 1)
+                {
+                    throw new StatementTerminatedException(ParameterError(command,
+                        $"Cannot validate argument on parameter 'Column'. The {columns} argument is less than the minimum allowed range of 1. Supply an argument that is greater than or equal to 1 and then try the command again.",
+                        "ParameterArgumentValidationError", columns.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                // FormatWideCommand refuses both (FormatCannotSpecifyAutosizeAndColumns); its message text is not
+                // known here, so the emulator says so instead of guessing it.
+                if (columns is not null && arguments.Has("AutoSize"))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault("Format-Wide -AutoSize with -Column is refused by PowerShell (FormatCannotSpecifyAutosizeAndColumns); the error's text is not emulated"));
+                }
+
+                var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
+                var width = FormatWidth(to);
+                return new WideStage(this, properties, new Formatting.WideWriter(width, columns, arguments.Has("AutoSize"), Formatting.FormatViews.WideGroupHeader), to, blockNesting);
+            }
+
             case "Out-String":
             {
                 var width = await IntegerAsync("Width") ?? FormatWidth(to);
@@ -648,13 +672,20 @@ internal sealed partial class RunContext
         }
 
         // Select-Object's properties: names (wildcards allowed), and calculated ones, @{ Name = ...; Expression = { ... } }
-        // (also N, Label, L, E; an Expression that is a name copies that property).
+        // (also N, Label, L, E; an Expression that is a name copies that property), or a script block alone, whose
+        // property is named by its text (Select-Object { $_.Name.ToUpper() }: " $_.Name.ToUpper() ").
         async ValueTask<List<SelectProperty>> SelectPropertiesAsync(string? word)
         {
             var properties = new List<SelectProperty>();
             if (word is null) return properties;
             foreach (var element in ScriptExpressions.ArrayElements(word) ?? [word])
             {
+                if (Block(element) is { } calculated)
+                {
+                    properties.Add(new SelectProperty(PipelineVariables.Display(await ArgumentAsync(element, to, blockNesting)), calculated, null));
+                    continue;
+                }
+
                 if (ScriptExpressions.HashtableLiteral(element) is var (entries, _))
                 {
                     // Format-Table's columns also take Width, Alignment and FormatString (the error names the cmdlet).
@@ -1976,6 +2007,40 @@ internal sealed partial class RunContext
             await EndNext();
         }
 
+    }
+
+    /// <summary>Format-Wide: one property of each object, side by side (<see cref="Formatting.WideWriter"/>).</summary>
+    private sealed class WideStage(RunContext context, List<SelectProperty> properties, Formatting.WideWriter writer, IPipelineHost? to, int blockNesting) : Stage
+    {
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            string text;
+            if (properties.Count == 0)
+            {
+                text = Formatting.FormatViews.WideItem(item) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                    $"Format-Wide of a {ScriptExpressions.TypeName(item)} without -Property is not emulated: name the property (Format-Wide -Property), or give the command a rule (match: its whole text)"));
+            }
+            else if (properties[0] is { Expression: not null } or { CopiedFrom: not null })
+            {
+                // A calculated property (-Property { $_.Name.ToUpper() }): the first one is the item.
+                var projected = await context.ProjectAsync(item, [properties[0]], to, blockNesting);
+                text = Formatting.FormatViews.DisplayProperties(projected) is [var name, ..] ? Formatting.FormatViews.PropertyItem(projected, name) : string.Empty;
+            }
+            else
+            {
+                // The first property a name or pattern matches (WideViewGenerator takes the first association).
+                var name = properties[0].Name.IndexOfAny(['*', '?']) >= 0 ? ScriptExpressions.ExpandPropertyNames(item, [properties[0].Name]).FirstOrDefault() : properties[0].Name;
+                text = name is null ? string.Empty : Formatting.FormatViews.PropertyItem(item, name);
+            }
+
+            await EmitLinesAsync(writer.Add(item, text));
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            await EmitLinesAsync(writer.Complete());
+            await EndNext();
+        }
     }
 
     /// <summary>Out-String: its input as Out-Default would print it, one string at the end, or a string per line with -Stream.</summary>

@@ -84,7 +84,7 @@ public class LanguageStatementTests
     [TestCase("Get-Service Spooler | Suspend-Service", "Suspend-Service")]
     [TestCase("Get-Acl HKLM:\\Software", "Get-Acl")]
     [TestCase("netstat -s", "netstat")]
-    [TestCase("Get-Service | Format-Wide", "Format-Wide")]
+    [TestCase("Get-Service | Format-Custom", "Format-Custom")]
     public async Task A_command_Windows_has_that_no_rule_answers_is_a_scenario_error_naming_it(string pipeline, string command) =>
         await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
             $"{command} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Server.Behaviours;
+using Formatting = PsrpEmulator.Server.Behaviours.Formatting;
 
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
@@ -148,7 +149,7 @@ public class PipelineCmdletTests
     }
 
     [TestCase("Get-Process | Get-Member", "Get-Member")]
-    [TestCase("Get-ChildItem 'C:\\' | Format-Wide Name", "Format-Wide")]
+    [TestCase("Get-ChildItem 'C:\\' | Format-Custom Name", "Format-Custom")]
     [TestCase("Get-Service | gm -MemberType Property", "gm")]
     public async Task A_script_pipeline_with_a_windows_command_not_emulated_says_so_by_its_name(string script, string command)
     {
@@ -192,9 +193,9 @@ public class PipelineCmdletTests
     [Test]
     public async Task A_pipeline_whose_later_command_is_not_one_of_these_is_still_the_rules()
     {
-        var (host, outcome) = await RunAsync("Get-Service | Format-Wide");
+        var (host, outcome) = await RunAsync("Get-Service | Format-Custom");
 
-        // Format-Wide is Windows' (not emulated): the emulator's scenario error says so, as for any command it lacks.
+        // Format-Custom is Windows' (not emulated): the emulator's scenario error says so, as for any command it lacks.
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
     }
@@ -291,6 +292,75 @@ public class PipelineCmdletTests
         var output = await OutputOfAsync("Get-ChildItem C:\\ | Select-Object -First 1 | Format-Table");
 
         Assert.That(output.Split('|').Take(6), Is.EqualTo(new[] { "", "", "    Directory: C:\\", "", "", "Mode                LastWriteTime         Length Name".PadRight(120) }));
+    }
+
+    // Format-Wide at the default width of 120: two columns share it as ColumnWidthManager shares it (60 and 59, one
+    // space apart), three 40, 39 and 39, five 24 and 23 each.
+    [TestCase("Get-Service | Format-Wide", new[] { "EventLog", "Spooler", "WinRM", "" }, 2)]
+    [TestCase("Get-Service | fw -Column 3", new[] { "EventLog", "Spooler", "WinRM" }, 3)]
+    [TestCase("Get-Service | Format-Wide -Property DisplayName -AutoSize", new[] { "Windows Event Log", "Print Spooler", "Windows Remote Management (WS-Management)", "" }, 2)]
+    [TestCase("Get-Service | Format-Wide Disp* -Column 5", new[] { "Windows Event Log", "Print Spooler", "Windows Remote Manag...", "", "" }, 5)]
+    [TestCase("Get-Service | Format-Wide { $_.Name.ToUpper() } -Column 3", new[] { "EVENTLOG", "SPOOLER", "WINRM" }, 3)]
+    [TestCase("'abc', 'de' | Format-Wide Length", new[] { "3", "2" }, 2)]
+    [TestCase("[pscustomobject]@{ Size = 1; ServerId = 'a1' }, [pscustomobject]@{ Size = 2; ServerId = 'b2' } | Format-Wide", new[] { "a1", "b2" }, 2)]
+    public async Task Format_Wide_writes_one_property_of_each_object_side_by_side_in_equal_columns(string script, string[] items, int columns)
+    {
+        var output = await OutputOfAsync(script);
+
+        var widths = Formatting.WideWriter.ColumnWidths(columns, 120);
+        var rows = items.Chunk(columns).Select(row => string.Join(" ", row.Select((item, i) => item.PadRight(widths[i]))));
+        Assert.That(widths.Sum() + columns - 1, Is.EqualTo(120));
+        Assert.That(output.Split('|'), Is.EqualTo(new[] { "", "" }.Concat(rows).Concat(["", ""])));
+    }
+
+    [Test]
+    public void Format_Wide_columns_share_the_width_as_ColumnWidthManager_does()
+    {
+        Assert.That(Formatting.WideWriter.ColumnWidths(2, 120), Is.EqualTo(new[] { 60, 59 }));
+        Assert.That(Formatting.WideWriter.ColumnWidths(3, 120), Is.EqualTo(new[] { 40, 39, 39 }));
+        Assert.That(Formatting.WideWriter.ColumnWidths(5, 120), Is.EqualTo(new[] { 24, 23, 23, 23, 23 }));
+        // -AutoSize: as many of the widest item as fit with a space between (41 * 3 + 2 = 125 does not fit in 120).
+        Assert.That(Formatting.WideWriter.BestItemsPerRow(41, 120), Is.EqualTo(2));
+        Assert.That(Formatting.WideWriter.BestItemsPerRow(8, 120), Is.EqualTo(13));
+        Assert.That(Formatting.WideWriter.BestItemsPerRow(130, 120), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Format_Wide_of_files_keeps_the_views_directory_group_and_brackets_directories()
+    {
+        var output = await OutputOfAsync("Get-ChildItem C:\\ | Select-Object -First 2 | Format-Wide");
+
+        Assert.That(output.Split('|'), Is.EqualTo(new[]
+        {
+            "", "", "    Directory: C:\\", "", "", "", "[PerfLogs]".PadRight(60) + " " + "[Program Files]".PadRight(59), "", "",
+        }));
+    }
+
+    [TestCase("'a', 'b' | Format-Wide", "Format-Wide of a System.String without -Property is not emulated")]
+    [TestCase("Get-Service | Format-Wide -AutoSize -Column 2", "FormatCannotSpecifyAutosizeAndColumns")]
+    public async Task Format_Wide_says_what_it_does_not_emulate(string script, string reason)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(host.OutputTexts.Where(t => t.Length > 0), Is.Empty);
+        var errors = host.Errors.Select(e => e.Message).ToList();
+        if (outcome.ErrorRecord is PsrpEmulator.Protocol.Clixml.PsObject failure) errors.Add(TestErrors.Read(failure).Message);
+        Assert.That(errors.Single(), Does.Contain(reason));
+    }
+
+    [TestCase("Get-Service | Select-Object { $_.Name.ToUpper() } | ForEach-Object { $_.' $_.Name.ToUpper() ' }", "EVENTLOG|SPOOLER|WINRM")]
+    [TestCase("Get-Service WinRM | Select-Object Name, {$_.Status} | ForEach-Object { ($_.PSObject.Properties.Name -join ',') + ' ' + $_.'$_.Status' }", "Name,$_.Status Running")]
+    public async Task Select_Object_of_a_script_block_alone_makes_a_property_named_by_its_text(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Format_Wide_Column_below_one_is_a_parameter_validation_error()
+    {
+        var (host, _) = await RunAsync("Get-Service | Format-Wide -Column 0");
+
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("ParameterArgumentValidationError,Microsoft.PowerShell.Commands.FormatWideCommand"));
     }
 
     [Test]

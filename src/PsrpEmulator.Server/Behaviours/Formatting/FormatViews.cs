@@ -712,6 +712,55 @@ internal static class FormatViews
 
     private static FormatColumn Column(string name) => new(name, 0, null, v => Property(v, name)) { Property = name };
 
+    /// <summary>
+    /// Format-Wide's item for an object without -Property (WideViewGenerator): its type's wide view (FileSystem.format.ps1xml:
+    /// a directory's Name in brackets, a file's Name), else its display name (PSObjectHelper.GetDisplayNameExpression: the
+    /// first property named name, id, key, *key, *name or *id, the patterns in that order), else the first of its
+    /// default display set, else its first property. Null for a value without properties of its own (a string, a
+    /// number, an enum), whose item the emulator does not emulate.
+    /// </summary>
+    public static string? WideItem(PsValue value)
+    {
+        if (value is not PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o) return null;
+        if (IsFileSystemItem(o, out var directory)) return directory ? "[" + Property(o, "Name") + "]" : Property(o, "Name");
+        var properties = DisplayProperties(o);
+        foreach (var pattern in (string[])["name", "id", "key", "*key", "*name", "*id"])
+        {
+            var found = properties.FirstOrDefault(p => pattern[0] == '*'
+                ? p.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+                : p.Equals(pattern, StringComparison.OrdinalIgnoreCase));
+            if (found is not null) return Property(o, found);
+        }
+
+        var first = DefaultDisplaySet(o) is [var set, ..] ? set : properties.FirstOrDefault();
+        return first is null ? null : Property(o, first);
+    }
+
+    /// <summary>Format-Wide's group line for an object: a file system item's "    Directory: C:\x" (its view groups by PSParentPath); else null.</summary>
+    public static string? WideGroupHeader(PsValue value) =>
+        value is PsObject o && IsFileSystemItem(o, out _) ? "    Directory: " + ParentPath(o) : null;
+
+    private static bool IsFileSystemItem(PsObject o, out bool directory)
+    {
+        directory = false;
+        foreach (var name in o.TypeNames ?? [])
+        {
+            switch (StripDeserialized(name))
+            {
+                case "System.IO.DirectoryInfo":
+                    directory = true;
+                    return true;
+                case "System.IO.FileInfo":
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A property's text as a cell shows it (Format-Wide -Property's item).</summary>
+    public static string PropertyItem(PsValue value, string name) => Property(value, name);
+
     // The PSStandardMembers DefaultDisplayPropertySet of types.ps1xml, for the types with a view here.
     private static IReadOnlyList<string>? DefaultDisplaySet(PsValue value)
     {
