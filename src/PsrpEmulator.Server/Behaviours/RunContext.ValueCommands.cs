@@ -25,6 +25,9 @@ internal sealed partial class RunContext
     private static readonly Dictionary<string, string[]> ValueCommandParameters = new(StringComparer.Ordinal)
     {
         ["New-Object"] = ["TypeName", "ArgumentList", "Property", "ComObject", "Strict"],
+        // Only Win32_Process: the rules answer the other classes first (RunContext.Win32Process).
+        ["Get-CimInstance"] = ["ClassName", "Filter", "Query", "Namespace", "ComputerName", "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow",
+            "OperationTimeoutSec", "Property", "QueryDialect"],
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
@@ -158,6 +161,7 @@ internal sealed partial class RunContext
         "RMO" => "Remove-Module",
         "SAL" => "Set-Alias",
         "GAL" => "Get-Alias",
+        "GCIM" => "Get-CimInstance",
         "NAL" => "New-Alias",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
@@ -239,6 +243,9 @@ internal sealed partial class RunContext
                     return;
                 case "Test-Connection":
                     await TestConnectionAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-CimInstance":
+                    await GetCimInstanceAsync(arguments, to, output, blockNesting);
                     return;
                 case "Restart-Computer":
                     await RestartComputerAsync(arguments, to, output, blockNesting);
@@ -677,6 +684,7 @@ internal sealed partial class RunContext
             "Stop-Process" => ["Id"],
             "Wait-Process" => ["Name", "Timeout"],
             "Test-Connection" => ["ComputerName", "Source"],
+            "Get-CimInstance" => ["ClassName", "Filter"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             "Test-NetConnection" => ["ComputerName", "Port"],

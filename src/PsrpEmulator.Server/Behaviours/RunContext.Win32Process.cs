@@ -1,0 +1,147 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// <c>Get-CimInstance Win32_Process</c> (<c>gcim</c>; <c>-ClassName</c>, <c>-Filter</c>, <c>-Query</c>) over the processes
+/// Get-Process lists (the default scenario's or a scenario's rule), so the two agree: ProcessId is Id (the session's
+/// own wsmprovhost.exe is $PID), WorkingSetSize WS, HandleCount Handles, SessionId SI, ExecutablePath Path, Name the
+/// image's file name ("System Idle Process" and "System" as WMI names them). A filter is WQL, read as WMI over WS-Man
+/// reads it. Another class no rule answers is still a command the emulator does not emulate.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private const string CimPrefix = "Microsoft.Management.Infrastructure.CimInstance#";
+
+    private static readonly string[] Win32ProcessTypeNames =
+    [
+        CimPrefix + "root/cimv2/Win32_Process", CimPrefix + "root/cimv2/CIM_Process", CimPrefix + "root/cimv2/CIM_LogicalElement",
+        CimPrefix + "root/cimv2/CIM_ManagedSystemElement", CimPrefix + "Win32_Process", CimPrefix + "CIM_Process", CimPrefix + "CIM_LogicalElement",
+        CimPrefix + "CIM_ManagedSystemElement", "Microsoft.Management.Infrastructure.CimInstance", "System.Object",
+    ];
+
+    private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec", "Property");
+        var classWord = arguments["ClassName"];
+        var className = classWord is null ? null : PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting));
+        string? where = null;
+        if (arguments["Query"] is { } queryWord)
+        {
+            // -Query "SELECT * FROM Win32_Process WHERE ...": its class and condition.
+            var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
+            className = WqlOrFault(() => WqlQuery.Parse(text), text).ClassName;
+            if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase)) where = text;
+        }
+        else if (arguments["Filter"] is { } filterWord)
+        {
+            var condition = PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting));
+            where = $"SELECT * FROM Win32_Process WHERE {condition}";
+        }
+
+        if (className is null || !className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
+        {
+            // Only Win32_Process is answered here; the rules answer the classes they know.
+            throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
+        }
+
+        if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
+            !ns.Replace('\\', '/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimInstance -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
+        }
+
+        if (arguments["ComputerName"] is { } computerWord)
+        {
+            var local = Host.EnvironmentVariable("COMPUTERNAME");
+            foreach (var computer in ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display))
+            {
+                if (!(computer is "." or "localhost" || computer.Equals(local, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault("Get-CimInstance -ComputerName of another computer is not emulated: give the command a rule (match: its whole text)"));
+                }
+            }
+        }
+
+        var query = where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
+        var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null);
+        foreach (var process in processes)
+        {
+            var instance = Win32Process(process);
+            if (query is not null && !WqlOrFault(() => query.Matches(WmiPropertiesOf(instance)), where!)) continue;
+            await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
+        }
+    }
+
+    private static T WqlOrFault<T>(Func<T> read, string text)
+    {
+        try
+        {
+            return read();
+        }
+        catch (WqlException e)
+        {
+            // WMI's own answer is an "Invalid query" CimException (0x80041017), whose record is not emulated.
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimInstance of '{text}': {e.Message}; WMI refuses such a query (Invalid query), which the emulator does not emulate"));
+        }
+    }
+
+    // A Get-Process object as the CIM cmdlets read Win32_Process (UInt32 numbers, the working set a UInt64).
+    private PsObject Win32Process(PsObject process)
+    {
+        var id = ProcessId(process)!.Value;
+        var processName = ProcessName(process);
+        var path = process["Path"] is { } p && !p.IsNil() ? PipelineVariables.Display(p) : null;
+        var name = id switch
+        {
+            0 => "System Idle Process",
+            4 => "System",
+            _ => processName + ".exe",
+        };
+        // The command lines of the default computer's processes (as its WMI class lists them); another's is its path.
+        var commandLine = processName.ToLowerInvariant() switch
+        {
+            _ when path is null => null,
+            "svchost" => path + " -k NetworkService -p",
+            "wsmprovhost" => path + " -Embedding",
+            _ => path,
+        };
+        // svchost.exe runs under services.exe (620), wsmprovhost.exe under the DCOM launcher's svchost (UNVERIFIED
+        // for a scenario's own processes: 0).
+        var parent = processName.ToLowerInvariant() switch
+        {
+            "svchost" => 620u,
+            "wsmprovhost" => 1868u,
+            _ => 0u,
+        };
+        static PsValue UInt32(PsValue? v) => v is not null && ScriptExpressions.AsNumberOrNull(v) is { } n ? PsPrimitive.UInt32((uint)Math.Max(0, n)) : PsNil.Instance;
+        var computer = Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty;
+        var instance = new PsObject(Win32ProcessTypeNames) { ToStringValue = $"Win32_Process (Handle = \"{id}\")" }
+            .With("Caption", name)
+            .With("CommandLine", commandLine is null ? PsNil.Instance : PsPrimitive.String(commandLine))
+            .With("CSName", computer)
+            .With("Description", name)
+            .With("ExecutablePath", path is null ? PsNil.Instance : PsPrimitive.String(path))
+            .With("Handle", id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("HandleCount", UInt32(process["Handles"]))
+            .With("Name", name)
+            .With("ParentProcessId", PsPrimitive.UInt32(parent))
+            .With("ProcessId", PsPrimitive.UInt32((uint)id))
+            .With("SessionId", UInt32(process["SI"]))
+            .With("WorkingSetSize", process["WS"] is { } ws && ScriptExpressions.AsNumberOrNull(ws) is { } bytes ? PsPrimitive.UInt64((ulong)Math.Max(0, bytes)) : PsNil.Instance);
+        // A CIM instance's properties are adapted ones (<Props>), as the rules' CIM objects have them.
+        instance.AdaptedProperties.AddRange(instance.ExtendedProperties);
+        instance.ExtendedProperties.Clear();
+        return instance;
+    }
+
+    // The instance's properties as WQL reads them (numbers and text as their text, $null as NULL).
+    private static List<WmiProperty> WmiPropertiesOf(PsObject instance) =>
+    [
+        .. instance.ExtendedProperties.Concat(instance.AdaptedProperties).Select(p => p.Value is PsNil or null
+            ? new WmiProperty(p.Name, WmiValueKind.Null, [])
+            : new WmiProperty(p.Name, WmiValueKind.Text, [PipelineVariables.Display(p.Value)])),
+    ];
+}
