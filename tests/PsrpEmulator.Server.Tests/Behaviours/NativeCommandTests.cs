@@ -155,7 +155,7 @@ public class NativeCommandTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 127.0.0.1", "a", "b", "C", "0", "2", "wsmprovhost.exe               3120 Services                   0     61,204 K" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 127.0.0.1", "a", "b", "C", "0", "2", "wsmprovhost.exe               3120 Services                   0     61,440 K" }));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public class TasklistTests
     private const string Header =
         "\r\nImage Name                     PID Session Name        Session#    Mem Usage\r\n========================= ======== ================ =========== ============\r\n";
 
-    private const string Wsmprovhost = "wsmprovhost.exe               3120 Services                   0     61,204 K\r\n";
+    private const string Wsmprovhost = "wsmprovhost.exe               3120 Services                   0     61,440 K\r\n";
 
     private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunAsync(string line)
     {
@@ -36,7 +36,7 @@ public class TasklistTests
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((Header +
             "System Idle Process              0 Services                   0          8 K\r\n" +
             "System                           4 Services                   0        144 K\r\n" +
-            "svchost.exe                   1868 Services                   0     12,544 K\r\n" + Wsmprovhost, "", 0)));
+            "svchost.exe                   1868 Services                   0     19,952 K\r\n" + Wsmprovhost, "", 0)));
     }
 
     [TestCase("tasklist /FI \"IMAGENAME eq wsmprovhost.exe\"", Header + Wsmprovhost)]
@@ -45,11 +45,11 @@ public class TasklistTests
     [TestCase("tasklist /FI \"PID gt 100\" /FI \"IMAGENAME ne svchost.exe\"", Header + Wsmprovhost)]
     [TestCase("tasklist /FI \"MEMUSAGE ge 50000\"", Header + Wsmprovhost)]
     [TestCase("tasklist /FI \"USERNAME eq tester\"", Header + Wsmprovhost)]
-    [TestCase("tasklist /FI \"USERNAME ne tester\" /NH /FO CSV", "\"System Idle Process\",\"0\",\"Services\",\"0\",\"8 K\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"12,544 K\"\r\n")]
+    [TestCase("tasklist /FI \"USERNAME ne tester\" /NH /FO CSV", "\"System Idle Process\",\"0\",\"Services\",\"0\",\"8 K\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"19,952 K\"\r\n")]
     [TestCase("tasklist /FI \"IMAGENAME eq notepad.exe\"", "INFO: No tasks are running which match the specified criteria.\r\n")]
     [TestCase("tasklist /FO CSV /FI \"PID eq 4\"", "\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
     [TestCase("tasklist /FO CSV /NH /FI \"PID eq 4\"", "\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
-    [TestCase("tasklist /FO LIST /FI \"PID eq 3120\"", "\r\nImage Name:   wsmprovhost.exe\r\nPID:          3120\r\nSession Name: Services\r\nSession#:     0\r\nMem Usage:    61,204 K\r\n")]
+    [TestCase("tasklist /FO LIST /FI \"PID eq 3120\"", "\r\nImage Name:   wsmprovhost.exe\r\nPID:          3120\r\nSession Name: Services\r\nSession#:     0\r\nMem Usage:    61,440 K\r\n")]
     [TestCase("tasklist | findstr /i wsmprovhost", Wsmprovhost)]
     public async Task Filters_and_formats_pick_and_print_the_processes(string line, string stdout)
     {

@@ -20,9 +20,10 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
     [
         new("System Idle Process", 0, 8, true),
         new("System", 4, 144, true),
-        new("svchost.exe", 1868, 12_544, true),
+        // Mem Usage is the working set, Get-Process's WS (20,430,848 and 62,914,560 bytes) in KB.
+        new("svchost.exe", 1868, 19_952, true),
         // The remote session's own host process runs as the connected user.
-        new("wsmprovhost.exe", 3120, 61_204, false),
+        new("wsmprovhost.exe", 3120, 61_440, false),
     ];
 
     public string Description => ("tasklist " + arguments).Trim();
