@@ -20,6 +20,20 @@ internal sealed partial class RunContext
 
     private const string ProcessCommandException = "Microsoft.PowerShell.Commands.ProcessCommandException";
 
+    /// <summary>-ComputerName of a computer other than this one ("." and localhost are this one): a scenario error.</summary>
+    private async ValueTask RefuseOtherComputerAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["ComputerName"] is not { } computerWord) return;
+        var local = Host.EnvironmentVariable("COMPUTERNAME");
+        foreach (var computer in ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display))
+        {
+            if (!(computer is "." or "localhost" || computer.Equals(local, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -ComputerName of another computer is not emulated: give the command a rule (match: its whole text)"));
+            }
+        }
+    }
+
     private async ValueTask RunProcessCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         foreach (var unsupported in new[] { "Module", "FileVersionInfo" })
@@ -27,18 +41,7 @@ internal sealed partial class RunContext
             if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule (match: its whole text)"));
         }
 
-        if (arguments["ComputerName"] is { } computerWord)
-        {
-            var local = Host.EnvironmentVariable("COMPUTERNAME");
-            foreach (var computer in ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display))
-            {
-                if (!(computer is "." or "localhost" || computer.Equals(local, StringComparison.OrdinalIgnoreCase)))
-                {
-                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -ComputerName of another computer is not emulated: give the command a rule (match: its whole text)"));
-                }
-            }
-        }
-
+        await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
         var all = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null).ToList();
         var chosen = new List<PsObject>();
         void Add(PsObject process)

@@ -27,13 +27,16 @@ internal sealed partial class RunContext
         RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec", "Property");
         var classWord = arguments["ClassName"];
         var className = classWord is null ? null : PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting));
+        // The query's text (for a fault) and the query, read once: -Query's at once (it names the class), -Filter's
+        // after the other parameters are checked.
         string? where = null;
+        WqlQuery? query = null;
         if (arguments["Query"] is { } queryWord)
         {
             // -Query "SELECT * FROM Win32_Process WHERE ...": its class and condition.
-            var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
-            className = WqlOrFault(() => WqlQuery.Parse(text), text).ClassName;
-            if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase)) where = text;
+            var text = where = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
+            query = WqlOrFault(() => WqlQuery.Parse(text), text);
+            className = query.ClassName;
         }
         else if (arguments["Filter"] is { } filterWord)
         {
@@ -53,19 +56,8 @@ internal sealed partial class RunContext
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimInstance -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
         }
 
-        if (arguments["ComputerName"] is { } computerWord)
-        {
-            var local = Host.EnvironmentVariable("COMPUTERNAME");
-            foreach (var computer in ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display))
-            {
-                if (!(computer is "." or "localhost" || computer.Equals(local, StringComparison.OrdinalIgnoreCase)))
-                {
-                    throw new ScriptExpressionException(ScriptedError.ScenarioFault("Get-CimInstance -ComputerName of another computer is not emulated: give the command a rule (match: its whole text)"));
-                }
-            }
-        }
-
-        var query = where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
+        await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
+        if (query is null && where is not null) query = WqlOrFault(() => WqlQuery.Parse(where), where);
         var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null);
         foreach (var process in processes)
         {
