@@ -76,8 +76,12 @@ public sealed record World
     /// <summary>How long a restarted computer answers nothing (the emulator's RestartDuration); null: its default.</summary>
     public TimeSpan? RestartDuration { get; init; }
 
-    /// <summary>OperationTimeout of <c>$PSSessionOption</c> in every client host.</summary>
-    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// OperationTimeout of <c>$PSSessionOption</c> in every client host: PowerShell's default, 3 minutes (PT3M on the
+    /// wire, as PowerShell 7.6.9 sends it). A held Receive comes back after it, so each one costs a round trip per
+    /// OperationTimeout of virtual time while a command runs.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Longest a Receive is held by the emulator: long, so Receives are answered by data.</summary>
     public TimeSpan MaxReceiveHold { get; init; } = TimeSpan.FromDays(1);
