@@ -200,7 +200,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             }
 
             results.Add(result);
-            if (s_trace) Console.Error.WriteLine($"TRACE step {i + 1}: {result.RealElapsed.TotalMilliseconds:F0} ms");
+            if (s_trace) Console.Error.WriteLine($"TRACE step {i + 1}: {result.RealElapsed.TotalMilliseconds:F0} ms; JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
             reporter?.StepFinished(_scenario, i, result);
             if (!result.Passed) break;
         }
