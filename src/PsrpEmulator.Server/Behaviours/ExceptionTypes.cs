@@ -97,24 +97,70 @@ internal static class ExceptionTypes
 
     /// <summary>
     /// A new exception of <paramref name="type"/> from a constructor's arguments: none (the default message), a
-    /// message, or a message and an inner exception. ArgumentNullException and ArgumentOutOfRangeException take a
-    /// parameter name first (and a message second), ArgumentException a message and a parameter name, which .NET
-    /// Framework puts on a line of its own.
+    /// message, or a message and an inner exception (<paramref name="innerException"/>, the second argument when it is
+    /// an exception). ArgumentNullException and ArgumentOutOfRangeException take a parameter name first (and a message
+    /// second), ArgumentException a message and a parameter name, which .NET Framework puts on a line of its own;
+    /// FileNotFoundException a message and a file name. The type's own properties come after Message, as reflection
+    /// lists them (the type's declarations before its bases'), and HResult is the type's.
     /// </summary>
-    public static PsObject Create(string type, IReadOnlyList<string> arguments)
+    public static PsObject Create(string type, IReadOnlyList<string> arguments, PsValue? innerException = null)
     {
+        var withInner = innerException is not null && arguments.Count == 2;
         var message = (type, arguments.Count) switch
         {
             (_, 0) => Constructible[type],
+            _ when withInner => arguments[0],
             ("System.ArgumentNullException" or "System.ArgumentOutOfRangeException", 1) => WithParameter(Constructible[type], arguments[0]),
             ("System.ArgumentNullException" or "System.ArgumentOutOfRangeException", _) => WithParameter(arguments[1], arguments[0]),
             ("System.ArgumentException", >= 2) => WithParameter(arguments[0], arguments[1]),
             _ => arguments[0],
         };
-        return ErrorRecords.CreateException(message, type, BasesOf(type));
+        var exception = ErrorRecords.CreateException(message, type, BasesOf(type));
+        var properties = exception.AdaptedProperties;
+        if (withInner) Set(properties, "InnerException", innerException!);
+        if (HResults.TryGetValue(type, out var hresult)) Set(properties, "HResult", PsPrimitive.Int32(unchecked((int)hresult)));
+        PsValue Text(int index) => withInner || arguments.Count <= index || arguments[index].Length == 0 ? PsNil.Instance : PsPrimitive.String(arguments[index]);
+        PsProperty[] own = type switch
+        {
+            "System.IO.FileNotFoundException" => [new("FileName", Text(1)), new("FusionLog", PsNil.Instance)],
+            "System.ArgumentException" => [new("ParamName", Text(1))],
+            "System.ArgumentNullException" => [new("ParamName", Text(0))],
+            "System.ArgumentOutOfRangeException" => [new("ActualValue", PsNil.Instance), new("ParamName", Text(0))],
+            _ => [],
+        };
+        properties.InsertRange(properties.FindIndex(p => p.Name == "Message") + 1, own);
+        return exception;
 
         static string WithParameter(string message, string parameter) => parameter.Length == 0 ? message : $"{message}\r\nParameter name: {parameter}";
+
+        static void Set(List<PsProperty> properties, string name, PsValue value)
+        {
+            var index = properties.FindIndex(p => p.Name == name);
+            if (index >= 0) properties[index] = new PsProperty(name, value);
+        }
     }
+
+    /// <summary>The HResult each constructible type sets (.NET Framework's; RuntimeException keeps SystemException's).</summary>
+    private static readonly Dictionary<string, uint> HResults = new(StringComparer.Ordinal)
+    {
+        ["System.Exception"] = 0x80131500,
+        ["System.SystemException"] = 0x80131501,
+        ["System.ApplicationException"] = 0x80131600,
+        ["System.ArgumentException"] = 0x80070057,
+        ["System.ArgumentNullException"] = 0x80004003,
+        ["System.ArgumentOutOfRangeException"] = 0x80131502,
+        ["System.InvalidOperationException"] = 0x80131509,
+        ["System.NotImplementedException"] = 0x80004001,
+        ["System.NotSupportedException"] = 0x80131515,
+        ["System.TimeoutException"] = 0x80131505,
+        ["System.FormatException"] = 0x80131537,
+        ["System.InvalidCastException"] = 0x80004002,
+        ["System.UnauthorizedAccessException"] = 0x80070005,
+        ["System.IO.IOException"] = 0x80131620,
+        ["System.IO.FileNotFoundException"] = 0x80070002,
+        ["System.IO.DirectoryNotFoundException"] = 0x80070003,
+        ["System.Collections.Generic.KeyNotFoundException"] = 0x80131577,
+    };
 
     /// <summary>Whether a value is an exception (its type names end in System.Exception, System.Object).</summary>
     public static bool IsException(PsValue value) =>

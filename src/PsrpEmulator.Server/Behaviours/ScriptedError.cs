@@ -32,6 +32,13 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     /// </summary>
     public string? Activity { get; init; }
 
+    /// <summary>
+    /// The exception itself, when the script threw one it made (<c>throw [IO.FileNotFoundException]::new('m', 'f')</c>):
+    /// the record carries that object, with its own properties (FileName, ParamName, InnerException), not a copy made
+    /// from its type and message.
+    /// </summary>
+    public PsObject? Exception { get; init; }
+
     /// <summary>The TargetObject when it is not the TargetName's text (Write-Error -TargetObject 5: an Int32).</summary>
     public PsValue? TargetObject { get; init; }
 
@@ -65,6 +72,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName, error.Activity,
             targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)),
             exceptionBaseTypes: ExceptionTypes.BasesOf(error.ExceptionType));
+        if (error.Exception is not null) record.With("Exception", error.Exception);
         if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
 
         // CategoryInfo set field by field, and its text again from them, as ErrorCategoryInfo.GetMessage reads them.

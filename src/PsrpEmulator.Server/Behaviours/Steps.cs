@@ -1128,7 +1128,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var exception = (PsObject)value;
             var message = exception["Message"].AsString() ?? string.Empty;
             // PowerShell throws a RuntimeException wrapping it, which a catch [RuntimeException] takes too.
-            return new(message, message, ErrorCategory.OperationStopped, exception.TypeNames![0]) { WrappingExceptionType = ScriptedError.RuntimeExceptionType };
+            return new(message, message, ErrorCategory.OperationStopped, exception.TypeNames![0])
+            {
+                WrappingExceptionType = ScriptedError.RuntimeExceptionType,
+                Exception = exception,
+            };
         }
 
         var text = PipelineVariables.Display(value);

@@ -107,6 +107,35 @@ public class ErrorRecordMemberTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("try { throw [IO.FileNotFoundException]::new('nope', 'C:\\x.txt') } catch { $_.Exception.FileName; $_.Exception.Message; $_.Exception.HResult }", "C:\\x.txt|nope|-2147024894")]
+    [TestCase("$e = [IO.FileNotFoundException]::new('nope'); $null -eq $e.FileName; $null -eq $e.FusionLog", "True|True")]
+    [TestCase("$e = [ArgumentException]::new('m', 'p'); $e.ParamName; $e.HResult", "p|-2147024809")]
+    [TestCase("$e = [ArgumentNullException]::new('path'); $e.ParamName; $e.HResult", "path|-2147467261")]
+    [TestCase("$e = [ArgumentOutOfRangeException]::new('n', 'too big'); $e.ParamName; $null -eq $e.ActualValue; $e.HResult", "n|True|-2146233086")]
+    [TestCase("$e = [InvalidOperationException]::new('outer', [TimeoutException]::new('inner')); $e.Message; $e.InnerException.Message; $e.InnerException.GetType().Name", "outer|inner|TimeoutException")]
+    [TestCase("$e = [ArgumentException]::new('outer', [Exception]::new('inner')); $e.Message; $null -eq $e.ParamName; $e.InnerException.Message", "outer|True|inner")]
+    [TestCase("[Exception]::new().HResult; [IO.IOException]::new().HResult", "-2146233088|-2146232800")]
+    public async Task An_exception_a_script_makes_has_its_types_own_properties_and_HResult(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Records.OfType<ErrorRecordMessage>(), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_FileNotFoundExceptions_properties_follow_reflections_order_declared_before_inherited()
+    {
+        var (host, _) = await RunAsync("[IO.FileNotFoundException]::new('nope', 'C:\\x.txt')");
+
+        var exception = (PsObject)host.Outputs.Single();
+        Assert.That(exception.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[]
+        {
+            "Message", "FileName", "FusionLog", "Data", "InnerException", "TargetSite", "StackTrace", "HelpLink", "Source", "HResult",
+        }));
+    }
+
     [Test]
     public async Task An_uncaught_thrown_exception_fails_the_pipeline_with_its_type_and_bases_on_the_record()
     {
