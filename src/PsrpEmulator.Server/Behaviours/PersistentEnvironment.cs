@@ -118,7 +118,7 @@ public sealed partial class PersistentEnvironment
 
     // The names Windows Server 2019's registry has in each store, as it spells them (the machine's Environment key, a
     // user's HKCU\Environment).
-    private static readonly string[] MachineNames = ["ComSpec", "DriverData", "NUMBER_OF_PROCESSORS", "OS", "Path", "PATHEXT", "PROCESSOR_ARCHITECTURE", "PSModulePath", "TEMP", "TMP", "USERNAME", "windir"];
+    private static readonly string[] MachineNames = ["ComSpec", "DriverData", "NUMBER_OF_PROCESSORS", "OS", "Path", "PATHEXT", "PROCESSOR_ARCHITECTURE", "PROCESSOR_IDENTIFIER", "PROCESSOR_LEVEL", "PROCESSOR_REVISION", "PSModulePath", "TEMP", "TMP", "USERNAME", "windir"];
     private static readonly string[] UserNames = ["Path", "TEMP", "TMP"];
 
     // The machine values a process's block gives (Default reads them from a process): Windows' process defaults.
@@ -185,7 +185,7 @@ public sealed partial class PersistentEnvironment
             "PSMODULEPATH" => new Stored(@"%ProgramFiles%\WindowsPowerShell\Modules;%SystemRoot%\system32\WindowsPowerShell\v1.0\Modules", true),
             "USERNAME" => new Stored("SYSTEM", false),
             "DRIVERDATA" => new Stored(@"C:\Windows\System32\Drivers\DriverData", false),
-            "NUMBER_OF_PROCESSORS" or "OS" or "PATHEXT" or "PROCESSOR_ARCHITECTURE" => process(name) is { } value ? new Stored(value, false) : null,
+            "NUMBER_OF_PROCESSORS" or "OS" or "PATHEXT" or "PROCESSOR_ARCHITECTURE" or "PROCESSOR_IDENTIFIER" or "PROCESSOR_LEVEL" or "PROCESSOR_REVISION" => process(name) is { } value ? new Stored(value, false) : null,
             _ => null,
         };
     }

@@ -216,6 +216,23 @@ public class PersistentEnvironmentTests
     }
 
     [Test]
+    public void The_processor_variables_and_DriverData_are_in_every_process_and_in_the_machine_store()
+    {
+        var process = PsrpEmulator.Server.Shells.WinRs.WinRsEnvironment.Defaults("SERVER01", "SERVER01", "u", @"C:\Users\u")
+            .ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
+        var store = new PersistentEnvironment();
+        string? Machine(string name) => store.Get(EnvironmentScope.Machine, @"C:\Users\u", name, n => process.GetValueOrDefault(n));
+
+        // As Win32_Processor's Caption and systeminfo give the processor: Intel64 Family 6 Model 85 Stepping 7.
+        Assert.That(process["PROCESSOR_IDENTIFIER"], Is.EqualTo("Intel64 Family 6 Model 85 Stepping 7, GenuineIntel"));
+        Assert.That(new[] { process["PROCESSOR_LEVEL"], process["PROCESSOR_REVISION"] }, Is.EqualTo(new[] { "6", "5507" }));
+        Assert.That(process["DriverData"], Is.EqualTo(@"C:\Windows\System32\Drivers\DriverData"));
+        Assert.That(new[] { Machine("PROCESSOR_IDENTIFIER"), Machine("PROCESSOR_LEVEL"), Machine("PROCESSOR_REVISION"), Machine("DriverData") },
+            Is.EqualTo(new[] { process["PROCESSOR_IDENTIFIER"], "6", "5507", process["DriverData"] }));
+        Assert.That(store.Get(EnvironmentScope.User, @"C:\Users\u", "PROCESSOR_LEVEL", n => process.GetValueOrDefault(n)), Is.Null);
+    }
+
+    [Test]
     public async Task GetEnvironmentVariables_is_a_hashtable_of_the_process_s_or_a_store_s_variables()
     {
         var store = new PersistentEnvironment();
