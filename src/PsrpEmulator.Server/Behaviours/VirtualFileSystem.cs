@@ -532,12 +532,23 @@ public sealed class VirtualFileSystem
         }
     }
 
-    /// <summary>Copies a file to a new full path (replacing a file there when <paramref name="overwrite"/>).</summary>
-    public FileSystemFailure CopyFile(string fromPath, string toPath, bool overwrite)
+    /// <summary>
+    /// Copies a file to a new full path (replacing a file there when <paramref name="overwrite"/>); with
+    /// <paramref name="keepLastWriteTime"/> the copy keeps the source's last write time, as Windows' CopyFile does
+    /// (robocopy compares it on the next run).
+    /// </summary>
+    public FileSystemFailure CopyFile(string fromPath, string toPath, bool overwrite, bool keepLastWriteTime = false)
     {
         var failure = Read(fromPath, out var content);
         if (failure != FileSystemFailure.None) return failure;
-        return Write(toPath, content, overwrite ? FileWriteMode.Create : FileWriteMode.CreateNew);
+        failure = Write(toPath, content, overwrite ? FileWriteMode.Create : FileWriteMode.CreateNew);
+        if (failure != FileSystemFailure.None || !keepLastWriteTime) return failure;
+        lock (_gate)
+        {
+            if (Find(fromPath) is { } from && Find(toPath) is { } to) to.Written = from.Written;
+        }
+
+        return failure;
     }
 }
 

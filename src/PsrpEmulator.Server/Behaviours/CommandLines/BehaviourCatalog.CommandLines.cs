@@ -176,6 +176,7 @@ public sealed partial class BehaviourCatalog
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
         if (XcopyScript.TryParse(line, out var xcopy)) return xcopy;
+        if (RobocopyScript.TryParse(line, out var robocopy)) return robocopy;
         if (WhereScript.TryParse(line, out var where)) return where;
         if (EventCreateScript.TryParse(line, out var eventCreate)) return eventCreate;
         if (WevtutilScript.TryParse(line, out var wevtutil)) return wevtutil;
