@@ -533,16 +533,16 @@ public sealed class VirtualFileSystem
     }
 
     /// <summary>
-    /// Copies a file to a new full path (replacing a file there when <paramref name="overwrite"/>); with
-    /// <paramref name="keepLastWriteTime"/> the copy keeps the source's last write time, as Windows' CopyFile does
-    /// (robocopy compares it on the next run).
+    /// Copies a file to a new full path (replacing a file there when <paramref name="overwrite"/>). The copy keeps the
+    /// source's last write time, as Windows' CopyFile does (Copy-Item, [IO.File]::Copy, copy, xcopy and robocopy use
+    /// it; robocopy compares the time on its next run); its creation time is the copy's.
     /// </summary>
-    public FileSystemFailure CopyFile(string fromPath, string toPath, bool overwrite, bool keepLastWriteTime = false)
+    public FileSystemFailure CopyFile(string fromPath, string toPath, bool overwrite)
     {
         var failure = Read(fromPath, out var content);
         if (failure != FileSystemFailure.None) return failure;
         failure = Write(toPath, content, overwrite ? FileWriteMode.Create : FileWriteMode.CreateNew);
-        if (failure != FileSystemFailure.None || !keepLastWriteTime) return failure;
+        if (failure != FileSystemFailure.None) return failure;
         lock (_gate)
         {
             if (Find(fromPath) is { } from && Find(toPath) is { } to) to.Written = from.Written;

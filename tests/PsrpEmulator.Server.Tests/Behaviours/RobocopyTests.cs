@@ -194,4 +194,20 @@ public class RobocopyTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ok 1" }));
         Assert.That(disk.Get(@"C:\dst\sub\b.log"), Is.Not.Null);
     }
+
+    [TestCase(@"Copy-Item C:\src\a.txt C:\Users\psrp\copy.txt")]
+    [TestCase(@"[IO.File]::Copy('C:\src\a.txt', 'C:\Users\psrp\copy.txt')")]
+    [TestCase(@"cmd /c copy C:\src\a.txt C:\Users\psrp\copy.txt")]
+    public async Task Every_copy_keeps_the_last_write_time_and_gets_a_creation_time_of_its_own(string copy)
+    {
+        var (disk, time) = Disk();
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = disk };
+        time.Advance(TimeSpan.FromHours(1));
+
+        await Default.Resolve(Behaviour.Script(copy + @"; $a = Get-Item C:\src\a.txt; $c = Get-Item C:\Users\psrp\copy.txt; " +
+            "$c.LastWriteTime -eq $a.LastWriteTime; $c.CreationTime -gt $a.CreationTime")).RunTestAsync(host, time);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts.TakeLast(2), Is.EqualTo(new[] { "True", "True" }));
+    }
 }

@@ -210,7 +210,7 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
             if (!list)
             {
                 var target2 = Join(to, file.Name);
-                if (disk.CopyFile(file.FullName, target2, overwrite: true, keepLastWriteTime: true) != FileSystemFailure.None)
+                if (disk.CopyFile(file.FullName, target2, overwrite: true) != FileSystemFailure.None)
                 {
                     tally.FilesFailed++;
                     tally.BytesFailed += file.Length;
