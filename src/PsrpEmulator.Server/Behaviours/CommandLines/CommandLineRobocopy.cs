@@ -209,8 +209,8 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
 
             if (!list)
             {
-                var target2 = Join(to, file.Name);
-                if (disk.CopyFile(file.FullName, target2, overwrite: true) != FileSystemFailure.None)
+                var copyTo = Join(to, file.Name);
+                if (disk.CopyFile(file.FullName, copyTo, overwrite: true) != FileSystemFailure.None)
                 {
                     tally.FilesFailed++;
                     tally.BytesFailed += file.Length;
