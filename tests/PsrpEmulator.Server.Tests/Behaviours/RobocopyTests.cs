@@ -111,6 +111,34 @@ public class RobocopyTests
     }
 
     [Test]
+    public async Task A_destination_inside_the_source_is_not_copied_into_itself()
+    {
+        var (disk, time) = Disk();
+
+        var (_, exitCode) = await RunAsync(@"robocopy C:\src C:\src\backup /E" + Quiet, disk, time);
+
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(disk.Get(@"C:\src\backup\sub\c.txt"), Is.Not.Null);
+        Assert.That(disk.Get(@"C:\src\backup\backup"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_tree_deeper_than_the_walk_goes_ends_the_copy_there_without_failing()
+    {
+        var (disk, time) = Disk();
+        var deep = @"C:\src\sub" + string.Concat(Enumerable.Repeat(@"\d", 300));
+        disk.CreateDirectory(deep);
+        disk.Write(deep + @"\deep.txt", "x"u8, FileWriteMode.Create);
+
+        var (_, exitCode) = await RunAsync(@"robocopy C:\src C:\dst /E" + Quiet, disk, time);
+
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(disk.Get(@"C:\dst\sub\c.txt"), Is.Not.Null);
+        Assert.That(disk.Get(@"C:\dst\sub" + string.Concat(Enumerable.Repeat(@"\d", 255))), Is.Not.Null);
+        Assert.That(disk.Get(@"C:\dst\sub" + string.Concat(Enumerable.Repeat(@"\d", 256))), Is.Null, "the walk stops 256 folders down (Windows would go on)");
+    }
+
+    [Test]
     public async Task Mov_and_move_remove_what_was_copied_from_the_source()
     {
         var (disk, time) = Disk();

@@ -122,15 +122,16 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
 
         var fileMatchers = patterns.Select(p => VirtualFileSystem.CmdWildcard(p == "*.*" ? "*" : p)).ToList();
         var tally = new Tally();
-        Walk(disk, options, fileMatchers, source, destination, tally, log, isTop: true);
+        Walk(disk, options, fileMatchers, source, destination, tally, log, depth: 0, destinationTop: destination);
         if (!options.Has("NJS")) Summary(log, tally, time.GetUtcNow());
         await WriteLogAsync(host, disk, cd, options, log, cancellationToken).ConfigureAwait(false);
         return tally.ExitCode;
     }
 
     private static void Walk(VirtualFileSystem disk, Options options, List<System.Text.RegularExpressions.Regex> matchers, string from, string to,
-        Tally tally, StringBuilder log, bool isTop)
+        Tally tally, StringBuilder log, int depth, string destinationTop)
     {
+        var isTop = depth == 0;
         var list = options.Has("L");
         var sourceItems = disk.List(from, includeHidden: true) ?? [];
         var files = sourceItems.Where(i => !i.IsDirectory && Included(i, matchers, options)).ToList();
@@ -227,20 +228,28 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
 
         if (options.Recurse)
         {
-            foreach (var folder in sourceItems.Where(i => i.IsDirectory && !Excluded(i, options)))
+            // A destination inside the source is not copied into itself (robocopy would nest copies until paths grow too
+            // long); the walk stops at MaxDepth.
+            foreach (var folder in sourceItems.Where(i => i.IsDirectory && !Excluded(i, options) && depth < MaxDepth &&
+                !i.FullName.Equals(destinationTop, StringComparison.OrdinalIgnoreCase)))
             {
                 var sub = Join(to, folder.Name);
                 // /S leaves out the folders with no file to copy anywhere below them.
-                if (!options.EmptyFolders && !HasFiles(disk, folder.FullName, matchers, options)) continue;
-                Walk(disk, options, matchers, folder.FullName, sub, tally, log, isTop: false);
+                if (!options.EmptyFolders && !HasFiles(disk, folder.FullName, matchers, options, depth + 1)) continue;
+                Walk(disk, options, matchers, folder.FullName, sub, tally, log, depth + 1, destinationTop);
             }
         }
 
         if (options.Has("MOVE") && !list && !isTop && (disk.List(from, includeHidden: true) ?? []).Count == 0) disk.Delete(from, recurse: false);
     }
 
-    private static bool HasFiles(VirtualFileSystem disk, string folder, List<System.Text.RegularExpressions.Regex> matchers, Options options) =>
-        (disk.List(folder, includeHidden: true) ?? []).Any(i => i.IsDirectory ? !Excluded(i, options) && HasFiles(disk, i.FullName, matchers, options) : Included(i, matchers, options));
+    // Deeper than the trees scripts copy, and shallow enough for the recursion's stack.
+    private const int MaxDepth = 256;
+
+    private static bool HasFiles(VirtualFileSystem disk, string folder, List<System.Text.RegularExpressions.Regex> matchers, Options options, int depth) =>
+        (disk.List(folder, includeHidden: true) ?? []).Any(i => i.IsDirectory
+            ? depth < MaxDepth && !Excluded(i, options) && HasFiles(disk, i.FullName, matchers, options, depth + 1)
+            : Included(i, matchers, options));
 
     private static bool Included(FileSystemItem file, List<System.Text.RegularExpressions.Regex> matchers, Options options) =>
         matchers.Any(m => m.IsMatch(file.Name)) && !Excluded(file, options);
