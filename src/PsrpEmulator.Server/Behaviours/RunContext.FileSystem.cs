@@ -586,7 +586,7 @@ internal sealed partial class RunContext
             o.With("Length", PsPrimitive.Int64(item.Length))
                 .With("DirectoryName", parent)
                 .With("Directory", parent)
-                .With("IsReadOnly", false);
+                .With("IsReadOnly", item.IsReadOnly);
         }
         else
         {
@@ -1610,6 +1610,22 @@ internal sealed partial class RunContext
         return (choice is not (2 or 3), choice == 1);
     }
 
+    // Windows PowerShell 5.1's FileSystemProviderStrings.PermissionError.
+    private const string PermissionError = "You do not have sufficient access rights to perform this operation.";
+
+    /// <summary>
+    /// Remove-Item's refusal as the provider writes it: RemoveFileSystemItemUnAuthorizedAccess, PermissionDenied, the
+    /// item itself the target, and ErrorDetails "Cannot remove item {path}: {message}" (CannotRemoveItem), which is
+    /// what PowerShell shows.
+    /// </summary>
+    private ScriptedError RemoveItemError(FileSystemItem item, string message, string exceptionType) =>
+        new(message, "RemoveFileSystemItemUnAuthorizedAccess,Microsoft.PowerShell.Commands.RemoveItemCommand", ErrorCategory.PermissionDenied, exceptionType, item.FullName)
+        {
+            Activity = "Remove-Item",
+            TargetObject = ItemObject(item, nameText: false),
+            DetailsMessage = $"Cannot remove item {item.FullName}: {message}",
+        };
+
     /// <summary>Remove-Item of the paths (or of <paramref name="piped"/> items' paths, in a pipeline).</summary>
     private async ValueTask RemoveItemAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<string> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -1617,22 +1633,122 @@ internal sealed partial class RunContext
         var paths = piped.Count > 0 ? [.. piped] : await PathsAsync(disk, command, arguments, to, output, blockNesting);
         var recurse = arguments.Has("Recurse");
         var yesToAll = false;
+        var force = arguments.Has("Force");
         foreach (var path in paths)
         {
             if (disk.Get(path) is { } doomed && await WhatIfAsync(arguments, doomed.IsDirectory ? "Remove Directory" : "Remove File", path)) continue;
-            var failure = disk.Delete(path, recurse || yesToAll);
+            if (!force && disk.Get(path) is { } item && (item.IsReadOnly || item.IsHidden))
+            {
+                // As FileSystemProvider.RemoveFileSystemItem: a read-only or hidden item needs -Force.
+                await WriteErrorAsync(RemoveItemError(item, PermissionError, "System.IO.IOException"), output);
+                continue;
+            }
+
+            var failure = disk.Delete(path, recurse || yesToAll, force);
             if (failure == FileSystemFailure.DirectoryNotEmpty)
             {
                 // As the provider: ask the host before removing what the directory holds.
                 var (go, toAll) = await ShouldRemoveChildrenAsync(path);
                 if (!go) continue;
                 yesToAll |= toAll;
-                failure = disk.Delete(path, recurse: true);
+                failure = disk.Delete(path, recurse: true, force);
             }
 
             if (failure == FileSystemFailure.NotFound) await WriteErrorAsync(PathNotFound(command, path), output);
+            else if (failure is FileSystemFailure.AccessDenied or FileSystemFailure.Root && disk.Get(path) is { } refused)
+            {
+                await WriteErrorAsync(RemoveItemError(refused, $"Access to the path '{path}' is denied.", "System.UnauthorizedAccessException"), output);
+            }
             else if (failure != FileSystemFailure.None) await WriteErrorAsync(IoError(command, "RemoveFileSystemItem", failure, path), output);
         }
+    }
+
+    // ---- Set-ItemProperty on the FileSystem provider ----
+
+    /// <summary>Whether Set-ItemProperty's items are files and folders: piped FileInfo/DirectoryInfo, or paths not on the registry.</summary>
+    private async ValueTask<bool> IsFileSystemTargetAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["LiteralPath"] is null && arguments["Path"] is null)
+        {
+            return piped.Count > 0 && piped.All(item => item is PsObject o && o["PSProvider"] is { } provider && PipelineVariables.Display(provider).EndsWith("FileSystem", StringComparison.Ordinal));
+        }
+
+        var (texts, _) = await PathWordsAsync(command, arguments, to, blockNesting);
+        return texts.All(text => RegistryPath.Parse(text) is null && !RegistryDrive().IsMatch(text));
+    }
+
+    /// <summary>
+    /// Set-ItemProperty of a file or folder, as the FileSystem provider sets its .NET properties: <c>IsReadOnly</c> (a
+    /// file's), <c>Attributes</c> (ReadOnly, Hidden, Normal, Archive, Directory; names joined with commas, or the
+    /// number), <c>LastWriteTime</c> and <c>CreationTime</c>. -PassThru writes the item. Another property is not
+    /// emulated (a scenario error).
+    /// </summary>
+    private async ValueTask SetFileItemPropertyAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string command = "Set-ItemProperty";
+        var names = arguments["Name"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : null;
+        if (names is not [var name]) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of a file needs one -Name: give the command a rule"));
+        var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
+        var paths = arguments["LiteralPath"] is null && arguments["Path"] is null
+            ? [.. piped.OfType<PsObject>().Select(item => PipelineVariables.Display(item["FullName"] ?? PsNil.Instance))]
+            : await PathsAsync(disk, command, arguments, to, output, blockNesting);
+        foreach (var path in paths)
+        {
+            if (disk.Get(path) is not { } item)
+            {
+                await WriteErrorAsync(PathNotFound(command, path), output);
+                continue;
+            }
+
+            if (await WhatIfAsync(arguments, "Set Property", $"Item: {path} Property: {name} Value: {PipelineVariables.Display(value)}")) continue;
+            var failure = name.ToUpperInvariant() switch
+            {
+                "ISREADONLY" when !item.IsDirectory => disk.SetAttributes(path, ScriptExpressions.IsTrue(value), null),
+                "ATTRIBUTES" => FileAttributesOf(value) is var (readOnly, hidden) ? disk.SetAttributes(path, readOnly, hidden)
+                    : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name Attributes -Value {PipelineVariables.Display(value)}: only ReadOnly, Hidden, Normal, Archive and Directory are emulated: give the command a rule")),
+                "LASTWRITETIME" or "CREATIONTIME" => DateOf(value) is { } at
+                    ? disk.SetTimes(path, name.Equals("CreationTime", StringComparison.OrdinalIgnoreCase) ? at : null, name.Equals("LastWriteTime", StringComparison.OrdinalIgnoreCase) ? at : null)
+                    : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} -Value {PipelineVariables.Display(value)}: a value that is not a date is not emulated: give the command a rule")),
+                _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} of a file or folder is not emulated: give the command a rule")),
+            };
+            if (failure != FileSystemFailure.None)
+            {
+                await WriteErrorAsync(IoError(command, "SetProperty", failure, path), output);
+                continue;
+            }
+
+            if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(path)!, nameText: false)), cancellationToken);
+        }
+
+        static DateTimeOffset? DateOf(PsValue value) => value.AsDateTime() ??
+            (DateTimeOffset.TryParse(PipelineVariables.Display(value), System.Globalization.CultureInfo.GetCultureInfo("en-US"), System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null);
+    }
+
+    /// <summary>
+    /// A FileAttributes value as the attributes the disk keeps: (read-only, hidden); null for one naming an attribute
+    /// the emulator does not keep (System, Temporary, ...). Archive and Directory are what files and folders are anyway.
+    /// </summary>
+    private static (bool ReadOnly, bool Hidden)? FileAttributesOf(PsValue value)
+    {
+        if (value.AsPrimitive()?.Value is int or long or uint)
+        {
+            var bits = Convert.ToInt64(value.AsPrimitive()!.Value, System.Globalization.CultureInfo.InvariantCulture);
+            return (bits & ~(1L | 2L | 16L | 32L | 128L)) != 0 ? null : ((bits & 1) != 0, (bits & 2) != 0);
+        }
+
+        bool readOnly = false, hidden = false;
+        foreach (var part in PipelineVariables.Display(value).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            switch (part.ToUpperInvariant())
+            {
+                case "READONLY": readOnly = true; break;
+                case "HIDDEN": hidden = true; break;
+                case "NORMAL" or "ARCHIVE" or "DIRECTORY": break;
+                default: return null;
+            }
+        }
+
+        return (readOnly, hidden);
     }
 
     // ---- Get-ChildItem ----

@@ -54,6 +54,12 @@ internal sealed partial class RunContext
 
     private async ValueTask RunRegistryCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (command == "Set-ItemProperty" && Host.FileSystem is { } disk && await IsFileSystemTargetAsync(command, arguments, piped, to, blockNesting))
+        {
+            await SetFileItemPropertyAsync(disk, arguments, piped, to, output, blockNesting);
+            return;
+        }
+
         var registry = RegistryOf(command);
         var keys = await RegistryKeysAsync(registry, command, arguments, piped, to, output, blockNesting);
         switch (command)

@@ -39,6 +39,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     /// </summary>
     public PsObject? Exception { get; init; }
 
+    /// <summary>The record's ErrorDetails message, which PowerShell shows instead of the exception's (a provider's "Cannot remove item ...").</summary>
+    public string? DetailsMessage { get; init; }
+
     /// <summary>The TargetObject when it is not the TargetName's text (Write-Error -TargetObject 5: an Int32).</summary>
     public PsValue? TargetObject { get; init; }
 
@@ -73,6 +76,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)),
             exceptionBaseTypes: ExceptionTypes.BasesOf(error.ExceptionType));
         if (error.Exception is not null) record.With("Exception", error.Exception);
+        if (error.DetailsMessage is not null) record.With("ErrorDetails_Message", error.DetailsMessage);
         if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
 
         // CategoryInfo set field by field, and its text again from them, as ErrorCategoryInfo.GetMessage reads them.

@@ -412,7 +412,8 @@ public sealed class VirtualFileSystem
             var name = NameOf(fullPath);
             parent.Children!.TryGetValue(name, out var file);
             if (file is { IsDirectory: true }) return FileSystemFailure.IsDirectory;
-            if (file is { Image: true }) return FileSystemFailure.AccessDenied;
+            // A program image, or a read-only file (Windows opens neither for writing: UnauthorizedAccessException).
+            if (file is { Image: true } or { ReadOnly: true }) return file.Image || mode != FileWriteMode.CreateNew ? FileSystemFailure.AccessDenied : FileSystemFailure.AlreadyExists;
             if (file is not null && mode == FileWriteMode.CreateNew) return FileSystemFailure.AlreadyExists;
             var start = file is null ? 0 : mode switch
             {
@@ -474,15 +475,19 @@ public sealed class VirtualFileSystem
         }
     }
 
-    /// <summary>Removes a file, or a directory (with what it holds when <paramref name="recurse"/>).</summary>
-    public FileSystemFailure Delete(string fullPath, bool recurse)
+    /// <summary>
+    /// Removes a file, or a directory (with what it holds when <paramref name="recurse"/>). A read-only file is
+    /// refused (Windows' DeleteFile: access denied) unless <paramref name="force"/>, which clears the attribute first
+    /// (Remove-Item -Force, del /F, robocopy).
+    /// </summary>
+    public FileSystemFailure Delete(string fullPath, bool recurse, bool force = false)
     {
         lock (_gate)
         {
             if (Find(fullPath) is not { } node) return FileSystemFailure.NotFound;
             if (node.Parent is null) return FileSystemFailure.Root;
             if (node.Children is { Count: > 0 } && !recurse) return FileSystemFailure.DirectoryNotEmpty;
-            if (HoldsImage(node)) return FileSystemFailure.AccessDenied;
+            if (HoldsImage(node) || !force && node is { IsDirectory: false, ReadOnly: true }) return FileSystemFailure.AccessDenied;
             Detach(node);
             return FileSystemFailure.None;
         }
@@ -528,6 +533,37 @@ public sealed class VirtualFileSystem
             node.Name = name;
             node.Parent = parent;
             parent.Children[name] = node;
+            return FileSystemFailure.None;
+        }
+    }
+
+    /// <summary>
+    /// Sets an item's read-only and hidden attributes (null leaves one as it is), as attrib and Set-ItemProperty do.
+    /// Windows' own folders and program images keep theirs (TrustedInstaller's): <see cref="FileSystemFailure.AccessDenied"/>.
+    /// </summary>
+    public FileSystemFailure SetAttributes(string fullPath, bool? readOnly, bool? hidden)
+    {
+        lock (_gate)
+        {
+            if (Find(fullPath) is not { } node) return FileSystemFailure.NotFound;
+            if (node.Parent is null) return FileSystemFailure.Root;
+            if (HoldsImage(node) && !node.IsDirectory) return FileSystemFailure.AccessDenied;
+            if (readOnly is { } r) node.ReadOnly = r;
+            if (hidden is { } h) node.Hidden = h;
+            return FileSystemFailure.None;
+        }
+    }
+
+    /// <summary>Sets an item's last write or creation time (null leaves one as it is).</summary>
+    public FileSystemFailure SetTimes(string fullPath, DateTimeOffset? created, DateTimeOffset? written)
+    {
+        lock (_gate)
+        {
+            if (Find(fullPath) is not { } node) return FileSystemFailure.NotFound;
+            if (node.Parent is null) return FileSystemFailure.Root;
+            if (node.Image) return FileSystemFailure.AccessDenied;
+            if (created is { } c) node.Created = c;
+            if (written is { } w) node.Written = w;
             return FileSystemFailure.None;
         }
     }

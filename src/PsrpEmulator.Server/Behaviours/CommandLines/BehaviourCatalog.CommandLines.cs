@@ -177,6 +177,7 @@ public sealed partial class BehaviourCatalog
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
         if (XcopyScript.TryParse(line, out var xcopy)) return xcopy;
         if (RobocopyScript.TryParse(line, out var robocopy)) return robocopy;
+        if (AttribScript.TryParse(line, out var attrib)) return attrib;
         if (WhereScript.TryParse(line, out var where)) return where;
         if (EventCreateScript.TryParse(line, out var eventCreate)) return eventCreate;
         if (WevtutilScript.TryParse(line, out var wevtutil)) return wevtutil;

@@ -293,7 +293,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
                             break;
                         }
 
-                        foreach (var file in disk.List(path!, includeHidden: true)!.Where(f => !f.IsDirectory)) disk.Delete(file.FullName, recurse: false);
+                        foreach (var file in disk.List(path!, includeHidden: true)!.Where(f => !f.IsDirectory)) disk.Delete(file.FullName, recurse: false, force: switches.Contains("/F"));
                     }
                     else if (item is null && (path is null || disk.Get(VirtualFileSystem.ParentOf(path) ?? path) is not { IsDirectory: true }))
                     {
@@ -306,9 +306,10 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
                         // wildcard matching nothing; for one missing file UNVERIFIED).
                         await host.WriteTextAsync(WinRsStreams.Stderr, $"Could Not Find {path ?? given}\r\n", cancellationToken).ConfigureAwait(false);
                     }
-                    else if (disk.Delete(path!, recurse: false) == FileSystemFailure.AccessDenied)
+                    else if (disk.Delete(path!, recurse: false, force: switches.Contains("/F")) == FileSystemFailure.AccessDenied)
                     {
-                        // A protected file (a program of System32): del names it and says access is denied, and exits 0.
+                        // A protected file (a program of System32), or a read-only one without /F: del names it and
+                        // says access is denied, and exits 0.
                         await host.WriteTextAsync(WinRsStreams.Stderr, $"{path}\r\nAccess is denied.\r\n", cancellationToken).ConfigureAwait(false);
                     }
 

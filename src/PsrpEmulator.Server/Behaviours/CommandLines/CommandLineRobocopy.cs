@@ -174,7 +174,7 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
                 if (!options.Has("NFL")) log.Append(CultureInfo.InvariantCulture, $"\t\t*EXTRA File\t\t{Size(extra.Length, options),10}\t{Shown(extra, options)}\r\n");
             }
 
-            if (options.Purge && !list) disk.Delete(extra.FullName, recurse: true);
+            if (options.Purge && !list) disk.Delete(extra.FullName, recurse: true, force: true);
         }
 
         foreach (var file in files)
@@ -218,7 +218,7 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
                     continue;
                 }
 
-                if (options.Has("MOV") || options.Has("MOVE")) disk.Delete(file.FullName, recurse: false);
+                if (options.Has("MOV") || options.Has("MOVE")) disk.Delete(file.FullName, recurse: false, force: true);
             }
 
             tally.FilesCopied++;

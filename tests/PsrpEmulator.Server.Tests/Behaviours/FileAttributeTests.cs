@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+using PsrpEmulator.Server.Behaviours.CommandLines;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>Read-only and hidden files: attrib, Set-ItemProperty, and what Windows refuses to do to them.</summary>
+public class FileAttributeTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static VirtualFileSystem Disk()
+    {
+        var disk = new VirtualFileSystem(new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero)), 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        disk.CreateDirectory(@"C:\app\sub");
+        disk.Write(@"C:\app\a.txt", "a"u8, FileWriteMode.Create);
+        disk.Write(@"C:\app\sub\b.txt", "b"u8, FileWriteMode.Create);
+        return disk;
+    }
+
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> CmdAsync(string line, VirtualFileSystem disk)
+    {
+        var host = FakeCommandLineHost.OnDisk(disk);
+        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        return (host, exitCode);
+    }
+
+    private static async Task<RecordingHost> PowerShellAsync(string script, VirtualFileSystem disk)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = disk };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        return host;
+    }
+
+    [Test]
+    public async Task Attrib_sets_and_lists_read_only_and_hidden()
+    {
+        var disk = Disk();
+
+        var (set, setCode) = await CmdAsync(@"attrib +r +h C:\app\a.txt", disk);
+        var (list, listCode) = await CmdAsync(@"attrib C:\app\*.txt", disk);
+
+        Assert.That((set.Stdout, set.Stderr, setCode), Is.EqualTo(("", "", 0)));
+        Assert.That((disk.Get(@"C:\app\a.txt")!.IsReadOnly, disk.Get(@"C:\app\a.txt")!.IsHidden), Is.EqualTo((true, true)));
+        Assert.That((list.Stdout, listCode), Is.EqualTo(("A   HR               C:\\app\\a.txt\r\n", 0)));
+    }
+
+    [Test]
+    public async Task Attrib_with_s_clears_a_flag_below_a_folder_and_d_takes_folders_too()
+    {
+        var disk = Disk();
+        await CmdAsync(@"attrib +r C:\app\*.* /S /D", disk);
+        Assert.That(new[] { @"C:\app\a.txt", @"C:\app\sub\b.txt", @"C:\app\sub" }.Select(p => disk.Get(p)!.IsReadOnly), Is.All.True);
+
+        var (_, exitCode) = await CmdAsync(@"attrib -r C:\app\*.txt /S", disk);
+
+        Assert.That(exitCode, Is.EqualTo(0));
+        Assert.That(new[] { @"C:\app\a.txt", @"C:\app\sub\b.txt" }.Select(p => disk.Get(p)!.IsReadOnly), Is.All.False);
+        Assert.That(disk.Get(@"C:\app\sub")!.IsReadOnly, Is.True, "without /D the folder keeps its flag");
+    }
+
+    [TestCase(@"attrib C:\app\nope.txt", "File not found - C:\\app\\nope.txt\r\n", "", 1)]
+    [TestCase(@"attrib +s C:\app\a.txt", "", "attrib +s C:\\app\\a.txt is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n", 1)]
+    public async Task What_attrib_cannot_do_is_said(string line, string stdout, string stderr, int code)
+    {
+        var (host, exitCode) = await CmdAsync(line, Disk());
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((stdout, stderr, code)));
+    }
+
+    [Test]
+    public async Task A_read_only_file_refuses_writes_until_the_flag_is_cleared()
+    {
+        var disk = Disk();
+        await CmdAsync(@"attrib +r C:\app\a.txt", disk);
+
+        var refused = await PowerShellAsync(@"Set-Content C:\app\a.txt 'new'; Get-Content C:\app\a.txt", disk);
+        Assert.That(refused.Errors.Select(e => (e.Message, e.ExceptionType)), Is.EqualTo(new[] { (@"Access to the path 'C:\app\a.txt' is denied.", "System.UnauthorizedAccessException") }));
+        Assert.That(refused.OutputTexts, Is.EqualTo(new[] { "a" }));
+
+        var cleared = await PowerShellAsync(@"Set-ItemProperty C:\app\a.txt -Name IsReadOnly -Value $false; Set-Content C:\app\a.txt 'new'; Get-Content C:\app\a.txt", disk);
+        Assert.That(cleared.Errors, Is.Empty);
+        Assert.That(cleared.OutputTexts, Is.EqualTo(new[] { "new" }));
+    }
+
+    [TestCase(@"C:\app\a.txt", "+r")]
+    [TestCase(@"C:\app\a.txt", "+h")]
+    public async Task Remove_Item_needs_force_for_a_read_only_or_hidden_file(string path, string flag)
+    {
+        var disk = Disk();
+        await CmdAsync($"attrib {flag} {path}", disk);
+
+        var refused = await PowerShellAsync($"Remove-Item {path}; Test-Path {path}", disk);
+
+        var error = refused.Errors.Single();
+        Assert.That((error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.Message),
+            Is.EqualTo(("RemoveFileSystemItemUnAuthorizedAccess,Microsoft.PowerShell.Commands.RemoveItemCommand", ErrorCategory.PermissionDenied, "System.IO.IOException",
+                "You do not have sufficient access rights to perform this operation.")));
+        Assert.That(refused.OutputTexts, Is.EqualTo(new[] { "True" }));
+
+        var forced = await PowerShellAsync($"Remove-Item {path} -Force; Test-Path {path}", disk);
+        Assert.That(forced.Errors, Is.Empty);
+        Assert.That(forced.OutputTexts, Is.EqualTo(new[] { "False" }));
+    }
+
+    [Test]
+    public async Task The_refusal_reads_cannot_remove_item_as_PowerShell_shows_it()
+    {
+        var disk = Disk();
+        await CmdAsync(@"attrib +r C:\app\a.txt", disk);
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = disk };
+
+        await ((BehaviourScript)Default.Resolve(Behaviour.Script(@"Remove-Item C:\app\a.txt")))
+            .RunAsync(host, new FakeTimeProvider(), ScriptedError.ToErrorRecord, CancellationToken.None);
+
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record["ErrorDetails_Message"].AsString(), Is.EqualTo(@"Cannot remove item C:\app\a.txt: You do not have sufficient access rights to perform this operation."));
+        Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo(@"PermissionDenied: (C:\app\a.txt:FileInfo) [Remove-Item], IOException"));
+    }
+
+    [Test]
+    public async Task Del_refuses_a_read_only_file_and_del_f_removes_it()
+    {
+        var disk = Disk();
+        await CmdAsync(@"attrib +r C:\app\a.txt", disk);
+
+        var (refused, code) = await CmdAsync(@"del C:\app\a.txt", disk);
+        Assert.That((refused.Stderr, code, disk.Get(@"C:\app\a.txt") is not null), Is.EqualTo(("C:\\app\\a.txt\r\nAccess is denied.\r\n", 0, true)));
+
+        await CmdAsync(@"del /F C:\app\a.txt", disk);
+        Assert.That(disk.Get(@"C:\app\a.txt"), Is.Null);
+    }
+
+    [Test]
+    public async Task Set_ItemProperty_sets_attributes_and_times_of_files_as_Get_Item_reads_them()
+    {
+        var disk = Disk();
+
+        var host = await PowerShellAsync(
+            @"Set-ItemProperty C:\app\a.txt -Name Attributes -Value 'ReadOnly, Hidden'; $f = Get-Item C:\app\a.txt -Force; $f.Mode; $f.IsReadOnly; " +
+            @"(Get-ChildItem C:\app -Name) -join ','; Get-Item C:\app\sub\b.txt | Set-ItemProperty -Name LastWriteTime -Value ([datetime]'2020-01-02 03:04:05'); " +
+            @"(Get-Item C:\app\sub\b.txt).LastWriteTime.ToString('yyyy-MM-dd HH:mm:ss'); Set-ItemProperty C:\app\a.txt -Name Attributes -Value Normal -PassThru | ForEach-Object Mode",
+            disk);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "-arh--", "True", "sub", "2020-01-02 03:04:05", "-a----" }));
+    }
+
+    [Test]
+    public async Task Set_ItemProperty_of_a_property_the_emulator_does_not_keep_is_a_scenario_error()
+    {
+        var host = await PowerShellAsync(@"Set-ItemProperty C:\app\a.txt -Name Attributes -Value System", Disk());
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
+    }
+
+    [Test]
+    public async Task Set_ItemProperty_of_a_registry_key_still_goes_to_the_registry()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = Disk() };
+
+        await Default.Resolve(Behaviour.Script(@"New-Item HKLM:\SOFTWARE\Acme -Force | Out-Null; Set-ItemProperty HKLM:\SOFTWARE\Acme -Name Level -Value 3; (Get-ItemProperty HKLM:\SOFTWARE\Acme).Level"))
+            .RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3" }));
+    }
+}
