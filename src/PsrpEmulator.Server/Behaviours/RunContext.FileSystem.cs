@@ -1827,6 +1827,11 @@ internal sealed partial class RunContext
             else if (!item.IsDirectory)
             {
                 failure = disk.CopyFile(source, into, overwrite: true);
+                // As CopyFileInfoItem: with -Force a read-only or hidden destination loses those attributes, and the copy is tried again.
+                if (failure == FileSystemFailure.AccessDenied && force && disk.Get(into) is { IsDirectory: false, IsReadOnly: true } && disk.SetAttributes(into, false, false) == FileSystemFailure.None)
+                {
+                    failure = disk.CopyFile(source, into, overwrite: true);
+                }
             }
             else
             {

@@ -122,6 +122,21 @@ public class FileAttributeTests
     }
 
     [Test]
+    public async Task Copy_Item_over_a_read_only_file_needs_force()
+    {
+        var disk = Disk();
+        await CmdAsync(@"attrib +r C:\app\sub\b.txt", disk);
+
+        var refused = await PowerShellAsync(@"Copy-Item C:\app\a.txt C:\app\sub\b.txt; Get-Content C:\app\sub\b.txt", disk);
+        Assert.That(refused.Errors.Select(e => e.ExceptionType), Is.EqualTo(new[] { "System.UnauthorizedAccessException" }));
+        Assert.That(refused.OutputTexts, Is.EqualTo(new[] { "b" }));
+
+        var forced = await PowerShellAsync(@"Copy-Item C:\app\a.txt C:\app\sub\b.txt -Force; Get-Content C:\app\sub\b.txt; (Get-Item C:\app\sub\b.txt).IsReadOnly", disk);
+        Assert.That(forced.Errors, Is.Empty);
+        Assert.That(forced.OutputTexts, Is.EqualTo(new[] { "a", "False" }));
+    }
+
+    [Test]
     public async Task Del_refuses_a_read_only_file_and_del_f_removes_it()
     {
         var disk = Disk();
