@@ -1706,7 +1706,7 @@ internal sealed partial class RunContext
                 "ISREADONLY" when !item.IsDirectory => disk.SetAttributes(path, ScriptExpressions.IsTrue(value), null),
                 "ATTRIBUTES" => FileAttributesOf(value) is var (readOnly, hidden) ? disk.SetAttributes(path, readOnly, hidden)
                     : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name Attributes -Value {PipelineVariables.Display(value)}: only ReadOnly, Hidden, Normal, Archive and Directory are emulated: give the command a rule")),
-                "LASTWRITETIME" or "CREATIONTIME" => DateOf(value) is { } at
+                "LASTWRITETIME" or "CREATIONTIME" => DateOfValue(value) is { } at
                     ? disk.SetTimes(path, name.Equals("CreationTime", StringComparison.OrdinalIgnoreCase) ? at : null, name.Equals("LastWriteTime", StringComparison.OrdinalIgnoreCase) ? at : null)
                     : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} -Value {PipelineVariables.Display(value)}: a value that is not a date is not emulated: give the command a rule")),
                 _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} of a file or folder is not emulated: give the command a rule")),
@@ -1720,9 +1720,47 @@ internal sealed partial class RunContext
             if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(path)!, nameText: false)), cancellationToken);
         }
 
-        static DateTimeOffset? DateOf(PsValue value) => value.AsDateTime() ??
-            (DateTimeOffset.TryParse(PipelineVariables.Display(value), System.Globalization.CultureInfo.GetCultureInfo("en-US"), System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null);
     }
+
+    /// <summary>
+    /// An assignment to a FileInfo's or DirectoryInfo's property that the disk keeps (<c>$f.IsReadOnly = $true</c>,
+    /// <c>$f.Attributes = 'Hidden'</c>, <c>$f.LastWriteTime = $date</c>): the item on the disk changes, as the .NET setter
+    /// changes the file, and the object reads the new values. False for another property (set on the object alone).
+    /// </summary>
+    private bool SetItemProperty(PsObject item, string property, PsValue value)
+    {
+        var upper = property.ToUpperInvariant();
+        if (upper is not ("ISREADONLY" or "ATTRIBUTES" or "LASTWRITETIME" or "CREATIONTIME") || Host.FileSystem is not { } disk ||
+            item["FullName"] is not { } fullName || disk.Get(PipelineVariables.Display(fullName)) is not { } current) return false;
+        if (upper == "ISREADONLY" && current.IsDirectory) return false;
+        var path = current.FullName;
+        var failure = upper switch
+        {
+            "ISREADONLY" => disk.SetAttributes(path, ScriptExpressions.IsTrue(value), null),
+            "ATTRIBUTES" => FileAttributesOf(value) is var (readOnly, hidden) ? disk.SetAttributes(path, readOnly, hidden)
+                : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"setting a file's Attributes to {PipelineVariables.Display(value)}: only ReadOnly, Hidden, Normal, Archive and Directory are emulated: give the command a rule")),
+            _ => DateOfValue(value) is { } at
+                ? disk.SetTimes(path, upper == "CREATIONTIME" ? at : null, upper == "LASTWRITETIME" ? at : null)
+                : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"setting a file's {property} to {PipelineVariables.Display(value)}: a value that is not a date is not emulated: give the command a rule")),
+        };
+        if (failure != FileSystemFailure.None)
+        {
+            throw new ScriptExpressionException(new ScriptedError($"Exception setting \"{property}\": \"Access to the path '{path}' is denied.\"",
+                "ExceptionWhenSetting", ErrorCategory.NotSpecified, "System.Management.Automation.SetValueInvocationException"));
+        }
+
+        // The object reads what the disk now has (Mode, Attributes, IsReadOnly, the times).
+        var fresh = ItemObject(disk.Get(path)!, nameText: false);
+        foreach (var name in new[] { "Mode", "IsReadOnly", "Attributes", "LastWriteTime", "LastWriteTimeUtc", "CreationTime", "CreationTimeUtc" })
+        {
+            if (fresh[name] is { } updated && item[name] is not null) ScriptExpressions.SetElement(item, PsPrimitive.String(name), isIndex: false, updated);
+        }
+
+        return true;
+    }
+
+    private static DateTimeOffset? DateOfValue(PsValue value) => value.AsDateTime() ??
+        (DateTimeOffset.TryParse(PipelineVariables.Display(value), System.Globalization.CultureInfo.GetCultureInfo("en-US"), System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null);
 
     /// <summary>
     /// A FileAttributes value as the attributes the disk keeps: (read-only, hidden); null for one naming an attribute

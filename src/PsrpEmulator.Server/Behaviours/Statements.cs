@@ -733,6 +733,7 @@ internal static partial class Statements
     public static ElementAssignment? ElementAssignmentOf(string statement)
     {
         var text = statement.Trim();
+        if (text.Length >= 4 && text[0] == '(') return ParenthesizedAssignmentOf(text);
         if (text.Length < 4 || text[0] != '$') return null;
         foreach (var equals in TopLevelPositions(text, c => c == '='))
         {
@@ -754,6 +755,20 @@ internal static partial class Statements
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <c>(Get-Item $path).IsReadOnly = $false</c>: an element of a parenthesized expression's value. The target's head
+    /// is the expression in its parentheses (evaluated when the statement runs), its accessors what follows.
+    /// </summary>
+    private static ElementAssignment? ParenthesizedAssignmentOf(string text)
+    {
+        var close = MatchingClose(text, 0, ')');
+        if (close <= 1 || close + 1 >= text.Length || text[close + 1] is not ('.' or '[')) return null;
+        // The accessors parsed as a variable's, then given the expression as their head.
+        if (ElementAssignmentOf("$_" + text[(close + 1)..]) is not { Target: (_, var steps) } element || steps.Count == 0) return null;
+        var left = text[..(close + 1)] + element.TargetText[2..];
+        return element with { Target = (text[..(close + 1)], steps), TargetText = left };
     }
 
     /// <summary>A command's common parameters the emulator applies: its text without them, and their values.</summary>

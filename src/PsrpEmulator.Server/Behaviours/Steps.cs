@@ -2554,8 +2554,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         try
         {
             var (head, accessors) = assignment.Target;
-            // The variable's own value (through the rules an array would be written out and collected anew: a copy).
-            var root = HeldVariable(head) ?? PsNil.Instance;
+            // The variable's own value (through the rules an array would be written out and collected anew: a copy), or
+            // a parenthesized expression's.
+            var root = head.StartsWith('(') ? await EvaluateAsync(head, to, blockNesting + 1) : HeldVariable(head) ?? PsNil.Instance;
             var container = await ApplyAccessorsAsync(root, accessors.Take(accessors.Count - 1), to, blockNesting);
             var last = accessors[^1];
             var key = last.IsIndex ? await EvaluateAsync(last.Text, to, blockNesting + 1) : PsPrimitive.String(last.Text);
@@ -2569,6 +2570,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI)
             {
                 await SetRawUIPropertyAsync(rawUI, last.Text, value);
+                return;
+            }
+
+            if (!last.IsIndex && container is PsObject { TypeNames: ["System.IO.FileInfo" or "System.IO.DirectoryInfo", ..] } fileItem && SetItemProperty(fileItem, last.Text, value))
+            {
                 return;
             }
 

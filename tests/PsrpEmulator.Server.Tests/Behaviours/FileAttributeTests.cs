@@ -165,6 +165,33 @@ public class FileAttributeTests
     }
 
     [Test]
+    public async Task Setting_a_FileInfo_property_changes_the_file_on_the_disk()
+    {
+        var disk = Disk();
+
+        var host = await PowerShellAsync(
+            @"$f = Get-Item C:\app\a.txt; $f.IsReadOnly = $true; $f.Mode; (Get-Item C:\app\a.txt).IsReadOnly; " +
+            @"$f.LastWriteTime = [datetime]'2020-01-02'; (Get-Item C:\app\a.txt).LastWriteTime.Year; " +
+            @"(Get-Item C:\app\a.txt).Attributes = 'Normal'; (Get-Item C:\app\a.txt).IsReadOnly; $f.Name = 'other'; Test-Path C:\app\a.txt",
+            disk);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "-ar---", "True", "2020", "False", "True" }), "a property the disk does not keep stays the object's");
+        Assert.That(disk.Get(@"C:\app\a.txt")!.LastWriteTime.Year, Is.EqualTo(2020));
+    }
+
+    [TestCase("$h = @{ a = @{ b = 1 } }; ($h.a).b = 2; $h.a.b", "2")]
+    [TestCase("$list = @(@{ n = 1 }, @{ n = 2 }); ($list)[1].n += 5; $list[1].n", "7")]
+    [TestCase("$o = [pscustomobject]@{ x = 1 }; ($o).x = 'set'; $o.x", "set")]
+    public async Task An_element_of_a_parenthesized_expression_can_be_assigned(string script, string expected)
+    {
+        var host = await PowerShellAsync(script, Disk());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
     public async Task Set_ItemProperty_of_a_property_the_emulator_does_not_keep_is_a_scenario_error()
     {
         var host = await PowerShellAsync(@"Set-ItemProperty C:\app\a.txt -Name Attributes -Value System", Disk());
