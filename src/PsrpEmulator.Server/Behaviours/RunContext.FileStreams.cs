@@ -361,7 +361,9 @@ internal sealed partial class RunContext
                     var path = Path(0);
                     if (disk.Get(path) is { IsDirectory: true }) throw FailureOf(member, count, FileSystemFailure.IsDirectory, path);
                     if (disk.Get(VirtualFileSystem.ParentOf(path)!) is not { IsDirectory: true }) throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
-                    disk.Delete(path, recurse: false);
+                    // A read-only file (or a program image) is UnauthorizedAccessException, as DeleteFile refuses it.
+                    var deleted = disk.Delete(path, recurse: false);
+                    if (deleted is not (FileSystemFailure.None or FileSystemFailure.NotFound)) throw FailureOf(member, count, deleted, path);
                     return PsNil.Instance;
                 }
 

@@ -1723,6 +1723,52 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
+    /// Get-ChildItem's -Attributes, as PowerShell's FlagsExpression reads it: <c>ReadOnly,Hidden</c> (either),
+    /// <c>Directory+Hidden</c> (both), <c>!Directory</c> (not); the test of an item, and whether the expression names
+    /// Hidden (hidden items are then listed without -Force). A name the disk does not keep (System, Temporary...) holds
+    /// for no item; one FileAttributes has not is the scenario's error.
+    /// </summary>
+    private static (Func<FileSystemItem, bool> Test, bool NamesHidden) AttributesFilter(string expression)
+    {
+        var terms = new List<List<(bool Not, string Name)>>();
+        foreach (var term in expression.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var factors = new List<(bool, string)>();
+            foreach (var factor in term.Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var negated = factor.StartsWith('!');
+                var name = factor.TrimStart('!').Trim();
+                if (!KnownFileAttributes.Contains(name))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-ChildItem -Attributes {expression}: '{name}' is not a FileAttributes name the emulator knows: give the command a rule"));
+                }
+
+                factors.Add((negated, name.ToUpperInvariant()));
+            }
+
+            terms.Add(factors);
+        }
+
+        static bool Has(FileSystemItem item, string name) => name switch
+        {
+            "READONLY" => item.IsReadOnly,
+            "HIDDEN" => item.IsHidden,
+            "DIRECTORY" => item.IsDirectory,
+            "ARCHIVE" => !item.IsDirectory,
+            _ => false,
+        };
+
+        return (item => terms.Any(factors => factors.All(f => Has(item, f.Name) != f.Not)),
+            terms.Any(factors => factors.Any(f => !f.Not && f.Name == "HIDDEN")));
+    }
+
+    private static readonly HashSet<string> KnownFileAttributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ReadOnly", "Hidden", "System", "Directory", "Archive", "Device", "Normal", "Temporary", "SparseFile", "ReparsePoint",
+        "Compressed", "Offline", "NotContentIndexed", "Encrypted", "IntegrityStream", "NoScrubData",
+    };
+
+    /// <summary>
     /// An assignment to a FileInfo's or DirectoryInfo's property that the disk keeps (<c>$f.IsReadOnly = $true</c>,
     /// <c>$f.Attributes = 'Hidden'</c>, <c>$f.LastWriteTime = $date</c>): the item on the disk changes, as the .NET setter
     /// changes the file, and the object reads the new values. False for another property (set on the object alone).
@@ -1799,11 +1845,19 @@ internal sealed partial class RunContext
         var exclude = arguments["Exclude"] is { } excludeWord ? (await ArgumentTextsAsync(excludeWord, to, blockNesting)).Select(VirtualFileSystem.Wildcard).ToList() : null;
         var depth = arguments["Depth"] is { } depthWord ? await IntegerArgumentAsync(depthWord, to, blockNesting) : arguments.Has("Recurse") ? int.MaxValue : 0;
         var namesOnly = arguments.Has("Name");
+        // -Attributes (FlagsExpression: terms joined by ',' any of which holds, factors joined by '+' all of which hold,
+        // '!' negating one), -Hidden, -ReadOnly and -System (only such items; -System finds none here).
+        (Func<FileSystemItem, bool> Test, bool NamesHidden)? attributes = arguments["Attributes"] is { } attributesWord
+            ? AttributesFilter(PipelineVariables.Display(await ArgumentAsync(attributesWord, to, blockNesting)))
+            : null;
+        var hiddenToo = arguments.Has("Force") || arguments.Has("Hidden") || attributes?.NamesHidden == true;
         bool Wanted(FileSystemItem item) =>
             (filter is null || filter.IsMatch(item.Name)) &&
             (include is null || include.Any(r => r.IsMatch(item.Name))) &&
             (exclude is null || !exclude.Any(r => r.IsMatch(item.Name))) &&
-            (!arguments.Has("File") || !item.IsDirectory) && (!arguments.Has("Directory") || item.IsDirectory);
+            (!arguments.Has("File") || !item.IsDirectory) && (!arguments.Has("Directory") || item.IsDirectory) &&
+            (!arguments.Has("Hidden") || item.IsHidden) && (!arguments.Has("ReadOnly") || item.IsReadOnly) && !arguments.Has("System") &&
+            (attributes is null || attributes.Value.Test(item));
 
         foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting, fallback: "."))
         {
@@ -1821,7 +1875,7 @@ internal sealed partial class RunContext
         // Directories before files, each in name order, then each directory's own (-Recurse), as the provider lists them.
         async ValueTask ListAsync(string directory, string relative, int level)
         {
-            var children = disk.List(directory, includeHidden: arguments.Has("Force")) ?? [];
+            var children = disk.List(directory, includeHidden: hiddenToo) ?? [];
             var ordered = children.Where(c => c.IsDirectory).Concat(children.Where(c => !c.IsDirectory)).ToList();
             foreach (var child in ordered)
             {

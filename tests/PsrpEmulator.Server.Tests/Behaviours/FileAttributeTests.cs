@@ -191,6 +191,59 @@ public class FileAttributeTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { expected }));
     }
 
+    [TestCase("-Hidden", "y.txt")]
+    [TestCase("-ReadOnly", "x.txt")]
+    [TestCase("-Attributes ReadOnly", "x.txt")]
+    [TestCase("-Attributes '!Directory+Hidden'", "y.txt")]
+    [TestCase("-Attributes 'Hidden,ReadOnly'", "x.txt,y.txt")]
+    [TestCase("-Attributes Directory", "sub")]
+    [TestCase("-System", "")]
+    [TestCase("", "sub,a.txt,x.txt")]
+    [TestCase("-Force", "sub,a.txt,x.txt,y.txt")]
+    public async Task Get_ChildItem_chooses_items_by_their_attributes(string switches, string names)
+    {
+        var disk = Disk();
+        disk.Write(@"C:\app\x.txt", "x"u8, FileWriteMode.Create);
+        disk.Write(@"C:\app\y.txt", "y"u8, FileWriteMode.Create);
+        disk.SetAttributes(@"C:\app\x.txt", readOnly: true, hidden: null);
+        disk.SetAttributes(@"C:\app\y.txt", readOnly: null, hidden: true);
+
+        var host = await PowerShellAsync($"(Get-ChildItem C:\\app {switches} | ForEach-Object Name) -join ','", disk);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { names }));
+    }
+
+    [TestCase(@"dir /ah /b C:\app", "y.txt\r\n")]
+    [TestCase(@"dir /a:r /b C:\app", "x.txt\r\n")]
+    [TestCase(@"dir /a-d /b C:\app", "a.txt\r\nx.txt\r\ny.txt\r\n")]
+    [TestCase(@"dir /a /b C:\app", "a.txt\r\nsub\r\nx.txt\r\ny.txt\r\n")]
+    [TestCase(@"dir /b C:\app", "a.txt\r\nsub\r\nx.txt\r\n")]
+    [TestCase(@"dir /s /b /ah C:\app", "C:\\app\\y.txt\r\n")]
+    public async Task Dir_a_chooses_items_by_their_attributes(string line, string stdout)
+    {
+        var disk = Disk();
+        disk.Write(@"C:\app\x.txt", "x"u8, FileWriteMode.Create);
+        disk.Write(@"C:\app\y.txt", "y"u8, FileWriteMode.Create);
+        disk.SetAttributes(@"C:\app\x.txt", readOnly: true, hidden: null);
+        disk.SetAttributes(@"C:\app\y.txt", readOnly: null, hidden: true);
+
+        var (host, exitCode) = await CmdAsync(line, disk);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((stdout, "", 0)));
+    }
+
+    [Test]
+    public async Task Dot_NET_File_Delete_of_a_read_only_file_is_access_denied()
+    {
+        var disk = Disk();
+        disk.SetAttributes(@"C:\app\a.txt", readOnly: true, hidden: null);
+
+        var host = await PowerShellAsync(@"try { [IO.File]::Delete('C:\app\a.txt') } catch { $_.FullyQualifiedErrorId; ""$_"" }; Test-Path C:\app\a.txt", disk);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "UnauthorizedAccessException", @"Exception calling ""Delete"" with ""1"" argument(s): ""Access to the path 'C:\app\a.txt' is denied.""", "True" }));
+    }
+
     [Test]
     public async Task Set_ItemProperty_of_a_property_the_emulator_does_not_keep_is_a_scenario_error()
     {

@@ -347,20 +347,46 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         return exitCode;
     }
 
+    /// <summary>
+    /// dir's <c>/A</c>: alone every item (hidden ones too); with letters (<c>/A:H</c>, <c>/AH</c>, <c>/A-D</c>) only the
+    /// items that have each attribute named (D folders, H hidden, R read-only, A archive: files) and lack each one
+    /// after a minus; S, I, L and O, which the disk does not keep, hold for no item. Without /A, every item shown.
+    /// </summary>
+    internal static Func<FileSystemItem, bool> DirAttributes(string? attributeSwitch)
+    {
+        var letters = attributeSwitch is null ? string.Empty : attributeSwitch[2..].TrimStart(':');
+        var wanted = new List<(char Letter, bool Has)>();
+        for (var i = 0; i < letters.Length; i++)
+        {
+            var has = letters[i] != '-';
+            if (!has && ++i >= letters.Length) break;
+            wanted.Add((letters[i], has));
+        }
+
+        return item => wanted.TrueForAll(w => (w.Letter switch
+        {
+            'D' => item.IsDirectory,
+            'H' => item.IsHidden,
+            'R' => item.IsReadOnly,
+            'A' => !item.IsDirectory,
+            _ => false,
+        }) == w.Has);
+    }
+
     // dir's switches (dir /?): one letter, /A, /O and /T with their values, any of them turned off with a minus (/-C).
     // Several letters after one slash (/bs) are refused here; whether cmd.exe takes them is not checked.
     /// <summary>
     /// <c>dir /s /b</c>: the full paths of the items a folder and every folder below it hold (matching the pattern, when
     /// one is given, at every level), folder by folder: a folder's items in name order, then each subfolder's.
     /// </summary>
-    private static async Task<int> DirRecursiveBareAsync(ICommandLineHost host, VirtualFileSystem disk, string folder, string? pattern, bool all, CancellationToken cancellationToken)
+    private static async Task<int> DirRecursiveBareAsync(ICommandLineHost host, VirtualFileSystem disk, string folder, string? pattern, bool all, Func<FileSystemItem, bool> attributes, CancellationToken cancellationToken)
     {
         var regex = pattern is null ? null : VirtualFileSystem.CmdWildcard(pattern);
         var text = new StringBuilder();
         var found = 0;
         foreach (var current in disk.FolderTree(folder, includeHidden: all))
         {
-            foreach (var child in (disk.List(current, includeHidden: all) ?? []).Where(c => regex is null || regex.IsMatch(c.Name)))
+            foreach (var child in (disk.List(current, includeHidden: all) ?? []).Where(c => (regex is null || regex.IsMatch(c.Name)) && attributes(c)))
             {
                 text.Append(child.FullName).Append("\r\n");
                 found++;
@@ -405,6 +431,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         var pattern = wildcard && full is not null ? VirtualFileSystem.NameOf(full) : null;
         var item = folder is null ? null : disk.Get(folder);
         var all = switches.Any(s => s.StartsWith("/A", StringComparison.Ordinal));
+        var attributes = DirAttributes(switches.FirstOrDefault(s => s.StartsWith("/A", StringComparison.Ordinal)));
         List<FileSystemItem> items;
         if (item is { IsDirectory: false } && pattern is null)
         {
@@ -414,7 +441,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         else
         {
             var regex = pattern is null ? null : VirtualFileSystem.CmdWildcard(pattern);
-            items = [.. (disk.List(folder ?? @"C:\", includeHidden: all) ?? []).Where(i => regex is null || regex.IsMatch(i.Name))];
+            items = [.. (disk.List(folder ?? @"C:\", includeHidden: all) ?? []).Where(i => (regex is null || regex.IsMatch(i.Name)) && attributes(i))];
         }
 
         var bare = switches.Contains("/B");
@@ -424,7 +451,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
             if (!bare) return await NotEmulatedDirAsync(host, switches, cancellationToken).ConfigureAwait(false);
             if (item is not null && folder is not null)
             {
-                return await DirRecursiveBareAsync(host, disk, item.IsDirectory ? folder : item.ParentPath, pattern ?? (item.IsDirectory ? null : item.Name), all, cancellationToken).ConfigureAwait(false);
+                return await DirRecursiveBareAsync(host, disk, item.IsDirectory ? folder : item.ParentPath, pattern ?? (item.IsDirectory ? null : item.Name), all, attributes, cancellationToken).ConfigureAwait(false);
             }
         }
 
