@@ -21,6 +21,17 @@ public class FileAttributeTests
         return disk;
     }
 
+    // Disk() with C:\app\x.txt read-only and C:\app\y.txt hidden.
+    private static VirtualFileSystem DiskWithReadOnlyXAndHiddenY()
+    {
+        var disk = Disk();
+        disk.Write(@"C:\app\x.txt", "x"u8, FileWriteMode.Create);
+        disk.Write(@"C:\app\y.txt", "y"u8, FileWriteMode.Create);
+        disk.SetAttributes(@"C:\app\x.txt", readOnly: true, hidden: null);
+        disk.SetAttributes(@"C:\app\y.txt", readOnly: null, hidden: true);
+        return disk;
+    }
+
     private static async Task<(FakeCommandLineHost Host, int ExitCode)> CmdAsync(string line, VirtualFileSystem disk)
     {
         var host = FakeCommandLineHost.OnDisk(disk);
@@ -202,11 +213,7 @@ public class FileAttributeTests
     [TestCase("-Force", "sub,a.txt,x.txt,y.txt")]
     public async Task Get_ChildItem_chooses_items_by_their_attributes(string switches, string names)
     {
-        var disk = Disk();
-        disk.Write(@"C:\app\x.txt", "x"u8, FileWriteMode.Create);
-        disk.Write(@"C:\app\y.txt", "y"u8, FileWriteMode.Create);
-        disk.SetAttributes(@"C:\app\x.txt", readOnly: true, hidden: null);
-        disk.SetAttributes(@"C:\app\y.txt", readOnly: null, hidden: true);
+        var disk = DiskWithReadOnlyXAndHiddenY();
 
         var host = await PowerShellAsync($"(Get-ChildItem C:\\app {switches} | ForEach-Object Name) -join ','", disk);
 
@@ -222,11 +229,7 @@ public class FileAttributeTests
     [TestCase(@"dir /s /b /ah C:\app", "C:\\app\\y.txt\r\n")]
     public async Task Dir_a_chooses_items_by_their_attributes(string line, string stdout)
     {
-        var disk = Disk();
-        disk.Write(@"C:\app\x.txt", "x"u8, FileWriteMode.Create);
-        disk.Write(@"C:\app\y.txt", "y"u8, FileWriteMode.Create);
-        disk.SetAttributes(@"C:\app\x.txt", readOnly: true, hidden: null);
-        disk.SetAttributes(@"C:\app\y.txt", readOnly: null, hidden: true);
+        var disk = DiskWithReadOnlyXAndHiddenY();
 
         var (host, exitCode) = await CmdAsync(line, disk);
 
