@@ -1626,6 +1626,41 @@ internal sealed partial class RunContext
             DetailsMessage = $"Cannot remove item {item.FullName}: {message}",
         };
 
+    // Whether a folder, or anything below it, is read-only or hidden (Remove-Item without -Force then goes item by item).
+    private static bool HoldsProtected(VirtualFileSystem disk, FileSystemItem folder) =>
+        folder.IsReadOnly || folder.IsHidden || disk.FolderTree(folder.FullName, includeHidden: true)
+            .Any(path => disk.Get(path) is { IsReadOnly: true } or { IsHidden: true } || (disk.List(path, includeHidden: true) ?? []).Any(i => i.IsReadOnly || i.IsHidden));
+
+    /// <summary>
+    /// Remove-Item of a folder without -Force, as FileSystemProvider.RemoveDirectoryInfoItem goes: each subfolder the same
+    /// way, then each file (a read-only or hidden one refused, RemoveFileSystemItemUnAuthorizedAccess), then the folder
+    /// itself: DirectoryNotEmpty while something is left in it, refused when it is read-only or hidden.
+    /// </summary>
+    private async ValueTask RemoveFolderItemByItemAsync(VirtualFileSystem disk, FileSystemItem folder, IPipelineHost output)
+    {
+        var children = disk.List(folder.FullName, includeHidden: true) ?? [];
+        foreach (var sub in children.Where(c => c.IsDirectory)) await RemoveFolderItemByItemAsync(disk, sub, output);
+        foreach (var file in children.Where(c => !c.IsDirectory))
+        {
+            if (file.IsReadOnly || file.IsHidden) await WriteErrorAsync(RemoveItemError(file, PermissionError, "System.IO.IOException"), output);
+            else if (disk.Delete(file.FullName, recurse: false) != FileSystemFailure.None) await WriteErrorAsync(RemoveItemError(file, $"Access to the path '{file.FullName}' is denied.", "System.UnauthorizedAccessException"), output);
+        }
+
+        if ((disk.List(folder.FullName, includeHidden: true) ?? []).Count > 0)
+        {
+            await WriteErrorAsync(new ScriptedError($"Directory {folder.FullName} cannot be removed because it is not empty.", "DirectoryNotEmpty,Microsoft.PowerShell.Commands.RemoveItemCommand",
+                ErrorCategory.WriteError, "System.IO.IOException", folder.FullName) { Activity = "Remove-Item", TargetObject = ItemObject(folder, nameText: false) }, output);
+        }
+        else if (folder.IsReadOnly || folder.IsHidden)
+        {
+            await WriteErrorAsync(RemoveItemError(folder, PermissionError, "System.IO.IOException"), output);
+        }
+        else if (disk.Delete(folder.FullName, recurse: false) != FileSystemFailure.None)
+        {
+            await WriteErrorAsync(RemoveItemError(folder, $"Access to the path '{folder.FullName}' is denied.", "System.UnauthorizedAccessException"), output);
+        }
+    }
+
     /// <summary>Remove-Item of the paths (or of <paramref name="piped"/> items' paths, in a pipeline).</summary>
     private async ValueTask RemoveItemAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<string> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -1637,10 +1672,24 @@ internal sealed partial class RunContext
         foreach (var path in paths)
         {
             if (disk.Get(path) is { } doomed && await WhatIfAsync(arguments, doomed.IsDirectory ? "Remove Directory" : "Remove File", path)) continue;
-            if (!force && disk.Get(path) is { } item && (item.IsReadOnly || item.IsHidden))
+            if (!force && disk.Get(path) is { } item && (item.IsDirectory ? HoldsProtected(disk, item) : item.IsReadOnly || item.IsHidden))
             {
-                // As FileSystemProvider.RemoveFileSystemItem: a read-only or hidden item needs -Force.
-                await WriteErrorAsync(RemoveItemError(item, PermissionError, "System.IO.IOException"), output);
+                if (!item.IsDirectory)
+                {
+                    // As FileSystemProvider.RemoveFileSystemItem: a read-only or hidden item needs -Force.
+                    await WriteErrorAsync(RemoveItemError(item, PermissionError, "System.IO.IOException"), output);
+                    continue;
+                }
+
+                // A folder that is, or holds, a read-only or hidden item: removed item by item, as the provider does.
+                if (!recurse && !yesToAll && (disk.List(path, includeHidden: true) ?? []).Count > 0)
+                {
+                    var (go, toAll) = await ShouldRemoveChildrenAsync(path);
+                    if (!go) continue;
+                    yesToAll |= toAll;
+                }
+
+                await RemoveFolderItemByItemAsync(disk, item, output);
                 continue;
             }
 

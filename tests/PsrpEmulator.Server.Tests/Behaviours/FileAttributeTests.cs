@@ -118,6 +118,41 @@ public class FileAttributeTests
     }
 
     [Test]
+    public async Task Remove_Item_recurse_without_force_keeps_a_read_only_file_and_the_folders_above_it()
+    {
+        var disk = Disk();
+        disk.Write(@"C:\app\sub\c.txt", "c"u8, FileWriteMode.Create);
+        disk.SetAttributes(@"C:\app\sub\b.txt", readOnly: true, hidden: null);
+
+        var refused = await PowerShellAsync(@"Remove-Item C:\app -Recurse; (Get-ChildItem C:\app -Recurse -Force | ForEach-Object FullName) -join ','", disk);
+
+        Assert.That(refused.Errors.Select(e => (e.FullyQualifiedErrorId.Split(',')[0], e.TargetName)), Is.EqualTo(new[]
+        {
+            ("RemoveFileSystemItemUnAuthorizedAccess", @"C:\app\sub\b.txt"),
+            ("DirectoryNotEmpty", @"C:\app\sub"),
+            ("DirectoryNotEmpty", @"C:\app"),
+        }));
+        Assert.That(refused.OutputTexts, Is.EqualTo(new[] { @"C:\app\sub,C:\app\sub\b.txt" }), "a.txt and c.txt are gone");
+
+        var forced = await PowerShellAsync(@"Remove-Item C:\app -Recurse -Force; Test-Path C:\app", disk);
+        Assert.That(forced.Errors, Is.Empty);
+        Assert.That(forced.OutputTexts, Is.EqualTo(new[] { "False" }));
+    }
+
+    [Test]
+    public async Task Remove_Item_of_an_empty_read_only_folder_needs_force()
+    {
+        var disk = Disk();
+        disk.CreateDirectory(@"C:\app\locked");
+        disk.SetAttributes(@"C:\app\locked", readOnly: true, hidden: null);
+
+        var host = await PowerShellAsync(@"Remove-Item C:\app\locked; Test-Path C:\app\locked; Remove-Item C:\app\locked -Force; Test-Path C:\app\locked", disk);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "RemoveFileSystemItemUnAuthorizedAccess,Microsoft.PowerShell.Commands.RemoveItemCommand" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "False" }));
+    }
+
+    [Test]
     public async Task The_refusal_reads_cannot_remove_item_as_PowerShell_shows_it()
     {
         var disk = Disk();
