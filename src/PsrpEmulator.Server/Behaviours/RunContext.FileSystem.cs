@@ -767,7 +767,10 @@ internal sealed partial class RunContext
                 }
 
                 var preamble = encoding is not null && (!append || existing is null || existing.Length == 0) ? encoding.GetPreamble() : [];
+                // -Force writes a read-only file: the provider's writer clears the attribute and puts it back when it closes.
+                var forced = arguments.Has("Force") && existing is { IsDirectory: false, IsReadOnly: true } && disk.SetAttributes(target, false, null) == FileSystemFailure.None;
                 var failure = disk.Write(target, [.. preamble, .. bytes], append ? FileWriteMode.Append : FileWriteMode.Create);
+                if (forced) disk.SetAttributes(target, true, null);
                 if (failure != FileSystemFailure.None)
                 {
                     await WriteErrorAsync(IoError(command, "GetContentWriter", failure, target), output);

@@ -97,6 +97,19 @@ public class FileAttributeTests
         Assert.That(cleared.OutputTexts, Is.EqualTo(new[] { "new" }));
     }
 
+    [TestCase("Set-Content", "new")]
+    [TestCase("Add-Content", "anew")]
+    public async Task Set_and_Add_Content_with_force_write_a_read_only_file_and_leave_it_read_only(string command, string content)
+    {
+        var disk = Disk();
+        disk.SetAttributes(@"C:\app\a.txt", readOnly: true, hidden: null);
+
+        var host = await PowerShellAsync($@"{command} C:\app\a.txt 'new' -Force; (Get-Content C:\app\a.txt) -join '|'; (Get-Item C:\app\a.txt).IsReadOnly", disk);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { content, "True" }));
+    }
+
     [TestCase(@"C:\app\a.txt", "+r")]
     [TestCase(@"C:\app\a.txt", "+h")]
     public async Task Remove_Item_needs_force_for_a_read_only_or_hidden_file(string path, string flag)
