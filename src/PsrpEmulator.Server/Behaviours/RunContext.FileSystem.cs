@@ -542,6 +542,12 @@ internal sealed partial class RunContext
     private async ValueTask<List<string>> PathsAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string? fallback = null, string? resolvedBy = null)
     {
         var (words, literal) = await PathWordsAsync(command, arguments, to, blockNesting, fallback: fallback);
+        return await ExistingPathsAsync(disk, command, words, literal, output, resolvedBy);
+    }
+
+    /// <summary>The existing items path words name (wildcards expanded); a missing one's error written.</summary>
+    private async ValueTask<List<string>> ExistingPathsAsync(VirtualFileSystem disk, string command, List<string> words, bool literal, IPipelineHost output, string? resolvedBy = null)
+    {
         var found = new List<string>();
         foreach (var path in words)
         {
@@ -1630,9 +1636,10 @@ internal sealed partial class RunContext
         };
 
     // Whether a folder, or anything below it, is read-only or hidden (Remove-Item without -Force then goes item by item).
+    // (Each folder below is a child of the one above it: listing each folder's children covers them all.)
     private static bool HoldsProtected(VirtualFileSystem disk, FileSystemItem folder) =>
         folder.IsReadOnly || folder.IsHidden || disk.FolderTree(folder.FullName, includeHidden: true)
-            .Any(path => disk.Get(path) is { IsReadOnly: true } or { IsHidden: true } || (disk.List(path, includeHidden: true) ?? []).Any(i => i.IsReadOnly || i.IsHidden));
+            .Any(path => (disk.List(path, includeHidden: true) ?? []).Any(i => i.IsReadOnly || i.IsHidden));
 
     /// <summary>
     /// Remove-Item of a folder without -Force, as FileSystemProvider.RemoveDirectoryInfoItem goes: each subfolder the same
@@ -1717,16 +1724,21 @@ internal sealed partial class RunContext
 
     // ---- Set-ItemProperty on the FileSystem provider ----
 
-    /// <summary>Whether Set-ItemProperty's items are files and folders: piped FileInfo/DirectoryInfo, or paths not on the registry.</summary>
-    private async ValueTask<bool> IsFileSystemTargetAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, int blockNesting)
+    /// <summary>
+    /// Set-ItemProperty's files and folders, when its items are such: piped FileInfo/DirectoryInfo (their full names), or
+    /// path words none of which is on the registry (with whether they are literal); null for the registry's.
+    /// </summary>
+    private async ValueTask<(List<string> Words, bool Literal)?> FileSystemTargetsAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, int blockNesting)
     {
         if (arguments["LiteralPath"] is null && arguments["Path"] is null)
         {
-            return piped.Count > 0 && piped.All(item => item is PsObject o && o["PSProvider"] is { } provider && PipelineVariables.Display(provider).EndsWith("FileSystem", StringComparison.Ordinal));
+            return piped.Count > 0 && piped.All(item => item is PsObject o && o["PSProvider"] is { } provider && PipelineVariables.Display(provider).EndsWith("FileSystem", StringComparison.Ordinal))
+                ? ([.. piped.OfType<PsObject>().Select(item => PipelineVariables.Display(item["FullName"] ?? PsNil.Instance))], true)
+                : null;
         }
 
-        var (texts, _) = await PathWordsAsync(command, arguments, to, blockNesting);
-        return texts.All(text => RegistryPath.Parse(text) is null && !RegistryDrive().IsMatch(text));
+        var (texts, literal) = await PathWordsAsync(command, arguments, to, blockNesting);
+        return texts.All(text => RegistryPath.Parse(text) is null && !RegistryDrive().IsMatch(text)) ? (texts, literal) : null;
     }
 
     /// <summary>
@@ -1735,34 +1747,19 @@ internal sealed partial class RunContext
     /// number), <c>LastWriteTime</c> and <c>CreationTime</c>. -PassThru writes the item. Another property is not
     /// emulated (a scenario error).
     /// </summary>
-    private async ValueTask SetFileItemPropertyAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    private async ValueTask SetFileItemPropertyAsync(VirtualFileSystem disk, StageArguments arguments, (List<string> Words, bool Literal) targets, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         const string command = "Set-ItemProperty";
         var names = arguments["Name"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : null;
         if (names is not [var name]) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of a file needs one -Name: give the command a rule"));
         var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
-        var paths = arguments["LiteralPath"] is null && arguments["Path"] is null
-            ? [.. piped.OfType<PsObject>().Select(item => PipelineVariables.Display(item["FullName"] ?? PsNil.Instance))]
-            : await PathsAsync(disk, command, arguments, to, output, blockNesting);
-        foreach (var path in paths)
+        foreach (var path in await ExistingPathsAsync(disk, command, targets.Words, targets.Literal, output))
         {
-            if (disk.Get(path) is not { } item)
-            {
-                await WriteErrorAsync(PathNotFound(command, path), output);
-                continue;
-            }
+            var item = disk.Get(path)!;
 
             if (await WhatIfAsync(arguments, "Set Property", $"Item: {path} Property: {name} Value: {PipelineVariables.Display(value)}")) continue;
-            var failure = name.ToUpperInvariant() switch
-            {
-                "ISREADONLY" when !item.IsDirectory => disk.SetAttributes(path, ScriptExpressions.IsTrue(value), null),
-                "ATTRIBUTES" => FileAttributesOf(value) is var (readOnly, hidden) ? disk.SetAttributes(path, readOnly, hidden)
-                    : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name Attributes -Value {PipelineVariables.Display(value)}: only ReadOnly, Hidden, Normal, Archive and Directory are emulated: give the command a rule")),
-                "LASTWRITETIME" or "CREATIONTIME" => DateOfValue(value) is { } at
-                    ? disk.SetTimes(path, name.Equals("CreationTime", StringComparison.OrdinalIgnoreCase) ? at : null, name.Equals("LastWriteTime", StringComparison.OrdinalIgnoreCase) ? at : null)
-                    : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} -Value {PipelineVariables.Display(value)}: a value that is not a date is not emulated: give the command a rule")),
-                _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} of a file or folder is not emulated: give the command a rule")),
-            };
+            var failure = SetKeptProperty(disk, item, name, value, $"{command} -Name {name} -Value {PipelineVariables.Display(value)}")
+                ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} of a file or folder is not emulated: give the command a rule"));
             if (failure != FileSystemFailure.None)
             {
                 await WriteErrorAsync(IoError(command, "SetProperty", failure, path), output);
@@ -1771,7 +1768,6 @@ internal sealed partial class RunContext
 
             if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ItemObject(disk.Get(path)!, nameText: false)), cancellationToken);
         }
-
     }
 
     /// <summary>
@@ -1827,20 +1823,9 @@ internal sealed partial class RunContext
     /// </summary>
     private bool SetItemProperty(PsObject item, string property, PsValue value)
     {
-        var upper = property.ToUpperInvariant();
-        if (upper is not ("ISREADONLY" or "ATTRIBUTES" or "LASTWRITETIME" or "CREATIONTIME") || Host.FileSystem is not { } disk ||
-            item["FullName"] is not { } fullName || disk.Get(PipelineVariables.Display(fullName)) is not { } current) return false;
-        if (upper == "ISREADONLY" && current.IsDirectory) return false;
+        if (Host.FileSystem is not { } disk || item["FullName"] is not { } fullName || disk.Get(PipelineVariables.Display(fullName)) is not { } current ||
+            SetKeptProperty(disk, current, property, value, $"setting a file's {property} to {PipelineVariables.Display(value)}") is not { } failure) return false;
         var path = current.FullName;
-        var failure = upper switch
-        {
-            "ISREADONLY" => disk.SetAttributes(path, ScriptExpressions.IsTrue(value), null),
-            "ATTRIBUTES" => FileAttributesOf(value) is var (readOnly, hidden) ? disk.SetAttributes(path, readOnly, hidden)
-                : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"setting a file's Attributes to {PipelineVariables.Display(value)}: only ReadOnly, Hidden, Normal, Archive and Directory are emulated: give the command a rule")),
-            _ => DateOfValue(value) is { } at
-                ? disk.SetTimes(path, upper == "CREATIONTIME" ? at : null, upper == "LASTWRITETIME" ? at : null)
-                : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"setting a file's {property} to {PipelineVariables.Display(value)}: a value that is not a date is not emulated: give the command a rule")),
-        };
         if (failure != FileSystemFailure.None)
         {
             throw new ScriptExpressionException(new ScriptedError($"Exception setting \"{property}\": \"Access to the path '{path}' is denied.\"",
@@ -1855,6 +1840,26 @@ internal sealed partial class RunContext
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sets a property of an item that the disk keeps: a file's IsReadOnly, Attributes (<see cref="FileAttributesOf"/>),
+    /// LastWriteTime, CreationTime. Null for another property (or a folder's IsReadOnly, which DirectoryInfo has not); a
+    /// value the emulator cannot keep is the scenario's error, <paramref name="what"/> naming the attempt.
+    /// </summary>
+    private static FileSystemFailure? SetKeptProperty(VirtualFileSystem disk, FileSystemItem item, string property, PsValue value, string what)
+    {
+        var path = item.FullName;
+        return property.ToUpperInvariant() switch
+        {
+            "ISREADONLY" when !item.IsDirectory => disk.SetAttributes(path, ScriptExpressions.IsTrue(value), null),
+            "ATTRIBUTES" => FileAttributesOf(value) is var (readOnly, hidden) ? disk.SetAttributes(path, readOnly, hidden)
+                : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{what}: only ReadOnly, Hidden, Normal, Archive and Directory are emulated: give the command a rule")),
+            "LASTWRITETIME" or "CREATIONTIME" => DateOfValue(value) is { } at
+                ? disk.SetTimes(path, property.Equals("CreationTime", StringComparison.OrdinalIgnoreCase) ? at : null, property.Equals("LastWriteTime", StringComparison.OrdinalIgnoreCase) ? at : null)
+                : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{what}: a value that is not a date is not emulated: give the command a rule")),
+            _ => null,
+        };
     }
 
     private static DateTimeOffset? DateOfValue(PsValue value) => value.AsDateTime() ??

@@ -54,9 +54,9 @@ internal sealed partial class RunContext
 
     private async ValueTask RunRegistryCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        if (command == "Set-ItemProperty" && Host.FileSystem is { } disk && await IsFileSystemTargetAsync(command, arguments, piped, to, blockNesting))
+        if (command == "Set-ItemProperty" && Host.FileSystem is { } disk && await FileSystemTargetsAsync(command, arguments, piped, to, blockNesting) is { } targets)
         {
-            await SetFileItemPropertyAsync(disk, arguments, piped, to, output, blockNesting);
+            await SetFileItemPropertyAsync(disk, arguments, targets, to, output, blockNesting);
             return;
         }
 

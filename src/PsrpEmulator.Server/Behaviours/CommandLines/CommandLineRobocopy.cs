@@ -210,7 +210,7 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
 
             if (!list)
             {
-                var copyTo = Join(to, file.Name);
+                var copyTo = XcopyScript.Join(to, file.Name);
                 if (disk.CopyFile(file.FullName, copyTo, overwrite: true) != FileSystemFailure.None)
                 {
                     tally.FilesFailed++;
@@ -233,7 +233,7 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
             foreach (var folder in sourceItems.Where(i => i.IsDirectory && !Excluded(i, options) && depth < MaxDepth &&
                 !i.FullName.Equals(destinationTop, StringComparison.OrdinalIgnoreCase)))
             {
-                var sub = Join(to, folder.Name);
+                var sub = XcopyScript.Join(to, folder.Name);
                 // /S leaves out the folders with no file to copy anywhere below them.
                 if (!options.EmptyFolders && !HasFiles(disk, folder.FullName, matchers, options, depth + 1)) continue;
                 Walk(disk, options, matchers, folder.FullName, sub, tally, log, depth + 1, destinationTop);
@@ -258,8 +258,6 @@ internal sealed class RobocopyScript(IReadOnlyList<string> arguments) : ICommand
     private static bool Excluded(FileSystemItem item, Options options) =>
         (item.IsDirectory ? options.ExcludedFolders : options.ExcludedFiles).Any(x =>
             x.Contains('\\', StringComparison.Ordinal) ? x.TrimEnd('\\').Equals(item.FullName, StringComparison.OrdinalIgnoreCase) : VirtualFileSystem.CmdWildcard(x).IsMatch(item.Name));
-
-    private static string Join(string folder, string name) => (folder.Length <= 3 ? folder.TrimEnd('\\') + "\\" : folder + "\\") + name;
 
     private static string Slashed(string path) => path.EndsWith('\\') ? path : path + "\\";
 

@@ -130,7 +130,8 @@ internal sealed class XcopyScript(IReadOnlyList<string> arguments) : ICommandLin
         return copied == 0 ? 1 : 0;
     }
 
-    private static string Join(string folder, string relative) => (folder.Length <= 3 ? folder : folder + "\\") + relative;
+    // A path below a folder's full path (C:\ ends in its backslash already).
+    internal static string Join(string folder, string relative) => (folder.Length <= 3 ? folder : folder + "\\") + relative;
 
     private static async Task<int> WriteFailedAsync(ICommandLineHost host, int copied, CancellationToken cancellationToken)
     {
