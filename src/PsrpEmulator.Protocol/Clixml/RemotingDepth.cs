@@ -50,6 +50,14 @@ public static class RemotingDepth
         ["System.Management.Automation.Remoting.PSSessionOption"] = 1, ["System.Management.Automation.DebuggerStopEventArgs"] = 2,
     };
 
+    // Members the built-in types.ps1xml gives a type (code and script properties, not an instance's notes): the serializer
+    // writes them with the adapted properties, one level less deep. So a Get-Acl object's Access goes as its rules' texts
+    // while its PSDrive note goes whole (as a 5.1 export of one shows).
+    private static readonly Dictionary<string, string[]> TypeTableMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.Security.AccessControl.ObjectSecurity"] = ["Path", "Owner", "Group", "Access", "Sddl", "AccessToString", "AuditToString"],
+    };
+
     /// <summary>
     /// <paramref name="value"/> as a Windows endpoint would write it to depth <paramref name="depth"/>: the same
     /// instance when nothing in it is cut. <paramref name="text"/> gives a complex object's ToString;
@@ -134,10 +142,12 @@ public static class RemotingDepth
                 if (!ReferenceEquals(written, property.Value)) (copy ??= Copy(obj)).AdaptedProperties[i] = property with { Value = written };
             }
 
+            var typeMembers = TypeMembersOf(obj);
             for (var i = 0; i < obj.ExtendedProperties.Count; i++)
             {
                 var property = obj.ExtendedProperties[i];
-                var written = Write(property.Value, depth, level + 1);
+                var fromTypeTable = typeMembers is not null && Array.Exists(typeMembers, m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+                var written = Write(property.Value, fromTypeTable ? depth - 1 : depth, level + 1);
                 if (!ReferenceEquals(written, property.Value)) (copy ??= Copy(obj)).ExtendedProperties[i] = property with { Value = written };
             }
 
@@ -185,6 +195,17 @@ public static class RemotingDepth
             Remember(obj, wrapped);
             foreach (var property in obj.ExtendedProperties) wrapped.ExtendedProperties.Add(property with { Value = Write(property.Value, 0, level + 1) });
             return wrapped;
+        }
+
+        private static string[]? TypeMembersOf(PsObject obj)
+        {
+            if (obj.TypeNames is not { Count: > 1 } names) return null;
+            foreach (var name in names)
+            {
+                if (TypeTableMembers.TryGetValue(name, out var members)) return members;
+            }
+
+            return null;
         }
 
         private static bool IsEnum(PsObject obj) => obj.TypeNames is { } names && names.Contains("System.Enum");

@@ -26,6 +26,7 @@ internal sealed partial class RunContext
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
         "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive", "New-TemporaryFile", "Clear-Content",
         "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
+        "Get-Acl", "Set-Acl",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
@@ -65,11 +66,14 @@ internal sealed partial class RunContext
         ["New-ItemProperty"] = ["Path", "LiteralPath", "Name", "PropertyType", "Type", "Value", "Force", "Filter", "Include", "Exclude", "Credential"],
         ["Remove-ItemProperty"] = ["Path", "LiteralPath", "Name", "Force", "Filter", "Include", "Exclude", "Credential"],
         ["Rename-ItemProperty"] = ["Path", "LiteralPath", "Name", "NewName", "PassThru", "Force", "Filter", "Include", "Exclude", "Credential"],
+        ["Get-Acl"] = ["Path", "LiteralPath", "InputObject", "Audit", "AllCentralAccessPolicy", "Filter", "Include", "Exclude"],
+        ["Set-Acl"] = ["Path", "LiteralPath", "InputObject", "AclObject", "Passthru", "ClearCentralAccessPolicy", "Filter", "Include", "Exclude", "WhatIf"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
         "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "Update", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
+        "Audit", "AllCentralAccessPolicy", "Passthru", "ClearCentralAccessPolicy",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
@@ -219,6 +223,12 @@ internal sealed partial class RunContext
             case "Get-FileHash":
                 await GetFileHashAsync(disk, arguments, to, output, blockNesting);
                 return;
+            case "Get-Acl":
+                await GetAclAsync(disk, arguments, [], to, output, blockNesting);
+                return;
+            case "Set-Acl":
+                await SetAclAsync(disk, arguments, [], to, output, blockNesting);
+                return;
             case "Set-Location" or "Push-Location" or "Pop-Location":
                 await SetLocationAsync(disk, command, arguments, to, output, blockNesting);
                 return;
@@ -337,7 +347,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> WhatIfCommands = new(StringComparer.Ordinal)
     {
         "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item", "Clear-Content",
-        "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
+        "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty", "Set-Acl",
     };
 
     // The Yes to All / No to All one invocation answered (-Confirm asks once for all its items then).
@@ -995,6 +1005,7 @@ internal sealed partial class RunContext
         {
             "Set-Content", "Add-Content", "Out-File", "Remove-Item", "Copy-Item", "Move-Item", "Export-Csv", "Export-Clixml",
             "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
+            "Get-Acl", "Set-Acl",
         };
 
         private readonly List<PsValue> _items = [];
@@ -1031,6 +1042,12 @@ internal sealed partial class RunContext
                     break;
                 case "Export-Clixml":
                     await context.ExportClixmlAsync(disk, arguments, _items, to, output, blockNesting);
+                    break;
+                case "Get-Acl":
+                    await context.GetAclAsync(disk, arguments, _items, to, output, blockNesting);
+                    break;
+                case "Set-Acl":
+                    await context.SetAclAsync(disk, arguments, _items, to, output, blockNesting);
                     break;
                 case "Remove-Item":
                     await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))

@@ -121,6 +121,8 @@ internal sealed partial class RunContext
         "SET-CONTENT" or "SC" => "Set-Content",
         "EXPORT-CSV" or "EPCSV" => "Export-Csv",
         "EXPORT-CLIXML" => "Export-Clixml",
+        "GET-ACL" => "Get-Acl",
+        "SET-ACL" => "Set-Acl",
         "ADD-CONTENT" or "AC" => "Add-Content",
         "OUT-FILE" => "Out-File",
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",

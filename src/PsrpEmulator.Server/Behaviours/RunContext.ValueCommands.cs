@@ -709,6 +709,8 @@ internal sealed partial class RunContext
             "New-TemporaryFile" => [],
             "Test-Path" or "Get-Content" or "New-Item" or "Remove-Item" or "Get-Item" or "Get-FileHash" or "Set-Location" or "Push-Location" or "Resolve-Path" or "Convert-Path" => ["Path"],
             "Pop-Location" => [],
+            "Get-Acl" => ["Path"],
+            "Set-Acl" => ["Path", "AclObject"],
             _ => ["Start", "End"],
         };
         // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.
@@ -834,6 +836,12 @@ internal sealed partial class RunContext
                 break;
             case FileInfoTypeName when constructorArguments.Count == 1:
                 value = NewFileInfo(constructorArguments[0]);
+                break;
+            case FileSystemAccessRuleTypeName when NewAccessRule(constructorArguments) is { } rule:
+                value = rule;
+                break;
+            case NTAccountTypeName when constructorArguments.Count is 1 or 2:
+                value = NTAccountObject(string.Join('\\', constructorArguments.Select(PipelineVariables.Display)));
                 break;
             case ScriptExpressions.StopwatchTypeName when constructorArguments.Count == 0:
                 value = NewStopwatch(running: false);

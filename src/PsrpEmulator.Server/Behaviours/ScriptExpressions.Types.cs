@@ -64,6 +64,11 @@ internal static partial class ScriptExpressions
         ["System.Environment+SpecialFolder"] = typeof(Environment.SpecialFolder),
         // New-Object System.Security.Cryptography.CryptoStream $in, $transform, [System.Security.Cryptography.CryptoStreamMode]::Read.
         ["System.Security.Cryptography.CryptoStreamMode"] = typeof(System.Security.Cryptography.CryptoStreamMode),
+        // New-Object System.Security.AccessControl.FileSystemAccessRule($who, [System.Security.AccessControl.FileSystemRights]::Modify, ...).
+        ["System.Security.AccessControl.FileSystemRights"] = typeof(System.Security.AccessControl.FileSystemRights),
+        ["System.Security.AccessControl.InheritanceFlags"] = typeof(System.Security.AccessControl.InheritanceFlags),
+        ["System.Security.AccessControl.PropagationFlags"] = typeof(System.Security.AccessControl.PropagationFlags),
+        ["System.Security.AccessControl.AccessControlType"] = typeof(System.Security.AccessControl.AccessControlType),
     };
 
     // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).
@@ -179,6 +184,12 @@ internal static partial class ScriptExpressions
         types["IO.Compression.ZipFile"] = types[ZipFileTypeName];
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
+        Add(RunContext.FileSystemAccessRuleTypeName);
+        types["Security.AccessControl.FileSystemAccessRule"] = types[RunContext.FileSystemAccessRuleTypeName];
+        Add(RunContext.NTAccountTypeName);
+        types["Security.Principal.NTAccount"] = types[RunContext.NTAccountTypeName];
+        Add(RunContext.SecurityIdentifierTypeName);
+        types["Security.Principal.SecurityIdentifier"] = types[RunContext.SecurityIdentifierTypeName];
         Add(ServicePointManagerTypeName);
         types["Net.ServicePointManager"] = types[ServicePointManagerTypeName];
         types["Diagnostics.Stopwatch"] = types[StopwatchTypeName];
@@ -328,7 +339,7 @@ internal static partial class ScriptExpressions
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
-        (type.FullName == FileStreamTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
+        (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
@@ -699,6 +710,8 @@ internal static partial class ScriptExpressions
         }
 
         if (type.FullName == "System.Collections.ArrayList") return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
+        // [System.Security.Principal.NTAccount]'BUILTIN\Users': an account by its name (not looked up until used).
+        if (type.FullName == RunContext.NTAccountTypeName && !IsNull(value)) return value is PsObject { TypeNames: [RunContext.NTAccountTypeName, ..] } ? value : RunContext.NTAccountObject(Text(value));
         // [array]1 is an object[] of one item; an array stays itself; $null stays $null.
         if (type.FullName == "System.Array") return IsNull(value) ? PsNil.Instance : IsCollection(value) ? value! : PsObjects.List([value!], ListValueTemplate.ArrayTypeNames);
 

@@ -2277,6 +2277,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             if (type.FullName == ScriptExpressions.ZipFileTypeName && arguments is { Count: 2 } && await ZipFileStaticMemberAsync(member, arguments) is { } zipped) return zipped;
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
+            if (type.FullName == FileSystemAccessRuleTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null)
+            {
+                return NewAccessRule(arguments) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments.Count));
+            }
+
+            if (type.FullName == NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
+            {
+                return NTAccountObject(string.Join('\\', arguments.Select(PipelineVariables.Display)));
+            }
             if (type.FullName == ScriptExpressions.ServicePointManagerTypeName && arguments is null && ServicePointManagerProperty(member) is { } setting) return setting;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
@@ -2497,6 +2506,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject algorithm && HashMethod(algorithm, step.Text, arguments) is { } hashed)
                 {
                     value = hashed;
+                    continue;
+                }
+
+                if (value is PsObject secured && AccessControlMethod(secured, step.Text, arguments) is { } controlled)
+                {
+                    value = controlled;
                     continue;
                 }
 

@@ -79,6 +79,10 @@ public sealed class VirtualFileSystem
         public bool Hidden;
         // A program image of Windows: its length without its bytes (protected: TrustedInstaller's).
         public bool Image;
+        // Made with the computer (Windows' own), not by a script: TrustedInstaller's under Windows and Program Files.
+        public bool Installed;
+        // Its own owner, group, protection and explicit entries, once a script set them (Set-Acl, icacls).
+        public FileSecurityDescriptor? Security;
     }
 
     /// <summary>The user profiles' folders Windows makes at a user's first logon.</summary>
@@ -147,6 +151,13 @@ public sealed class VirtualFileSystem
         log.Created = log.Written = new DateTimeOffset(2026, 1, 12, 9, 40, 0, TimeSpan.Zero);
         // ProgramData is hidden on Windows: Get-ChildItem C:\ lists it only with -Force.
         _root.Children["ProgramData"].Hidden = true;
+        MarkInstalled(_root);
+    }
+
+    private static void MarkInstalled(Node node)
+    {
+        node.Installed = true;
+        if (node.Children is { } children) foreach (var child in children.Values) MarkInstalled(child);
     }
 
     // When Windows Server 2019's release wrote its programs (UNVERIFIED, as PerfLogs' time).
@@ -550,6 +561,30 @@ public sealed class VirtualFileSystem
             if (HoldsImage(node) && !node.IsDirectory) return FileSystemFailure.AccessDenied;
             if (readOnly is { } r) node.ReadOnly = r;
             if (hidden is { } h) node.Hidden = h;
+            return FileSystemFailure.None;
+        }
+    }
+
+    /// <summary>
+    /// An item's own security (null when it has none of its own: it inherits and has its creator's owner), whether it
+    /// is a folder, and whether Windows made it; null when nothing is at the path.
+    /// </summary>
+    public (FileSecurityDescriptor? Own, bool IsDirectory, bool Installed)? SecurityOf(string fullPath)
+    {
+        lock (_gate)
+        {
+            return Find(fullPath) is { } node ? (node.Security, node.IsDirectory, node.Installed) : null;
+        }
+    }
+
+    /// <summary>Sets an item's own security (Set-Acl, icacls); a program image of Windows keeps TrustedInstaller's: <see cref="FileSystemFailure.AccessDenied"/>.</summary>
+    public FileSystemFailure SetSecurity(string fullPath, FileSecurityDescriptor security)
+    {
+        lock (_gate)
+        {
+            if (Find(fullPath) is not { } node) return FileSystemFailure.NotFound;
+            if (node.Image) return FileSystemFailure.AccessDenied;
+            node.Security = security;
             return FileSystemFailure.None;
         }
     }

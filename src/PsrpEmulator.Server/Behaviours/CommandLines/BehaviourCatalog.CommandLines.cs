@@ -178,6 +178,7 @@ public sealed partial class BehaviourCatalog
         if (XcopyScript.TryParse(line, out var xcopy)) return xcopy;
         if (RobocopyScript.TryParse(line, out var robocopy)) return robocopy;
         if (AttribScript.TryParse(line, out var attrib)) return attrib;
+        if (IcaclsScript.TryParse(line, out var icacls)) return icacls;
         if (WhereScript.TryParse(line, out var where)) return where;
         if (EventCreateScript.TryParse(line, out var eventCreate)) return eventCreate;
         if (WevtutilScript.TryParse(line, out var wevtutil)) return wevtutil;

@@ -247,6 +247,18 @@ internal static class FormatViews
     private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
+    // Get-Acl's FileSecurity and DirectorySecurity: 5.1's FileSecurityTable (FileSystem.format.ps1xml), grouped by
+    // the parent directory as Get-ChildItem's items are, the Path column the item's name, Access its AccessToString.
+    private static readonly FormatView FileSecurityTable = new("System.Security.AccessControl.FileSystemSecurity", FormatShape.Table,
+    [
+        new("Path", 0, ColumnAlignment.Left, o => Property(o, "PSChildName")),
+        new("Owner", 0, ColumnAlignment.Left, o => Property(o, "Owner")),
+        new("Access", 0, ColumnAlignment.Left, o => Property(o, "AccessToString")),
+    ])
+    {
+        GroupHeader = o => "    Directory: " + ParentPath(o),
+    };
+
     // Get-ChildItem's files and directories: 5.1's "children" view, grouped by the parent directory.
     private static readonly FormatView Children = new("children", FormatShape.Table,
     [
@@ -619,6 +631,7 @@ internal static class FormatViews
         [Culture.Key] = Culture,
         [Drive.Key] = Drive,
         [Variable.Key] = Variable,
+        [FileSecurityTable.Key] = FileSecurityTable,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
