@@ -184,4 +184,33 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "WinRM,EventLog", "handles: 4256" }));
     }
+
+    [Test]
+    public async Task A_remote_Get_Acl_reaches_PowerShell_with_its_rules_as_texts_and_is_shown_by_its_view()
+    {
+        var host = await NewHostAsync();
+
+        // FileSystemSecurity's serialization depth is 1: the Access rules travel as their text, AccessToString whole.
+        var result = await RunAsync(host, """
+            $acl = Invoke-Command -ComputerName Server01 { Get-Acl C:\Windows }
+            $acl.PSObject.TypeNames[0]
+            @($acl.Access)[0]
+            $acl.Owner
+            ($acl.AccessToString -split "`n")[2]
+            ($acl | Out-String -Width 200).Trim()
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        var lines = Lines(result);
+        Assert.That(lines.Take(4), Is.EqualTo(new[]
+        {
+            "Deserialized.System.Security.AccessControl.DirectorySecurity", "System.Security.AccessControl.FileSystemAccessRule",
+            @"NT SERVICE\TrustedInstaller", @"NT AUTHORITY\SYSTEM Allow  Modify, Synchronize",
+        }));
+        // PowerShell's own FileSecurityTable view: grouped by the parent, the leaf as Path, the first rule cut.
+        Assert.That(lines.Skip(4).SelectMany(l => l.Split('\n')).Select(l => l.Trim()), Is.SupersetOf(new[]
+        {
+            @"Directory: C:\", @"Windows NT SERVICE\TrustedInstaller NT SERVICE\TrustedInstaller Allow  FullControl…",
+        }));
+    }
 }
