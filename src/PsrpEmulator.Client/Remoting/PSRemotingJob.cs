@@ -362,12 +362,12 @@ public sealed class PSRemotingJob
 
     internal void SetState(JobState state)
     {
+        var finishing = state is JobState.Completed or JobState.Failed or JobState.Stopped;
+        // The queued calls stop taking answers before anyone can see the end (a stopped job's prompt answered right
+        // after StopAsync is refused: it was answerable while the cancellation came after the state).
+        if (finishing) _finishedForHostCalls.Cancel();
         lock (_sync) _state = state;
-        if (state is JobState.Completed or JobState.Failed or JobState.Stopped)
-        {
-            _finished.TrySetResult();
-            _finishedForHostCalls.Cancel();
-        }
+        if (finishing) _finished.TrySetResult();
 
         Pulse();
     }

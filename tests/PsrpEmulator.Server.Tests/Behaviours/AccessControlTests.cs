@@ -199,6 +199,18 @@ public class AccessControlTests
     }
 
     [Test]
+    public async Task Get_Acl_of_a_registry_key_is_a_scenario_error_saying_it_is_not_emulated()
+    {
+        var host = await PowerShellAsync(@"Get-Acl HKLM:\Software; 'next'", Disk());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            (@"Get-Acl of a registry key ('HKLM:\Software') is not emulated: give the command a rule", "PsrpEmulator.ScenarioError"),
+        }));
+    }
+
+    [Test]
     public async Task An_account_translates_to_its_sid_and_back()
     {
         var host = await PowerShellAsync("""

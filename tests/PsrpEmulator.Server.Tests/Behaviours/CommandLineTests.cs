@@ -103,7 +103,7 @@ public class CommandLineTests
     }
 
     [TestCase("netstat -rn", "netstat")]
-    [TestCase("cmd /c icacls C:\\data /grant Users:F", "icacls")]
+    [TestCase("cmd /c certutil -hashfile C:\\data\\x SHA256", "certutil")]
     [TestCase("wmic.exe os get caption", "wmic.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]
     [TestCase("whoami /priv", "whoami")]

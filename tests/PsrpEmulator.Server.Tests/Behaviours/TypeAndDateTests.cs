@@ -123,7 +123,7 @@ public class TypeAndDateTests
     [TestCase("[Environment]::GetLogicalDrives().Count", "PsrpEmulator.ScenarioError", "[System.Environment]::GetLogicalDrives() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
-    [TestCase("[Security.Principal.NTAccount]'Users'", "PsrpEmulator.ScenarioError", "[Security.Principal.NTAccount] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Security.Cryptography.X509Certificates.X509Store]'My'", "PsrpEmulator.ScenarioError", "[Security.Cryptography.X509Certificates.X509Store] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Web.HttpUtility]::UrlEncode('a b')", "PsrpEmulator.ScenarioError", "[Web.HttpUtility] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[adsi]'WinNT://./Administrators'", "PsrpEmulator.ScenarioError", "[adsi] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
