@@ -455,13 +455,14 @@ public static class FileAccessControl
     }
 
     /// <summary>The descriptor in SDDL, as GetSecurityDescriptorSddlForm(All) writes it: O: G: D:[P]AI and each entry.</summary>
-    public static string Sddl(FileSecurityView view)
+    public static string Sddl(FileSecurityView view) =>
+        "O:" + SddlSid(view.OwnerSid) + "G:" + SddlSid(view.GroupSid) + "D:" + (view.Protected ? "PAI" : "AI") + SddlEntries(view.Entries);
+
+    /// <summary>Entries in SDDL: (A or D;flags;rights;;;account) each.</summary>
+    public static string SddlEntries(IEnumerable<FileAccessEntry> entries)
     {
         var text = new StringBuilder();
-        text.Append("O:").Append(SddlSid(view.OwnerSid)).Append("G:").Append(SddlSid(view.GroupSid)).Append("D:");
-        if (view.Protected) text.Append('P');
-        text.Append("AI");
-        foreach (var entry in view.Entries)
+        foreach (var entry in entries)
         {
             text.Append('(').Append(entry.Deny ? 'D' : 'A').Append(';');
             if ((entry.Inheritance & AceInheritance.ObjectInherit) != 0) text.Append("OI");
@@ -475,7 +476,8 @@ public static class FileAccessControl
         return text.ToString();
     }
 
-    private static string SddlSid(string sid)
+    /// <summary>An account in SDDL: its alias (SY, BA, WD...) or its SID.</summary>
+    public static string SddlSid(string sid)
     {
         foreach (var (_, known, alias) in WellKnown) if (known == sid && alias is not null) return alias;
         return BuiltInAliases.TryGetValue(sid, out var builtIn) ? builtIn : sid;

@@ -51,6 +51,9 @@ public interface IPipelineHost
     /// <summary>The computer's scheduled tasks (the ScheduledTasks cmdlets, schtasks); null when the host has none.</summary>
     ScheduledTasks? ScheduledTasks => null;
 
+    /// <summary>The computer's SMB shares (the SmbShare cmdlets, net share); null when the host has none.</summary>
+    SmbShares? SmbShares => null;
+
     /// <summary>The computer's classic event logs (Get-EventLog, Write-EventLog, Get-WinEvent); null when the host has none.</summary>
     EventLogs? EventLogs => null;
 
@@ -207,6 +210,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public FirewallRules? FirewallRules => inner.FirewallRules;
 
     public ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
+
+    public SmbShares? SmbShares => inner.SmbShares;
 
     public EventLogs? EventLogs => inner.EventLogs;
 

@@ -376,7 +376,8 @@ internal sealed partial class RunContext
     /// <c>-Confirm:$false</c> was given or <c>$ConfirmPreference</c> is None (-Confirm asks whatever the preference);
     /// true when the change goes ahead.
     /// </summary>
-    private async ValueTask<bool> ShouldProcessHighImpactAsync(StageArguments arguments, string operation, string target)
+    /// <param name="providerWording">The question in a CIM provider's own words ("Performing operation 'X' on Target 'Y'."), as SMB's.</param>
+    private async ValueTask<bool> ShouldProcessHighImpactAsync(StageArguments arguments, string operation, string target, bool providerWording = false)
     {
         if (arguments.Named.TryGetValue("Confirm", out var given))
         {
@@ -387,7 +388,7 @@ internal sealed partial class RunContext
             return true;
         }
 
-        return await ConfirmAsync(arguments, $"Performing the operation \"{operation}\" on target \"{target}\".");
+        return await ConfirmAsync(arguments, providerWording ? $"Performing operation '{operation}' on Target '{target}'." : $"Performing the operation \"{operation}\" on target \"{target}\".");
     }
 
     /// <summary>

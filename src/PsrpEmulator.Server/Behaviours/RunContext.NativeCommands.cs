@@ -126,6 +126,8 @@ internal sealed partial class RunContext
 
         public ScheduledTasks? ScheduledTasks => context.Host.ScheduledTasks;
 
+        public SmbShares? SmbShares => context.Host.SmbShares;
+
         public EventLogs? EventLogs => context.Host.EventLogs;
 
         public NetworkSettings? NetworkSettings => context.Host.NetworkSettings;

@@ -155,6 +155,14 @@ internal sealed partial class RunContext
         "DISABLE-SCHEDULEDTASK" => "Disable-ScheduledTask",
         "START-SCHEDULEDTASK" => "Start-ScheduledTask",
         "GET-SCHEDULEDTASKINFO" => "Get-ScheduledTaskInfo",
+        "GET-SMBSHARE" => "Get-SmbShare",
+        "SET-SMBSHARE" => "Set-SmbShare",
+        "REMOVE-SMBSHARE" => "Remove-SmbShare",
+        "GET-SMBSHAREACCESS" => "Get-SmbShareAccess",
+        "GRANT-SMBSHAREACCESS" => "Grant-SmbShareAccess",
+        "REVOKE-SMBSHAREACCESS" => "Revoke-SmbShareAccess",
+        "BLOCK-SMBSHAREACCESS" => "Block-SmbShareAccess",
+        "UNBLOCK-SMBSHAREACCESS" => "Unblock-SmbShareAccess",
         "GET-VOLUME" => "Get-Volume",
         "GET-PARTITION" => "Get-Partition",
         "GET-DISK" => "Get-Disk",
@@ -367,6 +375,8 @@ internal sealed partial class RunContext
                         command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : ScheduledTaskCommandNames.Contains(command) && !command.StartsWith("New-", StringComparison.Ordinal) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                    : SmbShareCommandNames.Contains(command) && command != "New-SmbShare" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        "InputObject", (a, output) => RunSmbShareCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), to ?? Host)
                     : StorageCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),

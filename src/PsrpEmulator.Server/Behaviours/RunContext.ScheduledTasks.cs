@@ -25,7 +25,10 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> ScheduledTaskCommandNames = new(ScheduledTaskCommands, StringComparer.Ordinal);
 
     // The value commands whose ConfirmImpact is High: they ask before a change unless -Confirm:$false ($ConfirmPreference High).
-    private static readonly HashSet<string> HighImpactCommands = new(StringComparer.Ordinal) { "Unregister-ScheduledTask" };
+    private static readonly HashSet<string> HighImpactCommands = new(StringComparer.Ordinal)
+    {
+        "Unregister-ScheduledTask", "Set-SmbShare", "Remove-SmbShare", "Grant-SmbShareAccess", "Revoke-SmbShareAccess", "Block-SmbShareAccess", "Unblock-SmbShareAccess",
+    };
 
     // The module's switches (Force and PassThru are every command's).
     private static readonly HashSet<string> ScheduledTaskSwitches = new(StringComparer.Ordinal)

@@ -90,6 +90,15 @@ internal sealed partial class RunContext
             "RestartInterval", "MultipleInstances", "Priority", "RunOnlyIfNetworkAvailable", "WakeToRun", "DontStopOnIdleEnd", "CimSession"],
         ["Register-ScheduledTask"] = ["TaskName", "TaskPath", "Action", "Trigger", "Principal", "Settings", "User", "Password", "RunLevel", "Description", "Force", "InputObject", "Xml", "CimSession", "AsJob"],
         ["Get-ScheduledTask"] = ["TaskName", "TaskPath", "CimSession", "AsJob"],
+        ["Get-SmbShare"] = ["Name", "ScopeName", "Special", "ContinuouslyAvailable", "ShareState", "FolderEnumerationMode", "CachingMode", "ConcurrentUserLimit", "AvailabilityType", "CaTimeout", "EncryptData", "InputObject", "CimSession", "ThrottleLimit", "AsJob", "IncludeHidden", "SmbInstance"],
+        ["New-SmbShare"] = ["Name", "Path", "ScopeName", "Temporary", "ContinuouslyAvailable", "CATimeout", "Description", "ConcurrentUserLimit", "SecurityDescriptor", "FolderEnumerationMode", "CachingMode", "FullAccess", "ChangeAccess", "ReadAccess", "NoAccess", "EncryptData", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Set-SmbShare"] = ["Name", "ScopeName", "InputObject", "Description", "ConcurrentUserLimit", "CATimeout", "ContinuouslyAvailable", "FolderEnumerationMode", "CachingMode", "SecurityDescriptor", "EncryptData", "Force", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
+        ["Remove-SmbShare"] = ["Name", "ScopeName", "InputObject", "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
+        ["Get-SmbShareAccess"] = ["Name", "ScopeName", "InputObject", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Grant-SmbShareAccess"] = ["Name", "ScopeName", "InputObject", "AccountName", "AccessRight", "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
+        ["Revoke-SmbShareAccess"] = ["Name", "ScopeName", "InputObject", "AccountName", "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
+        ["Block-SmbShareAccess"] = ["Name", "ScopeName", "InputObject", "AccountName", "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
+        ["Unblock-SmbShareAccess"] = ["Name", "ScopeName", "InputObject", "AccountName", "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
         ["Unregister-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob", "PassThru", "WhatIf", "Confirm"],
         ["Enable-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
         ["Disable-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
@@ -291,6 +300,9 @@ internal sealed partial class RunContext
                     return;
                 case var scheduled when ScheduledTaskCommandNames.Contains(scheduled):
                     await RunScheduledTaskCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var smb when SmbShareCommandNames.Contains(smb):
+                    await RunSmbShareCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case var firewall when FirewallCommandNames.Contains(firewall):
                     await RunFirewallCommandAsync(command, arguments, to, output, blockNesting);
@@ -668,6 +680,10 @@ internal sealed partial class RunContext
             "Register-ScheduledTask" => ["TaskName", "TaskPath", "Action", "Trigger", "Settings"],
             "New-ScheduledTaskTrigger" or "New-ScheduledTaskPrincipal" or "New-ScheduledTaskSettingsSet" => [],
             _ when ScheduledTaskCommandNames.Contains(command) => ["TaskName", "TaskPath"],
+            "New-SmbShare" => ["Name", "Path"],
+            "Grant-SmbShareAccess" => ["Name", "AccountName", "AccessRight"],
+            "Revoke-SmbShareAccess" or "Block-SmbShareAccess" or "Unblock-SmbShareAccess" => ["Name", "AccountName"],
+            _ when SmbShareCommandNames.Contains(command) => ["Name"],
             _ when FirewallCommandNames.Contains(command) => ["Name"],
             "Out-Null" => ["InputObject"],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],

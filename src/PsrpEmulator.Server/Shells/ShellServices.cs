@@ -79,6 +79,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>A virtual computer's scheduled tasks, made at first use (commands change them for every session of the computer).</summary>
     public ScheduledTasks ScheduledTasksOf(string computer) => _scheduledTasks.GetOrAdd(computer, static _ => new ScheduledTasks());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SmbShares> _smbShares = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's SMB shares, made at first use (commands change them for every session of the computer).</summary>
+    public SmbShares SmbSharesOf(string computer) => _smbShares.GetOrAdd(computer, static _ => new SmbShares());
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EventLogs> _eventLogs = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

@@ -49,6 +49,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public ScheduledTasks? ScheduledTasks { get; init; }
 
+    public SmbShares? SmbShares { get; init; }
+
     /// <summary>The computer's classic event logs: a new virtual computer's (a fresh one per host).</summary>
     public EventLogs? EventLogs { get; init; } = new(TimeProvider.System, EventLogs.DefaultBoot);
 
@@ -188,6 +190,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public FirewallRules? FirewallRules { get; init; }
 
     public ScheduledTasks? ScheduledTasks { get; init; }
+
+    public SmbShares? SmbShares { get; init; }
 
     public EventLogs? EventLogs { get; init; }
 

@@ -164,6 +164,7 @@ public sealed partial class BehaviourCatalog
         if (CallCommandScript.TryParse(this, line, out var call)) return call;
         if (PingCommandScript.TryParse(line, out var ping)) return ping;
         if (SetxCommandScript.TryParse(line, out var setx)) return setx;
+        if (NetShareScript.TryParse(line, out var netShare)) return netShare;
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (NetAccountsScript.TryParse(line, out var netAccounts)) return netAccounts;
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;

@@ -48,6 +48,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's scheduled tasks (schtasks); null when the host has none.</summary>
     ScheduledTasks? ScheduledTasks => null;
 
+    /// <summary>The computer's SMB shares (net share); null when the host has none.</summary>
+    SmbShares? SmbShares => null;
+
     /// <summary>The computer's classic event logs (powershell.exe's Get-EventLog; net start's service entries); null when the host has none.</summary>
     EventLogs? EventLogs => null;
 
@@ -105,6 +108,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual FirewallRules? FirewallRules => inner.FirewallRules;
 
     public virtual ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
+
+    public virtual SmbShares? SmbShares => inner.SmbShares;
 
     public virtual EventLogs? EventLogs => inner.EventLogs;
 

@@ -115,6 +115,8 @@ internal static class ComputerPowerShell
 
         public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
 
+        public SmbShares? SmbShares => host.SmbShares;
+
         public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;

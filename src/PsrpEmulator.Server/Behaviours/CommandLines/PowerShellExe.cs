@@ -252,6 +252,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public ScheduledTasks? ScheduledTasks => host.ScheduledTasks;
 
+        public SmbShares? SmbShares => host.SmbShares;
+
         public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;

@@ -315,6 +315,24 @@ internal static class FormatViews
     private const string StoragePrefix = CimInstancePrefix + "ROOT/Microsoft/Windows/Storage/";
 
     // The Storage module's tables (Storage.format.ps1xml): Get-Volume's sized to its rows (the view gives no widths).
+    // The SmbShare module's shares and their permissions: Smb.format.ps1xml's tables (no widths: as wide as their contents).
+    private static readonly FormatView SmbShare = new("Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/MSFT_SmbShare", FormatShape.Table,
+    [
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("ScopeName", 0, ColumnAlignment.Left, o => Property(o, "ScopeName")),
+        new("Path", 0, ColumnAlignment.Left, o => Property(o, "Path")),
+        new("Description", 0, ColumnAlignment.Left, o => Property(o, "Description")),
+    ]);
+
+    private static readonly FormatView SmbShareAccess = new("Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/MSFT_SmbShareAccessControlEntry", FormatShape.Table,
+    [
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("ScopeName", 0, ColumnAlignment.Left, o => Property(o, "ScopeName")),
+        new("AccountName", 0, ColumnAlignment.Left, o => Property(o, "AccountName")),
+        new("AccessControlType", 0, ColumnAlignment.Left, o => Property(o, "AccessControlType")),
+        new("AccessRight", 0, ColumnAlignment.Left, o => Property(o, "AccessRight")),
+    ]);
+
     private static readonly FormatView Volume = new(StoragePrefix + "MSFT_Volume", FormatShape.Table,
     [
         new("DriveLetter", 0, ColumnAlignment.Left, o => Property(o, "DriveLetter")),
@@ -602,6 +620,8 @@ internal static class FormatViews
         [EventLog.Key] = EventLog,
         [EventLogConfiguration.Key] = EventLogConfiguration,
         [Volume.Key] = Volume,
+        [SmbShare.Key] = SmbShare,
+        [SmbShareAccess.Key] = SmbShareAccess,
         [DnsRecord.Key] = DnsRecord,
         [CounterSampleSet.Key] = CounterSampleSet,
         [CounterSample.Key] = CounterSample,

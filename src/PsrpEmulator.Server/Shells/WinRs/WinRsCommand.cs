@@ -83,6 +83,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public ScheduledTasks? ScheduledTasks => _shell.Services.ScheduledTasksOf(_shell.ComputerName);
 
+    public SmbShares? SmbShares => _shell.Services.SmbSharesOf(_shell.ComputerName);
+
     public EventLogs? EventLogs => _shell.Services.EventLogsOf(_shell.ComputerName);
 
     public NetworkSettings? NetworkSettings => _shell.Services.NetworkSettingsOf(_shell.ComputerName);
