@@ -294,7 +294,7 @@ internal sealed partial class RunContext
     {
         if (arguments.Count is not (3 or 5)) return null;
         var identity = IdentityName(arguments[0]);
-        var rights = RightsArgument(arguments[1], method);
+        var rights = RightsArgument(arguments[1], method, arguments.Count);
         var inheritance = arguments.Count == 5 ? FlagsArgument(arguments[2], "inheritanceFlags", method, "System.Security.AccessControl.InheritanceFlags", ["None", "ContainerInherit", "ObjectInherit"]) : 0;
         var propagation = arguments.Count == 5 ? FlagsArgument(arguments[3], "propagationFlags", method, "System.Security.AccessControl.PropagationFlags", ["None", "NoPropagateInherit", "InheritOnly"]) : 0;
         var type = PipelineVariables.Display(arguments[^1]).Trim();
@@ -323,11 +323,11 @@ internal sealed partial class RunContext
     private static string IdentityName(PsValue value) =>
         value is PsObject { TypeNames: [NTAccountTypeName or SecurityIdentifierTypeName, ..] } account ? account.ToDisplayString() : PipelineVariables.Display(value);
 
-    private static int RightsArgument(PsValue value, string method)
+    private static int RightsArgument(PsValue value, string method, int count)
     {
         if (value is PsObject { BaseValue: { Value: int number } }) return number;
         var text = PipelineVariables.Display(value);
-        return FileAccessControl.ParseRights(text) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 0,
+        return FileAccessControl.ParseRights(text) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, count,
             $"Cannot convert argument \"fileSystemRights\", with value: \"{text}\", for \"{method}\" to type \"System.Security.AccessControl.FileSystemRights\"", typeof(ArgumentException)));
     }
 

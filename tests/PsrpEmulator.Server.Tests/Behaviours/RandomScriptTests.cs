@@ -64,7 +64,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), SmbShares = new SmbShares(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -152,6 +152,10 @@ public class RandomScriptTests
         "schtasks /create /tn x /tr cmd /sc onstart /f", "schtasks /query", "schtasks /delete /tn x /f",
         "Get-ComputerInfo", "Get-ComputerInfo -Property Os*", "(Get-ComputerInfo).OsUptime",
         "Get-EventLog System ", "Get-EventLog -List", " -Newest 2", " -EntryType Error", " -Source Event*", "Get-WinEvent System", "Get-WinEvent @{ LogName = 'System'; Id = 7036 }",
+        "Get-Acl ", "Get-Acl C:\\Windows", "| Set-Acl C:\\x", "$acl.AddAccessRule(", "$acl.SetAccessRuleProtection($true, $false)", ".Access", ".AccessToString",
+        "New-Object System.Security.AccessControl.FileSystemAccessRule('Users', 'Modify', 'ContainerInherit,ObjectInherit', 'None', 'Allow')", "[Security.Principal.NTAccount]'x'",
+        "icacls C:\\x", "icacls C:\\ /T", " /grant Users:(OI)(CI)M", " /inheritance:r", " /remove Users",
+        "Get-SmbShare ", "New-SmbShare x C:\\x", " -FullAccess ", "Grant-SmbShareAccess x Users Full -Force", "| Remove-SmbShare -Force", "net share", "net share x=C:\\x",
         " -MaxEvents ", "Write-EventLog Application EventCreate 1 -Message ", "New-EventLog Application x", "Clear-EventLog ", "Limit-EventLog Application -OverflowAction ",
         "Remove-EventLog -Source ", "eventcreate /T ERROR /ID 1 /D ", "wevtutil qe System /f:text /c:", "wevtutil el", "Get-Volume ", "Get-Partition ", "Get-Disk ", "| Get-Volume", "| Get-Partition",
         " -FilterXPath '*[System[(EventID=7036 or Level=2)]]'", " -FilterXPath \"*[System[TimeCreated[timediff(@SystemTime) <= ", "Get-NetTCPConnection -LocalPort ", " -State Listen",
