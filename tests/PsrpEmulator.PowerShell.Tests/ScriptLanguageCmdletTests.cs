@@ -213,4 +213,27 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
             @"Directory: C:\", @"Windows NT SERVICE\TrustedInstaller NT SERVICE\TrustedInstaller Allow  FullControl…",
         }));
     }
+
+    [Test]
+    public async Task A_remote_certificate_travels_as_its_raw_data_and_PowerShell_rebuilds_it()
+    {
+        var host = await NewHostAsync();
+
+        // X509Certificate2's serialization is SpecificProperties (RawData) with the provider's notes; PowerShell's
+        // deserializer makes a certificate of it again.
+        var result = await RunAsync(host, """
+            $made = Invoke-Command -ComputerName Server01 { (New-SelfSignedCertificate -DnsName web01.contoso.com -CertStoreLocation Cert:\LocalMachine\My).Thumbprint }
+            $cert = Invoke-Command -ComputerName Server01 { Get-ChildItem Cert:\LocalMachine\My }
+            $cert.GetType().FullName
+            $cert.Thumbprint -eq $made
+            $cert.Subject
+            $cert.PSParentPath
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[]
+        {
+            "System.Security.Cryptography.X509Certificates.X509Certificate2", "True", "CN=web01.contoso.com", @"Microsoft.PowerShell.Security\Certificate::LocalMachine\My",
+        }));
+    }
 }

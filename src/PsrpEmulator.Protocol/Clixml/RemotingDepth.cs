@@ -58,6 +58,15 @@ public static class RemotingDepth
         ["System.Security.AccessControl.ObjectSecurity"] = ["Path", "Owner", "Group", "Access", "Sddl", "AccessToString", "AuditToString"],
     };
 
+    // Types whose types.ps1xml says SerializationMethod SpecificProperties: of their properties only these are written
+    // (an instance's notes still are, the type table's own members not), as a 5.1 export of a certificate shows.
+    private static readonly Dictionary<string, (string[] Keep, string[] TypeMembers)> SpecificProperties = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.Security.Cryptography.X509Certificates.X509Certificate2"] =
+            (["RawData"], ["EnhancedKeyUsageList", "DnsNameList", "SendAsTrustedIssuer", "EnrollmentPolicyEndPoint", "EnrollmentServerEndPoint", "PolicyId"]),
+        ["System.Security.Cryptography.X509Certificates.X500DistinguishedName"] = (["RawData"], []),
+    };
+
     /// <summary>
     /// <paramref name="value"/> as a Windows endpoint would write it to depth <paramref name="depth"/>: the same
     /// instance when nothing in it is cut. <paramref name="text"/> gives a complex object's ToString;
@@ -109,6 +118,16 @@ public static class RemotingDepth
             else Written[obj] = obj;
 
             depth = DepthOf(obj, depth);
+            if (SpecificOf(obj) is var (keep, dropped))
+            {
+                var specific = obj.ShallowCopy();
+                specific.AdaptedProperties.RemoveAll(p => !Array.Exists(keep, k => string.Equals(k, p.Name, StringComparison.OrdinalIgnoreCase)));
+                specific.ExtendedProperties.RemoveAll(p => Array.Exists(dropped, m => string.Equals(m, p.Name, StringComparison.OrdinalIgnoreCase)));
+                if (level == 0) _top = specific;
+                Written[obj] = specific;
+                obj = specific;
+            }
+
             // An enum is no primitive to the serializer: with no depth left it is its name, like any complex object.
             if (obj.CollectionKind == PsCollectionKind.None && (obj.BaseValue is null || IsEnum(obj)) && depth <= 0) return AsText(obj, level);
             PsObject? copy = null;
@@ -195,6 +214,17 @@ public static class RemotingDepth
             Remember(obj, wrapped);
             foreach (var property in obj.ExtendedProperties) wrapped.ExtendedProperties.Add(property with { Value = Write(property.Value, 0, level + 1) });
             return wrapped;
+        }
+
+        private static (string[] Keep, string[] TypeMembers)? SpecificOf(PsObject obj)
+        {
+            if (obj.TypeNames is not { Count: > 1 } names) return null;
+            foreach (var name in names)
+            {
+                if (SpecificProperties.TryGetValue(name, out var specific)) return specific;
+            }
+
+            return null;
         }
 
         private static string[]? TypeMembersOf(PsObject obj)

@@ -54,6 +54,9 @@ public interface IPipelineHost
     /// <summary>The computer's SMB shares (the SmbShare cmdlets, net share); null when the host has none.</summary>
     SmbShares? SmbShares => null;
 
+    /// <summary>The computer's certificate stores (the Cert: drive, New-SelfSignedCertificate); null when the host has none.</summary>
+    CertificateStores? CertificateStores => null;
+
     /// <summary>The computer's classic event logs (Get-EventLog, Write-EventLog, Get-WinEvent); null when the host has none.</summary>
     EventLogs? EventLogs => null;
 
@@ -212,6 +215,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
 
     public SmbShares? SmbShares => inner.SmbShares;
+
+    public CertificateStores? CertificateStores => inner.CertificateStores;
 
     public EventLogs? EventLogs => inner.EventLogs;
 

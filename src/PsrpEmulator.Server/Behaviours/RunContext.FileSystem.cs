@@ -38,8 +38,9 @@ internal sealed partial class RunContext
         ["Add-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
         ["Out-File"] = ["FilePath", "LiteralPath", "Encoding", "Append", "Force", "NoClobber", "Width", "NoNewline", "InputObject"],
         ["New-Item"] = ["Path", "Name", "ItemType", "Type", "Value", "Force", "Credential"],
-        ["Remove-Item"] = ["Path", "LiteralPath", "Recurse", "Force", "Filter", "Include", "Exclude", "Credential", "Stream"],
-        ["Get-ChildItem"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Recurse", "Depth", "Force", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Attributes"],
+        ["Remove-Item"] = ["Path", "LiteralPath", "Recurse", "Force", "Filter", "Include", "Exclude", "Credential", "Stream", "DeleteKey"],
+        ["Get-ChildItem"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Recurse", "Depth", "Force", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Attributes",
+            "DnsName", "SSLServerAuthentication", "ExpiringInDays", "CodeSigningCert", "DocumentEncryptionCert", "Eku"],
         ["Get-Item"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
         ["Copy-Item"] = ["Path", "LiteralPath", "Destination", "Recurse", "Force", "PassThru", "Container", "Filter", "Include", "Exclude", "Credential"],
         ["Move-Item"] = ["Path", "LiteralPath", "Destination", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential"],
@@ -73,7 +74,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
         "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "Update", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
-        "Audit", "AllCentralAccessPolicy", "Passthru", "ClearCentralAccessPolicy",
+        "Audit", "AllCentralAccessPolicy", "Passthru", "ClearCentralAccessPolicy", "DeleteKey", "SSLServerAuthentication", "CodeSigningCert", "DocumentEncryptionCert",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).
@@ -154,6 +155,13 @@ internal sealed partial class RunContext
         if (IsWsManDriveCommand(command, arguments))
         {
             await WsManDriveAsync(command, arguments, to, output, blockNesting);
+            return;
+        }
+
+        // Cert: (Get-ChildItem Cert:\LocalMachine\My): the computer's certificate stores.
+        if (IsCertificateDriveCommand(command, arguments))
+        {
+            await CertificateDriveAsync(command, arguments, to, output, blockNesting);
             return;
         }
 
@@ -1049,6 +1057,16 @@ internal sealed partial class RunContext
                     break;
                 case "Set-Acl":
                     await context.SetAclAsync(disk, arguments, _items, to, output, blockNesting);
+                    break;
+                case "Remove-Item" when _items.Count > 0 && _items.All(i => i is PsObject { TypeNames: [X509Certificate2TypeName, ..] } o && o["PSPath"] is not null):
+                    // Certificates piped in (Get-ChildItem Cert:\LocalMachine\My | Remove-Item): each by its path.
+                    foreach (var item in _items)
+                    {
+                        var named = new Dictionary<string, string?>(arguments.Named, StringComparer.OrdinalIgnoreCase) { ["LiteralPath"] = "'" + PipelineVariables.Display(((PsObject)item)["PSPath"]!).Replace("'", "''", StringComparison.Ordinal) + "'" };
+                        named.Remove("Path");
+                        await context.CertificateDriveAsync("Remove-Item", new StageArguments(named, []), to, output, blockNesting);
+                    }
+
                     break;
                 case "Remove-Item":
                     await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))

@@ -128,6 +128,8 @@ internal sealed partial class RunContext
 
         public SmbShares? SmbShares => context.Host.SmbShares;
 
+        public CertificateStores? CertificateStores => context.Host.CertificateStores;
+
         public EventLogs? EventLogs => context.Host.EventLogs;
 
         public NetworkSettings? NetworkSettings => context.Host.NetworkSettings;

@@ -90,6 +90,11 @@ internal sealed partial class RunContext
             "RestartInterval", "MultipleInstances", "Priority", "RunOnlyIfNetworkAvailable", "WakeToRun", "DontStopOnIdleEnd", "CimSession"],
         ["Register-ScheduledTask"] = ["TaskName", "TaskPath", "Action", "Trigger", "Principal", "Settings", "User", "Password", "RunLevel", "Description", "Force", "InputObject", "Xml", "CimSession", "AsJob"],
         ["Get-ScheduledTask"] = ["TaskName", "TaskPath", "CimSession", "AsJob"],
+        ["New-SelfSignedCertificate"] = ["DnsName", "Subject", "CertStoreLocation", "FriendlyName", "NotAfter", "NotBefore", "KeyUsage", "KeyExportPolicy", "KeySpec", "KeyUsageProperty", "HashAlgorithm",
+            "KeyAlgorithm", "KeyLength", "Type", "TextExtension", "Signer", "CloneCert", "Provider", "Container", "Pin", "Reader", "SmimeCapabilities", "KeyFriendlyName", "KeyDescription", "KeyProtection",
+            "SecurityDescriptor", "AlternateSignatureAlgorithm", "SuppressOid", "SignerPin", "SignerReader", "TestRoot", "SerialNumber", "ExistingKey", "CurveExport", "Extension", "KeyLocation", "Container", "WhatIf"],
+        ["Export-Certificate"] = ["Cert", "FilePath", "Type", "NoClobber", "Force", "WhatIf"],
+        ["Import-Certificate"] = ["FilePath", "CertStoreLocation", "WhatIf"],
         ["Get-SmbShare"] = ["Name", "ScopeName", "Special", "ContinuouslyAvailable", "ShareState", "FolderEnumerationMode", "CachingMode", "ConcurrentUserLimit", "AvailabilityType", "CaTimeout", "EncryptData", "InputObject", "CimSession", "ThrottleLimit", "AsJob", "IncludeHidden", "SmbInstance"],
         ["New-SmbShare"] = ["Name", "Path", "ScopeName", "Temporary", "ContinuouslyAvailable", "CATimeout", "Description", "ConcurrentUserLimit", "SecurityDescriptor", "FolderEnumerationMode", "CachingMode", "FullAccess", "ChangeAccess", "ReadAccess", "NoAccess", "EncryptData", "CimSession", "ThrottleLimit", "AsJob"],
         ["Set-SmbShare"] = ["Name", "ScopeName", "InputObject", "Description", "ConcurrentUserLimit", "CATimeout", "ContinuouslyAvailable", "FolderEnumerationMode", "CachingMode", "SecurityDescriptor", "EncryptData", "Force", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf"],
@@ -300,6 +305,9 @@ internal sealed partial class RunContext
                     return;
                 case var scheduled when ScheduledTaskCommandNames.Contains(scheduled):
                     await RunScheduledTaskCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var certificate when CertificateCommandNames.Contains(certificate):
+                    await RunCertificateCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case var smb when SmbShareCommandNames.Contains(smb):
                     await RunSmbShareCommandAsync(command, arguments, to, output, blockNesting);
@@ -681,6 +689,9 @@ internal sealed partial class RunContext
             "New-ScheduledTaskTrigger" or "New-ScheduledTaskPrincipal" or "New-ScheduledTaskSettingsSet" => [],
             _ when ScheduledTaskCommandNames.Contains(command) => ["TaskName", "TaskPath"],
             "New-SmbShare" => ["Name", "Path"],
+            "New-SelfSignedCertificate" => [],
+            "Export-Certificate" => ["Cert", "FilePath"],
+            "Import-Certificate" => ["FilePath"],
             "Grant-SmbShareAccess" => ["Name", "AccountName", "AccessRight"],
             "Revoke-SmbShareAccess" or "Block-SmbShareAccess" or "Unblock-SmbShareAccess" => ["Name", "AccountName"],
             _ when SmbShareCommandNames.Contains(command) => ["Name"],

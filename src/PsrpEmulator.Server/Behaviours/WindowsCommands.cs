@@ -100,7 +100,7 @@ internal static class WindowsCommands
         "Get-MpPreference", "Set-MpPreference", "Update-MpSignature", "Start-MpScan", "Get-WindowsUpdateLog", "Get-Package",
         "Install-Package", "Find-Package", "Get-PackageProvider", "Install-PackageProvider", "Find-Module", "Install-Module",
         "Update-Module", "Get-InstalledModule", "Uninstall-Module", "Save-Module", "Register-PSRepository", "Get-PSRepository",
-        "Set-PSRepository", "Publish-Module", "Find-Script", "Install-Script", "Get-Certificate", "Get-BitLockerVolume",
+        "Set-PSRepository", "Publish-Module", "Find-Script", "Install-Script", "Get-Certificate", "New-SelfSignedCertificate", "Export-Certificate", "Import-Certificate", "Get-BitLockerVolume",
         "Get-WindowsOptionalFeature", "Enable-WindowsOptionalFeature", "Disable-WindowsOptionalFeature", "Get-AppxPackage"
     ];
 
@@ -244,7 +244,7 @@ internal static class WindowsCommands
             "Get-WindowsUpdateLog" => ("WindowsUpdate", "1.0.0.0", true),
             _ when n.Contains("Package", StringComparison.Ordinal) && !n.Contains("Appx", StringComparison.Ordinal) => ("PackageManagement", "1.0.0.1", false),
             _ when n.EndsWith("-Module", StringComparison.Ordinal) || n.EndsWith("InstalledModule", StringComparison.Ordinal) || n.Contains("PSRepository", StringComparison.Ordinal) || n.EndsWith("-Script", StringComparison.Ordinal) => ("PowerShellGet", "1.0.0.1", true),
-            "Get-Certificate" => ("PKI", "1.0.0.0", false),
+            "Get-Certificate" or "New-SelfSignedCertificate" or "Export-Certificate" or "Import-Certificate" => ("PKI", "1.0.0.0", false),
             _ when n.Contains("BitLocker", StringComparison.Ordinal) => ("BitLocker", "1.0.0.0", true),
             _ when n.Contains("WindowsOptionalFeature", StringComparison.Ordinal) => ("Dism", "3.0", false),
             _ when n.Contains("Appx", StringComparison.Ordinal) => ("Appx", "2.0.1.0", false),

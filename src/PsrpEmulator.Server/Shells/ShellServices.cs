@@ -84,6 +84,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>A virtual computer's SMB shares, made at first use (commands change them for every session of the computer).</summary>
     public SmbShares SmbSharesOf(string computer) => _smbShares.GetOrAdd(computer, static _ => new SmbShares());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CertificateStores> _certificates = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A virtual computer's certificate stores, made at first use (commands change them for every session of the computer).</summary>
+    public CertificateStores CertificateStoresOf(string computer) => _certificates.GetOrAdd(computer, static _ => new CertificateStores());
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EventLogs> _eventLogs = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

@@ -51,6 +51,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's SMB shares (net share); null when the host has none.</summary>
     SmbShares? SmbShares => null;
 
+    /// <summary>The computer's certificate stores (powershell.exe's Cert: drive); null when the host has none.</summary>
+    CertificateStores? CertificateStores => null;
+
     /// <summary>The computer's classic event logs (powershell.exe's Get-EventLog; net start's service entries); null when the host has none.</summary>
     EventLogs? EventLogs => null;
 
@@ -110,6 +113,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
 
     public virtual SmbShares? SmbShares => inner.SmbShares;
+
+    public virtual CertificateStores? CertificateStores => inner.CertificateStores;
 
     public virtual EventLogs? EventLogs => inner.EventLogs;
 

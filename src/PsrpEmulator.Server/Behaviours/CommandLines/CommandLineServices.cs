@@ -117,6 +117,8 @@ internal static class ComputerPowerShell
 
         public SmbShares? SmbShares => host.SmbShares;
 
+        public CertificateStores? CertificateStores => host.CertificateStores;
+
         public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;

@@ -254,6 +254,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public SmbShares? SmbShares => host.SmbShares;
 
+        public CertificateStores? CertificateStores => host.CertificateStores;
+
         public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;

@@ -315,6 +315,17 @@ internal static class FormatViews
     private const string StoragePrefix = CimInstancePrefix + "ROOT/Microsoft/Windows/Storage/";
 
     // The Storage module's tables (Storage.format.ps1xml): Get-Volume's sized to its rows (the view gives no widths).
+    // Certificates: 5.1's ThumbprintTable (CertificateProvider.format.ps1xml), grouped by the store's provider path.
+    private static readonly FormatView Certificate = new("System.Security.Cryptography.X509Certificates.X509Certificate2", FormatShape.Table,
+    [
+        new("Thumbprint", 41, ColumnAlignment.Left, o => Property(o, "Thumbprint")),
+        new("Subject", 0, ColumnAlignment.Left, o => Property(o, "Subject")),
+    ])
+    {
+        GroupHeader = o => "   PSParentPath: " + (o is PsObject c ? c["PSParentPath"].AsString() : null),
+        GroupBlankLines = 1,
+    };
+
     // The SmbShare module's shares and their permissions: Smb.format.ps1xml's tables (no widths: as wide as their contents).
     private static readonly FormatView SmbShare = new("Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/MSFT_SmbShare", FormatShape.Table,
     [
@@ -621,6 +632,7 @@ internal static class FormatViews
         [EventLogConfiguration.Key] = EventLogConfiguration,
         [Volume.Key] = Volume,
         [SmbShare.Key] = SmbShare,
+        [Certificate.Key] = Certificate,
         [SmbShareAccess.Key] = SmbShareAccess,
         [DnsRecord.Key] = DnsRecord,
         [CounterSampleSet.Key] = CounterSampleSet,
