@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>The Cert: drive and the PKI cmdlets over one computer's certificate stores.</summary>
+public class CertificateTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static async Task<RecordingHost> PowerShellAsync(string script, CertificateStores stores, VirtualFileSystem? disk = null)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), CertificateStores = stores, FileSystem = disk ?? new VirtualFileSystem(new FakeTimeProvider(Now), 1 << 20) };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(Now));
+        return host;
+    }
+
+    [Test]
+    public async Task A_self_signed_certificate_is_a_real_one_with_windows_defaults()
+    {
+        var stores = new CertificateStores();
+
+        var host = await PowerShellAsync("""
+            $c = New-SelfSignedCertificate -DnsName web01, web01.contoso.com -CertStoreLocation Cert:\LocalMachine\My -FriendlyName WinRM
+            $c.Subject; $c.Issuer; $c.DnsNameList; $c.EnhancedKeyUsageList; $c.HasPrivateKey; $c.FriendlyName; $c.SignatureAlgorithm.FriendlyName; $c.Version
+            $c.NotBefore.ToString('o'); $c.NotAfter.ToString('o')
+            $c.Thumbprint -match '^[0-9A-F]{40}$'
+            $c.PSParentPath
+            """, stores);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "CN=web01", "CN=web01", "web01", "web01.contoso.com", "Client Authentication (1.3.6.1.5.5.7.3.2)", "Server Authentication (1.3.6.1.5.5.7.3.1)",
+            "True", "WinRM", "sha256RSA", "3", "2026-12-01T07:50:00.0000000+00:00", "2027-12-01T07:50:00.0000000+00:00", "True",
+            @"Microsoft.PowerShell.Security\Certificate::LocalMachine\My",
+        }));
+        var stored = stores.List("LocalMachine", "My").Single();
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(stored.RawData);
+        Assert.That(certificate.Thumbprint, Is.EqualTo(stored.Thumbprint));
+    }
+
+    [Test]
+    public async Task The_drive_lists_locations_stores_and_certificates_and_tests_their_paths()
+    {
+        var stores = new CertificateStores();
+
+        var host = await PowerShellAsync("""
+            $t = (New-SelfSignedCertificate -Subject 'CN=app' -CertStoreLocation Cert:\LocalMachine\My).Thumbprint
+            (Get-ChildItem Cert:\).Count
+            (Get-ChildItem Cert:\LocalMachine).Count
+            (Get-ChildItem Cert:\LocalMachine\My | Where-Object Thumbprint -eq $t).Subject
+            (Get-ChildItem Cert:\LocalMachine -Recurse).Count
+            (Get-ChildItem Cert:\LocalMachine\Root).Count
+            Test-Path "Cert:\LocalMachine\My\$t"; Test-Path Cert:\LocalMachine\My\0000; Test-Path Cert:\LocalMachine\Nope; Test-Path Cert:\Nowhere
+            (Get-Item "Cert:\LocalMachine\My\$t").Thumbprint -eq $t
+            (Get-Item Cert:\LocalMachine\My).Name
+            Get-Item Cert:\LocalMachine\My\0000
+            'next'
+            """, stores);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "15", "CN=app", "16", "0", "True", "False", "False", "False", "True", "My", "next" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", @"Cannot find path 'Cert:\LocalMachine\My\0000' because it does not exist."),
+        }));
+    }
+
+    [Test]
+    public async Task The_providers_filters_choose_certificates_by_name_usage_and_expiry()
+    {
+        var host = await PowerShellAsync("""
+            New-SelfSignedCertificate -DnsName web01.contoso.com -CertStoreLocation Cert:\LocalMachine\My | Out-Null
+            New-SelfSignedCertificate -DnsName soon.contoso.com -CertStoreLocation Cert:\LocalMachine\My -NotAfter '2026-12-20' | Out-Null
+            (Get-ChildItem Cert:\LocalMachine\My -DnsName 'web*').Subject
+            (Get-ChildItem Cert:\LocalMachine\My -ExpiringInDays 30).Subject
+            (Get-ChildItem Cert:\LocalMachine\My -SSLServerAuthentication).Count
+            """, new CertificateStores());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "CN=web01.contoso.com", "CN=soon.contoso.com", "2" }));
+    }
+
+    [Test]
+    public async Task A_certificate_exported_and_imported_keeps_its_thumbprint_without_its_key_and_piped_ones_are_removed()
+    {
+        var stores = new CertificateStores();
+        var disk = new VirtualFileSystem(new FakeTimeProvider(Now), 1 << 20);
+
+        var host = await PowerShellAsync("""
+            $c = New-SelfSignedCertificate -DnsName web01 -CertStoreLocation Cert:\LocalMachine\My
+            (Export-Certificate -Cert $c -FilePath C:\web01.cer).Name
+            $i = Import-Certificate -FilePath C:\web01.cer -CertStoreLocation Cert:\LocalMachine\Root
+            $i.Thumbprint -eq $c.Thumbprint; $i.HasPrivateKey
+            "-----BEGIN CERTIFICATE-----`r`n$([Convert]::ToBase64String($c.RawData))`r`n-----END CERTIFICATE-----" | Set-Content C:\web01.pem
+            (Import-Certificate -FilePath C:\web01.pem -CertStoreLocation Cert:\CurrentUser\Root).Thumbprint -eq $c.Thumbprint
+            'not a certificate' | Set-Content C:\bad.cer
+            Import-Certificate -FilePath C:\bad.cer -CertStoreLocation Cert:\LocalMachine\Root
+            Get-ChildItem Cert:\LocalMachine\My | Remove-Item
+            (Get-ChildItem Cert:\LocalMachine\My).Count; (Get-ChildItem Cert:\LocalMachine\Root).Count
+            """, stores, disk);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "web01.cer", "True", "False", "True", "0", "1" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "System.Runtime.InteropServices.COMException,Import-Certificate" }));
+    }
+
+    [Test]
+    public async Task A_certificate_goes_on_the_wire_as_its_raw_data_and_the_providers_notes()
+    {
+        var host = await PowerShellAsync(@"New-SelfSignedCertificate -DnsName web01 -CertStoreLocation Cert:\LocalMachine\My", new CertificateStores());
+        var certificate = (PsObject)host.Outputs.Single();
+
+        var written = (PsObject)RemotingDepth.Apply(certificate, o => o.ToDisplayString());
+
+        Assert.That(written.TypeNames, Is.EqualTo(new[] { "System.Security.Cryptography.X509Certificates.X509Certificate2", "System.Security.Cryptography.X509Certificates.X509Certificate", "System.Object" }));
+        Assert.That(written.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[] { "RawData" }));
+        Assert.That(written.ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "PSPath", "PSParentPath", "PSChildName", "PSDrive", "PSProvider", "PSIsContainer" }));
+        Assert.That(written.ToStringValue, Does.Match(@"^\[Subject\]\r\n  CN=web01\r\n\r\n\[Issuer\]\r\n  CN=web01\r\n\r\n\[Serial Number\]\r\n  [0-9A-F]{32}\r\n\r\n" +
+            @"\[Not Before\]\r\n  12/1/2026 7:50:00 AM\r\n\r\n\[Not After\]\r\n  12/1/2027 7:50:00 AM\r\n\r\n\[Thumbprint\]\r\n  [0-9A-F]{40}\r\n$"));
+        Assert.That(certificate.AdaptedProperties.Select(p => p.Name), Does.Contain("Thumbprint"), "the session keeps every property");
+    }
+
+    [TestCase("New-SelfSignedCertificate -CertStoreLocation Cert:\\LocalMachine\\My", "System.ArgumentException,New-SelfSignedCertificate")]
+    [TestCase("New-SelfSignedCertificate -DnsName x -CertStoreLocation Cert:\\LocalMachine\\Nope", "PathNotFound,New-SelfSignedCertificate")]
+    public async Task A_certificate_that_cannot_be_made_is_an_error_and_nothing_is_stored(string statement, string id)
+    {
+        var stores = new CertificateStores();
+
+        var host = await PowerShellAsync(statement + "; 'next'", stores);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { id }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(stores.List("LocalMachine", "My"), Is.Empty);
+    }
+}
