@@ -51,7 +51,7 @@ internal sealed partial class RunContext
 
     private async ValueTask CertificateDriveAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        var stores = Host.CertificateStores ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command}: the Cert: drive needs a computer's session"));
+        var stores = Host.CertificateStores ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {arguments["LiteralPath"] ?? arguments["Path"]}: the Cert: drive needs a computer's session"));
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
         var recurse = arguments.Has("Recurse");
         var dnsName = arguments["DnsName"] is { } dnsWord ? PipelineVariables.Display(await ArgumentAsync(dnsWord, to, blockNesting)) : null;

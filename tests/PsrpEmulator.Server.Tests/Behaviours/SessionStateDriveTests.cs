@@ -151,13 +151,13 @@ public class SessionStateDriveTests
     }
 
     /// <summary>
-    /// The Cert: drive exists on Windows but holds nothing here, and the WSMan: drive (read in a computer's session) is
-    /// not changed: the scenario error says so, not a missing path.
+    /// The Cert: and WSMan: drives are a computer's (a host without one says so), and the WSMan: drive is not changed:
+    /// the scenario error says so, not a missing path.
     /// </summary>
     [TestCase("Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb", "Get-Item WSMan:\\localhost\\MaxEnvelopeSizekb: the WSMan: drive needs a computer's session")]
-    [TestCase("Get-ChildItem Cert:\\LocalMachine\\My", "Get-ChildItem Cert:\\LocalMachine\\My: the Cert: drive is not emulated: give the command a rule")]
+    [TestCase("Get-ChildItem Cert:\\LocalMachine\\My", "Get-ChildItem Cert:\\LocalMachine\\My: the Cert: drive needs a computer's session")]
     [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*'", "Set-Item WSMan:\\localhost\\Client\\TrustedHosts: changing the WinRM configuration is not emulated (the emulator's settings are its configuration's): give the command a rule")]
-    public async Task A_drive_the_emulator_has_no_items_for_is_the_scenario_error(string statement, string message)
+    public async Task A_drive_without_a_computer_or_a_change_it_does_not_take_is_the_scenario_error(string statement, string message)
     {
         var (host, _) = await RunAsync(statement);
 
