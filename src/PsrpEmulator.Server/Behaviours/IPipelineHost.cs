@@ -57,6 +57,9 @@ public interface IPipelineHost
     /// <summary>The computer's certificate stores (the Cert: drive, New-SelfSignedCertificate); null when the host has none.</summary>
     CertificateStores? CertificateStores => null;
 
+    /// <summary>What scripts changed of the computer's WinRM configuration (already laid over <see cref="WsManConfiguration"/>); null when the host keeps none.</summary>
+    WsManSettings? WsManSettings => null;
+
     /// <summary>The computer's classic event logs (Get-EventLog, Write-EventLog, Get-WinEvent); null when the host has none.</summary>
     EventLogs? EventLogs => null;
 
@@ -217,6 +220,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public SmbShares? SmbShares => inner.SmbShares;
 
     public CertificateStores? CertificateStores => inner.CertificateStores;
+
+    public WsManSettings? WsManSettings => inner.WsManSettings;
 
     public EventLogs? EventLogs => inner.EventLogs;
 

@@ -37,7 +37,7 @@ internal sealed partial class RunContext
         ["Set-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
         ["Add-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
         ["Out-File"] = ["FilePath", "LiteralPath", "Encoding", "Append", "Force", "NoClobber", "Width", "NoNewline", "InputObject"],
-        ["New-Item"] = ["Path", "Name", "ItemType", "Type", "Value", "Force", "Credential"],
+        ["New-Item"] = ["Path", "Name", "ItemType", "Type", "Value", "Force", "Credential", "Transport", "Address", "HostName", "Enabled", "URLPrefix", "CertificateThumbPrint", "Port"],
         ["Remove-Item"] = ["Path", "LiteralPath", "Recurse", "Force", "Filter", "Include", "Exclude", "Credential", "Stream", "DeleteKey"],
         ["Get-ChildItem"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Recurse", "Depth", "Force", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Attributes",
             "DnsName", "SSLServerAuthentication", "ExpiringInDays", "CodeSigningCert", "DocumentEncryptionCert", "Eku"],
@@ -58,7 +58,7 @@ internal sealed partial class RunContext
         ["Clear-Content"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
         ["Expand-Archive"] = ["Path", "LiteralPath", "DestinationPath", "Force", "PassThru"],
         ["Compress-Archive"] = ["Path", "LiteralPath", "DestinationPath", "CompressionLevel", "Update", "Force", "PassThru"],
-        ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential"],
+        ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential", "Concatenate"],
         ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "InputObject"],
         ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
         ["Get-ItemProperty"] = ["Path", "LiteralPath", "Name", "Filter", "Include", "Exclude", "Credential"],
@@ -74,7 +74,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
         "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "Update", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
-        "Audit", "AllCentralAccessPolicy", "Passthru", "ClearCentralAccessPolicy", "DeleteKey", "SSLServerAuthentication", "CodeSigningCert", "DocumentEncryptionCert",
+        "Audit", "AllCentralAccessPolicy", "Passthru", "ClearCentralAccessPolicy", "DeleteKey", "SSLServerAuthentication", "CodeSigningCert", "DocumentEncryptionCert", "Concatenate",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).

@@ -130,6 +130,8 @@ internal sealed partial class RunContext
 
         public CertificateStores? CertificateStores => context.Host.CertificateStores;
 
+        public WsManSettings? WsManSettings => context.Host.WsManSettings;
+
         public EventLogs? EventLogs => context.Host.EventLogs;
 
         public NetworkSettings? NetworkSettings => context.Host.NetworkSettings;

@@ -32,8 +32,14 @@ internal sealed partial class RunContext
         {
             if (command is not ("Test-Path" or "Get-Item" or "Get-ChildItem"))
             {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault(
-                    $"{command} {path}: changing the WinRM configuration is not emulated (the emulator's settings are its configuration's): give the command a rule"));
+                if (Host.WsManSettings is not { } settings || command == "Clear-Item")
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                        $"{command} {path}: changing the WinRM configuration is not emulated (the emulator's settings are its configuration's): give the command a rule"));
+                }
+
+                await ChangeWsManAsync(command, path, settings, arguments, to, output, blockNesting);
+                continue;
             }
 
             var entries = Host.WsManConfiguration ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {path}: the WSMan: drive needs a computer's session"));
@@ -88,6 +94,132 @@ internal sealed partial class RunContext
                 }
 
                 await WsManChildrenAsync(entries, itemPath, entry, arguments.Has("Recurse"), output);
+            }
+        }
+    }
+
+    // The TrustedHosts question of the WSMan provider (its resources' text).
+    private const string TrustedHostsCaption = "WinRM Security Configuration.";
+    private const string TrustedHostsQuery = "This command modifies the TrustedHosts list for the WinRM client. The computers in the TrustedHosts list might not be authenticated. " +
+        "The client might send credential information to these computers. Are you sure that you want to modify this list?";
+
+    // Listener names WinRM gives the keys Enable-PSRemoting and a certificate's HTTPS listener have (Windows' own); others a stable hash (UNVERIFIED).
+    private static string ListenerName(string transport, string address) => (transport.ToUpperInvariant(), address) switch
+    {
+        ("HTTP", "*") => "Listener_1084132640",
+        ("HTTPS", "*") => "Listener_1305953032",
+        _ => "Listener_" + ((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(transport + "|" + address) % 900_000_000 + 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// A change of the WinRM configuration, kept for the computer (<see cref="WsManSettings"/>) and read back, not acted
+    /// on: Set-Item of a value (a boolean as WinRM writes one, TrustedHosts with -Concatenate and, without -Force, the
+    /// provider's question), New-Item of a listener (-Transport, -Address, -Port, -HostName, -CertificateThumbPrint:
+    /// one of LocalMachine\My; Windows asks before it without -Force, here it does not), Remove-Item of a listener.
+    /// </summary>
+    private async ValueTask ChangeWsManAsync(string command, string path, WsManSettings settings, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var entries = Host.WsManConfiguration ?? [];
+        var parts = path[(path.IndexOf(':', StringComparison.Ordinal) + 1)..].Replace('/', '\\').Split('\\', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2 || !parts[0].Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {path}: changing the WinRM configuration outside WSMan:\\localhost\\... is not emulated: give the command a rule"));
+        }
+
+        var below = string.Join('\\', parts[1..]);
+        var entry = entries.FirstOrDefault(e => e.Path.Equals(below, StringComparison.OrdinalIgnoreCase));
+        async ValueTask<string?> Text(string parameter) => arguments[parameter] is { } word ? PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)) : null;
+        switch (command)
+        {
+            case "Set-Item":
+            {
+                if (entry is null)
+                {
+                    await WriteErrorAsync(PathNotFound(command, path), output);
+                    return;
+                }
+
+                if (entry.IsContainer) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Set-Item {path}: setting a container is not emulated: give the command a rule"));
+                var given = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
+                // WinRM keeps text: a boolean as true or false.
+                var value = given is PsPrimitive { Value: bool flag } ? (flag ? "true" : "false") : PipelineVariables.Display(given);
+                if (entry.Path.Equals(@"Client\TrustedHosts", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (arguments.Has("Concatenate") && entry.Value is { Length: > 0 } current) value = current + "," + value;
+                    if (!arguments.Has("Force") && !await ShouldContinueAsync([PsPrimitive.String(TrustedHostsQuery), PsPrimitive.String(TrustedHostsCaption)])) return;
+                }
+                else if (entry.Value is "true" or "false" && value is not ("true" or "false"))
+                {
+                    value = value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1" ? "true" : value.Equals("false", StringComparison.OrdinalIgnoreCase) || value == "0" ? "false" : value;
+                }
+
+                settings.Set(entry.Path, value);
+                return;
+            }
+
+            case "New-Item":
+            {
+                if (!below.Equals("Listener", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Item {path}: making WinRM configuration items other than listeners is not emulated: give the command a rule"));
+                }
+
+                var transport = (await Text("Transport"))?.ToUpperInvariant();
+                var address = await Text("Address");
+                if (transport is not ("HTTP" or "HTTPS") || address is null)
+                {
+                    throw new StatementTerminatedException(ParameterError(command, transport is null or "HTTP" or "HTTPS"
+                        ? "Cannot process command because of one or more missing mandatory parameters: Address Transport."
+                        : $"Cannot validate argument on parameter 'Transport'. The argument \"{transport}\" does not belong to the set \"HTTP,HTTPS\" specified by the ValidateSet attribute.",
+                        transport is null or "HTTP" or "HTTPS" ? "MissingMandatoryParameter" : "ParameterArgumentValidationError"));
+                }
+
+                var thumbprint = (await Text("CertificateThumbPrint"))?.Replace(" ", string.Empty, StringComparison.Ordinal) ?? string.Empty;
+                if (transport == "HTTPS" && (thumbprint.Length == 0 || Host.CertificateStores is { } stores && !stores.List("LocalMachine", "My").Any(c => c.Thumbprint.Equals(thumbprint, StringComparison.OrdinalIgnoreCase))))
+                {
+                    // WinRM needs a certificate of the computer's store with a private key (the message UNVERIFIED).
+                    await WriteErrorAsync(new ScriptedError("Cannot create a WinRM listener on HTTPS because this machine does not have an appropriate certificate. To be used for SSL, a certificate must have a CN matching the hostname, be appropriate for Server Authentication, and not be expired, revoked, or self-signed.",
+                        "System.InvalidOperationException,Microsoft.PowerShell.Commands.NewItemCommand", ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = command }, output);
+                    return;
+                }
+
+                var name = ListenerName(transport, address);
+                var listener = @"Listener\" + name;
+                if (entries.Any(e => e.Path.Equals(listener, StringComparison.OrdinalIgnoreCase)))
+                {
+                    await WriteErrorAsync(new ScriptedError("The WS-Management service cannot create the resource because it already exists.", "System.InvalidOperationException,Microsoft.PowerShell.Commands.NewItemCommand",
+                        ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = command }, output);
+                    return;
+                }
+
+                var made = new WsManConfigEntry(listener, null, [$"Transport={transport}", $"Address={address}"]);
+                settings.Add(
+                [
+                    made,
+                    new(listener + @"\Address", address),
+                    new(listener + @"\Transport", transport),
+                    new(listener + @"\Port", await Text("Port") ?? (transport == "HTTPS" ? "5986" : "5985")),
+                    new(listener + @"\Hostname", await Text("HostName") ?? string.Empty),
+                    new(listener + @"\Enabled", (await Text("Enabled"))?.ToLowerInvariant() is "false" or "0" ? "false" : "true"),
+                    new(listener + @"\URLPrefix", await Text("URLPrefix") ?? "wsman"),
+                    new(listener + @"\CertificateThumbprint", thumbprint),
+                ]);
+                await output.WriteAsync(new PipelineOutput(WsManElement(@"localhost\" + listener, made)), cancellationToken);
+                return;
+            }
+
+            default:
+            {
+                // Remove-Item of a listener (a plugin's or another container's removal is not emulated).
+                if (entry is not { IsContainer: true } || !entry.Parent.Equals("Listener", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (entry is null) await WriteErrorAsync(PathNotFound(command, path), output);
+                    else throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Remove-Item {path}: removing WinRM configuration items other than listeners is not emulated: give the command a rule"));
+                    return;
+                }
+
+                settings.Remove(entry.Path);
+                return;
             }
         }
     }

@@ -89,6 +89,11 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     /// <summary>A virtual computer's certificate stores, made at first use (commands change them for every session of the computer).</summary>
     public CertificateStores CertificateStoresOf(string computer) => _certificates.GetOrAdd(computer, static _ => new CertificateStores());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WsManSettings> _wsManSettings = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What scripts changed of a virtual computer's WinRM configuration, made at first use.</summary>
+    public WsManSettings WsManSettingsOf(string computer) => _wsManSettings.GetOrAdd(computer, static _ => new WsManSettings());
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EventLogs> _eventLogs = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

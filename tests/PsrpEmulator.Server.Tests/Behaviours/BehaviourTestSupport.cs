@@ -58,7 +58,11 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public NetworkSettings? NetworkSettings { get; init; }
 
-    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
+    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get => WsManSettings is { } settings && _wsManConfiguration is { } entries ? settings.Apply(entries) : _wsManConfiguration; init => _wsManConfiguration = value; }
+
+    private readonly IReadOnlyList<WsManConfigEntry>? _wsManConfiguration;
+
+    public WsManSettings? WsManSettings { get; init; }
 
     /// <summary>The computer's restarts (its last boot); none by default.</summary>
     public IComputerPower? Power { get; init; }
@@ -201,7 +205,11 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
 
     public NetworkSettings? NetworkSettings { get; init; }
 
-    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get; init; }
+    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration { get => WsManSettings is { } settings && _wsManConfiguration is { } entries ? settings.Apply(entries) : _wsManConfiguration; init => _wsManConfiguration = value; }
+
+    private readonly IReadOnlyList<WsManConfigEntry>? _wsManConfiguration;
+
+    public WsManSettings? WsManSettings { get; init; }
 
     public VirtualRegistry? Registry { get; init; } = BehaviourCatalog.LoadDefault().NewRegistry("TESTHOST01");
 

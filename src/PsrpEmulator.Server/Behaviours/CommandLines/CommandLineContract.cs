@@ -54,6 +54,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's certificate stores (powershell.exe's Cert: drive); null when the host has none.</summary>
     CertificateStores? CertificateStores => null;
 
+    /// <summary>What scripts changed of the computer's WinRM configuration (winrm set); null when the host keeps none.</summary>
+    WsManSettings? WsManSettings => null;
+
     /// <summary>The computer's classic event logs (powershell.exe's Get-EventLog; net start's service entries); null when the host has none.</summary>
     EventLogs? EventLogs => null;
 
@@ -115,6 +118,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual SmbShares? SmbShares => inner.SmbShares;
 
     public virtual CertificateStores? CertificateStores => inner.CertificateStores;
+
+    public virtual WsManSettings? WsManSettings => inner.WsManSettings;
 
     public virtual EventLogs? EventLogs => inner.EventLogs;
 

@@ -119,6 +119,8 @@ internal static class ComputerPowerShell
 
         public CertificateStores? CertificateStores => host.CertificateStores;
 
+        public WsManSettings? WsManSettings => host.WsManSettings;
+
         public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;

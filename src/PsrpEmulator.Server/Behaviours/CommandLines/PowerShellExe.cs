@@ -256,6 +256,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public CertificateStores? CertificateStores => host.CertificateStores;
 
+        public WsManSettings? WsManSettings => host.WsManSettings;
+
         public EventLogs? EventLogs => host.EventLogs;
 
         public NetworkSettings? NetworkSettings => host.NetworkSettings;

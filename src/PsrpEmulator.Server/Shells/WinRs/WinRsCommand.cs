@@ -91,7 +91,9 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public NetworkSettings? NetworkSettings => _shell.Services.NetworkSettingsOf(_shell.ComputerName);
 
-    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => WsManConfigTree.For(_shell.Services);
+    public IReadOnlyList<WsManConfigEntry>? WsManConfiguration => _shell.Services.WsManSettingsOf(_shell.ComputerName).Apply(WsManConfigTree.For(_shell.Services));
+
+    public WsManSettings? WsManSettings => _shell.Services.WsManSettingsOf(_shell.ComputerName);
 
     public VirtualRegistry? Registry => _shell.Services.RegistryOf(_shell.ComputerName);
 

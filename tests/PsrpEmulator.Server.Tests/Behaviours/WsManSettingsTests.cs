@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>Changes of a computer's WinRM configuration through the WSMan: drive: kept, read back, not acted on.</summary>
+public class WsManSettingsTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    // A few items of the configuration, in WinRM's order.
+    private static readonly WsManConfigEntry[] Configuration =
+    [
+        new("MaxEnvelopeSizekb", "500"), new("Client", null), new(@"Client\TrustedHosts", string.Empty), new("Service", null), new(@"Service\Auth", null),
+        new(@"Service\Auth\Basic", "false"), new("Listener", null), new(@"Listener\Listener_1084132640", null, ["Transport=HTTP", "Address=*"]),
+        new(@"Listener\Listener_1084132640\Port", "5985"), new("Plugin", null),
+    ];
+
+    private static async Task<RecordingHost> RunAsync(string script, WsManSettings settings, CertificateStores? stores = null, Func<PipelineHostCall, PipelineHostResponse>? ui = null)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), WsManConfiguration = Configuration, WsManSettings = settings, CertificateStores = stores ?? new CertificateStores(), HostUI = ui };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero)));
+        return host;
+    }
+
+    [Test]
+    public async Task An_https_listener_made_with_a_certificate_of_the_store_is_listed_after_the_http_one_and_removed()
+    {
+        var settings = new WsManSettings();
+
+        var host = await RunAsync("""
+            $c = New-SelfSignedCertificate -DnsName server01 -CertStoreLocation Cert:\LocalMachine\My
+            $l = New-Item -Path WSMan:\localhost\Listener -Transport HTTPS -Address * -CertificateThumbPrint $c.Thumbprint -Force
+            $l.Name; $l.Keys
+            (Get-ChildItem WSMan:\localhost\Listener).Name
+            (Get-Item WSMan:\localhost\Listener\Listener_1305953032\Port).Value
+            (Get-Item WSMan:\localhost\Listener\Listener_1305953032\CertificateThumbprint).Value -eq $c.Thumbprint
+            Remove-Item WSMan:\localhost\Listener\Listener_1305953032 -Recurse
+            (Get-ChildItem WSMan:\localhost\Listener).Name
+            """, settings);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Listener_1305953032", "Transport=HTTPS", "Address=*", "Listener_1084132640", "Listener_1305953032", "5986", "True", "Listener_1084132640",
+        }));
+    }
+
+    [Test]
+    public async Task An_https_listener_needs_a_certificate_of_the_computer_and_a_taken_one_is_refused()
+    {
+        var host = await RunAsync("""
+            New-Item -Path WSMan:\localhost\Listener -Transport HTTPS -Address * -CertificateThumbPrint 0123456789ABCDEF0123456789ABCDEF01234567 -Force
+            New-Item -Path WSMan:\localhost\Listener -Transport HTTP -Address * -Force
+            'next'
+            """, new WsManSettings());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[]
+        {
+            "Cannot create a WinRM listener on HTTPS because this machine does not have an appropriate certificate. To be used for SSL, a certificate must have a CN matching the hostname, be appropriate for Server Authentication, and not be expired, revoked, or self-signed.",
+            "The WS-Management service cannot create the resource because it already exists.",
+        }));
+    }
+
+    [Test]
+    public async Task Values_are_set_as_winrm_keeps_them_and_a_missing_one_is_path_not_found()
+    {
+        var host = await RunAsync("""
+            Set-Item WSMan:\localhost\Service\Auth\Basic $true
+            (Get-Item WSMan:\localhost\Service\Auth\Basic).Value
+            Set-Item WSMan:\localhost\MaxEnvelopeSizekb -Value 8192
+            (Get-Item WSMan:\localhost\MaxEnvelopeSizekb).Value
+            Set-Item WSMan:\localhost\Service\Nope 1
+            """, new WsManSettings());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "true", "8192" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.SetItemCommand" }));
+    }
+
+    [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value 'a,b' -Force; Set-Item WSMan:\\localhost\\Client\\TrustedHosts c -Concatenate -Force", new int[0], 0, "a,b,c")]
+    [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*'", new[] { 0 }, 1, "*")]
+    [TestCase("Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*'", new[] { 1 }, 1, "")]
+    public async Task TrustedHosts_asks_the_providers_question_unless_forced(string statement, int[] answers, int prompts, string value)
+    {
+        var next = 0;
+        var host = await RunAsync(statement + "; (Get-Item WSMan:\\localhost\\Client\\TrustedHosts).Value", new WsManSettings(), ui:
+            call => new PipelineHostResponse(call.CallId, call.MethodId, call.MethodId == RemoteHostMethodId.PromptForChoice ? PsPrimitive.Int32(answers[next++]) : null));
+
+        Assert.That(host.Errors, Is.Empty);
+        var asked = host.HostCalls.Where(c => c.MethodId == RemoteHostMethodId.PromptForChoice).ToList();
+        Assert.That(asked, Has.Count.EqualTo(prompts));
+        if (prompts > 0) Assert.That(asked[0].Parameters[0].ToDisplayString(), Is.EqualTo("WinRM Security Configuration."));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { value }));
+    }
+}
