@@ -95,4 +95,34 @@ public class WsManSettingsTests
         if (prompts > 0) Assert.That(asked[0].Parameters[0].ToDisplayString(), Is.EqualTo("WinRM Security Configuration."));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { value }));
     }
+
+    private static async Task<(string Stdout, string Stderr, int ExitCode)> WinrmAsync(string line, WsManSettings settings)
+    {
+        var host = new FakeCommandLineHost { WsManConfiguration = Configuration, WsManSettings = settings };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host.Stdout, host.Stderr, code);
+    }
+
+    [Test]
+    public async Task Winrm_set_create_and_delete_change_what_the_drive_and_winrm_get_show()
+    {
+        var settings = new WsManSettings();
+
+        var set = await WinrmAsync("winrm set winrm/config/service/auth @{Basic=\"true\"}", settings);
+        var created = await WinrmAsync("winrm create winrm/config/Listener?Address=*+Transport=HTTPS @{Hostname=\"web01\";CertificateThumbprint=\"AB CD\"}", settings);
+        var again = await WinrmAsync("winrm create winrm/config/Listener?Address=*+Transport=HTTPS @{Hostname=\"web01\"}", settings);
+        var host = await RunAsync(@"(Get-Item WSMan:\localhost\Listener\Listener_1305953032\Hostname).Value; (Get-Item WSMan:\localhost\Listener\Listener_1305953032\CertificateThumbprint).Value", settings);
+        var deleted = await WinrmAsync("winrm delete winrm/config/Listener?Address=*+Transport=HTTPS", settings);
+        var gone = await WinrmAsync("winrm delete winrm/config/Listener?Address=*+Transport=HTTPS", settings);
+        var unknown = await WinrmAsync("winrm set winrm/config/service/auth @{Nope=\"true\"}", settings);
+
+        Assert.That(set, Is.EqualTo(("Auth\r\n    Basic = true\r\n\r\n", "", 0)));
+        Assert.That(created.Stdout, Does.EndWith("            Selector: Address = *, Transport = HTTPS\r\n\r\n"));
+        Assert.That(again, Is.EqualTo(("", "WSManFault\r\n    Message = The WS-Management service cannot create the resource because it already exists.\r\n\r\n", 1)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "web01", "ABCD" }));
+        Assert.That((deleted.Stdout, deleted.ExitCode), Is.EqualTo(("", 0)));
+        Assert.That(gone.ExitCode, Is.EqualTo(1));
+        Assert.That(unknown.ExitCode, Is.EqualTo(1));
+        Assert.That(settings.Apply(Configuration).Count(e => e.Path.StartsWith(@"Listener\Listener_1305953032", StringComparison.Ordinal)), Is.EqualTo(0));
+    }
 }

@@ -9,10 +9,14 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <c>/service/auth</c>...), <c>winrm enumerate winrm/config/listener</c>, <c>winrm id</c> (the Identify answer this
 /// endpoint gives) and <c>winrm quickconfig</c> on a computer remoting is already set up on; each in winrm's layout (a
 /// resource's name, then its values four spaces in per level, <c>Name = value</c>, an empty value as its name alone).
-/// Changing the configuration (<c>winrm set</c>, <c>create</c>, <c>delete</c>) and other computers' (<c>-r:</c>) are not
-/// emulated.
+/// Its changes, kept for the computer as the WSMan: drive's are (<see cref="WsManSettings"/>; read back, not acted on):
+/// <c>winrm set winrm/config/service/auth @{Basic="true"}</c> (the resource's values printed after), <c>winrm create
+/// winrm/config/Listener?Address=*+Transport=HTTPS @{Hostname="x";CertificateThumbprint="..."}</c> (ResourceCreated)
+/// and <c>winrm delete winrm/config/Listener?Address=*+Transport=HTTPS</c>; a setting the resource has not, or a
+/// listener that exists or does not, is a WSManFault on stderr with exit code 1 (the wording UNVERIFIED, its error
+/// numbers not written). Other computers' configuration (<c>-r:</c>) is not emulated.
 /// </summary>
-internal sealed class WinrmScript(string verb, string? resource) : ICommandLineScript
+internal sealed class WinrmScript(string verb, string? resource, string? values = null) : ICommandLineScript
 {
     public string Description => $"winrm {verb}";
 
@@ -27,6 +31,9 @@ internal sealed class WinrmScript(string verb, string? resource) : ICommandLineS
             "enumerate" or "e" => "enumerate",
             "identify" or "id" => "identify",
             "quickconfig" or "qc" => "quickconfig",
+            "set" or "s" => "set",
+            "create" or "c" => "create",
+            "delete" or "d" => "delete",
             _ => null,
         };
         if (verb is null) return false;
@@ -34,7 +41,8 @@ internal sealed class WinrmScript(string verb, string? resource) : ICommandLineS
         var switches = rest.Where(t => t.StartsWith('-') || t.StartsWith('/')).ToList();
         // Another computer's configuration (-r:server), a selector set or a change: not these answers.
         if (switches.Any(s => !IsReadSwitch(s))) return false;
-        script = new WinrmScript(verb, rest.FirstOrDefault(t => !t.StartsWith('-') && !t.StartsWith('/')));
+        var words = rest.Where(t => !t.StartsWith('-') && !t.StartsWith('/')).ToList();
+        script = new WinrmScript(verb, words.FirstOrDefault(), words.Skip(1).FirstOrDefault(w => w.StartsWith("@{", StringComparison.Ordinal)));
         return true;
     }
 
@@ -49,6 +57,22 @@ internal sealed class WinrmScript(string verb, string? resource) : ICommandLineS
             return 1;
         }
 
+        if (verb is "set" or "create" or "delete" && host.WsManSettings is { } settings)
+        {
+            var changed = Change(entries, settings, out var failure);
+            if (changed is null && failure is not null)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, $"WSManFault\r\n    Message = {failure}\r\n\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            if (changed is not null)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stdout, changed, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+        }
+
         string? text = verb switch
         {
             "identify" => "IdentifyResponse\r\n    ProtocolVersion = http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\r\n    ProductVendor = Microsoft Corporation\r\n" +
@@ -56,6 +80,7 @@ internal sealed class WinrmScript(string verb, string? resource) : ICommandLineS
                 "        SecurityProfileName = http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/spnego-kerberos\r\n\r\n",
             "quickconfig" => "WinRM service is already running on this machine.\r\nWinRM is already set up for remote management on this computer.\r\n",
             "get" => Get(entries, resource),
+            "set" or "create" or "delete" => null,
             _ => resource?.TrimEnd('/').Equals("winrm/config/listener", StringComparison.OrdinalIgnoreCase) == true ? Listeners(entries) : null,
         };
         if (text is null)
@@ -64,8 +89,123 @@ internal sealed class WinrmScript(string verb, string? resource) : ICommandLineS
             return 1;
         }
 
+
         await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    // winrm/config/Listener?Address=*+Transport=HTTPS: the listener's selectors (null for another resource).
+    private static (string Address, string Transport)? ListenerSelectors(string? resource)
+    {
+        if (resource?.IndexOf('?') is not (> 0 and var question) || !resource[..question].TrimEnd('/').Equals("winrm/config/listener", StringComparison.OrdinalIgnoreCase)) return null;
+        string? address = null, transport = null;
+        foreach (var pair in resource[(question + 1)..].Split('+'))
+        {
+            var equals = pair.IndexOf('=');
+            if (equals <= 0) return null;
+            var (key, value) = (pair[..equals], pair[(equals + 1)..]);
+            if (key.Equals("Address", StringComparison.OrdinalIgnoreCase)) address = value;
+            else if (key.Equals("Transport", StringComparison.OrdinalIgnoreCase)) transport = value.ToUpperInvariant();
+            else return null;
+        }
+
+        return address is null || transport is not ("HTTP" or "HTTPS") ? null : (address, transport);
+    }
+
+    // @{Name="value";Other="value"} (cmd has taken the quotes off).
+    private Dictionary<string, string> Values()
+    {
+        var found = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Text.RegularExpressions.Match pair in System.Text.RegularExpressions.Regex.Matches(values ?? string.Empty, @"(\w+)\s*=\s*([^;}]*)", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+        {
+            found[pair.Groups[1].Value] = pair.Groups[2].Value.Trim();
+        }
+
+        return found;
+    }
+
+    /// <summary>winrm set, create, delete: the text to print, or null with the fault's message (a null message: not emulated).</summary>
+    private string? Change(IReadOnlyList<WsManConfigEntry> entries, WsManSettings settings, out string? failure)
+    {
+        failure = null;
+        var given = Values();
+        if (ListenerSelectors(resource) is var (address, transport))
+        {
+            var listener = entries.FirstOrDefault(e => e.IsContainer && e.Parent.Equals("Listener", StringComparison.OrdinalIgnoreCase) &&
+                e.Keys is { } keys && keys.Contains("Transport=" + transport, StringComparer.OrdinalIgnoreCase) && keys.Contains("Address=" + address, StringComparer.OrdinalIgnoreCase));
+            switch (verb)
+            {
+                case "create":
+                {
+                    if (listener is not null)
+                    {
+                        failure = "The WS-Management service cannot create the resource because it already exists.";
+                        return null;
+                    }
+
+                    var name = @"Listener\Listener_" + (transport, address) switch { ("HTTP", "*") => "1084132640", ("HTTPS", "*") => "1305953032", _ => ((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(transport + "|" + address) % 900_000_000 + 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                    string Value(string key, string fallback) => given.TryGetValue(key, out var v) ? v : fallback;
+                    settings.Add(
+                    [
+                        new(name, null, [$"Transport={transport}", $"Address={address}"]),
+                        new(name + @"\Address", address), new(name + @"\Transport", transport), new(name + @"\Port", Value("Port", transport == "HTTPS" ? "5986" : "5985")),
+                        new(name + @"\Hostname", Value("Hostname", string.Empty)), new(name + @"\Enabled", Value("Enabled", "true")), new(name + @"\URLPrefix", Value("URLPrefix", "wsman")),
+                        new(name + @"\CertificateThumbprint", Value("CertificateThumbprint", string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)),
+                    ]);
+                    return "ResourceCreated\r\n    Address = http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous\r\n    ReferenceParameters\r\n" +
+                        "        ResourceURI = http://schemas.microsoft.com/wbem/wsman/1/config/listener\r\n        SelectorSet\r\n" +
+                        $"            Selector: Address = {address}, Transport = {transport}\r\n\r\n";
+                }
+
+                case "delete":
+                    if (listener is null)
+                    {
+                        failure = "The service cannot find the resource identified by the resource URI and selectors.";
+                        return null;
+                    }
+
+                    settings.Remove(listener.Path);
+                    return string.Empty;
+                default:
+                {
+                    if (listener is null)
+                    {
+                        failure = "The service cannot find the resource identified by the resource URI and selectors.";
+                        return null;
+                    }
+
+                    foreach (var (key, value) in given)
+                    {
+                        if (!entries.Any(e => e.Path.Equals(listener.Path + "\\" + key, StringComparison.OrdinalIgnoreCase))) return Unknown(key, out failure);
+                        settings.Set(listener.Path + "\\" + key, value);
+                    }
+
+                    var changed = settings.Apply(entries);
+                    var text = new StringBuilder("Listener\r\n");
+                    Render(changed, listener.Path, 1, text);
+                    return text.Append("\r\n").ToString();
+                }
+            }
+        }
+
+        if (verb != "set" || Resource(resource) is not var (path, resourceName)) return null;
+        foreach (var (key, value) in given)
+        {
+            var leaf = path.Length == 0 ? key : path + "\\" + key;
+            var entry = entries.FirstOrDefault(e => !e.IsContainer && e.Path.Equals(leaf, StringComparison.OrdinalIgnoreCase));
+            if (entry is null) return Unknown(key, out failure);
+            settings.Set(entry.Path, entry.Value is "true" or "false" ? value.ToLowerInvariant() : value);
+        }
+
+        var result = new StringBuilder(resourceName).Append("\r\n");
+        Render(settings.Apply(entries), path, 1, result);
+        return result.Append("\r\n").ToString();
+
+        static string? Unknown(string key, out string? failure)
+        {
+            failure = $"The WS-Management service cannot process the request because the XML is invalid: {key} is not a setting of the resource.";
+            return null;
+        }
     }
 
     // The configuration's parts winrm names by resource URI (winrm/config/winrs is the Shell container), and their names.
