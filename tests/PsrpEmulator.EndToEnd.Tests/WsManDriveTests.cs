@@ -94,19 +94,22 @@ public class WsManDriveTests : EmulatorTestBase
         Assert.That(auth.StdoutText, Does.StartWith("Auth\r\n    Basic = true\r\n    Kerberos = false\r\n    Negotiate = false\r\n"));
         Assert.That(listener.StdoutText, Does.Contain("    Transport = HTTP\r\n    Port = 5985\r\n"));
         Assert.That((winrs.ExitCode, auth.ExitCode, listener.ExitCode), Is.EqualTo((0, 0, 0)));
-        Assert.That(change.ExitCode, Is.Not.Zero);
-        Assert.That(change.StderrText, Does.Contain("not emulate"));
+        // A change is kept for the computer and printed with its resource (read back, not acted on).
+        Assert.That(change.ExitCode, Is.Zero);
+        Assert.That(change.StdoutText, Does.StartWith("Config\r\n    MaxEnvelopeSizekb = 2048\r\n"));
     }
 
     [Test]
-    public async Task A_missing_item_is_PathNotFound_and_a_change_is_the_scenario_error()
+    public async Task A_missing_item_is_PathNotFound_and_a_change_is_kept_for_the_computer()
     {
         using var transport = CreateTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
 
-        var events = await pool.InvokeAsync(@"Get-Item WSMan:\localhost\Nope; Set-Item WSMan:\localhost\MaxEnvelopeSizekb 2048; 'next'");
+        var events = await pool.InvokeAsync(@"Get-Item WSMan:\localhost\Nope; Set-Item WSMan:\localhost\MaxEnvelopeSizekb 2048; (Get-Item WSMan:\localhost\MaxEnvelopeSizekb).Value; 'next'");
+        var later = await pool.InvokeAsync(@"(Get-Item WSMan:\localhost\MaxEnvelopeSizekb).Value");
 
-        Assert.That(events.OfType<ErrorEvent>().Select(e => e.Error.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", "PsrpEmulator.ScenarioError" }));
-        Assert.That(Outputs(events), Is.EqualTo(new[] { "next" }));
+        Assert.That(events.OfType<ErrorEvent>().Select(e => e.Error.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand" }));
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "2048", "next" }));
+        Assert.That(Outputs(later), Is.EqualTo(new[] { "2048" }));
     }
 }
