@@ -142,47 +142,44 @@ internal sealed partial class RunContext
     // The C: drive and the FileSystem provider as an ACL's PSDrive and PSProvider notes (their properties to depth 0: texts).
     private PsObject FileSystemDriveObject()
     {
-        var drive = new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = "C" };
         var location = CurrentDirectory;
+        var space = Host.FileSystem is { } disk ? ((ulong)Math.Max(0, disk.Size - disk.FreeBytes), (ulong)disk.FreeBytes) : ((ulong, ulong)?)null;
+        return DriveInfoObject("C", @"Microsoft.PowerShell.Core\FileSystem", @"C:\", string.Empty, location.Length > 3 ? location[3..] : string.Empty, space);
+    }
+
+    private PsObject FileSystemProviderObject() => ProviderInfoObject(@"Microsoft.PowerShell.Core\FileSystem", "Microsoft.PowerShell.Commands.FileSystemProvider",
+        "System.Management.Automation.dll-Help.xml", "FileSystem", PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance,
+        "Filter, ShouldProcess, Credentials", host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default", "C");
+
+    /// <summary>A PSDriveInfo as an item's PSDrive note: its properties, and Used and Free for a drive that has them (a 5.1 export shows them so).</summary>
+    private static PsObject DriveInfoObject(string name, string provider, string root, string description, string currentLocation, (ulong Used, ulong Free)? space)
+    {
+        var drive = new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = name };
         var credential = new PsObject(["System.Management.Automation.PSCredential", "System.Object"]) { ToStringValue = "System.Management.Automation.PSCredential" };
         credential.AdaptedProperties.AddRange([new("UserName", PsNil.Instance), new("Password", PsNil.Instance)]);
         drive.AdaptedProperties.AddRange(
         [
-            new("CurrentLocation", PsPrimitive.String(location.Length > 3 ? location[3..] : string.Empty)),
-            new("Name", PsPrimitive.String("C")),
-            new("Provider", PsPrimitive.String(@"Microsoft.PowerShell.Core\FileSystem")),
-            new("Root", PsPrimitive.String(@"C:\")),
-            new("Description", PsPrimitive.String(string.Empty)),
-            new("MaximumSize", PsNil.Instance),
-            new("Credential", credential),
-            new("DisplayRoot", PsNil.Instance),
+            new("CurrentLocation", PsPrimitive.String(currentLocation)), new("Name", PsPrimitive.String(name)), new("Provider", PsPrimitive.String(provider)),
+            new("Root", PsPrimitive.String(root)), new("Description", PsPrimitive.String(description)), new("MaximumSize", PsNil.Instance),
+            new("Credential", credential), new("DisplayRoot", PsNil.Instance),
         ]);
-        if (Host.FileSystem is { } disk)
-        {
-            drive.With("Used", PsPrimitive.UInt64((ulong)Math.Max(0, disk.Size - disk.FreeBytes))).With("Free", PsPrimitive.UInt64((ulong)disk.FreeBytes));
-        }
-
+        if (space is var (used, free)) drive.With("Used", PsPrimitive.UInt64(used)).With("Free", PsPrimitive.UInt64(free));
         return drive;
     }
 
-    private PsObject FileSystemProviderObject()
+    /// <summary>A ProviderInfo as an item's PSProvider note.</summary>
+    private static PsObject ProviderInfoObject(string provider, string implementingType, string helpFile, string name, PsValue snapIn, string moduleName, PsValue module, string capabilities, string home, string drive)
     {
-        var provider = new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = @"Microsoft.PowerShell.Core\FileSystem" };
-        provider.AdaptedProperties.AddRange(
+        var info = new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = provider };
+        info.AdaptedProperties.AddRange(
         [
-            new("ImplementingType", PsPrimitive.String("Microsoft.PowerShell.Commands.FileSystemProvider")),
-            new("HelpFile", PsPrimitive.String("System.Management.Automation.dll-Help.xml")),
-            new("Name", PsPrimitive.String("FileSystem")),
-            new("PSSnapIn", PsPrimitive.String("Microsoft.PowerShell.Core")),
-            new("ModuleName", PsPrimitive.String("Microsoft.PowerShell.Core")),
-            new("Module", PsNil.Instance),
-            new("Description", PsPrimitive.String(string.Empty)),
-            new("Capabilities", PsPrimitive.String("Filter, ShouldProcess, Credentials")),
-            new("Home", PsPrimitive.String(host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default")),
-            new("Drives", PsObjects.List([PsPrimitive.String("C")],
+            new("ImplementingType", PsPrimitive.String(implementingType)), new("HelpFile", PsPrimitive.String(helpFile)), new("Name", PsPrimitive.String(name)),
+            new("PSSnapIn", snapIn), new("ModuleName", PsPrimitive.String(moduleName)), new("Module", module), new("Description", PsPrimitive.String(string.Empty)),
+            new("Capabilities", PsPrimitive.String(capabilities)), new("Home", PsPrimitive.String(home)),
+            new("Drives", PsObjects.List([PsPrimitive.String(drive)],
                 ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSDriveInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])),
         ]);
-        return provider;
+        return info;
     }
 
     // ---- Get-Acl, Set-Acl ----

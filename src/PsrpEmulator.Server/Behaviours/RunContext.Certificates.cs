@@ -358,34 +358,10 @@ internal sealed partial class RunContext
     }
 
     // The drive and the provider as an item's PSDrive and PSProvider notes (a 5.1 export of a certificate shows them so).
-    private static PsObject CertificateDriveObject()
-    {
-        var drive = new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = "Cert" };
-        var credential = new PsObject(["System.Management.Automation.PSCredential", "System.Object"]) { ToStringValue = "System.Management.Automation.PSCredential" };
-        credential.AdaptedProperties.AddRange([new("UserName", PsNil.Instance), new("Password", PsNil.Instance)]);
-        drive.AdaptedProperties.AddRange(
-        [
-            new("CurrentLocation", PsPrimitive.String(string.Empty)), new("Name", PsPrimitive.String("Cert")), new("Provider", PsPrimitive.String(CertificateProvider)),
-            new("Root", PsPrimitive.String("\\")), new("Description", PsPrimitive.String("X509 Certificate Provider")), new("MaximumSize", PsNil.Instance),
-            new("Credential", credential), new("DisplayRoot", PsNil.Instance),
-        ]);
-        return drive;
-    }
+    private static PsObject CertificateDriveObject() => DriveInfoObject("Cert", CertificateProvider, "\\", "X509 Certificate Provider", string.Empty, null);
 
-    private static PsObject CertificateProviderObject()
-    {
-        var provider = new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = CertificateProvider };
-        provider.AdaptedProperties.AddRange(
-        [
-            new("ImplementingType", PsPrimitive.String("Microsoft.PowerShell.Commands.CertificateProvider")), new("HelpFile", PsPrimitive.String("Microsoft.PowerShell.Security.dll-Help.xml")),
-            new("Name", PsPrimitive.String("Certificate")), new("PSSnapIn", PsNil.Instance), new("ModuleName", PsPrimitive.String("Microsoft.PowerShell.Security")),
-            new("Module", PsPrimitive.String("Microsoft.PowerShell.Security")), new("Description", PsPrimitive.String(string.Empty)), new("Capabilities", PsPrimitive.String("ShouldProcess")),
-            new("Home", PsPrimitive.String(string.Empty)),
-            new("Drives", PsObjects.List([PsPrimitive.String("Cert")],
-                ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSDriveInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])),
-        ]);
-        return provider;
-    }
+    private static PsObject CertificateProviderObject() => ProviderInfoObject(CertificateProvider, "Microsoft.PowerShell.Commands.CertificateProvider",
+        "Microsoft.PowerShell.Security.dll-Help.xml", "Certificate", PsNil.Instance, "Microsoft.PowerShell.Security", PsPrimitive.String("Microsoft.PowerShell.Security"), "ShouldProcess", string.Empty, "Cert");
 
     // Cert:\ itself (Get-Item Cert:\): the provider's root container.
     private static PsObject CertificateRootObject() =>

@@ -103,14 +103,6 @@ internal sealed partial class RunContext
     private const string TrustedHostsQuery = "This command modifies the TrustedHosts list for the WinRM client. The computers in the TrustedHosts list might not be authenticated. " +
         "The client might send credential information to these computers. Are you sure that you want to modify this list?";
 
-    // Listener names WinRM gives the keys Enable-PSRemoting and a certificate's HTTPS listener have (Windows' own); others a stable hash (UNVERIFIED).
-    private static string ListenerName(string transport, string address) => (transport.ToUpperInvariant(), address) switch
-    {
-        ("HTTP", "*") => "Listener_1084132640",
-        ("HTTPS", "*") => "Listener_1305953032",
-        _ => "Listener_" + ((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(transport + "|" + address) % 900_000_000 + 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
     /// <summary>
     /// A change of the WinRM configuration, kept for the computer (<see cref="WsManSettings"/>) and read back, not acted
     /// on: Set-Item of a value (a boolean as WinRM writes one, TrustedHosts with -Concatenate and, without -Force, the
@@ -183,28 +175,16 @@ internal sealed partial class RunContext
                     return;
                 }
 
-                var name = ListenerName(transport, address);
-                var listener = @"Listener\" + name;
-                if (entries.Any(e => e.Path.Equals(listener, StringComparison.OrdinalIgnoreCase)))
+                if (entries.Any(e => e.Path.Equals(@"Listener\" + WsManSettings.ListenerName(transport, address), StringComparison.OrdinalIgnoreCase)))
                 {
                     await WriteErrorAsync(new ScriptedError("The WS-Management service cannot create the resource because it already exists.", "System.InvalidOperationException,Microsoft.PowerShell.Commands.NewItemCommand",
                         ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = command }, output);
                     return;
                 }
 
-                var made = new WsManConfigEntry(listener, null, [$"Transport={transport}", $"Address={address}"]);
-                settings.Add(
-                [
-                    made,
-                    new(listener + @"\Address", address),
-                    new(listener + @"\Transport", transport),
-                    new(listener + @"\Port", await Text("Port") ?? (transport == "HTTPS" ? "5986" : "5985")),
-                    new(listener + @"\Hostname", await Text("HostName") ?? string.Empty),
-                    new(listener + @"\Enabled", (await Text("Enabled"))?.ToLowerInvariant() is "false" or "0" ? "false" : "true"),
-                    new(listener + @"\URLPrefix", await Text("URLPrefix") ?? "wsman"),
-                    new(listener + @"\CertificateThumbprint", thumbprint),
-                ]);
-                await output.WriteAsync(new PipelineOutput(WsManElement(@"localhost\" + listener, made)), cancellationToken);
+                var made = settings.AddListener(transport, address, await Text("Port"), await Text("HostName"), await Text("Enabled"), await Text("URLPrefix"), thumbprint)
+                    ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Item {path}: the emulator keeps at most a thousand added WinRM configuration items"));
+                await output.WriteAsync(new PipelineOutput(WsManElement(@"localhost\" + made.Path, made)), cancellationToken);
                 return;
             }
 

@@ -77,6 +77,36 @@ public sealed class WsManSettings
         }
     }
 
+    /// <summary>
+    /// The name WinRM gives a listener of these keys: Windows' own for the usual ones (Enable-PSRemoting's HTTP listener,
+    /// a certificate's HTTPS one on every address), a stable hash of the keys for others (UNVERIFIED).
+    /// </summary>
+    public static string ListenerName(string transport, string address) => (transport.ToUpperInvariant(), address) switch
+    {
+        ("HTTP", "*") => "Listener_1084132640",
+        ("HTTPS", "*") => "Listener_1305953032",
+        _ => "Listener_" + ((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(transport + "|" + address) % 900_000_000 + 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A listener's container and values, in WinRM's order (the port HTTPS's or HTTP's when not given); null when too many items were added.</summary>
+    public WsManConfigEntry? AddListener(string transport, string address, string? port, string? hostname, string? enabled, string? urlPrefix, string? thumbprint)
+    {
+        transport = transport.ToUpperInvariant();
+        var path = @"Listener\" + ListenerName(transport, address);
+        var listener = new WsManConfigEntry(path, null, [$"Transport={transport}", $"Address={address}"]);
+        return Add(
+        [
+            listener,
+            new(path + @"\Address", address),
+            new(path + @"\Transport", transport),
+            new(path + @"\Port", port ?? (transport == "HTTPS" ? "5986" : "5985")),
+            new(path + @"\Hostname", hostname ?? string.Empty),
+            new(path + @"\Enabled", enabled?.ToLowerInvariant() is "false" or "0" ? "false" : "true"),
+            new(path + @"\URLPrefix", urlPrefix ?? "wsman"),
+            new(path + @"\CertificateThumbprint", thumbprint?.Replace(" ", string.Empty, StringComparison.Ordinal) ?? string.Empty),
+        ]) ? listener : null;
+    }
+
     /// <summary>Removes a container with what it holds.</summary>
     public void Remove(string path)
     {

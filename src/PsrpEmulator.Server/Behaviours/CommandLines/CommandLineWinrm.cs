@@ -143,15 +143,8 @@ internal sealed class WinrmScript(string verb, string? resource, string? values 
                         return null;
                     }
 
-                    var name = @"Listener\Listener_" + (transport, address) switch { ("HTTP", "*") => "1084132640", ("HTTPS", "*") => "1305953032", _ => ((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(transport + "|" + address) % 900_000_000 + 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                    string Value(string key, string fallback) => given.TryGetValue(key, out var v) ? v : fallback;
-                    settings.Add(
-                    [
-                        new(name, null, [$"Transport={transport}", $"Address={address}"]),
-                        new(name + @"\Address", address), new(name + @"\Transport", transport), new(name + @"\Port", Value("Port", transport == "HTTPS" ? "5986" : "5985")),
-                        new(name + @"\Hostname", Value("Hostname", string.Empty)), new(name + @"\Enabled", Value("Enabled", "true")), new(name + @"\URLPrefix", Value("URLPrefix", "wsman")),
-                        new(name + @"\CertificateThumbprint", Value("CertificateThumbprint", string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)),
-                    ]);
+                    string? Value(string key) => given.TryGetValue(key, out var v) ? v : null;
+                    settings.AddListener(transport, address, Value("Port"), Value("Hostname"), Value("Enabled"), Value("URLPrefix"), Value("CertificateThumbprint"));
                     return "ResourceCreated\r\n    Address = http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous\r\n    ReferenceParameters\r\n" +
                         "        ResourceURI = http://schemas.microsoft.com/wbem/wsman/1/config/listener\r\n        SelectorSet\r\n" +
                         $"            Selector: Address = {address}, Transport = {transport}\r\n\r\n";
