@@ -260,6 +260,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
+        // $_.ErrorDetails: the details the record carries (ErrorDetails_Message on the wire), or $null without them.
+        PsObject record when record[property] is null && property.Equals("ErrorDetails", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => ErrorDetails(record),
         // $Host.UI.RawUI's properties (WindowTitle, BufferSize...) are the values the client's host sent ahead (the
         // pipeline's $Host carries them, and a set one its new value). One it did not send (KeyAvailable never comes):
         // ServerRemoteHostRawUserInterface throws RemoteHostMethodNotImplemented from the getter, which PowerShell
@@ -429,6 +431,12 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             .With("TargetName", record["ErrorCategory_TargetName"].AsString() ?? string.Empty)
             .With("TargetType", record["ErrorCategory_TargetType"].AsString() ?? string.Empty);
     }
+
+    private static PsValue ErrorDetails(PsObject record) => record["ErrorDetails_Message"].AsString() is { } message
+        ? new PsObject(["System.Management.Automation.ErrorDetails", "System.Object"]) { ToStringValue = message }
+            .With("Message", message)
+            .With("RecommendedAction", record["ErrorDetails_RecommendedAction"].AsString() ?? string.Empty)
+        : PsNil.Instance;
 
     private static readonly string[] DayOfWeekTypeNames = ["System.DayOfWeek", "System.Enum", "System.ValueType", "System.Object"];
 

@@ -54,6 +54,8 @@ public class ErrorRecordMemberTests
     [TestCase("try { Write-Error -Message 'x' -ErrorId E -ErrorAction Stop } catch { \"caught $($_.FullyQualifiedErrorId) $($_.Exception.Message)\" }", "caught E x")]
     [TestCase("$m = 'oops'; Write-Error -Message $m -Category ObjectNotFound -EA SilentlyContinue; \"$($Error[0])\"", "oops")]
     [TestCase("Write-Error 'x' -RecommendedAction 'Do it' -EA SilentlyContinue; $Error[0].ErrorDetails_RecommendedAction", "Do it")]
+    [TestCase("Write-Error 'x' -RecommendedAction 'Do it' -EA SilentlyContinue; $Error[0].ErrorDetails.RecommendedAction; \"[$($Error[0].ErrorDetails)]\"", "Do it|[x]")]
+    [TestCase("Write-Error 'x' -EA SilentlyContinue; $null -eq $Error[0].ErrorDetails", "True")]
     public async Task Write_Error_builds_the_record_from_its_parameters_as_WriteErrorCommand_does(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
