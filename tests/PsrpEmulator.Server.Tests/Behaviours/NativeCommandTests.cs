@@ -146,6 +146,22 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
 
+    /// <summary>In a remote session tasklist's wsmprovhost.exe is the session's own process, as Get-Process has it.</summary>
+    [Test]
+    public async Task Tasklist_in_a_remote_session_lists_its_wsmprovhost_as_PID()
+    {
+        var host = new RecordingHost
+        {
+            Runspace = new RunspaceState(),
+            Automatic = name => name.ToUpperInvariant() switch { "PID" => PsPrimitive.Int32(4242), "PSSENDERINFO" => PsObjects.CustomObject(), _ => null },
+        };
+
+        await Default.Resolve(Behaviour.Script("tasklist /FI \"PID eq $PID\" /NH")).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "", "wsmprovhost.exe               4242 Services                   0     61,440 K" }));
+    }
+
     /// <summary>A program after a pipe reads the pipeline's input on its stdin, and its stdout lines go on down the pipeline.</summary>
     [Test]
     public async Task A_program_after_a_pipe_reads_the_pipeline_s_input_and_its_lines_go_on()

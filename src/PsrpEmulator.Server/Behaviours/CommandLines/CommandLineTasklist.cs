@@ -22,7 +22,7 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
         new("System", 4, 144, true),
         // Mem Usage is the working set, Get-Process's WS (20,430,848 and 62,914,560 bytes) in KB.
         new("svchost.exe", 1868, 19_952, true),
-        // The remote session's own host process runs as the connected user.
+        // The remote session's own host process runs as the connected user (in a session, its $PID).
         new("wsmprovhost.exe", 3120, 61_440, false),
     ];
 
@@ -78,7 +78,11 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
             return 1;
         }
 
-        var found = Processes.Where(p => filters.TrueForAll(f => f(p))).ToList();
+        // In a remote session its own wsmprovhost.exe is the session's process ($PID, as Get-Process and Win32_Process have it).
+        var processes = host.AutomaticVariable("PSSenderInfo") is not (null or Protocol.Clixml.PsNil) && host.AutomaticVariable("PID") is Protocol.Clixml.PsPrimitive { Value: int pid }
+            ? Processes.Select(p => p.ImageName == "wsmprovhost.exe" ? p with { Pid = pid } : p)
+            : Processes;
+        var found = processes.Where(p => filters.TrueForAll(f => f(p))).ToList();
         if (found.Count == 0)
         {
             await host.WriteTextAsync(WinRsStreams.Stdout, "INFO: No tasks are running which match the specified criteria.\r\n", cancellationToken).ConfigureAwait(false);
