@@ -11,13 +11,14 @@ namespace PsrpEmulator.Server.Behaviours;
 /// The Cert: drive (the Certificate provider) over the computer's stores (<see cref="CertificateStores"/>): Test-Path,
 /// Get-Item and Get-ChildItem of <c>Cert:\</c> (the locations), <c>Cert:\LocalMachine</c> (its stores),
 /// <c>Cert:\LocalMachine\My</c> (its certificates; <c>-Recurse</c>, wildcards, the provider's <c>-DnsName</c>,
-/// <c>-SSLServerAuthentication</c> and <c>-ExpiringInDays</c>) and a certificate by thumbprint, and Remove-Item of one;
+/// <c>-SSLServerAuthentication</c>, <c>-CodeSigningCert</c>, <c>-DocumentEncryptionCert</c>, <c>-Eku</c> and
+/// <c>-ExpiringInDays</c>) and a certificate by thumbprint, and Remove-Item of one;
 /// with the PKI module's New-SelfSignedCertificate (<c>-DnsName</c>, <c>-Subject</c>, <c>-CertStoreLocation</c>,
 /// <c>-FriendlyName</c>, <c>-NotAfter</c>), Export-Certificate (DER) and Import-Certificate (DER or PEM). A certificate
 /// is the X509Certificate2 5.1 writes: in the session every property (Thumbprint, Subject, NotAfter, DnsNameList,
 /// EnhancedKeyUsageList...), on the wire its RawData and the provider's notes only (types.ps1xml's SpecificProperties),
-/// from which PowerShell rebuilds it. Other stores' edits (Move-Item, New-Item of a store), -CodeSigningCert, PFX files and
-/// certificate requests are not emulated.
+/// from which PowerShell rebuilds it. Other stores' edits (Move-Item, New-Item of a store), PFX files and certificate
+/// requests are not emulated.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -57,13 +58,21 @@ internal sealed partial class RunContext
         var dnsName = arguments["DnsName"] is { } dnsWord ? PipelineVariables.Display(await ArgumentAsync(dnsWord, to, blockNesting)) : null;
         var expiringInDays = arguments["ExpiringInDays"] is { } daysWord && ScriptExpressions.AsNumberOrNull(await ArgumentAsync(daysWord, to, blockNesting)) is { } days ? days : (double?)null;
         var serverAuthentication = arguments.Has("SSLServerAuthentication");
+        var codeSigning = arguments.Has("CodeSigningCert");
+        var documentEncryption = arguments.Has("DocumentEncryptionCert");
+        // -Eku: the usages' names or OIDs, each as a pattern; a certificate must have them all.
+        var usages = arguments["Eku"] is { } ekuWord ? await ArgumentTextsAsync(ekuWord, to, blockNesting) : [];
 
         // The provider's filters of Get-ChildItem (certificates only).
         bool Chosen(CertificateStores.Stored certificate)
         {
             using var parsed = X509CertificateLoader.LoadCertificate(certificate.RawData);
             if (dnsName is not null && !DnsNames(parsed).Any(n => VirtualFileSystem.Wildcard(dnsName).IsMatch(n))) return false;
-            if (serverAuthentication && !Usages(parsed).Any(u => u.Oid == "1.3.6.1.5.5.7.3.1")) return false;
+            var has = Usages(parsed);
+            if (serverAuthentication && !has.Any(u => u.Oid == "1.3.6.1.5.5.7.3.1")) return false;
+            if (codeSigning && !has.Any(u => u.Oid == "1.3.6.1.5.5.7.3.3")) return false;
+            if (documentEncryption && !has.Any(u => u.Oid == "1.3.6.1.4.1.311.80.1")) return false;
+            if (!usages.TrueForAll(wanted => has.Any(u => VirtualFileSystem.Wildcard(wanted).IsMatch(u.Name) || VirtualFileSystem.Wildcard(wanted).IsMatch(u.Oid)))) return false;
             return expiringInDays is not { } within || (parsed.NotAfter.ToUniversalTime() > Time.GetUtcNow().UtcDateTime && parsed.NotAfter.ToUniversalTime() <= Time.GetUtcNow().UtcDateTime.AddDays(within));
         }
 

@@ -78,10 +78,13 @@ public class CertificateTests
             (Get-ChildItem Cert:\LocalMachine\My -DnsName 'web*').Subject
             (Get-ChildItem Cert:\LocalMachine\My -ExpiringInDays 30).Subject
             (Get-ChildItem Cert:\LocalMachine\My -SSLServerAuthentication).Count
+            @(Get-ChildItem Cert:\LocalMachine\My -CodeSigningCert).Count
+            @(Get-ChildItem Cert:\LocalMachine\My -Eku 'Client Auth*', '1.3.6.1.5.5.7.3.1').Count
+            @(Get-ChildItem Cert:\LocalMachine\My -Eku 'Code Signing').Count
             """, new CertificateStores());
 
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "CN=web01.contoso.com", "CN=soon.contoso.com", "2" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "CN=web01.contoso.com", "CN=soon.contoso.com", "2", "0", "2", "0" }));
     }
 
     [Test]
