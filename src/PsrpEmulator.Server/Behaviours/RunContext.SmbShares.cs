@@ -117,6 +117,18 @@ internal sealed partial class RunContext
             case "New-SmbShare":
             {
                 var name = (await Texts("Name"))?.LastOrDefault() ?? throw new StatementTerminatedException(FunctionMissingParameter(command, "Name"));
+                if (name.Length == 0)
+                {
+                    throw new StatementTerminatedException(new ScriptedError("Cannot validate argument on parameter 'Name'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+                        $"ParameterArgumentValidationError,{command}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException") { Activity = command });
+                }
+
+                if (!SmbShares.IsValidName(name))
+                {
+                    await WriteErrorAsync(SmbSystemError(command, 123, "The filename, directory name, or volume label syntax is incorrect."), output);
+                    return;
+                }
+
                 var given = (await Texts("Path"))?.LastOrDefault() ?? throw new StatementTerminatedException(FunctionMissingParameter(command, "Path"));
                 var disk = Disk(command);
                 var path = VirtualFileSystem.FullPath(given, CurrentDirectory, out _);

@@ -51,6 +51,9 @@ public sealed class SmbShares
         lock (_gate) return [.. _shares];
     }
 
+    /// <summary>Whether Windows takes the name for a share: not empty, at most 80 characters, none of <c>\ / : * ? " &lt; &gt; |</c> (NetShareAdd's rule; its limits UNVERIFIED).</summary>
+    public static bool IsValidName(string name) => name.Length is > 0 and <= 80 && name.IndexOfAny(['\\', '/', ':', '*', '?', '"', '<', '>', '|']) < 0 && !name.Any(char.IsControl);
+
     /// <summary>The share of that name (names compare without case); null when there is none.</summary>
     public Share? Find(string name)
     {

@@ -244,6 +244,7 @@ public class AccessControlTests
     [TestCase(@"icacls C:\nope", "C:\\nope: The system cannot find the file specified.\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n", 2)]
     [TestCase(@"icacls C:\App /grant nobody:F", "nobody: No mapping between account names and security IDs was done.\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n", 1332)]
     [TestCase(@"icacls C:\App /grant Users:Q", "Invalid parameter \"Users:Q\"\r\n", 87)]
+    [TestCase(@"icacls C:\App /inheritance:x", "Invalid parameter \"/inheritance:x\"\r\n", 87)]
     public async Task What_icacls_cannot_do_is_said_with_its_exit_code(string line, string stdout, int code)
     {
         var disk = Disk();

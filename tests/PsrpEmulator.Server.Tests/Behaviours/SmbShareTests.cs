@@ -73,6 +73,8 @@ public class SmbShareTests
             New-SmbShare Data C:\Data
             New-SmbShare Other C:\Nope
             New-SmbShare Third C:\Data -FullAccess nobody
+            New-SmbShare 'a/b' C:\Data
+            New-SmbShare '' C:\Data
             Get-SmbShare Nope
             Get-SmbShare No*
             'next'
@@ -84,6 +86,8 @@ public class SmbShareTests
             ("Windows System Error 2118,New-SmbShare", "The name has already been shared."),
             ("Windows System Error 2,New-SmbShare", "The system cannot find the file specified."),
             ("Windows System Error 1332,New-SmbShare", "No mapping between account names and security IDs was done."),
+            ("Windows System Error 123,New-SmbShare", "The filename, directory name, or volume label syntax is incorrect."),
+            ("ParameterArgumentValidationError,New-SmbShare", "Cannot validate argument on parameter 'Name'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again."),
             ("CmdletizationQuery_NotFound_Name,Get-SmbShare", "No MSFT_SmbShare objects found with property 'Name' equal to 'Nope'.  Verify the value of the property and retry."),
         }));
         Assert.That(shares.List().Select(s => s.Name), Is.EqualTo(new[] { "C$", "IPC$", "ADMIN$", "Data" }));
@@ -159,6 +163,7 @@ public class SmbShareTests
     }
 
     [TestCase(@"net share Data=C:\Nope", "System error 2116 has occurred.\r\n\r\nThe device or directory does not exist.\r\n\r\n", 2)]
+    [TestCase(@"net share a:b=C:\Data", "System error 123 has occurred.\r\n\r\nThe filename, directory name, or volume label syntax is incorrect.\r\n\r\n", 2)]
     [TestCase(@"net share C$=C:\Data", "System error 2118 has occurred.\r\n\r\nThe name has already been shared.\r\n\r\n", 2)]
     [TestCase(@"net share Data=C:\Data /GRANT:nobody,FULL", "System error 1332 has occurred.\r\n\r\nNo mapping between account names and security IDs was done.\r\n\r\n", 2)]
     public async Task What_net_share_cannot_do_is_its_system_error(string line, string stderr, int code)

@@ -67,6 +67,7 @@ internal sealed class IcaclsScript(IReadOnlyList<string> arguments) : ICommandLi
                     continue;
             }
 
+            if (upper.StartsWith("/INHERITANCE", StringComparison.Ordinal)) return await InvalidAsync(host, argument, cancellationToken).ConfigureAwait(false);
             if (argument.StartsWith('/'))
             {
                 // /save, /restore, /verify, /findsid, /substitute, /setintegritylevel: not emulated.

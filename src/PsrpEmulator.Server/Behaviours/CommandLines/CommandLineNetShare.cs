@@ -79,6 +79,8 @@ internal sealed class NetShareScript(IReadOnlyList<string> arguments, IReadOnlyL
         }
 
         var name = target[..equals];
+        if (name.Length == 0) return await SyntaxAsync(host, cancellationToken).ConfigureAwait(false);
+        if (!SmbShares.IsValidName(name)) return await SystemErrorAsync(host, 123, "The filename, directory name, or volume label syntax is incorrect.", cancellationToken).ConfigureAwait(false);
         var path = VirtualFileSystem.FullPath(target[(equals + 1)..].Trim('"'), host.Facts.GetValueOrDefault("cd") ?? @"C:\", out _);
         if (path is null || host.FileSystem?.Get(path) is not { IsDirectory: true }) return await SystemErrorAsync(host, 2116, "The device or directory does not exist.", cancellationToken).ConfigureAwait(false);
         var grants = new List<SmbShares.Access>();
