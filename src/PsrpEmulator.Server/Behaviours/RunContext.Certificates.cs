@@ -125,10 +125,10 @@ internal sealed partial class RunContext
 
                     foreach (var (atLocation, shownLocation) in path.Location is null ? CertificateStores.Locations.Select(x => (x, x)) : [(location!, typedLocation)])
                     {
-                        if (path.Location is null && !recurse)
+                        if (path.Location is null)
                         {
                             await Write(StoreLocationObject(atLocation, shownLocation));
-                            continue;
+                            if (!recurse) continue;
                         }
 
                         foreach (var (atStore, shownStore) in path.Store is null ? CertificateStores.Stores(atLocation).Select(x => (x, x)) : [(store!, typedStore)])

@@ -54,6 +54,7 @@ public class CertificateTests
             (Get-ChildItem Cert:\LocalMachine).Count
             (Get-ChildItem Cert:\LocalMachine\My | Where-Object Thumbprint -eq $t).Subject
             (Get-ChildItem Cert:\LocalMachine -Recurse).Count
+            (Get-ChildItem Cert:\ -Recurse).Count
             (Get-ChildItem Cert:\LocalMachine\Root).Count
             Test-Path "Cert:\LocalMachine\My\$t"; Test-Path Cert:\LocalMachine\My\0000; Test-Path Cert:\LocalMachine\Nope; Test-Path Cert:\Nowhere
             (Get-Item "Cert:\LocalMachine\My\$t").Thumbprint -eq $t
@@ -62,7 +63,8 @@ public class CertificateTests
             'next'
             """, stores);
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "15", "CN=app", "16", "0", "True", "False", "False", "False", "True", "My", "next" }));
+        // Cert:\ -Recurse: each location, its stores and their certificates (2 + 13 + 15 + 1).
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "15", "CN=app", "16", "31", "0", "True", "False", "False", "False", "True", "My", "next" }));
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
         {
             ("PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", @"Cannot find path 'Cert:\LocalMachine\My\0000' because it does not exist."),
