@@ -37,7 +37,7 @@ public sealed record FileSecurityView(string Path, bool IsDirectory, string Owne
 /// item made later, or a parent's change, is seen at once (Windows propagates on write; the result is the same).
 /// Access is not checked against these entries: the emulator's users are administrators.
 /// </summary>
-public static class FileAccessControl
+public static partial class FileAccessControl
 {
     public const string TrustedInstallerSid = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464";
     public const string SystemSid = "S-1-5-18", AdministratorsSid = "S-1-5-32-544", UsersSid = "S-1-5-32-545", CreatorOwnerSid = "S-1-3-0";
@@ -474,6 +474,89 @@ public static class FileAccessControl
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A descriptor read from SDDL (SetSecurityDescriptorSddlForm, a deserialized ACL's Sddl): owner and group when
+    /// given, protection (D:P), and the entries (A or D; OI CI NP IO ID; FA, GA, DC... or a hexadecimal mask; an alias or
+    /// a SID); null for text SDDL cannot read, or an account no SID names.
+    /// </summary>
+    public static FileSecurityDescriptor? ParseSddl(string sddl, out bool anyInherited)
+    {
+        anyInherited = false;
+        var match = SddlSections().Match(sddl.Trim());
+        if (!match.Success) return null;
+        string? owner = null, group = null;
+        if (match.Groups["o"].Success && (owner = SidOfSddl(match.Groups["o"].Value)) is null) return null;
+        if (match.Groups["g"].Success && (group = SidOfSddl(match.Groups["g"].Value)) is null) return null;
+        var isProtected = match.Groups["dflags"].Value.Contains('P', StringComparison.OrdinalIgnoreCase);
+        var entries = new List<FileAccessEntry>();
+        foreach (System.Text.RegularExpressions.Capture ace in match.Groups["ace"].Captures)
+        {
+            var fields = ace.Value.Split(';');
+            if (fields.Length < 6 || fields[0].ToUpperInvariant() is not ("A" or "D") || fields[1].Length % 2 != 0) return null;
+            var inheritance = AceInheritance.None;
+            var inherited = false;
+            for (var i = 0; i < fields[1].Length; i += 2)
+            {
+                switch (fields[1].Substring(i, 2).ToUpperInvariant())
+                {
+                    case "OI": inheritance |= AceInheritance.ObjectInherit; break;
+                    case "CI": inheritance |= AceInheritance.ContainerInherit; break;
+                    case "NP": inheritance |= AceInheritance.NoPropagateInherit; break;
+                    case "IO": inheritance |= AceInheritance.InheritOnly; break;
+                    case "ID": inherited = true; break;
+                    default: return null;
+                }
+            }
+
+            if (ParseSddlRights(fields[2]) is not { } rights || SidOfSddl(fields[5]) is not { } sid) return null;
+            anyInherited |= inherited;
+            entries.Add(new FileAccessEntry(sid, rights, fields[0].Equals("D", StringComparison.OrdinalIgnoreCase), inheritance, inherited));
+        }
+
+        return new FileSecurityDescriptor(owner, group, isProtected, entries);
+    }
+
+    // O:owner G:group D:flags(ace)(ace)... S:... (the audit part read and left out).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:O:(?<o>[^:()]+?)(?=G:|D:|S:|$))?(?:G:(?<g>[^:()]+?)(?=D:|S:|$))?(?:D:(?<dflags>[A-Za-z]*)(?:\((?<ace>[^()]*)\))*)?(?:S:.*)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SddlSections();
+
+    private static string? SidOfSddl(string text)
+    {
+        text = text.Trim();
+        if (text.StartsWith("S-1-", StringComparison.OrdinalIgnoreCase)) return text.ToUpperInvariant();
+        foreach (var (_, sid, alias) in WellKnown) if (alias is not null && alias.Equals(text, StringComparison.OrdinalIgnoreCase)) return sid;
+        foreach (var (sid, alias) in BuiltInAliases) if (alias.Equals(text, StringComparison.OrdinalIgnoreCase)) return sid;
+        return null;
+    }
+
+    private static int? ParseSddlRights(string text)
+    {
+        text = text.Trim();
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return uint.TryParse(text[2..], System.Globalization.NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask) ? unchecked((int)mask) : null;
+        }
+
+        var rights = 0;
+        for (var i = 0; i < text.Length; i += 2)
+        {
+            if (i + 2 > text.Length) return null;
+            var alias = text.Substring(i, 2).ToUpperInvariant();
+            int? value = alias switch
+            {
+                "FA" => FullControl,
+                "FR" => 0x120089,
+                "FW" => 0x120116,
+                "FX" => 0x1200A0,
+                _ => SddlRightAliases.FirstOrDefault(a => a.Alias == alias) is { Alias: not null } found ? unchecked((int)found.Bit) : null,
+            };
+            if (value is not { } v) return null;
+            rights |= v;
+        }
+
+        return text.Length == 0 ? null : rights;
     }
 
     /// <summary>An account in SDDL: its alias (SY, BA, WD...) or its SID.</summary>

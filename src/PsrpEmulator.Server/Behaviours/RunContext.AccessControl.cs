@@ -9,7 +9,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// with: a DirectorySecurity or FileSecurity as 5.1 writes it (its notes, Path, Owner, Group, Access, Sddl,
 /// AccessToString, which the wire carries to depth 1: the rules as their text), its methods (AddAccessRule,
 /// SetAccessRule, ResetAccessRule, RemoveAccessRule, RemoveAccessRuleAll, RemoveAccessRuleSpecific, PurgeAccessRules,
-/// SetAccessRuleProtection, SetOwner, SetGroup, GetOwner, GetGroup, GetAccessRules, GetSecurityDescriptorSddlForm),
+/// SetAccessRuleProtection, SetOwner, SetGroup, GetOwner, GetGroup, GetAccessRules, Get- and SetSecurityDescriptorSddlForm;
+/// a deserialized ACL, from Import-Clixml or another session, is rebuilt from its Sddl as PowerShell rebuilds one),
 /// FileSystemAccessRule (<c>New-Object</c> and <c>::new</c> with 3 or 5 arguments) and NTAccount (its Value and
 /// Translate to a SecurityIdentifier). An account Windows cannot name fails where .NET translates it (adding the rule),
 /// with IdentityNotMappedException. The edited object changes nothing until Set-Acl writes it: owner, group, protection
@@ -263,7 +264,7 @@ internal sealed partial class RunContext
                 arguments["AclObject"] is null ? ErrorCategory.InvalidArgument : ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"));
         }
 
-        if (aclValue is not PsObject aclObject || !Acls.TryGetValue(aclObject, out var state))
+        if (aclValue is not PsObject aclObject || AclStateOf(aclObject) is not { } state)
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of an object Get-Acl did not make ({PipelineVariables.Display(aclValue)}) is not emulated: give the command a rule"));
         }
@@ -369,7 +370,7 @@ internal sealed partial class RunContext
             return arguments[0].ToDisplayString().EndsWith("NTAccount", StringComparison.OrdinalIgnoreCase) ? NTAccountObject(account) : SecurityIdentifierObject(sid);
         }
 
-        if (!Acls.TryGetValue(target, out var state)) return null;
+        if (AclStateOf(target) is not { } state) return null;
         var upper = name.ToUpperInvariant();
         switch (upper, arguments.Count)
         {
@@ -444,6 +445,19 @@ internal sealed partial class RunContext
 
             case ("GETSECURITYDESCRIPTORSDDLFORM", 1):
                 return PsPrimitive.String(FileAccessControl.Sddl(View(state)));
+            case ("SETSECURITYDESCRIPTORSDDLFORM", 1 or 2):
+            {
+                // The sections the SDDL has replace the object's (owner, group, DACL and its protection).
+                var parsed = FileAccessControl.ParseSddl(arguments[0].ToDisplayString(), out _) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation(
+                    name, arguments.Count, "The SDDL form of a security descriptor object is invalid.\r\nParameter name: sddlForm", typeof(ArgumentException)));
+                if (parsed.OwnerSid is { } owner) state.Owner = owner;
+                if (parsed.GroupSid is { } group) state.Group = group;
+                state.Protected = parsed.Protected;
+                state.Entries = FileAccessControl.Canonical(parsed.Entries);
+                Refreshed(target, state);
+                return PsNil.Instance;
+            }
+
             case ("ACCESSRULEFACTORY", 6):
             {
                 // (identity, accessMask, isInherited, inheritanceFlags, propagationFlags, type)
@@ -461,6 +475,33 @@ internal sealed partial class RunContext
             rule.AdaptedProperties[at] = new PsProperty("IdentityReference", SecurityIdentifierObject(rule.AdaptedProperties[at].Value.ToDisplayString()));
             return rule;
         }
+    }
+
+    /// <summary>
+    /// The editable state of an ACL object: Get-Acl's, or a deserialized one (Import-Clixml, another session's output)
+    /// rebuilt from its Sddl as PowerShell's DeserializingTypeConverter rebuilds a FileSystemSecurity; null for another object.
+    /// </summary>
+    private static AclState? AclStateOf(PsObject acl)
+    {
+        if (Acls.TryGetValue(acl, out var state)) return state;
+        if (acl.TypeNames is not [var first, ..] || !first.StartsWith("Deserialized.System.Security.AccessControl.", StringComparison.Ordinal) ||
+            acl["Sddl"].AsString() is not { } sddl || FileAccessControl.ParseSddl(sddl, out _) is not { } parsed)
+        {
+            return null;
+        }
+
+        var path = acl["Path"].AsString() is { } provider && provider.IndexOf("::", StringComparison.Ordinal) is var colons and >= 0 ? provider[(colons + 2)..] : string.Empty;
+        state = new AclState
+        {
+            Path = path,
+            IsDirectory = first.EndsWith("DirectorySecurity", StringComparison.Ordinal),
+            Owner = parsed.OwnerSid ?? FileAccessControl.AdministratorsSid,
+            Group = parsed.GroupSid ?? FileAccessControl.SystemSid,
+            Protected = parsed.Protected,
+            Entries = FileAccessControl.Canonical(parsed.Entries),
+        };
+        Acls.AddOrUpdate(acl, state);
+        return state;
     }
 
     // Inherited rules made explicit when protection keeps them (.NET's RemoveInheritedAces after copying them).

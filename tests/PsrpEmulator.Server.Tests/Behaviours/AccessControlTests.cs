@@ -290,4 +290,52 @@ public class AccessControlTests
     {
         Assert.That((FileAccessControl.RightsText(rights), FileAccessControl.IcaclsRights(rights)), Is.EqualTo((text, icacls)));
     }
+
+    [Test]
+    public async Task An_acl_set_from_sddl_or_imported_from_clixml_is_written_by_Set_Acl()
+    {
+        var disk = Disk();
+        disk.CreateDirectory(@"C:\Other");
+
+        var host = await PowerShellAsync("""
+            $acl = Get-Acl C:\App
+            $acl.SetSecurityDescriptorSddlForm('O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)')
+            Set-Acl C:\App $acl
+            (Get-Acl C:\App).AccessToString
+            Get-Acl C:\Windows | Export-Clixml C:\acl.xml
+            $imported = Import-Clixml C:\acl.xml
+            $imported.SetAccessRuleProtection($true, $false)
+            Set-Acl -Path C:\Other -AclObject $imported
+            (Get-Acl C:\Other).Owner; (Get-Acl C:\Other).Access.Count
+            $acl.SetSecurityDescriptorSddlForm('not sddl')
+            """, disk);
+        var (icacls, _) = await IcaclsAsync(@"icacls C:\App", disk);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "NT AUTHORITY\\SYSTEM Allow  FullControl\nBUILTIN\\Administrators Allow  FullControl\nBUILTIN\\Users Allow  ReadAndExecute, Synchronize",
+            @"NT SERVICE\TrustedInstaller", "13",
+        }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[]
+        {
+            "Exception calling \"SetSecurityDescriptorSddlForm\" with \"1\" argument(s): \"The SDDL form of a security descriptor object is invalid.\r\nParameter name: sddlForm\"",
+        }));
+        Assert.That(icacls.Stdout, Does.StartWith("C:\\App NT AUTHORITY\\SYSTEM:(OI)(CI)(F)\r\n"));
+    }
+
+    [Test]
+    public void Windows_own_acls_read_back_from_their_sddl()
+    {
+        var disk = Disk();
+        foreach (var path in new[] { @"C:\", @"C:\Windows", @"C:\ProgramData", @"C:\App" })
+        {
+            var view = FileAccessControl.View(disk, path, Accounts())!;
+
+            var parsed = FileAccessControl.ParseSddl(FileAccessControl.Sddl(view), out var anyInherited);
+
+            Assert.That(parsed, Is.Not.Null, path);
+            Assert.That((parsed!.OwnerSid, parsed.GroupSid, parsed.Protected, anyInherited), Is.EqualTo((view.OwnerSid, view.GroupSid, view.Protected, path == @"C:\App")), path);
+            Assert.That(parsed.Entries, Is.EqualTo(view.Entries), path);
+        }
+    }
 }
