@@ -338,4 +338,22 @@ public class AccessControlTests
             Assert.That(parsed.Entries, Is.EqualTo(view.Entries), path);
         }
     }
+
+    [Test]
+    public async Task Icacls_saves_dacls_to_a_file_and_restores_them_below_a_folder()
+    {
+        var disk = Disk();
+        var (before, _) = await IcaclsAsync(@"icacls C:\App /T", disk);
+
+        var (saved, savedCode) = await IcaclsAsync(@"icacls C:\App /save C:\acl.txt /T", disk);
+        await IcaclsAsync(@"icacls C:\App /inheritance:r /grant Users:F", disk);
+        var (restored, restoredCode) = await IcaclsAsync(@"icacls C:\ /restore C:\acl.txt", disk);
+        var (after, _) = await IcaclsAsync(@"icacls C:\App /T", disk);
+
+        Assert.That((saved.Stdout, savedCode), Is.EqualTo(("processed file: C:\\App\r\nprocessed file: C:\\App\\f.txt\r\nSuccessfully processed 2 files; Failed processing 0 files\r\n", 0)));
+        disk.Read(@"C:\acl.txt", out var content);
+        Assert.That(System.Text.Encoding.Unicode.GetString(content), Does.StartWith("App\r\nD:AI(A;OICIID;FA;;;SY)"));
+        Assert.That((restored.Stdout, restoredCode), Is.EqualTo(("processed file: C:\\App\r\nprocessed file: C:\\App\\f.txt\r\nSuccessfully processed 2 files; Failed processing 0 files\r\n", 0)));
+        Assert.That(after.Stdout, Is.EqualTo(before.Stdout));
+    }
 }

@@ -11,7 +11,8 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// "Successfully processed n files; Failed processing m files". A name matching nothing is "The system cannot find the
 /// file specified." (exit code 2), an account Windows cannot name "No mapping between account names and security IDs
 /// was done." (1332), a permission it cannot read "Invalid parameter" (87); the exit codes and the order of a mixed
-/// rights list UNVERIFIED. /save, /restore, /verify, /findsid, /substitute and integrity levels are not emulated.
+/// rights list UNVERIFIED. <c>/save</c> and <c>/restore</c> keep DACLs in a file (see <see cref="SaveOrRestoreAsync"/>);
+/// /verify, /findsid, /substitute and integrity levels are not emulated.
 /// </summary>
 internal sealed class IcaclsScript(IReadOnlyList<string> arguments) : ICommandLineScript
 {
@@ -26,7 +27,7 @@ internal sealed class IcaclsScript(IReadOnlyList<string> arguments) : ICommandLi
         return true;
     }
 
-    private enum Action { List, Grant, GrantReplace, Deny, Remove, RemoveGrants, RemoveDenies, Inheritance, SetOwner, Reset }
+    private enum Action { List, Grant, GrantReplace, Deny, Remove, RemoveGrants, RemoveDenies, Inheritance, SetOwner, Reset, Save, Restore }
 
     private const int FileNotFound = 2, InvalidParameter = 87, NoneMapped = 1332;
 
@@ -61,6 +62,8 @@ internal sealed class IcaclsScript(IReadOnlyList<string> arguments) : ICommandLi
                 case "/REMOVE:D": action = Action.RemoveDenies; continue;
                 case "/SETOWNER": action = Action.SetOwner; continue;
                 case "/RESET": action = Action.Reset; continue;
+                case "/SAVE": action = Action.Save; continue;
+                case "/RESTORE": action = Action.Restore; continue;
                 case "/INHERITANCE:E" or "/INHERITANCE:D" or "/INHERITANCE:R":
                     action = Action.Inheritance;
                     inheritance = upper[^1];
@@ -80,6 +83,11 @@ internal sealed class IcaclsScript(IReadOnlyList<string> arguments) : ICommandLi
         }
 
         if (action is not (Action.List or Action.Inheritance or Action.Reset) && values.Count == 0) return await InvalidAsync(host, arguments[^1], cancellationToken).ConfigureAwait(false);
+        if (action is Action.Save or Action.Restore)
+        {
+            return await SaveOrRestoreAsync(host, disk, action == Action.Save, name, values[0], tree, goOn, quiet, cancellationToken).ConfigureAwait(false);
+        }
+
 
         // The entries to grant or deny, read before any item is touched: a bad one changes nothing.
         var accounts = host.LocalAccounts;
@@ -179,6 +187,80 @@ internal sealed class IcaclsScript(IReadOnlyList<string> arguments) : ICommandLi
         text.Append($"Successfully processed {done} files; Failed processing {failed} files\r\n");
         await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
         return exitCode;
+    }
+
+    /// <summary>
+    /// <c>/save file</c>: each item's DACL in SDDL, after its path relative to the named item's folder (a line each, the
+    /// file in UTF-16 as icacls writes it, UNVERIFIED: without a byte order mark); <c>/restore file</c> on a folder:
+    /// each saved path below it gets the DACL saved (its own entries and protection; the inherited ones are the folders').
+    /// </summary>
+    private async Task<int> SaveOrRestoreAsync(ICommandLineHost host, VirtualFileSystem disk, bool save, string name, string file, bool tree, bool goOn, bool quiet, CancellationToken cancellationToken)
+    {
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        var full = VirtualFileSystem.FullPath(name, cd, out _);
+        var target = VirtualFileSystem.FullPath(file, cd, out _);
+        var accounts = host.LocalAccounts;
+        var text = new StringBuilder();
+        int done = 0, failed = 0;
+        if (full is null || target is null || disk.Get(full) is null)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stdout, $"{name}: The system cannot find the file specified.\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n", cancellationToken).ConfigureAwait(false);
+            return FileNotFound;
+        }
+
+        if (save)
+        {
+            var work = new List<(string Full, string Shown)> { (full, name) };
+            if (tree) AddTree(disk, full, name, work);
+            var saved = new StringBuilder();
+            var parent = VirtualFileSystem.ParentOf(full);
+            foreach (var (path, shown) in work)
+            {
+                if (FileAccessControl.View(disk, path, accounts) is not { } view) continue;
+                var relative = parent is null ? path : path[(parent.Length + (parent.EndsWith('\\') ? 0 : 1))..];
+                saved.Append(relative).Append("\r\n").Append("D:").Append(view.Protected ? "PAI" : "AI").Append(FileAccessControl.SddlEntries(view.Entries)).Append("\r\n");
+                if (!quiet) text.Append("processed file: ").Append(shown).Append("\r\n");
+                done++;
+            }
+
+            if (disk.Write(target, Encoding.Unicode.GetBytes(saved.ToString()), FileWriteMode.Create) != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stdout, $"{file}: Access is denied.\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n", cancellationToken).ConfigureAwait(false);
+                return 5;
+            }
+        }
+        else
+        {
+            if (disk.Read(target, out var content) != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stdout, $"{file}: The system cannot find the file specified.\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n", cancellationToken).ConfigureAwait(false);
+                return FileNotFound;
+            }
+
+            var lines = (content is [0xFF, 0xFE, ..] ? Encoding.Unicode.GetString(content, 2, content.Length - 2) : Encoding.Unicode.GetString(content)).Split("\r\n");
+            for (var i = 0; i + 1 < lines.Length; i += 2)
+            {
+                if (lines[i].Length == 0) continue;
+                var path = full.TrimEnd('\\') + "\\" + lines[i];
+                var parsed = FileAccessControl.ParseSddl(lines[i + 1], out _);
+                var view = FileAccessControl.View(disk, path, accounts);
+                if (parsed is null || view is null ||
+                    disk.SetSecurity(path, new FileSecurityDescriptor(view.OwnerSid, view.GroupSid, parsed.Protected, [.. parsed.Entries.Where(e => !e.IsInherited)])) != FileSystemFailure.None)
+                {
+                    text.Append(path).Append(parsed is null ? ": The parameter is incorrect.\r\n" : ": The system cannot find the file specified.\r\n");
+                    failed++;
+                    if (!goOn) break;
+                    continue;
+                }
+
+                if (!quiet) text.Append("processed file: ").Append(path).Append("\r\n");
+                done++;
+            }
+        }
+
+        text.Append($"Successfully processed {done} files; Failed processing {failed} files\r\n");
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+        return failed == 0 ? 0 : FileNotFound;
     }
 
     private static void AddTree(VirtualFileSystem disk, string folder, string shown, List<(string, string)> work)
