@@ -367,16 +367,16 @@ public static partial class FileAccessControl
         var rights = 0;
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            var found = RightsNames.FirstOrDefault(r => r.Name.Equals(part, StringComparison.OrdinalIgnoreCase)).Name is not null
-                ? RightsNames.First(r => r.Name.Equals(part, StringComparison.OrdinalIgnoreCase)).Value
-                : part.ToUpperInvariant() switch
-                {
-                    "LISTDIRECTORY" => 1,
-                    "WRITEDATA" => WriteData,
-                    "CREATEDIRECTORIES" => AppendData,
-                    "TRAVERSE" => 0x20,
-                    _ => (int?)null,
-                };
+            // The names shown, then those sharing their values (ListDirectory is ReadData...).
+            var at = Array.FindIndex(RightsNames, r => r.Name.Equals(part, StringComparison.OrdinalIgnoreCase));
+            var found = at >= 0 ? RightsNames[at].Value : part.ToUpperInvariant() switch
+            {
+                "LISTDIRECTORY" => 1,
+                "WRITEDATA" => WriteData,
+                "CREATEDIRECTORIES" => AppendData,
+                "TRAVERSE" => 0x20,
+                _ => (int?)null,
+            };
             if (found is not { } value) return null;
             rights |= value;
         }

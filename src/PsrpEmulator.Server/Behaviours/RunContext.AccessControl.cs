@@ -208,7 +208,6 @@ internal sealed partial class RunContext
     // The items the words name; a word naming none is the security cmdlets' PathNotFound (no target, as theirs).
     private async ValueTask<List<string>> AclPathsAsync(VirtualFileSystem disk, string command, List<string> words, bool literal, IPipelineHost output)
     {
-        var found = new List<string>();
         foreach (var word in words)
         {
             if (word.StartsWith("HK", StringComparison.OrdinalIgnoreCase) && word.Contains(':', StringComparison.Ordinal) ||
@@ -216,28 +215,11 @@ internal sealed partial class RunContext
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of a registry key ('{word}') is not emulated: give the command a rule"));
             }
-
-            CheckDiskDrive(command, word);
-            var expanded = ExpandPath(disk, command, word, literal, out var error);
-            if (error is not null)
-            {
-                await WriteErrorAsync(error, output);
-                continue;
-            }
-
-            var existing = expanded.Where(p => disk.Get(p) is not null).ToList();
-            if (existing.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(word)))
-            {
-                var shown = expanded.FirstOrDefault() ?? word;
-                var id = command == "Get-Acl" ? "GetAcl_PathNotFound_Exception" : "SetAcl_PathNotFound_Exception";
-                await WriteErrorAsync(new ScriptedError($"Cannot find path '{shown}' because it does not exist.", $"{id},{CmdletClass(command)}",
-                    ErrorCategory.ObjectNotFound, "System.Management.Automation.ItemNotFoundException") { Activity = command }, output);
-            }
-
-            found.AddRange(existing);
         }
 
-        return found;
+        var id = command == "Get-Acl" ? "GetAcl_PathNotFound_Exception" : "SetAcl_PathNotFound_Exception";
+        return await ExistingPathsAsync(disk, command, words, literal, output, notFound: shown => new ScriptedError($"Cannot find path '{shown}' because it does not exist.",
+            $"{id},{CmdletClass(command)}", ErrorCategory.ObjectNotFound, "System.Management.Automation.ItemNotFoundException") { Activity = command });
     }
 
     /// <summary>
@@ -357,8 +339,7 @@ internal sealed partial class RunContext
         {
             var wanted = arguments[0].ToDisplayString();
             var account = target.ToDisplayString();
-            var sid = FileAccessControl.SidOf(account, Accounts) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation("Translate", 1,
-                "Some or all identity references could not be translated.", typeof(System.Security.Principal.IdentityNotMappedException)));
+            var sid = FileAccessControl.SidOf(account, Accounts) ?? throw IdentityNotMapped("Translate", 1);
             return wanted.EndsWith("SecurityIdentifier", StringComparison.OrdinalIgnoreCase) ? SecurityIdentifierObject(sid) : NTAccountObject(FileAccessControl.NameOf(sid, Accounts));
         }
 
@@ -366,7 +347,7 @@ internal sealed partial class RunContext
         {
             var sid = target.ToDisplayString();
             var account = FileAccessControl.NameOf(sid, Accounts);
-            if (account == sid) throw new ScriptExpressionException(ScriptedError.MethodInvocation("Translate", 1, "Some or all identity references could not be translated.", typeof(System.Security.Principal.IdentityNotMappedException)));
+            if (account == sid) throw IdentityNotMapped("Translate", 1);
             return arguments[0].ToDisplayString().EndsWith("NTAccount", StringComparison.OrdinalIgnoreCase) ? NTAccountObject(account) : SecurityIdentifierObject(sid);
         }
 
@@ -381,8 +362,7 @@ internal sealed partial class RunContext
                     throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 1, "Cannot convert argument \"rule\" to type \"System.Security.AccessControl.FileSystemAccessRule\"", typeof(ArgumentException)));
                 }
 
-                var sid = FileAccessControl.SidOf(rule.Identity, Accounts) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation(
-                    name, 1, "Some or all identity references could not be translated.", typeof(System.Security.Principal.IdentityNotMappedException)));
+                var sid = FileAccessControl.SidOf(rule.Identity, Accounts) ?? throw IdentityNotMapped(name, 1);
                 var entry = rule.Entry with { Sid = sid, IsInherited = false };
                 var result = EditRules(state, upper, entry);
                 Refreshed(target, state);
@@ -391,8 +371,7 @@ internal sealed partial class RunContext
 
             case ("PURGEACCESSRULES", 1):
             {
-                var sid = FileAccessControl.SidOf(IdentityName(arguments[0]), Accounts) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation(
-                    name, 1, "Some or all identity references could not be translated.", typeof(System.Security.Principal.IdentityNotMappedException)));
+                var sid = FileAccessControl.SidOf(IdentityName(arguments[0]), Accounts) ?? throw IdentityNotMapped(name, 1);
                 state.Entries.RemoveAll(e => !e.IsInherited && e.Sid == sid);
                 Refreshed(target, state);
                 return PsNil.Instance;
@@ -415,8 +394,7 @@ internal sealed partial class RunContext
 
             case ("SETOWNER" or "SETGROUP", 1):
             {
-                var sid = FileAccessControl.SidOf(IdentityName(arguments[0]), Accounts) ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation(
-                    name, 1, "Some or all identity references could not be translated.", typeof(System.Security.Principal.IdentityNotMappedException)));
+                var sid = FileAccessControl.SidOf(IdentityName(arguments[0]), Accounts) ?? throw IdentityNotMapped(name, 1);
                 if (upper == "SETOWNER") state.Owner = sid;
                 else state.Group = sid;
                 Refreshed(target, state);
@@ -503,6 +481,10 @@ internal sealed partial class RunContext
         Acls.AddOrUpdate(acl, state);
         return state;
     }
+
+    // .NET's translation failure of an account Windows cannot name, as the method call reports it.
+    private static ScriptExpressionException IdentityNotMapped(string method, int count) => new(ScriptedError.MethodInvocation(
+        method, count, "Some or all identity references could not be translated.", typeof(System.Security.Principal.IdentityNotMappedException)));
 
     // Inherited rules made explicit when protection keeps them (.NET's RemoveInheritedAces after copying them).
     private static IEnumerable<FileAccessEntry> MergedAsExplicit(IEnumerable<FileAccessEntry> entries) => entries.Select(e => e with { IsInherited = false });

@@ -64,8 +64,11 @@ internal sealed partial class RunContext
         var usages = arguments["Eku"] is { } ekuWord ? await ArgumentTextsAsync(ekuWord, to, blockNesting) : [];
 
         // The provider's filters of Get-ChildItem (certificates only).
+        var filtered = dnsName is not null || expiringInDays is not null || serverAuthentication || codeSigning || documentEncryption || usages.Count > 0;
         bool Chosen(CertificateStores.Stored certificate)
         {
+            // Without a filter every certificate is chosen, and none is parsed for it (CertificateObject parses it).
+            if (!filtered) return true;
             using var parsed = X509CertificateLoader.LoadCertificate(certificate.RawData);
             if (dnsName is not null && !DnsNames(parsed).Any(n => VirtualFileSystem.Wildcard(dnsName).IsMatch(n))) return false;
             var has = Usages(parsed);

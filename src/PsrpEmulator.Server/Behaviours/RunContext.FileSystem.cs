@@ -564,8 +564,12 @@ internal sealed partial class RunContext
         return await ExistingPathsAsync(disk, command, words, literal, output, resolvedBy);
     }
 
-    /// <summary>The existing items path words name (wildcards expanded); a missing one's error written.</summary>
-    private async ValueTask<List<string>> ExistingPathsAsync(VirtualFileSystem disk, string command, List<string> words, bool literal, IPipelineHost output, string? resolvedBy = null)
+    /// <summary>
+    /// The existing items path words name (wildcards expanded); a missing one's error written (the cmdlet's
+    /// PathNotFound, or <paramref name="notFound"/>'s for a cmdlet with an id of its own).
+    /// </summary>
+    private async ValueTask<List<string>> ExistingPathsAsync(VirtualFileSystem disk, string command, List<string> words, bool literal, IPipelineHost output, string? resolvedBy = null,
+        Func<string, ScriptedError>? notFound = null)
     {
         var found = new List<string>();
         foreach (var path in words)
@@ -578,7 +582,12 @@ internal sealed partial class RunContext
             }
 
             var existing = expanded.Where(p => disk.Get(p) is not null).ToList();
-            if (existing.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(path))) await WriteErrorAsync(PathNotFound(resolvedBy ?? command, expanded.FirstOrDefault() ?? path), output);
+            if (existing.Count == 0 && (literal || !VirtualFileSystem.HasWildcard(path)))
+            {
+                var shown = expanded.FirstOrDefault() ?? path;
+                await WriteErrorAsync(notFound?.Invoke(shown) ?? PathNotFound(resolvedBy ?? command, shown), output);
+            }
+
             found.AddRange(existing);
         }
 
@@ -1069,8 +1078,7 @@ internal sealed partial class RunContext
 
                     break;
                 case "Remove-Item":
-                    await context.RemoveItemAsync(disk, arguments, [.. _items.Select(i => i is PsObject o && o["FullName"] is { } full ? PipelineVariables.Display(full) : PipelineVariables.Display(i))
-                        .Select(p => VirtualFileSystem.FullPath(p, context.CurrentDirectory, out _) ?? p)], to, output, blockNesting);
+                    await context.RemoveItemAsync(disk, arguments, [.. PipedPaths(_items).Select(p => VirtualFileSystem.FullPath(p, context.CurrentDirectory, out _) ?? p)], to, output, blockNesting);
                     break;
                 case "Copy-Item" or "Move-Item":
                 {

@@ -67,18 +67,18 @@ internal sealed partial class RunContext
         }
 
         // The accounts a parameter names, as Windows names them; one it cannot name is the provider's error (null).
-        async ValueTask<List<string>?> Accounts(string parameter)
+        async ValueTask<List<string>?> AccountNames(string parameter)
         {
             var names = new List<string>();
             foreach (var given in (await Texts(parameter) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
             {
-                if (FileAccessControl.SidOf(given, this.Accounts) is not { } sid)
+                if (FileAccessControl.SidOf(given, Accounts) is not { } sid)
                 {
                     await WriteErrorAsync(SmbSystemError(command, 1332, "No mapping between account names and security IDs was done."), output);
                     return null;
                 }
 
-                names.Add(FileAccessControl.NameOf(sid, this.Accounts));
+                names.Add(FileAccessControl.NameOf(sid, Accounts));
             }
 
             return names;
@@ -141,7 +141,7 @@ internal sealed partial class RunContext
                 var permissions = new List<SmbShares.Access>();
                 foreach (var (parameter, right, deny) in new[] { ("NoAccess", "Full", true), ("FullAccess", "Full", false), ("ChangeAccess", "Change", false), ("ReadAccess", "Read", false) })
                 {
-                    if (await Accounts(parameter) is not { } accounts) return;
+                    if (await AccountNames(parameter) is not { } accounts) return;
                     permissions.AddRange(accounts.Select(a => new SmbShares.Access(a, deny, right)));
                 }
 
@@ -209,7 +209,7 @@ internal sealed partial class RunContext
                 default:
                 {
                     // Grant, Revoke, Block, Unblock: the account's entries of the share, then the share's permissions written.
-                    if (await Accounts("AccountName") is not { Count: > 0 } accounts)
+                    if (await AccountNames("AccountName") is not { Count: > 0 } accounts)
                     {
                         if (arguments["AccountName"] is null) throw new StatementTerminatedException(FunctionMissingParameter(command, "AccountName"));
                         return;
