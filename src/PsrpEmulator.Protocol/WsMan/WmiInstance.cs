@@ -13,7 +13,11 @@ public enum WmiValueKind
 /// One property of a WMI instance: a scalar (one value), an array (an element per value, as WinRM repeats the
 /// property's element) or null (no values, <see cref="WmiValueKind.Null"/>).
 /// </summary>
-public sealed record WmiProperty(string Name, WmiValueKind Kind, IReadOnlyList<string> Values);
+public sealed record WmiProperty(string Name, WmiValueKind Kind, IReadOnlyList<string> Values)
+{
+    /// <summary>An array, even of one element (the wire repeats the element; a tool such as wmic writes <c>{"a"}</c>).</summary>
+    public bool IsArray { get; init; }
+}
 
 /// <summary>
 /// A WMI instance as WinRM's WMI plugin writes it in an EnumerateResponse, PullResponse or GetResponse:

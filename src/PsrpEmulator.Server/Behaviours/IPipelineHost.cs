@@ -54,6 +54,9 @@ public interface IPipelineHost
     /// <summary>The computer's SMB shares (the SmbShare cmdlets, net share); null when the host has none.</summary>
     SmbShares? SmbShares => null;
 
+    /// <summary>The computer's WMI classes as they are now (wmic reads them); null on a host without them.</summary>
+    ComputerWmi? Wmi => null;
+
     /// <summary>The computer's certificate stores (the Cert: drive, New-SelfSignedCertificate); null when the host has none.</summary>
     CertificateStores? CertificateStores => null;
 
@@ -218,6 +221,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
 
     public SmbShares? SmbShares => inner.SmbShares;
+
+    public ComputerWmi? Wmi => inner.Wmi;
 
     public CertificateStores? CertificateStores => inner.CertificateStores;
 

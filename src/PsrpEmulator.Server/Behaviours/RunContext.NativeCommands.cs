@@ -128,6 +128,8 @@ internal sealed partial class RunContext
 
         public SmbShares? SmbShares => context.Host.SmbShares;
 
+        public ComputerWmi? Wmi => context.Host.Wmi;
+
         public CertificateStores? CertificateStores => context.Host.CertificateStores;
 
         public WsManSettings? WsManSettings => context.Host.WsManSettings;
@@ -156,34 +158,49 @@ internal sealed partial class RunContext
         {
             var error = stream == WinRsStreams.Stderr;
             var pending = error ? _stderr : _stdout;
-            // Only the new text is searched for a line end: a program writing in many small pieces costs no more.
-            var from = pending.Length;
+            // Only the new text (and a "\r" left waiting before it) is searched for a line end: a program writing in many small pieces costs no more.
+            var from = Math.Max(0, pending.Length - 1);
             pending.Append(NativeEncoding.GetString(data.Span));
             int end;
-            while ((end = IndexOfLineEnd(pending, from)) >= 0)
+            while ((end = IndexOfLineEnd(pending, from, out var length)) >= 0)
             {
                 var lineText = pending.ToString(0, end);
-                pending.Remove(0, end + 1);
+                pending.Remove(0, end + length);
                 from = 0;
-                await WriteLineAsync(lineText.TrimEnd('\r'), error).ConfigureAwait(false);
+                await WriteLineAsync(lineText, error).ConfigureAwait(false);
             }
         }
 
         public async ValueTask FlushAsync()
         {
-            if (_stdout.Length > 0) await WriteLineAsync(_stdout.ToString(), error: false).ConfigureAwait(false);
-            if (_stderr.Length > 0) await WriteLineAsync(_stderr.ToString(), error: true).ConfigureAwait(false);
+            // A last "\r" still waiting for its "\n" ends the last line.
+            if (_stdout.Length > 0) await WriteLineAsync(_stdout.ToString().TrimEnd('\r'), error: false).ConfigureAwait(false);
+            if (_stderr.Length > 0) await WriteLineAsync(_stderr.ToString().TrimEnd('\r'), error: true).ConfigureAwait(false);
             _stdout.Clear();
             _stderr.Clear();
         }
 
-        private static int IndexOfLineEnd(StringBuilder text, int from)
+        // A line ends at "\r\n", "\n" or a "\r" alone, as .NET's StreamReader.ReadLine reads the program's output (wmic's
+        // "\r\r\n" is a line and an empty one); a "\r" at the end waits for what follows it.
+        private static int IndexOfLineEnd(StringBuilder text, int from, out int length)
         {
             for (var i = from; i < text.Length; i++)
             {
-                if (text[i] == '\n') return i;
+                if (text[i] == '\n')
+                {
+                    length = 1;
+                    return i;
+                }
+
+                if (text[i] == '\r')
+                {
+                    if (i + 1 == text.Length) break;
+                    length = text[i + 1] == '\n' ? 2 : 1;
+                    return i;
+                }
             }
 
+            length = 0;
             return -1;
         }
 

@@ -102,7 +102,7 @@ internal static class WmiClassParser
             if (items.Any(i => i.Kind == WmiValueKind.Null)) throw Error(source, node, $"an array ('{name}') holds no nulls");
             var kind = items.Count == 0 ? WmiValueKind.Text : items[0].Kind;
             if (items.Any(i => i.Kind != kind)) throw Error(source, node, $"an array ('{name}') holds values of one kind");
-            return new WmiProperty(name, items.Count == 0 ? WmiValueKind.Null : kind, [.. items.SelectMany(i => i.Values)]);
+            return new WmiProperty(name, items.Count == 0 ? WmiValueKind.Null : kind, [.. items.SelectMany(i => i.Values)]) { IsArray = true };
         }
 
         if (node is not YamlScalarNode scalar) throw Error(source, node, $"'{name}' takes a value or a list of values");

@@ -248,7 +248,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
 
         if (WmiResourceUris.Parse(resourceUri) is var (wmiNamespace, className))
         {
-            return new WmiInstanceBody(WmiOperations.Get(services.Behaviours, request.Computer, wmiNamespace, className, request.Header.Selectors, services.ServicesOf(request.Computer), services.LastBootOf(request.Computer), services.FileSystemOf(request.Computer, null)));
+            return new WmiInstanceBody(WmiOperations.Get(services.WmiOf(request.Computer), wmiNamespace, className, request.Header.Selectors));
         }
 
         // A query is not client activity on the shell: it does not reset the idle clock.
@@ -334,7 +334,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var resourceUri = request.Header.ResourceUri;
         if (WmiResourceUris.Parse(resourceUri) is var (wmiNamespace, className))
         {
-            var instances = WmiOperations.Enumerate(services.Behaviours, request.Computer, wmiNamespace, className, body.FilterDialect, body.FilterText, services.ServicesOf(request.Computer), services.LastBootOf(request.Computer), services.FileSystemOf(request.Computer, null));
+            var instances = WmiOperations.Enumerate(services.WmiOf(request.Computer), wmiNamespace, className, body.FilterDialect, body.FilterText);
             return enumerations.Start(request.User, [], [], body.OptimizeEnumeration, body.MaxElements, Options.EnumerationTimeout, instances);
         }
 

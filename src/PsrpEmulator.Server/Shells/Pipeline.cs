@@ -425,6 +425,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public SmbShares? SmbShares => _shell.Services.SmbSharesOf(_shell.ComputerName);
 
+    public ComputerWmi? Wmi => _shell.Services.WmiOf(_shell.ComputerName);
+
     public CertificateStores? CertificateStores => _shell.Services.CertificateStoresOf(_shell.ComputerName);
 
     public EventLogs? EventLogs => _shell.Services.EventLogsOf(_shell.ComputerName);

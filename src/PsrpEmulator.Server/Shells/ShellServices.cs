@@ -127,6 +127,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         return registry;
     }, this);
 
+    /// <summary>A virtual computer's WMI classes as they are now (the scenario's, with what commands changed).</summary>
+    public ComputerWmi WmiOf(string computer) => new(Behaviours, computer, ServicesOf(computer), LastBootOf(computer), FileSystemOf(computer, null));
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _boots = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>When the computer last restarted (its LastBootUpTime from then on); null when it never has.</summary>

@@ -51,6 +51,8 @@ internal sealed class RecordingHost(params PsValue[] input) : IPipelineHost
 
     public SmbShares? SmbShares { get; init; }
 
+    public ComputerWmi? Wmi { get; init; }
+
     public CertificateStores? CertificateStores { get; init; }
 
     /// <summary>The computer's classic event logs: a new virtual computer's (a fresh one per host).</summary>
@@ -198,6 +200,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
     public ScheduledTasks? ScheduledTasks { get; init; }
 
     public SmbShares? SmbShares { get; init; }
+
+    public ComputerWmi? Wmi { get; init; }
 
     public CertificateStores? CertificateStores { get; init; }
 

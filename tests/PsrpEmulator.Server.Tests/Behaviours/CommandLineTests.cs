@@ -104,7 +104,7 @@ public class CommandLineTests
 
     [TestCase("netstat -rn", "netstat")]
     [TestCase("cmd /c certutil -hashfile C:\\data\\x SHA256", "certutil")]
-    [TestCase("wmic.exe os get caption", "wmic.exe")]
+    [TestCase("gpresult.exe /r", "gpresult.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]
     [TestCase("whoami /priv", "whoami")]
     [TestCase("hostname.exe -s", "hostname.exe")]

@@ -204,8 +204,8 @@ public class WmiTests
         services.SetStartType("Spooler", "Automatic");
         services.SetStatus("Spooler", "Running");
 
-        var running = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(catalog, "Server01", "root/cimv2", "*", null, "SELECT Name, State, StartMode FROM Win32_Service WHERE Started = true", services);
-        var winrm = PsrpEmulator.Server.Endpoint.WmiOperations.Get(catalog, "Server01", "root/cimv2", "Win32_Service", new Dictionary<string, string> { ["Name"] = "WinRM" }, services);
+        var running = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(new ComputerWmi(catalog, "Server01", services, null, null), "root/cimv2", "*", null, "SELECT Name, State, StartMode FROM Win32_Service WHERE Started = true");
+        var winrm = PsrpEmulator.Server.Endpoint.WmiOperations.Get(new ComputerWmi(catalog, "Server01", services, null, null), "root/cimv2", "Win32_Service", new Dictionary<string, string> { ["Name"] = "WinRM" });
 
         Assert.That(running.Select(i => string.Join(",", i.Properties.Select(p => p.Name + "=" + string.Join("|", p.Values)))),
             Is.EqualTo(new[] { "Name=EventLog,StartMode=Auto,State=Running", "Name=Spooler,StartMode=Auto,State=Running" }));
@@ -219,9 +219,9 @@ public class WmiTests
         var catalog = BehaviourCatalog.LoadDefault();
         var booted = new DateTimeOffset(2026, 11, 30, 10, 0, 5, TimeSpan.Zero);
 
-        var before = PsrpEmulator.Server.Endpoint.WmiOperations.Get(catalog, "Server01", "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>());
-        var after = PsrpEmulator.Server.Endpoint.WmiOperations.Get(catalog, "Server01", "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>(), lastBoot: booted);
-        var queried = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(catalog, "Server01", "root/cimv2", "*", null, "SELECT LastBootUpTime FROM Win32_OperatingSystem", lastBoot: booted);
+        var before = PsrpEmulator.Server.Endpoint.WmiOperations.Get(new ComputerWmi(catalog, "Server01", null, null, null), "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>());
+        var after = PsrpEmulator.Server.Endpoint.WmiOperations.Get(new ComputerWmi(catalog, "Server01", null, booted, null), "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>());
+        var queried = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(new ComputerWmi(catalog, "Server01", null, booted, null), "root/cimv2", "*", null, "SELECT LastBootUpTime FROM Win32_OperatingSystem");
 
         Assert.That(before.Properties.Single(p => p.Name == "LastBootUpTime").Values, Is.EqualTo(new[] { "2026-01-12T09:35:00Z" }));
         Assert.That(after.Properties.Single(p => p.Name == "LastBootUpTime").Values, Is.EqualTo(new[] { "2026-11-30T10:00:05Z" }));

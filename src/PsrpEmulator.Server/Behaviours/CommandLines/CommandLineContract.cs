@@ -51,6 +51,9 @@ internal interface ICommandLineHost
     /// <summary>The computer's SMB shares (net share); null when the host has none.</summary>
     SmbShares? SmbShares => null;
 
+    /// <summary>The computer's WMI classes as they are now (wmic reads them); null on a host without them.</summary>
+    ComputerWmi? Wmi => null;
+
     /// <summary>The computer's certificate stores (powershell.exe's Cert: drive); null when the host has none.</summary>
     CertificateStores? CertificateStores => null;
 
@@ -116,6 +119,8 @@ internal abstract class ForwardingCommandLineHost(ICommandLineHost inner) : ICom
     public virtual ScheduledTasks? ScheduledTasks => inner.ScheduledTasks;
 
     public virtual SmbShares? SmbShares => inner.SmbShares;
+
+    public virtual ComputerWmi? Wmi => inner.Wmi;
 
     public virtual CertificateStores? CertificateStores => inner.CertificateStores;
 

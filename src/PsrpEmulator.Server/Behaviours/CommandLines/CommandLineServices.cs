@@ -117,6 +117,8 @@ internal static class ComputerPowerShell
 
         public SmbShares? SmbShares => host.SmbShares;
 
+        public ComputerWmi? Wmi => host.Wmi;
+
         public CertificateStores? CertificateStores => host.CertificateStores;
 
         public WsManSettings? WsManSettings => host.WsManSettings;

@@ -254,6 +254,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public SmbShares? SmbShares => host.SmbShares;
 
+        public ComputerWmi? Wmi => host.Wmi;
+
         public CertificateStores? CertificateStores => host.CertificateStores;
 
         public WsManSettings? WsManSettings => host.WsManSettings;

@@ -85,6 +85,8 @@ internal sealed class WinRsCommand : ICommandLineHost
 
     public SmbShares? SmbShares => _shell.Services.SmbSharesOf(_shell.ComputerName);
 
+    public ComputerWmi? Wmi => _shell.Services.WmiOf(_shell.ComputerName);
+
     public CertificateStores? CertificateStores => _shell.Services.CertificateStoresOf(_shell.ComputerName);
 
     public EventLogs? EventLogs => _shell.Services.EventLogsOf(_shell.ComputerName);

@@ -1,0 +1,64 @@
+using System.Globalization;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// One computer's WMI classes as its tools read them (WMI over WS-Man, wmic): the scenario's <c>wmi:</c> instances,
+/// <c>{computername}</c> the computer's name, with what commands changed since: a Win32_Service's State, Started and
+/// StartMode follow Start-Service, Stop-Service, Set-Service, net and sc; Win32_OperatingSystem's LastBootUpTime is the
+/// computer's last restart here; Win32_LogicalDisk C:'s Size and FreeSpace are the computer's disk's (what dir,
+/// Get-PSDrive and Get-Volume report).
+/// </summary>
+public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, ServiceStates? services, DateTimeOffset? lastBoot, VirtualFileSystem? disk)
+{
+    public string Computer => computer;
+
+    /// <summary>The class <paramref name="className"/> of <paramref name="wmiNamespace"/> on this computer; null when no scenario has it.</summary>
+    internal WmiClassSeed? Find(string wmiNamespace, string className) => catalog.FindWmiClass(wmiNamespace, className, computer);
+
+    /// <summary>The class's instances as they are now.</summary>
+    internal IEnumerable<IReadOnlyList<WmiProperty>> Instances(WmiClassSeed seed) => seed.Instances.Select(i => Current(seed, Substituted(i)));
+
+    private IReadOnlyList<WmiProperty> Substituted(IReadOnlyList<WmiProperty> properties) =>
+        properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))
+            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => v.Replace("{computername}", computer.ToUpperInvariant(), StringComparison.OrdinalIgnoreCase))] })]
+            : properties;
+
+    private IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties)
+    {
+        if (disk is not null && seed.ClassName.Equals("Win32_LogicalDisk", StringComparison.OrdinalIgnoreCase) &&
+            properties.Any(p => p.Name.Equals("DeviceID", StringComparison.OrdinalIgnoreCase) && p.Values is [var device] && device.Equals("C:", StringComparison.OrdinalIgnoreCase)))
+        {
+            return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
+            {
+                "SIZE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.Size.ToString(CultureInfo.InvariantCulture)] },
+                "FREESPACE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.FreeBytes.ToString(CultureInfo.InvariantCulture)] },
+                _ => p,
+            })];
+        }
+
+        if (lastBoot is { } booted && seed.ClassName.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            return [.. properties.Select(p => p.Name.Equals("LastBootUpTime", StringComparison.OrdinalIgnoreCase) && p.Kind == WmiValueKind.Datetime
+                ? p with { Values = [System.Xml.XmlConvert.ToString(booted.ToUniversalTime())] } : p)];
+        }
+
+        if (services is null || !seed.ClassName.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) ||
+            properties.FirstOrDefault(p => p.Name.Equals("Name", StringComparison.OrdinalIgnoreCase)) is not { Values: [var name] })
+        {
+            return properties;
+        }
+
+        var status = services.Status(name);
+        var startType = services.StartType(name);
+        if (status is null && startType is null) return properties;
+        return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
+        {
+            "STATE" when status is not null => p with { Values = [status] },
+            "STARTED" when status is not null => p with { Values = [status.Equals("Running", StringComparison.OrdinalIgnoreCase) ? "true" : "false"] },
+            "STARTMODE" when startType is not null => p with { Values = [startType.Equals("Automatic", StringComparison.OrdinalIgnoreCase) ? "Auto" : startType] },
+            _ => p,
+        })];
+    }
+}
