@@ -103,7 +103,7 @@ public class CommandLineTests
     }
 
     [TestCase("netstat -rn", "netstat")]
-    [TestCase("cmd /c certutil -hashfile C:\\data\\x SHA256", "certutil")]
+    [TestCase("cmd /c quser /server:localhost", "quser")]
     [TestCase("gpresult.exe /r", "gpresult.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]
     [TestCase("whoami /priv", "whoami")]
