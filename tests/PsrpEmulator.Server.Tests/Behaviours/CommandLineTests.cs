@@ -103,7 +103,7 @@ public class CommandLineTests
     }
 
     [TestCase("netstat -rn", "netstat")]
-    [TestCase("cmd /c quser /server:localhost", "quser")]
+    [TestCase("cmd /c klist purge", "klist")]
     [TestCase("gpresult.exe /r", "gpresult.exe")]
     [TestCase("ipconfig /flushdns", "ipconfig")]
     [TestCase("whoami /priv", "whoami")]

@@ -294,6 +294,30 @@ public class LocalAccountTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>A remote logon is no terminal session: quser finds nobody signed in, as on a server nobody has signed in to.</summary>
+    [TestCase("quser", "No User exists for *\r\n")]
+    [TestCase("query user Admin01", "No User exists for Admin01\r\n")]
+    [TestCase("quser.exe /server:TESTHOST01", "No User exists for *\r\n")]
+    public async Task Quser_finds_no_terminal_session_user_on_a_computer_only_remoted_to(string line, string expected)
+    {
+        var host = new FakeCommandLineHost { Environment = [new("COMPUTERNAME", "TESTHOST01")] };
+
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+
+        Assert.That((code, host.Stdout, host.Stderr), Is.EqualTo((1, string.Empty, expected)));
+    }
+
+    [Test]
+    public async Task Quser_of_another_server_is_a_scenario_error()
+    {
+        var host = new FakeCommandLineHost { Environment = [new("COMPUTERNAME", "TESTHOST01")] };
+
+        var code = await Default.ResolveCommandLine("quser /server:Server02").RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(host.Stderr, Does.Contain("does not emulate"));
+    }
+
     /// <summary>whoami /groups lists the token's groups: an administrator's is High integrity (S-1-16-12288, what batch files look for), another's Medium.</summary>
     [TestCase("tester", true)]
     [TestCase("svc", false)]

@@ -186,6 +186,7 @@ public sealed partial class BehaviourCatalog
         if (RegCommandScript.TryParse(line, out var reg)) return reg;
         if (WmicScript.TryParse(line, out var wmic)) return wmic;
         if (CertutilScript.TryParse(line, out var certutil)) return certutil;
+        if (QueryUserScript.TryParse(line, out var queryUser)) return queryUser;
         if (PowerShellExe.Resolve(this, line) is { } powershell) return powershell;
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

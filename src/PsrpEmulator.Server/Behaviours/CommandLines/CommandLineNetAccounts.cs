@@ -351,3 +351,59 @@ internal sealed class WhoamiGroupsScript : ICommandLineScript
         return 0;
     }
 }
+
+/// <summary>
+/// <c>quser</c> / <c>query user</c> (<c>[name]</c>, <c>/server:</c> naming the computer itself): the terminal sessions'
+/// users. A remote session's logon (WinRM's network logon) is no terminal session, and the emulated computers have no
+/// console or Remote Desktop logons, so it is "No User exists for *" (or for the name) on stderr with exit code 1, as
+/// on a server nobody has signed in to. A scenario models a signed-in user with a cmd rule.
+/// </summary>
+internal sealed class QueryUserScript(IReadOnlyList<string> arguments) : ICommandLineScript
+{
+    public string Description => ("quser " + string.Join(' ', arguments)).Trim();
+
+    public static bool TryParse(string line, out QueryUserScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line).Select(t => t.Value).ToList();
+        if (tokens.Count == 0) return false;
+        if (CommandLineText.IsProgram(tokens[0], "quser"))
+        {
+            script = new QueryUserScript([.. tokens.Skip(1)]);
+            return true;
+        }
+
+        if (tokens.Count >= 2 && CommandLineText.IsProgram(tokens[0], "query") && tokens[1].Equals("user", StringComparison.OrdinalIgnoreCase))
+        {
+            script = new QueryUserScript([.. tokens.Skip(2)]);
+            return true;
+        }
+
+        return false;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var computer = host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty;
+        var names = new List<string>();
+        foreach (var argument in arguments)
+        {
+            if (argument.StartsWith("/server:", StringComparison.OrdinalIgnoreCase) && argument[8..] is var server &&
+                (server.Equals(computer, StringComparison.OrdinalIgnoreCase) || server.Equals("localhost", StringComparison.OrdinalIgnoreCase) || server is "." or "127.0.0.1"))
+            {
+                continue;
+            }
+
+            if (argument.StartsWith('/') || names.Count > 0)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            names.Add(argument);
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stderr, $"No User exists for {(names.Count == 0 ? "*" : names[0])}\r\n", cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+}
