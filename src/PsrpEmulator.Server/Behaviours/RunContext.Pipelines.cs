@@ -116,6 +116,7 @@ internal sealed partial class RunContext
         "CONVERTFROM-CSV" => "ConvertFrom-Csv",
         "TEE-OBJECT" or "TEE" => "Tee-Object",
         "ADD-MEMBER" => "Add-Member",
+        "GET-MEMBER" or "GM" => "Get-Member",
         "GET-RANDOM" => "Get-Random",
         "COMPARE-OBJECT" or "COMPARE" or "DIFF" => "Compare-Object",
         "SET-CONTENT" or "SC" => "Set-Content",
@@ -198,6 +199,7 @@ internal sealed partial class RunContext
         ["Tee-Object"] = ["Variable", "FilePath", "LiteralPath", "Append", "InputObject"],
         ["Add-Member"] = ["MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
+        ["Get-Member"] = ["Name", "MemberType", "View", "Static", "Force", "InputObject"],
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
     };
 
@@ -205,7 +207,7 @@ internal sealed partial class RunContext
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
-        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait",
+        "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait", "Static",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -669,6 +671,8 @@ internal sealed partial class RunContext
                 return new AddMemberStage(this, to ?? host, await AddMemberSpecAsync(arguments, to, blockNesting));
             case "Get-Random":
                 return new GetRandomStage(this, await IntegerAsync("Count") ?? 1);
+            case "Get-Member":
+                return new GetMemberStage(this, to ?? host, await GetMemberSpecAsync(arguments, to, blockNesting));
             case "Compare-Object":
                 if (arguments.Has("DifferenceObject") || arguments.Positional.Count > 1)
                 {

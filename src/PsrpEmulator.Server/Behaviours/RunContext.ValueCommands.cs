@@ -41,6 +41,7 @@ internal sealed partial class RunContext
         ["Write-Progress"] = ["Activity", "Status", "Id", "PercentComplete", "SecondsRemaining", "CurrentOperation", "ParentId", "Completed", "SourceId"],
         ["Add-Member"] = ["InputObject", "MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers"],
         ["Get-Random"] = ["Maximum", "Minimum", "Count", "SetSeed", "InputObject"],
+        ["Get-Member"] = ["InputObject", "Name", "MemberType", "View", "Static", "Force"],
         ["Invoke-Expression"] = ["Command"],
         ["Import-Module"] = ["Name", "Force", "PassThru", "Global", "Prefix", "Function", "Cmdlet", "Variable", "Alias", "DisableNameChecking", "NoClobber", "Scope", "MinimumVersion", "RequiredVersion", "MaximumVersion", "ArgumentList", "AsCustomObject", "Verbose"],
         ["Get-PSSessionConfiguration"] = ["Name", "Force"],
@@ -346,6 +347,9 @@ internal sealed partial class RunContext
                 case "Get-Random":
                     foreach (var picked in await GetRandomAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
                     return;
+                case "Get-Member":
+                    await GetMemberAsync(arguments, to, output, blockNesting);
+                    return;
                 case "Write-Warning":
                     // Its message (an expression, a variable): the text a string would hold (the default rules answer the literal forms).
                     if (arguments["Message"] is not { } warningWord)
@@ -628,7 +632,7 @@ internal sealed partial class RunContext
                 }
 
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
-                    name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo")
+                    name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static")
                 {
                     named[name] = null;
                     continue;
@@ -657,6 +661,7 @@ internal sealed partial class RunContext
             "Write-Progress" => ["Activity", "Status", "Id"],
             "Add-Member" => ["MemberType", "Name", "Value", "SecondValue"],
             "Get-Random" => ["Maximum"],
+            "Get-Member" => ["Name"],
             "Invoke-Expression" => ["Command"],
             "Measure-Command" => ["Expression"],
             "Set-Alias" or "New-Alias" => ["Name", "Value"],

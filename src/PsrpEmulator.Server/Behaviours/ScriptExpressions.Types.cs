@@ -782,9 +782,20 @@ internal static partial class ScriptExpressions
                 return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
             case "System.Management.Automation.PSCustomObject" when value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
             {
-                // [PSCustomObject]$hashtable: an object with the entries as its properties, in the table's order.
+                // [PSCustomObject]$hashtable: an object with the entries as its properties, in the table's order; a
+                // PSTypeName entry is no property but the object's first type name, as PowerShell's conversion reads it.
                 var custom = PsObjects.CustomObject();
-                foreach (var (key, entry) in table.Entries) custom.ExtendedProperties.Add(new PsProperty(Text(key), entry));
+                foreach (var (key, entry) in table.Entries)
+                {
+                    if (Text(key).Equals("PSTypeName", StringComparison.OrdinalIgnoreCase) && !IsNull(entry))
+                    {
+                        custom.TypeNames = [Text(entry), .. custom.TypeNames!];
+                        continue;
+                    }
+
+                    custom.ExtendedProperties.Add(new PsProperty(Text(key), entry));
+                }
+
                 return custom;
             }
 

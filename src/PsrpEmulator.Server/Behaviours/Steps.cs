@@ -2126,7 +2126,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var entryValue = await EvaluateAsync(valueText, to, blockNesting + 1);
                 if (customObject)
                 {
-                    table.ExtendedProperties.Add(new PsProperty(key, entryValue));
+                    // PSTypeName = 'Contoso.Server' names the object's type (its first type name), as PowerShell reads it.
+                    if (key.Equals("PSTypeName", StringComparison.OrdinalIgnoreCase) && !ScriptExpressions.IsNull(entryValue)) table.TypeNames = [PipelineVariables.Display(entryValue), .. table.TypeNames!];
+                    else table.ExtendedProperties.Add(new PsProperty(key, entryValue));
                     continue;
                 }
 

@@ -239,6 +239,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.
         PsObject when XmlNodes.TryGet(value, out var node) => XmlNodes.Member(node, property),
         PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
+        // The intrinsic pstypenames: the object's type names, the most derived first.
+        PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
+            PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], [TypeNameCollection, "System.Object"]),
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
@@ -307,6 +310,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     ];
 
     private static string? RawUIPropertyName(string property) => Array.Find(RawUIProperties, p => p.Equals(property, StringComparison.OrdinalIgnoreCase));
+
+    private const string TypeNameCollection = "System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
 
     private static readonly string[] PSObjectTypeNames = ["System.Management.Automation.PSObject", "System.Object"];
     private static readonly string[] PropertyCollectionTypeNames = ["System.Management.Automation.PSMemberInfoIntegratingCollection`1[[System.Management.Automation.PSPropertyInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];

@@ -247,6 +247,19 @@ internal static class FormatViews
     private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
+    // Get-Member's members: PowerShellCore.format.ps1xml's MemberDefinition table (AutoSize: sized to its rows),
+    // grouped by TypeName under a "   TypeName: x" line.
+    private static readonly FormatView MemberDefinition = new("Microsoft.PowerShell.Commands.MemberDefinition", FormatShape.Table,
+    [
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("MemberType", 0, ColumnAlignment.Left, o => Property(o, "MemberType")),
+        new("Definition", 0, ColumnAlignment.Left, o => Property(o, "Definition")),
+    ])
+    {
+        GroupHeader = o => "   TypeName: " + Property(o, "TypeName"),
+        GroupBlankLines = 1,
+    };
+
     // Get-Acl's FileSecurity and DirectorySecurity: 5.1's FileSecurityTable (FileSystem.format.ps1xml), grouped by
     // the parent directory as Get-ChildItem's items are, the Path column the item's name, Access its AccessToString.
     private static readonly FormatView FileSecurityTable = new("System.Security.AccessControl.FileSystemSecurity", FormatShape.Table,
@@ -664,6 +677,7 @@ internal static class FormatViews
         [Drive.Key] = Drive,
         [Variable.Key] = Variable,
         [FileSecurityTable.Key] = FileSecurityTable,
+        [MemberDefinition.Key] = MemberDefinition,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };
