@@ -148,9 +148,9 @@ public class PipelineCmdletTests
         Assert.That(host.Errors[0].Message, Does.StartWith($"The term '{unknown}' is not recognized"));
     }
 
-    [TestCase("Get-Process | Get-Member", "Get-Member")]
+    [TestCase("Get-Process | Out-GridView", "Out-GridView")]
     [TestCase("Get-ChildItem 'C:\\' | Format-Custom Name", "Format-Custom")]
-    [TestCase("Get-Service | gm -MemberType Property", "gm")]
+    [TestCase("Get-Service | ogv -Title Services", "ogv")]
     public async Task A_script_pipeline_with_a_windows_command_not_emulated_says_so_by_its_name(string script, string command)
     {
         var (host, _) = await RunAsync(script);
