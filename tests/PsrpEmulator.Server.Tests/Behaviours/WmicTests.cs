@@ -106,6 +106,34 @@ public class WmicTests
         Assert.That(stdout, Is.EqualTo("\r\r\n\r\r\nDefaultIPGateway={\"10.0.0.1\"}\r\r\nDNSDomain=\r\r\nIPAddress={\"10.0.0.5\",\"fe80::1\"}\r\r\n\r\r\n\r\r\n"));
     }
 
+    [Test]
+    public async Task Call_starts_and_stops_one_service_with_wmi_s_return_values()
+    {
+        var services = new ServiceStates();
+        services.SetStartType("Spooler", "Manual");
+        var wmi = new ComputerWmi(Default, "Server01", services, null, null);
+        var host = new FakeCommandLineHost { Wmi = wmi, ServiceStates = services };
+        async Task<(int, string)> CallAsync(string line)
+        {
+            var before = host.Stdout.Length;
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (code, host.Stdout[before..]);
+        }
+
+        var started = await CallAsync("wmic service where name=\"Spooler\" call StartService");
+        var again = await CallAsync("wmic service Spooler call startservice");
+        var stopped = await CallAsync("wmic service Spooler call StopService");
+
+        static string Block(string method, int returnValue) =>
+            $"Executing (\\\\SERVER01\\ROOT\\CIMV2:Win32_Service.Name=\"Spooler\")->{method}()\r\r\nMethod execution successful.\r\r\nOut Parameters:\r\r\n" +
+            $"instance of __PARAMETERS\r\r\n{{\r\r\n\tReturnValue = {returnValue};\r\r\n}};\r\r\n\r\r\n";
+        Assert.That(started, Is.EqualTo((0, Block("StartService", 0))));
+        Assert.That(again, Is.EqualTo((0, Block("startservice", 10))));
+        Assert.That(stopped, Is.EqualTo((0, Block("StopService", 0))));
+        Assert.That(services.Status("Spooler"), Is.EqualTo("Stopped"));
+        Assert.That(host.Stderr, Is.Empty);
+    }
+
     [TestCase("wmic foo get name", "", "foo - Alias not found.\r\r\n", 44135)]
     [TestCase("wmic os get bogus", "", "Node - SERVER01\r\r\nERROR:\r\r\nDescription = Invalid query\r\r\n\r\r\n", -2147217385)]
     [TestCase("wmic service where \"Name = \" get Name", "", "Node - SERVER01\r\r\nERROR:\r\r\nDescription = Invalid query\r\r\n\r\r\n", -2147217385)]
@@ -123,6 +151,7 @@ public class WmicTests
     [TestCase("wmic startup get command", "Win32_StartupCommand, which the scenario does not give")]
     [TestCase("wmic /node:Server02 os get caption", "does not emulate")]
     [TestCase("wmic process call create notepad.exe", "does not emulate")]
+    [TestCase("wmic service call StopService", "does not emulate")]
     [TestCase("wmic os list brief", "does not emulate")]
     [TestCase("wmic", "does not emulate")]
     public async Task What_wmic_is_not_emulated_for_is_a_scenario_error_not_a_guess(string line, string expected)

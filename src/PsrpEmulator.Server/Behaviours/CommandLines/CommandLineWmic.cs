@@ -16,8 +16,11 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// Errors as wmic's: "Node - NAME / ERROR: / Description = Invalid class" (or Invalid query), "X - Alias not found.",
 /// "No Instance(s) Available." on stderr. UNVERIFIED: the list format's blank lines (two before each instance, two at
 /// the end), the CSV's leading blank line, the exit codes of errors (WMI's HRESULT; 44135 for a syntax error), the
-/// other aliases' key properties. Not emulated (a scenario error): <c>list brief</c> and the other list formats, the
-/// verbs call, set, create, delete and assoc, other computers, interactive mode, and classes the scenario lacks.
+/// other aliases' key properties. <c>call StartService</c> / <c>call StopService</c> of one Win32_Service change its
+/// state as net does and write wmic's "Executing (...)->Method()" block with WMI's ReturnValue (its layout UNVERIFIED).
+/// Not emulated (a scenario error): <c>list brief</c> and the other list formats, other methods and a call on several
+/// instances (wmic asks before each), the verbs set, create, delete and assoc, other computers, interactive mode, and
+/// classes the scenario lacks.
 /// </summary>
 internal sealed class WmicScript(string line) : ICommandLineScript
 {
@@ -135,6 +138,7 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         var verb = words[i++].ToLowerInvariant();
         var layout = Layout.Table;
         List<string>? properties = null;
+        if (verb == "call") return await CallAsync(host, wmi, computer, className, condition, words[i..], cancellationToken).ConfigureAwait(false);
         if (verb == "get")
         {
             var names = new StringBuilder();
@@ -235,6 +239,59 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             Layout.Csv => CsvText(computer, columns, rows),
             _ => TableText(columns, rows),
         }, cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    // call: a Win32_Service's StartService or StopService on the one instance the condition picks, with the method's
+    // ReturnValue as WMI gives it (10: already running, 14: disabled, 5: not accepting the control; 0: done).
+    private async Task<int> CallAsync(ICommandLineHost host, ComputerWmi wmi, string computer, string className, string? condition, List<string> rest, CancellationToken cancellationToken)
+    {
+        var method = rest.Count == 1 ? rest[0] : null;
+        if (method is null || !className.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) || host.ServiceStates is not { } states ||
+            !(method.Equals("StartService", StringComparison.OrdinalIgnoreCase) || method.Equals("StopService", StringComparison.OrdinalIgnoreCase)) ||
+            wmi.Find("root/cimv2", className) is not { } seed)
+        {
+            return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+
+        WqlQuery query;
+        try
+        {
+            query = WqlQuery.Parse($"SELECT * FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
+        }
+        catch (WqlException)
+        {
+            return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (query.UnknownProperties(seed.PropertyNames).Any()) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        var instances = wmi.Instances(seed).Where(query.Matches).ToList();
+        if (instances.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, $"No Instance(s) Available.{NewLine}", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        // Several instances: wmic asks "(Y/N/?)" before each, which is not emulated.
+        if (instances.Count > 1) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+        string Value(string name) => instances[0].FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Values: [var v] } ? v : string.Empty;
+        var service = Value("Name");
+        var running = Value("State").Equals("Running", StringComparison.OrdinalIgnoreCase);
+        int returnValue;
+        if (method.Equals("StartService", StringComparison.OrdinalIgnoreCase))
+        {
+            returnValue = running ? 10 : Value("StartMode").Equals("Disabled", StringComparison.OrdinalIgnoreCase) ? 14 : 0;
+            if (returnValue == 0) states.SetStatus(service, "Running", Value("DisplayName"));
+        }
+        else
+        {
+            returnValue = running ? 0 : 5;
+            if (returnValue == 0) states.SetStatus(service, "Stopped", Value("DisplayName"));
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stdout,
+            $"Executing (\\\\{computer}\\ROOT\\CIMV2:{seed.ClassName}.Name=\"{service}\")->{method}(){NewLine}Method execution successful.{NewLine}Out Parameters:{NewLine}" +
+            $"instance of __PARAMETERS{NewLine}{{{NewLine}\tReturnValue = {returnValue};{NewLine}}};{NewLine}{NewLine}", cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
