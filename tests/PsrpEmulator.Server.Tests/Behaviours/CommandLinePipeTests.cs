@@ -200,6 +200,9 @@ public class RandomCommandLineTests
         "for /r ", "for /r C:\\ %f in (*.txt .) do ", "for /d %f in (*) do ", "for /d /r %f in (*) do ", "/d", "%~dpnxf", "%~ftzaf", "%~$PATH:f", "%~", "%~$", "%~$PATH:", "%~nf",
         "shift", "shift /1", "shift /x", "endlocal", "setlocal", "%~z1", " | sort", "|findstr a", "ping -n 1 localhost", "ping -w 1 -n 1 10.0.0.1", "ping -l", "timeout /t 1", "call echo %%V%%", "call :x", "call ", "net start", "net stop WinRM", "net start spooler", "net user", "sc query", "sc stop WinRM", "sc config Spooler start= ", "demand", "sc query nope", "reg query ", "\"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\"", "/v UBR", "systeminfo", "shutdown /a",
         "tasklist", " /FI \"IMAGENAME eq cmd*\"", " /FI \"PID gt 4\"", " /FO CSV", " /NH", " /FO LIST", "xcopy ", "xcopy notes.txt C:\\copy\\ /Y", " C:\\Users", " C:\\dst", " /E /I", " /S", " /Y /Q", "dir /s /b", " *.txt", "where ", "where.exe ", "cmd", " /q", " notes",
+        "wmic ", "os get caption", "service ", " where ", "name=\"WinRM\"", "\"State='Running'\"", "(Name like '%W%')", " get Name,State", " get", " /value", " /format:csv", " /format:list",
+        " list full", " list brief", " call StartService", " call StopService", "path Win32_Bogus", "/node:.", "qfe", "cpu", "bios get SerialNumber", "logicaldisk",
+        "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ",
     ];
 
     [Test]
@@ -216,7 +219,12 @@ public class RandomCommandLineTests
             disk.CreateDirectory(@"C:\Users\psrp");
             disk.Write(@"C:\Users\psrp\notes.txt", "a b\r\nx\r\n"u8, FileWriteMode.Create);
             disk.Write(@"C:\Users\psrp\x.bat", "@echo off\r\nsetlocal enabledelayedexpansion\r\nfor %%a in (1 2) do (set V=%%a& echo !V! %%a)\r\necho %1 %V% %*\r\nfindstr a notes.txt | sort\r\nif errorlevel 1 (\r\n goto end\r\n) else (\r\n x.bat\r\n)\r\n:end\r\ncall :sub \"q r\" b\r\nexit /b 2\r\n:sub\r\nsetlocal\r\necho %~1 %0 %~dp0 %~nx1 %~$PATH:1 %~ftza0\r\nshift\r\nfor /r %%f in (*.bat) do echo %%~nxf %%~zf\r\ncall :sub again\r\nendlocal\r\n"u8, FileWriteMode.Create);
-            var host = FakeCommandLineHost.OnDisk(disk);
+            var services = new ServiceStates();
+            var host = new FakeCommandLineHost
+            {
+                Encoding = System.Text.Encoding.ASCII, FileSystem = disk, Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
+                ServiceStates = services, Wmi = new ComputerWmi(catalog, "TESTHOST01", services, null, disk),
+            };
             host.Stdin.Enqueue("a\r\nb\r\n"u8.ToArray());
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
