@@ -1582,6 +1582,12 @@ internal sealed partial class RunContext
         var type = typeWord is null ? "File" : PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting));
         // The provider takes any prefix of its types' names (-ItemType d is a directory).
         var directory = type.Length > 0 && ("Directory".StartsWith(type, StringComparison.OrdinalIgnoreCase) || "Container".StartsWith(type, StringComparison.OrdinalIgnoreCase));
+        if (type.Length > 0 && new[] { "SymbolicLink", "Junction", "HardLink" }.Any(link => link.StartsWith(type, StringComparison.OrdinalIgnoreCase)))
+        {
+            // The provider's link types: the disk keeps no links.
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Item -ItemType {type} (a link) is not emulated: the computer's disk keeps no links; give the command a rule"));
+        }
+
         if (!directory && (type.Length == 0 || !"File".StartsWith(type, StringComparison.OrdinalIgnoreCase)))
         {
             throw new StatementTerminatedException(new ScriptedError("The type is not a known type for the file system. Only \"file\",\"directory\" or \"symboliclink\" can be specified.",

@@ -132,6 +132,20 @@ public sealed class VirtualFileSystem
             seeded.Created = seeded.Written = new DateTimeOffset(2018, 9, 15, 7, 31, 0, TimeSpan.Zero);
         }
 
+        // Windows' 16-bit compatibility files, the classic ones scripts and tests read (win.ini's 92 bytes, system.ini's
+        // 219, as every Windows since 8 has them); writing them leaves the Windows folder's own time as it was.
+        var windows = _root.Children!["Windows"];
+        var (windowsCreated, windowsWritten) = (windows.Created, windows.Written);
+        Write(@"C:\Windows\win.ini", Encoding.ASCII.GetBytes(WinIni), FileWriteMode.Create);
+        Write(@"C:\Windows\system.ini", Encoding.ASCII.GetBytes(SystemIni), FileWriteMode.Create);
+        foreach (var ini in new[] { "win.ini", "system.ini" })
+        {
+            var seeded = windows.Children![ini];
+            seeded.Created = seeded.Written = ProgramImageTime;
+        }
+
+        (windows.Created, windows.Written) = (windowsCreated, windowsWritten);
+
         // System32's programs (those a script runs: cmd, ipconfig, ping...), their sizes without their bytes.
         foreach (var (path, length) in WindowsCommands.ProgramImages)
         {
@@ -179,6 +193,12 @@ public sealed class VirtualFileSystem
 
     /// <summary>The bytes the files hold now.</summary>
     public long UsedBytes { get; private set; }
+
+    private const string WinIni = "; for 16-bit app support\r\n[fonts]\r\n[extensions]\r\n[mci extensions]\r\n[files]\r\n[Mail]\r\nMAPI=1\r\n";
+
+    private const string SystemIni =
+        "; for 16-bit app support\r\n[386Enh]\r\nwoafont=dosapp.fon\r\nEGA80WOA.FON=EGA80WOA.FON\r\nEGA40WOA.FON=EGA40WOA.FON\r\n" +
+        "CGA80WOA.FON=CGA80WOA.FON\r\nCGA40WOA.FON=CGA40WOA.FON\r\n\r\n[drivers]\r\nwave=mmdrv.dll\r\ntimer=timer.drv\r\n\r\n[mci]\r\n";
 
     private const string HostsFile =
         "# Copyright (c) 1993-2009 Microsoft Corp.\r\n#\r\n# This is a sample HOSTS file used by Microsoft TCP/IP for Windows.\r\n#\r\n" +

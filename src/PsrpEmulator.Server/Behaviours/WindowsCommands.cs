@@ -68,7 +68,7 @@ internal static class WindowsCommands
         "Write-Warning"
     ];
 
-    // Microsoft.PowerShell.Security, Diagnostics, CimCmdlets, Microsoft.WSMan.Management, PSScheduledJob, Archive
+    // Microsoft.PowerShell.Security, Diagnostics, CimCmdlets, Microsoft.WSMan.Management, PSScheduledJob, Archive, Host
     private static readonly string[] OtherModuleCommands =
     [
         "ConvertFrom-SecureString", "ConvertTo-SecureString", "Get-Acl", "Get-AuthenticodeSignature", "Get-CmsMessage",
@@ -79,7 +79,7 @@ internal static class WindowsCommands
         "Remove-CimSession", "Set-CimInstance", "Connect-WSMan", "Disable-WSManCredSSP", "Disconnect-WSMan", "Enable-WSManCredSSP",
         "Get-WSManCredSSP", "Get-WSManInstance", "Invoke-WSManAction", "New-WSManInstance", "New-WSManSessionOption",
         "Remove-WSManInstance", "Set-WSManInstance", "Set-WSManQuickConfig", "Test-WSMan", "Register-ScheduledJob",
-        "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive"
+        "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive", "Start-Transcript", "Stop-Transcript"
     ];
 
     // Modules a Windows Server 2019 loads on first use.
@@ -225,6 +225,7 @@ internal static class WindowsCommands
             _ when n.Contains("WSMan", StringComparison.Ordinal) => ("Microsoft.WSMan.Management", "3.0.0.0", false),
             _ when n.EndsWith("ScheduledJob", StringComparison.Ordinal) => ("PSScheduledJob", "1.1.0.0", false),
             _ when n.EndsWith("-Archive", StringComparison.Ordinal) => ("Microsoft.PowerShell.Archive", "1.0.1.0", true),
+            _ when n.EndsWith("-Transcript", StringComparison.Ordinal) => ("Microsoft.PowerShell.Host", "3.0.0.0", false),
             _ when n.EndsWith("Counter", StringComparison.Ordinal) || n.EndsWith("WinEvent", StringComparison.Ordinal) => ("Microsoft.PowerShell.Diagnostics", "3.0.0.0", false),
             _ => ("Microsoft.PowerShell.Security", "3.0.0.0", false),
         });

@@ -144,6 +144,8 @@ public class FileSystemTests
     // Windows' hosts file, 824 bytes of comments; a provisioning script adds an entry and reads it back.
     [TestCase("$h = 'C:\\Windows\\System32\\drivers\\etc\\hosts'; (Get-Item $h).Length; (Get-Content $h)[0]; Get-Content $h -Tail 1; Add-Content $h '10.0.0.5`tdb01'; Select-String -Path $h -Pattern db01 | % LineNumber",
         "824|# Copyright (c) 1993-2009 Microsoft Corp.|#\t::1             localhost|22")]
+    // Windows' 16-bit compatibility files, the classic files a test reads.
+    [TestCase("(Get-Item C:\\Windows\\win.ini).Length; Get-Content C:\\Windows\\win.ini -TotalCount 2; (Get-Content C:\\Windows\\system.ini)[2]; (Get-Item C:\\Windows\\system.ini).Length", "92|; for 16-bit app support|[fonts]|woafont=dosapp.fon|219")]
     [TestCase("pushd C:\\Windows\\System32; (gl).Path; popd; (gl).Path; popd; (gl).Path; Set-Location C:\\Users -PassThru | % Path", "C:\\Windows\\System32|C:\\Users\\psrp\\Documents|C:\\Users\\psrp\\Documents|C:\\Users")]
     [TestCase("Resolve-Path C:\\Win* | % Path; Convert-Path C:\\Users\\..\\setup.log; cd C:\\Windows; Resolve-Path C:\\Windows\\System32 -Relative; Resolve-Path ..\\setup.log -Relative", "C:\\Windows|C:\\setup.log|.\\System32|..\\setup.log")]
     [TestCase("Join-Path C:\\ Windows -Resolve; Split-Path C:\\Windows\\System32 -Resolve; Join-Path C:\\ W* -Resolve", "C:\\Windows|C:\\Windows|C:\\Windows")]
@@ -177,6 +179,9 @@ public class FileSystemTests
     [TestCase("Get-FileHash C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.ResolvePathCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
     [TestCase("Get-FileHash C:\\setup.log -Algorithm SHA2", "ParameterArgumentValidationError,Get-FileHash",
         "Cannot validate argument on parameter 'Algorithm'. The argument \"SHA2\" does not belong to the set \"SHA1,SHA256,SHA384,SHA512,MACTripleDES,MD5,RIPEMD160\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.")]
+    // Links and transcripts are not emulated: a scenario error, not PowerShell's (its "not recognized" would send a user looking for a module).
+    [TestCase("New-Item C:\\link -ItemType SymbolicLink -Value C:\\Windows", "PsrpEmulator.ScenarioError", "New-Item -ItemType SymbolicLink (a link) is not emulated: the computer's disk keeps no links; give the command a rule")]
+    [TestCase("Start-Transcript C:\\t.txt", "PsrpEmulator.ScenarioError", "Start-Transcript is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)")]
     public async Task A_cmdlets_failure_is_its_non_terminating_error_and_the_script_goes_on(string statement, string id, string message)
     {
         var (host, outcome) = await RunAsync(statement + "; 'next'");
@@ -543,8 +548,8 @@ public class FileSystemTests
             "11/29/2026  10:30 AM    <DIR>          Documents\r\n" +
             "11/29/2026  10:30 AM    <DIR>          Downloads\r\n" +
             "               0 File(s)              0 bytes\r\n" +
-            // The disk holds setup.log (2,048 bytes) and the hosts file (824).
-            $"               6 Dir(s) {1048576 - 2048 - 824,15:N0} bytes free\r\n"));
+            // The disk holds setup.log (2,048 bytes), the hosts file (824), win.ini (92) and system.ini (219).
+            $"               6 Dir(s) {1048576 - 2048 - 824 - 92 - 219,15:N0} bytes free\r\n"));
         Assert.That(bare.Host.Stdout, Is.EqualTo("PerfLogs\r\nProgram Files\r\nProgram Files (x86)\r\nsetup.log\r\nUsers\r\nWindows\r\n"));
         Assert.That(logs.Host.Stdout, Does.Contain("01/12/2026  09:40 AM             2,048 setup.log\r\n               1 File(s)          2,048 bytes\r\n"));
         Assert.That((missing.Host.Stderr, missing.ExitCode), Is.EqualTo(("File Not Found\r\n", 1)));

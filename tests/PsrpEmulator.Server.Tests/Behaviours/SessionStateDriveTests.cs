@@ -118,8 +118,8 @@ public class SessionStateDriveTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [TestCase("Get-PSDrive | ForEach-Object Name", "Alias|C|Cert|Env|Function|HKCU|HKLM|Variable|WSMan")]
-    [TestCase("$c = Get-PSDrive C; $c.Used; $c.Used + $c.Free; $c.Root; $c.Provider; $c.GetType().Name", "2872|16777216|C:\\|Microsoft.PowerShell.Core\\FileSystem|PSDriveInfo")]
-    [TestCase("Set-Content C:\\big.txt ('x' * 1000) -NoNewline; (gdr C).Used; Set-Location C:\\Windows; (Get-PSDrive -Name C:).CurrentLocation", "3872|Windows")]
+    [TestCase("$c = Get-PSDrive C; $c.Used; $c.Used + $c.Free; $c.Root; $c.Provider; $c.GetType().Name", "3183|16777216|C:\\|Microsoft.PowerShell.Core\\FileSystem|PSDriveInfo")]
+    [TestCase("Set-Content C:\\big.txt ('x' * 1000) -NoNewline; (gdr C).Used; Set-Location C:\\Windows; (Get-PSDrive -Name C:).CurrentLocation", "4183|Windows")]
     [TestCase("Get-PSDrive -PSProvider FileSystem | % Name; Get-PSDrive -PSProvider Microsoft.PowerShell.Core\\Registry | % Name; Get-PSDrive H* | % Root; (Get-PSDrive Env).Used -eq $null", "C|HKCU|HKLM|HKEY_CURRENT_USER|HKEY_LOCAL_MACHINE|True")]
     public async Task Get_PSDrive_writes_the_session_s_drives_with_the_disk_s_use(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
