@@ -101,7 +101,19 @@ internal static class WindowsCommands
         "Install-Package", "Find-Package", "Get-PackageProvider", "Install-PackageProvider", "Find-Module", "Install-Module",
         "Update-Module", "Get-InstalledModule", "Uninstall-Module", "Save-Module", "Register-PSRepository", "Get-PSRepository",
         "Set-PSRepository", "Publish-Module", "Find-Script", "Install-Script", "Get-Certificate", "New-SelfSignedCertificate", "Export-Certificate", "Import-Certificate", "Get-BitLockerVolume",
-        "Get-WindowsOptionalFeature", "Enable-WindowsOptionalFeature", "Disable-WindowsOptionalFeature", "Get-AppxPackage"
+        "Get-WindowsOptionalFeature", "Enable-WindowsOptionalFeature", "Disable-WindowsOptionalFeature", "Get-AppxPackage",
+        // More of the modules' commands scripts call (not emulated: a scenario error names them rather than "not recognized").
+        "Get-SmbServerConfiguration", "Set-SmbServerConfiguration", "Get-SmbSession", "Close-SmbSession", "Get-SmbOpenFile", "Close-SmbOpenFile",
+        "Get-SmbConnection", "Get-SmbMapping", "New-SmbMapping", "Remove-SmbMapping", "Get-SmbClientConfiguration", "Set-SmbClientConfiguration",
+        "Get-Printer", "Add-Printer", "Remove-Printer", "Set-Printer", "Get-PrinterDriver", "Add-PrinterDriver", "Get-PrinterPort", "Add-PrinterPort", "Get-PrintJob", "Remove-PrintJob",
+        "New-NetIPAddress", "Remove-NetIPAddress", "Set-NetIPAddress", "Set-NetIPInterface", "New-NetRoute", "Remove-NetRoute", "Get-NetNeighbor",
+        "Get-NetIPv4Protocol", "Set-NetIPv4Protocol", "Get-NetUDPEndpoint", "Get-NetTCPSetting", "Get-NetConnectionProfile", "Set-NetConnectionProfile",
+        "Get-NetAdapterBinding", "Enable-NetAdapterBinding", "Disable-NetAdapterBinding", "Rename-NetAdapter", "Restart-NetAdapter", "Get-NetAdapterAdvancedProperty",
+        "Set-NetAdapterAdvancedProperty", "Get-NetFirewallPortFilter", "Get-NetFirewallAddressFilter", "Get-NetFirewallApplicationFilter", "Get-DnsClient",
+        "Set-DnsClient", "Get-DnsClientCache", "Register-DnsClient", "Set-ScheduledTask", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet",
+        "Get-StoragePool", "Get-VirtualDisk", "Resize-Partition", "Get-PartitionSupportedSize", "Set-Disk", "Clear-Disk", "Optimize-Volume", "Repair-Volume",
+        "Get-TlsCipherSuite", "Enable-TlsCipherSuite", "Disable-TlsCipherSuite", "Get-WindowsCapability", "Add-WindowsCapability", "Remove-WindowsCapability",
+        "Get-MpThreat", "Get-MpThreatDetection", "Add-MpPreference", "Remove-MpPreference"
     ];
 
     // The commands of Windows PowerShell 5.1's own modules (cmdlets, and the few functions FunctionCommands lists).
@@ -233,12 +245,18 @@ internal static class WindowsCommands
         {
             _ when n.EndsWith("WindowsFeature", StringComparison.Ordinal) => ("ServerManager", "2.0.0.0", false),
             _ when n.StartsWith("Get-NetIP", StringComparison.Ordinal) || n is "Get-NetRoute" or "Test-NetConnection" or "Get-NetTCPConnection" => ("NetTCPIP", "1.0.0.0", true),
-            _ when n.EndsWith("NetAdapter", StringComparison.Ordinal) => ("NetAdapter", "2.0.0.0", true),
+            _ when n.Contains("-NetIP", StringComparison.Ordinal) || n.EndsWith("-NetRoute", StringComparison.Ordinal) || n is "Get-NetNeighbor" or "Get-NetUDPEndpoint" or "Get-NetTCPSetting" => ("NetTCPIP", "1.0.0.0", true),
+            _ when n.Contains("NetConnectionProfile", StringComparison.Ordinal) => ("NetConnection", "1.0.0.0", true),
+            _ when n.Contains("-Smb", StringComparison.Ordinal) => ("SmbShare", "2.0.0.0", true),
+            _ when n.Contains("Print", StringComparison.Ordinal) => ("PrintManagement", "1.1", true),
+            _ when n.Contains("TlsCipherSuite", StringComparison.Ordinal) => ("TLS", "2.0.0.0", false),
+            _ when n.Contains("WindowsCapability", StringComparison.Ordinal) => ("Dism", "3.0", false),
+            _ when n.EndsWith("NetAdapter", StringComparison.Ordinal) || n.Contains("-NetAdapter", StringComparison.Ordinal) => ("NetAdapter", "2.0.0.0", true),
             _ when n.Contains("NetFirewall", StringComparison.Ordinal) => ("NetSecurity", "2.0.0.0", true),
             "Resolve-DnsName" => ("DnsClient", "1.0.0.0", false),
             _ when n.Contains("DnsClient", StringComparison.Ordinal) => ("DnsClient", "1.0.0.0", true),
             _ when n.Contains("ScheduledTask", StringComparison.Ordinal) => ("ScheduledTasks", "1.0.0.0", true),
-            _ when n.EndsWith("Disk", StringComparison.Ordinal) || n.EndsWith("Volume", StringComparison.Ordinal) && !n.Contains("BitLocker", StringComparison.Ordinal) || n.EndsWith("Partition", StringComparison.Ordinal) => ("Storage", "2.0.0.0", true),
+            _ when n.EndsWith("Disk", StringComparison.Ordinal) || n.EndsWith("Volume", StringComparison.Ordinal) && !n.Contains("BitLocker", StringComparison.Ordinal) || n.EndsWith("Partition", StringComparison.Ordinal) || n is "Get-PartitionSupportedSize" or "Get-StoragePool" => ("Storage", "2.0.0.0", true),
             _ when n.Contains("SmbShare", StringComparison.Ordinal) => ("SmbShare", "2.0.0.0", true),
             _ when n.Contains("LocalUser", StringComparison.Ordinal) || n.Contains("LocalGroup", StringComparison.Ordinal) => ("Microsoft.PowerShell.LocalAccounts", "1.0.0.0", false),
             _ when n.Contains("-Mp", StringComparison.Ordinal) => ("Defender", "1.0", true),

@@ -132,7 +132,7 @@ public class ModuleTests
 
         Assert.That(first.OutputTexts, Is.EqualTo(new[] { "0" }));
         Assert.That(second.Errors, Is.Empty);
-        Assert.That(second.OutputTexts, Is.EqualTo(new[] { "Microsoft.PowerShell.Archive", "NetTCPIP", "6", "True" }));
+        Assert.That(second.OutputTexts, Is.EqualTo(new[] { "Microsoft.PowerShell.Archive", "NetTCPIP", "17", "True" }));
     }
 
     /// <summary>A module's command loads the module on first use (autoloading): Get-Module lists it after, as on Windows.</summary>
