@@ -1772,13 +1772,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <summary>A statement-terminating error of a step's statement (inside a try, it goes to the catch).</summary>
     internal ValueTask StatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
 
+    /// <summary>A statement-terminating error of a step's own statement (see the overload).</summary>
+    internal ValueTask WriteStatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
+
     /// <summary>
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
     /// or an expression's error there); elsewhere it is written and the script goes on.
     /// </summary>
-    /// <summary>A statement-terminating error of a step's own statement (see the overload).</summary>
-    internal ValueTask WriteStatementErrorAsync(ScriptedError error) => WriteStatementErrorAsync(error, host);
-
     private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
     {
         scope.Variables.ErrorsWritten++;

@@ -115,7 +115,6 @@ internal static class CommandLineText
         return tokens.Count == 0 ? string.Empty : tokens[0].Value;
     }
 
-    /// <summary>Arguments split as CommandLineToArgvW does (whitespace separates; double quotes group and are removed).</summary>
     /// <summary>The length of the word at <paramref name="start"/> as written, its quotes kept (a batch file's %1 is the argument as given).</summary>
     public static int TokenLength(string text, int start)
     {
@@ -129,6 +128,7 @@ internal static class CommandLineText
         return i - start;
     }
 
+    /// <summary>Arguments split as CommandLineToArgvW does (whitespace separates; double quotes group and are removed), each with where it starts.</summary>
     public static List<(string Value, int Start)> Tokenize(string line)
     {
         var tokens = new List<(string, int)>();

@@ -204,33 +204,8 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             return 1;
         }
 
-        WqlQuery query;
-        try
-        {
-            query = WqlQuery.Parse($"SELECT {(properties is null ? "*" : string.Join(", ", properties))} FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
-        }
-        catch (WqlException)
-        {
-            return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (query.UnknownProperties(seed.PropertyNames).Any()) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        List<IReadOnlyList<WmiProperty>> instances;
-        try
-        {
-            instances = [.. wmi.Instances(seed).Where(query.Matches).Select(query.Project)];
-        }
-        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-        {
-            return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (instances.Count == 0)
-        {
-            await host.WriteTextAsync(WinRsStreams.Stderr, $"No Instance(s) Available.{NewLine}", cancellationToken).ConfigureAwait(false);
-            return 0;
-        }
-
+        if (Select(wmi, seed, properties, condition) is not { } instances) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        if (instances.Count == 0) return await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false);
         var columns = instances[0].Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
         var rows = instances.Select(instance => columns.Select(c => Text(instance.First(p => p.Name.Equals(c, StringComparison.OrdinalIgnoreCase)))).ToList()).ToList();
         await host.WriteTextAsync(WinRsStreams.Stdout, layout switch
@@ -254,23 +229,8 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
         }
 
-        WqlQuery query;
-        try
-        {
-            query = WqlQuery.Parse($"SELECT * FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
-        }
-        catch (WqlException)
-        {
-            return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (query.UnknownProperties(seed.PropertyNames).Any()) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        var instances = wmi.Instances(seed).Where(query.Matches).ToList();
-        if (instances.Count == 0)
-        {
-            await host.WriteTextAsync(WinRsStreams.Stderr, $"No Instance(s) Available.{NewLine}", cancellationToken).ConfigureAwait(false);
-            return 0;
-        }
+        if (Select(wmi, seed, null, condition) is not { } instances) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        if (instances.Count == 0) return await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false);
 
         // Several instances: wmic asks "(Y/N/?)" before each, which is not emulated.
         if (instances.Count > 1) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
@@ -292,6 +252,28 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         await host.WriteTextAsync(WinRsStreams.Stdout,
             $"Executing (\\\\{computer}\\ROOT\\CIMV2:{seed.ClassName}.Name=\"{service}\")->{method}(){NewLine}Method execution successful.{NewLine}Out Parameters:{NewLine}" +
             $"instance of __PARAMETERS{NewLine}{{{NewLine}\tReturnValue = {returnValue};{NewLine}}};{NewLine}{NewLine}", cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    // The instances the condition picks, with the properties asked for (all for none); null when WMI refuses the query
+    // (it does not parse, names a property the class has not, or a LIKE pattern takes too long).
+    private static List<IReadOnlyList<WmiProperty>>? Select(ComputerWmi wmi, WmiClassSeed seed, IReadOnlyList<string>? properties, string? condition)
+    {
+        try
+        {
+            var query = WqlQuery.Parse($"SELECT {(properties is null ? "*" : string.Join(", ", properties))} FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
+            if (query.UnknownProperties(seed.PropertyNames).Any()) return null;
+            return [.. wmi.Instances(seed).Where(query.Matches).Select(query.Project)];
+        }
+        catch (Exception e) when (e is WqlException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<int> NoInstancesAsync(ICommandLineHost host, CancellationToken cancellationToken)
+    {
+        await host.WriteTextAsync(WinRsStreams.Stderr, $"No Instance(s) Available.{NewLine}", cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
