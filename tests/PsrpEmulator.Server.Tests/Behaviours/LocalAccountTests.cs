@@ -294,6 +294,58 @@ public class LocalAccountTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>whoami /priv lists an elevated administrator's 24 privileges, all Enabled as in a network logon, another user's two.</summary>
+    [TestCase("tester", 24)]
+    [TestCase("svc", 2)]
+    public async Task Whoami_priv_lists_the_token_s_privileges_enabled(string user, int count)
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        await OutputOfAsync("New-LocalUser svc -NoPassword | Out-Null", accounts);
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, LocalAccounts = accounts, Facts = new Dictionary<string, string> { ["username"] = user } };
+
+        var code = await Default.ResolveCommandLine("whoami /priv").RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+
+        var lines = host.Stdout.Split("\r\n");
+        Assert.That(code, Is.Zero);
+        Assert.That(lines[..4], Is.EqualTo(new[] { "", "PRIVILEGES INFORMATION", "----------------------", "" }));
+        Assert.That(lines[4], Does.Match("^Privilege Name +Description +State$"));
+        Assert.That(lines.Skip(6).Count(l => l.Length > 0), Is.EqualTo(count));
+        Assert.That(lines.Skip(6).Where(l => l.Length > 0), Is.All.EndsWith(" Enabled"));
+        Assert.That(lines.Any(l => l.StartsWith("SeDebugPrivilege ", StringComparison.Ordinal)), Is.EqualTo(count == 24));
+        if (count == 24)
+        {
+            // The widest name and description set the columns, as whoami's rules show.
+            Assert.That(lines[5], Is.EqualTo(new string('=', 41) + " " + new string('=', 66) + " ======="));
+            Assert.That(lines[6], Is.EqualTo("SeIncreaseQuotaPrivilege".PadRight(41) + " " + "Adjust memory quotas for a process".PadRight(66) + " Enabled"));
+        }
+    }
+
+    [Test]
+    public async Task Whoami_user_and_all_write_their_sections_in_order()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var host = new FakeCommandLineHost
+        {
+            Encoding = System.Text.Encoding.ASCII, LocalAccounts = accounts, Facts = new Dictionary<string, string> { ["username"] = "tester" },
+            Environment = [new("USERDOMAIN", "TESTHOST01"), new("USERNAME", "tester")],
+        };
+        var all = new FakeCommandLineHost { Encoding = host.Encoding, LocalAccounts = accounts, Facts = host.Facts, Environment = host.Environment };
+
+        await Default.ResolveCommandLine("whoami /user").RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+        await Default.ResolveCommandLine("whoami /all").RunAsync(all, new FakeTimeProvider(Now), CancellationToken.None);
+
+        var sid = accounts.UserSid(accounts.FindUser("tester")!);
+        var nameWidth = @"testhost01\tester".Length;
+        Assert.That(host.Stdout, Is.EqualTo(
+            "\r\nUSER INFORMATION\r\n----------------\r\n\r\n" +
+            "User Name".PadRight(nameWidth) + " SID\r\n" + new string('=', nameWidth) + " " + new string('=', sid.Length) + "\r\n" +
+            @"testhost01\tester " + sid + "\r\n"));
+        var titles = all.Stdout.Split("\r\n").Where(l => l.EndsWith("INFORMATION", StringComparison.Ordinal)).ToList();
+        Assert.That(titles, Is.EqualTo(new[] { "USER INFORMATION", "GROUP INFORMATION", "PRIVILEGES INFORMATION", "USER CLAIMS INFORMATION" }));
+        Assert.That(all.Stdout, Does.StartWith(host.Stdout + "\r\n\r\nGROUP INFORMATION"));
+        Assert.That(all.Stdout, Does.EndWith("User claims unknown.\r\n\r\nKerberos support for Dynamic Access Control on this device has been disabled.\r\n"));
+    }
+
     /// <summary>A remote logon is no terminal session: quser finds nobody signed in, as on a server nobody has signed in to.</summary>
     [TestCase("quser", "No User exists for *\r\n")]
     [TestCase("query user Admin01", "No User exists for Admin01\r\n")]

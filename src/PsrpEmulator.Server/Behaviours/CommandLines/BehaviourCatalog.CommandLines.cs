@@ -172,7 +172,7 @@ public sealed partial class BehaviourCatalog
         if (NetshProfileScript.TryParse(line, out var netshProfile)) return netshProfile;
         if (SchtasksScript.TryParse(line, out var schtasks)) return schtasks;
         if (IpconfigAllScript.TryParse(line, out var ipconfigAll)) return ipconfigAll;
-        if (WhoamiGroupsScript.TryParse(line, out var whoamiGroups)) return whoamiGroups;
+        if (WhoamiScript.TryParse(line, out var whoami)) return whoami;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;

@@ -292,63 +292,124 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
 }
 
 /// <summary>
-/// <c>whoami /groups</c>: the logon's token groups as whoami.exe lists them (GROUP INFORMATION, a table of Group Name,
-/// Type, SID and Attributes, each column as wide as its longest value): Everyone, the user's local groups (from
-/// <see cref="LocalAccounts"/>), the network logon's well-known groups, and its mandatory label, High for an
-/// administrator (a remote session's token is not filtered by UAC: the S-1-16-12288 scripts look for to tell an
-/// elevated one), else Medium. The attributes' wording and the spacing are as remembered (UNVERIFIED).
+/// whoami's token sections, each a table whose columns are as wide as their longest value: <c>/user</c> (USER
+/// INFORMATION: the logon name, lower case, and its SID), <c>/groups</c> (GROUP INFORMATION: Everyone, the user's local
+/// groups from <see cref="LocalAccounts"/>, the network logon's well-known groups, and its mandatory label, High for an
+/// administrator: a remote session's token is not filtered by UAC, the S-1-16-12288 scripts look for to tell an
+/// elevated one, else Medium), <c>/priv</c> (PRIVILEGES INFORMATION: an administrator's 24 privileges of Server 2019,
+/// another's two, all Enabled as in a network logon), any of them together in that order, and <c>/all</c> (the three and
+/// USER CLAIMS INFORMATION). UNVERIFIED: the groups' attributes wording, a non-administrator's privileges, the blank
+/// lines between sections. <c>/fo</c>, <c>/nh</c>, <c>/upn</c>, <c>/fqdn</c> and <c>/logonid</c> are not emulated.
 /// </summary>
-internal sealed class WhoamiGroupsScript : ICommandLineScript
+internal sealed class WhoamiScript(bool user, bool groups, bool privileges, bool claims) : ICommandLineScript
 {
-    public string Description => "whoami /groups";
+    public string Description => "whoami" + (user ? " /user" : string.Empty) + (groups ? " /groups" : string.Empty) + (privileges ? " /priv" : string.Empty);
 
     private const string Enabled = "Mandatory group, Enabled by default, Enabled group";
 
-    public static bool TryParse(string line, out WhoamiGroupsScript script)
+    // An elevated administrator's privileges in token order, with LookupPrivilegeDisplayName's texts.
+    private static readonly (string Name, string Description)[] AdministratorPrivileges =
+    [
+        ("SeIncreaseQuotaPrivilege", "Adjust memory quotas for a process"), ("SeSecurityPrivilege", "Manage auditing and security log"),
+        ("SeTakeOwnershipPrivilege", "Take ownership of files or other objects"), ("SeLoadDriverPrivilege", "Load and unload device drivers"),
+        ("SeSystemProfilePrivilege", "Profile system performance"), ("SeSystemtimePrivilege", "Change the system time"),
+        ("SeProfileSingleProcessPrivilege", "Profile single process"), ("SeIncreaseBasePriorityPrivilege", "Increase scheduling priority"),
+        ("SeCreatePagefilePrivilege", "Create a pagefile"), ("SeBackupPrivilege", "Back up files and directories"),
+        ("SeRestorePrivilege", "Restore files and directories"), ("SeShutdownPrivilege", "Shut down the system"),
+        ("SeDebugPrivilege", "Debug programs"), ("SeSystemEnvironmentPrivilege", "Modify firmware environment values"),
+        ("SeChangeNotifyPrivilege", "Bypass traverse checking"), ("SeRemoteShutdownPrivilege", "Force shutdown from a remote system"),
+        ("SeUndockPrivilege", "Remove computer from docking station"), ("SeManageVolumePrivilege", "Perform volume maintenance tasks"),
+        ("SeImpersonatePrivilege", "Impersonate a client after authentication"), ("SeCreateGlobalPrivilege", "Create global objects"),
+        ("SeIncreaseWorkingSetPrivilege", "Increase a process working set"), ("SeTimeZonePrivilege", "Change the time zone"),
+        ("SeCreateSymbolicLinkPrivilege", "Create symbolic links"),
+        ("SeDelegateSessionUserImpersonatePrivilege", "Obtain an impersonation token for another user in the same session"),
+    ];
+
+    private static readonly (string Name, string Description)[] UserPrivileges =
+    [
+        ("SeChangeNotifyPrivilege", "Bypass traverse checking"), ("SeIncreaseWorkingSetPrivilege", "Increase a process working set"),
+    ];
+
+    public static bool TryParse(string line, out WhoamiScript script)
     {
         script = null!;
         var tokens = CommandLineText.Tokenize(line);
-        if (tokens.Count != 2 || !CommandLineText.IsProgram(tokens[0].Value, "whoami") || !tokens[1].Value.Equals("/groups", StringComparison.OrdinalIgnoreCase)) return false;
-        script = new WhoamiGroupsScript();
+        if (tokens.Count < 2 || !CommandLineText.IsProgram(tokens[0].Value, "whoami")) return false;
+        bool user = false, groups = false, privileges = false, all = false;
+        foreach (var (value, _) in tokens.Skip(1))
+        {
+            switch (value.ToLowerInvariant())
+            {
+                case "/user": user = true; break;
+                case "/groups": groups = true; break;
+                case "/priv": privileges = true; break;
+                case "/all": all = true; break;
+                default: return false;
+            }
+        }
+
+        if (all && (user || groups || privileges)) return false;
+        script = all ? new WhoamiScript(true, true, true, claims: true) : new WhoamiScript(user, groups, privileges, claims: false);
         return true;
     }
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        var user = host.Facts.GetValueOrDefault("username") ?? host.Environment.FirstOrDefault(e => e.Key.Equals("USERNAME", StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
+        var name = host.Facts.GetValueOrDefault("username") ?? host.Environment.FirstOrDefault(e => e.Key.Equals("USERNAME", StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
         var accounts = host.LocalAccounts;
-        IReadOnlyList<string> sids = accounts?.FindUser(user) is { } account ? accounts.GroupSidsOf(account) : ["S-1-5-32-544", "S-1-5-32-545"];
+        var account = accounts?.FindUser(name);
+        IReadOnlyList<string> sids = account is not null ? accounts!.GroupSidsOf(account) : ["S-1-5-32-544", "S-1-5-32-545"];
         var administrator = sids.Contains("S-1-5-32-544");
-        var rows = new List<(string Name, string Type, string Sid, string Attributes)> { ("Everyone", "Well-known group", "S-1-1-0", Enabled) };
+        var sections = new List<string>();
+        if (user)
+        {
+            var userSid = account is not null ? accounts!.UserSid(account) : (accounts?.ComputerSid ?? "S-1-5-21-0-0-0") + "-500";
+            sections.Add(Section("USER INFORMATION", ["User Name", "SID"], [[host.LogonName().ToLowerInvariant(), userSid]]));
+        }
+
+        if (groups) sections.Add(Section("GROUP INFORMATION", ["Group Name", "Type", "SID", "Attributes"], GroupRows(accounts, sids, administrator)));
+        if (privileges)
+        {
+            sections.Add(Section("PRIVILEGES INFORMATION", ["Privilege Name", "Description", "State"],
+                [.. (administrator ? AdministratorPrivileges : UserPrivileges).Select(p => new[] { p.Name, p.Description, "Enabled" })]));
+        }
+
+        if (claims) sections.Add("\r\nUSER CLAIMS INFORMATION\r\n-----------------------\r\n\r\nUser claims unknown.\r\n\r\nKerberos support for Dynamic Access Control on this device has been disabled.\r\n");
+        await host.WriteTextAsync(WinRsStreams.Stdout, string.Join("\r\n", sections), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static List<string[]> GroupRows(LocalAccounts? accounts, IReadOnlyList<string> sids, bool administrator)
+    {
+        var rows = new List<string[]> { new[] { "Everyone", "Well-known group", "S-1-1-0", Enabled } };
         foreach (var sid in sids)
         {
             var group = accounts?.Groups().FirstOrDefault(g => g.Sid == sid);
             var name = group is null ? (sid == "S-1-5-32-544" ? "Administrators" : "Users") : group.Name;
             var builtIn = sid.StartsWith("S-1-5-32-", StringComparison.Ordinal);
-            rows.Add(((builtIn ? "BUILTIN\\" : (accounts?.ComputerName ?? string.Empty) + "\\") + name, "Alias", sid, sid == "S-1-5-32-544" ? Enabled + ", Group owner" : Enabled));
+            rows.Add([(builtIn ? "BUILTIN\\" : (accounts?.ComputerName ?? string.Empty) + "\\") + name, "Alias", sid, sid == "S-1-5-32-544" ? Enabled + ", Group owner" : Enabled]);
         }
 
-        rows.Add((@"NT AUTHORITY\NETWORK", "Well-known group", "S-1-5-2", Enabled));
-        rows.Add((@"NT AUTHORITY\Authenticated Users", "Well-known group", "S-1-5-11", Enabled));
-        rows.Add((@"NT AUTHORITY\This Organization", "Well-known group", "S-1-5-15", Enabled));
-        rows.Add((@"NT AUTHORITY\Local account", "Well-known group", "S-1-5-113", Enabled));
-        if (administrator) rows.Add((@"NT AUTHORITY\Local account and member of Administrators group", "Well-known group", "S-1-5-114", Enabled));
-        rows.Add((@"NT AUTHORITY\NTLM Authentication", "Well-known group", "S-1-5-64-10", Enabled));
-        rows.Add(administrator ? (@"Mandatory Label\High Mandatory Level", "Label", "S-1-16-12288", string.Empty) : (@"Mandatory Label\Medium Mandatory Level", "Label", "S-1-16-8192", string.Empty));
+        rows.Add([@"NT AUTHORITY\NETWORK", "Well-known group", "S-1-5-2", Enabled]);
+        rows.Add([@"NT AUTHORITY\Authenticated Users", "Well-known group", "S-1-5-11", Enabled]);
+        rows.Add([@"NT AUTHORITY\This Organization", "Well-known group", "S-1-5-15", Enabled]);
+        rows.Add([@"NT AUTHORITY\Local account", "Well-known group", "S-1-5-113", Enabled]);
+        if (administrator) rows.Add([@"NT AUTHORITY\Local account and member of Administrators group", "Well-known group", "S-1-5-114", Enabled]);
+        rows.Add([@"NT AUTHORITY\NTLM Authentication", "Well-known group", "S-1-5-64-10", Enabled]);
+        rows.Add(administrator ? [@"Mandatory Label\High Mandatory Level", "Label", "S-1-16-12288", string.Empty] : [@"Mandatory Label\Medium Mandatory Level", "Label", "S-1-16-8192", string.Empty]);
+        return rows;
+    }
 
-        string[] headers = ["Group Name", "Type", "SID", "Attributes"];
-        int[] widths =
-        [
-            Math.Max(headers[0].Length, rows.Max(r => r.Name.Length)), Math.Max(headers[1].Length, rows.Max(r => r.Type.Length)),
-            Math.Max(headers[2].Length, rows.Max(r => r.Sid.Length)), Math.Max(headers[3].Length, rows.Max(r => r.Attributes.Length)),
-        ];
-        var text = new StringBuilder("\r\nGROUP INFORMATION\r\n-----------------\r\n\r\n");
-        void Row(params string[] cells) => text.Append(string.Join(' ', cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append("\r\n");
+    // A section: its title underlined, a blank line, the table (headers, '=' rules, rows; trailing blanks trimmed).
+    private static string Section(string title, string[] headers, List<string[]> rows)
+    {
+        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        var text = new StringBuilder($"\r\n{title}\r\n{new string('-', title.Length)}\r\n\r\n");
+        void Row(IEnumerable<string> cells) => text.Append(string.Join(' ', cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append("\r\n");
         Row(headers);
-        Row([.. widths.Select(w => new string('=', w))]);
-        foreach (var (name, type, sid, attributes) in rows) Row(name, type, sid, attributes);
-        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
-        return 0;
+        Row(widths.Select(w => new string('=', w)));
+        foreach (var row in rows) Row(row);
+        return text.ToString();
     }
 }
 
