@@ -46,10 +46,18 @@ internal static partial class ScriptExpressions
         [(DeserializationContextTypeName, "MaximumAllowedMemory")] = new(false, null, "System.Nullable`1[[System.Int32, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]"),
     };
 
+    private static readonly string[] MethodInfoTypeNames = ["System.Reflection.RuntimeMethodInfo", "System.Reflection.MethodInfo", "System.Reflection.MethodBase", "System.Reflection.MemberInfo", "System.Object"];
+
+    /// <summary>The non-public static methods of 5.1's types scripts reach by reflection.</summary>
+    private static readonly HashSet<(string Type, string Method)> HiddenStaticMethods = [("System.Management.Automation.ScriptBlock", "ClearScriptBlockCache")];
+
+    /// <summary>The method infos of those methods this file made.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, string> StaticMethodInfos = new();
+
     /// <summary>The member infos this file made, with what they stand for (a member info is a script's value like any other).</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, HiddenMember> MemberInfos = new();
 
-    /// <summary>GetProperty/GetField on a type, GetValue/SetValue on a member info this file made; null for anything else.</summary>
+    /// <summary>GetProperty/GetField/GetMethod on a type, GetValue/SetValue/Invoke on a member info this file made; null for anything else.</summary>
     private static PsValue? ReflectionMethod(PsObject value, string name, IReadOnlyList<PsValue> arguments)
     {
         if (value is { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } typeName } &&
@@ -71,6 +79,21 @@ internal static partial class ScriptExpressions
             return info;
         }
 
+        if (value is { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } staticOf } && name.Equals("GetMethod", StringComparison.OrdinalIgnoreCase) && arguments.Count == 2 &&
+            Text(arguments[1]) is var flags && flags.Contains("NonPublic", StringComparison.OrdinalIgnoreCase) && flags.Contains("Static", StringComparison.OrdinalIgnoreCase))
+        {
+            // A non-public static method: ScriptBlock's ClearScriptBlockCache, which winrm-fs's uploads call between
+            // chunks (PowerShell 5.1 has it); $null for another.
+            var method = Text(arguments[0]);
+            if (!HiddenStaticMethods.Contains((staticOf, method))) return PsNil.Instance;
+            var info = new PsObject(MethodInfoTypeNames) { ToStringValue = "Void " + method + "()" }.With("Name", method).With("DeclaringType", staticOf);
+            StaticMethodInfos.AddOrUpdate(info, method);
+            return info;
+        }
+
+        // Invoke of such a method: it returns nothing, and in the emulator does nothing (it keeps no script block cache).
+        if (StaticMethodInfos.TryGetValue(value, out _) && name.Equals("Invoke", StringComparison.OrdinalIgnoreCase) && arguments.Count == 2) return PsNil.Instance;
+
         if (value is { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } ofType } && name.Equals("GetMethod", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
         {
             // GetMethod('Dispose'), as winrm-fs's Cleanup asks before disposing: the methods every object has, and
@@ -83,7 +106,7 @@ internal static partial class ScriptExpressions
                 "DISPOSE" or "CLOSE" => IsDisposableTypeName(ofType),
                 _ => false,
             };
-            return known ? new PsObject(["System.Reflection.RuntimeMethodInfo", "System.Reflection.MethodInfo", "System.Reflection.MethodBase", "System.Reflection.MemberInfo", "System.Object"])
+            return known ? new PsObject(MethodInfoTypeNames)
             {
                 ToStringValue = method.Equals("ToString", StringComparison.OrdinalIgnoreCase) ? "System.String ToString()" : "Void " + method,
             }.With("Name", method).With("DeclaringType", ofType) : PsNil.Instance;
