@@ -134,6 +134,20 @@ public class WmicTests
         Assert.That(host.Stderr, Is.Empty);
     }
 
+    [Test]
+    public async Task The_default_computers_adapter_disk_and_processes_answer_what_scripts_ask_wmic()
+    {
+        var adapter = await RunAsync("wmic nicconfig where IPEnabled=TRUE get IPAddress,MACAddress");
+        var disk = await RunAsync("wmic logicaldisk where drivetype=3 get name");
+        var memory = await RunAsync("wmic process where name=\"wsmprovhost.exe\" get workingsetsize /value");
+
+        const string Addresses = "{\"127.0.0.1\",\"fe80::5efe:7f00:1\"}";
+        Assert.That(adapter.Stdout, Is.EqualTo(
+            "IPAddress".PadRight(Addresses.Length + 2) + "MACAddress         \r\r\n" + Addresses + "  00:15:5D:0A:01:04  \r\r\n\r\r\n"));
+        Assert.That(disk.Stdout, Is.EqualTo("Name  \r\r\nC:    \r\r\n\r\r\n"));
+        Assert.That(memory.Stdout, Is.EqualTo("\r\r\n\r\r\nWorkingSetSize=62914560\r\r\n\r\r\n\r\r\n"));
+    }
+
     [TestCase("wmic foo get name", "", "foo - Alias not found.\r\r\n", 44135)]
     [TestCase("wmic os get bogus", "", "Node - SERVER01\r\r\nERROR:\r\r\nDescription = Invalid query\r\r\n\r\r\n", -2147217385)]
     [TestCase("wmic service where \"Name = \" get Name", "", "Node - SERVER01\r\r\nERROR:\r\r\nDescription = Invalid query\r\r\n\r\r\n", -2147217385)]
