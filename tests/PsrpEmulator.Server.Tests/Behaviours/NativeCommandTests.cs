@@ -136,7 +136,7 @@ public class NativeCommandTests
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
-        var (host, _) = await RunAsync("netstat -s; whoami /priv; 'after'");
+        var (host, _) = await RunAsync("netstat -s; whoami /upn; 'after'");
 
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
         {
