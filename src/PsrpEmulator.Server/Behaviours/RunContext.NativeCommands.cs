@@ -59,7 +59,15 @@ internal sealed partial class RunContext
             line.Append(' ').Append(NeedQuotes(value) ? "\"" + value + "\"" : value);
         }
 
-        var script = Catalog.ResolveCommandLine(line.ToString());
+        // cmd.exe (cmd /c ...) expands the %VARIABLES% of its command line from the process's environment first, as
+        // WinRS's cmd does; PowerShell passes them as they are, and another program sees them unexpanded.
+        var commandLine = line.ToString();
+        if (CommandLineText.IsProgram(program ?? words[0], "cmd"))
+        {
+            commandLine = WinRsEnvironment.Expand(commandLine, scope.Variables.EnvironmentVariable, CurrentDirectory, time.GetUtcNow());
+        }
+
+        var script = Catalog.ResolveCommandLine(commandLine);
         if (script is NotEmulatedCommandScript or NotRecognizedScript) return false;
 
         var native = new NativeCommandHost(this, output, stdin);
@@ -69,6 +77,16 @@ internal sealed partial class RunContext
         if (exitCode != 0) scope.Variables.ErrorsWritten++;
         output.ProgramExited(exitCode);
         return true;
+    }
+
+    /// <summary>The session process's environment: the host's variables with those the session set, removed or added.</summary>
+    private IReadOnlyList<KeyValuePair<string, string>> ProcessEnvironment()
+    {
+        var set = scope.Variables.Runspace.EnvironmentSetBySession();
+        if (set.Count == 0) return Host.EnvironmentVariables;
+        var merged = new List<KeyValuePair<string, string>>(Host.EnvironmentVariables.Where(v => !set.ContainsKey(v.Key)));
+        foreach (var (name, value) in set) if (value is not null) merged.Add(new(name, value));
+        return merged;
     }
 
     // Windows PowerShell 5.1's NativeCommandParameterBinder.NeedQuotes: white space outside a pair of double quotes
@@ -102,7 +120,8 @@ internal sealed partial class RunContext
 
         public PsValue? AutomaticVariable(string name) => context.Host.AutomaticVariable(name);
 
-        public IReadOnlyList<KeyValuePair<string, string>> Environment => context.Host.EnvironmentVariables;
+        // The session process's environment, with what the session set ($env:NAME = ...), which a program inherits.
+        public IReadOnlyList<KeyValuePair<string, string>> Environment => context.ProcessEnvironment();
 
         public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {

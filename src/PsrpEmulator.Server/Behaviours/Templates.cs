@@ -439,10 +439,6 @@ internal sealed class PipelineVariables
         }
     }
 
-    /// <summary>
-    /// An environment variable of the session's process (<c>$env:NAME</c>): one the session set (kept among the runspace's
-    /// variables as <c>env:NAME</c>, removed by <c>$null</c> or an empty string), else the host's; null when unset.
-    /// </summary>
     /// <summary>What commands changed of the computer's services; null when the host keeps none.</summary>
     public ServiceStates? ServiceStates => host?.ServiceStates;
 
@@ -452,6 +448,10 @@ internal sealed class PipelineVariables
     /// <summary>The computer's disk; null when the host has none.</summary>
     public VirtualFileSystem? FileSystem => host?.FileSystem;
 
+    /// <summary>
+    /// An environment variable of the session's process (<c>$env:NAME</c>): one the session set (kept among the runspace's
+    /// variables as <c>env:NAME</c>, removed by <c>$null</c> or an empty string), else the host's; null when unset.
+    /// </summary>
     public string? EnvironmentVariable(string name)
     {
         if (Existing is { } r && r.TryGetVariable("env:" + name, out var set)) return EnvironmentText(set);

@@ -33,6 +33,24 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "Windows IP Configuration", "1" }));
     }
 
+    /// <summary>cmd /c expands its line's %VARIABLES% from the session process's environment, with what the session set; another program gets them as written.</summary>
+    [Test]
+    public async Task Cmd_c_expands_the_session_process_s_environment_variables_and_its_children_inherit_them()
+    {
+        var (host, _) = await RunAsync("""
+            cmd /c "echo %COMPUTERNAME% %NOPE%"
+            $env:BUILD_ID = '42'
+            cmd /c echo %BUILD_ID%
+            cmd /c set BUILD
+            $env:BUILD_ID = $null
+            cmd /c "if defined BUILD_ID (echo set) else (echo unset)"
+            ping -n 1 %COMPUTERNAME%
+            """);
+
+        Assert.That(host.OutputTexts.Take(4), Is.EqualTo(new[] { "TESTHOST01 %NOPE%", "42", "BUILD_ID=42", "unset" }));
+        Assert.That(host.OutputTexts.Skip(4).First(), Does.Contain("%COMPUTERNAME%"));
+    }
+
     [Test]
     public async Task Cmd_c_runs_its_line_and_a_program_s_stderr_lines_are_NativeCommandError_records()
     {
