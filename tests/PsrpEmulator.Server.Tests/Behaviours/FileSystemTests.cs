@@ -500,6 +500,7 @@ public class FileSystemTests
 
     [TestCase("echo hi > C:\\nope\\x.txt", "", "The system cannot find the path specified.\r\n", 1)]
     [TestCase("type C:\\nope.txt", "", "The system cannot find the file specified.\r\n", 1)]
+    [TestCase("type nul", "", "", 0)]
     [TestCase("frob 2>nul", "", "", 1)]
     [TestCase("frob 2>&1", "'frob' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", "", 1)]
     [TestCase("mkdir C:\\Windows", "", "A subdirectory or file C:\\Windows already exists.\r\n", 1)]
@@ -512,6 +513,17 @@ public class FileSystemTests
         var (host, code) = await RunCmdAsync(NewDisk(), line);
 
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, stderr, exitCode)));
+    }
+
+    [Test]
+    public async Task Type_nul_into_a_file_makes_an_empty_file()
+    {
+        var disk = NewDisk();
+
+        var (host, code) = await RunCmdAsync(disk, "type nul > C:\\empty.txt");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((string.Empty, string.Empty, 0)));
+        Assert.That(disk.Get(@"C:\empty.txt")?.Length, Is.EqualTo(0));
     }
 
     [Test]

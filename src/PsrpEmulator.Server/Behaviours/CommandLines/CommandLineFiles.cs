@@ -261,6 +261,8 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         var exitCode = 0;
         foreach (var given in paths)
         {
+            // type nul: the NUL device, empty (type nul > x.txt makes an empty file).
+            if (name == "type" && (given.Equals("nul", StringComparison.OrdinalIgnoreCase) || given.Equals("nul:", StringComparison.OrdinalIgnoreCase))) continue;
             var path = VirtualFileSystem.FullPath(given, cd, out _);
             var item = path is null ? null : disk.Get(path);
             switch (name)
