@@ -68,6 +68,13 @@ internal sealed partial class RunContext
         }
 
         var script = Catalog.ResolveCommandLine(commandLine);
+        if (script is NotEmulatedCommandScript inner && CommandLineText.IsProgram(program ?? words[0], "cmd"))
+        {
+            // cmd /c vol: the command cmd runs is the one not emulated, not cmd.
+            await WriteStatementErrorAsync(ScriptedError.ScenarioFault($"{inner.Name} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)"), output);
+            return true;
+        }
+
         if (script is NotEmulatedCommandScript or NotRecognizedScript) return false;
 
         var native = new NativeCommandHost(this, output, stdin);

@@ -190,6 +190,9 @@ internal static class WindowsCommands
         "expand", "expand.exe", "timeout", "timeout.exe", "choice", "choice.exe", "logman", "logman.exe", "typeperf", "typeperf.exe",
         "wusa", "wusa.exe", "cscript", "cscript.exe", "wscript", "wscript.exe", "mstsc", "mstsc.exe", "pathping", "pathping.exe",
         "find", "find.exe", "hostname", "hostname.exe", "whoami", "whoami.exe", "setx", "setx.exe", "eventcreate", "eventcreate.exe",
+        // The .com programs cmd finds by PATHEXT, and a few more scripts call.
+        "tree", "chcp", "chcp.com", "mode", "mode.com", "fc", "fc.exe", "comp", "comp.exe", "clip", "clip.exe", "cipher", "cipher.exe",
+        "label", "label.exe", "openfiles", "openfiles.exe", "qwinsta", "qwinsta.exe", "msinfo32", "msinfo32.exe",
     };
 
     // cmd.exe's internal commands (a cmd shell's; echo, cd, dir, ver, set and exit the emulator answers itself).
@@ -198,6 +201,8 @@ internal static class WindowsCommands
         "assoc", "break", "call", "cls", "color", "copy", "date", "del", "endlocal", "erase", "for", "ftype", "goto", "if", "md",
         "mkdir", "mklink", "move", "path", "pause", "popd", "prompt", "pushd", "rd", "ren", "rename", "rmdir", "setlocal", "shift",
         "start", "time", "title", "type", "verify", "vol",
+        // more.com by its name in cmd (in PowerShell, more is 5.1's function, not this program).
+        "more",
     };
 
     /// <summary>A command of a module Windows has: its name as Windows spells it, whether it is a function, and its module and version.</summary>

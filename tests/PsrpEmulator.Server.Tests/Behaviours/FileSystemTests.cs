@@ -501,6 +501,9 @@ public class FileSystemTests
     [TestCase("echo hi > C:\\nope\\x.txt", "", "The system cannot find the path specified.\r\n", 1)]
     [TestCase("type C:\\nope.txt", "", "The system cannot find the file specified.\r\n", 1)]
     [TestCase("type nul", "", "", 0)]
+    [TestCase("vol", " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n", "", 0)]
+    [TestCase("vol D:", "", "The system cannot find the path specified.\r\n", 1)]
+    [TestCase("title deploy", "", "", 0)]
     [TestCase("frob 2>nul", "", "", 1)]
     [TestCase("frob 2>&1", "'frob' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", "", 1)]
     [TestCase("mkdir C:\\Windows", "", "A subdirectory or file C:\\Windows already exists.\r\n", 1)]
@@ -516,14 +519,17 @@ public class FileSystemTests
     }
 
     [Test]
-    public async Task Type_nul_into_a_file_makes_an_empty_file()
+    public async Task Type_nul_into_a_file_and_copy_nul_make_an_empty_file()
     {
         var disk = NewDisk();
 
         var (host, code) = await RunCmdAsync(disk, "type nul > C:\\empty.txt");
+        var (copied, copyCode) = await RunCmdAsync(disk, "copy nul C:\\empty2.txt");
 
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((string.Empty, string.Empty, 0)));
         Assert.That(disk.Get(@"C:\empty.txt")?.Length, Is.EqualTo(0));
+        Assert.That((copied.Stdout, copyCode), Is.EqualTo(("        1 file(s) copied.\r\n", 0)));
+        Assert.That(disk.Get(@"C:\empty2.txt")?.Length, Is.EqualTo(0));
     }
 
     [Test]

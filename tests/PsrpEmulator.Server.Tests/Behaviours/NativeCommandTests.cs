@@ -33,6 +33,19 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "Windows IP Configuration", "1" }));
     }
 
+    /// <summary>cmd's date /t and time /t tell the computer's clock (UTC); a command cmd runs that is not emulated is named, not cmd.</summary>
+    [Test]
+    public async Task Cmd_date_and_time_read_the_clock_and_a_command_it_runs_not_emulated_is_named()
+    {
+        var (host, _) = await RunAsync("cmd /c 'date /t'; cmd /c 'time /t'; cmd /c 'tree C:\\'; 'after'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Mon 11/30/2026 ", "10:30 AM", "after" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("PsrpEmulator.ScenarioError", "tree is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)"),
+        }));
+    }
+
     /// <summary>cmd /c expands its line's %VARIABLES% from the session process's environment, with what the session set; another program gets them as written.</summary>
     [Test]
     public async Task Cmd_c_expands_the_session_process_s_environment_variables_and_its_children_inherit_them()

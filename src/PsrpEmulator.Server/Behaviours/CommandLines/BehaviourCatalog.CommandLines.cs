@@ -187,6 +187,7 @@ public sealed partial class BehaviourCatalog
         if (WmicScript.TryParse(line, out var wmic)) return wmic;
         if (CertutilScript.TryParse(line, out var certutil)) return certutil;
         if (QueryUserScript.TryParse(line, out var queryUser)) return queryUser;
+        if (CmdInfoScript.TryParse(line, out var cmdInfo)) return cmdInfo;
         if (PowerShellExe.Resolve(this, line) is { } powershell) return powershell;
         var name = CommandLineText.FirstWord(line);
         return WindowsCommands.HasCmdCommand(name) ? new NotEmulatedCommandScript(name) : new NotRecognizedScript(name);

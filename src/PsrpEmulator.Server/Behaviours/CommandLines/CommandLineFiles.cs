@@ -519,6 +519,21 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
 
         var given = paths[0];
+        if (name == "copy" && (given.Equals("nul", StringComparison.OrdinalIgnoreCase) || given.Equals("nul:", StringComparison.OrdinalIgnoreCase)) && paths.Count == 2 &&
+            VirtualFileSystem.FullPath(paths[1], cd, out _) is { } emptyTarget && disk.Get(emptyTarget) is not { IsDirectory: true })
+        {
+            // copy nul x.txt: an empty file (the NUL device copied).
+            if (disk.Write(emptyTarget, [], FileWriteMode.Create) != FileSystemFailure.None)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the path specified.\r\n", cancellationToken).ConfigureAwait(false);
+                await host.WriteTextAsync(WinRsStreams.Stdout, "        0 file(s) copied.\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            await host.WriteTextAsync(WinRsStreams.Stdout, "        1 file(s) copied.\r\n", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
         var wildcard = given.AsSpan().IndexOfAny("*?") >= 0;
         var full = wildcard ? VirtualFileSystem.FullPattern(given, cd, out _) : VirtualFileSystem.FullPath(given, cd, out _);
         List<FileSystemItem> sources = [];
@@ -577,7 +592,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         return done == sources.Count ? 0 : 1;
     }
 
-    private const string VolumeLines = " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n\r\n";
+    internal const string VolumeLines = " Volume in drive C has no label.\r\n Volume Serial Number is 8E4C-1A2B\r\n\r\n";
 }
 
 /// <summary>
