@@ -202,7 +202,7 @@ public class RandomCommandLineTests
         "tasklist", " /FI \"IMAGENAME eq cmd*\"", " /FI \"PID gt 4\"", " /FO CSV", " /NH", " /FO LIST", "xcopy ", "xcopy notes.txt C:\\copy\\ /Y", " C:\\Users", " C:\\dst", " /E /I", " /S", " /Y /Q", "dir /s /b", " *.txt", "where ", "where.exe ", "cmd", " /q", " notes",
         "wmic ", "os get caption", "service ", " where ", "name=\"WinRM\"", "\"State='Running'\"", "(Name like '%W%')", " get Name,State", " get", " /value", " /format:csv", " /format:list",
         " list full", " list brief", " call StartService", " call StopService", "path Win32_Bogus", "/node:.", "qfe", "cpu", "bios get SerialNumber", "logicaldisk",
-        "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ",
+        "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ", "date /t", "time /t", "vol", " D:", "path", "title x", "type nul", "copy nul e.txt", "whoami /priv", "whoami /all", "whoami /user /groups",
     ];
 
     [Test]
