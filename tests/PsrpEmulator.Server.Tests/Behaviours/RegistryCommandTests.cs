@@ -32,6 +32,20 @@ public class RegistryCommandTests
     private static VirtualRegistry NewRegistry() => Default.NewRegistry("Server01");
 
     [Test]
+    public async Task The_program_files_folders_are_read_from_windows_current_version()
+    {
+        var registry = NewRegistry();
+
+        // The test host's environment is small: SystemRoot as a session's process has it.
+        var host = await RunAsync("$env:SystemRoot = 'C:\\Windows'; $cv = Get-ItemProperty HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion; $cv.ProgramFilesDir; $cv.'ProgramFilesDir (x86)'; $cv.DevicePath", registry);
+        var (stdout, _, code) = await RegAsync("reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion /v DevicePath", registry);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Program Files", @"C:\Program Files (x86)", @"C:\Windows\inf" }));
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Contain("    DevicePath    REG_EXPAND_SZ    %SystemRoot%\\inf\r\n"));
+    }
+
+    [Test]
     public async Task A_key_made_and_set_in_one_session_is_read_with_its_types_in_the_next()
     {
         var registry = NewRegistry();
