@@ -364,5 +364,7 @@ internal static class WindowsCommands
     /// <summary>Whether <paramref name="name"/> is a program of System32 (cmd, ipconfig, netstat...), not a PowerShell command.</summary>
     public static bool IsProgram(string name) => Programs.Contains(name);
 
-    public static bool HasCmdCommand(string name) => CmdInternalCommands.Contains(name) || Programs.Contains(name);
+    /// <summary>A command cmd.exe finds: an internal one, or a program by its name with or without PATHEXT's .exe/.com (sc: sc.exe).</summary>
+    public static bool HasCmdCommand(string name) =>
+        CmdInternalCommands.Contains(name) || Programs.Contains(name) || Programs.Contains(name + ".exe") || Programs.Contains(name + ".com");
 }

@@ -184,6 +184,10 @@ public class ServiceCommandTests
         var running = await Sc("sc start Spooler");
         var missing = await Sc("sc query Nope");
         var all = await Sc("sc query");
+        var stoppedOnes = await Sc("sc query type= service state= inactive");
+        var everyOne = await Sc("sc query state= all");
+        var drivers = await Sc("sc query type= driver");
+        var qc = await Sc("sc qc WinRM");
 
         Assert.That(query, Is.EqualTo(("\r\nSERVICE_NAME: WinRM\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n" +
             "                                (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)\r\n        WIN32_EXIT_CODE    : 0  (0x0)\r\n        SERVICE_EXIT_CODE  : 0  (0x0)\r\n" +
@@ -197,6 +201,11 @@ public class ServiceCommandTests
         Assert.That(missing, Is.EqualTo(("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
         Assert.That(all.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(new[] { "SERVICE_NAME: EventLog", "SERVICE_NAME: Spooler", "SERVICE_NAME: WinRM" }));
         Assert.That((await RunAsync("(Get-Service Spooler).StartType; (Get-Service Spooler).Status", states)).OutputTexts, Is.EqualTo(new[] { "Manual", "Running" }));
+        // Listing options: the state to list (Spooler was running when these ran: EventLog and WinRM too).
+        Assert.That(stoppedOnes, Is.EqualTo((string.Empty, 0)));
+        Assert.That(everyOne.Stdout.Split("\r\n").Count(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(3));
+        Assert.That(drivers.Code, Is.EqualTo(1));
+        Assert.That(qc.Code, Is.EqualTo(1));
     }
 }
 

@@ -168,6 +168,33 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         return true;
     }
 
+    // sc query's listing options ("type= service", "state= all", each name and '=' then its value): the state to list
+    // ("active", "inactive", "all"); "" for options the emulator does not list (drivers, groups); null when a service is named.
+    private static string? QueryListState(List<string> words)
+    {
+        var state = "active";
+        for (var i = 0; i < words.Count; i++)
+        {
+            var option = words[i].ToLowerInvariant();
+            if (option is not ("type=" or "state=" or "bufsize=" or "ri=" or "group=")) return null;
+            if (++i >= words.Count) return string.Empty;
+            var value = words[i].ToLowerInvariant();
+            switch (option)
+            {
+                case "state=" when value is "active" or "inactive" or "all":
+                    state = value;
+                    break;
+                case "type=" when value is "service" or "all":
+                case "bufsize=" or "ri=":
+                    break;
+                default:
+                    return string.Empty;
+            }
+        }
+
+        return state;
+    }
+
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         var services = await ServicesAsync(catalog, host, time, cancellationToken).ConfigureAwait(false);
@@ -175,9 +202,12 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         var states = host.ServiceStates;
         string Status(PsObject s) => states?.Status(Text(s, "Name")) ?? Text(s, "Status");
         bool Shared(PsObject s) => types.FirstOrDefault(t => Text(t, "Name").Equals(Text(s, "Name"), StringComparison.OrdinalIgnoreCase)) is { } w && Text(w, "ServiceType").StartsWith("Share", StringComparison.OrdinalIgnoreCase);
-        if (verb == "query" && words.Count == 0)
+        if (verb == "query" && QueryListState(words) is { } listed)
         {
-            var text = string.Concat(services.Where(s => Status(s).Equals("Running", StringComparison.OrdinalIgnoreCase)).OrderBy(s => Text(s, "Name"), StringComparer.OrdinalIgnoreCase)
+            // sc query [type= service] [state= active|inactive|all]: the services in that state (active, running, by default).
+            if (listed.Length == 0) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc query " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
+            var text = string.Concat(services.Where(s => listed == "all" || Status(s).Equals("Running", StringComparison.OrdinalIgnoreCase) == (listed == "active"))
+                .OrderBy(s => Text(s, "Name"), StringComparer.OrdinalIgnoreCase)
                 .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"))));
             await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
             return 0;
