@@ -346,6 +346,17 @@ public class LocalAccountTests
         Assert.That(all.Stdout, Does.EndWith("User claims unknown.\r\n\r\nKerberos support for Dynamic Access Control on this device has been disabled.\r\n"));
     }
 
+    [TestCase("net session", "There are no entries in the list.\r\n\r\n")]
+    [TestCase("net use", "New connections will be remembered.\r\n\r\nThere are no entries in the list.\r\n\r\n")]
+    public async Task Net_session_and_net_use_find_no_smb_session_or_mapped_drive(string line, string expected)
+    {
+        var host = new FakeCommandLineHost();
+
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+
+        Assert.That((code, host.Stdout, host.Stderr), Is.EqualTo((0, expected, string.Empty)));
+    }
+
     /// <summary>A remote logon is no terminal session: quser finds nobody signed in, as on a server nobody has signed in to.</summary>
     [TestCase("quser", "No User exists for *\r\n")]
     [TestCase("query user Admin01", "No User exists for Admin01\r\n")]

@@ -468,3 +468,31 @@ internal sealed class QueryUserScript(IReadOnlyList<string> arguments) : IComman
         return 1;
     }
 }
+
+/// <summary>
+/// <c>net session</c> and <c>net use</c> alone on a computer only remoted to: no SMB session is open to it (a WinRM
+/// connection is none) and the logon maps no drives, so each says "There are no entries in the list." (net use after
+/// its "New connections will be remembered." line; UNVERIFIED for a remote logon). Any argument is not emulated.
+/// </summary>
+internal sealed class NetSessionsScript(string verb) : ICommandLineScript
+{
+    public string Description => "net " + verb;
+
+    public static bool TryParse(string line, out NetSessionsScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count != 2 || !(tokens[0].Value.Equals("net", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("net.exe", StringComparison.OrdinalIgnoreCase))) return false;
+        var verb = tokens[1].Value.ToLowerInvariant();
+        if (verb is not ("session" or "sessions" or "use")) return false;
+        script = new NetSessionsScript(verb);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var text = (verb == "use" ? "New connections will be remembered.\r\n\r\n" : string.Empty) + "There are no entries in the list.\r\n\r\n";
+        await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}
