@@ -71,7 +71,7 @@ internal sealed partial class RunContext
         if (script is NotEmulatedCommandScript inner && CommandLineText.IsProgram(program ?? words[0], "cmd"))
         {
             // cmd /c vol: the command cmd runs is the one not emulated, not cmd.
-            await WriteStatementErrorAsync(ScriptedError.ScenarioFault($"{inner.Name} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)"), output);
+            await WriteStatementErrorAsync(ScriptedError.NotEmulatedCommand(inner.Name), output);
             return true;
         }
 
@@ -84,16 +84,6 @@ internal sealed partial class RunContext
         if (exitCode != 0) scope.Variables.ErrorsWritten++;
         output.ProgramExited(exitCode);
         return true;
-    }
-
-    /// <summary>The session process's environment: the host's variables with those the session set, removed or added.</summary>
-    private IReadOnlyList<KeyValuePair<string, string>> ProcessEnvironment()
-    {
-        var set = scope.Variables.Runspace.EnvironmentSetBySession();
-        if (set.Count == 0) return Host.EnvironmentVariables;
-        var merged = new List<KeyValuePair<string, string>>(Host.EnvironmentVariables.Where(v => !set.ContainsKey(v.Key)));
-        foreach (var (name, value) in set) if (value is not null) merged.Add(new(name, value));
-        return merged;
     }
 
     // Windows PowerShell 5.1's NativeCommandParameterBinder.NeedQuotes: white space outside a pair of double quotes
@@ -128,7 +118,7 @@ internal sealed partial class RunContext
         public PsValue? AutomaticVariable(string name) => context.Host.AutomaticVariable(name);
 
         // The session process's environment, with what the session set ($env:NAME = ...), which a program inherits.
-        public IReadOnlyList<KeyValuePair<string, string>> Environment => context.ProcessEnvironment();
+        public IReadOnlyList<KeyValuePair<string, string>> Environment => context.EnvironmentNow();
 
         public IReadOnlyDictionary<string, string> Facts { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {

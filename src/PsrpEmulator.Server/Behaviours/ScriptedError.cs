@@ -106,9 +106,11 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     /// A command no rule answers: one Windows has (<see cref="WindowsCommands"/>: Test-Path, Get-ChildItem, ipconfig) is
     /// one the emulator does not emulate, which a scenario error says; any other is PowerShell's CommandNotFoundException.
     /// </summary>
-    public static ScriptedError UnknownCommand(string name) => WindowsCommands.Has(name)
-        ? ScenarioFault($"{name} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)")
-        : CommandNotFound(name);
+    public static ScriptedError UnknownCommand(string name) => WindowsCommands.Has(name) ? NotEmulatedCommand(name) : CommandNotFound(name);
+
+    /// <summary>The scenario error of a command Windows has that no rule answers.</summary>
+    public static ScriptedError NotEmulatedCommand(string name) =>
+        ScenarioFault($"{name} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");
 
     /// <summary>
     /// What a statement nothing answers gets: a type in brackets PowerShell would not find (<c>[Foo]</c>, <c>[Foo]::Bar</c>,

@@ -127,7 +127,7 @@ internal sealed class RedirectedCommandLineScript(ICommandLineScript inner, IRea
         foreach (var redirection in redirections.Where(r => r.MergeInto is null && r.Stream != '0'))
         {
             var target = redirection.Target!;
-            if (target.Equals("nul", StringComparison.OrdinalIgnoreCase) || target.Equals("nul:", StringComparison.OrdinalIgnoreCase))
+            if (CommandLineText.IsNulDevice(target))
             {
                 targets[redirection.Stream] = null;
                 continue;
@@ -262,7 +262,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         foreach (var given in paths)
         {
             // type nul: the NUL device, empty (type nul > x.txt makes an empty file).
-            if (name == "type" && (given.Equals("nul", StringComparison.OrdinalIgnoreCase) || given.Equals("nul:", StringComparison.OrdinalIgnoreCase))) continue;
+            if (name == "type" && CommandLineText.IsNulDevice(given)) continue;
             var path = VirtualFileSystem.FullPath(given, cd, out _);
             var item = path is null ? null : disk.Get(path);
             switch (name)
@@ -519,7 +519,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
         }
 
         var given = paths[0];
-        if (name == "copy" && (given.Equals("nul", StringComparison.OrdinalIgnoreCase) || given.Equals("nul:", StringComparison.OrdinalIgnoreCase)) && paths.Count == 2 &&
+        if (name == "copy" && CommandLineText.IsNulDevice(given) && paths.Count == 2 &&
             VirtualFileSystem.FullPath(paths[1], cd, out _) is { } emptyTarget && disk.Get(emptyTarget) is not { IsDirectory: true })
         {
             // copy nul x.txt: an empty file (the NUL device copied).

@@ -449,8 +449,7 @@ internal sealed class QueryUserScript(IReadOnlyList<string> arguments) : IComman
         var names = new List<string>();
         foreach (var argument in arguments)
         {
-            if (argument.StartsWith("/server:", StringComparison.OrdinalIgnoreCase) && argument[8..] is var server &&
-                (server.Equals(computer, StringComparison.OrdinalIgnoreCase) || server.Equals("localhost", StringComparison.OrdinalIgnoreCase) || server is "." or "127.0.0.1"))
+            if (argument.StartsWith("/server:", StringComparison.OrdinalIgnoreCase) && CommandLineText.IsThisComputer(argument[8..], computer))
             {
                 continue;
             }

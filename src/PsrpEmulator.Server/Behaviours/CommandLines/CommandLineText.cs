@@ -102,6 +102,13 @@ internal static class CommandLineText
         return slash >= 0 ? token[(slash + 1)..] : token;
     }
 
+    /// <summary>True for cmd's NUL device (<c>nul</c>, <c>nul:</c>), which swallows what is written and reads empty.</summary>
+    public static bool IsNulDevice(string token) => token.Equals("nul", StringComparison.OrdinalIgnoreCase) || token.Equals("nul:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when a computer name a command takes (/node:, /server:) is the computer itself: ., 127.0.0.1, localhost or its name.</summary>
+    public static bool IsThisComputer(string name, string computer) =>
+        name is "." or "127.0.0.1" || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(computer, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True for a program path CreateProcess can open without searching (drive or UNC rooted, or relative with a directory).</summary>
     public static bool IsPath(string token) => token.Contains('\\', StringComparison.Ordinal) || token.Contains('/', StringComparison.Ordinal) || token.Contains(':', StringComparison.Ordinal);
 

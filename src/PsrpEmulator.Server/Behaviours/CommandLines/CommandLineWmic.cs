@@ -89,7 +89,7 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         for (; i < words.Count && words[i].StartsWith('/'); i++)
         {
             // /node: the computer itself only (another over DCOM is not emulated).
-            if (!(Switch(words[i], "node") is { } node && node.Split(',').Select(n => n.Trim().Trim('"')).All(n => IsThisComputer(n, computer))))
+            if (!(Switch(words[i], "node") is { } node && node.Split(',').Select(n => n.Trim().Trim('"')).All(n => CommandLineText.IsThisComputer(n, computer))))
             {
                 return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
             }
@@ -345,9 +345,6 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         word.Length > name.Length + 2 && word[0] == '/' && word.AsSpan(1, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase) && word[name.Length + 1] == ':'
             ? word[(name.Length + 2)..]
             : null;
-
-    private static bool IsThisComputer(string node, string computer) =>
-        node is "." or "127.0.0.1" || node.Equals("localhost", StringComparison.OrdinalIgnoreCase) || node.Equals(computer, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsWindowsClassName(string name) =>
         name.StartsWith("Win32_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("CIM_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("MSFT_", StringComparison.OrdinalIgnoreCase);
