@@ -125,6 +125,47 @@ public class CommandLinePipeTests
         Assert.That((host.Stdout, code), Is.EqualTo(("\r\n---------- NOTES.TXT\r\n[4]apple pie\r\n", 0)));
     }
 
+    [TestCase("more other.txt", "pear tree\r\n")]
+    [TestCase("more +4 notes.txt other.txt", "abc\r\na-c\r\npear tree\r\n")]
+    [TestCase("more tabs.txt", "a       b\r\nxyz     tab\r\n\r\n\r\nend\r\n")]
+    [TestCase("more /s /t4 tabs.txt", "a   b\r\nxyz tab\r\n\r\nend\r\n")]
+    [TestCase("cls", "\f")]
+    public async Task More_of_files_writes_their_lines_tabs_expanded_and_cls_writes_a_form_feed_to_the_pipe(string line, string stdout)
+    {
+        var (host, code) = await RunAsync(line, disk =>
+        {
+            Notes(disk);
+            disk.Write(@"C:\Users\psrp\other.txt", "pear tree"u8, FileWriteMode.Create);
+            disk.Write(@"C:\Users\psrp\tabs.txt", "a\tb\r\nxyz\ttab\r\n\r\n\r\nend\r\n"u8, FileWriteMode.Create);
+        });
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, "", 0)), line);
+    }
+
+    [Test]
+    public async Task More_of_a_missing_file_names_its_full_path()
+    {
+        var (host, code) = await RunAsync("more missing.txt");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("", "Cannot access file C:\\Users\\psrp\\missing.txt\r\n", 1)));
+    }
+
+    // The idiom that counts a file's lines: no line holds find's empty string, so /V keeps them all.
+    [TestCase("find /c /v \"\" notes.txt", "\r\n---------- NOTES.TXT: 6\r\n", 0)]
+    [TestCase("type notes.txt | find /c /v \"\"", "6\r\n", 0)]
+    [TestCase("find /n /v \"\" other.txt", "\r\n---------- OTHER.TXT\r\n[1]pear tree\r\n", 0)]
+    [TestCase("find /c \"\" notes.txt", "\r\n---------- NOTES.TXT: 0\r\n", 1)]
+    public async Task Find_s_empty_string_is_in_no_line(string line, string stdout, int exitCode)
+    {
+        var (host, code) = await RunAsync(line, disk =>
+        {
+            Notes(disk);
+            disk.Write(@"C:\Users\psrp\other.txt", "pear tree\n"u8, FileWriteMode.Create);
+        });
+
+        Assert.That((host.Stdout, code), Is.EqualTo((stdout, exitCode)), line);
+    }
+
     // The hyphen weighs nothing before the letters (NLS's word sort, as CompareString without flags): abc before a-c.
     [TestCase("type notes.txt | sort", "abc\r\na-c\r\nApple\r\napple pie\r\nbanana split\r\npear\r\n")]
     [TestCase("sort /r notes.txt", "pear\r\nbanana split\r\napple pie\r\nApple\r\na-c\r\nabc\r\n")]
@@ -203,6 +244,7 @@ public class RandomCommandLineTests
         "wmic ", "os get caption", "service ", " where ", "name=\"WinRM\"", "\"State='Running'\"", "(Name like '%W%')", " get Name,State", " get", " /value", " /format:csv", " /format:list",
         " list full", " list brief", " call StartService", " call StopService", "path Win32_Bogus", "/node:.", "qfe", "cpu", "bios get SerialNumber", "logicaldisk",
         "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ", "date /t", "time /t", "vol", " D:", "path", "title x", "type nul", "copy nul e.txt", "whoami /priv", "whoami /all", "whoami /user /groups",
+        "more notes.txt", "more /s /t4 ", " +1 ", "cls", "find /c /v \"\" ", "find /n /v \"\"",
     ];
 
     [Test]

@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>
-/// Windows' text filters, when no rule answers the line: <c>findstr</c>, <c>find</c> and <c>sort</c>. They read the
-/// files they name on the computer's disk, else stdin (a pipe's, or what the client sends), as <c>ipconfig | findstr
-/// IPv4</c> and <c>netstat -an | find "LISTEN"</c> use them. Text is matched byte for byte as the programs read it
+/// Windows' text filters, when no rule answers the line: <c>findstr</c>, <c>find</c>, <c>sort</c> and <c>more</c> of
+/// files. They read the files they name on the computer's disk, else stdin (a pipe's, or what the client sends), as
+/// <c>ipconfig | findstr IPv4</c> and <c>netstat -an | find "LISTEN"</c> use them. Text is matched byte for byte as the programs read it
 /// (a line ends at LF; its CR is not part of what is matched) and written with CRLF line ends.
 /// </summary>
 internal sealed class FilterCommandScript : ICommandLineScript
@@ -36,6 +36,8 @@ internal sealed class FilterCommandScript : ICommandLineScript
         var name = CommandLineText.IsProgram(tokens[0].Value, "findstr") ? "findstr"
             : CommandLineText.IsProgram(tokens[0].Value, "find") ? "find"
             : CommandLineText.IsProgram(tokens[0].Value, "sort") ? "sort"
+            // more.com of files; more of stdin alone is the default scenario's rule, which echoes stdin as it comes.
+            : CommandLineText.IsProgram(tokens[0].Value, "more") && tokens.Skip(1).Any(t => !IsMoreSwitch(t.Value)) ? "more"
             : null;
         if (name is null) return false;
         // find needs to know which arguments were quoted (its string must be).
@@ -54,6 +56,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
     {
         "findstr" => FindStrAsync(host, cancellationToken),
         "find" => FindAsync(host, cancellationToken),
+        "more" => MoreAsync(host, cancellationToken),
         _ => SortAsync(host, cancellationToken),
     };
 
@@ -271,7 +274,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
     /// find's <c>[/V] [/C] [/N] [/I] "string" [files]</c>: the string must be in double quotes ("FIND: Parameter format
     /// not correct" otherwise). Lines of stdin print as they are; a file's after a <c>---------- NAME</c> header (its
     /// name as given, in capitals); /C prints the count, /N the line number in brackets. Exit code 0 when a line
-    /// matched, 1 when none did, 2 for an error.
+    /// matched, 1 when none did, 2 for an error. An empty string matches no line.
     /// </summary>
     private async Task<int> FindAsync(ICommandLineHost host, CancellationToken cancellationToken)
     {
@@ -326,7 +329,8 @@ internal sealed class FilterCommandScript : ICommandLineScript
             var body = new StringBuilder();
             for (var i = 0; i < lines.Count; i++)
             {
-                if (lines[i].Contains(search, comparison) == invert) continue;
+                // find's empty string is in no line: `find /c /v ""` is the idiom that counts every line.
+                if ((search.Length > 0 && lines[i].Contains(search, comparison)) == invert) continue;
                 matched++;
                 if (count) continue;
                 if (numbers) body.Append('[').Append(i + 1).Append(']');
@@ -421,6 +425,81 @@ internal sealed class FilterCommandScript : ICommandLineScript
         foreach (var line in sorted) output.Append(line).Append("\r\n");
         await WriteAsync(host, output, cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    private static bool IsMoreSwitch(string argument) => argument.Length > 1 && argument[0] is '/' or '+';
+
+    /// <summary>
+    /// more.com of files (<c>more [/E] [/C] [/P] [/S] [/Tn] [+n] files</c>), as it writes to a pipe: each file's lines
+    /// in turn, no prompt, tabs expanded to stops of n (8 by default), /S squeezing runs of blank lines into one and
+    /// +n starting at line n+1 (of the first file). A missing file: "Cannot access file PATH" on stderr (its full path),
+    /// exit code 1 (UNVERIFIED code); /E /C /P change nothing on a pipe. Every line ends CRLF, the last one too.
+    /// </summary>
+    private async Task<int> MoreAsync(ICommandLineHost host, CancellationToken cancellationToken)
+    {
+        int tabs = 8, skip = 0;
+        var squeeze = false;
+        var files = new List<string>();
+        foreach (var argument in _arguments)
+        {
+            if (argument.Length > 1 && argument[0] == '+' && int.TryParse(argument.AsSpan(1), out var from) && from >= 0) skip = from;
+            else if (argument.Length > 1 && argument[0] == '/')
+            {
+                var letter = char.ToUpperInvariant(argument[1]);
+                if (letter == 'S' && argument.Length == 2) squeeze = true;
+                else if (letter == 'T' && int.TryParse(argument.AsSpan(2), out var stops) && stops is > 0 and <= 80) tabs = stops;
+                else if (letter is not ('E' or 'C' or 'P') || argument.Length != 2)
+                {
+                    await host.WriteTextAsync(WinRsStreams.Stderr, $"Invalid switch - \"{argument[1..]}\".\r\n", cancellationToken).ConfigureAwait(false);
+                    return 1;
+                }
+            }
+            else files.Add(argument);
+        }
+
+        var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+        foreach (var file in files)
+        {
+            var path = VirtualFileSystem.FullPath(file, cd, out _);
+            if (path is null || ReadFile(host, path) is not { } text)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stderr, $"Cannot access file {path ?? file}\r\n", cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            var output = new StringBuilder();
+            var blank = false;
+            foreach (var line in Lines(text))
+            {
+                if (skip > 0) { skip--; continue; }
+                if (squeeze && line.Length == 0 && blank) continue;
+                blank = line.Length == 0;
+                ExpandTabs(output, line, tabs);
+                output.Append("\r\n");
+            }
+
+            await WriteAsync(host, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static void ExpandTabs(StringBuilder output, string line, int tabs)
+    {
+        var column = 0;
+        foreach (var c in line)
+        {
+            if (c != '\t')
+            {
+                output.Append(c);
+                column++;
+                continue;
+            }
+
+            var spaces = tabs - column % tabs;
+            output.Append(' ', spaces);
+            column += spaces;
+        }
     }
 
     /// <summary>The lines of stdin until its end; null past <see cref="MaxInputBytes"/>.</summary>

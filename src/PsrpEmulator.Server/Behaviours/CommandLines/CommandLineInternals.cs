@@ -6,8 +6,9 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// cmd.exe's small internal commands that tell the state of things: <c>date /t</c> ("Wed 12/02/2026 ", as %DATE%
 /// with cmd's trailing blank), <c>time /t</c> ("06:56 AM"), <c>vol [C:]</c> (the disk's label and serial number, as
 /// dir's first lines; another drive "The system cannot find the path specified."), <c>path</c> alone (PATH=...) and
-/// <c>title</c> (nothing to show). The computers keep UTC. UNVERIFIED: date /t's trailing blank and time /t's leading zero.
-/// <c>date</c>/<c>time</c> without /t (they ask for a new one), <c>path</c> with a value and <c>cls</c> are not emulated.
+/// <c>title</c> (nothing to show) and <c>cls</c> (a form feed: its output is a pipe). The computers keep UTC.
+/// UNVERIFIED: date /t's trailing blank and time /t's leading zero. <c>date</c>/<c>time</c> without /t (they ask for a
+/// new one) and <c>path</c> with a value are not emulated.
 /// </summary>
 internal sealed class CmdInfoScript(string name, IReadOnlyList<string> arguments) : ICommandLineScript
 {
@@ -26,6 +27,7 @@ internal sealed class CmdInfoScript(string name, IReadOnlyList<string> arguments
             "vol" => arguments.Count <= 1,
             "path" => arguments.Count == 0,
             "title" => true,
+            "cls" => true,
             _ => false,
         };
         if (!known) return false;
@@ -53,6 +55,11 @@ internal sealed class CmdInfoScript(string name, IReadOnlyList<string> arguments
                 }
 
                 await host.WriteTextAsync(WinRsStreams.Stdout, FileCommandScript.VolumeLines[..^2], cancellationToken).ConfigureAwait(false);
+                return 0;
+            case "cls":
+                // No console to clear: cmd writes a form feed to the pipe (the character batch files take with
+                // `for /f %%a in ('cls') do set FF=%%a`).
+                await host.WriteTextAsync(WinRsStreams.Stdout, "\f", cancellationToken).ConfigureAwait(false);
                 return 0;
             case "path":
                 await host.WriteTextAsync(WinRsStreams.Stdout, "PATH=" + (host.EnvironmentVariable("PATH") ?? string.Empty) + "\r\n", cancellationToken).ConfigureAwait(false);
