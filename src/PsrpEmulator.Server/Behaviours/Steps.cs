@@ -1079,6 +1079,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // 5.1's more function with paths: `Get-Content $file | more.com` for each (without, more is a pipeline stage).
+            if (!piped && Statements.SplitArguments(text.Trim()) is [var more, .. var paths] && paths.Count > 0 &&
+                more.Equals("more", StringComparison.OrdinalIgnoreCase) && !paths.Any(p => p.StartsWith('-')) && scope.Variables.Function("more") is null)
+            {
+                foreach (var path in paths) await RunStatementAsync($"Get-Content {path} | more", to, blockNesting + 1);
+                return;
+            }
+
             // A program no rule answers as PowerShell (ipconfig, cmd /c ...): the computer's command-line rules run it.
             if (!piped && await TryRunNativeCommandAsync(text, to, output, blockNesting)) return;
 

@@ -230,6 +230,17 @@ public class NativeCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "caf\u00e9", "mine" }));
     }
 
+    /// <summary>5.1's more function with paths pipes each file's Get-Content through more.com; a missing one is Get-Content's error.</summary>
+    [Test]
+    public async Task More_with_paths_pipes_each_file_s_content_through_more_com()
+    {
+        var (host, _) = await RunAsync("$f = 'C:\\Windows\\system.ini'; more C:\\Windows\\win.ini $f; more C:\\nope.txt");
+
+        Assert.That(host.OutputTexts.Take(2), Is.EqualTo(new[] { "; for 16-bit app support", "[fonts]" }));
+        Assert.That(host.OutputTexts.Skip(7).First(), Is.EqualTo("; for 16-bit app support"), "system.ini after win.ini's seven lines");
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand" }));
+    }
+
     /// <summary>A batch file PowerShell finds runs through cmd.exe (echo on, its prompt); one that is not there is an unknown command.</summary>
     [Test]
     public async Task A_batch_file_runs_through_cmd_and_a_missing_one_is_unknown()
