@@ -130,6 +130,7 @@ public class CommandLinePipeTests
     [TestCase("more tabs.txt", "a       b\r\nxyz     tab\r\n\r\n\r\nend\r\n")]
     [TestCase("more /s /t4 tabs.txt", "a   b\r\nxyz tab\r\n\r\nend\r\n")]
     [TestCase("cls", "\f")]
+    [TestCase("setlocal enabledelayedexpansion & set x=1 & echo !x! & endlocal", "!x! \r\n")]
     public async Task More_of_files_writes_their_lines_tabs_expanded_and_cls_writes_a_form_feed_to_the_pipe(string line, string stdout)
     {
         var (host, code) = await RunAsync(line, disk =>
@@ -244,7 +245,7 @@ public class RandomCommandLineTests
         "wmic ", "os get caption", "service ", " where ", "name=\"WinRM\"", "\"State='Running'\"", "(Name like '%W%')", " get Name,State", " get", " /value", " /format:csv", " /format:list",
         " list full", " list brief", " call StartService", " call StopService", "path Win32_Bogus", "/node:.", "qfe", "cpu", "bios get SerialNumber", "logicaldisk",
         "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ", "date /t", "time /t", "vol", " D:", "path", "title x", "type nul", "copy nul e.txt", "whoami /priv", "whoami /all", "whoami /user /groups",
-        "more notes.txt", "more /s /t4 ", " +1 ", "cls", "find /c /v \"\" ", "find /n /v \"\"",
+        "more notes.txt", "more /s /t4 ", " +1 ", "cls", "find /c /v \"\" ", "find /n /v \"\"", "whoami /groups /fo csv", " /nh", " /fo list", "setlocal",
     ];
 
     [Test]

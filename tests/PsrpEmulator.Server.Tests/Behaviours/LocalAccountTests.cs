@@ -405,6 +405,36 @@ public class LocalAccountTests
         Assert.That(lines.Skip(6).Where(l => l.Length > 0).Select(l => l[sidColumn..(sidColumn + 4)]), Is.All.StartsWith("S-1-"));
     }
 
+    /// <summary>whoami /fo csv is what scripts parse (ConvertFrom-Csv): the header line first, every value quoted; /nh drops it; LIST labels each value.</summary>
+    [Test]
+    public async Task Whoami_fo_csv_and_list_lay_the_section_out_and_nh_drops_the_header()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        async Task<(string Stdout, string Stderr, int Code)> Run(string line)
+        {
+            var host = new FakeCommandLineHost
+            {
+                Encoding = System.Text.Encoding.ASCII, LocalAccounts = accounts, Facts = new Dictionary<string, string> { ["username"] = "tester" },
+                Environment = [new("USERDOMAIN", "TESTHOST01"), new("USERNAME", "tester")],
+            };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, new FakeTimeProvider(Now), CancellationToken.None);
+            return (host.Stdout, host.Stderr, code);
+        }
+
+        var csv = await Run("whoami /groups /fo csv");
+        var noHeader = await Run("whoami /groups /FO CSV /NH");
+        var list = await Run("whoami /user /fo list");
+        var listNoHeader = await Run("whoami /user /fo list /nh");
+
+        var lines = csv.Stdout.Split("\r\n");
+        Assert.That(lines[0], Is.EqualTo("\"Group Name\",\"Type\",\"SID\",\"Attributes\""));
+        Assert.That(lines[1], Is.EqualTo("\"Everyone\",\"Well-known group\",\"S-1-1-0\",\"Mandatory group, Enabled by default, Enabled group\""));
+        Assert.That(lines, Does.Contain("\"Mandatory Label\\High Mandatory Level\",\"Label\",\"S-1-16-12288\",\"\""));
+        Assert.That(noHeader.Stdout, Is.EqualTo(csv.Stdout[(lines[0].Length + 2)..]));
+        Assert.That(list.Stdout, Does.Match("^\r\nUSER INFORMATION\r\n-{16}\r\n\r\nUser Name: testhost01\\\\tester\r\nSID:       S-1-5-21-[0-9-]+\r\n$"));
+        Assert.That(listNoHeader, Is.EqualTo(("", "ERROR: Invalid syntax. /NH option is valid only for TABLE and CSV formats.\r\nType \"WHOAMI /?\" for usage.\r\n", 1)));
+    }
+
     [Test]
     public void The_computers_SID_is_made_from_its_name_and_the_same_on_every_start()
     {

@@ -6,7 +6,8 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// cmd.exe's small internal commands that tell the state of things: <c>date /t</c> ("Wed 12/02/2026 ", as %DATE%
 /// with cmd's trailing blank), <c>time /t</c> ("06:56 AM"), <c>vol [C:]</c> (the disk's label and serial number, as
 /// dir's first lines; another drive "The system cannot find the path specified."), <c>path</c> alone (PATH=...) and
-/// <c>title</c> (nothing to show) and <c>cls</c> (a form feed: its output is a pipe). The computers keep UTC.
+/// <c>title</c> (nothing to show), <c>cls</c> (a form feed: its output is a pipe) and <c>setlocal</c>/<c>endlocal</c>
+/// typed outside a batch file (they do nothing there). The computers keep UTC.
 /// UNVERIFIED: date /t's trailing blank and time /t's leading zero. <c>date</c>/<c>time</c> without /t (they ask for a
 /// new one) and <c>path</c> with a value are not emulated.
 /// </summary>
@@ -28,6 +29,8 @@ internal sealed class CmdInfoScript(string name, IReadOnlyList<string> arguments
             "path" => arguments.Count == 0,
             "title" => true,
             "cls" => true,
+            // Outside a batch file they do nothing (cmd /v:on is how a command line gets delayed expansion).
+            "setlocal" or "endlocal" => true,
             _ => false,
         };
         if (!known) return false;

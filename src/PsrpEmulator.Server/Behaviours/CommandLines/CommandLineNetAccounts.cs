@@ -299,7 +299,9 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
 /// elevated one, else Medium), <c>/priv</c> (PRIVILEGES INFORMATION: an administrator's 24 privileges of Server 2019,
 /// another's two, all Enabled as in a network logon), any of them together in that order, and <c>/all</c> (the three and
 /// USER CLAIMS INFORMATION). UNVERIFIED: the groups' attributes wording, a non-administrator's privileges, the blank
-/// lines between sections. <c>/fo</c>, <c>/nh</c>, <c>/upn</c>, <c>/fqdn</c> and <c>/logonid</c> are not emulated.
+/// lines between sections. <c>/fo table|list|csv</c> and <c>/nh</c> lay the sections out (UNVERIFIED: LIST's label
+/// padding, what separates CSV sections, the claims line in LIST and CSV). <c>/upn</c>, <c>/fqdn</c> and
+/// <c>/logonid</c> are not emulated.
 /// </summary>
 internal sealed class WhoamiScript(bool user, bool groups, bool privileges, bool claims) : ICommandLineScript
 {
@@ -335,26 +337,44 @@ internal sealed class WhoamiScript(bool user, bool groups, bool privileges, bool
         script = null!;
         var tokens = CommandLineText.Tokenize(line);
         if (tokens.Count < 2 || !CommandLineText.IsProgram(tokens[0].Value, "whoami")) return false;
-        bool user = false, groups = false, privileges = false, all = false;
-        foreach (var (value, _) in tokens.Skip(1))
+        bool user = false, groups = false, privileges = false, all = false, noHeader = false;
+        string? format = null;
+        for (var i = 1; i < tokens.Count; i++)
         {
-            switch (value.ToLowerInvariant())
+            switch (tokens[i].Value.ToLowerInvariant())
             {
                 case "/user": user = true; break;
                 case "/groups": groups = true; break;
                 case "/priv": privileges = true; break;
                 case "/all": all = true; break;
+                case "/nh": noHeader = true; break;
+                case "/fo" when i + 1 < tokens.Count && format is null: format = tokens[++i].Value.ToLowerInvariant(); break;
                 default: return false;
             }
         }
 
-        if (all && (user || groups || privileges)) return false;
-        script = all ? new WhoamiScript(true, true, true, claims: true) : new WhoamiScript(user, groups, privileges, claims: false);
+        if (all && (user || groups || privileges) || !(all || user || groups || privileges)) return false;
+        if (format is not (null or "table" or "list" or "csv")) return false;
+        var layout = format switch { "list" => WhoamiFormat.List, "csv" => WhoamiFormat.Csv, _ => WhoamiFormat.Table };
+        script = all ? new WhoamiScript(true, true, true, claims: true) { Format = layout, NoHeader = noHeader }
+            : new WhoamiScript(user, groups, privileges, claims: false) { Format = layout, NoHeader = noHeader };
         return true;
     }
 
+    /// <summary>/fo: TABLE (the default), LIST or CSV.</summary>
+    public WhoamiFormat Format { get; private init; }
+
+    /// <summary>/nh: no column headers (TABLE and CSV only).</summary>
+    public bool NoHeader { get; private init; }
+
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (NoHeader && Format == WhoamiFormat.List)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "ERROR: Invalid syntax. /NH option is valid only for TABLE and CSV formats.\r\nType \"WHOAMI /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
         var name = host.Facts.GetValueOrDefault("username") ?? host.Environment.FirstOrDefault(e => e.Key.Equals("USERNAME", StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;
         var accounts = host.LocalAccounts;
         var account = accounts?.FindUser(name);
@@ -374,7 +394,8 @@ internal sealed class WhoamiScript(bool user, bool groups, bool privileges, bool
                 [.. (administrator ? AdministratorPrivileges : UserPrivileges).Select(p => new[] { p.Name, p.Description, "Enabled" })]));
         }
 
-        if (claims) sections.Add("\r\nUSER CLAIMS INFORMATION\r\n-----------------------\r\n\r\nUser claims unknown.\r\n\r\nKerberos support for Dynamic Access Control on this device has been disabled.\r\n");
+        if (claims && Format != WhoamiFormat.Table) sections.Add(Format == WhoamiFormat.Csv ? "\r\nUser claims unknown.\r\n" : "\r\nUSER CLAIMS INFORMATION\r\n-----------------------\r\n\r\nUser claims unknown.\r\n");
+        else if (claims) sections.Add("\r\nUSER CLAIMS INFORMATION\r\n-----------------------\r\n\r\nUser claims unknown.\r\n\r\nKerberos support for Dynamic Access Control on this device has been disabled.\r\n");
         await host.WriteTextAsync(WinRsStreams.Stdout, string.Join("\r\n", sections), cancellationToken).ConfigureAwait(false);
         return 0;
     }
@@ -400,17 +421,51 @@ internal sealed class WhoamiScript(bool user, bool groups, bool privileges, bool
         return rows;
     }
 
-    // A section: its title underlined, a blank line, the table (headers, '=' rules, rows; trailing blanks trimmed).
-    private static string Section(string title, string[] headers, List<string[]> rows)
+    // A section in the /fo layout. TABLE: its title underlined, a blank line, the table (headers, '=' rules, rows;
+    // trailing blanks trimmed). LIST: the title, then each row as "Header: value" lines, labels padded to the longest.
+    // CSV: no title, every value quoted, the header line first (the line `whoami /groups /fo csv | ConvertFrom-Csv` reads).
+    private string Section(string title, string[] headers, List<string[]> rows)
     {
-        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        var text = new StringBuilder($"\r\n{title}\r\n{new string('-', title.Length)}\r\n\r\n");
-        void Row(IEnumerable<string> cells) => text.Append(string.Join(' ', cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append("\r\n");
-        Row(headers);
-        Row(widths.Select(w => new string('=', w)));
-        foreach (var row in rows) Row(row);
-        return text.ToString();
+        var text = new StringBuilder();
+        switch (Format)
+        {
+            case WhoamiFormat.Csv:
+                static string Csv(IEnumerable<string> cells) => string.Join(',', cells.Select(c => "\"" + c + "\"")) + "\r\n";
+                if (!NoHeader) text.Append(Csv(headers));
+                foreach (var row in rows) text.Append(Csv(row));
+                return text.ToString();
+            case WhoamiFormat.List:
+                var label = headers.Max(h => h.Length) + 1;
+                text.Append($"\r\n{title}\r\n{new string('-', title.Length)}\r\n");
+                foreach (var row in rows)
+                {
+                    text.Append("\r\n");
+                    for (var i = 0; i < headers.Length; i++) text.Append((headers[i] + ":").PadRight(label)).Append(' ').Append(row[i]).Append("\r\n");
+                }
+
+                return text.ToString();
+            default:
+                var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+                text.Append($"\r\n{title}\r\n{new string('-', title.Length)}\r\n\r\n");
+                void Row(IEnumerable<string> cells) => text.Append(string.Join(' ', cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()).Append("\r\n");
+                if (!NoHeader)
+                {
+                    Row(headers);
+                    Row(widths.Select(w => new string('=', w)));
+                }
+
+                foreach (var row in rows) Row(row);
+                return text.ToString();
+        }
     }
+}
+
+/// <summary>whoami's /fo layouts.</summary>
+internal enum WhoamiFormat
+{
+    Table,
+    List,
+    Csv,
 }
 
 /// <summary>
