@@ -156,6 +156,7 @@ internal static partial class ScriptExpressions
         Add("System.Void", "void");
         Add("System.Math");
         Add("System.Environment");
+        Add("System.IntPtr");
         Add("System.IO.Path");
         Add(ConvertTypeName);
         Add(EncodingTypeName);
@@ -344,7 +345,7 @@ internal static partial class ScriptExpressions
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
-            ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or
+            ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
             ("System.Net.Dns", "GETHOSTNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
@@ -461,7 +462,7 @@ internal static partial class ScriptExpressions
     {
         "System.Object" => (null, false, false, ""),
         "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double" or "System.Single"
-            or "System.Boolean" or "System.Char" or "System.SByte" or "System.UInt16" => ("System.ValueType", true, true, ""),
+            or "System.Boolean" or "System.Char" or "System.SByte" or "System.UInt16" or "System.IntPtr" => ("System.ValueType", true, true, ""),
         "System.Decimal" or "System.DateTime" or "System.TimeSpan" or "System.Guid" or "System.Void" => ("System.ValueType", true, false, ""),
         "System.ValueType" => ("System.Object", false, false, "a"),
         "System.Array" => ("System.Object", false, false, "a"),
@@ -545,6 +546,8 @@ internal static partial class ScriptExpressions
                 .With("Version", PsPrimitive.Version("10.0.17763.0"))
                 .With("VersionString", "Microsoft Windows NT 10.0.17763.0"),
             ("System.Environment", "PROCESSORCOUNT", -1) => PsPrimitive.Int32(2),
+            // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.
+            ("System.IntPtr", "SIZE", -1) => PsPrimitive.Int32(8),
             ("System.Environment", "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS", -1) => PsPrimitive.Boolean(true),
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             (ConvertTypeName, _, _) when ConvertStaticMember(name, arguments) is { } converted => converted,
