@@ -331,7 +331,7 @@ internal static partial class ScriptExpressions
         if (TypeExpression(text) is not var (name, after) || ResolveType(name) is not { } type) return null;
         if (StaticMemberSyntax(after) is var (member, _)) return AnswersStaticMember(type, member) ? (type, after) : null;
         // [IntPtr] is known for its Size; a pointer made from a number is not emulated (the rules').
-        if (type.FullName == "System.IntPtr") return null;
+        if (type.FullName == "System.IntPtr" && after.Trim().Length > 0 && !after.TrimStart().StartsWith('.')) return null;
         // [int].Name is a member of the type itself (MemberAccess reads it), not a cast of ".Name".
         return after.StartsWith("::", StringComparison.Ordinal) || after is ['.', var c, ..] && (char.IsLetter(c) || c == '_') ? null : (type, after);
     }

@@ -271,6 +271,15 @@ public class TypeAndDateTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
+    public async Task A_pointer_made_from_a_number_is_a_scenario_error_not_a_cast_error()
+    {
+        var (host, _) = await RunAsync("[IntPtr]5; 'next'");
+
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
     public async Task A_static_property_the_emulator_does_not_know_read_further_is_a_scenario_error_not_an_unknown_command()
     {
         var (host, outcome) = await RunAsync("[Environment]::TickCount.ToString(); 'next'");
