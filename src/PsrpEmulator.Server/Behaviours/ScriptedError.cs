@@ -150,6 +150,12 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             {
                 return ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{chain.Groups["member"].Value}");
             }
+
+            // [IntPtr]5: a known type the emulator makes no value of.
+            if (type.FullName == "System.IntPtr" && after.Trim().Length > 0)
+            {
+                return ScenarioFault($"[{typeName}] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)");
+            }
         }
 
         // Keywords of Windows PowerShell 5.1's language the emulator does not run: what PowerShell would parse is not
