@@ -100,6 +100,7 @@ internal static partial class ScriptParameters
         var missingFields = new List<MissingParameter>();
         // Each named argument's parameter: the exact name, else the one it is a unique prefix of.
         var byParameter = new Dictionary<string, PipelineArgument>(StringComparer.OrdinalIgnoreCase);
+        var commonBound = new List<(string Name, PsValue Value)>();
         foreach (var argument in arguments)
         {
             if (argument.Name is not { Length: > 0 } typed || typed == UsingParameterName) continue;
@@ -112,6 +113,8 @@ internal static partial class ScriptParameters
             }
             else if (advanced && CommonParameter(typed) is { } common)
             {
+                // Bound too: $PSBoundParameters has them after the script's own (a switch as true or what -Name:value says).
+                commonBound.Add((common, common is "Verbose" or "Debug" or "WhatIf" or "Confirm" ? PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value)) : argument.Value));
                 // -Verbose and -WhatIf set the script's preferences (-Verbose:$false clears one).
                 if (common == "Verbose") locals["VerbosePreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Continue" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 2 : 0);
                 else if (common == "WhatIf") locals["WhatIfPreference"] = PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value));
@@ -218,7 +221,7 @@ internal static partial class ScriptParameters
             {
                 CollectionKind = PsCollectionKind.Dictionary,
             };
-            foreach (var (name, value) in bound) TableKeys.Add(table, PsPrimitive.String(name), value);
+            foreach (var (name, value) in bound.Concat(commonBound)) TableKeys.Add(table, PsPrimitive.String(name), value);
             locals["PSBoundParameters"] = table;
         }
 
@@ -286,8 +289,15 @@ internal static partial class ScriptParameters
         "DEBUG" or "DB" => "Debug",
         "WHATIF" or "WI" => "WhatIf",
         "CONFIRM" or "CF" => "Confirm",
-        "ERRORACTION" or "EA" or "WARNINGACTION" or "WA" or "INFORMATIONACTION" or "INFA" or "ERRORVARIABLE" or "EV" or "WARNINGVARIABLE" or "WV" or
-            "INFORMATIONVARIABLE" or "IV" or "OUTVARIABLE" or "OV" or "OUTBUFFER" or "OB" or "PIPELINEVARIABLE" or "PV" => typed,
+        "ERRORACTION" or "EA" => "ErrorAction",
+        "WARNINGACTION" or "WA" => "WarningAction",
+        "INFORMATIONACTION" or "INFA" => "InformationAction",
+        "ERRORVARIABLE" or "EV" => "ErrorVariable",
+        "WARNINGVARIABLE" or "WV" => "WarningVariable",
+        "INFORMATIONVARIABLE" or "IV" => "InformationVariable",
+        "OUTVARIABLE" or "OV" => "OutVariable",
+        "OUTBUFFER" or "OB" => "OutBuffer",
+        "PIPELINEVARIABLE" or "PV" => "PipelineVariable",
         _ => null,
     };
 
