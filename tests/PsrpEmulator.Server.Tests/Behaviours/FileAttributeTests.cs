@@ -284,6 +284,33 @@ public class FileAttributeTests
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((stdout, "", 0)));
     }
 
+    // C:\order: big.log (300 bytes, oldest), a.txt (1 byte), sub\ and z.cmd (20 bytes, newest), an hour apart.
+    [TestCase(@"dir /b /o:-d C:\order", "z.cmd\r\nsub\r\na.txt\r\nbig.log\r\n")]
+    [TestCase(@"dir /b /od C:\order", "big.log\r\na.txt\r\nsub\r\nz.cmd\r\n")]
+    [TestCase(@"dir /b /o-s C:\order", "big.log\r\nz.cmd\r\na.txt\r\nsub\r\n")]
+    [TestCase(@"dir /b /o C:\order", "sub\r\na.txt\r\nbig.log\r\nz.cmd\r\n")]
+    [TestCase(@"dir /b /o:-n C:\order", "z.cmd\r\nsub\r\nbig.log\r\na.txt\r\n")]
+    [TestCase(@"dir /b /oe C:\order", "sub\r\nz.cmd\r\nbig.log\r\na.txt\r\n")]
+    [TestCase(@"dir /b /o:-gn C:\order", "a.txt\r\nbig.log\r\nz.cmd\r\nsub\r\n")]
+    public async Task Dir_o_sorts_by_the_keys_given(string line, string stdout)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
+        var disk = new VirtualFileSystem(time, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        disk.CreateDirectory(@"C:\order");
+        disk.Write(@"C:\order\big.log", new byte[300], FileWriteMode.Create);
+        time.Advance(TimeSpan.FromHours(1));
+        disk.Write(@"C:\order\a.txt", "a"u8, FileWriteMode.Create);
+        time.Advance(TimeSpan.FromHours(1));
+        disk.CreateDirectory(@"C:\order\sub");
+        time.Advance(TimeSpan.FromHours(1));
+        disk.Write(@"C:\order\z.cmd", new byte[20], FileWriteMode.Create);
+
+        var (host, exitCode) = await CmdAsync(line, disk);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((stdout, "", 0)), line);
+    }
+
     [Test]
     public async Task Dot_NET_File_Delete_of_a_read_only_file_is_access_denied()
     {

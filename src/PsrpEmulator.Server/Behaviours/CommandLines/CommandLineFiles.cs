@@ -420,6 +420,48 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
     }
 
     /// <summary>
+    /// dir's <c>/O[:]sortorder</c>: by N(ame), E(xtension), S(ize), D(ate, the last write's; /T:C the creation's) and
+    /// G(roup folders first), each reversed by a '-' before it, in the order given; <c>/O</c> alone is <c>/OGN</c>.
+    /// Names compare as the system's locale does (UNVERIFIED: dir's own ties among equal keys; here name order stays).
+    /// </summary>
+    internal static List<FileSystemItem> DirOrder(List<FileSystemItem> items, HashSet<string> switches)
+    {
+        var order = switches.FirstOrDefault(s => s.StartsWith("/O", StringComparison.Ordinal));
+        if (order is null) return items;
+        var keys = order[2..].TrimStart(':');
+        if (keys.Length == 0) keys = "GN";
+        var creation = switches.Any(s => s is "/TC" or "/T:C");
+        var comparisons = new List<Comparison<FileSystemItem>>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var descending = keys[i] == '-';
+            if (descending && ++i == keys.Length) break;
+            Comparison<FileSystemItem>? compare = keys[i] switch
+            {
+                'N' => (a, b) => WindowsCollation.IgnoreCase.Compare(a.Name, b.Name),
+                'E' => (a, b) => WindowsCollation.IgnoreCase.Compare(System.IO.Path.GetExtension(a.Name), System.IO.Path.GetExtension(b.Name)),
+                'S' => (a, b) => (a.IsDirectory ? 0 : a.Length).CompareTo(b.IsDirectory ? 0 : b.Length),
+                'D' => (a, b) => (creation ? a.CreationTime : a.LastWriteTime).CompareTo(creation ? b.CreationTime : b.LastWriteTime),
+                'G' => (a, b) => b.IsDirectory.CompareTo(a.IsDirectory),
+                _ => null,
+            };
+            if (compare is not null) comparisons.Add(descending ? (a, b) => compare(b, a) : compare);
+        }
+
+        // A stable sort of the listing (name order): equal keys keep it.
+        return [.. items.Select((item, index) => (Item: item, Index: index)).Order(Comparer<(FileSystemItem Item, int Index)>.Create((x, y) =>
+        {
+            foreach (var compare in comparisons)
+            {
+                var c = compare(x.Item, y.Item);
+                if (c != 0) return c;
+            }
+
+            return x.Index.CompareTo(y.Index);
+        })).Select(p => p.Item)];
+    }
+
+    /// <summary>
     /// cmd.exe's <c>dir</c> (en-US): the volume lines, the folder's items in name order with <c>.</c> and <c>..</c>
     /// (not at a drive's root), their count and bytes, the free bytes of the disk; <c>/b</c> the names alone; <c>/a</c>
     /// hidden items too; a name with wildcards lists the items it matches. Nothing found is "File Not Found", exit 1.
@@ -446,6 +488,7 @@ internal sealed class FileCommandScript(string name, IReadOnlyList<string> argum
             items = [.. (disk.List(folder ?? @"C:\", includeHidden: all) ?? []).Where(i => (regex is null || regex.IsMatch(i.Name)) && attributes(i))];
         }
 
+        items = DirOrder(items, switches);
         var bare = switches.Contains("/B");
         if (switches.Contains("/S"))
         {
