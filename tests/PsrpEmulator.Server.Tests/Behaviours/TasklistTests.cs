@@ -70,4 +70,18 @@ public class TasklistTests
 
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("", stderr, 1)));
     }
+
+    [TestCase("taskkill /im notepad.exe /f", "ERROR: The process \"notepad.exe\" not found.\r\n", 128)]
+    [TestCase("taskkill /F /IM app* /T", "ERROR: The process \"app*\" not found.\r\n", 128)]
+    [TestCase("taskkill /pid 9999", "ERROR: The process \"9999\" not found.\r\n", 128)]
+    [TestCase("taskkill /pid 4 /f", "ERROR: The process with PID 4 could not be terminated.\r\nReason: Access is denied.\r\n", 1)]
+    [TestCase("taskkill /pid 0 /pid 9", "ERROR: The process with PID 0 could not be terminated.\r\nReason: This is critical system process. Taskkill cannot end this process.\r\nERROR: The process \"9\" not found.\r\n", 128)]
+    [TestCase("taskkill /f", "ERROR: Invalid syntax. Neither /FI nor /PID nor /IM were specified.\r\nType \"TASKKILL /?\" for usage.\r\n", 1)]
+    [TestCase("taskkill /im svchost.exe /f", "taskkill /im svchost.exe /f is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n", 1)]
+    public async Task Taskkill_of_a_process_not_running_is_its_not_found_error_with_exit_code_128(string line, string stderr, int code)
+    {
+        var (host, exitCode) = await RunAsync(line);
+
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("", stderr, code)));
+    }
 }

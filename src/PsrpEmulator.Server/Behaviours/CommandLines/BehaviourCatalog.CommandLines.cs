@@ -177,6 +177,7 @@ public sealed partial class BehaviourCatalog
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
+        if (TaskkillScript.TryParse(line, out var taskkill)) return taskkill;
         if (XcopyScript.TryParse(line, out var xcopy)) return xcopy;
         if (RobocopyScript.TryParse(line, out var robocopy)) return robocopy;
         if (AttribScript.TryParse(line, out var attrib)) return attrib;

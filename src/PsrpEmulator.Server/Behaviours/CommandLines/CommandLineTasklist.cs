@@ -78,11 +78,7 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
             return 1;
         }
 
-        // In a remote session its own wsmprovhost.exe is the session's process ($PID, as Get-Process and Win32_Process have it).
-        var processes = host.AutomaticVariable("PSSenderInfo") is not (null or Protocol.Clixml.PsNil) && host.AutomaticVariable("PID") is Protocol.Clixml.PsPrimitive { Value: int pid }
-            ? Processes.Select(p => p.ImageName == "wsmprovhost.exe" ? p with { Pid = pid } : p)
-            : Processes;
-        var found = processes.Where(p => filters.TrueForAll(f => f(p))).ToList();
+        var found = Running(host).Where(p => filters.TrueForAll(f => f(p))).ToList();
         if (found.Count == 0)
         {
             await host.WriteTextAsync(WinRsStreams.Stdout, "INFO: No tasks are running which match the specified criteria.\r\n", cancellationToken).ConfigureAwait(false);
@@ -92,6 +88,14 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
         await host.WriteTextAsync(WinRsStreams.Stdout, Render(found, format, noHeader), cancellationToken).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>The computer's processes: in a remote session its own wsmprovhost.exe is the session's ($PID, as Get-Process and Win32_Process have it).</summary>
+    internal static IEnumerable<(string ImageName, int Pid)> RunningProcesses(ICommandLineHost host) => Running(host).Select(p => (p.ImageName, p.Pid));
+
+    private static IEnumerable<Process> Running(ICommandLineHost host) =>
+        host.AutomaticVariable("PSSenderInfo") is not (null or Protocol.Clixml.PsNil) && host.AutomaticVariable("PID") is Protocol.Clixml.PsPrimitive { Value: int pid }
+            ? Processes.Select(p => p.ImageName == "wsmprovhost.exe" ? p with { Pid = pid } : p)
+            : Processes;
 
     private static string Memory(Process p) => p.MemoryKb.ToString("N0", CultureInfo.InvariantCulture) + " K";
 
@@ -177,4 +181,91 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
     // tasklist compares without case; a value ending in * matches what starts with the rest.
     private static bool Like(string actual, string pattern) =>
         pattern.EndsWith('*') ? actual.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase) : actual.Equals(pattern, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// taskkill.exe <c>/IM name</c> (a <c>*</c> wildcard) or <c>/PID n</c>, several of either, <c>/F</c> and <c>/T</c>, as
+/// cleanup scripts run it (<c>taskkill /im app.exe /f 2&gt;nul</c>): a process that is not running is taskkill's
+/// "ERROR: The process "NAME" not found." with exit code 128; System Idle Process and System cannot be ended ("critical
+/// system process", "Access is denied", exit code 1). The emulated computers' processes do not end, so ending another
+/// (svchost, the session's own wsmprovhost) is a scenario error. /FI, /S, /U and /P are not emulated.
+/// </summary>
+internal sealed class TaskkillScript(string arguments) : ICommandLineScript
+{
+    public string Description => ("taskkill " + arguments).Trim();
+
+    public static bool TryParse(string line, out TaskkillScript script)
+    {
+        script = null!;
+        var name = CommandLineText.FirstWord(line);
+        if (!CommandLineText.IsProgram(name, "taskkill")) return false;
+        script = new TaskkillScript(line[name.Length..].Trim());
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var words = CommandLineText.Tokenize(arguments).Select(t => t.Value).ToList();
+        var targets = new List<(bool ByPid, string Value)>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            switch (words[i].ToUpperInvariant().Replace('-', '/'))
+            {
+                case "/F" or "/T":
+                    break;
+                case "/IM" when i + 1 < words.Count:
+                    targets.Add((false, words[++i]));
+                    break;
+                case "/PID" when i + 1 < words.Count:
+                    targets.Add((true, words[++i]));
+                    break;
+                case "/FI" or "/S" or "/U" or "/P":
+                    await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
+                    return 1;
+                default:
+                    await host.WriteTextAsync(WinRsStreams.Stderr, $"ERROR: Invalid argument/option - '{words[i]}'.\r\nType \"TASKKILL /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
+                    return 1;
+            }
+        }
+
+        if (targets.Count == 0)
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, "ERROR: Invalid syntax. Neither /FI nor /PID nor /IM were specified.\r\nType \"TASKKILL /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var running = TasklistScript.RunningProcesses(host).ToList();
+        var exitCode = 0;
+        var errors = new StringBuilder();
+        foreach (var (byPid, value) in targets)
+        {
+            var matched = running.Where(p => byPid
+                ? p.Pid.ToString(CultureInfo.InvariantCulture) == value
+                : value.EndsWith('*') ? p.ImageName.StartsWith(value[..^1], StringComparison.OrdinalIgnoreCase) : p.ImageName.Equals(value, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matched.Count == 0)
+            {
+                errors.Append($"ERROR: The process \"{value}\" not found.\r\n");
+                exitCode = 128;
+                continue;
+            }
+
+            foreach (var (_, pid) in matched)
+            {
+                if (pid is 0 or 4)
+                {
+                    var reason = pid == 0 ? "This is critical system process. Taskkill cannot end this process." : "Access is denied.";
+                    errors.Append(CultureInfo.InvariantCulture, $"ERROR: The process with PID {pid} could not be terminated.\r\nReason: {reason}\r\n");
+                    exitCode = exitCode == 0 ? 1 : exitCode;
+                    continue;
+                }
+
+                // The emulated computers' processes do not end.
+                await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stderr, errors.ToString(), cancellationToken).ConfigureAwait(false);
+        return exitCode;
+    }
 }
