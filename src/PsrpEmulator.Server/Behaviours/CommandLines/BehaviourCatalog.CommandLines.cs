@@ -135,8 +135,9 @@ public sealed partial class BehaviourCatalog
         return Resolve(command);
     }
 
-    // echo, quiet or not ("@echo a >x" writes "a ").
-    private static bool IsEcho(string command) => CommandLineText.CommandWord(command) == "echo";
+    // echo, quiet or not ("@echo a >x" writes "a "), echo.text and echo:text too.
+    private static bool IsEcho(string command) => CommandLineText.CommandWord(command) is var word &&
+        (word == "echo" || word.Length > 4 && word.StartsWith("echo", StringComparison.Ordinal) && word[4] is '.' or ':' or '(');
 
     private ICommandLineScript Resolve(string line)
     {

@@ -527,7 +527,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             if (c == '^' && !quoted) { i++; continue; }
             if (c == '"') quoted = !quoted;
             if (quoted) continue;
-            if (c == '(') depth++;
+            if (c == '(' && !CommandLineText.IsEchoParen(line, i)) depth++;
             else if (c == ')' && depth > 0) depth--;
         }
 

@@ -251,8 +251,11 @@ internal sealed class ForCommandScript(BehaviourCatalog catalog, string text) : 
         {
             while (i < options.Length && char.IsWhiteSpace(options[i])) i++;
             if (i >= options.Length) break;
+            // A key ends at its '=' or at a blank, whichever comes first ("usebackq tokens=1": usebackq has no '=').
             var equals = options.IndexOf('=', i);
-            var keyEnd = equals < 0 ? options.IndexOfAny([' ', '\t'], i) : equals;
+            var blank = options.IndexOfAny([' ', '\t'], i);
+            if (blank >= 0 && blank < equals) equals = -1;
+            var keyEnd = equals < 0 ? blank : equals;
             var key = options[i..(keyEnd < 0 ? options.Length : keyEnd)].ToLowerInvariant();
             if (key == "usebackq")
             {

@@ -102,7 +102,7 @@ internal sealed class IfCommandScript(BehaviourCatalog catalog, string text) : I
             if (c == '^' && !quoted) { i++; continue; }
             if (c == '"') quoted = !quoted;
             if (quoted) continue;
-            if (c == '(') depth++;
+            if (c == '(' && (i == open || !CommandLineText.IsEchoParen(text, i))) depth++;
             else if (c == ')' && --depth == 0) return i;
         }
 

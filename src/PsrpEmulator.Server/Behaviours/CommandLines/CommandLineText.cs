@@ -82,11 +82,16 @@ internal static class CommandLineText
             if (c == '^' && !quoted) { i++; continue; }
             if (c == '"') { quoted = !quoted; continue; }
             if (quoted) continue;
-            if (c == '(') { depth++; continue; }
+            // echo( is echo's text, not a block ("echo(text & echo b" is two commands).
+            if (c == '(' && !IsEchoParen(line, i)) { depth++; continue; }
             if (c == ')' && depth > 0) { depth--; continue; }
             if (depth == 0) yield return i;
         }
     }
+
+    /// <summary>Whether the '(' at <paramref name="i"/> follows the word echo: echo's text (echo( prints what follows), not a block.</summary>
+    internal static bool IsEchoParen(string line, int i) =>
+        i >= 4 && line.AsSpan(i - 4, 4).Equals("echo", StringComparison.OrdinalIgnoreCase) && (i == 4 || !char.IsLetterOrDigit(line[i - 5]));
 
     /// <summary>True when <paramref name="token"/> names <paramref name="program"/> (any directory, optional .exe, any case).</summary>
     public static bool IsProgram(string token, string program)
