@@ -810,7 +810,17 @@ internal static partial class Statements
             }
             else
             {
-                var value = match.Groups["value"].Value.Trim('\'', '"');
+                // A number is the ActionPreference of that value (-ErrorAction 0 is SilentlyContinue).
+                var value = match.Groups["value"].Value.Trim('\'', '"') switch
+                {
+                    "0" => "SilentlyContinue",
+                    "1" => "Stop",
+                    "2" => "Continue",
+                    "3" => "Inquire",
+                    "4" => "Ignore",
+                    "5" => "Suspend",
+                    var name => name,
+                };
                 if (match.Groups["name"].Value.StartsWith("w", StringComparison.OrdinalIgnoreCase)) warningAction ??= value;
                 else errorAction ??= value;
             }
@@ -834,7 +844,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"\s+(?:-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend)'?""?)" +
+        @"\s+(?:-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend|[0-5])'?""?)" +
         @"|-(?<stream>ErrorVariable|EV|WarningVariable|WV|OutVariable|OV)(?::|\s+)(?<variable>'?""?\+?\w+'?""?))(?=\s|$|;|\|)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ActionPreferenceSyntax();

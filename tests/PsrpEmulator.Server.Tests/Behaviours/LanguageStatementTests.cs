@@ -513,6 +513,17 @@ public class LanguageStatementTests
         Assert.That(unknown.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }), "an unknown command is no command's error");
     }
 
+    /// <summary>An ActionPreference given as its number (Puppet Bolt's <c>Get-ItemProperty ... -ErrorAction 0</c>).</summary>
+    [Test]
+    public async Task ErrorAction_given_as_a_number_is_that_preference()
+    {
+        var (host, outcome) = await RunAsync("Get-ItemProperty -Path 'HKLM:\\Software\\Nope' -ErrorAction 0; 'after'; Get-Item C:\\nope -EA 1; 'never'");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed), "-EA 1 is Stop");
+    }
+
     [TestCase("Get-Service Nope -ErrorAction SilentlyContinue -ErrorVariable err; if ($err) { \"$($err[0].FullyQualifiedErrorId) $($err.Count) $($err.GetType().Name)\" }",
         "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand 1 ArrayList")]
     [TestCase("Get-Service WinRM -ev e | Out-Null; $e.Count; $e.GetType().Name", "0|ArrayList")]
