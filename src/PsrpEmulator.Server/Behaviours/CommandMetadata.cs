@@ -80,6 +80,18 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
         return PipelineOutcome.Completed;
     }
 
+    /// <summary>
+    /// A script's or function's Parameters as its CommandInfo has them: the param block's parameters in order, then the
+    /// common parameters when the block makes it advanced (<c>(Get-Command .\task.ps1).Parameters.Keys</c>).
+    /// </summary>
+    internal static PsObject ParametersOf(string scriptText)
+    {
+        var declared = ScriptParameters.Declared(scriptText, out var advanced);
+        IEnumerable<(string Name, string Type, string? Alias)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (string?)null));
+        if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias)));
+        return PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Alias)))], ParametersTypeNames);
+    }
+
     private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, string? Alias)> parameters, string? resolvedName)
     {
         var info = type switch { FunctionType => "FunctionInfo", AliasType => "AliasInfo", _ => "CmdletInfo" };

@@ -12,7 +12,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    private const int AliasCommandType = 1, FunctionCommandType = 2, CmdletCommandType = 8, ApplicationCommandType = 32, AllCommandTypes = 0x1FF;
+    private const int AliasCommandType = 1, FunctionCommandType = 2, CmdletCommandType = 8, ExternalScriptCommandType = 16, ApplicationCommandType = 32, AllCommandTypes = 0x1FF;
 
     private static readonly string[] CommandInfoTypeNames = ["System.Management.Automation.CommandInfo", "System.Object"];
 
@@ -29,7 +29,13 @@ internal sealed partial class RunContext
             foreach (var (variable, body) in scope.Variables.VisibleFunctions())
             {
                 var functionName = variable["function:".Length..];
-                if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName)) found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString()));
+                if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName))
+                {
+                    // A function's parameters and script block, as a script's (the session's functions are scripts' text).
+                    found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString())
+                        .With("ScriptBlock", PsPrimitive.ScriptBlock(body.ToDisplayString()))
+                        .With("Parameters", CommandMetadataScript.ParametersOf(body.ToDisplayString())));
+                }
             }
 
             // The default aliases belong to no module.
@@ -47,6 +53,14 @@ internal sealed partial class RunContext
                 if ((types & type) == 0 || !pattern.IsMatch(command.Name) || found.Any(f => f.ToStringValue!.Equals(command.Name, StringComparison.OrdinalIgnoreCase))) continue;
                 if (modules is not null && !modules.Any(m => command.Module is { } module && VirtualFileSystem.Wildcard(m).IsMatch(module))) continue;
                 found.Add(CommandInfoObject(command.Name, type, command.Module, command.Version, null));
+            }
+
+            // A script file by its path (Get-Command .\task.ps1): its ExternalScriptInfo, with its parameters and script block.
+            if (!wildcard && (types & ExternalScriptCommandType) != 0 && modules is null && name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) &&
+                Host.FileSystem is { } disk && VirtualFileSystem.FullPath(name, CurrentDirectory, out _) is { } scriptPath &&
+                disk.Get(scriptPath) is { IsDirectory: false } script && disk.Read(scriptPath, out var scriptBytes) == FileSystemFailure.None)
+            {
+                found.Add(ExternalScriptInfoObject(script, DecodeText(scriptBytes, Ansi)));
             }
 
             // Programs are found by their name (Get-Command * would list the whole PATH: not emulated), or by their path.
@@ -113,6 +127,23 @@ internal sealed partial class RunContext
 
         return mask;
     }
+
+    // An ExternalScriptInfo: named by its file name, its path as Source and Definition, its text as ScriptBlock and
+    // ScriptContents (UNVERIFIED: the Version 5.1 shows for a script without #requires, 0.0 here).
+    private static PsObject ExternalScriptInfoObject(FileSystemItem script, string text) =>
+        new PsObject(["System.Management.Automation.ExternalScriptInfo", .. CommandInfoTypeNames]) { ToStringValue = script.FullName }
+            .With("CommandType", PsObjects.Enum("System.Management.Automation.CommandTypes", "ExternalScript", ExternalScriptCommandType))
+            .With("Name", script.Name)
+            .With("Version", PsPrimitive.Version("0.0"))
+            .With("Source", script.FullName)
+            .With("ModuleName", string.Empty)
+            .With("Definition", script.FullName)
+            .With("Path", script.FullName)
+            .With("Extension", ".ps1")
+            .With("ScriptBlock", PsPrimitive.ScriptBlock(Statements.Code(text)))
+            .With("ScriptContents", text)
+            .With("Parameters", CommandMetadataScript.ParametersOf(Statements.Code(text)))
+            .With("Visibility", PsObjects.Enum("System.Management.Automation.SessionStateEntryVisibility", "Public", 0));
 
     // A CommandInfo as Get-Command writes it (its text the command's name, as CommandInfo.ToString gives).
     private static PsObject CommandInfoObject(string name, int type, string? source, string? version, string? definition)

@@ -511,7 +511,7 @@ internal static partial class Statements
         var close = MatchingClose(text, i, ')');
         if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'foreach' statement.", "MissingEndParenthesisAfterForeach"));
         var header = System.Text.RegularExpressions.Regex.Match(text[(i + 1)..close],
-            @"^\s*\$(?:(?:global|script|local):)?(?<name>\w+)\s+in\s+(?<collection>.+?)\s*$",
+            @"^\s*\$(?:(?:global|script|local|private):)?(?<name>\w+)\s+in\s+(?<collection>.+?)\s*$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach"));
         var open = SkipBlank(text, close + 1);
@@ -557,7 +557,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^(?:\$(?<var>(?:(?:global|script|local|env):)?\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?<pre>(?:(?:global|script|local):)?\w+))$",
+        @"^(?:\$(?<var>(?:(?:global|script|local|private|env):)?\w+)\s*(?:(?<op>[-+*/%])=\s*(?<value>\S.*)|(?<step>\+\+|--))|(?<prestep>\+\+|--)\$(?<pre>(?:(?:global|script|local|private):)?\w+))$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
 
@@ -572,7 +572,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\$(?<var>(?:(?:global|script|local):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
 
@@ -663,7 +663,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\$(?<var>(?:(?:global|script|local):)?\w+)(?:\s*,\s*\$(?<var>(?:(?:global|script|local):)?\w+))+\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^\$(?<var>(?:(?:global|script|local|private):)?\w+)(?:\s*,\s*\$(?<var>(?:(?:global|script|local|private):)?\w+))+\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex MultipleAssignmentSyntax();
 
@@ -678,7 +678,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TypedAssignmentSyntax();
 

@@ -497,6 +497,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             case PsNil:
                 return "$null";
+            // A script block is no string (its Value is its text): written as a block.
+            case PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block }:
+                return "{" + block + "}";
             case PsPrimitive { Value: string s }:
                 return "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
             case PsPrimitive { Value: bool b }:
@@ -565,14 +568,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// <c>&amp; name arguments</c> where the name is a bare word, a quoted string or a variable holding a string: the
+    /// <c>&amp; name arguments</c> where the name is a bare word, a quoted string, a variable or a parenthesized expression whose value is a string: the
     /// statement as that command's (<c>ipconfig arguments</c>); a name with white space in it is no command the
     /// emulator has (CommandNotFoundException). Null for anything else (a script block, a variable holding one).
     /// </summary>
     private async ValueTask<(string Text, ScriptedError? Error)?> CalledCommandAsync(string text, IPipelineHost? to, int blockNesting)
     {
         var rest = text[1..].TrimStart();
-        if (rest.Length == 0 || rest[0] is '{' or '(' or '&') return null;
+        if (rest.Length == 0 || rest[0] is '{' or '&') return null;
         var words = Statements.SplitArguments(rest);
         if (words.Count == 0) return null;
         var token = words[0];
@@ -580,7 +583,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (Statements.SplitTopLevel(token, c => c == '|') is [{ Length: > 0 } beforePipe, ..] && beforePipe.Length < token.Length) token = beforePipe;
         var after = rest[(rest.IndexOf(token, StringComparison.Ordinal) + token.Length)..];
         string name;
-        if (token[0] is '$' or '\'' or '"')
+        // & (Join-Path $dir 'task.ps1') args: the parenthesized expression's value names the command (Puppet Bolt runs tasks so).
+        if (token[0] is '$' or '\'' or '"' or '(')
         {
             PsValue value;
             try
@@ -2909,7 +2913,7 @@ internal sealed partial class RunContext
         ScriptExpressions.HasPipeline(text) ? Statements.SplitTopLevel(text, c => c == '|')[^1] : text;
 
     // [ref]$name, the variable a .NET method's out parameter writes (TryParse).
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[ref\]\s*\$(?<var>(?:(?:global|script|local):)?\w+)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[ref\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex RefArgument();
 }
 

@@ -718,7 +718,8 @@ internal sealed class PipelineVariables
 
     /// <summary>
     /// An assignment to <paramref name="written"/> as the script wrote the name (<c>x</c>, <c>global:x</c>,
-    /// <c>script:x</c>, <c>local:x</c>).
+    /// <c>script:x</c>, <c>local:x</c>, <c>private:x</c>: the current scope's, which its children do not see in
+    /// PowerShell; here they do).
     /// </summary>
     public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
     {
@@ -905,8 +906,9 @@ internal sealed class PipelineVariables
         prefix.Equals("function", StringComparison.OrdinalIgnoreCase) || prefix.Equals("alias", StringComparison.OrdinalIgnoreCase) ||
         prefix.Equals("variable", StringComparison.OrdinalIgnoreCase);
 
-    // $global:x, $script:x, $local:x, $using:x name the same variable here.
+    // $global:x, $script:x, $local:x, $private:x, $using:x name the same variable here.
     private static bool IsScope(string prefix) =>
         prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase) ||
-        prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("using", StringComparison.OrdinalIgnoreCase);
+        prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("private", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("using", StringComparison.OrdinalIgnoreCase);
 }

@@ -36,6 +36,34 @@ public class GetCommandTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// Puppet Bolt's task runner: a script file's ExternalScriptInfo (its parameters chosen from the task's arguments,
+    /// its script block), the script called by the call operator with a parenthesized path, splatting a $private: table.
+    /// </summary>
+    [Test]
+    public async Task Get_Command_of_a_script_file_gives_its_parameters_and_script_block_as_Bolt_runs_tasks()
+    {
+        var (host, outcome) = await RunAsync("""
+            $dir = Join-Path 'C:\' 'bolt'
+            New-Item -ItemType Directory -Path $dir -Force | Out-Null
+            Set-Content (Join-Path $dir 'task.ps1') '[CmdletBinding()] param([string]$message, [int]$count = 1) "got $message x$count"'
+            $info = Get-Command (Join-Path $dir 'task.ps1')
+            $info.CommandType; $info.Name; $info.Source -eq (Join-Path $dir 'task.ps1')
+            $allowedArgs = $info.Parameters.Keys
+            ($allowedArgs | Select-Object -First 3) -join ','
+            $private:taskArgs = @{}
+            $arguments = @{ message = 'hi'; other = 'x' }
+            $arguments.Keys | ? { $allowedArgs -contains $_ } | % { $private:taskArgs[$_] = $arguments[$_] }
+            & (Join-Path $dir 'task.ps1') @taskArgs
+            $invokeArgs = @{ ScriptBlock = $info.ScriptBlock; ArgumentList = @('there') }
+            Invoke-Command @invokeArgs
+            """);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty, string.Join("|", host.OutputTexts));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ExternalScript", "task.ps1", "True", "message,count,Verbose", "got hi x1", "got there x1" }));
+    }
+
     [Test]
     public async Task A_command_nothing_has_is_Get_Commands_CommandNotFoundException_and_the_script_goes_on()
     {
