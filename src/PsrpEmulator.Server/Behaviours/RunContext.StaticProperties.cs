@@ -7,7 +7,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// SecurityProtocol (the SecurityProtocolType enum, from a value, a number or names: <c>-bor 3072</c>, <c>'Tls12'</c>;
 /// Windows PowerShell 5.1 starts with <c>Ssl3, Tls</c> where SchUseStrongCrypto is not set, UNVERIFIED for every build),
 /// ServerCertificateValidationCallback, Expect100Continue, DefaultConnectionLimit and CheckCertificateRevocationList, as
-/// bootstrap scripts set them before they download. Setting another type's property is a scenario error.
+/// bootstrap scripts set them before they download; <c>[Console]</c>'s InputEncoding and OutputEncoding (what they
+/// hold; programs' output is still decoded in the OEM code page). Setting another type's property is a scenario error.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -23,11 +24,27 @@ internal sealed partial class RunContext
         ["CheckCertificateRevocationList"] = () => PsPrimitive.Boolean(false),
     };
 
-    /// <summary>A ServicePointManager property as the session's process has it now; null for another member.</summary>
-    private PsValue? ServicePointManagerProperty(string member)
+    /// <summary>
+    /// [Console]'s InputEncoding and OutputEncoding: a remote session's process has the OEM code page, 437 (the code page
+    /// it decodes programs' output in), as Puppet Bolt's wrapper reads before it sets UTF-8 without a BOM.
+    /// </summary>
+    internal static readonly Dictionary<string, Func<PsValue>> ConsoleDefaults = new(StringComparer.OrdinalIgnoreCase)
     {
-        if (!ServicePointManagerDefaults.TryGetValue(member, out var initial)) return null;
-        return scope.Variables.Runspace.StaticProperties.TryGetValue(ScriptExpressions.ServicePointManagerTypeName + "::" + member, out var set) ? set : initial();
+        ["InputEncoding"] = ScriptExpressions.OemEncodingObject,
+        ["OutputEncoding"] = ScriptExpressions.OemEncodingObject,
+    };
+
+    internal const string ConsoleTypeName = "System.Console";
+
+    /// <summary>A ServicePointManager property as the session's process has it now; null for another member.</summary>
+    private PsValue? ServicePointManagerProperty(string member) => KeptStaticProperty(ScriptExpressions.ServicePointManagerTypeName, member);
+
+    /// <summary>A static property the emulator keeps (ServicePointManager's, Console's encodings) as the session's process has it now; null for another.</summary>
+    private PsValue? KeptStaticProperty(string typeName, string member)
+    {
+        var defaults = typeName == ScriptExpressions.ServicePointManagerTypeName ? ServicePointManagerDefaults : typeName == ConsoleTypeName ? ConsoleDefaults : null;
+        if (defaults is null || !defaults.TryGetValue(member, out var initial)) return null;
+        return scope.Variables.Runspace.StaticProperties.TryGetValue(typeName + "::" + member, out var set) ? set : initial();
     }
 
     /// <summary><c>[Type]::Member = value</c> (<c>+=</c>, <c>-=</c>): the property set, converted to its type.</summary>
@@ -36,6 +53,19 @@ internal sealed partial class RunContext
         if (ScriptExpressions.ResolveType(typeText) is not { } type)
         {
             throw new ScriptExpressionException(ScriptedError.NotAnswered($"[{typeText}]::{member}"));
+        }
+
+        if (type.FullName == ConsoleTypeName && ConsoleDefaults.ContainsKey(member) && op == "=")
+        {
+            // An Encoding the script made ([Text.Encoding]::UTF8, New-Object System.Text.UTF8Encoding $false): kept as given.
+            var encoding = await EvaluateAsync(valueText, to, blockNesting + 1);
+            if (encoding is not PsObject { TypeNames: var names } || names?.Contains(ScriptExpressions.EncodingTypeName) != true)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Setting [{type.FullName}]::{member} to what is no Encoding is not emulated: give the statement a rule (match: its whole text)"));
+            }
+
+            scope.Variables.Runspace.StaticProperties[ConsoleTypeName + "::" + ConsoleDefaults.Keys.First(k => k.Equals(member, StringComparison.OrdinalIgnoreCase))] = encoding;
+            return;
         }
 
         if (type.FullName != ScriptExpressions.ServicePointManagerTypeName || ServicePointManagerProperty(member) is not { } current)

@@ -854,6 +854,9 @@ internal sealed partial class RunContext
             case { } hashType when constructorArguments.Count == 0 && NewHashAlgorithm(hashType) is { } algorithm:
                 value = algorithm;
                 break;
+            case { } encodingType when ScriptExpressions.NewEncoding(encodingType, constructorArguments) is { } encoding:
+                value = encoding;
+                break;
             case ScriptExpressions.PSCredentialTypeName when constructorArguments.Count == 2:
                 value = NewCredential(constructorArguments[0], constructorArguments[1]);
                 break;

@@ -64,13 +64,36 @@ internal static partial class ScriptExpressions
         _ => null,
     };
 
+    /// <summary>
+    /// The OEM code page 437's Encoding, as a remote session's <c>[Console]::OutputEncoding</c> is (UNVERIFIED: its .NET
+    /// Framework type name); it is no UTF-8, so <c>-eq [Text.Encoding]::UTF8</c> is false.
+    /// </summary>
+    /// <summary>The concrete encodings scripts construct (<c>New-Object System.Text.UTF8Encoding $false</c>, <c>[Text.UTF8Encoding]::new()</c>).</summary>
+    internal static readonly string[] ConstructedEncodingTypeNames = ["System.Text.UTF8Encoding", "System.Text.UnicodeEncoding", "System.Text.ASCIIEncoding", "System.Text.UTF32Encoding"];
+
+    /// <summary>
+    /// A new encoding of one of <see cref="ConstructedEncodingTypeNames"/> (its constructor's flags, a BOM or big-endian
+    /// bytes, are not kept: UnicodeEncoding's first argument true is UTF-16BE); null for another type or argument count.
+    /// </summary>
+    internal static PsValue? NewEncoding(string typeFullName, IReadOnlyList<PsValue> arguments) => (typeFullName, arguments.Count) switch
+    {
+        ("System.Text.UTF8Encoding", <= 2) => EncodingStaticMember("UTF8", null),
+        ("System.Text.UnicodeEncoding", 0) => EncodingStaticMember("UNICODE", null),
+        ("System.Text.UnicodeEncoding", 2 or 3) => EncodingStaticMember(IsTrue(arguments[0]) ? "BIGENDIANUNICODE" : "UNICODE", null),
+        ("System.Text.UTF32Encoding", 0 or 2 or 3) => EncodingStaticMember("UTF32", null),
+        ("System.Text.ASCIIEncoding", 0) => EncodingStaticMember("ASCII", null),
+        _ => null,
+    };
+
+    internal static PsValue OemEncodingObject() => EncodingObject("System.Text.SBCSCodePageEncoding", 437, "IBM437", "OEM United States");
+
     private static PsObject EncodingObject(string typeName, int codePage, string webName, string encodingName) =>
         new PsObject([typeName, EncodingTypeName, "System.Object"]) { ToStringValue = typeName }
             .With("BodyName", webName)
             .With("EncodingName", encodingName)
             .With("WebName", webName)
             .With("CodePage", codePage)
-            .With("IsSingleByte", codePage == 20127);
+            .With("IsSingleByte", codePage is 20127 or 437);
 
     /// <summary>An encoding object's GetBytes(text) / GetString(bytes); null for another method.</summary>
     private static PsValue? EncodingMethod(PsObject encoding, string name, IReadOnlyList<PsValue> arguments)
@@ -82,6 +105,7 @@ internal static partial class ScriptExpressions
             1200 => new UnicodeEncoding(false, false),
             1201 => new UnicodeEncoding(true, false),
             12000 => new UTF32Encoding(false, false),
+            437 => PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(437) ?? Encoding.Latin1,
             _ => (Encoding)Encoding.ASCII,
         };
         return name.ToUpperInvariant() switch

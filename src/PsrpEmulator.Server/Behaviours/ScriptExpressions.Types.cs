@@ -157,6 +157,13 @@ internal static partial class ScriptExpressions
         Add("System.Math");
         Add("System.Environment");
         Add("System.IntPtr");
+        Add(RunContext.ConsoleTypeName);
+        foreach (var encoding in ConstructedEncodingTypeNames)
+        {
+            Add(encoding);
+            types[encoding["System.".Length..]] = types[encoding];
+        }
+
         Add("System.IO.Path");
         Add(ConvertTypeName);
         Add(EncodingTypeName);
@@ -345,6 +352,7 @@ internal static partial class ScriptExpressions
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
+        (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
@@ -355,7 +363,7 @@ internal static partial class ScriptExpressions
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
-        ((type.IsGenericList || type.IsException) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
+        ((type.IsGenericList || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
@@ -554,6 +562,7 @@ internal static partial class ScriptExpressions
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             (ConvertTypeName, _, _) when ConvertStaticMember(name, arguments) is { } converted => converted,
             (EncodingTypeName, _, _) when EncodingStaticMember(name, arguments) is { } encoding => encoding,
+            (_, "NEW", >= 0) when ConstructedEncodingTypeNames.Contains(type.FullName) && NewEncoding(type.FullName, arguments!) is { } constructed => constructed,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             // [Array]::Sort($a), [Array]::Reverse($a): the array itself, in place; IndexOf the first equal item's index.

@@ -2300,7 +2300,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 return NTAccountObject(string.Join('\\', arguments.Select(PipelineVariables.Display)));
             }
-            if (type.FullName == ScriptExpressions.ServicePointManagerTypeName && arguments is null && ServicePointManagerProperty(member) is { } setting) return setting;
+            if (arguments is null && KeptStaticProperty(type.FullName, member) is { } setting) return setting;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")

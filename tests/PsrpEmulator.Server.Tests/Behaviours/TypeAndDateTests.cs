@@ -121,7 +121,8 @@ public class TypeAndDateTests
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Math]::Frobnicate(1).Length", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Environment]::GetLogicalDrives().Count", "PsrpEmulator.ScenarioError", "[System.Environment]::GetLogicalDrives() is not emulated: give the command a rule (match: its whole text)")]
-    [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[Console] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Text.StringBuilder]::new()", "PsrpEmulator.ScenarioError", "[Text.StringBuilder] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[System.Console]::WriteLine() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Security.Cryptography.X509Certificates.X509Store]'My'", "PsrpEmulator.ScenarioError", "[Security.Cryptography.X509Certificates.X509Store] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Web.HttpUtility]::UrlEncode('a b')", "PsrpEmulator.ScenarioError", "[Web.HttpUtility] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
@@ -269,6 +270,23 @@ public class TypeAndDateTests
     [TestCase("[IntPtr]::Size; if ([IntPtr]::Size -eq 8) { '64-bit' }; [System.IntPtr].IsPrimitive", "8|64-bit|True")]
     public async Task Environment_describes_the_default_computers_Windows(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    /// <summary>Puppet Bolt's wrapper: the console's encodings are the OEM code page's (no UTF-8), and what a script sets is kept.</summary>
+    [Test]
+    public async Task Console_encodings_are_the_OEM_code_page_and_keep_what_a_script_sets()
+    {
+        var (host, outcome) = await RunAsync("""
+            [Console]::OutputEncoding.CodePage; [Console]::InputEncoding.WebName
+            if ([Console]::OutputEncoding -eq [System.Text.Encoding]::UTF8) { 'utf8' } else { 'oem' }
+            [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $False
+            $OutputEncoding = [Console]::OutputEncoding
+            $OutputEncoding.CodePage
+            [Console]::InputEncoding = 'x'
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "437", "IBM437", "oem", "65001" }));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+    }
 
     [Test]
     public async Task A_pointer_made_from_a_number_is_a_scenario_error_not_a_cast_error()
