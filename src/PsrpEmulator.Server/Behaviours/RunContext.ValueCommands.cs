@@ -25,9 +25,12 @@ internal sealed partial class RunContext
     private static readonly Dictionary<string, string[]> ValueCommandParameters = new(StringComparer.Ordinal)
     {
         ["New-Object"] = ["TypeName", "ArgumentList", "Property", "ComObject", "Strict"],
-        // Only Win32_Process: the rules answer the other classes first (RunContext.Win32Process).
+        // Win32_Process and the computer's WMI classes: the rules answer the classes they know first (RunContext.Win32Process).
         ["Get-CimInstance"] = ["ClassName", "Filter", "Query", "Namespace", "ComputerName", "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow",
             "OperationTimeoutSec", "Property", "QueryDialect"],
+        // The classes the computer's WMI has (RunContext.WmiObjects), when no rule answers the command.
+        ["Get-WmiObject"] = ["Class", "Filter", "Query", "Namespace", "ComputerName", "Property", "Credential", "List", "Recurse", "Amended",
+            "DirectRead", "EnableAllPrivileges", "Impersonation", "Authentication", "Locale", "AsJob", "ThrottleLimit"],
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
@@ -177,6 +180,7 @@ internal sealed partial class RunContext
         "SAL" => "Set-Alias",
         "GAL" => "Get-Alias",
         "GCIM" => "Get-CimInstance",
+        "GWMI" => "Get-WmiObject",
         "NAL" => "New-Alias",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
@@ -261,6 +265,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-CimInstance":
                     await GetCimInstanceAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-WmiObject":
+                    await GetWmiObjectAsync(arguments, to, output, blockNesting);
                     return;
                 case "Restart-Computer":
                     await RestartComputerAsync(arguments, to, output, blockNesting);
@@ -717,6 +724,7 @@ internal sealed partial class RunContext
             "Wait-Process" => ["Name", "Timeout"],
             "Test-Connection" => ["ComputerName", "Source"],
             "Get-CimInstance" => ["ClassName", "Filter"],
+            "Get-WmiObject" => ["Class", "Property"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             "Test-NetConnection" => ["ComputerName", "Port"],

@@ -46,7 +46,20 @@ internal sealed partial class RunContext
 
         if (className is null || !className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
-            // Only Win32_Process is answered here; the rules answer the classes they know.
+            // Another class the computer's WMI has (the rules answer the classes they know first).
+            if (className is not null && arguments["Namespace"] is null && Host.Wmi?.Find("root/cimv2", className) is { } seed)
+            {
+                await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
+                if (query is null && arguments["Filter"] is { } classFilter)
+                {
+                    where = $"SELECT * FROM {seed.ClassName} WHERE {PipelineVariables.Display(await ArgumentAsync(classFilter, to, blockNesting))}";
+                    query = WqlOrFault(() => WqlQuery.Parse(where), where);
+                }
+
+                await WriteWmiInstancesAsync(seed, query, where, cim: true, output);
+                return;
+            }
+
             throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
         }
 

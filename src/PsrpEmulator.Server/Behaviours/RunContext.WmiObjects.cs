@@ -1,0 +1,147 @@
+using System.Globalization;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Protocol.WsMan;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Get-WmiObject (<c>gwmi</c>; <c>[-Class] name</c>, <c>-Filter</c>, <c>-Query</c>, <c>-Property</c>) and
+/// Get-CimInstance of the classes the computer's WMI has (the scenario's <c>wmi:</c>, what WMI over WS-Man and wmic read,
+/// with what commands changed since), when no rule answers the command: scripts of the PowerShell 2–5 era ask
+/// <c>Get-WmiObject Win32_Process -Filter "Name='app.exe'"</c> or <c>-Query "SELECT * FROM Win32_Service WHERE ..."</c>.
+/// Win32_Process is Get-Process's list, as Get-CimInstance's. A Get-WmiObject object is a ManagementObject (its
+/// <c>__CLASS</c>, <c>__PATH</c> and the class's properties; dates as DMTF text), a Get-CimInstance one a CimInstance (dates
+/// as DateTime). The scenario gives values as text, not their CIM types: "true"/"false" are Booleans, whole numbers UInt32
+/// (UInt64 past it), anything else a String, and Handle, BuildNumber, Version and the like stay text (UNVERIFIED for a
+/// class's other properties). A class the computer does not have is WMI's "Invalid class" here as a scenario error;
+/// <c>-List</c>, <c>-Namespace</c> other than root\cimv2, other computers and <c>-AsJob</c> are scenario errors.
+/// </summary>
+internal sealed partial class RunContext
+{
+    // Properties whose values are text though they are written as digits.
+    private static readonly HashSet<string> WmiTextProperties = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Handle", "BuildNumber", "Version", "SerialNumber", "VolumeSerialNumber", "HotFixID", "DeviceID", "Caption", "Name", "Description",
+        "CSDVersion", "OSLanguage", "CountryCode", "Locale", "CodeSet", "MUILanguages", "IPSubnet", "IPAddress", "ServiceName", "SettingID",
+        "InstallDate", "SMBIOSBIOSVersion", "BIOSVersion", "ProcessorId", "Manufacturer", "Model",
+    };
+
+    private async ValueTask GetWmiObjectAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        RefuseNotEmulated("Get-WmiObject", arguments, "List", "Recurse", "AsJob", "Amended");
+        if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
+            !ns.Replace('/', '\\').TrimStart('\\').Equals(@"root\cimv2", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-WmiObject -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
+        }
+
+        await RefuseOtherComputerAsync("Get-WmiObject", arguments, to, blockNesting);
+        string? className = arguments["Class"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : null;
+        string? where = null;
+        WqlQuery? query = null;
+        if (arguments["Query"] is { } queryWord)
+        {
+            var text = where = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
+            query = WqlOrFault(() => WqlQuery.Parse(text), text);
+            className = query.ClassName;
+        }
+        else if (className is not null && arguments["Filter"] is { } filterWord)
+        {
+            where = $"SELECT * FROM {className} WHERE {PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))}";
+            query = WqlOrFault(() => WqlQuery.Parse(where), where);
+        }
+
+        if (className is null)
+        {
+            throw new StatementTerminatedException(ParameterError("Get-WmiObject", "Cannot process command because of one or more missing mandatory parameters: Class.", "MissingMandatoryParameter"));
+        }
+
+        if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
+        {
+            // Get-Process's list, as Get-CimInstance Win32_Process gives it, as ManagementObjects.
+            var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null);
+            foreach (var process in processes)
+            {
+                var cim = Win32Process(process);
+                if (query is not null && !WqlOrFault(() => query.Matches(WmiPropertiesOf(cim)), where!)) continue;
+                var properties = cim.AdaptedProperties.Select(p => new PsProperty(p.Name, p.Value)).ToList();
+                var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
+                await output.WriteAsync(new PipelineOutput(ManagementObject("Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties)), cancellationToken);
+            }
+
+            return;
+        }
+
+        if (Host.Wmi?.Find("root/cimv2", className) is not { } seed)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                $"Get-WmiObject of the class {className}: the computer's WMI has no such class (WMI's \"Invalid class\" error is not emulated); give the command a rule or the scenario a wmi: class"));
+        }
+
+        await WriteWmiInstancesAsync(seed, query, where, cim: false, output);
+    }
+
+    /// <summary>The class's instances that the query keeps (all without one), as Get-CimInstance or Get-WmiObject writes them.</summary>
+    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, WqlQuery? query, string? where, bool cim, IPipelineHost output)
+    {
+        foreach (var instance in Host.Wmi!.Instances(seed))
+        {
+            if (query is not null && !WqlOrFault(() => query.Matches(instance), where!)) continue;
+            var keys = seed.Keys.Select(k => instance.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<WmiProperty>().ToList();
+            var shown = query?.Properties is { } projected ? query.Project(instance) : instance;
+            var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(p, cim))).ToList();
+            if (cim)
+            {
+                var text = $"{seed.ClassName} ({string.Join(", ", keys.Select(k => $"{k.Name} = \"{k.Values.FirstOrDefault()}\""))})";
+                var instanceObject = new PsObject([CimPrefix + "root/cimv2/" + seed.ClassName, CimPrefix + seed.ClassName, "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
+                {
+                    ToStringValue = keys.Count == 0 ? seed.ClassName : text,
+                };
+                instanceObject.AdaptedProperties.AddRange(properties);
+                await output.WriteAsync(new PipelineOutput(instanceObject), cancellationToken);
+                continue;
+            }
+
+            var relative = seed.ClassName + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => $"{k.Name}=\"{k.Values.FirstOrDefault()}\"")));
+            await output.WriteAsync(new PipelineOutput(ManagementObject(seed.ClassName, relative, properties)), cancellationToken);
+        }
+    }
+
+    // A ManagementObject: its system properties (__CLASS, __PATH...), then the class's, as Get-WmiObject writes it.
+    private PsObject ManagementObject(string className, string relativePath, List<PsProperty> properties)
+    {
+        var computer = (Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty).ToUpperInvariant();
+        var path = $@"\\{computer}\root\cimv2:{relativePath}";
+        var o = new PsObject([$@"System.Management.ManagementObject#root\cimv2\{className}", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
+            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path };
+        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(2)));
+        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
+        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(relativePath)));
+        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
+        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"root\cimv2")));
+        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
+        o.AdaptedProperties.AddRange(properties);
+        return o;
+    }
+
+    // A WMI property's value as the cmdlets give it (see the class's remarks on types).
+    private static PsValue WmiValue(WmiProperty property, bool cim)
+    {
+        if (property.Kind == WmiValueKind.Null) return PsNil.Instance;
+        PsValue One(string text) => property.Kind switch
+        {
+            WmiValueKind.Datetime when cim && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) => PsPrimitive.DateTime(date),
+            WmiValueKind.Datetime when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) =>
+                PsPrimitive.String(date.UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+000"),
+            _ when WmiTextProperties.Contains(property.Name) => PsPrimitive.String(text),
+            _ when text.Equals("true", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Boolean(true),
+            _ when text.Equals("false", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Boolean(false),
+            _ when uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var small) => PsPrimitive.UInt32(small),
+            _ when ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var large) => PsPrimitive.UInt64(large),
+            _ => PsPrimitive.String(text),
+        };
+        if (property.IsArray || property.Values.Count > 1) return PsObjects.List([.. property.Values.Select(One)], ["System.String[]", "System.Array", "System.Object"]);
+        return property.Values.Count == 0 ? PsNil.Instance : One(property.Values[0]);
+    }
+}
