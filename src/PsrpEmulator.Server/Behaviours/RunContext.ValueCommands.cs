@@ -812,6 +812,12 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<PsValue> NewObjectAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
+        if (arguments["ComObject"] is { } progIdWord)
+        {
+            // Schedule.Service (RunContext.TaskScheduler); another COM class is a scenario error.
+            return NewComObject(PipelineVariables.Display(await ArgumentAsync(progIdWord, to, blockNesting)));
+        }
+
         if (arguments.Has("ComObject"))
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault("New-Object -ComObject is not emulated: give the command a rule"));

@@ -4,8 +4,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// One computer's ScheduledTask Scheduler library, as the ScheduledTasks cmdlets (Register-, Get-, Unregister-, Enable-,
 /// Disable-, Start-ScheduledTask, Get-ScheduledTaskInfo) and <c>schtasks</c> see and change it: the tasks a script
 /// registers (their actions, triggers, principal and state) and a few of Windows' own under \Microsoft\Windows\
-/// (UNVERIFIED: a real Windows Server 2019 has about 150). Starting a task records a run (LastRunTime, result 0) without
-/// running its action: the emulator runs no task programs. Thread-safe: the computer's sessions share it.
+/// (UNVERIFIED: a real Windows Server 2019 has about 150). Start-ScheduledTask and schtasks /run record a run
+/// (LastRunTime, result 0) without running its action; the COM API's Run (RunContext.TaskScheduler) runs it. Thread-safe:
+/// the computer's sessions share it.
 /// </summary>
 public sealed class ScheduledTasks
 {
@@ -30,6 +31,9 @@ public sealed class ScheduledTasks
 
         /// <summary>The last run's result; 267011 (0x41303, SCHED_S_TASK_HAS_NOT_RUN) before any.</summary>
         public int LastTaskResult { get; init; } = 267011;
+
+        /// <summary>Until when the task's last run counts as running (the Task Scheduler's COM API runs an action, RunContext.TaskScheduler).</summary>
+        public DateTimeOffset? RunningUntil { get; init; }
 
         public string FullName => Path + Name;
     }

@@ -2301,6 +2301,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return NTAccountObject(string.Join('\\', arguments.Select(PipelineVariables.Display)));
             }
             if (arguments is null && KeptStaticProperty(type.FullName, member) is { } setting) return setting;
+            if (type.FullName == ScriptExpressions.MarshalTypeName && member.Equals("ReleaseComObject", StringComparison.OrdinalIgnoreCase) && ReleaseComObject(arguments) is { } released) return released;
             // [pscredential]::new, [Net.NetworkCredential]::new, [Runtime.InteropServices.Marshal]'s SecureString methods.
             if (SecureStringStaticMember(type.FullName, member, arguments) is { } secure) return secure;
             if (type.FullName is "System.IO.File" or "System.IO.Directory")
@@ -2526,6 +2527,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject secured && AccessControlMethod(secured, step.Text, arguments) is { } controlled)
                 {
                     value = controlled;
+                    continue;
+                }
+
+                if (value is PsObject com && await TaskSchedulerMethodAsync(com, step.Text, arguments) is { } scheduled)
+                {
+                    value = scheduled;
                     continue;
                 }
 

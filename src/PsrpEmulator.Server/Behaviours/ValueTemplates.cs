@@ -239,6 +239,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.
         PsObject when XmlNodes.TryGet(value, out var node) => XmlNodes.Member(node, property),
         PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
+        PsObject scheduled when RunContext.TaskSchedulerProperty(scheduled, property) is { } current => current,
         // The intrinsic pstypenames: the object's type names, the most derived first.
         PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
             PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], [TypeNameCollection, "System.Object"]),
