@@ -11,7 +11,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// (-Force replaces), Get-, Unregister-, Enable-, Disable-, Start-ScheduledTask and Get-ScheduledTaskInfo, with the
 /// module's CIM instances (MSFT_ScheduledTask in its table) and errors (the cmdletization's not-found error for a name
 /// no task has, HRESULT 0x800700b7 for a task that exists). Tasks piped in are their -InputObject. Start-ScheduledTask
-/// records a run without running the action; Unregister-ScheduledTask asks for confirmation without -Confirm:$false
+/// runs the actions now (RunContext.TaskScheduler: the task is Running for a second, then Ready with their exit code;
+/// an action the emulator does not emulate, such as Windows' own tasks' programs, is recorded as run with result 0);
+/// Unregister-ScheduledTask asks for confirmation without -Confirm:$false
 /// (ConfirmImpact High); -CimSession, -Xml and the other triggers' settings are not emulated.
 /// </summary>
 internal sealed partial class RunContext
@@ -155,7 +157,7 @@ internal sealed partial class RunContext
                 return;
             }
 
-            await Write(ScheduledTaskObject(task));
+            await Write(ScheduledTaskObject(task, Time.GetUtcNow()));
             return;
         }
 
@@ -194,7 +196,7 @@ internal sealed partial class RunContext
             switch (command)
             {
                 case "Get-ScheduledTask":
-                    await Write(ScheduledTaskObject(task));
+                    await Write(ScheduledTaskObject(task, Time.GetUtcNow()));
                     break;
                 case "Get-ScheduledTaskInfo":
                     await Write(TaskInfoObject(task));
@@ -204,10 +206,11 @@ internal sealed partial class RunContext
                     if (await ShouldProcessHighImpactAsync(arguments, "Delete", ScheduledTaskText(task))) tasks.Remove(task);
                     break;
                 case "Start-ScheduledTask":
-                    tasks.Update(task, t => t with { LastRunTime = Time.GetUtcNow(), LastTaskResult = 0 });
+                    // Its actions run now, as the Task Scheduler's COM Run runs them (RunContext.TaskScheduler).
+                    await RunTaskActionsAsync(tasks, task, refuseNotEmulated: false);
                     break;
                 default:
-                    if (tasks.Update(task, t => t with { Enabled = command == "Enable-ScheduledTask" }) is { } changed) await Write(ScheduledTaskObject(changed));
+                    if (tasks.Update(task, t => t with { Enabled = command == "Enable-ScheduledTask" }) is { } changed) await Write(ScheduledTaskObject(changed, Time.GetUtcNow()));
                     break;
             }
         }
@@ -318,7 +321,8 @@ internal sealed partial class RunContext
     // A task's instance text (its CIM key), which a task piped in is read back from (TaskKeyText).
     private static string ScheduledTaskText(ScheduledTasks.ScheduledTask task) => $"MSFT_ScheduledTask (TaskName = \"{task.Name}\", TaskPath = \"{task.Path}\")";
 
-    internal static PsObject ScheduledTaskObject(ScheduledTasks.ScheduledTask task)
+    // Its State at now: Running while a run started by Start-ScheduledTask or COM's Run counts as running.
+    internal static PsObject ScheduledTaskObject(ScheduledTasks.ScheduledTask task, DateTimeOffset now)
     {
         var o = new PsObject(TaskTypeNames("MSFT_ScheduledTask")) { ToStringValue = ScheduledTaskText(task) };
         o.AdaptedProperties.AddRange(
@@ -332,7 +336,7 @@ internal sealed partial class RunContext
             new("SecurityDescriptor", PsNil.Instance),
             new("Settings", PsNil.Instance),
             new("Source", PsNil.Instance),
-            new("State", PsPrimitive.String(task.Enabled ? "Ready" : "Disabled")),
+            new("State", PsPrimitive.String(!task.Enabled ? "Disabled" : task.RunningUntil is { } until && now < until ? "Running" : "Ready")),
             new("TaskName", PsPrimitive.String(task.Name)),
             new("TaskPath", PsPrimitive.String(task.Path)),
             new("Triggers", PsObjects.List(task.Triggers.Select(t => (PsValue)TaskTriggerObject(t)), ["Microsoft.Management.Infrastructure.CimInstance[]", "System.Array", "System.Object"])),

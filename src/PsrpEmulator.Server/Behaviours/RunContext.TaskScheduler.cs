@@ -211,12 +211,24 @@ internal sealed partial class RunContext
             .With("Name", taskName)
             .With("Path", path + taskName);
 
-    // Runs the task's action now, records the run, and leaves the task Running for TaskRunTime.
+    // COM's Run: the task's actions now (an action the emulator does not emulate is a scenario error), then a running object.
     private async ValueTask<PsValue> RunScheduledTaskAsync(ComState state, string method, int count)
     {
         var library = Library(state);
         if (library.Find(state.TaskName!, state.Path) is not { } task) throw ComError(method, count, "The system cannot find the file specified. (Exception from HRESULT: 0x80070002)");
         if (!task.Enabled) throw ComError(method, count, "The task is disabled. (Exception from HRESULT: 0x80041326)");
+        await RunTaskActionsAsync(library, task, refuseNotEmulated: true);
+        return ComObject(state with { Kind = ComKind.RunningTask }, "653758fb-7b9a-4f1e-a471-beeb8e9b834e").With("Name", task.Name).With("Path", task.FullName);
+    }
+
+    /// <summary>
+    /// Runs a task's actions now as the computer's command line (what they write goes where their redirections say) and
+    /// records the run: its time, the last action's exit code (0x80070002 for a program that is not there), and the task
+    /// Running for <see cref="TaskRunTime"/>. An action the emulator does not emulate (Windows' own tasks' defrag.exe) is
+    /// a scenario error when <paramref name="refuseNotEmulated"/>, else counted as run with result 0.
+    /// </summary>
+    private async ValueTask RunTaskActionsAsync(ScheduledTasks library, ScheduledTasks.ScheduledTask task, bool refuseNotEmulated)
+    {
         var started = time.GetUtcNow();
         var exitCode = 0;
         foreach (var action in task.Actions)
@@ -233,7 +245,9 @@ internal sealed partial class RunContext
 
             if (script is NotEmulatedCommandScript notEmulated)
             {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
+                if (refuseNotEmulated) throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
+                exitCode = 0;
+                continue;
             }
 
             var workingDirectory = action.WorkingDirectory is { Length: > 0 } d ? VirtualFileSystem.FullPath(d, CurrentDirectory, out _) : null;
@@ -241,9 +255,7 @@ internal sealed partial class RunContext
             exitCode = await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
         }
 
-        var code = exitCode;
-        library.Update(task, t => t with { LastRunTime = started, LastTaskResult = code, RunningUntil = time.GetUtcNow() + TaskRunTime });
-        return ComObject(state with { Kind = ComKind.RunningTask }, "653758fb-7b9a-4f1e-a471-beeb8e9b834e").With("Name", task.Name).With("Path", task.FullName);
+        library.Update(task, t => t with { LastRunTime = started, LastTaskResult = exitCode, RunningUntil = time.GetUtcNow() + TaskRunTime });
     }
 
     /// <summary>A registered task's live property (State, LastTaskResult, LastRunTime, Enabled) read now; null for another object or property.</summary>

@@ -193,6 +193,8 @@ internal static class WindowsCommands
         // The .com programs cmd finds by PATHEXT, and a few more scripts call.
         "tree", "chcp", "chcp.com", "mode", "mode.com", "fc", "fc.exe", "comp", "comp.exe", "clip", "clip.exe", "cipher", "cipher.exe",
         "label", "label.exe", "openfiles", "openfiles.exe", "qwinsta", "qwinsta.exe", "msinfo32", "msinfo32.exe",
+        // Windows' own scheduled tasks run these (Start-ScheduledTask of \Microsoft\Windows\Defrag\ScheduledDefrag).
+        "defrag", "defrag.exe", "ServerManagerLauncher", "ServerManagerLauncher.exe",
     };
 
     // cmd.exe's internal commands (a cmd shell's; echo, cd, dir, ver, set and exit the emulator answers itself).
@@ -314,7 +316,7 @@ internal static class WindowsCommands
     private static readonly (string File, int Length)[] ImageSizes =
     [
         ("ARP.EXE", 30720), ("attrib.exe", 20480), ("auditpol.exe", 48640), ("bcdedit.exe", 360448), ("certutil.exe", 1335296),
-        ("choice.exe", 31744), ("cmd.exe", 280064), ("cscript.exe", 144896), ("diskpart.exe", 163840), ("Dism.exe", 221184),
+        ("choice.exe", 31744), ("cmd.exe", 280064), ("cscript.exe", 144896), ("Defrag.exe", 106496), ("diskpart.exe", 163840), ("Dism.exe", 221184),
         ("eventcreate.exe", 39424), ("expand.exe", 62976), ("find.exe", 16896), ("findstr.exe", 35328), ("fsutil.exe", 190464), ("getmac.exe", 68096),
         ("gpresult.exe", 216064), ("gpupdate.exe", 30208), ("HOSTNAME.EXE", 14848), ("icacls.exe", 36352), ("ipconfig.exe", 32768),
         ("klist.exe", 38400), ("logman.exe", 120832), ("more.com", 28672), ("msiexec.exe", 66048), ("mstsc.exe", 1087488),
@@ -322,7 +324,7 @@ internal static class WindowsCommands
         ("nslookup.exe", 92672), ("PATHPING.EXE", 25600), ("PING.EXE", 18432), ("powershell.exe", 452608), ("quser.exe", 30208),
         ("query.exe", 28160), ("reg.exe", 72704), ("regsvr32.exe", 25600), ("Robocopy.exe", 133632), ("ROUTE.EXE", 25600),
         ("rundll32.exe", 71680), ("sc.exe", 71680), ("schtasks.exe", 229376), ("setspn.exe", 88576), ("setx.exe", 51712),
-        ("sfc.exe", 42496), ("shutdown.exe", 30208), ("sort.exe", 32256), ("systeminfo.exe", 85504), ("takeown.exe", 50688),
+        ("ServerManagerLauncher.exe", 42496), ("sfc.exe", 42496), ("shutdown.exe", 30208), ("sort.exe", 32256), ("systeminfo.exe", 85504), ("takeown.exe", 50688),
         ("taskkill.exe", 86528), ("tasklist.exe", 105472), ("timeout.exe", 30208), ("TRACERT.EXE", 17920), ("tree.com", 16384),
         ("typeperf.exe", 47104), ("w32tm.exe", 104960), ("wevtutil.exe", 240640), ("where.exe", 51200), ("whoami.exe", 75264),
         ("winrm.cmd", 35), ("wmic.exe", 503296), ("wscript.exe", 170496), ("wusa.exe", 309248), ("xcopy.exe", 46592),

@@ -143,6 +143,18 @@ public class CommandLinePipeTests
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, "", 0)), line);
     }
 
+    /// <summary>A System32 program named by its path runs as the program of that name (Packer's and Task Scheduler's full paths).</summary>
+    [TestCase("C:\\Windows\\system32\\ipconfig.exe | findstr IPv4", "   IPv4 Address")]
+    [TestCase("\"C:\\Windows\\System32\\IPCONFIG.EXE\" /all | findstr Physical", "   Physical Address")]
+    [TestCase("C:/Windows/System32/ipconfig | find \"Subnet\"", "   Subnet Mask")]
+    public async Task A_System32_program_named_by_its_path_runs_as_that_program(string line, string stdoutStart)
+    {
+        var (host, code) = await RunAsync(line);
+
+        Assert.That(code, Is.Zero, host.Stderr);
+        Assert.That(host.Stdout, Does.StartWith(stdoutStart));
+    }
+
     [Test]
     public async Task More_of_a_missing_file_names_its_full_path()
     {

@@ -68,8 +68,26 @@ public class ScheduledTaskTests
             "(Enable-ScheduledTask -TaskName Deploy).State; Start-ScheduledTask -TaskName Deploy; $info = Get-ScheduledTask Deploy | Get-ScheduledTaskInfo; " +
             "$info.LastTaskResult; $info.LastRunTime.ToString('o'); Get-ScheduledTask Deploy | Unregister-ScheduledTask -Confirm:$false; @(Get-ScheduledTask -TaskName Dep*).Count", tasks, time);
 
-        Assert.That(output, Is.EqualTo("267011|Disabled|Ready|0|2026-12-01T08:30:00.0000000+00:00|0"));
+        // The action ran: powershell.exe -File of a script that is not there exits 0xFFFD0000, the result Windows' Task
+        // Scheduler shows for such a task.
+        Assert.That(output, Is.EqualTo("267011|Disabled|Ready|4294770688|2026-12-01T08:30:00.0000000+00:00|0"));
         Assert.That(tasks.Find("Deploy"), Is.Null);
+    }
+
+    [Test]
+    public async Task Start_ScheduledTask_runs_the_action_now_and_the_task_is_Running_for_a_moment()
+    {
+        var tasks = new ScheduledTasks();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero));
+
+        var output = await OutputOfAsync(
+            "Set-Content C:\\job.ps1 'Set-Content C:\\done.txt \"as $env:USERNAME\"; exit 2'; " +
+            "$a = New-ScheduledTaskAction -Execute powershell.exe -Argument '-NoProfile -File C:\\job.ps1'; " +
+            "Register-ScheduledTask Job -Action $a -User SYSTEM | Out-Null; Start-ScheduledTask -TaskName Job; " +
+            "(Get-ScheduledTask Job).State; Get-Content C:\\done.txt; (Get-ScheduledTaskInfo -TaskName Job).LastTaskResult; ", tasks, time);
+
+        Assert.That(output, Does.StartWith("Running|as "));
+        Assert.That(output, Does.EndWith("|2"), "the script's exit code");
     }
 
     // ConfirmImpact High: without -Confirm:$false Windows asks, which a client without a host UI cannot answer.

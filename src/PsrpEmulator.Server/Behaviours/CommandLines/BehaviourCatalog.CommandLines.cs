@@ -144,6 +144,14 @@ public sealed partial class BehaviourCatalog
         if (line.Length == 0) return EmptyCommandLineScript.Instance;
         // cmd.exe's '@' before a command (not echoed) is accepted on a command line too.
         if (line[0] == '@' && !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _))) return Resolve(line[1..].TrimStart());
+        // A System32 program named by its path (C:\Windows\system32\ipconfig.exe, %windir%\system32\defrag.exe once
+        // expanded) runs as cmd runs the program of that name; a match: rule naming the whole line still wins.
+        if ((line.Contains('\\') || line.Contains('/')) && CommandLineText.Tokenize(line) is [var first, ..] &&
+            WindowsCommands.ProgramOfPath(first.Value) is { } program && !commandLineRules.Any(rule => rule.IsExact && rule.TryMatch(line, out _)))
+        {
+            var end = first.Start + CommandLineText.TokenLength(line, first.Start);
+            return Resolve(System.IO.Path.GetFileNameWithoutExtension(program) + line[end..]);
+        }
         foreach (var rule in commandLineRules)
         {
             if (rule.TryMatch(line, out var captures)) return new CommandLineBehaviour(rule, captures);
