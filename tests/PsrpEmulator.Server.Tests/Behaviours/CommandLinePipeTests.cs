@@ -257,7 +257,7 @@ public class RandomCommandLineTests
         "wmic ", "os get caption", "service ", " where ", "name=\"WinRM\"", "\"State='Running'\"", "(Name like '%W%')", " get Name,State", " get", " /value", " /format:csv", " /format:list",
         " list full", " list brief", " call StartService", " call StopService", "path Win32_Bogus", "/node:.", "qfe", "cpu", "bios get SerialNumber", "logicaldisk",
         "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ", "date /t", "time /t", "vol", " D:", "path", "title x", "type nul", "copy nul e.txt", "whoami /priv", "whoami /all", "whoami /user /groups",
-        "more notes.txt", "more /s /t4 ", " +1 ", "cls", "find /c /v \"\" ", "find /n /v \"\"", "whoami /groups /fo csv", " /nh", " /fo list", "setlocal", "taskkill /im x.exe /f", "taskkill /pid 4", " /t", "dir /o:-d /b", "dir /os", " | find /c /v \"\"", "echo.x", "echo(y", " | more", " | sort",
+        "more notes.txt", "more /s /t4 ", " +1 ", "cls", "find /c /v \"\" ", "find /n /v \"\"", "whoami /groups /fo csv", " /nh", " /fo list", "setlocal", "taskkill /im x.exe /f", "taskkill /pid 4", " /t", "dir /o:-d /b", "dir /os", " | find /c /v \"\"", "echo.x", "echo(y", " | more", " | sort", "C:\\Windows\\system32\\ipconfig.exe", "\"C:\\Windows\\System32\\HOSTNAME.EXE\"", "%windir%\\system32\\whoami /groups",
     ];
 
     [Test]
