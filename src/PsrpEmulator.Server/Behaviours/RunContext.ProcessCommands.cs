@@ -42,7 +42,9 @@ internal sealed partial class RunContext
         }
 
         await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
-        var all = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null).ToList();
+        // With the programs of scheduled tasks running now (RunContext.TaskScheduler).
+        var all = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
+            .Concat(RunningTaskProcesses()).ToList();
         var chosen = new List<PsObject>();
         void Add(PsObject process)
         {

@@ -18,7 +18,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// the computer's command line (<c>cmd /c script &gt; log 2&gt;&amp;1</c>: its output goes where its redirections say;
 /// %VARIABLES% expanded from the session's environment), records the run and its exit code, and the task is Running (4)
 /// for a second on the server's clock, as the process would be on Windows, then Ready (3), so the wrappers' two polling
-/// loops (wait for 4, then read the log until 3) end at once. Running waits for nothing the task does. Other COM
+/// loops (wait for 4, then read the log until 3) end at once; meanwhile the program the line starts is a process
+/// (Get-Process, Win32_Process), whose HasExited turns True when the second is over (winrm-elevated's newest wrapper waits
+/// on it). Running waits for nothing the task does. Other COM
 /// classes, the definition's object model (<c>$t.Actions.Create(0)</c>) and other members are scenario errors;
 /// UNVERIFIED: the COM objects' type names and the exact running time.
 /// </summary>
@@ -231,6 +233,7 @@ internal sealed partial class RunContext
     {
         var started = time.GetUtcNow();
         var exitCode = 0;
+        ScheduledTasks.TaskProcess? process = null;
         foreach (var action in task.Actions)
         {
             var program = action.Execute.Contains(' ', StringComparison.Ordinal) && !action.Execute.StartsWith('"') ? "\"" + action.Execute + "\"" : action.Execute;
@@ -250,13 +253,55 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            process ??= TaskProcessOf(line, started);
             var workingDirectory = action.WorkingDirectory is { Length: > 0 } d ? VirtualFileSystem.FullPath(d, CurrentDirectory, out _) : null;
             var console = new StartedProcessHost(new NativeCommandHost(this, host, null), Host.FileSystem, null, null, workingDirectory);
             exitCode = await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
         }
 
-        library.Update(task, t => t with { LastRunTime = started, LastTaskResult = exitCode, RunningUntil = time.GetUtcNow() + TaskRunTime });
+        library.Update(task, t => t with { LastRunTime = started, LastTaskResult = exitCode, RunningUntil = time.GetUtcNow() + TaskRunTime, RunningProcess = process });
     }
+
+    // The process an action's line shows as while it runs: the program cmd /c runs (powershell.exe for
+    // "cmd /c powershell.exe -EncodedCommand X > out 2>err", its command line without the redirections, as cmd passes it).
+    private static ScheduledTasks.TaskProcess? TaskProcessOf(string line, DateTimeOffset started)
+    {
+        var inner = CommandLineText.StripCmdShell(line.Trim());
+        if (CommandLineRedirection.TryParse(inner, out var bare, out _)) inner = bare.Trim();
+        if (CommandLineText.Tokenize(inner) is not [var first, ..]) return null;
+        var image = CommandLineText.FileName(first.Value);
+        if (!System.IO.Path.HasExtension(image)) image += ".exe";
+        return new ScheduledTasks.TaskProcess(Interlocked.Add(ref _nextProcessId, 4), image.ToLowerInvariant(), inner, started);
+    }
+
+    // The processes of the computer's scheduled tasks running now (Get-Process and Win32_Process list them too).
+    private IEnumerable<PsObject> RunningTaskProcesses()
+    {
+        if (Host.ScheduledTasks is not { } tasks) yield break;
+        var now = time.GetUtcNow();
+        foreach (var task in tasks.All())
+        {
+            if (task is not { RunningProcess: { } process, RunningUntil: { } until } || now >= until) continue;
+            var name = System.IO.Path.GetFileNameWithoutExtension(process.Image);
+            var path = WindowsCommands.ProgramOfPath(@"C:\Windows\System32\" + process.Image) is not null ? @"C:\Windows\System32\" + process.Image
+                : process.Image == "powershell.exe" ? @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe" : null;
+            var o = ProcessObject(name, process.Id, process.Started, exitCode: null).With("CommandLine", process.CommandLine);
+            if (path is not null) o.With("Path", path);
+            TaskProcesses.AddOrUpdate(o, new RunWindow(until, time));
+            yield return o;
+        }
+    }
+
+    /// <summary>Until when a running task's process object runs, on which clock.</summary>
+    private sealed record RunWindow(DateTimeOffset Until, TimeProvider Clock);
+
+    private static readonly ConditionalWeakTable<PsObject, RunWindow> TaskProcesses = [];
+
+    /// <summary>A running task's process's HasExited, read now (a waiting loop sees it end); null for another object or property.</summary>
+    internal static PsValue? TaskProcessProperty(PsObject process, string property) =>
+        property.Equals("HasExited", StringComparison.OrdinalIgnoreCase) && TaskProcesses.TryGetValue(process, out var run)
+            ? PsPrimitive.Boolean(run.Clock.GetUtcNow() >= run.Until)
+            : null;
 
     /// <summary>A registered task's live property (State, LastTaskResult, LastRunTime, Enabled) read now; null for another object or property.</summary>
     internal static PsValue? TaskSchedulerProperty(PsObject target, string property)

@@ -71,7 +71,8 @@ internal sealed partial class RunContext
 
         await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
         if (query is null && where is not null) query = WqlOrFault(() => WqlQuery.Parse(where), where);
-        var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null);
+        var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
+                .Concat(RunningTaskProcesses());
         foreach (var process in processes)
         {
             var instance = Win32Process(process);
@@ -106,7 +107,7 @@ internal sealed partial class RunContext
             _ => processName + ".exe",
         };
         // The command lines of the default computer's processes (as its WMI class lists them); another's is its path.
-        var commandLine = processName.ToLowerInvariant() switch
+        var commandLine = process["CommandLine"] is PsPrimitive { Value: string given } ? given : processName.ToLowerInvariant() switch
         {
             _ when path is null => null,
             "svchost" => path + " -k NetworkService -p",

@@ -60,7 +60,8 @@ internal sealed partial class RunContext
         if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
             // Get-Process's list, as Get-CimInstance Win32_Process gives it, as ManagementObjects.
-            var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null);
+            var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
+                .Concat(RunningTaskProcesses());
             foreach (var process in processes)
             {
                 var cim = Win32Process(process);

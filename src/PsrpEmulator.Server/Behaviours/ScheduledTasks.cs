@@ -13,6 +13,9 @@ public sealed class ScheduledTasks
     /// <summary>An action: a program, its arguments and working folder.</summary>
     public sealed record ExecAction(string Execute, string? Arguments, string? WorkingDirectory);
 
+    /// <summary>A running action's process: its id, image file name (powershell.exe), command line and start.</summary>
+    public sealed record TaskProcess(int Id, string Image, string CommandLine, DateTimeOffset Started);
+
     /// <summary>A trigger: its kind (Boot, Logon, Time, Daily) and, for the time ones, when it starts.</summary>
     public sealed record Trigger(string Kind, DateTimeOffset? StartBoundary = null, string? UserId = null);
 
@@ -34,6 +37,9 @@ public sealed class ScheduledTasks
 
         /// <summary>Until when the task's last run counts as running (the Task Scheduler's COM API runs an action, RunContext.TaskScheduler).</summary>
         public DateTimeOffset? RunningUntil { get; init; }
+
+        /// <summary>The program its running action shows as (Get-Process, Win32_Process) while <see cref="RunningUntil"/> has not passed.</summary>
+        public TaskProcess? RunningProcess { get; init; }
 
         public string FullName => Path + Name;
     }

@@ -240,6 +240,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject when XmlNodes.TryGet(value, out var node) => XmlNodes.Member(node, property),
         PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
         PsObject scheduled when RunContext.TaskSchedulerProperty(scheduled, property) is { } current => current,
+        PsObject started when RunContext.TaskProcessProperty(started, property) is { } exited => exited,
         // The intrinsic pstypenames: the object's type names, the most derived first.
         PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
             PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], [TypeNameCollection, "System.Object"]),

@@ -67,6 +67,28 @@ public class TaskSchedulerComTests
         Assert.That(tasks.Find("Elevated")!.Actions.Single().Execute, Is.EqualTo("cmd"));
     }
 
+    /// <summary>winrm-elevated's newest wrapper finds the task's powershell.exe in Win32_Process and waits for it to exit.</summary>
+    [Test]
+    public async Task A_running_task_s_program_is_a_process_until_it_has_exited()
+    {
+        var (host, outcome, _) = await RunAsync(Register + """
+            $r = $f.GetTask("\Elevated")
+            @(Get-WmiObject -Class Win32_Process -Filter "name = 'powershell.exe' and CommandLine like '%job.ps1%'").Count
+            $r.Run($null) | Out-Null
+            $p = Get-WmiObject -Class Win32_Process -Filter "name = 'powershell.exe' and CommandLine like '%job.ps1%'"
+            $p.CommandLine
+            $w = Get-Process -Id $p.ProcessId -ErrorAction SilentlyContinue
+            $w.HasExited
+            $n = 0; do { Start-Sleep -Milliseconds 100; $n++ } while ($w -ne $null -and !$w.HasExited -and $n -lt 100)
+            $w.HasExited; $r.LastTaskResult
+            @(Get-Process -Id $p.ProcessId -ErrorAction SilentlyContinue).Count
+            """);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "powershell.exe -NonInteractive -File C:\\job.ps1", "False", "True", "7", "0" }));
+    }
+
     [Test]
     public async Task A_task_that_exists_is_refused_without_the_update_flag_and_a_missing_one_is_not_found()
     {
