@@ -25,37 +25,17 @@ internal sealed partial class RunContext
     private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec", "Property");
-        var classWord = arguments["ClassName"];
-        var className = classWord is null ? null : PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting));
-        // The query's text (for a fault) and the query, read once: -Query's at once (it names the class), -Filter's
-        // after the other parameters are checked.
-        string? where = null;
-        WqlQuery? query = null;
-        if (arguments["Query"] is { } queryWord)
-        {
-            // -Query "SELECT * FROM Win32_Process WHERE ...": its class and condition.
-            var text = where = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
-            query = WqlOrFault(() => WqlQuery.Parse(text), text);
-            className = query.ClassName;
-        }
-        else if (arguments["Filter"] is { } filterWord)
-        {
-            var condition = PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting));
-            where = $"SELECT * FROM Win32_Process WHERE {condition}";
-        }
-
+        var className = arguments["ClassName"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)) : null;
+        string? where;
+        WqlQuery? query;
+        (className, where, query) = await WqlArgumentsAsync(arguments, className, to, blockNesting);
         if (className is null || !className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
             // Another class the computer's WMI has (the rules answer the classes they know first).
             if (className is not null && arguments["Namespace"] is null && Host.Wmi?.Find("root/cimv2", className) is { } seed)
             {
                 await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
-                if (query is null && arguments["Filter"] is { } classFilter)
-                {
-                    where = $"SELECT * FROM {seed.ClassName} WHERE {PipelineVariables.Display(await ArgumentAsync(classFilter, to, blockNesting))}";
-                    query = WqlOrFault(() => WqlQuery.Parse(where), where);
-                }
-
+                query ??= where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
                 await WriteWmiInstancesAsync(seed, query, where, cim: true, output);
                 return;
             }
@@ -70,15 +50,38 @@ internal sealed partial class RunContext
         }
 
         await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
-        if (query is null && where is not null) query = WqlOrFault(() => WqlQuery.Parse(where), where);
-        var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
-                .Concat(RunningTaskProcesses());
-        foreach (var process in processes)
+        query ??= where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
+        foreach (var instance in await Win32ProcessesAsync(query, where, blockNesting))
         {
-            var instance = Win32Process(process);
-            if (query is not null && !WqlOrFault(() => query.Matches(WmiPropertiesOf(instance)), where!)) continue;
             await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The WQL of a WMI cmdlet: <c>-Query</c>'s class, text and query (read at once: it names the class), else
+    /// <c>-Filter</c>'s condition over <paramref name="className"/> as text (parsed once the other parameters are
+    /// checked, so that their errors come first), else none.
+    /// </summary>
+    private async ValueTask<(string? ClassName, string? Where, WqlQuery? Query)> WqlArgumentsAsync(StageArguments arguments, string? className, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["Query"] is { } queryWord)
+        {
+            var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
+            var query = WqlOrFault(() => WqlQuery.Parse(text), text);
+            return (query.ClassName, text, query);
+        }
+
+        return className is not null && arguments["Filter"] is { } filterWord
+            ? (className, $"SELECT * FROM {className} WHERE {PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))}", null)
+            : (className, null, null);
+    }
+
+    /// <summary>The Win32_Process instances (Get-Process's list and running tasks' programs) the query keeps; all without one.</summary>
+    private async ValueTask<List<PsObject>> Win32ProcessesAsync(WqlQuery? query, string? where, int blockNesting)
+    {
+        var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
+            .Concat(RunningTaskProcesses());
+        return [.. processes.Select(Win32Process).Where(instance => query is null || WqlOrFault(() => query.Matches(WmiPropertiesOf(instance)), where!))];
     }
 
     private static T WqlOrFault<T>(Func<T> read, string text)

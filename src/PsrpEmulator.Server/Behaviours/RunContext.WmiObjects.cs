@@ -37,21 +37,11 @@ internal sealed partial class RunContext
         }
 
         await RefuseOtherComputerAsync("Get-WmiObject", arguments, to, blockNesting);
-        string? className = arguments["Class"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : null;
-        string? where = null;
-        WqlQuery? query = null;
-        if (arguments["Query"] is { } queryWord)
-        {
-            var text = where = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
-            query = WqlOrFault(() => WqlQuery.Parse(text), text);
-            className = query.ClassName;
-        }
-        else if (className is not null && arguments["Filter"] is { } filterWord)
-        {
-            where = $"SELECT * FROM {className} WHERE {PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))}";
-            query = WqlOrFault(() => WqlQuery.Parse(where), where);
-        }
-
+        var className = arguments["Class"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : null;
+        string? where;
+        WqlQuery? query;
+        (className, where, query) = await WqlArgumentsAsync(arguments, className, to, blockNesting);
+        query ??= where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
         if (className is null)
         {
             throw new StatementTerminatedException(ParameterError("Get-WmiObject", "Cannot process command because of one or more missing mandatory parameters: Class.", "MissingMandatoryParameter"));
@@ -59,13 +49,9 @@ internal sealed partial class RunContext
 
         if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
-            // Get-Process's list, as Get-CimInstance Win32_Process gives it, as ManagementObjects.
-            var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
-                .Concat(RunningTaskProcesses());
-            foreach (var process in processes)
+            // Get-CimInstance Win32_Process's instances, as ManagementObjects.
+            foreach (var cim in await Win32ProcessesAsync(query, where, blockNesting))
             {
-                var cim = Win32Process(process);
-                if (query is not null && !WqlOrFault(() => query.Matches(WmiPropertiesOf(cim)), where!)) continue;
                 var properties = cim.AdaptedProperties.Select(p => new PsProperty(p.Name, p.Value)).ToList();
                 var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
                 await output.WriteAsync(new PipelineOutput(ManagementObject("Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties)), cancellationToken);
