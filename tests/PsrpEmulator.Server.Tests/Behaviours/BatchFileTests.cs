@@ -59,7 +59,49 @@ public class BatchFileTests
         var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nnope.bat\r\necho after\r\ngoto :eof\r\necho never\r\n");
 
         Assert.That((missing.Stderr, missingCode), Is.EqualTo(("'nothere.bat' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1)));
-        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 0)), "a missing batch file does not replace the running one; goto :eof ends with echo's exit code");
+        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 1)), "a missing batch file does not replace the running one; echo leaves its ERRORLEVEL, which goto :eof ends with");
+    }
+
+    /// <summary>
+    /// echo, rem and (in a .bat file) a set that works leave ERRORLEVEL as the last program left it, so a script's
+    /// "if errorlevel 1" after an echo sees the program's code; in a .cmd script set clears it; &amp;&amp; tests the command
+    /// before it, not ERRORLEVEL.
+    /// </summary>
+    [Test]
+    public async Task Echo_rem_and_set_leave_errorlevel_as_the_last_program_left_it()
+    {
+        const string Script = "@echo off\r\ncmd /c exit 3\r\necho ran\r\nrem note\r\necho A %ERRORLEVEL%\r\nset X=1\r\necho B %ERRORLEVEL%\r\n" +
+            "echo x >nul && echo and-ran\r\nif errorlevel 3 echo still 3\r\nver >nul\r\necho C %ERRORLEVEL%\r\n";
+        var (bat, batCode) = await RunAsync("e.bat", @"C:\Users\psrp\e.bat", Script);
+        var (cmd, cmdCode) = await RunAsync("e.cmd", @"C:\Users\psrp\e.cmd", Script);
+        var (line, _) = await RunAsync("dir C:\\nope & echo x & if errorlevel 1 echo kept", @"C:\Users\psrp\n.txt", "");
+
+        Assert.That((bat.Stdout, batCode), Is.EqualTo(("ran\r\nA 3\r\nB 3\r\nand-ran\r\nstill 3\r\nC 0\r\n", 0)));
+        Assert.That(cmd.Stdout, Is.EqualTo("ran\r\nA 3\r\nB 0\r\nand-ran\r\nC 0\r\n"), "a .cmd script's set clears ERRORLEVEL");
+        Assert.That(line.Stdout, Does.EndWith("x \r\nkept\r\n"), "on a command line too (after dir's heading)");
+    }
+
+    /// <summary>goto looks for its label below it first, then from the top: of two labels of one name, the next one down wins.</summary>
+    [Test]
+    public async Task Goto_finds_the_next_label_of_its_name_below_it_before_one_above()
+    {
+        var (host, code) = await RunAsync("g.bat", @"C:\Users\psrp\g.bat",
+            "@echo off\r\ngoto go\r\n:go\r\necho first\r\ngoto go\r\n:go\r\necho second\r\ngoto end\r\n:end\r\n");
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("first\r\nsecond\r\n", 0)), "the second goto go goes down to the second label, not back up to the first");
+    }
+
+    /// <summary>
+    /// A block's line ending with an escaped parenthesis (knife-windows' "echo.param^(") is a command of its own; a block
+    /// written to a file with the redirection first ("&gt; file (" ... ")") writes each echo's text with its escapes taken out.
+    /// </summary>
+    [Test]
+    public async Task A_block_line_ending_with_an_escaped_parenthesis_is_a_command_of_its_own()
+    {
+        var (host, code) = await RunAsync("w.bat", @"C:\Users\psrp\w.bat",
+            "@echo off\r\n> C:\\Windows\\Temp\\w.ps1 (\r\n echo.param^(\r\n echo.  [String] $a\r\n echo.^)\r\n echo.$x = ^\"a ^& b^\" ^> c\r\n)\r\ntype C:\\Windows\\Temp\\w.ps1\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("param(\r\n  [String] $a\r\n)\r\n$x = \"a & b\" > c\r\n", "", 0)));
     }
 
     /// <summary>shift moves %2 into %1 (and %1 into %0); shift /n keeps %0..%n-1; %* never changes.</summary>
@@ -310,7 +352,7 @@ public class BatchFileTests
             "@echo off\r\ncd /d C:\\Windows\\Temp\r\necho in %CD%\r\necho x> made.txt\r\npushd C:\\\r\necho in %CD%\r\npopd\r\ntype made.txt\r\ncd C:\\nope\r\necho still %CD%\r\n");
         var (line, lineCode) = await RunAsync("cd C:\\Windows\\Temp && cd", @"C:\Users\psrp\n.txt", "");
 
-        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("in C:\\Windows\\Temp\r\nin C:\\\r\nx\r\nstill C:\\Windows\\Temp\r\n", "The system cannot find the path specified.\r\n", 0)));
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("in C:\\Windows\\Temp\r\nin C:\\\r\nx\r\nstill C:\\Windows\\Temp\r\n", "The system cannot find the path specified.\r\n", 1)), "the failed cd's ERRORLEVEL outlives the echo after it");
         Assert.That((line.Stdout, lineCode), Is.EqualTo(("C:\\Windows\\Temp\r\n", 0)));
     }
 
@@ -323,7 +365,7 @@ public class BatchFileTests
             "set /a \"R=(7+3)/2 %% 3, H=0x10, O=010, N=-(2)\"\r\necho %R% %H% %O% %N%\r\nset /a Z=1/0\r\necho after %ERRORLEVEL%\r\n");
         var (line, lineCode) = await RunAsync("set /a 1+2*3", @"C:\Users\psrp\n.txt", "");
 
-        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("count 3\r\n2 16 8 -2\r\nafter 1073750993\r\n", "Divide by zero error.\r\n", 0)));
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("count 3\r\n2 16 8 -2\r\nafter 1073750993\r\n", "Divide by zero error.\r\n", 1073750993)), "the division's ERRORLEVEL outlives the echo after it");
         Assert.That((line.Stdout, lineCode), Is.EqualTo(("7", 0)));
     }
 
@@ -362,6 +404,6 @@ public class BatchFileTests
 
         var code = await Default.ResolveCommandLine("ask.bat").RunAsync(host, TimeProvider.System, CancellationToken.None);
 
-        Assert.That((host.Stdout, code), Is.EqualTo(("Your name: \r\nAda runs 1.2.3\r\nAgain: code 1\r\n", 0)));
+        Assert.That((host.Stdout, code), Is.EqualTo(("Your name: \r\nAda runs 1.2.3\r\nAgain: code 1\r\n", 1)), "set /p without a line sets ERRORLEVEL 1, which the echo after it leaves");
     }
 }

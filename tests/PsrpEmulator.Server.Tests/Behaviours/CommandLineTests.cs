@@ -102,6 +102,24 @@ public class CommandLineTests
         if (stdout.Length > 0 && !line.StartsWith("dir", StringComparison.Ordinal)) Assert.That(host.Stdout, Is.EqualTo(stdout));
     }
 
+    // cmd.exe takes each ^ outside quotes out of a command once its line is split, the character after it kept as
+    // text: an escaped parenthesis, redirection, pipe or ampersand is echo's text; ^^ is one caret.
+    [TestCase("echo a ^( b ^)", "a ( b )\r\n")]
+    [TestCase("echo a ^^ b ^> c ^| d ^& e", "a ^ b > c | d & e\r\n")]
+    [TestCase("echo \"in ^ quotes\" ^& out", "\"in ^ quotes\" & out\r\n")]
+    [TestCase("(echo.a ^( b)", "a ( b\r\n")]
+    [TestCase(">> C:\\x.txt (echo.a ^( b) && type C:\\x.txt", "a ( b\r\n")]
+    [TestCase("echo a ^> b> C:\\y.txt & type C:\\y.txt", "a > b \r\n")]
+    [TestCase("set V=a^&b& set V", "V=a&b\r\n")]
+    public async Task Carets_escape_the_next_character_of_a_command_and_are_taken_out(string line, string stdout)
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, "", 0)));
+    }
+
     [TestCase("netstat -rn", "netstat")]
     [TestCase("cmd /c klist purge", "klist")]
     [TestCase("gpresult.exe /r", "gpresult.exe")]

@@ -152,6 +152,11 @@ public sealed partial class BehaviourCatalog
             var end = first.Start + CommandLineText.TokenLength(line, first.Start);
             return Resolve(System.IO.Path.GetFileNameWithoutExtension(program) + line[end..]);
         }
+
+        // cmd.exe takes a command's escapes out once its line is split (echo a ^(b^) prints "a (b)"); if, for, call and a
+        // block keep them for the commands they run, which are resolved (and unescaped) as lines of their own.
+        if (CommandLineText.CommandWord(line) is not ("if" or "for" or "call") && line[0] != '(') line = CommandLineText.Unescape(line);
+        if (line.Length == 0) return EmptyCommandLineScript.Instance;
         foreach (var rule in commandLineRules)
         {
             if (rule.TryMatch(line, out var captures)) return new CommandLineBehaviour(rule, captures);

@@ -80,8 +80,43 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : Forwardin
 
     public override void SetEnvironmentVariable(string name, string? value) => _changes[name] = value;
 
-    /// <summary>The exit code of the last command the process ran (<c>if errorlevel</c>, <c>%ERRORLEVEL%</c>).</summary>
-    public int ErrorLevel { get; set; }
+    /// <summary>
+    /// <c>ERRORLEVEL</c> (<c>if errorlevel</c>, <c>%ERRORLEVEL%</c>): the exit code of the last command that set it.
+    /// Setting it sets <see cref="LastExitCode"/> too.
+    /// </summary>
+    public int ErrorLevel
+    {
+        get;
+        set
+        {
+            field = value;
+            LastExitCode = value;
+        }
+    }
+
+    /// <summary>The exit code of the last command that ran, what <c>&amp;&amp;</c> and <c>||</c> test.</summary>
+    public int LastExitCode { get; private set; }
+
+    /// <summary>Whether the batch file running is a .cmd script (set and path then clear ERRORLEVEL when they succeed).</summary>
+    public bool CmdScript { get; set; }
+
+    /// <summary>
+    /// A command has run to <paramref name="exitCode"/>: ERRORLEVEL takes it, unless the command is one cmd.exe leaves
+    /// ERRORLEVEL alone for when it succeeds (echo, rem, title, break; set, path, prompt, assoc and ftype outside a .cmd
+    /// script), so "program &amp; echo done &amp; if errorlevel 1 ..." still sees the program's code.
+    /// </summary>
+    public void Completed(string command, int exitCode)
+    {
+        if (exitCode == 0 && LeavesErrorLevel(command, CmdScript)) LastExitCode = 0;
+        else ErrorLevel = exitCode;
+    }
+
+    private static bool LeavesErrorLevel(string command, bool cmdScript)
+    {
+        var word = CommandLineText.CommandWord(command);
+        if (word.Length > 4 && word.StartsWith("echo", StringComparison.Ordinal) && word[4] is '.' or ':' or '(') return true;
+        return word is "echo" or "rem" or "title" or "break" || !cmdScript && word is "set" or "path" or "prompt" or "assoc" or "ftype" or "dpath";
+    }
 
     /// <summary>A variable's value in the process now; null when it has none.</summary>
     public string? Variable(string name) =>
@@ -174,8 +209,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
 
     private async Task<int> RunLinesAsync(ProcessEnvironmentHost process, string path, string text, string cd, TimeProvider time, CancellationToken cancellationToken)
     {
-        var wasInBatch = process.InBatch;
+        var (wasInBatch, wasCmdScript) = (process.InBatch, process.CmdScript);
         process.InBatch = true;
+        process.CmdScript = path.EndsWith(".cmd", StringComparison.OrdinalIgnoreCase);
         var frame = new BatchFrame(
             [.. text.Split('\n').Select(l => l.TrimEnd('\r').TrimStart(' ', '\t'))], path, cd, arguments, new BatchArguments(file, arguments), new BatchState());
         process.ErrorLevel = 0;
@@ -185,7 +221,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         }
         finally
         {
-            process.InBatch = wasInBatch;
+            (process.InBatch, process.CmdScript) = (wasInBatch, wasCmdScript);
         }
     }
 
@@ -249,9 +285,10 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
                 var next = lines[++index];
                 if (next.Length == 0 || next.StartsWith("::", StringComparison.Ordinal) || next.StartsWith("rem ", StringComparison.OrdinalIgnoreCase)) continue;
                 // Each line of the block is a command of its own: no blank before the '&' (echo would print it).
-                line += line.EndsWith('(') ? " " + next : next.StartsWith(')') ? next : "& " + next;
+                line += OpensBlock(line) ? " " + next : next.StartsWith(')') ? next : "& " + next;
             }
 
+            state.Line = index;
             if (++state.LinesRun > MaxLinesRun)
             {
                 await process.WriteTextAsync(WinRsStreams.Stderr, $"A batch file runs at most {MaxLinesRun} lines in the emulator.\r\n", cancellationToken).ConfigureAwait(false);
@@ -280,7 +317,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             // The batch file this line ran without call took this one's place: it does not come back here.
             if (frame.Arguments.Replaced) return process.ErrorLevel;
             if (flow != Flow.Jump) continue;
-            var target = LabelIndex(lines, label!);
+            var target = LabelIndex(lines, label!, index);
             if (target < 0)
             {
                 // cmd.exe's answer, which ends the batch file.
@@ -294,9 +331,26 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         return process.ErrorLevel;
     }
 
-    private static int LabelIndex(List<string> lines, string label) =>
-        lines.FindIndex(l => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
-            l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true);
+    // cmd.exe looks for a label from the line after the goto (or call) to the end of the file, then from its start: of
+    // two labels of one name, the next one below wins.
+    private static int LabelIndex(List<string> lines, string label, int from)
+    {
+        bool IsLabel(string l) => l.StartsWith(':') && !l.StartsWith("::", StringComparison.Ordinal) &&
+            l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Equals(label, StringComparison.OrdinalIgnoreCase) == true;
+        var start = Math.Min(from + 1, lines.Count);
+        var below = lines.FindIndex(start, IsLabel);
+        return below >= 0 ? below : lines.FindIndex(0, start, IsLabel);
+    }
+
+    // Whether a block line ends with a parenthesis that opens a block ("if x (", not echo.a^( ): the next line then
+    // joins it without an '&'.
+    private static bool OpensBlock(string line)
+    {
+        if (!line.EndsWith('(')) return false;
+        var carets = 0;
+        for (var i = line.Length - 2; i >= 0 && line[i] == '^'; i--) carets++;
+        return carets % 2 == 0 && !CommandLineText.IsEchoParen(line, line.Length - 1);
+    }
 
     private enum Flow
     {
@@ -309,6 +363,9 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
     {
         /// <summary>Lines run so far, across goto jumps and called labels.</summary>
         public int LinesRun;
+
+        /// <summary>The line running now (where a call :label starts looking for its label).</summary>
+        public int Line;
     }
 
     /// <summary>Delayed expansion: each <c>!NAME!</c> is the variable's value now (nothing when it has none); a lone <c>!</c> goes.</summary>
@@ -360,7 +417,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         {
             foreach (var (op, member) in chain)
             {
-                if (op == "&&" && process.ErrorLevel != 0 || op == "||" && process.ErrorLevel == 0) continue;
+                if (op == "&&" && process.LastExitCode != 0 || op == "||" && process.LastExitCode == 0) continue;
                 var result = await RunCommandAsync(member, frame, process, time, cancellationToken, nesting + 1).ConfigureAwait(false);
                 if (result.Flow != Flow.Next) return result;
             }
@@ -458,7 +515,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             {
                 // A subroutine: the lines after the label, with the call's own arguments, to goto :eof or exit /b.
                 var label = rest[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
-                var target = LabelIndex(frame.Lines, label);
+                var target = LabelIndex(frame.Lines, label, state.Line);
                 if (target < 0)
                 {
                     await process.WriteTextAsync(WinRsStreams.Stderr, "The system cannot find the batch label specified - " + label + "\r\n", cancellationToken).ConfigureAwait(false);
@@ -512,7 +569,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             frame.Arguments.Replaced = true;
         }
 
-        process.ErrorLevel = await catalog.ResolveChainMember(text).RunAsync(process, time, cancellationToken).ConfigureAwait(false);
+        process.Completed(text, await catalog.ResolveChainMember(text).RunAsync(process, time, cancellationToken).ConfigureAwait(false));
         return (Flow.Next, null, 0);
     }
 

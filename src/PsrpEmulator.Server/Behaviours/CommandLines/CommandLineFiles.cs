@@ -28,8 +28,8 @@ internal static class CommandLineRedirection
             if (c == '"') quoted = !quoted;
             if (c == '^' && !quoted && i + 1 < line.Length)
             {
-                // cmd's escape: ^> is a '>' of the text.
-                text.Append(line[++i]);
+                // cmd's escape: ^> is a '>' of the text (the caret stays for the command's own unescaping).
+                text.Append(c).Append(line[++i]);
                 continue;
             }
 
@@ -656,7 +656,7 @@ internal sealed class ChainedCommandLineScript(IReadOnlyList<(string Operator, s
         {
             if (ran && (op == "&&" && exitCode != 0 || op == "||" && exitCode == 0)) continue;
             exitCode = await script.RunAsync(host, time, cancellationToken).ConfigureAwait(false);
-            ((ProcessEnvironmentHost)host).ErrorLevel = exitCode;
+            ((ProcessEnvironmentHost)host).Completed(text, exitCode);
             ran = true;
             // exit (or exit /b) ends the line: cmd runs nothing after it.
             if (CommandLineText.FirstWord(text).Equals("exit", StringComparison.OrdinalIgnoreCase)) break;

@@ -89,6 +89,32 @@ internal static class CommandLineText
         }
     }
 
+    /// <summary>
+    /// The command as cmd.exe runs it once its line is split: each <c>^</c> outside double quotes removed and the
+    /// character after it taken as written (<c>echo a ^(b^) ^&gt; c ^^</c> prints <c>a (b) &gt; c ^</c>); a caret at the end
+    /// of the line (a continuation on nothing) goes too.
+    /// </summary>
+    public static string Unescape(string command)
+    {
+        if (!command.Contains('^', StringComparison.Ordinal)) return command;
+        var text = new StringBuilder(command.Length);
+        var quoted = false;
+        for (var i = 0; i < command.Length; i++)
+        {
+            var c = command[i];
+            if (c == '^' && !quoted)
+            {
+                if (i + 1 < command.Length) text.Append(command[++i]);
+                continue;
+            }
+
+            if (c == '"') quoted = !quoted;
+            text.Append(c);
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Whether the '(' at <paramref name="i"/> follows the word echo: echo's text (echo( prints what follows), not a block.</summary>
     internal static bool IsEchoParen(string line, int i) =>
         i >= 4 && line.AsSpan(i - 4, 4).Equals("echo", StringComparison.OrdinalIgnoreCase) && (i == 4 || !char.IsLetterOrDigit(line[i - 5]));
