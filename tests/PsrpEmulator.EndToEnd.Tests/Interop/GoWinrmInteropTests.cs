@@ -132,14 +132,14 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
     }
 
     [Test]
-    public async Task Run_of_an_unknown_program_gets_cmd_exe_not_recognized_and_exit_code_one()
+    public async Task Run_of_an_unknown_program_gets_cmd_exe_not_recognized_and_exit_code_9009()
     {
         var result = await RunAsync("run", "frobnicate /x");
 
         Assert.That(result.GetProperty("stdout").GetString(), Is.Empty);
         Assert.That(result.GetProperty("stderr").GetString(),
             Is.EqualTo("'frobnicate' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n"));
-        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(1));
+        Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(9009), "cmd.exe's ERRORLEVEL for a command it cannot find");
     }
 
     [Test]

@@ -135,14 +135,14 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     }
 
     [Test]
-    public async Task Run_cmd_of_an_unknown_program_gets_cmd_exe_not_recognized_and_exit_code_one()
+    public async Task Run_cmd_of_an_unknown_program_gets_cmd_exe_not_recognized_and_exit_code_9009()
     {
         var result = await RunAsync("cmd", "frobnicate", "/x");
 
         Assert.That(result.GetProperty("std_out").GetString(), Is.Empty);
         Assert.That(result.GetProperty("std_err").GetString(),
             Is.EqualTo("'frobnicate' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n"));
-        Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1));
+        Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(9009), "cmd.exe's ERRORLEVEL for a command it cannot find");
     }
 
     [Test]

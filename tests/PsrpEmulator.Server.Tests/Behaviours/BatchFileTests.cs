@@ -58,8 +58,8 @@ public class BatchFileTests
         var (missing, missingCode) = await RunAsync("nothere.bat", @"C:\Users\psrp\other.bat", "");
         var (host, code) = await RunAsync("call x.bat", @"C:\Users\psrp\x.bat", "@echo off\r\nnope.bat\r\necho after\r\ngoto :eof\r\necho never\r\n");
 
-        Assert.That((missing.Stderr, missingCode), Is.EqualTo(("'nothere.bat' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1)));
-        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 1)), "a missing batch file does not replace the running one; echo leaves its ERRORLEVEL, which goto :eof ends with");
+        Assert.That((missing.Stderr, missingCode), Is.EqualTo(("'nothere.bat' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 9009)));
+        Assert.That((host.Stdout, code), Is.EqualTo(("after\r\n", 9009)), "a missing batch file does not replace the running one; echo leaves its ERRORLEVEL (9009), which goto :eof ends with");
     }
 
     /// <summary>

@@ -165,7 +165,10 @@ internal static class CommandLineHostExtensions
     public static string LogonName(this ICommandLineHost host) => $"{host.EnvironmentVariable("USERDOMAIN")}\\{host.EnvironmentVariable("USERNAME")}";
 }
 
-/// <summary>cmd.exe's answer to a command it cannot find: two lines on stderr, exit code 1.</summary>
+/// <summary>
+/// cmd.exe's answer to a command it cannot find: two lines on stderr, ERRORLEVEL and exit code 9009
+/// (MSG_DIR_BAD_COMMAND_OR_FILE, what batch files test with "if errorlevel 9009" and builds report as "exited with code 9009").
+/// </summary>
 internal sealed class NotRecognizedScript(string name) : ICommandLineScript
 {
     public string Name => name;
@@ -178,8 +181,11 @@ internal sealed class NotRecognizedScript(string name) : ICommandLineScript
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         await host.WriteTextAsync(WinRsStreams.Stderr, MessageFor(name), cancellationToken).ConfigureAwait(false);
-        return 1;
+        return ExitCode;
     }
+
+    /// <summary>The exit code of a command cmd.exe cannot find.</summary>
+    public const int ExitCode = 9009;
 }
 
 /// <summary>
