@@ -81,6 +81,16 @@ public class BatchFileTests
         Assert.That(line.Stdout, Does.EndWith("x \r\nkept\r\n"), "on a command line too (after dir's heading)");
     }
 
+    /// <summary>!ERRORLEVEL! (and the other dynamic variables) expand under delayed expansion, as Chef's bootstrap reads a program's code.</summary>
+    [Test]
+    public async Task Delayed_expansion_reads_errorlevel_and_the_other_dynamic_variables()
+    {
+        var (host, code) = await RunAsync("d.bat", @"C:\Users\psrp\d.bat",
+            "@echo off\r\nsetlocal enabledelayedexpansion\r\ndir C:\\nope >nul 2>nul\r\nset CODE=!ERRORLEVEL!\r\nif !CODE!==1 echo code !CODE! in !CD!\r\nset ERRORLEVEL=own\r\necho !ERRORLEVEL!\r\n");
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("code 1 in C:\\Users\\psrp\r\nown\r\n", "", 1)), "a variable set by that name wins over the dynamic one");
+    }
+
     /// <summary>goto looks for its label below it first, then from the top: of two labels of one name, the next one down wins.</summary>
     [Test]
     public async Task Goto_finds_the_next_label_of_its_name_below_it_before_one_above()

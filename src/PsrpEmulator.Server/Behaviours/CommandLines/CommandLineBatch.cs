@@ -368,8 +368,12 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         public int Line;
     }
 
-    /// <summary>Delayed expansion: each <c>!NAME!</c> is the variable's value now (nothing when it has none); a lone <c>!</c> goes.</summary>
-    private static string ExpandDelayed(string text, ProcessEnvironmentHost process)
+    /// <summary>
+    /// Delayed expansion: each <c>!NAME!</c> is the variable's value now (nothing when it has none), the dynamic ones
+    /// too (<c>!ERRORLEVEL!</c> the last code, as <c>set CODE=!ERRORLEVEL!</c> after a program reads it; <c>!CD!</c>,
+    /// <c>!RANDOM!</c>, <c>!DATE!</c>, <c>!TIME!</c>); a lone <c>!</c> goes.
+    /// </summary>
+    private static string ExpandDelayed(string text, ProcessEnvironmentHost process, DateTimeOffset now)
     {
         if (!text.Contains('!', StringComparison.Ordinal)) return text;
         var result = new StringBuilder(text.Length);
@@ -384,11 +388,21 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             var close = text.IndexOf('!', i + 1);
             if (close < 0) break;
             var name = text[(i + 1)..close];
-            result.Append(name.Length == 0 ? string.Empty : process.Variable(name) ?? string.Empty);
+            result.Append(name.Length == 0 ? string.Empty : process.Variable(name) ?? DynamicVariable(name, process, now) ?? string.Empty);
             i = close;
         }
 
         return result.ToString();
+    }
+
+    // A variable cmd.exe computes when no variable of its name is set: ERRORLEVEL here, CD, RANDOM, DATE, TIME... as
+    // the command line expands them.
+    private static string? DynamicVariable(string name, ProcessEnvironmentHost process, DateTimeOffset now)
+    {
+        if (name.Equals("ERRORLEVEL", StringComparison.OrdinalIgnoreCase)) return process.ErrorLevel.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reference = "%" + name + "%";
+        var value = WinRsEnvironment.Expand(reference, _ => null, process.Facts.GetValueOrDefault("cd") ?? @"C:\", now);
+        return value == reference ? null : value;
     }
 
     /// <summary>
@@ -434,7 +448,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
         var command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
         if (process.DelayedExpansion && command is not ("if" or "for"))
         {
-            text = ExpandDelayed(text, process);
+            text = ExpandDelayed(text, process, time.GetUtcNow());
             trimmed = text.TrimEnd();
             if (trimmed.Length == 0) return (Flow.Next, null, 0);
             command = CommandLineText.FirstWord(trimmed).ToLowerInvariant();
@@ -482,7 +496,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             case "goto":
                 return (Flow.Jump, rest.TrimStart(':').Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty, 0);
             case "if":
-                if (!IfCommandScript.Choose(rest, process, out var chosen, process.DelayedExpansion ? operand => ExpandDelayed(operand, process) : null))
+                if (!IfCommandScript.Choose(rest, process, out var chosen, process.DelayedExpansion ? operand => ExpandDelayed(operand, process, time.GetUtcNow()) : null))
                 {
                     await process.WriteTextAsync(WinRsStreams.Stderr, IfCommandScript.SyntaxError, cancellationToken).ConfigureAwait(false);
                     process.ErrorLevel = 255;
@@ -494,7 +508,7 @@ internal sealed class BatchFileScript(BehaviourCatalog catalog, string file, str
             {
                 // With delayed expansion the set's !NAME! expands before it is split (for %%i in (!LIST!)).
                 var (loop, error) = await ForCommandScript.ExpandAsync(catalog, rest, process, time, cancellationToken,
-                    process.DelayedExpansion ? set => ExpandDelayed(set, process) : null).ConfigureAwait(false);
+                    process.DelayedExpansion ? set => ExpandDelayed(set, process, time.GetUtcNow()) : null).ConfigureAwait(false);
                 if (loop is null)
                 {
                     await process.WriteTextAsync(WinRsStreams.Stderr, error!, cancellationToken).ConfigureAwait(false);
