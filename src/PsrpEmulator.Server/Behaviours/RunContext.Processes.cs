@@ -22,9 +22,6 @@ internal sealed partial class RunContext
 {
     private static readonly string[] ProcessTypeNames = ["System.Diagnostics.Process", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"];
 
-    // Process ids of started programs: distinct within the emulator's run.
-    private static int _nextProcessId = 4096;
-
     private async ValueTask StartProcessAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         if (arguments["FilePath"] is not { } fileWord)
@@ -84,7 +81,7 @@ internal sealed partial class RunContext
             }
         }
 
-        var id = Interlocked.Add(ref _nextProcessId, 4);
+        var id = ScheduledTaskRunner.NextProcessId();
         var name = VirtualFileSystem.NameOf(file.Replace('/', '\\'));
         name = name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
         var started = time.GetUtcNow();

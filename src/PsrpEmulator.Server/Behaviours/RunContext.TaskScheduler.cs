@@ -34,7 +34,6 @@ internal sealed partial class RunContext
     private const int TaskRunningResult = 267009;
 
     // How long a run counts as running after its action ended (a process's start and end on Windows).
-    private static readonly TimeSpan TaskRunTime = TimeSpan.FromSeconds(1);
 
     private enum ComKind
     {
@@ -223,56 +222,16 @@ internal sealed partial class RunContext
         return ComObject(state with { Kind = ComKind.RunningTask }, "653758fb-7b9a-4f1e-a471-beeb8e9b834e").With("Name", task.Name).With("Path", task.FullName);
     }
 
-    /// <summary>
-    /// Runs a task's actions now as the computer's command line (what they write goes where their redirections say) and
-    /// records the run: its time, the last action's exit code (0x80070002 for a program that is not there), and the task
-    /// Running for <see cref="TaskRunTime"/>. An action the emulator does not emulate (Windows' own tasks' defrag.exe) is
-    /// a scenario error when <paramref name="refuseNotEmulated"/>, else counted as run with result 0.
-    /// </summary>
-    private async ValueTask RunTaskActionsAsync(ScheduledTasks library, ScheduledTasks.ScheduledTask task, bool refuseNotEmulated)
-    {
-        var started = time.GetUtcNow();
-        var exitCode = 0;
-        ScheduledTasks.TaskProcess? process = null;
-        foreach (var action in task.Actions)
-        {
-            var program = action.Execute.Contains(' ', StringComparison.Ordinal) && !action.Execute.StartsWith('"') ? "\"" + action.Execute + "\"" : action.Execute;
-            var line = WinRsEnvironment.Expand(program + (action.Arguments is { Length: > 0 } a ? " " + a : string.Empty), scope.Variables.EnvironmentVariable, CurrentDirectory, started);
-            var script = Catalog.ResolveCommandLine(line);
-            // 0x80070002: the program is not there (Task Scheduler's result for a missing file).
-            if (script is NotRecognizedScript)
+    // A task's actions now (ScheduledTaskRunner); an action the emulator does not emulate is a scenario error when
+    // refuseNotEmulated (COM's Run), else counted as run with result 0 (Start-ScheduledTask).
+    private async ValueTask RunTaskActionsAsync(ScheduledTasks library, ScheduledTasks.ScheduledTask task, bool refuseNotEmulated) =>
+        await ScheduledTaskRunner.RunAsync(Catalog, library, task, scope.Variables.EnvironmentVariable, CurrentDirectory,
+            workingDirectory => new StartedProcessHost(new NativeCommandHost(this, host, null), Host.FileSystem, null, null, workingDirectory),
+            name =>
             {
-                exitCode = unchecked((int)0x80070002);
-                continue;
-            }
-
-            if (script is NotEmulatedCommandScript notEmulated)
-            {
-                if (refuseNotEmulated) throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
-                exitCode = 0;
-                continue;
-            }
-
-            process ??= TaskProcessOf(line, started);
-            var workingDirectory = action.WorkingDirectory is { Length: > 0 } d ? VirtualFileSystem.FullPath(d, CurrentDirectory, out _) : null;
-            var console = new StartedProcessHost(new NativeCommandHost(this, host, null), Host.FileSystem, null, null, workingDirectory);
-            exitCode = await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
-        }
-
-        library.Update(task, t => t with { LastRunTime = started, LastTaskResult = exitCode, RunningUntil = time.GetUtcNow() + TaskRunTime, RunningProcess = process });
-    }
-
-    // The process an action's line shows as while it runs: the program cmd /c runs (powershell.exe for
-    // "cmd /c powershell.exe -EncodedCommand X > out 2>err", its command line without the redirections, as cmd passes it).
-    private static ScheduledTasks.TaskProcess? TaskProcessOf(string line, DateTimeOffset started)
-    {
-        var inner = CommandLineText.StripCmdShell(line.Trim());
-        if (CommandLineRedirection.TryParse(inner, out var bare, out _)) inner = bare.Trim();
-        if (CommandLineText.Tokenize(inner) is not [var first, ..]) return null;
-        var image = CommandLineText.FileName(first.Value);
-        if (!System.IO.Path.HasExtension(image)) image += ".exe";
-        return new ScheduledTasks.TaskProcess(Interlocked.Add(ref _nextProcessId, 4), image.ToLowerInvariant(), inner, started);
-    }
+                if (refuseNotEmulated) throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(name).TrimEnd()));
+            },
+            time, cancellationToken).ConfigureAwait(false);
 
     // The processes of the computer's scheduled tasks running now (Get-Process and Win32_Process list them too).
     private IEnumerable<PsObject> RunningTaskProcesses()

@@ -193,6 +193,7 @@ internal static class WindowsCommands
         // The .com programs cmd finds by PATHEXT, and a few more scripts call.
         "tree", "chcp", "chcp.com", "mode", "mode.com", "fc", "fc.exe", "comp", "comp.exe", "clip", "clip.exe", "cipher", "cipher.exe",
         "label", "label.exe", "openfiles", "openfiles.exe", "qwinsta", "qwinsta.exe", "msinfo32", "msinfo32.exe",
+        "waitfor", "waitfor.exe", "forfiles", "forfiles.exe", "replace", "replace.exe", "runas", "runas.exe", "shutdown.exe",
         // Windows' own scheduled tasks run these (Start-ScheduledTask of \Microsoft\Windows\Defrag\ScheduledDefrag).
         "defrag", "defrag.exe", "ServerManagerLauncher", "ServerManagerLauncher.exe",
     };

@@ -180,6 +180,37 @@ public class ScheduledTaskTests
         Assert.That(tasks.Find("Deploy"), Is.Null);
     }
 
+    /// <summary>
+    /// schtasks /run runs the task's action now, as Start-ScheduledTask does: what it writes goes where its own
+    /// redirections say (not to schtasks' output), its exit code is the task's last result, and it is Running for a second.
+    /// </summary>
+    [Test]
+    public async Task Schtasks_run_runs_the_tasks_action_and_records_its_result()
+    {
+        var tasks = new ScheduledTasks();
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        async Task<(string Stdout, int Code)> RunAsync(string line)
+        {
+            var host = new FakeCommandLineHost
+            {
+                Encoding = System.Text.Encoding.ASCII, FileSystem = disk, ScheduledTasks = tasks,
+                Facts = new Dictionary<string, string> { ["cd"] = @"C:\" },
+            };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, time, CancellationToken.None);
+            return (host.Stdout, code);
+        }
+
+        await RunAsync("schtasks /create /f /sc once /st 00:00:00 /tn install /ru SYSTEM /tr \"cmd /c echo installing> C:\\install.log & exit 3\"");
+        var run = await RunAsync("schtasks /run /tn install");
+        disk.Read(@"C:\install.log", out var log);
+        var running = (tasks.Find("install")!.LastTaskResult, tasks.Find("install")!.RunningUntil > time.GetUtcNow());
+
+        Assert.That(run, Is.EqualTo(("SUCCESS: Attempted to run the scheduled task \"install\".\r\n", 0)), "the action's output is not schtasks'");
+        Assert.That(System.Text.Encoding.ASCII.GetString(log), Is.EqualTo("installing \r\n"), "echo keeps the blank before the &");
+        Assert.That(running, Is.EqualTo((3, true)), "its exit code is the task's last result; it shows as Running for a second");
+    }
+
     [Test]
     public async Task Schtasks_create_without_a_schedule_is_its_syntax_error()
     {

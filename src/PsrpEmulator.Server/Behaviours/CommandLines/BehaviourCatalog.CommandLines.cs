@@ -185,7 +185,7 @@ public sealed partial class BehaviourCatalog
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;
         if (NetshProfileScript.TryParse(line, out var netshProfile)) return netshProfile;
-        if (SchtasksScript.TryParse(line, out var schtasks)) return schtasks;
+        if (SchtasksScript.TryParse(this, line, out var schtasks)) return schtasks;
         if (IpconfigAllScript.TryParse(line, out var ipconfigAll)) return ipconfigAll;
         if (WhoamiScript.TryParse(line, out var whoami)) return whoami;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;

@@ -6,13 +6,13 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <summary>
 /// schtasks.exe over the computer's task library (<see cref="ScheduledTasks"/>, what the ScheduledTasks cmdlets see):
 /// <c>/create</c> (<c>/tn</c>, <c>/tr</c>, <c>/sc ONSTART|ONLOGON|ONCE|DAILY</c>, <c>/st</c>, <c>/ru</c>, <c>/rl</c>,
-/// <c>/f</c>), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST</c>), <c>/delete /tn ... /f</c>, <c>/run</c> (a run
-/// recorded, the program not run) and <c>/change /enable|/disable</c>, with schtasks' SUCCESS lines and its errors on
+/// <c>/f</c>), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST</c>), <c>/delete /tn ... /f</c>, <c>/run</c> (the actions
+/// run now, as Start-ScheduledTask runs them: <see cref="ScheduledTaskRunner"/>) and <c>/change /enable|/disable</c>, with schtasks' SUCCESS lines and its errors on
 /// stderr with exit code 1 ("ERROR: The system cannot find the file specified." for a task it has not). What would ask
 /// on the console (replacing without <c>/f</c>, deleting without it), other schedules, <c>/xml</c>, <c>/v</c> and other
 /// computers (<c>/s</c>) get the emulator's not-emulated message. Layouts from Windows Server 2019 (UNVERIFIED widths).
 /// </summary>
-internal sealed class SchtasksScript(string verb, IReadOnlyDictionary<string, string?> options) : ICommandLineScript
+internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IReadOnlyDictionary<string, string?> options) : ICommandLineScript
 {
     public string Description => "schtasks " + verb;
 
@@ -21,7 +21,7 @@ internal sealed class SchtasksScript(string verb, IReadOnlyDictionary<string, st
     // The options that take a value (the others are switches).
     private static readonly HashSet<string> ValueOptions = new(StringComparer.OrdinalIgnoreCase) { "/tn", "/tr", "/sc", "/st", "/sd", "/ru", "/rp", "/rl", "/fo", "/mo", "/d", "/delay" };
 
-    public static bool TryParse(string line, out SchtasksScript script)
+    public static bool TryParse(BehaviourCatalog catalog, string line, out SchtasksScript script)
     {
         script = null!;
         var tokens = CommandLineText.Tokenize(line).Select(t => t.Value).ToList();
@@ -44,7 +44,7 @@ internal sealed class SchtasksScript(string verb, IReadOnlyDictionary<string, st
             }
         }
 
-        script = new SchtasksScript(verb, options);
+        script = new SchtasksScript(catalog, verb, options);
         return true;
     }
 
@@ -143,7 +143,11 @@ internal sealed class SchtasksScript(string verb, IReadOnlyDictionary<string, st
                 await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: The scheduled task \"{name}\" was successfully deleted.\r\n", cancellationToken).ConfigureAwait(false);
                 return 0;
             case "/run":
-                tasks.Update(found, t => t with { LastRunTime = time.GetUtcNow(), LastTaskResult = 0 });
+                // The actions run now, as Start-ScheduledTask runs them; what they write goes where their own
+                // redirections say (schtasks prints only its line), a program the emulator does not emulate counts as run.
+                // A disabled task's do not (UNVERIFIED: schtasks' answer for one; COM's Run refuses it).
+                if (found.Enabled) await ScheduledTaskRunner.RunAsync(catalog, tasks, found, host.EnvironmentVariable, host.Facts.GetValueOrDefault("cd") ?? @"C:\",
+                    workingDirectory => new TaskActionHost(host, workingDirectory), _ => { }, time, cancellationToken).ConfigureAwait(false);
                 await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: Attempted to run the scheduled task \"{name}\".\r\n", cancellationToken).ConfigureAwait(false);
                 return 0;
             default:
@@ -184,4 +188,23 @@ internal sealed class SchtasksScript(string verb, IReadOnlyDictionary<string, st
 
     private Task<int> NotEmulatedAsync(ICommandLineHost host, CancellationToken cancellationToken) =>
         new NotEmulatedCommandScript("schtasks").RunAsync(host, TimeProvider.System, cancellationToken);
+}
+
+/// <summary>The console of a task's action: no stdin, its output nowhere (a task has no console), in its working directory.</summary>
+internal sealed class TaskActionHost(ICommandLineHost inner, string? workingDirectory) : ForwardingCommandLineHost(inner)
+{
+    private readonly IReadOnlyDictionary<string, string> _facts = workingDirectory is null
+        ? inner.Facts
+        : new Dictionary<string, string>(inner.Facts, StringComparer.OrdinalIgnoreCase) { ["cd"] = workingDirectory };
+
+    public override IReadOnlyDictionary<string, string> Facts => _facts;
+
+    public override ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public override ValueTask<ReadOnlyMemory<byte>?> ReadStdinAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+
+    // The task's process has its own environment, gone when it ends: a set in it does not reach the caller's.
+    public override void SetEnvironmentVariable(string name, string? value)
+    {
+    }
 }
