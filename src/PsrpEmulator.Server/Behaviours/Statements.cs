@@ -34,6 +34,14 @@ internal static partial class Statements
                     break;
                 case ')' or ']' or '}':
                     if (depth > 0) depth--;
+                    // A block statement ends at its closing brace: what follows on the same line is a statement of its
+                    // own ("if (...) { exit 0 } exit 1", as Vagrant writes it and PowerShell's parser reads it).
+                    if (c == '}' && depth == 0 && EndsBlockStatement(text, start, i))
+                    {
+                        Add(text[start..(i + 1)]);
+                        start = i + 1;
+                    }
+
                     break;
                 case ';' when depth == 0:
                     Add(text[start..i]);
@@ -1224,6 +1232,22 @@ internal static partial class Statements
     {
         var next = text.AsSpan(Math.Min(blankRunEnd, text.Length));
         return StartsWithKeyword(next, "else") || StartsWithKeyword(next, "elseif") || StartsWithKeyword(next, "catch") || StartsWithKeyword(next, "finally");
+    }
+
+    // Whether the '}' at close ends a block statement (if, foreach, function, try...) that another statement follows on
+    // the same line; not when what follows continues it (else, elseif, catch, finally; a do loop is never split here).
+    private static bool EndsBlockStatement(string text, int start, int close)
+    {
+        var next = close + 1;
+        while (next < text.Length && text[next] is ' ' or '\t') next++;
+        if (next >= text.Length || text[next] is '\r' or '\n' or ';' or '#' or '|') return false;
+        var statement = text.AsSpan(start, close + 1 - start).TrimStart();
+        // A loop's label (":outer foreach ...").
+        if (statement.Length > 1 && statement[0] == ':' && statement.IndexOfAny(' ', '\t') is > 1 and var blank) statement = statement[blank..].TrimStart();
+        if (!WaitsForBlock(statement) || StartsWithKeyword(statement, "do")) return false;
+        var following = text.AsSpan(next);
+        return !(StartsWithKeyword(following, "else") || StartsWithKeyword(following, "elseif") || StartsWithKeyword(following, "catch") ||
+                 StartsWithKeyword(following, "finally"));
     }
 
     // The statements whose block PowerShell's parser looks for past a line end.

@@ -17,6 +17,17 @@ public class StatementSplittingTests
     [TestCase("if ($a) { 1 }\n\n  elseif ($b) { 2 }\nelse { 3 }", "if ($a) { 1 }\n\n  elseif ($b) { 2 }\nelse { 3 }")]
     [TestCase("Invoke-Thing { 1 }\nelse-thing", "Invoke-Thing { 1 }|else-thing")]
     [TestCase("$x = 1\nelse", "$x = 1|else")]
+    // A block statement ends at its closing brace: a statement after it on the same line is one of its own, as in
+    // Vagrant's "if (...) { exit 0 } exit 1" (pwsh 7.6 prints a, then b, for "if (1) { 'a' } 'b'").
+    [TestCase("if ($n -eq 'x') { exit 0 } exit 1", "if ($n -eq 'x') { exit 0 }|exit 1")]
+    [TestCase("if (0) {1}elseif(1){2} else { 3 } 'z'", "if (0) {1}elseif(1){2} else { 3 }|'z'")]
+    [TestCase("try { a } catch [X] { b } finally { c } d", "try { a } catch [X] { b } finally { c }|d")]
+    [TestCase("function f { 'f' } f; foreach ($i in 1) { $i } 'c'", "function f { 'f' }|f|foreach ($i in 1) { $i }|'c'")]
+    [TestCase("switch -regex ($x) { 'a' { 1 } } 'after'", "switch -regex ($x) { 'a' { 1 } }|'after'")]
+    [TestCase("do { $i++ } while ($i -lt 3)", "do { $i++ } while ($i -lt 3)")]
+    [TestCase("Invoke-Command { 1 } -ArgumentList 2", "Invoke-Command { 1 } -ArgumentList 2")]
+    [TestCase("$h = @{ a = 1 } ; $h", "$h = @{ a = 1 }|$h")]
+    [TestCase("if ($a) { 1 } # note", "if ($a) { 1 }")]
     public void Script_text_splits_into_its_top_level_statements(string text, string expected)
     {
         Assert.That(string.Join("|", Statements.Split(text)), Is.EqualTo(expected));
