@@ -31,6 +31,7 @@ internal sealed partial class RunContext
         // The classes the computer's WMI has (RunContext.WmiObjects), when no rule answers the command.
         ["Get-WmiObject"] = ["Class", "Filter", "Query", "Namespace", "ComputerName", "Property", "Credential", "List", "Recurse", "Amended",
             "DirectRead", "EnableAllPrivileges", "Impersonation", "Authentication", "Locale", "AsJob", "ThrottleLimit"],
+        ["Test-WSMan"] = ["ComputerName", "Authentication", "Port", "UseSSL", "ApplicationName", "Credential", "CertificateThumbprint"],
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
@@ -268,6 +269,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-WmiObject":
                     await GetWmiObjectAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Test-WSMan":
+                    await TestWsManAsync(arguments, to, output, blockNesting);
                     return;
                 case "Restart-Computer":
                     await RestartComputerAsync(arguments, to, output, blockNesting);
@@ -725,6 +729,7 @@ internal sealed partial class RunContext
             "Test-Connection" => ["ComputerName", "Source"],
             "Get-CimInstance" => ["ClassName", "Filter"],
             "Get-WmiObject" => ["Class", "Property"],
+            "Test-WSMan" => ["ComputerName"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             "Test-NetConnection" => ["ComputerName", "Port"],

@@ -131,4 +131,52 @@ internal sealed partial class RunContext
         if (property.IsArray || property.Values.Count > 1) return PsObjects.List([.. property.Values.Select(One)], ["System.String[]", "System.Array", "System.Object"]);
         return property.Values.Count == 0 ? PsNil.Instance : One(property.Values[0]);
     }
+
+    // A ManagementObject's .NET methods (Get, Put, Delete, GetPropertyValue...), which are not the class's WMI methods.
+    private static readonly HashSet<string> ManagementObjectMethods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "GetType", "ToString", "Equals", "GetHashCode", "Dispose", "Get", "Put", "Delete", "Clone", "CompareTo", "CopyTo", "GetPropertyValue",
+        "SetPropertyValue", "GetQualifierValue", "SetQualifierValue", "GetPropertyQualifierValue", "GetMethodParameters", "GetRelated",
+        "GetRelationships", "GetText", "InvokeMethod", "ConvertToDateTime", "ConvertFromDateTime", "PSTypeNames",
+    };
+
+    /// <summary>
+    /// A WMI method of a ManagementObject Get-WmiObject wrote: Win32_ComputerSystem's <c>Rename(name[, password, user])</c>
+    /// answers as WMI does, a <c>__PARAMETERS</c> object whose ReturnValue is 0 (87 for a name that is no host name,
+    /// UNVERIFIED code); the computer keeps its name after a restart (the virtual computers' names are fixed). Another
+    /// class's method is a scenario error; null for another object or one of ManagementObject's own .NET methods.
+    /// </summary>
+    private PsValue? WmiMethod(PsObject target, string name, IReadOnlyList<PsValue> arguments)
+    {
+        const string Prefix = @"System.Management.ManagementObject#root\cimv2\";
+        if (target.TypeNames is not [var first, ..] || !first.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || ManagementObjectMethods.Contains(name)) return null;
+        var className = first[Prefix.Length..];
+        if (className.Equals("Win32_ComputerSystem", StringComparison.OrdinalIgnoreCase) && name.Equals("Rename", StringComparison.OrdinalIgnoreCase) && arguments.Count is >= 1 and <= 3)
+        {
+            var newName = PipelineVariables.Display(arguments[0]);
+            var valid = newName.Length is > 0 and <= 63 && newName.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && !newName.All(char.IsAsciiDigit);
+            return WmiMethodResult(valid ? 0u : 87u);
+        }
+
+        throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WMI method {className}.{name} is not emulated: give the script's command a rule"));
+    }
+
+    // What a WMI method returns: its out-parameters as a __PARAMETERS object, ReturnValue among them.
+    private static PsObject WmiMethodResult(uint returnValue)
+    {
+        var o = new PsObject([@"System.Management.ManagementBaseObject#\__PARAMETERS", "System.Management.ManagementBaseObject", "System.ComponentModel.Component",
+            "System.MarshalByRefObject", "System.Object"]) { ToStringValue = "System.Management.ManagementBaseObject" };
+        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(2)));
+        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String("__PARAMETERS")));
+        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", PsPrimitive.String("__PARAMETERS")));
+        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(1)));
+        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("__PATH", PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("ReturnValue", PsPrimitive.UInt32(returnValue)));
+        o.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
+        return o;
+    }
 }

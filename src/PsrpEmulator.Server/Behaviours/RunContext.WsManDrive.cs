@@ -21,6 +21,30 @@ internal sealed partial class RunContext
     private static readonly string[] WsManLeafTypeNames = ["Microsoft.WSMan.Management.WSManConfigLeafElement", "Microsoft.WSMan.Management.WSManConfigElement", "System.Object"];
     private static readonly string[] WsManContainerTypeNames = ["Microsoft.WSMan.Management.WSManConfigContainerElement", "Microsoft.WSMan.Management.WSManConfigElement", "System.Object"];
 
+    /// <summary>The type of Test-WSMan's answer: WS-Man's IdentifyResponse element, as the XML adapter shows it.</summary>
+    internal const string IdentifyResponseTypeName = "System.Xml.XmlElement#http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd#IdentifyResponse";
+
+    /// <summary>
+    /// Test-WSMan of this computer: WS-Man's Identify answer (wsmid, ProtocolVersion, ProductVendor, ProductVersion). Without
+    /// <c>-Authentication</c> the request is anonymous and WinRM hides the OS version ("OS: 0.0.0 SP: 0.0 Stack: 3.0"), with
+    /// it the version is the computer's, as the emulator's own Identify answers. Another computer is a scenario error.
+    /// </summary>
+    private async ValueTask TestWsManAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        await RefuseOtherComputerAsync("Test-WSMan", arguments, to, blockNesting);
+        var authenticated = arguments["Authentication"] is { } word &&
+            !PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)).Equals("None", StringComparison.OrdinalIgnoreCase);
+        var identify = new PsObject([IdentifyResponseTypeName, "System.Xml.XmlElement", "System.Xml.XmlLinkedNode", "System.Xml.XmlNode", "System.Object"])
+        {
+            ToStringValue = "IdentifyResponse",
+        };
+        identify.AdaptedProperties.Add(new PsProperty("wsmid", PsPrimitive.String("http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd")));
+        identify.AdaptedProperties.Add(new PsProperty("ProtocolVersion", PsPrimitive.String("http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd")));
+        identify.AdaptedProperties.Add(new PsProperty("ProductVendor", PsPrimitive.String("Microsoft Corporation")));
+        identify.AdaptedProperties.Add(new PsProperty("ProductVersion", PsPrimitive.String(authenticated ? "OS: 10.0.17763 SP: 0.0 Stack: 3.0" : "OS: 0.0.0 SP: 0.0 Stack: 3.0")));
+        await output.WriteAsync(new PipelineOutput(identify), cancellationToken);
+    }
+
     private static bool IsWsManDriveCommand(string command, StageArguments arguments) =>
         command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Set-Item" or "New-Item" or "Remove-Item" or "Clear-Item" &&
         (arguments["LiteralPath"] ?? arguments["Path"]) is { } word && WsManDrive().IsMatch(word);

@@ -2530,6 +2530,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (value is PsObject managed && WmiMethod(managed, step.Text, arguments) is { } wmiResult)
+                {
+                    value = wmiResult;
+                    continue;
+                }
+
                 if (value is PsObject com && await TaskSchedulerMethodAsync(com, step.Text, arguments) is { } scheduled)
                 {
                     value = scheduled;

@@ -300,7 +300,7 @@ public class DefaultScenarioTests
 
     [TestCase("(Get-CimInstance Win32_OperatingSystem).Caption; (Get-CimInstance -ClassName 'Win32_OperatingSystem').BuildNumber", "Microsoft Windows Server 2019 Datacenter|17763")]
     [TestCase("(gwmi win32_operatingsystem).Version; (Get-WmiObject -Class Win32_OperatingSystem).GetType().Name", "10.0.17763|ManagementObject")]
-    [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (gwmi Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
+    [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (Get-CimInstance Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
         "WORKGROUP|False|Microsoft.Management.Infrastructure.CimInstance")]
     [TestCase("Get-CimInstance Win32_LogicalDisk | % { '{0} {1} {2} {3}' -f $_.DeviceID, $_.Size, ($_.Size -eq (Get-Volume C).Size), ($_.FreeSpace -eq (Get-PSDrive C).Free) }", "C: 16777216 True True")]
     [TestCase("gcim -ClassName Win32_LogicalDisk -Filter \"DriveType=3\" | % DeviceID; $before = (gwmi Win32_LogicalDisk -Filter \"DeviceID='C:'\").FreeSpace; Set-Content C:\\f.txt ('x' * 998); $before - (gcim Win32_LogicalDisk).FreeSpace", "C:|1000")]
@@ -311,7 +311,7 @@ public class DefaultScenarioTests
     [TestCase("(gcim Win32_Service).Count; (Get-WmiObject Win32_Service)[1].GetType().Name; (gcim Win32_Service -Filter \"Name='Nope'\" | Measure-Object).Count", "3|ManagementObject|0")]
     [TestCase("Get-Service | Where-Object { $_.StartType -eq 'Automatic' -and $_.Status -ne 'Running' } | Measure-Object | % Count; (Get-Service Spooler).StartType", "0|Disabled")]
     [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=5\" | Measure-Object).Count; (gcim Win32_LogicalDisk -Filter \"DeviceID='D:'\" | Measure-Object).Count", "0|0")]
-    [TestCase("(Get-CimInstance Win32_Processor).LoadPercentage; (gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average; (Get-CimInstance Win32_Processor).NumberOfCores.GetType().Name", "3|3|UInt32")]
+    [TestCase("(Get-CimInstance Win32_Processor).LoadPercentage; (gcim Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average; (Get-CimInstance Win32_Processor).NumberOfCores.GetType().Name", "3|3|UInt32")]
     [TestCase("(Get-CimInstance Win32_BIOS).SerialNumber; (gcim Win32_BIOS).ReleaseDate.Year; (gcim Win32_ComputerSystem).TotalPhysicalMemory / 1GB -as [int]", "0000-0011-2233-4455-6677-8899-00|2018|8")]
     [TestCase("(Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion').ProductName; gpv \"HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" ReleaseId",
         "Windows Server 2019 Datacenter|1809")]

@@ -25,6 +25,12 @@ public class WmiObjectTests
         "Win32_NetworkAdapterConfiguration|Boolean|UInt32|\\\\TESTHOST01\\root\\cimv2:Win32_NetworkAdapterConfiguration.Index=\"1\"")]
     [TestCase("$c = Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; \"$c\"; $c.DHCPEnabled", "Win32_NetworkAdapterConfiguration (Index = \"1\")|False")]
     [TestCase("(Get-WmiObject -Query 'SELECT Name FROM Win32_Process WHERE ProcessId = 4').Name", "System")]
+    // Vagrant's Windows guest: its adapters with a MAC address, its DHCP check, the computer's rename (WMI's ReturnValue).
+    [TestCase("Get-CimInstance win32_networkadapter -filter \"macaddress is not null\" | % { \"$($_.NetConnectionID) $($_.InterfaceIndex) $($_.MACAddress)\" }", "Ethernet 4 00:15:5D:0A:01:04")]
+    [TestCase("[bool](Get-WmiObject -Class Win32_NetworkAdapterConfiguration -Filter \"Index=1 and DHCPEnabled=True\")", "False")]
+    [TestCase("$c = Get-WmiObject -Class Win32_ComputerSystem; $r = $c.rename('web01'); $r.ReturnValue; $r.__CLASS; $c.Rename('no good!').ReturnValue; $c.PartOfDomain",
+        "0|__PARAMETERS|87|False")]
+    [TestCase("(gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average", "3")]
     public async Task Get_WmiObject_reads_the_computer_s_WMI_classes(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
@@ -41,5 +47,35 @@ public class WmiObjectTests
 
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError", "PsrpEmulator.ScenarioError" }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
+    /// <summary>A ManagementObject shows types.ps1xml's DefaultDisplayPropertySet of its class: six properties are a list.</summary>
+    [Test]
+    public async Task A_management_object_shows_its_class_s_default_display_properties()
+    {
+        var (host, _) = await RunAsync("Get-WmiObject Win32_ComputerSystem | Out-String");
+
+        Assert.That(host.OutputTexts.Single().Trim(), Is.EqualTo(
+            "Domain              : WORKGROUP\r\nManufacturer        : Microsoft Corporation\r\nModel               : Virtual Machine\r\n" +
+            "Name                : SERVER01\r\nPrimaryOwnerName    : Windows User\r\nTotalPhysicalMemory : 8589463552"));
+    }
+
+    /// <summary>Another WMI method of a class is a scenario error, not PowerShell's MethodNotFound.</summary>
+    [Test]
+    public async Task A_wmi_method_the_emulator_does_not_run_is_a_scenario_error()
+    {
+        var (host, _) = await RunAsync("(Get-WmiObject Win32_ComputerSystem).JoinDomainOrWorkgroup('corp', 'p', 'u', $null, 3); 'after'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "The WMI method Win32_ComputerSystem.JoinDomainOrWorkgroup is not emulated: give the script's command a rule" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
+    /// <summary>Test-WSMan: WS-Man's Identify answer, the OS version hidden from an anonymous request (Vagrant reads the stack's major version).</summary>
+    [Test]
+    public async Task Test_wsman_answers_the_identify_response()
+    {
+        var (host, _) = await RunAsync("((test-wsman).productversion.split(' ') | select -last 1).split('.')[0]; (Test-WSMan -Authentication Default).ProductVersion; (Test-WSMan localhost).wsmid");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "OS: 10.0.17763 SP: 0.0 Stack: 3.0", "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd" }));
     }
 }

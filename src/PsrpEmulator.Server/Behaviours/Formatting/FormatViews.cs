@@ -177,6 +177,10 @@ internal static class FormatViews
         GroupBlankLines = 1,
     };
 
+    // Test-WSMan's answer: a list of its four elements (UNVERIFIED that a view makes it one; Microsoft's examples show a list).
+    private static readonly FormatView IdentifyResponse = new(RunContext.IdentifyResponseTypeName, FormatShape.List,
+        [.. new[] { "wsmid", "ProtocolVersion", "ProductVendor", "ProductVersion" }.Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
+
     private static readonly FormatView WsManLeaf = WsManView(
         new("Type", 15, ColumnAlignment.Left, o => Property(o, "TypeNameOfElement")),
         new("Name", 30, ColumnAlignment.Left, o => Property(o, "Name")),
@@ -658,6 +662,7 @@ internal static class FormatViews
         [Module.Key] = Module,
         [SessionConfiguration.Key] = SessionConfiguration,
         ["Microsoft.WSMan.Management.WSManConfigLeafElement"] = WsManLeaf,
+        [IdentifyResponse.Key] = IdentifyResponse,
         ["Microsoft.WSMan.Management.WSManConfigContainerElement"] = WsManContainer,
         ["Microsoft.WSMan.Management.WSManConfigContainerElement#ComputerLevel"] = WsManComputer,
         ["Microsoft.WSMan.Management.WSManConfigLeafElement#InitParams"] = WsManInitParams,
@@ -707,7 +712,8 @@ internal static class FormatViews
 
         // Enums and wrapped primitives (a string with notes) are their text.
         if (o.BaseValue is not null) return Scalar;
-        var properties = DisplayProperties(o);
+        // A type's DefaultDisplayPropertySet (a WMI class's) when it has one: up to four a table, more a list.
+        var properties = DefaultDisplaySet(o)?.ToList() ?? DisplayProperties(o);
         if (properties.Count == 0) return Scalar;
         var key = (o.TypeNames is { Count: > 0 } names ? StripDeserialized(names[0]) : string.Empty) + "|" + string.Join("|", properties);
         var table = properties.Count <= 4;
@@ -831,11 +837,31 @@ internal static class FormatViews
                 case "System.ServiceProcess.ServiceController": return ["Status", "Name", "DisplayName"];
                 case "System.Diagnostics.Process": return ["Id", "Handles", "CPU", "SI", "Name"];
                 case "Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSample": return ["Path", "InstanceName", "CookedValue"];
+                case var wmi when wmi.StartsWith(ManagementObjectPrefix, StringComparison.OrdinalIgnoreCase) &&
+                    WmiDisplaySets.TryGetValue(wmi[ManagementObjectPrefix.Length..], out var set):
+                    return set;
             }
         }
 
         return null;
     }
+
+    private const string ManagementObjectPrefix = @"System.Management.ManagementObject#root\cimv2\";
+
+    // types.ps1xml's DefaultDisplayPropertySet of the WMI classes the computers have, as Get-WmiObject's objects show
+    // (PowerShell's Types_Ps1Xml); Win32_Process has none, so all its properties show.
+    private static readonly Dictionary<string, string[]> WmiDisplaySets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Win32_BIOS"] = ["SMBIOSBIOSVersion", "Manufacturer", "Name", "SerialNumber", "Version"],
+        ["Win32_ComputerSystem"] = ["Domain", "Manufacturer", "Model", "Name", "PrimaryOwnerName", "TotalPhysicalMemory"],
+        ["Win32_Processor"] = ["Caption", "DeviceID", "Manufacturer", "MaxClockSpeed", "Name", "SocketDesignation"],
+        ["Win32_LogicalDisk"] = ["DeviceID", "DriveType", "ProviderName", "FreeSpace", "Size", "VolumeName"],
+        ["Win32_NetworkAdapter"] = ["ServiceName", "MACAddress", "AdapterType", "DeviceID", "Name", "NetworkAddresses", "Speed"],
+        ["Win32_NetworkAdapterConfiguration"] = ["DHCPEnabled", "IPAddress", "DefaultIPGateway", "DNSDomain", "ServiceName", "Description", "Index"],
+        ["Win32_OperatingSystem"] = ["SystemDirectory", "Organization", "BuildNumber", "RegisteredUser", "SerialNumber", "Version"],
+        ["Win32_QuickFixEngineering"] = ["Description", "FixComments", "HotFixID", "InstallDate", "InstalledBy", "InstalledOn", "Name", "ServicePackInEffect", "Status"],
+        ["Win32_Service"] = ["ExitCode", "Name", "ProcessId", "StartMode", "State", "Status"],
+    };
 
     /// <summary>Adapted then extended properties, as PowerShell lists them (a deserialized object's Props, then its notes).</summary>
     internal static List<string> DisplayProperties(PsObject o)
