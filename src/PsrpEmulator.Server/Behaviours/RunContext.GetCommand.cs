@@ -66,7 +66,8 @@ internal sealed partial class RunContext
             // Programs are found by their name (Get-Command * would list the whole PATH: not emulated), or by their path.
             if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramFile(name) is { } file)
             {
-                found.Add(CommandInfoObject(file, ApplicationCommandType, @"C:\Windows\system32\" + file, "10.0.17763.1", @"C:\Windows\system32\" + file));
+                var path = ProgramOnPath(file) ?? @"C:\Windows\system32\" + file;
+                found.Add(CommandInfoObject(file, ApplicationCommandType, path, "10.0.17763.1", path));
             }
             else if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramOfPath(name) is { } programFile &&
                 Host.FileSystem?.Get(VirtualFileSystem.FullPath(name, CurrentDirectory, out _) ?? name) is { IsDirectory: false } image)
@@ -172,5 +173,20 @@ internal sealed partial class RunContext
         // An alias shows as "gci -> Get-ChildItem" (5.1's view), and resolves to the command it stands for.
         if (type == AliasCommandType) info.With("DisplayName", $"{name} -> {definition}").With("ResolvedCommandName", definition!).With("ReferencedCommand", definition!);
         return info;
+    }
+
+    // Where a program is on the computer's disk, by the folders of PATH in order, as Get-Command finds an application
+    // (powershell.exe in C:\Windows\System32\WindowsPowerShell\v1.0, the folder written as PATH writes it); null when none has it.
+    private string? ProgramOnPath(string file)
+    {
+        if (Host.FileSystem is not { } disk) return null;
+        foreach (var entry in (scope.Variables.EnvironmentVariable("PATH") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var folder = entry.TrimEnd('\\');
+            if (folder.Length == 0 || VirtualFileSystem.FullPath(folder + "\\" + file, CurrentDirectory, out _) is not { } full) continue;
+            if (disk.Get(full) is { IsDirectory: false } found) return folder + "\\" + found.Name;
+        }
+
+        return null;
     }
 }

@@ -37,6 +37,24 @@ public class GetCommandTests
     }
 
     /// <summary>
+    /// A program is found in PATH's folders on the computer's disk, its path written as PATH writes the folder: Vagrant's
+    /// "which powershell" prints C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe, cmd is in system32.
+    /// </summary>
+    [Test]
+    public async Task Get_Command_finds_a_program_in_the_folders_of_path()
+    {
+        var host = new RecordingHost();
+        host.Environment["PATH"] = @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\";
+        await Default.Resolve(Behaviour.Script("(Get-Command powershell).Definition; (Get-Command cmd.exe).Path; (Get-Command powershell.exe).Source"))
+            .RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero)));
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe", @"C:\Windows\system32\cmd.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+        }));
+    }
+
+    /// <summary>
     /// Puppet Bolt's task runner: a script file's ExternalScriptInfo (its parameters chosen from the task's arguments,
     /// its script block), the script called by the call operator with a parenthesized path, splatting a $private: table.
     /// </summary>
