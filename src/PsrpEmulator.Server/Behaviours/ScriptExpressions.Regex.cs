@@ -13,6 +13,10 @@ internal static partial class ScriptExpressions
 {
     internal const string RegexTypeName = "System.Text.RegularExpressions.Regex";
 
+    /// <summary><c>$t::Member</c> or <c>$t::Method(...)</c>: a variable (scope-qualified or not) then a static member, whole.</summary>
+    [GeneratedRegex(@"^(?<v>\$(?:(?:global|script|local|private):)?\w+)(?<rest>::\w+(?:\(.*\))?)$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    internal static partial Regex StaticMemberOfVariable();
+
     private static readonly string[] MatchTypeNames = ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"];
     private static readonly string[] GroupTypeNames = ["System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"];
     private static readonly string[] MatchCollectionTypeNames = ["System.Text.RegularExpressions.MatchCollection", "System.Object"];

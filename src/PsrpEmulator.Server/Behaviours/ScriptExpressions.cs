@@ -800,7 +800,7 @@ internal static partial class ScriptExpressions
         !IsCommandMode(text) && !HasPipeline(text) &&
         (Tokenize(text) is not null || text.TrimStart() is ['!', ..] or ['-', '$' or '(', ..] || ArrayElements(text) is not null ||
          Subexpression(text).Statements is not null || NumberLiteral(text) is not null || MemberAccess(text) is not null || TypeOperation(text) is not null ||
-         Parenthesized(text) is not null || (text.Contains("''", StringComparison.Ordinal) && Statements.SingleQuotedLiteral(text) is not null) ||
+         Parenthesized(text) is not null || StaticMemberOfVariable().IsMatch(text.Trim()) || (text.Contains("''", StringComparison.Ordinal) && Statements.SingleQuotedLiteral(text) is not null) ||
          (text.TrimStart() is ['@', '{', ..] or ['[', ..] && HashtableLiteralOrNull(text)) || (text.TrimStart() is ['{', ..] && ScriptBlockLiteral(text) is not null));
 
     /// <summary>

@@ -799,6 +799,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        // . program args / . cmdlet args: dot-sourcing what is no script runs it as a plain call (Vagrant's reboot check
+        // runs ". shutdown.exe -f -r -t 60"); a script's path, a block, a variable or a quoted name go their own ways.
+        if (text is ['.', ' ' or '\t', ..] && text[1..].TrimStart() is { Length: > 0 } dottedCall && char.IsLetter(dottedCall[0]) &&
+            UnknownCommandScript.FirstWordOf(dottedCall) is var dottedName && dottedName.IndexOfAny(['\\', '/', ':']) < 0 &&
+            !dottedName.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && Catalog.Find(text) is null && Statements.Split(text).Count <= 1)
+        {
+            await RunStatementAsync(dottedCall, to, blockNesting + 1);
+            return;
+        }
+
         if (Catalog.Find(text) is not { } found)
         {
             // A command whose arguments are variables or expressions (Get-Service -Name $name): PowerShell binds their
@@ -2117,6 +2127,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // An operand that is a variable: its value as held (an empty array is still an array: @() -is [array]).
         if (HeldVariable(text) is { } held) return held;
         if (text == "$?") return PsPrimitive.Boolean(scope.Variables.LastSucceeded);
+        // $type::Member / $type::Method(...): a static member through a variable holding a type ($t = [IO.Path];
+        // Add-Type -PassThru's), as [Type]::Member; through $null a method call is InvokeMethodOnNull, a property $null.
+        if (text.Length > 3 && text[0] == '$' && ScriptExpressions.StaticMemberOfVariable().Match(text) is { Success: true } viaVariable &&
+            ScriptExpressions.StaticMemberSyntax(viaVariable.Groups["rest"].Value) is var (_, staticArguments))
+        {
+            var holder = await EvaluateAsync(viaVariable.Groups["v"].Value, to, blockNesting + 1);
+            if (holder is PsObject { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: { } heldType })
+            {
+                return await EvaluateAsync("[" + heldType + "]" + viaVariable.Groups["rest"].Value, to, blockNesting + 1);
+            }
+
+            if (ScriptExpressions.IsNull(holder))
+            {
+                if (staticArguments is null) return PsNil.Instance;
+                throw new ScriptExpressionException(new ScriptedError("You cannot call a method on a null-valued expression.", "InvokeMethodOnNull",
+                    ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+            }
+        }
+
         var expression = !ScriptExpressions.IsCommandMode(text) && !ScriptExpressions.HasPipeline(text);
         // A number written out (3.5, 0x10, 1e-5, 2GB) is its value; a rule that matches it whole still wins below.
         if (expression && ScriptExpressions.NumberLiteral(text) is { } number && Catalog.Find(text) is null) return number;

@@ -430,6 +430,10 @@ public class LanguageStatementTests
     // A statement after a block statement's closing brace on the same line runs after it (pwsh 7.6's parser: no error).
     [TestCase("if ($true) { 1 } else { 2 } 3; foreach ($i in 4, 5) { $i } 6", "1|3|4|5|6")]
     [TestCase("function F { 'f' } F; try { 'try' } catch { 'no' } 'after'", "f|try|after")]
+    // A static member through a variable holding a type ($type = Add-Type -PassThru's, [IO.Path]): as [Type]::Member.
+    [TestCase("$t = [System.IO.Path]; $t::GetFileName('C:\\a\\b.txt'); $x = $t::GetExtension('x.y'); $x; \"in $($t::GetFileNameWithoutExtension('c.d'))\"", "b.txt|.y|in c")]
+    // Dot-sourcing a cmdlet or a program runs it as a plain call (Vagrant's ". shutdown.exe -f -r -t 60").
+    [TestCase(". Get-Date -Year 2020 -Month 1 -Day 2 -Format 'yyyy-MM-dd'; . hostname", "2020-01-02|TESTHOST01")]
     public async Task An_expression_statement_writes_its_value_as_PowerShell_does(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
@@ -1398,4 +1402,15 @@ public class LanguageStatementTests
     [TestCase("Invoke-Command -ScriptBlock { 'x'; 'y' } | ForEach-Object { $_ + '!' }", "x!|y!")]
     public async Task Invoke_Command_of_a_script_block_without_a_computer_runs_it_in_the_session(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    /// <summary>A static method through a variable that holds $null (Add-Type that failed) is PowerShell's InvokeMethodOnNull, and the script goes on.</summary>
+    [Test]
+    public async Task A_static_method_through_a_null_variable_is_invoke_method_on_null()
+    {
+        var host = new RecordingHost();
+        await Default.Resolve(Behaviour.Script("$type = $null; $type::Shutdown(); 'after'")).RunTestAsync(host, TimeProvider.System);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InvokeMethodOnNull" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
 }
