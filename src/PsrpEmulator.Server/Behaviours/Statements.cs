@@ -908,10 +908,36 @@ internal static partial class Statements
     public static bool IsWriteInformation(string statement) => StartsWithKeyword(statement.AsSpan().Trim(), "Write-Information");
 
     /// <summary><c>break</c> or <c>continue</c> (keywords; a loop label is not supported): which, or null.</summary>
-    public static string? LoopControl(string statement)
+    public static (string Keyword, string? Label)? LoopControl(string statement)
     {
         var text = statement.Trim();
-        return text.Equals("break", StringComparison.OrdinalIgnoreCase) ? "break" : text.Equals("continue", StringComparison.OrdinalIgnoreCase) ? "continue" : null;
+        foreach (var keyword in (ReadOnlySpan<string>)["break", "continue"])
+        {
+            if (!StartsWithKeyword(text, keyword)) continue;
+            var label = text[keyword.Length..].Trim();
+            if (label.Length == 0) return (keyword, null);
+            // break outer / continue outer (a label's name; 'break $x' and the like are not emulated).
+            if (label.All(c => char.IsLetterOrDigit(c) || c == '_')) return (keyword, label);
+        }
+
+        return null;
+    }
+
+    /// <summary><c>:label loop</c>: the label and the loop statement without it; null for a statement without one.</summary>
+    public static (string Label, string Statement)? LoopLabel(string statement)
+    {
+        var text = statement.TrimStart();
+        if (text.Length < 3 || text[0] != ':') return null;
+        var end = 1;
+        while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_')) end++;
+        if (end == 1 || end >= text.Length || !char.IsWhiteSpace(text[end])) return null;
+        var loop = text[end..].TrimStart();
+        foreach (var keyword in (ReadOnlySpan<string>)["foreach", "for", "while", "do", "switch"])
+        {
+            if (StartsWithKeyword(loop, keyword)) return (text[1..end], loop);
+        }
+
+        return null;
     }
 
     // Where the statement block opening at i closes; -1 when there is no block there or it does not close.

@@ -872,6 +872,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             // Keywords (if, foreach, while, do, for, try, switch, function): their blocks run as this pipeline's
             // statements. A statement PowerShell's parser refuses fails the script with its ParseException.
+            // :label foreach/for/while/do/switch: the loop, which a "break label" or "continue label" inside it names.
+            string? loopLabel = null;
+            if (Statements.LoopLabel(text) is var (label, labelled))
+            {
+                loopLabel = label;
+                text = labelled;
+            }
+
             object? keyword;
             try
             {
@@ -894,20 +902,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     await RunIfAsync(clauses, to, blockNesting);
                     return;
                 case Statements.ForeachStatement foreachLoop:
-                    await RunForeachAsync(foreachLoop, to, blockNesting);
+                    await RunForeachAsync(foreachLoop, to, blockNesting, loopLabel);
                     return;
                 case Statements.LoopStatement conditionLoop:
-                    await RunLoopAsync(conditionLoop, to, blockNesting);
+                    await RunLoopAsync(conditionLoop, to, blockNesting, loopLabel);
                     return;
                 case Statements.TryStatement tryStatement:
                     await RunTryAsync(tryStatement, to, blockNesting);
                     return;
                 case Statements.SwitchStatement switchStatement:
-                    await RunSwitchAsync(switchStatement, to, blockNesting);
+                    await RunSwitchAsync(switchStatement, to, blockNesting, loopLabel);
                     return;
             }
 
-            if (Statements.LoopControl(text) is { } control) throw new LoopControlException(control == "continue");
+            if (Statements.LoopControl(text) is var (control, target)) throw new LoopControlException(control == "continue", target);
 
             // exit is a keyword: the script ends here, Completed, with the statement's code for powershell.exe. As
             // PowerShell's pipeline does on its ExitException, the host is told first (SetShouldExit): a remote session's
@@ -1723,7 +1731,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// did); a test is equality (without case unless -CaseSensitive), a wildcard (-Wildcard), a regular expression
     /// (-Regex) or a script block's condition. break ends the switch, continue goes to the next item.
     /// </summary>
-    private async ValueTask RunSwitchAsync(Statements.SwitchStatement statement, IPipelineHost? to, int blockNesting)
+    private async ValueTask RunSwitchAsync(Statements.SwitchStatement statement, IPipelineHost? to, int blockNesting, string? label = null)
     {
         CheckNesting(blockNesting, "statements");
         PsValue value;
@@ -1758,7 +1766,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
                     if (!matched && statement.Clauses.FirstOrDefault(c => c.IsDefault) is { } fallback) await RunStatementAsync(fallback.Body, to, blockNesting + 1);
                 }
-                catch (LoopControlException control)
+                catch (LoopControlException control) when (control.Targets(label))
                 {
                     if (!control.IsContinue) return;
                 }
@@ -2001,7 +2009,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A while, do or for loop: the body while the condition holds (until it holds, for do-until), tested before
     /// the body (while, for) or after it (do). break and continue work as in foreach.
     /// </summary>
-    private async ValueTask RunLoopAsync(Statements.LoopStatement loop, IPipelineHost? to, int blockNesting)
+    private async ValueTask RunLoopAsync(Statements.LoopStatement loop, IPipelineHost? to, int blockNesting, string? label = null)
     {
         CheckNesting(blockNesting, "statements");
         if (!string.IsNullOrEmpty(loop.Initializer)) await RunStatementAsync(loop.Initializer, to, blockNesting + 1);
@@ -2021,7 +2029,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 await RunStatementAsync(loop.Body, to, blockNesting + 1);
             }
-            catch (LoopControlException control)
+            catch (LoopControlException control) when (control.Targets(label))
             {
                 if (!control.IsContinue) return;
             }
@@ -2047,7 +2055,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>The block once per item of the collection, the variable set to it (it stays set afterwards, as in PowerShell).</summary>
-    private async ValueTask RunForeachAsync(Statements.ForeachStatement loop, IPipelineHost? to, int blockNesting)
+    private async ValueTask RunForeachAsync(Statements.ForeachStatement loop, IPipelineHost? to, int blockNesting, string? label = null)
     {
         CheckNesting(blockNesting, "statements");
         PsValue collection = PsNil.Instance;
@@ -2085,7 +2093,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 await RunStatementAsync(loop.Body, to, blockNesting + 1);
             }
-            catch (LoopControlException control)
+            catch (LoopControlException control) when (control.Targets(label))
             {
                 if (!control.IsContinue) return;
             }
@@ -2971,10 +2979,19 @@ internal sealed class StatementTerminatedException(ScriptedError error) : Except
     public ScriptedError Error => error;
 }
 
-/// <summary><c>break</c> or <c>continue</c>: the innermost foreach loop ends or goes round; outside loops the script ends.</summary>
-internal sealed class LoopControlException(bool isContinue) : Exception(isContinue ? "continue" : "break")
+/// <summary>
+/// <c>break</c> or <c>continue</c>: the innermost loop ends or goes round, or with a label (<c>break outer</c>) the loop
+/// of that label (<c>:outer foreach</c>), the loops inside it ending; outside loops the script ends.
+/// </summary>
+internal sealed class LoopControlException(bool isContinue, string? label = null) : Exception(isContinue ? "continue" : "break")
 {
     public bool IsContinue => isContinue;
+
+    /// <summary>The loop's label it names; null for the innermost loop.</summary>
+    public string? Label => label;
+
+    /// <summary>Whether the loop of <paramref name="loopLabel"/> is the one it ends or goes round.</summary>
+    public bool Targets(string? loopLabel) => label is null || label.Equals(loopLabel, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A <c>return</c> statement ended the script, the script block or the <c>run:</c> body it was in.</summary>
