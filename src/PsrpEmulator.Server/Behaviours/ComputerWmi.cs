@@ -5,7 +5,7 @@ namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
 /// One computer's WMI classes as its tools read them (WMI over WS-Man, wmic): the scenario's <c>wmi:</c> instances,
-/// <c>{computername}</c> the computer's name, with what commands changed since: a Win32_Service's State, Started and
+/// <c>{computername}</c> the computer's name (<c>{smbiosuuid}</c>, <c>{machineguid}</c>: <see cref="ComputerIdentity"/>), with what commands changed since: a Win32_Service's State, Started and
 /// StartMode follow Start-Service, Stop-Service, Set-Service, net and sc; Win32_OperatingSystem's LastBootUpTime is the
 /// computer's last restart here; Win32_LogicalDisk C:'s Size and FreeSpace are the computer's disk's (what dir,
 /// Get-PSDrive and Get-Volume report).
@@ -22,7 +22,7 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
 
     private IReadOnlyList<WmiProperty> Substituted(IReadOnlyList<WmiProperty> properties) =>
         properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))
-            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => v.Replace("{computername}", computer.ToUpperInvariant(), StringComparison.OrdinalIgnoreCase))] })]
+            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => ComputerIdentity.Substitute(v, computer))] })]
             : properties;
 
     private IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties)

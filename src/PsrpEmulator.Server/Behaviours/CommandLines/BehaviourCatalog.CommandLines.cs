@@ -36,7 +36,10 @@ public sealed partial class BehaviourCatalog
 
     /// <summary>A new computer's registry: the scenario's <c>registry:</c> keys for <paramref name="computer"/>.</summary>
     internal VirtualRegistry NewRegistry(string computer) =>
-        new(registrySeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
+        new(registrySeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase))
+            .Select(seed => seed.Values.Any(v => v.Data is string text && text.Contains('{', StringComparison.Ordinal))
+                ? seed with { Values = [.. seed.Values.Select(v => v.Data is string text ? v with { Data = ComputerIdentity.Substitute(text, computer) } : v)] }
+                : seed));
 
     /// <summary>A new computer's disk: Windows' folders, then the scenario's <c>files:</c> for <paramref name="computer"/>.</summary>
     internal VirtualFileSystem NewFileSystem(string computer, TimeProvider time, long capacity, long? size = null, long? freeAtStart = null)

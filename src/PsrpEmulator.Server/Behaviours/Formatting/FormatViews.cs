@@ -854,6 +854,7 @@ internal static class FormatViews
     {
         ["Win32_BIOS"] = ["SMBIOSBIOSVersion", "Manufacturer", "Name", "SerialNumber", "Version"],
         ["Win32_ComputerSystem"] = ["Domain", "Manufacturer", "Model", "Name", "PrimaryOwnerName", "TotalPhysicalMemory"],
+        ["Win32_ComputerSystemProduct"] = ["IdentifyingNumber", "Name", "Vendor", "Version", "Caption"],
         ["Win32_Processor"] = ["Caption", "DeviceID", "Manufacturer", "MaxClockSpeed", "Name", "SocketDesignation"],
         ["Win32_LogicalDisk"] = ["DeviceID", "DriveType", "ProviderName", "FreeSpace", "Size", "VolumeName"],
         ["Win32_NetworkAdapter"] = ["ServiceName", "MACAddress", "AdapterType", "DeviceID", "Name", "NetworkAddresses", "Speed"],
