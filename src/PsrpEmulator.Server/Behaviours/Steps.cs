@@ -1287,6 +1287,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private async ValueTask<(IReadOnlyDictionary<string, PsValue> Locals, string Statements)> BindFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting, bool pipelineInput = false)
     {
         var words = Statements.SplitArguments(text);
+        // F($x) / F("a", "b"): the name ends at the parenthesis, which is the first argument (an array for a comma list),
+        // as PowerShell's tokenizer reads a command name written as a method call.
+        if (words.Count > 0 && UnknownCommandScript.FirstWordOf(text.TrimStart()) is var functionName && words[0].Length > functionName.Length &&
+            words[0].StartsWith(functionName, StringComparison.Ordinal) && words[0][functionName.Length] == '(')
+        {
+            words = [functionName, words[0][functionName.Length..], .. words.Skip(1)];
+        }
+
         var arguments = new List<PipelineArgument>();
         var switches = ScriptParameters.SwitchParameters(body);
         for (var i = 1; i < words.Count; i++)

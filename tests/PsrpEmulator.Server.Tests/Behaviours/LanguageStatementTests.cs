@@ -436,6 +436,9 @@ public class LanguageStatementTests
     [TestCase(":o foreach ($i in 1,2,3) { foreach ($j in 1,2) { if ($j -eq 2) { continue o }; if ($i -eq 3) { break o }; \"$i$j\" } }; 'm'", "11|21|m")]
     [TestCase(":w while ($true) { for ($k=0; $k -lt 5; $k++) { if ($k -eq 2) { break w }; \"k$k\" } } 'end'", "k0|k1|end")]
     [TestCase(":s switch (1,2) { 1 { 'one'; continue s } 2 { 'two' } }; foreach ($x in 1) { break nowhere }; 'not reached'", "one|two")]
+    // A function called as a method is called with the parenthesized value as its first argument (InSpec's
+    // "InSpec-GetRegistryKey($path)"); a comma list is one array argument (pwsh 7.6's output).
+    [TestCase("Function F1($path) { \"got [$path] $($path.GetType().Name)\" }; $v = 'x'; F1($v); F1('a', 'b'); F1 $v", "got [x] String|got [a b] Object[]|got [x] String")]
     // Dot-sourcing a cmdlet or a program runs it as a plain call (Vagrant's ". shutdown.exe -f -r -t 60").
     [TestCase(". Get-Date -Year 2020 -Month 1 -Day 2 -Format 'yyyy-MM-dd'; . hostname", "2020-01-02|TESTHOST01")]
     public async Task An_expression_statement_writes_its_value_as_PowerShell_does(string script, string expected) =>
