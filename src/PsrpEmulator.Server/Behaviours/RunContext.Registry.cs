@@ -60,6 +60,38 @@ internal sealed partial class RunContext
             return;
         }
 
+        // Get-ItemProperty of a file or folder: without -Name the item itself (its FileInfo or DirectoryInfo properties:
+        // train's "(Get-ItemProperty -Path x).attributes"), with -Name an object of those properties and the provider's notes.
+        if (command == "Get-ItemProperty" && Host.FileSystem is { } fileDisk && await FileSystemTargetsAsync(command, arguments, piped, to, blockNesting) is { } files)
+        {
+            var wanted = arguments["Name"] is { } wantedWord ? await ArgumentTextsAsync(wantedWord, to, blockNesting) : null;
+            foreach (var path in await ExistingPathsAsync(fileDisk, command, files.Words, files.Literal, output))
+            {
+                var item = ItemObject(fileDisk.Get(path)!, nameText: false);
+                if (wanted is null)
+                {
+                    await output.WriteAsync(new PipelineOutput(item), cancellationToken);
+                    continue;
+                }
+
+                var picked = PsObjects.CustomObject();
+                foreach (var name in wanted)
+                {
+                    if (item[name] is not { } value) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -Name {name} of a file or folder is not emulated: give the command a rule"));
+                    picked.With(item.AdaptedProperties.Concat(item.ExtendedProperties).First(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Name, value);
+                }
+
+                foreach (var note in (ReadOnlySpan<string>)["PSPath", "PSParentPath", "PSChildName", "PSDrive", "PSProvider"])
+                {
+                    if (item[note] is { } noteValue) picked.With(note, noteValue);
+                }
+
+                await output.WriteAsync(new PipelineOutput(picked), cancellationToken);
+            }
+
+            return;
+        }
+
         var registry = RegistryOf(command);
         var keys = await RegistryKeysAsync(registry, command, arguments, piped, to, output, blockNesting);
         switch (command)

@@ -630,6 +630,26 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return HeldVariable(token) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
     }
 
+    // The keywords whose parenthesis is their own (if (...), foreach (...)), not a command's argument.
+    private static readonly HashSet<string> ParenthesisKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "if", "elseif", "foreach", "for", "while", "switch", "until", "catch", "param", "function", "filter", "workflow", "return", "throw", "exit", "trap", "data",
+    };
+
+    // "Name(args) rest" with a space after the command's name when it is a command (a letter starts it, no keyword); null otherwise.
+    private string? CommandCalledAsMethod(string text)
+    {
+        if (text.Length < 3 || !char.IsLetter(text[0])) return null;
+        var name = UnknownCommandScript.FirstWordOf(text);
+        if (name.Length == 0 || name.Length >= text.Length || text[name.Length] != '(' || ParenthesisKeywords.Contains(name) || name.Contains('.') ||
+            Catalog.Find(text) is not null)
+        {
+            return null;
+        }
+
+        return name + " " + text[name.Length..];
+    }
+
     private ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting) =>
         UnansweredFails ? RunCommandStatementAsync(text, to, blockNesting) : RunStatementCoreAsync(text, to, blockNesting);
 
@@ -664,6 +684,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // Get-Content("x") / Write-Host('y'): a command's name ends at the parenthesis, which starts its first argument,
+        // as PowerShell's tokenizer reads a command written as a method call (train's 'Get-Content("path") | Out-String').
+        if (CommandCalledAsMethod(text) is { } spaced) text = spaced;
         // An alias the session defined (Set-Alias rpp Resolve-Path) stands for its command where a command's name stands.
         if (SessionAliased(text) is { } aliased) text = aliased;
         // & $block arguments, . $block: the script block the variable holds, invoked as if written there.

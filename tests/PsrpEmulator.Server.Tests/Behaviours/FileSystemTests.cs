@@ -1035,4 +1035,18 @@ public class FileSystemTests
         Assert.That(catalog.ResolveCommandLine("dir > out.txt"), Is.InstanceOf<CommandLineBehaviour>());
         Assert.That(catalog.ResolveCommandLine("dir > other.txt"), Is.InstanceOf<RedirectedCommandLineScript>());
     }
+
+    /// <summary>
+    /// Get-ItemProperty of a file or folder: without -Name the item itself (train reads "(Get-ItemProperty -Path x).attributes"),
+    /// with -Name those properties and the provider's notes.
+    /// </summary>
+    [Test]
+    public async Task Get_ItemProperty_of_a_file_or_folder_is_the_item_or_the_named_properties()
+    {
+        var (host, _) = await RunAsync("(Get-ItemProperty -Path 'C:\\Windows\\win.ini').attributes.ToString(); (Get-ItemProperty C:\\Windows).Attributes.ToString(); " +
+            "$p = Get-ItemProperty C:\\Windows\\win.ini -Name Length; $p.Length; $p.PSChildName; Get-ItemProperty C:\\nope.txt");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Archive", "Directory", "92", "win.ini" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand" }));
+    }
 }

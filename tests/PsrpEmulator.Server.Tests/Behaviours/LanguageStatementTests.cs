@@ -439,6 +439,9 @@ public class LanguageStatementTests
     // A function called as a method is called with the parenthesized value as its first argument (InSpec's
     // "InSpec-GetRegistryKey($path)"); a comma list is one array argument (pwsh 7.6's output).
     [TestCase("Function F1($path) { \"got [$path] $($path.GetType().Name)\" }; $v = 'x'; F1($v); F1('a', 'b'); F1 $v", "got [x] String|got [a b] Object[]|got [x] String")]
+    // A cmdlet written as a method call: the parenthesis starts its first argument (train's 'Get-Content("path") | Out-String');
+    // a keyword's parenthesis stays its own.
+    [TestCase("Write-Output('a', 'b'); Get-Date('2020-01-02') -Format 'yyyy'; if(1){'kw'}; foreach($i in 3){$i}", "a|b|2020|kw|3")]
     // Dot-sourcing a cmdlet or a program runs it as a plain call (Vagrant's ". shutdown.exe -f -r -t 60").
     [TestCase(". Get-Date -Year 2020 -Month 1 -Day 2 -Format 'yyyy-MM-dd'; . hostname", "2020-01-02|TESTHOST01")]
     public async Task An_expression_statement_writes_its_value_as_PowerShell_does(string script, string expected) =>
