@@ -270,6 +270,48 @@ internal sealed partial class RunContext
         return PsNil.Instance;
     }
 
+    /// <summary>
+    /// <c>[System.Diagnostics.FileVersionInfo]::GetVersionInfo(path)</c>: a program of Windows' (System32's, by its image on
+    /// the disk) has Windows Server 2019's version resource (10.0.17763.1, Microsoft's names; its FileDescription is not
+    /// emulated: null); any other file has none (its versions null, their parts 0), as .NET reads a file without one; a
+    /// file that is not there is .NET's FileNotFoundException, whose message is the path.
+    /// </summary>
+    private PsObject FileVersionInfo(string pathText)
+    {
+        var disk = Disk("[System.Diagnostics.FileVersionInfo]::GetVersionInfo");
+        var path = pathText.Length == 0 ? null : VirtualFileSystem.FullPath(pathText, ProcessDirectory, out _);
+        if (path is null || disk.Get(path) is not { IsDirectory: false } file)
+        {
+            throw DotNetFailure("GetVersionInfo", 1, path ?? pathText, typeof(System.IO.FileNotFoundException));
+        }
+
+        var windows = WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        var o = new PsObject([ScriptExpressions.FileVersionInfoTypeName, "System.Object"]) { ToStringValue = VersionInfoText(path, windows) };
+        PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
+        o.With("Comments", Text(windows ? string.Empty : null)).With("CompanyName", Text(windows ? "Microsoft Corporation" : null))
+            .With("FileBuildPart", PsPrimitive.Int32(windows ? 17763 : 0)).With("FileDescription", PsNil.Instance)
+            .With("FileMajorPart", PsPrimitive.Int32(windows ? 10 : 0)).With("FileMinorPart", PsPrimitive.Int32(0)).With("FileName", path)
+            .With("FilePrivatePart", PsPrimitive.Int32(windows ? 1 : 0)).With("FileVersion", Text(windows ? "10.0.17763.1 (WinBuild.160101.0800)" : null))
+            .With("InternalName", Text(windows ? System.IO.Path.GetFileNameWithoutExtension(file.Name) : null))
+            .With("IsDebug", false).With("IsPatched", false).With("IsPrivateBuild", false).With("IsPreRelease", false).With("IsSpecialBuild", false)
+            .With("Language", Text(windows ? "English (United States)" : null)).With("LegalCopyright", Text(windows ? "© Microsoft Corporation. All rights reserved." : null))
+            .With("LegalTrademarks", Text(windows ? string.Empty : null)).With("OriginalFilename", Text(windows ? file.Name.ToUpperInvariant() + ".MUI" : null))
+            .With("PrivateBuild", Text(windows ? string.Empty : null)).With("ProductBuildPart", PsPrimitive.Int32(windows ? 17763 : 0))
+            .With("ProductMajorPart", PsPrimitive.Int32(windows ? 10 : 0)).With("ProductMinorPart", PsPrimitive.Int32(0))
+            .With("ProductName", Text(windows ? "Microsoft® Windows® Operating System" : null)).With("ProductPrivatePart", PsPrimitive.Int32(windows ? 1 : 0))
+            .With("ProductVersion", Text(windows ? "10.0.17763.1" : null)).With("SpecialBuild", Text(windows ? string.Empty : null));
+        return o;
+    }
+
+    // FileVersionInfo.ToString(): its fields a line each, as .NET writes them (File, InternalName, OriginalFilename, ...).
+    private static string VersionInfoText(string path, bool windows) =>
+        $"File:             {path}\r\nInternalName:     {(windows ? System.IO.Path.GetFileNameWithoutExtension(path) : string.Empty)}\r\n" +
+        $"OriginalFilename: {(windows ? System.IO.Path.GetFileName(path).ToUpperInvariant() + ".MUI" : string.Empty)}\r\n" +
+        $"FileVersion:      {(windows ? "10.0.17763.1 (WinBuild.160101.0800)" : string.Empty)}\r\nFileDescription:  \r\n" +
+        $"Product:          {(windows ? "Microsoft® Windows® Operating System" : string.Empty)}\r\nProductVersion:   {(windows ? "10.0.17763.1" : string.Empty)}\r\n" +
+        "Debug:            False\r\nPatched:          False\r\nPreRelease:       False\r\nPrivateBuild:     False\r\nSpecialBuild:     False\r\n" +
+        $"Language:         {(windows ? "English (United States)" : string.Empty)}\r\n";
+
     private PsValue? FileSystemStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments)
     {
         if (typeName == "System.IO.Path")

@@ -33,6 +33,7 @@ internal static partial class ScriptExpressions
 
     internal const string FileStreamTypeName = "System.IO.FileStream";
     internal const string ZipFileTypeName = "System.IO.Compression.ZipFile";
+    internal const string FileVersionInfoTypeName = "System.Diagnostics.FileVersionInfo";
     internal const string StopwatchTypeName = "System.Diagnostics.Stopwatch";
     internal const string ServicePointManagerTypeName = "System.Net.ServicePointManager";
 
@@ -192,6 +193,8 @@ internal static partial class ScriptExpressions
         types["IO.Compression.ZipFile"] = types[ZipFileTypeName];
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
+        Add(FileVersionInfoTypeName);
+        types["Diagnostics.FileVersionInfo"] = types[FileVersionInfoTypeName];
         Add(RunContext.FileSystemAccessRuleTypeName);
         types["Security.AccessControl.FileSystemAccessRule"] = types[RunContext.FileSystemAccessRuleTypeName];
         Add(RunContext.NTAccountTypeName);
@@ -350,7 +353,7 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
-        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") ||
+        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||

@@ -2357,6 +2357,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
+            if (type.FullName == ScriptExpressions.FileVersionInfoTypeName && member.Equals("GetVersionInfo", StringComparison.OrdinalIgnoreCase) && arguments is [var versioned])
+            {
+                return FileVersionInfo(PipelineVariables.Display(versioned));
+            }
+
             if (type.FullName == ScriptExpressions.ZipFileTypeName && arguments is { Count: 2 } && await ZipFileStaticMemberAsync(member, arguments) is { } zipped) return zipped;
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
             if (type.FullName == FileSystemAccessRuleTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null)

@@ -1049,4 +1049,19 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Archive", "Directory", "92", "win.ini" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand" }));
     }
+
+    /// <summary>
+    /// [System.Diagnostics.FileVersionInfo]::GetVersionInfo: a Windows program has Windows Server 2019's versions (InSpec's
+    /// file resource reads ProductVersion and FileVersion), another file none, a missing file .NET's FileNotFoundException.
+    /// </summary>
+    [Test]
+    public async Task File_version_info_of_a_windows_program_a_plain_file_and_a_missing_one()
+    {
+        var (host, _) = await RunAsync("$v = [System.Diagnostics.FileVersionInfo]::GetVersionInfo('C:\\Windows\\System32\\cmd.exe'); $v.ProductVersion; $v.FileVersion; $v.FileMajorPart; " +
+            "$n = [Diagnostics.FileVersionInfo]::GetVersionInfo('C:\\Windows\\win.ini'); $n.ProductVersion -eq $null; $n.FileName; " +
+            "[System.Diagnostics.FileVersionInfo]::GetVersionInfo('C:\\nope.exe')");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1", "10.0.17763.1 (WinBuild.160101.0800)", "10", "True", @"C:\Windows\win.ini" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"GetVersionInfo\" with \"1\" argument(s): \"C:\\nope.exe\"" }));
+    }
 }
