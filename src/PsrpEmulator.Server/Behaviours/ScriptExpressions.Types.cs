@@ -194,6 +194,8 @@ internal static partial class ScriptExpressions
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
         Add(FileVersionInfoTypeName);
+        Add(RunContext.DirectoryEntryTypeName, "adsi");
+        types["DirectoryServices.DirectoryEntry"] = types[RunContext.DirectoryEntryTypeName];
         types["Diagnostics.FileVersionInfo"] = types[FileVersionInfoTypeName];
         Add(RunContext.FileSystemAccessRuleTypeName);
         types["Security.AccessControl.FileSystemAccessRule"] = types[RunContext.FileSystemAccessRuleTypeName];

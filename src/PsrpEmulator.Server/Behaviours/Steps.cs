@@ -2230,6 +2230,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members);
                 // [string] of an array joins its items with $OFS.
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
+                // [ADSI]"WinNT://...": the WinNT provider's entry for the path (RunContext.Adsi).
+                if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntry(PipelineVariables.Display(operand));
                 return type.FullName == "System.String" && PipelineVariables.IsJoinedList(operand)
                     ? PsPrimitive.String(scope.Variables.DisplayInString(operand))
                     : ScriptExpressions.Cast(operand, type);
@@ -2600,6 +2602,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject secured && AccessControlMethod(secured, step.Text, arguments) is { } controlled)
                 {
                     value = controlled;
+                    continue;
+                }
+
+                if (value is PsObject directoryEntry && AdsiMethod(directoryEntry, step.Text, arguments) is { } adsiResult)
+                {
+                    value = adsiResult;
                     continue;
                 }
 

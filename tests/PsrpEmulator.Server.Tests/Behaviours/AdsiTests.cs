@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>[ADSI]"WinNT://..." over the computer's local accounts: what provisioning scripts and audits do with it.</summary>
+public class AdsiTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, LocalAccounts Accounts)> RunAsync(string script)
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var host = new RecordingHost { Runspace = new RunspaceState(), LocalAccounts = accounts };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero)));
+        return (host, accounts);
+    }
+
+    [Test]
+    public async Task The_computer_s_children_are_its_users_and_groups_with_their_flags()
+    {
+        var (host, _) = await RunAsync("$adsi = [ADSI]\"WinNT://$env:COMPUTERNAME\"; $adsi.Children | where {$_.SchemaClassName -eq 'user'} | % { \"$($_.Name) $($_.UserFlags)\" }; " +
+            "($adsi.Children | where {$_.SchemaClassName -eq 'group' -and $_.Name -eq 'Administrators'}).Path; $adsi.Name[0]; ([ADSI]'WinNT://./Guest,user').Name[0]");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Does.Contain("Administrator 66049"), "SCRIPT, NORMAL_ACCOUNT and DONT_EXPIRE_PASSWD");
+        Assert.That(host.OutputTexts, Does.Contain("WinNT://WORKGROUP/TESTHOST01/Administrators"));
+        Assert.That(host.OutputTexts.TakeLast(2), Is.EqualTo(new[] { "TESTHOST01", "Guest" }));
+    }
+
+    /// <summary>The Packer-template way to make a user: Create, SetPassword, SetInfo, flags, then join Administrators.</summary>
+    [Test]
+    public async Task A_created_user_joins_the_accounts_and_a_group_with_its_flags_and_description()
+    {
+        var (host, accounts) = await RunAsync(
+            "$c = [ADSI]\"WinNT://$env:COMPUTERNAME\"; $u = $c.Create('User', 'deploy'); $u.SetPassword('P@ssw0rd!'); $u.SetInfo(); " +
+            "$u.Description = 'Deploy account'; $u.UserFlags = 65536 + 513; $u.SetInfo(); " +
+            "$g = [ADSI]\"WinNT://$env:COMPUTERNAME/Administrators,group\"; $g.Add(\"WinNT://$env:COMPUTERNAME/deploy\"); $g.IsMember('WinNT://./deploy'); " +
+            "$g.Members() | % { $_.Name[0] }; $g.Add('WinNT://./deploy'); 'after'");
+
+        var user = accounts.FindUser("deploy");
+        Assert.That((user?.Description, user?.PasswordNeverExpires, user?.Password), Is.EqualTo(("Deploy account", (bool?)true, "P@ssw0rd!")));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "Administrator", "deploy", "tester", "after" }), "the logon user is an administrator too");
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"Add\" with \"1\" argument(s): \"The specified account name is already a member of the group.\r\n\"" }));
+    }
+
+    [Test]
+    public async Task Delete_removes_an_account_and_another_computer_or_provider_is_a_scenario_error()
+    {
+        var (host, accounts) = await RunAsync("net user temp P@ss1234 /add | Out-Null; ([ADSI]'WinNT://.').Delete('User', 'temp'); [ADSI]'WinNT://OTHER/x,user'; [ADSI]'LDAP://dc=corp'; 'after'");
+
+        Assert.That(accounts.FindUser("temp"), Is.Null);
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError", "PsrpEmulator.ScenarioError" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+}
