@@ -13,7 +13,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// 0x2 disabled, 0x10000 the password never expires), PasswordAge; a group's <c>Add(path)</c>, <c>Remove(path)</c>,
 /// <c>IsMember(path)</c>, <c>Members()</c> (entries here, where Windows gives COM objects that scripts read through
 /// InvokeMember: not emulated). A directory property is a PropertyValueCollection of its one value (<c>{name}</c> in a
-/// table, <c>$u.Name[0]</c> the value), SchemaClassName and Path plain text. Other computers and domains are scenario errors.
+/// table, <c>$u.Name[0]</c> the value), SchemaClassName and Path plain text; <c>[ADSI]::Exists(path)</c>. Other computers
+/// and domains are scenario errors.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -81,6 +82,20 @@ internal sealed partial class RunContext
         throw new ScriptExpressionException(new ScriptedError(
             "The following exception occurred while retrieving member \"Name\": \"" + (wantsGroup ? "The group name could not be found." : "The user name could not be found.") + "\r\n\"",
             "CatchFromBaseGetMember", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.ExtendedTypeSystemException"));
+    }
+
+    /// <summary>[ADSI]::Exists(path): whether the path names this computer or one of its accounts (the idiom for "is there a local user x").</summary>
+    private bool AdsiExists(string path)
+    {
+        try
+        {
+            AdsiEntry(path);
+            return true;
+        }
+        catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "CatchFromBaseGetMember")
+        {
+            return false;
+        }
     }
 
     private static PsObject Collection(PsValue value) => PsObjects.List([value], PropertyValueCollectionTypeNames);

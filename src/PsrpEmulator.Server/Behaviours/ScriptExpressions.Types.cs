@@ -355,7 +355,7 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
-        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") ||
+        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||

@@ -2359,6 +2359,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
             if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
+            if (type.FullName == RunContext.DirectoryEntryTypeName && member.Equals("Exists", StringComparison.OrdinalIgnoreCase) && arguments is [var entryPath])
+            {
+                return PsPrimitive.Boolean(AdsiExists(PipelineVariables.Display(entryPath)));
+            }
+
             if (type.FullName == ScriptExpressions.FileVersionInfoTypeName && member.Equals("GetVersionInfo", StringComparison.OrdinalIgnoreCase) && arguments is [var versioned])
             {
                 return FileVersionInfo(PipelineVariables.Display(versioned));

@@ -47,10 +47,11 @@ public class AdsiTests
     [Test]
     public async Task Delete_removes_an_account_and_another_computer_or_provider_is_a_scenario_error()
     {
-        var (host, accounts) = await RunAsync("net user temp P@ss1234 /add | Out-Null; ([ADSI]'WinNT://.').Delete('User', 'temp'); [ADSI]'WinNT://OTHER/x,user'; [ADSI]'LDAP://dc=corp'; 'after'");
+        var (host, accounts) = await RunAsync("net user temp P@ss1234 /add | Out-Null; [ADSI]::Exists('WinNT://./temp'); ([ADSI]'WinNT://.').Delete('User', 'temp'); " +
+            "[ADSI]::Exists(\"WinNT://$env:COMPUTERNAME/temp,user\"); [ADSI]'WinNT://OTHER/x,user'; [ADSI]'LDAP://dc=corp'; 'after'");
 
         Assert.That(accounts.FindUser("temp"), Is.Null);
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError", "PsrpEmulator.ScenarioError" }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "False", "after" }), "[ADSI]::Exists before and after the Delete");
     }
 }
