@@ -159,6 +159,12 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
             }
         }
 
+        // 'a' 'b', 3 4: a literal then another token is PowerShell's parse error, which fails the script; no command.
+        if (ScriptText is { } literalText && Statements.TokenAfterLiteral(literalText) is { } unexpected && Statements.Split(literalText).Count <= 1)
+        {
+            return new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken")));
+        }
+
         var error = ScriptText is { } text ? ScriptedError.NotAnswered(text, commandName) : ScriptedError.UnknownCommand(commandName);
         if (!isScript) return new PipelineOutcome(PSInvocationState.Failed, errorRecords(error));
 

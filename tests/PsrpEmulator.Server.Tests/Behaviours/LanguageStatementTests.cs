@@ -930,6 +930,10 @@ public class LanguageStatementTests
     [TestCase("while () { }", "MissingExpressionAfterKeyword", "Missing expression after 'while' in loop.")]
     [TestCase("do { 1 }", "MissingWhileOrUntilInDoWhile", "Missing while or until keyword in do loop.")]
     [TestCase("for ($i = 0; $i -lt 1; $i++)", "MissingLoopStatement", "Missing statement body in for loop.")]
+    // A literal then another token (pwsh 7.6's parser: UnexpectedToken), not a command named by the literal.
+    [TestCase("'a' 'b'", "UnexpectedToken", "Unexpected token ''b'' in expression or statement.")]
+    [TestCase("3 4", "UnexpectedToken", "Unexpected token '4' in expression or statement.")]
+    [TestCase("\"x\" $y", "UnexpectedToken", "Unexpected token '$y' in expression or statement.")]
     public async Task A_statement_PowerShell_cannot_parse_fails_the_pipeline_with_its_parse_error(string script, string id, string message)
     {
         var (host, outcome) = await RunAsync(script + "; 'never'");
