@@ -432,6 +432,9 @@ public class LanguageStatementTests
     [TestCase("function F { 'f' } F; try { 'try' } catch { 'no' } 'after'", "f|try|after")]
     // A static member through a variable holding a type ($type = Add-Type -PassThru's, [IO.Path]): as [Type]::Member.
     [TestCase("$t = [System.IO.Path]; $t::GetFileName('C:\\a\\b.txt'); $x = $t::GetExtension('x.y'); $x; \"in $($t::GetFileNameWithoutExtension('c.d'))\"", "b.txt|.y|in c")]
+    // An expression alone with its streams redirected is the expression's statement (it was an unknown command named 'a').
+    [TestCase("'a' 2>&1", "a")]
+    [TestCase("\"b\" 2> $null", "b")]
     // A labelled loop: "break outer" / "continue outer" end or go round that loop from one inside it (pwsh 7.6's output).
     [TestCase(":o foreach ($i in 1,2,3) { foreach ($j in 1,2) { if ($j -eq 2) { continue o }; if ($i -eq 3) { break o }; \"$i$j\" } }; 'm'", "11|21|m")]
     [TestCase(":w while ($true) { for ($k=0; $k -lt 5; $k++) { if ($k -eq 2) { break w }; \"k$k\" } } 'end'", "k0|k1|end")]
