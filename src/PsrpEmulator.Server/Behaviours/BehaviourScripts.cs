@@ -160,9 +160,9 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
         }
 
         // 'a' 'b', 3 4: a literal then another token is PowerShell's parse error, which fails the script; no command.
-        if (ScriptText is { } literalText && Statements.TokenAfterLiteral(literalText) is { } unexpected && Statements.Split(literalText).Count <= 1)
+        if (ScriptText is { } literalText && ScriptedError.UnexpectedTokenAfterLiteral(literalText) is { } parseError)
         {
-            return new PipelineOutcome(PSInvocationState.Failed, errorRecords(ScriptedError.ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken")));
+            return new PipelineOutcome(PSInvocationState.Failed, errorRecords(parseError));
         }
 
         var error = ScriptText is { } text ? ScriptedError.NotAnswered(text, commandName) : ScriptedError.UnknownCommand(commandName);

@@ -286,31 +286,35 @@ internal sealed partial class RunContext
         }
 
         var windows = WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
-        var o = new PsObject([ScriptExpressions.FileVersionInfoTypeName, "System.Object"]) { ToStringValue = VersionInfoText(path, windows) };
+        // A Windows program's version resource; another file has none (null texts, parts 0).
+        string? Of(string value) => windows ? value : null;
+        var (internalName, originalFilename) = (Of(System.IO.Path.GetFileNameWithoutExtension(file.Name)), Of(file.Name.ToUpperInvariant() + ".MUI"));
+        var (fileVersion, productVersion, productName, language) =
+            (Of("10.0.17763.1 (WinBuild.160101.0800)"), Of("10.0.17763.1"), Of("Microsoft® Windows® Operating System"), Of("English (United States)"));
+        var (major, build, revision) = windows ? (10, 17763, 1) : (0, 0, 0);
         PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
-        o.With("Comments", Text(windows ? string.Empty : null)).With("CompanyName", Text(windows ? "Microsoft Corporation" : null))
-            .With("FileBuildPart", PsPrimitive.Int32(windows ? 17763 : 0)).With("FileDescription", PsNil.Instance)
-            .With("FileMajorPart", PsPrimitive.Int32(windows ? 10 : 0)).With("FileMinorPart", PsPrimitive.Int32(0)).With("FileName", path)
-            .With("FilePrivatePart", PsPrimitive.Int32(windows ? 1 : 0)).With("FileVersion", Text(windows ? "10.0.17763.1 (WinBuild.160101.0800)" : null))
-            .With("InternalName", Text(windows ? System.IO.Path.GetFileNameWithoutExtension(file.Name) : null))
+
+        // ToString() is .NET's: its fields a line each.
+        var o = new PsObject([ScriptExpressions.FileVersionInfoTypeName, "System.Object"])
+        {
+            ToStringValue = $"File:             {path}\r\nInternalName:     {internalName}\r\nOriginalFilename: {originalFilename}\r\n" +
+                $"FileVersion:      {fileVersion}\r\nFileDescription:  \r\nProduct:          {productName}\r\nProductVersion:   {productVersion}\r\n" +
+                "Debug:            False\r\nPatched:          False\r\nPreRelease:       False\r\nPrivateBuild:     False\r\nSpecialBuild:     False\r\n" +
+                $"Language:         {language}\r\n",
+        };
+        o.With("Comments", Text(Of(string.Empty))).With("CompanyName", Text(Of("Microsoft Corporation")))
+            .With("FileBuildPart", PsPrimitive.Int32(build)).With("FileDescription", PsNil.Instance)
+            .With("FileMajorPart", PsPrimitive.Int32(major)).With("FileMinorPart", PsPrimitive.Int32(0)).With("FileName", path)
+            .With("FilePrivatePart", PsPrimitive.Int32(revision)).With("FileVersion", Text(fileVersion)).With("InternalName", Text(internalName))
             .With("IsDebug", false).With("IsPatched", false).With("IsPrivateBuild", false).With("IsPreRelease", false).With("IsSpecialBuild", false)
-            .With("Language", Text(windows ? "English (United States)" : null)).With("LegalCopyright", Text(windows ? "© Microsoft Corporation. All rights reserved." : null))
-            .With("LegalTrademarks", Text(windows ? string.Empty : null)).With("OriginalFilename", Text(windows ? file.Name.ToUpperInvariant() + ".MUI" : null))
-            .With("PrivateBuild", Text(windows ? string.Empty : null)).With("ProductBuildPart", PsPrimitive.Int32(windows ? 17763 : 0))
-            .With("ProductMajorPart", PsPrimitive.Int32(windows ? 10 : 0)).With("ProductMinorPart", PsPrimitive.Int32(0))
-            .With("ProductName", Text(windows ? "Microsoft® Windows® Operating System" : null)).With("ProductPrivatePart", PsPrimitive.Int32(windows ? 1 : 0))
-            .With("ProductVersion", Text(windows ? "10.0.17763.1" : null)).With("SpecialBuild", Text(windows ? string.Empty : null));
+            .With("Language", Text(language)).With("LegalCopyright", Text(Of("© Microsoft Corporation. All rights reserved.")))
+            .With("LegalTrademarks", Text(Of(string.Empty))).With("OriginalFilename", Text(originalFilename))
+            .With("PrivateBuild", Text(Of(string.Empty))).With("ProductBuildPart", PsPrimitive.Int32(build))
+            .With("ProductMajorPart", PsPrimitive.Int32(major)).With("ProductMinorPart", PsPrimitive.Int32(0))
+            .With("ProductName", Text(productName)).With("ProductPrivatePart", PsPrimitive.Int32(revision))
+            .With("ProductVersion", Text(productVersion)).With("SpecialBuild", Text(Of(string.Empty)));
         return o;
     }
-
-    // FileVersionInfo.ToString(): its fields a line each, as .NET writes them (File, InternalName, OriginalFilename, ...).
-    private static string VersionInfoText(string path, bool windows) =>
-        $"File:             {path}\r\nInternalName:     {(windows ? System.IO.Path.GetFileNameWithoutExtension(path) : string.Empty)}\r\n" +
-        $"OriginalFilename: {(windows ? System.IO.Path.GetFileName(path).ToUpperInvariant() + ".MUI" : string.Empty)}\r\n" +
-        $"FileVersion:      {(windows ? "10.0.17763.1 (WinBuild.160101.0800)" : string.Empty)}\r\nFileDescription:  \r\n" +
-        $"Product:          {(windows ? "Microsoft® Windows® Operating System" : string.Empty)}\r\nProductVersion:   {(windows ? "10.0.17763.1" : string.Empty)}\r\n" +
-        "Debug:            False\r\nPatched:          False\r\nPreRelease:       False\r\nPrivateBuild:     False\r\nSpecialBuild:     False\r\n" +
-        $"Language:         {(windows ? "English (United States)" : string.Empty)}\r\n";
 
     private PsValue? FileSystemStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments)
     {

@@ -137,7 +137,7 @@ internal sealed partial class RunContext
     {
         "GetType", "ToString", "Equals", "GetHashCode", "Dispose", "Get", "Put", "Delete", "Clone", "CompareTo", "CopyTo", "GetPropertyValue",
         "SetPropertyValue", "GetQualifierValue", "SetQualifierValue", "GetPropertyQualifierValue", "GetMethodParameters", "GetRelated",
-        "GetRelationships", "GetText", "InvokeMethod", "ConvertToDateTime", "ConvertFromDateTime", "PSTypeNames",
+        "GetRelationships", "GetText", "InvokeMethod", "ConvertToDateTime", "ConvertFromDateTime",
     };
 
     /// <summary>

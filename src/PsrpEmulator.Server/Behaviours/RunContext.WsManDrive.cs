@@ -24,6 +24,12 @@ internal sealed partial class RunContext
     /// <summary>The type of Test-WSMan's answer: WS-Man's IdentifyResponse element, as the XML adapter shows it.</summary>
     internal const string IdentifyResponseTypeName = "System.Xml.XmlElement#http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd#IdentifyResponse";
 
+    /// <summary>WS-Man Identify's ProductVersion of an authenticated request (the endpoint's own answer, Test-WSMan -Authentication).</summary>
+    internal const string IdentifyProductVersion = "OS: 10.0.17763 SP: 0.0 Stack: 3.0";
+
+    // An anonymous Identify's: WinRM hides the OS version.
+    private const string AnonymousIdentifyProductVersion = "OS: 0.0.0 SP: 0.0 Stack: 3.0";
+
     /// <summary>
     /// Test-WSMan of this computer: WS-Man's Identify answer (wsmid, ProtocolVersion, ProductVendor, ProductVersion). Without
     /// <c>-Authentication</c> the request is anonymous and WinRM hides the OS version ("OS: 0.0.0 SP: 0.0 Stack: 3.0"), with
@@ -41,7 +47,7 @@ internal sealed partial class RunContext
         identify.AdaptedProperties.Add(new PsProperty("wsmid", PsPrimitive.String("http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd")));
         identify.AdaptedProperties.Add(new PsProperty("ProtocolVersion", PsPrimitive.String("http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd")));
         identify.AdaptedProperties.Add(new PsProperty("ProductVendor", PsPrimitive.String("Microsoft Corporation")));
-        identify.AdaptedProperties.Add(new PsProperty("ProductVersion", PsPrimitive.String(authenticated ? "OS: 10.0.17763 SP: 0.0 Stack: 3.0" : "OS: 0.0.0 SP: 0.0 Stack: 3.0")));
+        identify.AdaptedProperties.Add(new PsProperty("ProductVersion", PsPrimitive.String(authenticated ? IdentifyProductVersion : AnonymousIdentifyProductVersion)));
         await output.WriteAsync(new PipelineOutput(identify), cancellationToken);
     }
 

@@ -230,6 +230,15 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         ErrorCategory.InvalidOperation, "System.Management.Automation.ScriptCallDepthException");
 
     /// <summary>A method the value has not (for the emulator: one it does not emulate), as PowerShell words it.</summary>
+    /// <summary>
+    /// PowerShell's parse error for a statement that starts with a literal and has another token after it ('a' 'b', 3 4);
+    /// null for any other statement.
+    /// </summary>
+    public static ScriptedError? UnexpectedTokenAfterLiteral(string statement) =>
+        Statements.TokenAfterLiteral(statement) is { } unexpected && Statements.Split(statement).Count <= 1 && !ScriptExpressions.HasPipeline(statement)
+            ? ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken")
+            : null;
+
     public static ScriptedError MethodNotFound(string method, string typeName) => new(
         $"Method invocation failed because [{typeName}] does not contain a method named '{method}'.", "MethodNotFound",
         ErrorCategory.InvalidOperation, RuntimeExceptionType);

@@ -1136,11 +1136,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (!piped && await TryRunNativeCommandAsync(text, to, output, blockNesting)) return;
 
             // 'a' 'b', 3 4: a literal then another token is PowerShell's parse error (the script fails), no command.
-            if (Statements.TokenAfterLiteral(text) is { } unexpected && Statements.Split(text).Count <= 1 && !ScriptExpressions.HasPipeline(text))
-            {
-                throw new PipelineTerminatedException(PSInvocationState.Failed,
-                    ScriptedError.ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken"));
-            }
+            if (ScriptedError.UnexpectedTokenAfterLiteral(text) is { } parseError) throw new PipelineTerminatedException(PSInvocationState.Failed, parseError);
 
             var unanswered = ScriptedError.NotAnswered(text,
                 RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null));

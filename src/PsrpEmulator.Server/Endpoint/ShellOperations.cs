@@ -15,7 +15,7 @@ internal sealed class ShellOperations(ShellRegistry registry, EnumerationStore e
         var header = request.Header;
         if (request.Envelope.Body is IdentifyBody)
         {
-            return (null, new IdentifyResponseBody(WsManNamespaces.WsMan, "Microsoft Corporation", "OS: 10.0.17763 SP: 0.0 Stack: 3.0"));
+            return (null, new IdentifyResponseBody(WsManNamespaces.WsMan, "Microsoft Corporation", Behaviours.RunContext.IdentifyProductVersion));
         }
 
         // WinRS cmd shells: Create and the stream operations; the rest is shared with PowerShell shells.

@@ -139,8 +139,7 @@ public sealed partial class BehaviourCatalog
     }
 
     // echo, quiet or not ("@echo a >x" writes "a "), echo.text and echo:text too.
-    private static bool IsEcho(string command) => CommandLineText.CommandWord(command) is var word &&
-        (word == "echo" || word.Length > 4 && word.StartsWith("echo", StringComparison.Ordinal) && word[4] is '.' or ':' or '(');
+    private static bool IsEcho(string command) => CommandLineText.IsEchoCommand(command);
 
     private ICommandLineScript Resolve(string line)
     {

@@ -113,9 +113,9 @@ internal sealed class ProcessEnvironmentHost(ICommandLineHost inner) : Forwardin
 
     private static bool LeavesErrorLevel(string command, bool cmdScript)
     {
+        if (CommandLineText.IsEchoCommand(command)) return true;
         var word = CommandLineText.CommandWord(command);
-        if (word.Length > 4 && word.StartsWith("echo", StringComparison.Ordinal) && word[4] is '.' or ':' or '(') return true;
-        return word is "echo" or "rem" or "title" or "break" || !cmdScript && word is "set" or "path" or "prompt" or "assoc" or "ftype" or "dpath";
+        return word is "rem" or "title" or "break" || !cmdScript && word is "set" or "path" or "prompt" or "assoc" or "ftype" or "dpath";
     }
 
     /// <summary>A variable's value in the process now; null when it has none.</summary>

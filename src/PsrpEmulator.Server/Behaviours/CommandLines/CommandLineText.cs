@@ -115,6 +115,10 @@ internal static class CommandLineText
         return text.ToString();
     }
 
+    /// <summary>Whether the command is echo, quiet or not ("@echo a"), echo.text, echo:text and echo(text too.</summary>
+    public static bool IsEchoCommand(string command) => CommandWord(command) is var word &&
+        (word == "echo" || word.Length > 4 && word.StartsWith("echo", StringComparison.Ordinal) && word[4] is '.' or ':' or '(');
+
     /// <summary>Whether the '(' at <paramref name="i"/> follows the word echo: echo's text (echo( prints what follows), not a block.</summary>
     internal static bool IsEchoParen(string line, int i) =>
         i >= 4 && line.AsSpan(i - 4, 4).Equals("echo", StringComparison.OrdinalIgnoreCase) && (i == 4 || !char.IsLetterOrDigit(line[i - 5]));
