@@ -522,7 +522,7 @@ public static partial class FileAccessControl
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?:O:(?<o>[^:()]+?)(?=G:|D:|S:|$))?(?:G:(?<g>[^:()]+?)(?=D:|S:|$))?(?:D:(?<dflags>[A-Za-z]*)(?:\((?<ace>[^()]*)\))*)?(?:S:.*)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex SddlSections();
 
-    private static string? SidOfSddl(string text)
+    internal static string? SidOfSddl(string text)
     {
         text = text.Trim();
         if (text.StartsWith("S-1-", StringComparison.OrdinalIgnoreCase)) return text.ToUpperInvariant();

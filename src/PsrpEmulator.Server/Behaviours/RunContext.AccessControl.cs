@@ -58,7 +58,7 @@ internal sealed partial class RunContext
         return account;
     }
 
-    private static PsObject SecurityIdentifierObject(string sid)
+    internal static PsObject SecurityIdentifierObject(string sid)
     {
         var identifier = new PsObject([SecurityIdentifierTypeName, "System.Security.Principal.IdentityReference", "System.Object"]) { ToStringValue = sid };
         var parts = sid.Split('-');
@@ -70,6 +70,94 @@ internal sealed partial class RunContext
 
         static PsObject SecurityIdentifierObjectWithoutDomain(string domain) =>
             new PsObject([SecurityIdentifierTypeName, "System.Security.Principal.IdentityReference", "System.Object"]) { ToStringValue = domain };
+    }
+
+    /// <summary>
+    /// new SecurityIdentifier(sddlForm), (binaryForm, offset) or (WellKnownSidType, domainSid), by New-Object, ::new or a
+    /// cast of a text: the SID, or .NET's ArgumentException as the constructor's MethodInvocationException.
+    /// </summary>
+    internal static PsObject NewSecurityIdentifier(IReadOnlyList<PsValue> arguments)
+    {
+        string? sid;
+        string parameter;
+        if (arguments is [var text] && text is not PsObject { CollectionKind: not PsCollectionKind.None })
+        {
+            parameter = "sddlForm";
+            sid = SecurityIdentifiers.Parse(PipelineVariables.Display(text));
+        }
+        else if (arguments is [var first, var second] && first is not PsObject { CollectionKind: not PsCollectionKind.None })
+        {
+            // Not a byte[]: the first is a WellKnownSidType (its name converts to one).
+            var kind = ScriptExpressions.EnumCast("System.Security.Principal.WellKnownSidType", first)!;
+            var type = Enum.Parse<WellKnownSidKind>(kind.ToDisplayString());
+            var domain = ScriptExpressions.IsNull(second) ? null : SecurityIdentifiers.Parse(PipelineVariables.Display(second));
+            if (SecurityIdentifiers.NeedsDomain(type) && domain is null)
+            {
+                throw CtorFailure(2, $"The domainSid parameter must be specified for creating well-known SID of type {type}.\r\nParameter name: domainSid", typeof(ArgumentNullException));
+            }
+
+            parameter = "sidType";
+            sid = SecurityIdentifiers.WellKnown(type, domain);
+        }
+        else if (arguments is [var binary, var offset])
+        {
+            parameter = "binaryForm";
+            sid = SecurityIdentifiers.FromBinary(ScriptExpressions.BytesOf(binary), ScriptExpressions.AsNumber(offset) is { } n ? (int)n : 0);
+        }
+        else
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments.Count));
+        }
+
+        return sid is null ? throw CtorFailure(arguments.Count, $"Value was invalid.\r\nParameter name: {parameter}", typeof(ArgumentException)) : SecurityIdentifierObject(sid);
+
+        static ScriptExpressionException CtorFailure(int count, string reason, Type exception) =>
+            new(ScriptedError.MethodInvocation(".ctor", count, reason, exception));
+    }
+
+    // GetBinaryForm(byte[], offset) fills the script's array; IsAccountSid, IsWellKnown(type), Equals, CompareTo.
+    private static PsValue? SecurityIdentifierMethod(string sid, string name, IReadOnlyList<PsValue> arguments)
+    {
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("GETBINARYFORM", 2):
+            {
+                var binary = SecurityIdentifiers.ToBinary(sid);
+                var offset = ScriptExpressions.AsNumber(arguments[1]) is { } n ? (int)n : 0;
+                if (arguments[0] is not PsObject { TypeNames: ["System.Byte[]", ..] } array)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 2, "Value cannot be null.\r\nParameter name: binaryForm", typeof(ArgumentNullException)));
+                }
+
+                if (offset < 0 || offset + binary.Length > array.Items.Count)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, 2,
+                        "Destination array is not long enough to copy all the required data. Check array length and offset.\r\nParameter name: binaryForm", typeof(ArgumentOutOfRangeException)));
+                }
+
+                for (var i = 0; i < binary.Length; i++) array.Items[offset + i] = PsPrimitive.Byte(binary[i]);
+                return PsNil.Instance;
+            }
+
+            case ("ISACCOUNTSID", 0):
+                // A SID of a machine's or a domain's accounts: S-1-5-21-x-y-z-rid.
+                return PsPrimitive.Boolean(sid.StartsWith("S-1-5-21-", StringComparison.Ordinal) && sid.Split('-').Length >= 8);
+            case ("ISWELLKNOWN", 1):
+            {
+                var kind = ScriptExpressions.EnumCast("System.Security.Principal.WellKnownSidType", arguments[0])!;
+                var type = Enum.Parse<WellKnownSidKind>(kind.ToDisplayString());
+                var parts = sid.Split('-');
+                var domain = parts.Length == 8 ? string.Join('-', parts[..7]) : null;
+                return PsPrimitive.Boolean(SecurityIdentifiers.WellKnown(type, domain) == sid);
+            }
+
+            case ("EQUALS", 1):
+                return PsPrimitive.Boolean(arguments[0] is PsObject { TypeNames: [SecurityIdentifierTypeName, ..] } other && other.ToDisplayString() == sid);
+            case ("COMPARETO", 1):
+                return PsPrimitive.Int32(Math.Sign(string.CompareOrdinal(sid, arguments[0].ToDisplayString())));
+            default:
+                return null;
+        }
     }
 
     private PsObject RuleObject(string identity, FileAccessEntry entry)
@@ -351,6 +439,7 @@ internal sealed partial class RunContext
             return arguments[0].ToDisplayString().EndsWith("NTAccount", StringComparison.OrdinalIgnoreCase) ? NTAccountObject(account) : SecurityIdentifierObject(sid);
         }
 
+        if (target.TypeNames is [SecurityIdentifierTypeName, ..] && SecurityIdentifierMethod(target.ToDisplayString(), name, arguments) is { } fromSid) return fromSid;
         if (AclStateOf(target) is not { } state) return null;
         var upper = name.ToUpperInvariant();
         switch (upper, arguments.Count)

@@ -9,12 +9,12 @@ namespace PsrpEmulator.Server.Behaviours;
 /// for local accounts, over the computer's users and groups (<see cref="LocalAccounts"/>, what net user and the
 /// LocalAccounts cmdlets see): the computer's <c>Children</c> (its users, then its groups; Windows lists its services
 /// too: not emulated), <c>Create("User"|"Group", name)</c> then <c>SetPassword</c>, <c>Put</c> or property assignment and
-/// <c>SetInfo()</c>, <c>Delete("User"|"Group", name)</c>; a user's Name, FullName, Description, UserFlags (ADS_UF_*:
-/// 0x2 disabled, 0x10000 the password never expires), PasswordAge; a group's <c>Add(path)</c>, <c>Remove(path)</c>,
-/// <c>IsMember(path)</c>, <c>Members()</c> (entries here, where Windows gives COM objects that scripts read through
-/// InvokeMember: not emulated). A directory property is a PropertyValueCollection of its one value (<c>{name}</c> in a
-/// table, <c>$u.Name[0]</c> the value), SchemaClassName and Path plain text; <c>[ADSI]::Exists(path)</c>. Other computers
-/// and domains are scenario errors.
+/// <c>SetInfo()</c>, <c>Delete("User"|"Group", name)</c>; a user's WinNT schema properties (UserFlags' ADS_UF_* bits,
+/// PasswordAge, the account policy's fields, objectSid's bytes...) and IADsUser's AccountDisabled; a group's
+/// <c>Add(path)</c>, <c>Remove(path)</c>, <c>IsMember(path)</c>, <c>Members()</c> and a user's <c>Groups()</c>, which give
+/// the native objects (System.__ComObject) that scripts read through <c>GetType().InvokeMember</c> or cast with [ADSI].
+/// A directory property is a PropertyValueCollection of its one value (<c>{name}</c> in a table, <c>$u.Name[0]</c> the
+/// value), SchemaClassName and Path plain text; <c>[ADSI]::Exists(path)</c>. Other computers and domains are scenario errors.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -36,6 +36,9 @@ internal sealed partial class RunContext
         public string Name => name;
         public bool Pending { get; set; } = pending;
         public string? Password { get; set; }
+
+        /// <summary>AccountDisabled as the entry was read: SetInfo applies the property only when a script changed it.</summary>
+        public bool Disabled { get; init; }
     }
 
     private static readonly ConditionalWeakTable<PsObject, AdsiState> AdsiEntries = [];
@@ -98,6 +101,9 @@ internal sealed partial class RunContext
         }
     }
 
+    // IADsMembers as PowerShell enumerates it: the COM objects in a collection that unrolls in a pipeline.
+    private static readonly string[] ComCollectionTypeNames = ["System.Object[]", "System.Array", "System.Object"];
+
     private static PsObject Collection(PsValue value) => PsObjects.List([value], PropertyValueCollectionTypeNames);
 
     private PsObject NewEntry(AdsiState state, string path, string schemaClass)
@@ -119,26 +125,58 @@ internal sealed partial class RunContext
         return o;
     }
 
+    /// <summary>
+    /// A user: the WinNT schema's properties in the order Windows lists them (the account policy's fields are Windows
+    /// Server 2019's defaults for a computer outside a domain: passwords 42 days at most, no minimum length, history or
+    /// lockout), objectSid the SID's binary form. AccountDisabled and IsAccountLocked are IADsUser's, which PowerShell
+    /// reads through InvokeGet: plain values, not collections.
+    /// </summary>
     private PsObject UserEntry(LocalAccounts accounts, LocalAccounts.User user)
     {
-        var o = NewEntry(new AdsiState(AdsiKind.User, user.Name, pending: false), $"WinNT://WORKGROUP/{ComputerNameUpper}/{user.Name}", "User");
-        o.AdaptedProperties.Add(new PsProperty("FullName", Collection(PsPrimitive.String(user.FullName))));
-        o.AdaptedProperties.Add(new PsProperty("Description", Collection(PsPrimitive.String(user.Description))));
-        o.AdaptedProperties.Add(new PsProperty("UserFlags", Collection(PsPrimitive.Int32(UserFlags(user)))));
+        var o = NewEntry(new AdsiState(AdsiKind.User, user.Name, pending: false) { Disabled = !user.Enabled }, $"WinNT://WORKGROUP/{ComputerNameUpper}/{user.Name}", "User");
+        var name = o.AdaptedProperties[0];
+        o.AdaptedProperties.RemoveAt(0);
         var age = user.PasswordLastSet is { } set ? Math.Max(0, (int)(time.GetUtcNow() - set).TotalSeconds) : 0;
-        o.AdaptedProperties.Add(new PsProperty("PasswordAge", Collection(PsPrimitive.Int32(age))));
-        o.AdaptedProperties.Add(new PsProperty("PasswordExpired", Collection(PsPrimitive.Int32(0))));
-        if (user.LastLogon is { } last) o.AdaptedProperties.Add(new PsProperty("LastLogin", Collection(PsPrimitive.DateTime(last))));
-        o.AdaptedProperties.Add(new PsProperty("objectSid", Collection(PsPrimitive.String(accounts.UserSid(user)))));
+        Add("UserFlags", PsPrimitive.Int32(UserFlags(user)));
+        Add("MaxStorage", PsPrimitive.Int32(-1));
+        Add("PasswordAge", PsPrimitive.Int32(age));
+        Add("PasswordExpired", PsPrimitive.Int32(0));
+        Add("LoginHours", ScriptExpressions.ByteArray(AllHours));
+        Add("FullName", PsPrimitive.String(user.FullName));
+        Add("Description", PsPrimitive.String(user.Description));
+        Add("BadPasswordAttempts", PsPrimitive.Int32(0));
+        if (user.LastLogon is { } last) Add("LastLogin", PsPrimitive.DateTime(last));
+        Add("HomeDirectory", PsPrimitive.String(string.Empty));
+        Add("LoginScript", PsPrimitive.String(string.Empty));
+        Add("Profile", PsPrimitive.String(string.Empty));
+        Add("HomeDirDrive", PsPrimitive.String(string.Empty));
+        Add("Parameters", PsPrimitive.String(string.Empty));
+        Add("PrimaryGroupID", PsPrimitive.Int32(513));
+        o.AdaptedProperties.Add(name);
+        Add("MinPasswordLength", PsPrimitive.Int32(0));
+        Add("MaxPasswordAge", PsPrimitive.Int32((int)LocalAccounts.MaximumPasswordAge.TotalSeconds));
+        Add("MinPasswordAge", PsPrimitive.Int32(0));
+        Add("PasswordHistoryLength", PsPrimitive.Int32(0));
+        Add("AutoUnlockInterval", PsPrimitive.Int32(1800));
+        Add("LockoutObservationInterval", PsPrimitive.Int32(1800));
+        Add("MaxBadPasswordsAllowed", PsPrimitive.Int32(0));
+        Add("objectSid", ScriptExpressions.ByteArray(SecurityIdentifiers.ToBinary(accounts.UserSid(user))));
+        o.AdaptedProperties.Add(new PsProperty("AccountDisabled", PsPrimitive.Boolean(!user.Enabled)));
+        o.AdaptedProperties.Add(new PsProperty("IsAccountLocked", PsPrimitive.Boolean(false)));
         return o;
+
+        void Add(string property, PsValue value) => o.AdaptedProperties.Add(new PsProperty(property, Collection(value)));
     }
+
+    // LoginHours: 21 bytes, one bit per hour of the week, every hour allowed.
+    private static readonly byte[] AllHours = [.. Enumerable.Repeat((byte)0xFF, 21)];
 
     private PsObject GroupEntry(LocalAccounts accounts, LocalAccounts.Group group)
     {
         var o = NewEntry(new AdsiState(AdsiKind.Group, group.Name, pending: false), $"WinNT://WORKGROUP/{ComputerNameUpper}/{group.Name}", "Group");
         o.AdaptedProperties.Add(new PsProperty("Description", Collection(PsPrimitive.String(group.Description))));
         o.AdaptedProperties.Add(new PsProperty("groupType", Collection(PsPrimitive.Int32(4))));
-        o.AdaptedProperties.Add(new PsProperty("objectSid", Collection(PsPrimitive.String(group.Sid))));
+        o.AdaptedProperties.Add(new PsProperty("objectSid", Collection(ScriptExpressions.ByteArray(SecurityIdentifiers.ToBinary(group.Sid)))));
         return o;
     }
 
@@ -146,9 +184,69 @@ internal sealed partial class RunContext
     private static int UserFlags(LocalAccounts.User user) =>
         0x201 | (user.Enabled ? 0 : 0x2) | (user.PasswordRequired ? 0 : 0x20) | (user.UserMayChangePassword ? 0 : 0x40) | (user.PasswordNeverExpires ? 0x10000 : 0);
 
+    // IADsUser's and IADsGroup's interface ids: PowerShell's names for the COM objects (System.__ComObject#{iid}).
+    private const string IadsUserId = "3e37e320-17e2-11cf-abc4-02608c9e7553";
+    private const string IadsGroupId = "27636b00-410f-11cf-b1ff-02608c9e7553";
+
+    // Each COM object a group's Members() or a user's Groups() gave, with the entry it stands for.
+    private static readonly ConditionalWeakTable<PsObject, PsObject> AdsiComObjects = [];
+
+    /// <summary>
+    /// The native ADSI object behind an entry, as Members() and Groups() give them: a System.__ComObject without
+    /// properties of its own (UNVERIFIED: scripts read one through InvokeMember, or cast it with [ADSI]).
+    /// </summary>
+    private static PsObject AdsiComObject(PsObject entry)
+    {
+        var isGroup = entry["SchemaClassName"]?.ToDisplayString() == "Group";
+        var com = new PsObject([$"{ComObjectTypeName}#{{{(isGroup ? IadsGroupId : IadsUserId)}}}", ComObjectTypeName, "System.MarshalByRefObject", "System.Object"])
+        {
+            ToStringValue = ComObjectTypeName,
+        };
+        AdsiComObjects.AddOrUpdate(com, entry);
+        return com;
+    }
+
+    /// <summary>[ADSI]$value: an entry itself, or the entry of a COM object Members() or Groups() gave; null for another value.</summary>
+    private static PsObject? AdsiEntryOf(PsValue? value) =>
+        value is not PsObject o ? null : AdsiEntries.TryGetValue(o, out _) ? o : AdsiComObjects.TryGetValue(o, out var entry) ? entry : null;
+
+    /// <summary>
+    /// <c>$_.GetType().InvokeMember(name, 'GetProperty'|'SetProperty'|'InvokeMethod', $null, $_, $args)</c> on an ADSI COM
+    /// object: IDispatch's property (Name, ADsPath, Class, and the schema's: the value, not a collection) or method.
+    /// </summary>
+    private PsValue? AdsiInvokeMember(PsObject type, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (type is not { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: ComObjectTypeName } || !name.Equals("InvokeMember", StringComparison.OrdinalIgnoreCase) ||
+            arguments.Count < 4 || AdsiEntryOf(arguments[3]) is not { } entry)
+        {
+            return null;
+        }
+
+        var member = PipelineVariables.Display(arguments[0]);
+        var flags = PipelineVariables.Display(arguments[1]);
+        IReadOnlyList<PsValue> given = arguments.Count > 4 && !ScriptExpressions.IsNull(arguments[4]) ? [.. ScriptExpressions.Enumerate(arguments[4])] : [];
+        if (flags.Contains("InvokeMethod", StringComparison.OrdinalIgnoreCase)) return AdsiMethod(entry, member, given);
+        if (flags.Contains("SetProperty", StringComparison.OrdinalIgnoreCase) && given.Count == 1)
+        {
+            SetEntryProperty(entry, member, given[0]);
+            return PsNil.Instance;
+        }
+
+        PsValue? value = member.ToUpperInvariant() switch
+        {
+            "ADSPATH" => entry["Path"],
+            "CLASS" => entry["SchemaClassName"],
+            "PARENT" => PsPrimitive.String("WinNT://WORKGROUP/" + ComputerNameUpper),
+            _ => entry[member] is PsObject { CollectionKind: not PsCollectionKind.None } list ? (list.Items.Count == 1 ? list.Items[0] : list) : entry[member],
+        };
+        return value ?? throw new ScriptExpressionException(ScriptedError.MethodInvocation("InvokeMember", arguments.Count,
+            "Unknown name. (Exception from HRESULT: 0x80020006 (DISP_E_UNKNOWNNAME))", typeof(System.Runtime.InteropServices.COMException)));
+    }
+
     /// <summary>A method of a WinNT entry; null for another object.</summary>
     private PsValue? AdsiMethod(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
+        if (AdsiInvokeMember(target, name, arguments) is { } invoked) return invoked;
         if (!AdsiEntries.TryGetValue(target, out var state)) return null;
         // Invoke("Method", args...): the same method through IADs.
         if (name.Equals("Invoke", StringComparison.OrdinalIgnoreCase) && arguments.Count >= 1)
@@ -221,13 +319,19 @@ internal sealed partial class RunContext
             }
 
             case (AdsiKind.Group, "MEMBERS", 0):
-                return PsObjects.List([.. (accounts.Members(state.Name) ?? []).Select(MemberEntry)], ["System.Object[]", "System.Array", "System.Object"]);
+                return PsObjects.List([.. (accounts.Members(state.Name) ?? []).Select(m => AdsiComObject(MemberEntry(m)))], ComCollectionTypeNames);
+            case (AdsiKind.User, "GROUPS", 0):
+            {
+                // The groups the user is in, as IADsMembers holds them.
+                var groups = accounts.FindUser(state.Name) is { } user ? accounts.GroupSidsOf(user) : [];
+                return PsObjects.List([.. accounts.Groups().Where(g => groups.Contains(g.Sid)).Select(g => AdsiComObject(GroupEntry(accounts, g)))], ComCollectionTypeNames);
+            }
         }
 
         if (name is "GetType" or "ToString" or "Equals" or "GetHashCode") return null;
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[ADSI] {state.Kind}'s method {name} with {arguments.Count} argument(s) is not emulated: give the script's command a rule"));
 
-        PsValue MemberEntry(LocalAccounts.Principal principal)
+        PsObject MemberEntry(LocalAccounts.Principal principal)
         {
             var bare = principal.Name[(principal.Name.IndexOf('\\') + 1)..];
             return principal.ObjectClass == "User" && accounts.FindUser(bare) is { } user ? UserEntry(accounts, user)
@@ -284,6 +388,8 @@ internal sealed partial class RunContext
         }
 
         var flags = int.TryParse(EntryText(entry, "UserFlags"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var given) ? given : 0x201;
+        // $user.AccountDisabled = $true: IADsUser's property, kept in UserFlags' ACCOUNTDISABLE bit.
+        if (bool.TryParse(EntryText(entry, "AccountDisabled"), out var disabled) && disabled != state.Disabled) flags = disabled ? flags | 0x2 : flags & ~0x2;
         LocalAccounts.User Apply(LocalAccounts.User user) => user with
         {
             Description = description,

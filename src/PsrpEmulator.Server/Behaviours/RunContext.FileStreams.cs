@@ -170,11 +170,14 @@ internal sealed partial class RunContext
     /// New-Object IO.FileStream(...): the constructor's exception (a MethodInvocationException, or the MethodException of
     /// an argument that does not convert) as New-Object reports it, ConstructorInvokedThrowException.
     /// </summary>
-    private PsValue NewFileStream(IReadOnlyList<PsValue> arguments)
+    private PsValue NewFileStream(IReadOnlyList<PsValue> arguments) => NewObjectConstructed(() => FileSystemStaticMember(ScriptExpressions.FileStreamTypeName, "new", arguments)!);
+
+    /// <summary>New-Object's call of a constructor: the constructor's exception as New-Object reports it, ConstructorInvokedThrowException.</summary>
+    private static PsValue NewObjectConstructed(Func<PsValue> construct)
     {
         try
         {
-            return FileSystemStaticMember(ScriptExpressions.FileStreamTypeName, "new", arguments)!;
+            return construct();
         }
         catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is not "PsrpEmulator.ScenarioError")
         {

@@ -894,6 +894,9 @@ internal sealed partial class RunContext
             case FileSystemAccessRuleTypeName when NewAccessRule(constructorArguments) is { } rule:
                 value = rule;
                 break;
+            case SecurityIdentifierTypeName when constructorArguments.Count is 1 or 2:
+                value = NewObjectConstructed(() => NewSecurityIdentifier(constructorArguments));
+                break;
             case NTAccountTypeName when constructorArguments.Count is 1 or 2:
                 value = NTAccountObject(string.Join('\\', constructorArguments.Select(PipelineVariables.Display)));
                 break;

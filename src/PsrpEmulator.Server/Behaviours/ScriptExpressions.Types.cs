@@ -59,6 +59,8 @@ internal static partial class ScriptExpressions
         ["System.EnvironmentVariableTarget"] = typeof(EnvironmentVariableTarget),
         // $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator).
         ["System.Security.Principal.WindowsBuiltInRole"] = typeof(System.Security.Principal.WindowsBuiltInRole),
+        // New-Object System.Security.Principal.SecurityIdentifier([Security.Principal.WellKnownSidType]::BuiltinAdministratorsSid, $null).
+        ["System.Security.Principal.WellKnownSidType"] = typeof(WellKnownSidKind),
         // $items.Where({ ... }, [System.Management.Automation.WhereOperatorSelectionMode]::Split).
         ["System.Management.Automation.WhereOperatorSelectionMode"] = typeof(WhereOperatorSelectionMode),
         // [Environment]::GetFolderPath([Environment+SpecialFolder]::MyDocuments).
@@ -354,7 +356,7 @@ internal static partial class ScriptExpressions
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
-        (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
+        (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
@@ -731,6 +733,15 @@ internal static partial class ScriptExpressions
         if (type.FullName == "System.Collections.ArrayList") return PsObjects.List([.. Enumerate(value)], ArrayListTypeNames);
         // [System.Security.Principal.NTAccount]'BUILTIN\Users': an account by its name (not looked up until used).
         if (type.FullName == RunContext.NTAccountTypeName && !IsNull(value)) return value is PsObject { TypeNames: [RunContext.NTAccountTypeName, ..] } ? value : RunContext.NTAccountObject(Text(value));
+        // [System.Security.Principal.SecurityIdentifier]'S-1-5-32-544': the string constructor's SID.
+        if (type.FullName == RunContext.SecurityIdentifierTypeName && !IsNull(value))
+        {
+            if (value is PsObject { TypeNames: [RunContext.SecurityIdentifierTypeName, ..] }) return value;
+            return SecurityIdentifiers.Parse(Text(value)) is { } sid ? RunContext.SecurityIdentifierObject(sid) : throw new ScriptExpressionException(new ScriptedError(
+                $"Cannot convert value \"{Text(value)}\" to type \"{RunContext.SecurityIdentifierTypeName}\". Error: \"Value was invalid.\r\nParameter name: sddlForm\"",
+                "InvalidCastConstructorException", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+        }
+
         // [array]1 is an object[] of one item; an array stays itself; $null stays $null.
         if (type.FullName == "System.Array") return IsNull(value) ? PsNil.Instance : IsCollection(value) ? value! : PsObjects.List([value!], ListValueTemplate.ArrayTypeNames);
 

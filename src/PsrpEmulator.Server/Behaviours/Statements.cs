@@ -379,6 +379,14 @@ internal static partial class Statements
                 isCondition = true;
                 j = conditionEnd + 1;
             }
+            else if (text[j] == '(')
+            {
+                // A parenthesized expression's value is the clause's test value, compared as a word's would be.
+                var parenEnd = MatchingClose(text, j, ')');
+                if (parenEnd < 0 || parenEnd >= bodyEnd) throw MissingClauseBlock();
+                test = text[j..(parenEnd + 1)];
+                j = parenEnd + 1;
+            }
             else if (text[j] is '\'' or '"')
             {
                 var quoteEnd = SkipQuotedOrEscaped(text, j);

@@ -2234,7 +2234,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // [string] of an array joins its items with $OFS.
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
                 // [ADSI]"WinNT://...": the WinNT provider's entry for the path (RunContext.Adsi).
-                if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntry(PipelineVariables.Display(operand));
+                if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntryOf(operand) ?? AdsiEntry(PipelineVariables.Display(operand));
                 return type.FullName == "System.String" && PipelineVariables.IsJoinedList(operand)
                     ? PsPrimitive.String(scope.Variables.DisplayInString(operand))
                     : ScriptExpressions.Cast(operand, type);
@@ -2379,6 +2379,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return NewAccessRule(arguments) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments.Count));
             }
 
+            if (type.FullName == SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null) return NewSecurityIdentifier(arguments);
             if (type.FullName == NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
             {
                 return NTAccountObject(string.Join('\\', arguments.Select(PipelineVariables.Display)));

@@ -356,4 +356,31 @@ public class AccessControlTests
         Assert.That((restored.Stdout, restoredCode), Is.EqualTo(("processed file: C:\\App\r\nprocessed file: C:\\App\\f.txt\r\nSuccessfully processed 2 files; Failed processing 0 files\r\n", 0)));
         Assert.That(after.Stdout, Is.EqualTo(before.Stdout));
     }
+
+    /// <summary>The idiom for a localized group's name (S-1-5-32-544 to Administrators), and the SID's other forms.</summary>
+    [Test]
+    public async Task A_SecurityIdentifier_is_made_from_its_text_an_alias_its_bytes_or_a_well_known_type_and_translates()
+    {
+        var host = await PowerShellAsync("""
+            $sid = New-Object System.Security.Principal.SecurityIdentifier('S-1-5-32-544')
+            $sid.Translate([System.Security.Principal.NTAccount]).Value
+            ([System.Security.Principal.SecurityIdentifier]'SY').Value
+            $bytes = New-Object byte[] $sid.BinaryLength
+            $sid.GetBinaryForm($bytes, 0)
+            $bytes -join ','
+            [System.Security.Principal.SecurityIdentifier]::new($bytes, 0).Value
+            (New-Object System.Security.Principal.SecurityIdentifier([System.Security.Principal.WellKnownSidType]::BuiltinUsersSid, $null)).Value
+            $sid.IsWellKnown([System.Security.Principal.WellKnownSidType]::BuiltinAdministratorsSid)
+            New-Object System.Security.Principal.SecurityIdentifier('S-1-x')
+            [System.Security.Principal.SecurityIdentifier]::new('AccountAdministratorSid', $null)
+            'after'
+            """, Disk());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"BUILTIN\Administrators", "S-1-5-18", "1,2,0,0,0,0,0,5,32,0,0,0,32,2,0,0", "S-1-5-32-544", "S-1-5-32-545", "True", "after" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Exception calling \".ctor\" with \"1\" argument(s): \"Value was invalid.\r\nParameter name: sddlForm\"", "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand"),
+            ("Exception calling \".ctor\" with \"2\" argument(s): \"The domainSid parameter must be specified for creating well-known SID of type AccountAdministratorSid.\r\nParameter name: domainSid\"", "ArgumentNullException"),
+        }));
+    }
 }

@@ -36,7 +36,7 @@ public class AdsiTests
             "$c = [ADSI]\"WinNT://$env:COMPUTERNAME\"; $u = $c.Create('User', 'deploy'); $u.SetPassword('P@ssw0rd!'); $u.SetInfo(); " +
             "$u.Description = 'Deploy account'; $u.UserFlags = 65536 + 513; $u.SetInfo(); " +
             "$g = [ADSI]\"WinNT://$env:COMPUTERNAME/Administrators,group\"; $g.Add(\"WinNT://$env:COMPUTERNAME/deploy\"); $g.IsMember('WinNT://./deploy'); " +
-            "$g.Members() | % { $_.Name[0] }; $g.Add('WinNT://./deploy'); 'after'");
+            "$g.Members() | % { $_.GetType().InvokeMember('Name', 'GetProperty', $null, $_, $null) }; $g.Add('WinNT://./deploy'); 'after'");
 
         var user = accounts.FindUser("deploy");
         Assert.That((user?.Description, user?.PasswordNeverExpires, user?.Password), Is.EqualTo(("Deploy account", (bool?)true, "P@ssw0rd!")));
@@ -53,5 +53,38 @@ public class AdsiTests
         Assert.That(accounts.FindUser("temp"), Is.Null);
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError", "PsrpEmulator.ScenarioError" }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "False", "after" }), "[ADSI]::Exists before and after the Delete");
+    }
+
+    /// <summary>InSpec's users resource on Windows: the schema's properties, objectSid's bytes, IADsUser's AccountDisabled, Groups().</summary>
+    [Test]
+    public async Task A_user_entry_has_the_schema_s_properties_its_binary_sid_and_its_groups_as_com_objects()
+    {
+        var (host, accounts) = await RunAsync(
+            "$u = [ADSI]'WinNT://./Guest,user'; (New-Object System.Security.Principal.SecurityIdentifier($u.objectSid[0], 0)).Value; $u.objectSid[0].GetType().FullName; " +
+            "$u.AccountDisabled[0]; $u.MaxPasswordAge[0] / 86400; $u.MinPasswordLength[0]; $u.PrimaryGroupID[0]; '[' + $u.HomeDirectory[0] + ']'; " +
+            "@($u.Groups() | % { $_.GetType().InvokeMember('Name', 'GetProperty', $null, $_, $null) }) -join ','; " +
+            "$g = @(([ADSI]'WinNT://./Administrators,group').Invoke('Members'))[0]; [string]$g; ([ADSI]$g).Path; $g.GetType().InvokeMember('Nope', 'GetProperty', $null, $g, $null)");
+
+        var guest = accounts.FindUser("Guest")!;
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            accounts.UserSid(guest), "System.Byte[]", "True", "42", "0", "513", "[]", "Guests", "System.__ComObject", "WinNT://WORKGROUP/TESTHOST01/Administrator",
+        }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[]
+        {
+            "Exception calling \"InvokeMember\" with \"5\" argument(s): \"Unknown name. (Exception from HRESULT: 0x80020006 (DISP_E_UNKNOWNNAME))\"",
+        }));
+    }
+
+    [Test]
+    public async Task AccountDisabled_set_through_the_entry_disables_the_user_and_a_changed_UserFlags_is_kept()
+    {
+        var (host, accounts) = await RunAsync(
+            "net user temp P@ss1234 /add | Out-Null; $u = [ADSI]'WinNT://./temp,user'; $u.AccountDisabled = $true; $u.SetInfo(); " +
+            "net user keep P@ss1234 /add | Out-Null; $k = [ADSI]'WinNT://./keep,user'; $k.UserFlags = $k.UserFlags[0] -bor 2; $k.SetInfo(); 'done'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That((accounts.FindUser("temp")?.Enabled, accounts.FindUser("keep")?.Enabled), Is.EqualTo(((bool?)false, (bool?)false)),
+            "AccountDisabled as read (False) does not undo the ACCOUNTDISABLE bit set through UserFlags");
     }
 }

@@ -777,6 +777,9 @@ public class LanguageStatementTests
     [TestCase("switch ('A') { 'a' { 'ci' } }; switch -CaseSensitive ('A') { 'a' { 'cs' } default { 'none' } }", "ci|none")]
     [TestCase("switch (5) { 5 { 'first' } 5 { 'second' } }", "first|second")]
     [TestCase("$_ = 'outer'; foreach ($i in 1..2) { switch ($i) { 1 { 'one'; break } 2 { 'two' } } }", "one|two")]
+    // InSpec's Convert-UserFlag: a clause of a parenthesized expression is its value, compared as a literal's is.
+    [TestCase("$f = 0x10201; $l = @(); switch ($f) { ($f -BOR 0x1) { $l += 'SCRIPT' } ($f -BOR 0x2) { $l += 'DISABLED' } ($f -BOR 0x10000) { $l += 'NOEXPIRE' } }; $l -join ','", "SCRIPT,NOEXPIRE")]
+    [TestCase("switch (5) { (2+3) { 'five' } (6) { 'six' } }", "five")]
     public async Task Switch_runs_every_clause_that_matches_each_item(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
