@@ -8,14 +8,71 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <c>{computername}</c> the computer's name (<c>{smbiosuuid}</c>, <c>{machineguid}</c>: <see cref="ComputerIdentity"/>), with what commands changed since: a Win32_Service's State, Started and
 /// StartMode follow Start-Service, Stop-Service, Set-Service, net and sc; Win32_OperatingSystem's LastBootUpTime is the
 /// computer's last restart here; Win32_LogicalDisk C:'s Size and FreeSpace are the computer's disk's (what dir,
-/// Get-PSDrive and Get-Volume report).
+/// Get-PSDrive and Get-Volume report). Win32_UserAccount and Win32_Group are the computer's local accounts
+/// (<see cref="LocalAccounts"/>) unless a scenario gives the class.
 /// </summary>
 public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, ServiceStates? services, DateTimeOffset? lastBoot, VirtualFileSystem? disk)
 {
     public string Computer => computer;
 
+    /// <summary>The computer's users and groups, the instances of Win32_UserAccount and Win32_Group.</summary>
+    public LocalAccounts? Accounts { get; init; }
+
     /// <summary>The class <paramref name="className"/> of <paramref name="wmiNamespace"/> on this computer; null when no scenario has it.</summary>
-    internal WmiClassSeed? Find(string wmiNamespace, string className) => catalog.FindWmiClass(wmiNamespace, className, computer);
+    internal WmiClassSeed? Find(string wmiNamespace, string className) =>
+        catalog.FindWmiClass(wmiNamespace, className, computer) ?? (Accounts is { } accounts && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? AccountClass(accounts, className) : null);
+
+    // Win32_UserAccount's and Win32_Group's instances now, with the properties in the order Windows lists them.
+    private WmiClassSeed? AccountClass(LocalAccounts accounts, string className)
+    {
+        var domain = computer.ToUpperInvariant();
+        if (className.Equals("Win32_UserAccount", StringComparison.OrdinalIgnoreCase))
+        {
+            return new WmiClassSeed("root/cimv2", "Win32_UserAccount", computer, ["Domain", "Name"], [.. accounts.Users().Select(u => (IReadOnlyList<WmiProperty>)
+            [
+                Text("AccountType", "512"),
+                Text("Caption", $"{domain}\\{u.Name}"),
+                Text("Description", u.Description),
+                Text("Disabled", Bool(!u.Enabled)),
+                Text("Domain", domain),
+                Text("FullName", u.FullName),
+                Null("InstallDate"),
+                Text("LocalAccount", "true"),
+                Text("Lockout", "false"),
+                Text("Name", u.Name),
+                Text("PasswordChangeable", Bool(u.UserMayChangePassword)),
+                Text("PasswordExpires", Bool(!u.PasswordNeverExpires)),
+                Text("PasswordRequired", Bool(u.PasswordRequired)),
+                Text("SID", accounts.UserSid(u)),
+                Text("SIDType", "1"),
+                // A disabled account is Degraded, as Windows reports it.
+                Text("Status", u.Enabled ? "OK" : "Degraded"),
+            ])]);
+        }
+
+        if (className.Equals("Win32_Group", StringComparison.OrdinalIgnoreCase))
+        {
+            return new WmiClassSeed("root/cimv2", "Win32_Group", computer, ["Domain", "Name"], [.. accounts.Groups().Select(g => (IReadOnlyList<WmiProperty>)
+            [
+                Text("Caption", $"{domain}\\{g.Name}"),
+                Text("Description", g.Description),
+                Text("Domain", domain),
+                Null("InstallDate"),
+                Text("LocalAccount", "true"),
+                Text("Name", g.Name),
+                Text("SID", g.Sid),
+                // An alias (a local group): SidTypeAlias.
+                Text("SIDType", "4"),
+                Text("Status", "OK"),
+            ])]);
+        }
+
+        return null;
+
+        static WmiProperty Text(string name, string value) => new(name, WmiValueKind.Text, [value]);
+        static WmiProperty Null(string name) => new(name, WmiValueKind.Null, []);
+        static string Bool(bool value) => value ? "true" : "false";
+    }
 
     /// <summary>The class's instances as they are now.</summary>
     internal IEnumerable<IReadOnlyList<WmiProperty>> Instances(WmiClassSeed seed) => seed.Instances.Select(i => Current(seed, Substituted(i)));

@@ -87,4 +87,21 @@ public class AdsiTests
         Assert.That((accounts.FindUser("temp")?.Enabled, accounts.FindUser("keep")?.Enabled), Is.EqualTo(((bool?)false, (bool?)false)),
             "AccountDisabled as read (False) does not undo the ACCOUNTDISABLE bit set through UserFlags");
     }
+
+    /// <summary>InSpec's group resource and inventory scripts: Win32_UserAccount and Win32_Group are the local accounts, as they change.</summary>
+    [Test]
+    public async Task Wmi_s_user_and_group_classes_are_the_computer_s_accounts_as_they_are_now()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var host = new RecordingHost { Runspace = new RunspaceState(), LocalAccounts = accounts, Wmi = new ComputerWmi(Default, "TESTHOST01", null, null, null) { Accounts = accounts } };
+        await Default.Resolve(Behaviour.Script(
+            "net user temp P@ss1234 /add | Out-Null; net user temp /active:no | Out-Null; " +
+            "Get-WmiObject Win32_UserAccount -Filter \"Name='temp'\" | % { \"$($_.Caption) $($_.Disabled) $($_.Status) $($_.SID -like 'S-1-5-21-*-1001')\" }; " +
+            "(Get-CimInstance Win32_Group -Filter \"Name='Administrators'\").SID; " +
+            "@(Get-WmiObject Win32_Group | Select-Object -Property Caption, Domain, Name, SID, LocalAccount)[1].Caption"))
+            .RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"TESTHOST01\temp True Degraded True", "S-1-5-32-544", @"TESTHOST01\Administrators" }));
+    }
 }

@@ -862,6 +862,8 @@ internal static class FormatViews
         ["Win32_OperatingSystem"] = ["SystemDirectory", "Organization", "BuildNumber", "RegisteredUser", "SerialNumber", "Version"],
         ["Win32_QuickFixEngineering"] = ["Description", "FixComments", "HotFixID", "InstallDate", "InstalledBy", "InstalledOn", "Name", "ServicePackInEffect", "Status"],
         ["Win32_Service"] = ["ExitCode", "Name", "ProcessId", "StartMode", "State", "Status"],
+        ["Win32_UserAccount"] = ["AccountType", "Caption", "Domain", "SID", "FullName", "Name"],
+        ["Win32_Group"] = ["Caption", "Domain", "Name", "SID"],
     };
 
     /// <summary>Adapted then extended properties, as PowerShell lists them (a deserialized object's Props, then its notes).</summary>
