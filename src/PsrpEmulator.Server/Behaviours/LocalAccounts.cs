@@ -112,6 +112,7 @@ public sealed class LocalAccounts
         _computer = computer.ToUpperInvariant();
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(_computer));
         ComputerSid = $"S-1-5-21-{BitConverter.ToUInt32(hash, 0)}-{BitConverter.ToUInt32(hash, 4)}-{BitConverter.ToUInt32(hash, 8)}";
+        Policy = new SecurityPolicy(ComputerSid);
 
         foreach (var (name, rid, description) in BuiltInGroups)
         {
@@ -191,11 +192,18 @@ public sealed class LocalAccounts
     // The computer's own groups by name, then the BUILTIN ones by name (callers hold the lock).
     private IEnumerable<Group> OrderedGroups() => _groups.Values.OrderBy(IsBuiltIn).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A standalone server's password policy: passwords last 42 days.</summary>
-    public static readonly TimeSpan MaximumPasswordAge = TimeSpan.FromDays(42);
-
     /// <summary>When the user's password must change: its last setting plus the policy's age; null when it never expires (or was never set).</summary>
-    public static DateTimeOffset? PasswordExpires(User user) => user.PasswordNeverExpires || user.PasswordLastSet is null ? null : user.PasswordLastSet + MaximumPasswordAge;
+    public DateTimeOffset? PasswordExpires(User user) =>
+        user.PasswordNeverExpires || user.PasswordLastSet is null || Policy.MaximumPasswordAge is not { } age ? null : user.PasswordLastSet + age;
+
+    /// <summary>The computer's local security policy (account policy, audit categories, user rights).</summary>
+    public SecurityPolicy Policy { get; }
+
+    /// <summary>The user with the RID (500 the built-in Administrator, 501 Guest, whatever their names now); null for none.</summary>
+    public User? UserByRid(int rid)
+    {
+        lock (_gate) return _users.Values.FirstOrDefault(u => u.Rid == rid);
+    }
 
     /// <summary>The SIDs of the groups the user is a member of, in the order Get-LocalGroup lists them.</summary>
     public IReadOnlyList<string> GroupSidsOf(User user)

@@ -126,9 +126,8 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
-    /// A user: the WinNT schema's properties in the order Windows lists them (the account policy's fields are Windows
-    /// Server 2019's defaults for a computer outside a domain: passwords 42 days at most, no minimum length, history or
-    /// lockout), objectSid the SID's binary form. AccountDisabled and IsAccountLocked are IADsUser's, which PowerShell
+    /// A user: the WinNT schema's properties in the order Windows lists them (the account policy's fields the computer's
+    /// <see cref="SecurityPolicy"/>), objectSid the SID's binary form. AccountDisabled and IsAccountLocked are IADsUser's, which PowerShell
     /// reads through InvokeGet: plain values, not collections.
     /// </summary>
     private PsObject UserEntry(LocalAccounts accounts, LocalAccounts.User user)
@@ -153,13 +152,15 @@ internal sealed partial class RunContext
         Add("Parameters", PsPrimitive.String(string.Empty));
         Add("PrimaryGroupID", PsPrimitive.Int32(513));
         o.AdaptedProperties.Add(name);
-        Add("MinPasswordLength", PsPrimitive.Int32(0));
-        Add("MaxPasswordAge", PsPrimitive.Int32((int)LocalAccounts.MaximumPasswordAge.TotalSeconds));
-        Add("MinPasswordAge", PsPrimitive.Int32(0));
-        Add("PasswordHistoryLength", PsPrimitive.Int32(0));
-        Add("AutoUnlockInterval", PsPrimitive.Int32(1800));
-        Add("LockoutObservationInterval", PsPrimitive.Int32(1800));
-        Add("MaxBadPasswordsAllowed", PsPrimitive.Int32(0));
+        // The account policy's fields (seconds), as secedit and net accounts set them.
+        var policy = accounts.Policy;
+        Add("MinPasswordLength", PsPrimitive.Int32(policy.Access("MinimumPasswordLength")));
+        Add("MaxPasswordAge", PsPrimitive.Int32(policy.MaximumPasswordAge is { } maximum ? (int)maximum.TotalSeconds : -1));
+        Add("MinPasswordAge", PsPrimitive.Int32((int)policy.MinimumPasswordAge.TotalSeconds));
+        Add("PasswordHistoryLength", PsPrimitive.Int32(policy.Access("PasswordHistorySize")));
+        Add("AutoUnlockInterval", PsPrimitive.Int32(policy.Access("LockoutDuration") * 60));
+        Add("LockoutObservationInterval", PsPrimitive.Int32(policy.Access("ResetLockoutCount") * 60));
+        Add("MaxBadPasswordsAllowed", PsPrimitive.Int32(policy.Access("LockoutBadCount")));
         Add("objectSid", ScriptExpressions.ByteArray(SecurityIdentifiers.ToBinary(accounts.UserSid(user))));
         o.AdaptedProperties.Add(new PsProperty("AccountDisabled", PsPrimitive.Boolean(!user.Enabled)));
         o.AdaptedProperties.Add(new PsProperty("IsAccountLocked", PsPrimitive.Boolean(false)));

@@ -319,8 +319,8 @@ internal sealed partial class RunContext
     /// <summary>A LocalUser as a 5.1 server serializes it (SID as its text, PrincipalSource as its name).</summary>
     internal static PsObject LocalUserObject(LocalAccounts accounts, LocalAccounts.User user)
     {
-        // The policy lets a password change at once: it is changeable from when it was set.
-        var expires = LocalAccounts.PasswordExpires(user);
+        // A password is changeable once the policy's minimum age has passed since it was set.
+        var expires = accounts.PasswordExpires(user);
         var o = new PsObject(LocalUserTypeNames) { ToStringValue = user.Name };
         o.AdaptedProperties.AddRange(
         [
@@ -328,7 +328,7 @@ internal sealed partial class RunContext
             new("Description", PsPrimitive.String(user.Description)),
             new("Enabled", PsPrimitive.Boolean(user.Enabled)),
             new("FullName", PsPrimitive.String(user.FullName)),
-            new("PasswordChangeableDate", Date(user.PasswordLastSet)),
+            new("PasswordChangeableDate", Date(user.PasswordLastSet + accounts.Policy.MinimumPasswordAge)),
             new("PasswordExpires", Date(expires)),
             new("UserMayChangePassword", PsPrimitive.Boolean(user.UserMayChangePassword)),
             new("PasswordRequired", PsPrimitive.Boolean(user.PasswordRequired)),

@@ -194,6 +194,7 @@ internal static class WindowsCommands
         "tree", "chcp", "chcp.com", "mode", "mode.com", "fc", "fc.exe", "comp", "comp.exe", "clip", "clip.exe", "cipher", "cipher.exe",
         "label", "label.exe", "openfiles", "openfiles.exe", "qwinsta", "qwinsta.exe", "msinfo32", "msinfo32.exe",
         "waitfor", "waitfor.exe", "forfiles", "forfiles.exe", "replace", "replace.exe", "runas", "runas.exe", "shutdown.exe",
+        "secedit", "secedit.exe",
         // Windows' own scheduled tasks run these (Start-ScheduledTask of \Microsoft\Windows\Defrag\ScheduledDefrag).
         "defrag", "defrag.exe", "ServerManagerLauncher", "ServerManagerLauncher.exe",
     };
@@ -324,7 +325,7 @@ internal static class WindowsCommands
         ("net.exe", 57344), ("netsh.exe", 92672), ("NETSTAT.EXE", 39936), ("nltest.exe", 446464), ("notepad.exe", 254464),
         ("nslookup.exe", 92672), ("PATHPING.EXE", 25600), ("PING.EXE", 18432), ("powershell.exe", 452608), ("quser.exe", 30208),
         ("query.exe", 28160), ("reg.exe", 72704), ("regsvr32.exe", 25600), ("Robocopy.exe", 133632), ("ROUTE.EXE", 25600),
-        ("rundll32.exe", 71680), ("sc.exe", 71680), ("schtasks.exe", 229376), ("setspn.exe", 88576), ("setx.exe", 51712),
+        ("rundll32.exe", 71680), ("sc.exe", 71680), ("schtasks.exe", 229376), ("SecEdit.exe", 37376), ("setspn.exe", 88576), ("setx.exe", 51712),
         ("ServerManagerLauncher.exe", 42496), ("sfc.exe", 42496), ("shutdown.exe", 30208), ("sort.exe", 32256), ("systeminfo.exe", 85504), ("takeown.exe", 50688),
         ("taskkill.exe", 86528), ("tasklist.exe", 105472), ("timeout.exe", 30208), ("TRACERT.EXE", 17920), ("tree.com", 16384),
         ("typeperf.exe", 47104), ("w32tm.exe", 104960), ("wevtutil.exe", 240640), ("where.exe", 51200), ("whoami.exe", 75264),

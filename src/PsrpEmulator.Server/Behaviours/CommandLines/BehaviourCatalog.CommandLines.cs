@@ -183,6 +183,8 @@ public sealed partial class BehaviourCatalog
         if (NetShareScript.TryParse(line, out var netShare)) return netShare;
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (NetAccountsScript.TryParse(line, out var netAccounts)) return netAccounts;
+        if (NetAccountsPolicyScript.TryParse(line, out var netPolicy)) return netPolicy;
+        if (SeceditScript.TryParse(line, out var secedit)) return secedit;
         if (NetSessionsScript.TryParse(line, out var netSessions)) return netSessions;
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;

@@ -138,7 +138,7 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
     private static string Details(LocalAccounts accounts, LocalAccounts.User user)
     {
         static string Date(DateTimeOffset? value) => value is { } v ? v.ToOffset(TimeSpan.Zero).ToString("M/d/yyyy h:mm:ss tt", EnUs) : "Never";
-        var expires = LocalAccounts.PasswordExpires(user);
+        var expires = accounts.PasswordExpires(user);
         var groups = accounts.Groups();
         var memberships = accounts.GroupSidsOf(user).Select(sid => groups.First(g => g.Sid == sid).Name).ToList();
         var text = new StringBuilder();
@@ -153,7 +153,7 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
         text.Append("\r\n");
         Line("Password last set", Date(user.PasswordLastSet));
         Line("Password expires", Date(expires));
-        Line("Password changeable", Date(user.PasswordLastSet));
+        Line("Password changeable", Date(user.PasswordLastSet + accounts.Policy.MinimumPasswordAge));
         Line("Password required", user.PasswordRequired ? "Yes" : "No");
         Line("User may change password", user.UserMayChangePassword ? "Yes" : "No");
         text.Append("\r\n");
