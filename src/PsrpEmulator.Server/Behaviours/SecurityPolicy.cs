@@ -276,4 +276,69 @@ public sealed class SecurityPolicy
 
         return ignored;
     }
+
+    /// <summary>One subcategory of the advanced audit policy: its category, name, GUID and Windows Server 2019's setting (1 success, 2 failure).</summary>
+    public sealed record AuditSubcategory(string Category, string Name, Guid Id, int Default);
+
+    // auditpol's categories and subcategories in the order it lists them, with a stand-alone server's defaults (UNVERIFIED
+    // beyond Microsoft's documented defaults).
+    private static AuditSubcategory Sub(string category, string name, int suffix, int setting) =>
+        new(category, name, Guid.Parse($"0CCE{suffix:X4}-69AE-11D9-BED3-505054503030"), setting);
+
+    /// <summary>The advanced audit policy's subcategories, as auditpol lists them.</summary>
+    public static readonly IReadOnlyList<AuditSubcategory> AuditSubcategories =
+    [
+        Sub("System", "Security System Extension", 0x9211, 0), Sub("System", "System Integrity", 0x9212, 3), Sub("System", "IPsec Driver", 0x9213, 0),
+        Sub("System", "Other System Events", 0x9214, 3), Sub("System", "Security State Change", 0x9210, 1),
+        Sub("Logon/Logoff", "Logon", 0x9215, 3), Sub("Logon/Logoff", "Logoff", 0x9216, 1), Sub("Logon/Logoff", "Account Lockout", 0x9217, 1),
+        Sub("Logon/Logoff", "IPsec Main Mode", 0x9218, 0), Sub("Logon/Logoff", "IPsec Quick Mode", 0x9219, 0), Sub("Logon/Logoff", "IPsec Extended Mode", 0x921A, 0),
+        Sub("Logon/Logoff", "Special Logon", 0x921B, 1), Sub("Logon/Logoff", "Other Logon/Logoff Events", 0x921C, 0), Sub("Logon/Logoff", "Network Policy Server", 0x9243, 3),
+        Sub("Logon/Logoff", "User / Device Claims", 0x9247, 0), Sub("Logon/Logoff", "Group Membership", 0x9249, 0),
+        Sub("Object Access", "File System", 0x921D, 0), Sub("Object Access", "Registry", 0x921E, 0), Sub("Object Access", "Kernel Object", 0x921F, 0),
+        Sub("Object Access", "SAM", 0x9220, 0), Sub("Object Access", "Certification Services", 0x9221, 0), Sub("Object Access", "Application Generated", 0x9222, 0),
+        Sub("Object Access", "Handle Manipulation", 0x9223, 0), Sub("Object Access", "File Share", 0x9224, 0), Sub("Object Access", "Filtering Platform Packet Drop", 0x9225, 0),
+        Sub("Object Access", "Filtering Platform Connection", 0x9226, 0), Sub("Object Access", "Other Object Access Events", 0x9227, 0), Sub("Object Access", "Detailed File Share", 0x9244, 0),
+        Sub("Object Access", "Removable Storage", 0x9245, 0), Sub("Object Access", "Central Policy Staging", 0x9246, 0),
+        Sub("Privilege Use", "Non Sensitive Privilege Use", 0x9229, 0), Sub("Privilege Use", "Other Privilege Use Events", 0x922A, 0), Sub("Privilege Use", "Sensitive Privilege Use", 0x9228, 0),
+        Sub("Detailed Tracking", "Process Creation", 0x922B, 0), Sub("Detailed Tracking", "Process Termination", 0x922C, 0), Sub("Detailed Tracking", "DPAPI Activity", 0x922D, 0),
+        Sub("Detailed Tracking", "RPC Events", 0x922E, 0), Sub("Detailed Tracking", "Plug and Play Events", 0x9248, 0), Sub("Detailed Tracking", "Token Right Adjusted Events", 0x924A, 0),
+        Sub("Policy Change", "Audit Policy Change", 0x922F, 1), Sub("Policy Change", "Authentication Policy Change", 0x9230, 1), Sub("Policy Change", "Authorization Policy Change", 0x9231, 0),
+        Sub("Policy Change", "MPSSVC Rule-Level Policy Change", 0x9232, 0), Sub("Policy Change", "Filtering Platform Policy Change", 0x9233, 0), Sub("Policy Change", "Other Policy Change Events", 0x9234, 0),
+        Sub("Account Management", "Computer Account Management", 0x9236, 0), Sub("Account Management", "Security Group Management", 0x9237, 1),
+        Sub("Account Management", "Distribution Group Management", 0x9238, 0), Sub("Account Management", "Application Group Management", 0x9239, 0),
+        Sub("Account Management", "Other Account Management Events", 0x923A, 0), Sub("Account Management", "User Account Management", 0x9235, 1),
+        Sub("DS Access", "Directory Service Access", 0x923B, 0), Sub("DS Access", "Directory Service Changes", 0x923C, 0), Sub("DS Access", "Directory Service Replication", 0x923D, 0),
+        Sub("DS Access", "Detailed Directory Service Replication", 0x923E, 0),
+        Sub("Account Logon", "Kerberos Service Ticket Operations", 0x9240, 0), Sub("Account Logon", "Other Account Logon Events", 0x9241, 0),
+        Sub("Account Logon", "Kerberos Authentication Service", 0x9242, 0), Sub("Account Logon", "Credential Validation", 0x923F, 0),
+    ];
+
+    private readonly Dictionary<Guid, int> _auditSubcategories = AuditSubcategories.ToDictionary(s => s.Id, s => s.Default);
+
+    /// <summary>A subcategory's setting now: 0 No Auditing, 1 Success, 2 Failure, 3 Success and Failure.</summary>
+    public int SubcategoryAudit(AuditSubcategory subcategory)
+    {
+        lock (_gate) return _auditSubcategories[subcategory.Id];
+    }
+
+    /// <summary>Turns a subcategory's success and failure auditing on or off (null leaves it).</summary>
+    public void SetSubcategoryAudit(AuditSubcategory subcategory, bool? success, bool? failure)
+    {
+        lock (_gate)
+        {
+            var setting = _auditSubcategories[subcategory.Id];
+            if (success is { } s) setting = s ? setting | 1 : setting & ~1;
+            if (failure is { } f) setting = f ? setting | 2 : setting & ~2;
+            _auditSubcategories[subcategory.Id] = setting;
+        }
+    }
+
+    /// <summary>A setting as auditpol writes it.</summary>
+    public static string AuditSettingText(int setting) => setting switch
+    {
+        1 => "Success",
+        2 => "Failure",
+        3 => "Success and Failure",
+        _ => "No Auditing",
+    };
 }

@@ -110,4 +110,28 @@ public class SecurityPolicyTests
         Assert.That(host.Stderr, Does.Contain("secedit /analyze"), "a verb the emulator does not emulate says so");
         Assert.That(accounts.Policy.Access("MinimumPasswordLength"), Is.EqualTo(0));
     }
+
+    /// <summary>InSpec's audit_policy: <c>Auditpol /get /subcategory:'NAME' /r</c>, the fifth CSV field; a CIS baseline's /set.</summary>
+    [Test]
+    public async Task Auditpol_gets_a_subcategory_as_csv_and_set_changes_what_get_lists()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var host = await PowerShellAsync("Auditpol /get /subcategory:'Logon' /r; auditpol /set /category:\"Detailed Tracking\" /success:enable | Out-Null; " +
+            "auditpol /set /subcategory:\"Process Creation\" /failure:enable; auditpol /get /subcategory:\"Process Creation,System Integrity\"; " +
+            "auditpol /get /subcategory:Nope; $LASTEXITCODE", accounts);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting",
+            "TESTHOST01,System,Logon,{0CCE9215-69AE-11D9-BED3-505054503030},Success and Failure,", string.Empty,
+            "The command was successfully executed.",
+            "System audit policy", "Category/Subcategory                      Setting", "System", "  System Integrity                        Success and Failure",
+            "Detailed Tracking", "  Process Creation                        Success and Failure",
+            "Error 0x00000057 occurred:", "The parameter is incorrect.", string.Empty, "87",
+        }), "auditpol lists in its own order (System before Detailed Tracking), whatever the order of the names");
+        var creation = SecurityPolicy.AuditSubcategories.Single(c => c.Name == "Process Creation");
+        var termination = SecurityPolicy.AuditSubcategories.Single(c => c.Name == "Process Termination");
+        Assert.That((accounts.Policy.SubcategoryAudit(creation), accounts.Policy.SubcategoryAudit(termination)), Is.EqualTo((3, 1)));
+    }
 }

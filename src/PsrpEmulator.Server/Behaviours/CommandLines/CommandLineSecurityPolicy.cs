@@ -327,3 +327,129 @@ internal sealed class NetAccountsPolicyScript(IReadOnlyList<string> options) : I
         return 0;
     }
 }
+
+/// <summary>
+/// auditpol.exe over the computer's advanced audit policy (<see cref="SecurityPolicy.AuditSubcategories"/>):
+/// <c>/get /category:*|NAME[,NAME] [/r]</c> and <c>/get /subcategory:NAME[,NAME] [/r]</c> (a name or its {GUID}; /r the
+/// CSV InSpec's audit_policy reads), <c>/set /subcategory:NAME|/category:NAME [/success:enable|disable]
+/// [/failure:enable|disable]</c>. An unknown name is error 0x57. /list, /backup, /restore, /clear, /remove and per-user
+/// policy are not emulated. Layout as remembered (UNVERIFIED: the setting column at 42, the CSV's trailing blank line).
+/// </summary>
+internal sealed class AuditpolScript(string verb, IReadOnlyList<(string Name, string Value)> options) : ICommandLineScript
+{
+    private const string Incorrect = "Error 0x00000057 occurred:\r\nThe parameter is incorrect.\r\n\r\n";
+
+    public string Description => "auditpol /" + verb;
+
+    public static bool TryParse(string line, out AuditpolScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count == 0 || !(tokens[0].Value.Equals("auditpol", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("auditpol.exe", StringComparison.OrdinalIgnoreCase))) return false;
+        var verb = tokens.Count > 1 ? tokens[1].Value.TrimStart('/', '-').ToLowerInvariant() : string.Empty;
+        var options = new List<(string Name, string Value)>();
+        foreach (var (value, _) in tokens.Skip(2))
+        {
+            var colon = value.IndexOf(':', StringComparison.Ordinal);
+            var name = (colon < 0 ? value : value[..colon]).TrimStart('/', '-').ToLowerInvariant();
+            options.Add((name, colon < 0 ? string.Empty : value[(colon + 1)..]));
+        }
+
+        script = new AuditpolScript(verb, options);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (verb is not ("get" or "set") || host.LocalAccounts is not { } accounts || options.Any(o => o.Name is "user" or "include" or "exclude"))
+        {
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(verb.Length == 0 ? "auditpol" : Description), cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+
+        var policy = accounts.Policy;
+        var selected = Selected();
+        if (selected is null || options.Any(o => o.Name is not ("category" or "subcategory" or "r" or "success" or "failure")))
+        {
+            await host.WriteTextAsync(WinRsStreams.Stdout, Incorrect, cancellationToken).ConfigureAwait(false);
+            return 87;
+        }
+
+        if (verb == "set")
+        {
+            bool? Switch(string name) => options.FirstOrDefault(o => o.Name == name).Value?.ToLowerInvariant() switch
+            {
+                null => null,
+                "enable" => true,
+                "disable" => false,
+                _ => throw new FormatException(),
+            };
+
+            bool? success, failure;
+            try
+            {
+                (success, failure) = (Switch("success"), Switch("failure"));
+            }
+            catch (FormatException)
+            {
+                await host.WriteTextAsync(WinRsStreams.Stdout, Incorrect, cancellationToken).ConfigureAwait(false);
+                return 87;
+            }
+
+            foreach (var subcategory in selected) policy.SetSubcategoryAudit(subcategory, success, failure);
+            await host.WriteTextAsync(WinRsStreams.Stdout, "The command was successfully executed.\r\n", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var text = new StringBuilder();
+        if (options.Any(o => o.Name == "r"))
+        {
+            var machine = host.Environment.FirstOrDefault(v => v.Key.Equals("COMPUTERNAME", StringComparison.OrdinalIgnoreCase)).Value ?? accounts.ComputerName;
+            text.Append("Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting\r\n");
+            foreach (var s in selected)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{machine},System,{s.Name},{{{s.Id.ToString().ToUpperInvariant()}}},{SecurityPolicy.AuditSettingText(policy.SubcategoryAudit(s))},\r\n");
+            }
+
+            text.Append("\r\n");
+        }
+        else
+        {
+            text.Append("System audit policy\r\n").Append("Category/Subcategory".PadRight(42)).Append("Setting\r\n");
+            string? category = null;
+            foreach (var s in selected)
+            {
+                if (s.Category != category) text.Append((category = s.Category) + "\r\n");
+                text.Append(("  " + s.Name).PadRight(42)).Append(SecurityPolicy.AuditSettingText(policy.SubcategoryAudit(s))).Append("\r\n");
+            }
+        }
+
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    // The subcategories the /category or /subcategory option names (a name, its {GUID}, or * for every one); null for an unknown one.
+    private List<SecurityPolicy.AuditSubcategory>? Selected()
+    {
+        var all = SecurityPolicy.AuditSubcategories;
+        var byCategory = options.Where(o => o.Name == "category").Select(o => o.Value).ToList();
+        var bySubcategory = options.Where(o => o.Name == "subcategory").Select(o => o.Value).ToList();
+        if (byCategory.Count + bySubcategory.Count != 1) return null;
+        var names = (byCategory.Count == 1 ? byCategory[0] : bySubcategory[0]).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => n.Trim('"', '\'')).ToList();
+        if (names.Count == 0) return null;
+        if (names is ["*"]) return [.. all];
+        var selected = new List<SecurityPolicy.AuditSubcategory>();
+        foreach (var name in names)
+        {
+            var matches = byCategory.Count == 1
+                ? all.Where(s => s.Category.Equals(name, StringComparison.OrdinalIgnoreCase)).ToList()
+                : all.Where(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || (Guid.TryParse(name, out var id) && id == s.Id)).ToList();
+            if (matches.Count == 0) return null;
+            selected.AddRange(matches);
+        }
+
+        // auditpol lists in its own order, whatever the order of the names.
+        return [.. all.Where(selected.Contains)];
+    }
+}
