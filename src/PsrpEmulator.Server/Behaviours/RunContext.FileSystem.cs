@@ -59,7 +59,7 @@ internal sealed partial class RunContext
         ["Expand-Archive"] = ["Path", "LiteralPath", "DestinationPath", "Force", "PassThru"],
         ["Compress-Archive"] = ["Path", "LiteralPath", "DestinationPath", "CompressionLevel", "Update", "Force", "PassThru"],
         ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential", "Concatenate"],
-        ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "InputObject"],
+        ["Select-String"] = ["Pattern", "Path", "LiteralPath", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Encoding", "Include", "Exclude", "Context", "InputObject"],
         ["Import-Clixml"] = ["Path", "LiteralPath", "First", "Skip", "IncludeTotalCount"],
         ["Get-ItemProperty"] = ["Path", "LiteralPath", "Name", "Filter", "Include", "Exclude", "Credential"],
         ["Get-ItemPropertyValue"] = ["Path", "LiteralPath", "Name", "Filter", "Include", "Exclude", "Credential"],
@@ -1295,7 +1295,7 @@ internal sealed partial class RunContext
         }
 
         var stage = SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
-            arguments.Has("AllMatches"), arguments.Has("Quiet"));
+            arguments.Has("AllMatches"), arguments.Has("Quiet"), await SelectStringContextAsync(arguments, to, blockNesting));
         stage.Emit = value => output.WriteAsync(new PipelineOutput(value), cancellationToken);
         if (arguments["Path"] is null && arguments["LiteralPath"] is null)
         {

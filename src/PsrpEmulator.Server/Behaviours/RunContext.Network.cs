@@ -16,8 +16,6 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    private static readonly int[] ListeningPorts = [135, 445, 5985, 47001];
-
     private string ComputerName => host.EnvironmentVariable("COMPUTERNAME") ?? "localhost";
 
     /// <summary>Whether a -ComputerName value names the session's own computer ('.', localhost or its name).</summary>
@@ -107,7 +105,7 @@ internal sealed partial class RunContext
 
         var (address, _, answers) = resolved.Value;
         if (!answers) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(port is null ? 4 : 25), time, cancellationToken);
-        var tcp = port is { } open && answers && ListeningPorts.Contains(open);
+        var tcp = port is { } open && answers && ListeningSockets.TcpPorts.Contains(open);
         if (port is { } tried && !tcp) await output.WriteAsync(new WarningRecordMessage($"TCP connect to ({address} : {tried}) failed"), cancellationToken);
         if (!answers) await output.WriteAsync(new WarningRecordMessage($"Ping to {address} failed with status: TimedOut"), cancellationToken);
         if (quiet)

@@ -193,7 +193,7 @@ internal sealed partial class RunContext
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-Json"] = ["InputObject"],
-        ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "InputObject"],
+        ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "Context", "InputObject"],
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
         ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
         ["Tee-Object"] = ["Variable", "FilePath", "LiteralPath", "Append", "InputObject"],
@@ -665,7 +665,7 @@ internal sealed partial class RunContext
                 }
 
                 return SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
-                    arguments.Has("AllMatches"), arguments.Has("Quiet"));
+                    arguments.Has("AllMatches"), arguments.Has("Quiet"), await SelectStringContextAsync(arguments, to, blockNesting));
             }
             case "Add-Member":
                 return new AddMemberStage(this, to ?? host, await AddMemberSpecAsync(arguments, to, blockNesting));
@@ -1739,12 +1739,30 @@ internal sealed partial class RunContext
     /// Boolean at the end. Patterns are regular expressions (case-insensitive unless -CaseSensitive) or, with
     /// -SimpleMatch, text; a pattern that is not a regular expression is the statement's error.
     /// </summary>
-    private sealed class SelectStringStage(RunContext context, IPipelineHost? to, List<(string Pattern, Regex Regex)> patterns, bool notMatch, bool allMatches, bool quiet, bool caseSensitive) : Stage
+    private sealed class SelectStringStage(RunContext context, IPipelineHost? to, List<(string Pattern, Regex Regex)> patterns, bool notMatch, bool allMatches, bool quiet, bool caseSensitive,
+        (int Before, int After)? around) : Stage
     {
         private int _lineNumber;
         private bool _found;
 
-        public static SelectStringStage Create(RunContext context, IPipelineHost? to, List<string> patterns, bool simpleMatch, bool caseSensitive, bool notMatch, bool allMatches, bool quiet)
+        // -Context: the lines before a match (number and text), the matches still collecting lines after them, and the
+        // last line a MatchInfo shows (a line is shown once: a match's DisplayPreContext starts after it).
+        private readonly Queue<(int Number, string Line)> _before = new();
+        private readonly List<PendingMatch> _pending = [];
+        private int _lastShown;
+
+        private sealed class PendingMatch(PsObject info, string[] preContext, string[] displayPreContext)
+        {
+            public PsObject Info => info;
+            public string[] PreContext => preContext;
+            public string[] DisplayPreContext => displayPreContext;
+            public List<string> PostContext { get; } = [];
+            public List<string> DisplayPostContext { get; } = [];
+            public bool Showing { get; set; } = true;
+        }
+
+        public static SelectStringStage Create(RunContext context, IPipelineHost? to, List<string> patterns, bool simpleMatch, bool caseSensitive, bool notMatch, bool allMatches, bool quiet,
+            (int Before, int After)? around = null)
         {
             var options = RegexOptions.CultureInvariant | (caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase);
             var compiled = new List<(string, Regex)>(patterns.Count);
@@ -1761,7 +1779,7 @@ internal sealed partial class RunContext
                 }
             }
 
-            return new SelectStringStage(context, to, compiled, notMatch, allMatches, quiet, caseSensitive);
+            return new SelectStringStage(context, to, compiled, notMatch, allMatches, quiet, caseSensitive, around is (0, 0) ? null : around);
         }
 
         // Select-String -Path: the file the lines come from (its line numbers start at 1), else the input stream.
@@ -1770,6 +1788,10 @@ internal sealed partial class RunContext
         /// <summary>The lines of a file (Select-String -Path): numbered from 1, the file named in each MatchInfo.</summary>
         public async ValueTask ProcessFileAsync(string path, IEnumerable<string> lines)
         {
+            // A file's context is its own: the previous file's held matches end with it.
+            if (around is { } window) await FlushContextAsync(window.After, atEnd: true);
+            _before.Clear();
+            _lastShown = 0;
             _path = path;
             _lineNumber = 0;
             foreach (var line in lines) await ProcessAsync(PsPrimitive.String(line));
@@ -1800,7 +1822,14 @@ internal sealed partial class RunContext
                 break;
             }
 
-            if (hit is null == !notMatch) return;
+            var selected = hit is null != !notMatch;
+            if (around is { } window && !quiet)
+            {
+                await TrackContextAsync(window, line, selected);
+                if (!selected) return;
+            }
+
+            if (!selected) return;
             _found = true;
             if (quiet) return;
             var found = hit is { } h ? (allMatches ? h.Matches.Cast<Match>() : h.Matches.Cast<Match>().Take(1)).Select(MatchObject).ToList() : [];
@@ -1817,11 +1846,78 @@ internal sealed partial class RunContext
                 .With("Pattern", hit?.Pattern ?? patterns[^1].Pattern)
                 .With("Context", PsNil.Instance)
                 .With("Matches", PsObjects.List(found, ["System.Text.RegularExpressions.Match[]", "System.Array", "System.Object"]));
+            if (around is { } with)
+            {
+                // Held until the lines after it have come (its Context and text are set then).
+                var pre = _before.Select(b => b.Line).ToArray();
+                var shownPre = _before.Where(b => b.Number > _lastShown).Select(b => b.Line).ToArray();
+                foreach (var earlier in _pending) earlier.Showing = false;
+                _pending.Add(new PendingMatch(info, pre, shownPre));
+                _lastShown = _lineNumber;
+                await RememberAsync(with, line);
+                return;
+            }
+
             await Emit(info);
         }
 
+        // A line while -Context is on: it joins the held matches' lines after them (shown by the latest one only, and not
+        // when it is a match itself), then the lines before the next match.
+        private async ValueTask TrackContextAsync((int Before, int After) window, string line, bool selected)
+        {
+            foreach (var pending in _pending)
+            {
+                if (pending.PostContext.Count >= window.After) continue;
+                pending.PostContext.Add(line);
+                if (!selected && pending.Showing && pending.DisplayPostContext.Count < window.After)
+                {
+                    pending.DisplayPostContext.Add(line);
+                    _lastShown = _lineNumber;
+                }
+            }
+
+            await FlushContextAsync(window.After, atEnd: false);
+            if (!selected) await RememberAsync(window, line);
+        }
+
+        private ValueTask RememberAsync((int Before, int After) window, string line)
+        {
+            if (window.Before == 0) return ValueTask.CompletedTask;
+            _before.Enqueue((_lineNumber, line));
+            while (_before.Count > window.Before) _before.Dequeue();
+            return ValueTask.CompletedTask;
+        }
+
+        // The held matches whose lines after them are all in (all of them at the end), in order.
+        private async ValueTask FlushContextAsync(int after, bool atEnd)
+        {
+            while (_pending.Count > 0 && (atEnd || _pending[0].PostContext.Count >= after))
+            {
+                var done = _pending[0];
+                _pending.RemoveAt(0);
+                static PsObject Lines(IEnumerable<string> lines) => PsObjects.List([.. lines.Select(l => (PsValue)PsPrimitive.String(l))], ["System.String[]", "System.Array", "System.Object"]);
+                var contextObject = new PsObject(["Microsoft.PowerShell.Commands.MatchInfoContext", "System.Object"]) { ToStringValue = "Microsoft.PowerShell.Commands.MatchInfoContext" }
+                    .With("PreContext", Lines(done.PreContext))
+                    .With("PostContext", Lines(done.PostContext))
+                    .With("DisplayPreContext", Lines(done.DisplayPreContext))
+                    .With("DisplayPostContext", Lines(done.DisplayPostContext));
+                done.Info.With("Context", contextObject);
+                // With a context a MatchInfo reads "> line", the lines around it "  line" (a file's with path and number).
+                var number = (int)((PsPrimitive)done.Info["LineNumber"]!).Value;
+                var shown = done.DisplayPreContext.Select((l, i) => Format("  ", l, number - done.DisplayPreContext.Length + i))
+                    .Append(Format("> ", (string)((PsPrimitive)done.Info["Line"]!).Value, number))
+                    .Concat(done.DisplayPostContext.Select((l, i) => Format("  ", l, number + 1 + i)));
+                done.Info.ToStringValue = string.Join("\r\n", shown);
+                await Emit(done.Info);
+            }
+        }
+
+        private string Format(string prefix, string line, int number) =>
+            _path is null ? prefix + line : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}{_path}:{number}:{line}");
+
         public override async ValueTask EndAsync()
         {
+            if (around is { } window) await FlushContextAsync(window.After, atEnd: true);
             if (quiet) await Emit(PsPrimitive.Boolean(_found));
             await EndNext();
         }
@@ -1834,6 +1930,35 @@ internal sealed partial class RunContext
             return Part(match, ["System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture", "System.Object"])
                 .With("Groups", PsObjects.List(groups, ["System.Text.RegularExpressions.GroupCollection", "System.Object"]));
         }
+    }
+
+    /// <summary>
+    /// Select-String -Context N or N,M: the lines to keep before and after each match (one number both); null without
+    /// it. A negative or non-numeric value is the parameter's conversion error, as for an Int32[].
+    /// </summary>
+    private async ValueTask<(int Before, int After)?> SelectStringContextAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["Context"] is not { } word) return null;
+        var texts = await ArgumentTextsAsync(word, to, blockNesting);
+        var numbers = new List<int>(texts.Count);
+        foreach (var text in texts)
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0 || texts.Count > 2)
+            {
+                throw new StatementTerminatedException(ParameterError("Select-String",
+                    $"Cannot validate argument on parameter 'Context'. The argument \"{text}\" cannot be validated because its value is not greater than or equal to zero, or the count of values is not 1 or 2.",
+                    "ParameterArgumentValidationError"));
+            }
+
+            numbers.Add(Math.Min(n, 10_000));
+        }
+
+        return numbers switch
+        {
+            [var both] => (both, both),
+            [var before, var after] => (before, after),
+            _ => null,
+        };
     }
 
     /// <summary>Tee-Object -Variable: its input goes on down the pipeline, and the variable holds all of it at the end.</summary>

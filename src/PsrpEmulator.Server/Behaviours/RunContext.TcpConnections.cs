@@ -26,7 +26,7 @@ internal sealed partial class RunContext
 
         // Every listener: :: before 0.0.0.0, ports from the highest, as Windows lists them (UNVERIFIED).
         var boot = Host.Power?.LastBoot ?? EventLogs.DefaultBoot;
-        var listeners = new[] { "::", "0.0.0.0" }.SelectMany(address => ListeningPorts.OrderDescending().Select(port => (Address: address, Port: port, Process: port == 135 ? 900 : 4))).ToList();
+        var listeners = new[] { "::", "0.0.0.0" }.SelectMany(address => ListeningSockets.TcpPorts.OrderDescending().Select(port => (Address: address, Port: port, Process: ListeningSockets.TcpOwner(port)))).ToList();
 
         var where = new List<string>();
         var strict = false;

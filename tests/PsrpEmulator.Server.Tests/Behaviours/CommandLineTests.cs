@@ -215,4 +215,23 @@ public class CommandLineTests
         Assert.That(host.Stdout, Is.Empty);
         Assert.That(host.Stderr, Does.Contain("Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.").And.Contain("PSInvalidOperationException"));
     }
+
+    // netstat over the computer's listeners: -o the owning process, -b its owner (InSpec's port resource reads -anbo),
+    // -p one protocol; without -a there are no connections to list.
+    [TestCase("netstat -ano -p TCP", "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       900\r\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n")]
+    [TestCase("netstat -a -n -p udp", "\r\n  UDP    0.0.0.0:123            *:*                    \r\n")]
+    [TestCase("netstat -anbo", "LISTENING       900\r\n  RpcSs\r\n [svchost.exe]\r\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n Can not obtain ownership information\r\n")]
+    [TestCase("netstat -an", "  TCP    [::]:47001             [::]:0                 LISTENING\r\n  UDP    0.0.0.0:123")]
+    [TestCase("netstat -n", "\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State\r\n")]
+    public async Task Netstat_lists_the_computer_s_listeners(string line, string expected)
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((code, host.Stderr), Is.EqualTo((0, string.Empty)));
+        Assert.That(host.Stdout, Does.Contain(expected));
+        if (line == "netstat -n") Assert.That(host.Stdout, Is.EqualTo(expected));
+        if (line.Contains("TCP", StringComparison.Ordinal)) Assert.That(host.Stdout, Does.Not.Contain("[::]").And.Not.Contain("UDP"));
+    }
 }

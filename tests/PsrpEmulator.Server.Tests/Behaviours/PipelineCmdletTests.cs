@@ -418,6 +418,19 @@ public class PipelineCmdletTests
     public async Task Select_String_writes_a_match_info_per_matching_line(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // -Context as pwsh 7.6 gives it (checked side by side): PreContext and PostContext every line around, the Display
+    // ones each line once (a match takes over the lines after it), "> " the match and "  " its context in the text.
+    [TestCase("1", "  a\n> B1\n  c;a;c;a;c|  d\n> B2;d;B3;d;|> B3\n  e;B2;e;;e")]
+    [TestCase("0,1", "> B1\n  c;;c;;c|> B2;;B3;;|> B3\n  e;;e;;e")]
+    [TestCase("2", "  a\n> B1\n  c\n  d;a;c d;a;c d|> B2;c d;B3 e;;|> B3\n  e\n  f;d B2;e f;;e f")]
+    public async Task Select_String_Context_keeps_the_lines_around_each_match_and_shows_each_line_once(string context, string expected)
+    {
+        var output = await OutputOfAsync("'a','B1','c','d','B2','B3','e','f' | Select-String -CaseSensitive 'B' -Context " + context +
+            " | % { $c = $_.Context; ($_.ToString() -replace \"`r\", ''), ($c.PreContext -join ' '), ($c.PostContext -join ' '), ($c.DisplayPreContext -join ' '), ($c.DisplayPostContext -join ' ') -join ';' }");
+
+        Assert.That(output, Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Select_String_output_prints_its_lines_between_blank_lines()
     {

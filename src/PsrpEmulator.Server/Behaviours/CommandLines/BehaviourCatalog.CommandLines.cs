@@ -186,6 +186,7 @@ public sealed partial class BehaviourCatalog
         if (NetAccountsPolicyScript.TryParse(line, out var netPolicy)) return netPolicy;
         if (SeceditScript.TryParse(line, out var secedit)) return secedit;
         if (AuditpolScript.TryParse(line, out var auditpol)) return auditpol;
+        if (NetstatScript.TryParse(line, out var netstat)) return netstat;
         if (NetSessionsScript.TryParse(line, out var netSessions)) return netSessions;
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;

@@ -91,6 +91,8 @@ internal sealed class SeceditScript(string verb, IReadOnlyDictionary<string, str
         var tokens = CommandLineText.Tokenize(line);
         if (tokens.Count == 0 || !(tokens[0].Value.Equals("secedit", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("secedit.exe", StringComparison.OrdinalIgnoreCase))) return false;
         var verb = tokens.Count > 1 ? tokens[1].Value.TrimStart('/', '-').ToLowerInvariant() : string.Empty;
+        // Another verb (/analyze, /import, /validate, /generaterollback) is the scenario error of a command not emulated.
+        if (verb is not ("export" or "configure")) return false;
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         HashSet<string>? areas = null;
         for (var i = 2; i < tokens.Count; i++)
@@ -119,16 +121,9 @@ internal sealed class SeceditScript(string verb, IReadOnlyDictionary<string, str
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (verb is not ("export" or "configure"))
-        {
-            var shown = verb.Length == 0 ? "secedit" : "secedit /" + verb;
-            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(shown), cancellationToken).ConfigureAwait(false);
-            return 1;
-        }
-
         if (host.LocalAccounts is not { } accounts || host.FileSystem is not { } disk)
         {
-            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("secedit"), cancellationToken).ConfigureAwait(false);
             return 1;
         }
 
@@ -234,6 +229,7 @@ internal sealed class SeceditScript(string verb, IReadOnlyDictionary<string, str
 /// <c>net accounts</c>: the computer's account policy (<see cref="SecurityPolicy"/>) as net lists it, and its options
 /// /MINPWLEN, /MAXPWAGE (days or UNLIMITED), /MINPWAGE, /UNIQUEPW, /FORCELOGOFF (minutes or NO), /LOCKOUTTHRESHOLD,
 /// /LOCKOUTDURATION, /LOCKOUTWINDOW, which set it. A value out of its range is System error 87; /DOMAIN is not emulated.
+/// (UNVERIFIED: the ranges, and that net checks every option before it sets any.)
 /// The list's layout is net's as remembered (UNVERIFIED spacing).
 /// </summary>
 internal sealed class NetAccountsPolicyScript(IReadOnlyList<string> options) : ICommandLineScript
@@ -250,15 +246,17 @@ internal sealed class NetAccountsPolicyScript(IReadOnlyList<string> options) : I
             return false;
         }
 
+        // /DOMAIN (a domain's policy) is the scenario error of a command not emulated.
+        if (tokens.Skip(2).Any(t => t.Value.Equals("/domain", StringComparison.OrdinalIgnoreCase))) return false;
         script = new NetAccountsPolicyScript([.. tokens.Skip(2).Select(t => t.Value)]);
         return true;
     }
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (host.LocalAccounts is not { } accounts || options.Any(o => o.Equals("/domain", StringComparison.OrdinalIgnoreCase)))
+        if (host.LocalAccounts is not { } accounts)
         {
-            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("net accounts " + string.Join(' ', options)), cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("net"), cancellationToken).ConfigureAwait(false);
             return 1;
         }
 
@@ -355,15 +353,17 @@ internal sealed class AuditpolScript(string verb, IReadOnlyList<(string Name, st
             options.Add((name, colon < 0 ? string.Empty : value[(colon + 1)..]));
         }
 
+        // /list, /backup, /restore, /clear, /remove and per-user policy are the scenario error of a command not emulated.
+        if (verb is not ("get" or "set") || options.Any(o => o.Name is "user" or "include" or "exclude")) return false;
         script = new AuditpolScript(verb, options);
         return true;
     }
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (verb is not ("get" or "set") || host.LocalAccounts is not { } accounts || options.Any(o => o.Name is "user" or "include" or "exclude"))
+        if (host.LocalAccounts is not { } accounts)
         {
-            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(verb.Length == 0 ? "auditpol" : Description), cancellationToken).ConfigureAwait(false);
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("auditpol"), cancellationToken).ConfigureAwait(false);
             return 1;
         }
 
