@@ -173,6 +173,26 @@ internal sealed partial class RunContext
     /// it; null for a key a wildcard found): a wildcard path gives every existing key it matches. A path that is not on
     /// the registry is the scenario's error (another provider is not emulated for these commands).
     /// </summary>
+    // Wildcards: the keys below the hive matched segment by segment, in the registry's (sorted) order.
+    private List<RegistryPath> MatchingRegistryKeys(VirtualRegistry registry, RegistryPath path)
+    {
+        var current = new List<RegistryPath> { path with { Path = string.Empty } };
+        foreach (var segment in path.Path.Split('\\'))
+        {
+            var next = new List<RegistryPath>();
+            var regex = VirtualFileSystem.HasWildcard(segment) ? VirtualFileSystem.Wildcard(segment) : null;
+            foreach (var parent in current)
+            {
+                if (registry.Get(parent.Hive, RegistryUser, parent.Path) is not { } key) continue;
+                foreach (var sub in key.SubKeys) if (regex?.IsMatch(sub) ?? sub.Equals(segment, StringComparison.OrdinalIgnoreCase)) next.Add(parent.Child(sub));
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
     private async ValueTask<List<(RegistryPath Path, string? Given)>> RegistryKeysAsync(VirtualRegistry registry, string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var literal = arguments["LiteralPath"] is not null;
@@ -201,22 +221,10 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            // Wildcards: the keys below the hive matched segment by segment, in the registry's (sorted) order.
-            var current = new List<RegistryPath> { path with { Path = string.Empty } };
-            foreach (var segment in path.Path.Split('\\'))
-            {
-                var next = new List<RegistryPath>();
-                var regex = VirtualFileSystem.HasWildcard(segment) ? VirtualFileSystem.Wildcard(segment) : null;
-                foreach (var parent in current)
-                {
-                    if (registry.Get(parent.Hive, RegistryUser, parent.Path) is not { } key) continue;
-                    foreach (var sub in key.SubKeys) if (regex?.IsMatch(sub) ?? sub.Equals(segment, StringComparison.OrdinalIgnoreCase)) next.Add(parent.Child(sub));
-                }
-
-                current = next;
-            }
-
-            foreach (var match in current) keys.Add((match, null));
+            // Test-Path answers once for the path as given (whether anything matches), the others work on each match.
+            var matches = MatchingRegistryKeys(registry, path);
+            if (command == "Test-Path") keys.Add((matches.Count > 0 ? matches[0] : path, text));
+            else foreach (var match in matches) keys.Add((match, null));
         }
 
         return keys;

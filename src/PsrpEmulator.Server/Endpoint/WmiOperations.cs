@@ -33,7 +33,8 @@ internal static class WmiOperations
             }
 
             var queried = Class(wmi, wmiNamespace, query.ClassName);
-            if (query.UnknownProperties(queried.PropertyNames).FirstOrDefault() is { } unknown)
+            // A class without instances gives no property names to check against.
+            if (queried.Instances.Count > 0 && query.UnknownProperties(queried.PropertyNames).FirstOrDefault() is { } unknown)
             {
                 throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{queried.ClassName} has no property {unknown}");
             }

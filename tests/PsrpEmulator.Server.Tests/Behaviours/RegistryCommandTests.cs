@@ -388,4 +388,19 @@ public class RegistryCommandTests
         }));
         Assert.That(catalog.NewRegistry("Server01").Get(VirtualRegistry.LocalMachine, null, @"SOFTWARE\T"), Is.Null, "computer: Server02 only");
     }
+
+    /// <summary>InSpec's package resource: Get-ItemProperty of the Uninstall keys that Test-Path finds (a wildcard path answers once).</summary>
+    [Test]
+    public async Task Test_Path_of_a_wildcard_answers_once_whether_any_key_matches()
+    {
+        const string Uninstall = @"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall";
+        var host = await RunAsync(
+            $"Test-Path '{Uninstall}\\*'; Test-Path 'HKLM:\\SOFTWARE\\Microsoft\\*'; New-Item '{Uninstall}\\7-Zip' | Out-Null; " +
+            $"Set-ItemProperty '{Uninstall}\\7-Zip' -Name DisplayName -Value '7-Zip 19.00 (x64)'; Set-ItemProperty '{Uninstall}\\7-Zip' -Name DisplayVersion -Value '19.00'; " +
+            $"Get-ItemProperty (@('{Uninstall}\\*', 'HKCU:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\*') | Where-Object {{ Test-Path $_ }}) | " +
+            "Where-Object { $_.DisplayName -match '^\\s*7-Zip\\.*' } | ForEach-Object { \"$($_.DisplayName) $($_.DisplayVersion)\" }", NewRegistry());
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "True", "7-Zip 19.00 (x64) 19.00" }));
+    }
 }

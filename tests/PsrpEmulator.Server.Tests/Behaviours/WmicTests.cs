@@ -186,4 +186,13 @@ public class WmicTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "6", "Microsoft Windows Server 2019 Datacenter" }));
     }
+
+    /// <summary>A class a fresh server has no instances of (Win32_Product): any property is asked for, and none is there.</summary>
+    [Test]
+    public async Task A_class_without_instances_answers_no_instances_whatever_properties_are_asked()
+    {
+        var (code, stdout, stderr) = await RunAsync("wmic product get name,version");
+
+        Assert.That((code, stdout, stderr), Is.EqualTo((0, string.Empty, "No Instance(s) Available.\r\r\n")));
+    }
 }

@@ -262,7 +262,8 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         try
         {
             var query = WqlQuery.Parse($"SELECT {(properties is null ? "*" : string.Join(", ", properties))} FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
-            if (query.UnknownProperties(seed.PropertyNames).Any()) return null;
+            // A class without instances (Win32_Product on a fresh server) gives no property names to check against.
+            if (seed.Instances.Count > 0 && query.UnknownProperties(seed.PropertyNames).Any()) return null;
             return [.. wmi.Instances(seed).Where(query.Matches).Select(query.Project)];
         }
         catch (Exception e) when (e is WqlException or System.Text.RegularExpressions.RegexMatchTimeoutException)
