@@ -218,4 +218,24 @@ public class ScheduledTaskTests
 
         Assert.That(result, Is.EqualTo((string.Empty, "ERROR: Invalid syntax. Mandatory option 'sc' is missing.\r\nType \"SCHTASKS /CREATE /?\" for usage.\r\n", 1)));
     }
+
+    /// <summary>InSpec's windows_task: <c>schtasks /query /v /fo csv /tn NAME | ConvertFrom-Csv</c>, a row per trigger.</summary>
+    [Test]
+    public async Task Schtasks_query_verbose_as_csv_gives_every_field_of_a_row_per_trigger()
+    {
+        var tasks = new ScheduledTasks();
+        await SchtasksAsync("schtasks /create /tn Deploy /tr \"powershell.exe -File C:\\run.ps1\" /sc onstart /ru SYSTEM /f", tasks);
+
+        var verbose = await SchtasksAsync("schtasks /query /v /fo csv /tn Deploy", tasks);
+        var brief = await SchtasksAsync("schtasks /query /fo csv /nh", tasks);
+        var table = await SchtasksAsync("schtasks /query /v", tasks);
+
+        var lines = verbose.Stdout.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(2));
+        Assert.That(lines[0], Does.StartWith("\"HostName\",\"TaskName\",\"Next Run Time\",\"Status\",\"Logon Mode\",\"Last Run Time\",\"Last Result\",\"Author\",\"Task To Run\""));
+        Assert.That(lines[1], Does.StartWith("\"SERVER01\",\"\\Deploy\",\"N/A\",\"Ready\",\"Interactive/Background\",\"11/30/1999 12:00:00 AM\",\"267011\",\"N/A\",\"powershell.exe -File C:\\run.ps1\",\"N/A\""));
+        Assert.That(lines[1], Does.Contain("\"SYSTEM\",\"Disabled\",\"72:00:00\",\"Scheduling data is not available in this format.\",\"At system start up\""));
+        Assert.That(brief.Stdout, Does.StartWith("\"\\Deploy\",\"N/A\",\"Ready\"\r\n"), "/nh: no header");
+        Assert.That(table.Stderr, Does.Contain("schtasks is a command Windows has that the emulator does not emulate"), "/v as a table is not emulated");
+    }
 }

@@ -6,10 +6,10 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <summary>
 /// schtasks.exe over the computer's task library (<see cref="ScheduledTasks"/>, what the ScheduledTasks cmdlets see):
 /// <c>/create</c> (<c>/tn</c>, <c>/tr</c>, <c>/sc ONSTART|ONLOGON|ONCE|DAILY</c>, <c>/st</c>, <c>/ru</c>, <c>/rl</c>,
-/// <c>/f</c>), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST</c>), <c>/delete /tn ... /f</c>, <c>/run</c> (the actions
+/// <c>/f</c>), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST|CSV</c>, <c>/v</c>, <c>/nh</c>), <c>/delete /tn ... /f</c>, <c>/run</c> (the actions
 /// run now, as Start-ScheduledTask runs them: <see cref="ScheduledTaskRunner"/>) and <c>/change /enable|/disable</c>, with schtasks' SUCCESS lines and its errors on
 /// stderr with exit code 1 ("ERROR: The system cannot find the file specified." for a task it has not). What would ask
-/// on the console (replacing without <c>/f</c>, deleting without it), other schedules, <c>/xml</c>, <c>/v</c> and other
+/// on the console (replacing without <c>/f</c>, deleting without it), other schedules, <c>/xml</c>, <c>/v</c> as a table and other
 /// computers (<c>/s</c>) get the emulator's not-emulated message. Layouts from Windows Server 2019 (UNVERIFIED widths).
 /// </summary>
 internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IReadOnlyDictionary<string, string?> options) : ICommandLineScript
@@ -50,7 +50,7 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (host.ScheduledTasks is not { } tasks || options.ContainsKey("/s") || options.ContainsKey("/xml") || options.ContainsKey("/v"))
+        if (host.ScheduledTasks is not { } tasks || options.ContainsKey("/s") || options.ContainsKey("/xml") || (options.ContainsKey("/v") && verb != "/query"))
         {
             return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
         }
@@ -62,38 +62,14 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
         {
             if (name is not null && tasks.Find(name, path) is not { } one) return await ErrorAsync(host, "ERROR: The system cannot find the file specified.", cancellationToken).ConfigureAwait(false);
             var shown = name is null ? tasks.All() : [tasks.Find(name, path)!];
-            var list = Option("/fo")?.Equals("list", StringComparison.OrdinalIgnoreCase) == true;
-            if (Option("/fo") is { } format && !format.Equals("list", StringComparison.OrdinalIgnoreCase) && !format.Equals("table", StringComparison.OrdinalIgnoreCase))
+            var format = Option("/fo")?.ToUpperInvariant() ?? "TABLE";
+            // /v as a table (every field in columns as wide as a console line) is not emulated.
+            if (format is not ("LIST" or "TABLE" or "CSV") || (format == "LIST" && options.ContainsKey("/nh")) || (format == "TABLE" && options.ContainsKey("/v")))
             {
                 return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
             }
 
-            var text = new StringBuilder();
-            foreach (var folder in shown.GroupBy(t => t.Path, StringComparer.OrdinalIgnoreCase))
-            {
-                text.Append("\r\nFolder: ").Append(folder.Key.Length > 1 ? folder.Key.TrimEnd('\\') : folder.Key).Append("\r\n");
-                if (!list)
-                {
-                    text.Append("TaskName                                 Next Run Time          Status         \r\n");
-                    text.Append("======================================== ====================== ===============\r\n");
-                }
-
-                foreach (var task in folder)
-                {
-                    var status = task.Enabled ? "Ready" : "Disabled";
-                    if (list)
-                    {
-                        text.Append("HostName:      ").Append(host.Facts.GetValueOrDefault("computername") ?? string.Empty).Append("\r\n");
-                        text.Append("TaskName:      ").Append(task.FullName).Append("\r\nNext Run Time: N/A\r\nStatus:        ").Append(status)
-                            .Append("\r\nLogon Mode:    Interactive/Background\r\n\r\n");
-                    }
-                    else
-                    {
-                        text.Append(task.Name.PadRight(40)).Append(' ').Append("N/A".PadRight(22)).Append(' ').Append(status.PadRight(15)).Append("\r\n");
-                    }
-                }
-            }
-
+            var text = QueryText(shown, format, options.ContainsKey("/v"), !options.ContainsKey("/nh"), host.Facts.GetValueOrDefault("computername") ?? string.Empty, time.GetUtcNow());
             await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
             return 0;
         }
@@ -184,6 +160,131 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
     {
         await host.WriteTextAsync(WinRsStreams.Stderr, message + "\r\n", cancellationToken).ConfigureAwait(false);
         return 1;
+    }
+
+    // schtasks /query /v's fields, in its order (LIST pads the labels to the longest).
+    private static readonly string[] VerboseFields =
+    [
+        "HostName", "TaskName", "Next Run Time", "Status", "Logon Mode", "Last Run Time", "Last Result", "Author", "Task To Run", "Start In", "Comment",
+        "Scheduled Task State", "Idle Time", "Power Management", "Run As User", "Delete Task If Not Rescheduled", "Stop Task If Runs X Hours and X Mins",
+        "Schedule", "Schedule Type", "Start Time", "Start Date", "End Date", "Days", "Months", "Repeat: Every", "Repeat: Until: Time",
+        "Repeat: Until: Duration", "Repeat: Stop If Still Running",
+    ];
+
+    /// <summary>
+    /// schtasks /query's text: TABLE (a folder's tasks under its name), LIST or CSV (the full name; CSV's header before
+    /// each folder's rows unless /nh); /v every field, a row per trigger (InSpec's windows_task reads /v /fo csv). The
+    /// fields the emulator has no model of are a new task's defaults (UNVERIFIED: Idle Time, Power Management).
+    /// </summary>
+    private static string QueryText(IReadOnlyList<ScheduledTasks.ScheduledTask> shown, string format, bool verbose, bool headers, string hostName, DateTimeOffset now)
+    {
+        var text = new StringBuilder();
+        static string Csv(IEnumerable<string> values) => string.Join(',', values.Select(v => "\"" + v + "\"")) + "\r\n";
+        foreach (var folder in shown.GroupBy(t => t.Path, StringComparer.OrdinalIgnoreCase))
+        {
+            if (format != "CSV") text.Append("\r\nFolder: ").Append(folder.Key.Length > 1 ? folder.Key.TrimEnd('\\') : folder.Key).Append("\r\n");
+            var names = verbose ? VerboseFields : ["TaskName", "Next Run Time", "Status"];
+            if (format == "CSV" && headers) text.Append(Csv(names));
+            if (format == "TABLE" && headers && !verbose)
+            {
+                text.Append("TaskName                                 Next Run Time          Status         \r\n");
+                text.Append("======================================== ====================== ===============\r\n");
+            }
+
+            foreach (var task in folder)
+            {
+                foreach (var row in Rows(task, verbose, hostName, now))
+                {
+                    switch (format)
+                    {
+                        case "CSV":
+                            text.Append(Csv(names.Select(n => row[n])));
+                            break;
+                        case "LIST":
+                            var width = verbose ? 38 : 15;
+                            foreach (var name in names) text.Append((name + ":").PadRight(width)).Append(row[name]).Append("\r\n");
+                            text.Append("\r\n");
+                            break;
+                        default:
+                            text.Append(task.Name.PadRight(40)).Append(' ').Append(row["Next Run Time"].PadRight(22)).Append(' ').Append(row["Status"].PadRight(15)).Append("\r\n");
+                            break;
+                    }
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // A task's fields: one set per trigger with /v (an on-demand task one), en-US dates as schtasks writes them.
+    private static IEnumerable<Dictionary<string, string>> Rows(ScheduledTasks.ScheduledTask task, bool verbose, string hostName, DateTimeOffset now)
+    {
+        var culture = EnglishUnitedStates.Culture;
+        var running = task.RunningUntil is { } until && until > now;
+        var common = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["HostName"] = hostName,
+            ["TaskName"] = task.FullName,
+            ["Next Run Time"] = "N/A",
+            ["Status"] = !task.Enabled ? "Disabled" : running ? "Running" : "Ready",
+        };
+        if (!verbose)
+        {
+            yield return common;
+            yield break;
+        }
+
+        common["Logon Mode"] = task.LogonType switch
+        {
+            "Password" or "S4U" => "Background only",
+            "Interactive" or "InteractiveToken" or "Group" => "Interactive only",
+            _ => "Interactive/Background",
+        };
+        // A task that never ran shows Task Scheduler's zero date.
+        common["Last Run Time"] = (task.LastRunTime ?? new DateTimeOffset(1999, 11, 30, 0, 0, 0, TimeSpan.Zero)).ToString("M/d/yyyy h:mm:ss tt", culture);
+        common["Last Result"] = task.LastTaskResult.ToString(CultureInfo.InvariantCulture);
+        common["Author"] = string.IsNullOrEmpty(task.Author) ? "N/A" : task.Author;
+        common["Task To Run"] = task.Actions switch
+        {
+            [] => "N/A",
+            [var one] => one.Arguments is { Length: > 0 } arguments ? one.Execute + " " + arguments : one.Execute,
+            _ => "Multiple actions",
+        };
+        common["Start In"] = task.Actions is [{ WorkingDirectory: { Length: > 0 } directory }] ? directory : "N/A";
+        common["Comment"] = task.Description.Length > 0 ? task.Description : "N/A";
+        common["Scheduled Task State"] = task.Enabled ? "Enabled" : "Disabled";
+        common["Idle Time"] = "Disabled";
+        common["Power Management"] = "Stop On Battery Mode, No Start On Batteries";
+        common["Run As User"] = task.UserId;
+        common["Delete Task If Not Rescheduled"] = "Disabled";
+        common["Stop Task If Runs X Hours and X Mins"] = "72:00:00";
+        common["Schedule"] = "Scheduling data is not available in this format.";
+        var triggers = task.Triggers.Count == 0 ? [null] : task.Triggers.Cast<ScheduledTasks.Trigger?>();
+        foreach (var trigger in triggers)
+        {
+            var row = new Dictionary<string, string>(common, StringComparer.Ordinal);
+            var start = trigger?.StartBoundary;
+            row["Schedule Type"] = trigger?.Kind.ToUpperInvariant() switch
+            {
+                null => "On demand only",
+                "BOOT" or "ONSTART" or "STARTUP" => "At system start up",
+                "LOGON" or "ONLOGON" => "At logon time",
+                "ONCE" or "TIME" => "One Time Only",
+                "DAILY" => "Daily ",
+                "WEEKLY" => "Weekly",
+                _ => trigger.Kind,
+            };
+            row["Start Time"] = start?.ToString("h:mm:ss tt", culture) ?? "N/A";
+            row["Start Date"] = start?.ToString("M/d/yyyy", culture) ?? "N/A";
+            row["End Date"] = "N/A";
+            row["Days"] = trigger?.Kind.Equals("Daily", StringComparison.OrdinalIgnoreCase) == true ? "Every 1 day(s)" : "N/A";
+            row["Months"] = "N/A";
+            row["Repeat: Every"] = "N/A";
+            row["Repeat: Until: Time"] = "N/A";
+            row["Repeat: Until: Duration"] = "N/A";
+            row["Repeat: Stop If Still Running"] = "N/A";
+            yield return row;
+        }
     }
 
     private Task<int> NotEmulatedAsync(ICommandLineHost host, CancellationToken cancellationToken) =>
