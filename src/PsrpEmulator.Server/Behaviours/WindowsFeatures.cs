@@ -66,6 +66,20 @@ public sealed class WindowsFeatureStates
 
     internal void Set(WindowsFeature feature, bool installed) => _installed[feature.Name] = installed;
 
+    // DISM's optional features that Server Manager does not list (SMB1Protocol...), by DISM name.
+    private readonly ConcurrentDictionary<string, bool> _optional = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a DISM-only optional feature is enabled (else its default).</summary>
+    internal bool IsEnabled(DismFeature feature) =>
+        WindowsFeatureStates.Find(feature.ServerManagerName ?? string.Empty) is { } mapped ? IsInstalled(mapped) : _optional.TryGetValue(feature.Name, out var on) ? on : feature.EnabledByDefault;
+
+    /// <summary>Enables or disables an optional feature (a Server Manager one through its role or feature).</summary>
+    internal void Set(DismFeature feature, bool enabled)
+    {
+        if (WindowsFeatureStates.Find(feature.ServerManagerName ?? string.Empty) is { } mapped) Set(mapped, enabled);
+        else _optional[feature.Name] = enabled;
+    }
+
     internal static WindowsFeature? Find(string name) => Ids.TryGetValue(name, out var id) ? All[id - 1] : null;
 
     /// <summary>The feature's parent, its parent's parent, and so on up to a role or top feature.</summary>

@@ -219,6 +219,8 @@ internal sealed class FakeCommandLineHost : PsrpEmulator.Server.Behaviours.Comma
 
     public PersistentEnvironment? PersistentEnvironment { get; init; }
 
+    public WindowsFeatureStates? WindowsFeatures { get; init; }
+
     public string Stdout => _stdout.ToString();
 
     public string Stderr => _stderr.ToString();

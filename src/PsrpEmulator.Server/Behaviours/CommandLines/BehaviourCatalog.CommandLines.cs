@@ -187,6 +187,7 @@ public sealed partial class BehaviourCatalog
         if (SeceditScript.TryParse(line, out var secedit)) return secedit;
         if (AuditpolScript.TryParse(line, out var auditpol)) return auditpol;
         if (NetstatScript.TryParse(line, out var netstat)) return netstat;
+        if (DismScript.TryParse(line, out var dism)) return dism;
         if (NetSessionsScript.TryParse(line, out var netSessions)) return netSessions;
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;
