@@ -277,6 +277,15 @@ internal sealed partial class RunContext
     private static string CmdletClass(string command) => WindowsCommands.FindModuleCommand(command) is { IsFunction: true }
         ? command
         : command == "Resolve-DnsName" ? "Microsoft.DnsClient.Commands.ResolveDnsName"
+        // The Dism module's and Server Manager's cmdlets are classes of their own namespaces (Install- is AddWindowsFeature).
+        : OptionalFeatureCommandNames.Contains(command) ? $"Microsoft.Dism.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command"
+        : command switch
+        {
+            "Get-WindowsFeature" => "Microsoft.Windows.ServerManager.Commands.GetWindowsFeatureCommand",
+            "Install-WindowsFeature" => "Microsoft.Windows.ServerManager.Commands.AddWindowsFeatureCommand",
+            "Uninstall-WindowsFeature" => "Microsoft.Windows.ServerManager.Commands.RemoveWindowsFeatureCommand",
+            _ => null,
+        } is { } serverManager ? serverManager
         : $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
 
     private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(

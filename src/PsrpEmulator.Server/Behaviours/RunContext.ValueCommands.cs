@@ -135,6 +135,9 @@ internal sealed partial class RunContext
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Warning"] = ["Message"],
         ["Get-WindowsFeature"] = ["Name", "ComputerName", "Credential", "LogPath", "Vhd"],
+        ["Get-WindowsOptionalFeature"] = ["Online", "FeatureName", "Path", "PackageName", "PackagePath", "WindowsDirectory", "SystemDrive", "LogPath", "ScratchDirectory", "LogLevel"],
+        ["Enable-WindowsOptionalFeature"] = ["Online", "FeatureName", "All", "NoRestart", "LimitAccess", "Source", "Path", "PackageName", "WindowsDirectory", "SystemDrive", "LogPath", "ScratchDirectory", "LogLevel"],
+        ["Disable-WindowsOptionalFeature"] = ["Online", "FeatureName", "Remove", "NoRestart", "Path", "PackageName", "WindowsDirectory", "SystemDrive", "LogPath", "ScratchDirectory", "LogLevel"],
         ["Install-WindowsFeature"] = ["Name", "IncludeAllSubFeature", "IncludeManagementTools", "Restart", "Source", "ComputerName", "Credential", "LogPath", "Vhd", "ConfigurationFilePath", "WhatIf", "Confirm"],
         ["Uninstall-WindowsFeature"] = ["Name", "IncludeManagementTools", "Remove", "Restart", "ComputerName", "Credential", "LogPath", "Vhd", "WhatIf", "Confirm"],
         ["Restart-Computer"] = ["ComputerName", "Force", "Wait", "For", "Timeout", "Delay", "Credential", "WsmanAuthentication", "Protocol", "DcomAuthentication", "Impersonation", "AsJob", "ThrottleLimit", "WhatIf", "Confirm"],
@@ -278,6 +281,9 @@ internal sealed partial class RunContext
                     return;
                 case var feature when FeatureCommandNames.Contains(feature):
                     await RunFeatureCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var optional when OptionalFeatureCommandNames.Contains(optional):
+                    await RunOptionalFeatureCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Test-NetConnection":
                     await TestNetConnectionAsync(arguments, to, output, blockNesting);
@@ -643,7 +649,8 @@ internal sealed partial class RunContext
                 }
 
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
-                    name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static")
+                    name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static" ||
+                    OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess")
                 {
                     named[name] = null;
                     continue;
@@ -732,6 +739,7 @@ internal sealed partial class RunContext
             "Test-WSMan" => ["ComputerName"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
+            _ when OptionalFeatureCommandNames.Contains(command) => [],
             "Test-NetConnection" => ["ComputerName", "Port"],
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "Read-Host" => ["Prompt"],

@@ -72,5 +72,30 @@ public class DismTests
         Assert.That((result.Code, result.Stderr), Is.EqualTo((1, "dism is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")));
     }
 
+    /// <summary>Ansible's win_optional_feature: Get-, then Enable-WindowsOptionalFeature -Online -NoRestart, reading RestartNeeded.</summary>
+    [Test]
+    public async Task The_dism_cmdlets_read_and_change_the_same_features()
+    {
+        var states = new WindowsFeatureStates();
+        var host = new RecordingHost { Runspace = new RunspaceState(), WindowsFeatures = states };
+        await Default.Resolve(Behaviour.Script(
+            "$f = Get-WindowsOptionalFeature -Online -FeatureName IIS-WebServer; \"$($f.State) $($f.RestartRequired) $($f.State -notlike 'Enabled*')\"; " +
+            "Enable-WindowsOptionalFeature -Online -FeatureName IIS-WebServer -NoRestart; " +
+            "(Enable-WindowsOptionalFeature -Online -FeatureName IIS-WebServer -All -NoRestart).RestartNeeded; " +
+            "(Enable-WindowsOptionalFeature -Online -FeatureName Containers -NoRestart).RestartNeeded; " +
+            "(Get-WindowsFeature Web-WebServer).Installed; Disable-WindowsOptionalFeature -Online -FeatureName IIS-WebServerRole -NoRestart | Out-Null; " +
+            "@(Get-WindowsOptionalFeature -Online | Where-Object FeatureName -like 'IIS-*' | Where-Object State -eq Enabled).Count; " +
+            "Get-WindowsOptionalFeature -Online -FeatureName Nope; Get-WindowsOptionalFeature -FeatureName TelnetClient"))
+            .RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Disabled Possible True", "False", "True", "True", "0" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("Microsoft.Dism.Commands.EnableWindowsOptionalFeatureCommand", "One or several parent features are disabled so current feature can not be enabled."),
+            ("Microsoft.Dism.Commands.GetWindowsOptionalFeatureCommand", "Feature name Nope is unknown."),
+            ("AmbiguousParameterSet,Microsoft.Dism.Commands.GetWindowsOptionalFeatureCommand", "Parameter set cannot be resolved using the specified named parameters."),
+        }));
+    }
+
     private const string Banner = "\r\nDeployment Image Servicing and Management tool\r\nVersion: 10.0.17763.1\r\n\r\nImage Version: 10.0.17763.1\r\n\r\n";
 }
