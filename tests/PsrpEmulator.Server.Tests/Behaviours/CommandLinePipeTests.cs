@@ -258,6 +258,10 @@ public class RandomCommandLineTests
         " list full", " list brief", " call StartService", " call StopService", "path Win32_Bogus", "/node:.", "qfe", "cpu", "bios get SerialNumber", "logicaldisk",
         "certutil -hashfile notes.txt", " SHA256", " MD5", "certutil -encode notes.txt enc.txt", "certutil -f -decode enc.txt dec.bin", "certutil -decode notes.txt d.bin", "quser", "query user ", "date /t", "time /t", "vol", " D:", "path", "title x", "type nul", "copy nul e.txt", "whoami /priv", "whoami /all", "whoami /user /groups",
         "more notes.txt", "more /s /t4 ", " +1 ", "cls", "find /c /v \"\" ", "find /n /v \"\"", "whoami /groups /fo csv", " /nh", " /fo list", "setlocal", "taskkill /im x.exe /f", "taskkill /pid 4", " /t", "dir /o:-d /b", "dir /os", " | find /c /v \"\"", "echo.x", "echo(y", " | more", " | sort", "C:\\Windows\\system32\\ipconfig.exe", "\"C:\\Windows\\System32\\HOSTNAME.EXE\"", "%windir%\\system32\\whoami /groups",
+        "secedit /export /cfg s.inf", "secedit /configure /db s.sdb /cfg s.inf", " /areas USER_RIGHTS", " /areas BOGUS", "type s.inf", "secedit /analyze", "auditpol /get /category:*", " /r", "auditpol /set /subcategory:\"Logon\" /success:enable",
+        "auditpol /get /subcategory:Nope,Logon", "net accounts", " /minpwlen:7", " /maxpwage:unlimited", " /uniquepw:99", "netstat -anbo", "netstat -a", "netstat -ano -p tcp", "netstat -p", "netstat 5",
+        "dism /online /get-features /format:table", "dism /online /enable-feature /featurename:IIS-WebServer", " /all", " /norestart", "dism /online /get-featureinfo /featurename:", "SMB1Protocol", "dism /image:x",
+        "schtasks /query /v /fo csv", " /tn \\Microsoft\\Windows\\Defrag\\ScheduledDefrag", "schtasks /query /fo csv /nh",
     ];
 
     [Test]
@@ -279,6 +283,7 @@ public class RandomCommandLineTests
             {
                 Encoding = System.Text.Encoding.ASCII, FileSystem = disk, Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
                 ServiceStates = services, Wmi = new ComputerWmi(catalog, "TESTHOST01", services, null, disk),
+                LocalAccounts = new LocalAccounts("TESTHOST01", ["psrp"]), WindowsFeatures = new WindowsFeatureStates(), ScheduledTasks = new ScheduledTasks(),
             };
             host.Stdin.Enqueue("a\r\nb\r\n"u8.ToArray());
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
