@@ -60,4 +60,44 @@ internal static class DismFeatures
 
     /// <summary>Whether a restart completes the feature's change (Hyper-V, Containers: Server Manager's NeedsRestart).</summary>
     public static bool NeedsRestart(DismFeature feature) => WindowsFeatureStates.Find(feature.ServerManagerName ?? string.Empty)?.NeedsRestart == true;
+
+    /// <summary>The feature's parent, its parent's parent, and so on.</summary>
+    public static IEnumerable<DismFeature> Ancestors(DismFeature feature)
+    {
+        for (var parent = feature.Parent is null ? null : Find(feature.Parent); parent is not null; parent = parent.Parent is null ? null : Find(parent.Parent))
+        {
+            yield return parent;
+        }
+    }
+
+    /// <summary>
+    /// What enabling the features changes: each with its disabled parents (which need <paramref name="all"/>, dism's /All,
+    /// the cmdlet's -All); null when a parent is disabled without it (dism's error 50).
+    /// </summary>
+    public static List<DismFeature>? ToEnable(WindowsFeatureStates states, IEnumerable<DismFeature> features, bool all)
+    {
+        var changing = new List<DismFeature>();
+        foreach (var feature in features)
+        {
+            var parents = Ancestors(feature).Where(p => !states.IsEnabled(p)).ToList();
+            if (parents.Count > 0 && !all) return null;
+            changing.AddRange(parents);
+            changing.Add(feature);
+        }
+
+        return changing;
+    }
+
+    /// <summary>What disabling the features changes: each with the features under it.</summary>
+    public static List<DismFeature> ToDisable(IEnumerable<DismFeature> features) =>
+        [.. features.SelectMany(f => All.Where(d => d == f || Ancestors(d).Contains(f)))];
+
+    /// <summary>Enables or disables the features; whether a restart completes the change (one that needs it changed).</summary>
+    public static bool Apply(WindowsFeatureStates states, IEnumerable<DismFeature> changing, bool enable)
+    {
+        var features = changing.Distinct().ToList();
+        var restart = features.Any(f => states.IsEnabled(f) != enable && NeedsRestart(f));
+        foreach (var feature in features) states.Set(feature, enable);
+        return restart;
+    }
 }

@@ -60,39 +60,14 @@ internal sealed partial class RunContext
         }
 
         var enable = verb == "Enable";
-        var changing = new List<DismFeature>();
-        foreach (var feature in features)
-        {
-            if (enable)
-            {
-                var parents = DismAncestors(feature).Where(p => !states.IsEnabled(p)).ToList();
-                if (parents.Count > 0 && !arguments.Has("All"))
-                {
-                    throw new StatementTerminatedException(DismError(verb, "One or several parent features are disabled so current feature can not be enabled.", "System.Runtime.InteropServices.COMException"));
-                }
-
-                changing.AddRange(parents);
-                changing.Add(feature);
-            }
-            else
-            {
-                changing.AddRange(DismFeatures.All.Where(d => d == feature || DismAncestors(d).Contains(feature)));
-            }
-        }
-
-        var restart = changing.Any(f => states.IsEnabled(f) != enable && DismFeatures.NeedsRestart(f));
-        foreach (var feature in changing.Distinct()) states.Set(feature, enable);
+        var changing = enable
+            ? DismFeatures.ToEnable(states, features, arguments.Has("All"))
+                ?? throw new StatementTerminatedException(DismError(verb, "One or several parent features are disabled so current feature can not be enabled.", "System.Runtime.InteropServices.COMException"))
+            : DismFeatures.ToDisable(features);
+        var restart = DismFeatures.Apply(states, changing, enable);
         await output.WriteAsync(new PipelineOutput(new PsObject(["Microsoft.Dism.Commands.ImageObject", "System.Object"]) { ToStringValue = "Microsoft.Dism.Commands.ImageObject" }
             .With("Path", PsNil.Instance).With("Online", true).With("RestartNeeded", restart)
             .With("LogPath", @"C:\Windows\Logs\DISM\dism.log").With("ScratchDirectory", PsNil.Instance).With("LogLevel", LogLevel())), cancellationToken);
-    }
-
-    private static IEnumerable<DismFeature> DismAncestors(DismFeature feature)
-    {
-        for (var parent = feature.Parent is null ? null : DismFeatures.Find(feature.Parent); parent is not null; parent = parent.Parent is null ? null : DismFeatures.Find(parent.Parent))
-        {
-            yield return parent;
-        }
     }
 
     private static PsObject AdvancedFeatureObject(DismFeature feature, WindowsFeatureStates states) =>

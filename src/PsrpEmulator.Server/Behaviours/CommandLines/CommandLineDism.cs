@@ -128,45 +128,26 @@ internal sealed class DismScript(string verb, IReadOnlyList<string> featureNames
 
     private int Enable(WindowsFeatureStates states, List<DismFeature> features, StringBuilder text)
     {
-        var enabling = new List<DismFeature>();
-        foreach (var feature in features)
+        if (DismFeatures.ToEnable(states, features, all) is not { } enabling)
         {
-            var parents = Ancestors(feature).Where(p => !states.IsEnabled(p)).ToList();
-            if (parents.Count > 0 && !all)
-            {
-                text.Append("Error: 50\r\n\r\nOne or several parent features are disabled so current feature can not be enabled.\r\n")
-                    .Append("On some occasions, a parent feature may not be enabled. Use /All to enable the parent features too.\r\n\r\n").Append(Log);
-                return 50;
-            }
-
-            enabling.AddRange(parents);
-            enabling.Add(feature);
+            text.Append("Error: 50\r\n\r\nOne or several parent features are disabled so current feature can not be enabled.\r\n")
+                .Append("On some occasions, a parent feature may not be enabled. Use /All to enable the parent features too.\r\n\r\n").Append(Log);
+            return 50;
         }
 
         return Change(states, enabling, enable: true, "Enabling feature(s)", text);
     }
 
     private int Disable(WindowsFeatureStates states, List<DismFeature> features, StringBuilder text) =>
-        // A feature goes with the ones under it.
-        Change(states, [.. features.SelectMany(f => DismFeatures.All.Where(d => d == f || Ancestors(d).Contains(f)))], enable: false, "Disabling feature(s)", text);
+        Change(states, DismFeatures.ToDisable(features), enable: false, "Disabling feature(s)", text);
 
     private int Change(WindowsFeatureStates states, List<DismFeature> changing, bool enable, string title, StringBuilder text)
     {
-        var restart = changing.Any(f => states.IsEnabled(f) != enable && DismFeatures.NeedsRestart(f));
-        foreach (var feature in changing.Distinct()) states.Set(feature, enable);
-        if (!quiet) text.Append(title).Append("\r\n[==========================100.0%==========================]\r\n");
-        if (!quiet) text.Append(Completed);
+        var restart = DismFeatures.Apply(states, changing, enable);
+        if (!quiet) text.Append(title).Append("\r\n[==========================100.0%==========================]\r\n").Append(Completed);
         if (!restart) return 0;
         // With /NoRestart DISM leaves the restart to the caller; without, it asks, and a remote shell's stdin answers nothing.
         if (!quiet) text.Append(noRestart ? "Restart Windows to complete this operation.\r\n" : "Restart Windows to complete this operation.\r\nDo you want to restart the computer now? (Y/N)\r\n");
         return RestartRequired;
-    }
-
-    private static IEnumerable<DismFeature> Ancestors(DismFeature feature)
-    {
-        for (var parent = feature.Parent is null ? null : DismFeatures.Find(feature.Parent); parent is not null; parent = parent.Parent is null ? null : DismFeatures.Find(parent.Parent))
-        {
-            yield return parent;
-        }
     }
 }
