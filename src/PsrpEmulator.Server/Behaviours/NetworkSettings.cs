@@ -19,8 +19,39 @@ public sealed class NetworkSettings
     /// <summary>The IPv6 DNS servers Windows lists for an interface that has none configured.</summary>
     public static readonly IReadOnlyList<string> DefaultIPv6Servers = ["fec0:0:0:ffff::1", "fec0:0:0:ffff::2", "fec0:0:0:ffff::3"];
 
+    /// <summary>A protocol or service an adapter binds (NetAdapterBinding): its component id, name, and whether a fresh server binds it.</summary>
+    public sealed record Binding(string ComponentId, string DisplayName, bool EnabledByDefault);
+
+    /// <summary>The Ethernet adapter's bindings on a fresh Windows Server 2019, in the order Get-NetAdapterBinding lists them (UNVERIFIED order).</summary>
+    public static readonly IReadOnlyList<Binding> Bindings =
+    [
+        new("ms_bridge", "Bridge Driver", false),
+        new("ms_msclient", "Client for Microsoft Networks", true),
+        new("ms_pacer", "QoS Packet Scheduler", true),
+        new("ms_server", "File and Printer Sharing for Microsoft Networks", true),
+        new("ms_tcpip6", "Internet Protocol Version 6 (TCP/IPv6)", true),
+        new("ms_tcpip", "Internet Protocol Version 4 (TCP/IPv4)", true),
+        new("ms_lltdio", "Link-Layer Topology Discovery Mapper I/O Driver", true),
+        new("ms_implat", "Microsoft Network Adapter Multiplexor Protocol", false),
+        new("ms_lldp", "Microsoft LLDP Protocol Driver", true),
+        new("ms_rspndr", "Link-Layer Topology Discovery Responder", true),
+    ];
+
     private readonly Lock _gate = new();
     private readonly Dictionary<(int Index, bool IPv6), IReadOnlyList<string>> _servers = [];
+    private readonly Dictionary<(string Adapter, string ComponentId), bool> _bindings = [];
+
+    /// <summary>Whether the adapter binds the component now (Enable-/Disable-NetAdapterBinding change it).</summary>
+    public bool IsBound(string adapter, Binding binding)
+    {
+        lock (_gate) return _bindings.TryGetValue((adapter.ToUpperInvariant(), binding.ComponentId), out var bound) ? bound : binding.EnabledByDefault;
+    }
+
+    /// <summary>Binds or unbinds the component on the adapter.</summary>
+    public void SetBound(string adapter, Binding binding, bool bound)
+    {
+        lock (_gate) _bindings[(adapter.ToUpperInvariant(), binding.ComponentId)] = bound;
+    }
 
     /// <summary>An interface's DNS servers of one family (the configured ones, else the defaults).</summary>
     public IReadOnlyList<string> DnsServers(Interface @interface, bool ipv6)

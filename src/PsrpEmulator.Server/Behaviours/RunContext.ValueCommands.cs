@@ -74,6 +74,9 @@ internal sealed partial class RunContext
         ["Get-Volume"] = ["DriveLetter", "ObjectId", "UniqueId", "Path", "FileSystemLabel", "Partition", "DiskImage", "FilePath", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Disk"] = ["Number", "UniqueId", "FriendlyName", "SerialNumber", "Path", "Partition", "VirtualDisk", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Partition"] = ["DiskNumber", "PartitionNumber", "DiskId", "Offset", "DriveLetter", "Disk", "Volume", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Get-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "AllBindings", "IncludeHidden", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Enable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
+        ["Disable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Counter"] = ["Counter", "ListSet", "SampleInterval", "MaxSamples", "Continuous", "ComputerName"],
         ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
@@ -311,6 +314,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-NetTCPConnection":
                     await GetNetTcpConnectionAsync(arguments, to, output, blockNesting);
+                    return;
+                case var binding when NetAdapterBindingCommandNames.Contains(binding):
+                    await RunNetAdapterBindingCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Get-Counter":
                     await GetCounterAsync(arguments, to, output, blockNesting);
@@ -650,7 +656,8 @@ internal sealed partial class RunContext
 
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static" ||
-                    OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess")
+                    OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
+                    NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden")
                 {
                     named[name] = null;
                     continue;
@@ -696,6 +703,7 @@ internal sealed partial class RunContext
             "Get-Disk" => ["Number"],
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],
+            _ when NetAdapterBindingCommandNames.Contains(command) => ["Name", "ComponentID"],
             "Get-Counter" => ["Counter"],
             "Get-EventLog" => ["LogName", "InstanceId"],
             "Write-EventLog" => ["LogName", "Source", "EventId", "EntryType", "Message"],

@@ -225,4 +225,22 @@ public class NetworkConfigurationTests
         }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
+
+    /// <summary>The template step that turns IPv6 off, and a check of what the adapter binds.</summary>
+    [Test]
+    public async Task Disabling_a_binding_is_what_Get_NetAdapterBinding_lists_and_an_unknown_adapter_is_not_found()
+    {
+        var network = new NetworkSettings();
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
+
+        await Default.Resolve(Behaviour.Script(
+            "(Get-NetAdapterBinding -Name Ethernet).Count; Disable-NetAdapterBinding -Name * -ComponentID ms_tcpip6; " +
+            "(Get-NetAdapterBinding -ComponentID ms_tcpip6).Enabled; Enable-NetAdapterBinding -Name Ethernet -DisplayName 'Bridge*' -PassThru | ForEach-Object { \"$($_.ComponentID) $($_.Enabled)\" }; " +
+            "Get-NetAdapterBinding -Name Wi-Fi; (Get-NetAdapterBinding -Name Ethernet -ComponentID ms_tcpip | Format-Table | Out-String).Trim()")).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.OutputTexts.Take(3), Is.EqualTo(new[] { "10", "False", "ms_bridge True" }));
+        Assert.That(host.OutputTexts[3], Does.EndWith("Ethernet                       Internet Protocol Version 4 (TCP/IPv4)             ms_tcpip             True"));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_Name,Get-NetAdapterBinding" }));
+        Assert.That(network.IsBound("Ethernet", NetworkSettings.Bindings.Single(b => b.ComponentId == "ms_tcpip6")), Is.False);
+    }
 }

@@ -441,6 +441,15 @@ internal static class FormatViews
         new("OwningProcess", 0, ColumnAlignment.Left, o => Property(o, "OwningProcess")),
     ]);
 
+    // NetAdapter's table of bindings (widths as remembered, UNVERIFIED).
+    private static readonly FormatView NetAdapterBinding = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapterBindingSettingData", FormatShape.Table,
+    [
+        new("Name", 30, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("DisplayName", 50, ColumnAlignment.Left, o => Property(o, "DisplayName")),
+        new("ComponentID", 20, ColumnAlignment.Left, o => Property(o, "ComponentID")),
+        new("Enabled", 0, ColumnAlignment.Left, o => Property(o, "Enabled")),
+    ]);
+
     // A number's "N0" text (1,234); empty for none.
     private static string Thousands(PsValue? value) =>
         value?.AsPrimitive()?.Value is { } n and (int or long or short) ? Convert.ToInt64(n, System.Globalization.CultureInfo.InvariantCulture).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
@@ -655,6 +664,7 @@ internal static class FormatViews
         [CounterSampleSet.Key] = CounterSampleSet,
         [CounterSample.Key] = CounterSample,
         [NetTcpConnection.Key] = NetTcpConnection,
+        [NetAdapterBinding.Key] = NetAdapterBinding,
         [Disk.Key] = Disk,
         [Partition.Key] = Partition,
         [HotFix.Key] = HotFix,
