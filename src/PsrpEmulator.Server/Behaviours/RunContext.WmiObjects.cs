@@ -109,8 +109,48 @@ internal sealed partial class RunContext
         o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"root\cimv2")));
         o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
         o.AdaptedProperties.AddRange(properties);
+        // ManagementBaseObject's .NET properties, which Format-List * and ConvertTo-Json show after the WMI ones and
+        // scripts read (InSpec's wmi resource walks $obj.Properties for each property's Name and Value).
+        var system = o.AdaptedProperties.Take(6).ToList();
+        o.AdaptedProperties.AddRange(
+        [
+            new("Scope", Opaque("System.Management.ManagementScope")),
+            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("Options", Opaque("System.Management.ObjectGetOptions")),
+            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = $@"\\{computer}\root\cimv2:{className}" }),
+            new("Properties", PropertyDataCollection(properties, className)),
+            new("SystemProperties", PropertyDataCollection(system, "___SYSTEM")),
+            new("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])),
+            new("Site", PsNil.Instance),
+            new("Container", PsNil.Instance),
+        ]);
         return o;
+
+        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
     }
+
+    // A PropertyDataCollection: a PropertyData per property (shown by its name, as in "{Caption, Name...}").
+    private static PsObject PropertyDataCollection(IEnumerable<PsProperty> properties, string origin) =>
+        PsObjects.List([.. properties.Select(p => (PsValue)new PsObject(["System.Management.PropertyData", "System.Object"]) { ToStringValue = p.Name }
+            .With("Name", p.Name)
+            .With("Value", p.Value)
+            .With("Type", PsObjects.Enum("System.Management.CimType", CimTypeOf(p.Value).Name, CimTypeOf(p.Value).Number))
+            .With("IsLocal", origin != "___SYSTEM")
+            .With("IsArray", p.Value is PsObject { CollectionKind: not PsCollectionKind.None })
+            .With("Origin", origin)
+            .With("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])))],
+            ["System.Management.PropertyDataCollection", "System.Object"]);
+
+    // CimType as WMI gives a value's (UNVERIFIED for a null property, whose type the emulator does not know: String).
+    private static (string Name, int Number) CimTypeOf(PsValue? value) => (value is PsObject { CollectionKind: not PsCollectionKind.None } list && list.Items.Count > 0 ? list.Items[0] : value) switch
+    {
+        PsPrimitive { Value: bool } => ("Boolean", 11),
+        PsPrimitive { Value: uint } => ("UInt32", 19),
+        PsPrimitive { Value: ulong } => ("UInt64", 21),
+        PsPrimitive { Value: int } => ("SInt32", 3),
+        PsPrimitive { Value: string text } when text.Length == 25 && text[14] == '.' && text[21] is '+' or '-' => ("DateTime", 101),
+        _ => ("String", 8),
+    };
 
     // A WMI property's value as the cmdlets give it (see the class's remarks on types).
     private static PsValue WmiValue(WmiProperty property, bool cim)

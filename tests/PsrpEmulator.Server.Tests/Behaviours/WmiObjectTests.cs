@@ -78,4 +78,35 @@ public class WmiObjectTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "OS: 10.0.17763 SP: 0.0 Stack: 3.0", "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd" }));
     }
+
+    /// <summary>InSpec's wmi resource: each object's .NET Properties (a PropertyData's Name and Value) gathered into a table.</summary>
+    [Test]
+    public async Task A_management_object_has_its_dotnet_properties_after_the_wmi_ones()
+    {
+        var (host, _) = await RunAsync("""
+            Function Aggregate {
+              $propsHash = @{}
+              ForEach ($wmiObj in $Input) {
+                ForEach ($wmiProp in $wmiObj.properties) {
+                  If ($propsHash.ContainsKey($wmiProp.name)) { $propsHash[$wmiProp.name].add($wmiProp.value) | Out-Null }
+                  Else { $propsHash[$wmiProp.name] = [System.Collections.ArrayList]@($wmiProp.value) }
+                }
+              }
+              $propsHash
+            }
+            $h = Get-WmiObject -class "Win32_BIOS" | Aggregate
+            $h['SerialNumber'][0] -eq (Get-WmiObject Win32_BIOS).SerialNumber
+            $h.ContainsKey('__CLASS')
+            $b = Get-WmiObject Win32_BIOS
+            ($b.SystemProperties | Select-Object -First 2 | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' '
+            "$($b.ClassPath) | $($b.Path)"
+            ($b | Format-List * | Out-String) -match 'Properties\s+: \{Manufacturer, Name, ReleaseDate, SerialNumber\.\.\.\}'
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True", "False", "__GENUS=2 __CLASS=Win32_BIOS", @"\\TESTHOST01\root\cimv2:Win32_BIOS | \\TESTHOST01\root\cimv2:Win32_BIOS=@", "True",
+        }), "Properties are the class's own, the __ ones SystemProperties");
+    }
 }
