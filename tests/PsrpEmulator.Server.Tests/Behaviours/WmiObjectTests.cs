@@ -109,4 +109,19 @@ public class WmiObjectTests
             "True", "False", "__GENUS=2 __CLASS=Win32_BIOS", @"\\TESTHOST01\root\cimv2:Win32_BIOS | \\TESTHOST01\root\cimv2:Win32_BIOS=@", "True",
         }), "Properties are the class's own, the __ ones SystemProperties");
     }
+
+    /// <summary>
+    /// A -Filter built from variables (<c>"Name='$service'"</c>, the common form in scripts) is the expanded condition:
+    /// the default scenario's rules of fixed text do not take it as written (they queried for the literal '$n').
+    /// </summary>
+    [Test]
+    public async Task A_filter_with_variables_is_evaluated_after_the_string_expands()
+    {
+        var (host, _) = await RunAsync(
+            "$n = 'WinRM'; (Get-WmiObject Win32_Service -Filter \"Name='$n'\").State; (Get-CimInstance Win32_Service -Filter \"Name='$n'\").State; " +
+            "$d = 'D:'; @(Get-CimInstance Win32_LogicalDisk -Filter \"DeviceID='$d'\").Count; $d = 'C:'; @(Get-WmiObject Win32_LogicalDisk -Filter \"DeviceID='$d'\").Count");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Running", "Running", "0", "1" }));
+    }
 }
