@@ -64,6 +64,14 @@ internal sealed class JobSelector(TextTemplate? variable, TextTemplate? id, Text
             foreach (var part in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 var pattern = part.Trim('\'', '"');
+                if (part is ['"', .., '"'] && part.Contains('$', StringComparison.Ordinal))
+                {
+                    // -Name "job-$i": the string it expands to in the caller's variables.
+                    var expanded = new CapturingHost(context.Host);
+                    await context.RunStatementAsync(part, expanded);
+                    pattern = PipelineVariables.Display(expanded.Value);
+                }
+
                 var matches = jobs.Where(j => Wildcard(pattern, j.Name)).ToList();
                 if (matches.Count > 0) found.AddRange(matches);
                 else if (!pattern.Contains('*', StringComparison.Ordinal) && !pattern.Contains('?', StringComparison.Ordinal))
@@ -128,7 +136,16 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, Tex
             : variable => inherited.TryGetValue(variable, out var value) ? value : host.EnvironmentVariable(variable);
         // A job's process is local to the computer: no $PSSenderInfo (nobody connected to it).
         Func<string, PsValue?> automatic = variable => variable.Equals("PSSenderInfo", StringComparison.OrdinalIgnoreCase) ? null : host.AutomaticVariable(variable);
-        var job = runspace.AddJob(text, name?.Evaluate(context.Scope), time, environment, automatic);
+        // A name given in double quotes ("deploy-$server") is the string it expands to in the caller's variables.
+        var jobName = name?.Evaluate(context.Scope);
+        if (jobName is { Length: >= 2 } quoted && quoted[0] == '"' && quoted[^1] == '"')
+        {
+            var nameCapture = new CapturingHost(context.Host);
+            await context.RunStatementAsync(quoted, nameCapture);
+            jobName = PipelineVariables.Display(nameCapture.Value);
+        }
+
+        var job = runspace.AddJob(text, jobName, time, environment, automatic);
         job.FileSystem = host.FileSystem;
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");

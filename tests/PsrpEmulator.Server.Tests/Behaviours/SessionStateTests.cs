@@ -222,6 +222,18 @@ public class SessionStateTests
         Assert.That(jobs.Select(j => j["HasMoreData"]), Is.EqualTo(new[] { PsPrimitive.Boolean(false), PsPrimitive.Boolean(true) }));
     }
 
+    /// <summary>-Name "deploy-$server": the name the string expands to, for Start-Job and for the job cmdlets that find it; single quotes keep it.</summary>
+    [Test]
+    public async Task A_job_name_in_double_quotes_is_what_the_string_expands_to()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        var host = await RunAsync(runspace, "$i = 3; (Start-Job -Name \"job-$i\" { 'ran' }).Name; (Start-Job -Name 'lit-$i' { 1 }).Name; Wait-Job -Name \"job-$i\" | Receive-Job", time);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "job-3", "lit-$i", "ran" }));
+    }
+
     [Test]
     public async Task Receive_Job_for_an_unknown_id_or_name_writes_PowerShell_s_error()
     {
