@@ -218,9 +218,9 @@ public class CommandLineTests
 
     // netstat over the computer's listeners: -o the owning process, -b its owner (InSpec's port resource reads -anbo),
     // -p one protocol; without -a there are no connections to list.
-    [TestCase("netstat -ano -p TCP", "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       900\r\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n")]
+    [TestCase("netstat -ano -p TCP", "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1868\r\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n")]
     [TestCase("netstat -a -n -p udp", "\r\n  UDP    0.0.0.0:123            *:*                    \r\n")]
-    [TestCase("netstat -anbo", "LISTENING       900\r\n  RpcSs\r\n [svchost.exe]\r\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n Can not obtain ownership information\r\n")]
+    [TestCase("netstat -anbo", "LISTENING       1868\r\n  RpcSs\r\n [svchost.exe]\r\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n Can not obtain ownership information\r\n")]
     [TestCase("netstat -an", "  TCP    [::]:47001             [::]:0                 LISTENING\r\n  UDP    0.0.0.0:123")]
     [TestCase("netstat -n", "\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State\r\n")]
     public async Task Netstat_lists_the_computer_s_listeners(string line, string expected)

@@ -203,7 +203,7 @@ public class NetworkConfigurationTests
 
     [TestCase("(Get-NetTCPConnection | ForEach-Object { \"$($_.LocalAddress):$($_.LocalPort)\" }) -join ','", ":::47001,:::5985,:::445,:::135,0.0.0.0:47001,0.0.0.0:5985,0.0.0.0:445,0.0.0.0:135")]
     [TestCase("Get-NetTCPConnection -LocalPort 5985 -State Listen -LocalAddress 0.0.0.0 | ForEach-Object { \"$($_.State) $($_.OwningProcess) $($_.RemotePort) $($_.LocalPort.GetType().Name)\" }", "Listen 4 0 UInt16")]
-    [TestCase("(Get-NetTCPConnection -OwningProcess 900).LocalPort; @(Get-NetTCPConnection -State Established).Count; @(Get-NetTCPConnection -LocalAddress '10.*').Count", "135|135|0|0")]
+    [TestCase("(Get-NetTCPConnection -OwningProcess 1868).LocalPort; @(Get-NetTCPConnection -State Established).Count; @(Get-NetTCPConnection -LocalAddress '10.*').Count", "135|135|0|0")]
     public async Task Get_NetTCPConnection_lists_the_listeners_netstat_shows(string script, string expected)
     {
         var (host, _) = await RunAsync(script);
