@@ -66,6 +66,10 @@ public static partial class FileAccessControl
         (@"NT AUTHORITY\LOCAL SERVICE", "S-1-5-19", "LS"),
         (@"NT AUTHORITY\NETWORK SERVICE", "S-1-5-20", "NS"),
         (@"NT SERVICE\TrustedInstaller", TrustedInstallerSid, null),
+        // The services' accounts the local security policy's default user rights name (secedit's *S-1-5-80-0...).
+        (@"NT SERVICE\ALL SERVICES", "S-1-5-80-0", null),
+        (@"NT SERVICE\WdiServiceHost", "S-1-5-80-3139157870-2983391045-3678747466-658725712-1809340420", null),
+        (@"Window Manager\Window Manager Group", "S-1-5-90-0", null),
         (@"APPLICATION PACKAGE AUTHORITY\ALL APPLICATION PACKAGES", AllApplicationPackagesSid, "AC"),
         (@"APPLICATION PACKAGE AUTHORITY\ALL RESTRICTED APPLICATION PACKAGES", AllRestrictedApplicationPackagesSid, null),
     ];

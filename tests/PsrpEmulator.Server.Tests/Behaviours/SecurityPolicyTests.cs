@@ -134,4 +134,17 @@ public class SecurityPolicyTests
         var termination = SecurityPolicy.AuditSubcategories.Single(c => c.Name == "Process Termination");
         Assert.That((accounts.Policy.SubcategoryAudit(creation), accounts.Policy.SubcategoryAudit(termination)), Is.EqualTo((3, 1)));
     }
+
+    /// <summary>security_policy(translate_sid: true): each right's SIDs translated to names, those of the services' accounts too.</summary>
+    [Test]
+    public async Task The_default_rights_accounts_translate_to_their_names()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var host = await PowerShellAsync(
+            "'S-1-5-80-0', 'S-1-5-90-0', 'S-1-5-80-3139157870-2983391045-3678747466-658725712-1809340420', 'S-1-5-32-555' | ForEach-Object { " +
+            "(New-Object System.Security.Principal.SecurityIdentifier(\"$_\")).Translate( [System.Security.Principal.NTAccount]).Value }", accounts);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"NT SERVICE\ALL SERVICES", @"Window Manager\Window Manager Group", @"NT SERVICE\WdiServiceHost", @"BUILTIN\Remote Desktop Users" }));
+    }
 }
