@@ -64,13 +64,7 @@ internal sealed class JobSelector(TextTemplate? variable, TextTemplate? id, Text
             foreach (var part in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 var pattern = part.Trim('\'', '"');
-                if (part is ['"', .., '"'] && part.Contains('$', StringComparison.Ordinal))
-                {
-                    // -Name "job-$i": the string it expands to in the caller's variables.
-                    var expanded = new CapturingHost(context.Host);
-                    await context.RunStatementAsync(part, expanded);
-                    pattern = PipelineVariables.Display(expanded.Value);
-                }
+                if (part.Contains('$', StringComparison.Ordinal) && await JobNames.ExpandedAsync(context, part) is { } expanded) pattern = expanded;
 
                 var matches = jobs.Where(j => Wildcard(pattern, j.Name)).ToList();
                 if (matches.Count > 0) found.AddRange(matches);
@@ -136,14 +130,8 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, Tex
             : variable => inherited.TryGetValue(variable, out var value) ? value : host.EnvironmentVariable(variable);
         // A job's process is local to the computer: no $PSSenderInfo (nobody connected to it).
         Func<string, PsValue?> automatic = variable => variable.Equals("PSSenderInfo", StringComparison.OrdinalIgnoreCase) ? null : host.AutomaticVariable(variable);
-        // A name given in double quotes ("deploy-$server") is the string it expands to in the caller's variables.
         var jobName = name?.Evaluate(context.Scope);
-        if (jobName is { Length: >= 2 } quoted && quoted[0] == '"' && quoted[^1] == '"')
-        {
-            var nameCapture = new CapturingHost(context.Host);
-            await context.RunStatementAsync(quoted, nameCapture);
-            jobName = PipelineVariables.Display(nameCapture.Value);
-        }
+        if (jobName is not null && await JobNames.ExpandedAsync(context, jobName) is { } expanded) jobName = expanded;
 
         var job = runspace.AddJob(text, jobName, time, environment, automatic);
         job.FileSystem = host.FileSystem;
@@ -300,5 +288,18 @@ internal sealed class StopOrRemoveJobStep(JobSelector selector, bool remove, Tex
 
             if (remove) runspace.RemoveJob(job);
         }
+    }
+}
+
+/// <summary>A job's -Name as the rules capture it: in double quotes ("deploy-$server"), the string it expands to in the caller's variables.</summary>
+internal static class JobNames
+{
+    /// <summary>The expanded name of a double-quoted one; null for another.</summary>
+    public static async ValueTask<string?> ExpandedAsync(RunContext context, string name)
+    {
+        if (name is not ['"', .., '"'] || name.Length < 2) return null;
+        var capture = new CapturingHost(context.Host);
+        await context.RunStatementAsync(name, capture);
+        return PipelineVariables.Display(capture.Value);
     }
 }

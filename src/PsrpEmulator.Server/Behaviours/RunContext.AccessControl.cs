@@ -88,8 +88,7 @@ internal sealed partial class RunContext
         else if (arguments is [var first, var second] && first is not PsObject { CollectionKind: not PsCollectionKind.None })
         {
             // Not a byte[]: the first is a WellKnownSidType (its name converts to one).
-            var kind = ScriptExpressions.EnumCast("System.Security.Principal.WellKnownSidType", first)!;
-            var type = Enum.Parse<WellKnownSidKind>(kind.ToDisplayString());
+            var type = WellKnownSidKindOf(first);
             var domain = ScriptExpressions.IsNull(second) ? null : SecurityIdentifiers.Parse(PipelineVariables.Display(second));
             if (SecurityIdentifiers.NeedsDomain(type) && domain is null)
             {
@@ -114,6 +113,10 @@ internal sealed partial class RunContext
         static ScriptExpressionException CtorFailure(int count, string reason, Type exception) =>
             new(ScriptedError.MethodInvocation(".ctor", count, reason, exception));
     }
+
+    // A [Security.Principal.WellKnownSidType] argument (the enum or its name); the enum's conversion error for another value.
+    private static WellKnownSidKind WellKnownSidKindOf(PsValue value) =>
+        Enum.Parse<WellKnownSidKind>(ScriptExpressions.EnumCast("System.Security.Principal.WellKnownSidType", value)!.ToDisplayString());
 
     // GetBinaryForm(byte[], offset) fills the script's array; IsAccountSid, IsWellKnown(type), Equals, CompareTo.
     private static PsValue? SecurityIdentifierMethod(string sid, string name, IReadOnlyList<PsValue> arguments)
@@ -144,8 +147,7 @@ internal sealed partial class RunContext
                 return PsPrimitive.Boolean(sid.StartsWith("S-1-5-21-", StringComparison.Ordinal) && sid.Split('-').Length >= 8);
             case ("ISWELLKNOWN", 1):
             {
-                var kind = ScriptExpressions.EnumCast("System.Security.Principal.WellKnownSidType", arguments[0])!;
-                var type = Enum.Parse<WellKnownSidKind>(kind.ToDisplayString());
+                var type = WellKnownSidKindOf(arguments[0]);
                 var parts = sid.Split('-');
                 var domain = parts.Length == 8 ? string.Join('-', parts[..7]) : null;
                 return PsPrimitive.Boolean(SecurityIdentifiers.WellKnown(type, domain) == sid);

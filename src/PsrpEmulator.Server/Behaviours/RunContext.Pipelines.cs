@@ -1760,9 +1760,11 @@ internal sealed partial class RunContext
         private readonly List<PendingMatch> _pending = [];
         private int _lastShown;
 
-        private sealed class PendingMatch(PsObject info, string[] preContext, string[] displayPreContext)
+        private sealed class PendingMatch(PsObject info, int number, string line, string[] preContext, string[] displayPreContext)
         {
             public PsObject Info => info;
+            public int Number => number;
+            public string Line => line;
             public string[] PreContext => preContext;
             public string[] DisplayPreContext => displayPreContext;
             public List<string> PostContext { get; } = [];
@@ -1832,12 +1834,7 @@ internal sealed partial class RunContext
             }
 
             var selected = hit is null != !notMatch;
-            if (around is { } window && !quiet)
-            {
-                await TrackContextAsync(window, line, selected);
-                if (!selected) return;
-            }
-
+            if (around is { } window && !quiet) await TrackContextAsync(window, line, selected);
             if (!selected) return;
             _found = true;
             if (quiet) return;
@@ -1861,9 +1858,9 @@ internal sealed partial class RunContext
                 var pre = _before.Select(b => b.Line).ToArray();
                 var shownPre = _before.Where(b => b.Number > _lastShown).Select(b => b.Line).ToArray();
                 foreach (var earlier in _pending) earlier.Showing = false;
-                _pending.Add(new PendingMatch(info, pre, shownPre));
+                _pending.Add(new PendingMatch(info, _lineNumber, line, pre, shownPre));
                 _lastShown = _lineNumber;
-                await RememberAsync(with, line);
+                Remember(with, line);
                 return;
             }
 
@@ -1886,15 +1883,14 @@ internal sealed partial class RunContext
             }
 
             await FlushContextAsync(window.After, atEnd: false);
-            if (!selected) await RememberAsync(window, line);
+            if (!selected) Remember(window, line);
         }
 
-        private ValueTask RememberAsync((int Before, int After) window, string line)
+        private void Remember((int Before, int After) window, string line)
         {
-            if (window.Before == 0) return ValueTask.CompletedTask;
+            if (window.Before == 0) return;
             _before.Enqueue((_lineNumber, line));
             while (_before.Count > window.Before) _before.Dequeue();
-            return ValueTask.CompletedTask;
         }
 
         // The held matches whose lines after them are all in (all of them at the end), in order.
@@ -1912,9 +1908,9 @@ internal sealed partial class RunContext
                     .With("DisplayPostContext", Lines(done.DisplayPostContext));
                 done.Info.With("Context", contextObject);
                 // With a context a MatchInfo reads "> line", the lines around it "  line" (a file's with path and number).
-                var number = (int)((PsPrimitive)done.Info["LineNumber"]!).Value;
+                var number = done.Number;
                 var shown = done.DisplayPreContext.Select((l, i) => Format("  ", l, number - done.DisplayPreContext.Length + i))
-                    .Append(Format("> ", (string)((PsPrimitive)done.Info["Line"]!).Value, number))
+                    .Append(Format("> ", done.Line, number))
                     .Concat(done.DisplayPostContext.Select((l, i) => Format("  ", l, number + 1 + i)));
                 done.Info.ToStringValue = string.Join("\r\n", shown);
                 await Emit(done.Info);

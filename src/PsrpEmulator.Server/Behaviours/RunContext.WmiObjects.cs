@@ -131,15 +131,20 @@ internal sealed partial class RunContext
 
     // A PropertyDataCollection: a PropertyData per property (shown by its name, as in "{Caption, Name...}").
     private static PsObject PropertyDataCollection(IEnumerable<PsProperty> properties, string origin) =>
-        PsObjects.List([.. properties.Select(p => (PsValue)new PsObject(["System.Management.PropertyData", "System.Object"]) { ToStringValue = p.Name }
-            .With("Name", p.Name)
-            .With("Value", p.Value)
-            .With("Type", PsObjects.Enum("System.Management.CimType", CimTypeOf(p.Value).Name, CimTypeOf(p.Value).Number))
+        PsObjects.List([.. properties.Select(p => (PsValue)PropertyData(p, origin))], ["System.Management.PropertyDataCollection", "System.Object"]);
+
+    private static PsObject PropertyData(PsProperty property, string origin)
+    {
+        var (type, number) = CimTypeOf(property.Value);
+        return new PsObject(["System.Management.PropertyData", "System.Object"]) { ToStringValue = property.Name }
+            .With("Name", property.Name)
+            .With("Value", property.Value)
+            .With("Type", PsObjects.Enum("System.Management.CimType", type, number))
             .With("IsLocal", origin != "___SYSTEM")
-            .With("IsArray", p.Value is PsObject { CollectionKind: not PsCollectionKind.None })
+            .With("IsArray", property.Value is PsObject { CollectionKind: not PsCollectionKind.None })
             .With("Origin", origin)
-            .With("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])))],
-            ["System.Management.PropertyDataCollection", "System.Object"]);
+            .With("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"]));
+    }
 
     // CimType as WMI gives a value's (UNVERIFIED for a null property, whose type the emulator does not know: String).
     private static (string Name, int Number) CimTypeOf(PsValue? value) => (value is PsObject { CollectionKind: not PsCollectionKind.None } list && list.Items.Count > 0 ? list.Items[0] : value) switch

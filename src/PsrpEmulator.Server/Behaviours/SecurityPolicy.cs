@@ -93,38 +93,18 @@ public sealed class SecurityPolicy
         lock (_gate) return _access.GetValueOrDefault(key);
     }
 
-    /// <summary>Sets a [System Access] number; false for a key the policy does not have.</summary>
-    public bool SetAccess(string key, int value)
+    /// <summary>Sets a [System Access] number; a key the policy does not have is left.</summary>
+    public void SetAccess(string key, int value) => Set(_access, key, value);
+
+    /// <summary>Sets an [Event Audit] category; another key is left.</summary>
+    public void SetAudit(string key, int value) => Set(_audit, key, value);
+
+    private void Set(Dictionary<string, int> settings, string key, int value)
     {
         lock (_gate)
         {
-            if (!_access.ContainsKey(key)) return false;
-            _access[key] = value;
-            return true;
+            if (settings.ContainsKey(key)) settings[key] = value;
         }
-    }
-
-    /// <summary>An [Event Audit] category's setting.</summary>
-    public int Audit(string key)
-    {
-        lock (_gate) return _audit.GetValueOrDefault(key);
-    }
-
-    /// <summary>Sets an [Event Audit] category; false for another key.</summary>
-    public bool SetAudit(string key, int value)
-    {
-        lock (_gate)
-        {
-            if (!_audit.ContainsKey(key)) return false;
-            _audit[key] = value;
-            return true;
-        }
-    }
-
-    /// <summary>The user rights with at least one account, each with its accounts.</summary>
-    public IReadOnlyList<(string Right, IReadOnlyList<string> Accounts)> Rights()
-    {
-        lock (_gate) return [.. _rights.Where(r => r.Accounts.Count > 0).Select(r => (r.Right, (IReadOnlyList<string>)[.. r.Accounts]))];
     }
 
     /// <summary>Assigns a right to exactly these accounts (none: the right is no one's); a new right goes last.</summary>
@@ -241,18 +221,15 @@ public sealed class SecurityPolicy
     /// <summary>
     /// secedit /configure: a template's [System Access] and [Event Audit] numbers and [Privilege Rights] (each named
     /// right to exactly the accounts listed: *SID or a name, resolved when an account has it) take effect; what the
-    /// areas leave out stays. The names of what the policy does not know, to log.
+    /// areas leave out stays, as does a key the policy does not know (the account names, Enable*Account).
     /// </summary>
-    public IReadOnlyList<string> Configure(Dictionary<string, List<(string Key, string Value)>> template, LocalAccounts accounts, ISet<string>? areas)
+    public void Configure(Dictionary<string, List<(string Key, string Value)>> template, LocalAccounts accounts, ISet<string>? areas)
     {
-        var ignored = new List<string>();
         if ((areas is null || areas.Contains("SECURITYPOLICY")) && template.TryGetValue("System Access", out var access))
         {
             foreach (var (key, value) in access)
             {
-                if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && SetAccess(key, number)) continue;
-                if (key is "NewAdministratorName" or "NewGuestName" or "EnableAdminAccount" or "EnableGuestAccount") continue;
-                ignored.Add(key);
+                if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)) SetAccess(key, number);
             }
         }
 
@@ -260,7 +237,7 @@ public sealed class SecurityPolicy
         {
             foreach (var (key, value) in audit)
             {
-                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || !SetAudit(key, number)) ignored.Add(key);
+                if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) SetAudit(key, number);
             }
         }
 
@@ -273,8 +250,6 @@ public sealed class SecurityPolicy
                 SetRight(right, holders);
             }
         }
-
-        return ignored;
     }
 
     /// <summary>One subcategory of the advanced audit policy: its category, name, GUID and Windows Server 2019's setting (1 success, 2 failure).</summary>
