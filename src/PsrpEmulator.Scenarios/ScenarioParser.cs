@@ -14,7 +14,7 @@ public sealed class ScenarioFormatException(string message, Exception? inner = n
 /// </summary>
 public sealed partial class ScenarioParser
 {
-    private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "cmd", "files", "registry", "eventLog", "wmi", "normalise", "divergences", "steps"];
+    private static readonly string[] RootKeys = ["name", "description", "doc", "world", "endpoints", "behaviours", "behaviors", "cmd", "files", "registry", "eventLog", "certificates", "wmi", "normalise", "divergences", "steps"];
     private static readonly string[] WorldKeys = ["computers", "users", "currentUser", "scripts", "start", "heartbeatSeconds", "restartSeconds", "operationTimeoutSeconds", "maxReceiveHoldSeconds", "maxStepTime", "protocolVersion", "redirects", "faults", "faultSeed"];
     private static readonly string[] RunKeys = ["run", "host", "note", "setup", "doc", "divergence", "interruptAfter", "inject", "injectAfter", "type", "expect"];
     private static readonly string[] ExpectKeys = ["output", "errors", "text", "contains", "journal", "maxElapsed"];

@@ -17,6 +17,7 @@ public sealed partial class BehaviourCatalog
             fileSeeds = FileSeedParser.Parse(yaml, sourceName),
             registrySeeds = RegistrySeedParser.Parse(yaml, sourceName),
             eventLogSeeds = EventLogSeedParser.Parse(yaml, sourceName),
+            certificateSeeds = CertificateSeedParser.Parse(yaml, sourceName),
             wmiClasses = WmiClassParser.Parse(yaml, sourceName),
         };
 
@@ -37,6 +38,7 @@ public sealed partial class BehaviourCatalog
             fileSeeds = [.. fallback.fileSeeds, .. first.fileSeeds],
             registrySeeds = [.. fallback.registrySeeds, .. first.registrySeeds],
             eventLogSeeds = [.. fallback.eventLogSeeds, .. first.eventLogSeeds],
+            certificateSeeds = [.. fallback.certificateSeeds, .. first.certificateSeeds],
             wmiClasses = [.. first.wmiClasses, .. fallback.wmiClasses],
         };
     }

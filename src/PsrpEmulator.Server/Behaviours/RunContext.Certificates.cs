@@ -311,9 +311,9 @@ internal sealed partial class RunContext
             .With("PSDrive", CertificateDriveObject())
             .With("PSProvider", CertificateProviderObject())
             .With("PSIsContainer", false)
-            .With("EnhancedKeyUsageList", PsObjects.List([.. Usages(parsed).Select(u => (PsValue)PsPrimitive.String($"{u.Name} ({u.Oid})"))],
+            .With("EnhancedKeyUsageList", PsObjects.List([.. Usages(parsed).Select(u => (PsValue)UsageObject(u.Name, u.Oid))],
                 ["System.Collections.Generic.List`1[[Microsoft.CertificateServices.Commands.EnhancedKeyUsageRepresentation, Microsoft.CertificateServices.Commands, Version=10.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]))
-            .With("DnsNameList", PsObjects.List([.. DnsNames(parsed).Select(n => (PsValue)PsPrimitive.String(n))],
+            .With("DnsNameList", PsObjects.List([.. DnsNames(parsed).Select(n => (PsValue)DnsNameObject(n))],
                 ["System.Collections.Generic.List`1[[Microsoft.CertificateServices.Commands.DnsNameRepresentation, Microsoft.CertificateServices.Commands, Version=10.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]))
             .With("SendAsTrustedIssuer", false)
             .With("EnrollmentPolicyEndPoint", EnrollmentEndPoint())
@@ -349,6 +349,38 @@ internal sealed partial class RunContext
             endPoint.AdaptedProperties.AddRange([new("FriendlyName", PsNil.Instance), new("Url", PsNil.Instance)]);
             return endPoint;
         }
+    }
+
+    // An enhanced key usage of EnhancedKeyUsageList: its FriendlyName and ObjectId, its text "Name (OID)".
+    private static PsObject UsageObject(string name, string oid)
+    {
+        var o = new PsObject(["Microsoft.CertificateServices.Commands.EnhancedKeyUsageRepresentation", "System.ValueType", "System.Object"])
+        {
+            ToStringValue = name.Length == 0 ? oid : $"{name} ({oid})",
+        };
+        o.AdaptedProperties.AddRange([new("FriendlyName", PsPrimitive.String(name)), new("ObjectId", PsPrimitive.String(oid))]);
+        return o;
+    }
+
+    // A name of DnsNameList: its Punycode and Unicode forms, its text the name (both forms when they differ).
+    private static PsObject DnsNameObject(string name)
+    {
+        var unicode = name;
+        try
+        {
+            unicode = new System.Globalization.IdnMapping().GetUnicode(name);
+        }
+        catch (ArgumentException)
+        {
+            // Not a name IDNA can read: both forms are the text as given.
+        }
+
+        var o = new PsObject(["Microsoft.CertificateServices.Commands.DnsNameRepresentation", "System.ValueType", "System.Object"])
+        {
+            ToStringValue = unicode == name ? name : $"{unicode} ({name})",
+        };
+        o.AdaptedProperties.AddRange([new("Punycode", PsPrimitive.String(name)), new("Unicode", PsPrimitive.String(unicode))]);
+        return o;
     }
 
     private static PsObject DistinguishedNameObject(X500DistinguishedName name)

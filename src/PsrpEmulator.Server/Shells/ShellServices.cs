@@ -86,8 +86,12 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CertificateStores> _certificates = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A virtual computer's certificate stores, made at first use (commands change them for every session of the computer).</summary>
-    public CertificateStores CertificateStoresOf(string computer) => _certificates.GetOrAdd(computer, static _ => new CertificateStores());
+    /// <summary>
+    /// A virtual computer's certificate stores, made at first use: the scenario's <c>certificates:</c> for it (commands
+    /// change them for every session of the computer).
+    /// </summary>
+    public CertificateStores CertificateStoresOf(string computer) =>
+        _certificates.GetOrAdd(computer, static (name, services) => services.Behaviours.NewCertificateStores(name), this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WsManSettings> _wsManSettings = new(StringComparer.OrdinalIgnoreCase);
 

@@ -140,4 +140,131 @@ public class CertificateTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
         Assert.That(stores.List("LocalMachine", "My"), Is.Empty);
     }
+
+    [Test]
+    public async Task A_scenario_puts_stand_ins_and_real_certificates_in_stores_and_a_stand_in_is_the_same_every_run()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        using var real = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=build.contoso.com", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1).CreateSelfSigned(Now.AddDays(-1), Now.AddDays(30));
+        var pem = real.ExportCertificatePem().Replace("\n", "\n      ", StringComparison.Ordinal);
+        var yaml = $"""
+            certificates:
+              - store: 'Cert:\LocalMachine\My'
+                subject: 'CN=web01.contoso.com'
+                dnsName: 'web01.contoso.com, web01'
+                friendlyName: WinRM HTTPS
+                privateKey: true
+                notBefore: 2026-06-01T00:00:00Z
+                notAfter: 2027-06-01T00:00:00Z
+              - store: 'LocalMachine\Root'
+                pem: |
+                  {pem}
+              - store: 'CurrentUser\My'
+                subject: 'CN=elsewhere'
+                computer: Server02
+            """;
+        var stores = BehaviourCatalog.Parse(yaml, "test.yaml").NewCertificateStores("Server01");
+
+        var host = await PowerShellAsync("""
+            $w = Get-ChildItem Cert:\LocalMachine\My
+            $w.Subject; $w.FriendlyName; $w.HasPrivateKey; $w.DnsNameList -join ','; ($w.EnhancedKeyUsageList | ForEach-Object FriendlyName) -join ','
+            $w.NotBefore.ToString('o'); $w.NotAfter.ToString('o')
+            (Get-ChildItem Cert:\LocalMachine\Root).Thumbprint
+            (Get-ChildItem Cert:\CurrentUser\My).Count
+            """, stores);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "CN=web01.contoso.com", "WinRM HTTPS", "True", "web01.contoso.com,web01", "Client Authentication,Server Authentication",
+            "2026-06-01T00:00:00.0000000+00:00", "2027-06-01T00:00:00.0000000+00:00", real.Thumbprint, "0",
+        }));
+        var again = BehaviourCatalog.Parse(yaml, "test.yaml").NewCertificateStores("Server01");
+        Assert.That(again.List("LocalMachine", "My").Single().Thumbprint, Is.EqualTo(stores.List("LocalMachine", "My").Single().Thumbprint), "a stand-in's bytes do not change");
+        Assert.That(BehaviourCatalog.Parse(yaml, "test.yaml").NewCertificateStores("Server02").List("CurrentUser", "My").Single().RawData,
+            Is.Not.Empty, "computer: seeds that computer's stores");
+    }
+
+    [Test]
+    public async Task A_users_root_store_shows_the_machines_roots_and_removing_one_there_removes_it_from_the_machine()
+    {
+        var stores = BehaviourCatalog.Parse("""
+            certificates:
+              - { store: 'LocalMachine\Root', subject: 'CN=Machine Root' }
+              - { store: 'CurrentUser\Root', subject: 'CN=User Root' }
+              - { store: 'LocalMachine\My', subject: 'CN=Machine Only' }
+            """, "test.yaml").NewCertificateStores("Server01");
+
+        var host = await PowerShellAsync("""
+            (Get-ChildItem Cert:\CurrentUser\Root).Subject -join ';'
+            (Get-ChildItem Cert:\LocalMachine\Root).Subject -join ';'
+            (Get-ChildItem Cert:\CurrentUser\My).Count
+            Get-ChildItem Cert:\CurrentUser\Root | Where-Object Subject -eq 'CN=Machine Root' | Remove-Item
+            (Get-ChildItem Cert:\LocalMachine\Root).Count
+            """, stores);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "CN=User Root;CN=Machine Root", "CN=Machine Root", "0", "0" }));
+    }
+
+    [Test]
+    public async Task The_default_machine_trusts_stand_ins_for_windows_roots_by_their_subjects()
+    {
+        var stores = Default.NewCertificateStores("Server01");
+
+        var host = await PowerShellAsync("""
+            $roots = Get-ChildItem Cert:\LocalMachine\Root
+            ($roots | Where-Object Subject -like 'CN=Microsoft Root*').FriendlyName
+            ($roots | Where-Object Subject -like '*Thawte Timestamping CA*').NotAfter.Year
+            (Get-ChildItem Cert:\LocalMachine\My).Count
+            """, stores);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Microsoft Root Certificate Authority 2011", "Microsoft Root Authority", "Microsoft Root Certificate Authority", "Microsoft Root Certificate Authority 2010", "2020", "0",
+        }));
+    }
+
+    [Test]
+    public async Task Out_Default_lists_locations_stores_and_the_certificates_after_them_with_the_providers_list_view()
+    {
+        var stores = BehaviourCatalog.Parse("""
+            certificates:
+              - { store: 'LocalMachine\Root', subject: 'CN=Contoso Root', friendlyName: Contoso, notBefore: 2020-01-01T00:00:00Z, notAfter: 2040-01-01T00:00:00Z }
+            """, "test.yaml").NewCertificateStores("Server01");
+        var thumbprint = stores.List("LocalMachine", "Root").Single().Thumbprint;
+
+        var host = await PowerShellAsync("""
+            Get-ChildItem Cert:\LocalMachine -Recurse | Select-Object -First 5 | Out-String
+            Get-ChildItem Cert:\LocalMachine\Root | Out-String
+            """, stores);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts[0], Is.EqualTo(
+            "\r\n\r\nName : TrustedPublisher\r\n\r\nName : ClientAuthIssuer\r\n\r\nName : Remote Desktop\r\n\r\nName : Root\r\n\r\n" +
+            "Subject      : CN=Contoso Root\r\nIssuer       : CN=Contoso Root\r\nThumbprint   : " + thumbprint + "\r\nFriendlyName : Contoso\r\n" +
+            "NotBefore    : 1/1/2020 12:00:00 AM\r\nNotAfter     : 1/1/2040 12:00:00 AM\r\n" +
+            "Extensions   : {System.Security.Cryptography.Oid, System.Security.Cryptography.Oid, System.Security.Cryptography.Oid}\r\n\r\n\r\n\r\n"));
+        Assert.That(host.OutputTexts[1], Does.StartWith("\r\n\r\n   PSParentPath: Microsoft.PowerShell.Security\\Certificate::LocalMachine\\Root\r\n\r\nThumbprint                                Subject"));
+    }
+
+    [TestCase("certificates: { store: x }", "'certificates:' is a list of certificates")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', subject: 'CN=a', colour: red }", "unknown certificate key 'colour'")]
+    [TestCase("certificates:\n  - { subject: 'CN=a' }", "a certificate needs 'store:'")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Nope', subject: 'CN=a' }", "is not a store")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root' }", "'subject:' (a stand-in the emulator makes) or 'pem:'")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', subject: 'CN=a', pem: 'AAAA' }", "'subject:' (a stand-in the emulator makes) or 'pem:'")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', pem: 'bm90IGEgY2VydA==' }", "'pem' is a certificate")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', pem: 'AAAA', notAfter: 2030-01-01T00:00:00Z }", "'notAfter' is for a stand-in")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', subject: 'CN=a', notBefore: 2030-01-01T00:00:00Z, notAfter: 2020-01-01T00:00:00Z }", "'notAfter' comes after 'notBefore'")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', subject: 'CN=a', notAfter: soon }", "'notAfter' is a date and time")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', subject: 'CN=a', privateKey: maybe }", "'privateKey' is true or false")]
+    [TestCase("certificates:\n  - { store: 'LocalMachine\\Root', subject: 'no equals sign' }", "is not a distinguished name")]
+    public void A_wrong_certificate_is_a_load_error_naming_its_place(string yaml, string complaint)
+    {
+        var error = Assert.Throws<BehaviourLoadException>(() => CertificateSeedParser.Parse(yaml, "bad.yaml"));
+        Assert.That(error!.Message, Does.StartWith("bad.yaml, line ").And.Contain(complaint));
+    }
 }

@@ -97,5 +97,27 @@ public class DismTests
         }));
     }
 
+    /// <summary>dev-sec's smb-101 matches "Disabled" in the text of Get-WindowsOptionalFeature piped to Where-Object.</summary>
+    [Test]
+    public async Task The_dism_cmdlets_objects_show_as_the_modules_lists()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), WindowsFeatures = new WindowsFeatureStates() };
+        await Default.Resolve(Behaviour.Script(
+            "Get-WindowsOptionalFeature -Online | where FeatureName -eq SMB1Protocol | Out-String; " +
+            "Get-WindowsOptionalFeature -Online -FeatureName SMB1Protocol | Out-String; " +
+            "Enable-WindowsOptionalFeature -Online -FeatureName TelnetClient -NoRestart | Out-String"))
+            .RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "\r\n\r\nFeatureName : SMB1Protocol\r\nState       : Disabled\r\n\r\n\r\n\r\n",
+            "\r\n\r\nFeatureName      : SMB1Protocol\r\nDisplayName      : SMB 1.0/CIFS File Sharing Support\r\n" +
+                "Description      : Support for the SMB 1.0/CIFS file sharing protocol, and the Computer Browser protocol.\r\n" +
+                "RestartRequired  : Possible\r\nState            : Disabled\r\nCustomProperties : {}\r\n\r\n\r\n\r\n",
+            "\r\n\r\nPath          : \r\nOnline        : True\r\nRestartNeeded : False\r\n\r\n\r\n\r\n",
+        }));
+    }
+
     private const string Banner = "\r\nDeployment Image Servicing and Management tool\r\nVersion: 10.0.17763.1\r\n\r\nImage Version: 10.0.17763.1\r\n\r\n";
 }

@@ -34,6 +34,13 @@ public sealed partial class BehaviourCatalog
     internal IEnumerable<EventLogs.Seed> EventLogSeeds(string computer) =>
         eventLogSeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The <c>certificates:</c> of the scenario (the fallback's first; a later one of the same thumbprint replaces it).</summary>
+    private IReadOnlyList<CertificateSeed> certificateSeeds = [];
+
+    /// <summary>A new computer's certificate stores: the scenario's <c>certificates:</c> for <paramref name="computer"/>.</summary>
+    internal CertificateStores NewCertificateStores(string computer) =>
+        new(certificateSeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>A new computer's registry: the scenario's <c>registry:</c> keys for <paramref name="computer"/>.</summary>
     internal VirtualRegistry NewRegistry(string computer) =>
         new(registrySeeds.Where(seed => seed.Computer is null || seed.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase))

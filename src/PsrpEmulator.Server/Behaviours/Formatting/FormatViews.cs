@@ -54,6 +54,13 @@ internal sealed record FormatView(string Key, FormatShape Shape, IReadOnlyList<F
 
     /// <summary>The view's rows wrap text too long for a column onto more lines (the view's <c>&lt;Wrap/&gt;</c>).</summary>
     public bool Wrap { get; init; }
+
+    /// <summary>
+    /// A list view with an entry for each of several types (5.1's EntrySelectedBy): the entry an object of one of them
+    /// gets; null for any other object. While the view is in use, an object it has an entry for is one of its entries
+    /// whatever view its type would start.
+    /// </summary>
+    public Func<PsValue, FormatView?>? EntryOf { get; init; }
 }
 
 /// <summary>
@@ -342,6 +349,71 @@ internal static class FormatViews
         GroupHeader = o => "   PSParentPath: " + (o is PsObject c ? c["PSParentPath"].AsString() : null),
         GroupBlankLines = 1,
     };
+
+    // The provider's list (5.1's ThumbprintList): a store location's Location and StoreNames, a store's Name, and for a
+    // certificate after them its names, thumbprint, dates and extensions (each extension shown as an Oid, as remembered
+    // of 5.1's output, UNVERIFIED). A certificate on its own starts the table above instead.
+    private static readonly FormatView StoreLocationEntry = new("Microsoft.PowerShell.Commands.X509StoreLocation", FormatShape.List,
+    [
+        new("Location", 0, ColumnAlignment.Left, o => Property(o, "Location")),
+        new("StoreNames", 0, ColumnAlignment.Left, o => Property(o, "StoreNames")),
+    ]);
+
+    private static readonly FormatView StoreEntry = new("System.Security.Cryptography.X509Certificates.X509Store", FormatShape.List,
+    [
+        new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
+    ]);
+
+    private static readonly FormatView CertificateEntry = new("System.Security.Cryptography.X509Certificates.X509Certificate2", FormatShape.List,
+    [
+        new("Subject", 0, ColumnAlignment.Left, o => Property(o, "Subject")),
+        new("Issuer", 0, ColumnAlignment.Left, o => Property(o, "Issuer")),
+        new("Thumbprint", 0, ColumnAlignment.Left, o => Property(o, "Thumbprint")),
+        new("FriendlyName", 0, ColumnAlignment.Left, o => Property(o, "FriendlyName")),
+        new("NotBefore", 0, ColumnAlignment.Left, o => Property(o, "NotBefore")),
+        new("NotAfter", 0, ColumnAlignment.Left, o => Property(o, "NotAfter")),
+        new("Extensions", 0, ColumnAlignment.Left, o => o is PsObject c && c["Extensions"] is PsObject { Items: { } extensions }
+            ? CellText(PsObjects.List([.. extensions.Select(_ => (PsValue)PsPrimitive.String("System.Security.Cryptography.Oid"))]))
+            : string.Empty),
+    ]);
+
+    private static readonly FormatView CertificateProviderList = new("ThumbprintList", FormatShape.List, StoreLocationEntry.Columns)
+    {
+        EntryOf = o => o is PsObject { TypeNames: { Count: > 0 } names } ? StripDeserialized(names[0]) switch
+        {
+            "Microsoft.PowerShell.Commands.X509StoreLocation" => StoreLocationEntry,
+            "System.Security.Cryptography.X509Certificates.X509Store" => StoreEntry,
+            X509CertificateTypeName => CertificateEntry,
+            _ => null,
+        } : null,
+    };
+
+    private const string X509CertificateTypeName = "System.Security.Cryptography.X509Certificates.X509Certificate2";
+
+    // The DISM module's lists (Dism.format.ps1xml, as remembered, UNVERIFIED): a feature's name and state, a feature
+    // asked for by name with its descriptions, and the image a change reports (Path, Online, RestartNeeded).
+    private static readonly FormatView DismBasicFeature = new("Microsoft.Dism.Commands.BasicFeatureObject", FormatShape.List,
+    [
+        new("FeatureName", 0, ColumnAlignment.Left, o => Property(o, "FeatureName")),
+        new("State", 0, ColumnAlignment.Left, o => Property(o, "State")),
+    ]);
+
+    private static readonly FormatView DismAdvancedFeature = new("Microsoft.Dism.Commands.AdvancedFeatureObject", FormatShape.List,
+    [
+        new("FeatureName", 0, ColumnAlignment.Left, o => Property(o, "FeatureName")),
+        new("DisplayName", 0, ColumnAlignment.Left, o => Property(o, "DisplayName")),
+        new("Description", 0, ColumnAlignment.Left, o => Property(o, "Description")),
+        new("RestartRequired", 0, ColumnAlignment.Left, o => Property(o, "RestartRequired")),
+        new("State", 0, ColumnAlignment.Left, o => Property(o, "State")),
+        new("CustomProperties", 0, ColumnAlignment.Left, o => Property(o, "CustomProperties")),
+    ]);
+
+    private static readonly FormatView DismImage = new("Microsoft.Dism.Commands.ImageObject", FormatShape.List,
+    [
+        new("Path", 0, ColumnAlignment.Left, o => Property(o, "Path")),
+        new("Online", 0, ColumnAlignment.Left, o => Property(o, "Online")),
+        new("RestartNeeded", 0, ColumnAlignment.Left, o => Property(o, "RestartNeeded")),
+    ]);
 
     // The SmbShare module's shares and their permissions: Smb.format.ps1xml's tables (no widths: as wide as their contents).
     private static readonly FormatView SmbShare = new("Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/MSFT_SmbShare", FormatShape.Table,
@@ -659,6 +731,11 @@ internal static class FormatViews
         [Volume.Key] = Volume,
         [SmbShare.Key] = SmbShare,
         [Certificate.Key] = Certificate,
+        [DismBasicFeature.Key] = DismBasicFeature,
+        [DismAdvancedFeature.Key] = DismAdvancedFeature,
+        [DismImage.Key] = DismImage,
+        [StoreLocationEntry.Key] = CertificateProviderList,
+        [StoreEntry.Key] = CertificateProviderList,
         [SmbShareAccess.Key] = SmbShareAccess,
         [DnsRecord.Key] = DnsRecord,
         [CounterSampleSet.Key] = CounterSampleSet,

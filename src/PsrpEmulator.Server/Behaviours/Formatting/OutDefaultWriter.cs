@@ -170,7 +170,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         {
             Start(text, view, value);
         }
-        else if (!_viewAppliesToAll && view.Key != _view.Key)
+        else if (!_viewAppliesToAll && view.Key != _view.Key && _view.EntryOf?.Invoke(value) is null)
         {
             WriteOutOfBand(text, value, view);
             return;
@@ -185,7 +185,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
                 // Format-List -GroupBy: a new group's line after the last entry's blank line.
                 if (_view.GroupHeader is { } listHeader && listHeader(value) is var listGroup && listGroup != _group) StartGroup(text, listGroup);
                 // Format-List lists each object's own properties; Out-Default's list those of the first object.
-                var entry = ForcedView is not null && view.Shape == FormatShape.List ? view : _view;
+                var entry = ForcedView is not null && view.Shape == FormatShape.List ? view : _view.EntryOf?.Invoke(value) ?? _view;
                 WriteListEntry(text, entry, value, LabelWidth(entry));
                 text.Append("\r\n");
                 break;
