@@ -849,3 +849,102 @@ internal static class EventXPath
     private static ScriptExpressionException NotEmulated(string xpath) =>
         new(ScriptedError.ScenarioFault($"Get-WinEvent -FilterXPath \"{xpath}\" is a query the emulator does not read: give the command a rule"));
 }
+
+internal sealed partial class RunContext
+{
+    internal const string EventLogTypeName = "System.Diagnostics.EventLog";
+
+    // The static members of System.Diagnostics.EventLog the emulator answers, with .NET's own spelling.
+    private static readonly string[] EventLogStaticMembers = ["Exists", "SourceExists", "LogNameFromSourceName", "CreateEventSource", "DeleteEventSource", "Delete", "GetEventLogs", "WriteEntry"];
+
+    /// <summary>
+    /// [System.Diagnostics.EventLog]'s static members over the computer's logs, as setup scripts check and register
+    /// their sources (Ansible's ConfigureRemotingForAnsible.ps1: <c>[System.Diagnostics.EventLog]::SourceExists($s)</c>):
+    /// Exists, SourceExists, LogNameFromSourceName, CreateEventSource (source, log), DeleteEventSource, Delete,
+    /// GetEventLogs and WriteEntry (an unregistered source is registered to Application first, as .NET does); the local
+    /// computer only ('.', localhost or its name). Null for another member.
+    /// </summary>
+    private PsValue? EventLogStaticMember(string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (arguments is null || EventLogStaticMembers.FirstOrDefault(m => m.Equals(member, StringComparison.OrdinalIgnoreCase)) is not { } name) return null;
+        var logs = Host.EventLogs ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[System.Diagnostics.EventLog]::{name} needs a computer's session"));
+        string Text(int at) => PipelineVariables.Display(arguments[at]);
+        ScriptExpressionException Failure(string message, Type exception) => new(ScriptedError.MethodInvocation(name, arguments.Count, message, exception));
+
+        // The machine argument: the local computer only.
+        void Local(int at)
+        {
+            if (arguments.Count <= at) return;
+            var machine = Text(at);
+            if (machine is "." or "" || machine.Equals("localhost", StringComparison.OrdinalIgnoreCase) || machine.Equals(ComputerName, StringComparison.OrdinalIgnoreCase)) return;
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[System.Diagnostics.EventLog]::{name} of computer '{machine}': another computer's logs are not emulated"));
+        }
+
+        switch (name, arguments.Count)
+        {
+            case ("Exists", 1 or 2):
+                Local(1);
+                return PsPrimitive.Boolean(logs.Find(Text(0)) is not null);
+            case ("SourceExists", 1 or 2):
+                Local(1);
+                return PsPrimitive.Boolean(logs.LogOfSource(Text(0)) is not null);
+            case ("LogNameFromSourceName", 2):
+                Local(1);
+                return PsPrimitive.String(logs.LogOfSource(Text(0)) ?? string.Empty);
+            case ("CreateEventSource", 2 or 3):
+            {
+                Local(2);
+                var source = Text(0);
+                var log = Text(1).Length == 0 ? "Application" : Text(1);
+                return logs.Register(log, source) switch
+                {
+                    EventLogs.RegisterResult.SourceExists => throw Failure($"Source {source} already exists on the local computer.", typeof(ArgumentException)),
+                    EventLogs.RegisterResult.Full => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"CreateEventSource: the computer has {EventLogs.MaxLogs} logs or {EventLogs.MaxSources} sources already (the emulator's limit)")),
+                    _ => PsNil.Instance,
+                };
+            }
+
+            case ("DeleteEventSource", 1 or 2):
+                Local(1);
+                // .NET Framework's text (UNVERIFIED): the registry key it could not find the source under.
+                return logs.RemoveSource(Text(0)) ? PsNil.Instance
+                    : throw Failure($"The source '{Text(0)}' is not registered on machine '.', or you do not have write access to the HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\EventLog registry key.", typeof(ArgumentException));
+            case ("Delete", 1 or 2):
+                Local(1);
+                return logs.RemoveLog(Text(0)) ? PsNil.Instance : throw Failure($"The event log '{Text(0)}' on computer '.' does not exist.", typeof(InvalidOperationException));
+            case ("GetEventLogs", 0 or 1):
+                Local(0);
+                return PsObjects.List([.. logs.Logs().Select(l => (PsValue)EventLogObject(l))], ["System.Diagnostics.EventLog[]", "System.Array", "System.Object"]);
+            case ("WriteEntry", >= 2 and <= 5):
+            {
+                var source = Text(0);
+                var type = EventLogs.EntryType.Information;
+                if (arguments.Count > 2 && !(Enum.TryParse(Text(2), ignoreCase: true, out type) && Enum.IsDefined(type)))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"WriteEntry: '{Text(2)}' is not an EventLogEntryType (Error, Warning, Information, SuccessAudit, FailureAudit)"));
+                }
+
+                var id = arguments.Count > 3 ? ScriptExpressions.AsNumberOrNull(arguments[3]) : 0;
+                var category = arguments.Count > 4 ? ScriptExpressions.AsNumberOrNull(arguments[4]) : 0;
+                if (id is not (>= 0 and <= 65535)) throw Failure($"Invalid eventID value '{Text(3)}'. It must be in the range between '0' and '65535'.", typeof(ArgumentException));
+                if (category is not (>= short.MinValue and <= short.MaxValue))
+                {
+                    throw new ScriptExpressionException(new ScriptedError(
+                        $"Cannot convert argument \"category\", with value: \"{Text(4)}\", for \"WriteEntry\" to type \"System.Int16\": \"Cannot convert value \"{Text(4)}\" to type \"System.Int16\". Error: \"Value was either too large or too small for an Int16.\"\"",
+                        "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+                }
+                // .NET registers a source it does not know to Application before it writes.
+                if (logs.LogOfSource(source) is null && logs.Register("Application", source) == EventLogs.RegisterResult.Full)
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"WriteEntry: the computer has {EventLogs.MaxSources} sources already (the emulator's limit)"));
+                }
+
+                logs.Write(source, (long)id, type, (short)category, Text(1), [], null);
+                return PsNil.Instance;
+            }
+
+            default:
+                throw new ScriptExpressionException(ScriptedError.MethodCount(name, arguments.Count));
+        }
+    }
+}

@@ -992,7 +992,8 @@ internal sealed partial class RunContext
         }
     }
 
-    // The common parameters a stage's words may carry, which its binding does not know (-ErrorAction is the statement's).
+    // The common parameters a stage's words may carry, which its binding does not know (-ErrorAction is the statement's;
+    // -Verbose and -Debug change nothing the emulated cmdlets write).
     private static List<string> StripCommonParameters(List<string> words)
     {
         var kept = new List<string>(words.Count);
@@ -1003,6 +1004,14 @@ internal sealed partial class RunContext
                 word.StartsWith("-ErrorA", StringComparison.OrdinalIgnoreCase))
             {
                 if (!word.Contains(':', StringComparison.Ordinal)) i++;
+                continue;
+            }
+
+            // -Verbose, -Verbose:$false, -Debug: the emulated cmdlets write no verbose or debug records.
+            var name = word.Split(':')[0];
+            if (name.Equals("-Verbose", StringComparison.OrdinalIgnoreCase) || name.Equals("-vb", StringComparison.OrdinalIgnoreCase) ||
+                name.Equals("-Debug", StringComparison.OrdinalIgnoreCase) || name.Equals("-db", StringComparison.OrdinalIgnoreCase))
+            {
                 continue;
             }
 

@@ -32,6 +32,10 @@ internal sealed partial class RunContext
         ["Get-WmiObject"] = ["Class", "Filter", "Query", "Namespace", "ComputerName", "Property", "Credential", "List", "Recurse", "Amended",
             "DirectRead", "EnableAllPrivileges", "Impersonation", "Authentication", "Locale", "AsJob", "ThrottleLimit"],
         ["Test-WSMan"] = ["ComputerName", "Authentication", "Port", "UseSSL", "ApplicationName", "Credential", "CertificateThumbprint"],
+        ["Get-WSManInstance"] = WsManInstanceParameters(),
+        ["New-WSManInstance"] = WsManInstanceParameters(),
+        ["Set-WSManInstance"] = WsManInstanceParameters(),
+        ["Remove-WSManInstance"] = WsManInstanceParameters(),
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
@@ -278,6 +282,9 @@ internal sealed partial class RunContext
                     return;
                 case "Test-WSMan":
                     await TestWsManAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-WSManInstance" or "New-WSManInstance" or "Set-WSManInstance" or "Remove-WSManInstance":
+                    await RunWsManInstanceAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Restart-Computer":
                     await RestartComputerAsync(arguments, to, output, blockNesting);
@@ -657,7 +664,8 @@ internal sealed partial class RunContext
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static" ||
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
-                    NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden")
+                    NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
+                    command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")
                 {
                     named[name] = null;
                     continue;
@@ -745,6 +753,7 @@ internal sealed partial class RunContext
             "Get-CimInstance" => ["ClassName", "Filter"],
             "Get-WmiObject" => ["Class", "Property"],
             "Test-WSMan" => ["ComputerName"],
+            "Get-WSManInstance" or "New-WSManInstance" or "Set-WSManInstance" or "Remove-WSManInstance" => ["ResourceURI", "SelectorSet"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             _ when OptionalFeatureCommandNames.Contains(command) => [],
@@ -922,6 +931,9 @@ internal sealed partial class RunContext
             case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
                 value = NewFileStream(constructorArguments);
                 break;
+            case EventLogTypeName:
+                // An EventLog instance (its Source, its WriteEntry) is not emulated: the class's static members are.
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Object {typeName}: an EventLog instance is not emulated (the class's static members are: [System.Diagnostics.EventLog]::SourceExists, CreateEventSource, WriteEntry...); give the command a rule"));
             case not null when type!.IsArray && !type.IsGenericList && constructorArguments.Count == 1 && ScriptExpressions.AsNumber(constructorArguments[0]) is { } length:
                 // New-Object byte[] 1024: the argument is the array's length (its elements the type's default).
                 value = ScriptExpressions.NewArray(type, length);

@@ -195,6 +195,7 @@ internal static partial class ScriptExpressions
         types["IO.Compression.ZipFile"] = types[ZipFileTypeName];
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
+        Add(RunContext.EventLogTypeName);
         Add(FileVersionInfoTypeName);
         Add(RunContext.DirectoryEntryTypeName, "adsi");
         types["DirectoryServices.DirectoryEntry"] = types[RunContext.DirectoryEntryTypeName];
@@ -357,7 +358,8 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
-        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") ||
+        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+            (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||

@@ -801,20 +801,36 @@ internal static partial class Statements
     /// <c>-OutVariable</c> / <c>-ov</c> with a name: the command's text without them, and the values; null when it has
     /// none, or is not a command.
     /// </summary>
-    public static CommonParameters? ActionPreferences(string statement)
+    /// <remarks>
+    /// <c>-Verbose</c> and <c>-Debug</c> (<c>-Verbose:$false</c>, <c>-vb</c>...) are taken off too, but for a function
+    /// (<paramref name="isFunction"/>: its own preference variables take them), Write-Verbose / Write-Debug (which
+    /// write by them) and Import-Module: the emulated cmdlets write no verbose or debug records, so what they change
+    /// is nothing the emulator writes.
+    /// </remarks>
+    public static CommonParameters? ActionPreferences(string statement, Func<string, bool>? isFunction = null)
     {
         var text = statement.Trim();
         // Cheap checks first: this runs for every statement.
         if ((text.IndexOf("-e", StringComparison.OrdinalIgnoreCase) < 0 && text.IndexOf("-w", StringComparison.OrdinalIgnoreCase) < 0 &&
-             text.IndexOf("-o", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
+             text.IndexOf("-o", StringComparison.OrdinalIgnoreCase) < 0 && text.IndexOf("-v", StringComparison.OrdinalIgnoreCase) < 0 &&
+             text.IndexOf("-d", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
         string? errorAction = null, warningAction = null, errorVariable = null, warningVariable = null, outVariable = null;
         var bare = text;
         // Right to left, so the indexes of the earlier ones hold.
         var matches = ActionPreferenceSyntax().Matches(text).Where(x => IsTopLevel(text, x.Index)).Reverse().ToList();
         if (matches.Count == 0) return null;
+        var command = UnknownCommandScript.FirstWordOf(text);
+        var keepsSwitches = command.Equals("Write-Verbose", StringComparison.OrdinalIgnoreCase) || command.Equals("Write-Debug", StringComparison.OrdinalIgnoreCase) ||
+            command.Equals("Import-Module", StringComparison.OrdinalIgnoreCase) || isFunction?.Invoke(command) == true;
+        if (keepsSwitches) matches.RemoveAll(m => m.Groups["switch"].Success);
+        if (matches.Count == 0) return null;
         foreach (var match in matches)
         {
-            if (match.Groups["variable"].Success)
+            if (match.Groups["switch"].Success)
+            {
+                // -Verbose / -Debug of a cmdlet the emulator answers: nothing it writes changes.
+            }
+            else if (match.Groups["variable"].Success)
             {
                 var name = match.Groups["variable"].Value.Trim('\'', '"');
                 switch (char.ToUpperInvariant(match.Groups["stream"].Value[0]))
@@ -861,7 +877,8 @@ internal static partial class Statements
 
     [System.Text.RegularExpressions.GeneratedRegex(
         @"\s+(?:-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend|[0-5])'?""?)" +
-        @"|-(?<stream>ErrorVariable|EV|WarningVariable|WV|OutVariable|OV)(?::|\s+)(?<variable>'?""?\+?\w+'?""?))(?=\s|$|;|\|)",
+        @"|-(?<stream>ErrorVariable|EV|WarningVariable|WV|OutVariable|OV)(?::|\s+)(?<variable>'?""?\+?\w+'?""?)" +
+        @"|-(?<switch>Verbose|VB|Debug|DB)(?::\$(?:true|false)|:\$?\w+)?)(?=\s|$|;|\|)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ActionPreferenceSyntax();
 

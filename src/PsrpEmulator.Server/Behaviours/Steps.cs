@@ -734,7 +734,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // -ErrorAction / -WarningAction of a command the rules or a function answer (taken off the text: rules match
         // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
         // what one statement writes (the wrapper is made once, around the statement itself).
-        var actions = Statements.ActionPreferences(text);
+        var actions = Statements.ActionPreferences(text, name => scope.Variables.Function(name) is not null);
         if (output is not ActionPreferenceHost || actions is not null)
         {
             var errorPreference = Preference("ErrorActionPreference");
@@ -2374,6 +2374,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             if (type.FullName == ScriptExpressions.ZipFileTypeName && arguments is { Count: 2 } && await ZipFileStaticMemberAsync(member, arguments) is { } zipped) return zipped;
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
+            if (type.FullName == EventLogTypeName && EventLogStaticMember(member, arguments) is { } logged) return logged;
             if (type.FullName == FileSystemAccessRuleTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null)
             {
                 return NewAccessRule(arguments) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments.Count));

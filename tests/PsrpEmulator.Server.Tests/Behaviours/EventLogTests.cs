@@ -350,6 +350,35 @@ public class EventLogTests
         Assert.That(logs.Entries("Application")[0].Message, Is.EqualTo("more"));
     }
 
+    /// <summary>Ansible's ConfigureRemotingForAnsible.ps1 registers its source through the class when SourceExists says it has none.</summary>
+    [Test]
+    public async Task The_EventLog_class_checks_registers_writes_and_deletes_over_the_computers_logs()
+    {
+        var logs = new EventLogs(new FakeTimeProvider(Now), EventLogs.DefaultBoot);
+
+        var host = await RunAsync("""
+            [System.Diagnostics.EventLog]::Exists('Application'); [Diagnostics.EventLog]::Exists('Nope')
+            If ([System.Diagnostics.EventLog]::SourceExists('Setup Script') -eq $False) { [System.Diagnostics.EventLog]::CreateEventSource('Setup Script', 'Application') }
+            [System.Diagnostics.EventLog]::SourceExists('Setup Script'); [System.Diagnostics.EventLog]::LogNameFromSourceName('Setup Script', '.')
+            [System.Diagnostics.EventLog]::WriteEntry('Auto Source', 'written', 'Warning', 42)
+            $e = Get-EventLog Application -Newest 1; "$($e.Source) $($e.EventID) $($e.EntryType) $($e.Message)"
+            [System.Diagnostics.EventLog]::CreateEventSource('Setup Script', 'Application')
+            [System.Diagnostics.EventLog]::DeleteEventSource('Setup Script'); [System.Diagnostics.EventLog]::SourceExists('Setup Script')
+            [System.Diagnostics.EventLog]::Delete('Nope')
+            ([System.Diagnostics.EventLog]::GetEventLogs() | Where-Object Log -eq 'System').Log
+            [System.Diagnostics.EventLog]::SourceExists('x', 'server02')
+            """, logs);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "False", "True", "Application", "Auto Source 42 Warning written", "False", "System" }));
+        Assert.That(logs.LogOfSource("Auto Source"), Is.EqualTo("Application"), ".NET registers an unknown source to Application before it writes");
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("ArgumentException", "Exception calling \"CreateEventSource\" with \"2\" argument(s): \"Source Setup Script already exists on the local computer.\""),
+            ("InvalidOperationException", "Exception calling \"Delete\" with \"1\" argument(s): \"The event log 'Nope' on computer '.' does not exist.\""),
+            ("PsrpEmulator.ScenarioError", "[System.Diagnostics.EventLog]::SourceExists of computer 'server02': another computer's logs are not emulated"),
+        }));
+    }
+
     [TestCase("eventLog: { log: x }", "'eventLog:' is a list of entries")]
     [TestCase("eventLog:\n  - { log: Application, source: A, id: 1, colour: red }", "unknown event log entry key 'colour'")]
     [TestCase("eventLog:\n  - { log: Application, id: 1 }", "an event log entry needs 'source:'")]

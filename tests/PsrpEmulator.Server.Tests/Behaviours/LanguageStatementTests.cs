@@ -1433,4 +1433,25 @@ public class LanguageStatementTests
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InvokeMethodOnNull" }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
+
+    /// <summary>ConfigureRemotingForAnsible.ps1's <c>Get-PSSessionConfiguration -Verbose:$false</c>: a cmdlet's -Verbose and -Debug change nothing the emulator writes.</summary>
+    [TestCase("$v = 5; (Get-Variable v -Verbose:$false | Select-Object -First 1).Value", "5")]
+    [TestCase("(Get-Service WinRM -Verbose:$false).Name", "WinRM")]
+    [TestCase("(Get-Item C:\\Windows -Verbose).Name", "Windows")]
+    [TestCase("(Get-ChildItem C:\\ -vb -Debug | Select-Object -First 1).Name", "PerfLogs")]
+    public async Task A_cmdlets_verbose_and_debug_switches_are_taken_off(string statement, string expected)
+    {
+        var (host, _) = await RunAsync(statement);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public async Task A_functions_and_write_verboses_own_verbose_switch_still_writes()
+    {
+        var (host, _) = await RunAsync("function f { [CmdletBinding()] param() Write-Verbose 'from f' }; f -Verbose; f; Write-Verbose 'direct' -Verbose");
+
+        Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[] { "from f", "direct" }));
+    }
 }

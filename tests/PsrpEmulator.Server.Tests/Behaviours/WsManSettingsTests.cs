@@ -125,4 +125,56 @@ public class WsManSettingsTests
         Assert.That(unknown.ExitCode, Is.EqualTo(1));
         Assert.That(settings.Apply(Configuration).Count(e => e.Path.StartsWith(@"Listener\Listener_1305953032", StringComparison.Ordinal)), Is.EqualTo(0));
     }
+
+    /// <summary>Ansible's ConfigureRemotingForAnsible.ps1: New-WSManInstance of the HTTPS listener with hashtables of selectors and values.</summary>
+    [Test]
+    public async Task The_wsman_instance_cmdlets_make_read_change_and_remove_a_listener_and_change_the_service()
+    {
+        var settings = new WsManSettings();
+
+        var host = await RunAsync("""
+            $c = New-SelfSignedCertificate -DnsName server01 -CertStoreLocation Cert:\LocalMachine\My
+            $made = New-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{Transport='HTTPS'; Address='*'} -ValueSet @{Hostname='server01'; CertificateThumbprint=$c.Thumbprint}
+            $made.Address; $made.ReferenceParameters.ResourceURI
+            $l = Get-WSManInstance winrm/config/listener -SelectorSet @{Address='*';Transport='HTTPS'}
+            "$($l.Transport) $($l.Port) $($l.Hostname) $($l.CertificateThumbprint -eq $c.Thumbprint)"
+            (Get-WSManInstance -ResourceURI winrm/config/listener -Enumerate).Port -join ','
+            (Set-WSManInstance winrm/config/listener -SelectorSet @{Address='*';Transport='HTTPS'} -ValueSet @{Port='8443'}).Port
+            (Set-WSManInstance -ResourceURI winrm/config/service/auth -ValueSet @{Basic=$true}).Basic
+            (Get-Item WSMan:\localhost\Service\Auth\Basic).Value
+            New-WSManInstance winrm/config/Listener -SelectorSet @{Transport='HTTPS'; Address='*'} -ValueSet @{Hostname='x'; CertificateThumbprint=$c.Thumbprint}
+            Remove-WSManInstance -ResourceURI winrm/config/Listener -SelectorSet @{Transport='HTTPS'; Address='*'}
+            (Get-ChildItem WSMan:\localhost\Listener).Name
+            Get-WSManInstance winrm/config/listener -SelectorSet @{Address='*';Transport='HTTPS'}
+            Set-WSManInstance winrm/config/service -ValueSet @{Colour='red'}
+            """, settings);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous", "http://schemas.microsoft.com/wbem/wsman/1/config/listener",
+            "HTTPS 5986 server01 True", "5985,5986", "8443", "true", "true", "Listener_1084132640",
+        }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("System.InvalidOperationException,Microsoft.WSMan.Management.NewWSManInstanceCommand", "The WS-Management service cannot create the resource because it already exists."),
+            ("System.InvalidOperationException,Microsoft.WSMan.Management.GetWSManInstanceCommand", "The service cannot find the resource identified by the resource URI and selectors."),
+            ("System.InvalidOperationException,Microsoft.WSMan.Management.SetWSManInstanceCommand", "The WS-Management service cannot process the request because the XML is invalid: Colour is not a setting of the resource."),
+        }));
+    }
+
+    [Test]
+    public async Task An_https_listener_needs_a_certificate_of_the_machine_store_and_other_resources_are_a_scenario_error()
+    {
+        var host = await RunAsync("""
+            New-WSManInstance winrm/config/Listener -SelectorSet @{Transport='HTTPS'; Address='*'} -ValueSet @{Hostname='x'; CertificateThumbprint='00FF'}
+            (Get-ChildItem WSMan:\localhost\Listener).Count
+            Get-WSManInstance wmicimv2/Win32_Service -SelectorSet @{Name='WinRM'}
+            """, new WsManSettings());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "System.InvalidOperationException,Microsoft.WSMan.Management.NewWSManInstanceCommand", "PsrpEmulator.ScenarioError",
+        }));
+    }
 }
