@@ -14,6 +14,12 @@ public abstract class PsValue
 public sealed class PsNil : PsValue
 {
     public static readonly PsNil Instance = new();
+
+    /// <summary>
+    /// PowerShell's AutomationNull: what a pipeline that wrote nothing gives (<c>$x = &amp; {}</c>). It is $null to
+    /// every test, and nil on the wire, but is never itself written to a pipeline, so <c>@($x)</c> is empty.
+    /// </summary>
+    public static readonly PsNil AutomationNull = new();
     private PsNil() { }
     public override string ToDisplayString() => string.Empty;
 }

@@ -22,7 +22,7 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     internal WmiClassSeed? Find(string wmiNamespace, string className) =>
         catalog.FindWmiClass(wmiNamespace, className, computer) ?? (Accounts is { } accounts && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? AccountClass(accounts, className) : null);
 
-    // Win32_UserAccount's and Win32_Group's instances now, with the properties in the order Windows lists them.
+    // Win32_UserAccount's, Win32_Group's and Win32_GroupUser's instances now, with the properties in the order Windows lists them.
     private WmiClassSeed? AccountClass(LocalAccounts accounts, string className)
     {
         var domain = computer.ToUpperInvariant();
@@ -67,7 +67,33 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
             ])]);
         }
 
+        if (className.Equals("Win32_GroupUser", StringComparison.OrdinalIgnoreCase))
+        {
+            // The association of each local group with each member: references to the group and to the member's
+            // account (Win32_UserAccount, Win32_Group, or Win32_SystemAccount for NT AUTHORITY's), as WMI writes them.
+            var prefix = $"\\\\{domain}\\root\\cimv2:";
+            return new WmiClassSeed("root/cimv2", "Win32_GroupUser", computer, ["GroupComponent", "PartComponent"], [.. accounts.Groups().SelectMany(g =>
+                (accounts.Members(g.Name) ?? []).Select(m => (IReadOnlyList<WmiProperty>)
+                [
+                    Text("GroupComponent", $"{prefix}Win32_Group.Domain=\"{domain}\",Name=\"{g.Name}\""),
+                    Text("PartComponent", prefix + MemberReference(m)),
+                ]))]);
+        }
+
         return null;
+
+        string MemberReference(LocalAccounts.Principal member)
+        {
+            var slash = member.Name.IndexOf('\\');
+            var memberDomain = slash < 0 ? domain : member.Name[..slash];
+            var account = slash < 0 ? member.Name : member.Name[(slash + 1)..];
+            var memberClass = memberDomain.Equals("NT AUTHORITY", StringComparison.OrdinalIgnoreCase) ? "Win32_SystemAccount"
+                : member.ObjectClass.Equals("Group", StringComparison.OrdinalIgnoreCase) ? "Win32_Group"
+                : "Win32_UserAccount";
+            // A system account's Domain is the computer's (WMI's, UNVERIFIED); a domain account's its domain.
+            if (memberClass == "Win32_SystemAccount") memberDomain = domain;
+            return $"{memberClass}.Domain=\"{memberDomain}\",Name=\"{account}\"";
+        }
 
         static WmiProperty Text(string name, string value) => new(name, WmiValueKind.Text, [value]);
         static WmiProperty Null(string name) => new(name, WmiValueKind.Null, []);

@@ -57,6 +57,63 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// [System.Net.Dns]::GetHostAddresses(name), GetHostEntry(name) and GetHostByName(name) as the computer resolves
+    /// names (Resolve-DnsName's answers: localhost ::1 and 127.0.0.1, the computer's own name its link-local address and
+    /// 127.0.0.1; an address is itself): IPAddress objects, an IPHostEntry; another name is .NET's SocketException
+    /// ("No such host is known"). Null for another member.
+    /// </summary>
+    private PsValue? DnsStaticMember(string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (arguments is not [var given]) return null;
+        var method = member.ToUpperInvariant() switch { "GETHOSTADDRESSES" => "GetHostAddresses", "GETHOSTENTRY" => "GetHostEntry", "GETHOSTBYNAME" => "GetHostByName", _ => null };
+        if (method is null) return null;
+        var name = PipelineVariables.Display(given).Trim().TrimEnd('.');
+        var computer = ComputerName;
+        string[]? addresses = IPAddress.TryParse(name, out var literal) ? [literal.ToString()]
+            : name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ["::1", "127.0.0.1"]
+            : name.Equals(computer, StringComparison.OrdinalIgnoreCase) ? [CommandLines.PingCommandScript.LinkLocal, "127.0.0.1"]
+            : null;
+        if (addresses is null) throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, "No such host is known", typeof(System.Net.Sockets.SocketException)));
+        // GetHostByName is IPv4's only.
+        if (method == "GetHostByName") addresses = [.. addresses.Where(a => !a.Contains(':', StringComparison.Ordinal))];
+        var list = PsObjects.List([.. addresses.Select(a => (PsValue)IPAddressObject(a))], ["System.Net.IPAddress[]", "System.Array", "System.Object"]);
+        if (method == "GetHostAddresses") return list;
+        var entry = new PsObject(["System.Net.IPHostEntry", "System.Object"]) { ToStringValue = "System.Net.IPHostEntry" };
+        // Windows names the computer for localhost and its own name (UNVERIFIED: an address's reverse lookup is not emulated).
+        var hostName = literal is not null ? name : computer.ToUpperInvariant();
+        entry.AdaptedProperties.AddRange(
+        [
+            new("HostName", PsPrimitive.String(hostName)),
+            new("Aliases", PsObjects.List([], ["System.String[]", "System.Array", "System.Object"])),
+            new("AddressList", list),
+        ]);
+        return entry;
+    }
+
+    /// <summary>A System.Net.IPAddress as .NET Framework's adapter shows it (Address only for IPv4, ScopeId only for IPv6).</summary>
+    internal static PsObject IPAddressObject(string text)
+    {
+        var address = IPAddress.Parse(text);
+        var v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        var o = new PsObject(["System.Net.IPAddress", "System.Object"]) { ToStringValue = address.ToString() };
+        o.AdaptedProperties.AddRange(
+        [
+#pragma warning disable CS0618 // IPAddress.Address: .NET Framework shows it for an IPv4 address, as PowerShell 5.1 lists it.
+            new("Address", v6 ? PsNil.Instance : PsPrimitive.Int64(address.Address)),
+#pragma warning restore CS0618
+            new("AddressFamily", PsObjects.Enum("System.Net.Sockets.AddressFamily", v6 ? "InterNetworkV6" : "InterNetwork", v6 ? 23 : 2)),
+            new("ScopeId", v6 ? PsPrimitive.Int64(address.ScopeId) : PsNil.Instance),
+            new("IsIPv6Multicast", PsPrimitive.Boolean(address.IsIPv6Multicast)),
+            new("IsIPv6LinkLocal", PsPrimitive.Boolean(address.IsIPv6LinkLocal)),
+            new("IsIPv6SiteLocal", PsPrimitive.Boolean(address.IsIPv6SiteLocal)),
+            new("IsIPv6Teredo", PsPrimitive.Boolean(address.IsIPv6Teredo)),
+            new("IsIPv4MappedToIPv6", PsPrimitive.Boolean(address.IsIPv4MappedToIPv6)),
+            new("IPAddressToString", PsPrimitive.String(address.ToString())),
+        ]);
+        return o;
+    }
+
     // A DnsRecord_A or DnsRecord_AAAA as DnsClient writes it.
     private static PsObject DnsRecord(string name, string type, string address)
     {

@@ -146,7 +146,17 @@ internal sealed partial class RunContext
                     : ScriptedError.MethodInvocation(name, 1, "Illegal characters in path.", typeof(ArgumentException)));
         }
 
-        if (value["FullName"] is not { } fullName || arguments.Count != 0) return null;
+        // FileInfo/DirectoryInfo.GetAccessControl(): the item's security, as Get-Acl reads it (serverspec's owner check
+        // reads its Owner, a code property of the type table's). The sections argument is taken and not applied.
+        if (name.Equals("GetAccessControl", StringComparison.OrdinalIgnoreCase) && arguments.Count <= 1 && value["FullName"] is { } secured)
+        {
+            var path = PipelineVariables.Display(secured);
+            return FileAccessControl.View(Disk("GetAccessControl"), path, Accounts) is { } view ? AclObject(view)
+                : throw DotNetFailure("GetAccessControl", arguments.Count, $"Could not find file '{path}'.", typeof(FileNotFoundException));
+        }
+
+        // A directory's other methods are not these file ones.
+        if (value.TypeNames is ["System.IO.DirectoryInfo", ..] || value["FullName"] is not { } fullName || arguments.Count != 0) return null;
         var method = name.ToUpperInvariant() switch
         {
             "OPENREAD" => "OpenRead",

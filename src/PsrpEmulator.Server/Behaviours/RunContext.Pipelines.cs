@@ -32,7 +32,10 @@ internal sealed partial class RunContext
         var stages = new List<(string, List<string>, string?)>(elements.Count - 1);
         for (var i = 1; i < elements.Count; i++)
         {
-            var words = Statements.SplitArguments(elements[i].Trim());
+            // A brace ends a command's name: "%{ $_ }" and "where{ ... }" are the command and a script block.
+            var element = elements[i].Trim();
+            if (CommandNameBeforeBrace().Match(element) is { Success: true } glued) element = element.Insert(glued.Length - 1, " ");
+            var words = Statements.SplitArguments(element);
             if (words.Count == 0) return null;
             // A variable holding a script block (ForEach-Object $sb, Where-Object -FilterScript $sb): the block itself.
             for (var w = 1; w < words.Count && session is not null; w++)
@@ -55,6 +58,9 @@ internal sealed partial class RunContext
 
         return new ParsedPipeline(elements[0], stages);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:[%?]|[A-Za-z][\w-]*)\{", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex CommandNameBeforeBrace();
 
     /// <summary>The command of a stage that is a program (its one argument the stage's text).</summary>
     private const string ProgramStageCommand = "(program)";
@@ -105,6 +111,10 @@ internal sealed partial class RunContext
         "MEASURE-OBJECT" or "MEASURE" => "Measure-Object",
         "GROUP-OBJECT" or "GROUP" => "Group-Object",
         "OUT-NULL" => "Out-Null",
+        "WRITE-HOST" => "Write-Host",
+        "WRITE-OUTPUT" or "WRITE" or "ECHO" => "Write-Output",
+        "OUT-HOST" or "OH" => "Out-Host",
+        "OUT-DEFAULT" => "Out-Default",
         "FORMAT-TABLE" or "FT" => "Format-Table",
         "FORMAT-LIST" or "FL" => "Format-List",
         "FORMAT-WIDE" or "FW" => "Format-Wide",
@@ -187,6 +197,10 @@ internal sealed partial class RunContext
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "Line", "Word", "Character", "IgnoreWhiteSpace", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
+        ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor", "InputObject"],
+        ["Write-Output"] = ["InputObject", "NoEnumerate"],
+        ["Out-Host"] = ["Paging", "InputObject"],
+        ["Out-Default"] = ["Transcript", "InputObject"],
         ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "GroupBy", "InputObject"],
         ["Format-List"] = ["Property", "GroupBy", "InputObject"],
         ["Format-Wide"] = ["Property", "AutoSize", "Column", "InputObject"],
@@ -208,6 +222,7 @@ internal sealed partial class RunContext
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
         "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait", "Static",
+        "NoNewline", "NoEnumerate", "Paging", "Transcript",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -626,6 +641,13 @@ internal sealed partial class RunContext
                 return new WideStage(this, properties, new Formatting.WideWriter(width, columns, arguments.Has("AutoSize"), Formatting.FormatViews.WideGroupHeader), to, blockNesting);
             }
 
+            case "Write-Output":
+                return new PassStage();
+            case "Write-Host":
+                return new WriteHostStage(this, arguments, to, blockNesting);
+            case "Out-Host" or "Out-Default":
+                if (arguments.Has("Paging")) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Out-Host -Paging is not emulated (a remote host cannot page): give the command a rule"));
+                return new OutHostStage(this, new Formatting.OutDefaultWriter(FormatWidth(to), time) { EnumerationLimit = FormatEnumerationLimit() });
             case "Out-String":
             {
                 var width = await IntegerAsync("Width") ?? FormatWidth(to);
@@ -1596,6 +1618,43 @@ internal sealed partial class RunContext
     private sealed class OutNullStage : Stage
     {
         public override ValueTask ProcessAsync(PsValue item) => ValueTask.CompletedTask;
+    }
+
+    /// <summary><c>... | Write-Output</c>: each object goes on as it is.</summary>
+    private sealed class PassStage : Stage
+    {
+        public override ValueTask ProcessAsync(PsValue item) => Emit(item);
+    }
+
+    /// <summary><c>... | Write-Host</c>: each object is a Write-Host record of its text (a collection's items joined by -Separator); nothing goes on.</summary>
+    private sealed class WriteHostStage(RunContext context, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
+    {
+        public override async ValueTask ProcessAsync(PsValue item) =>
+            await (to ?? context.Host).WriteAsync(await context.WriteHostRecordAsync(arguments, to, blockNesting, item), context.CancellationToken);
+    }
+
+    /// <summary>
+    /// <c>... | Out-Host</c> (and Out-Default): the objects formatted as Out-Default lays them out, each line written to the
+    /// host (WriteLine, as a remote session's host is the client's); nothing goes on.
+    /// </summary>
+    private sealed class OutHostStage(RunContext context, Formatting.OutDefaultWriter writer) : Stage
+    {
+        public override ValueTask ProcessAsync(PsValue item) => WriteLinesAsync(writer.Add(item));
+
+        public override async ValueTask EndAsync()
+        {
+            await WriteLinesAsync(writer.Complete());
+            await EndNext();
+        }
+
+        private async ValueTask WriteLinesAsync(string text)
+        {
+            if (text.Length == 0) return;
+            foreach (var line in Formatting.OutDefaultWriter.Lines(text))
+            {
+                await context.Host.SendHostCallAsync(Protocol.Psrp.RemoteHostMethodId.WriteLine2, [PsPrimitive.String(line)], context.CancellationToken);
+            }
+        }
     }
 
     /// <summary>ConvertTo-Json's -Depth: 2 without it; outside 0..100 PowerShell's validation error.</summary>

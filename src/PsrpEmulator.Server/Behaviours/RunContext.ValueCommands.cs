@@ -1274,12 +1274,14 @@ internal sealed partial class RunContext
     /// -Separator), as WriteHostCommand: the objects' text (a collection's items joined by the separator, a space by
     /// default; $null nothing), in the colours given or the host's, as the PSHOST information record PowerShell 5 writes.
     /// </summary>
-    private async ValueTask<InformationRecordMessage> WriteHostRecordAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    /// <param name="input">An object from the pipeline, written instead of -Object (<c>Get-Content x | Write-Host</c>).</param>
+    private async ValueTask<InformationRecordMessage> WriteHostRecordAsync(StageArguments arguments, IPipelineHost? to, int blockNesting, PsValue? input = null)
     {
         const string command = "Write-Host";
         var separator = arguments["Separator"] is { } separatorWord ? PipelineVariables.Display(await ArgumentAsync(separatorWord, to, blockNesting)) : " ";
         var text = new System.Text.StringBuilder();
-        if (arguments["Object"] is { } objectWord) Append(await ArgumentAsync(objectWord, to, blockNesting), 0);
+        if (input is not null) Append(input, 0);
+        else if (arguments["Object"] is { } objectWord) Append(await ArgumentAsync(objectWord, to, blockNesting), 0);
         var (hostForeground, hostBackground) = host.HostConsoleColors;
         var message = new HostInformationMessage(text.ToString(), arguments.Has("NoNewline"),
             await ColorAsync("ForegroundColor") ?? (ConsoleColor?)hostForeground, await ColorAsync("BackgroundColor") ?? (ConsoleColor?)hostBackground);

@@ -687,14 +687,22 @@ internal static partial class Statements
     /// <c>[Type]$x = value</c>: the type's name, the variable (without a scope prefix) and the value's text; null for
     /// anything else.
     /// </summary>
+    /// <remarks>
+    /// A compound one (<c>[array]$n += "x"</c>, is-port-listening scripts' idiom) is the variable's value converted to
+    /// the type first, then the operator: its value's text <c>([array]$n) + (x)</c>.
+    /// </remarks>
     public static (string Type, string Variable, string Value)? TypedAssignment(string statement)
     {
         var m = TypedAssignmentSyntax().Match(statement.Trim());
-        return m.Success ? (m.Groups["type"].Value, m.Groups["var"].Value, m.Groups["value"].Value) : null;
+        if (!m.Success) return null;
+        var value = m.Groups["op"].Success
+            ? $"([{m.Groups["type"].Value}]${m.Groups["var"].Value}) {m.Groups["op"].Value} ({m.Groups["value"].Value})"
+            : m.Groups["value"].Value;
+        return (m.Groups["type"].Value, m.Groups["var"].Value, value);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TypedAssignmentSyntax();
 
@@ -1346,6 +1354,12 @@ internal static partial class Statements
 
     private static bool WaitsForBlock(ReadOnlySpan<char> statement)
     {
+        // An assignment of a statement's output ("$features = for (...)", its block below it): the statement's keyword.
+        if (statement.Length > 0 && statement[0] is '$' or '[' && AssignedStatementPrefix().Match(statement.ToString()) is { Success: true } assigned)
+        {
+            statement = statement[assigned.Length..];
+        }
+
         foreach (var keyword in BlockKeywords)
         {
             if (StartsWithKeyword(statement, keyword)) return true;
@@ -1353,6 +1367,9 @@ internal static partial class Statements
 
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:\[[\w.\[\]]+\]\s*)?\$[\w:]+\s*=\s*(?=(?:for|foreach|while|switch|if|do|try)\b)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AssignedStatementPrefix();
 
     private static bool StartsWithKeyword(ReadOnlySpan<char> text, string keyword) =>
         text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase) && (text.Length == keyword.Length || !(char.IsLetterOrDigit(text[keyword.Length]) || text[keyword.Length] is '_' or '-'));

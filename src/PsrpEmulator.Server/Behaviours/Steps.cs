@@ -2347,6 +2347,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return PsPrimitive.String(scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? "localhost");
             }
 
+            // [System.Net.Dns]::GetHostAddresses / GetHostEntry: the names the computer resolves.
+            if (type.FullName == "System.Net.Dns" && DnsStaticMember(member, arguments) is { } resolved) return resolved;
+
             // [Environment]::UserDomainName, SystemDirectory, CurrentDirectory (wsmprovhost's: system32, not the
             // session's location) and GetFolderPath('ProgramFiles'): the session's user's and Windows' folders.
             if (type.FullName == "System.Environment" && EnvironmentStaticMember(member, arguments) is { } environment) return environment;
@@ -2645,7 +2648,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (value is PsObject { TypeNames: [FileInfoTypeName or PathIntrinsicsTypeName, ..] } info && FileInfoOrPathMethod(info, step.Text, arguments) is { } answered2)
+                if (value is PsObject { TypeNames: [FileInfoTypeName or PathIntrinsicsTypeName or "System.IO.DirectoryInfo", ..] } info && FileInfoOrPathMethod(info, step.Text, arguments) is { } answered2)
                 {
                     value = answered2;
                     continue;
@@ -3173,6 +3176,8 @@ internal sealed class CapturingHost(IPipelineHost inner) : ForwardingHost(inner)
     {
         if (record is PipelineOutput output)
         {
+            // An empty pipeline's result written on ($x = & {}; $x) is no object.
+            if (ReferenceEquals(output.Value, PsNil.AutomationNull)) return ValueTask.CompletedTask;
             if (Output.Count >= MaxValues) throw new ScenarioRuntimeException($"an assignment keeps at most {MaxValues} objects in the emulator");
             Output.Add(output.Value);
             return ValueTask.CompletedTask;
@@ -3181,10 +3186,10 @@ internal sealed class CapturingHost(IPipelineHost inner) : ForwardingHost(inner)
         return Inner.WriteAsync(record, cancellationToken);
     }
 
-    /// <summary>What PowerShell assigns: nothing is $null, one object is itself, more are an object[].</summary>
+    /// <summary>What PowerShell assigns: nothing is $null (AutomationNull: @() of it is empty), one object is itself, more are an object[].</summary>
     public PsValue Value => Output.Count switch
     {
-        0 => PsNil.Instance,
+        0 => PsNil.AutomationNull,
         1 => Output[0],
         _ => PsObjects.List(Output, ListValueTemplate.ArrayTypeNames),
     };

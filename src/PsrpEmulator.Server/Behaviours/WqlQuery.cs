@@ -211,6 +211,13 @@ internal sealed class WqlQuery
 
         private static int Compare(string value, string literal)
         {
+            // A reference (\\HOST\root\cimv2:Win32_Group.Domain="X",Name="Y") equals its relative path, as WMI reads an
+            // object path (Win32_GroupUser's GroupComponent = 'Win32_Group.Domain="X",Name="Y"').
+            if (value.StartsWith(@"\\", StringComparison.Ordinal) && !literal.StartsWith(@"\\", StringComparison.Ordinal) && value.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+            {
+                value = value[(colon + 1)..];
+            }
+
             if (decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var a) &&
                 decimal.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var b))
             {

@@ -470,6 +470,8 @@ internal sealed class Pipeline : IPipelineHost
 
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
+        // An empty pipeline's result ($x = & {}; $x) is no object on the wire.
+        if (record is PipelineOutput { Value: var nothing } && ReferenceEquals(nothing, PsNil.AutomationNull)) return ValueTask.CompletedTask;
         // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
         if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {

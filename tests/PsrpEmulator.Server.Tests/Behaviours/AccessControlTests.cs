@@ -87,6 +87,16 @@ public class AccessControlTests
             "Successfully processed 2 files; Failed processing 0 files\r\n"));
     }
 
+    /// <summary>Serverspec's owner check: <c>(Get-Item path).GetAccessControl().Owner</c>.</summary>
+    [Test]
+    public async Task An_items_GetAccessControl_is_what_Get_Acl_reads()
+    {
+        var host = await PowerShellAsync(@"(Get-Item C:\Windows).GetAccessControl().Owner; (Get-Item C:\App\f.txt).GetAccessControl('Owner').Sddl -eq (Get-Acl C:\App\f.txt).Sddl; (Get-Item C:\App).OpenRead()", Disk());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"NT SERVICE\TrustedInstaller", "True" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Method invocation failed because [System.IO.DirectoryInfo] does not contain a method named 'OpenRead'." }));
+    }
+
     [Test]
     public async Task Get_Acl_shows_generic_rights_as_numbers_and_the_sddl_with_windows_aliases()
     {

@@ -104,4 +104,28 @@ public class AdsiTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"TESTHOST01\temp True Degraded True", "S-1-5-32-544", @"TESTHOST01\Administrators" }));
     }
+
+    /// <summary>Serverspec's belongs_to_group: Win32_GroupUser filtered by the references to the group and the user.</summary>
+    [Test]
+    public async Task Win32_GroupUser_links_each_group_with_its_members_and_matches_a_filter_of_relative_references()
+    {
+        var accounts = new LocalAccounts("TESTHOST01", ["tester"]);
+        var host = new RecordingHost { Runspace = new RunspaceState(), LocalAccounts = accounts, Wmi = new ComputerWmi(Default, "TESTHOST01", null, null, null) { Accounts = accounts } };
+        await Default.Resolve(Behaviour.Script("""
+            $g = Get-WmiObject Win32_GroupUser -Filter "GroupComponent = 'Win32_Group.Domain=`"TESTHOST01`",Name=`"Administrators`"' and PartComponent = 'Win32_UserAccount.Domain=`"TESTHOST01`",Name=`"Administrator`"'"
+            @($g).Count; $g.GroupComponent; $g.PartComponent
+            @(Get-WmiObject Win32_GroupUser -Filter "GroupComponent = 'Win32_Group.Domain=`"TESTHOST01`",Name=`"Guests`"' and PartComponent = 'Win32_UserAccount.Domain=`"TESTHOST01`",Name=`"Administrator`"'").Count
+            (Get-WmiObject Win32_GroupUser | Where-Object GroupComponent -like '*Name="Users"').PartComponent
+            """)).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "1", @"\\TESTHOST01\root\cimv2:Win32_Group.Domain=""TESTHOST01"",Name=""Administrators""", @"\\TESTHOST01\root\cimv2:Win32_UserAccount.Domain=""TESTHOST01"",Name=""Administrator""",
+            "0",
+            @"\\TESTHOST01\root\cimv2:Win32_SystemAccount.Domain=""TESTHOST01"",Name=""Authenticated Users""",
+            @"\\TESTHOST01\root\cimv2:Win32_SystemAccount.Domain=""TESTHOST01"",Name=""INTERACTIVE""",
+            @"\\TESTHOST01\root\cimv2:Win32_UserAccount.Domain=""TESTHOST01"",Name=""tester""",
+        }));
+    }
 }

@@ -1454,4 +1454,47 @@ public class LanguageStatementTests
 
         Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[] { "from f", "direct" }));
     }
+
+    /// <summary>Serverspec's file content check: <c>Get-Content(path) | Write-Host</c>; its port check <c>... | %{ ... }</c>.</summary>
+    [Test]
+    public async Task Objects_piped_to_write_output_write_host_and_out_host_go_where_those_cmdlets_send_them()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, null) };
+        var create = new CreatePipeline([new PipelineCommand("1, 2 | Write-Output; 'a', 'b' | Write-Host; 3 | Out-Host; 4 | %{ $_ * 2 }; 5, 6 | ?{ $_ -gt 5 }; 7 | where{ $_ }", IsScript: true, [])], NoInput: true);
+        await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "2", "8", "6", "7" }));
+        var written = host.Records.OfType<InformationRecordMessage>().ToList();
+        Assert.That(written.Select(r => (r.Source, ((PsObject)r.MessageData)["Message"]?.ToDisplayString())), Is.EqualTo(new[] { ("Write-Host", "a"), ("Write-Host", "b") }));
+        Assert.That(host.HostCalls.Where(c => c.MethodId == RemoteHostMethodId.WriteLine2).Select(c => c.Parameters[0].ToDisplayString()), Is.EqualTo(new[] { "3" }));
+    }
+
+    /// <summary>specinfra's feature check: <c>@(ListWindowsFeatures ...).count</c> of a function returning an empty pipeline's result.</summary>
+    [TestCase("$x = & {}; @($x).Count", "0")]
+    [TestCase("$x = 1 | Where-Object { $false }; @($x).Count", "0")]
+    [TestCase("function f { $x = 1 | Where-Object { $false }; return $x }; @(f).Count", "0")]
+    [TestCase("$x = & {}; $null -eq $x", "True")]
+    [TestCase("$x = $null; @($x).Count", "1")]
+    [TestCase("@($null).Count", "1")]
+    public async Task An_empty_pipelines_result_is_null_that_an_array_of_it_does_not_hold(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(new[] { expected }));
+    }
+
+    /// <summary>specinfra's is_port_listening.ps1: <c>[array] $networkIPs += "0.0.0.0"</c> on a string.</summary>
+    [Test]
+    public async Task A_typed_compound_assignment_converts_the_variable_first()
+    {
+        Assert.That(await OutputOfAsync("$n = '127.0.0.1'; [array] $n += '0.0.0.0'; $n.Count; $n[1]; [int]$i = 5; [int]$i += '3'; $i"),
+            Is.EqualTo(new[] { "2", "0.0.0.0", "8" }));
+    }
+
+    /// <summary>specinfra's list_windows_features.ps1: <c>$features = for (...)</c> with the loop's block on the next line.</summary>
+    [Test]
+    public async Task An_assigned_loops_block_may_open_on_the_next_line()
+    {
+        Assert.That(await OutputOfAsync("$f = for ($i = 0; $i -lt 4; $i += 2)\n{\n    $i\n}\n$f -join ','\n$g = foreach ($k in 1, 2)\n{ $k * 2 }\n$g -join ','"),
+            Is.EqualTo(new[] { "0,2", "2,4" }));
+    }
 }

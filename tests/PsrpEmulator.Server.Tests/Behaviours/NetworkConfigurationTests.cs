@@ -189,6 +189,19 @@ public class NetworkConfigurationTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>Serverspec's resolvable check: <c>[System.Net.Dns]::GetHostAddresses(name)</c>.</summary>
+    [TestCase("[System.Net.Dns]::GetHostAddresses('localhost') | ForEach-Object { \"$_ $($_.AddressFamily)\" }", "::1 InterNetworkV6|127.0.0.1 InterNetwork")]
+    [TestCase("$e = [Net.Dns]::GetHostEntry($env:COMPUTERNAME); $e.HostName; $e.AddressList.Count; [System.Net.Dns]::GetHostAddresses('10.1.2.3').IPAddressToString", "TESTHOST01|2|10.1.2.3")]
+    [TestCase("try { [System.Net.Dns]::GetHostAddresses('nowhere.contoso.com') } catch { $_.FullyQualifiedErrorId; \"$_\" }",
+        "SocketException|Exception calling \"GetHostAddresses\" with \"1\" argument(s): \"No such host is known\"")]
+    public async Task The_Dns_class_resolves_the_names_the_computer_knows(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Resolve_DnsName_of_another_name_is_DnsClient_s_name_error_written_and_gone_on_from()
     {

@@ -430,6 +430,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         {
             switch (record)
             {
+                case PipelineOutput { Value: var nothing } when ReferenceEquals(nothing, PsNil.AutomationNull):
+                    return ValueTask.CompletedTask;
                 case PipelineOutput output:
                     return WriteStdoutAsync(_out.Add(output.Value), cancellationToken);
                 // Write-Host's records (tagged PSHOST) are shown; Write-Information's only under InformationPreference
