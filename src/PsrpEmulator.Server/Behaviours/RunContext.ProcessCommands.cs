@@ -220,19 +220,24 @@ internal sealed partial class RunContext
     private PsObject WithUserName(PsObject process)
     {
         var userName = process["UserName"] is { } given and not PsNil ? given
-            : ProcessId(process) switch
-            {
-                0 => PsNil.Instance,
-                4 => PsPrimitive.String(@"NT AUTHORITY\SYSTEM"),
-                var id when Host.AutomaticVariable("PID") is PsPrimitive { Value: int own } && own == id =>
-                    PsPrimitive.String($"{Host.EnvironmentVariable("USERDOMAIN")}\\{Host.EnvironmentVariable("USERNAME")}"),
-                _ when ProcessName(process).Equals("svchost", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(@"NT AUTHORITY\NETWORK SERVICE"),
-                _ => PsNil.Instance,
-            };
+            : ProcessOwner(ProcessId(process) ?? -1, ProcessName(process)) is { } owner ? PsPrimitive.String(owner) : PsNil.Instance;
         var copy = (PsObject)ScriptExpressions.DeepCopy(process);
         copy.TypeNames = ["System.Diagnostics.Process#IncludeUserName", .. copy.TypeNames ?? []];
         return copy.With("UserName", userName);
     }
+
+    /// <summary>
+    /// The account a process of the computer runs as (DOMAIN\user): System's is SYSTEM, the session's own process its
+    /// user's, svchost's NETWORK SERVICE (the default computer's one service host); null for Idle and a scenario's own.
+    /// </summary>
+    private string? ProcessOwner(int id, string name) => id switch
+    {
+        0 => null,
+        4 => @"NT AUTHORITY\SYSTEM",
+        _ when Host.AutomaticVariable("PID") is PsPrimitive { Value: int own } && own == id => $"{Host.EnvironmentVariable("USERDOMAIN")}\\{Host.EnvironmentVariable("USERNAME")}",
+        _ when name.Equals("svchost", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
+        _ => null,
+    };
 
     private static int? ProcessId(PsObject process) => process["Id"] is { } id && ScriptExpressions.AsNumberOrNull(id) is { } n ? (int)n : null;
 

@@ -203,11 +203,30 @@ internal sealed partial class RunContext
             return WmiMethodResult(valid ? 0u : 87u);
         }
 
+        // Win32_Process.GetOwner() / GetOwnerSid(): the account the process runs as, Get-Process -IncludeUserName's.
+        if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0 &&
+            (name.Equals("GetOwner", StringComparison.OrdinalIgnoreCase) || name.Equals("GetOwnerSid", StringComparison.OrdinalIgnoreCase)))
+        {
+            var owner = ProcessOwner(target["ProcessId"] is { } pid && ScriptExpressions.AsNumberOrNull(pid) is { } n ? (int)n : -1,
+                target["Name"] is { } processName ? PipelineVariables.Display(processName).Replace(".exe", string.Empty, StringComparison.OrdinalIgnoreCase) : string.Empty);
+            // The Idle process has no owner to give: WMI answers access denied (2, UNVERIFIED).
+            if (owner is null) return WmiMethodResult(2u);
+            var slash = owner.IndexOf('\\');
+            if (name.Equals("GetOwnerSid", StringComparison.OrdinalIgnoreCase))
+            {
+                var sid = Accounts?.Resolve(owner)?.Sid ?? string.Empty;
+                return WmiMethodResult(0u, ("Sid", PsPrimitive.String(sid)));
+            }
+
+            return WmiMethodResult(0u, ("Domain", PsPrimitive.String(owner[..slash])), ("User", PsPrimitive.String(owner[(slash + 1)..])));
+        }
+
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WMI method {className}.{name} is not emulated: give the script's command a rule"));
     }
 
-    // What a WMI method returns: its out-parameters as a __PARAMETERS object, ReturnValue among them.
-    private static PsObject WmiMethodResult(uint returnValue)
+    // What a WMI method returns: its out-parameters as a __PARAMETERS object, ReturnValue among them (the others in
+    // WMI's order, alphabetical, around it).
+    private static PsObject WmiMethodResult(uint returnValue, params (string Name, PsValue Value)[] outputs)
     {
         var o = new PsObject([@"System.Management.ManagementBaseObject#\__PARAMETERS", "System.Management.ManagementBaseObject", "System.ComponentModel.Component",
             "System.MarshalByRefObject", "System.Object"]) { ToStringValue = "System.Management.ManagementBaseObject" };
@@ -216,11 +235,12 @@ internal sealed partial class RunContext
         o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("__DYNASTY", PsPrimitive.String("__PARAMETERS")));
         o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsNil.Instance));
-        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(1)));
+        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(1 + outputs.Length)));
         o.AdaptedProperties.Add(new PsProperty("__SERVER", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("__PATH", PsNil.Instance));
-        o.AdaptedProperties.Add(new PsProperty("ReturnValue", PsPrimitive.UInt32(returnValue)));
+        var properties = outputs.Select(p => new PsProperty(p.Name, p.Value)).Append(new PsProperty("ReturnValue", PsPrimitive.UInt32(returnValue)));
+        o.AdaptedProperties.AddRange(properties.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase));
         o.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
         return o;
     }

@@ -31,6 +31,9 @@ public class WmiObjectTests
     [TestCase("$c = Get-WmiObject -Class Win32_ComputerSystem; $r = $c.rename('web01'); $r.ReturnValue; $r.__CLASS; $c.Rename('no good!').ReturnValue; $c.PartOfDomain",
         "0|__PARAMETERS|87|False")]
     [TestCase("(gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average", "3")]
+    // Serverspec's process owner: GetOwner() of the first process of a name.
+    [TestCase("gwmi win32_process -filter \"name = 'svchost.exe'\" | select -first 1 | % {$_.getowner().user}; $s = (gwmi Win32_Process -Filter 'ProcessId = 4').GetOwner(); \"$($s.Domain)\\$($s.User) $($s.ReturnValue)\"; (gwmi Win32_Process -Filter 'ProcessId = 0').GetOwner().ReturnValue",
+        "NETWORK SERVICE|NT AUTHORITY\\SYSTEM 0|2")]
     public async Task Get_WmiObject_reads_the_computer_s_WMI_classes(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
