@@ -931,6 +931,12 @@ internal sealed partial class RunContext
             case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
                 value = NewFileStream(constructorArguments);
                 break;
+            case PingTypeName when constructorArguments.Count == 0:
+                value = NewPing();
+                break;
+            case TcpClientTypeName when constructorArguments.Count is 0 or 2:
+                value = NewObjectConstructed(() => NewTcpClient(constructorArguments));
+                break;
             case EventLogTypeName:
                 // An EventLog instance (its Source, its WriteEntry) is not emulated: the class's static members are.
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Object {typeName}: an EventLog instance is not emulated (the class's static members are: [System.Diagnostics.EventLog]::SourceExists, CreateEventSource, WriteEntry...); give the command a rule"));

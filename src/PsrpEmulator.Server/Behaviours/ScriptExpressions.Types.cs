@@ -196,6 +196,8 @@ internal static partial class ScriptExpressions
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
         Add(RunContext.EventLogTypeName);
+        Add(RunContext.PingTypeName);
+        Add(RunContext.TcpClientTypeName);
         Add(FileVersionInfoTypeName);
         Add(RunContext.DirectoryEntryTypeName, "adsi");
         types["DirectoryServices.DirectoryEntry"] = types[RunContext.DirectoryEntryTypeName];
@@ -357,7 +359,7 @@ internal static partial class ScriptExpressions
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
-        (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
+        (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||

@@ -2384,6 +2384,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             if (type.FullName == SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null) return NewSecurityIdentifier(arguments);
+            if (type.FullName == PingTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 }) return NewPing();
+            if (type.FullName == TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 or 2 }) return NewTcpClient(arguments);
             if (type.FullName == NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
             {
                 return NTAccountObject(string.Join('\\', arguments.Select(PipelineVariables.Display)));
@@ -2633,6 +2635,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject com && await TaskSchedulerMethodAsync(com, step.Text, arguments) is { } scheduled)
                 {
                     value = scheduled;
+                    continue;
+                }
+
+                if (value is PsObject networked && NetworkObjectMethod(networked, step.Text, arguments) is { } reached)
+                {
+                    value = reached;
                     continue;
                 }
 

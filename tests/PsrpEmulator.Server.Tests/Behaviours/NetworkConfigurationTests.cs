@@ -202,6 +202,24 @@ public class NetworkConfigurationTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>Serverspec's reachable checks: Ping.Send's Status, and TcpClient.BeginConnect, WaitOne and Connected.</summary>
+    [TestCase("$r = (New-Object System.Net.NetworkInformation.Ping).Send('localhost'); \"$($r.Status) $($r.Address) $($r.Options.Ttl)\"; [Net.NetworkInformation.Ping]::new().Send('10.9.9.9', 500).Status",
+        "Success ::1 128|TimedOut")]
+    [TestCase("$t = New-Object System.Net.Sockets.TcpClient; $c = $t.BeginConnect('localhost', 5985, $null, $null); $c.AsyncWaitHandle.WaitOne(1000, $false); $t.Connected; $t.Close(); $t.Connected",
+        "True|True|False")]
+    [TestCase("$t = New-Object System.Net.Sockets.TcpClient; $c = $t.BeginConnect('localhost', 8080, $null, $null); $c.AsyncWaitHandle.WaitOne(1000, $false); $t.Connected; " +
+        "$u = New-Object System.Net.Sockets.TcpClient; $w = $u.BeginConnect('10.9.9.9', 5985, $null, $null); $w.AsyncWaitHandle.WaitOne(1000, $false)",
+        "True|False|False")]
+    [TestCase("try { $t = New-Object System.Net.Sockets.TcpClient('127.0.0.1', 8080) } catch { \"$_\" }; ([System.Net.Sockets.TcpClient]::new('localhost', 445)).Connected",
+        "Exception calling \".ctor\" with \"2\" argument(s): \"No connection could be made because the target machine actively refused it 127.0.0.1:8080\"|True")]
+    public async Task Ping_and_TcpClient_reach_the_computer_s_own_listeners(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Resolve_DnsName_of_another_name_is_DnsClient_s_name_error_written_and_gone_on_from()
     {
