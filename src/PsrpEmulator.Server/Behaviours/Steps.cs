@@ -2680,6 +2680,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // A file's VersionInfo: 5.1's script property ([Diagnostics.FileVersionInfo]::GetVersionInfo of its path), read
+            // when asked for rather than carried by every item.
+            if (!step.IsIndex && value is PsObject { TypeNames: [FileInfoTypeName, ..] } file && file["VersionInfo"] is null &&
+                step.Text.Equals("VersionInfo", StringComparison.OrdinalIgnoreCase) && file["FullName"] is { } versioned)
+            {
+                value = FileVersionInfo(PipelineVariables.Display(versioned));
+                continue;
+            }
+
             value = step.IsIndex
                 ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
                 : VariableValueTemplate.Member(value, step.Text);

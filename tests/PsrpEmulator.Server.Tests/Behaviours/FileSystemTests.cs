@@ -1064,4 +1064,14 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1", "10.0.17763.1 (WinBuild.160101.0800)", "10", "True", @"C:\Windows\win.ini" }));
         Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"GetVersionInfo\" with \"1\" argument(s): \"C:\\nope.exe\"" }));
     }
+
+    /// <summary>Serverspec's file version check: <c>(Get-Item path).VersionInfo.ProductVersion</c>, 5.1's script property.</summary>
+    [Test]
+    public async Task A_files_VersionInfo_is_its_file_version_info()
+    {
+        var (host, _) = await RunAsync("(Get-Item C:\\Windows\\System32\\cmd.exe).VersionInfo.ProductVersion; (Get-ChildItem C:\\Windows\\win.ini).VersionInfo.FileName");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1", @"C:\Windows\win.ini" }));
+    }
 }
