@@ -40,13 +40,7 @@ internal static class CertificateSeedParser
     private static CertificateSeed Read(string source, YamlNode node)
     {
         if (node is not YamlMappingNode map) throw Error(source, node, "a certificate is a mapping with 'store:' and 'subject:' or 'pem:'");
-        var fields = new Dictionary<string, YamlScalarNode>(StringComparer.Ordinal);
-        foreach (var (key, value) in map.Children)
-        {
-            var name = key is YamlScalarNode k ? k.Value : null;
-            if (name is null || !Keys.Contains(name)) throw Error(source, key, $"unknown certificate key '{name}'; expected one of: {string.Join(", ", Keys)}");
-            fields[name] = value as YamlScalarNode ?? throw Error(source, value, $"'{name}' takes a single value");
-        }
+        var fields = YamlText.ScalarFields(source, map, Keys, "certificate");
 
         string? Field(string name) => fields.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v.Value) ? v.Value : null;
 

@@ -27,13 +27,7 @@ internal static class EventLogSeedParser
     private static EventLogs.Seed Read(string source, YamlNode node)
     {
         if (node is not YamlMappingNode map) throw Error(source, node, "an event log entry is a mapping with 'log:', 'source:', 'id:' and 'message:'");
-        var fields = new Dictionary<string, YamlScalarNode>(StringComparer.Ordinal);
-        foreach (var (key, value) in map.Children)
-        {
-            var name = key is YamlScalarNode k ? k.Value : null;
-            if (name is null || !Keys.Contains(name)) throw Error(source, key, $"unknown event log entry key '{name}'; expected one of: {string.Join(", ", Keys)}");
-            fields[name] = value as YamlScalarNode ?? throw Error(source, value, $"'{name}' takes a single value");
-        }
+        var fields = YamlText.ScalarFields(source, map, Keys, "event log entry");
 
         string Required(string name) => fields.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v.Value) ? v.Value
             : throw Error(source, map, $"an event log entry needs '{name}:'");

@@ -24,26 +24,6 @@ internal sealed partial class RunContext
 
     private const string ConfigNamespace = "http://schemas.microsoft.com/wbem/wsman/1/config";
 
-    // The configuration's resources by their URI's path (winrm/config/winrs is the Shell container), and their element names.
-    private static (string Path, string Name)? WsManResource(string uri)
-    {
-        var name = uri.Trim().TrimEnd('/').ToLowerInvariant();
-        if (name.StartsWith(ConfigNamespace, StringComparison.Ordinal)) name = "winrm/config" + name[ConfigNamespace.Length..];
-        return name switch
-        {
-            "winrm/config" => (string.Empty, "Config"),
-            "winrm/config/client" => ("Client", "Client"),
-            "winrm/config/client/auth" => (@"Client\Auth", "Auth"),
-            "winrm/config/client/defaultports" => (@"Client\DefaultPorts", "DefaultPorts"),
-            "winrm/config/service" => ("Service", "Service"),
-            "winrm/config/service/auth" => (@"Service\Auth", "Auth"),
-            "winrm/config/service/defaultports" => (@"Service\DefaultPorts", "DefaultPorts"),
-            "winrm/config/winrs" => ("Shell", "Winrs"),
-            "winrm/config/listener" => ("Listener", "Listener"),
-            _ => null,
-        };
-    }
-
     private async ValueTask RunWsManInstanceAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         RefuseNotEmulated(command, arguments, "ConnectionURI", "FilePath", "Fragment", "Dialect", "Filter", "Associations");
@@ -55,7 +35,7 @@ internal sealed partial class RunContext
 
         var uri = arguments["ResourceURI"] is { } uriWord ? PipelineVariables.Display(await ArgumentAsync(uriWord, to, blockNesting)) : null;
         if (uri is null) throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: ResourceURI.", "MissingMandatoryParameter"));
-        if (WsManResource(uri) is not var (path, name))
+        if ((WsManSettings.IsListenerResource(uri) ? ("Listener", "Listener") : WsManSettings.ConfigResource(uri)) is not var (path, name))
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} {uri}: a resource other than WinRM's configuration and listeners is not emulated: give the command a rule"));
         }

@@ -77,6 +77,36 @@ public sealed class WsManSettings
         }
     }
 
+    private const string ConfigNamespace = "http://schemas.microsoft.com/wbem/wsman/1/config";
+
+    /// <summary>
+    /// The configuration's parts by resource URI (<c>winrm/config/service/auth</c> or its full URI; winrm/config/winrs
+    /// is the Shell container): their path among the entries and their element's name; null for another URI (the
+    /// listeners are a resource of their own).
+    /// </summary>
+    public static (string Path, string Name)? ConfigResource(string? uri)
+    {
+        var name = uri?.Trim().TrimEnd('/').ToLowerInvariant();
+        if (name is not null && name.StartsWith(ConfigNamespace, StringComparison.Ordinal)) name = "winrm/config" + name[ConfigNamespace.Length..];
+        return name switch
+        {
+            "winrm/config" => (string.Empty, "Config"),
+            "winrm/config/client" => ("Client", "Client"),
+            "winrm/config/client/auth" => (@"Client\Auth", "Auth"),
+            "winrm/config/client/defaultports" => (@"Client\DefaultPorts", "DefaultPorts"),
+            "winrm/config/service" => ("Service", "Service"),
+            "winrm/config/service/auth" => (@"Service\Auth", "Auth"),
+            "winrm/config/service/defaultports" => (@"Service\DefaultPorts", "DefaultPorts"),
+            "winrm/config/winrs" => ("Shell", "Winrs"),
+            _ => null,
+        };
+    }
+
+    /// <summary>Whether the URI is the listeners' resource (<c>winrm/config/Listener</c> or its full URI).</summary>
+    public static bool IsListenerResource(string uri) =>
+        uri.Trim().TrimEnd('/').Equals("winrm/config/listener", StringComparison.OrdinalIgnoreCase) ||
+        uri.Trim().TrimEnd('/').Equals(ConfigNamespace + "/listener", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The name WinRM gives a listener of these keys: Windows' own for the usual ones (Enable-PSRemoting's HTTP listener,
     /// a certificate's HTTPS one on every address), a stable hash of the keys for others (UNVERIFIED).

@@ -38,6 +38,23 @@ public static class YamlText
     private static volatile Loaded? s_last;
 
     /// <summary>A complaint about a scenario section's node, naming the file, line and column (the seed parsers').</summary>
+    /// <summary>
+    /// A seed's mapping of single values by key (an event log entry's, a certificate's): an unknown key or a value that
+    /// is not one scalar is a complaint naming its place, with the keys <paramref name="keys"/> the <paramref name="what"/> takes.
+    /// </summary>
+    internal static Dictionary<string, YamlScalarNode> ScalarFields(string source, YamlMappingNode map, IReadOnlyCollection<string> keys, string what)
+    {
+        var fields = new Dictionary<string, YamlScalarNode>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Children)
+        {
+            var name = key is YamlScalarNode k ? k.Value : null;
+            if (name is null || !keys.Contains(name)) throw LoadError(source, key, $"unknown {what} key '{name}'; expected one of: {string.Join(", ", keys)}");
+            fields[name] = value as YamlScalarNode ?? throw LoadError(source, value, $"'{name}' takes a single value");
+        }
+
+        return fields;
+    }
+
     internal static BehaviourLoadException LoadError(string source, YamlNode node, string message) =>
         new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
         {

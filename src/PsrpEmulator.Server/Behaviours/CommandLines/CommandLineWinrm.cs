@@ -181,7 +181,7 @@ internal sealed class WinrmScript(string verb, string? resource, string? values 
             }
         }
 
-        if (verb != "set" || Resource(resource) is not var (path, resourceName)) return null;
+        if (verb != "set" || WsManSettings.ConfigResource(resource) is not var (path, resourceName)) return null;
         foreach (var (key, value) in given)
         {
             var leaf = path.Length == 0 ? key : path + "\\" + key;
@@ -201,27 +201,9 @@ internal sealed class WinrmScript(string verb, string? resource, string? values 
         }
     }
 
-    // The configuration's parts winrm names by resource URI (winrm/config/winrs is the Shell container), and their names.
-    private static (string Path, string Name)? Resource(string? resource)
-    {
-        var name = resource?.Trim().TrimEnd('/').ToLowerInvariant();
-        return name switch
-        {
-            "winrm/config" => (string.Empty, "Config"),
-            "winrm/config/client" => ("Client", "Client"),
-            "winrm/config/client/auth" => (@"Client\Auth", "Auth"),
-            "winrm/config/client/defaultports" => (@"Client\DefaultPorts", "DefaultPorts"),
-            "winrm/config/service" => ("Service", "Service"),
-            "winrm/config/service/auth" => (@"Service\Auth", "Auth"),
-            "winrm/config/service/defaultports" => (@"Service\DefaultPorts", "DefaultPorts"),
-            "winrm/config/winrs" => ("Shell", "Winrs"),
-            _ => null,
-        };
-    }
-
     private static string? Get(IReadOnlyList<WsManConfigEntry> entries, string? resource)
     {
-        if (Resource(resource) is not var (path, name)) return null;
+        if (WsManSettings.ConfigResource(resource) is not var (path, name)) return null;
         var text = new StringBuilder(name).Append("\r\n");
         Render(entries, path, 1, text);
         return text.Append("\r\n").ToString();
