@@ -1043,8 +1043,22 @@ internal sealed partial class RunContext
             return ValueTask.CompletedTask;
         }
 
+        // The cmdlets whose paths come from the pipeline: with none piped and none given they never run (a cleanup's
+        // "Get-ChildItem ... | Where-Object ... | Remove-Item" that found nothing), as PowerShell binds them per object.
+        private static readonly HashSet<string> PathFromPipeline = new(StringComparer.Ordinal)
+        {
+            "Remove-Item", "Copy-Item", "Move-Item", "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty",
+            "Remove-ItemProperty", "Rename-ItemProperty", "Get-Acl",
+        };
+
         public override async ValueTask EndAsync()
         {
+            if (_items.Count == 0 && PathFromPipeline.Contains(command) && arguments["Path"] is null && arguments["LiteralPath"] is null && arguments.Positional.Count == 0)
+            {
+                await EndNext();
+                return;
+            }
+
             var output = new EmittingHost(to ?? context.Host, Emit);
             // Registry keys piped (Get-ChildItem HKLM:\...\Uninstall | Get-ItemProperty, | Remove-Item): the registry's.
             if (RegistryCommandNames.Contains(command) ||

@@ -49,6 +49,8 @@ internal sealed partial class RunContext
             // A function shadows a cmdlet of the same name, as in PowerShell.
             if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
             else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));
+            // A cmdlet that binds its path or name from each object piped in ("WinRM" | Get-Service, $paths | Test-Path).
+            else if (PipelineBoundParameter(words[0]) is var (bound, parameter)) stages.Add((RerunStageCommand, [bound, parameter, .. words.Skip(1)], null));
             // A program (findstr, sort.exe): its whole text runs by the computer's command-line rules.
             else if (WindowsCommands.IsProgram(words[0]) || WindowsCommands.ProgramOfPath(words[0]) is not null) stages.Add((ProgramStageCommand, [elements[i].Trim()], null));
             // 5.1's more function without paths: `$input | more.com`, in the console's code page ($OutputEncoding set so).
@@ -61,6 +63,46 @@ internal sealed partial class RunContext
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?:[%?]|[A-Za-z][\w-]*)\{", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex CommandNameBeforeBrace();
+
+    /// <summary>The command of a stage run once per object piped in (its arguments: the cmdlet, the parameter bound, its own words).</summary>
+    private const string RerunStageCommand = "(per object)";
+
+    // The cmdlets the emulator runs as statements that bind a path or name from the pipeline by value or property, and that parameter.
+    private static (string Command, string Parameter)? PipelineBoundParameter(string name) => name.ToUpperInvariant() switch
+    {
+        "TEST-PATH" => ("Test-Path", "Path"),
+        "GET-ITEM" or "GI" => ("Get-Item", "Path"),
+        "GET-CONTENT" or "GC" or "CAT" or "TYPE" => ("Get-Content", "Path"),
+        "GET-CHILDITEM" or "GCI" or "DIR" or "LS" => ("Get-ChildItem", "Path"),
+        "GET-FILEHASH" => ("Get-FileHash", "Path"),
+        "SPLIT-PATH" => ("Split-Path", "Path"),
+        "RESOLVE-PATH" or "RVPA" => ("Resolve-Path", "Path"),
+        "CONVERT-PATH" or "CVPA" => ("Convert-Path", "Path"),
+        "GET-SERVICE" or "GSV" => ("Get-Service", "Name"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A cmdlet run once per object piped in, as PowerShell binds it: an item (a FileInfo, a registry key) as its
+    /// -LiteralPath (its PSPath's provider path), a service as its -Name, anything else as the parameter's text.
+    /// </summary>
+    private sealed class PerObjectStage(RunContext context, string command, string parameter, List<string> words, IPipelineHost? to, int blockNesting) : Stage
+    {
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            // By property name first (an object's Name for -Name; an item's PSPath, as -LiteralPath, or a Path property for
+            // -Path), else by value (its text).
+            var (name, text) = item switch
+            {
+                PsObject { BaseValue: null } named when parameter == "Name" && named["Name"] is { } value and not PsNil => ("Name", PipelineVariables.Display(value)),
+                PsObject { BaseValue: null } o when parameter == "Path" && (o["FullName"] ?? o["PSPath"]) is { } path and not PsNil => ("LiteralPath", PipelineVariables.Display(path)),
+                PsObject { BaseValue: null } o when parameter == "Path" && o["Path"] is { } path and not PsNil => ("Path", PipelineVariables.Display(path)),
+                _ => (parameter, PipelineVariables.Display(item)),
+            };
+            var statement = $"{command} -{name} '{text.Replace("'", "''", StringComparison.Ordinal)}' {string.Join(' ', words)}";
+            await context.RunStatementAsync(statement, new EmittingHost(to ?? context.Host, Emit), blockNesting + 1);
+        }
+    }
 
     /// <summary>The command of a stage that is a program (its one argument the stage's text).</summary>
     private const string ProgramStageCommand = "(program)";
@@ -393,6 +435,7 @@ internal sealed partial class RunContext
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
+                    : command == RerunStageCommand ? new PerObjectStage(this, words[0], words[1], words.GetRange(2, words.Count - 2), to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting)
                     : ProcessCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunProcessCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
@@ -1870,6 +1913,16 @@ internal sealed partial class RunContext
         public override async ValueTask ProcessAsync(PsValue item)
         {
             if (quiet && _found) return;
+            // A file piped in (Get-ChildItem *.log | Select-String error): its lines, as -Path would read them.
+            if (item is PsObject { TypeNames: [FileInfoTypeName, ..] } file && file["FullName"] is { } full)
+            {
+                var path = PipelineVariables.Display(full);
+                var failure = context.Disk("Select-String").Read(path, out var bytes);
+                if (failure == FileSystemFailure.ContentNotHeld) throw new StatementTerminatedException(ProgramContentNotEmulated("Select-String", path));
+                if (failure == FileSystemFailure.None) await ProcessFileAsync(path, SplitLines(DecodeText(bytes, Ansi)));
+                return;
+            }
+
             var line = PipelineVariables.Display(item);
             _lineNumber++;
             (string Pattern, MatchCollection Matches)? hit = null;
@@ -2190,7 +2243,7 @@ internal sealed partial class RunContext
                         : star && value is PsPrimitive primitive && ValueProperties.Of(primitive) is { Count: > 0 } own ? own
                         : star && value is PsObject enumValue && ValueProperties.Of(enumValue) is { } enumNames ? enumNames : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
-                        : (shownNames ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
+                        : (shownNames ?? (star ? null : Formatting.FormatViews.ListViewOf(value)) ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
                     return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;
                 },
                 AutoSize = autoSize,

@@ -194,7 +194,16 @@ internal sealed partial class RunContext
     private PsValue? WmiMethod(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
         const string Prefix = @"System.Management.ManagementObject#root\cimv2\";
-        if (target.TypeNames is not [var first, ..] || !first.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || ManagementObjectMethods.Contains(name)) return null;
+        if (target.TypeNames is not [var first, ..] || !first.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return null;
+        // types.ps1xml's script methods of a ManagementObject: a DMTF date's DateTime and back (the uptime one-liner's
+        // $os.ConvertToDateTime($os.LastBootUpTime)).
+        if (name.Equals("ConvertToDateTime", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1) return DmtfToDateTime(name, PipelineVariables.Display(arguments[0]));
+        if (name.Equals("ConvertFromDateTime", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && arguments[0] is PsPrimitive { Value: DateTime or DateTimeOffset } date)
+        {
+            return PsPrimitive.String(DateTimeOffsetOf(date).UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+000");
+        }
+
+        if (ManagementObjectMethods.Contains(name)) return null;
         var className = first[Prefix.Length..];
         if (className.Equals("Win32_ComputerSystem", StringComparison.OrdinalIgnoreCase) && name.Equals("Rename", StringComparison.OrdinalIgnoreCase) && arguments.Count is >= 1 and <= 3)
         {
@@ -223,6 +232,25 @@ internal sealed partial class RunContext
 
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WMI method {className}.{name} is not emulated: give the script's command a rule"));
     }
+
+    /// <summary>A DMTF date (yyyyMMddHHmmss.ffffff+UUU, the offset in minutes) as ManagementDateTimeConverter.ToDateTime reads it.</summary>
+    private static PsValue DmtfToDateTime(string method, string text)
+    {
+        if (text.Length == 25 && DateTime.TryParseExact(text[..21], "yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) &&
+            int.TryParse(text[21..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var minutes))
+        {
+            return PsPrimitive.DateTime(new DateTimeOffset(local, TimeSpan.FromMinutes(minutes)).ToUniversalTime());
+        }
+
+        throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, "Specified argument was out of the range of valid values.\r\nParameter name: dmtfDate", typeof(ArgumentOutOfRangeException)));
+    }
+
+    private static DateTimeOffset DateTimeOffsetOf(PsPrimitive date) => date.Value switch
+    {
+        DateTimeOffset offset => offset,
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        _ => default,
+    };
 
     // What a WMI method returns: its out-parameters as a __PARAMETERS object, ReturnValue among them (the others in
     // WMI's order, alphabetical, around it).

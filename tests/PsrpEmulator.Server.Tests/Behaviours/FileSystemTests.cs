@@ -1074,4 +1074,18 @@ public class FileSystemTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1", @"C:\Windows\win.ini" }));
     }
+
+    /// <summary>The cleanup pattern "Get-ChildItem ... | Where-Object ... | Remove-Item" that found nothing, and paths piped by value.</summary>
+    [Test]
+    public async Task A_path_cmdlet_binds_each_object_piped_in_and_runs_not_at_all_for_none()
+    {
+        var (host, _) = await RunAsync(
+            "@() | Remove-Item; Get-ChildItem C:\\nope* | Get-ItemProperty; 'after'; " +
+            "'C:\\Windows', 'C:\\nope' | Test-Path; 'C:\\Windows\\win.ini' | Get-Content | Select-Object -First 1; " +
+            "[pscustomobject]@{ Path = 'C:\\Windows' } | Get-Item | ForEach-Object Name; (Get-ChildItem C:\\Windows\\win.ini | Get-FileHash).Algorithm; " +
+            "Get-ChildItem C:\\Windows\\win.ini | Select-String fonts | ForEach-Object { \"$($_.Path):$($_.LineNumber)\" }");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "True", "False", "; for 16-bit app support", "Windows", "SHA256", @"C:\Windows\win.ini:2" }));
+    }
 }

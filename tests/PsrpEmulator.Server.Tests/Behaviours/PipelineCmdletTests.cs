@@ -551,4 +551,19 @@ public class PipelineCmdletTests
     {
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
     }
+
+    /// <summary>5.1's list views: Get-Service | Format-List shows nine properties, Get-Process | Format-List five; -Property * all of them.</summary>
+    [Test]
+    public async Task Format_List_of_services_and_processes_is_their_list_views()
+    {
+        var (host, _) = await RunAsync("Get-Service WinRM | Format-List | Out-String; (Get-Service WinRM | Format-List * | Out-String) -split \"`r`n\" | Where-Object { $_ } | Measure-Object | ForEach-Object Count; Get-Process -Id 4 | Format-List | Out-String; 'WinRM' | Get-Service | ForEach-Object Status");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts[0], Is.EqualTo("\r\n\r\nName                : WinRM\r\nDisplayName         : Windows Remote Management (WS-Management)\r\nStatus              : Running\r\n" +
+            "DependentServices   : {}\r\nServicesDependedOn  : {RPCSS, HTTP}\r\nCanPauseAndContinue : False\r\nCanShutdown         : False\r\nCanStop             : True\r\n" +
+            "ServiceType         : Win32ShareProcess\r\n\r\n\r\n\r\n"));
+        Assert.That(int.Parse(host.OutputTexts[1], System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(9));
+        Assert.That(host.OutputTexts[2], Is.EqualTo("\r\n\r\nId      : 4\r\nHandles : 3125\r\nCPU     : 812.5\r\nSI      : 0\r\nName    : System\r\n\r\n\r\n\r\n"));
+        Assert.That(host.OutputTexts[3], Is.EqualTo("Running"));
+    }
 }

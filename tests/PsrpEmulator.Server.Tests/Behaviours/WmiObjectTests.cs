@@ -31,6 +31,10 @@ public class WmiObjectTests
     [TestCase("$c = Get-WmiObject -Class Win32_ComputerSystem; $r = $c.rename('web01'); $r.ReturnValue; $r.__CLASS; $c.Rename('no good!').ReturnValue; $c.PartOfDomain",
         "0|__PARAMETERS|87|False")]
     [TestCase("(gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average", "3")]
+    // The uptime one-liner: a DMTF date through types.ps1xml's ConvertToDateTime, and back.
+    [TestCase("$os = Get-WmiObject Win32_OperatingSystem; $boot = $os.ConvertToDateTime($os.LastBootUpTime); $boot.GetType().Name; $boot.ToString('o'); $os.ConvertFromDateTime($boot)",
+        "DateTime|2026-01-12T09:35:00.0000000+00:00|20260112093500.000000+000")]
+    [TestCase("[Environment]::Version.Major; [Environment]::Version", "4|4.0.30319.42000")]
     // Serverspec's process owner: GetOwner() of the first process of a name.
     [TestCase("gwmi win32_process -filter \"name = 'svchost.exe'\" | select -first 1 | % {$_.getowner().user}; $s = (gwmi Win32_Process -Filter 'ProcessId = 4').GetOwner(); \"$($s.Domain)\\$($s.User) $($s.ReturnValue)\"; (gwmi Win32_Process -Filter 'ProcessId = 0').GetOwner().ReturnValue",
         "NETWORK SERVICE|NT AUTHORITY\\SYSTEM 0|2")]

@@ -830,6 +830,19 @@ internal static class FormatViews
         _ => null,
     };
 
+    // The types whose Format-List without properties is a list view of their own (5.1's DotNetTypes.format.ps1xml), not
+    // every property.
+    private static readonly Dictionary<string, string[]> ListViews = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.ServiceProcess.ServiceController"] =
+            ["Name", "DisplayName", "Status", "DependentServices", "ServicesDependedOn", "CanPauseAndContinue", "CanShutdown", "CanStop", "ServiceType"],
+        ["System.Diagnostics.Process"] = ["Id", "Handles", "CPU", "SI", "Name"],
+    };
+
+    /// <summary>The properties of a type's own list view (Format-List without -Property); null for a type without one.</summary>
+    public static IReadOnlyList<string>? ListViewOf(PsValue value) =>
+        value is PsObject { TypeNames: { } names } ? names.Select(n => ListViews.GetValueOrDefault(StripDeserialized(n))).FirstOrDefault(v => v is not null) : null;
+
     /// <summary>A list of an object's properties (Format-List, and an object written out of band): its type's default display set, else all of them.</summary>
     public static FormatView ListOf(PsValue value, IReadOnlyList<string>? properties = null)
     {
