@@ -196,6 +196,7 @@ internal static partial class ScriptExpressions
         types["IO.FileStream"] = types[FileStreamTypeName];
         Add(StopwatchTypeName);
         Add(RunContext.EventLogTypeName);
+        Add("System.TimeZoneInfo");
         Add(RunContext.PingTypeName);
         Add(RunContext.TcpClientTypeName);
         Add(FileVersionInfoTypeName);
@@ -367,7 +368,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
-            ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.TimeZoneInfo", "LOCAL" or "UTC") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -567,6 +568,10 @@ internal static partial class ScriptExpressions
                 .With("Version", PsPrimitive.Version("10.0.17763.0"))
                 .With("VersionString", "Microsoft Windows NT 10.0.17763.0"),
             ("System.Environment", "PROCESSORCOUNT", -1) => PsPrimitive.Int32(2),
+            // The server's time zone, Get-TimeZone's: UTC (the clock the emulator's dates are in).
+            ("System.TimeZoneInfo", "LOCAL" or "UTC", -1) => new PsObject(["System.TimeZoneInfo", "System.Object"]) { ToStringValue = "(UTC) Coordinated Universal Time" }
+                .With("Id", "UTC").With("DisplayName", "(UTC) Coordinated Universal Time").With("StandardName", "Coordinated Universal Time")
+                .With("DaylightName", "Coordinated Universal Time").With("BaseUtcOffset", PsPrimitive.Duration(TimeSpan.Zero)).With("SupportsDaylightSavingTime", false),
             // The CLR Windows PowerShell 5.1 runs on: .NET Framework 4.7's (4.0.30319.42000 for every 4.6 and later).
             ("System.Environment", "VERSION", -1) => PsPrimitive.Version("4.0.30319.42000"),
             // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.
