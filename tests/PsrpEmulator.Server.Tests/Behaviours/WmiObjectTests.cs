@@ -131,4 +131,19 @@ public class WmiObjectTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Running", "Running", "0", "1" }));
     }
+
+    /// <summary>Get-CimInstance's Win32 classes show as the CIM cmdlets' tables (Get-WmiObject's as lists); Format-List the same properties.</summary>
+    [Test]
+    public async Task The_cim_cmdlets_show_win32_classes_as_their_tables()
+    {
+        var (host, _) = await RunAsync("Get-CimInstance Win32_OperatingSystem | Out-String -Width 120; Get-CimInstance Win32_LogicalDisk | Format-List | Out-String");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts[0], Does.StartWith(
+            "\r\nSystemDirectory     Organization BuildNumber RegisteredUser SerialNumber            Version   \r\n" +
+            "---------------     ------------ ----------- -------------- ------------            -------   \r\n" +
+            "C:\\Windows\\system32              17763       Windows User   00430-00000-00000-AA000 10.0.17763\r\n"));
+        Assert.That(host.OutputTexts[1], Does.StartWith("\r\n\r\nDeviceID     : C:\r\nDriveType    : 3\r\nProviderName : \r\nVolumeName   : \r\nSize         : "));
+        Assert.That(host.OutputTexts[1], Does.Not.Contain("FileSystem"));
+    }
 }

@@ -415,6 +415,21 @@ internal static class FormatViews
         new("RestartNeeded", 0, ColumnAlignment.Left, o => Property(o, "RestartNeeded")),
     ]);
 
+    // The CIM cmdlets' tables of the Win32 classes scripts read most (Get-CimInstance's, where Get-WmiObject lists a
+    // ManagementObject's default properties): sized to their rows, left-aligned.
+    private static FormatView CimTable(string className, params string[] columns) => new(CimInstancePrefix + "root/cimv2/" + className, FormatShape.Table,
+        [.. columns.Select(c => new FormatColumn(c, 0, ColumnAlignment.Left, o => Property(o, c)))]);
+
+    private static readonly FormatView[] CimTables =
+    [
+        CimTable("Win32_OperatingSystem", "SystemDirectory", "Organization", "BuildNumber", "RegisteredUser", "SerialNumber", "Version"),
+        CimTable("Win32_ComputerSystem", "Name", "PrimaryOwnerName", "Domain", "TotalPhysicalMemory", "Model", "Manufacturer"),
+        CimTable("Win32_LogicalDisk", "DeviceID", "DriveType", "ProviderName", "VolumeName", "Size", "FreeSpace"),
+        CimTable("Win32_Process", "ProcessId", "Name", "HandleCount", "WorkingSetSize", "VirtualSize"),
+        CimTable("Win32_Service", "ProcessId", "Name", "StartMode", "State", "Status", "ExitCode"),
+        CimTable("Win32_BIOS", "SMBIOSBIOSVersion", "Manufacturer", "Name", "SerialNumber", "Version"),
+    ];
+
     // The SmbShare module's shares and their permissions: Smb.format.ps1xml's tables (no widths: as wide as their contents).
     private static readonly FormatView SmbShare = new("Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/MSFT_SmbShare", FormatShape.Table,
     [
@@ -774,6 +789,11 @@ internal static class FormatViews
         ["System.IO.DirectoryInfo"] = Children,
     };
 
+    static FormatViews()
+    {
+        foreach (var view in CimTables) ByTypeName[view.Key] = view;
+    }
+
     /// <summary>The view Out-Default uses for <paramref name="value"/>: its type's (most derived type name first), else by its property count.</summary>
     public static FormatView For(PsValue value)
     {
@@ -841,7 +861,10 @@ internal static class FormatViews
 
     /// <summary>The properties of a type's own list view (Format-List without -Property); null for a type without one.</summary>
     public static IReadOnlyList<string>? ListViewOf(PsValue value) =>
-        value is PsObject { TypeNames: { } names } ? names.Select(n => ListViews.GetValueOrDefault(StripDeserialized(n))).FirstOrDefault(v => v is not null) : null;
+        value is PsObject { TypeNames: { } names } ? names.Select(n => ListViews.GetValueOrDefault(StripDeserialized(n))).FirstOrDefault(v => v is not null) ??
+            // A CIM class with a table lists the same properties (its default display set).
+            (names.Count > 0 && CimTables.FirstOrDefault(t => t.Key.Equals(StripDeserialized(names[0]), StringComparison.OrdinalIgnoreCase)) is { } cim ? [.. cim.Columns.Select(c => c.Label)] : null)
+            : null;
 
     /// <summary>A list of an object's properties (Format-List, and an object written out of band): its type's default display set, else all of them.</summary>
     public static FormatView ListOf(PsValue value, IReadOnlyList<string>? properties = null)
