@@ -566,4 +566,14 @@ public class PipelineCmdletTests
         Assert.That(host.OutputTexts[2], Is.EqualTo("\r\n\r\nId      : 4\r\nHandles : 3125\r\nCPU     : 812.5\r\nSI      : 0\r\nName    : System\r\n\r\n\r\n\r\n"));
         Assert.That(host.OutputTexts[3], Is.EqualTo("Running"));
     }
+
+    /// <summary>The top-memory one-liner: processes sorted and summed by their .NET WorkingSet64 (WS's value).</summary>
+    [Test]
+    public async Task Processes_have_the_dotnet_memory_properties_their_aliases_show()
+    {
+        var (host, _) = await RunAsync("Get-Process | Sort-Object WorkingSet64 -Descending | Select-Object -First 1 | ForEach-Object { \"$($_.Name) $($_.WorkingSet64 -eq $_.WS) $($_.HandleCount -eq $_.Handles) $($_.PrivateMemorySize64.GetType().Name)\" }; (Get-Process | Measure-Object WorkingSet64 -Sum).Sum");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "wsmprovhost True True Int64", "83501056" }));
+    }
 }
