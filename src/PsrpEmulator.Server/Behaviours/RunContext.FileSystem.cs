@@ -376,8 +376,14 @@ internal sealed partial class RunContext
             return true;
         }
 
-        return arguments.Has("Confirm") && !await ConfirmAsync(arguments, description);
+        if (arguments.Has("Confirm") && !await ConfirmAsync(arguments, description)) return true;
+        // -Verbose: the operation, as ShouldProcess writes it before the cmdlet acts.
+        if (_verboseSwitch) await Host.WriteAsync(new VerboseRecordMessage(description), cancellationToken);
+        return false;
     }
+
+    // The statement running now was given -Verbose (its ShouldProcess writes verbose records).
+    private bool _verboseSwitch;
 
     /// <summary>
     /// A cmdlet's ShouldProcess at ConfirmImpact High (Unregister-ScheduledTask): the host is asked unless

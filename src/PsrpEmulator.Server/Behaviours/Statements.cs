@@ -797,8 +797,9 @@ internal static partial class Statements
 
     /// <summary>A command's common parameters the emulator applies: its text without them, and their values.</summary>
     /// <param name="ErrorVariable">-ErrorVariable / -ev's name (a leading <c>+</c>: add to the variable's records).</param>
+    /// <param name="Verbose">-Verbose (or -Verbose:$true) was given: the cmdlet's ShouldProcess writes its verbose record.</param>
     internal sealed record CommonParameters(string Bare, string? ErrorAction, string? WarningAction,
-        string? ErrorVariable = null, string? WarningVariable = null, string? OutVariable = null)
+        string? ErrorVariable = null, string? WarningVariable = null, string? OutVariable = null, bool Verbose = false)
     {
         public bool HasVariables => ErrorVariable is not null || WarningVariable is not null || OutVariable is not null;
     }
@@ -823,6 +824,7 @@ internal static partial class Statements
              text.IndexOf("-o", StringComparison.OrdinalIgnoreCase) < 0 && text.IndexOf("-v", StringComparison.OrdinalIgnoreCase) < 0 &&
              text.IndexOf("-d", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
         string? errorAction = null, warningAction = null, errorVariable = null, warningVariable = null, outVariable = null;
+        var verbose = false;
         var bare = text;
         // Right to left, so the indexes of the earlier ones hold.
         var matches = ActionPreferenceSyntax().Matches(text).Where(x => IsTopLevel(text, x.Index)).Reverse().ToList();
@@ -836,7 +838,10 @@ internal static partial class Statements
         {
             if (match.Groups["switch"].Success)
             {
-                // -Verbose / -Debug of a cmdlet the emulator answers: nothing it writes changes.
+                // -Verbose / -Debug of a cmdlet the emulator answers: -Verbose (not :$false) makes its ShouldProcess
+                // write the operation as a verbose record; nothing else it writes changes.
+                var switchText = match.Value.Trim();
+                if (switchText.StartsWith("-v", StringComparison.OrdinalIgnoreCase) && !switchText.EndsWith(":$false", StringComparison.OrdinalIgnoreCase)) verbose = true;
             }
             else if (match.Groups["variable"].Success)
             {
@@ -868,7 +873,7 @@ internal static partial class Statements
             bare = bare.Remove(match.Index, match.Length);
         }
 
-        return new CommonParameters(bare.Trim(), errorAction, warningAction, errorVariable, warningVariable, outVariable);
+        return new CommonParameters(bare.Trim(), errorAction, warningAction, errorVariable, warningVariable, outVariable, verbose);
 
         // The parameter's blank is a top-level one of this command: no pipe bar before it.
         static bool IsTopLevel(string text, int at)

@@ -754,12 +754,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     // statement's output, not to that wrapper.
                     var underlying = output is ActionPreferenceHost wrapped ? wrapped.Inner : output;
                     var preferences = new ActionPreferenceHost(underlying, errorAction, warningAction, own && actions!.HasVariables ? actions : null);
+                    var verboseBefore = _verboseSwitch;
+                    _verboseSwitch = own && actions!.Verbose;
                     try
                     {
                         await RunStatementAsync(own ? actions!.Bare : text, preferences, blockNesting + 1);
                     }
                     finally
                     {
+                        _verboseSwitch = verboseBefore;
                         // -ErrorVariable and the like are set when the command ends, also when it ends in an error.
                         preferences.AssignVariables(scope.Variables);
                     }

@@ -1088,4 +1088,15 @@ public class FileSystemTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "True", "False", "; for 16-bit app support", "Windows", "SHA256", @"C:\Windows\win.ini:2" }));
     }
+
+    /// <summary>-Verbose makes a file cmdlet's ShouldProcess write the operation as a verbose record; -Verbose:$false does not.</summary>
+    [Test]
+    public async Task A_file_cmdlets_verbose_switch_writes_its_operation()
+    {
+        var (host, _) = await RunAsync("Set-Content C:\\a.txt x; Set-Content C:\\b.txt y; Remove-Item C:\\a.txt -Verbose; Remove-Item C:\\b.txt -Verbose:$false; Test-Path C:\\a.txt, C:\\b.txt");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[] { "Performing the operation \"Remove File\" on target \"C:\\a.txt\"." }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "False" }));
+    }
 }
