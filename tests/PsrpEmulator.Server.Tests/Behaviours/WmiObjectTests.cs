@@ -31,6 +31,9 @@ public class WmiObjectTests
     [TestCase("$c = Get-WmiObject -Class Win32_ComputerSystem; $r = $c.rename('web01'); $r.ReturnValue; $r.__CLASS; $c.Rename('no good!').ReturnValue; $c.PartOfDomain",
         "0|__PARAMETERS|87|False")]
     [TestCase("(gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average", "3")]
+    // A -Filter of several conditions on Win32_Service is the class's WQL query (a stopped automatic service check).
+    [TestCase("(Get-CimInstance Win32_Service -Filter \"StartMode='Auto' AND State<>'Running'\" | Measure-Object).Count; (Get-CimInstance Win32_Service -Filter \"Name LIKE 'Win%' OR StartMode='Disabled'\").Name -join ','; (gwmi Win32_Service -Filter 'State = \"Running\" and StartMode = \"Auto\"').Name -join ','",
+        "0|Spooler,WinRM|EventLog,WinRM")]
     // The uptime one-liner: a DMTF date through types.ps1xml's ConvertToDateTime, and back.
     [TestCase("$os = Get-WmiObject Win32_OperatingSystem; $boot = $os.ConvertToDateTime($os.LastBootUpTime); $boot.GetType().Name; $boot.ToString('o'); $os.ConvertFromDateTime($boot)",
         "DateTime|2026-01-12T09:35:00.0000000+00:00|20260112093500.000000+000")]
