@@ -68,19 +68,20 @@ internal sealed partial class RunContext
     private const string RerunStageCommand = "(per object)";
 
     // The cmdlets the emulator runs as statements that bind a path or name from the pipeline by value or property, and that parameter.
-    private static (string Command, string Parameter)? PipelineBoundParameter(string name) => name.ToUpperInvariant() switch
-    {
-        "TEST-PATH" => ("Test-Path", "Path"),
-        "GET-ITEM" or "GI" => ("Get-Item", "Path"),
-        "GET-CONTENT" or "GC" or "CAT" or "TYPE" => ("Get-Content", "Path"),
-        "GET-CHILDITEM" or "GCI" or "DIR" or "LS" => ("Get-ChildItem", "Path"),
-        "GET-FILEHASH" => ("Get-FileHash", "Path"),
-        "SPLIT-PATH" => ("Split-Path", "Path"),
-        "RESOLVE-PATH" or "RVPA" => ("Resolve-Path", "Path"),
-        "CONVERT-PATH" or "CVPA" => ("Convert-Path", "Path"),
-        "GET-SERVICE" or "GSV" => ("Get-Service", "Name"),
-        _ => null,
-    };
+    private static (string Command, string Parameter)? PipelineBoundParameter(string name) =>
+        (WindowsCommands.AliasTarget(name) ?? name).ToUpperInvariant() switch
+        {
+            "TEST-PATH" => ("Test-Path", "Path"),
+            "GET-ITEM" => ("Get-Item", "Path"),
+            "GET-CONTENT" => ("Get-Content", "Path"),
+            "GET-CHILDITEM" => ("Get-ChildItem", "Path"),
+            "GET-FILEHASH" => ("Get-FileHash", "Path"),
+            "SPLIT-PATH" => ("Split-Path", "Path"),
+            "RESOLVE-PATH" => ("Resolve-Path", "Path"),
+            "CONVERT-PATH" => ("Convert-Path", "Path"),
+            "GET-SERVICE" => ("Get-Service", "Name"),
+            _ => null,
+        };
 
     /// <summary>
     /// A cmdlet run once per object piped in, as PowerShell binds it: an item (a FileInfo, a registry key) as its

@@ -165,7 +165,7 @@ internal sealed partial class RunContext
         {
             WmiValueKind.Datetime when cim && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) => PsPrimitive.DateTime(date),
             WmiValueKind.Datetime when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) =>
-                PsPrimitive.String(date.UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+000"),
+                PsPrimitive.String(DmtfText(date)),
             _ when WmiTextProperties.Contains(property.Name) => PsPrimitive.String(text),
             _ when text.Equals("true", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Boolean(true),
             _ when text.Equals("false", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Boolean(false),
@@ -200,7 +200,7 @@ internal sealed partial class RunContext
         if (name.Equals("ConvertToDateTime", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1) return DmtfToDateTime(name, PipelineVariables.Display(arguments[0]));
         if (name.Equals("ConvertFromDateTime", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && arguments[0] is PsPrimitive { Value: DateTime or DateTimeOffset } date)
         {
-            return PsPrimitive.String(DateTimeOffsetOf(date).UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+000");
+            return PsPrimitive.String(DmtfText(DateTimeOffsetOf(date)));
         }
 
         if (ManagementObjectMethods.Contains(name)) return null;
@@ -232,6 +232,9 @@ internal sealed partial class RunContext
 
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WMI method {className}.{name} is not emulated: give the script's command a rule"));
     }
+
+    // A time as WMI writes a DMTF date, in UTC (+000).
+    private static string DmtfText(DateTimeOffset date) => date.UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+000";
 
     /// <summary>A DMTF date (yyyyMMddHHmmss.ffffff+UUU, the offset in minutes) as ManagementDateTimeConverter.ToDateTime reads it.</summary>
     private static PsValue DmtfToDateTime(string method, string text)

@@ -22,7 +22,7 @@ internal sealed partial class RunContext
         "Authentication", "UseSSL", "Port", "ApplicationName", "OptionSet", "SessionOption", "FilePath", "Fragment", "Dialect", "Filter", "ReturnType", "Shallow",
         "BasePropertiesOnly", "Associations", "CertificateThumbprint"];
 
-    private const string ConfigNamespace = "http://schemas.microsoft.com/wbem/wsman/1/config";
+    private const string ConfigNamespace = WsManSettings.ConfigNamespace;
 
     private async ValueTask RunWsManInstanceAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {

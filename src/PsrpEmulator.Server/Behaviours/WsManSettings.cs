@@ -77,7 +77,8 @@ public sealed class WsManSettings
         }
     }
 
-    private const string ConfigNamespace = "http://schemas.microsoft.com/wbem/wsman/1/config";
+    /// <summary>The resource URI WinRM's configuration lives under (winrm/config's full form).</summary>
+    public const string ConfigNamespace = "http://schemas.microsoft.com/wbem/wsman/1/config";
 
     /// <summary>
     /// The configuration's parts by resource URI (<c>winrm/config/service/auth</c> or its full URI; winrm/config/winrs

@@ -340,7 +340,7 @@ internal static class FormatViews
 
     // The Storage module's tables (Storage.format.ps1xml): Get-Volume's sized to its rows (the view gives no widths).
     // Certificates: 5.1's ThumbprintTable (CertificateProvider.format.ps1xml), grouped by the store's provider path.
-    private static readonly FormatView Certificate = new("System.Security.Cryptography.X509Certificates.X509Certificate2", FormatShape.Table,
+    private static readonly FormatView Certificate = new(RunContext.X509Certificate2TypeName, FormatShape.Table,
     [
         new("Thumbprint", 41, ColumnAlignment.Left, o => Property(o, "Thumbprint")),
         new("Subject", 0, ColumnAlignment.Left, o => Property(o, "Subject")),
@@ -364,7 +364,7 @@ internal static class FormatViews
         new("Name", 0, ColumnAlignment.Left, o => Property(o, "Name")),
     ]);
 
-    private static readonly FormatView CertificateEntry = new("System.Security.Cryptography.X509Certificates.X509Certificate2", FormatShape.List,
+    private static readonly FormatView CertificateEntry = new(RunContext.X509Certificate2TypeName, FormatShape.List,
     [
         new("Subject", 0, ColumnAlignment.Left, o => Property(o, "Subject")),
         new("Issuer", 0, ColumnAlignment.Left, o => Property(o, "Issuer")),
@@ -383,12 +383,10 @@ internal static class FormatViews
         {
             "Microsoft.PowerShell.Commands.X509StoreLocation" => StoreLocationEntry,
             "System.Security.Cryptography.X509Certificates.X509Store" => StoreEntry,
-            X509CertificateTypeName => CertificateEntry,
+            RunContext.X509Certificate2TypeName => CertificateEntry,
             _ => null,
         } : null,
     };
-
-    private const string X509CertificateTypeName = "System.Security.Cryptography.X509Certificates.X509Certificate2";
 
     // The DISM module's lists (Dism.format.ps1xml, as remembered, UNVERIFIED): a feature's name and state, a feature
     // asked for by name with its descriptions, and the image a change reports (Path, Online, RestartNeeded).
