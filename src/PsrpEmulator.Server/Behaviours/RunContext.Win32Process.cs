@@ -93,7 +93,7 @@ internal sealed partial class RunContext
         catch (WqlException e)
         {
             // WMI's own answer is an "Invalid query" CimException (0x80041017), whose record is not emulated.
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimInstance of '{text}': {e.Message}; WMI refuses such a query (Invalid query), which the emulator does not emulate"));
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WQL query '{text}': {e.Message}; WMI refuses such a query (Invalid query), which the emulator does not emulate"));
         }
     }
 

@@ -34,6 +34,9 @@ public class WmiObjectTests
     // A -Filter of several conditions on Win32_Service is the class's WQL query (a stopped automatic service check).
     [TestCase("(Get-CimInstance Win32_Service -Filter \"StartMode='Auto' AND State<>'Running'\" | Measure-Object).Count; (Get-CimInstance Win32_Service -Filter \"Name LIKE 'Win%' OR StartMode='Disabled'\").Name -join ','; (gwmi Win32_Service -Filter 'State = \"Running\" and StartMode = \"Auto\"').Name -join ','",
         "0|Spooler,WinRM|EventLog,WinRM")]
+    // So is one on Win32_LogicalDisk (a free space check).
+    [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=3 AND FreeSpace<>0\").DeviceID; @(gwmi Win32_LogicalDisk -Filter 'FreeSpace < 100').Count; (gwmi Win32_LogicalDisk -Filter \"DriveType=3 AND DeviceID='C:'\").FreeSpace.GetType().Name",
+        "C:|0|UInt64")]
     // The uptime one-liner: a DMTF date through types.ps1xml's ConvertToDateTime, and back.
     [TestCase("$os = Get-WmiObject Win32_OperatingSystem; $boot = $os.ConvertToDateTime($os.LastBootUpTime); $boot.GetType().Name; $boot.ToString('o'); $os.ConvertFromDateTime($boot)",
         "DateTime|2026-01-12T09:35:00.0000000+00:00|20260112093500.000000+000")]
