@@ -998,6 +998,11 @@ internal sealed partial class RunContext
         }
     }
 
+    // A stage's -Verbose (-vb, -Verbose:$true; not -Verbose:$false).
+    private static bool VerboseSwitch(List<string> words) => words.Any(w =>
+        w.Split(':')[0] is var name && (name.Equals("-Verbose", StringComparison.OrdinalIgnoreCase) || name.Equals("-vb", StringComparison.OrdinalIgnoreCase)) &&
+        (!w.Contains(':', StringComparison.Ordinal) || w.EndsWith(":$true", StringComparison.OrdinalIgnoreCase)));
+
     // The common parameters a stage's words may carry, which its binding does not know (-ErrorAction is the statement's;
     // -Verbose and -Debug change nothing the emulated cmdlets write).
     private static List<string> StripCommonParameters(List<string> words)
@@ -1031,7 +1036,7 @@ internal sealed partial class RunContext
     /// Set-Content, Add-Content, Out-File and Remove-Item in a pipeline: the objects piped in are the content (the
     /// items or paths to remove), written when the input ends.
     /// </summary>
-    private sealed class FileInputStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting) : Stage
+    private sealed class FileInputStage(RunContext context, string command, StageArguments arguments, IPipelineHost? to, int blockNesting, bool verbose) : Stage
     {
         /// <summary>The cmdlets this stage runs on what is piped to them.</summary>
         public static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
@@ -1065,13 +1070,29 @@ internal sealed partial class RunContext
                 return;
             }
 
+            // The stage's own -Verbose: its ShouldProcess writes the operations (... | Remove-Item -Verbose).
+            var verboseBefore = context._verboseSwitch;
+            context._verboseSwitch |= verbose;
+            try
+            {
+                await RunAsync();
+            }
+            finally
+            {
+                context._verboseSwitch = verboseBefore;
+            }
+
+            await EndNext();
+        }
+
+        private async ValueTask RunAsync()
+        {
             var output = new EmittingHost(to ?? context.Host, Emit);
             // Registry keys piped (Get-ChildItem HKLM:\...\Uninstall | Get-ItemProperty, | Remove-Item): the registry's.
             if (RegistryCommandNames.Contains(command) ||
                 command == "Remove-Item" && _items.Count > 0 && _items.All(i => i is PsObject o && o["PSPath"] is { } p && RegistryDrive().IsMatch(PipelineVariables.Display(p))))
             {
                 await context.RunRegistryCommandAsync(command, arguments, _items, to, output, blockNesting);
-                await EndNext();
                 return;
             }
 
@@ -1126,8 +1147,6 @@ internal sealed partial class RunContext
                     break;
                 }
             }
-
-            await EndNext();
         }
     }
 

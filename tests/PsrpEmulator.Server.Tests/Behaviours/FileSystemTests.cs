@@ -1099,4 +1099,19 @@ public class FileSystemTests
         Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[] { "Performing the operation \"Remove File\" on target \"C:\\a.txt\"." }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "False" }));
     }
+
+    /// <summary>So does a pipeline stage's: a cleanup's "... | Remove-Item -Verbose" lists each file it removes.</summary>
+    [Test]
+    public async Task A_pipeline_stages_verbose_switch_writes_each_operation()
+    {
+        var (host, _) = await RunAsync("New-Item C:\\logs -ItemType Directory | Out-Null; 'a', 'b' | % { Set-Content \"C:\\logs\\$_.log\" x }; " +
+            "Get-ChildItem C:\\logs -Filter *.log | Remove-Item -Verbose; Set-Content C:\\c.txt z; Get-Item C:\\c.txt | Remove-Item -Verbose:$false; (Get-ChildItem C:\\logs).Count; Test-Path C:\\c.txt");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[]
+        {
+            "Performing the operation \"Remove File\" on target \"C:\\logs\\a.log\".", "Performing the operation \"Remove File\" on target \"C:\\logs\\b.log\".",
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "False" }));
+    }
 }
