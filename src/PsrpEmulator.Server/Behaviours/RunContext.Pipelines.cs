@@ -421,8 +421,17 @@ internal sealed partial class RunContext
     private HeldInputStage HeldInput(string command, List<string> words, Func<StageArguments, IReadOnlyList<PsValue>, IPipelineHost, ValueTask> run, IPipelineHost? to, bool needsInput)
     {
         var arguments = BindValueCommand(command, StripCommonParameters(words));
-        return new HeldInputStage(command, (items, output) => run(arguments, items, output), to ?? Host, needsInput);
+        return new HeldInputStage(command, (items, output) => run(arguments, items, output), StageHost(command, words, to) ?? Host, needsInput);
     }
+
+    /// <summary>
+    /// A stage's own -ErrorAction / -WarningAction (the statement's are its first command's): what the stage writes
+    /// answers to them (<c>Get-ChildItem ... -Recurse | Get-ItemProperty -Name Release -ErrorAction SilentlyContinue</c>).
+    /// </summary>
+    private IPipelineHost? StageHost(string command, List<string> words, IPipelineHost? to) =>
+        Statements.ActionPreferences(command + " " + string.Join(" ", words)) is { } own && (own.ErrorAction is not null || own.WarningAction is not null)
+            ? new ActionPreferenceHost(to ?? Host, own.ErrorAction, own.WarningAction)
+            : to;
 
     /// <summary>Runs <c>first | stage | stage ...</c>, as <see cref="PipelineStages"/> read it.</summary>
     private async ValueTask RunPipelineAsync(ParsedPipeline pipeline, IPipelineHost? to, int blockNesting)
@@ -438,21 +447,21 @@ internal sealed partial class RunContext
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : command == RerunStageCommand ? new PerObjectStage(this, words[0], words[1], words.GetRange(2, words.Count - 2), to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
-                    : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), to, blockNesting, VerboseSwitch(words))
+                    : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), StageHost(command, words, to), blockNesting, VerboseSwitch(words))
                     : ProcessCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunProcessCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
                     : ServiceCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunServiceCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: false)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
-                        command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                        command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : ScheduledTaskCommandNames.Contains(command) && !command.StartsWith("New-", StringComparison.Ordinal) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
-                        "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                        "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : SmbShareCommandNames.Contains(command) && command != "New-SmbShare" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
-                        "InputObject", (a, output) => RunSmbShareCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                        "InputObject", (a, output) => RunSmbShareCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
-                        command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                        command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : StorageCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
-                        command == "Get-Partition" ? "Volume" : "Partition", (a, output) => RunStorageCommandAsync(command, a, to, output, blockNesting), to ?? Host)
+                        command == "Get-Partition" ? "Volume" : "Partition", (a, output) => RunStorageCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
-                        (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), to ?? Host)
+                        (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
             }
         }

@@ -327,6 +327,22 @@ public class DefaultScenarioTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// Microsoft's own .NET version snippet: the keys without a Release value are passed over by the pipeline stage's own
+    /// -ErrorAction (the statement's belongs to its first command), and -ErrorAction Stop there ends the statement.
+    /// </summary>
+    [Test]
+    public async Task A_pipeline_stages_own_error_action_applies_to_what_it_writes()
+    {
+        var (host, outcome) = await Default.RunScriptAsync(
+            "Get-ChildItem 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP' -Recurse | Get-ItemProperty -Name Release -ErrorAction SilentlyContinue | % { $_.PSChildName + ' ' + $_.Release }; " +
+            "try { Get-ChildItem 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP' | Get-ItemProperty -Name Release -ErrorAction Stop; 'not here' } catch { 'caught ' + $_.FullyQualifiedErrorId }");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Client 461814", "Full 461814", "caught System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand" }));
+    }
+
     [TestCase("Get-ChildItem C:\\ -Directory | % Name", "PerfLogs|Program Files|Program Files (x86)|Users|Windows")]
     [TestCase("gci 'C:\\' -File | % Name; dir C:\\ -ad | Measure-Object | % Count; ls -Path C:\\ -af | % Length", "setup.log|5|2048")]
     public async Task Get_ChildItem_of_the_system_drive_takes_Directory_and_File(string script, string expected)
