@@ -209,6 +209,9 @@ internal sealed partial class RunContext
         {
             var newName = PipelineVariables.Display(arguments[0]);
             var valid = newName.Length is > 0 and <= 63 && newName.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && !newName.All(char.IsAsciiDigit);
+            // The new name waits for the restart where Windows keeps it: ComputerName\ComputerName, while
+            // ActiveComputerName keeps the running one (what pending-reboot checks compare).
+            if (valid) Host.Registry?.SetValue(VirtualRegistry.LocalMachine, null, PendingComputerNameKey, new RegistryValue("ComputerName", RegistryValueKind.String, newName.ToUpperInvariant()));
             return WmiMethodResult(valid ? 0u : 87u);
         }
 
@@ -232,6 +235,8 @@ internal sealed partial class RunContext
 
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WMI method {className}.{name} is not emulated: give the script's command a rule"));
     }
+
+    private const string PendingComputerNameKey = @"SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName";
 
     // A time as WMI writes a DMTF date, in UTC (+000).
     private static string DmtfText(DateTimeOffset date) => date.UtcDateTime.ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture) + "+000";

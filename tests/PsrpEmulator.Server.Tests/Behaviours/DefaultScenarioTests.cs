@@ -328,6 +328,55 @@ public class DefaultScenarioTests
     }
 
     /// <summary>
+    /// A pending-reboot check as scripts write it (Test-PendingReboot's keys: Component Based Servicing's RebootPending,
+    /// Windows Update's RebootRequired, PendingFileRenameOperations, the pending computer name): nothing is pending on a
+    /// fresh server, until a WMI rename writes the new name where Windows keeps it for the restart.
+    /// </summary>
+    [Test]
+    public async Task A_pending_reboot_check_finds_none_until_the_computer_is_renamed()
+    {
+        const string check = "$cbs = Test-Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending'; " +
+            "$wu = Test-Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired'; " +
+            "$pfro = $null -ne (Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager' -Name PendingFileRenameOperations -ErrorAction SilentlyContinue); " +
+            "$active = (Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName').ComputerName; " +
+            "$pending = (Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName').ComputerName; " +
+            "'{0} {1} {2} {3} {4} {5}' -f $cbs, $wu, $pfro, $active, $pending, ($cbs -or $wu -or $pfro -or ($active -ne $pending)); ";
+        var host = new RecordingHost { Runspace = new RunspaceState(), Wmi = new ComputerWmi(Default, "TESTHOST01", null, null, null) };
+        var outcome = await Default.Resolve(Behaviour.Script(
+            "(Get-Item 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing').PSChildName; " + check +
+            "(Get-WmiObject Win32_ComputerSystem).Rename('web01').ReturnValue; " + check)).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Component Based Servicing", "False False False TESTHOST01 TESTHOST01 False", "0", "False False False TESTHOST01 WEB01 True",
+        }));
+    }
+
+    /// <summary>A fresh server's TLS and install-time keys, as hardening and inventory scripts read them.</summary>
+    [Test]
+    public async Task The_registry_has_a_fresh_servers_SCHANNEL_and_install_time_values()
+    {
+        var (host, outcome) = await Default.RunScriptAsync(
+            "Get-ChildItem 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL' | % PSChildName; " +
+            "Get-ChildItem 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols' -Recurse | % Name; " +
+            "Test-Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server'; " +
+            "$v = Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'; (Get-Date '1970-01-01').AddSeconds($v.InstallDate).ToString('yyyy-MM-dd HH:mm'); $v.ProductId; " +
+            "$v.ProductId -eq (Get-CimInstance Win32_OperatingSystem).SerialNumber; Test-Path HKLM:\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Ciphers", "CipherSuites", "Hashes", "KeyExchangeAlgorithms", "Protocols",
+            "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\SSL 2.0",
+            "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\SSL 2.0\\Client",
+            "False", "2026-01-12 09:41", "00430-00000-00000-AA000", "True", "True",
+        }));
+    }
+
+    /// <summary>
     /// Microsoft's own .NET version snippet: the keys without a Release value are passed over by the pipeline stage's own
     /// -ErrorAction (the statement's belongs to its first command), and -ErrorAction Stop there ends the statement.
     /// </summary>

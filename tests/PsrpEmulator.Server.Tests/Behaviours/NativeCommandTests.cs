@@ -103,6 +103,24 @@ public class NativeCommandTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// systeminfo /fo csv read back as objects (an inventory's one-liner): a header of the labels, one line of values, a
+    /// multi-line value's lines joined with commas; /nh leaves the header out; /fo list is the default output.
+    /// </summary>
+    [Test]
+    public async Task Systeminfo_as_csv_reads_back_as_one_object_with_the_list_formats_values()
+    {
+        var (host, _) = await RunAsync("$s = systeminfo /fo csv | ConvertFrom-Csv; $s.'OS Name'; $s.'Original Install Date'; $s.'Hotfix(s)'; @(systeminfo /FO CSV /NH).Count; " +
+            "(systeminfo /fo list | Out-String) -eq (systeminfo | Out-String); (systeminfo | findstr /C:\"Original Install Date\")");
+
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Microsoft Windows Server 2019 Datacenter", "1/12/2026, 9:41:00 AM", "4 Hotfix(s) Installed.,[01]: KB4470788,[02]: KB4486153,[03]: KB5005112,[04]: KB5031361",
+            "2", "True", "Original Install Date:     1/12/2026, 9:41:00 AM",
+        }));
+    }
+
     /// <summary>The call operator with a command's name, written out, quoted or in a variable: that command.</summary>
     [Test]
     public async Task The_call_operator_runs_the_command_it_names()
