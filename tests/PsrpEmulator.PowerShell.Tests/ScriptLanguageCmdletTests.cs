@@ -182,7 +182,7 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
             """);
 
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
-        Assert.That(Lines(result), Is.EqualTo(new[] { "WinRM,EventLog", "handles: 4256" }));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "WinRM,Winmgmt,WinDefend,W32Time,Schedule,RpcSs,MpsSvc,LanmanWorkstation,LanmanServer,EventLog,Dnscache", "handles: 4256" }));
     }
 
     [Test]

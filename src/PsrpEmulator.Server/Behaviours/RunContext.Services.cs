@@ -5,7 +5,7 @@ namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
 /// Start-Service, Stop-Service, Restart-Service and Set-Service (<c>sasv</c>, <c>spsv</c>) on the services
-/// <c>Get-Service</c> lists (the scenario's rules, the default's EventLog, Spooler and WinRM): by <c>-Name</c> (wildcards),
+/// <c>Get-Service</c> lists (the scenario's rules, the default's fifteen): by <c>-Name</c> (wildcards),
 /// <c>-DisplayName</c>, <c>-InputObject</c> or piped ServiceControllers and names. The change is the computer's
 /// (<see cref="ServiceStates"/>): a later Get-Service, Win32_Service, in any session, sees it where the objects follow
 /// it (<c>{ $service: ... }</c>, as the default ones do). A Disabled service does not start (5.1's CouldNotStartService);

@@ -158,7 +158,7 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     [Test]
     public async Task Run_ps_of_a_command_writing_objects_returns_the_table_windows_powershell_prints()
     {
-        var result = await RunAsync("ps", "Get-Service");
+        var result = await RunAsync("ps", "Get-Service EventLog, Spooler, WinRM");
 
         // The stdout_lines Ansible and pywinrm users know: a blank line, the service view's padded rows, two blank lines.
         Assert.That(result.GetProperty("std_out").GetString()!.Split("\r\n"), Is.EqualTo(new[]
@@ -179,7 +179,7 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
     [Test]
     public async Task Run_ps_of_ConvertTo_Json_returns_json_a_program_can_read()
     {
-        var result = await RunAsync("ps", "Get-Service | Select-Object Name, Status | ConvertTo-Json");
+        var result = await RunAsync("ps", "Get-Service EventLog, Spooler, WinRM | Select-Object Name, Status | ConvertTo-Json");
 
         var stdout = result.GetProperty("std_out").GetString()!;
         // Windows PowerShell 5.1's layout: four spaces per level, two after a colon.

@@ -49,7 +49,7 @@ public class GetMemberTests
             $a = [pscustomobject]@{ x = 1 }, [pscustomobject]@{ x = 2 }
             $b = [pscustomobject]@{ PSTypeName = 'Contoso.Server'; y = 'z' }
             $a + $b | Get-Member -MemberType NoteProperty | ForEach-Object { "$($_.TypeName) $($_.Definition)" }
-            Get-Service | Select-Object Name, Status | Get-Member -MemberType NoteProperty | ForEach-Object { "$($_.TypeName) $($_.Definition)" }
+            Get-Service EventLog, Spooler, WinRM | Select-Object Name, Status | Get-Member -MemberType NoteProperty | ForEach-Object { "$($_.TypeName) $($_.Definition)" }
             """);
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]

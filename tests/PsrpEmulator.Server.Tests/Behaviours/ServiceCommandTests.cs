@@ -23,8 +23,8 @@ public class ServiceCommandTests
         var states = new ServiceStates();
         var first = await RunAsync("Stop-Service WinRM -PassThru | % { \"$($_.Name) $($_.Status)\" }; spsv -Name EventLog; (Get-Service WinRM).Status", states);
         var second = await RunAsync(
-            "Get-Service | % { \"$($_.Name) $($_.Status) $($_.StartType)\" }; gcim Win32_Service | % { \"$($_.Name) $($_.State) $($_.Started)\" }; " +
-            "Get-Service WinRM, EventLog | Start-Service; (Get-Service | Where-Object Status -eq Running).Count; (Get-Service WinRM).Status -eq 'Running'", states);
+            "Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status) $($_.StartType)\" }; gcim Win32_Service | Where-Object Name -in 'EventLog', 'Spooler', 'WinRM' | % { \"$($_.Name) $($_.State) $($_.Started)\" }; " +
+            "Get-Service WinRM, EventLog | Start-Service; (Get-Service EventLog, Spooler, WinRM | Where-Object Status -eq Running).Count; (Get-Service WinRM).Status -eq 'Running'", states);
 
         Assert.That(first.OutputTexts, Is.EqualTo(new[] { "WinRM Stopped", "Stopped" }));
         Assert.That(second.OutputTexts, Is.EqualTo(new[]
@@ -41,8 +41,8 @@ public class ServiceCommandTests
     {
         var states = new ServiceStates();
         var host = await RunAsync(
-            "Get-Service | % { \"$($_.ServiceName) $($_.CanStop) $($_.CanShutdown) $($_.CanPauseAndContinue)\" }; Stop-Service WinRM, EventLog; " +
-            "Get-Service | % { \"$($_.Name) $($_.CanStop) $($_.CanShutdown)\" }; Start-Service EventLog; (Get-Service EventLog).CanShutdown", states);
+            "Get-Service EventLog, Spooler, WinRM | % { \"$($_.ServiceName) $($_.CanStop) $($_.CanShutdown) $($_.CanPauseAndContinue)\" }; Stop-Service WinRM, EventLog; " +
+            "Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.CanStop) $($_.CanShutdown)\" }; Start-Service EventLog; (Get-Service EventLog).CanShutdown", states);
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
@@ -129,7 +129,7 @@ public class ServiceCommandTests
     public async Task Include_and_Exclude_narrow_the_services_a_pattern_chose()
     {
         var states = new ServiceStates();
-        var host = await RunAsync("Stop-Service -Name * -Exclude WinRM -PassThru | % Name; Start-Service * -Include Event*; Get-Service | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
+        var host = await RunAsync("Stop-Service -Name E*, Sp*, WinRM -Exclude WinRM -PassThru | % Name; Start-Service * -Include Event*; Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "EventLog", "Spooler", "EventLog Running", "Spooler Stopped", "WinRM Running" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }), "Set-Service -DisplayName is a new name, not emulated");
@@ -157,7 +157,9 @@ public class ServiceCommandTests
 
         Assert.That(stop, Is.EqualTo(("The Windows Remote Management (WS-Management) service is stopping.\r\nThe Windows Remote Management (WS-Management) service was stopped successfully.\r\n\r\n", "", 0)));
         Assert.That(again, Is.EqualTo(("", "The Windows Remote Management (WS-Management) service is not started.\r\n\r\nMore help is available by typing NET HELPMSG 3521.\r\n\r\n", 2)));
-        Assert.That(list.Stdout, Is.EqualTo("These Windows services are started:\r\n\r\n   Windows Event Log\r\n\r\nThe command completed successfully.\r\n\r\n"));
+        Assert.That(list.Stdout, Is.EqualTo("These Windows services are started:\r\n\r\n   DNS Client\r\n   Remote Procedure Call (RPC)\r\n   Server\r\n   Task Scheduler\r\n" +
+            "   Windows Defender Antivirus Service\r\n   Windows Defender Firewall\r\n   Windows Event Log\r\n   Windows Management Instrumentation\r\n   Windows Time\r\n" +
+            "   Workstation\r\n\r\nThe command completed successfully.\r\n\r\n"));
         Assert.That(start.Code, Is.Zero);
         Assert.That(disabled, Is.EqualTo(("", "System error 1058 has occurred.\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n\r\n", 2)));
         Assert.That(unknown, Is.EqualTo(("", "The service name is invalid.\r\n\r\nMore help is available by typing NET HELPMSG 2185.\r\n\r\n", 2)));
@@ -199,11 +201,16 @@ public class ServiceCommandTests
         Assert.That(start.Stdout, Does.Contain("SERVICE_NAME: Spooler\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 2  START_PENDING\r\n"));
         Assert.That(running, Is.EqualTo(("[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056)));
         Assert.That(missing, Is.EqualTo(("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
-        Assert.That(all.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(new[] { "SERVICE_NAME: EventLog", "SERVICE_NAME: Spooler", "SERVICE_NAME: WinRM" }));
+        Assert.That(all.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            "SERVICE_NAME: Dnscache", "SERVICE_NAME: EventLog", "SERVICE_NAME: LanmanServer", "SERVICE_NAME: LanmanWorkstation", "SERVICE_NAME: MpsSvc", "SERVICE_NAME: RpcSs",
+            "SERVICE_NAME: Schedule", "SERVICE_NAME: Spooler", "SERVICE_NAME: W32Time", "SERVICE_NAME: WinDefend", "SERVICE_NAME: Winmgmt", "SERVICE_NAME: WinRM",
+        }));
         Assert.That((await RunAsync("(Get-Service Spooler).StartType; (Get-Service Spooler).Status", states)).OutputTexts, Is.EqualTo(new[] { "Manual", "Running" }));
-        // Listing options: the state to list (Spooler was running when these ran: EventLog and WinRM too).
-        Assert.That(stoppedOnes, Is.EqualTo((string.Empty, 0)));
-        Assert.That(everyOne.Stdout.Split("\r\n").Count(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(3));
+        // Listing options: the state to list (Spooler was running when these ran; BITS, Remote Registry and Windows Update were not).
+        Assert.That(stoppedOnes.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)),
+            Is.EqualTo(new[] { "SERVICE_NAME: BITS", "SERVICE_NAME: RemoteRegistry", "SERVICE_NAME: wuauserv" }));
+        Assert.That(everyOne.Stdout.Split("\r\n").Count(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(15));
         Assert.That(drivers.Code, Is.EqualTo(1));
         Assert.That(qc.Code, Is.EqualTo(1));
     }

@@ -134,7 +134,7 @@ public class WmiTests
             """), BehaviourCatalog.LoadDefault());
 
         Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "SERVER02")!.Instances, Has.Count.EqualTo(1));
-        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01")!.Instances, Has.Count.EqualTo(3));
+        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01")!.Instances, Has.Count.EqualTo(15));
     }
 
     /// <summary>
@@ -204,7 +204,7 @@ public class WmiTests
         services.SetStartType("Spooler", "Automatic");
         services.SetStatus("Spooler", "Running");
 
-        var running = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(new ComputerWmi(catalog, "Server01", services, null, null), "root/cimv2", "*", null, "SELECT Name, State, StartMode FROM Win32_Service WHERE Started = true");
+        var running = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(new ComputerWmi(catalog, "Server01", services, null, null), "root/cimv2", "*", null, "SELECT Name, State, StartMode FROM Win32_Service WHERE Started = true AND (Name = 'EventLog' OR Name = 'Spooler' OR Name = 'WinRM')");
         var winrm = PsrpEmulator.Server.Endpoint.WmiOperations.Get(new ComputerWmi(catalog, "Server01", services, null, null), "root/cimv2", "Win32_Service", new Dictionary<string, string> { ["Name"] = "WinRM" });
 
         Assert.That(running.Select(i => string.Join(",", i.Properties.Select(p => p.Name + "=" + string.Join("|", p.Values)))),

@@ -72,8 +72,8 @@ public class WmicTests
     [Test]
     public async Task Each_instance_is_a_row_or_a_block_after_two_blank_lines()
     {
-        var table = await RunAsync("wmic service get name");
-        var list = await RunAsync("wmic service get name /format:list");
+        var table = await RunAsync("wmic service where \"StartMode='Auto' AND (Name='EventLog' OR Name='WinRM') OR Name='Spooler'\" get name");
+        var list = await RunAsync("wmic service where \"Name='EventLog' OR Name='Spooler' OR Name='WinRM'\" get name /format:list");
 
         Assert.That(table.Stdout, Is.EqualTo("Name      \r\r\nEventLog  \r\r\nSpooler   \r\r\nWinRM     \r\r\n\r\r\n"));
         Assert.That(list.Stdout, Is.EqualTo("\r\r\n\r\r\nName=EventLog\r\r\n\r\r\n\r\r\nName=Spooler\r\r\n\r\r\n\r\r\nName=WinRM\r\r\n\r\r\n\r\r\n"));
