@@ -167,6 +167,7 @@ internal static partial class Statements
     {
         var j = newline - 1;
         while (j >= 0 && char.IsWhiteSpace(text[j])) j--;
-        return j >= 0 && text[j] is '|' or '=' or ',' or '+' or '(' or '{';
+        // ++ is the increment, a statement of its own.
+        return j >= 0 && (text[j] is '|' or '=' or ',' or '(' or '{' || text[j] == '+' && !(j > 0 && text[j - 1] == '+'));
     }
 }

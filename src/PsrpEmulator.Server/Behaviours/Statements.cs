@@ -49,9 +49,11 @@ internal static partial class Statements
                     break;
                 case '\n' when depth == 0:
                     // A line ending in | or a comma goes on, as PowerShell reads it; in an expression (an assignment, a sum)
-                    // so does one ending in = or +, which want what follows (in a command's arguments they are text).
+                    // so does one ending in = or +, which want what follows (in a command's arguments they are text), but
+                    // not one ending in ++, the increment that is a statement of its own ($attempt++ in a retry loop).
                     if ((lastNonBlank >= start && (text[lastNonBlank] is '|' or ',' ||
-                            (text[lastNonBlank] is '=' or '+' && !ScriptExpressions.IsCommandMode(text[start..lastNonBlank])))) ||
+                            (text[lastNonBlank] is '=' or '+' && !(text[lastNonBlank] == '+' && lastNonBlank > start && text[lastNonBlank - 1] == '+') &&
+                             !ScriptExpressions.IsCommandMode(text[start..lastNonBlank])))) ||
                         NextLineStartsWithPipe(text, i, ref blankRunEnd)) break;
                     // "}" then "else" or "elseif" on a later line: the same if statement, as PowerShell's parser reads it.
                     if (lastNonBlank >= start && text[lastNonBlank] == '}' && NextLineStartsWithElse(text, blankRunEnd)) break;

@@ -348,6 +348,15 @@ public class LanguageStatementTests
         Assert.That(output, Is.EqualTo(new[] { "3" }));
     }
 
+    /// <summary>A retry loop's counter: "$attempt++" on a line of its own, then more lines (it read as one unknown command with them).</summary>
+    [Test]
+    public async Task An_increment_on_its_own_line_ends_its_statement()
+    {
+        var output = await OutputOfAsync("$attempt = 0\ndo {\n  $attempt++\n  try { if ($attempt -lt 3) { throw 'busy' }; 'done' } catch { \"retry $attempt\" }\n} while ($attempt -lt 3)\n$n = 5\n$n--\n\"x $n\"");
+
+        Assert.That(output, Is.EqualTo(new[] { "retry 1", "retry 2", "done", "x 4" }));
+    }
+
     [Test]
     public async Task An_endless_while_loop_is_stopped_by_cancellation()
     {

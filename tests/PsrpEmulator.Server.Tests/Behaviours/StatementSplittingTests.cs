@@ -28,6 +28,9 @@ public class StatementSplittingTests
     [TestCase("Invoke-Command { 1 } -ArgumentList 2", "Invoke-Command { 1 } -ArgumentList 2")]
     [TestCase("$h = @{ a = 1 } ; $h", "$h = @{ a = 1 }|$h")]
     [TestCase("if ($a) { 1 } # note", "if ($a) { 1 }")]
+    // A line ending in ++ is the increment, a statement of its own (a retry loop's "$attempt++"); one ending in + goes on.
+    [TestCase("$a = 0\n$a++\n\"x $a\"", "$a = 0|$a++|\"x $a\"")]
+    [TestCase("$s = 'a' +\n  'b'\n$s", "$s = 'a' +\n  'b'|$s")]
     public void Script_text_splits_into_its_top_level_statements(string text, string expected)
     {
         Assert.That(string.Join("|", Statements.Split(text)), Is.EqualTo(expected));
