@@ -1573,7 +1573,7 @@ internal sealed partial class RunContext
     private sealed class FunctionStage(RunContext context, string call, string body, IPipelineHost? to, int blockNesting) : Stage
     {
         private readonly Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
-        private IReadOnlyDictionary<string, PsValue> _locals = ScriptParameters.None;
+        private Dictionary<string, PsValue> _locals = new(StringComparer.OrdinalIgnoreCase);
         private IReadOnlyList<(string Name, bool ByValue, bool ByPropertyName)> _fromPipeline = [];
         private readonly Dictionary<string, PsValue> _bound = new(StringComparer.OrdinalIgnoreCase);
         private string? _begin;
@@ -1584,7 +1584,7 @@ internal sealed partial class RunContext
         public override async ValueTask BeginAsync()
         {
             var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting, pipelineInput: true);
-            _locals = locals;
+            _locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase);
             _fromPipeline = ScriptParameters.PipelineParameters(body);
             if (Statements.NamedBlocks(statements) is { } blocks)
             {
@@ -1661,6 +1661,10 @@ internal sealed partial class RunContext
             }
             finally
             {
+                // The blocks share the function's scope: a parameter a block set (a default evaluated before begin,
+                // "$Path = Resolve-Path $Path" in begin) is what the next block sees (read while the scope is there:
+                // an assignment moved it into the scope).
+                foreach (var name in _locals.Keys.ToList()) _locals[name] = variables.Get(name) ?? PsNil.Instance;
                 variables.PopFunctionScope();
                 variables.CallDepth--;
                 foreach (var (name, value) in outer) variables.SetLocal(name, value);

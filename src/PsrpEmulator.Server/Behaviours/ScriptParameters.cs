@@ -98,6 +98,7 @@ internal static partial class ScriptParameters
         var bound = new List<(string Name, PsValue Value)>();
         var missing = new List<string>();
         var missingFields = new List<MissingParameter>();
+        var deferred = new List<string>();
         // Each named argument's parameter: the exact name, else the one it is a unique prefix of.
         var byParameter = new Dictionary<string, PipelineArgument>(StringComparer.OrdinalIgnoreCase);
         var commonBound = new List<(string Name, PsValue Value)>();
@@ -164,6 +165,15 @@ internal static partial class ScriptParameters
                     missingFields.Add(new MissingParameter(name, attributes.Type?.FullName ?? "System.Object", attributes.HelpMessage));
                 }
 
+                if (IsDeferredDefault(fallback))
+                {
+                    // A default that is an expression ("$env:TEMP\x", @('a','b'), (Get-Date).Year, 5*2): evaluated when
+                    // the body starts, in its scope, as PowerShell does, typed as the parameter is.
+                    deferred.Add((attributes.Type is { } type ? "[" + type.FullName + "]" : string.Empty) + "$" + name + " = " + fallback);
+                    locals[name] = PsNil.Instance;
+                    continue;
+                }
+
                 locals[name] = Convert(Literal(fallback), attributes.Type) ?? PsNil.Instance;
                 continue;
             }
@@ -203,6 +213,7 @@ internal static partial class ScriptParameters
             error = new BindingError($"A positional parameter cannot be found that accepts argument '{PipelineVariables.Display(extra)}'.", "PositionalParameterNotFound", null);
         }
 
+        if (deferred.Count > 0) body = WithDefaults(body, deferred);
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
         if (advanced)
         {
@@ -454,6 +465,22 @@ internal static partial class ScriptParameters
     }
 
     // A default that is a literal: 'text', "text", a number, $true/$false; anything else is $null here.
+    // A default the binder cannot read as a literal: an expression, or a double-quoted string that expands.
+    private static bool IsDeferredDefault(string? text) =>
+        text is not null && !text.Equals("$null", StringComparison.OrdinalIgnoreCase) &&
+        (text.Length >= 2 && text[0] == '"' && text.AsSpan(1, text.Length - 2).IndexOfAny('$', '`') >= 0 || Literal(text) is PsNil);
+
+    // The body with the deferred defaults' assignments first (in a begin block when the body has named blocks).
+    private static string WithDefaults(string body, List<string> assignments)
+    {
+        var text = string.Join("\n", assignments);
+        if (Statements.NamedBlocks(body) is not var (begin, process, end)) return text + "\n" + body;
+        var blocks = new System.Text.StringBuilder("begin {\n").Append(text).Append('\n').Append(begin).Append("\n}\n");
+        if (process is not null) blocks.Append("process {\n").Append(process).Append("\n}\n");
+        if (end is not null) blocks.Append("end {\n").Append(end).Append("\n}\n");
+        return blocks.ToString();
+    }
+
     private static PsValue Literal(string? text)
     {
         if (text is null) return PsNil.Instance;

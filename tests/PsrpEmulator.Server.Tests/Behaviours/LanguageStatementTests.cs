@@ -348,6 +348,20 @@ public class LanguageStatementTests
         Assert.That(output, Is.EqualTo(new[] { "3" }));
     }
 
+    /// <summary>
+    /// A parameter's default that is an expression is evaluated when the call starts, in its scope (earlier parameters
+    /// seen), typed as the parameter is; given, the argument wins. A named-block function gets its defaults before begin.
+    /// </summary>
+    [TestCase("function f { param([string]$P = \"$env:COMPUTERNAME\\x\") $P }; f; f -P y", "TESTHOST01\\x|y")]
+    [TestCase("function g { param([string[]]$S = @('a', 'b'), [int]$N = 5 * 2, $H = @{ a = 1 }) \"$($S.Count) $($S.GetType().Name) $N $($N.GetType().Name) $($H.a)\" }; g", "2 String[] 10 Int32 1")]
+    [TestCase("function h { param($A = 2, $B = $A * 3, $Y = (Get-Date -Year 2031).Year) \"$B $Y\" }; h; h -A 5", "6 2031|15 2031")]
+    [TestCase("function k { param([Parameter(ValueFromPipeline)] $In, $Tag = \"<$env:COMPUTERNAME>\") begin { \"begin $Tag\" } process { \"$Tag $In\" } }; 1, 2 | k", "begin <TESTHOST01>|<TESTHOST01> 1|<TESTHOST01> 2")]
+    [TestCase("function j { param($Path = (Join-Path 'C:\\Temp' 'app.log')) $Path }; j", "C:\\Temp\\app.log")]
+    [TestCase("function m { param([Parameter(ValueFromPipeline)] $In, $Dir = 'C:\\x') begin { $Dir = $Dir + '\\y'; $n = 0 } process { $n++; \"$Dir $In\" } end { \"$n items\" } }; 'a', 'b' | m",
+        "C:\\x\\y a|C:\\x\\y b|2 items")]
+    public async Task A_parameters_default_expression_is_evaluated_when_the_call_starts(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     /// <summary>A retry loop's counter: "$attempt++" on a line of its own, then more lines (it read as one unknown command with them).</summary>
     [Test]
     public async Task An_increment_on_its_own_line_ends_its_statement()
