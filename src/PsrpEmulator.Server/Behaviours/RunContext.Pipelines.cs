@@ -500,7 +500,10 @@ internal sealed partial class RunContext
             {
                 if (stopped is null)
                 {
-                    await RunStatementAsync(pipeline.First, new EmittingHost(output, stages[0].ProcessAsync), blockNesting + 1);
+                    // A variable an empty pipeline was assigned to holds AutomationNull: piped, it is no object at all
+                    // ($found = Get-ChildItem ... -Filter *.none; $found | Remove-Item does nothing), where $null is one.
+                    await RunStatementAsync(pipeline.First, new EmittingHost(output, value => ReferenceEquals(value, PsNil.AutomationNull) ? ValueTask.CompletedTask : stages[0].ProcessAsync(value)),
+                        blockNesting + 1);
                     await stages[0].EndAsync();
                 }
                 else

@@ -362,6 +362,19 @@ public class LanguageStatementTests
     public async Task A_parameters_default_expression_is_evaluated_when_the_call_starts(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    /// <summary>
+    /// A variable an empty pipeline was assigned to holds AutomationNull: piped on, it is no object (a cleanup that found
+    /// nothing removes nothing), where $null piped is one object; @() of it is empty, and it equals $null.
+    /// </summary>
+    [Test]
+    public async Task A_variable_holding_an_empty_pipelines_result_pipes_no_object()
+    {
+        var output = await OutputOfAsync("$found = Get-ChildItem C:\\Windows -Filter *.none; $found | ForEach-Object { 'it' }; $found | Remove-Item -Recurse -Force; " +
+            "@($found).Count; $null -eq $found; $nothing = $null; $nothing | ForEach-Object { 'null is one' }; $none = & { }; ($none | Measure-Object).Count");
+
+        Assert.That(output, Is.EqualTo(new[] { "0", "True", "null is one", "0" }));
+    }
+
     /// <summary>A retry loop's counter: "$attempt++" on a line of its own, then more lines (it read as one unknown command with them).</summary>
     [Test]
     public async Task An_increment_on_its_own_line_ends_its_statement()
