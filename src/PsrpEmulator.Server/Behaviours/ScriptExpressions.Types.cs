@@ -756,6 +756,9 @@ internal static partial class ScriptExpressions
         // [array]1 is an object[] of one item; an array stays itself; $null stays $null.
         if (type.FullName == "System.Array") return IsNull(value) ? PsNil.Instance : IsCollection(value) ? value! : PsObjects.List([value!], ListValueTemplate.ArrayTypeNames);
 
+        // [xml] of lines (Get-Content's object[]): PowerShell's conversion reads them as one text.
+        if (type.FullName == XmlNodes.DocumentTypeName && IsCollection(value)) return XmlNodes.Parse(value);
+
         // A single-item collection converts as its item; a longer one does not convert to a scalar.
         if (IsCollection(value))
         {

@@ -46,6 +46,17 @@ public class XmlDocumentTests
     public async Task Changes_through_properties_and_methods_are_the_document_s(string script, string expected) =>
         Assert.That(await OutputOfAsync(Config + script), Is.EqualTo(expected));
 
+    /// <summary>A file of several lines (Get-Content's object[]) and an array of lines cast to [xml] read as one text.</summary>
+    [Test]
+    public async Task Xml_of_several_lines_reads_them_as_one_document()
+    {
+        var output = await OutputOfAsync(
+            "Set-Content C:\\web.config '<configuration>', '  <appSettings>', '    <add key=\"Mode\" value=\"dev\" />', '  </appSettings>', '</configuration>'; " +
+            "[xml]$cfg = Get-Content C:\\web.config; $cfg.configuration.appSettings.add.value; (Get-Content C:\\web.config).GetType().Name; ([xml]@('<a>', '<b>1</b>', '</a>')).a.b");
+
+        Assert.That(output, Is.EqualTo("dev|Object[]|1"));
+    }
+
     [Test]
     public async Task A_config_file_read_changed_and_saved_is_written_indented_with_its_declaration()
     {
