@@ -103,6 +103,16 @@ internal sealed partial class RunContext
 
             var start = command is "Start-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Running", StringComparison.OrdinalIgnoreCase) == true;
             var stop = command is "Stop-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Stopped", StringComparison.OrdinalIgnoreCase) == true;
+            if (stop && status.Equals("Running", StringComparison.OrdinalIgnoreCase) && service["CanStop"] is { } canStop && !ScriptExpressions.IsTrue(canStop))
+            {
+                // ServiceController.Stop fails on a service that does not accept the stop control (RPC, the firewall,
+                // the Task Scheduler...): StopServiceCommand's error, and the next service.
+                await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be stopped due to the following error: Cannot stop {name} service on computer '.'.",
+                    $"CouldNotStopService,{CmdletClass(command)}", ErrorCategory.CloseError, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
+                { Activity = command, InnerExceptionType = "System.InvalidOperationException" }, output);
+                continue;
+            }
+
             // A change of state is the System log's entry (a service already stopped writes none).
             if (stop) states.SetStatus(name, "Stopped", status.Equals("Stopped", StringComparison.OrdinalIgnoreCase) ? null : display);
             if (start)

@@ -136,6 +136,38 @@ public class ServiceCommandTests
     }
 
     /// <summary>net start / net stop in a cmd shell change the same services, with net's messages and exit code 2 for its errors.</summary>
+    /// <summary>
+    /// A running service that does not accept the stop control (RPC, the firewall, the Task Scheduler) stays running:
+    /// Stop-Service's CouldNotStopService, net's NET HELPMSG 2191, sc's ControlService FAILED 1052; sc query says so.
+    /// </summary>
+    [Test]
+    public async Task A_service_that_cannot_be_stopped_keeps_running_whatever_stops_it()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, string Stderr, int Code)> Cmd(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, host.Stderr, code);
+        }
+
+        var powershell = await RunAsync("Stop-Service RpcSs, W32Time -PassThru | % Name; (Get-Service RpcSs).Status; (Get-Service RpcSs).CanStop", states);
+        var net = await Cmd("net stop Schedule");
+        var sc = await Cmd("sc stop MpsSvc");
+        var query = await Cmd("sc query MpsSvc");
+
+        Assert.That(powershell.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[]
+        {
+            ("Service 'Remote Procedure Call (RPC) (RpcSs)' cannot be stopped due to the following error: Cannot stop RpcSs service on computer '.'.",
+                "CouldNotStopService,Microsoft.PowerShell.Commands.StopServiceCommand", ErrorCategory.CloseError),
+        }));
+        Assert.That(powershell.OutputTexts, Is.EqualTo(new[] { "W32Time", "Running", "False" }));
+        Assert.That(net, Is.EqualTo(("", "The requested pause, continue, or stop is not valid for this service.\r\n\r\nMore help is available by typing NET HELPMSG 2191.\r\n\r\n", 2)));
+        Assert.That(sc, Is.EqualTo(("[SC] ControlService FAILED 1052:\r\n\r\nThe requested control is not valid for this service.\r\n\r\n", "", 1052)));
+        Assert.That(query.Stdout, Does.Contain("(NOT_STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)"));
+        Assert.That((states.Status("Schedule"), states.Status("MpsSvc"), states.Status("W32Time")), Is.EqualTo(((string?)null, (string?)null, "Stopped")));
+    }
+
     [Test]
     public async Task Net_start_and_stop_change_the_services_PowerShell_then_lists()
     {

@@ -50,6 +50,7 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         var running = Status(target).Equals("Running", StringComparison.OrdinalIgnoreCase);
         if (start && running) return await FailAsync(host, "The requested service has already been started.\r\n\r\nMore help is available by typing NET HELPMSG 2182.\r\n\r\n", 2, cancellationToken).ConfigureAwait(false);
         if (!start && !running) return await FailAsync(host, $"The {display} service is not started.\r\n\r\nMore help is available by typing NET HELPMSG 3521.\r\n\r\n", 2, cancellationToken).ConfigureAwait(false);
+        if (!start && !Stoppable(target)) return await FailAsync(host, "The requested pause, continue, or stop is not valid for this service.\r\n\r\nMore help is available by typing NET HELPMSG 2191.\r\n\r\n", 2, cancellationToken).ConfigureAwait(false);
         if (start && StartType(target).Equals("Disabled", StringComparison.OrdinalIgnoreCase))
         {
             return await FailAsync(host, "System error 1058 has occurred.\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n\r\n", 2, cancellationToken).ConfigureAwait(false);
@@ -78,6 +79,9 @@ internal static class ComputerPowerShell
     /// <summary>The computer's services as its PowerShell lists them (Get-Service through the rules).</summary>
     internal static async Task<List<PsObject>> ServicesAsync(BehaviourCatalog catalog, ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken) =>
         [.. (await ObjectsAsync(catalog, host, time, cancellationToken, "Get-Service").ConfigureAwait(false)).Where(s => s["Name"] is not null)];
+
+    /// <summary>Whether a running service accepts the stop control (its CanStop; one without the property does).</summary>
+    internal static bool Stoppable(PsObject service) => !Text(service, "CanStop").Equals("False", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A property's text ("" when the object has none).</summary>
     internal static string Text(PsObject item, string property) => item[property] is { } value ? PipelineVariables.Display(value) : string.Empty;
@@ -208,7 +212,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
             if (listed.Length == 0) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc query " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
             var text = string.Concat(services.Where(s => listed == "all" || Status(s).Equals("Running", StringComparison.OrdinalIgnoreCase) == (listed == "active"))
                 .OrderBy(s => Text(s, "Name"), StringComparer.OrdinalIgnoreCase)
-                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"))));
+                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"), stoppable: Stoppable(s))));
             await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
             return 0;
         }
@@ -227,13 +231,16 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         switch (verb)
         {
             case "query":
-                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null), 0, cancellationToken).ConfigureAwait(false);
+                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null, stoppable: Stoppable(service)), 0, cancellationToken).ConfigureAwait(false);
             case "start" when running:
                 return await WriteAsync(host, "[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056, cancellationToken).ConfigureAwait(false);
             case "start" when (states?.StartType(name) ?? Text(service, "StartType")).Equals("Disabled", StringComparison.OrdinalIgnoreCase):
                 return await WriteAsync(host, "[SC] StartService FAILED 1058:\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n\r\n", 1058, cancellationToken).ConfigureAwait(false);
             case "stop" when !running:
                 return await WriteAsync(host, "[SC] ControlService FAILED 1062:\r\n\r\nThe service has not been started.\r\n\r\n", 1062, cancellationToken).ConfigureAwait(false);
+            case "stop" when !Stoppable(service):
+                // A service that does not accept the stop control (RPC, the firewall, the Task Scheduler...).
+                return await WriteAsync(host, "[SC] ControlService FAILED 1052:\r\n\r\nThe requested control is not valid for this service.\r\n\r\n", 1052, cancellationToken).ConfigureAwait(false);
             case "start" or "stop":
                 if (states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc " + verb), 1, cancellationToken).ConfigureAwait(false);
                 states.SetStatus(name, verb == "start" ? "Running" : "Stopped", Text(service, "DisplayName"));
@@ -251,11 +258,11 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
     }
 
     // A service's block as sc query (and sc start / stop) prints it.
-    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool started = false)
+    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool started = false, bool stoppable = true)
     {
         var (number, word, controls) = status.ToUpperInvariant() switch
         {
-            "RUNNING" => (4, "RUNNING", "STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
+            "RUNNING" => (4, "RUNNING", (stoppable ? "STOPPABLE" : "NOT_STOPPABLE") + ", NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
             "STARTPENDING" => (2, "START_PENDING", "NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN"),
             "STOPPENDING" => (3, "STOP_PENDING", "STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
             "PAUSED" => (7, "PAUSED", "STOPPABLE, PAUSABLE, ACCEPTS_SHUTDOWN"),
