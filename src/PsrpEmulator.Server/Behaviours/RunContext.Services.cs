@@ -1,3 +1,4 @@
+using System.Globalization;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 
@@ -176,4 +177,102 @@ internal sealed partial class RunContext
             await EndNext();
         }
     }
+}
+
+/// <summary>
+/// A ServiceController's methods as deployment scripts call them on Get-Service's objects: <c>WaitForStatus(status[,
+/// timeout])</c> (returns once the computer's service is in that status; otherwise waits out the timeout on the session's
+/// clock and throws .NET's System.ServiceProcess.TimeoutException, or without one waits until the pipeline is stopped,
+/// as .NET does), <c>Refresh()</c> (the object's Status as the service's now), <c>Start()</c> and <c>Stop()</c> (as
+/// Start-Service and Stop-Service change the computer's service, with ServiceController's exceptions).
+/// </summary>
+internal sealed partial class RunContext
+{
+    private const string ServiceControllerTypeName = "System.ServiceProcess.ServiceController";
+
+    // ServiceControllerStatus by number, as a script may give it ([ServiceProcess.ServiceControllerStatus]4).
+    private static readonly string[] ServiceStatusNames = ["", "Stopped", "StartPending", "StopPending", "Running", "ContinuePending", "PausePending", "Paused"];
+
+    private async ValueTask<PsValue?> ServiceControllerMethodAsync(PsObject service, string method, IReadOnlyList<PsValue> arguments)
+    {
+        if (service.TypeNames is not [ServiceControllerTypeName, ..] || service["Name"] is not { } nameValue || Host.ServiceStates is not { } states) return null;
+        var name = PipelineVariables.Display(nameValue);
+        string Current() => states.Status(name) ?? (service["Status"] is { } s ? PipelineVariables.Display(s) : "Stopped");
+        switch (method.ToUpperInvariant())
+        {
+            case "WAITFORSTATUS" when arguments.Count is 1 or 2:
+            {
+                var wanted = PipelineVariables.Display(arguments[0]);
+                if (int.TryParse(wanted, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number is > 0 and < 8) wanted = ServiceStatusNames[number];
+                if (!ServiceStatusNames.Contains(wanted, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("WaitForStatus", arguments.Count,
+                        $"Cannot convert argument \"desiredStatus\", with value: \"{wanted}\", for \"WaitForStatus\" to type \"System.ServiceProcess.ServiceControllerStatus\"", typeof(InvalidCastException)));
+                }
+
+                if (Current().Equals(wanted, StringComparison.OrdinalIgnoreCase)) return PsNil.AutomationNull;
+                var timeout = arguments.Count == 2 ? TimeSpanArgument(arguments[1]) : Timeout.InfiniteTimeSpan;
+                // The computer's services change only by commands, none of which runs while this one waits.
+                await Task.Delay(timeout, time, cancellationToken);
+                throw new ScriptExpressionException(new ScriptedError(
+                    $"Exception calling \"WaitForStatus\" with \"{arguments.Count}\" argument(s): \"Time out has expired and the operation has not been completed.\"",
+                    "TimeoutException", ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException")
+                {
+                    InnerExceptionType = "System.ServiceProcess.TimeoutException",
+                });
+            }
+
+            case "REFRESH" when arguments.Count == 0:
+            {
+                var now = Current();
+                var status = Array.IndexOf(ServiceStatusNames, ServiceStatusNames.FirstOrDefault(n => n.Equals(now, StringComparison.OrdinalIgnoreCase)) ?? "Stopped");
+                service.AdaptedProperties.RemoveAll(p => p.Name.Equals("Status", StringComparison.OrdinalIgnoreCase));
+                service.AdaptedProperties.Add(new PsProperty("Status", PsObjects.Enum(["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"], ServiceStatusNames[status], status)));
+                return PsNil.AutomationNull;
+            }
+
+            case "START" when arguments.Count == 0:
+                if (Current().Equals("Running", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ServiceControllerFailure("Start", $"An instance of the service is already running."));
+                }
+
+                if ((states.StartType(name) ?? (service["StartType"] is { } t ? PipelineVariables.Display(t) : "Manual")).Equals("Disabled", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ServiceControllerFailure("Start", $"Cannot start service {name} on computer '.'."));
+                }
+
+                states.SetStatus(name, "Running", service["DisplayName"] is { } shownStart ? PipelineVariables.Display(shownStart) : name);
+                return PsNil.AutomationNull;
+
+            case "STOP" when arguments.Count == 0:
+                if (!Current().Equals("Running", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ServiceControllerFailure("Stop", $"Cannot stop {name} service on computer '.'."));
+                }
+
+                if ((await CaptureAsync("Get-Service -Name '" + name.Replace("'", "''", StringComparison.Ordinal) + "'", null, 1)) is PsObject live &&
+                    live["CanStop"] is { } canStop && !ScriptExpressions.IsTrue(canStop))
+                {
+                    throw new ScriptExpressionException(ServiceControllerFailure("Stop", $"Cannot stop {name} service on computer '.'."));
+                }
+
+                states.SetStatus(name, "Stopped", service["DisplayName"] is { } shownStop ? PipelineVariables.Display(shownStop) : name);
+                return PsNil.AutomationNull;
+
+            default:
+                return null;
+        }
+    }
+
+    // ServiceController's InvalidOperationException, as PowerShell reports a method that threw it.
+    private static ScriptedError ServiceControllerFailure(string method, string reason) =>
+        ScriptedError.MethodInvocation(method, 0, reason, typeof(InvalidOperationException));
+
+    // A timeout argument: a TimeSpan, or text as [TimeSpan] reads it ('00:00:30').
+    private static TimeSpan TimeSpanArgument(PsValue value) =>
+        value is PsPrimitive { Value: TimeSpan span } ? span
+        : TimeSpan.TryParse(PipelineVariables.Display(value), CultureInfo.InvariantCulture, out var parsed) && parsed >= TimeSpan.Zero ? parsed
+        : throw new ScriptExpressionException(ScriptedError.MethodInvocation("WaitForStatus", 2,
+            $"Cannot convert argument \"timeout\", with value: \"{PipelineVariables.Display(value)}\", for \"WaitForStatus\" to type \"System.TimeSpan\"", typeof(InvalidCastException)));
 }

@@ -2629,6 +2629,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (value is PsObject controller && await ServiceControllerMethodAsync(controller, step.Text, arguments) is { } serviceResult)
+                {
+                    value = serviceResult;
+                    continue;
+                }
+
                 if (value is PsObject managed && WmiMethod(managed, step.Text, arguments) is { } wmiResult)
                 {
                     value = wmiResult;

@@ -168,6 +168,40 @@ public class ServiceCommandTests
         Assert.That((states.Status("Schedule"), states.Status("MpsSvc"), states.Status("W32Time")), Is.EqualTo(((string?)null, (string?)null, "Stopped")));
     }
 
+    /// <summary>
+    /// A ServiceController's methods as deployment scripts call them: Start(), WaitForStatus() (at once when the service
+    /// is there already; its timeout on the session's clock, then .NET's TimeoutException), Refresh() of a kept object,
+    /// Stop() of a service that does not accept it, and Start() of a running one (ServiceController's exceptions).
+    /// </summary>
+    [Test]
+    public async Task A_service_objects_methods_start_wait_for_and_refresh_it()
+    {
+        var states = new ServiceStates();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), ServiceStates = states };
+        var run = Default.Resolve(Behaviour.Script(
+            "$s = Get-Service BITS; $s.Start(); $s.WaitForStatus('Running', '00:00:30'); $s.Status; $s.Refresh(); $s.Status; (Get-Service BITS).Status; " +
+            "try { $s.Start() } catch { \"$_\" }; try { (Get-Service RpcSs).Stop() } catch { \"$_\" }; " +
+            "$w = Get-Service wuauserv; try { $w.WaitForStatus(4, '00:00:30') } catch { $_.FullyQualifiedErrorId; \"$_\" }; $w.Stop()")).RunTestAsync(host, time);
+
+        // wuauserv never starts: its wait takes the whole timeout on the session's clock.
+        await Behaviour.EventuallyAsync(() => host.OutputTexts.Count == 5, "the script waits for wuauserv");
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(run.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await run;
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Stopped", "Running", "Running",
+            "Exception calling \"Start\" with \"0\" argument(s): \"An instance of the service is already running.\"",
+            "Exception calling \"Stop\" with \"0\" argument(s): \"Cannot stop RpcSs service on computer '.'.\"",
+            "TimeoutException", "Exception calling \"WaitForStatus\" with \"2\" argument(s): \"Time out has expired and the operation has not been completed.\"",
+        }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"Stop\" with \"0\" argument(s): \"Cannot stop wuauserv service on computer '.'.\"" }));
+        Assert.That(states.Status("BITS"), Is.EqualTo("Running"));
+    }
+
     [Test]
     public async Task Net_start_and_stop_change_the_services_PowerShell_then_lists()
     {
