@@ -310,6 +310,19 @@ internal static partial class ScriptExpressions
                 return PsPrimitive.String(formattable is DateTimeOffset ? DateKinds.Format(formatted, format, EnglishUnitedStates.Culture) : WindowsText.Format(formattable, format, EnglishUnitedStates.Culture));
             }
 
+            // Version.ToString(fieldCount): its first fields ([version]'1.2.3.4' .ToString(3) is 1.2.3); more than it has is .NET's error.
+            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Type: PsPrimitiveType.Version } versionValue &&
+                Version.TryParse(Text(versionValue), out var version) && AsNumber(arguments[0]) is { } fields)
+            {
+                var defined = version.Revision >= 0 ? 4 : version.Build >= 0 ? 3 : 2;
+                if (fields < 0 || fields > defined)
+                {
+                    throw new ArgumentException($"Argument must be between 0 and {defined}.\r\nParameter name: fieldCount");
+                }
+
+                return PsPrimitive.String(version.ToString((int)fields));
+            }
+
             if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
             {
                 return PsPrimitive.Boolean(Enumerate(value).Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
@@ -925,6 +938,33 @@ internal static partial class ScriptExpressions
                 return Range(left, right);
             case "+" when IsNull(left):
                 return right ?? PsNil.Instance;
+            case "+" when left is PsObject leftTable && ValueProperties.IsHashtable(leftTable):
+            {
+                // Hashtable + hashtable: a new one with both's entries; a key both have is .NET's Add error.
+                if (right is not PsObject rightTable || !ValueProperties.IsHashtable(rightTable))
+                {
+                    throw new ScriptExpressionException(new ScriptedError("A hash table can only be added to another hash table.", "AddHashTableToNonHashTable",
+                        Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+                }
+
+                var sum = new PsObject(["System.Collections.Hashtable", "System.Object"]) { CollectionKind = PsCollectionKind.Dictionary };
+                foreach (var entry in leftTable.Entries.Concat(rightTable.Entries))
+                {
+                    if (TableKeys.Find(sum, entry.Key) >= 0)
+                    {
+                        // .NET's Hashtable.Add error, as the operator lets it out.
+                        var key = Text(entry.Key);
+                        throw new ScriptExpressionException(new ScriptedError($"Item has already been added. Key in dictionary: '{key}'  Key being added: '{key}'",
+                            "System.ArgumentException", Protocol.Psrp.ErrorCategory.OperationStopped, "System.ArgumentException"));
+                    }
+
+                    if (sum.Entries.Count >= MaxTableEntries) throw TableTooLarge();
+                    TableKeys.Add(sum, entry.Key, entry.Value);
+                }
+
+                return sum;
+            }
+
             case "+" when IsCollection(left):
             {
                 var items = new List<PsValue>(Enumerate(left));

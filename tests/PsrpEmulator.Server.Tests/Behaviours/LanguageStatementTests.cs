@@ -375,6 +375,26 @@ public class LanguageStatementTests
         Assert.That(output, Is.EqualTo(new[] { "0", "True", "null is one", "0" }));
     }
 
+    /// <summary>Hashtable + hashtable is a new one with both's entries (+= too); a key both have is .NET's Add error; another right operand PowerShell's.</summary>
+    [Test]
+    public async Task Adding_hashtables_merges_their_entries()
+    {
+        var (host, _) = await RunAsync("$defaults = @{ Port = 80; Mode = 'dev' }; $all = $defaults + @{ Name = 'web' }; $all.Count; $all.Name; $defaults.Count; $defaults += @{ Tls = $true }; $defaults.Tls; " +
+            "try { @{ a = 1 } + @{ a = 2 } } catch { \"$_\"; $_.FullyQualifiedErrorId }; try { @{ a = 1 } + 5 } catch { \"$_\"; $_.FullyQualifiedErrorId }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "3", "web", "2", "True", "Item has already been added. Key in dictionary: 'a'  Key being added: 'a'", "System.ArgumentException",
+            "A hash table can only be added to another hash table.", "AddHashTableToNonHashTable",
+        }));
+    }
+
+    [TestCase("([version]'1.2.3.4').ToString(3); ([version]'10.0.17763').ToString(2); $v = [version]'2.1'; $v.ToString(0)", "1.2.3|10.0|")]
+    [TestCase("try { ([version]'1.2').ToString(3) } catch { $_.FullyQualifiedErrorId }", "ArgumentException")]
+    public async Task A_versions_ToString_of_a_field_count_gives_its_first_fields(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     /// <summary>A retry loop's counter: "$attempt++" on a line of its own, then more lines (it read as one unknown command with them).</summary>
     [Test]
     public async Task An_increment_on_its_own_line_ends_its_statement()
