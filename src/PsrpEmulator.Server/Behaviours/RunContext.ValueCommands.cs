@@ -944,6 +944,11 @@ internal sealed partial class RunContext
                 // New-Object byte[] 1024: the argument is the array's length (its elements the type's default).
                 value = ScriptExpressions.NewArray(type, length);
                 break;
+            case "System.TimeSpan" when constructorArguments.Count is 3 or 4 or 5:
+            case "System.DateTime" when constructorArguments.Count is 3 or 6:
+                // New-Object TimeSpan 0,5,0 / New-Object DateTime 2024,1,2: the type's constructor of those numbers.
+                value = NewObjectConstructed(() => ScriptExpressions.StaticMember(type!, "new", constructorArguments, time.GetUtcNow()));
+                break;
             case { } known when constructorArguments.Count == 1 && known is not ("System.Math" or "System.Environment" or "System.Void" or "System.Array"):
                 value = ScriptExpressions.Cast(constructorArguments[0], type!);
                 break;

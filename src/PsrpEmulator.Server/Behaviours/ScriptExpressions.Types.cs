@@ -368,7 +368,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
-            ("System.TimeZoneInfo", "LOCAL" or "UTC") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.TimeZoneInfo", "LOCAL" or "UTC") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -568,6 +568,23 @@ internal static partial class ScriptExpressions
                 .With("Version", PsPrimitive.Version("10.0.17763.0"))
                 .With("VersionString", "Microsoft Windows NT 10.0.17763.0"),
             ("System.Environment", "PROCESSORCOUNT", -1) => PsPrimitive.Int32(2),
+            // TimeSpan's factories and constructors, as retry loops and timeouts write them; DateTime's of a date (and time),
+            // its Kind Unspecified, as the computers' dates are UTC. Past their ranges: .NET's errors.
+            ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS", 1) when AsNumber(arguments![0]) is { } amount =>
+                PsPrimitive.Duration(TimeSpanOf(name.ToUpperInvariant(), amount)),
+            ("System.TimeSpan", "ZERO", -1) => PsPrimitive.Duration(TimeSpan.Zero),
+            ("System.TimeSpan", "NEW", 1 or 3 or 4 or 5) when arguments!.Select(AsNumber).ToList() is var parts && parts.All(p => p is not null) =>
+                PsPrimitive.Duration(parts.Count switch
+                {
+                    1 => new TimeSpan((long)parts[0]!),
+                    3 => new TimeSpan((int)parts[0]!, (int)parts[1]!, (int)parts[2]!),
+                    4 => new TimeSpan((int)parts[0]!, (int)parts[1]!, (int)parts[2]!, (int)parts[3]!),
+                    _ => new TimeSpan((int)parts[0]!, (int)parts[1]!, (int)parts[2]!, (int)parts[3]!, (int)parts[4]!),
+                }),
+            ("System.DateTime", "NEW", 3 or 6) when arguments!.Select(AsNumber).ToList() is var fields && fields.All(f => f is not null) =>
+                PsPrimitive.DateTime(new DateTimeOffset(fields.Count == 3
+                    ? new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!)
+                    : new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!, (int)fields[3]!, (int)fields[4]!, (int)fields[5]!), TimeSpan.Zero), DateTimeKind.Unspecified),
             // The server's time zone, Get-TimeZone's: UTC (the clock the emulator's dates are in).
             ("System.TimeZoneInfo", "LOCAL" or "UTC", -1) => new PsObject(["System.TimeZoneInfo", "System.Object"]) { ToStringValue = "(UTC) Coordinated Universal Time" }
                 .With("Id", "UTC").With("DisplayName", "(UTC) Coordinated Universal Time").With("StandardName", "Coordinated Universal Time")
@@ -665,6 +682,17 @@ internal static partial class ScriptExpressions
     /// IsTrue, collections convert item by item into typed arrays; what does not convert is PowerShell's
     /// InvalidCast error (or $null for <c>-as</c>).
     /// </summary>
+    // TimeSpan.FromDays ... FromTicks of a number (a fraction of a unit kept, as .NET 4.7's millisecond rounding aside).
+    private static TimeSpan TimeSpanOf(string factory, double amount) => factory switch
+    {
+        "FROMDAYS" => TimeSpan.FromDays(amount),
+        "FROMHOURS" => TimeSpan.FromHours(amount),
+        "FROMMINUTES" => TimeSpan.FromMinutes(amount),
+        "FROMSECONDS" => TimeSpan.FromSeconds(amount),
+        "FROMMILLISECONDS" => TimeSpan.FromMilliseconds(amount),
+        _ => TimeSpan.FromTicks((long)amount),
+    };
+
     /// <summary>
     /// <c>New-Object byte[] 1024</c>, <c>[byte[]]::new(1024)</c>: an array of that length holding the element type's
     /// default (0, or $null for strings and objects). A byte[] may be as long as <see cref="MaxByteArrayItems"/>, another

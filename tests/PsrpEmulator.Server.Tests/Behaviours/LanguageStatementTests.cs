@@ -395,6 +395,13 @@ public class LanguageStatementTests
     public async Task A_versions_ToString_of_a_field_count_gives_its_first_fields(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("[TimeSpan]::FromSeconds(30).TotalSeconds; [TimeSpan]::FromMinutes(1.5).TotalSeconds; [timespan]::FromHours(2).TotalMinutes; [TimeSpan]::Zero.Ticks; [TimeSpan]::FromMilliseconds(250).TotalMilliseconds", "30|90|120|0|250")]
+    [TestCase("(New-Object TimeSpan 0,5,0).TotalSeconds; (New-Object System.TimeSpan 1,2,0,0).TotalHours; ([TimeSpan]::new(0, 0, 45)).Seconds", "300|26|45")]
+    [TestCase("$d = New-Object DateTime 2024,1,2; $d.ToString('yyyy-MM-dd'); $d.Kind; (New-Object DateTime 2024,1,2,13,30,0).ToString('HH:mm'); ([datetime]::new(2024, 1, 2) - $d).TotalDays", "2024-01-02|Unspecified|13:30|0")]
+    [TestCase("$deadline = (Get-Date).Add([TimeSpan]::FromMinutes(5)); ($deadline - (Get-Date)).TotalMinutes -ge 4.9", "True")]
+    public async Task TimeSpans_and_dates_are_made_by_their_factories_and_constructors(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     /// <summary>A retry loop's counter: "$attempt++" on a line of its own, then more lines (it read as one unknown command with them).</summary>
     [Test]
     public async Task An_increment_on_its_own_line_ends_its_statement()
