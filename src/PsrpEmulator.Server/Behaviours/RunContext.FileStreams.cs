@@ -547,12 +547,15 @@ internal sealed partial class RunContext
     private static Encoding EncodingArgument(PsValue value)
     {
         var name = value is PsObject o && o["WebName"] is { } web ? PipelineVariables.Display(web) : PipelineVariables.Display(value);
+        var preamble = ScriptExpressions.WritesPreamble(value);
         try
         {
             return name.ToUpperInvariant() switch
             {
-                "UTF-8" or "UTF8" => new UTF8Encoding(true),
-                "UTF-16" or "UNICODE" => new UnicodeEncoding(false, true),
+                "UTF-8" or "UTF8" => new UTF8Encoding(preamble),
+                "UTF-16" or "UNICODE" => new UnicodeEncoding(false, preamble),
+                "UTF-16BE" => new UnicodeEncoding(true, preamble),
+                "UTF-32" => new UTF32Encoding(false, preamble),
                 "US-ASCII" or "ASCII" => Encoding.ASCII,
                 _ => Encoding.GetEncoding(name),
             };

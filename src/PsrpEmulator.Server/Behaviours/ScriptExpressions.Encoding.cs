@@ -75,15 +75,35 @@ internal static partial class ScriptExpressions
     /// A new encoding of one of <see cref="ConstructedEncodingTypeNames"/> (its constructor's flags, a BOM or big-endian
     /// bytes, are not kept: UnicodeEncoding's first argument true is UTF-16BE); null for another type or argument count.
     /// </summary>
-    internal static PsValue? NewEncoding(string typeFullName, IReadOnlyList<PsValue> arguments) => (typeFullName, arguments.Count) switch
+    internal static PsValue? NewEncoding(string typeFullName, IReadOnlyList<PsValue> arguments)
     {
-        ("System.Text.UTF8Encoding", <= 2) => EncodingStaticMember("UTF8", null),
-        ("System.Text.UnicodeEncoding", 0) => EncodingStaticMember("UNICODE", null),
-        ("System.Text.UnicodeEncoding", 2 or 3) => EncodingStaticMember(IsTrue(arguments[0]) ? "BIGENDIANUNICODE" : "UNICODE", null),
-        ("System.Text.UTF32Encoding", 0 or 2 or 3) => EncodingStaticMember("UTF32", null),
-        ("System.Text.ASCIIEncoding", 0) => EncodingStaticMember("ASCII", null),
-        _ => null,
-    };
+        var made = (typeFullName, arguments.Count) switch
+        {
+            ("System.Text.UTF8Encoding", <= 2) => EncodingStaticMember("UTF8", null),
+            ("System.Text.UnicodeEncoding", 0) => EncodingStaticMember("UNICODE", null),
+            ("System.Text.UnicodeEncoding", 2 or 3) => EncodingStaticMember(IsTrue(arguments[0]) ? "BIGENDIANUNICODE" : "UNICODE", null),
+            ("System.Text.UTF32Encoding", 0 or 2 or 3) => EncodingStaticMember("UTF32", null),
+            ("System.Text.ASCIIEncoding", 0) => EncodingStaticMember("ASCII", null),
+            _ => null,
+        };
+
+        // Its byte order mark, as the constructor says: UTF8Encoding() and UTF8Encoding($false) write none (the
+        // "UTF-8 without BOM" scripts make so), UnicodeEncoding and UTF32Encoding one unless their second flag is false.
+        var preamble = typeFullName switch
+        {
+            "System.Text.UTF8Encoding" => arguments.Count > 0 && IsTrue(arguments[0]),
+            "System.Text.UnicodeEncoding" or "System.Text.UTF32Encoding" => arguments.Count < 2 || IsTrue(arguments[1]),
+            _ => false,
+        };
+        if (made is PsObject encoding && !preamble) WithoutPreamble.AddOrUpdate(encoding, new object());
+        return made;
+    }
+
+    // The encodings made without a byte order mark (a file written with one starts with none).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, object> WithoutPreamble = [];
+
+    /// <summary>Whether an encoding object writes its byte order mark (the static ones do; a constructed one as it was made).</summary>
+    internal static bool WritesPreamble(PsValue encoding) => encoding is not PsObject o || !WithoutPreamble.TryGetValue(o, out _);
 
     internal static PsValue OemEncodingObject() => EncodingObject("System.Text.SBCSCodePageEncoding", 437, "IBM437", "OEM United States");
 

@@ -1089,6 +1089,26 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "True", "False", "; for 16-bit app support", "Windows", "SHA256", @"C:\Windows\win.ini:2" }));
     }
 
+    /// <summary>
+    /// An encoding a script constructs writes its byte order mark as its constructor says: UTF8Encoding($false) (the
+    /// "UTF-8 without BOM" of deployment scripts) and UTF8Encoding() none, UTF8Encoding($true) and [Text.Encoding]::UTF8
+    /// one, UnicodeEncoding() one, UnicodeEncoding($false, $false) none.
+    /// </summary>
+    [Test]
+    public async Task A_constructed_encoding_writes_the_byte_order_mark_its_constructor_says()
+    {
+        var (host, _) = await RunAsync(
+            "[IO.File]::WriteAllText('C:\\a.txt', 'x', (New-Object System.Text.UTF8Encoding $false)); [IO.File]::ReadAllBytes('C:\\a.txt') -join ','; " +
+            "[IO.File]::WriteAllText('C:\\b.txt', 'x', [Text.UTF8Encoding]::new()); [IO.File]::ReadAllBytes('C:\\b.txt') -join ','; " +
+            "[IO.File]::WriteAllText('C:\\c.txt', 'x', (New-Object Text.UTF8Encoding $true)); [IO.File]::ReadAllBytes('C:\\c.txt') -join ','; " +
+            "[IO.File]::WriteAllText('C:\\d.txt', 'x', [Text.Encoding]::UTF8); [IO.File]::ReadAllBytes('C:\\d.txt') -join ','; " +
+            "[IO.File]::WriteAllLines('C:\\e.txt', @('x'), (New-Object Text.UnicodeEncoding)); [IO.File]::ReadAllBytes('C:\\e.txt') -join ','; " +
+            "[IO.File]::WriteAllText('C:\\f.txt', 'x', (New-Object Text.UnicodeEncoding $false, $false)); [IO.File]::ReadAllBytes('C:\\f.txt') -join ','");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "120", "120", "239,187,191,120", "239,187,191,120", "255,254,120,0,13,0,10,0", "120,0" }));
+    }
+
     /// <summary>-Verbose makes a file cmdlet's ShouldProcess write the operation as a verbose record; -Verbose:$false does not.</summary>
     [Test]
     public async Task A_file_cmdlets_verbose_switch_writes_its_operation()
