@@ -623,15 +623,16 @@ internal sealed partial class RunContext
             .With("Name", item.Name);
         if (!item.IsDirectory)
         {
+            // Directory (Parent, Root) is a .NET property: remoting writes it one level less deep, as its text.
             o.With("Length", PsPrimitive.Int64(item.Length))
-                .With("DirectoryName", parent)
-                .With("Directory", parent)
-                .With("IsReadOnly", item.IsReadOnly);
+                .With("DirectoryName", parent);
+            o.AdaptedProperties.Add(new PsProperty("Directory", DirectoryObject(parent, parent)));
+            o.With("IsReadOnly", item.IsReadOnly);
         }
         else
         {
-            o.With("Parent", parent.Length == 0 ? PsNil.Instance : PsPrimitive.String(VirtualFileSystem.NameOf(parent)))
-                .With("Root", @"C:\");
+            o.AdaptedProperties.Add(new PsProperty("Parent", parent.Length == 0 ? PsNil.Instance : DirectoryObject(parent, VirtualFileSystem.NameOf(parent))));
+            o.AdaptedProperties.Add(new PsProperty("Root", DirectoryObject(@"C:\", @"C:\")));
         }
 
         return o.With("Exists", true)
@@ -646,6 +647,27 @@ internal sealed partial class RunContext
             .With("Attributes", PsObjects.Enum(["System.IO.FileAttributes", "System.Enum", "System.ValueType", "System.Object"],
                 string.Join(", ", new[] { item.IsReadOnly ? "ReadOnly" : null, item.IsHidden ? "Hidden" : null, item.IsDirectory ? "Directory" : "Archive" }.OfType<string>()),
                 (item.IsReadOnly ? 1 : 0) | (item.IsHidden ? 2 : 0) | (item.IsDirectory ? 16 : 32)));
+    }
+
+    /// <summary>
+    /// A FileInfo's Directory or a DirectoryInfo's Parent and Root: a DirectoryInfo as .NET makes it (no provider notes),
+    /// its text what .NET Framework's ToString gives (the full path for Directory, the name for Parent), so that remoting
+    /// sends that text while a script reads <c>.Directory.FullName</c> or <c>.Parent.FullName</c>. Its own Parent is the
+    /// text of the one above (a chain of objects is not made).
+    /// </summary>
+    private static PsObject DirectoryObject(string fullName, string text)
+    {
+        var name = VirtualFileSystem.NameOf(fullName);
+        var above = VirtualFileSystem.ParentOf(fullName);
+        return new PsObject(DirectoryInfoTypeNames) { ToStringValue = text }
+            .With("Mode", "d-----")
+            .With("BaseName", name.Length == 0 ? fullName : name)
+            .With("Name", name.Length == 0 ? fullName : name)
+            .With("Parent", above is { Length: > 0 } ? PsPrimitive.String(VirtualFileSystem.NameOf(above) is { Length: > 0 } aboveName ? aboveName : above) : PsNil.Instance)
+            .With("Root", @"C:\")
+            .With("FullName", fullName)
+            .With("Extension", string.Empty)
+            .With("Exists", true);
     }
 
     // ---- Test-Path ----

@@ -1090,6 +1090,22 @@ public class FileSystemTests
     }
 
     /// <summary>
+    /// A file's Directory and a folder's Parent are DirectoryInfo objects (a script's "$here = (Get-Item $file).Directory.FullName"),
+    /// whose text is what .NET Framework's ToString gives: the full path for Directory, the name for Parent.
+    /// </summary>
+    [Test]
+    public async Task A_files_Directory_and_a_folders_Parent_are_directory_objects()
+    {
+        var (host, _) = await RunAsync(
+            "New-Item C:\\app\\bin -ItemType Directory -Force | Out-Null; Set-Content C:\\app\\bin\\run.ps1 x; $f = Get-Item C:\\app\\bin\\run.ps1; " +
+            "$f.Directory.FullName; $f.Directory.Name; \"$($f.Directory)\"; $f.Directory.GetType().Name; $f.Directory.Parent; " +
+            "$d = Get-Item C:\\app\\bin; $d.Parent.FullName; \"$($d.Parent)\"; $d.Root.FullName; (Get-ChildItem C:\\app -Recurse -File | Group-Object { $_.Directory.Name }).Name");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "C:\\app\\bin", "bin", "C:\\app\\bin", "DirectoryInfo", "app", "C:\\app", "app", "C:\\", "bin" }));
+    }
+
+    /// <summary>
     /// An encoding a script constructs writes its byte order mark as its constructor says: UTF8Encoding($false) (the
     /// "UTF-8 without BOM" of deployment scripts) and UTF8Encoding() none, UTF8Encoding($true) and [Text.Encoding]::UTF8
     /// one, UnicodeEncoding() one, UnicodeEncoding($false, $false) none.
