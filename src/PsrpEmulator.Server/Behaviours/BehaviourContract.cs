@@ -70,7 +70,14 @@ public sealed partial class BehaviourCatalog
         IReadOnlyDictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals = ScriptParameters.None;
         if (pipeline.Commands is [{ IsScript: true } script] && pipeline.ExtraStatements.Count == 0)
         {
-            locals = ScriptParameters.Bind(text, script.Arguments, out text);
+            locals = ScriptParameters.Bind(text, script.Arguments, out text, out var bindingError);
+            // A validation attribute refusing an argument (-ArgumentList 7 for [ValidateRange(1,5)]): the binder's
+            // terminating error, and the script does not run. A ValidateScript's block is not run at this level.
+            if (bindingError is { Id: "ParameterArgumentValidationError" } refused)
+            {
+                return new ParseFailedScript(new ScriptedError(refused.Message, refused.Id, ErrorCategory.InvalidData,
+                    "System.Management.Automation.ParameterBindingValidationException", refused.Parameter));
+            }
             // $MyInvocation of the script itself, as PowerShell's AddScript runs it (pypsrp's fetch reads its path from
             // UnboundArguments): made only for a script that reads it.
             if (text.Contains("MyInvocation", StringComparison.OrdinalIgnoreCase))

@@ -186,10 +186,10 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
     }
 }
 
-/// <summary>A script PowerShell's parser refuses: it fails with the ParseException before any of it runs.</summary>
+/// <summary>A script that fails before any of it runs: PowerShell's parser refuses it (ParseException), or its param block refuses an argument.</summary>
 internal sealed class ParseFailedScript(ScriptedError error) : BehaviourScript
 {
-    public override string Description => $"unparsable script ({error.FullyQualifiedErrorId})";
+    public override string Description => $"script that cannot start ({error.FullyQualifiedErrorId})";
 
     protected override Task<PipelineOutcome> RunCoreAsync(IPipelineHost host, TimeProvider time, Func<ScriptedError, PsObject> errorRecords, CancellationToken cancellationToken) =>
         Task.FromResult(new PipelineOutcome(PSInvocationState.Failed, errorRecords(error)));

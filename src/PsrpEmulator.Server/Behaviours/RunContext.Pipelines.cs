@@ -347,8 +347,20 @@ internal sealed partial class RunContext
         : $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
 
     private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(
-        message, $"{id},{CmdletClass(command)}",
-        ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", target);
+        message, $"{id},{CmdletClass(command)}", ParameterErrorCategory(id), ParameterErrorException(id), target);
+
+    /// <summary>
+    /// The binder's category of a binding error: a validation attribute's refusal or a failed argument transformation
+    /// is InvalidData (ParameterBinderBase.BindParameter), anything else InvalidArgument.
+    /// </summary>
+    internal static ErrorCategory ParameterErrorCategory(string id) =>
+        id.StartsWith("ParameterArgumentValidationError", StringComparison.Ordinal) || id == "ParameterArgumentTransformationError" ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument;
+
+    /// <summary>The exception type of a binding error: ParameterBindingValidationException, ...ArgumentTransformationException, or ParameterBindingException.</summary>
+    internal static string ParameterErrorException(string id) =>
+        id.StartsWith("ParameterArgumentValidationError", StringComparison.Ordinal) ? "System.Management.Automation.ParameterBindingValidationException"
+        : id == "ParameterArgumentTransformationError" ? "System.Management.Automation.ParameterBindingArgumentTransformationException"
+        : "System.Management.Automation.ParameterBindingException";
 
     /// <summary>The binder's error for a cmdlet's enum parameter given a name the enum has not (CannotConvertArgumentNoMessage).</summary>
     private static ScriptedError EnumParameterError(string command, string parameter, string text, string typeName, IEnumerable<string> names) => ParameterError(command,

@@ -64,9 +64,20 @@ internal static partial class ScriptParameters
     /// holds the parameters given.
     /// </summary>
     /// <param name="pipelineInput">The call takes pipeline input: a parameter bound from it is not missing when no argument gives it.</param>
-    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body, out BindingError? error, bool pipelineInput = false)
+    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body, out BindingError? error, bool pipelineInput = false) =>
+        Bind(text, arguments, out body, out error, out _, pipelineInput);
+
+    /// <summary>
+    /// <see cref="Bind(string, IReadOnlyList{PipelineArgument}, out string, out BindingError?, bool)"/>, and the
+    /// ValidateScript checks of the arguments given, in order, for the caller to run (they are scripts): none when
+    /// binding failed already.
+    /// </summary>
+    public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body, out BindingError? error,
+        out IReadOnlyList<ScriptValidation> scriptValidations, bool pipelineInput = false)
     {
         error = null;
+        scriptValidations = [];
+        var pendingScripts = new List<ScriptValidation>();
         body = text;
         // No arguments and no "param" anywhere (almost every script): nothing to bind, without running the regex.
         if (arguments.Count == 0 && !text.Contains("param", StringComparison.OrdinalIgnoreCase)) return None;
@@ -197,6 +208,22 @@ internal static partial class ScriptParameters
 
             locals[name] = converted ?? given;
             bound.Add((name, locals[name]));
+            if (error is null && attributes.Validations is { } validations)
+            {
+                // The validation attributes, in order, on the converted value (PowerShell's binder coerces, then validates).
+                foreach (var validation in validations)
+                {
+                    if (validation.Kind == ValidationKind.Script)
+                    {
+                        pendingScripts.Add(new ScriptValidation(name, locals[name], validation.Arguments[0]));
+                    }
+                    else if (Validate(validation, locals[name]) is { } failure)
+                    {
+                        error = new BindingError($"Cannot validate argument on parameter '{name}'. {failure}", "ParameterArgumentValidationError", name);
+                        break;
+                    }
+                }
+            }
         }
 
         if (missing.Count > 0 && error is null)
@@ -213,6 +240,7 @@ internal static partial class ScriptParameters
             error = new BindingError($"A positional parameter cannot be found that accepts argument '{PipelineVariables.Display(extra)}'.", "PositionalParameterNotFound", null);
         }
 
+        if (error is null) scriptValidations = pendingScripts;
         if (deferred.Count > 0) body = WithDefaults(body, deferred);
         locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
         if (advanced)
@@ -316,7 +344,157 @@ internal static partial class ScriptParameters
     /// <param name="Position">The <c>Position=</c> of its [Parameter()], when given.</param>
     /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
-        int? Position = null, bool CustomSet = false);
+        int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null);
+
+    /// <summary>The validation attributes a parameter can carry besides ValidateSet (Windows PowerShell 5.1's).</summary>
+    private enum ValidationKind
+    {
+        Range,
+        Pattern,
+        Length,
+        Count,
+        NotNull,
+        NotNullOrEmpty,
+        Script,
+    }
+
+    /// <summary>One validation attribute: its kind and its positional arguments' text (a ValidateScript's, the block's inside).</summary>
+    private sealed record Validation(ValidationKind Kind, IReadOnlyList<string> Arguments);
+
+    /// <summary>A ValidateScript to run on a bound argument: the parameter, its value, the block's text.</summary>
+    internal sealed record ScriptValidation(string Parameter, PsValue Value, string Script);
+
+    /// <summary>
+    /// The message a ValidateScript's failure gives (Metadata.ValidateScriptFailure, after the binder's prefix): the
+    /// block returned something not true for the element.
+    /// </summary>
+    internal static string ScriptValidationFailure(string parameter, PsValue element, string script) =>
+        $"Cannot validate argument on parameter '{parameter}'. The \"{script}\" validation script for the argument with value \"{PipelineVariables.Display(element)}\" did not return a result of True. Determine why the validation script failed, and then try the command again.";
+
+    /// <summary>The message a thrown error in a ValidateScript gives: the binder's prefix and the error's own message.</summary>
+    internal static string ScriptValidationError(string parameter, string message) => $"Cannot validate argument on parameter '{parameter}'. {message}";
+
+    /// <summary>The elements a ValidateEnumeratedArguments attribute checks one by one: a collection's items, else the value.</summary>
+    internal static IReadOnlyList<PsValue> ValidatedElements(PsValue value) => ScriptExpressions.IsCollection(value) ? ScriptExpressions.Enumerate(value) : [value];
+
+    private const string NotNullFailure = "The argument is null. Provide a valid value for the argument, and then try running the command again.";
+
+    // Metadata.resx's failure texts of each attribute, as ValidationMetadataException carries them; null when the value passes.
+    private static string? Validate(Validation validation, PsValue value)
+    {
+        var arguments = validation.Arguments;
+        switch (validation.Kind)
+        {
+            case ValidationKind.NotNull:
+                if (value is PsNil) return NotNullFailure;
+                return ScriptExpressions.IsCollection(value) && ScriptExpressions.Enumerate(value).Any(e => e is PsNil)
+                    ? "The argument has a null value, or an element of the argument collection contains a null value. Provide a collection that does not contain any null values, and then try the command again."
+                    : null;
+            case ValidationKind.NotNullOrEmpty:
+                if (value is PsNil || value.AsString() is "") return "The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.";
+                return ScriptExpressions.IsCollection(value) && ScriptExpressions.Enumerate(value) is var items && (items.Count == 0 || items.Any(e => e is PsNil || e.AsString() is ""))
+                    ? "The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again."
+                    : null;
+            case ValidationKind.Count:
+            {
+                if (!ScriptExpressions.IsCollection(value) && value is not PsNil)
+                {
+                    return "The ValidateCount attribute cannot be applied to a non-array parameter. Either remove the attribute from the parameter or make the parameter an array parameter.";
+                }
+
+                if (arguments.Count < 2 || Integer(arguments[0]) is not { } min || Integer(arguments[1]) is not { } max) return null;
+                var count = ScriptExpressions.Enumerate(value).Count;
+                if (min == max && count != max) return $"The parameter requires exactly {max} value(s) - {count} value(s) were provided.";
+                return count < min || count > max ? $"The parameter requires at least {min} value(s) and no more than {max} value(s) - {count} value(s) were provided." : null;
+            }
+        }
+
+        if (value is PsNil) return NotNullFailure;
+        foreach (var element in ValidatedElements(value))
+        {
+            if (element is PsNil) return NotNullFailure;
+            var failure = validation.Kind switch
+            {
+                ValidationKind.Range => RangeFailure(arguments, element),
+                ValidationKind.Pattern => PatternFailure(arguments, element),
+                ValidationKind.Length => LengthFailure(arguments, element),
+                _ => null,
+            };
+            if (failure is not null) return failure;
+        }
+
+        return null;
+
+        static long? Integer(string text) => Literal(text) is PsPrimitive { Value: int or long or short or byte } number ? System.Convert.ToInt64(number.Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+        // Both limits' common type: Int32 when both are integers that fit, else Double (ValidateRangeAttribute.GetCommonType).
+        static string? RangeFailure(IReadOnlyList<string> arguments, PsValue element)
+        {
+            if (arguments.Count < 2 || RangeLimit(arguments[0]) is not PsPrimitive { Value: not string and not bool } min || RangeLimit(arguments[1]) is not PsPrimitive { Value: not string and not bool } max) return null;
+            var integral = min.Value is int && max.Value is int;
+            var minimum = System.Convert.ToDouble(min.Value, System.Globalization.CultureInfo.InvariantCulture);
+            var maximum = System.Convert.ToDouble(max.Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (ScriptExpressions.AsNumberOrNull(element) is not { } number)
+            {
+                var typeName = element is PsPrimitive { Value: string } ? "String" : element is PsPrimitive p ? p.Value.GetType().Name : "PSObject";
+                var limitType = integral ? "Int32" : "Double";
+                return $"The argument cannot be validated because its type \"{typeName}\" is not the same type ({limitType}) as the maximum and minimum limits of the parameter. Make sure the argument is of type {limitType} and then try the command again.";
+            }
+
+            if (integral) number = Math.Round(number, MidpointRounding.ToEven);
+            var shown = integral ? ((long)number).ToString(System.Globalization.CultureInfo.InvariantCulture) : PipelineVariables.Display(PsPrimitive.Double(number));
+            if (number < minimum) return $"The {shown} argument is less than the minimum allowed range of {PipelineVariables.Display(min)}. Supply an argument that is greater than or equal to {PipelineVariables.Display(min)} and then try the command again.";
+            if (number > maximum) return $"The {shown} argument is greater than the maximum allowed range of {PipelineVariables.Display(max)}. Supply an argument that is less than or equal to {PipelineVariables.Display(max)} and then try the command again.";
+            return null;
+        }
+
+        // A limit: a number, or a type's MinValue/MaxValue ([int]::MaxValue, the usual "no upper limit").
+        static PsValue RangeLimit(string text) => RangeLimitMember().Match(text) is { Success: true } m
+            ? (m.Groups["type"].Value.ToUpperInvariant(), m.Groups["member"].Value.ToUpperInvariant()) switch
+            {
+                ("INT" or "INT32" or "SYSTEM.INT32", "MAXVALUE") => PsPrimitive.Int32(int.MaxValue),
+                ("INT" or "INT32" or "SYSTEM.INT32", _) => PsPrimitive.Int32(int.MinValue),
+                ("LONG" or "INT64" or "SYSTEM.INT64", "MAXVALUE") => PsPrimitive.Int64(long.MaxValue),
+                ("LONG" or "INT64" or "SYSTEM.INT64", _) => PsPrimitive.Int64(long.MinValue),
+                ("DOUBLE" or "SYSTEM.DOUBLE", "MAXVALUE") => PsPrimitive.Double(double.MaxValue),
+                ("DOUBLE" or "SYSTEM.DOUBLE", _) => PsPrimitive.Double(double.MinValue),
+                _ => PsNil.Instance,
+            }
+            : Literal(text);
+
+        static string? PatternFailure(IReadOnlyList<string> arguments, PsValue element)
+        {
+            if (arguments.Count < 1 || Literal(arguments[0]) is not PsPrimitive { Value: string pattern }) return null;
+            var text = PipelineVariables.Display(element);
+            try
+            {
+                if (Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))) return null;
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return null;
+            }
+
+            return $"The argument \"{text}\" does not match the \"{pattern}\" pattern. Supply an argument that matches \"{pattern}\" and try the command again.";
+        }
+
+        static string? LengthFailure(IReadOnlyList<string> arguments, PsValue element)
+        {
+            if (element is not PsPrimitive { Value: string text })
+            {
+                return "The ValidateLength attribute cannot be applied to a parameter that is not a string or string[] parameter. Make the parameter a string or string[] parameter.";
+            }
+
+            if (arguments.Count < 2 || Integer(arguments[0]) is not { } min || Integer(arguments[1]) is not { } max) return null;
+            if (text.Length < min) return $"The character length ({text.Length}) of the argument is too short. Specify an argument with a length that is greater than or equal to \"{min}\", and then try the command again.";
+            if (text.Length > max) return $"The character length of the {text.Length} argument is too long. Shorten the character length of the argument so it is fewer than or equal to \"{max}\" characters, and then try the command again.";
+            return null;
+        }
+    }
 
     /// <summary>
     /// A mandatory parameter no argument gave: what PowerShell's binder asks the host for (its name, its type's full name,
@@ -355,6 +533,7 @@ internal static partial class ScriptParameters
         var mandatory = false;
         var fromPipeline = false;
         List<string>? validateSet = null;
+        List<Validation>? validations = null;
         string? helpMessage = null;
         int? position = null;
         var customSet = false;
@@ -387,14 +566,46 @@ internal static partial class ScriptParameters
             {
                 validateSet = [.. QuotedText().Matches(attribute).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : m.Groups[2].Value)];
             }
+            else if (ValidationKindOf(attributeName) is { } kind)
+            {
+                // Positional arguments only (5.1 has no ErrorMessage); a ValidateScript's block as its inside text.
+                var close = attribute.LastIndexOf(')');
+                var inside = open < 0 || close <= open ? string.Empty : attribute[(open + 1)..close];
+                List<string> arguments = [.. SplitTopLevel(inside).Select(a => a.Trim()).Where(a => a.Length > 0 && !NamedAttributeArgument().IsMatch(a))];
+                if (kind == ValidationKind.Script)
+                {
+                    if (arguments.Count == 0 || !arguments[0].StartsWith('{') || !arguments[0].EndsWith('}')) continue;
+                    arguments = [arguments[0][1..^1]];
+                }
+
+                (validations ??= []).Add(new Validation(kind, arguments));
+            }
             else if (open < 0 && !attributeName.Equals("switch", StringComparison.OrdinalIgnoreCase) && ScriptExpressions.ResolveType(attributeName) is { } known)
             {
                 type = known;
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations);
     }
+
+    private static ValidationKind? ValidationKindOf(string attributeName) => attributeName.ToUpperInvariant() switch
+    {
+        "VALIDATERANGE" => ValidationKind.Range,
+        "VALIDATEPATTERN" => ValidationKind.Pattern,
+        "VALIDATELENGTH" => ValidationKind.Length,
+        "VALIDATECOUNT" => ValidationKind.Count,
+        "VALIDATENOTNULL" => ValidationKind.NotNull,
+        "VALIDATENOTNULLOREMPTY" => ValidationKind.NotNullOrEmpty,
+        "VALIDATESCRIPT" => ValidationKind.Script,
+        _ => null,
+    };
+
+    [GeneratedRegex(@"^\[(?<type>[\w.]+)\]::(?<member>MaxValue|MinValue)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RangeLimitMember();
+
+    [GeneratedRegex(@"^\w+\s*=", RegexOptions.CultureInvariant)]
+    private static partial Regex NamedAttributeArgument();
 
     /// <summary>The parameter Invoke-Command sends a script's <c>$using:</c> values under (Parser.VERBATIM_ARGUMENT).</summary>
     public const string UsingParameterName = "--%";

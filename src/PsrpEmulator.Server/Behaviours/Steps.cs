@@ -1350,27 +1350,27 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
         }
 
-        var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, pipelineInput);
+        var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, out var scriptValidations, pipelineInput);
         if (bindingError is { Id: "MissingMandatoryParameter", Missing.Count: > 0 } missing && Host.HasHostUI &&
             await PromptForMissingParametersAsync(words.Count > 0 ? words[0] : string.Empty, missing.Missing) is { Count: > 0 } supplied)
         {
             // What the user typed binds as -Name:value, then the call binds again (PowerShell's binder does the same).
             arguments.AddRange(supplied);
-            locals = ScriptParameters.Bind(body, arguments, out statements, out bindingError, pipelineInput);
+            locals = ScriptParameters.Bind(body, arguments, out statements, out bindingError, out scriptValidations, pipelineInput);
+        }
+
+        foreach (var validation in scriptValidations)
+        {
+            if (bindingError is not null) break;
+            bindingError = await ValidateScriptAsync(validation, blockNesting);
         }
 
         if (bindingError is { } refused)
         {
             // The call's binding error, as PowerShell's binder raises it for the function (MissingMandatoryParameter,f).
-            var exception = refused.Id switch
-            {
-                "ParameterArgumentValidationError" => "System.Management.Automation.ParameterBindingValidationException",
-                "ParameterArgumentTransformationError" => "System.Management.Automation.ParameterBindingArgumentTransformationException",
-                _ => "System.Management.Automation.ParameterBindingException",
-            };
             var function = words.Count > 0 ? words[0] : string.Empty;
             throw new StatementTerminatedException(new ScriptedError(refused.Message, $"{refused.Id},{function}",
-                refused.Id == "ParameterArgumentTransformationError" ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument, exception, refused.Parameter)
+                ParameterErrorCategory(refused.Id), ParameterErrorException(refused.Id), refused.Parameter)
             {
                 Activity = function,
             });
@@ -1392,6 +1392,52 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             .With("CommandOrigin", "Internal");
         var withInvocation = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = invocation };
         return (withInvocation, statements);
+    }
+
+    /// <summary>
+    /// A ValidateScript attribute's check of a bound argument, element by element with <c>$_</c> the element (in the
+    /// caller's scope): the binder's validation error when the block returns something not true, or throws (its message).
+    /// </summary>
+    private async ValueTask<ScriptParameters.BindingError?> ValidateScriptAsync(ScriptParameters.ScriptValidation validation, int blockNesting)
+    {
+        var elements = validation.Value is PsNil ? [] : ScriptParameters.ValidatedElements(validation.Value);
+        if (elements.Count == 0)
+        {
+            return new ScriptParameters.BindingError($"Cannot validate argument on parameter '{validation.Parameter}'. The argument is null. Provide a valid value for the argument, and then try running the command again.",
+                "ParameterArgumentValidationError", validation.Parameter);
+        }
+
+        var variables = scope.Variables;
+        foreach (var element in elements)
+        {
+            var outerItem = variables.Get("_");
+            var outerPsItem = variables.Get("PSItem");
+            variables.SetLocal("_", element);
+            variables.SetLocal("PSItem", element);
+            var capture = new CapturingHost(host);
+            GuardedOutcome outcome;
+            try
+            {
+                outcome = await RunGuardedAsync(validation.Script, capture, blockNesting + 1);
+            }
+            catch (ScriptReturnException)
+            {
+                outcome = default;
+            }
+            finally
+            {
+                variables.SetLocal("_", outerItem);
+                variables.SetLocal("PSItem", outerPsItem);
+            }
+
+            var message = outcome.Caught is { } caught ? ScriptParameters.ScriptValidationError(validation.Parameter, caught.Message)
+                : outcome.Stopped is { } stopped ? ScriptParameters.ScriptValidationError(validation.Parameter, PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(stopped.Record).Message)
+                : ScriptExpressions.IsTrue(capture.Value) ? null
+                : ScriptParameters.ScriptValidationFailure(validation.Parameter, element, validation.Script);
+            if (message is not null) return new ScriptParameters.BindingError(message, "ParameterArgumentValidationError", validation.Parameter);
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -748,6 +748,55 @@ public class LanguageStatementTests
     public async Task A_call_its_param_block_refuses_is_the_statements_binding_error(string script, string id, string message) =>
         await AssertOneErrorThenNextAsync(script, id, message);
 
+    // Windows PowerShell 5.1's validation attributes (Metadata.resx's texts after the binder's prefix), on the value
+    // after its conversion to the parameter's type; an array is checked element by element.
+    [TestCase("function f { param([ValidateRange(1,5)][int]$n) $n }; f '7'", "The 7 argument is greater than the maximum allowed range of 5. Supply an argument that is less than or equal to 5 and then try the command again.")]
+    [TestCase("function f { param([ValidateRange(1, [int]::MaxValue)][int]$n) $n }; f 0", "The 0 argument is less than the minimum allowed range of 1. Supply an argument that is greater than or equal to 1 and then try the command again.")]
+    [TestCase("function f { param([ValidateRange(1,5)][int[]]$n) $n }; f 2, 9", "The 9 argument is greater than the maximum allowed range of 5. Supply an argument that is less than or equal to 5 and then try the command again.")]
+    [TestCase("function f { param([ValidateNotNullOrEmpty()][string]$n) $n }; f -n ''", "The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.")]
+    [TestCase("function f { param([ValidateNotNullOrEmpty()][string[]]$n) $n }; f -n @('a', '')", "The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again.")]
+    [TestCase("function f { param([ValidateNotNull()]$n) $n }; f -n $null", "The argument is null. Provide a valid value for the argument, and then try running the command again.")]
+    [TestCase("function f { param([ValidatePattern('^srv\\d+$')][string]$n) $n }; f web1", "The argument \"web1\" does not match the \"^srv\\d+$\" pattern. Supply an argument that matches \"^srv\\d+$\" and try the command again.")]
+    [TestCase("function f { param([ValidateLength(2,4)][string]$n) $n }; f a", "The character length (1) of the argument is too short. Specify an argument with a length that is greater than or equal to \"2\", and then try the command again.")]
+    [TestCase("function f { param([ValidateLength(2,4)][string]$n) $n }; f abcdef", "The character length of the 6 argument is too long. Shorten the character length of the argument so it is fewer than or equal to \"4\" characters, and then try the command again.")]
+    [TestCase("function f { param([ValidateCount(1,2)][string[]]$n) $n }; f a, b, c", "The parameter requires at least 1 value(s) and no more than 2 value(s) - 3 value(s) were provided.")]
+    [TestCase("function f { param([ValidateCount(2,2)][string[]]$n) $n }; f a", "The parameter requires exactly 2 value(s) - 1 value(s) were provided.")]
+    [TestCase("function f { param([ValidateScript({ Test-Path $_ })][string]$Path) $Path }; f C:\\nope", "The \" Test-Path $_ \" validation script for the argument with value \"C:\\nope\" did not return a result of True. Determine why the validation script failed, and then try the command again.")]
+    [TestCase("function f { param([ValidateScript({ if ($_ -gt 0) { $true } else { throw \"$_ is not positive\" } })][int]$n) $n }; f -3", "-3 is not positive")]
+    public async Task An_argument_a_validation_attribute_refuses_is_the_binders_validation_error(string script, string failure)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        var error = host.Errors.Single();
+        Assert.That(error.FullyQualifiedErrorId, Is.EqualTo("ParameterArgumentValidationError,f"));
+        Assert.That(error.Message, Does.StartWith("Cannot validate argument on parameter '").And.EndWith("'. " + failure));
+        Assert.That(error.Category, Is.EqualTo(ErrorCategory.InvalidData));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }), "the function's body does not run");
+    }
+
+    [TestCase("function f { param([ValidateRange(1,5)][int]$n) $n }; f 5; f '1'", "5|1")]
+    [TestCase("function f { param([ValidateRange(1,5)][int]$n = 20) $n }; f", "20")]
+    [TestCase("function f { param([ValidatePattern('^SRV')][string]$n) $n }; f srv01", "srv01")]
+    [TestCase("function f { param([ValidateNotNullOrEmpty()][string[]]$n, [ValidateCount(1,3)][int[]]$c) \"$n/$c\" }; f a, b -c 1", "a b/1")]
+    [TestCase("function f { param([ValidateScript({ $_ -like 'C:\\*' })][string[]]$Path) $Path.Count }; f C:\\a, C:\\b", "2")]
+    [TestCase("$limit = 3; function f { param([ValidateScript({ $_ -le $limit })][int]$n) $n }; f 3; try { f 4 } catch { $_.FullyQualifiedErrorId }", "3|ParameterArgumentValidationError,f")]
+    public async Task An_argument_the_validation_attributes_accept_binds(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_scripts_param_block_validation_fails_the_pipeline_before_it_runs()
+    {
+        var host = new RecordingHost();
+        var create = new CreatePipeline([new PipelineCommand("param([ValidateRange(1, 5)][int]$Count) 'ran'", IsScript: true, [new PipelineArgument(null, PsPrimitive.Int32(7))])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.Empty);
+        Assert.That(ErrorRecords.Read(outcome.ErrorRecord!).Message, Is.EqualTo(
+            "Cannot validate argument on parameter 'Count'. The 7 argument is greater than the maximum allowed range of 5. Supply an argument that is less than or equal to 5 and then try the command again."));
+    }
+
     /// <summary>
     /// pypsrp's copy.ps1 reaches the remoting layer's internals by reflection to lift the deserializer's memory limit;
     /// on Windows PowerShell 5.1 each member exists, so its catch (a warning) never runs. A member that is not there
