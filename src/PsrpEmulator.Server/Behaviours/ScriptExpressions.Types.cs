@@ -519,7 +519,7 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static PsValue StaticMember(KnownType type, string member, IReadOnlyList<PsValue>? arguments, DateTimeOffset now)
     {
-        double Arg(int i) => i < arguments!.Count ? AsNumber(arguments[i]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[i]))) : 0;
+        double Arg(int i) => i < arguments!.Count ? arguments[i] is PsNil ? 0 : AsNumber(arguments[i]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[i]))) : 0;
         var name = member.ToUpperInvariant();
         var count = arguments?.Count ?? -1;
         PsValue? result = (type.FullName, name, count) switch

@@ -423,7 +423,7 @@ internal static partial class ScriptExpressions
     // give the same time, of Kind Utc and Local; the others keep the date's Kind.
     private static PsValue? DateMethod(PsPrimitive date, string name, IReadOnlyList<PsValue> arguments)
     {
-        double Amount() => AsNumber(arguments[0]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[0])));
+        double Amount() => arguments[0] is PsNil ? 0 : AsNumber(arguments[0]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[0])));
         var utc = ((DateTimeOffset)date.Value).ToOffset(TimeSpan.Zero);
         return (name.ToUpperInvariant(), arguments.Count) switch
         {

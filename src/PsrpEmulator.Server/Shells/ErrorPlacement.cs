@@ -96,7 +96,8 @@ internal static class ErrorPlacement
         }
         else
         {
-            invocation = Positioned(new InvocationInfo(), script, placed ? elementStart : -1, elementLength);
+            // An unknown command's record names it as it was called (the console shows "doit : The term 'doit' ...").
+            invocation = Positioned(new InvocationInfo { InvocationName = named is not null ? invocationName ?? string.Empty : string.Empty }, script, placed ? elementStart : -1, elementLength);
         }
 
         return ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);

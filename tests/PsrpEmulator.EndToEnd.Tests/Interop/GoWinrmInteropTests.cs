@@ -176,7 +176,7 @@ public class GoWinrmInteropTests(string auth) : EmulatorTestBase
         var result = await RunAsync("ps", "'hello'; $env:COMPUTERNAME; Get-Frobnicator");
 
         Assert.That(result.GetProperty("stdout").GetString(), Is.EqualTo("hello\r\nSERVER01\r\n"));
-        Assert.That(result.GetProperty("stderr").GetString(), Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(result.GetProperty("stderr").GetString(), Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">Get-Frobnicator : The term 'Get-Frobnicator' is not recognized"));
         Assert.That(result.GetProperty("exitCode").GetInt32(), Is.EqualTo(1), "powershell.exe exits 1 when $? is false after the last statement");
     }
 

@@ -97,7 +97,7 @@ public class NodeWinrmClientInteropTests(string user) : EmulatorTestBase
         var result = await RunAsync("ps", "Get-Frobnicator");
 
         var output = result.GetProperty("output").GetString();
-        Assert.That(output, Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(output, Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">Get-Frobnicator : The term 'Get-Frobnicator' is not recognized"));
     }
 
     [Test]

@@ -197,9 +197,11 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         var result = await RunAsync("ps", "Write-Output before; throw 'it broke'");
 
         Assert.That(result.GetProperty("std_out").GetString(), Is.EqualTo("before\r\n"));
-        // A thrown string is the error's target, as Windows PowerShell shows it: (it broke:String).
+        // A thrown string is the error's target, as Windows PowerShell shows it: (it broke:String). The rule answers
+        // the whole script, so the error is placed at it.
         Assert.That(result.GetProperty("std_err").GetString(), Is.EqualTo(
-            "it broke\n    + CategoryInfo          : OperationStopped: (it broke:String) [], RuntimeException\n    + FullyQualifiedErrorId : it broke"));
+            "it broke\nAt line:1 char:1\n+ Write-Output before; throw 'it broke'\n+ " + new string('~', 37) + "\n" +
+            "    + CategoryInfo          : OperationStopped: (it broke:String) [], RuntimeException\n    + FullyQualifiedErrorId : it broke"));
         Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1));
         if (result.TryGetProperty("raw_std_err", out var raw))
         {
@@ -213,7 +215,7 @@ public class PywinrmInteropTests(string transport) : EmulatorTestBase
         var result = await RunAsync("ps", "Get-Frobnicator");
 
         Assert.That(result.GetProperty("std_out").GetString(), Is.Empty);
-        Assert.That(result.GetProperty("std_err").GetString(), Does.StartWith("The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(result.GetProperty("std_err").GetString(), Does.StartWith("Get-Frobnicator : The term 'Get-Frobnicator' is not recognized"));
         Assert.That(result.GetProperty("status_code").GetInt32(), Is.EqualTo(1), "powershell.exe exits 1 when $? is false after the last statement");
     }
 

@@ -380,7 +380,7 @@ public class CmdShellTests : EmulatorTestBase
         var (stdout, stderr, exitCode) = await ReceiveAllAsync(shellId, commandId);
 
         Assert.That(stdout, Is.Empty);
-        Assert.That(stderr, Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">The term 'Get-Frobnicator' is not recognized"));
+        Assert.That(stderr, Does.StartWith("#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">Get-Frobnicator : The term 'Get-Frobnicator' is not recognized"));
         Assert.That(stderr, Does.Contain("+ FullyQualifiedErrorId : CommandNotFoundException_x000D__x000A_</S>"));
         Assert.That(stderr, Does.EndWith("</Objs>"));
         Assert.That(exitCode, Is.EqualTo(1), "powershell.exe exits 1 when $? is false after the last statement");

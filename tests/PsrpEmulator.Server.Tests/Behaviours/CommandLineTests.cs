@@ -185,6 +185,65 @@ public class CommandLineTests
         return (host, exitCode);
     }
 
+    // The error lines of powershell.exe's CLIXML stderr, decoded as pywinrm decodes them.
+    private static string ErrorText(string stderr) => string.Concat(
+        System.Text.RegularExpressions.Regex.Matches(stderr, "<S S=\"Error\">(.*?)</S>").Select(m => System.Xml.XmlConvert.DecodeName(m.Groups[1].Value)))
+        .Replace("&amp;", "&").Replace("&lt;", "<").Replace("&gt;", ">").Replace("&quot;", "\"").Replace("&apos;", "'");
+
+    /// <summary>
+    /// Windows PowerShell 5.1's console shows an error with the command that wrote it, the place in the script, and
+    /// CategoryInfo and FullyQualifiedErrorId lines (its ErrorInstance view); a long line wraps at words to the console.
+    /// </summary>
+    [TestCase("Get-Item C:\\nope",
+        "Get-Item : Cannot find path 'C:\\nope' because it does not exist.\r\nAt line:1 char:1\r\n+ Get-Item C:\\nope\r\n+ ~~~~~~~~~~~~~~~~\r\n" +
+        "    + CategoryInfo          : ObjectNotFound: (C:\\nope:String) [Get-Item], ItemNotFoundException\r\n" +
+        "    + FullyQualifiedErrorId : PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand\r\n \r\n")]
+    [TestCase("'before'; gi C:\\nope",
+        "gi : Cannot find path 'C:\\nope' because it does not exist.\r\nAt line:1 char:11\r\n+ 'before'; gi C:\\nope\r\n+           ~~~~~~~~~~\r\n" +
+        "    + CategoryInfo          : ObjectNotFound: (C:\\nope:String) [Get-Item], ItemNotFoundException\r\n" +
+        "    + FullyQualifiedErrorId : PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand\r\n \r\n")]
+    // Write-Error takes its caller's InvocationInfo: at the top level, the script, named by its text, with no position
+    // (WinRb/WinRM#220 shows `Write-Error "error" : error`).
+    [TestCase("Write-Error 'error'",
+        "Write-Error 'error' : error\r\n    + CategoryInfo          : NotSpecified: (:) [Write-Error], WriteErrorException\r\n" +
+        "    + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException\r\n \r\n")]
+    [TestCase("Write-Output before; throw 'it broke'",
+        "it broke\r\nAt line:1 char:22\r\n+ Write-Output before; throw 'it broke'\r\n+                      ~~~~~~~~~~~~~~~~\r\n" +
+        "    + CategoryInfo          : OperationStopped: (it broke:String) [], RuntimeException\r\n    + FullyQualifiedErrorId : it broke\r\n \r\n")]
+    public async Task Powershell_exe_shows_an_error_with_its_command_and_place_as_the_console_does(string script, string expected)
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        var host = FakeCommandLineHost.OnDisk(disk);
+        await BehaviourCatalog.LoadDefault().ResolveCommandLine("powershell -NoProfile -Command \"" + script + "\"").RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(ErrorText(host.Stderr), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_long_error_line_wraps_at_words_keeping_the_space_and_the_category_line_is_cut_at_the_width_less_six()
+    {
+        // WinRb/WinRM's recorded stderr of an unknown command on an 80-column console.
+        var record = ScriptedError.ToErrorRecord(new ScriptedError(
+            "The term 'doit' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+            "CommandNotFoundException", PsrpEmulator.Protocol.Psrp.ErrorCategory.ObjectNotFound, "System.Management.Automation.CommandNotFoundException", "doit"));
+        var placed = PsrpEmulator.Server.Shells.ErrorPlacement.Place(record, "doit", isScript: true, commandCount: 1, 0, 4, serializeExtendedInfo: false, errorStream: true);
+
+        Assert.That(PsrpEmulator.Server.Behaviours.Formatting.ConsoleErrorView.Lines(placed, 80), Is.EqualTo(new[]
+        {
+            "doit : The term 'doit' is not recognized as the name of a cmdlet, function, ",
+            "script file, or operable program. Check the spelling of the name, or if a path ",
+            "was included, verify that the path is correct and try again.",
+            "At line:1 char:1",
+            "+ doit",
+            "+ ~~~~",
+            "    + CategoryInfo          : ObjectNotFound: (doit:String) [], CommandNotFoun ",
+            "   dException",
+            "    + FullyQualifiedErrorId : CommandNotFoundException",
+            " ",
+        }));
+    }
+
     [Test]
     public async Task Read_Host_in_powershell_exe_reads_a_line_of_stdin_and_echoes_it_after_its_prompt()
     {

@@ -191,7 +191,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         // A script that reads its input ($input, a process block) gets stdin's lines; another runs without input.
         var pipeline = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: !Statements.ReadsInput(text));
         var resolved = catalog.Resolve(pipeline);
-        var renderer = new Renderer(host, time, nonInteractive, executionPolicy);
+        var renderer = new Renderer(host, time, nonInteractive, executionPolicy, script);
         PipelineOutcome outcome;
         if (resolved is BehaviourScript behaviour)
         {
@@ -232,7 +232,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
     private static partial System.Text.RegularExpressions.Regex ExitStatement();
 
     /// <summary>Turns PSRP records into console text; remembers the scripted errors behind the error records it makes.</summary>
-    private sealed class Renderer(ICommandLineHost host, TimeProvider time, bool nonInteractive, string? executionPolicy) : IPipelineHost
+    private sealed class Renderer(ICommandLineHost host, TimeProvider time, bool nonInteractive, string? executionPolicy, string script) : IPipelineHost
     {
         // The console host's prompts (Read-Host, $Host.UI, -Confirm) on a redirected console: the question on stdout,
         // each answer a line of stdin, echoed as the console host echoes what it reads from a redirected stdin.
@@ -408,7 +408,18 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         /// <summary><c>$?</c> after the last statement so far: false once it wrote an error record.</summary>
         public bool LastStatementFailed { get; private set; }
 
-        public void StatementStarting(string statement) => LastStatementFailed = false;
+        // Where the running top-level statement is in the script (-1: not found as written), to place its errors.
+        private int _statementStart = -1;
+        private int _statementLength;
+
+        public void StatementStarting(string statement)
+        {
+            LastStatementFailed = false;
+            if (statement.Length == 0) return;
+            var from = _statementStart < 0 ? 0 : Math.Min(_statementStart + _statementLength, script.Length);
+            var at = script.IndexOf(statement, from, StringComparison.Ordinal);
+            (_statementStart, _statementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+        }
 
         // powershell.exe's console: a program it runs writes its stderr there itself (no record, no CLIXML).
         public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) =>
@@ -531,30 +542,27 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             }
         }
 
-        /// <summary>An error record as powershell.exe prints it: the message, CategoryInfo, FullyQualifiedErrorId, a blank line.</summary>
+        /// <summary>
+        /// An error record as powershell.exe prints it (<see cref="Formatting.ConsoleErrorView"/>): placed in the script
+        /// as the server places a record (the command's name before the message, "At line:" and the tildes), at the
+        /// console's width.
+        /// </summary>
         /// <param name="terminating">
         /// The script's terminating error. A parse error's is its ParseException's own record, whose exception is a
         /// ParentContainsErrorRecordException (RuntimeException.ErrorRecord makes it so): the console names that.
         /// </param>
         public void AddError(PsObject record, bool terminating = false)
         {
-            var error = _errors.TryGetValue(record, out var known)
-                ? known
-                : new ScriptedError(record.ToDisplayString(), "NotSpecified", ErrorCategory.NotSpecified, "System.Exception");
-            var reason = error.ExceptionType[(error.ExceptionType.LastIndexOf('.') + 1)..];
-            var target = error.TargetName ?? string.Empty;
-            var targetType = error.TargetName is null ? string.Empty : "String";
-            var lines = error.Message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
-            // The record's own CategoryInfo text (its Activity, a target that is not a string), as the console prints it.
-            var categoryInfo = record["ErrorCategory_Message"].AsString() ?? $"{error.Category}: ({target}:{targetType}) [], {reason}";
-            if (terminating && error.ExceptionType == "System.Management.Automation.ParseException" && categoryInfo.EndsWith(", ParseException", StringComparison.Ordinal))
+            var placed = Shells.ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, _statementStart, _statementLength,
+                serializeExtendedInfo: false, errorStream: !terminating);
+            var lines = Formatting.ConsoleErrorView.Lines(placed, host.ConsoleWidth);
+            if (terminating && _errors.TryGetValue(record, out var known) && known.ExceptionType == "System.Management.Automation.ParseException")
             {
-                categoryInfo = categoryInfo[..^"ParseException".Length] + "ParentContainsErrorRecordException";
+                lines = [.. lines.Select(line => line.StartsWith("    + CategoryInfo          : ", StringComparison.Ordinal) && line.EndsWith(", ParseException", StringComparison.Ordinal)
+                    ? line[..^"ParseException".Length] + "ParentContainsErrorRecordException"
+                    : line)];
             }
 
-            lines.Add($"    + CategoryInfo          : {categoryInfo}");
-            lines.Add($"    + FullyQualifiedErrorId : {error.FullyQualifiedErrorId}");
-            lines.Add(" ");
             foreach (var line in lines) AddString("Error", line + "\r\n");
         }
 

@@ -1075,20 +1075,8 @@ internal static class FormatViews
         _ => string.Empty,
     };
 
-    /// <summary>
-    /// An error record as the console shows it (without a position, as the emulator's records have no InvocationInfo):
-    /// its message, its CategoryInfo and FullyQualifiedErrorId lines, and a line of one space.
-    /// </summary>
-    public static string ErrorText(PsValue value)
-    {
-        if (value is not PsObject record) return CellText(value) + "\r\n";
-        var message = (record["ErrorDetails_Message"] ?? (record["Exception"] as PsObject)?["Message"]).AsString() ?? record.ToDisplayString();
-        var text = new StringBuilder(message.Length + 160);
-        foreach (var line in message.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')) text.Append(line).Append("\r\n");
-        if (record["ErrorCategory_Message"].AsString() is { } category) text.Append("    + CategoryInfo          : ").Append(category).Append("\r\n");
-        if (record["FullyQualifiedErrorId"].AsString() is { } id) text.Append("    + FullyQualifiedErrorId : ").Append(id).Append("\r\n");
-        return text.Append(" \r\n").ToString();
-    }
+    /// <summary>An error record as a console of 120 columns shows it (Out-Default lays it out at its own width).</summary>
+    public static string ErrorText(PsValue value) => value is PsObject record ? ConsoleErrorView.Text(record, 120) : CellText(value) + "\r\n";
 
     // The children view's LastWriteTime: [String]::Format("{0,10}  {1,8}", short date, short time), en-US.
     private static string ShortDateTime(PsValue? value)

@@ -162,7 +162,8 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         if (view.Shape == FormatShape.OutOfBand)
         {
-            text.Append(view.Columns[0].Text(value));
+            // An ErrorRecord: the console's error lines, wrapped at this writer's columns.
+            text.Append(value is PsObject record ? ConsoleErrorView.Text(record, width + 1) : view.Columns[0].Text(value));
             return;
         }
 
