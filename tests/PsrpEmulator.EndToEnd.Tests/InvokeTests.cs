@@ -292,6 +292,17 @@ public class InvokeTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task A_caught_error_carries_the_place_it_was_raised_as_on_the_wire()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("'a'\ntry {\n  Get-Frobnicator\n} catch {\n  \"$($_.InvocationInfo.ScriptLineNumber):$($_.InvocationInfo.OffsetInLine)\"; $_.ScriptStackTrace\n}");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "a", "3:3", "at <ScriptBlock>, <No file>: line 3" }));
+    }
+
+    [Test]
     public async Task Opening_a_pool_negotiates_capability_and_reports_the_shell()
     {
         using var transport = CreateTransport();

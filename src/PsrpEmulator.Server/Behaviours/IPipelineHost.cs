@@ -166,6 +166,13 @@ public interface IPipelineHost
     }
 
     /// <summary>
+    /// An error record a catch or trap takes, placed as the host places the records it sends (its InvocationInfo and
+    /// ScriptStackTrace: <c>$_.InvocationInfo.ScriptLineNumber</c>), at <paramref name="statement"/>, the innermost
+    /// statement that was running, when the script holds it; the record as it is on a host that places nothing.
+    /// </summary>
+    PsrpEmulator.Protocol.Clixml.PsObject PlaceCaught(PsrpEmulator.Protocol.Clixml.PsObject record, string? statement) => record;
+
+    /// <summary>
     /// A line a program wrote to stderr, on a local host (<see cref="HostIsLocal"/>: powershell.exe in a cmd shell),
     /// where the program writes to the console's stderr itself, not through PowerShell's error stream.
     /// </summary>
@@ -270,6 +277,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
 
     /// <summary>Passed on, except by a wrapper whose statements are not the script's top-level ones.</summary>
     public virtual void StatementStarting(string statement) => inner.StatementStarting(statement);
+
+    public PsrpEmulator.Protocol.Clixml.PsObject PlaceCaught(PsrpEmulator.Protocol.Clixml.PsObject record, string? statement) => inner.PlaceCaught(record, statement);
 
     public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) => inner.WriteProgramStderrAsync(line, cancellationToken);
 

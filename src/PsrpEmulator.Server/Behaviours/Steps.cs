@@ -678,6 +678,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
         if (text.EndsWith(';') && Statements.Split(text) is [var single]) text = single;
         if (text.Length == 0) return;
+        if (scope.Variables.TryDepth > 0) scope.Variables.InnermostStatement = text;
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         // A backstop for every path into a statement: a stack overflow would end the emulator's process.
         CheckNesting(blockNesting, "statements");
@@ -2031,6 +2032,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // A catch block, with $_ and $PSItem the error record.
     private async ValueTask RunCatchAsync(Statements.CatchClause handler, PsObject record, IPipelineHost? to, int blockNesting)
     {
+        // Placed where it was raised, as the engine sets a terminating error's InvocationInfo before the catch sees it.
+        record = host.PlaceCaught(record, scope.Variables.InnermostStatement);
         var variables = scope.Variables;
         // A caught error is in $Error too, as PowerShell keeps it.
         variables.Runspace.RecordError(record);

@@ -350,6 +350,7 @@ internal sealed class PipelineVariables
         public long ErrorsWritten;
         public long ErrorsAtStatementStart;
         public bool LastSucceeded = true;
+        public string? InnermostStatement;
     }
 
     private ScriptState? script;
@@ -364,6 +365,16 @@ internal sealed class PipelineVariables
     {
         get => script?.TryDepth ?? 0;
         set => Script.TryDepth = value;
+    }
+
+    /// <summary>
+    /// The statement that started last inside a try block (or under a trap), at any depth and in any rule's steps: where
+    /// a caught error was raised.
+    /// </summary>
+    public string? InnermostStatement
+    {
+        get => script?.InnermostStatement;
+        set => Script.InnermostStatement = value;
     }
 
     /// <summary>The function calls the pipeline's script is inside now (PowerShell bounds them).</summary>

@@ -265,6 +265,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
+        // $_.ScriptStackTrace: the stack the record was placed with ("at <ScriptBlock>, <No file>: line 2"), else empty.
+        PsObject record when record[property] is null && property.Equals("ScriptStackTrace", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) =>
+            record["ErrorDetails_ScriptStackTrace"] is PsPrimitive { Value: string } trace ? trace : PsPrimitive.String(string.Empty),
         // $_.ErrorDetails: the details the record carries (ErrorDetails_Message on the wire), or $null without them.
         PsObject record when record[property] is null && property.Equals("ErrorDetails", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => ErrorDetails(record),
         // $Host.UI.RawUI's properties (WindowTitle, BufferSize...) are the values the client's host sent ahead (the

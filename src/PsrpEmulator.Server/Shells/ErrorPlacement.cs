@@ -103,6 +103,35 @@ internal static class ErrorPlacement
         return ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
     }
 
+    /// <summary>
+    /// Where an inner statement is: its text within the top-level statement, else anywhere in the script (a function's
+    /// body defined earlier); not found (or none), the top-level statement's place.
+    /// </summary>
+    public static (int Start, int Length) InnerStatement(string script, int statementStart, int statementLength, string? statement)
+    {
+        if (string.IsNullOrEmpty(statement)) return (statementStart, statementLength);
+        if (statementStart >= 0 && statementStart <= script.Length - statementLength)
+        {
+            var within = script.IndexOf(statement, statementStart, statementLength, StringComparison.Ordinal);
+            if (within >= 0) return WithParameters(within);
+        }
+
+        var anywhere = script.IndexOf(statement, StringComparison.Ordinal);
+        return anywhere >= 0 ? WithParameters(anywhere) : (statementStart, statementLength);
+
+        // The interpreter runs a command without the common parameters it took off (-ErrorAction Stop): the statement
+        // as written goes on to the end of its pipeline element.
+        (int, int) WithParameters(int at)
+        {
+            var end = at + statement.Length;
+            var next = end;
+            while (next < script.Length && script[next] is ' ' or '\t') next++;
+            if (next >= script.Length || script[next] != '-') return (at, statement.Length);
+            var lineEnd = script.IndexOf('\n', next);
+            return (at, ElementEnd(script, next, lineEnd < 0 ? script.Length : lineEnd) - at);
+        }
+    }
+
     // The emulator's own faults and the engine's (a parse error, a stop) have no command and no place here.
     private static bool IsPlaceable(PsObject record) => record["FullyQualifiedErrorId"] is PsPrimitive { Value: string id } &&
         id is not ("PsrpEmulator.ScenarioError" or "PipelineStopped" or "EmulatorBehaviourFailed") &&

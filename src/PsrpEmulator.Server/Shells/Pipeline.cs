@@ -190,6 +190,17 @@ internal sealed class Pipeline : IPipelineHost
         lock (Gate) return _hostCalls ??= new();
     }
 
+    /// <summary>A caught record, placed at the inner statement that raised it (a terminating error's place).</summary>
+    public PsObject PlaceCaught(PsObject record, string? statement)
+    {
+        if (_script is not { } script) return record;
+        var (start, length) = (_placement & IsScriptFlag) != 0
+            ? ErrorPlacement.InnerStatement(script, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0, statement)
+            : (-1, 0);
+        return ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, start, length, serializeExtendedInfo: false, errorStream: false,
+            _shell.ExistingRunspace?.NextHistoryId ?? 1);
+    }
+
     private PsObject Placed(PsObject record, bool errorStream) => _script is { } script
         ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0,
             errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream, _shell.ExistingRunspace?.NextHistoryId ?? 1)

@@ -155,7 +155,9 @@ public class WinRsClientTests : EmulatorTestBase
 
         var result = await shell.RunAsync("powershell.exe", ["-NoProfile", "-Command", "try { Get-Frobnicator } catch { $_ }; 'after'"]);
 
-        Assert.That(result.StdoutText, Does.StartWith("The term 'Get-Frobnicator' is not recognized as the name of a cmdlet"));
+        // The caught record is placed where it was raised, as the engine places it before the catch runs.
+        Assert.That(result.StdoutText, Does.StartWith("Get-Frobnicator : The term 'Get-Frobnicator' is not recognized as the name of a cmdlet"));
+        Assert.That(result.StdoutText, Does.Contain("\r\nAt line:1 char:7\r\n+ try { Get-Frobnicator } catch { $_ }; 'after'\r\n+       ~~~~~~~~~~~~~~~\r\n"));
         Assert.That(result.StdoutText, Does.EndWith(
             "    + CategoryInfo          : ObjectNotFound: (Get-Frobnicator:String) [], CommandNotFoundException\r\n" +
             "    + FullyQualifiedErrorId : CommandNotFoundException\r\n \r\nafter\r\n"));

@@ -220,6 +220,26 @@ public class CommandLineTests
         Assert.That(ErrorText(host.Stderr), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// A catch's <c>$_</c> carries the InvocationInfo and ScriptStackTrace of where the error was raised (the innermost
+    /// statement: a throw in a try block, a cmdlet in a function's body), as scripts log it.
+    /// </summary>
+    [TestCase("try {\n  $x = 1\n  throw 'bad'\n} catch { $_.InvocationInfo.ScriptLineNumber; $_.InvocationInfo.OffsetInLine; $_.InvocationInfo.Line; $_.ScriptStackTrace }",
+        "3\r\n3\r\n  throw 'bad'\r\nat <ScriptBlock>, <No file>: line 3\r\n")]
+    [TestCase("function f { Get-Item C:\\nope -ErrorAction Stop }\ntry { f } catch { $_.InvocationInfo.ScriptLineNumber; $_.InvocationInfo.MyCommand; $_.InvocationInfo.PositionMessage }",
+        "1\r\nGet-Item\r\nAt line:1 char:14\r\n+ function f { Get-Item C:\\nope -ErrorAction Stop }\r\n+              ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\r\n")]
+    [TestCase("'a'; try { Get-Frobnicator } catch { $_.InvocationInfo.InvocationName; $_.InvocationInfo.ScriptLineNumber }", "a\r\nGet-Frobnicator\r\n1\r\n")]
+    public async Task A_caught_error_is_placed_where_it_was_raised(string script, string expected)
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Users\psrp");
+        var host = FakeCommandLineHost.OnDisk(disk);
+        var encoded = Convert.ToBase64String(System.Text.Encoding.Unicode.GetBytes(script));
+        await BehaviourCatalog.LoadDefault().ResolveCommandLine("powershell -NoProfile -EncodedCommand " + encoded).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(host.Stdout, Is.EqualTo(expected));
+    }
+
     [Test]
     public void A_long_error_line_wraps_at_words_keeping_the_space_and_the_category_line_is_cut_at_the_width_less_six()
     {

@@ -412,6 +412,12 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         private int _statementStart = -1;
         private int _statementLength;
 
+        public PsObject PlaceCaught(PsObject record, string? statement)
+        {
+            var (start, length) = Shells.ErrorPlacement.InnerStatement(script, _statementStart, _statementLength, statement);
+            return Shells.ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, start, length, serializeExtendedInfo: false, errorStream: false);
+        }
+
         public void StatementStarting(string statement)
         {
             LastStatementFailed = false;
