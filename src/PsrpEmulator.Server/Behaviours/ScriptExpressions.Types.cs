@@ -153,6 +153,7 @@ internal static partial class ScriptExpressions
         Add("System.Array", "array");
         Add("System.Collections.Hashtable", "hashtable");
         Add("System.Collections.ArrayList");
+        Add(StringBuilderTypeName);
         Add("System.Management.Automation.PSCustomObject", "pscustomobject");
         Add("System.Management.Automation.PSObject", "psobject");
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
@@ -361,7 +362,7 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
-        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
@@ -600,6 +601,7 @@ internal static partial class ScriptExpressions
             (_, "NEW", >= 0) when ConstructedEncodingTypeNames.Contains(type.FullName) && NewEncoding(type.FullName, arguments!) is { } constructed => constructed,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
+            (StringBuilderTypeName, "NEW", >= 0) => NewStringBuilder(arguments!) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments!.Count)),
             // [Array]::Sort($a), [Array]::Reverse($a): the array itself, in place; IndexOf the first equal item's index.
             ("System.Array", "SORT", 1) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.List } array => SortInPlace(array.Items),
             ("System.Array", "REVERSE", 1) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.List } array => ReverseInPlace(array.Items),
@@ -1091,6 +1093,8 @@ internal static partial class ScriptExpressions
 
             case PsObject xml when !isIndex && XmlNodes.TryGet(xml, out var node):
                 XmlNodes.SetMember(node, Text(key), value);
+                return;
+            case PsObject builder when !isIndex && SetStringBuilderMember(builder, Text(key), value):
                 return;
             case PsObject obj when !isIndex:
             {

@@ -328,6 +328,7 @@ internal static partial class ScriptExpressions
                 return PsPrimitive.Boolean(Enumerate(value).Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
             }
 
+            if (value is PsObject { TypeNames: [StringBuilderTypeName, ..] } builder && StringBuilderMethod(builder, name, arguments) is { } built) return built;
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
             if (value is PsObject { TypeNames: [_, EncodingTypeName, ..] } encoding && EncodingMethod(encoding, name, arguments) is { } encoded) return encoded;
             if (value is PsObject members && IsMemberCollection(members) && MemberCollectionMethod(members, name, arguments) is { } membersResult) return membersResult;
