@@ -49,10 +49,26 @@ internal static partial class ScriptExpressions
         {
             // A pattern .NET refuses: the method's error, as PowerShell reports an exception a .NET method throws, in
             // .NET Framework's words (an ArgumentException "parsing "(" - Not enough )'s.").
-            var framework = e is RegexParseException && InvalidPatternMessage().Match(e.Message) is { Success: true } m
-                ? new ArgumentException($"parsing \"{m.Groups["pattern"].Value}\" - {m.Groups["reason"].Value}")
-                : e;
-            throw MethodError(RegexMethodNames.GetValueOrDefault(method, method), count, framework);
+            throw MethodError(RegexMethodNames.GetValueOrDefault(method, method), count, FrameworkPatternError(e));
+        }
+    }
+
+    // A pattern .NET refuses, in .NET Framework's words.
+    private static ArgumentException FrameworkPatternError(ArgumentException e) =>
+        e is RegexParseException && InvalidPatternMessage().Match(e.Message) is { Success: true } m
+            ? new ArgumentException($"parsing \"{m.Groups["pattern"].Value}\" - {m.Groups["reason"].Value}")
+            : e;
+
+    /// <summary><see cref="NewRegex"/>, a pattern .NET refuses being the constructor's error.</summary>
+    internal static PsObject NewRegexOrError(IReadOnlyList<PsValue> arguments)
+    {
+        try
+        {
+            return NewRegex(arguments);
+        }
+        catch (ArgumentException e)
+        {
+            throw MethodError(".ctor", arguments.Count, FrameworkPatternError(e));
         }
     }
 
@@ -80,6 +96,37 @@ internal static partial class ScriptExpressions
         }
 
         return new Regex(Text(arguments[1]), options, MatchTimeout);
+    }
+
+    /// <summary>
+    /// A Regex object (<c>[regex]'\d+'</c>, <c>[regex]::new(p, 'IgnoreCase')</c>, <c>New-Object regex p</c>): its pattern as
+    /// its text, its Options, MatchTimeout and RightToLeft as .NET's; its methods are the static ones of its pattern.
+    /// </summary>
+    internal static PsObject NewRegex(IReadOnlyList<PsValue> arguments)
+    {
+        // Built once here so that a pattern .NET refuses is the constructor's error, as .NET's.
+        var regex = RegexOf([PsPrimitive.String(string.Empty), .. arguments], optionsAt: 2);
+        var options = regex.Options & ~RegexOptions.CultureInvariant;
+        return new PsObject([RegexTypeName, "System.Runtime.Serialization.ISerializable", "System.Object"]) { ToStringValue = regex.ToString() }
+            .With("Options", PsObjects.Enum(["System.Text.RegularExpressions.RegexOptions", "System.Enum", "System.ValueType", "System.Object"], options.ToString(), (int)options))
+            .With("MatchTimeout", PsPrimitive.Duration(System.Threading.Timeout.InfiniteTimeSpan))
+            .With("RightToLeft", false);
+    }
+
+    // A Regex object's method: the static method of its pattern and options on the input (and the replacement).
+    private static PsValue? RegexInstanceMethod(PsObject regex, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var pattern = PsPrimitive.String(regex.ToStringValue ?? string.Empty);
+        var options = regex["Options"] is PsObject { BaseValue: PsPrimitive { Value: int number } } ? PsPrimitive.String(((RegexOptions)number).ToString()) : (PsValue)PsNil.Instance;
+        var method = name.ToUpperInvariant();
+        return (method, arguments.Count) switch
+        {
+            ("ISMATCH" or "MATCH" or "MATCHES" or "SPLIT", 1) => RegexStaticMember(method, [arguments[0], pattern, options]),
+            ("REPLACE", 2) => RegexStaticMember(method, [arguments[0], pattern, arguments[1], options]),
+            ("GETGROUPNAMES", 0) => PsObjects.List(new Regex(pattern.Value.ToString()!, RegexOptions.None, MatchTimeout).GetGroupNames().Select(n => (PsValue)PsPrimitive.String(n)).ToList(), StringArrayTypeNames),
+            ("ISMATCH" or "MATCH" or "MATCHES" or "SPLIT" or "REPLACE", var count) => throw new ScriptExpressionException(ScriptedError.MethodCount(RegexMethodNames[method], count)),
+            _ => null,
+        };
     }
 
     private static PsObject MatchObject(Match match)

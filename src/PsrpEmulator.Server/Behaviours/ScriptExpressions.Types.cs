@@ -154,6 +154,7 @@ internal static partial class ScriptExpressions
         Add("System.Collections.Hashtable", "hashtable");
         Add("System.Collections.ArrayList");
         Add(StringBuilderTypeName);
+        Add(DateTimeOffsetTypeName, "datetimeoffset");
         Add("System.Management.Automation.PSCustomObject", "pscustomobject");
         Add("System.Management.Automation.PSObject", "psobject");
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
@@ -362,12 +363,13 @@ internal static partial class ScriptExpressions
     private static bool AnswersStaticMember(KnownType type, string member) =>
         StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
-        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+        (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
+            (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
             ("System.TimeZoneInfo", "LOCAL" or "UTC") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
@@ -595,6 +597,8 @@ internal static partial class ScriptExpressions
             // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.
             ("System.IntPtr", "SIZE", -1) => PsPrimitive.Int32(8),
             ("System.Environment", "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS", -1) => PsPrimitive.Boolean(true),
+            (RegexTypeName, "NEW", 1 or 2) => NewRegexOrError(arguments!),
+            (DateTimeOffsetTypeName, _, _) when DateTimeOffsetStaticMember(name, arguments, now) is { } offset => offset,
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             (ConvertTypeName, _, _) when ConvertStaticMember(name, arguments) is { } converted => converted,
             (EncodingTypeName, _, _) when EncodingStaticMember(name, arguments) is { } encoding => encoding,
@@ -743,6 +747,16 @@ internal static partial class ScriptExpressions
         {
             if (value is PsObject { TypeNames: { } names } && ExceptionTypes.IsException(value) && names.Contains(type.FullName)) return value;
             return IsNull(value) ? PsNil.Instance : ExceptionTypes.Create(type.FullName, [Text(value)]);
+        }
+
+        if (type.FullName == DateTimeOffsetTypeName) return ToDateTimeOffset(value);
+
+        // [regex]'\d+': a Regex of the pattern (no options: case-sensitive, unlike -match).
+        if (type.FullName == RegexTypeName)
+        {
+            if (IsNull(value)) return PsNil.Instance;
+            if (value is PsObject { TypeNames: [RegexTypeName, ..] }) return value;
+            return NewRegexOrError([PsPrimitive.String(Text(value))]);
         }
 
         if (type.IsGenericList)

@@ -329,6 +329,8 @@ internal static partial class ScriptExpressions
             }
 
             if (value is PsObject { TypeNames: [StringBuilderTypeName, ..] } builder && StringBuilderMethod(builder, name, arguments) is { } built) return built;
+            if (value is PsObject { TypeNames: [RegexTypeName, ..] } regex && RegexInstanceMethod(regex, name, arguments) is { } regexResult) return regexResult;
+            if (value is PsObject { TypeNames: [DateTimeOffsetTypeName, ..] } offset && DateTimeOffsetMethod(offset, name, arguments) is { } offsetResult) return offsetResult;
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
             if (value is PsObject { TypeNames: [_, EncodingTypeName, ..] } encoding && EncodingMethod(encoding, name, arguments) is { } encoded) return encoded;
             if (value is PsObject members && IsMemberCollection(members) && MemberCollectionMethod(members, name, arguments) is { } membersResult) return membersResult;
@@ -684,6 +686,9 @@ internal static partial class ScriptExpressions
             // $o.PSObject.Properties['Name']: the property of that name (any case), else $null.
             case PsObject members when IsMemberCollection(members) && index is PsPrimitive { Value: string name }:
                 return MemberNamed(members, name);
+            // A match's Groups['name']: the group of that name (GroupCollection's string indexer).
+            case PsObject { TypeNames: [var groupsType, ..] } groups when groupsType == GroupCollectionTypeNames[0] && index is PsPrimitive { Value: string groupName } && AsNumber(index) is null:
+                return groups.Items.FirstOrDefault(g => g is PsObject group && group["Name"].AsString() == groupName) ?? PsNil.Instance;
             case PsObject list when IsCollection(list):
                 return AsNumber(index) is { } n && Position(n, list.Items.Count) is { } at ? list.Items[at] : PsNil.Instance;
             case PsPrimitive { Value: string s }:

@@ -2541,6 +2541,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return PsPrimitive.String(scope.Variables.EnvironmentVariable("USERDOMAIN") ?? scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? string.Empty);
             case ("SYSTEMDIRECTORY", -1) or ("CURRENTDIRECTORY", -1):
                 return PsPrimitive.String(@"C:\Windows\system32");
+            case ("TICKCOUNT", -1):
+                // Milliseconds since the computer booted, an Int32 that wraps (negative after 24.9 days), as .NET's.
+                var up = time.GetUtcNow() - (Host.Power?.LastBoot ?? EventLogs.DefaultBoot);
+                return PsPrimitive.Int32(unchecked((int)(long)Math.Max(up.TotalMilliseconds, 0)));
+            case ("HASSHUTDOWNSTARTED", -1):
+                return PsPrimitive.Boolean(false);
             case ("GETFOLDERPATH", 1):
                 var folder = PipelineVariables.Display(arguments![0]);
                 var profile = scope.Variables.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\" + (scope.Variables.EnvironmentVariable("USERNAME") ?? "Default");

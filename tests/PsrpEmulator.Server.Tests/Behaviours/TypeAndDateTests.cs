@@ -121,7 +121,7 @@ public class TypeAndDateTests
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Math]::Frobnicate(1).Length", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
     [TestCase("[Environment]::GetLogicalDrives().Count", "PsrpEmulator.ScenarioError", "[System.Environment]::GetLogicalDrives() is not emulated: give the command a rule (match: its whole text)")]
-    [TestCase("[Text.StringBuilder]::new()", "PsrpEmulator.ScenarioError", "[Text.StringBuilder] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[Text.StringWriter]::new()", "PsrpEmulator.ScenarioError", "[Text.StringWriter] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Console]::WriteLine('x')", "PsrpEmulator.ScenarioError", "[System.Console]::WriteLine() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Security.Cryptography.X509Certificates.X509Store]'My'", "PsrpEmulator.ScenarioError", "[Security.Cryptography.X509Certificates.X509Store] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
@@ -222,6 +222,27 @@ public class TypeAndDateTests
     [TestCase("\"$([regex]::Match('id=42', '\\d+'))\"", "42")]
     [TestCase("[System.Text.RegularExpressions.Regex]::IsMatch('a', 'a'); [regex]", "True|System.Text.RegularExpressions.Regex")]
     [TestCase("[regex]::Match('x=1', '(?<key>\\w)=').Groups[1].Name", "key")]
+    // DateTimeOffset for Unix times; the server's zone is UTC, so Now has offset +00:00.
+    [TestCase("[DateTimeOffset]::UtcNow.ToUnixTimeSeconds(); [DateTimeOffset]::Now.Offset.TotalHours", "1795948200|0")]
+    [TestCase("[DateTimeOffset]::FromUnixTimeSeconds(1700000000).UtcDateTime.ToString('o'); \"$([DateTimeOffset]::FromUnixTimeSeconds(0))\"", "2023-11-14T22:13:20.0000000Z|1/1/1970 12:00:00 AM +00:00")]
+    [TestCase("([DateTimeOffset](Get-Date '2024-01-02 03:04:05')).ToUnixTimeMilliseconds(); ([datetimeoffset]'2020-01-01T00:00:00+02:00').UtcDateTime.Hour", "1704164645000|22")]
+    [TestCase("$t = [DateTimeOffset]::FromUnixTimeMilliseconds(1500); $t.AddSeconds(1).ToUnixTimeMilliseconds(); $t.Year; $t.GetType().FullName", "2500|1970|System.DateTimeOffset")]
+    public async Task A_DateTimeOffset_converts_Unix_times_as_dotnets_does(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Environment_TickCount_is_the_milliseconds_since_boot_wrapped_to_an_Int32()
+    {
+        var up = new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero) - EventLogs.DefaultBoot;
+
+        Assert.That(await OutputOfAsync("[Environment]::TickCount"), Is.EqualTo(unchecked((int)(long)up.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    // A Regex object: [regex]'p' (case-sensitive: no options), ::new(p, options), New-Object regex p; its methods are the static ones of its pattern.
+    [TestCase("([regex]'\\d+').Match('ab12').Value; $r = [regex]'^a'; $r.IsMatch('A'); $r.IsMatch('abc'); \"$r\"", "12|False|True|^a")]
+    [TestCase("$r = [regex]::new('^a', 'IgnoreCase'); $r.IsMatch('A'); $r.Options; $r.GetType().FullName", "True|IgnoreCase|System.Text.RegularExpressions.Regex")]
+    [TestCase("$r = New-Object regex 'b+'; $r.Replace('abbbc', '-'); ($r.Matches('ab-bb') | ForEach-Object Value) -join ','; ([regex]'\\s*,\\s*').Split('a , b,c') -join '|'", "a-c|b,bb|a|b|c")]
+    [TestCase("[regex]$p = '(?<n>\\d+)'; $p.Match('x7').Groups['n'].Value; $p.GetGroupNames() -join ','", "7|0,n")]
     public async Task Regex_static_methods_work_as_dotnets(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
@@ -301,10 +322,10 @@ public class TypeAndDateTests
     [Test]
     public async Task A_static_property_the_emulator_does_not_know_read_further_is_a_scenario_error_not_an_unknown_command()
     {
-        var (host, outcome) = await RunAsync("[Environment]::TickCount.ToString(); 'next'");
+        var (host, outcome) = await RunAsync("[Environment]::WorkingSet.ToString(); 'next'");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
-        Assert.That(host.Errors.Single().Message, Does.Contain("[System.Environment]::TickCount"));
+        Assert.That(host.Errors.Single().Message, Does.Contain("[System.Environment]::WorkingSet"));
     }
 }
