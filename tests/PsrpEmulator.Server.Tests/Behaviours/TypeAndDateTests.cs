@@ -222,6 +222,16 @@ public class TypeAndDateTests
     [TestCase("\"$([regex]::Match('id=42', '\\d+'))\"", "42")]
     [TestCase("[System.Text.RegularExpressions.Regex]::IsMatch('a', 'a'); [regex]", "True|System.Text.RegularExpressions.Regex")]
     [TestCase("[regex]::Match('x=1', '(?<key>\\w)=').Groups[1].Name", "key")]
+    // System.Uri: a cast takes a relative one too (PowerShell's ConvertStringToUri); the properties are .NET's.
+    [TestCase("$u = [uri]'https://Example.com:8443/a/b.txt?x=1&y=2#top'; $u.Host; $u.Port; $u.AbsolutePath; $u.Query; $u.Fragment; $u.Scheme; $u.Segments -join ','; $u.IsDefaultPort",
+        "example.com|8443|/a/b.txt|?x=1&y=2|#top|https|/,a/,b.txt|False")]
+    [TestCase("([uri]'http://srv/x y').AbsoluteUri; ([uri]'rel/path').IsAbsoluteUri; \"$([uri]'http://a/b')\"; (New-Object Uri 'http://a:80/').IsDefaultPort", "http://srv/x%20y|False|http://a/b|True")]
+    [TestCase("[uri]::EscapeDataString('a b&c=d/é'); [uri]::UnescapeDataString('a%20b%2Fc'); [uri]::IsWellFormedUriString('http://a/b', 'Absolute'); [uri]::IsWellFormedUriString('not a uri', 'Absolute')",
+        "a%20b%26c%3Dd%2F%C3%A9|a b/c|True|False")]
+    [TestCase("([uri]::new([uri]'http://a/b/c', '../d')).AbsoluteUri; ([System.Uri]'file:///C:/x/y.txt').LocalPath", "http://a/d|C:\\x\\y.txt")]
+    public async Task A_uri_takes_a_url_apart_as_dotnets_does(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     // DateTimeOffset for Unix times; the server's zone is UTC, so Now has offset +00:00.
     [TestCase("[DateTimeOffset]::UtcNow.ToUnixTimeSeconds(); [DateTimeOffset]::Now.Offset.TotalHours", "1795948200|0")]
     [TestCase("[DateTimeOffset]::FromUnixTimeSeconds(1700000000).UtcDateTime.ToString('o'); \"$([DateTimeOffset]::FromUnixTimeSeconds(0))\"", "2023-11-14T22:13:20.0000000Z|1/1/1970 12:00:00 AM +00:00")]

@@ -1,0 +1,94 @@
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// System.Uri as scripts take URLs apart (<c>([uri]$url).Host</c>, <c>[uri]::EscapeDataString($q)</c>): a cast of a
+/// string (absolute or relative, as PowerShell's ConvertStringToUri), <c>::new(s)</c> and <c>New-Object Uri s</c> (an
+/// absolute one; another is .NET's UriFormatException), .NET's properties, and the static EscapeDataString,
+/// UnescapeDataString, EscapeUriString, IsWellFormedUriString and CheckHostName.
+/// </summary>
+internal static partial class ScriptExpressions
+{
+    internal const string UriTypeName = "System.Uri";
+
+    private static readonly string[] UriTypeNames = [UriTypeName, "System.Runtime.Serialization.ISerializable", "System.Object"];
+
+    /// <summary>A Uri object of <paramref name="uri"/> with .NET's properties (an absolute one's all of them; a relative one's OriginalString and IsAbsoluteUri).</summary>
+    internal static PsObject UriObject(Uri uri)
+    {
+        var created = new PsObject(UriTypeNames) { ToStringValue = uri.ToString() };
+        if (!uri.IsAbsoluteUri)
+        {
+            return created.With("OriginalString", uri.OriginalString).With("IsAbsoluteUri", false).With("UserEscaped", false);
+        }
+
+        return created
+            .With("AbsolutePath", uri.AbsolutePath)
+            .With("AbsoluteUri", uri.AbsoluteUri)
+            .With("LocalPath", uri.LocalPath)
+            .With("Authority", uri.Authority)
+            .With("HostNameType", PsObjects.Enum(["System.UriHostNameType", "System.Enum", "System.ValueType", "System.Object"], uri.HostNameType.ToString(), (int)uri.HostNameType))
+            .With("IsDefaultPort", uri.IsDefaultPort)
+            .With("IsFile", uri.IsFile)
+            .With("IsLoopback", uri.IsLoopback)
+            .With("PathAndQuery", uri.PathAndQuery)
+            .With("Segments", PsObjects.List([.. uri.Segments.Select(s => (PsValue)PsPrimitive.String(s))], StringArrayTypeNames))
+            .With("IsUnc", uri.IsUnc)
+            .With("Host", uri.Host)
+            .With("Port", uri.Port)
+            .With("Query", uri.Query)
+            .With("Fragment", uri.Fragment)
+            .With("Scheme", uri.Scheme)
+            .With("OriginalString", uri.OriginalString)
+            .With("DnsSafeHost", uri.DnsSafeHost)
+            .With("IdnHost", uri.IdnHost)
+            .With("IsAbsoluteUri", true)
+            .With("UserEscaped", false)
+            .With("UserInfo", uri.UserInfo);
+    }
+
+    // [uri]'text': absolute or relative, as PowerShell converts a string to a Uri; a Uri stays itself.
+    private static PsValue ToUri(PsValue? value)
+    {
+        if (IsNull(value)) return PsNil.Instance;
+        if (value is PsObject { TypeNames: [UriTypeName, ..] }) return value;
+        var text = Text(value);
+        if (Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out var uri)) return UriObject(uri);
+        throw new ScriptExpressionException(new ScriptedError(
+            $"Cannot convert value \"{text}\" to type \"System.Uri\". Error: \"Invalid URI: The format of the URI could not be determined.\"",
+            "InvalidCastConstructorException", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+    }
+
+    /// <summary>[uri]'s static members; null for another.</summary>
+    private static PsValue? UriStaticMember(string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (arguments is null) return null;
+        try
+        {
+            return UriStaticMemberCore(member.ToUpperInvariant(), arguments);
+        }
+        catch (UriFormatException e)
+        {
+            throw MethodError(member.Equals("new", StringComparison.OrdinalIgnoreCase) ? ".ctor" : member, arguments.Count, e);
+        }
+    }
+
+    private static PsValue? UriStaticMemberCore(string member, IReadOnlyList<PsValue> arguments)
+    {
+        return (member, arguments.Count) switch
+        {
+            ("ESCAPEDATASTRING", 1) => PsPrimitive.String(Uri.EscapeDataString(Text(arguments[0]))),
+            ("UNESCAPEDATASTRING", 1) => PsPrimitive.String(Uri.UnescapeDataString(Text(arguments[0]))),
+#pragma warning disable SYSLIB0013 // Windows PowerShell's .NET Framework has it, and scripts call it.
+            ("ESCAPEURISTRING", 1) => PsPrimitive.String(Uri.EscapeUriString(Text(arguments[0]))),
+#pragma warning restore SYSLIB0013
+            ("ISWELLFORMEDURISTRING", 2) => PsPrimitive.Boolean(Uri.IsWellFormedUriString(Text(arguments[0]), EnumArgument<UriKind>(arguments[1], "uriKind", "IsWellFormedUriString"))),
+            ("CHECKHOSTNAME", 1) => PsObjects.Enum(["System.UriHostNameType", "System.Enum", "System.ValueType", "System.Object"], Uri.CheckHostName(Text(arguments[0])).ToString(), (int)Uri.CheckHostName(Text(arguments[0]))),
+            ("NEW", 1) => new Uri(Text(arguments[0]), UriKind.Absolute) is var absolute ? UriObject(absolute) : null,
+            ("NEW", 2) when arguments[0] is PsObject { TypeNames: [UriTypeName, ..] } baseUri && Uri.TryCreate(baseUri.ToStringValue, UriKind.Absolute, out var root) => UriObject(new Uri(root, Text(arguments[1]))),
+            ("NEW", 2) => UriObject(new Uri(Text(arguments[0]), EnumArgument<UriKind>(arguments[1], "uriKind", ".ctor"))),
+            _ => null,
+        };
+    }
+}
