@@ -34,6 +34,23 @@ internal sealed partial class RunContext
         return written == FileSystemFailure.None ? PsNil.Instance : throw FailureOf(member, 1, written, path);
     }
 
+    /// <summary>
+    /// <c>$xml.Load(path)</c>'s text: the file on the computer's disk (a relative path against the process's directory),
+    /// decoded as XmlDocument.Load reads a stream (a byte order mark, else UTF-8); a failure is .NET's exception.
+    /// </summary>
+    private string ReadXmlFile(PsValue argument)
+    {
+        const string member = "Load";
+        var disk = Disk("XmlDocument.Load");
+        var text = PipelineVariables.Display(argument);
+        if (text.Length == 0) throw DotNetFailure(member, 1, "The path is not of a legal form.", typeof(ArgumentException));
+        var path = VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(member, 1, failure, text);
+        var read = disk.Read(path, out var bytes);
+        if (read != FileSystemFailure.None) throw FailureOf(member, 1, read, path);
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>.NET's current directory in a remote session's process (<c>[Environment]::CurrentDirectory</c>).</summary>
     private const string ProcessDirectory = @"C:\Windows\system32";
 

@@ -889,6 +889,9 @@ internal sealed partial class RunContext
             case "System.Collections.ArrayList" when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], ScriptExpressions.ArrayListTypeNames);
                 break;
+            case XmlNodes.DocumentTypeName when constructorArguments.Count == 0:
+                value = XmlNodes.NewDocument();
+                break;
             case ScriptExpressions.UriTypeName when constructorArguments.Count is 1 or 2:
                 value = NewObjectConstructed(() => ScriptExpressions.StaticMember(type!, "new", constructorArguments, time.GetUtcNow()));
                 break;

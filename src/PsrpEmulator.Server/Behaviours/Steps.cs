@@ -2732,6 +2732,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (XmlNodes.TryGet(value, out var loadedNode) && loadedNode is System.Xml.XmlDocument loaded && value is PsObject documentObject && arguments.Count == 1 &&
+                    (step.Text.Equals("Load", StringComparison.OrdinalIgnoreCase) || step.Text.Equals("LoadXml", StringComparison.OrdinalIgnoreCase)))
+                {
+                    value = step.Text.Equals("LoadXml", StringComparison.OrdinalIgnoreCase)
+                        ? XmlNodes.Load(documentObject, loaded, PipelineVariables.Display(arguments[0]), "LoadXml")
+                        : XmlNodes.Load(documentObject, loaded, ReadXmlFile(arguments[0]), "Load");
+                    continue;
+                }
+
                 value = ScriptExpressions.Method(value, step.Text, arguments);
                 continue;
             }

@@ -43,28 +43,10 @@ internal static class XmlNodes
         if (TryGet(value, out var existing) && existing is XmlDocument) return value!;
         if (ScriptExpressions.IsNull(value)) return PsNil.Instance;
         var text = ScriptExpressions.IsCollection(value) ? string.Join("\n", ScriptExpressions.Enumerate(value).Select(PipelineVariables.Display)) : PipelineVariables.Display(value!);
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreWhitespace = true,
-            MaxCharactersInDocument = MaxCharacters,
-            MaxCharactersFromEntities = 1024,
-        };
         var document = new XmlDocument { XmlResolver = null };
         try
         {
-            // A first pass bounds the nesting: XmlNode's writers (OuterXml, Save) recurse once per level.
-            using (var scan = XmlReader.Create(new StringReader(text), settings))
-            {
-                while (scan.Read())
-                {
-                    if (scan.Depth > MaxDepth) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[xml]: the document nests deeper than {MaxDepth} levels, more than the emulator reads"));
-                }
-            }
-
-            using var reader = XmlReader.Create(new StringReader(text), settings);
-            document.Load(reader);
+            LoadInto(document, text);
         }
         catch (XmlException e)
         {
@@ -74,6 +56,53 @@ internal static class XmlNodes
         }
 
         return Wrap(document);
+    }
+
+    /// <summary><c>New-Object System.Xml.XmlDocument</c>, <c>[xml]::new()</c>: an empty document.</summary>
+    public static PsValue NewDocument() => Wrap(new XmlDocument { XmlResolver = null });
+
+    /// <summary>
+    /// <c>$doc.LoadXml(text)</c> and <c>$doc.Load(path)</c>: the document's content replaced in place (every variable
+    /// holding it sees it); text that is not XML is the method's error with .NET's reason.
+    /// </summary>
+    public static PsValue Load(PsObject wrapper, XmlDocument document, string text, string method)
+    {
+        try
+        {
+            LoadInto(document, text);
+        }
+        catch (XmlException e)
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, e.Message, typeof(XmlException)));
+        }
+
+        wrapper.ExtendedProperties.Clear();
+        foreach (var (name, value) in AdaptedProperties(document)) wrapper.ExtendedProperties.Add(new PsProperty(name, value));
+        return PsNil.Instance;
+    }
+
+    // The text parsed into the document (its content replaced), DTDs prohibited, nothing resolved, size and depth bounded.
+    private static void LoadInto(XmlDocument document, string text)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreWhitespace = true,
+            MaxCharactersInDocument = MaxCharacters,
+            MaxCharactersFromEntities = 1024,
+        };
+        // A first pass bounds the nesting: XmlNode's writers (OuterXml, Save) recurse once per level.
+        using (var scan = XmlReader.Create(new StringReader(text), settings))
+        {
+            while (scan.Read())
+            {
+                if (scan.Depth > MaxDepth) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[xml]: the document nests deeper than {MaxDepth} levels, more than the emulator reads"));
+            }
+        }
+
+        using var reader = XmlReader.Create(new StringReader(text), settings);
+        document.Load(reader);
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

@@ -72,6 +72,32 @@ public class XmlDocumentTests
         }));
     }
 
+    /// <summary>The deployment scripts' form: New-Object System.Xml.XmlDocument, Load(path) from the disk, change, Save.</summary>
+    [Test]
+    public async Task A_new_document_loads_a_file_and_an_xml_text_in_place()
+    {
+        var output = await OutputOfAsync(
+            "Set-Content C:\\web.config '<configuration><appSettings><add key=\"Mode\" value=\"dev\"/></appSettings></configuration>'; " +
+            "$doc = New-Object System.Xml.XmlDocument; $same = $doc; $doc.Load('C:\\web.config'); $same.configuration.appSettings.add.value; " +
+            "$doc.SelectSingleNode('//add').SetAttribute('value', 'prod'); $doc.Save('C:\\web.config'); (Get-Content C:\\web.config) -join ''; " +
+            "$x = [xml]::new(); $x.LoadXml('<a><b>1</b></a>'); $x.a.b; $x.DocumentElement.Name");
+
+        Assert.That(output, Is.EqualTo("dev|<configuration>  <appSettings>    <add key=\"Mode\" value=\"prod\" />  </appSettings></configuration>|1|a"));
+    }
+
+    [Test]
+    public async Task Loading_text_that_is_not_xml_is_the_methods_error_and_a_missing_file_the_dotnet_one()
+    {
+        var (host, _) = await RunAsync("$d = New-Object Xml.XmlDocument; $d.LoadXml('not xml'); $d.Load('C:\\nope.xml'); 'next'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[]
+        {
+            "Exception calling \"LoadXml\" with \"1\" argument(s): \"Data at the root level is invalid. Line 1, position 1.\"",
+            "Exception calling \"Load\" with \"1\" argument(s): \"Could not find file 'C:\\nope.xml'.\"",
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     [Test]
     public async Task Save_to_a_relative_path_writes_in_the_process_s_directory_not_the_session_s_location() =>
         Assert.That(await OutputOfAsync(Config + "Set-Location C:\\; $x.Save('out.xml'); Test-Path C:\\out.xml; Test-Path C:\\Windows\\system32\\out.xml"), Is.EqualTo("False|True"));
