@@ -335,7 +335,7 @@ internal sealed partial class RunContext
             new("PasswordLastSet", Date(user.PasswordLastSet)),
             new("LastLogon", Date(user.LastLogon)),
             new("Name", PsPrimitive.String(user.Name)),
-            new("SID", PsPrimitive.String(accounts.UserSid(user))),
+            new("SID", SecurityIdentifierObject(accounts.UserSid(user))),
             new("PrincipalSource", PsPrimitive.String("Local")),
             new("ObjectClass", PsPrimitive.String("User")),
         ]);
@@ -351,7 +351,7 @@ internal sealed partial class RunContext
         [
             new("Description", PsPrimitive.String(group.Description)),
             new("Name", PsPrimitive.String(group.Name)),
-            new("SID", PsPrimitive.String(group.Sid)),
+            new("SID", SecurityIdentifierObject(group.Sid)),
             new("PrincipalSource", PsPrimitive.String("Local")),
             new("ObjectClass", PsPrimitive.String("Group")),
         ]);
@@ -364,7 +364,7 @@ internal sealed partial class RunContext
         o.AdaptedProperties.AddRange(
         [
             new("Name", PsPrimitive.String(principal.Name)),
-            new("SID", PsPrimitive.String(principal.Sid)),
+            new("SID", SecurityIdentifierObject(principal.Sid)),
             new("PrincipalSource", PsPrimitive.String(principal.PrincipalSource)),
             new("ObjectClass", PsPrimitive.String(principal.ObjectClass)),
         ]);

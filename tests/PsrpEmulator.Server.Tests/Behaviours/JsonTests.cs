@@ -81,6 +81,24 @@ public class JsonTests
             "\"Big\":9007199254740993,\"Flag\":true,\"Nothing\":null}"));
     }
 
+    /// <summary>
+    /// Get-Date's date carries its DisplayHint note and the DateTime script property, so 5.1's ConvertTo-Json writes it
+    /// as an object ({"value":..., "DisplayHint":2, "DateTime":...}), the well-known 5.1 surprise; [datetime]::UtcNow is
+    /// the plain date string.
+    /// </summary>
+    [Test]
+    public async Task A_date_Get_Date_wrote_is_its_value_DisplayHint_and_DateTime_as_51_writes_it()
+    {
+        var (host, _) = await RunAsync("Get-Date -Date '2024-01-02 03:04:05' | ConvertTo-Json -Compress; @{ t = Get-Date -Date '2024-01-02' -DisplayHint Date } | ConvertTo-Json -Compress; [datetime]::UtcNow | ConvertTo-Json");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "{\"value\":\"\\/Date(1704164645000)\\/\",\"DisplayHint\":2,\"DateTime\":\"Tuesday, January 2, 2024 3:04:05 AM\"}",
+            "{\"t\":{\"value\":\"\\/Date(1704153600000)\\/\",\"DisplayHint\":0,\"DateTime\":\"Tuesday, January 2, 2024\"}}",
+            "\"\\/Date(946684800000)\\/\"",
+        }));
+    }
+
     [Test]
     public void Objects_deeper_than_depth_are_their_text()
     {

@@ -31,7 +31,9 @@ public class LocalAccountTests
 
     [TestCase("Get-LocalUser | ForEach-Object Name", "Administrator|DefaultAccount|Guest|tester|WDAGUtilityAccount")]
     [TestCase("Get-LocalUser | Where-Object Enabled | ForEach-Object Name", "Administrator|tester")]
-    [TestCase("(Get-LocalUser Administrator).SID.EndsWith('-500'); (glu Guest).SID.EndsWith('-501'); (Get-LocalUser tester).SID -like 'S-1-5-21-*-1000'", "True|True|True")]
+    // The SID is a SecurityIdentifier (its Value the text), as the LocalAccounts cmdlets give it.
+    [TestCase("(Get-LocalUser Administrator).SID.GetType().FullName; (Get-LocalGroup Administrators).SID.Value; \"$((Get-LocalGroup Administrators).SID)\"", "System.Security.Principal.SecurityIdentifier|S-1-5-32-544|S-1-5-32-544")]
+    [TestCase("(Get-LocalUser Administrator).SID.Value.EndsWith('-500'); (glu Guest).SID.Value.EndsWith('-501'); (Get-LocalUser tester).SID -like 'S-1-5-21-*-1000'", "True|True|True")]
     [TestCase("Get-LocalUser -Name Adm*, G* | ForEach-Object Name; @(Get-LocalUser nothing*).Count", "Administrator|Guest|0")]
     [TestCase("Get-LocalGroupMember -Group Administrators | ForEach-Object { $_.ObjectClass + ' ' + $_.Name + ' ' + $_.PrincipalSource }", @"User TESTHOST01\Administrator Local|User TESTHOST01\tester Local")]
     [TestCase("Get-LocalGroupMember Users | ForEach-Object Name", @"NT AUTHORITY\Authenticated Users|NT AUTHORITY\INTERACTIVE|TESTHOST01\tester")]

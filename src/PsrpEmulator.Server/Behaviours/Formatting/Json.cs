@@ -60,6 +60,15 @@ internal static class Json
         {
             case null or PsNil:
                 return new JsonLiteral("null");
+            // Get-Date's date is a PSObject with its DisplayHint note and the DateTime script property: 5.1's serializer
+            // writes such an object as its value and its members ({"value":"\/Date(...)\/","DisplayHint":2,"DateTime":"..."}).
+            case PsPrimitive { Value: DateTimeOffset } date when DateDisplayHints.Of(date) is { BaseValue: PsPrimitive { Value: int hint } } && level <= depth:
+                return new JsonObject(
+                [
+                    ("value", Primitive(date, level, depth)),
+                    ("DisplayHint", new JsonLiteral(hint.ToString(Invariant))),
+                    ("DateTime", new JsonLiteral(Quote(DateDisplayHints.DateTimeText(date)))),
+                ]);
             case PsPrimitive p:
                 return Primitive(p, level, depth);
             case PsObject { BaseValue: { } b, TypeNames: var names }:
