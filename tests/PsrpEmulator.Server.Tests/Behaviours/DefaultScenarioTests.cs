@@ -302,6 +302,9 @@ public class DefaultScenarioTests
     [TestCase("(gwmi win32_operatingsystem).Version; (Get-WmiObject -Class Win32_OperatingSystem).GetType().Name", "10.0.17763|ManagementObject")]
     [TestCase("(Get-CimInstance Win32_ComputerSystem).Domain; (Get-CimInstance Win32_ComputerSystem).PartOfDomain; (Get-CimInstance Win32_ComputerSystem).GetType().FullName",
         "WORKGROUP|False|Microsoft.Management.Infrastructure.CimInstance")]
+    // CIM's answers agree with WMI's class: the install date, the workgroup, nobody at the console.
+    [TestCase("$os = Get-CimInstance Win32_OperatingSystem; $os.InstallDate -eq (gwmi Win32_OperatingSystem).ConvertToDateTime((gwmi Win32_OperatingSystem).InstallDate); $os.ProductType; $os.CurrentTimeZone.GetType().Name; " +
+        "$cs = gcim Win32_ComputerSystem; $cs.Workgroup; $null -eq $cs.UserName; $cs.SystemType", "True|3|Int16|WORKGROUP|True|x64-based PC")]
     [TestCase("Get-CimInstance Win32_LogicalDisk | % { '{0} {1} {2} {3}' -f $_.DeviceID, $_.Size, ($_.Size -eq (Get-Volume C).Size), ($_.FreeSpace -eq (Get-PSDrive C).Free) }", "C: 16777216 True True")]
     [TestCase("gcim -ClassName Win32_LogicalDisk -Filter \"DriveType=3\" | % DeviceID; $before = (gwmi Win32_LogicalDisk -Filter \"DeviceID='C:'\").FreeSpace; Set-Content C:\\f.txt ('x' * 998); $before - (gcim Win32_LogicalDisk).FreeSpace", "C:|1000")]
     [TestCase("(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=5' | Measure-Object).Count; (Get-WmiObject Win32_LogicalDisk).GetType().Name; (gcim Win32_LogicalDisk).Size.GetType().Name", "0|ManagementObject|UInt64")]
