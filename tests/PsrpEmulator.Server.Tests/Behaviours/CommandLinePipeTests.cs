@@ -41,6 +41,8 @@ public class CommandLinePipeTests
         "OS Name:                   Microsoft Windows Server 2019 Datacenter\r\nOS Version:                10.0.17763 N/A Build 17763\r\nTotal Physical Memory:     8,191 MB\r\n", 0)]
     [TestCase("ipconfig | find \"Mask\"", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
     [TestCase("ipconfig | find /c \"Address\"", "2\r\n", 0)]
+    [TestCase("ipconfig | find \"Address\" /c", "2\r\n", 0)]
+    [TestCase("ipconfig | find /OFF \"Mask\" /I", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
     [TestCase("ipconfig | find /i /c \"address\" | findstr 2", "2\r\n", 0)]
     [TestCase("echo a | findstr a", "a \r\n", 0)]
     [TestCase("echo one | findstr one & echo two", "one \r\ntwo\r\n", 0)]

@@ -271,7 +271,7 @@ internal sealed class FilterCommandScript : ICommandLineScript
     }
 
     /// <summary>
-    /// find's <c>[/V] [/C] [/N] [/I] "string" [files]</c>: the string must be in double quotes ("FIND: Parameter format
+    /// find's <c>[/V] [/C] [/N] [/I] [/OFF[LINE]] "string" [files]</c> (a switch after the string too): the string must be in double quotes ("FIND: Parameter format
     /// not correct" otherwise). Lines of stdin print as they are; a file's after a <c>---------- NAME</c> header (its
     /// name as given, in capitals); /C prints the count, /N the line number in brackets. Exit code 0 when a line
     /// matched, 1 when none did, 2 for an error. An empty string matches no line.
@@ -284,9 +284,11 @@ internal sealed class FilterCommandScript : ICommandLineScript
         for (var i = 0; i < _arguments.Count; i++)
         {
             var argument = _arguments[i];
-            if (search is null && argument.Length == 2 && argument[0] == '/')
+            // A switch anywhere on the line, before or after the string (netstat -an | find "LISTENING" /c).
+            if (argument.Length >= 2 && argument[0] == '/' && !_rawArguments[i].StartsWith('"'))
             {
-                switch (char.ToUpperInvariant(argument[1]))
+                if (argument.Equals("/OFF", StringComparison.OrdinalIgnoreCase) || argument.Equals("/OFFLINE", StringComparison.OrdinalIgnoreCase)) continue;
+                switch (argument.Length == 2 ? char.ToUpperInvariant(argument[1]) : '\0')
                 {
                     case 'I': ignoreCase = true; continue;
                     case 'V': invert = true; continue;
