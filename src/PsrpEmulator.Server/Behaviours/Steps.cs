@@ -2030,10 +2030,39 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     // A catch block, with $_ and $PSItem the error record.
+    // In the session an InvocationInfo's MyCommand is the cmdlet's CmdletInfo ($_.InvocationInfo.MyCommand.Name), where
+    // the wire carries its name as text: a placed record's cmdlet name becomes such an object.
+    private static PsObject WithCommandInfo(PsObject record)
+    {
+        if (record["InvocationInfo"] is not PsObject invocation || invocation["MyCommand"] is not PsPrimitive { Value: string name } ||
+            WindowsCommands.FindModuleCommand(name) is not { } known)
+        {
+            return record;
+        }
+
+        var dash = known.Name.IndexOf('-', StringComparison.Ordinal);
+        var command = new PsObject([known.IsFunction ? "System.Management.Automation.FunctionInfo" : "System.Management.Automation.CmdletInfo", "System.Management.Automation.CommandInfo", "System.Object"])
+            {
+                ToStringValue = known.Name,
+            }
+            .With("Name", known.Name)
+            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], known.IsFunction ? "Function" : "Cmdlet", known.IsFunction ? 2 : 8))
+            .With("Source", known.Module ?? string.Empty)
+            .With("ModuleName", known.Module ?? string.Empty)
+            .With("Verb", dash > 0 ? known.Name[..dash] : string.Empty)
+            .With("Noun", dash > 0 ? known.Name[(dash + 1)..] : string.Empty);
+        for (var i = 0; i < invocation.AdaptedProperties.Count; i++)
+        {
+            if (invocation.AdaptedProperties[i].Name == "MyCommand") invocation.AdaptedProperties[i] = new PsProperty("MyCommand", command);
+        }
+
+        return record;
+    }
+
     private async ValueTask RunCatchAsync(Statements.CatchClause handler, PsObject record, IPipelineHost? to, int blockNesting)
     {
         // Placed where it was raised, as the engine sets a terminating error's InvocationInfo before the catch sees it.
-        record = host.PlaceCaught(record, scope.Variables.InnermostStatement);
+        record = WithCommandInfo(host.PlaceCaught(record, scope.Variables.InnermostStatement));
         var variables = scope.Variables;
         // A caught error is in $Error too, as PowerShell keeps it.
         variables.Runspace.RecordError(record);

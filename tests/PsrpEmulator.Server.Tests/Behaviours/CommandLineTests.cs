@@ -226,9 +226,12 @@ public class CommandLineTests
     /// </summary>
     [TestCase("try {\n  $x = 1\n  throw 'bad'\n} catch { $_.InvocationInfo.ScriptLineNumber; $_.InvocationInfo.OffsetInLine; $_.InvocationInfo.Line; $_.ScriptStackTrace }",
         "3\r\n3\r\n  throw 'bad'\r\nat <ScriptBlock>, <No file>: line 3\r\n")]
-    [TestCase("function f { Get-Item C:\\nope -ErrorAction Stop }\ntry { f } catch { $_.InvocationInfo.ScriptLineNumber; $_.InvocationInfo.MyCommand; $_.InvocationInfo.PositionMessage }",
+    [TestCase("function f { Get-Item C:\\nope -ErrorAction Stop }\ntry { f } catch { $_.InvocationInfo.ScriptLineNumber; \"$($_.InvocationInfo.MyCommand)\"; $_.InvocationInfo.PositionMessage }",
         "1\r\nGet-Item\r\nAt line:1 char:14\r\n+ function f { Get-Item C:\\nope -ErrorAction Stop }\r\n+              ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\r\n")]
     [TestCase("'a'; try { Get-Frobnicator } catch { $_.InvocationInfo.InvocationName; $_.InvocationInfo.ScriptLineNumber }", "a\r\nGet-Frobnicator\r\n1\r\n")]
+    // MyCommand is the cmdlet's CommandInfo in the session (its name as text on the wire).
+    [TestCase("try { gi C:\\nope -ErrorAction Stop } catch { $_.InvocationInfo.MyCommand.Name; $_.InvocationInfo.MyCommand.CommandType; $_.InvocationInfo.InvocationName; \"$($_.InvocationInfo.MyCommand)\" }",
+        "Get-Item\r\nCmdlet\r\ngi\r\nGet-Item\r\n")]
     public async Task A_caught_error_is_placed_where_it_was_raised(string script, string expected)
     {
         var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
