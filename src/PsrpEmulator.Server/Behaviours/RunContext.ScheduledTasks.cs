@@ -93,20 +93,29 @@ internal sealed partial class RunContext
 
             case "New-ScheduledTaskSettingsSet":
                 {
-                    var settings = new PsObject(TaskTypeNames("MSFT_TaskSettings3")) { ToStringValue = "MSFT_TaskSettings3" };
-                    settings.AdaptedProperties.AddRange(
-                    [
-                        new("AllowDemandStart", PsPrimitive.Boolean(true)),
-                        new("DisallowStartIfOnBatteries", PsPrimitive.Boolean(!arguments.Has("AllowStartIfOnBatteries"))),
-                        new("Enabled", PsPrimitive.Boolean(!arguments.Has("Disable"))),
-                        new("ExecutionTimeLimit", PsPrimitive.String("PT72H")),
-                        new("Hidden", PsPrimitive.Boolean(arguments.Has("Hidden"))),
-                        new("MultipleInstances", PsPrimitive.String("IgnoreNew")),
-                        new("Priority", PsPrimitive.Int32(7)),
-                        new("StartWhenAvailable", PsPrimitive.Boolean(arguments.Has("StartWhenAvailable"))),
-                        new("StopIfGoingOnBatteries", PsPrimitive.Boolean(!arguments.Has("DontStopIfGoingOnBatteries"))),
-                    ]);
-                    await Write(settings);
+                    async ValueTask<string?> Duration(string parameter) => await Value(parameter) is { } given && given is not PsNil
+                        ? System.Xml.XmlConvert.ToString((TimeSpan)((PsPrimitive)ScriptExpressions.Cast(given, ScriptExpressions.ResolveType("timespan")!)).Value)
+                        : null;
+                    async ValueTask<int?> Number(string parameter) => await Value(parameter) is { } given && ScriptExpressions.AsNumberOrNull(given) is { } n ? (int)n : null;
+                    var multiple = await Text("MultipleInstances");
+                    if (multiple is not null && Array.Find(["Parallel", "Queue", "IgnoreNew", "StopExisting"], m => m.Equals(multiple, StringComparison.OrdinalIgnoreCase)) is { } known) multiple = known;
+                    var settings = new ScheduledTasks.TaskSettings
+                    {
+                        ExecutionTimeLimit = await Duration("ExecutionTimeLimit") ?? "PT72H",
+                        StartWhenAvailable = arguments.Has("StartWhenAvailable"),
+                        Hidden = arguments.Has("Hidden"),
+                        DisallowStartIfOnBatteries = !arguments.Has("AllowStartIfOnBatteries"),
+                        StopIfGoingOnBatteries = !arguments.Has("DontStopIfGoingOnBatteries"),
+                        Enabled = !arguments.Has("Disable"),
+                        MultipleInstances = multiple ?? "IgnoreNew",
+                        Priority = await Number("Priority") ?? 7,
+                        RestartCount = await Number("RestartCount") ?? 0,
+                        RestartInterval = await Duration("RestartInterval"),
+                        RunOnlyIfNetworkAvailable = arguments.Has("RunOnlyIfNetworkAvailable"),
+                        WakeToRun = arguments.Has("WakeToRun"),
+                        StopOnIdleEnd = !arguments.Has("DontStopOnIdleEnd"),
+                    };
+                    await Write(TaskSettingsObject(settings));
                     return;
                 }
         }
@@ -146,7 +155,11 @@ internal sealed partial class RunContext
                 };
             }
 
-            if (Objects(await Value("Settings")).FirstOrDefault() is PsObject { } settings && settings["Enabled"]?.AsBoolean() == false) task = task with { Enabled = false };
+            if (Objects(await Value("Settings")).FirstOrDefault() is PsObject { } settings)
+            {
+                var kept = SettingsOf(settings);
+                task = task with { Settings = kept, Enabled = kept.Enabled };
+            }
             if (!tasks.TryRegister(task, arguments.Has("Force")))
             {
                 await WriteErrorAsync(new ScriptedError("Cannot create a file when that file already exists.", $"HRESULT 0x800700b7,{command}", ErrorCategory.ResourceExists,
@@ -199,7 +212,7 @@ internal sealed partial class RunContext
                     await Write(ScheduledTaskObject(task, Time.GetUtcNow()));
                     break;
                 case "Get-ScheduledTaskInfo":
-                    await Write(TaskInfoObject(task));
+                    await Write(TaskInfoObject(task, Time.GetUtcNow()));
                     break;
                 case "Unregister-ScheduledTask":
                     // ConfirmImpact High: scripts pass -Confirm:$false (the operation's name and target texts are UNVERIFIED).
@@ -334,7 +347,7 @@ internal sealed partial class RunContext
             new("Documentation", PsNil.Instance),
             new("Principal", TaskPrincipalObject(task)),
             new("SecurityDescriptor", PsNil.Instance),
-            new("Settings", PsNil.Instance),
+            new("Settings", TaskSettingsObject(task.Settings)),
             new("Source", PsNil.Instance),
             new("State", PsPrimitive.String(!task.Enabled ? "Disabled" : task.RunningUntil is { } until && now < until ? "Running" : "Ready")),
             new("TaskName", PsPrimitive.String(task.Name)),
@@ -347,14 +360,90 @@ internal sealed partial class RunContext
         return o;
     }
 
-    private static PsObject TaskInfoObject(ScheduledTasks.ScheduledTask task)
+    /// <summary>A task's settings as MSFT_TaskSettings3 shows them (New-ScheduledTaskSettingsSet's object, a task's Settings).</summary>
+    private static PsObject TaskSettingsObject(ScheduledTasks.TaskSettings settings)
+    {
+        var o = new PsObject(TaskTypeNames("MSFT_TaskSettings3")) { ToStringValue = "MSFT_TaskSettings3" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("AllowDemandStart", PsPrimitive.Boolean(true)),
+            new("AllowHardTerminate", PsPrimitive.Boolean(true)),
+            new("Compatibility", PsPrimitive.String("Vista")),
+            new("DeleteExpiredTaskAfter", PsNil.Instance),
+            new("DisallowStartIfOnBatteries", PsPrimitive.Boolean(settings.DisallowStartIfOnBatteries)),
+            new("DisallowStartOnRemoteAppSession", PsPrimitive.Boolean(false)),
+            new("Enabled", PsPrimitive.Boolean(settings.Enabled)),
+            new("ExecutionTimeLimit", PsPrimitive.String(settings.ExecutionTimeLimit)),
+            new("Hidden", PsPrimitive.Boolean(settings.Hidden)),
+            new("MultipleInstances", PsPrimitive.String(settings.MultipleInstances)),
+            new("Priority", PsPrimitive.Int32(settings.Priority)),
+            new("RestartCount", PsPrimitive.Int32(settings.RestartCount)),
+            new("RestartInterval", settings.RestartInterval is { } interval ? PsPrimitive.String(interval) : PsNil.Instance),
+            new("RunOnlyIfIdle", PsPrimitive.Boolean(false)),
+            new("RunOnlyIfNetworkAvailable", PsPrimitive.Boolean(settings.RunOnlyIfNetworkAvailable)),
+            new("StartWhenAvailable", PsPrimitive.Boolean(settings.StartWhenAvailable)),
+            new("StopIfGoingOnBatteries", PsPrimitive.Boolean(settings.StopIfGoingOnBatteries)),
+            new("Volatile", PsPrimitive.Boolean(false)),
+            new("WakeToRun", PsPrimitive.Boolean(settings.WakeToRun)),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+
+    // The settings an MSFT_TaskSettings object given to Register-ScheduledTask holds (a missing property its default).
+    private static ScheduledTasks.TaskSettings SettingsOf(PsObject settings)
+    {
+        var defaults = new ScheduledTasks.TaskSettings();
+        bool Flag(string name, bool fallback) => settings[name] is PsPrimitive { Value: bool b } ? b : fallback;
+        string? Text(string name) => settings[name] is PsPrimitive { Value: string t } ? t : null;
+        int Number(string name, int fallback) => ScriptExpressions.AsNumberOrNull(settings[name]) is { } n ? (int)n : fallback;
+        return new ScheduledTasks.TaskSettings
+        {
+            ExecutionTimeLimit = Text("ExecutionTimeLimit") ?? defaults.ExecutionTimeLimit,
+            StartWhenAvailable = Flag("StartWhenAvailable", defaults.StartWhenAvailable),
+            Hidden = Flag("Hidden", defaults.Hidden),
+            DisallowStartIfOnBatteries = Flag("DisallowStartIfOnBatteries", defaults.DisallowStartIfOnBatteries),
+            StopIfGoingOnBatteries = Flag("StopIfGoingOnBatteries", defaults.StopIfGoingOnBatteries),
+            Enabled = Flag("Enabled", defaults.Enabled),
+            MultipleInstances = Text("MultipleInstances") ?? defaults.MultipleInstances,
+            Priority = Number("Priority", defaults.Priority),
+            RestartCount = Number("RestartCount", defaults.RestartCount),
+            RestartInterval = Text("RestartInterval"),
+            RunOnlyIfNetworkAvailable = Flag("RunOnlyIfNetworkAvailable", defaults.RunOnlyIfNetworkAvailable),
+            WakeToRun = Flag("WakeToRun", defaults.WakeToRun),
+        };
+    }
+
+    /// <summary>
+    /// When the Task Scheduler runs the task next: an enabled task's earliest trigger time after now (a one-time
+    /// trigger's start while it is ahead, a daily one's next occurrence of its time); none for boot and logon triggers.
+    /// </summary>
+    internal static DateTimeOffset? NextRunTime(ScheduledTasks.ScheduledTask task, DateTimeOffset now)
+    {
+        if (!task.Enabled) return null;
+        DateTimeOffset? next = null;
+        foreach (var trigger in task.Triggers)
+        {
+            DateTimeOffset? at = trigger.Kind switch
+            {
+                "Time" when trigger.StartBoundary is { } start && start > now => start,
+                "Daily" when trigger.StartBoundary is { } start => start > now ? start : start.AddDays(Math.Floor((now - start).TotalDays) + 1),
+                _ => null,
+            };
+            if (at is { } candidate && (next is null || candidate < next)) next = candidate;
+        }
+
+        return next;
+    }
+
+    private static PsObject TaskInfoObject(ScheduledTasks.ScheduledTask task, DateTimeOffset now)
     {
         var o = new PsObject(TaskTypeNames("MSFT_TaskDynamicInfo")) { ToStringValue = "MSFT_TaskDynamicInfo" };
         o.AdaptedProperties.AddRange(
         [
             new("LastRunTime", task.LastRunTime is { } last ? PsPrimitive.DateTime(last) : PsNil.Instance),
             new("LastTaskResult", PsPrimitive.UInt32((uint)task.LastTaskResult)),
-            new("NextRunTime", PsNil.Instance),
+            new("NextRunTime", NextRunTime(task, now) is { } next ? PsPrimitive.DateTime(next) : PsNil.Instance),
             new("NumberOfMissedRuns", PsPrimitive.UInt32(0)),
             new("TaskName", PsPrimitive.String(task.Name)),
             new("TaskPath", PsPrimitive.String(task.Path)),

@@ -19,10 +19,32 @@ public sealed class ScheduledTasks
     /// <summary>A trigger: its kind (Boot, Logon, Time, Daily) and, for the time ones, when it starts.</summary>
     public sealed record Trigger(string Kind, DateTimeOffset? StartBoundary = null, string? UserId = null);
 
+    /// <summary>
+    /// A task's settings (MSFT_TaskSettings3) as New-ScheduledTaskSettingsSet makes them: ExecutionTimeLimit as the
+    /// XML duration the module writes (PT72H by default), the switches it has.
+    /// </summary>
+    public sealed record TaskSettings
+    {
+        public string ExecutionTimeLimit { get; init; } = "PT72H";
+        public bool StartWhenAvailable { get; init; }
+        public bool Hidden { get; init; }
+        public bool DisallowStartIfOnBatteries { get; init; } = true;
+        public bool StopIfGoingOnBatteries { get; init; } = true;
+        public bool Enabled { get; init; } = true;
+        public string MultipleInstances { get; init; } = "IgnoreNew";
+        public int Priority { get; init; } = 7;
+        public int RestartCount { get; init; }
+        public string? RestartInterval { get; init; }
+        public bool RunOnlyIfNetworkAvailable { get; init; }
+        public bool WakeToRun { get; init; }
+        public bool StopOnIdleEnd { get; init; } = true;
+    }
+
     /// <summary>A registered task.</summary>
     public sealed record ScheduledTask(string Path, string Name)
     {
         public bool Enabled { get; init; } = true;
+        public TaskSettings Settings { get; init; } = new();
         public string Description { get; init; } = string.Empty;
         public string? Author { get; init; }
         public IReadOnlyList<ExecAction> Actions { get; init; } = [];

@@ -57,6 +57,28 @@ public class ScheduledTaskTests
             "Ready|powershell.exe|-File C:\\deploy\\run.ps1|SYSTEM|Highest|Microsoft.Management.Infrastructure.CimInstance#Root/Microsoft/Windows/TaskScheduler/MSFT_TaskBootTrigger|\\Deploy"));
     }
 
+    /// <summary>
+    /// The settings a task is registered with are its Settings (ExecutionTimeLimit as the XML duration, PT72H by
+    /// default), and Get-ScheduledTaskInfo's NextRunTime is its daily trigger's next time.
+    /// </summary>
+    [Test]
+    public async Task A_tasks_settings_are_kept_and_its_next_run_is_its_triggers_next_time()
+    {
+        var tasks = new ScheduledTasks();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero));
+
+        var output = await OutputOfAsync(
+            "$a = New-ScheduledTaskAction -Execute cmd.exe -Argument '/c echo hi'; $t = New-ScheduledTaskTrigger -Daily -At 3am; " +
+            "$s = New-ScheduledTaskSettingsSet -ExecutionTimeLimit (New-TimeSpan -Hours 2) -StartWhenAvailable -RestartCount 3 -RestartInterval (New-TimeSpan -Minutes 5) -MultipleInstances parallel; " +
+            "Register-ScheduledTask -TaskName Nightly -Action $a -Trigger $t -Settings $s | Out-Null; $x = Get-ScheduledTask Nightly; " +
+            "$x.Settings.ExecutionTimeLimit; $x.Settings.StartWhenAvailable; $x.Settings.RestartCount; $x.Settings.RestartInterval; $x.Settings.MultipleInstances; " +
+            "(Get-ScheduledTaskInfo Nightly).NextRunTime.ToString('yyyy-MM-dd HH:mm'); " +
+            "Register-ScheduledTask -TaskName Plain -Action $a -Trigger (New-ScheduledTaskTrigger -AtStartup) | Out-Null; (Get-ScheduledTask Plain).Settings.ExecutionTimeLimit; $null -eq (Get-ScheduledTaskInfo Plain).NextRunTime",
+            tasks, time);
+
+        Assert.That(output, Is.EqualTo("PT2H|True|3|PT5M|Parallel|2026-12-02 03:00|PT72H|True"));
+    }
+
     [Test]
     public async Task Disabling_starting_and_unregistering_change_the_library_and_piped_tasks_are_their_input()
     {
