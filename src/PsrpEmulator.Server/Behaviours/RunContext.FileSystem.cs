@@ -1365,7 +1365,7 @@ internal sealed partial class RunContext
         }
 
         var stage = SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
-            arguments.Has("AllMatches"), arguments.Has("Quiet"), await SelectStringContextAsync(arguments, to, blockNesting));
+            arguments.Has("AllMatches"), arguments.Has("Quiet"), await SelectStringContextAsync(arguments, to, blockNesting), arguments.Has("List"));
         stage.Emit = value => output.WriteAsync(new PipelineOutput(value), cancellationToken);
         if (arguments["Path"] is null && arguments["LiteralPath"] is null)
         {

@@ -250,7 +250,7 @@ internal sealed partial class RunContext
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-Json"] = ["InputObject"],
-        ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "Context", "InputObject"],
+        ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Context", "InputObject"],
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
         ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
         ["Tee-Object"] = ["Variable", "FilePath", "LiteralPath", "Append", "InputObject"],
@@ -265,7 +265,7 @@ internal sealed partial class RunContext
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
         "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait", "Static",
-        "NoNewline", "NoEnumerate", "Paging", "Transcript",
+        "NoNewline", "NoEnumerate", "Paging", "Transcript", "List",
     };
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
@@ -764,7 +764,7 @@ internal sealed partial class RunContext
                 }
 
                 return SelectStringStage.Create(this, to, patterns, arguments.Has("SimpleMatch"), arguments.Has("CaseSensitive"), arguments.Has("NotMatch"),
-                    arguments.Has("AllMatches"), arguments.Has("Quiet"), await SelectStringContextAsync(arguments, to, blockNesting));
+                    arguments.Has("AllMatches"), arguments.Has("Quiet"), await SelectStringContextAsync(arguments, to, blockNesting), arguments.Has("List"));
             }
             case "Add-Member":
                 return new AddMemberStage(this, to ?? host, await AddMemberSpecAsync(arguments, to, blockNesting));
@@ -1880,10 +1880,13 @@ internal sealed partial class RunContext
     /// -SimpleMatch, text; a pattern that is not a regular expression is the statement's error.
     /// </summary>
     private sealed class SelectStringStage(RunContext context, IPipelineHost? to, List<(string Pattern, Regex Regex)> patterns, bool notMatch, bool allMatches, bool quiet, bool caseSensitive,
-        (int Before, int After)? around) : Stage
+        (int Before, int After)? around, bool list) : Stage
     {
         private int _lineNumber;
         private bool _found;
+
+        // -List: the file (or the input stream) has given its one match.
+        private bool _listed;
 
         // -Context: the lines before a match (number and text), the matches still collecting lines after them, and the
         // last line a MatchInfo shows (a line is shown once: a match's DisplayPreContext starts after it).
@@ -1904,7 +1907,7 @@ internal sealed partial class RunContext
         }
 
         public static SelectStringStage Create(RunContext context, IPipelineHost? to, List<string> patterns, bool simpleMatch, bool caseSensitive, bool notMatch, bool allMatches, bool quiet,
-            (int Before, int After)? around = null)
+            (int Before, int After)? around = null, bool list = false)
         {
             var options = RegexOptions.CultureInvariant | (caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase);
             var compiled = new List<(string, Regex)>(patterns.Count);
@@ -1921,7 +1924,7 @@ internal sealed partial class RunContext
                 }
             }
 
-            return new SelectStringStage(context, to, compiled, notMatch, allMatches, quiet, caseSensitive, around is (0, 0) ? null : around);
+            return new SelectStringStage(context, to, compiled, notMatch, allMatches, quiet, caseSensitive, around is (0, 0) ? null : around, list);
         }
 
         // Select-String -Path: the file the lines come from (its line numbers start at 1), else the input stream.
@@ -1936,12 +1939,18 @@ internal sealed partial class RunContext
             _lastShown = 0;
             _path = path;
             _lineNumber = 0;
-            foreach (var line in lines) await ProcessAsync(PsPrimitive.String(line));
+            _listed = false;
+            foreach (var line in lines)
+            {
+                if (_listed) break;
+                await ProcessAsync(PsPrimitive.String(line));
+            }
         }
 
         public override async ValueTask ProcessAsync(PsValue item)
         {
             if (quiet && _found) return;
+            if (list && _listed && item is not PsObject { TypeNames: [FileInfoTypeName, ..] }) return;
             // A file piped in (Get-ChildItem *.log | Select-String error): its lines, as -Path would read them.
             if (item is PsObject { TypeNames: [FileInfoTypeName, ..] } file && file["FullName"] is { } full)
             {
@@ -1978,6 +1987,7 @@ internal sealed partial class RunContext
             if (around is { } window && !quiet) await TrackContextAsync(window, line, selected);
             if (!selected) return;
             _found = true;
+            _listed = list;
             if (quiet) return;
             var found = hit is { } h ? (allMatches ? h.Matches.Cast<Match>() : h.Matches.Cast<Match>().Take(1)).Select(MatchObject).ToList() : [];
             // A file's MatchInfo reads "path:line number:line" (MatchInfo.ToString without a directory to be relative to).
