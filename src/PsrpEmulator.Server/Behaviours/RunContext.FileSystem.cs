@@ -26,13 +26,15 @@ internal sealed partial class RunContext
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
         "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive", "New-TemporaryFile", "Clear-Content",
         "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
-        "Get-Acl", "Set-Acl",
+        "Get-Acl", "Set-Acl", "Start-Transcript", "Stop-Transcript",
     };
 
     // Their parameters, added to the value commands' (the common parameters are taken off before binding).
     private static readonly Dictionary<string, string[]> FileCommandParameters = new(StringComparer.Ordinal)
     {
         ["Test-Path"] = ["Path", "LiteralPath", "PathType", "IsValid", "Filter", "Include", "Exclude", "Credential", "OlderThan", "NewerThan"],
+        ["Start-Transcript"] = ["Path", "LiteralPath", "OutputDirectory", "Append", "Force", "NoClobber", "IncludeInvocationHeader"],
+        ["Stop-Transcript"] = [],
         ["Get-Content"] = ["Path", "LiteralPath", "TotalCount", "First", "Head", "Tail", "Last", "Raw", "Encoding", "ReadCount", "Delimiter", "Wait", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
         ["Set-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
         ["Add-Content"] = ["Path", "LiteralPath", "Value", "Encoding", "NoNewline", "Force", "PassThru", "Filter", "Include", "Exclude", "Credential", "Stream", "WhatIf"],
@@ -258,6 +260,12 @@ internal sealed partial class RunContext
                 return;
             case "Select-String":
                 await SelectStringFilesAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Start-Transcript":
+                await StartTranscriptAsync(disk, arguments, to, output, blockNesting);
+                return;
+            case "Stop-Transcript":
+                await StopTranscriptAsync(disk, output);
                 return;
             case "New-TemporaryFile":
                 // An empty tmpXXXX.tmp in the user's temp folder, as [IO.Path]::GetTempFileName makes it.

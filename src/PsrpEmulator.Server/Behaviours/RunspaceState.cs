@@ -51,6 +51,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>Push-Location's stack of locations.</summary>
     internal Stack<string>? LocationStack { get; set; }
 
+    /// <summary>Start-Transcript's files, the latest last; null: the host is not transcribing.</summary>
+    internal List<string>? Transcripts { get; set; }
+
     /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
     internal bool HasTypeConstraints { get; set; }
     private int _nextJobId = 1;

@@ -1093,6 +1093,31 @@ public class FileSystemTests
     }
 
     /// <summary>
+    /// Start-Transcript in a remote session writes 5.1's header (the user, the configuration, wsmprovhost.exe) and
+    /// Stop-Transcript its end; a second Stop-Transcript is the host's "not currently transcribing", -NoClobber on an
+    /// existing file its NoClobber error; the folder is made when missing.
+    /// </summary>
+    [Test]
+    public async Task A_transcript_file_has_51s_header_and_end_and_its_errors_are_the_cmdlets()
+    {
+        var (host, _) = await RunAsync(
+            "Start-Transcript -Path C:\\logs\\deploy.log; Stop-Transcript; $t = Get-Content C:\\logs\\deploy.log; $t[1]; $t[3]; $t[5]; $t[7]; $t[-3]; " +
+            "[IO.File]::ReadAllBytes('C:\\logs\\deploy.log')[0..2] -join ','; Stop-Transcript; Start-Transcript C:\\logs\\deploy.log -NoClobber; " +
+            "Start-Transcript C:\\logs\\deploy.log -Append | Out-Null; Stop-Transcript | Out-Null; (Get-Content C:\\logs\\deploy.log | Where-Object { $_ -eq 'Windows PowerShell transcript start' }).Count");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Transcript started, output file is C:\\logs\\deploy.log", "Transcript stopped, output file is C:\\logs\\deploy.log",
+            "Windows PowerShell transcript start", "Username: tester", "Configuration Name: Microsoft.PowerShell", "Host Application: C:\\Windows\\system32\\wsmprovhost.exe -Embedding",
+            "Windows PowerShell transcript end", "239,187,191", "2",
+        }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "CannotStopTranscription,Microsoft.PowerShell.Commands.StopTranscriptCommand", "NoClobber,Microsoft.PowerShell.Commands.StartTranscriptCommand",
+        }));
+    }
+
+    /// <summary>
     /// A file's Directory and a folder's Parent are DirectoryInfo objects (a script's "$here = (Get-Item $file).Directory.FullName"),
     /// whose text is what .NET Framework's ToString gives: the full path for Directory, the name for Parent.
     /// </summary>
