@@ -182,9 +182,9 @@ public class FileSystemTests
     [TestCase("Get-FileHash C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.ResolvePathCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
     [TestCase("Get-FileHash C:\\setup.log -Algorithm SHA2", "ParameterArgumentValidationError,Get-FileHash",
         "Cannot validate argument on parameter 'Algorithm'. The argument \"SHA2\" does not belong to the set \"SHA1,SHA256,SHA384,SHA512,MACTripleDES,MD5,RIPEMD160\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.")]
-    // Links and transcripts are not emulated: a scenario error, not PowerShell's (its "not recognized" would send a user looking for a module).
+    // Links and console files are not emulated: a scenario error, not PowerShell's (its "not recognized" would send a user looking for a module).
     [TestCase("New-Item C:\\link -ItemType SymbolicLink -Value C:\\Windows", "PsrpEmulator.ScenarioError", "New-Item -ItemType SymbolicLink (a link) is not emulated: the computer's disk keeps no links; give the command a rule")]
-    [TestCase("Start-Transcript C:\\t.txt", "PsrpEmulator.ScenarioError", "Start-Transcript is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)")]
+    [TestCase("Export-Console C:\\t.psc1", "PsrpEmulator.ScenarioError", "Export-Console is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)")]
     public async Task A_cmdlets_failure_is_its_non_terminating_error_and_the_script_goes_on(string statement, string id, string message)
     {
         var (host, outcome) = await RunAsync(statement + "; 'next'");
