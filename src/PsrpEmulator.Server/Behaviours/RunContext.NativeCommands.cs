@@ -75,7 +75,8 @@ internal sealed partial class RunContext
             return true;
         }
 
-        if (script is NotEmulatedCommandScript or NotRecognizedScript) return false;
+        // cmd /c foo: cmd.exe runs and says it does not know foo (exit code 9009); PowerShell's own "not recognized" is for foo alone.
+        if (script is NotEmulatedCommandScript || script is NotRecognizedScript && !CommandLineText.IsProgram(program ?? words[0], "cmd")) return false;
 
         var native = new NativeCommandHost(this, output, stdin);
         var exitCode = await script.RunAsync(native, time, cancellationToken).ConfigureAwait(false);

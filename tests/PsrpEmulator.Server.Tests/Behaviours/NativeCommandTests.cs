@@ -86,6 +86,20 @@ public class NativeCommandTests
         Assert.That(host.Errors, Is.Empty);
     }
 
+    /// <summary>cmd /c of a command cmd cannot find is cmd.exe's "not recognized" on stderr and exit code 9009, not PowerShell's (cmd itself ran).</summary>
+    [Test]
+    public async Task Cmd_c_of_an_unknown_command_is_cmds_not_recognized_and_exit_code_9009()
+    {
+        var (host, _) = await RunAsync("cmd /c frob; $LASTEXITCODE; cmd /c \"frob 2>nul\"; $?");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "9009", "False" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("'frob' is not recognized as an internal or external command,", "NativeCommandError"),
+            ("operable program or batch file.", "NativeCommandErrorMessage"),
+        }));
+    }
+
     /// <summary>
     /// A bare word's quoted parts lose their quotes (<c>/C:"OS Name"</c> is <c>/C:OS Name</c>) and PowerShell quotes an
     /// argument with white space outside quotes, as 5.1's NativeCommandParameterBinder: findstr gets one search string.
