@@ -194,7 +194,7 @@ internal static class WindowsCommands
         "tree", "chcp", "chcp.com", "mode", "mode.com", "fc", "fc.exe", "comp", "comp.exe", "clip", "clip.exe", "cipher", "cipher.exe",
         "label", "label.exe", "openfiles", "openfiles.exe", "qwinsta", "qwinsta.exe", "msinfo32", "msinfo32.exe",
         "waitfor", "waitfor.exe", "forfiles", "forfiles.exe", "replace", "replace.exe", "runas", "runas.exe", "shutdown.exe",
-        "secedit", "secedit.exe",
+        "secedit", "secedit.exe", "tzutil", "tzutil.exe",
         // Windows' own scheduled tasks run these (Start-ScheduledTask of \Microsoft\Windows\Defrag\ScheduledDefrag).
         "defrag", "defrag.exe", "ServerManagerLauncher", "ServerManagerLauncher.exe",
     };

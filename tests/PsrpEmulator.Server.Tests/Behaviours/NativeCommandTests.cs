@@ -199,7 +199,7 @@ public class NativeCommandTests
     [Test]
     public async Task A_program_no_rule_answers_is_still_the_scenario_error()
     {
-        var (host, _) = await RunAsync("netstat -s; whoami /upn; 'after'");
+        var (host, _) = await RunAsync("netstat -s; whoami /logonid; 'after'");
 
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
         {

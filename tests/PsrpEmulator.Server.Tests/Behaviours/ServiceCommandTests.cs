@@ -280,6 +280,36 @@ public class ServiceCommandTests
         Assert.That(drivers.Code, Is.EqualTo(1));
         Assert.That(qc.Code, Is.EqualTo(1));
     }
+
+    /// <summary>
+    /// The computer is a workgroup's that never reached an NTP server: tzutil tells UTC (no line end), w32tm the Local CMOS
+    /// Clock; whoami /upn cannot get a local user's UPN. With Windows Time stopped w32tm says its service is not started.
+    /// </summary>
+    [Test]
+    public async Task Clock_programs_tell_UTC_and_an_unsynchronized_Windows_Time_and_follow_its_service()
+    {
+        var host = await RunAsync("""
+            tzutil /g
+            w32tm /query /source; $LASTEXITCODE
+            (w32tm /query /status)[0, 7]
+            w32tm /resync /force; $LASTEXITCODE
+            whoami /upn; $LASTEXITCODE
+            Stop-Service W32Time
+            w32tm /query /status; $LASTEXITCODE
+            net start w32time | Out-Null
+            w32tm /query /source
+            """, new ServiceStates());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "UTC", "Local CMOS Clock", "0", "Leap Indicator: 3(not synchronized)", "Source: Local CMOS Clock",
+            "Sending resync command to local computer", "The computer did not resync because no time data was available.", "1",
+            "1",
+            "The following error occurred: The service has not been started. (0x80070426)", "-2147023834",
+            "Local CMOS Clock",
+        }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "ERROR: Unable to get User Principal Name (UPN) as the current logged-on user is not a domain user." }));
+    }
 }
 
 /// <summary>shutdown.exe's restart and Restart-Computer ask the computer's power for a restart.</summary>

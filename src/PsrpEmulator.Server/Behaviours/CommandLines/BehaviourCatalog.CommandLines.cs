@@ -202,6 +202,8 @@ public sealed partial class BehaviourCatalog
         if (SchtasksScript.TryParse(this, line, out var schtasks)) return schtasks;
         if (IpconfigAllScript.TryParse(line, out var ipconfigAll)) return ipconfigAll;
         if (WhoamiScript.TryParse(line, out var whoami)) return whoami;
+        if (WhoamiDomainNameScript.TryParse(line, out var whoamiDomain)) return whoamiDomain;
+        if (ClockCommandScript.TryParse(this, line, out var clock)) return clock;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;

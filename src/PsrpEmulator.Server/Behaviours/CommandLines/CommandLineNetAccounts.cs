@@ -292,6 +292,33 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
 }
 
 /// <summary>
+/// <c>whoami /upn</c> and <c>whoami /fqdn</c>: the computers are in a workgroup and their users local, so whoami says it
+/// cannot get the name, on stderr with exit code 1.
+/// </summary>
+internal sealed class WhoamiDomainNameScript(string what) : ICommandLineScript
+{
+    public string Description => "whoami " + what;
+
+    public static bool TryParse(string line, out WhoamiDomainNameScript script)
+    {
+        script = null!;
+        var tokens = CommandLineText.Tokenize(line);
+        if (tokens.Count != 2 || !CommandLineText.IsProgram(tokens[0].Value, "whoami")) return false;
+        var what = tokens[1].Value.ToLowerInvariant();
+        if (what is not ("/upn" or "/fqdn")) return false;
+        script = new WhoamiDomainNameScript(what);
+        return true;
+    }
+
+    public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var name = what == "/upn" ? "User Principal Name (UPN)" : "Fully Qualified Distinguished Name (FQDN)";
+        await host.WriteTextAsync(WinRsStreams.Stderr, $"ERROR: Unable to get {name} as the current logged-on user is not a domain user.\r\n", cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+}
+
+/// <summary>
 /// whoami's token sections, each a table whose columns are as wide as their longest value: <c>/user</c> (USER
 /// INFORMATION: the logon name, lower case, and its SID), <c>/groups</c> (GROUP INFORMATION: Everyone, the user's local
 /// groups from <see cref="LocalAccounts"/>, the network logon's well-known groups, and its mandatory label, High for an
@@ -300,8 +327,8 @@ internal sealed class NetAccountsScript(bool group, IReadOnlyList<string> argume
 /// another's two, all Enabled as in a network logon), any of them together in that order, and <c>/all</c> (the three and
 /// USER CLAIMS INFORMATION). UNVERIFIED: the groups' attributes wording, a non-administrator's privileges, the blank
 /// lines between sections. <c>/fo table|list|csv</c> and <c>/nh</c> lay the sections out (UNVERIFIED: LIST's label
-/// padding, what separates CSV sections, the claims line in LIST and CSV). <c>/upn</c>, <c>/fqdn</c> and
-/// <c>/logonid</c> are not emulated.
+/// padding, what separates CSV sections, the claims line in LIST and CSV). <c>/upn</c> and <c>/fqdn</c> are
+/// <see cref="WhoamiDomainNameScript"/>'s; <c>/logonid</c> is not emulated.
 /// </summary>
 internal sealed class WhoamiScript(bool user, bool groups, bool privileges, bool claims) : ICommandLineScript
 {
