@@ -209,6 +209,7 @@ internal sealed partial class RunContext
         "DISABLE-SCHEDULEDTASK" => "Disable-ScheduledTask",
         "START-SCHEDULEDTASK" => "Start-ScheduledTask",
         "GET-SCHEDULEDTASKINFO" => "Get-ScheduledTaskInfo",
+        "EXPORT-SCHEDULEDTASK" => "Export-ScheduledTask",
         "GET-SMBSHARE" => "Get-SmbShare",
         "SET-SMBSHARE" => "Set-SmbShare",
         "REMOVE-SMBSHARE" => "Remove-SmbShare",

@@ -14,7 +14,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// runs the actions now (RunContext.TaskScheduler: the task is Running for a second, then Ready with their exit code;
 /// an action the emulator does not emulate, such as Windows' own tasks' programs, is recorded as run with result 0);
 /// Unregister-ScheduledTask asks for confirmation without -Confirm:$false
-/// (ConfirmImpact High); -CimSession, -Xml and the other triggers' settings are not emulated.
+/// (ConfirmImpact High). Export-ScheduledTask prints a task's XML and Register-ScheduledTask -Xml registers one
+/// (<see cref="ScheduledTaskXml"/>); -CimSession and the other triggers' settings are not emulated.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -22,6 +23,7 @@ internal sealed partial class RunContext
     [
         "New-ScheduledTaskAction", "New-ScheduledTaskTrigger", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet", "Register-ScheduledTask",
         "Get-ScheduledTask", "Unregister-ScheduledTask", "Enable-ScheduledTask", "Disable-ScheduledTask", "Start-ScheduledTask", "Get-ScheduledTaskInfo",
+        "Export-ScheduledTask",
     ];
 
     private static readonly HashSet<string> ScheduledTaskCommandNames = new(ScheduledTaskCommands, StringComparer.Ordinal);
@@ -50,7 +52,7 @@ internal sealed partial class RunContext
 
     private async ValueTask RunScheduledTaskCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated(command, arguments, "CimSession", "Xml", "AsJob", "WhatIf", "InputObjectXml");
+        RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "WhatIf", "InputObjectXml");
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
 
@@ -122,6 +124,37 @@ internal sealed partial class RunContext
 
         var tasks = Host.ScheduledTasks ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         var path = await Text("TaskPath") is { } givenPath ? ScheduledTasks.NormalizePath(givenPath) : null;
+
+        if (command == "Register-ScheduledTask" && arguments["Xml"] is not null)
+        {
+            // -Xml: the definition Export-ScheduledTask (or schtasks /query /xml) printed, under -TaskName in -TaskPath.
+            var name = await Text("TaskName") ?? throw new StatementTerminatedException(Missing("TaskName"));
+            ScheduledTasks.ScheduledTask task;
+            try
+            {
+                task = ScheduledTaskXml.Read(await Text("Xml") ?? string.Empty, path ?? @"\", name, UserOfSid);
+            }
+            catch (ScheduledTaskXml.TaskXmlException e)
+            {
+                await WriteErrorAsync(new ScriptedError("The task XML is malformed.\r\n" + e.Message, $"HRESULT 0x8004131a,{command}",
+                    ErrorCategory.NotSpecified, "Microsoft.Management.Infrastructure.CimException", "MSFT_ScheduledTask") { Activity = command }, output);
+                return;
+            }
+
+            if (await Text("User") is { } user) task = task with { UserId = user, LogonType = arguments.Has("Password") ? "Password" : task.LogonType };
+            if (!tasks.TryRegister(task, arguments.Has("Force")))
+            {
+                await WriteErrorAsync(new ScriptedError("Cannot create a file when that file already exists.", $"HRESULT 0x800700b7,{command}", ErrorCategory.ResourceExists,
+                    "Microsoft.Management.Infrastructure.CimException", "MSFT_ScheduledTask")
+                {
+                    Activity = command,
+                }, output);
+                return;
+            }
+
+            await Write(ScheduledTaskObject(task, Time.GetUtcNow()));
+            return;
+        }
 
         if (command == "Register-ScheduledTask")
         {
@@ -214,6 +247,9 @@ internal sealed partial class RunContext
                 case "Get-ScheduledTaskInfo":
                     await Write(TaskInfoObject(task, Time.GetUtcNow()));
                     break;
+                case "Export-ScheduledTask":
+                    await Write(PsPrimitive.String(ScheduledTaskXml.Write(task, SidOfUser)));
+                    break;
                 case "Unregister-ScheduledTask":
                     // ConfirmImpact High: scripts pass -Confirm:$false (the operation's name and target texts are UNVERIFIED).
                     if (await ShouldProcessHighImpactAsync(arguments, "Delete", ScheduledTaskText(task))) tasks.Remove(task);
@@ -228,6 +264,10 @@ internal sealed partial class RunContext
             }
         }
     }
+
+    private string? SidOfUser(string user) => ScheduledTaskXml.SidOfUser(Host.LocalAccounts, Host.EnvironmentVariable("COMPUTERNAME"), user);
+
+    private string? UserOfSid(string sid) => ScheduledTaskXml.UserOfSid(Host.LocalAccounts, sid);
 
     // A task piped in is its instance's text: MSFT_ScheduledTask (TaskName = "x", TaskPath = "\").
     [GeneratedRegex("""^MSFT_ScheduledTask \(TaskName = "(?<name>[^"]*)", TaskPath = "(?<path>[^"]*)"\)$""", RegexOptions.CultureInvariant)]

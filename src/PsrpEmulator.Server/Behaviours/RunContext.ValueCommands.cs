@@ -121,6 +121,7 @@ internal sealed partial class RunContext
         ["Disable-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
         ["Start-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
         ["Get-ScheduledTaskInfo"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
+        ["Export-ScheduledTask"] = ["TaskName", "TaskPath", "InputObject", "CimSession", "AsJob"],
         ["Get-NetFirewallProfile"] = ["Name", "Profile", "All", "PolicyStore", "GPOSession", "CimSession", "AsJob"],
         ["Set-NetFirewallProfile"] = ["Name", "Profile", "InputObject", "Enabled", "DefaultInboundAction", "DefaultOutboundAction", "AllowInboundRules", "AllowLocalFirewallRules",
             "AllowLocalIPsecRules", "AllowUserApps", "AllowUserPorts", "AllowUnicastResponseToMulticast", "NotifyOnListen", "LogFileName", "LogMaxSizeKilobytes",

@@ -91,7 +91,7 @@ internal static class WindowsCommands
         "Set-NetFirewallRule", "Remove-NetFirewallRule", "Enable-NetFirewallRule", "Disable-NetFirewallRule", "Get-NetFirewallProfile",
         "Set-NetFirewallProfile", "Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Clear-DnsClientCache",
         "Get-ScheduledTask", "Register-ScheduledTask", "Unregister-ScheduledTask", "Start-ScheduledTask", "Stop-ScheduledTask",
-        "Enable-ScheduledTask", "Disable-ScheduledTask", "Get-ScheduledTaskInfo", "New-ScheduledTaskAction", "New-ScheduledTaskTrigger",
+        "Enable-ScheduledTask", "Disable-ScheduledTask", "Get-ScheduledTaskInfo", "Export-ScheduledTask", "New-ScheduledTaskAction", "New-ScheduledTaskTrigger",
         "Get-Disk", "Get-Volume", "Get-Partition", "Get-PhysicalDisk", "Initialize-Disk", "New-Partition", "Format-Volume",
         "Get-SmbShare", "New-SmbShare", "Set-SmbShare", "Remove-SmbShare", "Get-SmbShareAccess", "Grant-SmbShareAccess", "Revoke-SmbShareAccess",
         "Block-SmbShareAccess", "Unblock-SmbShareAccess", "Get-LocalUser", "New-LocalUser", "Set-LocalUser", "Remove-LocalUser",

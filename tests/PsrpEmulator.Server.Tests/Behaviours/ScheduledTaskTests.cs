@@ -79,6 +79,128 @@ public class ScheduledTaskTests
         Assert.That(output, Is.EqualTo("PT2H|True|3|PT5M|Parallel|2026-12-02 03:00|PT72H|True"));
     }
 
+    /// <summary>
+    /// Export-ScheduledTask prints the task's definition as the Task Scheduler's XML (SYSTEM by its SID, the settings in
+    /// Windows' export order), and Register-ScheduledTask -Xml registers that definition under another name, as scripts
+    /// copy a task from one server to another.
+    /// </summary>
+    [Test]
+    public async Task Export_ScheduledTask_prints_the_tasks_XML_which_Register_ScheduledTask_Xml_registers_again()
+    {
+        var tasks = new ScheduledTasks();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero));
+
+        var output = await OutputOfAsync(
+            "$a = New-ScheduledTaskAction -Execute powershell.exe -Argument '-File C:\\jobs\\sync.ps1' -WorkingDirectory C:\\jobs; $t = New-ScheduledTaskTrigger -Daily -At 3am; " +
+            "$p = New-ScheduledTaskPrincipal -UserId SYSTEM -LogonType ServiceAccount -RunLevel Highest; " +
+            "$s = New-ScheduledTaskSettingsSet -ExecutionTimeLimit (New-TimeSpan -Hours 2) -RestartCount 3 -RestartInterval (New-TimeSpan -Minutes 5); " +
+            "Register-ScheduledTask -TaskName Sync -TaskPath \\Ops -Description 'Nightly sync' -Action $a -Trigger $t -Principal $p -Settings $s | Out-Null; " +
+            "$xml = Export-ScheduledTask -TaskName Sync -TaskPath \\Ops\\; $xml; " +
+            "Register-ScheduledTask -Xml $xml -TaskName Copy | Out-Null; $c = Get-ScheduledTask Copy; " +
+            "$c.TaskPath; $c.Description; $c.Principal.UserId; $c.Principal.RunLevel; $c.Actions[0].Execute; $c.Actions[0].Arguments; $c.Triggers[0].StartBoundary; " +
+            "$c.Settings.ExecutionTimeLimit; $c.Settings.RestartCount; (Get-ScheduledTask Sync | Export-ScheduledTask) -eq ($c | Export-ScheduledTask).Replace('\\Copy', '\\Ops\\Sync')",
+            tasks, time);
+
+        Assert.That(output.Split('|'), Is.EqualTo(new[]
+        {
+            """
+            <?xml version="1.0" encoding="UTF-16"?>
+            <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+              <RegistrationInfo>
+                <Description>Nightly sync</Description>
+                <URI>\Ops\Sync</URI>
+              </RegistrationInfo>
+              <Triggers>
+                <CalendarTrigger>
+                  <StartBoundary>2026-12-01T03:00:00</StartBoundary>
+                  <Enabled>true</Enabled>
+                  <ScheduleByDay>
+                    <DaysInterval>1</DaysInterval>
+                  </ScheduleByDay>
+                </CalendarTrigger>
+              </Triggers>
+              <Principals>
+                <Principal id="Author">
+                  <UserId>S-1-5-18</UserId>
+                  <RunLevel>HighestAvailable</RunLevel>
+                </Principal>
+              </Principals>
+              <Settings>
+                <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+                <DisallowStartIfOnBatteries>true</DisallowStartIfOnBatteries>
+                <StopIfGoingOnBatteries>true</StopIfGoingOnBatteries>
+                <AllowHardTerminate>true</AllowHardTerminate>
+                <StartWhenAvailable>false</StartWhenAvailable>
+                <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+                <IdleSettings>
+                  <Duration>PT10M</Duration>
+                  <WaitTimeout>PT1H</WaitTimeout>
+                  <StopOnIdleEnd>true</StopOnIdleEnd>
+                  <RestartOnIdle>false</RestartOnIdle>
+                </IdleSettings>
+                <AllowStartOnDemand>true</AllowStartOnDemand>
+                <Enabled>true</Enabled>
+                <Hidden>false</Hidden>
+                <RunOnlyIfIdle>false</RunOnlyIfIdle>
+                <WakeToRun>false</WakeToRun>
+                <ExecutionTimeLimit>PT2H</ExecutionTimeLimit>
+                <Priority>7</Priority>
+                <RestartOnFailure>
+                  <Interval>PT5M</Interval>
+                  <Count>3</Count>
+                </RestartOnFailure>
+              </Settings>
+              <Actions Context="Author">
+                <Exec>
+                  <Command>powershell.exe</Command>
+                  <Arguments>-File C:\jobs\sync.ps1</Arguments>
+                  <WorkingDirectory>C:\jobs</WorkingDirectory>
+                </Exec>
+              </Actions>
+            </Task>
+            """.ReplaceLineEndings("\r\n"),
+            "\\", "Nightly sync", "SYSTEM", "Highest", "powershell.exe", "-File C:\\jobs\\sync.ps1", "2026-12-01T03:00:00", "PT2H", "3", "True",
+        }));
+    }
+
+    /// <summary>
+    /// schtasks /query /tn X /xml prints the task's XML (a local user by SID, with the logon type), which schtasks /create
+    /// /xml FILE registers under another name; a file that is not there is schtasks' not-found error.
+    /// </summary>
+    [Test]
+    public async Task Schtasks_query_xml_prints_the_definition_and_create_xml_registers_it_from_a_file()
+    {
+        var tasks = new ScheduledTasks();
+        var host = new RecordingHost { Runspace = new RunspaceState(), ScheduledTasks = tasks, LocalAccounts = new LocalAccounts("SERVER01", ["psrp"]) };
+
+        await Default.Resolve(Behaviour.Script(
+            "Register-ScheduledTask -TaskName Cleanup -Action (New-ScheduledTaskAction -Execute cmd.exe -Argument '/c del C:\\temp\\*.tmp') -Trigger (New-ScheduledTaskTrigger -AtStartup) -User psrp | Out-Null; " +
+            "$x = schtasks /query /tn Cleanup /xml; ($x | Select-String UserId, LogonType, BootTrigger | ForEach-Object { $_.Line.Trim() }) -join ' '; " +
+            "schtasks /query /tn Cleanup /xml > C:\\cleanup.xml; schtasks /create /tn \\Ops\\Cleanup2 /xml C:\\cleanup.xml; $LASTEXITCODE; " +
+            "$c = Get-ScheduledTask Cleanup2; $c.TaskPath; $c.Principal.UserId; $c.Principal.LogonType; $c.Actions[0].Arguments; [string]$c.Triggers[0]; " +
+            "schtasks /create /tn Nope /xml C:\\nope.xml 2>&1 | ForEach-Object { \"$_\" }; $LASTEXITCODE")).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "<BootTrigger> </BootTrigger> <UserId>S-1-5-21-1937675791-2848596120-3733651625-1000</UserId> <LogonType>InteractiveToken</LogonType>",
+            "SUCCESS: The scheduled task \"Cleanup2\" has successfully been created.", "0",
+            "\\Ops\\", "psrp", "Interactive", "/c del C:\\temp\\*.tmp", "MSFT_TaskBootTrigger",
+            "ERROR: The system cannot find the file specified.", "1",
+        }));
+    }
+
+    /// <summary>A definition that is not a task's XML is the Task Scheduler's malformed-XML error; a name no task has is the cmdletization's not-found.</summary>
+    [Test]
+    public async Task Register_ScheduledTask_Xml_of_bad_XML_and_Export_of_a_missing_task_are_the_modules_errors()
+    {
+        var (host, _) = await RunAsync("Register-ScheduledTask -Xml '<Task><oops' -TaskName Bad; Export-ScheduledTask -TaskName Nope; (Get-ScheduledTask | Where-Object TaskName -eq Bad).Count", new ScheduledTasks());
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "HRESULT 0x8004131a,Register-ScheduledTask", "CmdletizationQuery_NotFound_TaskName,Export-ScheduledTask" }));
+        Assert.That(host.Errors[0].Message, Does.StartWith("The task XML is malformed.\r\n(1,"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0" }));
+    }
+
     [Test]
     public async Task Disabling_starting_and_unregistering_change_the_library_and_piped_tasks_are_their_input()
     {

@@ -6,10 +6,11 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <summary>
 /// schtasks.exe over the computer's task library (<see cref="ScheduledTasks"/>, what the ScheduledTasks cmdlets see):
 /// <c>/create</c> (<c>/tn</c>, <c>/tr</c>, <c>/sc ONSTART|ONLOGON|ONCE|DAILY</c>, <c>/st</c>, <c>/ru</c>, <c>/rl</c>,
-/// <c>/f</c>), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST|CSV</c>, <c>/v</c>, <c>/nh</c>), <c>/delete /tn ... /f</c>, <c>/run</c> (the actions
+/// <c>/f</c>; or <c>/xml FILE</c>, a task's XML), <c>/query</c> (all, or <c>/tn</c>; <c>/fo TABLE|LIST|CSV</c>, <c>/v</c>, <c>/nh</c>; <c>/tn X /xml</c> its
+/// XML, <see cref="ScheduledTaskXml"/>), <c>/delete /tn ... /f</c>, <c>/run</c> (the actions
 /// run now, as Start-ScheduledTask runs them: <see cref="ScheduledTaskRunner"/>) and <c>/change /enable|/disable</c>, with schtasks' SUCCESS lines and its errors on
 /// stderr with exit code 1 ("ERROR: The system cannot find the file specified." for a task it has not). What would ask
-/// on the console (replacing without <c>/f</c>, deleting without it), other schedules, <c>/xml</c>, <c>/v</c> as a table and other
+/// on the console (replacing without <c>/f</c>, deleting without it), other schedules, <c>/query /xml</c> without <c>/tn</c>, <c>/v</c> as a table and other
 /// computers (<c>/s</c>) get the emulator's not-emulated message. Layouts from Windows Server 2019 (UNVERIFIED widths).
 /// </summary>
 internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IReadOnlyDictionary<string, string?> options) : ICommandLineScript
@@ -33,7 +34,12 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
         {
             var option = tokens[i].Replace('-', '/');
             if (!option.StartsWith('/')) return false;
-            if (ValueOptions.Contains(option))
+            // /xml takes a file (/create) or an optional type (/query /xml ONE).
+            if (option.Equals("/xml", StringComparison.OrdinalIgnoreCase) && i + 1 < tokens.Count && !tokens[i + 1].StartsWith('/') && !tokens[i + 1].StartsWith('-'))
+            {
+                options[option] = tokens[++i];
+            }
+            else if (ValueOptions.Contains(option))
             {
                 if (i + 1 >= tokens.Count) return false;
                 options[option] = tokens[++i];
@@ -50,7 +56,7 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (host.ScheduledTasks is not { } tasks || options.ContainsKey("/s") || options.ContainsKey("/xml") || (options.ContainsKey("/v") && verb != "/query"))
+        if (host.ScheduledTasks is not { } tasks || options.ContainsKey("/s") || (options.ContainsKey("/xml") && verb is not ("/query" or "/create")) || (options.ContainsKey("/v") && verb != "/query"))
         {
             return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
         }
@@ -62,6 +68,15 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
         {
             if (name is not null && tasks.Find(name, path) is not { } one) return await ErrorAsync(host, "ERROR: The system cannot find the file specified.", cancellationToken).ConfigureAwait(false);
             var shown = name is null ? tasks.All() : [tasks.Find(name, path)!];
+            if (options.ContainsKey("/xml"))
+            {
+                // One task's definition (all of them, in schtasks' <Tasks> wrapper, is not emulated).
+                if (name is null) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+                var xml = ScheduledTaskXml.Write(shown[0], user => ScheduledTaskXml.SidOfUser(host.LocalAccounts, host.Facts.GetValueOrDefault("computername"), user));
+                await host.WriteTextAsync(WinRsStreams.Stdout, xml + "\r\n", cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
             var format = Option("/fo")?.ToUpperInvariant() ?? "TABLE";
             // /v as a table (every field in columns as wide as a console line) is not emulated.
             if (format is not ("LIST" or "TABLE" or "CSV") || (format == "LIST" && options.ContainsKey("/nh")) || (format == "TABLE" && options.ContainsKey("/v")))
@@ -75,6 +90,33 @@ internal sealed class SchtasksScript(BehaviourCatalog catalog, string verb, IRea
         }
 
         if (name is null) return await ErrorAsync(host, $"ERROR: Invalid syntax. Mandatory option 'tn' is missing.\r\nType \"SCHTASKS {verb.ToUpperInvariant()} /?\" for usage.", cancellationToken).ConfigureAwait(false);
+
+        if (verb == "/create" && options.ContainsKey("/xml"))
+        {
+            // /xml FILE: the definition a /query /xml (or Export-ScheduledTask) wrote, under /tn.
+            var cd = host.Facts.GetValueOrDefault("cd") ?? @"C:\";
+            var file = Option("/xml") is { } given && host.FileSystem is { } disk ? VirtualFileSystem.FullPath(given.Replace('/', '\\'), cd, out _) : null;
+            if (file is null || host.FileSystem!.Get(file) is not { IsDirectory: false } || host.FileSystem.Read(file, out var bytes) != FileSystemFailure.None)
+            {
+                return await ErrorAsync(host, "ERROR: The system cannot find the file specified.", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (tasks.Find(name, path ?? @"\") is not null && !options.ContainsKey("/f")) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+            ScheduledTasks.ScheduledTask defined;
+            try
+            {
+                defined = ScheduledTaskXml.Read(RunContext.DecodeText(bytes, Encoding.UTF8), path ?? @"\", name, sid => ScheduledTaskXml.UserOfSid(host.LocalAccounts, sid));
+            }
+            catch (ScheduledTaskXml.TaskXmlException e)
+            {
+                return await ErrorAsync(host, "ERROR: The task XML is malformed.\r\n" + e.Message, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Option("/ru") is { } runAs) defined = defined with { UserId = runAs, LogonType = options.ContainsKey("/rp") ? "Password" : defined.LogonType };
+            tasks.TryRegister(defined, replace: true);
+            await host.WriteTextAsync(WinRsStreams.Stdout, $"SUCCESS: The scheduled task \"{name}\" has successfully been created.\r\n", cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
 
         if (verb == "/create")
         {
