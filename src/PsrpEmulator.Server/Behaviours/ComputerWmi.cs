@@ -121,6 +121,18 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
             })];
         }
 
+        // Win32_Volume's C: is the same disk (its Capacity and FreeSpace).
+        if (disk is not null && seed.ClassName.Equals("Win32_Volume", StringComparison.OrdinalIgnoreCase) &&
+            properties.Any(p => p.Name.Equals("DriveLetter", StringComparison.OrdinalIgnoreCase) && p.Values is [var letter] && letter.Equals("C:", StringComparison.OrdinalIgnoreCase)))
+        {
+            return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
+            {
+                "CAPACITY" when p.Kind != WmiValueKind.Null => p with { Values = [disk.Size.ToString(CultureInfo.InvariantCulture)] },
+                "FREESPACE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.FreeBytes.ToString(CultureInfo.InvariantCulture)] },
+                _ => p,
+            })];
+        }
+
         if (lastBoot is { } booted && seed.ClassName.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase))
         {
             return [.. properties.Select(p => p.Name.Equals("LastBootUpTime", StringComparison.OrdinalIgnoreCase) && p.Kind == WmiValueKind.Datetime

@@ -44,6 +44,9 @@ public class WmiObjectTests
     // Serverspec's process owner: GetOwner() of the first process of a name.
     [TestCase("gwmi win32_process -filter \"name = 'svchost.exe'\" | select -first 1 | % {$_.getowner().user}; $s = (gwmi Win32_Process -Filter 'ProcessId = 4').GetOwner(); \"$($s.Domain)\\$($s.User) $($s.ReturnValue)\"; (gwmi Win32_Process -Filter 'ProcessId = 0').GetOwner().ReturnValue",
         "NETWORK SERVICE|NT AUTHORITY\\SYSTEM 0|2")]
+    // The volumes Get-Volume lists, and the time zone Get-TimeZone and tzutil tell.
+    [TestCase("$v = gwmi Win32_Volume -Filter \"DriveLetter='C:'\"; $v.Name; $v.BootVolume; (gcim Win32_Volume | Where-Object { -not $_.DriveLetter }).Label; (gcim Win32_TimeZone).Caption; (gwmi Win32_TimeZone).Bias",
+        "C:\\|True|System Reserved|(UTC) Coordinated Universal Time|0")]
     public async Task Get_WmiObject_reads_the_computer_s_WMI_classes(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);

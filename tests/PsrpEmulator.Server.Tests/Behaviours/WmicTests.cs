@@ -29,6 +29,21 @@ public class WmicTests
             "\r\r\n"));
     }
 
+    /// <summary>Win32_Volume's C: is the computer's disk, as Win32_LogicalDisk's is: its Capacity and FreeSpace are the disk's.</summary>
+    [Test]
+    public async Task A_volume_s_capacity_and_free_space_are_the_disk_s()
+    {
+        var disk = new VirtualFileSystem(new FakeTimeProvider(), 1_000_000_000);
+
+        var (code, stdout, _) = await RunAsync("wmic volume where \"DriveLetter='C:'\" get Capacity,FreeSpace /value", new ComputerWmi(Default, "Server01", null, null, disk));
+
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(stdout.Split("\r\r\n", StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            "Capacity=" + disk.Size.ToString(CultureInfo.InvariantCulture), "FreeSpace=" + disk.FreeBytes.ToString(CultureInfo.InvariantCulture),
+        }));
+    }
+
     [Test]
     public async Task Get_orders_the_columns_by_name_whatever_order_they_were_asked_in_and_a_disk_s_sizes_are_the_disk_s()
     {
