@@ -101,7 +101,31 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     }
 
     /// <summary>The class's instances as they are now.</summary>
-    internal IEnumerable<IReadOnlyList<WmiProperty>> Instances(WmiClassSeed seed) => seed.Instances.Select(i => Current(seed, Substituted(i)));
+    internal IEnumerable<IReadOnlyList<WmiProperty>> Instances(WmiClassSeed seed)
+    {
+        var seeded = seed.Instances.Select(i => Current(seed, Substituted(i)));
+        // Win32_Service: the services scripts installed (New-Service, sc create) after the class's own.
+        return services is null || !seed.ClassName.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase)
+            ? seeded
+            : seeded.Concat(services.Installed().Select(InstalledService));
+    }
+
+    // An installed service as the class's other instances have it (an own process; ExitCode 1077 until it has run).
+    private IReadOnlyList<WmiProperty> InstalledService(ServiceStates.InstalledService service)
+    {
+        var state = services!.Status(service.Name) ?? "Stopped";
+        var running = state.Equals("Running", StringComparison.OrdinalIgnoreCase);
+        static WmiProperty Text(string name, string value) => new(name, WmiValueKind.Text, [value]);
+        return
+        [
+            Text("Name", service.Name), Text("DisplayName", service.DisplayName), Text("Caption", service.DisplayName), Text("State", state), Text("Status", "OK"),
+            Text("Started", running ? "true" : "false"), Text("StartMode", InstalledServicesValueTemplate.StartMode(services.StartType(service.Name) ?? service.StartType)),
+            Text("ServiceType", "Own Process"), Text("ProcessId", (running ? InstalledServicesValueTemplate.ProcessId(service.Name) : 0).ToString(CultureInfo.InvariantCulture)),
+            Text("PathName", service.BinaryPathName), Text("StartName", service.StartName), Text("SystemName", computer),
+            Text("AcceptStop", running ? "true" : "false"), Text("AcceptPause", "false"),
+            Text("ExitCode", InstalledServicesValueTemplate.ExitCode(service, services).ToString(CultureInfo.InvariantCulture)),
+        ];
+    }
 
     private IReadOnlyList<WmiProperty> Substituted(IReadOnlyList<WmiProperty> properties) =>
         properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))

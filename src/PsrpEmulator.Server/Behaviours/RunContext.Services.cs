@@ -145,6 +145,46 @@ internal sealed partial class RunContext
         static string Name(PsObject service) => PipelineVariables.Display(service["Name"]!);
     }
 
+    /// <summary>
+    /// New-Service: installs a service on the computer (<see cref="ServiceStates.TryInstall"/>), stopped, Automatic unless
+    /// -StartupType says otherwise (5.1's default), LocalSystem unless -Credential names an account; writes its
+    /// ServiceController. A name or display name a service has already is NewServiceCommand's CouldNotNewService with
+    /// the Win32 error's text (1073 / 1078; without a final period, UNVERIFIED).
+    /// </summary>
+    private async ValueTask NewServiceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "New-Service";
+        var states = Host.ServiceStates ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{Command} needs a computer's session"));
+        async ValueTask<string?> Text(string parameter) => arguments[parameter] is { } word && await ArgumentAsync(word, to, blockNesting) is { } value and not PsNil ? PipelineVariables.Display(value) : null;
+        var name = await Text("Name") ?? throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: Name BinaryPathName.", "MissingMandatoryParameter"));
+        var path = await Text("BinaryPathName") ?? throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: BinaryPathName.", "MissingMandatoryParameter"));
+        var display = await Text("DisplayName") ?? name;
+        var startType = await Text("StartupType") is { } given ? StartupType(given) : "Automatic";
+        var dependsOn = arguments["DependsOn"] is { } dependsWord ? ScriptExpressions.Enumerate(await ArgumentAsync(dependsWord, to, blockNesting)).Select(PipelineVariables.Display).ToList() : [];
+        var account = arguments["Credential"] is { } credentialWord && await ArgumentAsync(credentialWord, to, blockNesting) is PsObject { } credential && credential["UserName"] is { } user
+            ? PipelineVariables.Display(user)
+            : "LocalSystem";
+        if (await WhatIfAsync(arguments, Command, $"{display} ({name})")) return;
+
+        var existing = ScriptExpressions.Enumerate(await CaptureAsync("Get-Service", null, blockNesting + 1)).OfType<PsObject>().ToList();
+        string? failure = null;
+        if (existing.Any(s => s["Name"] is { } n && PipelineVariables.Display(n).Equals(name, StringComparison.OrdinalIgnoreCase))) failure = "The specified service already exists";
+        else if (existing.Any(s => s["DisplayName"] is { } d && PipelineVariables.Display(d).Equals(display, StringComparison.OrdinalIgnoreCase)) ||
+                 !states.TryInstall(new ServiceStates.InstalledService(name, display, path, startType, await Text("Description") ?? string.Empty, dependsOn, account)))
+        {
+            failure = states.FindInstalled(name) is not null ? "The specified service already exists" : "The name is already in use as either a service name or a service display name";
+        }
+
+        if (failure is not null)
+        {
+            await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be created due to the following error: {failure}", $"CouldNotNewService,{CmdletClass(Command)}",
+                ErrorCategory.PermissionDenied, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = Command, InnerExceptionType = "System.ComponentModel.Win32Exception" }, output);
+            return;
+        }
+
+        await output.WriteAsync(new PipelineOutput(InstalledServicesValueTemplate.ServiceController(states.FindInstalled(name)!, states)), cancellationToken);
+    }
+
     // Set-Service -StartupType's values (ServiceStartMode's, and 5.1's Automatic/Manual/Disabled).
     private static string StartupType(string given) => given.ToUpperInvariant() switch
     {

@@ -19,7 +19,7 @@ internal sealed partial class ScenarioParser
     private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "host", "progress", "sleep", "loop", "input", "state",
         "set", "run", "start-job", "receive-job", "get-job", "wait-job", "stop-job", "remove-job"];
     private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
-    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity"];
+    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity", "unless-service"];
     private static readonly string[] HostKeys = ["message", "no-newline", "foreground", "background"];
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
@@ -347,7 +347,8 @@ internal sealed partial class ScenarioParser
         var target = map is not null && Get(map, "target") is { } t ? Text(t, names, "target") : null;
         var targetType = map is not null && Get(map, "target-type") is { } tt ? Text(tt, names, "target-type") : null;
         var activity = map is not null && Get(map, "activity") is { } a ? Text(a, names, "activity") : null;
-        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null) { TargetType = targetType, Activity = activity };
+        var unlessService = map is not null && Get(map, "unless-service") is { } u ? Text(u, names, "unless-service") : null;
+        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null) { TargetType = targetType, Activity = activity, UnlessService = unlessService };
     }
 
     // A mapping written with $-keys ({ $expand: ... }, { $variable: ... }) is a value, not a step's options.
@@ -511,6 +512,13 @@ internal sealed partial class ScenarioParser
                 return ReadServiceValue(serviceNode, names);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$lastBootUpTime") is { } bootNode:
                 return ReadLastBootValue(bootNode);
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$installedServices") is { } installedNode:
+                // { $installedServices: ServiceController | Win32_Service | CimInstance }: the services commands installed.
+                return Scalar(installedNode, "$installedServices") switch
+                {
+                    "ServiceController" or "Win32_Service" or "CimInstance" => new InstalledServicesValueTemplate(Scalar(installedNode, "$installedServices")),
+                    _ => throw Error(installedNode, "$installedServices takes ServiceController, Win32_Service or CimInstance"),
+                };
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$disk") is { } diskNode:
                 {
                     // { $disk: size } or { $disk: freeSpace }: the computer's C: disk.

@@ -3395,6 +3395,12 @@ internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQual
     /// <summary>The CategoryInfo's Activity (<c>activity:</c>; empty for none); null: the command that wrote it.</summary>
     public TextTemplate? Activity { get; init; }
 
+    /// <summary>
+    /// <c>unless-service:</c> a service name: when a command installed a service of that name on the computer (New-Service,
+    /// sc create), its ServiceController is written instead of the error (a rule for names Windows' services do not have).
+    /// </summary>
+    public TextTemplate? UnlessService { get; init; }
+
     public ScriptedError Build(RunScope scope)
     {
         var text = message.Evaluate(scope);
@@ -3411,6 +3417,11 @@ internal sealed class ErrorStep(ErrorTemplate error) : Step
 {
     public override ValueTask RunAsync(RunContext context)
     {
+        if (error.UnlessService is { } service && context.Scope.Variables.ServiceStates is { } states && states.FindInstalled(service.Evaluate(context.Scope).Trim()) is { } installed)
+        {
+            return context.WriteAsync(new PipelineOutput(InstalledServicesValueTemplate.ServiceController(installed, states)));
+        }
+
         var built = error.Build(context.Scope);
         return context.WriteErrorAsync(error.Activity is null ? built with { Activity = context.Activity } : built);
     }

@@ -255,7 +255,7 @@ public class ServiceCommandTests
         var stoppedOnes = await Sc("sc query type= service state= inactive");
         var everyOne = await Sc("sc query state= all");
         var drivers = await Sc("sc query type= driver");
-        var qc = await Sc("sc qc WinRM");
+        var failure = await Sc("sc failure WinRM reset= 0 actions= restart/60000");
 
         Assert.That(query, Is.EqualTo(("\r\nSERVICE_NAME: WinRM\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n" +
             "                                (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)\r\n        WIN32_EXIT_CODE    : 0  (0x0)\r\n        SERVICE_EXIT_CODE  : 0  (0x0)\r\n" +
@@ -278,7 +278,73 @@ public class ServiceCommandTests
             Is.EqualTo(new[] { "SERVICE_NAME: BITS", "SERVICE_NAME: RemoteRegistry", "SERVICE_NAME: wuauserv" }));
         Assert.That(everyOne.Stdout.Split("\r\n").Count(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(15));
         Assert.That(drivers.Code, Is.EqualTo(1));
-        Assert.That(qc.Code, Is.EqualTo(1));
+        Assert.That(failure.Code, Is.EqualTo(1));
+    }
+
+    /// <summary>
+    /// New-Service installs a stopped, automatic LocalSystem service that Get-Service (by name too), Win32_Service, sc and
+    /// net see; Start-Service starts it; a name a service has already is NewServiceCommand's CouldNotNewService.
+    /// </summary>
+    [Test]
+    public async Task New_Service_installs_a_service_every_view_of_the_services_lists()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync("""
+            $s = New-Service -Name AppSvc -BinaryPathName 'C:\app\app.exe -service' -DisplayName 'App Service' -Description 'Runs the app' -DependsOn Dnscache
+            "$($s.Name) $($s.Status) $($s.StartType) $($s.ServiceType) $($s.RequiredServices.Name)"
+            (Get-Service AppSvc).DisplayName; (Get-Service -Name App*).Name; (Get-Service | Where-Object Name -eq AppSvc).Status
+            $w = Get-WmiObject Win32_Service | Where-Object Name -eq AppSvc; "$($w.PathName)|$($w.StartName)|$($w.StartMode)|$($w.State)|$($w.ExitCode)|$($w.Description)"
+            (Get-CimInstance Win32_Service -Filter "Name='AppSvc'").StartMode
+            Start-Service AppSvc; (Get-Service AppSvc).Status; (Get-WmiObject Win32_Service | Where-Object Name -eq AppSvc).ExitCode
+            New-Service -Name WinRM -BinaryPathName C:\x.exe; New-Service -Name appsvc -BinaryPathName C:\y.exe -StartupType Manual
+            """, states);
+        var sc = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+        await Default.ResolveCommandLine("sc qc AppSvc").RunAsync(sc, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "AppSvc Stopped Automatic Win32OwnProcess Dnscache", "App Service", "AppSvc", "Stopped",
+            "C:\\app\\app.exe -service|LocalSystem|Auto|Stopped|1077|Runs the app", "Auto", "Running", "0",
+        }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("CouldNotNewService,Microsoft.PowerShell.Commands.NewServiceCommand", "Service 'WinRM (WinRM)' cannot be created due to the following error: The specified service already exists"),
+            ("CouldNotNewService,Microsoft.PowerShell.Commands.NewServiceCommand", "Service 'appsvc (appsvc)' cannot be created due to the following error: The specified service already exists"),
+        }));
+        Assert.That(sc.Stdout, Is.EqualTo(
+            "[SC] QueryServiceConfig SUCCESS\r\n\r\nSERVICE_NAME: AppSvc\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n" +
+            "        START_TYPE         : 2   AUTO_START\r\n        ERROR_CONTROL      : 1   NORMAL\r\n        BINARY_PATH_NAME   : C:\\app\\app.exe -service\r\n" +
+            "        LOAD_ORDER_GROUP   : \r\n        TAG                : 0\r\n        DISPLAY_NAME       : App Service\r\n        DEPENDENCIES       : Dnscache\r\n" +
+            "        SERVICE_START_NAME : LocalSystem\r\n"));
+    }
+
+    /// <summary>sc create installs a demand-start service (sc's "key= value" options), sc description and sc delete change and remove it, with sc's FAILED answers.</summary>
+    [Test]
+    public async Task Sc_create_describes_and_deletes_a_service_Get_Service_sees()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, int Code)> Sc(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, code);
+        }
+
+        var created = await Sc("sc.exe create Agent binPath= \"C:\\Program Files\\Agent\\agent.exe\" DisplayName= \"Monitoring Agent\" start= auto obj= LocalSystem");
+        var again = await Sc("sc create agent binPath= C:\\a.exe");
+        var described = await Sc("sc description Agent \"Sends metrics\"");
+        var listed = await RunAsync("(Get-Service Agent).StartType; (Get-WmiObject Win32_Service | Where-Object Name -eq Agent).Description; (Get-Service | Measure-Object).Count", states);
+        var deleted = await Sc("sc delete Agent");
+        var gone = await Sc("sc delete Agent");
+        var after = await RunAsync("Get-Service Agent", states);
+
+        Assert.That(created, Is.EqualTo(("[SC] CreateService SUCCESS\r\n", 0)));
+        Assert.That(again, Is.EqualTo(("[SC] CreateService FAILED 1073:\r\n\r\nThe specified service already exists.\r\n\r\n", 1073)));
+        Assert.That(described, Is.EqualTo(("[SC] ChangeServiceConfig2 SUCCESS\r\n", 0)));
+        Assert.That(listed.OutputTexts, Is.EqualTo(new[] { "Automatic", "Sends metrics", "16" }));
+        Assert.That(deleted, Is.EqualTo(("[SC] DeleteService SUCCESS\r\n", 0)));
+        Assert.That(gone, Is.EqualTo(("[SC] OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
+        Assert.That(after.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Cannot find any service with service name 'Agent'." }));
     }
 
     /// <summary>

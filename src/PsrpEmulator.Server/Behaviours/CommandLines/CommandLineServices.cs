@@ -153,7 +153,9 @@ internal static class ComputerPowerShell
 /// sc.exe's service commands in a cmd shell, on the services Get-Service lists (their type from Win32_Service):
 /// <c>sc query [name]</c> (a block per service; without a name the running ones), <c>sc start name</c> and
 /// <c>sc stop name</c> (the change made, the block with START_PENDING / STOP_PENDING as sc prints it at once), <c>sc config
-/// name start= auto|demand|disabled</c> ("[SC] ChangeServiceConfig SUCCESS"). Failures are sc's "[SC] ... FAILED n:"
+/// name start= auto|demand|disabled</c> ("[SC] ChangeServiceConfig SUCCESS"), <c>sc qc name</c> (its configuration), and
+/// <c>sc create name binPath= ...</c>, <c>sc delete name</c> and <c>sc description name text</c> of the services scripts
+/// install (<see cref="ServiceStates.TryInstall"/>: Get-Service and Win32_Service list them too). Failures are sc's "[SC] ... FAILED n:"
 /// with Windows' message and exit code n (1060 no such service, 1056 already running, 1062 not started, 1058 disabled).
 /// The blocks' layout follows Windows' (trailing blanks UNVERIFIED); other sc commands are not emulated.
 /// </summary>
@@ -167,7 +169,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         var tokens = CommandLineText.Tokenize(line);
         if (tokens.Count < 2 || !(tokens[0].Value.Equals("sc", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("sc.exe", StringComparison.OrdinalIgnoreCase))) return false;
         var verb = tokens[1].Value.ToLowerInvariant();
-        if (verb is not ("query" or "start" or "stop" or "config")) return false;
+        if (verb is not ("query" or "start" or "stop" or "config" or "create" or "delete" or "description" or "qc")) return false;
         script = new ScServiceScript(catalog, verb, [.. tokens.Skip(2).Select(t => t.Value)]);
         return true;
     }
@@ -219,6 +221,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
 
         var operation = verb switch { "query" => "EnumQueryServicesStatus:OpenService", "start" => "StartService: OpenService", "stop" => "ControlService: OpenService", _ => "OpenService" };
         if (words.Count == 0) return await WriteAsync(host, $"DESCRIPTION:\r\n        sc {verb} is used with a service name.\r\n", 1639, cancellationToken).ConfigureAwait(false);
+        if (verb == "create") return await CreateAsync(host, services, cancellationToken).ConfigureAwait(false);
         var service = services.FirstOrDefault(s => Text(s, "Name").Equals(words[0], StringComparison.OrdinalIgnoreCase));
         if (service is null)
         {
@@ -228,8 +231,21 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         var name = Text(service, "Name");
         var status = Status(service);
         var running = status.Equals("Running", StringComparison.OrdinalIgnoreCase);
+        var installed = states?.FindInstalled(name);
         switch (verb)
         {
+            case "qc":
+                return await WriteAsync(host, QueryConfig(service, types.FirstOrDefault(t => Text(t, "Name").Equals(name, StringComparison.OrdinalIgnoreCase)), states?.StartType(name)), 0, cancellationToken).ConfigureAwait(false);
+            case "delete" when installed is null:
+            case "description" when installed is null:
+                // Windows' own services: deleting or describing them again is not emulated.
+                return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc {verb} {name}"), 1, cancellationToken).ConfigureAwait(false);
+            case "delete":
+                states!.Uninstall(name);
+                return await WriteAsync(host, "[SC] DeleteService SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
+            case "description":
+                states!.TryUpdateInstalled(name, s => s with { Description = string.Join(' ', words.Skip(1)) });
+                return await WriteAsync(host, "[SC] ChangeServiceConfig2 SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
             case "query":
                 return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null, stoppable: Stoppable(service)), 0, cancellationToken).ConfigureAwait(false);
             case "start" when running:
@@ -255,6 +271,66 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
                 return await WriteAsync(host, "[SC] ChangeServiceConfig SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // sc create NAME binPath= PATH [start= auto|demand|disabled] [DisplayName= X] [obj= ACCOUNT] [password= P] [depend= A/B]
+    // [type= own]: each option's name with its '=' is a word and its value the next, as sc wants them; demand start by default.
+    private async Task<int> CreateAsync(ICommandLineHost host, List<PsObject> services, CancellationToken cancellationToken)
+    {
+        var name = words[0];
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < words.Count; i += 2)
+        {
+            var option = words[i].ToLowerInvariant();
+            if (option is not ("binpath=" or "start=" or "displayname=" or "obj=" or "password=" or "depend=" or "type=" or "error=") || i + 1 >= words.Count)
+            {
+                return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc create " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
+            }
+
+            options[option] = words[i + 1];
+        }
+
+        var startType = options.TryGetValue("start=", out var start) ? start.ToLowerInvariant() switch { "auto" or "delayed-auto" => "Automatic", "demand" => "Manual", "disabled" => "Disabled", _ => null } : "Manual";
+        if (host.ServiceStates is not { } states || !options.TryGetValue("binpath=", out var path) || startType is null ||
+            options.TryGetValue("type=", out var type) && !type.Equals("own", StringComparison.OrdinalIgnoreCase))
+        {
+            return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc create " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        var display = options.GetValueOrDefault("displayname=") ?? name;
+        if (services.Any(s => Text(s, "Name").Equals(name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return await WriteAsync(host, "[SC] CreateService FAILED 1073:\r\n\r\nThe specified service already exists.\r\n\r\n", 1073, cancellationToken).ConfigureAwait(false);
+        }
+
+        var dependsOn = options.TryGetValue("depend=", out var depend) ? depend.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : [];
+        if (services.Any(s => Text(s, "DisplayName").Equals(display, StringComparison.OrdinalIgnoreCase)) ||
+            !states.TryInstall(new ServiceStates.InstalledService(name, display, path, startType, string.Empty, dependsOn, options.GetValueOrDefault("obj=") ?? "LocalSystem")))
+        {
+            return await WriteAsync(host, "[SC] CreateService FAILED 1078:\r\n\r\nThe name is already in use as either a service name or a service display name.\r\n\r\n", 1078, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await WriteAsync(host, "[SC] CreateService SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    // sc qc NAME: the service's configuration (Win32_Service's path, account and type; Get-Service's start type, display
+    // name and the services it depends on, each on a line of its own). UNVERIFIED: the blanks after empty values.
+    private static string QueryConfig(PsObject service, PsObject? wmi, string? startTypeNow)
+    {
+        var startType = startTypeNow ?? Text(service, "StartType");
+        var (number, word) = startType.ToUpperInvariant() switch { "AUTOMATIC" => (2, "AUTO_START"), "DISABLED" => (4, "DISABLED"), _ => (3, "DEMAND_START") };
+        var shared = wmi is not null && Text(wmi, "ServiceType").StartsWith("Share", StringComparison.OrdinalIgnoreCase);
+        var dependencies = service["ServicesDependedOn"] is { } needed ? ScriptExpressions.Enumerate(needed).OfType<PsObject>().Select(d => Text(d, "Name")).ToList() : [];
+        var text = new System.Text.StringBuilder("[SC] QueryServiceConfig SUCCESS\r\n\r\nSERVICE_NAME: ").Append(Text(service, "Name")).Append("\r\n")
+            .Append(shared ? "        TYPE               : 20  WIN32_SHARE_PROCESS\r\n" : "        TYPE               : 10  WIN32_OWN_PROCESS\r\n")
+            .Append("        START_TYPE         : ").Append(number).Append("   ").Append(word).Append("\r\n")
+            .Append("        ERROR_CONTROL      : 1   NORMAL\r\n")
+            .Append("        BINARY_PATH_NAME   : ").Append(wmi is null ? string.Empty : Text(wmi, "PathName")).Append("\r\n")
+            .Append("        LOAD_ORDER_GROUP   : \r\n        TAG                : 0\r\n")
+            .Append("        DISPLAY_NAME       : ").Append(Text(service, "DisplayName")).Append("\r\n")
+            .Append("        DEPENDENCIES       : ").Append(dependencies.FirstOrDefault() ?? string.Empty).Append("\r\n");
+        foreach (var more in dependencies.Skip(1)) text.Append("                           : ").Append(more).Append("\r\n");
+        return text.Append("        SERVICE_START_NAME : ").Append(wmi is null ? "LocalSystem" : Text(wmi, "StartName")).Append("\r\n").ToString();
     }
 
     // A service's block as sc query (and sc start / stop) prints it.
