@@ -155,6 +155,7 @@ internal sealed partial class RunContext
         ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
+        ["Rename-Computer"] = ["NewName", "ComputerName", "LocalCredential", "DomainCredential", "Force", "Restart", "PassThru", "Protocol", "WsmanAuthentication", "WhatIf", "Confirm"],
         ["New-Service"] = ["Name", "BinaryPathName", "DisplayName", "Description", "StartupType", "Credential", "DependsOn", "WhatIf", "Confirm"],
         ["Get-Process"] = ["Name", "ProcessName", "Id", "PID", "InputObject", "IncludeUserName", "Module", "FileVersionInfo", "ComputerName"],
         ["Stop-Process"] = ["Id", "Name", "ProcessName", "InputObject", "PassThru", "Force", "WhatIf", "Confirm"],
@@ -302,6 +303,9 @@ internal sealed partial class RunContext
                     return;
                 case var service when ServiceCommandNames.Contains(service):
                     await RunServiceCommandAsync(command, arguments, [], to, output, blockNesting);
+                    return;
+                case "Rename-Computer":
+                    await RenameComputerAsync(arguments, to, output, blockNesting);
                     return;
                 case "New-Service":
                     await NewServiceAsync(arguments, to, output, blockNesting);
@@ -765,6 +769,7 @@ internal sealed partial class RunContext
             "Test-NetConnection" => ["ComputerName", "Port"],
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "New-Service" => ["Name", "BinaryPathName"],
+            "Rename-Computer" => ["NewName"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],

@@ -336,6 +336,29 @@ public class DefaultScenarioTests
     /// Windows Update's RebootRequired, PendingFileRenameOperations, the pending computer name): nothing is pending on a
     /// fresh server, until a WMI rename writes the new name where Windows keeps it for the restart.
     /// </summary>
+    /// <summary>
+    /// Rename-Computer writes the pending name as WMI's Rename does and warns that a restart is needed; -PassThru writes
+    /// the change's info; a bad name and the running name are its non-terminating errors; -WhatIf changes nothing.
+    /// </summary>
+    [Test]
+    public async Task Rename_Computer_sets_the_pending_name_and_warns_that_a_restart_is_needed()
+    {
+        const string pending = "(Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName').ComputerName";
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var outcome = await Default.Resolve(Behaviour.Script(
+            "Rename-Computer -NewName web01 -WhatIf; " + pending + "; Rename-Computer -NewName 'web 01'; Rename-Computer testhost01; " +
+            "$r = Rename-Computer -NewName web01 -Force -PassThru; \"$r\"; $r.OldComputerName; " + pending + "; $env:COMPUTERNAME")).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "TESTHOST01", "True:web01:TESTHOST01", "TESTHOST01", "WEB01", "TESTHOST01" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "The changes will take effect after you restart the computer TESTHOST01." }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "InvalidNewName,Microsoft.PowerShell.Commands.RenameComputerCommand", "NewNameIsOldName,Microsoft.PowerShell.Commands.RenameComputerCommand",
+        }));
+        Assert.That(host.Errors[1].Message, Is.EqualTo("Skip computer 'TESTHOST01' with new name 'testhost01' because the new name is the same as the current name."));
+    }
+
     [Test]
     public async Task A_pending_reboot_check_finds_none_until_the_computer_is_renamed()
     {
