@@ -20,7 +20,8 @@ internal sealed partial class RunContext
     /// <summary>
     /// Resolve-DnsName as the computer resolves names without a DNS server that knows them: localhost (::1, 127.0.0.1)
     /// and the computer's own name (the link-local address ipconfig shows, and its Ethernet address), answered locally
-    /// (Section Question, TTL 1200, as the hosts file and LLMNR answer); any other name is DNS_ERROR_RCODE_NAME_ERROR, as
+    /// (Section Question, TTL 1200, as the hosts file and LLMNR answer), and a name the hosts file maps (its addresses,
+    /// unless -NoHostsFile: <see cref="HostsFileNames"/>); any other name is DNS_ERROR_RCODE_NAME_ERROR, as
     /// ping finds no such host. Record types A, AAAA, A_AAAA (default), ANY/ALL; others, an address (a PTR query),
     /// -Server and -CacheOnly are not emulated (the layout of the computer's own name's records UNVERIFIED).
     /// </summary>
@@ -44,6 +45,20 @@ internal sealed partial class RunContext
             (string V6, string V4)? answer = trimmed.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ("::1", "127.0.0.1")
                 : trimmed.Equals(computer, StringComparison.OrdinalIgnoreCase) ? (CommandLines.PingCommandScript.LinkLocal.Split('%')[0], "127.0.0.1")
                 : null;
+            // A name the hosts file maps (unless -NoHostsFile): its addresses, A for IPv4 and AAAA for IPv6.
+            var mapped = answer is null && !arguments.Has("NoHostsFile") ? HostsFileNames.Lookup(Host.FileSystem, trimmed) : [];
+            if (mapped.Count > 0)
+            {
+                foreach (var address in mapped)
+                {
+                    var v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+                    if (type.Equals(v6 ? "A" : "AAAA", StringComparison.OrdinalIgnoreCase)) continue;
+                    await output.WriteAsync(new PipelineOutput(DnsRecord(trimmed, v6 ? "AAAA" : "A", address.ToString())), cancellationToken);
+                }
+
+                continue;
+            }
+
             if (answer is not { } found)
             {
                 await WriteErrorAsync(new ScriptedError($"{name} : DNS name does not exist", $"DNS_ERROR_RCODE_NAME_ERROR,{CmdletClass(Command)}", ErrorCategory.ResourceUnavailable,
@@ -73,6 +88,7 @@ internal sealed partial class RunContext
         string[]? addresses = IPAddress.TryParse(name, out var literal) ? [literal.ToString()]
             : name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ["::1", "127.0.0.1"]
             : name.Equals(computer, StringComparison.OrdinalIgnoreCase) ? [CommandLines.PingCommandScript.LinkLocal, "127.0.0.1"]
+            : HostsFileNames.Lookup(Host.FileSystem, name) is { Count: > 0 } mapped ? [.. mapped.Select(a => a.ToString())]
             : null;
         if (addresses is null) throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, "No such host is known", typeof(System.Net.Sockets.SocketException)));
         // GetHostByName is IPv4's only.

@@ -36,7 +36,7 @@ internal sealed partial class RunContext
         var computer = ComputerName;
         foreach (var target in targets)
         {
-            var resolved = PingCommandScript.Resolve(target, computer);
+            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem);
             if (resolved is not { Answers: true } answering)
             {
                 // Each echo waits for its reply in vain (its timeout, as ping's 4 s) before the command gives up.
@@ -93,7 +93,7 @@ internal sealed partial class RunContext
         }
 
         var quiet = arguments["InformationLevel"] is { } levelWord && PipelineVariables.Display(await ArgumentAsync(levelWord, to, blockNesting)).Equals("Quiet", StringComparison.OrdinalIgnoreCase);
-        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true);
+        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem);
         if (resolved is null)
         {
             await output.WriteAsync(new WarningRecordMessage($"Name resolution of {target} failed"), cancellationToken);

@@ -189,6 +189,32 @@ public class NetworkConfigurationTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// A name a script adds to the hosts file resolves as Windows' resolver reads it: Resolve-DnsName (A and AAAA by the
+    /// address's family; not with -NoHostsFile), [Net.Dns], ping and Test-NetConnection find it (a loopback address
+    /// answers: the test runs on a clock that does not move); comments and other names do not count.
+    /// </summary>
+    [Test]
+    public async Task A_name_the_hosts_file_maps_resolves_for_Resolve_DnsName_Dns_ping_and_Test_NetConnection()
+    {
+        var (host, _) = await RunAsync("""
+            Add-Content C:\Windows\System32\drivers\etc\hosts "`r`n127.0.0.5    app.local  app   # the app server`r`n::1 loop6.local`r`n# 10.9.9.9 commented.local"
+            Resolve-DnsName app.local | ForEach-Object { "$($_.Name) $($_.Type) $($_.IPAddress)" }
+            (Resolve-DnsName loop6.local -Type A | Measure-Object).Count
+            [Net.Dns]::GetHostAddresses('APP').IPAddressToString
+            (ping -n 1 loop6.local)[1]
+            (ping -n 1 app.local)[1]
+            Test-NetConnection app.local -InformationLevel Quiet
+            Resolve-DnsName app.local -NoHostsFile -ErrorAction SilentlyContinue; Resolve-DnsName commented.local
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "app.local A 127.0.0.5", "0", "127.0.0.5", "Pinging loop6.local [::1] with 32 bytes of data:", "Pinging app.local [127.0.0.5] with 32 bytes of data:", "True",
+        }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "commented.local : DNS name does not exist" }));
+    }
+
     /// <summary>Serverspec's resolvable check: <c>[System.Net.Dns]::GetHostAddresses(name)</c>.</summary>
     [TestCase("[System.Net.Dns]::GetHostAddresses('localhost') | ForEach-Object { \"$_ $($_.AddressFamily)\" }", "::1 InterNetworkV6|127.0.0.1 InterNetwork")]
     [TestCase("$e = [Net.Dns]::GetHostEntry($env:COMPUTERNAME); $e.HostName; $e.AddressList.Count; [System.Net.Dns]::GetHostAddresses('10.1.2.3').IPAddressToString", "TESTHOST01|2|10.1.2.3")]

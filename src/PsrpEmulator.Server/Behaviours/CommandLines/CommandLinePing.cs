@@ -77,7 +77,7 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 
         if (target is null) return await FailAsync(host, "IP address must be specified.\r\n", cancellationToken).ConfigureAwait(false);
         var computer = host.Facts.GetValueOrDefault("computername") ?? "localhost";
-        if (Resolve(target, computer, ipv4Only, ipv6Only) is not var (address, shown, answers))
+        if (Resolve(target, computer, ipv4Only, ipv6Only, host.FileSystem) is not var (address, shown, answers))
         {
             return await FailAsync(host, $"Ping request could not find host {target}. Please check the name and try again.\r\n", cancellationToken).ConfigureAwait(false);
         }
@@ -109,7 +109,8 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
     /// whether it answers (loopback, localhost and the computer's own name do; another address does not); null for a
     /// name not found.
     /// </summary>
-    internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false)
+    /// <param name="disk">The computer's disk, whose hosts file maps more names (<see cref="HostsFileNames"/>); null: none.</param>
+    internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false, VirtualFileSystem? disk = null)
     {
         if (IPAddress.TryParse(target, out var ip) && target.Count(c => c == '.') is 0 or 3)
         {
@@ -130,7 +131,10 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
             return (address, $"{computer.ToUpperInvariant()} [{address}]", true);
         }
 
-        return null;
+        // A name the hosts file maps: its first address of the family asked for (only a loopback one answers here).
+        var mapped = HostsFileNames.Lookup(disk, target.TrimEnd('.')).FirstOrDefault(a =>
+            !(ipv4Only && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) && !(ipv6Only && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork));
+        return mapped is null ? null : (mapped.ToString(), $"{target} [{mapped}]", IPAddress.IsLoopback(mapped));
     }
 
     private static async Task<int> FailAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)
