@@ -156,6 +156,7 @@ internal sealed partial class RunContext
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
         ["Rename-Computer"] = ["NewName", "ComputerName", "LocalCredential", "DomainCredential", "Force", "Restart", "PassThru", "Protocol", "WsmanAuthentication", "WhatIf", "Confirm"],
+        ["Set-TimeZone"] = ["Id", "Name", "InputObject", "PassThru", "WhatIf", "Confirm"],
         ["New-Service"] = ["Name", "BinaryPathName", "DisplayName", "Description", "StartupType", "Credential", "DependsOn", "WhatIf", "Confirm"],
         ["Get-Process"] = ["Name", "ProcessName", "Id", "PID", "InputObject", "IncludeUserName", "Module", "FileVersionInfo", "ComputerName"],
         ["Stop-Process"] = ["Id", "Name", "ProcessName", "InputObject", "PassThru", "Force", "WhatIf", "Confirm"],
@@ -309,6 +310,9 @@ internal sealed partial class RunContext
                     return;
                 case "New-Service":
                     await NewServiceAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Set-TimeZone":
+                    await SetTimeZoneAsync(arguments, to, output, blockNesting);
                     return;
                 case "Get-Command":
                     await GetCommandAsync(arguments, to, output, blockNesting);
@@ -770,6 +774,7 @@ internal sealed partial class RunContext
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "New-Service" => ["Name", "BinaryPathName"],
             "Rename-Computer" => ["NewName"],
+            "Set-TimeZone" => ["Name"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],

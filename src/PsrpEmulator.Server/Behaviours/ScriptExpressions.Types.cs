@@ -13,6 +13,11 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static partial class ScriptExpressions
 {
+    /// <summary>The computers' time zone as a TimeZoneInfo (Get-TimeZone's, [TimeZoneInfo]::Local): UTC, the clock the emulator's dates are in.</summary>
+    internal static PsObject UtcTimeZoneInfo() => new PsObject(["System.TimeZoneInfo", "System.Object"]) { ToStringValue = "(UTC) Coordinated Universal Time" }
+        .With("Id", "UTC").With("DisplayName", "(UTC) Coordinated Universal Time").With("StandardName", "Coordinated Universal Time")
+        .With("DaylightName", "Coordinated Universal Time").With("BaseUtcOffset", PsPrimitive.Duration(TimeSpan.Zero)).With("SupportsDaylightSavingTime", false);
+
     /// <summary>A type the emulator converts to and tests for: its full .NET name.</summary>
     internal sealed record KnownType(string FullName, string? ElementType = null)
     {
@@ -591,9 +596,7 @@ internal static partial class ScriptExpressions
                     ? new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!)
                     : new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!, (int)fields[3]!, (int)fields[4]!, (int)fields[5]!), TimeSpan.Zero), DateTimeKind.Unspecified),
             // The server's time zone, Get-TimeZone's: UTC (the clock the emulator's dates are in).
-            ("System.TimeZoneInfo", "LOCAL" or "UTC", -1) => new PsObject(["System.TimeZoneInfo", "System.Object"]) { ToStringValue = "(UTC) Coordinated Universal Time" }
-                .With("Id", "UTC").With("DisplayName", "(UTC) Coordinated Universal Time").With("StandardName", "Coordinated Universal Time")
-                .With("DaylightName", "Coordinated Universal Time").With("BaseUtcOffset", PsPrimitive.Duration(TimeSpan.Zero)).With("SupportsDaylightSavingTime", false),
+            ("System.TimeZoneInfo", "LOCAL" or "UTC", -1) => UtcTimeZoneInfo(),
             // The CLR Windows PowerShell 5.1 runs on: .NET Framework 4.7's (4.0.30319.42000 for every 4.6 and later).
             ("System.Environment", "VERSION", -1) => PsPrimitive.Version("4.0.30319.42000"),
             // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.

@@ -376,6 +376,38 @@ public class ServiceCommandTests
         }));
         Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "ERROR: Unable to get User Principal Name (UPN) as the current logged-on user is not a domain user." }));
     }
+
+    /// <summary>
+    /// Provisioning scripts set UTC, the zone the computers keep: Set-TimeZone -Id UTC (or its standard name) and tzutil /s
+    /// succeed silently; -PassThru gives the zone. An ID or name Windows has not is TimeZoneNotFound, a terminating error
+    /// (UTC is no zone's name); a zone Windows has but the emulator does not keep is a scenario error, not a wrong clock.
+    /// </summary>
+    [Test]
+    public async Task Setting_the_time_zone_to_UTC_succeeds_and_an_unknown_zone_is_TimeZoneNotFound()
+    {
+        var host = await RunAsync("""
+            Set-TimeZone -Id utc
+            Set-TimeZone 'Coordinated Universal Time' -PassThru | ForEach-Object { "$($_.Id) $($_.BaseUtcOffset)" }
+            tzutil /s "UTC"; "tzutil $LASTEXITCODE"; tzutil /s UTC_dstoff; "$LASTEXITCODE"
+            try { Set-TimeZone -Id 'Mars Standard Time'; 'not here' } catch { 'caught' }
+            Set-TimeZone -Id 'Mars Standard Time'; Set-TimeZone UTC; 'went on'
+            (Get-TimeZone).Id
+            """, new ServiceStates());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "UTC 00:00:00", "tzutil 0", "0", "caught", "went on", "UTC",
+        }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category, e.ExceptionType, e.TargetName)), Is.EqualTo(new[]
+        {
+            ("The time zone ID 'Mars Standard Time' was not found on the local computer.", "TimeZoneNotFound,Microsoft.PowerShell.Commands.SetTimeZoneCommand",
+                ErrorCategory.InvalidArgument, "System.TimeZoneNotFoundException", "Id"),
+            ("The time zone name 'UTC' was not found on the local computer.", "TimeZoneNotFound,Microsoft.PowerShell.Commands.SetTimeZoneCommand",
+                ErrorCategory.InvalidArgument, "System.TimeZoneNotFoundException", "Name"),
+        }));
+        var other = await RunAsync("Set-TimeZone -Id 'Pacific Standard Time'", new ServiceStates());
+        Assert.That(other.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
+    }
 }
 
 /// <summary>shutdown.exe's restart and Restart-Computer ask the computer's power for a restart.</summary>

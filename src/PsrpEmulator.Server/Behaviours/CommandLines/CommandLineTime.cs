@@ -5,11 +5,11 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>
 /// The clock's programs: <c>tzutil /g</c> (the time zone's ID, "UTC" as Get-TimeZone says, with no line end, as tzutil
-/// writes it) and w32tm's queries of a workgroup computer that has never reached its NTP server (the computers have no
+/// writes it), <c>tzutil /s "UTC"</c> (silent, exit code 0: the zone the computers keep) and w32tm's queries of a workgroup computer that has never reached its NTP server (the computers have no
 /// Internet: time.windows.com does not resolve): <c>w32tm /query /status</c> (not synchronized, source the Local CMOS
 /// Clock), <c>/query /source</c>, and <c>/resync</c> ("no time data was available"). With the Windows Time service
 /// stopped (Stop-Service W32Time, net stop) each says the service has not been started (0x80070426).
-/// UNVERIFIED: /resync's exit code and which stream w32tm writes its errors to (stdout here). tzutil /s and /l, w32tm
+/// UNVERIFIED: /resync's exit code and which stream w32tm writes its errors to (stdout here). tzutil /s of another zone and /l, w32tm
 /// /config, /tz and /stripchart are not emulated.
 /// </summary>
 internal sealed class ClockCommandScript(BehaviourCatalog catalog, string program, string query) : ICommandLineScript
@@ -28,7 +28,10 @@ internal sealed class ClockCommandScript(BehaviourCatalog catalog, string progra
         string? query = null;
         if (CommandLineText.IsProgram(tokens[0].Value, "tzutil"))
         {
+            // tzutil /s of UTC (with or without "_dstoff", which UTC has no daylight time to turn off) keeps the zone the
+            // computers have; another zone is not emulated (they keep UTC).
             if (words is ["/g"]) query = "/g";
+            else if (words is ["/s", var zone] && zone.Trim('"') is "utc" or "utc_dstoff") query = "/s";
         }
         else if (CommandLineText.IsProgram(tokens[0].Value, "w32tm"))
         {
@@ -48,6 +51,7 @@ internal sealed class ClockCommandScript(BehaviourCatalog catalog, string progra
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (program == "tzutil" && query == "/s") return 0;
         if (program == "tzutil")
         {
             await host.WriteTextAsync(WinRsStreams.Stdout, "UTC", cancellationToken).ConfigureAwait(false);
