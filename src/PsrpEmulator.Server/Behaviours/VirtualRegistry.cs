@@ -94,6 +94,64 @@ public sealed class VirtualRegistry
         var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
+    /// <summary>
+    /// The computer's services as the registry keeps them (<see cref="IServiceRegistry"/>): each has its key under
+    /// SYSTEM\CurrentControlSet\Services, made when a script first looks there, whose Start value follows the service's
+    /// start type (Set-Service, sc config) and sets it when a script writes it; an installed service's key comes with
+    /// it and goes when it is deleted. Null: the Services key is a plain key.
+    /// </summary>
+    internal IServiceRegistry? Services { get; set; }
+
+    public const string ServicesKey = @"SYSTEM\CurrentControlSet\Services";
+
+    // The services whose keys the registry made (a key a script deleted is not made again).
+    private readonly HashSet<string> _serviceKeys = new(StringComparer.OrdinalIgnoreCase);
+
+    // The service whose key the path is (SYSTEM\CurrentControlSet\Services\<name>, not below it); null for another path.
+    private static string? ServiceOf(string hive, string path)
+    {
+        if (hive != LocalMachine) return null;
+        var segments = Segments(path).ToList();
+        return segments.Count == 4 && string.Join('\\', segments.Take(3)).Equals(ServicesKey, StringComparison.OrdinalIgnoreCase) ? segments[3] : null;
+    }
+
+    /// <summary>Brings the services' keys up to date before an operation on the Services key or below it.</summary>
+    private void SyncServices(string hive, string path)
+    {
+        if (Services is null || hive != LocalMachine) return;
+        var normalized = string.Join('\\', Segments(path));
+        if (!normalized.StartsWith(ServicesKey, StringComparison.OrdinalIgnoreCase) || (normalized.Length > ServicesKey.Length && normalized[ServicesKey.Length] != '\\')) return;
+        var current = Services.Services();
+        foreach (var (name, values) in current)
+        {
+            var keyPath = ServicesKey + "\\" + name;
+            var existing = Find(LocalMachine, null, keyPath);
+            if (_serviceKeys.Add(name))
+            {
+                var key = existing ?? Create(_machine, keyPath, createParents: true, out _);
+                if (key is null) continue;
+                foreach (var value in values.Where(v => !key.Values.Exists(k => k.Name.Equals(v.Name, StringComparison.OrdinalIgnoreCase)))) Set(key, value);
+            }
+            else if (existing is not null && values.FirstOrDefault(v => v.Name == "Start") is { Data: int start } &&
+                     existing.Values.Find(v => v.Name.Equals("Start", StringComparison.OrdinalIgnoreCase)) is { Data: int kept } && kept is 2 or 3 or 4 && kept != start)
+            {
+                // Set-Service or sc config changed the start type since: the value says so (a boot or system start a script wrote stays).
+                Set(existing, new RegistryValue("Start", RegistryValueKind.DWord, start));
+            }
+        }
+
+        // A service deleted since (sc delete): its key goes with it.
+        foreach (var gone in _serviceKeys.Where(n => !current.Any(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase))).ToList())
+        {
+            _serviceKeys.Remove(gone);
+            if (Find(LocalMachine, null, ServicesKey) is { } services && services.SubKeys.Remove(gone, out var key))
+            {
+                services.Order.Remove(key);
+                Forget(key);
+            }
+        }
+    }
+
     private readonly object _gate = new();
     private readonly Key _machine = new(LocalMachine);
     private readonly Dictionary<string, Key> _users = new(StringComparer.OrdinalIgnoreCase);
@@ -213,6 +271,7 @@ public sealed class VirtualRegistry
     {
         lock (_gate)
         {
+            SyncServices(hive, path);
             if (Find(hive, user, path) is not { } key) return null;
             // The name as the keys spell it, not as the caller did.
             var names = new List<string>();
@@ -233,6 +292,7 @@ public sealed class VirtualRegistry
     {
         lock (_gate)
         {
+            SyncServices(hive, path);
             if (Find(hive, user, path) is not null) return RegistryFailure.KeyExists;
             var parent = ParentPath(path);
             if (!createParents && parent.Length > 0 && Find(hive, user, parent) is null) return RegistryFailure.ParentNotFound;
@@ -245,6 +305,7 @@ public sealed class VirtualRegistry
     {
         lock (_gate)
         {
+            SyncServices(hive, path);
             var parentPath = ParentPath(path);
             if (Segments(path).LastOrDefault() is not { } name || Find(hive, user, parentPath) is not { } parent || !parent.SubKeys.TryGetValue(name, out var key)) return RegistryFailure.KeyNotFound;
             if (key.SubKeys.Count > 0 && !recurse) return RegistryFailure.HasSubKeys;
@@ -267,7 +328,10 @@ public sealed class VirtualRegistry
     {
         lock (_gate)
         {
+            SyncServices(hive, path);
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
+            // A service's Start is its start type from now on (2 Automatic, 3 Manual, 4 Disabled), as the Service Control Manager reads it.
+            if (ServiceOf(hive, path) is { } service && value.Name.Equals("Start", StringComparison.OrdinalIgnoreCase) && value.Data is int start) Services?.StartWritten(service, start);
             // An Environment key's value is a variable for the processes started from now on (its text: the store keeps text).
             if (EnvironmentKey(hive, path) is { } scope) return Environment!.Set(scope, user ?? string.Empty, value.Name, EnvironmentText(value), Expands(value)) ? RegistryFailure.None : RegistryFailure.TooLarge;
             return Set(key, value) ? RegistryFailure.None : RegistryFailure.TooLarge;
@@ -279,6 +343,7 @@ public sealed class VirtualRegistry
     {
         lock (_gate)
         {
+            SyncServices(hive, path);
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
             if (EnvironmentKey(hive, path) is { } scope)
             {
@@ -300,6 +365,7 @@ public sealed class VirtualRegistry
     {
         lock (_gate)
         {
+            SyncServices(hive, path);
             if (Find(hive, user, path) is not { } key) return RegistryFailure.KeyNotFound;
             if (EnvironmentKey(hive, path) is { } scope)
             {
@@ -324,4 +390,14 @@ public sealed class VirtualRegistry
         var segments = Segments(path).ToList();
         return segments.Count <= 1 ? string.Empty : string.Join('\\', segments.Take(segments.Count - 1));
     }
+}
+
+/// <summary>The services of a computer, for its registry's Services keys (<see cref="VirtualRegistry.Services"/>).</summary>
+internal interface IServiceRegistry
+{
+    /// <summary>Each service now: its key's name and the values its key is made with (Start: its start type now).</summary>
+    IReadOnlyList<(string Name, IReadOnlyList<RegistryValue> Values)> Services();
+
+    /// <summary>A script wrote the Start value of the service's key (2 Automatic, 3 Manual, 4 Disabled; others are kept as values only).</summary>
+    void StartWritten(string name, int start);
 }

@@ -128,6 +128,8 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         var registry = services.Behaviours.NewRegistry(name);
         // Its Environment keys are the environment the computer keeps for later processes.
         registry.Environment = services.EnvironmentOf(name);
+        // Its Services keys are the computer's services (Start their start type).
+        registry.Services = new ServiceRegistryKeys(() => services.WmiOf(name), services.ServicesOf(name));
         return registry;
     }, this);
 

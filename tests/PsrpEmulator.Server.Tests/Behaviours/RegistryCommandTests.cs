@@ -31,6 +31,43 @@ public class RegistryCommandTests
 
     private static VirtualRegistry NewRegistry() => Default.NewRegistry("Server01");
 
+    /// <summary>
+    /// Each service has its key under Services, as Windows keeps them: Start follows Set-Service and sets the start type
+    /// when a script writes it (Get-Service and reg.exe see the same), an installed service's key comes and goes with it,
+    /// and the Parameters keys hardening scripts set values in are there.
+    /// </summary>
+    [Test]
+    public async Task A_service_s_registry_key_follows_its_start_type_and_its_Start_value_sets_it()
+    {
+        var states = new ServiceStates();
+        var registry = NewRegistry();
+        registry.Services = new ServiceRegistryKeys(() => new ComputerWmi(Default, "Server01", states, null, null), states);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, ServiceStates = states, Wmi = new ComputerWmi(Default, "Server01", states, null, null) };
+        await Default.Resolve(Behaviour.Script("""
+            $key = 'HKLM:\SYSTEM\CurrentControlSet\Services'
+            Test-Path "$key\WinRM"; Test-Path "$key\NoSuchService"
+            Get-ItemProperty "$key\WinRM" | ForEach-Object { "$($_.Start) $($_.Type) $($_.ImagePath) $($_.ObjectName)" }
+            Set-Service WinRM -StartupType Disabled; (Get-ItemProperty "$key\WinRM").Start
+            Set-ItemProperty "$key\WinRM" -Name Start -Value 3; (Get-Service WinRM).StartType.ToString()
+            New-Service -Name Agent -BinaryPathName 'C:\Agent\agent.exe' -Description 'Sends metrics' -DependsOn RpcSs | Out-Null
+            Get-ItemProperty "$key\Agent" | ForEach-Object { "$($_.Description) $($_.ImagePath) $($_.Start) $($_.Type) $($_.DependOnService)" }
+            (Get-ItemProperty "$key\LanmanServer\Parameters").RequireSecuritySignature
+            (Get-ItemProperty "$key\Tcpip\Parameters").'NV Hostname'
+            """)).RunTestAsync(host, time);
+        states.Uninstall("Agent");
+        var (stdout, _, _) = await RegAsync(@"reg query HKLM\SYSTEM\CurrentControlSet\Services\WinRM /v Start", registry);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True", "False", @"2 32 %SystemRoot%\System32\svchost.exe -k NetworkService -p NT AUTHORITY\NetworkService", "4", "Manual",
+            @"Sends metrics C:\Agent\agent.exe 2 16 RpcSs", "0", "SERVER01",
+        }));
+        Assert.That(stdout, Does.Contain("Start    REG_DWORD    0x3"));
+        Assert.That(registry.Get(VirtualRegistry.LocalMachine, null, @"SYSTEM\CurrentControlSet\Services\Agent"), Is.Null, "the deleted service's key went with it");
+    }
+
     [Test]
     public async Task The_program_files_folders_are_read_from_windows_current_version()
     {
