@@ -235,7 +235,9 @@ internal static partial class ScriptExpressions
             }
         }
 
-        if (steps.Count == 0 || (!forAssignment && !quoted && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod))) return null;
+        // ($env:TEMP.Length is this reader's: the rules' $x.Prop does not read environment variables.)
+        if (steps.Count == 0 || (!forAssignment && !quoted && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod) &&
+            !t.StartsWith("$env:", StringComparison.OrdinalIgnoreCase))) return null;
         return (t[..(headEnd + 1)], steps);
     }
 

@@ -117,8 +117,11 @@ internal static partial class ScriptParameters
         {
             if (argument.Name is not { Length: > 0 } typed || typed == UsingParameterName) continue;
             typed = typed.TrimStart('-');
-            var exact = parameters.FirstOrDefault(p => p.Name.Equals(typed, StringComparison.OrdinalIgnoreCase)).Name;
-            var prefixed = parameters.Where(p => p.Name.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Select(p => p.Name).ToList();
+            // A parameter's [Alias()] names bind it too, exactly or by a prefix, as its own name does.
+            var exact = parameters.FirstOrDefault(p => p.Name.Equals(typed, StringComparison.OrdinalIgnoreCase) ||
+                (p.Attributes.Aliases?.Any(a => a.Equals(typed, StringComparison.OrdinalIgnoreCase)) ?? false)).Name;
+            var prefixed = parameters.Where(p => p.Name.StartsWith(typed, StringComparison.OrdinalIgnoreCase) ||
+                (p.Attributes.Aliases?.Any(a => a.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) ?? false)).Select(p => p.Name).ToList();
             if ((exact ?? (prefixed.Count == 1 ? prefixed[0] : null)) is { } target)
             {
                 byParameter.TryAdd(target, argument);
@@ -344,7 +347,7 @@ internal static partial class ScriptParameters
     /// <param name="Position">The <c>Position=</c> of its [Parameter()], when given.</param>
     /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
-        int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null);
+        int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null, IReadOnlyList<string>? Aliases = null);
 
     /// <summary>The validation attributes a parameter can carry besides ValidateSet (Windows PowerShell 5.1's).</summary>
     private enum ValidationKind
@@ -537,6 +540,7 @@ internal static partial class ScriptParameters
         string? helpMessage = null;
         int? position = null;
         var customSet = false;
+        List<string>? aliases = null;
         foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
@@ -562,6 +566,11 @@ internal static partial class ScriptParameters
                     customSet = true;
                 }
             }
+            else if (attributeName.Equals("Alias", StringComparison.OrdinalIgnoreCase))
+            {
+                // [Alias('CN', 'Server')]: more names the parameter is bound by (-CN srv).
+                aliases = [.. QuotedText().Matches(attribute).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : m.Groups[2].Value)];
+            }
             else if (attributeName.Equals("ValidateSet", StringComparison.OrdinalIgnoreCase))
             {
                 validateSet = [.. QuotedText().Matches(attribute).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : m.Groups[2].Value)];
@@ -586,7 +595,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases);
     }
 
     private static ValidationKind? ValidationKindOf(string attributeName) => attributeName.ToUpperInvariant() switch

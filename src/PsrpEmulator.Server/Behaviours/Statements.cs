@@ -580,6 +580,35 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex CompoundAssignmentSyntax();
 
     /// <summary>
+    /// <c>$h[$k]++</c>, <c>$o.N--</c>, <c>++$a[0]</c> (an element's or a property's ++ or --, as a statement: it writes
+    /// nothing) as the compound assignment it is, <c>$h[$k] += 1</c>; null for anything else (a plain variable's ++ is
+    /// <see cref="CompoundAssignment"/>'s).
+    /// </summary>
+    public static string? SteppedMember(string statement)
+    {
+        var text = statement.Trim();
+        if (text.Length < 5 || !text.Contains('$', StringComparison.Ordinal)) return null;
+        var m = SteppedMemberSyntax().Match(text);
+        if (!m.Success) return null;
+        var target = m.Groups["post"].Success ? m.Groups["post"].Value : m.Groups["pre"].Value;
+        var step = m.Groups["step"].Success ? m.Groups["step"].Value : m.Groups["prestep"].Value;
+        // The target is one expression: its brackets balanced, no blank outside them (not "$a ++" or a command's argument).
+        var depth = 0;
+        foreach (var c in target)
+        {
+            depth += c switch { '[' or '(' => 1, ']' or ')' => -1, _ => 0 };
+            if (depth < 0 || depth == 0 && char.IsWhiteSpace(c)) return null;
+        }
+
+        return depth == 0 ? $"{target} {step[0]}= 1" : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^(?:(?<post>\$\w+(?::\w+)?(?:\[.+\]|\.\w+)+)(?<step>\+\+|--)|(?<prestep>\+\+|--)(?<pre>\$\w+(?::\w+)?(?:\[.+\]|\.\w+)+))$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SteppedMemberSyntax();
+
+    /// <summary>
     /// The value of a plain assignment <c>$x = value</c> (also <c>$script:x = ...</c>), as the default rules' assignment
     /// takes it; null for anything else.
     /// </summary>

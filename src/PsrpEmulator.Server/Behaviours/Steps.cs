@@ -620,6 +620,34 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return (name + after, null);
     }
 
+    /// <summary>
+    /// <c>. expression arguments</c> where the expression (a variable, an expandable string, a parenthesized expression)
+    /// is a script file's path: the statement as <c>. 'path' arguments</c>; a path to no file is PowerShell's
+    /// CommandNotFoundException for it. Null for anything else (a script block, a bare path, a function's name).
+    /// </summary>
+    private async ValueTask<(string Text, ScriptedError? Error)?> DotSourcedPathAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var rest = text[1..].TrimStart();
+        if (rest.Length == 0 || rest[0] is not ('$' or '"' or '(')) return null;
+        var words = Statements.SplitArguments(rest);
+        if (words.Count == 0) return null;
+        var token = words[0];
+        if (token[0] == '"' && !token.Contains('$', StringComparison.Ordinal)) return null;
+        PsValue value;
+        try
+        {
+            value = await ArgumentAsync(token, to, blockNesting);
+        }
+        catch (ScriptExpressionException e)
+        {
+            return (text, e.Error);
+        }
+
+        if (value is not PsPrimitive { Value: string path } || path.Trim() is not { Length: > 0 } name || name.AsSpan().IndexOfAny(@"\/") < 0) return null;
+        var quoted = ". '" + name.Replace("'", "''", StringComparison.Ordinal) + "'" + rest[(rest.IndexOf(token, StringComparison.Ordinal) + token.Length)..];
+        return ScriptFileCall(quoted) is not null ? (quoted, null) : (text, ScriptedError.CommandNotFound(name));
+    }
+
     // "& $sb args" / ". $sb" with $sb holding a ScriptBlock: "& { its text } args" / ". { its text }"; null otherwise
     // (a variable holding a command's name is CalledCommandAsync's).
     private string? ScriptBlockVariableCall(string text)
@@ -685,6 +713,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // $h[$_]++, $o.Count--, ++$a[0]: the element or property stepped, as its compound assignment ($h[$_] += 1).
+        if (Statements.SteppedMember(text) is { } stepped) text = stepped;
         // Get-Content("x") / Write-Host('y'): a command's name ends at the parenthesis, which starts its first argument,
         // as PowerShell's tokenizer reads a command written as a method call (train's 'Get-Content("path") | Out-String').
         if (CommandCalledAsMethod(text) is { } spaced) text = spaced;
@@ -692,6 +722,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (SessionAliased(text) is { } aliased) text = aliased;
         // & $block arguments, . $block: the script block the variable holds, invoked as if written there.
         if (text[0] is '&' or '.' && Statements.Split(text).Count <= 1 && ScriptBlockVariableCall(text) is { } written) text = written;
+        // . $path, . "$PSScriptRoot\lib.ps1", . (Join-Path $dir x.ps1): the script file the expression names, dot-sourced.
+        if (text is ['.', ' ' or '\t', ..] && Statements.Split(text).Count <= 1 && await DotSourcedPathAsync(text, to, blockNesting) is { } dotSourcing)
+        {
+            if (dotSourcing.Error is { } missing)
+            {
+                await WriteStatementErrorAsync(missing, to ?? host);
+                return;
+            }
+
+            text = dotSourcing.Text;
+        }
+
         // The call operator with a command's name (& ipconfig, & 'cmd.exe' /c ..., & $program args): that command.
         var calledByOperator = false;
         if (text[0] == '&' && Statements.Split(text).Count <= 1 && Catalog.Find(text) is null && await CalledCommandAsync(text, to, blockNesting) is { } called)
@@ -858,6 +900,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (blockNesting < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body)
             {
                 var childScope = text.TrimStart()[0] == '&';
+                // A block with a param block, called without arguments: its parameters take their defaults.
+                if (ScriptParameters.HasParamBlock(body))
+                {
+                    await RunFunctionAsync("&", body, to, blockNesting, dotSourced: !childScope);
+                    return;
+                }
+
                 if (childScope) scope.Variables.PushFunctionScope();
                 try
                 {
@@ -1773,6 +1822,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (word.Length >= 2 && word[0] == '\'' && word[^1] == '\'') return PsPrimitive.String(word[1..^1].Replace("''", "'", StringComparison.Ordinal));
         if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') return PsPrimitive.String(await ExpandAsync(word[1..^1], to, blockNesting));
         if (ScriptExpressions.NumberLiteral(word) is { } number) return number;
+        // $env:SystemRoot\System32\cmd.exe, $dir\logs, $name-old: a variable with more text after it (neither a member, an
+        // index nor a method call) is an expandable string in argument mode, as PowerShell's tokenizer reads it.
+        if (word[0] == '$' && ArgumentVariable().Match(word) is { Success: true } variable && variable.Length < word.Length && word[variable.Length] is not ('.' or '[' or '(' or ','))
+        {
+            return PsPrimitive.String(await ExpandAsync(word, to, blockNesting));
+        }
+
         if (word[0] is '$' or '(' or '@') return await EvaluateAsync(word, to, blockNesting + 1);
         // { ... }: a script block (a function's [scriptblock] parameter, one it runs with &), not text.
         if (word[0] == '{' && Statements.ScriptBlockText(word) is { } block) return PsPrimitive.ScriptBlock(block);
@@ -1782,6 +1838,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (word.AsSpan().IndexOfAny('$', '`') >= 0) return PsPrimitive.String(await ExpandAsync(word, to, blockNesting));
         return PsPrimitive.String(word);
     }
+
+    // A variable's name at the start of an argument: $x, $env:Path, $script:x, ${a b}.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\$(?:\{[^}]*\}|(?:\w+:)?\w+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ArgumentVariable();
 
     // A bare word with quoted parts (/C:"OS Name", a'b c'd): each part's value, joined, as PowerShell's tokenizer reads
     // a generic token: a double-quoted part expanded, a single-quoted one literal, the rest expandable.

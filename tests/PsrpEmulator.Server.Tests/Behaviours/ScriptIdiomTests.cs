@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// Idioms real admin and provisioning scripts are full of, as Windows PowerShell 5.1 reads them: a variable with a path
+/// after it as one argument, dot-sourcing a path an expression gives, ++ on an element, a script block's parameter
+/// defaults, a parameter's aliases.
+/// </summary>
+public class ScriptIdiomTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(string script)
+    {
+        var disk = Default.NewFileSystem("Server01", TimeProvider.System, 1L << 30);
+        disk.EnsureProfile(@"C:\Users\psrp");
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = disk };
+        host.Environment["SystemRoot"] = @"C:\Windows";
+        host.Environment["TEMP"] = @"C:\Users\psrp\AppData\Local\Temp";
+        var run = Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        Assert.That(run.IsCompleted, Is.True, "the script waited where it should run straight through");
+        await run;
+        return host;
+    }
+
+    [TestCase(@"Test-Path $env:SystemRoot\System32", "True")]
+    [TestCase(@"$d = 'C:\Windows'; Test-Path $d\System32\drivers", "True")]
+    [TestCase(@"$n = 5; Write-Output $n-1", "5-1")]
+    [TestCase(@"Write-Output $env:SystemRoot.Length; if ($env:SystemRoot.Length -gt 5) { 'long' }", "10|long")]
+    [TestCase(@"New-Item -ItemType Directory $env:TEMP\app | Out-Null; (Get-Item $env:TEMP\app).FullName", @"C:\Users\psrp\AppData\Local\Temp\app")]
+    public async Task A_variable_with_a_path_after_it_is_one_expandable_argument(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Dot_sourcing_a_path_from_a_variable_or_an_expandable_string_runs_the_file_in_this_scope()
+    {
+        var host = await RunAsync("""
+            $lib = "$env:TEMP\lib.ps1"; Set-Content $lib 'function Get-Lib { "lib ok" }'
+            Set-Content "$env:TEMP\vars.ps1" '$fromFile = 42'
+            . $lib; Get-Lib
+            . "$env:TEMP\vars.ps1"; "fromFile=$fromFile"
+            . (Join-Path $env:TEMP 'vars.ps1'); 'joined'
+            . "$env:TEMP\missing.ps1"; 'went on'
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "lib ok", "fromFile=42", "joined", "went on" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            (@"The term 'C:\Users\psrp\AppData\Local\Temp\missing.ps1' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+                "CommandNotFoundException"),
+        }));
+    }
+
+    [Test]
+    public async Task Plus_plus_and_minus_minus_step_an_element_or_a_property()
+    {
+        var host = await RunAsync("""
+            $h = @{}; 'a', 'b', 'a' | ForEach-Object { $h[$_]++ }; "a=$($h.a) b=$($h.b)"
+            $arr = @(1, 2); $arr[0]++; $arr[1]--; "$arr"
+            $o = [pscustomobject]@{ N = 1 }; $o.N++; ++$o.N; $o.N
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a=2 b=1", "2 1", "3" }));
+    }
+
+    [Test]
+    public async Task A_script_block_called_without_arguments_gives_its_parameters_their_defaults()
+    {
+        var host = await RunAsync("""
+            $sb = { param($x = 'd') "x=$x" }; & $sb; & $sb 5
+            $multi = { param($y = 'e')
+                "y=$y" }
+            & $multi
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "x=d", "x=5", "y=e" }));
+    }
+
+    [Test]
+    public async Task A_parameter_s_aliases_bind_it_as_its_name_does()
+    {
+        var host = await RunAsync("""
+            function Get-Thing { [CmdletBinding()] param([Alias('CN', 'Server')][string]$ComputerName) "cn=$ComputerName" }
+            Get-Thing -CN a; Get-Thing -Server b; Get-Thing -Comp c; Get-Thing -Serv d
+            Get-Thing -Nope e
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "cn=a", "cn=b", "cn=c", "cn=d" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NamedParameterNotFound,Get-Thing" }));
+    }
+}
