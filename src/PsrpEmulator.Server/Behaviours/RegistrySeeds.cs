@@ -156,7 +156,8 @@ internal sealed record RegistryPath(string Hive, string Path, bool Drive)
         else if (rest.Length >= 5 && rest[4] == ':' && (rest.StartsWith("HKLM", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("HKCU", StringComparison.OrdinalIgnoreCase)))
         {
             drive = true;
-            rest = rest[..4] + rest[5..];
+            // HKLM:SOFTWARE\x is drive-relative: below the drive's location, its root (Packer's reboot checks write it so).
+            rest = rest[..4] + (rest.Length > 5 && rest[5] is not ('\\' or '/') ? "\\" : string.Empty) + rest[5..];
         }
 
         if (slashSeparates) rest = rest.Replace('/', '\\');

@@ -892,7 +892,9 @@ internal sealed class PipelineVariables
 
                     // "$global:x" is $x; "$function:f", "$alias:gci", "$variable:x" read those drives' items, as outside a string.
                     if (colon > 0 && (IsScope(name[..colon]) || IsItemDrive(name[..colon]))) name = VariableValueTemplate.VariableName(name);
-                    if (Get(name) is { } value) sb.Append(DisplayInString(value));
+                    // "$true", "$false": the constants' text, True and False (they are variables PowerShell defines).
+                    if (name.Equals("true", StringComparison.OrdinalIgnoreCase) || name.Equals("false", StringComparison.OrdinalIgnoreCase)) sb.Append(name.Length == 4 ? "True" : "False");
+                    else if (Get(name) is { } value) sb.Append(DisplayInString(value));
                     i = end;
                     continue;
                 }

@@ -67,6 +67,37 @@ public class CommandLineTests
     public void An_exit_inside_a_block_or_a_string_or_without_a_code_is_not_a_top_level_exit(string script) =>
         Assert.That(PowerShellExeScript.FindExit(script), Is.Null);
 
+    // Vagrant's test and which filters ("if (...) { exit 0 } exit 1"): an exit inside a block ends the run with its code,
+    // the top-level exit after it never runs.
+    [TestCase("powershell -NoProfile -Command \"if (Test-Path C:\\Windows) { exit 0 } exit 1\"", 0)]
+    [TestCase("powershell -NoProfile -Command \"if (Test-Path C:\\Nope) { exit 0 } exit 1\"", 1)]
+    [TestCase("powershell -Command \"foreach ($i in 1..3) { if ($i -eq 2) { exit 6 } }; exit 1\"", 6)]
+    [TestCase("powershell -Command \"function f { exit 9 }; f; exit 1\"", 9)]
+    public async Task Powershell_exe_exits_with_the_code_of_an_exit_inside_a_block_before_a_top_level_exit(string line, int exitCode)
+    {
+        var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
+        disk.CreateDirectory(@"C:\Windows");
+        var host = FakeCommandLineHost.OnDisk(disk);
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(exitCode), () => host.Stderr);
+    }
+
+    // Ansible's bootstrap runs chcp.com 65001 before every module; a code page Windows has not is refused.
+    [TestCase("chcp", "Active code page: 437\r\n", 0)]
+    [TestCase("chcp.com 65001", "Active code page: 65001\r\n", 0)]
+    [TestCase("CHCP 1252", "Active code page: 1252\r\n", 0)]
+    [TestCase("chcp 1234", "Invalid code page\r\n", 1)]
+    public async Task Chcp_tells_and_sets_the_console_s_code_page(string line, string stdout, int exitCode)
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, code), Is.EqualTo((stdout, exitCode)));
+    }
+
     [TestCase("pwsh -c 1")]
     [TestCase("powershell -File x.ps1")]
     [TestCase("powershell -NoProfile")]

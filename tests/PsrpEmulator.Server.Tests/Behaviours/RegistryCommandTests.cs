@@ -68,6 +68,20 @@ public class RegistryCommandTests
         Assert.That(registry.Get(VirtualRegistry.LocalMachine, null, @"SYSTEM\CurrentControlSet\Services\Agent"), Is.Null, "the deleted service's key went with it");
     }
 
+    /// <summary>A drive-relative path (HKLM:SOFTWARE\..., as Packer's reboot checks write it) is below the drive's root.</summary>
+    [Test]
+    public async Task A_registry_path_without_a_backslash_after_the_drive_is_below_its_root()
+    {
+        var host = await RunAsync("""
+            Test-Path "HKLM:SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending"
+            Test-Path 'HKLM:SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing'
+            (Get-ItemProperty 'HKLM:SOFTWARE\Microsoft\Windows NT\CurrentVersion').CurrentBuild
+            """, NewRegistry());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "True", "17763" }));
+    }
+
     [Test]
     public async Task The_program_files_folders_are_read_from_windows_current_version()
     {

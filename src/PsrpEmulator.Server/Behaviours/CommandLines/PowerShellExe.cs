@@ -208,7 +208,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         await renderer.FlushStderrAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.State == PSInvocationState.Failed) return 1;
         // -File's exit code does not follow $? (only -Command's does).
-        return exitCode ?? outcome.ExitCode ?? (!fileExitCode && renderer.LastStatementFailed ? 1 : 0);
+        // An exit that ended the statements before the top-level one (inside an if, a loop, a function) is the code.
+        return outcome.ExitCode ?? exitCode ?? (!fileExitCode && renderer.LastStatementFailed ? 1 : 0);
     }
 
     /// <summary>The first top-level <c>exit N</c> statement: the script before it and N.</summary>
