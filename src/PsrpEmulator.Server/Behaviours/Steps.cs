@@ -713,6 +713,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
+        // A bare throw in a catch block throws the caught error again, as it was (the rules' bare throw is ScriptHalted).
+        if (_caught.Count > 0 && text.Trim().Equals("throw", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.FromRecord(_caught[^1]));
+        }
+
         // $h[$_]++, $o.Count--, ++$a[0]: the element or property stepped, as its compound assignment ($h[$_] += 1).
         if (Statements.SteppedMember(text) is { } stepped) text = stepped;
         // Get-Content("x") / Write-Host('y'): a command's name ends at the parenthesis, which starts its first argument,
@@ -2130,16 +2136,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var outerPsItem = variables.Get("PSItem");
         variables.SetLocal("_", record);
         variables.SetLocal("PSItem", record);
+        _caught.Add(record);
         try
         {
             await RunStatementAsync(handler.Body, to, blockNesting + 1);
         }
         finally
         {
+            _caught.RemoveAt(_caught.Count - 1);
             variables.SetLocal("_", outerItem);
             variables.SetLocal("PSItem", outerPsItem);
         }
     }
+
+    // The errors the catch blocks running now took, innermost last: a bare throw in one throws its error again.
+    private readonly List<PsObject> _caught = [];
 
     /// <summary>
     /// The catch clause for an error, as Windows PowerShell's FindMatchingHandler searches: the first clause naming a

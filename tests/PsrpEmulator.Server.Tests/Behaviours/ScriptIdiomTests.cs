@@ -98,4 +98,17 @@ public class ScriptIdiomTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "cn=a", "cn=b", "cn=c", "cn=d" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NamedParameterNotFound,Get-Thing" }));
     }
+
+    [Test]
+    public async Task A_bare_throw_in_a_catch_block_throws_the_caught_error_again()
+    {
+        var host = await RunAsync("""
+            function Invoke-Step { try { throw 'original failure' } catch { 'cleaning up'; throw } }
+            try { Invoke-Step } catch { "outer caught: $_" }
+            try { Get-Item C:\nope -ErrorAction Stop } catch { try { throw } catch { $_.FullyQualifiedErrorId } }
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "cleaning up", "outer caught: original failure", "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand" }));
+    }
 }
