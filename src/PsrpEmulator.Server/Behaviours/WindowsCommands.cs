@@ -194,7 +194,7 @@ internal static class WindowsCommands
         "tree", "chcp", "chcp.com", "mode", "mode.com", "fc", "fc.exe", "comp", "comp.exe", "clip", "clip.exe", "cipher", "cipher.exe",
         "label", "label.exe", "openfiles", "openfiles.exe", "qwinsta", "qwinsta.exe", "msinfo32", "msinfo32.exe",
         "waitfor", "waitfor.exe", "forfiles", "forfiles.exe", "replace", "replace.exe", "runas", "runas.exe", "shutdown.exe",
-        "secedit", "secedit.exe", "tzutil", "tzutil.exe",
+        "secedit", "secedit.exe", "tzutil", "tzutil.exe", "powercfg", "powercfg.exe",
         // Windows' own scheduled tasks run these (Start-ScheduledTask of \Microsoft\Windows\Defrag\ScheduledDefrag).
         "defrag", "defrag.exe", "ServerManagerLauncher", "ServerManagerLauncher.exe",
     };
@@ -323,7 +323,7 @@ internal static class WindowsCommands
         ("gpresult.exe", 216064), ("gpupdate.exe", 30208), ("HOSTNAME.EXE", 14848), ("icacls.exe", 36352), ("ipconfig.exe", 32768),
         ("klist.exe", 38400), ("logman.exe", 120832), ("more.com", 28672), ("msiexec.exe", 66048), ("mstsc.exe", 1087488),
         ("net.exe", 57344), ("netsh.exe", 92672), ("NETSTAT.EXE", 39936), ("nltest.exe", 446464), ("notepad.exe", 254464),
-        ("nslookup.exe", 92672), ("PATHPING.EXE", 25600), ("PING.EXE", 18432), ("powershell.exe", 452608), ("quser.exe", 30208),
+        ("nslookup.exe", 92672), ("PATHPING.EXE", 25600), ("PING.EXE", 18432), ("powercfg.exe", 96256), ("powershell.exe", 452608), ("quser.exe", 30208),
         ("query.exe", 28160), ("reg.exe", 72704), ("regsvr32.exe", 25600), ("Robocopy.exe", 133632), ("ROUTE.EXE", 25600),
         ("rundll32.exe", 71680), ("sc.exe", 71680), ("schtasks.exe", 229376), ("SecEdit.exe", 37376), ("setspn.exe", 88576), ("setx.exe", 51712),
         ("ServerManagerLauncher.exe", 42496), ("sfc.exe", 42496), ("shutdown.exe", 30208), ("sort.exe", 32256), ("systeminfo.exe", 85504), ("takeown.exe", 50688),

@@ -68,6 +68,47 @@ public class RegistryCommandTests
         Assert.That(registry.Get(VirtualRegistry.LocalMachine, null, @"SYSTEM\CurrentControlSet\Services\Agent"), Is.Null, "the deleted service's key went with it");
     }
 
+    /// <summary>
+    /// powercfg as image builders run it: the plans with Balanced active, /setactive of a GUID or alias kept in the
+    /// registry's PowerSchemes (the next powercfg, and Get-ItemProperty, see it), timeouts and hibernation off silent.
+    /// </summary>
+    [Test]
+    public async Task Powercfg_lists_the_plans_and_setactive_keeps_the_plan_in_the_registry()
+    {
+        var registry = NewRegistry();
+
+        var listed = await RegAsync("powercfg /list", registry);
+        var set = await RegAsync("powercfg -setactive SCHEME_MIN", registry);
+        var active = await RegAsync("powercfg /getactivescheme", registry);
+        var quiet = await RegAsync("powercfg -change -monitor-timeout-ac 0", registry);
+        var hibernation = await RegAsync("powercfg -h off", registry);
+        var unknown = await RegAsync("powercfg /setactive 00000000-0000-0000-0000-000000000000", registry);
+        var host = await RunAsync("(Get-ItemProperty HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Power\\User\\PowerSchemes).ActivePowerScheme", registry);
+
+        Assert.That(listed, Is.EqualTo(("\r\nExisting Power Schemes (* Active)\r\n-----------------------------------\r\n" +
+            "Power Scheme GUID: 381b4222-f694-41f0-9685-ff5bb260df2e  (Balanced) *\r\nPower Scheme GUID: 8c5e7fda-e8bf-4a96-9a85-a6e23a8c635c  (High performance)\r\n" +
+            "Power Scheme GUID: a1841308-3541-4fab-bc81-f71556f20b4a  (Power saver)\r\n", "", 0)));
+        Assert.That((set, quiet, hibernation), Is.EqualTo((("", "", 0), ("", "", 0), ("", "", 0))));
+        Assert.That(active, Is.EqualTo(("Power Scheme GUID: 8c5e7fda-e8bf-4a96-9a85-a6e23a8c635c  (High performance)\r\n", "", 0)));
+        Assert.That(unknown.Code, Is.EqualTo(1));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "8c5e7fda-e8bf-4a96-9a85-a6e23a8c635c" }));
+    }
+
+    /// <summary>The keys provisioning scripts set or poll: Remote Desktop's RDP-Tcp (NLA) and Setup's image state.</summary>
+    [Test]
+    public async Task Remote_desktop_s_listener_and_setup_s_image_state_keys_are_a_finished_server_s()
+    {
+        var host = await RunAsync("""
+            (Get-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp').UserAuthentication
+            Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' -Name UserAuthentication -Value 0
+            (Get-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp').PortNumber
+            (Get-ItemProperty HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup\State).ImageState
+            """, NewRegistry());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "3389", "IMAGE_STATE_COMPLETE" }));
+    }
+
     /// <summary>A drive-relative path (HKLM:SOFTWARE\..., as Packer's reboot checks write it) is below the drive's root.</summary>
     [Test]
     public async Task A_registry_path_without_a_backslash_after_the_drive_is_below_its_root()

@@ -204,6 +204,7 @@ public sealed partial class BehaviourCatalog
         if (WhoamiScript.TryParse(line, out var whoami)) return whoami;
         if (WhoamiDomainNameScript.TryParse(line, out var whoamiDomain)) return whoamiDomain;
         if (ClockCommandScript.TryParse(this, line, out var clock)) return clock;
+        if (PowercfgScript.TryParse(line, out var powercfg)) return powercfg;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
         if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
