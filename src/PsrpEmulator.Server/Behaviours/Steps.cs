@@ -328,6 +328,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         text = text.Trim();
         if (HeldVariable(text) is { } held) return held;
+        // $a = $b = 5 (also $a = $b += 1): the inner assignment runs, and its variable's value is the outer's.
+        if (text.Length > 0 && text[0] == '$' && Statements.AssignedVariable(text) is { } inner)
+        {
+            await RunStatementAsync(text, to, blockNesting + 1);
+            return scope.Variables.Get(VariableValueTemplate.VariableName(inner[1..])) ?? PsNil.Instance;
+        }
+
         if (ScriptExpressions.IsExpression(text) && Catalog.Find(text) is null)
         {
             try
@@ -1899,8 +1906,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var outer = variables.Get("_");
         try
         {
-            // A copy of the items: a clause may change the collection in place.
-            foreach (var item in ScriptExpressions.Enumerate(value).ToArray())
+            // A copy of the items: a clause may change the collection in place. $null is one item (no enumerator:
+            // the value itself, so "$null { }" and default run), an empty array none.
+            foreach (var item in value is PsNil ? [PsNil.Instance] : ScriptExpressions.Enumerate(value).ToArray())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 variables.SetLocal("_", item);

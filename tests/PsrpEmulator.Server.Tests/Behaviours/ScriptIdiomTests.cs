@@ -111,4 +111,18 @@ public class ScriptIdiomTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "cleaning up", "outer caught: original failure", "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand" }));
     }
+
+    [Test]
+    public async Task A_chained_assignment_sets_both_variables_and_switch_on_null_runs_its_null_and_default_clauses()
+    {
+        var host = await RunAsync("""
+            $x = $y = 5; "$x $y"
+            switch ($null) { $null { 'null matched' } default { 'default' } }
+            $mode = $null; switch ($mode) { 'a' { 'a' } default { 'default only' } }
+            switch (@()) { default { 'never' } }
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "5 5", "null matched", "default only" }));
+    }
 }
