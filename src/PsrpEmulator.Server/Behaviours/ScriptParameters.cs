@@ -159,6 +159,36 @@ internal static partial class ScriptParameters
             if (!byParameter.ContainsKey(parameter.Name) && positional.TryDequeue(out var value)) byPosition[parameter.Name] = value;
         }
 
+        // The parameter set, as PowerShell's binder resolves it: the sets every parameter given is in; of several, the
+        // default one, else the one whose mandatory parameters are all given; none, or still several, is
+        // AmbiguousParameterSet. No set named: __AllParameterSets.
+        var parameterSet = "__AllParameterSets";
+        var declaredSets = parameters.SelectMany(p => p.Attributes.NamedSets).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (declaredSets.Count > 0)
+        {
+            var given = parameters.Where(p => byParameter.ContainsKey(p.Name) || byPosition.ContainsKey(p.Name)).ToList();
+            var candidates = declaredSets.Where(set => given.All(p => p.Attributes.InSet(set))).ToList();
+            var defaultSet = start.Success && DefaultParameterSetNameArgument().Match(text.AsSpan(0, start.Length).ToString()) is { Success: true } d ? (d.Groups[1].Success ? d.Groups[1].Value : d.Groups[2].Value) : null;
+            if (candidates.Count > 1 && defaultSet is not null && candidates.FirstOrDefault(c => c.Equals(defaultSet, StringComparison.OrdinalIgnoreCase)) is { } chosen)
+            {
+                candidates = [chosen];
+            }
+            else if (candidates.Count > 1)
+            {
+                var complete = candidates.Where(set => parameters.All(p => !p.Attributes.MandatoryIn(set) || byParameter.ContainsKey(p.Name) || byPosition.ContainsKey(p.Name))).ToList();
+                if (complete.Count == 1) candidates = complete;
+            }
+
+            if (candidates.Count == 1)
+            {
+                parameterSet = candidates[0];
+            }
+            else if (error is null)
+            {
+                error = new BindingError("Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet", null);
+            }
+        }
+
         foreach (var (name, fallback, isSwitch, attributes) in parameters)
         {
             var named = byParameter.GetValueOrDefault(name);
@@ -173,7 +203,7 @@ internal static partial class ScriptParameters
             PsValue? given = named?.Value ?? byPosition.GetValueOrDefault(name);
             if (given is null)
             {
-                if (attributes.Mandatory && !(pipelineInput && attributes.FromPipeline))
+                if (attributes.MandatoryIn(parameterSet) && !(pipelineInput && attributes.FromPipeline))
                 {
                     missing.Add(name);
                     missingFields.Add(new MissingParameter(name, attributes.Type?.FullName ?? "System.Object", attributes.HelpMessage));
@@ -251,7 +281,7 @@ internal static partial class ScriptParameters
             // $PSCmdlet: ShouldProcess is answered by the evaluator ($WhatIfPreference decides).
             var cmdlet = new PsObject([ScriptCmdletTypeName, "System.Management.Automation.PSCmdlet", "System.Management.Automation.Cmdlet",
                 "System.Management.Automation.Internal.InternalCommand", "System.Object"]) { ToStringValue = ScriptCmdletTypeName }
-                .With("ParameterSetName", "__AllParameterSets");
+                .With("ParameterSetName", parameterSet);
             ShouldProcessStates.Add(cmdlet, new ShouldProcessState(ConfirmImpactOf(start.Value)));
             locals["PSCmdlet"] = cmdlet;
         }
@@ -347,7 +377,20 @@ internal static partial class ScriptParameters
     /// <param name="Position">The <c>Position=</c> of its [Parameter()], when given.</param>
     /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
-        int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null, IReadOnlyList<string>? Aliases = null);
+        int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null, IReadOnlyList<string>? Aliases = null,
+        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null)
+    {
+        /// <summary>Whether the parameter is in the parameter set (one without a named set is in every set).</summary>
+        public bool InSet(string set) => Sets is not { Count: > 0 } sets || sets.Any(s => s.Set is null || s.Set.Equals(set, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Whether the parameter is mandatory in the parameter set.</summary>
+        public bool MandatoryIn(string set) => Sets is not { Count: > 0 } sets
+            ? Mandatory
+            : sets.Any(s => s.Mandatory && (s.Set is null || s.Set.Equals(set, StringComparison.OrdinalIgnoreCase)));
+
+        /// <summary>The parameter sets it names; empty when it is in every set.</summary>
+        public IEnumerable<string> NamedSets => Sets is { Count: > 0 } sets && sets.All(s => s.Set is not null) ? sets.Select(s => s.Set!) : [];
+    }
 
     /// <summary>The validation attributes a parameter can carry besides ValidateSet (Windows PowerShell 5.1's).</summary>
     private enum ValidationKind
@@ -527,6 +570,9 @@ internal static partial class ScriptParameters
     [GeneratedRegex(@"\bParameterSetName\s*=\s*(?:'([^']*)'|""([^""]*)"")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ParameterSetNameArgument();
 
+    [GeneratedRegex(@"\bDefaultParameterSetName\s*=\s*(?:'([^']*)'|""([^""]*)"")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DefaultParameterSetNameArgument();
+
     [GeneratedRegex(@"\[\s*CmdletBinding\s*\([^)]*\bPositionalBinding\s*=\s*\$false", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PositionalBindingOff();
 
@@ -541,6 +587,7 @@ internal static partial class ScriptParameters
         int? position = null;
         var customSet = false;
         List<string>? aliases = null;
+        List<(string? Set, bool Mandatory)>? sets = null;
         foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
@@ -548,6 +595,8 @@ internal static partial class ScriptParameters
             if (attributeName.Equals("Parameter", StringComparison.OrdinalIgnoreCase))
             {
                 mandatory |= MandatoryArgument().IsMatch(attribute);
+                var setName = ParameterSetNameArgument().Match(attribute) is { Success: true } named ? (named.Groups[1].Success ? named.Groups[1].Value : named.Groups[2].Value) : null;
+                (sets ??= []).Add((setName is null || setName.Equals("__AllParameterSets", StringComparison.OrdinalIgnoreCase) ? null : setName, MandatoryArgument().IsMatch(attribute)));
                 fromPipeline |= attribute.Contains("ValueFromPipeline", StringComparison.OrdinalIgnoreCase);
                 if (HelpMessageArgument().Match(attribute) is { Success: true } help)
                 {
@@ -595,7 +644,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets);
     }
 
     private static ValidationKind? ValidationKindOf(string attributeName) => attributeName.ToUpperInvariant() switch

@@ -125,4 +125,29 @@ public class ScriptIdiomTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "5 5", "null matched", "default only" }));
     }
+
+    [Test]
+    public async Task An_advanced_function_s_parameter_set_follows_the_parameters_given()
+    {
+        var host = await RunAsync("""
+            function Get-Item2 {
+                [CmdletBinding(DefaultParameterSetName = 'ByName')]
+                param(
+                    [Parameter(ParameterSetName = 'ByName', Mandatory)] [string]$Name,
+                    [Parameter(ParameterSetName = 'ById', Mandatory)] [int]$Id,
+                    [switch]$Detailed
+                )
+                "$($PSCmdlet.ParameterSetName) $Name$Id"
+            }
+            Get-Item2 -Name a; Get-Item2 -Id 4; Get-Item2 -Id 5 -Detailed
+            function Plain { [CmdletBinding()] param($A) $PSCmdlet.ParameterSetName }; Plain -A 1
+            Get-Item2 -Name a -Id 4
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ByName a", "ById 4", "ById 5", "__AllParameterSets" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet,Get-Item2"),
+        }));
+    }
 }
