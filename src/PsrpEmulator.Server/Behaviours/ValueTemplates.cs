@@ -295,6 +295,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
         // PowerShell's Guid ETS property: the text.
         PsPrimitive { Value: Guid guid } when property.Equals("Guid", StringComparison.OrdinalIgnoreCase) => PsPrimitive.String(guid.ToString()),
+        // A [switch] parameter is a Boolean here: its IsPresent is itself ($Force.IsPresent), as a SwitchParameter's.
+        PsPrimitive { Value: bool } flag when property.Equals("IsPresent", StringComparison.OrdinalIgnoreCase) => flag,
         _ => PsNil.Instance,
     };
 
