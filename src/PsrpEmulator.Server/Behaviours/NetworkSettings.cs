@@ -16,6 +16,9 @@ public sealed class NetworkSettings
 
     public static readonly IReadOnlyList<Interface> Interfaces = [new("Ethernet", 4), new("Loopback Pseudo-Interface 1", 1)];
 
+    /// <summary>The Ethernet network's category (Set-NetConnectionProfile): Public, as Windows makes a network without a gateway, or Private.</summary>
+    public string NetworkCategory { get; set; } = "Public";
+
     /// <summary>The IPv6 DNS servers Windows lists for an interface that has none configured.</summary>
     public static readonly IReadOnlyList<string> DefaultIPv6Servers = ["fec0:0:0:ffff::1", "fec0:0:0:ffff::2", "fec0:0:0:ffff::3"];
 

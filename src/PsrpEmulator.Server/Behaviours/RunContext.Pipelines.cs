@@ -210,6 +210,7 @@ internal sealed partial class RunContext
         "START-SCHEDULEDTASK" => "Start-ScheduledTask",
         "GET-SCHEDULEDTASKINFO" => "Get-ScheduledTaskInfo",
         "EXPORT-SCHEDULEDTASK" => "Export-ScheduledTask",
+        "SET-NETCONNECTIONPROFILE" => "Set-NetConnectionProfile",
         "GET-SMBSHARE" => "Get-SmbShare",
         "SET-SMBSHARE" => "Set-SmbShare",
         "REMOVE-SMBSHARE" => "Remove-SmbShare",
@@ -469,6 +470,8 @@ internal sealed partial class RunContext
                         "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : SmbShareCommandNames.Contains(command) && command != "New-SmbShare" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         "InputObject", (a, output) => RunSmbShareCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
+                    : NetConnectionProfileCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        "InputObject", (a, output) => RunNetConnectionProfileCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : StorageCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),

@@ -157,6 +157,8 @@ internal sealed partial class RunContext
         ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
         ["Rename-Computer"] = ["NewName", "ComputerName", "LocalCredential", "DomainCredential", "Force", "Restart", "PassThru", "Protocol", "WsmanAuthentication", "WhatIf", "Confirm"],
         ["Set-TimeZone"] = ["Id", "Name", "InputObject", "PassThru", "WhatIf", "Confirm"],
+        ["Get-NetConnectionProfile"] = ["Name", "InterfaceAlias", "InterfaceIndex", "NetworkCategory", "IPv4Connectivity", "IPv6Connectivity", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Set-NetConnectionProfile"] = ["Name", "InterfaceAlias", "InterfaceIndex", "NetworkCategory", "IPv4Connectivity", "IPv6Connectivity", "InputObject", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["New-Service"] = ["Name", "BinaryPathName", "DisplayName", "Description", "StartupType", "Credential", "DependsOn", "WhatIf", "Confirm"],
         ["Get-Process"] = ["Name", "ProcessName", "Id", "PID", "InputObject", "IncludeUserName", "Module", "FileVersionInfo", "ComputerName"],
         ["Stop-Process"] = ["Id", "Name", "ProcessName", "InputObject", "PassThru", "Force", "WhatIf", "Confirm"],
@@ -313,6 +315,9 @@ internal sealed partial class RunContext
                     return;
                 case "Set-TimeZone":
                     await SetTimeZoneAsync(arguments, to, output, blockNesting);
+                    return;
+                case var profile when NetConnectionProfileCommandNames.Contains(profile):
+                    await RunNetConnectionProfileCommandAsync(profile, arguments, to, output, blockNesting);
                     return;
                 case "Get-Command":
                     await GetCommandAsync(arguments, to, output, blockNesting);
@@ -775,6 +780,7 @@ internal sealed partial class RunContext
             "New-Service" => ["Name", "BinaryPathName"],
             "Rename-Computer" => ["NewName"],
             "Set-TimeZone" => ["Name"],
+            _ when NetConnectionProfileCommandNames.Contains(command) => ["Name"],
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],

@@ -158,6 +158,37 @@ public class NetworkConfigurationTests
         Assert.That(command.Stdout, Does.Contain("   DNS Servers . . . . . . . . . . . : 10.0.0.10\r\n                                       10.0.0.11\r\n   NetBIOS over Tcpip"));
     }
 
+    /// <summary>
+    /// The network is public until a script makes it private (Packer's and Vagrant's step before WinRM), piped from
+    /// Get-NetConnectionProfile or by its interface: Get-NetIPConfiguration's NetProfile and netsh's current profile
+    /// follow; an interface the computer has not is not found and a category the enum has not is the binder's error.
+    /// </summary>
+    [Test]
+    public async Task Set_NetConnectionProfile_makes_the_network_private_for_the_profile_cmdlets_and_netsh()
+    {
+        var network = new NetworkSettings();
+        var firewall = new FirewallRules();
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
+
+        await Default.Resolve(Behaviour.Script("""
+            $p = Get-NetConnectionProfile; "$($p.Name)|$($p.InterfaceAlias)|$($p.InterfaceIndex)|$($p.NetworkCategory)"
+            Get-NetConnectionProfile | Set-NetConnectionProfile -NetworkCategory Private
+            (Get-NetIPConfiguration).NetProfile.NetworkCategory
+            Set-NetConnectionProfile -InterfaceAlias Wi-Fi -NetworkCategory Public
+            Set-NetConnectionProfile -InterfaceIndex 4 -NetworkCategory Home
+            (Get-NetConnectionProfile -NetworkCategory Public | Measure-Object).Count
+            """)).RunTestAsync(host, new FakeTimeProvider());
+        var command = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = network, FirewallRules = firewall };
+        await Default.ResolveCommandLine("netsh advfirewall show currentprofile").RunAsync(command, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Unidentified network|Ethernet|4|Public", "Private", "0" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "CmdletizationQuery_NotFound_InterfaceAlias,Set-NetConnectionProfile", "ParameterArgumentTransformationError,Set-NetConnectionProfile",
+        }));
+        Assert.That(command.Stdout, Does.StartWith("\r\nPrivate Profile Settings: "));
+    }
+
     [Test]
     public async Task Resetting_the_dns_servers_brings_back_the_defaults_and_an_interface_the_computer_has_not_is_not_found()
     {

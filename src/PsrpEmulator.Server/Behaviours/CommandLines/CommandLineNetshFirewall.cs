@@ -233,7 +233,9 @@ internal sealed class NetshProfileScript(bool set, IReadOnlyList<string> profile
             "allprofiles" => FirewallRules.Profiles,
             "domainprofile" => ["Domain"],
             "privateprofile" => ["Private"],
-            "publicprofile" or "currentprofile" => ["Public"],
+            "publicprofile" => ["Public"],
+            // The profile of the network's category (Set-NetConnectionProfile), resolved when it runs.
+            "currentprofile" => [CurrentProfile],
             _ => null,
         };
         if (profiles is null) return false;
@@ -249,6 +251,8 @@ internal sealed class NetshProfileScript(bool set, IReadOnlyList<string> profile
         return true;
     }
 
+    private const string CurrentProfile = "(current)";
+
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         if (host.FirewallRules is not { } rules)
@@ -256,6 +260,8 @@ internal sealed class NetshProfileScript(bool set, IReadOnlyList<string> profile
             await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("netsh"), cancellationToken).ConfigureAwait(false);
             return 1;
         }
+
+        if (profiles is [CurrentProfile]) profiles = [host.NetworkSettings?.NetworkCategory ?? "Public"];
 
         if (set)
         {
