@@ -665,6 +665,23 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return HeldVariable(token) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
     }
 
+    // "& $blocks.deploy args" / "& $steps['x']": the script block a member or element holds, invoked as if written there;
+    // null for anything else (its value no block, or the expression failing: the statement's usual path reports it).
+    private async ValueTask<string?> ScriptBlockMemberCallAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        if (text.Length < 4 || (text[0] == '.' && !char.IsWhiteSpace(text[1]))) return null;
+        var rest = text[1..].TrimStart();
+        if (rest is not ['$', ..] || Statements.SplitArguments(rest) is not [var token, ..] || token.IndexOfAny(['.', '[']) < 0 || ScriptExpressions.MemberAccess(token) is null) return null;
+        try
+        {
+            return await EvaluateAsync(token, to, blockNesting + 1) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
+        }
+        catch (ScriptExpressionException)
+        {
+            return null;
+        }
+    }
+
     // The keywords whose parenthesis is their own (if (...), foreach (...)), not a command's argument.
     private static readonly HashSet<string> ParenthesisKeywords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -734,7 +751,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // An alias the session defined (Set-Alias rpp Resolve-Path) stands for its command where a command's name stands.
         if (SessionAliased(text) is { } aliased) text = aliased;
         // & $block arguments, . $block: the script block the variable holds, invoked as if written there.
-        if (text[0] is '&' or '.' && Statements.Split(text).Count <= 1 && ScriptBlockVariableCall(text) is { } written) text = written;
+        if (text[0] is '&' or '.' && Statements.Split(text).Count <= 1 && (ScriptBlockVariableCall(text) ?? await ScriptBlockMemberCallAsync(text, to, blockNesting)) is { } written) text = written;
         // . $path, . "$PSScriptRoot\lib.ps1", . (Join-Path $dir x.ps1): the script file the expression names, dot-sourced.
         if (text is ['.', ' ' or '\t', ..] && Statements.Split(text).Count <= 1 && await DotSourcedPathAsync(text, to, blockNesting) is { } dotSourcing)
         {
