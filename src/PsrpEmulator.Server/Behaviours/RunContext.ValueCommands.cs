@@ -927,7 +927,7 @@ internal sealed partial class RunContext
             case "System.Collections.Hashtable" when constructorArguments.Count == 0:
                 value = created = PsObjects.Dictionary([]);
                 break;
-            case "System.Collections.Generic.List`1" when constructorArguments.Count == 0:
+            case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;
             case { } hashType when constructorArguments.Count == 0 && NewHashAlgorithm(hashType) is { } algorithm:

@@ -31,8 +31,11 @@ internal static partial class ScriptExpressions
 
         /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
         public IReadOnlyList<string> ObjectTypeNames => IsGenericList
-            ? [$"System.Collections.Generic.List`1[[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
+            ? [$"{FullName}[[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
             : [FullName, "System.Object"];
+
+        /// <summary>System.Collections.Generic.HashSet[T]: a generic list (<see cref="IsGenericList"/>) whose items are distinct.</summary>
+        public bool IsHashSet => IsGenericList && FullName == HashSetTypeName;
     }
 
 
@@ -313,19 +316,24 @@ internal static partial class ScriptExpressions
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
     public static KnownType? ResolveType(string name) => Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim());
 
-    // List[T] (also Collections.Generic.List[T], System.Collections.Generic.List[T]) of a type the emulator knows.
+    internal const string HashSetTypeName = "System.Collections.Generic.HashSet`1";
+
+    // List[T] and HashSet[T] (also Collections.Generic.X[T], System.Collections.Generic.X[T]) of a type the emulator knows.
     private static KnownType? GenericListType(string name)
     {
         if (!name.EndsWith(']') || name.IndexOf('[', StringComparison.Ordinal) is not (var open and > 0)) return null;
         var generic = name[..open].Trim();
-        if (!(generic.Equals("List", StringComparison.OrdinalIgnoreCase) || generic.Equals("Collections.Generic.List", StringComparison.OrdinalIgnoreCase) ||
-              generic.Equals("System.Collections.Generic.List", StringComparison.OrdinalIgnoreCase)))
+        if (generic.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) generic = generic["System.".Length..];
+        if (generic.StartsWith("Collections.Generic.", StringComparison.OrdinalIgnoreCase)) generic = generic["Collections.Generic.".Length..];
+        var fullName = generic.ToUpperInvariant() switch
         {
-            return null;
-        }
-
+            "LIST" => "System.Collections.Generic.List`1",
+            "HASHSET" => HashSetTypeName,
+            _ => null,
+        };
+        if (fullName is null) return null;
         return Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) is { IsArray: false } element
-            ? new KnownType("System.Collections.Generic.List`1", element.FullName) { IsGenericList = true }
+            ? new KnownType(fullName, element.FullName) { IsGenericList = true }
             : null;
     }
 
@@ -770,7 +778,10 @@ internal static partial class ScriptExpressions
         if (type.IsGenericList)
         {
             var element = Types[type.ElementType!];
-            return PsObjects.List(Enumerate(value).Select(item => ConvertTo(item, element)).ToList(), type.ObjectTypeNames);
+            var converted = Enumerate(value).Select(item => ConvertTo(item, element)).ToList();
+            // A HashSet keeps the first of equal items (the default comparer: text with case).
+            if (type.IsHashSet) converted = converted.Where((item, i) => converted.FindIndex(o => ScalarEquals(o, item, caseSensitive: true)) == i).ToList();
+            return PsObjects.List(converted, type.ObjectTypeNames);
         }
 
         if (type.IsArray)

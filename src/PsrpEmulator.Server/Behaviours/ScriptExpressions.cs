@@ -497,20 +497,81 @@ internal static partial class ScriptExpressions
 
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
     internal static bool IsGrowable(PsObject list) =>
-        list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal));
+        list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) || IsHashSet(list));
 
-    // The element type of a List[T] the script made (its type name carries T), null for any other list.
+    // A HashSet[T] the script made: distinct items, Add and Remove telling whether they changed it.
+    private static bool IsHashSet(PsObject list) => list.TypeNames is [var first, ..] && first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal);
+
+    // The element type of a List[T] or HashSet[T] the script made (its type name carries T), null for any other list.
     private static KnownType? GenericListElement(PsObject list)
     {
-        const string Prefix = "System.Collections.Generic.List`1[[";
-        if (list.TypeNames is not [var first, ..] || !first.StartsWith(Prefix, StringComparison.Ordinal)) return null;
-        var comma = first.IndexOf(',', Prefix.Length);
-        return comma > 0 ? ResolveType(first[Prefix.Length..comma]) : null;
+        if (list.TypeNames is not [var first, ..]) return null;
+        var prefix = first.StartsWith("System.Collections.Generic.List`1[[", StringComparison.Ordinal) ? "System.Collections.Generic.List`1[["
+            : first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal) ? HashSetTypeName + "[[" : null;
+        if (prefix is null) return null;
+        var comma = first.IndexOf(',', prefix.Length);
+        return comma > 0 ? ResolveType(first[prefix.Length..comma]) : null;
+    }
+
+    // A HashSet's own methods (Add and Remove tell whether the set changed; the set operations change it in place); null for another.
+    private static PsValue? HashSetMethod(PsObject set, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var items = set.Items;
+        var element = GenericListElement(set);
+        PsValue Typed(PsValue value) => element is null ? value : Cast(value, element);
+        int Find(PsValue value) => items.FindIndex(item => ScalarEquals(item, value, caseSensitive: true));
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("ADD", 1):
+                var added = Typed(arguments[0]);
+                if (Find(added) >= 0) return PsPrimitive.Boolean(false);
+                if (items.Count >= MaxCollectionItems) throw CollectionTooLarge();
+                items.Add(added);
+                return PsPrimitive.Boolean(true);
+            case ("REMOVE", 1):
+                var at = Find(Typed(arguments[0]));
+                if (at >= 0) items.RemoveAt(at);
+                return PsPrimitive.Boolean(at >= 0);
+            case ("CONTAINS", 1):
+                return PsPrimitive.Boolean(Find(Typed(arguments[0])) >= 0);
+            case ("UNIONWITH", 1):
+                foreach (var item in Enumerate(arguments[0]).Select(Typed))
+                {
+                    if (Find(item) >= 0) continue;
+                    if (items.Count >= MaxCollectionItems) throw CollectionTooLarge();
+                    items.Add(item);
+                }
+
+                return PsNil.Instance;
+            case ("INTERSECTWITH", 1):
+                var other = Enumerate(arguments[0]).Select(Typed).ToList();
+                items.RemoveAll(item => !other.Any(o => ScalarEquals(o, item, caseSensitive: true)));
+                return PsNil.Instance;
+            case ("EXCEPTWITH", 1):
+                var removed = Enumerate(arguments[0]).Select(Typed).ToList();
+                items.RemoveAll(item => removed.Any(o => ScalarEquals(o, item, caseSensitive: true)));
+                return PsNil.Instance;
+            case ("ISSUBSETOF", 1):
+                var superset = Enumerate(arguments[0]).ToList();
+                return PsPrimitive.Boolean(items.All(item => superset.Any(o => ScalarEquals(o, item, caseSensitive: true))));
+            case ("ISSUPERSETOF", 1):
+                return PsPrimitive.Boolean(Enumerate(arguments[0]).All(o => Find(Typed(o)) >= 0));
+            case ("OVERLAPS", 1):
+                return PsPrimitive.Boolean(Enumerate(arguments[0]).Any(o => Find(Typed(o)) >= 0));
+            case ("INSERT" or "REMOVEAT" or "INDEXOF" or "SORT" or "REVERSE" or "ADDRANGE" or "GETRANGE" or "REMOVERANGE" or "TOARRAY" or "LASTINDEXOF", _):
+                // List's own methods: a HashSet has not these (PowerShell's MethodNotFound).
+                return null;
+            default:
+                return null;
+        }
     }
 
     // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
     private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
     {
+        if (IsHashSet(list)) return name.ToUpperInvariant() is "ADD" or "REMOVE" or "CONTAINS" or "UNIONWITH" or "INTERSECTWITH" or "EXCEPTWITH" or "ISSUBSETOF" or "ISSUPERSETOF" or "OVERLAPS" or "CLEAR"
+            ? (name.Equals("Clear", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0 ? Clear(list.Items) : HashSetMethod(list, name, arguments))
+            : null;
         var growable = IsGrowable(list);
         var items = list.Items;
         int Position(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : -1;

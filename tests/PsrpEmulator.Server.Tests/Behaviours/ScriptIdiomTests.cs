@@ -153,4 +153,19 @@ public class ScriptIdiomTests
             ("Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet,Get-Item2"),
         }));
     }
+
+    [Test]
+    public async Task A_HashSet_keeps_distinct_items_and_its_Add_and_Remove_tell_whether_it_changed()
+    {
+        var host = await RunAsync("""
+            $seen = New-Object 'System.Collections.Generic.HashSet[string]'
+            $seen.Add('a'); $seen.Add('a'); [void]$seen.Add('A'); $seen.Count
+            $seen.Contains('a'); $seen.Contains('b'); $seen.Remove('A'); $seen.Remove('zz')
+            $ids = [System.Collections.Generic.HashSet[int]]::new(); $null = $ids.Add('7'); $ids.UnionWith([int[]](7, 8, 9)); $ids.ExceptWith(@(9)); ($ids | Sort-Object) -join ','
+            $ids.GetType().Name
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "False", "2", "True", "False", "True", "False", "7,8", "HashSet`1" }));
+    }
 }
