@@ -786,7 +786,10 @@ internal static partial class ScriptExpressions
 
         if (type.IsArray)
         {
-            var items = Enumerate(value);
+            // [char[]]'abc': a string's characters (a string converts to a char array, not to one element).
+            var items = type.ElementType == "System.Char" && value is PsPrimitive { Value: string chars }
+                ? [.. chars.Select(c => (PsValue)PsPrimitive.Char(c))]
+                : Enumerate(value);
             if (type.ElementType is null) return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
             var element = Types[type.ElementType];
             return PsObjects.List(items.Select(item => ConvertTo(item, element)).ToList(), [type.FullName, "System.Array", "System.Object"]);
