@@ -98,6 +98,20 @@ public class CommandLineTests
         Assert.That((host.Stdout, code), Is.EqualTo((stdout, exitCode)));
     }
 
+    // The computers reach no other computer's shares (Vagrant's shared folders, a deployment's drive mapping).
+    [TestCase("net use", "New connections will be remembered.\r\n\r\nThere are no entries in the list.\r\n\r\n", "", 0)]
+    [TestCase("net use Z: \\\\fileserver\\deploy /user:CONTOSO\\svc Secret1 /persistent:no", "", "System error 53 has occurred.\r\n\r\nThe network path was not found.\r\n\r\n", 2)]
+    [TestCase("net use \\\\vboxsvr\\vagrant", "", "System error 53 has occurred.\r\n\r\nThe network path was not found.\r\n\r\n", 2)]
+    [TestCase("net use Z: /delete /y", "", "The network connection could not be found.\r\n\r\nMore help is available by typing NET HELPMSG 2250.\r\n\r\n", 2)]
+    public async Task Net_use_lists_no_connections_and_another_computer_s_share_is_not_found(string line, string stdout, string stderr, int exitCode)
+    {
+        var host = FakeCommandLineHost.OnDisk(new VirtualFileSystem(TimeProvider.System, 1 << 20));
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, stderr, exitCode)));
+    }
+
     [TestCase("pwsh -c 1")]
     [TestCase("powershell -File x.ps1")]
     [TestCase("powershell -NoProfile")]

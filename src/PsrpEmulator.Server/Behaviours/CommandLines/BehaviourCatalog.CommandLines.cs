@@ -188,6 +188,7 @@ public sealed partial class BehaviourCatalog
         if (PingCommandScript.TryParse(line, out var ping)) return ping;
         if (SetxCommandScript.TryParse(line, out var setx)) return setx;
         if (NetShareScript.TryParse(line, out var netShare)) return netShare;
+        if (NetUseScript.TryParse(line, out var netUse)) return netUse;
         if (NetServiceScript.TryParse(this, line, out var net)) return net;
         if (NetAccountsScript.TryParse(line, out var netAccounts)) return netAccounts;
         if (NetAccountsPolicyScript.TryParse(line, out var netPolicy)) return netPolicy;
