@@ -210,4 +210,23 @@ public class WmicTests
 
         Assert.That((code, stdout, stderr), Is.EqualTo((0, string.Empty, "No Instance(s) Available.\r\r\n")));
     }
+
+    /// <summary>Vagrant's base-box step: wmic useraccount ... set PasswordExpires=FALSE changes the local user, as Get-LocalUser then shows.</summary>
+    [Test]
+    public async Task Wmic_useraccount_set_changes_the_local_user()
+    {
+        var accounts = new LocalAccounts("Server01", ["psrp"]);
+        accounts.TryAddUser("vagrant", u => u with { Password = "vagrant" }, out _);
+        var wmi = new ComputerWmi(Default, "Server01", new ServiceStates(), null, null) { Accounts = accounts };
+        var host = new FakeCommandLineHost { Wmi = wmi, LocalAccounts = accounts };
+
+        var code = await Default.ResolveCommandLine("wmic useraccount where \"name='vagrant'\" set PasswordExpires=FALSE").RunAsync(host, TimeProvider.System, CancellationToken.None);
+        var none = new FakeCommandLineHost { Wmi = wmi, LocalAccounts = accounts };
+        await Default.ResolveCommandLine("wmic useraccount where \"name='nobody'\" set PasswordExpires=FALSE").RunAsync(none, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((code, host.Stdout), Is.EqualTo((0,
+            "Updating property(s) of '\\\\SERVER01\\ROOT\\CIMV2:Win32_UserAccount.Domain=\"SERVER01\",Name=\"vagrant\"'\r\r\nProperty(s) update successful.\r\r\n")));
+        Assert.That(accounts.Users().Single(u => u.Name == "vagrant").PasswordNeverExpires, Is.True);
+        Assert.That(none.Stdout + none.Stderr, Does.Contain("No Instance(s) Available."));
+    }
 }

@@ -139,6 +139,7 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         var layout = Layout.Table;
         List<string>? properties = null;
         if (verb == "call") return await CallAsync(host, wmi, computer, className, condition, words[i..], cancellationToken).ConfigureAwait(false);
+        if (verb == "set") return await SetAsync(host, wmi, computer, className, condition, words[i..], cancellationToken).ConfigureAwait(false);
         if (verb == "get")
         {
             var names = new StringBuilder();
@@ -252,6 +253,54 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         await host.WriteTextAsync(WinRsStreams.Stdout,
             $"Executing (\\\\{computer}\\ROOT\\CIMV2:{seed.ClassName}.Name=\"{service}\")->{method}(){NewLine}Method execution successful.{NewLine}Out Parameters:{NewLine}" +
             $"instance of __PARAMETERS{NewLine}{{{NewLine}\tReturnValue = {returnValue};{NewLine}}};{NewLine}{NewLine}", cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>wmic useraccount where name='x' set PasswordExpires=FALSE</c> (Vagrant's base boxes), also Disabled, FullName and
+    /// Description, of one local user: the account changed, and wmic's "Updating property(s) of ..." lines. Another class
+    /// or property, and several instances (wmic asks before each), are not emulated.
+    /// </summary>
+    private async Task<int> SetAsync(ICommandLineHost host, ComputerWmi wmi, string computer, string className, string? condition, List<string> rest, CancellationToken cancellationToken)
+    {
+        var assignments = new List<(string Name, string Value)>();
+        foreach (var part in string.Join(' ', rest).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+            assignments.Add((part[..equals].Trim(), Unquote(part[(equals + 1)..].Trim())));
+        }
+
+        static bool? Flag(string value) => value.ToUpperInvariant() switch { "TRUE" or "1" => true, "FALSE" or "0" => false, _ => null };
+        if (assignments.Count == 0 || !className.Equals("Win32_UserAccount", StringComparison.OrdinalIgnoreCase) || host.LocalAccounts is not { } accounts ||
+            assignments.Any(a => !(a.Name.ToUpperInvariant() is "FULLNAME" or "DESCRIPTION" || a.Name.ToUpperInvariant() is "PASSWORDEXPIRES" or "DISABLED" && Flag(a.Value) is not null)) ||
+            wmi.Find("root/cimv2", className) is not { } seed)
+        {
+            return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Select(wmi, seed, null, condition) is not { } instances) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        if (instances.Count == 0) return await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false);
+        if (instances.Count > 1) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
+        string Value(string name) => instances[0].FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Values: [var v] } ? v : string.Empty;
+        var user = Value("Name");
+        accounts.TryUpdateUser(user, old =>
+        {
+            foreach (var (name, value) in assignments)
+            {
+                old = name.ToUpperInvariant() switch
+                {
+                    "PASSWORDEXPIRES" => old with { PasswordNeverExpires = !Flag(value)!.Value },
+                    "DISABLED" => old with { Enabled = !Flag(value)!.Value },
+                    "FULLNAME" => old with { FullName = value },
+                    _ => old with { Description = value },
+                };
+            }
+
+            return old;
+        }, out _);
+        await host.WriteTextAsync(WinRsStreams.Stdout,
+            $"Updating property(s) of '\\\\{computer}\\ROOT\\CIMV2:{seed.ClassName}.Domain=\"{Value("Domain")}\",Name=\"{user}\"'{NewLine}Property(s) update successful.{NewLine}", cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
