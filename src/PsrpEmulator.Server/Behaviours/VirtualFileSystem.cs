@@ -63,6 +63,9 @@ public sealed class VirtualFileSystem
         @"Users\Public",
         @"Windows\Fonts", @"Windows\INF", @"Windows\Logs", @"Windows\Microsoft.NET\Framework\v4.0.30319", @"Windows\Microsoft.NET\Framework64\v4.0.30319",
         @"Windows\Panther", @"Windows\servicing", @"Windows\System32", @"Windows\SysWOW64", @"Windows\Temp", @"Windows\WinSxS",
+        // Where image builders' cleanup scripts empty Windows Update's downloads and the prefetch files.
+        @"Windows\debug", @"Windows\Help", @"Windows\Installer", @"Windows\Prefetch", @"Windows\SoftwareDistribution\DataStore",
+        @"Windows\SoftwareDistribution\Download", @"Windows\Web",
     ];
 
     private sealed class Node(string name, bool isDirectory, DateTimeOffset now)
