@@ -1232,6 +1232,13 @@ internal static partial class ScriptExpressions
                 var arguments = Enumerate(right);
                 var pattern = arguments.Count > 0 ? Text(arguments[0]) : string.Empty;
                 var count = arguments.Count > 1 && AsNumber(arguments[1]) is { } n && n > 0 ? (int)Math.Min(n, int.MaxValue) : 0;
+                // -split pattern, count, 'SimpleMatch': the pattern as plain text ('IgnoreCase' ignores case under -csplit).
+                if (arguments.Count > 2 && Text(arguments[2]) is var options)
+                {
+                    if (options.Contains("SimpleMatch", StringComparison.OrdinalIgnoreCase)) pattern = System.Text.RegularExpressions.Regex.Escape(pattern);
+                    if (options.Contains("IgnoreCase", StringComparison.OrdinalIgnoreCase)) caseSensitive = false;
+                }
+
                 var pieces = new List<PsValue>();
                 foreach (var item in Enumerate(left)) pieces.AddRange(Split(Text(item), pattern, count, caseSensitive).Select(p => (PsValue)PsPrimitive.String(p)));
                 return PsObjects.List(pieces, ListValueTemplate.ArrayTypeNames);

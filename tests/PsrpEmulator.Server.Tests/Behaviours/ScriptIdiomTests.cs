@@ -28,6 +28,7 @@ public class ScriptIdiomTests
     [TestCase(@"Test-Path $env:SystemRoot\System32", "True")]
     [TestCase(@"$d = 'C:\Windows'; Test-Path $d\System32\drivers", "True")]
     [TestCase(@"$n = 5; Write-Output $n-1", "5-1")]
+    [TestCase(@"('a.b.c' -split '.', 0, 'SimpleMatch') -join '|'; ('1.2' -split '.', 0, 'RegexMatch').Count", "a|b|c|4")]
     [TestCase(@"([char[]]'abc') -join '-'; ([char[]]'hello').Count; ([char[]]'hi')[1].GetType().Name", "a-b-c|5|Char")]
     [TestCase(@"$steps = @{ build = { 'built' }; test = { param($n) ""tested $n"" } }; & $steps.build; & $steps['test'] 3", "built|tested 3")]
     [TestCase(@"'[{0}]' -f $null; $n = $null; ""value: {0}"" -f $n", "[]|value: ")]
