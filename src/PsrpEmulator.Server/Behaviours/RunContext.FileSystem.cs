@@ -754,6 +754,7 @@ internal sealed partial class RunContext
         var total = totalWord is null ? -1 : await IntegerArgumentAsync(totalWord, to, blockNesting);
         var tailWord = arguments["Tail"] ?? arguments["Last"];
         var tail = tailWord is null ? -1 : await IntegerArgumentAsync(tailWord, to, blockNesting);
+        var readCount = arguments["ReadCount"] is { } readCountWord ? Math.Max(0, await IntegerArgumentAsync(readCountWord, to, blockNesting)) : 1;
         foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting))
         {
             var failure = disk.Read(path, out var bytes);
@@ -788,6 +789,18 @@ internal sealed partial class RunContext
             IEnumerable<string> lines = SplitLines(text);
             if (total >= 0) lines = lines.Take(total);
             else if (tail >= 0) lines = lines.TakeLast(tail);
+            if (readCount != 1)
+            {
+                // -ReadCount N: the lines N at a time, each block one array down the pipeline (0: all of them in one).
+                var all = lines.Select(l => (PsValue)PsPrimitive.String(l)).ToList();
+                foreach (var block in readCount <= 0 ? [all] : all.Chunk(readCount).Select(c => c.ToList()))
+                {
+                    if (block.Count > 0) await output.WriteAsync(new PipelineOutput(PsObjects.List(block, ListValueTemplate.ArrayTypeNames)), cancellationToken);
+                }
+
+                continue;
+            }
+
             foreach (var line in lines) await output.WriteAsync(new PipelineOutput(PsPrimitive.String(line)), cancellationToken);
         }
     }
