@@ -13,6 +13,13 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static partial class ScriptExpressions
 {
+    internal const string CultureInfoTypeName = "System.Globalization.CultureInfo";
+
+    private static PsObject CultureInfoObject(string name, int lcid, string displayName, string twoLetters, string threeLetters) =>
+        new PsObject([CultureInfoTypeName, "System.Object"]) { ToStringValue = name }
+            .With("LCID", PsPrimitive.Int32(lcid)).With("Name", name).With("DisplayName", displayName).With("IetfLanguageTag", name)
+            .With("ThreeLetterISOLanguageName", threeLetters).With("TwoLetterISOLanguageName", twoLetters).With("IsNeutralCulture", false);
+
     /// <summary>The computers' time zone as a TimeZoneInfo (Get-TimeZone's, [TimeZoneInfo]::Local): UTC, the clock the emulator's dates are in.</summary>
     internal static PsObject UtcTimeZoneInfo() => new PsObject(["System.TimeZoneInfo", "System.Object"]) { ToStringValue = "(UTC) Coordinated Universal Time" }
         .With("Id", "UTC").With("DisplayName", "(UTC) Coordinated Universal Time").With("StandardName", "Coordinated Universal Time")
@@ -208,6 +215,7 @@ internal static partial class ScriptExpressions
         Add(StopwatchTypeName);
         Add(RunContext.EventLogTypeName);
         Add("System.TimeZoneInfo");
+        Add(CultureInfoTypeName, "cultureinfo");
         Add(RunContext.PingTypeName);
         Add(RunContext.TcpClientTypeName);
         Add(FileVersionInfoTypeName);
@@ -308,7 +316,7 @@ internal static partial class ScriptExpressions
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
     {
         "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
-        "uri", "cultureinfo", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
+        "uri", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
         "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
         "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref",
     };
@@ -386,7 +394,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
-            ("System.TimeZoneInfo", "LOCAL" or "UTC") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -575,6 +583,8 @@ internal static partial class ScriptExpressions
                         $"Cannot convert argument \"kind\", with value: \"{Text(arguments[1])}\", for \"SpecifyKind\" to type \"System.DateTimeKind\"", typeof(ArgumentException)))),
             ("System.DateTime", "TODAY", -1) => PsPrimitive.DateTime(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)),
             ("System.DateTime", "PARSE" or "PARSEEXACT", _) or ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 1) => Parse(type.FullName, name, arguments!),
+            // [double]::Parse(text, [cultureinfo]::InvariantCulture): the provider named.
+            ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 2) when arguments![1] is PsObject { TypeNames: [CultureInfoTypeName, ..] } => Parse(type.FullName, name, arguments),
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
             ("System.Management.Automation.ScriptBlock", "CREATE", 1) => PsPrimitive.ScriptBlock(Text(arguments![0])),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
@@ -605,6 +615,10 @@ internal static partial class ScriptExpressions
                     : new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!, (int)fields[3]!, (int)fields[4]!, (int)fields[5]!), TimeSpan.Zero), DateTimeKind.Unspecified),
             // The server's time zone, Get-TimeZone's: UTC (the clock the emulator's dates are in).
             ("System.TimeZoneInfo", "LOCAL" or "UTC", -1) => UtcTimeZoneInfo(),
+            // The session's culture, en-US (Get-Culture's), and the invariant one, which ParseExact and ToString take
+            // as their provider (the emulator formats and parses in en-US, the same for the numeric and ISO formats).
+            (CultureInfoTypeName, "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE", -1) => CultureInfoObject("en-US", 1033, "English (United States)", "en", "eng"),
+            (CultureInfoTypeName, "INVARIANTCULTURE", -1) => CultureInfoObject(string.Empty, 127, "Invariant Language (Invariant Country)", "iv", "ivl"),
             // The CLR Windows PowerShell 5.1 runs on: .NET Framework 4.7's (4.0.30319.42000 for every 4.6 and later).
             ("System.Environment", "VERSION", -1) => PsPrimitive.Version("4.0.30319.42000"),
             // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.
@@ -662,7 +676,8 @@ internal static partial class ScriptExpressions
     /// </summary>
     private static PsValue Parse(string typeName, string method, IReadOnlyList<PsValue> arguments)
     {
-        var culture = EnglishUnitedStates.Culture;
+        // The provider given (the last argument a CultureInfo: the invariant one or en-US), else the session's en-US.
+        var culture = arguments.Count > 1 && arguments[^1] is PsObject { TypeNames: [CultureInfoTypeName, ..], ToStringValue: "" } ? System.Globalization.CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
         var name = method == "PARSE" ? "Parse" : "ParseExact";
         if (arguments.Count == 0) throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
         var text = Text(arguments[0]);

@@ -305,11 +305,14 @@ internal static partial class ScriptExpressions
             if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
             if (value is PsObject reflectable && ReflectionMethod(reflectable, name, arguments) is { } reflected) return reflected;
             if (value is PsObject { TypeNames: ["Microsoft.Win32.RegistryKey", ..] } registryKey && RegistryKeyMethods.Call(registryKey, name, arguments) is { } fromKey) return fromKey;
-            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && value is PsPrimitive { Value: IFormattable formattable } formatted)
+            if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count is 1 or 2 && value is PsPrimitive { Value: IFormattable formattable } formatted &&
+                (arguments.Count == 1 || arguments[1] is PsObject { TypeNames: [CultureInfoTypeName, ..] }))
             {
-                // A date as a computer in UTC shows it (its Kind deciding the zone); both in the current culture (en-US on a Windows server).
+                // A date as a computer in UTC shows it (its Kind deciding the zone); both in the current culture (en-US on a
+                // Windows server), or the culture given ([cultureinfo]::InvariantCulture: .NET's invariant one).
                 var format = Arg(0);
-                return PsPrimitive.String(formattable is DateTimeOffset ? DateKinds.Format(formatted, format, EnglishUnitedStates.Culture) : WindowsText.Format(formattable, format, EnglishUnitedStates.Culture));
+                var culture = arguments.Count == 2 && arguments[1] is PsObject { ToStringValue: "" } ? System.Globalization.CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
+                return PsPrimitive.String(formattable is DateTimeOffset ? DateKinds.Format(formatted, format, culture) : WindowsText.Format(formattable, format, culture));
             }
 
             // Version.ToString(fieldCount): its first fields ([version]'1.2.3.4' .ToString(3) is 1.2.3); more than it has is .NET's error.
