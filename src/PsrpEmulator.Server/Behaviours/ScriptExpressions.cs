@@ -358,6 +358,14 @@ internal static partial class ScriptExpressions
                     ("TRIMSTART", 1) => PsPrimitive.String(s.TrimStart(Arg(0).ToCharArray())),
                     ("TRIMEND", 0) => PsPrimitive.String(s.TrimEnd()),
                     ("TRIMEND", 1) => PsPrimitive.String(s.TrimEnd(Arg(0).ToCharArray())),
+                    // Trim('"', "'"), TrimEnd('\', '/'): params char[], every argument's characters.
+                    ("TRIM", > 1) => PsPrimitive.String(s.Trim(AllChars())),
+                    ("TRIMSTART", > 1) => PsPrimitive.String(s.TrimStart(AllChars())),
+                    ("TRIMEND", > 1) => PsPrimitive.String(s.TrimEnd(AllChars())),
+                    ("INDEXOFANY", 1) => PsPrimitive.Int32(s.IndexOfAny(CharsOf(arguments[0]))),
+                    ("LASTINDEXOFANY", 1) => PsPrimitive.Int32(s.LastIndexOfAny(CharsOf(arguments[0]))),
+                    ("CHARS", 1) => Int(0) is var index && index >= 0 && index < s.Length ? PsPrimitive.Char(s[index]) : throw new IndexOutOfRangeException("Index was outside the bounds of the array."),
+                    ("CLONE", 0) => PsPrimitive.String(s),
                     ("REPLACE", 2) => Arg(0).Length == 0 ? throw new ArgumentException("String cannot be of zero length.") : Limited(s.Replace(Arg(0), Arg(1), ordinal)),
                     ("CONTAINS", 1) => PsPrimitive.Boolean(s.Contains(Arg(0), ordinal)),
                     ("STARTSWITH", 1) => PsPrimitive.Boolean(s.StartsWith(Arg(0), ordinal)),
@@ -394,7 +402,7 @@ internal static partial class ScriptExpressions
                 if (result is not null) return result;
             }
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or OverflowException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or OverflowException or IndexOutOfRangeException)
         {
             // .NET's exception, as PowerShell reports it: MethodInvocationException.
             throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, WindowsText.FrameworkMessage(e), e.GetType()));
@@ -403,6 +411,10 @@ internal static partial class ScriptExpressions
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));
 
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
+
+        // A char[] argument: a collection's items' characters, or a string's.
+        static char[] CharsOf(PsValue value) => [.. Enumerate(value).SelectMany(item => Text(item))];
+        char[] AllChars() => [.. arguments.SelectMany(CharsOf)];
         static PsValue Pieces(string[] pieces) => PsObjects.List([.. pieces.Select(p => (PsValue)PsPrimitive.String(p))], ["System.String[]", "System.Array", "System.Object"]);
 
         // PowerShell converts a one-character string to a char; another text is its conversion error.
@@ -489,6 +501,11 @@ internal static partial class ScriptExpressions
             case ("CLEAR", 0):
                 TableKeys.Clear(table);
                 return PsNil.Instance;
+            case ("CLONE", 0):
+                // A shallow copy: the same keys and values in a table of its own (what a loop that changes the table goes over).
+                var copy = PsObjects.Dictionary([], table.TypeNames);
+                foreach (var entry in entries) TableKeys.Add(copy, entry.Key, entry.Value);
+                return copy;
             case ("GETENUMERATOR", 0):
                 // Its entries as DictionaryEntry objects (Key, Value, and Name for Key), which a pipeline takes one by one.
                 return PsObjects.List([.. entries.Select(e => (PsValue)Formatting.FormatViews.DictionaryEntryOf(e.Key, e.Value))],
@@ -587,6 +604,8 @@ internal static partial class ScriptExpressions
             ("ADD", 1) when GenericListElement(list) is { } element => AddTyped(items, Cast(arguments[0], element)),
             ("ADD", 1) => Add(items, arguments[0]),
             ("TOARRAY", 0) => PsObjects.List([.. items], ListValueTemplate.ArrayTypeNames),
+            // Clone: a shallow copy of the same type (an array's, an ArrayList's).
+            ("CLONE", 0) => PsObjects.List([.. items], list.TypeNames),
             ("INSERT", 2) when items.Count >= MaxCollectionItems => throw CollectionTooLarge(),
             ("REMOVE", 1) => Remove(items, items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
             ("REMOVEAT", 1) => Position(0) is var at && (at < 0 || at >= items.Count) ? throw new ArgumentOutOfRangeException("index", "Index was out of range. Must be non-negative and less than the size of the collection.") : Remove(items, at),
