@@ -562,6 +562,20 @@ internal static partial class ScriptExpressions
             ("System.Math", "ABS", 1) => SameKind(arguments![0], Math.Abs(Arg(0))),
             ("System.Math", "MAX", 2) => SameKind(arguments![0], Math.Max(Arg(0), Arg(1)), arguments[1]),
             ("System.Math", "MIN", 2) => SameKind(arguments![0], Math.Min(Arg(0), Arg(1)), arguments[1]),
+            ("System.Math", "SIGN", 1) => PsPrimitive.Int32(Math.Sign(Arg(0))),
+            ("System.Math", "LOG10", 1) => PsPrimitive.Double(Math.Log10(Arg(0))),
+            ("System.Math", "LOG", 1) => PsPrimitive.Double(Math.Log(Arg(0))),
+            ("System.Math", "LOG", 2) => PsPrimitive.Double(Math.Log(Arg(0), Arg(1))),
+            ("System.Math", "EXP", 1) => PsPrimitive.Double(Math.Exp(Arg(0))),
+            // [string]::new('=', 40): a character repeated (a rule line under a heading).
+            ("System.String", "NEW", 2) when Text(arguments![0]) is [var repeated] && AsNumber(arguments[1]) is { } times and >= 0 and <= MaxArithmeticLength =>
+                PsPrimitive.String(new string(repeated, (int)times)),
+            ("System.String", "EQUALS", 2) => PsPrimitive.Boolean(string.Equals(Text(arguments![0]), Text(arguments[1]), StringComparison.Ordinal)),
+            ("System.String", "EQUALS", 3) when Enum.TryParse<StringComparison>(Text(arguments![2]).Trim(), ignoreCase: true, out var comparison) && Enum.IsDefined(comparison) =>
+                PsPrimitive.Boolean(string.Equals(Text(arguments[0]), Text(arguments[1]), comparison)),
+            ("System.DateTime", "DAYSINMONTH", 2) when AsNumber(arguments![0]) is { } year and >= 1 and <= 9999 && AsNumber(arguments[1]) is { } month and >= 1 and <= 12 =>
+                PsPrimitive.Int32(DateTime.DaysInMonth((int)year, (int)month)),
+            ("System.DateTime", "ISLEAPYEAR", 1) when AsNumber(arguments![0]) is { } leapYear and >= 1 and <= 9999 => PsPrimitive.Boolean(DateTime.IsLeapYear((int)leapYear)),
             ("System.Int32", "MAXVALUE", -1) => PsPrimitive.Int32(int.MaxValue),
             ("System.Int32", "MINVALUE", -1) => PsPrimitive.Int32(int.MinValue),
             ("System.Int64", "MAXVALUE", -1) => PsPrimitive.Int64(long.MaxValue),

@@ -28,6 +28,7 @@ public class ScriptIdiomTests
     [TestCase(@"Test-Path $env:SystemRoot\System32", "True")]
     [TestCase(@"$d = 'C:\Windows'; Test-Path $d\System32\drivers", "True")]
     [TestCase(@"$n = 5; Write-Output $n-1", "5-1")]
+    [TestCase(@"[string]::new('=', 5); [string]::Equals('a', 'A', 'OrdinalIgnoreCase'); [datetime]::DaysInMonth(2024, 2); [datetime]::IsLeapYear(2023); [math]::Sign(-3); [math]::Log10(1000)", "=====|True|29|False|-1|3")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
     [TestCase(@"[datetime]::ParseExact('20240102', 'yyyyMMdd', [Globalization.CultureInfo]::InvariantCulture).Day; $c = [cultureinfo]::InvariantCulture; ""[$($c.Name)] $($c.LCID)""; [cultureinfo]::CurrentCulture.Name; (Get-Date '2024-03-05').ToString('yyyy-MM-dd', $c); (1234.5).ToString('N2', $c); [double]::Parse('1.5', $c)",
