@@ -14,6 +14,7 @@ namespace PsrpEmulator.Server.Behaviours;
 internal static partial class ScriptExpressions
 {
     internal const string CultureInfoTypeName = "System.Globalization.CultureInfo";
+    internal const string IPAddressTypeName = "System.Net.IPAddress";
 
     private static PsObject CultureInfoObject(string name, int lcid, string displayName, string twoLetters, string threeLetters) =>
         new PsObject([CultureInfoTypeName, "System.Object"]) { ToStringValue = name }
@@ -216,6 +217,7 @@ internal static partial class ScriptExpressions
         Add(RunContext.EventLogTypeName);
         Add("System.TimeZoneInfo");
         Add(CultureInfoTypeName, "cultureinfo");
+        Add(IPAddressTypeName, "ipaddress");
         Add(RunContext.PingTypeName);
         Add(RunContext.TcpClientTypeName);
         Add(FileVersionInfoTypeName);
@@ -315,7 +317,7 @@ internal static partial class ScriptExpressions
     // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([adsi] is System.DirectoryServices.DirectoryEntry).
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
     {
-        "ipaddress", "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
+        "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
         "uri", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
         "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
         "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref",
@@ -394,7 +396,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
-            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -632,6 +634,12 @@ internal static partial class ScriptExpressions
             // The session's culture, en-US (Get-Culture's), and the invariant one, which ParseExact and ToString take
             // as their provider (the emulator formats and parses in en-US, the same for the numeric and ISO formats).
             (CultureInfoTypeName, "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE", -1) => CultureInfoObject("en-US", 1033, "English (United States)", "en", "eng"),
+            (IPAddressTypeName, "PARSE", 1) => System.Net.IPAddress.TryParse(Text(arguments![0]).Trim(), out var parsedAddress) ? RunContext.IPAddressObject(parsedAddress.ToString())
+                : throw MethodError(name, 1, new FormatException("An invalid IP address was specified.")),
+            (IPAddressTypeName, "ANY", -1) => RunContext.IPAddressObject("0.0.0.0"),
+            (IPAddressTypeName, "LOOPBACK", -1) => RunContext.IPAddressObject("127.0.0.1"),
+            (IPAddressTypeName, "IPV6LOOPBACK", -1) => RunContext.IPAddressObject("::1"),
+            (IPAddressTypeName, "BROADCAST" or "NONE", -1) => RunContext.IPAddressObject("255.255.255.255"),
             (CultureInfoTypeName, "INVARIANTCULTURE", -1) => CultureInfoObject(string.Empty, 127, "Invariant Language (Invariant Country)", "iv", "ivl"),
             // The CLR Windows PowerShell 5.1 runs on: .NET Framework 4.7's (4.0.30319.42000 for every 4.6 and later).
             ("System.Environment", "VERSION", -1) => PsPrimitive.Version("4.0.30319.42000"),
@@ -903,6 +911,17 @@ internal static partial class ScriptExpressions
                 if (value is PsPrimitive { Value: Guid }) return value;
                 if (value is PsPrimitive { Value: string guid } && Guid.TryParse(guid, out var parsedGuid)) return PsPrimitive.Guid(parsedGuid);
                 throw CannotConvert(value, type, "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).", "InvalidCastParseTargetInvocation");
+            case IPAddressTypeName:
+                // [ipaddress]'10.0.0.5' (and -as [ipaddress], how scripts check an address): .NET's parse, which takes
+                // "1" as 0.0.0.1 as .NET Framework does.
+                if (value is PsObject { TypeNames: [IPAddressTypeName, ..] }) return value;
+                if (value is PsPrimitive { Value: string ipText } && System.Net.IPAddress.TryParse(ipText.Trim(), out var ip)) return RunContext.IPAddressObject(ip.ToString());
+                if (value is PsPrimitive { Value: int or long or uint } ipNumber && Convert.ToInt64(ipNumber.Value, CultureInfo.InvariantCulture) is var bits and >= 0 and <= uint.MaxValue)
+                {
+                    return RunContext.IPAddressObject(new System.Net.IPAddress(bits).ToString());
+                }
+
+                throw CannotConvert(value, type, "An invalid IP address was specified.", "InvalidCastParseTargetInvocation");
             case "System.Version":
                 if (value is PsPrimitive { Type: PsPrimitiveType.Version }) return value;
                 if (value is PsPrimitive { Value: string version } && Version.TryParse(version.Trim(), out var parsedVersion)) return PsPrimitive.Version(parsedVersion.ToString());

@@ -28,6 +28,7 @@ public class ScriptIdiomTests
     [TestCase(@"Test-Path $env:SystemRoot\System32", "True")]
     [TestCase(@"$d = 'C:\Windows'; Test-Path $d\System32\drivers", "True")]
     [TestCase(@"$n = 5; Write-Output $n-1", "5-1")]
+    [TestCase(@"[bool]('10.0.0.5' -as [ipaddress]); $null -eq ('999.1.1.1' -as [ipaddress]); ([ipaddress]'1').IPAddressToString; [ipaddress]::Parse('::1').AddressFamily; [ipaddress]::Loopback.ToString()", "True|True|0.0.0.1|InterNetworkV6|127.0.0.1")]
     [TestCase(@"[string]::new('=', 5); [string]::Equals('a', 'A', 'OrdinalIgnoreCase'); [datetime]::DaysInMonth(2024, 2); [datetime]::IsLeapYear(2023); [math]::Sign(-3); [math]::Log10(1000)", "=====|True|29|False|-1|3")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
