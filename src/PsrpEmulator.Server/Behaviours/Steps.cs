@@ -2709,6 +2709,57 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
     }
 
+    /// <summary>
+    /// A List[T]'s methods that take a Predicate (a script block PowerShell converts to one, <c>$_</c> the item):
+    /// Find (the first match or nothing), FindLast, FindAll (a list of the matches), FindIndex, Exists, TrueForAll and
+    /// RemoveAll (how many it took out). Null for another argument (the ordinary method lookup answers).
+    /// </summary>
+    private async ValueTask<PsValue?> ListPredicateAsync(PsObject list, ScriptExpressions.Accessor step, IPipelineHost? to, int blockNesting)
+    {
+        if (step.Arguments!.Trim().Length == 0 || await EvaluateAsync(step.Arguments, to, blockNesting + 1) is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block }) return null;
+        var items = list.Items.ToArray();
+        // The block as a Predicate delegate runs it: the item its only argument ($args[0], or its param block's first
+        // parameter), $_ not set, its output's truth the answer.
+        var matched = new List<PsValue>();
+        const string ItemVariable = "PsrpEmulatorPredicateItem";
+        var variables = scope.Variables;
+        var outer = variables.Get(ItemVariable);
+        try
+        {
+            foreach (var item in items)
+            {
+                variables.SetLocal(ItemVariable, item);
+                var capture = new CapturingHost(to ?? host);
+                await RunFunctionAsync("& $" + ItemVariable, block, capture, blockNesting + 1);
+                if (capture.Output.Count > 0 && (capture.Output.Count > 1 || ScriptExpressions.IsTrue(capture.Output[0]))) matched.Add(item);
+            }
+        }
+        finally
+        {
+            variables.SetLocal(ItemVariable, outer);
+        }
+
+        bool Matches(PsValue item) => matched.Any(m => ReferenceEquals(m, item));
+        switch (step.Text.ToUpperInvariant())
+        {
+            case "FIND":
+                return matched.Count > 0 ? matched[0] : PsNil.Instance;
+            case "FINDLAST":
+                return matched.Count > 0 ? matched[^1] : PsNil.Instance;
+            case "FINDALL":
+                return PsObjects.List(matched, list.TypeNames);
+            case "FINDINDEX":
+                return PsPrimitive.Int32(Array.FindIndex(items, Matches));
+            case "EXISTS":
+                return PsPrimitive.Boolean(matched.Count > 0);
+            case "TRUEFORALL":
+                return PsPrimitive.Boolean(matched.Count == items.Length);
+            default:
+                var removed = list.Items.RemoveAll(Matches);
+                return PsPrimitive.Int32(removed);
+        }
+    }
+
     // Members, indexes and method calls after a value, in order.
     private async ValueTask<PsValue> ApplyAccessorsAsync(PsValue value, IEnumerable<ScriptExpressions.Accessor> accessors, IPipelineHost? to, int blockNesting)
     {
@@ -2717,6 +2768,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (step.IsMethod && step.Text.ToUpperInvariant() is "WHERE" or "FOREACH" && await IntrinsicMethodAsync(value, step, to, blockNesting) is { } intrinsic)
             {
                 value = intrinsic;
+                continue;
+            }
+
+            if (step.IsMethod && value is PsObject { TypeNames: [var listType, ..] } genericList && listType.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) &&
+                step.Text.ToUpperInvariant() is "FIND" or "FINDALL" or "FINDLAST" or "FINDINDEX" or "EXISTS" or "TRUEFORALL" or "REMOVEALL" &&
+                await ListPredicateAsync(genericList, step, to, blockNesting) is { } predicated)
+            {
+                value = predicated;
                 continue;
             }
 

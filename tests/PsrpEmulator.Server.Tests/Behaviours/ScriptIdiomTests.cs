@@ -28,6 +28,9 @@ public class ScriptIdiomTests
     [TestCase(@"Test-Path $env:SystemRoot\System32", "True")]
     [TestCase(@"$d = 'C:\Windows'; Test-Path $d\System32\drivers", "True")]
     [TestCase(@"$n = 5; Write-Output $n-1", "5-1")]
+    // A script block as a Predicate: the item is its argument, $_ is not set.
+    [TestCase(@"$l = [System.Collections.Generic.List[int]]::new(); $l.AddRange([int[]](1, 5, 8, 12)); $l.Find({ $args[0] -gt 4 }); $null -eq $l.Find({ param($x) $x -gt 100 }); $l.FindAll({ $args[0] % 2 -eq 0 }) -join ','; $l.Exists({ $args[0] -eq 8 }); $l.FindIndex({ $args[0] -gt 6 }); $l.TrueForAll({ $args[0] -gt 0 }); $l.RemoveAll({ $args[0] -lt 6 }); $l -join ','; $l.Exists({ $null -ne $_ })",
+        "5|True|8,12|True|2|True|2|8,12|False")]
     [TestCase(@"[bool]('10.0.0.5' -as [ipaddress]); $null -eq ('999.1.1.1' -as [ipaddress]); ([ipaddress]'1').IPAddressToString; [ipaddress]::Parse('::1').AddressFamily; [ipaddress]::Loopback.ToString()", "True|True|0.0.0.1|InterNetworkV6|127.0.0.1")]
     [TestCase(@"[string]::new('=', 5); [string]::Equals('a', 'A', 'OrdinalIgnoreCase'); [datetime]::DaysInMonth(2024, 2); [datetime]::IsLeapYear(2023); [math]::Sign(-3); [math]::Log10(1000)", "=====|True|29|False|-1|3")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
