@@ -13,6 +13,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static partial class ScriptExpressions
 {
+    private static PsObject CharArray(IEnumerable<char> chars) => PsObjects.List([.. chars.Select(c => (PsValue)PsPrimitive.Char(c))], ["System.Char[]", "System.Array", "System.Object"]);
+
     internal const string CultureInfoTypeName = "System.Globalization.CultureInfo";
     internal const string IPAddressTypeName = "System.Net.IPAddress";
 
@@ -396,7 +398,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
             ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
-            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
@@ -655,6 +657,15 @@ internal static partial class ScriptExpressions
             (EncodingTypeName, _, _) when EncodingStaticMember(name, arguments) is { } encoding => encoding,
             (_, "NEW", >= 0) when ConstructedEncodingTypeNames.Contains(type.FullName) && NewEncoding(type.FullName, arguments!) is { } constructed => constructed,
             ("System.IO.Path", _, >= 1) when WindowsPath.Method(name, arguments!.Select(Text).ToList()) is { } path => path,
+            // Windows' separators, and the characters .NET Framework refuses in a file name or a path.
+            ("System.IO.Path", "DIRECTORYSEPARATORCHAR", -1) => PsPrimitive.Char('\\'),
+            ("System.IO.Path", "ALTDIRECTORYSEPARATORCHAR", -1) => PsPrimitive.Char('/'),
+            ("System.IO.Path", "PATHSEPARATOR", -1) => PsPrimitive.Char(';'),
+            ("System.IO.Path", "VOLUMESEPARATORCHAR", -1) => PsPrimitive.Char(':'),
+            ("System.IO.Path", "GETINVALIDFILENAMECHARS", 0) => CharArray(['"', '<', '>', '|', .. Enumerable.Range(0, 32).Select(c => (char)c), ':', '*', '?', '\\', '/']),
+            ("System.IO.Path", "GETINVALIDPATHCHARS", 0) => CharArray(['"', '<', '>', '|', .. Enumerable.Range(0, 32).Select(c => (char)c)]),
+            ("System.Boolean", "PARSE", 1) => Text(arguments![0]).Trim() is var flag && bool.TryParse(flag, out var parsedFlag) ? PsPrimitive.Boolean(parsedFlag)
+                : throw MethodError(name, 1, new FormatException("String was not recognized as a valid Boolean.")),
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             (StringBuilderTypeName, "NEW", >= 0) => NewStringBuilder(arguments!) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments!.Count)),
             // [Array]::Sort($a), [Array]::Reverse($a): the array itself, in place; IndexOf the first equal item's index.

@@ -28,6 +28,7 @@ public class ScriptIdiomTests
     [TestCase(@"Test-Path $env:SystemRoot\System32", "True")]
     [TestCase(@"$d = 'C:\Windows'; Test-Path $d\System32\drivers", "True")]
     [TestCase(@"$n = 5; Write-Output $n-1", "5-1")]
+    [TestCase(@"[IO.Path]::DirectorySeparatorChar; [IO.Path]::GetInvalidFileNameChars().Count; 'a:b?.txt'.IndexOfAny([IO.Path]::GetInvalidFileNameChars()); [bool]::Parse(' True '); [bool]::Parse('false')", @"\|41|1|True|False")]
     [TestCase(@"$g = New-Guid; $g.GetType().Name; $g.Guid -match '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'; (New-Guid).ToString() -ne (New-Guid).ToString()", "Guid|True|True")]
     // A script block as a Predicate: the item is its argument, $_ is not set.
     [TestCase(@"$l = [System.Collections.Generic.List[int]]::new(); $l.AddRange([int[]](1, 5, 8, 12)); $l.Find({ $args[0] -gt 4 }); $null -eq $l.Find({ param($x) $x -gt 100 }); $l.FindAll({ $args[0] % 2 -eq 0 }) -join ','; $l.Exists({ $args[0] -eq 8 }); $l.FindIndex({ $args[0] -gt 6 }); $l.TrueForAll({ $args[0] -gt 0 }); $l.RemoveAll({ $args[0] -lt 6 }); $l -join ','; $l.Exists({ $null -ne $_ })",
