@@ -220,6 +220,7 @@ internal sealed partial class RunContext
         "BLOCK-SMBSHAREACCESS" => "Block-SmbShareAccess",
         "UNBLOCK-SMBSHAREACCESS" => "Unblock-SmbShareAccess",
         "GET-VOLUME" => "Get-Volume",
+        "OPTIMIZE-VOLUME" => "Optimize-Volume",
         "GET-PARTITION" => "Get-Partition",
         "GET-DISK" => "Get-Disk",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",

@@ -13,11 +13,12 @@ namespace PsrpEmulator.Server.Behaviours;
 /// in its tables; a value no instance has is the cmdletization's not-found error (a drive letter is a character each:
 /// <c>-DriveLetter C:</c> looks for 'C' and ':'). Disks, partitions and volumes piped in choose what they hold. The
 /// disk's serial, ids and the System Reserved volume's free space are UNVERIFIED; other disks, GPT layouts,
-/// Initialize-Disk, New-Partition, Format-Volume and Resize-Partition are not emulated.
+/// Initialize-Disk, New-Partition, Format-Volume and Resize-Partition are not emulated; Optimize-Volume of a volume it
+/// has succeeds silently (image builders' -Defrag and -ReTrim).
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] StorageCommands = ["Get-Disk", "Get-Partition", "Get-Volume"];
+    internal static readonly string[] StorageCommands = ["Get-Disk", "Get-Partition", "Get-Volume", "Optimize-Volume"];
 
     private static readonly HashSet<string> StorageCommandNames = new(StorageCommands, StringComparer.Ordinal);
 
@@ -76,6 +77,28 @@ internal sealed partial class RunContext
 
         switch (command)
         {
+            case "Optimize-Volume":
+                {
+                    // Defrag, ReTrim, Analyze, SlabConsolidate of a volume the computer has: done, writing nothing (its
+                    // progress and verbose report are not emulated); a letter it has not is the not-found error.
+                    if (await Letters() is { } toOptimize)
+                    {
+                        foreach (var letter in toOptimize.Where(l => !volumes.Any(v => v.Letter is { } own && char.ToUpperInvariant(own) == char.ToUpperInvariant(l))))
+                        {
+                            await NotFound("MSFT_Volume", "DriveLetter", letter.ToString());
+                        }
+
+                        return;
+                    }
+
+                    if (await PartitionsOf("Partition") is null && await Texts("FileSystemLabel") is null)
+                    {
+                        throw new StatementTerminatedException(FunctionMissingParameter(command, "DriveLetter"));
+                    }
+
+                    return;
+                }
+
             case "Get-Volume":
                 {
                     var chosen = volumes.ToList();

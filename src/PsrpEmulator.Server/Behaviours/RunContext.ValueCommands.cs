@@ -76,6 +76,7 @@ internal sealed partial class RunContext
         ["Enable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetFirewallRule"] = ["Name", "DisplayName", "DisplayGroup", "Group", "InputObject", "PassThru", "PolicyStore", "GPOSession", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["Get-Volume"] = ["DriveLetter", "ObjectId", "UniqueId", "Path", "FileSystemLabel", "Partition", "DiskImage", "FilePath", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Optimize-Volume"] = ["DriveLetter", "ObjectId", "Path", "FileSystemLabel", "Partition", "Analyze", "Defrag", "ReTrim", "SlabConsolidate", "TierOptimize", "NormalPriority", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Disk"] = ["Number", "UniqueId", "FriendlyName", "SerialNumber", "Path", "Partition", "VirtualDisk", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Partition"] = ["DiskNumber", "PartitionNumber", "DiskId", "Offset", "DriveLetter", "Disk", "Volume", "StorageSubSystem", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "AllBindings", "IncludeHidden", "CimSession", "ThrottleLimit", "AsJob"],
@@ -683,6 +684,7 @@ internal sealed partial class RunContext
                     name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static" ||
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
                     NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
+                    command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
                     command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")
                 {
                     named[name] = null;
@@ -725,7 +727,7 @@ internal sealed partial class RunContext
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
-            "Get-Volume" => ["DriveLetter"],
+            "Get-Volume" or "Optimize-Volume" => ["DriveLetter"],
             "Get-Disk" => ["Number"],
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],

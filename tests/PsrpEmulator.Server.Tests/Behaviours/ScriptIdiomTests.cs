@@ -182,4 +182,16 @@ public class ScriptIdiomTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "False", "2", "True", "False", "True", "False", "7,8", "HashSet`1" }));
     }
+
+    [Test]
+    public async Task Optimize_Volume_of_a_volume_the_computer_has_succeeds_silently()
+    {
+        var host = await RunAsync("""
+            Optimize-Volume -DriveLetter C -Defrag; Optimize-Volume C -ReTrim -Verbose:$false; Get-Volume -DriveLetter C | Optimize-Volume -Analyze; 'done'
+            Optimize-Volume -DriveLetter Q -Defrag
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "done" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_DriveLetter,Optimize-Volume" }));
+    }
 }
