@@ -16,6 +16,10 @@ internal static partial class ScriptExpressions
     private static PsObject CharArray(IEnumerable<char> chars) => PsObjects.List([.. chars.Select(c => (PsValue)PsPrimitive.Char(c))], ["System.Char[]", "System.Array", "System.Object"]);
 
     internal const string CultureInfoTypeName = "System.Globalization.CultureInfo";
+
+    /// <summary>The culture a provider argument names: .NET's invariant one for [cultureinfo]::InvariantCulture, else the session's en-US.</summary>
+    internal static CultureInfo ProviderCulture(PsValue provider) =>
+        provider is PsObject { TypeNames: [CultureInfoTypeName, ..], ToStringValue: "" } ? CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
     internal const string IPAddressTypeName = "System.Net.IPAddress";
 
     private static PsObject CultureInfoObject(string name, int lcid, string displayName, string twoLetters, string threeLetters) =>
@@ -710,7 +714,7 @@ internal static partial class ScriptExpressions
     private static PsValue Parse(string typeName, string method, IReadOnlyList<PsValue> arguments)
     {
         // The provider given (the last argument a CultureInfo: the invariant one or en-US), else the session's en-US.
-        var culture = arguments.Count > 1 && arguments[^1] is PsObject { TypeNames: [CultureInfoTypeName, ..], ToStringValue: "" } ? System.Globalization.CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
+        var culture = arguments.Count > 1 ? ProviderCulture(arguments[^1]) : EnglishUnitedStates.Culture;
         var name = method == "PARSE" ? "Parse" : "ParseExact";
         if (arguments.Count == 0) throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
         var text = Text(arguments[0]);

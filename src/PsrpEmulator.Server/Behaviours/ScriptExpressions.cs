@@ -311,7 +311,7 @@ internal static partial class ScriptExpressions
                 // A date as a computer in UTC shows it (its Kind deciding the zone); both in the current culture (en-US on a
                 // Windows server), or the culture given ([cultureinfo]::InvariantCulture: .NET's invariant one).
                 var format = Arg(0);
-                var culture = arguments.Count == 2 && arguments[1] is PsObject { ToStringValue: "" } ? System.Globalization.CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
+                var culture = arguments.Count == 2 ? ProviderCulture(arguments[1]) : EnglishUnitedStates.Culture;
                 return PsPrimitive.String(formattable is DateTimeOffset ? DateKinds.Format(formatted, format, culture) : WindowsText.Format(formattable, format, culture));
             }
 
@@ -578,9 +578,9 @@ internal static partial class ScriptExpressions
                 return PsPrimitive.Boolean(Enumerate(arguments[0]).All(o => Find(Typed(o)) >= 0));
             case ("OVERLAPS", 1):
                 return PsPrimitive.Boolean(Enumerate(arguments[0]).Any(o => Find(Typed(o)) >= 0));
-            case ("INSERT" or "REMOVEAT" or "INDEXOF" or "SORT" or "REVERSE" or "ADDRANGE" or "GETRANGE" or "REMOVERANGE" or "TOARRAY" or "LASTINDEXOF", _):
-                // List's own methods: a HashSet has not these (PowerShell's MethodNotFound).
-                return null;
+            case ("CLEAR", 0):
+                items.Clear();
+                return PsNil.Instance;
             default:
                 return null;
         }
@@ -589,9 +589,8 @@ internal static partial class ScriptExpressions
     // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
     private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
     {
-        if (IsHashSet(list)) return name.ToUpperInvariant() is "ADD" or "REMOVE" or "CONTAINS" or "UNIONWITH" or "INTERSECTWITH" or "EXCEPTWITH" or "ISSUBSETOF" or "ISSUPERSETOF" or "OVERLAPS" or "CLEAR"
-            ? (name.Equals("Clear", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0 ? Clear(list.Items) : HashSetMethod(list, name, arguments))
-            : null;
+        // A HashSet has its own methods, not List's (another is PowerShell's MethodNotFound).
+        if (IsHashSet(list)) return HashSetMethod(list, name, arguments);
         var growable = IsGrowable(list);
         var items = list.Items;
         int Position(int i) => i < arguments.Count && AsNumber(arguments[i]) is { } n ? (int)n : -1;

@@ -2710,7 +2710,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// A List[T]'s methods that take a Predicate (a script block PowerShell converts to one, <c>$_</c> the item):
+    /// A List[T]'s methods that take a Predicate (a script block PowerShell converts to one, the item its argument):
     /// Find (the first match or nothing), FindLast, FindAll (a list of the matches), FindIndex, Exists, TrueForAll and
     /// RemoveAll (how many it took out). Null for another argument (the ordinary method lookup answers).
     /// </summary>
@@ -2720,18 +2720,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var items = list.Items.ToArray();
         // The block as a Predicate delegate runs it: the item its only argument ($args[0], or its param block's first
         // parameter), $_ not set, its output's truth the answer.
-        var matched = new List<PsValue>();
+        var matched = new List<int>();
         const string ItemVariable = "PsrpEmulatorPredicateItem";
         var variables = scope.Variables;
         var outer = variables.Get(ItemVariable);
         try
         {
-            foreach (var item in items)
+            for (var i = 0; i < items.Length; i++)
             {
-                variables.SetLocal(ItemVariable, item);
+                variables.SetLocal(ItemVariable, items[i]);
                 var capture = new CapturingHost(to ?? host);
                 await RunFunctionAsync("& $" + ItemVariable, block, capture, blockNesting + 1);
-                if (capture.Output.Count > 0 && (capture.Output.Count > 1 || ScriptExpressions.IsTrue(capture.Output[0]))) matched.Add(item);
+                if (capture.Output.Count > 0 && (capture.Output.Count > 1 || ScriptExpressions.IsTrue(capture.Output[0]))) matched.Add(i);
             }
         }
         finally
@@ -2739,24 +2739,24 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             variables.SetLocal(ItemVariable, outer);
         }
 
-        bool Matches(PsValue item) => matched.Any(m => ReferenceEquals(m, item));
         switch (step.Text.ToUpperInvariant())
         {
             case "FIND":
-                return matched.Count > 0 ? matched[0] : PsNil.Instance;
+                return matched.Count > 0 ? items[matched[0]] : PsNil.Instance;
             case "FINDLAST":
-                return matched.Count > 0 ? matched[^1] : PsNil.Instance;
+                return matched.Count > 0 ? items[matched[^1]] : PsNil.Instance;
             case "FINDALL":
-                return PsObjects.List(matched, list.TypeNames);
+                return PsObjects.List([.. matched.Select(i => items[i])], list.TypeNames);
             case "FINDINDEX":
-                return PsPrimitive.Int32(Array.FindIndex(items, Matches));
+                return PsPrimitive.Int32(matched.Count > 0 ? matched[0] : -1);
             case "EXISTS":
                 return PsPrimitive.Boolean(matched.Count > 0);
             case "TRUEFORALL":
                 return PsPrimitive.Boolean(matched.Count == items.Length);
             default:
-                var removed = list.Items.RemoveAll(Matches);
-                return PsPrimitive.Int32(removed);
+                // RemoveAll: the matching items out, last first so the indexes hold; how many.
+                for (var m = matched.Count - 1; m >= 0; m--) list.Items.RemoveAt(matched[m]);
+                return PsPrimitive.Int32(matched.Count);
         }
     }
 

@@ -230,12 +230,9 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Select(wmi, seed, null, condition) is not { } instances) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        if (instances.Count == 0) return await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false);
-
-        // Several instances: wmic asks "(Y/N/?)" before each, which is not emulated.
-        if (instances.Count > 1) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
-        string Value(string name) => instances[0].FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Values: [var v] } ? v : string.Empty;
+        var (instance, exitCode) = await SingleInstanceAsync(host, wmi, seed, computer, condition, cancellationToken).ConfigureAwait(false);
+        if (instance is null) return exitCode;
+        string Value(string name) => ValueOf(instance, name);
         var service = Value("Name");
         var running = Value("State").Equals("Running", StringComparison.OrdinalIgnoreCase);
         int returnValue;
@@ -279,10 +276,9 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Select(wmi, seed, null, condition) is not { } instances) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
-        if (instances.Count == 0) return await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (instances.Count > 1) return await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false);
-        string Value(string name) => instances[0].FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Values: [var v] } ? v : string.Empty;
+        var (instance, exitCode) = await SingleInstanceAsync(host, wmi, seed, computer, condition, cancellationToken).ConfigureAwait(false);
+        if (instance is null) return exitCode;
+        string Value(string name) => ValueOf(instance, name);
         var user = Value("Name");
         accounts.TryUpdateUser(user, old =>
         {
@@ -303,6 +299,23 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             $"Updating property(s) of '\\\\{computer}\\ROOT\\CIMV2:{seed.ClassName}.Domain=\"{Value("Domain")}\",Name=\"{user}\"'{NewLine}Property(s) update successful.{NewLine}", cancellationToken).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>
+    /// The one instance a verb that changes it (call, set) works on; null with wmic's exit code, its message written, for
+    /// a query WMI refuses, no instance, or several (wmic asks "(Y/N/?)" before each, which is not emulated).
+    /// </summary>
+    private async Task<(IReadOnlyList<WmiProperty>? Instance, int ExitCode)> SingleInstanceAsync(
+        ICommandLineHost host, ComputerWmi wmi, WmiClassSeed seed, string computer, string? condition, CancellationToken cancellationToken)
+    {
+        if (Select(wmi, seed, null, condition) is not { } instances) return (null, await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false));
+        if (instances.Count == 0) return (null, await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false));
+        if (instances.Count > 1) return (null, await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false));
+        return (instances[0], 0);
+    }
+
+    // A property's single value as text ("" for none).
+    private static string ValueOf(IReadOnlyList<WmiProperty> instance, string name) =>
+        instance.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Values: [var v] } ? v : string.Empty;
 
     // The instances the condition picks, with the properties asked for (all for none); null when WMI refuses the query
     // (it does not parse, names a property the class has not, or a LIKE pattern takes too long).
