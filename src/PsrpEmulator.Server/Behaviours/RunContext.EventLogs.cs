@@ -279,8 +279,8 @@ internal sealed partial class RunContext
             var users = (await Texts("UserName")).Select(VirtualFileSystem.Wildcard).ToList();
             var messageText = (await Texts("Message")).FirstOrDefault();
             var message = messageText is null ? null : VirtualFileSystem.Wildcard(messageText);
-            var after = arguments["After"] is { } afterWord ? await DateArgumentAsync(afterWord, to, blockNesting) : null;
-            var before = arguments["Before"] is { } beforeWord ? await DateArgumentAsync(beforeWord, to, blockNesting) : null;
+            var after = arguments["After"] is { } afterWord ? await DateArgumentAsync(afterWord, to, blockNesting, (command, "After")) : null;
+            var before = arguments["Before"] is { } beforeWord ? await DateArgumentAsync(beforeWord, to, blockNesting, (command, "Before")) : null;
 
             var name = logName;
             if (VirtualFileSystem.HasWildcard(logName))

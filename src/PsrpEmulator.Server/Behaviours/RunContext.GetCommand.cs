@@ -75,7 +75,8 @@ internal sealed partial class RunContext
                 found.Add(CommandInfoObject(image.Name, ApplicationCommandType, image.FullName, "10.0.17763.1", image.FullName));
             }
 
-            if (found.Count == 0 && !wildcard && WindowsCommands.Has(name) && WindowsCommands.FindModuleCommand(name) is null && WindowsCommands.ProgramFile(name) is null)
+            if (found.Count == 0 && !wildcard && WindowsCommands.Has(name) && WindowsCommands.FindModuleCommand(name) is null && WindowsCommands.ProgramFile(name) is null &&
+                WindowsCommands.AliasTarget(name) is null)
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command of '{name}' is not emulated: give the command a rule"));
             }

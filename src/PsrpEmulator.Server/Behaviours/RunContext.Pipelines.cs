@@ -445,7 +445,7 @@ internal sealed partial class RunContext
     /// </summary>
     private IPipelineHost? StageHost(string command, List<string> words, IPipelineHost? to) =>
         Statements.ActionPreferences(command + " " + string.Join(" ", words)) is { } own && (own.ErrorAction is not null || own.WarningAction is not null)
-            ? new ActionPreferenceHost(to ?? Host, own.ErrorAction, own.WarningAction)
+            ? new ActionPreferenceHost(to ?? Host, own.ErrorAction, own.WarningAction, cmdlet: true)
             : to;
 
     /// <summary>Runs <c>first | stage | stage ...</c>, as <see cref="PipelineStages"/> read it.</summary>
@@ -553,8 +553,25 @@ internal sealed partial class RunContext
     }
 
     /// <summary>An argument converted to an Int32 parameter's value, as PowerShell's binder converts it.</summary>
-    private async ValueTask<int> IntegerArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
-        (int)((PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("int")!)).Value!;
+    private async ValueTask<int> IntegerArgumentAsync(string word, IPipelineHost? to, int blockNesting, (string Command, string Parameter)? binding = null) =>
+        (int)((PsPrimitive)BoundCast(await ArgumentAsync(word, to, blockNesting), "int", binding)).Value!;
+
+    /// <summary>
+    /// A cmdlet parameter's conversion: a value that does not convert is the binder's statement-terminating
+    /// "Cannot bind parameter 'X'. Cannot convert value ..." (CannotConvertArgumentNoMessage); without a
+    /// <paramref name="binding"/>, the plain conversion error.
+    /// </summary>
+    private static PsValue BoundCast(PsValue value, string type, (string Command, string Parameter)? binding)
+    {
+        try
+        {
+            return ScriptExpressions.Cast(value, ScriptExpressions.ResolveType(type)!);
+        }
+        catch (ScriptExpressionException e) when (binding is var (command, parameter))
+        {
+            throw new StatementTerminatedException(ParameterError(command, $"Cannot bind parameter '{parameter}'. {e.Error.Message}", "CannotConvertArgumentNoMessage"));
+        }
+    }
 
     /// <summary>
     /// An integer parameter's value as the binder converts it (to Int64), checked against the parameter's ValidateRange
@@ -577,16 +594,16 @@ internal sealed partial class RunContext
     }
 
     /// <summary>An argument converted to a DateTime parameter's value (a string in the invariant culture).</summary>
-    private async ValueTask<DateTimeOffset?> DateArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
-        (await DatePrimitiveArgumentAsync(word, to, blockNesting)).Value as DateTimeOffset?;
+    private async ValueTask<DateTimeOffset?> DateArgumentAsync(string word, IPipelineHost? to, int blockNesting, (string Command, string Parameter)? binding = null) =>
+        (await DatePrimitiveArgumentAsync(word, to, blockNesting, binding)).Value as DateTimeOffset?;
 
     // The argument as a [datetime], with its Kind (a parsed text's Unspecified, UtcNow's Utc).
-    private async ValueTask<PsPrimitive> DatePrimitiveArgumentAsync(string word, IPipelineHost? to, int blockNesting) =>
-        (PsPrimitive)ScriptExpressions.Cast(await ArgumentAsync(word, to, blockNesting), ScriptExpressions.ResolveType("datetime")!);
+    private async ValueTask<PsPrimitive> DatePrimitiveArgumentAsync(string word, IPipelineHost? to, int blockNesting, (string Command, string Parameter)? binding = null) =>
+        (PsPrimitive)BoundCast(await ArgumentAsync(word, to, blockNesting), "datetime", binding);
 
     private async ValueTask<Stage> BuildStageAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
-        async ValueTask<int?> IntegerAsync(string name) => arguments[name] is { } word ? await IntegerArgumentAsync(word, to, blockNesting) : null;
+        async ValueTask<int?> IntegerAsync(string name) => arguments[name] is { } word ? await IntegerArgumentAsync(word, to, blockNesting, (command, name)) : null;
 
         ValueTask<List<string>> NamesAsync(string? word) => ArgumentTextsAsync(word, to, blockNesting);
 

@@ -1301,7 +1301,7 @@ internal sealed partial class RunContext
 
         if (byParts)
         {
-            async ValueTask<int> Part(string name) => arguments[name] is { } word ? await IntegerArgumentAsync(word, to, blockNesting) : 0;
+            async ValueTask<int> Part(string name) => arguments[name] is { } word ? await IntegerArgumentAsync(word, to, blockNesting, ("New-TimeSpan", name)) : 0;
             var days = await Part("Days");
             var hours = await Part("Hours");
             var minutes = await Part("Minutes");
@@ -1310,7 +1310,7 @@ internal sealed partial class RunContext
         }
 
         // The arguments first, then the cmdlet's now (as PowerShell binds them before the cmdlet runs).
-        async ValueTask<DateTimeOffset?> Date(string name) => arguments[name] is { } word ? await DateArgumentAsync(word, to, blockNesting) : null;
+        async ValueTask<DateTimeOffset?> Date(string name) => arguments[name] is { } word ? await DateArgumentAsync(word, to, blockNesting, ("New-TimeSpan", name)) : null;
         var start = await Date("Start");
         var end = await Date("End");
         var now = time.GetUtcNow();
@@ -1376,14 +1376,14 @@ internal sealed partial class RunContext
     {
         const string command = "Get-Date";
         // -Date keeps its Kind (GetDateCommand moves the given DateTime); the clock's date is Local.
-        var given = arguments["Date"] is { } dateWord ? await DatePrimitiveArgumentAsync(dateWord, to, blockNesting) : null;
+        var given = arguments["Date"] is { } dateWord ? await DatePrimitiveArgumentAsync(dateWord, to, blockNesting, (command, "Date")) : null;
         var kind = given?.DateKind ?? DateTimeKind.Local;
         var date = given?.Value as DateTimeOffset? ?? (scope.Variables.Runspace.Time ?? time).GetUtcNow(); // the session's clock, as the Get-Date rule's
         var day = date.ToOffset(TimeSpan.Zero).DateTime;
         foreach (var (part, minimum, maximum) in new[] { ("Year", 1, 9999), ("Month", 1, 12), ("Day", 1, 31), ("Hour", 0, 23), ("Minute", 0, 59), ("Second", 0, 59), ("Millisecond", 0, 999) })
         {
             if (arguments[part] is not { } word) continue;
-            var value = await IntegerArgumentAsync(word, to, blockNesting);
+            var value = await IntegerArgumentAsync(word, to, blockNesting, (command, part));
             if (value < minimum || value > maximum)
             {
                 var (side, bound, relation) = value < minimum ? ("less than the minimum", minimum, "greater than or equal to") : ("greater than the maximum", maximum, "less than or equal to");

@@ -826,7 +826,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     // A command's own parameter inside a statement the preferences already wrap answers to the
                     // statement's output, not to that wrapper.
                     var underlying = output is ActionPreferenceHost wrapped ? wrapped.Inner : output;
-                    var preferences = new ActionPreferenceHost(underlying, errorAction, warningAction, own && actions!.HasVariables ? actions : null);
+                    var preferences = new ActionPreferenceHost(underlying, errorAction, warningAction, own && actions!.HasVariables ? actions : null,
+                        cmdlet: own && scope.Variables.Function(UnknownCommandScript.FirstWordOf(actions!.Bare)) is null);
                     var verboseBefore = _verboseSwitch;
                     _verboseSwitch = own && actions!.Verbose;
                     try
@@ -1347,8 +1348,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
         {
-            // A binding error ends the call, not the script (inside a try, the catch takes it).
-            await WriteStatementErrorAsync(e.Error, to ?? host);
+            // A binding error ends the call, not the script (inside a try, the catch takes it); the call's own
+            // -ErrorAction does not hide it.
+            await WriteStatementErrorAsync(e.Error, to ?? host, passesOwnAction: true);
             return;
         }
 
@@ -1984,14 +1986,28 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A statement-terminating error: inside a try block it goes to the catch (PowerShell catches an unknown command
     /// or an expression's error there); elsewhere it is written and the script goes on.
     /// </summary>
-    private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output)
+    private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output, bool passesOwnAction = false)
     {
         scope.Variables.ErrorsWritten++;
         if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
         if (UnansweredFails && depth == 0 && _commandStatementNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
         // $ErrorActionPreference = 'Stop' makes it terminating for the script too.
-        if (string.Equals(Preference("ErrorActionPreference"), "Stop", StringComparison.OrdinalIgnoreCase)) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
-        return output.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+        var preference = Preference("ErrorActionPreference");
+        if (string.Equals(preference, "Stop", StringComparison.OrdinalIgnoreCase)) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
+        var record = errorRecords(error);
+        if (output is ActionPreferenceHost own && (own.ForCmdlet || passesOwnAction))
+        {
+            // A command's -ErrorAction does not hide its terminating error (Get-Date -Date x -ErrorAction
+            // SilentlyContinue still shows the binding error); $ErrorActionPreference = 'SilentlyContinue' does.
+            output = own.PassTerminating(record);
+            if (string.Equals(preference, "SilentlyContinue", StringComparison.OrdinalIgnoreCase) || string.Equals(preference, "Ignore", StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.Equals(preference, "SilentlyContinue", StringComparison.OrdinalIgnoreCase)) output.Runspace?.RecordError(record);
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        return output.WriteAsync(new ErrorRecordMessage(record), cancellationToken);
     }
 
     /// <summary>
@@ -3340,8 +3356,24 @@ internal sealed class PipelineTerminatedException(PSInvocationState state, Scrip
 /// (SilentlyContinue, Ignore) or stops at (Stop: the first one ends the command as a terminating error), and the
 /// warnings it drops.
 /// </summary>
-internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction, Statements.CommonParameters? variables = null) : ForwardingHost(inner)
+internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAction, string? warningAction, Statements.CommonParameters? variables = null, bool cmdlet = false) : ForwardingHost(inner)
 {
+    /// <summary>
+    /// The wrapper is a cmdlet's own -ErrorAction: the cmdlet's terminating errors (a parameter binding error,
+    /// ThrowTerminatingError) pass it, as in PowerShell, where -ErrorAction governs only the errors a command writes.
+    /// </summary>
+    public bool ForCmdlet => cmdlet;
+
+    /// <summary>
+    /// A terminating error of the command passes its -ErrorAction; its -ErrorVariable keeps it all the same (even under
+    /// Ignore: MshCommandRuntime.ManageException appends it to the error variables). Returns the host it goes on to.
+    /// </summary>
+    public IPipelineHost PassTerminating(PsObject record)
+    {
+        if (_errors is not null) Keep(_errors, record, null);
+        return Inner;
+    }
+
     // What -ErrorVariable, -WarningVariable and -OutVariable keep (as PowerShell's MshCommandRuntime: an error or a
     // warning the preference hides too, unless it is Ignore; every output object).
     private readonly List<PsValue>? _errors = variables?.ErrorVariable is null ? null : [];

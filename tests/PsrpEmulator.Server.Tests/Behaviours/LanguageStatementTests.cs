@@ -93,6 +93,7 @@ public class LanguageStatementTests
     [TestCase("'ab' -like 'a[b'", "a[b")]
     [TestCase("'a' -like '[]'", "[]")]
     [TestCase("'x' | Where-Object { $_ -like 'x[' }", "x[")]
+    [TestCase("Get-ChildItem 'C:\\[; x -V (y' -ErrorAction SilentlyContinue", "[; x -V (y")]
     public async Task A_wildcard_pattern_with_an_open_or_empty_set_is_PowerShells_WildcardPatternException(string statement, string pattern) =>
         await AssertOneErrorThenNextAsync(statement, "RuntimeException", $"The specified wildcard character pattern is not valid: {pattern}");
 
@@ -103,7 +104,7 @@ public class LanguageStatementTests
     /// <summary>A range the wrong way round matches nothing (WildcardPatternMatcher compares both ends), never a regex error; '-', '^' and '\' are themselves.</summary>
     [Test]
     public async Task A_wildcard_set_with_a_reversed_range_or_regex_characters_matches_as_PowerShell_s_matcher() =>
-        Assert.That(await OutputOfAsync("'y' -like '[z-a]'; 'y' -like '[z-ay]'; '-' -like '[a-]'; '^' -like '[^x]'; 'x' -like '[^x]'; '\\' -like '[\\]'; Get-ChildItem 'C:\\[; x -V (y' -ErrorAction SilentlyContinue; 'done'"),
+        Assert.That(await OutputOfAsync("'y' -like '[z-a]'; 'y' -like '[z-ay]'; '-' -like '[a-]'; '^' -like '[^x]'; 'x' -like '[^x]'; '\\' -like '[\\]'; 'done'"),
             Is.EqualTo(new[] { "False", "True", "True", "True", "True", "True", "done" }));
 
     /// <summary>The Variable: drive in Test-Path, and drive- and scope-qualified names in Set-Variable, as Packer's powershell provisioner writes them.</summary>
@@ -617,6 +618,33 @@ public class LanguageStatementTests
     [TestCase("Write-Warning 'w' -WarningVariable wv -WarningAction SilentlyContinue; \"$wv\"; $wv.Count", "w|1")]
     public async Task ErrorVariable_WarningVariable_and_OutVariable_keep_what_the_command_wrote(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    /// <summary>
+    /// -ErrorAction governs only the errors a command writes: its terminating errors (a parameter binding error, a
+    /// cmdlet's ThrowTerminatingError) are shown under SilentlyContinue and Ignore too, and -ErrorVariable keeps them.
+    /// </summary>
+    [TestCase("Get-Date -Date garbage -ErrorAction SilentlyContinue", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.GetDateCommand",
+        "Cannot bind parameter 'Date'. Cannot convert value \"garbage\" to type \"System.DateTime\". Error: \"String was not recognized as a valid DateTime.\"")]
+    [TestCase("Get-Date -Year abc -EA Ignore", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.GetDateCommand",
+        "Cannot bind parameter 'Year'. Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    [TestCase("Set-TimeZone -Id Nowhere -ErrorAction SilentlyContinue", "TimeZoneNotFound,Microsoft.PowerShell.Commands.SetTimeZoneCommand",
+        "The time zone ID 'Nowhere' was not found on the local computer.")]
+    [TestCase("function f { [CmdletBinding()] param([int]$n) $n }; f -n abc -EA 0", "ParameterArgumentTransformationError,f",
+        "Cannot process argument transformation on parameter 'n'. Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    public async Task ErrorAction_SilentlyContinue_does_not_hide_a_command_s_terminating_error(string statement, string id, string message) =>
+        await AssertOneErrorThenNextAsync(statement, id, message);
+
+    [Test]
+    public async Task A_terminating_error_is_kept_in_ErrorVariable_and_hidden_only_by_the_session_s_ErrorActionPreference()
+    {
+        var (host, outcome) = await RunAsync(
+            "Get-Date -Date x -EA Ignore -ErrorVariable ev; $ev.Count; $ErrorActionPreference = 'SilentlyContinue'; " +
+            "Get-Date -Date y -EA Continue; 'after'; $Error[0].FullyQualifiedErrorId; Get-Item C:\\nope; $Error[0].FullyQualifiedErrorId");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.GetDateCommand" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "after", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.GetDateCommand", "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand" }));
+    }
 
     [Test]
     public async Task The_session_s_ErrorActionPreference_applies_to_every_command_unless_its_own_parameter_says_otherwise()
