@@ -48,6 +48,8 @@ internal sealed partial class RunContext
 
             // A function shadows a cmdlet of the same name, as in PowerShell.
             if (session?.Function(words[0]) is { } body) stages.Add((words[0], words, body));
+            // A script block invoked in the pipeline (| & { process { } }, | & $sb, | . { }): a function of that body.
+            else if (words is [var invoke and ("&" or "."), ['{', .., '}'] block, ..]) stages.Add((invoke, [invoke, .. words.Skip(2)], block[1..^1]));
             else if (CanonicalCmdlet(words[0]) is { } command) stages.Add((command, words.GetRange(1, words.Count - 1), null));
             // A cmdlet that binds its path or name from each object piped in ("WinRM" | Get-Service, $paths | Test-Path).
             else if (PipelineBoundParameter(words[0]) is var (bound, parameter)) stages.Add((RerunStageCommand, [bound, parameter, .. words.Skip(1)], null));
@@ -1611,7 +1613,7 @@ internal sealed partial class RunContext
     {
         private readonly Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
         private Dictionary<string, PsValue> _locals = new(StringComparer.OrdinalIgnoreCase);
-        private IReadOnlyList<(string Name, bool ByValue, bool ByPropertyName)> _fromPipeline = [];
+        private IReadOnlyList<ScriptParameters.PipelineParameter> _fromPipeline = [];
         private readonly Dictionary<string, PsValue> _bound = new(StringComparer.OrdinalIgnoreCase);
         private string? _begin;
         private string? _process;
@@ -1640,16 +1642,30 @@ internal sealed partial class RunContext
         {
             // Parameters that take pipeline input get each object (by value) or its property of their name, and keep
             // the last one bound: the end block (the body of a function without named blocks) sees that.
-            foreach (var (name, byValue, byPropertyName) in _fromPipeline)
+            // Each is converted to its declared type ("5" to an [int]); an object no parameter takes is the binder's
+            // InputObjectNotBound error, and the function does not process it.
+            var bound = false;
+            foreach (var parameter in _fromPipeline)
             {
-                if (byValue)
+                if (parameter.ByValue && parameter.Converted(item) is { } converted)
                 {
-                    _bound[name] = item;
+                    _bound[parameter.Name] = converted;
+                    bound = true;
                 }
-                else if (byPropertyName && VariableValueTemplate.Member(item, name) is var property && property is not PsNil)
+                else if (parameter.ByPropertyName && PropertyFor(item, parameter) is { } property && parameter.Converted(property) is { } convertedProperty)
                 {
-                    _bound[name] = property;
+                    _bound[parameter.Name] = convertedProperty;
+                    bound = true;
                 }
+            }
+
+            if (!bound && _fromPipeline.Count > 0)
+            {
+                var name = UnknownCommandScript.FirstWordOf(call);
+                await context.WriteErrorAsync(new ScriptedError(
+                    "The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.",
+                    $"InputObjectNotBound,{name}", ErrorCategory.InvalidArgument, "System.Management.Automation.ParameterBindingException", PipelineVariables.Display(item)) { Activity = name }, to ?? context.Host);
+                return;
             }
 
             if (_process is not null)
@@ -1664,6 +1680,17 @@ internal sealed partial class RunContext
                 if (input.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"a function's $input keeps at most {MaxStageObjects} objects in the emulator");
                 input.Add(item);
             }
+        }
+
+        // The object's property of the parameter's name, else of one of its aliases; null when it has none.
+        private static PsValue? PropertyFor(PsValue item, ScriptParameters.PipelineParameter parameter)
+        {
+            foreach (var name in parameter.Aliases.Prepend(parameter.Name))
+            {
+                if (VariableValueTemplate.Member(item, name) is var property && property is not PsNil) return property;
+            }
+
+            return null;
         }
 
         public override async ValueTask EndAsync()

@@ -603,6 +603,8 @@ internal static partial class ScriptExpressions
                 PsPrimitive.DateTime(date, Enum.TryParse<DateTimeKind>(Text(arguments[1]).Trim(), ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind
                     : throw new ScriptExpressionException(ScriptedError.MethodInvocation("SpecifyKind", 2,
                         $"Cannot convert argument \"kind\", with value: \"{Text(arguments[1])}\", for \"SpecifyKind\" to type \"System.DateTimeKind\"", typeof(ArgumentException)))),
+            ("System.DateTime", "MINVALUE", -1) => PsPrimitive.DateTime(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero), DateTimeKind.Unspecified),
+            ("System.DateTime", "MAXVALUE", -1) => PsPrimitive.DateTime(new DateTimeOffset(DateTime.MaxValue, TimeSpan.Zero), DateTimeKind.Unspecified),
             ("System.DateTime", "TODAY", -1) => PsPrimitive.DateTime(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero)),
             ("System.DateTime", "PARSE" or "PARSEEXACT", _) or ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 1) => Parse(type.FullName, name, arguments!),
             // [double]::Parse(text, [cultureinfo]::InvariantCulture): the provider named.
@@ -1074,6 +1076,7 @@ internal static partial class ScriptExpressions
         if (full == "System.Object") return true;
         // A wrapped primitive (a string with notes) is of the primitive's types, and a PSObject.
         if (WrappedPrimitive(value) is { } inner && full != "System.Management.Automation.PSObject") return Is(inner, typeName);
+        if (ImplementsInterface(value!, full) is { } implements) return implements;
         var own = TypeName(value);
         if (value is PsPrimitive primitive)
         {
@@ -1090,6 +1093,36 @@ internal static partial class ScriptExpressions
         return value is PsObject { TypeNames: { } names } && names.Any(n => string.Equals(n, full, StringComparison.OrdinalIgnoreCase) ||
                                                           string.Equals(n, "Deserialized." + full, StringComparison.OrdinalIgnoreCase) ||
                                                           n.EndsWith("." + full, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Whether the value's .NET type implements one of the interfaces scripts test for (<c>$x -is [Collections.IDictionary]</c>
+    /// to tell a table from a list, <c>[IComparable]</c>, <c>[IFormattable]</c>): as .NET's types do (a string is
+    /// IEnumerable but no ICollection, a HashSet no IList); null for a name that is none of them.
+    /// </summary>
+    private static bool? ImplementsInterface(PsValue value, string full)
+    {
+        var name = full.StartsWith("System.", StringComparison.OrdinalIgnoreCase) ? full["System.".Length..] : full;
+        if (name.StartsWith("Collections.", StringComparison.OrdinalIgnoreCase)) name = "System." + name;
+        var kind = value is PsObject { CollectionKind: var k } ? k : PsCollectionKind.None;
+        var isString = value is PsPrimitive { Value: string };
+        var isTable = kind == PsCollectionKind.Dictionary;
+        var isList = kind is PsCollectionKind.List or PsCollectionKind.Stack or PsCollectionKind.Queue;
+        var number = value is PsPrimitive { Value: byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal };
+        var primitive = value as PsPrimitive;
+        var isEnum = value is PsObject enumObject && ValueProperties.IsEnum(enumObject);
+        return name.ToUpperInvariant() switch
+        {
+            "SYSTEM.COLLECTIONS.IENUMERABLE" or "IENUMERABLE" => isString || isTable || isList || kind == PsCollectionKind.Enumerable,
+            "SYSTEM.COLLECTIONS.ICOLLECTION" or "ICOLLECTION" => isTable || isList,
+            "SYSTEM.COLLECTIONS.ILIST" or "ILIST" => kind == PsCollectionKind.List && !(value is PsObject { TypeNames: [var set, ..] } && set.StartsWith(HashSetTypeName, StringComparison.Ordinal)),
+            "SYSTEM.COLLECTIONS.IDICTIONARY" or "IDICTIONARY" or "SYSTEM.COLLECTIONS.SPECIALIZED.IORDEREDDICTIONARY" => isTable,
+            "ICOMPARABLE" => isString || number || isEnum || primitive?.Value is char or bool or DateTimeOffset or TimeSpan or Guid || primitive?.Type == PsPrimitiveType.Version,
+            "IFORMATTABLE" => number || isEnum || primitive?.Value is DateTimeOffset or TimeSpan or Guid,
+            "ICONVERTIBLE" => isString || number || isEnum || primitive?.Value is char or bool or DateTimeOffset,
+            "ICLONEABLE" => isString || isTable || (isList && value is PsObject { TypeNames: [var arrayType, ..] } && !arrayType.StartsWith("System.Collections.Generic.", StringComparison.Ordinal)),
+            _ => null,
+        };
     }
 
     /// <summary>Bitwise <c>-band</c>, <c>-bor</c>, <c>-bxor</c>, <c>-shl</c>, <c>-shr</c> over integers (Int32 unless an operand is wider).</summary>

@@ -121,10 +121,12 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>One step after a value: <c>.Name</c> (a member) or <c>[expression]</c> (an index).</summary>
-    internal readonly record struct Accessor(bool IsIndex, string Text, string? Arguments = null)
+    internal readonly record struct Accessor(bool IsIndex, string Text, string? Arguments = null, bool IsDynamic = false)
     {
         /// <summary>A method call: <c>.Name(arguments)</c>.</summary>
         public bool IsMethod => Arguments is not null;
+
+        // IsDynamic: Text is an expression whose value names the member ($o.$name, $o.($expr), $o."$prefix$n", "x".$m()).
     }
 
     /// <summary>
@@ -189,10 +191,35 @@ internal static partial class ScriptExpressions
                 if (close >= t.Length) return null;
                 var literal = t[(i + 1)..(close + 1)];
                 var name = Statements.SingleQuotedLiteral(literal) ?? (literal[0] == '"' && literal.AsSpan(1, literal.Length - 2).IndexOfAny("$`\"") < 0 ? literal[1..^1] : null);
+                if (name is null && literal[0] == '"' && !(close + 1 < t.Length && t[close + 1] == '('))
+                {
+                    // $o."$prefix$n": an expandable string names the member.
+                    steps.Add(new Accessor(false, literal, IsDynamic: true));
+                    quoted = true;
+                    i = close + 1;
+                    continue;
+                }
+
                 if (name is null || name.Length == 0 || (close + 1 < t.Length && t[close + 1] == '(')) return null;
                 steps.Add(new Accessor(false, name));
                 quoted = true;
                 i = close + 1;
+            }
+            else if (t[i] == '.' && i + 1 < t.Length && t[i + 1] is '$' or '(' && DynamicMemberEnd(t, i + 1) is { } dynamicEnd)
+            {
+                // A member named by a value: $o.$name, $o.($expr), and a method so named ("abc".$m()).
+                var nameExpression = t[(i + 1)..dynamicEnd];
+                if (dynamicEnd < t.Length && t[dynamicEnd] == '(')
+                {
+                    var close = Statements.MatchingClose(t, dynamicEnd, ')');
+                    if (close < 0) return null;
+                    steps.Add(new Accessor(false, nameExpression, t[(dynamicEnd + 1)..close], IsDynamic: true));
+                    i = close + 1;
+                    continue;
+                }
+
+                steps.Add(new Accessor(false, nameExpression, IsDynamic: true));
+                i = dynamicEnd;
             }
             else if (t[i] == '.')
             {
@@ -236,9 +263,23 @@ internal static partial class ScriptExpressions
         }
 
         // ($env:TEMP.Length is this reader's: the rules' $x.Prop does not read environment variables.)
-        if (steps.Count == 0 || (!forAssignment && !quoted && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod) &&
+        if (steps.Count == 0 || (!forAssignment && !quoted && t[0] == '$' && t[1] != '(' && steps.All(s => !s.IsIndex && !s.IsMethod && !s.IsDynamic) &&
             !t.StartsWith("$env:", StringComparison.OrdinalIgnoreCase))) return null;
         return (t[..(headEnd + 1)], steps);
+    }
+
+    // Where a dynamic member name starting at start ($name, $scope:name, (expression)) ends; null when it is no such name.
+    private static int? DynamicMemberEnd(string t, int start)
+    {
+        if (t[start] == '(')
+        {
+            var close = Statements.MatchingClose(t, start, ')');
+            return close < 0 ? null : close + 1;
+        }
+
+        var end = start + 1;
+        while (end < t.Length && (char.IsLetterOrDigit(t[end]) || t[end] is '_' or ':')) end++;
+        return end == start + 1 || !(char.IsLetter(t[start + 1]) || t[start + 1] == '_') ? null : end;
     }
 
     // Where "[Type]::Member" or "[Type]::Method(...)" at the text's start ends, when a member or index follows it and the
@@ -606,6 +647,9 @@ internal static partial class ScriptExpressions
             // Clone: a shallow copy of the same type (an array's, an ArrayList's).
             ("CLONE", 0) => PsObjects.List([.. items], list.TypeNames),
             ("INSERT", 2) when items.Count >= MaxCollectionItems => throw CollectionTooLarge(),
+            // List[T].Remove tells whether it removed the item (ArrayList.Remove gives nothing).
+            ("REMOVE", 1) when GenericListElement(list) is not null => items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true)) is var found &&
+                Remove(items, found) is var _ ? PsPrimitive.Boolean(found >= 0) : null,
             ("REMOVE", 1) => Remove(items, items.FindIndex(item => ScalarEquals(item, arguments[0], caseSensitive: true))),
             ("REMOVEAT", 1) => Position(0) is var at && (at < 0 || at >= items.Count) ? throw new ArgumentOutOfRangeException("index", "Index was out of range. Must be non-negative and less than the size of the collection.") : Remove(items, at),
             ("INSERT", 2) => Position(0) is var at && (at < 0 || at > items.Count) ? throw new ArgumentOutOfRangeException("index", "Insertion index was out of range. Must be non-negative and less than or equal to size.") : Insert(items, at, arguments[1]),
@@ -765,6 +809,10 @@ internal static partial class ScriptExpressions
         if (IsCollection(index)) return PsObjects.List(Enumerate(index).Select(i => Index(value, i)).Where(v => v is not PsNil).ToList(), ListValueTemplate.ArrayTypeNames);
         switch (value)
         {
+            // An [ordered] dictionary's Int32 indexer is positional ($o[0] is the first entry's value), even where an
+            // integer is a key: OrderedDictionary's this[int] wins over this[object] in PowerShell's binder.
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary, TypeNames: ["System.Collections.Specialized.OrderedDictionary", ..] } ordered when index is PsPrimitive { Value: int position }:
+                return position >= 0 && position < ordered.Entries.Count ? ordered.Entries[position].Value : PsNil.Instance;
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
                 return FindEntry(table, index) is var entry and >= 0 ? table.Entries[entry].Value : PsNil.Instance;
             // $o.PSObject.Properties['Name']: the property of that name (any case), else $null.
@@ -990,6 +1038,38 @@ internal static partial class ScriptExpressions
         if (text[i] is '+' or '-' && i >= 2 && text[i - 1] is 'e' or 'E' && char.IsDigit(text[i - 2]) && char.IsDigit(next)) return false;
         // 3..-1: the sign of the range's end, not a subtraction.
         if (text[i] is '-' or '+' && text.AsSpan(start, i - start).TrimEnd().EndsWith("..", StringComparison.Ordinal)) return false;
+        // [int]-3, [double]-$x: the sign of a cast's operand (what is before it is only type literals).
+        if (text[i] is '-' or '+' && OnlyTypeLiterals(text.AsSpan(start, i - start).Trim())) return false;
+        return true;
+    }
+
+    // Whether the text is one or more bracketed names ([int], [int][string]) and nothing else.
+    private static bool OnlyTypeLiterals(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 3 || text[0] != '[') return false;
+        while (text.Length > 0)
+        {
+            if (text[0] != '[') return false;
+            var depth = 0;
+            var close = -1;
+            for (var k = 0; k < text.Length; k++)
+            {
+                if (text[k] == '[') depth++;
+                else if (text[k] == ']' && --depth == 0)
+                {
+                    close = k;
+                    break;
+                }
+                else if (!(char.IsLetterOrDigit(text[k]) || text[k] is '.' or '_' or ',' or ' ' or '`'))
+                {
+                    return false;
+                }
+            }
+
+            if (close < 2) return false;
+            text = text[(close + 1)..].TrimStart();
+        }
+
         return true;
     }
 

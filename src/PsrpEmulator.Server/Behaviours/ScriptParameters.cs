@@ -758,23 +758,45 @@ internal static partial class ScriptParameters
         return ScalarForms.TryLiteral(text) is PsPrimitive number && number.Value is not bool ? number : PsNil.Instance;
     }
 
+    /// <summary>A parameter that takes pipeline input, with its declared type (null: any) and its [Alias()] names (also property names it binds from).</summary>
+    public sealed record PipelineParameter(string Name, bool ByValue, bool ByPropertyName, ScriptExpressions.KnownType? Type, IReadOnlyList<string> Aliases)
+    {
+        /// <summary>The value converted to the parameter's type, as the binder coerces pipeline input; null when it does not convert.</summary>
+        public PsValue? Converted(PsValue value)
+        {
+            if (Type is null || value is PsNil) return value;
+            try
+            {
+                return ScriptExpressions.Cast(value, Type);
+            }
+            catch (ScriptExpressionException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>
     /// The parameters of a param block that take pipeline input: by value (<c>[Parameter(ValueFromPipeline)]</c>) or by
     /// the object's property of their name (<c>ValueFromPipelineByPropertyName</c>); <c>= $false</c> turns either off.
     /// </summary>
-    public static IReadOnlyList<(string Name, bool ByValue, bool ByPropertyName)> PipelineParameters(string text)
+    public static IReadOnlyList<PipelineParameter> PipelineParameters(string text)
     {
         if (!text.Contains("ValueFromPipeline", StringComparison.OrdinalIgnoreCase)) return [];
         var start = ParamStart().Match(text);
         if (!start.Success || FindClose(text, start.Length) is not { } close) return [];
-        var parameters = new List<(string, bool, bool)>();
+        var parameters = new List<PipelineParameter>();
         foreach (var declaration in SplitTopLevel(text[start.Length..close]))
         {
             var m = ParameterTail().Match(StripAttributes(declaration));
             if (!m.Success) continue;
             var byValue = PipelineAttribute(declaration, "ValueFromPipeline");
             var byName = PipelineAttribute(declaration, "ValueFromPipelineByPropertyName");
-            if (byValue || byName) parameters.Add((m.Groups["name"].Value, byValue, byName));
+            if (byValue || byName)
+            {
+                var attributes = AttributesOf(declaration);
+                parameters.Add(new PipelineParameter(m.Groups["name"].Value, byValue, byName, attributes.Type, attributes.Aliases ?? []));
+            }
         }
 
         return parameters;

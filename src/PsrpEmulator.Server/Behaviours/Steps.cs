@@ -258,7 +258,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             CheckExpression(head, catalog, nesting + 1);
             foreach (var step in accessors)
             {
-                if (step.IsIndex) CheckExpression(step.Text, catalog, nesting + 1);
+                if (step.IsIndex || step.IsDynamic) CheckExpression(step.Text, catalog, nesting + 1);
                 else if (step.Arguments is { } arguments && arguments.Trim().Length > 0)
                 {
                     foreach (var argument in ScriptExpressions.ArrayElements(arguments) ?? [arguments]) CheckExpression(argument, catalog, nesting + 1);
@@ -671,7 +671,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         if (text.Length < 4 || (text[0] == '.' && !char.IsWhiteSpace(text[1]))) return null;
         var rest = text[1..].TrimStart();
-        if (rest is not ['$', ..] || Statements.SplitArguments(rest) is not [var token, ..] || token.IndexOfAny(['.', '[']) < 0 || ScriptExpressions.MemberAccess(token) is null) return null;
+        if (rest is not ['$', ..] || Statements.SplitArguments(rest) is not [var token, ..] || token.IndexOfAny(['.', '[']) < 0 ||
+            (ScriptExpressions.MemberAccess(token) ?? ScriptExpressions.MemberAccessForAssignment(token)) is null) return null;
         try
         {
             return await EvaluateAsync(token, to, blockNesting + 1) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
@@ -2779,8 +2780,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // Members, indexes and method calls after a value, in order.
     private async ValueTask<PsValue> ApplyAccessorsAsync(PsValue value, IEnumerable<ScriptExpressions.Accessor> accessors, IPipelineHost? to, int blockNesting)
     {
-        foreach (var step in accessors)
+        foreach (var given in accessors)
         {
+            var step = await NamedAccessorAsync(given, to, blockNesting);
             if (step.IsMethod && step.Text.ToUpperInvariant() is "WHERE" or "FOREACH" && await IntrinsicMethodAsync(value, step, to, blockNesting) is { } intrinsic)
             {
                 value = intrinsic;
@@ -2970,6 +2972,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return value;
     }
 
+    /// <summary>A dynamic member step ($o.$name, $o.($expr)) as the member its expression's value names; another step as it is.</summary>
+    private async ValueTask<ScriptExpressions.Accessor> NamedAccessorAsync(ScriptExpressions.Accessor step, IPipelineHost? to, int blockNesting) =>
+        step.IsDynamic
+            ? new ScriptExpressions.Accessor(false, PipelineVariables.Display(await EvaluateAsync(step.Text, to, blockNesting + 1)), step.Arguments)
+            : step;
+
     /// <summary>
     /// <c>$h['key'] = value</c>, <c>$list[1] = value</c>, <c>$obj.Name = value</c> (also <c>+=</c> and the other compound
     /// operators, and deeper targets such as <c>$h.a[0].b</c>): the element of the variable's value set in place, as
@@ -2984,7 +2992,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // a parenthesized expression's.
             var root = head.StartsWith('(') ? await EvaluateAsync(head, to, blockNesting + 1) : HeldVariable(head) ?? PsNil.Instance;
             var container = await ApplyAccessorsAsync(root, accessors.Take(accessors.Count - 1), to, blockNesting);
-            var last = accessors[^1];
+            var last = await NamedAccessorAsync(accessors[^1], to, blockNesting);
             var key = last.IsIndex ? await EvaluateAsync(last.Text, to, blockNesting + 1) : PsPrimitive.String(last.Text);
             if (await AssignedValueAsync(assignment.Value, to, blockNesting) is not { } value) return;
             if (assignment.Operator is { } op)

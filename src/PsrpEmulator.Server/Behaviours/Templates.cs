@@ -788,6 +788,8 @@ internal sealed class PipelineVariables
         if (!IsJoinedList(value) || value is not PsrpEmulator.Protocol.Clixml.PsObject list)
         {
             if (value is PsrpEmulator.Protocol.Clixml.PsObject custom && IsCustomObject(custom)) return CustomObjectText(custom, 0);
+            // A hashtable's ToString is its type's name ("$h" is System.Collections.Hashtable), as any .NET object without its own.
+            if (value is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.Dictionary, ToStringValue: null, TypeNames: [var tableType, ..] }) return tableType;
             return value is PsrpEmulator.Protocol.Clixml.PsObject type && ScriptExpressions.TypeObjectText(type) is { } typeText ? typeText : value.ToWindowsText();
         }
 

@@ -56,6 +56,38 @@ public class ScriptIdiomTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase(@"$prop = 'Name'; $o = [pscustomobject]@{ Name = 'n' }; $x = $o.$prop; ""x=$x""; ""s=$($o.$prop)""; $o.($prop); $o.$prop = 'm'; $o.Name; foreach ($p in 'Name') { $o.$p }; $o.""$prop""", "x=n|s=n|n|m|m|m")]
+    [TestCase(@"$h = @{ 'key with space' = 1 }; $k = 'key with space'; $h.$k; $m = 'ToUpper'; 'abc'.$m(); $n = 'Substring'; 'abcdef'.$n(2, 3)", "1|ABC|cde")]
+    [TestCase(@"@(1) -is [System.Collections.IEnumerable]; @{} -is [System.Collections.IDictionary]; [ordered]@{} -is [Collections.IDictionary]; 'x' -is [IComparable]; 1 -is [System.IFormattable]; @() -is [System.Collections.IList]; 'x' -is [System.Collections.ICollection]; 'x' -is [System.Collections.IEnumerable]; [pscustomobject]@{} -is [System.Collections.IEnumerable]",
+        "True|True|True|True|True|True|False|True|False")]
+    [TestCase(@"[int]-3; $x = [int]-5; $x; [double]-1.5; [int]-2.5; 7 - 3; [int]'4' - 1", "-3|-5|-1.5|-2|4|3")]
+    [TestCase(@"$h = @{ a = 1 }; ""h: $h""; [string]$h; $h.ToString(); ""$([ordered]@{})""", "h: System.Collections.Hashtable|System.Collections.Hashtable|System.Collections.Hashtable|System.Collections.Specialized.OrderedDictionary")]
+    [TestCase(@"function f { param([Parameter(ValueFromPipeline)][int]$N) process { $N + 1 } }; '5' | f; function g { param([Parameter(ValueFromPipelineByPropertyName)][int]$Size) process { $Size * 2 } }; [pscustomobject]@{ Size = '21' } | g; function d { param([Parameter(ValueFromPipeline)][datetime]$D) process { $D.Year } }; '2021-05-06' | d",
+        "6|42|2021")]
+    [TestCase(@"function k { param([Parameter(ValueFromPipelineByPropertyName)][Alias('FullName')][string]$Path) process { $Path } }; Get-Item C:\Windows\win.ini | k", @"C:\Windows\win.ini")]
+    [TestCase(@"1..3 | & { process { $_ * 2 } }; $sb = { $input | Measure-Object | ForEach-Object Count }; 1..4 | & $sb; 1..2 | . { process { ""d$_"" } }", "2|4|6|4|d1|d2")]
+    [TestCase(@"$actions = @{ add = { param($a, $b) $a + $b }; two = { 1 + 1 } }; & $actions.add 2 3; & $actions.two", "5|2")]
+    [TestCase(@"$o = [ordered]@{ b = 1; a = 2 }; $o[0]; $o[1]; $o['a']; $null -eq $o[5]", "1|2|2|True")]
+    [TestCase(@"$l = New-Object System.Collections.Generic.List[string]; $l.Add('a'); $l.Remove('a'); $l.Remove('zz'); $al = New-Object System.Collections.ArrayList; [void]$al.Add(1); $al.Remove(1); $al.Count", "True|False|0")]
+    [TestCase(@"[datetime]::MinValue.Year; [datetime]::MaxValue.Year; $d = [datetime]::MinValue; [datetime]::TryParse('2020-01-02', [ref]$d) | Out-Null; $d.Year", "1|9999|2020")]
+    public async Task Dynamic_members_interfaces_casts_of_negative_numbers_and_typed_pipeline_parameters_read_as_in_5_1(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    /// <summary>An object no pipeline parameter takes (its value does not convert to the parameter's type) is the binder's InputObjectNotBound error; the others run.</summary>
+    [Test]
+    public async Task Pipeline_input_that_does_not_convert_to_the_parameter_s_type_is_not_bound()
+    {
+        var host = await RunAsync("function h { [CmdletBinding()] param([Parameter(Mandatory, ValueFromPipeline)][int]$N) process { $N } }; '7', 'x', 8 | h");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "7", "8" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InputObjectNotBound,h" }));
+    }
+
     [Test]
     public async Task Dot_sourcing_a_path_from_a_variable_or_an_expandable_string_runs_the_file_in_this_scope()
     {
