@@ -82,6 +82,8 @@ internal sealed partial class RunContext
         ["Get-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "AllBindings", "IncludeHidden", "CimSession", "ThrottleLimit", "AsJob"],
         ["Enable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
+        ["Invoke-WebRequest"] = WebCommandParameters(),
+        ["Invoke-RestMethod"] = WebCommandParameters(),
         ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Counter"] = ["Counter", "ListSet", "SampleInterval", "MaxSamples", "Continuous", "ComputerName"],
         ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
@@ -219,6 +221,8 @@ internal sealed partial class RunContext
         "ADD-WINDOWSFEATURE" => "Install-WindowsFeature",
         "REMOVE-WINDOWSFEATURE" => "Uninstall-WindowsFeature",
         "SPSV" => "Stop-Service",
+        "IWR" or "CURL" or "WGET" => "Invoke-WebRequest",
+        "IRM" => "Invoke-RestMethod",
         _ => null,
     };
 
@@ -237,6 +241,13 @@ internal sealed partial class RunContext
     // Every value command's canonical name by its name in any case (made at first use: the file commands' table is
     // another file's, whose static fields may not be set yet when this one's are).
     private static Dictionary<string, string>? _valueCommandNames;
+
+    private static string[] WebCommandParameters() =>
+    [
+        "Uri", "UseBasicParsing", "WebSession", "SessionVariable", "Credential", "UseDefaultCredentials", "CertificateThumbprint", "Certificate", "UserAgent",
+        "DisableKeepAlive", "TimeoutSec", "Headers", "MaximumRedirection", "Method", "Proxy", "ProxyCredential", "ProxyUseDefaultCredentials", "Body", "ContentType",
+        "TransferEncoding", "InFile", "OutFile", "PassThru",
+    ];
 
     private static Dictionary<string, string> ValueCommandNames => _valueCommandNames ??=
         ValueCommandParameters.Keys.Concat(FileCommandParameters.Keys).ToDictionary(name => name, name => name, StringComparer.OrdinalIgnoreCase);
@@ -337,6 +348,9 @@ internal sealed partial class RunContext
                     return;
                 case var storage when StorageCommandNames.Contains(storage):
                     await RunStorageCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case "Invoke-WebRequest" or "Invoke-RestMethod":
+                    await InvokeWebRequestAsync(command, arguments, to, blockNesting);
                     return;
                 case "Get-NetTCPConnection":
                     await GetNetTcpConnectionAsync(arguments, to, output, blockNesting);
@@ -685,6 +699,7 @@ internal sealed partial class RunContext
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
                     NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
                     command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
+                    WebCommandNames.Contains(command) && name is "UseBasicParsing" or "UseDefaultCredentials" or "DisableKeepAlive" or "ProxyUseDefaultCredentials" or "PassThru" ||
                     command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")
                 {
                     named[name] = null;
@@ -731,6 +746,7 @@ internal sealed partial class RunContext
             "Get-Disk" => ["Number"],
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],
+            "Invoke-WebRequest" or "Invoke-RestMethod" => ["Uri"],
             _ when NetAdapterBindingCommandNames.Contains(command) => ["Name", "ComponentID"],
             "Get-Counter" => ["Counter"],
             "Get-EventLog" => ["LogName", "InstanceId"],
@@ -967,6 +983,9 @@ internal sealed partial class RunContext
                 break;
             case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
                 value = NewFileStream(constructorArguments);
+                break;
+            case WebClientTypeName when constructorArguments.Count == 0:
+                value = NewWebClient();
                 break;
             case PingTypeName when constructorArguments.Count == 0:
                 value = NewPing();

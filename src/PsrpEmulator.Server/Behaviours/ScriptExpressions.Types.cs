@@ -225,6 +225,9 @@ internal static partial class ScriptExpressions
         Add(CultureInfoTypeName, "cultureinfo");
         Add(IPAddressTypeName, "ipaddress");
         Add(RunContext.PingTypeName);
+        Add(RunContext.WebClientTypeName);
+        Add(RunContext.WebRequestTypeName);
+        Add(RunContext.CredentialCacheTypeName);
         Add(RunContext.TcpClientTypeName);
         Add(FileVersionInfoTypeName);
         Add(RunContext.DirectoryEntryTypeName, "adsi");
@@ -395,7 +398,8 @@ internal static partial class ScriptExpressions
         (type.FullName is FileStreamTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
-            (XmlNodes.DocumentTypeName, "NEW") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+            (XmlNodes.DocumentTypeName, "NEW") or (RunContext.WebClientTypeName, "NEW") or (RunContext.WebRequestTypeName, "CREATE" or "CREATEHTTP" or "GETSYSTEMWEBPROXY" or "DEFAULTWEBPROXY") or
+            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||

@@ -2579,6 +2579,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             if (type.FullName == SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null) return NewSecurityIdentifier(arguments);
             if (type.FullName == PingTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 }) return NewPing();
+            if (type.FullName is WebClientTypeName or WebRequestTypeName or CredentialCacheTypeName && WebStaticMember(type.FullName, member, arguments) is { } web) return web;
             if (type.FullName == TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 or 2 }) return NewTcpClient(arguments);
             if (type.FullName == NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
             {
@@ -2907,6 +2908,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject networked && NetworkObjectMethod(networked, step.Text, arguments) is { } reached)
                 {
                     value = reached;
+                    continue;
+                }
+
+                if (value is PsObject webObject && WebObjectMethod(webObject, step.Text, arguments) is { } webResult)
+                {
+                    value = webResult;
                     continue;
                 }
 
