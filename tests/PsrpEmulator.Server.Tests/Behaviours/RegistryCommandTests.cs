@@ -109,6 +109,30 @@ public class RegistryCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "3389", "IMAGE_STATE_COMPLETE" }));
     }
 
+    /// <summary>The keys hardening baselines and image builders set values in exist with a fresh server's values, so Set-ItemProperty succeeds.</summary>
+    [Test]
+    public async Task Hardening_and_image_builder_keys_exist_with_a_fresh_server_s_values()
+    {
+        var host = await RunAsync("""
+            New-ItemProperty -Path HKLM:\SYSTEM\CurrentControlSet\Control\Lsa -Name LmCompatibilityLevel -Value 5 -PropertyType DWord -Force | Out-Null
+            $lsa = Get-ItemProperty HKLM:\SYSTEM\CurrentControlSet\Control\Lsa
+            "$($lsa.LmCompatibilityLevel) $($lsa.NoLmHash) $($lsa.LimitBlankPasswordUse)"
+            $winlogon = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon'
+            Set-ItemProperty $winlogon -Name AutoAdminLogon -Value 1
+            (Get-ItemProperty $winlogon).Shell
+            (Get-ItemProperty $winlogon).AutoAdminLogon
+            (Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Memory Management').PagingFiles
+            (Get-ItemProperty HKLM:\SYSTEM\CurrentControlSet\Control\CrashControl).CrashDumpEnabled
+            Set-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}' -Name IsInstalled -Value 0
+            (Get-ItemProperty HKLM:\SYSTEM\CurrentControlSet\Control\FileSystem).LongPathsEnabled
+            (Get-ItemProperty HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation).TimeZoneKeyName
+            Test-Path HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce
+            """, NewRegistry());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "5 1 1", "explorer.exe", "1", @"?:\pagefile.sys", "7", "0", "UTC", "True" }));
+    }
+
     /// <summary>A drive-relative path (HKLM:SOFTWARE\..., as Packer's reboot checks write it) is below the drive's root.</summary>
     [Test]
     public async Task A_registry_path_without_a_backslash_after_the_drive_is_below_its_root()
