@@ -14,6 +14,44 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
+    /// <summary>
+    /// Add-Computer -DomainName d -Credential c: the emulated computers reach no domain controller, so the join fails as
+    /// a workgroup server that cannot find the domain fails it (5.1's FailToJoinDomainFromWorkgroup, non-terminating,
+    /// ComputerResources' text with the Win32 error "The specified domain either does not exist or could not be
+    /// contacted."). -WorkgroupName and another -ComputerName are scenario errors.
+    /// </summary>
+    private async ValueTask AddComputerAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "Add-Computer";
+        var computer = ComputerName.ToUpperInvariant();
+        if (arguments["ComputerName"] is { } computerWord && PipelineVariables.Display(await ArgumentAsync(computerWord, to, blockNesting)) is var target && !IsThisComputer(target))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{Command} -ComputerName {target} is not emulated: join another computer from its own session"));
+        }
+
+        if (arguments.Has("WorkgroupName") && !arguments.Has("DomainName"))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{Command} -WorkgroupName is not emulated (the computers stay in WORKGROUP): give the command a rule"));
+        }
+
+        var domain = arguments["DomainName"] is { } domainWord ? PipelineVariables.Display(await ArgumentAsync(domainWord, to, blockNesting)) : null;
+        if (string.IsNullOrEmpty(domain))
+        {
+            throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: DomainName Credential.", "MissingMandatoryParameter"));
+        }
+
+        if (arguments["Credential"] is not { } credentialWord)
+        {
+            throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: Credential.", "MissingMandatoryParameter"));
+        }
+
+        await ArgumentAsync(credentialWord, to, blockNesting);
+        if (await WhatIfAsync(arguments, Command, computer)) return;
+        await WriteErrorAsync(new ScriptedError(
+            $"Computer '{computer}' failed to join domain '{domain}' from its current workgroup 'WORKGROUP' with following error message: The specified domain either does not exist or could not be contacted.",
+            $"FailToJoinDomainFromWorkgroup,{CmdletClass(Command)}", ErrorCategory.OperationStopped, "System.InvalidOperationException", computer) { Activity = Command }, output);
+    }
+
     private async ValueTask RenameComputerAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         const string Command = "Rename-Computer";

@@ -223,6 +223,13 @@ internal sealed partial class RunContext
         "UNBLOCK-SMBSHAREACCESS" => "Unblock-SmbShareAccess",
         "GET-VOLUME" => "Get-Volume",
         "OPTIMIZE-VOLUME" => "Optimize-Volume",
+        // Disk provisioning stages (the RAW-disk one-liner): nothing to do without input; an object reaching one is not emulated.
+        "INITIALIZE-DISK" => "Initialize-Disk",
+        "NEW-PARTITION" => "New-Partition",
+        "FORMAT-VOLUME" => "Format-Volume",
+        "RESIZE-PARTITION" => "Resize-Partition",
+        "SET-DISK" => "Set-Disk",
+        "CLEAR-DISK" => "Clear-Disk",
         "GET-PARTITION" => "Get-Partition",
         "GET-DISK" => "Get-Disk",
         "GET-ITEMPROPERTY" or "GP" => "Get-ItemProperty",
@@ -464,6 +471,7 @@ internal sealed partial class RunContext
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : command == RerunStageCommand ? new PerObjectStage(this, words[0], words[1], words.GetRange(2, words.Count - 2), to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
+                    : UnemulatedInputStage.Commands.Contains(command) ? new UnemulatedInputStage(command)
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), StageHost(command, words, to), blockNesting, VerboseSwitch(words))
                     : ProcessCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunProcessCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
                     : ServiceCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunServiceCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: false)
@@ -1734,6 +1742,19 @@ internal sealed partial class RunContext
                 foreach (var (name, value) in outer) variables.SetLocal(name, value);
             }
         }
+    }
+
+    /// <summary>
+    /// A stage the emulator does not run on input (Initialize-Disk, New-Partition, Format-Volume...): with nothing piped
+    /// in it does nothing, as those cmdlets bind their disk from the pipeline (`Get-Disk | where PartitionStyle -eq RAW |
+    /// Initialize-Disk ...` finds no RAW disk here); an object reaching it is a scenario error.
+    /// </summary>
+    private sealed class UnemulatedInputStage(string command) : Stage
+    {
+        public static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "Initialize-Disk", "New-Partition", "Format-Volume", "Resize-Partition", "Set-Disk", "Clear-Disk" };
+
+        public override ValueTask ProcessAsync(PsValue item) =>
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of a piped object is not emulated: give the command a rule"));
     }
 
     private sealed class OutNullStage : Stage

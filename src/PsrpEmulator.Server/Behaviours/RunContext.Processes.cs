@@ -120,6 +120,8 @@ internal sealed partial class RunContext
             .With("NPM", PsPrimitive.Int64(0))
             .With("PM", PsPrimitive.Int64(0))
             .With("WS", PsPrimitive.Int64(0))
+            .With("WorkingSet", 0)
+            .With("WorkingSet64", PsPrimitive.Int64(0))
             .With("CPU", PsNil.Instance)
             .With("SI", 0)
             .With("StartTime", PsPrimitive.DateTime(started))

@@ -221,6 +221,11 @@ internal sealed partial class RunContext
         {
             if (command != "Get-ScheduledTask") throw new StatementTerminatedException(Missing("TaskName"));
             chosen.AddRange(tasks.All().Where(t => path is null || VirtualFileSystem.Wildcard(path).IsMatch(t.Path)));
+            // A folder no task is in (no pattern): the cmdletization's not-found error naming -TaskPath.
+            if (chosen.Count == 0 && path is not null && !VirtualFileSystem.HasWildcard(path))
+            {
+                await WriteErrorAsync(CimNotFound(command, "MSFT_ScheduledTask", "TaskPath", path), output);
+            }
         }
         else
         {

@@ -158,6 +158,8 @@ internal sealed partial class RunContext
         ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
+        ["Add-Computer"] = ["DomainName", "Credential", "WorkgroupName", "NewName", "OUPath", "Server", "Options", "UnjoinDomainCredential", "LocalCredential", "ComputerName",
+            "Restart", "Force", "PassThru", "Unsecure", "WhatIf", "Confirm"],
         ["Rename-Computer"] = ["NewName", "ComputerName", "LocalCredential", "DomainCredential", "Force", "Restart", "PassThru", "Protocol", "WsmanAuthentication", "WhatIf", "Confirm"],
         ["Set-TimeZone"] = ["Id", "Name", "InputObject", "PassThru", "WhatIf", "Confirm"],
         ["Get-NetConnectionProfile"] = ["Name", "InterfaceAlias", "InterfaceIndex", "NetworkCategory", "IPv4Connectivity", "IPv6Connectivity", "CimSession", "ThrottleLimit", "AsJob"],
@@ -318,6 +320,9 @@ internal sealed partial class RunContext
                     return;
                 case var service when ServiceCommandNames.Contains(service):
                     await RunServiceCommandAsync(command, arguments, [], to, output, blockNesting);
+                    return;
+                case "Add-Computer":
+                    await AddComputerAsync(arguments, to, output, blockNesting);
                     return;
                 case "Rename-Computer":
                     await RenameComputerAsync(arguments, to, output, blockNesting);
@@ -698,6 +703,7 @@ internal sealed partial class RunContext
                     name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static" ||
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
                     NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
+                    command == "Add-Computer" && name is "Unsecure" ||
                     command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
                     WebCommandNames.Contains(command) && name is "UseBasicParsing" or "UseDefaultCredentials" or "DisableKeepAlive" or "ProxyUseDefaultCredentials" or "PassThru" ||
                     command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")
@@ -797,6 +803,7 @@ internal sealed partial class RunContext
             "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "New-Service" => ["Name", "BinaryPathName"],
             "Rename-Computer" => ["NewName"],
+            "Add-Computer" => ["DomainName", "Credential"],
             "Set-TimeZone" => ["Name"],
             _ when NetConnectionProfileCommandNames.Contains(command) => ["Name"],
             "Read-Host" => ["Prompt"],

@@ -278,13 +278,15 @@ public class ScheduledTaskTests
         var tasks = new ScheduledTasks();
 
         var (host, _) = await RunAsync(RegisterDeploy + "Register-ScheduledTask Deploy -Action $a | Out-Null; Register-ScheduledTask Deploy -Action $a; " +
-            "Register-ScheduledTask Deploy -Action $a -Trigger $t -Force | ForEach-Object { $_.Triggers.Count }; Get-ScheduledTask -TaskName Nope; 'went on'", tasks);
+            "Register-ScheduledTask Deploy -Action $a -Trigger $t -Force | ForEach-Object { $_.Triggers.Count }; Get-ScheduledTask -TaskName Nope; Get-ScheduledTask -TaskPath \\Nope\\; Get-ScheduledTask -TaskPath \\No*; 'went on'", tasks);
 
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.Message)), Is.EqualTo(new[]
         {
             ("HRESULT 0x800700b7,Register-ScheduledTask", ErrorCategory.ResourceExists, "Cannot create a file when that file already exists."),
             ("CmdletizationQuery_NotFound_TaskName,Get-ScheduledTask", ErrorCategory.ObjectNotFound,
                 "No MSFT_ScheduledTask objects found with property 'TaskName' equal to 'Nope'.  Verify the value of the property and retry."),
+            ("CmdletizationQuery_NotFound_TaskPath,Get-ScheduledTask", ErrorCategory.ObjectNotFound,
+                "No MSFT_ScheduledTask objects found with property 'TaskPath' equal to '\\Nope\\'.  Verify the value of the property and retry."),
         }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "went on" }));
     }

@@ -226,4 +226,51 @@ public class ScriptIdiomTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "done" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_DriveLetter,Optimize-Volume" }));
     }
+
+    /// <summary>The RAW-disk one-liner finds no RAW disk: its Initialize-Disk, New-Partition and Format-Volume get nothing and do nothing.</summary>
+    [Test]
+    public async Task The_raw_disk_pipeline_without_a_raw_disk_does_nothing()
+    {
+        var host = await RunAsync("""
+            Get-Disk | Where-Object PartitionStyle -eq RAW | Initialize-Disk -PartitionStyle GPT -PassThru | New-Partition -AssignDriveLetter -UseMaximumSize | Format-Volume -FileSystem NTFS -NewFileSystemLabel Data -Confirm:$false
+            'done'
+            Get-Disk | Initialize-Disk -PartitionStyle GPT
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "done" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
+    }
+
+    [Test]
+    public async Task Monitoring_scripts_read_a_process_s_WorkingSet_Company_and_TotalProcessorTime()
+    {
+        var host = await RunAsync("""
+            (Get-Process | Sort-Object WorkingSet -Descending | Select-Object -First 1).Name
+            $svc = Get-Process svchost
+            [math]::Round($svc.WorkingSet / 1MB, 1)
+            $svc.Company
+            $svc.TotalProcessorTime.TotalSeconds
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "wsmprovhost", "19.5", "Microsoft Corporation", "25.13" }));
+    }
+
+    /// <summary>No domain controller answers: Add-Computer fails as a workgroup server that cannot find the domain.</summary>
+    [Test]
+    public async Task Add_Computer_to_a_domain_fails_as_the_domain_cannot_be_contacted()
+    {
+        var host = await RunAsync("""
+            $cred = New-Object PSCredential('corp\admin', (ConvertTo-SecureString 'x' -AsPlainText -Force))
+            Add-Computer -DomainName corp.example.com -Credential $cred -Restart:$false
+            'after'
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("FailToJoinDomainFromWorkgroup,Microsoft.PowerShell.Commands.AddComputerCommand",
+                "Computer 'TESTHOST01' failed to join domain 'corp.example.com' from its current workgroup 'WORKGROUP' with following error message: The specified domain either does not exist or could not be contacted."),
+        }));
+    }
 }
