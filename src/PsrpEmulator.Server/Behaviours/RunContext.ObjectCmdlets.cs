@@ -12,7 +12,11 @@ namespace PsrpEmulator.Server.Behaviours;
 internal sealed partial class RunContext
 {
     /// <summary>What Add-Member adds to each object: note properties, a type name in front; -Force and -PassThru.</summary>
-    private sealed record AddMemberSpec(IReadOnlyList<(string Name, PsValue Value)> Notes, string? TypeName, bool Force, bool PassThru);
+    private sealed record AddMemberSpec(IReadOnlyList<(string Name, PsValue Value)> Notes, string? TypeName, bool Force, bool PassThru)
+    {
+        /// <summary>The ScriptMethod, ScriptProperty and AliasProperty members to add.</summary>
+        public IReadOnlyList<ScriptMembers.Member> Scripted { get; init; } = [];
+    }
 
     // Add-Member's parameter sets: -NotePropertyMembers @{...}; -NotePropertyName n -NotePropertyValue v; -MemberType
     // NoteProperty -Name n -Value v (also positional, in that order); -TypeName alone or with any of them.
@@ -21,6 +25,7 @@ internal sealed partial class RunContext
         const string Command = "Add-Member";
         var positional = new Queue<string>(arguments.Positional);
         var notes = new List<(string, PsValue)>();
+        var scripted = new List<ScriptMembers.Member>();
         async ValueTask<string?> TextAsync(string? word) => word is null ? null : PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
         var typeName = await TextAsync(arguments["TypeName"]);
         if (arguments["NotePropertyMembers"] is { } membersWord)
@@ -58,7 +63,57 @@ internal sealed partial class RunContext
                         "CannotConvertArgumentNoMessage"));
                 }
 
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Add-Member -MemberType {memberType} is not emulated (NoteProperty is): give the command a rule"));
+                var kind = memberType.ToUpperInvariant() switch
+                {
+                    "SCRIPTMETHOD" => ScriptMembers.Kind.Method,
+                    "SCRIPTPROPERTY" => ScriptMembers.Kind.Property,
+                    "ALIASPROPERTY" => ScriptMembers.Kind.Alias,
+                    _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Add-Member -MemberType {memberType} is not emulated (NoteProperty, ScriptMethod, ScriptProperty and AliasProperty are): give the command a rule")),
+                };
+                if (name is null)
+                {
+                    throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: Name.", "MissingMandatoryParameter"));
+                }
+
+                var value = valueWord is null ? PsNil.Instance : await ArgumentAsync(valueWord, to, blockNesting);
+                var secondWord = arguments["SecondValue"] ?? (positional.TryDequeue(out var s2) ? s2 : null);
+                var second = secondWord is null ? null : await ArgumentAsync(secondWord, to, blockNesting);
+                string? BlockOf(PsValue? given, string parameter) => given switch
+                {
+                    null or PsNil => null,
+                    PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } => body,
+                    _ => throw new StatementTerminatedException(new ScriptedError(
+                        $"Cannot convert the \"{PipelineVariables.Display(given)}\" value of type \"{ScriptExpressions.TypeName(given)}\" to type \"System.Management.Automation.ScriptBlock\".",
+                        "ConvertToFinalInvalidCastException,Microsoft.PowerShell.Commands.AddMemberCommand", Protocol.Psrp.ErrorCategory.InvalidArgument,
+                        "System.Management.Automation.PSInvalidCastException") { Activity = Command }),
+                };
+                switch (kind)
+                {
+                    case ScriptMembers.Kind.Alias:
+                        var target = value is PsNil ? throw new StatementTerminatedException(new ScriptedError(
+                            "The Value parameter is required for a member of type \"AliasProperty\".", "Value1ShouldNotBeNull,Microsoft.PowerShell.Commands.AddMemberCommand",
+                            Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command }) : PipelineVariables.Display(value);
+                        scripted.Add(new ScriptMembers.Member(name, kind, target));
+                        break;
+                    case ScriptMembers.Kind.Method:
+                        scripted.Add(new ScriptMembers.Member(name, kind, BlockOf(value, "Value") ?? throw new StatementTerminatedException(new ScriptedError(
+                            "The Value parameter is required for a member of type \"ScriptMethod\".", "Value1ShouldNotBeNull,Microsoft.PowerShell.Commands.AddMemberCommand",
+                            Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command })));
+                        break;
+                    default:
+                        // A ScriptProperty's -Value is its getter, its -SecondValue its setter (either may be missing, not both).
+                        var getter = BlockOf(value, "Value");
+                        var setter = BlockOf(second, "SecondValue");
+                        if (getter is null && setter is null)
+                        {
+                            throw new StatementTerminatedException(new ScriptedError(
+                                "The Value and SecondValue parameters cannot both be null for a member of type \"ScriptProperty\".", "ValueAndSecondValueAreNotBothNull,Microsoft.PowerShell.Commands.AddMemberCommand",
+                                Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command });
+                        }
+
+                        scripted.Add(new ScriptMembers.Member(name, kind, getter ?? string.Empty, setter));
+                        break;
+                }
             }
             else if (name is null)
             {
@@ -70,7 +125,7 @@ internal sealed partial class RunContext
             }
         }
 
-        return new AddMemberSpec(notes, typeName, arguments.Has("Force"), arguments.Has("PassThru"));
+        return new AddMemberSpec(notes, typeName, arguments.Has("Force"), arguments.Has("PassThru")) { Scripted = scripted };
     }
 
     private static readonly HashSet<string> KnownMemberTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -110,6 +165,19 @@ internal sealed partial class RunContext
 
             target.AdaptedProperties.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
             target.With(name, value);
+        }
+
+        foreach (var member in spec.Scripted)
+        {
+            if ((target[member.Name] is not null || ScriptMembers.Has(target, member.Name)) && !spec.Force)
+            {
+                throw new CmdletErrorException(new ScriptedError(
+                    $"Cannot add a member with the name \"{member.Name}\" because a member with that name already exists. To overwrite the member anyway, add the Force parameter to your command.",
+                    "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand", ErrorCategory.InvalidOperation, "System.InvalidOperationException", target.ToDisplayString()));
+            }
+
+            target.AdaptedProperties.RemoveAll(p => string.Equals(p.Name, member.Name, StringComparison.OrdinalIgnoreCase));
+            ScriptMembers.Add(target, member);
         }
 
         if (spec.TypeName is { Length: > 0 } typeName) target.TypeNames = [typeName, .. target.TypeNames ?? []];

@@ -847,6 +847,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
         }
 
+        // $o.Name as a statement where $o has a ScriptProperty (Add-Member): its getter's value (the rules' $x.Prop reads values only).
+        if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, _) && HeldVariable(memberHead) is { } scripted && ScriptMembers.HasAny(scripted))
+        {
+            try
+            {
+                foreach (var item in ScriptExpressions.Enumerate(await EvaluateAsync(text, to, blockNesting + 1))) await (to ?? host).WriteAsync(new PipelineOutput(item), cancellationToken);
+            }
+            catch (ScriptExpressionException e)
+            {
+                await WriteStatementErrorAsync(e.Error, to ?? host);
+            }
+
+            return;
+        }
+
         // [Net.ServicePointManager]::SecurityProtocol = ... (a rule for the whole text still wins).
         if (Statements.StaticPropertyAssignment(text) is var (staticType, staticMember, staticOperator, staticText) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null)
         {
@@ -2607,6 +2622,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // $using:list[1], $using:a.Length: Invoke-Command sent the whole expression's value.
         if (text.StartsWith("$using:", StringComparison.OrdinalIgnoreCase) && scope.Variables.UsingExpression(text[1..]) is { } sent) return sent;
 
+        // $o.Name where $o has a ScriptProperty (Add-Member): its getter runs (the rules' $x.Prop reads values only).
+        if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, memberSteps) && HeldVariable(memberHead) is { } scripted &&
+            ScriptMembers.HasAny(scripted))
+        {
+            return await ApplyAccessorsAsync(scripted, memberSteps, to, blockNesting);
+        }
+
         if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
             // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value. A
@@ -2840,6 +2862,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // A ScriptMethod Add-Member added: its block with $this the object.
+                if (ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Method) is { } scriptMethod)
+                {
+                    value = await InvokeScriptMemberAsync(scriptMethod.Body, (PsObject)value, arguments, to, blockNesting);
+                    continue;
+                }
+
                 // $Host.SetShouldExit(n): the void host call, to the client's host.
                 if (value is PsObject { TypeNames: ["System.Management.Automation.Internal.Host.InternalHost", ..] } &&
                     step.Text.Equals("SetShouldExit", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
@@ -2971,12 +3000,43 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // A ScriptProperty Add-Member added: its getter's output.
+            if (!step.IsIndex && ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Property) is { } scriptProperty)
+            {
+                value = await InvokeScriptMemberAsync(scriptProperty.Body, (PsObject)value, [], to, blockNesting);
+                continue;
+            }
+
             value = step.IsIndex
                 ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
                 : VariableValueTemplate.Member(value, step.Text);
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Runs a ScriptMethod's or ScriptProperty's block as PowerShell does: <c>$this</c> the object, the arguments its
+    /// $args (or its param block's), its output the value (none $null, one itself, more an array).
+    /// </summary>
+    private async ValueTask<PsValue> InvokeScriptMemberAsync(string block, PsObject self, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string ArgumentVariable = "PsrpEmulatorMemberArgument";
+        var variables = scope.Variables;
+        var names = Enumerable.Range(0, arguments.Count).Select(i => ArgumentVariable + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var saved = names.Append("this").Select(name => (name, variables.Get(name))).ToList();
+        try
+        {
+            variables.SetLocal("this", self);
+            for (var i = 0; i < names.Count; i++) variables.SetLocal(names[i], arguments[i]);
+            var capture = new CapturingHost(to ?? host);
+            await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, capture, blockNesting + 1);
+            return capture.Value;
+        }
+        finally
+        {
+            foreach (var (name, value) in saved) variables.SetLocal(name, value ?? PsNil.Instance);
+        }
     }
 
     /// <summary>A dynamic member step ($o.$name, $o.($expr)) as the member its expression's value names; another step as it is.</summary>
@@ -3006,6 +3066,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 var current = last.IsIndex ? ScriptExpressions.Index(container, key) : VariableValueTemplate.Member(container, last.Text);
                 value = Arithmetic(current, op, value);
+            }
+
+            if (!last.IsIndex && ScriptMembers.Find(container, last.Text, ScriptMembers.Kind.Property) is { } scriptProperty)
+            {
+                // A ScriptProperty's setter gets the value as its argument; without one, PowerShell's error.
+                if (scriptProperty.Setter is not { } setter)
+                {
+                    throw new ScriptExpressionException(new ScriptedError($"Set accessor for property \"{scriptProperty.Name}\" is unavailable.", "SetWithoutSetterFromScriptProperty",
+                        ErrorCategory.InvalidOperation, "System.Management.Automation.SetValueException"));
+                }
+
+                await InvokeScriptMemberAsync(setter, (PsObject)container, [value], to, blockNesting);
+                return;
             }
 
             if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI)

@@ -238,6 +238,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     {
         // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.
         PsObject when XmlNodes.TryGet(value, out var node) => XmlNodes.Member(node, property),
+        // An AliasProperty Add-Member added: the member it names.
+        PsObject aliased when ScriptMembers.Find(aliased, property, ScriptMembers.Kind.Alias) is { } alias => Member(aliased, alias.Body),
         PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
         PsObject scheduled when RunContext.TaskSchedulerProperty(scheduled, property) is { } current => current,
         PsObject started when RunContext.TaskProcessProperty(started, property) is { } exited => exited,

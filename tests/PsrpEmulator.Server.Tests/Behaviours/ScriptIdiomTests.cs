@@ -273,4 +273,28 @@ public class ScriptIdiomTests
                 "Computer 'TESTHOST01' failed to join domain 'corp.example.com' from its current workgroup 'WORKGROUP' with following error message: The specified domain either does not exist or could not be contacted."),
         }));
     }
+
+    /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
+    [Test]
+    public async Task Script_methods_script_properties_and_alias_properties_run_with_this_the_object()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{ A = 1 }
+            $o | Add-Member -MemberType ScriptMethod -Name Double -Value { $this.A * 2 }
+            $o | Add-Member ScriptMethod Add { param($x, $y) $this.A + $x + $y }
+            $o | Add-Member -MemberType ScriptProperty -Name B -Value { $this.A + 10 }
+            $o | Add-Member -MemberType ScriptProperty -Name C -Value { $this.A } -SecondValue { $this.A = $args[0] * 100 }
+            $o | Add-Member -MemberType AliasProperty -Name Size -Value A
+            $o.Double(); $o.Add(1, 2); $o.B
+            $o.A = 5
+            "b=$($o.B) size=$($o.Size)"
+            $o.C = 3
+            $o.A
+            $o.B = 1
+            $o | Add-Member -MemberType ScriptProperty -Name B -Value { 0 }
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "4", "11", "b=15 size=5", "300" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "SetWithoutSetterFromScriptProperty", "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand" }));
+    }
 }

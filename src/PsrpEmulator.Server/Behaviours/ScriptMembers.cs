@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The members Add-Member adds that are not values: a ScriptMethod (<c>$o.Double()</c> runs its block with
+/// <c>$this</c> the object and the call's arguments), a ScriptProperty (reading it runs its getter block, assigning it its
+/// setter block with the value as the argument) and an AliasProperty (another member's value under a second name). They
+/// belong to the object itself, as PowerShell's instance members do, and never travel on the wire (the serializer
+/// writes a ScriptProperty's value in PowerShell; here a deserialized copy has none of them).
+/// </summary>
+internal static class ScriptMembers
+{
+    internal enum Kind
+    {
+        Method,
+        Property,
+        Alias,
+    }
+
+    /// <summary>One such member: its name, kind, block (getter), setter block, or the member an alias names.</summary>
+    internal sealed record Member(string Name, Kind Kind, string Body, string? Setter = null);
+
+    private static readonly ConditionalWeakTable<PsObject, List<Member>> Members = [];
+
+    // Whether any object ever got one: the readers' lookups are skipped until then.
+    private static volatile bool _any;
+
+    public static bool Any => _any;
+
+    public static void Add(PsObject target, Member member)
+    {
+        var list = Members.GetOrCreateValue(target);
+        lock (list)
+        {
+            list.RemoveAll(m => m.Name.Equals(member.Name, StringComparison.OrdinalIgnoreCase));
+            list.Add(member);
+        }
+
+        _any = true;
+    }
+
+    /// <summary>The object's member of that name and kind; null when it has none.</summary>
+    public static Member? Find(PsValue? value, string name, Kind kind)
+    {
+        if (!_any || value is not PsObject target || !Members.TryGetValue(target, out var list)) return null;
+        lock (list)
+        {
+            return list.FirstOrDefault(m => m.Kind == kind && m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>Whether the object has a member of that name of any kind.</summary>
+    public static bool Has(PsObject target, string name)
+    {
+        if (!_any || !Members.TryGetValue(target, out var list)) return false;
+        lock (list)
+        {
+            return list.Exists(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>Whether the object has any such member.</summary>
+    public static bool HasAny(PsValue? value) => _any && value is PsObject target && Members.TryGetValue(target, out var list) && list.Count > 0;
+}
