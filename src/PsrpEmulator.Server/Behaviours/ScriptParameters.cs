@@ -152,11 +152,18 @@ internal static partial class ScriptParameters
         var automatic = !parameters.Any(p => p.Attributes.CustomSet) && !(start.Success && PositionalBindingOff().IsMatch(text.AsSpan(0, start.Length)));
         var byPosition = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
         var positionalParameters = automatic
-            ? parameters.Where(p => !p.IsSwitch)
+            ? parameters.Where(p => !p.IsSwitch && !p.Attributes.RemainingArguments)
             : parameters.Where(p => !p.IsSwitch && p.Attributes.Position is not null).OrderBy(p => p.Attributes.Position);
         foreach (var parameter in positionalParameters)
         {
             if (!byParameter.ContainsKey(parameter.Name) && positional.TryDequeue(out var value)) byPosition[parameter.Name] = value;
+        }
+
+        // [Parameter(ValueFromRemainingArguments)]: the arguments no other parameter took, as one List[object].
+        if (positional.Count > 0 && parameters.FirstOrDefault(p => p.Attributes.RemainingArguments && !byParameter.ContainsKey(p.Name) && !byPosition.ContainsKey(p.Name)).Name is { } rest)
+        {
+            byPosition[rest] = PsObjects.List([.. positional], [GenericObjectListTypeName, "System.Object"]);
+            positional.Clear();
         }
 
         // The parameter set, as PowerShell's binder resolves it: the sets every parameter given is in; of several, the
@@ -352,6 +359,8 @@ internal static partial class ScriptParameters
     /// <summary>The type of an advanced script's <c>$PSCmdlet</c> (the evaluator answers its ShouldProcess).</summary>
     public const string ScriptCmdletTypeName = "System.Management.Automation.PSScriptCmdlet";
 
+    private const string GenericObjectListTypeName = "System.Collections.Generic.List`1[[System.Object, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
+
     private static readonly string[] ActionPreferenceTypeNames = ["System.Management.Automation.ActionPreference", "System.Enum", "System.ValueType", "System.Object"];
 
     // An advanced script's common parameters (and their aliases), by their names.
@@ -378,7 +387,7 @@ internal static partial class ScriptParameters
     /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
         int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null, IReadOnlyList<string>? Aliases = null,
-        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null)
+        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null, bool RemainingArguments = false)
     {
         /// <summary>Whether the parameter is in the parameter set (one without a named set is in every set).</summary>
         public bool InSet(string set) => Sets is not { Count: > 0 } sets || sets.Any(s => s.Set is null || s.Set.Equals(set, StringComparison.OrdinalIgnoreCase));
@@ -570,6 +579,9 @@ internal static partial class ScriptParameters
     [GeneratedRegex(@"\bParameterSetName\s*=\s*(?:'([^']*)'|""([^""]*)"")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ParameterSetNameArgument();
 
+    [GeneratedRegex(@"\bValueFromRemainingArguments\b(?!\s*=\s*\$false)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RemainingArgumentsArgument();
+
     [GeneratedRegex(@"\bDefaultParameterSetName\s*=\s*(?:'([^']*)'|""([^""]*)"")", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DefaultParameterSetNameArgument();
 
@@ -581,6 +593,7 @@ internal static partial class ScriptParameters
         ScriptExpressions.KnownType? type = null;
         var mandatory = false;
         var fromPipeline = false;
+        var remaining = false;
         List<string>? validateSet = null;
         List<Validation>? validations = null;
         string? helpMessage = null;
@@ -598,6 +611,7 @@ internal static partial class ScriptParameters
                 var setName = ParameterSetNameArgument().Match(attribute) is { Success: true } named ? (named.Groups[1].Success ? named.Groups[1].Value : named.Groups[2].Value) : null;
                 (sets ??= []).Add((setName is null || setName.Equals("__AllParameterSets", StringComparison.OrdinalIgnoreCase) ? null : setName, MandatoryArgument().IsMatch(attribute)));
                 fromPipeline |= attribute.Contains("ValueFromPipeline", StringComparison.OrdinalIgnoreCase);
+                remaining |= RemainingArgumentsArgument().IsMatch(attribute);
                 if (HelpMessageArgument().Match(attribute) is { Success: true } help)
                 {
                     helpMessage = help.Groups[1].Success ? help.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : help.Groups[2].Value;
@@ -644,7 +658,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets, remaining);
     }
 
     private static ValidationKind? ValidationKindOf(string attributeName) => attributeName.ToUpperInvariant() switch

@@ -44,6 +44,15 @@ internal static class WindowsText
             return readsBack(shortText) ? shortText : value.ToString("G" + roundTripDigits.ToString(CultureInfo.InvariantCulture), provider);
         }
 
+        // N, F, P and C: the .NET Framework formats the double's 15 (a float's 7) significant digits, rounding that
+        // digit string half away from zero ("{0:N1}" -f 2.25 is 2.3, "{0:N0}" -f 1234.5 is 1,235), where .NET Core rounds
+        // the exact binary value half to even (2.2, 1,234). A decimal of those digits formats the Framework's way.
+        if (format.Length <= 3 && format[0] is 'N' or 'n' or 'F' or 'f' or 'P' or 'p' or 'C' or 'c' && (format.Length == 1 || int.TryParse(format.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out _)) &&
+            decimal.TryParse(value.ToString("E" + (digits - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var framework))
+        {
+            return framework.ToString(format, provider);
+        }
+
         return value.ToString(format, provider);
     }
 

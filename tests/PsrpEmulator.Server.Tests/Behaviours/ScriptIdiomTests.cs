@@ -70,6 +70,12 @@ public class ScriptIdiomTests
     [TestCase(@"$o = [ordered]@{ b = 1; a = 2 }; $o[0]; $o[1]; $o['a']; $null -eq $o[5]", "1|2|2|True")]
     [TestCase(@"$l = New-Object System.Collections.Generic.List[string]; $l.Add('a'); $l.Remove('a'); $l.Remove('zz'); $al = New-Object System.Collections.ArrayList; [void]$al.Add(1); $al.Remove(1); $al.Count", "True|False|0")]
     [TestCase(@"[datetime]::MinValue.Year; [datetime]::MaxValue.Year; $d = [datetime]::MinValue; [datetime]::TryParse('2020-01-02', [ref]$d) | Out-Null; $d.Year", "1|9999|2020")]
+    [TestCase(@"function f { param([Parameter(ValueFromRemainingArguments = $true)]$Rest) ""count=$($Rest.Count)""; $Rest }; f a b c", "count=3|a|b|c")]
+    [TestCase(@"function g { param([Parameter(ValueFromRemainingArguments)][string[]]$Rest, [string]$First) ""first=$First rest=$($Rest -join ',')"" }; g -First x a b c; g -First y", "first=x rest=a,b,c|first=y rest=")]
+    [TestCase(@"function h { [CmdletBinding()] param($A, [Parameter(ValueFromRemainingArguments)]$R) ""$A|$R|$($R.GetType().Name)"" }; h 1 2 3", "1|2 3|List`1")]
+    // The .NET Framework rounds a double's 15 significant digits half away from zero in N, F, P and C.
+    [TestCase(@"'{0:N1}' -f 2.25; '{0:N2}' -f 2.675; (2.25).ToString('N1'); '{0:N0}' -f -1234.5; '{0:F0}' -f 0.5; '{0:F0}' -f 2.5; '{0:N2}' -f 0.125; '{0:P1}' -f 0.1234; '{0:F2}' -f [math]::PI",
+        "2.3|2.68|2.3|-1,235|1|3|0.13|12.3 %|3.14")]
     public async Task Dynamic_members_interfaces_casts_of_negative_numbers_and_typed_pipeline_parameters_read_as_in_5_1(string script, string expected)
     {
         var host = await RunAsync(script);
