@@ -955,6 +955,9 @@ internal sealed partial class RunContext
             case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;
+            case not null when type!.IsGenericDictionary && constructorArguments.Count == 0:
+                value = created = type.NewDictionary();
+                break;
             case { } hashType when constructorArguments.Count == 0 && NewHashAlgorithm(hashType) is { } algorithm:
                 value = algorithm;
                 break;

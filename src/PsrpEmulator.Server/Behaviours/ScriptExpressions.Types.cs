@@ -35,7 +35,21 @@ internal static partial class ScriptExpressions
     /// <summary>A type the emulator converts to and tests for: its full .NET name.</summary>
     internal sealed record KnownType(string FullName, string? ElementType = null)
     {
-        public bool IsArray => ElementType is not null && !IsGenericList || FullName == "System.Object[]";
+        public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary || FullName == "System.Object[]";
+
+        /// <summary>System.Collections.Generic.Dictionary[K,V]: <see cref="KeyType"/> is K, <see cref="ElementType"/> V.</summary>
+        public bool IsGenericDictionary { get; init; }
+
+        /// <summary>A generic dictionary's key type.</summary>
+        public string? KeyType { get; init; }
+
+        /// <summary>A new empty Dictionary[K,V]: its text is .NET's type name (<c>"$d"</c> is <c>System.Collections.Generic.Dictionary`2[System.String,System.Int32]</c>).</summary>
+        public PsObject NewDictionary()
+        {
+            var dictionary = PsObjects.Dictionary([], ObjectTypeNames);
+            dictionary.ToStringValue = $"{FullName}[{KeyType},{ElementType}]";
+            return dictionary;
+        }
 
         /// <summary>An exception a script can make and throw (<see cref="ExceptionTypes.Constructible"/>).</summary>
         public bool IsException { get; init; }
@@ -46,6 +60,8 @@ internal static partial class ScriptExpressions
         /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
         public IReadOnlyList<string> ObjectTypeNames => IsGenericList
             ? [$"{FullName}[[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
+            : IsGenericDictionary
+            ? [$"{FullName}[[{KeyType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
             : [FullName, "System.Object"];
 
         /// <summary>System.Collections.Generic.HashSet[T]: a generic list (<see cref="IsGenericList"/>) whose items are distinct.</summary>
@@ -336,6 +352,18 @@ internal static partial class ScriptExpressions
     public static KnownType? ResolveType(string name) => Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim());
 
     internal const string HashSetTypeName = "System.Collections.Generic.HashSet`1";
+    internal const string GenericDictionaryTypeName = "System.Collections.Generic.Dictionary`2";
+
+    /// <summary>A Dictionary[K,V] (or SortedDictionary) the script made: K and V; null for another table.</summary>
+    internal static (KnownType Key, KnownType Value)? GenericDictionaryTypes(PsObject table)
+    {
+        if (table.TypeNames is not [var first, ..] || !first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || first.IndexOf("`2[[", StringComparison.Ordinal) is not (var open and > 0)) return null;
+        var keyEnd = first.IndexOf(',', open);
+        var valueStart = first.IndexOf("],[", open, StringComparison.Ordinal);
+        if (keyEnd < 0 || valueStart < 0) return null;
+        var valueEnd = first.IndexOf(',', valueStart + 3);
+        return valueEnd > 0 && ResolveType(first[(open + 4)..keyEnd]) is { } key && ResolveType(first[(valueStart + 3)..valueEnd]) is { } value ? (key, value) : null;
+    }
 
     // List[T] and HashSet[T] (also Collections.Generic.X[T], System.Collections.Generic.X[T]) of a type the emulator knows.
     private static KnownType? GenericListType(string name)
@@ -344,6 +372,15 @@ internal static partial class ScriptExpressions
         var generic = name[..open].Trim();
         if (generic.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) generic = generic["System.".Length..];
         if (generic.StartsWith("Collections.Generic.", StringComparison.OrdinalIgnoreCase)) generic = generic["Collections.Generic.".Length..];
+        if (generic.ToUpperInvariant() is "DICTIONARY" or "SORTEDDICTIONARY")
+        {
+            // Dictionary[string,int], Dictionary[[string],[int]]: K and V, types the emulator knows.
+            var parts = Statements.SplitTopLevel(name[(open + 1)..^1], c => c == ',').Select(p => p.Trim()).Select(p => p is ['[', .., ']'] ? p[1..^1].Trim() : p).ToList();
+            if (parts.Count != 2 || Types.GetValueOrDefault(parts[0]) is not { IsArray: false } key || Types.GetValueOrDefault(parts[1]) is not { } value) return null;
+            var dictionary = generic.Equals("Dictionary", StringComparison.OrdinalIgnoreCase) ? GenericDictionaryTypeName : "System.Collections.Generic.SortedDictionary`2";
+            return new KnownType(dictionary, value.FullName) { IsGenericDictionary = true, KeyType = key.FullName };
+        }
+
         var fullName = generic.ToUpperInvariant() switch
         {
             "LIST" => "System.Collections.Generic.List`1",
@@ -413,9 +450,9 @@ internal static partial class ScriptExpressions
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
-        ((type.IsGenericList || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
+        ((type.IsGenericList || type.IsGenericDictionary || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*[A-Za-z_][\w.]*\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*\[?\s*[A-Za-z_][\w.]*\s*\]?(?:\s*,\s*\[?\s*[A-Za-z_][\w.]*\s*\]?)?\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
 
     internal const string ChoiceDescriptionTypeName = "System.Management.Automation.Host.ChoiceDescription";
@@ -687,6 +724,7 @@ internal static partial class ScriptExpressions
             ("System.BitConverter", "TOSTRING", 1) => PsPrimitive.String(string.Join('-', BytesOf(arguments![0]).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)))),
             (_, "CREATE" or "NEW", 0) when RunContext.NewHashAlgorithm(type.FullName) is { } algorithm => algorithm,
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
+            (_, "NEW", 0) when type.IsGenericDictionary => type.NewDictionary(),
             (_, "NEW", >= 0 and <= 2) when type.IsException => ExceptionTypes.Create(type.FullName, [.. arguments!.Select(Text)],
                 arguments is [_, var inner] && ExceptionTypes.IsException(inner) ? inner : null),
             (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),
@@ -777,6 +815,20 @@ internal static partial class ScriptExpressions
     /// default (0, or $null for strings and objects). A byte[] may be as long as <see cref="MaxByteArrayItems"/>, another
     /// array as <see cref="MaxCollectionItems"/>.
     /// </summary>
+    /// <summary>The default value of a value type the emulator knows (0, false, '\0'); $null for a reference type.</summary>
+    public static PsValue DefaultValue(KnownType type) => DefaultOf(type.FullName);
+
+    private static PsValue DefaultOf(string? typeName) => typeName switch
+    {
+        "System.Byte" => PsPrimitive.Byte(0),
+        "System.Int32" => PsPrimitive.Int32(0),
+        "System.Int64" => PsPrimitive.Int64(0),
+        "System.Double" => PsPrimitive.Double(0),
+        "System.Boolean" => PsPrimitive.Boolean(false),
+        "System.Char" => PsPrimitive.Char('\0'),
+        _ => PsNil.Instance,
+    };
+
     public static PsObject NewArray(KnownType type, double length)
     {
         var limit = type.ElementType == "System.Byte" ? MaxByteArrayItems : MaxCollectionItems;
@@ -786,15 +838,7 @@ internal static partial class ScriptExpressions
         }
 
         if (length > limit) throw new ScenarioRuntimeException($"a {type.FullName} holds at most {limit} items in the emulator");
-        PsValue element = type.ElementType switch
-        {
-            "System.Byte" => PsPrimitive.Byte(0),
-            "System.Int32" => PsPrimitive.Int32(0),
-            "System.Int64" => PsPrimitive.Int64(0),
-            "System.Double" => PsPrimitive.Double(0),
-            "System.Char" => PsPrimitive.Char('\0'),
-            _ => PsNil.Instance,
-        };
+        var element = DefaultOf(type.ElementType);
         var items = new List<PsValue>((int)length);
         for (var i = 0; i < (int)length; i++) items.Add(element);
         return PsObjects.List(items, type.ElementType is null ? ListValueTemplate.ArrayTypeNames : [type.FullName, "System.Array", "System.Object"]);
@@ -1201,6 +1245,13 @@ internal static partial class ScriptExpressions
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } table:
             {
                 var entries = table.Entries;
+                // A Dictionary[K,V]'s key and value are converted to K and V, as its indexer's parameters.
+                if (GenericDictionaryTypes(table) is var (keyType, valueType))
+                {
+                    key = Cast(key, keyType);
+                    value = Cast(value, valueType);
+                }
+
                 if (FindEntry(table, key) is var at and >= 0)
                 {
                     entries[at] = new(entries[at].Key, value);

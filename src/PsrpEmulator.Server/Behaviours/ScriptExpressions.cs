@@ -152,6 +152,11 @@ internal static partial class ScriptExpressions
             headEnd = Statements.MatchingClose(t, 1, '}');
             if (headEnd < 0) return null;
         }
+        else if (!forAssignment && t.Length > 3 && t[0] == '{' && Statements.MatchingClose(t, 0, '}') is var blockEnd and > 0 && blockEnd + 1 < t.Length && t[blockEnd + 1] == '.')
+        {
+            // A script block literal's members: { 'hi' }.Invoke(), { ... }.Ast.
+            headEnd = blockEnd;
+        }
         else if (!forAssignment && t.Length > 2 && t[0] == '[' && Statements.MatchingClose(t, 0, ']') is var typeEnd and > 1 && typeEnd + 1 < t.Length && t[typeEnd + 1] == '.' &&
                  ResolveType(t[1..typeEnd]) is not null)
         {
@@ -520,6 +525,30 @@ internal static partial class ScriptExpressions
     {
         var entries = table.Entries;
         int Find(PsValue? key) => FindEntry(table, key);
+        if (GenericDictionaryTypes(table) is var (keyType, valueType))
+        {
+            // Dictionary[K,V]: keys and values converted to K and V; Remove tells whether it removed; .NET's messages.
+            switch (name.ToUpperInvariant(), arguments.Count)
+            {
+                case ("ADD", 2):
+                    var key = Cast(arguments[0], keyType);
+                    if (Find(key) >= 0) throw new ArgumentException("An item with the same key has already been added.");
+                    if (entries.Count >= MaxTableEntries) throw TableTooLarge();
+                    TableKeys.Add(table, key, Cast(arguments[1], valueType));
+                    return PsNil.Instance;
+                case ("REMOVE", 1):
+                    var found = Find(Cast(arguments[0], keyType));
+                    if (found >= 0) TableKeys.RemoveAt(table, found);
+                    return PsPrimitive.Boolean(found >= 0);
+                case ("CONTAINSKEY", 1):
+                    return PsPrimitive.Boolean(Find(Cast(arguments[0], keyType)) >= 0);
+                case ("CONTAINS" or "CLONE", _):
+                    return null;
+                case ("GETENUMERATOR", 0):
+                    return PsObjects.List([.. entries.Select(e => (PsValue)KeyValuePairOf(e.Key, e.Value, keyType, valueType))], [$"System.Collections.Generic.Dictionary`2+Enumerator", "System.Object"]);
+            }
+        }
+
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("CONTAINSKEY" or "CONTAINS", 1):
@@ -554,6 +583,18 @@ internal static partial class ScriptExpressions
             default:
                 return null;
         }
+    }
+
+    // A Dictionary[K,V]'s entry as its enumerator gives it: a KeyValuePair[K,V] with Key and Value.
+    private static PsObject KeyValuePairOf(PsValue key, PsValue value, KnownType keyType, KnownType valueType)
+    {
+        const string Assembly = ", mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089";
+        var pair = new PsObject([$"System.Collections.Generic.KeyValuePair`2[[{keyType.FullName}{Assembly}],[{valueType.FullName}{Assembly}]]", "System.ValueType", "System.Object"])
+        {
+            ToStringValue = $"[{Text(key)}, {Text(value)}]",
+        };
+        pair.AdaptedProperties.AddRange([new("Key", key), new("Value", value)]);
+        return pair;
     }
 
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>

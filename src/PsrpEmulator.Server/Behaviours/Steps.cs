@@ -2820,6 +2820,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // $d.TryGetValue(key, [ref]$v): a Dictionary's value into the variable (V's default when absent) and whether it was there.
+            if (step.IsMethod && step.Text.Equals("TryGetValue", StringComparison.OrdinalIgnoreCase) && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table &&
+                ScriptExpressions.ArrayElements(step.Arguments!) is [var keyText, var referenceText] && RefArgument().Match(referenceText) is { Success: true } reference)
+            {
+                var at = ScriptExpressions.FindEntry(table, ScriptExpressions.GenericDictionaryTypes(table) is var (keyType, _)
+                    ? ScriptExpressions.Cast(await EvaluateAsync(keyText, to, blockNesting + 1), keyType)
+                    : await EvaluateAsync(keyText, to, blockNesting + 1));
+                PsValue found = at >= 0 ? table.Entries[at].Value
+                    : ScriptExpressions.GenericDictionaryTypes(table) is var (_, valueType) ? ScriptExpressions.DefaultValue(valueType) : PsNil.Instance;
+                scope.Variables.SetScoped(reference.Groups["var"].Value, found);
+                value = PsPrimitive.Boolean(at >= 0);
+                continue;
+            }
+
             if (step.IsMethod)
             {
                 var arguments = new List<PsValue>();

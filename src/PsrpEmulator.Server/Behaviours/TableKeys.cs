@@ -24,24 +24,32 @@ internal static class TableKeys
 
     private static readonly ConditionalWeakTable<List<KeyValuePair<PsValue, PsValue>>, Index> Indexes = [];
 
-    public static readonly IEqualityComparer<PsValue> Comparer = new KeyComparer();
+    public static readonly IEqualityComparer<PsValue> Comparer = new KeyComparer(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A generic Dictionary's default comparer: strings with case (ordinal), other keys as <see cref="Comparer"/>.</summary>
+    public static readonly IEqualityComparer<PsValue> CaseSensitiveComparer = new KeyComparer(StringComparer.Ordinal);
+
+    /// <summary>The comparer of the table's keys: a generic dictionary's (Dictionary[string,T] the script made) with case, a hashtable's without.</summary>
+    public static IEqualityComparer<PsValue> ComparerOf(PsObject table) =>
+        table.TypeNames is [var first, ..] && first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) ? CaseSensitiveComparer : Comparer;
 
     /// <summary>Where <paramref name="key"/> is among the table's entries; -1 when absent.</summary>
     public static int Find(PsObject table, PsValue? key)
     {
         var entries = table.Entries;
         key ??= PsNil.Instance;
+        var comparer = ComparerOf(table);
         if (entries.Count <= IndexFrom)
         {
             for (var i = 0; i < entries.Count; i++)
             {
-                if (Comparer.Equals(entries[i].Key, key)) return i;
+                if (comparer.Equals(entries[i].Key, key)) return i;
             }
 
             return -1;
         }
 
-        return IndexOf(entries).Positions.TryGetValue(key, out var at) ? at : -1;
+        return IndexOf(entries, comparer).Positions.TryGetValue(key, out var at) ? at : -1;
     }
 
     /// <summary>Adds an entry whose key is not in the table yet.</summary>
@@ -69,10 +77,10 @@ internal static class TableKeys
         Indexes.Remove(table.Entries);
     }
 
-    private static Index IndexOf(List<KeyValuePair<PsValue, PsValue>> entries)
+    private static Index IndexOf(List<KeyValuePair<PsValue, PsValue>> entries, IEqualityComparer<PsValue> comparer)
     {
-        if (Indexes.TryGetValue(entries, out var index) && index.Count == entries.Count) return index;
-        var positions = new Dictionary<PsValue, int>(entries.Count, Comparer);
+        if (Indexes.TryGetValue(entries, out var index) && index.Count == entries.Count && ReferenceEquals(index.Positions.Comparer, comparer)) return index;
+        var positions = new Dictionary<PsValue, int>(entries.Count, comparer);
         // The first of equal keys wins, as a linear search finds it.
         for (var i = 0; i < entries.Count; i++) positions.TryAdd(entries[i].Key, i);
         index = new Index(positions, entries.Count);
@@ -80,7 +88,7 @@ internal static class TableKeys
         return index;
     }
 
-    private sealed class KeyComparer : IEqualityComparer<PsValue>
+    private sealed class KeyComparer(StringComparer strings) : IEqualityComparer<PsValue>
     {
         // An enum or a wrapped value is its base value, as PSObject.Equals compares base objects.
         private static PsValue Unwrap(PsValue value) => value is PsObject { BaseValue: { } b } ? b : value;
@@ -93,7 +101,7 @@ internal static class TableKeys
             return (x, y) switch
             {
                 (PsNil, PsNil) => true,
-                (PsPrimitive { Value: string a }, PsPrimitive { Value: string b }) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase),
+                (PsPrimitive { Value: string a }, PsPrimitive { Value: string b }) => strings.Equals(a, b),
                 (PsPrimitive { Value: byte[] a }, PsPrimitive { Value: byte[] b }) => ReferenceEquals(a, b),
                 (PsPrimitive a, PsPrimitive b) => a.Type == b.Type && a.Value.Equals(b.Value),
                 _ => ReferenceEquals(x, y),
@@ -103,7 +111,7 @@ internal static class TableKeys
         public int GetHashCode(PsValue value) => Unwrap(value) switch
         {
             PsNil => 0,
-            PsPrimitive { Value: string s } => StringComparer.OrdinalIgnoreCase.GetHashCode(s),
+            PsPrimitive { Value: string s } => strings.GetHashCode(s),
             PsPrimitive { Value: byte[] bytes } => RuntimeHelpers.GetHashCode(bytes),
             PsPrimitive p => HashCode.Combine(p.Type, p.Value),
             var other => RuntimeHelpers.GetHashCode(other),

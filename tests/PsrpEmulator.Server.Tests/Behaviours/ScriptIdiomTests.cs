@@ -76,6 +76,13 @@ public class ScriptIdiomTests
     // The .NET Framework rounds a double's 15 significant digits half away from zero in N, F, P and C.
     [TestCase(@"'{0:N1}' -f 2.25; '{0:N2}' -f 2.675; (2.25).ToString('N1'); '{0:N0}' -f -1234.5; '{0:F0}' -f 0.5; '{0:F0}' -f 2.5; '{0:N2}' -f 0.125; '{0:P1}' -f 0.1234; '{0:F2}' -f [math]::PI",
         "2.3|2.68|2.3|-1,235|1|3|0.13|12.3 %|3.14")]
+    // A Dictionary[K,V]: keys with case (the default comparer), K and V conversions, Remove's bool, TryGetValue, KeyValuePairs.
+    [TestCase(@"$d = New-Object 'System.Collections.Generic.Dictionary[string,int]'; $d.Add('a', 1); $d['b'] = '2'; $d.ContainsKey('A'); $d.ContainsKey('a'); $d.Count; $d['b'].GetType().Name; $null -eq $d['missing']; $d.Remove('a'); $d.Remove('a'); ""$d""",
+        "False|True|2|Int32|True|True|False|System.Collections.Generic.Dictionary`2[System.String,System.Int32]")]
+    [TestCase(@"$d = [System.Collections.Generic.Dictionary[string,object]]::new(); $d['x'] = 'y'; $d.x; $v = $null; $d.TryGetValue('x', [ref]$v); $v; $d.TryGetValue('z', [ref]$v); $null -eq $v; foreach ($kv in $d.GetEnumerator()) { ""$($kv.Key)=$($kv.Value)"" }",
+        "y|True|y|False|True|x=y")]
+    [TestCase(@"$d = [Collections.Generic.Dictionary[[string],[int]]]::new(); $n = 5; $d.TryGetValue('none', [ref]$n); $n; $d -is [System.Collections.IDictionary]", "False|0|True")]
+    [TestCase(@"{ 'hi' }.Invoke(); { param($a) $a * 2 }.Invoke(21)", "hi|42")]
     public async Task Dynamic_members_interfaces_casts_of_negative_numbers_and_typed_pipeline_parameters_read_as_in_5_1(string script, string expected)
     {
         var host = await RunAsync(script);
@@ -302,5 +309,14 @@ public class ScriptIdiomTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "4", "11", "b=15 size=5", "300" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "SetWithoutSetterFromScriptProperty", "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand" }));
+    }
+
+    [Test]
+    public async Task Adding_a_key_a_Dictionary_has_is_NET_s_error()
+    {
+        var host = await RunAsync("$d = [System.Collections.Generic.Dictionary[string,int]]::new(); $d.Add('a', 1); $d.Add('a', 2); $d.Add('A', 3); $d.Count");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"Add\" with \"2\" argument(s): \"An item with the same key has already been added.\"" }));
     }
 }
