@@ -247,7 +247,7 @@ internal sealed partial class RunContext
         ["Where-Object"] = ["FilterScript", "Property", "Value", "EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch", "Contains",
             "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
             "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
-        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "Unique", "InputObject", "Index", "ExcludeProperty", "Wait"],
+        ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "SkipLast", "Unique", "InputObject", "Index", "ExcludeProperty", "Wait"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "Line", "Word", "Character", "IgnoreWhiteSpace", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
@@ -336,7 +336,7 @@ internal sealed partial class RunContext
 
     private static string ParameterType(string name) => name switch
     {
-        "First" or "Last" or "Skip" or "Width" or "Depth" => "System.Int32",
+        "First" or "Last" or "Skip" or "SkipLast" or "Width" or "Depth" => "System.Int32",
         "Process" or "Begin" or "End" or "FilterScript" => "System.Management.Automation.ScriptBlock",
         _ => "System.Object",
     };
@@ -670,7 +670,7 @@ internal sealed partial class RunContext
                 SortedSet<int>? indexes = null;
                 if (arguments["Index"] is { } indexWord)
                 {
-                    if (arguments.Has("First") || arguments.Has("Last") || arguments.Has("Skip"))
+                    if (arguments.Has("First") || arguments.Has("Last") || arguments.Has("Skip") || arguments.Has("SkipLast"))
                     {
                         throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
                     }
@@ -685,8 +685,17 @@ internal sealed partial class RunContext
                     }
                 }
 
+                // -SkipLast is a parameter set of its own too: every object but the last n.
+                if (arguments.Has("SkipLast") && (arguments.Has("First") || arguments.Has("Last") || arguments.Has("Skip")))
+                {
+                    throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+                }
+
                 return new SelectStage(this, properties, arguments["ExpandProperty"] is { } expand ? (await NamesAsync(expand)).FirstOrDefault() : null,
-                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting) { Indexes = indexes, Exclude = exclude, Wait = arguments.Has("Wait") };
+                    await IntegerAsync("First"), await IntegerAsync("Last"), await IntegerAsync("Skip") ?? 0, arguments.Has("Unique"), to, blockNesting)
+                {
+                    Indexes = indexes, Exclude = exclude, Wait = arguments.Has("Wait"), SkipLast = Math.Max(0, await IntegerAsync("SkipLast") ?? 0),
+                };
             }
 
             case "Group-Object":
@@ -1117,6 +1126,9 @@ internal sealed partial class RunContext
         /// <summary>-Wait: the commands before go on to their end after -First or -Index has what it wants (their output dropped).</summary>
         public bool Wait { get; init; }
 
+        /// <summary>-SkipLast n: each object is written once n more came after it; the last n never are.</summary>
+        public int SkipLast { get; init; }
+
         private bool _done;
 
         public override async ValueTask ProcessAsync(PsValue item)
@@ -1153,6 +1165,14 @@ internal sealed partial class RunContext
             }
 
             if (_index++ < skip) return;
+            if (SkipLast > 0)
+            {
+                _kept.Enqueue(selected);
+                if (_kept.Count > MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object -SkipLast keeps at most {MaxStageObjects} objects in the emulator");
+                if (_kept.Count > SkipLast) await EmitAll(_kept.Dequeue());
+                return;
+            }
+
             if (last is not null)
             {
                 _kept.Enqueue(selected);
@@ -1182,7 +1202,11 @@ internal sealed partial class RunContext
 
         public override async ValueTask EndAsync()
         {
-            foreach (var item in _kept) await EmitAll(item);
+            if (SkipLast == 0)
+            {
+                foreach (var item in _kept) await EmitAll(item);
+            }
+
             await EndNext();
         }
 

@@ -82,6 +82,11 @@ internal sealed partial class RunContext
         ["Get-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "AllBindings", "IncludeHidden", "CimSession", "ThrottleLimit", "AsJob"],
         ["Enable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
+        ["Get-MpPreference"] = ["CimSession", "ThrottleLimit", "AsJob"],
+        ["Get-MpComputerStatus"] = ["CimSession", "ThrottleLimit", "AsJob"],
+        ["Set-MpPreference"] = DefenderParameters(),
+        ["Add-MpPreference"] = DefenderParameters(),
+        ["Remove-MpPreference"] = DefenderParameters(),
         ["Invoke-WebRequest"] = WebCommandParameters(),
         ["Invoke-RestMethod"] = WebCommandParameters(),
         ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
@@ -353,6 +358,9 @@ internal sealed partial class RunContext
                     return;
                 case var storage when StorageCommandNames.Contains(storage):
                     await RunStorageCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var defender when DefenderCommandNames.Contains(defender):
+                    await RunDefenderCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Invoke-WebRequest" or "Invoke-RestMethod":
                     await InvokeWebRequestAsync(command, arguments, to, blockNesting);
@@ -704,6 +712,7 @@ internal sealed partial class RunContext
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
                     NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
                     command == "Add-Computer" && name is "Unsecure" ||
+                    DefenderCommandNames.Contains(command) && name is "AsJob" or "Force" ||
                     command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
                     WebCommandNames.Contains(command) && name is "UseBasicParsing" or "UseDefaultCredentials" or "DisableKeepAlive" or "ProxyUseDefaultCredentials" or "PassThru" ||
                     command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")

@@ -442,7 +442,7 @@ internal static partial class ScriptExpressions
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
-            ("System.Int32" or "System.Int64" or "System.Byte" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
+            ("System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
             ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
@@ -630,6 +630,13 @@ internal static partial class ScriptExpressions
             ("System.Int64", "MAXVALUE", -1) => PsPrimitive.Int64(long.MaxValue),
             ("System.Int64", "MINVALUE", -1) => PsPrimitive.Int64(long.MinValue),
             ("System.Byte", "MAXVALUE", -1) => PsPrimitive.Byte(byte.MaxValue),
+            ("System.Byte", "MINVALUE", -1) => PsPrimitive.Byte(byte.MinValue),
+            ("System.UInt32", "MAXVALUE", -1) => PsPrimitive.UInt32(uint.MaxValue),
+            ("System.UInt32", "MINVALUE", -1) => PsPrimitive.UInt32(uint.MinValue),
+            ("System.UInt64", "MAXVALUE", -1) => PsPrimitive.UInt64(ulong.MaxValue),
+            ("System.UInt64", "MINVALUE", -1) => PsPrimitive.UInt64(ulong.MinValue),
+            ("System.Int16", "MAXVALUE", -1) => PsPrimitive.Int16(short.MaxValue),
+            ("System.Int16", "MINVALUE", -1) => PsPrimitive.Int16(short.MinValue),
             ("System.Double", "MAXVALUE", -1) => PsPrimitive.Double(double.MaxValue),
             ("System.Double", "MINVALUE", -1) => PsPrimitive.Double(double.MinValue),
             ("System.String", "EMPTY", -1) => PsPrimitive.String(string.Empty),

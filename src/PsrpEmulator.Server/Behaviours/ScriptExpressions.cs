@@ -1038,7 +1038,11 @@ internal static partial class ScriptExpressions
         var negative = m.Groups["sign"].Value == "-";
         if (m.Groups["hex"].Success)
         {
-            if (!long.TryParse(m.Groups["hex"].Value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex)) return null;
+            // As PowerShell's tokenizer: up to 8 digits an Int32 whose high bit is its sign (0xFFFFFFFF is -1, 0x80070005 an
+            // HRESULT), more an Int64 likewise.
+            var digits = m.Groups["hex"].Value;
+            if (!ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var bits)) return null;
+            var hex = digits.TrimStart('0').Length <= 8 ? (long)unchecked((int)(uint)bits) : unchecked((long)bits);
             return Whole(negative ? -hex : hex, multiplier);
         }
 

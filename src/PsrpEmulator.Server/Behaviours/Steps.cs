@@ -603,8 +603,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return (text, e.Error);
             }
 
-            if (value is not PsPrimitive { Value: string s }) return null;
-            name = s.Trim();
+            // $null (an unset variable, an expression giving nothing) is PowerShell's BadExpression, as an empty name is.
+            if (value is PsNil) name = string.Empty;
+            else if (value is not PsPrimitive { Value: string s }) return null;
+            else name = s.Trim();
         }
         else
         {

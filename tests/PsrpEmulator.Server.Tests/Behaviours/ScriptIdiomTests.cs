@@ -83,6 +83,9 @@ public class ScriptIdiomTests
         "y|True|y|False|True|x=y")]
     [TestCase(@"$d = [Collections.Generic.Dictionary[[string],[int]]]::new(); $n = 5; $d.TryGetValue('none', [ref]$n); $n; $d -is [System.Collections.IDictionary]", "False|0|True")]
     [TestCase(@"{ 'hi' }.Invoke(); { param($a) $a * 2 }.Invoke(21)", "hi|42")]
+    // Hex literals of up to 8 digits are Int32 with the high bit their sign (HRESULTs compare as 5.1 compares them).
+    [TestCase(@"0xFFFFFFFF; 0x80070005; (0xFFFFFFFF).GetType().Name; -2147024891 -eq 0x80070005; 0x100000000; 0x10", "-1|-2147024891|Int32|True|4294967296|16")]
+    [TestCase(@"[uint32]::MaxValue; [int16]::MinValue; [byte]::MinValue; (1..5 | Select-Object -SkipLast 3) -join ','", "4294967295|-32768|0|1,2")]
     public async Task Dynamic_members_interfaces_casts_of_negative_numbers_and_typed_pipeline_parameters_read_as_in_5_1(string script, string expected)
     {
         var host = await RunAsync(script);
@@ -318,5 +321,14 @@ public class ScriptIdiomTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2" }));
         Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"Add\" with \"2\" argument(s): \"An item with the same key has already been added.\"" }));
+    }
+
+    [Test]
+    public async Task Calling_null_with_the_call_operator_is_PowerShell_s_BadExpression()
+    {
+        var host = await RunAsync("$n = $null; & $n; 'next'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "BadExpression" }));
     }
 }
