@@ -88,6 +88,38 @@ public sealed class FirewallRules
         lock (_gate) _profileEnabled[profile] = enabled;
     }
 
+    /// <summary>The profile settings Set-NetFirewallProfile changes besides Enabled, with a fresh server's values (NotConfigured: Windows' defaults apply).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ProfileSettingDefaults = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["DefaultInboundAction"] = "NotConfigured",
+        ["DefaultOutboundAction"] = "NotConfigured",
+        ["AllowInboundRules"] = "NotConfigured",
+        ["AllowLocalFirewallRules"] = "NotConfigured",
+        ["AllowLocalIPsecRules"] = "NotConfigured",
+        ["AllowUserApps"] = "NotConfigured",
+        ["AllowUserPorts"] = "NotConfigured",
+        ["AllowUnicastResponseToMulticast"] = "NotConfigured",
+        ["NotifyOnListen"] = "False",
+        ["EnableStealthModeForIPsec"] = "NotConfigured",
+        ["LogFileName"] = @"%systemroot%\system32\LogFiles\Firewall\pfirewall.log",
+        ["LogMaxSizeKilobytes"] = "4096",
+        ["LogAllowed"] = "False",
+        ["LogBlocked"] = "False",
+        ["LogIgnored"] = "NotConfigured",
+    };
+
+    private readonly Dictionary<(string Profile, string Setting), string> _profileSettings = [];
+
+    public string ProfileSetting(string profile, string setting)
+    {
+        lock (_gate) return _profileSettings.TryGetValue((profile.ToUpperInvariant(), setting.ToUpperInvariant()), out var value) ? value : ProfileSettingDefaults[setting];
+    }
+
+    public void SetProfileSetting(string profile, string setting, string value)
+    {
+        lock (_gate) _profileSettings[(profile.ToUpperInvariant(), setting.ToUpperInvariant())] = value;
+    }
+
     // The Profile enum's flags in the order its text lists them.
     private static readonly string[] ProfileOrder = ["Domain", "Private", "Public", "NotApplicable"];
 

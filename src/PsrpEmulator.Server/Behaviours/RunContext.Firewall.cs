@@ -34,12 +34,28 @@ internal sealed partial class RunContext
         [FirewallNamespace + "MSFT_NetProtocolPortFilter", "Microsoft.Management.Infrastructure.CimInstance#MSFT_NetProtocolPortFilter", "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
 
     // The rule parameters' enums, as the module's generated types name their values.
+    // NetSecurity's GpoBoolean (declared before the table that uses it: static fields start in order).
+    private static readonly string[] GpoBoolean = ["True", "False", "NotConfigured"];
+
     private static readonly Dictionary<string, string[]> FirewallEnums = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Enabled"] = ["True", "False"],
         ["Direction"] = ["Inbound", "Outbound"],
         ["Action"] = ["NotConfigured", "Allow", "Block"],
         ["Profile"] = ["Any", "Domain", "Private", "Public", "NotApplicable"],
+        ["DefaultInboundAction"] = ["NotConfigured", "Allow", "Block"],
+        ["DefaultOutboundAction"] = ["NotConfigured", "Allow", "Block"],
+        ["AllowInboundRules"] = GpoBoolean,
+        ["AllowLocalFirewallRules"] = GpoBoolean,
+        ["AllowLocalIPsecRules"] = GpoBoolean,
+        ["AllowUserApps"] = GpoBoolean,
+        ["AllowUserPorts"] = GpoBoolean,
+        ["AllowUnicastResponseToMulticast"] = GpoBoolean,
+        ["NotifyOnListen"] = GpoBoolean,
+        ["EnableStealthModeForIPsec"] = GpoBoolean,
+        ["LogAllowed"] = GpoBoolean,
+        ["LogBlocked"] = GpoBoolean,
+        ["LogIgnored"] = GpoBoolean,
     };
 
     private static readonly string[] RuleSettingParameters = ["Description", "Group", "Enabled", "Profile", "Direction", "Action", "Protocol", "LocalPort", "RemotePort", "RemoteAddress", "LocalAddress", "Program", "IcmpType"];
@@ -67,7 +83,7 @@ internal sealed partial class RunContext
                 if (name is null)
                 {
                     throw new StatementTerminatedException(new ScriptedError(
-                        $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"{value}\" to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetSecurity.{parameter}\". " +
+                        $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"{value}\" to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetSecurity.{(names == GpoBoolean ? "GpoBoolean" : parameter.StartsWith("Default", StringComparison.Ordinal) ? "Action" : parameter)}\". " +
                         $"Error: \"Unable to match the identifier name {value} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", names)}\"",
                         $"ParameterArgumentTransformationError,{command}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingArgumentTransformationException")
                     {
@@ -148,17 +164,45 @@ internal sealed partial class RunContext
 
                     if (command == "Get-NetFirewallProfile")
                     {
-                        foreach (var profile in chosen) await Write(FirewallProfileObject(profile, rules.IsProfileEnabled(profile)));
+                        foreach (var profile in chosen) await Write(FirewallProfileObject(profile, rules));
                         return;
                     }
 
-                    var other = arguments.Named.Keys.FirstOrDefault(k => k is not ("Name" or "Profile" or "InputObject" or "Enabled" or "PassThru"));
+                    var other = arguments.Named.Keys.FirstOrDefault(k => k is not ("Name" or "Profile" or "InputObject" or "Enabled" or "PassThru" or "All" or "PolicyStore" or "WhatIf" or "Confirm") &&
+                        !FirewallRules.ProfileSettingDefaults.ContainsKey(k));
                     if (other is not null) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{other} is not emulated: give the command a rule"));
+                    if (await Texts("PolicyStore") is [var store, ..] && !store.Equals("PersistentStore", StringComparison.OrdinalIgnoreCase) && !store.Equals("ActiveStore", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -PolicyStore {store} (a GPO) is not emulated: the computer's own store is"));
+                    }
+
+                    // Every value bound first (a wrong one changes nothing), then set on each profile chosen (-All: every one).
                     var enabled = await EnumValue("Enabled");
+                    var settings = new List<(string Setting, string Value)>();
+                    foreach (var setting in FirewallRules.ProfileSettingDefaults.Keys)
+                    {
+                        if (!arguments.Has(setting)) continue;
+                        if (FirewallEnums.ContainsKey(setting))
+                        {
+                            if (await EnumValue(setting) is { } chosenValue) settings.Add((setting, chosenValue));
+                        }
+                        else if (setting == "LogMaxSizeKilobytes")
+                        {
+                            var size = await RangedArgumentAsync(command, arguments, setting, 1, 32767, to, blockNesting);
+                            settings.Add((setting, size!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        }
+                        else if (await Texts(setting) is [var text, ..])
+                        {
+                            settings.Add((setting, text));
+                        }
+                    }
+
+                    if (await WhatIfAsync(arguments, "Set", string.Join(", ", chosen))) return;
                     foreach (var profile in chosen)
                     {
                         if (enabled is not null) rules.SetProfileEnabled(profile, enabled == "True");
-                        if (arguments.Has("PassThru")) await Write(FirewallProfileObject(profile, rules.IsProfileEnabled(profile)));
+                        foreach (var (setting, value) in settings) rules.SetProfileSetting(profile, setting, value);
+                        if (arguments.Has("PassThru")) await Write(FirewallProfileObject(profile, rules));
                     }
 
                     return;
@@ -313,26 +357,19 @@ internal sealed partial class RunContext
     }
 
     // A profile as Get-NetFirewallProfile writes it from the persistent store: its state, the rest NotConfigured.
-    internal static PsObject FirewallProfileObject(string profile, bool enabled)
+    internal static PsObject FirewallProfileObject(string profile, FirewallRules rules)
     {
         var o = new PsObject(ProfileTypeNames) { ToStringValue = $"MSFT_NetFirewallProfile (InstanceID = \"{profile}\")" };
         o.AdaptedProperties.Add(new("Name", PsPrimitive.String(profile)));
-        o.AdaptedProperties.Add(new("Enabled", PsPrimitive.String(enabled ? "True" : "False")));
-        foreach (var setting in (string[])["DefaultInboundAction", "DefaultOutboundAction", "AllowInboundRules", "AllowLocalFirewallRules", "AllowLocalIPsecRules",
-            "AllowUserApps", "AllowUserPorts", "AllowUnicastResponseToMulticast"])
+        o.AdaptedProperties.Add(new("Enabled", PsPrimitive.String(rules.IsProfileEnabled(profile) ? "True" : "False")));
+        foreach (var setting in FirewallRules.ProfileSettingDefaults.Keys)
         {
-            o.AdaptedProperties.Add(new(setting, PsPrimitive.String("NotConfigured")));
+            var value = rules.ProfileSetting(profile, setting);
+            o.AdaptedProperties.Add(new(setting, setting == "LogMaxSizeKilobytes" ? PsPrimitive.UInt64(ulong.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) : PsPrimitive.String(value)));
         }
 
         o.AdaptedProperties.AddRange(
         [
-            new("NotifyOnListen", PsPrimitive.String("False")),
-            new("EnableStealthModeForIPsec", PsPrimitive.String("NotConfigured")),
-            new("LogFileName", PsPrimitive.String(@"%systemroot%\system32\LogFiles\Firewall\pfirewall.log")),
-            new("LogMaxSizeKilobytes", PsPrimitive.UInt64(4096)),
-            new("LogAllowed", PsPrimitive.String("False")),
-            new("LogBlocked", PsPrimitive.String("False")),
-            new("LogIgnored", PsPrimitive.String("NotConfigured")),
             new("DisabledInterfaceAliases", PsObjects.List([PsPrimitive.String("NotConfigured")], ScriptExpressions.StringArrayTypeNames)),
             new("InstanceID", PsPrimitive.String(profile)),
             new("PSComputerName", PsNil.Instance),

@@ -172,11 +172,29 @@ public class FirewallRuleTests
     }
 
     [Test]
-    public async Task A_profile_no_firewall_has_is_the_not_found_error_and_settings_besides_the_state_are_not_emulated()
+    public async Task A_profile_no_firewall_has_is_the_not_found_error_and_a_value_no_enum_has_is_a_transformation_error()
     {
-        var (host, _) = await RunAsync("Get-NetFirewallProfile -Name Work; Set-NetFirewallProfile -Name Public -DefaultInboundAction Block", new FirewallRules());
+        var rules = new FirewallRules();
+        var (host, _) = await RunAsync("Get-NetFirewallProfile -Name Work; Set-NetFirewallProfile -Name Public -DefaultInboundAction Maybe -Enabled False", rules);
 
-        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_Name,Get-NetFirewallProfile", "PsrpEmulator.ScenarioError" }));
-        Assert.That(host.Errors[1].Message, Is.EqualTo("Set-NetFirewallProfile -DefaultInboundAction is not emulated: give the command a rule"));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CmdletizationQuery_NotFound_Name,Get-NetFirewallProfile", "ParameterArgumentTransformationError,Set-NetFirewallProfile" }));
+        Assert.That(host.Errors[1].Message, Does.Contain("to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetSecurity.Action\""));
+        Assert.That(rules.IsProfileEnabled("Public"), Is.True, "a wrong value changes nothing");
+    }
+
+    /// <summary>Hardening baselines set the default actions and logging of every profile; the cmdlets and netsh see the same.</summary>
+    [Test]
+    public async Task Default_actions_and_logging_set_on_all_profiles_show_in_the_cmdlets_and_netsh()
+    {
+        var rules = new FirewallRules();
+
+        var cmdlets = await OutputOfAsync(
+            "Set-NetFirewallProfile -All -Enabled True -DefaultInboundAction Block -DefaultOutboundAction Block -LogAllowed True -LogBlocked True -LogMaxSizeKilobytes 16384; " +
+            "Get-NetFirewallProfile -Name Private | ForEach-Object { \"$($_.DefaultInboundAction) $($_.DefaultOutboundAction) $($_.LogBlocked) $($_.LogMaxSizeKilobytes) $($_.AllowInboundRules)\" }", rules);
+        var netsh = await NetshAsync("netsh advfirewall show privateprofile", rules);
+
+        Assert.That(cmdlets, Is.EqualTo("Block Block True 16384 NotConfigured"));
+        Assert.That(netsh.Stdout, Does.Contain("Firewall Policy                       BlockInbound,BlockOutbound\r\n"));
+        Assert.That(netsh.Stdout, Does.Contain("LogDroppedConnections                 Enable\r\n").And.Contain("MaxFileSize                           16384\r\n"));
     }
 }

@@ -277,17 +277,20 @@ internal sealed class NetshProfileScript(bool set, IReadOnlyList<string> profile
             text.Append(i == 0 ? "\r\n" : "\r\n").Append(profiles[i]).Append(" Profile Settings: \r\n").Append('-', 70).Append("\r\n");
             Line("State", rules.IsProfileEnabled(profiles[i]) ? "ON" : "OFF");
             if (stateOnly) continue;
-            Line("Firewall Policy", "BlockInbound,AllowOutbound");
+            // NotConfigured is Windows' default: block inbound, allow outbound.
+            var inbound = rules.ProfileSetting(profiles[i], "DefaultInboundAction") == "Allow" ? "AllowInbound" : "BlockInbound";
+            var outbound = rules.ProfileSetting(profiles[i], "DefaultOutboundAction") == "Block" ? "BlockOutbound" : "AllowOutbound";
+            Line("Firewall Policy", inbound + "," + outbound);
             Line("LocalFirewallRules", "N/A (GPO-store only)");
             Line("LocalConSecRules", "N/A (GPO-store only)");
             Line("InboundUserNotification", "Disable");
             Line("RemoteManagement", "Disable");
             Line("UnicastResponseToMulticast", "Enable");
             text.Append("\r\nLogging:\r\n");
-            Line("LogAllowedConnections", "Disable");
-            Line("LogDroppedConnections", "Disable");
-            Line("FileName", @"%systemroot%\system32\LogFiles\Firewall\pfirewall.log");
-            Line("MaxFileSize", "4096");
+            Line("LogAllowedConnections", rules.ProfileSetting(profiles[i], "LogAllowed") == "True" ? "Enable" : "Disable");
+            Line("LogDroppedConnections", rules.ProfileSetting(profiles[i], "LogBlocked") == "True" ? "Enable" : "Disable");
+            Line("FileName", rules.ProfileSetting(profiles[i], "LogFileName"));
+            Line("MaxFileSize", rules.ProfileSetting(profiles[i], "LogMaxSizeKilobytes"));
         }
 
         text.Append("Ok.\r\n\r\n");
