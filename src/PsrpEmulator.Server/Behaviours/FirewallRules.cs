@@ -70,6 +70,124 @@ public sealed class FirewallRules
             DisplayGroup = "File and Printer Sharing", Group = "@FirewallAPI.dll,-28502", Enabled = false,
             Protocol = "ICMPv4", IcmpType = "8",
         },
+
+        // The built-in groups hardening and monitoring scripts enable (Enable-NetFirewallRule -DisplayGroup, netsh ... set
+        // rule group=...): their rules as remembered (names and groups as Windows has them; descriptions, resource
+        // numbers, the defaults' enabled state and the RPC rules' details UNVERIFIED). SMB-In is on: a fresh server's
+        // admin shares answer; the rest are off until a script turns them on.
+        new("FPS-ICMP6-ERQ-In", "File and Printer Sharing (Echo Request - ICMPv6-In)")
+        {
+            Description = "Echo Request messages are sent as ping requests to other nodes.",
+            DisplayGroup = "File and Printer Sharing", Group = "@FirewallAPI.dll,-28502", Enabled = false,
+            Protocol = "ICMPv6", IcmpType = "128",
+        },
+        new("FPS-SMB-In-TCP", "File and Printer Sharing (SMB-In)")
+        {
+            Description = "Inbound rule for File and Printer Sharing to allow Server Message Block transmission and reception via Named Pipes. [TCP 445]",
+            DisplayGroup = "File and Printer Sharing", Group = "@FirewallAPI.dll,-28502", Protocol = "TCP", LocalPort = "445", Program = "System",
+        },
+        new("FPS-NB_Session-In-TCP", "File and Printer Sharing (NB-Session-In)")
+        {
+            Description = "Inbound rule for File and Printer Sharing to allow NetBIOS Session Service connections. [TCP 139]",
+            DisplayGroup = "File and Printer Sharing", Group = "@FirewallAPI.dll,-28502", Enabled = false, Protocol = "TCP", LocalPort = "139", Program = "System",
+        },
+        new("FPS-NB_Name-In-UDP", "File and Printer Sharing (NB-Name-In)")
+        {
+            Description = "Inbound rule for File and Printer Sharing to allow NetBIOS Name Resolution. [UDP 137]",
+            DisplayGroup = "File and Printer Sharing", Group = "@FirewallAPI.dll,-28502", Enabled = false, Protocol = "UDP", LocalPort = "137", Program = "System",
+        },
+        new("FPS-NB_Datagram-In-UDP", "File and Printer Sharing (NB-Datagram-In)")
+        {
+            Description = "Inbound rule for File and Printer Sharing to allow NetBIOS Datagram transmission and reception. [UDP 138]",
+            DisplayGroup = "File and Printer Sharing", Group = "@FirewallAPI.dll,-28502", Enabled = false, Protocol = "UDP", LocalPort = "138", Program = "System",
+        },
+        new("RemoteDesktop-Shadow-In-TCP", "Remote Desktop - Shadow (TCP-In)")
+        {
+            Description = "Inbound rule for the Remote Desktop service to allow shadowing of an existing Remote Desktop session. (TCP-In)",
+            DisplayGroup = "Remote Desktop", Group = "@FirewallAPI.dll,-28752", Enabled = false, Protocol = "TCP", Program = @"%SystemRoot%\system32\RdpSa.exe",
+        },
+        new("WMI-RPCSS-In-TCP", "Windows Management Instrumentation (DCOM-In)")
+        {
+            Description = "Inbound rule to allow DCOM traffic for remote Windows Management Instrumentation. [TCP 135]",
+            DisplayGroup = "Windows Management Instrumentation (WMI)", Group = "@FirewallAPI.dll,-34251", Enabled = false,
+            Protocol = "TCP", LocalPort = "135", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("WMI-WINMGMT-In-TCP", "Windows Management Instrumentation (WMI-In)")
+        {
+            Description = "Inbound rule to allow WMI traffic for remote Windows Management Instrumentation. [TCP]",
+            DisplayGroup = "Windows Management Instrumentation (WMI)", Group = "@FirewallAPI.dll,-34251", Enabled = false,
+            Protocol = "TCP", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("WMI-WINMGMT-In-TCP-ASYNC", "Windows Management Instrumentation (ASync-In)")
+        {
+            Description = "Inbound rule to allow Asynchronous WMI traffic for remote Windows Management Instrumentation. [TCP]",
+            DisplayGroup = "Windows Management Instrumentation (WMI)", Group = "@FirewallAPI.dll,-34251", Enabled = false,
+            Protocol = "TCP", Program = @"%systemroot%\system32\wbem\unsecapp.exe",
+        },
+        new("WMI-WINMGMT-Out-TCP", "Windows Management Instrumentation (WMI-Out)")
+        {
+            Description = "Outbound rule to allow WMI traffic for remote Windows Management Instrumentation. [TCP]",
+            DisplayGroup = "Windows Management Instrumentation (WMI)", Group = "@FirewallAPI.dll,-34251", Enabled = false, Direction = "Outbound",
+            Protocol = "TCP", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteEventLogSvc-In-TCP", "Remote Event Log Management (RPC)")
+        {
+            Description = "Inbound rule for the local Event Log service to be remotely managed via RPC/TCP.",
+            DisplayGroup = "Remote Event Log Management", Group = "@FirewallAPI.dll,-29252", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPC", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteEventLogSvc-NP-In-TCP", "Remote Event Log Management (NP-In)")
+        {
+            Description = "Inbound rule for the local Event Log service to be remotely managed over Named Pipes.",
+            DisplayGroup = "Remote Event Log Management", Group = "@FirewallAPI.dll,-29252", Enabled = false, Protocol = "TCP", LocalPort = "445", Program = "System",
+        },
+        new("RemoteEventLogSvc-RPCSS-In-TCP", "Remote Event Log Management (RPC-EPMAP)")
+        {
+            Description = "Inbound rule for the RPCSS service to allow RPC/TCP traffic for the local Event Log Service.",
+            DisplayGroup = "Remote Event Log Management", Group = "@FirewallAPI.dll,-29252", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPCEPMap", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteSvcAdmin-In-TCP", "Remote Service Management (RPC)")
+        {
+            Description = "Inbound rule for the local Service Control Manager to be remotely managed via RPC/TCP.",
+            DisplayGroup = "Remote Service Management", Group = "@FirewallAPI.dll,-29502", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPC", Program = @"%SystemRoot%\system32\services.exe",
+        },
+        new("RemoteSvcAdmin-NP-In-TCP", "Remote Service Management (NP-In)")
+        {
+            Description = "Inbound rule for the local Service Control Manager to be remotely managed over Named Pipes.",
+            DisplayGroup = "Remote Service Management", Group = "@FirewallAPI.dll,-29502", Enabled = false, Protocol = "TCP", LocalPort = "445", Program = "System",
+        },
+        new("RemoteSvcAdmin-RPCSS-In-TCP", "Remote Service Management (RPC-EPMAP)")
+        {
+            Description = "Inbound rule for the RPCSS service to allow RPC/TCP traffic for the local Service Control Manager.",
+            DisplayGroup = "Remote Service Management", Group = "@FirewallAPI.dll,-29502", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPCEPMap", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteTask-In-TCP", "Remote Scheduled Tasks Management (RPC)")
+        {
+            Description = "Inbound rule for the Task Scheduler service to be remotely managed via RPC/TCP.",
+            DisplayGroup = "Remote Scheduled Tasks Management", Group = "@FirewallAPI.dll,-33252", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPC", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteTask-RPCSS-In-TCP", "Remote Scheduled Tasks Management (RPC-EPMAP)")
+        {
+            Description = "Inbound rule for the RPCSS service to allow RPC/TCP traffic for the Task Scheduler service.",
+            DisplayGroup = "Remote Scheduled Tasks Management", Group = "@FirewallAPI.dll,-33252", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPCEPMap", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteFwAdmin-In-TCP", "Windows Defender Firewall Remote Management (RPC)")
+        {
+            Description = "Inbound rule for the Windows Defender Firewall to be remotely managed via RPC/TCP.",
+            DisplayGroup = "Windows Defender Firewall Remote Management", Group = "@FirewallAPI.dll,-30002", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPC", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
+        new("RemoteFwAdmin-RPCSS-In-TCP", "Windows Defender Firewall Remote Management (RPC-EPMAP)")
+        {
+            Description = "Inbound rule for the RPCSS service to allow RPC/TCP traffic for the Windows Defender Firewall.",
+            DisplayGroup = "Windows Defender Firewall Remote Management", Group = "@FirewallAPI.dll,-30002", Enabled = false,
+            Protocol = "TCP", LocalPort = "RPCEPMap", Program = @"%SystemRoot%\system32\svchost.exe",
+        },
     ];
 
     /// <summary>The firewall's profiles, in the order Windows lists them.</summary>

@@ -39,8 +39,10 @@ public class FirewallRuleTests
     [TestCase("(Get-NetFirewallRule -DisplayGroup 'Windows Remote Management').Name -join ','", "WINRM-HTTP-In-TCP,WINRM-HTTP-In-TCP-PUBLIC")]
     [TestCase("$r = Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC; $r.Enabled; $r.Profile; $r.Direction; $r.Action; ($r | Get-NetFirewallPortFilter).LocalPort",
         "True|Public|Inbound|Allow|5985")]
-    [TestCase("(Get-NetFirewallRule -Enabled False | ForEach-Object Name) -join ','", "RemoteDesktop-UserMode-In-TCP,RemoteDesktop-UserMode-In-UDP,FPS-ICMP4-ERQ-In")]
-    [TestCase("@(Get-NetFirewallRule -DisplayName 'Nothing like it*').Count; (Get-NetFirewallRule -Name RemoteDesktop*).Count", "0|2")]
+    [TestCase("(Get-NetFirewallRule -Enabled True | ForEach-Object Name) -join ','", "WINRM-HTTP-In-TCP,WINRM-HTTP-In-TCP-PUBLIC,FPS-SMB-In-TCP")]
+    [TestCase("(Get-NetFirewallRule -DisplayGroup 'Windows Management Instrumentation (WMI)' | ForEach-Object { $_.Name + ':' + $_.Enabled }) -join ','",
+        "WMI-RPCSS-In-TCP:False,WMI-WINMGMT-In-TCP:False,WMI-WINMGMT-In-TCP-ASYNC:False,WMI-WINMGMT-Out-TCP:False")]
+    [TestCase("@(Get-NetFirewallRule -DisplayName 'Nothing like it*').Count; (Get-NetFirewallRule -Name RemoteDesktop-UserMode*).Count", "0|2")]
     [TestCase("(Get-NetFirewallRule -Name WINRM-HTTP-In-TCP).PSObject.TypeNames[0]", "Microsoft.Management.Infrastructure.CimInstance#root/standardcimv2/MSFT_NetFirewallRule")]
     [TestCase("Set-NetFirewallRule -Name:RemoteDesktop-UserMode-In-TCP -Enabled:$true; (Get-NetFirewallRule -Name RemoteDesktop-UserMode-In-TCP).Enabled", "True")]
     public async Task A_fresh_computer_has_WinRMs_rules_enabled_and_Remote_Desktops_disabled_and_a_parameter_takes_its_value_after_a_colon(string script, string expected)
@@ -61,7 +63,7 @@ public class FirewallRuleTests
 
         Assert.That(made, Is.EqualTo("True|True|Domain, Private"));
         Assert.That(later, Is.EqualTo("8080,8443|0"));
-        Assert.That(rules.All(), Has.Count.EqualTo(5));
+        Assert.That(rules.All(), Has.Count.EqualTo(new FirewallRules().All().Count));
     }
 
     [Test]
@@ -71,9 +73,10 @@ public class FirewallRuleTests
 
         var output = await OutputOfAsync(
             "Enable-NetFirewallRule -DisplayGroup 'Remote Desktop'; Set-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC -RemoteAddress Any -PassThru | ForEach-Object Name; " +
-            "Get-NetFirewallRule -Name FPS* | Disable-NetFirewallRule -PassThru | ForEach-Object Enabled", rules);
+            "Get-NetFirewallRule -Name FPS-ICMP4* | Disable-NetFirewallRule -PassThru | ForEach-Object Enabled; " +
+            "Enable-NetFirewallRule -DisplayGroup 'Windows Management Instrumentation (WMI)' -PassThru | ForEach-Object Enabled", rules);
 
-        Assert.That(output, Is.EqualTo("WINRM-HTTP-In-TCP-PUBLIC|False"));
+        Assert.That(output, Is.EqualTo("WINRM-HTTP-In-TCP-PUBLIC|False|True|True|True|True"));
         Assert.That(rules.All().Where(r => r.DisplayGroup == "Remote Desktop").Select(r => r.Enabled), Is.All.True);
         Assert.That(rules.Find("WINRM-HTTP-In-TCP-PUBLIC")!.RemoteAddress, Is.EqualTo("Any"));
     }
@@ -144,7 +147,7 @@ public class FirewallRuleTests
         var delete = await NetshAsync("netsh advfirewall firewall delete rule name=\"Windows Remote Management (HTTP-In)\" profile=public", rules);
         var again = await NetshAsync("netsh advfirewall firewall delete rule name=\"Windows Remote Management (HTTP-In)\" profile=public", rules);
 
-        Assert.That(set, Is.EqualTo(("\r\nUpdated 2 rule(s).\r\nOk.\r\n\r\n", 0)));
+        Assert.That(set, Is.EqualTo(("\r\nUpdated 3 rule(s).\r\nOk.\r\n\r\n", 0)));
         Assert.That(rules.All().Where(r => r.DisplayGroup == "Remote Desktop").Select(r => r.Enabled), Is.All.True);
         Assert.That(delete, Is.EqualTo(("\r\nDeleted 1 rule(s).\r\nOk.\r\n\r\n", 0)));
         Assert.That(rules.All().Select(r => r.Name), Does.Contain("WINRM-HTTP-In-TCP").And.Not.Contain("WINRM-HTTP-In-TCP-PUBLIC"));
