@@ -51,7 +51,7 @@ internal static class DismFeatures
         new("DHCPServer", "DHCP", "DHCP Server", "DHCP Server"),
         new("DNS-Server-Full-Role", "DNS", "DNS Server", "DNS Server"),
         new("ActiveDirectory-PowerShell", "RSAT-AD-PowerShell", "Active Directory Module for Windows PowerShell", "Active Directory Module for Windows PowerShell"),
-        new("SMB1Protocol", null, "SMB 1.0/CIFS File Sharing Support", "Support for the SMB 1.0/CIFS file sharing protocol, and the Computer Browser protocol."),
+        new("SMB1Protocol", "FS-SMB1", "SMB 1.0/CIFS File Sharing Support", "Support for the SMB 1.0/CIFS file sharing protocol, and the Computer Browser protocol."),
         new("Microsoft-Windows-Subsystem-Linux", null, "Windows Subsystem for Linux", "Provides services and environments for running native user-mode Linux shells and tools on Windows."),
         new("TFTP", null, "TFTP Client", "Transfer files using the Trivial File Transfer Protocol"),
     ];
