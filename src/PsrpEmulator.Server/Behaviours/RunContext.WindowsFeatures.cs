@@ -75,7 +75,8 @@ internal sealed partial class RunContext
             while (pending.Count > 0)
             {
                 var child = pending.Pop();
-                var included = !install || arguments.Has("IncludeAllSubFeature") || child.Default || (child.ManagementTool && arguments.Has("IncludeManagementTools"));
+                // -IncludeManagementTools adds the role's default tools (IIS's console), not every tool under it.
+                var included = !install || arguments.Has("IncludeAllSubFeature") || child.Default || (child.ManagementTool && arguments.Has("IncludeManagementTools") && !child.OptionalTool);
                 if (!included) continue;
                 Visit(child);
                 foreach (var grandchild in WindowsFeatureStates.Children(child)) pending.Push(grandchild);

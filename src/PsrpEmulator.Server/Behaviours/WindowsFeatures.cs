@@ -3,7 +3,11 @@ using System.Collections.Concurrent;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>A role, role service or feature of Server Manager: its name, display name, type, parent and whether a fresh server has it.</summary>
-internal sealed record WindowsFeature(string Name, string DisplayName, string FeatureType, string? Parent, bool InstalledByDefault, bool Default = false, bool ManagementTool = false, bool NeedsRestart = false);
+internal sealed record WindowsFeature(string Name, string DisplayName, string FeatureType, string? Parent, bool InstalledByDefault, bool Default = false, bool ManagementTool = false, bool NeedsRestart = false)
+{
+    /// <summary>A management tool -IncludeManagementTools does not add (IIS 6 compatibility, the scripts, the Management Service).</summary>
+    public bool OptionalTool { get; init; }
+}
 
 /// <summary>
 /// The Windows features of one computer: a fresh Windows Server 2019 Datacenter's common roles and features (a subset of
@@ -92,10 +96,10 @@ public sealed class WindowsFeatureStates
         new("Web-Ftp-Ext", "FTP Extensibility", "Role Service", "Web-Ftp-Server", false),
         new("Web-Mgmt-Tools", "Management Tools", "Role Service", "Web-Server", false, ManagementTool: true),
         new("Web-Mgmt-Console", "IIS Management Console", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true),
-        new("Web-Mgmt-Compat", "IIS 6 Management Compatibility", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true),
-        new("Web-Metabase", "IIS 6 Metabase Compatibility", "Role Service", "Web-Mgmt-Compat", false, ManagementTool: true),
-        new("Web-Scripting-Tools", "IIS Management Scripts and Tools", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true),
-        new("Web-Mgmt-Service", "Management Service", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true),
+        new("Web-Mgmt-Compat", "IIS 6 Management Compatibility", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true) { OptionalTool = true },
+        new("Web-Metabase", "IIS 6 Metabase Compatibility", "Role Service", "Web-Mgmt-Compat", false, ManagementTool: true) { OptionalTool = true },
+        new("Web-Scripting-Tools", "IIS Management Scripts and Tools", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true) { OptionalTool = true },
+        new("Web-Mgmt-Service", "Management Service", "Role Service", "Web-Mgmt-Tools", false, ManagementTool: true) { OptionalTool = true },
         new("WDS", "Windows Deployment Services", "Role", null, false),
         new("UpdateServices", "Windows Server Update Services", "Role", null, false),
         new("NET-Framework-Features", ".NET Framework 3.5 Features", "Feature", null, false),

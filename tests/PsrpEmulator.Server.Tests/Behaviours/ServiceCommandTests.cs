@@ -556,4 +556,17 @@ public class WindowsFeatureTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "4", "True", "Yes SuccessRestartRequired", "False", "0", "False", "next" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NameDoesNotExist,Microsoft.Windows.ServerManager.Commands.AddWindowsFeatureCommand" }));
     }
+
+    /// <summary>The role services and features a typical IIS or hardening script names all exist, and install together.</summary>
+    [Test]
+    public async Task The_common_IIS_and_management_feature_names_install_in_one_call()
+    {
+        var features = new WindowsFeatureStates();
+        var host = await RunAsync(
+            "$r = Install-WindowsFeature Web-Server, Web-Asp-Net45, Web-Net-Ext45, Web-ISAPI-Ext, Web-ISAPI-Filter, Web-Windows-Auth, Web-Mgmt-Service, NET-Framework-45-ASPNET -IncludeManagementTools; " +
+            "\"$($r.Success) $($r.ExitCode)\"; (Get-WindowsFeature Web-Windows-Auth, Web-Mgmt-Service, Web-Metabase, RSAT-ADDS, Failover-Clustering, FS-SMB1 | % { $_.Name + '=' + $_.Installed }) -join ','", features);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True Success", "Web-Windows-Auth=True,Web-Mgmt-Service=True,Web-Metabase=False,RSAT-ADDS=False,Failover-Clustering=False,FS-SMB1=False" }));
+    }
 }
