@@ -47,6 +47,10 @@ public class WmiObjectTests
     // The volumes Get-Volume lists, and the time zone Get-TimeZone and tzutil tell.
     [TestCase("$v = gwmi Win32_Volume -Filter \"DriveLetter='C:'\"; $v.Name; $v.BootVolume; (gcim Win32_Volume | Where-Object { -not $_.DriveLetter }).Label; (gcim Win32_TimeZone).Caption; (gwmi Win32_TimeZone).Bias",
         "C:\\|True|System Reserved|(UTC) Coordinated Universal Time|0")]
+    // Inventory agents' hardware and configuration classes: the memory, the disk, the pagefile (system managed), the license.
+    [TestCase("(Get-CimInstance Win32_PhysicalMemory | Measure-Object -Property Capacity -Sum).Sum / 1GB; (gwmi Win32_DiskDrive).Model; @(Get-CimInstance Win32_PageFileSetting).Count; (gwmi Win32_PageFileUsage).Name; " +
+        "(gcim Win32_PerfFormattedData_PerfOS_Processor | ? Name -eq _Total).PercentProcessorTime; gcim SoftwareLicensingProduct -Filter \"Name like 'Windows%'\" | ? { $_.PartialProductKey } | % LicenseStatus; (gcim Win32_BaseBoard).Product",
+        "8|Microsoft Virtual Disk|0|C:\\pagefile.sys|3|1|Virtual Machine")]
     public async Task Get_WmiObject_reads_the_computer_s_WMI_classes(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
