@@ -165,6 +165,7 @@ internal sealed partial class RunContext
         "FORMAT-WIDE" or "FW" => "Format-Wide",
         "OUT-STRING" => "Out-String",
         "CONVERTTO-JSON" => "ConvertTo-Json",
+        "CONVERTFROM-STRINGDATA" => "ConvertFrom-StringData",
         "CONVERTFROM-JSON" => "ConvertFrom-Json",
         "SELECT-STRING" or "SLS" => "Select-String",
         "CONVERTTO-CSV" => "ConvertTo-Csv",
@@ -261,6 +262,7 @@ internal sealed partial class RunContext
         ["Format-Wide"] = ["Property", "AutoSize", "Column", "InputObject"],
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
+        ["ConvertFrom-StringData"] = ["StringData"],
         ["ConvertFrom-Json"] = ["InputObject"],
         ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Context", "InputObject"],
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
@@ -774,6 +776,8 @@ internal sealed partial class RunContext
                 return new ConvertToJsonStage(await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
+            case "ConvertFrom-StringData":
+                return new ConvertFromStringDataStage();
             case "Tee-Object":
             {
                 // -FilePath is the first position.
@@ -1867,6 +1871,55 @@ internal sealed partial class RunContext
     /// the first is JSON alone, else all joined by line breaks as one; an array is written as one object (5.1 does not
     /// enumerate it); text that is not JSON ends the statement with ArgumentException.
     /// </summary>
+    /// <summary>ConvertFrom-StringData: each text piped in as one hashtable of its name=value lines.</summary>
+    private sealed class ConvertFromStringDataStage : Stage
+    {
+        public override ValueTask ProcessAsync(PsValue item) => Emit(StringData(PipelineVariables.Display(item)));
+    }
+
+    /// <summary>
+    /// A text's name=value lines as ConvertFromStringDataCommand reads them: blank and # lines skipped, each side trimmed,
+    /// the value's escapes (\n, \t, \\) read as Regex.Unescape reads them; a line without '=' or a name given twice is
+    /// its terminating error.
+    /// </summary>
+    internal static PsObject StringData(string data)
+    {
+        const string Command = "ConvertFrom-StringData";
+        var table = PsObjects.Dictionary([]);
+        foreach (var line in data.Split('\n'))
+        {
+            var s = line.Trim();
+            if (s.Length == 0 || s[0] == '#') continue;
+            var at = s.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                throw new StatementTerminatedException(new ScriptedError($"Data line '{line}' is not in 'name=value' format.", $"InvalidOperation,{CmdletClass(Command)}",
+                    ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException") { Activity = Command });
+            }
+
+            var name = s[..at].Trim();
+            if (TableKeys.Find(table, PsPrimitive.String(name)) >= 0)
+            {
+                throw new StatementTerminatedException(new ScriptedError($"Data item '{name}' in line '{line}' is already defined.", $"InvalidOperation,{CmdletClass(Command)}",
+                    ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException") { Activity = Command });
+            }
+
+            string value;
+            try
+            {
+                value = System.Text.RegularExpressions.Regex.Unescape(s[(at + 1)..].Trim());
+            }
+            catch (ArgumentException)
+            {
+                value = s[(at + 1)..].Trim();
+            }
+
+            TableKeys.Add(table, PsPrimitive.String(name), PsPrimitive.String(value));
+        }
+
+        return table;
+    }
+
     private sealed class ConvertFromJsonStage(RunContext context, IPipelineHost? to) : Stage
     {
         private readonly List<string> _texts = [];

@@ -87,6 +87,7 @@ internal sealed partial class RunContext
         ["Set-MpPreference"] = DefenderParameters(),
         ["Add-MpPreference"] = DefenderParameters(),
         ["Remove-MpPreference"] = DefenderParameters(),
+        ["ConvertFrom-StringData"] = ["StringData"],
         ["Invoke-WebRequest"] = WebCommandParameters(),
         ["Invoke-RestMethod"] = WebCommandParameters(),
         ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
@@ -361,6 +362,10 @@ internal sealed partial class RunContext
                     return;
                 case var defender when DefenderCommandNames.Contains(defender):
                     await RunDefenderCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case "ConvertFrom-StringData":
+                    var stringData = arguments["StringData"] ?? throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: StringData.", "MissingMandatoryParameter"));
+                    await output.WriteAsync(new PipelineOutput(StringData(PipelineVariables.Display(await ArgumentAsync(stringData, to, blockNesting)))), cancellationToken);
                     return;
                 case "Invoke-WebRequest" or "Invoke-RestMethod":
                     await InvokeWebRequestAsync(command, arguments, to, blockNesting);
@@ -762,6 +767,7 @@ internal sealed partial class RunContext
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],
             "Invoke-WebRequest" or "Invoke-RestMethod" => ["Uri"],
+            "ConvertFrom-StringData" => ["StringData"],
             _ when NetAdapterBindingCommandNames.Contains(command) => ["Name", "ComponentID"],
             "Get-Counter" => ["Counter"],
             "Get-EventLog" => ["LogName", "InstanceId"],
@@ -963,6 +969,9 @@ internal sealed partial class RunContext
                 break;
             case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
+                break;
+            case not null when type!.QueueOrStack != PsCollectionKind.None && constructorArguments.Count == 0:
+                value = created = type.NewQueueOrStack();
                 break;
             case not null when type!.IsGenericDictionary && constructorArguments.Count == 0:
                 value = created = type.NewDictionary();

@@ -35,13 +35,24 @@ internal static partial class ScriptExpressions
     /// <summary>A type the emulator converts to and tests for: its full .NET name.</summary>
     internal sealed record KnownType(string FullName, string? ElementType = null)
     {
-        public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary || FullName == "System.Object[]";
+        public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary && FullName is not (GenericQueueTypeName or GenericStackTypeName) || FullName == "System.Object[]";
 
         /// <summary>System.Collections.Generic.Dictionary[K,V]: <see cref="KeyType"/> is K, <see cref="ElementType"/> V.</summary>
         public bool IsGenericDictionary { get; init; }
 
         /// <summary>A generic dictionary's key type.</summary>
         public string? KeyType { get; init; }
+
+        /// <summary>Queue or Stack for System.Collections.Queue/Stack and their generic forms (items in enumeration order: a queue's front, a stack's top first); None for another type.</summary>
+        public PsCollectionKind QueueOrStack => FullName switch
+        {
+            QueueTypeName or GenericQueueTypeName => PsCollectionKind.Queue,
+            StackTypeName or GenericStackTypeName => PsCollectionKind.Stack,
+            _ => PsCollectionKind.None,
+        };
+
+        /// <summary>A new empty queue or stack of this type.</summary>
+        public PsObject NewQueueOrStack() => new(ElementType is null ? [FullName, "System.Object"] : ObjectTypeNames) { CollectionKind = QueueOrStack };
 
         /// <summary>A new empty Dictionary[K,V]: its text is .NET's type name (<c>"$d"</c> is <c>System.Collections.Generic.Dictionary`2[System.String,System.Int32]</c>).</summary>
         public PsObject NewDictionary()
@@ -58,7 +69,7 @@ internal static partial class ScriptExpressions
         public bool IsGenericList { get; init; }
 
         /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
-        public IReadOnlyList<string> ObjectTypeNames => IsGenericList
+        public IReadOnlyList<string> ObjectTypeNames => IsGenericList || (ElementType is not null && FullName is GenericQueueTypeName or GenericStackTypeName)
             ? [$"{FullName}[[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
             : IsGenericDictionary
             ? [$"{FullName}[[{KeyType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
@@ -191,6 +202,8 @@ internal static partial class ScriptExpressions
         Add("System.Array", "array");
         Add("System.Collections.Hashtable", "hashtable");
         Add("System.Collections.ArrayList");
+        Add(QueueTypeName);
+        Add(StackTypeName);
         Add(StringBuilderTypeName);
         Add(DateTimeOffsetTypeName, "datetimeoffset");
         Add(UriTypeName, "uri");
@@ -353,6 +366,10 @@ internal static partial class ScriptExpressions
 
     internal const string HashSetTypeName = "System.Collections.Generic.HashSet`1";
     internal const string GenericDictionaryTypeName = "System.Collections.Generic.Dictionary`2";
+    internal const string QueueTypeName = "System.Collections.Queue";
+    internal const string StackTypeName = "System.Collections.Stack";
+    internal const string GenericQueueTypeName = "System.Collections.Generic.Queue`1";
+    internal const string GenericStackTypeName = "System.Collections.Generic.Stack`1";
 
     /// <summary>A Dictionary[K,V] (or SortedDictionary) the script made: K and V; null for another table.</summary>
     internal static (KnownType Key, KnownType Value)? GenericDictionaryTypes(PsObject table)
@@ -379,6 +396,13 @@ internal static partial class ScriptExpressions
             if (parts.Count != 2 || Types.GetValueOrDefault(parts[0]) is not { IsArray: false } key || Types.GetValueOrDefault(parts[1]) is not { } value) return null;
             var dictionary = generic.Equals("Dictionary", StringComparison.OrdinalIgnoreCase) ? GenericDictionaryTypeName : "System.Collections.Generic.SortedDictionary`2";
             return new KnownType(dictionary, value.FullName) { IsGenericDictionary = true, KeyType = key.FullName };
+        }
+
+        if (generic.ToUpperInvariant() is "QUEUE" or "STACK")
+        {
+            return Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) is { IsArray: false } item
+                ? new KnownType(generic.Equals("Queue", StringComparison.OrdinalIgnoreCase) ? GenericQueueTypeName : GenericStackTypeName, item.FullName)
+                : null;
         }
 
         var fullName = generic.ToUpperInvariant() switch
@@ -450,7 +474,7 @@ internal static partial class ScriptExpressions
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
-        ((type.IsGenericList || type.IsGenericDictionary || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
+        ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*\[?\s*[A-Za-z_][\w.]*\s*\]?(?:\s*,\s*\[?\s*[A-Za-z_][\w.]*\s*\]?)?\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
@@ -732,6 +756,7 @@ internal static partial class ScriptExpressions
             (_, "CREATE" or "NEW", 0) when RunContext.NewHashAlgorithm(type.FullName) is { } algorithm => algorithm,
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
             (_, "NEW", 0) when type.IsGenericDictionary => type.NewDictionary(),
+            (_, "NEW", 0) when type.QueueOrStack != PsCollectionKind.None => type.NewQueueOrStack(),
             (_, "NEW", >= 0 and <= 2) when type.IsException => ExceptionTypes.Create(type.FullName, [.. arguments!.Select(Text)],
                 arguments is [_, var inner] && ExceptionTypes.IsException(inner) ? inner : null),
             (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),

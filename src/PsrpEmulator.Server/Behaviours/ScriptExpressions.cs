@@ -385,6 +385,14 @@ internal static partial class ScriptExpressions
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
             if (value is PsObject { TypeNames: [_, EncodingTypeName, ..] } encoding && EncodingMethod(encoding, name, arguments) is { } encoded) return encoded;
             if (value is PsObject members && IsMemberCollection(members) && MemberCollectionMethod(members, name, arguments) is { } membersResult) return membersResult;
+            if (value is PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } queued && QueueStackMethod(queued, name, arguments) is { } queueResult) return queueResult;
+            // $o.PSObject.Copy(): a new object with the same members (their values shared), which changes apart from the original.
+            if (value is PsObject { TypeNames: ["System.Management.Automation.PSObject", ..] } view && name.Equals("Copy", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0 &&
+                view["BaseObject"] is { } original)
+            {
+                return original is PsObject copied ? copied.ShallowCopy() : original;
+            }
+
             if (value is PsObject list && IsCollection(list) && ListMethod(list, name, arguments) is { } listResult) return listResult;
 
             if (value is PsPrimitive { Value: DateTimeOffset } datePrimitive && DateMethod(datePrimitive, name, arguments) is { } dateResult) return dateResult;
@@ -448,7 +456,7 @@ internal static partial class ScriptExpressions
                 if (result is not null) return result;
             }
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or OverflowException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or OverflowException or IndexOutOfRangeException or InvalidOperationException)
         {
             // .NET's exception, as PowerShell reports it: MethodInvocationException.
             throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, WindowsText.FrameworkMessage(e), e.GetType()));
@@ -669,6 +677,47 @@ internal static partial class ScriptExpressions
     }
 
     // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
+    // A Queue's (Enqueue, Dequeue, Peek) or Stack's (Push, Pop, Peek) methods and both's Contains, Clear, ToArray, Clone;
+    // an empty one's Dequeue, Pop or Peek is .NET's InvalidOperationException. Items are in enumeration order (front or top first).
+    private static PsValue? QueueStackMethod(PsObject collection, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var items = collection.Items;
+        var queue = collection.CollectionKind == PsCollectionKind.Queue;
+        var element = collection.TypeNames is [var first, ..] && first.IndexOf("`1[[", StringComparison.Ordinal) is var open and > 0 && first.IndexOf(',', open) is var comma and > 0
+            ? ResolveType(first[(open + 4)..comma]) : null;
+        PsValue First() => items.Count > 0 ? items[0] : throw new InvalidOperationException(queue ? "Queue empty." : "Stack empty.");
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("ENQUEUE", 1) when queue:
+            case ("PUSH", 1) when !queue:
+                if (items.Count >= MaxCollectionItems) throw CollectionTooLarge();
+                var added = element is null ? arguments[0] : Cast(arguments[0], element);
+                if (queue) items.Add(added);
+                else items.Insert(0, added);
+                return PsNil.Instance;
+            case ("DEQUEUE", 0) when queue:
+            case ("POP", 0) when !queue:
+                var taken = First();
+                items.RemoveAt(0);
+                return taken;
+            case ("PEEK", 0):
+                return First();
+            case ("CONTAINS", 1):
+                return PsPrimitive.Boolean(items.Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
+            case ("CLEAR", 0):
+                items.Clear();
+                return PsNil.Instance;
+            case ("TOARRAY", 0):
+                return PsObjects.List([.. items], ListValueTemplate.ArrayTypeNames);
+            case ("CLONE", 0) when element is null:
+                var copy = new PsObject(collection.TypeNames) { CollectionKind = collection.CollectionKind };
+                copy.Items.AddRange(items);
+                return copy;
+            default:
+                return null;
+        }
+    }
+
     private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
     {
         // A HashSet has its own methods, not List's (another is PowerShell's MethodNotFound).

@@ -822,7 +822,8 @@ internal sealed class PipelineVariables
 
     /// <summary>Whether a string takes the value's items joined (an array or enumerable without a text of its own).</summary>
     public static bool IsJoinedList(PsrpEmulator.Protocol.Clixml.PsValue? value) =>
-        value is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable, ToStringValue: null };
+        value is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: PsrpEmulator.Protocol.Clixml.PsCollectionKind.List or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Enumerable
+            or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Queue or PsrpEmulator.Protocol.Clixml.PsCollectionKind.Stack, ToStringValue: null };
 
     /// <summary>
     /// PowerShell's expansion of a double-quoted string's text: $name, ${name} and $? become the variables' text;

@@ -211,7 +211,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     public override IEnumerable<PsValue> BuildForPipeline(RunScope scope)
     {
         var value = Build(scope);
-        return value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list ? list.Items : [value];
+        return value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } list ? list.Items : [value];
     }
 
     /// <summary>
@@ -247,7 +247,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
             PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], [TypeNameCollection, "System.Object"]),
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
-        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } sized when sized[property] is null &&
+        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
         PsObject { CollectionKind: PsCollectionKind.Dictionary } entries when entries[property] is null && property.Equals("Count", StringComparison.OrdinalIgnoreCase) &&
             TableKeys.Find(entries, PsPrimitive.String(property)) < 0 => Integer(entries.Entries.Count),

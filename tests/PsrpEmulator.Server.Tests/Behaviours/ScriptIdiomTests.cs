@@ -83,6 +83,14 @@ public class ScriptIdiomTests
         "y|True|y|False|True|x=y")]
     [TestCase(@"$d = [Collections.Generic.Dictionary[[string],[int]]]::new(); $n = 5; $d.TryGetValue('none', [ref]$n); $n; $d -is [System.Collections.IDictionary]", "False|0|True")]
     [TestCase(@"{ 'hi' }.Invoke(); { param($a) $a * 2 }.Invoke(21)", "hi|42")]
+    // Queue and Stack, non-generic and generic: FIFO and LIFO, Count, enumeration in their order, T conversions.
+    [TestCase(@"$q = New-Object System.Collections.Queue; $q.Enqueue(1); $q.Enqueue(2); $q.Peek(); $q.Dequeue(); $q.Count; $s = New-Object System.Collections.Stack; $s.Push(1); $s.Push(2); $s.Pop(); $s.Peek(); $s.Count",
+        "1|1|1|2|1|1")]
+    [TestCase(@"$g = [System.Collections.Generic.Queue[string]]::new(); $g.Enqueue(5); $g.Peek().GetType().Name; $t = New-Object System.Collections.Generic.Stack[int]; $t.Push('3'); $t.Push(4); ""$t""; ($t | ForEach-Object { $_ * 2 }) -join ','; $t.Contains(3); $t.ToArray().Count",
+        "String|4 3|8,6|True|2")]
+    [TestCase(@"(""x=1`ny = a	b`n# comment`n"" | ConvertFrom-StringData).y; (ConvertFrom-StringData -StringData 'k = v').k; $h = ConvertFrom-StringData ""a=1`nb=2""; $h.Count",
+        "a	b|v|2")]
+    [TestCase(@"$o = [pscustomobject]@{ A = 1 }; $c = $o.PSObject.Copy(); $c.A = 3; $o.A; $c.A", "1|3")]
     // Hex literals of up to 8 digits are Int32 with the high bit their sign (HRESULTs compare as 5.1 compares them).
     [TestCase(@"0xFFFFFFFF; 0x80070005; (0xFFFFFFFF).GetType().Name; -2147024891 -eq 0x80070005; 0x100000000; 0x10", "-1|-2147024891|Int32|True|4294967296|16")]
     [TestCase(@"[uint32]::MaxValue; [int16]::MinValue; [byte]::MinValue; (1..5 | Select-Object -SkipLast 3) -join ','", "4294967295|-32768|0|1,2")]
@@ -330,5 +338,18 @@ public class ScriptIdiomTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "BadExpression" }));
+    }
+
+    [Test]
+    public async Task Popping_an_empty_stack_and_a_string_data_line_without_equals_are_their_errors()
+    {
+        var host = await RunAsync("[System.Collections.Stack]::new().Pop(); ConvertFrom-StringData 'no equals here'; 'next'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("InvalidOperationException", "Exception calling \"Pop\" with \"0\" argument(s): \"Stack empty.\""),
+            ("InvalidOperation,Microsoft.PowerShell.Commands.ConvertFromStringDataCommand", "Data line 'no equals here' is not in 'name=value' format."),
+        }));
     }
 }
