@@ -18,9 +18,35 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     /// <summary>The computer's users and groups, the instances of Win32_UserAccount and Win32_Group.</summary>
     public LocalAccounts? Accounts { get; init; }
 
+    /// <summary>The computer's SMB shares, the instances of Win32_Share.</summary>
+    public SmbShares? Shares { get; init; }
+
     /// <summary>The class <paramref name="className"/> of <paramref name="wmiNamespace"/> on this computer; null when no scenario has it.</summary>
     internal WmiClassSeed? Find(string wmiNamespace, string className) =>
-        catalog.FindWmiClass(wmiNamespace, className, computer) ?? (Accounts is { } accounts && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? AccountClass(accounts, className) : null);
+        catalog.FindWmiClass(wmiNamespace, className, computer) ??
+        (Accounts is { } accounts && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? AccountClass(accounts, className) : null) ??
+        (Shares is { } shares && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Share", StringComparison.OrdinalIgnoreCase) ? ShareClass(shares) : null);
+
+    // Win32_Share's instances now: the shares New-SmbShare and net share made too. Type is the disk share's 0, with
+    // 2147483648 added for an administrative (special) share; IPC$ is 2147483651.
+    private WmiClassSeed ShareClass(SmbShares shares)
+    {
+        static WmiProperty Text(string name, string? value) => value is null ? new(name, WmiValueKind.Null, []) : new(name, WmiValueKind.Text, [value]);
+        static WmiProperty Null(string name) => new(name, WmiValueKind.Null, []);
+        return new("root/cimv2", "Win32_Share", computer, ["Name"], [.. shares.List().Select(share => (IReadOnlyList<WmiProperty>)
+        [
+            Text("AccessMask", null),
+            Text("AllowMaximum", share.ConcurrentUserLimit == 0 ? "true" : "false"),
+            Text("Caption", share.Description),
+            Text("Description", share.Description),
+            Null("InstallDate"),
+            Text("MaximumAllowed", share.ConcurrentUserLimit == 0 ? null : share.ConcurrentUserLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Text("Name", share.Name),
+            Text("Path", share.Path),
+            Text("Status", "OK"),
+            Text("Type", share.ShareType == "InterprocessCommunication" ? "2147483651" : share.Special ? "2147483648" : "0"),
+        ])]);
+    }
 
     // Win32_UserAccount's, Win32_Group's and Win32_GroupUser's instances now, with the properties in the order Windows lists them.
     private WmiClassSeed? AccountClass(LocalAccounts accounts, string className)

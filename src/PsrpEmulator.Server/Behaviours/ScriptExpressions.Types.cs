@@ -104,6 +104,8 @@ internal static partial class ScriptExpressions
         ["System.Net.SecurityProtocolType"] = typeof(System.Net.SecurityProtocolType),
         // [datetime]::SpecifyKind($date, [DateTimeKind]::Utc), $date.Kind -eq [DateTimeKind]::Local.
         ["System.DateTimeKind"] = typeof(DateTimeKind),
+        // [math]::Round(2.5, [MidpointRounding]::AwayFromZero).
+        ["System.MidpointRounding"] = typeof(MidpointRounding),
         // [Environment]::SetEnvironmentVariable('X', 'y', [EnvironmentVariableTarget]::Machine).
         ["System.EnvironmentVariableTarget"] = typeof(EnvironmentVariableTarget),
         // $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator).
@@ -626,6 +628,10 @@ internal static partial class ScriptExpressions
             ("System.Math", "PI", -1) => PsPrimitive.Double(Math.PI),
             ("System.Math", "E", -1) => PsPrimitive.Double(Math.E),
             ("System.Math", "ROUND", 1) => PsPrimitive.Double(Math.Round(Arg(0))),
+            // A MidpointRounding (the enum, or its name) is the mode, not a number of digits.
+            ("System.Math", "ROUND", 2) when RoundingMode(arguments![1]) is { } mode => PsPrimitive.Double(Math.Round(Arg(0), mode)),
+            ("System.Math", "ROUND", 3) when RoundingMode(arguments![2]) is { } mode3 =>
+                Arg(1) is < 0 or > 15 ? throw MethodError(member, count, new ArgumentOutOfRangeException("digits", "Rounding digits must be between 0 and 15, inclusive.")) : PsPrimitive.Double(Math.Round(Arg(0), (int)Arg(1), mode3)),
             ("System.Math", "ROUND", 2) => Arg(1) is < 0 or > 15 ? throw MethodError(member, count, new ArgumentOutOfRangeException("digits", "Rounding digits must be between 0 and 15, inclusive.")) : PsPrimitive.Double(Math.Round(Arg(0), (int)Arg(1))),
             ("System.Math", "FLOOR", 1) => PsPrimitive.Double(Math.Floor(Arg(0))),
             ("System.Math", "CEILING", 1) => PsPrimitive.Double(Math.Ceiling(Arg(0))),
@@ -847,6 +853,14 @@ internal static partial class ScriptExpressions
     /// default (0, or $null for strings and objects). A byte[] may be as long as <see cref="MaxByteArrayItems"/>, another
     /// array as <see cref="MaxCollectionItems"/>.
     /// </summary>
+    // A MidpointRounding argument: the enum's value, or a text naming one of the .NET Framework's two (ToEven, AwayFromZero).
+    private static MidpointRounding? RoundingMode(PsValue value) => value switch
+    {
+        PsObject { TypeNames: ["System.MidpointRounding", ..], BaseValue: { } number } when AsNumber(number) is { } n => (MidpointRounding)(int)n,
+        PsPrimitive { Value: string text } when Enum.TryParse<MidpointRounding>(text.Trim(), ignoreCase: true, out var named) && named is MidpointRounding.ToEven or MidpointRounding.AwayFromZero => named,
+        _ => null,
+    };
+
     /// <summary>The default value of a value type the emulator knows (0, false, '\0'); $null for a reference type.</summary>
     public static PsValue DefaultValue(KnownType type) => DefaultOf(type.FullName);
 

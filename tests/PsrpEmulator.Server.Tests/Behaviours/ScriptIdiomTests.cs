@@ -91,6 +91,7 @@ public class ScriptIdiomTests
     [TestCase(@"(""x=1`ny = a	b`n# comment`n"" | ConvertFrom-StringData).y; (ConvertFrom-StringData -StringData 'k = v').k; $h = ConvertFrom-StringData ""a=1`nb=2""; $h.Count",
         "a	b|v|2")]
     [TestCase(@"$o = [pscustomobject]@{ A = 1 }; $c = $o.PSObject.Copy(); $c.A = 3; $o.A; $c.A", "1|3")]
+    [TestCase(@"[math]::Round(2.5, [MidpointRounding]::AwayFromZero); [math]::Round(2.5); [math]::Round(2.5, 'AwayFromZero'); [math]::Round(-2.5, 0, [MidpointRounding]::AwayFromZero); [math]::Round(2.567, 2)", "3|2|3|-3|2.57")]
     // Hex literals of up to 8 digits are Int32 with the high bit their sign (HRESULTs compare as 5.1 compares them).
     [TestCase(@"0xFFFFFFFF; 0x80070005; (0xFFFFFFFF).GetType().Name; -2147024891 -eq 0x80070005; 0x100000000; 0x10", "-1|-2147024891|Int32|True|4294967296|16")]
     [TestCase(@"[uint32]::MaxValue; [int16]::MinValue; [byte]::MinValue; (1..5 | Select-Object -SkipLast 3) -join ','", "4294967295|-32768|0|1,2")]

@@ -60,6 +60,19 @@ public class WmiObjectTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>Win32_Share lists the computer's shares as they are now: the administrative ones and those a script made.</summary>
+    [Test]
+    public async Task Win32_Share_lists_the_computer_s_shares_as_they_are_now()
+    {
+        var shares = new SmbShares();
+        shares.TryAdd(new SmbShares.Share("Data", @"C:\data", string.Empty));
+        var host = new RecordingHost { Runspace = new RunspaceState(), Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Shares = shares } };
+        await Default.Resolve(Behaviour.Script("Get-CimInstance Win32_Share | ForEach-Object { \"$($_.Name)=$($_.Type)\" }")).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "C$=2147483648", "IPC$=2147483651", "ADMIN$=2147483648", "Data=0" }));
+    }
+
     [Test]
     public async Task A_class_the_computer_has_not_and_another_namespace_are_scenario_errors()
     {

@@ -177,7 +177,7 @@ public class WmicTests
         Assert.That(code, Is.EqualTo(expectedCode));
     }
 
-    [TestCase("wmic share get name", "Win32_Share, which the scenario does not give")]
+    [TestCase("wmic sysdriver get name", "Win32_SystemDriver, which the scenario does not give")]
     [TestCase("wmic /node:Server02 os get caption", "does not emulate")]
     [TestCase("wmic process call create notepad.exe", "does not emulate")]
     [TestCase("wmic service call StopService", "does not emulate")]
