@@ -442,6 +442,10 @@ internal static partial class ScriptExpressions
                     ("SPLIT", 2) => SplitOptions(arguments[1]) is { } options
                         ? Pieces(IsCollection(arguments[0]) ? s.Split([.. Enumerate(arguments[0]).Select(Text)], options) : s.Split(Arg(0).ToCharArray(), options))
                         : Pieces(s.Split(Arg(0).ToCharArray(), Int(1))),
+                    // Split(char[] or string[], count, options).
+                    ("SPLIT", 3) when SplitOptions(arguments[2]) is { } countedOptions => Int(1) < 0
+                        ? throw new ArgumentOutOfRangeException("count", "Count cannot be less than zero.")
+                        : Pieces(IsCollection(arguments[0]) ? s.Split([.. Enumerate(arguments[0]).Select(Text)], Int(1), countedOptions) : s.Split(Arg(0).ToCharArray(), Int(1), countedOptions)),
                     ("PADLEFT", 1) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadLeft(Int(0))),
                     ("PADRIGHT", 1) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadRight(Int(0))),
                     ("PADLEFT", 2) => Int(0) > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(s.PadLeft(Int(0), OneChar(1))),
@@ -462,6 +466,8 @@ internal static partial class ScriptExpressions
             throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, WindowsText.FrameworkMessage(e), e.GetType()));
         }
 
+        // A method String has, called with an argument count none of its overloads takes: PowerShell's MethodCountCouldNotFindBest.
+        if (value is PsPrimitive { Value: string } && StringMethodNames.Contains(name)) throw new ScriptExpressionException(ScriptedError.MethodCount(name, arguments.Count));
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));
 
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
@@ -604,6 +610,14 @@ internal static partial class ScriptExpressions
         pair.AdaptedProperties.AddRange([new("Key", key), new("Value", value)]);
         return pair;
     }
+
+    // System.String's public instance methods in the .NET Framework.
+    private static readonly HashSet<string> StringMethodNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Clone", "CompareTo", "Contains", "CopyTo", "EndsWith", "Equals", "GetEnumerator", "GetHashCode", "GetType", "GetTypeCode", "IndexOf", "IndexOfAny",
+        "Insert", "IsNormalized", "LastIndexOf", "LastIndexOfAny", "Normalize", "PadLeft", "PadRight", "Remove", "Replace", "Split", "StartsWith", "Substring",
+        "ToCharArray", "ToLower", "ToLowerInvariant", "ToString", "ToUpper", "ToUpperInvariant", "Trim", "TrimEnd", "TrimStart",
+    };
 
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
     internal static bool IsGrowable(PsObject list) =>

@@ -91,6 +91,7 @@ public class ScriptIdiomTests
     [TestCase(@"(""x=1`ny = a	b`n# comment`n"" | ConvertFrom-StringData).y; (ConvertFrom-StringData -StringData 'k = v').k; $h = ConvertFrom-StringData ""a=1`nb=2""; $h.Count",
         "a	b|v|2")]
     [TestCase(@"$o = [pscustomobject]@{ A = 1 }; $c = $o.PSObject.Copy(); $c.A = 3; $o.A; $c.A", "1|3")]
+    [TestCase(@"'a,b,c'.Split(',', 2, [StringSplitOptions]::None).Count; 'a,,b'.Split(@(','), 5, 'RemoveEmptyEntries') -join '|'", "2|a|b")]
     [TestCase(@"[math]::Round(2.5, [MidpointRounding]::AwayFromZero); [math]::Round(2.5); [math]::Round(2.5, 'AwayFromZero'); [math]::Round(-2.5, 0, [MidpointRounding]::AwayFromZero); [math]::Round(2.567, 2)", "3|2|3|-3|2.57")]
     // Hex literals of up to 8 digits are Int32 with the high bit their sign (HRESULTs compare as 5.1 compares them).
     [TestCase(@"0xFFFFFFFF; 0x80070005; (0xFFFFFFFF).GetType().Name; -2147024891 -eq 0x80070005; 0x100000000; 0x10", "-1|-2147024891|Int32|True|4294967296|16")]
@@ -351,6 +352,20 @@ public class ScriptIdiomTests
         {
             ("InvalidOperationException", "Exception calling \"Pop\" with \"0\" argument(s): \"Stack empty.\""),
             ("InvalidOperation,Microsoft.PowerShell.Commands.ConvertFromStringDataCommand", "Data line 'no equals here' is not in 'name=value' format."),
+        }));
+    }
+
+    /// <summary>A String method called with an argument count none of its overloads takes is PowerShell's MethodCountCouldNotFindBest; a name String has not is MethodNotFound.</summary>
+    [Test]
+    public async Task A_string_method_with_the_wrong_argument_count_is_the_overload_error()
+    {
+        var host = await RunAsync("'hello'.Contains('L', [StringComparison]::OrdinalIgnoreCase); 'x'.Frobnicate(); 'next'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("MethodCountCouldNotFindBest", "Cannot find an overload for \"Contains\" and the argument count: \"2\"."),
+            ("MethodNotFound", "Method invocation failed because [System.String] does not contain a method named 'Frobnicate'."),
         }));
     }
 }
