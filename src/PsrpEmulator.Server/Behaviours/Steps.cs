@@ -811,6 +811,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
         // what one statement writes (the wrapper is made once, around the statement itself).
         var actions = Statements.ActionPreferences(text, name => scope.Variables.Function(name) is not null);
+        // -OutVariable (-ErrorVariable...) of a pipeline's first command keeps that command's objects, not what comes out
+        // of the pipeline's end (f -OutVariable ov | Out-Null): the first element applies its own parameters as it runs.
+        if (actions is { HasVariables: true } && ScriptExpressions.HasPipeline(text)) actions = null;
         if (output is not ActionPreferenceHost || actions is not null)
         {
             var errorPreference = Preference("ErrorActionPreference");

@@ -616,6 +616,8 @@ public class LanguageStatementTests
     [TestCase("try { Get-Service Nope -EA Stop -ErrorVariable:e } catch { 'caught' }; $e.Count", "caught|1")]
     [TestCase("Get-Service WinRM -OutVariable svc | Out-Null; $svc.Name; $svc.Count; $svc.GetType().Name", "WinRM|1|ArrayList")]
     [TestCase("Write-Warning 'w' -WarningVariable wv -WarningAction SilentlyContinue; \"$wv\"; $wv.Count", "w|1")]
+    // A pipeline's first command keeps its own objects, not what comes out of the pipeline's end.
+    [TestCase("function f { [CmdletBinding()] param() 'x'; 'y' }; f -OutVariable ov | Out-Null; $ov.Count; f -OutVariable +ov | Out-Null; $ov.Count", "2|4")]
     public async Task ErrorVariable_WarningVariable_and_OutVariable_keep_what_the_command_wrote(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
