@@ -129,6 +129,31 @@ internal static partial class ScriptExpressions
         };
     }
 
+    /// <summary>
+    /// The matches a <c>[regex]::Replace(input, pattern, { evaluator } [, options])</c> replaces: each one's place in the
+    /// input and its Match object (the script block, a MatchEvaluator, gives each one's replacement).
+    /// </summary>
+    internal static IReadOnlyList<(int Index, int Length, PsObject Match)> EvaluatorMatches(IReadOnlyList<PsValue> arguments)
+    {
+        try
+        {
+            return [.. RegexOf(arguments, optionsAt: 3).Matches(Text(arguments[0])).Select(m => (m.Index, m.Length, MatchObject(m)))];
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("[regex]::Replace ran past the emulator's time limit for a pattern"));
+        }
+        catch (ArgumentException e)
+        {
+            throw MethodError("Replace", arguments.Count, FrameworkPatternError(e));
+        }
+    }
+
+    /// <summary>A Regex object's pattern and options as the static methods' arguments after the input (for its Replace with an evaluator).</summary>
+    internal static (PsValue Pattern, PsValue Options) RegexArguments(PsObject regex) =>
+        (PsPrimitive.String(regex.ToStringValue ?? string.Empty),
+         regex["Options"] is PsObject { BaseValue: PsPrimitive { Value: int number } } ? PsPrimitive.String(((RegexOptions)number).ToString()) : PsNil.Instance);
+
     private static PsObject MatchObject(Match match)
     {
         var groups = PsObjects.List(match.Groups.Cast<Group>().Select(g => (PsValue)CaptureObject(g, GroupTypeNames)).ToList(), GroupCollectionTypeNames);

@@ -2599,6 +2599,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             if (type.FullName == SecurityIdentifierTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null) return NewSecurityIdentifier(arguments);
             if (type.FullName == PingTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 }) return NewPing();
+            // [regex]::Replace(input, pattern, { param($m) ... } [, options]): the block is the MatchEvaluator.
+            if (type.FullName == ScriptExpressions.RegexTypeName && member.Equals("Replace", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 3 or 4 } &&
+                arguments[2] is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string evaluator })
+            {
+                return await RegexEvaluatorReplaceAsync(arguments, evaluator, to, blockNesting);
+            }
             if (type.FullName is WebClientTypeName or WebRequestTypeName or CredentialCacheTypeName && WebStaticMember(type.FullName, member, arguments) is { } web) return web;
             if (type.FullName == TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 0 or 2 }) return NewTcpClient(arguments);
             if (type.FullName == NTAccountTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 1 or 2 })
@@ -2822,6 +2828,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 await ListPredicateAsync(genericList, step, to, blockNesting) is { } predicated)
             {
                 value = predicated;
+                continue;
+            }
+
+            // $regex.Replace(input, { param($m) ... }): the block is the MatchEvaluator.
+            if (step.IsMethod && step.Text.Equals("Replace", StringComparison.OrdinalIgnoreCase) && value is PsObject { TypeNames: [ScriptExpressions.RegexTypeName, ..] } regexObject &&
+                ScriptExpressions.ArrayElements(step.Arguments!) is [var inputText, var evaluatorText] &&
+                await EvaluateAsync(evaluatorText, to, blockNesting + 1) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string instanceEvaluator })
+            {
+                var (pattern, options) = ScriptExpressions.RegexArguments(regexObject);
+                value = await RegexEvaluatorReplaceAsync([await EvaluateAsync(inputText, to, blockNesting + 1), pattern, PsNil.Instance, options], instanceEvaluator, to, blockNesting);
                 continue;
             }
 
@@ -3056,6 +3072,36 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             foreach (var (name, value) in saved) variables.SetLocal(name, value ?? PsNil.Instance);
         }
+    }
+
+    // Each match replaced by what the evaluator block writes for it (its Match object the block's argument), as .NET's
+    // Regex.Replace calls a MatchEvaluator.
+    private async ValueTask<PsValue> RegexEvaluatorReplaceAsync(IReadOnlyList<PsValue> arguments, string evaluator, IPipelineHost? to, int blockNesting)
+    {
+        const string MatchVariable = "PsrpEmulatorRegexMatch";
+        var input = PipelineVariables.Display(arguments[0]);
+        var result = new System.Text.StringBuilder(input.Length);
+        var last = 0;
+        var variables = scope.Variables;
+        var outer = variables.Get(MatchVariable);
+        try
+        {
+            foreach (var (index, length, match) in ScriptExpressions.EvaluatorMatches(arguments))
+            {
+                variables.SetLocal(MatchVariable, match);
+                var capture = new CapturingHost(to ?? host);
+                await RunFunctionAsync("& $" + MatchVariable, evaluator, capture, blockNesting + 1);
+                result.Append(input, last, index - last).Append(variables.DisplayInString(capture.Value));
+                last = index + length;
+                if (result.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"a replacement is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
+            }
+        }
+        finally
+        {
+            variables.SetLocal(MatchVariable, outer ?? PsNil.Instance);
+        }
+
+        return PsPrimitive.String(result.Append(input, last, input.Length - last).ToString());
     }
 
     /// <summary>A dynamic member step ($o.$name, $o.($expr)) as the member its expression's value names; another step as it is.</summary>

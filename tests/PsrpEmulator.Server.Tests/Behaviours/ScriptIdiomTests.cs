@@ -91,6 +91,9 @@ public class ScriptIdiomTests
     [TestCase(@"(""x=1`ny = a	b`n# comment`n"" | ConvertFrom-StringData).y; (ConvertFrom-StringData -StringData 'k = v').k; $h = ConvertFrom-StringData ""a=1`nb=2""; $h.Count",
         "a	b|v|2")]
     [TestCase(@"$o = [pscustomobject]@{ A = 1 }; $c = $o.PSObject.Copy(); $c.A = 3; $o.A; $c.A", "1|3")]
+    // A script block as Regex.Replace's MatchEvaluator: the Match its argument, its output the replacement.
+    [TestCase(@"[regex]::Replace('abc', 'b', { param($m) $m.Value.ToUpper() }); [regex]::Replace('a1b22', '\d+', { [int]$args[0].Value * 2 }); $re = [regex]'(\w)(\d)'; $re.Replace('x1 y2', { param($m) $m.Groups[2].Value + $m.Groups[1].Value }); [regex]::Replace('Hello', 'L', { '_' }, 'IgnoreCase')",
+        "aBc|a2b44|1x 2y|He__o")]
     [TestCase(@"'a,b,c'.Split(',', 2, [StringSplitOptions]::None).Count; 'a,,b'.Split(@(','), 5, 'RemoveEmptyEntries') -join '|'", "2|a|b")]
     [TestCase(@"[math]::Round(2.5, [MidpointRounding]::AwayFromZero); [math]::Round(2.5); [math]::Round(2.5, 'AwayFromZero'); [math]::Round(-2.5, 0, [MidpointRounding]::AwayFromZero); [math]::Round(2.567, 2)", "3|2|3|-3|2.57")]
     // Hex literals of up to 8 digits are Int32 with the high bit their sign (HRESULTs compare as 5.1 compares them).
