@@ -78,7 +78,7 @@ internal sealed partial class RunContext
                 var value = valueWord is null ? PsNil.Instance : await ArgumentAsync(valueWord, to, blockNesting);
                 var secondWord = arguments["SecondValue"] ?? (positional.TryDequeue(out var s2) ? s2 : null);
                 var second = secondWord is null ? null : await ArgumentAsync(secondWord, to, blockNesting);
-                string? BlockOf(PsValue? given, string parameter) => given switch
+                string? BlockOf(PsValue? given) => given switch
                 {
                     null or PsNil => null,
                     PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } => body,
@@ -87,28 +87,25 @@ internal sealed partial class RunContext
                         "ConvertToFinalInvalidCastException,Microsoft.PowerShell.Commands.AddMemberCommand", Protocol.Psrp.ErrorCategory.InvalidArgument,
                         "System.Management.Automation.PSInvalidCastException") { Activity = Command }),
                 };
+                // Add-Member's InvalidOperation errors of a member without the values its type needs.
+                StatementTerminatedException Needs(string message, string id) => new(new ScriptedError(message, id + ",Microsoft.PowerShell.Commands.AddMemberCommand",
+                    Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command });
                 switch (kind)
                 {
                     case ScriptMembers.Kind.Alias:
-                        var target = value is PsNil ? throw new StatementTerminatedException(new ScriptedError(
-                            "The Value parameter is required for a member of type \"AliasProperty\".", "Value1ShouldNotBeNull,Microsoft.PowerShell.Commands.AddMemberCommand",
-                            Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command }) : PipelineVariables.Display(value);
-                        scripted.Add(new ScriptMembers.Member(name, kind, target));
+                        if (value is PsNil) throw Needs("The Value parameter is required for a member of type \"AliasProperty\".", "Value1ShouldNotBeNull");
+                        scripted.Add(new ScriptMembers.Member(name, kind, PipelineVariables.Display(value)));
                         break;
                     case ScriptMembers.Kind.Method:
-                        scripted.Add(new ScriptMembers.Member(name, kind, BlockOf(value, "Value") ?? throw new StatementTerminatedException(new ScriptedError(
-                            "The Value parameter is required for a member of type \"ScriptMethod\".", "Value1ShouldNotBeNull,Microsoft.PowerShell.Commands.AddMemberCommand",
-                            Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command })));
+                        scripted.Add(new ScriptMembers.Member(name, kind, BlockOf(value) ?? throw Needs("The Value parameter is required for a member of type \"ScriptMethod\".", "Value1ShouldNotBeNull")));
                         break;
                     default:
                         // A ScriptProperty's -Value is its getter, its -SecondValue its setter (either may be missing, not both).
-                        var getter = BlockOf(value, "Value");
-                        var setter = BlockOf(second, "SecondValue");
+                        var getter = BlockOf(value);
+                        var setter = BlockOf(second);
                         if (getter is null && setter is null)
                         {
-                            throw new StatementTerminatedException(new ScriptedError(
-                                "The Value and SecondValue parameters cannot both be null for a member of type \"ScriptProperty\".", "ValueAndSecondValueAreNotBothNull,Microsoft.PowerShell.Commands.AddMemberCommand",
-                                Protocol.Psrp.ErrorCategory.InvalidOperation, "System.InvalidOperationException") { Activity = Command });
+                            throw Needs("The Value and SecondValue parameters cannot both be null for a member of type \"ScriptProperty\".", "ValueAndSecondValueAreNotBothNull");
                         }
 
                         scripted.Add(new ScriptMembers.Member(name, kind, getter ?? string.Empty, setter));

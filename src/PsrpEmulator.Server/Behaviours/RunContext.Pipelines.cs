@@ -1885,24 +1885,17 @@ internal sealed partial class RunContext
     internal static PsObject StringData(string data)
     {
         const string Command = "ConvertFrom-StringData";
+        static StatementTerminatedException Refused(string message) => new(new ScriptedError(message, $"InvalidOperation,{CmdletClass(Command)}",
+            ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException") { Activity = Command });
         var table = PsObjects.Dictionary([]);
         foreach (var line in data.Split('\n'))
         {
             var s = line.Trim();
             if (s.Length == 0 || s[0] == '#') continue;
             var at = s.IndexOf('=', StringComparison.Ordinal);
-            if (at <= 0)
-            {
-                throw new StatementTerminatedException(new ScriptedError($"Data line '{line}' is not in 'name=value' format.", $"InvalidOperation,{CmdletClass(Command)}",
-                    ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException") { Activity = Command });
-            }
-
+            if (at <= 0) throw Refused($"Data line '{line}' is not in 'name=value' format.");
             var name = s[..at].Trim();
-            if (TableKeys.Find(table, PsPrimitive.String(name)) >= 0)
-            {
-                throw new StatementTerminatedException(new ScriptedError($"Data item '{name}' in line '{line}' is already defined.", $"InvalidOperation,{CmdletClass(Command)}",
-                    ErrorCategory.InvalidOperation, "System.Management.Automation.PSInvalidOperationException") { Activity = Command });
-            }
+            if (TableKeys.Find(table, PsPrimitive.String(name)) >= 0) throw Refused($"Data item '{name}' in line '{line}' is already defined.");
 
             string value;
             try

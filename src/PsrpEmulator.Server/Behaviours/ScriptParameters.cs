@@ -225,7 +225,7 @@ internal static partial class ScriptParameters
                     continue;
                 }
 
-                locals[name] = Convert(Literal(fallback), attributes.Type) ?? PsNil.Instance;
+                locals[name] = ToParameterType(Literal(fallback), attributes.Type) ?? PsNil.Instance;
                 continue;
             }
 
@@ -238,7 +238,7 @@ internal static partial class ScriptParameters
                     "ParameterArgumentValidationError", name);
             }
 
-            var converted = Convert(given, attributes.Type);
+            var converted = ToParameterType(given, attributes.Type);
             if (converted is null && error is null)
             {
                 error = new BindingError(
@@ -305,19 +305,19 @@ internal static partial class ScriptParameters
         }
 
         return locals;
+    }
 
-        // A typed parameter's value converted as PowerShell's binder converts it; null when it cannot be.
-        static PsValue? Convert(PsValue value, ScriptExpressions.KnownType? type)
+    // A typed parameter's value converted as PowerShell's binder converts it; null when it cannot be.
+    private static PsValue? ToParameterType(PsValue value, ScriptExpressions.KnownType? type)
+    {
+        if (type is null || value is PsNil) return value;
+        try
         {
-            if (type is null || value is PsNil) return value;
-            try
-            {
-                return ScriptExpressions.Cast(value, type);
-            }
-            catch (ScriptExpressionException)
-            {
-                return null;
-            }
+            return ScriptExpressions.Cast(value, type);
+        }
+        catch (ScriptExpressionException)
+        {
+            return null;
         }
     }
 
@@ -776,18 +776,7 @@ internal static partial class ScriptParameters
     public sealed record PipelineParameter(string Name, bool ByValue, bool ByPropertyName, ScriptExpressions.KnownType? Type, IReadOnlyList<string> Aliases)
     {
         /// <summary>The value converted to the parameter's type, as the binder coerces pipeline input; null when it does not convert.</summary>
-        public PsValue? Converted(PsValue value)
-        {
-            if (Type is null || value is PsNil) return value;
-            try
-            {
-                return ScriptExpressions.Cast(value, Type);
-            }
-            catch (ScriptExpressionException)
-            {
-                return null;
-            }
-        }
+        public PsValue? Converted(PsValue value) => ToParameterType(value, Type);
     }
 
     /// <summary>

@@ -2021,7 +2021,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // A command's -ErrorAction does not hide its terminating error (Get-Date -Date x -ErrorAction
             // SilentlyContinue still shows the binding error); $ErrorActionPreference = 'SilentlyContinue' does.
             output = own.PassTerminating(record);
-            if (string.Equals(preference, "SilentlyContinue", StringComparison.OrdinalIgnoreCase) || string.Equals(preference, "Ignore", StringComparison.OrdinalIgnoreCase))
+            if (ActionPreferenceHost.Drops(preference))
             {
                 if (string.Equals(preference, "SilentlyContinue", StringComparison.OrdinalIgnoreCase)) output.Runspace?.RecordError(record);
                 return ValueTask.CompletedTask;
@@ -2772,22 +2772,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // The block as a Predicate delegate runs it: the item its only argument ($args[0], or its param block's first
         // parameter), $_ not set, its output's truth the answer.
         var matched = new List<int>();
-        const string ItemVariable = "PsrpEmulatorPredicateItem";
-        var variables = scope.Variables;
-        var outer = variables.Get(ItemVariable);
-        try
+        for (var i = 0; i < items.Length; i++)
         {
-            for (var i = 0; i < items.Length; i++)
-            {
-                variables.SetLocal(ItemVariable, items[i]);
-                var capture = new CapturingHost(to ?? host);
-                await RunFunctionAsync("& $" + ItemVariable, block, capture, blockNesting + 1);
-                if (capture.Output.Count > 0 && (capture.Output.Count > 1 || ScriptExpressions.IsTrue(capture.Output[0]))) matched.Add(i);
-            }
-        }
-        finally
-        {
-            variables.SetLocal(ItemVariable, outer);
+            if (ScriptExpressions.IsTrue(await InvokeBlockAsync(block, [items[i]], null, to, blockNesting))) matched.Add(i);
         }
 
         switch (step.Text.ToUpperInvariant())
@@ -2845,11 +2832,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (step.IsMethod && step.Text.Equals("TryGetValue", StringComparison.OrdinalIgnoreCase) && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table &&
                 ScriptExpressions.ArrayElements(step.Arguments!) is [var keyText, var referenceText] && RefArgument().Match(referenceText) is { Success: true } reference)
             {
-                var at = ScriptExpressions.FindEntry(table, ScriptExpressions.GenericDictionaryTypes(table) is var (keyType, _)
-                    ? ScriptExpressions.Cast(await EvaluateAsync(keyText, to, blockNesting + 1), keyType)
-                    : await EvaluateAsync(keyText, to, blockNesting + 1));
-                PsValue found = at >= 0 ? table.Entries[at].Value
-                    : ScriptExpressions.GenericDictionaryTypes(table) is var (_, valueType) ? ScriptExpressions.DefaultValue(valueType) : PsNil.Instance;
+                var types = ScriptExpressions.GenericDictionaryTypes(table);
+                var key = await EvaluateAsync(keyText, to, blockNesting + 1);
+                var at = ScriptExpressions.FindEntry(table, types is var (keyType, _) ? ScriptExpressions.Cast(key, keyType) : key);
+                PsValue found = at >= 0 ? table.Entries[at].Value : types is var (_, valueType) ? ScriptExpressions.DefaultValue(valueType) : PsNil.Instance;
                 scope.Variables.SetScoped(reference.Groups["var"].Value, found);
                 value = PsPrimitive.Boolean(at >= 0);
                 continue;
@@ -2900,7 +2886,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // A ScriptMethod Add-Member added: its block with $this the object.
                 if (ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Method) is { } scriptMethod)
                 {
-                    value = await InvokeScriptMemberAsync(scriptMethod.Body, (PsObject)value, arguments, to, blockNesting);
+                    value = await InvokeBlockAsync(scriptMethod.Body, arguments, (PsObject)value, to, blockNesting);
                     continue;
                 }
 
@@ -3038,7 +3024,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // A ScriptProperty Add-Member added: its getter's output.
             if (!step.IsIndex && ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Property) is { } scriptProperty)
             {
-                value = await InvokeScriptMemberAsync(scriptProperty.Body, (PsObject)value, [], to, blockNesting);
+                value = await InvokeBlockAsync(scriptProperty.Body, [], (PsObject)value, to, blockNesting);
                 continue;
             }
 
@@ -3051,18 +3037,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// Runs a ScriptMethod's or ScriptProperty's block as PowerShell does: <c>$this</c> the object, the arguments its
-    /// $args (or its param block's), its output the value (none $null, one itself, more an array).
+    /// Runs a script block called as a delegate (a ScriptMethod or ScriptProperty with <c>$this</c> the object
+    /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
+    /// set, its output the value (none $null, one itself, more an array).
     /// </summary>
-    private async ValueTask<PsValue> InvokeScriptMemberAsync(string block, PsObject self, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    private async ValueTask<PsValue> InvokeBlockAsync(string block, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting)
     {
-        const string ArgumentVariable = "PsrpEmulatorMemberArgument";
+        const string ArgumentVariable = "PsrpEmulatorBlockArgument";
         var variables = scope.Variables;
         var names = Enumerable.Range(0, arguments.Count).Select(i => ArgumentVariable + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        var saved = names.Append("this").Select(name => (name, variables.Get(name))).ToList();
+        var saved = (self is null ? names : names.Append("this")).Select(name => (name, variables.Get(name))).ToList();
         try
         {
-            variables.SetLocal("this", self);
+            if (self is not null) variables.SetLocal("this", self);
             for (var i = 0; i < names.Count; i++) variables.SetLocal(names[i], arguments[i]);
             var capture = new CapturingHost(to ?? host);
             await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, capture, blockNesting + 1);
@@ -3078,27 +3065,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // Regex.Replace calls a MatchEvaluator.
     private async ValueTask<PsValue> RegexEvaluatorReplaceAsync(IReadOnlyList<PsValue> arguments, string evaluator, IPipelineHost? to, int blockNesting)
     {
-        const string MatchVariable = "PsrpEmulatorRegexMatch";
         var input = PipelineVariables.Display(arguments[0]);
         var result = new System.Text.StringBuilder(input.Length);
         var last = 0;
-        var variables = scope.Variables;
-        var outer = variables.Get(MatchVariable);
-        try
+        foreach (var (index, length, match) in ScriptExpressions.EvaluatorMatches(arguments))
         {
-            foreach (var (index, length, match) in ScriptExpressions.EvaluatorMatches(arguments))
-            {
-                variables.SetLocal(MatchVariable, match);
-                var capture = new CapturingHost(to ?? host);
-                await RunFunctionAsync("& $" + MatchVariable, evaluator, capture, blockNesting + 1);
-                result.Append(input, last, index - last).Append(variables.DisplayInString(capture.Value));
-                last = index + length;
-                if (result.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"a replacement is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
-            }
-        }
-        finally
-        {
-            variables.SetLocal(MatchVariable, outer ?? PsNil.Instance);
+            var replacement = await InvokeBlockAsync(evaluator, [match], null, to, blockNesting);
+            result.Append(input, last, index - last).Append(scope.Variables.DisplayInString(replacement));
+            last = index + length;
+            if (result.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException($"a replacement is limited to {ScriptExpressions.MaxArithmeticLength} characters in the emulator");
         }
 
         return PsPrimitive.String(result.Append(input, last, input.Length - last).ToString());
@@ -3142,7 +3117,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                         ErrorCategory.InvalidOperation, "System.Management.Automation.SetValueException"));
                 }
 
-                await InvokeScriptMemberAsync(setter, (PsObject)container, [value], to, blockNesting);
+                await InvokeBlockAsync(setter, [value], (PsObject)container, to, blockNesting);
                 return;
             }
 
@@ -3533,7 +3508,8 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
     private readonly List<PsValue>? _warnings = variables?.WarningVariable is null ? null : [];
     private readonly List<PsValue>? _outputs = variables?.OutVariable is null ? null : [];
 
-    private static bool Drops(string? action) =>
+    /// <summary>Whether the preference hides an error or warning: SilentlyContinue or Ignore.</summary>
+    internal static bool Drops(string? action) =>
         action is not null && (action.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) || action.Equals("Ignore", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Sets the command's -ErrorVariable, -WarningVariable and -OutVariable: ArrayLists, added to with a <c>+</c>.</summary>
