@@ -19,6 +19,7 @@ public sealed partial class BehaviourCatalog
             eventLogSeeds = EventLogSeedParser.Parse(yaml, sourceName),
             certificateSeeds = CertificateSeedParser.Parse(yaml, sourceName),
             wmiClasses = WmiClassParser.Parse(yaml, sourceName),
+            serviceDefinitions = ServiceDefinitionParser.Parse(yaml, sourceName),
         };
 
     /// <summary>The function a script of named blocks runs as (a name no script uses).</summary>
@@ -40,6 +41,7 @@ public sealed partial class BehaviourCatalog
             eventLogSeeds = [.. fallback.eventLogSeeds, .. first.eventLogSeeds],
             certificateSeeds = [.. fallback.certificateSeeds, .. first.certificateSeeds],
             wmiClasses = [.. first.wmiClasses, .. fallback.wmiClasses],
+            serviceDefinitions = [.. first.serviceDefinitions, .. fallback.serviceDefinitions],
         };
     }
 

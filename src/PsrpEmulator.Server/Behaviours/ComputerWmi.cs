@@ -21,11 +21,20 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     /// <summary>The computer's SMB shares, the instances of Win32_Share.</summary>
     public SmbShares? Shares { get; init; }
 
+    /// <summary>The computer's services now (the scenario's <c>services:</c> and those commands installed).</summary>
+    internal ComputerServices Services => catalog.ServicesOf(computer, services);
+
     /// <summary>The class <paramref name="className"/> of <paramref name="wmiNamespace"/> on this computer; null when no scenario has it.</summary>
     internal WmiClassSeed? Find(string wmiNamespace, string className) =>
         catalog.FindWmiClass(wmiNamespace, className, computer) ??
         (Accounts is { } accounts && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? AccountClass(accounts, className) : null) ??
-        (Shares is { } shares && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Share", StringComparison.OrdinalIgnoreCase) ? ShareClass(shares) : null);
+        (Shares is { } shares && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Share", StringComparison.OrdinalIgnoreCase) ? ShareClass(shares) : null) ??
+        (wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) &&
+         catalog.ServicesOf(computer, services) is { HasSeeded: true } listed ? ServiceClass(listed) : null);
+
+    // Win32_Service's instances now: the scenario's services: and those commands installed, as commands left them.
+    private WmiClassSeed ServiceClass(ComputerServices listed) =>
+        new("root/cimv2", "Win32_Service", computer, ["Name"], [.. listed.All().Select(s => Service(s, listed))]) { IsLive = true };
 
     // Win32_Share's instances now: the shares New-SmbShare and net share made too. Type is the disk share's 0, with
     // 2147483648 added for an administrative (special) share; IPC$ is 2147483651.
@@ -129,27 +138,31 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     /// <summary>The class's instances as they are now.</summary>
     internal IEnumerable<IReadOnlyList<WmiProperty>> Instances(WmiClassSeed seed)
     {
+        if (seed.IsLive) return seed.Instances;
         var seeded = seed.Instances.Select(i => Current(seed, Substituted(i)));
         // Win32_Service: the services scripts installed (New-Service, sc create) after the class's own.
         return services is null || !seed.ClassName.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase)
             ? seeded
-            : seeded.Concat(services.Installed().Select(InstalledService));
+            : seeded.Concat(services.Installed().Select(s => Service(s, catalog.ServicesOf(computer, services))));
     }
 
-    // An installed service as the class's other instances have it (an own process; ExitCode 1077 until it has run).
-    private IReadOnlyList<WmiProperty> InstalledService(ServiceStates.InstalledService service)
+    // A service as Win32_Service has it now, its properties in WinRM's order (by name).
+    private IReadOnlyList<WmiProperty> Service(ServiceDefinition service, ComputerServices listed)
     {
-        var state = services!.Status(service.Name) ?? "Stopped";
-        var running = state.Equals("Running", StringComparison.OrdinalIgnoreCase);
+        var state = listed.CurrentStatus(service);
+        var running = !state.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
         static WmiProperty Text(string name, string value) => new(name, WmiValueKind.Text, [value]);
         return
         [
-            Text("Name", service.Name), Text("DisplayName", service.DisplayName), Text("Caption", service.DisplayName), Text("State", state), Text("Status", "OK"),
-            Text("Started", running ? "true" : "false"), Text("StartMode", InstalledServicesValueTemplate.StartMode(services.StartType(service.Name) ?? service.StartType)),
-            Text("ServiceType", "Own Process"), Text("ProcessId", (running ? InstalledServicesValueTemplate.ProcessId(service.Name) : 0).ToString(CultureInfo.InvariantCulture)),
-            Text("PathName", service.BinaryPathName), Text("StartName", service.StartName), Text("SystemName", computer),
-            Text("AcceptStop", running ? "true" : "false"), Text("AcceptPause", "false"),
-            Text("ExitCode", InstalledServicesValueTemplate.ExitCode(service, services).ToString(CultureInfo.InvariantCulture)),
+            Text("AcceptPause", running && service.AcceptsPauseAndContinue ? "true" : "false"), Text("AcceptStop", running && service.AcceptsStop ? "true" : "false"),
+            Text("Caption", service.DisplayName), Text("DelayedAutoStart", service.DelayedAutoStart ? "true" : "false"),
+            service.Description.Length > 0 ? Text("Description", service.Description) : new WmiProperty("Description", WmiValueKind.Null, []),
+            Text("DisplayName", service.DisplayName), Text("ExitCode", listed.ExitCode(service).ToString(CultureInfo.InvariantCulture)),
+            Text("Name", service.Name), Text("PathName", service.BinaryPathName),
+            Text("ProcessId", (running ? service.RunningProcessId : 0).ToString(CultureInfo.InvariantCulture)),
+            Text("ServiceType", service.WmiServiceType), Text("Started", running ? "true" : "false"),
+            Text("StartMode", ServicesValueTemplate.StartMode(listed.CurrentStartType(service))), Text("StartName", service.StartName),
+            Text("State", state), Text("Status", "OK"), Text("SystemName", computer),
         ];
     }
 

@@ -114,6 +114,21 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            if (stop && !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase) && RunningDependents(name) is { Count: > 0 } dependents)
+            {
+                // ServiceController.Stop would stop the services that depend on this one: StopServiceCommand refuses
+                // without -Force (ServiceHasDependentServices), and with it stops them first.
+                if (!arguments.Has("Force"))
+                {
+                    await WriteErrorAsync(new ScriptedError($"Cannot stop service '{display} ({name})' because it has dependent services. It can only be stopped if the Force flag is set.",
+                        $"ServiceHasDependentServices,{CmdletClass(command)}", ErrorCategory.InvalidOperation, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
+                    { Activity = command }, output);
+                    continue;
+                }
+
+                foreach (var dependent in dependents) states.SetStatus(dependent.Name, "Stopped", dependent.DisplayName);
+            }
+
             // A change of state is the System log's entry (a service already stopped writes none).
             if (stop) states.SetStatus(name, "Stopped", status.Equals("Stopped", StringComparison.OrdinalIgnoreCase) ? null : display);
             if (start)
@@ -129,6 +144,18 @@ internal sealed partial class RunContext
                     continue;
                 }
 
+                // The Service Control Manager starts the services it depends on first; one that cannot start (disabled)
+                // fails the start (ERROR_SERVICE_DEPENDENCY_FAIL, the same message outside).
+                var needed = running ? [] : StoppedDependencies(name);
+                if (needed.Any(n => Services.CurrentStartType(n).Equals("Disabled", StringComparison.OrdinalIgnoreCase)))
+                {
+                    await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be started due to the following error: Cannot start service {name} on computer '.'.",
+                        $"CouldNotStartService,{CmdletClass(command)}", ErrorCategory.OpenError, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
+                    { Activity = command, InnerExceptionType = "System.InvalidOperationException" }, output);
+                    continue;
+                }
+                foreach (var dependency in needed) states.SetStatus(dependency.Name, "Running", dependency.DisplayName);
+
                 states.SetStatus(name, "Running", running ? null : display);
             }
 
@@ -143,6 +170,45 @@ internal sealed partial class RunContext
         }
 
         static string Name(PsObject service) => PipelineVariables.Display(service["Name"]!);
+    }
+
+    /// <summary>The services that depend on <paramref name="name"/>, directly or through others, that are not stopped: those depending on them first.</summary>
+    private List<ServiceDefinition> RunningDependents(string name)
+    {
+        var services = Services;
+        var found = new List<ServiceDefinition>();
+        void Visit(string of)
+        {
+            foreach (var dependent in services.DependentsOf(of))
+            {
+                if (found.Contains(dependent) || services.CurrentStatus(dependent).Equals("Stopped", StringComparison.OrdinalIgnoreCase)) continue;
+                Visit(dependent.Name);
+                found.Add(dependent);
+            }
+        }
+
+        Visit(name);
+        return found;
+    }
+
+    /// <summary>The services <paramref name="name"/> needs, directly or through others, that are stopped: those they need first (drivers aside).</summary>
+    private List<ServiceDefinition> StoppedDependencies(string name)
+    {
+        var services = Services;
+        var found = new List<ServiceDefinition>();
+        void Visit(string of, int depth)
+        {
+            if (depth > 32 || services.Find(of) is not { } service) return;
+            foreach (var needed in service.DependsOn.Select(services.Find).OfType<ServiceDefinition>())
+            {
+                if (needed.IsDriver || found.Contains(needed) || !services.CurrentStatus(needed).Equals("Stopped", StringComparison.OrdinalIgnoreCase)) continue;
+                Visit(needed.Name, depth + 1);
+                found.Add(needed);
+            }
+        }
+
+        Visit(name, 0);
+        return found;
     }
 
     /// <summary>
@@ -170,7 +236,7 @@ internal sealed partial class RunContext
         string? failure = null;
         if (existing.Any(s => s["Name"] is { } n && PipelineVariables.Display(n).Equals(name, StringComparison.OrdinalIgnoreCase))) failure = "The specified service already exists";
         else if (existing.Any(s => s["DisplayName"] is { } d && PipelineVariables.Display(d).Equals(display, StringComparison.OrdinalIgnoreCase)) ||
-                 !states.TryInstall(new ServiceStates.InstalledService(name, display, path, startType, await Text("Description") ?? string.Empty, dependsOn, account)))
+                 !states.TryInstall(new ServiceDefinition(name, display, path, startType, await Text("Description") ?? string.Empty, dependsOn, account)))
         {
             failure = states.FindInstalled(name) is not null ? "The specified service already exists" : "The name is already in use as either a service name or a service display name";
         }
@@ -182,7 +248,7 @@ internal sealed partial class RunContext
             return;
         }
 
-        await output.WriteAsync(new PipelineOutput(InstalledServicesValueTemplate.ServiceController(states.FindInstalled(name)!, states)), cancellationToken);
+        await output.WriteAsync(new PipelineOutput(ServicesValueTemplate.ServiceController(states.FindInstalled(name)!, Services)), cancellationToken);
     }
 
     // Set-Service -StartupType's values (ServiceStartMode's, and 5.1's Automatic/Manual/Disabled).

@@ -512,13 +512,17 @@ internal sealed partial class ScenarioParser
                 return ReadServiceValue(serviceNode, names);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$lastBootUpTime") is { } bootNode:
                 return ReadLastBootValue(bootNode);
-            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$installedServices") is { } installedNode:
-                // { $installedServices: ServiceController | Win32_Service | CimInstance }: the services commands installed.
-                return Scalar(installedNode, "$installedServices") switch
+            case YamlMappingNode special when special.Children.Count == 1 && (Get(special, "$installedServices") ?? Get(special, "$services")) is { } servicesNode:
                 {
-                    "ServiceController" or "Win32_Service" or "CimInstance" => new InstalledServicesValueTemplate(Scalar(installedNode, "$installedServices")),
-                    _ => throw Error(installedNode, "$installedServices takes ServiceController, Win32_Service or CimInstance"),
-                };
+                    // { $services: ServiceController | Win32_Service | CimInstance }: the computer's services now;
+                    // { $installedServices: ... } those commands installed alone.
+                    var key = Get(special, "$services") is null ? "$installedServices" : "$services";
+                    return Scalar(servicesNode, key) switch
+                    {
+                        "ServiceController" or "Win32_Service" or "CimInstance" => new ServicesValueTemplate(Scalar(servicesNode, key), installedOnly: key == "$installedServices"),
+                        _ => throw Error(servicesNode, $"{key} takes ServiceController, Win32_Service or CimInstance"),
+                    };
+                }
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$disk") is { } diskNode:
                 {
                     // { $disk: size } or { $disk: freeSpace }: the computer's C: disk.

@@ -16,6 +16,7 @@ internal sealed class ServiceRegistryKeys(Func<ComputerWmi> wmi, ServiceStates s
     public IReadOnlyList<(string Name, IReadOnlyList<RegistryValue> Values)> Services()
     {
         var computer = wmi();
+        if (computer.Services is { HasSeeded: true } listed) return [.. listed.AllWithDrivers().Select(s => (s.Name, Values(s, listed)))];
         if (computer.Find("root/cimv2", "Win32_Service") is not { } seed) return [];
         var services = new List<(string, IReadOnlyList<RegistryValue>)>();
         foreach (var instance in computer.Instances(seed))
@@ -49,6 +50,29 @@ internal sealed class ServiceRegistryKeys(Func<ComputerWmi> wmi, ServiceStates s
         }
 
         return services;
+    }
+
+    // A service's values as the Service Control Manager keeps them (its start type as it is now).
+    private static IReadOnlyList<RegistryValue> Values(ServiceDefinition service, ComputerServices listed)
+    {
+        var values = new List<RegistryValue>();
+        if (service.DelayedAutoStart) values.Add(new("DelayedAutostart", RegistryValueKind.DWord, 1));
+        if (service.Description.Length > 0) values.Add(new("Description", RegistryValueKind.String, service.Description));
+        values.Add(new("DisplayName", RegistryValueKind.String, service.DisplayName));
+        values.Add(new("ErrorControl", RegistryValueKind.DWord, 1));
+        if (service.BinaryPathName.Length > 0) values.Add(new("ImagePath", RegistryValueKind.ExpandString, SystemRootPath(service.BinaryPathName)));
+        if (service.StartName.Length > 0) values.Add(new("ObjectName", RegistryValueKind.String, service.StartName));
+        values.Add(new("Start", RegistryValueKind.DWord, listed.CurrentStartType(service) switch
+        {
+            "Boot" => 0,
+            "System" => 1,
+            "Automatic" => 2,
+            "Disabled" => 4,
+            _ => 3,
+        }));
+        values.Add(new("Type", RegistryValueKind.DWord, service.ServiceTypeValue));
+        if (service.DependsOn.Count > 0) values.Add(new("DependOnService", RegistryValueKind.MultiString, service.DependsOn.ToArray()));
+        return values;
     }
 
     public void StartWritten(string name, int start)

@@ -3,12 +3,11 @@ using System.Collections.Concurrent;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// What Start-Service, Stop-Service, Restart-Service and Set-Service changed of one computer's services: each changed
-/// service's status (Running, Stopped) and start type (Automatic, Manual, Disabled). The scenario's objects follow it
-/// through <c>{ $service: { name: Spooler, status: Stopped } }</c> values (their value until a command changes it),
-/// as the default Get-Service and Win32_Service objects do, so a later Get-Service, in this session or another, sees
-/// the change. It also holds the services commands installed (New-Service, <c>sc create</c>), which Get-Service,
-/// Win32_Service, sc and net list after Windows' own. Thread-safe: the computer's sessions share it.
+/// One computer's services as commands changed them: those commands installed (New-Service, <c>sc create</c>), and what Start-Service, Stop-Service, Restart-Service and Set-Service changed of them: each changed
+/// service's status (Running, Stopped) and start type (Automatic, Manual, Disabled). Get-Service, Win32_Service, sc, net
+/// and the registry list them with the computer's own (<see cref="ComputerServices"/>); a scenario's own objects follow the changes
+/// through <c>{ $service: { name: Spooler, status: Stopped } }</c> values (their value until a command changes it), so a
+/// later Get-Service, in this session or another, sees the change. Thread-safe: the computer's sessions share it.
 /// </summary>
 public sealed class ServiceStates
 {
@@ -34,7 +33,7 @@ public sealed class ServiceStates
     {
         if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;
         _changes.AddOrUpdate(name, (status, null), (_, old) => (status, old.StartType));
-        if (status.Equals("Running", StringComparison.OrdinalIgnoreCase) && _installed.ContainsKey(name)) _run.TryAdd(name, true);
+        if (status.Equals("Running", StringComparison.OrdinalIgnoreCase) && _run.Count < MaxServices) _run.TryAdd(name, true);
         if (displayName is not null) Entered?.Invoke(displayName, status);
         if (status.Equals("Stopped", StringComparison.OrdinalIgnoreCase)) Stopped?.Invoke(name);
     }
@@ -49,27 +48,21 @@ public sealed class ServiceStates
         }
     }
 
-    private readonly ConcurrentDictionary<string, InstalledService> _installed = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// A service a command installed (New-Service, <c>sc create</c>): its name, display name, command line, start type
-    /// (Automatic, Manual, Disabled), description, the services it depends on and its account (LocalSystem unless given).
-    /// </summary>
-    public sealed record InstalledService(string Name, string DisplayName, string BinaryPathName, string StartType, string Description, IReadOnlyList<string> DependsOn, string StartName);
+    private readonly ConcurrentDictionary<string, ServiceDefinition> _installed = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The services commands installed, by name.</summary>
-    public IReadOnlyList<InstalledService> Installed() => [.. _installed.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
+    public IReadOnlyList<ServiceDefinition> Installed() => [.. _installed.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
 
     private readonly ConcurrentDictionary<string, bool> _run = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether an installed service has run since it was installed (Win32_Service's ExitCode is 1077 until then).</summary>
+    /// <summary>Whether a command has started the service (an installed one's Win32_Service ExitCode is 1077 until then).</summary>
     public bool HasRun(string name) => _run.ContainsKey(name);
 
     /// <summary>The installed service of that name (case aside); null when no command installed one.</summary>
-    public InstalledService? FindInstalled(string name) => _installed.GetValueOrDefault(name);
+    public ServiceDefinition? FindInstalled(string name) => _installed.GetValueOrDefault(name);
 
-    /// <summary>Installs a service, stopped; false when one of that name (or display name) was installed already.</summary>
-    public bool TryInstall(InstalledService service)
+    /// <summary>Installs a service, stopped; false when one of that name (or display name) was installed already (the computer's own: the caller asks <see cref="ComputerServices"/>).</summary>
+    public bool TryInstall(ServiceDefinition service)
     {
         if (_installed.Count >= MaxServices || _installed.Values.Any(s => s.DisplayName.Equals(service.DisplayName, StringComparison.OrdinalIgnoreCase))) return false;
         if (!_installed.TryAdd(service.Name, service)) return false;
@@ -78,7 +71,7 @@ public sealed class ServiceStates
     }
 
     /// <summary>Changes an installed service's configuration (sc config, sc description); false when none of that name was installed.</summary>
-    public bool TryUpdateInstalled(string name, Func<InstalledService, InstalledService> change)
+    public bool TryUpdateInstalled(string name, Func<ServiceDefinition, ServiceDefinition> change)
     {
         while (_installed.TryGetValue(name, out var old))
         {

@@ -12,6 +12,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     public IPipelineHost Host => host;
 
+    // The scope's value templates read the scenario's services ({ $services: ... }) through its variables.
+    private readonly BehaviourCatalog? _servicesCatalog = scope.Variables.Catalog ??= catalog;
+
+    /// <summary>The services the session's computer has now (the scenario's and those commands installed).</summary>
+    public ComputerServices Services => Catalog.ServicesOf(scope.Variables.EnvironmentVariable("COMPUTERNAME"), host.ServiceStates);
+
     /// <summary>The statement is commands sent as commands: one nothing answers fails the pipeline (<see cref="StatementsScript.UnansweredFails"/>).</summary>
     public bool UnansweredFails { get; init; }
     public BehaviourCatalog Catalog => catalog ?? BehaviourCatalog.Empty;
@@ -3712,8 +3718,8 @@ internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQual
     public TextTemplate? Activity { get; init; }
 
     /// <summary>
-    /// <c>unless-service:</c> a service name: when a command installed a service of that name on the computer (New-Service,
-    /// sc create), its ServiceController is written instead of the error (a rule for names Windows' services do not have).
+    /// <c>unless-service:</c> a service name: when the computer has a service of that name (the scenario's <c>services:</c>,
+    /// or one a command installed: New-Service, sc create), its ServiceController is written instead of the error.
     /// </summary>
     public TextTemplate? UnlessService { get; init; }
 
@@ -3733,9 +3739,9 @@ internal sealed class ErrorStep(ErrorTemplate error) : Step
 {
     public override ValueTask RunAsync(RunContext context)
     {
-        if (error.UnlessService is { } service && context.Scope.Variables.ServiceStates is { } states && states.FindInstalled(service.Evaluate(context.Scope).Trim()) is { } installed)
+        if (error.UnlessService is { } service && context.Services is var services && services.Find(service.Evaluate(context.Scope).Trim()) is { } found)
         {
-            return context.WriteAsync(new PipelineOutput(InstalledServicesValueTemplate.ServiceController(installed, states)));
+            return context.WriteAsync(new PipelineOutput(ServicesValueTemplate.ServiceController(found, services)));
         }
 
         var built = error.Build(context.Scope);

@@ -453,6 +453,12 @@ internal sealed class PipelineVariables
     /// <summary>What commands changed of the computer's services; null when the host keeps none.</summary>
     public ServiceStates? ServiceStates => host?.ServiceStates;
 
+    /// <summary>The scenario whose rules run here (its <c>services:</c> are the computer's own); null outside a run.</summary>
+    public BehaviourCatalog? Catalog { get; set; }
+
+    /// <summary>The services the session's computer has now (the scenario's and those commands installed).</summary>
+    public ComputerServices Services => (Catalog ?? BehaviourCatalog.Empty).ServicesOf(EnvironmentVariable("COMPUTERNAME"), ServiceStates);
+
     /// <summary>The computer's restarts (its last boot); null when the host has none.</summary>
     public IComputerPower? Power => host?.Power;
 

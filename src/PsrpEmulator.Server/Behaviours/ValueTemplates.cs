@@ -753,13 +753,15 @@ internal sealed class ExpandValueTemplate(TextTemplate text) : ValueTemplate
 }
 
 /// <summary>
-/// <c>{ $installedServices: ServiceController }</c> / <c>{ $installedServices: Win32_Service }</c> / <c>{ $installedServices:
-/// CimInstance }</c>: the services commands installed on the session's computer (New-Service, <c>sc create</c>:
-/// <see cref="ServiceStates.Installed"/>) as Get-Service, Get-WmiObject Win32_Service or Get-CimInstance writes them, after the scenario's own; none on a fresh computer. Their
-/// status and start type follow Start-Service, Set-Service... as the others' do. An own-process service (Win32OwnProcess)
-/// that accepts stop while it runs; Win32_Service's ExitCode is 1077 (ERROR_SERVICE_NEVER_STARTED) until it has run.
+/// <c>{ $services: ServiceController | Win32_Service | CimInstance }</c>: the services the session's computer has now
+/// (<see cref="ComputerServices"/>: the scenario's <c>services:</c>, and those commands installed, by name) as
+/// Get-Service, Get-WmiObject Win32_Service or Get-CimInstance writes them; <c>{ $installedServices: ... }</c> those
+/// commands installed alone (New-Service, <c>sc create</c>: <see cref="ServiceStates.Installed"/>), for a scenario that
+/// lists Windows' own itself. Their status and start type follow Start-Service, Set-Service... as they left them; a
+/// running service accepts the controls its definition says (a stopped one none); Win32_Service's ExitCode is 1077
+/// (ERROR_SERVICE_NEVER_STARTED) for an installed one until it has run.
 /// </summary>
-internal sealed class InstalledServicesValueTemplate(string kind) : ValueTemplate
+internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : ValueTemplate
 {
     private static readonly string[] CimInstanceTypeNames =
     [
@@ -773,6 +775,8 @@ internal sealed class InstalledServicesValueTemplate(string kind) : ValueTemplat
 
     private static readonly string[] ServiceControllerTypeNames = ["System.ServiceProcess.ServiceController", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"];
 
+    private static readonly string[] ServiceTypeTypeNames = ["System.ServiceProcess.ServiceType", "System.Enum", "System.ValueType", "System.Object"];
+
     private static readonly string[] ManagementObjectTypeNames =
     [
         @"System.Management.ManagementObject#root\cimv2\Win32_Service", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
@@ -783,75 +787,72 @@ internal sealed class InstalledServicesValueTemplate(string kind) : ValueTemplat
 
     public override IEnumerable<PsValue> BuildForPipeline(RunScope scope)
     {
-        if (scope.Variables.ServiceStates is not { } states) yield break;
-        foreach (var service in states.Installed())
+        var services = scope.Variables.Services;
+        if (installedOnly && services.States is null) yield break;
+        foreach (var service in installedOnly ? services.States!.Installed() : services.All())
         {
             yield return kind switch
             {
-                "ServiceController" => ServiceController(service, states),
-                "CimInstance" => Win32Service(service, states, scope.Variables.EnvironmentVariable("COMPUTERNAME"), cim: true),
-                _ => Win32Service(service, states, scope.Variables.EnvironmentVariable("COMPUTERNAME"), cim: false),
+                "ServiceController" => ServiceController(service, services),
+                "CimInstance" => Win32Service(service, services, scope.Variables.EnvironmentVariable("COMPUTERNAME"), cim: true),
+                _ => Win32Service(service, services, scope.Variables.EnvironmentVariable("COMPUTERNAME"), cim: false),
             };
         }
-    }
-
-    /// <summary>A running installed service's process id: made from its name, stable across runs (a multiple of 4, as Windows' are).</summary>
-    internal static int ProcessId(string name) => 2000 + (int)(StableHash(name) % 1500) * 4;
-
-    private static uint StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text.ToUpperInvariant()) hash = (hash ^ c) * 16777619u;
-        return hash;
     }
 
     /// <summary>Win32_Service's StartMode for a ServiceStartMode name (Auto for Automatic).</summary>
     internal static string StartMode(string startType) => startType.Equals("Automatic", StringComparison.OrdinalIgnoreCase) ? "Auto" : startType;
 
-    internal static PsObject ServiceController(ServiceStates.InstalledService service, ServiceStates states)
+    // A service another one names (RequiredServices, DependentServices): its name as the naming one spells it, its display
+    // name and status now (a driver the computer has no definition of: running, as drivers are).
+    private static PsObject Related(string name, ComputerServices services)
     {
-        var status = states.Status(service.Name) ?? "Stopped";
+        var found = services.Find(name);
+        var o = new PsObject(ServiceControllerTypeNames) { ToStringValue = "System.ServiceProcess.ServiceController" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("Name", PsPrimitive.String(name)), new("DisplayName", PsPrimitive.String(found?.DisplayName ?? name)),
+            new("ServiceName", PsPrimitive.String(name)), new("Status", ServiceValueTemplate.Status(found is null ? "Running" : services.CurrentStatus(found))),
+        ]);
+        return o;
+    }
+
+    internal static PsObject ServiceController(ServiceDefinition service, ComputerServices services)
+    {
+        var status = services.CurrentStatus(service);
         var running = !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
-        var dependsOn = PsObjects.List([.. service.DependsOn.Select(name =>
-        {
-            var needed = new PsObject(ServiceControllerTypeNames) { ToStringValue = "System.ServiceProcess.ServiceController" };
-            needed.AdaptedProperties.AddRange(
-            [
-                new("Name", PsPrimitive.String(name)), new("DisplayName", PsPrimitive.String(states.FindInstalled(name)?.DisplayName ?? name)),
-                new("ServiceName", PsPrimitive.String(name)), new("Status", ServiceValueTemplate.Status(states.Status(name) ?? "Running")),
-            ]);
-            return (PsValue)needed;
-        })]);
+        var dependsOn = PsObjects.List([.. service.DependsOn.Select(name => (PsValue)Related(name, services))]);
+        var dependents = PsObjects.List([.. services.DependentsOf(service.Name).Select(s => (PsValue)Related(s.Name, services))]);
         var handle = new PsObject(["SafeServiceHandle", "Microsoft.Win32.SafeHandles.SafeHandleZeroOrMinusOneIsInvalid", "System.Runtime.InteropServices.SafeHandle",
             "System.Runtime.ConstrainedExecution.CriticalFinalizerObject", "System.Object"]) { ToStringValue = "SafeServiceHandle" };
-        var type = new PsObject(["System.ServiceProcess.ServiceType", "System.Enum", "System.ValueType", "System.Object"]) { ToStringValue = "Win32OwnProcess", BaseValue = PsPrimitive.Int32(16) };
+        var type = new PsObject(ServiceTypeTypeNames) { ToStringValue = service.ServiceType, BaseValue = PsPrimitive.Int32(service.ServiceTypeValue) };
         var o = new PsObject(ServiceControllerTypeNames) { ToStringValue = "System.ServiceProcess.ServiceController" };
         o.AdaptedProperties.AddRange(
         [
             new("Name", PsPrimitive.String(service.Name)),
             new("RequiredServices", dependsOn),
-            new("CanPauseAndContinue", PsPrimitive.Boolean(false)),
-            new("CanShutdown", PsPrimitive.Boolean(false)),
-            new("CanStop", PsPrimitive.Boolean(running)),
+            new("CanPauseAndContinue", PsPrimitive.Boolean(running && service.AcceptsPauseAndContinue)),
+            new("CanShutdown", PsPrimitive.Boolean(running && service.AcceptsShutdown)),
+            new("CanStop", PsPrimitive.Boolean(running && service.AcceptsStop)),
             new("DisplayName", PsPrimitive.String(service.DisplayName)),
-            new("DependentServices", PsObjects.List([])),
+            new("DependentServices", dependents),
             new("MachineName", PsPrimitive.String(".")),
             new("ServiceName", PsPrimitive.String(service.Name)),
             new("ServicesDependedOn", dependsOn),
             new("ServiceHandle", handle),
             new("Status", ServiceValueTemplate.Status(status)),
             new("ServiceType", type),
-            new("StartType", ServiceValueTemplate.StartMode(states.StartType(service.Name) ?? service.StartType)),
+            new("StartType", ServiceValueTemplate.StartMode(services.CurrentStartType(service))),
             new("Site", PsNil.Instance),
             new("Container", PsNil.Instance),
         ]);
         return o;
     }
 
-    private static PsObject Win32Service(ServiceStates.InstalledService service, ServiceStates states, string? computer, bool cim)
+    private static PsObject Win32Service(ServiceDefinition service, ComputerServices services, string? computer, bool cim)
     {
-        var status = states.Status(service.Name) ?? "Stopped";
-        var running = status.Equals("Running", StringComparison.OrdinalIgnoreCase);
+        var status = services.CurrentStatus(service);
+        var running = !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
         var o = cim
             ? new PsObject(CimInstanceTypeNames) { ToStringValue = $@"Win32_Service (Name = ""{service.Name}"")" }
             : new PsObject(ManagementObjectTypeNames) { ToStringValue = $@"\\{computer}\root\cimv2:Win32_Service.Name=""{service.Name}""" };
@@ -860,22 +861,18 @@ internal sealed class InstalledServicesValueTemplate(string kind) : ValueTemplat
             new("Name", PsPrimitive.String(service.Name)),
             new("DisplayName", PsPrimitive.String(service.DisplayName)),
             new("State", PsPrimitive.String(status)),
-            new("StartMode", PsPrimitive.String(StartMode(states.StartType(service.Name) ?? service.StartType))),
+            new("StartMode", PsPrimitive.String(StartMode(services.CurrentStartType(service)))),
             new("Status", PsPrimitive.String("OK")),
             new("Started", PsPrimitive.Boolean(running)),
             new("StartName", PsPrimitive.String(service.StartName)),
             new("PathName", PsPrimitive.String(service.BinaryPathName)),
-            new("ProcessId", PsPrimitive.UInt32(running ? (uint)ProcessId(service.Name) : 0)),
-            new("ServiceType", PsPrimitive.String("Own Process")),
-            new("ExitCode", PsPrimitive.UInt32(ExitCode(service, states))),
+            new("ProcessId", PsPrimitive.UInt32(running ? (uint)service.RunningProcessId : 0)),
+            new("ServiceType", PsPrimitive.String(service.WmiServiceType)),
+            new("ExitCode", PsPrimitive.UInt32(services.ExitCode(service))),
             new("Caption", PsPrimitive.String(service.DisplayName)),
             new("Description", service.Description.Length > 0 ? PsPrimitive.String(service.Description) : PsNil.Instance),
             new("SystemName", computer is null ? PsNil.Instance : PsPrimitive.String(computer)),
         ]);
         return o;
     }
-
-    /// <summary>Win32_Service's ExitCode: 1077 (never started) until the service has run, then 0.</summary>
-    internal static uint ExitCode(ServiceStates.InstalledService service, ServiceStates states) =>
-        states.HasRun(service.Name) ? 0u : 1077u;
 }

@@ -10,6 +10,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed record WmiClassSeed(string Namespace, string ClassName, string? Computer, IReadOnlyList<string> Keys, IReadOnlyList<IReadOnlyList<WmiProperty>> Instances)
 {
+    /// <summary>The instances are the computer's as they are now (made from its state), not a scenario's to bring up to date.</summary>
+    public bool IsLive { get; init; }
+
     /// <summary>The class's property names (the first instance's; every instance has them all).</summary>
     public IReadOnlyList<string> PropertyNames { get; } = Instances.Count == 0 ? [] : [.. Instances[0].Select(p => p.Name)];
 }

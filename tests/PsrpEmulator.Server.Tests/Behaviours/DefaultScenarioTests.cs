@@ -57,7 +57,7 @@ public class DefaultScenarioTests
     [TestCase("Get-Process", "System.Diagnostics.Process (Idle)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (System)|System.Diagnostics.Process (wsmprovhost)")]
     [TestCase("Get-Process -Name svchost", "System.Diagnostics.Process (svchost)")]
     [TestCase("gps sys*", "System.Diagnostics.Process (System)")]
-    [TestCase("(Get-Service).Count; (Get-Service)[0].GetType().FullName", "15|System.ServiceProcess.ServiceController")]
+    [TestCase("(Get-Service).Count; (Get-Service)[0].GetType().FullName; (Get-Service)[0].Name", "196|System.ServiceProcess.ServiceController|AJRouter")]
     [TestCase("Get-WinEvent -LogName System -MaxEvents 2", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
     [TestCase("Get-WinEvent -LogName System", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
     [TestCase("Get-ExecutionPolicy; (Get-ExecutionPolicy) -eq 'RemoteSigned'", "RemoteSigned|True")]
@@ -221,7 +221,7 @@ public class DefaultScenarioTests
     [Test]
     public async Task Get_Service_of_a_name_the_computer_has_not_is_windows_error_and_a_pattern_lists_the_matching_services()
     {
-        var (host, outcome) = await Default.RunScriptAsync("Get-Service Nope; Get-Service W* | ForEach-Object Name; Get-Service 'zz*'; 'done'");
+        var (host, outcome) = await Default.RunScriptAsync("Get-Service Nope; Get-Service Win* | ForEach-Object Name; Get-Service 'zz*'; 'done'");
 
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
         Assert.That(host.Errors, Is.EqualTo(new[]
@@ -229,13 +229,13 @@ public class DefaultScenarioTests
             new ScriptedError("Cannot find any service with service name 'Nope'.", "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand",
                 ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", "Nope"),
         }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "W32Time", "WinDefend", "Winmgmt", "WinRM", "wuauserv", "done" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "WinDefend", "WinHttpAutoProxySvc", "Winmgmt", "WinRM", "done" }));
     }
 
     [TestCase("Get-Service -Name WinRM, Spooler | ForEach-Object Name", "Spooler|WinRM", 0)]
-    [TestCase("gsv 'WinRM',\"EventLog\", 'winrm', 'W*' | % Status", "Running|Running|Running|Running|Running|Stopped", 0)]
+    [TestCase("gsv 'WinRM',\"EventLog\", 'winrm', 'Win*' | % Name", "EventLog|WinDefend|WinHttpAutoProxySvc|Winmgmt|WinRM", 0)]
     [TestCase("$names = 'Spooler', 'Nope'; Get-Service $names | ForEach-Object Name; 'done'", "Spooler|done", 1)]
-    [TestCase("Get-Service Nope, W*, Nix* | ForEach-Object Name; [bool](Get-Variable PsrpEmulatorServiceName* -ErrorAction Ignore)", "W32Time|WinDefend|Winmgmt|WinRM|wuauserv|False", 1)]
+    [TestCase("Get-Service Nope, Win*, Nix* | ForEach-Object Name; [bool](Get-Variable PsrpEmulatorServiceName* -ErrorAction Ignore)", "WinDefend|WinHttpAutoProxySvc|Winmgmt|WinRM|False", 1)]
     public async Task Get_Service_of_several_names_answers_each_service_once_sorted_by_name_as_GetServiceCommand(string script, string expected, int errors)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
@@ -310,10 +310,11 @@ public class DefaultScenarioTests
     [TestCase("(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=5' | Measure-Object).Count; (Get-WmiObject Win32_LogicalDisk).GetType().Name; (gcim Win32_LogicalDisk).Size.GetType().Name", "0|ManagementObject|UInt64")]
     [TestCase("(Get-CimInstance Win32_OperatingSystem).FreePhysicalMemory.GetType().Name; (Get-CimInstance Win32_OperatingSystem).NumberOfProcesses.GetType().Name", "UInt64|UInt32")]
     [TestCase("Get-CimInstance Win32_Service -Filter \"Name='WinRM'\" | % { $_.StartMode + ' ' + $_.State + ' ' + $_.StartName }", "Auto Running NT AUTHORITY\\NetworkService")]
-    [TestCase("gwmi Win32_Service -Filter \"StartMode='Auto'\" | % Name; Get-CimInstance Win32_Service -Filter \"State = 'Stopped'\" | % Name",
-        "Dnscache|EventLog|LanmanServer|LanmanWorkstation|MpsSvc|RemoteRegistry|RpcSs|Schedule|WinDefend|Winmgmt|WinRM|BITS|RemoteRegistry|Spooler|wuauserv")]
-    [TestCase("(gcim Win32_Service).Count; (Get-WmiObject Win32_Service)[1].GetType().Name; (gcim Win32_Service -Filter \"Name='Nope'\" | Measure-Object).Count", "15|ManagementObject|0")]
-    [TestCase("Get-Service | Where-Object { $_.StartType -eq 'Automatic' -and $_.Status -ne 'Running' } | % Name; (Get-Service Spooler).StartType", "RemoteRegistry|Disabled")]
+    [TestCase("gwmi Win32_Service -Filter \"StartMode='Disabled'\" | % Name; Get-CimInstance Win32_Service -Filter \"State = 'Stopped'\" | Where-Object Name -like 'W*' | % Name",
+        "AppVClient|CscService|NetTcpPortSharing|RemoteAccess|SCardSvr|shpamsvc|Spooler|ssh-agent|tzautoupdate|UevAgentService|WSearch|XblAuthManager|XblGameSave|" +
+        "WaaSMedicSvc|WalletService|WarpJITSvc|wbengine|WbioSrvc|WdiServiceHost|WdiSystemHost|Wecsvc|WEPHOSTSVC|wercplsupport|WerSvc|WiaRpc|wisvc|wlidsvc|wmiApSrv|WPDBusEnum|WSearch|wuauserv|wudfsvc")]
+    [TestCase("(gcim Win32_Service).Count; (Get-WmiObject Win32_Service)[1].GetType().Name; (gcim Win32_Service -Filter \"Name='Nope'\" | Measure-Object).Count", "196|ManagementObject|0")]
+    [TestCase("Get-Service | Where-Object { $_.StartType -eq 'Automatic' -and $_.Status -ne 'Running' } | % Name; (Get-Service Spooler).StartType", "MapsBroker|RemoteRegistry|sppsvc|Disabled")]
     [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=5\" | Measure-Object).Count; (gcim Win32_LogicalDisk -Filter \"DeviceID='D:'\" | Measure-Object).Count", "0|0")]
     [TestCase("(Get-CimInstance Win32_Processor).LoadPercentage; (gcim Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average; (Get-CimInstance Win32_Processor).NumberOfCores.GetType().Name", "3|3|UInt32")]
     [TestCase("(Get-CimInstance Win32_BIOS).SerialNumber; (gcim Win32_BIOS).ReleaseDate.Year; (gcim Win32_ComputerSystem).TotalPhysicalMemory / 1GB -as [int]", "0000-0011-2233-4455-6677-8899-00|2018|8")]

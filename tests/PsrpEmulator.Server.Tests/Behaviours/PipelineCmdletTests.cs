@@ -107,7 +107,7 @@ public class PipelineCmdletTests
         var pipeline = new CreatePipeline(
         [
             new PipelineCommand("Get-Service", IsScript: false, []),
-            new PipelineCommand("Where-Object", IsScript: false, [new("FilterScript", Protocol.Clixml.PsPrimitive.ScriptBlock("$_.Status -eq 'Running'"))]),
+            new PipelineCommand("Where-Object", IsScript: false, [new("FilterScript", Protocol.Clixml.PsPrimitive.ScriptBlock("$_.Status -eq 'Running' -and $_.Name -like 'W*'"))]),
             new PipelineCommand("Sort-Object", IsScript: false, [new("Property", Protocol.Clixml.PsPrimitive.String("Name")), new("Descending", Protocol.Clixml.PsPrimitive.Boolean(true))]),
             new PipelineCommand("Select-Object", IsScript: false, [new("ExpandProperty", Protocol.Clixml.PsPrimitive.String("Name"))]),
         ], NoInput: true);
@@ -118,7 +118,7 @@ public class PipelineCmdletTests
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "WinRM", "Winmgmt", "WinDefend", "W32Time", "Schedule", "RpcSs", "MpsSvc", "LanmanWorkstation", "LanmanServer", "EventLog", "Dnscache",
+            "WpnService", "WinRM", "Winmgmt", "WinHttpAutoProxySvc", "WinDefend", "WdNisSvc", "Wcmsvc", "W32Time",
         }));
     }
 

@@ -21,7 +21,7 @@ public class ServiceCommandTests
     public async Task Stopping_and_starting_a_service_is_what_later_sessions_see_in_Get_Service_and_Win32_Service()
     {
         var states = new ServiceStates();
-        var first = await RunAsync("Stop-Service WinRM -PassThru | % { \"$($_.Name) $($_.Status)\" }; spsv -Name EventLog; (Get-Service WinRM).Status", states);
+        var first = await RunAsync("Stop-Service WinRM -PassThru | % { \"$($_.Name) $($_.Status)\" }; spsv -Name EventLog -Force; (Get-Service WinRM).Status", states);
         var second = await RunAsync(
             "Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status) $($_.StartType)\" }; gcim Win32_Service | Where-Object Name -in 'EventLog', 'Spooler', 'WinRM' | % { \"$($_.Name) $($_.State) $($_.Started)\" }; " +
             "Get-Service WinRM, EventLog | Start-Service; (Get-Service EventLog, Spooler, WinRM | Where-Object Status -eq Running).Count; (Get-Service WinRM).Status -eq 'Running'", states);
@@ -41,7 +41,7 @@ public class ServiceCommandTests
     {
         var states = new ServiceStates();
         var host = await RunAsync(
-            "Get-Service EventLog, Spooler, WinRM | % { \"$($_.ServiceName) $($_.CanStop) $($_.CanShutdown) $($_.CanPauseAndContinue)\" }; Stop-Service WinRM, EventLog; " +
+            "Get-Service EventLog, Spooler, WinRM | % { \"$($_.ServiceName) $($_.CanStop) $($_.CanShutdown) $($_.CanPauseAndContinue)\" }; Stop-Service WinRM, EventLog -Force; " +
             "Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.CanStop) $($_.CanShutdown)\" }; Start-Service EventLog; (Get-Service EventLog).CanShutdown", states);
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
@@ -63,7 +63,7 @@ public class ServiceCommandTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "RPCSS,HTTP", "2", "Wecsvc", "Win32ShareProcess", "16", ".",
+            "RPCSS,HTTP", "2", "NlaSvc", "Wecsvc", "Win32ShareProcess", "16", ".",
             "\r\n\r\nRequiredServices  : {RPCSS, HTTP}\r\nDependentServices : {}\r\n\r\n\r\n\r\n",
         }));
     }
@@ -75,7 +75,7 @@ public class ServiceCommandTests
             "Get-Service WinRM -RequiredServices | % Name; Get-Service -DependentServices -Name EventLog | % Name; (gsv -RS Spooler).Count; Get-Service Nope -DependentServices; 'end'",
             new ServiceStates());
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "RPCSS", "HTTP", "Wecsvc", "2", "end" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "RPCSS", "HTTP", "NlaSvc", "Wecsvc", "2", "end" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand" }));
     }
 
@@ -129,7 +129,7 @@ public class ServiceCommandTests
     public async Task Include_and_Exclude_narrow_the_services_a_pattern_chose()
     {
         var states = new ServiceStates();
-        var host = await RunAsync("Stop-Service -Name E*, Sp*, WinRM -Exclude WinRM -PassThru | % Name; Start-Service * -Include Event*; Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
+        var host = await RunAsync("Stop-Service -Name EventL*, Spo*, WinRM -Exclude WinRM -Force -PassThru | % Name; Start-Service * -Include Event*; Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "EventLog", "Spooler", "EventLog Running", "Spooler Stopped", "WinRM Running" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }), "Set-Service -DisplayName is a new name, not emulated");
@@ -223,9 +223,11 @@ public class ServiceCommandTests
 
         Assert.That(stop, Is.EqualTo(("The Windows Remote Management (WS-Management) service is stopping.\r\nThe Windows Remote Management (WS-Management) service was stopped successfully.\r\n\r\n", "", 0)));
         Assert.That(again, Is.EqualTo(("", "The Windows Remote Management (WS-Management) service is not started.\r\n\r\nMore help is available by typing NET HELPMSG 3521.\r\n\r\n", 2)));
-        Assert.That(list.Stdout, Is.EqualTo("These Windows services are started:\r\n\r\n   DNS Client\r\n   Remote Procedure Call (RPC)\r\n   Server\r\n   Task Scheduler\r\n" +
-            "   Windows Defender Antivirus Service\r\n   Windows Defender Firewall\r\n   Windows Event Log\r\n   Windows Management Instrumentation\r\n   Windows Time\r\n" +
-            "   Workstation\r\n\r\nThe command completed successfully.\r\n\r\n"));
+        // The running services by display name, as PowerShell lists them (net start has started WinRM again since).
+        var running = await RunAsync("Get-Service | Where-Object { $_.Status -eq 'Running' -and $_.Name -ne 'WinRM' } | Sort-Object DisplayName | ForEach-Object { '   ' + $_.DisplayName }", states);
+        Assert.That(running.OutputTexts, Does.Contain("   Windows Event Log").And.Count.GreaterThan(40));
+        Assert.That(list.Stdout, Does.Not.Contain("Windows Remote Management"));
+        Assert.That(list.Stdout, Is.EqualTo("These Windows services are started:\r\n\r\n" + string.Join("\r\n", running.OutputTexts) + "\r\n\r\nThe command completed successfully.\r\n\r\n"));
         Assert.That(start.Code, Is.Zero);
         Assert.That(disabled, Is.EqualTo(("", "System error 1058 has occurred.\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n\r\n", 2)));
         Assert.That(unknown, Is.EqualTo(("", "The service name is invalid.\r\n\r\nMore help is available by typing NET HELPMSG 2185.\r\n\r\n", 2)));
@@ -267,16 +269,19 @@ public class ServiceCommandTests
         Assert.That(start.Stdout, Does.Contain("SERVICE_NAME: Spooler\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 2  START_PENDING\r\n"));
         Assert.That(running, Is.EqualTo(("[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056)));
         Assert.That(missing, Is.EqualTo(("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
-        Assert.That(all.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(new[]
-        {
-            "SERVICE_NAME: Dnscache", "SERVICE_NAME: EventLog", "SERVICE_NAME: LanmanServer", "SERVICE_NAME: LanmanWorkstation", "SERVICE_NAME: MpsSvc", "SERVICE_NAME: RpcSs",
-            "SERVICE_NAME: Schedule", "SERVICE_NAME: Spooler", "SERVICE_NAME: W32Time", "SERVICE_NAME: WinDefend", "SERVICE_NAME: Winmgmt", "SERVICE_NAME: WinRM",
-        }));
+        // The services as PowerShell sees them now (nothing changed them since the listings).
+        var names = (await RunAsync("Get-Service | Where-Object Status -eq Running | % Name; '-'; Get-Service | Where-Object Status -eq Stopped | % Name; '-'; (Get-Service).Count", states)).OutputTexts;
+        var runningNames = names.TakeWhile(n => n != "-").ToList();
+        var stoppedNames = names.SkipWhile(n => n != "-").Skip(1).TakeWhile(n => n != "-").ToList();
+        Assert.That(runningNames, Does.Contain("Spooler").And.Contain("EventLog"));
+        Assert.That(runningNames, Does.Not.Contain("BITS"));
+        Assert.That(all.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(runningNames.Select(n => "SERVICE_NAME: " + n)));
         Assert.That((await RunAsync("(Get-Service Spooler).StartType; (Get-Service Spooler).Status", states)).OutputTexts, Is.EqualTo(new[] { "Manual", "Running" }));
         // Listing options: the state to list (Spooler was running when these ran; BITS, Remote Registry and Windows Update were not).
-        Assert.That(stoppedOnes.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)),
-            Is.EqualTo(new[] { "SERVICE_NAME: BITS", "SERVICE_NAME: RemoteRegistry", "SERVICE_NAME: wuauserv" }));
-        Assert.That(everyOne.Stdout.Split("\r\n").Count(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(15));
+        Assert.That(stoppedNames, Does.Contain("BITS").And.Contain("RemoteRegistry").And.Contain("wuauserv"));
+        Assert.That(stoppedNames, Does.Not.Contain("Spooler"));
+        Assert.That(stoppedOnes.Stdout.Split("\r\n").Where(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(stoppedNames.Select(n => "SERVICE_NAME: " + n)));
+        Assert.That(everyOne.Stdout.Split("\r\n").Count(l => l.StartsWith("SERVICE_NAME", StringComparison.Ordinal)), Is.EqualTo(int.Parse(names[^1], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(drivers.Code, Is.EqualTo(1));
         Assert.That(failure.Code, Is.EqualTo(1));
     }
@@ -292,7 +297,7 @@ public class ServiceCommandTests
         var host = await RunAsync("""
             $s = New-Service -Name AppSvc -BinaryPathName 'C:\app\app.exe -service' -DisplayName 'App Service' -Description 'Runs the app' -DependsOn Dnscache
             "$($s.Name) $($s.Status) $($s.StartType) $($s.ServiceType) $($s.RequiredServices.Name)"
-            (Get-Service AppSvc).DisplayName; (Get-Service -Name App*).Name; (Get-Service | Where-Object Name -eq AppSvc).Status
+            (Get-Service AppSvc).DisplayName; (Get-Service -Name AppS*).Name; (Get-Service | Where-Object Name -eq AppSvc).Status
             $w = Get-WmiObject Win32_Service | Where-Object Name -eq AppSvc; "$($w.PathName)|$($w.StartName)|$($w.StartMode)|$($w.State)|$($w.ExitCode)|$($w.Description)"
             (Get-CimInstance Win32_Service -Filter "Name='AppSvc'").StartMode
             Start-Service AppSvc; (Get-Service AppSvc).Status; (Get-WmiObject Win32_Service | Where-Object Name -eq AppSvc).ExitCode
@@ -341,7 +346,7 @@ public class ServiceCommandTests
         Assert.That(created, Is.EqualTo(("[SC] CreateService SUCCESS\r\n", 0)));
         Assert.That(again, Is.EqualTo(("[SC] CreateService FAILED 1073:\r\n\r\nThe specified service already exists.\r\n\r\n", 1073)));
         Assert.That(described, Is.EqualTo(("[SC] ChangeServiceConfig2 SUCCESS\r\n", 0)));
-        Assert.That(listed.OutputTexts, Is.EqualTo(new[] { "Automatic", "Sends metrics", "16" }));
+        Assert.That(listed.OutputTexts, Is.EqualTo(new[] { "Automatic", "Sends metrics", "197" }));
         Assert.That(deleted, Is.EqualTo(("[SC] DeleteService SUCCESS\r\n", 0)));
         Assert.That(gone, Is.EqualTo(("[SC] OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
         Assert.That(after.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Cannot find any service with service name 'Agent'." }));

@@ -32,8 +32,8 @@ public class WmiObjectTests
         "0|__PARAMETERS|87|False")]
     [TestCase("(gwmi Win32_Processor | Measure-Object -Property LoadPercentage -Average).Average", "3")]
     // A -Filter of several conditions on Win32_Service is the class's WQL query (a stopped automatic service check: Remote Registry, trigger-started).
-    [TestCase("(Get-CimInstance Win32_Service -Filter \"StartMode='Auto' AND State<>'Running'\" | Measure-Object).Count; (Get-CimInstance Win32_Service -Filter \"Name LIKE 'Win%' OR StartMode='Disabled'\").Name -join ','; (gwmi Win32_Service -Filter 'State = \"Running\" and StartMode = \"Auto\"').Name -join ','",
-        "1|Spooler,WinDefend,Winmgmt,WinRM|Dnscache,EventLog,LanmanServer,LanmanWorkstation,MpsSvc,RpcSs,Schedule,WinDefend,Winmgmt,WinRM")]
+    [TestCase("(Get-CimInstance Win32_Service -Filter \"StartMode='Auto' AND State<>'Running'\").Name -join ','; (Get-CimInstance Win32_Service -Filter \"Name LIKE 'Win%' OR StartMode='Disabled' AND Name LIKE 'S%'\").Name -join ','; (gwmi Win32_Service -Filter 'State = \"Running\" and StartMode = \"Auto\" and Name like \"W%\"').Name -join ','",
+        "MapsBroker,RemoteRegistry,sppsvc|SCardSvr,shpamsvc,Spooler,ssh-agent,WinDefend,WinHttpAutoProxySvc,Winmgmt,WinRM|Wcmsvc,WinDefend,Winmgmt,WinRM,WpnService")]
     // So is one on Win32_LogicalDisk (a free space check).
     [TestCase("(gcim Win32_LogicalDisk -Filter \"DriveType=3 AND FreeSpace<>0\").DeviceID; @(gwmi Win32_LogicalDisk -Filter 'FreeSpace < 100').Count; (gwmi Win32_LogicalDisk -Filter \"DriveType=3 AND DeviceID='C:'\").FreeSpace.GetType().Name",
         "C:|0|UInt64")]

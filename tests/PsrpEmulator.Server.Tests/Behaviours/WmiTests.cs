@@ -112,11 +112,16 @@ public class WmiTests
     public void The_default_scenario_has_the_classes_scripts_ask_about_most()
     {
         var catalog = BehaviourCatalog.LoadDefault();
+        var wmi = new ComputerWmi(catalog, "Server01", new ServiceStates(), null, null);
 
         foreach (var name in new[] { "Win32_OperatingSystem", "Win32_ComputerSystem", "Win32_Service", "Win32_LogicalDisk", "Win32_Process" })
         {
-            Assert.That(catalog.FindWmiClass("root/cimv2", name, "Server01")?.Instances, Is.Not.Empty, name);
+            Assert.That(wmi.Find("root/cimv2", name)?.Instances, Is.Not.Empty, name);
         }
+
+        // Win32_Service is the computer's services (the services: section), not a wmi: class.
+        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01"), Is.Null);
+        Assert.That(wmi.Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(catalog.ServicesFor("Server01").Listed.Count));
 
         Assert.That(catalog.FindWmiClass(@"root\CIMV2", "win32_operatingsystem", "Server02")!.Instances[0].Single(p => p.Name == "Caption").Values,
             Is.EqualTo(new[] { "Microsoft Windows Server 2019 Datacenter" }));
@@ -133,8 +138,8 @@ public class WmiTests
                 instances: [ { Name: Custom } ]
             """), BehaviourCatalog.LoadDefault());
 
-        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "SERVER02")!.Instances, Has.Count.EqualTo(1));
-        Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01")!.Instances, Has.Count.EqualTo(15));
+        Assert.That(new ComputerWmi(catalog, "SERVER02", null, null, null).Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(1));
+        Assert.That(new ComputerWmi(catalog, "Server01", null, null, null).Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(catalog.ServicesFor("Server01").Listed.Count).And.Count.GreaterThan(1));
     }
 
     /// <summary>

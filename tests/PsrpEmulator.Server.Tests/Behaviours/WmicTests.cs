@@ -77,7 +77,7 @@ public class WmicTests
     [Test]
     public async Task A_quoted_where_condition_and_the_alias_s_key_select_the_same_way()
     {
-        var quoted = await RunAsync("wmic service where \"State='Stopped' and StartMode='Disabled'\" get Name");
+        var quoted = await RunAsync("wmic service where \"State='Stopped' and StartMode='Disabled' and Name LIKE 'Sp%'\" get Name");
         var keyed = await RunAsync("wmic service Spooler get Name");
 
         Assert.That(quoted.Stdout, Is.EqualTo("Name     \r\r\nSpooler  \r\r\n\r\r\n"));

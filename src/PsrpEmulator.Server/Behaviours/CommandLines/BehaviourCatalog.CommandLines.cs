@@ -21,6 +21,22 @@ public sealed partial class BehaviourCatalog
             c.Namespace.Equals(wmiNamespace.Replace('\\', '/').Trim('/'), StringComparison.OrdinalIgnoreCase) &&
             (c.Computer is null || c.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>The <c>services:</c> of the scenario (the first scenario's first: a service it gives replaces the fallback's of that name).</summary>
+    private IReadOnlyList<ServiceDefinition> serviceDefinitions = [];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ServiceTable> _serviceTables = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A fresh <paramref name="computer"/>'s services: the first scenario's definition of each name for that computer,
+    /// else for every computer (made once per computer).
+    /// </summary>
+    internal ServiceTable ServicesFor(string computer) =>
+        serviceDefinitions.Count == 0 ? ServiceTable.Empty : _serviceTables.GetOrAdd(computer, static (name, all) =>
+            new ServiceTable(all.Where(s => s.Computer is not null && s.Computer.Equals(name, StringComparison.OrdinalIgnoreCase)).Concat(all.Where(s => s.Computer is null))), serviceDefinitions);
+
+    /// <summary>The services <paramref name="computer"/> has now: the scenario's, then those <paramref name="states"/> installed.</summary>
+    internal ComputerServices ServicesOf(string? computer, ServiceStates? states) => new(ServicesFor(computer ?? string.Empty), states);
+
     /// <summary>The <c>files:</c> of the scenario (the fallback's first, so the first scenario's win).</summary>
     private IReadOnlyList<FileSeed> fileSeeds = [];
 

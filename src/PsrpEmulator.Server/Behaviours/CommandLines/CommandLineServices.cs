@@ -305,7 +305,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
 
         var dependsOn = options.TryGetValue("depend=", out var depend) ? depend.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : [];
         if (services.Any(s => Text(s, "DisplayName").Equals(display, StringComparison.OrdinalIgnoreCase)) ||
-            !states.TryInstall(new ServiceStates.InstalledService(name, display, path, startType, string.Empty, dependsOn, options.GetValueOrDefault("obj=") ?? "LocalSystem")))
+            !states.TryInstall(new ServiceDefinition(name, display, path, startType, string.Empty, dependsOn, options.GetValueOrDefault("obj=") ?? "LocalSystem")))
         {
             return await WriteAsync(host, "[SC] CreateService FAILED 1078:\r\n\r\nThe name is already in use as either a service name or a service display name.\r\n\r\n", 1078, cancellationToken).ConfigureAwait(false);
         }
