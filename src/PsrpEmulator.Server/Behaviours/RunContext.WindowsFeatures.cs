@@ -12,7 +12,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Success / SuccessRestartRequired / NoChangeNeeded, FeatureResult); <c>Uninstall-WindowsFeature</c>
 /// (<c>Remove-WindowsFeature</c>) removes a feature and what is below it. A name Server Manager has not is its
 /// NameDoesNotExist error; <c>-Restart</c> restarts the computer when the change needs it; <c>-WhatIf</c> changes nothing.
-/// The services a role brings (W3SVC for IIS) are not added.
+/// The services a role brings (W3SVC for IIS) are there while it is installed (<see cref="ServiceDefinition.Feature"/>),
+/// its files as <see cref="WindowsFeatureFiles"/> puts them.
 /// </summary>
 internal sealed partial class RunContext
 {

@@ -37,6 +37,9 @@ public sealed record ServiceDefinition(string Name, string DisplayName, string B
     /// <summary>The scenario's computer it belongs to; null: every computer.</summary>
     public string? Computer { get; init; }
 
+    /// <summary>The Windows feature that brings it (W3SVC: Web-WebServer): the computer has it while the feature is installed; null: always.</summary>
+    public string? Feature { get; init; }
+
     /// <summary>A device driver (KernelDriver, FileSystemDriver): services depend on it, but Get-Service and Win32_Service do not list it.</summary>
     public bool IsDriver => ServiceType is "KernelDriver" or "FileSystemDriver";
 
@@ -79,12 +82,13 @@ public sealed record ServiceDefinition(string Name, string DisplayName, string B
 /// <c>status:</c> (Running, Stopped: how the service is once the computer has booted), <c>type:</c> (Win32OwnProcess,
 /// Win32ShareProcess, KernelDriver, FileSystemDriver), <c>path:</c> (its command line), <c>account:</c>,
 /// <c>dependsOn:</c> (service names), <c>accepts:</c> (the controls it takes while it runs: Stop, Shutdown,
-/// PauseContinue), <c>description:</c>, <c>processId:</c>, <c>exitCode:</c> and <c>computer:</c> (that computer only).
+/// PauseContinue), <c>description:</c>, <c>processId:</c>, <c>exitCode:</c>, <c>computer:</c> (that computer only) and
+/// <c>feature:</c> (a Windows feature's name, such as Web-WebServer: the service exists while the feature is installed).
 /// A later scenario's service of the same name replaces the default's. Complaints name the file, line and column.
 /// </summary>
 internal static class ServiceDefinitionParser
 {
-    private static readonly string[] Keys = ["name", "displayName", "startType", "delayed", "status", "type", "path", "account", "dependsOn", "accepts", "description", "processId", "exitCode", "computer"];
+    private static readonly string[] Keys = ["name", "displayName", "startType", "delayed", "status", "type", "path", "account", "dependsOn", "accepts", "description", "processId", "exitCode", "computer", "feature"];
     private static readonly string[] StartTypes = ["Automatic", "Manual", "Disabled", "Boot", "System"];
     private static readonly string[] Statuses = ["Running", "Stopped", "Paused"];
     private static readonly string[] Types = ["Win32OwnProcess", "Win32ShareProcess", "KernelDriver", "FileSystemDriver"];
@@ -156,6 +160,9 @@ internal static class ServiceDefinitionParser
             ProcessId = Number("processId") is { } pid ? (int)pid : null,
             ExitCode = Number("exitCode"),
             Computer = Text("computer"),
+            Feature = Text("feature") is { } feature
+                ? WindowsFeatureStates.Find(feature)?.Name ?? throw Error(source, fields["feature"], $"'feature: {feature}' is not a Windows feature's name (Get-WindowsFeature's Name, such as Web-WebServer)")
+                : null,
         };
 
         bool Flag(string field) => Text(field) is { } flag && (flag.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
@@ -192,21 +199,25 @@ internal sealed class ComputerServices(ServiceTable seeded, ServiceStates? state
     public IReadOnlyList<ServiceDefinition> All()
     {
         var installed = states?.Installed() ?? [];
-        if (installed.Count == 0) return seeded.Listed;
-        return [.. seeded.Listed.Where(s => !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Concat(installed)
+        if (installed.Count == 0 && !seeded.HasFeatureServices) return seeded.Listed;
+        return [.. seeded.Listed.Where(s => Present(s) && !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Concat(installed)
             .OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
     }
+
+    // A service a feature brings is there while the feature is installed (none without the computer's features).
+    private bool Present(ServiceDefinition service) =>
+        service.Feature is not { } feature || (states?.Features is { } features && WindowsFeatureStates.Find(feature) is { } found && features.IsInstalled(found));
 
     /// <summary>The services and drivers (the registry's Services key has them all), by name.</summary>
     public IReadOnlyList<ServiceDefinition> AllWithDrivers()
     {
         var installed = states?.Installed() ?? [];
-        return installed.Count == 0 ? seeded.Services
-            : [.. seeded.Services.Where(s => !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Concat(installed).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
+        return installed.Count == 0 && !seeded.HasFeatureServices ? seeded.Services
+            : [.. seeded.Services.Where(s => Present(s) && !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Concat(installed).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>The service (or driver) of that name, case aside: one a command installed, else the computer's own; null when there is none.</summary>
-    public ServiceDefinition? Find(string name) => states?.FindInstalled(name) ?? seeded.ByName.GetValueOrDefault(name);
+    public ServiceDefinition? Find(string name) => states?.FindInstalled(name) ?? (seeded.ByName.GetValueOrDefault(name) is { } found && Present(found) ? found : null);
 
     /// <summary>The services that depend on <paramref name="name"/> (its DependentServices), by name.</summary>
     public IReadOnlyList<ServiceDefinition> DependentsOf(string name) =>
@@ -233,7 +244,11 @@ internal sealed class ServiceTable
         foreach (var service in services) ByName.TryAdd(service.Name, service);
         Services = [.. ByName.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
         Listed = [.. Services.Where(s => !s.IsDriver)];
+        HasFeatureServices = Services.Any(s => s.Feature is not null);
     }
+
+    /// <summary>Whether some services come with a Windows feature (the list depends on what is installed).</summary>
+    public bool HasFeatureServices { get; }
 
     public Dictionary<string, ServiceDefinition> ByName { get; } = new(StringComparer.OrdinalIgnoreCase);
 

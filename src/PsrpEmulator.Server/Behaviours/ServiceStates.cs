@@ -22,6 +22,9 @@ public sealed class ServiceStates
     /// <summary>The service's start type a command set; null when none did.</summary>
     public string? StartType(string name) => _changes.TryGetValue(name, out var change) ? change.StartType : null;
 
+    /// <summary>The computer's Windows features: a service a feature brings (W3SVC) is there while it is installed.</summary>
+    public WindowsFeatureStates? Features { get; init; }
+
     /// <summary>Told the name of a service a command stopped (the computer's WinRM going down ends its sessions).</summary>
     internal Action<string>? Stopped { get; init; }
 

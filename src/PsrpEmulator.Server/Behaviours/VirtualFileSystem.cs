@@ -171,6 +171,17 @@ public sealed class VirtualFileSystem
         MarkInstalled(_root);
     }
 
+    /// <summary>Puts a program Windows installs (a feature's) on the disk, its size without its bytes, protected as System32's are.</summary>
+    public void AddProgramImage(string fullPath, int length)
+    {
+        lock (_gate)
+        {
+            if (Find(fullPath) is not null || CreateDirectory(ParentOf(fullPath)!) is not (FileSystemFailure.None or FileSystemFailure.AlreadyExists)) return;
+            var parent = Find(ParentOf(fullPath)!)!;
+            parent.Children![NameOf(fullPath)] = new Node(NameOf(fullPath), isDirectory: false, _time.GetUtcNow()) { Parent = parent, Length = length, Image = true, Installed = true };
+        }
+    }
+
     private static void MarkInstalled(Node node)
     {
         node.Installed = true;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>A role, role service or feature of Server Manager: its name, display name, type, parent and whether a fresh server has it.</summary>
-internal sealed record WindowsFeature(string Name, string DisplayName, string FeatureType, string? Parent, bool InstalledByDefault, bool Default = false, bool ManagementTool = false, bool NeedsRestart = false)
+public sealed record WindowsFeature(string Name, string DisplayName, string FeatureType, string? Parent, bool InstalledByDefault, bool Default = false, bool ManagementTool = false, bool NeedsRestart = false)
 {
     /// <summary>A management tool -IncludeManagementTools does not add (IIS 6 compatibility, the scripts, the Management Service).</summary>
     public bool OptionalTool { get; init; }
@@ -147,7 +147,15 @@ public sealed class WindowsFeatureStates
 
     internal bool IsInstalled(WindowsFeature feature) => _installed.TryGetValue(feature.Name, out var installed) ? installed : feature.InstalledByDefault;
 
-    internal void Set(WindowsFeature feature, bool installed) => _installed[feature.Name] = installed;
+    internal void Set(WindowsFeature feature, bool installed)
+    {
+        var was = IsInstalled(feature);
+        _installed[feature.Name] = installed;
+        if (installed && !was) Installed?.Invoke(feature);
+    }
+
+    /// <summary>Told each feature as it is installed (the files it puts on the computer's disk: IIS's C:\inetpub).</summary>
+    public Action<WindowsFeature>? Installed { get; init; }
 
     // DISM's optional features that Server Manager does not list (SMB1Protocol...), by DISM name.
     private readonly ConcurrentDictionary<string, bool> _optional = new(StringComparer.OrdinalIgnoreCase);
@@ -177,4 +185,76 @@ public sealed class WindowsFeatureStates
     internal static int Id(WindowsFeature feature) => Ids[feature.Name];
 
     internal static IEnumerable<WindowsFeature> Children(WindowsFeature feature) => All.Where(f => f.Parent == feature.Name);
+}
+
+/// <summary>
+/// The files a feature puts on the disk when it is installed, as Windows' setup leaves them: IIS's web server its
+/// C:\inetpub folders (wwwroot with iisstart.htm and iisstart.png, logs\LogFiles, temp, history, custerr) and its programs
+/// in System32\inetsrv (appcmd.exe, w3wp.exe), its console InetMgr.exe. Uninstalling leaves them, as Windows leaves inetpub.
+/// UNVERIFIED: iisstart.htm's bytes (as remembered) and the programs' sizes; iisstart.png is a 1x1 stand-in, not IIS's image.
+/// </summary>
+internal static class WindowsFeatureFiles
+{
+    private const string IisStart = """
+        <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+        <html xmlns="http://www.w3.org/1999/xhtml">
+        <head>
+        <meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1" />
+        <title>IIS Windows Server</title>
+        <style type="text/css">
+        <!--
+        body {
+        	color:#000000;
+        	background-color:#0072C6;
+        	margin:0;
+        }
+
+        #container {
+        	margin-left:auto;
+        	margin-right:auto;
+        	text-align:center;
+        	}
+
+        a img {
+        	border:none;
+        }
+
+        -->
+        </style>
+        </head>
+        <body>
+        <div id="container">
+        <a href="http://go.microsoft.com/fwlink/?linkid=66138&amp;clcid=0x409"><img src="iisstart.png" alt="IIS" width="960" height="600" /></a>
+        </div>
+        </body>
+        </html>
+        """;
+
+    // A 1x1 PNG: a stand-in for IIS's start image.
+    private static readonly byte[] StandInPng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAE/gH+qEwM7QAAAABJRU5ErkJggg==");
+
+    public static void Place(WindowsFeature feature, VirtualFileSystem disk)
+    {
+        switch (feature.Name)
+        {
+            case "Web-WebServer":
+                foreach (var folder in new[] { @"C:\inetpub\wwwroot", @"C:\inetpub\logs\LogFiles", @"C:\inetpub\temp\appPools", @"C:\inetpub\history", @"C:\inetpub\custerr\en-US" })
+                {
+                    disk.CreateDirectory(folder);
+                }
+
+                if (disk.Get(@"C:\inetpub\wwwroot\iisstart.htm") is null)
+                {
+                    disk.Write(@"C:\inetpub\wwwroot\iisstart.htm", System.Text.Encoding.ASCII.GetBytes(IisStart.ReplaceLineEndings("\r\n") + "\r\n"), FileWriteMode.Create);
+                    disk.Write(@"C:\inetpub\wwwroot\iisstart.png", StandInPng, FileWriteMode.Create);
+                }
+
+                disk.AddProgramImage(@"C:\Windows\System32\inetsrv\appcmd.exe", 121_856);
+                disk.AddProgramImage(@"C:\Windows\System32\inetsrv\w3wp.exe", 24_064);
+                break;
+            case "Web-Mgmt-Console":
+                disk.AddProgramImage(@"C:\Windows\System32\inetsrv\InetMgr.exe", 126_976);
+                break;
+        }
+    }
 }

@@ -57,6 +57,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     public ServiceStates ServicesOf(string computer) => _serviceStates.GetOrAdd(computer, static (name, services) =>
         new ServiceStates
         {
+            Features = services.FeaturesOf(name),
             Stopped = service => services.Restarts?.ServiceStopped(name, service),
             Entered = (displayName, status) => services.EventLogsOf(name).ServiceEntered(displayName, status),
         }, this);
@@ -118,7 +119,8 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A virtual computer's Windows features (what Install-WindowsFeature changed), made at first use.</summary>
-    public WindowsFeatureStates FeaturesOf(string computer) => _features.GetOrAdd(computer, static _ => new WindowsFeatureStates());
+    public WindowsFeatureStates FeaturesOf(string computer) => _features.GetOrAdd(computer, static (name, services) =>
+        new WindowsFeatureStates { Installed = feature => WindowsFeatureFiles.Place(feature, services.FileSystemOf(name, null)) }, this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualRegistry> _registries = new(StringComparer.OrdinalIgnoreCase);
 

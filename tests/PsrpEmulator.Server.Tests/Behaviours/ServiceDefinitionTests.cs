@@ -133,6 +133,40 @@ public class ServiceDefinitionTests
         Assert.That(states.Installed(), Is.Empty);
     }
 
+    /// <summary>
+    /// A role's services are there while it is installed (IIS's W3SVC, WAS and AppHostSvc with Web-Server), and installing
+    /// it puts its files on the disk: C:\inetpub\wwwroot's start page, System32\inetsrv's programs.
+    /// </summary>
+    [Test]
+    public async Task A_role_s_services_and_files_come_with_its_install()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var disk = new VirtualFileSystem(time, 16 * 1024 * 1024);
+        var features = new WindowsFeatureStates { Installed = feature => WindowsFeatureFiles.Place(feature, disk) };
+        var states = new ServiceStates { Features = features };
+        var host = new RecordingHost { Runspace = new RunspaceState(time), ServiceStates = states, WindowsFeatures = features, FileSystem = disk, Wmi = new ComputerWmi(Default, "Server01", states, null, null) };
+        await Default.Resolve(Behaviour.Script("""
+            Get-Service W3SVC -ErrorAction SilentlyContinue -ErrorVariable before | Out-Null; $before.Count; Test-Path C:\inetpub
+            (Install-WindowsFeature Web-Server).ExitCode.ToString()
+            Get-Service W3SVC, WAS, AppHostSvc | ForEach-Object { "$($_.Name) $($_.Status) $($_.StartType) $($_.RequiredServices.Name -join ',')" }
+            (Get-CimInstance Win32_Service -Filter "Name='W3SVC'").PathName
+            (Get-ChildItem C:\inetpub\wwwroot).Name -join ','; (Get-Content C:\inetpub\wwwroot\iisstart.htm | Select-String '<title>').Line
+            Test-Path C:\Windows\System32\inetsrv\appcmd.exe; Test-Path C:\inetpub\logs\LogFiles
+            Uninstall-WindowsFeature Web-Server | Out-Null; @(Get-Service | Where-Object Name -in 'W3SVC', 'WAS').Count; Test-Path C:\inetpub\wwwroot\iisstart.htm
+            """)).RunTestAsync(host, time);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "1", "False", "Success",
+            "AppHostSvc Running Automatic ", "W3SVC Running Automatic WAS,HTTP", "WAS Running Manual RPCSS",
+            @"C:\Windows\system32\svchost.exe -k iissvcs",
+            "iisstart.htm,iisstart.png", "<title>IIS Windows Server</title>",
+            "True", "True",
+            "0", "True",
+        }));
+    }
+
+    [TestCase("services:\n  - { name: A, feature: Web-Nope }", "'feature: Web-Nope' is not a Windows feature's name")]
     [TestCase("services:\n  - { name: A, color: red }", "unknown service key 'color'")]
     [TestCase("services:\n  - { name: A, startType: Sometimes }", "'startType: Sometimes' is not one of Automatic, Manual, Disabled")]
     [TestCase("services:\n  - { name: A, status: Asleep }", "'status: Asleep' is not one of Running, Stopped, Paused")]
