@@ -121,7 +121,7 @@ public class WmiTests
 
         // Win32_Service is the computer's services (the services: section), not a wmi: class.
         Assert.That(catalog.FindWmiClass("root/cimv2", "Win32_Service", "Server01"), Is.Null);
-        Assert.That(wmi.Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(catalog.ServicesFor("Server01").Listed.Count));
+        Assert.That(wmi.Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(catalog.ServicesOf("Server01", null).All().Count));
 
         Assert.That(catalog.FindWmiClass(@"root\CIMV2", "win32_operatingsystem", "Server02")!.Instances[0].Single(p => p.Name == "Caption").Values,
             Is.EqualTo(new[] { "Microsoft Windows Server 2019 Datacenter" }));
@@ -139,7 +139,7 @@ public class WmiTests
             """), BehaviourCatalog.LoadDefault());
 
         Assert.That(new ComputerWmi(catalog, "SERVER02", null, null, null).Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(1));
-        Assert.That(new ComputerWmi(catalog, "Server01", null, null, null).Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(catalog.ServicesFor("Server01").Listed.Count).And.Count.GreaterThan(1));
+        Assert.That(new ComputerWmi(catalog, "Server01", null, null, null).Find("root/cimv2", "Win32_Service")!.Instances, Has.Count.EqualTo(catalog.ServicesOf("Server01", null).All().Count).And.Count.GreaterThan(1));
     }
 
     /// <summary>
