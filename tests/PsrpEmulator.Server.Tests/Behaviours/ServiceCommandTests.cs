@@ -234,6 +234,32 @@ public class ServiceCommandTests
         Assert.That(powershell.OutputTexts, Is.EqualTo(new[] { "Running" }));
     }
 
+    /// <summary>net stop of a service others need names them and asks; /y stops them first, nobody answering stops nothing.</summary>
+    [Test]
+    public async Task Net_stop_of_a_service_others_depend_on_asks_and_y_stops_them_first()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, string Stderr, int Code)> Net(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, host.Stderr, code);
+        }
+
+        const string Asked = "The following services are dependent on the Windows Management Instrumentation service.\r\n" +
+            "Stopping the Windows Management Instrumentation service will also stop these services.\r\n\r\n   User Access Logging Service\r\n\r\n";
+        var unanswered = await Net("net stop winmgmt");
+        var still = (await RunAsync("(Get-Service Winmgmt, UALSVC).Status -join ','", states)).OutputTexts;
+        var yes = await Net("net stop winmgmt /y");
+        var after = (await RunAsync("(Get-Service Winmgmt, UALSVC).Status -join ','", states)).OutputTexts;
+
+        Assert.That(unanswered, Is.EqualTo((Asked + "Do you want to continue this operation? (Y/N) [N]: \r\n", "", 2)));
+        Assert.That(still, Is.EqualTo(new[] { "Running,Running" }));
+        Assert.That(yes, Is.EqualTo((Asked + "The User Access Logging Service service is stopping.\r\nThe User Access Logging Service service was stopped successfully.\r\n\r\n" +
+            "The Windows Management Instrumentation service is stopping.\r\nThe Windows Management Instrumentation service was stopped successfully.\r\n\r\n", "", 0)));
+        Assert.That(after, Is.EqualTo(new[] { "Stopped,Stopped" }));
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()

@@ -14,6 +14,9 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// </summary>
 internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, string service) : ICommandLineScript
 {
+    /// <summary>/y: yes to stopping the services that depend on the one stopped.</summary>
+    public bool AnswerYes { get; init; }
+
     public string Description => $"net {(start ? "start" : "stop")} {service}";
 
     public static bool TryParse(BehaviourCatalog catalog, string line, out NetServiceScript script)
@@ -23,8 +26,16 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         if (tokens.Count < 2 || !(tokens[0].Value.Equals("net", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("net.exe", StringComparison.OrdinalIgnoreCase))) return false;
         var verb = tokens[1].Value.ToLowerInvariant();
         if (verb is not ("start" or "stop")) return false;
-        var rest = tokens.Count > 2 ? line[tokens[2].Start..].Trim().Trim('"') : string.Empty;
-        script = new NetServiceScript(catalog, verb == "start", rest);
+        var rest = tokens.Count > 2 ? line[tokens[2].Start..].Trim() : string.Empty;
+        // /y (/yes) answers net's question about dependent services before it is asked.
+        var yes = false;
+        while (System.Text.RegularExpressions.Regex.Match(rest, @"\s+/(y|yes|n|no)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase) is { Success: true } option)
+        {
+            yes |= option.Groups[1].Value.StartsWith('y') || option.Groups[1].Value.StartsWith('Y');
+            rest = rest[..option.Index].TrimEnd();
+        }
+
+        script = new NetServiceScript(catalog, verb == "start", rest.Trim('"')) { AnswerYes = yes };
         return true;
     }
 
@@ -57,10 +68,52 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
         }
 
         if (states is null) return await FailAsync(host, NotEmulatedCommandScript.MessageFor("net " + (start ? "start" : "stop")), 1, cancellationToken).ConfigureAwait(false);
+        var text = new System.Text.StringBuilder();
+        if (!start && RunningDependents(target, services, Status) is { Count: > 0 } dependents)
+        {
+            // net names the running services that depend on it and asks before stopping them too; /y answers yes. Over
+            // WinRS nobody answers: no is the default, and nothing stops (UNVERIFIED: net's exit code then).
+            text.Append($"The following services are dependent on the {display} service.\r\nStopping the {display} service will also stop these services.\r\n\r\n")
+                .Append(string.Concat(dependents.Select(d => "   " + Text(d, "DisplayName") + "\r\n"))).Append("\r\n");
+            if (!AnswerYes)
+            {
+                text.Append("Do you want to continue this operation? (Y/N) [N]: \r\n");
+                await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
+                return 2;
+            }
+
+            foreach (var dependent in dependents)
+            {
+                states.SetStatus(Text(dependent, "Name"), "Stopped", Text(dependent, "DisplayName"));
+                text.Append($"The {Text(dependent, "DisplayName")} service is stopping.\r\nThe {Text(dependent, "DisplayName")} service was stopped successfully.\r\n\r\n");
+            }
+        }
+
         states.SetStatus(name, start ? "Running" : "Stopped", display);
         var (doing, done) = start ? ("starting", "started") : ("stopping", "stopped");
-        await host.WriteTextAsync(WinRsStreams.Stdout, $"The {display} service is {doing}.\r\nThe {display} service was {done} successfully.\r\n\r\n", cancellationToken).ConfigureAwait(false);
+        text.Append($"The {display} service is {doing}.\r\nThe {display} service was {done} successfully.\r\n\r\n");
+        await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    // The running services that depend on the service, directly or through others (as Get-Service lists them): those depending on them first.
+    private static List<PsObject> RunningDependents(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status)
+    {
+        var found = new List<PsObject>();
+        void Visit(PsObject of, int depth)
+        {
+            if (depth > 32 || of["DependentServices"] is not { } dependents) return;
+            foreach (var named in ScriptExpressions.Enumerate(dependents).OfType<PsObject>())
+            {
+                var dependent = services.FirstOrDefault(s => Text(s, "Name").Equals(Text(named, "Name"), StringComparison.OrdinalIgnoreCase));
+                if (dependent is null || found.Contains(dependent) || !status(dependent).Equals("Running", StringComparison.OrdinalIgnoreCase)) continue;
+                Visit(dependent, depth + 1);
+                found.Add(dependent);
+            }
+        }
+
+        Visit(service, 0);
+        return found;
     }
 
     private static async Task<int> FailAsync(ICommandLineHost host, string message, int code, CancellationToken cancellationToken)
