@@ -234,7 +234,7 @@ public class ServiceCommandTests
         Assert.That(powershell.OutputTexts, Is.EqualTo(new[] { "Running" }));
     }
 
-    /// <summary>net stop of a service others need names them and asks; /y stops them first, nobody answering stops nothing.</summary>
+    /// <summary>net stop of a service others need names them and asks; /y stops them first, nobody answering stops nothing; sc stop refuses (1051).</summary>
     [Test]
     public async Task Net_stop_of_a_service_others_depend_on_asks_and_y_stops_them_first()
     {
@@ -250,11 +250,14 @@ public class ServiceCommandTests
             "Stopping the Windows Management Instrumentation service will also stop these services.\r\n\r\n   User Access Logging Service\r\n\r\n";
         var unanswered = await Net("net stop winmgmt");
         var still = (await RunAsync("(Get-Service Winmgmt, UALSVC).Status -join ','", states)).OutputTexts;
-        var yes = await Net("net stop winmgmt /y");
+        var sc = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+        var scCode = await Default.ResolveCommandLine("sc stop Winmgmt").RunAsync(sc, TimeProvider.System, CancellationToken.None);
+                var yes = await Net("net stop winmgmt /y");
         var after = (await RunAsync("(Get-Service Winmgmt, UALSVC).Status -join ','", states)).OutputTexts;
 
         Assert.That(unanswered, Is.EqualTo((Asked + "Do you want to continue this operation? (Y/N) [N]: \r\n", "", 2)));
         Assert.That(still, Is.EqualTo(new[] { "Running,Running" }));
+        Assert.That((sc.Stdout, scCode), Is.EqualTo(("[SC] ControlService FAILED 1051:\r\n\r\nA stop control has been sent to a service that other running services are dependent on.\r\n\r\n", 1051)));
         Assert.That(yes, Is.EqualTo((Asked + "The User Access Logging Service service is stopping.\r\nThe User Access Logging Service service was stopped successfully.\r\n\r\n" +
             "The Windows Management Instrumentation service is stopping.\r\nThe Windows Management Instrumentation service was stopped successfully.\r\n\r\n", "", 0)));
         Assert.That(after, Is.EqualTo(new[] { "Stopped,Stopped" }));

@@ -97,7 +97,7 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
     }
 
     // The running services that depend on the service, directly or through others (as Get-Service lists them): those depending on them first.
-    private static List<PsObject> RunningDependents(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status)
+    internal static List<PsObject> RunningDependents(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status)
     {
         var found = new List<PsObject>();
         void Visit(PsObject of, int depth)
@@ -310,6 +310,9 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
             case "stop" when !Stoppable(service):
                 // A service that does not accept the stop control (RPC, the firewall, the Task Scheduler...).
                 return await WriteAsync(host, "[SC] ControlService FAILED 1052:\r\n\r\nThe requested control is not valid for this service.\r\n\r\n", 1052, cancellationToken).ConfigureAwait(false);
+            case "stop" when NetServiceScript.RunningDependents(service, services, Status).Count > 0:
+                // ControlService refuses to stop a service running services depend on (sc stops no dependents).
+                return await WriteAsync(host, "[SC] ControlService FAILED 1051:\r\n\r\nA stop control has been sent to a service that other running services are dependent on.\r\n\r\n", 1051, cancellationToken).ConfigureAwait(false);
             case "start" or "stop":
                 if (states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc " + verb), 1, cancellationToken).ConfigureAwait(false);
                 states.SetStatus(name, verb == "start" ? "Running" : "Stopped", Text(service, "DisplayName"));
