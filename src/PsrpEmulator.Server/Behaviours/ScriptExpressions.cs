@@ -982,7 +982,8 @@ internal static partial class ScriptExpressions
     /// <summary>
     /// A hashtable literal <c>@{ key = value; ... }</c>, optionally cast <c>[PSCustomObject]</c> (or <c>[ordered]</c>):
     /// its entries' key and value texts in order, and the cast ("PSCustomObject", "ordered" or empty); null for anything else.
-    /// Entries are separated by <c>;</c> or line ends; a key is a bare word or a quoted string.
+    /// Entries are separated by <c>;</c> or line ends; a key is a bare word, a quoted string (Quoted, its text) or an
+    /// expression (<c>$k</c>, <c>"pre$k"</c>, <c>($a + $b)</c>: <see cref="IsBareHashtableKey"/> false), which the caller evaluates.
     /// </summary>
     public static (List<(string Key, string Value, bool Quoted)> Entries, string Cast)? HashtableLiteral(string text)
     {
@@ -1007,7 +1008,9 @@ internal static partial class ScriptExpressions
             if (equals <= 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral"));
             var key = entry[..equals].Trim();
             var quoted = key.Length >= 2 && key[0] is '\'' or '"' && key[^1] == key[0];
-            if (quoted) key = key[1..^1];
+            // A double-quoted key with variables ("pre$k") stays an expression, as does $k or ($k + 'x'): the caller evaluates it.
+            if (quoted && key[0] == '"' && key.AsSpan(1, key.Length - 2).IndexOfAny('$', '`') >= 0) quoted = false;
+            else if (quoted) key = key[1..^1];
             var value = entry[(equals + 1)..].Trim();
             if (value.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement after '=' in hash literal.", "MissingStatementInHashLiteral"));
             entries.Add((key, value, quoted));
@@ -1026,6 +1029,9 @@ internal static partial class ScriptExpressions
             return -1;
         }
     }
+
+    /// <summary>Whether an unquoted hashtable key is a bare word (<c>Name</c>, <c>1</c>, <c>a-b.c</c>) rather than an expression to evaluate.</summary>
+    public static bool IsBareHashtableKey(string key) => key.Length > 0 && key[0] is not ('$' or '(' or '"' or '[' or '@') && key.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ':');
 
     /// <summary><c>$( statements )</c> or <c>@( statements )</c> whole: the statements and whether it is the array form.</summary>
     public static (string? Statements, bool IsArray) Subexpression(string text)

@@ -44,8 +44,9 @@ internal static partial class ScriptParameters
             .With("CommandOrigin", "Runspace");
     }
 
-    // param( after the script's attributes: [CmdletBinding(...)], [OutputType([string])] (one level of brackets inside).
-    [GeneratedRegex(@"\A\s*(?:\[\s*(?<attribute>\w+)\s*(?:\((?:[^()\[\]]|\[[^\[\]]*\])*\))?\s*\]\s*)*param\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // param( after the script's attributes: [CmdletBinding(...)], [OutputType([string])], [OutputType([string[]])],
+    // [OutputType([Collections.Generic.List[string]])] (two levels of brackets inside).
+    [GeneratedRegex(@"\A\s*(?:\[\s*(?<attribute>\w+)\s*(?:\((?:[^()\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*\))?\s*\]\s*)*param\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ParamStart();
 
     [GeneratedRegex(@"\$(?:[a-z]+:)?(?<name>\w+)\s*(?:=\s*(?<default>.+?))?\s*\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]

@@ -2424,8 +2424,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var table = customObject ? PsObjects.CustomObject()
                 : cast == "ordered" ? PsObjects.Dictionary([], ["System.Collections.Specialized.OrderedDictionary", "System.Object"])
                 : PsObjects.Dictionary([]);
-            foreach (var (key, valueText, quoted) in entries)
+            foreach (var (written, valueText, quoted) in entries)
             {
+                // A key written as an expression ($k, "pre$k", ($a + 'x')) is its value: a string key of its text, or the value itself.
+                PsValue? keyValue = !quoted && !ScriptExpressions.IsBareHashtableKey(written) ? await EvaluateAsync(written, to, blockNesting + 1) : null;
+                var key = keyValue is null ? written : PipelineVariables.Display(keyValue);
                 var entryValue = await EvaluateAsync(valueText, to, blockNesting + 1);
                 if (customObject)
                 {
@@ -2436,7 +2439,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
 
                 // A bare number is a number key (@{ 1 = 'a' } is found by $h[1], not $h['1']); other keys are strings.
-                PsValue tableKey = !quoted && ScriptExpressions.NumberLiteral(key) is { } numberKey ? numberKey : PsPrimitive.String(key);
+                PsValue tableKey = keyValue is not null && !ScriptExpressions.IsNull(keyValue) ? keyValue
+                    : !quoted && ScriptExpressions.NumberLiteral(key) is { } numberKey ? numberKey : PsPrimitive.String(key);
                 TableKeys.Add(table, tableKey, entryValue);
             }
 

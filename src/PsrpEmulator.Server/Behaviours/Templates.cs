@@ -569,6 +569,8 @@ internal sealed class PipelineVariables
 
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
+        // $PSItem is $_ wherever $_ is set (a pipeline's block, switch, catch, a range's items).
+        if (name.Equals("PSItem", StringComparison.OrdinalIgnoreCase)) name = "_";
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
         if (name.StartsWith("using:", StringComparison.OrdinalIgnoreCase))
         {

@@ -128,6 +128,23 @@ public class LanguageStatementTests
     public async Task Splatting_writes_a_hashtable_as_named_arguments_and_an_array_as_positional_ones(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$k = 'name'; $h = @{ $k = 1; \"pre$k\" = 2; ($k + 'x') = 3; plain = 4; 'lit$k' = 5; 7 = 6 }; $h.Keys -join ','; $h.name; $h[7]", "name,prename,namex,plain,lit$k,7|1|6")]
+    [TestCase("$col = 'Size'; $o = [pscustomobject]@{ $col = 10; \"$($col)Unit\" = 'MB' }; $o.Size; $o.SizeUnit; $o.PSObject.Properties.Name -join ','", "10|MB|Size,SizeUnit")]
+    [TestCase("$n = 3; ([ordered]@{ $n = 'three'; ('k' + $n) = 'x' }).Keys -join ','", "3,k3")]
+    public async Task A_hash_literal_key_written_as_an_expression_is_its_value(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("1..3 | ForEach-Object { $PSItem * 3 }", "3|6|9")]
+    [TestCase("switch (1, 2) { 1 { \"one $PSItem\" } default { \"d $PSItem\" } }", "one 1|d 2")]
+    [TestCase("try { throw 'x' } catch { \"$PSItem\" }; 'a', 'b' | Where-Object { $PSItem -eq 'b' }", "x|b")]
+    public async Task PSItem_is_the_current_object_wherever_the_underscore_variable_is(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("function Get-Names { [CmdletBinding()] [OutputType([string[]])] param([string]$Prefix) 1..2 | % { \"$Prefix-$_\" } }; Get-Names -Prefix X", "X-1|X-2")]
+    [TestCase("function F { [OutputType([System.Collections.Generic.List[string]])] param($a) \"a=$a\" }; F 5", "a=5")]
+    public async Task A_param_block_follows_attributes_naming_array_and_generic_types(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$x = ,1; $x.Count; $x[0]", "1|1")]
     [TestCase(",(1,2) | % { $_.Count }", "2")]
     [TestCase("function f { return ,@(1,2,3) }; $r = f; $r.Count; $r.GetType().FullName", "3|System.Object[]")]
