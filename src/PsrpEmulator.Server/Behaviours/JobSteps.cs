@@ -102,8 +102,11 @@ internal sealed class JobSelector(TextTemplate? variable, TextTemplate? id, Text
 /// <c>start-job: {command, name}</c>: a background job in this runspace runs <c>command</c> through the behaviours
 /// on the server's clock; the step writes the new job (State Running), as Start-Job does.
 /// </summary>
-internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, TextTemplate? arguments = null) : Step
+internal sealed partial class StartJobStep(TextTemplate command, TextTemplate? name, TextTemplate? arguments = null) : Step
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$(?:\{using:(?<name>\w+)\}|using:(?<name>\w+))", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UsingReference();
+
     // Holds -ArgumentList's values in the job's variables; the job calls its block with them splatted.
     private const string JobArgumentsVariable = "PsrpEmulatorJobArguments";
 
@@ -143,6 +146,11 @@ internal sealed class StartJobStep(TextTemplate command, TextTemplate? name, Tex
         var jobContext = new RunContext(job, time, context.ErrorRecords, new RunScope(new Dictionary<string, string>(), new PipelineVariables(new RunspaceState(time), job)),
             stop.Token, context.Catalog, context.Depth + 1);
         if (argumentValues is not null) jobContext.Scope.Variables.SetLocal(JobArgumentsVariable, argumentValues);
+        // $using:name in the block: the caller's variable's value as Start-Job sends it (a copy, taken now).
+        foreach (var used in UsingReference().Matches(text).Select(m => m.Groups["name"].Value).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            jobContext.Scope.Variables.SetLocal("using:" + used, context.Scope.Variables.Get(used) ?? PsNil.Instance);
+        }
         _ = RunJobAsync(job, jobContext, text, time, stop);
     }
 
@@ -242,20 +250,33 @@ internal sealed class GetJobStep(JobSelector selector) : Step
 }
 
 /// <summary><c>wait-job: {variable | id | name}</c>: waits until each job has finished, then writes them.</summary>
-internal sealed class WaitJobStep(JobSelector selector) : Step
+internal sealed class WaitJobStep(JobSelector selector, TextTemplate? timeout = null) : Step
 {
     public override async ValueTask RunAsync(RunContext context)
     {
         if (await selector.SelectAsync(context, "Wait-Job") is not { } jobs) return;
-        foreach (var job in jobs)
+        // -Timeout n: waits that many seconds at most (the session's clock); when they pass first, Wait-Job writes
+        // nothing and no error, as its documentation says. -1 or none: until the jobs end.
+        var seconds = timeout?.Evaluate(context.Scope).Trim() is { Length: > 0 } given && int.TryParse(given, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : (int?)null;
+        using var timer = seconds is { } limit ? new CancellationTokenSource(TimeSpan.FromSeconds(limit), context.Time) : null;
+        using var deadline = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, timer.Token);
+        var waitToken = deadline?.Token ?? context.CancellationToken;
+        try
         {
-            while (!job.IsFinished)
+            foreach (var job in jobs)
             {
-                var version = job.Version;
-                if (job.IsFinished) break;
-                context.Host.Publish();
-                await job.WaitForChangeAsync(version, context.CancellationToken);
+                while (!job.IsFinished)
+                {
+                    var version = job.Version;
+                    if (job.IsFinished) break;
+                    context.Host.Publish();
+                    await job.WaitForChangeAsync(version, waitToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (deadline is not null && !context.CancellationToken.IsCancellationRequested)
+        {
+            return;
         }
 
         foreach (var job in jobs) await context.WriteAsync(new PipelineOutput(job.ToPsObject()));

@@ -26,6 +26,7 @@ internal sealed partial class ScenarioParser
     private static readonly string[] SetKeys = ["name", "value", "command"];
     private static readonly string[] StartJobKeys = ["command", "name", "arguments"];
     private static readonly string[] ReceiveJobKeys = ["variable", "id", "name", "keep", "wait", "autoremove"];
+    private static readonly string[] WaitJobKeys = [.. JobSelector.Keys, "timeout"];
     private static readonly string[] RemoveJobKeys = ["variable", "id", "name", "force"];
 
     private readonly string source;
@@ -249,7 +250,10 @@ internal sealed partial class ScenarioParser
             case "get-job":
                 return new GetJobStep(Selector(JobMap(value, JobSelector.Keys, kind), names));
             case "wait-job":
-                return new WaitJobStep(Selector(JobMap(value, JobSelector.Keys, kind), names));
+            {
+                var map2 = JobMap(value, WaitJobKeys, kind);
+                return new WaitJobStep(Selector(map2, names), Optional(map2, "timeout", names));
+            }
             case "stop-job":
                 return new StopOrRemoveJobStep(Selector(JobMap(value, JobSelector.Keys, kind), names), remove: false, null);
             case "remove-job":

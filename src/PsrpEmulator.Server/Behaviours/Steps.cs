@@ -1214,6 +1214,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // $jobs | Wait-Job | Receive-Job | Sort-Object, Get-Job | Wait-Job | Out-Null: the job cmdlets' part as the
+            // rules answer it, its objects then piped to the stages after it.
+            if (JobPipelineWithMore(text) is var (jobStages, after))
+            {
+                var results = await CaptureAsync(jobStages, to, blockNesting);
+                var outerResults = scope.Variables.Get(PipedJobResultsVariable);
+                scope.Variables.SetLocal(PipedJobResultsVariable, results);
+                try
+                {
+                    await RunStatementAsync(results is PsNil ? $"@() | {after}" : $"${PipedJobResultsVariable} | {after}", to, blockNesting + 1);
+                }
+                finally
+                {
+                    scope.Variables.SetLocal(PipedJobResultsVariable, outerResults);
+                }
+
+                return;
+            }
+
             // Start-Job { } | Wait-Job | Receive-Job, Get-Job | Remove-Job: the first command's jobs, then the job
             // cmdlets on them, as the rules answer "$j | Wait-Job | ...".
             if (JobPipeline(text) is var (first, rest))
@@ -3253,6 +3272,28 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return (first, string.Join("|", stages.Skip(1)).Trim());
+    }
+
+    // Holds what a pipeline's job cmdlets wrote while the stages after them run.
+    private const string PipedJobResultsVariable = "PsrpEmulatorJobResults";
+
+    private static bool IsJobCmdlet(string stage) => UnknownCommandScript.FirstWordOf(stage.Trim()) is var word &&
+        (word.Equals("Wait-Job", StringComparison.OrdinalIgnoreCase) || word.Equals("Receive-Job", StringComparison.OrdinalIgnoreCase) ||
+         word.Equals("Stop-Job", StringComparison.OrdinalIgnoreCase) || word.Equals("Remove-Job", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A pipeline whose second command is a job cmdlet and that goes on after its job cmdlets (<c>$jobs | Wait-Job |
+    /// Receive-Job | Sort-Object</c>): its job part and the stages after it; null for anything else.
+    /// </summary>
+    internal static (string Jobs, string After)? JobPipelineWithMore(string text)
+    {
+        if (!ScriptExpressions.HasPipeline(text)) return null;
+        var stages = Statements.SplitTopLevel(text, c => c == '|');
+        if (stages.Count < 3 || stages[0].Trim().Length == 0 || !IsJobCmdlet(stages[1])) return null;
+        var last = 1;
+        while (last + 1 < stages.Count && IsJobCmdlet(stages[last + 1])) last++;
+        if (last + 1 >= stages.Count) return null;
+        return (string.Join("|", stages.Take(last + 1)).Trim(), string.Join("|", stages.Skip(last + 1)).Trim());
     }
 
     /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>

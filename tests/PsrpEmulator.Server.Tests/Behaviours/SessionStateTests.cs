@@ -74,6 +74,52 @@ public class SessionStateTests
     }
 
     [Test]
+    public async Task Job_cmdlets_in_the_middle_of_a_pipeline_pass_their_objects_on()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+
+        var sorted = await RunAsync(runspace, "$jobs = 1..2 | ForEach-Object { Start-Job { param($i) $i * 10 } -ArgumentList $_ }; ($jobs | Wait-Job | Receive-Job | Sort-Object -Descending) -join ','", time);
+        var quiet = await RunAsync(runspace, "$j = Start-Job { 'd' }; Get-Job | Wait-Job | Out-Null; Receive-Job $j", time);
+        var counted = await RunAsync(runspace, "(Get-Job | Wait-Job | Measure-Object).Count; Get-Job | Remove-Job; @(Get-Job | Wait-Job | Select-Object -First 1).Count", time);
+
+        Assert.That(sorted.OutputTexts, Is.EqualTo(new[] { "20,10" }));
+        Assert.That(quiet.OutputTexts, Is.EqualTo(new[] { "d" }));
+        Assert.That(counted.OutputTexts, Is.EqualTo(new[] { "3", "0" }));
+        Assert.That(sorted.Errors.Concat(quiet.Errors).Concat(counted.Errors), Is.Empty);
+    }
+
+    [Test]
+    public async Task Wait_Job_Timeout_gives_up_after_its_seconds_on_the_sessions_clock_and_writes_nothing()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+        var host = new RecordingHost { Runspace = runspace };
+        var run = Default.Resolve(Behaviour.Script("$j = Start-Job { Start-Sleep 100; 'late' }; 'waiting'; $r = Wait-Job $j -Timeout 5; \"[$r]\"; $j.State; (Start-Job { 'soon' } | Wait-Job -Timeout 5).State"))
+            .RunTestAsync(host, time);
+
+        await Behaviour.EventuallyAsync(() => host.OutputTexts.Count == 1, "the script waits for the job");
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.That(run.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await run;
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "waiting", "[]", "Running", "Completed" }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_jobs_using_variables_are_the_callers_values_when_it_starts()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+
+        var host = await RunAsync(runspace, "$v = 7; $name = 'web'; $j = Start-Job { \"using=$using:v $($using:name.ToUpper()) ${using:v}\" }; $v = 8; Receive-Job $j -Wait", time);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "using=7 WEB 7" }));
+    }
+
+    [Test]
     public async Task Start_Job_ArgumentList_binds_the_arguments_to_the_blocks_parameters()
     {
         var time = new FakeTimeProvider();
