@@ -589,7 +589,18 @@ internal sealed class PipelineVariables
             return PsrpEmulator.Protocol.Clixml.PsPrimitive.String(target);
         }
 
-        return Existing is { } r && r.TryGetVariable(name, out var value) ? value : host?.AutomaticVariable(name) ?? WorkingLocation(name);
+        if (Existing is { } r && r.TryGetVariable(name, out var value)) return value;
+        if (name.Equals("PSDefaultParameterValues", StringComparison.OrdinalIgnoreCase))
+        {
+            // The session's own, empty until a script adds to it ($PSDefaultParameterValues['*:Encoding'] = 'utf8'): kept,
+            // so that what a script puts in it is there the next time it reads it. UNVERIFIED beyond its existence:
+            // the emulator does not apply its defaults to the commands it answers.
+            var defaults = PsrpEmulator.Protocol.Clixml.PsObjects.Dictionary([], ["System.Management.Automation.DefaultParameterDictionary", "System.Collections.Hashtable", "System.Object"]);
+            Runspace.SetVariable("PSDefaultParameterValues", defaults);
+            return defaults;
+        }
+
+        return host?.AutomaticVariable(name) ?? WorkingLocation(name);
     }
 
     // $PWD: the session's location (Set-Location), else where a remote session starts, the user's Documents folder, as

@@ -134,6 +134,11 @@ public class LanguageStatementTests
     public async Task A_hash_literal_key_written_as_an_expression_is_its_value(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    [TestCase("$PSDefaultParameterValues.GetType().FullName; $PSDefaultParameterValues.Count; $PSDefaultParameterValues['Out-File:Encoding'] = 'utf8'; $PSDefaultParameterValues['Out-File:Encoding']; $PSDefaultParameterValues.Keys -join ','",
+        "System.Management.Automation.DefaultParameterDictionary|0|utf8|Out-File:Encoding")]
+    public async Task PSDefaultParameterValues_is_the_sessions_table_of_defaults(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("1..3 | ForEach-Object { $PSItem * 3 }", "3|6|9")]
     [TestCase("switch (1, 2) { 1 { \"one $PSItem\" } default { \"d $PSItem\" } }", "one 1|d 2")]
     [TestCase("try { throw 'x' } catch { \"$PSItem\" }; 'a', 'b' | Where-Object { $PSItem -eq 'b' }", "x|b")]
