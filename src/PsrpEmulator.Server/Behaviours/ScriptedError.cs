@@ -76,6 +76,14 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)),
             exceptionBaseTypes: ExceptionTypes.BasesOf(error.ExceptionType));
         if (error.Exception is not null) record.With("Exception", error.Exception);
+        else if (error.InnerExceptionType is { } innerType && record["Exception"] is PsObject { } outer)
+        {
+            // The .NET exception PowerShell's wraps is the exception's InnerException ($_.Exception.InnerException.Message),
+            // its message the part of the outer one that quotes it.
+            var properties = outer.AdaptedProperties;
+            var at = properties.FindIndex(p => p.Name == "InnerException");
+            if (at >= 0) properties[at] = new PsProperty("InnerException", ErrorRecords.CreateException(InnerMessage(error.Message), innerType, ExceptionTypes.BasesOf(innerType)));
+        }
         if (error.DetailsMessage is not null) record.With("ErrorDetails_Message", error.DetailsMessage);
         if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
 
@@ -92,6 +100,14 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
 
         return record;
     }
+
+    // The wrapped exception's message: the quoted part of 'Exception calling "M" with "n" argument(s): "..."', what follows
+    // "due to the following error: ", else the message itself.
+    private static string InnerMessage(string message) =>
+        WrappedMessage().Match(message) is { Success: true } wrapped ? wrapped.Groups["inner"].Value : message;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:Exception (?:calling|setting|getting) ""[^""]*""(?: with ""\d+"" argument\(s\))?: ""(?<inner>.*)""|.*? due to the following error: (?<inner>.*))\z", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex WrappedMessage();
 
     /// <summary>
     /// Windows PowerShell 5.1's answer to an unknown command name (one line; PowerShell 7 says "as a name of ...

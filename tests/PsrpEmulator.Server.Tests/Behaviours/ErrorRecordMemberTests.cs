@@ -43,6 +43,19 @@ public class ErrorRecordMemberTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("try { 'a'.Substring(5) } catch { $_.Exception.GetType().Name; $_.Exception.InnerException.GetType().FullName; $_.Exception.InnerException.Message }",
+        "MethodInvocationException|System.ArgumentOutOfRangeException|startIndex cannot be larger than length of string.\r\nParameter name: startIndex")]
+    [TestCase("try { [int]::Parse('x') } catch { $_.Exception.InnerException.GetType().Name; $_.Exception.InnerException.Message }",
+        "FormatException|Input string was not in a correct format.")]
+    [TestCase("try { throw 'plain' } catch { $null -eq $_.Exception.InnerException }", "True")]
+    public async Task A_NET_method_s_error_carries_the_exception_it_wraps_as_InnerException(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [TestCase("Write-Error -Message 'x' -Category InvalidArgument -ErrorId 'MyId' -TargetObject 5 -EA SilentlyContinue; $Error[0].FullyQualifiedErrorId; $Error[0].CategoryInfo; $Error[0].TargetObject.GetType().Name; $Error[0].Exception.Message",
         "MyId|InvalidArgument: (5:Int32) [Write-Error], WriteErrorException|Int32|x")]
     [TestCase("Write-Error 'x' -Category ObjectNotFound -EA SilentlyContinue; $Error[0].FullyQualifiedErrorId; $Error[0].CategoryInfo.Category",
