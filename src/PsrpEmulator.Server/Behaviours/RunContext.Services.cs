@@ -16,70 +16,25 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly HashSet<string> ServiceCommandNames = new(StringComparer.Ordinal) { "Start-Service", "Stop-Service", "Restart-Service", "Set-Service" };
+    internal static readonly HashSet<string> ServiceCommandNames = new(StringComparer.Ordinal) { "Get-Service", "Start-Service", "Stop-Service", "Restart-Service", "Set-Service" };
 
     private async ValueTask RunServiceCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        var states = Host.ServiceStates ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
-        var services = ScriptExpressions.Enumerate(await CaptureAsync("Get-Service", null, blockNesting + 1)).OfType<PsObject>().Where(s => s["Name"] is not null).ToList();
-        var targets = new List<PsObject>();
-        void Add(PsObject service)
-        {
-            if (!targets.Any(t => Name(t).Equals(Name(service), StringComparison.OrdinalIgnoreCase))) targets.Add(service);
-        }
-
-        async ValueTask ByAsync(string parameter, string property, string what)
-        {
-            if (arguments[parameter] is not { } word) return;
-            foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)))
-            {
-                if (value is PsObject { } given && given["Name"] is not null)
-                {
-                    Add(services.FirstOrDefault(s => Name(s).Equals(Name(given), StringComparison.OrdinalIgnoreCase)) ?? given);
-                    continue;
-                }
-
-                var pattern = PipelineVariables.Display(value);
-                var wildcard = VirtualFileSystem.HasWildcard(pattern) ? VirtualFileSystem.Wildcard(pattern) : null;
-                var matched = services.Where(s => s[property] is { } p && (wildcard?.IsMatch(PipelineVariables.Display(p)) ?? PipelineVariables.Display(p).Equals(pattern, StringComparison.OrdinalIgnoreCase))).ToList();
-                if (matched.Count == 0 && wildcard is null)
-                {
-                    await WriteErrorAsync(new ScriptedError($"Cannot find any service with {what} '{pattern}'.", $"NoServiceFoundForGiven{parameter},{CmdletClass(command)}",
-                        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", pattern) { Activity = command }, output);
-                }
-
-                foreach (var service in matched) Add(service);
-            }
-        }
-
         if (command == "Set-Service" && (arguments["DisplayName"] is not null || arguments["Description"] is not null))
         {
             // Set-Service's -DisplayName and -Description are new values, not a choice of services.
             throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Service -DisplayName / -Description is not emulated: give the command a rule (match: its whole text)"));
         }
 
-        await ByAsync("Name", "Name", "service name");
-        if (command != "Set-Service") await ByAsync("DisplayName", "DisplayName", "display name");
-        await ByAsync("InputObject", "Name", "service name");
-        foreach (var item in piped)
+        await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
+        var targets = await SelectServicesAsync(command, arguments, piped, to, output, blockNesting);
+        if (command == "Get-Service")
         {
-            if (item is PsObject { } given && given["Name"] is not null) Add(services.FirstOrDefault(s => Name(s).Equals(Name(given), StringComparison.OrdinalIgnoreCase)) ?? given);
-            else if (item is not PsNil)
-            {
-                var name = PipelineVariables.Display(item);
-                if (services.FirstOrDefault(s => Name(s).Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found) Add(found);
-                else await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
-                    ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command }, output);
-            }
+            await WriteServicesAsync(arguments, targets, to, output, blockNesting);
+            return;
         }
 
-        // -Include and -Exclude narrow the services chosen by name (wildcards).
-        foreach (var (parameter, keep) in new[] { ("Include", true), ("Exclude", false) })
-        {
-            if (arguments[parameter] is not { } filterWord) continue;
-            var patterns = ScriptExpressions.Enumerate(await ArgumentAsync(filterWord, to, blockNesting)).Select(v => VirtualFileSystem.Wildcard(PipelineVariables.Display(v))).ToList();
-            targets.RemoveAll(t => patterns.Any(p => p.IsMatch(Name(t))) != keep);
-        }
+        var states = Host.ServiceStates ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
 
         var startupType = arguments["StartupType"] is { } typeWord ? StartupType(PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting))) : null;
         var wantedStatus = arguments["Status"] is { } statusWord ? PipelineVariables.Display(await ArgumentAsync(statusWord, to, blockNesting)) : null;
@@ -169,7 +124,6 @@ internal sealed partial class RunContext
             }
         }
 
-        static string Name(PsObject service) => PipelineVariables.Display(service["Name"]!);
     }
 
     /// <summary>The services that depend on <paramref name="name"/>, directly or through others, that are not stopped: those depending on them first.</summary>
@@ -252,6 +206,109 @@ internal sealed partial class RunContext
     }
 
     // Set-Service -StartupType's values (ServiceStartMode's, and 5.1's Automatic/Manual/Disabled).
+    /// <summary>
+    /// The services a service cmdlet names, as MultipleServiceCommandBase chooses them: by -Name (wildcards; a plain name
+    /// no service has is NoServiceFoundForGivenName), -DisplayName (NoServiceFoundForGivenDisplayName), -InputObject or
+    /// piped ServiceControllers and names, each once, then -Include and -Exclude (wildcards, on the display name when
+    /// chosen by it); none of them chooses every service. Sorted by name, as the cmdlets sort what they found.
+    /// </summary>
+    private async ValueTask<List<PsObject>> SelectServicesAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var services = ScriptExpressions.Enumerate(await CaptureAsync("Get-Service", null, blockNesting + 1)).OfType<PsObject>().Where(s => s["Name"] is not null).ToList();
+        var targets = new List<PsObject>();
+        void Add(PsObject service)
+        {
+            if (!targets.Any(t => Name(t).Equals(Name(service), StringComparison.OrdinalIgnoreCase))) targets.Add(service);
+        }
+
+        async ValueTask ByAsync(string parameter, string property, string what)
+        {
+            if (arguments[parameter] is not { } word) return;
+            foreach (var value in ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)))
+            {
+                if (value is PsObject { } given && given["Name"] is not null)
+                {
+                    Add(services.FirstOrDefault(s => Name(s).Equals(Name(given), StringComparison.OrdinalIgnoreCase)) ?? given);
+                    continue;
+                }
+
+                var pattern = PipelineVariables.Display(value);
+                var wildcard = VirtualFileSystem.HasWildcard(pattern) ? VirtualFileSystem.Wildcard(pattern) : null;
+                var matched = services.Where(s => s[property] is { } p && (wildcard?.IsMatch(PipelineVariables.Display(p)) ?? PipelineVariables.Display(p).Equals(pattern, StringComparison.OrdinalIgnoreCase))).ToList();
+                if (matched.Count == 0 && wildcard is null)
+                {
+                    await WriteErrorAsync(new ScriptedError($"Cannot find any service with {what} '{pattern}'.", $"NoServiceFoundForGiven{parameter},{CmdletClass(command)}",
+                        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", pattern) { Activity = command }, output);
+                }
+
+                foreach (var service in matched) Add(service);
+            }
+        }
+
+        await ByAsync("Name", "Name", "service name");
+        if (command != "Set-Service") await ByAsync("DisplayName", "DisplayName", "display name");
+        await ByAsync("InputObject", "Name", "service name");
+        foreach (var item in piped)
+        {
+            if (item is PsObject { } given && given["Name"] is not null) Add(services.FirstOrDefault(s => Name(s).Equals(Name(given), StringComparison.OrdinalIgnoreCase)) ?? given);
+            else if (item is not PsNil)
+            {
+                var name = PipelineVariables.Display(item);
+                if (services.FirstOrDefault(s => Name(s).Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found) Add(found);
+                else await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
+                    ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command }, output);
+            }
+        }
+
+        var chosen = arguments["Name"] is not null || arguments["DisplayName"] is not null && command != "Set-Service" || arguments["InputObject"] is not null || piped.Count > 0;
+        if (!chosen && command == "Get-Service") targets.AddRange(services);
+
+        // -Include and -Exclude narrow the services chosen (wildcards).
+        var property = arguments["DisplayName"] is not null && command != "Set-Service" ? "DisplayName" : "Name";
+        foreach (var (parameter, keep) in new[] { ("Include", true), ("Exclude", false) })
+        {
+            if (arguments[parameter] is not { } filterWord) continue;
+            var patterns = ScriptExpressions.Enumerate(await ArgumentAsync(filterWord, to, blockNesting)).Select(v => VirtualFileSystem.Wildcard(PipelineVariables.Display(v))).ToList();
+            targets.RemoveAll(t => patterns.Any(p => t[property] is { } value && p.IsMatch(PipelineVariables.Display(value))) != keep);
+        }
+
+        targets.Sort((x, y) => string.Compare(Name(x), Name(y), StringComparison.OrdinalIgnoreCase));
+        return targets;
+    }
+
+    /// <summary>
+    /// Get-Service's output: each service (MachineName the -ComputerName given, as ServiceController(name, computer)
+    /// has it), or with -DependentServices / -RequiredServices the services depending on it and those it needs.
+    /// </summary>
+    private async ValueTask WriteServicesAsync(StageArguments arguments, List<PsObject> services, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var computer = arguments["ComputerName"] is { } computerWord
+            ? ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display).FirstOrDefault()
+            : null;
+        var dependents = arguments.Has("DependentServices") || arguments.Has("DS");
+        var required = arguments.Has("RequiredServices") || arguments.Has("SDO") || arguments.Has("ServicesDependedOn");
+        foreach (var service in services)
+        {
+            if (!dependents && !required)
+            {
+                var written = computer is null || service["MachineName"] is null ? service : ((PsObject)ScriptExpressions.DeepCopy(service)).With("MachineName", PsPrimitive.String(computer));
+                await output.WriteAsync(new PipelineOutput(written), cancellationToken);
+                continue;
+            }
+
+            foreach (var (wanted, property) in new[] { (dependents, "DependentServices"), (required, "ServicesDependedOn") })
+            {
+                if (!wanted) continue;
+                foreach (var related in ScriptExpressions.Enumerate(service[property] ?? PsNil.Instance).Where(v => v is not PsNil))
+                {
+                    await output.WriteAsync(new PipelineOutput(related), cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static string Name(PsObject service) => PipelineVariables.Display(service["Name"]!);
+
     private static string StartupType(string given) => given.ToUpperInvariant() switch
     {
         "AUTOMATIC" or "AUTO" => "Automatic",

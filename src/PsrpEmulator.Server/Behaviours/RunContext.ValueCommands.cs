@@ -160,6 +160,8 @@ internal sealed partial class RunContext
         ["Restart-Computer"] = ["ComputerName", "Force", "Wait", "For", "Timeout", "Delay", "Credential", "WsmanAuthentication", "Protocol", "DcomAuthentication", "Impersonation", "AsJob", "ThrottleLimit", "WhatIf", "Confirm"],
         ["Test-Connection"] = ["ComputerName", "Count", "BufferSize", "Delay", "Quiet", "Source", "TimeToLive", "AsJob", "Credential", "Impersonation", "Authentication", "ThrottleLimit"],
         ["Test-NetConnection"] = ["ComputerName", "Port", "CommonTCPPort", "InformationLevel", "TraceRoute", "Hops", "DiagnoseRouting", "ConstrainSourceAddress", "ConstrainInterface"],
+        // DS, SDO and ServicesDependedOn are aliases (GetServiceCommand's [Alias]).
+        ["Get-Service"] = ["Name", "DisplayName", "InputObject", "Include", "Exclude", "ComputerName", "DependentServices", "DS", "RequiredServices", "SDO", "ServicesDependedOn"],
         ["Start-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
@@ -229,6 +231,7 @@ internal sealed partial class RunContext
         "ADD-WINDOWSFEATURE" => "Install-WindowsFeature",
         "REMOVE-WINDOWSFEATURE" => "Uninstall-WindowsFeature",
         "SPSV" => "Stop-Service",
+        "GSV" => "Get-Service",
         "IWR" or "CURL" or "WGET" => "Invoke-WebRequest",
         "IRM" => "Invoke-RestMethod",
         _ => null,
@@ -714,6 +717,7 @@ internal sealed partial class RunContext
 
                 if (name is "Strict" or "Resolve" or "Parent" or "Leaf" or "Qualifier" or "NoQualifier" or "IsAbsolute" or "Completed" or "Force" or "PassThru" or "ValueOnly" or "Off" or "IncludeEqual" or "ExcludeDifferent" or "CaseSensitive" or "NoNewline" or "AsSecureString" or "AsPlainText" or "ListImported" or "All" or "Syntax" or "ShowCommandInfo" or "Global" or "DisableNameChecking" or "NoClobber" or "AsCustomObject" or "Verbose" or "Wait" or "NoNewWindow" or "LoadUserProfile" or "UseNewEnvironment" or "NoWait" or "WhatIf" or "Confirm" or "Quiet" or "TraceRoute" or "DiagnoseRouting" or "Wait" or "AsJob" or "IncludeAllSubFeature" or "IncludeManagementTools" or "Restart" or "Remove" or "ListAvailable" or "Refresh" or "NoPassword" or "Disabled" or "AccountNeverExpires" or "UserMayNotChangePassword" || ScheduledTaskSwitches.Contains(name) && ScheduledTaskCommandNames.Contains(command) || name is "ResetServerAddresses" or "Validate" || name == "List" && command is "Get-ExecutionPolicy" or "Get-EventLog" || name is "AsBaseObject" or "AsString" or "Oldest" or "Continuous" || command == "Resolve-DnsName" && name is "DnsOnly" or "CacheOnly" or "DnssecOk" or "DnssecCd" or "NoHostsFile" or "LlmnrNetbiosOnly" or "LlmnrFallback" or "LlmnrOnly" or "NetbiosFallback" or "NoIdn" or "NoRecursion" or "QuickTimeout" or "TcpOnly" ||
                     name == "PasswordNeverExpires" && command == "New-LocalUser" || command == "Get-Process" && name is "IncludeUserName" or "Module" or "FileVersionInfo" || command == "Get-Member" && name == "Static" ||
+                    command == "Get-Service" && name is "DependentServices" or "DS" or "RequiredServices" or "SDO" or "ServicesDependedOn" ||
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
                     NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
                     command == "Add-Computer" && name is "Unsecure" ||
@@ -815,7 +819,7 @@ internal sealed partial class RunContext
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             _ when OptionalFeatureCommandNames.Contains(command) => [],
             "Test-NetConnection" => ["ComputerName", "Port"],
-            "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
+            "Get-Service" or "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
             "New-Service" => ["Name", "BinaryPathName"],
             "Rename-Computer" => ["NewName"],
             "Add-Computer" => ["DomainName", "Credential"],

@@ -69,10 +69,43 @@ public class ServiceCommandTests
     }
 
     [Test]
+    public async Task Get_Service_chooses_by_display_name_include_exclude_input_object_and_this_computer_s_name_sorted_by_name()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "(Get-Service -DisplayName '*Update*').Name -join ','; (Get-Service -DisplayName 'windows time').Name; (Get-Service -Name 'Win*' -Exclude 'WinRM').Name -join ','; " +
+            "(Get-Service -Include 'W32*', 'WinR*').Name -join ','; (Get-Service -DisplayName 'Windows*' -Include '*Time', '*Management)').Name -join ','; " +
+            "Get-Service -Name WinRM -ComputerName localhost | % { \"$($_.Name) $($_.MachineName)\" }; (Get-Service -ComputerName . -Name W32Time).MachineName; " +
+            "(Get-Service -InputObject (Get-Service WinRM)).Status; (Get-Service WinRM, W32*, w32time, EventLog).Name -join ','; $n = 'WinRM', 'nope'; (Get-Service -Name $n).Name; " +
+            "Get-Service -DisplayName 'No Such Service'; (Get-Service).Count -eq (Get-CimInstance Win32_Service).Count; (Get-Service -DS RpcSs | Select-Object -First 2).Name -join ','",
+            states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "tzautoupdate,UsoSvc,WaaSMedicSvc,wuauserv", "W32Time", "WinDefend,WinHttpAutoProxySvc,Winmgmt", "W32Time,WinRM", "W32Time,WinRM",
+            "WinRM localhost", ".", "Running", "EventLog,W32Time,WinRM", "WinRM", "True", "AppIDSvc,Appinfo",
+        }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", "Cannot find any service with service name 'nope'."),
+            ("NoServiceFoundForGivenDisplayName,Microsoft.PowerShell.Commands.GetServiceCommand", "Cannot find any service with display name 'No Such Service'."),
+        }));
+    }
+
+    [Test]
+    public async Task Get_Service_of_another_computer_is_a_scenario_error_not_this_computer_s_services()
+    {
+        var host = await RunAsync("Get-Service WinRM -ComputerName Server99; 'after'", new ServiceStates());
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
+        Assert.That(host.Errors[0].Message, Does.Contain("-ComputerName of another computer"));
+    }
+
+    [Test]
     public async Task Get_Service_RequiredServices_and_DependentServices_write_the_services_a_service_needs_or_is_needed_by()
     {
         var host = await RunAsync(
-            "Get-Service WinRM -RequiredServices | % Name; Get-Service -DependentServices -Name EventLog | % Name; (gsv -RS Spooler).Count; Get-Service Nope -DependentServices; 'end'",
+            "Get-Service WinRM -RequiredServices | % Name; Get-Service -DependentServices -Name EventLog | % Name; (gsv -SDO Spooler).Count; Get-Service Nope -DependentServices; 'end'",
             new ServiceStates());
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "RPCSS", "HTTP", "NlaSvc", "Wecsvc", "2", "end" }));
